@@ -1,0 +1,158 @@
+/**
+ * A pre-registered household (事前登録者) as captured by the 聞き取り票 (DOMAIN.md §2).
+ * Plain readonly data: the vault encrypts it whole; nothing here is ever indexed in clear.
+ * Dates without time are ISO calendar dates in Japan time ('YYYY-MM-DD'); instants are ISO UTC strings.
+ */
+import type { DisabilityType, MedicalCareKind } from './disability';
+
+export type IsoDate = string; // 'YYYY-MM-DD', a calendar day in Japan
+export type IsoInstant = string; // 'YYYY-MM-DDTHH:mm:ss.sssZ', UTC
+
+export type Sex = 'male' | 'female' | 'other' | 'unknown';
+
+/** 障害者手帳 held by a person. */
+export interface Handbooks {
+  /** 身体障害者手帳 等級 1-6 */
+  readonly physicalGrade: 1 | 2 | 3 | 4 | 5 | 6 | null;
+  /** 療育手帳: 'A', 'B' or a local grade as written (A1, B2, マルA …) */
+  readonly ryoiku: string | null;
+  /** 精神障害者保健福祉手帳 等級 1-3 */
+  readonly mentalGrade: 1 | 2 | 3 | null;
+}
+
+export interface Doctor {
+  readonly name: string;
+  readonly hospital: string;
+  readonly phone: string;
+  readonly note: string;
+}
+
+export interface ServiceUse {
+  /** サービス種別, e.g. 生活介護, 放課後等デイサービス */
+  readonly service: string;
+  readonly office: string;
+  readonly phone: string;
+  readonly schedule: string;
+}
+
+export interface PastShortStay {
+  readonly facility: string;
+  readonly when: string;
+  readonly howItWent: string;
+}
+
+/** 日常生活状況（支援の程度）: free text per area, as the interviewer wrote it. */
+export interface DailyLiving {
+  readonly meals: string;
+  readonly toileting: string;
+  readonly bathing: string;
+  readonly mobility: string;
+  readonly dressing: string;
+  readonly communication: string;
+  readonly sleep: string;
+  readonly behaviour: string;
+}
+
+export interface Person {
+  readonly id: string;
+  readonly name: string;
+  /** ふりがな as entered (any kana form; search normalises it) */
+  readonly furigana: string;
+  readonly birthDate: IsoDate | null;
+  readonly sex: Sex;
+  /** 受給者証番号, 10 digits */
+  readonly recipientNumber: string;
+  readonly handbooks: Handbooks;
+  /** 障害支援区分 1-6; children (障害児) have none */
+  readonly supportLevel: 1 | 2 | 3 | 4 | 5 | 6 | null;
+  readonly disabilityTypes: readonly DisabilityType[];
+  /** その他 disability types in the person's own words, beyond the named codes */
+  readonly otherDisabilities: string;
+  readonly diagnosis: string;
+  /** 重症心身障害 */
+  readonly severeMultiple: boolean;
+  readonly medicalCare: readonly MedicalCareKind[];
+  readonly medicalCareDetails: string;
+  /** 行動関連項目 合計点 0-24 (adults); ≥10 matters for the short-stay hub bonus */
+  readonly behaviorScore: number | null;
+  /** 強度行動障害判定基準 score (children); ≥20 matters */
+  readonly childBehaviorScore: number | null;
+  // 医療について
+  readonly doctors: readonly Doctor[];
+  readonly medications: string;
+  readonly allergies: string;
+  readonly seizures: string;
+  readonly crisisPlan: string;
+  // 福祉サービス利用状況
+  readonly services: readonly ServiceUse[];
+  readonly pastShortStays: readonly PastShortStay[];
+  // 日常生活状況
+  readonly dailyLiving: DailyLiving;
+  readonly calming: string;
+  readonly triggers: string;
+}
+
+export interface EmergencyContact {
+  readonly name: string;
+  readonly relation: string;
+  readonly phones: readonly string[];
+  readonly note: string;
+}
+
+export interface FamilyMember {
+  readonly name: string;
+  readonly relation: string;
+  readonly age: string;
+  readonly note: string;
+}
+
+export interface Agency {
+  readonly name: string;
+  readonly role: string;
+  readonly contactPerson: string;
+  readonly phone: string;
+}
+
+/** 同意書: without it the household is not registered. */
+export interface Consent {
+  readonly date: IsoDate;
+  readonly consentedBy: string;
+  /** 情報共有の範囲 */
+  readonly scope: string;
+}
+
+/** 登録廃止 */
+export interface Withdrawal {
+  readonly date: IsoDate;
+  readonly reason: string;
+}
+
+export interface Household {
+  readonly id: string;
+  readonly address: string;
+  readonly phone: string;
+  readonly persons: readonly Person[];
+  // 緊急連絡先・代理人, in calling order
+  readonly emergencyContacts: readonly EmergencyContact[];
+  readonly legalRepresentative: string;
+  // 家族状況
+  readonly family: readonly FamilyMember[];
+  readonly mainCaregiver: string;
+  readonly caregiverHealth: string;
+  // 関係機関
+  /** 登録した相談支援事業所 */
+  readonly registeringOffice: string;
+  /** 担当の相談支援専門員 */
+  readonly caseWorker: string;
+  readonly caseWorkerPhone: string;
+  readonly agencies: readonly Agency[];
+  readonly consent: Consent | null;
+  /** 最終見直し日: the date the 聞き取り票 was last reviewed with the family */
+  readonly lastReviewedOn: IsoDate | null;
+  readonly withdrawal: Withdrawal | null;
+  readonly note: string;
+  readonly createdAt: IsoInstant;
+  readonly updatedAt: IsoInstant;
+}
+
+export type HouseholdStatus = 'draft' | 'registered' | 'withdrawn';

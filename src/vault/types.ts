@@ -1,0 +1,116 @@
+/**
+ * The vault's contract: what the app may ask of on-device storage.
+ * Implemented in vault.ts over Dexie + WebCrypto. Personal data never leaves this layer unencrypted
+ * except into memory of an unlocked session.
+ */
+
+/** Kinds of entity the vault stores. Later issues add facility/case kinds here. */
+export type EntityKind = 'household' | 'facility';
+
+export interface VaultUser {
+  readonly id: string;
+  readonly displayName: string;
+  readonly createdAt: string;
+}
+
+export interface StoredEntity<T> {
+  readonly id: string;
+  readonly kind: EntityKind;
+  readonly data: T;
+  readonly updatedAt: string;
+  /** true for records loaded by the demo generator; they never enter the change log */
+  readonly demo: boolean;
+}
+
+export type ChangeOp = 'create' | 'update' | 'withdraw';
+
+/** One entry of the local change log (outbox) that sync (a later issue) sends in seq order. */
+export interface OutboxEntry {
+  /** per-device, strictly increasing, no gaps */
+  readonly seq: number;
+  /** globally unique id of this mutation (UUID v4) */
+  readonly mutationId: string;
+  readonly deviceId: string;
+  readonly kind: EntityKind | 'access';
+  readonly entityId: string;
+  readonly op: ChangeOp | 'append';
+  readonly at: string;
+  readonly userId: string;
+  readonly payload: unknown;
+}
+
+export type AccessAction = 'unlock' | 'open-household' | 'print-household';
+
+/** 閲覧記録: who opened what, when. Append-only. */
+export interface AccessLogEntry {
+  readonly id: string;
+  readonly at: string;
+  readonly userId: string;
+  readonly userName: string;
+  readonly action: AccessAction;
+  readonly householdId: string | null;
+}
+
+export interface UnlockThrottle {
+  readonly failures: number;
+  /** ISO instant before which no attempt is accepted, or null */
+  readonly retryAt: string | null;
+}
+
+/** Non-personal device settings, stored in clear. */
+export interface DeviceSettings {
+  /** minutes of inactivity before the app locks (default 5) */
+  readonly idleLockMinutes: number;
+  /** months after which a 聞き取り票 is flagged for review (default 12) */
+  readonly reviewAfterMonths: number;
+}
+
+export type VaultErrorCode =
+  | 'wrong-passphrase'
+  | 'throttled'
+  | 'locked'
+  | 'quota-exceeded'
+  | 'connection-lost'
+  | 'not-set-up'
+  | 'already-set-up'
+  | 'weak-passphrase'
+  | 'corrupt';
+
+export interface VaultSession {
+  readonly user: VaultUser;
+  readonly deviceId: string;
+  list<T>(kind: EntityKind): Promise<StoredEntity<T>[]>;
+  get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined>;
+  /** Writes the record and its outbox entry in one transaction. */
+  put<T>(kind: EntityKind, id: string, data: T, op: ChangeOp): Promise<void>;
+  /** Writes many demo records in one transaction (no outbox entries). */
+  putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void>;
+  /** Removes every demo record. Returns how many were removed. */
+  clearDemo(): Promise<number>;
+  logAccess(action: AccessAction, householdId: string | null): Promise<void>;
+  accessLog(): Promise<AccessLogEntry[]>;
+  outbox(): Promise<OutboxEntry[]>;
+  pendingChanges(): Promise<number>;
+  saveDraft(key: string, value: unknown): Promise<void>;
+  loadDraft<T>(key: string): Promise<T | undefined>;
+  deleteDraft(key: string): Promise<void>;
+  listDraftKeys(): Promise<string[]>;
+  /** Enrols another user on this device; the current user re-enters their passphrase. */
+  addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser>;
+  changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void>;
+  /** Drops the data key. Every later call rejects with VaultError('locked'). */
+  lock(): void;
+  readonly isLocked: boolean;
+}
+
+export interface Vault {
+  isSetUp(): Promise<boolean>;
+  listUsers(): Promise<VaultUser[]>;
+  /** First use: creates the device data key and the first user's key slot. */
+  setUp(displayName: string, passphrase: string): Promise<VaultSession>;
+  unlock(userId: string, passphrase: string): Promise<VaultSession>;
+  throttle(userId: string): Promise<UnlockThrottle>;
+  settings(): Promise<DeviceSettings>;
+  updateSettings(patch: Partial<DeviceSettings>): Promise<DeviceSettings>;
+  close(): void;
+}
