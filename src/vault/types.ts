@@ -74,7 +74,12 @@ export type VaultErrorCode =
   | 'not-set-up'
   | 'already-set-up'
   | 'weak-passphrase'
-  | 'corrupt';
+  /** unlock() with an id that has no key slot on this device */
+  | 'unknown-user'
+  /** a ciphertext failed authentication: tampered, swapped between records, or damaged */
+  | 'corrupt'
+  /** anything else; the original error is the VaultError's cause */
+  | 'unexpected';
 
 export interface VaultSession {
   readonly user: VaultUser;

@@ -1,0 +1,253 @@
+/**
+ * The app's in-memory state: the unlocked vault session and the decrypted records.
+ * Decrypted data lives only here, and only while unlocked; `lock()` drops all of it.
+ */
+import { create } from 'zustand';
+import type { Household } from '../domain/household';
+import type { Facility } from '../domain/facility';
+import { buildHouseholdIndex, upsertIndex, type HouseholdIndex } from '../domain/search';
+import type { ChangeOp, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
+import { toVaultError, type VaultError } from '../vault/errors';
+
+export type AppPhase = 'starting' | 'setup' | 'locked' | 'unlocking' | 'unlocked' | 'failed';
+
+/** Called just before the key is dropped, so open forms can save their draft (encrypted). */
+type BeforeLock = () => Promise<void> | void;
+
+/** Why the app locked: the lock screen tells the user when it was the idle timer. */
+export type LockReason = 'manual' | 'idle';
+
+/**
+ * How long a beforeLock handler may take. A draft that hangs (a stuck transaction) must not keep
+ * decrypted data in memory on an unattended phone.
+ */
+export const BEFORE_LOCK_TIMEOUT_MS = 3000;
+
+export interface AppState {
+  readonly vault: Vault | null;
+  readonly phase: AppPhase;
+  readonly users: readonly VaultUser[];
+  readonly session: VaultSession | null;
+  readonly settings: DeviceSettings;
+  readonly households: ReadonlyMap<string, Household>;
+  readonly demoIds: ReadonlySet<string>;
+  readonly facilities: ReadonlyMap<string, Facility>;
+  readonly index: HouseholdIndex;
+  /** the last storage error, shown with a retry button */
+  readonly error: VaultError | null;
+  /** keys of forms with unsaved edits; a new app version waits while any are open */
+  readonly unsaved: ReadonlySet<string>;
+  readonly beforeLock: ReadonlySet<BeforeLock>;
+  /** why the app last locked; null once someone unlocks */
+  readonly lockedBy: LockReason | null;
+}
+
+export interface AppActions {
+  start(vault: Vault): Promise<void>;
+  setUp(displayName: string, passphrase: string): Promise<void>;
+  unlock(userId: string, passphrase: string): Promise<void>;
+  /** Runs the beforeLock handlers, then drops the key and every decrypted record. */
+  lock(reason?: LockReason): Promise<void>;
+  saveHousehold(household: Household, op: ChangeOp): Promise<void>;
+  openHousehold(id: string): Promise<void>;
+  loadDemo(households: readonly Household[], facilities: readonly Facility[]): Promise<void>;
+  clearDemo(): Promise<number>;
+  updateSettings(patch: Partial<DeviceSettings>): Promise<void>;
+  refreshUsers(): Promise<void>;
+  markUnsaved(key: string, unsaved: boolean): void;
+  onBeforeLock(fn: BeforeLock): () => void;
+  clearError(): void;
+}
+
+export const DEFAULT_SETTINGS: DeviceSettings = { idleLockMinutes: 5, reviewAfterMonths: 12 };
+
+const emptyData = () => ({
+  households: new Map<string, Household>(),
+  demoIds: new Set<string>(),
+  facilities: new Map<string, Facility>(),
+  index: buildHouseholdIndex([]),
+});
+
+export const useApp = create<AppState & AppActions>()((set, get) => {
+  let locking: Promise<void> | null = null;
+
+  function requireSession(): VaultSession {
+    const session = get().session;
+    if (!session) throw toVaultError(Object.assign(new Error('locked'), { code: 'locked' }));
+    return session;
+  }
+
+  async function loadAll(session: VaultSession) {
+    const [households, facilities] = await Promise.all([
+      session.list<Household>('household'),
+      session.list<Facility>('facility'),
+    ]);
+    const byId = new Map(households.map((h) => [h.id, h.data]));
+    set({
+      households: byId,
+      demoIds: new Set(households.filter((h) => h.demo).map((h) => h.id)),
+      facilities: new Map(facilities.map((f) => [f.id, f.data])),
+      index: buildHouseholdIndex([...byId.values()]),
+    });
+  }
+
+  async function guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      const err = toVaultError(e);
+      if (err.code === 'locked') {
+        set({ session: null, phase: 'locked', ...emptyData() });
+      } else if (err.code !== 'wrong-passphrase' && err.code !== 'throttled' && err.code !== 'weak-passphrase') {
+        set({ error: err });
+      }
+      throw err;
+    }
+  }
+
+  return {
+    vault: null,
+    phase: 'starting',
+    users: [],
+    session: null,
+    settings: DEFAULT_SETTINGS,
+    ...emptyData(),
+    error: null,
+    unsaved: new Set(),
+    beforeLock: new Set(),
+    lockedBy: null,
+
+    async start(vault) {
+      // start() also reopens after a lost connection: nothing of the old session may survive it.
+      get().session?.lock();
+      set({ vault, phase: 'starting', error: null, session: null, unsaved: new Set(), ...emptyData() });
+      await guarded(async () => {
+        const [setUp, users, settings] = await Promise.all([vault.isSetUp(), vault.listUsers(), vault.settings()]);
+        set({ users, settings, phase: setUp ? 'locked' : 'setup' });
+      }).catch(() => set({ phase: 'failed' }));
+    },
+
+    async setUp(displayName, passphrase) {
+      const vault = get().vault!;
+      await guarded(async () => {
+        const session = await vault.setUp(displayName, passphrase);
+        set({ session, lockedBy: null, users: await vault.listUsers() });
+        await session.logAccess('unlock', null);
+        await loadAll(session);
+        set({ phase: 'unlocked' });
+      });
+    },
+
+    async unlock(userId, passphrase) {
+      const vault = get().vault!;
+      set({ phase: 'unlocking' });
+      try {
+        await guarded(async () => {
+          const session = await vault.unlock(userId, passphrase);
+          set({ session, lockedBy: null });
+          await session.logAccess('unlock', null);
+          await loadAll(session);
+          set({ phase: 'unlocked' });
+        });
+      } catch (e) {
+        set({ phase: get().session ? 'unlocked' : 'locked' });
+        throw e;
+      }
+    },
+
+    lock(reason = 'manual') {
+      // Idle timer, visibility check and the button may all fire together: lock once.
+      if (locking) return locking;
+      locking = (async () => {
+        await Promise.all(
+          [...get().beforeLock].map((fn) =>
+            withTimeout(fn, BEFORE_LOCK_TIMEOUT_MS).catch(() => {
+              // A draft that cannot be saved must not keep the data unlocked.
+            }),
+          ),
+        );
+        get().session?.lock();
+        set({ session: null, phase: 'locked', lockedBy: reason, unsaved: new Set(), ...emptyData() });
+      })().finally(() => {
+        locking = null;
+      });
+      return locking;
+    },
+
+    async saveHousehold(household, op) {
+      const session = requireSession();
+      await guarded(() => session.put('household', household.id, household, op));
+      const households = new Map(get().households);
+      households.set(household.id, household);
+      set({ households, index: upsertIndex(get().index, household) });
+    },
+
+    async openHousehold(id) {
+      const session = requireSession();
+      await guarded(() => session.logAccess('open-household', id));
+    },
+
+    async loadDemo(households, facilities) {
+      const session = requireSession();
+      await guarded(async () => {
+        await session.putDemo('household', households.map((h) => ({ id: h.id, data: h })));
+        await session.putDemo('facility', facilities.map((f) => ({ id: f.id, data: f })));
+        await loadAll(session);
+      });
+    },
+
+    async clearDemo() {
+      const session = requireSession();
+      return guarded(async () => {
+        const removed = await session.clearDemo();
+        await loadAll(session);
+        return removed;
+      });
+    },
+
+    async updateSettings(patch) {
+      const vault = get().vault!;
+      const settings = await guarded(() => vault.updateSettings(patch));
+      set({ settings });
+    },
+
+    async refreshUsers() {
+      const vault = get().vault!;
+      set({ users: await guarded(() => vault.listUsers()) });
+    },
+
+    markUnsaved(key, unsaved) {
+      const next = new Set(get().unsaved);
+      if (unsaved) next.add(key);
+      else next.delete(key);
+      set({ unsaved: next });
+    },
+
+    onBeforeLock(fn) {
+      set({ beforeLock: new Set(get().beforeLock).add(fn) });
+      return () => {
+        const next = new Set(get().beforeLock);
+        next.delete(fn);
+        set({ beforeLock: next });
+      };
+    },
+
+    clearError() {
+      set({ error: null });
+    },
+  };
+});
+
+async function withTimeout(fn: BeforeLock, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(fn),
+      new Promise<void>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`beforeLock handler took longer than ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

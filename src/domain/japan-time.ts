@@ -1,0 +1,145 @@
+/**
+ * Japan-time calendar arithmetic (DOMAIN.md §5). Every domain date is a day in Asia/Tokyo,
+ * whatever zone the device is set to, so nothing here reads the process zone: Japan has
+ * been UTC+9 without daylight saving since 1952, and a fixed offset is exact and faster
+ * than Intl.DateTimeFormat on every call.
+ */
+import type { IsoDate, IsoInstant } from './household';
+
+const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// An instant must carry its zone: a bare '2026-11-30T15:10' would be read in the device's zone.
+const ISO_INSTANT_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** True for a real calendar day written 'YYYY-MM-DD' (rejects '2026-02-30', '2026-2-3'). */
+export function isValidIsoDate(s: unknown): s is IsoDate {
+  if (typeof s !== 'string') return false;
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+interface YearMonthDay {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+function parseIsoDate(date: IsoDate): YearMonthDay {
+  if (!isValidIsoDate(date)) throw new RangeError(`Not a valid ISO calendar date: ${JSON.stringify(date)}`);
+  return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) };
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+function toIsoDate({ year, month, day }: YearMonthDay): IsoDate {
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
+/** Milliseconds since the epoch; strings must be ISO instants with an explicit zone. */
+function instantMs(instant: Date | IsoInstant): number {
+  let ms: number;
+  if (instant instanceof Date) {
+    ms = instant.getTime();
+  } else {
+    if (!ISO_INSTANT_WITH_ZONE.test(instant)) {
+      throw new RangeError(`Not an ISO instant with a zone (e.g. 2026-11-23T17:10:00Z): ${JSON.stringify(instant)}`);
+    }
+    ms = Date.parse(instant);
+  }
+  if (Number.isNaN(ms)) throw new RangeError(`Invalid instant: ${String(instant)}`);
+  return ms;
+}
+
+/** The wall clock in Japan, read through the UTC getters of a shifted Date. */
+function japanWallClock(instant: Date | IsoInstant): Date {
+  return new Date(instantMs(instant) + JST_OFFSET_MS);
+}
+
+/** The calendar day in Japan at that instant: 2026-11-30T15:10:00Z → '2026-12-01'. */
+export function japanDateOf(instant: Date | IsoInstant): IsoDate {
+  const w = japanWallClock(instant);
+  return toIsoDate({ year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate() });
+}
+
+/** The claim month ('YYYY-MM') follows the Japan date of the coordination (DOMAIN.md §5). */
+export function japanMonthOf(instant: Date | IsoInstant): string {
+  return japanDateOf(instant).slice(0, 7);
+}
+
+/**
+ * Full years of age on `day`. Age goes up at the start of the birthday; someone born on
+ * 29 February goes up on 1 March in non-leap years (the practical reading of 年齢計算ニ関スル法律,
+ * under which the year completes at the end of 28 February).
+ * Returns a negative number when `day` is before the birth date; callers treat that as invalid data.
+ */
+export function ageOn(birthDate: IsoDate, day: IsoDate): number {
+  const b = parseIsoDate(birthDate);
+  const d = parseIsoDate(day);
+  let birthdayMonth = b.month;
+  let birthdayDay = b.day;
+  if (b.month === 2 && b.day === 29 && !isLeapYear(d.year)) {
+    birthdayMonth = 3;
+    birthdayDay = 1;
+  }
+  const beforeBirthday = d.month < birthdayMonth || (d.month === birthdayMonth && d.day < birthdayDay);
+  return d.year - b.year - (beforeBirthday ? 1 : 0);
+}
+
+/** 18歳以上 = 者 (adult), 18歳未満 = 児 (child); the 18th birthday itself is 者 (DOMAIN.md §3, §5). */
+export type AgeCategory = 'adult' | 'child';
+
+export const ADULT_AGE = 18;
+
+export function ageCategory(birthDate: IsoDate, day: IsoDate): AgeCategory {
+  return ageOn(birthDate, day) >= ADULT_AGE ? 'adult' : 'child';
+}
+
+export const AGE_CATEGORY_LABELS: Readonly<Record<AgeCategory, string>> = { adult: '者', child: '児' };
+
+/** '2026年11月23日 02:10' in Japan time; month and day unpadded as Japanese print them, time zero-padded. */
+export function formatJapanDateTime(instant: Date | IsoInstant): string {
+  const w = japanWallClock(instant);
+  const date = `${w.getUTCFullYear()}年${w.getUTCMonth() + 1}月${w.getUTCDate()}日`;
+  return `${date} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+}
+
+/** '2026-11-23' → '2026年11月23日'. */
+export function formatJapanDate(date: IsoDate): string {
+  const { year, month, day } = parseIsoDate(date);
+  return `${year}年${month}月${day}日`;
+}
+
+/** Calendar months later (or earlier when negative); the day is clamped to the month end (1/31 + 1 → 2/28). */
+export function addMonthsToDate(date: IsoDate, months: number): IsoDate {
+  if (!Number.isInteger(months)) throw new RangeError(`months must be an integer: ${months}`);
+  const { year, month, day } = parseIsoDate(date);
+  const index = year * 12 + (month - 1) + months;
+  const newYear = Math.floor(index / 12);
+  const newMonth = index - newYear * 12 + 1;
+  return toIsoDate({ year: newYear, month: newMonth, day: Math.min(day, daysInMonth(newYear, newMonth)) });
+}
+
+/** Calendar days later (or earlier when negative). */
+export function addDaysToDate(date: IsoDate, days: number): IsoDate {
+  if (!Number.isInteger(days)) throw new RangeError(`days must be an integer: ${days}`);
+  const { year, month, day } = parseIsoDate(date);
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day + days); // setUTCFullYear, unlike Date.UTC, keeps years below 100
+
+  return toIsoDate({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() });
+}

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatPhoneForTel, normalizeDigits, normalizeKana, normalizeName, normalizePhone } from './normalize';
+
+describe('normalizeKana', () => {
+  it('makes katakana, hiragana and half-width katakana equal', () => {
+    for (const typed of ['サトウ タロウ', 'さとう たろう', 'ｻﾄｳ ﾀﾛｳ', 'サトウ　タロウ', ' さとう\tタロウ ']) {
+      expect(normalizeKana(typed)).toBe('さとうたろう');
+    }
+  });
+
+  it('keeps voiced marks from half-width input', () => {
+    expect(normalizeKana('ｶﾞｯｺｳ ﾊﾟﾝ')).toBe('がっこうぱん');
+  });
+
+  it('maps ヴ and small kana to their hiragana', () => {
+    expect(normalizeKana('ヴァイオリン')).toBe('ゔぁいおりん');
+    expect(normalizeKana('ヵヶッャ')).toBe('ゕゖっゃ');
+    expect(normalizeKana('ｳﾞｨ')).toBe('ゔぃ');
+  });
+
+  it('keeps the long vowel mark and reads a hyphen after kana as one', () => {
+    expect(normalizeKana('ジョー')).toBe('じょー');
+    expect(normalizeKana('ｼﾞｮｰ')).toBe('じょー');
+    expect(normalizeKana('ジョ-')).toBe('じょー');
+    expect(normalizeKana('ジョ－')).toBe('じょー');
+    expect(normalizeKana('-さとう')).toBe('さとう');
+  });
+
+  it('drops middle dots between given and family names', () => {
+    expect(normalizeKana('マリア・サントス')).toBe('まりあさんとす');
+    expect(normalizeKana('ﾏﾘｱ･ｻﾝﾄｽ')).toBe('まりあさんとす');
+  });
+
+  it('lowercases latin, including full-width', () => {
+    expect(normalizeKana('Ｔａｒｏ SATO')).toBe('tarosato');
+  });
+
+  it('leaves kanji untouched', () => {
+    expect(normalizeKana('佐藤 陽太')).toBe('佐藤陽太');
+  });
+
+  it('is idempotent', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+        const once = normalizeKana(s);
+        expect(normalizeKana(once)).toBe(once);
+      }),
+    );
+  });
+});
+
+describe('normalizeName', () => {
+  it('removes half- and full-width spaces and applies NFKC', () => {
+    expect(normalizeName('佐藤　陽太')).toBe('佐藤陽太');
+    expect(normalizeName(' 佐藤 陽太 ')).toBe('佐藤陽太');
+    expect(normalizeName('ｻﾄｳ')).toBe('サトウ');
+  });
+});
+
+describe('normalizePhone', () => {
+  it('keeps digits only', () => {
+    expect(normalizePhone('090-1234-5678')).toBe('09012345678');
+    expect(normalizePhone('03 (1234) 5678')).toBe('0312345678');
+    expect(normalizePhone('０９０－１２３４－５６７８')).toBe('09012345678');
+  });
+
+  it('turns the Japanese country code into the leading 0', () => {
+    expect(normalizePhone('+81 90-1234-5678')).toBe('09012345678');
+    expect(normalizePhone('＋８１（９０）１２３４-５６７８')).toBe('09012345678');
+    expect(normalizePhone('+81 (0)90-1234-5678')).toBe('09012345678');
+    expect(normalizePhone('81-90-1234-5678')).toBe('09012345678');
+    expect(normalizePhone('81-3-1234-5678')).toBe('0312345678');
+  });
+
+  it('does not mistake a short search for a country code', () => {
+    expect(normalizePhone('8123')).toBe('8123');
+    expect(normalizePhone('81234567')).toBe('81234567');
+  });
+
+  it('leaves other countries alone', () => {
+    expect(normalizePhone('+1 555 010 9999')).toBe('15550109999');
+  });
+
+  it('returns an empty string when there are no digits', () => {
+    expect(normalizePhone('なし')).toBe('');
+  });
+});
+
+describe('normalizeDigits', () => {
+  it('reads full-width digits', () => {
+    expect(normalizeDigits('１２３４５ ６７８９０')).toBe('1234567890');
+    expect(normalizeDigits('12-3456-7890')).toBe('1234567890');
+  });
+});
+
+describe('formatPhoneForTel', () => {
+  it('builds a tel: href', () => {
+    expect(formatPhoneForTel('090-1234-5678')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('+81 90-1234-5678')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('+1 555 010 9999')).toBe('tel:+15550109999');
+  });
+
+  it('gives null when there is nothing to dial', () => {
+    expect(formatPhoneForTel('')).toBeNull();
+    expect(formatPhoneForTel('未定')).toBeNull();
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Normalisation for search and for identifiers typed in many ways: names and kana typed on a
+ * phone at night (half-width, katakana or hiragana, with or without spaces), phone numbers in
+ * any punctuation or with +81, and 受給者証番号 in full-width digits.
+ */
+
+const WHITESPACE = /\s+/g; // \s covers U+3000 (full-width space) and U+FEFF
+const MIDDLE_DOTS = /[・･·•]/g;
+// Dash-like characters people type for the long vowel mark; NFKC leaves all of these as they are
+// (except full-width '－', which becomes '-').
+const DASHES = /[-‐‑‒–—―−﹣]/;
+const KATAKANA_START = 0x30a1; // ァ
+const KATAKANA_END = 0x30f6; // ヶ (covers ヴ ヵ ヶ)
+const KATAKANA_ITERATION_START = 0x30fd; // ヽ ヾ
+const KANA_SHIFT = 0x60; // distance from a katakana to its hiragana
+
+function isKana(code: number): boolean {
+  return (code >= 0x3041 && code <= 0x309f) || (code >= 0x30a0 && code <= 0x30ff);
+}
+
+/**
+ * A search key for kana and names: NFKC (half-width katakana → full-width, full-width latin → ASCII),
+ * katakana → hiragana (ヴ → ゔ, small kana stay small), spaces and middle dots removed, latin lowercased.
+ * The long vowel mark ー is kept; a hyphen typed right after a kana is read as ー, any other hyphen is dropped.
+ * Kanji pass through, so a name field can use the same key.
+ */
+export function normalizeKana(s: string): string {
+  const nfkc = s.normalize('NFKC').replace(WHITESPACE, '').replace(MIDDLE_DOTS, '').toLowerCase();
+  let out = '';
+  for (const ch of nfkc) {
+    const code = ch.codePointAt(0) ?? 0;
+    if ((code >= KATAKANA_START && code <= KATAKANA_END) || code === KATAKANA_ITERATION_START || code === KATAKANA_ITERATION_START + 1) {
+      out += String.fromCharCode(code - KANA_SHIFT);
+    } else if (DASHES.test(ch)) {
+      const prev = out.charCodeAt(out.length - 1);
+      if (out.length > 0 && isKana(prev)) out += 'ー';
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** A name as typed, comparable: NFKC with all spaces removed ('佐藤　陽太' → '佐藤陽太'). */
+export function normalizeName(s: string): string {
+  return s.normalize('NFKC').replace(WHITESPACE, '');
+}
+
+/** Digits only, after NFKC so that full-width digits count ('１２３４５６７８９０' → '1234567890'). */
+export function normalizeDigits(s: string): string {
+  return s.normalize('NFKC').replace(/\D+/g, '');
+}
+
+/** Country code of Japan; a Japanese number without its leading 0 is 9 or 10 digits long. */
+const JAPAN_CODE = '81';
+
+/**
+ * A Japanese phone number as domestic digits: '+81 90-1234-5678' → '09012345678'.
+ * '+81' (or a bare '81' on an 11–12 digit number, which no domestic number can be) becomes the
+ * leading '0'; '+81 (0)90…' is understood too. Short digit strings are left alone so that a search
+ * for the last four digits '8123' is not mistaken for a country code.
+ */
+export function normalizePhone(s: string): string {
+  const nfkc = s.normalize('NFKC');
+  const digits = nfkc.replace(/\D+/g, '');
+  const international = nfkc.trimStart().startsWith('+');
+  const looksInternational = international || (digits.length >= 11 && digits.length <= 12);
+  if (looksInternational && digits.startsWith(JAPAN_CODE)) {
+    const national = digits.slice(JAPAN_CODE.length);
+    return national.startsWith('0') ? national : `0${national}`;
+  }
+  return digits;
+}
+
+/**
+ * The href for a phone link ('tel:09012345678'), or null when there is nothing to dial.
+ * A non-Japanese international number keeps its '+' so the dialler still reaches it.
+ */
+export function formatPhoneForTel(s: string): string | null {
+  const normalized = normalizePhone(s);
+  if (normalized === '') return null;
+  const foreign = s.normalize('NFKC').trimStart().startsWith('+') && !normalized.startsWith('0');
+  return `tel:${foreign ? '+' : ''}${normalized}`;
+}

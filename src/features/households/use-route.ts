@@ -1,0 +1,40 @@
+/** The households sub-routes, read from the hash the app shell already uses ('#/', '#/households/…'). */
+import { useSyncExternalStore } from 'react';
+
+export type HouseholdRoute =
+  | { readonly name: 'list' }
+  | { readonly name: 'new' }
+  | { readonly name: 'detail'; readonly id: string }
+  | { readonly name: 'edit'; readonly id: string }
+  | { readonly name: 'print'; readonly id: string };
+
+export function parseRoute(hash: string): HouseholdRoute {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] !== 'households' || !parts[1]) return { name: 'list' };
+  if (parts[1] === 'new') return { name: 'new' };
+  const id = parts[1];
+  if (parts[2] === 'edit') return { name: 'edit', id };
+  if (parts[2] === 'print') return { name: 'print', id };
+  return { name: 'detail', id };
+}
+
+export const paths = {
+  list: () => '#/',
+  new: () => '#/households/new',
+  detail: (id: string) => `#/households/${encodeURIComponent(id)}`,
+  edit: (id: string) => `#/households/${encodeURIComponent(id)}/edit`,
+  print: (id: string) => `#/households/${encodeURIComponent(id)}/print`,
+};
+
+export function navigate(hash: string): void {
+  if (window.location.hash !== hash) window.location.hash = hash;
+}
+
+function subscribe(onChange: () => void) {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash, () => '');
+}

@@ -1,0 +1,39 @@
+/**
+ * The hub server process: serves the built app and answers /healthz. The sync API joins it in
+ * a later issue; it is kept as a function so tests can start it on a free port.
+ */
+import { createServer, type Server } from 'node:http';
+import { createStaticHandler } from './http/static-files';
+import { NO_STORE, SECURITY_HEADERS } from './http/security-headers';
+
+export interface ServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly distDir: string;
+}
+
+export function startServer(options: ServerOptions): Promise<Server> {
+  const serveStatic = createStaticHandler(options.distDir);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...SECURITY_HEADERS, ...NO_STORE, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('許可されていないメソッドです (405)');
+      return;
+    }
+    if (path === '/healthz') {
+      res.writeHead(200, { ...SECURITY_HEADERS, ...NO_STORE, 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ ok: true }));
+      return;
+    }
+    serveStatic(req, res).catch((error: unknown) => {
+      console.error('static file error', error);
+      if (!res.headersSent) res.writeHead(500, { ...SECURITY_HEADERS, ...NO_STORE });
+      res.end();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve(server));
+  });
+}

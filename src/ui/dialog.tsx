@@ -1,0 +1,54 @@
+/** A confirmation before anything destructive. Uses the native <dialog> for focus trapping and Esc. */
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Button } from './button';
+
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  cancelLabel = 'キャンセル',
+  danger = false,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  children?: ReactNode;
+  confirmLabel: string;
+  cancelLabel?: string;
+  danger?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      if (typeof dialog.showModal === 'function') dialog.showModal();
+      else dialog.setAttribute('open', '');
+    } else if (!open && dialog.open) {
+      if (typeof dialog.close === 'function') dialog.close();
+      else dialog.removeAttribute('open');
+    }
+  }, [open]);
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onCancel={(e) => (e.preventDefault(), onCancel())}>
+      {open ? (
+        <>
+          <h2 id="dialog-title" className="dialog__title">
+            {title}
+          </h2>
+          <div className="dialog__body">{children}</div>
+          <div className="dialog__actions">
+            <Button onClick={onCancel}>{cancelLabel}</Button>
+            <Button variant={danger ? 'danger' : 'primary'} onClick={onConfirm}>
+              {confirmLabel}
+            </Button>
+          </div>
+        </>
+      ) : null}
+    </dialog>
+  );
+}

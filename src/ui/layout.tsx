@@ -1,0 +1,36 @@
+import type { ReactNode } from 'react';
+
+/** A page: a sticky header with the title and optional actions, then content in one column (360 px first). */
+export function Page({ title, actions, children, back }: { title: string; actions?: ReactNode; children: ReactNode; back?: ReactNode }) {
+  return (
+    <section className="page">
+      <header className="page__header">
+        {back}
+        <h1 className="page__title">{title}</h1>
+        {actions ? <div className="page__actions">{actions}</div> : null}
+      </header>
+      <div className="page__body">{children}</div>
+    </section>
+  );
+}
+
+export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
+  return (
+    <section className="section" aria-labelledby={id}>
+      <h2 className="section__title" id={id}>
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** A message a user can act on: what happened and what to do (with an optional action button). */
+export function Notice({ kind = 'info', children, action }: { kind?: 'info' | 'warn' | 'error' | 'ok'; children: ReactNode; action?: ReactNode }) {
+  return (
+    <div className={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      <div className="notice__text">{children}</div>
+      {action ? <div className="notice__action">{action}</div> : null}
+    </div>
+  );
+}

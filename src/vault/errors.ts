@@ -1,0 +1,81 @@
+/**
+ * The vault's one error type. A user can meet every code, so each carries a Japanese message
+ * they can act on; the developer detail (which table, which record, the original error) rides
+ * along in `detail` and `cause`, never in the message shown on screen.
+ */
+import type { VaultErrorCode } from './types';
+
+const MESSAGES: Readonly<Record<VaultErrorCode, string>> = {
+  'wrong-passphrase': 'パスフレーズが違います。',
+  throttled: '続けて間違えたため、しばらく入力できません。表示された時刻を過ぎてから、もう一度お試しください。',
+  locked: 'ロックされました。パスフレーズを入力して、もう一度開いてください。',
+  'quota-exceeded': '端末の保存容量が足りません。不要なデータを削除してから、もう一度お試しください。',
+  'connection-lost': 'データベースとの接続が切れました。「再試行」を押してください。',
+  'not-set-up': 'この端末はまだ設定されていません。最初の利用者を登録してください。',
+  'already-set-up': 'この端末はすでに設定されています。登録済みの利用者でロックを解除してください。',
+  'weak-passphrase': 'パスフレーズは8文字以上にしてください。',
+  'unknown-user': 'この利用者はこの端末に登録されていません。',
+  corrupt: '保存データを読み取れませんでした。データが壊れている可能性があります。管理者に連絡してください。',
+  unexpected: '予期しないエラーが発生しました。アプリを再起動しても直らない場合は、管理者に連絡してください。',
+};
+
+export function vaultErrorMessage(code: VaultErrorCode): string {
+  return MESSAGES[code];
+}
+
+export class VaultError extends Error {
+  override readonly name = 'VaultError';
+  readonly code: VaultErrorCode;
+  /** ISO instant before which no unlock attempt is accepted; only with 'throttled'. */
+  readonly retryAt?: string;
+  /** What a developer needs to find the cause; never shown to the user. */
+  readonly detail?: string;
+
+  constructor(code: VaultErrorCode, options: { retryAt?: string; detail?: string; cause?: unknown } = {}) {
+    super(vaultErrorMessage(code), options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.retryAt !== undefined) this.retryAt = options.retryAt;
+    if (options.detail !== undefined) this.detail = options.detail;
+  }
+}
+
+export function isVaultError(e: unknown, code?: VaultErrorCode): e is VaultError {
+  return e instanceof VaultError && (code === undefined || e.code === code);
+}
+
+// Firefox has reported a full disk under its own name in older releases.
+const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']);
+// DatabaseClosedError: Dexie's own, after close() or a failed open.
+// InvalidStateError: the connection closed under a transaction (iOS when backgrounded).
+// UnknownError: Safari's "Connection to Indexed Database server lost. Refresh the page to try again".
+const CONNECTION_NAMES = new Set(['DatabaseClosedError', 'InvalidStateError', 'UnknownError']);
+
+/**
+ * Collects the names of an error and of every error it wraps: Dexie puts the browser's error in
+ * `inner` (a transaction aborted by a full disk is an AbortError whose inner is a QuotaExceededError),
+ * a BulkError lists its `failures`, and our own code may use `cause`.
+ */
+function errorNames(e: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof e !== 'object' || e === null || seen.has(e)) return [];
+  seen.add(e);
+  const err = e as { name?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
+  const names = typeof err.name === 'string' ? [err.name] : [];
+  names.push(...errorNames(err.inner, seen), ...errorNames(err.cause, seen));
+  const failures = Array.isArray(err.failures)
+    ? err.failures
+    : err.failures && typeof err.failures === 'object'
+      ? Object.values(err.failures)
+      : [];
+  for (const f of failures) names.push(...errorNames(f, seen));
+  return names;
+}
+
+/** Maps anything thrown by IndexedDB, Dexie or WebCrypto to a VaultError; VaultErrors pass through. */
+export function toVaultError(e: unknown): VaultError {
+  if (e instanceof VaultError) return e;
+  const names = errorNames(e);
+  const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  if (names.some((n) => QUOTA_NAMES.has(n))) return new VaultError('quota-exceeded', { detail, cause: e });
+  if (names.some((n) => CONNECTION_NAMES.has(n))) return new VaultError('connection-lost', { detail, cause: e });
+  return new VaultError('unexpected', { detail, cause: e });
+}

@@ -1,0 +1,68 @@
+/** Steps a user takes, shared by the end-to-end tests (names are the UI's Japanese labels). */
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+export const PASSPHRASE = 'yoru-no-denwa-2026';
+
+export async function setUpFirstUser(page: Page, baseUrl: string, displayName = '夜間 太郎'): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('表示名').fill(displayName);
+  await page.getByLabel('パスフレーズ', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('パスフレーズ（確認）').fill(PASSPHRASE);
+  await page.getByLabel('上記を理解しました').check();
+  await page.getByRole('button', { name: 'はじめる' }).click();
+  await page.getByLabel('検索').waitFor();
+}
+
+export async function unlock(page: Page, passphrase = PASSPHRASE): Promise<void> {
+  await page.getByLabel('パスフレーズ', { exact: true }).fill(passphrase);
+  await page.getByRole('button', { name: '解錠' }).click();
+  await page.getByLabel('検索').waitFor({ timeout: 30_000 });
+}
+
+export interface NewHousehold {
+  readonly name: string;
+  readonly furigana: string;
+  readonly birthDate: string;
+  readonly phone: string;
+  readonly recipientNumber?: string;
+  readonly medication?: string;
+  readonly contactName?: string;
+  readonly contactPhone?: string;
+}
+
+export async function registerHousehold(page: Page, h: NewHousehold): Promise<void> {
+  await page.getByRole('button', { name: '世帯を登録' }).first().click();
+  await page.getByLabel('氏名', { exact: true }).first().fill(h.name);
+  await page.getByLabel('ふりがな', { exact: true }).first().fill(h.furigana);
+  await page.getByLabel('生年月日', { exact: true }).first().fill(h.birthDate);
+  await page.getByLabel('電話番号', { exact: true }).first().fill(h.phone);
+  if (h.recipientNumber) await page.getByLabel('受給者証番号', { exact: true }).first().fill(h.recipientNumber);
+  if (h.medication) await page.getByLabel('服薬', { exact: false }).first().fill(h.medication);
+  if (h.contactName && h.contactPhone) {
+    const add = page.getByRole('button', { name: '緊急連絡先を追加' });
+    if (await page.getByLabel('連絡先の氏名').count() === 0) await add.click();
+    await page.getByLabel('連絡先の氏名').first().fill(h.contactName);
+    await page.getByLabel('続柄').first().fill('おば');
+    await page.getByLabel('電話番号（複数可）').first().fill(h.contactPhone);
+  }
+  await page.getByLabel('同意日').fill('2026-10-01');
+  await page.getByLabel('同意者').fill('本人・母');
+  await page.getByLabel('共有の範囲').fill('拠点の関係機関と短期入所事業所');
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await page.getByRole('button', { name: '編集' }).waitFor();
+}
+
+export async function search(page: Page, query: string): Promise<string> {
+  const box = page.getByLabel('検索');
+  await box.fill('');
+  await box.pressSequentially(query);
+  const list = page.getByRole('list').first();
+  await list.waitFor();
+  return (await list.innerText()).trim();
+}
+
+export function expectNoViolations(screen: string, violations: readonly { id: string; help: string; nodes: readonly { target: readonly string[] }[] }[]) {
+  const described = violations.map((v) => `${screen}: ${v.id} — ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(described).toEqual([]);
+}

@@ -1,0 +1,98 @@
+/**
+ * Headless Chromium for end-to-end tests: the Debian build at /usr/bin/chromium driven by
+ * playwright-core (no browser downloads here). Each test gets its own profile directory, so
+ * IndexedDB, the service worker and Cache Storage are real and can be inspected afterwards.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface BrowserSession {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly profileDir: string;
+  close(): Promise<void>;
+  /** Removes the profile directory. Call after close() once the profile is no longer needed. */
+  dispose(): Promise<void>;
+}
+
+/** Opens Chromium with a persistent profile (a fresh one unless `profileDir` is given). */
+export async function openBrowser(options: { profileDir?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+  const profileDir = options.profileDir ?? (await mkdtemp(join(tmpdir(), 'kyoten-e2e-')));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: options.viewport ?? { width: 360, height: 780 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    serviceWorkers: 'allow',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => console.error('[page error]', error.message));
+  let closed = false;
+  return {
+    context,
+    page,
+    profileDir,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await context.close();
+    },
+    async dispose() {
+      if (!closed) await this.close();
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until a service worker controls the page, so the app can start with no network. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.waitForFunction(async () => {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    return Boolean(registration?.active) && Boolean(navigator.serviceWorker.controller);
+  }, undefined, { timeout: 30_000, polling: 200 }).catch(async () => {
+    // The first load is not controlled until clients.claim() or a reload; reload once and retry.
+    await page.reload();
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker?.controller), undefined, { timeout: 30_000, polling: 200 });
+  });
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: readonly { target: readonly string[] }[];
+}
+
+/** Runs axe-core in the page and returns the serious and critical violations. */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated over the DevTools protocol, so the app's strict CSP stays on while axe runs.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}

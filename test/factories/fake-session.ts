@@ -1,0 +1,118 @@
+/**
+ * An in-memory VaultSession for component tests: same contract as src/vault, no encryption, no IndexedDB.
+ * `failNext(code)` makes the next write reject with that VaultError, to test retry paths.
+ */
+import type {
+  AccessAction,
+  AccessLogEntry,
+  ChangeOp,
+  EntityKind,
+  OutboxEntry,
+  StoredEntity,
+  VaultErrorCode,
+  VaultSession,
+  VaultUser,
+} from '../../src/vault/types';
+import { VaultError } from '../../src/vault/errors';
+
+export interface FakeSession extends VaultSession {
+  /** the next put/putDemo/saveDraft rejects with this code */
+  failNext(code: VaultErrorCode): void;
+  readonly drafts: Map<string, unknown>;
+}
+
+export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
+  const me: VaultUser = { id: 'user-1', displayName: 'テスト 太郎', createdAt: '2024-04-01T00:00:00.000Z', ...user };
+  const records = new Map<string, StoredEntity<unknown>>();
+  const drafts = new Map<string, unknown>();
+  const log: AccessLogEntry[] = [];
+  const out: OutboxEntry[] = [];
+  let locked = false;
+  let failure: VaultErrorCode | null = null;
+  let seq = 0;
+
+  const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
+  const clone = <T>(v: T): T => structuredClone(v);
+  function check() {
+    if (locked) throw new VaultError('locked');
+    if (failure) {
+      const code = failure;
+      failure = null;
+      throw new VaultError(code);
+    }
+  }
+  const now = () => new Date().toISOString();
+
+  return {
+    user: me,
+    deviceId: 'device-1',
+    drafts,
+    failNext(code) {
+      failure = code;
+    },
+    async list<T>(kind: EntityKind) {
+      if (locked) check();
+      return [...records.values()].filter((r) => r.kind === kind).map((r) => clone(r) as StoredEntity<T>);
+    },
+    async get<T>(kind: EntityKind, id: string) {
+      if (locked) check();
+      const r = records.get(key(kind, id));
+      return r ? (clone(r) as StoredEntity<T>) : undefined;
+    },
+    async put<T>(kind: EntityKind, id: string, data: T, op: ChangeOp) {
+      check();
+      const at = now();
+      records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: false });
+      out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data) });
+    },
+    async putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]) {
+      check();
+      const at = now();
+      for (const { id, data } of items) records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: true });
+    },
+    async clearDemo() {
+      if (locked) check();
+      let n = 0;
+      for (const [k, r] of records) if (r.demo && records.delete(k)) n += 1;
+      return n;
+    },
+    async logAccess(action: AccessAction, householdId: string | null) {
+      if (locked) check();
+      log.push({ id: crypto.randomUUID(), at: now(), userId: me.id, userName: me.displayName, action, householdId });
+    },
+    async accessLog() {
+      return [...log];
+    },
+    async outbox() {
+      return [...out];
+    },
+    async pendingChanges() {
+      return out.length;
+    },
+    async saveDraft(k: string, value: unknown) {
+      check();
+      drafts.set(k, clone(value));
+    },
+    async loadDraft<T>(k: string) {
+      if (locked) check();
+      return drafts.has(k) ? (clone(drafts.get(k)) as T) : undefined;
+    },
+    async deleteDraft(k: string) {
+      if (locked) check();
+      drafts.delete(k);
+    },
+    async listDraftKeys() {
+      return [...drafts.keys()];
+    },
+    async addUser(_current: string, displayName: string) {
+      return { id: crypto.randomUUID(), displayName, createdAt: now() };
+    },
+    async changePassphrase() {},
+    lock() {
+      locked = true;
+    },
+    get isLocked() {
+      return locked;
+    },
+  };
+}
