@@ -68,6 +68,7 @@ const emptyData = () => ({
   index: buildHouseholdIndex([]),
 });
 
+// The vault writes the 'unlock' access entry itself (an unlock is never handed out unlogged).
 export const useApp = create<AppState & AppActions>()((set, get) => {
   let locking: Promise<void> | null = null;
 
@@ -132,7 +133,6 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(async () => {
         const session = await vault.setUp(displayName, passphrase);
         set({ session, lockedBy: null, users: await vault.listUsers() });
-        await session.logAccess('unlock', null);
         await loadAll(session);
         set({ phase: 'unlocked' });
       });
@@ -145,7 +145,6 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         await guarded(async () => {
           const session = await vault.unlock(userId, passphrase);
           set({ session, lockedBy: null });
-          await session.logAccess('unlock', null);
           await loadAll(session);
           set({ phase: 'unlocked' });
         });

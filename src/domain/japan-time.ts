@@ -140,6 +140,5 @@ export function addDaysToDate(date: IsoDate, days: number): IsoDate {
   const { year, month, day } = parseIsoDate(date);
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day + days); // setUTCFullYear, unlike Date.UTC, keeps years below 100
-
   return toIsoDate({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() });
 }

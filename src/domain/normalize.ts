@@ -6,39 +6,33 @@
 
 const WHITESPACE = /\s+/g; // \s covers U+3000 (full-width space) and U+FEFF
 const MIDDLE_DOTS = /[・･·•]/g;
-// Dash-like characters people type for the long vowel mark; NFKC leaves all of these as they are
-// (except full-width '－', which becomes '-').
-const DASHES = /[-‐‑‒–—―−﹣]/;
-const KATAKANA_START = 0x30a1; // ァ
-const KATAKANA_END = 0x30f6; // ヶ (covers ヴ ヵ ヶ)
-const KATAKANA_ITERATION_START = 0x30fd; // ヽ ヾ
+const KATAKANA = /[\u30a1-\u30f6\u30fd\u30fe]/g; // ァ…ヶ (incl. ヴ ヵ ヶ) and ヽ ヾ
 const KANA_SHIFT = 0x60; // distance from a katakana to its hiragana
+// Dash-like characters people type for the long vowel mark (NFKC turns full-width '－' into '-').
+// After a kana (possibly after other dashes) a dash is read as ー; anywhere else it is dropped.
+const DASH_AFTER_KANA = /(?<=[\u3041-\u30ff][-‐‑‒–—―−﹣]*)[-‐‑‒–—―−﹣]/g;
+const DASH = /[-‐‑‒–—―−﹣]/g;
 
-function isKana(code: number): boolean {
-  return (code >= 0x3041 && code <= 0x309f) || (code >= 0x30a0 && code <= 0x30ff);
+function toHiragana(katakana: string): string {
+  return String.fromCharCode(katakana.charCodeAt(0) - KANA_SHIFT);
 }
 
 /**
  * A search key for kana and names: NFKC (half-width katakana → full-width, full-width latin → ASCII),
  * katakana → hiragana (ヴ → ゔ, small kana stay small), spaces and middle dots removed, latin lowercased.
  * The long vowel mark ー is kept; a hyphen typed right after a kana is read as ー, any other hyphen is dropped.
- * Kanji pass through, so a name field can use the same key.
+ * Kanji pass through, so a name field can use the same key. Regex-only, as it runs over every
+ * searchable string when the index is built.
  */
 export function normalizeKana(s: string): string {
-  const nfkc = s.normalize('NFKC').replace(WHITESPACE, '').replace(MIDDLE_DOTS, '').toLowerCase();
-  let out = '';
-  for (const ch of nfkc) {
-    const code = ch.codePointAt(0) ?? 0;
-    if ((code >= KATAKANA_START && code <= KATAKANA_END) || code === KATAKANA_ITERATION_START || code === KATAKANA_ITERATION_START + 1) {
-      out += String.fromCharCode(code - KANA_SHIFT);
-    } else if (DASHES.test(ch)) {
-      const prev = out.charCodeAt(out.length - 1);
-      if (out.length > 0 && isKana(prev)) out += 'ー';
-    } else {
-      out += ch;
-    }
-  }
-  return out;
+  return s
+    .normalize('NFKC')
+    .replace(WHITESPACE, '')
+    .replace(MIDDLE_DOTS, '')
+    .toLowerCase()
+    .replace(KATAKANA, toHiragana)
+    .replace(DASH_AFTER_KANA, 'ー')
+    .replace(DASH, '');
 }
 
 /** A name as typed, comparable: NFKC with all spaces removed ('佐藤　陽太' → '佐藤陽太'). */

@@ -29,7 +29,11 @@ export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
  * Derives the KEK. Passphrases are NFC-normalised so that the same Japanese text typed through
  * different input methods gives the same key.
  */
-export async function deriveKek(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
+export async function deriveKek(
+  passphrase: string,
+  salt: Uint8Array<ArrayBuffer>,
+  iterations: number,
+): Promise<CryptoKey> {
   const base = await subtle().importKey('raw', encoder.encode(passphrase.normalize('NFC')), 'PBKDF2', false, [
     'deriveKey',
   ]);
@@ -87,7 +91,9 @@ export function bindingOf(table: string, ...key: readonly string[]): Uint8Array<
 
 export async function seal(key: CryptoKey, binding: Uint8Array<ArrayBuffer>, value: unknown): Promise<Sealed> {
   const json = JSON.stringify(value);
-  if (json === undefined) throw new TypeError('vault: cannot store a value that has no JSON form (undefined, a function)');
+  if (json === undefined) {
+    throw new TypeError('vault: cannot store a value that has no JSON form (undefined, a function)');
+  }
   const iv = randomBytes(IV_BYTES);
   const ct = await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: binding }, key, encoder.encode(json));
   return { iv, ct: new Uint8Array(ct) };
@@ -98,7 +104,8 @@ export async function unseal<T>(key: CryptoKey, binding: Uint8Array<ArrayBuffer>
   try {
     plain = await subtle().decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: binding }, key, sealed.ct);
   } catch (e) {
-    throw new VaultError('corrupt', { detail: `AES-GCM authentication failed for ${decoder.decode(binding)}`, cause: e });
+    const detail = `AES-GCM authentication failed for ${decoder.decode(binding)}`;
+    throw new VaultError('corrupt', { detail, cause: e });
   }
   return JSON.parse(decoder.decode(plain)) as T;
 }

@@ -15,12 +15,14 @@ interface SealedColumns {
   ct: Uint8Array<ArrayBuffer>;
 }
 
-export type MetaRow =
-  | { key: 'deviceId'; value: string }
+export interface MetaValues {
+  deviceId: string;
   /** the last outbox seq handed out on this device; 0 before the first change */
-  | { key: 'outboxSeq'; value: number }
-  | { key: 'settings'; value: DeviceSettings };
-export type MetaKey = MetaRow['key'];
+  outboxSeq: number;
+  settings: DeviceSettings;
+}
+export type MetaKey = keyof MetaValues;
+export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
 
 /** One per user: the device data key wrapped by a key derived from that user's passphrase. */
 export interface KeySlotRow {
@@ -128,18 +130,17 @@ export async function withStorage<T>(db: VaultDatabase, work: () => Promise<T>):
     if (!db.isOpen()) await db.open();
     return await work();
   } catch (e) {
+    // Programming errors (a bad id, a setting out of range) reach the developer as they are.
+    if (e instanceof TypeError || e instanceof RangeError) throw e;
     const error = toVaultError(e);
     if (error.code === 'connection-lost') db.close({ disableAutoOpen: false });
     throw error;
   }
 }
 
-export async function readMeta<K extends MetaKey>(
-  db: VaultDatabase,
-  key: K,
-): Promise<Extract<MetaRow, { key: K }>['value'] | undefined> {
+export async function readMeta<K extends MetaKey>(db: VaultDatabase, key: K): Promise<MetaValues[K] | undefined> {
   const row = await db.meta.get(key);
-  return row?.value as Extract<MetaRow, { key: K }>['value'] | undefined;
+  return row?.value as MetaValues[K] | undefined;
 }
 
 /** Reads or creates the device id; call inside a 'rw' transaction on meta so two tabs agree. */

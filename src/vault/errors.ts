@@ -26,7 +26,10 @@ export function vaultErrorMessage(code: VaultErrorCode): string {
 export class VaultError extends Error {
   override readonly name = 'VaultError';
   readonly code: VaultErrorCode;
-  /** ISO instant before which no unlock attempt is accepted; only with 'throttled'. */
+  /**
+   * ISO instant before which no unlock attempt is accepted: always with 'throttled', and with
+   * 'wrong-passphrase' when that failure starts a wait.
+   */
   readonly retryAt?: string;
   /** What a developer needs to find the cause; never shown to the user. */
   readonly detail?: string;
@@ -70,9 +73,21 @@ function errorNames(e: unknown, seen = new Set<unknown>()): string[] {
   return names;
 }
 
-/** Maps anything thrown by IndexedDB, Dexie or WebCrypto to a VaultError; VaultErrors pass through. */
+function isVaultErrorCode(code: unknown): code is VaultErrorCode {
+  return typeof code === 'string' && Object.hasOwn(MESSAGES, code);
+}
+
+/**
+ * Maps anything thrown by IndexedDB, Dexie or WebCrypto to a VaultError; VaultErrors pass through.
+ * An error-like object carrying a known `code` (a VaultError from another bundle or a worker, where
+ * `instanceof` fails) keeps that code.
+ */
 export function toVaultError(e: unknown): VaultError {
   if (e instanceof VaultError) return e;
+  if (typeof e === 'object' && e !== null && isVaultErrorCode((e as { code?: unknown }).code)) {
+    const { code, retryAt } = e as { code: VaultErrorCode; retryAt?: unknown };
+    return new VaultError(code, { cause: e, ...(typeof retryAt === 'string' ? { retryAt } : {}) });
+  }
   const names = errorNames(e);
   const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   if (names.some((n) => QUOTA_NAMES.has(n))) return new VaultError('quota-exceeded', { detail, cause: e });

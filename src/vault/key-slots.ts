@@ -105,6 +105,8 @@ export async function openSlot(
 ): Promise<CryptoKey> {
   const throttle = throttleOf(await db.throttles.get(slot.userId), now());
   if (throttle.retryAt !== null) throw new VaultError('throttled', { retryAt: throttle.retryAt });
+  // Shorter than any slot was ever made with: a mis-tap, not a guess worth counting or deriving for.
+  if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) throw new VaultError('wrong-passphrase');
   let dataKey: CryptoKey;
   try {
     const kek = await deriveKek(passphrase, slot.salt, slot.iterations);

@@ -47,17 +47,18 @@ export async function openBrowser(options: { profileDir?: string; viewport?: { w
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => console.error('[page error]', error.message));
   let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await context.close();
+  };
   return {
     context,
     page,
     profileDir,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await context.close();
-    },
+    close,
     async dispose() {
-      if (!closed) await this.close();
+      await close();
       await rm(profileDir, { recursive: true, force: true });
     },
   };

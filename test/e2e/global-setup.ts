@@ -20,6 +20,8 @@ export default async function setup(project: TestProject) {
     execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
       cwd: root,
       stdio: 'inherit',
+      // Vitest sets NODE_ENV=test, which would bundle React's development build: test what ships.
+      env: { ...process.env, NODE_ENV: 'production' },
     });
   }
   const server = await startServer({ port: 0, host: '127.0.0.1', distDir: resolve(root, 'dist') });

@@ -4,6 +4,7 @@
  * phones are edited as free text (split on save) and an empty consent block means "no 同意書".
  */
 import type { EmergencyContact, Household } from '../../domain/household';
+import type { FieldError } from '../../domain/household-schema';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
   /** phones as typed: separated by commas, 、 or newlines */
@@ -69,11 +70,7 @@ export function removeAt<T>(list: readonly T[], index: number): T[] {
   return list.filter((_, i) => i !== index);
 }
 
-/** A field-level error as the schema reports it: a dotted path ('persons.0.recipientNumber') and a Japanese message. */
-export interface FieldError {
-  readonly path: string;
-  readonly message: string;
-}
+export type { FieldError } from '../../domain/household-schema';
 
 /**
  * The message for one field: an error on the field itself or anywhere below it

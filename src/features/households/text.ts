@@ -25,6 +25,7 @@ export const T = {
   status: { registered: '登録済', draft: '仮登録（同意書なし）', withdrawn: '登録廃止' } satisfies Record<HouseholdStatus, string>,
   matchedPhone: (p: string) => `電話 ${p}`,
   matchedRecipient: (n: string) => `受給者証 ${n}`,
+  matchedContact: (name: string, relation: string) => `連絡先 ${name}${relation ? `（${relation}）` : ''}`,
   noName: '（氏名未入力）',
 
   // detail
@@ -129,6 +130,8 @@ export const F = {
   removePersonBody: (name: string) => `「${name}」の入力内容をこの世帯から削除します。`,
   removeConfirm: '削除する',
   name: '氏名',
+  /** a hint, not a label marker: the e2e tests find the field by its exact label 「氏名」 */
+  required: '必須',
   furigana: 'ふりがな',
   birthDate: '生年月日',
   sex: '性別',
@@ -136,6 +139,9 @@ export const F = {
   phone: '電話番号',
   recipientNumber: '受給者証番号',
   recipientHint: '10桁の数字',
+  /** phones of doctors, services, agencies: deliberately not 「電話番号」, which names the household phone */
+  otherPhone: '電話',
+  handbooks: '手帳',
   disabilityTypes: '障害の種類',
   otherDisabilities: 'その他の障害',
   diagnosis: '診断名',

@@ -1,5 +1,5 @@
 /** The households sub-routes, read from the hash the app shell already uses ('#/', '#/households/…'). */
-import { useSyncExternalStore } from 'react';
+export { navigate, useHash } from '../../app/router';
 
 export type HouseholdRoute =
   | { readonly name: 'list' }
@@ -25,16 +25,3 @@ export const paths = {
   edit: (id: string) => `#/households/${encodeURIComponent(id)}/edit`,
   print: (id: string) => `#/households/${encodeURIComponent(id)}/print`,
 };
-
-export function navigate(hash: string): void {
-  if (window.location.hash !== hash) window.location.hash = hash;
-}
-
-function subscribe(onChange: () => void) {
-  window.addEventListener('hashchange', onChange);
-  return () => window.removeEventListener('hashchange', onChange);
-}
-
-export function useHash(): string {
-  return useSyncExternalStore(subscribe, () => window.location.hash, () => '');
-}

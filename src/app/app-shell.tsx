@@ -1,0 +1,82 @@
+/**
+ * The unlocked app: a slim bar with the lock button, the current area, the bottom nav within thumb
+ * reach. Screens other than the lock screen are loaded lazily: unlocking must not wait for them.
+ */
+import { lazy, Suspense, useCallback, useEffect } from 'react';
+import { HomeScreenBanner } from '../features/settings/home-screen-warning';
+import { Button } from '../ui/button';
+import { Busy } from '../ui/status';
+import { useIdleLock } from './idle-lock';
+import { appPaths, navigate, useArea, type AppArea } from './router';
+import { StorageErrorBanner } from './storage-error';
+import { useApp } from './store';
+import { T } from './text';
+import { UpdatePrompt } from './update-prompt';
+
+const HouseholdsScreen = lazy(() =>
+  import('../features/households/households-screen').then((m) => ({ default: m.HouseholdsScreen })),
+);
+const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
+
+const NAV: readonly { area: AppArea; label: string }[] = [
+  { area: 'households', label: T.navHouseholds },
+  { area: 'settings', label: T.navSettings },
+];
+
+export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) {
+  const area = useArea();
+  const userName = useApp((s) => s.session?.user.displayName ?? '');
+  const idleLockMinutes = useApp((s) => s.settings.idleLockMinutes);
+  const lock = useApp((s) => s.lock);
+
+  useIdleLock(
+    idleLockMinutes,
+    useCallback(() => void lock('idle'), [lock]),
+  );
+
+  useEffect(() => {
+    document.title = area === 'settings' ? `${T.navSettings}｜${T.appName}` : T.appFullName;
+    if (window.scrollY > 0) window.scrollTo(0, 0);
+  }, [area]);
+
+  const lockNow = async () => {
+    await lock('manual');
+    // The next person to unlock starts from the list, not from what the last one had open.
+    navigate(appPaths.households);
+  };
+
+  return (
+    <div className="shell">
+      <header className="app-bar">
+        <p className="app-bar__name">
+          {T.appName}
+          {userName ? <span className="app-bar__user">{T.signedInAs(userName)}</span> : null}
+        </p>
+        <Button variant="secondary" onClick={() => void lockNow()}>
+          {T.lock}
+        </Button>
+      </header>
+      <main id="main">
+        <div className="banner-region">
+          <UpdatePrompt />
+          <StorageErrorBanner onReconnect={onReconnect} />
+          {area === 'households' ? <HomeScreenBanner /> : null}
+        </div>
+        <Suspense fallback={<div className="splash"><Busy>{T.loadingScreen}</Busy></div>}>
+          {area === 'settings' ? <SettingsScreen /> : <HouseholdsScreen />}
+        </Suspense>
+      </main>
+      <nav className="bottom-nav" aria-label={T.navLabel}>
+        <ul className="bottom-nav__list">
+          {NAV.map((item) => (
+            <li key={item.area} className="bottom-nav__item">
+              <a className="bottom-nav__link" href={appPaths[item.area]} aria-current={item.area === area ? 'page' : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,296 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Household } from '../domain/household';
+import { VaultError } from '../vault/errors';
+import type { Vault } from '../vault/types';
+import { createVault } from '../vault/vault';
+import { createFakeSession } from '../../test/factories/fake-session';
+import { App } from './app';
+import { ErrorBoundary } from './error-boundary';
+import { useApp } from './store';
+import { T } from './text';
+
+// The households feature is tested on its own; here it only has to show that the shell mounted it.
+vi.mock('../features/households/households-screen', () => ({
+  HouseholdsScreen: () => <p>世帯一覧（テスト用）</p>,
+}));
+
+const PASSPHRASE = 'yoru-no-denwa-2026';
+const STAFF = '夜間 太郎';
+const MAIN_SCREEN = '世帯一覧（テスト用）';
+// Key derivation (PBKDF2, 600k iterations) takes about half a second per call in Node.
+const DERIVE = { timeout: 15_000 };
+
+const freshName = () => `app-test-${crypto.randomUUID()}`;
+
+/** A vault set up by STAFF and locked again, as the app finds it after a reload. */
+async function setUpVault(name: string) {
+  const vault = createVault(name);
+  const session = await vault.setUp(STAFF, PASSPHRASE);
+  session.lock();
+  vault.close();
+}
+
+beforeEach(() => {
+  useApp.setState(useApp.getInitialState(), true);
+  window.location.hash = '';
+  localStorage.clear();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  useApp.getState().vault?.close();
+});
+
+describe('first run', () => {
+  it('asks for the acknowledgement, creates the vault, unlocks and mounts the main screen', async () => {
+    const user = userEvent.setup();
+    const name = freshName();
+    render(<App openVault={() => createVault(name)} />);
+
+    await screen.findByRole('heading', { level: 1, name: T.setupTitle });
+    await user.type(screen.getByLabelText('表示名'), STAFF);
+    await user.type(screen.getByLabelText('パスフレーズ'), PASSPHRASE);
+    await user.type(screen.getByLabelText('パスフレーズ（確認）'), PASSPHRASE);
+    expect(screen.getByText(/パスフレーズを忘れると、この端末のデータは誰にも読めなくなります。/)).toBeVisible();
+    const start = screen.getByRole('button', { name: 'はじめる' });
+    expect(start).toBeDisabled();
+    await user.click(screen.getByLabelText('上記を理解しました'));
+    expect(start).toBeEnabled();
+    await user.click(start);
+
+    await screen.findByText(MAIN_SCREEN, {}, DERIVE);
+    expect(useApp.getState().phase).toBe('unlocked');
+    expect(useApp.getState().session?.user.displayName).toBe(STAFF);
+    expect(screen.getByRole('banner')).toContainElement(screen.getByRole('button', { name: 'ロック' }));
+    expect(screen.getByRole('link', { name: '世帯' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByRole('link', { name: '設定' })).toHaveAttribute('href', '#/settings');
+
+    const check = createVault(name);
+    expect(await check.isSetUp()).toBe(true);
+    expect((await check.listUsers()).map((u) => u.displayName)).toEqual([STAFF]);
+    check.close();
+  });
+
+  it('checks the passphrase before deriving anything', async () => {
+    const user = userEvent.setup();
+    const vault = createVault(freshName());
+    const setUp = vi.spyOn(vault, 'setUp');
+    render(<App openVault={() => vault} />);
+
+    await user.type(await screen.findByLabelText('表示名'), STAFF);
+    await user.type(screen.getByLabelText('パスフレーズ'), 'short');
+    await user.type(screen.getByLabelText('パスフレーズ（確認）'), 'short');
+    await user.click(screen.getByLabelText('上記を理解しました'));
+    await user.click(screen.getByRole('button', { name: 'はじめる' }));
+    expect(await screen.findByText('パスフレーズは8文字以上にしてください。')).toBeVisible();
+
+    await user.type(screen.getByLabelText('パスフレーズ'), '-and-longer');
+    await user.click(screen.getByRole('button', { name: 'はじめる' }));
+    expect(await screen.findByText('確認用のパスフレーズが一致しません。')).toBeVisible();
+    expect(setUp).not.toHaveBeenCalled();
+    expect(useApp.getState().phase).toBe('setup');
+  });
+});
+
+describe('lock screen', () => {
+  it('says the passphrase is wrong beside the field and stays locked, then unlocks with the right one', async () => {
+    const user = userEvent.setup();
+    const name = freshName();
+    await setUpVault(name);
+    render(<App openVault={() => createVault(name)} />);
+
+    const field = await screen.findByLabelText('パスフレーズ');
+    expect(field).toHaveFocus();
+    expect(field).toHaveAttribute('type', 'password');
+    expect(field).toHaveAttribute('autocomplete', 'current-password');
+    expect(screen.getByText(STAFF)).toBeVisible();
+
+    await user.type(field, 'wrong-passphrase');
+    await user.click(screen.getByRole('button', { name: '解錠' }));
+    await screen.findByText('パスフレーズが違います。', {}, DERIVE);
+    expect(field).toHaveAccessibleDescription('パスフレーズが違います。');
+    expect(useApp.getState().phase).toBe('locked');
+    expect(useApp.getState().session).toBeNull();
+    expect(screen.queryByText(MAIN_SCREEN)).toBeNull();
+
+    await user.clear(field);
+    await user.type(field, PASSPHRASE);
+    await user.click(screen.getByRole('button', { name: '解錠' }));
+    await screen.findByText(MAIN_SCREEN, {}, DERIVE);
+    expect(useApp.getState().lockedBy).toBeNull();
+  });
+
+  it('starts a fresh page from the list, whatever record the URL pointed at', async () => {
+    window.location.hash = '#/households/someone/edit';
+    const vault = createVault(freshName());
+    render(<App openVault={() => vault} />);
+    await screen.findByRole('heading', { level: 1, name: T.setupTitle });
+    expect(window.location.hash).toBe('');
+  });
+
+  it('waits out the throttle with a live countdown and the button disabled', async () => {
+    const name = freshName();
+    await setUpVault(name);
+    const vault = createVault(name);
+    const retryAt = new Date(Date.now() + 3_000).toISOString();
+    vi.spyOn(vault, 'throttle').mockResolvedValue({ failures: 4, retryAt });
+    render(<App openVault={() => vault} />);
+
+    expect(await screen.findByText(T.throttled)).toBeVisible();
+    expect(screen.getByRole('button', { name: '解錠' })).toBeDisabled();
+    expect(screen.getByRole('timer')).toHaveTextContent(/あと[23]秒お待ちください。/);
+    await waitFor(() => expect(screen.getByRole('timer')).toHaveTextContent('あと1秒お待ちください。'), { timeout: 3_000 });
+    await waitFor(() => expect(screen.getByRole('button', { name: '解錠' })).toBeEnabled(), { timeout: 3_000 });
+    expect(screen.queryByRole('timer')).toBeNull();
+  });
+
+  it('lets the holder of the hub phone pick who they are', async () => {
+    const user = userEvent.setup();
+    const vault = createVault(freshName());
+    const users = [
+      { id: 'u1', displayName: '日勤 花子', createdAt: '2026-04-01T00:00:00.000Z' },
+      { id: 'u2', displayName: '夜間 太郎', createdAt: '2026-04-02T00:00:00.000Z' },
+    ];
+    vi.spyOn(vault, 'isSetUp').mockResolvedValue(true);
+    vi.spyOn(vault, 'listUsers').mockResolvedValue(users);
+    const unlock = vi.spyOn(vault, 'unlock').mockRejectedValue(new VaultError('wrong-passphrase'));
+    render(<App openVault={() => vault} />);
+
+    await user.click(await screen.findByRole('radio', { name: '夜間 太郎' }));
+    await user.type(screen.getByLabelText('パスフレーズ'), 'whatever-it-is');
+    await user.click(screen.getByRole('button', { name: '解錠' }));
+    await screen.findByText('パスフレーズが違います。');
+    expect(unlock).toHaveBeenCalledWith('u2', 'whatever-it-is');
+    expect(screen.getByRole('radio', { name: '夜間 太郎' })).toBeChecked();
+  });
+});
+
+describe('idle lock', () => {
+  async function unlockedWithData(minutes: number) {
+    await useApp.getState().start(createVault(freshName()));
+    await useApp.getState().setUp(STAFF, PASSPHRASE);
+    await useApp.getState().updateSettings({ idleLockMinutes: minutes });
+    const household = { id: 'h1', persons: [{ name: '佐藤 陽太' }] } as unknown as Household;
+    useApp.setState({ households: new Map([['h1', household]]) });
+    const sawSession: boolean[] = [];
+    const beforeLock = vi.fn(() => {
+      sawSession.push(useApp.getState().session !== null);
+    });
+    useApp.getState().onBeforeLock(beforeLock);
+    return { beforeLock, sawSession };
+  }
+
+  it('locks after the configured minutes without activity, saving drafts first and dropping decrypted data', async () => {
+    const { beforeLock, sawSession } = await unlockedWithData(2);
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    render(<App openVault={() => useApp.getState().vault!} />);
+    await screen.findByText(MAIN_SCREEN);
+
+    await act(() => vi.advanceTimersByTimeAsync(119_000));
+    expect(useApp.getState().phase).toBe('unlocked');
+    // Activity pushes the deadline back.
+    fireEvent.pointerDown(document.body);
+    await act(() => vi.advanceTimersByTimeAsync(119_000));
+    expect(useApp.getState().phase).toBe('unlocked');
+    expect(beforeLock).not.toHaveBeenCalled();
+
+    await act(() => vi.advanceTimersByTimeAsync(2_000));
+    await waitFor(() => expect(useApp.getState().phase).toBe('locked'));
+    expect(beforeLock).toHaveBeenCalledTimes(1);
+    expect(sawSession).toEqual([true]);
+    const state = useApp.getState();
+    expect(state.session).toBeNull();
+    expect(state.households.size).toBe(0);
+    expect(state.lockedBy).toBe('idle');
+    expect(await screen.findByText(T.idleLocked)).toBeVisible();
+    expect(screen.getByRole('button', { name: '解錠' })).toBeVisible();
+  });
+
+  it('locks on return when the page was hidden longer than the limit (background timers do not run)', async () => {
+    const { beforeLock } = await unlockedWithData(1);
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    render(<App openVault={() => useApp.getState().vault!} />);
+    await screen.findByText(MAIN_SCREEN);
+
+    // The phone sleeps: the wall clock moves on, no timer fires.
+    vi.setSystemTime(Date.now() + 5 * 60_000);
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await waitFor(() => expect(useApp.getState().phase).toBe('locked'));
+    expect(beforeLock).toHaveBeenCalledTimes(1);
+    expect(useApp.getState().households.size).toBe(0);
+  });
+
+  it('the lock button locks at once, without the idle message', async () => {
+    const user = userEvent.setup();
+    const { beforeLock } = await unlockedWithData(5);
+    render(<App openVault={() => useApp.getState().vault!} />);
+    await user.click(await screen.findByRole('button', { name: 'ロック' }));
+    await screen.findByRole('button', { name: '解錠' });
+    expect(beforeLock).toHaveBeenCalledTimes(1);
+    expect(useApp.getState().lockedBy).toBe('manual');
+    expect(screen.queryByText(T.idleLocked)).toBeNull();
+  });
+});
+
+describe('storage errors', () => {
+  it('offers 再試行 after a lost connection: reopens the vault and starts again', async () => {
+    const user = userEvent.setup();
+    const old = { close: vi.fn() } as unknown as Vault;
+    useApp.setState({ vault: old, phase: 'unlocked', session: createFakeSession(), error: new VaultError('connection-lost') });
+    const fresh = createVault(freshName());
+    const openVault = vi.fn(() => fresh);
+    render(<App openVault={openVault} />);
+
+    expect(await screen.findByText(/データベースとの接続が切れました。/)).toBeVisible();
+    await user.click(screen.getByRole('button', { name: '再試行' }));
+    await screen.findByRole('heading', { level: 1, name: T.setupTitle });
+    expect(old.close).toHaveBeenCalled();
+    expect(openVault).toHaveBeenCalledTimes(1);
+    expect(useApp.getState().vault).toBe(fresh);
+    expect(useApp.getState().session).toBeNull();
+  });
+
+  it('shows the full-disk message; 再試行 clears it so the form can save again', async () => {
+    const user = userEvent.setup();
+    useApp.setState({ vault: createVault(freshName()), phase: 'unlocked', session: createFakeSession(), error: new VaultError('quota-exceeded') });
+    render(<App openVault={() => useApp.getState().vault!} />);
+
+    expect(await screen.findByText(/端末の保存容量が足りません。/)).toBeVisible();
+    expect(screen.getByText(MAIN_SCREEN)).toBeVisible();
+    await user.click(screen.getByRole('button', { name: '再試行' }));
+    await waitFor(() => expect(useApp.getState().error).toBeNull());
+    expect(useApp.getState().phase).toBe('unlocked');
+  });
+
+  it('never shows a blank screen when the vault cannot be opened', async () => {
+    const user = userEvent.setup();
+    const broken = createVault(freshName());
+    vi.spyOn(broken, 'isSetUp').mockRejectedValue(Object.assign(new Error('Connection to Indexed Database server lost'), { name: 'UnknownError' }));
+    const good = createVault(freshName());
+    const openVault = vi.fn<() => Vault>().mockReturnValueOnce(broken).mockReturnValueOnce(good);
+    render(<App openVault={openVault} />);
+
+    await screen.findByRole('heading', { level: 1, name: T.failedTitle });
+    expect(screen.getByText(/データベースとの接続が切れました。/)).toBeVisible();
+    await user.click(screen.getByRole('button', { name: '再試行' }));
+    await screen.findByRole('heading', { level: 1, name: T.setupTitle });
+  });
+
+  it('catches a render error with a Japanese message and a reload button', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const Boom = () => {
+      throw new Error('boom');
+    };
+    render(
+      <ErrorBoundary>
+        <Boom />
+      </ErrorBoundary>,
+    );
+    expect(screen.getByRole('heading', { name: T.crashTitle })).toBeVisible();
+    expect(screen.getByRole('button', { name: T.reload })).toBeVisible();
+  });
+});

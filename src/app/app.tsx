@@ -1,0 +1,71 @@
+/** The composition root: opens the vault, then shows setup, lock, or the app by the store's phase. */
+import { useCallback, useEffect, useRef } from 'react';
+import type { Vault } from '../vault/types';
+import { Busy } from '../ui/status';
+import { AppShell } from './app-shell';
+import { ErrorBoundary } from './error-boundary';
+import { Gate } from './gate';
+import { LockScreen } from './lock-screen';
+import { SetupScreen } from './setup-screen';
+import { FailedContent } from './storage-error';
+import { useApp } from './store';
+import { T } from './text';
+
+export function App({ openVault }: { openVault: () => Vault }) {
+  return (
+    <ErrorBoundary>
+      <Root openVault={openVault} />
+    </ErrorBoundary>
+  );
+}
+
+function Root({ openVault }: { openVault: () => Vault }) {
+  const phase = useApp((s) => s.phase);
+  const start = useApp((s) => s.start);
+  const started = useRef(false);
+
+  // A lost connection cannot be revived: close the old handle, open a fresh one, start over.
+  const reopen = useCallback(async () => {
+    try {
+      useApp.getState().vault?.close();
+    } catch {
+      // Already closed.
+    }
+    await start(openVault());
+  }, [openVault, start]);
+
+  useEffect(() => {
+    // Once per page (StrictMode runs effects twice in development).
+    if (started.current) return;
+    started.current = true;
+    if (useApp.getState().vault) return;
+    // A fresh page holds no key, so whoever unlocks starts from the list, not from a record
+    // someone else had open before the reload. (An idle lock keeps the route: the form reopens its draft.)
+    if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    void start(openVault());
+  }, [openVault, start]);
+
+  switch (phase) {
+    case 'starting':
+      return (
+        <Gate title={T.appName}>
+          <div className="splash">
+            <Busy>{T.starting}</Busy>
+          </div>
+        </Gate>
+      );
+    case 'failed':
+      return (
+        <Gate title={T.failedTitle}>
+          <FailedContent onRetry={reopen} />
+        </Gate>
+      );
+    case 'setup':
+      return <SetupScreen />;
+    case 'locked':
+    case 'unlocking':
+      return <LockScreen />;
+    case 'unlocked':
+      return <AppShell onReconnect={reopen} />;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * ロック中: pick who is holding the phone (the hub phone passes between coordinators), type the
+ * passphrase, 「解錠」. A wrong passphrase says so beside the field and changes nothing else;
+ * after repeated failures the vault refuses until `retryAt`, and the button waits with a countdown.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { toVaultError, vaultErrorMessage } from '../vault/errors';
+import type { VaultUser } from '../vault/types';
+import { Button } from '../ui/button';
+import { Notice } from '../ui/layout';
+import { SecretField } from '../ui/passphrase';
+import { Busy } from '../ui/status';
+import { Gate } from './gate';
+import { useApp } from './store';
+import { T } from './text';
+
+const LAST_USER_KEY = 'kyoten:last-user';
+
+function initialUserId(users: readonly VaultUser[]): string {
+  let last: string | null = null;
+  try {
+    last = localStorage.getItem(LAST_USER_KEY);
+  } catch {
+    // Storage blocked: fall back to the first user.
+  }
+  return users.find((u) => u.id === last)?.id ?? users[0]?.id ?? '';
+}
+
+function rememberUser(userId: string): void {
+  try {
+    localStorage.setItem(LAST_USER_KEY, userId);
+  } catch {
+    // Only a convenience.
+  }
+}
+
+/** Whole seconds until `retryAt` (epoch ms), ticking once a second; 0 when not throttled. */
+function useSecondsUntil(retryAt: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (retryAt === null) return;
+    setNow(Date.now());
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [retryAt]);
+  return retryAt === null ? 0 : Math.max(0, Math.ceil((retryAt - now) / 1000));
+}
+
+export function LockScreen() {
+  const users = useApp((s) => s.users);
+  const vault = useApp((s) => s.vault);
+  const phase = useApp((s) => s.phase);
+  const lockedBy = useApp((s) => s.lockedBy);
+  const unlock = useApp((s) => s.unlock);
+
+  const [userId, setUserId] = useState(() => initialUserId(users));
+  const [passphrase, setPassphrase] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const secondsLeft = useSecondsUntil(retryAt);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const busy = phase === 'unlocking';
+  const throttled = secondsLeft > 0;
+
+  // Each user has their own failure count: ask the vault whenever the chosen user changes.
+  useEffect(() => {
+    if (!vault || !userId) return;
+    let live = true;
+    vault
+      .throttle(userId)
+      .then((t) => live && setRetryAt(t.retryAt ? Date.parse(t.retryAt) : null))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [vault, userId]);
+
+  const chooseUser = (id: string) => {
+    setUserId(id);
+    setPassphrase('');
+    setError(undefined);
+    inputRef.current?.focus();
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy || throttled || !userId) return;
+    if (!passphrase) {
+      setError(T.passphraseRequired);
+      inputRef.current?.focus();
+      return;
+    }
+    setError(undefined);
+    try {
+      await unlock(userId, passphrase);
+      rememberUser(userId);
+    } catch (err) {
+      const ve = toVaultError(err);
+      if (ve.code === 'wrong-passphrase') setError(T.wrongPassphrase);
+      else if (ve.code !== 'throttled') setError(vaultErrorMessage(ve.code));
+      if (ve.code === 'throttled' && ve.retryAt) setRetryAt(Date.parse(ve.retryAt));
+      else if (vault) {
+        const t = await vault.throttle(userId).catch(() => null);
+        if (t) setRetryAt(t.retryAt ? Date.parse(t.retryAt) : null);
+      }
+      inputRef.current?.select();
+      inputRef.current?.focus();
+    }
+  };
+
+  const chosen = users.find((u) => u.id === userId);
+
+  return (
+    <Gate title={T.lockTitle}>
+      {lockedBy === 'idle' ? <Notice kind="info">{T.idleLocked}</Notice> : null}
+      {users.length === 0 ? <Notice kind="error">{T.noUsers}</Notice> : null}
+      <form noValidate onSubmit={(e) => void submit(e)}>
+        {users.length > 1 ? (
+          <fieldset className="field users">
+            <legend className="field__label">{T.chooseUser}</legend>
+            <div className="users__list">
+              {users.map((u) => (
+                <label key={u.id} className="user-option">
+                  <input
+                    type="radio"
+                    name="user"
+                    value={u.id}
+                    checked={u.id === userId}
+                    disabled={busy}
+                    onChange={() => chooseUser(u.id)}
+                  />
+                  <span>{u.displayName}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        ) : chosen ? (
+          <p>
+            {T.chooseUser}：<strong>{chosen.displayName}</strong>
+          </p>
+        ) : null}
+        {/* Lets a password manager pair the passphrase with the person, as with a username. */}
+        <input type="text" hidden readOnly autoComplete="username" value={chosen?.displayName ?? ''} />
+        <p className="muted">{T.lockIntro}</p>
+        <SecretField
+          ref={inputRef}
+          label={T.passphrase}
+          autoComplete="current-password"
+          autoFocus
+          enterKeyHint="go"
+          value={passphrase}
+          error={error}
+          readOnly={busy}
+          onChange={(e) => {
+            setPassphrase(e.target.value);
+            if (error) setError(undefined);
+          }}
+        />
+        {throttled ? (
+          <div className="notice notice--warn" role="status">
+            <div className="notice__text">
+              {T.throttled}
+              <br />
+              <span role="timer" aria-live="off">
+                {T.throttledWait(secondsLeft)}
+              </span>
+            </div>
+          </div>
+        ) : null}
+        {busy ? <Busy>{T.unlocking}</Busy> : null}
+        <div className="gate__actions">
+          <Button type="submit" variant="primary" className="btn--block" disabled={busy || throttled || !userId}>
+            {T.unlock}
+          </Button>
+        </div>
+      </form>
+    </Gate>
+  );
+}

@@ -1,0 +1,20 @@
+/** Entry: styles, the app, and (in production) the service worker that keeps it working offline. */
+import '../ui/styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createVault } from '../vault/vault';
+import { App } from './app';
+import { registerServiceWorker } from './service-worker';
+
+const openVault = () => createVault();
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <App openVault={openVault} />
+  </StrictMode>,
+);
+
+registerServiceWorker();

@@ -1,0 +1,36 @@
+/**
+ * A tiny hash router (no library): the hash survives offline reloads and needs no server rewrite.
+ * The shell only decides between the top-level areas; the households screen reads its own
+ * sub-routes ('#/households/…') from the same hash.
+ */
+import { useSyncExternalStore } from 'react';
+
+export type AppArea = 'households' | 'settings';
+
+export const appPaths: Readonly<Record<AppArea, string>> = {
+  households: '#/',
+  settings: '#/settings',
+};
+
+/** '#/settings' and anything under it is settings; every other hash belongs to the households area. */
+export function parseArea(hash: string): AppArea {
+  const first = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  return first === 'settings' ? 'settings' : 'households';
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash, () => '');
+}
+
+export function useArea(): AppArea {
+  return parseArea(useHash());
+}
+
+export function navigate(hash: string): void {
+  if (window.location.hash !== hash) window.location.hash = hash;
+}

@@ -1,0 +1,81 @@
+/**
+ * First run: the first user's 表示名 and passphrase. The passphrase is the only key to this
+ * device's data, so the warning is plain and must be acknowledged before the button enables.
+ */
+import { useState, type FormEvent } from 'react';
+import { requestPersistence } from '../features/settings/platform';
+import { toVaultError, vaultErrorMessage } from '../vault/errors';
+import { Button } from '../ui/button';
+import { TextField } from '../ui/field';
+import { Notice } from '../ui/layout';
+import { newPassphraseErrors, NewPassphraseFields, PassphraseWarning, type NewPassphraseErrors } from '../ui/passphrase';
+import { Busy } from '../ui/status';
+import { Gate } from './gate';
+import { useApp } from './store';
+import { T } from './text';
+
+interface SetupErrors extends NewPassphraseErrors {
+  readonly name?: string;
+  readonly form?: string;
+}
+
+export function SetupScreen() {
+  const setUp = useApp((s) => s.setUp);
+  const [name, setName] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [acknowledged, setAcknowledged] = useState(false);
+  const [errors, setErrors] = useState<SetupErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const displayName = name.trim();
+    const next: SetupErrors = { ...(displayName ? {} : { name: T.displayNameRequired }), ...newPassphraseErrors(passphrase, confirmation) };
+    setErrors(next);
+    if (Object.keys(next).length > 0) return;
+    setBusy(true);
+    try {
+      await setUp(displayName, passphrase);
+      // Ask once, right away: an evicted vault is unrecoverable on a device that never joined a hub.
+      void requestPersistence();
+    } catch (err) {
+      const code = toVaultError(err).code;
+      setErrors(code === 'weak-passphrase' ? { passphrase: vaultErrorMessage(code) } : { form: vaultErrorMessage(code) });
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Gate title={T.setupTitle}>
+      <p>{T.setupIntro}</p>
+      <form noValidate onSubmit={(e) => void submit(e)}>
+        <TextField
+          label={T.displayName}
+          autoComplete="username"
+          value={name}
+          hint={T.displayNameHint}
+          error={errors.name}
+          readOnly={busy}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <NewPassphraseFields
+          passphrase={passphrase}
+          confirmation={confirmation}
+          onPassphrase={setPassphrase}
+          onConfirmation={setConfirmation}
+          errors={errors}
+        />
+        <PassphraseWarning acknowledged={acknowledged} onChange={setAcknowledged} />
+        {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+        {busy ? <Busy>{T.settingUp}</Busy> : null}
+        <div className="gate__actions">
+          <Button type="submit" variant="primary" className="btn--block" disabled={!acknowledged || busy}>
+            {T.start}
+          </Button>
+        </div>
+      </form>
+    </Gate>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Storage errors a user can meet while working: a full disk or a lost database connection.
+ * The form that failed keeps its data (it owns it); this banner says what happened and offers 再試行.
+ */
+import { useState } from 'react';
+import { requestPersistence } from '../features/settings/platform';
+import { vaultErrorMessage } from '../vault/errors';
+import { Button } from '../ui/button';
+import { Notice } from '../ui/layout';
+import { useApp } from './store';
+import { T } from './text';
+
+export function StorageErrorBanner({ onReconnect }: { onReconnect: () => Promise<void> }) {
+  const error = useApp((s) => s.error);
+  const clearError = useApp((s) => s.clearError);
+  const [busy, setBusy] = useState(false);
+  if (!error) return null;
+
+  const run = (work: () => Promise<void>) => async () => {
+    setBusy(true);
+    try {
+      await work();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (error.code === 'connection-lost') {
+    return (
+      <Notice
+        kind="error"
+        action={
+          <Button variant="primary" disabled={busy} onClick={run(onReconnect)}>
+            {T.retry}
+          </Button>
+        }
+      >
+        {vaultErrorMessage(error.code)}
+        <br />
+        {T.reconnectHint}
+      </Notice>
+    );
+  }
+
+  if (error.code === 'quota-exceeded') {
+    // A persisted origin gets a larger quota in some browsers; then the user saves again.
+    const retry = async () => {
+      await requestPersistence();
+      clearError();
+    };
+    return (
+      <Notice
+        kind="error"
+        action={
+          <Button variant="primary" disabled={busy} onClick={run(retry)}>
+            {T.retry}
+          </Button>
+        }
+      >
+        {vaultErrorMessage(error.code)}
+        <br />
+        {T.quotaHint}
+      </Notice>
+    );
+  }
+
+  return (
+    <Notice kind="error" action={<Button onClick={clearError}>{T.dismiss}</Button>}>
+      {vaultErrorMessage(error.code)}
+    </Notice>
+  );
+}
+
+/** phase 'failed': the vault could not even be opened. */
+export function FailedContent({ onRetry }: { onRetry: () => Promise<void> }) {
+  const error = useApp((s) => s.error);
+  const [busy, setBusy] = useState(false);
+  const retry = async () => {
+    setBusy(true);
+    try {
+      await onRetry();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Notice kind="error">
+        {vaultErrorMessage(error?.code ?? 'unexpected')}
+        <br />
+        {T.failedHint}
+      </Notice>
+      <Button variant="primary" className="btn--block" disabled={busy} onClick={() => void retry()}>
+        {T.retry}
+      </Button>
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+/** Every user-facing string of the app shell (setup, lock, errors, update), in one place (STYLE.md habit 9). */
+export const T = {
+  appName: '拠点ナビ',
+  appFullName: '拠点ナビ 緊急対応',
+  starting: '起動しています…',
+  loadingScreen: '画面を読み込んでいます…',
+
+  // first run
+  setupTitle: '最初の利用者を登録',
+  setupIntro:
+    'この端末で使う人の名前とパスフレーズを決めます。入力した情報は、パスフレーズで暗号化してこの端末だけに保存されます。',
+  displayName: '表示名',
+  displayNameHint: '閲覧記録・対応記録に残る名前です（例：山田 花子）。',
+  displayNameRequired: '表示名を入力してください。',
+  passphrase: 'パスフレーズ',
+  passphraseConfirm: 'パスフレーズ（確認）',
+  start: 'はじめる',
+  settingUp: '暗号化の鍵を作っています…',
+
+  // lock
+  lockTitle: 'ロック中',
+  lockIntro: '自分のパスフレーズで解錠してください。',
+  chooseUser: '利用者',
+  unlock: '解錠',
+  unlocking: '解錠しています…',
+  wrongPassphrase: 'パスフレーズが違います。',
+  passphraseRequired: 'パスフレーズを入力してください。',
+  idleLocked: '一定時間操作がなかったためロックしました',
+  throttled: '続けて間違えたため、しばらく解錠できません。',
+  throttledWait: (seconds: number) => `あと${formatWait(seconds)}お待ちください。`,
+  noUsers: 'この端末に利用者が登録されていません。',
+
+  // shell
+  lock: 'ロック',
+  navLabel: 'メイン',
+  navHouseholds: '世帯',
+  navSettings: '設定',
+  signedInAs: (name: string) => `利用者：${name}`,
+
+  // errors
+  retry: '再試行',
+  dismiss: '閉じる',
+  failedTitle: 'データを開けませんでした',
+  failedHint: '「再試行」で、もう一度データベースを開きます。',
+  quotaHint: '入力中の内容は画面に残っています。空き容量を確保してから、もう一度保存してください。',
+  reconnectHint: '再試行すると、もう一度解錠が必要です。',
+  crashTitle: '画面の表示中に問題が発生しました',
+  crashBody: '保存済みのデータは暗号化されたまま端末に残っています。再読み込みして、もう一度解錠してください。',
+  reload: '再読み込み',
+
+  // update
+  updateRegion: 'アプリの更新',
+  updateAvailable: '新しいバージョンがあります',
+  updateBlocked: '保存していない入力があります。保存してから更新してください。',
+  updateNow: '更新する',
+  updating: '更新しています…',
+
+  // iOS
+  iosBannerRegion: 'ホーム画面への追加',
+} as const;
+
+function formatWait(seconds: number): string {
+  if (seconds < 60) return `${seconds}秒`;
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return s === 0 ? `${m}分` : `${m}分${s}秒`;
+}

@@ -1,0 +1,39 @@
+import { act, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { useUpdate } from './service-worker';
+import { useApp } from './store';
+import { UpdatePrompt } from './update-prompt';
+
+beforeEach(() => {
+  useApp.setState(useApp.getInitialState(), true);
+  useUpdate.setState(useUpdate.getInitialState(), true);
+});
+
+describe('update prompt', () => {
+  it('shows nothing until a new version is waiting', () => {
+    render(<UpdatePrompt />);
+    expect(screen.queryByText('新しいバージョンがあります')).toBeNull();
+  });
+
+  it('is disabled while something is unsaved, and applies only on the user’s click', async () => {
+    const user = userEvent.setup();
+    const apply = vi.fn();
+    useUpdate.setState({ waiting: true, apply });
+    useApp.getState().markUnsaved('household:new', true);
+    render(<UpdatePrompt />);
+
+    expect(screen.getByText('新しいバージョンがあります')).toBeVisible();
+    expect(screen.getByText('保存していない入力があります。保存してから更新してください。')).toBeVisible();
+    const button = screen.getByRole('button', { name: '更新する' });
+    expect(button).toBeDisabled();
+    await user.click(button);
+    expect(apply).not.toHaveBeenCalled();
+
+    act(() => useApp.getState().markUnsaved('household:new', false));
+    expect(screen.queryByText('保存していない入力があります。保存してから更新してください。')).toBeNull();
+    expect(button).toBeEnabled();
+    await user.click(button);
+    expect(apply).toHaveBeenCalledTimes(1);
+  });
+});

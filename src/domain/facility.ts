@@ -1,0 +1,104 @@
+/**
+ * A short-stay facility (短期入所事業所) as the hub's member list and the Ichikawa registration form
+ * describe it (DOMAIN.md §3). Minimal for now: the match and vacancy reporting extend it later.
+ */
+import { DISABILITY_TYPES, type DisabilityType, type MedicalCareKind } from './disability';
+import type { IsoInstant } from './household';
+
+/** サービス種別 of 短期入所 */
+export const FACILITY_SERVICE_TYPES = ['福祉型', '医療型'] as const;
+export type FacilityServiceType = (typeof FACILITY_SERVICE_TYPES)[number];
+
+/** 単独型 (stand-alone) / 併設型 (attached to another facility) / 空床型 (uses empty beds of a residential facility) */
+export const FACILITY_UNIT_TYPES = ['単独型', '併設型', '空床型'] as const;
+export type FacilityUnitType = (typeof FACILITY_UNIT_TYPES)[number];
+
+/** The hub functions a member office carries (DOMAIN.md §1, §3). */
+export const HUB_FUNCTIONS = ['consultation', 'emergency-acceptance', 'emergency-response', 'experience', 'specialists'] as const;
+export type HubFunction = (typeof HUB_FUNCTIONS)[number];
+
+export const HUB_FUNCTION_LABELS: Readonly<Record<HubFunction, string>> = {
+  consultation: '相談',
+  'emergency-acceptance': '緊急時の受け入れ・対応',
+  'emergency-response': '緊急時の対応',
+  experience: '体験の機会・場',
+  specialists: '専門的人材',
+};
+
+/** One row of the acceptance matrix: 受入可 for 者 (18+) and/or 児 (under 18), plus 備考. */
+export interface Acceptance {
+  readonly adult: boolean;
+  readonly child: boolean;
+  readonly note: string;
+}
+
+export type AcceptanceMatrix = Readonly<Record<DisabilityType, Acceptance>>;
+
+/** The latest bed report; `asOf` lets the coordinator judge how fresh it is. */
+export interface Vacancy {
+  readonly beds: number;
+  readonly asOf: IsoInstant;
+  readonly reportedBy: string;
+}
+
+export interface Facility {
+  readonly id: string;
+  readonly name: string;
+  /** 事業所番号, 10 digits */
+  readonly officeNumber: string;
+  readonly serviceType: FacilityServiceType;
+  readonly unitType: FacilityUnitType;
+  readonly address: string;
+  /** 地区: the part of the city, for "who is near" */
+  readonly area: string;
+  readonly phone: string;
+  /** 夜間・緊急連絡先 */
+  readonly nightPhone: string;
+  readonly fax: string;
+  readonly email: string;
+  readonly hubFunctions: readonly HubFunction[];
+  /** 連携担当者 (its presence matters for the +200 unit hub bonus) */
+  readonly liaison: string;
+  /** 定員 */
+  readonly capacity: number;
+  readonly acceptance: AcceptanceMatrix;
+  /** 医療的ケア the facility can handle */
+  readonly medicalCare: readonly MedicalCareKind[];
+  /** 緊急時の受入れ依頼方法: free text */
+  readonly emergencyRequestHow: string;
+  readonly vacancy: Vacancy | null;
+  readonly createdAt: IsoInstant;
+  readonly updatedAt: IsoInstant;
+}
+
+/** Every type 受入不可 with no note: the matrix starts closed and the facility opens what it takes. */
+export function emptyAcceptance(): AcceptanceMatrix {
+  const matrix = {} as Record<DisabilityType, Acceptance>;
+  for (const t of DISABILITY_TYPES) matrix[t] = { adult: false, child: false, note: '' };
+  return matrix;
+}
+
+export function emptyFacility(id: string, now: IsoInstant): Facility {
+  return {
+    id,
+    name: '',
+    officeNumber: '',
+    serviceType: '福祉型',
+    unitType: '単独型',
+    address: '',
+    area: '',
+    phone: '',
+    nightPhone: '',
+    fax: '',
+    email: '',
+    hubFunctions: [],
+    liaison: '',
+    capacity: 0,
+    acceptance: emptyAcceptance(),
+    medicalCare: [],
+    emergencyRequestHow: '',
+    vacancy: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { createHousehold, createPerson } from '../../test/factories/household';
+import {
+  householdDisplayName,
+  householdStatus,
+  hubBonusEligible,
+  needsReview,
+  personAgeLabel,
+  validateAgainstToday,
+} from './household-rules';
+
+const TODAY = '2026-11-23';
+
+describe('householdStatus', () => {
+  it('is a draft without 同意書, registered with it, withdrawn once 登録廃止 is set', () => {
+    expect(householdStatus(createHousehold({ consent: null }))).toBe('draft');
+    expect(householdStatus(createHousehold())).toBe('registered');
+    expect(householdStatus(createHousehold({ withdrawal: { date: '2026-10-01', reason: '市外へ転出' } }))).toBe('withdrawn');
+  });
+});
+
+describe('needsReview', () => {
+  it('flags a household never reviewed', () => {
+    expect(needsReview(createHousehold({ lastReviewedOn: null }), TODAY, 12)).toBe(true);
+  });
+
+  it('is due on the anniversary, not the day before', () => {
+    const h = createHousehold({ lastReviewedOn: '2025-11-23' });
+    expect(needsReview(h, '2026-11-22', 12)).toBe(false);
+    expect(needsReview(h, '2026-11-23', 12)).toBe(true);
+  });
+
+  it('clamps to the month end', () => {
+    const h = createHousehold({ lastReviewedOn: '2026-08-31' });
+    expect(needsReview(h, '2027-02-27', 6)).toBe(false);
+    expect(needsReview(h, '2027-02-28', 6)).toBe(true);
+  });
+
+  it('never flags a withdrawn household', () => {
+    const h = createHousehold({ lastReviewedOn: null, withdrawal: { date: '2026-01-01', reason: '施設入所' } });
+    expect(needsReview(h, TODAY, 12)).toBe(false);
+  });
+});
+
+describe('householdDisplayName', () => {
+  it("joins the persons' names with ・", () => {
+    const h = createHousehold({ persons: [createPerson({ name: '佐藤 湊' }), createPerson({ name: ' 佐藤 陽葵 ' })] });
+    expect(householdDisplayName(h)).toBe('佐藤 湊・佐藤 陽葵');
+  });
+
+  it('says the name is missing on a fresh draft', () => {
+    expect(householdDisplayName(createHousehold({ persons: [createPerson({ name: '' })] }))).toBe('（氏名未入力）');
+  });
+});
+
+describe('personAgeLabel', () => {
+  it('shows the age and 者/児 on the day', () => {
+    expect(personAgeLabel(createPerson({ birthDate: '2010-04-01' }), TODAY)).toBe('16歳（児）');
+    expect(personAgeLabel(createPerson({ birthDate: '2008-11-23' }), TODAY)).toBe('18歳（者）');
+    expect(personAgeLabel(createPerson({ birthDate: '2008-11-24' }), TODAY)).toBe('17歳（児）');
+  });
+
+  it('copes with an unknown or future birth date', () => {
+    expect(personAgeLabel(createPerson({ birthDate: null }), TODAY)).toBe('年齢不明');
+    expect(personAgeLabel(createPerson({ birthDate: '2027-01-01' }), TODAY)).toBe('年齢不明（生年月日を確認）');
+  });
+});
+
+describe('validateAgainstToday', () => {
+  it('accepts a household dated up to today', () => {
+    expect(validateAgainstToday(createHousehold({ consent: { date: TODAY, consentedBy: '本人', scope: '全部' } }), TODAY)).toEqual([]);
+  });
+
+  it('rejects dates after today', () => {
+    const h = createHousehold({
+      persons: [createPerson({ birthDate: '2026-11-24', supportLevel: null })],
+      consent: { date: '2026-12-01', consentedBy: '本人', scope: '全部' },
+      lastReviewedOn: '2026-11-24',
+      withdrawal: { date: '2026-12-31', reason: '転出予定' },
+    });
+    expect(validateAgainstToday(h, TODAY)).toEqual([
+      { path: 'persons.0.birthDate', message: '生年月日が今日より後になっています' },
+      { path: 'consent.date', message: '同意日が今日より後になっています' },
+      { path: 'lastReviewedOn', message: '最終見直し日が今日より後になっています' },
+      { path: 'withdrawal.date', message: '登録廃止日が今日より後になっています' },
+    ]);
+  });
+
+  it('rejects 障害支援区分 for a child, judged on today', () => {
+    const child = createHousehold({ persons: [createPerson(), createPerson({ birthDate: '2008-11-24', supportLevel: 2 })] });
+    expect(validateAgainstToday(child, TODAY)).toEqual([
+      { path: 'persons.1.supportLevel', message: '障害児には障害支援区分はありません' },
+    ]);
+    expect(validateAgainstToday(child, '2026-11-24')).toEqual([]);
+  });
+
+  it('allows a withdrawal dated before the consent', () => {
+    const h = createHousehold({ withdrawal: { date: '2026-03-01', reason: '施設入所' } });
+    expect(validateAgainstToday(h, TODAY)).toEqual([]);
+  });
+});
+
+describe('hubBonusEligible', () => {
+  const adult = (over: Parameters<typeof createPerson>[0]) => createPerson({ birthDate: '2000-01-01', ...over });
+  const child = (over: Parameters<typeof createPerson>[0]) => createPerson({ birthDate: '2015-01-01', supportLevel: null, ...over });
+
+  it('counts 医療的ケア児者 by listed care or by type', () => {
+    expect(hubBonusEligible(child({ medicalCare: ['tube-feeding'] }), TODAY)).toEqual({ eligible: true, reasons: ['医療的ケア児者'] });
+    expect(hubBonusEligible(adult({ disabilityTypes: ['medical-care'] }), TODAY).eligible).toBe(true);
+  });
+
+  it('counts 重症心身障害児者 by flag or by type', () => {
+    expect(hubBonusEligible(adult({ severeMultiple: true }), TODAY).reasons).toEqual(['重症心身障害児者']);
+    expect(hubBonusEligible(child({ disabilityTypes: ['severe-multiple'] }), TODAY).reasons).toEqual(['重症心身障害児者']);
+  });
+
+  it('uses 行動関連項目 ≥10 for adults only', () => {
+    expect(hubBonusEligible(adult({ behaviorScore: 10 }), TODAY).reasons).toEqual(['行動関連項目 10点（10点以上）']);
+    expect(hubBonusEligible(adult({ behaviorScore: 9 }), TODAY).eligible).toBe(false);
+    expect(hubBonusEligible(child({ behaviorScore: 15 }), TODAY).eligible).toBe(false);
+  });
+
+  it('uses 強度行動障害判定基準 ≥20 for children only', () => {
+    expect(hubBonusEligible(child({ childBehaviorScore: 20 }), TODAY).reasons).toEqual(['強度行動障害判定基準 20点（20点以上）']);
+    expect(hubBonusEligible(child({ childBehaviorScore: 19 }), TODAY).eligible).toBe(false);
+    expect(hubBonusEligible(adult({ childBehaviorScore: 30 }), TODAY).eligible).toBe(false);
+  });
+
+  it('switches score on the 18th birthday', () => {
+    const p = createPerson({ birthDate: '2008-11-23', behaviorScore: 12, childBehaviorScore: 25 });
+    expect(hubBonusEligible(p, '2026-11-22').reasons).toEqual(['強度行動障害判定基準 25点（20点以上）']);
+    expect(hubBonusEligible(p, '2026-11-23').reasons).toEqual(['行動関連項目 12点（10点以上）']);
+  });
+
+  it('does not count behaviour scores without a birth date', () => {
+    expect(hubBonusEligible(createPerson({ birthDate: null, behaviorScore: 20, childBehaviorScore: 40 }), TODAY)).toEqual({
+      eligible: false,
+      reasons: [],
+    });
+  });
+
+  it('lists every reason that applies', () => {
+    const p = adult({ medicalCare: ['suction'], severeMultiple: true, behaviorScore: 14 });
+    expect(hubBonusEligible(p, TODAY).reasons).toHaveLength(3);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Rules over a validated household that the form, the list and the match share: registration
+ * status, review due, display name, age label, checks that need today's date, and the
+ * person side of the short-stay hub bonus (DOMAIN.md §4).
+ */
+import type { Household, HouseholdStatus, IsoDate, Person } from './household';
+import { AGE_CATEGORY_LABELS, ADULT_AGE, addMonthsToDate, ageOn } from './japan-time';
+
+/** A message for one form field; `path` is dotted, e.g. 'persons.0.recipientNumber' ('' for the whole form). */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A household is registered only with a 同意書; a withdrawal (登録廃止) overrides both. */
+export function householdStatus(h: Household): HouseholdStatus {
+  if (h.withdrawal !== null) return 'withdrawn';
+  if (h.consent !== null) return 'registered';
+  return 'draft';
+}
+
+/**
+ * Due for review (見直し) when never reviewed, or when `reviewAfterMonths` months have passed
+ * since the last review: reviewed 2025-11-23 with 12 months is due on 2026-11-23.
+ * Withdrawn households are never flagged: nobody will review them again.
+ */
+export function needsReview(h: Household, today: IsoDate, reviewAfterMonths: number): boolean {
+  if (householdStatus(h) === 'withdrawn') return false;
+  if (h.lastReviewedOn === null) return true;
+  return addMonthsToDate(h.lastReviewedOn, reviewAfterMonths) <= today;
+}
+
+export const UNNAMED_HOUSEHOLD = '（氏名未入力）';
+
+/** '佐藤 陽太・佐藤 結菜', or '（氏名未入力）' for a fresh draft. */
+export function householdDisplayName(h: Household): string {
+  const names = h.persons.map((p) => p.name.trim()).filter((n) => n !== '');
+  return names.length > 0 ? names.join('・') : UNNAMED_HOUSEHOLD;
+}
+
+/** '16歳（児）' on `today`; '年齢不明' without a birth date. */
+export function personAgeLabel(p: Person, today: IsoDate): string {
+  if (p.birthDate === null) return '年齢不明';
+  const age = ageOn(p.birthDate, today);
+  if (age < 0) return '年齢不明（生年月日を確認）';
+  return `${age}歳（${AGE_CATEGORY_LABELS[age >= ADULT_AGE ? 'adult' : 'child']}）`;
+}
+
+/**
+ * Checks the schema cannot make because they need the date: nothing dated after today, and no
+ * 障害支援区分 for a 障害児. A withdrawal dated before the consent is allowed (the form may have
+ * been entered after the fact).
+ */
+export function validateAgainstToday(h: Household, today: IsoDate): FieldError[] {
+  const errors: FieldError[] = [];
+  h.persons.forEach((p, i) => {
+    if (p.birthDate === null) return;
+    if (p.birthDate > today) {
+      errors.push({ path: `persons.${i}.birthDate`, message: '生年月日が今日より後になっています' });
+    } else if (p.supportLevel !== null && ageOn(p.birthDate, today) < ADULT_AGE) {
+      errors.push({ path: `persons.${i}.supportLevel`, message: '障害児には障害支援区分はありません' });
+    }
+  });
+  if (h.consent !== null && h.consent.date > today) {
+    errors.push({ path: 'consent.date', message: '同意日が今日より後になっています' });
+  }
+  if (h.lastReviewedOn !== null && h.lastReviewedOn > today) {
+    errors.push({ path: 'lastReviewedOn', message: '最終見直し日が今日より後になっています' });
+  }
+  // A future withdrawal would already hide the household as 'withdrawn' while it is still active.
+  if (h.withdrawal !== null && h.withdrawal.date > today) {
+    errors.push({ path: 'withdrawal.date', message: '登録廃止日が今日より後になっています' });
+  }
+  return errors;
+}
+
+export const HUB_BONUS_BEHAVIOR_THRESHOLD = 10;
+export const HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD = 20;
+
+export interface HubBonusEligibility {
+  readonly eligible: boolean;
+  /** Japanese reasons, ready to show beside the match */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * The person side of the short-stay hub bonus (+200 units, seeds/004 §12): 医療的ケア児者,
+ * 重症心身障害児者, or 行動関連項目 ≥10 (children: 強度行動障害判定基準 ≥20). The facility side
+ * (a liaison, hub status) is checked by the match. Behaviour scores count only when the birth date
+ * tells which score applies on `today`; a wrong guess would feed a wrong claim.
+ */
+export function hubBonusEligible(p: Person, today: IsoDate): HubBonusEligibility {
+  const reasons: string[] = [];
+  if (p.medicalCare.length > 0 || p.disabilityTypes.includes('medical-care')) reasons.push('医療的ケア児者');
+  if (p.severeMultiple || p.disabilityTypes.includes('severe-multiple')) reasons.push('重症心身障害児者');
+  const age = p.birthDate === null ? null : ageOn(p.birthDate, today);
+  if (age !== null && age >= ADULT_AGE && p.behaviorScore !== null && p.behaviorScore >= HUB_BONUS_BEHAVIOR_THRESHOLD) {
+    reasons.push(`行動関連項目 ${p.behaviorScore}点（${HUB_BONUS_BEHAVIOR_THRESHOLD}点以上）`);
+  }
+  if (
+    age !== null &&
+    age >= 0 &&
+    age < ADULT_AGE &&
+    p.childBehaviorScore !== null &&
+    p.childBehaviorScore >= HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD
+  ) {
+    reasons.push(`強度行動障害判定基準 ${p.childBehaviorScore}点（${HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD}点以上）`);
+  }
+  return { eligible: reasons.length > 0, reasons };
+}

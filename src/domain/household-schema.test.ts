@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { createHousehold, createPerson } from '../../test/factories/household';
+import type { Household, Person } from './household';
+import { emptyHousehold, emptyPerson, householdSchema, personSchema, validateHousehold, type ValidationResult } from './household-schema';
+
+// Compile-time: the schemas produce exactly the domain types.
+const _householdOutput: z.ZodType<Household> = householdSchema;
+const _personOutput: z.ZodType<Person> = personSchema;
+void _householdOutput;
+void _personOutput;
+
+function errorsOf(result: ValidationResult) {
+  return result.ok ? [] : result.errors;
+}
+
+/** Validates a household with one person patched by `patch` (values may be of the wrong type on purpose). */
+function withPerson(patch: Record<string, unknown>) {
+  return validateHousehold({ ...createHousehold(), persons: [{ ...createPerson(), ...patch }] });
+}
+
+function messageAt(result: ValidationResult, path: string): string | undefined {
+  return errorsOf(result).find((e) => e.path === path)?.message;
+}
+
+describe('validateHousehold', () => {
+  it('accepts the factory household unchanged', () => {
+    const h = createHousehold();
+    expect(validateHousehold(h)).toEqual({ ok: true, value: h });
+  });
+
+  it('asks for a name, also when only spaces were typed', () => {
+    expect(messageAt(withPerson({ name: '' }), 'persons.0.name')).toBe('氏名を入力してください');
+    expect(messageAt(withPerson({ name: '　 ' }), 'persons.0.name')).toBe('氏名を入力してください');
+  });
+
+  it('trims a name', () => {
+    const result = withPerson({ name: ' 佐藤 陽太　' });
+    expect(result.ok && result.value.persons[0]!.name).toBe('佐藤 陽太');
+  });
+
+  it('checks the 受給者証番号 after reading full-width digits and hyphens', () => {
+    expect(messageAt(withPerson({ recipientNumber: '12345' }), 'persons.0.recipientNumber')).toBe(
+      '受給者証番号は10桁の数字で入力してください',
+    );
+    expect(messageAt(withPerson({ recipientNumber: '12345678901' }), 'persons.0.recipientNumber')).toBeDefined();
+    expect(messageAt(withPerson({ recipientNumber: 'abc1234567' }), 'persons.0.recipientNumber')).toBeDefined();
+    const fullWidth = withPerson({ recipientNumber: '１２３４５ ６７８９０' });
+    expect(fullWidth.ok && fullWidth.value.persons[0]!.recipientNumber).toBe('1234567890');
+    expect(withPerson({ recipientNumber: '' }).ok).toBe(true);
+  });
+
+  it('takes a blank birth date as unknown and rejects other shapes and impossible days', () => {
+    const blank = withPerson({ birthDate: '' });
+    expect(blank.ok && blank.value.persons[0]!.birthDate).toBeNull();
+    expect(messageAt(withPerson({ birthDate: '2010/04/01' }), 'persons.0.birthDate')).toBe(
+      '生年月日は 2010-04-01 の形式で入力してください',
+    );
+    expect(messageAt(withPerson({ birthDate: '2010-02-30' }), 'persons.0.birthDate')).toBe('生年月日に存在しない日付が入力されています');
+  });
+
+  it('limits 障害支援区分 to 1–6 and reads numbers typed as text', () => {
+    expect(messageAt(withPerson({ supportLevel: 7 }), 'persons.0.supportLevel')).toBe('障害支援区分は1〜6です');
+    const typed = withPerson({ supportLevel: '４' });
+    expect(typed.ok && typed.value.persons[0]!.supportLevel).toBe(4);
+    const blank = withPerson({ supportLevel: '' });
+    expect(blank.ok && blank.value.persons[0]!.supportLevel).toBeNull();
+  });
+
+  it('limits behaviour scores to whole numbers in range', () => {
+    const message = '行動関連項目の合計点は0〜24の整数です';
+    expect(messageAt(withPerson({ behaviorScore: 25 }), 'persons.0.behaviorScore')).toBe(message);
+    expect(messageAt(withPerson({ behaviorScore: 3.5 }), 'persons.0.behaviorScore')).toBe(message);
+    expect(messageAt(withPerson({ behaviorScore: -1 }), 'persons.0.behaviorScore')).toBe(message);
+    expect(withPerson({ behaviorScore: 24 }).ok).toBe(true);
+    expect(messageAt(withPerson({ childBehaviorScore: 56 }), 'persons.0.childBehaviorScore')).toMatch(/強度行動障害判定基準/);
+    expect(withPerson({ childBehaviorScore: 20 }).ok).toBe(true);
+  });
+
+  it('rejects unknown or repeated disability types and medical care', () => {
+    expect(messageAt(withPerson({ disabilityTypes: ['intellectual', 'intellectual'] }), 'persons.0.disabilityTypes')).toBe(
+      '障害種別が重複しています',
+    );
+    expect(messageAt(withPerson({ disabilityTypes: ['unknown'] }), 'persons.0.disabilityTypes.0')).toBe('障害種別の選択が正しくありません');
+    expect(messageAt(withPerson({ medicalCare: ['suction', 'suction'] }), 'persons.0.medicalCare')).toBe('医療的ケアが重複しています');
+  });
+
+  it('adds the 医療的ケア disability type when medical care is listed, so the match cannot miss it', () => {
+    const result = withPerson({ disabilityTypes: ['intellectual'], medicalCare: ['tube-feeding'] });
+    expect(result.ok && result.value.persons[0]!.disabilityTypes).toEqual(['intellectual', 'medical-care']);
+    const already = withPerson({ disabilityTypes: ['medical-care'], medicalCare: ['suction'] });
+    expect(already.ok && already.value.persons[0]!.disabilityTypes).toEqual(['medical-care']);
+  });
+
+  it('wants enough digits in a phone number, wherever it is', () => {
+    const short = validateHousehold(createHousehold({ phone: '123-4567' }));
+    expect(messageAt(short, 'phone')).toBe('電話番号の桁数が足りません');
+    expect(validateHousehold(createHousehold({ phone: '' })).ok).toBe(true);
+    expect(validateHousehold(createHousehold({ phone: '＋８１ ９０-０１２３-４５６７' })).ok).toBe(true);
+    expect(messageAt(validateHousehold(createHousehold({ caseWorkerPhone: '0550' })), 'caseWorkerPhone')).toBeDefined();
+  });
+
+  it('needs a name and a phone for each emergency contact, ignoring blank phone rows', () => {
+    const result = validateHousehold(
+      createHousehold({
+        emergencyContacts: [
+          { name: '', relation: '叔母', phones: ['090-0123-4567'], note: '' },
+          { name: '田中 由美子', relation: '叔母', phones: ['', ' '], note: '' },
+          { name: '田中 健', relation: '叔父', phones: ['', '090-0123-4567'], note: '' },
+        ],
+      }),
+    );
+    expect(messageAt(result, 'emergencyContacts.0.name')).toBe('緊急連絡先の氏名を入力してください');
+    expect(messageAt(result, 'emergencyContacts.1.phones')).toBe('緊急連絡先の電話番号を1つ以上入力してください');
+    expect(messageAt(result, 'emergencyContacts.2.phones')).toBeUndefined();
+    const cleaned = validateHousehold(createHousehold({ emergencyContacts: [{ name: '田中 健', relation: '', phones: ['', '090-0123-4567'], note: '' }] }));
+    expect(cleaned.ok && cleaned.value.emergencyContacts[0]!.phones).toEqual(['090-0123-4567']);
+  });
+
+  it('needs date, signer and scope on a consent, one message per field', () => {
+    const result = validateHousehold(createHousehold({ consent: { date: '', consentedBy: ' ', scope: '' } }));
+    expect(errorsOf(result)).toEqual([
+      { path: 'consent.date', message: '同意日を入力してください' },
+      { path: 'consent.consentedBy', message: '同意者の氏名を入力してください' },
+      { path: 'consent.scope', message: '情報共有の範囲を入力してください' },
+    ]);
+    const consentDate = (date: string) =>
+      messageAt(validateHousehold(createHousehold({ consent: { date, consentedBy: '山田 一郎', scope: '緊急時' } })), 'consent.date');
+    expect(consentDate('2026/04/01')).toBe('同意日は 2026-04-01 の形式で入力してください');
+    expect(consentDate('2026-13-01')).toBe('同意日に存在しない日付が入力されています');
+  });
+
+  it('needs date and reason on a withdrawal', () => {
+    const result = validateHousehold(createHousehold({ withdrawal: { date: '', reason: '' } }));
+    expect(messageAt(result, 'withdrawal.date')).toBe('登録廃止日を入力してください');
+    expect(messageAt(result, 'withdrawal.reason')).toBe('廃止の理由を入力してください');
+  });
+
+  it('needs at least one person', () => {
+    expect(messageAt(validateHousehold(createHousehold({ persons: [] })), 'persons')).toBe('対象者を1人以上登録してください');
+  });
+
+  it('flags a blank new form only where the user must act', () => {
+    expect(errorsOf(validateHousehold(emptyHousehold('h-1', '2026-11-23T00:00:00.000Z')))).toEqual([
+      { path: 'persons.0.name', message: '氏名を入力してください' },
+    ]);
+  });
+
+  it('never throws and always answers in Japanese, whatever arrives', () => {
+    const japanese = /[ぁ-んァ-ヶ一-龠]/;
+    fc.assert(
+      fc.property(fc.anything(), (input) => {
+        for (const e of errorsOf(validateHousehold(input))) expect(e.message).toMatch(japanese);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('name', 'birthDate', 'supportLevel', 'handbooks', 'doctors', 'sex'), fc.anything()), (patch) => {
+        for (const e of errorsOf(withPerson(patch))) expect(e.message).toMatch(japanese);
+      }),
+    );
+  });
+});
+
+describe('emptyPerson / emptyHousehold', () => {
+  it('starts a draft with one blank person whose id derives from the household', () => {
+    const h = emptyHousehold('h-9', '2026-11-23T00:00:00.000Z');
+    expect(h.persons.map((p) => p.id)).toEqual(['h-9-p1']);
+    expect(h.consent).toBeNull();
+    expect(h.createdAt).toBe(h.updatedAt);
+    expect(emptyPerson('p').supportLevel).toBeNull();
+  });
+});

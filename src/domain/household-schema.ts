@@ -1,0 +1,304 @@
+/**
+ * The boundary check for a household form (事前登録者 聞き取り票): zod schemas whose output is
+ * exactly `Household`, with one Japanese message per field so the UI can show it beside the field.
+ * Rules that need today's date live in `validateAgainstToday` (household-rules.ts): the schema has no clock.
+ */
+import { z } from 'zod';
+import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from './disability';
+import type { Household, Person, Sex } from './household';
+import type { FieldError } from './household-rules';
+import { isValidIsoDate } from './japan-time';
+import { normalizePhone } from './normalize';
+
+export {
+  householdDisplayName,
+  householdStatus,
+  hubBonusEligible,
+  needsReview,
+  personAgeLabel,
+  validateAgainstToday,
+} from './household-rules';
+export type { FieldError, HubBonusEligibility } from './household-rules';
+
+export const SEXES = ['male', 'female', 'other', 'unknown'] as const satisfies readonly Sex[];
+export const SEX_LABELS: Readonly<Record<Sex, string>> = { male: '男性', female: '女性', other: 'その他', unknown: '未回答' };
+
+/** 行動関連項目 合計点 (adults): 12 items scored 0-2. */
+export const BEHAVIOR_SCORE_MAX = 24;
+/** 強度行動障害判定基準表 (children): 11 items scored up to 5 each. */
+export const CHILD_BEHAVIOR_SCORE_MAX = 55;
+/** Fewer digits than a Japanese landline (10) cannot be dialled. */
+export const MIN_PHONE_DIGITS = 10;
+
+const FALLBACK_MESSAGE = '入力形式が正しくありません';
+
+// --- field builders -------------------------------------------------------------------------
+
+const freeText = z.string({ error: '文字で入力してください' });
+
+function requiredText(message: string) {
+  return z.string({ error: message }).trim().min(1, { error: message, abort: true });
+}
+
+/** Optional phone: blank is fine, otherwise it must hold enough digits to dial. */
+const phone = z
+  .string({ error: '電話番号を入力してください' })
+  .trim()
+  .refine((v) => v === '' || normalizePhone(v).length >= MIN_PHONE_DIGITS, { error: '電話番号の桁数が足りません' });
+
+/** Blank form inputs arrive as '' (or are missing); the domain stores absence as null. */
+function blankToNull(v: unknown): unknown {
+  if (v === undefined || v === '') return null;
+  if (typeof v === 'string' && v.trim() === '') return null;
+  return typeof v === 'string' ? v.trim() : v;
+}
+
+/** Numeric inputs may arrive as strings, full-width digits included. */
+function blankOrNumeric(v: unknown): unknown {
+  const blank = blankToNull(v);
+  if (typeof blank !== 'string') return blank;
+  const nfkc = blank.normalize('NFKC');
+  return /^-?\d+$/.test(nfkc) ? Number(nfkc) : blank;
+}
+
+function isoDate(formatMessage: string, label: string) {
+  return z
+    .string({ error: formatMessage })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: formatMessage, abort: true })
+    .refine(isValidIsoDate, { error: `${label}に存在しない日付が入力されています` });
+}
+
+function optionalIsoDate(formatMessage: string, label: string) {
+  return z.preprocess(blankToNull, isoDate(formatMessage, label).nullable());
+}
+
+function requiredIsoDate(requiredMessage: string, formatMessage: string, label: string) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z.string({ error: requiredMessage }).min(1, { error: requiredMessage, abort: true }).pipe(isoDate(formatMessage, label)),
+  );
+}
+
+function nullableInt(min: number, max: number, message: string) {
+  return z.preprocess(
+    blankOrNumeric,
+    z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }).nullable(),
+  );
+}
+
+function uniqueList<T extends string>(values: readonly [T, ...T[]], invalid: string, duplicate: string) {
+  return z
+    .array(z.enum(values, { error: invalid }), { error: invalid })
+    .refine((list) => new Set(list).size === list.length, { error: duplicate });
+}
+
+// --- person ---------------------------------------------------------------------------------
+
+const handbooksSchema = z.object({
+  physicalGrade: z.preprocess(
+    blankOrNumeric,
+    z.literal([1, 2, 3, 4, 5, 6], { error: '身体障害者手帳の等級は1〜6級です' }).nullable(),
+  ),
+  ryoiku: z.preprocess(blankToNull, z.string({ error: '療育手帳の区分を文字で入力してください' }).nullable()),
+  mentalGrade: z.preprocess(
+    blankOrNumeric,
+    z.literal([1, 2, 3], { error: '精神障害者保健福祉手帳の等級は1〜3級です' }).nullable(),
+  ),
+});
+
+const doctorSchema = z.object({ name: freeText, hospital: freeText, phone, note: freeText });
+const serviceUseSchema = z.object({ service: freeText, office: freeText, phone, schedule: freeText });
+const pastShortStaySchema = z.object({ facility: freeText, when: freeText, howItWent: freeText });
+const dailyLivingSchema = z.object({
+  meals: freeText,
+  toileting: freeText,
+  bathing: freeText,
+  mobility: freeText,
+  dressing: freeText,
+  communication: freeText,
+  sleep: freeText,
+  behaviour: freeText,
+});
+
+const RECIPIENT_MESSAGE = '受給者証番号は10桁の数字で入力してください';
+
+/**
+ * A person (対象者). Output normalisation: 受給者証番号 is stored as ASCII digits, and a person who
+ * needs 医療的ケア always carries the 'medical-care' disability type, added rather than rejected,
+ * because the facility match compares disability types and must not miss that need.
+ */
+export const personSchema = z
+  .object({
+    id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
+    name: requiredText('氏名を入力してください'),
+    furigana: freeText.trim(),
+    birthDate: optionalIsoDate('生年月日は 2010-04-01 の形式で入力してください', '生年月日'),
+    sex: z.enum(SEXES, { error: '性別を選択してください' }),
+    recipientNumber: z.preprocess(
+      (v) => (typeof v === 'string' ? v.normalize('NFKC').replace(/[\s-]/g, '') : v),
+      z.string({ error: RECIPIENT_MESSAGE }).regex(/^(\d{10})?$/, { error: RECIPIENT_MESSAGE }),
+    ),
+    handbooks: handbooksSchema,
+    supportLevel: z.preprocess(
+      blankOrNumeric,
+      z.literal([1, 2, 3, 4, 5, 6], { error: '障害支援区分は1〜6です' }).nullable(),
+    ),
+    disabilityTypes: uniqueList(DISABILITY_TYPES, '障害種別の選択が正しくありません', '障害種別が重複しています'),
+    otherDisabilities: freeText,
+    diagnosis: freeText,
+    severeMultiple: z.boolean({ error: '重症心身障害の有無を選択してください' }),
+    medicalCare: uniqueList(MEDICAL_CARE_KINDS, '医療的ケアの選択が正しくありません', '医療的ケアが重複しています'),
+    medicalCareDetails: freeText,
+    behaviorScore: nullableInt(0, BEHAVIOR_SCORE_MAX, `行動関連項目の合計点は0〜${BEHAVIOR_SCORE_MAX}の整数です`),
+    childBehaviorScore: nullableInt(
+      0,
+      CHILD_BEHAVIOR_SCORE_MAX,
+      `強度行動障害判定基準の点数は0〜${CHILD_BEHAVIOR_SCORE_MAX}の整数です`,
+    ),
+    doctors: z.array(doctorSchema),
+    medications: freeText,
+    allergies: freeText,
+    seizures: freeText,
+    crisisPlan: freeText,
+    services: z.array(serviceUseSchema),
+    pastShortStays: z.array(pastShortStaySchema),
+    dailyLiving: dailyLivingSchema,
+    calming: freeText,
+    triggers: freeText,
+  })
+  .transform((p): Person => {
+    if (p.medicalCare.length === 0 || p.disabilityTypes.includes('medical-care')) return p;
+    return { ...p, disabilityTypes: [...p.disabilityTypes, 'medical-care'] };
+  }) satisfies z.ZodType<Person>;
+
+// --- household ------------------------------------------------------------------------------
+
+const emergencyContactSchema = z.object({
+  name: requiredText('緊急連絡先の氏名を入力してください'),
+  relation: freeText.trim(),
+  // A form keeps a spare blank phone row; blanks are dropped before counting.
+  phones: z.preprocess(
+    (v) => (Array.isArray(v) ? v.filter((p) => typeof p !== 'string' || p.trim() !== '') : v),
+    z.array(phone).min(1, { error: '緊急連絡先の電話番号を1つ以上入力してください' }),
+  ),
+  note: freeText,
+});
+
+const familyMemberSchema = z.object({ name: freeText, relation: freeText, age: freeText, note: freeText });
+const agencySchema = z.object({ name: freeText, role: freeText, contactPerson: freeText, phone });
+
+const consentSchema = z.object({
+  date: requiredIsoDate('同意日を入力してください', '同意日は 2026-04-01 の形式で入力してください', '同意日'),
+  consentedBy: requiredText('同意者の氏名を入力してください'),
+  scope: requiredText('情報共有の範囲を入力してください'),
+});
+
+const withdrawalSchema = z.object({
+  date: requiredIsoDate('登録廃止日を入力してください', '登録廃止日は 2026-04-01 の形式で入力してください', '登録廃止日'),
+  reason: requiredText('廃止の理由を入力してください'),
+});
+
+const instant = z.iso.datetime({ error: '日時の形式が正しくありません' });
+
+export const householdSchema = z
+  .object({
+    id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
+    address: freeText,
+    phone,
+    persons: z
+      .array(personSchema, { error: '対象者を1人以上登録してください' })
+      .min(1, { error: '対象者を1人以上登録してください' })
+      .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, { error: '対象者のIDが重複しています' }),
+    emergencyContacts: z.array(emergencyContactSchema),
+    legalRepresentative: freeText,
+    family: z.array(familyMemberSchema),
+    mainCaregiver: freeText,
+    caregiverHealth: freeText,
+    registeringOffice: freeText,
+    caseWorker: freeText,
+    caseWorkerPhone: phone,
+    agencies: z.array(agencySchema),
+    consent: z.preprocess((v) => (v === undefined ? null : v), consentSchema.nullable()),
+    lastReviewedOn: optionalIsoDate('最終見直し日は 2026-04-01 の形式で入力してください', '最終見直し日'),
+    withdrawal: z.preprocess((v) => (v === undefined ? null : v), withdrawalSchema.nullable()),
+    note: freeText,
+    createdAt: instant,
+    updatedAt: instant,
+  }) satisfies z.ZodType<Household>;
+
+// --- validation -----------------------------------------------------------------------------
+
+export type ValidationResult = { ok: true; value: Household } | { ok: false; errors: FieldError[] };
+
+/** One message per field (the first one found), keyed by a dotted path such as 'persons.0.recipientNumber'. */
+export function validateHousehold(input: unknown): ValidationResult {
+  const result = householdSchema.safeParse(input, { error: () => FALLBACK_MESSAGE });
+  if (result.success) return { ok: true, value: result.data };
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const issue of result.error.issues) {
+    const path = issue.path.map(String).join('.');
+    if (seen.has(path)) continue;
+    seen.add(path);
+    errors.push({ path, message: issue.message });
+  }
+  return { ok: false, errors };
+}
+
+// --- blanks for a new form ------------------------------------------------------------------
+
+export function emptyPerson(id: string): Person {
+  return {
+    id,
+    name: '',
+    furigana: '',
+    birthDate: null,
+    sex: 'unknown',
+    recipientNumber: '',
+    handbooks: { physicalGrade: null, ryoiku: null, mentalGrade: null },
+    supportLevel: null,
+    disabilityTypes: [],
+    otherDisabilities: '',
+    diagnosis: '',
+    severeMultiple: false,
+    medicalCare: [],
+    medicalCareDetails: '',
+    behaviorScore: null,
+    childBehaviorScore: null,
+    doctors: [],
+    medications: '',
+    allergies: '',
+    seizures: '',
+    crisisPlan: '',
+    services: [],
+    pastShortStays: [],
+    dailyLiving: { meals: '', toileting: '', bathing: '', mobility: '', dressing: '', communication: '', sleep: '', behaviour: '' },
+    calming: '',
+    triggers: '',
+  };
+}
+
+/** A new draft with one blank person (id `${id}-p1`), since a household needs at least one. */
+export function emptyHousehold(id: string, now: string): Household {
+  return {
+    id,
+    address: '',
+    phone: '',
+    persons: [emptyPerson(`${id}-p1`)],
+    emergencyContacts: [],
+    legalRepresentative: '',
+    family: [],
+    mainCaregiver: '',
+    caregiverHealth: '',
+    registeringOffice: '',
+    caseWorker: '',
+    caseWorkerPhone: '',
+    agencies: [],
+    consent: null,
+    lastReviewedOn: null,
+    withdrawal: null,
+    note: '',
+    createdAt: now,
+    updatedAt: now,
+  };
+}

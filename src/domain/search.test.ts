@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { createHousehold, createPerson } from '../../test/factories/household';
+import { generateDemoHub } from './demo-data';
+import type { Household } from './household';
+import { buildHouseholdIndex, removeFromIndex, searchHouseholds, upsertIndex } from './search';
+import { normalizePhone } from './normalize';
+
+const sato = createHousehold({
+  id: 'sato',
+  phone: '090-1234-5678',
+  persons: [createPerson({ id: 'sato-p1', name: '佐藤 陽太', furigana: 'サトウ　ヨウタ', recipientNumber: '1311223344' })],
+  emergencyContacts: [{ name: '田中 由美子', relation: '叔母（母の妹）', phones: ['080-0987-6543', '03-0111-2222'], note: '' }],
+  caseWorkerPhone: '03-0550-2211',
+});
+const tanaka = createHousehold({
+  id: 'tanaka',
+  phone: '03-0333-4444',
+  persons: [createPerson({ id: 'tanaka-p1', name: '田中 湊', furigana: 'たなか みなと', recipientNumber: '1399887766' })],
+  emergencyContacts: [{ name: '鈴木 健', relation: '伯父', phones: ['070-0555-6666'], note: '' }],
+});
+
+function ids(households: readonly Household[], query: string, limit?: number) {
+  return searchHouseholds(buildHouseholdIndex(households), query, limit).map((h) => h.householdId);
+}
+
+describe('searchHouseholds: what one box finds', () => {
+  const index = buildHouseholdIndex([sato, tanaka]);
+  const first = (query: string) => searchHouseholds(index, query)[0];
+
+  it('finds furigana typed in hiragana, katakana or half-width, with or without spaces', () => {
+    for (const q of ['さとう', 'サトウ', 'ｻﾄｳ', 'さとう ようた', 'サトウヨウタ']) {
+      expect(first(q)).toEqual(expect.objectContaining({ householdId: 'sato', personId: 'sato-p1', matchedOn: 'furigana' }));
+    }
+  });
+
+  it('finds a kanji name by any part of it', () => {
+    expect(first('佐藤')).toEqual(expect.objectContaining({ householdId: 'sato', matchedOn: 'name' }));
+    expect(first('陽太')?.householdId).toBe('sato');
+    expect(first('佐藤　陽太')?.householdId).toBe('sato');
+  });
+
+  it('finds a household by an emergency contact name', () => {
+    expect(searchHouseholds(index, '由美子')).toEqual([expect.objectContaining({ householdId: 'sato', personId: null, matchedOn: 'contact' })]);
+  });
+
+  it('finds a phone number in any format, including the last four digits', () => {
+    for (const q of ['5678', '090-1234-5678', '09012345678', '+81 90-1234-5678', '＋８１（９０）１２３４-５６７８', '１２３４']) {
+      expect(first(q)).toEqual(expect.objectContaining({ householdId: 'sato', matchedOn: 'phone', personId: null }));
+    }
+  });
+
+  it("finds emergency contacts' and the case worker's numbers", () => {
+    expect(first('6543')?.householdId).toBe('sato');
+    expect(first('0111-2222')?.householdId).toBe('sato');
+    expect(first('0550-2211')?.householdId).toBe('sato');
+  });
+
+  it('finds a 受給者証番号 by four digits or more, full-width too', () => {
+    expect(first('1311223344')).toEqual(expect.objectContaining({ householdId: 'sato', personId: 'sato-p1', matchedOn: 'recipient' }));
+    expect(first('2233')).toEqual(expect.objectContaining({ householdId: 'sato', matchedOn: 'recipient' }));
+    expect(first('９８８７')?.householdId).toBe('tanaka');
+  });
+
+  it('needs three digits for a phone and four for a 受給者証番号', () => {
+    expect(searchHouseholds(index, '56')).toEqual([]);
+    expect(searchHouseholds(index, '133')).toEqual([]); // only in recipient numbers
+    expect(searchHouseholds(index, '678').map((h) => h.householdId)).toEqual(['sato']);
+  });
+
+  it('returns nothing for an empty query: the list shows everything itself', () => {
+    expect(searchHouseholds(index, '')).toEqual([]);
+    expect(searchHouseholds(index, ' 　')).toEqual([]);
+    expect(searchHouseholds(index, '・')).toEqual([]);
+  });
+
+  it('returns one hit per household', () => {
+    expect(searchHouseholds(index, '田中').map((h) => h.householdId)).toEqual(['tanaka', 'sato']);
+  });
+});
+
+describe('searchHouseholds: ranking', () => {
+  it('puts a person before a household that only has them as a contact', () => {
+    expect(ids([sato, tanaka], '田中')).toEqual(['tanaka', 'sato']);
+  });
+
+  it('puts exact and prefix matches before substrings', () => {
+    const a = createHousehold({ id: 'a', persons: [createPerson({ name: '山本 太郎', furigana: 'ヤマモト タロウ' })] });
+    const b = createHousehold({ id: 'b', persons: [createPerson({ name: '本田 圭', furigana: 'ホンダ ケイ' })] });
+    expect(ids([a, b], '本')).toEqual(['b', 'a']);
+    // a given name counts as a prefix
+    const c = createHousehold({ id: 'c', persons: [createPerson({ name: '森 ゆうた', furigana: 'モリ ユウタ' })] });
+    const d = createHousehold({ id: 'd', persons: [createPerson({ name: '大森 太一', furigana: 'オオモリ タイチ' })] });
+    expect(ids([d, c], 'もり')).toEqual(['c', 'd']);
+  });
+
+  it('ranks the end of a phone number like its start', () => {
+    const end = createHousehold({ id: 'end', phone: '03-0999-5678' });
+    const middle = createHousehold({ id: 'middle', phone: '03-5678-0999' });
+    const mid2 = createHousehold({ id: 'mid2', phone: '03-0956-7800' });
+    // same name: the two substrings fall back to id order
+    expect(ids([mid2, middle, end], '5678')).toEqual(['end', 'mid2', 'middle']);
+  });
+
+  it('puts registered before draft before withdrawn, then orders by furigana', () => {
+    const person = (furigana: string) => [createPerson({ name: '佐藤', furigana })];
+    const withdrawn = createHousehold({ id: 'w', persons: person('サトウ ア'), withdrawal: { date: '2026-01-01', reason: '転出' } });
+    const draft = createHousehold({ id: 'd', persons: person('サトウ イ'), consent: null });
+    const registeredB = createHousehold({ id: 'rb', persons: person('サトウ ケ') });
+    const registeredA = createHousehold({ id: 'ra', persons: person('サトウ カ') });
+    expect(ids([withdrawn, draft, registeredB, registeredA], '佐藤')).toEqual(['ra', 'rb', 'd', 'w']);
+  });
+
+  it('keeps the best `limit` hits', () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      createHousehold({ id: `h${i}`, persons: [createPerson({ name: '佐藤', furigana: `サトウ ${String.fromCharCode(0x30a2 + i)}` })] }),
+    );
+    const all = ids(many, 'さとう', 100);
+    expect(all).toHaveLength(30);
+    expect(ids(many, 'さとう', 5)).toEqual(all.slice(0, 5));
+    expect(ids(many, 'さとう', 0)).toEqual([]);
+  });
+});
+
+describe('upsertIndex / removeFromIndex', () => {
+  it('returns a new index and leaves the old one as it was', () => {
+    const before = buildHouseholdIndex([sato, tanaka]);
+    expect(searchHouseholds(before, 'さとう')).toHaveLength(1); // prepares the old index first
+    const renamed = { ...sato, persons: [{ ...sato.persons[0]!, name: '高橋 陽太', furigana: 'タカハシ ヨウタ' }] };
+    const after = upsertIndex(before, renamed);
+    expect(searchHouseholds(after, 'さとう')).toEqual([]);
+    expect(searchHouseholds(after, 'たかはし').map((h) => h.householdId)).toEqual(['sato']);
+    expect(searchHouseholds(before, 'さとう').map((h) => h.householdId)).toEqual(['sato']);
+    expect(after.entries).toHaveLength(2);
+  });
+
+  it('adds a new household and removes one', () => {
+    const added = upsertIndex(buildHouseholdIndex([sato]), tanaka);
+    expect(searchHouseholds(added, 'みなと').map((h) => h.householdId)).toEqual(['tanaka']);
+    const removed = removeFromIndex(added, 'tanaka');
+    expect(searchHouseholds(removed, 'みなと')).toEqual([]);
+    expect(removeFromIndex(removed, 'nobody')).toBe(removed);
+  });
+});
+
+describe('searchHouseholds over a 10,000-household demo hub', () => {
+  const hub = generateDemoHub({ households: 10_000, facilities: 20, now: '2026-11-22T17:10:00.000Z' });
+  const index = buildHouseholdIndex(hub.households);
+  const target = hub.households[1233]!;
+  const person = target.persons[0]!;
+
+  it('finds the 02:10 household by 「さとう ようた」', () => {
+    const hits = searchHouseholds(index, 'さとう ようた', 1000);
+    expect(hits.map((h) => h.householdId)).toContain('demo-h-00001');
+    expect(hits.every((h) => h.matchedOn === 'furigana')).toBe(true);
+  });
+
+  it('puts the exact 受給者証番号 first', () => {
+    const withNumber = hub.households.find((h) => h.persons[0]!.recipientNumber !== '')!;
+    expect(searchHouseholds(index, withNumber.persons[0]!.recipientNumber)[0]?.householdId).toBe(withNumber.id);
+  });
+
+  it("finds a household by the last four digits of a contact's phone", () => {
+    const phone = normalizePhone(target.emergencyContacts[0]!.phones[0]!);
+    const hits = searchHouseholds(index, phone.slice(-4), 1000);
+    expect(hits.map((h) => h.householdId)).toContain(target.id);
+    expect(searchHouseholds(index, `+81 ${phone.slice(1)}`)[0]?.householdId).toBe(target.id);
+  });
+
+  it("ranks every household whose first person's full furigana equals the query first", () => {
+    const hits = searchHouseholds(index, person.furigana, 1000);
+    expect(hits.map((h) => h.householdId)).toContain(target.id);
+    expect(hits[0]?.score).toBeGreaterThanOrEqual(300);
+  });
+
+  it('returns at most the limit for a one-letter query, best first', () => {
+    const hits = searchHouseholds(index, 'さ', 50);
+    expect(hits).toHaveLength(50);
+    const scores = hits.map((h) => h.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * The detail view's sections, in the order a coordinator needs them on a night call (SCENARIOS.md §1):
+ * who to call, then medical care, then what calms, then daily living, then the rest.
+ */
+import type { ReactNode } from 'react';
+import type { Household, Person } from '../../domain/household';
+import { hubBonusEligible } from '../../domain/household-schema';
+import { Section } from '../../ui/layout';
+import { CallLink, dailyRows, dateText, disabilityText, Dl, handbookText, medicalRows } from './detail-parts';
+import { F, T } from './text';
+
+/** (b) 緊急連絡先 first, each phone a big tap-to-call link; then the case worker and the home phone. */
+export function ContactsSection({ household: h }: { household: Household }) {
+  return (
+    <Section title={T.contactsTitle} id="hh-contacts">
+      {h.emergencyContacts.length === 0 ? <p>{T.noContacts}</p> : null}
+      <ol className="hh-calls">
+        {h.emergencyContacts.map((c, i) => (
+          <li key={i}>
+            <div>
+              <strong>{c.name}</strong>
+              {c.relation ? `（${c.relation}）` : ''}
+            </div>
+            {c.phones.map((phone, j) => (
+              <CallLink key={j} label={c.relation || c.name} phone={phone} />
+            ))}
+            {c.note ? <p className="hh-calls__note">{c.note}</p> : null}
+          </li>
+        ))}
+      </ol>
+      <h3 className="hh-person-title">{T.caseWorkerTitle}</h3>
+      <Dl rows={[[F.caseWorker, h.caseWorker], [F.registeringOffice, h.registeringOffice]]} />
+      {h.caseWorkerPhone ? <CallLink label={h.caseWorker || T.caseWorkerTitle} phone={h.caseWorkerPhone} /> : null}
+      <Dl rows={[[T.legalRepresentative, h.legalRepresentative], [F.address, h.address]]} />
+      {h.phone ? <CallLink label={T.householdPhone} phone={h.phone} /> : null}
+    </Section>
+  );
+}
+
+/** Repeats a block per person, naming the person only when there is more than one. */
+function PerPerson({ persons, render }: { persons: readonly Person[]; render: (p: Person) => ReactNode }) {
+  return (
+    <>
+      {persons.map((p) => (
+        <div key={p.id}>
+          {persons.length > 1 ? <h3 className="hh-person-title">{p.name || T.noName}</h3> : null}
+          {render(p)}
+        </div>
+      ))}
+    </>
+  );
+}
+
+export function CareSections({ household: h, today }: { household: Household; today: string }) {
+  const persons = h.persons;
+  return (
+    <>
+      <Section title={T.medicalTitle} id="hh-medical">
+        <PerPerson persons={persons} render={(p) => <Dl rows={medicalRows(p)} />} />
+      </Section>
+      <Section title={T.calmingTitle} id="hh-calming">
+        <PerPerson persons={persons} render={(p) => <Dl rows={[[T.calming, p.calming], [T.triggers, p.triggers]]} />} />
+      </Section>
+      <Section title={T.dailyTitle} id="hh-daily">
+        <PerPerson persons={persons} render={(p) => <Dl rows={dailyRows(p)} />} />
+      </Section>
+      <Section title={T.disabilityTitle} id="hh-disability">
+        <PerPerson persons={persons} render={(p) => <DisabilityBlock person={p} today={today} />} />
+      </Section>
+    </>
+  );
+}
+
+function DisabilityBlock({ person: p, today }: { person: Person; today: string }) {
+  const bonus = hubBonusEligible(p, today);
+  return (
+    <>
+      <Dl
+        rows={[
+          [F.disabilityTypes, disabilityText(p)],
+          [F.diagnosis, p.diagnosis],
+          [F.handbooks, handbookText(p)],
+          [F.supportLevel, p.supportLevel ? F.level(p.supportLevel) : ''],
+          [F.recipientNumber, p.recipientNumber],
+          [F.behaviorScore, p.behaviorScore === null ? '' : `${p.behaviorScore}点`],
+          [F.childBehaviorScore, p.childBehaviorScore === null ? '' : `${p.childBehaviorScore}点`],
+        ]}
+      />
+      {bonus.eligible ? <p className="hh-bonus">{T.hubBonus(bonus.reasons.join('、'))}</p> : null}
+    </>
+  );
+}
+
+export function RecordSections({ household: h }: { household: Household }) {
+  const persons = h.persons;
+  return (
+    <>
+      <Section title={T.servicesTitle} id="hh-services">
+        <PerPerson
+          persons={persons}
+          render={(p) => (
+            <>
+              <Items items={p.services.map((s) => [s.service, s.office, s.schedule, s.phone].filter(Boolean).join('　'))} />
+              {p.pastShortStays.length ? <h4 className="hh-person-title">{T.pastStaysTitle}</h4> : null}
+              <Items items={p.pastShortStays.map((s) => [s.facility, s.when, s.howItWent].filter(Boolean).join('　'))} />
+            </>
+          )}
+        />
+      </Section>
+      <Section title={T.doctorsTitle} id="hh-doctors">
+        <PerPerson
+          persons={persons}
+          render={(p) => (
+            <ul className="hh-items">
+              {p.doctors.map((d, i) => (
+                <li key={i}>
+                  {[d.hospital, d.name, d.note].filter(Boolean).join('　')} {d.phone ? <CallLink label={d.hospital || d.name} phone={d.phone} /> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        />
+      </Section>
+      <Section title={T.familyTitle} id="hh-family">
+        <Items items={h.family.map((m) => [m.name, m.relation, m.age, m.note].filter(Boolean).join('　'))} />
+        <Dl rows={[[F.mainCaregiver, h.mainCaregiver], [F.caregiverHealth, h.caregiverHealth]]} />
+      </Section>
+      <Section title={T.agenciesTitle} id="hh-agencies">
+        <Dl rows={[[F.registeringOffice, h.registeringOffice], [F.caseWorker, h.caseWorker]]} />
+        <ul className="hh-items">
+          {h.agencies.map((a, i) => (
+            <li key={i}>
+              {[a.name, a.role, a.contactPerson].filter(Boolean).join('　')} {a.phone ? <CallLink label={a.name} phone={a.phone} /> : null}
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={T.consentTitle} id="hh-consent">
+        <p>{h.consent ? T.consentLine(dateText(h.consent.date), h.consent.consentedBy, h.consent.scope) : T.noConsent}</p>
+        <Dl rows={[[F.lastReviewedOn, dateText(h.lastReviewedOn)]]} />
+      </Section>
+      {h.note ? (
+        <Section title={T.noteTitle} id="hh-note">
+          <p className="pre">{h.note}</p>
+        </Section>
+      ) : null}
+    </>
+  );
+}
+
+function Items({ items }: { items: readonly string[] }) {
+  if (items.length === 0) return null;
+  return (
+    <ul className="hh-items">
+      {items.map((s, i) => (
+        <li key={i}>{s}</li>
+      ))}
+    </ul>
+  );
+}

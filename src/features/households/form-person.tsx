@@ -1,0 +1,137 @@
+/**
+ * The per-person parts of the 聞き取り票 (DOMAIN.md §2). Each block edits one person; the form repeats it
+ * per person inside each section, so the first 「氏名」 on the page is always the first person's.
+ */
+import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS } from '../../domain/disability';
+import type { DailyLiving, Handbooks, Person } from '../../domain/household';
+import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
+import { ListEditor } from './form-list';
+import { F, SEX_OPTIONS } from './text';
+
+export interface PersonFieldsProps {
+  readonly person: Person;
+  /** dotted path prefix of this person in the record, 'persons.0' */
+  readonly at: string;
+  readonly update: (patch: Partial<Person>) => void;
+  readonly err: (path: string) => string | undefined;
+}
+
+const DISABILITY_OPTIONS = DISABILITY_TYPES.map((value) => ({ value, label: DISABILITY_LABELS[value] }));
+const CARE_OPTIONS = MEDICAL_CARE_KINDS.map((value) => ({ value, label: MEDICAL_CARE_LABELS[value] }));
+const gradeOptions = (max: number) => [
+  { value: '', label: F.none },
+  ...Array.from({ length: max }, (_, i) => ({ value: String(i + 1), label: F.grade(i + 1) })),
+];
+const LEVEL_OPTIONS = [{ value: '', label: F.none }, ...[1, 2, 3, 4, 5, 6].map((n) => ({ value: String(n), label: F.level(n) }))];
+
+/** '' ↔ null for optional numbers; the schema reports anything out of range beside the field. */
+function num(v: string): number | null {
+  return v.trim() === '' ? null : Number(v);
+}
+
+export function PersonBasic({ person: p, at, update, err }: PersonFieldsProps) {
+  return (
+    <div className="hh-grid2">
+      <TextField label={F.name} hint={F.required} autoComplete="off" value={p.name} data-path={`${at}.name`} error={err(`${at}.name`)} onChange={(e) => update({ name: e.target.value })} />
+      <TextField label={F.furigana} autoComplete="off" value={p.furigana} data-path={`${at}.furigana`} error={err(`${at}.furigana`)} onChange={(e) => update({ furigana: e.target.value })} />
+      <TextField label={F.birthDate} type="date" value={p.birthDate ?? ''} data-path={`${at}.birthDate`} error={err(`${at}.birthDate`)} onChange={(e) => update({ birthDate: e.target.value || null })} />
+      <SelectField label={F.sex} options={SEX_OPTIONS} value={p.sex} data-path={`${at}.sex`} error={err(`${at}.sex`)} onChange={(e) => update({ sex: e.target.value as Person['sex'] })} />
+      <TextField label={F.recipientNumber} hint={F.recipientHint} inputMode="numeric" autoComplete="off" value={p.recipientNumber} data-path={`${at}.recipientNumber`} error={err(`${at}.recipientNumber`)} onChange={(e) => update({ recipientNumber: e.target.value })} />
+    </div>
+  );
+}
+
+export function PersonDisability({ person: p, at, update, err }: PersonFieldsProps) {
+  const setHandbooks = (patch: Partial<Handbooks>) => update({ handbooks: { ...p.handbooks, ...patch } });
+  return (
+    <>
+      <div data-path={`${at}.disabilityTypes`}>
+        <CheckboxGroup legend={F.disabilityTypes} options={DISABILITY_OPTIONS} value={p.disabilityTypes} error={err(`${at}.disabilityTypes`)} onChange={(disabilityTypes) => update({ disabilityTypes })} />
+      </div>
+      <TextField label={F.otherDisabilities} value={p.otherDisabilities} data-path={`${at}.otherDisabilities`} error={err(`${at}.otherDisabilities`)} onChange={(e) => update({ otherDisabilities: e.target.value })} />
+      <TextField label={F.diagnosis} value={p.diagnosis} data-path={`${at}.diagnosis`} error={err(`${at}.diagnosis`)} onChange={(e) => update({ diagnosis: e.target.value })} />
+      <label className="check">
+        <input type="checkbox" checked={p.severeMultiple} data-path={`${at}.severeMultiple`} onChange={(e) => update({ severeMultiple: e.target.checked })} />
+        <span>{F.severeMultiple}</span>
+      </label>
+      <div data-path={`${at}.medicalCare`}>
+        <CheckboxGroup legend={F.medicalCare} options={CARE_OPTIONS} value={p.medicalCare} error={err(`${at}.medicalCare`)} onChange={(medicalCare) => update({ medicalCare })} />
+      </div>
+      <TextArea label={F.medicalCareDetails} value={p.medicalCareDetails} data-path={`${at}.medicalCareDetails`} error={err(`${at}.medicalCareDetails`)} onChange={(e) => update({ medicalCareDetails: e.target.value })} />
+      <div className="hh-grid2">
+        <SelectField label={F.physicalGrade} options={gradeOptions(6)} value={String(p.handbooks.physicalGrade ?? '')} data-path={`${at}.handbooks.physicalGrade`} error={err(`${at}.handbooks.physicalGrade`)} onChange={(e) => setHandbooks({ physicalGrade: num(e.target.value) as Handbooks['physicalGrade'] })} />
+        <TextField label={F.ryoiku} hint={F.ryoikuHint} value={p.handbooks.ryoiku ?? ''} data-path={`${at}.handbooks.ryoiku`} error={err(`${at}.handbooks.ryoiku`)} onChange={(e) => setHandbooks({ ryoiku: e.target.value === '' ? null : e.target.value })} />
+        <SelectField label={F.mentalGrade} options={gradeOptions(3)} value={String(p.handbooks.mentalGrade ?? '')} data-path={`${at}.handbooks.mentalGrade`} error={err(`${at}.handbooks.mentalGrade`)} onChange={(e) => setHandbooks({ mentalGrade: num(e.target.value) as Handbooks['mentalGrade'] })} />
+        <SelectField label={F.supportLevel} hint={F.supportLevelHint} options={LEVEL_OPTIONS} value={String(p.supportLevel ?? '')} data-path={`${at}.supportLevel`} error={err(`${at}.supportLevel`)} onChange={(e) => update({ supportLevel: num(e.target.value) as Person['supportLevel'] })} />
+        <TextField label={F.behaviorScore} hint={F.behaviorHint} type="number" inputMode="numeric" min={0} max={24} value={p.behaviorScore ?? ''} data-path={`${at}.behaviorScore`} error={err(`${at}.behaviorScore`)} onChange={(e) => update({ behaviorScore: num(e.target.value) })} />
+        <TextField label={F.childBehaviorScore} hint={F.childBehaviorHint} type="number" inputMode="numeric" min={0} value={p.childBehaviorScore ?? ''} data-path={`${at}.childBehaviorScore`} error={err(`${at}.childBehaviorScore`)} onChange={(e) => update({ childBehaviorScore: num(e.target.value) })} />
+      </div>
+    </>
+  );
+}
+
+export function PersonMedical({ person: p, at, update, err }: PersonFieldsProps) {
+  return (
+    <>
+      <h3 className="hh-person-title">{F.doctors}</h3>
+      <ListEditor items={p.doctors} onChange={(doctors) => update({ doctors })} blank={() => ({ name: '', hospital: '', phone: '', note: '' })} addLabel={F.addDoctor} itemLabel={(i) => `${F.doctors} ${i + 1}`}>
+        {(d, i, set) => (
+          <div className="hh-grid2">
+            <TextField label={F.hospital} value={d.hospital} data-path={`${at}.doctors.${i}.hospital`} onChange={(e) => set({ hospital: e.target.value })} />
+            <TextField label={F.doctorName} value={d.name} data-path={`${at}.doctors.${i}.name`} onChange={(e) => set({ name: e.target.value })} />
+            <TextField label={F.otherPhone} type="tel" value={d.phone} data-path={`${at}.doctors.${i}.phone`} error={err(`${at}.doctors.${i}.phone`)} onChange={(e) => set({ phone: e.target.value })} />
+            <TextField label={F.note} value={d.note} data-path={`${at}.doctors.${i}.note`} onChange={(e) => set({ note: e.target.value })} />
+          </div>
+        )}
+      </ListEditor>
+      <TextArea label={F.medications} value={p.medications} data-path={`${at}.medications`} onChange={(e) => update({ medications: e.target.value })} />
+      <TextArea label={F.allergies} value={p.allergies} data-path={`${at}.allergies`} onChange={(e) => update({ allergies: e.target.value })} />
+      <TextArea label={F.seizures} value={p.seizures} data-path={`${at}.seizures`} onChange={(e) => update({ seizures: e.target.value })} />
+      <TextArea label={F.crisisPlan} value={p.crisisPlan} data-path={`${at}.crisisPlan`} onChange={(e) => update({ crisisPlan: e.target.value })} />
+    </>
+  );
+}
+
+export function PersonServices({ person: p, at, update, err }: PersonFieldsProps) {
+  return (
+    <>
+      <h3 className="hh-person-title">{F.serviceList}</h3>
+      <ListEditor items={p.services} onChange={(services) => update({ services })} blank={() => ({ service: '', office: '', phone: '', schedule: '' })} addLabel={F.addService} itemLabel={(i) => `${F.serviceList} ${i + 1}`}>
+        {(s, i, set) => (
+          <div className="hh-grid2">
+            <TextField label={F.service} value={s.service} data-path={`${at}.services.${i}.service`} onChange={(e) => set({ service: e.target.value })} />
+            <TextField label={F.office} value={s.office} data-path={`${at}.services.${i}.office`} onChange={(e) => set({ office: e.target.value })} />
+            <TextField label={F.otherPhone} type="tel" value={s.phone} data-path={`${at}.services.${i}.phone`} error={err(`${at}.services.${i}.phone`)} onChange={(e) => set({ phone: e.target.value })} />
+            <TextField label={F.schedule} value={s.schedule} data-path={`${at}.services.${i}.schedule`} onChange={(e) => set({ schedule: e.target.value })} />
+          </div>
+        )}
+      </ListEditor>
+      <h3 className="hh-person-title">{F.pastStays}</h3>
+      <ListEditor items={p.pastShortStays} onChange={(pastShortStays) => update({ pastShortStays })} blank={() => ({ facility: '', when: '', howItWent: '' })} addLabel={F.addPastStay} itemLabel={(i) => `${F.pastStays} ${i + 1}`}>
+        {(s, i, set) => (
+          <>
+            <div className="hh-grid2">
+              <TextField label={F.facility} value={s.facility} data-path={`${at}.pastShortStays.${i}.facility`} onChange={(e) => set({ facility: e.target.value })} />
+              <TextField label={F.when} value={s.when} data-path={`${at}.pastShortStays.${i}.when`} onChange={(e) => set({ when: e.target.value })} />
+            </div>
+            <TextArea label={F.howItWent} value={s.howItWent} data-path={`${at}.pastShortStays.${i}.howItWent`} onChange={(e) => set({ howItWent: e.target.value })} />
+          </>
+        )}
+      </ListEditor>
+    </>
+  );
+}
+
+const DAILY_KEYS: readonly (keyof DailyLiving)[] = ['meals', 'toileting', 'bathing', 'mobility', 'dressing', 'communication', 'sleep', 'behaviour'];
+
+export function PersonDaily({ person: p, at, update }: PersonFieldsProps) {
+  return (
+    <>
+      {DAILY_KEYS.map((k) => (
+        <TextArea key={k} label={F[k]} rows={2} value={p.dailyLiving[k]} data-path={`${at}.dailyLiving.${k}`} onChange={(e) => update({ dailyLiving: { ...p.dailyLiving, [k]: e.target.value } })} />
+      ))}
+      <TextArea label={F.calming} value={p.calming} data-path={`${at}.calming`} onChange={(e) => update({ calming: e.target.value })} />
+      <TextArea label={F.triggers} value={p.triggers} data-path={`${at}.triggers`} onChange={(e) => update({ triggers: e.target.value })} />
+    </>
+  );
+}

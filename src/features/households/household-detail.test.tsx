@@ -1,0 +1,83 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { useApp } from '../../app/store';
+import { japanDateOf } from '../../domain/japan-time';
+import { mountScreen, resetStore } from './test-helpers';
+
+afterEach(() => {
+  resetStore();
+  vi.restoreAllMocks();
+});
+
+const household = createHousehold({
+  id: 'hh-1',
+  persons: [
+    createPerson({
+      id: 'p-1',
+      name: '佐藤 陽太',
+      furigana: 'さとう ようた',
+      birthDate: '2010-05-01',
+      medicalCare: ['tube-feeding'],
+      medications: 'デパケン 朝夕',
+      calming: '好きな電車の動画',
+    }),
+  ],
+  emergencyContacts: [{ name: '佐藤 花子', relation: '叔母', phones: ['090-1234-5678'], note: '夜間も可' }],
+  caseWorker: '山田 相談員',
+  caseWorkerPhone: '047-111-2222',
+  consent: { date: '2025-04-01', consentedBy: '佐藤 恵', scope: '拠点の短期入所事業所' },
+});
+
+describe('household detail', () => {
+  it('puts who to call first, then medical care, and logs the opening once', async () => {
+    const session = createFakeSession();
+    mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    expect(screen.getByRole('link', { name: '電話 叔母 090-1234-5678' })).toHaveAttribute('href', 'tel:09012345678');
+    expect(screen.getByRole('link', { name: '電話 山田 相談員 047-111-2222' })).toHaveAttribute('href', 'tel:0471112222');
+    expect(screen.getByText(/経管栄養/)).toBeInTheDocument();
+    expect(screen.getByText(/短期入所の拠点加算（\+200単位）の対象となりうる：医療的ケア児者/)).toBeInTheDocument();
+    await waitFor(async () => expect((await session.accessLog()).filter((e) => e.action === 'open-household')).toHaveLength(1));
+  });
+
+  it('withdraw requires a reason, then keeps the household readable', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    const dialog = screen.getByRole('dialog');
+    expect(within(dialog).getByLabelText(/廃止日/)).toHaveValue(japanDateOf(new Date()));
+
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+    expect(within(dialog).getByText('理由を入力してください')).toBeInTheDocument();
+    expect(await session.outbox()).toHaveLength(0);
+
+    await user.type(within(dialog).getByLabelText(/理由/), '転居のため');
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+
+    const [entry] = await session.outbox();
+    expect(entry?.op).toBe('withdraw');
+    expect(useApp.getState().households.get('hh-1')?.withdrawal?.reason).toBe('転居のため');
+    expect(screen.getByText(/登録廃止：.*理由：転居のため/)).toBeInTheDocument();
+    expect(screen.getByText('登録廃止済み')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '登録廃止' })).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: '電話 叔母 090-1234-5678' })).toBeInTheDocument();
+  });
+
+  it('prints the one-page sheet and logs it as print-household', async () => {
+    const session = createFakeSession();
+    const print = vi.spyOn(window, 'print').mockImplementation(() => undefined);
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [household], session });
+    expect(screen.getByText('好きな電車の動画')).toBeInTheDocument();
+    expect(screen.getByText(/佐藤 花子（叔母） 090-1234-5678/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '印刷する' }));
+    expect(print).toHaveBeenCalledOnce();
+    await waitFor(async () => expect((await session.accessLog()).map((e) => e.action)).toEqual(['print-household']));
+  });
+
+  it('says so when the household is not on this device', () => {
+    mountScreen({ hash: '#/households/nope' });
+    expect(screen.getByText(/この世帯は見つかりません/)).toBeInTheDocument();
+  });
+});

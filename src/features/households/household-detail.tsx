@@ -1,0 +1,99 @@
+/** One household, ordered for a night call. Opening it writes one 閲覧記録 entry (store.openHousehold). */
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../../app/store';
+import type { Household } from '../../domain/household';
+import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
+import { Button } from '../../ui/button';
+import { Notice, Page } from '../../ui/layout';
+import { StatusBadge } from './badges';
+import { dateText } from './detail-parts';
+import { CareSections, ContactsSection, RecordSections } from './detail-sections';
+import { SEX_LABELS, T } from './text';
+import { navigate, paths } from './use-route';
+import { useToday } from './use-today';
+import { WithdrawDialog } from './withdraw-dialog';
+import './households.css';
+
+/** Logs the opening once per household id, even under StrictMode's double effects. */
+export function useLogOpen(id: string, log: (id: string) => Promise<void>) {
+  const logged = useRef<string | null>(null);
+  useEffect(() => {
+    if (logged.current === id) return;
+    logged.current = id;
+    // A failed log is reported by the store (error banner); the record stays readable.
+    log(id).catch(() => undefined);
+  }, [id, log]);
+}
+
+export function BackLink({ href, label }: { href: string; label: string }) {
+  return (
+    <a className="btn btn--ghost" href={href} aria-label={label}>
+      ←
+    </a>
+  );
+}
+
+export function HouseholdDetail({ id }: { id: string }) {
+  const household = useApp((s) => s.households.get(id));
+  const openHousehold = useApp((s) => s.openHousehold);
+  const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
+  const today = useToday();
+  const [withdrawing, setWithdrawing] = useState(false);
+  useLogOpen(id, openHousehold);
+
+  if (!household) {
+    return (
+      <Page title={T.listTitle} back={<BackLink href={paths.list()} label={T.back} />}>
+        <Notice kind="warn">{T.notFound}</Notice>
+      </Page>
+    );
+  }
+
+  const status = householdStatus(household);
+  return (
+    <Page title={household.persons[0]?.name || T.noName} back={<BackLink href={paths.list()} label={T.back} />}>
+      <Header household={household} today={today} review={needsReview(household, today, reviewMonths)} />
+      <ContactsSection household={household} />
+      <CareSections household={household} today={today} />
+      <RecordSections household={household} />
+      <div className="hh-actions">
+        <Button variant="primary" onClick={() => navigate(paths.edit(id))}>
+          {T.edit}
+        </Button>
+        <Button onClick={() => navigate(paths.print(id))}>{T.print}</Button>
+        {status === 'withdrawn' ? (
+          <span className="badge badge--withdrawn">{T.withdrawnAlready}</span>
+        ) : (
+          <Button variant="danger" onClick={() => setWithdrawing(true)}>
+            {T.withdraw}
+          </Button>
+        )}
+      </div>
+      {withdrawing ? <WithdrawDialog household={household} today={today} open onClose={() => setWithdrawing(false)} /> : null}
+    </Page>
+  );
+}
+
+function Header({ household: h, today, review }: { household: Household; today: string; review: boolean }) {
+  const status = householdStatus(h);
+  return (
+    <header className="section">
+      {h.persons.map((p) => {
+        const age = personAgeLabel(p, today);
+        return (
+          <div key={p.id} className="hh-head__person">
+            <p className="hh-head__names">{p.name || T.noName}</p>
+            <div className="hh-head__kana">{p.furigana}</div>
+            <div>{[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')}</div>
+          </div>
+        );
+      })}
+      <div className="hh-row__meta">
+        <StatusBadge status={status} />
+      </div>
+      {h.withdrawal ? <p className="hh-withdrawn">{T.withdrawnOn(dateText(h.withdrawal.date), h.withdrawal.reason)}</p> : null}
+      {review ? <Notice kind="warn">{T.reviewWarning(h.lastReviewedOn ? dateText(h.lastReviewedOn) : null)}</Notice> : null}
+      {status === 'draft' ? <Notice kind="warn">{T.draftWarning}</Notice> : null}
+    </header>
+  );
+}

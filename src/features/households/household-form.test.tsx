@@ -1,0 +1,100 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { useApp } from '../../app/store';
+import { mountScreen, resetStore } from './test-helpers';
+
+afterEach(resetStore);
+
+type User = ReturnType<typeof mountScreen>['user'];
+
+async function fillValidHousehold(user: User) {
+  await user.type(screen.getAllByLabelText('氏名')[0]!, '佐藤 陽太');
+  await user.type(screen.getAllByLabelText('ふりがな')[0]!, 'さとう ようた');
+  await user.type(screen.getAllByLabelText('生年月日')[0]!, '2010-05-01');
+  await user.type(screen.getByLabelText('電話番号'), '047-123-4567');
+  await user.click(screen.getByRole('button', { name: /緊急連絡先を追加/ }));
+  await user.type(screen.getByLabelText('連絡先の氏名'), '佐藤 花子');
+  await user.type(screen.getAllByLabelText('続柄')[0]!, '叔母');
+  await user.type(screen.getByLabelText('電話番号（複数可）'), '090-1234-5678, 03-1111-2222');
+}
+
+describe('household form', () => {
+  it('shows Japanese errors beside the fields and saves nothing while invalid', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/new', session });
+    const name = await screen.findByLabelText('氏名');
+    await user.type(screen.getByLabelText('受給者証番号'), '12345');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+
+    const summary = await screen.findByText(/入力内容に2件の問題があります/);
+    expect(summary).toBeInTheDocument();
+    expect(name).toHaveAccessibleDescription(expect.stringContaining('氏名を入力してください'));
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveFocus();
+    expect(screen.getByLabelText('受給者証番号')).toHaveAccessibleDescription(expect.stringContaining('10桁'));
+    expect(await session.list('household')).toHaveLength(0);
+    expect(useApp.getState().households.size).toBe(0);
+
+    // the message follows the input once fixed
+    await user.type(name, '佐藤 陽太');
+    expect(screen.getByText(/入力内容に1件の問題があります/)).toBeInTheDocument();
+  });
+
+  it('rejects a birth date after today (date rules beside the field)', async () => {
+    const { user } = mountScreen({ hash: '#/households/new' });
+    await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
+    await user.type(screen.getByLabelText('生年月日'), '2999-01-01');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(screen.getByLabelText('生年月日')).toHaveAccessibleDescription(expect.stringContaining('今日より後'));
+  });
+
+  it('saves a valid household and shows the detail with emergency contacts first and tap-to-call links', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/new', session });
+    await screen.findByLabelText('氏名');
+    await fillValidHousehold(user);
+    await user.click(screen.getByRole('button', { name: '保存' }));
+
+    await screen.findByRole('button', { name: '編集' });
+    const [saved] = await session.list<{ emergencyContacts: { phones: string[] }[] }>('household');
+    expect(saved?.data.emergencyContacts[0]?.phones).toEqual(['090-1234-5678', '03-1111-2222']);
+    expect((await session.outbox())[0]?.op).toBe('create');
+    expect(window.location.hash).toBe(`#/households/${saved!.id}`);
+
+    const call = screen.getByRole('link', { name: '電話 叔母 090-1234-5678' });
+    expect(call).toHaveAttribute('href', 'tel:09012345678');
+    expect(screen.getByRole('link', { name: '電話 叔母 03-1111-2222' })).toHaveAttribute('href', 'tel:0311112222');
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(headings[0]).toBe('緊急連絡先');
+    expect(screen.getByText('仮登録（同意書なし）')).toBeInTheDocument();
+  });
+
+  it('keeps the input and offers 再試行 when storage is full', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/new', session });
+    await screen.findByLabelText('氏名');
+    await fillValidHousehold(user);
+    session.failNext('quota-exceeded');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+
+    const alert = await screen.findByText(/端末の保存容量が足りません/);
+    expect(alert).toBeInTheDocument();
+    expect(screen.getAllByLabelText('氏名')[0]).toHaveValue('佐藤 陽太');
+    expect(await session.list('household')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: '再試行' }));
+    await screen.findByRole('button', { name: '編集' });
+    expect(await session.list('household')).toHaveLength(1);
+  });
+
+  it('asks before throwing away unsaved input on キャンセル', async () => {
+    const { user } = mountScreen({ hash: '#/households/new' });
+    await user.type(await screen.findByLabelText('氏名'), '佐藤');
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent('入力内容を破棄しますか');
+    await user.click(within(dialog).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/'));
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * Create and edit a household (the 聞き取り票). Nothing is saved while the schema or the date rules
+ * report an error; each message shows beside its field and in a summary at the top. Unsaved input is kept
+ * as an encrypted draft (use-form-draft) and offered back when the form is opened again.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useApp } from '../../app/store';
+import { emptyHousehold, validateAgainstToday, validateHousehold, type ValidationResult } from '../../domain/household-schema';
+import type { Household } from '../../domain/household';
+import { isVaultError, vaultErrorMessage } from '../../vault/errors';
+import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
+import { Notice, Page } from '../../ui/layout';
+import { ErrorSummary, focusField } from './form-errors';
+import { errorFor, fromForm, sameContent, toForm, type HouseholdForm as FormValue } from './form-model';
+import { FormSections } from './form-sections';
+import { BackLink } from './household-detail';
+import { T } from './text';
+import { useFormDraft } from './use-form-draft';
+import { navigate, paths } from './use-route';
+import { useToday } from './use-today';
+import './households.css';
+
+function validate(form: FormValue, today: string): ValidationResult {
+  const result = validateHousehold(fromForm(form, new Date().toISOString()));
+  if (!result.ok) return result;
+  const errors = validateAgainstToday(result.value, today);
+  return errors.length ? { ok: false, errors } : result;
+}
+
+export function draftKey(id: string | null): string {
+  return id ? `household:${id}` : 'household:new';
+}
+
+interface Loaded {
+  /** the form as the saved record (or a blank one) has it: "unsaved" means different from this */
+  readonly baseline: FormValue;
+  readonly restored: boolean;
+}
+
+/** Reads the record and any draft once; later store updates (our own save) must not reset the form. */
+function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
+  const [loaded, setLoaded] = useState<Loaded | null | 'missing'>(null);
+  useEffect(() => {
+    let live = true;
+    const { households, session } = useApp.getState();
+    const existing = id ? households.get(id) : undefined;
+    if (id && !existing) {
+      setLoaded('missing');
+      return;
+    }
+    const load = async () => {
+      const draft = await session?.loadDraft<FormValue>(draftKey(id)).catch(() => undefined);
+      const now = new Date().toISOString();
+      const base = existing ? toForm(existing) : toForm(emptyHousehold(draft?.id ?? crypto.randomUUID(), draft?.createdAt ?? now));
+      const form = draft ? { ...base, ...draft } : base;
+      if (!live) return;
+      setForm(form);
+      setLoaded({ baseline: base, restored: Boolean(draft) && !sameContent(form, base) });
+    };
+    void load();
+    return () => {
+      live = false;
+    };
+  }, [id, setForm]);
+  return [loaded, setLoaded] as const;
+}
+
+export function HouseholdForm({ id }: { id: string | null }) {
+  const saveHousehold = useApp((s) => s.saveHousehold);
+  const clearError = useApp((s) => s.clearError);
+  const today = useToday();
+  const [form, setForm] = useState<FormValue | null>(null);
+  const [loaded, setLoaded] = useInitialForm(id, setForm);
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+
+  const key = draftKey(id);
+  const baseline = loaded && loaded !== 'missing' ? loaded.baseline : null;
+  const dirty = Boolean(form && baseline && !sameContent(form, baseline));
+  const draft = useFormDraft(key, baseline ? form : null, dirty);
+
+  // After the first attempt, errors follow the input so a fixed field clears at once.
+  const errors = useMemo(() => {
+    if (!submitted || !form) return [];
+    const v = validate(form, today);
+    return v.ok ? [] : v.errors;
+  }, [submitted, form, today]);
+  const err = (path: string) => errorFor(errors, path);
+
+  const backTo = id ? paths.detail(id) : paths.list();
+  const title = id ? T.editTitle : T.newTitle;
+
+  if (loaded === 'missing') {
+    return (
+      <Page title={title} back={<BackLink href={paths.list()} label={T.back} />}>
+        <Notice kind="warn">{T.notFound}</Notice>
+      </Page>
+    );
+  }
+  if (!form || !loaded) {
+    return (
+      <Page title={title}>
+        <p role="status">{T.loading}</p>
+      </Page>
+    );
+  }
+
+  const update = (patch: Partial<FormValue>) => setForm((f) => (f ? { ...f, ...patch } : f));
+
+  async function save() {
+    if (!form || busy) return;
+    setSubmitted(true);
+    const v = validate(form, today);
+    if (!v.ok) {
+      focusField(v.errors[0]?.path);
+      return;
+    }
+    const now = new Date().toISOString();
+    const record: Household = { ...v.value, createdAt: id ? v.value.createdAt : now, updatedAt: now };
+    setBusy(true);
+    setSaveError(null);
+    try {
+      await saveHousehold(record, id ? 'update' : 'create');
+      await draft.finish();
+      navigate(paths.detail(record.id));
+    } catch (e) {
+      // The form shows the failure with its own retry, so the app-wide banner would only repeat it.
+      clearError();
+      setSaveError(isVaultError(e) ? vaultErrorMessage(e.code) : vaultErrorMessage('unexpected'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function discardDraft() {
+    await draft.discard();
+    if (baseline) setForm(baseline);
+    setLoaded({ baseline: baseline!, restored: false });
+  }
+
+  async function leave() {
+    setConfirmCancel(false);
+    await draft.finish();
+    navigate(backTo);
+  }
+
+  return (
+    <Page title={title} back={<BackLink href={backTo} label={id ? T.backToDetail : T.back} />}>
+      <form
+        className="hh-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        {loaded.restored ? (
+          <Notice
+            action={
+              <Button variant="ghost" onClick={discardDraft}>
+                {T.discardDraft}
+              </Button>
+            }
+          >
+            {T.draftRestored}
+          </Notice>
+        ) : null}
+        <ErrorSummary errors={errors} />
+        <FormSections form={form} update={update} err={err} />
+        {saveError ? (
+          <Notice
+            kind="error"
+            action={
+              <Button variant="primary" onClick={save} disabled={busy}>
+                {T.retry}
+              </Button>
+            }
+          >
+            {T.saveFailed} {saveError}
+          </Notice>
+        ) : null}
+        <div className="hh-savebar">
+          <Button onClick={() => (dirty ? setConfirmCancel(true) : navigate(backTo))}>{T.cancel}</Button>
+          <Button type="submit" variant="primary" disabled={busy}>
+            {busy ? T.saving : T.save}
+          </Button>
+        </div>
+      </form>
+      <ConfirmDialog
+        open={confirmCancel}
+        title={T.discardTitle}
+        confirmLabel={T.discardConfirm}
+        danger
+        onConfirm={leave}
+        onCancel={() => setConfirmCancel(false)}
+      >
+        <p>{T.discardBody}</p>
+      </ConfirmDialog>
+    </Page>
+  );
+}

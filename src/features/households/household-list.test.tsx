@@ -1,0 +1,88 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { useApp } from '../../app/store';
+import { mountScreen, resetStore } from './test-helpers';
+
+afterEach(resetStore);
+
+const sato = createHousehold({
+  id: 'hh-sato',
+  phone: '',
+  persons: [createPerson({ id: 'p-sato', name: '佐藤 陽太', furigana: 'さとう ようた', birthDate: '2010-05-01' })],
+  emergencyContacts: [{ name: '佐藤 花子', relation: '叔母', phones: ['090-1234-5678'], note: '' }],
+  consent: { date: '2025-04-01', consentedBy: '佐藤 恵', scope: '拠点の短期入所事業所' },
+  lastReviewedOn: '2025-04-01',
+});
+const suzuki = createHousehold({
+  id: 'hh-suzuki',
+  phone: '',
+  persons: [createPerson({ id: 'p-suzuki', name: '鈴木 一郎', furigana: 'すずき いちろう', birthDate: '1990-01-01' })],
+  emergencyContacts: [{ name: '鈴木 二郎', relation: '兄', phones: ['03-5555-6666'], note: '' }],
+  consent: null,
+  lastReviewedOn: null,
+});
+
+describe('household list and search', () => {
+  it('finds by katakana when the furigana was entered in hiragana', async () => {
+    const { user } = mountScreen({ households: [sato, suzuki] });
+    const search = screen.getByRole('searchbox', { name: '検索' });
+    expect(search).toHaveFocus();
+    expect(screen.getAllByRole('listitem')).toHaveLength(2);
+
+    await user.type(search, 'サトウ');
+    const items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('佐藤 陽太');
+    expect(screen.getByText('1件')).toBeInTheDocument();
+  });
+
+  it('finds by a phone typed with hyphens and shows which number matched', async () => {
+    const { user } = mountScreen({ households: [sato, suzuki] });
+    await user.type(screen.getByRole('searchbox', { name: '検索' }), '090-1234-5678');
+    const items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('佐藤 陽太');
+    expect(items[0]).toHaveTextContent('電話 叔母 090-1234-5678');
+    expect(within(items[0]!).getByRole('link')).toHaveAttribute('href', '#/households/hh-sato');
+  });
+
+  it('shows age with 者/児, the status and the review badge in each row', () => {
+    mountScreen({ households: [sato, suzuki] });
+    const [first, second] = screen.getAllByRole('listitem');
+    // sorted by furigana: さとう before すずき
+    expect(first).toHaveTextContent(/佐藤 陽太（\d+歳（児）/);
+    expect(first).toHaveTextContent('登録済');
+    expect(second).toHaveTextContent(/鈴木 一郎（\d+歳（者）/);
+    expect(second).toHaveTextContent('仮登録（同意書なし）');
+    expect(second).toHaveTextContent('見直し時期');
+  });
+
+  it('says so when nothing matches', async () => {
+    const { user } = mountScreen({ households: [sato] });
+    await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たなか');
+    expect(screen.getByText('0件')).toBeInTheDocument();
+    expect(screen.queryAllByRole('listitem')).toHaveLength(0);
+  });
+
+  it('on a fresh device explains and loads the demo hub, then offers to clear it with the count', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ session });
+    expect(screen.getByRole('button', { name: '世帯を登録' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'デモデータを読み込む' }));
+    await waitFor(() => expect(screen.getAllByRole('listitem').length).toBeGreaterThan(10));
+    const demoCount = useApp.getState().demoIds.size;
+    expect(demoCount).toBeGreaterThanOrEqual(30);
+    expect(screen.getAllByText('デモ').length).toBeGreaterThan(0);
+    expect(await session.pendingChanges()).toBe(0);
+
+    await user.click(screen.getByRole('button', { name: 'デモデータを消去' }));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent(`${demoCount}世帯`);
+    await user.click(within(dialog).getByRole('button', { name: '消去する' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'デモデータを読み込む' })).toBeInTheDocument());
+    expect(useApp.getState().households.size).toBe(0);
+  });
+});

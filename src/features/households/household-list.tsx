@@ -1,0 +1,165 @@
+/**
+ * The first screen at night: one search box that searches as you type (no debounce), at most a page of rows.
+ * Kept cheap per keystroke: the furigana sort is memoised on the households Map, search runs on the
+ * in-memory index, and rows are memoised with stable keys.
+ */
+import { useMemo, useState } from 'react';
+import { useApp } from '../../app/store';
+import type { Household } from '../../domain/household';
+import { normalizeKana, normalizePhone } from '../../domain/normalize';
+import { searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
+import { Button } from '../../ui/button';
+import { TextField } from '../../ui/field';
+import { Notice, Page } from '../../ui/layout';
+import { DemoControls } from './demo-controls';
+import { HouseholdRow } from './household-row';
+import { T } from './text';
+import { navigate, paths } from './use-route';
+import { useToday } from './use-today';
+import './households.css';
+
+const PAGE = 50;
+/** Enough hits to count honestly ("N件") without sorting the whole index for a one-letter query. */
+const SEARCH_LIMIT = 500;
+
+interface Row {
+  readonly household: Household;
+  readonly personId: string | null;
+  readonly matched: string | null;
+}
+
+/** All households in furigana order, reusing the keys the search index already normalised. */
+function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, Household>): Household[] {
+  const entries = index.entries.slice();
+  entries.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.id < b.id ? -1 : 1));
+  const sorted: Household[] = [];
+  for (const e of entries) {
+    const h = households.get(e.id);
+    if (h) sorted.push(h);
+  }
+  return sorted;
+}
+
+/** What the query hit besides a name, so the coordinator can confirm it is the caller's household. */
+function matchedLabel(hit: SearchHit, h: Household, query: string): string | null {
+  if (hit.matchedOn === 'phone') {
+    const q = normalizePhone(query);
+    const phones: [string, string][] = [
+      [T.householdPhone, h.phone],
+      ...h.emergencyContacts.flatMap((c) => c.phones.map((ph): [string, string] => [c.relation || c.name, ph])),
+      [h.caseWorker || T.caseWorkerTitle, h.caseWorkerPhone],
+    ];
+    const found = phones.find(([, ph]) => ph && normalizePhone(ph).includes(q));
+    return found ? T.matchedPhone(`${found[0]} ${found[1]}`) : null;
+  }
+  if (hit.matchedOn === 'recipient') {
+    const p = h.persons.find((x) => x.id === hit.personId);
+    return p?.recipientNumber ? T.matchedRecipient(p.recipientNumber) : null;
+  }
+  if (hit.matchedOn === 'contact') {
+    const q = normalizeKana(query);
+    const c = [...h.emergencyContacts, ...h.family].find((x) => normalizeKana(x.name).includes(q));
+    return c ? T.matchedContact(c.name, c.relation) : null;
+  }
+  return null;
+}
+
+export function HouseholdList() {
+  const households = useApp((s) => s.households);
+  const index = useApp((s) => s.index);
+  const demoIds = useApp((s) => s.demoIds);
+  const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
+  const today = useToday();
+  const [query, setQuery] = useState('');
+  const [pages, setPages] = useState(1);
+
+  const sorted = useMemo(() => sortByFurigana(index, households), [index, households]);
+  const q = query.trim();
+
+  const { rows, total, more } = useMemo(() => {
+    if (!q) {
+      const shown: Row[] = sorted.slice(0, PAGE * pages).map((household) => ({ household, personId: null, matched: null }));
+      return { rows: shown, total: sorted.length, more: false };
+    }
+    const hits = searchHouseholds(index, q, SEARCH_LIMIT);
+    const shown: Row[] = [];
+    for (const hit of hits.slice(0, PAGE * pages)) {
+      const household = households.get(hit.householdId);
+      if (household) shown.push({ household, personId: hit.personId, matched: matchedLabel(hit, household, q) });
+    }
+    return { rows: shown, total: hits.length, more: hits.length >= SEARCH_LIMIT };
+  }, [q, pages, sorted, index, households]);
+
+  return (
+    <Page
+      title={T.listTitle}
+      actions={
+        households.size > 0 ? (
+          <Button variant="primary" onClick={() => navigate(paths.new())}>
+            {T.register}
+          </Button>
+        ) : undefined
+      }
+    >
+      <div className="hh-search" role="search">
+        <TextField
+          label={T.searchLabel}
+          type="search"
+          inputMode="text"
+          autoFocus
+          autoComplete="off"
+          enterKeyHint="search"
+          placeholder={T.searchPlaceholder}
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setPages(1);
+          }}
+        />
+      </div>
+      <p className="hh-count" aria-live="polite" aria-atomic="true">
+        {T.count(total, more)}
+      </p>
+      {households.size === 0 ? (
+        <div className="hh-empty">
+          <Notice>
+            <strong>{T.emptyTitle}</strong>
+            <p>{T.emptyBody}</p>
+          </Notice>
+          <div className="hh-empty__actions">
+            <Button variant="primary" onClick={() => navigate(paths.new())}>
+              {T.register}
+            </Button>
+            <DemoControls demoCount={0} />
+          </div>
+        </div>
+      ) : q && rows.length === 0 ? (
+        <Notice>{T.noMatch}</Notice>
+      ) : null}
+      {/* Rendered even when empty, so the page's first list is always the results. */}
+      <ul className="hh-list" aria-label={T.listTitle}>
+        {rows.map((r) => (
+          <HouseholdRow
+            key={r.household.id}
+            household={r.household}
+            today={today}
+            reviewMonths={reviewMonths}
+            demo={demoIds.has(r.household.id)}
+            matched={r.matched}
+            matchedPersonId={r.personId}
+          />
+        ))}
+      </ul>
+      {rows.length < total ? (
+        <Button className="hh-more btn--block" onClick={() => setPages((n) => n + 1)}>
+          {T.showMore}
+        </Button>
+      ) : null}
+      {demoIds.size > 0 ? (
+        <div className="hh-toolbar">
+          <DemoControls demoCount={demoIds.size} />
+        </div>
+      ) : null}
+    </Page>
+  );
+}

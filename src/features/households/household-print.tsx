@@ -1,0 +1,101 @@
+/**
+ * The one-page A4 sheet handed to a short-stay facility: only what the staff need tonight.
+ * Opening it writes a 'print-household' 閲覧記録 entry, since a printed sheet leaves the device.
+ */
+import { useCallback } from 'react';
+import { useApp } from '../../app/store';
+import type { Household, Person } from '../../domain/household';
+import { personAgeLabel } from '../../domain/household-schema';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { Notice } from '../../ui/layout';
+import { dailyRows, dateText, disabilityText, handbookText, medicalCareText } from './detail-parts';
+import { BackLink, useLogOpen } from './household-detail';
+import { F, SEX_LABELS, T } from './text';
+import { paths } from './use-route';
+import { useToday } from './use-today';
+import './households.css';
+
+function Row({ label, value }: { label: string; value: string }) {
+  if (!value.trim()) return null;
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td className="pre">{value}</td>
+    </tr>
+  );
+}
+
+function PersonBlock({ person: p, today }: { person: Person; today: string }) {
+  const daily = dailyRows(p)
+    .filter(([, v]) => typeof v === 'string' && v.trim())
+    .map(([k, v]) => `${k}：${String(v)}`)
+    .join('　');
+  const age = personAgeLabel(p, today);
+  return (
+    <>
+      <h2>
+        {p.name || T.noName}
+        {p.furigana ? `（${p.furigana}）` : ''}
+      </h2>
+      <table>
+        <tbody>
+          <Row label={F.birthDate} value={[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')} />
+          <Row label={F.disabilityTypes} value={[disabilityText(p), p.diagnosis, handbookText(p)].filter(Boolean).join('／')} />
+          <Row label={F.medicalCare} value={[medicalCareText(p), p.severeMultiple ? T.severeMultipleYes : '', p.medicalCareDetails].filter(Boolean).join('\n')} />
+          <Row label={T.medications} value={p.medications} />
+          <Row label={T.allergies} value={p.allergies} />
+          <Row label={T.seizures} value={p.seizures} />
+          <Row label={T.crisisPlan} value={p.crisisPlan} />
+          <Row label={T.calming} value={p.calming} />
+          <Row label={T.triggers} value={p.triggers} />
+          <Row label={T.dailyTitle} value={daily} />
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function contactsText(h: Household): string {
+  return h.emergencyContacts
+    .map((c, i) => `${i + 1}. ${c.name}${c.relation ? `（${c.relation}）` : ''} ${c.phones.join('／')}${c.note ? ` ${c.note}` : ''}`)
+    .join('\n');
+}
+
+export function HouseholdPrint({ id }: { id: string }) {
+  const household = useApp((s) => s.households.get(id));
+  const session = useApp((s) => s.session);
+  const today = useToday();
+  const logPrint = useCallback(async (hid: string) => session?.logAccess('print-household', hid), [session]);
+  useLogOpen(id, logPrint);
+
+  if (!household) return <Notice kind="warn">{T.notFound}</Notice>;
+  const h = household;
+  return (
+    <div className="hh-print">
+      <div className="hh-print-controls hh-actions no-print">
+        <BackLink href={paths.detail(id)} label={T.backToDetail} />
+        <Button variant="primary" onClick={() => window.print()}>
+          {T.printNow}
+        </Button>
+      </div>
+      <div className="hh-print__meta">
+        <h1>{T.printTitle}</h1>
+        <span>{T.printedAt(formatJapanDateTime(new Date()))}</span>
+      </div>
+      {h.persons.map((p) => (
+        <PersonBlock key={p.id} person={p} today={today} />
+      ))}
+      <h2>{T.contactsTitle}</h2>
+      <table>
+        <tbody>
+          <Row label={T.contactsTitle} value={contactsText(h) || T.noContacts} />
+          <Row label={T.caseWorkerTitle} value={[h.caseWorker, h.registeringOffice, h.caseWorkerPhone].filter(Boolean).join('　')} />
+          <Row label={F.address} value={[h.address, h.phone].filter(Boolean).join('　')} />
+          <Row label={F.mainCaregiver} value={[h.mainCaregiver, h.caregiverHealth].filter(Boolean).join('　')} />
+        </tbody>
+      </table>
+      <p className="hh-print__foot">{T.printFooter}</p>
+    </div>
+  );
+}

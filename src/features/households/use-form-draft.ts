@@ -1,0 +1,68 @@
+/**
+ * Autosaves the open form as an encrypted draft (VaultSession.saveDraft) ~500 ms after the last change,
+ * and right away before the app locks, so an hour-long interview survives a lock or a closed tab.
+ * While the form differs from the saved record it is marked unsaved, so an app update waits.
+ */
+import { useCallback, useEffect, useRef } from 'react';
+import { useApp } from '../../app/store';
+import type { HouseholdForm } from './form-model';
+
+const DEBOUNCE_MS = 500;
+
+export function useFormDraft(key: string, form: HouseholdForm | null, dirty: boolean) {
+  const session = useApp((s) => s.session);
+  const markUnsaved = useApp((s) => s.markUnsaved);
+  const onBeforeLock = useApp((s) => s.onBeforeLock);
+  const latest = useRef({ form, dirty });
+  latest.current = { form, dirty };
+  /** set once the form is saved or abandoned: no later write may resurrect the draft */
+  const closed = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const flush = useCallback(async () => {
+    clearTimeout(timer.current);
+    timer.current = undefined;
+    const { form: current, dirty: changed } = latest.current;
+    if (closed.current || !current || !session || session.isLocked) return;
+    if (changed) await session.saveDraft(key, current);
+    else await session.deleteDraft(key);
+  }, [key, session]);
+
+  useEffect(() => {
+    if (!form) return;
+    clearTimeout(timer.current);
+    // A draft that cannot be written (storage full) must not interrupt typing; saving the form reports it.
+    timer.current = setTimeout(() => void flush().catch(() => undefined), DEBOUNCE_MS);
+  }, [form, flush]);
+
+  const ready = form !== null;
+  useEffect(() => {
+    if (ready) markUnsaved(key, dirty);
+  }, [key, dirty, ready, markUnsaved]);
+
+  useEffect(() => onBeforeLock(() => flush()), [onBeforeLock, flush]);
+
+  useEffect(
+    () => () => {
+      void flush().catch(() => undefined);
+      markUnsaved(key, false);
+    },
+    [key, flush, markUnsaved],
+  );
+
+  /** After a successful save or an explicit discard: stop autosaving and remove the draft. */
+  const finish = useCallback(async () => {
+    closed.current = true;
+    clearTimeout(timer.current);
+    markUnsaved(key, false);
+    await session?.deleteDraft(key).catch(() => undefined);
+  }, [key, session, markUnsaved]);
+
+  /** Throw the draft away but keep editing (the restored notice's 「破棄」). */
+  const discard = useCallback(async () => {
+    clearTimeout(timer.current);
+    await session?.deleteDraft(key).catch(() => undefined);
+  }, [key, session]);
+
+  return { flush, finish, discard };
+}

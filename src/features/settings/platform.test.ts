@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatMegabytes,
+  isIos,
+  needsHomeScreenWarning,
+  readStorageStatus,
+  requestPersistence,
+  type PlatformInfo,
+  type StorageApi,
+} from './platform';
+
+const UA = {
+  iphone:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  iphoneChrome:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1',
+  ipadOld: 'Mozilla/5.0 (iPad; CPU OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.1 Mobile/15E148 Safari/604.1',
+  // iPadOS 13+ asks for the desktop site by default and says Macintosh.
+  macintosh: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+  android:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
+  windows: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+};
+
+function platform(overrides: Partial<PlatformInfo>): PlatformInfo {
+  return { userAgent: UA.iphone, maxTouchPoints: 5, standalone: false, displayModeStandalone: false, ...overrides };
+}
+
+describe('iOS detection', () => {
+  it.each([
+    ['iPhone Safari', UA.iphone, 5],
+    ['iPhone Chrome (WebKit too)', UA.iphoneChrome, 5],
+    ['old iPad', UA.ipadOld, 5],
+    ['iPadOS reporting Macintosh with a touch screen', UA.macintosh, 5],
+  ])('recognises %s', (_, userAgent, maxTouchPoints) => {
+    expect(isIos({ userAgent, maxTouchPoints })).toBe(true);
+  });
+
+  it.each([
+    ['a Mac without touch', UA.macintosh, 0],
+    ['Android', UA.android, 5],
+    ['Windows with a touch screen', UA.windows, 10],
+  ])('does not flag %s', (_, userAgent, maxTouchPoints) => {
+    expect(isIos({ userAgent, maxTouchPoints })).toBe(false);
+  });
+});
+
+describe('home-screen warning', () => {
+  it('warns on iOS in the browser', () => {
+    expect(needsHomeScreenWarning(platform({}))).toBe(true);
+    expect(needsHomeScreenWarning(platform({ standalone: undefined }))).toBe(true);
+  });
+
+  it('does not warn when launched from the Home Screen', () => {
+    expect(needsHomeScreenWarning(platform({ standalone: true }))).toBe(false);
+    expect(needsHomeScreenWarning(platform({ displayModeStandalone: true }))).toBe(false);
+  });
+
+  it('does not warn off iOS, installed or not', () => {
+    expect(needsHomeScreenWarning(platform({ userAgent: UA.android }))).toBe(false);
+    expect(needsHomeScreenWarning(platform({ userAgent: UA.macintosh, maxTouchPoints: 0 }))).toBe(false);
+  });
+});
+
+describe('storage status', () => {
+  it('reads persistence and the estimate', async () => {
+    const storage: StorageApi = {
+      persisted: async () => true,
+      estimate: async () => ({ usage: 12_345_678, quota: 2_000_000_000 }),
+    };
+    expect(await readStorageStatus(storage)).toEqual({ persisted: true, usageBytes: 12_345_678, quotaBytes: 2_000_000_000 });
+  });
+
+  it('answers null for missing or failing APIs instead of throwing', async () => {
+    expect(await readStorageStatus(undefined)).toEqual({ persisted: null, usageBytes: null, quotaBytes: null });
+    const broken: StorageApi = {
+      persisted: () => Promise.reject(new Error('SecurityError')),
+      estimate: async () => ({}),
+    };
+    expect(await readStorageStatus(broken)).toEqual({ persisted: null, usageBytes: null, quotaBytes: null });
+    expect(await requestPersistence(undefined)).toBeNull();
+    expect(await requestPersistence({})).toBeNull();
+  });
+
+  it('passes on the browser answer to persist()', async () => {
+    expect(await requestPersistence({ persist: async () => false })).toBe(false);
+    expect(await requestPersistence({ persist: async () => true })).toBe(true);
+  });
+
+  it('formats bytes as decimal megabytes with one decimal', () => {
+    expect(formatMegabytes(12_345_678)).toBe('12.3 MB');
+    expect(formatMegabytes(0)).toBe('0.0 MB');
+    expect(formatMegabytes(2_000_000_000)).toBe('2,000.0 MB');
+  });
+});

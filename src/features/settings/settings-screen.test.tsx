@@ -1,0 +1,210 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { useApp } from '../../app/store';
+import type { Household } from '../../domain/household';
+import { VaultError } from '../../vault/errors';
+import { createVault } from '../../vault/vault';
+import { HomeScreenBanner } from './home-screen-warning';
+import { SettingsScreen } from './settings-screen';
+import { T } from './text';
+
+const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+const freshName = () => `settings-test-${crypto.randomUUID()}`;
+
+/** A minimal household: the settings screen only reads the persons' names. */
+function household(id: string, names: string[]): Household {
+  return { id, persons: names.map((name) => ({ name })) } as unknown as Household;
+}
+
+function unlockedWithFakeSession() {
+  const session = createFakeSession({ displayName: '夜間 太郎' });
+  useApp.setState({ vault: createVault(freshName()), phase: 'unlocked', session, users: [session.user] });
+  return session;
+}
+
+beforeEach(() => {
+  useApp.setState(useApp.getInitialState(), true);
+  localStorage.clear();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+  useApp.getState().vault?.close();
+});
+
+describe('settings: lock timing and review interval', () => {
+  it('explains out-of-range values beside the field and saves valid ones', async () => {
+    const user = userEvent.setup();
+    unlockedWithFakeSession();
+    render(<SettingsScreen />);
+
+    const idle = screen.getByLabelText(T.idleLockLabel);
+    const review = screen.getByLabelText(T.reviewLabel);
+    expect(idle).toHaveValue('5');
+    expect(review).toHaveValue('12');
+
+    await user.clear(idle);
+    await user.type(idle, '0');
+    await user.clear(review);
+    await user.type(review, '61');
+    await user.click(screen.getByRole('button', { name: T.saveSettings }));
+    expect(idle).toHaveAccessibleDescription(expect.stringContaining(T.idleLockInvalid));
+    expect(review).toHaveAccessibleDescription(expect.stringContaining(T.reviewInvalid));
+    expect(useApp.getState().settings).toEqual({ idleLockMinutes: 5, reviewAfterMonths: 12 });
+
+    await user.clear(idle);
+    await user.type(idle, '１０');
+    await user.clear(review);
+    await user.type(review, '6');
+    await user.click(screen.getByRole('button', { name: T.saveSettings }));
+    expect(await screen.findByText(T.saved)).toBeVisible();
+    expect(useApp.getState().settings).toEqual({ idleLockMinutes: 10, reviewAfterMonths: 6 });
+    expect(await useApp.getState().vault!.settings()).toEqual({ idleLockMinutes: 10, reviewAfterMonths: 6 });
+    expect(screen.queryByText(T.idleLockInvalid)).toBeNull();
+  });
+});
+
+describe('settings: access log and pending changes', () => {
+  it('lists who opened which household, newest first, in Japan time, and the number of waiting changes', async () => {
+    const session = unlockedWithFakeSession();
+    vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-22T17:10:00.000Z'));
+    await session.logAccess('unlock', null);
+    vi.setSystemTime(new Date('2026-11-22T17:12:00.000Z'));
+    await session.logAccess('open-household', 'h1');
+    vi.setSystemTime(new Date('2026-11-22T17:13:00.000Z'));
+    await session.logAccess('open-household', 'gone');
+    vi.useRealTimers();
+    await session.put('household', 'h1', household('h1', ['佐藤 陽太', '佐藤 みなみ']), 'create');
+    useApp.setState({ households: new Map([['h1', household('h1', ['佐藤 陽太', '佐藤 みなみ'])]]) });
+
+    render(<SettingsScreen />);
+    const log = await screen.findByRole('list', { name: T.accessLogTitle });
+    const items = within(log).getAllByRole('listitem');
+    expect(items.map((li) => li.textContent)).toEqual([
+      `2026年11月23日 02:13夜間 太郎　${T.action['open-household']}：${T.unknownHousehold}`,
+      `2026年11月23日 02:12夜間 太郎　${T.action['open-household']}：佐藤 陽太・佐藤 みなみ`,
+      `2026年11月23日 02:10夜間 太郎　${T.action.unlock}`,
+    ]);
+    expect(await screen.findByText(T.pendingCount(1))).toBeVisible();
+    expect(screen.getByText(T.pendingNote)).toBeVisible();
+  });
+
+  it('shows at most the latest 100 entries', async () => {
+    const session = unlockedWithFakeSession();
+    for (let i = 0; i < 120; i += 1) await session.logAccess('unlock', null);
+    render(<SettingsScreen />);
+    const log = await screen.findByRole('list', { name: T.accessLogTitle });
+    expect(within(log).getAllByRole('listitem')).toHaveLength(100);
+  });
+});
+
+describe('settings: storage', () => {
+  it('shows whether the data is protected and asks for protection on request', async () => {
+    const user = userEvent.setup();
+    unlockedWithFakeSession();
+    let persisted = false;
+    const persist = vi.fn(async () => (persisted = true));
+    vi.stubGlobal('navigator', {
+      ...navigator,
+      userAgent: navigator.userAgent,
+      storage: { persisted: async () => persisted, persist, estimate: async () => ({ usage: 3_500_000, quota: 1_000_000_000 }) },
+    });
+    render(<SettingsScreen />);
+
+    expect(await screen.findByText(T.notPersisted)).toBeVisible();
+    expect(screen.getByText(T.usageValue('3.5 MB', '1,000.0 MB'))).toBeVisible();
+    await user.click(screen.getByRole('button', { name: T.persistButton }));
+    expect(await screen.findByText(T.persisted)).toBeVisible();
+    expect(persist).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole('button', { name: T.persistButton })).toBeNull();
+  });
+
+  it('copes with a browser without the Storage API', async () => {
+    unlockedWithFakeSession();
+    vi.stubGlobal('navigator', { ...navigator, userAgent: navigator.userAgent, storage: undefined });
+    render(<SettingsScreen />);
+    expect(await screen.findByText(T.persistUnknown)).toBeVisible();
+    expect(screen.getByText(T.usageUnknown)).toBeVisible();
+  });
+});
+
+describe('settings: iOS home-screen warning', () => {
+  it('warns on iPhone Safari in the settings and as a banner that can be dismissed', async () => {
+    const user = userEvent.setup();
+    unlockedWithFakeSession();
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(IPHONE_UA);
+    render(
+      <>
+        <HomeScreenBanner />
+        <SettingsScreen />
+      </>,
+    );
+    expect(screen.getAllByText(T.iosWarning)).toHaveLength(2);
+    await user.click(screen.getByRole('button', { name: T.dismiss }));
+    expect(screen.getAllByText(T.iosWarning)).toHaveLength(1);
+  });
+
+  it('says nothing elsewhere', () => {
+    unlockedWithFakeSession();
+    render(<SettingsScreen />);
+    expect(screen.queryByText(T.iosWarning)).toBeNull();
+  });
+});
+
+describe('settings: users', () => {
+  it('adds a second user after the current one re-enters their passphrase', async () => {
+    const user = userEvent.setup();
+    const PASSPHRASE = 'yoru-no-denwa-2026';
+    await useApp.getState().start(createVault(freshName()));
+    await useApp.getState().setUp('夜間 太郎', PASSPHRASE);
+    render(<SettingsScreen />);
+
+    await user.click(screen.getByRole('button', { name: T.addUser }));
+    const add = screen.getByRole('form', { name: T.addUserTitle });
+    const submit = within(add).getByRole('button', { name: T.addUserSubmit });
+    expect(within(add).getByText(/パスフレーズを忘れると、この端末のデータは誰にも読めなくなります。/)).toBeVisible();
+    expect(submit).toBeDisabled();
+
+    await user.type(within(add).getByLabelText(T.currentPassphraseForAdd), PASSPHRASE);
+    await user.type(within(add).getByLabelText(T.newUserName), '夜間 太郎');
+    await user.type(within(add).getByLabelText(T.newUserPassphrase), 'nikkin-no-hanako');
+    await user.type(within(add).getByLabelText(T.newUserPassphraseConfirm), 'nikkin-no-hanako!');
+    await user.click(within(add).getByLabelText('上記を理解しました'));
+    await user.click(submit);
+    expect(within(add).getByText(T.nameTaken)).toBeVisible();
+    expect(within(add).getByText('確認用のパスフレーズが一致しません。')).toBeVisible();
+
+    await user.clear(within(add).getByLabelText(T.newUserName));
+    await user.type(within(add).getByLabelText(T.newUserName), '日勤 花子');
+    await user.clear(within(add).getByLabelText(T.newUserPassphraseConfirm));
+    await user.type(within(add).getByLabelText(T.newUserPassphraseConfirm), 'nikkin-no-hanako');
+    await user.click(submit);
+
+    expect(await screen.findByText(T.userAdded('日勤 花子'), {}, { timeout: 15_000 })).toBeVisible();
+    await waitFor(() => expect(useApp.getState().users.map((u) => u.displayName)).toEqual(['夜間 太郎', '日勤 花子']));
+    expect(screen.getByText('日勤 花子')).toBeVisible();
+  });
+
+  it('says so beside the field when the current passphrase is wrong', async () => {
+    const user = userEvent.setup();
+    const session = unlockedWithFakeSession();
+    vi.spyOn(session, 'changePassphrase').mockRejectedValue(new VaultError('wrong-passphrase'));
+    render(<SettingsScreen />);
+
+    await user.click(screen.getByRole('button', { name: T.changePassphrase }));
+    const form = screen.getByRole('form', { name: T.changePassphraseTitle });
+    await user.type(within(form).getByLabelText(T.currentPassphrase), 'not-my-passphrase');
+    await user.type(within(form).getByLabelText(T.newPassphrase), 'atarashii-pass');
+    await user.type(within(form).getByLabelText(T.newPassphraseConfirm), 'atarashii-pass');
+    await user.click(within(form).getByLabelText('上記を理解しました'));
+    await user.click(within(form).getByRole('button', { name: T.changeSubmit }));
+    expect(await within(form).findByText('パスフレーズが違います。')).toBeVisible();
+    expect(within(form).getByLabelText(T.currentPassphrase)).toHaveAccessibleDescription('パスフレーズが違います。');
+  });
+});

@@ -1,0 +1,21 @@
+/** 設定: data safety first (iOS warning, storage protection), then lock timing, users, sync, access log. */
+import { Page } from '../../ui/layout';
+import { AccessLogSection, PendingChangesSection } from './access-log-section';
+import { DeviceSettingsSection } from './device-settings-section';
+import { HomeScreenWarning } from './home-screen-warning';
+import { StorageSection } from './storage-section';
+import { T } from './text';
+import { UsersSection } from './users-section';
+
+export function SettingsScreen() {
+  return (
+    <Page title={T.title}>
+      <HomeScreenWarning />
+      <StorageSection />
+      <DeviceSettingsSection />
+      <UsersSection />
+      <PendingChangesSection />
+      <AccessLogSection />
+    </Page>
+  );
+}

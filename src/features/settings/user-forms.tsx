@@ -1,0 +1,167 @@
+/**
+ * 「利用者を追加」 and 「パスフレーズを変更」. Both need the current user's passphrase again: an unlocked
+ * phone left on a desk must not be enough to enrol someone or take over the account.
+ */
+import { useState, type FormEvent } from 'react';
+import { useApp } from '../../app/store';
+import { toVaultError, vaultErrorMessage } from '../../vault/errors';
+import { Button } from '../../ui/button';
+import { TextField } from '../../ui/field';
+import { Notice } from '../../ui/layout';
+import {
+  newPassphraseErrors,
+  NewPassphraseFields,
+  PassphraseWarning,
+  SecretField,
+  type NewPassphraseErrors,
+} from '../../ui/passphrase';
+import { Busy } from '../../ui/status';
+import { T } from './text';
+
+interface FormErrors extends NewPassphraseErrors {
+  readonly current?: string;
+  readonly name?: string;
+  readonly form?: string;
+}
+
+/** Maps a vault rejection to the field it concerns. */
+function rejectionErrors(err: unknown): FormErrors {
+  const e = toVaultError(err);
+  if (e.code === 'wrong-passphrase' || e.code === 'throttled') return { current: vaultErrorMessage(e.code) };
+  if (e.code === 'weak-passphrase') return { passphrase: vaultErrorMessage(e.code) };
+  return { form: vaultErrorMessage(e.code) };
+}
+
+export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string) => void; onCancel: () => void }) {
+  const session = useApp((s) => s.session);
+  const users = useApp((s) => s.users);
+  const refreshUsers = useApp((s) => s.refreshUsers);
+  const [current, setCurrent] = useState('');
+  const [name, setName] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [acknowledged, setAcknowledged] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!session) return;
+    const displayName = name.trim();
+    const next: FormErrors = {
+      ...(current ? {} : { current: T.currentRequired }),
+      ...(displayName ? {} : { name: T.nameRequired }),
+      ...(users.some((u) => u.displayName === displayName) ? { name: T.nameTaken } : {}),
+      ...newPassphraseErrors(passphrase, confirmation),
+    };
+    setErrors(next);
+    if (Object.keys(next).length > 0) return;
+    setBusy(true);
+    try {
+      await session.addUser(current, displayName, passphrase);
+      await refreshUsers().catch(() => undefined);
+      onDone(displayName);
+    } catch (err) {
+      setErrors(rejectionErrors(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby="add-user-title">
+      <h3 id="add-user-title">{T.addUserTitle}</h3>
+      <SecretField
+        label={T.currentPassphraseForAdd}
+        autoComplete="current-password"
+        autoFocus
+        value={current}
+        error={errors.current}
+        onChange={(e) => setCurrent(e.target.value)}
+      />
+      <TextField label={T.newUserName} autoComplete="off" value={name} error={errors.name} onChange={(e) => setName(e.target.value)} />
+      <NewPassphraseFields
+        label={T.newUserPassphrase}
+        confirmationLabel={T.newUserPassphraseConfirm}
+        passphrase={passphrase}
+        confirmation={confirmation}
+        onPassphrase={setPassphrase}
+        onConfirmation={setConfirmation}
+        errors={errors}
+      />
+      <PassphraseWarning acknowledged={acknowledged} onChange={setAcknowledged} />
+      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      {busy ? <Busy>{T.working}</Busy> : null}
+      <div className="form-actions">
+        <Button type="submit" variant="primary" disabled={!acknowledged || busy}>
+          {T.addUserSubmit}
+        </Button>
+        <Button onClick={onCancel} disabled={busy}>
+          {T.cancel}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function ChangePassphraseForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
+  const session = useApp((s) => s.session);
+  const [current, setCurrent] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [acknowledged, setAcknowledged] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!session) return;
+    const next: FormErrors = {
+      ...(current ? {} : { current: T.currentRequired }),
+      ...newPassphraseErrors(passphrase, confirmation),
+    };
+    setErrors(next);
+    if (Object.keys(next).length > 0) return;
+    setBusy(true);
+    try {
+      await session.changePassphrase(current, passphrase);
+      onDone();
+    } catch (err) {
+      setErrors(rejectionErrors(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby="change-passphrase-title">
+      <h3 id="change-passphrase-title">{T.changePassphraseTitle}</h3>
+      <SecretField
+        label={T.currentPassphrase}
+        autoComplete="current-password"
+        autoFocus
+        value={current}
+        error={errors.current}
+        onChange={(e) => setCurrent(e.target.value)}
+      />
+      <NewPassphraseFields
+        label={T.newPassphrase}
+        confirmationLabel={T.newPassphraseConfirm}
+        passphrase={passphrase}
+        confirmation={confirmation}
+        onPassphrase={setPassphrase}
+        onConfirmation={setConfirmation}
+        errors={errors}
+      />
+      <PassphraseWarning acknowledged={acknowledged} onChange={setAcknowledged} />
+      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      {busy ? <Busy>{T.working}</Busy> : null}
+      <div className="form-actions">
+        <Button type="submit" variant="primary" disabled={!acknowledged || busy}>
+          {T.changeSubmit}
+        </Button>
+        <Button onClick={onCancel} disabled={busy}>
+          {T.cancel}
+        </Button>
+      </div>
+    </form>
+  );
+}

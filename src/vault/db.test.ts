@@ -1,0 +1,93 @@
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { bindingOf, generateDataKey, seal } from './crypto';
+import { CURRENT_SCHEMA_VERSION, VaultDatabase } from './db';
+import { wrapForPassphrase } from './key-slots';
+import { PASSPHRASE, STAFF_NAME, createSampleRecord, freshDatabaseName } from './testing';
+import { createVault } from './vault';
+
+/**
+ * Version 1 as released, copied rather than imported: if db.ts ever changes it in place, this
+ * test still opens what phones in the field actually hold.
+ */
+const RELEASED_V1 = {
+  meta: 'key',
+  keySlots: 'userId',
+  throttles: 'userId',
+  records: '[kind+id], kind, demo',
+  outbox: 'seq, &mutationId',
+  accessLog: '++pos, &id',
+  drafts: 'key',
+};
+
+const AT = '2025-03-01T00:00:00.000Z';
+
+/** Fills a version-1 database the way a version-1 phone would have. */
+async function writeVersion1(name: string): Promise<void> {
+  const v1 = new Dexie(name);
+  v1.version(1).stores(RELEASED_V1);
+  const dataKey = await generateDataKey();
+  const { wrapping } = await wrapForPassphrase(PASSPHRASE, dataKey);
+  const mutationId = globalThis.crypto.randomUUID();
+  await v1.table('keySlots').add({ userId: 'user-1', displayName: STAFF_NAME, createdAt: AT, ...wrapping });
+  await v1.table('meta').bulkAdd([
+    { key: 'deviceId', value: 'device-1' },
+    { key: 'outboxSeq', value: 1 },
+    { key: 'settings', value: { idleLockMinutes: 10, reviewAfterMonths: 6 } },
+  ]);
+  await v1.table('records').add({
+    kind: 'household',
+    id: 'h-1',
+    demo: 0,
+    updatedAt: AT,
+    ...(await seal(dataKey, bindingOf('records', 'household', 'h-1'), createSampleRecord())),
+  });
+  await v1.table('outbox').add({
+    seq: 1,
+    mutationId,
+    kind: 'household',
+    entityId: 'h-1',
+    op: 'create',
+    at: AT,
+    userId: 'user-1',
+    ...(await seal(dataKey, bindingOf('outbox', mutationId), createSampleRecord())),
+  });
+  await v1.table('drafts').add({
+    key: 'household:h-1',
+    updatedAt: AT,
+    ...(await seal(dataKey, bindingOf('drafts', 'household:h-1'), { step: 3 })),
+  });
+  v1.close();
+}
+
+describe('schema migrations', () => {
+  it('declares the current version', () => {
+    expect(new VaultDatabase(freshDatabaseName()).verno).toBe(CURRENT_SCHEMA_VERSION);
+  });
+
+  it('opens a version-1 database at the current version and keeps every record', async () => {
+    const name = freshDatabaseName();
+    await writeVersion1(name);
+
+    const vault = createVault(name);
+    expect(await vault.settings()).toEqual({ idleLockMinutes: 10, reviewAfterMonths: 6 });
+    const session = await vault.unlock('user-1', PASSPHRASE);
+    expect(session.deviceId).toBe('device-1');
+    expect((await session.get('household', 'h-1'))?.data).toEqual(createSampleRecord());
+    expect(await session.loadDraft('household:h-1')).toEqual({ step: 3 });
+    await session.put('household', 'h-2', createSampleRecord({ name: '新規' }), 'create');
+    const [unlockEntry] = await session.accessLog();
+    expect((await session.outbox()).map((e) => [e.seq, e.kind, e.entityId])).toEqual([
+      [1, 'household', 'h-1'],
+      [2, 'access', unlockEntry?.id],
+      [3, 'household', 'h-2'],
+    ]);
+    expect((await session.outbox())[0]?.payload).toEqual(createSampleRecord());
+    vault.close();
+
+    const raw = new Dexie(name);
+    await raw.open();
+    expect(raw.verno).toBe(CURRENT_SCHEMA_VERSION);
+    raw.close();
+  });
+});

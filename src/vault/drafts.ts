@@ -1,0 +1,42 @@
+/**
+ * Form drafts, sealed like records, so locking (or the OS killing the app) never loses what was being typed.
+ * Works offline; when storage is full the save rejects with 'quota-exceeded' and the previous draft stays.
+ */
+import { bindingOf, seal, unseal } from './crypto';
+import { isoAt, type SessionContext } from './journal';
+import type { EntityKind } from './types';
+
+/** Draft keys are stored in clear: a kind, then opaque ids or 'new', joined by ':'. */
+const DRAFT_KEY = /^[a-z][a-z-]*(?::[A-Za-z0-9_-]{1,128})*$/;
+
+/** The key of the draft of one record ('household:new' for one not yet saved); clearDemo relies on it. */
+export function draftKeyFor(kind: EntityKind, id: string | 'new'): string {
+  return `${kind}:${id}`;
+}
+
+function assertDraftKey(key: string): void {
+  if (key.length > 300 || !DRAFT_KEY.test(key)) {
+    throw new TypeError(`vault: draft keys are stored in clear and must match ${String(DRAFT_KEY)}`);
+  }
+}
+
+const bindingOfDraft = (key: string) => bindingOf('drafts', key);
+
+export async function saveDraft(ctx: SessionContext, key: string, value: unknown): Promise<void> {
+  assertDraftKey(key);
+  const sealed = await seal(ctx.key, bindingOfDraft(key), value);
+  await ctx.db.drafts.put({ key, updatedAt: isoAt(ctx.now), ...sealed });
+}
+
+export async function loadDraft<T>(ctx: SessionContext, key: string): Promise<T | undefined> {
+  const row = await ctx.db.drafts.get(key);
+  return row === undefined ? undefined : unseal<T>(ctx.key, bindingOfDraft(key), row);
+}
+
+export async function deleteDraft(ctx: SessionContext, key: string): Promise<void> {
+  await ctx.db.drafts.delete(key);
+}
+
+export async function listDraftKeys(ctx: SessionContext): Promise<string[]> {
+  return ctx.db.drafts.toCollection().primaryKeys();
+}

@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { draftKeyFor } from './drafts';
+import { createSampleRecord, newId, PASSPHRASE, setUpTestVault, STAFF_NAME, type SampleRecord } from './testing';
+import type { AccessLogEntry } from './types';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('outbox', () => {
+  it('writes each change with its outbox entry: unique mutation id, this device, the payload', async () => {
+    const { session } = await setUpTestVault();
+    const id = newId();
+    await session.put('household', id, createSampleRecord(), 'create');
+    await session.put('household', id, createSampleRecord({ address: '転居先' }), 'update');
+
+    const changes = (await session.outbox()).filter((e) => e.kind === 'household');
+    expect(changes.map((e) => [e.op, e.entityId, e.userId, e.deviceId])).toEqual([
+      ['create', id, session.user.id, session.deviceId],
+      ['update', id, session.user.id, session.deviceId],
+    ]);
+    expect(changes.map((e) => e.payload)).toEqual([createSampleRecord(), createSampleRecord({ address: '転居先' })]);
+    for (const e of changes) expect(e.mutationId).toMatch(UUID_V4);
+    expect(changes[0]?.mutationId).not.toBe(changes[1]?.mutationId);
+  });
+
+  it('numbers entries 1, 2, 3 … without gaps across concurrent writes and a failed transaction', async () => {
+    const { db, session } = await setUpTestVault(); // seq 1: the unlock entry
+    const ids = Array.from({ length: 30 }, newId);
+    await Promise.all(
+      ids.map((id, i) =>
+        i % 5 === 0
+          ? session.logAccess('open-household', id)
+          : session.put('household', id, createSampleRecord(), 'create'),
+      ),
+    );
+
+    vi.spyOn(db.outbox, 'add').mockRejectedValueOnce(new DOMException('disk full', 'QuotaExceededError'));
+    const failedId = newId();
+    await expect(session.put('household', failedId, createSampleRecord(), 'create')).rejects.toMatchObject({
+      code: 'quota-exceeded',
+    });
+    // The record was written before the outbox entry failed; the abort took both back.
+    expect(await session.get('household', failedId)).toBeUndefined();
+
+    await Promise.all([
+      session.put('household', newId(), createSampleRecord(), 'create'),
+      session.put('household', ids[1] as string, createSampleRecord(), 'update'),
+    ]);
+    const outbox = await session.outbox();
+    expect(outbox.map((e) => e.seq)).toEqual(range(1, 33));
+    expect(new Set(outbox.map((e) => e.mutationId)).size).toBe(33);
+    expect(await session.pendingChanges()).toBe(33);
+  });
+});
+
+describe('access log (閲覧記録)', () => {
+  it('appends every unlock and every opened household, encrypted, and copies each entry to the outbox', async () => {
+    const { vault, session, clock } = await setUpTestVault();
+    const householdId = newId();
+    clock.advance(60_000);
+    await session.logAccess('open-household', householdId);
+    session.lock();
+    clock.advance(60_000);
+    const again = await vault.unlock(session.user.id, PASSPHRASE);
+
+    const log = await again.accessLog();
+    expect(log.map((e) => [e.action, e.householdId, e.userId, e.userName, e.at])).toEqual([
+      ['unlock', null, session.user.id, STAFF_NAME, '2025-04-01T09:00:00.000Z'],
+      ['open-household', householdId, session.user.id, STAFF_NAME, '2025-04-01T09:01:00.000Z'],
+      ['unlock', null, session.user.id, STAFF_NAME, '2025-04-01T09:02:00.000Z'],
+    ]);
+    const carried = (await again.outbox()).filter((e) => e.kind === 'access');
+    expect(carried.map((e) => e.payload)).toEqual(log);
+    expect(carried.every((e) => e.op === 'append' && e.entityId === (e.payload as AccessLogEntry).id)).toBe(true);
+  });
+
+  it('is append-only: the session offers no call that changes or deletes an entry', async () => {
+    const { session } = await setUpTestVault();
+    const prototype = Object.getPrototypeOf(session) as object;
+    const calls = Object.getOwnPropertyNames(prototype).filter((name) => /access/i.test(name));
+    expect(calls.sort()).toEqual(['accessLog', 'logAccess']);
+    await session.putDemo('household', [{ id: 'demo-1', data: createSampleRecord() }]);
+    await session.logAccess('open-household', 'demo-1');
+    await session.clearDemo();
+    expect((await session.accessLog()).map((e) => e.householdId)).toEqual([null, 'demo-1']);
+  });
+});
+
+describe('demo records', () => {
+  it('writes them in one transaction with no outbox entries, even when edited', async () => {
+    const { db, session } = await setUpTestVault();
+    const pending = await session.pendingChanges();
+    const items = Array.from({ length: 200 }, () => ({ id: newId(), data: createSampleRecord({ name: 'デモ 世帯' }) }));
+    const transaction = vi.spyOn(db, 'transaction');
+    await session.putDemo('household', items);
+    expect(transaction).toHaveBeenCalledTimes(1);
+
+    const edited = items[0]?.id as string;
+    await session.put('household', edited, createSampleRecord({ name: '編集した デモ' }), 'update');
+    const stored = await session.get<SampleRecord>('household', edited);
+    expect(stored).toMatchObject({ demo: true, data: { name: '編集した デモ' } });
+    expect(await session.pendingChanges()).toBe(pending);
+    expect((await session.list('household')).every((e) => e.demo)).toBe(true);
+  });
+
+  it('never overwrites a real record with demo data', async () => {
+    const { session } = await setUpTestVault();
+    const real = newId();
+    await session.put('household', real, createSampleRecord(), 'create');
+    const demo = [{ id: real, data: createSampleRecord({ name: 'デモ' }) }];
+    await expect(session.putDemo('household', demo)).rejects.toThrow(/real record/);
+    expect(await session.get('household', real)).toMatchObject({ demo: false, data: createSampleRecord() });
+  });
+
+  it('clearDemo removes only demo records and their drafts', async () => {
+    const { session } = await setUpTestVault();
+    const real = newId();
+    const demoIds = [newId(), newId(), newId()];
+    await session.put('household', real, createSampleRecord(), 'create');
+    await session.putDemo(
+      'household',
+      demoIds.map((id) => ({ id, data: createSampleRecord({ name: 'デモ 世帯' }) })),
+    );
+    await session.putDemo('facility', [{ id: 'demo-facility', data: { name: 'デモ 事業所' } }]);
+    await session.saveDraft(draftKeyFor('household', demoIds[0] as string), { step: 1 });
+    await session.saveDraft(draftKeyFor('household', real), { step: 2 });
+    await session.saveDraft(draftKeyFor('household', 'new'), { step: 3 });
+
+    expect(await session.clearDemo()).toBe(4);
+    expect((await session.list('household')).map((e) => e.id)).toEqual([real]);
+    expect(await session.list('facility')).toEqual([]);
+    expect((await session.listDraftKeys()).sort()).toEqual([`household:${real}`, 'household:new'].sort());
+    expect(await session.clearDemo()).toBe(0);
+  });
+
+  it('refuses ids that could carry personal data into clear columns', async () => {
+    const { session } = await setUpTestVault();
+    await expect(session.put('household', '山田太郎', createSampleRecord(), 'create')).rejects.toThrow(TypeError);
+    await expect(session.putDemo('household', [{ id: 'a b', data: {} }])).rejects.toThrow(TypeError);
+    await expect(session.logAccess('open-household', 'x'.repeat(129))).rejects.toThrow(TypeError);
+    expect(await session.pendingChanges()).toBe(1);
+  });
+});

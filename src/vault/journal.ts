@@ -1,0 +1,99 @@
+/**
+ * The outbox (change log for sync) and the access log (閲覧記録): sealed, append-only through the vault API.
+ * Offline, entries accumulate until sync sends them; a full disk aborts the whole transaction, change included.
+ */
+import { bindingOf, seal, unseal } from './crypto';
+import { readMeta, type OutboxRow, type VaultDatabase } from './db';
+import type { AccessAction, AccessLogEntry, ChangeOp, EntityKind, OutboxEntry, VaultUser } from './types';
+
+/** What a storage function needs from an unlocked session. */
+export interface SessionContext {
+  readonly db: VaultDatabase;
+  readonly key: CryptoKey;
+  readonly user: VaultUser;
+  readonly deviceId: string;
+  readonly now: () => number;
+}
+
+export type PendingOutboxRow = Omit<OutboxRow, 'seq'>;
+
+export function isoAt(now: () => number): string {
+  return new Date(now()).toISOString();
+}
+
+/**
+ * Seals an outbox entry before the transaction opens: WebCrypto is not IndexedDB, and awaiting it
+ * inside a Dexie transaction would let the transaction commit early. The seq is only known inside
+ * the transaction, so the ciphertext is bound to the mutation id instead.
+ */
+export async function prepareOutbox(
+  ctx: SessionContext,
+  kind: EntityKind | 'access',
+  entityId: string,
+  op: ChangeOp | 'append',
+  payload: unknown,
+): Promise<PendingOutboxRow> {
+  const mutationId = globalThis.crypto.randomUUID();
+  const sealed = await seal(ctx.key, bindingOf('outbox', mutationId), payload);
+  return { mutationId, kind, entityId, op, at: isoAt(ctx.now), userId: ctx.user.id, ...sealed };
+}
+
+/**
+ * Appends inside the caller's 'rw' transaction over outbox and meta. The counter lives in meta and
+ * moves in the same transaction, so concurrent writers queue behind each other (distinct seqs) and
+ * an aborted transaction takes its seq back with it (no gaps).
+ */
+export async function appendOutbox(db: VaultDatabase, pending: PendingOutboxRow): Promise<number> {
+  const seq = ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
+  await db.meta.put({ key: 'outboxSeq', value: seq });
+  await db.outbox.add({ ...pending, seq });
+  return seq;
+}
+
+export async function readOutbox(ctx: SessionContext): Promise<OutboxEntry[]> {
+  const rows = await ctx.db.outbox.orderBy('seq').toArray();
+  return Promise.all(
+    rows.map(async (row) => ({
+      seq: row.seq,
+      mutationId: row.mutationId,
+      deviceId: ctx.deviceId,
+      kind: row.kind,
+      entityId: row.entityId,
+      op: row.op,
+      at: row.at,
+      userId: row.userId,
+      payload: await unseal<unknown>(ctx.key, bindingOf('outbox', row.mutationId), row),
+    })),
+  );
+}
+
+/** Writes the entry to the access log and, in the same transaction, to the outbox for sync. */
+export async function appendAccess(
+  ctx: SessionContext,
+  action: AccessAction,
+  householdId: string | null,
+): Promise<AccessLogEntry> {
+  const entry: AccessLogEntry = {
+    id: globalThis.crypto.randomUUID(),
+    at: isoAt(ctx.now),
+    userId: ctx.user.id,
+    userName: ctx.user.displayName,
+    action,
+    householdId,
+  };
+  const [sealed, pending] = await Promise.all([
+    seal(ctx.key, bindingOf('accessLog', entry.id), entry),
+    prepareOutbox(ctx, 'access', entry.id, 'append', entry),
+  ]);
+  const { db } = ctx;
+  await db.transaction('rw', [db.accessLog, db.outbox, db.meta], async () => {
+    await db.accessLog.add({ id: entry.id, at: entry.at, ...sealed });
+    await appendOutbox(db, pending);
+  });
+  return entry;
+}
+
+export async function readAccessLog(ctx: SessionContext): Promise<AccessLogEntry[]> {
+  const rows = await ctx.db.accessLog.orderBy('pos').toArray();
+  return Promise.all(rows.map((row) => unseal<AccessLogEntry>(ctx.key, bindingOf('accessLog', row.id), row)));
+}

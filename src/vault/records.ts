@@ -1,0 +1,110 @@
+/**
+ * Entity records (households, facilities), each sealed whole; a change and its outbox entry share one transaction.
+ * Works offline; when storage is full the transaction aborts and neither the record nor its outbox entry is written.
+ */
+import { bindingOf, seal, unseal } from './crypto';
+import type { RecordRow } from './db';
+import { appendOutbox, isoAt, prepareOutbox, type SessionContext } from './journal';
+import type { ChangeOp, EntityKind, StoredEntity } from './types';
+
+/**
+ * Ids are stored in clear and indexed, so they must be opaque (UUIDs and the like); refusing
+ * anything else stops a name or a recipient number from ever becoming a key.
+ */
+const OPAQUE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function assertOpaqueId(id: string): void {
+  if (!OPAQUE_ID.test(id)) {
+    // The id itself stays out of the message: if it is personal, logs must not carry it either.
+    throw new TypeError(`vault: record ids are stored in clear and must match ${String(OPAQUE_ID)}`);
+  }
+}
+
+const bindingOfRecord = (kind: EntityKind, id: string) => bindingOf('records', kind, id);
+
+async function toEntity<T>(ctx: SessionContext, row: RecordRow): Promise<StoredEntity<T>> {
+  return {
+    id: row.id,
+    kind: row.kind,
+    data: await unseal<T>(ctx.key, bindingOfRecord(row.kind, row.id), row),
+    updatedAt: row.updatedAt,
+    demo: row.demo === 1,
+  };
+}
+
+/** One read, then every decryption in parallel: WebCrypto runs them off the main thread. */
+export async function listRecords<T>(ctx: SessionContext, kind: EntityKind): Promise<StoredEntity<T>[]> {
+  const rows = await ctx.db.records.where('kind').equals(kind).toArray();
+  return Promise.all(rows.map((row) => toEntity<T>(ctx, row)));
+}
+
+export async function getRecord<T>(
+  ctx: SessionContext,
+  kind: EntityKind,
+  id: string,
+): Promise<StoredEntity<T> | undefined> {
+  const row = await ctx.db.records.get([kind, id]);
+  return row === undefined ? undefined : toEntity<T>(ctx, row);
+}
+
+/**
+ * A record loaded as demo stays demo when edited, and never enters the outbox: demo households
+ * must never reach the hub.
+ */
+export async function putRecord<T>(
+  ctx: SessionContext,
+  kind: EntityKind,
+  id: string,
+  data: T,
+  op: ChangeOp,
+): Promise<void> {
+  assertOpaqueId(id);
+  const [sealed, pending] = await Promise.all([
+    seal(ctx.key, bindingOfRecord(kind, id), data),
+    prepareOutbox(ctx, kind, id, op, data),
+  ]);
+  const { db } = ctx;
+  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+    const demo = (await db.records.get([kind, id]))?.demo ?? 0;
+    await db.records.put({ kind, id, demo, updatedAt: pending.at, ...sealed });
+    if (demo === 0) await appendOutbox(db, pending);
+  });
+}
+
+export async function putDemoRecords<T>(
+  ctx: SessionContext,
+  kind: EntityKind,
+  items: readonly { id: string; data: T }[],
+): Promise<void> {
+  for (const item of items) assertOpaqueId(item.id);
+  const updatedAt = isoAt(ctx.now);
+  const rows: RecordRow[] = await Promise.all(
+    items.map(async ({ id, data }) => ({
+      kind,
+      id,
+      demo: 1 as const,
+      updatedAt,
+      ...(await seal(ctx.key, bindingOfRecord(kind, id), data)),
+    })),
+  );
+  const { db } = ctx;
+  await db.transaction('rw', db.records, async () => {
+    const existing = await db.records.bulkGet(rows.map((row) => [kind, row.id] as [EntityKind, string]));
+    const real = existing.find((row) => row !== undefined && row.demo === 0);
+    if (real !== undefined) {
+      throw new RangeError(`vault: demo data would overwrite the real record ${real.kind}/${real.id}`);
+    }
+    await db.records.bulkPut(rows);
+  });
+}
+
+/** Deletes demo records and their drafts (draft key `<kind>:<id>`, see draftKeyFor). */
+export async function clearDemoRecords(ctx: SessionContext): Promise<number> {
+  const { db } = ctx;
+  return db.transaction('rw', [db.records, db.drafts], async () => {
+    const keys = await db.records.where('demo').equals(1).primaryKeys();
+    await db.records.bulkDelete(keys);
+    await db.drafts.bulkDelete(keys.map(([kind, id]) => `${kind}:${id}`));
+    return keys.length;
+  });
+}

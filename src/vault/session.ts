@@ -1,0 +1,160 @@
+/**
+ * An unlocked session: holds the non-extractable data key in memory and nothing decrypted besides
+ * what it hands back. Locking drops the key; every later call rejects with VaultError('locked').
+ */
+import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, wrapForPassphrase } from './key-slots';
+import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
+import * as drafts from './drafts';
+import { VaultError } from './errors';
+import { appendAccess, isoAt, readAccessLog, readOutbox, type SessionContext } from './journal';
+import { assertOpaqueId, clearDemoRecords, getRecord, listRecords, putDemoRecords, putRecord } from './records';
+import type {
+  AccessAction,
+  AccessLogEntry,
+  ChangeOp,
+  EntityKind,
+  OutboxEntry,
+  StoredEntity,
+  VaultSession,
+  VaultUser,
+} from './types';
+
+/**
+ * Opens a session for a user whose key has just been unwrapped, and writes the 'unlock' entry of
+ * the access log. The audit trail must not miss an unlock: if the entry cannot be written, the
+ * session is locked again and the error goes to the caller.
+ */
+export async function openSession(
+  db: VaultDatabase,
+  key: CryptoKey,
+  user: VaultUser,
+  now: () => number,
+): Promise<Session> {
+  const deviceId = await db.transaction('rw', db.meta, () => ensureDeviceId(db));
+  const session = new Session(db, key, user, deviceId, now);
+  try {
+    await session.logAccess('unlock', null);
+  } catch (e) {
+    session.lock();
+    throw e;
+  }
+  return session;
+}
+
+export class Session implements VaultSession {
+  #key: CryptoKey | null;
+
+  constructor(
+    private readonly db: VaultDatabase,
+    key: CryptoKey,
+    readonly user: VaultUser,
+    readonly deviceId: string,
+    private readonly now: () => number,
+  ) {
+    this.#key = key;
+  }
+
+  get isLocked(): boolean {
+    return this.#key === null;
+  }
+
+  lock(): void {
+    this.#key = null;
+  }
+
+  private async run<T>(work: (ctx: SessionContext) => Promise<T>): Promise<T> {
+    if (this.#key === null) throw new VaultError('locked');
+    const { db, user, deviceId, now } = this;
+    const ctx: SessionContext = { db, key: this.#key, user, deviceId, now };
+    return withStorage(db, () => work(ctx));
+  }
+
+  /** Like run, but decrypted data that finishes after a lock() is dropped instead of handed back. */
+  private async read<T>(work: (ctx: SessionContext) => Promise<T>): Promise<T> {
+    const result = await this.run(work);
+    if (this.#key === null) throw new VaultError('locked');
+    return result;
+  }
+
+  list<T>(kind: EntityKind): Promise<StoredEntity<T>[]> {
+    return this.read((ctx) => listRecords<T>(ctx, kind));
+  }
+
+  get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined> {
+    return this.read((ctx) => getRecord<T>(ctx, kind, id));
+  }
+
+  put<T>(kind: EntityKind, id: string, data: T, op: ChangeOp): Promise<void> {
+    return this.run((ctx) => putRecord(ctx, kind, id, data, op));
+  }
+
+  putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void> {
+    return this.run((ctx) => putDemoRecords(ctx, kind, items));
+  }
+
+  clearDemo(): Promise<number> {
+    return this.run(clearDemoRecords);
+  }
+
+  async logAccess(action: AccessAction, householdId: string | null): Promise<void> {
+    if (householdId !== null) assertOpaqueId(householdId);
+    await this.run((ctx) => appendAccess(ctx, action, householdId));
+  }
+
+  accessLog(): Promise<AccessLogEntry[]> {
+    return this.read(readAccessLog);
+  }
+
+  outbox(): Promise<OutboxEntry[]> {
+    return this.read(readOutbox);
+  }
+
+  pendingChanges(): Promise<number> {
+    return this.run((ctx) => ctx.db.outbox.count());
+  }
+
+  saveDraft(key: string, value: unknown): Promise<void> {
+    return this.run((ctx) => drafts.saveDraft(ctx, key, value));
+  }
+
+  loadDraft<T>(key: string): Promise<T | undefined> {
+    return this.read((ctx) => drafts.loadDraft<T>(ctx, key));
+  }
+
+  deleteDraft(key: string): Promise<void> {
+    return this.run((ctx) => drafts.deleteDraft(ctx, key));
+  }
+
+  listDraftKeys(): Promise<string[]> {
+    return this.run(drafts.listDraftKeys);
+  }
+
+  /**
+   * The session's key cannot be exported, so the current user's passphrase re-derives their KEK
+   * and unwraps an extractable copy that lives only until it is wrapped for the new slot.
+   * The re-entered passphrase goes through the same throttle as unlock.
+   */
+  addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser> {
+    return this.run(async ({ db, now }) => {
+      const name = assertDisplayName(displayName);
+      assertStrongPassphrase(newPassphrase);
+      const slot = await findSlot(db, this.user.id);
+      const extractable = await openSlot(db, slot, currentPassphrase, now, true);
+      const { wrapping } = await wrapForPassphrase(newPassphrase, extractable);
+      const user: VaultUser = { id: globalThis.crypto.randomUUID(), displayName: name, createdAt: isoAt(now) };
+      await db.keySlots.add({ userId: user.id, displayName: user.displayName, createdAt: user.createdAt, ...wrapping });
+      return user;
+    });
+  }
+
+  /** Re-wraps the same data key under the new passphrase (fresh salt); no record is re-encrypted. */
+  changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void> {
+    return this.run(async ({ db, now }) => {
+      assertStrongPassphrase(newPassphrase);
+      const slot = await findSlot(db, this.user.id);
+      const extractable = await openSlot(db, slot, currentPassphrase, now, true);
+      const { wrapping } = await wrapForPassphrase(newPassphrase, extractable);
+      await db.keySlots.update(slot.userId, wrapping);
+    });
+  }
+}

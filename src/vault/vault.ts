@@ -1,0 +1,105 @@
+/**
+ * The vault: first-use set-up, unlock into a Session, users, throttle state and device settings.
+ * Everything is on the device; IndexedDB failures reach callers as VaultError ('quota-exceeded', 'connection-lost').
+ */
+import { generateDataKey } from './crypto';
+import { VaultDatabase, withStorage } from './db';
+import { VaultError } from './errors';
+import { isoAt } from './journal';
+import {
+  assertDisplayName,
+  assertStrongPassphrase,
+  findSlot,
+  openSlot,
+  sessionKeyOf,
+  slotNeedsUpgrade,
+  throttleOf,
+  userOf,
+  wrapForPassphrase,
+} from './key-slots';
+import { openSession, type Session } from './session';
+import { readSettings, updateSettings } from './settings';
+import type { DeviceSettings, UnlockThrottle, Vault, VaultSession, VaultUser } from './types';
+
+export interface VaultOptions {
+  /** The clock, in epoch ms; tests inject one to step through the unlock throttle. */
+  readonly now?: () => number;
+}
+
+export function createVault(dbName = 'kyoten-vault', options: VaultOptions = {}): Vault {
+  return openVault(new VaultDatabase(dbName), options);
+}
+
+/** Like createVault, over a database the caller holds (tests use it to reach the raw tables). */
+export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault {
+  const now = options.now ?? Date.now;
+  const sessions = new Set<Session>();
+
+  async function startSession(key: CryptoKey, user: VaultUser): Promise<VaultSession> {
+    const session = await openSession(db, key, user, now);
+    for (const old of sessions) if (old.isLocked) sessions.delete(old);
+    sessions.add(session);
+    return session;
+  }
+
+  return {
+    isSetUp: () => withStorage(db, async () => (await db.keySlots.count()) > 0),
+
+    listUsers: () =>
+      withStorage(db, async () => (await db.keySlots.toArray()).map(userOf).sort(byCreatedAt)),
+
+    async setUp(displayName: string, passphrase: string): Promise<VaultSession> {
+      const name = assertDisplayName(displayName);
+      assertStrongPassphrase(passphrase);
+      return withStorage(db, async () => {
+        if ((await db.keySlots.count()) > 0) throw new VaultError('already-set-up');
+        const dataKey = await generateDataKey();
+        const { wrapping, kek } = await wrapForPassphrase(passphrase, dataKey);
+        // The session keeps a non-extractable copy; the extractable `dataKey` goes out of scope here.
+        const key = await sessionKeyOf(wrapping, kek);
+        const user: VaultUser = { id: globalThis.crypto.randomUUID(), displayName: name, createdAt: isoAt(now) };
+        await db.transaction('rw', db.keySlots, async () => {
+          // A second tab may have finished its set-up while this one was deriving.
+          if ((await db.keySlots.count()) > 0) throw new VaultError('already-set-up');
+          const { id: userId, displayName, createdAt } = user;
+          await db.keySlots.add({ userId, displayName, createdAt, ...wrapping });
+        });
+        return startSession(key, user);
+      });
+    },
+
+    unlock(userId: string, passphrase: string): Promise<VaultSession> {
+      return withStorage(db, async () => {
+        const slot = await findSlot(db, userId);
+        const upgrade = slotNeedsUpgrade(slot);
+        let key = await openSlot(db, slot, passphrase, now, upgrade);
+        if (upgrade) {
+          // The slot predates the current iteration count or scheme: re-wrap while the passphrase is at hand.
+          const { wrapping, kek } = await wrapForPassphrase(passphrase, key);
+          await db.keySlots.update(slot.userId, wrapping);
+          key = await sessionKeyOf(wrapping, kek);
+        }
+        return startSession(key, userOf(slot));
+      });
+    },
+
+    throttle: (userId: string): Promise<UnlockThrottle> =>
+      withStorage(db, async () => throttleOf(await db.throttles.get(userId), now())),
+
+    settings: (): Promise<DeviceSettings> => withStorage(db, () => readSettings(db)),
+
+    updateSettings: (patch: Partial<DeviceSettings>): Promise<DeviceSettings> =>
+      withStorage(db, () => updateSettings(db, patch)),
+
+    /** Locks every session and closes the connection; a later call opens it again. */
+    close(): void {
+      for (const session of sessions) session.lock();
+      sessions.clear();
+      db.close();
+    },
+  };
+}
+
+/** Enrolment order; same-instant enrolments by name, so the lock screen never reshuffles. */
+const byCreatedAt = (a: VaultUser, b: VaultUser): number =>
+  a.createdAt.localeCompare(b.createdAt) || a.displayName.localeCompare(b.displayName, 'ja');
