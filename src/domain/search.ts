@@ -4,7 +4,8 @@
  * joined string per kind (text, digits) and maps each hit back to its field, which at 10,000
  * households is far cheaper than visiting 100,000 small strings. The index is immutable:
  * `upsertIndex` / `removeFromIndex` return a new one sharing the untouched households, and the
- * joined strings are built lazily on the first query after a change.
+ * joined strings are built when the index is built (at unlock, after a save), so the first
+ * keystroke never pays for them.
  */
 import type { Household } from './household';
 import { householdStatus } from './household-rules';
@@ -111,7 +112,12 @@ function indexHousehold(h: Household): IndexedHousehold {
 }
 
 export function buildHouseholdIndex(households: readonly Household[]): HouseholdIndex {
-  return { entries: households.map(indexHousehold) };
+  return withHaystacks({ entries: households.map(indexHousehold) });
+}
+
+function withHaystacks(index: HouseholdIndex): HouseholdIndex {
+  prepare(index);
+  return index;
 }
 
 /** A new index with `household` added or replaced. */
@@ -121,14 +127,14 @@ export function upsertIndex(index: HouseholdIndex, household: Household): Househ
   const entries = index.entries.slice();
   if (at === -1) entries.push(entry);
   else entries[at] = entry;
-  return { entries };
+  return withHaystacks({ entries });
 }
 
 /** A new index without that household (the same index when it was not there). */
 export function removeFromIndex(index: HouseholdIndex, id: string): HouseholdIndex {
   const at = index.entries.findIndex((e) => e.id === id);
   if (at === -1) return index;
-  return { entries: [...index.entries.slice(0, at), ...index.entries.slice(at + 1)] };
+  return withHaystacks({ entries: [...index.entries.slice(0, at), ...index.entries.slice(at + 1)] });
 }
 
 /** All fields of one kind joined by SEPARATOR, in entry order, with the maps back to field and word. */

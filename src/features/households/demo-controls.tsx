@@ -6,12 +6,17 @@ import { useState } from 'react';
 import { useApp } from '../../app/store';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
+import { SelectField } from '../../ui/field';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Notice } from '../../ui/layout';
 import { T } from './text';
 
-const DEMO_HOUSEHOLDS = 40;
-const DEMO_FACILITIES = 8;
+/** Sizes offered: a small hub to try the app, and large ones to feel it at a big city's scale (and for the benchmark). */
+const DEMO_SIZES = [
+  { households: 40, facilities: 8 },
+  { households: 1_000, facilities: 100 },
+  { households: 10_000, facilities: 1_000 },
+] as const;
 
 function messageOf(e: unknown): string {
   return isVaultError(e) ? vaultErrorMessage(e.code) : vaultErrorMessage('unexpected');
@@ -23,13 +28,15 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [status, setStatus] = useState<{ kind: 'info' | 'ok' | 'error'; text: string } | null>(null);
+  const [sizeIndex, setSizeIndex] = useState(0);
 
   async function load() {
     setBusy(true);
     setStatus({ kind: 'info', text: T.loadingDemo });
     try {
       const { generateDemoHub } = await import('../../domain/demo-data');
-      const hub = generateDemoHub({ households: DEMO_HOUSEHOLDS, facilities: DEMO_FACILITIES, now: new Date().toISOString() });
+      const size = DEMO_SIZES[sizeIndex] ?? DEMO_SIZES[0];
+      const hub = generateDemoHub({ households: size.households, facilities: size.facilities, now: new Date().toISOString() });
       await loadDemo(hub.households, hub.facilities);
       setStatus({ kind: 'ok', text: T.demoLoaded(hub.households.length) });
     } catch (e) {
@@ -55,9 +62,18 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
   return (
     <>
       {demoCount === 0 ? (
-        <Button onClick={load} disabled={busy}>
-          {T.loadDemo}
-        </Button>
+        <div className="hh-demo">
+          <SelectField
+            label={T.demoSize}
+            value={String(sizeIndex)}
+            onChange={(e) => setSizeIndex(Number(e.target.value))}
+            options={DEMO_SIZES.map((s, i) => ({ value: String(i), label: T.demoSizeOption(s.households, s.facilities) }))}
+            disabled={busy}
+          />
+          <Button onClick={load} disabled={busy}>
+            {T.loadDemo}
+          </Button>
+        </div>
       ) : (
         <Button variant="ghost" onClick={() => setConfirming(true)} disabled={busy}>
           {T.clearDemo}
