@@ -12,11 +12,10 @@ import { StorageErrorBanner } from './storage-error';
 import { useApp } from './store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
+import { loadHouseholdsScreen, loadSettingsScreen } from './screens';
 
-const HouseholdsScreen = lazy(() =>
-  import('../features/households/households-screen').then((m) => ({ default: m.HouseholdsScreen })),
-);
-const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
+const HouseholdsScreen = lazy(loadHouseholdsScreen);
+const SettingsScreen = lazy(loadSettingsScreen);
 
 const NAV: readonly { area: AppArea; label: string }[] = [
   { area: 'households', label: T.navHouseholds },

@@ -13,6 +13,7 @@ import { Busy } from '../ui/status';
 import { Gate } from './gate';
 import { useApp } from './store';
 import { T } from './text';
+import { loadHouseholdsScreen } from './screens';
 
 const LAST_USER_KEY = 'kyoten:last-user';
 
@@ -47,6 +48,10 @@ function useSecondsUntil(retryAt: number | null): number {
 }
 
 export function LockScreen() {
+  useEffect(() => {
+    // Fetch the first screen while the passphrase is typed; a failure here is retried by React.lazy.
+    loadHouseholdsScreen().catch(() => undefined);
+  }, []);
   const users = useApp((s) => s.users);
   const vault = useApp((s) => s.vault);
   const phase = useApp((s) => s.phase);

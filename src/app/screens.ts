@@ -1,0 +1,9 @@
+/**
+ * Screens loaded after unlock, kept out of the start bundle. The lock screen starts fetching the
+ * households screen while the passphrase is typed, so unlocking does not wait for it.
+ */
+export const loadHouseholdsScreen = () =>
+  import('../features/households/households-screen').then((m) => ({ default: m.HouseholdsScreen }));
+
+export const loadSettingsScreen = () =>
+  import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen }));
