@@ -89,16 +89,7 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
         errors={errors}
       />
       <PassphraseWarning acknowledged={acknowledged} onChange={setAcknowledged} />
-      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
-      {busy ? <Busy>{T.working}</Busy> : null}
-      <div className="form-actions">
-        <Button type="submit" variant="primary" disabled={!acknowledged || busy}>
-          {T.addUserSubmit}
-        </Button>
-        <Button onClick={onCancel} disabled={busy}>
-          {T.cancel}
-        </Button>
-      </div>
+      <FormFooter error={errors.form} busy={busy} submitLabel={T.addUserSubmit} canSubmit={acknowledged} onCancel={onCancel} />
     </form>
   );
 }
@@ -152,16 +143,25 @@ export function ChangePassphraseForm({ onDone, onCancel }: { onDone: () => void;
         errors={errors}
       />
       <PassphraseWarning acknowledged={acknowledged} onChange={setAcknowledged} />
-      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      <FormFooter error={errors.form} busy={busy} submitLabel={T.changeSubmit} canSubmit={acknowledged} onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** What both passphrase forms end with: the form-level error, progress while deriving keys, submit and cancel. */
+function FormFooter({ error, busy, submitLabel, canSubmit, onCancel }: { error: string | undefined; busy: boolean; submitLabel: string; canSubmit: boolean; onCancel: () => void }) {
+  return (
+    <>
+      {error ? <Notice kind="error">{error}</Notice> : null}
       {busy ? <Busy>{T.working}</Busy> : null}
       <div className="form-actions">
-        <Button type="submit" variant="primary" disabled={!acknowledged || busy}>
-          {T.changeSubmit}
+        <Button type="submit" variant="primary" disabled={!canSubmit || busy}>
+          {submitLabel}
         </Button>
         <Button onClick={onCancel} disabled={busy}>
           {T.cancel}
         </Button>
       </div>
-    </form>
+    </>
   );
 }
