@@ -25,6 +25,15 @@ function FieldShell({ label, error, hint, required, children }: FieldShellProps)
         {required ? <span className="field__required">必須</span> : null}
       </label>
       {children({ id, describedBy, invalid: Boolean(error) })}
+      <FieldMessages hint={hint} hintId={hintId} error={error} errorId={errorId} />
+    </div>
+  );
+}
+
+/** The hint and the validation message under a field, linked to it through aria-describedby ids. */
+export function FieldMessages({ hint, hintId, error, errorId }: { hint?: string | undefined; hintId: string | undefined; error?: string | undefined; errorId: string | undefined }) {
+  return (
+    <>
       {hint ? (
         <p id={hintId} className="field__hint">
           {hint}
@@ -35,7 +44,7 @@ function FieldShell({ label, error, hint, required, children }: FieldShellProps)
           {error}
         </p>
       ) : null}
-    </div>
+    </>
   );
 }
 

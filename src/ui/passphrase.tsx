@@ -3,6 +3,7 @@
  * (at least 8 characters, typed twice) and the same plain warning everywhere a passphrase is chosen.
  */
 import { useId, useState, type InputHTMLAttributes, type Ref } from 'react';
+import { FieldMessages } from './field';
 
 /** The vault rejects shorter passphrases with 'weak-passphrase'; the form says so before it tries. */
 export const MIN_PASSPHRASE_LENGTH = 8;
@@ -73,16 +74,7 @@ export function SecretField({
           {shown ? PASSPHRASE_TEXT.hide : PASSPHRASE_TEXT.show}
         </button>
       </div>
-      {hint ? (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={errorId} className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldMessages hint={hint} hintId={hintId} error={error} errorId={errorId} />
     </div>
   );
 }
