@@ -1,0 +1,57 @@
+/**
+ * The order in which the match lists facilities (DOMAIN.md §3): the coordinator calls from the top
+ * at night, so a facility that has just reported a free bed comes first, then one the person knows,
+ * then the rest by 地区 and name so that the list reads the same way every night.
+ */
+import type { Facility, Vacancy } from './facility';
+
+/** A bed report older than this no longer says anything about tonight. */
+export const FRESH_VACANCY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Reports are stamped by other devices whose clocks may run a little ahead; a report a few minutes
+ * "in the future" is still the freshest news there is, so it is not thrown away.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
+
+export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にある事業所 → 以前に利用した事業所 → 地区・名前順';
+
+/**
+ * A free bed (beds > 0) reported within 24 hours before `nowMs`. A malformed `asOf` counts as not
+ * fresh rather than throwing: one bad report must not stop the whole night-time search.
+ */
+export function isFreshVacancy(vacancy: Vacancy | null, nowMs: number): boolean {
+  if (vacancy === null || !(vacancy.beds > 0)) return false;
+  const asOfMs = Date.parse(vacancy.asOf);
+  if (Number.isNaN(asOfMs)) return false;
+  return asOfMs >= nowMs - FRESH_VACANCY_MS && asOfMs <= nowMs + CLOCK_SKEW_TOLERANCE_MS;
+}
+
+// One collator for all comparisons: same result as localeCompare(…, 'ja'), without rebuilding it per call.
+const JA = new Intl.Collator('ja');
+
+/** By 地区 then name (facilities with no 地区 last), then id so that equal names keep a stable order. */
+export function compareByAreaName(a: Facility, b: Facility): number {
+  const aNoArea = a.area.trim() === '';
+  const bNoArea = b.area.trim() === '';
+  if (aNoArea !== bNoArea) return aNoArea ? 1 : -1;
+  return JA.compare(a.area, b.area) || JA.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** What the order needs to know about one matched facility. */
+export interface Orderable {
+  readonly facility: Facility;
+  readonly freshVacancy: boolean;
+  readonly stayedBefore: boolean;
+}
+
+function rank(m: Orderable): number {
+  if (m.freshVacancy) return 0;
+  if (m.stayedBefore) return 1;
+  return 2;
+}
+
+/** Fresh vacancy → stayed before → 地区・名前順. */
+export function compareMatches(a: Orderable, b: Orderable): number {
+  return rank(a) - rank(b) || compareByAreaName(a.facility, b.facility);
+}

@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import { createPerson } from '../../test/factories/household';
+import type { DisabilityType, MedicalCareKind } from './disability';
+import { emptyAcceptance, emptyFacility, type Acceptance, type Facility } from './facility';
+import type { IsoInstant } from './household';
+import { INCOMPLETE_MESSAGES, MATCH_ORDER_EXPLANATION, matchFacilities, searchFacilities, type MatchResult } from './match';
+
+let seq = 0;
+
+type AcceptanceOverrides = Partial<Record<DisabilityType, Partial<Acceptance>>>;
+
+/** A facility that accepts only what `accepts` opens; everything else starts closed as on the form. */
+function createFacility(overrides: Partial<Facility> & { accepts?: AcceptanceOverrides } = {}): Facility {
+  const { accepts = {}, ...rest } = overrides;
+  const acceptance = { ...emptyAcceptance() };
+  for (const [type, row] of Object.entries(accepts) as [DisabilityType, Partial<Acceptance>][]) {
+    acceptance[type] = { ...acceptance[type], ...row };
+  }
+  seq += 1;
+  return {
+    ...emptyFacility(`test-f-${String(seq).padStart(4, '0')}`, '2026-04-01T00:00:00.000Z'),
+    name: `短期入所 テスト${seq}`,
+    area: '中央',
+    acceptance,
+    ...rest,
+  };
+}
+
+const both = { adult: true, child: true };
+const CALL = '2026-11-30T15:10:00Z'; // 2026-12-01 00:10 in Japan
+
+function ok(result: MatchResult) {
+  if (result.kind !== 'ok') throw new Error(`expected ok, got ${result.kind}: ${result.message}`);
+  return result;
+}
+
+describe('者/児 on the day of the call, in Japan time', () => {
+  const person = createPerson({ birthDate: '2008-12-01', disabilityTypes: ['intellectual'] });
+  const facilities = [createFacility({ accepts: { intellectual: { child: true } } })];
+
+  it.each([
+    ['the day before the 18th birthday', '2026-11-29T15:10:00Z', 'child', '2026-11-30'],
+    ['23:50 JST on the day before (14:50 UTC)', '2026-11-30T14:50:00Z', 'child', '2026-11-30'],
+    ['00:10 JST on the birthday (still 30 Nov in UTC)', '2026-11-30T15:10:00Z', 'adult', '2026-12-01'],
+    ['the day after the birthday', '2026-12-01T15:10:00Z', 'adult', '2026-12-02'],
+  ] as const)('%s → %s', (_label, callAt, category, day) => {
+    const r = ok(matchFacilities({ person, callAt, facilities }));
+    expect(r.category).toBe(category);
+    expect(r.day).toBe(day);
+  });
+
+  it('reads a Date the same way, whatever the process zone', () => {
+    expect(ok(matchFacilities({ person, callAt: new Date('2026-11-30T14:50:00Z'), facilities })).category).toBe('child');
+    expect(ok(matchFacilities({ person, callAt: new Date(Date.UTC(2026, 10, 30, 15, 10)), facilities })).category).toBe('adult');
+  });
+
+  it('uses the 者 or 児 column of the matrix accordingly', () => {
+    const child = ok(matchFacilities({ person, callAt: '2026-11-30T14:50:00Z', facilities }));
+    expect(child.fits.map((m) => m.reasons)).toEqual([['知的（児）: 受入可']]);
+    const adult = ok(matchFacilities({ person, callAt: CALL, facilities }));
+    expect(adult.fits).toEqual([]);
+    expect(adult.nearMisses[0]?.failures).toEqual(['知的（者）: 受入不可']);
+  });
+
+  it('rejects a call time without a zone rather than reading it in the device zone', () => {
+    expect(() => matchFacilities({ person, callAt: '2026-11-30T15:10', facilities })).toThrow(RangeError);
+  });
+});
+
+describe('needs', () => {
+  it('adds 医療的ケア and 重症心身障害 from the person flags', () => {
+    const person = createPerson({ disabilityTypes: ['physical-limb'], medicalCare: ['suction'], severeMultiple: true });
+    expect(ok(matchFacilities({ person, callAt: CALL, facilities: [] })).needs).toEqual([
+      'physical-limb',
+      'medical-care',
+      'severe-multiple',
+    ]);
+  });
+
+  it('fits only when every type is accepted; one missing type makes a near miss with that reason', () => {
+    const person = createPerson({ disabilityTypes: ['intellectual', 'developmental', 'severe-behavior'] });
+    const all = createFacility({ name: 'すべて可', accepts: { intellectual: both, developmental: both, 'severe-behavior': both } });
+    const twoOfThree = createFacility({ name: '二つ可', accepts: { intellectual: both, developmental: both } });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [twoOfThree, all] }));
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['すべて可']);
+    expect(r.fits[0]?.reasons).toEqual(['知的（者）: 受入可', '発達（者）: 受入可', '強度行動障害（者）: 受入可']);
+    expect(r.nearMisses.map((m) => [m.facility.name, m.failures])).toEqual([['二つ可', ['強度行動障害（者）: 受入不可']]]);
+  });
+
+  it('needs each medical care kind listed by the facility', () => {
+    const person = createPerson({ birthDate: '2015-05-05', disabilityTypes: [], medicalCare: ['tube-feeding', 'suction'] });
+    const handles = createFacility({ name: '両方可', accepts: { 'medical-care': both }, medicalCare: ['suction', 'tube-feeding'] });
+    const suctionOnly = createFacility({ name: '吸引のみ', accepts: { 'medical-care': both }, medicalCare: ['suction'] });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [suctionOnly, handles] }));
+    expect(r.category).toBe('child');
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['両方可']);
+    expect(r.fits[0]?.reasons).toContain('医療的ケア 経管栄養（経鼻）: 対応可');
+    expect(r.nearMisses[0]?.failures).toEqual(['医療的ケア 経管栄養（経鼻）: 対応不可']);
+  });
+});
+
+describe('near misses', () => {
+  it('lists every non-fit apart, fewest failures first, each with its reasons', () => {
+    const person = createPerson({ birthDate: '2014-01-01', disabilityTypes: ['intellectual'], medicalCare: ['oxygen'] });
+    const careKinds: MedicalCareKind[] = ['oxygen'];
+    const fit = createFacility({ name: 'A', accepts: { intellectual: both, 'medical-care': both }, medicalCare: careKinds });
+    const lacksOxygen = createFacility({ name: 'B', accepts: { intellectual: both, 'medical-care': both } });
+    const adultsOnly = createFacility({ name: 'C', accepts: { intellectual: { adult: true }, 'medical-care': { adult: true } } });
+    const nothing = createFacility({ name: 'D' });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [nothing, adultsOnly, lacksOxygen, fit] }));
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['A']);
+    expect(r.nearMisses.map((m) => [m.facility.name, m.failures])).toEqual([
+      ['B', ['医療的ケア 酸素療法: 対応不可']],
+      ['C', ['知的（児）: 受入不可', '医療的ケア（児）: 受入不可', '医療的ケア 酸素療法: 対応不可']],
+      ['D', ['知的（児）: 受入不可', '医療的ケア（児）: 受入不可', '医療的ケア 酸素療法: 対応不可']],
+    ]);
+    expect(r.nearMisses[0]?.reasons).toEqual(['知的（児）: 受入可', '医療的ケア（児）: 受入可']);
+  });
+});
+
+describe('備考 conditions', () => {
+  it('keeps a fit whose accepted type carries a note, and says it depends on the condition', () => {
+    const person = createPerson({ birthDate: '2016-02-02', disabilityTypes: ['intellectual'], severeMultiple: true });
+    const f = createFacility({
+      accepts: { intellectual: { ...both, note: '  ' }, 'severe-multiple': { child: true, note: '要相談' } },
+    });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [f] }));
+    expect(r.fits).toHaveLength(1);
+    expect(r.fits[0]?.conditions).toEqual(['重症心身障害（児）: 条件あり — 要相談']);
+  });
+});
+
+describe('order of fits', () => {
+  const person = createPerson({ disabilityTypes: ['mental'] });
+  const accepts = { mental: both };
+  const vacancy = (asOf: IsoInstant, beds = 1) => ({ beds, asOf, reportedBy: '夜勤' });
+
+  it('puts a fresh vacancy first, then a previous stay, then 地区 and name', () => {
+    const plain1 = createFacility({ name: 'いろは', area: '南部', accepts });
+    const plain2 = createFacility({ name: 'あおば', area: '南部', accepts });
+    const plain3 = createFacility({ name: 'わかば', area: '北部', accepts });
+    const stale = createFacility({ name: '古い報告', area: '南部', accepts, vacancy: vacancy('2026-11-29T14:10:00Z') }); // 25 h
+    const fresh = createFacility({ name: '新しい報告', area: '南部', accepts, vacancy: vacancy('2026-11-29T15:10:00Z') }); // 24 h
+    const zeroBeds = createFacility({ name: '満床', area: '北部', accepts, vacancy: vacancy('2026-11-30T15:00:00Z', 0) });
+    const stayed = createFacility({ name: 'ん', area: '西部', accepts });
+    const r = ok(
+      matchFacilities({
+        person,
+        callAt: CALL,
+        facilities: [plain1, stale, plain3, zeroBeds, stayed, plain2, fresh],
+        previousStays: new Set([stayed.id]),
+      }),
+    );
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['新しい報告', 'ん', 'あおば', 'いろは', '古い報告', 'わかば', '満床']);
+    expect(r.fits[0]).toMatchObject({ freshVacancy: true, stayedBefore: false });
+    expect(r.fits[1]).toMatchObject({ freshVacancy: false, stayedBefore: true });
+    expect(r.fits.find((m) => m.facility === stale)?.freshVacancy).toBe(false);
+    expect(r.orderExplanation).toBe(MATCH_ORDER_EXPLANATION);
+    expect(r.orderExplanation).toBe('空きの報告が24時間以内にある事業所 → 以前に利用した事業所 → 地区・名前順');
+  });
+
+  it('judges freshness against `now` when given', () => {
+    const f = createFacility({ accepts, vacancy: vacancy('2026-11-30T15:00:00Z') });
+    const later = ok(matchFacilities({ person, callAt: CALL, now: '2026-12-01T16:00:00Z', facilities: [f] }));
+    expect(later.fits[0]?.freshVacancy).toBe(false);
+    const atCall = ok(matchFacilities({ person, callAt: CALL, facilities: [f] }));
+    expect(atCall.fits[0]?.freshVacancy).toBe(true);
+  });
+
+  it('tolerates a report a few minutes ahead (another device clock) but not a malformed one', () => {
+    const ahead = createFacility({ accepts, vacancy: vacancy('2026-11-30T15:13:00Z') });
+    const broken = createFacility({ accepts, vacancy: vacancy('昨夜') });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [ahead, broken] }));
+    expect(r.fits.map((m) => m.freshVacancy)).toEqual([true, false]);
+  });
+});
+
+describe('incomplete person', () => {
+  const facilities = [createFacility({ accepts: { intellectual: both } })];
+
+  it('asks for the birth date instead of returning an empty list', () => {
+    const r = matchFacilities({ person: createPerson({ birthDate: null }), callAt: CALL, facilities });
+    expect(r).toEqual({ kind: 'incomplete', missing: ['birthDate'], message: INCOMPLETE_MESSAGES.birthDate });
+    expect(r.kind === 'incomplete' && r.message).toBe(
+      '生年月日が未入力のため、者・児を判定できません。世帯の情報を編集して入力してください。',
+    );
+  });
+
+  it('asks for the disability types when there are none and no medical care', () => {
+    const r = matchFacilities({ person: createPerson({ disabilityTypes: [] }), callAt: CALL, facilities });
+    expect(r).toEqual({ kind: 'incomplete', missing: ['disabilityTypes'], message: INCOMPLETE_MESSAGES.disabilityTypes });
+  });
+
+  it('asks for both at once', () => {
+    const r = matchFacilities({ person: createPerson({ birthDate: null, disabilityTypes: [] }), callAt: CALL, facilities });
+    expect(r).toMatchObject({ kind: 'incomplete', missing: ['birthDate', 'disabilityTypes'], message: INCOMPLETE_MESSAGES.both });
+  });
+
+  it('counts medical care alone as enough to match', () => {
+    const r = matchFacilities({ person: createPerson({ disabilityTypes: [], medicalCare: ['insulin'] }), callAt: CALL, facilities });
+    expect(r.kind).toBe('ok');
+  });
+
+  it('flags a birth date after the call day', () => {
+    const r = matchFacilities({ person: createPerson({ birthDate: '2026-12-02' }), callAt: CALL, facilities });
+    expect(r).toMatchObject({ kind: 'incomplete', missing: ['birthDate'], message: INCOMPLETE_MESSAGES.birthAfterCall });
+  });
+});
+
+describe('short-stay hub bonus (+200 units)', () => {
+  const accepts = { 'medical-care': both, intellectual: both };
+  const hub = createFacility({ name: '拠点・担当者あり', accepts, liaison: '佐藤', hubFunctions: ['emergency-acceptance'] });
+  const noLiaison = createFacility({ name: '担当者なし', accepts, hubFunctions: ['emergency-acceptance'] });
+  const notHub = createFacility({ name: '拠点外', accepts, liaison: '鈴木' });
+
+  it('needs an eligible person, a liaison and a hub function', () => {
+    const person = createPerson({ disabilityTypes: ['intellectual'], medicalCare: ['suction'] });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [hub, noLiaison, notHub] }));
+    const byName = new Map(r.nearMisses.concat(r.fits).map((m) => [m.facility.name, m.hubBonus]));
+    expect(byName.get('拠点・担当者あり')).toEqual({ eligible: true, reasons: ['医療的ケア児者', '連携担当者あり', '拠点の機能あり'] });
+    expect(byName.get('担当者なし')).toEqual({ eligible: false, reasons: ['連携担当者が登録されていない'] });
+    expect(byName.get('拠点外')).toEqual({ eligible: false, reasons: ['地域生活支援拠点の機能を持たない'] });
+  });
+
+  it('is not claimable for a person outside the bonus, even at a hub with a liaison', () => {
+    const person = createPerson({ disabilityTypes: ['intellectual'], behaviorScore: 9 });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [hub] }));
+    expect(r.fits[0]?.hubBonus.eligible).toBe(false);
+    expect(r.fits[0]?.hubBonus.reasons[0]).toMatch(/^本人が加算の対象/);
+  });
+
+  it('counts the behaviour score that applies on the day of the call', () => {
+    const person = createPerson({ birthDate: '2008-12-01', disabilityTypes: ['intellectual'], behaviorScore: 12, childBehaviorScore: 5 });
+    const asChild = ok(matchFacilities({ person, callAt: '2026-11-30T14:50:00Z', facilities: [hub] }));
+    expect(asChild.fits[0]?.hubBonus.eligible).toBe(false);
+    const asAdult = ok(matchFacilities({ person, callAt: CALL, facilities: [hub] }));
+    expect(asAdult.fits[0]?.hubBonus).toMatchObject({ eligible: true });
+  });
+});
+
+describe('performance', () => {
+  it('matches one person against 1,000 facilities well under a frame (16 ms)', () => {
+    const facilities = Array.from({ length: 1000 }, (_, i) =>
+      createFacility({
+        name: `事業所${i}`,
+        area: ['北部', '南部', '東部', '西部'][i % 4],
+        accepts: { intellectual: { adult: i % 2 === 0, child: true, note: i % 5 === 0 ? '要相談' : '' }, 'medical-care': both },
+        medicalCare: i % 3 === 0 ? ['suction'] : [],
+        vacancy: i % 7 === 0 ? { beds: 1, asOf: '2026-11-30T10:00:00Z', reportedBy: '' } : null,
+        liaison: i % 2 === 0 ? '担当' : '',
+        hubFunctions: ['emergency-acceptance'],
+      }),
+    );
+    const person = createPerson({ disabilityTypes: ['intellectual'], medicalCare: ['suction'] });
+    const input = { person, callAt: CALL, facilities, previousStays: new Set(['test-f-0100']) };
+    for (let i = 0; i < 5; i += 1) matchFacilities(input); // warm-up
+    const runs = 20;
+    const start = performance.now();
+    for (let i = 0; i < runs; i += 1) matchFacilities(input);
+    const perRun = (performance.now() - start) / runs;
+    const r = ok(matchFacilities(input));
+    expect(r.fits.length + r.nearMisses.length).toBe(1000);
+    expect(perRun).toBeLessThan(16);
+  });
+});
+
+describe('searchFacilities', () => {
+  const kids = createFacility({ name: 'ひまわり園', area: '北部', address: '北町1-2', accepts: { intellectual: { child: true } } });
+  const adults = createFacility({
+    name: 'サクラ荘',
+    area: '南部',
+    liaison: '高橋 真理',
+    accepts: { intellectual: { adult: true }, developmental: { adult: true }, 'medical-care': both },
+    medicalCare: ['suction'],
+  });
+  const mixed = createFacility({ name: 'あすなろ', area: '北部', accepts: { intellectual: { adult: true }, developmental: { child: true } } });
+  const all = [kids, adults, mixed];
+  const names = (fs: readonly Facility[]) => fs.map((f) => f.name);
+
+  it('returns everything, by 地区 (Japanese reading: 南部 before 北部) and name, with an empty filter', () => {
+    expect(names(searchFacilities(all, {}))).toEqual(['サクラ荘', 'あすなろ', 'ひまわり園']);
+  });
+
+  it('filters by type chips and 者/児; "any" needs all chips within one age column', () => {
+    expect(names(searchFacilities(all, { types: ['intellectual'], category: 'child' }))).toEqual(['ひまわり園']);
+    expect(names(searchFacilities(all, { types: ['intellectual', 'developmental'] }))).toEqual(['サクラ荘']);
+    expect(names(searchFacilities(all, { category: 'child' }))).toEqual(['サクラ荘', 'あすなろ', 'ひまわり園']);
+    expect(names(searchFacilities(all, { category: 'adult' }))).toEqual(['サクラ荘', 'あすなろ']);
+  });
+
+  it('filters by medical care and 地区', () => {
+    expect(names(searchFacilities(all, { medicalCare: ['suction'] }))).toEqual(['サクラ荘']);
+    expect(names(searchFacilities(all, { medicalCare: ['oxygen'] }))).toEqual([]);
+    expect(names(searchFacilities(all, { area: ' 北部 ' }))).toEqual(['あすなろ', 'ひまわり園']);
+  });
+
+  it('finds free text across kana forms, widths and fields; every word must match', () => {
+    expect(names(searchFacilities(all, { text: 'さくら' }))).toEqual(['サクラ荘']);
+    expect(names(searchFacilities(all, { text: 'ﾋﾏﾜﾘ' }))).toEqual(['ひまわり園']);
+    expect(names(searchFacilities(all, { text: '北町１' }))).toEqual(['ひまわり園']);
+    expect(names(searchFacilities(all, { text: '高橋　真理' }))).toEqual(['サクラ荘']); // full-width space: two words
+    expect(names(searchFacilities(all, { text: '高橋 南部' }))).toEqual(['サクラ荘']);
+    expect(names(searchFacilities(all, { text: 'さくら 北部' }))).toEqual([]);
+  });
+});

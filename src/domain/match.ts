@@ -1,0 +1,250 @@
+/**
+ * The night-time question of DOMAIN.md §3: who accepts this person — these disability types, 者 or 児
+ * on the day of the call (Japan time, §5), this medical care — and who can claim the short-stay hub
+ * bonus for them (§4). Facilities that miss a need are listed apart with the reason, never hidden:
+ * at 2 a.m. a facility that "only" lacks one item may still say yes on the phone.
+ */
+import {
+  DISABILITY_LABELS,
+  DISABILITY_TYPES,
+  MEDICAL_CARE_KINDS,
+  MEDICAL_CARE_LABELS,
+  type DisabilityType,
+  type MedicalCareKind,
+} from './disability';
+import type { Facility } from './facility';
+import type { IsoDate, IsoInstant, Person } from './household';
+import { hubBonusEligible, type HubBonusEligibility } from './household-rules';
+import { AGE_CATEGORY_LABELS, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
+import { compareByAreaName, compareMatches, isFreshVacancy, MATCH_ORDER_EXPLANATION } from './match-order';
+import { normalizeKana } from './normalize';
+
+export { MATCH_ORDER_EXPLANATION } from './match-order';
+
+export interface MatchInput {
+  readonly person: Person;
+  /** 要請のあった時間: decides the day, hence 者/児 */
+  readonly callAt: IsoInstant | Date;
+  readonly facilities: readonly Facility[];
+  /** Ids of facilities this person has stayed at before */
+  readonly previousStays?: ReadonlySet<string>;
+  /** When vacancy freshness is judged; defaults to `callAt` */
+  readonly now?: IsoInstant;
+}
+
+export interface FacilityMatch {
+  readonly facility: Facility;
+  /** Why it fits, e.g. 「知的（児）: 受入可」 */
+  readonly reasons: readonly string[];
+  /** What it lacks, e.g. 「医療的ケア（児）: 受入不可」; empty for a fit */
+  readonly failures: readonly string[];
+  /** 備考 on an accepted type, e.g. 「重症心身障害（児）: 条件あり — 要相談」 */
+  readonly conditions: readonly string[];
+  /** A free bed reported within 24 hours */
+  readonly freshVacancy: boolean;
+  readonly stayedBefore: boolean;
+  /** Whether the facility could claim the +200 unit short-stay hub bonus for this person */
+  readonly hubBonus: HubBonusEligibility;
+}
+
+export type MissingPersonField = 'birthDate' | 'disabilityTypes';
+
+export type MatchResult =
+  | {
+      readonly kind: 'incomplete';
+      readonly missing: readonly MissingPersonField[];
+      /** What the coordinator should do, in Japanese */
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'ok';
+      readonly category: AgeCategory;
+      readonly age: number;
+      /** The Japan-time day of the call */
+      readonly day: IsoDate;
+      readonly needs: readonly DisabilityType[];
+      /** Facilities accepting every need, in call order */
+      readonly fits: readonly FacilityMatch[];
+      /** Facilities missing at least one need, fewest failures first */
+      readonly nearMisses: readonly FacilityMatch[];
+      readonly orderExplanation: string;
+    };
+
+export const INCOMPLETE_MESSAGES = {
+  birthDate: '生年月日が未入力のため、者・児を判定できません。世帯の情報を編集して入力してください。',
+  disabilityTypes: '障害の種類（医療的ケアを含む）が未入力のため、受け入れ先を絞り込めません。世帯の情報を編集して入力してください。',
+  both: '生年月日と障害の種類が未入力のため、受け入れ先を判定できません。世帯の情報を編集して入力してください。',
+  birthAfterCall: '生年月日が要請日より後になっています。世帯の情報を編集して生年月日を確かめてください。',
+  birthInvalid: '生年月日の形式が正しくありません。世帯の情報を編集して生年月日を確かめてください。',
+} as const;
+
+/** Every disability type of the person, plus 医療的ケア and 重症心身障害 from their own flags, in form order. */
+export function personNeeds(person: Person): DisabilityType[] {
+  const wanted = new Set<DisabilityType>(person.disabilityTypes);
+  if (person.medicalCare.length > 0) wanted.add('medical-care');
+  if (person.severeMultiple) wanted.add('severe-multiple');
+  return DISABILITY_TYPES.filter((t) => wanted.has(t));
+}
+
+function incomplete(missing: MissingPersonField[], message: string): MatchResult {
+  return { kind: 'incomplete', missing, message };
+}
+
+const HUB_NOT_PERSON = '本人が加算の対象（医療的ケア児者・重症心身障害児者・行動関連項目10点以上等）に当たらない';
+const HUB_NO_LIAISON = '連携担当者が登録されていない';
+const HUB_NO_FUNCTION = '地域生活支援拠点の機能を持たない';
+
+/**
+ * The facility side of the +200 unit bonus combined with the person side. There are only four
+ * facility cases, so they are built once per match instead of once per facility.
+ */
+function hubBonusTable(person: HubBonusEligibility): (f: Facility) => HubBonusEligibility {
+  const build = (liaison: boolean, hub: boolean): HubBonusEligibility => {
+    const eligible = person.eligible && liaison && hub;
+    if (eligible) return { eligible, reasons: [...person.reasons, '連携担当者あり', '拠点の機能あり'] };
+    const reasons: string[] = [];
+    if (!person.eligible) reasons.push(HUB_NOT_PERSON);
+    if (!liaison) reasons.push(HUB_NO_LIAISON);
+    if (!hub) reasons.push(HUB_NO_FUNCTION);
+    return { eligible, reasons };
+  };
+  const withLiaison = { hub: build(true, true), notHub: build(true, false) };
+  const withoutLiaison = { hub: build(false, true), notHub: build(false, false) };
+  return (f) => {
+    const row = f.liaison.trim() !== '' ? withLiaison : withoutLiaison;
+    return f.hubFunctions.length > 0 ? row.hub : row.notHub;
+  };
+}
+
+/** Match one person against the facility list, for the day of the call in Japan. */
+export function matchFacilities(input: MatchInput): MatchResult {
+  const { person, callAt, facilities } = input;
+  const needs = personNeeds(person);
+  const missing: MissingPersonField[] = [];
+  if (person.birthDate === null) missing.push('birthDate');
+  if (needs.length === 0) missing.push('disabilityTypes');
+  if (missing.length > 0) {
+    const key = missing.length === 2 ? 'both' : missing[0]!;
+    return incomplete(missing, INCOMPLETE_MESSAGES[key]);
+  }
+  const birthDate = person.birthDate!;
+  if (!isValidIsoDate(birthDate)) return incomplete(['birthDate'], INCOMPLETE_MESSAGES.birthInvalid);
+
+  const day = japanDateOf(callAt);
+  const age = ageOn(birthDate, day);
+  if (age < 0) return incomplete(['birthDate'], INCOMPLETE_MESSAGES.birthAfterCall);
+  const category: AgeCategory = age >= ADULT_AGE ? 'adult' : 'child';
+  const cat = AGE_CATEGORY_LABELS[category];
+
+  // Validates `now` the way the call time is validated (a zone is required), then reads it.
+  const nowInstant = input.now ?? callAt;
+  japanDateOf(nowInstant);
+  const nowMs = nowInstant instanceof Date ? nowInstant.getTime() : Date.parse(nowInstant);
+
+  // Every string a facility can show is built once here; the loop only picks them.
+  const typeTexts = needs.map((t) => ({
+    type: t,
+    accepted: `${DISABILITY_LABELS[t]}（${cat}）: 受入可`,
+    refused: `${DISABILITY_LABELS[t]}（${cat}）: 受入不可`,
+    conditionPrefix: `${DISABILITY_LABELS[t]}（${cat}）: 条件あり — `,
+  }));
+  const careKinds = MEDICAL_CARE_KINDS.filter((k) => person.medicalCare.includes(k));
+  const careTexts = careKinds.map((k) => ({
+    kind: k,
+    handled: `医療的ケア ${MEDICAL_CARE_LABELS[k]}: 対応可`,
+    notHandled: `医療的ケア ${MEDICAL_CARE_LABELS[k]}: 対応不可`,
+  }));
+  const hubBonusFor = hubBonusTable(hubBonusEligible(person, day));
+  const previousStays = input.previousStays;
+
+  const fits: FacilityMatch[] = [];
+  const nearMisses: FacilityMatch[] = [];
+  for (const facility of facilities) {
+    const reasons: string[] = [];
+    const failures: string[] = [];
+    const conditions: string[] = [];
+    for (const t of typeTexts) {
+      const row = facility.acceptance[t.type];
+      if (row !== undefined && row[category]) {
+        reasons.push(t.accepted);
+        const note = row.note.trim();
+        if (note !== '') conditions.push(t.conditionPrefix + note);
+      } else {
+        failures.push(t.refused);
+      }
+    }
+    for (const c of careTexts) {
+      if (facility.medicalCare.includes(c.kind)) reasons.push(c.handled);
+      else failures.push(c.notHandled);
+    }
+    const match: FacilityMatch = {
+      facility,
+      reasons,
+      failures,
+      conditions,
+      freshVacancy: isFreshVacancy(facility.vacancy, nowMs),
+      stayedBefore: previousStays?.has(facility.id) ?? false,
+      hubBonus: hubBonusFor(facility),
+    };
+    (failures.length === 0 ? fits : nearMisses).push(match);
+  }
+  fits.sort(compareMatches);
+  nearMisses.sort((a, b) => a.failures.length - b.failures.length || compareMatches(a, b));
+  return { kind: 'ok', category, age, day, needs, fits, nearMisses, orderExplanation: MATCH_ORDER_EXPLANATION };
+}
+
+export interface FacilitySearchFilter {
+  /** Disability-type chips: the facility must accept all of them */
+  readonly types?: readonly DisabilityType[];
+  /** 者, 児, or either (default) */
+  readonly category?: AgeCategory | 'any';
+  /** 医療的ケア the facility must handle (implies it accepts 医療的ケア) */
+  readonly medicalCare?: readonly MedicalCareKind[];
+  /** 地区, exactly as registered */
+  readonly area?: string;
+  /** Free text over name, address, 地区 and 連携担当者; every word must appear */
+  readonly text?: string;
+}
+
+function acceptsAll(f: Facility, types: readonly DisabilityType[], category: AgeCategory): boolean {
+  return types.every((t) => f.acceptance[t]?.[category] === true);
+}
+
+// Separates fields in the search key so a word cannot match across two of them.
+const FIELD_SEPARATOR = '\u0000';
+
+/** The manual search: chips, 者/児, medical care, 地区 and free text. Sorted by 地区 then name. */
+export function searchFacilities(facilities: readonly Facility[], filter: FacilitySearchFilter): Facility[] {
+  const care = filter.medicalCare ?? [];
+  const types = new Set<DisabilityType>(filter.types ?? []);
+  if (care.length > 0) types.add('medical-care');
+  const typeList = [...types];
+  const category = filter.category ?? 'any';
+  const area = filter.area?.trim() ?? '';
+  const words = (filter.text ?? '')
+    .normalize('NFKC')
+    .split(/\s+/)
+    .map(normalizeKana)
+    .filter((w) => w !== '');
+
+  const result = facilities.filter((f) => {
+    if (typeList.length > 0) {
+      // A person is either 者 or 児, so "any" means all chips for 者, or all chips for 児.
+      const ok =
+        category === 'any'
+          ? acceptsAll(f, typeList, 'adult') || acceptsAll(f, typeList, 'child')
+          : acceptsAll(f, typeList, category);
+      if (!ok) return false;
+    } else if (category !== 'any' && !DISABILITY_TYPES.some((t) => f.acceptance[t]?.[category] === true)) {
+      return false; // 者 or 児 alone: the facility must take someone of that age
+    }
+    if (care.some((k) => !f.medicalCare.includes(k))) return false;
+    if (area !== '' && f.area.trim() !== area) return false;
+    if (words.length > 0) {
+      const haystack = [f.name, f.address, f.area, f.liaison].map(normalizeKana).join(FIELD_SEPARATOR);
+      if (!words.every((w) => haystack.includes(w))) return false;
+    }
+    return true;
+  });
+  return result.sort(compareByAreaName);
+}
