@@ -16,6 +16,7 @@ import type { Locator, Page } from 'playwright-core';
 import { openBrowser, waitForServiceWorker } from '../test/e2e/browser';
 import { PASSPHRASE } from '../test/e2e/app-flows';
 import { median, ms, percentile, verdict } from './stats';
+import { benchMatch } from './domain';
 
 const root = resolve(import.meta.dirname, '..');
 const HOUSEHOLDS = 10_000;
@@ -29,6 +30,8 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
     env: { ...process.env, NODE_ENV: 'production' },
   });
 }
+benchMatch();
+
 const server = await startServer({ port: 0, host: '127.0.0.1', distDir: resolve(root, 'dist') });
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
