@@ -1,0 +1,202 @@
+import Encoding from 'encoding-japanese';
+import { describe, expect, it } from 'vitest';
+import { DISABILITY_LABELS, DISABILITY_TYPES } from './disability';
+import { emptyAcceptance, emptyFacility, type Facility } from './facility';
+import { FACILITY_CSV_HEADERS, FacilityCsvError, decodeCsvBytes, exportFacilityCsv, parseFacilityCsv } from './facility-csv';
+
+const NOW = '2026-11-23T00:00:00.000Z';
+const LATER = '2026-12-01T00:00:00.000Z';
+
+function createFacility(overrides: Partial<Facility> = {}): Facility {
+  return { ...emptyFacility('f-1', NOW), name: 'あおぞら短期入所', officeNumber: '1210100001', ...overrides };
+}
+
+function idSequence(): () => string {
+  let n = 0;
+  return () => `new-${++n}`;
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const utf8Bom = (s: string) => new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(s)]);
+const sjis = (s: string) => new Uint8Array(Encoding.convert(Encoding.stringToCode(s), { to: 'SJIS', from: 'UNICODE' }));
+
+/** A CSV with only the given columns, CRLF like Excel writes. */
+function csv(header: readonly string[], ...rows: readonly string[][]): string {
+  return [header.join(','), ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
+}
+
+const BASIC = ['事業所番号', '事業所名', 'サービス種別', DISABILITY_LABELS.intellectual];
+
+describe('decodeCsvBytes', () => {
+  const text = '事業所番号,事業所名\r\n1210100001,髙﨑ホーム①\r\n';
+
+  it('reads UTF-8 without BOM', () => {
+    expect(decodeCsvBytes(utf8(text))).toEqual({ text, encoding: 'UTF-8' });
+  });
+
+  it('reads UTF-8 with BOM and drops the BOM', () => {
+    expect(decodeCsvBytes(utf8Bom(text))).toEqual({ text, encoding: 'UTF-8 (BOM)' });
+  });
+
+  it('reads Shift_JIS (CP932, incl. 髙 﨑 ①)', () => {
+    expect(decodeCsvBytes(sjis(text))).toEqual({ text, encoding: 'Shift_JIS' });
+  });
+
+  it('refuses bytes that are neither, with a message the user can act on', () => {
+    expect(() => decodeCsvBytes(new Uint8Array([0x82, 0x20, 0xff]))).toThrow(FacilityCsvError);
+    expect(() => decodeCsvBytes(new Uint8Array([0x82, 0x20, 0xff]))).toThrow(
+      '文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。',
+    );
+  });
+});
+
+describe('parseFacilityCsv', () => {
+  it('creates facilities from a CP932 file', () => {
+    const file = sjis(csv(BASIC, ['１２１０１０００１０', 'ひかり園', '医療型', '者・児']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.encoding).toBe('Shift_JIS');
+    expect(preview.ok).toBe(true);
+    const row = preview.rows[0]!;
+    expect(row).toMatchObject({ line: 2, officeNumber: '1210100010', action: 'create', errors: [] });
+    expect(row.facility).toMatchObject({ id: 'new-1', name: 'ひかり園', serviceType: '医療型', createdAt: NOW });
+    expect(row.facility!.acceptance.intellectual).toEqual({ adult: true, child: true, note: '' });
+  });
+
+  it('reports the line and column of a bad row in a CP932 file, and is not ok', () => {
+    const file = sjis(
+      csv(BASIC, ['1210100001', 'あおぞら', '福祉型', '者'], ['1210100002', 'ひかり園', '福祉型', '可'], ['1210100003', 'みどり', '福祉型', '児']),
+    );
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(false);
+    expect(preview.errorCount).toBe(1);
+    const bad = preview.rows.find((r) => r.errors.length > 0)!;
+    expect(bad.line).toBe(3);
+    expect(bad.facility).toBeNull();
+    expect(bad.errors).toEqual([{ column: '知的', message: '"可" は受入の値として使えません（者・児 / 者 / 児 / 不可）' }]);
+  });
+
+  it('counts lines of a cell that spans lines when numbering later rows', () => {
+    const header = ['事業所番号', '事業所名', '緊急時の受入れ依頼方法'];
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '"電話で\r\n夜間は携帯へ"'], ['123', 'ひかり園', '']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.rows[0]!.facility!.emergencyRequestHow).toBe('電話で\r\n夜間は携帯へ');
+    expect(preview.rows[1]).toMatchObject({ line: 4, errors: [{ column: '事業所番号', message: '事業所番号は10桁の数字です' }] });
+  });
+
+  it('rejects a file without a required column', () => {
+    const file = utf8(csv(['事業所名', '住所'], ['あおぞら', '千葉県']));
+    expect(() => parseFacilityCsv(file, [], NOW, idSequence())).toThrow(new FacilityCsvError('必須の列がありません: 事業所番号'));
+  });
+
+  it('rejects a malformed 事業所番号 and hints at a lost leading zero', () => {
+    const file = utf8(csv(BASIC, ['12101-0001', 'あおぞら', '福祉型', ''], ['110100001', 'ひかり園', '福祉型', '']));
+    const [first, second] = parseFacilityCsv(file, [], NOW, idSequence()).rows;
+    expect(first!.errors).toEqual([{ column: '事業所番号', message: '事業所番号は10桁の数字です' }]);
+    expect(second!.errors[0]!.message).toContain('先頭の 0');
+  });
+
+  it('rejects unknown service types, labels, counts and dates, naming each column', () => {
+    const header = ['事業所番号', '事業所名', 'サービス種別', '拠点機能', '対応できる医療的ケア', '定員', '空床数', '空床報告日時'];
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '介護型', '相談・夜勤', '胃ろう・腸ろう・点滴', '十', '2', '2026-02-30 10:00']));
+    const row = parseFacilityCsv(file, [], NOW, idSequence()).rows[0]!;
+    expect(row.errors.map((e) => e.column)).toEqual(['サービス種別', '拠点機能', '対応できる医療的ケア', '定員', '空床報告日時']);
+    expect(row.errors.find((e) => e.column === '拠点機能')!.message).toContain('"夜勤"');
+    expect(row.errors.find((e) => e.column === '対応できる医療的ケア')!.message).toContain('"点滴"');
+  });
+
+  it('reads labels that themselves contain 「・」, joined by 「・」 or 「、」', () => {
+    const header = ['事業所番号', '事業所名', '拠点機能', '対応できる医療的ケア', '空床数', '空床報告日時'];
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '緊急時の受け入れ・対応・相談', '胃ろう・腸ろう、喀痰吸引', '1', '2026/11/23 2:10']));
+    const f = parseFacilityCsv(file, [], NOW, idSequence()).rows[0]!.facility!;
+    expect(f.hubFunctions).toEqual(['consultation', 'emergency-acceptance']);
+    expect(f.medicalCare).toEqual(['suction', 'gastrostomy']);
+    expect(f.vacancy).toEqual({ beds: 1, asOf: '2026-11-22T17:10:00.000Z', reportedBy: '' });
+  });
+
+  it('accepts 者児 / 両方 / blank and half-width parentheses in headers', () => {
+    const header = ['事業所番号', '事業所名', '身体(視覚)', '知的', '精神'];
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '者児', '両方', '']));
+    const a = parseFacilityCsv(file, [], NOW, idSequence()).rows[0]!.facility!.acceptance;
+    expect(a['physical-visual']).toMatchObject({ adult: true, child: true });
+    expect(a.intellectual).toMatchObject({ adult: true, child: true });
+    expect(a.mental).toMatchObject({ adult: false, child: false });
+  });
+
+  it('rejects a 事業所番号 that appears twice in the file, pointing at the first', () => {
+    const file = utf8(csv(BASIC, ['1210100001', 'あおぞら', '福祉型', ''], ['1210100001', 'あおぞら別館', '福祉型', '']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(false);
+    expect(preview.rows[1]!.errors).toEqual([{ column: '事業所番号', message: '事業所番号 1210100001 が 2 行目と重複しています' }]);
+  });
+
+  it('updates by 事業所番号 on re-import, keeping id and createdAt; unchanged rows are marked so', () => {
+    const stored = [
+      createFacility({ id: 'a', officeNumber: '1210100001', name: 'あおぞら', address: '旧住所' }),
+      createFacility({ id: 'b', officeNumber: '1210100002', name: 'ひかり園' }),
+    ];
+    const file = utf8(csv(['事業所番号', '事業所名', '住所'], ['1210100001', 'あおぞら', '新住所'], ['1210100002', 'ひかり園', ''], ['1210100003', 'みどり', '']));
+    const preview = parseFacilityCsv(file, stored, LATER, idSequence());
+    expect(preview.rows.map((r) => r.action)).toEqual(['update', 'unchanged', 'create']);
+    expect(preview.rows[0]!.facility).toMatchObject({ id: 'a', address: '新住所', createdAt: NOW, updatedAt: LATER });
+    expect(preview.rows[1]!.facility).toBe(stored[1]);
+    expect(preview.rows[2]!.facility).toMatchObject({ id: 'new-1', createdAt: LATER });
+  });
+
+  it('ignores unknown columns but lists them, and skips blank rows', () => {
+    const file = utf8(csv(['No.', '事業所番号', '事業所名'], ['1', '1210100001', 'あおぞら'], ['', '', '']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ignoredColumns).toEqual(['No.']);
+    expect(preview.rows).toHaveLength(1);
+  });
+});
+
+describe('exportFacilityCsv', () => {
+  const acceptance = { ...emptyAcceptance() };
+  for (const [i, t] of DISABILITY_TYPES.entries()) acceptance[t] = { adult: i % 2 === 0, child: i % 3 === 0, note: i === 0 ? '要相談, "夜間"は不可' : '' };
+  const full = createFacility({
+    id: 'a',
+    officeNumber: '0110100001',
+    name: '髙﨑ホーム①',
+    serviceType: '医療型',
+    unitType: '空床型',
+    address: '千葉県市川市八幡1-1-1',
+    area: '北部',
+    phone: '047-000-0000',
+    nightPhone: '+81 90-0000-0000',
+    fax: '047-000-0001',
+    email: 'info@example.jp',
+    hubFunctions: ['consultation', 'emergency-acceptance', 'experience'],
+    liaison: '山田 花子',
+    capacity: 12,
+    acceptance,
+    medicalCare: ['suction', 'gastrostomy', 'catheter'],
+    emergencyRequestHow: '=まず電話\n夜間は携帯へ',
+    vacancy: { beds: 2, asOf: '2026-11-22T17:10:00.000Z', reportedBy: '佐藤' },
+  });
+  const bare = createFacility({ id: 'b', officeNumber: '1210100002', name: 'ひかり園' });
+
+  for (const encoding of ['UTF-8', 'Shift_JIS'] as const) {
+    it(`round-trips every field through ${encoding}`, () => {
+      const bytes = exportFacilityCsv([full, bare], encoding);
+      const preview = parseFacilityCsv(bytes, [], LATER, idSequence());
+      expect(preview.encoding).toBe(encoding === 'UTF-8' ? 'UTF-8 (BOM)' : 'Shift_JIS');
+      expect(preview.ok).toBe(true);
+      const strip = ({ id: _id, createdAt: _c, updatedAt: _u, ...rest }: Facility) => rest;
+      expect(preview.rows.map((r) => strip(r.facility!))).toEqual([full, bare].map(strip));
+    });
+
+    it(`re-importing its own ${encoding} export changes nothing`, () => {
+      const preview = parseFacilityCsv(exportFacilityCsv([full, bare], encoding), [full, bare], LATER, idSequence());
+      expect(preview.rows.map((r) => r.action)).toEqual(['unchanged', 'unchanged']);
+    });
+  }
+
+  it('writes the shared header row first', () => {
+    const text = decodeCsvBytes(exportFacilityCsv([], 'UTF-8')).text;
+    expect(text).toBe(FACILITY_CSV_HEADERS.join(',') + '\r\n');
+  });
+
+  it('refuses Shift_JIS when a character cannot be represented, instead of writing "?"', () => {
+    expect(() => exportFacilityCsv([createFacility({ name: 'にこにこ😀' })], 'Shift_JIS')).toThrow(/😀.*UTF-8/);
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * Import and export of the city's short-stay facility list as CSV (docs/facility-csv.md).
+ * Pure: bytes in, a preview out. Nothing is written here; the caller stores every row of the
+ * preview in one transaction, and only when `ok`, so a file is taken whole or not at all.
+ */
+import Encoding from 'encoding-japanese';
+import Papa from 'papaparse';
+import { DISABILITY_TYPES, MEDICAL_CARE_LABELS } from './disability';
+import { HUB_FUNCTION_LABELS, emptyFacility, type Facility } from './facility';
+import {
+  COLUMN,
+  FACILITY_CSV_HEADERS,
+  FACILITY_CSV_REQUIRED_HEADERS,
+  formatAcceptanceCell,
+  formatJapanDateTimeCell,
+  formatLabelList,
+  headerKey,
+  readFields,
+  type FacilityCsvCellError,
+} from './facility-csv-columns';
+import type { IsoInstant } from './household';
+
+export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError } from './facility-csv-columns';
+
+/** A problem with the file as a whole; the message is Japanese and tells the user what to do. */
+export class FacilityCsvError extends Error {
+  override readonly name = 'FacilityCsvError';
+}
+
+export type CsvEncoding = 'UTF-8' | 'UTF-8 (BOM)' | 'Shift_JIS';
+
+export interface FacilityImportRow {
+  /** Line in the file where the row starts (the header is line 1; a cell may span lines). */
+  readonly line: number;
+  readonly officeNumber: string;
+  readonly name: string;
+  readonly action: 'create' | 'update' | 'unchanged';
+  readonly errors: readonly FacilityCsvCellError[];
+  /** The record to store; null when the row has errors. */
+  readonly facility: Facility | null;
+}
+
+export interface FacilityImportPreview {
+  readonly encoding: CsvEncoding;
+  readonly rows: readonly FacilityImportRow[];
+  /** Headers this layout does not know; their cells are not read. */
+  readonly ignoredColumns: readonly string[];
+  readonly errorCount: number;
+  /** True when no row has an error: only then may the caller write the rows. */
+  readonly ok: boolean;
+}
+
+const UNKNOWN_ENCODING = '文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。';
+const WHOLE_ROW = '行全体';
+
+// ---- decoding ----
+
+/** UTF-8 (with or without BOM) wins when the bytes are valid UTF-8; otherwise Shift_JIS (CP932). */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    const text = decodeUtf8(bytes.subarray(3));
+    if (text === null) throw new FacilityCsvError(UNKNOWN_ENCODING);
+    return { text, encoding: 'UTF-8 (BOM)' };
+  }
+  // NUL bytes mean UTF-16 ("Unicode テキスト" in Excel), which both decoders below would accept as garbage.
+  if (bytes.includes(0)) throw new FacilityCsvError(UNKNOWN_ENCODING);
+  const utf8 = decodeUtf8(bytes);
+  if (utf8 !== null) return { text: utf8, encoding: 'UTF-8' };
+  if (Encoding.detect(bytes, 'SJIS') === 'SJIS') {
+    return { text: Encoding.convert(bytes, { to: 'UNICODE', from: 'SJIS', type: 'string' }), encoding: 'Shift_JIS' };
+  }
+  throw new FacilityCsvError(UNKNOWN_ENCODING);
+}
+
+function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+// ---- import ----
+
+interface RawRow {
+  readonly line: number;
+  readonly cells: readonly string[];
+  readonly parseError: string | null;
+}
+
+function readRows(text: string): RawRow[] {
+  const rows: RawRow[] = [];
+  let start = 0;
+  let line = 1;
+  // step gives each record's end offset, so a record's first line is known even when a quoted cell spans lines.
+  Papa.parse<string[]>(text, {
+    header: false,
+    skipEmptyLines: false,
+    step: (result) => {
+      const end = result.meta.cursor;
+      const quoteError = result.errors.find((e) => e.code === 'MissingQuotes');
+      rows.push({ line, cells: result.data, parseError: quoteError ? '引用符 (") が閉じていません' : null });
+      line += countLineBreaks(text.slice(start, end));
+      start = end;
+    },
+  });
+  return rows;
+}
+
+function countLineBreaks(s: string): number {
+  return s.match(/\r\n|\r|\n/g)?.length ?? 0;
+}
+
+/** Excel and our exporter put a ' before a cell starting with = + - @ so it is not run as a formula. */
+function unescapeFormula(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+export function parseFacilityCsv(
+  bytes: Uint8Array,
+  existing: readonly Facility[],
+  now: IsoInstant,
+  newId: () => string,
+): FacilityImportPreview {
+  const { text, encoding } = decodeCsvBytes(bytes);
+  const records = readRows(text).filter((r) => r.parseError !== null || r.cells.some((c) => c.trim() !== ''));
+  const header = records.shift();
+  if (!header) throw new FacilityCsvError('ファイルが空です。1行目に見出し（事業所番号、事業所名 など）が必要です。');
+
+  const known = new Map(FACILITY_CSV_HEADERS.map((h) => [headerKey(h), h]));
+  const indexOf = new Map<string, number>();
+  const ignoredColumns: string[] = [];
+  header.cells.forEach((cell, i) => {
+    const name = known.get(headerKey(cell));
+    if (name === undefined) {
+      if (cell.trim() !== '') ignoredColumns.push(cell.trim());
+    } else if (indexOf.has(name)) {
+      throw new FacilityCsvError(`列「${name}」が2つあります。どちらか一方を削除してください。`);
+    } else {
+      indexOf.set(name, i);
+    }
+  });
+  const missing = FACILITY_CSV_REQUIRED_HEADERS.filter((h) => !indexOf.has(h));
+  if (missing.length > 0) throw new FacilityCsvError(`必須の列がありません: ${missing.join('、')}`);
+
+  const byOfficeNumber = new Map<string, Facility>();
+  for (const f of existing) if (!byOfficeNumber.has(f.officeNumber)) byOfficeNumber.set(f.officeNumber, f);
+  const firstLineOf = new Map<string, number>();
+
+  const rows = records.map((record): FacilityImportRow => {
+    const errors: FacilityCsvCellError[] = [];
+    if (record.parseError) errors.push({ column: WHOLE_ROW, message: record.parseError });
+    if (record.cells.length > header.cells.length) {
+      errors.push({ column: WHOLE_ROW, message: '見出しより列が多くなっています。値の中の「,」を確認してください。' });
+    }
+    const cell = (column: string): string | undefined => {
+      const i = indexOf.get(column);
+      return i === undefined ? undefined : unescapeFormula(record.cells[i] ?? '').trim();
+    };
+
+    const officeNumber = (cell(COLUMN.officeNumber) ?? '').normalize('NFKC').replace(/\s+/g, '');
+    const name = cell(COLUMN.name) ?? '';
+    if (!/^\d{10}$/.test(officeNumber)) {
+      const hint = /^\d{9}$/.test(officeNumber) ? '（先頭の 0 が消えていないか確認してください）' : '';
+      errors.push({ column: COLUMN.officeNumber, message: `事業所番号は10桁の数字です${hint}` });
+    } else {
+      const firstLine = firstLineOf.get(officeNumber);
+      if (firstLine === undefined) firstLineOf.set(officeNumber, record.line);
+      else errors.push({ column: COLUMN.officeNumber, message: `事業所番号 ${officeNumber} が ${firstLine} 行目と重複しています` });
+    }
+    if (name === '') errors.push({ column: COLUMN.name, message: '事業所名が空です' });
+
+    const previous = byOfficeNumber.get(officeNumber);
+    const base = previous ?? emptyFacility('', now);
+    const fields = readFields(cell, base, errors);
+    const action = previous ? 'update' : 'create';
+    if (errors.length > 0) return { line: record.line, officeNumber, name, action, errors, facility: null };
+
+    const candidate: Facility = { ...base, ...fields, officeNumber, name };
+    if (!previous) {
+      return { line: record.line, officeNumber, name, action, errors, facility: { ...candidate, id: newId(), createdAt: now, updatedAt: now } };
+    }
+    if (deepEqual(candidate, previous)) return { line: record.line, officeNumber, name, action: 'unchanged', errors, facility: previous };
+    return { line: record.line, officeNumber, name, action, errors, facility: { ...candidate, updatedAt: now } };
+  });
+
+  const errorCount = rows.reduce((n, r) => n + r.errors.length, 0);
+  return { encoding, rows, ignoredColumns, errorCount, ok: errorCount === 0 };
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => k in b && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+// ---- export ----
+
+/**
+ * The list as CSV in FACILITY_CSV_HEADERS order. UTF-8 carries a BOM so that Excel opens it as UTF-8.
+ * Shift_JIS cannot hold every character (emoji, some rare kanji); rather than write '?' in their
+ * place, it throws so the user can export as UTF-8 instead.
+ */
+export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UTF-8' | 'Shift_JIS'): Uint8Array {
+  const data = facilities.map((f) => [
+    f.officeNumber,
+    f.name,
+    f.serviceType,
+    f.unitType,
+    f.address,
+    f.area,
+    f.phone,
+    f.nightPhone,
+    f.fax,
+    f.email,
+    formatLabelList(f.hubFunctions, HUB_FUNCTION_LABELS),
+    f.liaison,
+    String(f.capacity),
+    ...DISABILITY_TYPES.flatMap((t) => [formatAcceptanceCell(f.acceptance[t]), f.acceptance[t].note]),
+    formatLabelList(f.medicalCare, MEDICAL_CARE_LABELS),
+    f.emergencyRequestHow,
+    f.vacancy ? String(f.vacancy.beds) : '',
+    f.vacancy ? formatJapanDateTimeCell(f.vacancy.asOf) : '',
+    f.vacancy ? f.vacancy.reportedBy : '',
+  ]);
+  const unparsed = Papa.unparse({ fields: [...FACILITY_CSV_HEADERS], data }, { newline: '\r\n', escapeFormulae: true });
+  const text = unparsed.endsWith('\r\n') ? unparsed : `${unparsed}\r\n`;
+  if (encoding === 'UTF-8') {
+    const body = new TextEncoder().encode(text);
+    const out = new Uint8Array(body.length + 3);
+    out.set([0xef, 0xbb, 0xbf]);
+    out.set(body, 3);
+    return out;
+  }
+  const lost = [...new Set(text)].filter((ch) => ch !== '?' && Encoding.convert(Encoding.stringToCode(ch), { to: 'SJIS', from: 'UNICODE' }).includes(0x3f));
+  if (lost.length > 0) throw new FacilityCsvError(`Shift_JIS で表せない文字があります（${lost.join(' ')}）。UTF-8 で書き出してください。`);
+  const sjis = Encoding.convert(Encoding.stringToCode(text), { to: 'SJIS', from: 'UNICODE' });
+  return new Uint8Array(sjis);
+}
