@@ -2,7 +2,7 @@
  * The unlocked app: a slim bar with the lock button, the current area, the bottom nav within thumb
  * reach. Screens other than the lock screen are loaded lazily: unlocking must not wait for them.
  */
-import { lazy, Suspense, useCallback, useEffect } from 'react';
+import { lazy, Suspense, useCallback, useEffect, type ComponentType } from 'react';
 import { HomeScreenBanner } from '../features/settings/home-screen-warning';
 import { Button } from '../ui/button';
 import { Busy } from '../ui/status';
@@ -12,18 +12,29 @@ import { StorageErrorBanner } from './storage-error';
 import { useApp } from './store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
-import { loadHouseholdsScreen, loadSettingsScreen } from './screens';
+import { loadFacilitiesScreen, loadHouseholdsScreen, loadMatchScreen, loadSettingsScreen } from './screens';
 
 const HouseholdsScreen = lazy(loadHouseholdsScreen);
 const SettingsScreen = lazy(loadSettingsScreen);
+const FacilitiesScreen = lazy(loadFacilitiesScreen);
+const MatchScreen = lazy(loadMatchScreen);
+
+const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
+  households: HouseholdsScreen,
+  facilities: FacilitiesScreen,
+  match: MatchScreen,
+  settings: SettingsScreen,
+};
 
 const NAV: readonly { area: AppArea; label: string }[] = [
   { area: 'households', label: T.navHouseholds },
+  { area: 'facilities', label: T.navFacilities },
   { area: 'settings', label: T.navSettings },
 ];
 
 export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) {
   const area = useArea();
+  const Screen = SCREENS[area];
   const userName = useApp((s) => s.session?.user.displayName ?? '');
   const idleLockMinutes = useApp((s) => s.settings.idleLockMinutes);
   const lock = useApp((s) => s.lock);
@@ -62,7 +73,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
           {area === 'households' ? <HomeScreenBanner /> : null}
         </div>
         <Suspense fallback={<div className="splash"><Busy>{T.loadingScreen}</Busy></div>}>
-          {area === 'settings' ? <SettingsScreen /> : <HouseholdsScreen />}
+          <Screen />
         </Suspense>
       </main>
       <nav className="bottom-nav" aria-label={T.navLabel}>

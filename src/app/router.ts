@@ -5,17 +5,21 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type AppArea = 'households' | 'settings';
+export type AppArea = 'households' | 'facilities' | 'match' | 'settings';
 
 export const appPaths: Readonly<Record<AppArea, string>> = {
   households: '#/',
+  facilities: '#/facilities',
+  match: '#/',
   settings: '#/settings',
 };
 
-/** '#/settings' and anything under it is settings; every other hash belongs to the households area. */
+const AREAS: ReadonlySet<string> = new Set(['facilities', 'match', 'settings']);
+
+/** The first path segment names the area ('#/settings/…', '#/facilities/…', '#/match/…'); anything else is households. */
 export function parseArea(hash: string): AppArea {
-  const first = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  return first === 'settings' ? 'settings' : 'households';
+  const first = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  return AREAS.has(first) ? (first as AppArea) : 'households';
 }
 
 function subscribe(onChange: () => void): () => void {

@@ -7,3 +7,8 @@ export const loadHouseholdsScreen = () =>
 
 export const loadSettingsScreen = () =>
   import('../features/settings/settings-screen').then((m) => ({ default: m.SettingsScreen }));
+
+export const loadFacilitiesScreen = () =>
+  import('../features/facilities/facilities-screen').then((m) => ({ default: m.FacilitiesScreen }));
+
+export const loadMatchScreen = () => import('../features/match/match-screen').then((m) => ({ default: m.MatchScreen }));

@@ -50,6 +50,9 @@ export interface AppActions {
   lock(reason?: LockReason): Promise<void>;
   saveHousehold(household: Household, op: ChangeOp): Promise<void>;
   openHousehold(id: string): Promise<void>;
+  saveFacility(facility: Facility, op: ChangeOp): Promise<void>;
+  /** Stores every row of a checked CSV import in one transaction: all or nothing. */
+  importFacilities(items: readonly { facility: Facility; op: 'create' | 'update' }[]): Promise<void>;
   loadDemo(households: readonly Household[], facilities: readonly Facility[]): Promise<void>;
   clearDemo(): Promise<number>;
   updateSettings(patch: Partial<DeviceSettings>): Promise<void>;
@@ -189,6 +192,22 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       const households = new Map(get().households);
       households.set(household.id, household);
       set({ households, index: upsertIndex(get().index, household) });
+    },
+
+    async saveFacility(facility, op) {
+      const session = requireSession();
+      await guarded(() => session.put('facility', facility.id, facility, op));
+      set({ facilities: new Map(get().facilities).set(facility.id, facility) });
+    },
+
+    async importFacilities(items) {
+      const session = requireSession();
+      await guarded(() =>
+        session.putMany('facility', items.map(({ facility, op }) => ({ id: facility.id, data: facility, op }))),
+      );
+      const facilities = new Map(get().facilities);
+      for (const { facility } of items) facilities.set(facility.id, facility);
+      set({ facilities });
     },
 
     async openHousehold(id) {

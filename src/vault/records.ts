@@ -71,6 +71,36 @@ export async function putRecord<T>(
   });
 }
 
+/**
+ * Many records and their outbox entries in one transaction; if any write fails (quota, a bad id)
+ * the transaction aborts and nothing is written, seq counter included.
+ */
+export async function putRecords<T>(
+  ctx: SessionContext,
+  kind: EntityKind,
+  items: readonly { id: string; data: T; op: ChangeOp }[],
+): Promise<void> {
+  for (const item of items) assertOpaqueId(item.id);
+  // Sealing is WebCrypto, not IndexedDB: it must finish before the transaction opens.
+  const prepared = await Promise.all(
+    items.map(async ({ id, data, op }) => {
+      const [sealed, pending] = await Promise.all([
+        seal(ctx.key, bindingOfRecord(kind, id), data),
+        prepareOutbox(ctx, kind, id, op, data),
+      ]);
+      return { id, sealed, pending };
+    }),
+  );
+  const { db } = ctx;
+  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+    for (const { id, sealed, pending } of prepared) {
+      const demo = (await db.records.get([kind, id]))?.demo ?? 0;
+      await db.records.put({ kind, id, demo, updatedAt: pending.at, ...sealed });
+      if (demo === 0) await appendOutbox(db, pending);
+    }
+  });
+}
+
 export async function putDemoRecords<T>(
   ctx: SessionContext,
   kind: EntityKind,

@@ -7,7 +7,7 @@ import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
 import * as drafts from './drafts';
 import { VaultError } from './errors';
 import { appendAccess, isoAt, readAccessLog, readOutbox, type SessionContext } from './journal';
-import { assertOpaqueId, clearDemoRecords, getRecord, listRecords, putDemoRecords, putRecord } from './records';
+import { assertOpaqueId, clearDemoRecords, getRecord, listRecords, putDemoRecords, putRecord, putRecords } from './records';
 import type {
   AccessAction,
   AccessLogEntry,
@@ -86,6 +86,10 @@ export class Session implements VaultSession {
 
   put<T>(kind: EntityKind, id: string, data: T, op: ChangeOp): Promise<void> {
     return this.run((ctx) => putRecord(ctx, kind, id, data, op));
+  }
+
+  putMany<T>(kind: EntityKind, items: readonly { id: string; data: T; op: ChangeOp }[]): Promise<void> {
+    return this.run((ctx) => putRecords(ctx, kind, items));
   }
 
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void> {

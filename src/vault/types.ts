@@ -88,6 +88,11 @@ export interface VaultSession {
   get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined>;
   /** Writes the record and its outbox entry in one transaction. */
   put<T>(kind: EntityKind, id: string, data: T, op: ChangeOp): Promise<void>;
+  /**
+   * Writes many records and their outbox entries (consecutive seqs) in one transaction: all or
+   * nothing, so an imported file is taken whole or not at all.
+   */
+  putMany<T>(kind: EntityKind, items: readonly { id: string; data: T; op: ChangeOp }[]): Promise<void>;
   /** Writes many demo records in one transaction (no outbox entries). */
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void>;
   /** Removes every demo record. Returns how many were removed. */

@@ -16,7 +16,7 @@ import type {
 import { VaultError } from '../../src/vault/errors';
 
 export interface FakeSession extends VaultSession {
-  /** the next put/putDemo/saveDraft rejects with this code */
+  /** the next put/putMany/putDemo/saveDraft rejects with this code */
   failNext(code: VaultErrorCode): void;
   readonly drafts: Map<string, unknown>;
 }
@@ -64,6 +64,14 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       const at = now();
       records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: false });
       out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data) });
+    },
+    async putMany<T>(kind: EntityKind, items: readonly { id: string; data: T; op: ChangeOp }[]) {
+      check();
+      const at = now();
+      for (const { id, data, op } of items) {
+        records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: false });
+        out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data) });
+      }
     },
     async putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]) {
       check();

@@ -24,4 +24,6 @@ export const paths = {
   detail: (id: string) => `#/households/${encodeURIComponent(id)}`,
   edit: (id: string) => `#/households/${encodeURIComponent(id)}/edit`,
   print: (id: string) => `#/households/${encodeURIComponent(id)}/print`,
+  /** the emergency match for one person (served by the match feature) */
+  match: (id: string, personId: string) => `#/match/${encodeURIComponent(id)}/${encodeURIComponent(personId)}`,
 };

@@ -1,0 +1,100 @@
+/** One facility for the coordinator on the phone: who to call first, then whom it accepts. */
+import { useApp } from '../../app/store';
+import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { Notice, Page, Section } from '../../ui/layout';
+import { T } from './text';
+import { navigate, paths } from './use-route';
+
+const telHref = (phone: string) => `tel:${phone.normalize('NFKC').replace(/[^\d+]/g, '')}`;
+
+export function FacilityDetail({ id }: { id: string }) {
+  const facility = useApp((s) => s.facilities.get(id));
+  const back = (
+    <a className="btn btn--ghost" href={paths.list()}>
+      {T.back}
+    </a>
+  );
+  if (!facility) {
+    return (
+      <Page title={T.listTitle} back={back}>
+        <Notice kind="warn">{T.notFound}</Notice>
+      </Page>
+    );
+  }
+  const f = facility;
+  return (
+    <Page
+      title={f.name || T.noName}
+      back={back}
+      actions={<Button onClick={() => navigate(paths.edit(f.id))}>{T.edit}</Button>}
+    >
+      <Section title={T.phoneLabel}>
+        {f.phone ? (
+          <a className="tel tel--big" href={telHref(f.phone)}>
+            {T.phone(f.phone)}
+          </a>
+        ) : null}
+        {f.nightPhone ? (
+          <a className="tel tel--big" href={telHref(f.nightPhone)}>
+            {T.nightPhone(f.nightPhone)}
+          </a>
+        ) : null}
+        {!f.phone && !f.nightPhone ? <p>{T.noPhone}</p> : null}
+      </Section>
+      <Section title={T.vacancyTitle}>
+        <p>{f.vacancy ? T.vacancyAsOf(f.vacancy.beds, formatJapanDateTime(f.vacancy.asOf), f.vacancy.reportedBy) : T.vacancyUnknown}</p>
+      </Section>
+      <Section title={T.emergencyHowTitle}>
+        <p style={{ whiteSpace: 'pre-wrap' }}>{f.emergencyRequestHow || T.notEntered}</p>
+      </Section>
+      <Section title={T.acceptanceTitle}>
+        <table className="fac-table">
+          <thead>
+            <tr>
+              <th scope="col">{T.acceptanceType}</th>
+              <th scope="col">{T.adult}</th>
+              <th scope="col">{T.child}</th>
+              <th scope="col">{T.note}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {DISABILITY_TYPES.map((t) => {
+              const a = f.acceptance[t];
+              return (
+                <tr key={t}>
+                  <th scope="row">{DISABILITY_LABELS[t]}</th>
+                  <td>{a.adult ? T.yes : T.no}</td>
+                  <td>{a.child ? T.yes : T.no}</td>
+                  <td>{a.note}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </Section>
+      <Section title={T.medicalCareTitle}>
+        <p>{f.medicalCare.length > 0 ? f.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]).join('、') : T.none}</p>
+      </Section>
+      <Section title={T.basicsTitle}>
+        <dl className="kv">
+          <dt>{T.officeNumber}</dt>
+          <dd>{f.officeNumber}</dd>
+          <dt>{T.serviceType}</dt>
+          <dd>
+            {f.serviceType}・{f.unitType}
+          </dd>
+          <dt>{T.address}</dt>
+          <dd>{f.address || T.notEntered}</dd>
+          <dt>{T.area}</dt>
+          <dd>{f.area || T.notEntered}</dd>
+          <dt>{T.liaison}</dt>
+          <dd>{f.liaison || T.notEntered}</dd>
+          <dt>{T.capacity}</dt>
+          <dd>{f.capacity}</dd>
+        </dl>
+      </Section>
+    </Page>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * CSV import: choose a file, see every row with what will happen and every error (line and column),
+ * then store the whole file in one transaction. A file with any error writes nothing.
+ */
+import { useState } from 'react';
+import { useApp } from '../../app/store';
+import { FacilityCsvError, parseFacilityCsv, type FacilityImportPreview } from '../../domain/facility-csv';
+import { toVaultError, vaultErrorMessage } from '../../vault/errors';
+import { Button } from '../../ui/button';
+import { TextField } from '../../ui/field';
+import { Notice, Page, Section } from '../../ui/layout';
+import { Busy } from '../../ui/status';
+import { T } from './text';
+import { paths } from './use-route';
+
+/** FileReader rather than Blob.arrayBuffer(): older Android WebViews lack the latter. */
+function readBytes(file: Blob): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error ?? new Error('FileReader failed'));
+    reader.readAsArrayBuffer(file);
+  });
+}
+
+type Phase =
+  | { readonly name: 'idle' }
+  | { readonly name: 'reading' }
+  | { readonly name: 'failed'; readonly message: string }
+  | { readonly name: 'preview'; readonly preview: FacilityImportPreview }
+  | { readonly name: 'importing'; readonly preview: FacilityImportPreview }
+  | { readonly name: 'done'; readonly count: number };
+
+export function FacilityImport() {
+  const importFacilities = useApp((s) => s.importFacilities);
+  const [phase, setPhase] = useState<Phase>({ name: 'idle' });
+  const [importError, setImportError] = useState<string | null>(null);
+
+  async function choose(file: File | undefined) {
+    setImportError(null);
+    if (!file) return setPhase({ name: 'idle' });
+    setPhase({ name: 'reading' });
+    try {
+      const bytes = await readBytes(file);
+      const existing = [...useApp.getState().facilities.values()];
+      const preview = parseFacilityCsv(bytes, existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
+      setPhase({ name: 'preview', preview });
+    } catch (e) {
+      setPhase({ name: 'failed', message: e instanceof FacilityCsvError ? e.message : T.importFailed });
+    }
+  }
+
+  async function run(preview: FacilityImportPreview) {
+    if (!preview.ok) return;
+    const items = preview.rows.flatMap((r) =>
+      r.facility && r.action !== 'unchanged' ? [{ facility: r.facility, op: r.action }] : [],
+    );
+    setPhase({ name: 'importing', preview });
+    try {
+      await importFacilities(items);
+      setPhase({ name: 'done', count: items.length });
+    } catch (e) {
+      setImportError(`${T.importFailed} ${vaultErrorMessage(toVaultError(e).code)}`);
+      setPhase({ name: 'preview', preview });
+    }
+  }
+
+  const preview = phase.name === 'preview' || phase.name === 'importing' ? phase.preview : null;
+  return (
+    <Page
+      title={T.importTitle}
+      back={
+        <a className="btn btn--ghost" href={paths.list()}>
+          {T.back}
+        </a>
+      }
+    >
+      <TextField label={T.fileLabel} hint={T.fileHint} type="file" accept=".csv,text/csv" onChange={(e) => void choose(e.target.files?.[0])} />
+      {phase.name === 'reading' ? <Busy>{T.reading}</Busy> : null}
+      {phase.name === 'failed' ? <Notice kind="error">{phase.message}</Notice> : null}
+      {phase.name === 'done' ? <Notice kind="ok">{T.imported(phase.count)}</Notice> : null}
+      {preview ? <PreviewView preview={preview} /> : null}
+      {importError ? <Notice kind="error">{importError}</Notice> : null}
+      {preview ? (
+        <div className="form-actions">
+          <Button variant="primary" disabled={!preview.ok || phase.name === 'importing'} onClick={() => void run(preview)}>
+            {phase.name === 'importing' ? T.importing : T.importButton}
+          </Button>
+        </div>
+      ) : null}
+    </Page>
+  );
+}
+
+function PreviewView({ preview }: { preview: FacilityImportPreview }) {
+  const count = (a: 'create' | 'update' | 'unchanged') => preview.rows.filter((r) => r.action === a && r.errors.length === 0).length;
+  return (
+    <Section title={T.encoding(preview.encoding)}>
+      <p role="status">{T.encoding(preview.encoding)}</p>
+      {preview.ignoredColumns.length > 0 ? <p className="muted">{T.ignored(preview.ignoredColumns)}</p> : null}
+      {preview.ok ? (
+        <p>{T.summary(count('create'), count('update'), count('unchanged'))}</p>
+      ) : (
+        <Notice kind="error">{T.hasErrors(preview.errorCount)}</Notice>
+      )}
+      <ul className="fac-import-rows" aria-label={T.importTitle}>
+        {preview.rows.map((r) => (
+          <li key={r.line} className={r.errors.length > 0 ? 'fac-import-row--error' : undefined}>
+            <span>
+              {T.rowLine(r.line)} {T.action[r.action]} {r.officeNumber} {r.name}
+            </span>
+            {r.errors.length > 0 ? (
+              <ul>
+                {r.errors.map((e, i) => (
+                  <li key={i}>{T.rowError(r.line, e.column, e.message)}</li>
+                ))}
+              </ul>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}

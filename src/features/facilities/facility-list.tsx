@@ -1,0 +1,73 @@
+/** The manual search: free text, 者/児 and disability-type chips over every facility on this device. */
+import { useDeferredValue, useMemo, useState } from 'react';
+import { useApp } from '../../app/store';
+import { DISABILITY_LABELS, DISABILITY_TYPES, type DisabilityType } from '../../domain/disability';
+import type { AgeCategory } from '../../domain/japan-time';
+import { searchFacilities } from '../../domain/match';
+import { Button } from '../../ui/button';
+import { CheckboxGroup, SelectField, TextField } from '../../ui/field';
+import { Page } from '../../ui/layout';
+import { ExportButtons } from './export-buttons';
+import { T } from './text';
+import { navigate, paths } from './use-route';
+import { VacancyBadge } from './vacancy-badge';
+
+const TYPE_OPTIONS = DISABILITY_TYPES.map((t) => ({ value: t, label: DISABILITY_LABELS[t] }));
+
+export function FacilityList() {
+  const facilities = useApp((s) => s.facilities);
+  const [text, setText] = useState('');
+  const [category, setCategory] = useState<AgeCategory | 'any'>('any');
+  const [types, setTypes] = useState<DisabilityType[]>([]);
+  const deferredText = useDeferredValue(text);
+  const all = useMemo(() => [...facilities.values()], [facilities]);
+  const found = useMemo(
+    () => searchFacilities(all, { text: deferredText, category, types }),
+    [all, deferredText, category, types],
+  );
+
+  return (
+    <Page
+      title={T.listTitle}
+      actions={
+        <Button variant="primary" onClick={() => navigate(paths.new())}>
+          {T.register}
+        </Button>
+      }
+    >
+      <div className="fac-search" role="search">
+        <TextField label={T.searchLabel} type="search" placeholder={T.searchPlaceholder} value={text} onChange={(e) => setText(e.target.value)} />
+        <SelectField
+          label={T.categoryLabel}
+          options={T.categoryOptions}
+          value={category}
+          onChange={(e) => setCategory(e.target.value as AgeCategory | 'any')}
+        />
+        <CheckboxGroup legend={T.typesLegend} options={TYPE_OPTIONS} value={types} onChange={setTypes} />
+      </div>
+      <p aria-live="polite" aria-atomic="true">
+        {all.length === 0 ? T.empty : found.length === 0 ? T.noMatch : T.count(found.length)}
+      </p>
+      <ul className="fac-list" aria-label={T.listTitle}>
+        {found.map((f) => (
+          <li key={f.id}>
+            <a className="fac-row" href={paths.detail(f.id)}>
+              <span>
+                <span className="fac-row__name">{f.name || T.noName}</span>
+                <br />
+                <span className="muted">{f.area || T.noArea}</span>
+              </span>
+              <VacancyBadge vacancy={f.vacancy} />
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div className="fac-toolbar">
+        <a className="btn btn--secondary" href={paths.import()}>
+          {T.importCsv}
+        </a>
+        <ExportButtons />
+      </div>
+    </Page>
+  );
+}

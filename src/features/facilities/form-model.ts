@@ -1,0 +1,86 @@
+/** The facility form's editable state and its checks; pure, so it is tested without React. */
+import type { AcceptanceMatrix, Facility, FacilityServiceType, FacilityUnitType } from '../../domain/facility';
+import type { MedicalCareKind } from '../../domain/disability';
+import { T } from './text';
+
+export interface FacilityFormState {
+  readonly name: string;
+  readonly officeNumber: string;
+  readonly serviceType: FacilityServiceType;
+  readonly unitType: FacilityUnitType;
+  readonly address: string;
+  readonly area: string;
+  readonly phone: string;
+  readonly nightPhone: string;
+  readonly liaison: string;
+  readonly capacity: string;
+  readonly acceptance: AcceptanceMatrix;
+  readonly medicalCare: readonly MedicalCareKind[];
+  readonly emergencyRequestHow: string;
+  /** empty: keep the last vacancy report as it is */
+  readonly vacancyBeds: string;
+  readonly vacancyReporter: string;
+}
+
+export type FacilityFormErrors = Partial<Record<'name' | 'officeNumber' | 'capacity' | 'vacancyBeds', string>>;
+
+export function toFormState(f: Facility, reporter: string): FacilityFormState {
+  return {
+    name: f.name,
+    officeNumber: f.officeNumber,
+    serviceType: f.serviceType,
+    unitType: f.unitType,
+    address: f.address,
+    area: f.area,
+    phone: f.phone,
+    nightPhone: f.nightPhone,
+    liaison: f.liaison,
+    capacity: String(f.capacity),
+    acceptance: f.acceptance,
+    medicalCare: f.medicalCare,
+    emergencyRequestHow: f.emergencyRequestHow,
+    vacancyBeds: '',
+    vacancyReporter: reporter,
+  };
+}
+
+const isCount = (s: string) => /^\d+$/.test(s.normalize('NFKC').trim());
+
+export function validateForm(s: FacilityFormState): FacilityFormErrors {
+  const errors: FacilityFormErrors = {};
+  if (s.name.trim() === '') errors.name = T.errors.name;
+  if (!/^\d{10}$/.test(normalizeOfficeNumber(s.officeNumber))) errors.officeNumber = T.errors.officeNumber;
+  if (!isCount(s.capacity)) errors.capacity = T.errors.capacity;
+  if (s.vacancyBeds.trim() !== '' && !isCount(s.vacancyBeds)) errors.vacancyBeds = T.errors.beds;
+  return errors;
+}
+
+function normalizeOfficeNumber(s: string): string {
+  return s.normalize('NFKC').replace(/\s+/g, '');
+}
+
+/** Applies a valid form to the stored facility; a vacancy entered now is stamped with `now`. */
+export function applyForm(base: Facility, s: FacilityFormState, now: string): Facility {
+  const beds = s.vacancyBeds.trim();
+  return {
+    ...base,
+    name: s.name.trim(),
+    officeNumber: normalizeOfficeNumber(s.officeNumber),
+    serviceType: s.serviceType,
+    unitType: s.unitType,
+    address: s.address.trim(),
+    area: s.area.trim(),
+    phone: s.phone.trim(),
+    nightPhone: s.nightPhone.trim(),
+    liaison: s.liaison.trim(),
+    capacity: Number(s.capacity.normalize('NFKC').trim()),
+    acceptance: s.acceptance,
+    medicalCare: s.medicalCare,
+    emergencyRequestHow: s.emergencyRequestHow.trim(),
+    vacancy:
+      beds === ''
+        ? base.vacancy
+        : { beds: Number(beds.normalize('NFKC')), asOf: now, reportedBy: s.vacancyReporter.trim() },
+    updatedAt: now,
+  };
+}

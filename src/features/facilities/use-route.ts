@@ -1,0 +1,26 @@
+/** The facilities sub-routes, read from the same hash the app shell uses ('#/facilities/…'). */
+export { navigate, useHash } from '../../app/router';
+
+export type FacilityRoute =
+  | { readonly name: 'list' }
+  | { readonly name: 'new' }
+  | { readonly name: 'import' }
+  | { readonly name: 'detail'; readonly id: string }
+  | { readonly name: 'edit'; readonly id: string };
+
+export function parseRoute(hash: string): FacilityRoute {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] !== 'facilities' || !parts[1]) return { name: 'list' };
+  if (parts[1] === 'new') return { name: 'new' };
+  if (parts[1] === 'import') return { name: 'import' };
+  const id = parts[1];
+  return parts[2] === 'edit' ? { name: 'edit', id } : { name: 'detail', id };
+}
+
+export const paths = {
+  list: () => '#/facilities',
+  new: () => '#/facilities/new',
+  import: () => '#/facilities/import',
+  detail: (id: string) => `#/facilities/${encodeURIComponent(id)}`,
+  edit: (id: string) => `#/facilities/${encodeURIComponent(id)}/edit`,
+};

@@ -1,0 +1,75 @@
+/**
+ * Scenario 1 of SCENARIOS.md, offline: import the city's facility list (Shift_JIS CSV), open a
+ * registered child with 医療的ケア, get the match, and see a near miss with its reason.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from '../../src/domain/disability';
+import { emptyAcceptance, emptyFacility, type Facility } from '../../src/domain/facility';
+import { exportFacilityCsv } from '../../src/domain/facility-csv';
+import { openBrowser, seriousA11yViolations, waitForServiceWorker, type BrowserSession } from './browser';
+import { expectNoViolations, search, setUpFirstUser } from './app-flows';
+
+const baseUrl = inject('baseUrl');
+let browser: BrowserSession | undefined;
+
+afterEach(async () => {
+  await browser?.dispose();
+  browser = undefined;
+});
+
+function facility(id: string, name: string, officeNumber: string, childMedicalCare: boolean): Facility {
+  const acceptance = emptyAcceptance() as Record<string, { adult: boolean; child: boolean; note: string }>;
+  for (const t of DISABILITY_TYPES) acceptance[t] = { adult: true, child: t === 'medical-care' ? childMedicalCare : true, note: '' };
+  return {
+    ...emptyFacility(id, '2026-11-01T00:00:00.000Z'),
+    name,
+    officeNumber,
+    serviceType: '福祉型',
+    unitType: '併設型',
+    area: '北部',
+    phone: '047-300-0001',
+    nightPhone: '090-0300-0001',
+    liaison: '連携 花子',
+    capacity: 4,
+    acceptance: acceptance as Facility['acceptance'],
+    medicalCare: childMedicalCare ? [...MEDICAL_CARE_KINDS] : [],
+  };
+}
+
+describe('the emergency match, offline', () => {
+  it('imports a Shift_JIS facility list and finds a fit and a near miss for a child with medical care', async () => {
+    browser = await openBrowser();
+    const { page, context } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    await waitForServiceWorker(page);
+    await context.setOffline(true);
+
+    const csv = exportFacilityCsv(
+      [facility('x1', 'あおば短期入所センター', '1210000001', true), facility('x2', 'みどり荘ショートステイ', '1210000002', false)],
+      'Shift_JIS',
+    );
+    await page.goto(`${baseUrl}/#/facilities`);
+    await page.getByRole('link', { name: 'CSVを取り込む' }).or(page.getByRole('button', { name: 'CSVを取り込む' })).first().click();
+    await page.getByLabel('CSVファイル').setInputFiles({ name: 'shisetsu.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByText('Shift_JIS').first().waitFor();
+    await page.getByRole('button', { name: '取り込む' }).click();
+    await page.getByText('みどり荘ショートステイ').first().waitFor();
+    expectNoViolations('facility list', await seriousA11yViolations(page));
+
+    await page.goto(`${baseUrl}/#/`);
+    expect(await search(page, 'サトウ ヨウタ')).toContain('佐藤 陽太');
+    await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
+    await page.getByRole('link', { name: /佐藤 陽太さんの受入先を探す/ }).click();
+
+    const fits = page.getByRole('region', { name: '受入可能な事業所' });
+    const misses = page.getByRole('region', { name: '条件が合わない事業所（参考）' });
+    await fits.getByRole('article', { name: 'あおば短期入所センター' }).waitFor();
+    const miss = misses.getByRole('article', { name: 'みどり荘ショートステイ' });
+    await miss.waitFor();
+    expect(await miss.innerText()).toContain('医療的ケア（児）: 受入不可');
+    expect(await fits.getByRole('article', { name: 'みどり荘ショートステイ' }).count()).toBe(0);
+    expectNoViolations('match', await seriousA11yViolations(page));
+  });
+});
