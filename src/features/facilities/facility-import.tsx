@@ -95,7 +95,7 @@ export function FacilityImport() {
 function PreviewView({ preview }: { preview: FacilityImportPreview }) {
   const count = (a: 'create' | 'update' | 'unchanged') => preview.rows.filter((r) => r.action === a && r.errors.length === 0).length;
   return (
-    <Section title={T.encoding(preview.encoding)}>
+    <Section title={T.previewTitle}>
       <p role="status">{T.encoding(preview.encoding)}</p>
       {preview.ignoredColumns.length > 0 ? <p className="muted">{T.ignored(preview.ignoredColumns)}</p> : null}
       {preview.ok ? (

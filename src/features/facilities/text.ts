@@ -84,6 +84,7 @@ export const T = {
   fileLabel: 'CSVファイル',
   fileHint: 'Excel で保存した CSV（UTF-8 または Shift_JIS）を選んでください。事業所番号が同じ行は上書きします。',
   reading: 'ファイルを読んでいます…',
+  previewTitle: '取り込み内容の確認',
   encoding: (e: string) => `文字コード: ${e}`,
   ignored: (cols: readonly string[]) => `読み取らない列: ${cols.join('、')}`,
   summary: (create: number, update: number, unchanged: number) => `新規 ${create}件・更新 ${update}件・変更なし ${unchanged}件`,

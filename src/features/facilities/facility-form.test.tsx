@@ -1,0 +1,48 @@
+import { screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFacility } from '../../../test/factories/facility';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { useApp } from '../../app/store';
+import { mountFacilities, resetStore } from './test-helpers';
+
+afterEach(() => {
+  resetStore();
+  window.location.hash = '';
+});
+
+describe('facility form', () => {
+  it('rejects a 9-digit 事業所番号 with a Japanese message beside the field and saves nothing', async () => {
+    const session = createFakeSession();
+    const { user } = mountFacilities({ hash: '#/facilities/new', session });
+    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await user.type(screen.getByLabelText(/事業所番号/), '121010002');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+
+    const field = screen.getByLabelText(/事業所番号/);
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveAccessibleDescription('事業所番号は10桁の数字で入力してください');
+    expect(await session.outbox()).toHaveLength(0);
+  });
+
+  it('saves the acceptance matrix and a vacancy stamped now, then shows it on the detail page', async () => {
+    const session = createFakeSession();
+    const facility = createFacility({ id: 'fac-1', nightPhone: '090-9999-0000' });
+    const { user, unmount } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    await user.click(screen.getByRole('checkbox', { name: '知的 児' }));
+    await user.type(screen.getByLabelText('知的 備考'), '小学生以上');
+    await user.type(screen.getByLabelText(/空床数/), '2');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
+    const saved = useApp.getState().facilities.get('fac-1');
+    expect(saved?.acceptance.intellectual).toEqual({ adult: false, child: true, note: '小学生以上' });
+    expect(saved?.vacancy?.beds).toBe(2);
+    expect((await session.outbox())[0]?.op).toBe('update');
+    unmount();
+
+    mountFacilities({ hash: '#/facilities/fac-1', session, facilities: [saved!] });
+    expect(screen.getByRole('link', { name: '電話 047-111-2222' })).toHaveAttribute('href', 'tel:0471112222');
+    expect(screen.getByRole('link', { name: '夜間 090-9999-0000' })).toHaveAttribute('href', 'tel:09099990000');
+    expect(screen.getByText('小学生以上')).toBeInTheDocument();
+  });
+});
