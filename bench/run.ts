@@ -16,7 +16,7 @@ import type { Locator, Page } from 'playwright-core';
 import { openBrowser, waitForServiceWorker } from '../test/e2e/browser';
 import { PASSPHRASE } from '../test/e2e/app-flows';
 import { median, ms, percentile, verdict } from './stats';
-import { benchMatch } from './domain';
+import { benchCsvImport, benchMatch } from './domain';
 
 const root = resolve(import.meta.dirname, '..');
 const HOUSEHOLDS = 10_000;
@@ -31,6 +31,7 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
   });
 }
 benchMatch();
+benchCsvImport();
 
 const server = await startServer({ port: 0, host: '127.0.0.1', distDir: resolve(root, 'dist') });
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
