@@ -1,22 +1,24 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
-import type { AcceptanceMatrix, Facility, FacilityServiceType, FacilityUnitType } from '../../domain/facility';
-import type { MedicalCareKind } from '../../domain/disability';
+import type { Facility } from '../../domain/facility';
 import { T } from './text';
 
-export interface FacilityFormState {
-  readonly name: string;
-  readonly officeNumber: string;
-  readonly serviceType: FacilityServiceType;
-  readonly unitType: FacilityUnitType;
-  readonly address: string;
-  readonly area: string;
-  readonly phone: string;
-  readonly nightPhone: string;
-  readonly liaison: string;
+/** The fields the form edits as they are; numbers are kept as typed text until validation. */
+type EditedAsIs =
+  | 'name'
+  | 'officeNumber'
+  | 'serviceType'
+  | 'unitType'
+  | 'address'
+  | 'area'
+  | 'phone'
+  | 'nightPhone'
+  | 'liaison'
+  | 'acceptance'
+  | 'medicalCare'
+  | 'emergencyRequestHow';
+
+export interface FacilityFormState extends Pick<Facility, EditedAsIs> {
   readonly capacity: string;
-  readonly acceptance: AcceptanceMatrix;
-  readonly medicalCare: readonly MedicalCareKind[];
-  readonly emergencyRequestHow: string;
   /** empty: keep the last vacancy report as it is */
   readonly vacancyBeds: string;
   readonly vacancyReporter: string;
