@@ -1,11 +1,12 @@
 /**
- * Entity records (households, facilities), each sealed whole; a change and its outbox entry share one transaction.
+ * Entity records (households, facilities, offices, case entries), each sealed whole; a change and its outbox entry share one transaction.
  * Works offline; when storage is full the transaction aborts and neither the record nor its outbox entry is written.
  */
 import { bindingOf, seal, unseal } from './crypto';
 import type { RecordRow } from './db';
 import { appendOutbox, isoAt, prepareOutbox, type SessionContext } from './journal';
-import type { ChangeOp, EntityKind, StoredEntity } from './types';
+import { VaultError } from './errors';
+import { APPEND_ONLY_KINDS, type ChangeOp, type EntityKind, type StoredEntity } from './types';
 
 /**
  * Ids are stored in clear and indexed, so they must be opaque (UUIDs and the like); refusing
@@ -47,6 +48,28 @@ export async function getRecord<T>(
   return row === undefined ? undefined : toEntity<T>(ctx, row);
 }
 
+function assertNotAppendOnly(kind: EntityKind): void {
+  if (APPEND_ONLY_KINDS.has(kind)) throw new TypeError(`vault: ${kind} records are append-only; use append()`);
+}
+
+/**
+ * Evidence: a new record and its 'append' outbox entry, in one transaction. An existing id is
+ * refused inside the transaction, so two tabs cannot both write it.
+ */
+export async function appendRecord<T>(ctx: SessionContext, kind: EntityKind, id: string, data: T): Promise<void> {
+  assertOpaqueId(id);
+  const [sealed, pending] = await Promise.all([
+    seal(ctx.key, bindingOfRecord(kind, id), data),
+    prepareOutbox(ctx, kind, id, 'append', data),
+  ]);
+  const { db } = ctx;
+  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+    if ((await db.records.get([kind, id])) !== undefined) throw new VaultError('duplicate', { detail: `${kind}/${id}` });
+    await db.records.add({ kind, id, demo: 0, updatedAt: pending.at, ...sealed });
+    await appendOutbox(db, pending);
+  });
+}
+
 /**
  * A record loaded as demo stays demo when edited, and never enters the outbox: demo households
  * must never reach the hub.
@@ -58,6 +81,7 @@ export async function putRecord<T>(
   data: T,
   op: ChangeOp,
 ): Promise<void> {
+  assertNotAppendOnly(kind);
   assertOpaqueId(id);
   const [sealed, pending] = await Promise.all([
     seal(ctx.key, bindingOfRecord(kind, id), data),
@@ -80,6 +104,7 @@ export async function putRecords<T>(
   kind: EntityKind,
   items: readonly { id: string; data: T; op: ChangeOp }[],
 ): Promise<void> {
+  assertNotAppendOnly(kind);
   for (const item of items) assertOpaqueId(item.id);
   // Sealing is WebCrypto, not IndexedDB: it must finish before the transaction opens.
   const prepared = await Promise.all(

@@ -7,7 +7,16 @@ import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
 import * as drafts from './drafts';
 import { VaultError } from './errors';
 import { appendAccess, isoAt, readAccessLog, readOutbox, type SessionContext } from './journal';
-import { assertOpaqueId, clearDemoRecords, getRecord, listRecords, putDemoRecords, putRecord, putRecords } from './records';
+import {
+  appendRecord,
+  assertOpaqueId,
+  clearDemoRecords,
+  getRecord,
+  listRecords,
+  putDemoRecords,
+  putRecord,
+  putRecords,
+} from './records';
 import type {
   AccessAction,
   AccessLogEntry,
@@ -90,6 +99,10 @@ export class Session implements VaultSession {
 
   putMany<T>(kind: EntityKind, items: readonly { id: string; data: T; op: ChangeOp }[]): Promise<void> {
     return this.run((ctx) => putRecords(ctx, kind, items));
+  }
+
+  append<T>(kind: EntityKind, id: string, data: T): Promise<void> {
+    return this.run((ctx) => appendRecord(ctx, kind, id, data));
   }
 
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void> {

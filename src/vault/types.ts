@@ -4,8 +4,14 @@
  * except into memory of an unlocked session.
  */
 
-/** Kinds of entity the vault stores. Later issues add facility/case kinds here. */
-export type EntityKind = 'household' | 'facility';
+/**
+ * Kinds of entity the vault stores. 'case-entry' records are evidence: written once through
+ * `append`, never overwritten by `put` (see records.ts).
+ */
+export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry';
+
+/** Kinds whose records are append-only. */
+export const APPEND_ONLY_KINDS: ReadonlySet<EntityKind> = new Set(['case-entry']);
 
 export interface VaultUser {
   readonly id: string;
@@ -78,6 +84,8 @@ export type VaultErrorCode =
   | 'unknown-user'
   /** a ciphertext failed authentication: tampered, swapped between records, or damaged */
   | 'corrupt'
+  /** append() of an evidence record whose id is already taken */
+  | 'duplicate'
   /** anything else; the original error is the VaultError's cause */
   | 'unexpected';
 
@@ -93,6 +101,11 @@ export interface VaultSession {
    * nothing, so an imported file is taken whole or not at all.
    */
   putMany<T>(kind: EntityKind, items: readonly { id: string; data: T; op: ChangeOp }[]): Promise<void>;
+  /**
+   * Writes a new append-only record (evidence) and its outbox entry ('append') in one transaction.
+   * Rejects with VaultError('duplicate') if a record with that id exists: evidence is never overwritten.
+   */
+  append<T>(kind: EntityKind, id: string, data: T): Promise<void>;
   /** Writes many demo records in one transaction (no outbox entries). */
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void>;
   /** Removes every demo record. Returns how many were removed. */

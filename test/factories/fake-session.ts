@@ -73,6 +73,13 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
         out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data) });
       }
     },
+    async append<T>(kind: EntityKind, id: string, data: T) {
+      check();
+      if (records.has(key(kind, id))) throw new VaultError('duplicate');
+      const at = now();
+      records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: false });
+      out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op: 'append', at, userId: me.id, payload: clone(data) });
+    },
     async putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]) {
       check();
       const at = now();

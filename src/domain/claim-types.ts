@@ -1,0 +1,55 @@
+/**
+ * The shapes the 相談強化加算 claim rules (claim-rules.ts) hand to the exports and the screens.
+ * Kept apart so exports and screens can be written against them without the rules' internals.
+ */
+import type { IsoInstant } from './household';
+
+/** 700 units per emergency (seeds/004 §24). */
+export const CONSULTATION_BONUS_UNITS = 700;
+/** at most 4 per person per month (seeds/004 §24) */
+export const MONTHLY_CAP = 4;
+
+/**
+ * - claimed: counts in the month's claim
+ * - pending: would count, but a fact the claim depends on is not recorded yet (e.g. who provides
+ *   計画相談支援); it holds its place under the cap, and is not exported as claimed
+ * - over-cap: a 5th or later emergency for the person in the month: recorded, not claimed
+ * - not-claimable: excluded by a rule (no short-stay contact, another office's plan, …)
+ */
+export type ClaimStatus = 'claimed' | 'pending' | 'over-cap' | 'not-claimable';
+
+export const CLAIM_STATUS_LABELS: Readonly<Record<ClaimStatus, string>> = {
+  claimed: '算定',
+  pending: '要確認',
+  'over-cap': '算定上限超過',
+  'not-claimable': '算定不可',
+};
+
+export interface ClaimDecision {
+  readonly caseId: string;
+  /** the office that handled the case */
+  readonly officeId: string;
+  /** who the claim is for: the person id, or the 受給者証番号, or null when nobody is identified */
+  readonly personKey: string | null;
+  /** the claim month, 'YYYY-MM' in Japan time: the month of the first short-stay contact; null without one */
+  readonly month: string | null;
+  /** when the coordination that fixes the month was made (the first short-stay contact) */
+  readonly coordinatedAt: IsoInstant | null;
+  readonly status: ClaimStatus;
+  /** 1-based position among the person's emergencies of that month that count toward the cap, else null */
+  readonly ordinal: number | null;
+  readonly units: number;
+  /** Japanese, one sentence per rule that decided it; never empty */
+  readonly reasons: readonly string[];
+}
+
+/** One row of the month's summary: a person and how many emergencies are claimed. */
+export interface ClaimSummaryRow {
+  readonly personKey: string;
+  readonly recipientNumber: string;
+  readonly name: string;
+  /** 1-4 */
+  readonly count: number;
+  /** 700 × count */
+  readonly units: number;
+}

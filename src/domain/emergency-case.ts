@@ -1,0 +1,234 @@
+/**
+ * The emergency case (緊急対応記録): what the coordinator records during a night call, as the
+ * evidence for the 地域生活支援拠点等相談強化加算 (DOMAIN.md §4-5; seeds/004 §24-3 (3)).
+ *
+ * A case is a chain of append-only entries. Nothing is edited in place: a correction is a new
+ * entry that names the entry it corrects, with a reason, who and when. `foldCase` reads the chain
+ * into the case as it stands now, keeping what was corrected visible.
+ */
+import type { IsoDate, IsoInstant } from './household';
+
+/** 要請の内容: the category of what was asked (plus free text). */
+export const REQUEST_CATEGORIES = [
+  '介護者の急病・けが',
+  '介護者の入院',
+  '介護者の死亡',
+  '本人の状態悪化',
+  '虐待・権利侵害',
+  '災害',
+  'その他',
+] as const;
+export type RequestCategory = (typeof REQUEST_CATEGORIES)[number];
+
+export const CONTACT_METHODS = ['電話', 'FAX', '訪問', 'その他'] as const;
+export type ContactMethod = (typeof CONTACT_METHODS)[number];
+
+export const CONTACT_RESULTS = ['受入可', '受入不可', '折り返し待ち', '不在'] as const;
+export type ContactResult = (typeof CONTACT_RESULTS)[number];
+
+/** How the emergency ended: admitted to a short stay, or another outcome. */
+export const OUTCOME_KINDS = ['短期入所', '入院', '在宅で対応', 'その他'] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/**
+ * Who provides the person's 計画相談支援 (seeds/004 §24: not claimable when another office does,
+ * unless the person uses no services and this office writes the サービス等利用計画).
+ * 'unknown' is the honest default at 2 a.m.; the claim waits until it is recorded.
+ */
+export const PLANNING_VALUES = ['unknown', 'this-office', 'other-office', 'none-this-office-writes'] as const;
+export type Planning = (typeof PLANNING_VALUES)[number];
+
+export const PLANNING_LABELS: Readonly<Record<Planning, string>> = {
+  unknown: '未確認',
+  'this-office': '当事業所が計画相談支援を担当',
+  'other-office': '他の事業所が計画相談支援を担当',
+  'none-this-office-writes': 'サービス未利用で、当事業所がサービス等利用計画を作成',
+};
+
+/** A member of staff, as the case records them (the name is kept as it was at the time). */
+export interface Actor {
+  readonly userId: string;
+  readonly name: string;
+}
+
+/**
+ * Who the case is about. A registered person (household + person ids), or an unknown caller
+ * (both ids null) linked to a household later by a 'link' entry. Name and 受給者証番号 are
+ * copied at the time, so the evidence does not change when the household record does.
+ */
+export interface CaseSubject {
+  readonly householdId: string | null;
+  readonly personId: string | null;
+  readonly name: string;
+  /** 受給者証番号 (10 digits), or '' when not known */
+  readonly recipientNumber: string;
+}
+
+/** 相談支援事業所: the office that handles the case and claims the bonus. */
+export interface Office {
+  readonly id: string;
+  readonly name: string;
+  /** 事業所番号, 10 digits */
+  readonly officeNumber: string;
+  /** The day the office was positioned as a hub in its 運営規程; null if it is not (yet). */
+  readonly hubSince: IsoDate | null;
+  readonly createdAt: IsoInstant;
+  readonly updatedAt: IsoInstant;
+}
+
+// ─── Entry bodies ───────────────────────────────────────────────────────────
+
+/** The first entry of every case: 要請のあった時間 and 要請の内容. */
+export interface OpenBody {
+  readonly type: 'open';
+  readonly officeId: string;
+  readonly subject: CaseSubject;
+  /** 要請のあった時間 as stated; equals the entry's recordedAt unless set back */
+  readonly requestedAt: IsoInstant;
+  /** why requestedAt differs from the time of entry ('' when it does not) */
+  readonly requestedAtReason: string;
+  readonly category: RequestCategory;
+  readonly detail: string;
+  /** who called (e.g. 「叔母 佐藤花子」) and from which number */
+  readonly caller: string;
+  readonly callerPhone: string;
+}
+
+/** One contact or coordination (連絡・調整) with a facility. */
+export interface ContactBody {
+  readonly type: 'contact';
+  /** the facility's record id, or null for a place typed in by hand */
+  readonly facilityId: string | null;
+  readonly facilityName: string;
+  /** 事業所番号 as it was at the time ('' when unknown) */
+  readonly facilityOfficeNumber: string;
+  /** true when the place is a 短期入所 (the bonus needs at least one such contact) */
+  readonly shortStay: boolean;
+  /** 連絡・調整を行った時刻 */
+  readonly contactedAt: IsoInstant;
+  readonly method: ContactMethod;
+  readonly result: ContactResult;
+  readonly note: string;
+}
+
+/** Links an unknown caller's case to a registered person (or changes who it is about). */
+export interface LinkBody {
+  readonly type: 'link';
+  readonly subject: CaseSubject;
+}
+
+/** Facts the claim depends on, recorded on the case (seeds/004 §24 exclusions). */
+export interface ClaimFactsBody {
+  readonly type: 'claim-facts';
+  readonly planning: Planning;
+  /** this office claims 自立生活援助's 緊急時支援加算 or 地域定着支援サービス費 for this person and emergency */
+  readonly independentLivingClaimed: boolean;
+  readonly note: string;
+}
+
+export interface OutcomeBody {
+  readonly type: 'outcome';
+  readonly outcome: OutcomeKind;
+  /** for 短期入所: which facility (id, or null if typed by hand) */
+  readonly facilityId: string | null;
+  readonly facilityName: string;
+  /** for 短期入所: admitted from when */
+  readonly from: IsoInstant | null;
+  readonly note: string;
+}
+
+export interface CloseBody {
+  readonly type: 'close';
+  readonly closedAt: IsoInstant;
+}
+
+/** Every body that states a fact; a correction replaces one of these. */
+export type FactBody = OpenBody | ContactBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody;
+
+/**
+ * A correction names the entry it corrects and gives a reason. `replacement` is a body of the same
+ * type that stands from now on; null withdraws the corrected entry (only contacts and outcomes:
+ * 「誤って記録」). The corrected entry stays in the chain and on every report.
+ */
+export interface CorrectionBody {
+  readonly type: 'correction';
+  readonly corrects: string;
+  readonly reason: string;
+  readonly replacement: FactBody | null;
+}
+
+export type EntryBody = FactBody | CorrectionBody;
+export type EntryType = EntryBody['type'];
+
+/**
+ * One link of a case's chain. `hash` is SHA-256 (hex) over the canonical form of every other field
+ * (see case-chain.ts); `prevHash` is the previous entry's hash, '' for the first.
+ */
+export interface CaseEntry {
+  readonly id: string;
+  readonly caseId: string;
+  /** 0 for the open entry, then 1, 2, … with no gaps */
+  readonly index: number;
+  /** when the entry was written on the device (UTC) */
+  readonly recordedAt: IsoInstant;
+  readonly recordedBy: Actor;
+  readonly deviceId: string;
+  readonly body: EntryBody;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** An entry before it is hashed. */
+export type UnsealedEntry = Omit<CaseEntry, 'hash'>;
+
+/** Evidence is kept 5 years (seeds/004 §24-3 (3)). */
+export const RETENTION_YEARS = 5;
+
+// ─── The case as it stands ──────────────────────────────────────────────────
+
+/** How an entry that has been corrected is shown: struck through, with the correction's reason. */
+export interface Superseded {
+  readonly byEntryId: string;
+  readonly reason: string;
+  readonly at: IsoInstant;
+  readonly by: Actor;
+  /** true when the correction withdrew the entry instead of replacing it */
+  readonly withdrawn: boolean;
+}
+
+/** A fact as it stands, with the entry that first stated it and any corrections since. */
+export interface Current<B extends FactBody> {
+  /** the entry that first stated this fact (a contact keeps its id through corrections) */
+  readonly entryId: string;
+  readonly body: B;
+  readonly recordedAt: IsoInstant;
+  readonly recordedBy: Actor;
+  /** the corrections applied, oldest first */
+  readonly corrections: readonly Superseded[];
+}
+
+export interface EmergencyCase {
+  readonly id: string;
+  readonly entries: readonly CaseEntry[];
+  /** the open entry as it stands */
+  readonly open: Current<OpenBody>;
+  readonly subject: CaseSubject;
+  /** contacts in the order they were made (contactedAt), withdrawn ones left out */
+  readonly contacts: readonly Current<ContactBody>[];
+  /** contacts withdrawn by a correction, still shown on reports */
+  readonly withdrawnContacts: readonly Current<ContactBody>[];
+  readonly claimFacts: ClaimFactsBody;
+  readonly outcome: Current<OutcomeBody> | null;
+  readonly closedAt: IsoInstant | null;
+  /** who opened the case */
+  readonly handler: Actor;
+  /** the last entry's hash: names this exact state of the case */
+  readonly headHash: string;
+}
+
+export const DEFAULT_CLAIM_FACTS: ClaimFactsBody = {
+  type: 'claim-facts',
+  planning: 'unknown',
+  independentLivingClaimed: false,
+  note: '',
+};
