@@ -1,6 +1,22 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+/**
+ * Domain rules must give the same answer whatever the device's zone (DOMAIN.md §5), so the
+ * time-sensitive domain tests run again with the process in UTC and in America/Los_Angeles.
+ */
+const zoneSensitive = [
+  'src/domain/japan-time.test.ts',
+  'src/domain/match.test.ts',
+  'src/domain/case-fold.test.ts',
+  'src/domain/claim-rules.test.ts',
+  'src/domain/claim-csv.test.ts',
+];
+const inZone = (name: string, tz: string) => ({
+  extends: true as const,
+  test: { name, include: zoneSensitive, environment: 'node' as const, env: { TZ: tz } },
+});
+
 export default defineConfig({
   plugins: [react()],
   test: {
@@ -15,6 +31,8 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      inZone('tz-utc', 'UTC'),
+      inZone('tz-los-angeles', 'America/Los_Angeles'),
       {
         extends: true,
         test: {

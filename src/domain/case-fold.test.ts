@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { foldCase, mayBeDeleted, retentionUntil, validateEntry } from './case-fold';
+import type { CorrectionBody, OutcomeBody } from './emergency-case';
+import { appendEntries, buildCase, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
+
+const admitted: OutcomeBody = {
+  type: 'outcome',
+  outcome: '短期入所',
+  facilityId: 'fac-1',
+  facilityName: 'あおぞら短期入所',
+  from: '2026-11-30T16:00:00.000Z',
+  note: '',
+};
+
+describe('foldCase: the case as it stands', () => {
+  it('reads request, contacts in time order, outcome and close', async () => {
+    const c = await buildCase([
+      openBody(),
+      contactBody({ facilityName: '後で記録した方', contactedAt: '2026-11-30T15:30:00.000Z' }),
+      contactBody({ facilityName: '先に電話した方', contactedAt: '2026-11-30T15:10:00.000Z' }),
+      admitted,
+      { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' },
+    ]);
+    expect(c.open.body.requestedAt).toBe('2026-11-30T14:50:00.000Z');
+    expect(c.contacts.map((k) => k.body.facilityName)).toEqual(['先に電話した方', '後で記録した方']);
+    expect(c.outcome?.body.facilityName).toBe('あおぞら短期入所');
+    expect(c.closedAt).toBe('2026-11-30T16:30:00.000Z');
+    expect(c.headHash).toBe(c.entries.at(-1)!.hash);
+    expect(c.claimFacts.planning).toBe('unknown');
+  });
+
+  it('applies a correction and keeps what it replaced, with the reason', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody({ result: '折り返し待ち' })]);
+    const correction: CorrectionBody = {
+      type: 'correction',
+      corrects: entries[1]!.id,
+      reason: '結果の選択を誤った',
+      replacement: contactBody({ result: '受入可' }),
+    };
+    const c = foldCase(await appendEntries(entries, [correction]));
+    expect(c.contacts).toHaveLength(1);
+    expect(c.contacts[0]!.body.result).toBe('受入可');
+    expect(c.contacts[0]!.entryId).toBe(entries[1]!.id);
+    expect(c.contacts[0]!.corrections).toMatchObject([{ reason: '結果の選択を誤った', withdrawn: false }]);
+    // the original entry is still in the chain, unchanged
+    expect(c.entries[1]!.body).toMatchObject({ result: '折り返し待ち' });
+  });
+
+  it('lists a withdrawn contact apart', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody({ facilityName: '別の世帯の電話' })]);
+    const c = foldCase(
+      await appendEntries(entries, [{ type: 'correction', corrects: entries[1]!.id, reason: '別の対応の記録だった', replacement: null }]),
+    );
+    expect(c.contacts).toEqual([]);
+    expect(c.withdrawnContacts.map((k) => k.body.facilityName)).toEqual(['別の世帯の電話']);
+  });
+
+  it('links an unknown caller to a registered person', async () => {
+    const unknown = { householdId: null, personId: null, name: '', recipientNumber: '' };
+    const c = await buildCase([openBody({ subject: unknown }), { type: 'link', subject: subjectYota }]);
+    expect(c.open.body.subject).toEqual(unknown);
+    expect(c.subject).toEqual(subjectYota);
+  });
+});
+
+describe('validateEntry: bad input is refused with a reason', () => {
+  it('refuses a contact before the request', async () => {
+    const c = await buildCase([openBody()]);
+    const errors = validateEntry(c, contactBody({ contactedAt: '2026-11-30T14:40:00.000Z' }), '2026-11-30T15:00:00.000Z');
+    expect(errors).toEqual(['連絡・調整を行った時刻が、要請のあった時間（2026年11月30日 23:50）より前になっています。']);
+  });
+
+  it('refuses a time in the future of the device clock', async () => {
+    const c = await buildCase([openBody()]);
+    expect(validateEntry(c, contactBody({ contactedAt: '2026-11-30T18:00:00.000Z' }), '2026-11-30T15:00:00.000Z')).toEqual([
+      '連絡・調整を行った時刻が未来の時刻になっています。',
+    ]);
+  });
+
+  it('asks for a reason when the request time is set back', () => {
+    const late = openBody({ requestedAt: '2026-11-30T14:00:00.000Z' });
+    expect(validateEntry(null, late, '2026-11-30T15:00:00.000Z')).toEqual([
+      '要請のあった時間を記録時刻より前にする場合は、その理由を入力してください。',
+    ]);
+    expect(validateEntry(null, { ...late, requestedAtReason: '電話対応を優先し、後から入力' }, '2026-11-30T15:00:00.000Z')).toEqual([]);
+  });
+
+  it('refuses to close a case with no outcome, and new contacts after close', async () => {
+    const open = await buildCase([openBody()]);
+    expect(validateEntry(open, { type: 'close', closedAt: '2026-11-30T16:00:00.000Z' }, '2026-11-30T16:00:00.000Z')).toContain(
+      '対応結果を記録してから終了してください。',
+    );
+    const closed = await buildCase([openBody(), admitted, { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' }]);
+    expect(validateEntry(closed, contactBody(), '2026-11-30T16:40:00.000Z')).toEqual([
+      '終了した対応記録には追加できません。誤りは「訂正」で記録してください。',
+    ]);
+  });
+
+  it('refuses a correction without a reason, of another type, or of a correction', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody()]);
+    const c = foldCase(entries);
+    const at = '2026-11-30T16:00:00.000Z';
+    expect(validateEntry(c, { type: 'correction', corrects: entries[1]!.id, reason: ' ', replacement: contactBody() }, at)).toEqual([
+      '訂正の理由を入力してください。',
+    ]);
+    expect(validateEntry(c, { type: 'correction', corrects: entries[1]!.id, reason: 'x', replacement: admitted }, at)).toEqual([
+      '訂正後の記録は、元の記録と同じ種類にしてください。',
+    ]);
+    expect(validateEntry(c, { type: 'correction', corrects: 'nope', reason: 'x', replacement: null }, at)).toEqual([
+      '訂正する記録が見つかりません。',
+    ]);
+    expect(validateEntry(c, { type: 'correction', corrects: entries[0]!.id, reason: 'x', replacement: null }, at)).toEqual([
+      '取り消せるのは連絡・調整と対応結果の記録だけです。',
+    ]);
+  });
+
+  it('refuses moving the request time after a recorded contact', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody({ contactedAt: '2026-11-30T15:00:00.000Z' })]);
+    const c = foldCase(entries);
+    const moved = openBody({ requestedAt: '2026-11-30T15:05:00.000Z' });
+    expect(validateEntry(c, { type: 'correction', corrects: entries[0]!.id, reason: '時刻の誤り', replacement: moved }, '2026-11-30T16:00:00.000Z')).toContain(
+      '訂正後の要請のあった時間が、記録済みの連絡・調整の時刻より後になっています。',
+    );
+  });
+});
+
+describe('retention', () => {
+  it('keeps a closed case 5 years from the Japan date it closed, and an open one always', async () => {
+    const open = await buildCase([openBody()]);
+    expect(retentionUntil(open)).toBeNull();
+    expect(mayBeDeleted(open, '2099-01-01')).toBe(false);
+    // 2026-11-30T16:30Z is 1 December in Japan
+    const closed = await buildCase([openBody(), admitted, { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' }]);
+    expect(retentionUntil(closed)).toBe('2031-12-01');
+    expect(mayBeDeleted(closed, '2031-11-30')).toBe(false);
+    expect(mayBeDeleted(closed, '2031-12-01')).toBe(true);
+  });
+});

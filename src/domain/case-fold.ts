@@ -1,0 +1,273 @@
+/**
+ * Reading a case's chain of entries into the case as it stands (`foldCase`), and the rules a new
+ * entry must pass before it is written (`validateEntry`): times in order, a closed case takes no
+ * new contacts, a case closes only with an outcome, a correction names an entry and a reason.
+ *
+ * Entries are never changed: a correction replaces the fact it names from then on, and the
+ * replaced version stays listed in `corrections` so every report can show what changed and why.
+ */
+import { addMonthsToDate, formatJapanDateTime, japanDateOf } from './japan-time';
+import type { IsoDate, IsoInstant } from './household';
+import {
+  CONTACT_METHODS,
+  CONTACT_RESULTS,
+  DEFAULT_CLAIM_FACTS,
+  OUTCOME_KINDS,
+  PLANNING_VALUES,
+  REQUEST_CATEGORIES,
+  RETENTION_YEARS,
+  type CaseEntry,
+  type CaseSubject,
+  type ClaimFactsBody,
+  type ContactBody,
+  type Current,
+  type EmergencyCase,
+  type EntryBody,
+  type FactBody,
+  type OpenBody,
+  type OutcomeBody,
+  type Superseded,
+} from './emergency-case';
+
+/**
+ * How far a stated time may run ahead of the device's clock (a clock a little behind the caller's
+ * watch), and how far 要請のあった時間 may be set back before a reason is required.
+ */
+export const CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+interface Slot<B extends FactBody> {
+  entryId: string;
+  body: B;
+  recordedAt: IsoInstant;
+  recordedBy: CaseEntry['recordedBy'];
+  corrections: Superseded[];
+  withdrawn: boolean;
+}
+
+/** Reads entries (sorted by index, starting with the open entry) into the case as it stands. */
+export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
+  const first = entries[0];
+  if (first === undefined || first.body.type !== 'open') {
+    throw new RangeError('case-fold: a case starts with its open entry');
+  }
+  const slots = new Map<string, Slot<FactBody>>();
+  const order: string[] = [];
+  for (const entry of entries) {
+    const { body } = entry;
+    if (body.type === 'correction') {
+      const slot = slots.get(body.corrects);
+      if (slot === undefined) continue; // validateEntry refuses these; a damaged chain is reported by verifyChain
+      slot.corrections.push({
+        byEntryId: entry.id,
+        reason: body.reason,
+        at: entry.recordedAt,
+        by: entry.recordedBy,
+        withdrawn: body.replacement === null,
+      });
+      if (body.replacement === null) slot.withdrawn = true;
+      else if (body.replacement.type === slot.body.type) slot.body = body.replacement;
+      continue;
+    }
+    slots.set(entry.id, {
+      entryId: entry.id,
+      body,
+      recordedAt: entry.recordedAt,
+      recordedBy: entry.recordedBy,
+      corrections: [],
+      withdrawn: false,
+    });
+    order.push(entry.id);
+  }
+
+  const standing = order.map((id) => slots.get(id)!);
+  const latest = <T extends FactBody['type']>(type: T) =>
+    standing.filter((s) => s.body.type === type && !s.withdrawn).at(-1) as Slot<Extract<FactBody, { type: T }>> | undefined;
+  const current = <B extends FactBody>(s: Slot<B>): Current<B> => ({
+    entryId: s.entryId,
+    body: s.body,
+    recordedAt: s.recordedAt,
+    recordedBy: s.recordedBy,
+    corrections: s.corrections,
+  });
+
+  const open = current(slots.get(first.id) as Slot<OpenBody>);
+  const contactSlots = standing.filter((s): s is Slot<ContactBody> => s.body.type === 'contact');
+  const byTime = (a: Current<ContactBody>, b: Current<ContactBody>) =>
+    a.body.contactedAt.localeCompare(b.body.contactedAt) || a.recordedAt.localeCompare(b.recordedAt);
+  const link = latest('link');
+  const outcome = latest('outcome');
+  const close = latest('close');
+  const last = entries.at(-1)!;
+
+  return {
+    id: first.caseId,
+    entries,
+    open,
+    subject: link?.body.subject ?? open.body.subject,
+    contacts: contactSlots.filter((s) => !s.withdrawn).map(current).sort(byTime),
+    withdrawnContacts: contactSlots.filter((s) => s.withdrawn).map(current).sort(byTime),
+    claimFacts: latest('claim-facts')?.body ?? DEFAULT_CLAIM_FACTS,
+    outcome: outcome ? current(outcome) : null,
+    closedAt: close?.body.closedAt ?? null,
+    handler: first.recordedBy,
+    headHash: last.hash,
+  };
+}
+
+/** The entry with this id, if the case has it. */
+export function entryOf(c: EmergencyCase, entryId: string): CaseEntry | undefined {
+  return c.entries.find((e) => e.id === entryId);
+}
+
+// ─── Validation of a new entry ──────────────────────────────────────────────
+
+const isInstant = (s: unknown): s is IsoInstant =>
+  typeof s === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(s) && !Number.isNaN(Date.parse(s));
+const ms = (s: IsoInstant) => Date.parse(s);
+
+function checkNotAhead(errors: string[], label: string, at: IsoInstant, recordedAt: IsoInstant): void {
+  if (ms(at) > ms(recordedAt) + CLOCK_TOLERANCE_MS) errors.push(`${label}が未来の時刻になっています。`);
+}
+
+function checkSubject(errors: string[], subject: CaseSubject): void {
+  if ((subject.personId === null) !== (subject.householdId === null)) {
+    errors.push('対象者の世帯と本人の指定が揃っていません。');
+  }
+  if (subject.recipientNumber !== '' && !/^\d{10}$/.test(subject.recipientNumber)) {
+    errors.push('受給者証番号は10桁の数字です。');
+  }
+}
+
+function checkOpen(errors: string[], body: OpenBody, recordedAt: IsoInstant): void {
+  if (!isInstant(body.requestedAt)) {
+    errors.push('要請のあった時間を入力してください。');
+    return;
+  }
+  checkNotAhead(errors, '要請のあった時間', body.requestedAt, recordedAt);
+  if (ms(body.requestedAt) < ms(recordedAt) - CLOCK_TOLERANCE_MS && body.requestedAtReason.trim() === '') {
+    errors.push('要請のあった時間を記録時刻より前にする場合は、その理由を入力してください。');
+  }
+  if (!REQUEST_CATEGORIES.includes(body.category)) errors.push('要請の内容の区分を選んでください。');
+  if (body.category === 'その他' && body.detail.trim() === '') errors.push('「その他」の場合は、要請の内容を入力してください。');
+  checkSubject(errors, body.subject);
+}
+
+function checkContact(errors: string[], c: EmergencyCase, body: ContactBody, recordedAt: IsoInstant): void {
+  if (body.facilityName.trim() === '') errors.push('連絡先の事業所名を入力してください。');
+  if (!CONTACT_METHODS.includes(body.method)) errors.push('連絡の方法を選んでください。');
+  if (!CONTACT_RESULTS.includes(body.result)) errors.push('連絡の結果を選んでください。');
+  if (!isInstant(body.contactedAt)) {
+    errors.push('連絡・調整を行った時刻を入力してください。');
+    return;
+  }
+  checkNotAhead(errors, '連絡・調整を行った時刻', body.contactedAt, recordedAt);
+  if (ms(body.contactedAt) < ms(c.open.body.requestedAt)) {
+    errors.push(
+      `連絡・調整を行った時刻が、要請のあった時間（${formatJapanDateTime(c.open.body.requestedAt)}）より前になっています。`,
+    );
+  }
+}
+
+function checkOutcome(errors: string[], c: EmergencyCase, body: OutcomeBody, recordedAt: IsoInstant): void {
+  if (!OUTCOME_KINDS.includes(body.outcome)) errors.push('対応結果を選んでください。');
+  if (body.outcome === 'その他' && body.note.trim() === '') errors.push('「その他」の場合は、対応結果の内容を入力してください。');
+  if (body.outcome !== '短期入所') return;
+  if (body.facilityName.trim() === '') errors.push('入所先の事業所を選んでください。');
+  if (body.from === null || !isInstant(body.from)) {
+    errors.push('入所の日時を入力してください。');
+    return;
+  }
+  checkNotAhead(errors, '入所の日時', body.from, recordedAt);
+  if (ms(body.from) < ms(c.open.body.requestedAt)) errors.push('入所の日時が、要請のあった時間より前になっています。');
+}
+
+function checkClose(errors: string[], c: EmergencyCase, closedAt: IsoInstant, recordedAt: IsoInstant): void {
+  if (c.outcome === null) errors.push('対応結果を記録してから終了してください。');
+  if (!isInstant(closedAt)) {
+    errors.push('終了時刻を入力してください。');
+    return;
+  }
+  checkNotAhead(errors, '終了時刻', closedAt, recordedAt);
+  const lastContact = c.contacts.at(-1)?.body.contactedAt ?? c.open.body.requestedAt;
+  if (ms(closedAt) < ms(lastContact)) errors.push('終了時刻が、要請や連絡・調整の時刻より前になっています。');
+}
+
+function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedAt: IsoInstant): void {
+  switch (body.type) {
+    case 'open':
+      return checkOpen(errors, body, recordedAt);
+    case 'contact':
+      return checkContact(errors, c, body, recordedAt);
+    case 'outcome':
+      return checkOutcome(errors, c, body, recordedAt);
+    case 'close':
+      return checkClose(errors, c, body.closedAt, recordedAt);
+    case 'link':
+      if (body.subject.personId === null) errors.push('結び付ける登録者を選んでください。');
+      return checkSubject(errors, body.subject);
+    case 'claim-facts':
+      if (!PLANNING_VALUES.includes(body.planning)) errors.push('計画相談支援の担当を選んでください。');
+      return;
+  }
+}
+
+/** What a closed case still takes: corrections, claim facts and who it was about. */
+const AFTER_CLOSE: ReadonlySet<EntryBody['type']> = new Set(['correction', 'claim-facts', 'link']);
+
+/**
+ * Japanese messages for everything wrong with a new entry; empty when it may be written.
+ * `c` is null for the open entry of a new case.
+ */
+export function validateEntry(c: EmergencyCase | null, body: EntryBody, recordedAt: IsoInstant): string[] {
+  const errors: string[] = [];
+  if (c === null) {
+    if (body.type !== 'open') return ['対応記録は「要請」の記録から始まります。'];
+    checkOpen(errors, body, recordedAt);
+    return errors;
+  }
+  if (body.type === 'open') return ['この対応記録はすでに開始されています。'];
+  if (c.closedAt !== null && !AFTER_CLOSE.has(body.type)) {
+    return ['終了した対応記録には追加できません。誤りは「訂正」で記録してください。'];
+  }
+  if (body.type !== 'correction') {
+    checkFact(errors, c, body, recordedAt);
+    return errors;
+  }
+  const target = entryOf(c, body.corrects);
+  if (target === undefined) return ['訂正する記録が見つかりません。'];
+  if (target.body.type === 'correction') return ['訂正の記録そのものは訂正できません。元の記録を訂正してください。'];
+  if (body.reason.trim() === '') errors.push('訂正の理由を入力してください。');
+  if (body.replacement === null) {
+    if (target.body.type !== 'contact' && target.body.type !== 'outcome') {
+      errors.push('取り消せるのは連絡・調整と対応結果の記録だけです。');
+    }
+  } else if (body.replacement.type !== target.body.type) {
+    errors.push('訂正後の記録は、元の記録と同じ種類にしてください。');
+  } else if (body.replacement.type === 'open') {
+    // The request time moves: every contact must still come after it.
+    checkOpen(errors, body.replacement, recordedAt);
+    const early = c.contacts.find((k) => ms(k.body.contactedAt) < ms((body.replacement as OpenBody).requestedAt));
+    if (early !== undefined) errors.push('訂正後の要請のあった時間が、記録済みの連絡・調整の時刻より後になっています。');
+  } else if (body.replacement.type === 'close') {
+    checkClose(errors, c, body.replacement.closedAt, recordedAt);
+  } else {
+    checkFact(errors, c, body.replacement, recordedAt);
+  }
+  return errors;
+}
+
+// ─── Retention ──────────────────────────────────────────────────────────────
+
+/**
+ * The first day the case may be deleted: 5 years after the Japan date it was closed
+ * (seeds/004 §24-3 (3)); null while it is open (an open case is never deletable).
+ */
+export function retentionUntil(c: EmergencyCase): IsoDate | null {
+  if (c.closedAt === null) return null;
+  return addMonthsToDate(japanDateOf(c.closedAt), RETENTION_YEARS * 12);
+}
+
+export function mayBeDeleted(c: EmergencyCase, today: IsoDate): boolean {
+  const until = retentionUntil(c);
+  return until !== null && today >= until;
+}
