@@ -136,3 +136,20 @@ describe('retention', () => {
     expect(mayBeDeleted(closed, '2031-12-01')).toBe(true);
   });
 });
+
+describe('a call recorded from the match, its result after', () => {
+  it('keeps the attempt time and takes the result that follows', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody({ result: null, contactedAt: '2026-11-30T15:00:00.000Z' })]);
+    const attempt = foldCase(entries);
+    expect(attempt.contacts[0]!.body.result).toBeNull();
+    expect(validateEntry(attempt, { type: 'close', closedAt: '2026-11-30T16:00:00.000Z' }, '2026-11-30T16:00:00.000Z')).toContain(
+      '結果が未記録の連絡があります（あおぞら短期入所）。結果を記録してから終了してください。',
+    );
+    const resultBody = { type: 'result' as const, contact: entries[1]!.id, result: '折り返し待ち' as const, note: '看護師に確認中' };
+    expect(validateEntry(attempt, resultBody, '2026-11-30T15:02:00.000Z')).toEqual([]);
+    const later = foldCase(
+      await appendEntries(entries, [resultBody, { type: 'result', contact: entries[1]!.id, result: '受入可', note: '' }]),
+    );
+    expect(later.contacts[0]!.body).toMatchObject({ result: '受入可', contactedAt: '2026-11-30T15:00:00.000Z', note: '' });
+  });
+});

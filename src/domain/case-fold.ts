@@ -26,6 +26,7 @@ import {
   type FactBody,
   type OpenBody,
   type OutcomeBody,
+  type ResultBody,
   type Superseded,
 } from './emergency-case';
 
@@ -91,7 +92,10 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
   });
 
   const open = current(slots.get(first.id) as Slot<OpenBody>);
-  const contactSlots = standing.filter((s): s is Slot<ContactBody> => s.body.type === 'contact');
+  const results = latestResults(standing);
+  const contactSlots = standing
+    .filter((s): s is Slot<ContactBody> => s.body.type === 'contact')
+    .map((s) => withResult(s, results.get(s.entryId)));
   const byTime = (a: Current<ContactBody>, b: Current<ContactBody>) =>
     a.body.contactedAt.localeCompare(b.body.contactedAt) || a.recordedAt.localeCompare(b.recordedAt);
   const link = latest('link');
@@ -112,6 +116,19 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
     handler: first.recordedBy,
     headHash: last.hash,
   };
+}
+
+/** For each contact, the last result recorded for it after the call. */
+function latestResults(standing: readonly Slot<FactBody>[]): Map<string, ResultBody> {
+  const results = new Map<string, ResultBody>();
+  for (const s of standing) if (s.body.type === 'result' && !s.withdrawn) results.set(s.body.contact, s.body);
+  return results;
+}
+
+function withResult(s: Slot<ContactBody>, result: ResultBody | undefined): Slot<ContactBody> {
+  if (result === undefined) return s;
+  const note = [s.body.note, result.note].filter((n) => n.trim() !== '').join(' / ');
+  return { ...s, body: { ...s.body, result: result.result, note } };
 }
 
 /** The entry with this id, if the case has it. */
@@ -155,7 +172,7 @@ function checkOpen(errors: string[], body: OpenBody, recordedAt: IsoInstant): vo
 function checkContact(errors: string[], c: EmergencyCase, body: ContactBody, recordedAt: IsoInstant): void {
   if (body.facilityName.trim() === '') errors.push('連絡先の事業所名を入力してください。');
   if (!CONTACT_METHODS.includes(body.method)) errors.push('連絡の方法を選んでください。');
-  if (!CONTACT_RESULTS.includes(body.result)) errors.push('連絡の結果を選んでください。');
+  if (body.result !== null && !CONTACT_RESULTS.includes(body.result)) errors.push('連絡の結果を選んでください。');
   if (!isInstant(body.contactedAt)) {
     errors.push('連絡・調整を行った時刻を入力してください。');
     return;
@@ -183,6 +200,10 @@ function checkOutcome(errors: string[], c: EmergencyCase, body: OutcomeBody, rec
 
 function checkClose(errors: string[], c: EmergencyCase, closedAt: IsoInstant, recordedAt: IsoInstant): void {
   if (c.outcome === null) errors.push('対応結果を記録してから終了してください。');
+  const pending = c.contacts.filter((k) => k.body.result === null);
+  if (pending.length > 0) {
+    errors.push(`結果が未記録の連絡があります（${pending.map((k) => k.body.facilityName).join('、')}）。結果を記録してから終了してください。`);
+  }
   if (!isInstant(closedAt)) {
     errors.push('終了時刻を入力してください。');
     return;
@@ -202,6 +223,12 @@ function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedA
       return checkOutcome(errors, c, body, recordedAt);
     case 'close':
       return checkClose(errors, c, body.closedAt, recordedAt);
+    case 'result': {
+      const contact = c.contacts.find((k) => k.entryId === body.contact);
+      if (contact === undefined) errors.push('結果を記録する連絡が見つかりません。');
+      if (!CONTACT_RESULTS.includes(body.result)) errors.push('連絡の結果を選んでください。');
+      return;
+    }
     case 'link':
       if (body.subject.personId === null) errors.push('結び付ける登録者を選んでください。');
       return checkSubject(errors, body.subject);

@@ -107,6 +107,19 @@ export interface ContactBody {
   /** 連絡・調整を行った時刻 */
   readonly contactedAt: IsoInstant;
   readonly method: ContactMethod;
+  /**
+   * null while the call is under way: tapping 「電話」 in the match records the attempt at once,
+   * and the result follows in a 'result' entry.
+   */
+  readonly result: ContactResult | null;
+  readonly note: string;
+}
+
+/** The result of a contact recorded as an attempt (its `result` was null). */
+export interface ResultBody {
+  readonly type: 'result';
+  /** the contact entry's id */
+  readonly contact: string;
   readonly result: ContactResult;
   readonly note: string;
 }
@@ -143,7 +156,7 @@ export interface CloseBody {
 }
 
 /** Every body that states a fact; a correction replaces one of these. */
-export type FactBody = OpenBody | ContactBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody;
+export type FactBody = OpenBody | ContactBody | ResultBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody;
 
 /**
  * A correction names the entry it corrects and gives a reason. `replacement` is a body of the same
