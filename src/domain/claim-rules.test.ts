@@ -1,0 +1,590 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
+import { claimMonthOf, countThisMonth, decideClaims, personKeyOf, summarizeClaims } from './claim-rules';
+import {
+  DEFAULT_CLAIM_FACTS,
+  type Actor,
+  type CaseSubject,
+  type ContactBody,
+  type Current,
+  type EmergencyCase,
+  type Office,
+  type Planning,
+} from './emergency-case';
+
+// ─── Factories: plain EmergencyCase values, as foldCase would hand them over ─────────────────
+
+const COORDINATOR: Actor = { userId: 'u-1', name: '拠点 太郎' };
+const HUB_OFFICE: Office = {
+  id: 'office-hub',
+  name: '相談支援センター みなと',
+  officeNumber: '1234567890',
+  hubSince: '2026-04-01',
+  createdAt: '2026-03-01T00:00:00.000Z',
+  updatedAt: '2026-03-01T00:00:00.000Z',
+};
+const NOT_HUB_OFFICE: Office = { ...HUB_OFFICE, id: 'office-plain', name: '相談支援 さくら', hubSince: null };
+const OFFICES: ReadonlyMap<string, Office> = new Map([HUB_OFFICE, NOT_HUB_OFFICE].map((o) => [o.id, o]));
+
+const HANAKO: CaseSubject = { householdId: 'h-1', personId: 'p-1', name: '山田 花子', recipientNumber: '0000000001' };
+const JIRO: CaseSubject = { householdId: 'h-2', personId: 'p-2', name: '鈴木 次郎', recipientNumber: '0000000002' };
+const UNKNOWN_CALLER: CaseSubject = { householdId: null, personId: null, name: '（不明）', recipientNumber: '' };
+
+interface ContactSpec {
+  readonly at: string;
+  readonly shortStay?: boolean;
+  readonly facility?: string;
+}
+
+interface CaseSpec {
+  readonly id: string;
+  readonly officeId?: string;
+  readonly subject?: CaseSubject;
+  /** 要請のあった時間; defaults to 10 minutes before the first contact */
+  readonly requestedAt?: string;
+  readonly contacts?: readonly ContactSpec[];
+  readonly planning?: Planning;
+  readonly independentLivingClaimed?: boolean;
+}
+
+function current<B extends ContactBody>(entryId: string, body: B, at: string): Current<B> {
+  return { entryId, body, recordedAt: at, recordedBy: COORDINATOR, corrections: [] };
+}
+
+function contactOf(caseId: string, spec: ContactSpec, i: number): Current<ContactBody> {
+  const body: ContactBody = {
+    type: 'contact',
+    facilityId: `f-${i}`,
+    facilityName: spec.facility ?? `短期入所 ${i + 1}`,
+    facilityOfficeNumber: '',
+    shortStay: spec.shortStay ?? true,
+    contactedAt: spec.at,
+    method: '電話',
+    result: '受入可',
+    note: '',
+  };
+  return current(`${caseId}-c${i}`, body, spec.at);
+}
+
+function makeCase(spec: CaseSpec): EmergencyCase {
+  const contacts = (spec.contacts ?? []).map((k, i) => contactOf(spec.id, k, i));
+  const firstAt = spec.contacts?.[0]?.at;
+  const requestedAt =
+    spec.requestedAt ?? (firstAt ? new Date(Date.parse(firstAt) - 10 * 60_000).toISOString() : '2026-11-01T00:00:00.000Z');
+  const subject = spec.subject ?? HANAKO;
+  return {
+    id: spec.id,
+    entries: [],
+    open: {
+      entryId: `${spec.id}-open`,
+      body: {
+        type: 'open',
+        officeId: spec.officeId ?? HUB_OFFICE.id,
+        subject,
+        requestedAt,
+        requestedAtReason: '',
+        category: '介護者の急病・けが',
+        detail: '母が救急搬送され、本人が一人で自宅にいる',
+        caller: '叔母',
+        callerPhone: '090-0000-0000',
+      },
+      recordedAt: requestedAt,
+      recordedBy: COORDINATOR,
+      corrections: [],
+    },
+    subject,
+    contacts,
+    withdrawnContacts: [],
+    claimFacts: {
+      ...DEFAULT_CLAIM_FACTS,
+      planning: spec.planning ?? 'this-office',
+      independentLivingClaimed: spec.independentLivingClaimed ?? false,
+    },
+    outcome: null,
+    closedAt: null,
+    handler: COORDINATOR,
+    headHash: '',
+  };
+}
+
+/** n emergencies of one person on days 1.. of a Japan month, each with one short-stay contact at 02:00 JST. */
+function emergenciesIn(month: string, n: number, spec: Omit<CaseSpec, 'id' | 'contacts'> = {}, prefix = month): EmergencyCase[] {
+  return Array.from({ length: n }, (_, i) =>
+    makeCase({ ...spec, id: `${prefix}-${i + 1}`, contacts: [{ at: `${month}-${String(i + 1).padStart(2, '0')}T02:00:00+09:00` }] }),
+  );
+}
+
+function only(decisions: readonly ClaimDecision[]): ClaimDecision {
+  expect(decisions).toHaveLength(1);
+  return decisions[0]!;
+}
+
+// ─── personKeyOf, claimMonthOf ──────────────────────────────────────────────────────────────
+
+describe('personKeyOf', () => {
+  it('uses the linked person, else the 受給者証番号, else nobody', () => {
+    expect(personKeyOf(HANAKO)).toBe('person:p-1');
+    expect(personKeyOf({ ...UNKNOWN_CALLER, recipientNumber: '0000000009' })).toBe('recipient:0000000009');
+    expect(personKeyOf(UNKNOWN_CALLER)).toBeNull();
+  });
+
+  it('reads a full-width 受給者証番号 as the same number, and never confuses an id with a number', () => {
+    expect(personKeyOf({ ...UNKNOWN_CALLER, recipientNumber: '０００００００００９' })).toBe('recipient:0000000009');
+    expect(personKeyOf({ ...UNKNOWN_CALLER, personId: '0000000009' })).not.toBe(
+      personKeyOf({ ...UNKNOWN_CALLER, recipientNumber: '0000000009' }),
+    );
+  });
+});
+
+describe('claimMonthOf (DOMAIN.md §5: the month of the coordination)', () => {
+  it('request 2026-11-30 23:50 JST, contact 2026-12-01 00:20 JST → December', () => {
+    const c = makeCase({ id: 'c1', requestedAt: '2026-11-30T23:50:00+09:00', contacts: [{ at: '2026-12-01T00:20:00+09:00' }] });
+    expect(claimMonthOf(c)).toEqual({ month: '2026-12', coordinatedAt: '2026-12-01T00:20:00+09:00' });
+  });
+
+  it('reads a UTC instant in Japan time (15:20Z on 30 Nov is 1 Dec in Japan)', () => {
+    expect(claimMonthOf(makeCase({ id: 'c1', contacts: [{ at: '2026-11-30T15:20:00.000Z' }] }))?.month).toBe('2026-12');
+    expect(claimMonthOf(makeCase({ id: 'c2', contacts: [{ at: '2026-11-30T14:59:00.000Z' }] }))?.month).toBe('2026-11');
+  });
+
+  it('takes the first short-stay contact by time, skipping contacts that are not short stays', () => {
+    const c = makeCase({
+      id: 'c1',
+      contacts: [
+        { at: '2026-12-01T00:40:00+09:00' },
+        { at: '2026-11-30T23:55:00+09:00', shortStay: false, facility: '基幹相談支援センター' },
+        { at: '2026-12-01T00:20:00+09:00' },
+      ],
+    });
+    expect(claimMonthOf(c)).toEqual({ month: '2026-12', coordinatedAt: '2026-12-01T00:20:00+09:00' });
+  });
+
+  it('contacts spanning a month end: the first one fixes the month (open question in docs/claim-rules.md)', () => {
+    const c = makeCase({ id: 'c1', contacts: [{ at: '2026-11-30T23:58:00+09:00' }, { at: '2026-12-01T00:30:00+09:00' }] });
+    expect(claimMonthOf(c)?.month).toBe('2026-11');
+  });
+
+  it('is null without a short-stay contact', () => {
+    expect(claimMonthOf(makeCase({ id: 'c1' }))).toBeNull();
+    expect(claimMonthOf(makeCase({ id: 'c2', contacts: [{ at: '2026-12-01T00:20:00+09:00', shortStay: false }] }))).toBeNull();
+  });
+});
+
+// ─── decideClaims: the seed rules ───────────────────────────────────────────────────────────
+
+describe('問74: one emergency is one time, however many facilities were contacted', () => {
+  it('two facilities contacted for one emergency = 1 claim of 700 units', () => {
+    const c = makeCase({
+      id: 'c1',
+      contacts: [
+        { at: '2026-12-01T00:20:00+09:00', facility: '短期入所 あおば' },
+        { at: '2026-12-01T00:45:00+09:00', facility: '短期入所 わかば' },
+      ],
+    });
+    const d = only(decideClaims([c], OFFICES));
+    expect(d).toMatchObject({ status: 'claimed', ordinal: 1, units: 700, month: '2026-12' });
+    expect(d.reasons).toEqual([
+      '短期入所事業所への連絡・調整あり（2026年12月1日 00:20）',
+      '当事業所が計画相談支援を担当しています',
+      'この月の1回目',
+    ]);
+    expect(summarizeClaims([d], [c], HUB_OFFICE.id, '2026-12')).toEqual([
+      { personKey: 'person:p-1', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
+    ]);
+  });
+});
+
+describe('§24 注: at most 4 times per person per month', () => {
+  it('5 emergencies in one month = 4 claimed + 1 over-cap', () => {
+    const cases = emergenciesIn('2026-12', 5);
+    const decisions = decideClaims(cases, OFFICES);
+    expect(decisions.map((d) => d.status)).toEqual(['claimed', 'claimed', 'claimed', 'claimed', 'over-cap']);
+    expect(decisions.map((d) => d.ordinal)).toEqual([1, 2, 3, 4, 5]);
+    expect(decisions.map((d) => d.units)).toEqual([700, 700, 700, 700, 0]);
+    expect(decisions[1]!.reasons).toContain('この月の2回目');
+    expect(decisions[4]!.reasons.at(-1)).toBe('この月の5回目：上限4回を超えるため算定しません');
+    expect(summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12')).toEqual([
+      { personKey: 'person:p-1', recipientNumber: '0000000001', name: '山田 花子', count: 4, units: 2800 },
+    ]);
+  });
+
+  it('numbers by coordination time, not by input order, and keeps the input order in the output', () => {
+    const cases = emergenciesIn('2026-12', 5).reverse();
+    const decisions = decideClaims(cases, OFFICES);
+    expect(decisions.map((d) => d.caseId)).toEqual(cases.map((c) => c.id));
+    expect(decisions[0]).toMatchObject({ caseId: '2026-12-5', status: 'over-cap', ordinal: 5 });
+    expect(decisions[4]).toMatchObject({ caseId: '2026-12-1', status: 'claimed', ordinal: 1 });
+  });
+
+  it('breaks a tie in coordination time by case id', () => {
+    const at = '2026-12-05T03:00:00+09:00';
+    const cases = ['e', 'b', 'd', 'a', 'c'].map((id) => makeCase({ id, contacts: [{ at }] }));
+    const byId = new Map(decideClaims(cases, OFFICES).map((d) => [d.caseId, d]));
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => byId.get(id)?.ordinal)).toEqual([1, 2, 3, 4, 5]);
+    expect(byId.get('e')?.status).toBe('over-cap');
+  });
+
+  it('counts each person apart, and each office apart', () => {
+    const cases = [
+      ...emergenciesIn('2026-12', 4, { subject: HANAKO }, 'hanako'),
+      ...emergenciesIn('2026-12', 4, { subject: JIRO }, 'jiro'),
+    ];
+    expect(decideClaims(cases, OFFICES).every((d) => d.status === 'claimed')).toBe(true);
+    const otherHub: Office = { ...HUB_OFFICE, id: 'office-hub-2' };
+    const offices = new Map([...OFFICES, [otherHub.id, otherHub]]);
+    const twoOffices = [...emergenciesIn('2026-12', 4, {}, 'a'), ...emergenciesIn('2026-12', 1, { officeId: otherHub.id }, 'b')];
+    expect(decideClaims(twoOffices, offices).map((d) => d.status)).toEqual(Array(5).fill('claimed'));
+  });
+
+  it('the same person known only by 受給者証番号 shares the cap across those cases', () => {
+    const byNumber: CaseSubject = { ...UNKNOWN_CALLER, name: '山田 花子', recipientNumber: '0000000001' };
+    const decisions = decideClaims(emergenciesIn('2026-12', 5, { subject: byNumber }), OFFICES);
+    expect(decisions.map((d) => d.personKey)).toEqual(Array(5).fill('recipient:0000000001'));
+    expect(decisions.at(-1)?.status).toBe('over-cap');
+  });
+});
+
+describe('§24-3 (2) and 告示 exclusions', () => {
+  const AT = '2026-12-01T00:20:00+09:00';
+
+  it('another office provides 計画相談支援 → not claimable', () => {
+    const d = only(decideClaims([makeCase({ id: 'c1', contacts: [{ at: AT }], planning: 'other-office' })], OFFICES));
+    expect(d).toMatchObject({ status: 'not-claimable', units: 0, ordinal: null, month: '2026-12' });
+    expect(d.reasons).toEqual(['他の指定特定相談支援事業所が計画相談支援を担当しているため算定できません']);
+  });
+
+  it('no services used and this office writes the サービス等利用計画 → claimable, with the plan fee', () => {
+    const d = only(decideClaims([makeCase({ id: 'c1', contacts: [{ at: AT }], planning: 'none-this-office-writes' })], OFFICES));
+    expect(d).toMatchObject({ status: 'claimed', units: 700, ordinal: 1 });
+    expect(d.reasons.join()).toContain('計画相談支援給付費（サービス利用支援費）と併せて算定します');
+  });
+
+  it('this office claims 自立生活援助 緊急時支援加算 / 地域定着支援サービス費 for the same emergency → not claimable', () => {
+    const d = only(decideClaims([makeCase({ id: 'c1', contacts: [{ at: AT }], independentLivingClaimed: true })], OFFICES));
+    expect(d).toMatchObject({ status: 'not-claimable', units: 0, ordinal: null });
+    expect(d.reasons[0]).toContain('緊急時支援加算または地域定着支援サービス費');
+  });
+
+  it('§24-2: an office not positioned as a hub in its 運営規程 → not claimable', () => {
+    const d = only(decideClaims([makeCase({ id: 'c1', contacts: [{ at: AT }], officeId: NOT_HUB_OFFICE.id })], OFFICES));
+    expect(d.status).toBe('not-claimable');
+    expect(d.reasons).toEqual(['当事業所は運営規程で地域生活支援拠点等として位置付けられていません']);
+  });
+
+  it('§24-2: an office that is not registered in the app → not claimable', () => {
+    const d = only(decideClaims([makeCase({ id: 'c1', contacts: [{ at: AT }], officeId: 'office-missing' })], OFFICES));
+    expect(d).toMatchObject({ status: 'not-claimable', officeId: 'office-missing' });
+    expect(d.reasons[0]).toContain('登録されていません');
+  });
+
+  it('§24-2: coordinated before hubSince (Japan date) → not claimable; on the day itself → claimable', () => {
+    const before = makeCase({ id: 'before', contacts: [{ at: '2026-03-31T23:59:00+09:00' }] });
+    const onDay = makeCase({ id: 'on', contacts: [{ at: '2026-03-31T15:00:00.000Z' }] }); // 2026-04-01 00:00 JST
+    const [b, o] = decideClaims([before, onDay], OFFICES);
+    expect(b?.status).toBe('not-claimable');
+    expect(b?.reasons).toEqual(['連絡・調整の日が、当事業所が地域生活支援拠点等として位置付けられた日（2026年4月1日）より前です']);
+    expect(o?.status).toBe('claimed');
+  });
+
+  it('§24 注: no contact with a 短期入所 → not claimable, with no month', () => {
+    const none = makeCase({ id: 'none' });
+    const notShortStay = makeCase({ id: 'other', contacts: [{ at: AT, shortStay: false, facility: 'グループホーム' }] });
+    for (const d of decideClaims([none, notShortStay], OFFICES)) {
+      expect(d).toMatchObject({ status: 'not-claimable', month: null, coordinatedAt: null, ordinal: null, units: 0 });
+      expect(d.reasons[0]).toContain('短期入所事業所への連絡・調整の記録がありません');
+    }
+  });
+
+  it('nobody identified (no linked person, no 受給者証番号) → not claimable', () => {
+    const d = only(decideClaims([makeCase({ id: 'c1', contacts: [{ at: AT }], subject: UNKNOWN_CALLER })], OFFICES));
+    expect(d).toMatchObject({ status: 'not-claimable', personKey: null, ordinal: null });
+    expect(d.reasons).toEqual(['対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）']);
+  });
+
+  it('lists every exclusion that applies, not just the first', () => {
+    const c = makeCase({
+      id: 'c1',
+      contacts: [{ at: AT }],
+      subject: UNKNOWN_CALLER,
+      officeId: NOT_HUB_OFFICE.id,
+      planning: 'other-office',
+      independentLivingClaimed: true,
+    });
+    expect(only(decideClaims([c], OFFICES)).reasons).toHaveLength(4);
+  });
+
+  it('planning unknown → pending: not claimed, but it takes a slot under the cap', () => {
+    const cases = [
+      ...emergenciesIn('2026-12', 2),
+      makeCase({ id: 'pending', contacts: [{ at: '2026-12-03T02:00:00+09:00' }], planning: 'unknown' }),
+      makeCase({ id: 'fourth', contacts: [{ at: '2026-12-04T02:00:00+09:00' }] }),
+      makeCase({ id: 'fifth', contacts: [{ at: '2026-12-05T02:00:00+09:00' }] }),
+    ];
+    const decisions = decideClaims(cases, OFFICES);
+    const pending = decisions[2]!;
+    expect(pending).toMatchObject({ status: 'pending', ordinal: 3, units: 0 });
+    expect(pending.reasons).toContain('計画相談支援をどの事業所が担当しているか未確認です。確認して記録すると算定の可否が決まります');
+    expect(decisions[3]).toMatchObject({ status: 'claimed', ordinal: 4 });
+    expect(decisions[4]).toMatchObject({ status: 'over-cap', ordinal: 5 });
+    expect(summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12')[0]).toMatchObject({ count: 3, units: 2100 });
+  });
+
+  it('a not-claimable case does not take a slot: the 5th emergency is then the 4th that counts', () => {
+    const cases = emergenciesIn('2026-12', 5).map((c, i) =>
+      i === 1 ? { ...c, claimFacts: { ...c.claimFacts, planning: 'other-office' as const } } : c,
+    );
+    expect(decideClaims(cases, OFFICES).map((d) => d.status)).toEqual([
+      'claimed',
+      'not-claimable',
+      'claimed',
+      'claimed',
+      'claimed',
+    ]);
+  });
+});
+
+describe('DOMAIN.md §5: the month boundary', () => {
+  it('4 in November + 1 coordinated at 00:20 on 1 December (requested 23:50 on 30 November) = 5 claimed', () => {
+    const november = emergenciesIn('2026-11', 4);
+    const boundary = makeCase({
+      id: 'boundary',
+      requestedAt: '2026-11-30T23:50:00+09:00',
+      contacts: [{ at: '2026-12-01T00:20:00+09:00' }],
+    });
+    const decisions = decideClaims([...november, boundary], OFFICES);
+    expect(decisions.map((d) => d.status)).toEqual(Array(5).fill('claimed'));
+    expect(decisions.at(-1)).toMatchObject({ month: '2026-12', ordinal: 1 });
+    expect(decisions.at(-1)?.reasons[0]).toBe('短期入所事業所への連絡・調整あり（2026年12月1日 00:20）');
+    expect(summarizeClaims(decisions, [...november, boundary], HUB_OFFICE.id, '2026-11')[0]).toMatchObject({ count: 4 });
+    expect(summarizeClaims(decisions, [...november, boundary], HUB_OFFICE.id, '2026-12')[0]).toMatchObject({ count: 1 });
+  });
+});
+
+// ─── summarizeClaims, countThisMonth ────────────────────────────────────────────────────────
+
+describe('summarizeClaims', () => {
+  it('one row per person with a claimed case, for that office and month only, sorted by 受給者証番号', () => {
+    const cases = [
+      ...emergenciesIn('2026-12', 2, { subject: JIRO }, 'jiro'),
+      ...emergenciesIn('2026-12', 1, { subject: HANAKO }, 'hanako'),
+      ...emergenciesIn('2026-12', 1, { subject: HANAKO, planning: 'unknown' }, 'hanako-pending'),
+      ...emergenciesIn('2026-11', 1, { subject: HANAKO }, 'hanako-nov'),
+      ...emergenciesIn('2026-12', 1, { subject: { ...HANAKO, personId: 'p-3', recipientNumber: '0000000003' }, planning: 'unknown' }),
+    ];
+    const rows = summarizeClaims(decideClaims(cases, OFFICES), cases, HUB_OFFICE.id, '2026-12');
+    expect(rows).toEqual([
+      { personKey: 'person:p-1', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
+      { personKey: 'person:p-2', recipientNumber: '0000000002', name: '鈴木 次郎', count: 2, units: 1400 },
+    ]);
+    expect(summarizeClaims(decideClaims(cases, OFFICES), cases, NOT_HUB_OFFICE.id, '2026-12')).toEqual([]);
+  });
+
+  it('takes the name and number from the latest claimed case', () => {
+    const cases = [
+      makeCase({ id: 'a', contacts: [{ at: '2026-12-09T02:00:00+09:00' }], subject: { ...HANAKO, name: '山田 はなこ' } }),
+      makeCase({ id: 'b', contacts: [{ at: '2026-12-01T02:00:00+09:00' }], subject: { ...HANAKO, name: '山田 花子（旧）' } }),
+    ];
+    expect(summarizeClaims(decideClaims(cases, OFFICES), cases, HUB_OFFICE.id, '2026-12')[0]?.name).toBe('山田 はなこ');
+  });
+});
+
+describe('countThisMonth', () => {
+  const cases = [
+    ...emergenciesIn('2026-12', 3),
+    makeCase({ id: 'pending', contacts: [{ at: '2026-12-10T02:00:00+09:00' }], planning: 'unknown' }),
+    makeCase({ id: 'over', contacts: [{ at: '2026-12-11T02:00:00+09:00' }] }),
+    makeCase({ id: 'excluded', contacts: [{ at: '2026-12-12T02:00:00+09:00' }], independentLivingClaimed: true }),
+    ...emergenciesIn('2026-11', 2),
+  ];
+
+  it('counts claimed + pending (not over-cap, not excluded) in the Japan month of the call: 「今月はすでに4回」', () => {
+    expect(countThisMonth(cases, OFFICES, HANAKO, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00')).toBe(4);
+    expect(countThisMonth(cases, OFFICES, HANAKO, HUB_OFFICE.id, '2026-11-30T14:59:00.000Z')).toBe(2); // 23:59 JST 30 Nov
+    expect(countThisMonth(cases, OFFICES, HANAKO, HUB_OFFICE.id, '2026-11-30T15:00:00.000Z')).toBe(4); // 00:00 JST 1 Dec
+  });
+
+  it('is 0 for another person, another office, or an unidentified caller', () => {
+    const at = '2026-12-20T10:00:00+09:00';
+    expect(countThisMonth(cases, OFFICES, JIRO, HUB_OFFICE.id, at)).toBe(0);
+    expect(countThisMonth(cases, OFFICES, HANAKO, 'office-hub-2', at)).toBe(0);
+    expect(countThisMonth(cases, OFFICES, UNKNOWN_CALLER, HUB_OFFICE.id, at)).toBe(0);
+  });
+
+  it('finds a person known by 受給者証番号 on the new call', () => {
+    const byNumber: CaseSubject = { ...UNKNOWN_CALLER, recipientNumber: '0000000009' };
+    const numbered = emergenciesIn('2026-12', 2, { subject: byNumber });
+    expect(countThisMonth(numbered, OFFICES, byNumber, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00')).toBe(2);
+  });
+});
+
+// ─── Purity and time-zone independence ──────────────────────────────────────────────────────
+
+describe('purity', () => {
+  it('does not change its inputs', () => {
+    const cases = [...emergenciesIn('2026-12', 5), makeCase({ id: 'x', subject: UNKNOWN_CALLER })].reverse();
+    const before = structuredClone(cases);
+    const decisions = decideClaims(cases, OFFICES);
+    const decisionsBefore = structuredClone(decisions);
+    summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12');
+    countThisMonth(cases, OFFICES, HANAKO, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00');
+    expect(cases).toEqual(before);
+    expect(decisions).toEqual(decisionsBefore);
+  });
+
+  it('gives the same decisions whatever the process time zone', () => {
+    const cases = [
+      ...emergenciesIn('2026-11', 4),
+      makeCase({ id: 'boundary', contacts: [{ at: '2026-11-30T15:20:00.000Z' }] }),
+      makeCase({ id: 'hub-day', contacts: [{ at: '2026-03-31T15:00:00.000Z' }] }),
+    ];
+    const original = process.env.TZ;
+    const expected = decideClaims(cases, OFFICES);
+    try {
+      const offsets = { UTC: 0, 'America/Los_Angeles': 480, 'Pacific/Kiritimati': -840, 'Asia/Tokyo': -540 } as const;
+      for (const [tz, offset] of Object.entries(offsets)) {
+        process.env.TZ = tz;
+        expect(new Date(Date.UTC(2026, 0, 15)).getTimezoneOffset()).toBe(offset); // the switch took effect
+        expect(decideClaims(cases, OFFICES)).toEqual(expected);
+      }
+    } finally {
+      if (original === undefined) delete process.env.TZ;
+      else process.env.TZ = original;
+    }
+    expect(expected.map((d) => d.month)).toEqual(['2026-11', '2026-11', '2026-11', '2026-11', '2026-12', '2026-04']);
+  });
+});
+
+// ─── Properties ─────────────────────────────────────────────────────────────────────────────
+
+/** An independent reading of the Japan month, through Intl rather than japan-time.ts. */
+const TOKYO_MONTH = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit' });
+
+function tokyoMonth(instant: string): string {
+  return TOKYO_MONTH.format(new Date(instant)).slice(0, 7);
+}
+
+const SUBJECTS: readonly CaseSubject[] = [
+  HANAKO,
+  JIRO,
+  UNKNOWN_CALLER,
+  { ...UNKNOWN_CALLER, name: '佐藤 三郎', recipientNumber: '0000000003' },
+];
+const OFFICE_IDS = [HUB_OFFICE.id, NOT_HUB_OFFICE.id, 'office-missing'];
+// Ten days around a month end, where the Japan date and the UTC date differ: narrow enough that
+// a person often has more than 4 emergencies in a month, so the cap is really exercised.
+const FROM = Date.parse('2026-11-25T00:00:00+09:00');
+const TO = Date.parse('2026-12-05T00:00:00+09:00');
+
+const contactArb: fc.Arbitrary<ContactSpec> = fc.record({
+  at: fc.integer({ min: FROM, max: TO }).map((ms) => new Date(ms).toISOString()),
+  shortStay: fc.integer({ min: 0, max: 4 }).map((n) => n !== 0),
+});
+
+const casesArb: fc.Arbitrary<EmergencyCase[]> = fc
+  .array(
+    fc.record({
+      subject: fc.constantFrom(...SUBJECTS),
+      officeId: fc.constantFrom(...OFFICE_IDS, HUB_OFFICE.id, HUB_OFFICE.id),
+      contacts: fc.array(contactArb, { maxLength: 3 }),
+      planning: fc.constantFrom<Planning>('this-office', 'this-office', 'none-this-office-writes', 'other-office', 'unknown'),
+      independentLivingClaimed: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+    }),
+    { maxLength: 60, size: 'max' },
+  )
+  .map((specs) =>
+    specs.map((s, i) =>
+      makeCase({
+        ...s,
+        id: `case-${String(i).padStart(3, '0')}`,
+        contacts: [...s.contacts].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
+      }),
+    ),
+  );
+
+function groupCount<T>(items: readonly T[], keyOf: (t: T) => string | null): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of items) {
+    const key = keyOf(t);
+    if (key !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe('properties over random sets of cases', () => {
+  it('per office, person and month: claimed ≤ 4, and ≤ the emergencies with a short-stay contact that month', () => {
+    fc.assert(
+      fc.property(casesArb, (cases) => {
+        const decisions = decideClaims(cases, OFFICES);
+        const claimed = groupCount(
+          decisions.filter((d) => d.status === 'claimed'),
+          (d) => JSON.stringify([d.officeId, d.personKey, d.month]),
+        );
+        const emergencies = groupCount(cases, (c) => {
+          const shortStay = c.contacts.filter((k) => k.body.shortStay).map((k) => k.body.contactedAt);
+          const first = shortStay.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+          const person = personKeyOf(c.subject);
+          return first && person ? JSON.stringify([c.open.body.officeId, person, tokyoMonth(first)]) : null;
+        });
+        for (const [key, n] of claimed) {
+          expect(n).toBeLessThanOrEqual(MONTHLY_CAP);
+          expect(n).toBeLessThanOrEqual(emergencies.get(key) ?? 0);
+        }
+      }),
+    );
+  });
+
+  it('per person and month: claimed ≤ 4 (only one of the generated offices is a hub)', () => {
+    fc.assert(
+      fc.property(casesArb, (cases) => {
+        const claimed = groupCount(
+          decideClaims(cases, OFFICES).filter((d) => d.status === 'claimed'),
+          (d) => JSON.stringify([d.personKey, d.month]),
+        );
+        for (const n of claimed.values()) expect(n).toBeLessThanOrEqual(MONTHLY_CAP);
+      }),
+    );
+  });
+
+  it('every decision: one per case in order, reasons never empty, 700 units only when claimed, ordinal iff it counts or is over the cap', () => {
+    fc.assert(
+      fc.property(casesArb, (cases) => {
+        const decisions = decideClaims(cases, OFFICES);
+        expect(decisions.map((d) => d.caseId)).toEqual(cases.map((c) => c.id));
+        for (const d of decisions) {
+          expect(d.reasons.length).toBeGreaterThan(0);
+          expect(d.units).toBe(d.status === 'claimed' ? CONSULTATION_BONUS_UNITS : 0);
+          expect(d.ordinal === null).toBe(d.status === 'not-claimable');
+          if (d.status === 'over-cap') expect(d.ordinal).toBeGreaterThan(MONTHLY_CAP);
+          if (d.status === 'claimed' || d.status === 'pending') expect(d.ordinal).toBeLessThanOrEqual(MONTHLY_CAP);
+        }
+      }),
+    );
+  });
+
+  it('the decisions do not depend on the order of the input', () => {
+    fc.assert(
+      fc.property(casesArb.chain((cases) => fc.tuple(fc.constant(cases), fc.shuffledSubarray(cases, { minLength: cases.length }))), ([cases, shuffled]) => {
+        const byId = (ds: readonly ClaimDecision[]) => new Map(ds.map((d) => [d.caseId, d]));
+        expect(byId(decideClaims(shuffled, OFFICES))).toEqual(byId(decideClaims(cases, OFFICES)));
+      }),
+    );
+  });
+
+  it('summary: units = 700 × count, 1 ≤ count ≤ 4, and the counts add up to the claimed decisions', () => {
+    fc.assert(
+      fc.property(casesArb, fc.constantFrom('2026-10', '2026-11', '2026-12'), (cases, month) => {
+        const decisions = decideClaims(cases, OFFICES);
+        const rows = summarizeClaims(decisions, cases, HUB_OFFICE.id, month);
+        for (const row of rows) {
+          expect(row.units).toBe(CONSULTATION_BONUS_UNITS * row.count);
+          expect(row.count).toBeGreaterThanOrEqual(1);
+          expect(row.count).toBeLessThanOrEqual(MONTHLY_CAP);
+        }
+        const claimed = decisions.filter((d) => d.status === 'claimed' && d.officeId === HUB_OFFICE.id && d.month === month);
+        expect(rows.reduce((sum, r) => sum + r.count, 0)).toBe(claimed.length);
+        expect(new Set(rows.map((r) => r.personKey)).size).toBe(rows.length);
+      }),
+    );
+  });
+});
