@@ -5,6 +5,7 @@
  */
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
+import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom } from './csv-encoding';
 import { DISABILITY_TYPES, MEDICAL_CARE_LABELS } from './disability';
 import { HUB_FUNCTION_LABELS, emptyFacility, type Facility } from './facility';
 import {
@@ -229,15 +230,11 @@ export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UT
   ]);
   const unparsed = Papa.unparse({ fields: [...FACILITY_CSV_HEADERS], data }, { newline: '\r\n', escapeFormulae: true });
   const text = unparsed.endsWith('\r\n') ? unparsed : `${unparsed}\r\n`;
-  if (encoding === 'UTF-8') {
-    const body = new TextEncoder().encode(text);
-    const out = new Uint8Array(body.length + 3);
-    out.set([0xef, 0xbb, 0xbf]);
-    out.set(body, 3);
-    return out;
+  if (encoding === 'UTF-8') return encodeUtf8WithBom(text);
+  try {
+    return encodeShiftJis(text);
+  } catch (e) {
+    if (!(e instanceof ShiftJisUnencodableError)) throw e;
+    throw new FacilityCsvError(`Shift_JIS で表せない文字があります（${e.chars.join(' ')}）。UTF-8 で書き出してください。`);
   }
-  const lost = [...new Set(text)].filter((ch) => ch !== '?' && Encoding.convert(Encoding.stringToCode(ch), { to: 'SJIS', from: 'UNICODE' }).includes(0x3f));
-  if (lost.length > 0) throw new FacilityCsvError(`Shift_JIS で表せない文字があります（${lost.join(' ')}）。UTF-8 で書き出してください。`);
-  const sjis = Encoding.convert(Encoding.stringToCode(text), { to: 'SJIS', from: 'UNICODE' });
-  return new Uint8Array(sjis);
 }

@@ -118,6 +118,15 @@ export function formatJapanDateTime(instant: Date | IsoInstant): string {
   return `${date} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
 }
 
+/**
+ * '2026-11-23 02:10' in Japan time: the sortable form the CSV exports use (Excel reads it as a
+ * date and time). Unlike formatJapanDateTime, it sorts as text.
+ */
+export function formatJapanDateTimeCsv(instant: Date | IsoInstant): string {
+  const w = japanWallClock(instant);
+  return `${pad(w.getUTCFullYear(), 4)}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+}
+
 /** '2026-11-23' → '2026年11月23日'. */
 export function formatJapanDate(date: IsoDate): string {
   const { year, month, day } = parseIsoDate(date);

@@ -1,0 +1,426 @@
+import Encoding from 'encoding-japanese';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import {
+  CLAIM_DETAIL_HEADERS,
+  CLAIM_SUMMARY_HEADERS,
+  ClaimCsvError,
+  assertExportable,
+  casesForMonth,
+  claimDetailCsv,
+  claimExportFileName,
+  claimSummaryCsv,
+  encodeClaimCsv,
+} from './claim-csv';
+import type { ClaimDecision, ClaimSummaryRow } from './claim-types';
+import {
+  DEFAULT_CLAIM_FACTS,
+  type Actor,
+  type CaseSubject,
+  type ContactBody,
+  type Current,
+  type EmergencyCase,
+  type Office,
+  type OpenBody,
+  type OutcomeBody,
+  type Superseded,
+} from './emergency-case';
+
+// ─── A small local factory: plain objects, as the fold and the rules would hand them over ───
+
+const coordinator: Actor = { userId: 'user-1', name: '山田 夜勤' };
+const supervisor: Actor = { userId: 'user-2', name: '鈴木 主任' };
+
+const office: Office = {
+  id: 'office-1',
+  name: '市川相談支援センター',
+  officeNumber: '1234567890',
+  hubSince: '2024-04-01',
+  createdAt: '2024-04-01T00:00:00.000Z',
+  updatedAt: '2024-04-01T00:00:00.000Z',
+};
+
+const yota: CaseSubject = { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '1200000001' };
+
+function createContact(
+  overrides: Partial<ContactBody> & { entryId?: string; recordedAt?: string; corrections?: Superseded[] } = {},
+): Current<ContactBody> {
+  const { entryId = 'entry-c1', recordedAt, corrections = [], ...body } = overrides;
+  const contactedAt = body.contactedAt ?? '2026-11-30T15:20:00.000Z';
+  return {
+    entryId,
+    recordedAt: recordedAt ?? contactedAt,
+    recordedBy: coordinator,
+    corrections,
+    body: {
+      type: 'contact',
+      facilityId: 'fac-1',
+      facilityName: 'あおぞら短期入所',
+      facilityOfficeNumber: '1210100001',
+      shortStay: true,
+      contactedAt,
+      method: '電話',
+      result: '受入可',
+      note: '',
+      ...body,
+    },
+  };
+}
+
+function correction(reason: string, at: string, withdrawn = false): Superseded {
+  return { byEntryId: `fix-${at}`, reason, at, by: supervisor, withdrawn };
+}
+
+interface CaseOptions {
+  id?: string;
+  subject?: CaseSubject;
+  open?: Partial<OpenBody>;
+  openRecordedAt?: string;
+  openCorrections?: Superseded[];
+  contacts?: Current<ContactBody>[];
+  withdrawnContacts?: Current<ContactBody>[];
+  outcome?: Partial<OutcomeBody> | null;
+  closedAt?: string | null;
+}
+
+function createCase(o: CaseOptions = {}): EmergencyCase {
+  const id = o.id ?? 'case-1';
+  const subject = o.subject ?? yota;
+  const open: OpenBody = {
+    type: 'open',
+    officeId: office.id,
+    subject,
+    requestedAt: '2026-11-30T14:50:00.000Z',
+    requestedAtReason: '',
+    category: '介護者の急病・けが',
+    detail: '母が倒れ救急搬送。本人は自宅に一人。',
+    caller: '叔母',
+    callerPhone: '090-1111-2222',
+    ...o.open,
+  };
+  const outcome: OutcomeBody | null =
+    o.outcome === null
+      ? null
+      : { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: '2026-11-30T16:00:00.000Z', note: '', ...o.outcome };
+  return {
+    id,
+    entries: [],
+    open: { entryId: `${id}-open`, body: open, recordedAt: o.openRecordedAt ?? open.requestedAt, recordedBy: coordinator, corrections: o.openCorrections ?? [] },
+    subject,
+    contacts: o.contacts ?? [createContact()],
+    withdrawnContacts: o.withdrawnContacts ?? [],
+    claimFacts: DEFAULT_CLAIM_FACTS,
+    outcome: outcome && { entryId: `${id}-outcome`, body: outcome, recordedAt: '2026-11-30T16:05:00.000Z', recordedBy: coordinator, corrections: [] },
+    closedAt: o.closedAt === undefined ? '2026-11-30T16:10:00.000Z' : o.closedAt,
+    handler: coordinator,
+    headHash: `${id.replace(/\W/g, '')}`.padEnd(64, 'f'),
+  };
+}
+
+function createDecision(caseId: string, overrides: Partial<ClaimDecision> = {}): ClaimDecision {
+  return {
+    caseId,
+    officeId: office.id,
+    personKey: 'person:p-1',
+    month: '2026-12',
+    coordinatedAt: '2026-11-30T15:20:00.000Z',
+    status: 'claimed',
+    ordinal: 1,
+    units: 700,
+    reasons: ['短期入所事業所への連絡・調整あり（2026年12月1日 00:20）', '当事業所が計画相談支援を担当しています', 'この月の1回目'],
+    ...overrides,
+  };
+}
+
+function decisionsOf(...ds: ClaimDecision[]): Map<string, ClaimDecision> {
+  return new Map(ds.map((d) => [d.caseId, d]));
+}
+
+type Row = Record<string, string>;
+
+function parse(text: string): { fields: string[]; rows: Row[] } {
+  const result = Papa.parse<Row>(text, { header: true, skipEmptyLines: true });
+  expect(result.errors).toEqual([]);
+  return { fields: result.meta.fields ?? [], rows: result.data };
+}
+
+function detail(cases: EmergencyCase[], decisions: Map<string, ClaimDecision>, month = '2026-12'): { fields: string[]; rows: Row[]; text: string } {
+  const text = claimDetailCsv({ office, month, cases, decisions });
+  return { ...parse(text), text };
+}
+
+// ─── Summary ────────────────────────────────────────────────────────────────
+
+describe('claimSummaryCsv', () => {
+  const rows: ClaimSummaryRow[] = [
+    { personKey: 'person:p-1', recipientNumber: '0120000001', name: '佐藤 陽太', count: 2, units: 1400 },
+    { personKey: 'person:p-2', recipientNumber: '1200000002', name: '田中 花子', count: 4, units: 2800 },
+  ];
+
+  it('writes one row per person with 700 units per claim, then a 合計 row', () => {
+    const text = claimSummaryCsv(rows);
+    expect(text).toBe(
+      '受給者証番号,氏名,算定回数,単位数\r\n' +
+        '0120000001,佐藤 陽太,2,1400\r\n' +
+        '1200000002,田中 花子,4,2800\r\n' +
+        '合計,2名,6,4200\r\n',
+    );
+    expect(parse(text).fields).toEqual([...CLAIM_SUMMARY_HEADERS]);
+  });
+
+  it('still writes the 合計 row (0) when nobody is claimed', () => {
+    expect(claimSummaryCsv([])).toBe('受給者証番号,氏名,算定回数,単位数\r\n合計,0名,0,0\r\n');
+  });
+
+  it('refuses a row whose units are not 700 × count', () => {
+    expect(() => claimSummaryCsv([{ ...rows[0]!, units: 700 }])).toThrow(RangeError);
+  });
+});
+
+// ─── Detail ─────────────────────────────────────────────────────────────────
+
+describe('claimDetailCsv', () => {
+  it('has the documented columns in order', () => {
+    const { fields } = detail([createCase()], decisionsOf(createDecision('case-1')));
+    expect(fields).toEqual([...CLAIM_DETAIL_HEADERS]);
+    for (const required of ['事業所名', '事業所番号', '対象月', '記録ID', '要請のあった時間', '要請時間の記録時刻', '要請時間を遡った理由', '連絡・調整を行った時刻', '算定判定', '判定理由', 'ハッシュ']) {
+      expect(fields).toContain(required);
+    }
+  });
+
+  it('writes one row per contact, every time in Japan time (15:20Z on 30 Nov is 2026-12-01 00:20)', () => {
+    const c = createCase({
+      open: { requestedAt: '2026-11-30T14:50:00.000Z', requestedAtReason: '通話中で入力できなかったため' },
+      openRecordedAt: '2026-11-30T15:05:00.000Z',
+      contacts: [
+        createContact({ entryId: 'c1', contactedAt: '2026-11-30T15:20:00.000Z', result: '受入不可' }),
+        createContact({ entryId: 'c2', contactedAt: '2026-11-30T15:40:00.000Z', facilityName: 'ひだまり', facilityOfficeNumber: '1210100002', result: '受入可', recordedAt: '2026-11-30T15:45:00.000Z' }),
+      ],
+    });
+    const { rows } = detail([c], decisionsOf(createDecision('case-1')));
+    expect(rows).toHaveLength(2);
+    const [first, second] = rows as [Row, Row];
+    expect(first).toMatchObject({
+      事業所名: '市川相談支援センター',
+      事業所番号: '1234567890',
+      対象月: '2026年12月',
+      記録ID: 'case-1',
+      受給者証番号: '1200000001',
+      氏名: '佐藤 陽太',
+      要請のあった時間: '2026-11-30 23:50',
+      要請時間の記録時刻: '2026-12-01 00:05',
+      要請時間を遡った理由: '通話中で入力できなかったため',
+      '要請の内容（区分）': '介護者の急病・けが',
+      '連絡・調整を行った時刻': '2026-12-01 00:20',
+      連絡先事業所: 'あおぞら短期入所',
+      短期入所: 'はい',
+      方法: '電話',
+      結果: '受入不可',
+      記録者: '山田 夜勤',
+      記録時刻: '2026-12-01 00:20',
+      対応結果: '短期入所',
+      入所先: 'あおぞら短期入所',
+      入所日時: '2026-12-01 01:00',
+      対応者: '山田 夜勤',
+      終了時刻: '2026-12-01 01:10',
+      算定判定: '算定',
+      判定理由: '短期入所事業所への連絡・調整あり（2026年12月1日 00:20）／当事業所が計画相談支援を担当しています／この月の1回目',
+      算定回数目: '1',
+      単位数: '700',
+      ハッシュ: c.headHash,
+    });
+    expect(second).toMatchObject({ '連絡・調整を行った時刻': '2026-12-01 00:40', 連絡先事業所: 'ひだまり', 連絡先事業所番号: '1210100002', 記録時刻: '2026-12-01 00:45' });
+  });
+
+  it('puts the case units on its first row only, so the column sums to the claim', () => {
+    const c = createCase({ contacts: [createContact({ entryId: 'c1' }), createContact({ entryId: 'c2', contactedAt: '2026-11-30T15:30:00.000Z' })] });
+    const { rows } = detail([c], decisionsOf(createDecision('case-1')));
+    expect(rows.map((r) => r.単位数)).toEqual(['700', '']);
+    expect(rows.map((r) => r.算定判定)).toEqual(['算定', '算定']);
+  });
+
+  it('lists a withdrawn contact marked 取消 with the reason, and a corrected one with its current values and the reason', () => {
+    const c = createCase({
+      contacts: [
+        createContact({
+          entryId: 'c2',
+          contactedAt: '2026-11-30T15:40:00.000Z',
+          result: '受入可',
+          corrections: [correction('結果を取り違えたため訂正', '2026-11-30T17:00:00.000Z')],
+        }),
+      ],
+      withdrawnContacts: [
+        createContact({
+          entryId: 'c1',
+          contactedAt: '2026-11-30T15:20:00.000Z',
+          facilityName: '別の事業所',
+          corrections: [correction('別の利用者の記録に入力したため', '2026-11-30T16:30:00.000Z', true)],
+        }),
+      ],
+    });
+    const { rows } = detail([c], decisionsOf(createDecision('case-1')));
+    expect(rows.map((r) => [r.連絡先事業所, r.取消, r.取消の理由, r.訂正, r.結果])).toEqual([
+      ['別の事業所', '取消', '別の利用者の記録に入力したため（2026-12-01 01:30 鈴木 主任）', '', '受入可'],
+      ['あおぞら短期入所', '', '', '結果を取り違えたため訂正（2026-12-01 02:00 鈴木 主任）', '受入可'],
+    ]);
+  });
+
+  it('shows corrections of the request and of the outcome, and a call whose result was never entered', () => {
+    const c = createCase({
+      openCorrections: [correction('要請時刻の入力誤り', '2026-11-30T18:00:00.000Z')],
+      contacts: [createContact({ result: null })],
+      outcome: null,
+      closedAt: null,
+    });
+    const [row] = detail([c], decisionsOf(createDecision('case-1', { status: 'pending', ordinal: 1, units: 0 }))).rows;
+    expect(row).toMatchObject({ 要請の訂正: '要請時刻の入力誤り（2026-12-01 03:00 鈴木 主任）', 結果: '未記録', 対応結果: '', 入所日時: '', 終了時刻: '', 算定判定: '要確認', 単位数: '0' });
+  });
+
+  it('keeps a case with no contact as one row with the contact columns empty', () => {
+    const c = createCase({ id: 'case-none', contacts: [], outcome: { outcome: '在宅で対応', facilityId: null, facilityName: '', from: null } });
+    const d = createDecision('case-none', {
+      month: null,
+      coordinatedAt: null,
+      status: 'not-claimable',
+      ordinal: null,
+      units: 0,
+      reasons: ['短期入所事業所への連絡・調整の記録がありません'],
+    });
+    const { rows } = detail([c], decisionsOf(d), '2026-11'); // listed under the request month
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      記録ID: 'case-none',
+      '連絡・調整を行った時刻': '',
+      連絡先事業所: '',
+      短期入所: '',
+      結果: '',
+      取消: '',
+      対応結果: '在宅で対応',
+      算定判定: '算定不可',
+      判定理由: '短期入所事業所への連絡・調整の記録がありません',
+      算定回数目: '',
+      単位数: '0',
+    });
+  });
+
+  it('orders rows by request time, then contact time', () => {
+    const late = createCase({
+      id: 'case-late',
+      open: { requestedAt: '2026-12-10T12:00:00.000Z' },
+      contacts: [createContact({ entryId: 'l2', contactedAt: '2026-12-10T12:30:00.000Z' }), createContact({ entryId: 'l1', contactedAt: '2026-12-10T12:10:00.000Z' })],
+    });
+    const early = createCase({
+      id: 'case-early',
+      open: { requestedAt: '2026-12-02T01:00:00.000Z' },
+      contacts: [createContact({ entryId: 'e1', contactedAt: '2026-12-02T01:10:00.000Z' })],
+      withdrawnContacts: [createContact({ entryId: 'e0', contactedAt: '2026-12-02T01:05:00.000Z', corrections: [correction('誤入力', '2026-12-02T02:00:00.000Z', true)] })],
+    });
+    const { rows } = detail([late, early], decisionsOf(createDecision('case-late'), createDecision('case-early', { ordinal: 2 })));
+    expect(rows.map((r) => [r.記録ID, r['連絡・調整を行った時刻']])).toEqual([
+      ['case-early', '2026-12-02 10:05'],
+      ['case-early', '2026-12-02 10:10'],
+      ['case-late', '2026-12-10 21:10'],
+      ['case-late', '2026-12-10 21:30'],
+    ]);
+  });
+
+  it('keeps a note with commas, quotes and a newline intact through papaparse, with CRLF row ends', () => {
+    const note = '母「すぐ来て」と、"至急"\n折り返し: 090-0000-0000, 夜間';
+    const { rows, text } = detail([createCase({ contacts: [createContact({ note })] })], decisionsOf(createDecision('case-1')));
+    expect(rows[0]!.メモ).toBe(note);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(text.split('\r\n')).toHaveLength(3); // header, the row (its inner \n is not a row end), ''
+  });
+
+  it("writes a cell starting with = behind a ' so that Excel does not run it", () => {
+    const { rows } = detail([createCase({ contacts: [createContact({ note: '=1+1' })] })], decisionsOf(createDecision('case-1')));
+    expect(rows[0]!.メモ).toBe("'=1+1");
+  });
+
+  it('refuses cases that do not belong to the export (developer errors)', () => {
+    const c = createCase();
+    expect(() => detail([c], new Map())).toThrow(/no claim decision/);
+    expect(() => detail([c], decisionsOf(createDecision('case-1', { month: '2026-11' })))).toThrow(/listed under 2026-11/);
+    expect(() => detail([createCase({ open: { officeId: 'office-2' } })], decisionsOf(createDecision('case-1')))).toThrow(/office/);
+  });
+});
+
+describe('the month a case is exported under', () => {
+  it('is the claim month, or the request month when there is no short-stay contact', () => {
+    const crossing = createCase({ id: 'crossing' }); // requested 23:50 on 30 Nov, coordinated 00:20 on 1 Dec
+    const none = createCase({ id: 'none', contacts: [] });
+    const other = createCase({ id: 'other', open: { officeId: 'office-2' } });
+    const decisions = decisionsOf(
+      createDecision('crossing'),
+      createDecision('none', { month: null, coordinatedAt: null, status: 'not-claimable', ordinal: null, units: 0 }),
+      createDecision('other', { officeId: 'office-2' }),
+    );
+    expect(casesForMonth([crossing, none, other], decisions, office.id, '2026-12').map((c) => c.id)).toEqual(['crossing']);
+    expect(casesForMonth([crossing, none, other], decisions, office.id, '2026-11').map((c) => c.id)).toEqual(['none']);
+  });
+});
+
+describe('a month without cases', () => {
+  it('is an error with the message the screen shows, and nothing is produced', () => {
+    expect(() => assertExportable([], '2026-12')).toThrow(new ClaimCsvError('no-cases', '2026年12月の緊急対応記録はありません。'));
+    expect(() => assertExportable([], '2027-01')).toThrow('2027年1月の緊急対応記録はありません。');
+    expect(() => claimDetailCsv({ office, month: '2026-12', cases: [], decisions: new Map() })).toThrow(ClaimCsvError);
+    expect(() => assertExportable([createCase()], '2026-12')).not.toThrow();
+  });
+});
+
+// ─── Bytes and names ────────────────────────────────────────────────────────
+
+describe('encodeClaimCsv', () => {
+  const text = detail([createCase({ contacts: [createContact({ note: '髙橋様（﨑）①、㈱あおぞら' })] })], decisionsOf(createDecision('case-1'))).text;
+
+  it('writes UTF-8 starting with the BOM EF BB BF', () => {
+    const bytes = encodeClaimCsv(text, 'utf-8-bom');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(3))).toBe(text);
+  });
+
+  it('writes Shift_JIS (CP932) that decodes back to the same text', () => {
+    const bytes = encodeClaimCsv(text, 'shift_jis');
+    expect(bytes[0]).not.toBe(0xef);
+    expect(Encoding.convert(bytes, { to: 'UNICODE', from: 'SJIS', type: 'string' })).toBe(text);
+  });
+
+  it('writes 〜 (U+301C) as the CP932 wave dash that Windows shows as ～', () => {
+    const bytes = encodeClaimCsv('22時〜翌6時\r\n', 'shift_jis');
+    expect(Encoding.convert(bytes, { to: 'UNICODE', from: 'SJIS', type: 'string' })).toBe('22時～翌6時\r\n');
+  });
+
+  it('refuses Shift_JIS rather than write "?", naming each row and column', () => {
+    const withRare = claimDetailCsv({
+      office,
+      month: '2026-12',
+      cases: [createCase({ subject: { ...yota, name: '𠮷田 太郎' }, contacts: [createContact({ note: '了解😀' })] })],
+      decisions: decisionsOf(createDecision('case-1')),
+    });
+    let error: unknown;
+    try {
+      encodeClaimCsv(withRare, 'shift_jis');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ClaimCsvError);
+    const e = error as ClaimCsvError;
+    expect(e.code).toBe('unencodable');
+    expect(e.unencodable).toEqual([
+      { row: 2, column: '氏名', chars: ['𠮷'] },
+      { row: 2, column: 'メモ', chars: ['😀'] },
+    ]);
+    expect(e.message).toBe('Shift_JIS で表せない文字があります（2行目「氏名」の 𠮷、2行目「メモ」の 😀）。記録を書き換えずに出力するため、UTF-8 で書き出してください。');
+    expect(() => encodeClaimCsv(withRare, 'utf-8-bom')).not.toThrow();
+  });
+});
+
+describe('claimExportFileName', () => {
+  it('is ASCII, names kind, office number and month, and marks Shift_JIS', () => {
+    expect(claimExportFileName('summary', '1234567890', '2026-12', 'utf-8-bom')).toBe('soudan-kyouka-summary-1234567890-2026-12.csv');
+    expect(claimExportFileName('detail', '1234567890', '2026-12', 'shift_jis')).toBe('soudan-kyouka-detail-1234567890-2026-12-sjis.csv');
+    expect(claimExportFileName('detail', '１２３４５６７８９０', '2026-01', 'utf-8-bom')).toBe('soudan-kyouka-detail-1234567890-2026-01.csv');
+    expect(() => claimExportFileName('detail', '1234567890', '2026-13', 'utf-8-bom')).toThrow(RangeError);
+  });
+});

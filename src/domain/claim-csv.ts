@@ -1,0 +1,339 @@
+/**
+ * The month's claim exports for the 地域生活支援拠点等相談強化加算 (docs/claim-csv.md): a summary
+ * the office clerk types into the claim software, and a detail file that is the evidence record
+ * (seeds/004 §24-3 (3)) — every request, every contact (withdrawn and corrected ones included) and
+ * every claim decision with its reasons. Pure: cases and decisions in, text and bytes out.
+ */
+import Papa from 'papaparse';
+import { CLAIM_STATUS_LABELS, CONSULTATION_BONUS_UNITS, type ClaimDecision, type ClaimSummaryRow } from './claim-types';
+import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, shiftJisUnencodable, type CsvByteEncoding } from './csv-encoding';
+import type { ContactBody, Current, EmergencyCase, Office, Superseded } from './emergency-case';
+import type { IsoInstant } from './household';
+import { formatJapanDateTimeCsv, japanMonthOf } from './japan-time';
+
+export type ClaimCsvEncoding = CsvByteEncoding;
+
+/** A cell that Shift_JIS cannot hold: `row` as Excel numbers it (header = 1), `column` its header. */
+export interface UnencodableCell {
+  readonly row: number;
+  readonly column: string;
+  readonly chars: readonly string[];
+}
+
+/** What a user can meet while exporting; the message is Japanese and says what to do. */
+export class ClaimCsvError extends Error {
+  override readonly name = 'ClaimCsvError';
+  constructor(
+    readonly code: 'no-cases' | 'unencodable',
+    message: string,
+    readonly unencodable: readonly UnencodableCell[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+function parseMonth(month: string): { year: number; month: number } {
+  const m = MONTH.exec(month);
+  if (!m) throw new RangeError(`claim-csv: month must be 'YYYY-MM': ${JSON.stringify(month)}`);
+  return { year: Number(m[1]), month: Number(m[2]) };
+}
+
+/** 「2026年12月の緊急対応記録はありません。」 */
+export function noCasesMessage(month: string): string {
+  const { year, month: m } = parseMonth(month);
+  return `${year}年${m}月の緊急対応記録はありません。`;
+}
+
+/** Nothing is exported for a month without cases: the screen shows the error's message instead. */
+export function assertExportable(cases: readonly EmergencyCase[], month: string): void {
+  if (cases.length === 0) throw new ClaimCsvError('no-cases', noCasesMessage(month));
+}
+
+/**
+ * The month a case is listed under: its claim month (the first short-stay contact, claim-rules.ts),
+ * or, when it has none, the Japan month of the request, so that every case appears in exactly one
+ * month's detail.
+ */
+export function exportMonthOf(c: EmergencyCase, decision: ClaimDecision | undefined): string {
+  return decision?.month ?? japanMonthOf(c.open.body.requestedAt);
+}
+
+/** The office's cases listed under `month` (see exportMonthOf). */
+export function casesForMonth(
+  cases: readonly EmergencyCase[],
+  decisions: ReadonlyMap<string, ClaimDecision>,
+  officeId: string,
+  month: string,
+): EmergencyCase[] {
+  parseMonth(month);
+  return cases.filter((c) => c.open.body.officeId === officeId && exportMonthOf(c, decisions.get(c.id)) === month);
+}
+
+function toCsv(fields: readonly string[], data: readonly (readonly string[])[]): string {
+  // escapeFormulae: a note starting with = + - @ gets a leading ' so that Excel does not run it.
+  const text = Papa.unparse({ fields: [...fields], data: data.map((r) => [...r]) }, { newline: '\r\n', escapeFormulae: true });
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+}
+
+// ─── Summary ────────────────────────────────────────────────────────────────
+
+export const CLAIM_SUMMARY_HEADERS = ['受給者証番号', '氏名', '算定回数', '単位数'] as const;
+
+/**
+ * One row per person, in the order given (summarizeClaims sorts by 受給者証番号), then a 合計 row
+ * (「合計」, number of persons, total count, total units) for the clerk to check against the claim
+ * software's total. With no claimed person the file still has the 合計 row: 0名, 0, 0.
+ */
+export function claimSummaryCsv(rows: readonly ClaimSummaryRow[]): string {
+  let count = 0;
+  let units = 0;
+  const data = rows.map((r) => {
+    const rowUnits = CONSULTATION_BONUS_UNITS * r.count;
+    if (r.units !== rowUnits) {
+      throw new RangeError(`claim-csv: ${r.personKey} has ${r.count} claims but ${r.units} units (expected ${rowUnits})`);
+    }
+    count += r.count;
+    units += rowUnits;
+    return [r.recipientNumber, r.name, String(r.count), String(rowUnits)];
+  });
+  data.push(['合計', `${rows.length}名`, String(count), String(units)]);
+  return toCsv(CLAIM_SUMMARY_HEADERS, data);
+}
+
+// ─── Detail ─────────────────────────────────────────────────────────────────
+
+export const CLAIM_DETAIL_HEADERS = [
+  '事業所名',
+  '事業所番号',
+  '対象月',
+  '記録ID',
+  '受給者証番号',
+  '氏名',
+  '要請のあった時間',
+  '要請時間の記録時刻',
+  '要請時間を遡った理由',
+  '要請者',
+  '要請の内容（区分）',
+  '要請の内容（詳細）',
+  '要請の訂正',
+  '連絡・調整を行った時刻',
+  '連絡先事業所',
+  '連絡先事業所番号',
+  '短期入所',
+  '方法',
+  '結果',
+  'メモ',
+  '記録者',
+  '記録時刻',
+  '取消',
+  '取消の理由',
+  '訂正',
+  '対応結果',
+  '入所先',
+  '入所日時',
+  '対応結果のメモ',
+  '対応結果の訂正',
+  '対応者',
+  '終了時刻',
+  '算定判定',
+  '判定理由',
+  '算定回数目',
+  '単位数',
+  'ハッシュ',
+] as const;
+
+type DetailColumn = (typeof CLAIM_DETAIL_HEADERS)[number];
+type DetailRow = Readonly<Record<DetailColumn, string>>;
+
+const CONTACT_COLUMNS = [
+  '連絡・調整を行った時刻',
+  '連絡先事業所',
+  '連絡先事業所番号',
+  '短期入所',
+  '方法',
+  '結果',
+  'メモ',
+  '記録者',
+  '記録時刻',
+  '取消',
+  '取消の理由',
+  '訂正',
+] as const satisfies readonly DetailColumn[];
+type ContactColumn = (typeof CONTACT_COLUMNS)[number];
+
+const NO_CONTACT = Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, ''])) as Record<ContactColumn, string>;
+const REASON_SEPARATOR = '／';
+/** a call recorded from the match whose result was never entered (ContactBody.result null) */
+const RESULT_NOT_RECORDED = '未記録';
+
+const time = (instant: IsoInstant | null): string => (instant === null ? '' : formatJapanDateTimeCsv(instant));
+
+/** 「理由（2026-12-01 01:00 山田 夜勤）」: each correction with when and by whom, oldest first. */
+function correctionNotes(corrections: readonly Superseded[]): string {
+  return corrections.map((s) => `${s.reason}（${time(s.at)} ${s.by.name}）`).join(REASON_SEPARATOR);
+}
+
+function contactCells(k: Current<ContactBody>): Record<ContactColumn, string> {
+  const b = k.body;
+  const withdrawal = k.corrections.filter((s) => s.withdrawn);
+  return {
+    '連絡・調整を行った時刻': time(b.contactedAt),
+    連絡先事業所: b.facilityName,
+    連絡先事業所番号: b.facilityOfficeNumber,
+    短期入所: b.shortStay ? 'はい' : 'いいえ',
+    方法: b.method,
+    結果: b.result ?? RESULT_NOT_RECORDED,
+    メモ: b.note,
+    記録者: k.recordedBy.name,
+    記録時刻: time(k.recordedAt),
+    取消: withdrawal.length > 0 ? '取消' : '',
+    取消の理由: correctionNotes(withdrawal),
+    訂正: correctionNotes(k.corrections.filter((s) => !s.withdrawn)),
+  };
+}
+
+function caseCells(office: Office, monthLabel: string, c: EmergencyCase, d: ClaimDecision): Omit<DetailRow, ContactColumn> {
+  const open = c.open.body;
+  const outcome = c.outcome;
+  return {
+    事業所名: office.name,
+    事業所番号: office.officeNumber,
+    対象月: monthLabel,
+    記録ID: c.id,
+    受給者証番号: c.subject.recipientNumber,
+    氏名: c.subject.name,
+    要請のあった時間: time(open.requestedAt),
+    要請時間の記録時刻: time(c.open.recordedAt),
+    要請時間を遡った理由: open.requestedAtReason,
+    要請者: open.caller,
+    '要請の内容（区分）': open.category,
+    '要請の内容（詳細）': open.detail,
+    要請の訂正: correctionNotes(c.open.corrections),
+    対応結果: outcome?.body.outcome ?? '',
+    入所先: outcome?.body.facilityName ?? '',
+    入所日時: time(outcome?.body.from ?? null),
+    対応結果のメモ: outcome?.body.note ?? '',
+    対応結果の訂正: correctionNotes(outcome?.corrections ?? []),
+    対応者: c.handler.name,
+    終了時刻: time(c.closedAt),
+    算定判定: CLAIM_STATUS_LABELS[d.status],
+    判定理由: d.reasons.join(REASON_SEPARATOR),
+    算定回数目: d.ordinal === null ? '' : String(d.ordinal),
+    単位数: String(d.units),
+    ハッシュ: c.headHash,
+  };
+}
+
+const ms = (instant: IsoInstant): number => Date.parse(instant);
+
+function byContactTime(a: Current<ContactBody>, b: Current<ContactBody>): number {
+  return (
+    ms(a.body.contactedAt) - ms(b.body.contactedAt) ||
+    ms(a.recordedAt) - ms(b.recordedAt) ||
+    (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0)
+  );
+}
+
+function byRequestTime(a: EmergencyCase, b: EmergencyCase): number {
+  return ms(a.open.body.requestedAt) - ms(b.open.body.requestedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export interface ClaimDetailInput {
+  readonly office: Office;
+  /** 'YYYY-MM' */
+  readonly month: string;
+  /** the office's cases listed under the month (casesForMonth) */
+  readonly cases: readonly EmergencyCase[];
+  /** by case id, from decideClaims */
+  readonly decisions: ReadonlyMap<string, ClaimDecision>;
+}
+
+/**
+ * One row per contact or coordination, withdrawn ones included (取消 with the reason), corrected
+ * ones with their current values and the 訂正 reasons; a case without any contact gets one row with
+ * the contact columns empty. Ordered by 要請のあった時間, then 連絡・調整を行った時刻. The case's
+ * 単位数 is written on its first row only, so that the column sums to the month's claim; the other
+ * claim columns repeat on every row so that a filter keeps them.
+ */
+export function claimDetailCsv({ office, month, cases, decisions }: ClaimDetailInput): string {
+  const { year, month: m } = parseMonth(month);
+  assertExportable(cases, month);
+  const monthLabel = `${year}年${m}月`;
+  const data: string[][] = [];
+  for (const c of [...cases].sort(byRequestTime)) {
+    const d = decisions.get(c.id);
+    if (d === undefined) throw new RangeError(`claim-csv: no claim decision for case ${c.id}`);
+    if (c.open.body.officeId !== office.id || d.officeId !== office.id) {
+      throw new RangeError(`claim-csv: case ${c.id} belongs to office ${c.open.body.officeId}, not ${office.id}`);
+    }
+    const listedIn = exportMonthOf(c, d);
+    if (listedIn !== month) throw new RangeError(`claim-csv: case ${c.id} is listed under ${listedIn}, not ${month}`);
+
+    const shared = caseCells(office, monthLabel, c, d);
+    const contacts = [...c.contacts, ...c.withdrawnContacts].sort(byContactTime);
+    const rows = contacts.length === 0 ? [NO_CONTACT] : contacts.map(contactCells);
+    rows.forEach((contact, i) => {
+      const row: DetailRow = { ...shared, ...contact, 単位数: i === 0 ? shared.単位数 : '' };
+      data.push(CLAIM_DETAIL_HEADERS.map((h) => row[h]));
+    });
+  }
+  return toCsv(CLAIM_DETAIL_HEADERS, data);
+}
+
+// ─── Bytes and file names ───────────────────────────────────────────────────
+
+const MESSAGE_CELLS = 5;
+
+/** Where in the CSV the characters Shift_JIS cannot hold are, for a message the user can act on. */
+function locateUnencodable(text: string): UnencodableCell[] {
+  const records = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false }).data;
+  const header = records[0] ?? [];
+  const found: UnencodableCell[] = [];
+  records.forEach((cells, r) => {
+    cells.forEach((cell, col) => {
+      const chars = shiftJisUnencodable(cell);
+      if (chars.length > 0) found.push({ row: r + 1, column: header[col] ?? `${col + 1}列目`, chars });
+    });
+  });
+  return found;
+}
+
+/**
+ * UTF-8 with a BOM (Excel opens it as UTF-8), or Shift_JIS (CP932). A character CP932 cannot hold
+ * (emoji, 𠮷 and other rare kanji) is never replaced: this is an evidence record, and a name or
+ * note quietly changed to '?' is a false record. The export is refused with a ClaimCsvError that
+ * lists the rows and columns, and the user exports UTF-8 instead.
+ */
+export function encodeClaimCsv(text: string, encoding: ClaimCsvEncoding): Uint8Array<ArrayBuffer> {
+  if (encoding === 'utf-8-bom') return encodeUtf8WithBom(text);
+  try {
+    return encodeShiftJis(text);
+  } catch (e) {
+    if (!(e instanceof ShiftJisUnencodableError)) throw e;
+    const cells = locateUnencodable(text);
+    const listed = cells
+      .slice(0, MESSAGE_CELLS)
+      .map((p) => `${p.row}行目「${p.column}」の ${p.chars.join(' ')}`)
+      .join('、');
+    const more = cells.length > MESSAGE_CELLS ? ` ほか${cells.length - MESSAGE_CELLS}か所` : '';
+    throw new ClaimCsvError(
+      'unencodable',
+      `Shift_JIS で表せない文字があります（${listed}${more}）。記録を書き換えずに出力するため、UTF-8 で書き出してください。`,
+      cells,
+    );
+  }
+}
+
+/** e.g. soudan-kyouka-summary-1234567890-2026-12.csv; Shift_JIS files end in -sjis.csv. ASCII only. */
+export function claimExportFileName(
+  kind: 'summary' | 'detail',
+  officeNumber: string,
+  month: string,
+  encoding: ClaimCsvEncoding,
+): string {
+  parseMonth(month);
+  const office = officeNumber.normalize('NFKC').replace(/[^0-9A-Za-z]/g, '') || 'no-office-number';
+  return `soudan-kyouka-${kind}-${office}-${month}${encoding === 'shift_jis' ? '-sjis' : ''}.csv`;
+}
