@@ -9,6 +9,7 @@ const zoneSensitive = [
   'src/domain/japan-time.test.ts',
   'src/domain/match.test.ts',
   'src/domain/case-fold.test.ts',
+  'src/domain/japan-input.test.ts',
   'src/domain/claim-rules.test.ts',
   'src/domain/claim-csv.test.ts',
 ];

@@ -12,22 +12,26 @@ import { StorageErrorBanner } from './storage-error';
 import { useApp } from './store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
-import { loadFacilitiesScreen, loadHouseholdsScreen, loadMatchScreen, loadSettingsScreen } from './screens';
+import { loadCasesScreen, loadFacilitiesScreen, loadHouseholdsScreen, loadMatchScreen, loadSettingsScreen } from './screens';
 
 const HouseholdsScreen = lazy(loadHouseholdsScreen);
 const SettingsScreen = lazy(loadSettingsScreen);
 const FacilitiesScreen = lazy(loadFacilitiesScreen);
 const MatchScreen = lazy(loadMatchScreen);
+const CasesScreen = lazy(loadCasesScreen);
 
 const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   households: HouseholdsScreen,
   facilities: FacilitiesScreen,
   match: MatchScreen,
+  cases: CasesScreen,
+  claims: CasesScreen,
   settings: SettingsScreen,
 };
 
 const NAV: readonly { area: AppArea; label: string }[] = [
   { area: 'households', label: T.navHouseholds },
+  { area: 'cases', label: T.navCases },
   { area: 'facilities', label: T.navFacilities },
   { area: 'settings', label: T.navSettings },
 ];

@@ -5,16 +5,18 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type AppArea = 'households' | 'facilities' | 'match' | 'settings';
+export type AppArea = 'households' | 'facilities' | 'match' | 'cases' | 'claims' | 'settings';
 
 export const appPaths: Readonly<Record<AppArea, string>> = {
   households: '#/',
   facilities: '#/facilities',
   match: '#/',
+  cases: '#/cases',
+  claims: '#/claims',
   settings: '#/settings',
 };
 
-const AREAS: ReadonlySet<string> = new Set(['facilities', 'match', 'settings']);
+const AREAS: ReadonlySet<string> = new Set(['facilities', 'match', 'cases', 'claims', 'settings']);
 
 /** The first path segment names the area ('#/settings/…', '#/facilities/…', '#/match/…'); anything else is households. */
 export function parseArea(hash: string): AppArea {

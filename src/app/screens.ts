@@ -12,3 +12,6 @@ export const loadFacilitiesScreen = () =>
   import('../features/facilities/facilities-screen').then((m) => ({ default: m.FacilitiesScreen }));
 
 export const loadMatchScreen = () => import('../features/match/match-screen').then((m) => ({ default: m.MatchScreen }));
+
+export const loadCasesScreen = () =>
+  import('../features/emergencies/cases-screen').then((m) => ({ default: m.CasesScreen }));

@@ -5,6 +5,9 @@
 import { create } from 'zustand';
 import type { Household } from '../domain/household';
 import type { Facility } from '../domain/facility';
+import { chainNext } from '../domain/case-chain';
+import { foldCase, validateEntry } from '../domain/case-fold';
+import type { CaseEntry, EmergencyCase, EntryBody, Office } from '../domain/emergency-case';
 import { buildHouseholdIndex, upsertIndex, type HouseholdIndex } from '../domain/search';
 import type { ChangeOp, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
 import { toVaultError, type VaultError } from '../vault/errors';
@@ -32,6 +35,9 @@ export interface AppState {
   readonly households: ReadonlyMap<string, Household>;
   readonly demoIds: ReadonlySet<string>;
   readonly facilities: ReadonlyMap<string, Facility>;
+  readonly offices: ReadonlyMap<string, Office>;
+  /** every case's entries, sorted by index (the chain as stored) */
+  readonly caseEntries: ReadonlyMap<string, readonly CaseEntry[]>;
   readonly index: HouseholdIndex;
   /** the last storage error, shown with a retry button */
   readonly error: VaultError | null;
@@ -53,8 +59,17 @@ export interface AppActions {
   saveFacility(facility: Facility, op: ChangeOp): Promise<void>;
   /** Stores every row of a checked CSV import in one transaction: all or nothing. */
   importFacilities(items: readonly { facility: Facility; op: 'create' | 'update' }[]): Promise<void>;
+  saveOffice(office: Office, op: ChangeOp): Promise<void>;
+  /**
+   * Validates and appends one entry to a case (a new case when `caseId` is null, with the open
+   * entry), chained to the entries before it. Rejects with CaseEntryRejected (Japanese messages)
+   * when the entry breaks a rule; nothing is written then.
+   */
+  appendCaseEntry(caseId: string | null, body: EntryBody): Promise<EmergencyCase>;
   loadDemo(households: readonly Household[], facilities: readonly Facility[]): Promise<void>;
   clearDemo(): Promise<number>;
+  /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
+  reload(): Promise<void>;
   updateSettings(patch: Partial<DeviceSettings>): Promise<void>;
   refreshUsers(): Promise<void>;
   markUnsaved(key: string, unsaved: boolean): void;
@@ -69,10 +84,32 @@ function mark(name: string): void {
 
 export const DEFAULT_SETTINGS: DeviceSettings = { idleLockMinutes: 5, reviewAfterMonths: 12 };
 
+/** A case entry the rules refuse; `messages` are shown beside the form. */
+export class CaseEntryRejected extends Error {
+  override readonly name = 'CaseEntryRejected';
+  constructor(readonly messages: readonly string[]) {
+    super(messages.join('\n'));
+  }
+}
+
+/** Groups stored entries by case, each sorted by index: the order the chain is checked in. */
+export function groupCaseEntries(entries: readonly CaseEntry[]): Map<string, CaseEntry[]> {
+  const byCase = new Map<string, CaseEntry[]>();
+  for (const e of entries) {
+    const list = byCase.get(e.caseId);
+    if (list) list.push(e);
+    else byCase.set(e.caseId, [e]);
+  }
+  for (const list of byCase.values()) list.sort((a, b) => a.index - b.index);
+  return byCase;
+}
+
 const emptyData = () => ({
   households: new Map<string, Household>(),
   demoIds: new Set<string>(),
   facilities: new Map<string, Facility>(),
+  offices: new Map<string, Office>(),
+  caseEntries: new Map<string, readonly CaseEntry[]>(),
   index: buildHouseholdIndex([]),
 });
 
@@ -87,9 +124,11 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
   }
 
   async function loadAll(session: VaultSession) {
-    const [households, facilities] = await Promise.all([
+    const [households, facilities, offices, entries] = await Promise.all([
       session.list<Household>('household'),
       session.list<Facility>('facility'),
+      session.list<Office>('office'),
+      session.list<CaseEntry>('case-entry'),
     ]);
     mark('unlock:decrypted');
     const byId = new Map(households.map((h) => [h.id, h.data]));
@@ -99,8 +138,21 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       households: byId,
       demoIds: new Set(households.filter((h) => h.demo).map((h) => h.id)),
       facilities: new Map(facilities.map((f) => [f.id, f.data])),
+      offices: new Map(offices.map((o) => [o.id, o.data])),
+      caseEntries: groupCaseEntries(entries.map((e) => e.data)),
       index,
     });
+  }
+
+  // Appends to one case run one after another: a double tap must not give two entries one index.
+  const caseQueues = new Map<string, Promise<unknown>>();
+  function queued<T>(caseId: string, work: () => Promise<T>): Promise<T> {
+    const run = (caseQueues.get(caseId) ?? Promise.resolve()).catch(() => undefined).then(work);
+    caseQueues.set(caseId, run);
+    void run.finally(() => {
+      if (caseQueues.get(caseId) === run) caseQueues.delete(caseId);
+    }).catch(() => undefined);
+    return run;
   }
 
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -210,6 +262,36 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       set({ facilities });
     },
 
+    async saveOffice(office, op) {
+      const session = requireSession();
+      await guarded(() => session.put('office', office.id, office, op));
+      set({ offices: new Map(get().offices).set(office.id, office) });
+    },
+
+    appendCaseEntry(caseId, body) {
+      const id = caseId ?? globalThis.crypto.randomUUID();
+      return queued(id, async () => {
+        const session = requireSession();
+        const before = get().caseEntries.get(id) ?? [];
+        if (caseId !== null && before.length === 0) throw new CaseEntryRejected(['この対応記録が見つかりません。']);
+        const recordedAt = new Date().toISOString();
+        const errors = validateEntry(before.length === 0 ? null : foldCase(before), body, recordedAt);
+        if (errors.length > 0) throw new CaseEntryRejected(errors);
+        const entry = await chainNext(before, {
+          id: globalThis.crypto.randomUUID(),
+          caseId: id,
+          recordedAt,
+          recordedBy: { userId: session.user.id, name: session.user.displayName },
+          deviceId: session.deviceId,
+          body,
+        });
+        await guarded(() => session.append('case-entry', entry.id, entry));
+        const entries = [...before, entry];
+        set({ caseEntries: new Map(get().caseEntries).set(id, entries) });
+        return foldCase(entries);
+      });
+    },
+
     async openHousehold(id) {
       const session = requireSession();
       await guarded(() => session.logAccess('open-household', id));
@@ -231,6 +313,11 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         await loadAll(session);
         return removed;
       });
+    },
+
+    async reload() {
+      const session = requireSession();
+      await guarded(() => loadAll(session));
     },
 
     async updateSettings(patch) {

@@ -35,6 +35,7 @@ export const T = {
   navLabel: 'メイン',
   navHouseholds: '世帯',
   navSettings: '設定',
+  navCases: '緊急対応',
   navFacilities: '事業所',
   signedInAs: (name: string) => `利用者：${name}`,
 

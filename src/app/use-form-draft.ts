@@ -1,15 +1,14 @@
 /**
- * Autosaves the open form as an encrypted draft (VaultSession.saveDraft) ~500 ms after the last change,
+ * Autosaves an open form (any feature's) as an encrypted draft (VaultSession.saveDraft) ~500 ms after the last change,
  * and right away before the app locks, so an hour-long interview survives a lock or a closed tab.
  * While the form differs from the saved record it is marked unsaved, so an app update waits.
  */
 import { useCallback, useEffect, useRef } from 'react';
-import { useApp } from '../../app/store';
-import type { HouseholdForm } from './form-model';
+import { useApp } from './store';
 
 const DEBOUNCE_MS = 500;
 
-export function useFormDraft(key: string, form: HouseholdForm | null, dirty: boolean) {
+export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
   const session = useApp((s) => s.session);
   const markUnsaved = useApp((s) => s.markUnsaved);
   const onBeforeLock = useApp((s) => s.onBeforeLock);

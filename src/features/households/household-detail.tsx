@@ -85,11 +85,16 @@ function Header({ household: h, today, review }: { household: Household; today: 
             <p className="hh-head__names">{p.name || T.noName}</p>
             <div className="hh-head__kana">{p.furigana}</div>
             <div>{[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')}</div>
-            {status === 'withdrawn' ? null : (
-              <a className="btn btn--primary hh-match-link" href={paths.match(h.id, p.id)}>
-                {T.findFacility(p.name || T.noName)}
+            <div className="hh-head__actions">
+              <a className="btn btn--primary hh-match-link" href={paths.startCase(h.id, p.id)}>
+                {T.startCase(p.name || T.noName)}
               </a>
-            )}
+              {status === 'withdrawn' ? null : (
+                <a className="btn btn--secondary hh-match-link" href={paths.match(h.id, p.id)}>
+                  {T.findFacility(p.name || T.noName)}
+                </a>
+              )}
+            </div>
           </div>
         );
       })}

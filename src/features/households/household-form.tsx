@@ -16,7 +16,7 @@ import { errorFor, fromForm, sameContent, toForm, type HouseholdForm as FormValu
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { T } from './text';
-import { useFormDraft } from './use-form-draft';
+import { useFormDraft } from '../../app/use-form-draft';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
 import './households.css';

@@ -26,4 +26,6 @@ export const paths = {
   print: (id: string) => `#/households/${encodeURIComponent(id)}/print`,
   /** the emergency match for one person (served by the match feature) */
   match: (id: string, personId: string) => `#/match/${encodeURIComponent(id)}/${encodeURIComponent(personId)}`,
+  /** starts an emergency case for one person, stamping the request time (served by the emergencies feature) */
+  startCase: (id: string, personId: string) => `#/cases/new/${encodeURIComponent(id)}/${encodeURIComponent(personId)}`,
 };

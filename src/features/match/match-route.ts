@@ -14,10 +14,20 @@ export function parseMatchRoute(hash: string): MatchRoute | null {
   }
 }
 
+/** '?case=<id>': the emergency case the calls made from this match are recorded in. */
+export function parseCaseParam(hash: string): string | null {
+  const query = hash.split('?')[1];
+  if (!query) return null;
+  const id = new URLSearchParams(query).get('case');
+  return id && id.trim() !== '' ? id : null;
+}
+
 export const matchPaths = {
   match: (householdId: string, personId: string) =>
     `#/match/${encodeURIComponent(householdId)}/${encodeURIComponent(personId)}`,
   edit: (householdId: string) => `#/households/${encodeURIComponent(householdId)}/edit`,
   detail: (householdId: string) => `#/households/${encodeURIComponent(householdId)}`,
   facilities: () => '#/facilities',
+  /** the case screen (served by the emergencies feature) */
+  case: (caseId: string) => `#/cases/${encodeURIComponent(caseId)}`,
 };

@@ -4,7 +4,7 @@
  * big tap-to-call link on every card.
  */
 import { useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
+import { CaseEntryRejected, useApp } from '../../app/store';
 import { useHash } from '../../app/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
@@ -13,7 +13,7 @@ import { AGE_CATEGORY_LABELS, formatJapanDateTime } from '../../domain/japan-tim
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
 import { formatPhoneForTel, normalizeName } from '../../domain/normalize';
 import { Notice, Page, Section } from '../../ui/layout';
-import { matchPaths, parseMatchRoute } from './match-route';
+import { matchPaths, parseCaseParam, parseMatchRoute } from './match-route';
 import { T } from './text';
 import './match.css';
 
@@ -42,8 +42,13 @@ export function MatchScreen() {
   const route = parseMatchRoute(hash);
   const household = useApp((s) => (route ? s.households.get(route.householdId) : undefined));
   const facilityMap = useApp((s) => s.facilities);
-  // The call time is when the screen opened: it decides the day, hence 者/児.
-  const [callAt] = useState(() => new Date());
+  const caseId = parseCaseParam(hash);
+  const caseOpen = useApp((s) => (caseId ? s.caseEntries.get(caseId)?.[0] : undefined));
+  const requestedAt = caseOpen?.body.type === 'open' ? caseOpen.body.requestedAt : null;
+  // The call time decides the day, hence 者/児: the case's request time, else when the screen opened.
+  const [openedAt] = useState(() => new Date());
+  const callAt = useMemo(() => (requestedAt ? new Date(requestedAt) : openedAt), [requestedAt, openedAt]);
+  const recorder = useCallRecorder(caseOpen ? caseId : null);
 
   const person = household?.persons.find((p) => p.id === route?.personId);
   const facilities = useMemo(() => [...facilityMap.values()], [facilityMap]);
@@ -98,6 +103,7 @@ export function MatchScreen() {
 
   return (
     <Page title={T.title} back={back}>
+      {recorder.caseId ? <RecordingBanner caseId={recorder.caseId} message={recorder.message} /> : null}
       <div className="match-person">
         <p className="match-person__name">{T.personLine(name, result.age, AGE_CATEGORY_LABELS[result.category])}</p>
         <p className="match-person__call">{callText}</p>
@@ -130,7 +136,7 @@ export function MatchScreen() {
               <ul className="match-list">
                 {result.fits.map((m) => (
                   <li key={m.facility.id}>
-                    <MatchCard match={m} callAt={callAt} />
+                    <MatchCard match={m} callAt={callAt} onCall={recorder.record} />
                   </li>
                 ))}
               </ul>
@@ -145,7 +151,7 @@ export function MatchScreen() {
                 <ul className="match-list">
                   {result.nearMisses.map((m) => (
                     <li key={m.facility.id}>
-                      <MatchCard match={m} callAt={callAt} near />
+                      <MatchCard match={m} callAt={callAt} near onCall={recorder.record} />
                     </li>
                   ))}
                 </ul>
@@ -174,7 +180,53 @@ function VacancyLine({ match, callAt }: { match: FacilityMatch; callAt: Date }) 
   return <p className="match-card__vacancy">{T.oldVacancy(v.beds, when)}</p>;
 }
 
-function CallLinks({ facility }: { facility: Facility }) {
+type OnCall = ((facility: Facility) => void) | null;
+
+/**
+ * With a case open, tapping a phone number records the contact at once (result to follow on the
+ * case screen); the tel: link itself still opens the dialer.
+ */
+function useCallRecorder(caseId: string | null) {
+  const appendCaseEntry = useApp((s) => s.appendCaseEntry);
+  const [message, setMessage] = useState<string | null>(null);
+  const record = useMemo<OnCall>(
+    () =>
+      caseId === null
+        ? null
+        : (facility: Facility) => {
+            const name = facility.name.trim() || facility.id;
+            appendCaseEntry(caseId, {
+              type: 'contact',
+              facilityId: facility.id,
+              facilityName: name,
+              facilityOfficeNumber: facility.officeNumber,
+              shortStay: true,
+              contactedAt: new Date().toISOString(),
+              method: '電話',
+              result: null,
+              note: '',
+            }).then(
+              () => setMessage(T.callRecorded(name)),
+              (err: unknown) => setMessage(err instanceof CaseEntryRejected ? err.messages.join(' ') : T.callNotRecorded),
+            );
+          },
+    [caseId, appendCaseEntry],
+  );
+  return { caseId, record, message };
+}
+
+function RecordingBanner({ caseId, message }: { caseId: string; message: string | null }) {
+  return (
+    <div className="match-recording" role="status">
+      <p>{message ?? T.recording}</p>
+      <a className="btn btn--primary" href={matchPaths.case(caseId)}>
+        {T.backToCase}
+      </a>
+    </div>
+  );
+}
+
+function CallLinks({ facility, onCall }: { facility: Facility; onCall: OnCall }) {
   const links: { key: string; href: string; text: string }[] = [];
   const day = formatPhoneForTel(facility.phone);
   if (day) links.push({ key: 'day', href: day, text: T.phone(facility.phone.trim()) });
@@ -184,7 +236,7 @@ function CallLinks({ facility }: { facility: Facility }) {
   return (
     <div className="match-card__calls">
       {links.map((l) => (
-        <a key={l.key} className="tel" href={l.href}>
+        <a key={l.key} className="tel" href={l.href} onClick={onCall ? () => onCall(facility) : undefined}>
           {l.text}
         </a>
       ))}
@@ -192,7 +244,7 @@ function CallLinks({ facility }: { facility: Facility }) {
   );
 }
 
-function MatchCard({ match, callAt, near = false }: { match: FacilityMatch; callAt: Date; near?: boolean }) {
+function MatchCard({ match, callAt, near = false, onCall }: { match: FacilityMatch; callAt: Date; near?: boolean; onCall: OnCall }) {
   const f = match.facility;
   const name = f.name.trim() || f.id;
   return (
@@ -226,7 +278,7 @@ function MatchCard({ match, callAt, near = false }: { match: FacilityMatch; call
           </ul>
         </details>
       ) : null}
-      <CallLinks facility={f} />
+      <CallLinks facility={f} onCall={onCall} />
     </article>
   );
 }

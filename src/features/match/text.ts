@@ -28,4 +28,8 @@ export const T = {
   nightPhone: (p: string) => `夜間 ${p}`,
   noPhone: '電話番号が登録されていません',
   noArea: '地区未登録',
+  recording: '緊急対応を記録中です。ここから電話をかけると、連絡・調整の時刻が記録されます。',
+  callRecorded: (name: string) => `${name} への電話を記録しました。通話が終わったら、対応記録で結果を記録してください。`,
+  callNotRecorded: '電話の記録に失敗しました。対応記録の画面で「連絡を記録」から記録してください。',
+  backToCase: '対応記録へ戻る（結果を記録）',
 } as const;

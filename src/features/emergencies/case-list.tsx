@@ -1,0 +1,76 @@
+/** The case list: open cases first (a night call may still be under way), then the recent ones. */
+import { useMemo } from 'react';
+import { addMonthsToDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import type { EmergencyCase } from '../../domain/emergency-case';
+import { Notice, Page, Section } from '../../ui/layout';
+import { casePaths } from './route';
+import { T } from './text';
+import { useAllCases } from './use-cases';
+
+function CaseRow({ kase }: { kase: EmergencyCase }) {
+  const pending = kase.contacts.filter((c) => c.body.result === null).length;
+  return (
+    <a className="case-row" href={casePaths.case(kase.id)}>
+      <span className="case-row__name">{kase.subject.name || T.unknownCaller}</span>
+      <span className="case-row__meta">
+        {T.requestLine(formatJapanDateTime(kase.open.body.requestedAt))}・{kase.open.body.category}
+      </span>
+      <span className="case-row__meta">
+        {`${T.contactsTitle} ${kase.contacts.length}件`}
+        {pending > 0 ? `・${T.resultPending} ${pending}件` : ''}
+        {kase.outcome ? `・${kase.outcome.body.outcome}` : ''}
+        {kase.closedAt ? `・${T.statusClosed(formatJapanDateTime(kase.closedAt))}` : ''}
+      </span>
+    </a>
+  );
+}
+
+export function CaseList() {
+  const cases = useAllCases();
+  const { open, recent } = useMemo(() => {
+    const since = addMonthsToDate(japanDateOf(new Date()), -2);
+    return {
+      open: cases.filter((c) => c.closedAt === null),
+      recent: cases.filter((c) => c.closedAt !== null && japanDateOf(c.open.body.requestedAt) >= since),
+    };
+  }, [cases]);
+
+  return (
+    <Page
+      title={T.listTitle}
+      actions={
+        <a className="btn btn--secondary" href={casePaths.claims()}>
+          {T.claimsLink}
+        </a>
+      }
+    >
+      <a className="btn btn--secondary case-wide" href={casePaths.newUnknown()}>
+        {T.startUnknown}
+      </a>
+      <p className="case-hint">{T.startUnknownHint}</p>
+      {cases.length === 0 ? <Notice>{T.noCases}</Notice> : null}
+      {open.length > 0 ? (
+        <Section title={`${T.openCases}（${open.length}件）`} id="cases-open">
+          <ul className="case-rows">
+            {open.map((c) => (
+              <li key={c.id}>
+                <CaseRow kase={c} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+      {recent.length > 0 ? (
+        <Section title={T.recentCases} id="cases-recent">
+          <ul className="case-rows">
+            {recent.map((c) => (
+              <li key={c.id}>
+                <CaseRow kase={c} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+    </Page>
+  );
+}

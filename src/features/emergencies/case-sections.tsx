@@ -1,0 +1,251 @@
+/**
+ * The later parts of a case: the outcome and closing, the facts the claim depends on, linking an
+ * unknown caller to a registered person, and the full history of entries with their hashes.
+ */
+import { useMemo, useState, type FormEvent } from 'react';
+import { useApp } from '../../app/store';
+import {
+  OUTCOME_KINDS,
+  PLANNING_LABELS,
+  PLANNING_VALUES,
+  type CaseSubject,
+  type EmergencyCase,
+  type OutcomeKind,
+  type Planning,
+} from '../../domain/emergency-case';
+import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { searchHouseholds } from '../../domain/search';
+import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
+import { SelectField, TextArea, TextField } from '../../ui/field';
+import { Notice, Section } from '../../ui/layout';
+import { CorrectionNotes } from './corrections';
+import { EntryErrors } from './errors-list';
+import { T } from './text';
+import { useAppend } from './use-append';
+
+export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWithdraw: (entryId: string, label: string) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [confirmClose, setConfirmClose] = useState(false);
+  const { append, errors, busy } = useAppend(kase.id);
+  const closed = kase.closedAt !== null;
+  const o = kase.outcome;
+  const label = o ? T.outcomeLine(o.body.outcome, o.body.facilityName, o.body.from ? formatJapanDateTime(o.body.from) : '') : '';
+
+  async function close() {
+    setConfirmClose(false);
+    await append({ type: 'close', closedAt: new Date().toISOString() });
+  }
+
+  return (
+    <Section title={T.outcomeTitle} id="case-outcome">
+      {o ? (
+        <div className="case-outcome">
+          <p className="case-outcome__line">{label}</p>
+          {o.body.note ? <p>{o.body.note}</p> : null}
+          <CorrectionNotes corrections={o.corrections} />
+          {!closed ? (
+            <Button variant="ghost" onClick={() => onWithdraw(o.entryId, label)}>
+              {T.withdraw}
+            </Button>
+          ) : null}
+        </div>
+      ) : (
+        <p>{T.noOutcome}</p>
+      )}
+      {!closed && !editing ? (
+        <Button variant={o ? 'secondary' : 'primary'} className="case-wide" onClick={() => setEditing(true)}>
+          {T.recordOutcome}
+        </Button>
+      ) : null}
+      {!closed && editing ? <OutcomeForm kase={kase} onDone={() => setEditing(false)} /> : null}
+      {!closed && o ? (
+        <Button variant="primary" className="case-wide" disabled={busy} onClick={() => setConfirmClose(true)}>
+          {T.close}
+        </Button>
+      ) : null}
+      <EntryErrors errors={errors} />
+      <ConfirmDialog
+        open={confirmClose}
+        title={T.closeConfirmTitle}
+        confirmLabel={T.close}
+        onConfirm={() => void close()}
+        onCancel={() => setConfirmClose(false)}
+      >
+        <p>{T.closeConfirmBody}</p>
+      </ConfirmDialog>
+    </Section>
+  );
+}
+
+function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void }) {
+  const facilities = useApp((s) => s.facilities);
+  // Offer first the facilities that said yes on this call.
+  const accepted = kase.contacts.filter((c) => c.body.result === '受入可');
+  const [kind, setKind] = useState<OutcomeKind>(accepted.length > 0 ? '短期入所' : '在宅で対応');
+  const [facilityKey, setFacilityKey] = useState(accepted[0]?.body.facilityId ?? accepted[0]?.body.facilityName ?? '');
+  const [from, setFrom] = useState(() => toJapanInputValue(new Date()));
+  const [note, setNote] = useState('');
+  const { append, errors, busy, setErrors } = useAppend(kase.id);
+
+  const options = useMemo(() => {
+    const seen = new Set<string>();
+    const list: { value: string; label: string }[] = [{ value: '', label: '選んでください' }];
+    for (const c of accepted) {
+      const key = c.body.facilityId ?? c.body.facilityName;
+      if (!seen.has(key)) list.push({ value: key, label: `${c.body.facilityName}（受入可）` });
+      seen.add(key);
+    }
+    for (const f of [...facilities.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja'))) {
+      if (!seen.has(f.id)) list.push({ value: f.id, label: f.name });
+      seen.add(f.id);
+    }
+    return list;
+  }, [accepted, facilities]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const stay = kind === '短期入所';
+    const fromAt = stay ? fromJapanInputValue(from) : null;
+    if (stay && fromAt === null) return setErrors(['入所の日時を入力してください。']);
+    const facility = facilities.get(facilityKey);
+    const facilityName = stay ? (facility?.name ?? accepted.find((c) => c.body.facilityName === facilityKey)?.body.facilityName ?? '') : '';
+    const ok = await append({
+      type: 'outcome',
+      outcome: kind,
+      facilityId: stay && facility ? facility.id : null,
+      facilityName,
+      from: fromAt,
+      note: note.trim(),
+    });
+    if (ok) onDone();
+  }
+
+  return (
+    <form className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
+      <SelectField
+        label={T.outcomeKind}
+        value={kind}
+        onChange={(e) => setKind(e.target.value as OutcomeKind)}
+        options={OUTCOME_KINDS.map((k) => ({ value: k, label: k }))}
+      />
+      {kind === '短期入所' ? (
+        <>
+          <SelectField label={T.outcomeFacility} value={facilityKey} onChange={(e) => setFacilityKey(e.target.value)} options={options} />
+          <TextField label={T.outcomeFrom} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </>
+      ) : null}
+      <TextArea label={T.outcomeNote} value={note} onChange={(e) => setNote(e.target.value)} required={kind === 'その他'} />
+      <EntryErrors errors={errors} />
+      <div className="case-form__actions">
+        <Button onClick={onDone}>{T.cancel}</Button>
+        <Button type="submit" variant="primary" disabled={busy}>
+          {busy ? T.saving : T.save}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function ClaimFactsSection({ kase }: { kase: EmergencyCase }) {
+  const [planning, setPlanning] = useState<Planning>(kase.claimFacts.planning);
+  const [independent, setIndependent] = useState(kase.claimFacts.independentLivingClaimed);
+  const [note, setNote] = useState(kase.claimFacts.note);
+  const [saved, setSaved] = useState(false);
+  const { append, errors, busy } = useAppend(kase.id);
+  const changed =
+    planning !== kase.claimFacts.planning || independent !== kase.claimFacts.independentLivingClaimed || note.trim() !== kase.claimFacts.note;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSaved(false);
+    const ok = await append({ type: 'claim-facts', planning, independentLivingClaimed: independent, note: note.trim() });
+    setSaved(ok);
+  }
+
+  return (
+    <Section title={T.claimTitle} id="case-claim">
+      <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+        <SelectField
+          label={T.planning}
+          value={planning}
+          onChange={(e) => setPlanning(e.target.value as Planning)}
+          options={PLANNING_VALUES.map((p) => ({ value: p, label: PLANNING_LABELS[p] }))}
+        />
+        <label className="check">
+          <input type="checkbox" checked={independent} onChange={(e) => setIndependent(e.target.checked)} />
+          <span>{T.independentLiving}</span>
+        </label>
+        <TextArea label={T.claimNote} value={note} onChange={(e) => setNote(e.target.value)} />
+        <EntryErrors errors={errors} />
+        {saved && !changed ? <p role="status">{T.claimFactsSaved}</p> : null}
+        <Button type="submit" variant="secondary" disabled={busy || !changed}>
+          {T.saveClaimFacts}
+        </Button>
+      </form>
+    </Section>
+  );
+}
+
+export function LinkPerson({ kase }: { kase: EmergencyCase }) {
+  const index = useApp((s) => s.index);
+  const households = useApp((s) => s.households);
+  const [query, setQuery] = useState('');
+  const { append, errors, busy } = useAppend(kase.id);
+  const hits = useMemo(() => (query.trim() ? searchHouseholds(index, query, 8) : []), [index, query]);
+
+  const candidates = hits.flatMap((hit) => {
+    const h = households.get(hit.householdId);
+    if (!h) return [];
+    const persons = hit.personId ? h.persons.filter((p) => p.id === hit.personId) : h.persons;
+    return persons.map((p) => ({ household: h, person: p }));
+  });
+
+  const link = (subject: CaseSubject) => void append({ type: 'link', subject });
+
+  return (
+    <div className="case-link-person">
+      <TextField label={T.linkSearch} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+      {query.trim() && candidates.length === 0 ? <p>{T.linkNone}</p> : null}
+      <ul className="case-candidates">
+        {candidates.map(({ household, person }) => (
+          <li key={`${household.id}:${person.id}`}>
+            <Button
+              disabled={busy}
+              onClick={() =>
+                link({ householdId: household.id, personId: person.id, name: person.name, recipientNumber: person.recipientNumber })
+              }
+            >
+              {T.linkPick(person.name || '（氏名未入力）')}
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <EntryErrors errors={errors} />
+    </div>
+  );
+}
+
+export function History({ kase }: { kase: EmergencyCase }) {
+  return (
+    <details className="disclosure case-history">
+      <summary>{T.historyTitle}</summary>
+      <ol>
+        {kase.entries.map((e) => (
+          <li key={e.id}>
+            <span className="case-history__what">{T.entryLabels[e.body.type] ?? e.body.type}</span>{' '}
+            {formatJapanDateTime(e.recordedAt)}・{e.recordedBy.name}
+            {e.body.type === 'correction' ? `（理由: ${e.body.reason}）` : ''}
+            <br />
+            <code className="case-history__hash">{T.historyHash(e.hash)}</code>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+export function ChainBanner({ problem }: { problem: string }) {
+  return <Notice kind="error">{T.chainBroken(problem)}</Notice>;
+}

@@ -1,0 +1,205 @@
+/**
+ * Starting a case. The request time is stamped the moment the coordinator taps 「緊急対応を開始」
+ * (the form's first render), and kept in an encrypted draft, so a lock in the middle of a long call
+ * does not lose it. Setting the time back by hand asks for a reason (seeds/004 §24-3 (3)).
+ */
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { CaseEntryRejected, useApp } from '../../app/store';
+import { useFormDraft } from '../../app/use-form-draft';
+import { CLOCK_TOLERANCE_MS } from '../../domain/case-fold';
+import { REQUEST_CATEGORIES, type CaseSubject, type OpenBody, type RequestCategory } from '../../domain/emergency-case';
+import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { SelectField, TextArea, TextField } from '../../ui/field';
+import { Notice, Page } from '../../ui/layout';
+import { EntryErrors } from './errors-list';
+import { casePaths, navigate } from './route';
+import { T } from './text';
+
+interface StartForm {
+  /** ISO instant of the tap */
+  readonly stampedAt: string;
+  /** datetime-local value, Japan time */
+  readonly requestedAt: string;
+  readonly reason: string;
+  readonly category: RequestCategory | '';
+  readonly detail: string;
+  readonly caller: string;
+  readonly callerPhone: string;
+  readonly officeId: string;
+}
+
+function freshForm(officeId: string): StartForm {
+  const stampedAt = new Date().toISOString();
+  return {
+    stampedAt,
+    requestedAt: toJapanInputValue(stampedAt),
+    reason: '',
+    category: '',
+    detail: '',
+    caller: '',
+    callerPhone: '',
+    officeId,
+  };
+}
+
+/** The open entry's body; the reason is filled in when the app, not a person, set the time. */
+export function openBodyOf(form: StartForm, subject: CaseSubject, now: number): OpenBody | string[] {
+  const requestedAt = fromJapanInputValue(form.requestedAt);
+  if (requestedAt === null) return ['要請のあった時間を入力してください。'];
+  if (form.category === '') return ['要請の内容の区分を選んでください。'];
+  const edited = form.requestedAt !== toJapanInputValue(form.stampedAt);
+  const late = now - Date.parse(requestedAt) > CLOCK_TOLERANCE_MS;
+  const requestedAtReason = edited ? form.reason.trim() : late ? T.autoStampReason : '';
+  return {
+    type: 'open',
+    officeId: form.officeId,
+    subject,
+    requestedAt,
+    requestedAtReason,
+    category: form.category,
+    detail: form.detail.trim(),
+    caller: form.caller.trim(),
+    callerPhone: form.callerPhone.trim(),
+  };
+}
+
+export function CaseStart({ householdId, personId }: { householdId: string | null; personId: string | null }) {
+  const household = useApp((s) => (householdId ? s.households.get(householdId) : undefined));
+  const offices = useApp((s) => s.offices);
+  const session = useApp((s) => s.session);
+  const appendCaseEntry = useApp((s) => s.appendCaseEntry);
+  const person = household?.persons.find((p) => p.id === personId);
+  const officeList = useMemo(() => [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')), [offices]);
+  const draftKey = `case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}`;
+
+  const [form, setForm] = useState<StartForm | null>(null);
+  const [errors, setErrors] = useState<readonly string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const { finish } = useFormDraft(draftKey, form, form !== null);
+
+  useEffect(() => {
+    let live = true;
+    const fallback = freshForm(officeList[0]?.id ?? '');
+    // Stamp first, then look for a draft: a draft from before a lock keeps its original stamp.
+    setForm(fallback);
+    void session
+      ?.loadDraft<StartForm>(draftKey)
+      .then((draft) => {
+        if (live && draft) setForm(draft);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+    // Only on open (draftKey): the stamp must not move when the offices or the session object change.
+  }, [draftKey]);
+
+  if (householdId !== null && !person) {
+    return (
+      <Page title={T.startTitle}>
+        <Notice kind="warn">{T.personNotFound}</Notice>
+        <a className="btn btn--secondary" href={casePaths.list()}>
+          {T.backToList}
+        </a>
+      </Page>
+    );
+  }
+  if (form === null) return null;
+
+  const subject: CaseSubject =
+    household && person
+      ? { householdId: household.id, personId: person.id, name: person.name, recipientNumber: person.recipientNumber }
+      : { householdId: null, personId: null, name: '', recipientNumber: '' };
+  const edited = form.requestedAt !== toJapanInputValue(form.stampedAt);
+  const update = (patch: Partial<StartForm>) => setForm({ ...form, ...patch });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy || form === null) return;
+    const body = openBodyOf(form, subject, Date.now());
+    if (Array.isArray(body)) {
+      setErrors(body);
+      return;
+    }
+    setBusy(true);
+    try {
+      const kase = await appendCaseEntry(null, body);
+      await finish();
+      navigate(casePaths.case(kase.id));
+    } catch (err) {
+      setErrors(err instanceof CaseEntryRejected ? err.messages : [`${T.saveFailed}${err instanceof Error ? err.message : ''}`]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const back = household ? (
+    <a className="case-link" href={casePaths.household(household.id)}>
+      {T.backToHousehold}
+    </a>
+  ) : (
+    <a className="case-link" href={casePaths.list()}>
+      {T.backToList}
+    </a>
+  );
+
+  return (
+    <Page title={T.startTitle} back={back}>
+      <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+        <p className="case-subject">{person ? person.name || '（氏名未入力）' : T.unknownCaller}</p>
+        <p className="case-stamp" role="status">
+          {T.stampedAt(formatJapanDateTime(form.stampedAt))}
+        </p>
+        <fieldset className="field case-chips">
+          <legend className="field__label">
+            {T.category}
+            <span className="field__required">必須</span>
+          </legend>
+          <div className="case-chips__grid">
+            {REQUEST_CATEGORIES.map((c) => (
+              <label key={c} className={form.category === c ? 'case-chip case-chip--on' : 'case-chip'}>
+                <input type="radio" name="category" value={c} checked={form.category === c} onChange={() => update({ category: c })} />
+                <span>{c}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <TextArea label={T.detail} value={form.detail} onChange={(e) => update({ detail: e.target.value })} required={form.category === 'その他'} />
+        <TextField label={T.caller} value={form.caller} onChange={(e) => update({ caller: e.target.value })} />
+        <TextField label={T.callerPhone} type="tel" inputMode="tel" value={form.callerPhone} onChange={(e) => update({ callerPhone: e.target.value })} />
+        <TextField
+          label={T.requestedAt}
+          hint={T.requestedAtHint}
+          type="datetime-local"
+          value={form.requestedAt}
+          onChange={(e) => update({ requestedAt: e.target.value })}
+        />
+        {edited ? (
+          <TextArea
+            label={T.requestedAtReason}
+            hint={T.requestedAtReasonHint}
+            required
+            value={form.reason}
+            onChange={(e) => update({ reason: e.target.value })}
+          />
+        ) : null}
+        {officeList.length > 1 ? (
+          <SelectField
+            label={T.office}
+            value={form.officeId}
+            onChange={(e) => update({ officeId: e.target.value })}
+            options={officeList.map((o) => ({ value: o.id, label: o.name }))}
+          />
+        ) : officeList.length === 0 ? (
+          <Notice kind="warn">{T.noOfficeHint}</Notice>
+        ) : null}
+        <EntryErrors errors={errors} />
+        <Button type="submit" variant="primary" className="case-primary" disabled={busy}>
+          {busy ? T.starting : T.start}
+        </Button>
+      </form>
+    </Page>
+  );
+}

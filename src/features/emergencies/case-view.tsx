@@ -1,0 +1,186 @@
+/**
+ * One emergency case, in the order of the call: who and when, the button to the match (calls made
+ * there are recorded here), the contacts with their results, the outcome and closing, then the
+ * claim facts and the history. The chain is checked on open; a broken chain is shown loudly and
+ * the case takes no new entries.
+ */
+import { useMemo, useState } from 'react';
+import { useApp } from '../../app/store';
+import { decideClaims, countThisMonth } from '../../domain/claim-rules';
+import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
+import { retentionUntil } from '../../domain/case-fold';
+import type { EmergencyCase } from '../../domain/emergency-case';
+import { AGE_CATEGORY_LABELS, ageCategory, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { Notice, Page, Section } from '../../ui/layout';
+import { ChainBanner, ClaimFactsSection, History, LinkPerson, OutcomeSection } from './case-sections';
+import { ContactCard, ContactForm } from './contacts';
+import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
+import { casePaths } from './route';
+import { T } from './text';
+import { useAllCases, useCase } from './use-cases';
+
+export function CaseView({ id }: { id: string }) {
+  const { entries, kase, chain } = useCase(id);
+  const back = (
+    <a className="case-link" href={casePaths.list()}>
+      {T.backToList}
+    </a>
+  );
+  if (!entries) {
+    return (
+      <Page title={T.caseTitle} back={back}>
+        <Notice kind="warn">{T.notFound}</Notice>
+      </Page>
+    );
+  }
+  if (!kase) {
+    return (
+      <Page title={T.caseTitle} back={back}>
+        <ChainBanner problem={chain && !chain.ok ? chain.problem : '1件目（要請）の記録がありません。'} />
+      </Page>
+    );
+  }
+  const broken = chain !== null && !chain.ok;
+  return (
+    <Page title={T.caseTitle} back={back}>
+      {broken ? <ChainBanner problem={chain.problem} /> : null}
+      <CaseBody kase={kase} readOnly={broken} chainText={chain === null ? T.chainChecking : chain.ok ? T.chainOk(chain.length) : null} />
+    </Page>
+  );
+}
+
+function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly: boolean; chainText: string | null }) {
+  const household = useApp((s) => (kase.subject.householdId ? s.households.get(kase.subject.householdId) : undefined));
+  const offices = useApp((s) => s.offices);
+  const [correcting, setCorrecting] = useState<CorrectionTarget | null>(null);
+  const [addingContact, setAddingContact] = useState(false);
+  const person = household?.persons.find((p) => p.id === kase.subject.personId);
+  const open = kase.open.body;
+  const closed = kase.closedAt !== null;
+  const editable = !readOnly && !closed;
+  const office = offices.get(open.officeId);
+
+  const day = japanDateOf(open.requestedAt);
+  const age = person?.birthDate ? ageOn(person.birthDate, day) : null;
+  const name = kase.subject.name || (kase.subject.personId ? '（氏名未入力）' : T.unknownCaller);
+  const until = retentionUntil(kase);
+
+  return (
+    <>
+      <div className="case-head">
+        <p className="case-subject">
+          {name}
+          {age !== null && person?.birthDate ? `（${age}歳・${AGE_CATEGORY_LABELS[ageCategory(person.birthDate, day)]}）` : ''}
+        </p>
+        <p className="case-stamp">{T.requestLine(formatJapanDateTime(open.requestedAt))}</p>
+        <p className="case-meta">{T.recordedLine(formatJapanDateTime(kase.open.recordedAt), kase.handler.name)}</p>
+        {open.requestedAtReason ? <p className="case-meta">{T.setBack(open.requestedAtReason)}</p> : null}
+        <p className="case-request">
+          <strong>{open.category}</strong>
+          {open.detail ? `　${open.detail}` : ''}
+        </p>
+        {open.caller || open.callerPhone ? <p className="case-meta">{T.callerLine(open.caller, open.callerPhone)}</p> : null}
+        <p className="case-meta">{T.handledBy(kase.handler.name, office?.name ?? T.noOffice)}</p>
+        <CorrectionNotes corrections={kase.open.corrections} />
+        <p className={closed ? 'case-status case-status--closed' : 'case-status'}>
+          {closed ? T.statusClosed(formatJapanDateTime(kase.closedAt!)) : T.statusOpen}
+        </p>
+        <p className="case-meta">{until ? T.retention(formatJapanDate(until)) : T.retentionOpen}</p>
+        {chainText ? <p className="case-chain-ok">{chainText}</p> : null}
+        {!readOnly ? (
+          <Button variant="ghost" onClick={() => setCorrecting({ kind: 'open', open: kase.open })}>
+            {T.correct}
+          </Button>
+        ) : null}
+      </div>
+
+      <ClaimLine kase={kase} />
+
+      {editable && kase.subject.householdId && kase.subject.personId ? (
+        <a className="btn btn--primary case-wide case-primary" href={casePaths.match(kase.subject.householdId, kase.subject.personId, kase.id)}>
+          {T.findFacilities}
+        </a>
+      ) : null}
+      {!readOnly && kase.subject.personId === null ? (
+        <Section title={T.linkPerson} id="case-link">
+          <LinkPerson kase={kase} />
+        </Section>
+      ) : null}
+
+      <Section title={`${T.contactsTitle}（${kase.contacts.length}件）`} id="case-contacts">
+        {kase.contacts.length === 0 ? <p>{T.noContacts}</p> : null}
+        <ul className="case-contacts">
+          {kase.contacts.map((c) => (
+            <li key={c.entryId}>
+              <ContactCard
+                contact={c}
+                caseId={kase.id}
+                caseClosed={!editable}
+                {...(readOnly
+                  ? {}
+                  : {
+                      onCorrect: (contact) => setCorrecting({ kind: 'contact', contact }),
+                      onWithdraw: (contact) =>
+                        setCorrecting({ kind: 'withdraw', entryId: contact.entryId, label: contact.body.facilityName }),
+                    })}
+              />
+            </li>
+          ))}
+          {kase.withdrawnContacts.map((c) => (
+            <li key={c.entryId}>
+              <ContactCard contact={c} caseId={kase.id} caseClosed withdrawn />
+            </li>
+          ))}
+        </ul>
+        {editable && !addingContact ? (
+          <Button className="case-wide" onClick={() => setAddingContact(true)}>
+            {T.recordContact}
+          </Button>
+        ) : null}
+        {editable && addingContact ? <ContactForm kase={kase} onDone={() => setAddingContact(false)} /> : null}
+      </Section>
+
+      {readOnly ? null : (
+        <>
+          <OutcomeSection kase={kase} onWithdraw={(entryId, label) => setCorrecting({ kind: 'withdraw', entryId, label })} />
+          <ClaimFactsSection kase={kase} />
+        </>
+      )}
+      <History kase={kase} />
+      {correcting ? <CorrectionDialog key={JSON.stringify(correcting)} kase={kase} target={correcting} onClose={() => setCorrecting(null)} /> : null}
+    </>
+  );
+}
+
+/** Where this case stands in the person's month: 「今月2回目」, or the cap warning while still on the call. */
+function ClaimLine({ kase }: { kase: EmergencyCase }) {
+  const cases = useAllCases();
+  const offices = useApp((s) => s.offices);
+  const { decision, before } = useMemo(() => {
+    const decision = decideClaims(cases, offices).find((d) => d.caseId === kase.id);
+    const others = cases.filter((c) => c.id !== kase.id);
+    const before = countThisMonth(others, offices, kase.subject, kase.open.body.officeId, kase.contacts[0]?.body.contactedAt ?? new Date().toISOString());
+    return { decision, before };
+  }, [cases, offices, kase]);
+
+  if (decision?.status === 'over-cap' || (kase.contacts.length === 0 && before >= MONTHLY_CAP)) {
+    return <Notice kind="warn">{T.monthFull(Math.max(before, MONTHLY_CAP))}</Notice>;
+  }
+  if (!decision || decision.month === null) {
+    return kase.subject.personId || kase.subject.recipientNumber ? <p className="case-claim-line">{T.monthCount(before + 1)}</p> : null;
+  }
+  return (
+    <details className="disclosure case-claim-line">
+      <summary>
+        {decision.ordinal !== null ? `${T.monthCount(decision.ordinal)}・` : ''}
+        {CLAIM_STATUS_LABELS[decision.status]}
+      </summary>
+      <ul>
+        {decision.reasons.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+    </details>
+  );
+}

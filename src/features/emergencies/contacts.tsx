@@ -1,0 +1,211 @@
+/**
+ * 連絡・調整: the calls of a case. A call made from the match arrives with no result; its card
+ * asks for one with four large buttons. Each card can be corrected or withdrawn, never edited.
+ */
+import { useMemo, useState, type FormEvent } from 'react';
+import { useApp } from '../../app/store';
+import {
+  CONTACT_METHODS,
+  CONTACT_RESULTS,
+  type ContactBody,
+  type ContactMethod,
+  type ContactResult,
+  type Current,
+  type EmergencyCase,
+} from '../../domain/emergency-case';
+import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { SelectField, TextArea, TextField } from '../../ui/field';
+import { CorrectionNotes } from './corrections';
+import { EntryErrors } from './errors-list';
+import { T } from './text';
+import { useAppend } from './use-append';
+
+const OTHER = '__other__';
+
+export function ContactCard({
+  contact,
+  caseClosed,
+  caseId,
+  onCorrect,
+  onWithdraw,
+  withdrawn = false,
+}: {
+  contact: Current<ContactBody>;
+  caseClosed: boolean;
+  caseId: string;
+  onCorrect?: (c: Current<ContactBody>) => void;
+  onWithdraw?: (c: Current<ContactBody>) => void;
+  withdrawn?: boolean;
+}) {
+  const { body } = contact;
+  const { append, errors, busy } = useAppend(caseId);
+  const askResult = !withdrawn && !caseClosed && (body.result === null || body.result === '折り返し待ち');
+  const setResult = (result: ContactResult) => void append({ type: 'result', contact: contact.entryId, result, note: '' });
+
+  return (
+    <article className={withdrawn ? 'case-contact case-contact--withdrawn' : 'case-contact'} aria-label={body.facilityName}>
+      <p className="case-contact__time">{T.contactLine(formatJapanDateTime(body.contactedAt), body.method)}</p>
+      <h3 className="case-contact__name">
+        {body.facilityName}
+        {withdrawn ? <span className="case-tag case-tag--warn">{T.withdrawn}</span> : null}
+        {contact.corrections.length > 0 && !withdrawn ? <span className="case-tag">{T.corrected}</span> : null}
+      </h3>
+      <p className={body.result === null ? 'case-contact__result case-contact__result--pending' : 'case-contact__result'}>
+        {T.result}: {body.result ?? T.resultPending}
+      </p>
+      {body.note ? <p className="case-contact__note">{body.note}</p> : null}
+      <CorrectionNotes corrections={contact.corrections} />
+      {askResult ? (
+        <div className="case-results" role="group" aria-label={T.resultAsk}>
+          {CONTACT_RESULTS.filter((r) => r !== body.result).map((r) => (
+            <Button key={r} variant={r === '受入可' ? 'primary' : 'secondary'} disabled={busy} onClick={() => setResult(r)}>
+              {r}
+            </Button>
+          ))}
+        </div>
+      ) : null}
+      <EntryErrors errors={errors} />
+      {!withdrawn && (onCorrect || onWithdraw) ? (
+        <div className="case-contact__actions">
+          {onCorrect ? (
+            <Button variant="ghost" onClick={() => onCorrect(contact)}>
+              {T.correct}
+            </Button>
+          ) : null}
+          {onWithdraw ? (
+            <Button variant="ghost" onClick={() => onWithdraw(contact)}>
+              {T.withdraw}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+interface ContactFormValue {
+  facilityKey: string;
+  facilityName: string;
+  shortStay: boolean;
+  contactedAt: string;
+  method: ContactMethod;
+  result: ContactResult;
+  note: string;
+}
+
+/** A contact as a form value, for a manual entry (now) or a correction (its current values). */
+export function contactFormOf(body: ContactBody | null): ContactFormValue {
+  if (body === null) {
+    return {
+      facilityKey: '',
+      facilityName: '',
+      shortStay: true,
+      contactedAt: toJapanInputValue(new Date()),
+      method: '電話',
+      result: '受入可',
+      note: '',
+    };
+  }
+  return {
+    facilityKey: body.facilityId ?? OTHER,
+    facilityName: body.facilityName,
+    shortStay: body.shortStay,
+    contactedAt: toJapanInputValue(body.contactedAt),
+    method: body.method,
+    result: body.result ?? '折り返し待ち',
+    note: body.note,
+  };
+}
+
+/** The fields of a contact; used by the manual form and by the correction dialog. */
+export function ContactFields({ value, onChange }: { value: ContactFormValue; onChange: (v: ContactFormValue) => void }) {
+  const facilities = useApp((s) => s.facilities);
+  const options = useMemo(
+    () => [...facilities.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')).map((f) => ({ value: f.id, label: f.name })),
+    [facilities],
+  );
+  const set = (patch: Partial<ContactFormValue>) => onChange({ ...value, ...patch });
+  return (
+    <>
+      <SelectField
+        label={T.contactFacility}
+        value={value.facilityKey}
+        onChange={(e) => {
+          const f = facilities.get(e.target.value);
+          set(f ? { facilityKey: f.id, facilityName: f.name, shortStay: true } : { facilityKey: e.target.value, facilityName: '' });
+        }}
+        options={[{ value: '', label: '選んでください' }, ...options, { value: OTHER, label: T.contactFacilityOther }]}
+      />
+      {value.facilityKey === OTHER ? (
+        <>
+          <TextField label={T.contactFacilityName} value={value.facilityName} onChange={(e) => set({ facilityName: e.target.value })} required />
+          <label className="check">
+            <input type="checkbox" checked={value.shortStay} onChange={(e) => set({ shortStay: e.target.checked })} />
+            <span>{T.contactShortStay}</span>
+          </label>
+        </>
+      ) : null}
+      <TextField label={T.contactedAt} type="datetime-local" value={value.contactedAt} onChange={(e) => set({ contactedAt: e.target.value })} required />
+      <SelectField
+        label={T.method}
+        value={value.method}
+        onChange={(e) => set({ method: e.target.value as ContactMethod })}
+        options={CONTACT_METHODS.map((m) => ({ value: m, label: m }))}
+      />
+      <SelectField
+        label={T.result}
+        value={value.result}
+        onChange={(e) => set({ result: e.target.value as ContactResult })}
+        options={CONTACT_RESULTS.map((r) => ({ value: r, label: r }))}
+      />
+      <TextArea label={T.note} value={value.note} onChange={(e) => set({ note: e.target.value })} />
+    </>
+  );
+}
+
+/** The body a contact form stands for; the facility's 事業所番号 is copied at the time. */
+export function contactBodyOf(value: ContactFormValue, facilityOfficeNumber: (id: string) => string): ContactBody | string[] {
+  const contactedAt = fromJapanInputValue(value.contactedAt);
+  if (contactedAt === null) return ['連絡・調整を行った時刻を入力してください。'];
+  const facilityId = value.facilityKey === OTHER || value.facilityKey === '' ? null : value.facilityKey;
+  if (value.facilityKey === '') return ['連絡先の事業所を選んでください。'];
+  return {
+    type: 'contact',
+    facilityId,
+    facilityName: value.facilityName.trim(),
+    facilityOfficeNumber: facilityId ? facilityOfficeNumber(facilityId) : '',
+    shortStay: value.shortStay,
+    contactedAt,
+    method: value.method,
+    result: value.result,
+    note: value.note.trim(),
+  };
+}
+
+export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void }) {
+  const facilities = useApp((s) => s.facilities);
+  const [value, setValue] = useState(() => contactFormOf(null));
+  const { append, errors, busy, setErrors } = useAppend(kase.id);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const body = contactBodyOf(value, (id) => facilities.get(id)?.officeNumber ?? '');
+    if (Array.isArray(body)) return setErrors(body);
+    if (await append(body)) onDone();
+  }
+
+  return (
+    <form className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
+      <ContactFields value={value} onChange={setValue} />
+      <EntryErrors errors={errors} />
+      <div className="case-form__actions">
+        <Button onClick={onDone}>{T.cancel}</Button>
+        <Button type="submit" variant="primary" disabled={busy}>
+          {busy ? T.saving : T.save}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,131 @@
+/**
+ * Corrections: a new entry that names the entry it corrects, with the reason, who and when
+ * (DOMAIN.md §5). The dialog never edits anything; it appends.
+ */
+import { useState } from 'react';
+import { useApp } from '../../app/store';
+import {
+  REQUEST_CATEGORIES,
+  type ContactBody,
+  type Current,
+  type EmergencyCase,
+  type FactBody,
+  type OpenBody,
+  type RequestCategory,
+  type Superseded,
+} from '../../domain/emergency-case';
+import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { ConfirmDialog } from '../../ui/dialog';
+import { SelectField, TextArea, TextField } from '../../ui/field';
+import { contactBodyOf, ContactFields, contactFormOf } from './contacts';
+import { EntryErrors } from './errors-list';
+import { T } from './text';
+import { useAppend } from './use-append';
+
+export function CorrectionNotes({ corrections }: { corrections: readonly Superseded[] }) {
+  if (corrections.length === 0) return null;
+  return (
+    <ul className="case-corrections">
+      {corrections.map((c) => (
+        <li key={c.byEntryId}>{T.correctionNote(c.reason, c.by.name, formatJapanDateTime(c.at))}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** What is being corrected: a contact (replace or withdraw), the outcome (withdraw) or the request. */
+export type CorrectionTarget =
+  | { readonly kind: 'contact'; readonly contact: Current<ContactBody> }
+  | { readonly kind: 'withdraw'; readonly entryId: string; readonly label: string }
+  | { readonly kind: 'open'; readonly open: Current<OpenBody> };
+
+export function CorrectionDialog({
+  kase,
+  target,
+  onClose,
+}: {
+  kase: EmergencyCase;
+  target: CorrectionTarget | null;
+  onClose: () => void;
+}) {
+  const facilities = useApp((s) => s.facilities);
+  const { append, errors, busy, setErrors } = useAppend(kase.id);
+  const [reason, setReason] = useState('');
+  const [contact, setContact] = useState(() => contactFormOf(target?.kind === 'contact' ? target.contact.body : null));
+  const openBody = target?.kind === 'open' ? target.open.body : null;
+  const [request, setRequest] = useState(() => ({
+    requestedAt: openBody ? toJapanInputValue(openBody.requestedAt) : '',
+    category: openBody?.category ?? ('その他' as RequestCategory),
+    detail: openBody?.detail ?? '',
+  }));
+
+  if (target === null) return null;
+  const withdraw = target.kind === 'withdraw';
+
+  async function save() {
+    if (target === null) return;
+    let replacement: FactBody | null = null;
+    let corrects: string;
+    if (target.kind === 'withdraw') {
+      corrects = target.entryId;
+    } else if (target.kind === 'contact') {
+      corrects = target.contact.entryId;
+      const body = contactBodyOf(contact, (id) => facilities.get(id)?.officeNumber ?? '');
+      if (Array.isArray(body)) return setErrors(body);
+      replacement = body;
+    } else {
+      corrects = target.open.entryId;
+      const requestedAt = fromJapanInputValue(request.requestedAt);
+      if (requestedAt === null) return setErrors(['要請のあった時間を入力してください。']);
+      const moved = requestedAt !== target.open.body.requestedAt;
+      replacement = {
+        ...target.open.body,
+        requestedAt,
+        requestedAtReason: moved ? reason.trim() : target.open.body.requestedAtReason,
+        category: request.category,
+        detail: request.detail.trim(),
+      };
+    }
+    if (await append({ type: 'correction', corrects, reason: reason.trim(), replacement })) onClose();
+  }
+
+  return (
+    <ConfirmDialog
+      open
+      title={withdraw ? T.withdrawTitle : T.correctionTitle}
+      confirmLabel={busy ? T.saving : withdraw ? T.saveWithdraw : T.saveCorrection}
+      danger={withdraw}
+      onConfirm={() => void save()}
+      onCancel={onClose}
+    >
+      <p className="case-hint">{withdraw ? T.withdrawHint : T.correctionHint}</p>
+      {target.kind === 'withdraw' ? <p className="case-subject">{target.label}</p> : null}
+      {target.kind === 'contact' ? <ContactFields value={contact} onChange={setContact} /> : null}
+      {target.kind === 'open' ? (
+        <>
+          <TextField
+            label={T.requestedAt}
+            type="datetime-local"
+            value={request.requestedAt}
+            onChange={(e) => setRequest({ ...request, requestedAt: e.target.value })}
+          />
+          <SelectField
+            label={T.category}
+            value={request.category}
+            onChange={(e) => setRequest({ ...request, category: e.target.value as RequestCategory })}
+            options={REQUEST_CATEGORIES.map((c) => ({ value: c, label: c }))}
+          />
+          <TextArea label={T.detail} value={request.detail} onChange={(e) => setRequest({ ...request, detail: e.target.value })} />
+        </>
+      ) : null}
+      <TextArea
+        label={withdraw ? T.withdrawReasonLabel : T.correctionReason}
+        required
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <EntryErrors errors={errors} />
+    </ConfirmDialog>
+  );
+}
