@@ -1,5 +1,6 @@
 /** One facility for the coordinator on the phone: who to call first, then whom it accepts. */
 import { useApp } from '../../app/store';
+import { HUB_FUNCTION_LABELS } from '../../domain/facility';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -89,6 +90,12 @@ export function FacilityDetail({ id }: { id: string }) {
           <dd>{f.address || T.notEntered}</dd>
           <dt>{T.area}</dt>
           <dd>{f.area || T.notEntered}</dd>
+          <dt>{T.faxLabel}</dt>
+          <dd>{f.fax || T.notEntered}</dd>
+          <dt>{T.emailLabel}</dt>
+          <dd>{f.email ? <a href={`mailto:${f.email}`}>{f.email}</a> : T.notEntered}</dd>
+          <dt>{T.hubFunctionsLegend}</dt>
+          <dd>{f.hubFunctions.length > 0 ? f.hubFunctions.map((h) => HUB_FUNCTION_LABELS[h]).join('、') : T.none}</dd>
           <dt>{T.liaison}</dt>
           <dd>{f.liaison || T.notEntered}</dd>
           <dt>{T.capacity}</dt>

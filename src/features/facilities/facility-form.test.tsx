@@ -45,4 +45,36 @@ describe('facility form', () => {
     expect(screen.getByRole('link', { name: '夜間 090-9999-0000' })).toHaveAttribute('href', 'tel:09099990000');
     expect(screen.getByText('小学生以上')).toBeInTheDocument();
   });
+
+  it('saves FAX, mail and hub functions, and refuses a malformed mail address beside the field', async () => {
+    const session = createFakeSession();
+    const facility = createFacility({ id: 'fac-1' });
+    const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    await user.type(screen.getByLabelText('FAX'), '047-111-2223');
+    await user.type(screen.getByLabelText('メールアドレス'), 'tanki@example');
+    await user.click(screen.getByRole('checkbox', { name: '緊急時の受け入れ・対応' }));
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(screen.getByLabelText('メールアドレス')).toHaveAccessibleDescription('メールアドレスの形式を確認してください（例: tanki@example.jp）');
+    expect(await session.outbox()).toHaveLength(0);
+
+    await user.type(screen.getByLabelText('メールアドレス'), '.jp');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
+    const saved = useApp.getState().facilities.get('fac-1');
+    expect(saved).toMatchObject({ fax: '047-111-2223', email: 'tanki@example.jp', hubFunctions: ['emergency-acceptance'] });
+  });
+
+  it('marks the form unsaved while edited and brings the input back from the encrypted draft', async () => {
+    const session = createFakeSession();
+    const facility = createFacility({ id: 'fac-1' });
+    const first = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    await first.user.type(screen.getByLabelText('連携担当者'), '高橋');
+    await waitFor(() => expect(useApp.getState().unsaved.has('facility:fac-1')).toBe(true));
+    await waitFor(() => expect(session.drafts.has('facility:fac-1')).toBe(true));
+    first.unmount();
+
+    mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    expect(await screen.findByText('保存されていない入力を復元しました。内容を確認して保存してください。')).toBeInTheDocument();
+    expect(screen.getByLabelText('連携担当者')).toHaveValue('高橋');
+  });
 });

@@ -1,8 +1,21 @@
-/** Register or edit a facility. Errors show beside their field, in Japanese; nothing is saved until all pass. */
-import { useState } from 'react';
+/**
+ * Register or edit a facility. Errors show beside their field, in Japanese; nothing is saved until
+ * all pass. Unsaved input is kept as an encrypted draft (a lock or a closed tab loses nothing) and
+ * marks the form unsaved, so an app update waits.
+ */
+import { useEffect, useState } from 'react';
 import { useApp } from '../../app/store';
+import { useFormDraft } from '../../app/use-form-draft';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
-import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, emptyFacility, type Acceptance, type Facility } from '../../domain/facility';
+import {
+  FACILITY_SERVICE_TYPES,
+  FACILITY_UNIT_TYPES,
+  HUB_FUNCTIONS,
+  HUB_FUNCTION_LABELS,
+  emptyFacility,
+  type Acceptance,
+  type Facility,
+} from '../../domain/facility';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
@@ -14,16 +27,52 @@ import { navigate, paths } from './use-route';
 const MEDICAL_OPTIONS = MEDICAL_CARE_KINDS.map((k) => ({ value: k, label: MEDICAL_CARE_LABELS[k] }));
 const SERVICE_OPTIONS = FACILITY_SERVICE_TYPES.map((v) => ({ value: v, label: v }));
 const UNIT_OPTIONS = FACILITY_UNIT_TYPES.map((v) => ({ value: v, label: v }));
+const HUB_OPTIONS = HUB_FUNCTIONS.map((v) => ({ value: v, label: HUB_FUNCTION_LABELS[v] }));
+
+/** Draft keys follow `<kind>:<id>` so clearing demo data also clears a demo facility's draft. */
+export function facilityDraftKey(id: string | null): string {
+  return `facility:${id ?? 'new'}`;
+}
+
+interface FacilityDraft {
+  /** the new facility's id, so a restored draft saves as the same record */
+  readonly baseId: string;
+  readonly state: FacilityFormState;
+}
 
 export function FacilityForm({ id }: { id: string | null }) {
   const existing = useApp((s) => (id === null ? undefined : s.facilities.get(id)));
   const reporter = useApp((s) => s.session?.user.displayName ?? '');
   const saveFacility = useApp((s) => s.saveFacility);
   const [base] = useState<Facility | undefined>(() => existing ?? (id === null ? emptyFacility(globalThis.crypto.randomUUID(), new Date().toISOString()) : undefined));
-  const [state, setState] = useState<FacilityFormState | null>(() => (base ? toFormState(base, reporter) : null));
+  const [initial] = useState<FacilityFormState | null>(() => (base ? toFormState(base, reporter) : null));
+  const [state, setState] = useState<FacilityFormState | null>(initial);
+  const [baseId, setBaseId] = useState(base?.id ?? '');
+  const [restored, setRestored] = useState(false);
   const [errors, setErrors] = useState<FacilityFormErrors>({});
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+
+  const key = facilityDraftKey(id);
+  const dirty = state !== null && initial !== null && JSON.stringify(state) !== JSON.stringify(initial);
+  const draft = useFormDraft<FacilityDraft>(key, state ? { baseId, state } : null, dirty);
+
+  useEffect(() => {
+    let live = true;
+    void useApp
+      .getState()
+      .session?.loadDraft<FacilityDraft>(key)
+      .then((saved) => {
+        if (!live || !saved) return;
+        setState(saved.state);
+        setBaseId(saved.baseId);
+        setRestored(true);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [key]);
 
   const cancelHref = id === null ? paths.list() : paths.detail(id);
   const title = id === null ? T.newTitle : T.editTitle;
@@ -47,8 +96,9 @@ export function FacilityForm({ id }: { id: string | null }) {
     setSaving(true);
     setSaveError(null);
     try {
-      const facility = applyForm(base, state, new Date().toISOString());
+      const facility = applyForm({ ...base, id: baseId }, state, new Date().toISOString());
       await saveFacility(facility, id === null ? 'create' : 'update');
+      await draft.finish();
       navigate(paths.detail(facility.id));
     } catch (e) {
       setSaveError(vaultErrorMessage(toVaultError(e).code));
@@ -57,9 +107,17 @@ export function FacilityForm({ id }: { id: string | null }) {
     }
   }
 
-  const text = (key: 'name' | 'officeNumber' | 'address' | 'area' | 'phone' | 'nightPhone' | 'liaison', label: string, extra: Record<string, unknown> = {}) => (
-    <TextField label={label} value={state[key]} onChange={(e) => set(key, e.target.value)} error={errors[key as keyof FacilityFormErrors]} {...extra} />
+  type TextKey = 'name' | 'officeNumber' | 'address' | 'area' | 'phone' | 'nightPhone' | 'fax' | 'email' | 'liaison';
+  const text = (field: TextKey, label: string, extra: Record<string, unknown> = {}) => (
+    <TextField label={label} value={state[field]} onChange={(e) => set(field, e.target.value)} error={errors[field as keyof FacilityFormErrors]} {...extra} />
   );
+
+  async function discardDraft() {
+    await draft.discard();
+    setState(initial);
+    setBaseId(base?.id ?? baseId);
+    setRestored(false);
+  }
 
   return (
     <Page title={title}>
@@ -70,6 +128,17 @@ export function FacilityForm({ id }: { id: string | null }) {
           void submit();
         }}
       >
+        {restored ? (
+          <Notice
+            action={
+              <Button variant="ghost" onClick={() => void discardDraft()}>
+                {T.discardDraft}
+              </Button>
+            }
+          >
+            {T.draftRestored}
+          </Notice>
+        ) : null}
         {Object.keys(errors).length > 0 ? <Notice kind="error">{T.errors.summary}</Notice> : null}
         <Section title={T.basicsTitle}>
           {text('name', T.name, { required: true })}
@@ -80,7 +149,10 @@ export function FacilityForm({ id }: { id: string | null }) {
           {text('area', T.area)}
           {text('phone', T.phoneLabel, { type: 'tel' })}
           {text('nightPhone', T.nightPhoneLabel, { type: 'tel' })}
+          {text('fax', T.faxLabel, { type: 'tel' })}
+          {text('email', T.emailLabel, { type: 'email', inputMode: 'email' })}
           {text('liaison', T.liaison)}
+          <CheckboxGroup legend={T.hubFunctionsLegend} options={HUB_OPTIONS} value={state.hubFunctions} onChange={(v) => set('hubFunctions', v)} />
           <TextField label={T.capacity} inputMode="numeric" value={state.capacity} onChange={(e) => set('capacity', e.target.value)} error={errors.capacity} />
         </Section>
         <Section title={T.acceptanceTitle}>

@@ -12,6 +12,9 @@ type EditedAsIs =
   | 'area'
   | 'phone'
   | 'nightPhone'
+  | 'fax'
+  | 'email'
+  | 'hubFunctions'
   | 'liaison'
   | 'acceptance'
   | 'medicalCare'
@@ -24,7 +27,7 @@ export interface FacilityFormState extends Pick<Facility, EditedAsIs> {
   readonly vacancyReporter: string;
 }
 
-export type FacilityFormErrors = Partial<Record<'name' | 'officeNumber' | 'capacity' | 'vacancyBeds', string>>;
+export type FacilityFormErrors = Partial<Record<'name' | 'officeNumber' | 'email' | 'capacity' | 'vacancyBeds', string>>;
 
 export function toFormState(f: Facility, reporter: string): FacilityFormState {
   return {
@@ -36,6 +39,9 @@ export function toFormState(f: Facility, reporter: string): FacilityFormState {
     area: f.area,
     phone: f.phone,
     nightPhone: f.nightPhone,
+    fax: f.fax,
+    email: f.email,
+    hubFunctions: f.hubFunctions,
     liaison: f.liaison,
     capacity: String(f.capacity),
     acceptance: f.acceptance,
@@ -52,6 +58,8 @@ export function validateForm(s: FacilityFormState): FacilityFormErrors {
   const errors: FacilityFormErrors = {};
   if (s.name.trim() === '') errors.name = T.errors.name;
   if (!/^\d{10}$/.test(normalizeOfficeNumber(s.officeNumber))) errors.officeNumber = T.errors.officeNumber;
+  // A light check: a typo in the address is caught, an unusual but valid address is not refused.
+  if (s.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.email.trim())) errors.email = T.errors.email;
   if (!isCount(s.capacity)) errors.capacity = T.errors.capacity;
   if (s.vacancyBeds.trim() !== '' && !isCount(s.vacancyBeds)) errors.vacancyBeds = T.errors.beds;
   return errors;
@@ -74,6 +82,9 @@ export function applyForm(base: Facility, s: FacilityFormState, now: string): Fa
     area: s.area.trim(),
     phone: s.phone.trim(),
     nightPhone: s.nightPhone.trim(),
+    fax: s.fax.trim(),
+    email: s.email.trim(),
+    hubFunctions: s.hubFunctions,
     liaison: s.liaison.trim(),
     capacity: Number(s.capacity.normalize('NFKC').trim()),
     acceptance: s.acceptance,
