@@ -7,7 +7,7 @@ import type { Household } from '../domain/household';
 import type { Facility } from '../domain/facility';
 import { chainNext } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
-import type { CaseEntry, EmergencyCase, EntryBody, Office } from '../domain/emergency-case';
+import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
 import { buildHouseholdIndex, upsertIndex, type HouseholdIndex } from '../domain/search';
 import type { ChangeOp, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
 import { toVaultError, type VaultError } from '../vault/errors';
@@ -66,7 +66,7 @@ export interface AppActions {
    * when the entry breaks a rule; nothing is written then.
    */
   appendCaseEntry(caseId: string | null, body: EntryBody): Promise<EmergencyCase>;
-  loadDemo(households: readonly Household[], facilities: readonly Facility[]): Promise<void>;
+  loadDemo(households: readonly Household[], facilities: readonly Facility[], offices?: readonly Office[]): Promise<void>;
   clearDemo(): Promise<number>;
   /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
   reload(): Promise<void>;
@@ -285,7 +285,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           deviceId: session.deviceId,
           body,
         });
-        await guarded(() => session.append('case-entry', entry.id, entry));
+        // A case about a demo household is demo evidence: kept off the change log, cleared with the demo.
+        const subjectHousehold = (before[0]?.body ?? body).type === 'open' ? ((before[0]?.body ?? body) as OpenBody).subject.householdId : null;
+        const demo = subjectHousehold !== null && get().demoIds.has(subjectHousehold);
+        await guarded(() => session.append('case-entry', entry.id, entry, { demo }));
         const entries = [...before, entry];
         set({ caseEntries: new Map(get().caseEntries).set(id, entries) });
         return foldCase(entries);
@@ -297,11 +300,12 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.logAccess('open-household', id));
     },
 
-    async loadDemo(households, facilities) {
+    async loadDemo(households, facilities, offices = []) {
       const session = requireSession();
       await guarded(async () => {
         await session.putDemo('household', households.map((h) => ({ id: h.id, data: h })));
         await session.putDemo('facility', facilities.map((f) => ({ id: f.id, data: f })));
+        await session.putDemo('office', offices.map((o) => ({ id: o.id, data: o })));
         await loadAll(session);
       });
     },

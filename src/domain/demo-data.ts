@@ -4,6 +4,7 @@
  * whether 10 or 10,000 are generated, and the first few households are scripted to cover the
  * moments in SCENARIOS.md (the 02:10 call, a mother of two, a draft, a stale form, a withdrawal).
  */
+import type { Office } from './emergency-case';
 import type { Facility } from './facility';
 import type { Consent, EmergencyContact, FamilyMember, Household, IsoDate, IsoInstant, Person, Withdrawal } from './household';
 import { addDaysToDate, addMonthsToDate, japanDateOf } from './japan-time';
@@ -29,6 +30,13 @@ export interface DemoHubOptions {
 export interface DemoHub {
   readonly households: Household[];
   readonly facilities: Facility[];
+  /** the hub's own 相談支援事業所, positioned as a hub, so demo cases can be claimed */
+  readonly offices: Office[];
+}
+
+/** A fictional 相談支援事業所 (事業所番号 starting 99: no real office has it). */
+export function demoOffice(at: IsoInstant): Office {
+  return { id: 'demo-office-1', name: 'あおぞら相談支援センター（デモ）', officeNumber: '9912345678', hubSince: '2024-04-01', createdAt: at, updatedAt: at };
 }
 
 type Kind = 'child' | 'adult-with-parent' | 'two-children' | 'elderly-parent' | 'alone';
@@ -275,5 +283,5 @@ export function generateDemoHub(options: DemoHubOptions): DemoHub {
   const facilities = Array.from({ length: facilityCount }, (_, i) => generateDemoFacility(i + 1, seed, now));
   const ctx: Context = { seed, today: japanDateOf(now), facilityNames: facilities.slice(0, 40).map((f) => f.name) };
   const households = Array.from({ length: householdCount }, (_, i) => generateHousehold(i + 1, ctx));
-  return { households, facilities };
+  return { households, facilities, offices: [demoOffice(now)] };
 }

@@ -30,4 +30,13 @@ describe('append: evidence is written once', () => {
     await expect(session.putMany('case-entry', [{ id, data: createSampleRecord(), op: 'update' }])).rejects.toThrow(/append-only/);
     expect((await session.get<SampleRecord>('case-entry', id))?.data.name).toBe('山田 太郎');
   });
+
+  it('keeps demo evidence off the change log and clears it with the demo data', async () => {
+    const { session } = await setUpTestVault();
+    const id = newId();
+    await session.append<SampleRecord>('case-entry', id, createSampleRecord(), { demo: true });
+    expect((await session.outbox()).filter((e) => e.kind === 'case-entry')).toEqual([]);
+    expect(await session.clearDemo()).toBe(1);
+    expect(await session.get('case-entry', id)).toBeUndefined();
+  });
 });

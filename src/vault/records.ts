@@ -56,7 +56,13 @@ function assertNotAppendOnly(kind: EntityKind): void {
  * Evidence: a new record and its 'append' outbox entry, in one transaction. An existing id is
  * refused inside the transaction, so two tabs cannot both write it.
  */
-export async function appendRecord<T>(ctx: SessionContext, kind: EntityKind, id: string, data: T): Promise<void> {
+export async function appendRecord<T>(
+  ctx: SessionContext,
+  kind: EntityKind,
+  id: string,
+  data: T,
+  demo = false,
+): Promise<void> {
   assertOpaqueId(id);
   const [sealed, pending] = await Promise.all([
     seal(ctx.key, bindingOfRecord(kind, id), data),
@@ -65,8 +71,9 @@ export async function appendRecord<T>(ctx: SessionContext, kind: EntityKind, id:
   const { db } = ctx;
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     if ((await db.records.get([kind, id])) !== undefined) throw new VaultError('duplicate', { detail: `${kind}/${id}` });
-    await db.records.add({ kind, id, demo: 0, updatedAt: pending.at, ...sealed });
-    await appendOutbox(db, pending);
+    await db.records.add({ kind, id, demo: demo ? 1 : 0, updatedAt: pending.at, ...sealed });
+    // Demo evidence never reaches the hub.
+    if (!demo) await appendOutbox(db, pending);
   });
 }
 

@@ -3,6 +3,7 @@
  * what it hands back. Locking drops the key; every later call rejects with VaultError('locked').
  */
 import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, wrapForPassphrase } from './key-slots';
+import { exportBackup, restoreBackup } from './backup';
 import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
 import * as drafts from './drafts';
 import { VaultError } from './errors';
@@ -23,6 +24,7 @@ import type {
   ChangeOp,
   EntityKind,
   OutboxEntry,
+  RestoreResult,
   StoredEntity,
   VaultSession,
   VaultUser,
@@ -101,8 +103,8 @@ export class Session implements VaultSession {
     return this.run((ctx) => putRecords(ctx, kind, items));
   }
 
-  append<T>(kind: EntityKind, id: string, data: T): Promise<void> {
-    return this.run((ctx) => appendRecord(ctx, kind, id, data));
+  append<T>(kind: EntityKind, id: string, data: T, options: { readonly demo?: boolean } = {}): Promise<void> {
+    return this.run((ctx) => appendRecord(ctx, kind, id, data, options.demo === true));
   }
 
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void> {
@@ -173,5 +175,35 @@ export class Session implements VaultSession {
       const { wrapping } = await wrapForPassphrase(newPassphrase, extractable);
       await db.keySlots.update(slot.userId, wrapping);
     });
+  }
+
+  /**
+   * The file holds every household, so an unlocked phone alone must not be enough to take it: the
+   * current user's passphrase is checked again first, through the same throttle as unlock
+   * ('wrong-passphrase', 'throttled'); nothing is produced before it passes. A weak backup
+   * passphrase is refused before that, so a mis-typed backup passphrase costs no attempt.
+   * The 'export-backup' access entry is written before the bytes are handed back: if it cannot be
+   * written, the caller gets the error and no file (as with the unlock entry in openSession).
+   */
+  async exportBackup(currentPassphrase: string, backupPassphrase: string): Promise<Uint8Array> {
+    const file = await this.read(async (ctx) => {
+      assertStrongPassphrase(backupPassphrase);
+      const slot = await findSlot(ctx.db, this.user.id);
+      await openSlot(ctx.db, slot, currentPassphrase, ctx.now, false);
+      return exportBackup(ctx, backupPassphrase);
+    });
+    await this.logAccess('export-backup', null);
+    return file;
+  }
+
+  /**
+   * Restores, then writes the 'restore-backup' access entry (after the restored entries, so it is
+   * the newest). The restore has committed by then: if the entry cannot be written, the error still
+   * goes to the caller, and the records stay (a second restore would be refused as not empty).
+   */
+  async restoreBackup(bytes: Uint8Array, backupPassphrase: string): Promise<RestoreResult> {
+    const result = await this.run((ctx) => restoreBackup(ctx, bytes, backupPassphrase));
+    await this.logAccess('restore-backup', null);
+    return result;
   }
 }

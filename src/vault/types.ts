@@ -45,7 +45,8 @@ export interface OutboxEntry {
   readonly payload: unknown;
 }
 
-export type AccessAction = 'unlock' | 'open-household' | 'print-household';
+/** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */
+export type AccessAction = 'unlock' | 'open-household' | 'print-household' | 'export-backup' | 'restore-backup';
 
 /** 閲覧記録: who opened what, when. Append-only. */
 export interface AccessLogEntry {
@@ -86,8 +87,34 @@ export type VaultErrorCode =
   | 'corrupt'
   /** append() of an evidence record whose id is already taken */
   | 'duplicate'
+  /** restoreBackup(): the backup passphrase is wrong (the file itself is intact) */
+  | 'backup-passphrase'
+  /** a backup file that is truncated or altered */
+  | 'backup-damaged'
+  /** a file that is not a backup of this app */
+  | 'backup-invalid'
+  /** a backup made by a later version of the app */
+  | 'backup-version'
+  /** restoreBackup() on a device that already holds (non-demo) records */
+  | 'restore-not-empty'
   /** anything else; the original error is the VaultError's cause */
   | 'unexpected';
+
+/** What inspectBackup() reads from a backup file's clear header, without its passphrase. */
+export interface BackupInfo {
+  readonly format: string;
+  readonly version: number;
+  readonly createdAt: string;
+  /** the device the backup was made on */
+  readonly deviceId: string;
+  readonly byteLength: number;
+}
+
+/** What restoreBackup() wrote: records per kind and access log entries. */
+export interface RestoreResult {
+  readonly counts: Readonly<Record<EntityKind, number>>;
+  readonly accessLog: number;
+}
 
 export interface VaultSession {
   readonly user: VaultUser;
@@ -104,8 +131,9 @@ export interface VaultSession {
   /**
    * Writes a new append-only record (evidence) and its outbox entry ('append') in one transaction.
    * Rejects with VaultError('duplicate') if a record with that id exists: evidence is never overwritten.
+   * `demo` (a case about a demo household): stored as demo, with no outbox entry, and cleared with the demo data.
    */
-  append<T>(kind: EntityKind, id: string, data: T): Promise<void>;
+  append<T>(kind: EntityKind, id: string, data: T, options?: { readonly demo?: boolean }): Promise<void>;
   /** Writes many demo records in one transaction (no outbox entries). */
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void>;
   /** Removes every demo record. Returns how many were removed. */
@@ -121,6 +149,18 @@ export interface VaultSession {
   /** Enrols another user on this device; the current user re-enters their passphrase. */
   addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser>;
   changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void>;
+  /**
+   * Every non-demo record, the access log and the outbox as one file encrypted with
+   * `backupPassphrase` (see backup.ts). The current user re-enters their unlock passphrase first,
+   * checked through the unlock throttle ('wrong-passphrase', 'throttled'; nothing is produced).
+   * Writes an 'export-backup' access entry.
+   */
+  exportBackup(currentPassphrase: string, backupPassphrase: string): Promise<Uint8Array>;
+  /**
+   * Restores a backup into a device without records: all or nothing (see backup.ts). Writes a
+   * 'restore-backup' access entry after a successful restore.
+   */
+  restoreBackup(bytes: Uint8Array, backupPassphrase: string): Promise<RestoreResult>;
   /** Drops the data key. Every later call rejects with VaultError('locked'). */
   lock(): void;
   readonly isLocked: boolean;

@@ -73,12 +73,12 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
         out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data) });
       }
     },
-    async append<T>(kind: EntityKind, id: string, data: T) {
+    async append<T>(kind: EntityKind, id: string, data: T, options: { demo?: boolean } = {}) {
       check();
       if (records.has(key(kind, id))) throw new VaultError('duplicate');
       const at = now();
-      records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: false });
-      out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op: 'append', at, userId: me.id, payload: clone(data) });
+      records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: options.demo === true });
+      if (options.demo !== true) out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op: 'append', at, userId: me.id, payload: clone(data) });
     },
     async putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]) {
       check();
@@ -123,6 +123,14 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       return { id: crypto.randomUUID(), displayName, createdAt: now() };
     },
     async changePassphrase() {},
+    // Backups need the real vault (src/vault/backup.ts, including the re-check of the current
+    // passphrase and the access entries); UI tests stub these with vi.spyOn.
+    async exportBackup(_currentPassphrase: string, _backupPassphrase: string) {
+      throw new VaultError('unexpected');
+    },
+    async restoreBackup(_bytes: Uint8Array, _backupPassphrase: string) {
+      throw new VaultError('unexpected');
+    },
     lock() {
       locked = true;
     },

@@ -37,7 +37,7 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
       const { generateDemoHub } = await import('../../domain/demo-data');
       const size = DEMO_SIZES[sizeIndex] ?? DEMO_SIZES[0];
       const hub = generateDemoHub({ households: size.households, facilities: size.facilities, now: new Date().toISOString() });
-      await loadDemo(hub.households, hub.facilities);
+      await loadDemo(hub.households, hub.facilities, hub.offices);
       setStatus({ kind: 'ok', text: T.demoLoaded(hub.households.length) });
     } catch (e) {
       setStatus({ kind: 'error', text: messageOf(e) });

@@ -1,8 +1,10 @@
 /** 設定: data safety first (iOS warning, storage protection), then lock timing, users, sync, access log. */
 import { Page } from '../../ui/layout';
 import { AccessLogSection, PendingChangesSection } from './access-log-section';
+import { BackupSection } from './backup-section';
 import { DeviceSettingsSection } from './device-settings-section';
 import { HomeScreenWarning } from './home-screen-warning';
+import { OfficesSection } from './offices-section';
 import { StorageSection } from './storage-section';
 import { T } from './text';
 import { UsersSection } from './users-section';
@@ -12,8 +14,10 @@ export function SettingsScreen() {
     <Page title={T.title}>
       <HomeScreenWarning />
       <StorageSection />
+      <BackupSection />
       <DeviceSettingsSection />
       <UsersSection />
+      <OfficesSection />
       <PendingChangesSection />
       <AccessLogSection />
     </Page>

@@ -69,6 +69,8 @@ export const T = {
     unlock: '解錠',
     'open-household': '世帯を開いた',
     'print-household': '世帯を印刷',
+    'export-backup': 'バックアップを作成',
+    'restore-backup': 'バックアップから復元',
   } satisfies Record<AccessAction, string>,
   unknownHousehold: '（この端末にない世帯）',
   unnamedHousehold: '（氏名未入力の世帯）',

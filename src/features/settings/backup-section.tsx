@@ -1,0 +1,295 @@
+/**
+ * バックアップ: the whole device's data as one encrypted file (download, after the current user
+ * re-enters their unlock passphrase), and its restore on a new
+ * device (file + passphrase, shown and confirmed before anything is written). Works offline: the file
+ * is made and read on the device; nothing is sent anywhere. See src/vault/backup.ts and docs/security.md.
+ */
+import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useApp } from '../../app/store';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { BACKUP_EXTENSION, inspectBackup } from '../../vault/backup';
+import { toVaultError, vaultErrorMessage } from '../../vault/errors';
+import type { BackupInfo } from '../../vault/types';
+import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
+import { TextField } from '../../ui/field';
+import { Notice, Section } from '../../ui/layout';
+import { newPassphraseErrors, NewPassphraseFields, SecretField, type NewPassphraseErrors } from '../../ui/passphrase';
+import { Busy } from '../../ui/status';
+import { BT } from './backup-text';
+
+const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `kyoten-backup-YYYYMMDD-HHmm.kyoten`, in Japan time whatever the device's zone. */
+export function backupFileName(at: Date): string {
+  const w = new Date(at.getTime() + JST_OFFSET_MS);
+  const day = `${w.getUTCFullYear()}${pad(w.getUTCMonth() + 1)}${pad(w.getUTCDate())}`;
+  return `kyoten-backup-${day}-${pad(w.getUTCHours())}${pad(w.getUTCMinutes())}${BACKUP_EXTENSION}`;
+}
+
+/** Saves the bytes through a Blob URL: works offline, nothing leaves the device but into the file. */
+function download(bytes: Uint8Array, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The click has handed the blob to the download; revoke on the next tick.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+type Open = 'none' | 'export' | 'restore';
+
+export function BackupSection() {
+  const [open, setOpen] = useState<Open>('none');
+  const [done, setDone] = useState<{ kind: 'ok' | 'warn'; text: string } | null>(null);
+
+  const show = (which: Open) => {
+    setOpen(which);
+    setDone(null);
+  };
+  const finish = (kind: 'ok' | 'warn', text: string) => {
+    setOpen('none');
+    setDone({ kind, text });
+  };
+
+  return (
+    <Section title={BT.title} id="settings-backup">
+      <p className="muted">{BT.intro}</p>
+      {done ? <Notice kind={done.kind}>{done.text}</Notice> : null}
+      {open === 'export' ? (
+        <ExportForm onCancel={() => show('none')} onDone={(fileName) => finish('ok', BT.created(fileName))} />
+      ) : open === 'restore' ? (
+        <RestoreForm onCancel={() => show('none')} onDone={finish} />
+      ) : (
+        <div className="form-actions">
+          <Button variant="primary" className="btn--block" onClick={() => show('export')}>
+            {BT.create}
+          </Button>
+          <Button className="btn--block" onClick={() => show('restore')}>
+            {BT.restore}
+          </Button>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+interface ExportErrors extends NewPassphraseErrors {
+  readonly current?: string;
+  readonly form?: string;
+}
+
+/** Maps a vault rejection to the field it concerns (as user-forms.tsx does). */
+function exportRejection(err: unknown): ExportErrors {
+  const code = toVaultError(err).code;
+  if (code === 'wrong-passphrase' || code === 'throttled') return { current: vaultErrorMessage(code) };
+  if (code === 'weak-passphrase') return { passphrase: vaultErrorMessage(code) };
+  return { form: vaultErrorMessage(code) };
+}
+
+/**
+ * The file holds every household, so the current user proves it is them first (an unlocked phone
+ * left on a desk is not enough), as for 「利用者を追加」.
+ */
+function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; onCancel: () => void }) {
+  const session = useApp((s) => s.session);
+  const [current, setCurrent] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [acknowledged, setAcknowledged] = useState(false);
+  const [errors, setErrors] = useState<ExportErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!session || busy) return;
+    const next: ExportErrors = {
+      ...(current ? {} : { current: BT.currentRequired }),
+      ...newPassphraseErrors(passphrase, confirmation),
+    };
+    setErrors(next);
+    if (Object.keys(next).length > 0) return;
+    setBusy(true);
+    try {
+      const bytes = await session.exportBackup(current, passphrase);
+      const fileName = backupFileName(new Date());
+      download(bytes, fileName);
+      onDone(fileName);
+    } catch (err) {
+      setErrors(exportRejection(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby="backup-export-title">
+      <h3 id="backup-export-title">{BT.createTitle}</h3>
+      <SecretField
+        label={BT.currentPassphrase}
+        autoComplete="current-password"
+        autoFocus
+        value={current}
+        hint={BT.currentPassphraseHint}
+        error={errors.current}
+        disabled={busy}
+        onChange={(e) => setCurrent(e.target.value)}
+      />
+      <NewPassphraseFields
+        label={BT.passphrase}
+        confirmationLabel={BT.passphraseConfirm}
+        passphrase={passphrase}
+        confirmation={confirmation}
+        onPassphrase={setPassphrase}
+        onConfirmation={setConfirmation}
+        errors={errors}
+      />
+      <div className="warning-box">
+        <p id="backup-export-warning">{BT.warning}</p>
+        <label className="ack">
+          <input
+            type="checkbox"
+            checked={acknowledged}
+            aria-describedby="backup-export-warning"
+            onChange={(e) => setAcknowledged(e.target.checked)}
+          />
+          <span>{BT.acknowledge}</span>
+        </label>
+      </div>
+      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      {busy ? <Busy>{BT.creating}</Busy> : null}
+      <div className="form-actions">
+        <Button type="submit" variant="primary" disabled={!acknowledged || busy}>
+          {busy ? BT.creating : BT.createSubmit}
+        </Button>
+        <Button onClick={onCancel} disabled={busy}>
+          {BT.cancel}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+interface RestoreErrors {
+  readonly file?: string;
+  readonly passphrase?: string;
+  readonly form?: string;
+}
+
+function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text: string) => void; onCancel: () => void }) {
+  const session = useApp((s) => s.session);
+  const reload = useApp((s) => s.reload);
+  const [file, setFile] = useState<{ bytes: Uint8Array; info: BackupInfo } | null>(null);
+  const [passphrase, setPassphrase] = useState('');
+  const [errors, setErrors] = useState<RestoreErrors>({});
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const choose = async (e: ChangeEvent<HTMLInputElement>) => {
+    const chosen = e.target.files?.[0];
+    setFile(null);
+    setErrors({});
+    if (!chosen) return;
+    try {
+      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      setFile({ bytes, info: await inspectBackup(bytes) });
+    } catch (err) {
+      const error = toVaultError(err);
+      setErrors({ file: error.code === 'unexpected' ? BT.fileUnreadable : vaultErrorMessage(error.code) });
+    }
+  };
+
+  const ask = (e: FormEvent) => {
+    e.preventDefault();
+    const next: RestoreErrors = {
+      ...(file ? {} : { file: errors.file ?? BT.fileRequired }),
+      ...(passphrase ? {} : { passphrase: BT.passphraseRequired }),
+    };
+    setErrors(next);
+    if (Object.keys(next).length === 0) setConfirming(true);
+  };
+
+  const restore = async () => {
+    setConfirming(false);
+    if (!session || !file || busy) return;
+    setBusy(true);
+    let text: string;
+    try {
+      text = BT.restored(await session.restoreBackup(file.bytes, passphrase));
+    } catch (err) {
+      const code = toVaultError(err).code;
+      setErrors(code === 'backup-passphrase' ? { passphrase: vaultErrorMessage(code) } : { form: vaultErrorMessage(code) });
+      setBusy(false);
+      return;
+    }
+    try {
+      await reload();
+      onDone('ok', text);
+    } catch {
+      onDone('warn', `${text}${BT.reloadFailed}`);
+    }
+  };
+
+  const createdAt = file ? formatJapanDateTime(file.info.createdAt) : '';
+
+  return (
+    <form noValidate onSubmit={ask} aria-labelledby="backup-restore-title">
+      <h3 id="backup-restore-title">{BT.restoreTitle}</h3>
+      <p className="muted">{BT.restoreIntro}</p>
+      <TextField
+        label={BT.file}
+        type="file"
+        // No `accept`: iOS greys out files whose extension it has no type for; the header check decides.
+        hint={BT.fileHint}
+        error={errors.file}
+        disabled={busy}
+        onChange={(e) => void choose(e)}
+      />
+      {file ? (
+        <dl className="kv" aria-label={BT.file}>
+          <dt>{BT.createdAt}</dt>
+          <dd>{createdAt}</dd>
+          <dt>{BT.device}</dt>
+          <dd>
+            {file.info.deviceId.slice(0, 8)}
+            {file.info.deviceId === session?.deviceId ? BT.thisDevice : null}
+          </dd>
+          <dt>{BT.size}</dt>
+          <dd>{BT.sizeValue(file.info.byteLength)}</dd>
+        </dl>
+      ) : null}
+      <SecretField
+        label={BT.restorePassphrase}
+        autoComplete="off"
+        value={passphrase}
+        hint={BT.restorePassphraseHint}
+        error={errors.passphrase}
+        disabled={busy}
+        onChange={(e) => setPassphrase(e.target.value)}
+      />
+      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      {busy ? <Busy>{BT.restoring}</Busy> : null}
+      <div className="form-actions">
+        <Button type="submit" variant="primary" disabled={busy}>
+          {busy ? BT.restoring : BT.restoreSubmit}
+        </Button>
+        <Button onClick={onCancel} disabled={busy}>
+          {BT.cancel}
+        </Button>
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        title={BT.confirmTitle}
+        confirmLabel={BT.confirm}
+        cancelLabel={BT.cancel}
+        onConfirm={() => void restore()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{BT.confirmBody(createdAt)}</p>
+      </ConfirmDialog>
+    </form>
+  );
+}

@@ -1,0 +1,495 @@
+/**
+ * A full backup of the device's data as one encrypted file, and its restore on a new device.
+ * Works offline: the file is made and read on the device (WebCrypto only); nothing is sent anywhere.
+ *
+ * File layout (all in one Uint8Array, usually saved as `*.kyoten`):
+ *
+ *   header   UTF-8 JSON, one line, in clear: format name, version, createdAt, deviceId, KDF and
+ *            cipher parameters (salt, IV) and a passphrase check value. No personal data.
+ *   0x0A     newline (JSON.stringify never writes a raw newline)
+ *   body     AES-GCM-256 ciphertext (tag included) of the payload JSON, with the header bytes as
+ *            additional data: a changed header fails authentication just like a changed body.
+ *   trailer  32 bytes, SHA-256 of everything before it. Unkeyed: it only tells an accidentally
+ *            damaged or truncated file apart from a wrong passphrase (AES-GCM alone cannot), and
+ *            lets inspectBackup() say so before any passphrase is typed. Tampering is caught by GCM.
+ *
+ * Key: PBKDF2-HMAC-SHA256(passphrase NFC, 16-byte salt, 600,000 iterations) → 256 bits, expanded with
+ * HKDF-SHA256 into the AES-GCM key and, separately, a 128-bit check value stored in the header, so a
+ * wrong passphrase is recognised as such (an attacker gains nothing: testing a guess against the check
+ * costs the same PBKDF2 as testing it against the ciphertext).
+ */
+import { IV_BYTES, PBKDF2_ITERATIONS, SALT_BYTES, bindingOf, randomBytes, seal } from './crypto';
+import type { AccessLogRow, RecordRow } from './db';
+import { VaultError } from './errors';
+import {
+  appendOutbox,
+  isoAt,
+  prepareOutbox,
+  readAccessLog,
+  readOutbox,
+  type PendingOutboxRow,
+  type SessionContext,
+} from './journal';
+import { assertStrongPassphrase, MIN_PASSPHRASE_LENGTH } from './key-slots';
+import { assertOpaqueId, listRecords } from './records';
+import {
+  APPEND_ONLY_KINDS,
+  type AccessLogEntry,
+  type BackupInfo,
+  type EntityKind,
+  type OutboxEntry,
+  type RestoreResult,
+} from './types';
+
+export const BACKUP_FORMAT = 'kyoten-navi-backup';
+export const BACKUP_VERSION = 1;
+/** Suggested file extension (the UI's download name and file picker use it). */
+export const BACKUP_EXTENSION = '.kyoten';
+
+/** Every kind, in the order a restore writes them (households before the case entries that cite them). */
+export const BACKUP_KINDS = ['household', 'facility', 'office', 'case-entry'] as const satisfies readonly EntityKind[];
+// Compile-time check that no EntityKind is left out of backups: adding a kind breaks this line.
+const allKindsListed: Exclude<EntityKind, (typeof BACKUP_KINDS)[number]> extends never ? true : never = true;
+void allKindsListed;
+
+/** Above this a header is not ours (it is ~350 bytes); bounds the search for the newline. */
+const MAX_HEADER_BYTES = 4096;
+const CHECK_BYTES = 16;
+const DIGEST_BYTES = 32;
+const TAG_BYTES = 16;
+/** A file asking for more would freeze the phone for minutes before failing; ours use 600,000. */
+const MAX_ITERATIONS = 10_000_000;
+const HKDF_INFO_KEY = 'kyoten-navi-backup v1 aes-gcm key';
+const HKDF_INFO_CHECK = 'kyoten-navi-backup v1 passphrase check';
+const NEWLINE = 0x0a;
+
+const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+interface BackupHeader {
+  readonly format: typeof BACKUP_FORMAT;
+  readonly version: typeof BACKUP_VERSION;
+  readonly createdAt: string;
+  readonly deviceId: string;
+  readonly kdf: { readonly name: 'PBKDF2'; readonly hash: 'SHA-256'; readonly iterations: number; readonly salt: string };
+  readonly cipher: { readonly name: 'AES-GCM'; readonly iv: string };
+  /** base64 of the 128-bit passphrase check value (see the file comment) */
+  readonly check: string;
+}
+
+interface BackupRecord {
+  readonly kind: EntityKind;
+  readonly id: string;
+  readonly updatedAt: string;
+  readonly data: unknown;
+}
+
+type KindCounts = Record<EntityKind, number>;
+
+interface BackupPayload {
+  readonly format: typeof BACKUP_FORMAT;
+  readonly version: typeof BACKUP_VERSION;
+  readonly createdAt: string;
+  readonly deviceId: string;
+  /** who made the backup (inside the ciphertext: staff names stay out of the clear header) */
+  readonly createdBy: { readonly id: string; readonly displayName: string };
+  readonly counts: KindCounts & { readonly accessLog: number; readonly outbox: number };
+  readonly records: readonly BackupRecord[];
+  readonly accessLog: readonly AccessLogEntry[];
+  /** the outbox as it was: changes and access entries not yet sent to the hub */
+  readonly outbox: readonly OutboxEntry[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// bytes and keys
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+/** Strict: anything but canonical base64 of exactly `length` bytes is damage. */
+function fromBase64(text: unknown, length: number): Uint8Array<ArrayBuffer> {
+  if (typeof text !== 'string') throw damaged('header: base64 field missing');
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    throw damaged('header: invalid base64');
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  if (bytes.length !== length || toBase64(bytes) !== text) throw damaged('header: base64 field of the wrong length');
+  return bytes;
+}
+
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await subtle().digest('SHA-256', bytes));
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i += 1) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+/** PBKDF2 once, then HKDF into a non-extractable AES-GCM key and the check value. */
+async function deriveBackupKeys(
+  passphrase: string,
+  salt: Uint8Array<ArrayBuffer>,
+  iterations: number,
+): Promise<{ key: CryptoKey; check: Uint8Array<ArrayBuffer> }> {
+  const base = await subtle().importKey('raw', encoder.encode(passphrase.normalize('NFC')), 'PBKDF2', false, [
+    'deriveBits',
+  ]);
+  const master = new Uint8Array(
+    await subtle().deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, 256),
+  );
+  const hkdf = await subtle().importKey('raw', master, 'HKDF', false, ['deriveKey', 'deriveBits']);
+  master.fill(0);
+  const params = (info: string): HkdfParams => ({ name: 'HKDF', hash: 'SHA-256', salt, info: encoder.encode(info) });
+  const [key, check] = await Promise.all([
+    subtle().deriveKey(params(HKDF_INFO_KEY), hkdf, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
+    subtle().deriveBits(params(HKDF_INFO_CHECK), hkdf, CHECK_BYTES * 8),
+  ]);
+  return { key, check: new Uint8Array(check) };
+}
+
+function damaged(detail: string, cause?: unknown): VaultError {
+  return new VaultError('backup-damaged', { detail, ...(cause === undefined ? {} : { cause }) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading the clear parts
+
+interface ParsedFile {
+  readonly header: BackupHeader;
+  readonly headerBytes: Uint8Array<ArrayBuffer>;
+  readonly body: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Checks the header and the trailer; no passphrase needed. Not ours → 'backup-invalid'; a later
+ * format version → 'backup-version'; ours but cut short or altered → 'backup-damaged'.
+ */
+async function parseFile(input: Uint8Array): Promise<ParsedFile> {
+  // A copy in this realm, with its own ArrayBuffer (the input may be a view into a larger buffer).
+  const bytes = new Uint8Array(input.byteLength);
+  bytes.set(input);
+  const scan = bytes.subarray(0, Math.min(bytes.length, MAX_HEADER_BYTES + 1));
+  const end = scan.indexOf(NEWLINE);
+  if (bytes[0] !== 0x7b /* { */ || end < 0) {
+    // Ours starts with '{"format":"kyoten-navi-backup"'; a cut inside the header is still damage.
+    const prefix = encoder.encode(`{"format":"${BACKUP_FORMAT}"`);
+    const ours = bytes.length >= prefix.length && equalBytes(bytes.subarray(0, prefix.length), prefix);
+    throw ours ? damaged('header has no end') : new VaultError('backup-invalid', { detail: 'no backup header' });
+  }
+  const headerBytes = bytes.slice(0, end);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(headerBytes));
+  } catch (e) {
+    const ours = new TextDecoder().decode(headerBytes.subarray(0, 40)).includes(BACKUP_FORMAT);
+    throw ours ? damaged('header is not JSON', e) : new VaultError('backup-invalid', { detail: 'header is not JSON', cause: e });
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== BACKUP_FORMAT) {
+    throw new VaultError('backup-invalid', { detail: 'not a kyoten-navi backup' });
+  }
+  const version = (raw as { version?: unknown }).version;
+  if (version !== BACKUP_VERSION) {
+    if (typeof version === 'number' && Number.isInteger(version) && version > BACKUP_VERSION) {
+      throw new VaultError('backup-version', { detail: `version ${version}` });
+    }
+    throw damaged(`header: version ${String(version)}`);
+  }
+  const header = validateHeader(raw as Record<string, unknown>);
+
+  const rest = bytes.length - end - 1;
+  if (rest < TAG_BYTES + DIGEST_BYTES) throw damaged('file is truncated');
+  const digestAt = bytes.length - DIGEST_BYTES;
+  if (!equalBytes(await sha256(bytes.slice(0, digestAt)), bytes.subarray(digestAt))) {
+    throw damaged('SHA-256 trailer does not match: truncated or altered');
+  }
+  return { header, headerBytes, body: bytes.slice(end + 1, digestAt) };
+}
+
+function validateHeader(raw: Record<string, unknown>): BackupHeader {
+  const kdf = raw['kdf'] as Record<string, unknown> | null | undefined;
+  const cipher = raw['cipher'] as Record<string, unknown> | null | undefined;
+  const createdAt = raw['createdAt'];
+  const deviceId = raw['deviceId'];
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) throw damaged('header: createdAt');
+  if (typeof deviceId !== 'string' || deviceId.length === 0 || deviceId.length > 128) throw damaged('header: deviceId');
+  if (typeof kdf !== 'object' || kdf === null || kdf['name'] !== 'PBKDF2' || kdf['hash'] !== 'SHA-256') {
+    throw damaged('header: kdf');
+  }
+  const iterations = kdf['iterations'];
+  if (typeof iterations !== 'number' || !Number.isInteger(iterations)) throw damaged('header: iterations');
+  if (iterations < PBKDF2_ITERATIONS || iterations > MAX_ITERATIONS) throw damaged(`header: iterations ${iterations}`);
+  if (typeof cipher !== 'object' || cipher === null || cipher['name'] !== 'AES-GCM') throw damaged('header: cipher');
+  fromBase64(kdf['salt'], SALT_BYTES);
+  fromBase64(cipher['iv'], IV_BYTES);
+  fromBase64(raw['check'], CHECK_BYTES);
+  return raw as unknown as BackupHeader;
+}
+
+/**
+ * What a file is, read from its clear header, without a passphrase: when and on which device it
+ * was made. Rejects with VaultError 'backup-invalid' (not a backup), 'backup-version' (made by a
+ * later version of the app) or 'backup-damaged' (truncated or altered).
+ */
+export async function inspectBackup(bytes: Uint8Array): Promise<BackupInfo> {
+  const { header } = await parseFile(bytes);
+  return {
+    format: header.format,
+    version: header.version,
+    createdAt: header.createdAt,
+    deviceId: header.deviceId,
+    byteLength: bytes.byteLength,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// export
+
+function zeroCounts(): KindCounts {
+  return { household: 0, facility: 0, office: 0, 'case-entry': 0 };
+}
+
+/**
+ * Every non-demo record of every kind, the access log and the outbox, decrypted with the session's
+ * key and encrypted again under a key derived from `backupPassphrase` (which must pass the same
+ * strength rule as an unlock passphrase, 'weak-passphrase' otherwise). Writes nothing.
+ */
+export async function exportBackup(ctx: SessionContext, backupPassphrase: string): Promise<Uint8Array<ArrayBuffer>> {
+  assertStrongPassphrase(backupPassphrase);
+  const [lists, accessLog, outbox] = await Promise.all([
+    Promise.all(BACKUP_KINDS.map((kind) => listRecords<unknown>(ctx, kind))),
+    readAccessLog(ctx),
+    readOutbox(ctx),
+  ]);
+  const counts = zeroCounts();
+  const records: BackupRecord[] = [];
+  for (const entity of lists.flat()) {
+    if (entity.demo) continue;
+    counts[entity.kind] += 1;
+    records.push({ kind: entity.kind, id: entity.id, updatedAt: entity.updatedAt, data: entity.data });
+  }
+  const createdAt = isoAt(ctx.now);
+  const payload: BackupPayload = {
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    createdAt,
+    deviceId: ctx.deviceId,
+    createdBy: { id: ctx.user.id, displayName: ctx.user.displayName },
+    counts: { ...counts, accessLog: accessLog.length, outbox: outbox.length },
+    records,
+    accessLog,
+    outbox,
+  };
+
+  const salt = randomBytes(SALT_BYTES);
+  const iv = randomBytes(IV_BYTES);
+  const { key, check } = await deriveBackupKeys(backupPassphrase, salt, PBKDF2_ITERATIONS);
+  const header: BackupHeader = {
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    createdAt,
+    deviceId: ctx.deviceId,
+    kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations: PBKDF2_ITERATIONS, salt: toBase64(salt) },
+    cipher: { name: 'AES-GCM', iv: toBase64(iv) },
+    check: toBase64(check),
+  };
+  const headerBytes = encoder.encode(JSON.stringify(header));
+  const body = new Uint8Array(
+    await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: headerBytes }, key, encoder.encode(JSON.stringify(payload))),
+  );
+  const file = new Uint8Array(headerBytes.length + 1 + body.length + DIGEST_BYTES);
+  file.set(headerBytes, 0);
+  file[headerBytes.length] = NEWLINE;
+  file.set(body, headerBytes.length + 1);
+  const digestAt = file.length - DIGEST_BYTES;
+  file.set(await sha256(file.slice(0, digestAt)), digestAt);
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// restore
+
+/** Decrypts and checks the whole file; writes nothing. */
+async function openBackup(bytes: Uint8Array, backupPassphrase: string): Promise<BackupPayload> {
+  const { header, headerBytes, body } = await parseFile(bytes);
+  // Shorter than any backup passphrase can be: wrong, without spending a derivation on it.
+  if ([...backupPassphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) throw new VaultError('backup-passphrase');
+  const salt = fromBase64(header.kdf.salt, SALT_BYTES);
+  const { key, check } = await deriveBackupKeys(backupPassphrase, salt, header.kdf.iterations);
+  if (!equalBytes(check, fromBase64(header.check, CHECK_BYTES))) throw new VaultError('backup-passphrase');
+  let plain: ArrayBuffer;
+  try {
+    const iv = fromBase64(header.cipher.iv, IV_BYTES);
+    plain = await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: headerBytes }, key, body);
+  } catch (e) {
+    throw damaged('AES-GCM authentication failed', e);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(plain));
+  } catch (e) {
+    throw damaged('payload is not JSON', e);
+  }
+  return validatePayload(raw, header);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isInstant = (v: unknown): v is string => isString(v) && !Number.isNaN(Date.parse(v));
+const isOpaqueId = (v: unknown): v is string => {
+  if (!isString(v)) return false;
+  try {
+    assertOpaqueId(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const isKind = (v: unknown): v is EntityKind => (BACKUP_KINDS as readonly unknown[]).includes(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The ciphertext authenticated, so this is the file as our export wrote it; still, nothing is
+ * written that the vault itself would refuse (an id that is not opaque, a kind it does not know).
+ */
+function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
+  if (!isObject(raw) || raw['format'] !== BACKUP_FORMAT || raw['version'] !== BACKUP_VERSION) {
+    throw damaged('payload: format');
+  }
+  if (raw['createdAt'] !== header.createdAt || raw['deviceId'] !== header.deviceId) {
+    throw damaged('payload does not match its header');
+  }
+  const { records, accessLog, outbox, counts } = raw;
+  if (!Array.isArray(records) || !Array.isArray(accessLog) || !Array.isArray(outbox) || !isObject(counts)) {
+    throw damaged('payload: missing lists');
+  }
+  const seen = new Set<string>();
+  const actual = zeroCounts();
+  for (const r of records as unknown[]) {
+    if (!isObject(r) || !isKind(r['kind']) || !isOpaqueId(r['id']) || !isInstant(r['updatedAt']) || !('data' in r)) {
+      throw damaged('payload: record');
+    }
+    const key = `${r['kind']}/${r['id']}`;
+    if (seen.has(key)) throw damaged(`payload: duplicate record ${key}`);
+    seen.add(key);
+    actual[r['kind']] += 1;
+  }
+  for (const kind of BACKUP_KINDS) if (counts[kind] !== actual[kind]) throw damaged(`payload: ${kind} count`);
+  if (counts['accessLog'] !== accessLog.length || counts['outbox'] !== outbox.length) throw damaged('payload: counts');
+  const ids = new Set<string>();
+  for (const e of accessLog as unknown[]) {
+    if (!isObject(e) || !isString(e['id']) || ids.has(e['id']) || !isInstant(e['at']) || !isString(e['action'])) {
+      throw damaged('payload: access log entry');
+    }
+    ids.add(e['id']);
+  }
+  for (const o of outbox as unknown[]) {
+    if (
+      !isObject(o) ||
+      !isString(o['mutationId']) ||
+      !(isKind(o['kind']) || o['kind'] === 'access') ||
+      !isString(o['entityId']) ||
+      !isString(o['op']) ||
+      !isInstant(o['at']) ||
+      !isString(o['userId']) ||
+      !('payload' in o)
+    ) {
+      throw damaged('payload: outbox entry');
+    }
+  }
+  return raw as unknown as BackupPayload;
+}
+
+/** Restore order: by kind (BACKUP_KINDS), then in the order the records were written. */
+function restoreOrder(a: BackupRecord, b: BackupRecord): number {
+  const byKind = BACKUP_KINDS.indexOf(a.kind) - BACKUP_KINDS.indexOf(b.kind);
+  if (byKind !== 0) return byKind;
+  return a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Restores a backup into this device, whole or not at all:
+ * 1. reads, authenticates and checks the whole file first ('backup-invalid', 'backup-version',
+ *    'backup-damaged', 'backup-passphrase'); nothing is written in any of these cases;
+ * 2. refuses ('restore-not-empty') if the device holds any non-demo record, checked inside the
+ *    write transaction so another tab cannot slip one in;
+ * 3. in ONE transaction writes every record (as a real, non-demo record, keeping its updatedAt), each
+ *    with an outbox entry in this user's name ('create', or 'append' for append-only kinds), then
+ *    the access log entries, then re-queues the old device's unsent access-log outbox entries under
+ *    their original mutation ids (so the hub can drop them if the old phone sent them after all).
+ *    Record changes that were still unsent need no replay: the 'create'/'append' entries carry
+ *    the records as they are now. All outbox seqs come from appendOutbox, so they stay gap-free.
+ */
+export async function restoreBackup(
+  ctx: SessionContext,
+  bytes: Uint8Array,
+  backupPassphrase: string,
+): Promise<RestoreResult> {
+  const payload = await openBackup(bytes, backupPassphrase);
+  const records = [...payload.records].sort(restoreOrder);
+
+  // Sealing is WebCrypto, not IndexedDB: all of it before the transaction opens.
+  const recordRows = await Promise.all(
+    records.map(async (r) => {
+      const op = APPEND_ONLY_KINDS.has(r.kind) ? ('append' as const) : ('create' as const);
+      const [sealed, pending] = await Promise.all([
+        seal(ctx.key, bindingOf('records', r.kind, r.id), r.data),
+        prepareOutbox(ctx, r.kind, r.id, op, r.data),
+      ]);
+      const row: RecordRow = { kind: r.kind, id: r.id, demo: 0, updatedAt: r.updatedAt, ...sealed };
+      return { row, pending };
+    }),
+  );
+  const accessRows: AccessLogRow[] = await Promise.all(
+    payload.accessLog.map(async (entry) => ({
+      id: entry.id,
+      at: entry.at,
+      ...(await seal(ctx.key, bindingOf('accessLog', entry.id), entry)),
+    })),
+  );
+  const requeued: PendingOutboxRow[] = await Promise.all(
+    payload.outbox
+      .filter((o) => o.kind === 'access')
+      .sort((a, b) => a.seq - b.seq)
+      .map(async (o) => ({
+        mutationId: o.mutationId,
+        kind: o.kind,
+        entityId: o.entityId,
+        op: o.op,
+        at: o.at,
+        userId: o.userId,
+        ...(await seal(ctx.key, bindingOf('outbox', o.mutationId), o.payload)),
+      })),
+  );
+
+  const { db } = ctx;
+  const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog], async () => {
+    if ((await db.records.where('demo').equals(0).count()) > 0) throw new VaultError('restore-not-empty');
+    await db.records.bulkPut(recordRows.map(({ row }) => row));
+    for (const { pending } of recordRows) await appendOutbox(db, pending);
+    // Ids are UUIDs; an entry already here (a second restore of a backup without records) is kept once.
+    const present = new Set(
+      (await db.accessLog.where('id').anyOf(accessRows.map((row) => row.id)).toArray()).map((row) => row.id),
+    );
+    const newAccess = accessRows.filter((row) => !present.has(row.id));
+    await db.accessLog.bulkAdd(newAccess);
+    const queued = new Set(
+      (await db.outbox.where('mutationId').anyOf(requeued.map((p) => p.mutationId)).toArray()).map((r) => r.mutationId),
+    );
+    for (const pending of requeued) if (!queued.has(pending.mutationId)) await appendOutbox(db, pending);
+    return newAccess.length;
+  });
+
+  const counts = zeroCounts();
+  for (const r of records) counts[r.kind] += 1;
+  return { counts, accessLog: accessLogWritten };
+}
