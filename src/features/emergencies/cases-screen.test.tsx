@@ -1,0 +1,191 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
+import { createFacility } from '../../../test/factories/facility';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { useApp } from '../../app/store';
+import type { CaseEntry, Office } from '../../domain/emergency-case';
+import { CasesScreen } from './cases-screen';
+
+const initial = useApp.getState();
+let session: FakeSession;
+
+const office: Office = {
+  id: 'office-1',
+  name: 'あおぞら相談支援センター',
+  officeNumber: '1210000001',
+  hubSince: '2024-04-01',
+  createdAt: '2024-04-01T00:00:00.000Z',
+  updatedAt: '2024-04-01T00:00:00.000Z',
+};
+
+const household = createHousehold({
+  id: 'hh-1',
+  persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890', birthDate: '2010-05-01' })],
+});
+
+beforeEach(() => {
+  session = createFakeSession();
+  useApp.setState({
+    session,
+    phase: 'unlocked',
+    households: new Map([[household.id, household]]),
+    facilities: new Map([
+      ['fac-1', createFacility({ id: 'fac-1', name: 'あおぞら短期入所' })],
+      ['fac-2', createFacility({ id: 'fac-2', name: 'みどり園', officeNumber: '1210100002' })],
+    ]),
+    offices: new Map([[office.id, office]]),
+  });
+});
+
+afterEach(() => {
+  useApp.setState(initial, true);
+  window.location.hash = '';
+});
+
+async function go(hash: string) {
+  await act(async () => {
+    window.location.hash = hash;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+}
+
+async function storedEntries(): Promise<CaseEntry[]> {
+  return (await session.list<CaseEntry>('case-entry')).map((r) => r.data).sort((a, b) => a.index - b.index);
+}
+
+describe('緊急対応: from the tap to the closed case', () => {
+  it('stamps the request, records a manual contact, asks for a result, and closes only with an outcome', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/new/hh-1/p-1');
+    render(<CasesScreen />);
+
+    expect(await screen.findByText(/要請時刻 .*（開始を押した時刻）/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    expect(await screen.findByText('要請の内容の区分を選んでください。')).toBeInTheDocument();
+    expect(await storedEntries()).toEqual([]);
+
+    await user.click(screen.getByRole('radio', { name: '介護者の急病・けが' }));
+    await user.type(screen.getByLabelText('要請の内容（詳細）'), '母が救急搬送');
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+
+    expect(await screen.findByText('佐藤 陽太（16歳・児）', { exact: false })).toBeInTheDocument();
+    expect(window.location.hash).toMatch(/^#\/cases\/[0-9a-f-]+$/);
+    expect(await screen.findByText(/改ざんなし（1件の記録を確認）/)).toBeInTheDocument();
+    const entries = await storedEntries();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.body).toMatchObject({ type: 'open', category: '介護者の急病・けが', detail: '母が救急搬送', officeId: 'office-1' });
+    expect(entries[0]!.body).toMatchObject({ subject: { personId: 'p-1', recipientNumber: '1234567890' } });
+
+    // A contact typed in by hand, with 折り返し待ち: the card then offers the other results.
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-2');
+    await user.selectOptions(screen.getByLabelText('結果'), '折り返し待ち');
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    const card = await screen.findByRole('article', { name: 'みどり園' });
+    expect(within(card).getByText('結果: 折り返し待ち')).toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: '受入可' }));
+    expect(await within(card).findByText('結果: 受入可')).toBeInTheDocument();
+
+    // Closing needs an outcome: the button appears only after one is recorded.
+    expect(screen.queryByRole('button', { name: '対応を終了' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '対応結果を記録' }));
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText(/^短期入所\s+みどり園/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '対応を終了' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: '対応を終了' }));
+    expect(await screen.findByText(/^終了 /)).toBeInTheDocument();
+    expect(screen.getByText(/保存期限: \d{4}年\d+月\d+日まで/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '連絡を記録（手入力）' })).not.toBeInTheDocument();
+
+    const types = (await storedEntries()).map((e) => e.body.type);
+    expect(types).toEqual(['open', 'contact', 'result', 'outcome', 'close']);
+    // every entry went to the change log as an append
+    expect((await session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => e.op)).toEqual(Array(5).fill('append'));
+  });
+
+  it('corrects a contact with a reason and keeps the original visible in the history', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/new/hh-1/p-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('radio', { name: '本人の状態悪化' }));
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    await user.click(await screen.findByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    const card = await screen.findByRole('article', { name: 'あおぞら短期入所' });
+
+    await user.click(within(card).getByRole('button', { name: '訂正' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.selectOptions(within(dialog).getByLabelText('結果'), '受入不可');
+    await user.click(within(dialog).getByRole('button', { name: '訂正を記録' }));
+    expect(await within(dialog).findByText('訂正の理由を入力してください。')).toBeInTheDocument();
+    await user.type(within(dialog).getByLabelText(/訂正の理由/), '結果の選択を誤った');
+    await user.click(within(dialog).getByRole('button', { name: '訂正を記録' }));
+
+    const corrected = await screen.findByRole('article', { name: 'あおぞら短期入所' });
+    expect(within(corrected).getByText('結果: 受入不可')).toBeInTheDocument();
+    expect(within(corrected).getByText(/が訂正: 結果の選択を誤った/)).toBeInTheDocument();
+    const entries = await storedEntries();
+    expect(entries.map((e) => e.body.type)).toEqual(['open', 'contact', 'correction']);
+    expect(entries[1]!.body).toMatchObject({ result: '受入可' });
+  });
+
+  it('shows a broken chain loudly and takes no new entries', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/new/hh-1/p-1');
+    const { unmount } = render(<CasesScreen />);
+    await user.click(await screen.findByRole('radio', { name: '災害' }));
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    await screen.findByText(/改ざんなし/);
+    unmount();
+
+    // Someone edits the stored request time in place.
+    const [id, entries] = [...useApp.getState().caseEntries][0]!;
+    const tampered = [{ ...entries[0]!, body: { ...entries[0]!.body, requestedAt: '2020-01-01T00:00:00.000Z' } } as CaseEntry];
+    useApp.setState({ caseEntries: new Map([[id, tampered]]) });
+    render(<CasesScreen />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('改ざんまたは破損しています: 1件目の記録の内容が書き換えられています。');
+    expect(screen.queryByRole('button', { name: '連絡を記録（手入力）' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: '受入先を探して電話する' })).not.toBeInTheDocument();
+  });
+
+  it('warns while still on the call when the person already has 4 this month', async () => {
+    const user = userEvent.setup();
+    const appendCaseEntry = useApp.getState().appendCaseEntry;
+    const now = Date.now();
+    for (let i = 0; i < 4; i += 1) {
+      const at = new Date(now - (i + 1) * 1000).toISOString(); // seconds apart: one Japan month
+      const kase = await appendCaseEntry(null, {
+        type: 'open',
+        officeId: 'office-1',
+        subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890' },
+        requestedAt: at,
+        requestedAtReason: '',
+        category: '介護者の急病・けが',
+        detail: '',
+        caller: '',
+        callerPhone: '',
+      });
+      await appendCaseEntry(kase.id, { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' });
+      await appendCaseEntry(kase.id, {
+        type: 'contact',
+        facilityId: 'fac-1',
+        facilityName: 'あおぞら短期入所',
+        facilityOfficeNumber: '1210100001',
+        shortStay: true,
+        contactedAt: at,
+        method: '電話',
+        result: '受入不可',
+        note: '',
+      });
+    }
+    await go('#/cases/new/hh-1/p-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('radio', { name: '介護者の入院' }));
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    expect(await screen.findByText(/この方は今月すでに4回、相談強化加算の対象となっています。/)).toBeInTheDocument();
+  });
+});
