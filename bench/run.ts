@@ -17,6 +17,7 @@ import { openBrowser, waitForServiceWorker } from '../test/e2e/browser';
 import { PASSPHRASE } from '../test/e2e/app-flows';
 import { median, ms, percentile, verdict } from './stats';
 import { benchCsvImport, benchMatch } from './domain';
+import { benchClaimExport } from './claims';
 
 const root = resolve(import.meta.dirname, '..');
 const HOUSEHOLDS = 10_000;
@@ -32,6 +33,8 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 }
 benchMatch();
 benchCsvImport();
+await benchClaimExport();
+if (process.env.BENCH_DOMAIN_ONLY === '1') process.exit(0);
 
 const server = await startServer({ port: 0, host: '127.0.0.1', distDir: resolve(root, 'dist') });
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
