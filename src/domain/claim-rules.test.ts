@@ -123,8 +123,9 @@ function only(decisions: readonly ClaimDecision[]): ClaimDecision {
 // ─── personKeyOf, claimMonthOf ──────────────────────────────────────────────────────────────
 
 describe('personKeyOf', () => {
-  it('uses the linked person, else the 受給者証番号, else nobody', () => {
-    expect(personKeyOf(HANAKO)).toBe('person:p-1');
+  it('uses the 受給者証番号 (the claim is billed by it), else the linked person, else nobody', () => {
+    expect(personKeyOf(HANAKO)).toBe('recipient:0000000001');
+    expect(personKeyOf({ ...HANAKO, recipientNumber: '' })).toBe('person:p-1');
     expect(personKeyOf({ ...UNKNOWN_CALLER, recipientNumber: '0000000009' })).toBe('recipient:0000000009');
     expect(personKeyOf(UNKNOWN_CALLER)).toBeNull();
   });
@@ -190,7 +191,7 @@ describe('問74: one emergency is one time, however many facilities were contact
       'この月の1回目',
     ]);
     expect(summarizeClaims([d], [c], HUB_OFFICE.id, '2026-12')).toEqual([
-      { personKey: 'person:p-1', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
+      { personKey: 'recipient:0000000001', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
     ]);
   });
 });
@@ -205,7 +206,7 @@ describe('§24 注: at most 4 times per person per month', () => {
     expect(decisions[1]!.reasons).toContain('この月の2回目');
     expect(decisions[4]!.reasons.at(-1)).toBe('この月の5回目：上限4回を超えるため算定しません');
     expect(summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12')).toEqual([
-      { personKey: 'person:p-1', recipientNumber: '0000000001', name: '山田 花子', count: 4, units: 2800 },
+      { personKey: 'recipient:0000000001', recipientNumber: '0000000001', name: '山田 花子', count: 4, units: 2800 },
     ]);
   });
 
@@ -242,6 +243,20 @@ describe('§24 注: at most 4 times per person per month', () => {
     const decisions = decideClaims(emergenciesIn('2026-12', 5, { subject: byNumber }), OFFICES);
     expect(decisions.map((d) => d.personKey)).toEqual(Array(5).fill('recipient:0000000001'));
     expect(decisions.at(-1)?.status).toBe('over-cap');
+  });
+
+  it('a linked case and an unlinked one with the same 受給者証番号 share one cap of 4', () => {
+    const byNumber: CaseSubject = { ...UNKNOWN_CALLER, name: '山田 花子', recipientNumber: '0000000001' };
+    const cases = [...emergenciesIn('2026-12', 3, { subject: HANAKO }, 'linked'), ...emergenciesIn('2026-12', 2, { subject: byNumber }, 'unlinked')];
+    const statuses = decideClaims(cases, OFFICES).map((d) => d.status);
+    expect(statuses.filter((st) => st === 'claimed')).toHaveLength(4);
+    expect(statuses.filter((st) => st === 'over-cap')).toHaveLength(1);
+  });
+
+  it('a linked person without a 受給者証番号 waits as 要確認 (it cannot be billed), holding a cap slot', () => {
+    const [d] = decideClaims(emergenciesIn('2026-12', 1, { subject: { ...HANAKO, recipientNumber: '' } }), OFFICES);
+    expect(d).toMatchObject({ status: 'pending', ordinal: 1, units: 0 });
+    expect(d!.reasons.join()).toContain('受給者証番号が未登録です');
   });
 });
 
@@ -374,8 +389,8 @@ describe('summarizeClaims', () => {
     ];
     const rows = summarizeClaims(decideClaims(cases, OFFICES), cases, HUB_OFFICE.id, '2026-12');
     expect(rows).toEqual([
-      { personKey: 'person:p-1', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
-      { personKey: 'person:p-2', recipientNumber: '0000000002', name: '鈴木 次郎', count: 2, units: 1400 },
+      { personKey: 'recipient:0000000001', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
+      { personKey: 'recipient:0000000002', recipientNumber: '0000000002', name: '鈴木 次郎', count: 2, units: 1400 },
     ]);
     expect(summarizeClaims(decideClaims(cases, OFFICES), cases, NOT_HUB_OFFICE.id, '2026-12')).toEqual([]);
   });

@@ -26,6 +26,7 @@ import { normalizeDigits } from './normalize';
 export const CLAIM_REASONS = {
   coordinated: (at: IsoInstant) => `短期入所事業所への連絡・調整あり（${formatJapanDateTime(at)}）`,
   noShortStayContact: '短期入所事業所への連絡・調整の記録がありません（相談強化加算は短期入所の利用に関する連絡・調整が要件です）',
+  noRecipientNumber: '受給者証番号が未登録です。世帯の情報に受給者証番号を入力し、対応記録の対象者を結び付け直すと算定されます',
   noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）',
   unknownOffice: '対応した相談支援事業所が登録されていません（拠点として位置付けられていることを確認できません）',
   notHub: '当事業所は運営規程で地域生活支援拠点等として位置付けられていません',
@@ -45,13 +46,14 @@ export const CLAIM_REASONS = {
 } as const;
 
 /**
- * Who a claim is for. The linked person's id when there is one, else the 受給者証番号 (digits only,
- * so full-width input matches), else null. Prefixed so an id can never equal a number.
+ * Who a claim is for. The 受給者証番号 when there is one (digits only, so full-width input matches):
+ * the claim is billed by it, and a linked case and an unlinked one for the same number must share
+ * one cap of 4. Else the linked person's id, else null. Prefixed so an id can never equal a number.
  */
 export function personKeyOf(subject: CaseSubject): string | null {
-  if (subject.personId) return `person:${subject.personId}`;
   const recipient = normalizeDigits(subject.recipientNumber);
-  return recipient === '' ? null : `recipient:${recipient}`;
+  if (recipient !== '') return `recipient:${recipient}`;
+  return subject.personId ? `person:${subject.personId}` : null;
 }
 
 function instantOrder(a: IsoInstant, b: IsoInstant): number {
@@ -103,7 +105,10 @@ function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coord
   ].filter((r): r is string => r !== null);
   if (failures.length > 0) return { status: 'not-claimable', reasons: failures };
   const reasons = [CLAIM_REASONS.coordinated(coordinatedAt), CLAIM_REASONS.planning[planning]];
-  return { status: planning === 'unknown' ? 'pending' : 'claimed', reasons };
+  // A linked person without a 受給者証番号 cannot be billed yet: it holds its cap slot until entered.
+  const noNumber = normalizeDigits(c.subject.recipientNumber) === '';
+  if (noNumber) reasons.push(CLAIM_REASONS.noRecipientNumber);
+  return { status: planning === 'unknown' || noNumber ? 'pending' : 'claimed', reasons };
 }
 
 function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>): ClaimDecision {
