@@ -29,6 +29,15 @@ describe('foldCase: the case as it stands', () => {
     expect(c.claimFacts.planning).toBe('unknown');
   });
 
+  it('orders contacts by instant, whatever the precision of the stored time', async () => {
+    const c = await buildCase([
+      openBody(),
+      contactBody({ facilityName: '秒あり', contactedAt: '2026-11-30T15:20:30.000Z' }),
+      contactBody({ facilityName: '秒なし', contactedAt: '2026-11-30T15:20Z' }),
+    ]);
+    expect(c.contacts.map((k) => k.body.facilityName)).toEqual(['秒なし', '秒あり']);
+  });
+
   it('applies a correction and keeps what it replaced, with the reason', async () => {
     const entries = await appendEntries([], [openBody(), contactBody({ result: '折り返し待ち' })]);
     const correction: CorrectionBody = {

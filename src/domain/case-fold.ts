@@ -96,8 +96,9 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
   const contactSlots = standing
     .filter((s): s is Slot<ContactBody> => s.body.type === 'contact')
     .map((s) => withResult(s, results.get(s.entryId)));
+  // By instant, not by text: '…T15:20Z' and '…T15:20:30.000Z' are both valid and sort wrongly as text.
   const byTime = (a: Current<ContactBody>, b: Current<ContactBody>) =>
-    a.body.contactedAt.localeCompare(b.body.contactedAt) || a.recordedAt.localeCompare(b.recordedAt);
+    Date.parse(a.body.contactedAt) - Date.parse(b.body.contactedAt) || Date.parse(a.recordedAt) - Date.parse(b.recordedAt);
   const link = latest('link');
   const outcome = latest('outcome');
   const close = latest('close');

@@ -26,7 +26,7 @@ export function useAllCases(): readonly EmergencyCase[] {
       const c = tryFold(entries);
       if (c) cases.push(c);
     }
-    return cases.sort((a, b) => b.open.body.requestedAt.localeCompare(a.open.body.requestedAt));
+    return cases.sort((a, b) => Date.parse(b.open.body.requestedAt) - Date.parse(a.open.body.requestedAt));
   }, [caseEntries]);
 }
 
