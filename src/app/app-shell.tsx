@@ -12,20 +12,21 @@ import { StorageErrorBanner } from './storage-error';
 import { useApp } from './store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
-import { loadCasesScreen, loadFacilitiesScreen, loadHouseholdsScreen, loadMatchScreen, loadSettingsScreen } from './screens';
+import { loadCasesScreen, loadClaimsScreen, loadFacilitiesScreen, loadHouseholdsScreen, loadMatchScreen, loadSettingsScreen } from './screens';
 
 const HouseholdsScreen = lazy(loadHouseholdsScreen);
 const SettingsScreen = lazy(loadSettingsScreen);
 const FacilitiesScreen = lazy(loadFacilitiesScreen);
 const MatchScreen = lazy(loadMatchScreen);
 const CasesScreen = lazy(loadCasesScreen);
+const ClaimsScreen = lazy(loadClaimsScreen);
 
 const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   households: HouseholdsScreen,
   facilities: FacilitiesScreen,
   match: MatchScreen,
   cases: CasesScreen,
-  claims: CasesScreen,
+  claims: ClaimsScreen,
   settings: SettingsScreen,
 };
 

@@ -15,3 +15,6 @@ export const loadMatchScreen = () => import('../features/match/match-screen').th
 
 export const loadCasesScreen = () =>
   import('../features/emergencies/cases-screen').then((m) => ({ default: m.CasesScreen }));
+
+export const loadClaimsScreen = () =>
+  import('../features/claims/claims-screen').then((m) => ({ default: m.ClaimsScreen }));

@@ -1,0 +1,360 @@
+import Encoding from 'encoding-japanese';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { appendEntries, contactBody, openBody, subjectYota } from '../../../test/factories/emergency-case';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { DEFAULT_SETTINGS, useApp } from '../../app/store';
+import { CLAIM_DETAIL_HEADERS, CLAIM_SUMMARY_HEADERS, noCasesMessage } from '../../domain/claim-csv';
+import { CLAIM_REASONS } from '../../domain/claim-rules';
+import type {
+  Actor,
+  CaseEntry,
+  CaseSubject,
+  ClaimFactsBody,
+  ContactBody,
+  EntryBody,
+  Office,
+  Planning,
+} from '../../domain/emergency-case';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { ClaimsScreen } from './claims-screen';
+import { defaultClaimMonth, offeredMonths, parseClaimsRoute } from './route';
+import { T } from './text';
+
+const initial = useApp.getState();
+
+const office: Office = {
+  id: 'office-1',
+  name: '市川相談支援センター',
+  officeNumber: '1234567890',
+  hubSince: '2024-04-01',
+  createdAt: '2024-04-01T00:00:00.000Z',
+  updatedAt: '2024-04-01T00:00:00.000Z',
+};
+
+const hanako: CaseSubject = { householdId: 'hh-2', personId: 'p-2', name: '田中 花子', recipientNumber: '1200000002' };
+const jiro: CaseSubject = { householdId: 'hh-3', personId: 'p-3', name: '鈴木 次郎', recipientNumber: '1200000003' };
+
+const claimFacts = (planning: Planning): ClaimFactsBody => ({ type: 'claim-facts', planning, independentLivingClaimed: false, note: '' });
+
+type Item = { body: EntryBody; at: string; by?: Actor };
+
+/** One night call: the request, short-stay contacts 10 minutes apart, the claim facts, then outcome and close. */
+async function night(
+  id: string,
+  requestedAt: string,
+  {
+    subject = subjectYota,
+    planning = 'this-office',
+    close = true,
+    contacts = [{}],
+    extra = [],
+  }: {
+    subject?: CaseSubject;
+    planning?: Planning | null;
+    close?: boolean;
+    contacts?: Partial<ContactBody>[];
+    extra?: ((t: (min: number) => string) => Item)[];
+  } = {},
+): Promise<CaseEntry[]> {
+  const t = (min: number) => new Date(Date.parse(requestedAt) + min * 60_000).toISOString();
+  const items: Item[] = [{ body: openBody({ requestedAt, subject }), at: t(1) }];
+  contacts.forEach((c, i) => items.push({ body: contactBody({ contactedAt: t(10 + 10 * i), ...c }), at: t(11 + 10 * i) }));
+  items.push(...extra.map((f) => f(t)));
+  if (planning) items.push({ body: claimFacts(planning), at: t(60) });
+  if (close) {
+    items.push(
+      { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: t(90), note: '' }, at: t(90) },
+      { body: { type: 'close', closedAt: t(100) }, at: t(100) },
+    );
+  }
+  return appendEntries([], items, id);
+}
+
+/** December 2026, noon Japan time on the given day. */
+const dec = (day: number) => `2026-12-${String(day).padStart(2, '0')}T03:00:00.000Z`;
+
+/** Yota five times (the 5th over the cap), Hanako pending and still open, Jiro once. */
+async function decemberCases(): Promise<CaseEntry[][]> {
+  return Promise.all([
+    night('case-1', dec(1)),
+    night('case-2', dec(2)),
+    night('case-3', dec(3)),
+    night('case-4', dec(4)),
+    night('case-5', dec(5)),
+    night('case-h', dec(6), { subject: hanako, planning: null, close: false }),
+    night('case-j', dec(7), { subject: jiro }),
+  ]);
+}
+
+function mount(cases: readonly CaseEntry[][], hash = '#/claims?office=office-1&month=2026-12', offices: readonly Office[] = [office]) {
+  useApp.setState({
+    session: createFakeSession(),
+    phase: 'unlocked',
+    settings: DEFAULT_SETTINGS,
+    offices: new Map(offices.map((o) => [o.id, o])),
+    caseEntries: new Map(cases.map((entries) => [entries[0]!.caseId, entries])),
+  });
+  window.location.hash = hash;
+  const user = userEvent.setup();
+  render(<ClaimsScreen />);
+  return { user };
+}
+
+let blobs: Blob[];
+let downloads: string[];
+
+beforeEach(() => {
+  blobs = [];
+  downloads = [];
+  Object.assign(URL, {
+    createObjectURL: vi.fn((blob: Blob) => (blobs.push(blob), 'blob:claims')),
+    revokeObjectURL: vi.fn(),
+  });
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    downloads.push(this.download);
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  useApp.setState(initial, true);
+  window.location.hash = '';
+});
+
+function caseItem(caseId: string): HTMLElement {
+  const link = screen.getAllByRole('link', { name: T.openCase }).find((a) => a.getAttribute('href') === `#/cases/${caseId}`);
+  return link!.closest('li')!;
+}
+
+async function bytesOf(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+describe('claims screen', () => {
+  it('shows the month per person with counts and 700-unit totals, after checking every chain', async () => {
+    mount(await decemberCases());
+    expect(await screen.findByText(T.chainAllOk(7))).toBeInTheDocument();
+
+    const table = screen.getByRole('table', { name: T.summaryTitle });
+    const rows = within(table).getAllByRole('row');
+    expect(rows.map((r) => within(r).getAllByRole(r.closest('thead') ? 'columnheader' : 'cell').map((c) => c.textContent))).toEqual([
+      ['受給者証番号', '氏名', '回数', '単位'],
+      ['1200000003', '鈴木 次郎', '1', '700'],
+      ['1234567890', '佐藤 陽太', '4', '2,800'],
+      ['2名', '5', '3,500'],
+    ]);
+    expect(screen.getByText('合計 2名・5回・3,500単位')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: T.casesTitle(7) })).toBeInTheDocument();
+    expect(within(caseItem('case-1')).getByText('算定')).toBeInTheDocument();
+    expect(within(caseItem('case-1')).getByText('700単位')).toBeInTheDocument();
+  });
+
+  it('shows a 5th emergency of the person in the month as 算定上限超過 with the reason', async () => {
+    mount(await decemberCases());
+    await screen.findByText(T.chainAllOk(7));
+    const fifth = caseItem('case-5');
+    expect(within(fifth).getByText('算定上限超過')).toBeInTheDocument();
+    expect(within(fifth).getByText(CLAIM_REASONS.overCap(5))).toBeInTheDocument();
+    expect(within(fifth).queryByText('700単位')).toBeNull();
+    expect(within(caseItem('case-4')).getByText('この月の4回目')).toBeInTheDocument();
+  });
+
+  it('warns about 要確認 and still-open cases before exporting', async () => {
+    mount(await decemberCases());
+    await screen.findByText(T.chainAllOk(7));
+    expect(screen.getByText(T.pendingWarning(1))).toBeInTheDocument();
+    expect(screen.getByText(T.openWarning(1))).toBeInTheDocument();
+    const hanakoItem = caseItem('case-h');
+    expect(within(hanakoItem).getByText('要確認')).toBeInTheDocument();
+    expect(within(hanakoItem).getByText(T.statusOpen)).toBeInTheDocument();
+    expect(within(hanakoItem).getByText(CLAIM_REASONS.planning.unknown)).toBeInTheDocument();
+  });
+
+  it('names a tampered case in an alert and blocks both exports', async () => {
+    const cases = await decemberCases();
+    const tampered = cases[1]!.map((e, i) =>
+      i === 1 && e.body.type === 'contact' ? { ...e, body: { ...e.body, facilityName: '書き換えた短期入所' } } : e,
+    );
+    const { user } = mount([cases[0]!, tampered, ...cases.slice(2)]);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(T.chainBrokenTitle);
+    expect(alert).toHaveTextContent('佐藤 陽太（記録ID case-2）: 2件目の記録の内容が書き換えられています。');
+    expect(alert).toHaveTextContent(T.exportsBlocked);
+    expect(within(alert).getByRole('link')).toHaveAttribute('href', '#/cases/case-2');
+    expect(within(caseItem('case-2')).getByText(T.chainBrokenTag)).toBeInTheDocument();
+
+    const summary = screen.getByRole('button', { name: T.exportSummary });
+    const detail = screen.getByRole('button', { name: T.exportDetail });
+    expect(summary).toBeDisabled();
+    expect(detail).toBeDisabled();
+    await user.click(detail);
+    expect(URL.createObjectURL).not.toHaveBeenCalled();
+    expect(downloads).toEqual([]);
+  });
+
+  it('shows the no-cases message for an empty month and writes no file', async () => {
+    const { user } = mount(await decemberCases(), '#/claims?office=office-1&month=2026-10');
+    const message = noCasesMessage('2026-10');
+    expect(screen.getByText(message)).toBeInTheDocument();
+    expect(screen.getByText(T.noClaimed)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: T.exportSummary }));
+    expect(screen.getAllByText(message)).toHaveLength(2);
+    await user.click(screen.getByRole('button', { name: T.exportDetail }));
+    expect(URL.createObjectURL).not.toHaveBeenCalled();
+    expect(downloads).toEqual([]);
+    expect(screen.queryByText(/書き出しました/)).toBeNull();
+  });
+
+  it('opens on the previous month in the first 10 days of a month (Japan time), and changes month from the select', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    // 2027-01-10 08:59 in Japan, still 9 January in Los Angeles
+    vi.setSystemTime(new Date('2027-01-09T23:59:00.000Z'));
+    const cases = await decemberCases();
+    const { user } = mount(cases, '#/claims');
+    vi.useRealTimers();
+    expect(screen.getByLabelText(T.office)).toHaveValue('office-1');
+    expect(screen.getByLabelText(T.month)).toHaveValue('2026-12');
+    expect(await screen.findByText(T.chainAllOk(7))).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText(T.month), '2026-11');
+    expect(screen.getByText(noCasesMessage('2026-11'))).toBeInTheDocument();
+  });
+
+  it('downloads the detail (UTF-8 with BOM) and the summary (Shift_JIS) with their header rows', async () => {
+    const { user } = mount(await decemberCases());
+    await screen.findByText(T.chainAllOk(7));
+
+    await user.click(screen.getByRole('button', { name: T.exportDetail }));
+    expect(downloads).toEqual(['soudan-kyouka-detail-1234567890-2026-12.csv']);
+    const detail = await bytesOf(blobs[0]!);
+    expect([...detail.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const detailLines = new TextDecoder().decode(detail.slice(3)).split('\r\n');
+    expect(detailLines[0]).toBe(CLAIM_DETAIL_HEADERS.join(','));
+    expect(detailLines.filter((l) => l.includes('case-5'))[0]).toContain('算定上限超過');
+    expect(screen.getByText(T.exported('soudan-kyouka-detail-1234567890-2026-12.csv', '明細CSV', 'UTF-8（BOM付き）'))).toBeInTheDocument();
+
+    await user.selectOptions(screen.getByLabelText(T.encoding), 'shift_jis');
+    await user.click(screen.getByRole('button', { name: T.exportSummary }));
+    expect(downloads[1]).toBe('soudan-kyouka-summary-1234567890-2026-12-sjis.csv');
+    const summary = Encoding.convert(await bytesOf(blobs[1]!), { to: 'UNICODE', from: 'SJIS', type: 'string' });
+    expect(summary.split('\r\n')).toEqual([
+      CLAIM_SUMMARY_HEADERS.join(','),
+      '1200000003,鈴木 次郎,1,700',
+      '1234567890,佐藤 陽太,4,2800',
+      '合計,2名,5,3500',
+      '',
+    ]);
+    expect(screen.getByText(T.exported('soudan-kyouka-summary-1234567890-2026-12-sjis.csv', '集計CSV', 'Shift_JIS'))).toBeInTheDocument();
+  });
+
+  it('refuses a Shift_JIS file that cannot hold a name, says where, and offers UTF-8', async () => {
+    const yoshi: CaseSubject = { ...jiro, name: '𠮷田 一郎' };
+    const { user } = mount([await night('case-y', dec(8), { subject: yoshi })]);
+    await screen.findByText(T.chainAllOk(1));
+    await user.selectOptions(screen.getByLabelText(T.encoding), 'shift_jis');
+    await user.click(screen.getByRole('button', { name: T.exportDetail }));
+
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('2行目「氏名」の 𠮷');
+    expect(alert).toHaveTextContent('UTF-8 で書き出してください');
+    expect(downloads).toEqual([]);
+
+    await user.click(within(alert).getByRole('button', { name: T.useUtf8 }));
+    expect(downloads).toEqual(['soudan-kyouka-detail-1234567890-2026-12.csv']);
+    expect(screen.getByLabelText(T.encoding)).toHaveValue('utf-8-bom');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('tells to register an office when there is none', async () => {
+    mount(await decemberCases(), '#/claims', []);
+    expect(screen.getByText(T.noOffices)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: T.openSettings })).toHaveAttribute('href', '#/settings');
+    expect(screen.queryByRole('button', { name: T.exportSummary })).toBeNull();
+  });
+
+  it('links to the printable report for the chosen office and month', async () => {
+    mount(await decemberCases());
+    expect(screen.getByRole('link', { name: T.printReport })).toHaveAttribute('href', '#/claims/print?office=office-1&month=2026-12');
+  });
+});
+
+describe('evidence report', () => {
+  it('shows every contact with its Japan time, withdrawn and corrected ones with reason, who and when', async () => {
+    const supervisor: Actor = { userId: 'user-2', name: '鈴木 主任' };
+    const entries = await night('case-r', '2026-11-30T14:50:00.000Z', {
+      contacts: [
+        { facilityName: 'ひだまり短期入所', result: '受入不可', contactedAt: '2026-11-30T15:05:00.000Z' },
+        { facilityName: '誤記録の事業所', result: '不在', contactedAt: '2026-11-30T15:12:00.000Z' },
+        { facilityName: 'あおぞら短期入所', result: '受入可', contactedAt: '2026-11-30T15:31:00.000Z' },
+      ],
+      extra: [
+        (t) => ({
+          body: { type: 'correction', corrects: 'case-r-e1', reason: '結果を取り違えたため', replacement: contactBody({ facilityName: 'ひだまり短期入所', result: '折り返し待ち', contactedAt: '2026-11-30T15:05:00.000Z' }) },
+          at: t(50),
+          by: supervisor,
+        }),
+        (t) => ({
+          body: { type: 'correction', corrects: 'case-r-e2', reason: '別の利用者の記録に入力したため', replacement: null },
+          at: t(55),
+          by: supervisor,
+        }),
+      ],
+    });
+    const printSpy = vi.fn();
+    window.print = printSpy;
+    const { user } = mount([entries], '#/claims/print?office=office-1&month=2026-12');
+
+    expect(screen.getByRole('heading', { name: T.reportTitle })).toBeInTheDocument();
+    expect(screen.getByText('市川相談支援センター')).toBeInTheDocument();
+    expect(screen.getByText('テスト 太郎')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
+    expect(screen.getByText(T.chainOk(entries.length))).toBeInTheDocument();
+
+    for (const at of ['2026-11-30T15:05:00.000Z', '2026-11-30T15:12:00.000Z', '2026-11-30T15:31:00.000Z']) {
+      expect(screen.getAllByText(formatJapanDateTime(at)).length).toBeGreaterThan(0);
+    }
+    expect(screen.getByText('2026年12月1日 00:05')).toBeInTheDocument();
+    expect(screen.getByText('2026年12月1日 00:12')).toBeInTheDocument();
+    expect(screen.getByText('2026年12月1日 00:31')).toBeInTheDocument();
+
+    const withdrawnRow = screen.getByText('誤記録の事業所').closest('tr')!;
+    expect(within(withdrawnRow).getByText(T.withdrawnMark)).toBeInTheDocument();
+    expect(withdrawnRow).toHaveTextContent('取消（2026年12月1日 00:45 鈴木 主任）: 別の利用者の記録に入力したため');
+    const correctedRow = screen.getByText('ひだまり短期入所').closest('tr')!;
+    expect(correctedRow).toHaveTextContent('折り返し待ち');
+    expect(correctedRow).toHaveTextContent('訂正（2026年12月1日 00:40 鈴木 主任）: 結果を取り違えたため');
+
+    expect(screen.getByText(entries.at(-1)!.hash)).toBeInTheDocument();
+    expect(screen.getByText('2031年12月1日まで（5年間）')).toBeInTheDocument();
+    expect(screen.getByText(CLAIM_REASONS.planning['this-office'])).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: T.print }));
+    expect(printSpy).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('link', { name: `← ${T.backToClaims}` })).toHaveAttribute('href', '#/claims?office=office-1&month=2026-12');
+  });
+});
+
+describe('claims routes and the default month (Japan time)', () => {
+  it('defaults to the previous month in the first 10 days, else this month', () => {
+    expect(defaultClaimMonth('2026-12-01')).toBe('2026-11');
+    expect(defaultClaimMonth('2026-12-10')).toBe('2026-11');
+    expect(defaultClaimMonth('2026-12-11')).toBe('2026-12');
+    expect(defaultClaimMonth('2027-01-05')).toBe('2026-12');
+  });
+
+  it('offers this month and the 12 before it', () => {
+    const months = offeredMonths('2026-12-20');
+    expect(months).toHaveLength(13);
+    expect(months[0]).toBe('2026-12');
+    expect(months.at(-1)).toBe('2025-12');
+  });
+
+  it('reads the office and month of the screen and the print route', () => {
+    expect(parseClaimsRoute('#/claims')).toEqual({ name: 'screen', officeId: null, month: null });
+    expect(parseClaimsRoute('#/claims/print?office=o%201&month=2026-12')).toEqual({ name: 'print', officeId: 'o 1', month: '2026-12' });
+    expect(parseClaimsRoute('#/claims?month=2026-13')).toEqual({ name: 'screen', officeId: null, month: null });
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * 相談強化加算 請求・出力 ('#/claims'): pick the office and the month, see every case of the month
+ * with its claim decision and the month's claim per person, and write the summary and detail CSV
+ * files. Every case's chain is checked first: a case whose evidence fails its check is named
+ * loudly and blocks the exports, so nothing is claimed on a record that cannot be trusted.
+ * '#/claims/print?…' is the printable evidence report (evidence-report.tsx).
+ */
+import { useMemo, useState } from 'react';
+import { useApp } from '../../app/store';
+import {
+  ClaimCsvError,
+  assertExportable,
+  claimDetailCsv,
+  claimExportFileName,
+  claimSummaryCsv,
+  encodeClaimCsv,
+  noCasesMessage,
+  type ClaimCsvEncoding,
+} from '../../domain/claim-csv';
+import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
+import type { EmergencyCase, Office } from '../../domain/emergency-case';
+import type { IsoDate } from '../../domain/household';
+import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { SelectField } from '../../ui/field';
+import { Notice, Page, Section } from '../../ui/layout';
+import { Busy } from '../../ui/status';
+import { EvidenceReport } from './evidence-report';
+import {
+  claimsPaths,
+  defaultClaimMonth,
+  monthLabel,
+  offeredMonths,
+  parseClaimsRoute,
+  useHash,
+} from './route';
+import { SummaryTable, summaryTotals } from './summary-table';
+import { T } from './text';
+import { brokenCases, subjectName, useChainChecks, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
+import './claims.css';
+
+export function ClaimsScreen() {
+  const route = parseClaimsRoute(useHash());
+  const [today] = useState<IsoDate>(() => japanDateOf(new Date()));
+  const month = route.month ?? defaultClaimMonth(today);
+  if (route.name === 'print') return <EvidenceReport officeId={route.officeId} month={month} />;
+  return <ClaimsMain today={today} initialOfficeId={route.officeId} initialMonth={month} />;
+}
+
+export function sortedOffices(offices: ReadonlyMap<string, Office>): Office[] {
+  return [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja') || (a.id < b.id ? -1 : 1));
+}
+
+function ClaimsMain({ today, initialOfficeId, initialMonth }: { today: IsoDate; initialOfficeId: string | null; initialMonth: string }) {
+  const offices = useApp((s) => s.offices);
+  const sorted = useMemo(() => sortedOffices(offices), [offices]);
+  const [chosenOffice, setChosenOffice] = useState(initialOfficeId);
+  const [month, setMonth] = useState(initialMonth);
+  const officeId = chosenOffice !== null && offices.has(chosenOffice) ? chosenOffice : (sorted[0]?.id ?? null);
+  const months = useMemo(() => {
+    const offered = offeredMonths(today);
+    return offered.includes(month) ? offered : [...offered, month].sort().reverse();
+  }, [today, month]);
+
+  const back = (
+    <a className="btn btn--ghost" href="#/cases" aria-label={T.backToCases}>
+      ←
+    </a>
+  );
+
+  if (sorted.length === 0 || officeId === null) {
+    return (
+      <Page title={T.title} back={back}>
+        <Notice
+          kind="warn"
+          action={
+            <a className="btn btn--secondary claims-link-btn" href="#/settings">
+              {T.openSettings}
+            </a>
+          }
+        >
+          {T.noOffices}
+        </Notice>
+      </Page>
+    );
+  }
+
+  return (
+    <Page title={T.title} back={back}>
+      <p className="claims-intro">{T.intro}</p>
+      <div className="claims-pickers">
+        <SelectField
+          label={T.office}
+          value={officeId}
+          onChange={(e) => setChosenOffice(e.target.value)}
+          options={sorted.map((o) => ({ value: o.id, label: o.officeNumber ? `${o.name}（${o.officeNumber}）` : o.name }))}
+        />
+        <SelectField
+          label={T.month}
+          value={month}
+          onChange={(e) => setMonth(e.target.value)}
+          options={months.map((m) => ({ value: m, label: monthLabel(m) }))}
+        />
+      </div>
+      <MonthView key={`${officeId}|${month}`} officeId={officeId} month={month} />
+    </Page>
+  );
+}
+
+function MonthView({ officeId, month }: { officeId: string; month: string }) {
+  const claim = useMonthClaim(officeId, month);
+  const chain = useChainChecks(claim.cases);
+  const office = claim.office;
+  const total = summaryTotals(claim.summary);
+  if (!office) return <Notice kind="warn">{T.officeNotFound}</Notice>;
+  return (
+    <>
+      {claim.unreadable.length > 0 ? <Notice kind="error">{T.unreadable(claim.unreadable.join('、'))}</Notice> : null}
+      <ChainStatus claim={claim} chain={chain} />
+      {office.hubSince === null ? <Notice kind="warn">{T.notHub}</Notice> : null}
+
+      <Section title={`${T.summaryTitle}　${monthLabel(month)}`} id="claims-summary">
+        <p className="claims-total">{T.totalLine(total.persons, total.count, total.units)}</p>
+        {claim.summary.length === 0 ? <p>{T.noClaimed}</p> : <SummaryTable rows={claim.summary} caption={T.summaryTitle} />}
+      </Section>
+
+      <Section title={T.casesTitle(claim.cases.length)} id="claims-cases">
+        {claim.cases.length === 0 ? (
+          <p className="claims-empty">{noCasesMessage(month)}</p>
+        ) : (
+          <ul className="claims-cases">
+            {claim.cases.map((c) => (
+              <CaseItem key={c.id} kase={c} decision={claim.decisions.get(c.id)} broken={chain.byCase.get(c.id)?.ok === false} />
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <ExportSection office={office} month={month} claim={claim} chain={chain} />
+    </>
+  );
+}
+
+/** The chain checks of the month's cases: a quiet line when all hold, a loud alert naming each that does not. */
+function ChainStatus({ claim, chain }: { claim: MonthClaim; chain: ChainChecks }) {
+  if (claim.cases.length === 0) return null;
+  if (!chain.done) return <Busy>{T.checking}</Busy>;
+  const broken = brokenCases(claim.cases, chain);
+  if (broken.length === 0) return <p className="claims-chain-ok">{T.chainAllOk(claim.cases.length)}</p>;
+  return (
+    <Notice kind="error">
+      <p className="claims-alert-title">{T.chainBrokenTitle}</p>
+      <ul className="claims-broken-list">
+        {broken.map(({ kase, problem }) => (
+          <li key={kase.id}>
+            <a href={claimsPaths.case(kase.id)}>{T.chainBrokenItem(subjectName(kase), kase.id, problem)}</a>
+          </li>
+        ))}
+      </ul>
+      <p>{T.exportsBlocked}</p>
+    </Notice>
+  );
+}
+
+function CaseItem({ kase, decision, broken }: { kase: EmergencyCase; decision: ClaimDecision | undefined; broken: boolean }) {
+  const status = decision?.status ?? 'not-claimable';
+  return (
+    <li className={broken ? 'claims-case claims-case--broken' : 'claims-case'}>
+      <p className="claims-case__name">
+        {subjectName(kase)}
+        {kase.subject.recipientNumber ? <span className="claims-case__number">{kase.subject.recipientNumber}</span> : null}
+      </p>
+      <p className="claims-case__line">
+        <span className={`claims-status claims-status--${status}`}>{CLAIM_STATUS_LABELS[status]}</span>
+        {decision && decision.units > 0 ? <span>{T.units(decision.units)}</span> : null}
+        {broken ? <span className="claims-status claims-status--broken">{T.chainBrokenTag}</span> : null}
+      </p>
+      <p className="claims-case__meta">{T.requestLine(formatJapanDateTime(kase.open.body.requestedAt))}</p>
+      {decision?.coordinatedAt ? <p className="claims-case__meta">{T.coordinatedLine(formatJapanDateTime(decision.coordinatedAt))}</p> : null}
+      <p className="claims-case__meta">{kase.closedAt ? T.statusClosed(formatJapanDateTime(kase.closedAt)) : T.statusOpen}</p>
+      {decision ? (
+        <ul className="claims-reasons">
+          {decision.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      ) : null}
+      <a className="claims-link" href={claimsPaths.case(kase.id)}>
+        {T.openCase}
+      </a>
+    </li>
+  );
+}
+
+type ExportKind = 'summary' | 'detail';
+type Problem = { readonly kind: ExportKind; readonly code: 'no-cases' | 'unencodable' | 'failed'; readonly message: string };
+
+/** Saves the bytes through a Blob URL: works offline, nothing leaves the device but into the file. */
+function download(bytes: Uint8Array, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The click has handed the blob to the download; revoke on the next tick.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+function ExportSection({ office, month, claim, chain }: { office: Office; month: string; claim: MonthClaim; chain: ChainChecks }) {
+  const [encoding, setEncoding] = useState<ClaimCsvEncoding>('utf-8-bom');
+  const [written, setWritten] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const blocked = brokenCases(claim.cases, chain).length > 0;
+  const waiting = claim.cases.length > 0 && !chain.done;
+  const pending = claim.cases.filter((c) => claim.decisions.get(c.id)?.status === 'pending').length;
+  const open = claim.cases.filter((c) => c.closedAt === null).length;
+
+  function run(kind: ExportKind, enc: ClaimCsvEncoding) {
+    setWritten(null);
+    setProblem(null);
+    if (blocked || waiting) return;
+    try {
+      assertExportable(claim.cases, month);
+      const text =
+        kind === 'summary'
+          ? claimSummaryCsv(claim.summary)
+          : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions });
+      const bytes = encodeClaimCsv(text, enc);
+      const fileName = claimExportFileName(kind, office.officeNumber, month, enc);
+      download(bytes, fileName);
+      setWritten(T.exported(fileName, T.exportKinds[kind], T.encodingNames[enc]));
+    } catch (e) {
+      if (e instanceof ClaimCsvError) setProblem({ kind, code: e.code, message: e.message });
+      else setProblem({ kind, code: 'failed', message: T.exportFailed });
+    }
+  }
+
+  return (
+    <Section title={T.exportTitle} id="claims-export">
+      {pending > 0 ? <Notice kind="warn">{T.pendingWarning(pending)}</Notice> : null}
+      {open > 0 ? <Notice kind="warn">{T.openWarning(open)}</Notice> : null}
+      {blocked ? <p className="claims-blocked">{T.exportsBlocked}</p> : null}
+      {waiting ? <p className="muted">{T.exportWaiting}</p> : null}
+      <SelectField
+        label={T.encoding}
+        hint={T.encodingHint}
+        value={encoding}
+        onChange={(e) => setEncoding(e.target.value as ClaimCsvEncoding)}
+        options={[
+          { value: 'utf-8-bom', label: T.encodingUtf8 },
+          { value: 'shift_jis', label: T.encodingSjis },
+        ]}
+      />
+      <div className="claims-actions">
+        <Button variant="primary" disabled={blocked || waiting} onClick={() => run('summary', encoding)}>
+          {T.exportSummary}
+        </Button>
+        <Button variant="primary" disabled={blocked || waiting} onClick={() => run('detail', encoding)}>
+          {T.exportDetail}
+        </Button>
+      </div>
+      {problem ? (
+        <Notice
+          kind={problem.code === 'no-cases' ? 'warn' : 'error'}
+          action={
+            problem.code === 'unencodable' ? (
+              <Button
+                onClick={() => {
+                  setEncoding('utf-8-bom');
+                  run(problem.kind, 'utf-8-bom');
+                }}
+              >
+                {T.useUtf8}
+              </Button>
+            ) : undefined
+          }
+        >
+          {problem.message}
+        </Notice>
+      ) : null}
+      {written ? (
+        <p className="status-line claims-written" role="status">
+          {written}
+        </p>
+      ) : null}
+      <a className="btn btn--secondary claims-wide" href={claimsPaths.print(office.id, month)}>
+        {T.printReport}
+      </a>
+    </Section>
+  );
+}

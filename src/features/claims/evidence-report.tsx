@@ -1,0 +1,238 @@
+/**
+ * The printable evidence report for one office and month (seeds/004 §24-3 (3)): printed from the
+ * browser to paper or PDF. For each case: who, 要請のあった時間 (and when it was recorded, and why
+ * it was set back), 要請の内容, every 連絡・調整 with its time — withdrawn and corrected ones shown
+ * as such with the reason, who and when — the outcome, the claim decision with its reasons, the
+ * retention date, and the chain check with the case's head hash. Every time is Japan time.
+ *
+ * Printing writes no 閲覧記録 entry: the vault's access actions are per household and this report
+ * spans many; widening them is a vault change, not a screen's.
+ */
+import { useState, type ReactNode } from 'react';
+import { useApp } from '../../app/store';
+import { retentionUntil } from '../../domain/case-fold';
+import type { ChainCheck } from '../../domain/case-chain';
+import { noCasesMessage } from '../../domain/claim-csv';
+import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
+import type { ContactBody, Current, EmergencyCase, Superseded } from '../../domain/emergency-case';
+import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { Notice } from '../../ui/layout';
+import { claimsPaths, monthLabel } from './route';
+import { SummaryTable } from './summary-table';
+import { T } from './text';
+import { brokenCases, subjectName, useChainChecks, useMonthClaim } from './use-claims';
+import './claims.css';
+
+const at = (instant: string) => formatJapanDateTime(instant);
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td>{children}</td>
+    </tr>
+  );
+}
+
+function Corrections({ kind, corrections }: { kind: string; corrections: readonly Superseded[] }) {
+  if (corrections.length === 0) return null;
+  return (
+    <ul className="claims-report__notes">
+      {corrections.map((s) => (
+        <li key={s.byEntryId}>
+          {T.correctionLine(s.withdrawn ? T.withdrawnMark : kind, s.reason, s.by.name, at(s.at))}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const ms = (s: string) => Date.parse(s);
+function byContactTime(a: Current<ContactBody>, b: Current<ContactBody>): number {
+  return ms(a.body.contactedAt) - ms(b.body.contactedAt) || ms(a.recordedAt) - ms(b.recordedAt) || (a.entryId < b.entryId ? -1 : 1);
+}
+
+function ContactsTable({ kase }: { kase: EmergencyCase }) {
+  const withdrawn = new Set(kase.withdrawnContacts.map((k) => k.entryId));
+  const contacts = [...kase.contacts, ...kase.withdrawnContacts].sort(byContactTime);
+  if (contacts.length === 0) return <p>{T.noContacts}</p>;
+  return (
+    <div className="claims-table-wrap">
+      <table className="claims-report__contacts">
+        <thead>
+          <tr>
+            <th scope="col">{T.colContactedAt}</th>
+            <th scope="col">{T.colFacility}</th>
+            <th scope="col">{T.colMethod}</th>
+            <th scope="col">{T.colResult}</th>
+            <th scope="col">{T.colNote}</th>
+            <th scope="col">{T.colRecorded}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {contacts.map((k) => {
+            const out = withdrawn.has(k.entryId);
+            return (
+              <tr key={k.entryId} className={out ? 'claims-report__withdrawn' : undefined}>
+                <td className="nowrap">{at(k.body.contactedAt)}</td>
+                <td>
+                  {out ? <strong className="claims-report__mark">{T.withdrawnMark}</strong> : null}
+                  <span className="claims-report__struck">{k.body.facilityName}</span>
+                  {k.body.facilityOfficeNumber ? <span className="claims-report__sub">{k.body.facilityOfficeNumber}</span> : null}
+                  {k.body.shortStay ? <span className="claims-report__sub">{T.shortStay}</span> : null}
+                </td>
+                <td>{k.body.method}</td>
+                <td>{k.body.result ?? T.resultNotRecorded}</td>
+                <td className="pre">{k.body.note}</td>
+                <td>
+                  {T.recordedBy(at(k.recordedAt), k.recordedBy.name)}
+                  <Corrections kind={T.correctedMark} corrections={k.corrections} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ChainLine({ check }: { check: ChainCheck | undefined }) {
+  if (check === undefined) return <>{T.chainChecking}</>;
+  if (check.ok) return <>{T.chainOk(check.length)}</>;
+  return <strong className="claims-report__broken">{T.chainBroken(check.problem)}</strong>;
+}
+
+function CaseReport({ n, kase, decision, check }: { n: number; kase: EmergencyCase; decision: ClaimDecision | undefined; check: ChainCheck | undefined }) {
+  const open = kase.open.body;
+  const outcome = kase.outcome;
+  const until = retentionUntil(kase);
+  return (
+    <section className="claims-report__case" aria-label={subjectName(kase)}>
+      <h2>{T.caseHeading(n, subjectName(kase))}</h2>
+      <table className="claims-report__facts">
+        <tbody>
+          <Row label={T.person}>
+            {subjectName(kase)}　{T.colRecipient} {kase.subject.recipientNumber || T.noRecipient}
+          </Row>
+          <Row label={T.requestedAt}>{at(open.requestedAt)}</Row>
+          <Row label={T.requestRecordedAt}>{T.recordedBy(at(kase.open.recordedAt), kase.open.recordedBy.name)}</Row>
+          <Row label={T.requestedAtReason}>{open.requestedAtReason || T.none}</Row>
+          <Row label={T.caller}>{[open.caller, open.callerPhone].filter(Boolean).join('　') || T.none}</Row>
+          <Row label={T.request}>
+            <span className="pre">
+              {open.category}
+              {open.detail ? `　${open.detail}` : ''}
+            </span>
+            <Corrections kind={T.correctedMark} corrections={kase.open.corrections} />
+          </Row>
+        </tbody>
+      </table>
+
+      <h3>{T.contactsTitle}</h3>
+      <ContactsTable kase={kase} />
+
+      <table className="claims-report__facts">
+        <tbody>
+          <Row label={T.outcome}>
+            {outcome ? (
+              <>
+                <span className="pre">
+                  {[outcome.body.outcome, outcome.body.facilityName, outcome.body.from ? T.outcomeFrom(at(outcome.body.from)) : '', outcome.body.note]
+                    .filter(Boolean)
+                    .join('　')}
+                </span>
+                <Corrections kind={T.correctedMark} corrections={outcome.corrections} />
+              </>
+            ) : (
+              T.noOutcome
+            )}
+          </Row>
+          <Row label={T.handler}>{kase.handler.name}</Row>
+          <Row label={T.closedAt}>{kase.closedAt ? at(kase.closedAt) : T.notClosed}</Row>
+          <Row label={T.decision}>
+            <strong>{decision ? CLAIM_STATUS_LABELS[decision.status] : T.none}</strong>
+            {decision ? `　${T.units(decision.units)}` : ''}
+            {decision ? (
+              <ul className="claims-report__notes">
+                {decision.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            ) : null}
+          </Row>
+          <Row label={T.retention}>{until ? T.retentionUntil(formatJapanDate(until)) : T.retentionOpen}</Row>
+          <Row label={T.chain}>
+            <ChainLine check={check} />
+          </Row>
+          <Row label={T.headHash}>
+            <code className="claims-report__hash">{kase.headHash}</code>
+          </Row>
+          <Row label={T.caseId}>
+            <code className="claims-report__hash">{kase.id}</code>
+          </Row>
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function EvidenceReport({ officeId, month }: { officeId: string | null; month: string }) {
+  const claim = useMonthClaim(officeId, month);
+  const chain = useChainChecks(claim.cases);
+  const printedBy = useApp((s) => s.session?.user.displayName ?? '');
+  const [printedAt] = useState(() => formatJapanDateTime(new Date()));
+  const office = claim.office;
+  const broken = brokenCases(claim.cases, chain);
+
+  return (
+    <div className="claims-report">
+      <div className="claims-report__controls no-print">
+        <a className="btn btn--ghost claims-link-btn" href={claimsPaths.screen(officeId, month)}>
+          ← {T.backToClaims}
+        </a>
+        <Button variant="primary" disabled={!chain.done} onClick={() => window.print()}>
+          {T.print}
+        </Button>
+        <p className="claims-report__hint">{chain.done ? T.printHint : T.printWaiting}</p>
+      </div>
+      {!office ? (
+        <Notice kind="warn">{T.officeNotFound}</Notice>
+      ) : (
+        <>
+          <header className="claims-report__header">
+            <h1>{T.reportTitle}</h1>
+            <table className="claims-report__facts">
+              <tbody>
+                <Row label={T.office}>{office.name}</Row>
+                <Row label={T.officeNumber}>{office.officeNumber || T.noOfficeNumber}</Row>
+                <Row label={T.month}>{monthLabel(month)}</Row>
+                <Row label={T.printedAt}>{printedAt}</Row>
+                <Row label={T.printedBy}>{printedBy}</Row>
+              </tbody>
+            </table>
+          </header>
+          {broken.length > 0 ? (
+            <div className="claims-report__alert" role="alert">
+              <strong>{T.chainBrokenTitle}</strong>
+              <ul>
+                {broken.map(({ kase, problem }) => (
+                  <li key={kase.id}>{T.chainBrokenItem(subjectName(kase), kase.id, problem)}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <h2>{T.summaryTitle}</h2>
+          {claim.summary.length === 0 ? <p>{T.noClaimed}</p> : <SummaryTable rows={claim.summary} caption={T.summaryTitle} />}
+          <h2>{T.reportCases(claim.cases.length)}</h2>
+          {claim.cases.length === 0 ? <p>{noCasesMessage(month)}</p> : null}
+          {claim.cases.map((c, i) => (
+            <CaseReport key={c.id} n={i + 1} kase={c} decision={claim.decisions.get(c.id)} check={chain.byCase.get(c.id)} />
+          ))}
+          <p className="claims-report__foot">{T.reportFoot}</p>
+        </>
+      )}
+    </div>
+  );
+}

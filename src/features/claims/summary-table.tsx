@@ -1,0 +1,52 @@
+/** The month's claim, one row per person (summarizeClaims), with the total: shared by the screen and the report. */
+import type { ClaimSummaryRow } from '../../domain/claim-types';
+import { T } from './text';
+
+export function summaryTotals(rows: readonly ClaimSummaryRow[]): { persons: number; count: number; units: number } {
+  return rows.reduce((t, r) => ({ persons: t.persons + 1, count: t.count + r.count, units: t.units + r.units }), {
+    persons: 0,
+    count: 0,
+    units: 0,
+  });
+}
+
+export function SummaryTable({ rows, caption }: { rows: readonly ClaimSummaryRow[]; caption: string }) {
+  const total = summaryTotals(rows);
+  return (
+    <div className="claims-table-wrap">
+      <table className="claims-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{T.colRecipient}</th>
+            <th scope="col">{T.colName}</th>
+            <th scope="col" className="num">
+              {T.colCount}
+            </th>
+            <th scope="col" className="num">
+              {T.colUnits}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.personKey}>
+              <td className="nowrap">{r.recipientNumber || T.noRecipient}</td>
+              <td>{r.name || T.noName}</td>
+              <td className="num">{r.count}</td>
+              <td className="num">{r.units.toLocaleString('ja-JP')}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr className="claims-table__total">
+            <th scope="row">{T.total}</th>
+            <td>{T.persons(total.persons)}</td>
+            <td className="num">{total.count}</td>
+            <td className="num">{total.units.toLocaleString('ja-JP')}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}

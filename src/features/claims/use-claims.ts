@@ -1,0 +1,119 @@
+/**
+ * The month's claim for one office, read from the store's chains: every case folded, the claim
+ * decisions over all of them (the cap counts across the month), the office's cases of the month,
+ * and each of those cases' chain check, run off the render path.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useApp } from '../../app/store';
+import { verifyChain, type ChainCheck } from '../../domain/case-chain';
+import { foldCase } from '../../domain/case-fold';
+import { casesForMonth } from '../../domain/claim-csv';
+import { decideClaims, summarizeClaims } from '../../domain/claim-rules';
+import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
+import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
+import { T } from './text';
+
+/** A chain whose first entry is missing cannot be read: it is reported by id, never hidden. */
+function tryFold(entries: readonly CaseEntry[]): EmergencyCase | null {
+  try {
+    return foldCase(entries);
+  } catch {
+    return null;
+  }
+}
+
+export interface FoldedCases {
+  readonly cases: readonly EmergencyCase[];
+  /** ids of stored chains that cannot be read as a case at all */
+  readonly unreadable: readonly string[];
+}
+
+export function useFoldedCases(): FoldedCases {
+  const caseEntries = useApp((s) => s.caseEntries);
+  return useMemo(() => {
+    const cases: EmergencyCase[] = [];
+    const unreadable: string[] = [];
+    for (const [id, entries] of caseEntries) {
+      const c = tryFold(entries);
+      if (c) cases.push(c);
+      else unreadable.push(id);
+    }
+    return { cases, unreadable: unreadable.sort() };
+  }, [caseEntries]);
+}
+
+/** How the case is named on the screen and the report. */
+export function subjectName(c: EmergencyCase): string {
+  return c.subject.name || (c.subject.personId ? T.noName : T.unknownCaller);
+}
+
+const byRequest = (a: EmergencyCase, b: EmergencyCase) =>
+  Date.parse(a.open.body.requestedAt) - Date.parse(b.open.body.requestedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export interface MonthClaim {
+  readonly office: Office | undefined;
+  /** the office's cases listed under the month (claim-csv casesForMonth), oldest request first */
+  readonly cases: readonly EmergencyCase[];
+  readonly decisions: ReadonlyMap<string, ClaimDecision>;
+  readonly summary: readonly ClaimSummaryRow[];
+  readonly unreadable: readonly string[];
+}
+
+export function useMonthClaim(officeId: string | null, month: string): MonthClaim {
+  const { cases: all, unreadable } = useFoldedCases();
+  const offices = useApp((s) => s.offices);
+  return useMemo(() => {
+    const office = officeId ? offices.get(officeId) : undefined;
+    const decisions = new Map(decideClaims(all, offices).map((d) => [d.caseId, d] as const));
+    if (!office) return { office, cases: [], decisions, summary: [], unreadable };
+    const cases = casesForMonth(all, decisions, office.id, month).sort(byRequest);
+    const summary = summarizeClaims([...decisions.values()], all, office.id, month);
+    return { office, cases, decisions, summary, unreadable };
+  }, [all, offices, officeId, month, unreadable]);
+}
+
+// An entries array is never changed in place (the store replaces it on append), so its check is
+// computed once and shared by the screen and the report.
+const checks = new WeakMap<readonly CaseEntry[], Promise<ChainCheck>>();
+
+function checkOf(entries: readonly CaseEntry[]): Promise<ChainCheck> {
+  let check = checks.get(entries);
+  if (!check) {
+    check = verifyChain(entries).catch((): ChainCheck => ({ ok: false, brokenAt: 0, problem: T.chainUnreadable }));
+    checks.set(entries, check);
+  }
+  return check;
+}
+
+export interface ChainChecks {
+  /** by case id; a case is missing while its check runs */
+  readonly byCase: ReadonlyMap<string, ChainCheck>;
+  /** every listed case has been checked */
+  readonly done: boolean;
+}
+
+/** Runs verifyChain for each listed case (again whenever a case gains an entry). */
+export function useChainChecks(cases: readonly EmergencyCase[]): ChainChecks {
+  // foldCase keeps the store's entries array as it is: its identity changes with every append.
+  const lists = useMemo(() => cases.map((c) => [c.id, c.entries] as const), [cases]);
+  const [result, setResult] = useState<{ for: typeof lists; byCase: Map<string, ChainCheck> } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void Promise.all(lists.map(([id, entries]) => checkOf(entries).then((check) => [id, check] as const))).then((done) => {
+      if (live) setResult({ for: lists, byCase: new Map(done) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [lists]);
+  const current = result !== null && result.for === lists;
+  return { byCase: current ? result.byCase : new Map(), done: current };
+}
+
+/** The cases whose chain does not hold, with the problem, in list order. */
+export function brokenCases(cases: readonly EmergencyCase[], chain: ChainChecks): { kase: EmergencyCase; problem: string }[] {
+  return cases.flatMap((kase) => {
+    const check = chain.byCase.get(kase.id);
+    return check && !check.ok ? [{ kase, problem: check.problem }] : [];
+  });
+}
