@@ -46,6 +46,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The hub server's storage against real PostgreSQL and the embedded one (docs/hub-server.md).
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -10,6 +10,17 @@ export interface ServerOptions {
   readonly port: number;
   readonly host: string;
   readonly distDir: string;
+  /**
+   * Whether the server can take requests (its store is open and migrated). /healthz answers 503
+   * until it says yes; without it /healthz is always ready.
+   */
+  readonly readiness?: () => Promise<Readiness>;
+}
+
+export interface Readiness {
+  readonly ok: boolean;
+  /** 'ready', or why not: 'starting', 'store-unavailable' */
+  readonly status: string;
 }
 
 export function startServer(options: ServerOptions): Promise<Server> {
@@ -22,8 +33,19 @@ export function startServer(options: ServerOptions): Promise<Server> {
       return;
     }
     if (path === '/healthz') {
-      res.writeHead(200, { ...SECURITY_HEADERS, ...NO_STORE, 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ ok: true }));
+      const { readiness } = options;
+      if (readiness === undefined) {
+        res.writeHead(200, { ...SECURITY_HEADERS, ...NO_STORE, 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ ok: true }));
+        return;
+      }
+      readiness()
+        .catch((): Readiness => ({ ok: false, status: 'store-unavailable' }))
+        .then((r) => {
+          const retry = r.ok ? {} : { 'Retry-After': '1' };
+          res.writeHead(r.ok ? 200 : 503, { ...SECURITY_HEADERS, ...NO_STORE, ...retry, 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ ok: r.ok, status: r.status }));
+        });
       return;
     }
     serveStatic(req, res).catch((error: unknown) => {

@@ -1,7 +1,11 @@
-/** `npm start` / `npm run serve`: serves dist/ on PORT (default 8080). */
+/**
+ * `npm start` / `npm run serve`: serves dist/ on PORT (default 8080) and opens the store:
+ * PostgreSQL when DATABASE_URL is set, else the embedded PostgreSQL in KYOTEN_DATA_DIR (default ./data).
+ */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startServer } from './app-server';
+import { describeStore } from './db/open-store';
+import { startHub } from './services/hub';
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -16,11 +20,32 @@ if (!existsSync(resolve(distDir, 'index.html'))) {
   process.exit(1);
 }
 
-const server = await startServer({ port, host, distDir });
-const address = server.address();
+const hub = await startHub({ port, host, distDir, env: process.env, log: (line) => console.log(line) });
+const address = hub.server.address();
 const shownPort = typeof address === 'object' && address ? address.port : port;
 console.log(`拠点ナビ is running: http://localhost:${shownPort}/  (PORT=${shownPort})`);
+console.log(`opening the store: ${describeStore(process.env)}`);
 
+hub.store.then(
+  () => console.log('store ready: /healthz answers 200'),
+  async (error: unknown) => {
+    console.error('The store could not be opened:', error instanceof Error ? error.message : error);
+    await hub.close().catch(() => undefined);
+    process.exit(1);
+  },
+);
+
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    hub.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('error while stopping:', error);
+        process.exit(1);
+      },
+    );
+  });
 }

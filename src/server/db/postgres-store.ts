@@ -1,0 +1,48 @@
+/**
+ * The Store over an external PostgreSQL (DATABASE_URL): production, and several stateless servers
+ * over one database. Durability is the server's: keep fsync and synchronous_commit on.
+ */
+import pg from 'pg';
+import { SqlStore } from './sql-store';
+import type { StoreHealth } from './store';
+
+export interface PostgresStoreOptions {
+  readonly connectionString: string;
+  /**
+   * A schema to keep every table in (created when missing); tests use one per run so runs never
+   * collide. Default: the database's own search_path (public).
+   */
+  readonly schema?: string;
+  /** pool size; default 10 */
+  readonly maxConnections?: number;
+  /** pg connection settings that a URL cannot carry (host as a socket directory, say) */
+  readonly connection?: pg.PoolConfig;
+  readonly engine?: StoreHealth['engine'];
+  readonly onClose?: () => Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new RangeError(`schema name must match ${SCHEMA_NAME}`);
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    application_name: 'kyoten-navi-hub',
+    // A push never waits for a person; a transaction left open would hold the version counter.
+    idle_in_transaction_session_timeout: 60_000,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    ...options.connection,
+  });
+  // An idle client whose server went away must not crash the process; the next query reports it.
+  pool.on('error', (error) => console.error('PostgreSQL connection lost:', error.message));
+  try {
+    if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new SqlStore(pool, options.engine ?? 'postgres', options.onClose);
+}

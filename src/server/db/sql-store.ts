@@ -1,0 +1,180 @@
+/**
+ * The Store over a pg pool: the one SQL implementation behind both the PostgreSQL of DATABASE_URL
+ * and the embedded PostgreSQL. A commit is acknowledged only after PostgreSQL has flushed its WAL
+ * (fsync and synchronous_commit on), so an acknowledged write survives a crash [S12].
+ */
+import type pg from 'pg';
+import { migrate } from './migrate';
+import { applyPush } from './push';
+import {
+  StoreError,
+  type ChangeResult,
+  type PulledRecord,
+  type PullPage,
+  type PullScope,
+  type PushedChange,
+  type Refusal,
+  type RefusalReason,
+  type Store,
+  type StoreHealth,
+} from './store';
+
+export const MAX_PULL_LIMIT = 10_000;
+
+export class SqlStore implements Store {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly engine: StoreHealth['engine'],
+    private readonly onClose: () => Promise<void> = async () => undefined,
+  ) {}
+
+  migrate(): ReturnType<Store['migrate']> {
+    return migrate(this.pool);
+  }
+
+  async createTenant(t: { id: string; name: string }): Promise<void> {
+    await this.write('INSERT INTO tenants (id, name) VALUES ($1, $2)', [t.id, t.name]);
+  }
+
+  async createOffice(o: { id: string; tenantId: string; name: string }): Promise<void> {
+    await this.write('INSERT INTO offices (id, tenant_id, name) VALUES ($1, $2, $3)', [o.id, o.tenantId, o.name]);
+  }
+
+  async createUser(u: Parameters<Store['createUser']>[0]): Promise<void> {
+    await this.write(
+      `INSERT INTO users (id, tenant_id, role, login_name, display_name, office_id, facility_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [u.id, u.tenantId, u.role, u.loginName, u.displayName, u.officeId ?? null, u.facilityId ?? null],
+    );
+  }
+
+  async registerDevice(d: { id: string; userId: string; name?: string }): Promise<void> {
+    const result = await this.write(
+      `INSERT INTO devices (id, tenant_id, user_id, name) SELECT $1, tenant_id, id, $3 FROM users WHERE id = $2`,
+      [d.id, d.userId, d.name ?? ''],
+    );
+    if (result.rowCount === 0) throw new StoreError('not-found', `no user ${d.userId}`);
+  }
+
+  async setDisabled(what: 'user' | 'device', id: string, disabled: boolean): Promise<void> {
+    const table = what === 'user' ? 'users' : 'devices';
+    const result = await this.pool.query(`UPDATE ${table} SET disabled = $2 WHERE id = $1`, [id, disabled]);
+    if (result.rowCount === 0) throw new StoreError('not-found', `no ${what} ${id}`);
+  }
+
+  applyPush(deviceId: string, userId: string, changes: readonly PushedChange[]): Promise<readonly ChangeResult[]> {
+    return applyPush(this.pool, deviceId, userId, changes);
+  }
+
+  async pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage> {
+    if (!Number.isSafeInteger(cursor) || cursor < 0) throw new StoreError('bad-request', 'cursor must be a non-negative integer');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
+      throw new StoreError('bad-request', `limit must be 1-${MAX_PULL_LIMIT}`);
+    }
+    const all = scope.officeIds === 'all';
+    const client = await this.pool.connect();
+    try {
+      // [S2] One snapshot for the head and the rows: every version up to the head is committed
+      // (versions follow commit order), so a page that is not full may move the cursor to the head.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const head = Number((await client.query<{ version: string }>('SELECT version FROM sync_counter')).rows[0]!.version);
+      const rows = await client.query<{
+        kind: PulledRecord['kind'];
+        entity_id: string;
+        version: string;
+        office_id: string | null;
+        withdrawn: boolean;
+        payload_json: string;
+      }>(
+        `SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
+          WHERE tenant_id = $1 AND version > $2
+            AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
+          ORDER BY version
+          LIMIT $5`,
+        [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1],
+      );
+      await client.query('COMMIT');
+      const hasMore = rows.rows.length > limit;
+      const records = rows.rows.slice(0, limit).map(
+        (r): PulledRecord => ({
+          kind: r.kind,
+          entityId: r.entity_id,
+          version: Number(r.version),
+          officeId: r.office_id,
+          withdrawn: r.withdrawn,
+          payloadJson: r.payload_json,
+        }),
+      );
+      const next = hasMore ? records.at(-1)!.version : Math.max(head, cursor);
+      return { records, cursor: next, hasMore };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async listRefusals(tenantId: string, limit = 100): Promise<readonly Refusal[]> {
+    const rows = await this.pool.query<{
+      device_id: string;
+      device_seq: string;
+      mutation_id: string;
+      user_id: string;
+      kind: string;
+      entity_id: string;
+      reason: RefusalReason;
+      detail: string;
+      payload_json: string;
+      received_at: Date;
+    }>(
+      `SELECT device_id, device_seq, mutation_id, user_id, kind, entity_id, reason, detail, payload_json, received_at
+         FROM receipts WHERE tenant_id = $1 AND outcome = 'refused'
+        ORDER BY received_at DESC, device_id, device_seq DESC LIMIT $2`,
+      [tenantId, limit],
+    );
+    return rows.rows.map((r) => ({
+      deviceId: r.device_id,
+      seq: Number(r.device_seq),
+      mutationId: r.mutation_id,
+      userId: r.user_id,
+      kind: r.kind,
+      entityId: r.entity_id,
+      reason: r.reason,
+      detail: r.detail,
+      payloadJson: r.payload_json,
+      receivedAt: r.received_at.toISOString(),
+    }));
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      const row = (
+        await this.pool.query<{ schema: number | null; head: string }>(
+          'SELECT (SELECT max(version) FROM schema_migrations) AS schema, (SELECT version FROM sync_counter) AS head',
+        )
+      ).rows[0]!;
+      return { ok: true, engine: this.engine, schemaVersion: row.schema ?? 0, headVersion: Number(row.head) };
+    } catch {
+      return { ok: false, engine: this.engine, schemaVersion: 0, headVersion: 0 };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+    await this.onClose();
+  }
+
+  /** A write whose unique or foreign-key violation is the caller's mistake, not a server fault. */
+  private async write(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    try {
+      return await this.pool.query(text, values);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === '23505') throw new StoreError('exists', (error as Error).message);
+      if (code === '23503') throw new StoreError('not-found', (error as Error).message);
+      if (code === '23514' || code === '22P02') throw new StoreError('bad-request', (error as Error).message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The hub server's storage contract: what the sync protocol may ask of the database.
+ * Two ways to open it (postgres-store.ts over DATABASE_URL, embedded-store.ts over ./data/) run the
+ * same SQL (sql-store.ts); one contract suite (test/integration/store-contract.ts) checks both.
+ * The rules cited as [S…] are written up in docs/hub-server.md.
+ */
+
+/**
+ * What a device's change log may carry. Mirrors the vault's OutboxEntry (src/vault/types.ts); it
+ * moves to src/protocol with the wire schemas, which the server may import (the vault it may not).
+ */
+export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'access'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+export const CHANGE_OPS = ['create', 'update', 'withdraw', 'append'] as const;
+export type ChangeOp = (typeof CHANGE_OPS)[number];
+
+/** Kinds kept as current state per id and handed out by pull. 'access' (閲覧記録) is audit only. */
+export const RECORD_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office', 'case-entry']);
+/** Kinds that are written once ('append') and never changed: evidence and the access log. */
+export const APPEND_ONLY_KINDS: ReadonlySet<ChangeKind> = new Set(['case-entry', 'access']);
+
+/** One entry of a device's outbox as the server receives it. */
+export interface PushedChange {
+  /** per-device, strictly increasing from 1, no gaps [S3] */
+  readonly seq: number;
+  /** UUID of this mutation; the same mutation arriving again is a duplicate [S5] */
+  readonly mutationId: string;
+  readonly kind: ChangeKind;
+  readonly entityId: string;
+  readonly op: ChangeOp;
+  /** the device's clock (ISO instant): kept for display, never used for ordering [S9] */
+  readonly at: string;
+  readonly payload: unknown;
+  /**
+   * The office whose members may pull this record, or null for hub-wide records (facilities,
+   * offices). Decided by the sync service from the payload and the pusher's role; the store never
+   * guesses it [S10].
+   */
+  readonly officeId: string | null;
+}
+
+export type RefusalReason =
+  /** an earlier seq of this device has not arrived: send it first (retryable) [S3] */
+  | 'gap'
+  /** this seq was already used by another mutation id [S4] */
+  | 'seq-conflict'
+  /** this mutation id was already accepted with different content [S5] */
+  | 'mutation-conflict'
+  /** evidence with this id is already held with a different hash [S7] */
+  | 'evidence-conflict'
+  /** the evidence entry's hash does not match its content [S8] */
+  | 'hash-mismatch'
+  /** an append-only kind sent with another op, or 'append' for a mutable kind [S6] */
+  | 'append-only'
+  /** a field is missing, of the wrong type, unknown, or not storable */
+  | 'invalid';
+
+export type ChangeResult =
+  | { readonly seq: number; readonly mutationId: string; readonly status: 'accepted'; readonly version: number }
+  /** already held: the version it was accepted under (retry, replay or the same evidence again) */
+  | { readonly seq: number; readonly mutationId: string; readonly status: 'duplicate'; readonly version: number }
+  | {
+      readonly seq: number;
+      readonly mutationId: string;
+      readonly status: 'refused';
+      readonly reason: RefusalReason;
+      /** for the developer and the admin: what exactly did not hold */
+      readonly detail: string;
+      /** true only for 'gap': the same change will be taken once the missing ones arrive */
+      readonly retryable: boolean;
+    };
+
+export interface PullScope {
+  readonly tenantId: string;
+  /** offices whose records the user may hold, or 'all' (coordinator, admin) [S10] */
+  readonly officeIds: readonly string[] | 'all';
+}
+
+export interface PulledRecord {
+  readonly kind: Exclude<ChangeKind, 'access'>;
+  readonly entityId: string;
+  /** the version of the change that made this state */
+  readonly version: number;
+  readonly officeId: string | null;
+  readonly withdrawn: boolean;
+  /** the payload as the device sent it (JSON text): evidence comes back byte for byte [S6] */
+  readonly payloadJson: string;
+}
+
+export interface PullPage {
+  readonly records: readonly PulledRecord[];
+  /** pass back as the next cursor; every version up to it has been seen [S2] */
+  readonly cursor: number;
+  readonly hasMore: boolean;
+}
+
+/** A refused change kept for the admin's report and the device's screen [S11]. */
+export interface Refusal {
+  readonly deviceId: string;
+  readonly seq: number;
+  readonly mutationId: string;
+  readonly userId: string;
+  readonly kind: string;
+  readonly entityId: string;
+  readonly reason: RefusalReason;
+  readonly detail: string;
+  /** the payload as received, JSON text */
+  readonly payloadJson: string;
+  readonly receivedAt: string;
+}
+
+export type Role = 'coordinator' | 'case-worker' | 'facility-liaison' | 'admin';
+
+export interface StoreHealth {
+  readonly ok: boolean;
+  readonly engine: 'postgres' | 'embedded-postgres';
+  /** highest migration applied */
+  readonly schemaVersion: number;
+  /** highest change version committed */
+  readonly headVersion: number;
+}
+
+export type StoreErrorCode =
+  /** the request as a whole is malformed (seqs out of order, not integers, too many) */
+  | 'bad-request'
+  | 'unknown-device'
+  /** the device is registered to another user */
+  | 'forbidden'
+  | 'device-disabled'
+  | 'user-disabled'
+  /** creating an account or device whose id or login is taken */
+  | 'exists'
+  | 'not-found'
+  /** the database has migrations this server does not know (it is older than the data) */
+  | 'schema-too-new';
+
+/** An error about the request as a whole; the HTTP layer answers it with a 4xx. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export interface Store {
+  /** Applies the migrations not yet applied, in order, in one transaction; a no-op when up to date [S1]. */
+  migrate(): Promise<{ readonly applied: readonly number[]; readonly schemaVersion: number }>;
+
+  createTenant(t: { readonly id: string; readonly name: string }): Promise<void>;
+  createOffice(o: { readonly id: string; readonly tenantId: string; readonly name: string }): Promise<void>;
+  createUser(u: {
+    readonly id: string;
+    readonly tenantId: string;
+    readonly role: Role;
+    readonly loginName: string;
+    readonly displayName: string;
+    readonly officeId?: string | null;
+    readonly facilityId?: string | null;
+  }): Promise<void>;
+  registerDevice(d: { readonly id: string; readonly userId: string; readonly name?: string }): Promise<void>;
+  setDisabled(what: 'user' | 'device', id: string, disabled: boolean): Promise<void>;
+
+  /**
+   * Takes a device's changes, in seq order, in one transaction; answers each change on its own
+   * [S3]-[S9]. Throws StoreError for a request that is wrong as a whole (nothing is written then).
+   */
+  applyPush(deviceId: string, userId: string, changes: readonly PushedChange[]): Promise<readonly ChangeResult[]>;
+
+  /** Records in scope with a version above the cursor, oldest first [S2][S10]. */
+  pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage>;
+
+  /** Refused changes of a hub, newest first: the report an admin reads [S7][S11]. */
+  listRefusals(tenantId: string, limit?: number): Promise<readonly Refusal[]>;
+
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+/**
+ * Starts the hub: the HTTP server first (so /healthz can say "starting" while a first start
+ * creates the embedded cluster), then the store from the environment (DATABASE_URL, or the
+ * embedded PostgreSQL in KYOTEN_DATA_DIR), migrated. /healthz answers ready once both are up.
+ */
+import type { Server } from 'node:http';
+import { startServer, type Readiness } from '../app-server';
+import { openStoreFromEnv, type StoreEnv } from '../db/open-store';
+import type { Store } from '../db/store';
+
+export interface HubOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly distDir: string;
+  readonly env: StoreEnv;
+  readonly log?: (line: string) => void;
+}
+
+export interface Hub {
+  readonly server: Server;
+  /** resolves once the store is open and migrated; rejects if it cannot be opened */
+  readonly store: Promise<Store>;
+  /** stops taking requests, then closes the store (and stops an embedded PostgreSQL) */
+  close(): Promise<void>;
+}
+
+export async function startHub(options: HubOptions): Promise<Hub> {
+  let opened: Store | undefined;
+  let failed = false;
+  const readiness = async (): Promise<Readiness> => {
+    if (opened === undefined) return { ok: false, status: failed ? 'store-unavailable' : 'starting' };
+    return (await opened.health()).ok ? { ok: true, status: 'ready' } : { ok: false, status: 'store-unavailable' };
+  };
+  const server = await startServer({ port: options.port, host: options.host, distDir: options.distDir, readiness });
+  const store = openStoreFromEnv(options.env, options.log).then(
+    (s) => (opened = s),
+    (error: unknown) => {
+      failed = true;
+      throw error;
+    },
+  );
+  store.catch(() => undefined); // the caller decides what a failed open means
+  return {
+    server,
+    store,
+    async close() {
+      await new Promise<void>((done) => server.close(() => done()));
+      if (opened !== undefined) await opened.close();
+      else await store.then((s) => s.close(), () => undefined);
+    },
+  };
+}

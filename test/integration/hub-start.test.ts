@@ -1,0 +1,62 @@
+/**
+ * The hub process as `npm start` runs it: /healthz says 503 "starting" until the store is open
+ * and migrated, then 200 "ready"; with DATABASE_URL it opens that PostgreSQL instead.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startHub, type Hub } from '../../src/server/services/hub';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyoten-hub-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function distDir(): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>shell</title>');
+  return dir;
+}
+
+async function healthz(hub: Hub) {
+  const res = await fetch(`http://127.0.0.1:${(hub.server.address() as AddressInfo).port}/healthz`);
+  return { status: res.status, body: (await res.json()) as { ok: boolean; status: string }, cache: res.headers.get('cache-control') };
+}
+
+describe('hub start', () => {
+  it('answers /healthz 503 while the embedded store opens, then 200 ready', async () => {
+    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { KYOTEN_DATA_DIR: tempDir() } });
+    try {
+      expect(await healthz(hub)).toEqual({ status: 503, body: { ok: false, status: 'starting' }, cache: 'no-store' });
+      await hub.store;
+      expect(await healthz(hub)).toEqual({ status: 200, body: { ok: true, status: 'ready' }, cache: 'no-store' });
+      expect(await (await hub.store).health()).toMatchObject({ engine: 'embedded-postgres', schemaVersion: 1 });
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('opens the PostgreSQL of DATABASE_URL when it is set', async () => {
+    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const schema = `kyoten_hub_${process.pid}`;
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema } });
+    try {
+      await hub.store;
+      expect(await healthz(hub)).toMatchObject({ status: 200, body: { ok: true } });
+      expect(await (await hub.store).health()).toMatchObject({ engine: 'postgres', schemaVersion: 1 });
+    } finally {
+      await hub.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+});

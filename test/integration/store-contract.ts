@@ -1,0 +1,335 @@
+/**
+ * The one contract every Store implementation passes (STYLE.md habit 5). Each test names the rule
+ * of docs/hub-server.md it checks. A target gives a fresh, empty store per test and raw SQL on the
+ * same database, for the tests that must hold a transaction open themselves.
+ */
+import type pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/server/db/migrate';
+import { MIGRATIONS } from '../../src/server/db/migrations/index';
+import { StoreError, type ChangeResult, type PushedChange, type Store } from '../../src/server/db/store';
+import { appendEntries, openBody } from '../factories/emergency-case';
+import { caseEntries, evidenceChange, householdChange, OFFICE_A, OFFICE_B, seedHub, TENANT, type Hub } from './factories';
+
+export interface ContractTarget {
+  /** A new store over an empty database (or schema); `raw` is a pool on the same one. */
+  fresh(): Promise<{ store: Store; raw: pg.Pool; reopen(): Promise<Store> }>;
+}
+
+const ALL = { tenantId: TENANT, officeIds: 'all' as const };
+
+export function storeContract(name: string, target: ContractTarget): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let raw: pg.Pool;
+    let reopen: () => Promise<Store>;
+    let hub: Hub;
+    const others: Store[] = [];
+
+    beforeEach(async () => {
+      ({ store, raw, reopen } = await target.fresh());
+      await store.migrate();
+      hub = await seedHub(store, 4);
+    });
+    afterEach(async () => {
+      await Promise.all(others.splice(0).map((s) => s.close()));
+      await store.close();
+      await raw.end();
+    });
+
+    const dev = (i: number) => hub.devices[i]!;
+    const push = (i: number, changes: PushedChange[]) => store.applyPush(dev(i).deviceId, dev(i).userId, changes);
+    const head = async () => (await store.health()).headVersion;
+    const statuses = (results: readonly ChangeResult[]) => results.map((r) => r.status);
+    async function drain(cursor = 0, limit = 1000, scope: Parameters<Store['pullSince']>[1] = ALL) {
+      const records = [];
+      for (;;) {
+        const page = await store.pullSince(cursor, scope, limit);
+        records.push(...page.records);
+        cursor = page.cursor;
+        if (!page.hasMore) return { records, cursor };
+      }
+    }
+
+    describe('[S1] migrations', () => {
+      it('[S1] are recorded, and running them again (or from a second server) applies nothing', async () => {
+        expect(await store.migrate()).toEqual({ applied: [], schemaVersion: MIGRATIONS.length });
+        const second = await reopen();
+        others.push(second);
+        expect(await second.migrate()).toEqual({ applied: [], schemaVersion: MIGRATIONS.length });
+        const rows = await raw.query('SELECT version, name FROM schema_migrations ORDER BY version');
+        expect(rows.rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+        expect((await store.health()).ok).toBe(true);
+      });
+
+      it('[S1] a failing migration leaves the schema as it was', async () => {
+        const broken = [...MIGRATIONS, { version: 99, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1/0;' }];
+        await expect(migrate(raw, broken)).rejects.toThrow(/division by zero/);
+        expect((await raw.query(`SELECT to_regclass('half_done') AS t`)).rows[0].t).toBeNull();
+        expect((await store.health()).schemaVersion).toBe(MIGRATIONS.length);
+      });
+
+      it('[S1] a server older than its database refuses to start', async () => {
+        await raw.query(`INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')`);
+        await expect(store.migrate()).rejects.toMatchObject({ code: 'schema-too-new' });
+      });
+    });
+
+    describe('[S2] one version counter, taken in the committing transaction', () => {
+      it('[S2] concurrent pushes get strictly increasing versions with no hole, and a puller running alongside misses none', async () => {
+        const perDevice = 15;
+        const batch = 4;
+        const seen: number[] = [];
+        let pushing = true;
+        let cursor = 0;
+        const puller = (async () => {
+          while (pushing) {
+            const page = await store.pullSince(cursor, ALL, 7);
+            seen.push(...page.records.map((r) => r.version));
+            cursor = page.cursor;
+            if (!page.hasMore) await new Promise((r) => setTimeout(r, 1));
+          }
+        })();
+        await Promise.all(
+          hub.devices.map(async (_, i) => {
+            for (let b = 0; b < perDevice; b++) {
+              const changes = Array.from({ length: batch }, (_, k) =>
+                householdChange(b * batch + k + 1, { entityId: `hh-d${i}-${b * batch + k}` }),
+              );
+              const results = await push(i, changes);
+              expect(statuses(results)).toEqual(changes.map(() => 'accepted'));
+            }
+          }),
+        );
+        pushing = false;
+        await puller;
+        const rest = await drain(cursor, 7);
+        seen.push(...rest.records.map((r) => r.version));
+        const total = hub.devices.length * perDevice * batch;
+        expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+        const log = await raw.query('SELECT count(*)::int AS n, min(version)::int AS lo, max(version)::int AS hi FROM changes');
+        expect(log.rows[0]).toEqual({ n: total, lo: 1, hi: total });
+      });
+
+      it('[S2] a push waits for an open transaction holding the counter; after its rollback the push takes the next version, with no hole', async () => {
+        await push(0, [householdChange(1)]);
+        const holder = await raw.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query('UPDATE sync_counter SET version = version + 1');
+          let settled = false;
+          const pending = push(1, [householdChange(1, { entityId: 'hh-late' })]).finally(() => (settled = true));
+          await new Promise((r) => setTimeout(r, 300));
+          expect(settled).toBe(false);
+          expect((await store.pullSince(1, ALL, 10)).records).toEqual([]);
+          await holder.query('ROLLBACK');
+          expect(await pending).toMatchObject([{ status: 'accepted', version: 2 }]);
+        } finally {
+          holder.release();
+        }
+        expect((await drain()).records.map((r) => r.version)).toEqual([1, 2]);
+      });
+
+      it('[S2] paging by cursor hands out every record exactly once, and a later edit again at its new version', async () => {
+        await push(0, Array.from({ length: 23 }, (_, i) => householdChange(i + 1)));
+        const first = await drain(0, 5);
+        expect(first.records.map((r) => r.entityId).sort()).toEqual(Array.from({ length: 23 }, (_, i) => `hh-${i + 1}`).sort());
+        expect(first.cursor).toBe(23);
+        expect(await store.pullSince(first.cursor, ALL, 5)).toEqual({ records: [], cursor: 23, hasMore: false });
+        await push(1, [householdChange(1, { entityId: 'hh-7', op: 'update' })]);
+        const next = await drain(first.cursor, 5);
+        expect(next.records).toMatchObject([{ entityId: 'hh-7', version: 24 }]);
+        expect((await drain()).records).toHaveLength(23);
+      });
+    });
+
+    describe('[S3] device order', () => {
+      it('[S3] a gap refuses that change and every later one of the push, retryable; they are taken once the missing one arrives', async () => {
+        const changes = [1, 2, 3, 4].map((seq) => householdChange(seq));
+        expect(statuses(await push(0, [changes[0]!]))).toEqual(['accepted']);
+        const gapped = await push(0, [changes[2]!, changes[3]!]);
+        expect(gapped).toMatchObject([
+          { seq: 3, status: 'refused', reason: 'gap', retryable: true },
+          { seq: 4, status: 'refused', reason: 'gap', retryable: true },
+        ]);
+        expect(await head()).toBe(1);
+        const healed = await push(0, changes.slice(1));
+        expect(healed).toMatchObject([
+          { seq: 2, status: 'accepted', version: 2 },
+          { seq: 3, status: 'accepted', version: 3 },
+          { seq: 4, status: 'accepted', version: 4 },
+        ]);
+        expect(await store.listRefusals(TENANT)).toEqual([]);
+      });
+    });
+
+    describe('[S4] retries', () => {
+      it('[S4] the same push again changes nothing and answers with the original versions', async () => {
+        const changes = [1, 2, 3].map((seq) => householdChange(seq));
+        const first = await push(0, changes);
+        const again = await push(0, changes);
+        expect(again).toEqual(first.map((r) => ({ ...r, status: 'duplicate' })));
+        expect(await head()).toBe(3);
+      });
+
+      it('[S4] the same push sent twice at once is taken once', async () => {
+        const changes = [1, 2, 3].map((seq) => householdChange(seq));
+        const [a, b] = await Promise.all([push(0, changes), push(0, changes)]);
+        expect([...statuses(a), ...statuses(b)].sort()).toEqual(['accepted', 'accepted', 'accepted', 'duplicate', 'duplicate', 'duplicate']);
+        expect(await head()).toBe(3);
+      });
+
+      it('[S4] a seq reused by another mutation is refused, the first one stands', async () => {
+        await push(0, [householdChange(1)]);
+        expect(await push(0, [householdChange(1, { entityId: 'hh-other' })])).toMatchObject([
+          { status: 'refused', reason: 'seq-conflict', retryable: false },
+        ]);
+        expect((await drain()).records.map((r) => r.entityId)).toEqual(['hh-1']);
+      });
+
+      it('[S4] a retried refusal gets the same refusal, and a retried push after a partial answer only adds what is new', async () => {
+        const bad = householdChange(2, { kind: 'nonsense' as never });
+        const first = await push(0, [householdChange(1), bad]);
+        expect(first).toMatchObject([{ status: 'accepted' }, { status: 'refused', reason: 'invalid' }]);
+        const again = await push(0, [bad, householdChange(3)]);
+        expect(again).toMatchObject([{ status: 'refused', reason: 'invalid' }, { status: 'accepted', version: 2 }]);
+        expect(await store.listRefusals(TENANT)).toHaveLength(1);
+      });
+    });
+
+    describe('[S5] mutation ids', () => {
+      it('[S5] the same mutation pushed again from another device (a restored backup) is a duplicate', async () => {
+        const change = householdChange(1);
+        const [original] = await push(0, [change]);
+        expect(await push(1, [{ ...change, seq: 1 }])).toEqual([{ ...original, status: 'duplicate' }]);
+        expect(statuses(await push(1, [householdChange(2)]))).toEqual(['accepted']);
+      });
+
+      it('[S5] the same mutation id with other content is refused', async () => {
+        const change = householdChange(1);
+        await push(0, [change]);
+        expect(await push(1, [{ ...change, payload: { forged: true } }])).toMatchObject([
+          { status: 'refused', reason: 'mutation-conflict' },
+        ]);
+      });
+    });
+
+    describe('[S6]-[S8] evidence', () => {
+      it('[S7] the same entry (same id, same hash) from any device is acknowledged again with its version', async () => {
+        const [open] = await caseEntries('case-1', 1);
+        const [first] = await push(0, [evidenceChange(1, open!)]);
+        expect(first).toMatchObject({ status: 'accepted', version: 1 });
+        expect(await push(0, [evidenceChange(2, open!)])).toMatchObject([{ status: 'duplicate', version: 1 }]);
+        expect(await push(1, [evidenceChange(1, open!)])).toMatchObject([{ status: 'duplicate', version: 1 }]);
+        expect(await head()).toBe(1);
+      });
+
+      it('[S7] an entry with a held id but another hash is refused and reported; the held one is unchanged', async () => {
+        const [open] = await caseEntries('case-1', 1);
+        // the same id, written again with other content (a device that rebuilt its chain)
+        const [forged] = await appendEntries([], [openBody({ detail: '別の内容' })], 'case-1');
+        expect(forged!.id).toBe(open!.id);
+        expect(forged!.hash).not.toBe(open!.hash);
+        await push(0, [evidenceChange(1, open!)]);
+        const refused = await push(1, [evidenceChange(1, forged!), householdChange(2)]);
+        expect(refused).toMatchObject([{ status: 'refused', reason: 'evidence-conflict', retryable: false }, { status: 'accepted' }]);
+        const report = await store.listRefusals(TENANT);
+        expect(report).toMatchObject([{ deviceId: dev(1).deviceId, seq: 1, reason: 'evidence-conflict', entityId: open!.id }]);
+        expect(JSON.parse(report[0]!.payloadJson)).toEqual(forged);
+        const held = (await drain()).records.find((r) => r.kind === 'case-entry');
+        expect(held?.payloadJson).toBe(JSON.stringify(open));
+      });
+
+      it('[S8] an entry altered on the way (hash kept, content changed) is refused; so is one with unknown fields', async () => {
+        const [open, contact] = await caseEntries('case-1', 2);
+        const altered = { ...contact!, body: { ...contact!.body, note: '書き換え' } };
+        const results = await push(0, [evidenceChange(1, open!), evidenceChange(2, altered), evidenceChange(3, { ...contact!, extra: 1 } as never)]);
+        expect(results).toMatchObject([
+          { status: 'accepted' },
+          { status: 'refused', reason: 'hash-mismatch' },
+          { status: 'refused', reason: 'invalid' },
+        ]);
+      });
+
+      it('[S6] evidence is append-only, and only append-only kinds take append', async () => {
+        const [open] = await caseEntries('case-1', 1);
+        const results = await push(0, [
+          evidenceChange(1, open!),
+          evidenceChange(2, open!, { op: 'update' }),
+          householdChange(3, { op: 'append' }),
+          householdChange(4, { kind: 'access', op: 'withdraw' }),
+        ]);
+        expect(statuses(results)).toEqual(['accepted', 'refused', 'refused', 'refused']);
+        expect(results.slice(1)).toMatchObject([{ reason: 'append-only' }, { reason: 'append-only' }, { reason: 'append-only' }]);
+      });
+
+      it('[S6] a whole case chain arrives in order and is pulled back byte for byte', async () => {
+        const entries = await caseEntries('case-9', 6);
+        await push(0, entries.map((e, i) => evidenceChange(i + 1, e)));
+        const pulled = (await drain()).records.filter((r) => r.kind === 'case-entry').map((r) => r.payloadJson);
+        expect(pulled).toEqual(entries.map((e) => JSON.stringify(e)));
+      });
+    });
+
+    describe('[S9] server time', () => {
+      it('[S9] received_at is the server clock; the device clock is kept and does not order anything', async () => {
+        const before = Date.now();
+        await push(0, [householdChange(1, { at: '2030-01-01T00:00:00.000Z' }), householdChange(2, { at: '1999-01-01T00:00:00.000+09:00' })]);
+        const rows = (await raw.query('SELECT version::int, device_at, received_at FROM changes ORDER BY version')).rows;
+        expect(rows.map((r) => r.version)).toEqual([1, 2]);
+        expect(rows[1].device_at.toISOString()).toBe('1998-12-31T15:00:00.000Z');
+        for (const r of rows) expect(Math.abs(r.received_at.getTime() - before)).toBeLessThan(60_000);
+      });
+    });
+
+    describe('[S10] scope', () => {
+      it('[S10] a pull hands out only the offices in scope, plus hub-wide records', async () => {
+        await push(0, [
+          householdChange(1, { officeId: OFFICE_A }),
+          householdChange(2, { officeId: OFFICE_B }),
+          householdChange(3, { kind: 'facility', entityId: 'fac-1', officeId: null, payload: { name: 'あおぞら' } }),
+        ]);
+        const b = await drain(0, 10, { tenantId: TENANT, officeIds: [OFFICE_B] });
+        expect(b.records.map((r) => r.entityId)).toEqual(['hh-2', 'fac-1']);
+        expect(b.cursor).toBe(3);
+        const none = await drain(0, 10, { tenantId: TENANT, officeIds: [] });
+        expect(none.records.map((r) => r.entityId)).toEqual(['fac-1']);
+        const otherHub = await drain(0, 10, { tenantId: 'another-hub', officeIds: 'all' });
+        expect(otherHub.records).toEqual([]);
+      });
+    });
+
+    describe('[S11] refusals', () => {
+      it('[S11] a change the database cannot store is refused alone; the ones after it are taken', async () => {
+        const results = await push(0, [
+          householdChange(1),
+          householdChange(2, { payload: { name: 'NUL\u0000in text' } }),
+          householdChange(3, { at: 'yesterday' }),
+          householdChange(4),
+        ]);
+        expect(statuses(results)).toEqual(['accepted', 'refused', 'refused', 'accepted']);
+        expect(results[1]).toMatchObject({ reason: 'invalid', retryable: false });
+        const report = await store.listRefusals(TENANT);
+        expect(report.map((r) => r.seq).sort()).toEqual([2, 3]);
+        expect(report.find((r) => r.seq === 2)!.payloadJson).toContain('\\u0000');
+      });
+    });
+
+    describe('[S13] requests refused whole', () => {
+      it('[S13] unknown device, another user’s device, a disabled device or user, or seqs out of order: nothing is written', async () => {
+        const one = [householdChange(1)];
+        const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof StoreError ? e.code : String(e)));
+        expect(await code(store.applyPush('device-x', dev(0).userId, one))).toBe('unknown-device');
+        expect(await code(store.applyPush(dev(0).deviceId, dev(1).userId, one))).toBe('forbidden');
+        expect(await code(push(0, [householdChange(2), householdChange(1)]))).toBe('bad-request');
+        expect(await code(push(0, [householdChange(1.5)]))).toBe('bad-request');
+        await store.setDisabled('device', dev(2).deviceId, true);
+        expect(await code(push(2, one))).toBe('device-disabled');
+        await store.setDisabled('user', dev(3).userId, true);
+        expect(await code(push(3, one))).toBe('user-disabled');
+        expect(await head()).toBe(0);
+        expect((await raw.query('SELECT count(*)::int AS n FROM receipts')).rows[0].n).toBe(0);
+      });
+    });
+  });
+}
