@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { Household } from '../domain/household';
+import { summarizeHousehold, type HouseholdSummary, type SummarySnapshot } from '../domain/household-summary';
 import type { Facility } from '../domain/facility';
 import { chainNext } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
@@ -32,7 +33,16 @@ export interface AppState {
   readonly users: readonly VaultUser[];
   readonly session: VaultSession | null;
   readonly settings: DeviceSettings;
+  /**
+   * Full household records. Right after an unlock from the snapshot this may hold only the ones
+   * opened so far; `householdsLoaded` says when every record is in. Use `ensureHousehold` (or the
+   * useHousehold hook) to read one.
+   */
   readonly households: ReadonlyMap<string, Household>;
+  /** true once every full household record is in memory */
+  readonly householdsLoaded: boolean;
+  /** What the list and the search show, for every household (from the snapshot, then the records). */
+  readonly summaries: ReadonlyMap<string, HouseholdSummary>;
   readonly demoIds: ReadonlySet<string>;
   readonly facilities: ReadonlyMap<string, Facility>;
   readonly offices: ReadonlyMap<string, Office>;
@@ -56,6 +66,8 @@ export interface AppActions {
   lock(reason?: LockReason): Promise<void>;
   saveHousehold(household: Household, op: ChangeOp): Promise<void>;
   openHousehold(id: string): Promise<void>;
+  /** Makes sure the full record of one household is in memory (decrypting just that one if needed). */
+  ensureHousehold(id: string): Promise<void>;
   saveFacility(facility: Facility, op: ChangeOp): Promise<void>;
   /** Stores every row of a checked CSV import in one transaction: all or nothing. */
   importFacilities(items: readonly { facility: Facility; op: 'create' | 'update' }[]): Promise<void>;
@@ -104,8 +116,13 @@ export function groupCaseEntries(entries: readonly CaseEntry[]): Map<string, Cas
   return byCase;
 }
 
+/** The cache key of the encrypted household summary snapshot (vault/cache.ts). */
+export const SUMMARY_SNAPSHOT_KEY = 'household-summaries';
+
 const emptyData = () => ({
   households: new Map<string, Household>(),
+  householdsLoaded: false,
+  summaries: new Map<string, HouseholdSummary>(),
   demoIds: new Set<string>(),
   facilities: new Map<string, Facility>(),
   offices: new Map<string, Office>(),
@@ -123,25 +140,90 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     return session;
   }
 
-  async function loadAll(session: VaultSession) {
-    const [households, facilities, offices, entries] = await Promise.all([
-      session.list<Household>('household'),
+  function summariesOf(households: Iterable<Household>): Map<string, HouseholdSummary> {
+    const summaries = new Map<string, HouseholdSummary>();
+    for (const h of households) summaries.set(h.id, summarizeHousehold(h));
+    return summaries;
+  }
+
+  /** Writes the snapshot of what the list shows; a failure costs only the next unlock's speed. */
+  function writeSnapshot(session: VaultSession): Promise<void> {
+    const { summaries, demoIds } = get();
+    const snapshot: SummarySnapshot = { version: 1, summaries: [...summaries.values()], demoIds: [...demoIds] };
+    return session.saveCache(SUMMARY_SNAPSHOT_KEY, snapshot).catch(() => undefined);
+  }
+
+  /**
+   * Reads what the app holds. With a snapshot (and unless `full`), the list and search are ready as
+   * soon as the snapshot is decrypted; full household records follow in the background and replace
+   * it (a stale snapshot is corrected then, and rewritten). Without one, everything is read first.
+   */
+  async function loadAll(session: VaultSession, options: { full?: boolean } = {}) {
+    const snapshotRead = options.full ? Promise.resolve(undefined) : session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
+    const [facilities, offices, entries, snapshot] = await Promise.all([
       session.list<Facility>('facility'),
       session.list<Office>('office'),
       session.list<CaseEntry>('case-entry'),
+      snapshotRead,
     ]);
+    const others = {
+      facilities: new Map(facilities.map((f) => [f.id, f.data])),
+      offices: new Map(offices.map((o) => [o.id, o.data])),
+      caseEntries: groupCaseEntries(entries.map((e) => e.data)),
+    };
+    if (snapshot?.version === 1 && Array.isArray(snapshot.summaries)) {
+      mark('unlock:decrypted');
+      const index = buildHouseholdIndex(snapshot.summaries);
+      mark('unlock:indexed');
+      set({
+        ...others,
+        households: new Map(),
+        householdsLoaded: false,
+        summaries: new Map(snapshot.summaries.map((h) => [h.id, h])),
+        demoIds: new Set(snapshot.demoIds),
+        index,
+      });
+      void loadFullHouseholds(session);
+      return;
+    }
+    const households = await session.list<Household>('household');
     mark('unlock:decrypted');
     const byId = new Map(households.map((h) => [h.id, h.data]));
     const index = buildHouseholdIndex([...byId.values()]);
     mark('unlock:indexed');
     set({
+      ...others,
       households: byId,
+      householdsLoaded: true,
+      summaries: summariesOf(byId.values()),
       demoIds: new Set(households.filter((h) => h.demo).map((h) => h.id)),
-      facilities: new Map(facilities.map((f) => [f.id, f.data])),
-      offices: new Map(offices.map((o) => [o.id, o.data])),
-      caseEntries: groupCaseEntries(entries.map((e) => e.data)),
       index,
     });
+    void writeSnapshot(session);
+  }
+
+  /** The background half of a snapshot unlock. Records saved or opened meanwhile are newer: kept. */
+  async function loadFullHouseholds(session: VaultSession): Promise<void> {
+    let stored;
+    try {
+      stored = await session.list<Household>('household');
+    } catch {
+      return; // locked meanwhile, or storage trouble: the list still works, details load one by one
+    }
+    if (get().session !== session) return;
+    const households = new Map(stored.map((h) => [h.id, h.data]));
+    for (const [id, h] of get().households) households.set(id, h);
+    const before = JSON.stringify([...get().summaries.values()]);
+    const summaries = summariesOf(households.values());
+    const changed = before !== JSON.stringify([...summaries.values()]);
+    set({
+      households,
+      householdsLoaded: true,
+      summaries,
+      demoIds: new Set(stored.filter((h) => h.demo).map((h) => h.id)),
+      ...(changed ? { index: buildHouseholdIndex([...summaries.values()]) } : {}),
+    });
+    if (changed) await writeSnapshot(session);
   }
 
   // Appends to one case run one after another: a double tap must not give two entries one index.
@@ -243,7 +325,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.put('household', household.id, household, op));
       const households = new Map(get().households);
       households.set(household.id, household);
-      set({ households, index: upsertIndex(get().index, household) });
+      const summary = summarizeHousehold(household);
+      const summaries = new Map(get().summaries).set(household.id, summary);
+      set({ households, summaries, index: upsertIndex(get().index, summary) });
+      void writeSnapshot(session);
     },
 
     async saveFacility(facility, op) {
@@ -295,6 +380,15 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       });
     },
 
+    async ensureHousehold(id) {
+      const { householdsLoaded, households } = get();
+      if (householdsLoaded || households.has(id)) return;
+      const session = requireSession();
+      const stored = await guarded(() => session.get<Household>('household', id));
+      if (!stored || get().session !== session || get().households.has(id)) return;
+      set({ households: new Map(get().households).set(id, stored.data) });
+    },
+
     async openHousehold(id) {
       const session = requireSession();
       await guarded(() => session.logAccess('open-household', id));
@@ -306,7 +400,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         await session.putDemo('household', households.map((h) => ({ id: h.id, data: h })));
         await session.putDemo('facility', facilities.map((f) => ({ id: f.id, data: f })));
         await session.putDemo('office', offices.map((o) => ({ id: o.id, data: o })));
-        await loadAll(session);
+        await loadAll(session, { full: true });
       });
     },
 
@@ -314,14 +408,14 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       const session = requireSession();
       return guarded(async () => {
         const removed = await session.clearDemo();
-        await loadAll(session);
+        await loadAll(session, { full: true });
         return removed;
       });
     },
 
     async reload() {
       const session = requireSession();
-      await guarded(() => loadAll(session));
+      await guarded(() => loadAll(session, { full: true }));
     },
 
     async updateSettings(patch) {

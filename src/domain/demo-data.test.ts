@@ -34,7 +34,11 @@ describe('generateDemoHub', () => {
   it('rejects a negative or fractional count', () => {
     expect(() => generateDemoHub({ households: -1, facilities: 0, now: NOW })).toThrow(RangeError);
     expect(() => generateDemoHub({ households: 1.5, facilities: 0, now: NOW })).toThrow(RangeError);
-    expect(generateDemoHub({ households: 0, facilities: 0, now: NOW })).toEqual({ households: [], facilities: [] });
+    expect(generateDemoHub({ households: 0, facilities: 0, now: NOW })).toMatchObject({ households: [], facilities: [] });
+    // the hub's own office comes with every demo, positioned as a hub, so demo cases can be claimed
+    expect(generateDemoHub({ households: 0, facilities: 0, now: NOW }).offices).toEqual([
+      expect.objectContaining({ id: 'demo-office-1', officeNumber: '9912345678', hubSince: '2024-04-01' }),
+    ]);
   });
 
   it('scripts the 02:10 call as household 1', () => {

@@ -13,7 +13,7 @@ export interface FieldError {
 }
 
 /** A household is registered only with a 同意書; a withdrawal (登録廃止) overrides both. */
-export function householdStatus(h: Household): HouseholdStatus {
+export function householdStatus(h: Pick<Household, 'withdrawal' | 'consent'>): HouseholdStatus {
   if (h.withdrawal !== null) return 'withdrawn';
   if (h.consent !== null) return 'registered';
   return 'draft';
@@ -24,7 +24,11 @@ export function householdStatus(h: Household): HouseholdStatus {
  * since the last review: reviewed 2025-11-23 with 12 months is due on 2026-11-23.
  * Withdrawn households are never flagged: nobody will review them again.
  */
-export function needsReview(h: Household, today: IsoDate, reviewAfterMonths: number): boolean {
+export function needsReview(
+  h: Pick<Household, 'withdrawal' | 'consent' | 'lastReviewedOn'>,
+  today: IsoDate,
+  reviewAfterMonths: number,
+): boolean {
   if (householdStatus(h) === 'withdrawn') return false;
   if (h.lastReviewedOn === null) return true;
   return addMonthsToDate(h.lastReviewedOn, reviewAfterMonths) <= today;
@@ -39,7 +43,7 @@ export function householdDisplayName(h: Household): string {
 }
 
 /** '16歳（児）' on `today`; '年齢不明' without a birth date. */
-export function personAgeLabel(p: Person, today: IsoDate): string {
+export function personAgeLabel(p: Pick<Person, 'birthDate'>, today: IsoDate): string {
   if (p.birthDate === null) return '年齢不明';
   const age = ageOn(p.birthDate, today);
   if (age < 0) return '年齢不明（生年月日を確認）';

@@ -7,7 +7,7 @@
  * joined strings are built when the index is built (at unlock, after a save), so the first
  * keystroke never pays for them.
  */
-import type { Household } from './household';
+import type { HouseholdSummary } from './household-summary';
 import { householdStatus } from './household-rules';
 import { normalizeDigits, normalizeKana, normalizePhone } from './normalize';
 import { RANK_SPAN, TopK, rankKey } from './search-heap';
@@ -85,7 +85,7 @@ function digitField(value: string, personId: string | null, matchedOn: MatchedOn
   return value === '' ? null : { value, personId, matchedOn, weight, wordStarts: [0] };
 }
 
-function indexHousehold(h: Household): IndexedHousehold {
+function indexHousehold(h: HouseholdSummary): IndexedHousehold {
   const texts: (IndexedField | null)[] = [];
   const digits: (IndexedField | null)[] = [];
   for (const p of h.persons) {
@@ -111,7 +111,7 @@ function indexHousehold(h: Household): IndexedHousehold {
   };
 }
 
-export function buildHouseholdIndex(households: readonly Household[]): HouseholdIndex {
+export function buildHouseholdIndex(households: readonly HouseholdSummary[]): HouseholdIndex {
   return withHaystacks({ entries: households.map(indexHousehold) });
 }
 
@@ -121,7 +121,7 @@ function withHaystacks(index: HouseholdIndex): HouseholdIndex {
 }
 
 /** A new index with `household` added or replaced. */
-export function upsertIndex(index: HouseholdIndex, household: Household): HouseholdIndex {
+export function upsertIndex(index: HouseholdIndex, household: HouseholdSummary): HouseholdIndex {
   const entry = indexHousehold(household);
   const at = index.entries.findIndex((e) => e.id === household.id);
   const entries = index.entries.slice();

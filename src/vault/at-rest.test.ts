@@ -47,12 +47,14 @@ describe('data at rest', () => {
     await session.put('facility', newId(), { name: CANARY }, 'create');
     await session.putDemo('household', [{ id: newId(), data: record }]);
     await session.saveDraft('household:new', record);
+    await session.saveCache('household-summaries', { summaries: [record] });
     await session.logAccess('open-household', id);
     await expect(vault.unlock(session.user.id, OTHER_PASSPHRASE)).rejects.toMatchObject({ code: 'wrong-passphrase' });
 
     const rows = await dumpTables(db);
     expect(Object.keys(rows).sort()).toEqual([
       'accessLog',
+      'cache',
       'drafts',
       'keySlots',
       'meta',

@@ -76,6 +76,15 @@ export interface DraftRow extends SealedColumns {
 }
 
 /**
+ * Derived data kept to start faster (the household summary snapshot): sealed like records, rebuilt
+ * from the records whenever it is missing or stale, never synced and never in a backup.
+ */
+export interface CacheRow extends SealedColumns {
+  key: string;
+  updatedAt: string;
+}
+
+/**
  * Version 1 of the schema. Only indexed columns are listed; see the row types for the rest.
  * Keep this object as it is once released: a later version declares its own stores.
  */
@@ -89,6 +98,9 @@ export const SCHEMA_V1 = {
   drafts: 'key',
 } as const;
 
+/** Version 2 adds the `cache` table; every version-1 table stays as it was. */
+export const SCHEMA_V2 = { cache: 'key' } as const;
+
 export class VaultDatabase extends Dexie {
   meta!: Table<MetaRow, MetaKey>;
   keySlots!: Table<KeySlotRow, string>;
@@ -97,10 +109,12 @@ export class VaultDatabase extends Dexie {
   outbox!: Table<OutboxRow, number>;
   accessLog!: Table<AccessLogRow, number>;
   drafts!: Table<DraftRow, string>;
+  cache!: Table<CacheRow, string>;
 
   constructor(name: string) {
     super(name);
     this.version(1).stores(SCHEMA_V1);
+    this.version(2).stores(SCHEMA_V2);
     // To change the schema, never edit version 1: add a version below it and keep both.
     // Only the tables that change need listing; `null` deletes a table. For example, to index
     // records by their review date (a timestamp, so allowed in clear):
@@ -119,7 +133,7 @@ export class VaultDatabase extends Dexie {
   }
 }
 
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /**
  * Runs storage work with errors mapped to VaultError. After a lost connection (iOS closes IndexedDB

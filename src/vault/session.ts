@@ -5,6 +5,7 @@
 import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, wrapForPassphrase } from './key-slots';
 import { exportBackup, restoreBackup } from './backup';
 import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
+import * as cache from './cache';
 import * as drafts from './drafts';
 import { VaultError } from './errors';
 import { appendAccess, isoAt, readAccessLog, readOutbox, type SessionContext } from './journal';
@@ -142,6 +143,14 @@ export class Session implements VaultSession {
 
   deleteDraft(key: string): Promise<void> {
     return this.run((ctx) => drafts.deleteDraft(ctx, key));
+  }
+
+  saveCache(key: string, value: unknown): Promise<void> {
+    return this.run((ctx) => cache.saveCache(ctx, key, value));
+  }
+
+  loadCache<T>(key: string): Promise<T | undefined> {
+    return this.read((ctx) => cache.loadCache<T>(ctx, key));
   }
 
   listDraftKeys(): Promise<string[]> {

@@ -146,6 +146,10 @@ export interface VaultSession {
   loadDraft<T>(key: string): Promise<T | undefined>;
   deleteDraft(key: string): Promise<void>;
   listDraftKeys(): Promise<string[]>;
+  /** Derived data kept to start faster; sealed, never synced or backed up (see cache.ts). */
+  saveCache(key: string, value: unknown): Promise<void>;
+  /** undefined when absent or unreadable. */
+  loadCache<T>(key: string): Promise<T | undefined>;
   /** Enrols another user on this device; the current user re-enters their passphrase. */
   addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser>;
   changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void>;

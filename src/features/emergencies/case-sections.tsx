@@ -190,7 +190,7 @@ export function ClaimFactsSection({ kase }: { kase: EmergencyCase }) {
 
 export function LinkPerson({ kase }: { kase: EmergencyCase }) {
   const index = useApp((s) => s.index);
-  const households = useApp((s) => s.households);
+  const households = useApp((s) => s.summaries);
   const [query, setQuery] = useState('');
   const { append, errors, busy } = useAppend(kase.id);
   const hits = useMemo(() => (query.trim() ? searchHouseholds(index, query, 8) : []), [index, query]);

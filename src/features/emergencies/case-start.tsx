@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { CaseEntryRejected, useApp } from '../../app/store';
 import { useFormDraft } from '../../app/use-form-draft';
+import { useHousehold } from '../../app/use-household';
 import { CLOCK_TOLERANCE_MS } from '../../domain/case-fold';
 import { REQUEST_CATEGORIES, type CaseSubject, type OpenBody, type RequestCategory } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
@@ -66,7 +67,7 @@ export function openBodyOf(form: StartForm, subject: CaseSubject, now: number): 
 }
 
 export function CaseStart({ householdId, personId }: { householdId: string | null; personId: string | null }) {
-  const household = useApp((s) => (householdId ? s.households.get(householdId) : undefined));
+  const { household, loading } = useHousehold(householdId);
   const offices = useApp((s) => s.offices);
   const session = useApp((s) => s.session);
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);
@@ -99,7 +100,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   if (householdId !== null && !person) {
     return (
       <Page title={T.startTitle}>
-        <Notice kind="warn">{T.personNotFound}</Notice>
+        {loading ? <p role="status">{T.loading}</p> : <Notice kind="warn">{T.personNotFound}</Notice>}
         <a className="btn btn--secondary" href={casePaths.list()}>
           {T.backToList}
         </a>

@@ -6,6 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../app/store';
+import { useHousehold } from '../../app/use-household';
 import { decideClaims, countThisMonth } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
@@ -51,7 +52,7 @@ export function CaseView({ id }: { id: string }) {
 }
 
 function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly: boolean; chainText: string | null }) {
-  const household = useApp((s) => (kase.subject.householdId ? s.households.get(kase.subject.householdId) : undefined));
+  const { household } = useHousehold(kase.subject.householdId);
   const offices = useApp((s) => s.offices);
   const [correcting, setCorrecting] = useState<CorrectionTarget | null>(null);
   const [addingContact, setAddingContact] = useState(false);

@@ -14,6 +14,7 @@ export const T = {
   unknownCaller: '相談者不明',
   notFound: 'この対応記録が見つかりません。別の端末でまだ同期されていない可能性があります。',
   personNotFound: 'この世帯または本人が見つかりません。',
+  loading: '読み込んでいます…',
 
   // start
   stampedAt: (when: string) => `要請時刻 ${when}（開始を押した時刻）`,

@@ -1,6 +1,7 @@
 /** One household, ordered for a night call. Opening it writes one 閲覧記録 entry (store.openHousehold). */
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../app/store';
+import { useHousehold } from '../../app/use-household';
 import type { Household } from '../../domain/household';
 import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
 import { Button } from '../../ui/button';
@@ -34,7 +35,7 @@ export function BackLink({ href, label }: { href: string; label: string }) {
 }
 
 export function HouseholdDetail({ id }: { id: string }) {
-  const household = useApp((s) => s.households.get(id));
+  const { household, loading } = useHousehold(id);
   const openHousehold = useApp((s) => s.openHousehold);
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
   const today = useToday();
@@ -44,7 +45,7 @@ export function HouseholdDetail({ id }: { id: string }) {
   if (!household) {
     return (
       <Page title={T.listTitle} back={<BackLink href={paths.list()} label={T.back} />}>
-        <Notice kind="warn">{T.notFound}</Notice>
+        {loading ? <p role="status">{T.loading}</p> : <Notice kind="warn">{T.notFound}</Notice>}
       </Page>
     );
   }

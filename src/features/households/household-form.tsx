@@ -43,13 +43,15 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
   const [loaded, setLoaded] = useState<Loaded | null | 'missing'>(null);
   useEffect(() => {
     let live = true;
-    const { households, session } = useApp.getState();
-    const existing = id ? households.get(id) : undefined;
-    if (id && !existing) {
-      setLoaded('missing');
-      return;
-    }
     const load = async () => {
+      // Right after an unlock from the snapshot, the full record may not be in memory yet.
+      if (id) await useApp.getState().ensureHousehold(id).catch(() => undefined);
+      const { households, session } = useApp.getState();
+      const existing = id ? households.get(id) : undefined;
+      if (id && !existing) {
+        if (live) setLoaded('missing');
+        return;
+      }
       const draft = await session?.loadDraft<FormValue>(draftKey(id)).catch(() => undefined);
       const now = new Date().toISOString();
       const base = existing ? toForm(existing) : toForm(emptyHousehold(draft?.id ?? crypto.randomUUID(), draft?.createdAt ?? now));

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../app/store';
-import type { Household } from '../../domain/household';
+import type { HouseholdSummary } from '../../domain/household-summary';
 import { normalizeKana, normalizePhone } from '../../domain/normalize';
 import { searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
 import { Button } from '../../ui/button';
@@ -24,16 +24,16 @@ const PAGE = 20;
 const SEARCH_LIMIT = 500;
 
 interface Row {
-  readonly household: Household;
+  readonly household: HouseholdSummary;
   readonly personId: string | null;
   readonly matched: string | null;
 }
 
 /** All households in furigana order, reusing the keys the search index already normalised. */
-function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, Household>): Household[] {
+function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, HouseholdSummary>): HouseholdSummary[] {
   const entries = index.entries.slice();
   entries.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.id < b.id ? -1 : 1));
-  const sorted: Household[] = [];
+  const sorted: HouseholdSummary[] = [];
   for (const e of entries) {
     const h = households.get(e.id);
     if (h) sorted.push(h);
@@ -42,7 +42,7 @@ function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, H
 }
 
 /** What the query hit besides a name, so the coordinator can confirm it is the caller's household. */
-function matchedLabel(hit: SearchHit, h: Household, query: string): string | null {
+function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string): string | null {
   if (hit.matchedOn === 'phone') {
     const q = normalizePhone(query);
     const phones: [string, string][] = [
@@ -66,7 +66,8 @@ function matchedLabel(hit: SearchHit, h: Household, query: string): string | nul
 }
 
 export function HouseholdList() {
-  const households = useApp((s) => s.households);
+  // The list and the search read summaries: right after unlock they come from the snapshot.
+  const households = useApp((s) => s.summaries);
   const index = useApp((s) => s.index);
   const demoIds = useApp((s) => s.demoIds);
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);

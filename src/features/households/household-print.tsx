@@ -4,6 +4,7 @@
  */
 import { useCallback } from 'react';
 import { useApp } from '../../app/store';
+import { useHousehold } from '../../app/use-household';
 import type { Household, Person } from '../../domain/household';
 import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -63,13 +64,13 @@ function contactsText(h: Household): string {
 }
 
 export function HouseholdPrint({ id }: { id: string }) {
-  const household = useApp((s) => s.households.get(id));
+  const { household, loading } = useHousehold(id);
   const session = useApp((s) => s.session);
   const today = useToday();
   const logPrint = useCallback(async (hid: string) => session?.logAccess('print-household', hid), [session]);
   useLogOpen(id, logPrint);
 
-  if (!household) return <Notice kind="warn">{T.notFound}</Notice>;
+  if (!household) return loading ? <p role="status">{T.loading}</p> : <Notice kind="warn">{T.notFound}</Notice>;
   const h = household;
   return (
     <div className="hh-print">

@@ -1,14 +1,14 @@
 /** One list row. Memoised on its props (the household object identity is stable in the store Map), so typing
  *  in the search box only renders the rows that changed. */
 import { memo } from 'react';
-import type { Household, Person } from '../../domain/household';
+import type { HouseholdSummary, PersonSummary } from '../../domain/household-summary';
 import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
 import { T } from './text';
 import { paths } from './use-route';
 import { StatusBadge } from './badges';
 
 export interface RowProps {
-  readonly household: Household;
+  readonly household: HouseholdSummary;
   readonly today: string;
   readonly reviewMonths: number;
   readonly demo: boolean;
@@ -17,7 +17,7 @@ export interface RowProps {
   readonly matchedPersonId: string | null;
 }
 
-function personLine(p: Person, today: string): string {
+function personLine(p: PersonSummary, today: string): string {
   const age = personAgeLabel(p, today);
   return age ? `${p.name || T.noName}（${age}）` : p.name || T.noName;
 }

@@ -7,6 +7,7 @@ import { buildHouseholdIndex } from '../../domain/search';
 import type { VaultSession } from '../../vault/types';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { HouseholdsScreen } from './households-screen';
+import { summarizeHousehold } from '../../domain/household-summary';
 
 const initial = useApp.getState();
 
@@ -21,6 +22,8 @@ export function setUnlocked(session: VaultSession, households: readonly Househol
     phase: 'unlocked',
     settings: DEFAULT_SETTINGS,
     households: new Map(households.map((h) => [h.id, h])),
+    householdsLoaded: true,
+    summaries: new Map(households.map((h) => [h.id, summarizeHousehold(h)])),
     demoIds: new Set(demo),
     index: buildHouseholdIndex(households),
     error: null,

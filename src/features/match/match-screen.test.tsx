@@ -65,6 +65,7 @@ function mount(hash: string, hs: readonly Household[], fs: readonly Facility[]) 
     phase: 'unlocked',
     settings: DEFAULT_SETTINGS,
     households: new Map(hs.map((h) => [h.id, h])),
+    householdsLoaded: true,
     facilities: new Map(fs.map((f) => [f.id, f])),
   });
   window.location.hash = hash;

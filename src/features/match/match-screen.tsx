@@ -5,6 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../app/store';
+import { useHousehold } from '../../app/use-household';
 import { useHash } from '../../app/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
@@ -40,7 +41,7 @@ export function previousStayIds(person: Person, facilities: readonly Facility[])
 export function MatchScreen() {
   const hash = useHash();
   const route = parseMatchRoute(hash);
-  const household = useApp((s) => (route ? s.households.get(route.householdId) : undefined));
+  const { household, loading } = useHousehold(route?.householdId);
   const facilityMap = useApp((s) => s.facilities);
   const caseId = parseCaseParam(hash);
   const caseOpen = useApp((s) => (caseId ? s.caseEntries.get(caseId)?.[0] : undefined));
@@ -69,7 +70,7 @@ export function MatchScreen() {
   if (!route || !household || !person || !result) {
     return (
       <Page title={T.title}>
-        <Notice kind="warn">{T.notFound}</Notice>
+        {loading ? <p role="status">{T.loading}</p> : <Notice kind="warn">{T.notFound}</Notice>}
         <a className="match-link" href="#/">
           {T.backToList}
         </a>

@@ -2,6 +2,7 @@
 export const T = {
   title: '受入先を探す',
   back: '世帯の詳細へ戻る',
+  loading: '読み込んでいます…',
   backToList: '一覧へ戻る',
   callAt: (when: string) => `要請時刻 ${when}（日本時間）`,
   personLine: (name: string, age: number, cat: string) => `${name}（${age}歳・${cat}）`,

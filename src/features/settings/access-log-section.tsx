@@ -1,6 +1,6 @@
 /** 閲覧記録 (read-only): who unlocked and which household they opened, newest first, in Japan time. */
 import { useApp } from '../../app/store';
-import type { Household } from '../../domain/household';
+import type { HouseholdSummary } from '../../domain/household-summary';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import type { AccessLogEntry } from '../../vault/types';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
@@ -16,7 +16,7 @@ export function latestEntries(entries: readonly AccessLogEntry[], limit = ACCESS
 }
 
 /** A household is known by its registered persons' names. */
-export function householdName(household: Household | undefined): string {
+export function householdName(household: HouseholdSummary | undefined): string {
   if (!household) return T.unknownHousehold;
   const names = household.persons.map((p) => p.name.trim()).filter(Boolean);
   return names.length > 0 ? names.join('・') : T.unnamedHousehold;
@@ -24,7 +24,7 @@ export function householdName(household: Household | undefined): string {
 
 export function AccessLogSection() {
   const session = useApp((s) => s.session);
-  const households = useApp((s) => s.households);
+  const households = useApp((s) => s.summaries);
   const log = useAsync(async () => latestEntries((await session?.accessLog()) ?? []), session);
 
   return (

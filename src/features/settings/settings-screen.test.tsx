@@ -2,6 +2,8 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
+import { summarizeHousehold } from '../../domain/household-summary';
+import { createHousehold, createPerson } from '../../../test/factories/household';
 import { useApp } from '../../app/store';
 import type { Household } from '../../domain/household';
 import { VaultError } from '../../vault/errors';
@@ -17,7 +19,7 @@ const freshName = () => `settings-test-${crypto.randomUUID()}`;
 
 /** A minimal household: the settings screen only reads the persons' names. */
 function household(id: string, names: string[]): Household {
-  return { id, persons: names.map((name) => ({ name })) } as unknown as Household;
+  return createHousehold({ id, persons: names.map((name, i) => createPerson({ id: `${id}-p${i}`, name })) });
 }
 
 function unlockedWithFakeSession() {
@@ -81,7 +83,7 @@ describe('settings: access log and pending changes', () => {
     await session.logAccess('open-household', 'gone');
     vi.useRealTimers();
     await session.put('household', 'h1', household('h1', ['佐藤 陽太', '佐藤 みなみ']), 'create');
-    useApp.setState({ households: new Map([['h1', household('h1', ['佐藤 陽太', '佐藤 みなみ'])]]) });
+    useApp.setState({ summaries: new Map([['h1', summarizeHousehold(household('h1', ['佐藤 陽太', '佐藤 みなみ']))]]) });
 
     render(<SettingsScreen />);
     const log = await screen.findByRole('list', { name: T.accessLogTitle });

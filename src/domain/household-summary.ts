@@ -1,0 +1,39 @@
+/**
+ * What the household list and the search index need of a household, and nothing more: names, kana,
+ * birth dates (for ages), 受給者証番号, phones, contacts' names, status and review dates.
+ * A summary of every household is kept as one encrypted snapshot, so unlocking shows a searchable
+ * list without reading every full record first (docs/performance.md). A summary is never shown as
+ * a household's detail: the detail always reads the full record.
+ */
+import type { EmergencyContact, FamilyMember, Household, Person } from './household';
+
+export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber'>;
+
+export interface HouseholdSummary
+  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'consent' | 'withdrawal' | 'lastReviewedOn'> {
+  readonly persons: readonly PersonSummary[];
+  readonly emergencyContacts: readonly Pick<EmergencyContact, 'name' | 'relation' | 'phones'>[];
+  readonly family: readonly Pick<FamilyMember, 'name' | 'relation'>[];
+}
+
+export function summarizeHousehold(h: Household): HouseholdSummary {
+  return {
+    id: h.id,
+    phone: h.phone,
+    caseWorker: h.caseWorker,
+    caseWorkerPhone: h.caseWorkerPhone,
+    consent: h.consent,
+    withdrawal: h.withdrawal,
+    lastReviewedOn: h.lastReviewedOn,
+    persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber }) => ({ id, name, furigana, birthDate, recipientNumber })),
+    emergencyContacts: h.emergencyContacts.map(({ name, relation, phones }) => ({ name, relation, phones })),
+    family: h.family.map(({ name, relation }) => ({ name, relation })),
+  };
+}
+
+/** The snapshot as stored: summaries plus which demo households they include. */
+export interface SummarySnapshot {
+  readonly version: 1;
+  readonly summaries: readonly HouseholdSummary[];
+  readonly demoIds: readonly string[];
+}
