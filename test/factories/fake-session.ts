@@ -25,6 +25,7 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
   const me: VaultUser = { id: 'user-1', displayName: 'テスト 太郎', createdAt: '2024-04-01T00:00:00.000Z', ...user };
   const records = new Map<string, StoredEntity<unknown>>();
   const drafts = new Map<string, unknown>();
+  const caches = new Map<string, unknown>();
   const log: AccessLogEntry[] = [];
   const out: OutboxEntry[] = [];
   let locked = false;
@@ -79,6 +80,14 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       const at = now();
       records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: options.demo === true });
       if (options.demo !== true) out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op: 'append', at, userId: me.id, payload: clone(data) });
+    },
+    async saveCache(key: string, value: unknown) {
+      check();
+      caches.set(key, clone(value));
+    },
+    async loadCache<T>(key: string) {
+      if (locked) check();
+      return clone(caches.get(key)) as T | undefined;
     },
     async putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]) {
       check();
