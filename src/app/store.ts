@@ -183,7 +183,8 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         demoIds: new Set(snapshot.demoIds),
         index,
       });
-      void loadFullHouseholds(session);
+      // After the list has painted: reading 30 MB of records at once would hold up the first screen.
+      afterFirstPaint(() => void loadFullHouseholds(session));
       return;
     }
     const households = await session.list<Household>('household');
@@ -450,6 +451,14 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     },
   };
 });
+
+/** Runs `work` once the browser is idle after the next paint (at most 1 s later), or soon in tests. */
+function afterFirstPaint(work: () => void): void {
+  const idle = (globalThis as { requestIdleCallback?: (cb: () => void, opts: { timeout: number }) => number }).requestIdleCallback;
+  const raf = globalThis.requestAnimationFrame;
+  if (typeof idle === 'function' && typeof raf === 'function') raf(() => idle(work, { timeout: 1000 }));
+  else setTimeout(work, 0);
+}
 
 async function withTimeout(fn: BeforeLock, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -38,6 +38,7 @@ import { SummaryTable, summaryTotals } from './summary-table';
 import { T } from './text';
 import { brokenCases, subjectName, useChainChecks, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
 import './claims.css';
+import { downloadBytes } from '../../ui/download';
 
 export function ClaimsScreen() {
   const route = parseClaimsRoute(useHash());
@@ -195,19 +196,6 @@ function CaseItem({ kase, decision, broken }: { kase: EmergencyCase; decision: C
 type ExportKind = 'summary' | 'detail';
 type Problem = { readonly kind: ExportKind; readonly code: 'no-cases' | 'unencodable' | 'failed'; readonly message: string };
 
-/** Saves the bytes through a Blob URL: works offline, nothing leaves the device but into the file. */
-function download(bytes: Uint8Array, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The click has handed the blob to the download; revoke on the next tick.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
 function ExportSection({ office, month, claim, chain }: { office: Office; month: string; claim: MonthClaim; chain: ChainChecks }) {
   const [encoding, setEncoding] = useState<ClaimCsvEncoding>('utf-8-bom');
   const [written, setWritten] = useState<string | null>(null);
@@ -229,7 +217,7 @@ function ExportSection({ office, month, claim, chain }: { office: Office; month:
           : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions });
       const bytes = encodeClaimCsv(text, enc);
       const fileName = claimExportFileName(kind, office.officeNumber, month, enc);
-      download(bytes, fileName);
+      downloadBytes(bytes, fileName, 'text/csv');
       setWritten(T.exported(fileName, T.exportKinds[kind], T.encodingNames[enc]));
     } catch (e) {
       if (e instanceof ClaimCsvError) setProblem({ kind, code: e.code, message: e.message });

@@ -25,6 +25,21 @@ function CaseRow({ kase }: { kase: EmergencyCase }) {
   );
 }
 
+function CaseSection({ title, id, cases }: { title: string; id: string; cases: readonly EmergencyCase[] }) {
+  if (cases.length === 0) return null;
+  return (
+    <Section title={title} id={id}>
+      <ul className="case-rows">
+        {cases.map((c) => (
+          <li key={c.id}>
+            <CaseRow kase={c} />
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
 export function CaseList() {
   const cases = useAllCases();
   const { open, recent } = useMemo(() => {
@@ -49,28 +64,8 @@ export function CaseList() {
       </a>
       <p className="case-hint">{T.startUnknownHint}</p>
       {cases.length === 0 ? <Notice>{T.noCases}</Notice> : null}
-      {open.length > 0 ? (
-        <Section title={`${T.openCases}（${open.length}件）`} id="cases-open">
-          <ul className="case-rows">
-            {open.map((c) => (
-              <li key={c.id}>
-                <CaseRow kase={c} />
-              </li>
-            ))}
-          </ul>
-        </Section>
-      ) : null}
-      {recent.length > 0 ? (
-        <Section title={T.recentCases} id="cases-recent">
-          <ul className="case-rows">
-            {recent.map((c) => (
-              <li key={c.id}>
-                <CaseRow kase={c} />
-              </li>
-            ))}
-          </ul>
-        </Section>
-      ) : null}
+      <CaseSection title={`${T.openCases}（${open.length}件）`} id="cases-open" cases={open} />
+      <CaseSection title={T.recentCases} id="cases-recent" cases={recent} />
     </Page>
   );
 }

@@ -6,18 +6,7 @@ import { japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
 import { T } from './text';
-
-function download(bytes: Uint8Array, filename: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The click has handed the blob to the download; revoke on the next tick.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
+import { downloadBytes } from '../../ui/download';
 
 export function ExportButtons() {
   const facilities = useApp((s) => s.facilities);
@@ -28,7 +17,7 @@ export function ExportButtons() {
     try {
       const bytes = exportFacilityCsv([...facilities.values()], encoding);
       const suffix = encoding === 'UTF-8' ? 'utf8' : 'sjis';
-      download(bytes, `facilities-${japanDateOf(new Date())}-${suffix}.csv`);
+      downloadBytes(bytes, `facilities-${japanDateOf(new Date())}-${suffix}.csv`, 'text/csv');
     } catch (e) {
       setError(e instanceof FacilityCsvError ? e.message : T.exportFailed);
     }

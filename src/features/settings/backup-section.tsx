@@ -17,6 +17,7 @@ import { Notice, Section } from '../../ui/layout';
 import { newPassphraseErrors, NewPassphraseFields, SecretField, type NewPassphraseErrors } from '../../ui/passphrase';
 import { Busy } from '../../ui/status';
 import { BT } from './backup-text';
+import { downloadBytes } from '../../ui/download';
 
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -26,19 +27,6 @@ export function backupFileName(at: Date): string {
   const w = new Date(at.getTime() + JST_OFFSET_MS);
   const day = `${w.getUTCFullYear()}${pad(w.getUTCMonth() + 1)}${pad(w.getUTCDate())}`;
   return `kyoten-backup-${day}-${pad(w.getUTCHours())}${pad(w.getUTCMinutes())}${BACKUP_EXTENSION}`;
-}
-
-/** Saves the bytes through a Blob URL: works offline, nothing leaves the device but into the file. */
-function download(bytes: Uint8Array, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The click has handed the blob to the download; revoke on the next tick.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 type Open = 'none' | 'export' | 'restore';
@@ -117,7 +105,7 @@ function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; 
     try {
       const bytes = await session.exportBackup(current, passphrase);
       const fileName = backupFileName(new Date());
-      download(bytes, fileName);
+      downloadBytes(bytes, fileName);
       onDone(fileName);
     } catch (err) {
       setErrors(exportRejection(err));
