@@ -7,6 +7,8 @@ import { createHousehold, createPerson } from '../../../test/factories/household
 import { useApp } from '../../app/store';
 import type { CaseEntry, Office } from '../../domain/emergency-case';
 import { CasesScreen } from './cases-screen';
+import { summarizeHousehold } from '../../domain/household-summary';
+import { buildHouseholdIndex } from '../../domain/search';
 
 const initial = useApp.getState();
 let session: FakeSession;
@@ -187,5 +189,30 @@ describe('緊急対応: from the tap to the closed case', () => {
     await user.click(await screen.findByRole('radio', { name: '介護者の入院' }));
     await user.click(screen.getByRole('button', { name: '記録を開始' }));
     expect(await screen.findByText(/この方は今月すでに4回、相談強化加算の対象となっています。/)).toBeInTheDocument();
+  });
+
+  it('starts a case for an unknown caller and links it to a registered person later', async () => {
+    const user = userEvent.setup();
+    useApp.setState({
+      summaries: new Map([[household.id, summarizeHousehold(household)]]),
+      index: buildHouseholdIndex([household]),
+    });
+    await go('#/cases/new');
+    render(<CasesScreen />);
+    expect(await screen.findByText('相談者不明')).toBeInTheDocument();
+    await user.click(screen.getByRole('radio', { name: '虐待・権利侵害' }));
+    await user.type(screen.getByLabelText('電話をくれた方（続柄・氏名）'), '近所の方');
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    // no person yet: no match to open, a search to link instead
+    expect(await screen.findByRole('heading', { name: '登録者と結び付ける' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: '受入先を探して電話する' })).not.toBeInTheDocument();
+
+    await user.type(screen.getByLabelText('氏名・ふりがな・電話番号で検索'), '佐藤');
+    await user.click(await screen.findByRole('button', { name: '佐藤 陽太 と結び付ける' }));
+    expect(await screen.findByRole('link', { name: '受入先を探して電話する' })).toBeInTheDocument();
+    const entries = await storedEntries();
+    expect(entries.map((e) => e.body.type)).toEqual(['open', 'link']);
+    expect(entries[0]!.body).toMatchObject({ subject: { personId: null, name: '' } });
+    expect(entries[1]!.body).toMatchObject({ subject: { householdId: 'hh-1', personId: 'p-1', recipientNumber: '1234567890' } });
   });
 });
