@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../test/factories/household';
 import { generateDemoHub } from './demo-data';
 import type { Household } from './household';
-import { buildHouseholdIndex, removeFromIndex, searchHouseholds, upsertIndex } from './search';
+import { buildHouseholdIndex, idsInNameOrder, removeFromIndex, searchHouseholds, upsertIndex } from './search';
 import { normalizePhone } from './normalize';
 
 const sato = createHousehold({
@@ -177,5 +177,17 @@ describe('searchHouseholds over a 10,000-household demo hub', () => {
     expect(hits).toHaveLength(50);
     const scores = hits.map((h) => h.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+});
+
+describe('idsInNameOrder', () => {
+  it('lists households by furigana, katakana and hiragana alike, then by id', () => {
+    const hs = [
+      createHousehold({ id: 'h3', persons: [createPerson({ id: 'a', name: '渡辺 一', furigana: 'わたなべ はじめ' })] }),
+      createHousehold({ id: 'h2', persons: [createPerson({ id: 'b', name: '青木 花', furigana: 'アオキ ハナ' })] }),
+      createHousehold({ id: 'h1', persons: [createPerson({ id: 'c', name: '青木 花', furigana: 'あおき はな' })] }),
+      createHousehold({ id: 'h4', persons: [createPerson({ id: 'd', name: '井上 舞', furigana: 'いのうえ まい' })] }),
+    ];
+    expect(idsInNameOrder(buildHouseholdIndex(hs))).toEqual(['h1', 'h2', 'h4', 'h3']);
   });
 });

@@ -190,6 +190,16 @@ function nameRanks(entries: readonly IndexedHousehold[]): Int32Array {
   return Int32Array.from(keys, (key) => position.get(key)!);
 }
 
+/** The index's households in name order (furigana, then id), from the ranks the index already holds. */
+export function idsInNameOrder(index: HouseholdIndex): string[] {
+  const { nameRank } = prepare(index);
+  const ids = new Array<string>(index.entries.length);
+  index.entries.forEach((e, i) => {
+    ids[nameRank[i]!] = e.id;
+  });
+  return ids;
+}
+
 // Built on the first query of each index value; the WeakMap lets it go with the index.
 const prepared = new WeakMap<HouseholdIndex, Prepared>();
 

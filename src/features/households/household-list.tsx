@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { useApp } from '../../app/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { normalizeKana, normalizePhone } from '../../domain/normalize';
-import { searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
+import { idsInNameOrder, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { Notice, Page } from '../../ui/layout';
@@ -29,13 +29,11 @@ interface Row {
   readonly matched: string | null;
 }
 
-/** All households in furigana order, reusing the keys the search index already normalised. */
+/** All households in furigana order, from the name ranks the search index already holds. */
 function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, HouseholdSummary>): HouseholdSummary[] {
-  const entries = index.entries.slice();
-  entries.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.id < b.id ? -1 : 1));
   const sorted: HouseholdSummary[] = [];
-  for (const e of entries) {
-    const h = households.get(e.id);
+  for (const id of idsInNameOrder(index)) {
+    const h = households.get(id);
     if (h) sorted.push(h);
   }
   return sorted;
