@@ -50,6 +50,14 @@ export async function appendOutbox(db: VaultDatabase, pending: PendingOutboxRow)
   return seq;
 }
 
+/** appendOutbox for many entries at once: consecutive seqs, one counter update, one bulk add. */
+export async function appendOutboxMany(db: VaultDatabase, pending: readonly PendingOutboxRow[]): Promise<void> {
+  if (pending.length === 0) return;
+  const first = ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
+  await db.meta.put({ key: 'outboxSeq', value: first + pending.length - 1 });
+  await db.outbox.bulkAdd(pending.map((p, i) => ({ ...p, seq: first + i })));
+}
+
 export async function readOutbox(ctx: SessionContext): Promise<OutboxEntry[]> {
   const rows = await ctx.db.outbox.orderBy('seq').toArray();
   return Promise.all(

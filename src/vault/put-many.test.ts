@@ -26,21 +26,32 @@ describe('putMany', () => {
   it('writes nothing when a write in the middle fails (all or nothing)', async () => {
     const { db, session } = await setUpTestVault();
     const before = await dumpTables(db);
-    const put = db.records.put.bind(db.records);
-    let calls = 0;
-    vi.spyOn(db.records, 'put').mockImplementation((...args: Parameters<typeof put>) => {
-      calls += 1;
-      if (calls === 2) throw quota();
-      return put(...args);
+    // The records are written, then the change log fails (a full disk): the records must go too.
+    const spy = vi.spyOn(db.outbox, 'bulkAdd').mockImplementation(() => {
+      throw quota();
     });
     const items = [newId(), newId(), newId()].map((id) => ({ id, data: createSampleRecord(), op: 'create' as const }));
     await expect(session.putMany('facility', items)).rejects.toMatchObject({ code: 'quota-exceeded' });
-    expect(calls).toBe(2);
+    expect(spy).toHaveBeenCalledTimes(1);
     vi.restoreAllMocks();
     const after = await dumpTables(db);
     expect(after['records']).toEqual(before['records']);
     expect(after['outbox']).toEqual(before['outbox']);
     expect(after['meta']).toEqual(before['meta']);
+  });
+
+  it('keeps a demo record demo and out of the change log when a batch updates it', async () => {
+    const { session } = await setUpTestVault();
+    const demoId = newId();
+    const realId = newId();
+    await session.putDemo('facility', [{ id: demoId, data: createSampleRecord() }]);
+    await session.putMany('facility', [
+      { id: demoId, data: createSampleRecord({ name: '更新' }), op: 'update' },
+      { id: realId, data: createSampleRecord(), op: 'create' },
+    ]);
+    const changes = (await session.outbox()).filter((e) => e.kind === 'facility');
+    expect(changes.map((e) => e.entityId)).toEqual([realId]);
+    expect((await session.get('facility', demoId))?.demo).toBe(true);
   });
 
   it('refuses the whole batch when one id is not opaque', async () => {

@@ -4,7 +4,7 @@
  */
 import { bindingOf, seal, unseal } from './crypto';
 import type { RecordRow } from './db';
-import { appendOutbox, isoAt, prepareOutbox, type SessionContext } from './journal';
+import { appendOutbox, appendOutboxMany, isoAt, prepareOutbox, type SessionContext } from './journal';
 import { VaultError } from './errors';
 import { APPEND_ONLY_KINDS, type ChangeOp, type EntityKind, type StoredEntity } from './types';
 
@@ -124,12 +124,15 @@ export async function putRecords<T>(
     }),
   );
   const { db } = ctx;
+  // Bulk requests, not one read and four writes per row: a 1,000-row import was ~2 s of requests.
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
-    for (const { id, sealed, pending } of prepared) {
-      const demo = (await db.records.get([kind, id]))?.demo ?? 0;
-      await db.records.put({ kind, id, demo, updatedAt: pending.at, ...sealed });
-      if (demo === 0) await appendOutbox(db, pending);
-    }
+    const existing = await db.records.bulkGet(prepared.map(({ id }) => [kind, id] as [EntityKind, string]));
+    const demoOf = (i: number) => existing[i]?.demo ?? 0;
+    await db.records.bulkPut(prepared.map(({ id, sealed, pending }, i) => ({ kind, id, demo: demoOf(i), updatedAt: pending.at, ...sealed })));
+    await appendOutboxMany(
+      db,
+      prepared.filter((_, i) => demoOf(i) === 0).map(({ pending }) => pending),
+    );
   });
 }
 
