@@ -1,0 +1,300 @@
+/**
+ * The wire protocol between the app and the hub server (docs/sync-protocol.md). Both sides import
+ * these schemas: the server validates every request body with them (a body that fails is a 400
+ * with the reason, and nothing is written), the app validates every response.
+ *
+ * Imports nothing but zod, so the server may use it without pulling in the vault or React.
+ */
+import { z } from 'zod';
+
+// ─── Paths ──────────────────────────────────────────────────────────────────
+
+export const API = {
+  /** POST SignInRequest → SignInResponse (sets the session cookie); DELETE signs out; GET → SessionInfo */
+  session: '/api/session',
+  /** POST EnrolRequest → EnrolResponse: registers this device to the signed-in user */
+  devices: '/api/devices',
+  /** POST PushRequest → PushResponse */
+  push: '/api/sync/push',
+  /** GET ?cursor=N&limit=M → PullResponse */
+  pull: '/api/sync/pull',
+  /**
+   * POST RetirePushRequest → PushResponse. For a device whose user or device was disabled: sends
+   * its unsent evidence (case entries and the access log) under the device secret alone, before
+   * the device wipes itself. Nothing but append-only kinds is taken.
+   */
+  retirePush: '/api/sync/retire',
+  /** GET → ConflictList; POST /api/conflicts/:id/resolve ResolveConflictRequest → 204 */
+  conflicts: '/api/conflicts',
+} as const;
+
+/** Name of the HttpOnly, SameSite=Strict session cookie. */
+export const SESSION_COOKIE = 'kyoten_session';
+/** Headers every sync request carries: the device and its secret (from EnrolResponse). */
+export const DEVICE_ID_HEADER = 'x-kyoten-device';
+export const DEVICE_SECRET_HEADER = 'x-kyoten-device-secret';
+
+/** A push larger than this is refused whole: the device sends its change log in batches. */
+export const MAX_PUSH_CHANGES = 1000;
+/** A request body larger than this is refused with 413 before it is parsed. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const MAX_PULL_LIMIT = 10_000;
+
+/**
+ * Households with no office are held for the hub's coordinators and admins only: their officeId
+ * on the server is this marker, which no case worker's scope contains (null would mean hub-wide).
+ */
+export const HUB_ONLY_OFFICE = '(hub)';
+
+// ─── Shared pieces ──────────────────────────────────────────────────────────
+
+const id = z.string().min(1).max(200);
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'UUID ではありません');
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const ROLES = ['coordinator', 'case-worker', 'facility-liaison', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  coordinator: '拠点コーディネーター',
+  'case-worker': '相談支援専門員',
+  'facility-liaison': '連携担当者（短期入所）',
+  admin: '管理者',
+};
+
+export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'access'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+export const CHANGE_OPS = ['create', 'update', 'withdraw', 'append'] as const;
+export type ChangeOp = (typeof CHANGE_OPS)[number];
+/** Kinds merged field by field against the version the edit was based on. */
+export const MERGED_KINDS = ['household', 'facility', 'office'] as const;
+
+// ─── Errors ─────────────────────────────────────────────────────────────────
+
+export const ERROR_CODES = [
+  /** 400: the body does not match the schema, or is not JSON */
+  'bad-request',
+  /** 413 */
+  'too-large',
+  /** 401: no session, or it expired (idle or absolute): sign in again; queued changes stay */
+  'signed-out',
+  /** 401 on sign-in: wrong hub, login, password or one-time code (never says which) */
+  'bad-credentials',
+  /** 429 on sign-in: too many failures; retryAfterSeconds says when to try again */
+  'throttled',
+  /** 403: the device is registered to another user, or the device headers are wrong */
+  'forbidden',
+  /** 403: not enrolled yet: POST /api/devices first */
+  'unknown-device',
+  /**
+   * 410: this device or its user was disabled. The device sends its unsent evidence with
+   * RetirePushRequest, then wipes its local data and unregisters its service worker.
+   */
+  'retired',
+  /** 409: the device id is enrolled in another hub */
+  'exists',
+  /** 404 */
+  'not-found',
+  /** 503: the store is not ready; retry later (Retry-After) */
+  'unavailable',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorResponse = z.strictObject({
+  error: z.enum(ERROR_CODES),
+  /** Japanese, shown to the user as it is */
+  message: z.string(),
+  /** for the developer: which field, what was expected */
+  detail: z.string().optional(),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+// ─── Session and enrolment ──────────────────────────────────────────────────
+
+export const SignInRequest = z.strictObject({
+  /** the hub (tenant) id, as the admin gave it */
+  hub: id,
+  loginName: z.string().min(1).max(100),
+  password: z.string().min(1).max(1000),
+  /** the 6-digit TOTP code */
+  totp: z.string().regex(/^\d{6}$/, '6桁の数字を入力してください'),
+});
+export type SignInRequest = z.infer<typeof SignInRequest>;
+
+export const SessionUser = z.strictObject({
+  id,
+  hub: id,
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  officeId: id.nullable(),
+  facilityId: id.nullable(),
+});
+export type SessionUser = z.infer<typeof SessionUser>;
+
+export const SessionInfo = z.strictObject({
+  user: SessionUser,
+  /** when the session ends whatever happens (absolute expiry) */
+  expiresAt: isoInstant,
+  /** the session ends after this long without a request (idle expiry) */
+  idleTimeoutSeconds: z.number().int().positive(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+export const SignInResponse = SessionInfo;
+
+export const EnrolRequest = z.strictObject({
+  /** the vault's device id (meta.deviceId): the device keeps its identity and its change log */
+  deviceId: id,
+  /** shown to the admin, e.g. 「オンコール携帯 1」 */
+  name: z.string().max(100),
+});
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+
+export const EnrolResponse = z.strictObject({
+  deviceId: id,
+  /** a fresh random secret, sent in DEVICE_SECRET_HEADER from now on; enrolling again replaces it */
+  deviceSecret: z.string().min(32).max(200),
+  /** the highest seq of this device the server has taken (0 for a new device) */
+  lastSeq: z.number().int().nonnegative(),
+});
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+// ─── Push ───────────────────────────────────────────────────────────────────
+
+/** One entry of the device's change log (src/vault/types.ts OutboxEntry) on the wire. */
+export const WireChange = z.strictObject({
+  seq: z.number().int().positive(),
+  mutationId: uuid,
+  kind: z.enum(CHANGE_KINDS),
+  entityId: id,
+  op: z.enum(CHANGE_OPS),
+  /** the device's clock: for display only, never for ordering */
+  at: isoInstant,
+  payload: z.record(z.string(), z.unknown()),
+  /**
+   * For MERGED_KINDS: the server version of the record this edit was made on (from the last pull
+   * that brought it), or null when the device has never pulled it (created here, or before joining).
+   * Always null for append-only kinds.
+   */
+  baseVersion: z.number().int().nonnegative().nullable(),
+});
+export type WireChange = z.infer<typeof WireChange>;
+
+export const PushRequest = z.strictObject({
+  changes: z.array(WireChange).min(1).max(MAX_PUSH_CHANGES),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+/** RetirePushRequest has the same shape; only 'case-entry' and 'access' changes are taken. */
+export const RetirePushRequest = PushRequest;
+
+export const REFUSAL_REASONS = [
+  'gap',
+  'seq-conflict',
+  'mutation-conflict',
+  'evidence-conflict',
+  'hash-mismatch',
+  'append-only',
+  'invalid',
+  /** the record is outside what this user may write (another office's household, a facility not theirs) */
+  'scope',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Japanese words for a refusal, shown beside the change that stays queued. */
+export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
+  gap: '前の変更がまだ届いていません（自動で再送します）',
+  'seq-conflict': 'この端末の変更番号が別の変更で使われています',
+  'mutation-conflict': '同じ変更IDで内容の違う変更が既にあります',
+  'evidence-conflict': '同じ記録IDで内容の違う記録がサーバーにあります（記録は変更されていません）',
+  'hash-mismatch': '記録の内容とハッシュが一致しません（途中で改変された可能性があります）',
+  'append-only': '追記のみの記録を変更しようとしました',
+  invalid: '内容が不正です',
+  scope: 'この利用者には書き込みの権限がない記録です',
+};
+
+export const ChangeResult = z.discriminatedUnion('status', [
+  z.strictObject({ seq: z.number().int(), mutationId: z.string(), status: z.literal('accepted'), version: z.number().int() }),
+  z.strictObject({ seq: z.number().int(), mutationId: z.string(), status: z.literal('duplicate'), version: z.number().int() }),
+  z.strictObject({
+    seq: z.number().int(),
+    mutationId: z.string(),
+    status: z.literal('refused'),
+    reason: z.enum(REFUSAL_REASONS),
+    detail: z.string(),
+    /** true only for 'gap' */
+    retryable: z.boolean(),
+  }),
+]);
+export type ChangeResult = z.infer<typeof ChangeResult>;
+
+export const PushResponse = z.strictObject({
+  results: z.array(ChangeResult),
+  /** the server's clock when it answered (for display of clock skew, never for ordering) */
+  serverTime: isoInstant,
+});
+export type PushResponse = z.infer<typeof PushResponse>;
+
+// ─── Pull ───────────────────────────────────────────────────────────────────
+
+/** What the signed-in user may hold. When it shrinks, the device drops records outside it. */
+export const WireScope = z.strictObject({
+  role: z.enum(ROLES),
+  /** offices whose households and cases the user may hold, or 'all' */
+  officeIds: z.union([z.literal('all'), z.array(id)]),
+  /** a facility liaison: the one facility record they may hold; null otherwise */
+  facilityId: id.nullable(),
+});
+export type WireScope = z.infer<typeof WireScope>;
+
+export const WireRecord = z.strictObject({
+  kind: z.enum(['household', 'facility', 'office', 'case-entry']),
+  entityId: id,
+  version: z.number().int().positive(),
+  /** the office it belongs to, HUB_ONLY_OFFICE, or null for hub-wide records */
+  officeId: id.nullable(),
+  withdrawn: z.boolean(),
+  /** the payload as JSON text: evidence comes back byte for byte */
+  payloadJson: z.string(),
+});
+export type WireRecord = z.infer<typeof WireRecord>;
+
+export const PullResponse = z.strictObject({
+  records: z.array(WireRecord),
+  /** pass back as the next cursor */
+  cursor: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+  scope: WireScope,
+  /** open same-field conflicts on records in scope (see ConflictList) */
+  openConflicts: z.number().int().nonnegative(),
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+// ─── Conflicts ──────────────────────────────────────────────────────────────
+
+export const WireConflict = z.strictObject({
+  id: z.string(),
+  kind: z.enum(MERGED_KINDS),
+  entityId: id,
+  /** the top-level field of the record both edits changed */
+  field: z.string(),
+  baseVersion: z.number().int().nullable(),
+  keptVersion: z.number().int(),
+  keptValue: z.unknown(),
+  lostVersion: z.number().int(),
+  lostValue: z.unknown(),
+  /** display names of who made each edit */
+  keptBy: z.string(),
+  lostBy: z.string(),
+  createdAt: isoInstant,
+});
+export type WireConflict = z.infer<typeof WireConflict>;
+
+export const ConflictList = z.strictObject({ conflicts: z.array(WireConflict) });
+export type ConflictList = z.infer<typeof ConflictList>;
+
+/**
+ * Settles a conflict. 'kept': the value the server kept stands. 'lost': the device has pushed an
+ * update that writes the lost value back (with the record's current version as its base), then
+ * marks the conflict settled.
+ */
+export const ResolveConflictRequest = z.strictObject({ choice: z.enum(['kept', 'lost']) });
+export type ResolveConflictRequest = z.infer<typeof ResolveConflictRequest>;
