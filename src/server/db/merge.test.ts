@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createHousehold } from '../../../test/factories/household';
+import { equal, mergeRecord, type Json } from './merge';
+
+type Obj = { readonly [key: string]: Json };
+const household = (overrides: Record<string, unknown> = {}) => JSON.parse(JSON.stringify(createHousehold(overrides))) as Obj;
+
+describe('[S14] field-by-field merge', () => {
+  it('takes fields each side changed when they changed different fields', () => {
+    const base = household({ id: 'h1', phone: '047-111-1111', address: '松戸市本町1-1' });
+    const held = { ...base, phone: '047-222-2222' };
+    const incoming = { ...base, address: '松戸市本町2-2' };
+    const { merged, conflicts } = mergeRecord(base, held, incoming);
+    expect(conflicts).toEqual([]);
+    expect(merged['phone']).toBe('047-222-2222');
+    expect(merged['address']).toBe('松戸市本町2-2');
+  });
+
+  it('keeps the held value and reports the other when both changed the same field', () => {
+    const base = household({ id: 'h1', phone: '047-111-1111' });
+    const { merged, conflicts } = mergeRecord(base, { ...base, phone: '047-222-2222' }, { ...base, phone: '090-3333-3333' });
+    expect(merged['phone']).toBe('047-222-2222');
+    expect(conflicts).toEqual([{ path: 'phone', kept: '047-222-2222', lost: '090-3333-3333' }]);
+  });
+
+  it('does not call it a conflict when both made the same change, or when both touched updatedAt', () => {
+    const base = household({ id: 'h1', phone: '047-111-1111', updatedAt: '2026-11-01T00:00:00.000Z' });
+    const held = { ...base, phone: '047-999-9999', updatedAt: '2026-11-02T00:00:00.000Z' };
+    const incoming = { ...base, phone: '047-999-9999', updatedAt: '2026-11-03T00:00:00.000Z' };
+    const { merged, conflicts } = mergeRecord(base, held, incoming);
+    expect(conflicts).toEqual([]);
+    expect(merged['updatedAt']).toBe('2026-11-03T00:00:00.000Z');
+  });
+
+  it('merges edits to different persons of one household, and names the person on a conflict', () => {
+    const base = household({ id: 'h1' });
+    const persons = base['persons'] as readonly Obj[];
+    const p = persons[0]!;
+    const held = { ...base, persons: [{ ...p, medication: 'デパケン 朝夕' }, ...persons.slice(1)] };
+    const incoming = { ...base, persons: [{ ...p, allergies: 'ペニシリン' }, ...persons.slice(1)] };
+    const clean = mergeRecord(base, held, incoming);
+    expect(clean.conflicts).toEqual([]);
+    const merged = (clean.merged['persons'] as Obj[])[0]!;
+    expect([merged['medication'], merged['allergies']]).toEqual(['デパケン 朝夕', 'ペニシリン']);
+
+    const clash = mergeRecord(base, held, { ...base, persons: [{ ...p, medication: 'リスパダール' }, ...persons.slice(1)] });
+    expect(clash.conflicts).toEqual([{ path: `persons[${String(p['id'])}].medication`, kept: 'デパケン 朝夕', lost: 'リスパダール' }]);
+  });
+
+  it('keeps a contact one side added and drops one the other side removed', () => {
+    const a = { id: 'c1', name: '叔母', phone: '1' };
+    const b = { id: 'c2', name: '兄', phone: '2' };
+    const c = { id: 'c3', name: '隣人', phone: '3' };
+    const base = { emergencyContacts: [a, b] };
+    const { merged, conflicts } = mergeRecord(base, { emergencyContacts: [a, b, c] }, { emergencyContacts: [b] });
+    expect(conflicts).toEqual([]);
+    expect(merged['emergencyContacts']).toEqual([b, c]);
+  });
+
+  const json = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>;
+  const record = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'persons', 'phone'), json, { maxKeys: 5 });
+
+  it('property: an edit on an unchanged record is taken whole; no edit leaves the held record', () => {
+    fc.assert(
+      fc.property(record, record, (base, other) => {
+        const taken = mergeRecord(base, base, other);
+        const kept = mergeRecord(base, other, base);
+        return equal(taken.merged, other) && taken.conflicts.length === 0 && equal(kept.merged, other) && kept.conflicts.length === 0;
+      }),
+    );
+  });
+
+  it('property: the same edit on both sides never conflicts', () => {
+    fc.assert(fc.property(record, record, (base, edit) => mergeRecord(base, edit, edit).conflicts.length === 0));
+  });
+
+  it("property: a field only one side changed has that side's value", () => {
+    fc.assert(
+      fc.property(record, record, record, (base, held, incoming) => {
+        const { merged } = mergeRecord(base, held, incoming);
+        return [...new Set([...Object.keys(base), ...Object.keys(held), ...Object.keys(incoming)])].every(
+          (k) => (!equal(held[k], base[k]) || equal(merged[k], incoming[k])) && (!equal(incoming[k], base[k]) || equal(merged[k], held[k])),
+        );
+      }),
+    );
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Three-way, field-by-field merge of a household, facility or office record [S14]
+ * (docs/sync-protocol.md, "Merge and conflicts").
+ *
+ * `base` is the state the edit was made on (the version the device last pulled), `held` is what
+ * the server holds now, `incoming` is the edit. A field only one side changed takes that side's
+ * value. A field both changed to different values is a conflict: the server keeps the held value
+ * (the one every other device may already have pulled) and reports the incoming one as lost, for
+ * someone to settle.
+ *
+ * "Field" goes down into nested objects, and into arrays whose elements are all objects with a
+ * string `id` (persons, emergency contacts, agencies): two people editing different persons of
+ * one household do not conflict. Any other array, and any scalar, is one value.
+ */
+
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+type JsonObject = { readonly [key: string]: Json };
+
+export interface FieldConflict {
+  /** where, e.g. `persons[p-1].medication` or `phone` */
+  readonly path: string;
+  readonly kept: Json | undefined;
+  readonly lost: Json | undefined;
+}
+
+export interface MergeResult {
+  readonly merged: JsonObject;
+  readonly conflicts: readonly FieldConflict[];
+}
+
+/**
+ * Timestamps of the last edit: both sides always change them, which is not a disagreement.
+ * The later one is kept.
+ */
+const LATEST_WINS = new Set(['updatedAt']);
+
+export function mergeRecord(base: JsonObject, held: JsonObject, incoming: JsonObject): MergeResult {
+  const conflicts: FieldConflict[] = [];
+  const merged = mergeObject(base, held, incoming, '', conflicts);
+  return { merged, conflicts };
+}
+
+function mergeValue(
+  base: Json | undefined,
+  held: Json | undefined,
+  incoming: Json | undefined,
+  path: string,
+  key: string,
+  conflicts: FieldConflict[],
+): Json | undefined {
+  if (equal(incoming, base)) return held;
+  if (equal(held, base) || equal(held, incoming)) return incoming;
+  if (LATEST_WINS.has(key) && typeof held === 'string' && typeof incoming === 'string') return held > incoming ? held : incoming;
+  if (isObject(base) && isObject(held) && isObject(incoming)) return mergeObject(base, held, incoming, path, conflicts);
+  if (isIdList(base) && isIdList(held) && isIdList(incoming)) return mergeIdList(base, held, incoming, path, conflicts);
+  conflicts.push({ path, kept: held, lost: incoming });
+  return held;
+}
+
+function mergeObject(base: JsonObject, held: JsonObject, incoming: JsonObject, path: string, conflicts: FieldConflict[]): JsonObject {
+  const out: Record<string, Json> = {};
+  // Held key order first, then keys only the edit has: the stored text stays stable.
+  const keys = [...new Set([...Object.keys(held), ...Object.keys(incoming), ...Object.keys(base)])];
+  for (const key of keys) {
+    const value = mergeValue(base[key], held[key], incoming[key], path === '' ? key : `${path}.${key}`, key, conflicts);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+type IdObject = JsonObject & { readonly id: string };
+
+/**
+ * Arrays of records with ids, merged by id: an element one side added is added, one side removed
+ * (and the other left alone) is removed, edits inside an element merge as fields. Order: the
+ * held order, then elements only the edit added.
+ */
+function mergeIdList(
+  base: readonly IdObject[],
+  held: readonly IdObject[],
+  incoming: readonly IdObject[],
+  path: string,
+  conflicts: FieldConflict[],
+): Json[] {
+  const byId = (list: readonly IdObject[]) => new Map(list.map((e) => [e.id, e]));
+  const b = byId(base);
+  const i = byId(incoming);
+  const out: Json[] = [];
+  const ids = [...held.map((e) => e.id), ...incoming.map((e) => e.id).filter((id) => !held.some((h) => h.id === id))];
+  for (const id of ids) {
+    const value = mergeValue(b.get(id), held.find((e) => e.id === id), i.get(id), `${path}[${id}]`, id, conflicts);
+    if (value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isIdList(v: Json | undefined): v is readonly IdObject[] {
+  if (!Array.isArray(v)) return false;
+  const ids = new Set<string>();
+  for (const e of v as readonly Json[]) {
+    if (!isObject(e) || typeof e['id'] !== 'string' || ids.has(e['id'])) return false;
+    ids.add(e['id']);
+  }
+  return true;
+}
+
+/** Deep equality of JSON values (key order does not matter). */
+export function equal(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as readonly Json[];
+    return a.length === bb.length && a.every((x, n) => equal(x, bb[n]));
+  }
+  const ao = a as JsonObject;
+  const bo = b as JsonObject;
+  const ak = Object.keys(ao);
+  return ak.length === Object.keys(bo).length && ak.every((k) => k in bo && equal(ao[k], bo[k]));
+}
