@@ -1,5 +1,6 @@
 /** Every migration, in the order they apply. Append only: a shipped migration never changes. */
 import { sql as initial } from './0001-initial';
+import { sql as accounts } from './0002-accounts';
 
 export interface Migration {
   readonly version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'accounts', sql: accounts },
+];
