@@ -9,6 +9,7 @@ import { migrate } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations/index';
 import { StoreError, type ChangeResult, type PushedChange, type Store } from '../../src/server/db/store';
 import { appendEntries, openBody } from '../factories/emergency-case';
+import { createHousehold } from '../factories/household';
 import { caseEntries, evidenceChange, householdChange, OFFICE_A, OFFICE_B, seedHub, TENANT, type Hub } from './factories';
 
 export interface ContractTarget {
@@ -312,6 +313,88 @@ export function storeContract(name: string, target: ContractTarget): void {
         const report = await store.listRefusals(TENANT);
         expect(report.map((r) => r.seq).sort()).toEqual([2, 3]);
         expect(report.find((r) => r.seq === 2)!.payloadJson).toContain('\\u0000');
+      });
+    });
+
+    describe('[S14] merge and conflicts', () => {
+      const base = createHousehold({ id: 'hh-m', phone: '047-111-1111', address: '松戸市本町1-1', note: '' });
+      const edit = (seq: number, baseVersion: number | null, patch: Record<string, unknown>, op: PushedChange['op'] = 'update') =>
+        householdChange(seq, { entityId: 'hh-m', op, baseVersion, payload: { ...base, ...patch } });
+      const held = async () => {
+        const { records } = await drain();
+        return JSON.parse(records.find((r) => r.entityId === 'hh-m')!.payloadJson) as Record<string, unknown>;
+      };
+      async function created(): Promise<number> {
+        const [r] = await push(0, [householdChange(1, { entityId: 'hh-m', payload: base })]);
+        return (r as { version: number }).version;
+      }
+
+      it('[S14] two devices editing different fields of the same version both land, with no conflict', async () => {
+        const v1 = await created();
+        expect(statuses(await push(1, [edit(1, v1, { phone: '047-222-2222' })]))).toEqual(['accepted']);
+        expect(statuses(await push(2, [edit(1, v1, { address: '松戸市本町2-2' })]))).toEqual(['accepted']);
+        expect(await held()).toMatchObject({ phone: '047-222-2222', address: '松戸市本町2-2' });
+        expect(await store.countOpenConflicts(ALL)).toBe(0);
+      });
+
+      it('[S14] the same field changed on two devices keeps the first value and records the other, until settled', async () => {
+        const v1 = await created();
+        const [first] = await push(1, [edit(1, v1, { phone: '047-222-2222' })]);
+        const [second] = await push(2, [edit(1, v1, { phone: '090-3333-3333', note: '夜間は裏口' })]);
+        expect(second!.status).toBe('accepted');
+        expect(await held()).toMatchObject({ phone: '047-222-2222', note: '夜間は裏口' });
+        const conflicts = await store.listConflicts(ALL);
+        expect(conflicts).toEqual([
+          expect.objectContaining({
+            kind: 'household',
+            entityId: 'hh-m',
+            field: 'phone',
+            baseVersion: v1,
+            keptVersion: (first as { version: number }).version,
+            keptValue: '047-222-2222',
+            lostVersion: (second as { version: number }).version,
+            lostValue: '090-3333-3333',
+            keptBy: '夜勤 2',
+            lostBy: '夜勤 3',
+          }),
+        ]);
+        // a case worker of the other office does not see it
+        expect(await store.countOpenConflicts({ tenantId: TENANT, officeIds: [OFFICE_B] })).toBe(0);
+        await store.resolveConflict(ALL, conflicts[0]!.id, dev(0).userId);
+        expect(await store.countOpenConflicts(ALL)).toBe(0);
+        await expect(store.resolveConflict(ALL, conflicts[0]!.id, dev(0).userId)).rejects.toMatchObject({ code: 'not-found' });
+      });
+
+      it('[S14] a device editing twice before its next pull does not undo what another device merged in between', async () => {
+        const v1 = await created();
+        await push(1, [edit(1, v1, { phone: '047-222-2222' })]);
+        await push(2, [edit(1, v1, { address: '松戸市本町2-2' })]);
+        // device 1 still has its own first edit in front of it; its second edit is based on that
+        expect(statuses(await push(1, [edit(2, v1, { phone: '047-222-2222', note: '鍵は隣家' })]))).toEqual(['accepted']);
+        expect(await held()).toMatchObject({ phone: '047-222-2222', address: '松戸市本町2-2', note: '鍵は隣家' });
+        expect(await store.countOpenConflicts(ALL)).toBe(0);
+      });
+
+      it('[S14] an edit based on nothing keeps every differing held field and reports each; a bad baseVersion is refused alone', async () => {
+        await created();
+        const results = await push(1, [
+          edit(1, 999, { phone: '1' }),
+          edit(2, null, { phone: '047-999-9999' }),
+        ]);
+        expect(statuses(results)).toEqual(['refused', 'accepted']);
+        expect(results[0]).toMatchObject({ reason: 'invalid', detail: expect.stringContaining('baseVersion 999') });
+        expect((await held())['phone']).toBe('047-111-1111');
+        expect((await store.listConflicts(ALL)).map((c) => [c.field, c.lostValue])).toEqual([['phone', '047-999-9999']]);
+      });
+
+      it('[S14] withdrawing keeps the record withdrawn when a later edit from an older base arrives', async () => {
+        const v1 = await created();
+        await push(1, [edit(1, v1, { withdrawal: { on: '2026-11-30', reason: '転居' } }, 'withdraw')]);
+        await push(2, [edit(1, v1, { note: '連絡先を更新' })]);
+        const { records } = await drain();
+        const record = records.find((r) => r.entityId === 'hh-m')!;
+        expect(record.withdrawn).toBe(true);
+        expect(JSON.parse(record.payloadJson)).toMatchObject({ withdrawal: { reason: '転居' }, note: '連絡先を更新' });
       });
     });
 

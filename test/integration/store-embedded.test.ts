@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgres } from '../../src/server/db/embedded-postgres';
 import { openEmbeddedStore } from '../../src/server/db/embedded-store';
+import { MIGRATIONS } from '../../src/server/db/migrations/index';
 import { openStoreFromEnv } from '../../src/server/db/open-store';
 import type { PulledRecord, Store } from '../../src/server/db/store';
 import { householdChange, seedHub, TENANT } from './factories';
@@ -38,6 +39,8 @@ afterAll(async () => {
 
 storeContract('embedded PostgreSQL', target);
 
+const LATEST = Math.max(...MIGRATIONS.map((m) => m.version));
+
 async function drainAll(store: Store): Promise<PulledRecord[]> {
   const out: PulledRecord[] = [];
   let cursor = 0;
@@ -59,10 +62,10 @@ describe('embedded store on its own data directory', () => {
     await first.close();
     const again = await openEmbeddedStore({ dataDir });
     try {
-      expect(await again.migrate()).toEqual({ applied: [], schemaVersion: 1 });
+      expect(await again.migrate()).toEqual({ applied: [], schemaVersion: LATEST });
       expect(await again.applyPush(deviceId, userId, [householdChange(2)])).toMatchObject([{ status: 'accepted', version: 2 }]);
       expect((await drainAll(again)).map((r) => r.entityId)).toEqual(['hh-1', 'hh-2']);
-      expect(await again.health()).toMatchObject({ ok: true, engine: 'embedded-postgres', schemaVersion: 1, headVersion: 2 });
+      expect(await again.health()).toMatchObject({ ok: true, engine: 'embedded-postgres', schemaVersion: LATEST, headVersion: 2 });
     } finally {
       await again.close();
     }

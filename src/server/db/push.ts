@@ -3,10 +3,13 @@
  * change on its own. The rules [S2]-[S11] are in docs/hub-server.md; the comments say why.
  */
 import type pg from 'pg';
+import type { PushOptions } from './account-store';
 import { checkEvidence } from './evidence';
+import { mergeRecord, type Json } from './merge';
 import {
   APPEND_ONLY_KINDS,
   CHANGE_KINDS,
+  MERGED_KINDS,
   CHANGE_OPS,
   RECORD_KINDS,
   StoreError,
@@ -37,6 +40,7 @@ export async function applyPush(
   deviceId: string,
   userId: string,
   changes: readonly PushedChange[],
+  options: PushOptions = {},
 ): Promise<ChangeResult[]> {
   checkRequest(changes);
   const tx = await pool.connect();
@@ -52,8 +56,12 @@ export async function applyPush(
     const row = device.rows[0];
     if (row === undefined) throw new StoreError('unknown-device', `device ${deviceId} is not registered`);
     if (row.user_id !== userId) throw new StoreError('forbidden', `device ${deviceId} is registered to another user`);
-    if (row.disabled) throw new StoreError('device-disabled', `device ${deviceId} is disabled`);
-    if (row.user_disabled) throw new StoreError('user-disabled', `user ${userId} is disabled`);
+    // A retired device may still send its last evidence (POST /api/sync/retire); the sync service
+    // passes only append-only kinds then.
+    if (options.retiring !== true) {
+      if (row.disabled) throw new StoreError('device-disabled', `device ${deviceId} is disabled`);
+      if (row.user_disabled) throw new StoreError('user-disabled', `user ${userId} is disabled`);
+    }
     // [S2] Pushes queue on the counter row from here to COMMIT, so versions are handed out in
     // commit order. Taken before any check so that two devices racing with the same mutation id
     // or evidence id see each other's commit instead of failing on a unique index.
@@ -125,10 +133,24 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
     await ctx.tx.query('RELEASE SAVEPOINT change');
     return outcome;
   } catch (error) {
+    if (error instanceof Refused) {
+      await ctx.tx.query('ROLLBACK TO SAVEPOINT change');
+      return { status: 'refused', reason: error.reason, detail: error.message };
+    }
     const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string' || !(code.startsWith('22') || code.startsWith('23'))) throw error;
     await ctx.tx.query('ROLLBACK TO SAVEPOINT change');
     return { status: 'refused', reason: 'invalid', detail: `not storable: ${(error as Error).message}` };
+  }
+}
+
+/** A refusal found after the change was partly written: its savepoint is rolled back. */
+class Refused extends Error {
+  constructor(
+    readonly reason: RefusalReason,
+    detail: string,
+  ) {
+    super(detail);
   }
 }
 
@@ -192,24 +214,19 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
       [ctx.tenantId, entityId, caseId, hash, version],
     );
   }
-  if (RECORD_KINDS.has(kind)) {
-    // Last writer (by version) wins for now; the field-level merge against the base version is a
-    // later part of issue 5 and will write `conflicts`.
-    await ctx.tx.query(
-      `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-       ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
-         SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
-             payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at`,
-      [ctx.tenantId, kind, entityId, version, change.officeId, op === 'withdraw', shape.payloadJson, ctx.userId],
-    );
+  if (MERGED_KINDS.has(kind)) {
+    const merged = await mergeWithHeld(ctx, change, shape.payloadJson, version);
+    // The version and the change row go back with the savepoint.
+    if (!merged.ok) throw new Refused('invalid', merged.detail);
+  } else if (RECORD_KINDS.has(kind)) {
+    await upsertRecord(ctx, change, version, shape.payloadJson, op === 'withdraw');
   }
   return { status: 'accepted', version };
 }
 
 function checkShape(change: PushedChange): { ok: true; payloadJson: string } | { ok: false; detail: string } {
   const c = change as unknown as Record<string, unknown>;
-  const allowed = ['seq', 'mutationId', 'kind', 'entityId', 'op', 'at', 'payload', 'officeId'];
+  const allowed = ['seq', 'mutationId', 'kind', 'entityId', 'op', 'at', 'payload', 'officeId', 'baseVersion'];
   const extra = Object.keys(c).filter((k) => !allowed.includes(k));
   if (extra.length > 0) return { ok: false, detail: `unknown field(s): ${extra.join(', ')}` };
   if (typeof c['mutationId'] !== 'string' || !UUID.test(c['mutationId'])) return { ok: false, detail: 'mutationId must be a UUID' };
@@ -226,6 +243,10 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   const officeId = c['officeId'];
   if (officeId !== null && (typeof officeId !== 'string' || officeId.length === 0)) {
     return { ok: false, detail: 'officeId must be an office id or null' };
+  }
+  const baseVersion = c['baseVersion'];
+  if (baseVersion !== undefined && baseVersion !== null && !(Number.isSafeInteger(baseVersion) && (baseVersion as number) >= 0)) {
+    return { ok: false, detail: 'baseVersion must be a non-negative integer or null' };
   }
   const payload = c['payload'];
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { ok: false, detail: 'payload must be a JSON object' };
@@ -291,4 +312,98 @@ async function writeReceipt(ctx: PushContext, change: PushedChange, outcome: Out
 function safeText(value: unknown, max = 200): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   return text.replaceAll('\u0000', '\\u0000').slice(0, max);
+}
+
+async function upsertRecord(ctx: PushContext, change: PushedChange, version: number, payloadJson: string, withdrawn: boolean): Promise<void> {
+  await ctx.tx.query(
+    `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+     ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
+       SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
+           payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at`,
+    [ctx.tenantId, change.kind, change.entityId, version, change.officeId, withdrawn, payloadJson, ctx.userId],
+  );
+}
+
+/**
+ * [S14] A household, facility or office edit is merged field by field with what the server holds,
+ * against the state the device had when it made the edit:
+ * - the record it last pulled (record_versions at `baseVersion`), or
+ * - its own previous change to this record, when that is later (the device edited twice before
+ *   the pull that would have brought the merged state back): the payload as it sent it, because
+ *   that, not the merge result, is what the device had in front of it.
+ * With neither, the edit is based on nothing, and every field that differs from the held one is
+ * a conflict. Same-field conflicts keep the held value and are written to `conflicts`.
+ */
+async function mergeWithHeld(
+  ctx: PushContext,
+  change: PushedChange,
+  payloadJson: string,
+  version: number,
+): Promise<{ ok: true } | { ok: false; detail: string }> {
+  const { kind, entityId } = change;
+  const heldRow = (
+    await ctx.tx.query<{ version: string; payload_json: string; withdrawn: boolean }>(
+      'SELECT version, payload_json, withdrawn FROM records WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3',
+      [ctx.tenantId, kind, entityId],
+    )
+  ).rows[0];
+  const withdrawn = change.op === 'withdraw' || (heldRow?.withdrawn ?? false);
+  let stateJson = payloadJson;
+  if (heldRow !== undefined) {
+    const heldVersion = Number(heldRow.version);
+    const own = (
+      await ctx.tx.query<{ version: string; payload: unknown }>(
+        `SELECT version, payload FROM changes
+          WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3 AND device_id = $4 AND version < $5
+          ORDER BY version DESC LIMIT 1`,
+        [ctx.tenantId, kind, entityId, ctx.deviceId, version],
+      )
+    ).rows[0];
+    const baseVersion = change.baseVersion ?? null;
+    const ownVersion = own === undefined ? null : Number(own.version);
+    if (baseVersion !== null && baseVersion > heldVersion) {
+      return { ok: false, detail: `baseVersion ${baseVersion} is later than the record's version ${heldVersion}` };
+    }
+    let base: Json | undefined;
+    let basedOn: number | null;
+    if (ownVersion !== null && (baseVersion === null || ownVersion > baseVersion)) {
+      basedOn = ownVersion;
+      base = own!.payload as Json;
+    } else if (baseVersion !== null) {
+      basedOn = baseVersion;
+      const row = (
+        await ctx.tx.query<{ payload_json: string }>(
+          'SELECT payload_json FROM record_versions WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3 AND version = $4',
+          [ctx.tenantId, kind, entityId, baseVersion],
+        )
+      ).rows[0];
+      if (row === undefined) return { ok: false, detail: `baseVersion ${baseVersion} is not a version of ${kind} ${entityId}` };
+      base = JSON.parse(row.payload_json) as Json;
+    } else {
+      basedOn = null;
+      base = {};
+    }
+    if (basedOn !== heldVersion) {
+      const { merged, conflicts } = mergeRecord(asObject(base), asObject(JSON.parse(heldRow.payload_json) as Json), asObject(change.payload as Json));
+      stateJson = JSON.stringify(merged);
+      for (const c of conflicts) {
+        await ctx.tx.query(
+          `INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10)`,
+          [ctx.tenantId, kind, entityId, c.path, basedOn, heldVersion, JSON.stringify(c.kept ?? null), version, JSON.stringify(c.lost ?? null), change.officeId],
+        );
+      }
+    }
+  }
+  await upsertRecord(ctx, change, version, stateJson, withdrawn);
+  await ctx.tx.query(
+    'INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json) VALUES ($1, $2, $3, $4, $5)',
+    [ctx.tenantId, kind, entityId, version, stateJson],
+  );
+  return { ok: true };
+}
+
+function asObject(value: Json | undefined): { readonly [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { readonly [key: string]: Json }) : {};
 }

@@ -4,6 +4,8 @@
  * (fsync and synchronous_commit on), so an acknowledged write survives a crash [S12].
  */
 import type pg from 'pg';
+import { SqlAccountStore } from './account-sql';
+import type { PushOptions } from './account-store';
 import { migrate } from './migrate';
 import { applyPush } from './push';
 import {
@@ -13,6 +15,7 @@ import {
   type PullPage,
   type PullScope,
   type PushedChange,
+  type Conflict,
   type Refusal,
   type RefusalReason,
   type Store,
@@ -21,12 +24,15 @@ import {
 
 export const MAX_PULL_LIMIT = 10_000;
 
-export class SqlStore implements Store {
+/** The accounts half (SqlAccountStore, account-sql.ts) is the base class; this is the sync half. */
+export class SqlStore extends SqlAccountStore implements Store {
   constructor(
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
     private readonly engine: StoreHealth['engine'],
     private readonly onClose: () => Promise<void> = async () => undefined,
-  ) {}
+  ) {
+    super(pool);
+  }
 
   migrate(): ReturnType<Store['migrate']> {
     return migrate(this.pool);
@@ -62,8 +68,8 @@ export class SqlStore implements Store {
     if (result.rowCount === 0) throw new StoreError('not-found', `no ${what} ${id}`);
   }
 
-  applyPush(deviceId: string, userId: string, changes: readonly PushedChange[]): Promise<readonly ChangeResult[]> {
-    return applyPush(this.pool, deviceId, userId, changes);
+  applyPush(deviceId: string, userId: string, changes: readonly PushedChange[], options?: PushOptions): Promise<readonly ChangeResult[]> {
+    return applyPush(this.pool, deviceId, userId, changes, options);
   }
 
   async pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage> {
@@ -89,9 +95,10 @@ export class SqlStore implements Store {
         `SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
           WHERE tenant_id = $1 AND version > $2
             AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
+            AND ($6::text IS NULL OR (kind = 'facility' AND entity_id = $6))
           ORDER BY version
           LIMIT $5`,
-        [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1],
+        [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1, scope.facilityId ?? null],
       );
       await client.query('COMMIT');
       const hasMore = rows.rows.length > limit;
@@ -147,6 +154,64 @@ export class SqlStore implements Store {
     }));
   }
 
+  async listConflicts(scope: PullScope, limit = 200): Promise<readonly Conflict[]> {
+    const rows = await this.pool.query<{
+      id: string;
+      kind: Conflict['kind'];
+      entity_id: string;
+      field: string;
+      base_version: string | null;
+      kept_version: string;
+      kept_value: unknown;
+      lost_version: string;
+      lost_value: unknown;
+      kept_by: string | null;
+      lost_by: string | null;
+      created_at: Date;
+    }>(
+      `SELECT c.id, c.kind, c.entity_id, c.field, c.base_version, c.kept_version, c.kept_value, c.lost_version, c.lost_value,
+              ku.display_name AS kept_by, lu.display_name AS lost_by, c.created_at
+         FROM conflicts c
+         LEFT JOIN changes kc ON kc.version = c.kept_version LEFT JOIN users ku ON ku.id = kc.user_id
+         LEFT JOIN changes lc ON lc.version = c.lost_version LEFT JOIN users lu ON lu.id = lc.user_id
+        WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 2)}
+        ORDER BY c.id LIMIT $5`,
+      [...scopeParams(scope), limit],
+    );
+    return rows.rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      entityId: r.entity_id,
+      field: r.field,
+      baseVersion: r.base_version === null ? null : Number(r.base_version),
+      keptVersion: Number(r.kept_version),
+      keptValue: r.kept_value,
+      lostVersion: Number(r.lost_version),
+      lostValue: r.lost_value,
+      keptBy: r.kept_by ?? '',
+      lostBy: r.lost_by ?? '',
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+
+  async countOpenConflicts(scope: PullScope): Promise<number> {
+    const row = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM conflicts c WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 2)}`,
+      scopeParams(scope),
+    );
+    return Number(row.rows[0]!.n);
+  }
+
+  async resolveConflict(scope: PullScope, conflictId: string, userId: string): Promise<void> {
+    if (!/^\d{1,18}$/.test(conflictId)) throw new StoreError('not-found', `no open conflict ${conflictId}`);
+    const result = await this.pool.query(
+      `UPDATE conflicts c SET resolved_at = now(), resolved_by = $5
+        WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 2)} AND c.id = $6`,
+      [...scopeParams(scope), userId, conflictId],
+    );
+    if (result.rowCount === 0) throw new StoreError('not-found', `no open conflict ${conflictId}`);
+  }
+
   async health(): Promise<StoreHealth> {
     try {
       const row = (
@@ -177,4 +242,18 @@ export class SqlStore implements Store {
       throw error;
     }
   }
+}
+
+/**
+ * [S10] The scope condition on a table alias, with the tenant at $1 and ($n, $n+1, $n+2) =
+ * (all, officeIds, facilityId): a facility liaison sees only their facility.
+ */
+function conflictScope(alias: string, n: number): string {
+  return `($${n}::boolean OR ${alias}.office_id IS NULL OR ${alias}.office_id = ANY ($${n + 1}::text[]))
+          AND ($${n + 2}::text IS NULL OR (${alias}.kind = 'facility' AND ${alias}.entity_id = $${n + 2}))`;
+}
+
+function scopeParams(scope: PullScope): [string, boolean, readonly string[], string | null] {
+  const all = scope.officeIds === 'all';
+  return [scope.tenantId, all, all ? [] : (scope.officeIds as readonly string[]), scope.facilityId ?? null];
 }

@@ -4,6 +4,7 @@
  * same SQL (sql-store.ts); one contract suite (test/integration/store-contract.ts) checks both.
  * The rules cited as [S…] are written up in docs/hub-server.md.
  */
+import type { AccountStore, PushOptions } from './account-store';
 
 /**
  * What a device's change log may carry. Mirrors the vault's OutboxEntry (src/vault/types.ts); it
@@ -37,7 +38,15 @@ export interface PushedChange {
    * guesses it [S10].
    */
   readonly officeId: string | null;
+  /**
+   * For merged kinds (household, facility, office): the version of the record the edit was made
+   * on, or null/absent when the device never pulled it [S14]. Ignored for append-only kinds.
+   */
+  readonly baseVersion?: number | null;
 }
+
+/** Kinds merged field by field against the edit's base version [S14]. */
+export const MERGED_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office']);
 
 export type RefusalReason =
   /** an earlier seq of this device has not arrived: send it first (retryable) [S3] */
@@ -53,7 +62,9 @@ export type RefusalReason =
   /** an append-only kind sent with another op, or 'append' for a mutable kind [S6] */
   | 'append-only'
   /** a field is missing, of the wrong type, unknown, or not storable */
-  | 'invalid';
+  | 'invalid'
+  /** outside what the pushing user may write (decided by services/sync.ts) [S10] */
+  | 'scope';
 
 export type ChangeResult =
   | { readonly seq: number; readonly mutationId: string; readonly status: 'accepted'; readonly version: number }
@@ -74,6 +85,8 @@ export interface PullScope {
   readonly tenantId: string;
   /** offices whose records the user may hold, or 'all' (coordinator, admin) [S10] */
   readonly officeIds: readonly string[] | 'all';
+  /** a facility liaison: only this facility's record, nothing else [S10] */
+  readonly facilityId?: string;
 }
 
 export interface PulledRecord {
@@ -107,6 +120,24 @@ export interface Refusal {
   /** the payload as received, JSON text */
   readonly payloadJson: string;
   readonly receivedAt: string;
+}
+
+/** A same-field conflict of the merge [S14]: the value the server kept and the one that lost. */
+export interface Conflict {
+  readonly id: string;
+  readonly kind: 'household' | 'facility' | 'office';
+  readonly entityId: string;
+  /** where in the record, e.g. `persons[p-1].medication` */
+  readonly field: string;
+  readonly baseVersion: number | null;
+  readonly keptVersion: number;
+  readonly keptValue: unknown;
+  readonly lostVersion: number;
+  readonly lostValue: unknown;
+  /** display names of the users whose changes made each side */
+  readonly keptBy: string;
+  readonly lostBy: string;
+  readonly createdAt: string;
 }
 
 export type Role = 'coordinator' | 'case-worker' | 'facility-liaison' | 'admin';
@@ -145,7 +176,7 @@ export class StoreError extends Error {
   }
 }
 
-export interface Store {
+export interface Store extends AccountStore {
   /** Applies the migrations not yet applied, in order, in one transaction; a no-op when up to date [S1]. */
   migrate(): Promise<{ readonly applied: readonly number[]; readonly schemaVersion: number }>;
 
@@ -167,13 +198,22 @@ export interface Store {
    * Takes a device's changes, in seq order, in one transaction; answers each change on its own
    * [S3]-[S9]. Throws StoreError for a request that is wrong as a whole (nothing is written then).
    */
-  applyPush(deviceId: string, userId: string, changes: readonly PushedChange[]): Promise<readonly ChangeResult[]>;
+  applyPush(deviceId: string, userId: string, changes: readonly PushedChange[], options?: PushOptions): Promise<readonly ChangeResult[]>;
 
   /** Records in scope with a version above the cursor, oldest first [S2][S10]. */
   pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage>;
 
   /** Refused changes of a hub, newest first: the report an admin reads [S7][S11]. */
   listRefusals(tenantId: string, limit?: number): Promise<readonly Refusal[]>;
+
+  /** Open same-field conflicts on records in scope, oldest first [S14]. */
+  listConflicts(scope: PullScope, limit?: number): Promise<readonly Conflict[]>;
+  countOpenConflicts(scope: PullScope): Promise<number>;
+  /**
+   * Marks a conflict settled by `userId`. Throws StoreError('not-found') for an id that is not an
+   * open conflict of a record in scope.
+   */
+  resolveConflict(scope: PullScope, conflictId: string, userId: string): Promise<void>;
 
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

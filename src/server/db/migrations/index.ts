@@ -1,6 +1,7 @@
 /** Every migration, in the order they apply. Append only: a shipped migration never changes. */
 import { sql as initial } from './0001-initial';
 import { sql as accounts } from './0002-accounts';
+import { sql as merge } from './0003-merge';
 
 export interface Migration {
   readonly version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'accounts', sql: accounts },
+  { version: 3, name: 'merge', sql: merge },
 ];
