@@ -1,0 +1,92 @@
+/**
+ * The network between the simulated devices and the hub server in the fault test: an HTTP proxy
+ * that can cut the connection, drop a response after the server has answered (and so committed),
+ * and replay or reorder requests it has seen.
+ */
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface Seen {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+export class FaultProxy {
+  /** while true every connection is reset before it reaches the server */
+  cut = false;
+  /** chance that a response from the server is thrown away and the connection reset */
+  dropResponses = 0;
+  private readonly seen: Seen[] = [];
+  private server: Server | undefined;
+
+  constructor(private readonly upstreamPort: () => number) {}
+
+  async listen(): Promise<number> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('error', () => undefined);
+      req.on('end', () => {
+        if (this.cut) {
+          req.socket.destroy();
+          return;
+        }
+        const seen: Seen = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+        if (seen.method === 'POST' && seen.path.startsWith('/api/sync/push')) {
+          this.seen.push(seen);
+          if (this.seen.length > 200) this.seen.shift();
+        }
+        this.forward(seen).then(
+          (answer) => {
+            if (this.cut || Math.random() < this.dropResponses) {
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(answer.status, answer.headers);
+            res.end(answer.body);
+          },
+          () => req.socket.destroy(),
+        );
+      });
+    });
+    await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
+    return (this.server!.address() as AddressInfo).port;
+  }
+
+  /**
+   * Sends `count` pushes seen earlier to the server again: one after another, oldest first, or
+   * (`reorder`) all at once, newest first. Their answers are thrown away.
+   */
+  async replay(count: number, reorder: boolean): Promise<number> {
+    const picked = Array.from({ length: Math.min(count, this.seen.length) }, () => this.seen[Math.floor(Math.random() * this.seen.length)]!);
+    const ordered = [...picked].sort((x, y) => this.seen.indexOf(x) - this.seen.indexOf(y));
+    if (reorder) await Promise.allSettled(ordered.reverse().map((s) => this.forward(s)));
+    else for (const s of ordered) await this.forward(s).catch(() => undefined);
+    return picked.length;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
+  }
+
+  private forward(seen: Seen): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const headers = { ...seen.headers, host: `127.0.0.1:${this.upstreamPort()}` };
+      const out = request(
+        { host: '127.0.0.1', port: this.upstreamPort(), method: seen.method, path: seen.path, headers, timeout: 15_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
+      out.on('timeout', () => out.destroy(new Error('upstream timeout')));
+      out.on('error', reject);
+      out.end(seen.body);
+    });
+  }
+}
