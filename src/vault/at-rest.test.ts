@@ -49,6 +49,27 @@ describe('data at rest', () => {
     await session.saveDraft('household:new', record);
     await session.saveCache('household-summaries', { summaries: [record] });
     await session.logAccess('open-household', id);
+    // Sync: the hub link (a credential and a name), a refusal's words, and a pulled record.
+    await session.sync.saveHubLink({
+      hub: 'aozora',
+      loginName: CANARY,
+      userId: 'u-1',
+      displayName: CANARY,
+      role: 'coordinator',
+      deviceSecret: CANARY,
+      cursor: 0,
+      scope: null,
+      lastSyncAt: null,
+      openConflicts: 0,
+      signedOut: false,
+    });
+    const [first] = await session.outbox();
+    await session.sync.acknowledge([
+      { seq: first!.seq, mutationId: first!.mutationId, status: 'refused', reason: 'invalid', detail: CANARY, retryable: false },
+    ]);
+    await session.sync.applyRemote([
+      { kind: 'household', entityId: newId(), version: 7, officeId: 'office-1', withdrawn: false, payloadJson: JSON.stringify(record) },
+    ]);
     await expect(vault.unlock(session.user.id, OTHER_PASSPHRASE)).rejects.toMatchObject({ code: 'wrong-passphrase' });
 
     const rows = await dumpTables(db);
@@ -56,10 +77,12 @@ describe('data at rest', () => {
       'accessLog',
       'cache',
       'drafts',
+      'hubLink',
       'keySlots',
       'meta',
       'outbox',
       'records',
+      'syncMeta',
       'throttles',
     ]);
     const text = JSON.stringify(rows);

@@ -382,3 +382,37 @@ describe('restore refuses, and writes nothing', () => {
     expect(households.filter((h) => !h.demo)).toHaveLength(3);
   });
 });
+
+describe('backup and sync', () => {
+  it('carries each record’s hub version (not the hub link): restored edits go back as updates on that base', async () => {
+    const source = await setUpTestVault();
+    const { session } = source;
+    const pulled = newId();
+    await session.sync.applyRemote([
+      { kind: 'household', entityId: pulled, version: 17, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) },
+    ]);
+    await session.put('household', pulled, createSampleRecord({ address: '転居先' }), 'update');
+    const local = newId();
+    await session.put('household', local, createSampleRecord({ name: '未同期' }), 'create');
+    await session.sync.saveHubLink({
+      hub: 'aozora', loginName: 'yakan', userId: 'u-1', displayName: '夜間 太郎', role: 'coordinator',
+      deviceSecret: CANARY, cursor: 17, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false,
+    });
+    const file = await session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
+
+    const target = await targetVault();
+    await target.session.restoreBackup(file, BACKUP_PASSPHRASE);
+
+    const queued = (await target.session.outbox()).filter((e) => e.kind === 'household');
+    expect(queued.map((e) => [e.entityId, e.op, e.baseVersion])).toEqual(
+      expect.arrayContaining([
+        [pulled, 'update', 17],
+        [local, 'create', null],
+      ]),
+    );
+    expect(await target.db.syncMeta.get(['household', pulled])).toEqual({ kind: 'household', id: pulled, version: 17, officeId: 'office-a' });
+    // The device secret is a credential of the old device: the new one signs in and enrols itself.
+    expect(await target.session.sync.hubLink()).toBeUndefined();
+    expect(JSON.stringify(await dumpTables(target.db))).not.toContain(CANARY);
+  });
+});

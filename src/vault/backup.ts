@@ -19,7 +19,7 @@
  * costs the same PBKDF2 as testing it against the ciphertext).
  */
 import { IV_BYTES, PBKDF2_ITERATIONS, SALT_BYTES, bindingOf, randomBytes, seal } from './crypto';
-import type { AccessLogRow, RecordRow } from './db';
+import type { AccessLogRow, RecordRow, SyncMetaRow } from './db';
 import { VaultError } from './errors';
 import {
   appendOutbox,
@@ -99,6 +99,13 @@ interface BackupPayload {
   readonly accessLog: readonly AccessLogEntry[];
   /** the outbox as it was: changes and access entries not yet sent to the hub */
   readonly outbox: readonly OutboxEntry[];
+  /**
+   * The hub's version and office of each record that came from or went to a hub (absent in
+   * backups made before sync). The hub link itself (its device secret) is never in a backup: a
+   * restored device signs in and enrols again, and its re-queued edits carry these versions as
+   * their base, so the hub merges them instead of taking them as new records.
+   */
+  readonly sync?: readonly SyncMetaRow[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,15 +273,18 @@ function zeroCounts(): KindCounts {
  */
 export async function exportBackup(ctx: SessionContext, backupPassphrase: string): Promise<Uint8Array<ArrayBuffer>> {
   assertStrongPassphrase(backupPassphrase);
-  const [lists, accessLog, outbox] = await Promise.all([
+  const [lists, accessLog, outbox, syncMeta] = await Promise.all([
     Promise.all(BACKUP_KINDS.map((kind) => listRecords<unknown>(ctx, kind))),
     readAccessLog(ctx),
     readOutbox(ctx),
+    ctx.db.syncMeta.toArray(),
   ]);
   const counts = zeroCounts();
   const records: BackupRecord[] = [];
+  const seenRecords = new Set<string>();
   for (const entity of lists.flat()) {
     if (entity.demo) continue;
+    seenRecords.add(`${entity.kind}/${entity.id}`);
     counts[entity.kind] += 1;
     records.push({ kind: entity.kind, id: entity.id, updatedAt: entity.updatedAt, data: entity.data });
   }
@@ -289,6 +299,7 @@ export async function exportBackup(ctx: SessionContext, backupPassphrase: string
     records,
     accessLog,
     outbox,
+    sync: syncMeta.filter((m) => seenRecords.has(`${m.kind}/${m.id}`)),
   };
 
   const salt = randomBytes(SALT_BYTES);
@@ -406,6 +417,21 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
       throw damaged('payload: outbox entry');
     }
   }
+  const sync = raw['sync'];
+  if (sync !== undefined) {
+    if (!Array.isArray(sync)) throw damaged('payload: sync');
+    for (const m of sync as unknown[]) {
+      if (
+        !isObject(m) ||
+        !isKind(m['kind']) ||
+        !seen.has(`${m['kind']}/${String(m['id'])}`) ||
+        !Number.isSafeInteger(m['version']) ||
+        !(m['officeId'] === null || isString(m['officeId']))
+      ) {
+        throw damaged('payload: sync entry');
+      }
+    }
+  }
   return raw as unknown as BackupPayload;
 }
 
@@ -423,7 +449,8 @@ function restoreOrder(a: BackupRecord, b: BackupRecord): number {
  * 2. refuses ('restore-not-empty') if the device holds any non-demo record, checked inside the
  *    write transaction so another tab cannot slip one in;
  * 3. in ONE transaction writes every record (as a real, non-demo record, keeping its updatedAt), each
- *    with an outbox entry in this user's name ('create', or 'append' for append-only kinds), then
+ *    with an outbox entry in this user's name ('create'; 'update' on the backed-up hub version for a
+ *    record that came from a hub; 'append' for append-only kinds) and its sync metadata, then
  *    the access log entries, then re-queues the old device's unsent access-log outbox entries under
  *    their original mutation ids (so the hub can drop them if the old phone sent them after all).
  *    Record changes that were still unsent need no replay: the 'create'/'append' entries carry
@@ -436,17 +463,21 @@ export async function restoreBackup(
 ): Promise<RestoreResult> {
   const payload = await openBackup(bytes, backupPassphrase);
   const records = [...payload.records].sort(restoreOrder);
+  const syncRows = (payload.sync ?? []).map(({ kind, id, version, officeId }): SyncMetaRow => ({ kind, id, version, officeId }));
+  const versionOf = new Map(syncRows.map((m) => [`${m.kind}/${m.id}`, m.version]));
 
   // Sealing is WebCrypto, not IndexedDB: all of it before the transaction opens.
   const recordRows = await Promise.all(
     records.map(async (r) => {
-      const op = APPEND_ONLY_KINDS.has(r.kind) ? ('append' as const) : ('create' as const);
+      // An edit of a record the hub already holds goes back as an update on the version it was based on.
+      const baseVersion = APPEND_ONLY_KINDS.has(r.kind) ? null : (versionOf.get(`${r.kind}/${r.id}`) ?? null);
+      const op = APPEND_ONLY_KINDS.has(r.kind) ? ('append' as const) : baseVersion === null ? ('create' as const) : ('update' as const);
       const [sealed, pending] = await Promise.all([
         seal(ctx.key, bindingOf('records', r.kind, r.id), r.data),
         prepareOutbox(ctx, r.kind, r.id, op, r.data),
       ]);
       const row: RecordRow = { kind: r.kind, id: r.id, demo: 0, updatedAt: r.updatedAt, ...sealed };
-      return { row, pending };
+      return { row, pending, baseVersion };
     }),
   );
   const accessRows: AccessLogRow[] = await Promise.all(
@@ -472,10 +503,11 @@ export async function restoreBackup(
   );
 
   const { db } = ctx;
-  const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog], async () => {
+  const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog, db.syncMeta], async () => {
     if ((await db.records.where('demo').equals(0).count()) > 0) throw new VaultError('restore-not-empty');
     await db.records.bulkPut(recordRows.map(({ row }) => row));
-    for (const { pending } of recordRows) await appendOutbox(db, pending);
+    await db.syncMeta.bulkPut(syncRows);
+    for (const { pending, baseVersion } of recordRows) await appendOutbox(db, pending, baseVersion);
     // Ids are UUIDs; an entry already here (a second restore of a backup without records) is kept once.
     const present = new Set(
       (await db.accessLog.where('id').anyOf(accessRows.map((row) => row.id)).toArray()).map((row) => row.id),

@@ -90,4 +90,28 @@ describe('schema migrations', () => {
     expect(raw.verno).toBe(CURRENT_SCHEMA_VERSION);
     raw.close();
   });
+
+  it('opens a version-2 database at version 3: queued changes read with no base version, sync tables empty', async () => {
+    const name = freshDatabaseName();
+    await writeVersion1(name);
+    const v2 = new Dexie(name);
+    v2.version(1).stores(RELEASED_V1);
+    v2.version(2).stores({ cache: 'key' });
+    await v2.open();
+    expect(v2.verno).toBe(2);
+    v2.close();
+
+    const vault = createVault(name);
+    const session = await vault.unlock('user-1', PASSPHRASE);
+    const [queued] = await session.outbox();
+    expect(queued).toMatchObject({ seq: 1, entityId: 'h-1', baseVersion: null, refusal: null });
+    expect(await session.sync.hubLink()).toBeUndefined();
+    // A pulled record gains sync metadata; an edit made on it then carries that version as its base.
+    await session.sync.applyRemote([
+      { kind: 'household', entityId: 'h-9', version: 41, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) },
+    ]);
+    await session.put('household', 'h-9', createSampleRecord({ name: '編集' }), 'update');
+    expect((await session.outbox()).at(-1)).toMatchObject({ entityId: 'h-9', baseVersion: 41 });
+    vault.close();
+  });
 });

@@ -4,6 +4,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import { toVaultError } from './errors';
+import type { RefusalReason } from '../protocol/sync';
 import type { ChangeOp, DeviceSettings, EntityKind } from './types';
 
 /**
@@ -61,6 +62,34 @@ export interface OutboxRow extends SealedColumns {
   op: ChangeOp | 'append';
   at: string;
   userId: string;
+  /**
+   * Version 3: the record's server version when the edit was made (SyncMetaRow.version), or null.
+   * Rows written before version 3 have none and read as null.
+   */
+  baseVersion?: number | null;
+  /** Version 3: set when the hub refused this change (never for 'gap'); the entry stays queued. */
+  refusedReason?: RefusalReason | null;
+  refusedAt?: string | null;
+  /** the hub's words about the refusal, sealed (they may quote the payload) under bindingOf('outbox-refusal', mutationId) */
+  refusedDetail?: SealedColumns | null;
+}
+
+/**
+ * Version 3: what the hub said about a record the last time it was pulled: its version and the
+ * office whose scope holds it. Ids and numbers only, in clear, so a scope change can be applied
+ * before any unlock and without decrypting a record.
+ */
+export interface SyncMetaRow {
+  kind: EntityKind;
+  id: string;
+  version: number;
+  /** the office it belongs to, HUB_ONLY_OFFICE, or null for hub-wide records */
+  officeId: string | null;
+}
+
+/** Version 3: the sealed link to a hub server (see sync-store.ts); one row, key 'link'. */
+export interface HubLinkRow extends SealedColumns {
+  key: 'link';
 }
 
 export interface AccessLogRow extends SealedColumns {
@@ -101,6 +130,16 @@ export const SCHEMA_V1 = {
 /** Version 2 adds the `cache` table; every version-1 table stays as it was. */
 export const SCHEMA_V2 = { cache: 'key' } as const;
 
+/**
+ * Version 3 (sync, issue 5): per-record sync metadata, the sealed hub link, and an index on the
+ * outbox by record so a pull can see which records have unsent changes without reading them all.
+ */
+export const SCHEMA_V3 = {
+  outbox: 'seq, &mutationId, [kind+entityId]',
+  syncMeta: '[kind+id], officeId',
+  hubLink: 'key',
+} as const;
+
 export class VaultDatabase extends Dexie {
   meta!: Table<MetaRow, MetaKey>;
   keySlots!: Table<KeySlotRow, string>;
@@ -110,11 +149,16 @@ export class VaultDatabase extends Dexie {
   accessLog!: Table<AccessLogRow, number>;
   drafts!: Table<DraftRow, string>;
   cache!: Table<CacheRow, string>;
+  syncMeta!: Table<SyncMetaRow, [EntityKind, string]>;
+  hubLink!: Table<HubLinkRow, 'link'>;
 
   constructor(name: string) {
     super(name);
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2);
+    // Rows queued before version 3 have no baseVersion and read as null (made on no server version);
+    // no upgrade rewrites them (rewriting sealed rows gains nothing and costs a pass over the outbox).
+    this.version(3).stores(SCHEMA_V3);
     // To change the schema, never edit version 1: add a version below it and keep both.
     // Only the tables that change need listing; `null` deletes a table. For example, to index
     // records by their review date (a timestamp, so allowed in clear):
@@ -133,7 +177,7 @@ export class VaultDatabase extends Dexie {
   }
 }
 
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 /**
  * Runs storage work with errors mapped to VaultError. After a lost connection (iOS closes IndexedDB

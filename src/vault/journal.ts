@@ -43,19 +43,32 @@ export async function prepareOutbox(
  * moves in the same transaction, so concurrent writers queue behind each other (distinct seqs) and
  * an aborted transaction takes its seq back with it (no gaps).
  */
-export async function appendOutbox(db: VaultDatabase, pending: PendingOutboxRow): Promise<number> {
+export async function appendOutbox(db: VaultDatabase, pending: PendingOutboxRow, baseVersion: number | null = null): Promise<number> {
   const seq = ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
   await db.meta.put({ key: 'outboxSeq', value: seq });
-  await db.outbox.add({ ...pending, seq });
+  await db.outbox.add({ ...pending, baseVersion, seq });
   return seq;
 }
 
 /** appendOutbox for many entries at once: consecutive seqs, one counter update, one bulk add. */
-export async function appendOutboxMany(db: VaultDatabase, pending: readonly PendingOutboxRow[]): Promise<void> {
+export async function appendOutboxMany(
+  db: VaultDatabase,
+  pending: readonly PendingOutboxRow[],
+  baseVersions: readonly (number | null)[] = [],
+): Promise<void> {
   if (pending.length === 0) return;
   const first = ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
   await db.meta.put({ key: 'outboxSeq', value: first + pending.length - 1 });
-  await db.outbox.bulkAdd(pending.map((p, i) => ({ ...p, seq: first + i })));
+  await db.outbox.bulkAdd(pending.map((p, i) => ({ ...p, baseVersion: baseVersions[i] ?? null, seq: first + i })));
+}
+
+/** The binding of a refusal's sealed detail: tied to its change, so it cannot be moved to another. */
+export const bindingOfRefusal = (mutationId: string) => bindingOf('outbox-refusal', mutationId);
+
+async function refusalOf(ctx: SessionContext, row: OutboxRow): Promise<OutboxEntry['refusal']> {
+  if (row.refusedReason === undefined || row.refusedReason === null) return null;
+  const detail = row.refusedDetail ? await unseal<string>(ctx.key, bindingOfRefusal(row.mutationId), row.refusedDetail) : '';
+  return { reason: row.refusedReason, detail, at: row.refusedAt ?? row.at };
 }
 
 export async function readOutbox(ctx: SessionContext): Promise<OutboxEntry[]> {
@@ -71,6 +84,8 @@ export async function readOutbox(ctx: SessionContext): Promise<OutboxEntry[]> {
       at: row.at,
       userId: row.userId,
       payload: await unseal<unknown>(ctx.key, bindingOf('outbox', row.mutationId), row),
+      baseVersion: row.baseVersion ?? null,
+      refusal: await refusalOf(ctx, row),
     })),
   );
 }

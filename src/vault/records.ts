@@ -95,10 +95,11 @@ export async function putRecord<T>(
     prepareOutbox(ctx, kind, id, op, data),
   ]);
   const { db } = ctx;
-  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+  await db.transaction('rw', [db.records, db.outbox, db.meta, db.syncMeta], async () => {
     const demo = (await db.records.get([kind, id]))?.demo ?? 0;
     await db.records.put({ kind, id, demo, updatedAt: pending.at, ...sealed });
-    if (demo === 0) await appendOutbox(db, pending);
+    // The base is read in the same transaction as the write, so a pull cannot slip between them.
+    if (demo === 0) await appendOutbox(db, pending, (await db.syncMeta.get([kind, id]))?.version ?? null);
   });
 }
 
@@ -125,13 +126,16 @@ export async function putRecords<T>(
   );
   const { db } = ctx;
   // Bulk requests, not one read and four writes per row: a 1,000-row import was ~2 s of requests.
-  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
-    const existing = await db.records.bulkGet(prepared.map(({ id }) => [kind, id] as [EntityKind, string]));
+  await db.transaction('rw', [db.records, db.outbox, db.meta, db.syncMeta], async () => {
+    const keys = prepared.map(({ id }) => [kind, id] as [EntityKind, string]);
+    const [existing, meta] = await Promise.all([db.records.bulkGet(keys), db.syncMeta.bulkGet(keys)]);
     const demoOf = (i: number) => existing[i]?.demo ?? 0;
     await db.records.bulkPut(prepared.map(({ id, sealed, pending }, i) => ({ kind, id, demo: demoOf(i), updatedAt: pending.at, ...sealed })));
+    const real = prepared.map((_, i) => i).filter((i) => demoOf(i) === 0);
     await appendOutboxMany(
       db,
-      prepared.filter((_, i) => demoOf(i) === 0).map(({ pending }) => pending),
+      real.map((i) => prepared[i]!.pending),
+      real.map((i) => meta[i]?.version ?? null),
     );
   });
 }

@@ -7,6 +7,7 @@ import { exportBackup, restoreBackup } from './backup';
 import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
 import * as cache from './cache';
 import * as drafts from './drafts';
+import * as syncStore from './sync-store';
 import { VaultError } from './errors';
 import { appendAccess, isoAt, readAccessLog, readOutbox, type SessionContext } from './journal';
 import {
@@ -27,6 +28,7 @@ import type {
   OutboxEntry,
   RestoreResult,
   StoredEntity,
+  SyncStore,
   VaultSession,
   VaultUser,
 } from './types';
@@ -132,6 +134,22 @@ export class Session implements VaultSession {
   pendingChanges(): Promise<number> {
     return this.run((ctx) => ctx.db.outbox.count());
   }
+
+  readonly sync: SyncStore = {
+    hubLink: () => this.read(syncStore.readHubLink),
+    saveHubLink: (link) => this.run((ctx) => syncStore.saveHubLink(ctx, link)),
+    clearHubLink: () => this.run(syncStore.clearHubLink),
+    acknowledge: (results) => this.run((ctx) => syncStore.acknowledge(ctx, results)),
+    applyRemote: (records, link) => this.run((ctx) => syncStore.applyRemote(ctx, records, link)),
+    dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
+    dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
+    wipe: async () => {
+      // Not through withStorage: it would reopen the database it is deleting.
+      if (this.#key === null) throw new VaultError('locked');
+      this.lock();
+      await this.db.delete();
+    },
+  };
 
   saveDraft(key: string, value: unknown): Promise<void> {
     return this.run((ctx) => drafts.saveDraft(ctx, key, value));

@@ -1,3 +1,5 @@
+import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '../protocol/sync';
+
 /**
  * The vault's contract: what the app may ask of on-device storage.
  * Implemented in vault.ts over Dexie + WebCrypto. Personal data never leaves this layer unencrypted
@@ -43,6 +45,87 @@ export interface OutboxEntry {
   readonly at: string;
   readonly userId: string;
   readonly payload: unknown;
+  /**
+   * The record's server version when this edit was made (from the last pull that brought it), or
+   * null: created here, never pulled, or queued before sync existed. Null for append-only kinds.
+   */
+  readonly baseVersion: number | null;
+  /** set when the hub refused this change; the entry stays queued and is shown to the user */
+  readonly refusal: OutboxRefusal | null;
+}
+
+export interface OutboxRefusal {
+  readonly reason: RefusalReason;
+  /** the hub's words, for whoever looks into it */
+  readonly detail: string;
+  readonly at: string;
+}
+
+/** The device's link to a hub server: sealed like records (the device secret is a credential). */
+export interface HubLink {
+  /** the hub (tenant) id */
+  readonly hub: string;
+  readonly loginName: string;
+  /** the user's id on the server */
+  readonly userId: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly deviceSecret: string;
+  /** the pull cursor: the highest server version this device has seen */
+  readonly cursor: number;
+  /** what the last pull said the user may hold; null before the first pull */
+  readonly scope: WireScope | null;
+  /** the last sync that went through to the end (push and pull), ISO instant */
+  readonly lastSyncAt: string | null;
+  /** open same-field conflicts reported by the last pull */
+  readonly openConflicts: number;
+  /** true after a sign-out or a 401: nothing is sent until someone signs in again */
+  readonly signedOut: boolean;
+}
+
+/** What acknowledge() did with a push's results. */
+export interface AcknowledgeReport {
+  /** accepted or duplicate: removed from the queue */
+  readonly sent: number;
+  /** refused for good: kept and marked */
+  readonly refused: number;
+  /** the first seq refused as 'gap' (to send again from), or null */
+  readonly gapAt: number | null;
+}
+
+/** What applyRemote() did with a pulled page. */
+export interface ApplyReport {
+  /** records written (new or replaced) */
+  readonly written: number;
+  /** records left as they are because this device has an unsent change to them */
+  readonly keptPending: number;
+  /** evidence ids pulled with a hash other than the one held here: the local entry is kept */
+  readonly evidenceMismatches: readonly string[];
+}
+
+/** The vault's side of sync (src/sync drives it). Every call needs an unlocked session. */
+export interface SyncStore {
+  hubLink(): Promise<HubLink | undefined>;
+  saveHubLink(link: HubLink): Promise<void>;
+  /** Forgets the hub (the device leaves it); queued changes stay. */
+  clearHubLink(): Promise<void>;
+  /**
+   * Applies a push's results in one transaction: accepted and duplicate entries leave the queue
+   * (the records stay); refused ones stay, marked; 'gap' refusals are left untouched to be retried.
+   */
+  acknowledge(results: readonly ChangeResult[]): Promise<AcknowledgeReport>;
+  /**
+   * Writes a pulled page in one transaction, without outbox entries: records with an unsent change
+   * are not touched (data and version alike); evidence held here is never overwritten. `link`, when
+   * given, is saved in the same transaction (the cursor moves only with the page it belongs to).
+   */
+  applyRemote(records: readonly WireRecord[], link?: HubLink): Promise<ApplyReport>;
+  /** Removes records the scope no longer covers, except those with unsent changes. Returns how many. */
+  dropOutOfScope(scope: WireScope): Promise<number>;
+  /** Removes one refused change from the queue at the user's request (the record stays here). */
+  dismissRefused(seq: number): Promise<void>;
+  /** Deletes the whole on-device database (every user): for a device retired by its hub. */
+  wipe(): Promise<void>;
 }
 
 /** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */
@@ -142,6 +225,8 @@ export interface VaultSession {
   accessLog(): Promise<AccessLogEntry[]>;
   outbox(): Promise<OutboxEntry[]>;
   pendingChanges(): Promise<number>;
+  /** The vault's side of sync: sync metadata, the hub link, acknowledgements and pulled pages. */
+  readonly sync: SyncStore;
   saveDraft(key: string, value: unknown): Promise<void>;
   loadDraft<T>(key: string): Promise<T | undefined>;
   deleteDraft(key: string): Promise<void>;

@@ -7,6 +7,7 @@ import type {
   AccessLogEntry,
   ChangeOp,
   EntityKind,
+  HubLink,
   OutboxEntry,
   StoredEntity,
   VaultErrorCode,
@@ -31,6 +32,7 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
   let locked = false;
   let failure: VaultErrorCode | null = null;
   let seq = 0;
+  let hubLink: HubLink | undefined;
 
   const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
   const clone = <T>(v: T): T => structuredClone(v);
@@ -64,14 +66,14 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       check();
       const at = now();
       records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: false });
-      out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data) });
+      out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data), baseVersion: null, refusal: null });
     },
     async putMany<T>(kind: EntityKind, items: readonly { id: string; data: T; op: ChangeOp }[]) {
       check();
       const at = now();
       for (const { id, data, op } of items) {
         records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: false });
-        out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data) });
+        out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data), baseVersion: null, refusal: null });
       }
     },
     async append<T>(kind: EntityKind, id: string, data: T, options: { demo?: boolean } = {}) {
@@ -79,7 +81,7 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       if (records.has(key(kind, id))) throw new VaultError('duplicate');
       const at = now();
       records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: options.demo === true });
-      if (options.demo !== true) out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op: 'append', at, userId: me.id, payload: clone(data) });
+      if (options.demo !== true) out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op: 'append', at, userId: me.id, payload: clone(data), baseVersion: null, refusal: null });
     },
     async saveCache(key: string, value: unknown) {
       check();
@@ -112,6 +114,40 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
     },
     async pendingChanges() {
       return out.length;
+    },
+    // The hub link is kept in memory; what moves records (acknowledge, applyRemote, scope, wipe)
+    // needs the real vault (src/vault/sync-store.ts), as backups do: UI tests stub it with vi.spyOn.
+    sync: {
+      async hubLink() {
+        if (locked) check();
+        return clone(hubLink);
+      },
+      async saveHubLink(link: HubLink) {
+        check();
+        hubLink = clone(link);
+      },
+      async clearHubLink() {
+        check();
+        hubLink = undefined;
+      },
+      async acknowledge() {
+        throw new VaultError('unexpected');
+      },
+      async applyRemote() {
+        throw new VaultError('unexpected');
+      },
+      async dropOutOfScope() {
+        throw new VaultError('unexpected');
+      },
+      async dismissRefused(s: number) {
+        check();
+        const i = out.findIndex((e) => e.seq === s && e.refusal !== null);
+        if (i < 0) throw new RangeError(`fake session: outbox entry ${s} was not refused`);
+        out.splice(i, 1);
+      },
+      async wipe() {
+        throw new VaultError('unexpected');
+      },
     },
     async saveDraft(k: string, value: unknown) {
       check();

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { chainNext } from '../domain/case-chain';
+import { openBody } from '../../test/factories/emergency-case';
+import type { WireRecord } from '../protocol/sync';
+import { PASSPHRASE, createSampleRecord, newId, setUpTestVault } from './testing';
+import type { HubLink, OutboxEntry, VaultSession } from './types';
+
+function wire(overrides: Partial<WireRecord> & { data?: unknown } = {}): WireRecord {
+  const { data = createSampleRecord(), ...rest } = overrides;
+  return { kind: 'household', entityId: newId(), version: 1, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(data), ...rest };
+}
+
+function link(overrides: Partial<HubLink> = {}): HubLink {
+  return {
+    hub: 'aozora',
+    loginName: 'yakan',
+    userId: 'u-1',
+    displayName: '夜間 太郎',
+    role: 'coordinator',
+    deviceSecret: 's'.repeat(40),
+    cursor: 0,
+    scope: null,
+    lastSyncAt: null,
+    openConflicts: 0,
+    signedOut: false,
+    ...overrides,
+  };
+}
+
+const accepted = (e: OutboxEntry, version: number) => ({ seq: e.seq, mutationId: e.mutationId, status: 'accepted' as const, version });
+
+async function caseEntry(session: VaultSession, text = '02:10 母より電話') {
+  return chainNext([], {
+    id: newId(),
+    caseId: newId(),
+    recordedAt: '2025-04-01T17:10:00.000Z',
+    recordedBy: { userId: session.user.id, name: session.user.displayName },
+    deviceId: session.deviceId,
+    body: openBody({ detail: text }),
+  });
+}
+
+describe('sync store: acknowledge', () => {
+  it('removes accepted and duplicate changes, keeps refused ones with their reason, and leaves a gap to be retried', async () => {
+    const { session } = await setUpTestVault();
+    const [a, b, c, d] = [newId(), newId(), newId(), newId()];
+    for (const id of [a, b, c, d]) await session.put('household', id, createSampleRecord(), 'create');
+    const queue = (await session.outbox()).filter((e) => e.kind === 'household');
+    const [qa, qb, qc, qd] = queue as [OutboxEntry, OutboxEntry, OutboxEntry, OutboxEntry];
+
+    const report = await session.sync.acknowledge([
+      accepted(qa, 10),
+      { seq: qb.seq, mutationId: qb.mutationId, status: 'duplicate', version: 11 },
+      { seq: qc.seq, mutationId: qc.mutationId, status: 'refused', reason: 'scope', detail: 'office-b is not yours', retryable: false },
+      { seq: qd.seq, mutationId: qd.mutationId, status: 'refused', reason: 'gap', detail: 'expected 3', retryable: true },
+    ]);
+
+    expect(report).toEqual({ sent: 2, refused: 1, gapAt: qd.seq });
+    const left = (await session.outbox()).filter((e) => e.kind === 'household');
+    expect(left.map((e) => [e.entityId, e.refusal?.reason ?? null])).toEqual([
+      [c, 'scope'],
+      [d, null],
+    ]);
+    expect(left[0]?.refusal?.detail).toBe('office-b is not yours');
+    // The records themselves stay.
+    for (const id of [a, b, c, d]) expect(await session.get('household', id)).toBeDefined();
+  });
+
+  it('ignores an answer whose mutation id is not the queued one (nothing is removed on a mix-up)', async () => {
+    const { session } = await setUpTestVault();
+    await session.put('household', newId(), createSampleRecord(), 'create');
+    const entry = (await session.outbox()).at(-1)!;
+    await session.sync.acknowledge([{ ...accepted(entry, 3), mutationId: newId() }]);
+    expect((await session.outbox()).at(-1)?.mutationId).toBe(entry.mutationId);
+  });
+
+  it('lets the user dismiss a refused change, but not one still waiting', async () => {
+    const { session } = await setUpTestVault();
+    await session.put('household', newId(), createSampleRecord(), 'create');
+    await session.put('household', newId(), createSampleRecord(), 'create');
+    const [, x, y] = await session.outbox();
+    await session.sync.acknowledge([{ seq: x!.seq, mutationId: x!.mutationId, status: 'refused', reason: 'invalid', detail: '?', retryable: false }]);
+    await expect(session.sync.dismissRefused(y!.seq)).rejects.toThrow(RangeError);
+    await session.sync.dismissRefused(x!.seq);
+    expect((await session.outbox()).map((e) => e.seq)).not.toContain(x!.seq);
+  });
+});
+
+describe('sync store: applyRemote', () => {
+  it('writes pulled records without outbox entries and remembers their version and office', async () => {
+    const { session, db } = await setUpTestVault();
+    const before = await session.pendingChanges();
+    const r = wire({ version: 5, data: createSampleRecord({ name: '引 継' }) });
+    const report = await session.sync.applyRemote([r]);
+    expect(report).toEqual({ written: 1, keptPending: 0, evidenceMismatches: [] });
+    expect((await session.get('household', r.entityId))?.data).toEqual(createSampleRecord({ name: '引 継' }));
+    expect(await session.pendingChanges()).toBe(before);
+    expect(await db.syncMeta.get(['household', r.entityId])).toEqual({ kind: 'household', id: r.entityId, version: 5, officeId: 'office-a' });
+  });
+
+  it('does not overwrite a record with an unsent change, nor move its base version', async () => {
+    const { session } = await setUpTestVault();
+    const r = wire({ version: 5 });
+    await session.sync.applyRemote([r]);
+    await session.put('household', r.entityId, createSampleRecord({ name: '手元の編集' }), 'update');
+
+    const report = await session.sync.applyRemote([{ ...r, version: 9, payloadJson: JSON.stringify(createSampleRecord({ name: '他の端末' })) }]);
+    expect(report.keptPending).toBe(1);
+    expect((await session.get<{ name: string }>('household', r.entityId))?.data.name).toBe('手元の編集');
+    await session.put('household', r.entityId, createSampleRecord({ name: '二度目' }), 'update');
+    expect((await session.outbox()).filter((e) => e.entityId === r.entityId).map((e) => e.baseVersion)).toEqual([5, 5]);
+
+    // Once the change is acknowledged, the next pull brings the hub's merged record.
+    await session.sync.acknowledge((await session.outbox()).filter((e) => e.entityId === r.entityId).map((e, i) => accepted(e, 10 + i)));
+    await session.sync.applyRemote([{ ...r, version: 11, payloadJson: JSON.stringify(createSampleRecord({ name: '統合後' })) }]);
+    expect((await session.get<{ name: string }>('household', r.entityId))?.data.name).toBe('統合後');
+  });
+
+  it('stores a withdrawn household as it came (with its withdrawal)', async () => {
+    const { session } = await setUpTestVault();
+    const data = { ...createSampleRecord(), withdrawal: { date: '2025-03-31', reason: '市外へ転出' } };
+    const r = wire({ withdrawn: true, data });
+    await session.sync.applyRemote([r]);
+    expect((await session.get('household', r.entityId))?.data).toEqual(data);
+  });
+
+  it('never overwrites evidence held here, and reports a pulled entry whose hash differs', async () => {
+    const { session, db } = await setUpTestVault();
+    const entry = await caseEntry(session);
+    await session.append('case-entry', entry.id, entry);
+    const same = wire({ kind: 'case-entry', entityId: entry.id, version: 3, data: entry });
+    const altered = { ...entry, hash: 'f'.repeat(64), body: openBody({ detail: '改変' }) };
+    const other = wire({ kind: 'case-entry', entityId: entry.id, version: 4, data: altered });
+
+    expect(await session.sync.applyRemote([same])).toMatchObject({ written: 0, evidenceMismatches: [] });
+    expect(await db.syncMeta.get(['case-entry', entry.id])).toMatchObject({ version: 3 });
+    expect(await session.sync.applyRemote([other])).toMatchObject({ written: 0, evidenceMismatches: [entry.id] });
+    expect((await session.get('case-entry', entry.id))?.data).toEqual(entry);
+
+    const fresh = await caseEntry(session, '別端末の記録');
+    await session.sync.applyRemote([wire({ kind: 'case-entry', entityId: fresh.id, version: 5, data: fresh })]);
+    expect((await session.get('case-entry', fresh.id))?.data).toEqual(fresh);
+  });
+
+  it('saves the link in the same transaction as the page, and writes nothing when the page is malformed', async () => {
+    const { session } = await setUpTestVault();
+    await session.sync.saveHubLink(link());
+    const good = wire();
+    await expect(session.sync.applyRemote([good, wire({ payloadJson: '{not json' })], link({ cursor: 9 }))).rejects.toThrow(TypeError);
+    expect(await session.get('household', good.entityId)).toBeUndefined();
+    expect((await session.sync.hubLink())?.cursor).toBe(0);
+    await session.sync.applyRemote([good], link({ cursor: 9 }));
+    expect((await session.sync.hubLink())?.cursor).toBe(9);
+  });
+});
+
+describe('sync store: dropOutOfScope', () => {
+  it('drops records of offices no longer in scope, keeps hub-wide ones and any with unsent changes', async () => {
+    const { session, db } = await setUpTestVault();
+    const mine = wire({ officeId: 'office-a' });
+    const theirs = wire({ officeId: 'office-b' });
+    const hubOnly = wire({ officeId: '(hub)' });
+    const theirsEdited = wire({ officeId: 'office-b' });
+    const facility = wire({ kind: 'facility', officeId: null });
+    await session.sync.applyRemote([mine, theirs, hubOnly, theirsEdited, facility]);
+    await session.put('household', theirsEdited.entityId, createSampleRecord({ name: '未送信' }), 'update');
+    await session.saveDraft(`household:${theirs.entityId}`, { step: 2 });
+
+    const dropped = await session.sync.dropOutOfScope({ role: 'case-worker', officeIds: ['office-a'], facilityId: null });
+
+    expect(dropped).toBe(2);
+    expect(await session.get('household', theirs.entityId)).toBeUndefined();
+    expect(await session.get('household', hubOnly.entityId)).toBeUndefined();
+    expect(await db.syncMeta.get(['household', theirs.entityId])).toBeUndefined();
+    expect(await session.loadDraft(`household:${theirs.entityId}`)).toBeUndefined();
+    for (const kept of [mine, theirsEdited, facility]) expect(await session.get(kept.kind, kept.entityId)).toBeDefined();
+  });
+
+  it('leaves a facility liaison their own facility only', async () => {
+    const { session } = await setUpTestVault();
+    const own = wire({ kind: 'facility', officeId: null });
+    const other = wire({ kind: 'facility', officeId: null });
+    await session.sync.applyRemote([own, other]);
+    await session.sync.dropOutOfScope({ role: 'facility-liaison', officeIds: [], facilityId: own.entityId });
+    expect(await session.get('facility', own.entityId)).toBeDefined();
+    expect(await session.get('facility', other.entityId)).toBeUndefined();
+  });
+});
+
+describe('sync store: hub link and wipe', () => {
+  it('keeps the hub link sealed and readable only while unlocked', async () => {
+    const { session, vault } = await setUpTestVault();
+    await session.sync.saveHubLink(link({ cursor: 12 }));
+    expect(await session.sync.hubLink()).toEqual(link({ cursor: 12 }));
+    session.lock();
+    await expect(session.sync.hubLink()).rejects.toMatchObject({ code: 'locked' });
+    const again = await vault.unlock(session.user.id, PASSPHRASE);
+    expect((await again.sync.hubLink())?.cursor).toBe(12);
+    await again.sync.clearHubLink();
+    expect(await again.sync.hubLink()).toBeUndefined();
+  });
+
+  it('wipe deletes the whole database, every user with it', async () => {
+    const { session, vault, db } = await setUpTestVault();
+    await session.put('household', newId(), createSampleRecord(), 'create');
+    await session.sync.wipe();
+    expect(session.isLocked).toBe(true);
+    const { default: Dexie } = await import('dexie');
+    expect(await Dexie.exists(db.name)).toBe(false);
+    // Opened again, it is a device that was never set up.
+    expect(await vault.isSetUp()).toBe(false);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * The vault's side of sync: per-record sync metadata (clear: ids and numbers), the sealed hub link,
+ * acknowledgements of pushed changes and pulled pages written without outbox entries.
+ * Works offline (nothing here talks to the network); a full disk aborts the page or the
+ * acknowledgement whole, and the next sync run does it again (both are idempotent).
+ */
+import { HUB_ONLY_OFFICE, type ChangeResult, type WireRecord, type WireScope } from '../protocol/sync';
+import { bindingOf, seal, unseal } from './crypto';
+import type { HubLinkRow, OutboxRow, RecordRow, SyncMetaRow } from './db';
+import { bindingOfRefusal, isoAt, type SessionContext } from './journal';
+import { assertOpaqueId } from './records';
+import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HubLink } from './types';
+
+const LINK_BINDING = bindingOf('hubLink', 'link');
+
+async function sealLink(ctx: SessionContext, link: HubLink): Promise<HubLinkRow> {
+  return { key: 'link', ...(await seal(ctx.key, LINK_BINDING, link)) };
+}
+
+export async function readHubLink(ctx: SessionContext): Promise<HubLink | undefined> {
+  const row = await ctx.db.hubLink.get('link');
+  return row === undefined ? undefined : unseal<HubLink>(ctx.key, LINK_BINDING, row);
+}
+
+export async function saveHubLink(ctx: SessionContext, link: HubLink): Promise<void> {
+  await ctx.db.hubLink.put(await sealLink(ctx, link));
+}
+
+export async function clearHubLink(ctx: SessionContext): Promise<void> {
+  await ctx.db.hubLink.delete('link');
+}
+
+export async function acknowledge(ctx: SessionContext, results: readonly ChangeResult[]): Promise<AcknowledgeReport> {
+  const refusals = results.filter((r) => r.status === 'refused' && r.reason !== 'gap');
+  // Sealing is WebCrypto: done before the transaction opens (see journal.ts prepareOutbox).
+  const sealedDetails = new Map(
+    await Promise.all(
+      refusals.map(async (r) => [r.mutationId, await seal(ctx.key, bindingOfRefusal(r.mutationId), r.status === 'refused' ? r.detail : '')] as const),
+    ),
+  );
+  const at = isoAt(ctx.now);
+  const { db } = ctx;
+  return db.transaction('rw', db.outbox, async () => {
+    const rows = await db.outbox.bulkGet(results.map((r) => r.seq));
+    let sent = 0;
+    let refused = 0;
+    let gapAt: number | null = null;
+    const done: number[] = [];
+    for (const [i, result] of results.entries()) {
+      const row = rows[i];
+      // An answer about a change this device no longer holds, or about another change under the
+      // same seq, must not remove anything.
+      if (row === undefined || row.mutationId !== result.mutationId) continue;
+      if (result.status !== 'refused') {
+        done.push(row.seq);
+        sent += 1;
+      } else if (result.reason === 'gap') {
+        gapAt = gapAt === null ? row.seq : Math.min(gapAt, row.seq);
+      } else {
+        refused += 1;
+        // put, not update: Dexie's update deep-clones typed arrays into ones WebCrypto refuses in tests.
+        await db.outbox.put({
+          ...row,
+          refusedReason: result.reason,
+          refusedAt: at,
+          refusedDetail: sealedDetails.get(result.mutationId) ?? null,
+        });
+      }
+    }
+    await db.outbox.bulkDelete(done);
+    return { sent, refused, gapAt };
+  });
+}
+
+/** A withdrawn record comes back as the payload of its 'withdraw' change (a household keeps `withdrawal`). */
+function parsePayload(record: WireRecord): unknown {
+  try {
+    return JSON.parse(record.payloadJson) as unknown;
+  } catch (e) {
+    throw new TypeError(`sync: the payload of ${record.kind}/${record.entityId} is not JSON`, { cause: e });
+  }
+}
+
+const hashOf = (data: unknown): unknown => (typeof data === 'object' && data !== null ? (data as { hash?: unknown }).hash : undefined);
+
+export async function applyRemote(ctx: SessionContext, records: readonly WireRecord[], link?: HubLink): Promise<ApplyReport> {
+  // Within a page the same record may come twice only if the hub misbehaves; the later version wins.
+  const latest = new Map<string, WireRecord>();
+  for (const r of records) {
+    assertOpaqueId(r.entityId);
+    const key = `${r.kind}/${r.entityId}`;
+    const seen = latest.get(key);
+    if (seen === undefined || seen.version < r.version) latest.set(key, r);
+  }
+  const page = [...latest.values()];
+  const parsed = page.map(parsePayload);
+  const updatedAt = isoAt(ctx.now);
+  const sealed = await Promise.all(page.map((r, i) => seal(ctx.key, bindingOf('records', r.kind, r.entityId), parsed[i])));
+  const linkRow = link === undefined ? undefined : await sealLink(ctx, link);
+  const { db } = ctx;
+  // Evidence held here is compared by hash; its unsealing (WebCrypto) must finish before the
+  // transaction opens, or the transaction would commit early.
+  const evidenceKeys = page.filter((r) => APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
+  const heldHashes = new Map<string, unknown>();
+  for (const row of await db.records.bulkGet(evidenceKeys)) {
+    if (row === undefined) continue;
+    const local = await unseal<unknown>(ctx.key, bindingOf('records', row.kind, row.id), row).catch(() => undefined);
+    heldHashes.set(row.id, hashOf(local));
+  }
+
+  return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.hubLink], async () => {
+    const keys = page.map((r) => [r.kind, r.entityId] as [EntityKind, string]);
+    const [existing, pendingKeys] = await Promise.all([
+      db.records.bulkGet(keys),
+      db.outbox.where('[kind+entityId]').anyOf(keys).keys(),
+    ]);
+    const pending = new Set((pendingKeys as unknown as [string, string][]).map(([kind, id]) => `${kind}/${id}`));
+    const rows: RecordRow[] = [];
+    const metas: SyncMetaRow[] = [];
+    const evidenceMismatches: string[] = [];
+    let keptPending = 0;
+    for (const [i, r] of page.entries()) {
+      const meta: SyncMetaRow = { kind: r.kind, id: r.entityId, version: r.version, officeId: r.officeId };
+      const held = existing[i];
+      if (APPEND_ONLY_KINDS.has(r.kind) && held !== undefined) {
+        // Evidence held here is never overwritten. The same entry (same hash) just gains its version;
+        // one written here while this page was being sealed is left for the next look.
+        if (!heldHashes.has(r.entityId)) continue;
+        const localHash = heldHashes.get(r.entityId);
+        if (localHash !== undefined && localHash === hashOf(parsed[i])) metas.push(meta);
+        else evidenceMismatches.push(r.entityId);
+        continue;
+      }
+      if (pending.has(`${r.kind}/${r.entityId}`)) {
+        // The unsent change keeps both its data and the version it was based on; the hub merges.
+        keptPending += 1;
+        continue;
+      }
+      rows.push({ kind: r.kind, id: r.entityId, demo: 0, updatedAt, ...sealed[i]! });
+      metas.push(meta);
+    }
+    await db.records.bulkPut(rows);
+    await db.syncMeta.bulkPut(metas);
+    if (linkRow !== undefined) await db.hubLink.put(linkRow);
+    return { written: rows.length, keptPending, evidenceMismatches };
+  });
+}
+
+/** Whether a record the hub placed in `officeId` (or a facility) lies outside `scope`. */
+function outside(scope: WireScope, meta: SyncMetaRow): boolean {
+  if (scope.role === 'facility-liaison' && meta.kind === 'facility' && meta.id !== scope.facilityId) return true;
+  if (meta.officeId === null || scope.officeIds === 'all') return false;
+  return meta.officeId === HUB_ONLY_OFFICE || !scope.officeIds.includes(meta.officeId);
+}
+
+export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Promise<number> {
+  const { db } = ctx;
+  return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.drafts], async () => {
+    const candidates = (await db.syncMeta.toArray()).filter((m) => outside(scope, m));
+    if (candidates.length === 0) return 0;
+    const keys = candidates.map((m) => [m.kind, m.id] as [EntityKind, string]);
+    const pendingKeys = (await db.outbox.where('[kind+entityId]').anyOf(keys).keys()) as unknown as [string, string][];
+    const pending = new Set(pendingKeys.map(([kind, id]) => `${kind}/${id}`));
+    const drop = keys.filter(([kind, id]) => !pending.has(`${kind}/${id}`));
+    await db.records.bulkDelete(drop);
+    await db.syncMeta.bulkDelete(drop);
+    // A draft of a record this user may no longer hold goes with it (draft key `<kind>:<id>`).
+    await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
+    return drop.length;
+  });
+}
+
+export async function dismissRefused(ctx: SessionContext, seq: number): Promise<void> {
+  const { db } = ctx;
+  await db.transaction('rw', db.outbox, async () => {
+    const row: OutboxRow | undefined = await db.outbox.get(seq);
+    // Only a change the hub refused for good may leave the queue unsent.
+    if (row === undefined || row.refusedReason === undefined || row.refusedReason === null) {
+      throw new RangeError(`vault: outbox entry ${seq} was not refused`);
+    }
+    await db.outbox.delete(seq);
+  });
+}
+
+/** Deletes the whole database, every user's data with it. The connection closes first. */
+export async function wipe(ctx: SessionContext): Promise<void> {
+  await ctx.db.delete();
+}
