@@ -1,8 +1,8 @@
 /**
- * The hub server process: serves the built app and answers /healthz. The sync API joins it in
- * a later issue; it is kept as a function so tests can start it on a free port.
+ * The hub server process: serves the built app, answers /healthz, and hands /api/ to the sync
+ * API (http/api.ts). It is kept as a function so tests can start it on a free port.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createStaticHandler } from './http/static-files';
 import { NO_STORE, SECURITY_HEADERS } from './http/security-headers';
 
@@ -15,6 +15,8 @@ export interface ServerOptions {
    * until it says yes; without it /healthz is always ready.
    */
   readonly readiness?: () => Promise<Readiness>;
+  /** Answers every request under /api/ (any method); without it /api/ is served like any path. */
+  readonly api?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 export interface Readiness {
@@ -27,6 +29,14 @@ export function startServer(options: ServerOptions): Promise<Server> {
   const serveStatic = createStaticHandler(options.distDir);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (options.api !== undefined && path?.startsWith('/api/')) {
+      options.api(req, res).catch((error: unknown) => {
+        console.error('API error', error);
+        if (!res.headersSent) res.writeHead(500, { ...SECURITY_HEADERS, ...NO_STORE });
+        res.end();
+      });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...SECURITY_HEADERS, ...NO_STORE, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('許可されていないメソッドです (405)');

@@ -7,13 +7,17 @@ import type { Server } from 'node:http';
 import { startServer, type Readiness } from '../app-server';
 import { openStoreFromEnv, type StoreEnv } from '../db/open-store';
 import type { Store } from '../db/store';
+import { createApiHandler } from '../http/api';
+import { accountsConfigFromEnv, type AccountsEnv } from './accounts';
 
 export interface HubOptions {
   readonly port: number;
   readonly host: string;
   readonly distDir: string;
-  readonly env: StoreEnv;
+  readonly env: StoreEnv & AccountsEnv;
   readonly log?: (line: string) => void;
+  /** the clock of sessions and sign-in throttling; tests move it */
+  readonly now?: () => Date;
 }
 
 export interface Hub {
@@ -31,7 +35,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (opened === undefined) return { ok: false, status: failed ? 'store-unavailable' : 'starting' };
     return (await opened.health()).ok ? { ok: true, status: 'ready' } : { ok: false, status: 'store-unavailable' };
   };
-  const server = await startServer({ port: options.port, host: options.host, distDir: options.distDir, readiness });
+  const api = createApiHandler({ store: () => opened, accounts: accountsConfigFromEnv(options.env, options.now) });
+  const server = await startServer({ port: options.port, host: options.host, distDir: options.distDir, readiness, api });
   const store = openStoreFromEnv(options.env, options.log).then(
     (s) => (opened = s),
     (error: unknown) => {

@@ -1,0 +1,328 @@
+/**
+ * AccountStore over a pg pool (the base of SqlStore). Every time comes from the caller's clock,
+ * not the database's now(), so session and throttle tests run on an injected clock.
+ */
+import type pg from 'pg';
+import type {
+  AccountStore,
+  DeviceRecord,
+  PushOptions,
+  ScopeFacts,
+  SessionEndReason,
+  SessionRecord,
+  ThrottleState,
+  UserRecord,
+} from './account-store';
+import { StoreError, type ChangeResult, type PushedChange, type RefusalReason, type Role } from './store';
+
+interface UserRow {
+  id: string;
+  tenant_id: string;
+  role: Role;
+  login_name: string;
+  display_name: string;
+  office_id: string | null;
+  facility_id: string | null;
+  disabled: boolean;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_last_step: string | null;
+}
+const USER_COLUMNS =
+  'id, tenant_id, role, login_name, display_name, office_id, facility_id, disabled, password_hash, totp_secret, totp_last_step';
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  role: r.role,
+  loginName: r.login_name,
+  displayName: r.display_name,
+  officeId: r.office_id,
+  facilityId: r.facility_id,
+  disabled: r.disabled,
+  passwordHash: r.password_hash,
+  totpSecret: r.totp_secret,
+  totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
+});
+
+export class SqlAccountStore implements AccountStore {
+  constructor(protected readonly pool: pg.Pool) {}
+
+  async findUser(userId: string): Promise<UserRecord | null> {
+    const rows = await this.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+    return rows.rows[0] === undefined ? null : toUser(rows.rows[0]);
+  }
+
+  async findUserByLogin(tenantId: string, loginName: string): Promise<UserRecord | null> {
+    const rows = await this.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 AND login_name = $2`, [
+      tenantId,
+      loginName,
+    ]);
+    return rows.rows[0] === undefined ? null : toUser(rows.rows[0]);
+  }
+
+  async listUsers(tenantId: string): Promise<readonly UserRecord[]> {
+    const rows = await this.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 ORDER BY login_name`, [tenantId]);
+    return rows.rows.map(toUser);
+  }
+
+  async countUsers(): Promise<number> {
+    return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0]!.n);
+  }
+
+  async setCredentials(userId: string, c: { passwordHash: string; totpSecret: string }): Promise<void> {
+    const result = await this.pool.query('UPDATE users SET password_hash = $2, totp_secret = $3, totp_last_step = NULL WHERE id = $1', [
+      userId,
+      c.passwordHash,
+      c.totpSecret,
+    ]);
+    if (result.rowCount === 0) throw new StoreError('not-found', `no user ${userId}`);
+  }
+
+  async takeTotpStep(userId: string, step: number): Promise<boolean> {
+    // One statement, so two sign-ins racing with the same code cannot both take it.
+    const result = await this.pool.query(
+      'UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)',
+      [userId, step],
+    );
+    return result.rowCount === 1;
+  }
+
+  async getThrottle(tenantId: string, loginName: string): Promise<ThrottleState> {
+    const row = (
+      await this.pool.query<{ failures: number; locked_until: Date | null }>(
+        'SELECT failures, locked_until FROM login_throttle WHERE tenant_id = $1 AND login_name = $2',
+        [tenantId, loginName],
+      )
+    ).rows[0];
+    return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
+  }
+
+  async recordLoginFailure(tenantId: string, loginName: string, at: Date): Promise<number> {
+    const row = await this.pool.query<{ failures: number }>(
+      `INSERT INTO login_throttle (tenant_id, login_name, failures, last_failure_at) VALUES ($1, $2, 1, $3)
+       ON CONFLICT (tenant_id, login_name) DO UPDATE
+         SET failures = login_throttle.failures + 1, last_failure_at = EXCLUDED.last_failure_at
+       RETURNING failures`,
+      [tenantId, loginName, at],
+    );
+    return row.rows[0]!.failures;
+  }
+
+  async lockLogin(tenantId: string, loginName: string, until: Date): Promise<void> {
+    await this.pool.query('UPDATE login_throttle SET locked_until = $3 WHERE tenant_id = $1 AND login_name = $2', [tenantId, loginName, until]);
+  }
+
+  async clearLoginFailures(tenantId: string, loginName: string): Promise<void> {
+    await this.pool.query('DELETE FROM login_throttle WHERE tenant_id = $1 AND login_name = $2', [tenantId, loginName]);
+  }
+
+  async createSession(s: { id: string; tenantId: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO sessions (id, tenant_id, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)`,
+      [s.id, s.tenantId, s.userId, s.createdAt, s.expiresAt],
+    );
+  }
+
+  async findSession(id: string): Promise<SessionRecord | null> {
+    const row = (
+      await this.pool.query<{
+        id: string;
+        tenant_id: string;
+        user_id: string;
+        created_at: Date;
+        last_seen_at: Date;
+        expires_at: Date;
+        ended_at: Date | null;
+      }>('SELECT id, tenant_id, user_id, created_at, last_seen_at, expires_at, ended_at FROM sessions WHERE id = $1', [id])
+    ).rows[0];
+    if (row === undefined) return null;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      userId: row.user_id,
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+      expiresAt: row.expires_at,
+      endedAt: row.ended_at,
+    };
+  }
+
+  async touchSession(id: string, at: Date): Promise<void> {
+    await this.pool.query('UPDATE sessions SET last_seen_at = greatest(last_seen_at, $2) WHERE id = $1 AND ended_at IS NULL', [id, at]);
+  }
+
+  async endSession(id: string, at: Date, reason: SessionEndReason): Promise<void> {
+    await this.pool.query('UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE id = $1 AND ended_at IS NULL', [id, at, reason]);
+  }
+
+  async endSessionsOfUser(userId: string, at: Date, reason: SessionEndReason): Promise<number> {
+    const result = await this.pool.query('UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE user_id = $1 AND ended_at IS NULL', [
+      userId,
+      at,
+      reason,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async enrolDevice(d: { id: string; userId: string; name: string; secretHash: string }): Promise<{ lastSeq: number }> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const user = (await client.query<{ tenant_id: string }>('SELECT tenant_id FROM users WHERE id = $1', [d.userId])).rows[0];
+      if (user === undefined) throw new StoreError('not-found', `no user ${d.userId}`);
+      // The device row is also the lock its pushes queue on: re-enrolling waits for a push in flight.
+      const held = (
+        await client.query<{ tenant_id: string; disabled: boolean; last_seq: string }>(
+          'SELECT tenant_id, disabled, last_seq FROM devices WHERE id = $1 FOR UPDATE',
+          [d.id],
+        )
+      ).rows[0];
+      let lastSeq = 0;
+      if (held === undefined) {
+        await client.query('INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4, $5)', [
+          d.id,
+          user.tenant_id,
+          d.userId,
+          d.name,
+          d.secretHash,
+        ]);
+      } else {
+        if (held.tenant_id !== user.tenant_id) throw new StoreError('exists', `device ${d.id} is enrolled in another hub`);
+        if (held.disabled) throw new StoreError('device-disabled', `device ${d.id} is disabled`);
+        // The on-call phone passes from coordinator to coordinator: it moves to this user and keeps
+        // its change log position, since its seqs go on from where they were [S3].
+        await client.query('UPDATE devices SET user_id = $2, name = $3, secret_hash = $4 WHERE id = $1', [d.id, d.userId, d.name, d.secretHash]);
+        lastSeq = Number(held.last_seq);
+      }
+      await client.query('COMMIT');
+      return { lastSeq };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async findDevice(id: string): Promise<DeviceRecord | null> {
+    const row = (
+      await this.pool.query<{
+        id: string;
+        tenant_id: string;
+        user_id: string;
+        name: string;
+        disabled: boolean;
+        user_disabled: boolean;
+        secret_hash: string | null;
+        last_seq: string;
+      }>(
+        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, u.disabled AS user_disabled, d.secret_hash, d.last_seq
+           FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1`,
+        [id],
+      )
+    ).rows[0];
+    if (row === undefined) return null;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      userId: row.user_id,
+      name: row.name,
+      disabled: row.disabled,
+      userDisabled: row.user_disabled,
+      secretHash: row.secret_hash,
+      lastSeq: Number(row.last_seq),
+    };
+  }
+
+  async scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts> {
+    const offices = await this.pool.query<{ id: string }>('SELECT id FROM offices WHERE tenant_id = $1', [tenantId]);
+    const households = await this.pool.query<{ entity_id: string; office_id: string | null }>(
+      `SELECT entity_id, office_id FROM records WHERE tenant_id = $1 AND kind = 'household' AND entity_id = ANY ($2::text[])`,
+      [tenantId, householdIds],
+    );
+    // A case's office is the one its first entry was held under; every later entry follows it.
+    const cases = await this.pool.query<{ case_id: string; office_id: string | null }>(
+      `SELECT DISTINCT ON (e.case_id) e.case_id, r.office_id
+         FROM evidence e JOIN records r ON r.tenant_id = e.tenant_id AND r.kind = 'case-entry' AND r.entity_id = e.id
+        WHERE e.tenant_id = $1 AND e.case_id = ANY ($2::text[])
+        ORDER BY e.case_id, e.version`,
+      [tenantId, caseIds],
+    );
+    return {
+      officeIds: new Set(offices.rows.map((r) => r.id)),
+      households: new Map(households.rows.map((r) => [r.entity_id, r.office_id])),
+      cases: new Map(cases.rows.map((r) => [r.case_id, r.office_id])),
+    };
+  }
+
+  async recordRefusal(
+    deviceId: string,
+    userId: string,
+    change: PushedChange,
+    refusal: { reason: RefusalReason; detail: string },
+    options: PushOptions = {},
+  ): Promise<ChangeResult | null> {
+    const base = { seq: change.seq, mutationId: change.mutationId };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The same checks, in the same order, as applyPush: the device row lock queues this behind
+      // a push of the same device [S3][S13].
+      const row = (
+        await client.query<{ tenant_id: string; user_id: string; disabled: boolean; user_disabled: boolean; last_seq: string }>(
+          `SELECT d.tenant_id, d.user_id, d.disabled, u.disabled AS user_disabled, d.last_seq
+             FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1 FOR UPDATE OF d`,
+          [deviceId],
+        )
+      ).rows[0];
+      if (row === undefined) throw new StoreError('unknown-device', `device ${deviceId} is not registered`);
+      if (row.user_id !== userId) throw new StoreError('forbidden', `device ${deviceId} is registered to another user`);
+      if (options.retiring !== true) {
+        if (row.disabled) throw new StoreError('device-disabled', `device ${deviceId} is disabled`);
+        if (row.user_disabled) throw new StoreError('user-disabled', `user ${userId} is disabled`);
+      }
+      const lastSeq = Number(row.last_seq);
+      if (change.seq <= lastSeq) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      if (change.seq > lastSeq + 1) {
+        await client.query('ROLLBACK');
+        return {
+          ...base,
+          status: 'refused',
+          reason: 'gap',
+          detail: `expected seq ${lastSeq + 1}, got ${change.seq}: send the missing changes first`,
+          retryable: true,
+        };
+      }
+      await client.query(
+        `INSERT INTO receipts (device_id, device_seq, tenant_id, mutation_id, user_id, kind, entity_id, outcome, version, reason, detail, payload_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'refused', NULL, $8, $9, $10)`,
+        [
+          deviceId,
+          change.seq,
+          row.tenant_id,
+          noNul(change.mutationId),
+          userId,
+          change.kind,
+          noNul(change.entityId),
+          refusal.reason,
+          noNul(refusal.detail),
+          JSON.stringify(change.payload) ?? 'null',
+        ],
+      );
+      await client.query('UPDATE devices SET last_seq = $2, last_seen_at = now() WHERE id = $1', [deviceId, change.seq]);
+      await client.query('COMMIT');
+      return { ...base, status: 'refused', reason: refusal.reason, detail: refusal.detail, retryable: false };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Text PostgreSQL can store whatever the device sent (no NUL). */
+const noNul = (text: string): string => text.replaceAll('\u0000', '\\u0000');

@@ -1,0 +1,120 @@
+/**
+ * The part of the Store that accounts, sessions and device enrolment use (issue 5, part 2):
+ * users' credentials, sessions, the sign-in throttle, device secrets, and the facts the sync
+ * service needs to decide a change's office [S10]. Secrets arrive here already hashed.
+ * Implemented over SQL in account-sql.ts; Store (store.ts) extends it.
+ */
+import type { ChangeResult, PushedChange, RefusalReason, Role } from './store';
+
+export interface UserRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly role: Role;
+  readonly loginName: string;
+  readonly displayName: string;
+  readonly officeId: string | null;
+  readonly facilityId: string | null;
+  readonly disabled: boolean;
+  /** argon2id PHC string, or null until the admin command sets one */
+  readonly passwordHash: string | null;
+  /** base32 TOTP secret, or null until set */
+  readonly totpSecret: string | null;
+  /** the TOTP step of the last code taken (replay guard) */
+  readonly totpLastStep: number | null;
+}
+
+export interface SessionRecord {
+  /** SHA-256 hex of the cookie token */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date;
+  /** absolute expiry */
+  readonly expiresAt: Date;
+  readonly endedAt: Date | null;
+}
+
+export type SessionEndReason = 'signed-out' | 'idle' | 'expired' | 'user-disabled';
+
+export interface DeviceRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly disabled: boolean;
+  /** the device's user is disabled */
+  readonly userDisabled: boolean;
+  /** SHA-256 hex of the device secret, or null for a device registered without one */
+  readonly secretHash: string | null;
+  readonly lastSeq: number;
+}
+
+export interface ThrottleState {
+  readonly failures: number;
+  readonly lockedUntil: Date | null;
+}
+
+/** What the server already holds that decides a pushed change's office [S10]. */
+export interface ScopeFacts {
+  /** the hub's office ids */
+  readonly officeIds: ReadonlySet<string>;
+  /** household id → the office it is held under (absent: not held) */
+  readonly households: ReadonlyMap<string, string | null>;
+  /** case id → the office its earlier entries are held under (absent: no entry held) */
+  readonly cases: ReadonlyMap<string, string | null>;
+}
+
+export interface PushOptions {
+  /**
+   * The device or its user is disabled and sends its last evidence (POST /api/sync/retire): the
+   * disabled checks are skipped. The caller passes only append-only kinds.
+   */
+  readonly retiring?: boolean;
+}
+
+export interface AccountStore {
+  findUser(userId: string): Promise<UserRecord | null>;
+  findUserByLogin(tenantId: string, loginName: string): Promise<UserRecord | null>;
+  listUsers(tenantId: string): Promise<readonly UserRecord[]>;
+  /** users over all hubs: 0 means nobody can sign in yet (npm start says how to make the first admin) */
+  countUsers(): Promise<number>;
+  setCredentials(userId: string, c: { readonly passwordHash: string; readonly totpSecret: string }): Promise<void>;
+  /** Takes a TOTP step for the user if it is later than the last one taken; false when it is not (a replay). */
+  takeTotpStep(userId: string, step: number): Promise<boolean>;
+
+  getThrottle(tenantId: string, loginName: string): Promise<ThrottleState>;
+  /** Counts one more failure and returns the count so far. */
+  recordLoginFailure(tenantId: string, loginName: string, at: Date): Promise<number>;
+  lockLogin(tenantId: string, loginName: string, until: Date): Promise<void>;
+  clearLoginFailures(tenantId: string, loginName: string): Promise<void>;
+
+  createSession(s: { readonly id: string; readonly tenantId: string; readonly userId: string; readonly createdAt: Date; readonly expiresAt: Date }): Promise<void>;
+  findSession(id: string): Promise<SessionRecord | null>;
+  touchSession(id: string, at: Date): Promise<void>;
+  endSession(id: string, at: Date, reason: SessionEndReason): Promise<void>;
+  /** Ends every open session of a user; returns how many. */
+  endSessionsOfUser(userId: string, at: Date, reason: SessionEndReason): Promise<number>;
+
+  /**
+   * Registers a device id to a user with a new secret (hash), or hands an existing device of the
+   * same hub to this user, keeping its last seq. StoreError 'exists' when the id belongs to another
+   * hub, 'device-disabled' when the device is disabled.
+   */
+  enrolDevice(d: { readonly id: string; readonly userId: string; readonly name: string; readonly secretHash: string }): Promise<{ readonly lastSeq: number }>;
+  findDevice(id: string): Promise<DeviceRecord | null>;
+
+  scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts>;
+  /**
+   * Records a change the sync service refused before it reached applyPush (reason 'scope'), so its
+   * seq is taken and the refusal kept like any other [S3][S11]. Returns null when the seq was taken
+   * before: the caller sends the change through applyPush for the answer it got then [S4].
+   */
+  recordRefusal(
+    deviceId: string,
+    userId: string,
+    change: PushedChange,
+    refusal: { readonly reason: RefusalReason; readonly detail: string },
+    options?: PushOptions,
+  ): Promise<ChangeResult | null>;
+}

@@ -1,0 +1,121 @@
+/**
+ * Reading API requests and writing API answers: bodies capped at MAX_BODY_BYTES before parsing,
+ * JSON only, zod-checked; every answer JSON, never cached, with the security headers.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { MAX_BODY_BYTES, SESSION_COOKIE, type ErrorResponse } from '../../protocol/sync';
+import { ServiceError } from '../services/errors';
+import { NO_STORE, SECURITY_HEADERS } from './security-headers';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...NO_STORE,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: ServiceError, headers: Record<string, string | string[]> = {}): void {
+  const body: ErrorResponse = {
+    error: error.code,
+    message: error.message,
+    ...(error.detail === undefined ? {} : { detail: error.detail }),
+    ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+  };
+  const retry: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
+  sendJson(res, error.status, body, { ...retry, ...headers });
+}
+
+export const badRequest = (detail: string) => new ServiceError('bad-request', '送信された内容が正しくありません。', detail);
+const tooLarge = () => new ServiceError('too-large', '送信する内容が大きすぎます。', `the body is over ${MAX_BODY_BYTES} bytes`);
+
+/** The body as text, refused with 413 past MAX_BODY_BYTES (by Content-Length or as it arrives). */
+function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (error) => {
+      if (!failed) reject(badRequest(`the body could not be read: ${error.message}`));
+    });
+  });
+}
+
+/** The JSON body checked against a schema: 400 with the failing path in `detail`. */
+export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
+  const type = String(req.headers['content-type'] ?? '');
+  // JSON only: a form posted from another site (which SameSite=Strict already stops) cannot be JSON.
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw badRequest(`Content-Type must be application/json, got "${type}"`);
+  }
+  const text = await readBody(req);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`the body is not JSON: ${(error as Error).message}`);
+  }
+  return parse(schema, value);
+}
+
+export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const detail = result.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length === 0 ? '(body)' : i.path.join('.')}: ${i.message}`)
+    .join('; ');
+  throw badRequest(detail);
+}
+
+export function sessionToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie;
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Secure when the request came over https, directly or through a TLS proxy in front. */
+function isHttps(req: IncomingMessage): boolean {
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase();
+  return (req.socket as { encrypted?: boolean }).encrypted === true || forwarded === 'https';
+}
+
+export function sessionCookie(req: IncomingMessage, token: string, maxAgeSeconds: number): string {
+  return [`${SESSION_COOKIE}=${token}`, 'HttpOnly', 'SameSite=Strict', 'Path=/', `Max-Age=${maxAgeSeconds}`, ...(isHttps(req) ? ['Secure'] : [])].join(
+    '; ',
+  );
+}
+
+export function clearedCookie(req: IncomingMessage): string {
+  return [`${SESSION_COOKIE}=`, 'HttpOnly', 'SameSite=Strict', 'Path=/', 'Max-Age=0', ...(isHttps(req) ? ['Secure'] : [])].join('; ');
+}
+
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,167 @@
+/**
+ * The sync API under /api (docs/sync-protocol.md): parse, call a service, answer. Bad data from a
+ * client always gets a 4xx with a reason; a 5xx means the server itself failed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import {
+  API,
+  DEVICE_ID_HEADER,
+  DEVICE_SECRET_HEADER,
+  EnrolRequest,
+  MAX_PULL_LIMIT,
+  PushRequest,
+  RetirePushRequest,
+  SignInRequest,
+  type EnrolResponse,
+  type PullResponse,
+  type PushResponse,
+  type SessionInfo,
+} from '../../protocol/sync';
+import { StoreError, type Store, type StoreErrorCode } from '../db/store';
+import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
+import { ServiceError } from '../services/errors';
+import { pullChanges, pushChanges } from '../services/sync';
+import { clearedCookie, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
+
+export interface ApiOptions {
+  /** the store once it is open; undefined while it opens (503 unavailable) */
+  readonly store: () => Store | undefined;
+  readonly accounts: AccountsConfig;
+}
+
+const PullQuery = z.strictObject({
+  cursor: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(1000),
+});
+
+const STORE_ERRORS: Readonly<Record<StoreErrorCode, () => ServiceError>> = {
+  'bad-request': () => new ServiceError('bad-request', '送信された内容が正しくありません。'),
+  'unknown-device': () => new ServiceError('unknown-device', 'この端末はまだ登録されていません。'),
+  forbidden: () => new ServiceError('forbidden', 'この端末は別の利用者に登録されています。'),
+  'device-disabled': () => new ServiceError('retired', 'この端末は停止されました。'),
+  'user-disabled': () => new ServiceError('retired', 'この利用者は停止されました。'),
+  exists: () => new ServiceError('exists', '既に登録されています。'),
+  'not-found': () => new ServiceError('not-found', '見つかりません。'),
+  'schema-too-new': () => new ServiceError('unavailable', 'サーバーの準備ができていません。しばらくしてからもう一度お試しください。', undefined, 30),
+};
+
+/** A lost database connection is the server's trouble, but a passing one: 503, retry later. */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === 'ECONNREFUSED' || code === 'ECONNRESET');
+}
+
+export function createApiHandler(options: ApiOptions) {
+  let bound: { store: Store; accounts: Accounts } | undefined;
+  const services = () => {
+    const store = options.store();
+    if (store === undefined) {
+      throw new ServiceError('unavailable', 'サーバーの準備中です。しばらくしてからもう一度お試しください。', 'the store is opening', 2);
+    }
+    if (bound?.store !== store) bound = { store, accounts: createAccounts(store, options.accounts) };
+    return bound;
+  };
+
+  /** Device first (its secret, then retired → 410), then the session, then that they belong together. */
+  async function syncCaller(req: IncomingMessage) {
+    const { store, accounts } = services();
+    const device = await accounts.checkDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
+    const { user } = await accounts.authenticate(sessionToken(req));
+    if (device.userId !== user.id) {
+      throw new ServiceError('forbidden', 'この端末は別の利用者に登録されています。端末を登録し直してください。', `device ${device.id} is registered to another user`);
+    }
+    return { store, device, user };
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<void> {
+    if (path === API.session) {
+      const { accounts } = services();
+      if (method === 'POST') {
+        const body = await readJson(req, SignInRequest);
+        const { token, info } = await accounts.signIn(body);
+        const maxAge = Math.max(0, Math.floor((Date.parse(info.expiresAt) - options.accounts.now().getTime()) / 1000));
+        sendJson(res, 200, info satisfies SessionInfo, { 'Set-Cookie': sessionCookie(req, token, maxAge) });
+        return;
+      }
+      if (method === 'GET') {
+        sendJson(res, 200, (await accounts.authenticate(sessionToken(req))).info satisfies SessionInfo);
+        return;
+      }
+      if (method === 'DELETE') {
+        await accounts.signOut(sessionToken(req));
+        res.writeHead(204, { 'Set-Cookie': clearedCookie(req) });
+        res.end();
+        return;
+      }
+      return methodNotAllowed(res, 'GET, POST, DELETE');
+    }
+    if (path === API.devices) {
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      const { accounts } = services();
+      const { user } = await accounts.authenticate(sessionToken(req));
+      const body = await readJson(req, EnrolRequest);
+      sendJson(res, 200, (await accounts.enrolDevice(user, body)) satisfies EnrolResponse);
+      return;
+    }
+    if (path === API.push) {
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      const { store, device, user } = await syncCaller(req);
+      const body = await readJson(req, PushRequest);
+      const results = await pushChanges(store, device, user, body.changes);
+      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      return;
+    }
+    if (path === API.pull) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      const { store, user } = await syncCaller(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const query = parse(PullQuery, Object.fromEntries(url.searchParams));
+      const { page, scope, openConflicts } = await pullChanges(store, user, query.cursor, query.limit);
+      const body: PullResponse = { records: [...page.records], cursor: page.cursor, hasMore: page.hasMore, scope, openConflicts };
+      sendJson(res, 200, body);
+      return;
+    }
+    if (path === API.retirePush) {
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      const { store, accounts } = services();
+      const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
+      const user = await store.findUser(device.userId);
+      if (user === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。');
+      const body = await readJson(req, RetirePushRequest);
+      const results = await pushChanges(store, device, user, body.changes, { retiring: true });
+      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      return;
+    }
+    throw new ServiceError('not-found', '見つかりません。', `no API at ${method} ${path}`);
+  }
+
+  return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const method = req.method ?? 'GET';
+    try {
+      await route(req, res, path, method);
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // Past a refused body the rest is not read: close the connection rather than drain it.
+      const close: Record<string, string> = error instanceof ServiceError && error.code === 'too-large' ? { Connection: 'close' } : {};
+      if (error instanceof ServiceError) return sendError(res, error, close);
+      if (error instanceof StoreError) {
+        const mapped = STORE_ERRORS[error.code]();
+        return sendError(res, new ServiceError(mapped.code, mapped.message, error.message, mapped.retryAfterSeconds));
+      }
+      if (isConnectionError(error)) {
+        return sendError(res, new ServiceError('unavailable', 'サーバーに一時的に接続できません。しばらくしてからもう一度お試しください。', undefined, 5));
+      }
+      console.error(`API ${method} ${path} failed:`, error);
+      sendJson(res, 500, { error: 'internal', message: 'サーバーで問題が起きました。しばらくしてからもう一度お試しください。' });
+    }
+  };
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  sendJson(res, 405, { error: 'bad-request', message: '許可されていないメソッドです。', detail: `allowed: ${allow}` }, { Allow: allow });
+}

@@ -1,0 +1,220 @@
+/**
+ * Accounts: sign-in (password + TOTP, throttled), sessions with an idle and an absolute expiry,
+ * device enrolment with a device secret, and disabling users and devices. Every clock reading
+ * comes from `now`, so tests move time instead of waiting for it.
+ */
+import type { SessionInfo, SessionUser } from '../../protocol/sync';
+import type { DeviceRecord, UserRecord } from '../db/account-store';
+import { StoreError, type Role, type Store } from '../db/store';
+import {
+  dummyPasswordHash,
+  hashPassword,
+  matchTotpStep,
+  newToken,
+  newTotpSecret,
+  sameDigest,
+  sha256Hex,
+  verifyPassword,
+} from './credentials';
+import { ServiceError } from './errors';
+
+export interface AccountsConfig {
+  /** a session ends after this long without a request (SESSION_IDLE_MINUTES, default 30) */
+  readonly idleMinutes: number;
+  /** a session ends this long after sign-in whatever happens (SESSION_MAX_HOURS, default 12) */
+  readonly maxHours: number;
+  readonly now: () => Date;
+}
+
+export interface AccountsEnv {
+  readonly SESSION_IDLE_MINUTES?: string | undefined;
+  readonly SESSION_MAX_HOURS?: string | undefined;
+}
+
+export function accountsConfigFromEnv(env: AccountsEnv, now: () => Date = () => new Date()): AccountsConfig {
+  const positive = (name: keyof AccountsEnv, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got "${raw}"`);
+    return value;
+  };
+  return { idleMinutes: positive('SESSION_IDLE_MINUTES', 30), maxHours: positive('SESSION_MAX_HOURS', 12), now };
+}
+
+/** Failures of one login before it is locked. */
+export const MAX_SIGN_IN_FAILURES = 5;
+
+/** The lock after the nth failure: 30 s at the 5th, doubling with each further failure, at most 1 h. */
+export function lockSeconds(failures: number): number {
+  if (failures < MAX_SIGN_IN_FAILURES) return 0;
+  return Math.min(3600, 30 * 2 ** (failures - MAX_SIGN_IN_FAILURES));
+}
+
+const badCredentials = () =>
+  new ServiceError('bad-credentials', '拠点ID・ログイン名・パスワード・確認コードのいずれかが違います。');
+const signedOut = (detail: string) => new ServiceError('signed-out', 'サインインの有効期限が切れました。もう一度サインインしてください（未送信の変更は残っています）。', detail);
+const retired = (detail: string) =>
+  new ServiceError('retired', 'この端末または利用者は停止されました。未送信の記録を送ってから、端末のデータを消去します。', detail);
+
+export interface Authenticated {
+  readonly user: UserRecord;
+  readonly info: SessionInfo;
+}
+
+export function sessionUser(user: UserRecord): SessionUser {
+  return {
+    id: user.id,
+    hub: user.tenantId,
+    displayName: user.displayName,
+    role: user.role,
+    officeId: user.officeId,
+    facilityId: user.facilityId,
+  };
+}
+
+export function createAccounts(store: Store, config: AccountsConfig) {
+  const idleMs = config.idleMinutes * 60_000;
+  const info = (user: UserRecord, expiresAt: Date): SessionInfo => ({
+    user: sessionUser(user),
+    expiresAt: expiresAt.toISOString(),
+    idleTimeoutSeconds: Math.round(config.idleMinutes * 60),
+  });
+
+  async function deviceBySecret(deviceId: string | undefined, secret: string | undefined): Promise<DeviceRecord> {
+    if (deviceId === undefined || deviceId === '' || secret === undefined || secret === '') {
+      throw new ServiceError('forbidden', '端末の認証情報がありません。端末を登録し直してください。', 'device id and secret headers are required');
+    }
+    const device = await store.findDevice(deviceId);
+    if (device === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。', `device ${deviceId} is not enrolled`);
+    if (device.secretHash === null || !sameDigest(sha256Hex(secret), device.secretHash)) {
+      throw new ServiceError('forbidden', '端末の認証に失敗しました。端末を登録し直してください。', 'wrong device secret');
+    }
+    return device;
+  }
+
+  return {
+    /** Signs in; returns the cookie token (only its hash is stored) and the session. */
+    async signIn(req: { hub: string; loginName: string; password: string; totp: string }): Promise<{ token: string; info: SessionInfo }> {
+      const now = config.now();
+      const throttle = await store.getThrottle(req.hub, req.loginName);
+      if (throttle.lockedUntil !== null && throttle.lockedUntil > now) {
+        const seconds = Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 1000);
+        throw new ServiceError('throttled', `失敗が続いたため、しばらくサインインできません。${seconds}秒後にもう一度お試しください。`, undefined, seconds);
+      }
+      const user = await store.findUserByLogin(req.hub, req.loginName);
+      // Always one argon2 verify, whether or not the login exists.
+      const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), req.password);
+      let ok = user !== null && !user.disabled && user.passwordHash !== null && user.totpSecret !== null && passwordOk;
+      if (ok) {
+        const step = matchTotpStep(user!.totpSecret!, req.totp, now);
+        ok = step !== null && (await store.takeTotpStep(user!.id, step));
+      }
+      if (!ok) {
+        const failures = await store.recordLoginFailure(req.hub, req.loginName, now);
+        const lock = lockSeconds(failures);
+        if (lock > 0) await store.lockLogin(req.hub, req.loginName, new Date(now.getTime() + lock * 1000));
+        throw badCredentials();
+      }
+      await store.clearLoginFailures(req.hub, req.loginName);
+      const token = newToken();
+      const expiresAt = new Date(now.getTime() + config.maxHours * 3_600_000);
+      await store.createSession({ id: sha256Hex(token), tenantId: user!.tenantId, userId: user!.id, createdAt: now, expiresAt });
+      return { token, info: info(user!, expiresAt) };
+    },
+
+    /** The session behind a cookie token, slid forward; ServiceError 'signed-out' when there is none. */
+    async authenticate(token: string | undefined): Promise<Authenticated> {
+      if (token === undefined || token === '') throw signedOut('no session cookie');
+      const now = config.now();
+      const session = await store.findSession(sha256Hex(token));
+      if (session === null || session.endedAt !== null) throw signedOut('no such session, or it was ended');
+      if (now >= session.expiresAt) {
+        await store.endSession(session.id, now, 'expired');
+        throw signedOut('the session reached its absolute expiry');
+      }
+      if (now.getTime() - session.lastSeenAt.getTime() >= idleMs) {
+        await store.endSession(session.id, now, 'idle');
+        throw signedOut('the session was idle too long');
+      }
+      const user = await store.findUser(session.userId);
+      if (user === null || user.disabled) {
+        await store.endSession(session.id, now, 'user-disabled');
+        throw signedOut('the user is disabled');
+      }
+      await store.touchSession(session.id, now);
+      return { user, info: info(user, session.expiresAt) };
+    },
+
+    async signOut(token: string | undefined): Promise<void> {
+      if (token === undefined || token === '') return;
+      await store.endSession(sha256Hex(token), config.now(), 'signed-out');
+    },
+
+    /** Registers (or hands over) a device to the user; returns its fresh secret, stored only as a hash. */
+    async enrolDevice(user: UserRecord, req: { deviceId: string; name: string }): Promise<{ deviceId: string; deviceSecret: string; lastSeq: number }> {
+      const deviceSecret = newToken();
+      try {
+        const { lastSeq } = await store.enrolDevice({ id: req.deviceId, userId: user.id, name: req.name, secretHash: sha256Hex(deviceSecret) });
+        return { deviceId: req.deviceId, deviceSecret, lastSeq };
+      } catch (error) {
+        if (error instanceof StoreError && error.code === 'exists') {
+          throw new ServiceError('exists', 'この端末は別の拠点に登録されています。', error.message);
+        }
+        if (error instanceof StoreError && error.code === 'device-disabled') throw retired(error.message);
+        throw error;
+      }
+    },
+
+    /**
+     * The device behind the sync headers: its secret checked in constant time, then whether it or
+     * its user was disabled (410 before any session check, so a retired device learns it at once).
+     */
+    async checkDevice(deviceId: string | undefined, secret: string | undefined): Promise<DeviceRecord> {
+      const device = await deviceBySecret(deviceId, secret);
+      if (device.disabled) throw retired(`device ${device.id} is disabled`);
+      if (device.userDisabled) throw retired(`the user of device ${device.id} is disabled`);
+      return device;
+    },
+
+    /** The device behind the headers of POST /api/sync/retire: it must be retired (disabled, or its user). */
+    async checkRetiringDevice(deviceId: string | undefined, secret: string | undefined): Promise<DeviceRecord> {
+      const device = await deviceBySecret(deviceId, secret);
+      if (!device.disabled && !device.userDisabled) {
+        throw new ServiceError('forbidden', 'この端末は停止されていません。通常の同期を使ってください。', 'retire is only for a disabled device or user');
+      }
+      return device;
+    },
+
+    /** Creates a user with a password and a fresh TOTP secret (the admin command). */
+    async createUser(u: {
+      id: string;
+      tenantId: string;
+      role: Role;
+      loginName: string;
+      displayName: string;
+      officeId?: string | null;
+      facilityId?: string | null;
+      password: string;
+    }): Promise<{ totpSecret: string }> {
+      const { password, ...rest } = u;
+      const totpSecret = newTotpSecret();
+      const passwordHash = await hashPassword(password);
+      await store.createUser(rest);
+      await store.setCredentials(u.id, { passwordHash, totpSecret });
+      return { totpSecret };
+    },
+
+    /** Disables a user: their sessions end now, and their devices are answered 410 from now on. */
+    async disableUser(userId: string): Promise<void> {
+      await store.setDisabled('user', userId, true);
+      await store.endSessionsOfUser(userId, config.now(), 'user-disabled');
+    },
+
+    async disableDevice(deviceId: string): Promise<void> {
+      await store.setDisabled('device', deviceId, true);
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

@@ -1,0 +1,169 @@
+/**
+ * The sync service: what a user may write and read [S10]. It decides each pushed change's office
+ * (the store never guesses it), refuses per change what the user may not write (reason 'scope'),
+ * passes the rest to the store's push rules in order, and turns a role into a pull scope.
+ */
+import { HUB_ONLY_OFFICE, type WireChange, type WireScope } from '../../protocol/sync';
+import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
+import { APPEND_ONLY_KINDS, type ChangeResult, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
+import { ServiceError } from './errors';
+
+export type Decision = { readonly ok: true; readonly officeId: string | null } | { readonly ok: false; readonly detail: string };
+
+/** What the user may pull: every office, their own office, or (a facility liaison) one facility record. */
+export function pullScopeFor(user: UserRecord): { readonly store: PullScope; readonly wire: WireScope } {
+  const tenantId = user.tenantId;
+  switch (user.role) {
+    case 'admin':
+    case 'coordinator':
+      return { store: { tenantId, officeIds: 'all' }, wire: { role: user.role, officeIds: 'all', facilityId: null } };
+    case 'case-worker': {
+      const officeIds = user.officeId === null ? [] : [user.officeId];
+      return { store: { tenantId, officeIds }, wire: { role: user.role, officeIds, facilityId: null } };
+    }
+    case 'facility-liaison':
+      // A liaison without a facility holds nothing: '' names no facility.
+      return {
+        store: { tenantId, officeIds: [], facilityId: user.facilityId ?? '' },
+        wire: { role: user.role, officeIds: [], facilityId: user.facilityId },
+      };
+  }
+}
+
+const asRecord = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/**
+ * Decides each change of a push, in order. `facts` is what the server held before the push; the
+ * changes before this one in the same push count too (a case opened and appended to in one push,
+ * a household created and its case opened).
+ */
+export function decideChanges(user: UserRecord, changes: readonly WireChange[], facts: ScopeFacts): Decision[] {
+  const households = new Map(facts.households);
+  const cases = new Map(facts.cases);
+  const own = user.officeId;
+  const fallback = own ?? HUB_ONLY_OFFICE;
+  const isLead = user.role === 'admin' || user.role === 'coordinator';
+  const refuse = (detail: string): Decision => ({ ok: false, detail });
+
+  return changes.map((c): Decision => {
+    switch (c.kind) {
+      case 'household': {
+        const named = c.payload['officeId'];
+        const held = households.get(c.entityId);
+        let officeId: string | null;
+        if (typeof named === 'string' && facts.officeIds.has(named)) officeId = named;
+        else if (typeof named === 'string' && user.role === 'case-worker') return refuse(`office ${named} is not this user's office`);
+        else officeId = held !== undefined ? held : fallback;
+        if (user.role === 'facility-liaison') return refuse('a facility liaison does not write households');
+        if (user.role === 'case-worker') {
+          if (officeId !== own || own === null) return refuse(`household ${c.entityId} would be held under ${officeId}, not this user's office`);
+          if (held !== undefined && held !== own) return refuse(`household ${c.entityId} is held under another office`);
+        }
+        households.set(c.entityId, officeId);
+        return { ok: true, officeId };
+      }
+      case 'case-entry': {
+        if (user.role === 'facility-liaison') return refuse('a facility liaison does not write cases');
+        const entry = asRecord(c.payload);
+        const caseId = typeof entry?.['caseId'] === 'string' ? entry['caseId'] : undefined;
+        const body = asRecord(entry?.['body']);
+        // A case follows the office it was first held under; a new case, its household's office.
+        let officeId: string | null;
+        if (caseId !== undefined && cases.has(caseId)) officeId = cases.get(caseId)!;
+        else {
+          const householdId = asRecord(body?.['subject'])?.['householdId'];
+          const opensForHousehold = body?.['type'] === 'open' && typeof householdId === 'string' && households.has(householdId);
+          officeId = opensForHousehold ? households.get(householdId)! : fallback;
+        }
+        if (user.role === 'case-worker' && (own === null || officeId !== own)) return refuse(`case ${caseId ?? '?'} is not held under this user's office`);
+        if (caseId !== undefined && !cases.has(caseId)) cases.set(caseId, officeId);
+        return { ok: true, officeId };
+      }
+      case 'access':
+        // The access log is audit only: never pulled, so it needs no office.
+        return { ok: true, officeId: null };
+      case 'facility':
+        if (isLead || (user.role === 'facility-liaison' && user.facilityId !== null && c.entityId === user.facilityId)) return { ok: true, officeId: null };
+        return refuse(user.role === 'facility-liaison' ? `facility ${c.entityId} is not this liaison's facility` : 'a case worker does not write facilities');
+      case 'office':
+        return user.role === 'admin' ? { ok: true, officeId: null } : refuse('only an admin writes offices');
+    }
+  });
+}
+
+const toPushed = (c: WireChange, officeId: string | null): PushedChange => ({
+  seq: c.seq,
+  mutationId: c.mutationId,
+  kind: c.kind,
+  entityId: c.entityId,
+  op: c.op,
+  at: c.at,
+  payload: c.payload,
+  officeId,
+  baseVersion: c.baseVersion,
+});
+
+/**
+ * Pushes a device's changes. Runs of changes the user may write go to applyPush together; a
+ * change refused for scope is recorded on its own, so its seq is taken and the ones after it are
+ * not held up [S3][S11]. Each step is its own transaction; a retry of the whole push is harmless [S4].
+ */
+export async function pushChanges(
+  store: Store,
+  device: { readonly id: string },
+  user: UserRecord,
+  changes: readonly WireChange[],
+  options: PushOptions = {},
+): Promise<ChangeResult[]> {
+  for (let i = 1; i < changes.length; i++) {
+    if (changes[i]!.seq <= changes[i - 1]!.seq) {
+      throw new ServiceError('bad-request', '変更の順序が正しくありません。', `changes[${i}].seq: seqs must strictly increase`);
+    }
+  }
+  const householdIds = new Set<string>();
+  const caseIds = new Set<string>();
+  for (const c of changes) {
+    if (c.kind === 'household') householdIds.add(c.entityId);
+    const caseId = c.payload['caseId'];
+    if (c.kind === 'case-entry' && typeof caseId === 'string') caseIds.add(caseId);
+    const householdId = asRecord(asRecord(c.payload['body'])?.['subject'])?.['householdId'];
+    if (c.kind === 'case-entry' && typeof householdId === 'string') householdIds.add(householdId);
+  }
+  const facts = await store.scopeFacts(user.tenantId, [...householdIds], [...caseIds]);
+  const decisions = decideChanges(user, changes, facts);
+
+  const results: ChangeResult[] = [];
+  let run: PushedChange[] = [];
+  const flush = async () => {
+    if (run.length > 0) results.push(...(await store.applyPush(device.id, user.id, run, options)));
+    run = [];
+  };
+  for (const [i, change] of changes.entries()) {
+    const decision = decisions[i]!;
+    const retiringRefusal = options.retiring === true && !APPEND_ONLY_KINDS.has(change.kind);
+    if (decision.ok && !retiringRefusal) {
+      run.push(toPushed(change, decision.officeId));
+      continue;
+    }
+    await flush();
+    const detail = retiringRefusal ? `a retired device sends only case entries and the access log, not ${change.kind}` : (decision as { detail: string }).detail;
+    const refused = await store.recordRefusal(device.id, user.id, toPushed(change, null), { reason: 'scope', detail }, options);
+    // null: the seq was taken before; applyPush gives the answer it got then [S4].
+    results.push(...(refused === null ? await store.applyPush(device.id, user.id, [toPushed(change, null)], options) : [refused]));
+  }
+  await flush();
+  return results;
+}
+
+export async function pullChanges(
+  store: Store,
+  user: UserRecord,
+  cursor: number,
+  limit: number,
+): Promise<{ page: PullPage; scope: WireScope; openConflicts: number }> {
+  const scope = pullScopeFor(user);
+  const page = await store.pullSince(cursor, scope.store, limit);
+  // Conflicts are counted once the merge part of issue 5 gives the store a count.
+  return { page, scope: scope.wire, openConflicts: 0 };
+}
