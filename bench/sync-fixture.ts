@@ -1,0 +1,50 @@
+/**
+ * The documents both sides of the sync figures move: the demo generator's 10,000 households and
+ * 1,000 facilities (what bench/run.ts loads), and 1,000 household edits made offline on the device.
+ */
+import { generateDemoHub } from '../src/domain/demo-data';
+
+export const SYNC_HOUSEHOLDS = 10_000;
+export const SYNC_FACILITIES = 1_000;
+export const SYNC_EDITS = 1_000;
+
+export interface SyncRecord {
+  readonly kind: 'household' | 'facility';
+  readonly id: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** One offline edit: the household's note (備考) rewritten, as a coordinator would after a call. */
+export interface SyncEdit {
+  readonly id: string;
+  readonly note: string;
+  readonly updatedAt: string;
+}
+
+export interface SyncFixture {
+  readonly records: readonly SyncRecord[];
+  readonly edits: readonly SyncEdit[];
+}
+
+/** One round on a fresh device: both figures in milliseconds, and what was checked. */
+export interface SyncRound {
+  readonly firstSync: number;
+  readonly drain: number;
+  readonly detail: string;
+  /** where the time went, when the side can tell (milliseconds per part) */
+  readonly parts?: Readonly<Record<string, number>>;
+}
+
+export function syncFixture(now = new Date()): SyncFixture {
+  const { households, facilities } = generateDemoHub({ households: SYNC_HOUSEHOLDS, facilities: SYNC_FACILITIES, now: now.toISOString() });
+  const records: SyncRecord[] = [
+    ...facilities.map((f) => ({ kind: 'facility' as const, id: f.id, data: { ...f } })),
+    ...households.map((h) => ({ kind: 'household' as const, id: h.id, data: { ...h } })),
+  ];
+  const editedAt = new Date(now.getTime() + 60_000).toISOString();
+  // Every tenth household, so edits spread over the whole list.
+  const edits = households
+    .filter((_, i) => i % (SYNC_HOUSEHOLDS / SYNC_EDITS) === 0)
+    .map((h, i) => ({ id: h.id, note: `${h.note} ／ ${i + 1}回目の電話で状況を確認（ベンチ編集）`, updatedAt: editedAt }));
+  return { records, edits };
+}
