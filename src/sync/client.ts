@@ -1,0 +1,171 @@
+/**
+ * The hub server's HTTP API as the app calls it (src/protocol/sync.ts): same-origin relative URLs
+ * (the PWA is served by the hub), the session cookie, the device headers, and every response
+ * validated with the protocol's zod schemas. Failures come back as SyncError with Japanese words.
+ */
+import type { z } from 'zod';
+import {
+  API,
+  DEVICE_ID_HEADER,
+  DEVICE_SECRET_HEADER,
+  EnrolResponse,
+  ErrorResponse,
+  PullResponse,
+  PushResponse,
+  SignInResponse,
+  type EnrolRequest,
+  type SignInRequest,
+  type WireChange,
+} from '../protocol/sync';
+import { S } from './text';
+
+export type SyncProblemCode =
+  /** the browser says it has no network */
+  | 'offline'
+  /** the request did not reach the hub or its answer was lost */
+  | 'unreachable'
+  /** 5xx: the hub failed; nothing was lost, the next run sends again */
+  | 'server'
+  /** 401 signed-out: sign in again; queued changes stay */
+  | 'signed-out'
+  /** 401 on sign-in */
+  | 'bad-credentials'
+  /** 429 on sign-in */
+  | 'throttled'
+  /** 403 */
+  | 'forbidden'
+  | 'unknown-device'
+  /** 409: the device id is enrolled in another hub */
+  | 'exists'
+  /** 410: the device or its user was disabled */
+  | 'retired'
+  /** a response that does not match the protocol: nothing of it was applied */
+  | 'bad-response'
+  /** 4xx to a request this app built: a bug to report */
+  | 'rejected'
+  /** the hub keeps refusing a change as out of order */
+  | 'gap'
+  /** the device's own storage failed */
+  | 'storage';
+
+export class SyncError extends Error {
+  override readonly name = 'SyncError';
+  constructor(
+    readonly code: SyncProblemCode,
+    /** for the developer: status, field, what was expected */
+    readonly detail = '',
+    /** the hub's own Japanese words, when it sent any */
+    readonly serverMessage: string | null = null,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(S.problem[code]);
+  }
+}
+
+export interface DeviceCredentials {
+  readonly deviceId: string;
+  readonly deviceSecret: string;
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+function codeOfError(status: number, error: ErrorResponse | null): SyncProblemCode {
+  if (status >= 500) return 'server';
+  switch (error?.error) {
+    case 'signed-out':
+    case 'bad-credentials':
+    case 'throttled':
+    case 'forbidden':
+    case 'unknown-device':
+    case 'retired':
+    case 'exists':
+      return error.error;
+    default:
+      if (status === 401) return 'signed-out';
+      if (status === 410) return 'retired';
+      return 'rejected';
+  }
+}
+
+export class HubClient {
+  constructor(private readonly fetchImpl: FetchLike) {}
+
+  private async request<S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    schema: S | null,
+    body?: unknown,
+    device?: DeviceCredentials,
+  ): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (device) {
+      headers[DEVICE_ID_HEADER] = device.deviceId;
+      headers[DEVICE_SECRET_HEADER] = device.deviceSecret;
+    }
+    let response: Response;
+    try {
+      response = await this.fetchImpl(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (e) {
+      throw new SyncError(isOffline() ? 'offline' : 'unreachable', `${method} ${path}: ${String(e)}`);
+    }
+    const text = await response.text().catch(() => null);
+    if (text === null) throw new SyncError('unreachable', `${method} ${path}: the answer was cut off`);
+    if (!response.ok) {
+      const parsed = ErrorResponse.safeParse(safeJson(text));
+      const error = parsed.success ? parsed.data : null;
+      throw new SyncError(
+        codeOfError(response.status, error),
+        `${method} ${path} → ${response.status}${error ? ` ${error.error}: ${error.detail ?? ''}` : ''}`,
+        error?.message ?? null,
+        error?.retryAfterSeconds ?? null,
+      );
+    }
+    if (schema === null) return undefined as z.infer<S>;
+    const parsed = schema.safeParse(safeJson(text));
+    if (!parsed.success) {
+      throw new SyncError('bad-response', `${method} ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return parsed.data;
+  }
+
+  signIn(request: SignInRequest) {
+    return this.request('POST', API.session, SignInResponse, request);
+  }
+
+  signOut() {
+    return this.request('DELETE', API.session, null);
+  }
+
+  enrol(request: EnrolRequest) {
+    return this.request('POST', API.devices, EnrolResponse, request);
+  }
+
+  push(device: DeviceCredentials, changes: readonly WireChange[]) {
+    return this.request('POST', API.push, PushResponse, { changes }, device);
+  }
+
+  pull(device: DeviceCredentials, cursor: number, limit: number) {
+    return this.request('GET', `${API.pull}?cursor=${cursor}&limit=${limit}`, PullResponse, undefined, device);
+  }
+
+  retirePush(device: DeviceCredentials, changes: readonly WireChange[]) {
+    return this.request('POST', API.retirePush, PushResponse, { changes }, device);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

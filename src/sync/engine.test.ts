@@ -1,0 +1,414 @@
+import Dexie from 'dexie';
+import { describe, expect, it, vi } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import { openBody } from '../../test/factories/emergency-case';
+import { createFakeHub, type FakeHub, type FakeHubUser } from '../../test/factories/fake-hub';
+import { chainNext } from '../domain/case-chain';
+import { API } from '../protocol/sync';
+import { createSampleRecord, newId, setUpTestVault } from '../vault/testing';
+import type { VaultSession } from '../vault/types';
+import type { FetchLike } from './client';
+import { createSyncEngine, type LockManagerLike, type SyncEngineOptions } from './engine';
+import { initialSyncStatus, type SyncStatus } from './status';
+
+function signInOf(user: FakeHubUser) {
+  return { hub: user.hub, loginName: user.loginName, password: user.password, totp: user.totp, deviceName: '拠点 花子の端末' };
+}
+
+async function device(hub: FakeHub, options: Partial<SyncEngineOptions> & { fetch?: FetchLike } = {}) {
+  const vault = await setUpTestVault();
+  const status = createStore<SyncStatus>()(() => initialSyncStatus);
+  const onRecordsChanged = vi.fn();
+  const forgetInstall = vi.fn(async () => undefined);
+  const engine = createSyncEngine({
+    session: vault.session,
+    fetch: options.fetch ?? hub.browser(),
+    locks: null,
+    status,
+    onRecordsChanged,
+    forgetInstall,
+    ...options,
+  });
+  return { ...vault, status, engine, onRecordsChanged, forgetInstall };
+}
+
+async function household(session: VaultSession, name = '山田 太郎') {
+  const id = newId();
+  await session.put('household', id, createSampleRecord({ name }), 'create');
+  return id;
+}
+
+async function evidence(session: VaultSession, detail = '母が倒れ救急搬送') {
+  const entry = await chainNext([], {
+    id: newId(),
+    caseId: newId(),
+    recordedAt: '2026-11-30T14:52:00.000Z',
+    recordedBy: { userId: session.user.id, name: session.user.displayName },
+    deviceId: session.deviceId,
+    body: openBody({ officeId: 'office-a', detail }),
+  });
+  await session.append('case-entry', entry.id, entry);
+  return entry;
+}
+
+const queued = async (session: VaultSession) => (await session.outbox()).map((e) => e.entityId);
+
+describe('sync engine: joining and pushing', () => {
+  it('uploads what was made on the device before it joined, then holds nothing queued', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser({ displayName: '夜間 太郎' });
+    const d = await device(hub);
+    const h = await household(d.session);
+    const e = await evidence(d.session);
+
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+
+    expect(hub.records.get(`household/${h}`)?.payloadJson).toBe(JSON.stringify(createSampleRecord()));
+    expect(JSON.parse(hub.records.get(`case-entry/${e.id}`)!.payloadJson)).toEqual(e);
+    expect(hub.access.size).toBeGreaterThan(0);
+    expect(await d.session.outbox()).toEqual([]);
+    expect(d.status.getState()).toMatchObject({ joined: true, displayName: '夜間 太郎', role: 'coordinator', pending: 0, problem: null });
+    expect(d.status.getState().lastSyncAt).not.toBeNull();
+    // The device secret travels in the headers of every sync request, never the password.
+    expect(hub.requests.filter((r) => r.path === API.push)).toHaveLength(1);
+  });
+
+  it('refuses a wrong password with words, and links nothing', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await expect(d.engine.join({ ...signInOf(user), password: 'wrong' })).rejects.toMatchObject({ code: 'bad-credentials' });
+    expect(await d.session.sync.hubLink()).toBeUndefined();
+  });
+
+  it('keeps everything queued when the push fails (network down, then a 503), and sends it all later', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const ids = [await household(d.session), await household(d.session)];
+
+    hub.down = true;
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().problem).toMatchObject({ code: 'unreachable', message: expect.stringContaining('サーバーに接続できません') });
+    expect(await queued(d.session)).toEqual(expect.arrayContaining(ids));
+    hub.down = false;
+
+    hub.fail({ type: 'status', status: 503 }, API.push);
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().problem?.code).toBe('server');
+    expect(d.status.getState().pending).toBeGreaterThanOrEqual(2);
+
+    expect(await d.engine.run()).toBe('done');
+    expect(await d.session.outbox()).toEqual([]);
+    for (const id of ids) expect(hub.records.has(`household/${id}`)).toBe(true);
+    expect(d.status.getState().problem).toBeNull();
+  });
+
+  it('[S4] a retry after a lost answer doubles nothing: the hub answers duplicate', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const h = await household(d.session);
+    const e = await evidence(d.session);
+
+    hub.fail({ type: 'drop-after-commit' }, API.push);
+    expect(await d.engine.run()).toBe('failed');
+    expect(await queued(d.session)).toEqual(expect.arrayContaining([h, e.id]));
+    const takenBefore = hub.taken.length;
+
+    expect(await d.engine.run()).toBe('done');
+    expect(hub.taken).toHaveLength(takenBefore);
+    expect(hub.taken.filter((t) => t.entityId === e.id)).toHaveLength(1);
+    expect(await d.session.outbox()).toEqual([]);
+  });
+
+  it('[S11] a refused change stays listed with its reason while the others go through', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const [a, b, c] = [await household(d.session, '甲'), await household(d.session, '乙'), await household(d.session, '丙')];
+    hub.refuseEntity(b, 'scope', 'office-b is not yours');
+
+    await d.engine.run();
+
+    const left = await d.session.outbox();
+    expect(left.map((x) => [x.entityId, x.refusal?.reason])).toEqual([[b, 'scope']]);
+    expect(hub.records.has(`household/${a}`) && hub.records.has(`household/${c}`)).toBe(true);
+    expect(d.status.getState()).toMatchObject({ pending: 0, refused: 1 });
+    // The refused change is not sent again and again; the record stays on the device.
+    await d.engine.run();
+    expect(hub.taken.filter((t) => t.entityId === b)).toHaveLength(0);
+    expect(await d.session.get('household', b)).toBeDefined();
+  });
+
+  it('[S3] starts again from the first unacknowledged change after a gap', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const first = await household(d.session);
+    const second = await household(d.session);
+    // Another tab (no Web Locks) sent the same device's later change first: the hub saw a hole.
+    const [, later] = await d.session.outbox();
+    const link = (await d.session.sync.hubLink())!;
+    const otherTab = hub.browser();
+    await otherTab(API.session, { method: 'POST', body: JSON.stringify({ hub: user.hub, loginName: user.loginName, password: user.password, totp: user.totp }) });
+    const res = await otherTab(API.push, {
+      method: 'POST',
+      headers: { 'x-kyoten-device': d.session.deviceId, 'x-kyoten-device-secret': link.deviceSecret },
+      body: JSON.stringify({ changes: [{ seq: later!.seq, mutationId: later!.mutationId, kind: 'household', entityId: second, op: 'create', at: later!.at, payload: later!.payload, baseVersion: null }] }),
+    });
+    expect(((await res.json()) as { results: { reason?: string }[] }).results[0]?.reason).toBe('gap');
+
+    expect(await d.engine.run()).toBe('done');
+    expect(await d.session.outbox()).toEqual([]);
+    expect(hub.taken.map((t) => t.entityId)).toEqual(expect.arrayContaining([first, second]));
+  });
+});
+
+describe('sync engine: pulling', () => {
+  it('brings records written elsewhere, page by page, and tells the app', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const ids = Array.from({ length: 5 }, () => newId());
+    for (const id of ids) hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createSampleRecord({ name: id })) });
+    const d = await device(hub, { pullPage: 2 });
+
+    await d.engine.join(signInOf(user));
+
+    for (const id of ids) expect((await d.session.get<{ name: string }>('household', id))?.data.name).toBe(id);
+    expect(hub.requests.filter((r) => r.path === API.pull)).toHaveLength(3);
+    expect(d.onRecordsChanged).toHaveBeenCalled();
+    // The cursor is the hub's counter: the five records and the device's own access entries.
+    expect((await d.session.sync.hubLink())?.cursor).toBe(5 + hub.taken.length);
+    // Pulled records are not changes of this device.
+    expect(await d.session.outbox()).toEqual([]);
+  });
+
+  it('keeps the pages it got when a later page fails, and the cursor with them', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    for (let i = 0; i < 4; i += 1) hub.write({ kind: 'facility', entityId: newId(), officeId: null, withdrawn: false, payloadJson: '{"name":"施設"}' });
+    const browser = hub.browser();
+    let pulls = 0;
+    const fetch: FetchLike = async (input, init) => {
+      if (input.startsWith(API.pull) && ++pulls === 2) throw new TypeError('Failed to fetch');
+      return browser(input, init);
+    };
+    const d = await device(hub, { fetch, pullPage: 2 });
+
+    expect(await d.engine.join(signInOf(user))).toBe('failed');
+    expect(await d.session.list('facility')).toHaveLength(2);
+    expect((await d.session.sync.hubLink())?.cursor).toBe(2);
+
+    expect(await d.engine.run()).toBe('done');
+    expect(await d.session.list('facility')).toHaveLength(4);
+    expect(d.status.getState().lastSyncAt).not.toBeNull();
+  });
+
+  it('applies nothing from a malformed answer, and says so', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const id = newId();
+    hub.write({ kind: 'household', entityId: id, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) });
+    const cursor = (await d.session.sync.hubLink())!.cursor;
+
+    hub.fail({ type: 'malformed' }, API.pull);
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().problem?.code).toBe('bad-response');
+    expect(await d.session.get('household', id)).toBeUndefined();
+    expect((await d.session.sync.hubLink())!.cursor).toBe(cursor);
+  });
+
+  it('[S10] drops what a shrunken scope no longer covers, but never a record with unsent changes', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser({ role: 'case-worker', officeId: 'office-a' });
+    const [a1, a2, b1] = [newId(), newId(), newId()];
+    for (const [id, officeId] of [[a1, 'office-a'], [a2, 'office-a'], [b1, 'office-b']] as const) {
+      hub.write({ kind: 'household', entityId: id, officeId, withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) });
+    }
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    expect(await d.session.get('household', a1)).toBeDefined();
+    expect(await d.session.get('household', b1)).toBeUndefined();
+
+    await d.session.put('household', a2, createSampleRecord({ name: '手元で編集中' }), 'update');
+    hub.refuseEntity(a2, 'scope');
+    user.officeId = 'office-b';
+    await d.engine.run();
+
+    expect(await d.session.get('household', a1)).toBeUndefined();
+    expect((await d.session.get<{ name: string }>('household', a2))?.data.name).toBe('手元で編集中');
+    // Now in scope, the other office's household arrives even though it lies below the old cursor.
+    expect(await d.session.get('household', b1)).toBeDefined();
+  });
+
+  it('never overwrites evidence held here and reports a different copy', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const e = await evidence(d.session);
+    hub.fail({ type: 'drop-after-commit' }, API.push);
+    await d.engine.run();
+    // Meanwhile the hub's copy was altered (it should never be; the app must not take it).
+    const held = hub.records.get(`case-entry/${e.id}`)!;
+    hub.write({ ...held, payloadJson: JSON.stringify({ ...e, body: openBody({ detail: '改変' }), hash: '0'.repeat(64) }) });
+    await d.engine.run();
+    expect((await d.session.get('case-entry', e.id))?.data).toEqual(e);
+    expect(d.status.getState().evidenceMismatches).toEqual([e.id]);
+  });
+});
+
+describe('sync engine: signed out and retired', () => {
+  it('on 401 asks to sign in again and keeps the queue; signing in again sends it', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const h = await household(d.session);
+    hub.expireSessions();
+
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState()).toMatchObject({ signedOut: true, problem: { code: 'signed-out', message: expect.stringContaining('再ログインが必要です') } });
+    expect(await queued(d.session)).toContain(h);
+    const requests = hub.requests.length;
+    expect(await d.engine.run()).toBe('failed');
+    expect(hub.requests).toHaveLength(requests);
+
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    expect(hub.records.has(`household/${h}`)).toBe(true);
+    expect(await d.session.outbox()).toEqual([]);
+  });
+
+  it('signing out keeps the queued changes and the link for the next sign-in', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const h = await household(d.session);
+    await d.engine.signOut();
+    expect(await queued(d.session)).toContain(h);
+    expect(d.status.getState()).toMatchObject({ joined: true, signedOut: true, pending: 1 });
+    expect(hub.taken.some((t) => t.entityId === h)).toBe(false);
+  });
+
+  it('retired: sends the unsent evidence and access entries first, then wipes the device', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const onRetired = vi.fn();
+    const d = await device(hub, { onRetired });
+    await d.engine.join(signInOf(user));
+    const e = await evidence(d.session);
+    const h = await household(d.session);
+    await d.session.logAccess('open-household', h);
+    hub.disableUser(user.id);
+
+    expect(await d.engine.run()).toBe('retired');
+
+    const retirePush = hub.requests.find((r) => r.path === API.retirePush)!;
+    expect((retirePush.body as { changes: { kind: string }[] }).changes.map((c) => c.kind)).toEqual(['case-entry', 'access']);
+    expect(JSON.parse(hub.records.get(`case-entry/${e.id}`)!.payloadJson)).toEqual(e);
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+    expect(d.forgetInstall).toHaveBeenCalled();
+    expect(onRetired).toHaveBeenCalled();
+    expect(d.status.getState()).toMatchObject({ joined: false, retired: { serverMessage: '利用者が無効にされました' } });
+  });
+
+  it('retired but the evidence cannot be sent: nothing is wiped, the next contact tries again', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const e = await evidence(d.session);
+    hub.disableDevice(d.session.deviceId);
+    hub.fail({ type: 'network' }, API.retirePush);
+
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().problem?.code).toBe('retired');
+    expect(await d.session.get('case-entry', e.id)).toBeDefined();
+    expect(d.forgetInstall).not.toHaveBeenCalled();
+
+    expect(await d.engine.run()).toBe('retired');
+    expect(hub.records.has(`case-entry/${e.id}`)).toBe(true);
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+});
+
+describe('sync engine: one run at a time', () => {
+  /** A LockManager as browsers have it, for one origin: `ifAvailable` gives null while held. */
+  function createLocks(): LockManagerLike {
+    const held = new Set<string>();
+    return {
+      async request(name, _options, callback) {
+        if (held.has(name)) return callback(null);
+        held.add(name);
+        try {
+          return await callback({ name });
+        } finally {
+          held.delete(name);
+        }
+      },
+    };
+  }
+
+  /** A fetch that waits at its first push until released. */
+  function gated(inner: FetchLike) {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const reached = new Promise<void>((resolve) => (entered = resolve));
+    const fetch: FetchLike = async (input, init) => {
+      if (input === API.push) {
+        entered();
+        await gate;
+      }
+      return inner(input, init);
+    };
+    return { fetch, release, reached };
+  }
+
+  it('a second tab does not sync while the first holds the Web Lock', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const locks = createLocks();
+    const browser = hub.browser();
+    const { fetch, release, reached } = gated(browser);
+    const first = await device(hub, { fetch, locks });
+    await household(first.session);
+    const joining = first.engine.join(signInOf(user));
+    await reached;
+
+    // The second tab: the same device and database, its own engine.
+    const second = createSyncEngine({ session: first.session, fetch: browser, locks, status: createStore<SyncStatus>()(() => initialSyncStatus), forgetInstall: vi.fn() });
+    expect(await second.run()).toBe('busy');
+    release();
+    expect(await joining).toBe('done');
+    expect(await second.run()).toBe('done');
+  });
+
+  it('within a tab, a trigger during a run does not start another', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    await household(d.session);
+    const [a, b] = await Promise.all([d.engine.run(), d.engine.run()]);
+    expect([a, b].sort()).toEqual(['busy', 'done']);
+    expect(hub.requests.filter((r) => r.path === API.push)).toHaveLength(2);
+  });
+
+  it('does nothing while locked or before joining', async () => {
+    const hub = createFakeHub();
+    const d = await device(hub);
+    expect(await d.engine.run()).toBe('not-joined');
+    d.session.lock();
+    expect(await d.engine.run()).toBe('locked');
+    expect(hub.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * What the app shows about sync: a vanilla zustand store (no React here) the engine writes and the
+ * status line and the sync settings read. Holds counts and names only, never records; reset on lock.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { Role } from '../protocol/sync';
+import type { SyncProblemCode } from './client';
+import type { SyncEngine } from './engine';
+
+export interface SyncProblem {
+  readonly code: SyncProblemCode;
+  /** Japanese, for the user */
+  readonly message: string;
+  /** the hub's own words, when it sent any */
+  readonly serverMessage: string | null;
+}
+
+export interface SyncStatus {
+  /** the engine of the unlocked session, or null while locked */
+  readonly engine: SyncEngine | null;
+  /** false: this device works alone (この端末のみ) */
+  readonly joined: boolean;
+  readonly signedOut: boolean;
+  readonly hub: string | null;
+  readonly loginName: string | null;
+  readonly displayName: string | null;
+  readonly role: Role | null;
+  readonly running: boolean;
+  /** during a run: changes the hub took and records received so far */
+  readonly progress: { readonly sent: number; readonly received: number } | null;
+  /** changes waiting to be sent (refused ones not counted) */
+  readonly pending: number;
+  /** changes the hub refused: kept and listed for the user */
+  readonly refused: number;
+  readonly lastSyncAt: string | null;
+  readonly openConflicts: number;
+  /** evidence pulled with another hash than the one held here (the local entry was kept) */
+  readonly evidenceMismatches: readonly string[];
+  readonly problem: SyncProblem | null;
+  /** set once this device was retired and wiped: the app shows only that */
+  readonly retired: { readonly serverMessage: string | null } | null;
+}
+
+export const initialSyncStatus: SyncStatus = {
+  engine: null,
+  joined: false,
+  signedOut: false,
+  hub: null,
+  loginName: null,
+  displayName: null,
+  role: null,
+  running: false,
+  progress: null,
+  pending: 0,
+  refused: 0,
+  lastSyncAt: null,
+  openConflicts: 0,
+  evidenceMismatches: [],
+  problem: null,
+  retired: null,
+};
+
+export const syncStatus = createStore<SyncStatus>()(() => initialSyncStatus);
+
+/** Back to nothing known (on lock), keeping only the retired notice, which outlives every session. */
+export function resetSyncStatus(): void {
+  syncStatus.setState({ ...initialSyncStatus, retired: syncStatus.getState().retired });
+}

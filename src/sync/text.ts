@@ -1,0 +1,38 @@
+/** The sync engine's words for what went wrong (shown in the status line and the sync section). */
+import type { SyncProblemCode } from './client';
+
+export const S = {
+  problem: {
+    offline: 'オフラインです。接続が戻ると自動で同期します。',
+    unreachable: 'サーバーに接続できません。変更はこの端末に保存されています。',
+    server: 'サーバーエラーです。変更はこの端末に保存されています。しばらくして自動で再試行します。',
+    'signed-out': '再ログインが必要です。変更はこの端末に保存されています。',
+    'bad-credentials': '拠点ID・ログインID・パスワード・確認コードのいずれかが違います。',
+    throttled: 'ログインの失敗が続いたため、しばらく待ってからお試しください。',
+    forbidden: 'この端末は別の利用者に登録されています。管理者に連絡してください。',
+    'unknown-device': 'この端末の登録が見つかりません。もう一度ログインしてください。',
+    exists: 'この端末は別の拠点に登録されています。管理者に連絡してください。',
+    retired: 'この端末は拠点サーバーから外されました。',
+    'bad-response': 'サーバーの応答が正しくありません。何も反映していません。管理者に連絡してください。',
+    rejected: 'サーバーが要求を受け付けませんでした。管理者に連絡してください。',
+    gap: '前の変更がまだ届いていません。次の同期で再送します。',
+    storage: 'この端末への保存に失敗しました。',
+  } satisfies Record<SyncProblemCode, string>,
+  /** the short form for the one-line status in the app bar */
+  short: {
+    offline: 'オフライン',
+    unreachable: 'サーバーに接続できません',
+    server: 'サーバーエラー',
+    'signed-out': '再ログインが必要です',
+    'bad-credentials': 'ログインできません',
+    throttled: 'ログインできません',
+    forbidden: '同期できません',
+    'unknown-device': '再ログインが必要です',
+    exists: '同期できません',
+    retired: '端末が外されました',
+    'bad-response': 'サーバーの応答が不正',
+    rejected: '同期できません',
+    gap: '再送待ち',
+    storage: '保存エラー',
+  } satisfies Record<SyncProblemCode, string>,
+} as const;

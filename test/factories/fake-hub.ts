@@ -1,0 +1,401 @@
+/**
+ * An in-memory hub server for the sync engine's tests: the protocol's push, pull, enrolment and
+ * retire semantics (src/protocol/sync.ts) kept simple, every request body checked with the same zod
+ * schemas the real server uses, reached through an injected `fetch` (one per simulated browser,
+ * each with its own session cookie). Switches make it fail, expire sessions, retire devices and
+ * lose answers after committing. Last writer wins on merged kinds: no field merge here.
+ */
+import {
+  API,
+  DEVICE_ID_HEADER,
+  DEVICE_SECRET_HEADER,
+  EnrolRequest,
+  HUB_ONLY_OFFICE,
+  PushRequest,
+  SignInRequest,
+  type ChangeResult,
+  type EnrolResponse,
+  type ErrorCode,
+  type PullResponse,
+  type RefusalReason,
+  type Role,
+  type SessionInfo,
+  type WireChange,
+  type WireRecord,
+  type WireScope,
+} from '../../src/protocol/sync';
+import type { FetchLike } from '../../src/sync/client';
+
+export interface FakeHubUser {
+  readonly id: string;
+  readonly hub: string;
+  readonly loginName: string;
+  readonly password: string;
+  readonly totp: string;
+  readonly displayName: string;
+  readonly role: Role;
+  officeId: string | null;
+  readonly facilityId: string | null;
+  disabled: boolean;
+}
+
+interface Device {
+  readonly id: string;
+  userId: string;
+  secret: string;
+  lastSeq: number;
+  disabled: boolean;
+  readonly receipts: Map<number, ChangeResult>;
+}
+
+interface Held {
+  readonly kind: WireRecord['kind'];
+  readonly entityId: string;
+  version: number;
+  officeId: string | null;
+  withdrawn: boolean;
+  payloadJson: string;
+}
+
+/** One request as the hub saw it (after the switches): for asserting what was sent, and in what order. */
+export interface SeenRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+}
+
+type Fault =
+  | { readonly type: 'status'; readonly status: number }
+  | { readonly type: 'network' }
+  | { readonly type: 'drop-after-commit' }
+  | { readonly type: 'malformed' };
+
+export interface FakeHub {
+  addUser(overrides?: Partial<FakeHubUser>): FakeHubUser;
+  /** a browser: its own cookie jar; every tab of one browser shares it */
+  browser(): FetchLike;
+  /** the next request to `path` (or any path) meets this fault */
+  fail(fault: Fault, path?: string): void;
+  /** every request fails as if the network were down, until set back to false */
+  down: boolean;
+  expireSessions(): void;
+  disableDevice(deviceId: string): void;
+  disableUser(userId: string): void;
+  /** the next change to this entity is refused with this reason */
+  refuseEntity(entityId: string, reason: Exclude<RefusalReason, 'gap'>, detail?: string): void;
+  /** a record written by someone else (another device) */
+  write(record: Omit<WireRecord, 'version'>): number;
+  openConflicts: number;
+  readonly records: ReadonlyMap<string, Held>;
+  /** every change the hub took, in version order: (device, seq) appears once at most */
+  readonly taken: readonly { readonly deviceId: string; readonly seq: number; readonly mutationId: string; readonly kind: string; readonly entityId: string }[];
+  /** access entries taken (they are not records) */
+  readonly access: ReadonlyMap<string, unknown>;
+  readonly requests: readonly SeenRequest[];
+  device(deviceId: string): Device | undefined;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const error = (status: number, code: ErrorCode, message: string, detail?: string) =>
+  json(status, { error: code, message, ...(detail === undefined ? {} : { detail }) });
+
+class Reply extends Error {
+  constructor(readonly response: Response) {
+    super('reply');
+  }
+}
+
+export function createFakeHub(): FakeHub {
+  const users = new Map<string, FakeHubUser>();
+  const sessions = new Map<string, string>();
+  const devices = new Map<string, Device>();
+  const records = new Map<string, Held>();
+  const mutations = new Map<string, { version: number; content: string }>();
+  const access = new Map<string, unknown>();
+  const taken: { deviceId: string; seq: number; mutationId: string; kind: string; entityId: string }[] = [];
+  const requests: SeenRequest[] = [];
+  const faults: { fault: Fault; path: string | null }[] = [];
+  const refusals = new Map<string, { reason: Exclude<RefusalReason, 'gap'>; detail: string }>();
+  let version = 0;
+  let userSeq = 0;
+
+  const keyOf = (kind: string, id: string) => `${kind}/${id}`;
+
+  function scopeOf(user: FakeHubUser): WireScope {
+    switch (user.role) {
+      case 'coordinator':
+      case 'admin':
+        return { role: user.role, officeIds: 'all', facilityId: null };
+      case 'case-worker':
+        return { role: user.role, officeIds: user.officeId === null ? [] : [user.officeId], facilityId: null };
+      case 'facility-liaison':
+        return { role: user.role, officeIds: [], facilityId: user.facilityId };
+    }
+  }
+
+  function inScope(scope: WireScope, held: Held): boolean {
+    if (scope.role === 'facility-liaison') return held.kind === 'facility' && held.entityId === scope.facilityId;
+    if (held.officeId === null || scope.officeIds === 'all') return true;
+    return held.officeId !== HUB_ONLY_OFFICE && scope.officeIds.includes(held.officeId);
+  }
+
+  function officeFor(change: WireChange, user: FakeHubUser): string | null {
+    const held = records.get(keyOf(change.kind, change.entityId));
+    if (held) return held.officeId;
+    if (change.kind === 'household') return user.officeId ?? HUB_ONLY_OFFICE;
+    if (change.kind === 'case-entry') {
+      const body = (change.payload as { body?: { type?: string; officeId?: string } }).body;
+      return body?.type === 'open' ? (body.officeId ?? null) : null;
+    }
+    return null;
+  }
+
+  function bodyOf(init: RequestInit): unknown {
+    if (typeof init.body !== 'string') return undefined;
+    try {
+      return JSON.parse(init.body) as unknown;
+    } catch {
+      throw new Reply(error(400, 'bad-request', '要求が正しくありません', 'not JSON'));
+    }
+  }
+
+  function header(init: RequestInit, name: string): string | undefined {
+    return (init.headers as Record<string, string> | undefined)?.[name];
+  }
+
+  /** The device first: a retired device hears 410 even after its sessions ended. */
+  function authDevice(init: RequestInit, jar: { token: string | null }, needSession = true): { device: Device; user: FakeHubUser } {
+    const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
+    if (!device) throw new Reply(error(403, 'unknown-device', 'この端末は登録されていません'));
+    if (device.secret !== header(init, DEVICE_SECRET_HEADER)) throw new Reply(error(403, 'forbidden', '端末の認証に失敗しました'));
+    const user = users.get(device.userId)!;
+    if (device.disabled || user.disabled) {
+      throw new Reply(error(410, 'retired', device.disabled ? 'この端末は管理者により無効にされました' : '利用者が無効にされました'));
+    }
+    if (needSession) {
+      const sessionUser = jar.token === null ? undefined : sessions.get(jar.token);
+      if (sessionUser === undefined) throw new Reply(error(401, 'signed-out', '再ログインしてください'));
+      if (sessionUser !== device.userId) throw new Reply(error(403, 'forbidden', '別の利用者の端末です'));
+    }
+    return { device, user };
+  }
+
+  function take(device: Device, user: FakeHubUser, change: WireChange, appendOnlyOnly: boolean): ChangeResult {
+    const base = { seq: change.seq, mutationId: change.mutationId };
+    const appendOnly = change.kind === 'case-entry' || change.kind === 'access';
+    if (appendOnlyOnly && !appendOnly) return { ...base, status: 'refused', reason: 'invalid', detail: 'retire takes evidence only', retryable: false };
+    if (appendOnly !== (change.op === 'append')) return { ...base, status: 'refused', reason: 'append-only', detail: 'op', retryable: false };
+    const content = JSON.stringify([change.kind, change.entityId, change.op, change.payload]);
+    const prior = mutations.get(change.mutationId);
+    if (prior) {
+      return prior.content === content
+        ? { ...base, status: 'duplicate', version: prior.version }
+        : { ...base, status: 'refused', reason: 'mutation-conflict', detail: 'other content', retryable: false };
+    }
+    const forced = refusals.get(change.entityId);
+    if (forced) {
+      refusals.delete(change.entityId);
+      return { ...base, status: 'refused', reason: forced.reason, detail: forced.detail, retryable: false };
+    }
+    const key = keyOf(change.kind, change.entityId);
+    const held = records.get(key);
+    if (change.kind === 'case-entry' && held) {
+      const hash = (change.payload as { hash?: unknown }).hash;
+      return (JSON.parse(held.payloadJson) as { hash?: unknown }).hash === hash
+        ? { ...base, status: 'duplicate', version: held.version }
+        : { ...base, status: 'refused', reason: 'evidence-conflict', detail: 'held with another hash', retryable: false };
+    }
+    version += 1;
+    mutations.set(change.mutationId, { version, content });
+    taken.push({ deviceId: device.id, seq: change.seq, mutationId: change.mutationId, kind: change.kind, entityId: change.entityId });
+    if (change.kind === 'access') {
+      access.set(change.entityId, change.payload);
+    } else {
+      const officeId = officeFor(change, user);
+      records.set(key, {
+        kind: change.kind,
+        entityId: change.entityId,
+        version,
+        officeId,
+        withdrawn: change.op === 'withdraw',
+        payloadJson: JSON.stringify(change.payload),
+      });
+    }
+    return { ...base, status: 'accepted', version };
+  }
+
+  function push(device: Device, user: FakeHubUser, body: unknown, retire: boolean): Response {
+    const parsed = PushRequest.safeParse(body);
+    if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
+    const results: ChangeResult[] = [];
+    for (const change of parsed.data.changes) {
+      const receipt = device.receipts.get(change.seq);
+      if (receipt) {
+        results.push(receipt.mutationId === change.mutationId ? receipt : { seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'seq-conflict', detail: 'seq used', retryable: false });
+        continue;
+      }
+      // Retirement takes evidence out of order: the editable changes between are never coming.
+      if (!retire && change.seq > device.lastSeq + 1) {
+        results.push({ seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'gap', detail: `expected ${device.lastSeq + 1}`, retryable: true });
+        continue;
+      }
+      const result = take(device, user, change, retire);
+      device.receipts.set(change.seq, result);
+      device.lastSeq = Math.max(device.lastSeq, change.seq);
+      results.push(result);
+    }
+    return json(200, { results, serverTime: new Date().toISOString() });
+  }
+
+  function pull(user: FakeHubUser, url: URL): Response {
+    const cursor = Number(url.searchParams.get('cursor') ?? '0');
+    const limit = Number(url.searchParams.get('limit') ?? '1000');
+    const scope = scopeOf(user);
+    const after = [...records.values()].filter((r) => r.version > cursor).sort((a, b) => a.version - b.version);
+    const page: WireRecord[] = [];
+    let next = Math.max(cursor, version);
+    let hasMore = false;
+    for (const [i, held] of after.entries()) {
+      if (page.length === limit) {
+        hasMore = true;
+        next = after[i - 1]!.version;
+        break;
+      }
+      if (inScope(scope, held)) page.push({ ...held });
+    }
+    const answer: PullResponse = { records: page, cursor: next, hasMore, scope, openConflicts: hub.openConflicts };
+    return json(200, answer);
+  }
+
+  async function handle(path: string, init: RequestInit, jar: { token: string | null }): Promise<Response> {
+    const url = new URL(path, 'https://hub.example');
+    const method = init.method ?? 'GET';
+    const body = bodyOf(init);
+    requests.push({ method, path: url.pathname, body });
+    if (url.pathname === API.session && method === 'POST') {
+      const parsed = SignInRequest.safeParse(body);
+      if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
+      const { hub: hubId, loginName, password, totp } = parsed.data;
+      const user = [...users.values()].find((u) => u.hub === hubId && u.loginName === loginName && u.password === password && u.totp === totp && !u.disabled);
+      if (!user) return error(401, 'bad-credentials', 'ログインできませんでした');
+      jar.token = crypto.randomUUID();
+      sessions.set(jar.token, user.id);
+      const { id, hub, displayName, role, officeId, facilityId } = user;
+      const info: SessionInfo = { user: { id, hub, displayName, role, officeId, facilityId }, expiresAt: new Date(Date.now() + 3600_000).toISOString(), idleTimeoutSeconds: 1800 };
+      return json(200, info);
+    }
+    if (url.pathname === API.session && method === 'DELETE') {
+      if (jar.token !== null) sessions.delete(jar.token);
+      jar.token = null;
+      return new Response(null, { status: 204 });
+    }
+    if (url.pathname === API.devices && method === 'POST') {
+      const userId = jar.token === null ? undefined : sessions.get(jar.token);
+      if (userId === undefined) return error(401, 'signed-out', '再ログインしてください');
+      const parsed = EnrolRequest.safeParse(body);
+      if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
+      const existing = devices.get(parsed.data.deviceId);
+      const secret = `${crypto.randomUUID()}${crypto.randomUUID()}`;
+      if (existing) {
+        existing.userId = userId;
+        existing.secret = secret;
+      } else {
+        devices.set(parsed.data.deviceId, { id: parsed.data.deviceId, userId, secret, lastSeq: 0, disabled: false, receipts: new Map() });
+      }
+      const answer: EnrolResponse = { deviceId: parsed.data.deviceId, deviceSecret: secret, lastSeq: devices.get(parsed.data.deviceId)!.lastSeq };
+      return json(200, answer);
+    }
+    if (url.pathname === API.push && method === 'POST') {
+      const { device, user } = authDevice(init, jar);
+      return push(device, user, body, false);
+    }
+    if (url.pathname === API.retirePush && method === 'POST') {
+      const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
+      if (!device || device.secret !== header(init, DEVICE_SECRET_HEADER)) return error(403, 'forbidden', '端末の認証に失敗しました');
+      return push(device, users.get(device.userId)!, body, true);
+    }
+    if (url.pathname === API.pull && method === 'GET') {
+      const { user } = authDevice(init, jar);
+      return pull(user, url);
+    }
+    return error(404, 'not-found', '見つかりません');
+  }
+
+  const hub: FakeHub = {
+    down: false,
+    openConflicts: 0,
+    records,
+    taken,
+    access,
+    requests,
+    addUser(overrides = {}) {
+      userSeq += 1;
+      const user: FakeHubUser = {
+        id: `user-${userSeq}`,
+        hub: 'aozora',
+        loginName: `staff${userSeq}`,
+        password: 'correct horse battery staple',
+        totp: '123456',
+        displayName: `職員 ${userSeq}`,
+        role: 'coordinator',
+        officeId: null,
+        facilityId: null,
+        disabled: false,
+        ...overrides,
+      };
+      users.set(user.id, user);
+      return user;
+    },
+    browser() {
+      const jar = { token: null as string | null };
+      return async (input, init) => {
+        if (hub.down) throw new TypeError('Failed to fetch');
+        const path = new URL(input, 'https://hub.example').pathname;
+        const at = faults.findIndex((f) => f.path === null || f.path === path);
+        const fault = at >= 0 ? faults.splice(at, 1)[0]!.fault : null;
+        if (fault?.type === 'network') throw new TypeError('Failed to fetch');
+        if (fault?.type === 'status') return error(fault.status, 'unavailable', 'サーバーの準備ができていません');
+        let response: Response;
+        try {
+          response = await handle(input, init, jar);
+        } catch (e) {
+          if (e instanceof Reply) response = e.response;
+          else throw e;
+        }
+        // Committed, then the answer is lost on the way back.
+        if (fault?.type === 'drop-after-commit') throw new TypeError('Failed to fetch');
+        if (fault?.type === 'malformed' && response.ok) {
+          const body = (await response.json()) as Record<string, unknown>;
+          return json(200, { ...body, cursor: -1 });
+        }
+        return response;
+      };
+    },
+    fail(fault, path) {
+      faults.push({ fault, path: path ?? null });
+    },
+    expireSessions() {
+      sessions.clear();
+    },
+    disableDevice(deviceId) {
+      devices.get(deviceId)!.disabled = true;
+    },
+    disableUser(userId) {
+      users.get(userId)!.disabled = true;
+      for (const [token, id] of sessions) if (id === userId) sessions.delete(token);
+    },
+    refuseEntity(entityId, reason, detail = `refused: ${reason}`) {
+      refusals.set(entityId, { reason, detail });
+    },
+    write(record) {
+      version += 1;
+      records.set(keyOf(record.kind, record.entityId), { ...record, version });
+      return version;
+    },
+    device(deviceId) {
+      return devices.get(deviceId);
+    },
+  };
+  return hub;
+}
