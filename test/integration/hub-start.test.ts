@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/server/db/migrations/index';
 import { startHub, type Hub } from '../../src/server/services/hub';
 
 const dirs: string[] = [];
@@ -36,7 +37,7 @@ describe('hub start', () => {
       expect(await healthz(hub)).toEqual({ status: 503, body: { ok: false, status: 'starting' }, cache: 'no-store' });
       await hub.store;
       expect(await healthz(hub)).toEqual({ status: 200, body: { ok: true, status: 'ready' }, cache: 'no-store' });
-      expect(await (await hub.store).health()).toMatchObject({ engine: 'embedded-postgres', schemaVersion: 1 });
+      expect(await (await hub.store).health()).toMatchObject({ engine: 'embedded-postgres', schemaVersion: MIGRATIONS.length });
     } finally {
       await hub.close();
     }
@@ -52,7 +53,7 @@ describe('hub start', () => {
     try {
       await hub.store;
       expect(await healthz(hub)).toMatchObject({ status: 200, body: { ok: true } });
-      expect(await (await hub.store).health()).toMatchObject({ engine: 'postgres', schemaVersion: 1 });
+      expect(await (await hub.store).health()).toMatchObject({ engine: 'postgres', schemaVersion: MIGRATIONS.length });
     } finally {
       await hub.close();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -1,0 +1,218 @@
+/**
+ * A hub server with the sync API on a free port, over a fresh schema of a contract target, with
+ * a clock the test moves; and a client per device that keeps its session cookie, device secret
+ * and next seq, speaking the wire protocol with real fetch.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { startServer } from '../../src/server/app-server';
+import type { Store } from '../../src/server/db/store';
+import { createApiHandler } from '../../src/server/http/api';
+import { createAccounts, type Accounts } from '../../src/server/services/accounts';
+import { totpCode } from '../../src/server/services/credentials';
+import {
+  API,
+  DEVICE_ID_HEADER,
+  DEVICE_SECRET_HEADER,
+  type PullResponse,
+  type PushResponse,
+  type Role,
+  type WireChange,
+  type WireRecord,
+} from '../../src/protocol/sync';
+import type { ContractTarget } from './store-contract';
+
+export const HUB = 'hub-matsudo';
+export const OFFICES = ['office-a', 'office-b', 'office-c'] as const;
+export const PASSWORD = 'yoru-no-denwa-2026';
+
+export interface Clock {
+  now: Date;
+  advance(ms: number): void;
+}
+
+export interface ApiHarness {
+  readonly base: string;
+  readonly store: Store;
+  readonly raw: pg.Pool;
+  readonly clock: Clock;
+  readonly accounts: Accounts;
+  /** creates a user with PASSWORD; returns its id and TOTP secret */
+  user(loginName: string, role: Role, extra?: { officeId?: string; facilityId?: string }): Promise<TestUser>;
+  close(): Promise<void>;
+}
+
+export interface TestUser {
+  readonly id: string;
+  readonly loginName: string;
+  readonly totpSecret: string;
+}
+
+export async function startApi(target: ContractTarget): Promise<ApiHarness> {
+  const { store, raw } = await target.fresh();
+  await store.migrate();
+  await store.createTenant({ id: HUB, name: '松戸市 地域生活支援拠点' });
+  for (const id of OFFICES) await store.createOffice({ id, tenantId: HUB, name: `相談支援事業所 ${id}` });
+  const clock: Clock = {
+    now: new Date('2026-11-30T12:00:00.000Z'),
+    advance(ms) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
+  const config = { idleMinutes: 30, maxHours: 12, now: () => clock.now };
+  const accounts = createAccounts(store, config);
+  const dist = mkdtempSync(join(tmpdir(), 'kyoten-api-'));
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>shell</title>');
+  const server: Server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    distDir: dist,
+    api: createApiHandler({ store: () => store, accounts: config }),
+  });
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    store,
+    raw,
+    clock,
+    accounts,
+    async user(loginName, role, extra = {}) {
+      const id = `u-${loginName}`;
+      const { totpSecret } = await accounts.createUser({
+        id,
+        tenantId: HUB,
+        role,
+        loginName,
+        displayName: `${loginName} さん`,
+        officeId: extra.officeId ?? null,
+        facilityId: extra.facilityId ?? null,
+        password: PASSWORD,
+      });
+      return { id, loginName, totpSecret };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+      await store.close();
+      await raw.end();
+      rmSync(dist, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Answer<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+/** One device of one user, as the app would drive it. */
+export class DeviceClient {
+  cookie: string | undefined;
+  secret: string | undefined;
+  nextSeq = 1;
+  cursor = 0;
+
+  constructor(
+    readonly api: ApiHarness,
+    readonly deviceId: string,
+  ) {}
+
+  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+    const res = await fetch(`${this.api.base}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.cookie === undefined ? {} : { cookie: this.cookie }),
+        ...(this.secret === undefined ? {} : { [DEVICE_ID_HEADER]: this.deviceId, [DEVICE_SECRET_HEADER]: this.secret }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie !== null) this.cookie = setCookie.split(';')[0];
+    const text = await res.text();
+    return { status: res.status, body: (text === '' ? undefined : JSON.parse(text)) as T, headers: res.headers };
+  }
+
+  signIn(user: TestUser, overrides: Partial<{ hub: string; loginName: string; password: string; totp: string }> = {}) {
+    return this.request('POST', API.session, {
+      hub: HUB,
+      loginName: user.loginName,
+      password: PASSWORD,
+      totp: totpCode(user.totpSecret, this.api.clock.now),
+      ...overrides,
+    });
+  }
+
+  async enrol(name = '端末'): Promise<Answer<{ deviceId: string; deviceSecret: string; lastSeq: number }>> {
+    const answer = await this.request<{ deviceId: string; deviceSecret: string; lastSeq: number }>('POST', API.devices, {
+      deviceId: this.deviceId,
+      name,
+    });
+    if (answer.status === 200) {
+      this.secret = answer.body.deviceSecret;
+      this.nextSeq = answer.body.lastSeq + 1;
+    }
+    return answer;
+  }
+
+  /** Signs in and enrols; throws unless both succeed. */
+  async join(user: TestUser): Promise<this> {
+    const signIn = await this.signIn(user);
+    if (signIn.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(signIn.body)}`);
+    const enrol = await this.enrol();
+    if (enrol.status !== 200) throw new Error(`enrol failed: ${JSON.stringify(enrol.body)}`);
+    return this;
+  }
+
+  /** Numbers the changes from the device's next seq, pushes them, and moves the seq on when answered. */
+  async push(changes: readonly Omit<WireChange, 'seq'>[], path: string = API.push): Promise<Answer<PushResponse>> {
+    const numbered = changes.map((c, i) => ({ ...c, seq: this.nextSeq + i }));
+    const answer = await this.request<PushResponse>('POST', path, { changes: numbered });
+    if (answer.status === 200) this.nextSeq += changes.length;
+    return answer;
+  }
+
+  pull(cursor = this.cursor, limit = 1000) {
+    return this.request<PullResponse>('GET', `${API.pull}?cursor=${cursor}&limit=${limit}`);
+  }
+
+  /** Every record in scope from cursor 0. */
+  async pullAll(): Promise<WireRecord[]> {
+    const records: WireRecord[] = [];
+    let cursor = 0;
+    for (;;) {
+      const page = await this.pull(cursor);
+      if (page.status !== 200) throw new Error(`pull failed: ${page.status} ${JSON.stringify(page.body)}`);
+      records.push(...page.body.records);
+      cursor = page.body.cursor;
+      if (!page.body.hasMore) return records;
+    }
+  }
+}
+
+/** A household create on the wire. */
+export function householdWire(entityId: string, payload: Record<string, unknown> = {}, op: WireChange['op'] = 'create'): Omit<WireChange, 'seq'> {
+  return {
+    mutationId: globalThis.crypto.randomUUID(),
+    kind: 'household',
+    entityId,
+    op,
+    at: '2026-11-30T14:50:00.000Z',
+    payload: { id: entityId, address: '松戸市根本1-1', note: '', ...payload },
+    baseVersion: null,
+  };
+}
+
+export function wireChange(kind: WireChange['kind'], entityId: string, payload: Record<string, unknown>, op: WireChange['op']): Omit<WireChange, 'seq'> {
+  return { mutationId: globalThis.crypto.randomUUID(), kind, entityId, op, at: '2026-11-30T14:50:00.000Z', payload, baseVersion: null };
+}
+
+/** A sealed case entry on the wire. */
+export function entryWire(entry: { id: string }): Omit<WireChange, 'seq'> {
+  return wireChange('case-entry', entry.id, entry as unknown as Record<string, unknown>, 'append');
+}

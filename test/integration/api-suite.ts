@@ -1,0 +1,391 @@
+/**
+ * The sync API over HTTP (docs/sync-protocol.md), run against PostgreSQL and the embedded store:
+ * sign-in, sessions, enrolment, push and pull, scope, forged requests, and a disabled user's
+ * device. Each test starts its own server over its own schema, with a clock it moves.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { API, HUB_ONLY_OFFICE, MAX_BODY_BYTES, SESSION_COOKIE, type ChangeResult, type ErrorResponse } from '../../src/protocol/sync';
+import { totpCode } from '../../src/server/services/credentials';
+import { appendEntries, openBody } from '../factories/emergency-case';
+import { DeviceClient, entryWire, householdWire, HUB, OFFICES, startApi, wireChange, type ApiHarness, type TestUser } from './api-harness';
+import type { ContractTarget } from './store-contract';
+
+const MINUTE = 60_000;
+
+export function apiSuite(name: string, target: ContractTarget): void {
+  describe(`sync API: ${name}`, () => {
+    let api: ApiHarness;
+    let coord: TestUser;
+    beforeEach(async () => {
+      api = await startApi(target);
+      coord = await api.user('coord1', 'coordinator');
+    });
+    afterEach(() => api.close());
+
+    const device = (id: string) => new DeviceClient(api, id);
+    const head = async () => (await api.store.health()).headVersion;
+
+    describe('sign-in and sessions', () => {
+      it('signs in with password and TOTP: an HttpOnly, SameSite=Strict cookie and the session, never cached', async () => {
+        const phone = device('phone-1');
+        const answer = await phone.signIn(coord);
+        expect(answer.status).toBe(200);
+        expect(answer.body).toEqual({
+          user: { id: coord.id, hub: HUB, displayName: 'coord1 さん', role: 'coordinator', officeId: null, facilityId: null },
+          expiresAt: '2026-12-01T00:00:00.000Z',
+          idleTimeoutSeconds: 1800,
+        });
+        const cookie = answer.headers.get('set-cookie') ?? '';
+        expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; `));
+        expect(cookie).toContain('HttpOnly');
+        expect(cookie).toContain('SameSite=Strict');
+        expect(cookie).toContain('Path=/');
+        expect(cookie).not.toContain('Secure');
+        expect(answer.headers.get('cache-control')).toBe('no-store');
+        expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
+        const session = await phone.request('GET', API.session);
+        expect(session.status).toBe(200);
+        expect(session.body).toMatchObject({ user: { id: coord.id } });
+        // the token is stored only as its hash
+        const ids = await api.raw.query<{ id: string }>('SELECT id FROM sessions');
+        expect(ids.rows.map((r) => r.id)).not.toContain(phone.cookie!.split('=')[1]);
+      });
+
+      it('marks the cookie Secure behind a TLS proxy (X-Forwarded-Proto: https)', async () => {
+        const answer = await device('p').request('POST', API.session, {
+          hub: HUB,
+          loginName: coord.loginName,
+          password: 'yoru-no-denwa-2026',
+          totp: totpCode(coord.totpSecret, api.clock.now),
+        }, { 'x-forwarded-proto': 'https' });
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('set-cookie')).toContain('Secure');
+      });
+
+      it('answers a wrong hub, login, password or code alike with bad-credentials, and a used code is not taken again', async () => {
+        const phone = device('phone-1');
+        const wrongs = [
+          await phone.signIn(coord, { hub: 'hub-other' }),
+          await phone.signIn(coord, { loginName: 'nobody' }),
+          await phone.signIn(coord, { password: 'wrong-password-1' }),
+          await phone.signIn(coord, { totp: totpCode(coord.totpSecret, new Date(api.clock.now.getTime() + 5 * MINUTE)) }),
+        ];
+        for (const w of wrongs) {
+          expect(w.status).toBe(401);
+          expect(w.body).toEqual({ error: 'bad-credentials', message: '拠点ID・ログイン名・パスワード・確認コードのいずれかが違います。' });
+          expect(w.headers.get('set-cookie')).toBeNull();
+        }
+        expect((await phone.signIn(coord)).status).toBe(200);
+        // the same code again (someone who saw it) is refused, even with the right password
+        expect((await device('other').signIn(coord)).status).toBe(401);
+        api.clock.advance(30_000);
+        expect((await device('other').signIn(coord)).status).toBe(200);
+      });
+
+      it('refuses a malformed sign-in with 400 and the field in detail', async () => {
+        const answer = await device('p').request<ErrorResponse>('POST', API.session, { hub: HUB, loginName: 'coord1', password: 'x', totp: '12345' });
+        expect(answer.status).toBe(400);
+        expect(answer.body.error).toBe('bad-request');
+        expect(answer.body.detail).toMatch(/^totp: /);
+        const notJson = await device('p').request<ErrorResponse>('POST', API.session, '{"hub":', { 'content-type': 'application/json' });
+        expect(notJson.status).toBe(400);
+        const extra = await device('p').request<ErrorResponse>('POST', API.session, {
+          hub: HUB, loginName: 'coord1', password: 'x', totp: '123456', admin: true,
+        });
+        expect(extra.status).toBe(400);
+        expect(extra.body.detail).toMatch(/admin/);
+      });
+
+      it('locks a login after 5 failures (429 throttled, growing), then lets the right password in once the lock is over', async () => {
+        const phone = device('phone-1');
+        for (let i = 0; i < 5; i++) expect((await phone.signIn(coord, { password: `guess-${i}-xxxxx` })).status).toBe(401);
+        const locked = await phone.signIn(coord);
+        expect(locked.status).toBe(429);
+        expect(locked.body).toMatchObject({ error: 'throttled', retryAfterSeconds: 30 });
+        expect(locked.headers.get('retry-after')).toBe('30');
+        // an unknown login locks the same way, so a lock says nothing about who exists
+        for (let i = 0; i < 5; i++) await phone.signIn(coord, { loginName: 'nobody' });
+        expect((await phone.signIn(coord, { loginName: 'nobody' })).status).toBe(429);
+        api.clock.advance(31_000);
+        expect((await phone.signIn(coord, { password: 'still-wrong-xx' })).status).toBe(401);
+        expect((await phone.signIn(coord)).body).toMatchObject({ error: 'throttled', retryAfterSeconds: 60 });
+        api.clock.advance(61_000);
+        expect((await phone.signIn(coord)).status).toBe(200);
+        // success clears the count
+        api.clock.advance(30_000);
+        expect((await phone.signIn(coord, { password: 'one-more-wrong' })).status).toBe(401);
+        expect((await phone.signIn(coord)).status).toBe(200);
+      });
+
+      it('ends a session after 30 idle minutes; each request slides it', async () => {
+        const phone = device('phone-1');
+        await phone.signIn(coord);
+        for (let i = 0; i < 3; i++) {
+          api.clock.advance(29 * MINUTE);
+          expect((await phone.request('GET', API.session)).status).toBe(200);
+        }
+        api.clock.advance(30 * MINUTE);
+        const expired = await phone.request<ErrorResponse>('GET', API.session);
+        expect(expired.status).toBe(401);
+        expect(expired.body.error).toBe('signed-out');
+        // ended for good, even if the clock were to go back
+        api.clock.advance(-30 * MINUTE);
+        expect((await phone.request('GET', API.session)).status).toBe(401);
+      });
+
+      it('ends a session 12 hours after sign-in however active it is', async () => {
+        const phone = device('phone-1');
+        await phone.signIn(coord);
+        for (let i = 0; i < 35; i++) {
+          api.clock.advance(20 * MINUTE);
+          expect((await phone.request('GET', API.session)).status).toBe(200);
+        }
+        api.clock.advance(20 * MINUTE); // 12 h 0 min
+        expect((await phone.request<ErrorResponse>('GET', API.session)).body.error).toBe('signed-out');
+      });
+
+      it('signs out: the cookie is cleared and the session is gone', async () => {
+        const phone = device('phone-1');
+        await phone.signIn(coord);
+        const token = phone.cookie;
+        const out = await phone.request('DELETE', API.session);
+        expect(out.status).toBe(204);
+        expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+        phone.cookie = token;
+        expect((await phone.request('GET', API.session)).status).toBe(401);
+      });
+    });
+
+    describe('devices, push and pull', () => {
+      it('enrols a device, pushes a household and a case, and pulls them back, evidence byte for byte', async () => {
+        const phone = await device('phone-1').join(coord);
+        const entries = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' } })], 'case-1');
+        const changes = [householdWire('hh-1', { officeId: 'office-a' }), entryWire(entries[0]!)];
+        const pushed = await phone.push(changes);
+        expect(pushed.status).toBe(200);
+        expect(pushed.body.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+        expect(pushed.body.serverTime).toBe(api.clock.now.toISOString());
+        const pull = await phone.pull(0);
+        expect(pull.status).toBe(200);
+        expect(pull.body).toMatchObject({ hasMore: false, scope: { role: 'coordinator', officeIds: 'all', facilityId: null }, openConflicts: 0 });
+        const byId = new Map(pull.body.records.map((r) => [r.entityId, r]));
+        expect(byId.get('hh-1')).toMatchObject({ kind: 'household', officeId: 'office-a', withdrawn: false });
+        // the case follows its household's office
+        expect(byId.get(entries[0]!.id)).toMatchObject({ kind: 'case-entry', officeId: 'office-a', payloadJson: JSON.stringify(entries[0]) });
+        // the same push again (its answer was lost) is harmless: the same versions, nothing doubled
+        const again = await phone.request<{ results: ChangeResult[] }>('POST', API.push, { changes: changes.map((c, i) => ({ ...c, seq: i + 1 })) });
+        expect(again.body.results).toEqual(pushed.body.results.map((r) => ({ ...r, status: 'duplicate' })));
+        expect((await phone.pullAll()).length).toBe(2);
+      });
+
+      it('hands a device to another user of the hub, keeping its seq; a device of another hub is refused', async () => {
+        const phone = await device('oncall-phone').join(coord);
+        await phone.push([householdWire('hh-1')]);
+        const coord2 = await api.user('coord2', 'coordinator');
+        const handed = device('oncall-phone');
+        await handed.signIn(coord2);
+        const enrol = await handed.enrol();
+        expect(enrol.status).toBe(200);
+        expect(enrol.body.lastSeq).toBe(1);
+        expect((await handed.push([householdWire('hh-2')])).body.results[0]).toMatchObject({ seq: 2, status: 'accepted' });
+        // the first coordinator's secret no longer opens it
+        expect((await phone.push([householdWire('hh-3')])).status).toBe(403);
+        await api.store.createTenant({ id: 'hub-other', name: '別の拠点' });
+        const stranger = await api.accounts.createUser({
+          id: 'u-stranger', tenantId: 'hub-other', role: 'coordinator', loginName: 'coord1', displayName: '他拠点', password: 'yoru-no-denwa-2026',
+        });
+        const theirs = device('oncall-phone');
+        expect((await theirs.request('POST', API.session, {
+          hub: 'hub-other', loginName: 'coord1', password: 'yoru-no-denwa-2026', totp: totpCode(stranger.totpSecret, api.clock.now),
+        })).status).toBe(200);
+        expect((await theirs.enrol()).body).toMatchObject({ error: 'exists' });
+        expect((await theirs.enrol()).status).toBe(409);
+      });
+
+      it('refuses forged or malformed pushes with a 4xx and a reason, and writes nothing', async () => {
+        const phone = await device('phone-1').join(coord);
+        const before = await head();
+        const good = { ...householdWire('hh-1'), seq: 1 };
+        const cases: [string, unknown, Record<string, string>, number, string][] = [
+          ['unknown field', { changes: [{ ...good, officeId: 'office-a' }] }, {}, 400, 'changes.0'],
+          ['wrong type', { changes: [{ ...good, seq: '1' }] }, {}, 400, 'changes.0.seq'],
+          ['unknown kind', { changes: [{ ...good, kind: 'user' }] }, {}, 400, 'changes.0.kind'],
+          ['no changes', { changes: [] }, {}, 400, 'changes'],
+          ['seqs out of order', { changes: [{ ...good, seq: 2 }, { ...householdWire('hh-2'), seq: 1 }] }, {}, 400, 'seq'],
+          ['not JSON', '{"changes": [', {}, 400, 'JSON'],
+          ['wrong device secret', { changes: [good] }, { 'x-kyoten-device-secret': 'A'.repeat(43) }, 403, 'secret'],
+          ['no device headers', { changes: [good] }, { 'x-kyoten-device': '', 'x-kyoten-device-secret': '' }, 403, 'headers'],
+          ['unknown device', { changes: [good] }, { 'x-kyoten-device': 'phone-9' }, 403, 'not enrolled'],
+        ];
+        for (const [what, body, headers, status, detail] of cases) {
+          const answer = await phone.request<ErrorResponse>('POST', API.push, body, headers);
+          expect(answer.status, what).toBe(status);
+          expect(answer.body.message, what).toMatch(/[ぁ-んァ-ン一-龯]/);
+          expect(answer.body.detail ?? '', what).toContain(detail);
+        }
+        // another user's device, with its own valid secret, under this user's session
+        const coord2 = await api.user('coord2', 'coordinator');
+        const theirs = await device('phone-2').join(coord2);
+        const borrowed = await phone.request<ErrorResponse>('POST', API.push, { changes: [good] }, {
+          'x-kyoten-device': 'phone-2',
+          'x-kyoten-device-secret': theirs.secret!,
+        });
+        expect(borrowed.status).toBe(403);
+        expect(borrowed.body.error).toBe('forbidden');
+        // no session at all
+        const cookie = phone.cookie;
+        phone.cookie = undefined;
+        expect((await phone.request<ErrorResponse>('POST', API.push, { changes: [good] })).body.error).toBe('signed-out');
+        phone.cookie = cookie;
+        expect(await head()).toBe(before);
+        expect((await phone.pullAll()).length).toBe(0);
+        // and the device still pushes seq 1 afterwards
+        expect((await phone.push([householdWire('hh-1')])).body.results[0]).toMatchObject({ seq: 1, status: 'accepted' });
+      });
+
+      it('refuses a body over MAX_BODY_BYTES with 413 and writes nothing', async () => {
+        const phone = await device('phone-1').join(coord);
+        const big = { changes: [{ ...householdWire('hh-1', { note: 'あ'.repeat(MAX_BODY_BYTES / 3 + 10) }), seq: 1 }] };
+        const answer = await phone.request<ErrorResponse>('POST', API.push, big);
+        expect(answer.status).toBe(413);
+        expect(answer.body.error).toBe('too-large');
+        expect(await head()).toBe(0);
+        expect((await phone.push([householdWire('hh-1')])).body.results[0]!.status).toBe('accepted');
+      });
+
+      it('answers 404 for an unknown API path and 405 for a wrong method, as JSON', async () => {
+        const phone = device('p');
+        const missing = await phone.request<ErrorResponse>('GET', '/api/nothing');
+        expect(missing.status).toBe(404);
+        expect(missing.body.error).toBe('not-found');
+        const wrong = await phone.request('PUT', API.push, {});
+        expect(wrong.status).toBe(405);
+        expect(wrong.headers.get('allow')).toBe('POST');
+      });
+    });
+
+    describe('[S10] scope', () => {
+      it("[S10] a case worker writes only their office's households and cases; the rest is refused per change as 'scope'", async () => {
+        const worker = await api.user('worker-a', 'case-worker', { officeId: 'office-a' });
+        const coordPhone = await device('coord-phone').join(coord);
+        await coordPhone.push([householdWire('hh-b', { officeId: 'office-b' })]);
+        const tablet = await device('worker-tablet').join(worker);
+        const before = await head();
+        const caseB = await appendEntries([], [openBody({ subject: { householdId: 'hh-b', personId: null, name: '他事業所', recipientNumber: '' } })], 'case-b');
+        const caseA = await appendEntries([], [openBody({ subject: { householdId: 'hh-a', personId: null, name: '自事業所', recipientNumber: '' } })], 'case-a');
+        const answer = await tablet.push([
+          householdWire('hh-x', { officeId: 'office-b' }), // names another office
+          householdWire('hh-b', { note: '書き換え' }, 'update'), // held under another office
+          householdWire('hh-a'), // no office named: their own
+          entryWire(caseB[0]!), // a case of another office's household
+          entryWire(caseA[0]!),
+          wireChange('facility', 'fac-1', { id: 'fac-1' }, 'create'),
+          wireChange('office', 'office-a', { id: 'office-a' }, 'update'),
+        ]);
+        expect(answer.status).toBe(200);
+        expect(answer.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual([
+          'scope', 'scope', 'accepted', 'scope', 'accepted', 'scope', 'scope',
+        ]);
+        expect(answer.body.results[0]).toMatchObject({ retryable: false });
+        expect(await head()).toBe(before + 2);
+        const held = await tablet.pullAll();
+        expect(held.map((r) => [r.kind, r.entityId, r.officeId]).sort()).toEqual([
+          ['case-entry', caseA[0]!.id, 'office-a'],
+          ['household', 'hh-a', 'office-a'],
+        ]);
+        // the refusals are kept for the admin, with the payload as sent
+        const refusals = await api.store.listRefusals(HUB);
+        expect(refusals.filter((r) => r.reason === 'scope')).toHaveLength(5);
+        // the seq of each refusal is taken: a retry gets the same answers, nothing is doubled
+        tablet.nextSeq = 1;
+        const retry = await tablet.request<{ results: ChangeResult[] }>('POST', API.push, {
+          changes: [{ ...householdWire('hh-x', { officeId: 'office-b' }), seq: 1 }],
+        });
+        expect(retry.body.results[0]).toMatchObject({ status: 'refused', reason: 'seq-conflict' });
+      });
+
+      it('[S10] households without an office are held for the hub only; a coordinator edit keeps the held office', async () => {
+        const worker = await api.user('worker-a', 'case-worker', { officeId: 'office-a' });
+        const phone = await device('coord-phone').join(coord);
+        await phone.push([householdWire('hh-1'), householdWire('hh-2', { officeId: 'office-a' })]);
+        await phone.push([householdWire('hh-2', { note: '夜間は裏口' }, 'update')]);
+        const records = new Map((await phone.pullAll()).map((r) => [r.entityId, r]));
+        expect(records.get('hh-1')!.officeId).toBe(HUB_ONLY_OFFICE);
+        expect(records.get('hh-2')!.officeId).toBe('office-a');
+        const tablet = await device('worker-tablet').join(worker);
+        expect((await tablet.pullAll()).map((r) => r.entityId)).toEqual(['hh-2']);
+      });
+
+      it('[S10] a facility liaison writes and pulls only their own facility', async () => {
+        const liaison = await api.user('liaison', 'facility-liaison', { facilityId: 'fac-1' });
+        const phone = await device('coord-phone').join(coord);
+        await phone.push([
+          wireChange('facility', 'fac-1', { id: 'fac-1', vacancy: 0 }, 'create'),
+          wireChange('facility', 'fac-2', { id: 'fac-2', vacancy: 1 }, 'create'),
+          householdWire('hh-1'),
+        ]);
+        const desk = await device('liaison-pc').join(liaison);
+        const [held] = await desk.pullAll();
+        const answer = await desk.push([
+          { ...wireChange('facility', 'fac-1', { id: 'fac-1', vacancy: 2 }, 'update'), baseVersion: held!.version },
+          wireChange('facility', 'fac-2', { id: 'fac-2', vacancy: 9 }, 'update'),
+          householdWire('hh-9'),
+        ]);
+        expect(answer.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['accepted', 'scope', 'scope']);
+        const page = await desk.pull(0);
+        expect(page.body.scope).toEqual({ role: 'facility-liaison', officeIds: [], facilityId: 'fac-1' });
+        expect(page.body.records.map((r) => r.entityId)).toEqual(['fac-1']);
+        expect(JSON.parse(page.body.records[0]!.payloadJson)).toMatchObject({ vacancy: 2 });
+      });
+    });
+
+    describe('a disabled user', () => {
+      it("gets 410 at the device's next contact, can still send its evidence by retire-push, and nothing else", async () => {
+        const phone = await device('phone-1').join(coord);
+        await phone.push([householdWire('hh-1', { officeId: 'office-a' })]);
+        const entries = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: null, name: '佐藤', recipientNumber: '' } })], 'case-1');
+        // written offline, not yet sent, when the admin disables the user
+        await api.accounts.disableUser(coord.id);
+        const push = await phone.push([entryWire(entries[0]!)]);
+        expect(push.status).toBe(410);
+        expect(push.body).toMatchObject({ error: 'retired' });
+        expect((await phone.pull(0)).status).toBe(410);
+        expect((await phone.request('GET', API.session)).status).toBe(401);
+        expect(await api.raw.query("SELECT 1 FROM sessions WHERE user_id = $1 AND ended_at IS NULL", [coord.id]).then((r) => r.rowCount)).toBe(0);
+
+        const seq = phone.nextSeq;
+        phone.cookie = undefined; // the retire push needs no session
+        const retire = await phone.push(
+          [entryWire(entries[0]!), wireChange('access', 'acc-1', { householdId: 'hh-1', at: '2026-11-30T15:00:00.000Z' }, 'append'), householdWire('hh-1', { note: '最後に' }, 'update')],
+          API.retirePush,
+        );
+        expect(retire.status).toBe(200);
+        expect(retire.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['accepted', 'accepted', 'scope']);
+        expect(retire.body.results[0]!.seq).toBe(seq);
+        // a wrong secret cannot retire-push
+        phone.secret = 'B'.repeat(43);
+        expect((await phone.push([entryWire(entries[0]!)], API.retirePush)).status).toBe(403);
+
+        const coord2 = await api.user('coord2', 'coordinator');
+        const other = await device('phone-2').join(coord2);
+        const held = new Map((await other.pullAll()).map((r) => [r.entityId, r]));
+        expect(held.get(entries[0]!.id)!.payloadJson).toBe(JSON.stringify(entries[0]));
+        expect(JSON.parse(held.get('hh-1')!.payloadJson).note).toBe('');
+        // a device that is not retired may not use the retire path
+        expect((await other.push([entryWire(entries[0]!)], API.retirePush)).status).toBe(403);
+      });
+
+      it('a disabled device gets 410 while its user carries on with another device; re-enrolling it is refused', async () => {
+        const phone = await device('phone-1').join(coord);
+        await api.accounts.disableDevice('phone-1');
+        expect((await phone.push([householdWire('hh-1')])).status).toBe(410);
+        expect((await phone.request('GET', API.session)).status).toBe(200);
+        expect((await phone.enrol()).status).toBe(410);
+        const tablet = device('tablet-1');
+        tablet.cookie = phone.cookie;
+        await tablet.enrol();
+        expect((await tablet.push([householdWire('hh-1')])).body.results[0]!.status).toBe('accepted');
+      });
+    });
+  });
+}
