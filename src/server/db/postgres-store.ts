@@ -37,6 +37,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   // An idle client whose server went away must not crash the process; the next query reports it.
   pool.on('error', (error) => console.error('PostgreSQL connection lost:', error.message));
+  // The same for a client that is checked out but between queries (a push hashing evidence): the
+  // query that follows fails and the request gets its 503; the process must not die of it.
+  pool.on('connect', (client) => client.on('error', (error) => console.error('PostgreSQL connection lost:', error.message)));
   try {
     if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await pool.query('SELECT 1');
