@@ -1,0 +1,86 @@
+/**
+ * [S10] Over randomized data: coordinators push households of three offices (some with no office,
+ * some moved to another office later) and cases for them; each 相談支援専門員's device pulls
+ * exactly its office's households and cases, and never one of another office.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_ONLY_OFFICE } from '../../src/protocol/sync';
+import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
+import { DeviceClient, entryWire, householdWire, OFFICES, startApi, type ApiHarness } from './api-harness';
+import { schemaTarget } from './schema-target';
+
+const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
+
+let api: ApiHarness;
+let coordinators: DeviceClient[];
+let workers: { office: string; device: DeviceClient }[];
+beforeAll(async () => {
+  api = await startApi(target);
+  coordinators = [];
+  for (const login of ['coord1', 'coord2']) coordinators.push(await new DeviceClient(api, `${login}-phone`).join(await api.user(login, 'coordinator')));
+  workers = [];
+  for (const office of OFFICES) {
+    const user = await api.user(`worker-${office}`, 'case-worker', { officeId: office });
+    workers.push({ office, device: await new DeviceClient(api, `${office}-tablet`).join(user) });
+  }
+});
+afterAll(async () => {
+  await api.close();
+  await target.dropAll();
+});
+
+const office = fc.constantFrom<string | null>(...OFFICES, null);
+const household = fc.record({
+  office,
+  by: fc.nat(1),
+  withCase: fc.boolean(),
+  caseBy: fc.nat(1),
+  moveTo: fc.option(fc.constantFrom(...OFFICES), { nil: undefined }),
+});
+
+describe('[S10] case workers pull only their own office, over randomized data', () => {
+  it("[S10] a case worker's device never receives another office's households or cases", async () => {
+    /** entity id → the office it must be held under */
+    const expected = new Map<string, string>();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(household, { minLength: 1, maxLength: 8 }), async (households) => {
+        run++;
+        for (const [i, h] of households.entries()) {
+          const id = `hh-${run}-${i}`;
+          const pushed = await coordinators[h.by]!.push([householdWire(id, h.office === null ? {} : { officeId: h.office })]);
+          expect(pushed.body.results[0]!.status).toBe('accepted');
+          expected.set(id, h.office ?? HUB_ONLY_OFFICE);
+          if (h.withCase) {
+            const entries = await appendEntries(
+              [],
+              [openBody({ subject: { householdId: id, personId: null, name: '利用者', recipientNumber: '' } }), contactBody()],
+              `case-${run}-${i}`,
+            );
+            // a case stays with the office its household had when it was opened
+            const caseAnswer = await coordinators[h.caseBy]!.push(entries.map(entryWire));
+            expect(caseAnswer.body.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+            for (const e of entries) expected.set(e.id, h.office ?? HUB_ONLY_OFFICE);
+          }
+          if (h.moveTo !== undefined) {
+            const version = pushed.body.results[0]!.status === 'accepted' ? (pushed.body.results[0] as { version: number }).version : 0;
+            const moved = await coordinators[h.by]!.push([{ ...householdWire(id, { officeId: h.moveTo }, 'update'), baseVersion: version }]);
+            expect(moved.body.results[0]!.status).toBe('accepted');
+            expected.set(id, h.moveTo);
+          }
+        }
+        for (const w of workers) {
+          const records = (await w.device.pullAll()).filter((r) => r.kind === 'household' || r.kind === 'case-entry');
+          for (const r of records) expect(r.officeId, `${r.kind} ${r.entityId} pulled by ${w.office}`).toBe(w.office);
+          const mine = [...expected].filter(([, o]) => o === w.office).map(([id]) => id);
+          expect(records.map((r) => r.entityId).sort()).toEqual(mine.sort());
+        }
+      }),
+      { numRuns: 12 },
+    );
+    // the property saw every office, and households held for the hub only
+    expect(new Set(expected.values())).toEqual(new Set([...OFFICES, HUB_ONLY_OFFICE]));
+  });
+});
