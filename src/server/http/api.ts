@@ -11,7 +11,9 @@ import {
   EnrolRequest,
   MAX_PULL_LIMIT,
   PushRequest,
+  ResolveConflictRequest,
   RetirePushRequest,
+  type ConflictList,
   SignInRequest,
   type EnrolResponse,
   type PullResponse,
@@ -21,7 +23,8 @@ import {
 import { StoreError, type Store, type StoreErrorCode } from '../db/store';
 import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
 import { ServiceError } from '../services/errors';
-import { pullChanges, pushChanges } from '../services/sync';
+import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
+import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 import { clearedCookie, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
 
 export interface ApiOptions {
@@ -131,6 +134,22 @@ export function createApiHandler(options: ApiOptions) {
       const body = await readJson(req, RetirePushRequest);
       const results = await pushChanges(store, device, user, body.changes, { retiring: true });
       sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      return;
+    }
+    if (path === API.conflicts) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      const { store, user } = await syncCaller(req);
+      sendJson(res, 200, (await listConflicts(store, user)) satisfies ConflictList);
+      return;
+    }
+    const resolve = /^\/api\/conflicts\/([^/]+)\/resolve$/.exec(path);
+    if (resolve !== null) {
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      const { store, user } = await syncCaller(req);
+      await readJson(req, ResolveConflictRequest);
+      await resolveConflict(store, user, decodeURIComponent(resolve[1]!));
+      res.writeHead(204, { ...SECURITY_HEADERS, ...NO_STORE });
+      res.end();
       return;
     }
     throw new ServiceError('not-found', '見つかりません。', `no API at ${method} ${path}`);

@@ -3,7 +3,7 @@
  * (the store never guesses it), refuses per change what the user may not write (reason 'scope'),
  * passes the rest to the store's push rules in order, and turns a role into a pull scope.
  */
-import { HUB_ONLY_OFFICE, type WireChange, type WireScope } from '../../protocol/sync';
+import { HUB_ONLY_OFFICE, type ConflictList, type WireChange, type WireScope } from '../../protocol/sync';
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { APPEND_ONLY_KINDS, type ChangeResult, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
 import { ServiceError } from './errors';
@@ -164,6 +164,20 @@ export async function pullChanges(
 ): Promise<{ page: PullPage; scope: WireScope; openConflicts: number }> {
   const scope = pullScopeFor(user);
   const page = await store.pullSince(cursor, scope.store, limit);
-  // Conflicts are counted once the merge part of issue 5 gives the store a count.
-  return { page, scope: scope.wire, openConflicts: 0 };
+  return { page, scope: scope.wire, openConflicts: await store.countOpenConflicts(scope.store) };
+}
+
+/** Open same-field conflicts on records the user may hold [S14]. */
+export async function listConflicts(store: Store, user: UserRecord): Promise<ConflictList> {
+  const conflicts = await store.listConflicts(pullScopeFor(user).store);
+  return { conflicts: conflicts.map((c) => ({ ...c })) };
+}
+
+/**
+ * Settles a conflict [S14]. 'lost' means the device has already pushed the edit that writes the
+ * other value back; either way the conflict is closed for everyone. A facility liaison or a case
+ * worker settles only conflicts on records they may hold.
+ */
+export async function resolveConflict(store: Store, user: UserRecord, conflictId: string): Promise<void> {
+  await store.resolveConflict(pullScopeFor(user).store, conflictId, user.id);
 }
