@@ -1,0 +1,71 @@
+/**
+ * Two devices edit the same household offline and converge [S14]: edits to different fields both
+ * land, a same-field conflict is recorded, counted in every pull, listed for the people who may
+ * hold the household, and settled once for everyone. Over HTTP, against real PostgreSQL.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { API, ConflictList, PullResponse, type WireRecord } from '../../src/protocol/sync';
+import { DeviceClient, householdWire, startApi, type ApiHarness } from './api-harness';
+import { schemaTarget } from './schema-target';
+
+const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
+afterAll(() => target.dropAll());
+
+describe('[S14] two devices edit one household offline', () => {
+  let api: ApiHarness;
+  beforeEach(async () => {
+    api = await startApi(target);
+  });
+  afterEach(() => api.close());
+
+  const find = (records: readonly WireRecord[], id: string) => JSON.parse(records.find((r) => r.entityId === id)!.payloadJson) as Record<string, unknown>;
+
+  it('converge: different fields both land; the same field keeps one value and the conflict is listed until settled', async () => {
+    const caseWorker = await api.user('sato', 'case-worker', { officeId: 'office-a' });
+    const night = await api.user('yoru', 'coordinator');
+    const elsewhere = await api.user('suzuki', 'case-worker', { officeId: 'office-b' });
+    const day = await new DeviceClient(api, 'phone-day').join(caseWorker);
+    const oncall = await new DeviceClient(api, 'phone-oncall').join(night);
+    const other = await new DeviceClient(api, 'phone-other').join(elsewhere);
+
+    // The case worker registers the household; both devices pull it (version v1).
+    const created = await day.push([householdWire('hh-1', { phone: '047-111-1111', caregiverHealth: '', note: '' })]);
+    expect(created.body.results[0]).toMatchObject({ status: 'accepted' });
+    const v1 = (created.body.results[0] as { version: number }).version;
+    expect(find(await oncall.pullAll(), 'hh-1')['phone']).toBe('047-111-1111');
+
+    // Offline, both edit: the same field (phone) and one field each.
+    const base = { phone: '047-111-1111', caregiverHealth: '', note: '' };
+    const edit = (patch: Record<string, unknown>) => ({ ...householdWire('hh-1', { ...base, ...patch }, 'update'), baseVersion: v1 });
+    expect((await day.push([edit({ phone: '047-222-2222', note: '鍵は隣家に預けている' })])).body.results[0]).toMatchObject({ status: 'accepted' });
+    expect((await oncall.push([edit({ phone: '090-3333-3333', caregiverHealth: '母 2:10 救急搬送' })])).body.results[0]).toMatchObject({
+      status: 'accepted',
+    });
+
+    // Both devices pull and hold the same record: the first phone, both other edits.
+    const [onDay, onCall] = [find(await day.pullAll(), 'hh-1'), find(await oncall.pullAll(), 'hh-1')];
+    expect(onDay).toEqual(onCall);
+    expect(onDay).toMatchObject({ phone: '047-222-2222', note: '鍵は隣家に預けている', caregiverHealth: '母 2:10 救急搬送' });
+
+    // The conflict is counted in pulls and listed with both values and who made them.
+    const pulled = PullResponse.parse((await oncall.pull(0)).body);
+    expect(pulled.openConflicts).toBe(1);
+    const listed = ConflictList.parse((await day.request('GET', API.conflicts)).body);
+    expect(listed.conflicts).toEqual([
+      expect.objectContaining({ kind: 'household', entityId: 'hh-1', field: 'phone', keptValue: '047-222-2222', lostValue: '090-3333-3333', keptBy: 'sato さん', lostBy: 'yoru さん' }),
+    ]);
+    // A case worker of another office neither sees nor settles it.
+    expect(ConflictList.parse((await other.request('GET', API.conflicts)).body).conflicts).toEqual([]);
+    const id = listed.conflicts[0]!.id;
+    expect((await other.request('POST', `${API.conflicts}/${id}/resolve`, { choice: 'kept' })).status).toBe(404);
+    // A malformed settle is a 400 and settles nothing.
+    expect((await oncall.request('POST', `${API.conflicts}/${id}/resolve`, { choice: 'maybe' })).status).toBe(400);
+    expect(PullResponse.parse((await oncall.pull(0)).body).openConflicts).toBe(1);
+
+    // The coordinator settles it: gone for everyone.
+    expect((await oncall.request('POST', `${API.conflicts}/${id}/resolve`, { choice: 'kept' })).status).toBe(204);
+    expect(ConflictList.parse((await day.request('GET', API.conflicts)).body).conflicts).toEqual([]);
+    expect(PullResponse.parse((await day.pull(0)).body).openConflicts).toBe(0);
+  });
+});
