@@ -4,6 +4,7 @@
  */
 import { lazy, Suspense, useCallback, useEffect, type ComponentType } from 'react';
 import { HomeScreenBanner } from '../features/settings/home-screen-warning';
+import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
 import { Busy } from '../ui/status';
 import { useIdleLock } from './idle-lock';
@@ -12,6 +13,7 @@ import { StorageErrorBanner } from './storage-error';
 import { useApp } from './store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
+import { useSync } from './use-sync';
 import { loadCasesScreen, loadClaimsScreen, loadFacilitiesScreen, loadHouseholdsScreen, loadMatchScreen, loadSettingsScreen } from './screens';
 
 const HouseholdsScreen = lazy(loadHouseholdsScreen);
@@ -44,6 +46,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
   const idleLockMinutes = useApp((s) => s.settings.idleLockMinutes);
   const lock = useApp((s) => s.lock);
 
+  useSync();
   useIdleLock(
     idleLockMinutes,
     useCallback(() => void lock('idle'), [lock]),
@@ -67,6 +70,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
           {T.appName}
           {userName ? <span className="app-bar__user">{T.signedInAs(userName)}</span> : null}
         </p>
+        <SyncStatusLine />
         <Button variant="secondary" onClick={() => void lockNow()}>
           {T.lock}
         </Button>

@@ -1,11 +1,14 @@
 /** The composition root: opens the vault, then shows setup, lock, or the app by the store's phase. */
 import { useCallback, useEffect, useRef } from 'react';
+import { useStore } from 'zustand';
+import { syncStatus } from '../sync/status';
 import type { Vault } from '../vault/types';
 import { Busy } from '../ui/status';
 import { AppShell } from './app-shell';
 import { ErrorBoundary } from './error-boundary';
 import { Gate } from './gate';
 import { LockScreen } from './lock-screen';
+import { RetiredScreen } from './retired-screen';
 import { SetupScreen } from './setup-screen';
 import { FailedContent } from './storage-error';
 import { useApp } from './store';
@@ -23,6 +26,7 @@ function Root({ openVault }: { openVault: () => Vault }) {
   const phase = useApp((s) => s.phase);
   const start = useApp((s) => s.start);
   const started = useRef(false);
+  const retired = useStore(syncStatus, (s) => s.retired !== null);
 
   // A lost connection cannot be revived: close the old handle, open a fresh one, start over.
   const reopen = useCallback(async () => {
@@ -45,6 +49,8 @@ function Root({ openVault }: { openVault: () => Vault }) {
     void start(openVault());
   }, [openVault, start]);
 
+  // The hub retired this device and its data was wiped: nothing else is shown until a reload.
+  if (retired) return <RetiredScreen />;
   switch (phase) {
     case 'starting':
       return (

@@ -6,6 +6,7 @@ import { DeviceSettingsSection } from './device-settings-section';
 import { HomeScreenWarning } from './home-screen-warning';
 import { OfficesSection } from './offices-section';
 import { StorageSection } from './storage-section';
+import { SyncSection } from './sync-section';
 import { T } from './text';
 import { UsersSection } from './users-section';
 
@@ -18,6 +19,7 @@ export function SettingsScreen() {
       <DeviceSettingsSection />
       <UsersSection />
       <OfficesSection />
+      <SyncSection />
       <PendingChangesSection />
       <AccessLogSection />
     </Page>

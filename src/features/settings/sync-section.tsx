@@ -1,0 +1,226 @@
+/**
+ * 拠点サーバーと同期: joining a hub (sign-in, enrolment, first sync with its progress), who is
+ * signed in, 今すぐ同期, sign-out (queued changes stay), and the changes the hub refused.
+ * The app works without ever joining; see src/sync/engine.ts for what a run does.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useStore } from 'zustand';
+import { useApp } from '../../app/store';
+import { REFUSAL_LABELS, ROLE_LABELS } from '../../protocol/sync';
+import { SyncError } from '../../sync/client';
+import { syncStatus } from '../../sync/status';
+import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
+import { TextField } from '../../ui/field';
+import { Notice, Section } from '../../ui/layout';
+import { SecretField } from '../../ui/passphrase';
+import { Busy } from '../../ui/status';
+import { toVaultError, vaultErrorMessage } from '../../vault/errors';
+import type { OutboxEntry } from '../../vault/types';
+import { SYNC_SETTINGS_HASH } from './sync-status-line';
+import { ST } from './sync-text';
+import { useAsync } from './use-async';
+
+export function SyncSection() {
+  const joined = useStore(syncStatus, (s) => s.joined);
+  const signedOut = useStore(syncStatus, (s) => s.signedOut);
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    // Opened from the status line: bring the section into view.
+    if (window.location.hash === SYNC_SETTINGS_HASH) ref.current?.scrollIntoView?.({ block: 'start' });
+  }, []);
+
+  return (
+    <div ref={ref}>
+      <Section title={ST.title} id="settings-sync">
+        {joined && !signedOut ? <JoinedView /> : <JoinForm />}
+        <RefusedChanges />
+      </Section>
+    </div>
+  );
+}
+
+interface JoinErrors {
+  hub?: string;
+  loginName?: string;
+  password?: string;
+  totp?: string;
+  form?: string;
+}
+
+function problemText(error: unknown): string {
+  if (error instanceof SyncError) return error.serverMessage && error.code !== 'bad-credentials' ? `${error.message}（${error.serverMessage}）` : error.message;
+  return vaultErrorMessage(toVaultError(error).code);
+}
+
+function JoinForm() {
+  const userName = useApp((s) => s.session?.user.displayName ?? '');
+  const status = useStore(syncStatus);
+  const [hub, setHub] = useState(status.hub ?? '');
+  const [loginName, setLoginName] = useState(status.loginName ?? '');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [errors, setErrors] = useState<JoinErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const engine = syncStatus.getState().engine;
+    if (!engine || busy) return;
+    const next: JoinErrors = {
+      ...(hub.trim() ? {} : { hub: ST.required(ST.hub) }),
+      ...(loginName.trim() ? {} : { loginName: ST.required(ST.loginName) }),
+      ...(password ? {} : { password: ST.required(ST.password) }),
+      ...(/^\d{6}$/.test(totp.trim()) ? {} : { totp: ST.totpInvalid }),
+    };
+    setErrors(next);
+    if (Object.keys(next).length > 0) return;
+    setBusy(true);
+    try {
+      await engine.join({ hub: hub.trim(), loginName: loginName.trim(), password, totp: totp.trim(), deviceName: ST.deviceName(userName) });
+    } catch (err) {
+      setErrors({ form: problemText(err) });
+      setTotp('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form noValidate onSubmit={(e) => void submit(e)} aria-label={ST.title}>
+      <p className="muted">{status.signedOut ? ST.aloneSignedOut : ST.aloneIntro}</p>
+      {status.signedOut && status.problem ? <Notice kind="warn">{status.problem.message}</Notice> : null}
+      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      <TextField label={ST.hub} hint={ST.hubHint} value={hub} error={errors.hub} disabled={busy} autoComplete="organization" onChange={(e) => setHub(e.target.value)} />
+      <TextField label={ST.loginName} value={loginName} error={errors.loginName} disabled={busy} autoComplete="username" onChange={(e) => setLoginName(e.target.value)} />
+      <SecretField label={ST.password} value={password} error={errors.password} disabled={busy} autoComplete="current-password" onChange={(e) => setPassword(e.target.value)} />
+      <TextField
+        label={ST.totp}
+        hint={ST.totpHint}
+        value={totp}
+        error={errors.totp}
+        disabled={busy}
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        maxLength={6}
+        onChange={(e) => setTotp(e.target.value)}
+      />
+      {busy ? <Busy>{status.progress ? ST.progress(status.progress.sent, status.progress.received) : ST.joining}</Busy> : null}
+      <div className="form-actions">
+        <Button type="submit" variant="primary" className="btn--block" disabled={busy}>
+          {status.signedOut ? ST.signInAgain : ST.join}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function JoinedView() {
+  const s = useStore(syncStatus);
+  const [confirming, setConfirming] = useState(false);
+  const [working, setWorking] = useState(false);
+
+  const syncNow = () => void s.engine?.run();
+  const signOut = async () => {
+    setConfirming(false);
+    setWorking(true);
+    try {
+      await s.engine?.signOut();
+    } finally {
+      setWorking(false);
+    }
+  };
+
+  return (
+    <>
+      <p>
+        <strong>{ST.signedInAs(s.displayName ?? '', s.role ? ROLE_LABELS[s.role] : '')}</strong>
+        <br />
+        <span className="muted">{ST.hubLine(s.hub ?? '')}</span>
+      </p>
+      <p>{ST.lastSync(s.lastSyncAt)}</p>
+      <p>{ST.pending(s.pending)}</p>
+      {s.problem ? (
+        <Notice kind="error">
+          {s.problem.message}
+          {s.problem.serverMessage ? `（${s.problem.serverMessage}）` : ''}
+        </Notice>
+      ) : null}
+      {s.openConflicts > 0 ? <Notice kind="warn">{ST.conflicts(s.openConflicts)}</Notice> : null}
+      {s.evidenceMismatches.length > 0 ? <Notice kind="error">{ST.evidenceMismatch(s.evidenceMismatches.length)}</Notice> : null}
+      {s.running ? <Busy>{s.progress ? ST.progress(s.progress.sent, s.progress.received) : ST.syncing}</Busy> : null}
+      <div className="form-actions">
+        <Button variant="primary" className="btn--block" disabled={s.running || working} onClick={syncNow}>
+          {s.running ? ST.syncing : ST.syncNow}
+        </Button>
+        <Button className="btn--block" disabled={working} onClick={() => setConfirming(true)}>
+          {ST.signOut}
+        </Button>
+      </div>
+      <p className="muted">{ST.iosNote}</p>
+      <ConfirmDialog
+        open={confirming}
+        title={ST.signOutTitle}
+        confirmLabel={ST.signOut}
+        onConfirm={() => void signOut()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{ST.signOutBody(s.pending + s.refused)}</p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** The changes the hub refused: kept, listed with the reason and what to do; the user may set one aside. */
+function RefusedChanges() {
+  const session = useApp((s) => s.session);
+  const refusedCount = useStore(syncStatus, (s) => s.refused);
+  const engine = useStore(syncStatus, (s) => s.engine);
+  const list = useAsync(async () => ((await session?.outbox()) ?? []).filter((e) => e.refusal !== null), `${refusedCount}`);
+  const [dismissing, setDismissing] = useState<OutboxEntry | null>(null);
+
+  if (list.status !== 'done' || list.value.length === 0) return null;
+  const dismiss = async (entry: OutboxEntry) => {
+    setDismissing(null);
+    await engine?.dismissRefused(entry.seq);
+    list.reload();
+  };
+  return (
+    <div className="refused">
+      <h3 id="settings-sync-refused">{ST.refusedTitle}</h3>
+      <p className="muted">{ST.refusedIntro}</p>
+      <ul className="plain-list" aria-labelledby="settings-sync-refused">
+        {list.value.map((entry) => (
+          <li key={entry.seq}>
+            <p>
+              <strong>
+                {ST.kind[entry.kind]}（{ST.refusedWhen(entry.at)}）
+              </strong>
+              <br />
+              {REFUSAL_LABELS[entry.refusal!.reason]}
+            </p>
+            <p className="muted">{ST.refusedAdvice[entry.refusal!.reason]}</p>
+            {entry.refusal!.detail ? (
+              <details>
+                <summary>{ST.refusedDetail}</summary>
+                <p>{entry.refusal!.detail}</p>
+              </details>
+            ) : null}
+            <Button onClick={() => setDismissing(entry)}>{ST.dismiss}</Button>
+          </li>
+        ))}
+      </ul>
+      <ConfirmDialog
+        open={dismissing !== null}
+        title={ST.dismissTitle}
+        confirmLabel={ST.dismiss}
+        danger
+        onConfirm={() => dismissing && void dismiss(dismissing)}
+        onCancel={() => setDismissing(null)}
+      >
+        <p>{ST.dismissBody}</p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * The one-line sync status in the app bar: changes waiting, the last successful sync (Japan time)
+ * or the problem in words; tapping it opens 「拠点サーバーと同期」 in the settings.
+ */
+import { useStore } from 'zustand';
+import { S } from '../../sync/text';
+import { syncStatus, type SyncStatus } from '../../sync/status';
+import { ST } from './sync-text';
+
+export const SYNC_SETTINGS_HASH = '#/settings/sync';
+
+export function syncLineText(s: SyncStatus): { text: string; problem: boolean } {
+  if (!s.joined) return { text: ST.lineAlone, problem: false };
+  const parts: string[] = [];
+  if (s.running) parts.push(ST.lineRunning);
+  else if (s.signedOut) parts.push(S.short['signed-out']);
+  else if (s.problem) parts.push(S.short[s.problem.code]);
+  if (s.pending > 0) parts.push(ST.linePending(s.pending));
+  if (s.refused > 0) parts.push(ST.lineRefused(s.refused));
+  if (!s.running && !s.problem && !s.signedOut) parts.push(s.lastSyncAt ? ST.lineSynced(s.lastSyncAt) : ST.lineNever);
+  return { text: parts.join('・'), problem: s.signedOut || s.problem !== null || s.refused > 0 };
+}
+
+export function SyncStatusLine() {
+  const status = useStore(syncStatus);
+  const { text, problem } = syncLineText(status);
+  return (
+    <a
+      className={['sync-line', problem ? 'sync-line--problem' : ''].filter(Boolean).join(' ')}
+      href={SYNC_SETTINGS_HASH}
+      aria-label={`${ST.lineLabel}：${text}`}
+      role="status"
+    >
+      {text}
+    </a>
+  );
+}

@@ -1,0 +1,90 @@
+/** Every user-facing string of 「拠点サーバーと同期」 and the sync status line (STYLE.md habit 9). */
+import type { RefusalReason } from '../../protocol/sync';
+import type { OutboxEntry } from '../../vault/types';
+
+const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** 「11/23 02:14」 in Japan time, whatever the device's zone. */
+export function syncTimeText(instant: string): string {
+  const w = new Date(Date.parse(instant) + JST_OFFSET_MS);
+  return `${w.getUTCMonth() + 1}/${w.getUTCDate()} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+}
+
+export const ST = {
+  title: '拠点サーバーと同期',
+  aloneIntro:
+    'このアプリは、拠点サーバーに参加しなくても、この端末だけで使えます。参加すると、この端末で作った世帯・事業所・対応記録・閲覧記録がサーバーに送られ、同じ拠点の端末と共有されます。',
+  aloneSignedOut: 'ログアウトしています。変更はこの端末に保存されており、次にログインしたときに送信されます。',
+  hub: '拠点ID',
+  hubHint: '管理者から伝えられた拠点のIDです。',
+  loginName: 'ログインID',
+  password: 'パスワード',
+  totp: '確認コード（6桁）',
+  totpHint: '認証アプリに表示されている6桁の数字です。',
+  required: (label: string) => `${label}を入力してください。`,
+  totpInvalid: '確認コードは6桁の数字で入力してください。',
+  join: 'ログインして参加',
+  signInAgain: 'ログイン',
+  joining: 'ログインしています…',
+  deviceName: (name: string) => `${name}の端末`,
+  progress: (sent: number, received: number) => `同期中… 送信 ${sent}件・受信 ${received}件`,
+  joined: '参加しました。',
+
+  signedInAs: (name: string, role: string) => `${name}（${role}）としてログイン中`,
+  hubLine: (hub: string) => `拠点ID：${hub}`,
+  lastSync: (at: string | null) => (at === null ? '最終同期：まだ同期していません' : `最終同期：${syncTimeText(at)}`),
+  pending: (n: number) => (n === 0 ? '未送信の変更はありません。' : `未送信の変更が${n}件あります。`),
+  conflicts: (n: number) => `別の人の変更と重なった項目が${n}件あります（どちらを残すかは後で確認できます）。`,
+  evidenceMismatch: (n: number) =>
+    `サーバーにある対応記録${n}件が、この端末の記録と内容が違います。この端末の記録はそのまま残しています。管理者に連絡してください。`,
+  syncNow: '今すぐ同期',
+  syncing: '同期しています…',
+  signOut: 'ログアウト',
+  signOutTitle: 'ログアウトしますか？',
+  signOutBody: (n: number) =>
+    n === 0
+      ? 'ログアウトすると、再びログインするまで同期しません。この端末のデータはそのまま残ります。'
+      : `未送信の変更${n}件はこの端末に残り、次にログインしたときに送信されます。ログアウトすると、それまで同期しません。`,
+  iosNote: 'iPhone・iPadでは、アプリを開いている間だけ同期します。こまめにアプリを開いてください。',
+
+  refusedTitle: 'サーバーが受け付けなかった変更',
+  refusedIntro: 'これらの変更は送信されていませんが、この端末の記録は残っています。',
+  refusedWhen: (at: string) => `変更 ${syncTimeText(at)}`,
+  refusedAdvice: {
+    gap: '自動で再送します。何もする必要はありません。',
+    'seq-conflict': '管理者に連絡してください。',
+    'mutation-conflict': '管理者に連絡してください。',
+    'evidence-conflict': '管理者に連絡してください。この端末の対応記録は変更されていません。',
+    'hash-mismatch': '管理者に連絡してください。記録が改変された可能性があります。',
+    'append-only': '管理者に連絡してください。',
+    invalid: '内容を見直して、もう一度保存し直してください。解決しないときは管理者に連絡してください。',
+    scope: '担当の事業所・コーディネーターに依頼してください。この端末の記録は残ります。',
+  } satisfies Record<RefusalReason, string>,
+  refusedDetail: 'サーバーからの説明',
+  dismiss: '一覧から外す',
+  dismissTitle: 'この変更を一覧から外しますか？',
+  dismissBody: 'この変更はサーバーに送られません。この端末の記録は残ります。',
+  kind: {
+    household: '世帯',
+    facility: '事業所',
+    office: '相談支援事業所',
+    'case-entry': '対応記録',
+    access: '閲覧記録',
+  } satisfies Record<OutboxEntry['kind'], string>,
+
+  // the status line in the app bar
+  lineAlone: 'この端末のみ',
+  linePending: (n: number) => `未送信 ${n}件`,
+  lineSynced: (at: string) => `最終同期 ${syncTimeText(at)}`,
+  lineNever: '未同期',
+  lineRunning: '同期中…',
+  lineRefused: (n: number) => `送信不可 ${n}件`,
+  lineLabel: '同期の状態（タップで同期の設定を開く）',
+
+  retiredTitle: 'この端末は拠点サーバーから外されました',
+  retiredBody:
+    'この端末の利用者または端末が、拠点の管理者によって無効にされました。未送信の対応記録と閲覧記録をサーバーに送ったうえで、この端末のデータはすべて削除しました。',
+  retiredReason: (message: string) => `サーバーからの理由：${message}`,
+  retiredNext: '引き続き使う場合は、管理者に連絡してください。',
+} as const;
