@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { FIRST_ADMIN_HINT } from './admin-commands';
 import { describeStore } from './db/open-store';
 import { startHub } from './services/hub';
 
@@ -27,7 +28,10 @@ console.log(`拠点ナビ is running: http://localhost:${shownPort}/  (PORT=${sh
 console.log(`opening the store: ${describeStore(process.env)}`);
 
 hub.store.then(
-  () => console.log('store ready: /healthz answers 200'),
+  async (store) => {
+    console.log('store ready: /healthz answers 200');
+    if ((await store.countUsers()) === 0) console.log(FIRST_ADMIN_HINT);
+  },
   async (error: unknown) => {
     console.error('The store could not be opened:', error instanceof Error ? error.message : error);
     await hub.close().catch(() => undefined);

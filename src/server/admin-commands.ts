@@ -1,0 +1,146 @@
+/**
+ * `npm run admin -- <command>`: the hub's first admin and the accounts after it, from a shell on
+ * the server. Kept apart from admin.ts (which opens the store and reads the terminal) so tests run
+ * the commands against a store of their own.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ROLES } from '../protocol/sync';
+import { StoreError, type Store } from './db/store';
+import { createAccounts } from './services/accounts';
+import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
+
+export interface AdminIo {
+  out(line: string): void;
+  /** the new user's password: from stdin with --password-stdin, else asked on the terminal */
+  readPassword(fromStdin: boolean): Promise<string>;
+  readonly now?: () => Date;
+}
+
+export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
+
+  create-hub     --hub <id> --name <拠点名>
+  create-office  --hub <id> --office <id> --name <事業所名>
+  create-user    --hub <id> --login <login> --name <表示名> --role admin|coordinator|case-worker|facility-liaison
+                 [--office <office id>] [--facility <facility id>] [--password-stdin]
+                 (asks for the password, or reads it from stdin with --password-stdin;
+                  prints the TOTP secret and the otpauth:// URI for the authenticator app)
+  disable-user   --hub <id> --login <login>      (ends the user's sessions; their devices retire)
+  disable-device --device <device id>
+  list-users     --hub <id>
+
+The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
+which only one process may open at a time: stop the server first.`;
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use a-z, 0-9, - and _ (at most 63)');
+const text = z.string().trim().min(1).max(100);
+const schemas = {
+  'create-hub': z.strictObject({ hub: slug, name: text }),
+  'create-office': z.strictObject({ hub: slug, office: slug, name: text }),
+  'create-user': z.strictObject({
+    hub: slug,
+    login: z.string().regex(/^[A-Za-z0-9._@-]{1,100}$/, 'letters, digits and . _ @ -'),
+    name: text,
+    role: z.enum(ROLES),
+    office: slug.optional(),
+    facility: z.string().min(1).max(200).optional(),
+    'password-stdin': z.boolean().optional(),
+  }),
+  'disable-user': z.strictObject({ hub: slug, login: z.string().min(1) }),
+  'disable-device': z.strictObject({ device: z.string().min(1).max(200) }),
+  'list-users': z.strictObject({ hub: slug }),
+} as const;
+export type AdminCommand = keyof typeof schemas;
+
+/** Parses argv (after the script name); an Error with a message for the admin when it is wrong. */
+export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand; options: Record<string, unknown> } {
+  const [command, ...rest] = argv;
+  if (command === undefined || !(command in schemas)) throw new Error(command === undefined ? ADMIN_USAGE : `unknown command "${command}"\n\n${ADMIN_USAGE}`);
+  const str = { type: 'string' } as const;
+  const { values } = parseArgs({
+    args: [...rest],
+    strict: true,
+    options: { hub: str, name: str, office: str, login: str, role: str, facility: str, device: str, 'password-stdin': { type: 'boolean' } },
+  });
+  const parsed = schemas[command as AdminCommand].safeParse(values);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.') || command}: ${i.message}`).join('\n'));
+  }
+  return { command: command as AdminCommand, options: parsed.data as Record<string, unknown> };
+}
+
+export async function runAdminCommand(store: Store, command: AdminCommand, options: Record<string, unknown>, io: AdminIo): Promise<void> {
+  const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: io.now ?? (() => new Date()) });
+  const o = options as Record<string, string | boolean | undefined>;
+  const hub = o['hub'] as string;
+  const userOf = async (login: string) => {
+    const user = await store.findUserByLogin(hub, login);
+    if (user === null) throw new Error(`no user "${login}" in hub "${hub}"`);
+    return user;
+  };
+  try {
+    switch (command) {
+      case 'create-hub':
+        await store.createTenant({ id: hub, name: o['name'] as string });
+        io.out(`拠点 ${hub}（${o['name']}）を作成しました。次は管理者: npm run admin -- create-user --hub ${hub} --login <login> --name <表示名> --role admin`);
+        return;
+      case 'create-office':
+        await store.createOffice({ id: o['office'] as string, tenantId: hub, name: o['name'] as string });
+        io.out(`事業所 ${o['office']}（${o['name']}）を拠点 ${hub} に作成しました。`);
+        return;
+      case 'create-user': {
+        const role = o['role'] as (typeof ROLES)[number];
+        if (role === 'case-worker' && o['office'] === undefined) throw new Error('a case-worker needs --office');
+        if (role === 'facility-liaison' && o['facility'] === undefined) throw new Error('a facility-liaison needs --facility');
+        const password = await io.readPassword(o['password-stdin'] === true);
+        if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+        const login = o['login'] as string;
+        const { totpSecret } = await accounts.createUser({
+          id: randomUUID(),
+          tenantId: hub,
+          role,
+          loginName: login,
+          displayName: o['name'] as string,
+          officeId: (o['office'] as string | undefined) ?? null,
+          facilityId: (o['facility'] as string | undefined) ?? null,
+          password,
+        });
+        io.out(`利用者 ${login}（${o['name']}、${role}）を拠点 ${hub} に作成しました。`);
+        io.out('認証アプリ（Google Authenticator など）に次の秘密鍵を登録してください。表示はこの一度だけです。');
+        io.out(`TOTP secret: ${totpSecret}`);
+        io.out(`otpauth URI: ${totpUri(totpSecret, hub, login)}`);
+        return;
+      }
+      case 'disable-user': {
+        const user = await userOf(o['login'] as string);
+        await accounts.disableUser(user.id);
+        io.out(`利用者 ${user.loginName} を停止しました。サインイン中のセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
+        return;
+      }
+      case 'disable-device': {
+        await accounts.disableDevice(o['device'] as string);
+        io.out(`端末 ${o['device']} を停止しました。次の接続で未送信の記録を送ってからデータを消去します。`);
+        return;
+      }
+      case 'list-users': {
+        const users = await store.listUsers(hub);
+        if (users.length === 0) io.out(`拠点 ${hub} に利用者はいません。`);
+        for (const u of users) {
+          io.out([u.loginName, u.role, u.displayName, u.officeId ?? '-', u.facilityId ?? '-', u.disabled ? '停止中' : '有効'].join('\t'));
+        }
+        return;
+      }
+    }
+  } catch (error) {
+    if (error instanceof StoreError && error.code === 'exists') throw new Error(`already exists: ${error.message}`);
+    if (error instanceof StoreError && error.code === 'not-found') throw new Error(`not found (is the hub, office or device id right?): ${error.message}`);
+    throw error;
+  }
+}
+
+/** What `npm start` prints while nobody can sign in yet. */
+export const FIRST_ADMIN_HINT = `No accounts yet. Create the hub and its first admin (with the server stopped when it uses the embedded store):
+  npm run admin -- create-hub --hub <hub-id> --name "<拠点名>"
+  npm run admin -- create-user --hub <hub-id> --login <login> --name "<表示名>" --role admin
+The second command asks for a password and prints the TOTP secret for an authenticator app.`;

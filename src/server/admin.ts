@@ -1,0 +1,69 @@
+/**
+ * `npm run admin -- <command>` (see ADMIN_USAGE): opens the same store as the server (DATABASE_URL,
+ * or the embedded PostgreSQL in KYOTEN_DATA_DIR), runs one command, closes it.
+ */
+import { createInterface } from 'node:readline';
+import { describeStore, openStoreFromEnv } from './db/open-store';
+import { parseAdminArgs, runAdminCommand } from './admin-commands';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Asks on the terminal without echoing what is typed. */
+function ask(prompt: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+    process.stdout.write(prompt);
+    muted._writeToOutput = () => undefined;
+    rl.question('', (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+  });
+}
+
+async function readPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin || !process.stdin.isTTY) return readStdin();
+  const first = await ask('パスワード: ');
+  const again = await ask('パスワード（確認）: ');
+  if (first !== again) throw new Error('the two passwords differ');
+  return first;
+}
+
+let parsed: ReturnType<typeof parseAdminArgs>;
+try {
+  parsed = parseAdminArgs(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
+let store;
+try {
+  store = await openStoreFromEnv(process.env);
+} catch (error) {
+  const message = (error as Error).message;
+  if (/Another hub server/.test(message)) {
+    console.error(
+      `The hub server is running on ${describeStore(process.env)}, and the embedded store takes one process at a time.\n` +
+        'Stop the server (Ctrl+C in its terminal), run this command, then start it again. ' +
+        '(With DATABASE_URL the server and this command share the database and may run together.)',
+    );
+  } else {
+    console.error(`The store could not be opened (${describeStore(process.env)}): ${message}`);
+  }
+  process.exit(1);
+}
+try {
+  await runAdminCommand(store, parsed.command, parsed.options, { out: (line) => console.log(line), readPassword });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 1;
+} finally {
+  await store.close();
+}

@@ -1,0 +1,134 @@
+/**
+ * `npm run admin`: the first hub, office and admin, the account commands, and the clear message
+ * when the embedded store is held by a running server.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseAdminArgs, runAdminCommand } from '../../src/server/admin-commands';
+import { openEmbeddedStore } from '../../src/server/db/embedded-store';
+import type { Store } from '../../src/server/db/store';
+import { createAccounts } from '../../src/server/services/accounts';
+import { totpCode } from '../../src/server/services/credentials';
+import { schemaTarget } from './schema-target';
+
+const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
+const dirs: string[] = [];
+afterAll(async () => {
+  await target.dropAll();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const PASSWORD = 'yoru-no-denwa-2026';
+
+async function run(store: Store, argv: string[], password = PASSWORD): Promise<string[]> {
+  const lines: string[] = [];
+  const { command, options } = parseAdminArgs(argv);
+  await runAdminCommand(store, command, options, { out: (l) => lines.push(l), readPassword: async () => password });
+  return lines;
+}
+
+function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const child = spawn(resolve('node_modules/.bin/tsx'), ['src/server/admin.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdin.end(stdin);
+    child.on('close', (code) => done({ code, out, err }));
+  });
+}
+
+describe('npm run admin', () => {
+  let store: Store;
+  beforeEach(async () => {
+    ({ store } = await target.fresh());
+    await store.migrate();
+    return () => store.close();
+  });
+
+  it('creates the hub, an office and the first admin, who signs in with the password and the printed TOTP secret', async () => {
+    expect(await store.countUsers()).toBe(0);
+    await run(store, ['create-hub', '--hub', 'hub-matsudo', '--name', '松戸市 地域生活支援拠点']);
+    await run(store, ['create-office', '--hub', 'hub-matsudo', '--office', 'office-a', '--name', 'あおば']);
+    const lines = await run(store, ['create-user', '--hub', 'hub-matsudo', '--login', 'admin', '--name', '管理者', '--role', 'admin']);
+    const secret = lines.find((l) => l.startsWith('TOTP secret: '))!.slice('TOTP secret: '.length);
+    expect(lines.find((l) => l.startsWith('otpauth URI: '))).toContain(`secret=${secret}`);
+    const now = new Date('2026-11-30T12:00:00Z');
+    const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: () => now });
+    const { info } = await accounts.signIn({ hub: 'hub-matsudo', loginName: 'admin', password: PASSWORD, totp: totpCode(secret, now) });
+    expect(info.user).toMatchObject({ role: 'admin', displayName: '管理者' });
+    await run(store, ['create-user', '--hub', 'hub-matsudo', '--login', 'aoba1', '--name', '相談 一郎', '--role', 'case-worker', '--office', 'office-a']);
+    expect(await run(store, ['list-users', '--hub', 'hub-matsudo'])).toEqual(['admin\tadmin\t管理者\t-\t-\t有効', 'aoba1\tcase-worker\t相談 一郎\toffice-a\t-\t有効']);
+  });
+
+  it('refuses wrong arguments, a short password, a taken login and an unknown office with a message', async () => {
+    expect(() => parseAdminArgs(['create-user', '--hub', 'h', '--login', 'x', '--name', 'n', '--role', 'boss'])).toThrow(/--role/);
+    expect(() => parseAdminArgs(['drop-hub'])).toThrow(/unknown command "drop-hub"/);
+    expect(() => parseAdminArgs(['create-hub', '--hub', 'h', '--name', 'n', '--force'])).toThrow(/force/);
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点']);
+    const user = ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤', '--role', 'coordinator'];
+    await expect(run(store, user, 'short')).rejects.toThrow(/at least 10/);
+    await run(store, user);
+    await expect(run(store, user)).rejects.toThrow(/already exists/);
+    await expect(run(store, ['create-user', '--hub', 'h1', '--login', 'w', '--name', 'w', '--role', 'case-worker'])).rejects.toThrow(/needs --office/);
+    await expect(run(store, ['create-user', '--hub', 'h1', '--login', 'w', '--name', 'w', '--role', 'case-worker', '--office', 'nowhere'])).rejects.toThrow(/not found/);
+    expect((await store.listUsers('h1')).map((u) => u.loginName)).toEqual(['coord']);
+  });
+
+  it('disables a user: their open sessions end at once', async () => {
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点']);
+    const lines = await run(store, ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤', '--role', 'coordinator']);
+    const secret = lines.find((l) => l.startsWith('TOTP secret: '))!.slice(13);
+    const now = new Date('2026-11-30T12:00:00Z');
+    const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: () => now });
+    const { token } = await accounts.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(secret, now) });
+    await accounts.authenticate(token);
+    await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord']);
+    await expect(accounts.authenticate(token)).rejects.toMatchObject({ code: 'signed-out' });
+    expect((await run(store, ['list-users', '--hub', 'h1']))[0]).toContain('停止中');
+  });
+
+  it('runs as a command over DATABASE_URL, reading the password from stdin', async () => {
+    const schema = `kyoten_admin_${process.pid}`;
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    const env = { DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+    try {
+      expect(await cli(['create-hub', '--hub', 'h1', '--name', '拠点'], env)).toMatchObject({ code: 0 });
+      const made = await cli(['create-user', '--hub', 'h1', '--login', 'admin', '--name', '管理者', '--role', 'admin', '--password-stdin'], env, `${PASSWORD}\n`);
+      expect(made.code).toBe(0);
+      expect(made.out).toMatch(/TOTP secret: [A-Z2-7]{32}/);
+      const hash = await admin.query<{ password_hash: string }>(`SELECT password_hash FROM ${schema}.users WHERE login_name = 'admin'`);
+      expect(hash.rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
+      const bad = await cli(['create-user', '--hub', 'h1'], env);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain('--login');
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+
+  it('says clearly that the server must be stopped when it holds the embedded store', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kyoten-admin-'));
+    dirs.push(dataDir);
+    const running = await openEmbeddedStore({ dataDir });
+    try {
+      const answer = await cli(['list-users', '--hub', 'h1'], { KYOTEN_DATA_DIR: dataDir });
+      expect(answer.code).toBe(1);
+      expect(answer.err).toContain('The hub server is running');
+      expect(answer.err).toContain('Stop the server');
+    } finally {
+      await running.close();
+    }
+  });
+});
