@@ -1,0 +1,179 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeHub, type FakeHub, type FakeHubUser } from '../../../test/factories/fake-hub';
+import { useApp } from '../../app/store';
+import { REFUSAL_LABELS } from '../../protocol/sync';
+import { createSyncEngine } from '../../sync/engine';
+import { initialSyncStatus, syncStatus, type SyncStatus } from '../../sync/status';
+import { createSampleRecord, newId, setUpTestVault } from '../../vault/testing';
+import { SyncSection } from './sync-section';
+import { SyncStatusLine, syncLineText } from './sync-status-line';
+import { ST } from './sync-text';
+
+async function unlockedWithHub(hub: FakeHub) {
+  const vault = await setUpTestVault();
+  useApp.setState({ vault: vault.vault, phase: 'unlocked', session: vault.session, users: [vault.session.user] });
+  const engine = createSyncEngine({ session: vault.session, fetch: hub.browser(), locks: null, forgetInstall: vi.fn() });
+  syncStatus.setState({ engine });
+  await engine.refresh();
+  return { ...vault, engine };
+}
+
+async function fillJoinForm(user: FakeHubUser, overrides: Partial<{ password: string; totp: string }> = {}) {
+  const u = userEvent.setup();
+  await u.type(screen.getByLabelText(ST.hub), user.hub);
+  await u.type(screen.getByLabelText(ST.loginName), user.loginName);
+  await u.type(screen.getByLabelText(ST.password), overrides.password ?? user.password);
+  await u.type(screen.getByLabelText(ST.totp), overrides.totp ?? user.totp);
+  await u.click(screen.getByRole('button', { name: ST.join }));
+  return u;
+}
+
+/** The first sync has finished when the button is back and the last sync has a time. */
+async function firstSyncDone() {
+  await waitFor(
+    () => {
+      expect(screen.getByRole('button', { name: ST.syncNow })).toBeEnabled();
+      expect(screen.queryByText(ST.lastSync(null))).not.toBeInTheDocument();
+    },
+    { timeout: 5000 },
+  );
+}
+
+beforeEach(() => {
+  useApp.setState(useApp.getInitialState(), true);
+  syncStatus.setState(initialSyncStatus, true);
+});
+
+afterEach(() => {
+  useApp.getState().vault?.close();
+});
+
+describe('拠点サーバーと同期', () => {
+  it('explains working alone, then joins: sign-in, enrolment and a first sync that uploads what was made here', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser({ displayName: '夜間 太郎' });
+    const { session } = await unlockedWithHub(hub);
+    const made = newId();
+    await session.put('household', made, createSampleRecord(), 'create');
+    render(<SyncSection />);
+
+    expect(screen.getByText(ST.aloneIntro)).toBeInTheDocument();
+    await fillJoinForm(user);
+
+    expect(await screen.findByText(ST.signedInAs('夜間 太郎', '拠点コーディネーター'))).toBeInTheDocument();
+    expect(await screen.findByText(ST.pending(0))).toBeInTheDocument();
+    expect(hub.records.has(`household/${made}`)).toBe(true);
+    // The device was enrolled under the unlocked user's name.
+    expect(hub.requests.find((r) => r.path === '/api/devices')?.body).toMatchObject({ name: ST.deviceName(session.user.displayName) });
+  });
+
+  it('checks the form before sending, and shows a wrong password in words without linking anything', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+
+    await fillJoinForm(user, { totp: '12' });
+    expect(screen.getByLabelText(ST.totp)).toHaveAccessibleDescription(expect.stringContaining(ST.totpInvalid));
+    expect(hub.requests).toEqual([]);
+
+    const u = userEvent.setup();
+    await u.clear(screen.getByLabelText(ST.totp));
+    await u.type(screen.getByLabelText(ST.totp), user.totp);
+    await u.clear(screen.getByLabelText(ST.password));
+    await u.type(screen.getByLabelText(ST.password), 'wrong password');
+    await u.click(screen.getByRole('button', { name: ST.join }));
+    expect(await screen.findByText('拠点ID・ログインID・パスワード・確認コードのいずれかが違います。')).toBeInTheDocument();
+    expect(await session.sync.hubLink()).toBeUndefined();
+  });
+
+  it('syncs on 今すぐ同期, and signing out keeps the queued changes after saying so', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+    const u = await fillJoinForm(user);
+    await firstSyncDone();
+
+    const later = newId();
+    await session.put('household', later, createSampleRecord(), 'create');
+    await u.click(screen.getByRole('button', { name: ST.syncNow }));
+    await waitFor(() => expect(hub.records.has(`household/${later}`)).toBe(true));
+
+    const queuedOffline = newId();
+    await session.put('household', queuedOffline, createSampleRecord(), 'create');
+    await syncStatus.getState().engine!.refresh();
+    await u.click(screen.getByRole('button', { name: ST.signOut }));
+    const dialog = screen.getByRole('dialog');
+    expect(within(dialog).getByText(ST.signOutBody(1))).toBeInTheDocument();
+    await u.click(within(dialog).getByRole('button', { name: ST.signOut }));
+
+    expect(await screen.findByText(ST.aloneSignedOut)).toBeInTheDocument();
+    expect(screen.getByLabelText(ST.hub)).toHaveValue(user.hub);
+    expect((await session.outbox()).map((e) => e.entityId)).toContain(queuedOffline);
+  });
+
+  it('lists a refused change with its reason and what to do; setting it aside keeps the record', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session, engine } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+    await fillJoinForm(user);
+    await firstSyncDone();
+
+    const refused = newId();
+    await session.put('household', refused, createSampleRecord(), 'create');
+    hub.refuseEntity(refused, 'scope', 'office-b は担当外');
+    await engine.run();
+
+    const list = await screen.findByRole('list', { name: ST.refusedTitle });
+    expect(within(list).getByText(REFUSAL_LABELS.scope)).toBeInTheDocument();
+    expect(within(list).getByText(ST.refusedAdvice.scope)).toBeInTheDocument();
+    expect(within(list).getByText('office-b は担当外')).toBeInTheDocument();
+
+    const u = userEvent.setup();
+    await u.click(within(list).getByRole('button', { name: ST.dismiss }));
+    await u.click(within(screen.getByRole('dialog')).getByRole('button', { name: ST.dismiss }));
+    await waitFor(() => expect(screen.queryByRole('list', { name: ST.refusedTitle })).not.toBeInTheDocument());
+    expect(await session.get('household', refused)).toBeDefined();
+    expect((await session.outbox()).some((e) => e.entityId === refused)).toBe(false);
+  });
+
+  it('shows the open conflicts the last pull reported', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    hub.openConflicts = 2;
+    await unlockedWithHub(hub);
+    render(<SyncSection />);
+    await fillJoinForm(user);
+    expect(await screen.findByText(ST.conflicts(2))).toBeInTheDocument();
+  });
+});
+
+describe('sync status line', () => {
+  const joined: SyncStatus = { ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜間 太郎', role: 'coordinator' };
+
+  it('says この端末のみ when the device never joined, and opens the sync settings when tapped', () => {
+    render(<SyncStatusLine />);
+    const line = screen.getByRole('status');
+    expect(line).toHaveTextContent(ST.lineAlone);
+    expect(line.closest('a')).toHaveAttribute('href', '#/settings/sync');
+  });
+
+  it('shows changes waiting and the last sync in Japan time', () => {
+    syncStatus.setState({ ...joined, pending: 3, lastSyncAt: '2026-11-22T17:14:00.000Z' });
+    render(<SyncStatusLine />);
+    expect(screen.getByRole('status')).toHaveTextContent('未送信 3件・最終同期 11/23 02:14');
+  });
+
+  it('puts the problem in words', () => {
+    expect(syncLineText({ ...joined, signedOut: true, pending: 2 }).text).toBe('再ログインが必要です・未送信 2件');
+    expect(syncLineText({ ...joined, problem: { code: 'offline', message: '', serverMessage: null } }).text).toBe('オフライン');
+    expect(syncLineText({ ...joined, problem: { code: 'server', message: '', serverMessage: null }, refused: 1 })).toEqual({
+      text: 'サーバーエラー・送信不可 1件',
+      problem: true,
+    });
+  });
+});
