@@ -26,7 +26,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
     const head = async () => (await api.store.health()).headVersion;
 
     describe('sign-in and sessions', () => {
-      it('signs in with password and TOTP: an HttpOnly, SameSite=Strict cookie and the session, never cached', async () => {
+      it('[A3][A5][A1] signs in with password and TOTP: an HttpOnly, SameSite=Strict cookie and the session, never cached', async () => {
         const phone = device('phone-1');
         const answer = await phone.signIn(coord);
         expect(answer.status).toBe(200);
@@ -51,7 +51,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect(ids.rows.map((r) => r.id)).not.toContain(phone.cookie!.split('=')[1]);
       });
 
-      it('marks the cookie Secure behind a TLS proxy (X-Forwarded-Proto: https)', async () => {
+      it('[A5] marks the cookie Secure behind a TLS proxy (X-Forwarded-Proto: https)', async () => {
         const answer = await device('p').request('POST', API.session, {
           hub: HUB,
           loginName: coord.loginName,
@@ -62,7 +62,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect(answer.headers.get('set-cookie')).toContain('Secure');
       });
 
-      it('answers a wrong hub, login, password or code alike with bad-credentials, and a used code is not taken again', async () => {
+      it('[A3] answers a wrong hub, login, password or code alike with bad-credentials, and a used code is not taken again', async () => {
         const phone = device('phone-1');
         const wrongs = [
           await phone.signIn(coord, { hub: 'hub-other' }),
@@ -82,7 +82,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await device('other').signIn(coord)).status).toBe(200);
       });
 
-      it('refuses a malformed sign-in with 400 and the field in detail', async () => {
+      it('[A2] refuses a malformed sign-in with 400 and the field in detail', async () => {
         const answer = await device('p').request<ErrorResponse>('POST', API.session, { hub: HUB, loginName: 'coord1', password: 'x', totp: '12345' });
         expect(answer.status).toBe(400);
         expect(answer.body.error).toBe('bad-request');
@@ -96,7 +96,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect(extra.body.detail).toMatch(/admin/);
       });
 
-      it('locks a login after 5 failures (429 throttled, growing), then lets the right password in once the lock is over', async () => {
+      it('[A4] locks a login after 5 failures (429 throttled, growing), then lets the right password in once the lock is over', async () => {
         const phone = device('phone-1');
         for (let i = 0; i < 5; i++) expect((await phone.signIn(coord, { password: `guess-${i}-xxxxx` })).status).toBe(401);
         const locked = await phone.signIn(coord);
@@ -117,7 +117,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.signIn(coord)).status).toBe(200);
       });
 
-      it('ends a session after 30 idle minutes; each request slides it', async () => {
+      it('[A5] ends a session after 30 idle minutes; each request slides it', async () => {
         const phone = device('phone-1');
         await phone.signIn(coord);
         for (let i = 0; i < 3; i++) {
@@ -133,7 +133,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.request('GET', API.session)).status).toBe(401);
       });
 
-      it('ends a session 12 hours after sign-in however active it is', async () => {
+      it('[A5] ends a session 12 hours after sign-in however active it is', async () => {
         const phone = device('phone-1');
         await phone.signIn(coord);
         for (let i = 0; i < 35; i++) {
@@ -144,7 +144,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.request<ErrorResponse>('GET', API.session)).body.error).toBe('signed-out');
       });
 
-      it('signs out: the cookie is cleared and the session is gone', async () => {
+      it('[A5] signs out: the cookie is cleared and the session is gone', async () => {
         const phone = device('phone-1');
         await phone.signIn(coord);
         const token = phone.cookie;
@@ -157,7 +157,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
     });
 
     describe('devices, push and pull', () => {
-      it('enrols a device, pushes a household and a case, and pulls them back, evidence byte for byte', async () => {
+      it('[A6] enrols a device, pushes a household and a case, and pulls them back, evidence byte for byte', async () => {
         const phone = await device('phone-1').join(coord);
         const entries = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' } })], 'case-1');
         const changes = [householdWire('hh-1', { officeId: 'office-a' }), entryWire(entries[0]!)];
@@ -178,7 +178,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.pullAll()).length).toBe(2);
       });
 
-      it('hands a device to another user of the hub, keeping its seq; a device of another hub is refused', async () => {
+      it('[A6] hands a device to another user of the hub, keeping its seq; a device of another hub is refused', async () => {
         const phone = await device('oncall-phone').join(coord);
         await phone.push([householdWire('hh-1')]);
         const coord2 = await api.user('coord2', 'coordinator');
@@ -202,7 +202,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await theirs.enrol()).status).toBe(409);
       });
 
-      it('refuses forged or malformed pushes with a 4xx and a reason, and writes nothing', async () => {
+      it('[A2][A7] refuses forged or malformed pushes with a 4xx and a reason, and writes nothing', async () => {
         const phone = await device('phone-1').join(coord);
         const before = await head();
         const good = { ...householdWire('hh-1'), seq: 1 };
@@ -243,7 +243,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.push([householdWire('hh-1')])).body.results[0]).toMatchObject({ seq: 1, status: 'accepted' });
       });
 
-      it('refuses a body over MAX_BODY_BYTES with 413 and writes nothing', async () => {
+      it('[A2] refuses a body over MAX_BODY_BYTES with 413 and writes nothing', async () => {
         const phone = await device('phone-1').join(coord);
         const big = { changes: [{ ...householdWire('hh-1', { note: 'あ'.repeat(MAX_BODY_BYTES / 3 + 10) }), seq: 1 }] };
         const answer = await phone.request<ErrorResponse>('POST', API.push, big);
@@ -253,7 +253,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.push([householdWire('hh-1')])).body.results[0]!.status).toBe('accepted');
       });
 
-      it('answers 404 for an unknown API path and 405 for a wrong method, as JSON', async () => {
+      it('[A1] answers 404 for an unknown API path and 405 for a wrong method, as JSON', async () => {
         const phone = device('p');
         const missing = await phone.request<ErrorResponse>('GET', '/api/nothing');
         expect(missing.status).toBe(404);
@@ -340,7 +340,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
     });
 
     describe('a disabled user', () => {
-      it("gets 410 at the device's next contact, can still send its evidence by retire-push, and nothing else", async () => {
+      it("[A7] gets 410 at the device's next contact, can still send its evidence by retire-push, and nothing else", async () => {
         const phone = await device('phone-1').join(coord);
         await phone.push([householdWire('hh-1', { officeId: 'office-a' })]);
         const entries = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: null, name: '佐藤', recipientNumber: '' } })], 'case-1');
@@ -375,7 +375,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await other.push([entryWire(entries[0]!)], API.retirePush)).status).toBe(403);
       });
 
-      it('a disabled device gets 410 while its user carries on with another device; re-enrolling it is refused', async () => {
+      it('[A7] a disabled device gets 410 while its user carries on with another device; re-enrolling it is refused', async () => {
         const phone = await device('phone-1').join(coord);
         await api.accounts.disableDevice('phone-1');
         expect((await phone.push([householdWire('hh-1')])).status).toBe(410);
