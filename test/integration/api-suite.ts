@@ -316,6 +316,20 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await tablet.pullAll()).map((r) => r.entityId)).toEqual(['hh-2']);
       });
 
+      it('[S10] pull counts the open conflicts of records in the user\'s scope only', async () => {
+        const phoneA = await device('coord-phone').join(coord);
+        const phoneB = await device('coord2-phone').join(await api.user('coord2', 'coordinator'));
+        const created = await phoneA.push([householdWire('hh-1', { officeId: 'office-a' })]);
+        const base = (created.body.results[0] as { version: number }).version;
+        await phoneA.push([{ ...householdWire('hh-1', { officeId: 'office-a', note: '夜間は裏口' }, 'update'), baseVersion: base }]);
+        await phoneB.push([{ ...householdWire('hh-1', { officeId: 'office-a', note: '犬がいます' }, 'update'), baseVersion: base }]);
+        expect((await phoneA.pull(0)).body.openConflicts).toBe(1);
+        const inOffice = await device('a-tablet').join(await api.user('worker-a', 'case-worker', { officeId: 'office-a' }));
+        const elsewhere = await device('b-tablet').join(await api.user('worker-b', 'case-worker', { officeId: 'office-b' }));
+        expect((await inOffice.pull(0)).body.openConflicts).toBe(1);
+        expect((await elsewhere.pull(0)).body.openConflicts).toBe(0);
+      });
+
       it('[S10] a facility liaison writes and pulls only their own facility', async () => {
         const liaison = await api.user('liaison', 'facility-liaison', { facilityId: 'fac-1' });
         const phone = await device('coord-phone').join(coord);
