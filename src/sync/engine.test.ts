@@ -311,9 +311,12 @@ describe('sync engine: signed out and retired', () => {
 
     expect(await d.engine.run()).toBe('retired');
 
+    // Everything queued goes in seq order; the hub takes the evidence and access log only.
     const retirePush = hub.requests.find((r) => r.path === API.retirePush)!;
-    expect((retirePush.body as { changes: { kind: string }[] }).changes.map((c) => c.kind)).toEqual(['case-entry', 'access']);
+    expect((retirePush.body as { changes: { kind: string }[] }).changes.map((c) => c.kind)).toEqual(['case-entry', 'household', 'access']);
     expect(JSON.parse(hub.records.get(`case-entry/${e.id}`)!.payloadJson)).toEqual(e);
+    expect(hub.records.has(`household/${h}`)).toBe(false);
+    expect([...hub.access.values()]).toContainEqual(expect.objectContaining({ action: 'open-household', householdId: h }));
     expect(await Dexie.exists(d.db.name)).toBe(false);
     expect(d.forgetInstall).toHaveBeenCalled();
     expect(onRetired).toHaveBeenCalled();
@@ -337,6 +340,21 @@ describe('sync engine: signed out and retired', () => {
     expect(await d.engine.run()).toBe('retired');
     expect(hub.records.has(`case-entry/${e.id}`)).toBe(true);
     expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+
+  it('retired with evidence the hub will not take: keeps the device as it is and says so', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const e = await evidence(d.session);
+    hub.disableUser(user.id);
+    hub.refuseEntity(e.id, 'hash-mismatch');
+
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().problem?.code).toBe('retired');
+    expect((await d.session.get('case-entry', e.id))?.data).toEqual(e);
+    expect(await Dexie.exists(d.db.name)).toBe(true);
   });
 });
 

@@ -16,7 +16,7 @@ export const SYNC_LOCK_NAME = 'kyoten-sync';
 export const PULL_PAGE = 2000;
 /** A gap that stays after this many fresh starts is reported instead of retried in a loop. */
 const GAP_RESTARTS = 3;
-/** Kinds sent on retirement: evidence and the access log, never editable records. */
+/** Kinds the hub takes from a retired device: evidence and the access log, never editable records. */
 const RETIRE_KINDS: ReadonlySet<OutboxEntry['kind']> = new Set(['case-entry', 'access']);
 
 /** What one call of run() came to. */
@@ -198,20 +198,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /**
-   * [retire] Sends the evidence and access entries not yet sent under the device secret alone, then
-   * wipes. If they cannot all be sent, nothing is wiped: the next contact tries again.
+   * [retire] Sends every change still queued, in seq order, under the device secret alone: the hub
+   * takes the evidence and the access log and refuses the rest ('scope'), so no seq is skipped and
+   * nothing after a refused edit waits on a gap. Wipes only when every evidence and access entry
+   * was acknowledged; otherwise nothing is wiped and the next contact tries again.
    */
   async function retire(link: HubLink, serverMessage: string | null): Promise<RunOutcome> {
-    const queue = (await session.outbox()).filter((e) => RETIRE_KINDS.has(e.kind));
+    const queue = await session.outbox();
     for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
       const answer = await client.retirePush(device(link), batch.map(toWire));
-      const answered = new Map(answer.results.map((r) => [r.seq, r]));
-      const unanswered = batch.filter((e) => {
-        const r = answered.get(e.seq);
-        return r === undefined || (r.status === 'refused' && r.reason === 'gap');
-      });
-      if (unanswered.length > 0) throw new SyncError('gap', `retire: ${unanswered.length} change(s) not taken`);
+      const ack = await session.sync.acknowledge(answer.results);
+      if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
     }
+    const unsent = (await session.outbox()).filter((e) => RETIRE_KINDS.has(e.kind));
+    if (unsent.length > 0) throw new SyncError('retired', `retire: ${unsent.length} evidence or access entries not acknowledged`);
     await session.sync.wipe();
     await forgetInstall().catch(() => undefined);
     set({ ...clearedStatus(), retired: { serverMessage } });

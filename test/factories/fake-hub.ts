@@ -184,7 +184,7 @@ export function createFakeHub(): FakeHub {
   function take(device: Device, user: FakeHubUser, change: WireChange, appendOnlyOnly: boolean): ChangeResult {
     const base = { seq: change.seq, mutationId: change.mutationId };
     const appendOnly = change.kind === 'case-entry' || change.kind === 'access';
-    if (appendOnlyOnly && !appendOnly) return { ...base, status: 'refused', reason: 'invalid', detail: 'retire takes evidence only', retryable: false };
+    if (appendOnlyOnly && !appendOnly) return { ...base, status: 'refused', reason: 'scope', detail: 'a retired device sends evidence only', retryable: false };
     if (appendOnly !== (change.op === 'append')) return { ...base, status: 'refused', reason: 'append-only', detail: 'op', retryable: false };
     const content = JSON.stringify([change.kind, change.entityId, change.op, change.payload]);
     const prior = mutations.get(change.mutationId);
@@ -235,8 +235,8 @@ export function createFakeHub(): FakeHub {
         results.push(receipt.mutationId === change.mutationId ? receipt : { seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'seq-conflict', detail: 'seq used', retryable: false });
         continue;
       }
-      // Retirement takes evidence out of order: the editable changes between are never coming.
-      if (!retire && change.seq > device.lastSeq + 1) {
+      // Retirement keeps the order rules too: the device sends its edits as well, to be refused.
+      if (change.seq > device.lastSeq + 1) {
         results.push({ seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'gap', detail: `expected ${device.lastSeq + 1}`, retryable: true });
         continue;
       }
@@ -313,6 +313,7 @@ export function createFakeHub(): FakeHub {
     if (url.pathname === API.retirePush && method === 'POST') {
       const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
       if (!device || device.secret !== header(init, DEVICE_SECRET_HEADER)) return error(403, 'forbidden', '端末の認証に失敗しました');
+      if (!device.disabled && !users.get(device.userId)!.disabled) return error(403, 'forbidden', 'この端末は無効にされていません');
       return push(device, users.get(device.userId)!, body, true);
     }
     if (url.pathname === API.pull && method === 'GET') {
