@@ -243,6 +243,17 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.push([householdWire('hh-1')])).body.results[0]).toMatchObject({ seq: 1, status: 'accepted' });
       });
 
+      it('[A2] answers text the database cannot hold (a NUL) with a 4xx or a refusal of that change alone, never a 5xx', async () => {
+        const phone = device('phone-1');
+        expect((await phone.signIn(coord, { loginName: 'coord\u0000' })).status).toBeLessThan(500);
+        await phone.join(coord);
+        expect((await phone.request('POST', API.devices, { deviceId: 'tab\u0000let', name: 'x' })).status).toBe(400);
+        const entries = await appendEntries([], [openBody()], 'case\u00001');
+        const answer = await phone.push([householdWire('hh\u00001'), entryWire(entries[0]!), householdWire('hh-2')]);
+        expect(answer.status).toBe(200);
+        expect(answer.body.results.map((r) => r.status)).toEqual(['refused', 'refused', 'accepted']);
+      });
+
       it('[A2] refuses a body over MAX_BODY_BYTES with 413 and writes nothing', async () => {
         const phone = await device('phone-1').join(coord);
         const big = { changes: [{ ...householdWire('hh-1', { note: 'あ'.repeat(MAX_BODY_BYTES / 3 + 10) }), seq: 1 }] };

@@ -172,6 +172,12 @@ export function createApiHandler(options: ApiOptions) {
         const mapped = STORE_ERRORS[error.code]();
         return sendError(res, new ServiceError(mapped.code, mapped.message, error.message, mapped.retryAfterSeconds));
       }
+      // Class 22 is PostgreSQL's "data exception" (a NUL in text, a value out of range): it was
+      // the client's data that could not be stored, so it is a 400, not a server fault.
+      const sqlState = (error as { code?: unknown }).code;
+      if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
+        return sendError(res, new ServiceError('bad-request', '送信された内容が正しくありません。', `not storable: ${(error as Error).message}`));
+      }
       if (isConnectionError(error)) {
         return sendError(res, new ServiceError('unavailable', 'サーバーに一時的に接続できません。しばらくしてからもう一度お試しください。', undefined, 5));
       }

@@ -8,7 +8,9 @@ import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { APPEND_ONLY_KINDS, type ChangeResult, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
 import { ServiceError } from './errors';
 
-export type Decision = { readonly ok: true; readonly officeId: string | null } | { readonly ok: false; readonly detail: string };
+export type Decision =
+  | { readonly ok: true; readonly officeId: string | null }
+  | { readonly ok: false; readonly reason: 'scope' | 'invalid'; readonly detail: string };
 
 /** What the user may pull: every office, their own office, or (a facility liaison) one facility record. */
 export function pullScopeFor(user: UserRecord): { readonly store: PullScope; readonly wire: WireScope } {
@@ -44,9 +46,12 @@ export function decideChanges(user: UserRecord, changes: readonly WireChange[], 
   const own = user.officeId;
   const fallback = own ?? HUB_ONLY_OFFICE;
   const isLead = user.role === 'admin' || user.role === 'coordinator';
-  const refuse = (detail: string): Decision => ({ ok: false, detail });
+  const refuse = (detail: string): Decision => ({ ok: false, reason: 'scope', detail });
 
   return changes.map((c): Decision => {
+    // PostgreSQL text cannot hold NUL: such an id is refused here, on its own, rather than failing
+    // the lookups of the whole push.
+    if (c.entityId.includes('\u0000')) return { ok: false, reason: 'invalid', detail: 'entityId contains a NUL character' };
     switch (c.kind) {
       case 'household': {
         const named = c.payload['officeId'];
@@ -123,12 +128,16 @@ export async function pushChanges(
   }
   const householdIds = new Set<string>();
   const caseIds = new Set<string>();
+  // An id PostgreSQL cannot hold (a NUL) is never held: it is left out of the lookup, and the
+  // change itself is refused as 'invalid' by the push rules, not the whole push.
+  const lookup = (set: Set<string>, id: unknown) => {
+    if (typeof id === 'string' && !id.includes('\u0000')) set.add(id);
+  };
   for (const c of changes) {
-    if (c.kind === 'household') householdIds.add(c.entityId);
-    const caseId = c.payload['caseId'];
-    if (c.kind === 'case-entry' && typeof caseId === 'string') caseIds.add(caseId);
-    const householdId = asRecord(asRecord(c.payload['body'])?.['subject'])?.['householdId'];
-    if (c.kind === 'case-entry' && typeof householdId === 'string') householdIds.add(householdId);
+    if (c.kind === 'household') lookup(householdIds, c.entityId);
+    if (c.kind !== 'case-entry') continue;
+    lookup(caseIds, c.payload['caseId']);
+    lookup(householdIds, asRecord(asRecord(c.payload['body'])?.['subject'])?.['householdId']);
   }
   const facts = await store.scopeFacts(user.tenantId, [...householdIds], [...caseIds]);
   const decisions = decideChanges(user, changes, facts);
@@ -147,8 +156,10 @@ export async function pushChanges(
       continue;
     }
     await flush();
-    const detail = retiringRefusal ? `a retired device sends only case entries and the access log, not ${change.kind}` : (decision as { detail: string }).detail;
-    const refused = await store.recordRefusal(device.id, user.id, toPushed(change, null), { reason: 'scope', detail }, options);
+    const refusal = retiringRefusal
+      ? { reason: 'scope' as const, detail: `a retired device sends only case entries and the access log, not ${change.kind}` }
+      : (decision as Extract<Decision, { ok: false }>);
+    const refused = await store.recordRefusal(device.id, user.id, toPushed(change, null), refusal, options);
     // null: the seq was taken before; applyPush gives the answer it got then [S4].
     results.push(...(refused === null ? await store.applyPush(device.id, user.id, [toPushed(change, null)], options) : [refused]));
   }
