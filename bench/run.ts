@@ -5,7 +5,10 @@
  *   2. cold start offline → unlocked, usable search box at 10,000 households (goal < 1 s)
  *   3. search latency per keystroke at 10,000 households, key → results laid out (goal p95 < 16 ms)
  *   4. importing a 1,000-row facility CSV through the import screen, UTF-8 and Shift_JIS (bench/import.ts)
- * BENCH_ONLY=import runs figure 4 alone.
+ *   5. sync: first sync of 10,000 households + 1,000 facilities to a fresh device and draining 1,000
+ *      offline edits, ours against PouchDB in the same run (bench/sync.ts; needs PostgreSQL at
+ *      127.0.0.1:5432 database test, or BENCH_DATABASE_URL)
+ * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone.
  * Figures vary with the machine's load; compare runs on the same machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +24,7 @@ import { median, ms, percentile, verdict } from './stats';
 import { benchCsvImport, benchMatch } from './domain';
 import { benchClaimExport } from './claims';
 import { benchFacilityImport } from './import';
+import { benchSync } from './sync';
 
 const root = resolve(import.meta.dirname, '..');
 const HOUSEHOLDS = 10_000;
@@ -35,6 +39,11 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
   });
 }
 const importOnly = process.env.BENCH_ONLY === 'import'; // just the facility CSV import in the browser
+const syncOnly = process.env.BENCH_ONLY === 'sync'; // just the sync figures, ours and PouchDB's
+if (syncOnly) {
+  await benchSync(resolve(root, 'dist'));
+  process.exit(0);
+}
 if (!importOnly) {
   benchMatch();
   benchCsvImport();
@@ -152,6 +161,9 @@ try {
   // 4. Importing a 1,000-row facility CSV through the import screen (bench/import.ts), own browsers.
   await browser.close();
   await benchFacilityImport(baseUrl);
+
+  // 5. Sync, ours against PouchDB (bench/sync.ts): its own servers and browsers.
+  await benchSync(resolve(root, 'dist'));
 } finally {
   await browser.dispose();
   await new Promise((done) => server.close(done));

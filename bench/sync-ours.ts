@@ -1,0 +1,243 @@
+/**
+ * Our side of the sync figures: the real hub server (the HTTP server and sync API that startHub
+ * mounts, over PostgreSQL at 127.0.0.1:5432 database `test`, in a fresh schema per round; set
+ * BENCH_DATABASE_URL for another) seeded with the same 11,000 records pushed through the store
+ * (applyPush, kinds household and facility), and in Chromium the app's real vault and sync engine.
+ *   (a) first sync: a fresh browser profile, its vault set up through the app's setup screen, joins
+ *       the hub (sign-in with password + TOTP, enrolment) and syncs until the vault holds all
+ *       11,000, sealed with AES-GCM as the app stores them;
+ *   (b) drain: 1,000 household edits made offline in the vault (not timed), then one sync run:
+ *       push all, then pull until the hub has nothing more (it brings the 1,000 back at their new
+ *       versions, as every run of ours does).
+ * The engine is driven by a bench-only page (bench/sync-ours-page.ts), served into the hub's
+ * origin by the browser itself, so the figure is the engine's, not the screens'.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import pg from 'pg';
+import type { Page } from 'playwright-core';
+import { HUB_ONLY_OFFICE, MAX_PULL_LIMIT, MAX_PUSH_CHANGES } from '../src/protocol/sync';
+import { startServer } from '../src/server/app-server';
+import { openPostgresStore } from '../src/server/db/postgres-store';
+import type { PushedChange, Store } from '../src/server/db/store';
+import { createApiHandler } from '../src/server/http/api';
+import { createAccounts } from '../src/server/services/accounts';
+import { totpCode } from '../src/server/services/credentials';
+import { openBrowser } from '../test/e2e/browser';
+import { PASSPHRASE, setUpFirstUser } from '../test/e2e/app-flows';
+import type { SyncFixture, SyncRound } from './sync-fixture';
+
+const root = resolve(import.meta.dirname, '..');
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const HUB = 'hub-bench';
+const LOGIN = 'yakin1';
+const PASSWORD = 'yoru-no-denwa-2026';
+const PAGE_PATH = '/__bench/sync.html';
+const SCRIPT_PATH = '/__bench/sync-ours.js';
+
+interface Clocks {
+  readonly requests: Record<string, { ms: number; count: number; bytes?: number }>;
+  readonly vault: Record<string, { ms: number; count: number }>;
+}
+
+async function bundleOursPage(): Promise<string> {
+  const out = await build({
+    entryPoints: [resolve(import.meta.dirname, 'sync-ours-page.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  return out.outputFiles[0]!.text;
+}
+
+interface OurHub {
+  readonly baseUrl: string;
+  readonly store: Store;
+  readonly totpSecret: string;
+  readonly seedMs: number;
+  close(): Promise<void>;
+}
+
+/** A hub in a fresh schema, seeded through the store as other devices' pushes would have. */
+async function startOurHub(fixture: SyncFixture, distDir: string): Promise<OurHub> {
+  const schema = `bench_sync_${process.pid}_${Date.now()}`;
+  const store = await openPostgresStore({ connectionString: DATABASE_URL, schema });
+  let server: Server | undefined;
+  try {
+    await store.migrate();
+    await store.createTenant({ id: HUB, name: 'ベンチ 拠点' });
+    const config = { idleMinutes: 30, maxHours: 12, now: () => new Date() };
+    const accounts = createAccounts(store, config);
+    const { totpSecret } = await accounts.createUser({
+      id: 'u-yakin1',
+      tenantId: HUB,
+      role: 'coordinator',
+      loginName: LOGIN,
+      displayName: '夜勤 一郎',
+      officeId: null,
+      facilityId: null,
+      password: PASSWORD,
+    });
+    // The records arrive from another coordinator's device, a thousand changes per push.
+    await store.createUser({ id: 'u-seed', tenantId: HUB, role: 'coordinator', loginName: 'seed', displayName: '登録 担当' });
+    await store.registerDevice({ id: 'device-seed', userId: 'u-seed', name: '事務所PC' });
+    const at = new Date().toISOString();
+    const changes: PushedChange[] = fixture.records.map((r, i) => ({
+      seq: i + 1,
+      mutationId: globalThis.crypto.randomUUID(),
+      kind: r.kind,
+      entityId: r.id,
+      op: 'create',
+      at,
+      payload: r.data,
+      // What the sync service decides for a coordinator: households with no office are the hub's own.
+      officeId: r.kind === 'household' ? HUB_ONLY_OFFICE : null,
+      baseVersion: null,
+    }));
+    const seedStart = performance.now();
+    for (let i = 0; i < changes.length; i += MAX_PUSH_CHANGES) {
+      const results = await store.applyPush('device-seed', 'u-seed', changes.slice(i, i + MAX_PUSH_CHANGES));
+      const refused = results.find((r) => r.status === 'refused');
+      if (refused !== undefined) throw new Error(`bench: the hub refused a seed record: ${JSON.stringify(refused)}`);
+    }
+    const seedMs = performance.now() - seedStart;
+    server = await startServer({ port: 0, host: '127.0.0.1', distDir, api: createApiHandler({ store: () => store, accounts: config }) });
+    const opened = server;
+    return {
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      store,
+      totpSecret,
+      seedMs,
+      async close() {
+        opened.closeAllConnections();
+        await new Promise((done) => opened.close(done));
+        await dropSchema(store, schema);
+      },
+    };
+  } catch (error) {
+    if (server !== undefined) server.close();
+    await dropSchema(store, schema);
+    throw error;
+  }
+}
+
+async function dropSchema(store: Store, schema: string): Promise<void> {
+  await store.close();
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+  try {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function evaluate<T>(page: Page, script: string): Promise<T> {
+  return (await page.evaluate(script)) as T;
+}
+
+/** Whether the vault's record rows are sealed: no clear field, no household name in the raw row. */
+async function checkSealed(page: Page, name: string): Promise<void> {
+  const raw = await evaluate<{ count: number; clear: number }>(
+    page,
+    `new Promise((done, fail) => {
+      const open = indexedDB.open('kyoten-vault');
+      open.onerror = () => fail(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction('records').objectStore('records').getAll();
+        all.onsuccess = () => {
+          const text = (row) => JSON.stringify(row, (k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? '[bytes]' : v));
+          const rows = all.result;
+          done({ count: rows.length, clear: rows.filter((r) => 'data' in r || text(r).includes(${JSON.stringify(name)})).length });
+          open.result.close();
+        };
+        all.onerror = () => fail(all.error);
+      };
+    })`,
+  );
+  if (raw.clear > 0) throw new Error(`bench: ${raw.clear} of ${raw.count} vault rows hold clear data`);
+}
+
+const sum = (o: Record<string, { ms: number }>, keys: readonly string[]) => keys.reduce((t, k) => t + (o[k]?.ms ?? 0), 0);
+
+async function oursRound(fixture: SyncFixture, distDir: string, script: string): Promise<SyncRound> {
+  const hub = await startOurHub(fixture, distDir);
+  const browser = await openBrowser();
+  try {
+    const { page, context } = browser;
+    // A fresh device: the vault set up through the app's own setup screen.
+    await setUpFirstUser(page, hub.baseUrl, 'ベンチ 同期');
+    // The app's service worker would answer the bench page's navigation with the app shell.
+    await evaluate(page, `navigator.serviceWorker.getRegistrations().then((rs) => Promise.all(rs.map((r) => r.unregister())))`);
+    await context.route(`${hub.baseUrl}/__bench/**`, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === PAGE_PATH) return route.fulfill({ contentType: 'text/html; charset=utf-8', body: `<!doctype html><meta charset="utf-8"><title>sync bench</title><script src="${SCRIPT_PATH}"></script>` });
+      if (path === SCRIPT_PATH) return route.fulfill({ contentType: 'text/javascript; charset=utf-8', body: script });
+      return route.fulfill({ status: 404 });
+    });
+    await page.goto(hub.baseUrl + PAGE_PATH);
+    await evaluate(page, `__ours.open(${JSON.stringify(PASSPHRASE)})`);
+
+    const form = { hub: HUB, loginName: LOGIN, password: PASSWORD, totp: totpCode(hub.totpSecret, new Date()), deviceName: 'ベンチ端末' };
+    const down = await evaluate<{ ms: number; outcome: string; households: number; facilities: number; clocks: Clocks }>(page, `__ours.join(${JSON.stringify(form)})`);
+    const expected = { households: fixture.records.filter((r) => r.kind === 'household').length, facilities: fixture.records.filter((r) => r.kind === 'facility').length };
+    if (down.outcome !== 'done' || down.households !== expected.households || down.facilities !== expected.facilities) {
+      throw new Error(`bench: our first sync ended '${down.outcome}' with ${down.households} households and ${down.facilities} facilities in the vault`);
+    }
+    const firstHousehold = fixture.records.find((r) => r.kind === 'household')!;
+    await checkSealed(page, String((firstHousehold.data['persons'] as { name: string }[])[0]!.name));
+
+    await context.setOffline(true);
+    const queued = await evaluate<number>(page, `__ours.edit(${JSON.stringify(fixture.edits)})`);
+    await context.setOffline(false);
+    if (queued !== fixture.edits.length) throw new Error(`bench: ${queued} changes queued, not ${fixture.edits.length}`);
+    const up = await evaluate<{ ms: number; outcome: string; pending: number; clocks: Clocks }>(page, '__ours.drain()');
+    if (up.outcome !== 'done' || up.pending !== 0) throw new Error(`bench: our drain ended '${up.outcome}' with ${up.pending} changes still queued`);
+    // The hub holds every edit.
+    const notes = new Map<string, string | undefined>();
+    for (let cursor = 0, more = true; more; ) {
+      const held = await hub.store.pullSince(cursor, { tenantId: HUB, officeIds: 'all' }, MAX_PULL_LIMIT);
+      for (const r of held.records) if (r.kind === 'household') notes.set(r.entityId, (JSON.parse(r.payloadJson) as { note?: string }).note);
+      ({ cursor, hasMore: more } = held);
+    }
+    const arrived = fixture.edits.filter((e) => notes.get(e.id) === e.note).length;
+    if (arrived !== fixture.edits.length) throw new Error(`bench: ${arrived} of ${fixture.edits.length} of our edits reached the hub`);
+
+    const d = down.clocks;
+    const u = up.clocks;
+    return {
+      firstSync: down.ms,
+      drain: up.ms,
+      detail:
+        `hub seeded in ${(hub.seedMs / 1000).toFixed(1)} s; ${down.households + down.facilities} records sealed in the vault from ` +
+        `${d.requests['/api/sync/pull']?.count ?? 0} pull pages (${((d.requests['/api/sync/pull']?.bytes ?? 0) / 1048576).toFixed(1)} MB); ` +
+        `${arrived} edits on the hub in ${u.requests['/api/sync/push']?.count ?? 0} push(es)`,
+      parts: {
+        'first sync: sign-in + enrol requests': sum(d.requests, ['/api/session', '/api/devices']),
+        'first sync: pull requests (hub + transfer)': sum(d.requests, ['/api/sync/pull']),
+        'first sync: vault applyRemote (seal + IndexedDB)': sum(d.vault, ['applyRemote']),
+        'drain: push requests (hub + transfer)': sum(u.requests, ['/api/sync/push']),
+        'drain: vault acknowledge': sum(u.vault, ['acknowledge']),
+        'drain: pull requests': sum(u.requests, ['/api/sync/pull']),
+        'drain: vault applyRemote': sum(u.vault, ['applyRemote']),
+      },
+    };
+  } finally {
+    await browser.dispose();
+    await hub.close();
+  }
+}
+
+export async function benchOurSync(fixture: SyncFixture, runs: number, distDir: string): Promise<SyncRound[]> {
+  const script = await bundleOursPage();
+  const rounds: SyncRound[] = [];
+  for (let i = 0; i < runs; i++) rounds.push(await oursRound(fixture, distDir, script));
+  return rounds;
+}

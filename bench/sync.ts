@@ -1,0 +1,45 @@
+/**
+ * Sync figures (issue 5), in headless Chromium on loopback, ours and PouchDB's side by side in the
+ * same run, over the same 10,000 households and 1,000 facilities of the demo generator:
+ *   (a) first sync to a fresh device, until every record is on it;
+ *   (b) draining 1,000 household edits made offline, until the server holds them all.
+ * Goal: ours at most half the peer's time. Ours: bench/sync-ours.ts; the peer: bench/sync-peer.ts.
+ * Run alone with `BENCH_ONLY=sync npm run bench` (add BENCH_SKIP_BUILD=1 after a build);
+ * BENCH_SYNC_RUNS rounds per side (default 1), each on a fresh device and a freshly seeded server.
+ */
+import { median, ms, verdict } from './stats';
+import { SYNC_EDITS, SYNC_FACILITIES, SYNC_HOUSEHOLDS, syncFixture, type SyncRound } from './sync-fixture';
+import { benchOurSync } from './sync-ours';
+import { benchPeerSync } from './sync-peer';
+
+const RUNS = Number(process.env.BENCH_SYNC_RUNS ?? 1);
+
+function line(label: string, ours: readonly number[], peer: readonly number[]): string {
+  const o = median(ours);
+  const p = median(peer);
+  const ratio = o / p;
+  return (
+    `\n  ${label}: ours ${ms(o)}, PouchDB ${ms(p)}, ratio ${ratio.toFixed(2)}  ${verdict(ratio, 0.5)}` +
+    (ours.length > 1 ? ` (medians of ${ours.length}; ours slowest ${ms(Math.max(...ours))}, PouchDB slowest ${ms(Math.max(...peer))})` : '')
+  );
+}
+
+function parts(rounds: readonly SyncRound[]): string {
+  const keys = Object.keys(rounds[0]?.parts ?? {});
+  return keys.map((k) => `\n    ${k}: ${ms(median(rounds.map((r) => r.parts?.[k] ?? 0)))}`).join('');
+}
+
+export async function benchSync(distDir: string): Promise<void> {
+  const fixture = syncFixture();
+  const peer = await benchPeerSync(fixture, RUNS);
+  const ours = await benchOurSync(fixture, RUNS, distDir);
+  console.log(
+    `\nSync, ${SYNC_HOUSEHOLDS.toLocaleString()} households + ${SYNC_FACILITIES.toLocaleString()} facilities, headless Chromium on loopback (ratio = ours / PouchDB, goal ≤ 0.5):` +
+      line('(a) first sync to a fresh device', ours.map((r) => r.firstSync), peer.map((r) => r.firstSync)) +
+      line(`(b) draining ${SYNC_EDITS.toLocaleString()} offline household edits`, ours.map((r) => r.drain), peer.map((r) => r.drain)) +
+      `\n  ours: the app's vault (IndexedDB, AES-GCM) and sync engine, the hub's HTTP API over PostgreSQL; ${ours[0]!.detail}` +
+      `\n    (a) includes sign-in (argon2id + TOTP) and enrolment; (b) is one sync run: push, then the pull that brings the edits back` +
+      `\n    where the time went (medians):${parts(ours)}` +
+      `\n  PouchDB: pouchdb-browser → express-pouchdb over the memory adapter, default replication settings; ${peer[0]!.detail}`,
+  );
+}
