@@ -1,0 +1,123 @@
+/**
+ * Bench-only browser entry for our side of the sync figures: the app's real vault (IndexedDB,
+ * AES-GCM) and real sync engine (src/sync), driven without the app's screens so that the figure is
+ * the engine's, like the peer's bare PouchDB page. Bundled by bench/sync-ours.ts with esbuild and
+ * served into the hub's origin by the browser (Playwright routes), never part of the app's dist.
+ * It opens the vault that the app's setup screen created, with the same passphrase.
+ *
+ * Clocks: every request to the hub (sent → answer read) and every vault call of the sync
+ * (applyRemote: sealing + IndexedDB; acknowledge) are timed, so the bench can say where time goes.
+ */
+import { createSyncEngine, type JoinForm, type SyncEngine } from '../src/sync/engine';
+import { createVault } from '../src/vault/vault';
+import type { VaultSession } from '../src/vault/types';
+
+interface Clocks {
+  /** per API path: total ms from request sent to body read, and how many requests */
+  readonly requests: Record<string, { ms: number; count: number; bytes: number }>;
+  /** per vault sync call: total ms and count */
+  readonly vault: Record<string, { ms: number; count: number }>;
+}
+
+const clocks: Clocks = { requests: {}, vault: {} };
+
+function tally(into: Record<string, { ms: number; count: number; bytes?: number }>, key: string, ms: number, bytes?: number): void {
+  const entry = (into[key] ??= { ms: 0, count: 0 });
+  entry.ms += ms;
+  entry.count += 1;
+  if (bytes !== undefined) entry.bytes = (entry.bytes ?? 0) + bytes;
+}
+
+/** The browser's fetch, timed to the end of the body (the client reads it as text or JSON). */
+async function timedFetch(input: string, init: RequestInit): Promise<Response> {
+  const started = performance.now();
+  const response = await fetch(input, init);
+  const body = await response.arrayBuffer();
+  const path = new URL(input, location.href).pathname;
+  tally(clocks.requests, path, performance.now() - started, body.byteLength);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** The session with its sync calls timed; everything else passes through. */
+function timedSession(session: VaultSession): VaultSession {
+  const sync = new Proxy(session.sync, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const started = performance.now();
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          tally(clocks.vault, String(prop), performance.now() - started);
+        }
+      };
+    },
+  });
+  return new Proxy(session, {
+    get(target, prop) {
+      if (prop === 'sync') return sync;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+let session: VaultSession | undefined;
+let engine: SyncEngine | undefined;
+
+function started(): { session: VaultSession; engine: SyncEngine } {
+  if (session === undefined || engine === undefined) throw new Error('bench: open() first');
+  return { session, engine };
+}
+
+function resetClocks(): void {
+  for (const k of Object.keys(clocks.requests)) delete clocks.requests[k];
+  for (const k of Object.keys(clocks.vault)) delete clocks.vault[k];
+}
+
+const bench = {
+  /** Unlocks the vault the setup screen made (its only user) and builds the engine on it. */
+  async open(passphrase: string): Promise<void> {
+    const vault = createVault();
+    const [user] = await vault.listUsers();
+    if (user === undefined) throw new Error('bench: the vault has no user; set it up through the setup screen first');
+    session = timedSession(await vault.unlock(user.id, passphrase));
+    // The app's service worker is not needed here; a retirement would not happen in the bench.
+    engine = createSyncEngine({ session, fetch: timedFetch, forgetInstall: async () => undefined });
+  },
+
+  /** Sign-in, enrolment and the first sync, as one join: milliseconds and what the vault holds. */
+  async join(form: JoinForm) {
+    const { session, engine } = started();
+    resetClocks();
+    const t0 = performance.now();
+    const outcome = await engine.join(form);
+    const ms = performance.now() - t0;
+    const [households, facilities] = await Promise.all([session.list('household'), session.list('facility')]);
+    return { ms, outcome, households: households.length, facilities: facilities.length, clocks: structuredClone(clocks) };
+  },
+
+  /** Offline edits, one vault write each as a form save makes them; not timed by the bench. */
+  async edit(edits: readonly { id: string; note: string; updatedAt: string }[]) {
+    const { session } = started();
+    for (const e of edits) {
+      const held = await session.get<Record<string, unknown>>('household', e.id);
+      if (held === undefined) throw new Error(`bench: household ${e.id} is not in the vault`);
+      await session.put('household', e.id, { ...held.data, note: e.note, updatedAt: e.updatedAt }, 'update');
+    }
+    return session.pendingChanges();
+  },
+
+  /** One sync run with the edits queued: push them all, then pull until the hub has nothing more. */
+  async drain() {
+    const { session, engine } = started();
+    resetClocks();
+    const t0 = performance.now();
+    const outcome = await engine.run();
+    const ms = performance.now() - t0;
+    return { ms, outcome, pending: await session.pendingChanges(), clocks: structuredClone(clocks) };
+  },
+};
+
+(globalThis as unknown as { __ours: typeof bench }).__ours = bench;
