@@ -6,7 +6,7 @@
 import { useEffect } from 'react';
 import { createSyncEngine } from '../sync/engine';
 import { resetSyncStatus, syncStatus } from '../sync/status';
-import { installSyncTriggers } from '../sync/triggers';
+import { changeNotifier, installSyncTriggers } from '../sync/triggers';
 import { useApp } from './store';
 
 export function useSync(): void {
@@ -21,7 +21,24 @@ export function useSync(): void {
     });
     syncStatus.setState({ engine });
     const dispose = installSyncTriggers(engine);
+    // A record written here (a save, an evidence entry, an import) changes one of these maps:
+    // count it as waiting at once and send it soon. A pull's reload changes them too; the run that
+    // follows finds nothing to send and ends after one small pull (no loop: an empty pull reloads nothing).
+    const changes = changeNotifier(engine);
+    const unsubscribe = useApp.subscribe((state, before) => {
+      if (state.session !== session) return;
+      if (
+        state.households !== before.households ||
+        state.caseEntries !== before.caseEntries ||
+        state.facilities !== before.facilities ||
+        state.offices !== before.offices
+      ) {
+        changes.notify();
+      }
+    });
     return () => {
+      unsubscribe();
+      changes.dispose();
       dispose();
       resetSyncStatus();
     };

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import {
   API,
+  ConflictList,
   DEVICE_ID_HEADER,
   DEVICE_SECRET_HEADER,
   EnrolResponse,
@@ -14,6 +15,7 @@ import {
   PushResponse,
   SignInResponse,
   type EnrolRequest,
+  type ResolveConflictRequest,
   type SignInRequest,
   type WireChange,
 } from '../protocol/sync';
@@ -46,7 +48,9 @@ export type SyncProblemCode =
   /** the hub keeps refusing a change as out of order */
   | 'gap'
   /** the device's own storage failed */
-  | 'storage';
+  | 'storage'
+  /** settling a conflict with the other value: the record, or the place in it, is no longer there */
+  | 'conflict-gone';
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';
@@ -159,6 +163,14 @@ export class HubClient {
 
   retirePush(device: DeviceCredentials, changes: readonly WireChange[]) {
     return this.request('POST', API.retirePush, PushResponse, { changes }, device);
+  }
+
+  conflicts(device: DeviceCredentials) {
+    return this.request('GET', API.conflicts, ConflictList, undefined, device);
+  }
+
+  resolveConflict(device: DeviceCredentials, id: string, choice: ResolveConflictRequest['choice']) {
+    return this.request('POST', `${API.conflicts}/${encodeURIComponent(id)}/resolve`, null, { choice } satisfies ResolveConflictRequest, device);
   }
 }
 

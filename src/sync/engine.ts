@@ -5,7 +5,8 @@
  * has answered for it, so a lost answer only means the same changes go again (answered 'duplicate').
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { MAX_PUSH_CHANGES, type SignInRequest, type WireChange, type WireScope } from '../protocol/sync';
+import { MAX_PUSH_CHANGES, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
+import { setAtPath } from './conflict-path';
 import { toVaultError } from '../vault/errors';
 import type { HubLink, OutboxEntry, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
@@ -58,6 +59,14 @@ export interface SyncEngine {
   /** re-reads the queue counts and the link into the status store */
   refresh(): Promise<void>;
   dismissRefused(seq: number): Promise<void>;
+  /** the hub's open same-field conflicts on records this user may hold */
+  conflicts(): Promise<readonly WireConflict[]>;
+  /**
+   * Settles a conflict: 'kept' leaves the hub's value; 'lost' first writes the other value back
+   * into the record here and sends it, then settles. Rejects with SyncError when that cannot be
+   * done (offline, the record or the place in it is gone); nothing is settled then.
+   */
+  settleConflict(conflict: WireConflict, choice: 'kept' | 'lost'): Promise<void>;
 }
 
 const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
@@ -326,7 +335,36 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     await refresh();
   }
 
-  return { run, join, signOut, refresh, dismissRefused };
+  async function joinedLink(): Promise<HubLink> {
+    const link = await session.sync.hubLink();
+    if (link === undefined || link.signedOut) throw new SyncError('signed-out', 'not joined or signed out');
+    return link;
+  }
+
+  async function conflicts(): Promise<readonly WireConflict[]> {
+    return (await client.conflicts(device(await joinedLink()))).conflicts;
+  }
+
+  async function settleConflict(conflict: WireConflict, choice: 'kept' | 'lost'): Promise<void> {
+    const link = await joinedLink();
+    if (choice === 'lost') {
+      const held = await session.get<Record<string, unknown>>(conflict.kind, conflict.entityId);
+      const updated = held === undefined ? null : setAtPath(held.data, conflict.field, conflict.lostValue);
+      if (held === undefined || updated === null) throw new SyncError('conflict-gone', `${conflict.kind} ${conflict.entityId} ${conflict.field}`);
+      await session.put(conflict.kind, conflict.entityId, { ...updated, updatedAt: new Date(now()).toISOString() }, 'update');
+      await options.onRecordsChanged?.();
+      // The edit must reach the hub before the conflict is closed for everyone.
+      if (running) await running;
+      await run();
+      const queued = (await session.outbox()).some((e) => e.kind === conflict.kind && e.entityId === conflict.entityId);
+      if (queued) throw status.getState().problem !== null ? new SyncError(status.getState().problem!.code, 'the edit is still queued') : new SyncError('unreachable', 'the edit is still queued');
+    }
+    await client.resolveConflict(device(link), conflict.id, choice);
+    if (running) await running;
+    await run();
+  }
+
+  return { run, join, signOut, refresh, dismissRefused, conflicts, settleConflict };
 }
 
 function clearedStatus(): Partial<SyncStatus> {

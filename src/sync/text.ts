@@ -17,6 +17,7 @@ export const S = {
     rejected: 'サーバーが要求を受け付けませんでした。管理者に連絡してください。',
     gap: '前の変更がまだ届いていません。次の同期で再送します。',
     storage: 'この端末への保存に失敗しました。',
+    'conflict-gone': 'この記録（または該当する項目）がもうありません。内容を確認して、必要なら編集し直してください。',
   } satisfies Record<SyncProblemCode, string>,
   /** the short form for the one-line status in the app bar */
   short: {
@@ -34,5 +35,6 @@ export const S = {
     rejected: '同期できません',
     gap: '再送待ち',
     storage: '保存エラー',
+    'conflict-gone': '競合を解決できません',
   } satisfies Record<SyncProblemCode, string>,
 } as const;

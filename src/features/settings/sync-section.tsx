@@ -17,6 +17,7 @@ import { SecretField } from '../../ui/passphrase';
 import { Busy } from '../../ui/status';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import type { OutboxEntry } from '../../vault/types';
+import { SyncConflicts } from './sync-conflicts';
 import { SYNC_SETTINGS_HASH } from './sync-status-line';
 import { ST } from './sync-text';
 import { useAsync } from './use-async';
@@ -148,6 +149,7 @@ function JoinedView() {
         </Notice>
       ) : null}
       {s.openConflicts > 0 ? <Notice kind="warn">{ST.conflicts(s.openConflicts)}</Notice> : null}
+      <SyncConflicts />
       {s.evidenceMismatches.length > 0 ? <Notice kind="error">{ST.evidenceMismatch(s.evidenceMismatches.length)}</Notice> : null}
       {s.running ? <Busy>{s.progress ? ST.progress(s.progress.sent, s.progress.received) : ST.syncing}</Busy> : null}
       <div className="form-actions">

@@ -35,7 +35,7 @@ export const ST = {
   hubLine: (hub: string) => `拠点ID：${hub}`,
   lastSync: (at: string | null) => (at === null ? '最終同期：まだ同期していません' : `最終同期：${syncTimeText(at)}`),
   pending: (n: number) => (n === 0 ? '未送信の変更はありません。' : `未送信の変更が${n}件あります。`),
-  conflicts: (n: number) => `別の人の変更と重なった項目が${n}件あります（どちらを残すかは後で確認できます）。`,
+  conflicts: (n: number) => `別の人の変更と重なった項目が${n}件あります。下の一覧で、どちらを残すか選んでください。`,
   evidenceMismatch: (n: number) =>
     `サーバーにある対応記録${n}件が、この端末の記録と内容が違います。この端末の記録はそのまま残しています。管理者に連絡してください。`,
   syncNow: '今すぐ同期',

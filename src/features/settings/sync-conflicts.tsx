@@ -1,0 +1,96 @@
+/**
+ * 重なった変更（同期の競合）: the hub kept one value of a field two people changed (docs/hub-server.md
+ * S14) and recorded the other. Here someone sees both, with who wrote each, and settles it: keep
+ * the hub's value, or write the other one back (a new edit, sent before the conflict is closed).
+ */
+import { useState } from 'react';
+import { useStore } from 'zustand';
+import { useApp } from '../../app/store';
+import type { WireConflict } from '../../protocol/sync';
+import { SyncError } from '../../sync/client';
+import { syncStatus } from '../../sync/status';
+import { Button } from '../../ui/button';
+import { Notice } from '../../ui/layout';
+import { Busy } from '../../ui/status';
+import { householdName } from './access-log-section';
+import { CT, fieldLabel, valueText } from './sync-conflicts-text';
+import { useAsync } from './use-async';
+
+export function SyncConflicts() {
+  const engine = useStore(syncStatus, (s) => s.engine);
+  const open = useStore(syncStatus, (s) => s.openConflicts);
+  const list = useAsync(async () => (engine ? await engine.conflicts() : []), `${open}:${engine === null}`);
+  const [settling, setSettling] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  if (open === 0 && (list.status !== 'done' || list.value.length === 0)) return null;
+  const settle = async (conflict: WireConflict, choice: 'kept' | 'lost') => {
+    setSettling(conflict.id);
+    setError(null);
+    try {
+      await engine?.settleConflict(conflict, choice);
+      list.reload();
+    } catch (e) {
+      setError(e instanceof SyncError ? (e.serverMessage ?? e.message) : CT.failed);
+    } finally {
+      setSettling(null);
+    }
+  };
+
+  return (
+    <div className="conflicts">
+      <h3 id="settings-sync-conflicts">{CT.title(open)}</h3>
+      <p className="muted">{CT.intro}</p>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      {list.status === 'loading' ? <Busy>{CT.loading}</Busy> : null}
+      {list.status === 'error' ? <Notice kind="error">{list.error instanceof SyncError ? list.error.message : CT.failed}</Notice> : null}
+      {list.status === 'done' ? (
+        <ul className="plain-list" aria-labelledby="settings-sync-conflicts">
+          {list.value.map((c) => (
+            <ConflictItem key={c.id} conflict={c} busy={settling !== null} onSettle={(choice) => void settle(c, choice)} />
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; busy: boolean; onSettle: (choice: 'kept' | 'lost') => void }) {
+  const summaries = useApp((s) => s.summaries);
+  const households = useApp((s) => s.households);
+  const facilities = useApp((s) => s.facilities);
+  const offices = useApp((s) => s.offices);
+  const record =
+    conflict.kind === 'household'
+      ? householdName(summaries.get(conflict.entityId))
+      : conflict.kind === 'facility'
+        ? (facilities.get(conflict.entityId)?.name ?? CT.unknownRecord)
+        : (offices.get(conflict.entityId)?.name ?? CT.unknownRecord);
+  const persons = households.get(conflict.entityId)?.persons ?? summaries.get(conflict.entityId)?.persons ?? [];
+  const field = fieldLabel(conflict.field, (id) => persons.find((p) => p.id === id)?.name);
+  return (
+    <li className="conflict" aria-label={`${record} ${field}`}>
+      <p>
+        <strong>
+          {CT.kind[conflict.kind]}：{record}
+        </strong>
+        <br />
+        {CT.field(field)}
+      </p>
+      <dl className="conflict__values">
+        <dt>{CT.kept(conflict.keptBy)}</dt>
+        <dd>{valueText(conflict.keptValue)}</dd>
+        <dt>{CT.lost(conflict.lostBy)}</dt>
+        <dd>{valueText(conflict.lostValue)}</dd>
+      </dl>
+      <div className="form-actions">
+        <Button className="btn--block" disabled={busy} onClick={() => onSettle('kept')}>
+          {CT.keep(conflict.keptBy)}
+        </Button>
+        <Button className="btn--block" disabled={busy} onClick={() => onSettle('lost')}>
+          {CT.restore(conflict.lostBy)}
+        </Button>
+      </div>
+    </li>
+  );
+}
