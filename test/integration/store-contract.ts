@@ -307,11 +307,13 @@ export function storeContract(name: string, target: ContractTarget): void {
           householdChange(2, { payload: { name: 'NUL\u0000in text' } }),
           householdChange(3, { at: 'yesterday' }),
           householdChange(4),
+          householdChange(5, { entityId: 'hh-\u0000' }),
+          householdChange(6),
         ]);
-        expect(statuses(results)).toEqual(['accepted', 'refused', 'refused', 'accepted']);
+        expect(statuses(results)).toEqual(['accepted', 'refused', 'refused', 'accepted', 'refused', 'accepted']);
         expect(results[1]).toMatchObject({ reason: 'invalid', retryable: false });
         const report = await store.listRefusals(TENANT);
-        expect(report.map((r) => r.seq).sort()).toEqual([2, 3]);
+        expect(report.map((r) => r.seq).sort()).toEqual([2, 3, 5]);
         expect(report.find((r) => r.seq === 2)!.payloadJson).toContain('\\u0000');
       });
     });

@@ -206,7 +206,10 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
       known.mutations.set(r.mutation_id.toLowerCase(), { version: Number(r.version), kind: r.kind, entityId: r.entity_id, op: r.op, payload: r.payload });
     }
   }
-  const evidenceIds = changes.filter((c) => c.kind === 'case-entry' && typeof c.entityId === 'string').map((c) => c.entityId);
+  // Text PostgreSQL cannot hold (a NUL) would fail these reads for the whole push: such a change
+  // is left out here and refused on its own when it is written [S11].
+  const storable = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
+  const evidenceIds = changes.filter((c) => c.kind === 'case-entry' && storable(c.entityId)).map((c) => c.entityId);
   if (evidenceIds.length > 0) {
     const rows = await tx.query<{ id: string; hash: string; version: string }>(
       'SELECT id, hash, version FROM evidence WHERE tenant_id = $1 AND id = ANY ($2::text[])',
@@ -214,7 +217,7 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     );
     for (const r of rows.rows) known.evidence.set(r.id, { hash: r.hash, version: Number(r.version) });
   }
-  const merged = changes.filter((c) => MERGED_KINDS.has(c.kind) && typeof c.entityId === 'string');
+  const merged = changes.filter((c) => MERGED_KINDS.has(c.kind) && storable(c.entityId));
   if (merged.length > 0) {
     const kinds = merged.map((c) => c.kind);
     const ids = merged.map((c) => c.entityId);
