@@ -26,6 +26,7 @@ const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5
 const schema = `e2e_sync_${process.pid}_${Date.now()}`;
 
 let store: SqlStore;
+let accounts: ReturnType<typeof createAccounts>;
 let server: Server;
 let baseUrl: string;
 const users: { loginName: string; totpSecret: string }[] = [];
@@ -37,7 +38,7 @@ beforeAll(async () => {
   await store.createTenant({ id: HUB, name: 'e2e 拠点' });
   await store.createOffice({ id: 'office-e2e', tenantId: HUB, name: '相談支援事業所 e2e' });
   const config = { idleMinutes: 30, maxHours: 12, now: () => new Date() };
-  const accounts = createAccounts(store, config);
+  accounts = createAccounts(store, config);
   for (const [i, name] of ['夜間 太郎', '夜間 花子'].entries()) {
     const loginName = `coord${i + 1}`;
     const { totpSecret } = await accounts.createUser({ id: `u${i + 1}`, tenantId: HUB, role: 'coordinator', loginName, displayName: name, password: PASSWORD });
@@ -153,4 +154,38 @@ describe('two phones, one hub', () => {
       await page.getByText('080-3333-4444').first().waitFor();
     }
   }, 240_000);
+
+  // Goes on from the test above: phone two is joined and holds the household.
+  it('a disabled user’s phone first sends its unsent evidence, then wipes its data', async () => {
+    const two = browsers[1]!;
+    const { page, context } = two;
+    // Offline, phone two opens a case: evidence that only it holds.
+    await context.setOffline(true);
+    await page.goto(`${baseUrl}/#/`);
+    await search(page, 'やまだ');
+    await page.getByRole('link', { name: /山田 一郎/ }).first().click();
+    await page.getByRole('link', { name: '山田 一郎さんの緊急対応を開始' }).click();
+    await page.getByRole('radio', { name: '本人の状態悪化' }).check();
+    await page.getByLabel('要請の内容（詳細）').fill('夜間に興奮が続き、家族だけでは対応できない。');
+    await page.getByRole('button', { name: '記録を開始' }).click();
+    await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
+    const before = (await store.pullSince(0, { tenantId: HUB, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
+
+    // The admin disables the user; the phone comes back online.
+    await accounts.disableUser('u2');
+    await context.setOffline(false);
+    await page.getByText('この端末は拠点サーバーから外されました').waitFor({ timeout: 30_000 });
+
+    // The hub holds the new case entry, written by phone two's user…
+    const after = (await store.pullSince(0, { tenantId: HUB, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
+    const arrived = after.filter((r) => !before.some((b) => b.entityId === r.entityId));
+    expect(arrived.map((r) => JSON.parse(r.payloadJson).body.detail)).toEqual(['夜間に興奮が続き、家族だけでは対応できない。']);
+    // …and the phone holds nothing: no database, no service worker; a reload starts from scratch.
+    const left = await page.evaluate(
+      '(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), sw: (await navigator.serviceWorker.getRegistrations()).length }))()',
+    );
+    expect(left).toEqual({ dbs: [], sw: 0 });
+    await page.reload();
+    await page.getByLabel('表示名').waitFor();
+  }, 120_000);
 });
