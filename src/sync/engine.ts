@@ -10,7 +10,7 @@ import { setAtPath } from './conflict-path';
 import { toVaultError } from '../vault/errors';
 import type { HubLink, OutboxEntry, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
-import { syncStatus, type SyncStatus } from './status';
+import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
 
 export const SYNC_LOCK_NAME = 'kyoten-sync';
 /** Records per pull page: large pages make the first sync of 10,000 households a few requests. */
@@ -367,20 +367,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   return { run, join, signOut, refresh, dismissRefused, conflicts, settleConflict };
 }
 
+/** Everything the status held about the hub, forgotten (the device was wiped); a run in progress keeps its flags. */
 function clearedStatus(): Partial<SyncStatus> {
-  return {
-    engine: null,
-    joined: false,
-    signedOut: false,
-    hub: null,
-    loginName: null,
-    displayName: null,
-    role: null,
-    pending: 0,
-    refused: 0,
-    lastSyncAt: null,
-    openConflicts: 0,
-    evidenceMismatches: [],
-    problem: null,
-  };
+  const { running: _running, progress: _progress, retired: _retired, ...cleared } = initialSyncStatus;
+  return cleared;
 }
