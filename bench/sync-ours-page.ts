@@ -17,9 +17,11 @@ interface Clocks {
   readonly requests: Record<string, { ms: number; count: number; bytes: number }>;
   /** per vault sync call: total ms and count */
   readonly vault: Record<string, { ms: number; count: number }>;
+  /** busy time of WebCrypto and IndexedDB writes (see busyTracker) */
+  readonly busy: Record<string, number>;
 }
 
-const clocks: Clocks = { requests: {}, vault: {} };
+const clocks: Clocks = { requests: {}, vault: {}, busy: {} };
 
 function tally(into: Record<string, { ms: number; count: number; bytes?: number }>, key: string, ms: number, bytes?: number): void {
   const entry = (into[key] ??= { ms: 0, count: 0 });
@@ -58,9 +60,70 @@ function timedSession(session: VaultSession): VaultSession {
     get(target, prop) {
       if (prop === 'sync') return sync;
       const value = Reflect.get(target, prop, target) as unknown;
+      if (prop === 'outbox') {
+        // The queue read (and unsealed) before each push.
+        return async () => {
+          const started = performance.now();
+          try {
+            return await (value as () => Promise<unknown>).call(target);
+          } finally {
+            tally(clocks.vault, 'outbox', performance.now() - started);
+          }
+        };
+      }
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/**
+ * Busy time of a kind of work: the time during which at least one call was in flight. The vault
+ * seals a page with many encrypt calls at once, so their sum would say nothing; this does.
+ */
+const busy: Record<string, number> = {};
+function busyTracker(key: string): { start(): void; end(): void } {
+  let inFlight = 0;
+  let since = 0;
+  busy[key] = 0;
+  return {
+    start() {
+      if (inFlight++ === 0) since = performance.now();
+    },
+    end() {
+      if (--inFlight === 0) busy[key] = (busy[key] ?? 0) + performance.now() - since;
+    },
+  };
+}
+
+// AES-GCM sealing (WebCrypto encrypt) and unsealing.
+for (const op of ['encrypt', 'decrypt'] as const) {
+  const original = crypto.subtle[op].bind(crypto.subtle);
+  const tracker = busyTracker(`WebCrypto ${op}`);
+  crypto.subtle[op] = ((...args: Parameters<SubtleCrypto['encrypt']>) => {
+    tracker.start();
+    return original(...args).finally(() => tracker.end());
+  }) as SubtleCrypto['encrypt'];
+}
+
+// IndexedDB read-write transactions, from opening to 'complete' (or abort).
+{
+  const original = IDBDatabase.prototype.transaction;
+  const tracker = busyTracker('IndexedDB read-write transactions');
+  IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    const tx = original.apply(this, args);
+    if (args[1] === 'readwrite') {
+      tracker.start();
+      let ended = false;
+      const end = () => {
+        if (!ended) tracker.end();
+        ended = true;
+      };
+      tx.addEventListener('complete', end);
+      tx.addEventListener('abort', end);
+      tx.addEventListener('error', end);
+    }
+    return tx;
+  } as IDBDatabase['transaction'];
 }
 
 let session: VaultSession | undefined;
@@ -74,7 +137,10 @@ function started(): { session: VaultSession; engine: SyncEngine } {
 function resetClocks(): void {
   for (const k of Object.keys(clocks.requests)) delete clocks.requests[k];
   for (const k of Object.keys(clocks.vault)) delete clocks.vault[k];
+  for (const k of Object.keys(busy)) busy[k] = 0;
 }
+
+const snapshot = (): Clocks => structuredClone({ ...clocks, busy });
 
 const bench = {
   /** Unlocks the vault the setup screen made (its only user) and builds the engine on it. */
@@ -94,8 +160,9 @@ const bench = {
     const t0 = performance.now();
     const outcome = await engine.join(form);
     const ms = performance.now() - t0;
+    const timed = snapshot();
     const [households, facilities] = await Promise.all([session.list('household'), session.list('facility')]);
-    return { ms, outcome, households: households.length, facilities: facilities.length, clocks: structuredClone(clocks) };
+    return { ms, outcome, households: households.length, facilities: facilities.length, clocks: timed };
   },
 
   /** Offline edits, one vault write each as a form save makes them; not timed by the bench. */
@@ -116,7 +183,7 @@ const bench = {
     const t0 = performance.now();
     const outcome = await engine.run();
     const ms = performance.now() - t0;
-    return { ms, outcome, pending: await session.pendingChanges(), clocks: structuredClone(clocks) };
+    return { ms, outcome, pending: await session.pendingChanges(), clocks: snapshot() };
   },
 };
 

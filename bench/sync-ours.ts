@@ -40,6 +40,7 @@ const SCRIPT_PATH = '/__bench/sync-ours.js';
 interface Clocks {
   readonly requests: Record<string, { ms: number; count: number; bytes?: number }>;
   readonly vault: Record<string, { ms: number; count: number }>;
+  readonly busy: Record<string, number>;
 }
 
 async function bundleOursPage(): Promise<string> {
@@ -221,12 +222,17 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
         `${arrived} edits on the hub in ${u.requests['/api/sync/push']?.count ?? 0} push(es)`,
       parts: {
         'first sync: sign-in + enrol requests': sum(d.requests, ['/api/session', '/api/devices']),
-        'first sync: pull requests (hub + transfer)': sum(d.requests, ['/api/sync/pull']),
+        'first sync: pull requests (hub + transfer, to the body read)': sum(d.requests, ['/api/sync/pull']),
         'first sync: vault applyRemote (seal + IndexedDB)': sum(d.vault, ['applyRemote']),
-        'drain: push requests (hub + transfer)': sum(u.requests, ['/api/sync/push']),
+        '  of which WebCrypto encrypt busy': d.busy['WebCrypto encrypt'] ?? 0,
+        '  of which IndexedDB read-write transactions busy': d.busy['IndexedDB read-write transactions'] ?? 0,
+        'first sync: the rest (JSON parse and zod check of the pages, engine)': down.ms - sum(d.requests, Object.keys(d.requests)) - sum(d.vault, Object.keys(d.vault)),
+        'drain: push request (hub + transfer)': sum(u.requests, ['/api/sync/push']),
+        'drain: vault outbox read (unseal the queue)': sum(u.vault, ['outbox']),
         'drain: vault acknowledge': sum(u.vault, ['acknowledge']),
         'drain: pull requests': sum(u.requests, ['/api/sync/pull']),
         'drain: vault applyRemote': sum(u.vault, ['applyRemote']),
+        'drain: the rest': up.ms - sum(u.requests, Object.keys(u.requests)) - sum(u.vault, Object.keys(u.vault)),
       },
     };
   } finally {
@@ -235,9 +241,10 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
   }
 }
 
-export async function benchOurSync(fixture: SyncFixture, runs: number, distDir: string): Promise<SyncRound[]> {
-  const script = await bundleOursPage();
-  const rounds: SyncRound[] = [];
-  for (let i = 0; i < runs; i++) rounds.push(await oursRound(fixture, distDir, script));
-  return rounds;
+let bundled: Promise<string> | undefined;
+
+/** One round on a fresh device against a freshly seeded hub. */
+export async function benchOurSync(fixture: SyncFixture, distDir: string): Promise<SyncRound> {
+  bundled ??= bundleOursPage();
+  return oursRound(fixture, distDir, await bundled);
 }

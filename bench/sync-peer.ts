@@ -20,7 +20,6 @@ import type { SyncFixture, SyncRound } from './sync-fixture';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
-const DB_NAME = 'hub';
 const PAGE_PATH = '/__bench/peer.html';
 const SCRIPT_PATH = '/__bench/pouchdb.js';
 
@@ -49,24 +48,37 @@ async function bundlePouchdbBrowser(): Promise<string> {
 
 interface PeerServer {
   readonly origin: string;
+  /** the database's name on the server */
+  readonly name: string;
   readonly db: NodePouch;
   close(): Promise<void>;
 }
 
-async function startPeerServer(fixture: SyncFixture): Promise<PeerServer> {
-  const PouchDB = (require('pouchdb-core') as NodePouchClass)
+let memoryPouch: NodePouchClass | undefined;
+/** PouchDB with its plugins, once: a plugin cannot be added to the class twice. */
+function memoryPouchClass(): NodePouchClass {
+  memoryPouch ??= (require('pouchdb-core') as NodePouchClass)
     .plugin(require('pouchdb-adapter-memory'))
     .plugin(require('pouchdb-adapter-http'))
     .plugin(require('pouchdb-replication'))
-    .plugin(require('pouchdb-mapreduce'));
-  const MemoryPouch = PouchDB.defaults({ adapter: 'memory' });
+    .plugin(require('pouchdb-mapreduce'))
+    .defaults({ adapter: 'memory' });
+  return memoryPouch;
+}
+
+let servers = 0;
+
+async function startPeerServer(fixture: SyncFixture): Promise<PeerServer> {
+  const MemoryPouch = memoryPouchClass();
   const logDir = await mkdtemp(join(tmpdir(), 'kyoten-bench-pouch-'));
   const expressPouchDB = require('express-pouchdb') as (p: unknown, o: object) => (req: IncomingMessage, res: ServerResponse) => void;
   const couch = expressPouchDB(MemoryPouch, { mode: 'minimumForPouchDB', inMemoryConfig: true, logPath: join(logDir, 'log.txt') });
   const script = await bundlePouchdbBrowser();
   const page = '<!doctype html><meta charset="utf-8"><title>PouchDB peer</title><script src="' + SCRIPT_PATH + '"></script>';
 
-  const db = new MemoryPouch(DB_NAME);
+  // A new name per server: the memory adapter keeps its stores by name for the whole process.
+  const name = `hub-${++servers}`;
+  const db = new MemoryPouch(name);
   // The same documents as ours: one JSON document per record, its id the record's id.
   for (let i = 0; i < fixture.records.length; i += 1000) {
     const results = await db.bulkDocs(fixture.records.slice(i, i + 1000).map((r) => ({ _id: `${r.kind}:${r.id}`, kind: r.kind, ...r.data })));
@@ -87,6 +99,7 @@ async function startPeerServer(fixture: SyncFixture): Promise<PeerServer> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
+    name,
     db,
     async close() {
       server.closeAllConnections();
@@ -103,7 +116,7 @@ async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<Sync
   try {
     const { page } = browser;
     await page.goto(server.origin + PAGE_PATH);
-    const remote = JSON.stringify(`${server.origin}/${DB_NAME}`);
+    const remote = JSON.stringify(`${server.origin}/${server.name}`);
     // Strings, not functions: tsx would wrap functions in a helper the page does not have.
     const down = (await page.evaluate(`(async () => {
       const local = new PouchDB('device');
@@ -141,16 +154,12 @@ async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<Sync
   }
 }
 
-export async function benchPeerSync(fixture: SyncFixture, runs: number): Promise<SyncRound[]> {
-  const rounds: SyncRound[] = [];
-  for (let i = 0; i < runs; i++) {
-    // A fresh server per round, so every drain lands on the same state.
-    const server = await startPeerServer(fixture);
-    try {
-      rounds.push(await peerRound(fixture, server));
-    } finally {
-      await server.close();
-    }
+/** One round on a fresh device against a freshly seeded server, so every drain lands on the same state. */
+export async function benchPeerSync(fixture: SyncFixture): Promise<SyncRound> {
+  const server = await startPeerServer(fixture);
+  try {
+    return await peerRound(fixture, server);
+  } finally {
+    await server.close();
   }
-  return rounds;
 }

@@ -5,14 +5,16 @@
  *   (b) draining 1,000 household edits made offline, until the server holds them all.
  * Goal: ours at most half the peer's time. Ours: bench/sync-ours.ts; the peer: bench/sync-peer.ts.
  * Run alone with `BENCH_ONLY=sync npm run bench` (add BENCH_SKIP_BUILD=1 after a build);
- * BENCH_SYNC_RUNS rounds per side (default 1), each on a fresh device and a freshly seeded server.
+ * BENCH_SYNC_RUNS rounds per side (default 3), alternating, each on a fresh device and a freshly
+ * seeded server. The machine's load moves both sides' times a lot (the peer's first sync took 11-22 s
+ * on this machine); compare the ratio of one run, and runs on the same machine.
  */
 import { median, ms, verdict } from './stats';
 import { SYNC_EDITS, SYNC_FACILITIES, SYNC_HOUSEHOLDS, syncFixture, type SyncRound } from './sync-fixture';
 import { benchOurSync } from './sync-ours';
 import { benchPeerSync } from './sync-peer';
 
-const RUNS = Number(process.env.BENCH_SYNC_RUNS ?? 1);
+const RUNS = Number(process.env.BENCH_SYNC_RUNS ?? 3);
 
 function line(label: string, ours: readonly number[], peer: readonly number[]): string {
   const o = median(ours);
@@ -20,7 +22,9 @@ function line(label: string, ours: readonly number[], peer: readonly number[]): 
   const ratio = o / p;
   return (
     `\n  ${label}: ours ${ms(o)}, PouchDB ${ms(p)}, ratio ${ratio.toFixed(2)}  ${verdict(ratio, 0.5)}` +
-    (ours.length > 1 ? ` (medians of ${ours.length}; ours slowest ${ms(Math.max(...ours))}, PouchDB slowest ${ms(Math.max(...peer))})` : '')
+    (ours.length > 1
+      ? `\n    medians of ${ours.length} rounds; per round (ours / PouchDB): ${ours.map((t, i) => `${ms(t)} / ${ms(peer[i]!)} = ${(t / peer[i]!).toFixed(2)}`).join(', ')}`
+      : '')
   );
 }
 
@@ -31,8 +35,13 @@ function parts(rounds: readonly SyncRound[]): string {
 
 export async function benchSync(distDir: string): Promise<void> {
   const fixture = syncFixture();
-  const peer = await benchPeerSync(fixture, RUNS);
-  const ours = await benchOurSync(fixture, RUNS, distDir);
+  // Rounds alternate, so a busy moment of the machine falls on both sides alike.
+  const peer: SyncRound[] = [];
+  const ours: SyncRound[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    peer.push(await benchPeerSync(fixture));
+    ours.push(await benchOurSync(fixture, distDir));
+  }
   console.log(
     `\nSync, ${SYNC_HOUSEHOLDS.toLocaleString()} households + ${SYNC_FACILITIES.toLocaleString()} facilities, headless Chromium on loopback (ratio = ours / PouchDB, goal ≤ 0.5):` +
       line('(a) first sync to a fresh device', ours.map((r) => r.firstSync), peer.map((r) => r.firstSync)) +
