@@ -187,4 +187,55 @@ const bench = {
   },
 };
 
-(globalThis as unknown as { __ours: typeof bench }).__ours = bench;
+const request = <T>(r: IDBRequest<T>): Promise<T> =>
+  new Promise((done, fail) => {
+    r.onsuccess = () => done(r.result);
+    r.onerror = () => fail(r.error);
+  });
+const committed = (tx: IDBTransaction): Promise<void> =>
+  new Promise((done, fail) => {
+    tx.oncomplete = () => done();
+    tx.onabort = () => fail(tx.error);
+  });
+
+/**
+ * This browser's floor for the vault's writes: the sealed record rows the first sync wrote, read
+ * back raw and written again into a scratch database in pages of the engine's size, into a store
+ * with no index and into one with the vault's indexes. No sealing, no reads, no sync metadata.
+ */
+async function idbFloor(pageSize: number) {
+  const vault = await request(indexedDB.open('kyoten-vault'));
+  const store = vault.transaction('records').objectStore('records');
+  const keyPath = store.keyPath;
+  const indexes = [...store.indexNames].map((name) => {
+    const index = store.index(name);
+    return { name, keyPath: index.keyPath, multiEntry: index.multiEntry, unique: index.unique };
+  });
+  const rows = (await request(store.getAll())).filter((r: { kind: string }) => r.kind === 'household' || r.kind === 'facility');
+  vault.close();
+  const name = 'kyoten-bench-floor';
+  await request(indexedDB.deleteDatabase(name));
+  const open = indexedDB.open(name, 1);
+  open.onupgradeneeded = () => {
+    open.result.createObjectStore('plain', { keyPath });
+    const indexed = open.result.createObjectStore('indexed', { keyPath });
+    for (const i of indexes) indexed.createIndex(i.name, i.keyPath, { multiEntry: i.multiEntry, unique: i.unique });
+  };
+  const scratch = await request(open);
+  const times: Record<string, number> = {};
+  for (const target of ['plain', 'indexed']) {
+    const t0 = performance.now();
+    for (let i = 0; i < rows.length; i += pageSize) {
+      const tx = scratch.transaction(target, 'readwrite');
+      const os = tx.objectStore(target);
+      for (const row of rows.slice(i, i + pageSize)) os.put(row);
+      await committed(tx);
+    }
+    times[target] = performance.now() - t0;
+  }
+  scratch.close();
+  await request(indexedDB.deleteDatabase(name));
+  return { rows: rows.length, plain: times['plain']!, indexed: times['indexed']!, indexes: indexes.map((i) => i.name) };
+}
+
+(globalThis as unknown as { __ours: typeof bench & { idbFloor: typeof idbFloor } }).__ours = { ...bench, idbFloor };

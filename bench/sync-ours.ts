@@ -25,6 +25,7 @@ import type { PushedChange, Store } from '../src/server/db/store';
 import { createApiHandler } from '../src/server/http/api';
 import { createAccounts } from '../src/server/services/accounts';
 import { totpCode } from '../src/server/services/credentials';
+import { PULL_PAGE } from '../src/sync/engine';
 import { openBrowser } from '../test/e2e/browser';
 import { PASSPHRASE, setUpFirstUser } from '../test/e2e/app-flows';
 import type { SyncFixture, SyncRound } from './sync-fixture';
@@ -201,6 +202,7 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
     if (queued !== fixture.edits.length) throw new Error(`bench: ${queued} changes queued, not ${fixture.edits.length}`);
     const up = await evaluate<{ ms: number; outcome: string; pending: number; clocks: Clocks }>(page, '__ours.drain()');
     if (up.outcome !== 'done' || up.pending !== 0) throw new Error(`bench: our drain ended '${up.outcome}' with ${up.pending} changes still queued`);
+    const floor = await evaluate<{ rows: number; plain: number; indexed: number; indexes: string[] }>(page, `__ours.idbFloor(${PULL_PAGE})`);
     // The hub holds every edit.
     const notes = new Map<string, string | undefined>();
     for (let cursor = 0, more = true; more; ) {
@@ -227,6 +229,8 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
         '  of which WebCrypto encrypt busy': d.busy['WebCrypto encrypt'] ?? 0,
         '  of which IndexedDB read-write transactions busy': d.busy['IndexedDB read-write transactions'] ?? 0,
         'first sync: the rest (JSON parse and zod check of the pages, engine)': down.ms - sum(d.requests, Object.keys(d.requests)) - sum(d.vault, Object.keys(d.vault)),
+        [`floor: the same ${floor.rows} sealed rows written raw, ${PULL_PAGE} per transaction, no index`]: floor.plain,
+        [`floor: the same, with the vault's indexes (${floor.indexes.join(', ')})`]: floor.indexed,
         'drain: push request (hub + transfer)': sum(u.requests, ['/api/sync/push']),
         'drain: vault outbox read (unseal the queue)': sum(u.vault, ['outbox']),
         'drain: vault acknowledge': sum(u.vault, ['acknowledge']),
