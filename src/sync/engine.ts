@@ -133,8 +133,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function refresh(): Promise<void> {
     if (session.isLocked) return;
-    const [link, queue] = await Promise.all([session.sync.hubLink(), session.outbox()]);
-    const refused = queue.filter((e) => e.refusal !== null).length;
+    const [link, counts] = await Promise.all([session.sync.hubLink(), session.sync.queueCounts()]);
     set({
       joined: link !== undefined,
       signedOut: link?.signedOut ?? false,
@@ -144,8 +143,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       role: link?.role ?? null,
       lastSyncAt: link?.lastSyncAt ?? null,
       openConflicts: link?.openConflicts ?? 0,
-      pending: queue.length - refused,
-      refused,
+      pending: counts.pending,
+      refused: counts.refused,
     });
   }
 

@@ -143,6 +143,7 @@ export class Session implements VaultSession {
     applyRemote: (records, link) => this.run((ctx) => syncStore.applyRemote(ctx, records, link)),
     dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
     dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
+    queueCounts: () => this.read(syncStore.queueCounts),
     wipe: async () => {
       // Not through withStorage: it would reopen the database it is deleting.
       if (this.#key === null) throw new VaultError('locked');

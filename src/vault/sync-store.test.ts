@@ -62,6 +62,9 @@ describe('sync store: acknowledge', () => {
       [d, null],
     ]);
     expect(left[0]?.refusal?.detail).toBe('office-b is not yours');
+    // The status line's counts, read without decrypting: the refused one apart from those waiting.
+    const all = await session.outbox();
+    expect(await session.sync.queueCounts()).toEqual({ pending: all.length - 1, refused: 1 });
     // The records themselves stay.
     for (const id of [a, b, c, d]) expect(await session.get('household', id)).toBeDefined();
   });

@@ -170,6 +170,15 @@ export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Pro
   });
 }
 
+export async function queueCounts(ctx: SessionContext): Promise<{ pending: number; refused: number }> {
+  const { db } = ctx;
+  return db.transaction('r', db.outbox, async () => {
+    const total = await db.outbox.count();
+    const refused = await db.outbox.filter((row) => row.refusedReason != null).count();
+    return { pending: total - refused, refused };
+  });
+}
+
 export async function dismissRefused(ctx: SessionContext, seq: number): Promise<void> {
   const { db } = ctx;
   await db.transaction('rw', db.outbox, async () => {

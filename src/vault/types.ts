@@ -124,6 +124,11 @@ export interface SyncStore {
   dropOutOfScope(scope: WireScope): Promise<number>;
   /** Removes one refused change from the queue at the user's request (the record stays here). */
   dismissRefused(seq: number): Promise<void>;
+  /**
+   * How many changes wait to be sent, and how many of them the hub refused: from clear columns,
+   * nothing decrypted (the status line asks after every change).
+   */
+  queueCounts(): Promise<{ readonly pending: number; readonly refused: number }>;
   /** Deletes the whole on-device database (every user): for a device retired by its hub. */
   wipe(): Promise<void>;
 }

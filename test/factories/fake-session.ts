@@ -148,6 +148,11 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       async wipe() {
         throw new VaultError('unexpected');
       },
+      async queueCounts() {
+        check();
+        const refused = out.filter((e) => e.refusal !== null).length;
+        return { pending: out.length - refused, refused };
+      },
     },
     async saveDraft(k: string, value: unknown) {
       check();
