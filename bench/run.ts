@@ -8,7 +8,7 @@
  *   5. sync: first sync of 10,000 households + 1,000 facilities to a fresh device and draining 1,000
  *      offline edits, ours against PouchDB in the same run (bench/sync.ts; needs PostgreSQL at
  *      127.0.0.1:5432 database test, or BENCH_DATABASE_URL)
- * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone.
+ * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone; BENCH_ONLY=start figures 1-3.
  * Figures vary with the machine's load; compare runs on the same machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -40,11 +40,12 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 }
 const importOnly = process.env.BENCH_ONLY === 'import'; // just the facility CSV import in the browser
 const syncOnly = process.env.BENCH_ONLY === 'sync'; // just the sync figures, ours and PouchDB's
+const startOnly = process.env.BENCH_ONLY === 'start'; // just figures 1-3: start JS, cold start, keystrokes
 if (syncOnly) {
   await benchSync(resolve(root, 'dist'));
   process.exit(0);
 }
-if (!importOnly) {
+if (!importOnly && !startOnly) {
   benchMatch();
   benchCsvImport();
   await benchClaimExport();
@@ -158,12 +159,14 @@ try {
       `\n  app minus floor, p95: ${ms(appP95 - floorP95)}`,
   );
 
-  // 4. Importing a 1,000-row facility CSV through the import screen (bench/import.ts), own browsers.
-  await browser.close();
-  await benchFacilityImport(baseUrl);
+  if (!startOnly) {
+    // 4. Importing a 1,000-row facility CSV through the import screen (bench/import.ts), own browsers.
+    await browser.close();
+    await benchFacilityImport(baseUrl);
 
-  // 5. Sync, ours against PouchDB (bench/sync.ts): its own servers and browsers.
-  await benchSync(resolve(root, 'dist'));
+    // 5. Sync, ours against PouchDB (bench/sync.ts): its own servers and browsers.
+    await benchSync(resolve(root, 'dist'));
+  }
 } finally {
   await browser.dispose();
   await new Promise((done) => server.close(done));

@@ -40,11 +40,7 @@ export const MAX_PUSH_CHANGES = 1000;
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const MAX_PULL_LIMIT = 10_000;
 
-/**
- * Households with no office are held for the hub's coordinators and admins only: their officeId
- * on the server is this marker, which no case worker's scope contains (null would mean hub-wide).
- */
-export const HUB_ONLY_OFFICE = '(hub)';
+export { HUB_ONLY_OFFICE } from './constants';
 
 // ─── Shared pieces ──────────────────────────────────────────────────────────
 

@@ -4,7 +4,8 @@
  * Works offline (nothing here talks to the network); a full disk aborts the page or the
  * acknowledgement whole, and the next sync run does it again (both are idempotent).
  */
-import { HUB_ONLY_OFFICE, type ChangeResult, type WireRecord, type WireScope } from '../protocol/sync';
+import { HUB_ONLY_OFFICE } from '../protocol/constants';
+import type { ChangeResult, WireRecord, WireScope } from '../protocol/sync';
 import { bindingOf, seal, unseal } from './crypto';
 import type { HubLinkRow, OutboxRow, RecordRow, SyncMetaRow } from './db';
 import { bindingOfRefusal, isoAt, type SessionContext } from './journal';

@@ -1,0 +1,44 @@
+/**
+ * The sync engine wired to an unlocked session: one engine per session, its triggers (unlock,
+ * online, back to the app, every 60 s while visible), a change made here counted and sent soon,
+ * and the store refreshed when records arrive. Loaded after unlock (use-sync.ts), so the engine,
+ * the wire schemas and zod stay out of the JavaScript a cold start waits for.
+ */
+import { createSyncEngine } from '../sync/engine';
+import { resetSyncStatus, syncStatus } from '../sync/status';
+import { changeNotifier, installSyncTriggers } from '../sync/triggers';
+import type { VaultSession } from '../vault/types';
+import { useApp } from './store';
+
+/** Starts syncing for `session`; the returned function stops it (on lock). */
+export function startSync(session: VaultSession): () => void {
+  const engine = createSyncEngine({
+    session,
+    onRecordsChanged: () => useApp.getState().reload().catch(() => undefined),
+    // The vault is gone: drop every decrypted record from memory; the app shows the retired notice.
+    onRetired: () => useApp.getState().lock('manual'),
+  });
+  syncStatus.setState({ engine });
+  const dispose = installSyncTriggers(engine);
+  // A record written here (a save, an evidence entry, an import) changes one of these maps: count
+  // it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
+  // finds nothing to send and ends after one small pull (no loop: an empty pull reloads nothing).
+  const changes = changeNotifier(engine);
+  const unsubscribe = useApp.subscribe((state, before) => {
+    if (state.session !== session) return;
+    if (
+      state.households !== before.households ||
+      state.caseEntries !== before.caseEntries ||
+      state.facilities !== before.facilities ||
+      state.offices !== before.offices
+    ) {
+      changes.notify();
+    }
+  });
+  return () => {
+    unsubscribe();
+    changes.dispose();
+    dispose();
+    resetSyncStatus();
+  };
+}
