@@ -4,7 +4,7 @@
  * loopback in this process. Browser: pouchdb-browser (IndexedDB adapter) in a bare page of our
  * own, bundled here with esbuild and served by the same server (same origin, so no CORS), never
  * part of the app's dist. PouchDB runs with its defaults (batch_size 100, batches_limit 10), as an
- * app that adopted it would.
+ * app that adopted it would; BENCH_SYNC_PEER_BATCH sets batch_size.
  *   (a) first sync: a fresh browser profile replicates the 11,000 documents down, until complete;
  *   (b) drain: 1,000 household edits made in the browser DB (not timed) replicate up, until complete.
  */
@@ -20,6 +20,12 @@ import type { SyncFixture, SyncRound } from './sync-fixture';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
+/**
+ * BENCH_SYNC_PEER_BATCH: PouchDB's batch_size for both replications (its default, 100, when unset).
+ * Setting it to our pull page (2000) shows the peer tuned as far as its options go.
+ */
+const PEER_BATCH = process.env.BENCH_SYNC_PEER_BATCH === undefined ? undefined : Number(process.env.BENCH_SYNC_PEER_BATCH);
+const REPLICATION_OPTIONS = JSON.stringify(PEER_BATCH === undefined ? {} : { batch_size: PEER_BATCH });
 const PAGE_PATH = '/__bench/peer.html';
 const SCRIPT_PATH = '/__bench/pouchdb.js';
 
@@ -122,7 +128,7 @@ async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<Sync
       const local = new PouchDB('device');
       const remote = new PouchDB(${remote});
       const t0 = performance.now();
-      const result = await PouchDB.replicate(remote, local);
+      const result = await PouchDB.replicate(remote, local, ${REPLICATION_OPTIONS});
       const ms = performance.now() - t0;
       const info = await local.info();
       return { ms, written: result.docs_written, held: info.doc_count, adapter: local.adapter };
@@ -140,7 +146,7 @@ async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<Sync
       const docs = (await local.allDocs({ keys: ids, include_docs: true })).rows.map((r) => r.doc);
       for (let i = 0; i < docs.length; i++) await local.put({ ...docs[i], ...edits[i] });
       const t0 = performance.now();
-      const result = await PouchDB.replicate(local, remote);
+      const result = await PouchDB.replicate(local, remote, ${REPLICATION_OPTIONS});
       return { ms: performance.now() - t0, written: result.docs_written };
     })()`)) as { ms: number; written: number };
     if (up.written !== fixture.edits.length) throw new Error(`bench: the peer pushed ${up.written} documents, not ${fixture.edits.length}`);
@@ -148,7 +154,8 @@ async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<Sync
     const held = await server.db.allDocs({ keys: fixture.edits.map((e) => `household:${e.id}`), include_docs: true });
     const arrived = held.rows.filter((r, i) => r.doc?.note === fixture.edits[i]!.note).length;
     if (arrived !== fixture.edits.length) throw new Error(`bench: ${arrived} of ${fixture.edits.length} peer edits reached the server`);
-    return { firstSync: down.ms, drain: up.ms, detail: `IndexedDB adapter '${down.adapter}', ${down.written} documents down, ${up.written} up` };
+    const batch = PEER_BATCH === undefined ? 'default replication settings (batch_size 100)' : `batch_size ${PEER_BATCH}`;
+    return { firstSync: down.ms, drain: up.ms, detail: `${batch}; IndexedDB adapter '${down.adapter}', ${down.written} documents down, ${up.written} up` };
   } finally {
     await browser.dispose();
   }

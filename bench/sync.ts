@@ -49,6 +49,6 @@ export async function benchSync(distDir: string): Promise<void> {
       `\n  ours: the app's vault (IndexedDB, AES-GCM) and sync engine, the hub's HTTP API over PostgreSQL; ${ours[0]!.detail}` +
       `\n    (a) includes sign-in (argon2id + TOTP) and enrolment; (b) is one sync run: push, then the pull that brings the edits back` +
       `\n    where the time went (medians):${parts(ours)}` +
-      `\n  PouchDB: pouchdb-browser → express-pouchdb over the memory adapter, default replication settings; ${peer[0]!.detail}`,
+      `\n  PouchDB: pouchdb-browser → express-pouchdb over the memory adapter, ${peer[0]!.detail}`,
   );
 }
