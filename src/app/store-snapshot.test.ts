@@ -46,7 +46,10 @@ describe('unlock from the summary snapshot', () => {
     const state = useApp.getState();
     expect(state.phase).toBe('unlocked');
     expect([...state.summaries.keys()]).toEqual(['h-sato']);
-    expect(searchHouseholds(state.index, 'サトウ').map((h) => h.householdId)).toEqual(['h-sato']);
+    // The list's order comes with the snapshot; the search index is built just after the first paint.
+    expect(state.pendingOrder).toEqual(['h-sato']);
+    await vi.waitFor(() => expect(searchHouseholds(useApp.getState().index, 'サトウ').map((h) => h.householdId)).toEqual(['h-sato']));
+    expect(useApp.getState().pendingOrder).toBeNull();
     await vi.waitFor(() => expect(useApp.getState().householdsLoaded).toBe(true));
     expect(useApp.getState().households.get('h-sato')?.persons[0]?.medications).toBe('デパケン');
     expect(list).toHaveBeenCalledWith('household');

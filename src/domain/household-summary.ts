@@ -36,4 +36,9 @@ export interface SummarySnapshot {
   readonly version: 1;
   readonly summaries: readonly HouseholdSummary[];
   readonly demoIds: readonly string[];
+  /**
+   * The summaries' ids in furigana order (the list's order with no query), so the first screen
+   * can show the list before the search index is built. Absent in snapshots written before it.
+   */
+  readonly order?: readonly string[];
 }

@@ -1,8 +1,9 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../app/store';
+import { buildHouseholdIndex } from '../../domain/search';
 import { mountScreen, resetStore } from './test-helpers';
 
 afterEach(resetStore);
@@ -46,6 +47,20 @@ describe('household list and search', () => {
     expect(items[0]).toHaveTextContent('佐藤 陽太');
     expect(items[0]).toHaveTextContent('電話 叔母 090-1234-5678');
     expect(within(items[0]!).getByRole('link')).toHaveAttribute('href', '#/households/hh-sato');
+  });
+
+  it('just after unlock, lists in the snapshot’s order and answers a query as soon as the index is built', async () => {
+    const { user } = mountScreen({ households: [sato, suzuki] });
+    const built = useApp.getState().index;
+    act(() => useApp.setState({ index: buildHouseholdIndex([]), pendingOrder: ['hh-suzuki', 'hh-sato'] }));
+    expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('鈴木 一郎'), expect.stringContaining('佐藤 陽太')]);
+    await user.type(screen.getByRole('searchbox', { name: '検索' }), 'サトウ');
+    expect(screen.getByText('検索の準備をしています…')).toBeInTheDocument();
+    expect(screen.queryByText(/該当する世帯はありません/)).toBeNull();
+    act(() => useApp.setState({ index: built, pendingOrder: null }));
+    const items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('佐藤 陽太');
   });
 
   it('shows age with 者/児, the status and the review badge in each row', () => {

@@ -29,14 +29,19 @@ interface Row {
   readonly matched: string | null;
 }
 
+/** Households by id, in the given order (ids no longer held are skipped). */
+function inOrder(ids: readonly string[], households: ReadonlyMap<string, HouseholdSummary>): HouseholdSummary[] {
+  const out: HouseholdSummary[] = [];
+  for (const id of ids) {
+    const h = households.get(id);
+    if (h) out.push(h);
+  }
+  return out;
+}
+
 /** All households in furigana order, from the name ranks the search index already holds. */
 function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, HouseholdSummary>): HouseholdSummary[] {
-  const sorted: HouseholdSummary[] = [];
-  for (const id of idsInNameOrder(index)) {
-    const h = households.get(id);
-    if (h) sorted.push(h);
-  }
-  return sorted;
+  return inOrder(idsInNameOrder(index), households);
 }
 
 /** What the query hit besides a name, so the coordinator can confirm it is the caller's household. */
@@ -73,10 +78,17 @@ export function HouseholdList() {
   const [query, setQuery] = useState('');
   const [pages, setPages] = useState(1);
 
-  const sorted = useMemo(() => sortByFurigana(index, households), [index, households]);
+  // Just after unlock the index is built after the first paint; the snapshot's order shows the list meanwhile.
+  const pendingOrder = useApp((s) => s.pendingOrder);
+  const sorted = useMemo(
+    () => (pendingOrder === null ? sortByFurigana(index, households) : inOrder(pendingOrder, households)),
+    [pendingOrder, index, households],
+  );
   const q = query.trim();
+  const searchPending = q !== '' && pendingOrder !== null;
 
   const { rows, total, more } = useMemo(() => {
+    if (searchPending) return { rows: [], total: 0, more: false };
     if (!q) {
       const shown: Row[] = sorted.slice(0, PAGE * pages).map((household) => ({ household, personId: null, matched: null }));
       return { rows: shown, total: sorted.length, more: false };
@@ -88,7 +100,7 @@ export function HouseholdList() {
       if (household) shown.push({ household, personId: hit.personId, matched: matchedLabel(hit, household, q) });
     }
     return { rows: shown, total: hits.length, more: hits.length >= SEARCH_LIMIT };
-  }, [q, pages, sorted, index, households]);
+  }, [q, searchPending, pages, sorted, index, households]);
 
   return (
     <Page
@@ -118,7 +130,7 @@ export function HouseholdList() {
         />
       </div>
       <p className="hh-count" aria-live="polite" aria-atomic="true">
-        {T.count(total, more)}
+        {searchPending ? T.searchPreparing : T.count(total, more)}
       </p>
       {households.size === 0 ? (
         <div className="hh-empty">
@@ -133,7 +145,7 @@ export function HouseholdList() {
             <DemoControls demoCount={0} />
           </div>
         </div>
-      ) : q && rows.length === 0 ? (
+      ) : q && !searchPending && rows.length === 0 ? (
         <Notice>{T.noMatch}</Notice>
       ) : null}
       {/* Rendered even when empty, so the page's first list is always the results. */}

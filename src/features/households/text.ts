@@ -6,6 +6,7 @@ export const T = {
   searchLabel: '検索',
   searchPlaceholder: '氏名・ふりがな・電話番号・受給者証番号',
   count: (n: number, more: boolean) => (more ? `${n}件以上` : `${n}件`),
+  searchPreparing: '検索の準備をしています…',
   noMatch: '該当する世帯はありません。ひらがな・カタカナ、電話番号の一部（下4桁など）でも探せます。',
   showMore: 'さらに表示',
   register: '世帯を登録',
