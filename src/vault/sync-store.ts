@@ -111,10 +111,13 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
 
   return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.hubLink], async () => {
     const keys = page.map((r) => [r.kind, r.entityId] as [EntityKind, string]);
-    const [existing, pendingKeys] = await Promise.all([
-      db.records.bulkGet(keys),
+    // Only evidence needs to know what is held (a first sync of 11,000 records would otherwise read
+    // 11,000 rows that are not there).
+    const [heldEvidence, pendingKeys] = await Promise.all([
+      db.records.bulkGet(evidenceKeys),
       db.outbox.where('[kind+entityId]').anyOf(keys).keys(),
     ]);
+    const heldIds = new Set(heldEvidence.filter((row) => row !== undefined).map((row) => row.id));
     const pending = new Set((pendingKeys as unknown as [string, string][]).map(([kind, id]) => `${kind}/${id}`));
     const rows: RecordRow[] = [];
     const metas: SyncMetaRow[] = [];
@@ -122,8 +125,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     let keptPending = 0;
     for (const [i, r] of page.entries()) {
       const meta: SyncMetaRow = { kind: r.kind, id: r.entityId, version: r.version, officeId: r.officeId };
-      const held = existing[i];
-      if (APPEND_ONLY_KINDS.has(r.kind) && held !== undefined) {
+      if (APPEND_ONLY_KINDS.has(r.kind) && heldIds.has(r.entityId)) {
         // Evidence held here is never overwritten. The same entry (same hash) just gains its version;
         // one written here while this page was being sealed is left for the next look.
         if (!heldHashes.has(r.entityId)) continue;
