@@ -35,8 +35,17 @@ export interface SyncRound {
   readonly parts?: Readonly<Record<string, number>>;
 }
 
-export function syncFixture(now = new Date()): SyncFixture {
-  const { households, facilities } = generateDemoHub({ households: SYNC_HOUSEHOLDS, facilities: SYNC_FACILITIES, now: now.toISOString() });
+export interface SyncFixtureSize {
+  readonly households: number;
+  readonly facilities: number;
+  /** every (households / edits)th household is edited */
+  readonly edits: number;
+}
+
+const BENCH_SIZE: SyncFixtureSize = { households: SYNC_HOUSEHOLDS, facilities: SYNC_FACILITIES, edits: SYNC_EDITS };
+
+export function syncFixture(now = new Date(), size: SyncFixtureSize = BENCH_SIZE): SyncFixture {
+  const { households, facilities } = generateDemoHub({ households: size.households, facilities: size.facilities, now: now.toISOString() });
   const records: SyncRecord[] = [
     ...facilities.map((f) => ({ kind: 'facility' as const, id: f.id, data: { ...f } })),
     ...households.map((h) => ({ kind: 'household' as const, id: h.id, data: { ...h } })),
@@ -44,7 +53,8 @@ export function syncFixture(now = new Date()): SyncFixture {
   const editedAt = new Date(now.getTime() + 60_000).toISOString();
   // Every tenth household, so edits spread over the whole list.
   const edits = households
-    .filter((_, i) => i % (SYNC_HOUSEHOLDS / SYNC_EDITS) === 0)
+    .filter((_, i) => i % Math.floor(size.households / size.edits) === 0)
+    .slice(0, size.edits)
     .map((h, i) => ({ id: h.id, note: `${h.note} ／ ${i + 1}回目の電話で状況を確認（ベンチ編集）`, updatedAt: editedAt }));
   return { records, edits };
 }

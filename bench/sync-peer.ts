@@ -4,7 +4,7 @@
  * loopback in this process. Browser: pouchdb-browser (IndexedDB adapter) in a bare page of our
  * own, bundled here with esbuild and served by the same server (same origin, so no CORS), never
  * part of the app's dist. PouchDB runs with its defaults (batch_size 100, batches_limit 10), as an
- * app that adopted it would; BENCH_SYNC_PEER_BATCH sets batch_size.
+ * app that adopted it would, and again with batch_size set to our pull page (bench/sync.ts).
  *   (a) first sync: a fresh browser profile replicates the 11,000 documents down, until complete;
  *   (b) drain: 1,000 household edits made in the browser DB (not timed) replicate up, until complete.
  */
@@ -20,22 +20,22 @@ import type { SyncFixture, SyncRound } from './sync-fixture';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
-/**
- * BENCH_SYNC_PEER_BATCH: PouchDB's batch_size for both replications (its default, 100, when unset).
- * Setting it to our pull page (2000) shows the peer tuned as far as its options go.
- */
-const PEER_BATCH = process.env.BENCH_SYNC_PEER_BATCH === undefined ? undefined : Number(process.env.BENCH_SYNC_PEER_BATCH);
-const REPLICATION_OPTIONS = JSON.stringify(PEER_BATCH === undefined ? {} : { batch_size: PEER_BATCH });
 const PAGE_PATH = '/__bench/peer.html';
 const SCRIPT_PATH = '/__bench/pouchdb.js';
 
 /** The little of PouchDB's Node API the bench uses (the packages ship no types). */
-interface NodePouch {
+export interface NodePouch {
+  put(doc: object): Promise<unknown>;
+  get(id: string): Promise<{ _id: string; _rev: string } & Record<string, unknown>>;
   bulkDocs(docs: readonly object[]): Promise<readonly { ok?: boolean; error?: string }[]>;
   allDocs(options?: { include_docs?: boolean; keys?: readonly string[] }): Promise<{ total_rows: number; rows: readonly { id: string; doc?: { _rev: string; note?: string } }[] }>;
   destroy(): Promise<void>;
 }
-type NodePouchClass = (new (name: string) => NodePouch) & { plugin(p: unknown): NodePouchClass; defaults(o: object): NodePouchClass };
+export type NodePouchClass = (new (name: string, options?: { adapter?: string }) => NodePouch) & {
+  plugin(p: unknown): NodePouchClass;
+  defaults(o: object): NodePouchClass;
+  replicate(from: NodePouch, to: NodePouch): Promise<{ docs_written: number }>;
+};
 
 /** The page's script: pouchdb-browser on window, nothing else; the bench drives it with strings. */
 async function bundlePouchdbBrowser(): Promise<string> {
@@ -52,7 +52,7 @@ async function bundlePouchdbBrowser(): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
-interface PeerServer {
+export interface PeerServer {
   readonly origin: string;
   /** the database's name on the server */
   readonly name: string;
@@ -61,8 +61,8 @@ interface PeerServer {
 }
 
 let memoryPouch: NodePouchClass | undefined;
-/** PouchDB with its plugins, once: a plugin cannot be added to the class twice. */
-function memoryPouchClass(): NodePouchClass {
+/** PouchDB over memory (and http) with its plugins, once: a plugin cannot be added to the class twice. */
+export function memoryPouchClass(): NodePouchClass {
   memoryPouch ??= (require('pouchdb-core') as NodePouchClass)
     .plugin(require('pouchdb-adapter-memory'))
     .plugin(require('pouchdb-adapter-http'))
@@ -74,7 +74,8 @@ function memoryPouchClass(): NodePouchClass {
 
 let servers = 0;
 
-async function startPeerServer(fixture: SyncFixture): Promise<PeerServer> {
+/** express-pouchdb over a fresh in-memory database holding the fixture's records, on loopback. */
+export async function startPeerServer(fixture: SyncFixture): Promise<PeerServer> {
   const MemoryPouch = memoryPouchClass();
   const logDir = await mkdtemp(join(tmpdir(), 'kyoten-bench-pouch-'));
   const expressPouchDB = require('express-pouchdb') as (p: unknown, o: object) => (req: IncomingMessage, res: ServerResponse) => void;
@@ -117,7 +118,8 @@ async function startPeerServer(fixture: SyncFixture): Promise<PeerServer> {
 }
 
 /** One fresh browser profile: the first sync down, then 1,000 offline edits drained up. */
-async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<SyncRound> {
+async function peerRound(fixture: SyncFixture, server: PeerServer, batchSize: number | undefined): Promise<SyncRound> {
+  const options = JSON.stringify(batchSize === undefined ? {} : { batch_size: batchSize });
   const browser = await openBrowser();
   try {
     const { page } = browser;
@@ -128,7 +130,7 @@ async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<Sync
       const local = new PouchDB('device');
       const remote = new PouchDB(${remote});
       const t0 = performance.now();
-      const result = await PouchDB.replicate(remote, local, ${REPLICATION_OPTIONS});
+      const result = await PouchDB.replicate(remote, local, ${options});
       const ms = performance.now() - t0;
       const info = await local.info();
       return { ms, written: result.docs_written, held: info.doc_count, adapter: local.adapter };
@@ -146,7 +148,7 @@ async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<Sync
       const docs = (await local.allDocs({ keys: ids, include_docs: true })).rows.map((r) => r.doc);
       for (let i = 0; i < docs.length; i++) await local.put({ ...docs[i], ...edits[i] });
       const t0 = performance.now();
-      const result = await PouchDB.replicate(local, remote, ${REPLICATION_OPTIONS});
+      const result = await PouchDB.replicate(local, remote, ${options});
       return { ms: performance.now() - t0, written: result.docs_written };
     })()`)) as { ms: number; written: number };
     if (up.written !== fixture.edits.length) throw new Error(`bench: the peer pushed ${up.written} documents, not ${fixture.edits.length}`);
@@ -154,18 +156,21 @@ async function peerRound(fixture: SyncFixture, server: PeerServer): Promise<Sync
     const held = await server.db.allDocs({ keys: fixture.edits.map((e) => `household:${e.id}`), include_docs: true });
     const arrived = held.rows.filter((r, i) => r.doc?.note === fixture.edits[i]!.note).length;
     if (arrived !== fixture.edits.length) throw new Error(`bench: ${arrived} of ${fixture.edits.length} peer edits reached the server`);
-    const batch = PEER_BATCH === undefined ? 'default replication settings (batch_size 100)' : `batch_size ${PEER_BATCH}`;
+    const batch = batchSize === undefined ? 'default replication settings (batch_size 100)' : `batch_size ${batchSize}`;
     return { firstSync: down.ms, drain: up.ms, detail: `${batch}; IndexedDB adapter '${down.adapter}', ${down.written} documents down, ${up.written} up` };
   } finally {
     await browser.dispose();
   }
 }
 
-/** One round on a fresh device against a freshly seeded server, so every drain lands on the same state. */
-export async function benchPeerSync(fixture: SyncFixture): Promise<SyncRound> {
+/**
+ * One round on a fresh device against a freshly seeded server, so every drain lands on the same
+ * state. `batchSize`: PouchDB's batch_size for both replications (its default, 100, when undefined).
+ */
+export async function benchPeerSync(fixture: SyncFixture, batchSize?: number): Promise<SyncRound> {
   const server = await startPeerServer(fixture);
   try {
-    return await peerRound(fixture, server);
+    return await peerRound(fixture, server, batchSize);
   } finally {
     await server.close();
   }
