@@ -2,7 +2,7 @@
  * The unlocked app: a slim bar with the lock button, the current area, the bottom nav within thumb
  * reach. Screens other than the lock screen are loaded lazily: unlocking must not wait for them.
  */
-import { lazy, Suspense, useCallback, useEffect, type ComponentType } from 'react';
+import { Suspense, useCallback, useEffect, type ComponentType } from 'react';
 import { HomeScreenBanner } from '../features/settings/home-screen-warning';
 import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
@@ -14,22 +14,15 @@ import { useApp } from './store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
 import { useSync } from './use-sync';
-import { loadCasesScreen, loadClaimsScreen, loadFacilitiesScreen, loadHouseholdsScreen, loadMatchScreen, loadSettingsScreen } from './screens';
-
-const HouseholdsScreen = lazy(loadHouseholdsScreen);
-const SettingsScreen = lazy(loadSettingsScreen);
-const FacilitiesScreen = lazy(loadFacilitiesScreen);
-const MatchScreen = lazy(loadMatchScreen);
-const CasesScreen = lazy(loadCasesScreen);
-const ClaimsScreen = lazy(loadClaimsScreen);
+import { casesScreen, claimsScreen, facilitiesScreen, householdsScreen, matchScreen, settingsScreen } from './screens';
 
 const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
-  households: HouseholdsScreen,
-  facilities: FacilitiesScreen,
-  match: MatchScreen,
-  cases: CasesScreen,
-  claims: ClaimsScreen,
-  settings: SettingsScreen,
+  households: householdsScreen.Screen,
+  facilities: facilitiesScreen.Screen,
+  match: matchScreen.Screen,
+  cases: casesScreen.Screen,
+  claims: claimsScreen.Screen,
+  settings: settingsScreen.Screen,
 };
 
 const NAV: readonly { area: AppArea; label: string }[] = [

@@ -13,7 +13,7 @@ import { Busy } from '../ui/status';
 import { Gate } from './gate';
 import { useApp } from './store';
 import { T } from './text';
-import { loadHouseholdsScreen } from './screens';
+import { householdsScreen } from './screens';
 
 const LAST_USER_KEY = 'kyoten:last-user';
 
@@ -50,7 +50,7 @@ function useSecondsUntil(retryAt: number | null): number {
 export function LockScreen() {
   useEffect(() => {
     // Fetch the first screen while the passphrase is typed; a failure here is retried by React.lazy.
-    loadHouseholdsScreen().catch(() => undefined);
+    householdsScreen.preload().catch(() => undefined);
   }, []);
   const users = useApp((s) => s.users);
   const vault = useApp((s) => s.vault);

@@ -312,6 +312,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           set({ session, lockedBy: null });
           await loadAll(session);
           set({ phase: 'unlocked' });
+          mark('unlock:done');
         });
       } catch (e) {
         set({ phase: get().session ? 'unlocked' : 'locked' });
