@@ -4,10 +4,11 @@
  *
  * Speed: a push of 1,000 changes must not cost 1,000 × several round trips while it holds the
  * version counter. What the checks need is read for the whole push up front (mutation ids,
- * evidence, held records, this device's earlier changes), decided in memory, and each accepted
- * change is one statement; receipts and the counter are written once at the end. Only when the
- * database refuses to store something does the push start over with a savepoint around each
- * change, so that change alone is refused [S11].
+ * evidence, held records, this device's earlier changes), decided in memory, and written at the
+ * end in one multi-row statement per table (changes, evidence, records, record versions,
+ * conflicts, receipts), with the counter moved once. Only when the database refuses to store
+ * something does the push start over with a savepoint around each change, so that change alone
+ * is refused [S11].
  */
 import type pg from 'pg';
 import type { PushOptions } from './account-store';
@@ -63,6 +64,8 @@ interface PushContext {
   nextVersion: number;
   /** a savepoint around each change (after the database refused a statement of the fast pass) */
   readonly careful: boolean;
+  /** what the fast pass has decided to write, flushed in a few multi-row statements at the end */
+  readonly writes: Writes;
 }
 
 interface Receipt {
@@ -112,12 +115,12 @@ export async function applyPush(
     let run: Run;
     await tx.query('SAVEPOINT push');
     try {
-      run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: head + 1, careful: false }, changes, lastSeq);
+      run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
     } catch (error) {
       if (!isDataError(error)) throw error;
       // [S11] The database refused to store something: start over, one savepoint per change.
       await tx.query('ROLLBACK TO SAVEPOINT push');
-      run = await takeAll({ ...base, known, nextVersion: head + 1, careful: true }, changes, lastSeq);
+      run = await takeAll({ ...base, known, nextVersion: head + 1, careful: true, writes: noWrites() }, changes, lastSeq);
     }
     await writeReceipts(tx, base, run.receipts);
     if (run.nextVersion > head + 1) await tx.query('UPDATE sync_counter SET version = $1', [run.nextVersion - 1]);
@@ -166,6 +169,8 @@ async function takeAll(ctx: PushContext, changes: readonly PushedChange[], start
     lastSeq = change.seq;
     results.push(outcome.status === 'refused' ? { ...base, ...outcome, retryable: false } : ({ ...base, ...outcome } as ChangeResult));
   }
+  // A data error here sends the whole push to the careful pass (applyPush).
+  if (!ctx.careful) await flushWrites(ctx, ctx.writes);
   return { results, receipts, lastSeq, nextVersion: ctx.nextVersion };
 }
 
@@ -296,7 +301,10 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
     if (!planned.ok) return { status: 'refused', reason: 'invalid', detail: planned.detail };
     merge = planned;
   }
-  await writeChange(ctx, change, version, shape.payloadJson, evidenceHash, merge);
+  // The fast pass writes everything at the end; the careful pass writes each change in its savepoint.
+  const writes = ctx.careful ? noWrites() : ctx.writes;
+  addWrites(writes, ctx, change, version, shape.payloadJson, evidenceHash, merge);
+  if (ctx.careful) await flushWrites(ctx, writes);
 
   ctx.nextVersion += 1;
   ctx.known.mutations.set(mutationId, { version, kind, entityId, op, payload: change.payload as Json });
@@ -367,58 +375,112 @@ async function planMerge(
   return { ok: true, stateJson: JSON.stringify(merged), withdrawn, basedOn, heldVersion: held.version, conflicts };
 }
 
-/**
- * One statement per accepted change: the change row, then the evidence row or the record's new
- * state (with its record_versions row and any conflicts). [S9] received_at is the server's clock
- * (now(): the transaction's start); the device's `at` is kept as device_at.
- */
-async function writeChange(
+interface Writes {
+  readonly changes: { version: number; seq: number; mutationId: string; kind: string; entityId: string; op: string; payloadJson: string; at: string }[];
+  readonly evidence: { id: string; caseId: string; hash: string; version: number }[];
+  /** by kind and id: a record changed twice in one push is written once, at its last state */
+  readonly records: Map<string, { kind: string; entityId: string; version: number; officeId: string | null; withdrawn: boolean; stateJson: string }>;
+  readonly versions: { kind: string; entityId: string; version: number; stateJson: string }[];
+  readonly conflicts: {
+    kind: string;
+    entityId: string;
+    path: string;
+    basedOn: number | null;
+    heldVersion: number | null;
+    kept: string;
+    lost: string;
+    version: number;
+    officeId: string | null;
+  }[];
+}
+
+const noWrites = (): Writes => ({ changes: [], evidence: [], records: new Map(), versions: [], conflicts: [] });
+
+/** What an accepted change writes: its change row, then its evidence row or the record's new state (with its version and conflicts). */
+function addWrites(
+  w: Writes,
   ctx: PushContext,
   change: PushedChange,
   version: number,
   payloadJson: string,
   evidenceHash: string | undefined,
   merge: MergePlan | undefined,
-): Promise<void> {
+): void {
   const { kind, entityId, op } = change;
-  const values: unknown[] = [version, ctx.tenantId, ctx.deviceId, change.seq, change.mutationId, ctx.userId, kind, entityId, op, payloadJson, change.at];
-  const insertChange = `INSERT INTO changes (version, tenant_id, device_id, device_seq, mutation_id, user_id, kind, entity_id, op, payload, device_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)`;
-  const parts: string[] = [`c AS (${insertChange} RETURNING version)`];
-  const p = (value: unknown) => `$${values.push(value)}`;
+  w.changes.push({ version, seq: change.seq, mutationId: change.mutationId, kind, entityId, op, payloadJson, at: change.at });
   if (evidenceHash !== undefined) {
-    const { caseId } = change.payload as { caseId: string };
-    parts.push(
-      `e AS (INSERT INTO evidence (tenant_id, id, case_id, hash, version, received_at)
-             SELECT $2, $8, ${p(caseId)}, ${p(evidenceHash)}, c.version, now() FROM c)`,
+    w.evidence.push({ id: entityId, caseId: (change.payload as { caseId: string }).caseId, hash: evidenceHash, version });
+  }
+  if (!RECORD_KINDS.has(kind)) return;
+  const stateJson = merge?.stateJson ?? payloadJson;
+  w.records.set(recordKey(kind, entityId), { kind, entityId, version, officeId: change.officeId, withdrawn: merge?.withdrawn ?? op === 'withdraw', stateJson });
+  if (merge === undefined) return;
+  w.versions.push({ kind, entityId, version, stateJson });
+  for (const c of merge.conflicts) {
+    w.conflicts.push({
+      kind,
+      entityId,
+      path: c.path,
+      basedOn: merge.basedOn,
+      heldVersion: merge.heldVersion,
+      kept: JSON.stringify(c.kept ?? null),
+      lost: JSON.stringify(c.lost ?? null),
+      version,
+      officeId: change.officeId,
+    });
+  }
+}
+
+/**
+ * Writes what `addWrites` collected: one multi-row statement per table. [S9] received_at is the
+ * server's clock (now(): the transaction's start); the device's `at` is kept as device_at.
+ */
+async function flushWrites(ctx: PushContext, w: Writes): Promise<void> {
+  const { tx, tenantId } = ctx;
+  const col = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
+  if (w.changes.length > 0) {
+    await tx.query(
+      `INSERT INTO changes (version, tenant_id, device_id, device_seq, mutation_id, user_id, kind, entity_id, op, payload, device_at)
+       SELECT t.v, $1, $2, t.s, t.m::uuid, $3, t.k, t.e, t.o, t.p::jsonb, t.a::timestamptz
+         FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS t (v, s, m, k, e, o, p, a)`,
+      [tenantId, ctx.deviceId, ctx.userId, ...(['version', 'seq', 'mutationId', 'kind', 'entityId', 'op', 'payloadJson', 'at'] as const).map((k) => col(w.changes, k))],
     );
   }
-  if (RECORD_KINDS.has(kind)) {
-    const stateJson = merge?.stateJson ?? payloadJson;
-    const withdrawn = merge?.withdrawn ?? op === 'withdraw';
-    const state = p(stateJson);
-    parts.push(
-      `r AS (INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
-             SELECT $2, $7, $8, c.version, ${p(change.officeId)}, ${p(withdrawn)}, ${state}, $6, now() FROM c
-             ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
-               SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
-                   payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at)`,
+  if (w.evidence.length > 0) {
+    await tx.query(
+      `INSERT INTO evidence (tenant_id, id, case_id, hash, version, received_at)
+       SELECT $1, t.i, t.c, t.h, t.v, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS t (i, c, h, v)`,
+      [tenantId, ...(['id', 'caseId', 'hash', 'version'] as const).map((k) => col(w.evidence, k))],
     );
-    if (merge !== undefined) {
-      parts.push(
-        `v AS (INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json) SELECT $2, $7, $8, c.version, ${state} FROM c)`,
-      );
-      if (merge.conflicts.length > 0) {
-        parts.push(
-          `x AS (INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
-                 SELECT $2, $7, $8, f.path, ${p(merge.basedOn)}::bigint, ${p(merge.heldVersion)}::bigint, f.kept::jsonb, c.version, f.lost::jsonb, ${p(change.officeId)}
-                   FROM c, unnest(${p(merge.conflicts.map((x) => x.path))}::text[], ${p(merge.conflicts.map((x) => JSON.stringify(x.kept ?? null)))}::text[],
-                                  ${p(merge.conflicts.map((x) => JSON.stringify(x.lost ?? null)))}::text[]) AS f (path, kept, lost))`,
-        );
-      }
-    }
   }
-  await ctx.tx.query(`WITH ${parts.join(',\n')} SELECT 1`, values);
+  const records = [...w.records.values()];
+  if (records.length > 0) {
+    await tx.query(
+      `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
+       SELECT $1, t.k, t.e, t.v, t.o, t.w, t.p, $2, now()
+         FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::text[]) AS t (k, e, v, o, w, p)
+       ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
+         SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
+             payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at`,
+      [tenantId, ctx.userId, ...(['kind', 'entityId', 'version', 'officeId', 'withdrawn', 'stateJson'] as const).map((k) => col(records, k))],
+    );
+  }
+  if (w.versions.length > 0) {
+    await tx.query(
+      `INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json)
+       SELECT $1, t.k, t.e, t.v, t.p FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS t (k, e, v, p)`,
+      [tenantId, ...(['kind', 'entityId', 'version', 'stateJson'] as const).map((k) => col(w.versions, k))],
+    );
+  }
+  if (w.conflicts.length > 0) {
+    await tx.query(
+      `INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
+       SELECT $1, t.k, t.e, t.f, t.b, t.h, t.kv::jsonb, t.v, t.lv::jsonb, t.o
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[])
+           AS t (k, e, f, b, h, kv, v, lv, o)`,
+      [tenantId, ...(['kind', 'entityId', 'path', 'basedOn', 'heldVersion', 'kept', 'version', 'lost', 'officeId'] as const).map((k) => col(w.conflicts, k))],
+    );
+  }
 }
 
 /** [S4] One receipt per seq taken, whatever became of it: written together at the end of the push. */
