@@ -180,8 +180,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     let changed = false;
     let received = 0;
     const mismatches = new Set(status.getState().evidenceMismatches);
+    // The next page is asked for while this one is sealed and written: the network and the vault
+    // overlap. A prefetched page is used only if the cursor it was asked at is still the one.
+    let prefetched: { cursor: number; page: ReturnType<HubClient['pull']> } | null = null;
+    const fetchPage = (cursor: number) => {
+      const page = client.pull(device(link), cursor, pullPage);
+      page.catch(() => undefined); // awaited below, or dropped with its error when not used
+      return { cursor, page };
+    };
     for (;;) {
-      const page = await client.pull(device(link), link.cursor, pullPage);
+      const ask = prefetched !== null && prefetched.cursor === link.cursor ? prefetched : fetchPage(link.cursor);
+      prefetched = null;
+      const page = await ask.page;
+      if (page.hasMore && page.cursor > link.cursor && sameScope(link.scope, page.scope)) prefetched = fetchPage(page.cursor);
       if (!sameScope(link.scope, page.scope)) {
         // The scope changed (or is known for the first time): drop what this user may no longer hold.
         if ((await session.sync.dropOutOfScope(page.scope)) > 0) changed = true;
