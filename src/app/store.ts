@@ -10,7 +10,7 @@ import { chainNext } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
 import { buildHouseholdIndex, idsInNameOrder, upsertIndex, type HouseholdIndex } from '../domain/search';
-import type { ChangeOp, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
+import type { ChangeOp, EntityKind, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
 import { toVaultError, type VaultError } from '../vault/errors';
 
 export type AppPhase = 'starting' | 'setup' | 'locked' | 'unlocking' | 'unlocked' | 'failed';
@@ -87,6 +87,11 @@ export interface AppActions {
   clearDemo(): Promise<number>;
   /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
   reload(): Promise<void>;
+  /**
+   * Re-reads just these records (written by a sync) into what the screens show; many at once is
+   * a full reload instead.
+   */
+  refreshRecords(keys: readonly (readonly [EntityKind, string])[]): Promise<void>;
   updateSettings(patch: Partial<DeviceSettings>): Promise<void>;
   refreshUsers(): Promise<void>;
   markUnsaved(key: string, unsaved: boolean): void;
@@ -98,6 +103,9 @@ export interface AppActions {
 function mark(name: string): void {
   globalThis.performance?.mark?.(name);
 }
+
+/** Above this many records a sync brought, the screens re-read everything at once (one read per kind). */
+const REFRESH_ONE_BY_ONE_MAX = 200;
 
 export const DEFAULT_SETTINGS: DeviceSettings = { idleLockMinutes: 5, reviewAfterMonths: 12 };
 
@@ -437,6 +445,44 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async reload() {
       const session = requireSession();
       await guarded(() => loadAll(session, { full: true }));
+    },
+
+    async refreshRecords(keys) {
+      const session = requireSession();
+      if (keys.length > REFRESH_ONE_BY_ONE_MAX) return get().reload();
+      await guarded(async () => {
+        const read = await Promise.all(keys.map(async ([kind, id]) => ({ kind, stored: await session.get<unknown>(kind, id) })));
+        if (get().session !== session) return;
+        const state = get();
+        const households = new Map(state.households);
+        const summaries = new Map(state.summaries);
+        const facilities = new Map(state.facilities);
+        const offices = new Map(state.offices);
+        const caseEntries = new Map(state.caseEntries);
+        let index = state.index;
+        let householdsChanged = false;
+        for (const { kind, stored } of read) {
+          if (stored === undefined) continue;
+          if (kind === 'household') {
+            const household = stored.data as Household;
+            const summary = summarizeHousehold(household);
+            households.set(household.id, household);
+            summaries.set(household.id, summary);
+            if (state.pendingOrder === null) index = upsertIndex(index, summary);
+            householdsChanged = true;
+          } else if (kind === 'facility') facilities.set(stored.id, stored.data as Facility);
+          else if (kind === 'office') offices.set(stored.id, stored.data as Office);
+          else {
+            const entry = stored.data as CaseEntry;
+            const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort((a, b) => a.index - b.index);
+            caseEntries.set(entry.caseId, list);
+          }
+        }
+        // Pulled before the index was built (just after unlock): build it now, with them.
+        if (householdsChanged && state.pendingOrder !== null) index = buildHouseholdIndex([...summaries.values()]);
+        set({ households, summaries, facilities, offices, caseEntries, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
+        if (householdsChanged) await writeSnapshot(session);
+      });
     },
 
     async updateSettings(patch) {

@@ -14,7 +14,9 @@ import { useApp } from './store';
 export function startSync(session: VaultSession): () => void {
   const engine = createSyncEngine({
     session,
-    onRecordsChanged: () => useApp.getState().reload().catch(() => undefined),
+    // Just the records a pull wrote; everything when records were dropped or there are many.
+    onRecordsChanged: (changed) =>
+      (changed === 'all' ? useApp.getState().reload() : useApp.getState().refreshRecords(changed)).catch(() => undefined),
     // The vault is gone: drop every decrypted record from memory; the app shows the retired notice.
     onRetired: () => useApp.getState().lock('manual'),
   });

@@ -8,7 +8,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import { MAX_PUSH_CHANGES, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath } from './conflict-path';
 import { toVaultError } from '../vault/errors';
-import type { HubLink, OutboxEntry, VaultSession } from '../vault/types';
+import type { EntityKind, HubLink, OutboxEntry, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
 
@@ -33,8 +33,11 @@ export interface SyncEngineOptions {
   readonly fetch?: FetchLike;
   /** defaults to navigator.locks; null runs without (jsdom, old browsers): the in-tab guard still holds */
   readonly locks?: LockManagerLike | null;
-  /** called after pulled records were written or dropped, so the screens show them */
-  readonly onRecordsChanged?: () => Promise<void> | void;
+  /**
+   * Called after pulled records were written or dropped, so the screens show them: with the records
+   * written, or 'all' when records were dropped (a narrower scope) or written here outside a pull.
+   */
+  readonly onRecordsChanged?: (changed: RecordsChanged) => Promise<void> | void;
   /** called after the device was wiped on retirement (drop whatever the app holds in memory) */
   readonly onRetired?: () => Promise<void> | void;
   /** unregisters the service worker and clears Cache Storage; replaceable in tests */
@@ -43,6 +46,8 @@ export interface SyncEngineOptions {
   readonly now?: () => number;
   readonly pullPage?: number;
 }
+
+export type RecordsChanged = readonly (readonly [EntityKind, string])[] | 'all';
 
 export interface JoinForm extends SignInRequest {
   /** shown to the hub's admin, e.g. 「拠点 花子の端末」 */
@@ -175,9 +180,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** Pulls page after page; each page and the cursor after it are written in one transaction. */
-  async function pull(start: HubLink): Promise<{ link: HubLink; changed: boolean }> {
+  async function pull(start: HubLink): Promise<{ link: HubLink; changed: RecordsChanged | null }> {
     let link = start;
-    let changed = false;
+    let dropped = false;
+    const written: (readonly [EntityKind, string])[] = [];
+    const changedOf = (): RecordsChanged | null => (dropped ? 'all' : written.length > 0 ? written : null);
     let received = 0;
     const mismatches = new Set(status.getState().evidenceMismatches);
     // The next page is asked for while this one is sealed and written: the network and the vault
@@ -195,7 +202,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (page.hasMore && page.cursor > link.cursor && sameScope(link.scope, page.scope)) prefetched = fetchPage(page.cursor);
       if (!sameScope(link.scope, page.scope)) {
         // The scope changed (or is known for the first time): drop what this user may no longer hold.
-        if ((await session.sync.dropOutOfScope(page.scope)) > 0) changed = true;
+        if ((await session.sync.dropOutOfScope(page.scope)) > 0) dropped = true;
         if (link.scope !== null && link.cursor > 0) {
           // Records it now covers may lie below the cursor: pull everything again from the start
           // (writing a record again is harmless; those with unsent changes are left alone).
@@ -206,13 +213,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       const next: HubLink = { ...link, cursor: page.cursor, scope: page.scope, openConflicts: page.openConflicts };
       const applied = await session.sync.applyRemote(page.records, next);
-      if (applied.written > 0) changed = true;
+      written.push(...applied.writtenKeys);
       for (const id of applied.evidenceMismatches) mismatches.add(id);
       received += page.records.length;
       set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: [...mismatches] });
       if (page.hasMore && page.cursor <= link.cursor) throw new SyncError('bad-response', `pull: hasMore without progress at cursor ${page.cursor}`);
       link = next;
-      if (!page.hasMore) return { link, changed };
+      if (!page.hasMore) return { link, changed: changedOf() };
     }
   }
 
@@ -265,7 +272,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await session.sync.saveHubLink(finished);
       set({ problem: null });
       if (gapError) report(gapError);
-      if (pulled.changed) await options.onRecordsChanged?.();
+      if (pulled.changed !== null) await options.onRecordsChanged?.(pulled.changed);
       await refresh();
       return gapError ? 'failed' : 'done';
     } catch (e) {
@@ -362,7 +369,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const updated = held === undefined ? null : setAtPath(held.data, conflict.field, conflict.lostValue);
       if (held === undefined || updated === null) throw new SyncError('conflict-gone', `${conflict.kind} ${conflict.entityId} ${conflict.field}`);
       await session.put(conflict.kind, conflict.entityId, { ...updated, updatedAt: new Date(now()).toISOString() }, 'update');
-      await options.onRecordsChanged?.();
+      await options.onRecordsChanged?.([[conflict.kind, conflict.entityId]]);
       // The edit must reach the hub before the conflict is closed for everyone.
       if (running) await running;
       await run();

@@ -95,7 +95,7 @@ describe('sync store: applyRemote', () => {
     const before = await session.pendingChanges();
     const r = wire({ version: 5, data: createSampleRecord({ name: '引 継' }) });
     const report = await session.sync.applyRemote([r]);
-    expect(report).toEqual({ written: 1, keptPending: 0, evidenceMismatches: [] });
+    expect(report).toEqual({ written: 1, writtenKeys: [['household', r.entityId]], keptPending: 0, evidenceMismatches: [] });
     expect((await session.get('household', r.entityId))?.data).toEqual(createSampleRecord({ name: '引 継' }));
     expect(await session.pendingChanges()).toBe(before);
     expect(await db.syncMeta.get(['household', r.entityId])).toEqual({ kind: 'household', id: r.entityId, version: 5, officeId: 'office-a' });

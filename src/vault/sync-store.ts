@@ -145,7 +145,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     await db.records.bulkPut(rows);
     await db.syncMeta.bulkPut(metas);
     if (linkRow !== undefined) await db.hubLink.put(linkRow);
-    return { written: rows.length, keptPending, evidenceMismatches };
+    return { written: rows.length, writtenKeys: rows.map((r) => [r.kind, r.id] as const), keptPending, evidenceMismatches };
   });
 }
 

@@ -97,6 +97,8 @@ export interface AcknowledgeReport {
 export interface ApplyReport {
   /** records written (new or replaced) */
   readonly written: number;
+  /** which ones, so the screens can re-read just those */
+  readonly writtenKeys: readonly (readonly [EntityKind, string])[];
   /** records left as they are because this device has an unsent change to them */
   readonly keptPending: number;
   /** evidence ids pulled with a hash other than the one held here: the local entry is kept */
