@@ -64,6 +64,11 @@ export interface SyncEngine {
   /** re-reads the queue counts and the link into the status store */
   refresh(): Promise<void>;
   dismissRefused(seq: number): Promise<void>;
+  /**
+   * Pulls everything in scope again from the start (after the hub's database was restored from a
+   * backup, say): the records are written again; unsent changes here are left as they are.
+   */
+  pullAgain(): Promise<RunOutcome>;
   /** the hub's open same-field conflicts on records this user may hold */
   conflicts(): Promise<readonly WireConflict[]>;
   /**
@@ -381,7 +386,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     await run();
   }
 
-  return { run, join, signOut, refresh, dismissRefused, conflicts, settleConflict };
+  async function pullAgain(): Promise<RunOutcome> {
+    if (running) await running;
+    const link = await joinedLink();
+    await session.sync.saveHubLink({ ...link, cursor: 0 });
+    return run();
+  }
+
+  return { run, join, signOut, refresh, dismissRefused, conflicts, settleConflict, pullAgain };
 }
 
 /** Everything the status held about the hub, forgotten (the device was wiped); a run in progress keeps its flags. */

@@ -123,6 +123,11 @@ function JoinedView() {
   const [working, setWorking] = useState(false);
 
   const syncNow = () => void s.engine?.run();
+  const [pullingAgain, setPullingAgain] = useState(false);
+  const pullAgain = () => {
+    setPullingAgain(false);
+    void s.engine?.pullAgain().catch(() => undefined);
+  };
   const signOut = async () => {
     setConfirming(false);
     setWorking(true);
@@ -161,6 +166,18 @@ function JoinedView() {
         </Button>
       </div>
       <p className="muted">{ST.iosNote}</p>
+      <Button className="btn--block" disabled={s.running || working} onClick={() => setPullingAgain(true)}>
+        {ST.pullAgain}
+      </Button>
+      <ConfirmDialog
+        open={pullingAgain}
+        title={ST.pullAgainTitle}
+        confirmLabel={ST.pullAgain}
+        onConfirm={pullAgain}
+        onCancel={() => setPullingAgain(false)}
+      >
+        <p>{ST.pullAgainBody}</p>
+      </ConfirmDialog>
       <ConfirmDialog
         open={confirming}
         title={ST.signOutTitle}
