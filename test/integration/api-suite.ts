@@ -117,6 +117,22 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.signIn(coord)).status).toBe(200);
       });
 
+      it('[A4] locks an address after 20 failures over any logins, whatever X-Forwarded-For it claims', async () => {
+        const phone = device('phone-1');
+        for (let i = 0; i < 20; i++) {
+          const answer = await phone.request('POST', API.session, { hub: HUB, loginName: `spray-${i}`, password: 'natsu-2026-xx', totp: '123456' }, {
+            'x-forwarded-for': `203.0.113.${i}`,
+          });
+          expect(answer.status).toBe(401);
+        }
+        // the right password of a real user, from the same address: locked for now
+        const locked = await phone.signIn(coord);
+        expect(locked.status).toBe(429);
+        expect(locked.body).toMatchObject({ error: 'throttled', retryAfterSeconds: 30 });
+        api.clock.advance(31_000);
+        expect((await phone.signIn(coord)).status).toBe(200);
+      });
+
       it('[A5] ends a session after 30 idle minutes; each request slides it', async () => {
         const phone = device('phone-1');
         await phone.signIn(coord);

@@ -119,3 +119,17 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * The client's network address for the sign-in throttle. Behind a TLS proxy (TRUST_PROXY=1) it is
+ * the last address the proxy added to X-Forwarded-For; otherwise the socket's (a client could
+ * write any X-Forwarded-For it likes, so it is not read then).
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = header(req, 'x-forwarded-for');
+    const last = forwarded?.split(',').at(-1)?.trim();
+    if (last) return last;
+  }
+  return req.socket.remoteAddress ?? undefined;
+}

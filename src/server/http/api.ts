@@ -25,12 +25,14 @@ import { createAccounts, type Accounts, type AccountsConfig } from '../services/
 import { ServiceError } from '../services/errors';
 import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
-import { clearedCookie, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
+import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
 
 export interface ApiOptions {
   /** the store once it is open; undefined while it opens (503 unavailable) */
   readonly store: () => Store | undefined;
   readonly accounts: AccountsConfig;
+  /** a TLS proxy in front adds X-Forwarded-For (TRUST_PROXY=1): the sign-in throttle reads it */
+  readonly trustProxy?: boolean;
 }
 
 const PullQuery = z.strictObject({
@@ -82,7 +84,7 @@ export function createApiHandler(options: ApiOptions) {
       const { accounts } = services();
       if (method === 'POST') {
         const body = await readJson(req, SignInRequest);
-        const { token, info } = await accounts.signIn(body);
+        const { token, info } = await accounts.signIn(body, clientAddress(req, options.trustProxy === true));
         const maxAge = Math.max(0, Math.floor((Date.parse(info.expiresAt) - options.accounts.now().getTime()) / 1000));
         sendJson(res, 200, info satisfies SessionInfo, { 'Set-Cookie': sessionCookie(req, token, maxAge) });
         return;

@@ -29,6 +29,8 @@ export interface AccountsConfig {
 export interface AccountsEnv {
   readonly SESSION_IDLE_MINUTES?: string | undefined;
   readonly SESSION_MAX_HOURS?: string | undefined;
+  /** '1' when a TLS proxy in front adds X-Forwarded-For (read for the per-address sign-in throttle) */
+  readonly TRUST_PROXY?: string | undefined;
 }
 
 export function accountsConfigFromEnv(env: AccountsEnv, now: () => Date = () => new Date()): AccountsConfig {
@@ -50,6 +52,22 @@ export function lockSeconds(failures: number): number {
   if (failures < MAX_SIGN_IN_FAILURES) return 0;
   return Math.min(3600, 30 * 2 ** (failures - MAX_SIGN_IN_FAILURES));
 }
+
+/**
+ * Failures from one network address (over all logins) before it is locked: higher than per login,
+ * because a hub's office shares one address behind its router, yet low enough that trying a few
+ * passwords on every login of the hub stops quickly.
+ */
+export const MAX_SIGN_IN_FAILURES_PER_ADDRESS = 20;
+
+/** The lock of an address after its nth failure: 30 s at the 20th, doubling, at most 1 h. */
+export function addressLockSeconds(failures: number): number {
+  if (failures < MAX_SIGN_IN_FAILURES_PER_ADDRESS) return 0;
+  return Math.min(3600, 30 * 2 ** (failures - MAX_SIGN_IN_FAILURES_PER_ADDRESS));
+}
+
+/** Addresses share the throttle table with logins under a tenant id no hub can have. */
+const ADDRESS_THROTTLE = '(address)';
 
 const badCredentials = () =>
   new ServiceError('bad-credentials', '拠点ID・ログイン名・パスワード・確認コードのいずれかが違います。');
@@ -95,11 +113,19 @@ export function createAccounts(store: Store, config: AccountsConfig) {
 
   return {
     /** Signs in; returns the cookie token (only its hash is stored) and the session. */
-    async signIn(req: { hub: string; loginName: string; password: string; totp: string }): Promise<{ token: string; info: SessionInfo }> {
+    /** `address`: the client's network address, when known (per-address throttle). */
+    async signIn(
+      req: { hub: string; loginName: string; password: string; totp: string },
+      address?: string,
+    ): Promise<{ token: string; info: SessionInfo }> {
       const now = config.now();
-      const throttle = await store.getThrottle(req.hub, req.loginName);
-      if (throttle.lockedUntil !== null && throttle.lockedUntil > now) {
-        const seconds = Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 1000);
+      const throttles = await Promise.all([
+        store.getThrottle(req.hub, req.loginName),
+        address === undefined ? null : store.getThrottle(ADDRESS_THROTTLE, address),
+      ]);
+      const lockedUntil = Math.max(...throttles.map((t) => t?.lockedUntil?.getTime() ?? 0));
+      if (lockedUntil > now.getTime()) {
+        const seconds = Math.ceil((lockedUntil - now.getTime()) / 1000);
         throw new ServiceError('throttled', `失敗が続いたため、しばらくサインインできません。${seconds}秒後にもう一度お試しください。`, undefined, seconds);
       }
       const user = await store.findUserByLogin(req.hub, req.loginName);
@@ -114,6 +140,11 @@ export function createAccounts(store: Store, config: AccountsConfig) {
         const failures = await store.recordLoginFailure(req.hub, req.loginName, now);
         const lock = lockSeconds(failures);
         if (lock > 0) await store.lockLogin(req.hub, req.loginName, new Date(now.getTime() + lock * 1000));
+        if (address !== undefined) {
+          const fromAddress = await store.recordLoginFailure(ADDRESS_THROTTLE, address, now);
+          const addressLock = addressLockSeconds(fromAddress);
+          if (addressLock > 0) await store.lockLogin(ADDRESS_THROTTLE, address, new Date(now.getTime() + addressLock * 1000));
+        }
         throw badCredentials();
       }
       await store.clearLoginFailures(req.hub, req.loginName);

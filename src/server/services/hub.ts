@@ -35,7 +35,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (opened === undefined) return { ok: false, status: failed ? 'store-unavailable' : 'starting' };
     return (await opened.health()).ok ? { ok: true, status: 'ready' } : { ok: false, status: 'store-unavailable' };
   };
-  const api = createApiHandler({ store: () => opened, accounts: accountsConfigFromEnv(options.env, options.now) });
+  const api = createApiHandler({
+    store: () => opened,
+    accounts: accountsConfigFromEnv(options.env, options.now),
+    trustProxy: options.env.TRUST_PROXY === '1',
+  });
   const server = await startServer({ port: options.port, host: options.host, distDir: options.distDir, readiness, api });
   const store = openStoreFromEnv(options.env, options.log).then(
     (s) => (opened = s),
