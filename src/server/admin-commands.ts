@@ -16,6 +16,8 @@ export interface AdminIo {
   /** the new user's password: from stdin with --password-stdin, else asked on the terminal */
   readPassword(fromStdin: boolean): Promise<string>;
   readonly now?: () => Date;
+  /** the key TOTP secrets are sealed with (secret-box.ts), as the server has it */
+  readonly secretKey?: Buffer | null;
 }
 
 export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
@@ -71,7 +73,7 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
 }
 
 export async function runAdminCommand(store: Store, command: AdminCommand, options: Record<string, unknown>, io: AdminIo): Promise<void> {
-  const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: io.now ?? (() => new Date()) });
+  const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: io.now ?? (() => new Date()), secretKey: io.secretKey ?? null });
   const o = options as Record<string, string | boolean | undefined>;
   const hub = o['hub'] as string;
   const userOf = async (login: string) => {

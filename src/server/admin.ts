@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline';
 import { describeStore, openStoreFromEnv } from './db/open-store';
 import { parseAdminArgs, runAdminCommand } from './admin-commands';
+import { secretKeyFromEnv } from './services/secret-box';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -60,7 +61,11 @@ try {
   process.exit(1);
 }
 try {
-  await runAdminCommand(store, parsed.command, parsed.options, { out: (line) => console.log(line), readPassword });
+  await runAdminCommand(store, parsed.command, parsed.options, {
+    out: (line) => console.log(line),
+    readPassword,
+    secretKey: secretKeyFromEnv(process.env),
+  });
 } catch (error) {
   console.error((error as Error).message);
   process.exitCode = 1;

@@ -30,6 +30,9 @@ console.log(`opening the store: ${describeStore(process.env)}`);
 hub.store.then(
   async (store) => {
     console.log('store ready: /healthz answers 200');
+    if (process.env.DATABASE_URL && !process.env.KYOTEN_SECRET_KEY) {
+      console.warn('KYOTEN_SECRET_KEY is not set: TOTP secrets are stored in clear in the database. Set it (openssl rand -base64 32) before creating users.');
+    }
     if ((await store.countUsers()) === 0) console.log(FIRST_ADMIN_HINT);
   },
   async (error: unknown) => {

@@ -52,7 +52,7 @@ export interface TestUser {
   readonly totpSecret: string;
 }
 
-export async function startApi(target: ContractTarget): Promise<ApiHarness> {
+export async function startApi(target: ContractTarget, options: { readonly secretKey?: Buffer } = {}): Promise<ApiHarness> {
   const { store, raw } = await target.fresh();
   await store.migrate();
   await store.createTenant({ id: HUB, name: '松戸市 地域生活支援拠点' });
@@ -63,7 +63,7 @@ export async function startApi(target: ContractTarget): Promise<ApiHarness> {
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const config = { idleMinutes: 30, maxHours: 12, now: () => clock.now };
+  const config = { idleMinutes: 30, maxHours: 12, now: () => clock.now, secretKey: options.secretKey ?? null };
   const accounts = createAccounts(store, config);
   const dist = mkdtempSync(join(tmpdir(), 'kyoten-api-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>shell</title>');

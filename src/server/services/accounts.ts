@@ -17,6 +17,7 @@ import {
   verifyPassword,
 } from './credentials';
 import { ServiceError } from './errors';
+import { openSecret, sealSecret, SecretKeyError, secretKeyFromEnv, type SecretKeyEnv } from './secret-box';
 
 export interface AccountsConfig {
   /** a session ends after this long without a request (SESSION_IDLE_MINUTES, default 30) */
@@ -24,9 +25,11 @@ export interface AccountsConfig {
   /** a session ends this long after sign-in whatever happens (SESSION_MAX_HOURS, default 12) */
   readonly maxHours: number;
   readonly now: () => Date;
+  /** seals TOTP secrets at rest (secret-box.ts); null or absent: stored in clear */
+  readonly secretKey?: Buffer | null;
 }
 
-export interface AccountsEnv {
+export interface AccountsEnv extends SecretKeyEnv {
   readonly SESSION_IDLE_MINUTES?: string | undefined;
   readonly SESSION_MAX_HOURS?: string | undefined;
   /** '1' when a TLS proxy in front adds X-Forwarded-For (read for the per-address sign-in throttle) */
@@ -41,7 +44,7 @@ export function accountsConfigFromEnv(env: AccountsEnv, now: () => Date = () => 
     if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got "${raw}"`);
     return value;
   };
-  return { idleMinutes: positive('SESSION_IDLE_MINUTES', 30), maxHours: positive('SESSION_MAX_HOURS', 12), now };
+  return { idleMinutes: positive('SESSION_IDLE_MINUTES', 30), maxHours: positive('SESSION_MAX_HOURS', 12), now, secretKey: secretKeyFromEnv(env) };
 }
 
 /** Failures of one login before it is locked. */
@@ -93,6 +96,16 @@ export function sessionUser(user: UserRecord): SessionUser {
 
 export function createAccounts(store: Store, config: AccountsConfig) {
   const idleMs = config.idleMinutes * 60_000;
+  /** The user's TOTP secret, opened; a key that does not fit is the server's setup, not the client's. */
+  const totpSecretOf = (user: UserRecord): string => {
+    try {
+      return openSecret(config.secretKey ?? null, user.totpSecret!, user.id);
+    } catch (error) {
+      if (!(error instanceof SecretKeyError)) throw error;
+      console.error(`sign-in of ${user.id}: ${error.message}`);
+      throw new ServiceError('unavailable', 'サーバーの設定に問題があるため、サインインできません。管理者に連絡してください。', 'secret key', 60);
+    }
+  };
   const info = (user: UserRecord, expiresAt: Date): SessionInfo => ({
     user: sessionUser(user),
     expiresAt: expiresAt.toISOString(),
@@ -133,7 +146,7 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), req.password);
       let ok = user !== null && !user.disabled && user.passwordHash !== null && user.totpSecret !== null && passwordOk;
       if (ok) {
-        const step = matchTotpStep(user!.totpSecret!, req.totp, now);
+        const step = matchTotpStep(totpSecretOf(user!), req.totp, now);
         ok = step !== null && (await store.takeTotpStep(user!.id, step));
       }
       if (!ok) {
@@ -232,7 +245,7 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       const totpSecret = newTotpSecret();
       const passwordHash = await hashPassword(password);
       await store.createUser(rest);
-      await store.setCredentials(u.id, { passwordHash, totpSecret });
+      await store.setCredentials(u.id, { passwordHash, totpSecret: sealSecret(config.secretKey ?? null, totpSecret, u.id) });
       return { totpSecret };
     },
 
