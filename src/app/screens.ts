@@ -6,7 +6,7 @@
  * still suspend once on its first render, and React holds a revealed Suspense boundary back for
  * up to ~300 ms (its fallback throttling): at a cold start that was most of the first paint.
  */
-import { createElement, lazy, type ComponentType } from 'react';
+import { createElement, lazy, useState, type ComponentType } from 'react';
 
 export interface LazyScreen {
   readonly Screen: ComponentType;
@@ -14,7 +14,7 @@ export interface LazyScreen {
   preload(): Promise<unknown>;
 }
 
-function lazyScreen(load: () => Promise<{ default: ComponentType }>): LazyScreen {
+export function lazyScreen(load: () => Promise<{ default: ComponentType }>): LazyScreen {
   let loaded: ComponentType | undefined;
   let pending: Promise<{ default: ComponentType }> | undefined;
   const preload = () =>
@@ -30,7 +30,10 @@ function lazyScreen(load: () => Promise<{ default: ComponentType }>): LazyScreen
     ));
   const Lazy = lazy(preload);
   function Screen() {
-    return createElement(loaded ?? Lazy);
+    // Chosen once per mount: switching from Lazy to the loaded component on a later render would
+    // be another element type, and React would remount the screen and lose what it holds.
+    const [component] = useState<ComponentType>(() => loaded ?? Lazy);
+    return createElement(component);
   }
   return { Screen, preload };
 }
