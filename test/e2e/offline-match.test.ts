@@ -55,6 +55,9 @@ describe('the emergency match, offline', () => {
     await page.getByLabel('CSVファイル').setInputFiles({ name: 'shisetsu.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByText('Shift_JIS').first().waitFor();
     await page.getByRole('button', { name: '取り込む' }).click();
+    // The preview goes once the import is done; then the list holds the new facilities.
+    await page.getByText('2件の事業所を取り込みました。').waitFor();
+    await page.goto(`${baseUrl}/#/facilities`);
     await page.getByText('みどり荘ショートステイ').first().waitFor();
     expectNoViolations('facility list', await seriousA11yViolations(page));
 
