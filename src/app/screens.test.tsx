@@ -1,6 +1,6 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Suspense, useState } from 'react';
+import { Suspense, useState, type ComponentType } from 'react';
 import { describe, expect, it } from 'vitest';
 import { lazyScreen } from './screens';
 
@@ -9,7 +9,7 @@ function Counter() {
   return <button onClick={() => setN(n + 1)}>押した回数 {n}</button>;
 }
 
-function Shell({ Screen }: { Screen: () => React.ReactNode }) {
+function Shell({ Screen }: { Screen: ComponentType }) {
   const [tick, setTick] = useState(0);
   return (
     <>
