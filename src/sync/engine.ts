@@ -302,8 +302,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
+  /** A run asked for while one is under way: it follows that one, shared by every such ask. */
+  let again: Promise<RunOutcome> | null = null;
+
   function run(): Promise<RunOutcome> {
-    if (running) return Promise.resolve('busy');
+    if (running) {
+      // 今すぐ同期 pressed during a timer's run: what changed on the hub meanwhile must not wait for
+      // the next trigger, so one more run follows (however many asked), never two at once.
+      again ??= running.then(() => {
+        again = null;
+        return run();
+      });
+      return again;
+    }
     const work = async (): Promise<RunOutcome> => {
       if (locks === null) return runLocked();
       // Another tab holding the lock is syncing this same database: nothing to add to it.
