@@ -7,6 +7,7 @@ import {
   ageOn,
   formatJapanDate,
   formatJapanDateTime,
+  formatJapanShortDateTime,
   isValidIsoDate,
   japanDateOf,
   japanMonthOf,
@@ -98,6 +99,7 @@ describe('formatting', () => {
   it('prints an instant in Japan time', () => {
     expect(formatJapanDateTime('2026-11-22T17:10:00Z')).toBe('2026年11月23日 02:10');
     expect(formatJapanDateTime('2026-12-31T15:05:00Z')).toBe('2027年1月1日 00:05');
+    expect(formatJapanShortDateTime('2026-12-31T15:05:00Z')).toBe('1/1 00:05');
   });
 
   it('prints a calendar date', () => {

@@ -118,6 +118,12 @@ export function formatJapanDateTime(instant: Date | IsoInstant): string {
   return `${date} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
 }
 
+/** '11/23 02:10' in Japan time: the short form of a status line. */
+export function formatJapanShortDateTime(instant: Date | IsoInstant): string {
+  const w = japanWallClock(instant);
+  return `${w.getUTCMonth() + 1}/${w.getUTCDate()} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+}
+
 /**
  * '2026-11-23 02:10' in Japan time: the sortable form the CSV exports use (Excel reads it as a
  * date and time). Unlike formatJapanDateTime, it sorts as text.

@@ -182,15 +182,23 @@ export type PushRequest = z.infer<typeof PushRequest>;
 /** RetirePushRequest has the same shape; only 'case-entry' and 'access' changes are taken. */
 export const RetirePushRequest = PushRequest;
 
+/** Why the hub refused a change; the rules cited are in docs/hub-server.md. */
 export const REFUSAL_REASONS = [
+  /** an earlier seq of this device has not arrived: send it first (retryable) [S3] */
   'gap',
+  /** this seq was already used by another mutation id [S4] */
   'seq-conflict',
+  /** this mutation id was already accepted with different content [S5] */
   'mutation-conflict',
+  /** evidence with this id is already held with a different hash [S7] */
   'evidence-conflict',
+  /** the evidence entry's hash does not match its content [S8] */
   'hash-mismatch',
+  /** an append-only kind sent with another op, or 'append' for a mutable kind [S6] */
   'append-only',
+  /** a field is missing, of the wrong type, unknown, or not storable */
   'invalid',
-  /** the record is outside what this user may write (another office's household, a facility not theirs) */
+  /** outside what the pushing user may write: another office's household, a facility not theirs [S10] */
   'scope',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];

@@ -1,15 +1,10 @@
 /** Every user-facing string of 「拠点サーバーと同期」 and the sync status line (STYLE.md habit 9). */
+import { formatJapanShortDateTime } from '../../domain/japan-time';
 import type { RefusalReason } from '../../protocol/sync';
 import type { OutboxEntry } from '../../vault/types';
 
-const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
-const pad = (n: number) => String(n).padStart(2, '0');
-
 /** 「11/23 02:14」 in Japan time, whatever the device's zone. */
-export function syncTimeText(instant: string): string {
-  const w = new Date(Date.parse(instant) + JST_OFFSET_MS);
-  return `${w.getUTCMonth() + 1}/${w.getUTCDate()} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
-}
+export const syncTimeText = (instant: string): string => formatJapanShortDateTime(instant);
 
 export const ST = {
   title: '拠点サーバーと同期',

@@ -11,6 +11,7 @@
  * is refused [S11].
  */
 import type pg from 'pg';
+import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import type { PushOptions } from './account-store';
 import { checkEvidence } from './evidence';
 import { equal, mergeRecord, type Json } from './merge';
@@ -26,8 +27,6 @@ import {
   type RefusalReason,
 } from './store';
 
-/** A push larger than this is refused whole: the device sends its outbox in batches. */
-export const MAX_PUSH_CHANGES = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;

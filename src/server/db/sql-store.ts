@@ -4,6 +4,7 @@
  * (fsync and synchronous_commit on), so an acknowledged write survives a crash [S12].
  */
 import type pg from 'pg';
+import { MAX_PULL_LIMIT } from '../../protocol/sync';
 import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
 import { migrate } from './migrate';
@@ -22,7 +23,6 @@ import {
   type StoreHealth,
 } from './store';
 
-export const MAX_PULL_LIMIT = 10_000;
 
 /** The accounts half (SqlAccountStore, account-sql.ts) is the base class; this is the sync half. */
 export class SqlStore extends SqlAccountStore implements Store {

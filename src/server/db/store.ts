@@ -7,13 +7,13 @@
 import type { AccountStore, PushOptions } from './account-store';
 
 /**
- * What a device's change log may carry. Mirrors the vault's OutboxEntry (src/vault/types.ts); it
- * moves to src/protocol with the wire schemas, which the server may import (the vault it may not).
+ * What a device's change log may carry, the roles, the refusal reasons and the size limits are the
+ * wire protocol's (src/protocol/sync.ts): one list for the server, the app and these storage rules.
  */
-export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'access'] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
-export const CHANGE_OPS = ['create', 'update', 'withdraw', 'append'] as const;
-export type ChangeOp = (typeof CHANGE_OPS)[number];
+import { CHANGE_KINDS, CHANGE_OPS, MERGED_KINDS as MERGED_KIND_LIST, type ChangeKind, type ChangeOp, type RefusalReason, type Role } from '../../protocol/sync';
+
+export { CHANGE_KINDS, CHANGE_OPS };
+export type { ChangeKind, ChangeOp, RefusalReason, Role };
 
 /** Kinds kept as current state per id and handed out by pull. 'access' (閲覧記録) is audit only. */
 export const RECORD_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office', 'case-entry']);
@@ -46,25 +46,7 @@ export interface PushedChange {
 }
 
 /** Kinds merged field by field against the edit's base version [S14]. */
-export const MERGED_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office']);
-
-export type RefusalReason =
-  /** an earlier seq of this device has not arrived: send it first (retryable) [S3] */
-  | 'gap'
-  /** this seq was already used by another mutation id [S4] */
-  | 'seq-conflict'
-  /** this mutation id was already accepted with different content [S5] */
-  | 'mutation-conflict'
-  /** evidence with this id is already held with a different hash [S7] */
-  | 'evidence-conflict'
-  /** the evidence entry's hash does not match its content [S8] */
-  | 'hash-mismatch'
-  /** an append-only kind sent with another op, or 'append' for a mutable kind [S6] */
-  | 'append-only'
-  /** a field is missing, of the wrong type, unknown, or not storable */
-  | 'invalid'
-  /** outside what the pushing user may write (decided by services/sync.ts) [S10] */
-  | 'scope';
+export const MERGED_KINDS: ReadonlySet<ChangeKind> = new Set(MERGED_KIND_LIST);
 
 export type ChangeResult =
   | { readonly seq: number; readonly mutationId: string; readonly status: 'accepted'; readonly version: number }
@@ -139,8 +121,6 @@ export interface Conflict {
   readonly lostBy: string;
   readonly createdAt: string;
 }
-
-export type Role = 'coordinator' | 'case-worker' | 'facility-liaison' | 'admin';
 
 export interface StoreHealth {
   readonly ok: boolean;
