@@ -3,7 +3,7 @@ import { createHousehold, createPerson } from '../../test/factories/household';
 import { generateDemoHub } from './demo-data';
 import type { Household } from './household';
 import { buildHouseholdIndex, idsInNameOrder, removeFromIndex, searchHouseholds, upsertIndex } from './search';
-import { normalizePhone } from './normalize';
+import { normalizeKana, normalizePhone } from './normalize';
 
 const sato = createHousehold({
   id: 'sato',
@@ -170,6 +170,31 @@ describe('searchHouseholds over a 10,000-household demo hub', () => {
     const hits = searchHouseholds(index, person.furigana, 1000);
     expect(hits.map((h) => h.householdId)).toContain(target.id);
     expect(hits[0]?.score).toBeGreaterThanOrEqual(300);
+  });
+
+  it('finds exactly the households that a field-by-field check finds, for broad and narrow queries', () => {
+    // The reference: look at every household's fields one by one, the slow obvious way.
+    const names = (h: Household) => [...h.persons.flatMap((p) => [p.name, p.furigana]), ...h.emergencyContacts.map((c) => c.name), ...h.family.map((f) => f.name)];
+    const phones = (h: Household) => [h.phone, h.caseWorkerPhone, ...h.emergencyContacts.flatMap((c) => c.phones)].filter(Boolean).map(normalizePhone);
+    const byText = (q: string) => (h: Household) => names(h).some((n) => normalizeKana(n).includes(normalizeKana(q)));
+    const byPhone = (q: string) => (h: Household) => phones(h).some((p) => p.includes(q));
+    const byNumber = (q: string) => (h: Household) => byPhone(q)(h) || h.persons.some((p) => p.recipientNumber.includes(q));
+    const cases: [string, (h: Household) => boolean][] = [
+      ['サ', byText('サ')],
+      ['さとう', byText('さとう')],
+      ['山', byText('山')],
+      ['ﾀﾅｶ', byText('たなか')],
+      ['03-0', byPhone('030')], // every landline in 03: the densest query there is
+      ['０９０', byPhone('090')],
+      ['1312', byNumber('1312')],
+      [person.recipientNumber.slice(2, 8), byNumber(person.recipientNumber.slice(2, 8))],
+    ];
+    for (const [query, matches] of cases) {
+      const found = searchHouseholds(index, query, 20_000).map((h) => h.householdId).sort();
+      const expected = hub.households.filter(matches).map((h) => h.id).sort();
+      expect(expected.length, query).toBeGreaterThan(0);
+      expect(found, query).toEqual(expected);
+    }
   });
 
   it('returns at most the limit for a one-letter query, best first', () => {
