@@ -22,6 +22,19 @@ export function App({ openVault }: { openVault: () => Vault }) {
   );
 }
 
+/**
+ * Opens the vault and reads what the first screen needs, once per page. main.tsx calls it before
+ * React's first render, so IndexedDB opens while the splash is being laid out; Root calls it in
+ * case nobody did (tests render <App> alone).
+ */
+export function startApp(openVault: () => Vault): void {
+  if (useApp.getState().vault) return;
+  // A fresh page holds no key, so whoever unlocks starts from the list, not from a record
+  // someone else had open before the reload. (An idle lock keeps the route: the form reopens its draft.)
+  if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  void useApp.getState().start(openVault());
+}
+
 function Root({ openVault }: { openVault: () => Vault }) {
   const phase = useApp((s) => s.phase);
   const start = useApp((s) => s.start);
@@ -42,12 +55,8 @@ function Root({ openVault }: { openVault: () => Vault }) {
     // Once per page (StrictMode runs effects twice in development).
     if (started.current) return;
     started.current = true;
-    if (useApp.getState().vault) return;
-    // A fresh page holds no key, so whoever unlocks starts from the list, not from a record
-    // someone else had open before the reload. (An idle lock keeps the route: the form reopens its draft.)
-    if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
-    void start(openVault());
-  }, [openVault, start]);
+    startApp(openVault);
+  }, [openVault]);
 
   // The hub retired this device and its data was wiped: nothing else is shown until a reload.
   if (retired) return <RetiredScreen />;

@@ -3,13 +3,16 @@ import '../ui/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createVault } from '../vault/vault';
-import { App } from './app';
+import { App, startApp } from './app';
 import { registerServiceWorker } from './service-worker';
 
 const openVault = () => createVault();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
+
+// Open IndexedDB now: it opens in the browser while React renders and lays out the splash.
+startApp(openVault);
 
 createRoot(container).render(
   <StrictMode>
