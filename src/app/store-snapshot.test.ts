@@ -37,8 +37,10 @@ describe('unlock from the summary snapshot', () => {
     await vi.waitFor(async () => {
       const snapshot = await useApp.getState().session!.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
       expect(snapshot?.summaries.map((s) => s.id)).toEqual(['h-sato']);
-      // a summary holds what the list needs, never the medical details
+      // a summary holds what the list needs, never the medical details nor the consent's wording
       expect(JSON.stringify(snapshot)).not.toContain('デパケン');
+      expect(JSON.stringify(snapshot)).not.toContain(sato.consent!.scope);
+      expect(snapshot?.summaries[0]?.consent).toEqual({ date: sato.consent!.date });
     });
 
     const list = vi.spyOn(useApp.getState().session!.constructor.prototype, 'list');

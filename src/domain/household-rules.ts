@@ -3,7 +3,7 @@
  * status, review due, display name, age label, checks that need today's date, and the
  * person side of the short-stay hub bonus (DOMAIN.md §4).
  */
-import type { Household, HouseholdStatus, IsoDate, Person } from './household';
+import type { Consent, Household, HouseholdStatus, IsoDate, Person } from './household';
 import { AGE_CATEGORY_LABELS, ADULT_AGE, addMonthsToDate, ageOn } from './japan-time';
 
 /** A message for one form field; `path` is dotted, e.g. 'persons.0.recipientNumber' ('' for the whole form). */
@@ -13,7 +13,10 @@ export interface FieldError {
 }
 
 /** A household is registered only with a 同意書; a withdrawal (登録廃止) overrides both. */
-export function householdStatus(h: Pick<Household, 'withdrawal' | 'consent'>): HouseholdStatus {
+/** What the status needs of a household: a summary (household-summary.ts) has just this of the consent. */
+type StatusFields = Pick<Household, 'withdrawal'> & { readonly consent: Pick<Consent, 'date'> | null };
+
+export function householdStatus(h: StatusFields): HouseholdStatus {
   if (h.withdrawal !== null) return 'withdrawn';
   if (h.consent !== null) return 'registered';
   return 'draft';
@@ -25,7 +28,7 @@ export function householdStatus(h: Pick<Household, 'withdrawal' | 'consent'>): H
  * Withdrawn households are never flagged: nobody will review them again.
  */
 export function needsReview(
-  h: Pick<Household, 'withdrawal' | 'consent' | 'lastReviewedOn'>,
+  h: StatusFields & Pick<Household, 'lastReviewedOn'>,
   today: IsoDate,
   reviewAfterMonths: number,
 ): boolean {

@@ -5,12 +5,15 @@
  * list without reading every full record first (docs/performance.md). A summary is never shown as
  * a household's detail: the detail always reads the full record.
  */
-import type { EmergencyContact, FamilyMember, Household, Person } from './household';
+import type { Consent, EmergencyContact, FamilyMember, Household, Person } from './household';
 
 export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber'>;
 
 export interface HouseholdSummary
-  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'consent' | 'withdrawal' | 'lastReviewedOn'> {
+  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'withdrawal' | 'lastReviewedOn'> {
+  /** Whether there is a 同意書 and its date: the status needs no more, and its 共有範囲 text would be a
+   *  quarter of the snapshot that every unlock reads. */
+  readonly consent: Pick<Consent, 'date'> | null;
   readonly persons: readonly PersonSummary[];
   readonly emergencyContacts: readonly Pick<EmergencyContact, 'name' | 'relation' | 'phones'>[];
   readonly family: readonly Pick<FamilyMember, 'name' | 'relation'>[];
@@ -22,7 +25,7 @@ export function summarizeHousehold(h: Household): HouseholdSummary {
     phone: h.phone,
     caseWorker: h.caseWorker,
     caseWorkerPhone: h.caseWorkerPhone,
-    consent: h.consent,
+    consent: h.consent && { date: h.consent.date },
     withdrawal: h.withdrawal,
     lastReviewedOn: h.lastReviewedOn,
     persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber }) => ({ id, name, furigana, birthDate, recipientNumber })),
