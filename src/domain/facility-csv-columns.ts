@@ -13,7 +13,7 @@ import {
   type Vacancy,
 } from './facility';
 import type { IsoInstant } from './household';
-import { daysInMonth } from './japan-time';
+import { daysInMonth, formatJapanDateTimeCsv, instantAtJapanWallClock } from './japan-time';
 
 export const COLUMN = {
   officeNumber: '事業所番号',
@@ -139,7 +139,6 @@ export function formatLabelList<K extends string>(values: readonly K[], labels: 
 
 // ---- 空床報告日時 (Japan time) ----
 
-const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 // Excel rewrites '2026-11-23 02:10' as '2026/11/23 2:10' when the file is saved again, so both are read.
 const JAPAN_DATE_TIME = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
@@ -150,13 +149,7 @@ export function parseJapanDateTimeCell(cell: string): IsoInstant | null {
   const [year, month, day, hour, minute, second] = m.slice(1).map((n) => Number(n ?? 0)) as [number, number, number, number, number, number];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second) - JST_OFFSET_MS).toISOString();
-}
-
-export function formatJapanDateTimeCell(instant: IsoInstant): string {
-  const w = new Date(Date.parse(instant) + JST_OFFSET_MS);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${w.getUTCFullYear()}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+  return instantAtJapanWallClock(year, month, day, hour, minute, second);
 }
 
 // ---- a row's cells → Facility fields ----
@@ -247,7 +240,7 @@ function readVacancy(cell: Cell, stored: Vacancy | null, fail: (column: string, 
   }
   if (beds === null || asOf === null) return undefined;
   // The file keeps minutes only: a stored report in the same minute is the same report.
-  if (stored && formatJapanDateTimeCell(stored.asOf) === formatJapanDateTimeCell(asOf)) asOf = stored.asOf;
+  if (stored && formatJapanDateTimeCsv(stored.asOf) === formatJapanDateTimeCsv(asOf)) asOf = stored.asOf;
   return { beds, asOf, reportedBy: reportedBy ?? stored?.reportedBy ?? '' };
 }
 

@@ -13,13 +13,13 @@ import {
   FACILITY_CSV_HEADERS,
   FACILITY_CSV_REQUIRED_HEADERS,
   formatAcceptanceCell,
-  formatJapanDateTimeCell,
   formatLabelList,
   headerKey,
   readFields,
   type FacilityCsvCellError,
 } from './facility-csv-columns';
 import type { IsoInstant } from './household';
+import { formatJapanDateTimeCsv } from './japan-time';
 
 export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError } from './facility-csv-columns';
 
@@ -225,7 +225,7 @@ export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UT
     formatLabelList(f.medicalCare, MEDICAL_CARE_LABELS),
     f.emergencyRequestHow,
     f.vacancy ? String(f.vacancy.beds) : '',
-    f.vacancy ? formatJapanDateTimeCell(f.vacancy.asOf) : '',
+    f.vacancy ? formatJapanDateTimeCsv(f.vacancy.asOf) : '',
     f.vacancy ? f.vacancy.reportedBy : '',
   ]);
   const unparsed = Papa.unparse({ fields: [...FACILITY_CSV_HEADERS], data }, { newline: '\r\n', escapeFormulae: true });

@@ -4,14 +4,13 @@
  * as Japan time (UTC+9 all year: Japan has no daylight saving time).
  */
 import type { IsoInstant } from './household';
+import { formatJapanDateTimeCsv, instantAtJapanWallClock } from './japan-time';
 
-const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 const LOCAL_VALUE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 /** 2026-11-30T14:50:00Z → '2026-11-30T23:50' (the value of a datetime-local field). */
 export function toJapanInputValue(instant: IsoInstant | Date): string {
-  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 16);
+  return formatJapanDateTimeCsv(instant).replace(' ', 'T');
 }
 
 /** '2026-11-30T23:50' (Japan time) → '2026-11-30T14:50:00.000Z'; null for anything else. */
@@ -19,8 +18,8 @@ export function fromJapanInputValue(value: string): IsoInstant | null {
   const m = LOCAL_VALUE.exec(value.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi) - JST_OFFSET_MS;
+  const instant = instantAtJapanWallClock(y, mo, d, h, mi);
   // Date.UTC rolls 31 February over into March: refuse instead of moving the time.
-  if (toJapanInputValue(new Date(ms)) !== value.trim()) return null;
-  return new Date(ms).toISOString();
+  if (toJapanInputValue(instant) !== value.trim()) return null;
+  return instant;
 }

@@ -70,6 +70,14 @@ function japanWallClock(instant: Date | IsoInstant): Date {
   return new Date(instantMs(instant) + JST_OFFSET_MS);
 }
 
+/**
+ * The instant at a wall-clock time in Japan: (2026, 12, 1, 0, 10) → '2026-11-30T15:10:00.000Z'.
+ * The fields must already be a real date and time (Date.UTC would roll 31 February into March).
+ */
+export function instantAtJapanWallClock(year: number, month: number, day: number, hour: number, minute: number, second = 0): IsoInstant {
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second) - JST_OFFSET_MS).toISOString();
+}
+
 /** The calendar day in Japan at that instant: 2026-11-30T15:10:00Z → '2026-12-01'. */
 export function japanDateOf(instant: Date | IsoInstant): IsoDate {
   const w = japanWallClock(instant);

@@ -6,7 +6,7 @@
  */
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useApp } from '../../app/store';
-import { formatJapanDateTime } from '../../domain/japan-time';
+import { formatJapanDateTime, formatJapanDateTimeCsv } from '../../domain/japan-time';
 import { BACKUP_EXTENSION, inspectBackup } from '../../vault/backup';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import type { BackupInfo } from '../../vault/types';
@@ -19,14 +19,11 @@ import { Busy } from '../../ui/status';
 import { BT } from './backup-text';
 import { downloadBytes } from '../../ui/download';
 
-const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
-const pad = (n: number) => String(n).padStart(2, '0');
-
 /** `kyoten-backup-YYYYMMDD-HHmm.kyoten`, in Japan time whatever the device's zone. */
 export function backupFileName(at: Date): string {
-  const w = new Date(at.getTime() + JST_OFFSET_MS);
-  const day = `${w.getUTCFullYear()}${pad(w.getUTCMonth() + 1)}${pad(w.getUTCDate())}`;
-  return `kyoten-backup-${day}-${pad(w.getUTCHours())}${pad(w.getUTCMinutes())}${BACKUP_EXTENSION}`;
+  // '2026-11-23 02:10' → '20261123-0210'
+  const stamp = formatJapanDateTimeCsv(at).replaceAll('-', '').replace(' ', '-').replace(':', '');
+  return `kyoten-backup-${stamp}${BACKUP_EXTENSION}`;
 }
 
 type Open = 'none' | 'export' | 'restore';
