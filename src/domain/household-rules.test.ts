@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../test/factories/household';
+import { summarizeHousehold } from './household-summary';
 import {
   householdDisplayName,
   householdStatus,
   hubBonusEligible,
   needsReview,
   personAgeLabel,
+  reviewBasis,
   validateAgainstToday,
 } from './household-rules';
 
@@ -20,11 +22,27 @@ describe('householdStatus', () => {
 });
 
 describe('needsReview', () => {
-  it('flags a household never reviewed', () => {
-    expect(needsReview(createHousehold({ lastReviewedOn: null }), TODAY, 12)).toBe(true);
+  const consent = (date: string) => ({ date, consentedBy: '佐藤 恵', scope: '拠点の短期入所事業所' });
+
+  it('does not flag a household registered today and never reviewed: it counts from the 同意日', () => {
+    const h = createHousehold({ consent: consent(TODAY), lastReviewedOn: null });
+    expect(needsReview(h, TODAY, 12)).toBe(false);
+    expect(reviewBasis(h)).toEqual({ basis: 'consent', date: TODAY });
   });
 
-  it('is due on the anniversary, not the day before', () => {
+  it('flags a household never reviewed 12 months after its 同意日, not the day before', () => {
+    const h = createHousehold({ consent: consent('2025-11-23'), lastReviewedOn: null });
+    expect(needsReview(h, '2026-11-22', 12)).toBe(false);
+    expect(needsReview(h, '2026-11-23', 12)).toBe(true);
+  });
+
+  it('counts from the last review when there is one, whatever the 同意日', () => {
+    const h = createHousehold({ consent: consent('2020-04-01'), lastReviewedOn: '2026-06-01' });
+    expect(reviewBasis(h)).toEqual({ basis: 'review', date: '2026-06-01' });
+    expect(needsReview(h, TODAY, 12)).toBe(false);
+  });
+
+  it('is due on the anniversary of the last review, not the day before', () => {
     const h = createHousehold({ lastReviewedOn: '2025-11-23' });
     expect(needsReview(h, '2026-11-22', 12)).toBe(false);
     expect(needsReview(h, '2026-11-23', 12)).toBe(true);
@@ -36,8 +54,36 @@ describe('needsReview', () => {
     expect(needsReview(h, '2027-02-28', 6)).toBe(true);
   });
 
+  it('follows the setting (reviewAfterMonths)', () => {
+    const h = createHousehold({ consent: consent('2026-05-23'), lastReviewedOn: null });
+    expect(needsReview(h, TODAY, 12)).toBe(false);
+    expect(needsReview(h, TODAY, 6)).toBe(true);
+  });
+
+  it('does not flag a draft with neither a 同意書 nor a review: it has no date to count from', () => {
+    const h = createHousehold({ consent: null, lastReviewedOn: null });
+    expect(reviewBasis(h)).toBeNull();
+    expect(needsReview(h, '2099-01-01', 1)).toBe(false);
+  });
+
+  it('flags a draft once its last review is old enough', () => {
+    const h = createHousehold({ consent: null, lastReviewedOn: '2024-01-01' });
+    expect(needsReview(h, TODAY, 12)).toBe(true);
+  });
+
+  it('gives the same answer for the list’s summary as for the full record', () => {
+    const cases = [
+      createHousehold({ consent: consent('2025-01-01'), lastReviewedOn: null }),
+      createHousehold({ consent: consent('2026-01-01'), lastReviewedOn: null }),
+      createHousehold({ consent: null, lastReviewedOn: null }),
+      createHousehold({ consent: consent('2020-01-01'), lastReviewedOn: '2026-10-01' }),
+    ];
+    expect(cases.map((h) => needsReview(summarizeHousehold(h), TODAY, 12))).toEqual([true, false, false, false]);
+    expect(cases.map((h) => needsReview(h, TODAY, 12))).toEqual([true, false, false, false]);
+  });
+
   it('never flags a withdrawn household', () => {
-    const h = createHousehold({ lastReviewedOn: null, withdrawal: { date: '2026-01-01', reason: '施設入所' } });
+    const h = createHousehold({ consent: consent('2020-01-01'), lastReviewedOn: null, withdrawal: { date: '2026-01-01', reason: '施設入所' } });
     expect(needsReview(h, TODAY, 12)).toBe(false);
   });
 });

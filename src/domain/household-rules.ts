@@ -22,19 +22,41 @@ export function householdStatus(h: StatusFields): HouseholdStatus {
   return 'draft';
 }
 
+/** What the review rule needs: a full Household or a summary (household-summary.ts) will do. */
+type ReviewFields = StatusFields & Pick<Household, 'lastReviewedOn'>;
+
+/** The day the 聞き取り票 is known to be from, and why: the last 見直し, else the 同意日. */
+export interface ReviewBasis {
+  readonly basis: 'review' | 'consent';
+  readonly date: IsoDate;
+}
+
 /**
- * Due for review (見直し) when never reviewed, or when `reviewAfterMonths` months have passed
- * since the last review: reviewed 2025-11-23 with 12 months is due on 2026-11-23.
- * Withdrawn households are never flagged: nobody will review them again.
+ * Where the review interval counts from: the last review (最終見直し日), else the consent (同意日),
+ * since the form is taken when the 同意書 is signed. Null for a draft without 同意書 that was
+ * never reviewed: nothing says how old its form is.
  */
-export function needsReview(
-  h: StatusFields & Pick<Household, 'lastReviewedOn'>,
-  today: IsoDate,
-  reviewAfterMonths: number,
-): boolean {
+export function reviewBasis(h: ReviewFields): ReviewBasis | null {
+  if (h.lastReviewedOn !== null) return { basis: 'review', date: h.lastReviewedOn };
+  if (h.consent !== null) return { basis: 'consent', date: h.consent.date };
+  return null;
+}
+
+/**
+ * Due for review (見直し) when the form is `reviewAfterMonths` months old, counted from
+ * reviewBasis: reviewed (or, never reviewed, consented) 2025-11-23 with 12 months is due on
+ * 2026-11-23. A household registered today is therefore not due for a year.
+ * Not flagged:
+ * - withdrawn households: nobody will review them again;
+ * - a draft with neither a review nor a consent date: it has no date to count from, and it is
+ *   already marked 仮登録 (no 同意書), which asks for the form to be completed. Flagging it as
+ *   due from day one would put the badge on every household just entered and make it noise.
+ */
+export function needsReview(h: ReviewFields, today: IsoDate, reviewAfterMonths: number): boolean {
   if (householdStatus(h) === 'withdrawn') return false;
-  if (h.lastReviewedOn === null) return true;
-  return addMonthsToDate(h.lastReviewedOn, reviewAfterMonths) <= today;
+  const from = reviewBasis(h);
+  if (from === null) return false;
+  return addMonthsToDate(from.date, reviewAfterMonths) <= today;
 }
 
 export const UNNAMED_HOUSEHOLD = '（氏名未入力）';

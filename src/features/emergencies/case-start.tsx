@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { CaseEntryRejected, useApp } from '../../app/store';
 import { useFormDraft } from '../../app/use-form-draft';
 import { useHousehold } from '../../app/use-household';
+import { useLogOpen } from '../../app/use-log-open';
 import { CLOCK_TOLERANCE_MS } from '../../domain/case-fold';
 import { REQUEST_CATEGORIES, type CaseSubject, type OpenBody, type RequestCategory } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
@@ -68,6 +69,7 @@ export function openBodyOf(form: StartForm, subject: CaseSubject, now: number): 
 
 export function CaseStart({ householdId, personId }: { householdId: string | null; personId: string | null }) {
   const { household, loading } = useHousehold(householdId);
+  useLogOpen(householdId);
   const offices = useApp((s) => s.offices);
   const session = useApp((s) => s.session);
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);

@@ -7,6 +7,7 @@
 import { useMemo, useState } from 'react';
 import { useApp } from '../../app/store';
 import { useHousehold } from '../../app/use-household';
+import { useLogOpen } from '../../app/use-log-open';
 import { decideClaims, countThisMonth } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
@@ -53,6 +54,8 @@ export function CaseView({ id }: { id: string }) {
 
 function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly: boolean; chainText: string | null }) {
   const { household } = useHousehold(kase.subject.householdId);
+  // The case shows the registered person's record (age from the birth date): a 閲覧記録 entry, as the detail writes.
+  useLogOpen(kase.subject.householdId);
   const offices = useApp((s) => s.offices);
   const [correcting, setCorrecting] = useState<CorrectionTarget | null>(null);
   const [addingContact, setAddingContact] = useState(false);

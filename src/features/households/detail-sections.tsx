@@ -1,6 +1,7 @@
 /**
  * The detail view's sections, in the order a coordinator needs them on a night call (SCENARIOS.md §1):
- * who to call, then medical care, then what calms, then daily living, then the rest.
+ * who to call, then medical care with the doctors and hospitals, then what calms, then daily living,
+ * then disability, services, family, agencies, consent.
  */
 import type { ReactNode } from 'react';
 import type { Household, Person } from '../../domain/household';
@@ -58,6 +59,21 @@ export function CareSections({ household: h, today }: { household: Household; to
       <Section title={T.medicalTitle} id="hh-medical">
         <PerPerson persons={persons} render={(p) => <Dl rows={medicalRows(p)} />} />
       </Section>
+      {/* The hospital to call sits next to the medical care it treats, not after the services. */}
+      <Section title={T.doctorsTitle} id="hh-doctors">
+        <PerPerson
+          persons={persons}
+          render={(p) => (
+            <ul className="hh-items">
+              {p.doctors.map((d, i) => (
+                <li key={i}>
+                  {[d.hospital, d.name, d.note].filter(Boolean).join('　')} {d.phone ? <CallLink label={d.hospital || d.name} phone={d.phone} /> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        />
+      </Section>
       <Section title={T.calmingTitle} id="hh-calming">
         <PerPerson persons={persons} render={(p) => <Dl rows={[[T.calming, p.calming], [T.triggers, p.triggers]]} />} />
       </Section>
@@ -104,20 +120,6 @@ export function RecordSections({ household: h }: { household: Household }) {
               {p.pastShortStays.length ? <h4 className="hh-person-title">{T.pastStaysTitle}</h4> : null}
               <Items items={p.pastShortStays.map((s) => [s.facility, s.when, s.howItWent].filter(Boolean).join('　'))} />
             </>
-          )}
-        />
-      </Section>
-      <Section title={T.doctorsTitle} id="hh-doctors">
-        <PerPerson
-          persons={persons}
-          render={(p) => (
-            <ul className="hh-items">
-              {p.doctors.map((d, i) => (
-                <li key={i}>
-                  {[d.hospital, d.name, d.note].filter(Boolean).join('　')} {d.phone ? <CallLink label={d.hospital || d.name} phone={d.phone} /> : null}
-                </li>
-              ))}
-            </ul>
           )}
         />
       </Section>

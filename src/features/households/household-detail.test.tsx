@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../app/store';
-import { japanDateOf } from '../../domain/japan-time';
+import { addMonthsToDate, japanDateOf } from '../../domain/japan-time';
 import { mountScreen, resetStore } from './test-helpers';
 
 afterEach(() => {
@@ -22,12 +22,14 @@ const household = createHousehold({
       medicalCare: ['tube-feeding'],
       medications: 'デパケン 朝夕',
       calming: '好きな電車の動画',
+      doctors: [{ name: '高橋 医師', hospital: 'みなと小児病院', phone: '047-999-0000', note: '夜間救急あり' }],
     }),
   ],
   emergencyContacts: [{ name: '佐藤 花子', relation: '叔母', phones: ['090-1234-5678'], note: '夜間も可' }],
   caseWorker: '山田 相談員',
   caseWorkerPhone: '047-111-2222',
   consent: { date: '2025-04-01', consentedBy: '佐藤 恵', scope: '拠点の短期入所事業所' },
+  note: '夜間は裏口のインターホン',
 });
 
 describe('household detail', () => {
@@ -39,6 +41,40 @@ describe('household detail', () => {
     expect(screen.getByText(/経管栄養/)).toBeInTheDocument();
     expect(screen.getByText(/短期入所の拠点加算（\+200単位）の対象となりうる：医療的ケア児者/)).toBeInTheDocument();
     await waitFor(async () => expect((await session.accessLog()).filter((e) => e.action === 'open-household')).toHaveLength(1));
+  });
+
+  it('orders every section for a night call: contacts, medical care with the hospital, calming, daily living, then the rest', () => {
+    mountScreen({ hash: '#/households/hh-1', households: [household] });
+    // In document order, as a coordinator scrolls them.
+    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
+      '緊急連絡先',
+      '医療的ケア・服薬・発作',
+      '医師・病院',
+      '落ち着く方法・苦手なこと',
+      '日常生活の支援',
+      '障害・手帳・区分',
+      '福祉サービス',
+      '家族状況',
+      '関係機関',
+      '同意書',
+      '備考',
+    ]);
+    const hospital = screen.getByRole('heading', { level: 2, name: '医師・病院' }).closest('section')!;
+    expect(within(hospital).getByRole('link', { name: '電話 みなと小児病院 047-999-0000' })).toHaveAttribute('href', 'tel:0479990000');
+  });
+
+  it('counts the review from the 同意日 when never reviewed, and says so', () => {
+    const today = japanDateOf(new Date());
+    const consent = { date: addMonthsToDate(today, -13), consentedBy: '佐藤 恵', scope: '拠点の短期入所事業所' };
+    mountScreen({ hash: '#/households/hh-1', households: [{ ...household, consent, lastReviewedOn: null }] });
+    expect(screen.getByText(/見直し時期です（同意日 .* から見直しの記録がありません）/)).toBeInTheDocument();
+  });
+
+  it('does not flag a household registered today and never reviewed', () => {
+    const today = japanDateOf(new Date());
+    const consent = { date: today, consentedBy: '佐藤 恵', scope: '拠点の短期入所事業所' };
+    mountScreen({ hash: '#/households/hh-1', households: [{ ...household, consent, lastReviewedOn: null }] });
+    expect(screen.queryByText(/見直し時期です/)).not.toBeInTheDocument();
   });
 
   it('withdraw requires a reason, then keeps the household readable', async () => {

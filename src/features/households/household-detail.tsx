@@ -1,8 +1,10 @@
 /** One household, ordered for a night call. Opening it writes one 閲覧記録 entry (store.openHousehold). */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useApp } from '../../app/store';
 import { useHousehold } from '../../app/use-household';
+import { useLogOpen } from '../../app/use-log-open';
 import type { Household } from '../../domain/household';
+import { reviewBasis } from '../../domain/household-rules';
 import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
 import { Button } from '../../ui/button';
 import { Notice, Page } from '../../ui/layout';
@@ -15,17 +17,6 @@ import { useToday } from './use-today';
 import { WithdrawDialog } from './withdraw-dialog';
 import './households.css';
 
-/** Logs the opening once per household id, even under StrictMode's double effects. */
-export function useLogOpen(id: string, log: (id: string) => Promise<void>) {
-  const logged = useRef<string | null>(null);
-  useEffect(() => {
-    if (logged.current === id) return;
-    logged.current = id;
-    // A failed log is reported by the store (error banner); the record stays readable.
-    log(id).catch(() => undefined);
-  }, [id, log]);
-}
-
 export function BackLink({ href, label }: { href: string; label: string }) {
   return (
     <a className="btn btn--ghost" href={href} aria-label={label}>
@@ -36,11 +27,10 @@ export function BackLink({ href, label }: { href: string; label: string }) {
 
 export function HouseholdDetail({ id }: { id: string }) {
   const { household, loading } = useHousehold(id);
-  const openHousehold = useApp((s) => s.openHousehold);
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
   const today = useToday();
   const [withdrawing, setWithdrawing] = useState(false);
-  useLogOpen(id, openHousehold);
+  useLogOpen(id);
 
   if (!household) {
     return (
@@ -77,6 +67,7 @@ export function HouseholdDetail({ id }: { id: string }) {
 
 function Header({ household: h, today, review }: { household: Household; today: string; review: boolean }) {
   const status = householdStatus(h);
+  const basis = reviewBasis(h);
   return (
     <header className="section">
       {h.persons.map((p) => {
@@ -103,7 +94,7 @@ function Header({ household: h, today, review }: { household: Household; today: 
         <StatusBadge status={status} />
       </div>
       {h.withdrawal ? <p className="hh-withdrawn">{T.withdrawnOn(dateText(h.withdrawal.date), h.withdrawal.reason)}</p> : null}
-      {review ? <Notice kind="warn">{T.reviewWarning(h.lastReviewedOn ? dateText(h.lastReviewedOn) : null)}</Notice> : null}
+      {review && basis ? <Notice kind="warn">{T.reviewWarning(basis.basis, dateText(basis.date))}</Notice> : null}
       {status === 'draft' ? <Notice kind="warn">{T.draftWarning}</Notice> : null}
     </header>
   );

@@ -1,8 +1,9 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeSession } from '../../../test/factories/fake-session';
+import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
+import { createHousehold, createPerson } from '../../../test/factories/household';
 import { useApp } from '../../app/store';
-import { mountScreen, resetStore } from './test-helpers';
+import { mountScreen, resetStore, setUnlocked } from './test-helpers';
 
 afterEach(resetStore);
 
@@ -96,5 +97,40 @@ describe('household form', () => {
     expect(dialog).toHaveTextContent('入力内容を破棄しますか');
     await user.click(within(dialog).getByRole('button', { name: '破棄する' }));
     await waitFor(() => expect(window.location.hash).toBe('#/'));
+  });
+});
+
+describe('household form: 閲覧記録 (editing shows the whole record)', () => {
+  const existing = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' })] });
+  const opened = async (session: FakeSession) =>
+    (await session.accessLog()).filter((e) => e.action === 'open-household').map((e) => e.householdId);
+
+  it('opening an existing household to edit writes one open-household entry; a new household writes none', async () => {
+    const session = createFakeSession();
+    const { user, unmount } = mountScreen({ hash: '#/households/hh-1/edit', households: [existing], session });
+    const name = await screen.findByLabelText('氏名');
+    expect(name).toHaveValue('佐藤 陽太');
+    await user.type(name, '（編集中）');
+    await waitFor(async () => expect(await opened(session)).toEqual(['hh-1']));
+
+    unmount();
+    const fresh = createFakeSession();
+    resetStore();
+    mountScreen({ hash: '#/households/new', households: [existing], session: fresh });
+    await screen.findAllByLabelText('氏名');
+    expect(await opened(fresh)).toEqual([]);
+  });
+
+  it('after an idle lock and an unlock back into the same edit form, the new session logs a new opening', async () => {
+    const before = createFakeSession();
+    mountScreen({ hash: '#/households/hh-1/edit', households: [existing], session: before });
+    await screen.findByLabelText('氏名');
+    await waitFor(async () => expect(await opened(before)).toEqual(['hh-1']));
+
+    await act(() => useApp.getState().lock('idle'));
+    const after = createFakeSession();
+    act(() => setUnlocked(after, [existing]));
+    await waitFor(async () => expect(await opened(after)).toEqual(['hh-1']));
+    expect(await opened(before)).toEqual(['hh-1']);
   });
 });

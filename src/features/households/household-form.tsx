@@ -1,7 +1,8 @@
 /**
  * Create and edit a household (the 聞き取り票). Nothing is saved while the schema or the date rules
  * report an error; each message shows beside its field and in a summary at the top. Unsaved input is kept
- * as an encrypted draft (use-form-draft) and offered back when the form is opened again.
+ * as an encrypted draft (use-form-draft) and offered back when the form is opened again. Editing shows
+ * the whole record, so opening the form for an existing household writes a 閲覧記録 entry, as the detail does.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../app/store';
@@ -17,6 +18,7 @@ import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { T } from './text';
 import { useFormDraft } from '../../app/use-form-draft';
+import { useLogOpen } from '../../app/use-log-open';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
 import './households.css';
@@ -74,6 +76,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
   const today = useToday();
   const [form, setForm] = useState<FormValue | null>(null);
   const [loaded, setLoaded] = useInitialForm(id, setForm);
+  useLogOpen(id);
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../app/store';
+import { addMonthsToDate, japanDateOf } from '../../domain/japan-time';
 import { buildHouseholdIndex } from '../../domain/search';
 import { mountScreen, resetStore } from './test-helpers';
 
@@ -64,14 +65,29 @@ describe('household list and search', () => {
   });
 
   it('shows age with 者/児, the status and the review badge in each row', () => {
-    mountScreen({ households: [sato, suzuki] });
-    const [first, second] = screen.getAllByRole('listitem');
-    // sorted by furigana: さとう before すずき
+    const today = japanDateOf(new Date());
+    const consent = (date: string) => ({ date, consentedBy: '本人', scope: '拠点の短期入所事業所' });
+    // Registered today, never reviewed: counts from the 同意日, so not due for a year.
+    const newlyRegistered = { ...sato, consent: consent(today), lastReviewedOn: null };
+    // Never reviewed, consented 13 months ago: due.
+    const tanaka = createHousehold({
+      id: 'hh-tanaka',
+      persons: [createPerson({ id: 'p-tanaka', name: '田中 花', furigana: 'たなか はな', birthDate: '1985-01-01' })],
+      consent: consent(addMonthsToDate(today, -13)),
+      lastReviewedOn: null,
+    });
+    mountScreen({ households: [newlyRegistered, suzuki, tanaka] });
+    const [first, second, third] = screen.getAllByRole('listitem');
+    // sorted by furigana: さとう, すずき, たなか
     expect(first).toHaveTextContent(/佐藤 陽太（\d+歳（児）/);
     expect(first).toHaveTextContent('登録済');
+    expect(first).not.toHaveTextContent('見直し時期');
     expect(second).toHaveTextContent(/鈴木 一郎（\d+歳（者）/);
     expect(second).toHaveTextContent('仮登録（同意書なし）');
-    expect(second).toHaveTextContent('見直し時期');
+    // a draft never reviewed has no date to count from: 仮登録 says what it lacks
+    expect(second).not.toHaveTextContent('見直し時期');
+    expect(third).toHaveTextContent('田中 花');
+    expect(third).toHaveTextContent('見直し時期');
   });
 
   it('says so when nothing matches', async () => {

@@ -5,13 +5,14 @@
 import { useCallback } from 'react';
 import { useApp } from '../../app/store';
 import { useHousehold } from '../../app/use-household';
+import { useLogOpen } from '../../app/use-log-open';
 import type { Household, Person } from '../../domain/household';
 import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
 import { dailyRows, dateText, disabilityText, handbookText, medicalCareText } from './detail-parts';
-import { BackLink, useLogOpen } from './household-detail';
+import { BackLink } from './household-detail';
 import { F, SEX_LABELS, T } from './text';
 import { paths } from './use-route';
 import { useToday } from './use-today';

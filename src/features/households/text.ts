@@ -45,8 +45,10 @@ export const T = {
   withdraw: '登録廃止',
   withdrawnAlready: '登録廃止済み',
   withdrawnOn: (date: string, reason: string) => `登録廃止：${date}　理由：${reason}`,
-  reviewWarning: (date: string | null) =>
-    date ? `見直し時期です（最終見直し日 ${date}）。内容が古い可能性があります。` : '見直し時期です（最終見直し日が未入力）。',
+  reviewWarning: (basis: 'review' | 'consent', date: string) =>
+    basis === 'review'
+      ? `見直し時期です（最終見直し日 ${date}）。内容が古い可能性があります。`
+      : `見直し時期です（同意日 ${date} から見直しの記録がありません）。内容が古い可能性があります。`,
   draftWarning: '同意書がないため仮登録です。情報共有の範囲を確認してください。',
   contactsTitle: '緊急連絡先',
   noContacts: '緊急連絡先が登録されていません',
@@ -228,6 +230,6 @@ export const F = {
   consentHelp:
     '同意書がない間は「仮登録（同意書なし）」として扱われます。同意書を受け取ったら、同意日・同意者・情報共有の範囲を入力してください。',
   lastReviewedOn: '最終見直し日',
-  lastReviewedHint: '家族と聞き取り票を見直した日。一定期間を過ぎると「見直し時期」と表示されます。',
+  lastReviewedHint: '家族と聞き取り票を見直した日。この日（未入力なら同意日）から一定期間を過ぎると「見直し時期」と表示されます。',
   householdNote: '備考',
 } as const;

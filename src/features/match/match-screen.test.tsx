@@ -1,5 +1,6 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { DEFAULT_SETTINGS, useApp } from '../../app/store';
 import { emptyAcceptance, emptyFacility, type Facility } from '../../domain/facility';
@@ -112,6 +113,14 @@ describe('match screen', () => {
     expect(within(izumi).getByText('医療的ケア（児）: 受入不可')).toBeInTheDocument();
     expect(within(izumi).getByRole('link', { name: '電話 047-222-2222' })).toHaveAttribute('href', 'tel:0472222222');
     expect(within(fits).queryByRole('article', { name: 'いずみ園' })).not.toBeInTheDocument();
+  });
+
+  it('logs the household (閲覧記録) once when opened for a person', async () => {
+    const session = createFakeSession();
+    useApp.setState({ session });
+    const { rerender } = mount('#/match/hh-1/p-1', [household], facilities);
+    rerender(<MatchScreen />);
+    await waitFor(async () => expect((await session.accessLog()).map((e) => [e.action, e.householdId])).toEqual([['open-household', 'hh-1']]));
   });
 
   it('asks to edit the household when the person is incomplete', () => {

@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../app/store';
 import { useHousehold } from '../../app/use-household';
+import { useLogOpen } from '../../app/use-log-open';
 import { useHash } from '../../app/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
@@ -42,6 +43,8 @@ export function MatchScreen() {
   const hash = useHash();
   const route = parseMatchRoute(hash);
   const { household, loading } = useHousehold(route?.householdId);
+  // The match reads the person's record (age, disabilities, medical care, past stays): a 閲覧記録 entry.
+  useLogOpen(route?.householdId);
   const facilityMap = useApp((s) => s.facilities);
   const caseId = parseCaseParam(hash);
   const caseOpen = useApp((s) => (caseId ? s.caseEntries.get(caseId)?.[0] : undefined));
