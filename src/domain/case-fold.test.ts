@@ -79,6 +79,14 @@ describe('validateEntry: bad input is refused with a reason', () => {
     expect(errors).toEqual(['連絡・調整を行った時刻が、要請のあった時間（2026年11月30日 23:50）より前になっています。']);
   });
 
+  it('accepts a call typed in the same minute as a request recorded with seconds, and refuses the minute before', async () => {
+    const c = await buildCase([openBody({ requestedAt: '2026-11-30T14:50:35.000Z' })]);
+    expect(validateEntry(c, contactBody({ contactedAt: '2026-11-30T14:50:00.000Z' }), '2026-11-30T15:00:00.000Z')).toEqual([]);
+    expect(validateEntry(c, contactBody({ contactedAt: '2026-11-30T14:49:00.000Z' }), '2026-11-30T15:00:00.000Z')).toEqual([
+      '連絡・調整を行った時刻が、要請のあった時間（2026年11月30日 23:50）より前になっています。',
+    ]);
+  });
+
   it('refuses a time in the future of the device clock', async () => {
     const c = await buildCase([openBody()]);
     expect(validateEntry(c, contactBody({ contactedAt: '2026-11-30T18:00:00.000Z' }), '2026-11-30T15:00:00.000Z')).toEqual([

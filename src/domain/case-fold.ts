@@ -143,6 +143,16 @@ const isInstant = (s: unknown): s is IsoInstant =>
   typeof s === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(s) && !Number.isNaN(Date.parse(s));
 const ms = (s: IsoInstant) => Date.parse(s);
 
+/**
+ * Whether `at` is before the minute of `reference`. Times typed into the case forms have whole
+ * minutes, while a request recorded as 'now' has seconds: a call made in the same minute as the
+ * request (02:10 for a request at 02:10:35) is not before it.
+ */
+function beforeMinuteOf(at: IsoInstant, reference: IsoInstant): boolean {
+  const minute = Math.floor(ms(reference) / 60_000) * 60_000;
+  return ms(at) < minute;
+}
+
 function checkNotAhead(errors: string[], label: string, at: IsoInstant, recordedAt: IsoInstant): void {
   if (ms(at) > ms(recordedAt) + CLOCK_TOLERANCE_MS) errors.push(`${label}が未来の時刻になっています。`);
 }
@@ -179,7 +189,7 @@ function checkContact(errors: string[], c: EmergencyCase, body: ContactBody, rec
     return;
   }
   checkNotAhead(errors, '連絡・調整を行った時刻', body.contactedAt, recordedAt);
-  if (ms(body.contactedAt) < ms(c.open.body.requestedAt)) {
+  if (beforeMinuteOf(body.contactedAt, c.open.body.requestedAt)) {
     errors.push(
       `連絡・調整を行った時刻が、要請のあった時間（${formatJapanDateTime(c.open.body.requestedAt)}）より前になっています。`,
     );
@@ -196,7 +206,7 @@ function checkOutcome(errors: string[], c: EmergencyCase, body: OutcomeBody, rec
     return;
   }
   checkNotAhead(errors, '入所の日時', body.from, recordedAt);
-  if (ms(body.from) < ms(c.open.body.requestedAt)) errors.push('入所の日時が、要請のあった時間より前になっています。');
+  if (beforeMinuteOf(body.from, c.open.body.requestedAt)) errors.push('入所の日時が、要請のあった時間より前になっています。');
 }
 
 function checkClose(errors: string[], c: EmergencyCase, closedAt: IsoInstant, recordedAt: IsoInstant): void {
@@ -211,7 +221,7 @@ function checkClose(errors: string[], c: EmergencyCase, closedAt: IsoInstant, re
   }
   checkNotAhead(errors, '終了時刻', closedAt, recordedAt);
   const lastContact = c.contacts.at(-1)?.body.contactedAt ?? c.open.body.requestedAt;
-  if (ms(closedAt) < ms(lastContact)) errors.push('終了時刻が、要請や連絡・調整の時刻より前になっています。');
+  if (beforeMinuteOf(closedAt, lastContact)) errors.push('終了時刻が、要請や連絡・調整の時刻より前になっています。');
 }
 
 function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedAt: IsoInstant): void {
