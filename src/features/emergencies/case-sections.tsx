@@ -20,6 +20,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
+import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../app/use-drafted-form';
 import { CorrectionNotes } from './corrections';
 import { EntryErrors } from './errors-list';
 import { T } from './text';
@@ -32,6 +33,8 @@ export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWi
   const closed = kase.closedAt !== null;
   const o = kase.outcome;
   const label = o ? T.outcomeLine(o.body.outcome, o.body.facilityName, o.body.from ? formatJapanDateTime(o.body.from) : '') : '';
+  // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.
+  useReopenForDraft(closed ? null : outcomeDraftKey(kase.id), () => setEditing(true));
 
   async function close() {
     setConfirmClose(false);
@@ -79,14 +82,29 @@ export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWi
   );
 }
 
+const outcomeDraftKey = (caseId: string) => `case-outcome:${caseId}`;
+
+interface OutcomeFormValue {
+  readonly kind: OutcomeKind;
+  readonly facilityKey: string;
+  /** datetime-local value, Japan time */
+  readonly from: string;
+  readonly note: string;
+}
+
 function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void }) {
   const facilities = useApp((s) => s.facilities);
   // Offer first the facilities that said yes on this call.
   const accepted = kase.contacts.filter((c) => c.body.result === '受入可');
-  const [kind, setKind] = useState<OutcomeKind>(accepted.length > 0 ? '短期入所' : '在宅で対応');
-  const [facilityKey, setFacilityKey] = useState(accepted[0]?.body.facilityId ?? accepted[0]?.body.facilityName ?? '');
-  const [from, setFrom] = useState(() => toJapanInputValue(new Date()));
-  const [note, setNote] = useState('');
+  const [blank] = useState<OutcomeFormValue>(() => ({
+    kind: accepted.length > 0 ? '短期入所' : '在宅で対応',
+    facilityKey: accepted[0]?.body.facilityId ?? accepted[0]?.body.facilityName ?? '',
+    from: toJapanInputValue(new Date()),
+    note: '',
+  }));
+  const { form, setForm, restored, finish, discard } = useDraftedForm(outcomeDraftKey(kase.id), blank);
+  const { kind, facilityKey, from, note } = form;
+  const update = (patch: Partial<OutcomeFormValue>) => setForm({ ...form, ...patch });
   const { append, errors, busy, setErrors } = useAppend(kase.id);
 
   const options = useMemo(() => {
@@ -119,27 +137,35 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
       from: fromAt,
       note: note.trim(),
     });
-    if (ok) onDone();
+    if (!ok) return;
+    await finish();
+    onDone();
+  }
+
+  async function cancel() {
+    await finish();
+    onDone();
   }
 
   return (
     <form className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
+      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <SelectField
         label={T.outcomeKind}
         value={kind}
-        onChange={(e) => setKind(e.target.value as OutcomeKind)}
+        onChange={(e) => update({ kind: e.target.value as OutcomeKind })}
         options={OUTCOME_KINDS.map((k) => ({ value: k, label: k }))}
       />
       {kind === '短期入所' ? (
         <>
-          <SelectField label={T.outcomeFacility} value={facilityKey} onChange={(e) => setFacilityKey(e.target.value)} options={options} />
-          <TextField label={T.outcomeFrom} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <SelectField label={T.outcomeFacility} value={facilityKey} onChange={(e) => update({ facilityKey: e.target.value })} options={options} />
+          <TextField label={T.outcomeFrom} type="datetime-local" value={from} onChange={(e) => update({ from: e.target.value })} />
         </>
       ) : null}
-      <TextArea label={T.outcomeNote} value={note} onChange={(e) => setNote(e.target.value)} required={kind === 'その他'} />
+      <TextArea label={T.outcomeNote} value={note} onChange={(e) => update({ note: e.target.value })} required={kind === 'その他'} />
       <EntryErrors errors={errors} />
       <div className="case-form__actions">
-        <Button onClick={onDone}>{T.cancel}</Button>
+        <Button onClick={() => void cancel()}>{T.cancel}</Button>
         <Button type="submit" variant="primary" disabled={busy}>
           {busy ? T.saving : T.save}
         </Button>
@@ -148,43 +174,85 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
   );
 }
 
+interface ClaimFactsForm {
+  readonly planning: Planning;
+  readonly independent: boolean;
+  readonly note: string;
+}
+
+const sameClaimFacts = (a: ClaimFactsForm, b: ClaimFactsForm) =>
+  a.planning === b.planning && a.independent === b.independent && a.note.trim() === b.note.trim();
+
 export function ClaimFactsSection({ kase }: { kase: EmergencyCase }) {
-  const [planning, setPlanning] = useState<Planning>(kase.claimFacts.planning);
-  const [independent, setIndependent] = useState(kase.claimFacts.independentLivingClaimed);
-  const [note, setNote] = useState(kase.claimFacts.note);
+  // Each save starts a fresh form (and draft) from the facts just recorded.
+  const [generation, setGeneration] = useState(0);
   const [saved, setSaved] = useState(false);
+  return (
+    <Section title={T.claimTitle} id="case-claim">
+      <ClaimFactsEditor
+        key={generation}
+        kase={kase}
+        saved={saved}
+        onSaving={() => setSaved(false)}
+        onSaved={() => {
+          setSaved(true);
+          setGeneration((g) => g + 1);
+        }}
+      />
+    </Section>
+  );
+}
+
+function ClaimFactsEditor({
+  kase,
+  saved,
+  onSaving,
+  onSaved,
+}: {
+  kase: EmergencyCase;
+  saved: boolean;
+  onSaving: () => void;
+  onSaved: () => void;
+}) {
+  const { planning: recordedPlanning, independentLivingClaimed, note: recordedNote } = kase.claimFacts;
+  const recorded = useMemo<ClaimFactsForm>(
+    () => ({ planning: recordedPlanning, independent: independentLivingClaimed, note: recordedNote }),
+    [recordedPlanning, independentLivingClaimed, recordedNote],
+  );
+  // Always on the page, so a draft shows again as soon as the case is opened after an unlock.
+  const { form, setForm, dirty: changed, restored, finish, discard } = useDraftedForm(`case-claim-facts:${kase.id}`, recorded, sameClaimFacts);
+  const { planning, independent, note } = form;
   const { append, errors, busy } = useAppend(kase.id);
-  const changed =
-    planning !== kase.claimFacts.planning || independent !== kase.claimFacts.independentLivingClaimed || note.trim() !== kase.claimFacts.note;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setSaved(false);
+    onSaving();
     const ok = await append({ type: 'claim-facts', planning, independentLivingClaimed: independent, note: note.trim() });
-    setSaved(ok);
+    if (!ok) return;
+    await finish();
+    onSaved();
   }
 
   return (
-    <Section title={T.claimTitle} id="case-claim">
-      <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
-        <SelectField
-          label={T.planning}
-          value={planning}
-          onChange={(e) => setPlanning(e.target.value as Planning)}
-          options={PLANNING_VALUES.map((p) => ({ value: p, label: PLANNING_LABELS[p] }))}
-        />
-        <label className="check">
-          <input type="checkbox" checked={independent} onChange={(e) => setIndependent(e.target.checked)} />
-          <span>{T.independentLiving}</span>
-        </label>
-        <TextArea label={T.claimNote} value={note} onChange={(e) => setNote(e.target.value)} />
-        <EntryErrors errors={errors} />
-        {saved && !changed ? <p role="status">{T.claimFactsSaved}</p> : null}
-        <Button type="submit" variant="secondary" disabled={busy || !changed}>
-          {T.saveClaimFacts}
-        </Button>
-      </form>
-    </Section>
+    <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+      <SelectField
+        label={T.planning}
+        value={planning}
+        onChange={(e) => setForm({ ...form, planning: e.target.value as Planning })}
+        options={PLANNING_VALUES.map((p) => ({ value: p, label: PLANNING_LABELS[p] }))}
+      />
+      <label className="check">
+        <input type="checkbox" checked={independent} onChange={(e) => setForm({ ...form, independent: e.target.checked })} />
+        <span>{T.independentLiving}</span>
+      </label>
+      <TextArea label={T.claimNote} value={note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
+      <EntryErrors errors={errors} />
+      {saved && !changed ? <p role="status">{T.claimFactsSaved}</p> : null}
+      <Button type="submit" variant="secondary" disabled={busy || !changed}>
+        {T.saveClaimFacts}
+      </Button>
+    </form>
   );
 }
 

@@ -16,7 +16,8 @@ import { AGE_CATEGORY_LABELS, ageCategory, ageOn, formatJapanDate, formatJapanDa
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { ChainBanner, ClaimFactsSection, History, LinkPerson, OutcomeSection } from './case-sections';
-import { ContactCard, ContactForm } from './contacts';
+import { ContactCard, ContactForm, contactDraftKey } from './contacts';
+import { useReopenForDraft } from '../../app/use-drafted-form';
 import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
 import { casePaths } from './route';
 import { T } from './text';
@@ -63,6 +64,8 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
   const open = kase.open.body;
   const closed = kase.closedAt !== null;
   const editable = !readOnly && !closed;
+  // A call note being typed when the app locked opens again after the unlock, with its text.
+  useReopenForDraft(editable ? contactDraftKey(kase.id) : null, () => setAddingContact(true));
   const office = offices.get(open.officeId);
 
   const day = japanDateOf(open.requestedAt);

@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
@@ -214,5 +214,37 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(entries.map((e) => e.body.type)).toEqual(['open', 'link']);
     expect(entries[0]!.body).toMatchObject({ subject: { personId: null, name: '' } });
     expect(entries[1]!.body).toMatchObject({ subject: { householdId: 'hh-1', personId: 'p-1', recipientNumber: '1234567890' } });
+  });
+
+  it('logs the household (閲覧記録) once per opening of the case start and the case, and nothing for an unknown caller', async () => {
+    const opened = async () => (await session.accessLog()).filter((e) => e.action === 'open-household').map((e) => e.householdId);
+    const kase = await useApp.getState().appendCaseEntry(null, {
+      type: 'open',
+      officeId: 'office-1',
+      subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890' },
+      requestedAt: new Date().toISOString(),
+      requestedAtReason: '',
+      category: '介護者の急病・けが',
+      detail: '',
+      caller: '',
+      callerPhone: '',
+    });
+
+    await go(`#/cases/${kase.id}`);
+    const view = render(<CasesScreen />);
+    expect(await screen.findByText(/改ざんなし/)).toBeInTheDocument();
+    await waitFor(async () => expect(await opened()).toEqual(['hh-1']));
+    view.unmount();
+
+    await go('#/cases/new/hh-1/p-1');
+    const start = render(<CasesScreen />);
+    expect(await screen.findByText(/要請時刻 .*（開始を押した時刻）/)).toBeInTheDocument();
+    await waitFor(async () => expect(await opened()).toEqual(['hh-1', 'hh-1']));
+    start.unmount();
+
+    await go('#/cases/new');
+    render(<CasesScreen />);
+    expect(await screen.findByText('相談者不明')).toBeInTheDocument();
+    expect(await opened()).toEqual(['hh-1', 'hh-1']);
   });
 });

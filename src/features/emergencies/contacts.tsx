@@ -4,6 +4,7 @@
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../app/store';
+import { DraftRestored, useDraftedForm } from '../../app/use-drafted-form';
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
@@ -23,6 +24,9 @@ import { T } from './text';
 import { useAppend } from './use-append';
 
 const OTHER = '__other__';
+
+/** One draft per case for the manual call record (a case has at most one such form open). */
+export const contactDraftKey = (caseId: string) => `case-contact:${caseId}`;
 
 export function ContactCard({
   contact,
@@ -186,22 +190,32 @@ export function contactBodyOf(value: ContactFormValue, facilityOfficeNumber: (id
 
 export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void }) {
   const facilities = useApp((s) => s.facilities);
-  const [value, setValue] = useState(() => contactFormOf(null));
+  const [blank] = useState(() => contactFormOf(null));
+  // Reopening 「連絡を記録（手入力）」 after an unlock brings the note back, with its original time.
+  const { form: value, setForm: setValue, restored, finish, discard } = useDraftedForm(contactDraftKey(kase.id), blank);
   const { append, errors, busy, setErrors } = useAppend(kase.id);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const body = contactBodyOf(value, (id) => facilities.get(id)?.officeNumber ?? '');
     if (Array.isArray(body)) return setErrors(body);
-    if (await append(body)) onDone();
+    if (!(await append(body))) return;
+    await finish();
+    onDone();
+  }
+
+  async function cancel() {
+    await finish();
+    onDone();
   }
 
   return (
     <form className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
+      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <ContactFields value={value} onChange={setValue} />
       <EntryErrors errors={errors} />
       <div className="case-form__actions">
-        <Button onClick={onDone}>{T.cancel}</Button>
+        <Button onClick={() => void cancel()}>{T.cancel}</Button>
         <Button type="submit" variant="primary" disabled={busy}>
           {busy ? T.saving : T.save}
         </Button>

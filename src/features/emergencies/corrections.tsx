@@ -18,6 +18,7 @@ import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
+import { DraftRestored, useDraftedForm } from '../../app/use-drafted-form';
 import { contactBodyOf, ContactFields, contactFormOf } from './contacts';
 import { EntryErrors } from './errors-list';
 import { T } from './text';
@@ -40,6 +41,32 @@ export type CorrectionTarget =
   | { readonly kind: 'withdraw'; readonly entryId: string; readonly label: string }
   | { readonly kind: 'open'; readonly open: Current<OpenBody> };
 
+interface CorrectionForm {
+  readonly reason: string;
+  readonly contact: ReturnType<typeof contactFormOf>;
+  readonly request: { readonly requestedAt: string; readonly category: RequestCategory; readonly detail: string };
+}
+
+function correctionFormOf(target: CorrectionTarget | null): CorrectionForm {
+  const openBody = target?.kind === 'open' ? target.open.body : null;
+  return {
+    reason: '',
+    contact: contactFormOf(target?.kind === 'contact' ? target.contact.body : null),
+    request: {
+      requestedAt: openBody ? toJapanInputValue(openBody.requestedAt) : '',
+      category: openBody?.category ?? 'その他',
+      detail: openBody?.detail ?? '',
+    },
+  };
+}
+
+/** One draft per corrected entry: reopening 訂正 or 取消 on the same entry after an unlock brings the reason back. */
+function correctionDraftKey(caseId: string, target: CorrectionTarget | null): string | null {
+  if (target === null) return null;
+  const entryId = target.kind === 'contact' ? target.contact.entryId : target.kind === 'open' ? target.open.entryId : target.entryId;
+  return `case-correction:${caseId}:${target.kind}:${entryId}`;
+}
+
 export function CorrectionDialog({
   kase,
   target,
@@ -51,14 +78,12 @@ export function CorrectionDialog({
 }) {
   const facilities = useApp((s) => s.facilities);
   const { append, errors, busy, setErrors } = useAppend(kase.id);
-  const [reason, setReason] = useState('');
-  const [contact, setContact] = useState(() => contactFormOf(target?.kind === 'contact' ? target.contact.body : null));
-  const openBody = target?.kind === 'open' ? target.open.body : null;
-  const [request, setRequest] = useState(() => ({
-    requestedAt: openBody ? toJapanInputValue(openBody.requestedAt) : '',
-    category: openBody?.category ?? ('その他' as RequestCategory),
-    detail: openBody?.detail ?? '',
-  }));
+  const [blank] = useState(() => correctionFormOf(target));
+  const { form, setForm, restored, finish, discard } = useDraftedForm(correctionDraftKey(kase.id, target), blank);
+  const { reason, contact, request } = form;
+  const setReason = (value: string) => setForm({ ...form, reason: value });
+  const setContact = (value: CorrectionForm['contact']) => setForm({ ...form, contact: value });
+  const setRequest = (value: CorrectionForm['request']) => setForm({ ...form, request: value });
 
   if (target === null) return null;
   const withdraw = target.kind === 'withdraw';
@@ -87,7 +112,14 @@ export function CorrectionDialog({
         detail: request.detail.trim(),
       };
     }
-    if (await append({ type: 'correction', corrects, reason: reason.trim(), replacement })) onClose();
+    if (!(await append({ type: 'correction', corrects, reason: reason.trim(), replacement }))) return;
+    await finish();
+    onClose();
+  }
+
+  async function cancel() {
+    await finish();
+    onClose();
   }
 
   return (
@@ -97,8 +129,9 @@ export function CorrectionDialog({
       confirmLabel={busy ? T.saving : withdraw ? T.saveWithdraw : T.saveCorrection}
       danger={withdraw}
       onConfirm={() => void save()}
-      onCancel={onClose}
+      onCancel={() => void cancel()}
     >
+      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <p className="case-hint">{withdraw ? T.withdrawHint : T.correctionHint}</p>
       {target.kind === 'withdraw' ? <p className="case-subject">{target.label}</p> : null}
       {target.kind === 'contact' ? <ContactFields value={contact} onChange={setContact} /> : null}

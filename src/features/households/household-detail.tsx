@@ -14,7 +14,8 @@ import { CareSections, ContactsSection, RecordSections } from './detail-sections
 import { SEX_LABELS, T } from './text';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
-import { WithdrawDialog } from './withdraw-dialog';
+import { WithdrawDialog, withdrawDraftKey } from './withdraw-dialog';
+import { useReopenForDraft } from '../../app/use-drafted-form';
 import './households.css';
 
 export function BackLink({ href, label }: { href: string; label: string }) {
@@ -31,6 +32,8 @@ export function HouseholdDetail({ id }: { id: string }) {
   const today = useToday();
   const [withdrawing, setWithdrawing] = useState(false);
   useLogOpen(id);
+  // A 登録廃止 being typed when the app locked opens again after the unlock, with its text.
+  useReopenForDraft(household && !household.withdrawal ? withdrawDraftKey(household.id) : null, () => setWithdrawing(true));
 
   if (!household) {
     return (

@@ -1,12 +1,43 @@
-/** 登録廃止: a date (today in Japan by default) and a required reason. The record stays readable afterwards. */
+/**
+ * 登録廃止: a date (today in Japan by default, never later) and a required reason. The record stays
+ * readable afterwards. What is typed is kept as an encrypted draft (use-drafted-form) until saved or cancelled;
+ * the household's detail reopens the dialog after an unlock when a draft waits.
+ */
 import { useState } from 'react';
 import { useApp } from '../../app/store';
+import { DraftRestored, useDraftedForm } from '../../app/use-drafted-form';
 import type { Household } from '../../domain/household';
+import { validateAgainstToday } from '../../domain/household-schema';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { ConfirmDialog } from '../../ui/dialog';
 import { TextArea, TextField } from '../../ui/field';
 import { Notice } from '../../ui/layout';
 import { T } from './text';
+
+interface WithdrawForm {
+  /** 登録廃止日, yyyy-mm-dd */
+  readonly date: string;
+  readonly reason: string;
+}
+
+/** One draft per household: opening 登録廃止 again after an unlock brings the date and reason back. */
+export function withdrawDraftKey(householdId: string): string {
+  return `household-withdraw:${householdId}`;
+}
+
+/** The messages beside the fields; none means the withdrawal may be saved. */
+function validateWithdrawal(household: Household, form: WithdrawForm, today: string): { date?: string; reason?: string } {
+  const errors: { date?: string; reason?: string } = {};
+  if (!form.date) errors.date = T.withdrawDateRequired;
+  else {
+    // The domain's date rule, so the dialog and the household form refuse the same dates with the same words.
+    const withdrawal = { date: form.date, reason: form.reason.trim() };
+    const future = validateAgainstToday({ ...household, withdrawal }, today).find((e) => e.path === 'withdrawal.date');
+    if (future) errors.date = future.message;
+  }
+  if (!form.reason.trim()) errors.reason = T.withdrawReasonRequired;
+  return errors;
+}
 
 export function WithdrawDialog({
   household,
@@ -15,27 +46,30 @@ export function WithdrawDialog({
   onClose,
 }: {
   household: Household;
+  /** Japan's today, from the screen's useToday */
   today: string;
   open: boolean;
   onClose: () => void;
 }) {
   const saveHousehold = useApp((s) => s.saveHousehold);
   const clearError = useApp((s) => s.clearError);
-  const [date, setDate] = useState(today);
-  const [reason, setReason] = useState('');
+  const [blank] = useState<WithdrawForm>(() => ({ date: today, reason: '' }));
+  const { form, setForm, restored, finish, discard } = useDraftedForm(withdrawDraftKey(household.id), blank);
+  const update = (patch: Partial<WithdrawForm>) => setForm({ ...form, ...patch });
   const [errors, setErrors] = useState<{ date?: string; reason?: string }>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function confirm() {
-    const next = { date: date ? undefined : T.withdrawDateRequired, reason: reason.trim() ? undefined : T.withdrawReasonRequired };
+    const next = validateWithdrawal(household, form, today);
     setErrors(next);
     if (next.date || next.reason || busy) return;
     setBusy(true);
     setFailure(null);
     try {
-      const withdrawn: Household = { ...household, withdrawal: { date, reason: reason.trim() }, updatedAt: new Date().toISOString() };
+      const withdrawn: Household = { ...household, withdrawal: { date: form.date, reason: form.reason.trim() }, updatedAt: new Date().toISOString() };
       await saveHousehold(withdrawn, 'withdraw');
+      await finish();
       onClose();
     } catch (e) {
       // shown here with the dialog still open, so the store's global banner would only repeat it
@@ -46,18 +80,32 @@ export function WithdrawDialog({
     }
   }
 
+  async function cancel() {
+    await finish();
+    onClose();
+  }
+
   return (
     <ConfirmDialog
       open={open}
       title={T.withdrawTitle}
       confirmLabel={failure ? T.retry : T.withdrawConfirm}
       danger
-      onConfirm={confirm}
-      onCancel={onClose}
+      onConfirm={() => void confirm()}
+      onCancel={() => void cancel()}
     >
+      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <p>{T.withdrawBody}</p>
-      <TextField label={T.withdrawDate} type="date" required value={date} error={errors.date} onChange={(e) => setDate(e.target.value)} />
-      <TextArea label={T.withdrawReason} required value={reason} error={errors.reason} onChange={(e) => setReason(e.target.value)} />
+      <TextField
+        label={T.withdrawDate}
+        type="date"
+        required
+        max={today}
+        value={form.date}
+        error={errors.date}
+        onChange={(e) => update({ date: e.target.value })}
+      />
+      <TextArea label={T.withdrawReason} required value={form.reason} error={errors.reason} onChange={(e) => update({ reason: e.target.value })} />
       {failure ? <Notice kind="error">{failure}</Notice> : null}
     </ConfirmDialog>
   );

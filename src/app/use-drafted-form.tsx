@@ -1,0 +1,104 @@
+/**
+ * Drafts for the small forms that open and close within a screen (a case's call note, outcome and
+ * corrections, a household's 登録廃止): the form's state with its encrypted draft, reopening after
+ * an unlock, and the 「復元しました」 notice. The big forms (household, facility) use
+ * use-form-draft.ts directly.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Button } from '../ui/button';
+import { Notice } from '../ui/layout';
+import { useApp } from './store';
+import { T } from './text';
+import { useFormDraft } from './use-form-draft';
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A small form (a call note, a correction, a 登録廃止) kept as an encrypted draft (useFormDraft)
+ * under `key`, so a lock in the middle of a call does not lose what was typed and an app update
+ * waits while it is unsaved. `baseline` is the
+ * form with nothing typed; a stored draft, read once on open, replaces it unless typing has begun.
+ * Drafts hold only text not yet written: a written entry is never changed, only corrected.
+ * A null key keeps no draft (the form is not open).
+ */
+export function useDraftedForm<F>(key: string | null, baseline: F, same: (a: F, b: F) => boolean = sameJson) {
+  const session = useApp((s) => s.session);
+  const [form, setFormState] = useState<F>(baseline);
+  const [loaded, setLoaded] = useState(false);
+  const [restored, setRestored] = useState(false);
+  const typed = useRef(false);
+  const setForm = useCallback((next: F) => {
+    typed.current = true;
+    setFormState(next);
+  }, []);
+
+  useEffect(() => {
+    if (key === null) return;
+    let live = true;
+    const read = session ? session.loadDraft<F>(key).catch(() => undefined) : Promise.resolve(undefined);
+    void read.then((draft) => {
+      if (!live) return;
+      if (draft !== undefined && !typed.current && !same(draft, baseline)) {
+        typed.current = true;
+        setFormState(draft);
+        setRestored(true);
+      }
+      setLoaded(true);
+    });
+    return () => {
+      live = false;
+    };
+    // Once per open: a new baseline (another device's entry arriving) must not pull the draft back over typing.
+  }, [key]);
+
+  // Until something is typed, the form follows the record (the claim facts another device just recorded).
+  useEffect(() => {
+    if (!typed.current) setFormState(baseline);
+  }, [baseline]);
+
+  const dirty = !same(form, baseline);
+  const draft = useFormDraft(key ?? 'case:none', key !== null && loaded ? form : null, dirty);
+  const { discard: dropDraft } = draft;
+  const discard = useCallback(async () => {
+    await dropDraft();
+    typed.current = false;
+    setFormState(baseline);
+    setRestored(false);
+  }, [dropDraft, baseline]);
+  return { form, setForm, dirty, restored, finish: draft.finish, discard };
+}
+
+/** Calls `reopen` once if a draft waits under `key`, so a form closed by a lock opens again after the unlock. */
+export function useReopenForDraft(key: string | null, reopen: () => void) {
+  const session = useApp((s) => s.session);
+  const latest = useRef(reopen);
+  latest.current = reopen;
+  useEffect(() => {
+    if (key === null || !session) return;
+    let live = true;
+    void session
+      .listDraftKeys()
+      .then((keys) => {
+        if (live && keys.includes(key)) latest.current();
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [key, session]);
+}
+
+/** 「保存していない入力を復元しました」 with 「破棄」, as the household form shows it. */
+export function DraftRestored({ onDiscard }: { onDiscard: () => void }) {
+  return (
+    <Notice
+      action={
+        <Button variant="ghost" onClick={onDiscard}>
+          {T.discardDraft}
+        </Button>
+      }
+    >
+      {T.draftRestored}
+    </Notice>
+  );
+}

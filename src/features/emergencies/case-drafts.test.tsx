@@ -1,0 +1,124 @@
+/**
+ * Text typed into a case but not yet written survives an idle lock: the real vault (Dexie over
+ * fake-indexeddb, WebCrypto) and the store's own setUp / lock / unlock; the screen is unmounted
+ * while locked, as app.tsx does.
+ */
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFacility } from '../../../test/factories/facility';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { useApp } from '../../app/store';
+import type { CaseEntry, OpenBody } from '../../domain/emergency-case';
+import { createVault } from '../../vault/vault';
+import { CasesScreen } from './cases-screen';
+import { contactDraftKey } from './contacts';
+
+const PASSPHRASE = 'あおぞら拠点-当番用';
+const initial = useApp.getState();
+const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate: '2010-05-01' })] });
+
+afterEach(() => {
+  useApp.getState().session?.lock();
+  useApp.setState(initial, true);
+  window.location.hash = '';
+});
+
+function Shell() {
+  const phase = useApp((s) => s.phase);
+  return phase === 'unlocked' ? <CasesScreen /> : <p>ロック中</p>;
+}
+
+/** A set-up vault holding one household, one facility and one open case, with its screen shown. */
+async function openCase() {
+  const vault = createVault(`case-drafts-${crypto.randomUUID()}`);
+  const app = useApp.getState();
+  await app.start(vault);
+  await app.setUp('拠点 花子', PASSPHRASE);
+  await app.saveHousehold(household, 'create');
+  await app.saveFacility(createFacility({ id: 'fac-1', name: 'あおぞら短期入所' }), 'create');
+  const open: OpenBody = {
+    type: 'open',
+    officeId: '',
+    subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' },
+    // The call came in ten minutes ago: the manual contact's time (to the minute) is after it.
+    requestedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+    requestedAtReason: '電話対応を優先し、終了後に記録した',
+    category: '介護者の急病・けが',
+    detail: '',
+    caller: '',
+    callerPhone: '',
+  };
+  const kase = await app.appendCaseEntry(null, open);
+  const userId = useApp.getState().session!.user.id;
+  window.location.hash = `#/cases/${kase.id}`;
+  const user = userEvent.setup();
+  render(<Shell />);
+  await screen.findByText(/改ざんなし/);
+  return {
+    user,
+    caseId: kase.id,
+    async lockAndUnlock() {
+      await act(() => useApp.getState().lock('idle'));
+      expect(screen.getByText('ロック中')).toBeInTheDocument();
+      await act(() => useApp.getState().unlock(userId, PASSPHRASE));
+      await screen.findByText(/改ざんなし/);
+    },
+    async entries(): Promise<CaseEntry[]> {
+      const list = await useApp.getState().session!.list<CaseEntry>('case-entry');
+      return list.map((r) => r.data).sort((a, b) => a.index - b.index);
+    },
+  };
+}
+
+describe('case drafts across an idle lock', () => {
+  it('keeps a call note typed mid-call and opens it again by itself after unlock; the update waits meanwhile', async () => {
+    const { user, caseId, lockAndUnlock, entries } = await openCase();
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+    expect(useApp.getState().unsaved.has(contactDraftKey(caseId))).toBe(true);
+
+    await lockAndUnlock();
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認中、折り返し2時半');
+    expect(screen.getByLabelText('連絡先の事業所')).toHaveValue('fac-1');
+    await waitFor(() => expect(useApp.getState().unsaved.has(contactDraftKey(caseId))).toBe(true));
+
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    await waitFor(() => expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument());
+    expect((await entries()).at(-1)?.body).toMatchObject({ type: 'contact', facilityId: 'fac-1', note: '看護師に確認中、折り返し2時半' });
+    expect(await useApp.getState().session!.listDraftKeys()).toEqual([]);
+    expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
+  it('reopens the outcome form by itself after unlock, and keeps the claim note on the page', async () => {
+    const { user, lockAndUnlock } = await openCase();
+    await user.click(screen.getByRole('button', { name: '対応結果を記録' }));
+    await user.type(screen.getByLabelText(/内容・メモ/), '叔母宅で一泊');
+    await user.type(screen.getByLabelText('備考'), '計画相談は他事業所');
+
+    await lockAndUnlock();
+    expect(await screen.findByLabelText(/内容・メモ/)).toHaveValue('叔母宅で一泊');
+    await waitFor(() => expect(screen.getByLabelText('備考')).toHaveValue('計画相談は他事業所'));
+    expect(screen.getAllByText('保存していない入力を復元しました')).toHaveLength(2);
+
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).toEqual([expect.stringMatching(/^case-claim-facts:/)]));
+  });
+
+  it('keeps a correction reason for the same entry until the correction is written', async () => {
+    const { user, lockAndUnlock, entries } = await openCase();
+    await user.click(screen.getByRole('button', { name: '訂正' }));
+    await user.type(within(screen.getByRole('dialog')).getByLabelText(/訂正の理由/), '区分の選択を誤った');
+
+    await lockAndUnlock();
+    await user.click(screen.getByRole('button', { name: '訂正' }));
+    const dialog = screen.getByRole('dialog');
+    await waitFor(() => expect(within(dialog).getByLabelText(/訂正の理由/)).toHaveValue('区分の選択を誤った'));
+    await user.click(within(dialog).getByRole('button', { name: '訂正を記録' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect((await entries()).at(-1)?.body).toMatchObject({ type: 'correction', reason: '区分の選択を誤った' });
+    expect(await useApp.getState().session!.listDraftKeys()).toEqual([]);
+  });
+});

@@ -1,0 +1,92 @@
+/** 登録廃止: the typed reason survives a lock (real vault over fake-indexeddb), and a future date is refused. */
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { useApp } from '../../app/store';
+import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
+import { createVault } from '../../vault/vault';
+import { HouseholdsScreen } from './households-screen';
+import { mountScreen, resetStore, setUnlocked } from './test-helpers';
+import { withdrawDraftKey } from './withdraw-dialog';
+
+const PASSPHRASE = 'あおぞら拠点-当番用';
+const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' })] });
+
+afterEach(() => {
+  resetStore();
+  window.location.hash = '';
+});
+
+/** As app.tsx does: the screens are unmounted while locked and mounted again after the unlock. */
+function Shell() {
+  const phase = useApp((s) => s.phase);
+  return phase === 'unlocked' ? <HouseholdsScreen /> : <p>ロック中</p>;
+}
+
+describe('登録廃止 dialog', () => {
+  it('keeps the typed reason through an idle lock and reopens with it after unlock, holding back the update', async () => {
+    const vault = createVault(`withdraw-draft-${crypto.randomUUID()}`);
+    const first = await vault.setUp('拠点 花子', PASSPHRASE);
+    setUnlocked(first, [household]);
+    window.location.hash = '#/households/hh-1';
+    const user = userEvent.setup();
+    render(<Shell />);
+
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    await user.type(within(screen.getByRole('dialog')).getByLabelText(/理由/), '転居のため（県外）');
+    expect(useApp.getState().unsaved.has(withdrawDraftKey('hh-1'))).toBe(true);
+
+    await useApp.getState().lock('idle');
+    expect(await screen.findByText('ロック中')).toBeInTheDocument();
+
+    const second = await vault.unlock(first.user.id, PASSPHRASE);
+    setUnlocked(second, [household]);
+    // The dialog opens again by itself: the coordinator finds it as they left it.
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(within(dialog).getByLabelText(/理由/)).toHaveValue('転居のため（県外）');
+    await waitFor(() => expect(useApp.getState().unsaved.has(withdrawDraftKey('hh-1'))).toBe(true));
+
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(useApp.getState().households.get('hh-1')?.withdrawal?.reason).toBe('転居のため（県外）');
+    expect(await second.listDraftKeys()).toEqual([]);
+    expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
+  it('removes the draft when cancelled', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    await user.type(within(screen.getByRole('dialog')).getByLabelText(/理由/), '転居のため');
+    await waitFor(() => expect(session.drafts.has(withdrawDraftKey('hh-1'))).toBe(true), { timeout: 3000 });
+
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'キャンセル' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(session.drafts.size).toBe(0);
+    expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
+  it('refuses a 廃止日 after today (Japan time) beside the field and saves nothing', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    const dialog = screen.getByRole('dialog');
+    const date = within(dialog).getByLabelText(/廃止日/);
+    fireEvent.change(date, { target: { value: addDaysToDate(japanDateOf(new Date()), 1) } });
+    await user.type(within(dialog).getByLabelText(/理由/), '転居のため');
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+
+    expect(date).toHaveAccessibleDescription('登録廃止日が今日より後になっています');
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    expect(await session.outbox()).toHaveLength(0);
+    expect(useApp.getState().households.get('hh-1')?.withdrawal).toBeNull();
+
+    fireEvent.change(date, { target: { value: japanDateOf(new Date()) } });
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(useApp.getState().households.get('hh-1')?.withdrawal?.date).toBe(japanDateOf(new Date()));
+  });
+});
