@@ -110,23 +110,38 @@ try {
     await browser.page.getByLabel('パスフレーズ', { exact: true }).fill(PASSPHRASE);
     await browser.page.getByRole('button', { name: '解錠' }).click();
     await browser.page.getByLabel('検索').waitFor({ timeout: 60_000 });
+    // Usable means a query is answered at once: the search index is built just after the first paint.
+    for (let waited = 0; !(await browser.page.evaluate(`performance.getEntriesByName('unlock:searchable').length`)); waited += 20) {
+      if (waited > 60_000) throw new Error('the search index was never built');
+      await browser.page.waitForTimeout(20);
+    }
     // A string, not a function: tsx would wrap named arrows in a helper the page does not have.
     const t = (await browser.page.evaluate(`(() => {
       const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
       return { lockReady: window.__lockReadyAt, start: at('unlock:start'), key: at('unlock:key'),
-        decrypted: at('unlock:decrypted'), indexed: at('unlock:indexed'), searchReady: window.__searchReadyAt };
+        decrypted: at('unlock:decrypted'), indexed: at('unlock:indexed'), searchBox: window.__searchReadyAt,
+        searchable: at("unlock:searchable") };
     })()`)) as Record<string, number>;
     // The time a person spends typing the passphrase is not the app's: count load and unlock only.
-    coldStarts.push(t.lockReady! + (t.searchReady! - t.start!));
-    unlockParts.push(t.searchReady! - t.start!);
-    const parts = { load: t.lockReady!, key: t.key! - t.start!, decrypt: t.decrypted! - t.key!, index: t.indexed! - t.decrypted!, render: t.searchReady! - t.indexed! };
+    const usable = Math.max(t.searchBox!, t.searchable!);
+    coldStarts.push(t.lockReady! + (usable - t.start!));
+    unlockParts.push(usable - t.start!);
+    const parts = {
+      load: t.lockReady!,
+      key: t.key! - t.start!,
+      decrypt: t.decrypted! - t.key!,
+      'index restored': t.indexed! - t.decrypted!,
+      render: t.searchBox! - t.indexed!,
+      'search index after the box': Math.max(0, t.searchable! - t.searchBox!),
+    };
     for (const [k, v] of Object.entries(parts)) (breakdown[k] ??= []).push(v);
     if (i < COLD_STARTS - 1) await browser.close();
   }
   console.log(
     `\nCold start offline → unlocked search at ${HOUSEHOLDS.toLocaleString()} households (${COLD_STARTS} runs):` +
-      `\n  median ${ms(median(coldStarts))}, worst ${ms(Math.max(...coldStarts))}  ${verdict(median(coldStarts), 1000)}` +
-      `\n  load to the lock screen + unlock to the search box, passphrase typing excluded; unlock alone: median ${ms(median(unlockParts))}` +
+      `\n  median ${ms(median(coldStarts))}  ${verdict(median(coldStarts), 1000)}; worst ${ms(Math.max(...coldStarts))}  ${verdict(Math.max(...coldStarts), 1000)}` +
+      `\n  load to the lock screen + unlock to a search box that answers at once (the box shown and its index built),` +
+      `\n  passphrase typing excluded; unlock alone: median ${ms(median(unlockParts))}` +
       `\n  breakdown (medians): ${Object.entries(breakdown).map(([k, v]) => `${k} ${ms(median(v))}`).join(', ')}`,
   );
 
