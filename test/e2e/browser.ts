@@ -64,16 +64,26 @@ export async function openBrowser(options: { profileDir?: string; viewport?: { w
   };
 }
 
-/** Waits until a service worker controls the page, so the app can start with no network. */
+/**
+ * Waits until the app's service worker is active, i.e. its precache is complete, so the next load
+ * starts with no network. (Evaluated as a string: a function from here would be compiled by tsx,
+ * and an async predicate given to waitForFunction came back at once, while the worker was still
+ * installing.)
+ */
 export async function waitForServiceWorker(page: Page): Promise<void> {
-  await page.waitForFunction(async () => {
-    const registration = await navigator.serviceWorker?.getRegistration();
-    return Boolean(registration?.active) && Boolean(navigator.serviceWorker.controller);
-  }, undefined, { timeout: 30_000, polling: 200 }).catch(async () => {
-    // The first load is not controlled until clients.claim() or a reload; reload once and retry.
-    await page.reload();
-    await page.waitForFunction(() => Boolean(navigator.serviceWorker?.controller), undefined, { timeout: 30_000, polling: 200 });
-  });
+  const state = await page.evaluate(`Promise.race([
+    navigator.serviceWorker.ready.then(() => 'active'),
+    new Promise((done) => setTimeout(() => done('timeout'), 30000)),
+  ])`);
+  if (state !== 'active') throw new Error(`no service worker became active within 30 s (${String(state)})`);
+}
+
+/** As waitForServiceWorker, then reloads once if needed so that the worker controls this page. */
+export async function waitForServiceWorkerControl(page: Page): Promise<void> {
+  await waitForServiceWorker(page);
+  if (await page.evaluate('Boolean(navigator.serviceWorker.controller)')) return;
+  await page.reload();
+  if (!(await page.evaluate('Boolean(navigator.serviceWorker.controller)'))) throw new Error('no service worker controls the page after a reload');
 }
 
 const require = createRequire(import.meta.url);

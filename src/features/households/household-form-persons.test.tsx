@@ -1,0 +1,127 @@
+/**
+ * A household of two (a mother caring for two children, SCENARIOS.md): 「本人を追加」 adds a second
+ * person whose answers sit in their own 「本人 2」 fieldsets, are saved on that person only, and are
+ * shown on the detail view; the second person's invalid answer is reported beside their own field.
+ */
+import { screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { useApp } from '../../app/store';
+import type { Household } from '../../domain/household';
+import { mountScreen, resetStore } from './test-helpers';
+
+afterEach(resetStore);
+
+type User = ReturnType<typeof mountScreen>['user'];
+
+/** The second person's fieldsets, one per form section: 基本情報, 障害程度, 医療について, … */
+function secondPerson(): HTMLElement[] {
+  return screen.getAllByRole('group', { name: /^本人 2/ });
+}
+
+async function fillFirstPersonAndHome(user: User) {
+  await user.type(screen.getAllByLabelText('氏名')[0]!, '佐藤 拓海');
+  await user.type(screen.getAllByLabelText('ふりがな')[0]!, 'さとう たくみ');
+  await user.type(screen.getAllByLabelText('生年月日')[0]!, '2013-04-02');
+  await user.type(screen.getByLabelText('電話番号'), '047-123-4567');
+}
+
+describe('household form with two persons', () => {
+  it('adds a second person with birth date, disabilities, 手帳 and 医療的ケア, saves both and shows both', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/new', session });
+    await screen.findByLabelText('氏名');
+    expect(screen.queryAllByRole('group', { name: /^本人 \d/ })).toHaveLength(0);
+    await fillFirstPersonAndHome(user);
+
+    await user.click(screen.getByRole('button', { name: /本人を追加/ }));
+    const [basic, disability, medical] = secondPerson();
+    expect(within(basic!).getByRole('button', { name: 'この人を削除' })).toBeInTheDocument();
+    await user.type(within(basic!).getByLabelText('氏名'), '佐藤 紗希');
+    await user.type(within(basic!).getByLabelText('ふりがな'), 'さとう さき');
+    await user.type(within(basic!).getByLabelText('生年月日'), '2018-11-20');
+    await user.selectOptions(within(basic!).getByLabelText('性別'), '女');
+    // the fieldset takes the name as it is typed
+    expect(screen.getAllByRole('group', { name: '本人 2：佐藤 紗希' })).toHaveLength(secondPerson().length);
+
+    const types = within(disability!).getByRole('group', { name: '障害の種類' });
+    await user.click(within(types).getByLabelText('身体（肢体不自由）'));
+    await user.click(within(types).getByLabelText('知的'));
+    await user.click(within(types).getByLabelText('医療的ケア'));
+    const care = within(disability!).getByRole('group', { name: '医療的ケア' });
+    await user.click(within(care).getByLabelText('喀痰吸引'));
+    await user.click(within(care).getByLabelText('胃ろう・腸ろう'));
+    await user.type(within(disability!).getByLabelText('医療的ケアの詳細'), '胃ろうから1日4回注入（7時・12時・17時・21時）');
+    await user.selectOptions(within(disability!).getByLabelText('身体障害者手帳 等級'), '2級');
+    await user.type(within(disability!).getByLabelText('療育手帳'), 'A');
+    await user.type(within(medical!).getByLabelText('服薬'), 'バルプロ酸 200mg 朝夕');
+    await user.type(within(medical!).getByLabelText('アレルギー'), 'ラテックス');
+
+    await user.click(screen.getByRole('button', { name: /緊急連絡先を追加/ }));
+    await user.type(screen.getByLabelText('連絡先の氏名'), '田中 由美子');
+    await user.type(screen.getAllByLabelText('続柄')[0]!, '叔母');
+    await user.type(screen.getByLabelText('電話番号（複数可）'), '090-1234-5678');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+
+    const saved = await session.list<Household>('household');
+    expect(saved).toHaveLength(1);
+    const [first, second] = saved[0]!.data.persons;
+    expect(saved[0]!.data.persons).toHaveLength(2);
+    expect(first).toMatchObject({ name: '佐藤 拓海', birthDate: '2013-04-02', disabilityTypes: [], medicalCare: [], medications: '', allergies: '' });
+    expect(second).toMatchObject({
+      name: '佐藤 紗希',
+      furigana: 'さとう さき',
+      birthDate: '2018-11-20',
+      sex: 'female',
+      medicalCareDetails: '胃ろうから1日4回注入（7時・12時・17時・21時）',
+      handbooks: { physicalGrade: 2, ryoiku: 'A', mentalGrade: null },
+      medications: 'バルプロ酸 200mg 朝夕',
+      allergies: 'ラテックス',
+    });
+    expect([...second!.disabilityTypes].sort()).toEqual(['intellectual', 'medical-care', 'physical-limb']);
+    expect([...second!.medicalCare].sort()).toEqual(['gastrostomy', 'suction']);
+    expect(first!.id).not.toBe(second!.id);
+    expect(useApp.getState().households.get(saved[0]!.id)?.persons).toHaveLength(2);
+
+    // The detail view names each person above their answers.
+    expect(screen.getAllByRole('heading', { name: '佐藤 拓海' }).length).toBeGreaterThan(0);
+    const sakiHeadings = screen.getAllByRole('heading', { name: '佐藤 紗希' });
+    expect(sakiHeadings.length).toBeGreaterThan(0);
+    const medicalSection = screen.getByRole('region', { name: '医療的ケア・服薬・発作' });
+    expect(within(medicalSection).getByText(/喀痰吸引、胃ろう・腸ろう/)).toBeInTheDocument();
+    expect(within(medicalSection).getByText(/胃ろうから1日4回注入/)).toBeInTheDocument();
+    expect(within(medicalSection).getByText('バルプロ酸 200mg 朝夕')).toBeInTheDocument();
+    expect(within(medicalSection).getByText('ラテックス')).toBeInTheDocument();
+    const disabilitySection = screen.getByRole('region', { name: '障害・手帳・区分' });
+    expect(within(disabilitySection).getByText('身体（肢体不自由）、知的、医療的ケア')).toBeInTheDocument();
+    expect(within(disabilitySection).getByText('身体 2級、療育 A')).toBeInTheDocument();
+    // …and under the second person's heading, not the first's
+    const order = [...medicalSection.querySelectorAll('h3, dd')].map((e) => e.textContent ?? '');
+    expect(order.indexOf('佐藤 紗希')).toBeGreaterThan(order.indexOf('佐藤 拓海'));
+    expect(order.findIndex((t) => t.includes('喀痰吸引'))).toBeGreaterThan(order.indexOf('佐藤 紗希'));
+  });
+
+  it('shows the second person’s invalid birth date beside that person’s field and saves nothing', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/new', session });
+    await screen.findByLabelText('氏名');
+    await fillFirstPersonAndHome(user);
+    await user.click(screen.getByRole('button', { name: /本人を追加/ }));
+    const [basic] = secondPerson();
+    await user.type(within(basic!).getByLabelText('氏名'), '佐藤 紗希');
+    await user.type(within(basic!).getByLabelText('生年月日'), '2999-01-01');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+
+    expect(await screen.findByText(/入力内容に1件の問題があります/)).toBeInTheDocument();
+    const secondBirth = within(secondPerson()[0]!).getByLabelText('生年月日');
+    expect(secondBirth).toHaveAttribute('aria-invalid', 'true');
+    expect(secondBirth).toHaveAccessibleDescription(expect.stringContaining('今日より後'));
+    const firstBirth = screen.getAllByLabelText('生年月日')[0]!;
+    expect(firstBirth).not.toBe(secondBirth);
+    expect(firstBirth).not.toHaveAttribute('aria-invalid', 'true');
+    expect(await session.list('household')).toHaveLength(0);
+    expect(useApp.getState().households.size).toBe(0);
+    expect(screen.queryByRole('button', { name: '編集' })).toBeNull();
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Issue 2: the print layout fits the essentials on one A4 page to hand to a facility. Chromium
+ * prints the sheet to PDF (A4, print media); the PDF must have exactly one page whose text holds
+ * every person's name, 医療的ケア, 服薬 and アレルギー and every emergency contact's phone, at 9pt
+ * or more. The households are the demo hub's: the 02:10 call (no. 1), the mother of two (no. 2) and
+ * the densest sheet of the 1,000-household hub, chosen here by the length of what it prints.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { generateDemoHub } from '../../src/domain/demo-data';
+import { MEDICAL_CARE_LABELS } from '../../src/domain/disability';
+import type { Household } from '../../src/domain/household';
+import { openBrowser, type BrowserSession } from './browser';
+import { setUpFirstUser } from './app-flows';
+import { pdfPages } from './pdf-text';
+
+const baseUrl = inject('baseUrl');
+let browser: BrowserSession | undefined;
+
+afterEach(async () => {
+  await browser?.dispose();
+  browser = undefined;
+});
+
+/** Text as the PDF draws it: lines wrap anywhere and spaces are laid out, not drawn. */
+const compact = (s: string) => s.replace(/[\s\u3000]+/g, '');
+
+/** Roughly what the sheet prints for a household, to find the one that fills the page most. */
+function printedLength(h: Household): number {
+  let n = 0;
+  for (const p of h.persons) {
+    n += [p.name, p.furigana, p.diagnosis, p.otherDisabilities, p.medicalCareDetails, p.medications, p.allergies, p.seizures, p.crisisPlan, p.calming, p.triggers]
+      .join('').length;
+    n += Object.values(p.dailyLiving).join('').length + p.medicalCare.length * 6 + p.disabilityTypes.length * 6;
+  }
+  for (const c of h.emergencyContacts) n += c.name.length + c.relation.length + c.phones.join('／').length + c.note.length;
+  return n + [h.caseWorker, h.registeringOffice, h.caseWorkerPhone, h.address, h.phone, h.mainCaregiver, h.caregiverHealth].join('').length;
+}
+
+/** What a facility must read tonight: it has to be on the printed page. */
+function essentials(h: Household): string[] {
+  return [
+    ...h.persons.flatMap((p) => [p.name, ...p.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]), p.medicalCareDetails, p.medications, p.allergies]),
+    ...h.emergencyContacts.flatMap((c) => [c.name, ...c.phones]),
+  ].filter((s) => s.trim());
+}
+
+/** The smallest font size, in pt, of the sheet's text in print media. */
+async function smallestEssentialFontPt(page: Page): Promise<number> {
+  return page.evaluate(`Math.min(...[...document.querySelectorAll('.hh-print h2, .hh-print th, .hh-print td')]
+    .map((e) => parseFloat(getComputedStyle(e).fontSize) * 0.75))`);
+}
+
+describe('the print sheet for a facility', () => {
+  it('prints the essentials of dense demo households on exactly one A4 page, at 9pt or more', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    // The 1,000-household hub: 1,000 households and 100 facilities, as the app generates it.
+    await page.getByLabel('デモデータの規模').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor({ timeout: 60_000 });
+
+    const hub = generateDemoHub({ households: 1_000, facilities: 100, now: new Date().toISOString() });
+    const registered = hub.households.filter((h) => h.consent && !h.withdrawal);
+    const densest = registered.reduce((a, b) => (printedLength(b) > printedLength(a) ? b : a));
+    const chosen = [hub.households[0]!, hub.households[1]!, densest];
+    expect(chosen.map((h) => h.persons.length)).toEqual([1, 2, 2]);
+    expect(densest.emergencyContacts.length).toBe(3);
+
+    for (const h of chosen) {
+      await page.emulateMedia({ media: 'screen' });
+      await page.goto(`${baseUrl}/#/households/${h.id}/print`);
+      await page.getByRole('heading', { name: new RegExp(h.persons[0]!.name) }).waitFor();
+      await page.emulateMedia({ media: 'print' });
+      expect(await smallestEssentialFontPt(page), h.id).toBeGreaterThanOrEqual(9);
+
+      const pdf = await page.pdf({ format: 'A4', printBackground: true });
+      const pageObjects = pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? [];
+      expect(pageObjects.length, `${h.id}: pages in the PDF`).toBe(1);
+      const pages = pdfPages(pdf);
+      expect(pages).toHaveLength(1);
+      const text = compact(pages[0]!);
+      expect(text).toContain(compact('事前登録者 情報シート'));
+      const missing = essentials(h).filter((s) => !text.includes(compact(s)));
+      expect(missing, `${h.id}: essentials not on the printed page`).toEqual([]);
+    }
+  });
+});
