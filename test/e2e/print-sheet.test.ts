@@ -1,7 +1,7 @@
 /**
  * Issue 2: the print layout fits the essentials on one A4 page to hand to a facility. Chromium
  * prints the sheet to PDF (A4, print media); the PDF must have exactly one page whose text holds
- * every person's name, 医療的ケア, 服薬 and アレルギー and every emergency contact's phone, at 9pt
+ * every person's name, 医療的ケア, 医師・病院, 服薬 and アレルギー and every emergency contact's phone, at 9pt
  * or more. The households are the demo hub's: the 02:10 call (no. 1), the mother of two (no. 2) and
  * the densest sheet of the 1,000-household hub, chosen here by the length of what it prints.
  */
@@ -32,6 +32,7 @@ function printedLength(h: Household): number {
     n += [p.name, p.furigana, p.diagnosis, p.otherDisabilities, p.medicalCareDetails, p.medications, p.allergies, p.seizures, p.crisisPlan, p.calming, p.triggers]
       .join('').length;
     n += Object.values(p.dailyLiving).join('').length + p.medicalCare.length * 6 + p.disabilityTypes.length * 6;
+    n += p.doctors.map((d) => d.hospital + d.name + d.phone).join('').length;
   }
   for (const c of h.emergencyContacts) n += c.name.length + c.relation.length + c.phones.join('／').length + c.note.length;
   return n + [h.caseWorker, h.registeringOffice, h.caseWorkerPhone, h.address, h.phone, h.mainCaregiver, h.caregiverHealth].join('').length;
@@ -40,7 +41,15 @@ function printedLength(h: Household): number {
 /** What a facility must read tonight: it has to be on the printed page. */
 function essentials(h: Household): string[] {
   return [
-    ...h.persons.flatMap((p) => [p.name, ...p.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]), p.medicalCareDetails, p.medications, p.allergies]),
+    ...h.persons.flatMap((p) => [
+      p.name,
+      ...p.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]),
+      p.medicalCareDetails,
+      p.medications,
+      p.allergies,
+      // the hospital a facility calls with a medical question
+      ...p.doctors.flatMap((d) => [d.hospital, d.phone]),
+    ]),
     ...h.emergencyContacts.flatMap((c) => [c.name, ...c.phones]),
   ].filter((s) => s.trim());
 }

@@ -45,6 +45,7 @@ function PersonBlock({ person: p, today }: { person: Person; today: string }) {
           <Row label={F.birthDate} value={[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')} />
           <Row label={F.disabilityTypes} value={[disabilityText(p), p.diagnosis, handbookText(p)].filter(Boolean).join('／')} />
           <Row label={F.medicalCare} value={[medicalCareText(p), p.severeMultiple ? T.severeMultipleYes : '', p.medicalCareDetails].filter(Boolean).join('\n')} />
+          <Row label={T.doctorsTitle} value={doctorsText(p)} />
           <Row label={T.medications} value={p.medications} />
           <Row label={T.allergies} value={p.allergies} />
           <Row label={T.seizures} value={p.seizures} />
@@ -56,6 +57,11 @@ function PersonBlock({ person: p, today }: { person: Person; today: string }) {
       </table>
     </>
   );
+}
+
+/** The hospital and doctor a facility calls with a medical question tonight. */
+function doctorsText(p: Person): string {
+  return p.doctors.map((d) => [d.hospital, d.name, d.phone].filter(Boolean).join('　')).join('\n');
 }
 
 function contactsText(h: Household): string {
