@@ -88,8 +88,8 @@ export function useReopenForDraft(key: string | null, reopen: () => void) {
   }, [key, session]);
 }
 
-/** 「保存していない入力を復元しました」 with 「破棄」, as the household form shows it. */
-export function DraftRestored({ onDiscard }: { onDiscard: () => void }) {
+/** 「保存していない入力を復元しました」 (or the form's own `message`) with 「破棄」, atop every form that restores a draft. */
+export function DraftRestored({ onDiscard, message = T.draftRestored }: { onDiscard: () => void; message?: string }) {
   return (
     <Notice
       action={
@@ -98,7 +98,7 @@ export function DraftRestored({ onDiscard }: { onDiscard: () => void }) {
         </Button>
       }
     >
-      {T.draftRestored}
+      {message}
     </Notice>
   );
 }

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useApp } from '../../app/store';
 import { useFormDraft } from '../../app/use-form-draft';
+import { DraftRestored } from '../../app/use-drafted-form';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
 import {
   FACILITY_SERVICE_TYPES,
@@ -128,17 +129,7 @@ export function FacilityForm({ id }: { id: string | null }) {
           void submit();
         }}
       >
-        {restored ? (
-          <Notice
-            action={
-              <Button variant="ghost" onClick={() => void discardDraft()}>
-                {T.discardDraft}
-              </Button>
-            }
-          >
-            {T.draftRestored}
-          </Notice>
-        ) : null}
+        {restored ? <DraftRestored message={T.draftRestored} onDiscard={() => void discardDraft()} /> : null}
         {Object.keys(errors).length > 0 ? <Notice kind="error">{T.errors.summary}</Notice> : null}
         <Section title={T.basicsTitle}>
           {text('name', T.name, { required: true })}

@@ -65,7 +65,6 @@ export const T = {
   emailLabel: 'メールアドレス',
   hubFunctionsLegend: '担う拠点機能',
   draftRestored: '保存されていない入力を復元しました。内容を確認して保存してください。',
-  discardDraft: '破棄',
   medicalCareLegend: '対応できる医療的ケア',
   emergencyHowLabel: '緊急時の受入れ依頼方法',
   vacancyBeds: '空床数（今の時点）',

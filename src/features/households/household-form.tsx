@@ -18,6 +18,7 @@ import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { T } from './text';
 import { useFormDraft } from '../../app/use-form-draft';
+import { DraftRestored } from '../../app/use-drafted-form';
 import { useLogOpen } from '../../app/use-log-open';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
@@ -162,17 +163,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
           void save();
         }}
       >
-        {loaded.restored ? (
-          <Notice
-            action={
-              <Button variant="ghost" onClick={discardDraft}>
-                {T.discardDraft}
-              </Button>
-            }
-          >
-            {T.draftRestored}
-          </Notice>
-        ) : null}
+        {loaded.restored ? <DraftRestored onDiscard={() => void discardDraft()} /> : null}
         <ErrorSummary errors={errors} />
         <FormSections form={form} update={update} err={err} />
         {saveError ? (

@@ -105,8 +105,6 @@ export const T = {
   discardTitle: '入力内容を破棄しますか',
   discardBody: '保存していない入力は失われます。',
   discardConfirm: '破棄する',
-  draftRestored: '保存していない入力を復元しました',
-  discardDraft: '破棄',
   errorSummary: (n: number) => `入力内容に${n}件の問題があります。保存されていません。`,
   saveFailed: '保存できませんでした。入力内容はこの画面に残っています。',
   loading: '読み込んでいます…',
