@@ -17,14 +17,17 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
   /** set once the form is saved or abandoned: no later write may resurrect the draft */
   const closed = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  /** the draft write under way, so finish() can delete after it rather than before it lands */
+  const writing = useRef<Promise<unknown>>(Promise.resolve());
 
   const flush = useCallback(async () => {
     clearTimeout(timer.current);
     timer.current = undefined;
     const { form: current, dirty: changed } = latest.current;
     if (closed.current || !current || !session || session.isLocked) return;
-    if (changed) await session.saveDraft(key, current);
-    else await session.deleteDraft(key);
+    const write = changed ? session.saveDraft(key, current) : session.deleteDraft(key);
+    writing.current = write.catch(() => undefined);
+    await write;
   }, [key, session]);
 
   useEffect(() => {
@@ -54,12 +57,15 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
     closed.current = true;
     clearTimeout(timer.current);
     markUnsaved(key, false);
+    // An autosave that started before the save must land first, or it would bring the draft back.
+    await writing.current;
     await session?.deleteDraft(key).catch(() => undefined);
   }, [key, session, markUnsaved]);
 
   /** Throw the draft away but keep editing (the restored notice's 「破棄」). */
   const discard = useCallback(async () => {
     clearTimeout(timer.current);
+    await writing.current;
     await session?.deleteDraft(key).catch(() => undefined);
   }, [key, session]);
 
