@@ -62,6 +62,11 @@ export interface AppState {
   readonly beforeLock: ReadonlySet<BeforeLock>;
   /** why the app last locked; null once someone unlocks */
   readonly lockedBy: LockReason | null;
+  /**
+   * The forms that had unsaved text when the app locked, and whose they were: after that user
+   * unlocks, each reopens once (takeResumedForm). Not for another user, nor on a later visit.
+   */
+  readonly resumeForms: { readonly userId: string; readonly keys: ReadonlySet<string> } | null;
 }
 
 export interface AppActions {
@@ -96,6 +101,8 @@ export interface AppActions {
   updateSettings(patch: Partial<DeviceSettings>): Promise<void>;
   refreshUsers(): Promise<void>;
   markUnsaved(key: string, unsaved: boolean): void;
+  /** True once if the form `key` was open with unsaved text when this user's session locked. */
+  takeResumedForm(key: string): boolean;
   onBeforeLock(fn: BeforeLock): () => void;
   clearError(): void;
 }
@@ -300,11 +307,12 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     unsaved: new Set(),
     beforeLock: new Set(),
     lockedBy: null,
+    resumeForms: null,
 
     async start(vault) {
       // start() also reopens after a lost connection: nothing of the old session may survive it.
       get().session?.lock();
-      set({ vault, phase: 'starting', error: null, session: null, unsaved: new Set(), ...emptyData() });
+      set({ vault, phase: 'starting', error: null, session: null, unsaved: new Set(), resumeForms: null, ...emptyData() });
       await guarded(async () => {
         const [setUp, users, settings] = await Promise.all([vault.isSetUp(), vault.listUsers(), vault.settings()]);
         set({ users, settings, phase: setUp ? 'locked' : 'setup' });
@@ -351,8 +359,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
             }),
           ),
         );
-        get().session?.lock();
-        set({ session: null, phase: 'locked', lockedBy: reason, unsaved: new Set(), ...emptyData() });
+        const { session, unsaved } = get();
+        const resumeForms = session && unsaved.size > 0 ? { userId: session.user.id, keys: new Set(unsaved) } : null;
+        session?.lock();
+        set({ session: null, phase: 'locked', lockedBy: reason, unsaved: new Set(), resumeForms, ...emptyData() });
       })().finally(() => {
         locking = null;
       });
@@ -506,6 +516,15 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async refreshUsers() {
       const vault = get().vault!;
       set({ users: await guarded(() => vault.listUsers()) });
+    },
+
+    takeResumedForm(key) {
+      const { resumeForms, session } = get();
+      if (!resumeForms || !session || resumeForms.userId !== session.user.id || !resumeForms.keys.has(key)) return false;
+      const keys = new Set(resumeForms.keys);
+      keys.delete(key);
+      set({ resumeForms: keys.size > 0 ? { ...resumeForms, keys } : null });
+      return true;
     },
 
     markUnsaved(key, unsaved) {

@@ -68,23 +68,25 @@ export function useDraftedForm<F>(key: string | null, baseline: F, same: (a: F, 
   return { form, setForm, dirty, restored, finish: draft.finish, discard };
 }
 
-/** Calls `reopen` once if a draft waits under `key`, so a form closed by a lock opens again after the unlock. */
+/**
+ * Calls `reopen` once when the form `key` was open with unsaved text as the app locked and the same
+ * user has unlocked (store.takeResumedForm), and its draft is there: the form closed by the lock
+ * opens again with its text. A later visit, or a colleague unlocking the shared phone, opens nothing;
+ * the draft still comes back when the form is opened by hand.
+ */
 export function useReopenForDraft(key: string | null, reopen: () => void) {
   const session = useApp((s) => s.session);
   const latest = useRef(reopen);
   latest.current = reopen;
   useEffect(() => {
-    if (key === null || !session) return;
-    let live = true;
+    if (key === null || !session || !useApp.getState().takeResumedForm(key)) return;
+    // No cleanup flag: StrictMode's second effect run finds the key taken, and the first must still reopen.
     void session
       .listDraftKeys()
       .then((keys) => {
-        if (live && keys.includes(key)) latest.current();
+        if (keys.includes(key)) latest.current();
       })
       .catch(() => undefined);
-    return () => {
-      live = false;
-    };
   }, [key, session]);
 }
 

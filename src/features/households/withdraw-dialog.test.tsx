@@ -56,6 +56,35 @@ describe('登録廃止 dialog', () => {
     expect(useApp.getState().unsaved.size).toBe(0);
   });
 
+  it('opens by itself only after the lock it was interrupted by: a later visit, or a colleague unlocking, finds it closed', async () => {
+    const session = createFakeSession();
+    await session.saveDraft(withdrawDraftKey('hh-1'), { date: '2026-11-01', reason: '転居のため（県外）' });
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    await screen.findByRole('button', { name: '登録廃止' });
+    // Give the detail every chance to reopen it (its draft check is asynchronous).
+    await new Promise((done) => setTimeout(done, 50));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    // Opened by hand, the text is there.
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    expect(await within(screen.getByRole('dialog')).findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(within(screen.getByRole('dialog')).getByLabelText(/理由/)).toHaveValue('転居のため（県外）');
+  });
+
+  it('remembers at a lock which forms were open and whose, and reopens each once for that user only', () => {
+    const key = withdrawDraftKey('hh-1');
+    useApp.setState({ session: createFakeSession({ id: 'user-a' }), unsaved: new Set([key]) });
+    return useApp
+      .getState()
+      .lock('idle')
+      .then(() => {
+        useApp.setState({ session: createFakeSession({ id: 'user-b' }) });
+        expect(useApp.getState().takeResumedForm(key)).toBe(false);
+        useApp.setState({ session: createFakeSession({ id: 'user-a' }) });
+        expect(useApp.getState().takeResumedForm(key)).toBe(true);
+        expect(useApp.getState().takeResumedForm(key)).toBe(false);
+      });
+  });
+
   it('removes the draft when cancelled', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
