@@ -129,11 +129,14 @@ describe('demo records', () => {
     await session.saveDraft(draftKeyFor('household', demoIds[0] as string), { step: 1 });
     await session.saveDraft(draftKeyFor('household', real), { step: 2 });
     await session.saveDraft(draftKeyFor('household', 'new'), { step: 3 });
+    // a small form's draft about a household (the 登録廃止 dialog)
+    await session.saveDraft(`household-withdraw:${demoIds[1]}`, { reason: '転居' });
+    await session.saveDraft(`household-withdraw:${real}`, { reason: '転居' });
 
     expect(await session.clearDemo()).toBe(4);
     expect((await session.list('household')).map((e) => e.id)).toEqual([real]);
     expect(await session.list('facility')).toEqual([]);
-    expect((await session.listDraftKeys()).sort()).toEqual([`household:${real}`, 'household:new'].sort());
+    expect((await session.listDraftKeys()).sort()).toEqual([`household:${real}`, 'household:new', `household-withdraw:${real}`].sort());
     expect(await session.clearDemo()).toBe(0);
   });
 

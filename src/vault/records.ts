@@ -167,13 +167,18 @@ export async function putDemoRecords<T>(
   });
 }
 
-/** Deletes demo records and their drafts (draft key `<kind>:<id>`, see draftKeyFor). */
+/**
+ * Deletes demo records and their drafts: a form's (`<kind>:<id>`, see draftKeyFor) and a small
+ * form's about one of them (`household-withdraw:<id>`): any draft key naming a demo id after a ':'.
+ */
 export async function clearDemoRecords(ctx: SessionContext): Promise<number> {
   const { db } = ctx;
   return db.transaction('rw', [db.records, db.drafts], async () => {
     const keys = await db.records.where('demo').equals(1).primaryKeys();
     await db.records.bulkDelete(keys);
-    await db.drafts.bulkDelete(keys.map(([kind, id]) => `${kind}:${id}`));
+    const demoIds = new Set(keys.map(([, id]) => id));
+    const draftKeys = (await db.drafts.toCollection().primaryKeys()) as string[];
+    await db.drafts.bulkDelete(draftKeys.filter((key) => key.split(':').slice(1).some((part) => demoIds.has(part))));
     return keys.length;
   });
 }
