@@ -4,7 +4,7 @@ import { generateDemoHub } from './demo-data';
 import { summarizeHousehold } from './household-summary';
 import { buildHouseholdIndex, idsInNameOrder, removeFromIndex, searchHouseholds, upsertIndex } from './search';
 import { prepare } from './search-index';
-import { restoreSearchIndex, storeSearchIndex } from './search-stored';
+import { indexFormat, restoreSearchIndex, storeSearchIndex } from './search-stored';
 
 const hub = generateDemoHub({ households: 2_000, facilities: 0, now: '2026-11-22T17:10:00.000Z' });
 const summaries = hub.households.map(summarizeHousehold);
@@ -48,6 +48,8 @@ describe('the search index kept in the snapshot', () => {
       expect(restoreSearchIndex(damaged, summaries, order), key).toBeNull();
     }
     expect(restoreSearchIndex({ version: 2 }, summaries, order)).toBeNull();
+    // stored by a build that indexed households differently (another normalisation, other fields)
+    expect(restoreSearchIndex({ ...s, format: indexFormat().replace('さとう', 'サトウ') }, summaries, order)).toBeNull();
     expect(restoreSearchIndex(undefined, summaries, order)).toBeNull();
   });
 

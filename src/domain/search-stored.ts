@@ -9,6 +9,7 @@ import type { HouseholdSummary } from './household-summary';
 import { householdStatus } from './household-rules';
 import {
   FIELD_KINDS,
+  buildHouseholdIndex,
   SEPARATOR,
   STATUS_RANK,
   assertIndexSize,
@@ -21,6 +22,8 @@ import {
 
 export interface StoredSearchIndex {
   readonly version: 1;
+  /** indexFormat() of the build that stored it */
+  readonly format: string;
   readonly texts: StoredHaystack;
   readonly digits: StoredHaystack;
 }
@@ -59,7 +62,36 @@ const KIND_IS_PHONE = FIELD_KINDS.map((_, kind) => fieldNumbers(kind, 0).isPhone
 export function storeSearchIndex(index: HouseholdIndex, ids: readonly string[]): StoredSearchIndex | null {
   const prep = prepare(index);
   if (prep.ids.length !== ids.length || prep.ids.some((id, i) => id !== ids[i])) return null;
-  return { version: 1, texts: storeHaystack(prep.texts, ids.length), digits: storeHaystack(prep.digits, ids.length) };
+  return { version: 1, format: indexFormat(), ...storeHaystacks(index, ids.length) };
+}
+
+function storeHaystacks(index: HouseholdIndex, households: number): Pick<StoredSearchIndex, 'texts' | 'digits'> {
+  const prep = prepare(index);
+  return { texts: storeHaystack(prep.texts, households), digits: storeHaystack(prep.digits, households) };
+}
+
+/** One household touching every kind of field and every normalisation the index applies. */
+const FORMAT_PROBE: HouseholdSummary = {
+  id: 'probe',
+  phone: '+81 (0)90-1234-5678',
+  caseWorker: '相談 員',
+  caseWorkerPhone: '０３－０１２３－４５６７',
+  consent: { date: '2026-01-01' },
+  withdrawal: null,
+  lastReviewedOn: null,
+  persons: [{ id: 'p', name: '佐藤　陽太', furigana: 'ｻﾄｳ ヨウタ・ゔぁ', birthDate: null, recipientNumber: '１３０００８７１０９' }],
+  emergencyContacts: [{ name: 'たなか ユミコ', relation: '叔母', phones: ['080-0987-6543'] }],
+  family: [{ name: 'Sato Misaki', relation: '母' }],
+};
+
+let format: string | undefined;
+
+/**
+ * What this build's index holds for the probe household. An index stored by a build that
+ * normalises, picks fields or numbers kinds differently has another format and is rebuilt.
+ */
+export function indexFormat(): string {
+  return (format ??= JSON.stringify(storeHaystacks(buildHouseholdIndex([FORMAT_PROBE]), 1)));
 }
 
 function storeHaystack(hay: Haystack, households: number): StoredHaystack {
@@ -90,7 +122,7 @@ function storeHaystack(hay: Haystack, households: number): StoredHaystack {
  * `order` (their ids in name order, as the snapshot keeps it) for the ties. Null if anything is off.
  */
 export function restoreSearchIndex(stored: unknown, households: readonly HouseholdSummary[], order: readonly string[]): HouseholdIndex | null {
-  if (!isStored(stored) || order.length !== households.length) return null;
+  if (!isStored(stored) || stored.format !== indexFormat() || order.length !== households.length) return null;
   assertIndexSize(households.length);
   const ids = households.map((h) => h.id);
   const position = new Map<string, number>();
@@ -121,7 +153,7 @@ export function restoreSearchIndex(stored: unknown, households: readonly Househo
 
 function isStored(value: unknown): value is StoredSearchIndex {
   const v = value as StoredSearchIndex | null;
-  return typeof v === 'object' && v !== null && v.version === 1 && isStoredHaystack(v.texts) && isStoredHaystack(v.digits);
+  return typeof v === 'object' && v !== null && v.version === 1 && typeof v.format === 'string' && isStoredHaystack(v.texts) && isStoredHaystack(v.digits);
 }
 
 function isStoredHaystack(value: unknown): value is StoredHaystack {
