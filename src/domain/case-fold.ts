@@ -284,7 +284,7 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
   } else if (body.replacement.type === 'open') {
     // The request time moves: every contact must still come after it.
     checkOpen(errors, body.replacement, recordedAt);
-    const early = c.contacts.find((k) => ms(k.body.contactedAt) < ms((body.replacement as OpenBody).requestedAt));
+    const early = c.contacts.find((k) => beforeMinuteOf(k.body.contactedAt, (body.replacement as OpenBody).requestedAt));
     if (early !== undefined) errors.push('訂正後の要請のあった時間が、記録済みの連絡・調整の時刻より後になっています。');
   } else if (body.replacement.type === 'close') {
     checkClose(errors, c, body.replacement.closedAt, recordedAt);
