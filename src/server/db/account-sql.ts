@@ -3,6 +3,7 @@
  * not the database's now(), so session and throttle tests run on an injected clock.
  */
 import type pg from 'pg';
+import { inTransaction } from './transaction';
 import type {
   AccountStore,
   DeviceRecord,
@@ -165,9 +166,7 @@ export class SqlAccountStore implements AccountStore {
   }
 
   async enrolDevice(d: { id: string; userId: string; name: string; secretHash: string }): Promise<{ lastSeq: number }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const user = (await client.query<{ tenant_id: string }>('SELECT tenant_id FROM users WHERE id = $1', [d.userId])).rows[0];
       if (user === undefined) throw new StoreError('not-found', `no user ${d.userId}`);
       // The device row is also the lock its pushes queue on: re-enrolling waits for a push in flight.
@@ -194,14 +193,8 @@ export class SqlAccountStore implements AccountStore {
         await client.query('UPDATE devices SET user_id = $2, name = $3, secret_hash = $4 WHERE id = $1', [d.id, d.userId, d.name, d.secretHash]);
         lastSeq = Number(held.last_seq);
       }
-      await client.query('COMMIT');
       return { lastSeq };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async findDevice(id: string): Promise<DeviceRecord | null> {
@@ -263,9 +256,7 @@ export class SqlAccountStore implements AccountStore {
     options: PushOptions = {},
   ): Promise<ChangeResult | null> {
     const base = { seq: change.seq, mutationId: change.mutationId };
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       // The same checks, in the same order, as applyPush: the device row lock queues this behind
       // a push of the same device [S3][S13].
       const row = (
@@ -282,12 +273,9 @@ export class SqlAccountStore implements AccountStore {
         if (row.user_disabled) throw new StoreError('user-disabled', `user ${userId} is disabled`);
       }
       const lastSeq = Number(row.last_seq);
-      if (change.seq <= lastSeq) {
-        await client.query('ROLLBACK');
-        return null;
-      }
+      // Nothing is written for an old or early seq: the transaction ends having only read.
+      if (change.seq <= lastSeq) return null;
       if (change.seq > lastSeq + 1) {
-        await client.query('ROLLBACK');
         return {
           ...base,
           status: 'refused',
@@ -313,14 +301,8 @@ export class SqlAccountStore implements AccountStore {
         ],
       );
       await client.query('UPDATE devices SET last_seq = $2, last_seen_at = now() WHERE id = $1', [deviceId, change.seq]);
-      await client.query('COMMIT');
       return { ...base, status: 'refused', reason: refusal.reason, detail: refusal.detail, retryable: false };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

@@ -3,6 +3,7 @@
  * All pending migrations apply in one transaction, so a failure leaves the schema as it was [S1].
  */
 import type pg from 'pg';
+import { inTransaction } from './transaction';
 import { MIGRATIONS, type Migration } from './migrations/index';
 import { StoreError } from './store';
 
@@ -10,9 +11,7 @@ export async function migrate(
   pool: pg.Pool,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<{ applied: number[]; schemaVersion: number }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     // Several servers may start at once over one database (docs/hub-server.md, scaling): the
     // first to take this lock migrates, the others wait and then find nothing to do.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.schema_migrations'))`);
@@ -40,13 +39,7 @@ export async function migrate(
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       applied.push(m.version);
     }
-    await client.query('COMMIT');
     const schemaVersion = Math.max(0, ...done, ...applied);
     return { applied, schemaVersion };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

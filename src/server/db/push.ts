@@ -11,6 +11,7 @@
  * is refused [S11].
  */
 import type pg from 'pg';
+import { inTransaction } from './transaction';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import type { PushOptions } from './account-store';
 import { checkEvidence } from './evidence';
@@ -82,9 +83,7 @@ export async function applyPush(
   options: PushOptions = {},
 ): Promise<ChangeResult[]> {
   checkRequest(changes);
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
+  return inTransaction(pool, async (tx) => {
     const device = await tx.query<{ tenant_id: string; user_id: string; disabled: boolean; user_disabled: boolean; last_seq: string }>(
       `SELECT d.tenant_id, d.user_id, d.disabled, u.disabled AS user_disabled, d.last_seq
          FROM devices d JOIN users u ON u.id = d.user_id
@@ -124,14 +123,8 @@ export async function applyPush(
     await writeReceipts(tx, base, run.receipts);
     if (run.nextVersion > head + 1) await tx.query('UPDATE sync_counter SET version = $1', [run.nextVersion - 1]);
     await tx.query('UPDATE devices SET last_seq = $2, last_seen_at = now() WHERE id = $1', [deviceId, run.lastSeq]);
-    await tx.query('COMMIT');
     return run.results;
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
+  });
 }
 
 interface Run {

@@ -4,6 +4,7 @@
  * (fsync and synchronous_commit on), so an acknowledged write survives a crash [S12].
  */
 import type pg from 'pg';
+import { inTransaction } from './transaction';
 import { MAX_PULL_LIMIT } from '../../protocol/sync';
 import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
@@ -78,48 +79,45 @@ export class SqlStore extends SqlAccountStore implements Store {
       throw new StoreError('bad-request', `limit must be 1-${MAX_PULL_LIMIT}`);
     }
     const all = scope.officeIds === 'all';
-    const client = await this.pool.connect();
-    try {
-      // [S2] One snapshot for the head and the rows: every version up to the head is committed
-      // (versions follow commit order), so a page that is not full may move the cursor to the head.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const head = Number((await client.query<{ version: string }>('SELECT version FROM sync_counter')).rows[0]!.version);
-      const rows = await client.query<{
-        kind: PulledRecord['kind'];
-        entity_id: string;
-        version: string;
-        office_id: string | null;
-        withdrawn: boolean;
-        payload_json: string;
-      }>(
-        `SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
-          WHERE tenant_id = $1 AND version > $2
-            AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
-            AND ($6::text IS NULL OR (kind = 'facility' AND entity_id = $6))
-          ORDER BY version
-          LIMIT $5`,
-        [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1, scope.facilityId ?? null],
-      );
-      await client.query('COMMIT');
-      const hasMore = rows.rows.length > limit;
-      const records = rows.rows.slice(0, limit).map(
-        (r): PulledRecord => ({
-          kind: r.kind,
-          entityId: r.entity_id,
-          version: Number(r.version),
-          officeId: r.office_id,
-          withdrawn: r.withdrawn,
-          payloadJson: r.payload_json,
-        }),
-      );
-      const next = hasMore ? records.at(-1)!.version : Math.max(head, cursor);
-      return { records, cursor: next, hasMore };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const { rows, head } = await inTransaction(
+      this.pool,
+      async (client) => {
+        // [S2] One snapshot for the head and the rows: every version up to the head is committed
+        // (versions follow commit order), so a page that is not full may move the cursor to the head.
+        const head = Number((await client.query<{ version: string }>('SELECT version FROM sync_counter')).rows[0]!.version);
+        const rows = await client.query<{
+          kind: PulledRecord['kind'];
+          entity_id: string;
+          version: string;
+          office_id: string | null;
+          withdrawn: boolean;
+          payload_json: string;
+        }>(
+          `SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
+            WHERE tenant_id = $1 AND version > $2
+              AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
+              AND ($6::text IS NULL OR (kind = 'facility' AND entity_id = $6))
+            ORDER BY version
+            LIMIT $5`,
+          [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1, scope.facilityId ?? null],
+        );
+        return { rows, head };
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
+    const hasMore = rows.rows.length > limit;
+    const records = rows.rows.slice(0, limit).map(
+      (r): PulledRecord => ({
+        kind: r.kind,
+        entityId: r.entity_id,
+        version: Number(r.version),
+        officeId: r.office_id,
+        withdrawn: r.withdrawn,
+        payloadJson: r.payload_json,
+      }),
+    );
+    const next = hasMore ? records.at(-1)!.version : Math.max(head, cursor);
+    return { records, cursor: next, hasMore };
   }
 
   async listRefusals(tenantId: string, limit = 100): Promise<readonly Refusal[]> {
