@@ -114,4 +114,22 @@ describe('schema migrations', () => {
     expect((await session.outbox()).at(-1)).toMatchObject({ entityId: 'h-9', baseVersion: 41 });
     vault.close();
   });
+
+  it('opens a version-3 database at version 4 and counts a change the hub had refused from the new index', async () => {
+    const name = freshDatabaseName();
+    await writeVersion1(name);
+    const v3 = new Dexie(name);
+    v3.version(1).stores(RELEASED_V1);
+    v3.version(2).stores({ cache: 'key' });
+    v3.version(3).stores({ outbox: 'seq, &mutationId, [kind+entityId]', syncMeta: '[kind+id], officeId', hubLink: 'key' });
+    await v3.open();
+    await v3.table('outbox').update(1, { refusedReason: 'scope', refusedAt: AT });
+    v3.close();
+
+    const vault = createVault(name);
+    const session = await vault.unlock('user-1', PASSPHRASE);
+    // the queued household refused; the unlock's access entry waiting to be sent
+    expect(await session.sync.queueCounts()).toEqual({ pending: 1, refused: 1 });
+    vault.close();
+  });
 });

@@ -140,6 +140,15 @@ export const SCHEMA_V3 = {
   hubLink: 'key',
 } as const;
 
+/**
+ * Version 4: the outbox indexed by refusal reason (a protocol code, no personal data), so the
+ * status line counts refused changes from the index instead of reading every queued row, sealed
+ * payloads and all, after each change. Queued rows with no refusal are not in that index.
+ */
+export const SCHEMA_V4 = {
+  outbox: 'seq, &mutationId, [kind+entityId], refusedReason',
+} as const;
+
 export class VaultDatabase extends Dexie {
   meta!: Table<MetaRow, MetaKey>;
   keySlots!: Table<KeySlotRow, string>;
@@ -159,6 +168,7 @@ export class VaultDatabase extends Dexie {
     // Rows queued before version 3 have no baseVersion and read as null (made on no server version);
     // no upgrade rewrites them (rewriting sealed rows gains nothing and costs a pass over the outbox).
     this.version(3).stores(SCHEMA_V3);
+    this.version(4).stores(SCHEMA_V4);
     // To change the schema, never edit version 1: add a version below it and keep both.
     // Only the tables that change need listing; `null` deletes a table. For example, to index
     // records by their review date (a timestamp, so allowed in clear):
@@ -177,7 +187,7 @@ export class VaultDatabase extends Dexie {
   }
 }
 
-export const CURRENT_SCHEMA_VERSION = 3;
+export const CURRENT_SCHEMA_VERSION = 4;
 
 /**
  * Runs storage work with errors mapped to VaultError. After a lost connection (iOS closes IndexedDB

@@ -177,7 +177,8 @@ export async function queueCounts(ctx: SessionContext): Promise<{ pending: numbe
   const { db } = ctx;
   return db.transaction('r', db.outbox, async () => {
     const total = await db.outbox.count();
-    const refused = await db.outbox.filter((row) => row.refusedReason != null).count();
+    // Only refused rows have a key in this index (null and undefined are not keys).
+    const refused = await db.outbox.orderBy('refusedReason').count();
     return { pending: total - refused, refused };
   });
 }
