@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { Household } from '../domain/household';
 import { summarizeHousehold, type HouseholdSummary, type SummarySnapshot } from '../domain/household-summary';
 import type { Facility } from '../domain/facility';
-import { chainNext } from '../domain/case-chain';
+import { chainNext, compareEntries } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
 import { buildHouseholdIndex, idsInNameOrder, upsertIndex, type HouseholdIndex } from '../domain/search';
@@ -125,7 +125,7 @@ export class CaseEntryRejected extends Error {
   }
 }
 
-/** Groups stored entries by case, each sorted by index: the order the chain is checked in. */
+/** Groups stored entries by case, each in read order (case-chain.ts): the order the chain is checked and folded in. */
 export function groupCaseEntries(entries: readonly CaseEntry[]): Map<string, CaseEntry[]> {
   const byCase = new Map<string, CaseEntry[]>();
   for (const e of entries) {
@@ -133,7 +133,7 @@ export function groupCaseEntries(entries: readonly CaseEntry[]): Map<string, Cas
     if (list) list.push(e);
     else byCase.set(e.caseId, [e]);
   }
-  for (const list of byCase.values()) list.sort((a, b) => a.index - b.index);
+  for (const list of byCase.values()) list.sort(compareEntries);
   return byCase;
 }
 
@@ -496,7 +496,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           else if (kind === 'office') offices.set(stored.id, stored.data as Office);
           else {
             const entry = stored.data as CaseEntry;
-            const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort((a, b) => a.index - b.index);
+            const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);
             caseEntries.set(entry.caseId, list);
           }
         }

@@ -28,7 +28,7 @@ describe('the case hash chain', () => {
   it('holds for entries written through chainNext and names the last hash', async () => {
     const entries = await threeEntries();
     const check = await verifyChain(entries);
-    expect(check).toEqual({ ok: true, headHash: entries[2]!.hash, length: 3 });
+    expect(check).toEqual({ ok: true, headHash: entries[2]!.hash, length: 3, tips: 1 });
     expect(entries[0]!.prevHash).toBe('');
     expect(entries[1]!.prevHash).toBe(entries[0]!.hash);
     expect(entries[0]!.hash).toMatch(/^[0-9a-f]{64}$/);

@@ -175,12 +175,17 @@ export type EntryType = EntryBody['type'];
 
 /**
  * One link of a case's chain. `hash` is SHA-256 (hex) over the canonical form of every other field
- * (see case-chain.ts); `prevHash` is the previous entry's hash, '' for the first.
+ * (see case-chain.ts); `prevHash` is the hash of the entry the writer appended after (the last in
+ * read order on its device), '' for the open entry.
  */
 export interface CaseEntry {
   readonly id: string;
   readonly caseId: string;
-  /** 0 for the open entry, then 1, 2, … with no gaps */
+  /**
+   * 0 for the open entry; otherwise how many entries of the case the writer's device held when
+   * it wrote this one (one line: 1, 2, … with no gaps; two phones continuing at once: siblings
+   * with the same index). See case-chain.ts.
+   */
   readonly index: number;
   /** when the entry was written on the device (UTC) */
   readonly recordedAt: IsoInstant;

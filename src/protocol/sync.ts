@@ -200,6 +200,12 @@ export const REFUSAL_REASONS = [
   'invalid',
   /** outside what the pushing user may write: another office's household, a facility not theirs [S10] */
   'scope',
+  /** a case entry that does not link into its case: no such case, a missing or refused earlier entry, a second open entry [E1][E2][E4] */
+  'chain',
+  /** a case entry recorded by another user or on another device than the ones pushing it [E6] */
+  'author',
+  /** a case entry dated after the hub received it, or before the entry it follows [E7] */
+  'clock',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -213,6 +219,9 @@ export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
   'append-only': '追記のみの記録を変更しようとしました',
   invalid: '内容が不正です',
   scope: 'この利用者には書き込みの権限がない記録です',
+  chain: '対応記録のつながりが確認できません（前の記録が届いていないか、受け付けられていません）',
+  author: '記録した職員または端末が、送信した職員・端末と一致しません',
+  clock: '記録の時刻がサーバーの時刻と合いません（端末の時計を確認してください）',
 };
 
 export const ChangeResult = z.discriminatedUnion('status', [

@@ -5,6 +5,7 @@
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { createHousehold } from '../factories/household';
 import type { CaseEntry } from '../../src/domain/emergency-case';
+import { chainNext, orderEntries } from '../../src/domain/case-chain';
 import type { PushedChange, Store } from '../../src/server/db/store';
 
 export const TENANT = 'hub-matsudo';
@@ -67,4 +68,27 @@ export function evidenceChange(seq: number, entry: CaseEntry, overrides: Partial
 export function caseEntries(caseId: string, count: number, note = ''): Promise<CaseEntry[]> {
   const bodies = [openBody(), ...Array.from({ length: count - 1 }, (_, i) => contactBody({ note: `${note}${i}` }))];
   return appendEntries([], bodies, caseId);
+}
+
+/**
+ * The next entry of a case as device `who` writes it after the entries it holds (in read order),
+ * `minutes` after the last one (or at `at`).
+ */
+export async function entryFrom(
+  held: readonly CaseEntry[],
+  body: CaseEntry['body'],
+  who: { readonly deviceId: string; readonly userId: string },
+  at?: string,
+  caseId = held[0]?.caseId ?? 'case-1',
+): Promise<CaseEntry> {
+  const ordered = orderEntries(held);
+  const recordedAt = at ?? new Date(Date.parse(ordered.at(-1)?.recordedAt ?? '2026-11-30T14:49:00.000Z') + 60_000).toISOString();
+  return chainNext(ordered, {
+    id: globalThis.crypto.randomUUID(),
+    caseId,
+    recordedAt,
+    recordedBy: { userId: who.userId, name: `職員 ${who.userId}` },
+    deviceId: who.deviceId,
+    body,
+  });
 }

@@ -8,9 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations/index';
 import { StoreError, type ChangeResult, type PushedChange, type Store } from '../../src/server/db/store';
-import { appendEntries, openBody } from '../factories/emergency-case';
+import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
+import type { CaseEntry } from '../../src/domain/emergency-case';
 import { createHousehold } from '../factories/household';
-import { caseEntries, evidenceChange, householdChange, OFFICE_A, OFFICE_B, seedHub, TENANT, type Hub } from './factories';
+import { caseEntries, entryFrom, evidenceChange, householdChange, OFFICE_A, OFFICE_B, seedHub, TENANT, type Hub } from './factories';
+import { orderEntries, sealEntry, verifyChain } from '../../src/domain/case-chain';
 
 export interface ContractTarget {
   /** A new store over an empty database (or schema); `raw` is a pool on the same one. */
@@ -269,6 +271,89 @@ export function storeContract(name: string, target: ContractTarget): void {
         await push(0, entries.map((e, i) => evidenceChange(i + 1, e)));
         const pulled = (await drain()).records.filter((r) => r.kind === 'case-entry').map((r) => r.payloadJson);
         expect(pulled).toEqual(entries.map((e) => JSON.stringify(e)));
+      });
+    });
+
+    describe('[E1]-[E7] evidence links into its case, from the one who pushes it', () => {
+      const later = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+      it('[E2][E3] two devices continuing one case after the same entry are both taken, and the case verifies as one', async () => {
+        const [open, first] = await caseEntries('case-c', 2);
+        await push(0, [evidenceChange(1, open!), evidenceChange(2, first!)]);
+        const fromA = await entryFrom([open!, first!], contactBody({ facilityName: 'A園', result: '受入不可' }), dev(0));
+        const fromB = await entryFrom([open!, first!], contactBody({ facilityName: 'B園', result: '受入可' }), dev(1));
+        expect(fromA.prevHash).toBe(fromB.prevHash);
+        expect(fromA.index).toBe(fromB.index);
+        expect(statuses(await push(1, [evidenceChange(1, fromB)]))).toEqual(['accepted']);
+        expect(statuses(await push(0, [evidenceChange(3, fromA)]))).toEqual(['accepted']);
+        const held = (await drain()).records.filter((r) => r.kind === 'case-entry').map((r) => JSON.parse(r.payloadJson) as CaseEntry);
+        const check = await verifyChain(orderEntries(held));
+        expect(check).toMatchObject({ ok: true, length: 4, tips: 2 });
+        // the next entry, written by a phone that holds both, is taken too (its index counts both)
+        const next = await entryFrom(held, contactBody({ facilityName: 'C園' }), dev(0));
+        expect(next.index).toBe(4);
+        expect(statuses(await push(0, [evidenceChange(4, next)]))).toEqual(['accepted']);
+        expect(await verifyChain(orderEntries([...held, next]))).toMatchObject({ ok: true, length: 5 });
+      });
+
+      it('[E1] an open entry for a case the hub already holds is refused; the held start stands', async () => {
+        const [open] = await caseEntries('case-r', 1);
+        await push(0, [evidenceChange(1, open!)]);
+        const restart = await entryFrom([], openBody({ detail: '差し替え' }), dev(1), undefined, 'case-r');
+        const results = await push(1, [evidenceChange(1, restart), householdChange(2)]);
+        expect(results).toMatchObject([{ status: 'refused', reason: 'chain', retryable: false }, { status: 'accepted' }]);
+        expect((results[0] as { detail: string }).detail).toMatch(/already held/);
+        const held = (await drain()).records.filter((r) => r.kind === 'case-entry');
+        expect(held.map((r) => r.payloadJson)).toEqual([JSON.stringify(open)]);
+      });
+
+      it('[E2][E4] an entry linked to nothing the hub holds is refused, and so is everything after it in that case; other work goes on', async () => {
+        const [open] = await caseEntries('case-l', 1);
+        await push(0, [evidenceChange(1, open!)]);
+        const orphanParent = await entryFrom([open!], contactBody({ note: '送られなかった記録' }), dev(0));
+        const orphan = await entryFrom([open!, orphanParent], contactBody({ note: '親のない記録' }), dev(0));
+        const child = await entryFrom([open!, orphanParent, orphan], contactBody({ note: 'その次' }), dev(0));
+        const results = await push(0, [evidenceChange(2, orphan), evidenceChange(3, child), householdChange(4)]);
+        expect(results).toMatchObject([
+          { status: 'refused', reason: 'chain' },
+          { status: 'refused', reason: 'chain' },
+          { status: 'accepted' },
+        ]);
+        const jump = await sealEntry({ ...(await entryFrom([open!], contactBody(), dev(0))), index: 5 });
+        expect(await push(0, [evidenceChange(5, jump)])).toMatchObject([{ status: 'refused', reason: 'chain' }]);
+        const none = await entryFrom([], openBody(), dev(0));
+        const lost = await entryFrom([none], contactBody(), dev(0));
+        expect(await push(0, [evidenceChange(6, lost)])).toMatchObject([{ status: 'refused', reason: 'chain' }]);
+        expect((await drain()).records.filter((r) => r.kind === 'case-entry')).toHaveLength(1);
+      });
+
+      it('[E6] an entry recorded by another user, or on another device, than the ones pushing it is refused', async () => {
+        const [open] = await caseEntries('case-a', 1);
+        await push(0, [evidenceChange(1, open!)]);
+        const asOther = await entryFrom([open!], contactBody(), { deviceId: dev(0).deviceId, userId: dev(1).userId });
+        const onOther = await entryFrom([open!], contactBody(), { deviceId: dev(1).deviceId, userId: dev(0).userId });
+        const results = await push(0, [evidenceChange(2, asOther), evidenceChange(3, onOther)]);
+        expect(results).toMatchObject([
+          { status: 'refused', reason: 'author' },
+          { status: 'refused', reason: 'author' },
+        ]);
+        expect((results[0] as { detail: string }).detail).toMatch(/recordedBy/);
+        expect((results[1] as { detail: string }).detail).toMatch(/deviceId/);
+        const report = await store.listRefusals(TENANT);
+        expect(report.map((r) => r.reason)).toEqual(['author', 'author']);
+      });
+
+      it('[E7] an entry dated after it arrived, or before the entry it follows, is refused', async () => {
+        const [open] = await caseEntries('case-t', 1);
+        await push(0, [evidenceChange(1, open!)]);
+        const future = await entryFrom([open!], contactBody(), dev(0), later(60));
+        const backdated = await entryFrom([open!], contactBody(), dev(0), '2025-01-01T00:00:00.000Z');
+        const onTime = await entryFrom([open!], contactBody(), dev(0), later(4));
+        expect(await push(0, [evidenceChange(2, future), evidenceChange(3, backdated), evidenceChange(4, onTime)])).toMatchObject([
+          { status: 'refused', reason: 'clock' },
+          { status: 'refused', reason: 'clock' },
+          { status: 'accepted' },
+        ]);
       });
     });
 

@@ -15,6 +15,7 @@ import { inTransaction } from './transaction';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import type { PushOptions } from './account-store';
 import { checkEvidence } from './evidence';
+import { readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
 import { equal, mergeRecord, type Json } from './merge';
 import {
   APPEND_ONLY_KINDS,
@@ -52,6 +53,8 @@ interface Known {
   readonly records: Map<string, HeldRecord>;
   /** `${kind}\u0000${entityId}` → this device's latest accepted change to it, as sent */
   readonly own: Map<string, { version: number; payload: Json }>;
+  /** case id → the entries of the case held (and accepted so far in this push) [E1–E7] */
+  readonly cases: HeldCases;
 }
 
 interface PushContext {
@@ -64,6 +67,8 @@ interface PushContext {
   nextVersion: number;
   /** a savepoint around each change (after the database refused a statement of the fast pass) */
   readonly careful: boolean;
+  /** the database's clock as the push began: an entry may not be dated after it [E7] */
+  readonly receivedAt: Date;
   /** what the fast pass has decided to write, flushed in a few multi-row statements at the end */
   readonly writes: Writes;
 }
@@ -104,11 +109,12 @@ export async function applyPush(
     // commit order (and with no hole: an aborted push hands its versions back). Taken before any
     // check so that two devices racing with the same mutation id or evidence id see each other's
     // commit instead of failing on a unique index.
-    const head = Number((await tx.query<{ version: string }>('SELECT version FROM sync_counter FOR UPDATE')).rows[0]!.version);
+    const counter = (await tx.query<{ version: string; now: Date }>('SELECT version, now() AS now FROM sync_counter FOR UPDATE')).rows[0]!;
+    const head = Number(counter.version);
     const lastSeq = Number(row.last_seq);
     const fresh = changes.filter((c) => c.seq > lastSeq);
     const known = await readKnown(tx, row.tenant_id, deviceId, fresh);
-    const base = { tx, tenantId: row.tenant_id, deviceId, userId };
+    const base = { tx, tenantId: row.tenant_id, deviceId, userId, receivedAt: counter.now };
 
     let run: Run;
     await tx.query('SAVEPOINT push');
@@ -192,7 +198,7 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
 
 /** Reads, for the whole push, what the checks of each change need (see Known). */
 async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[]): Promise<Known> {
-  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map() };
+  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map() };
   const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   if (mutationIds.length > 0) {
     const rows = await tx.query<{ mutation_id: string; version: string; kind: string; entity_id: string; op: string; payload: Json }>(
@@ -213,6 +219,11 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
       [tenantId, evidenceIds],
     );
     for (const r of rows.rows) known.evidence.set(r.id, { hash: r.hash, version: Number(r.version) });
+    const caseIds = changes
+      .filter((c) => c.kind === 'case-entry')
+      .map((c) => (c.payload as { caseId?: unknown } | null)?.caseId)
+      .filter(storable);
+    await readHeldCases(tx, tenantId, caseIds, known.cases);
   }
   const merged = changes.filter((c) => MERGED_KINDS.has(c.kind) && storable(c.entityId));
   if (merged.length > 0) {
@@ -240,7 +251,13 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
 }
 
 function cloneKnown(k: Known): Known {
-  return { mutations: new Map(k.mutations), evidence: new Map(k.evidence), records: new Map(k.records), own: new Map(k.own) };
+  return {
+    mutations: new Map(k.mutations),
+    evidence: new Map(k.evidence),
+    records: new Map(k.records),
+    own: new Map(k.own),
+    cases: new Map([...k.cases].map(([id, held]) => [id, [...held]])),
+  };
 }
 
 /**
@@ -284,6 +301,9 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
             detail: `evidence ${entityId} is held with hash ${stored.hash} (version ${stored.version}); this one has ${check.hash}`,
           };
     }
+    // [E1]-[E7] A new entry links into its case, written by this user on this device, not post-dated.
+    const link = checkLink(change.payload, ctx.known.cases, { authorId: ctx.userId, deviceId: ctx.deviceId, receivedAt: ctx.receivedAt });
+    if (!link.ok) return { status: 'refused', reason: link.reason, detail: link.detail };
     evidenceHash = check.hash;
   }
   const version = ctx.nextVersion;
@@ -300,7 +320,10 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
 
   ctx.nextVersion += 1;
   ctx.known.mutations.set(mutationId, { version, kind, entityId, op, payload: change.payload as Json });
-  if (evidenceHash !== undefined) ctx.known.evidence.set(entityId, { hash: evidenceHash, version });
+  if (evidenceHash !== undefined) {
+    ctx.known.evidence.set(entityId, { hash: evidenceHash, version });
+    rememberEntry(ctx.known.cases, change.payload);
+  }
   if (merge !== undefined) {
     ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: merge.stateJson, withdrawn: merge.withdrawn });
     ctx.known.own.set(recordKey(kind, entityId), { version, payload: change.payload as Json });
