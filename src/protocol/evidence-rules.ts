@@ -27,8 +27,10 @@ export interface HeldEntry {
 export interface AppendContext {
   /** every entry of the case the hub holds, plus those accepted earlier in this push */
   readonly held: readonly HeldEntry[];
-  /** the user the push is credited to */
+  /** the hub account the push is credited to */
   readonly authorId: string;
+  /** the ids its entries may carry as recordedBy.userId: the account's own, and the device's ids bound to it at sign-in */
+  readonly authorIds: readonly string[];
   /** the device that pushes */
   readonly deviceId: string;
   /** the hub's clock as the push arrived */
@@ -44,8 +46,9 @@ export type AppendCheck =
 /** Checks an entry whose hash already holds (S8) and that the hub does not hold yet (S7). */
 export function checkAppend(entry: CaseEntry, ctx: AppendContext): AppendCheck {
   // [E6] Who and where: the credentials of the push, not what the payload says.
-  if (entry.recordedBy?.userId !== ctx.authorId) {
-    return refuse('author', `recordedBy.userId ${JSON.stringify(entry.recordedBy?.userId)} is not the pushing user ${ctx.authorId}`);
+  const writer = entry.recordedBy?.userId;
+  if (typeof writer !== 'string' || !(writer === ctx.authorId || ctx.authorIds.includes(writer))) {
+    return refuse('author', `recordedBy.userId ${JSON.stringify(writer)} is not the pushing user ${ctx.authorId} nor a staff id this device bound to it at sign-in`);
   }
   if (entry.deviceId !== ctx.deviceId) {
     return refuse('author', `deviceId ${JSON.stringify(entry.deviceId)} is not the pushing device ${ctx.deviceId}`);

@@ -142,6 +142,11 @@ export const EnrolRequest = z.strictObject({
   deviceId: id,
   /** shown to the admin, e.g. 「オンコール携帯 1」 */
   name: z.string().max(100),
+  /**
+   * the vault user who signs in (the id their case entries carry as recordedBy.userId): the hub
+   * credits entries with it to this account on this device [E6]
+   */
+  localUserId: id.optional(),
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 

@@ -81,6 +81,11 @@ export interface HubLink {
   readonly openConflicts: number;
   /** true after a sign-out or a 401: nothing is sent until someone signs in again */
   readonly signedOut: boolean;
+  /**
+   * The vault user who signed in (the id their case entries carry): the hub bound it to `userId`
+   * at enrolment [E6]. Absent on links made before that: such a device signs in once more.
+   */
+  readonly localUserId?: string;
 }
 
 /** What acknowledge() did with a push's results. */

@@ -53,11 +53,15 @@ export function contactBody(overrides: Partial<ContactBody> = {}): ContactBody {
   };
 }
 
-/** Appends bodies to a chain, each recorded a minute after the last (or at `at`). */
+/**
+ * Appends bodies to a chain, each recorded a minute after the last (or at `at`), by `writer` (the
+ * night coordinator on device-1 unless told).
+ */
 export async function appendEntries(
   entries: readonly CaseEntry[],
   bodies: readonly (EntryBody | { body: EntryBody; at: string; by?: Actor })[],
   caseId = entries[0]?.caseId ?? 'case-1',
+  writer: { readonly by: Actor; readonly deviceId: string; readonly idPrefix?: string } = { by: coordinator, deviceId: 'device-1' },
 ): Promise<CaseEntry[]> {
   const out = [...entries];
   let clock = out.length > 0 ? Date.parse(out.at(-1)!.recordedAt) : Date.parse('2026-11-30T14:49:00.000Z');
@@ -66,11 +70,11 @@ export async function appendEntries(
     clock = at !== undefined ? Date.parse(at) : clock + 60_000;
     out.push(
       await chainNext(out, {
-        id: `${caseId}-e${out.length}`,
+        id: `${writer.idPrefix ?? caseId}-e${out.length}`,
         caseId,
         recordedAt: new Date(clock).toISOString(),
-        recordedBy: by ?? coordinator,
-        deviceId: 'device-1',
+        recordedBy: by ?? writer.by,
+        deviceId: writer.deviceId,
         body,
       }),
     );

@@ -25,6 +25,8 @@ import {
   type WireScope,
 } from '../../src/protocol/sync';
 import type { FetchLike } from '../../src/sync/client';
+import { checkAppend, type HeldEntry } from '../../src/protocol/evidence-rules';
+import type { CaseEntry } from '../../src/domain/emergency-case';
 
 export interface FakeHubUser {
   readonly id: string;
@@ -117,6 +119,10 @@ export function createFakeHub(): FakeHub {
   const requests: SeenRequest[] = [];
   const faults: { fault: Fault; path: string | null }[] = [];
   const refusals = new Map<string, { reason: Exclude<RefusalReason, 'gap'>; detail: string }>();
+  /** case id → its entries held [E1]-[E7] */
+  const cases = new Map<string, HeldEntry[]>();
+  /** device id → the vault user ids bound at enrolment → hub user id [E6] */
+  const bindings = new Map<string, Map<string, string>>();
   let version = 0;
   let userSeq = 0;
 
@@ -205,6 +211,14 @@ export function createFakeHub(): FakeHub {
       return (JSON.parse(held.payloadJson) as { hash?: unknown }).hash === hash
         ? { ...base, status: 'duplicate', version: held.version }
         : { ...base, status: 'refused', reason: 'evidence-conflict', detail: 'held with another hash', retryable: false };
+    }
+    if (change.kind === 'case-entry') {
+      // The same rules as the hub's push (src/protocol/evidence-rules.ts).
+      const entry = change.payload as unknown as CaseEntry;
+      const bound = [...(bindings.get(device.id) ?? new Map<string, string>())].filter(([, u]) => u === user.id).map(([local]) => local);
+      const check = checkAppend(entry, { held: cases.get(entry.caseId) ?? [], authorId: user.id, authorIds: bound, deviceId: device.id, receivedAt: new Date() });
+      if (!check.ok) return { ...base, status: 'refused', reason: check.reason, detail: check.detail, retryable: false };
+      cases.set(entry.caseId, [...(cases.get(entry.caseId) ?? []), { id: entry.id, hash: entry.hash, index: entry.index, recordedAt: entry.recordedAt }]);
     }
     version += 1;
     mutations.set(change.mutationId, { version, content });
@@ -302,6 +316,10 @@ export function createFakeHub(): FakeHub {
         existing.secret = secret;
       } else {
         devices.set(parsed.data.deviceId, { id: parsed.data.deviceId, userId, secret, lastSeq: 0, disabled: false, receipts: new Map() });
+      }
+      if (parsed.data.localUserId !== undefined) {
+        const bound = bindings.get(parsed.data.deviceId) ?? new Map<string, string>();
+        bindings.set(parsed.data.deviceId, bound.set(parsed.data.localUserId, userId));
       }
       const answer: EnrolResponse = { deviceId: parsed.data.deviceId, deviceSecret: secret, lastSeq: devices.get(parsed.data.deviceId)!.lastSeq };
       return json(200, answer);

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_ONLY_OFFICE } from '../../src/protocol/sync';
-import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
+import { contactBody, openBody } from '../factories/emergency-case';
 import { DeviceClient, entryWire, householdWire, OFFICES, startApi, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
 
@@ -54,11 +54,10 @@ describe('[S10] case workers pull only their own office, over randomized data', 
           expect(pushed.body.results[0]!.status).toBe('accepted');
           expected.set(id, h.office ?? HUB_ONLY_OFFICE);
           if (h.withCase) {
-            const entries = await appendEntries(
-              [],
-              [openBody({ subject: { householdId: id, personId: null, name: '利用者', recipientNumber: '' } }), contactBody()],
-              `case-${run}-${i}`,
-            );
+            const entries = await coordinators[h.caseBy]!.caseEntries(`case-${run}-${i}`, [
+              openBody({ subject: { householdId: id, personId: null, name: '利用者', recipientNumber: '' } }),
+              contactBody(),
+            ]);
             // a case stays with the office its household had when it was opened
             const caseAnswer = await coordinators[h.caseBy]!.push(entries.map(entryWire));
             expect(caseAnswer.body.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);

@@ -6,7 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API, HUB_ONLY_OFFICE, MAX_BODY_BYTES, SESSION_COOKIE, type ChangeResult, type ErrorResponse } from '../../src/protocol/sync';
 import { totpCode } from '../../src/server/services/credentials';
-import { appendEntries, openBody } from '../factories/emergency-case';
+import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
+import { orderEntries, verifyChain } from '../../src/domain/case-chain';
+import type { CaseEntry } from '../../src/domain/emergency-case';
 import { DeviceClient, entryWire, householdWire, HUB, OFFICES, startApi, wireChange, type ApiHarness, type TestUser } from './api-harness';
 import type { ContractTarget } from './store-contract';
 
@@ -175,7 +177,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
     describe('devices, push and pull', () => {
       it('[A6] enrols a device, pushes a household and a case, and pulls them back, evidence byte for byte', async () => {
         const phone = await device('phone-1').join(coord);
-        const entries = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' } })], 'case-1');
+        const entries = await phone.caseEntries('case-1', [openBody({ subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' } })]);
         const changes = [householdWire('hh-1', { officeId: 'office-a' }), entryWire(entries[0]!)];
         const pushed = await phone.push(changes);
         expect(pushed.status).toBe(200);
@@ -298,8 +300,8 @@ export function apiSuite(name: string, target: ContractTarget): void {
         await coordPhone.push([householdWire('hh-b', { officeId: 'office-b' })]);
         const tablet = await device('worker-tablet').join(worker);
         const before = await head();
-        const caseB = await appendEntries([], [openBody({ subject: { householdId: 'hh-b', personId: null, name: '他事業所', recipientNumber: '' } })], 'case-b');
-        const caseA = await appendEntries([], [openBody({ subject: { householdId: 'hh-a', personId: null, name: '自事業所', recipientNumber: '' } })], 'case-a');
+        const caseB = await tablet.caseEntries('case-b', [openBody({ subject: { householdId: 'hh-b', personId: null, name: '他事業所', recipientNumber: '' } })]);
+        const caseA = await tablet.caseEntries('case-a', [openBody({ subject: { householdId: 'hh-a', personId: null, name: '自事業所', recipientNumber: '' } })]);
         const answer = await tablet.push([
           householdWire('hh-x', { officeId: 'office-b' }), // names another office
           householdWire('hh-b', { note: '書き換え' }, 'update'), // held under another office
@@ -380,11 +382,71 @@ export function apiSuite(name: string, target: ContractTarget): void {
       });
     });
 
+    describe('[E1]-[E7] evidence the hub checks before it stores it', () => {
+      const reasons = (answer: { body: { results: readonly ChangeResult[] } }) =>
+        answer.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status));
+      const subject = { householdId: 'hh-1', personId: null, name: '佐藤', recipientNumber: '' };
+
+      it('[E2][E3] two phones continue one case offline; both entries are taken and both phones pull one case that verifies', async () => {
+        const coord2 = await api.user('coord2', 'coordinator');
+        const night = await device('night-phone').join(coord);
+        const morning = await device('morning-phone').join(coord2);
+        const opened = await night.caseEntries('case-1', [openBody({ subject })]);
+        expect(reasons(await night.push(opened.map(entryWire)))).toEqual(['accepted']);
+        // both hold the open entry; each adds a call while offline
+        const fromNight = await night.caseEntries('case-1', [contactBody({ facilityName: 'あおぞら', result: '受入不可' })], opened);
+        const fromMorning = await morning.caseEntries('case-1', [contactBody({ facilityName: 'みどり', result: '受入可' })], opened);
+        expect(fromNight[1]!.prevHash).toBe(fromMorning[1]!.prevHash);
+        expect(reasons(await morning.push([entryWire(fromMorning[1]!)]))).toEqual(['accepted']);
+        expect(reasons(await night.push([entryWire(fromNight[1]!)]))).toEqual(['accepted']);
+        const held = async (phone: DeviceClient) =>
+          orderEntries((await phone.pullAll()).filter((r) => r.kind === 'case-entry').map((r) => JSON.parse(r.payloadJson) as CaseEntry));
+        const [a, b] = [await held(night), await held(morning)];
+        expect(a).toEqual(b);
+        expect(await verifyChain(a)).toMatchObject({ ok: true, length: 3 });
+      });
+
+      it('[E6][E7][E1] forged entries are refused with their reason; the case on the hub stays whole', async () => {
+        const coord2 = await api.user('coord2', 'coordinator');
+        const phone = await device('phone-1').join(coord);
+        const other = await device('phone-2').join(coord2);
+        const opened = await phone.caseEntries('case-1', [openBody({ subject })]);
+        await phone.push(opened.map(entryWire));
+        // written as if by the colleague on the other phone, or on the other phone, or back-dated,
+        // or restarting the case with index 0 and no previous entry
+        const asColleague = await appendEntries(opened, [contactBody()], 'case-1', { by: { userId: other.localUserId, name: '別の職員' }, deviceId: phone.deviceId });
+        const onOtherPhone = await appendEntries(opened, [contactBody()], 'case-1', { by: { userId: phone.localUserId, name: '夜勤' }, deviceId: other.deviceId });
+        const backdated = await phone.caseEntries('case-1', [{ body: contactBody(), at: '2024-04-01T00:00:00.000Z' }], opened);
+        const restart = await phone.caseEntries('case-1', [openBody({ subject, detail: '差し替え' })], [], 'restart');
+        const answer = await phone.push([entryWire(asColleague[1]!), entryWire(onOtherPhone[1]!), entryWire(backdated[1]!), { ...entryWire(restart[0]!) }]);
+        expect(answer.status).toBe(200);
+        expect(reasons(answer)).toEqual(['author', 'author', 'clock', 'chain']);
+        for (const r of answer.body.results) expect(r.status === 'refused' && r.retryable).toBe(false);
+        const onHub = (await phone.pullAll()).filter((r) => r.kind === 'case-entry');
+        expect(onHub.map((r) => r.payloadJson)).toEqual([JSON.stringify(opened[0])]);
+        // each refusal is kept for the admin with the payload as sent
+        const refusals = await api.store.listRefusals(HUB);
+        expect(refusals.map((r) => r.reason).sort()).toEqual(['author', 'author', 'chain', 'clock']);
+      });
+
+      it('[E6] an entry by staff the hub never saw sign in on this device is refused; after they sign in, it is taken', async () => {
+        const phone = await device('phone-1').join(coord);
+        const stranger = { userId: 'staff-never-signed-in', name: '未登録の職員' };
+        const opened = await appendEntries([], [openBody({ subject })], 'case-1', { by: stranger, deviceId: phone.deviceId });
+        expect(reasons(await phone.push([entryWire(opened[0]!)]))).toEqual(['author']);
+        // that member of staff signs in on this phone (the app sends their vault id with the enrolment)
+        const bound = await phone.request<{ deviceSecret: string }>('POST', API.devices, { deviceId: phone.deviceId, name: '端末', localUserId: stranger.userId });
+        expect(bound.status).toBe(200);
+        phone.secret = bound.body.deviceSecret;
+        expect(reasons(await phone.push([entryWire(opened[0]!)]))).toEqual(['accepted']);
+      });
+    });
+
     describe('a disabled user', () => {
       it("[A7] gets 410 at the device's next contact, can still send its evidence by retire-push, and nothing else", async () => {
         const phone = await device('phone-1').join(coord);
         await phone.push([householdWire('hh-1', { officeId: 'office-a' })]);
-        const entries = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: null, name: '佐藤', recipientNumber: '' } })], 'case-1');
+        const entries = await phone.caseEntries('case-1', [openBody({ subject: { householdId: 'hh-1', personId: null, name: '佐藤', recipientNumber: '' } })]);
         // written offline, not yet sent, when the admin disables the user
         await api.accounts.disableUser(coord.id);
         const push = await phone.push([entryWire(entries[0]!)]);

@@ -103,6 +103,11 @@ export interface AccountStore {
    */
   enrolDevice(d: { readonly id: string; readonly userId: string; readonly name: string; readonly secretHash: string }): Promise<{ readonly lastSeq: number }>;
   findDevice(id: string): Promise<DeviceRecord | null>;
+  /**
+   * Binds the device's own id for a member of staff (the vault user who signed in) to the hub
+   * account that signed in on it [E6]; a later sign-in of that vault user binds it anew.
+   */
+  bindLocalUser(b: { readonly deviceId: string; readonly localUserId: string; readonly userId: string }): Promise<void>;
 
   scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts>;
   /**

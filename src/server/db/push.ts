@@ -15,7 +15,7 @@ import { inTransaction } from './transaction';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import type { PushOptions } from './account-store';
 import { checkEvidence } from './evidence';
-import { readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
+import { readAuthorIds, readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
 import { equal, mergeRecord, type Json } from './merge';
 import {
   APPEND_ONLY_KINDS,
@@ -55,6 +55,8 @@ interface Known {
   readonly own: Map<string, { version: number; payload: Json }>;
   /** case id → the entries of the case held (and accepted so far in this push) [E1–E7] */
   readonly cases: HeldCases;
+  /** the ids the pushing user's entries may carry as recordedBy.userId on this device [E6] */
+  authorIds: readonly string[];
 }
 
 interface PushContext {
@@ -113,7 +115,7 @@ export async function applyPush(
     const head = Number(counter.version);
     const lastSeq = Number(row.last_seq);
     const fresh = changes.filter((c) => c.seq > lastSeq);
-    const known = await readKnown(tx, row.tenant_id, deviceId, fresh);
+    const known = await readKnown(tx, row.tenant_id, deviceId, userId, fresh);
     const base = { tx, tenantId: row.tenant_id, deviceId, userId, receivedAt: counter.now };
 
     let run: Run;
@@ -197,8 +199,8 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
 }
 
 /** Reads, for the whole push, what the checks of each change need (see Known). */
-async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[]): Promise<Known> {
-  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map() };
+async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, userId: string, changes: readonly PushedChange[]): Promise<Known> {
+  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds: [] };
   const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   if (mutationIds.length > 0) {
     const rows = await tx.query<{ mutation_id: string; version: string; kind: string; entity_id: string; op: string; payload: Json }>(
@@ -224,6 +226,7 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
       .map((c) => (c.payload as { caseId?: unknown } | null)?.caseId)
       .filter(storable);
     await readHeldCases(tx, tenantId, caseIds, known.cases);
+    known.authorIds = await readAuthorIds(tx, deviceId, userId);
   }
   const merged = changes.filter((c) => MERGED_KINDS.has(c.kind) && storable(c.entityId));
   if (merged.length > 0) {
@@ -257,6 +260,7 @@ function cloneKnown(k: Known): Known {
     records: new Map(k.records),
     own: new Map(k.own),
     cases: new Map([...k.cases].map(([id, held]) => [id, [...held]])),
+    authorIds: k.authorIds,
   };
 }
 
@@ -302,7 +306,7 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
           };
     }
     // [E1]-[E7] A new entry links into its case, written by this user on this device, not post-dated.
-    const link = checkLink(change.payload, ctx.known.cases, { authorId: ctx.userId, deviceId: ctx.deviceId, receivedAt: ctx.receivedAt });
+    const link = checkLink(change.payload, ctx.known.cases, { authorId: ctx.userId, authorIds: ctx.known.authorIds, deviceId: ctx.deviceId, receivedAt: ctx.receivedAt });
     if (!link.ok) return { status: 'refused', reason: link.reason, detail: link.detail };
     evidenceHash = check.hash;
   }
