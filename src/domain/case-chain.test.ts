@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { verifyChain } from './case-chain';
+import { orderEntries, sealEntry, verifyChain } from './case-chain';
 import type { CaseEntry } from './emergency-case';
 import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 
@@ -87,5 +87,75 @@ describe('the case hash chain', () => {
     const entries = await threeEntries();
     const tampered = entries.map((e, j) => (j === 1 ? withLeaf(e, ['body', 'result'], '受入不可') : e));
     expect(await verifyChain(tampered)).toEqual({ ok: false, brokenAt: 1, problem: '2件目の記録の内容が書き換えられています。' });
+  });
+});
+
+/** Entries as two phones write them after the same entry, each holding what it held then. */
+async function forkedCase(): Promise<CaseEntry[]> {
+  const base = await appendEntries([], [openBody(), contactBody()], 'case-f');
+  const [a] = (await appendEntries(base, [contactBody({ facilityName: 'A園', result: '受入不可' })], 'case-f', { by: { userId: 'u-a', name: 'A' }, deviceId: 'phone-a', idPrefix: 'a' })).slice(2);
+  const [b] = (await appendEntries(base, [contactBody({ facilityName: 'B園', result: '受入可' })], 'case-f', { by: { userId: 'u-b', name: 'B' }, deviceId: 'phone-b', idPrefix: 'b' })).slice(2);
+  const both = orderEntries([...base, a!, b!]);
+  // the morning phone, holding all four, closes the case
+  const [close] = (await appendEntries(both, [{ type: 'close', closedAt: '2026-11-30T16:00:00.000Z' }], 'case-f', { by: { userId: 'u-b', name: 'B' }, deviceId: 'phone-b', idPrefix: 'c' })).slice(4);
+  return orderEntries([...both, close!]);
+}
+
+describe('[E1]-[E5] a case continued on several phones at once', () => {
+  it('[E3] verifies with siblings, in one read order whatever order the phones received them in', async () => {
+    const entries = await forkedCase();
+    expect(entries[2]!.prevHash).toBe(entries[3]!.prevHash);
+    expect(entries[2]!.index).toBe(entries[3]!.index);
+    const check = await verifyChain(entries);
+    expect(check).toMatchObject({ ok: true, length: 5, tips: 2 });
+    const shuffled = [entries[4]!, entries[3]!, entries[0]!, entries[2]!, entries[1]!];
+    expect(orderEntries(shuffled)).toEqual(entries);
+    // the state hash names the whole set: not just the last entry, which would leave a branch out
+    if (check.ok) expect(check.headHash).not.toBe(entries[4]!.hash);
+    expect(await verifyChain(orderEntries(shuffled))).toEqual(check);
+  });
+
+  it('[E2][E4] detects a removed entry that a later one was written after, a re-parented entry, and a moved one', async () => {
+    const entries = await forkedCase();
+    for (let i = 0; i < 4; i++) {
+      // every entry but the last is held by the writer of the last: removing it leaves a trace
+      const removed = entries.filter((_, j) => j !== i);
+      expect((await verifyChain(removed)).ok, `without ${i}`).toBe(false);
+    }
+    const reparented = await sealEntry({ ...entries[3]!, prevHash: entries[0]!.hash });
+    expect((await verifyChain(orderEntries([...entries.slice(0, 3), reparented, entries[4]!]))).ok).toBe(false);
+    const moved = await sealEntry({ ...entries[2]!, index: 4 });
+    expect((await verifyChain(orderEntries([entries[0]!, entries[1]!, entries[3]!, moved, entries[4]!]))).ok).toBe(false);
+    // given out of read order, the list is refused: no reader may fold it in another order
+    expect(await verifyChain([entries[0]!, entries[1]!, entries[3]!, entries[2]!, entries[4]!])).toMatchObject({ ok: false, brokenAt: 3 });
+  });
+
+  it('detects any single changed character of any entry of a forked case (property)', async () => {
+    const entries = await forkedCase();
+    const texts = entries.map((e) => JSON.stringify(e));
+    await fc.assert(
+      fc.asyncProperty(fc.nat(entries.length - 1), fc.nat(), fc.integer({ min: 1, max: 0xffff }), async (i, pos, code) => {
+        const text = texts[i]!;
+        const at = pos % text.length;
+        const mutated = text.slice(0, at) + String.fromCharCode((text.charCodeAt(at) + code) % 0xffff) + text.slice(at + 1);
+        let entry: CaseEntry;
+        try {
+          entry = JSON.parse(mutated) as CaseEntry;
+        } catch {
+          return;
+        }
+        if (JSON.stringify(entry) === text) return;
+        const tampered = entries.map((e, j) => (j === i ? entry : e));
+        // a reader orders what it holds before checking it
+        let ordered: CaseEntry[];
+        try {
+          ordered = orderEntries(tampered);
+        } catch {
+          return;
+        }
+        expect((await verifyChain(ordered)).ok).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

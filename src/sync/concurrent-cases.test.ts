@@ -1,0 +1,175 @@
+/**
+ * [E1]-[E7] Several phones continuing the same cases offline, through the app's own sync engine and
+ * vault (fake IndexedDB) against the in-memory hub, which applies the hub's evidence rules
+ * (src/protocol/evidence-rules.ts). fast-check draws the schedule: who appends to which case,
+ * who syncs when, answers lost after the hub committed, earlier pushes replayed. Afterwards every
+ * phone holds the same cases, each verifies, and every phone computes the same claims.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createStore } from 'zustand/vanilla';
+import { openBody } from '../../test/factories/emergency-case';
+import { createFakeHub, type FakeHub } from '../../test/factories/fake-hub';
+import { chainNext, orderEntries, verifyChain } from '../domain/case-chain';
+import { foldCase } from '../domain/case-fold';
+import { decideClaims } from '../domain/claim-rules';
+import { CONTACT_RESULTS, type CaseEntry, type EntryBody, type Office } from '../domain/emergency-case';
+import { API } from '../protocol/sync';
+import { newId, setUpTestVault } from '../vault/testing';
+import type { VaultSession } from '../vault/types';
+import type { FetchLike } from './client';
+import { createSyncEngine, type SyncEngine } from './engine';
+import { initialSyncStatus, type SyncStatus } from './status';
+
+const OFFICE: Office = {
+  id: 'office-a',
+  name: '相談支援事業所 あおば',
+  officeNumber: '1210100001',
+  hubSince: '2024-04-01',
+  createdAt: '2024-04-01T00:00:00.000Z',
+  updatedAt: '2024-04-01T00:00:00.000Z',
+};
+const CASES = 2;
+
+interface Phone {
+  readonly session: VaultSession;
+  readonly engine: SyncEngine;
+  /** push requests this phone sent, to replay */
+  readonly pushes: [string, RequestInit][];
+  readonly fetch: FetchLike;
+}
+
+async function phone(hub: FakeHub, n: number): Promise<Phone> {
+  const user = hub.addUser({ displayName: `夜勤 ${n}` });
+  const { session } = await setUpTestVault();
+  const pushes: [string, RequestInit][] = [];
+  const fetch = hub.browser();
+  const recording: FetchLike = (input, init) => {
+    if (new URL(input, 'https://hub.example').pathname === API.push) pushes.push([input, init]);
+    return fetch(input, init);
+  };
+  const engine = createSyncEngine({
+    session,
+    fetch: recording,
+    locks: null,
+    status: createStore<SyncStatus>()(() => initialSyncStatus),
+    onRecordsChanged: async () => undefined,
+    forgetInstall: async () => undefined,
+  });
+  await engine.join({ hub: user.hub, loginName: user.loginName, password: user.password, totp: user.totp, deviceName: `端末 ${n}` });
+  return { session, engine, pushes, fetch };
+}
+
+async function caseOn(p: Phone, caseId: string): Promise<CaseEntry[]> {
+  return orderEntries((await p.session.list<CaseEntry>('case-entry')).map((r) => r.data).filter((e) => e.caseId === caseId));
+}
+
+/** What the app's appendCaseEntry does: the next entry after what this phone holds of the case. */
+async function append(p: Phone, caseId: string, body: EntryBody): Promise<void> {
+  const entry = await chainNext(await caseOn(p, caseId), {
+    id: newId(),
+    caseId,
+    recordedAt: new Date().toISOString(),
+    recordedBy: { userId: p.session.user.id, name: p.session.user.displayName },
+    deviceId: p.session.deviceId,
+    body,
+  });
+  await p.session.append('case-entry', entry.id, entry);
+}
+
+type BodyKind = 'contact' | 'outcome' | 'close' | 'facts';
+
+function bodyOf(kind: BodyKind, result: number): EntryBody {
+  const at = new Date().toISOString();
+  switch (kind) {
+    case 'contact':
+      return {
+        type: 'contact',
+        facilityId: `fac-${result}`,
+        facilityName: `短期入所 ${result}`,
+        facilityOfficeNumber: '',
+        shortStay: true,
+        contactedAt: at,
+        method: '電話',
+        result: CONTACT_RESULTS[result % CONTACT_RESULTS.length]!,
+        note: '',
+      };
+    case 'outcome':
+      return { type: 'outcome', outcome: '短期入所', facilityId: `fac-${result}`, facilityName: `短期入所 ${result}`, from: at, note: '' };
+    case 'close':
+      return { type: 'close', closedAt: at };
+    case 'facts':
+      return { type: 'claim-facts', planning: result % 2 === 0 ? 'this-office' : 'unknown', independentLivingClaimed: false, note: '' };
+  }
+}
+
+const step = (phones: number) =>
+  fc.oneof(
+    fc.record({
+      t: fc.constant('append' as const),
+      phone: fc.nat(phones - 1),
+      case: fc.nat(CASES - 1),
+      kind: fc.constantFrom<BodyKind>('contact', 'contact', 'outcome', 'close', 'facts'),
+      result: fc.nat(7),
+    }),
+    fc.record({ t: fc.constant('sync' as const), phone: fc.nat(phones - 1) }),
+    fc.record({ t: fc.constant('drop' as const) }),
+    fc.record({ t: fc.constant('replay' as const), phone: fc.nat(phones - 1), which: fc.nat() }),
+  );
+
+const schedule = fc.integer({ min: 2, max: 5 }).chain((n) => fc.tuple(fc.constant(n), fc.array(step(n), { minLength: 4, maxLength: 24 })));
+
+describe('[E1]-[E7] phones continuing the same cases offline, synced in any order with faults', () => {
+  it('[E3] every phone ends with the same cases, each verifies, and the claims are the same everywhere', async () => {
+    const faults = { dropped: 0, replayed: 0 };
+    await fc.assert(
+      fc.asyncProperty(schedule, async ([count, steps]) => {
+        const hub = createFakeHub();
+        const phones: Phone[] = [];
+        for (let i = 0; i < count; i++) phones.push(await phone(hub, i));
+        const caseIds = Array.from({ length: CASES }, () => newId());
+        for (const caseId of caseIds) await append(phones[0]!, caseId, openBody({ officeId: OFFICE.id, requestedAt: new Date().toISOString() }));
+        await phones[0]!.engine.run();
+        for (const p of phones.slice(1)) await p.engine.run();
+
+        for (const s of steps) {
+          if (s.t === 'append') await append(phones[s.phone]!, caseIds[s.case]!, bodyOf(s.kind, s.result));
+          else if (s.t === 'sync') await phones[s.phone]!.engine.run();
+          else if (s.t === 'drop') {
+            hub.fail({ type: 'drop-after-commit' }, API.push);
+            faults.dropped++;
+          } else {
+            const p = phones[s.phone]!;
+            if (p.pushes.length === 0) continue;
+            const [input, init] = p.pushes[s.which % p.pushes.length]!;
+            await p.fetch(input, init).catch(() => undefined);
+            faults.replayed++;
+          }
+        }
+
+        // Heal: every phone sends what it holds, then every phone pulls what the others sent.
+        hub.down = false;
+        for (let round = 0; round < 3; round++) for (const p of phones) await p.engine.run();
+        for (const p of phones) await p.engine.run();
+
+        for (const p of phones) expect(await p.session.outbox()).toEqual([]);
+        const held = [...hub.records.values()].filter((r) => r.kind === 'case-entry').map((r) => JSON.parse(r.payloadJson) as CaseEntry);
+        const claims: string[] = [];
+        for (const p of phones) {
+          const cases = [];
+          for (const caseId of caseIds) {
+            const entries = await caseOn(p, caseId);
+            expect(entries).toEqual(orderEntries(held.filter((e) => e.caseId === caseId)));
+            const check = await verifyChain(entries);
+            expect(check, check.ok ? '' : check.problem).toMatchObject({ ok: true });
+            cases.push(foldCase(entries));
+          }
+          claims.push(JSON.stringify(decideClaims(cases, new Map([[OFFICE.id, OFFICE]]))));
+        }
+        expect(new Set(claims).size).toBe(1);
+      }),
+      { numRuns: 15 },
+    );
+    console.log(`[E3] concurrent cases: ${faults.dropped} answers dropped after commit, ${faults.replayed} pushes replayed`);
+  });
+});
