@@ -1,0 +1,187 @@
+/**
+ * Issue 11 in headless Chromium: a case opened on the night phone is continued offline on both the
+ * night phone and the morning phone (each records a call after the same entry). After both
+ * reconnect, both phones show the same case, whole (no 改ざん), with both calls, and the month's
+ * claim counts it once. The hub is the real HTTP API over real PostgreSQL.
+ */
+import { resolve } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import pg from 'pg';
+import { startServer } from '../../src/server/app-server';
+import { openPostgresStore } from '../../src/server/db/postgres-store';
+import type { SqlStore } from '../../src/server/db/sql-store';
+import { createApiHandler } from '../../src/server/http/api';
+import { createAccounts } from '../../src/server/services/accounts';
+import { totpCode } from '../../src/server/services/credentials';
+import { japanMonthOf } from '../../src/domain/japan-time';
+import type { Office } from '../../src/domain/emergency-case';
+import { openBrowser, type BrowserSession } from './browser';
+import { registerHousehold, search, setUpFirstUser } from './app-flows';
+
+const HUB = 'hub-e2e-case';
+const OFFICE_ID = 'office-e2e';
+const PASSWORD = 'e2e-hub-password-2026';
+const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `e2e_case_${process.pid}_${Date.now()}`;
+
+let store: SqlStore;
+let server: Server;
+let baseUrl: string;
+const users: { loginName: string; totpSecret: string }[] = [];
+const browsers: BrowserSession[] = [];
+
+beforeAll(async () => {
+  store = await openPostgresStore({ connectionString: url, schema });
+  await store.migrate();
+  await store.createTenant({ id: HUB, name: 'e2e 拠点' });
+  await store.createOffice({ id: OFFICE_ID, tenantId: HUB, name: '相談支援事業所 e2e' });
+  const config = { idleMinutes: 30, maxHours: 12, now: () => new Date() };
+  const accounts = createAccounts(store, config);
+  for (const [i, name] of ['夜間 太郎', '朝番 花子'].entries()) {
+    const loginName = `coord${i + 1}`;
+    const { totpSecret } = await accounts.createUser({ id: `u${i + 1}`, tenantId: HUB, role: 'coordinator', loginName, displayName: name, password: PASSWORD });
+    users.push({ loginName, totpSecret });
+  }
+  // The hub's admin keeps the office record (a hub since 2024), which every phone receives.
+  await accounts.createUser({ id: 'admin', tenantId: HUB, role: 'admin', loginName: 'admin', displayName: '管理者', password: PASSWORD });
+  await store.registerDevice({ id: 'admin-desk', userId: 'admin' });
+  const office: Office = {
+    id: OFFICE_ID,
+    name: '相談支援事業所 e2e',
+    officeNumber: '1210100009',
+    hubSince: '2024-04-01',
+    createdAt: '2024-04-01T00:00:00.000Z',
+    updatedAt: '2024-04-01T00:00:00.000Z',
+  };
+  const [pushed] = await store.applyPush('admin-desk', 'admin', [
+    { seq: 1, mutationId: crypto.randomUUID(), kind: 'office', entityId: OFFICE_ID, op: 'create', at: new Date().toISOString(), payload: office, officeId: null, baseVersion: null },
+  ]);
+  expect(pushed).toMatchObject({ status: 'accepted' });
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    distDir: resolve(import.meta.dirname, '../../dist'),
+    api: createApiHandler({ store: () => store, accounts: config }),
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const b of browsers) await b.dispose();
+  server?.closeAllConnections();
+  await new Promise((done) => server?.close(done));
+  await store?.close();
+  const pool = new pg.Pool({ connectionString: url });
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+  await pool.end();
+});
+
+const statusLine = (page: Page) => page.getByRole('status', { name: /^同期の状態/ });
+
+async function synced(page: Page): Promise<void> {
+  await expect.poll(async () => (await statusLine(page).getAttribute('aria-label')) ?? '', { timeout: 30_000 }).toMatch(/最終同期 \d+\/\d+ \d\d:\d\d$/);
+}
+
+async function joinHub(page: Page, user: { loginName: string; totpSecret: string }): Promise<void> {
+  await page.goto(`${baseUrl}/#/settings/sync`);
+  await page.getByLabel('拠点ID').fill(HUB);
+  await page.getByLabel('ログインID').fill(user.loginName);
+  await page.getByLabel('パスワード', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('確認コード（6桁）').fill(totpCode(user.totpSecret, new Date()));
+  await page.getByRole('button', { name: 'ログインして参加' }).click();
+  await synced(page);
+}
+
+/** Sync now from the settings, and wait until it went through. */
+async function syncNow(page: Page): Promise<void> {
+  await page.goto(`${baseUrl}/#/settings/sync`);
+  await page.getByRole('button', { name: '今すぐ同期' }).click();
+  await synced(page);
+}
+
+async function openTheCase(page: Page): Promise<void> {
+  await page.goto(`${baseUrl}/#/cases`);
+  await page.getByRole('link', { name: /山田 一郎/ }).first().click();
+  await page.getByText(/改ざんなし/).waitFor();
+}
+
+/** A call typed in by hand: a short-stay facility not in the list, and its result. */
+async function recordCall(page: Page, facility: string, result: string): Promise<void> {
+  await page.getByRole('button', { name: '連絡を記録（手入力）' }).click();
+  await page.getByLabel('連絡先の事業所').selectOption({ label: '一覧にない連絡先' });
+  await page.getByLabel('連絡先の名称').fill(facility);
+  await page.getByLabel('短期入所事業所である').check();
+  await page.getByLabel('結果', { exact: true }).selectOption(result);
+  await page.getByRole('button', { name: '記録する' }).click();
+  await page.getByRole('article', { name: facility }).waitFor();
+}
+
+describe('two phones continue one case offline', () => {
+  it('both show the case whole with both calls, and the month claims it once', async () => {
+    const night = await openBrowser();
+    browsers.push(night);
+    const morning = await openBrowser();
+    browsers.push(morning);
+
+    // The night phone registers the family, joins, and opens the case online.
+    await setUpFirstUser(night.page, baseUrl, '夜間 太郎');
+    await registerHousehold(night.page, { name: '山田 一郎', furigana: 'やまだ いちろう', birthDate: '2001-05-05', phone: '047-111-1111', recipientNumber: '1234567890' });
+    await joinHub(night.page, users[0]!);
+    await night.page.goto(`${baseUrl}/#/`);
+    await search(night.page, 'やまだ');
+    await night.page.getByRole('link', { name: /山田 一郎/ }).first().click();
+    await night.page.getByRole('link', { name: '山田 一郎さんの緊急対応を開始' }).click();
+    await night.page.getByRole('radio', { name: '介護者の急病・けが' }).check();
+    await night.page.getByLabel('要請の内容（詳細）').fill('父が倒れ救急搬送。本人は一人で自宅。');
+    await night.page.getByRole('button', { name: '記録を開始' }).click();
+    await night.page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
+    await syncNow(night.page);
+
+    // The morning phone joins and receives the family, the office and the case.
+    await setUpFirstUser(morning.page, baseUrl, '朝番 花子');
+    await joinHub(morning.page, users[1]!);
+    await openTheCase(morning.page);
+
+    // Both lose the network and each records a call after the same entry.
+    await night.context.setOffline(true);
+    await morning.context.setOffline(true);
+    await openTheCase(night.page);
+    await recordCall(night.page, 'あおぞら短期入所', '受入不可');
+    await recordCall(morning.page, 'みどり園', '受入可');
+    await morning.page.getByRole('button', { name: '対応結果を記録' }).click();
+    await morning.page.getByLabel('入所先').selectOption({ label: 'みどり園（受入可）' });
+    await morning.page.getByRole('button', { name: '記録する' }).click();
+    await morning.page.getByText(/^短期入所\s+みどり園/).waitFor();
+    await morning.page.getByLabel('計画相談支援の担当').selectOption('this-office');
+    await morning.page.getByRole('button', { name: '算定に関する事項を記録' }).click();
+    await morning.page.getByText('算定に関する事項を記録しました。').waitFor();
+
+    // Both reconnect and sync; the night phone once more, to receive the morning's entries.
+    await night.context.setOffline(false);
+    await morning.context.setOffline(false);
+    await syncNow(night.page);
+    await syncNow(morning.page);
+    await syncNow(night.page);
+
+    for (const { page } of [night, morning]) {
+      await openTheCase(page);
+      // open, two calls, the admission and the claim facts: whole on both phones
+      await page.getByText(/改ざんなし（5件の記録を確認）/).waitFor({ timeout: 15_000 });
+      expect(await page.getByText(/改ざん|記録の欠落/).filter({ hasNotText: '改ざんなし' }).count()).toBe(0);
+      await page.getByRole('article', { name: 'あおぞら短期入所' }).getByText('結果: 受入不可').waitFor();
+      await page.getByRole('article', { name: 'みどり園' }).getByText('結果: 受入可').waitFor();
+
+      // The month's claim: one case, one claim of 700 units for this person.
+      await page.goto(`${baseUrl}/#/claims`);
+      await page.getByLabel('対象月').selectOption(japanMonthOf(new Date()));
+      await page.getByText(/改ざんはありません。/).waitFor();
+      const row = page.getByRole('row', { name: /1234567890/ });
+      await expect.poll(async () => (await row.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+        expect.stringMatching(/^1234567890 山田 一郎 1 700$/),
+      ]);
+    }
+  }, 300_000);
+});
