@@ -10,6 +10,9 @@
  * embedded binaries, on a socket in a temp directory), so both can be killed without touching the
  * machine's PostgreSQL that other tests use.
  */
+// The app phones' vaults run over IndexedDB: fake-indexeddb gives Node one (before Dexie loads).
+import 'fake-indexeddb/auto';
+import pgModule from 'pg';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -20,9 +23,22 @@ import { EmbeddedPostgres } from '../../src/server/db/embedded-postgres';
 import { openPostgresStore } from '../../src/server/db/postgres-store';
 import { hashPassword, newTotpSecret, totpCode } from '../../src/server/services/credentials';
 import { SimDevice } from './fault/device';
+import { AppDevice } from './fault/app-device';
+import { orderEntries, verifyChain } from '../../src/domain/case-chain';
+import { foldCase } from '../../src/domain/case-fold';
+import { decideClaims } from '../../src/domain/claim-rules';
+import { CONTACT_RESULTS, type CaseEntry, type EntryBody, type Office } from '../../src/domain/emergency-case';
+import type { Household } from '../../src/domain/household';
+import { createHousehold } from '../factories/household';
+import { openBody } from '../factories/emergency-case';
 import { FaultProxy } from './fault/proxy';
 
-const DEVICES = 4;
+/** simulated devices (the wire protocol by hand) and phones running the app's own engine and vault */
+const SIM_DEVICES = 2;
+const APP_DEVICES = 3;
+const DEVICES = SIM_DEVICES + APP_DEVICES;
+/** cases every app phone continues at once */
+const SHARED_CASES = 3;
 const FAULT_SECONDS = Number(process.env['FAULT_SECONDS'] ?? 20);
 const HUB = 'hub-fault';
 const PASSWORD = 'fault-test-password-1';
@@ -110,45 +126,127 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('fault test ("set" of evidence entries)', () => {
-  it('every acknowledged entry ends up on the server and on every device exactly once, byte for byte', async () => {
+const PgPool = pgModule.Pool;
+
+const OFFICE: Office = {
+  id: 'office-fault',
+  name: '相談支援事業所 障害試験',
+  officeNumber: '1210100001',
+  hubSince: '2024-04-01',
+  createdAt: '2024-04-01T00:00:00.000Z',
+  updatedAt: '2024-04-01T00:00:00.000Z',
+};
+
+function callBody(n: number): EntryBody {
+  const at = new Date().toISOString();
+  return {
+    type: 'contact',
+    facilityId: null,
+    facilityName: `短期入所 ${n % 5}`,
+    facilityOfficeNumber: '',
+    shortStay: true,
+    contactedAt: at,
+    method: '電話',
+    result: CONTACT_RESULTS[n % CONTACT_RESULTS.length]!,
+    note: `#${n}`,
+  };
+}
+
+/** Waits (briefly) until a push is on its way to the server, so the fault lands mid-push. */
+async function whilePushing(): Promise<boolean> {
+  const until = Date.now() + 400;
+  while (Date.now() < until) {
+    if (proxy.pushesInFlight > 0) return true;
+    await sleep(2);
+  }
+  return false;
+}
+
+describe('fault test ("set" of evidence entries, and app phones continuing shared cases)', () => {
+  it('every acknowledged entry ends up on the server and on every device exactly once, byte for byte; shared cases and households converge', async () => {
     const proxyPort = await proxy.listen();
     const base = () => `http://127.0.0.1:${proxyPort}`;
-    const devices = Array.from({ length: DEVICES }, (_, i) => new SimDevice(`fault-device-${i + 1}`, base));
+    const sims = Array.from({ length: SIM_DEVICES }, (_, i) => new SimDevice(`fault-device-${i + 1}`, base));
+    const phones: AppDevice[] = [];
+    for (let i = 0; i < APP_DEVICES; i++) phones.push(await AppDevice.create(`phone-${i + 1}`, base));
     const store = await openPostgresStore({ connectionString: databaseUrl() });
     const users = await store.listUsers(HUB);
-    await store.close();
-    for (const [i, device] of devices.entries()) {
+    const credentials = (i: number) => {
       const user = users.find((u) => u.loginName === `coord${i + 1}`)!;
-      await device.join({ hub: HUB, loginName: user.loginName, password: PASSWORD, totp: () => totpCode(user.totpSecret!, new Date()) });
-    }
+      return { hub: HUB, loginName: user.loginName, password: PASSWORD, totp: () => totpCode(user.totpSecret!, new Date()) };
+    };
+    for (const [i, device] of sims.entries()) await device.join(credentials(i));
+    for (const [i, p] of phones.entries()) await p.join(credentials(SIM_DEVICES + i));
 
-    // Devices write and sync for as long as faults are injected; a failed sync is simply retried later.
+    // Before the faults: phone 1 opens the shared cases and a shared household, each phone its own
+    // household; every phone receives them.
+    const caseIds: string[] = [];
+    for (let c = 0; c < SHARED_CASES; c++) {
+      const caseId = globalThis.crypto.randomUUID();
+      caseIds.push(caseId);
+      await phones[0]!.append(caseId, openBody({ officeId: OFFICE.id, detail: `共有の対応 ${c}`, requestedAt: new Date().toISOString() }));
+    }
+    const shared = createHousehold({ id: 'hh-shared', address: '最初の住所' });
+    await phones[0]!.saveHousehold(shared, 'create');
+    for (const p of phones) await p.saveHousehold(createHousehold({ id: `hh-${p.label}`, phone: '03-0000-0000' }), 'create');
+    for (const p of [...phones, ...phones]) expect(await p.sync()).toBe('done');
+    // the retiring phone: disabled by the admin part way through the faults
+    const retiring = phones[APP_DEVICES - 1]!;
+
     let running = true;
     let syncFailures = 0;
-    const workers = devices.map(async (device) => {
+    let edits = 0;
+    const simWorkers = sims.map(async (device) => {
       while (running) {
         await device.write(rand(1, 3));
         await device.sync().catch(() => (syncFailures += 1));
         await sleep(rand(10, 60));
       }
     });
+    const phoneWorkers = phones.map(async (p) => {
+      while (running && !p.wiped) {
+        for (let k = rand(1, 3); k > 0; k--) {
+          const roll = Math.random();
+          if (roll < 0.6) await p.append(caseIds[rand(0, SHARED_CASES - 1)]!, callBody(rand(0, 99)));
+          else if (p !== retiring) {
+            const id = roll < 0.8 ? `hh-${p.label}` : shared.id;
+            const held = (await p.household(id))!;
+            edits += 1;
+            await p.saveHousehold(id === shared.id ? { ...held, address: `${p.label} の住所 ${edits}` } : { ...held, phone: `03-${String(edits).padStart(4, '0')}-0000` }, 'update');
+          }
+        }
+        if ((await p.sync()) === 'failed') syncFailures += 1;
+        await sleep(rand(20, 80));
+      }
+    });
 
     const faults: Record<string, number> = { 'server SIGKILL': 0, 'PostgreSQL SIGKILL': 0, 'responses dropped after commit': 0, 'network cut': 0, 'pushes replayed': 0, 'pushes reordered': 0 };
-    const until = Date.now() + FAULT_SECONDS * 1000;
+    const midPush = { 'server SIGKILL': 0, 'PostgreSQL SIGKILL': 0 };
+    const started = Date.now();
+    const until = started + FAULT_SECONDS * 1000;
+    let retiredAt: number | null = null;
     // Every kind of fault, in a fresh random order each round, until the time is up.
     let round: number[] = [];
     while (Date.now() < until) {
       await sleep(rand(150, 500));
+      if (retiredAt === null && Date.now() > started + FAULT_SECONDS * 600) {
+        const admin = await openPostgresStore({ connectionString: databaseUrl() }).catch(() => null);
+        if (admin !== null) {
+          await admin.setDisabled('device', retiring.deviceId, true).then(() => (retiredAt = Date.now()), () => undefined);
+          await admin.close();
+        }
+      }
       if (round.length === 0) round = [0, 1, 2, 3, 4, 5].sort(() => Math.random() - 0.5);
       switch (round.pop()) {
         case 0:
+          if (await whilePushing()) midPush['server SIGKILL'] += 1;
           await killServer();
           faults['server SIGKILL']! += 1;
           await sleep(rand(50, 300));
           await startServer();
           break;
         case 1:
+          if (await whilePushing()) midPush['PostgreSQL SIGKILL'] += 1;
           await killPostgres();
           faults['PostgreSQL SIGKILL']! += 1;
           await waitHealthy();
@@ -175,19 +273,30 @@ describe('fault test ("set" of evidence entries)', () => {
 
     // Heal, stop writing, drain: every device syncs until its queue is empty, then once more.
     running = false;
-    await Promise.all(workers);
+    await Promise.all([...simWorkers, ...phoneWorkers]);
     proxy.cut = false;
     proxy.dropResponses = 0;
-    for (let round = 0; devices.some((d) => d.queue.length > 0) && round < 50; round++) {
-      for (const d of devices) await d.sync().catch(() => undefined);
+    for (let round = 0; round < 50; round++) {
+      const queued = sims.some((d) => d.queue.length > 0) || (await Promise.all(phones.map((p) => p.queued()))).some((n) => n > 0);
+      if (!queued) break;
+      for (const d of sims) await d.sync().catch(() => undefined);
+      for (const p of phones) await p.sync();
     }
-    for (const d of devices) await d.sync();
+    for (const d of sims) await d.sync();
+    for (const p of phones) await p.sync();
+    for (const p of phones) await p.sync();
 
     const injected = Object.values(faults).reduce((a, b) => a + b, 0);
-    const written = devices.reduce((n, d) => n + d.writtenCount, 0);
-    console.log(`fault test: ${injected} faults injected (${Object.entries(faults).map(([k, v]) => `${k} ${v}`).join(', ')}); ${written} entries written by ${DEVICES} devices; ${syncFailures} syncs failed and were retried`);
+    const simWritten = sims.reduce((n, d) => n + d.writtenCount, 0);
+    const phoneEvidence = new Map(phones.flatMap((p) => [...p.evidence]));
+    console.log(
+      `fault test: ${injected} faults injected (${Object.entries(faults).map(([k, v]) => `${k} ${v}`).join(', ')}); ` +
+        `confirmed mid-push: server SIGKILL ${midPush['server SIGKILL']}, PostgreSQL SIGKILL ${midPush['PostgreSQL SIGKILL']}, push answers dropped after commit ${proxy.pushAnswersDropped}; ` +
+        `${simWritten} entries by ${SIM_DEVICES} simulated devices, ${phoneEvidence.size} case entries and ${edits} household edits by ${APP_DEVICES} app phones on ${SHARED_CASES} shared cases; ` +
+        `${retiring.label} retired ${retiredAt === null ? 'never' : `after ${Math.round((retiredAt - started) / 1000)} s`}; ${syncFailures} syncs failed and were retried`,
+    );
 
-    // On the server: every entry, once, as written.
+    // On the server: every record once, at its latest state.
     const check = await openPostgresStore({ connectionString: databaseUrl() });
     const held = new Map<string, string>();
     let cursor = 0;
@@ -200,24 +309,51 @@ describe('fault test ("set" of evidence entries)', () => {
       cursor = page.cursor;
       if (!page.hasMore) break;
     }
-    const evidenceRows = (await check.health()).headVersion;
+    const raw = new PgPool({ connectionString: databaseUrl() });
+    const evidenceRows = Number((await raw.query<{ count: string }>("SELECT count(*) FROM changes WHERE kind = 'case-entry'")).rows[0]!.count);
+    await raw.end();
     await check.close();
+    await store.close();
 
     expect(injected).toBeGreaterThanOrEqual(10);
     expect(Object.entries(faults).filter(([, n]) => n === 0)).toEqual([]);
-    expect(devices.map((d) => d.refusals)).toEqual(devices.map(() => []));
-    expect(devices.map((d) => d.queue.length)).toEqual(devices.map(() => 0));
-    const acknowledged = new Map(devices.flatMap((d) => [...d.acknowledged]));
-    // every entry written was acknowledged once the network healed
-    expect(acknowledged.size).toBe(written);
-    // the version counter moved once per entry: no entry was stored twice
-    expect(evidenceRows).toBe(written);
+    expect(retiredAt).not.toBeNull();
+
+    // The simulated devices: each entry acknowledged, on the server and on every device once.
+    expect(sims.map((d) => d.refusals)).toEqual(sims.map(() => []));
+    expect(sims.map((d) => d.queue.length)).toEqual(sims.map(() => 0));
+    const acknowledged = new Map(sims.flatMap((d) => [...d.acknowledged]));
+    expect(acknowledged.size).toBe(simWritten);
     for (const [id, text] of acknowledged) expect(held.get(id), id).toBe(text);
-    expect(held.size).toBe(written);
-    for (const d of devices) {
+    for (const d of sims) {
       expect([...d.received.values()].filter((texts) => texts.length !== 1)).toEqual([]);
-      expect(d.received.size).toBe(written);
       for (const [id, text] of acknowledged) expect(d.received.get(id)?.[0], `${d.deviceId} ${id}`).toBe(text);
     }
-  }, 240_000);
+
+    // The app phones: nothing lost (every case entry on the server as written), nothing doubled
+    // (one change row per entry), nothing altered; the retired phone sent everything, then wiped.
+    expect(retiring.wiped).toBe(true);
+    for (const p of phones.filter((q) => !q.wiped)) expect(await p.queued(), p.label).toBe(0);
+    for (const [id, text] of phoneEvidence) expect(held.get(id), id).toBe(text);
+    expect(evidenceRows).toBe(simWritten + phoneEvidence.size);
+    const onHub = [...held.values()].map((t) => JSON.parse(t) as { caseId?: string }).filter((e) => caseIds.includes(e.caseId ?? '')) as CaseEntry[];
+    const claims = new Set<string>();
+    for (const p of phones.filter((q) => !q.wiped)) {
+      const cases = [];
+      for (const caseId of caseIds) {
+        const entries = await p.caseEntries(caseId);
+        expect(entries, `${p.label} ${caseId}`).toEqual(orderEntries(onHub.filter((e) => e.caseId === caseId)));
+        const verdict = await verifyChain(entries);
+        expect(verdict.ok, verdict.ok ? '' : verdict.problem).toBe(true);
+        cases.push(foldCase(entries));
+      }
+      claims.add(JSON.stringify(decideClaims(cases, new Map([[OFFICE.id, OFFICE]]))));
+      // households: the same as the hub on every phone, and each phone's own last edit kept
+      for (const id of [shared.id, ...phones.map((q) => `hh-${q.label}`)]) {
+        expect(await p.household(id), `${p.label} ${id}`).toEqual(JSON.parse(held.get(id)!) as Household);
+      }
+      expect((JSON.parse(held.get(`hh-${p.label}`)!) as Household).phone).toBe(p.households.get(`hh-${p.label}`)!.phone);
+    }
+    expect(claims.size).toBe(1);
+  }, 300_000);
 });

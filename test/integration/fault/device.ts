@@ -14,7 +14,7 @@ import {
   SESSION_COOKIE,
   type WireChange,
 } from '../../../src/protocol/sync';
-import { caseEntries } from '../factories';
+import { appendEntries, openBody } from '../../factories/emergency-case';
 
 export interface Credentials {
   readonly hub: string;
@@ -56,7 +56,8 @@ export class SimDevice {
     const enrol = await fetch(this.url(API.devices), {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: this.cookie },
-      body: JSON.stringify({ deviceId: this.deviceId, name: `simulated ${this.deviceId}` }),
+      // [E6] the staff id its entries carry, bound to the account that signed in
+      body: JSON.stringify({ deviceId: this.deviceId, name: `simulated ${this.deviceId}`, localUserId: this.staffId }),
     });
     if (enrol.status !== 200) throw new Error(`enrol ${enrol.status}: ${await enrol.text()}`);
     this.secret = EnrolResponse.parse(await enrol.json()).deviceSecret;
@@ -66,7 +67,11 @@ export class SimDevice {
   async write(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       this.written += 1;
-      const [entry] = await caseEntries(`case-${this.deviceId}-${this.written}`, 1, `${this.deviceId} #${this.written}`);
+      const caseId = `case-${this.deviceId}-${this.written}`;
+      const [entry] = await appendEntries([], [openBody({ detail: `${this.deviceId} #${this.written}` })], caseId, {
+        by: { userId: this.staffId, name: `夜勤 ${this.deviceId}` },
+        deviceId: this.deviceId,
+      });
       this.seq += 1;
       this.queue.push({
         seq: this.seq,
@@ -79,6 +84,10 @@ export class SimDevice {
         baseVersion: null,
       });
     }
+  }
+
+  get staffId(): string {
+    return `staff-${this.deviceId}`;
   }
 
   get writtenCount(): number {

@@ -18,6 +18,10 @@ export class FaultProxy {
   cut = false;
   /** chance that a response from the server is thrown away and the connection reset */
   dropResponses = 0;
+  /** pushes forwarded to the server and not answered yet: a kill now lands mid-push */
+  pushesInFlight = 0;
+  /** push answers the server gave (so committed) and the proxy threw away */
+  pushAnswersDropped = 0;
   private readonly seen: Seen[] = [];
   private server: Server | undefined;
 
@@ -34,20 +38,30 @@ export class FaultProxy {
           return;
         }
         const seen: Seen = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
-        if (seen.method === 'POST' && seen.path.startsWith('/api/sync/push')) {
+        const isPush = seen.method === 'POST' && seen.path.startsWith('/api/sync/push');
+        if (isPush) {
           this.seen.push(seen);
           if (this.seen.length > 200) this.seen.shift();
+          this.pushesInFlight += 1;
         }
+        const done = () => {
+          if (isPush) this.pushesInFlight -= 1;
+        };
         this.forward(seen).then(
           (answer) => {
+            done();
             if (this.cut || Math.random() < this.dropResponses) {
+              if (isPush && answer.status === 200) this.pushAnswersDropped += 1;
               req.socket.destroy();
               return;
             }
             res.writeHead(answer.status, answer.headers);
             res.end(answer.body);
           },
-          () => req.socket.destroy(),
+          () => {
+            done();
+            req.socket.destroy();
+          },
         );
       });
     });
