@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
-import { claimMonthOf, countThisMonth, decideClaims, personKeyOf, summarizeClaims } from './claim-rules';
+import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personKeyOf, summarizeClaims } from './claim-rules';
 import {
   DEFAULT_CLAIM_FACTS,
   type Actor,
@@ -9,7 +9,10 @@ import {
   type ContactBody,
   type Current,
   type EmergencyCase,
+  type ContactResult,
   type Office,
+  type OutcomeBody,
+  type OutcomeKind,
   type Planning,
 } from './emergency-case';
 
@@ -35,6 +38,8 @@ interface ContactSpec {
   readonly at: string;
   readonly shortStay?: boolean;
   readonly facility?: string;
+  /** 受入可 unless told */
+  readonly result?: ContactResult | null;
 }
 
 interface CaseSpec {
@@ -46,9 +51,11 @@ interface CaseSpec {
   readonly contacts?: readonly ContactSpec[];
   readonly planning?: Planning;
   readonly independentLivingClaimed?: boolean;
+  /** how the emergency ended: 短期入所 (admitted) unless told; null while open */
+  readonly outcome?: OutcomeKind | null;
 }
 
-function current<B extends ContactBody>(entryId: string, body: B, at: string): Current<B> {
+function current<B extends ContactBody | OutcomeBody>(entryId: string, body: B, at: string): Current<B> {
   return { entryId, body, recordedAt: at, recordedBy: COORDINATOR, corrections: [] };
 }
 
@@ -61,7 +68,7 @@ function contactOf(caseId: string, spec: ContactSpec, i: number): Current<Contac
     shortStay: spec.shortStay ?? true,
     contactedAt: spec.at,
     method: '電話',
-    result: '受入可',
+    result: spec.result === undefined ? '受入可' : spec.result,
     note: '',
   };
   return current(`${caseId}-c${i}`, body, spec.at);
@@ -101,11 +108,23 @@ function makeCase(spec: CaseSpec): EmergencyCase {
       planning: spec.planning ?? 'this-office',
       independentLivingClaimed: spec.independentLivingClaimed ?? false,
     },
-    outcome: null,
+    outcome: outcomeOf(spec),
     closedAt: null,
     handler: COORDINATOR,
     headHash: '',
   };
+}
+
+function outcomeOf(spec: CaseSpec): Current<OutcomeBody> | null {
+  const kind = spec.outcome === undefined ? '短期入所' : spec.outcome;
+  if (kind === null) return null;
+  const at = spec.contacts?.at(-1)?.at ?? '2026-11-01T01:00:00.000Z';
+  const admitted = kind === '短期入所';
+  return current(
+    `${spec.id}-outcome`,
+    { type: 'outcome', outcome: kind, facilityId: admitted ? 'f-0' : null, facilityName: admitted ? '短期入所 1' : '', from: admitted ? at : null, note: '' },
+    at,
+  );
 }
 
 /** n emergencies of one person on days 1.. of a Japan month, each with one short-stay contact at 02:00 JST. */
@@ -187,12 +206,103 @@ describe('問74: one emergency is one time, however many facilities were contact
     expect(d).toMatchObject({ status: 'claimed', ordinal: 1, units: 700, month: '2026-12' });
     expect(d.reasons).toEqual([
       '短期入所事業所への連絡・調整あり（2026年12月1日 00:20）',
+      '指定短期入所の利用に至りました',
       '当事業所が計画相談支援を担当しています',
       'この月の1回目',
     ]);
     expect(summarizeClaims([d], [c], HUB_OFFICE.id, '2026-12')).toEqual([
       { personKey: 'recipient:0000000001', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
     ]);
+  });
+});
+
+// seeds/004 §24 告示 別表16 注: 「要支援者が指定短期入所を利用する場合において、指定短期入所事業者に対して…必要な情報の提供
+// 及び当該指定短期入所の利用に関する調整…を行った場合」; seeds/002 (松戸市)「短期入所事業所への受け入れ実績（回数）に応じて」.
+// The product owner's decision: claimable only when the person began to use 指定短期入所 as the outcome of this emergency and
+// at least one short-stay facility was reached (不在 or 折り返し待ち alone is not coordination).
+describe('§24 注 (owner decision): admitted to 指定短期入所, and a short-stay facility reached', () => {
+  it('a case whose only short-stay call was 不在, and whose person went to hospital, is 算定不可 with both reasons', () => {
+    const c = makeCase({ id: 'c-absent', contacts: [{ at: '2026-12-01T01:00:00+09:00', result: '不在' }], outcome: '入院' });
+    const d = only(decideClaims([c], OFFICES));
+    expect(d).toMatchObject({ status: 'not-claimable', units: 0, ordinal: null, month: null });
+    expect(d.reasons).toEqual([
+      '短期入所事業所と連絡がついた記録がありません（「不在」「折り返し待ち」だけでは連絡・調整に当たりません。結果を記録すると判定されます）',
+      '対応結果が「入院」のため算定できません（指定短期入所の利用に至った場合に算定します）',
+    ]);
+  });
+
+  it('不在 and 折り返し待ち alone are not coordination, even when the person was admitted (the admission came another way)', () => {
+    for (const result of ['不在', '折り返し待ち', null] as const) {
+      const c = makeCase({ id: `c-${result}`, contacts: [{ at: '2026-12-01T01:00:00+09:00', result }] });
+      expect(only(decideClaims([c], OFFICES))).toMatchObject({ status: 'not-claimable', month: null });
+    }
+  });
+
+  it('a facility that answered 受入不可 was reached: admitted elsewhere, the case is claimable, its month that call\'s', () => {
+    const c = makeCase({
+      id: 'c-refused-then',
+      contacts: [
+        { at: '2026-11-30T23:40:00+09:00', result: '不在' },
+        { at: '2026-12-01T00:10:00+09:00', result: '受入不可' },
+        { at: '2026-12-01T00:30:00+09:00', result: '受入可' },
+      ],
+    });
+    const d = only(decideClaims([c], OFFICES));
+    // the unanswered call at 23:40 on 30 November does not fix the month: the first call that reached a facility does
+    expect(d).toMatchObject({ status: 'claimed', units: 700, month: '2026-12', coordinatedAt: '2026-12-01T00:10:00+09:00' });
+    expect(claimMonthOf(c)).toEqual({ month: '2026-12', coordinatedAt: '2026-12-01T00:10:00+09:00' });
+  });
+
+  it('a facility reached but the person stayed at home, went to hospital or elsewhere: 算定不可 with the outcome named', () => {
+    for (const outcome of ['入院', '在宅で対応', 'その他'] as const) {
+      const c = makeCase({ id: `c-${outcome}`, contacts: [{ at: '2026-12-01T01:00:00+09:00' }], outcome });
+      const d = only(decideClaims([c], OFFICES));
+      expect(d.status).toBe('not-claimable');
+      expect(d.reasons).toContain(`対応結果が「${outcome}」のため算定できません（指定短期入所の利用に至った場合に算定します）`);
+      // the month is still the coordination's, so the case is listed under it with its reason
+      expect(d.month).toBe('2026-12');
+    }
+  });
+
+  it('a case still open without an outcome waits as 要確認 「対応結果が未記録です」, holding its slot under the cap', () => {
+    const open = makeCase({ id: 'c-open', contacts: [{ at: '2026-12-02T01:00:00+09:00' }], outcome: null });
+    const others = [1, 2, 3, 4].map((n) => makeCase({ id: `c-${n}`, contacts: [{ at: `2026-12-0${n + 2}T01:00:00+09:00` }] }));
+    const decisions = decideClaims([open, ...others], OFFICES);
+    expect(decisions[0]).toMatchObject({ status: 'pending', units: 0, ordinal: 1 });
+    expect(decisions[0]!.reasons).toContain('対応結果が未記録です（指定短期入所の利用に至った場合に算定します）');
+    expect(decisions.slice(1).map((d) => d.status)).toEqual(['claimed', 'claimed', 'claimed', 'over-cap']);
+    // recorded as 入院, it gives its slot back
+    const hospital = decideClaims([{ ...open, outcome: makeCase({ id: 'x', outcome: '入院' }).outcome }, ...others], OFFICES);
+    expect(hospital.map((d) => d.status)).toEqual(['not-claimable', 'claimed', 'claimed', 'claimed', 'claimed']);
+  });
+});
+
+// seeds/004 §24: the same 加算 belongs to 障害児相談支援 for a child, whose plan is the 障害児支援利用計画.
+describe('§24 for a child (児): 障害児相談支援 wording', () => {
+  const child = () => true;
+  it('another office provides 障害児相談支援 → not claimable, in the words for a child', () => {
+    const c = makeCase({ id: 'c-child', contacts: [{ at: '2026-12-01T01:00:00+09:00' }], planning: 'other-office' });
+    expect(only(decideClaims([c], OFFICES, child)).reasons).toContain('他の指定障害児相談支援事業所が障害児相談支援を担当しているため算定できません');
+    expect(only(decideClaims([c], OFFICES)).reasons).toContain('他の指定特定相談支援事業所が計画相談支援を担当しているため算定できません');
+  });
+
+  it('claimed for a child names 障害児相談支援; the plan fee for a child with no services is the 障害児支援利用援助費', () => {
+    const mine = makeCase({ id: 'c-mine', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] });
+    expect(only(decideClaims([mine], OFFICES, child)).reasons).toContain('当事業所が障害児相談支援を担当しています');
+    const none = makeCase({ id: 'c-none', contacts: [{ at: '2026-12-01T01:00:00+09:00' }], planning: 'none-this-office-writes' });
+    expect(only(decideClaims([none], OFFICES, child)).reasons).toContain(
+      'サービス未利用の児童で、当事業所が障害児支援利用計画を作成するため、障害児相談支援給付費（障害児支援利用援助費）と併せて算定します',
+    );
+  });
+
+  it('the lookup is asked with the day of the coordination (a child who turns 18 that month is judged on that day)', () => {
+    const asked: string[] = [];
+    const c = makeCase({ id: 'c-age', contacts: [{ at: '2026-12-01T00:20:00+09:00' }] });
+    decideClaims([c], OFFICES, (_case, at) => {
+      asked.push(at);
+      return false;
+    });
+    expect(asked).toEqual(['2026-12-01T00:20:00+09:00']);
   });
 });
 
@@ -601,5 +711,20 @@ describe('properties over random sets of cases', () => {
         expect(new Set(rows.map((r) => r.personKey)).size).toBe(rows.length);
       }),
     );
+  });
+});
+
+describe('childLookupOf: 者/児 from the household, in Japan time on the day of the coordination', () => {
+  const households = new Map([['h-1', { persons: [{ id: 'p-1', birthDate: '2008-12-01' }] }]]);
+  const lookup = childLookupOf(households);
+  const kase = makeCase({ id: 'c-l', contacts: [{ at: '2026-12-01T00:20:00+09:00' }] });
+  it('is a child the day before the 18th birthday (Japan date), an adult on it', () => {
+    // 2026-11-30 15:20 UTC is already 1 December in Japan: the 18th birthday
+    expect(lookup(kase, '2026-11-30T15:20:00.000Z')).toBe(false);
+    expect(lookup(kase, '2026-11-30T14:59:00.000Z')).toBe(true);
+  });
+  it('does not guess for an unlinked caller or a person no longer held', () => {
+    expect(lookup(makeCase({ id: 'c-u', subject: UNKNOWN_CALLER }), '2026-12-01T00:00:00.000Z')).toBeNull();
+    expect(lookup(makeCase({ id: 'c-j', subject: JIRO }), '2026-12-01T00:00:00.000Z')).toBeNull();
   });
 });

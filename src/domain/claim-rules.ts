@@ -17,15 +17,20 @@ import {
   type ClaimStatus,
   type ClaimSummaryRow,
 } from './claim-types';
-import type { CaseSubject, ContactBody, Current, EmergencyCase, Office, Planning } from './emergency-case';
+import type { CaseSubject, ContactBody, Current, EmergencyCase, Office, OutcomeKind, Planning } from './emergency-case';
 import type { IsoInstant } from './household';
-import { formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
+import { ADULT_AGE, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
 
 /** The reasons the app shows, one per rule (docs/claim-rules.md lists them with their sources). */
 export const CLAIM_REASONS = {
   coordinated: (at: IsoInstant) => `短期入所事業所への連絡・調整あり（${formatJapanDateTime(at)}）`,
   noShortStayContact: '短期入所事業所への連絡・調整の記録がありません（相談強化加算は短期入所の利用に関する連絡・調整が要件です）',
+  notReached:
+    '短期入所事業所と連絡がついた記録がありません（「不在」「折り返し待ち」だけでは連絡・調整に当たりません。結果を記録すると判定されます）',
+  noOutcome: '対応結果が未記録です（指定短期入所の利用に至った場合に算定します）',
+  notAdmitted: (outcome: OutcomeKind) => `対応結果が「${outcome}」のため算定できません（指定短期入所の利用に至った場合に算定します）`,
+  admitted: '指定短期入所の利用に至りました',
   noRecipientNumber: '受給者証番号が未登録です。世帯の情報に受給者証番号を入力し、対応記録の対象者を結び付け直すと算定されます',
   noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）',
   unknownOffice: '対応した相談支援事業所が登録されていません（拠点として位置付けられていることを確認できません）',
@@ -38,6 +43,14 @@ export const CLAIM_REASONS = {
       'サービス未利用の方で、当事業所がサービス等利用計画を作成するため、計画相談支援給付費（サービス利用支援費）と併せて算定します',
     'other-office': '他の指定特定相談支援事業所が計画相談支援を担当しているため算定できません',
     unknown: '計画相談支援をどの事業所が担当しているか未確認です。確認して記録すると算定の可否が決まります',
+  } satisfies Readonly<Record<Planning, string>>,
+  /** for a child (児, under 18 on the day of the coordination): 障害児相談支援 and its 給付費 (seeds/004 §24: 障害児相談支援費 の同加算) */
+  planningChild: {
+    'this-office': '当事業所が障害児相談支援を担当しています',
+    'none-this-office-writes':
+      'サービス未利用の児童で、当事業所が障害児支援利用計画を作成するため、障害児相談支援給付費（障害児支援利用援助費）と併せて算定します',
+    'other-office': '他の指定障害児相談支援事業所が障害児相談支援を担当しているため算定できません',
+    unknown: '障害児相談支援をどの事業所が担当しているか未確認です。確認して記録すると算定の可否が決まります',
   } satisfies Readonly<Record<Planning, string>>,
   independentLiving:
     '同じ緊急事態について、自立生活援助の緊急時支援加算または地域定着支援サービス費を算定するため算定できません',
@@ -60,23 +73,66 @@ function instantOrder(a: IsoInstant, b: IsoInstant): number {
   return Date.parse(a) - Date.parse(b);
 }
 
-function firstShortStayContact(c: EmergencyCase): Current<ContactBody> | null {
-  const shortStay = c.contacts.filter((k) => k.body.shortStay);
-  const sorted = [...shortStay].sort((a, b) => instantOrder(a.body.contactedAt, b.body.contactedAt));
+/**
+ * A short-stay facility was reached: the call had an answer (受入可 or 受入不可). A call nobody
+ * answered (不在) or one still waiting for a call back (折り返し待ち) is not 連絡・調整 on its own
+ * (the product owner's reading of seeds/004 §24 「…調整を行った場合」, docs/claim-rules.md).
+ */
+export function reachedShortStay(k: Current<ContactBody>): boolean {
+  return k.body.shortStay && (k.body.result === '受入可' || k.body.result === '受入不可');
+}
+
+function firstCoordination(c: EmergencyCase): Current<ContactBody> | null {
+  const reached = c.contacts.filter(reachedShortStay);
+  const sorted = [...reached].sort((a, b) => instantOrder(a.body.contactedAt, b.body.contactedAt));
   return sorted[0] ?? null;
 }
 
 /**
- * The claim month: the Japan-time month of the FIRST short-stay contact (連絡・調整を行った時刻),
- * not of the request. DOMAIN.md §5: the claim month follows the date of the coordination, so a
- * request at 23:50 on 30 November coordinated at 00:20 on 1 December counts in December. When the
- * contacts of one emergency span a month end, the first one fixes the month (open question in
- * docs/claim-rules.md). Null when the case has no short-stay contact: then there is nothing to claim.
+ * The claim month: the Japan-time month of the FIRST short-stay coordination (the first call that
+ * reached a short-stay facility, 連絡・調整を行った時刻), not of the request. DOMAIN.md §5: the
+ * claim month follows the date of the coordination, so a request at 23:50 on 30 November
+ * coordinated at 00:20 on 1 December counts in December. Null when no short-stay facility was
+ * reached: then there is nothing to claim.
  */
 export function claimMonthOf(c: EmergencyCase): { month: string; coordinatedAt: string } | null {
-  const first = firstShortStayContact(c);
+  const first = firstCoordination(c);
   if (!first) return null;
   return { month: japanMonthOf(first.body.contactedAt), coordinatedAt: first.body.contactedAt };
+}
+
+/**
+ * Whether the case's person is a child (児: under 18 on the Japan day of the coordination), for the
+ * wording of 障害児相談支援; null when not known (the case does not say, the household is gone).
+ */
+export type ChildLookup = (c: EmergencyCase, at: IsoInstant) => boolean | null;
+
+/**
+ * The ChildLookup for households as the app holds them (their summaries will do): the linked
+ * person's age in Japan time on the day of the coordination. Null for an unlinked caller, a person
+ * no longer held, or a birth date that is not a date.
+ */
+export function childLookupOf(
+  households: ReadonlyMap<string, { readonly persons: readonly { readonly id: string; readonly birthDate: string | null }[] }>,
+): ChildLookup {
+  return (c, at) => {
+    const { householdId, personId } = c.subject;
+    if (householdId === null || personId === null) return null;
+    const person = households.get(householdId)?.persons.find((p) => p.id === personId);
+    if (person === undefined || person.birthDate === null || !/^\d{4}-\d{2}-\d{2}$/.test(person.birthDate)) return null;
+    const age = ageOn(person.birthDate, japanDateOf(at));
+    return age < 0 ? null : age < ADULT_AGE;
+  };
+}
+
+/**
+ * The outcome rule: claimable only when the person began to use 指定短期入所 (seeds/004 §24
+ * 「指定短期入所を利用する場合において」). A case with no outcome yet is not excluded by it: it waits
+ * (要確認) until the outcome is recorded.
+ */
+function admissionFailure(c: EmergencyCase): string | null {
+  if (c.outcome === null || c.outcome.body.outcome === '短期入所') return null;
+  return CLAIM_REASONS.notAdmitted(c.outcome.body.outcome);
 }
 
 /** The outcome of rules a–e for one case, before the cap. */
@@ -94,26 +150,35 @@ function hubFailure(office: Office | undefined, coordinatedAt: IsoInstant): stri
 }
 
 /** Rules a–e. Every exclusion that applies is listed, so the coordinator can fix them all at once. */
-function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coordinatedAt: IsoInstant | null): Verdict {
-  if (coordinatedAt === null) return { status: 'not-claimable', reasons: [CLAIM_REASONS.noShortStayContact] };
+function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coordinatedAt: IsoInstant | null, childAt: ChildLookup): Verdict {
+  if (coordinatedAt === null) {
+    // a: no short-stay facility reached; with no day of coordination, only the outcome can be judged too
+    const anyShortStay = c.contacts.some((k) => k.body.shortStay);
+    const reasons = [anyShortStay ? CLAIM_REASONS.notReached : CLAIM_REASONS.noShortStayContact, anyShortStay ? admissionFailure(c) : null];
+    if (anyShortStay && c.outcome === null) reasons.push(CLAIM_REASONS.noOutcome);
+    return { status: 'not-claimable', reasons: reasons.filter((r): r is string => r !== null) };
+  }
   const { planning, independentLivingClaimed } = c.claimFacts;
+  const wording = childAt(c, coordinatedAt) === true ? CLAIM_REASONS.planningChild : CLAIM_REASONS.planning;
   const failures = [
+    admissionFailure(c),
     personKeyOf(c.subject) === null ? CLAIM_REASONS.noPerson : null,
     hubFailure(offices.get(c.open.body.officeId), coordinatedAt),
-    planning === 'other-office' ? CLAIM_REASONS.planning['other-office'] : null,
+    planning === 'other-office' ? wording['other-office'] : null,
     independentLivingClaimed ? CLAIM_REASONS.independentLiving : null,
   ].filter((r): r is string => r !== null);
   if (failures.length > 0) return { status: 'not-claimable', reasons: failures };
-  const reasons = [CLAIM_REASONS.coordinated(coordinatedAt), CLAIM_REASONS.planning[planning]];
+  const admitted = c.outcome !== null;
+  const reasons = [CLAIM_REASONS.coordinated(coordinatedAt), admitted ? CLAIM_REASONS.admitted : CLAIM_REASONS.noOutcome, wording[planning]];
   // A linked person without a 受給者証番号 cannot be billed yet: it holds its cap slot until entered.
   const noNumber = normalizeDigits(c.subject.recipientNumber) === '';
   if (noNumber) reasons.push(CLAIM_REASONS.noRecipientNumber);
-  return { status: planning === 'unknown' || noNumber ? 'pending' : 'claimed', reasons };
+  return { status: planning === 'unknown' || noNumber || !admitted ? 'pending' : 'claimed', reasons };
 }
 
-function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>): ClaimDecision {
+function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>, childAt: ChildLookup): ClaimDecision {
   const claimMonth = claimMonthOf(c);
-  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null);
+  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null, childAt);
   return {
     caseId: c.id,
     officeId: c.open.body.officeId,
@@ -169,8 +234,12 @@ function withOrdinal(d: ClaimDecision, ordinal: number): ClaimDecision {
  * One decision per case, in input order. A case is one emergency, however many facilities were
  * contacted for it (問74), so it is numbered once under the cap.
  */
-export function decideClaims(cases: readonly EmergencyCase[], offices: ReadonlyMap<string, Office>): ClaimDecision[] {
-  const base = cases.map((c) => baseDecision(c, offices));
+export function decideClaims(
+  cases: readonly EmergencyCase[],
+  offices: ReadonlyMap<string, Office>,
+  childAt: ChildLookup = () => null,
+): ClaimDecision[] {
+  const base = cases.map((c) => baseDecision(c, offices, childAt));
   const ordinals = ordinalsByIndex(base);
   return base.map((d, i) => {
     const ordinal = ordinals.get(i);

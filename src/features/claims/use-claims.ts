@@ -8,7 +8,7 @@ import { useApp } from '../../app/store';
 import { verifyChain, type ChainCheck } from '../../domain/case-chain';
 import { foldCase } from '../../domain/case-fold';
 import { casesForMonth } from '../../domain/claim-csv';
-import { decideClaims, summarizeClaims } from '../../domain/claim-rules';
+import { childLookupOf, decideClaims, summarizeClaims } from '../../domain/claim-rules';
 import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
 import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
 import { T } from './text';
@@ -62,14 +62,16 @@ export interface MonthClaim {
 export function useMonthClaim(officeId: string | null, month: string): MonthClaim {
   const { cases: all, unreadable } = useFoldedCases();
   const offices = useApp((s) => s.offices);
+  const summaries = useApp((s) => s.summaries);
   return useMemo(() => {
     const office = officeId ? offices.get(officeId) : undefined;
-    const decisions = new Map(decideClaims(all, offices).map((d) => [d.caseId, d] as const));
+    // 障害児相談支援 wording for a child: the person's age on the day of the coordination
+    const decisions = new Map(decideClaims(all, offices, childLookupOf(summaries)).map((d) => [d.caseId, d] as const));
     if (!office) return { office, cases: [], decisions, summary: [], unreadable };
     const cases = casesForMonth(all, decisions, office.id, month).sort(byRequest);
     const summary = summarizeClaims([...decisions.values()], all, office.id, month);
     return { office, cases, decisions, summary, unreadable };
-  }, [all, offices, officeId, month, unreadable]);
+  }, [all, offices, summaries, officeId, month, unreadable]);
 }
 
 // An entries array is never changed in place (the store replaces it on append), so its check is
