@@ -37,7 +37,7 @@ export interface AppendContext {
   readonly receivedAt: Date;
 }
 
-export type EvidenceRefusal = 'chain' | 'author' | 'clock';
+export type EvidenceRefusal = 'chain' | 'writer' | 'clock';
 
 export type AppendCheck =
   | { readonly ok: true }
@@ -48,10 +48,10 @@ export function checkAppend(entry: CaseEntry, ctx: AppendContext): AppendCheck {
   // [E6] Who and where: the credentials of the push, not what the payload says.
   const writer = entry.recordedBy?.userId;
   if (typeof writer !== 'string' || !(writer === ctx.authorId || ctx.authorIds.includes(writer))) {
-    return refuse('author', `recordedBy.userId ${JSON.stringify(writer)} is not the pushing user ${ctx.authorId} nor a staff id this device bound to it at sign-in`);
+    return refuse('writer', `recordedBy.userId ${JSON.stringify(writer)} is not the pushing user ${ctx.authorId} nor a staff id this device bound to it at sign-in`);
   }
   if (entry.deviceId !== ctx.deviceId) {
-    return refuse('author', `deviceId ${JSON.stringify(entry.deviceId)} is not the pushing device ${ctx.deviceId}`);
+    return refuse('writer', `deviceId ${JSON.stringify(entry.deviceId)} is not the pushing device ${ctx.deviceId}`);
   }
   const recordedAt = Date.parse(entry.recordedAt);
   if (Number.isNaN(recordedAt)) return refuse('chain', 'recordedAt is not an instant');

@@ -146,7 +146,7 @@ export const EnrolRequest = z.strictObject({
    * the vault user who signs in (the id their case entries carry as recordedBy.userId): the hub
    * credits entries with it to this account on this device [E6]
    */
-  localUserId: id.optional(),
+  vaultUserId: id.optional(),
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
@@ -208,7 +208,7 @@ export const REFUSAL_REASONS = [
   /** a case entry that does not link into its case: no such case, a missing or refused earlier entry, a second open entry [E1][E2][E4] */
   'chain',
   /** a case entry recorded by another user or on another device than the ones pushing it [E6] */
-  'author',
+  'writer',
   /** a case entry dated after the hub received it, or before the entry it follows [E7] */
   'clock',
 ] as const;
@@ -225,7 +225,7 @@ export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
   invalid: '内容が不正です',
   scope: 'この利用者には書き込みの権限がない記録です',
   chain: '対応記録のつながりが確認できません（前の記録が届いていないか、受け付けられていません）',
-  author: '記録した職員または端末が、送信した職員・端末と一致しません',
+  writer: '記録した職員または端末が、送信した職員・端末と一致しません',
   clock: '記録の時刻がサーバーの時刻と合いません（端末の時計を確認してください）',
 };
 

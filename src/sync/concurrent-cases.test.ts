@@ -171,5 +171,5 @@ describe('[E1]-[E7] phones continuing the same cases offline, synced in any orde
       { numRuns: 15 },
     );
     console.log(`[E3] concurrent cases: ${faults.dropped} answers dropped after commit, ${faults.replayed} pushes replayed`);
-  });
+  }, 240_000);
 });

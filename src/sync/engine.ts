@@ -266,7 +266,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // [E6] A link from before the hub checked who wrote each case entry: the hub does not know
       // which member of staff on this phone signed in, so their entries would be refused. Sign in
       // again (whoever does binds themselves); nothing queued is lost meanwhile.
-      if (link.localUserId === undefined) throw new SyncError('signed-out', 'the hub link predates staff binding [E6]: sign in again');
+      if (link.vaultUserId === undefined) throw new SyncError('signed-out', 'the hub link predates staff binding [E6]: sign in again');
       set({ running: true, progress: { sent: 0, received: 0 } });
       let gapError: SyncError | null = null;
       try {
@@ -333,7 +333,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function join(form: JoinForm): Promise<RunOutcome> {
     const { deviceName, ...signIn } = form;
     const info = await client.signIn(signIn);
-    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, localUserId: session.user.id });
+    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id });
     const old = await session.sync.hubLink();
     // Signing in again as the same user on the same hub keeps the cursor; anyone else starts over.
     const same = old !== undefined && old.hub === info.user.hub && old.userId === info.user.id;
@@ -349,7 +349,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       lastSyncAt: same ? old.lastSyncAt : null,
       openConflicts: same ? old.openConflicts : 0,
       signedOut: false,
-      localUserId: session.user.id,
+      vaultUserId: session.user.id,
     });
     set({ problem: null });
     await refresh();

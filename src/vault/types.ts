@@ -85,7 +85,7 @@ export interface HubLink {
    * The vault user who signed in (the id their case entries carry): the hub bound it to `userId`
    * at enrolment [E6]. Absent on links made before that: such a device signs in once more.
    */
-  readonly localUserId?: string;
+  readonly vaultUserId?: string;
 }
 
 /** What acknowledge() did with a push's results. */

@@ -317,9 +317,9 @@ export function createFakeHub(): FakeHub {
       } else {
         devices.set(parsed.data.deviceId, { id: parsed.data.deviceId, userId, secret, lastSeq: 0, disabled: false, receipts: new Map() });
       }
-      if (parsed.data.localUserId !== undefined) {
+      if (parsed.data.vaultUserId !== undefined) {
         const bound = bindings.get(parsed.data.deviceId) ?? new Map<string, string>();
-        bindings.set(parsed.data.deviceId, bound.set(parsed.data.localUserId, userId));
+        bindings.set(parsed.data.deviceId, bound.set(parsed.data.vaultUserId, userId));
       }
       const answer: EnrolResponse = { deviceId: parsed.data.deviceId, deviceSecret: secret, lastSeq: devices.get(parsed.data.deviceId)!.lastSeq };
       return json(200, answer);

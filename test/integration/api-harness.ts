@@ -151,20 +151,20 @@ export class DeviceClient {
   }
 
   /** The vault user on this device (what its case entries carry as recordedBy.userId), bound at enrolment [E6]. */
-  get localUserId(): string {
+  get vaultUserId(): string {
     return `staff-on-${this.deviceId}`;
   }
 
   /** A new case's entries as this device's staff write them [E6]. */
   caseEntries(caseId: string, bodies: Parameters<typeof appendEntries>[1], held: readonly CaseEntry[] = [], idPrefix = `${caseId}-${this.deviceId}`): Promise<CaseEntry[]> {
-    return appendEntries(held, bodies, caseId, { by: { userId: this.localUserId, name: '夜勤 職員' }, deviceId: this.deviceId, idPrefix });
+    return appendEntries(held, bodies, caseId, { by: { userId: this.vaultUserId, name: '夜勤 職員' }, deviceId: this.deviceId, idPrefix });
   }
 
   async enrol(name = '端末'): Promise<Answer<{ deviceId: string; deviceSecret: string; lastSeq: number }>> {
     const answer = await this.request<{ deviceId: string; deviceSecret: string; lastSeq: number }>('POST', API.devices, {
       deviceId: this.deviceId,
       name,
-      localUserId: this.localUserId,
+      vaultUserId: this.vaultUserId,
     });
     if (answer.status === 200) {
       this.secret = answer.body.deviceSecret;

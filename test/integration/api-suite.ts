@@ -414,28 +414,28 @@ export function apiSuite(name: string, target: ContractTarget): void {
         await phone.push(opened.map(entryWire));
         // written as if by the colleague on the other phone, or on the other phone, or back-dated,
         // or restarting the case with index 0 and no previous entry
-        const asColleague = await appendEntries(opened, [contactBody()], 'case-1', { by: { userId: other.localUserId, name: '別の職員' }, deviceId: phone.deviceId });
-        const onOtherPhone = await appendEntries(opened, [contactBody()], 'case-1', { by: { userId: phone.localUserId, name: '夜勤' }, deviceId: other.deviceId });
+        const asColleague = await appendEntries(opened, [contactBody()], 'case-1', { by: { userId: other.vaultUserId, name: '別の職員' }, deviceId: phone.deviceId });
+        const onOtherPhone = await appendEntries(opened, [contactBody()], 'case-1', { by: { userId: phone.vaultUserId, name: '夜勤' }, deviceId: other.deviceId });
         const backdated = await phone.caseEntries('case-1', [{ body: contactBody(), at: '2024-04-01T00:00:00.000Z' }], opened);
         const restart = await phone.caseEntries('case-1', [openBody({ subject, detail: '差し替え' })], [], 'restart');
         const answer = await phone.push([entryWire(asColleague[1]!), entryWire(onOtherPhone[1]!), entryWire(backdated[1]!), { ...entryWire(restart[0]!) }]);
         expect(answer.status).toBe(200);
-        expect(reasons(answer)).toEqual(['author', 'author', 'clock', 'chain']);
+        expect(reasons(answer)).toEqual(['writer', 'writer', 'clock', 'chain']);
         for (const r of answer.body.results) expect(r.status === 'refused' && r.retryable).toBe(false);
         const onHub = (await phone.pullAll()).filter((r) => r.kind === 'case-entry');
         expect(onHub.map((r) => r.payloadJson)).toEqual([JSON.stringify(opened[0])]);
         // each refusal is kept for the admin with the payload as sent
         const refusals = await api.store.listRefusals(HUB);
-        expect(refusals.map((r) => r.reason).sort()).toEqual(['author', 'author', 'chain', 'clock']);
+        expect(refusals.map((r) => r.reason).sort()).toEqual(['chain', 'clock', 'writer', 'writer']);
       });
 
       it('[E6] an entry by staff the hub never saw sign in on this device is refused; after they sign in, it is taken', async () => {
         const phone = await device('phone-1').join(coord);
         const stranger = { userId: 'staff-never-signed-in', name: '未登録の職員' };
         const opened = await appendEntries([], [openBody({ subject })], 'case-1', { by: stranger, deviceId: phone.deviceId });
-        expect(reasons(await phone.push([entryWire(opened[0]!)]))).toEqual(['author']);
+        expect(reasons(await phone.push([entryWire(opened[0]!)]))).toEqual(['writer']);
         // that member of staff signs in on this phone (the app sends their vault id with the enrolment)
-        const bound = await phone.request<{ deviceSecret: string }>('POST', API.devices, { deviceId: phone.deviceId, name: '端末', localUserId: stranger.userId });
+        const bound = await phone.request<{ deviceSecret: string }>('POST', API.devices, { deviceId: phone.deviceId, name: '端末', vaultUserId: stranger.userId });
         expect(bound.status).toBe(200);
         phone.secret = bound.body.deviceSecret;
         expect(reasons(await phone.push([entryWire(opened[0]!)]))).toEqual(['accepted']);

@@ -197,11 +197,11 @@ export class SqlAccountStore implements AccountStore {
     });
   }
 
-  async bindLocalUser(b: { deviceId: string; localUserId: string; userId: string }): Promise<void> {
+  async bindLocalUser(b: { deviceId: string; vaultUserId: string; userId: string }): Promise<void> {
     await this.pool.query(
       `INSERT INTO device_authors (device_id, local_user_id, user_id) VALUES ($1, $2, $3)
        ON CONFLICT (device_id, local_user_id) DO UPDATE SET user_id = EXCLUDED.user_id, bound_at = now()`,
-      [b.deviceId, b.localUserId, b.userId],
+      [b.deviceId, b.vaultUserId, b.userId],
     );
   }
 

@@ -107,7 +107,7 @@ export interface AccountStore {
    * Binds the device's own id for a member of staff (the vault user who signed in) to the hub
    * account that signed in on it [E6]; a later sign-in of that vault user binds it anew.
    */
-  bindLocalUser(b: { readonly deviceId: string; readonly localUserId: string; readonly userId: string }): Promise<void>;
+  bindLocalUser(b: { readonly deviceId: string; readonly vaultUserId: string; readonly userId: string }): Promise<void>;
 
   scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts>;
   /**

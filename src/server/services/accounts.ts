@@ -198,13 +198,13 @@ export function createAccounts(store: Store, config: AccountsConfig) {
     /** Registers (or hands over) a device to the user; returns its fresh secret, stored only as a hash. */
     async enrolDevice(
       user: UserRecord,
-      req: { deviceId: string; name: string; localUserId?: string | undefined },
+      req: { deviceId: string; name: string; vaultUserId?: string | undefined },
     ): Promise<{ deviceId: string; deviceSecret: string; lastSeq: number }> {
       const deviceSecret = newToken();
       try {
         const { lastSeq } = await store.enrolDevice({ id: req.deviceId, userId: user.id, name: req.name, secretHash: sha256Hex(deviceSecret) });
         // [E6] The case entries this member of staff writes on this device carry this id.
-        if (req.localUserId !== undefined) await store.bindLocalUser({ deviceId: req.deviceId, localUserId: req.localUserId, userId: user.id });
+        if (req.vaultUserId !== undefined) await store.bindLocalUser({ deviceId: req.deviceId, vaultUserId: req.vaultUserId, userId: user.id });
         return { deviceId: req.deviceId, deviceSecret, lastSeq };
       } catch (error) {
         if (error instanceof StoreError && error.code === 'exists') {

@@ -57,7 +57,7 @@ export class SimDevice {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: this.cookie },
       // [E6] the staff id its entries carry, bound to the account that signed in
-      body: JSON.stringify({ deviceId: this.deviceId, name: `simulated ${this.deviceId}`, localUserId: this.staffId }),
+      body: JSON.stringify({ deviceId: this.deviceId, name: `simulated ${this.deviceId}`, vaultUserId: this.staffId }),
     });
     if (enrol.status !== 200) throw new Error(`enrol ${enrol.status}: ${await enrol.text()}`);
     this.secret = EnrolResponse.parse(await enrol.json()).deviceSecret;
