@@ -13,6 +13,7 @@
 import type pg from 'pg';
 import { inTransaction } from './transaction';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
+import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import type { PushOptions } from './account-store';
 import { checkEvidence } from './evidence';
 import { equal, mergeRecord, type Json } from './merge';
@@ -23,6 +24,7 @@ import {
   MERGED_KINDS,
   RECORD_KINDS,
   StoreError,
+  type ChangeKind,
   type ChangeResult,
   type PushedChange,
   type RefusalReason,
@@ -534,9 +536,8 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   if (!(CHANGE_KINDS as readonly unknown[]).includes(c['kind'])) return { ok: false, detail: `unknown kind ${JSON.stringify(c['kind'])}` };
   if (!(CHANGE_OPS as readonly unknown[]).includes(c['op'])) return { ok: false, detail: `unknown op ${JSON.stringify(c['op'])}` };
   const entityId = c['entityId'];
-  if (typeof entityId !== 'string' || entityId.length === 0 || entityId.length > 200) {
-    return { ok: false, detail: 'entityId must be a string of 1-200 characters' };
-  }
+  // [S16] The app's one id rule, for every kind: what the app cannot hold is never stored.
+  if (!isRecordId(entityId)) return { ok: false, detail: `entityId must match ${String(RECORD_ID_PATTERN)}` };
   const at = c['at'];
   if (typeof at !== 'string' || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) {
     return { ok: false, detail: 'at must be an ISO instant with a zone' };
@@ -557,6 +558,9 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   } catch (error) {
     return { ok: false, detail: `payload is not JSON: ${(error as Error).message}` };
   }
+  // [S17] A record the app could not read is refused here, not found on a phone later.
+  const problem = RECORD_KINDS.has(c['kind'] as ChangeKind) ? checkRecord(c['kind'] as StoredKind, entityId, payload) : null;
+  if (problem !== null) return { ok: false, detail: `${String(c['kind'])} ${problem.message}` };
   return { ok: true, payloadJson };
 }
 
