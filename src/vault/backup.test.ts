@@ -4,6 +4,7 @@ import { PBKDF2_ITERATIONS } from './crypto';
 import { VaultError } from './errors';
 import { OTHER_PASSPHRASE, PASSPHRASE, createSampleRecord, createTestVault, dumpTables, newId, setUpTestVault } from './testing';
 import type { EntityKind, VaultErrorCode, VaultSession } from './types';
+import { createHousehold } from '../../test/factories/household';
 
 const BACKUP_PASSPHRASE = 'バックアップ用-金庫の鍵-2026';
 const CANARY = '鵺野宮燐太郎-backup-canary';
@@ -389,9 +390,9 @@ describe('backup and sync', () => {
     const { session } = source;
     const pulled = newId();
     await session.sync.applyRemote([
-      { kind: 'household', entityId: pulled, version: 17, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) },
+      { kind: 'household', entityId: pulled, version: 17, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: pulled })) },
     ]);
-    await session.put('household', pulled, createSampleRecord({ address: '転居先' }), 'update');
+    await session.put('household', pulled, createHousehold({ id: pulled, address: '転居先' }), 'update');
     const local = newId();
     await session.put('household', local, createSampleRecord({ name: '未同期' }), 'create');
     await session.sync.saveHubLink({
