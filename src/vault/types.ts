@@ -196,6 +196,8 @@ export type VaultErrorCode =
   | 'backup-damaged'
   /** a file that is not a backup of this app */
   | 'backup-invalid'
+  /** a backup holding a record this app cannot read [S17]: nothing restored; the message names the record */
+  | 'backup-record'
   /** a backup made by a later version of the app */
   | 'backup-version'
   /** restoreBackup() on a device that already holds (non-demo) records */
