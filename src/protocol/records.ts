@@ -2,7 +2,7 @@
  * What a stored record must look like for the app to read it: one check for every household,
  * facility, office and case entry, run by the hub on push (a record that fails is refused, reason
  * 'invalid', nothing stored), by the app on pull (a record that fails is set aside, the rest of the
- * page is written) and on backup restore (a file holding one is refused whole). Rules [S16]-[S18]
+ * page is written) and on backup restore (a file holding one is refused whole). Rules [R1]-[R3]
  * in docs/sync-protocol.md.
  *
  * These are shapes, not the form's rules: the 聞き取り票 form (domain/household-schema.ts) also
@@ -35,7 +35,7 @@ export { RECORD_ID_PATTERN, isRecordId };
 export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry'] as const;
 export type StoredKind = (typeof STORED_KINDS)[number];
 
-/** A record id on the wire: the one rule ([S16], constants.ts). */
+/** A record id on the wire: the one rule ([R1], constants.ts). */
 export const recordId = z.string().regex(RECORD_ID_PATTERN, 'record ids are 1-128 characters of A-Z a-z 0-9 _ -');
 
 const text = z.string();
@@ -217,7 +217,7 @@ const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {
 
 /** Why a record cannot be read: a code for counting, the field, and words for whoever looks into it. */
 export interface RecordProblem {
-  /** 'id': the id breaks [S16]; 'json': the payload is not JSON; 'shape': a field is missing or wrong [S17] */
+  /** 'id': the id breaks [R1]; 'json': the payload is not JSON; 'shape': a field is missing or wrong [R2] */
   readonly code: 'id' | 'json' | 'shape';
   /** dotted path of the first field that fails ('' for the id or the whole payload); never a value */
   readonly field: string;

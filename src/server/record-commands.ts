@@ -1,5 +1,5 @@
 /**
- * The admin commands about a hub's records [H1]: list them (flagging those the app cannot read),
+ * The admin commands about a hub's records [R5]: list them (flagging those the app cannot read),
  * withdraw one from every device, and list the changes the hub refused. Output is tab-separated,
  * one record a line, and never prints a record's content (it is personal): ids, versions, reasons.
  */

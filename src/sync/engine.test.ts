@@ -289,7 +289,7 @@ describe('sync engine: pulling', () => {
   });
 });
 
-describe('sync engine: records it cannot read [S18][S19]', () => {
+describe('sync engine: records it cannot read [R3][R4]', () => {
   const POISON = 'poison.id with space';
 
   /** A hub whose database holds, among good records, a poison id and a household whose persons is not a list. */
@@ -310,7 +310,7 @@ describe('sync engine: records it cannot read [S18][S19]', () => {
     return { hub, user, before, malformed };
   }
 
-  it('[S18] a fresh device sets both aside, receives every other record before and after them, and shows how many and why', async () => {
+  it('[R3] a fresh device sets both aside, receives every other record before and after them, and shows how many and why', async () => {
     const { hub, user, before, malformed } = oldHub();
     const d = await device(hub, { pullPage: 2 });
 
@@ -325,7 +325,7 @@ describe('sync engine: records it cannot read [S18][S19]', () => {
     expect(d.status.getState()).toMatchObject({ problem: null, setAside: { total: 2, byReason: { id: 1, json: 0, shape: 1 } } });
   });
 
-  it('[S18] 「最初から受信し直す」 tries set-aside records again', async () => {
+  it('[R3] 「最初から受信し直す」 tries set-aside records again', async () => {
     const { hub, user, malformed } = oldHub();
     const d = await device(hub);
     await d.engine.join(signInOf(user));
@@ -342,7 +342,7 @@ describe('sync engine: records it cannot read [S18][S19]', () => {
     expect(d.status.getState().setAside).toEqual({ total: 1, byReason: { id: 1, json: 0, shape: 0 } });
   });
 
-  it('[S19] a record an admin withdrew on the hub leaves the device, and the set-aside count with it', async () => {
+  it('[R4] a record an admin withdrew on the hub leaves the device, and the set-aside count with it', async () => {
     const { hub, user, before } = oldHub();
     const d = await device(hub);
     await d.engine.join(signInOf(user));

@@ -37,7 +37,7 @@ export interface SyncStatus {
   readonly openConflicts: number;
   /** evidence pulled with another hash than the one held here (the local entry was kept) */
   readonly evidenceMismatches: readonly string[];
-  /** records pulled that this app cannot read, set aside by reason [S18] */
+  /** records pulled that this app cannot read, set aside by reason [R3] */
   readonly setAside: SetAsideCounts;
   readonly problem: SyncProblem | null;
   /** set once this device was retired and wiped: the app shows only that */

@@ -70,7 +70,7 @@ describe('data at rest', () => {
     ]);
     const pulledId = newId();
     const pulled = createHousehold({ id: pulledId, address: CANARY, persons: [createPerson({ name: CANARY, recipientNumber: CANARY })] });
-    // [S18] Set aside: a record it cannot read, and one whose id itself is personal.
+    // [R3] Set aside: a record it cannot read, and one whose id itself is personal.
     const unreadable = { ...pulled, id: newId(), persons: CANARY };
     const personalId = `${CANARY} の世帯`;
     await session.sync.applyRemote([

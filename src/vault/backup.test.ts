@@ -23,7 +23,7 @@ async function codeOf(promise: Promise<unknown>): Promise<VaultErrorCode> {
   return error.code;
 }
 
-/** A whole household (restore reads only what the app can read [S17]) with the personal data the scans look for. */
+/** A whole household (restore reads only what the app can read [R2]) with the personal data the scans look for. */
 function household(id: string, name: string, overrides: Partial<Household> = {}): Household {
   return createHousehold({
     id,
@@ -377,7 +377,7 @@ describe('restore refuses, and writes nothing', () => {
     await expectRefused(later, BACKUP_PASSPHRASE, 'backup-version');
   });
 
-  it('[S17] holding a record the app cannot read: nothing is restored, and the message names the record and the field', async () => {
+  it('[R2] holding a record the app cannot read: nothing is restored, and the message names the record and the field', async () => {
     const source = await setUpTestVault();
     const good = newId();
     const bad = newId();

@@ -438,7 +438,7 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
 const KIND_WORDS: Readonly<Record<EntityKind, string>> = { household: '世帯', facility: '事業所', office: '相談支援事業所', 'case-entry': '対応記録' };
 
 /**
- * [S17] Every record must be one the app can read, or nothing is restored: a household whose
+ * [R2] Every record must be one the app can read, or nothing is restored: a household whose
  * persons is not a list would otherwise come back only to stop the household screen. The check
  * (zod) is loaded here, not with the first screen.
  */

@@ -151,7 +151,7 @@ export const SCHEMA_V4 = {
 
 /**
  * Version 6: records a pull brought that this app cannot read (an id outside the one rule, a payload
- * that is not JSON or lacks what the screens need; src/protocol/records.ts [S18]), kept out of
+ * that is not JSON or lacks what the screens need; src/protocol/records.ts [R3]), kept out of
  * `records` so one bad record never stops a page. In clear: the kind, a key (the id when it is
  * opaque, else `#` and its SHA-256, since such an id may hold a name), the hub's version and office,
  * and the reason as a protocol code and a field path; the id itself, the payload and the words about

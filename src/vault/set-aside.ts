@@ -1,5 +1,5 @@
 /**
- * Records a pull brought that this app cannot read, set aside instead of written [S18]: the rest
+ * Records a pull brought that this app cannot read, set aside instead of written [R3]: the rest
  * of the page is written and the cursor moves on, so one bad record on the hub never stops a device.
  * Offline nothing here runs (only a pull sets aside); a full disk aborts the page whole, as before.
  *
@@ -18,13 +18,13 @@ import type { EntityKind, SetAsideCounts } from './types';
 export interface SortedPage {
   readonly readable: readonly { readonly record: WireRecord; readonly data: unknown }[];
   readonly unreadable: readonly { readonly record: WireRecord; readonly problem: RecordProblem }[];
-  /** [S19] records an admin withdrew on the hub (withdrawn, payload null): the device drops its copy */
+  /** [R4] records an admin withdrew on the hub (withdrawn, payload null): the device drops its copy */
   readonly removed: readonly WireRecord[];
 }
 
 const loadCheck = () => import('../protocol/records');
 
-/** A record the hub's admin removed: withdrawn, with nothing left in it [S19]. */
+/** A record the hub's admin removed: withdrawn, with nothing left in it [R4]. */
 export const isRemoval = (record: WireRecord): boolean => record.withdrawn && record.payloadJson === 'null';
 
 export async function sortPulled(records: readonly WireRecord[]): Promise<SortedPage> {

@@ -165,7 +165,7 @@ describe('sync store: applyRemote', () => {
     expect((await session.sync.hubLink())?.cursor).toBe(9);
   });
 
-  it('[S18] sets aside what it cannot read (a poison id, persons not a list, not JSON), writes the rest and moves the cursor', async () => {
+  it('[R3] sets aside what it cannot read (a poison id, persons not a list, not JSON), writes the rest and moves the cursor', async () => {
     const { session, db } = await setUpTestVault();
     await session.sync.saveHubLink(link());
     const good = wire();
@@ -194,7 +194,7 @@ describe('sync store: applyRemote', () => {
     expect(rows.find((r) => r.reason === 'id')!.key).toMatch(/^#[0-9a-f]{64}$/);
   });
 
-  it('[S18] a later version it can read replaces the set-aside one, and setting aside again does not count twice', async () => {
+  it('[R3] a later version it can read replaces the set-aside one, and setting aside again does not count twice', async () => {
     const { session } = await setUpTestVault();
     const id = newId();
     const bad = wire({ entityId: id, version: 3, data: { ...createHousehold({ id }), persons: 'not-a-list' } });
@@ -206,7 +206,7 @@ describe('sync store: applyRemote', () => {
     expect(await session.get('household', id)).toBeDefined();
   });
 
-  it('[S19] a record an admin removed is dropped here (with its set-aside entry), except evidence and records with unsent changes', async () => {
+  it('[R4] a record an admin removed is dropped here (with its set-aside entry), except evidence and records with unsent changes', async () => {
     const { session, db } = await setUpTestVault();
     const held = wire({ version: 2 });
     const edited = wire({ version: 3 });

@@ -77,7 +77,7 @@ const hashOf = (data: unknown): unknown => (typeof data === 'object' && data !==
 
 /**
  * A withdrawn record comes back as the payload of its 'withdraw' change (a household keeps
- * `withdrawal`). A record this app cannot read is set aside [S18]; one an admin removed is dropped [S19].
+ * `withdrawal`). A record this app cannot read is set aside [R3]; one an admin removed is dropped [R4].
  */
 export async function applyRemote(ctx: SessionContext, records: readonly WireRecord[], link?: HubLink): Promise<ApplyReport> {
   // Within a page the same record may come twice only if the hub misbehaves; the later version wins.
@@ -107,7 +107,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     const local = await unseal<unknown>(ctx.key, bindingOf('records', row.kind, row.id), row).catch(() => undefined);
     heldHashes.set(row.id, hashOf(local));
   }
-  // [S19] Evidence is never dropped, whatever the hub says.
+  // [R4] Evidence is never dropped, whatever the hub says.
   const removals = sorted.removed.filter((r) => !APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
 
   return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.hubLink, db.setAside, db.drafts], async () => {
@@ -145,11 +145,11 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     }
     await db.records.bulkPut(rows);
     await db.syncMeta.bulkPut(metas);
-    // [S18] A record read now is no longer set aside (opaque ids are their own key); the unreadable
+    // [R3] A record read now is no longer set aside (opaque ids are their own key); the unreadable
     // ones wait, sealed, for a hub or an app that fixes them (「最初から受信し直す」 tries them again).
     await db.setAside.bulkDelete(page.map((r) => [r.kind, r.entityId] as [EntityKind, string]));
     await db.setAside.bulkPut(setAsideRows);
-    // [S19] An admin's removal drops the copy here, unless an unsent change to it waits (the hub decides then).
+    // [R4] An admin's removal drops the copy here, unless an unsent change to it waits (the hub decides then).
     const drop = removals.filter(([kind, id]) => !pending.has(`${kind}/${id}`));
     keptPending += removals.length - drop.length;
     await db.records.bulkDelete(drop);

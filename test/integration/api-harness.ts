@@ -199,7 +199,7 @@ export class DeviceClient {
   }
 }
 
-/** A whole household (the hub refuses anything less [S17]), the same for the same id, so edits differ only where a test says. */
+/** A whole household (the hub refuses anything less [R2]), the same for the same id, so edits differ only where a test says. */
 function wireHousehold(entityId: string): Household {
   return createHousehold({ id: entityId, address: '松戸市根本1-1', note: '', persons: [createPerson({ id: `${entityId}-p1` })] });
 }

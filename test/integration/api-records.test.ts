@@ -1,6 +1,6 @@
 /**
- * One validation for every record on both sides (docs/sync-protocol.md [S16]-[S19], docs/hub-server.md
- * [H1]), against a real PostgreSQL: the hub refuses the poison id and a malformed household; a hub
+ * One validation for every record on both sides (docs/sync-protocol.md [R1]-[R4], docs/hub-server.md
+ * [R5]), against a real PostgreSQL: the hub refuses the poison id and a malformed household; a hub
  * whose old database already holds them still serves a fresh device, which sets them aside (the
  * app's own sync engine and vault, over HTTP); the admin lists and withdraws them, with an audit row.
  */
@@ -26,7 +26,7 @@ afterAll(() => target.dropAll());
 const POISON = 'poison.id with space';
 const malformed = (id: string) => ({ ...createHousehold({ id }), persons: 'not-a-list' });
 
-/** A change written straight into the records table, as a hub from before [S16]-[S17] could have stored it. */
+/** A change written straight into the records table, as a hub from before [R1]-[R2] could have stored it. */
 async function insertOld(api: ApiHarness, byUser: string, entityId: string, payload: unknown): Promise<number> {
   const client = await api.raw.connect();
   try {
@@ -79,7 +79,7 @@ describe('records the app cannot read (PostgreSQL)', () => {
   });
   afterEach(() => api.close());
 
-  it('[S16][S17] the hub refuses the poison id and a household whose persons is not a list, naming the rule, stores neither, and takes what follows', async () => {
+  it('[R1][R2] the hub refuses the poison id and a household whose persons is not a list, naming the rule, stores neither, and takes what follows', async () => {
     const phone = await new DeviceClient(api, 'phone-1').join(coord);
     const before = (await api.store.health()).headVersion;
     const answer = await phone.push([
@@ -102,7 +102,7 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(lines.join('\n')).toContain('persons');
   });
 
-  it('[S18] a fresh device of a hub whose old database holds both sets them aside, receives every later record and says how many', async () => {
+  it('[R3] a fresh device of a hub whose old database holds both sets them aside, receives every later record and says how many', async () => {
     const early = await new DeviceClient(api, 'phone-early').join(coord);
     await early.push([householdWire('hh-before')]);
     await insertOld(api, coord.id, POISON, createHousehold({ id: POISON }));
@@ -119,7 +119,7 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(app.status.getState()).toMatchObject({ problem: null, setAside: { total: 2, byReason: { id: 1, json: 0, shape: 1 } } });
   });
 
-  it('[H1][S19] the admin lists both as unreadable and withdraws them: devices drop them, the audit keeps who, when and why; evidence is never withdrawn', async () => {
+  it('[R5][R4] the admin lists both as unreadable and withdraws them: devices drop them, the audit keeps who, when and why; evidence is never withdrawn', async () => {
     const early = await new DeviceClient(api, 'phone-early').join(coord);
     await early.push([householdWire('hh-good')]);
     await insertOld(api, coord.id, POISON, createHousehold({ id: POISON }));

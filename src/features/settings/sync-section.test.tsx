@@ -153,8 +153,8 @@ describe('拠点サーバーと同期', () => {
   });
 });
 
-describe('拠点サーバーと同期: records set aside [S18]', () => {
-  it('[S18] says how many pulled records were set aside and why, while the rest synced', async () => {
+describe('拠点サーバーと同期: records set aside [R3]', () => {
+  it('[R3] says how many pulled records were set aside and why, while the rest synced', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
     const good = newId();

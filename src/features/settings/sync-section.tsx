@@ -192,7 +192,7 @@ function JoinedView() {
   );
 }
 
-/** [S18] Records pulled that this app cannot read: how many and why; the rest synced as usual. */
+/** [R3] Records pulled that this app cannot read: how many and why; the rest synced as usual. */
 function SetAsideNotice({ counts }: { readonly counts: SetAsideCounts }) {
   if (counts.total === 0) return null;
   const reasons = (['id', 'json', 'shape'] as const).filter((r) => counts.byReason[r] > 0);

@@ -536,7 +536,7 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   if (!(CHANGE_KINDS as readonly unknown[]).includes(c['kind'])) return { ok: false, detail: `unknown kind ${JSON.stringify(c['kind'])}` };
   if (!(CHANGE_OPS as readonly unknown[]).includes(c['op'])) return { ok: false, detail: `unknown op ${JSON.stringify(c['op'])}` };
   const entityId = c['entityId'];
-  // [S16] The app's one id rule, for every kind: what the app cannot hold is never stored.
+  // [R1] The app's one id rule, for every kind: what the app cannot hold is never stored.
   if (!isRecordId(entityId)) return { ok: false, detail: `entityId must match ${String(RECORD_ID_PATTERN)}` };
   const at = c['at'];
   if (typeof at !== 'string' || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) {
@@ -558,7 +558,7 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   } catch (error) {
     return { ok: false, detail: `payload is not JSON: ${(error as Error).message}` };
   }
-  // [S17] A record the app could not read is refused here, not found on a phone later.
+  // [R2] A record the app could not read is refused here, not found on a phone later.
   const problem = RECORD_KINDS.has(c['kind'] as ChangeKind) ? checkRecord(c['kind'] as StoredKind, entityId, payload) : null;
   if (problem !== null) return { ok: false, detail: `${String(c['kind'])} ${problem.message}` };
   return { ok: true, payloadJson };

@@ -1,8 +1,8 @@
 /**
  * An admin's view of a hub's records and the one thing they may do to one from the command line:
- * withdraw it, so every device drops it on its next pull [S19], with a row in admin_audit [H1].
+ * withdraw it, so every device drops it on its next pull [R4], with a row in admin_audit [R5].
  * Evidence (case entries) is never withdrawn: the hub keeps every entry it accepted, and a device
- * that cannot read one sets it aside [S18].
+ * that cannot read one sets it aside [R3].
  */
 import type pg from 'pg';
 import { checkRecordJson, type RecordProblem, type StoredKind } from '../../protocol/records';
@@ -15,9 +15,9 @@ export interface AdminRecord {
   readonly version: number;
   readonly officeId: string | null;
   readonly withdrawn: boolean;
-  /** withdrawn by an admin: devices drop it [S19] */
+  /** withdrawn by an admin: devices drop it [R4] */
   readonly removed: boolean;
-  /** why the app could not read it [S16][S17], or null */
+  /** why the app could not read it [R1][R2], or null */
   readonly problem: RecordProblem | null;
 }
 
@@ -41,7 +41,7 @@ export interface AuditEntry {
   readonly at: string;
 }
 
-/** A record an admin withdrew: what pull hands out in its place (withdrawn, payload null) [S19]. */
+/** A record an admin withdrew: what pull hands out in its place (withdrawn, payload null) [R4]. */
 export const REMOVED_PAYLOAD = 'null';
 
 /** Every record of a hub (or of one kind), oldest first, each checked as the app would read it. */

@@ -197,9 +197,9 @@ export interface Store extends AccountStore {
    */
   resolveConflict(scope: PullScope, conflictId: string, userId: string): Promise<void>;
 
-  /** [H1] Every record of a hub (or one kind), each checked as the app would read it (record-admin.ts). */
+  /** [R5] Every record of a hub (or one kind), each checked as the app would read it (record-admin.ts). */
   listRecords(tenantId: string, kind?: StoredKind): Promise<readonly AdminRecord[]>;
-  /** [H1][S19] Withdraws a record from every device, with an admin_audit row; never evidence. */
+  /** [R5][R4] Withdraws a record from every device, with an admin_audit row; never evidence. */
   withdrawRecord(w: WithdrawRecord): Promise<{ readonly version: number }>;
   listAudit(tenantId: string): Promise<readonly AuditEntry[]>;
 

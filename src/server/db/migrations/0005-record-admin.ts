@@ -4,7 +4,7 @@
  * Never edit it once shipped.
  */
 export const sql = /* sql */ `
--- One row per admin action on a record [H1]. done_by is the OS user who ran the command or its
+-- One row per admin action on a record [R5]. done_by is the OS user who ran the command or its
 -- --by argument (the CLI has no sign-in). previous_payload_json keeps what the record held, so a
 -- withdrawal removes a record from every device but loses nothing on the hub.
 CREATE TABLE admin_audit (
