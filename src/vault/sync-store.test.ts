@@ -251,6 +251,17 @@ describe('sync store: dropOutOfScope', () => {
     for (const kept of [mine, theirsEdited, facility]) expect(await session.get(kept.kind, kept.entityId)).toBeDefined();
   });
 
+  it('[R3] forgets set-aside records of offices no longer in scope (the hub will not send them again)', async () => {
+    const { session } = await setUpTestVault();
+    const [a, b] = [newId(), newId()];
+    await session.sync.applyRemote([
+      wire({ entityId: a, officeId: 'office-a', data: { ...createHousehold({ id: a }), persons: 'not-a-list' } }),
+      wire({ entityId: b, officeId: 'office-b', data: { ...createHousehold({ id: b }), persons: 'not-a-list' } }),
+    ]);
+    await session.sync.dropOutOfScope({ role: 'case-worker', officeIds: ['office-a'], facilityId: null });
+    expect(await session.sync.setAsideCounts()).toEqual({ total: 1, byReason: { id: 0, json: 0, shape: 1 } });
+  });
+
   it('leaves a facility liaison their own facility only', async () => {
     const { session } = await setUpTestVault();
     const own = wire({ kind: 'facility', officeId: null });

@@ -70,6 +70,18 @@ async function admin(api: ApiHarness, argv: string[]): Promise<string[]> {
   return lines;
 }
 
+describe('npm run admin: the record commands refuse wrong arguments with a message', () => {
+  it('[R5] needs a reason to withdraw, a known kind, and a hub', () => {
+    expect(() => parseAdminArgs(['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-1'])).toThrow(/--reason/);
+    expect(() => parseAdminArgs(['withdraw-record', '--hub', HUB, '--kind', 'person', '--id', 'hh-1', '--reason', 'x'])).toThrow(/--kind/);
+    expect(() => parseAdminArgs(['list-records', '--kind', 'household'])).toThrow(/--hub/);
+    expect(parseAdminArgs(['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', POISON, '--reason', '不正', '--by', '山田'])).toEqual({
+      command: 'withdraw-record',
+      options: { hub: HUB, kind: 'household', id: POISON, reason: '不正', by: '山田' },
+    });
+  });
+});
+
 describe('records the app cannot read (PostgreSQL)', () => {
   let api: ApiHarness;
   let coord: TestUser;
