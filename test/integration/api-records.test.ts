@@ -156,6 +156,10 @@ describe('records the app cannot read (PostgreSQL)', () => {
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'case-entry', '--id', entry!.id, '--reason', 'x'])).rejects.toThrow(/never withdrawn/);
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-none', '--reason', 'x'])).rejects.toThrow(/not found/);
 
+    // An edit of a withdrawn record from a device that still had it is refused, not merged into nothing.
+    const late = await early.push([householdWire('hh-malformed', { note: '直しました' }, 'update')]);
+    expect(late.body.results[0]).toMatchObject({ status: 'refused', reason: 'invalid', detail: expect.stringContaining('withdrawn by the hub') });
+
     expect(await app.engine.run()).toBe('done');
     expect(app.status.getState().setAside.total).toBe(0);
     expect((await app.session.list('household')).map((h) => h.id)).toEqual(['hh-good']);

@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { inTransaction } from './transaction';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
+import { REMOVED_PAYLOAD } from './record-admin';
 import type { PushOptions } from './account-store';
 import { checkEvidence } from './evidence';
 import { equal, mergeRecord, type Json } from './merge';
@@ -339,6 +340,8 @@ async function planMerge(
   const held = ctx.known.records.get(recordKey(kind, entityId));
   const withdrawn = change.op === 'withdraw' || (held?.withdrawn ?? false);
   if (held === undefined) return { ok: true, stateJson: payloadJson, withdrawn, basedOn: null, heldVersion: null, conflicts: [] };
+  // [R4] An admin withdrew it from every device; an edit would bring it back half-merged.
+  if (held.withdrawn && held.payloadJson === REMOVED_PAYLOAD) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
   const own = ctx.known.own.get(recordKey(kind, entityId));
   const baseVersion = change.baseVersion ?? null;
   if (baseVersion !== null && baseVersion > held.version) {
