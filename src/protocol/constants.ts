@@ -8,3 +8,15 @@
  * on the server is this marker, which no case worker's scope contains (null would mean hub-wide).
  */
 export const HUB_ONLY_OFFICE = '(hub)';
+
+/**
+ * The one rule for a record's id (household, facility, office, case entry), on the device, on the
+ * wire and in the hub: ids are stored in clear and indexed, so they must be opaque (UUIDs and the
+ * like); refusing anything else stops a name or a recipient number from ever becoming a key.
+ * Hub, office, user and device ids follow their own rules (admin-commands.ts, sync.ts).
+ */
+export const RECORD_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function isRecordId(id: unknown): id is string {
+  return typeof id === 'string' && RECORD_ID_PATTERN.test(id);
+}

@@ -44,6 +44,11 @@ export { HUB_ONLY_OFFICE } from './constants';
 
 // ─── Shared pieces ──────────────────────────────────────────────────────────
 
+/**
+ * Hub, office, user and device ids, and a record's entityId as it travels. A record's id has its
+ * own rule ([R1], records.ts), checked per record: one bad record is refused (push) or set aside
+ * (pull) alone, and never fails a whole request or page.
+ */
 const id = z.string().min(1).max(200);
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'UUID ではありません');
 const isoInstant = z.iso.datetime({ offset: true });

@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { STORED_KINDS } from '../protocol/records';
 import { ROLES } from '../protocol/sync';
+import { runRecordCommand } from './record-commands';
 import { StoreError, type Store } from './db/store';
 import { createAccounts } from './services/accounts';
 import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
@@ -18,6 +20,8 @@ export interface AdminIo {
   readonly now?: () => Date;
   /** the key TOTP secrets are sealed with (secret-box.ts), as the server has it */
   readonly secretKey?: Buffer | null;
+  /** who runs the command (the OS user), for the audit table when --by is not given */
+  readonly operator?: string;
 }
 
 export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
@@ -31,6 +35,12 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   disable-user   --hub <id> --login <login>      (ends the user's sessions; their devices retire)
   disable-device --device <device id>
   list-users     --hub <id>
+  list-records   --hub <id> [--kind household|facility|office|case-entry] [--invalid]
+                 (every record with its version and office; --invalid: only those the app cannot read, and why)
+  withdraw-record --hub <id> --kind household|facility|office --id <record id> --reason <理由> [--by <名前>]
+                 (removes the record from every device at its next sync; the hub keeps it in the audit
+                  table with who, when and why. Case entries are evidence and are never withdrawn.)
+  list-refusals  --hub <id> [--limit <n>]   (changes the hub refused, newest first, with the reason)
 
 The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
 which only one process may open at a time: stop the server first.`;
@@ -52,6 +62,16 @@ const schemas = {
   'disable-user': z.strictObject({ hub: slug, login: z.string().min(1) }),
   'disable-device': z.strictObject({ device: z.string().min(1).max(200) }),
   'list-users': z.strictObject({ hub: slug }),
+  'list-records': z.strictObject({ hub: slug, kind: z.enum(STORED_KINDS).optional(), invalid: z.boolean().optional() }),
+  'withdraw-record': z.strictObject({
+    hub: slug,
+    kind: z.enum(STORED_KINDS),
+    // Any id the hub may hold, the poison ones included: that is what this command is for.
+    id: z.string().min(1).max(200),
+    reason: z.string().trim().min(1).max(500),
+    by: z.string().trim().min(1).max(100).optional(),
+  }),
+  'list-refusals': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
 } as const;
 export type AdminCommand = keyof typeof schemas;
 
@@ -63,7 +83,22 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
   const { values } = parseArgs({
     args: [...rest],
     strict: true,
-    options: { hub: str, name: str, office: str, login: str, role: str, facility: str, device: str, 'password-stdin': { type: 'boolean' } },
+    options: {
+      hub: str,
+      name: str,
+      office: str,
+      login: str,
+      role: str,
+      facility: str,
+      device: str,
+      'password-stdin': { type: 'boolean' },
+      kind: str,
+      id: str,
+      reason: str,
+      by: str,
+      invalid: { type: 'boolean' },
+      limit: str,
+    },
   });
   const parsed = schemas[command as AdminCommand].safeParse(values);
   if (!parsed.success) {
@@ -133,8 +168,14 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         }
         return;
       }
+      case 'list-records':
+      case 'withdraw-record':
+      case 'list-refusals':
+        await runRecordCommand(store, command, options, io);
+        return;
     }
   } catch (error) {
+    if (error instanceof StoreError && error.code === 'bad-request') throw new Error(error.message);
     if (error instanceof StoreError && error.code === 'exists') throw new Error(`already exists: ${error.message}`);
     if (error instanceof StoreError && error.code === 'not-found') throw new Error(`not found (is the hub, office or device id right?): ${error.message}`);
     throw error;

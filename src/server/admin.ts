@@ -2,6 +2,7 @@
  * `npm run admin -- <command>` (see ADMIN_USAGE): opens the same store as the server (DATABASE_URL,
  * or the embedded PostgreSQL in KYOTEN_DATA_DIR), runs one command, closes it.
  */
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { describeStore, openStoreFromEnv } from './db/open-store';
 import { parseAdminArgs, runAdminCommand } from './admin-commands';
@@ -36,6 +37,15 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   return first;
 }
 
+/** Who runs the command, for the audit table (the CLI has no sign-in; --by overrides it). */
+function operatorName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USER'] ?? process.env['USERNAME'];
+  }
+}
+
 let parsed: ReturnType<typeof parseAdminArgs>;
 try {
   parsed = parseAdminArgs(process.argv.slice(2));
@@ -65,6 +75,7 @@ try {
     out: (line) => console.log(line),
     readPassword,
     secretKey: secretKeyFromEnv(process.env),
+    operator: operatorName(),
   });
 } catch (error) {
   console.error((error as Error).message);

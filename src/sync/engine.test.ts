@@ -5,7 +5,10 @@ import { openBody } from '../../test/factories/emergency-case';
 import { createFakeHub, type FakeHub, type FakeHubUser } from '../../test/factories/fake-hub';
 import { chainNext } from '../domain/case-chain';
 import { API } from '../protocol/sync';
-import { createSampleRecord, newId, setUpTestVault } from '../vault/testing';
+import { createFacility } from '../../test/factories/facility';
+import { createHousehold } from '../../test/factories/household';
+import type { Household } from '../domain/household';
+import { newId, setUpTestVault } from '../vault/testing';
 import type { VaultSession } from '../vault/types';
 import type { FetchLike } from './client';
 import { createSyncEngine, type LockManagerLike, type SyncEngineOptions } from './engine';
@@ -34,7 +37,7 @@ async function device(hub: FakeHub, options: Partial<SyncEngineOptions> & { fetc
 
 async function household(session: VaultSession, name = '山田 太郎') {
   const id = newId();
-  await session.put('household', id, createSampleRecord({ name }), 'create');
+  await session.put('household', id, createHousehold({ id, note: name }), 'create');
   return id;
 }
 
@@ -63,7 +66,7 @@ describe('sync engine: joining and pushing', () => {
 
     expect(await d.engine.join(signInOf(user))).toBe('done');
 
-    expect(hub.records.get(`household/${h}`)?.payloadJson).toBe(JSON.stringify(createSampleRecord()));
+    expect(JSON.parse(hub.records.get(`household/${h}`)!.payloadJson)).toMatchObject({ id: h, note: '山田 太郎' });
     expect(JSON.parse(hub.records.get(`case-entry/${e.id}`)!.payloadJson)).toEqual(e);
     expect(hub.access.size).toBeGreaterThan(0);
     expect(await d.session.outbox()).toEqual([]);
@@ -174,12 +177,12 @@ describe('sync engine: pulling', () => {
     const hub = createFakeHub();
     const user = hub.addUser();
     const ids = Array.from({ length: 5 }, () => newId());
-    for (const id of ids) hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createSampleRecord({ name: id })) });
+    for (const id of ids) hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note: id })) });
     const d = await device(hub, { pullPage: 2 });
 
     await d.engine.join(signInOf(user));
 
-    for (const id of ids) expect((await d.session.get<{ name: string }>('household', id))?.data.name).toBe(id);
+    for (const id of ids) expect((await d.session.get<Household>('household', id))?.data.note).toBe(id);
     expect(hub.requests.filter((r) => r.path === API.pull)).toHaveLength(3);
     expect(d.onRecordsChanged).toHaveBeenCalled();
     // The cursor is the hub's counter: the five records and the device's own access entries.
@@ -192,7 +195,7 @@ describe('sync engine: pulling', () => {
     const hub = createFakeHub();
     const user = hub.addUser();
     const id = newId();
-    hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createSampleRecord({ name: '引 継' })) });
+    hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note: '引 継' })) });
     const d = await device(hub);
     await d.engine.join(signInOf(user));
     expect(d.onRecordsChanged).toHaveBeenLastCalledWith([['household', id]]);
@@ -203,13 +206,16 @@ describe('sync engine: pulling', () => {
     await d.engine.run();
     expect(await d.session.get('household', id)).toBeUndefined();
     expect(await d.engine.pullAgain()).toBe('done');
-    expect((await d.session.get<{ name: string }>('household', id))?.data.name).toBe('引 継');
+    expect((await d.session.get<Household>('household', id))?.data.note).toBe('引 継');
   });
 
   it('keeps the pages it got when a later page fails, and the cursor with them', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
-    for (let i = 0; i < 4; i += 1) hub.write({ kind: 'facility', entityId: newId(), officeId: null, withdrawn: false, payloadJson: '{"name":"施設"}' });
+    for (let i = 0; i < 4; i += 1) {
+      const id = newId();
+      hub.write({ kind: 'facility', entityId: id, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createFacility({ id })) });
+    }
     const browser = hub.browser();
     let pulls = 0;
     const fetch: FetchLike = async (input, init) => {
@@ -233,7 +239,7 @@ describe('sync engine: pulling', () => {
     const d = await device(hub);
     await d.engine.join(signInOf(user));
     const id = newId();
-    hub.write({ kind: 'household', entityId: id, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) });
+    hub.write({ kind: 'household', entityId: id, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id })) });
     const cursor = (await d.session.sync.hubLink())!.cursor;
 
     hub.fail({ type: 'malformed' }, API.pull);
@@ -248,20 +254,20 @@ describe('sync engine: pulling', () => {
     const user = hub.addUser({ role: 'case-worker', officeId: 'office-a' });
     const [a1, a2, b1] = [newId(), newId(), newId()];
     for (const [id, officeId] of [[a1, 'office-a'], [a2, 'office-a'], [b1, 'office-b']] as const) {
-      hub.write({ kind: 'household', entityId: id, officeId, withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) });
+      hub.write({ kind: 'household', entityId: id, officeId, withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id })) });
     }
     const d = await device(hub);
     await d.engine.join(signInOf(user));
     expect(await d.session.get('household', a1)).toBeDefined();
     expect(await d.session.get('household', b1)).toBeUndefined();
 
-    await d.session.put('household', a2, createSampleRecord({ name: '手元で編集中' }), 'update');
+    await d.session.put('household', a2, createHousehold({ id: a2, note: '手元で編集中' }), 'update');
     hub.refuseEntity(a2, 'scope');
     user.officeId = 'office-b';
     await d.engine.run();
 
     expect(await d.session.get('household', a1)).toBeUndefined();
-    expect((await d.session.get<{ name: string }>('household', a2))?.data.name).toBe('手元で編集中');
+    expect((await d.session.get<Household>('household', a2))?.data.note).toBe('手元で編集中');
     // Now in scope, the other office's household arrives even though it lies below the old cursor.
     expect(await d.session.get('household', b1)).toBeDefined();
   });
@@ -280,6 +286,73 @@ describe('sync engine: pulling', () => {
     await d.engine.run();
     expect((await d.session.get('case-entry', e.id))?.data).toEqual(e);
     expect(d.status.getState().evidenceMismatches).toEqual([e.id]);
+  });
+});
+
+describe('sync engine: records it cannot read [R3][R4]', () => {
+  const POISON = 'poison.id with space';
+
+  /** A hub whose database holds, among good records, a poison id and a household whose persons is not a list. */
+  function oldHub() {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const before = newId();
+    const malformed = newId();
+    hub.write({ kind: 'household', entityId: before, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: before })) });
+    hub.write({ kind: 'household', entityId: POISON, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: POISON })) });
+    hub.write({
+      kind: 'household',
+      entityId: malformed,
+      officeId: 'office-a',
+      withdrawn: false,
+      payloadJson: JSON.stringify({ ...createHousehold({ id: malformed }), persons: 'not-a-list' }),
+    });
+    return { hub, user, before, malformed };
+  }
+
+  it('[R3] a fresh device sets both aside, receives every other record before and after them, and shows how many and why', async () => {
+    const { hub, user, before, malformed } = oldHub();
+    const d = await device(hub, { pullPage: 2 });
+
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const later = newId();
+    const laterVersion = hub.write({ kind: 'household', entityId: later, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: later })) });
+    expect(await d.engine.run()).toBe('done');
+
+    expect((await d.session.list('household')).map((h) => h.id).sort()).toEqual([before, later].sort());
+    expect(await d.session.get('household', malformed)).toBeUndefined();
+    expect((await d.session.sync.hubLink())?.cursor).toBeGreaterThanOrEqual(laterVersion);
+    expect(d.status.getState()).toMatchObject({ problem: null, setAside: { total: 2, byReason: { id: 1, json: 0, shape: 1 } } });
+  });
+
+  it('[R3] 「最初から受信し直す」 tries set-aside records again', async () => {
+    const { hub, user, malformed } = oldHub();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    expect(d.status.getState().setAside.total).toBe(2);
+    // The hub's copy is mended where it stands (a database restored from a backup, say): same version.
+    const held = hub.records.get(`household/${malformed}`)!;
+    (hub.records as Map<string, typeof held>).set(`household/${malformed}`, { ...held, payloadJson: JSON.stringify(createHousehold({ id: malformed })) });
+    await d.engine.run();
+    expect(await d.session.get('household', malformed)).toBeUndefined();
+
+    expect(await d.engine.pullAgain()).toBe('done');
+
+    expect(await d.session.get('household', malformed)).toBeDefined();
+    expect(d.status.getState().setAside).toEqual({ total: 1, byReason: { id: 1, json: 0, shape: 0 } });
+  });
+
+  it('[R4] a record an admin withdrew on the hub leaves the device, and the set-aside count with it', async () => {
+    const { hub, user, before } = oldHub();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    for (const id of [before, POISON]) hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: true, payloadJson: 'null' });
+
+    expect(await d.engine.run()).toBe('done');
+
+    expect(await d.session.get('household', before)).toBeUndefined();
+    expect(d.status.getState().setAside.total).toBe(1);
+    expect(d.onRecordsChanged).toHaveBeenLastCalledWith('all');
   });
 });
 

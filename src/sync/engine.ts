@@ -143,7 +143,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function refresh(): Promise<void> {
     if (session.isLocked) return;
-    const [link, counts] = await Promise.all([session.sync.hubLink(), session.sync.queueCounts()]);
+    const [link, counts, setAside] = await Promise.all([session.sync.hubLink(), session.sync.queueCounts(), session.sync.setAsideCounts()]);
     set({
       joined: link !== undefined,
       signedOut: link?.signedOut ?? false,
@@ -155,6 +155,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       openConflicts: link?.openConflicts ?? 0,
       pending: counts.pending,
       refused: counts.refused,
+      setAside,
     });
   }
 
@@ -219,6 +220,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const next: HubLink = { ...link, cursor: page.cursor, scope: page.scope, openConflicts: page.openConflicts };
       const applied = await session.sync.applyRemote(page.records, next);
       written.push(...applied.writtenKeys);
+      if (applied.removed > 0) dropped = true;
       for (const id of applied.evidenceMismatches) mismatches.add(id);
       received += page.records.length;
       set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: [...mismatches] });

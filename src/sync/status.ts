@@ -4,6 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { Role } from '../protocol/sync';
+import type { SetAsideCounts } from '../vault/types';
 import type { SyncProblemCode } from './client';
 import type { SyncEngine } from './engine';
 
@@ -36,6 +37,8 @@ export interface SyncStatus {
   readonly openConflicts: number;
   /** evidence pulled with another hash than the one held here (the local entry was kept) */
   readonly evidenceMismatches: readonly string[];
+  /** records pulled that this app cannot read, set aside by reason [R3] */
+  readonly setAside: SetAsideCounts;
   readonly problem: SyncProblem | null;
   /** set once this device was retired and wiped: the app shows only that */
   readonly retired: { readonly serverMessage: string | null } | null;
@@ -56,6 +59,7 @@ export const initialSyncStatus: SyncStatus = {
   lastSyncAt: null,
   openConflicts: 0,
   evidenceMismatches: [],
+  setAside: { total: 0, byReason: { id: 0, json: 0, shape: 0 } },
   problem: null,
   retired: null,
 };

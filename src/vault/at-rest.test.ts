@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OTHER_PASSPHRASE, STAFF_NAME, createSampleRecord, dumpTables, newId, setUpTestVault } from './testing';
+import { createHousehold, createPerson } from '../../test/factories/household';
 
 const CANARY = '鵺野宮燐太郎-canary-7f3a';
 
@@ -67,9 +68,17 @@ describe('data at rest', () => {
     await session.sync.acknowledge([
       { seq: first!.seq, mutationId: first!.mutationId, status: 'refused', reason: 'invalid', detail: CANARY, retryable: false },
     ]);
+    const pulledId = newId();
+    const pulled = createHousehold({ id: pulledId, address: CANARY, persons: [createPerson({ name: CANARY, recipientNumber: CANARY })] });
+    // [R3] Set aside: a record it cannot read, and one whose id itself is personal.
+    const unreadable = { ...pulled, id: newId(), persons: CANARY };
+    const personalId = `${CANARY} の世帯`;
     await session.sync.applyRemote([
-      { kind: 'household', entityId: newId(), version: 7, officeId: 'office-1', withdrawn: false, payloadJson: JSON.stringify(record) },
+      { kind: 'household', entityId: pulledId, version: 7, officeId: 'office-1', withdrawn: false, payloadJson: JSON.stringify(pulled) },
+      { kind: 'household', entityId: unreadable.id, version: 8, officeId: 'office-1', withdrawn: false, payloadJson: JSON.stringify(unreadable) },
+      { kind: 'household', entityId: personalId, version: 9, officeId: 'office-1', withdrawn: false, payloadJson: JSON.stringify({ ...pulled, id: personalId }) },
     ]);
+    expect((await session.sync.setAsideCounts()).total).toBe(2);
     await expect(vault.unlock(session.user.id, OTHER_PASSPHRASE)).rejects.toMatchObject({ code: 'wrong-passphrase' });
 
     const rows = await dumpTables(db);
@@ -82,6 +91,7 @@ describe('data at rest', () => {
       'meta',
       'outbox',
       'records',
+      'setAside',
       'syncMeta',
       'throttles',
     ]);

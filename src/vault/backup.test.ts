@@ -4,6 +4,11 @@ import { PBKDF2_ITERATIONS } from './crypto';
 import { VaultError } from './errors';
 import { OTHER_PASSPHRASE, PASSPHRASE, createSampleRecord, createTestVault, dumpTables, newId, setUpTestVault } from './testing';
 import type { EntityKind, VaultErrorCode, VaultSession } from './types';
+import { createHousehold, createPerson } from '../../test/factories/household';
+import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
+import { createFacility } from '../../test/factories/facility';
+import type { CaseEntry, Office } from '../domain/emergency-case';
+import type { Household } from '../domain/household';
 
 const BACKUP_PASSPHRASE = 'バックアップ用-金庫の鍵-2026';
 const CANARY = '鵺野宮燐太郎-backup-canary';
@@ -18,21 +23,38 @@ async function codeOf(promise: Promise<unknown>): Promise<VaultErrorCode> {
   return error.code;
 }
 
+/** A whole household (restore reads only what the app can read [R2]) with the personal data the scans look for. */
+function household(id: string, name: string, overrides: Partial<Household> = {}): Household {
+  return createHousehold({
+    id,
+    address: '東京都千代田区千代田1-1',
+    persons: [createPerson({ id: `${id}-p1`, name, medications: 'デパケンR 200mg 朝夕' })],
+    ...overrides,
+  });
+}
+
+function office(id: string, name: string): Office {
+  return { id, name, officeNumber: '1210000001', hubSince: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' };
+}
+
 /** A vault with every kind of record, demo records, access entries and an outbox. */
 async function sourceVault() {
   const source = await setUpTestVault();
   const { session } = source;
   const households = [newId(), newId(), newId()];
-  await session.put('household', households[0]!, createSampleRecord({ name: CANARY }), 'create');
-  await session.put('household', households[1]!, createSampleRecord({ name: '佐藤 陽太' }), 'create');
-  await session.put('household', households[1]!, createSampleRecord({ name: '佐藤 陽太', address: '転居先' }), 'update');
-  await session.putMany('household', [{ id: households[2]!, data: createSampleRecord({ name: '鈴木 一郎' }), op: 'create' }]);
-  await session.put('facility', newId(), { name: 'あおぞら短期入所' }, 'create');
-  await session.put('office', newId(), { name: '相談支援事業所みどり' }, 'create');
+  await session.put('household', households[0]!, household(households[0]!, CANARY), 'create');
+  await session.put('household', households[1]!, household(households[1]!, '佐藤 陽太'), 'create');
+  await session.put('household', households[1]!, household(households[1]!, '佐藤 陽太', { address: '転居先' }), 'update');
+  await session.putMany('household', [{ id: households[2]!, data: household(households[2]!, '鈴木 一郎'), op: 'create' }]);
+  const facilityId = newId();
+  await session.put('facility', facilityId, createFacility({ id: facilityId, name: 'あおぞら短期入所' }), 'create');
+  const officeId = newId();
+  await session.put('office', officeId, office(officeId, '相談支援事業所みどり'), 'create');
+  const [open, contact] = await appendEntries([], [openBody({ detail: '夜間に電話、短期入所を調整' }), contactBody({ note: '翌朝、家族に引き継ぎ' })], newId());
   source.clock.advance(60_000);
-  await session.append('case-entry', newId(), { householdId: households[0], note: '夜間に電話、短期入所を調整' });
+  await session.append('case-entry', open!.id, open);
   source.clock.advance(60_000);
-  await session.append('case-entry', newId(), { householdId: households[0], note: '翌朝、家族に引き継ぎ' });
+  await session.append('case-entry', contact!.id, contact);
   await session.putDemo('household', [{ id: 'demo-household-1', data: createSampleRecord({ name: 'デモ 花子' }) }]);
   await session.putDemo('facility', [{ id: 'demo-facility-1', data: { name: 'デモ施設' } }]);
   await session.logAccess('open-household', households[0]!);
@@ -102,9 +124,9 @@ describe('backup round trip', () => {
       expect(e.payload).toEqual(expected.find((r) => r.kind === e.kind && r.id === e.entityId)?.data);
     }
     // Case entries go in the order they were written.
-    expect(recordEntries.slice(5).map((e) => (e.payload as { note: string }).note)).toEqual([
-      '夜間に電話、短期入所を調整',
-      '翌朝、家族に引き継ぎ',
+    expect(recordEntries.slice(5).map((e) => (e.payload as CaseEntry).body)).toMatchObject([
+      { detail: '夜間に電話、短期入所を調整' },
+      { note: '翌朝、家族に引き継ぎ' },
     ]);
     // The old device's unsent access entries are queued again, under their own mutation ids,
     // followed by this device's 'restore-backup' entry.
@@ -355,6 +377,24 @@ describe('restore refuses, and writes nothing', () => {
     await expectRefused(later, BACKUP_PASSPHRASE, 'backup-version');
   });
 
+  it('[R2] holding a record the app cannot read: nothing is restored, and the message names the record and the field', async () => {
+    const source = await setUpTestVault();
+    const good = newId();
+    const bad = newId();
+    await source.session.put('household', good, household(good, '佐藤 陽太'), 'create');
+    // Written by an older app that did not check (the vault stores what it is given).
+    await source.session.put('household', bad, { ...household(bad, CANARY), persons: 'not-a-list' }, 'create');
+    const bytes = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
+    const target = await targetVault();
+    const before = await dumpTables(target.db);
+
+    const error = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'backup-record', message: expect.stringContaining(`世帯 ID ${bad} の項目 persons`) });
+    expect((error as Error).message).not.toContain(CANARY);
+    expect(await dumpTables(target.db)).toEqual(before);
+  });
+
   it('into a device that already holds records, even with the right passphrase', async () => {
     const { bytes } = await shared;
     const target = await targetVault();
@@ -389,11 +429,11 @@ describe('backup and sync', () => {
     const { session } = source;
     const pulled = newId();
     await session.sync.applyRemote([
-      { kind: 'household', entityId: pulled, version: 17, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) },
+      { kind: 'household', entityId: pulled, version: 17, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: pulled })) },
     ]);
-    await session.put('household', pulled, createSampleRecord({ address: '転居先' }), 'update');
+    await session.put('household', pulled, createHousehold({ id: pulled, address: '転居先' }), 'update');
     const local = newId();
-    await session.put('household', local, createSampleRecord({ name: '未同期' }), 'create');
+    await session.put('household', local, household(local, '未同期'), 'create');
     await session.sync.saveHubLink({
       hub: 'aozora', loginName: 'yakan', userId: 'u-1', displayName: '夜間 太郎', role: 'coordinator',
       deviceSecret: CANARY, cursor: 17, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false,

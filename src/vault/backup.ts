@@ -435,6 +435,23 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
   return raw as unknown as BackupPayload;
 }
 
+const KIND_WORDS: Readonly<Record<EntityKind, string>> = { household: '世帯', facility: '事業所', office: '相談支援事業所', 'case-entry': '対応記録' };
+
+/**
+ * [R2] Every record must be one the app can read, or nothing is restored: a household whose
+ * persons is not a list would otherwise come back only to stop the household screen. The check
+ * (zod) is loaded here, not with the first screen.
+ */
+async function assertReadable(records: readonly BackupRecord[]): Promise<void> {
+  const { checkRecord } = await import('../protocol/records');
+  for (const r of records) {
+    const problem = checkRecord(r.kind, r.id, r.data);
+    if (problem === null) continue;
+    const subject = `${KIND_WORDS[r.kind]} ID ${r.id}${problem.field === '' ? '' : ` の項目 ${problem.field}`}`;
+    throw new VaultError('backup-record', { subject, detail: `${r.kind} ${r.id}: ${problem.message}` });
+  }
+}
+
 /** Restore order: by kind (BACKUP_KINDS), then in the order the records were written. */
 function restoreOrder(a: BackupRecord, b: BackupRecord): number {
   const byKind = BACKUP_KINDS.indexOf(a.kind) - BACKUP_KINDS.indexOf(b.kind);
@@ -462,6 +479,7 @@ export async function restoreBackup(
   backupPassphrase: string,
 ): Promise<RestoreResult> {
   const payload = await openBackup(bytes, backupPassphrase);
+  await assertReadable(payload.records);
   const records = [...payload.records].sort(restoreOrder);
   const syncRows = (payload.sync ?? []).map(({ kind, id, version, officeId }): SyncMetaRow => ({ kind, id, version, officeId }));
   const versionOf = new Map(syncRows.map((m) => [`${m.kind}/${m.id}`, m.version]));

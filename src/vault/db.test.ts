@@ -5,6 +5,7 @@ import { CURRENT_SCHEMA_VERSION, VaultDatabase } from './db';
 import { wrapForPassphrase } from './key-slots';
 import { PASSPHRASE, STAFF_NAME, createSampleRecord, freshDatabaseName } from './testing';
 import { createVault } from './vault';
+import { createHousehold } from '../../test/factories/household';
 
 /**
  * Version 1 as released, copied rather than imported: if db.ts ever changes it in place, this
@@ -108,10 +109,12 @@ describe('schema migrations', () => {
     expect(await session.sync.hubLink()).toBeUndefined();
     // A pulled record gains sync metadata; an edit made on it then carries that version as its base.
     await session.sync.applyRemote([
-      { kind: 'household', entityId: 'h-9', version: 41, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createSampleRecord()) },
+      { kind: 'household', entityId: 'h-9', version: 41, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: 'h-9' })) },
     ]);
     await session.put('household', 'h-9', createSampleRecord({ name: '編集' }), 'update');
     expect((await session.outbox()).at(-1)).toMatchObject({ entityId: 'h-9', baseVersion: 41 });
+    // Version 6: the set-aside table starts empty [R3].
+    expect(await session.sync.setAsideCounts()).toEqual({ total: 0, byReason: { id: 0, json: 0, shape: 0 } });
     vault.close();
   });
 

@@ -149,6 +149,28 @@ export const SCHEMA_V4 = {
   outbox: 'seq, &mutationId, [kind+entityId], refusedReason',
 } as const;
 
+/**
+ * Version 6: records a pull brought that this app cannot read (an id outside the one rule, a payload
+ * that is not JSON or lacks what the screens need; src/protocol/records.ts [R3]), kept out of
+ * `records` so one bad record never stops a page. In clear: the kind, a key (the id when it is
+ * opaque, else `#` and its SHA-256, since such an id may hold a name), the hub's version and office,
+ * and the reason as a protocol code and a field path; the id itself, the payload and the words about
+ * it are sealed under bindingOf('setAside', kind, key).
+ */
+export interface SetAsideRow extends SealedColumns {
+  kind: EntityKind;
+  key: string;
+  version: number;
+  officeId: string | null;
+  /** RecordProblem['code']: 'id' | 'json' | 'shape' */
+  reason: 'id' | 'json' | 'shape';
+  /** the first field that failed ('' for the id or the whole payload): a path, never a value */
+  field: string;
+  at: string;
+}
+
+export const SCHEMA_V6 = { setAside: '[kind+key], reason, officeId' } as const;
+
 export class VaultDatabase extends Dexie {
   meta!: Table<MetaRow, MetaKey>;
   keySlots!: Table<KeySlotRow, string>;
@@ -160,6 +182,7 @@ export class VaultDatabase extends Dexie {
   cache!: Table<CacheRow, string>;
   syncMeta!: Table<SyncMetaRow, [EntityKind, string]>;
   hubLink!: Table<HubLinkRow, 'link'>;
+  setAside!: Table<SetAsideRow, [EntityKind, string]>;
 
   constructor(name: string) {
     super(name);
@@ -169,6 +192,7 @@ export class VaultDatabase extends Dexie {
     // no upgrade rewrites them (rewriting sealed rows gains nothing and costs a pass over the outbox).
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4);
+    this.version(6).stores(SCHEMA_V6);
     // To change the schema, never edit version 1: add a version below it and keep both.
     // Only the tables that change need listing; `null` deletes a table. For example, to index
     // records by their review date (a timestamp, so allowed in clear):
@@ -187,7 +211,7 @@ export class VaultDatabase extends Dexie {
   }
 }
 
-export const CURRENT_SCHEMA_VERSION = 4;
+export const CURRENT_SCHEMA_VERSION = 6;
 
 /**
  * Runs storage work with errors mapped to VaultError. After a lost connection (iOS closes IndexedDB

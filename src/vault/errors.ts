@@ -20,6 +20,7 @@ const MESSAGES: Readonly<Record<VaultErrorCode, string>> = {
   'backup-passphrase': 'バックアップのパスフレーズが違います。バックアップを作成したときに決めたパスフレーズを入力してください。',
   'backup-damaged': 'バックアップファイルが壊れているため、復元できません。別のコピーがあれば、そちらをお試しください。',
   'backup-invalid': 'このファイルは拠点ナビのバックアップではありません。ファイルを確認してください。',
+  'backup-record': 'バックアップの中に、このアプリで読み込めない記録があるため、何も復元していません。元の端末でその記録を確認するか、管理者に連絡してください。',
   'backup-version': 'このバックアップは新しい版のアプリで作成されたため、読み込めません。アプリを更新してから、もう一度お試しください。',
   'restore-not-empty': 'この端末にはすでに記録があります。復元は新しい端末で行ってください。',
   unexpected: '予期しないエラーが発生しました。アプリを再起動しても直らない場合は、管理者に連絡してください。',
@@ -40,8 +41,15 @@ export class VaultError extends Error {
   /** What a developer needs to find the cause; never shown to the user. */
   readonly detail?: string;
 
-  constructor(code: VaultErrorCode, options: { retryAt?: string; detail?: string; cause?: unknown } = {}) {
-    super(vaultErrorMessage(code), options.cause === undefined ? undefined : { cause: options.cause });
+  /**
+   * `subject`: which record, in words the user can pass on (kind, opaque id, field; never a value),
+   * added to the message in brackets.
+   */
+  constructor(code: VaultErrorCode, options: { retryAt?: string; detail?: string; cause?: unknown; subject?: string } = {}) {
+    super(
+      options.subject === undefined ? vaultErrorMessage(code) : `${vaultErrorMessage(code)}（${options.subject}）`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     if (options.retryAt !== undefined) this.retryAt = options.retryAt;
     if (options.detail !== undefined) this.detail = options.detail;

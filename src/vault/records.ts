@@ -2,22 +2,18 @@
  * Entity records (households, facilities, offices, case entries), each sealed whole; a change and its outbox entry share one transaction.
  * Works offline; when storage is full the transaction aborts and neither the record nor its outbox entry is written.
  */
+import { isRecordId, RECORD_ID_PATTERN } from '../protocol/constants';
 import { bindingOf, seal, unseal } from './crypto';
 import type { RecordRow } from './db';
 import { appendOutbox, appendOutboxMany, isoAt, prepareOutbox, type SessionContext } from './journal';
 import { VaultError } from './errors';
 import { APPEND_ONLY_KINDS, type ChangeOp, type EntityKind, type StoredEntity } from './types';
 
-/**
- * Ids are stored in clear and indexed, so they must be opaque (UUIDs and the like); refusing
- * anything else stops a name or a recipient number from ever becoming a key.
- */
-const OPAQUE_ID = /^[A-Za-z0-9_-]{1,128}$/;
-
+/** Ids are stored in clear and indexed, so they must be opaque: the one rule is the protocol's. */
 export function assertOpaqueId(id: string): void {
-  if (!OPAQUE_ID.test(id)) {
+  if (!isRecordId(id)) {
     // The id itself stays out of the message: if it is personal, logs must not carry it either.
-    throw new TypeError(`vault: record ids are stored in clear and must match ${String(OPAQUE_ID)}`);
+    throw new TypeError(`vault: record ids are stored in clear and must match ${String(RECORD_ID_PATTERN)}`);
   }
 }
 

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { chainNext } from '../domain/case-chain';
 import { openBody } from '../../test/factories/emergency-case';
+import { createFacility } from '../../test/factories/facility';
+import { createHousehold } from '../../test/factories/household';
 import type { WireRecord } from '../protocol/sync';
 import { PASSPHRASE, createSampleRecord, newId, setUpTestVault } from './testing';
 import type { HubLink, OutboxEntry, VaultSession } from './types';
 
+/** A pulled record; by default a whole household (or facility) under its own id, as the hub holds it. */
 function wire(overrides: Partial<WireRecord> & { data?: unknown } = {}): WireRecord {
-  const { data = createSampleRecord(), ...rest } = overrides;
-  return { kind: 'household', entityId: newId(), version: 1, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(data), ...rest };
+  const { data, ...rest } = overrides;
+  const kind = rest.kind ?? 'household';
+  const entityId = rest.entityId ?? newId();
+  const payload = data ?? (kind === 'facility' ? createFacility({ id: entityId }) : createHousehold({ id: entityId }));
+  return { kind, entityId, version: 1, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(payload), ...rest };
 }
+
+const noted = (id: string, note: string) => JSON.stringify(createHousehold({ id, note }));
 
 function link(overrides: Partial<HubLink> = {}): HubLink {
   return {
@@ -93,10 +101,12 @@ describe('sync store: applyRemote', () => {
   it('writes pulled records without outbox entries and remembers their version and office', async () => {
     const { session, db } = await setUpTestVault();
     const before = await session.pendingChanges();
-    const r = wire({ version: 5, data: createSampleRecord({ name: '引 継' }) });
+    const id = newId();
+    const data = createHousehold({ id, note: '引 継' });
+    const r = wire({ entityId: id, version: 5, data });
     const report = await session.sync.applyRemote([r]);
-    expect(report).toEqual({ written: 1, writtenKeys: [['household', r.entityId]], keptPending: 0, evidenceMismatches: [] });
-    expect((await session.get('household', r.entityId))?.data).toEqual(createSampleRecord({ name: '引 継' }));
+    expect(report).toEqual({ written: 1, writtenKeys: [['household', r.entityId]], keptPending: 0, evidenceMismatches: [], setAside: 0, removed: 0 });
+    expect((await session.get('household', r.entityId))?.data).toEqual(data);
     expect(await session.pendingChanges()).toBe(before);
     expect(await db.syncMeta.get(['household', r.entityId])).toEqual({ kind: 'household', id: r.entityId, version: 5, officeId: 'office-a' });
   });
@@ -105,24 +115,25 @@ describe('sync store: applyRemote', () => {
     const { session } = await setUpTestVault();
     const r = wire({ version: 5 });
     await session.sync.applyRemote([r]);
-    await session.put('household', r.entityId, createSampleRecord({ name: '手元の編集' }), 'update');
+    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '手元の編集' }), 'update');
 
-    const report = await session.sync.applyRemote([{ ...r, version: 9, payloadJson: JSON.stringify(createSampleRecord({ name: '他の端末' })) }]);
+    const report = await session.sync.applyRemote([{ ...r, version: 9, payloadJson: noted(r.entityId, '他の端末') }]);
     expect(report.keptPending).toBe(1);
-    expect((await session.get<{ name: string }>('household', r.entityId))?.data.name).toBe('手元の編集');
-    await session.put('household', r.entityId, createSampleRecord({ name: '二度目' }), 'update');
+    expect((await session.get<{ note: string }>('household', r.entityId))?.data.note).toBe('手元の編集');
+    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '二度目' }), 'update');
     expect((await session.outbox()).filter((e) => e.entityId === r.entityId).map((e) => e.baseVersion)).toEqual([5, 5]);
 
     // Once the change is acknowledged, the next pull brings the hub's merged record.
     await session.sync.acknowledge((await session.outbox()).filter((e) => e.entityId === r.entityId).map((e, i) => accepted(e, 10 + i)));
-    await session.sync.applyRemote([{ ...r, version: 11, payloadJson: JSON.stringify(createSampleRecord({ name: '統合後' })) }]);
-    expect((await session.get<{ name: string }>('household', r.entityId))?.data.name).toBe('統合後');
+    await session.sync.applyRemote([{ ...r, version: 11, payloadJson: noted(r.entityId, '統合後') }]);
+    expect((await session.get<{ note: string }>('household', r.entityId))?.data.note).toBe('統合後');
   });
 
   it('stores a withdrawn household as it came (with its withdrawal)', async () => {
     const { session } = await setUpTestVault();
-    const data = { ...createSampleRecord(), withdrawal: { date: '2025-03-31', reason: '市外へ転出' } };
-    const r = wire({ withdrawn: true, data });
+    const id = newId();
+    const data = createHousehold({ id, withdrawal: { date: '2025-03-31', reason: '市外へ転出' } });
+    const r = wire({ entityId: id, withdrawn: true, data });
     await session.sync.applyRemote([r]);
     expect((await session.get('household', r.entityId))?.data).toEqual(data);
   });
@@ -145,15 +156,76 @@ describe('sync store: applyRemote', () => {
     expect((await session.get('case-entry', fresh.id))?.data).toEqual(fresh);
   });
 
-  it('saves the link in the same transaction as the page, and writes nothing when the page is malformed', async () => {
+  it('saves the link in the same transaction as the page', async () => {
     const { session } = await setUpTestVault();
     await session.sync.saveHubLink(link());
     const good = wire();
-    await expect(session.sync.applyRemote([good, wire({ payloadJson: '{not json' })], link({ cursor: 9 }))).rejects.toThrow(TypeError);
-    expect(await session.get('household', good.entityId)).toBeUndefined();
-    expect((await session.sync.hubLink())?.cursor).toBe(0);
     await session.sync.applyRemote([good], link({ cursor: 9 }));
+    expect(await session.get('household', good.entityId)).toBeDefined();
     expect((await session.sync.hubLink())?.cursor).toBe(9);
+  });
+
+  it('[R3] sets aside what it cannot read (a poison id, persons not a list, not JSON), writes the rest and moves the cursor', async () => {
+    const { session, db } = await setUpTestVault();
+    await session.sync.saveHubLink(link());
+    const good = wire();
+    const poison = wire({ entityId: 'poison.id with space', data: createHousehold({ id: 'poison.id with space' }) });
+    const malformedId = newId();
+    const malformed = wire({ entityId: malformedId, data: { ...createHousehold({ id: malformedId, address: '秘密町1-1' }), persons: 'not-a-list' } });
+    const broken = wire({ kind: 'facility', officeId: null, payloadJson: '{not json' });
+
+    const report = await session.sync.applyRemote([good, poison, malformed, broken], link({ cursor: 9 }));
+
+    expect(report).toMatchObject({ written: 1, setAside: 3 });
+    expect(await session.get('household', good.entityId)).toBeDefined();
+    expect(await session.get('household', malformed.entityId)).toBeUndefined();
+    expect((await session.sync.hubLink())?.cursor).toBe(9);
+    expect(await session.sync.setAsideCounts()).toEqual({ total: 3, byReason: { id: 1, json: 1, shape: 1 } });
+    const rows = await db.setAside.toArray();
+    expect(rows.map((r) => [r.kind, r.reason, r.field]).sort()).toEqual([
+      ['facility', 'json', ''],
+      ['household', 'id', ''],
+      ['household', 'shape', 'persons'],
+    ]);
+    // In clear: no id that breaks the rule (it may hold a name), and nothing of the payload.
+    const clear = JSON.stringify(rows.map(({ iv: _iv, ct: _ct, ...row }) => row));
+    expect(clear).not.toContain('poison');
+    expect(clear).not.toContain('秘密町');
+    expect(rows.find((r) => r.reason === 'id')!.key).toMatch(/^#[0-9a-f]{64}$/);
+  });
+
+  it('[R3] a later version it can read replaces the set-aside one, and setting aside again does not count twice', async () => {
+    const { session } = await setUpTestVault();
+    const id = newId();
+    const bad = wire({ entityId: id, version: 3, data: { ...createHousehold({ id }), persons: 'not-a-list' } });
+    await session.sync.applyRemote([bad]);
+    await session.sync.applyRemote([bad]);
+    expect((await session.sync.setAsideCounts()).total).toBe(1);
+    await session.sync.applyRemote([wire({ entityId: id, version: 7 })]);
+    expect((await session.sync.setAsideCounts()).total).toBe(0);
+    expect(await session.get('household', id)).toBeDefined();
+  });
+
+  it('[R4] a record an admin removed is dropped here (with its set-aside entry), except evidence and records with unsent changes', async () => {
+    const { session, db } = await setUpTestVault();
+    const held = wire({ version: 2 });
+    const edited = wire({ version: 3 });
+    const entry = await caseEntry(session);
+    const evidence = wire({ kind: 'case-entry', entityId: entry.id, version: 4, data: entry });
+    const poison = wire({ entityId: 'poison.id with space', version: 5, data: createHousehold({ id: 'poison.id with space' }) });
+    await session.sync.applyRemote([held, edited, evidence, poison]);
+    await session.put('household', edited.entityId, createHousehold({ id: edited.entityId, note: '未送信' }), 'update');
+    const removal = (r: WireRecord, version: number): WireRecord => ({ ...r, version, withdrawn: true, payloadJson: 'null' });
+
+    const report = await session.sync.applyRemote([removal(held, 10), removal(edited, 11), removal(evidence, 12), removal(poison, 13)]);
+
+    // removed: the held one and the poison one (set aside only); kept: the one with an unsent change
+    expect(report).toMatchObject({ removed: 2, keptPending: 1, setAside: 0 });
+    expect(await session.get('household', held.entityId)).toBeUndefined();
+    expect(await db.syncMeta.get(['household', held.entityId])).toBeUndefined();
+    expect(await session.get('household', edited.entityId)).toBeDefined();
+    expect((await session.get('case-entry', entry.id))?.data).toEqual(entry);
+    expect((await session.sync.setAsideCounts()).total).toBe(0);
   });
 });
 
@@ -177,6 +249,17 @@ describe('sync store: dropOutOfScope', () => {
     expect(await db.syncMeta.get(['household', theirs.entityId])).toBeUndefined();
     expect(await session.loadDraft(`household:${theirs.entityId}`)).toBeUndefined();
     for (const kept of [mine, theirsEdited, facility]) expect(await session.get(kept.kind, kept.entityId)).toBeDefined();
+  });
+
+  it('[R3] forgets set-aside records of offices no longer in scope (the hub will not send them again)', async () => {
+    const { session } = await setUpTestVault();
+    const [a, b] = [newId(), newId()];
+    await session.sync.applyRemote([
+      wire({ entityId: a, officeId: 'office-a', data: { ...createHousehold({ id: a }), persons: 'not-a-list' } }),
+      wire({ entityId: b, officeId: 'office-b', data: { ...createHousehold({ id: b }), persons: 'not-a-list' } }),
+    ]);
+    await session.sync.dropOutOfScope({ role: 'case-worker', officeIds: ['office-a'], facilityId: null });
+    expect(await session.sync.setAsideCounts()).toEqual({ total: 1, byReason: { id: 0, json: 0, shape: 1 } });
   });
 
   it('leaves a facility liaison their own facility only', async () => {

@@ -9,7 +9,7 @@ import type { ChangeResult, WireRecord, WireScope } from '../protocol/sync';
 import { bindingOf, seal, unseal } from './crypto';
 import type { HubLinkRow, OutboxRow, RecordRow, SyncMetaRow } from './db';
 import { bindingOfRefusal, isoAt, type SessionContext } from './journal';
-import { assertOpaqueId } from './records';
+import { prepareSetAside, setAsideKeysOf, sortPulled } from './set-aside';
 import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HubLink } from './types';
 
 const LINK_BINDING = bindingOf('hubLink', 'link');
@@ -73,30 +73,29 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
   });
 }
 
-/** A withdrawn record comes back as the payload of its 'withdraw' change (a household keeps `withdrawal`). */
-function parsePayload(record: WireRecord): unknown {
-  try {
-    return JSON.parse(record.payloadJson) as unknown;
-  } catch (e) {
-    throw new TypeError(`sync: the payload of ${record.kind}/${record.entityId} is not JSON`, { cause: e });
-  }
-}
-
 const hashOf = (data: unknown): unknown => (typeof data === 'object' && data !== null ? (data as { hash?: unknown }).hash : undefined);
 
+/**
+ * A withdrawn record comes back as the payload of its 'withdraw' change (a household keeps
+ * `withdrawal`). A record this app cannot read is set aside [R3]; one an admin removed is dropped [R4].
+ */
 export async function applyRemote(ctx: SessionContext, records: readonly WireRecord[], link?: HubLink): Promise<ApplyReport> {
   // Within a page the same record may come twice only if the hub misbehaves; the later version wins.
   const latest = new Map<string, WireRecord>();
   for (const r of records) {
-    assertOpaqueId(r.entityId);
     const key = `${r.kind}/${r.entityId}`;
     const seen = latest.get(key);
     if (seen === undefined || seen.version < r.version) latest.set(key, r);
   }
-  const page = [...latest.values()];
-  const parsed = page.map(parsePayload);
+  const sorted = await sortPulled([...latest.values()]);
+  const page = sorted.readable.map((r) => r.record);
+  const parsed = sorted.readable.map((r) => r.data);
   const updatedAt = isoAt(ctx.now);
-  const sealed = await Promise.all(page.map((r, i) => seal(ctx.key, bindingOf('records', r.kind, r.entityId), parsed[i])));
+  const [sealed, setAsideRows, removedSetAside] = await Promise.all([
+    Promise.all(page.map((r, i) => seal(ctx.key, bindingOf('records', r.kind, r.entityId), parsed[i]))),
+    prepareSetAside(ctx, sorted.unreadable, updatedAt),
+    setAsideKeysOf(sorted.removed),
+  ]);
   const linkRow = link === undefined ? undefined : await sealLink(ctx, link);
   const { db } = ctx;
   // Evidence held here is compared by hash; its unsealing (WebCrypto) must finish before the
@@ -108,9 +107,11 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     const local = await unseal<unknown>(ctx.key, bindingOf('records', row.kind, row.id), row).catch(() => undefined);
     heldHashes.set(row.id, hashOf(local));
   }
+  // [R4] Evidence is never dropped, whatever the hub says.
+  const removals = sorted.removed.filter((r) => !APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
 
-  return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.hubLink], async () => {
-    const keys = page.map((r) => [r.kind, r.entityId] as [EntityKind, string]);
+  return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.hubLink, db.setAside, db.drafts], async () => {
+    const keys = [...page.map((r) => [r.kind, r.entityId] as [EntityKind, string]), ...removals];
     // Only evidence needs to know what is held (a first sync of 11,000 records would otherwise read
     // 11,000 rows that are not there).
     const [heldEvidence, pendingKeys] = await Promise.all([
@@ -144,8 +145,26 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     }
     await db.records.bulkPut(rows);
     await db.syncMeta.bulkPut(metas);
+    // [R3] A record read now is no longer set aside (opaque ids are their own key); the unreadable
+    // ones wait, sealed, for a hub or an app that fixes them (「最初から受信し直す」 tries them again).
+    await db.setAside.bulkDelete(page.map((r) => [r.kind, r.entityId] as [EntityKind, string]));
+    await db.setAside.bulkPut(setAsideRows);
+    // [R4] An admin's removal drops the copy here, unless an unsent change to it waits (the hub decides then).
+    const drop = removals.filter(([kind, id]) => !pending.has(`${kind}/${id}`));
+    keptPending += removals.length - drop.length;
+    await db.records.bulkDelete(drop);
+    await db.syncMeta.bulkDelete(drop);
+    await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
+    await db.setAside.bulkDelete(removedSetAside);
     if (linkRow !== undefined) await db.hubLink.put(linkRow);
-    return { written: rows.length, writtenKeys: rows.map((r) => [r.kind, r.id] as const), keptPending, evidenceMismatches };
+    return {
+      written: rows.length,
+      writtenKeys: rows.map((r) => [r.kind, r.id] as const),
+      keptPending,
+      evidenceMismatches,
+      setAside: setAsideRows.length,
+      removed: drop.length,
+    };
   });
 }
 
@@ -158,7 +177,10 @@ function outside(scope: WireScope, meta: SyncMetaRow): boolean {
 
 export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Promise<number> {
   const { db } = ctx;
-  return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.drafts], async () => {
+  return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.drafts, db.setAside], async () => {
+    // Set-aside records outside the scope go too: the hub will not send them again to fix or remove them.
+    const setAside = (await db.setAside.toArray()).filter((r) => outside(scope, { kind: r.kind, id: r.key, version: r.version, officeId: r.officeId }));
+    await db.setAside.bulkDelete(setAside.map((r) => [r.kind, r.key] as [EntityKind, string]));
     const candidates = (await db.syncMeta.toArray()).filter((m) => outside(scope, m));
     if (candidates.length === 0) return 0;
     const keys = candidates.map((m) => [m.kind, m.id] as [EntityKind, string]);

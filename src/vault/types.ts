@@ -108,6 +108,16 @@ export interface ApplyReport {
   readonly keptPending: number;
   /** evidence ids pulled with a hash other than the one held here: the local entry is kept */
   readonly evidenceMismatches: readonly string[];
+  /** records this app cannot read, set aside instead of written [R3] */
+  readonly setAside: number;
+  /** records an admin withdrew on the hub, dropped here [R4] */
+  readonly removed: number;
+}
+
+/** Records set aside on pull [R3], by why: the id breaks the rule, the payload is not JSON, or a field is wrong. */
+export interface SetAsideCounts {
+  readonly total: number;
+  readonly byReason: Readonly<Record<'id' | 'json' | 'shape', number>>;
 }
 
 /** The vault's side of sync (src/sync drives it). Every call needs an unlocked session. */
@@ -123,7 +133,8 @@ export interface SyncStore {
   acknowledge(results: readonly ChangeResult[]): Promise<AcknowledgeReport>;
   /**
    * Writes a pulled page in one transaction, without outbox entries: records with an unsent change
-   * are not touched (data and version alike); evidence held here is never overwritten. `link`, when
+   * are not touched (data and version alike); evidence held here is never overwritten; a record this
+   * app cannot read is set aside, not written, and never fails the page [R3]. `link`, when
    * given, is saved in the same transaction (the cursor moves only with the page it belongs to).
    */
   applyRemote(records: readonly WireRecord[], link?: HubLink): Promise<ApplyReport>;
@@ -136,6 +147,8 @@ export interface SyncStore {
    * nothing decrypted (the status line asks after every change).
    */
   queueCounts(): Promise<{ readonly pending: number; readonly refused: number }>;
+  /** How many pulled records were set aside as unreadable, by reason [R3]; nothing decrypted. */
+  setAsideCounts(): Promise<SetAsideCounts>;
   /** Deletes the whole on-device database (every user): for a device retired by its hub. */
   wipe(): Promise<void>;
 }
@@ -188,6 +201,8 @@ export type VaultErrorCode =
   | 'backup-damaged'
   /** a file that is not a backup of this app */
   | 'backup-invalid'
+  /** a backup holding a record this app cannot read [R2]: nothing restored; the message names the record */
+  | 'backup-record'
   /** a backup made by a later version of the app */
   | 'backup-version'
   /** restoreBackup() on a device that already holds (non-demo) records */

@@ -153,6 +153,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
         const refused = out.filter((e) => e.refusal !== null).length;
         return { pending: out.length - refused, refused };
       },
+      async setAsideCounts() {
+        check();
+        return { total: 0, byReason: { id: 0, json: 0, shape: 0 } };
+      },
     },
     async saveDraft(k: string, value: unknown) {
       check();

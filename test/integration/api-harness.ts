@@ -27,6 +27,10 @@ import {
 import type { ContractTarget } from './store-contract';
 import { appendEntries } from '../factories/emergency-case';
 import type { CaseEntry } from '../../src/domain/emergency-case';
+import type { Facility } from '../../src/domain/facility';
+import type { Household } from '../../src/domain/household';
+import { createFacility } from '../factories/facility';
+import { createHousehold, createPerson } from '../factories/household';
 
 export const HUB = 'hub-matsudo';
 export const OFFICES = ['office-a', 'office-b', 'office-c'] as const;
@@ -208,6 +212,16 @@ export class DeviceClient {
   }
 }
 
+/** A whole household (the hub refuses anything less [R2]), the same for the same id, so edits differ only where a test says. */
+function wireHousehold(entityId: string): Household {
+  return createHousehold({ id: entityId, address: '松戸市根本1-1', note: '', persons: [createPerson({ id: `${entityId}-p1` })] });
+}
+
+/** A whole facility under `entityId`, with the fields a test cares about. */
+export function facilityPayload(entityId: string, overrides: Partial<Facility> = {}): Record<string, unknown> {
+  return { ...createFacility({ id: entityId }), ...overrides };
+}
+
 /** A household create on the wire. */
 export function householdWire(entityId: string, payload: Record<string, unknown> = {}, op: WireChange['op'] = 'create'): Omit<WireChange, 'seq'> {
   return {
@@ -216,7 +230,7 @@ export function householdWire(entityId: string, payload: Record<string, unknown>
     entityId,
     op,
     at: '2026-11-30T14:50:00.000Z',
-    payload: { id: entityId, address: '松戸市根本1-1', note: '', ...payload },
+    payload: { ...wireHousehold(entityId), ...payload },
     baseVersion: null,
   };
 }

@@ -9,7 +9,7 @@ import { totpCode } from '../../src/server/services/credentials';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { orderEntries, verifyChain } from '../../src/domain/case-chain';
 import type { CaseEntry } from '../../src/domain/emergency-case';
-import { DeviceClient, entryWire, householdWire, HUB, OFFICES, startApi, wireChange, type ApiHarness, type TestUser } from './api-harness';
+import { DeviceClient, entryWire, facilityPayload, householdWire, HUB, OFFICES, startApi, wireChange, type ApiHarness, type TestUser } from './api-harness';
 import type { ContractTarget } from './store-contract';
 
 const MINUTE = 60_000;
@@ -308,8 +308,8 @@ export function apiSuite(name: string, target: ContractTarget): void {
           householdWire('hh-a'), // no office named: their own
           entryWire(caseB[0]!), // a case of another office's household
           entryWire(caseA[0]!),
-          wireChange('facility', 'fac-1', { id: 'fac-1' }, 'create'),
-          wireChange('office', 'office-a', { id: 'office-a' }, 'update'),
+          wireChange('facility', 'fac-1', facilityPayload('fac-1'), 'create'),
+          wireChange('office', 'office-a', { id: 'office-a', name: 'あおば', officeNumber: '1210000001', hubSince: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' }, 'update'),
         ]);
         expect(answer.status).toBe(200);
         expect(answer.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual([
@@ -363,22 +363,22 @@ export function apiSuite(name: string, target: ContractTarget): void {
         const liaison = await api.user('liaison', 'facility-liaison', { facilityId: 'fac-1' });
         const phone = await device('coord-phone').join(coord);
         await phone.push([
-          wireChange('facility', 'fac-1', { id: 'fac-1', vacancy: 0 }, 'create'),
-          wireChange('facility', 'fac-2', { id: 'fac-2', vacancy: 1 }, 'create'),
+          wireChange('facility', 'fac-1', facilityPayload('fac-1', { capacity: 0 }), 'create'),
+          wireChange('facility', 'fac-2', facilityPayload('fac-2', { capacity: 1 }), 'create'),
           householdWire('hh-1'),
         ]);
         const desk = await device('liaison-pc').join(liaison);
         const [held] = await desk.pullAll();
         const answer = await desk.push([
-          { ...wireChange('facility', 'fac-1', { id: 'fac-1', vacancy: 2 }, 'update'), baseVersion: held!.version },
-          wireChange('facility', 'fac-2', { id: 'fac-2', vacancy: 9 }, 'update'),
+          { ...wireChange('facility', 'fac-1', facilityPayload('fac-1', { capacity: 2 }), 'update'), baseVersion: held!.version },
+          wireChange('facility', 'fac-2', facilityPayload('fac-2', { capacity: 9 }), 'update'),
           householdWire('hh-9'),
         ]);
         expect(answer.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['accepted', 'scope', 'scope']);
         const page = await desk.pull(0);
         expect(page.body.scope).toEqual({ role: 'facility-liaison', officeIds: [], facilityId: 'fac-1' });
         expect(page.body.records.map((r) => r.entityId)).toEqual(['fac-1']);
-        expect(JSON.parse(page.body.records[0]!.payloadJson)).toMatchObject({ vacancy: 2 });
+        expect(JSON.parse(page.body.records[0]!.payloadJson)).toMatchObject({ capacity: 2 });
       });
     });
 

@@ -10,6 +10,7 @@ import { MIGRATIONS } from '../../src/server/db/migrations/index';
 import { StoreError, type ChangeResult, type PushedChange, type Store } from '../../src/server/db/store';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import type { CaseEntry } from '../../src/domain/emergency-case';
+import { createFacility } from '../factories/facility';
 import { createHousehold } from '../factories/household';
 import { caseEntries, entryFrom, evidenceChange, householdChange, OFFICE_A, OFFICE_B, seedHub, TENANT, type Hub } from './factories';
 import { orderEntries, sealEntry, verifyChain } from '../../src/domain/case-chain';
@@ -211,7 +212,7 @@ export function storeContract(name: string, target: ContractTarget): void {
       it('[S5] the same mutation id with other content is refused', async () => {
         const change = householdChange(1);
         await push(0, [change]);
-        expect(await push(1, [{ ...change, payload: { forged: true } }])).toMatchObject([
+        expect(await push(1, [{ ...change, payload: { ...(change.payload as object), note: 'forged' } }])).toMatchObject([
           { status: 'refused', reason: 'mutation-conflict' },
         ]);
       });
@@ -373,7 +374,7 @@ export function storeContract(name: string, target: ContractTarget): void {
         await push(0, [
           householdChange(1, { officeId: OFFICE_A }),
           householdChange(2, { officeId: OFFICE_B }),
-          householdChange(3, { kind: 'facility', entityId: 'fac-1', officeId: null, payload: { name: 'あおぞら' } }),
+          householdChange(3, { kind: 'facility', entityId: 'fac-1', officeId: null, payload: createFacility({ id: 'fac-1' }) }),
         ]);
         const b = await drain(0, 10, { tenantId: TENANT, officeIds: [OFFICE_B] });
         expect(b.records.map((r) => r.entityId)).toEqual(['hh-2', 'fac-1']);
@@ -389,7 +390,7 @@ export function storeContract(name: string, target: ContractTarget): void {
       it('[S11] a change the database cannot store is refused alone; the ones after it are taken', async () => {
         const results = await push(0, [
           householdChange(1),
-          householdChange(2, { payload: { name: 'NUL\u0000in text' } }),
+          householdChange(2, { payload: createHousehold({ id: 'hh-2', note: 'NUL\u0000in text' }) }),
           householdChange(3, { at: 'yesterday' }),
           householdChange(4),
           householdChange(5, { entityId: 'hh-\u0000' }),
@@ -476,7 +477,7 @@ export function storeContract(name: string, target: ContractTarget): void {
 
       it('[S14] withdrawing keeps the record withdrawn when a later edit from an older base arrives', async () => {
         const v1 = await created();
-        await push(1, [edit(1, v1, { withdrawal: { on: '2026-11-30', reason: '転居' } }, 'withdraw')]);
+        await push(1, [edit(1, v1, { withdrawal: { date: '2026-11-30', reason: '転居' } }, 'withdraw')]);
         await push(2, [edit(1, v1, { note: '連絡先を更新' })]);
         const { records } = await drain();
         const record = records.find((r) => r.entityId === 'hh-m')!;

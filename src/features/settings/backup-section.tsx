@@ -205,8 +205,10 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
     try {
       text = BT.restored(await session.restoreBackup(file.bytes, passphrase));
     } catch (err) {
-      const code = toVaultError(err).code;
-      setErrors(code === 'backup-passphrase' ? { passphrase: vaultErrorMessage(code) } : { form: vaultErrorMessage(code) });
+      const error = toVaultError(err);
+      const code = error.code;
+      // The message names the record when one cannot be read ('backup-record').
+      setErrors(code === 'backup-passphrase' ? { passphrase: vaultErrorMessage(code) } : { form: error.message });
       setBusy(false);
       return;
     }

@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeHub, type FakeHub, type FakeHubUser } from '../../../test/factories/fake-hub';
+import { createHousehold } from '../../../test/factories/household';
 import { useApp } from '../../app/store';
 import { REFUSAL_LABELS } from '../../protocol/sync';
 import { createSyncEngine } from '../../sync/engine';
@@ -152,6 +153,28 @@ describe('拠点サーバーと同期', () => {
   });
 });
 
+describe('拠点サーバーと同期: records set aside [R3]', () => {
+  it('[R3] says how many pulled records were set aside and why, while the rest synced', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const good = newId();
+    const malformed = newId();
+    hub.write({ kind: 'household', entityId: good, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: good })) });
+    hub.write({ kind: 'household', entityId: 'poison.id with space', officeId: null, withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: 'poison.id with space' })) });
+    hub.write({ kind: 'household', entityId: malformed, officeId: null, withdrawn: false, payloadJson: JSON.stringify({ ...createHousehold({ id: malformed }), persons: 'not-a-list' }) });
+    const { session } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+    await fillJoinForm(user);
+    await firstSyncDone();
+
+    expect(await screen.findByText(ST.setAside(2))).toBeVisible();
+    expect(screen.getByText(ST.setAsideReasons.id(1))).toBeVisible();
+    expect(screen.getByText(ST.setAsideReasons.shape(1))).toBeVisible();
+    expect(screen.queryByText(ST.setAsideReasons.json(0))).not.toBeInTheDocument();
+    expect(await session.get('household', good)).toBeDefined();
+  });
+});
+
 describe('sync status line', () => {
   const joined: SyncStatus = { ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜間 太郎', role: 'coordinator' };
 
@@ -173,6 +196,10 @@ describe('sync status line', () => {
     expect(syncLineText({ ...joined, problem: { code: 'offline', message: '', serverMessage: null } }).text).toBe('オフライン');
     expect(syncLineText({ ...joined, problem: { code: 'server', message: '', serverMessage: null }, refused: 1 })).toEqual({
       text: 'サーバーエラー・送信不可 1件',
+      problem: true,
+    });
+    expect(syncLineText({ ...joined, lastSyncAt: '2026-11-22T17:14:00.000Z', setAside: { total: 2, byReason: { id: 1, json: 0, shape: 1 } } })).toEqual({
+      text: '受信保留 2件・最終同期 11/23 02:14',
       problem: true,
     });
   });

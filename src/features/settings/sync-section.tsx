@@ -16,7 +16,7 @@ import { Notice, Section } from '../../ui/layout';
 import { SecretField } from '../../ui/passphrase';
 import { Busy } from '../../ui/status';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
-import type { OutboxEntry } from '../../vault/types';
+import type { OutboxEntry, SetAsideCounts } from '../../vault/types';
 import { SyncConflicts } from './sync-conflicts';
 import { SYNC_SETTINGS_HASH } from './sync-status-line';
 import { ST } from './sync-text';
@@ -156,6 +156,7 @@ function JoinedView() {
       {s.openConflicts > 0 ? <Notice kind="warn">{ST.conflicts(s.openConflicts)}</Notice> : null}
       <SyncConflicts />
       {s.evidenceMismatches.length > 0 ? <Notice kind="error">{ST.evidenceMismatch(s.evidenceMismatches.length)}</Notice> : null}
+      <SetAsideNotice counts={s.setAside} />
       {s.running ? <Busy>{s.progress ? ST.progress(s.progress.sent, s.progress.received) : ST.syncing}</Busy> : null}
       <div className="form-actions">
         <Button variant="primary" className="btn--block" disabled={s.running || working} onClick={syncNow}>
@@ -188,6 +189,23 @@ function JoinedView() {
         <p>{ST.signOutBody(s.pending + s.refused)}</p>
       </ConfirmDialog>
     </>
+  );
+}
+
+/** [R3] Records pulled that this app cannot read: how many and why; the rest synced as usual. */
+function SetAsideNotice({ counts }: { readonly counts: SetAsideCounts }) {
+  if (counts.total === 0) return null;
+  const reasons = (['id', 'json', 'shape'] as const).filter((r) => counts.byReason[r] > 0);
+  return (
+    <Notice kind="warn">
+      <p>{ST.setAside(counts.total)}</p>
+      <ul>
+        {reasons.map((r) => (
+          <li key={r}>{ST.setAsideReasons[r](counts.byReason[r])}</li>
+        ))}
+      </ul>
+      <p>{ST.setAsideRetry}</p>
+    </Notice>
   );
 }
 

@@ -17,8 +17,9 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   else if (s.problem) parts.push(S.short[s.problem.code]);
   if (s.pending > 0) parts.push(ST.linePending(s.pending));
   if (s.refused > 0) parts.push(ST.lineRefused(s.refused));
+  if (s.setAside.total > 0) parts.push(ST.lineSetAside(s.setAside.total));
   if (!s.running && !s.problem && !s.signedOut) parts.push(s.lastSyncAt ? ST.lineSynced(s.lastSyncAt) : ST.lineNever);
-  return { text: parts.join('・'), problem: s.signedOut || s.problem !== null || s.refused > 0 };
+  return { text: parts.join('・'), problem: s.signedOut || s.problem !== null || s.refused > 0 || s.setAside.total > 0 };
 }
 
 export function SyncStatusLine() {

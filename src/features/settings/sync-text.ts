@@ -1,7 +1,7 @@
 /** Every user-facing string of 「拠点サーバーと同期」 and the sync status line (STYLE.md habit 9). */
 import { formatJapanShortDateTime } from '../../domain/japan-time';
 import type { RefusalReason } from '../../protocol/sync';
-import type { OutboxEntry } from '../../vault/types';
+import type { OutboxEntry, SetAsideCounts } from '../../vault/types';
 
 /** 「11/23 02:14」 in Japan time, whatever the device's zone. */
 export const syncTimeText = (instant: string): string => formatJapanShortDateTime(instant);
@@ -33,6 +33,14 @@ export const ST = {
   conflicts: (n: number) => `別の人の変更と重なった項目が${n}件あります。下の一覧で、どちらを残すか選んでください。`,
   evidenceMismatch: (n: number) =>
     `サーバーにある対応記録${n}件が、この端末の記録と内容が違います。この端末の記録はそのまま残しています。管理者に連絡してください。`,
+  setAside: (n: number) =>
+    `サーバーから受信した記録のうち${n}件は、このアプリで読み込めないため保留しました（この端末には入れていません）。ほかの記録は通常どおり同期しています。管理者に連絡してください。`,
+  setAsideReasons: {
+    id: (n: number) => `IDの形式が正しくない記録 ${n}件`,
+    json: (n: number) => `内容が壊れている記録 ${n}件`,
+    shape: (n: number) => `必要な項目が欠けている・形式が違う記録 ${n}件`,
+  } satisfies Record<keyof SetAsideCounts['byReason'], (n: number) => string>,
+  setAsideRetry: '管理者がサーバーの記録を直したあと、「最初から受信し直す」で読み込み直せます。',
   syncNow: '今すぐ同期',
   syncing: '同期しています…',
   signOut: 'ログアウト',
@@ -82,6 +90,7 @@ export const ST = {
   lineNever: '未同期',
   lineRunning: '同期中…',
   lineRefused: (n: number) => `送信不可 ${n}件`,
+  lineSetAside: (n: number) => `受信保留 ${n}件`,
   lineLabel: '同期の状態（タップで同期の設定を開く）',
 
   retiredTitle: 'この端末は拠点サーバーから外されました',

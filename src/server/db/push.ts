@@ -13,6 +13,8 @@
 import type pg from 'pg';
 import { inTransaction } from './transaction';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
+import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
+import { REMOVED_PAYLOAD } from './record-admin';
 import type { PushOptions } from './account-store';
 import { checkEvidence } from './evidence';
 import { readAuthorIds, readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
@@ -24,6 +26,7 @@ import {
   MERGED_KINDS,
   RECORD_KINDS,
   StoreError,
+  type ChangeKind,
   type ChangeResult,
   type PushedChange,
   type RefusalReason,
@@ -364,6 +367,8 @@ async function planMerge(
   const held = ctx.known.records.get(recordKey(kind, entityId));
   const withdrawn = change.op === 'withdraw' || (held?.withdrawn ?? false);
   if (held === undefined) return { ok: true, stateJson: payloadJson, withdrawn, basedOn: null, heldVersion: null, conflicts: [] };
+  // [R4] An admin withdrew it from every device; an edit would bring it back half-merged.
+  if (held.withdrawn && held.payloadJson === REMOVED_PAYLOAD) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
   const own = ctx.known.own.get(recordKey(kind, entityId));
   const baseVersion = change.baseVersion ?? null;
   if (baseVersion !== null && baseVersion > held.version) {
@@ -561,9 +566,8 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   if (!(CHANGE_KINDS as readonly unknown[]).includes(c['kind'])) return { ok: false, detail: `unknown kind ${JSON.stringify(c['kind'])}` };
   if (!(CHANGE_OPS as readonly unknown[]).includes(c['op'])) return { ok: false, detail: `unknown op ${JSON.stringify(c['op'])}` };
   const entityId = c['entityId'];
-  if (typeof entityId !== 'string' || entityId.length === 0 || entityId.length > 200) {
-    return { ok: false, detail: 'entityId must be a string of 1-200 characters' };
-  }
+  // [R1] The app's one id rule, for every kind: what the app cannot hold is never stored.
+  if (!isRecordId(entityId)) return { ok: false, detail: `entityId must match ${String(RECORD_ID_PATTERN)}` };
   const at = c['at'];
   if (typeof at !== 'string' || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) {
     return { ok: false, detail: 'at must be an ISO instant with a zone' };
@@ -584,6 +588,9 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   } catch (error) {
     return { ok: false, detail: `payload is not JSON: ${(error as Error).message}` };
   }
+  // [R2] A record the app could not read is refused here, not found on a phone later.
+  const problem = RECORD_KINDS.has(c['kind'] as ChangeKind) ? checkRecord(c['kind'] as StoredKind, entityId, payload) : null;
+  if (problem !== null) return { ok: false, detail: `${String(c['kind'])} ${problem.message}` };
   return { ok: true, payloadJson };
 }
 

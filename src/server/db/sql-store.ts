@@ -10,6 +10,8 @@ import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
 import { migrate } from './migrate';
 import { applyPush } from './push';
+import type { StoredKind } from '../../protocol/records';
+import { listAudit, listRecords, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
 import {
   StoreError,
   type ChangeResult,
@@ -208,6 +210,18 @@ export class SqlStore extends SqlAccountStore implements Store {
       [...scopeParams(scope), userId, conflictId],
     );
     if (result.rowCount === 0) throw new StoreError('not-found', `no open conflict ${conflictId}`);
+  }
+
+  listRecords(tenantId: string, kind?: StoredKind): Promise<readonly AdminRecord[]> {
+    return listRecords(this.pool, tenantId, kind);
+  }
+
+  withdrawRecord(w: WithdrawRecord): Promise<{ readonly version: number }> {
+    return withdrawRecord(this.pool, w);
+  }
+
+  listAudit(tenantId: string): Promise<readonly AuditEntry[]> {
+    return listAudit(this.pool, tenantId);
   }
 
   async health(): Promise<StoreHealth> {

@@ -5,6 +5,8 @@
  * The rules cited as [S…] are written up in docs/hub-server.md.
  */
 import type { AccountStore, PushOptions } from './account-store';
+import type { StoredKind } from '../../protocol/records';
+import type { AdminRecord, AuditEntry, WithdrawRecord } from './record-admin';
 
 /**
  * What a device's change log may carry, the roles, the refusal reasons and the size limits are the
@@ -194,6 +196,12 @@ export interface Store extends AccountStore {
    * open conflict of a record in scope.
    */
   resolveConflict(scope: PullScope, conflictId: string, userId: string): Promise<void>;
+
+  /** [R5] Every record of a hub (or one kind), each checked as the app would read it (record-admin.ts). */
+  listRecords(tenantId: string, kind?: StoredKind): Promise<readonly AdminRecord[]>;
+  /** [R5][R4] Withdraws a record from every device, with an admin_audit row; never evidence. */
+  withdrawRecord(w: WithdrawRecord): Promise<{ readonly version: number }>;
+  listAudit(tenantId: string): Promise<readonly AuditEntry[]>;
 
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import { sql as initial } from './0001-initial';
 import { sql as accounts } from './0002-accounts';
 import { sql as merge } from './0003-merge';
 import { sql as evidenceAuthors } from './0008-evidence-authors';
+import { sql as recordAdmin } from './0005-record-admin';
 
 export interface Migration {
   readonly version: number;
@@ -14,5 +15,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'accounts', sql: accounts },
   { version: 3, name: 'merge', sql: merge },
+  { version: 5, name: 'record-admin', sql: recordAdmin },
   { version: 8, name: 'evidence-authors', sql: evidenceAuthors },
 ];

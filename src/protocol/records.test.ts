@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { generateDemoHub } from '../domain/demo-data';
+import { validateHousehold } from '../domain/household-schema';
+import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
+import { createFacility } from '../../test/factories/facility';
+import { createHousehold, createPerson } from '../../test/factories/household';
+import { checkRecord, checkRecordJson, isRecordId } from './records';
+
+const POISON_ID = 'poison.id with space';
+
+describe('record ids [R1]', () => {
+  it('[R1] takes opaque ids up to 128 characters and nothing else', () => {
+    expect(isRecordId(globalThis.crypto.randomUUID())).toBe(true);
+    expect(isRecordId('hh_1-A')).toBe(true);
+    expect(isRecordId('a'.repeat(128))).toBe(true);
+    expect(isRecordId('a'.repeat(129))).toBe(false);
+    expect(isRecordId('')).toBe(false);
+    expect(isRecordId(POISON_ID)).toBe(false);
+    expect(isRecordId('山田花子')).toBe(false);
+  });
+
+  it('[R1] a household under the poison id is refused for its id, whatever it holds', () => {
+    expect(checkRecord('household', POISON_ID, createHousehold({ id: POISON_ID }))).toMatchObject({ code: 'id', field: '' });
+  });
+});
+
+describe('record payloads [R2]', () => {
+  it('[R2] a valid household, facility, office and case entry pass', async () => {
+    const household = createHousehold();
+    expect(checkRecord('household', household.id, household)).toBeNull();
+    const facility = createFacility();
+    expect(checkRecord('facility', facility.id, facility)).toBeNull();
+    const office = { id: 'office-a', name: 'あおば', officeNumber: '1210000001', hubSince: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' };
+    expect(checkRecord('office', office.id, office)).toBeNull();
+    const [open, contact] = await appendEntries([], [openBody(), contactBody()]);
+    expect(checkRecord('case-entry', open!.id, open)).toBeNull();
+    expect(checkRecord('case-entry', contact!.id, contact)).toBeNull();
+  });
+
+  it('[R2] a household whose persons is not a list is refused, naming the field', () => {
+    const household = { ...createHousehold(), persons: 'not-a-list' };
+    expect(checkRecord('household', household.id, household)).toMatchObject({ code: 'shape', field: 'persons' });
+  });
+
+  it('[R2] names the field deep inside a person, never its value', () => {
+    const household = createHousehold({ persons: [createPerson({ sex: 'x' as never, name: '秘密 花子' })] });
+    const problem = checkRecord('household', household.id, household);
+    expect(problem).toMatchObject({ code: 'shape', field: 'persons.0.sex' });
+    expect(problem!.message).not.toContain('秘密');
+  });
+
+  it('[R2] a payload whose own id differs from the id it travels under is refused', () => {
+    const household = createHousehold();
+    expect(checkRecord('household', 'another-id', household)).toMatchObject({ code: 'shape', field: 'id' });
+  });
+
+  it('[R2] a record saved before consent and withdrawal existed still reads', () => {
+    const { consent: _c, withdrawal: _w, lastReviewedOn: _l, ...old } = createHousehold();
+    expect(checkRecord('household', old.id, old)).toBeNull();
+  });
+
+  it('[R2] payloads that are not objects, or not JSON, are refused', () => {
+    expect(checkRecord('facility', 'fac-1', null)).toMatchObject({ code: 'shape' });
+    expect(checkRecordJson('facility', 'fac-1', '{"name":')).toMatchObject({ code: 'json' });
+    expect(checkRecordJson('facility', POISON_ID, '{"name":')).toMatchObject({ code: 'id' });
+  });
+
+  it('[R2] a facility without its acceptance matrix, or an entry of an unknown type, is refused', async () => {
+    const { acceptance: _a, ...facility } = createFacility();
+    expect(checkRecord('facility', facility.id, facility)).toMatchObject({ field: 'acceptance' });
+    const [open] = await appendEntries([], [openBody()]);
+    expect(checkRecord('case-entry', open!.id, { ...open, body: { type: 'rewrite' } })).toMatchObject({ field: 'body.type' });
+  });
+
+  it('[R2] every household the 聞き取り票 form accepts, and all demo data, passes (the two rules cannot drift apart)', () => {
+    const hub = generateDemoHub({ households: 60, facilities: 20, now: '2026-11-30T15:00:00.000Z' });
+    for (const h of hub.households) {
+      const formed = validateHousehold(h);
+      if (formed.ok) expect(checkRecord('household', h.id, formed.value)).toBeNull();
+      expect(checkRecord('household', h.id, h)).toBeNull();
+    }
+    for (const f of hub.facilities) expect(checkRecord('facility', f.id, f)).toBeNull();
+    for (const o of hub.offices) expect(checkRecord('office', o.id, o)).toBeNull();
+    const formed = validateHousehold(createHousehold());
+    expect(formed.ok).toBe(true);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * What a stored record must look like for the app to read it: one check for every household,
+ * facility, office and case entry, run by the hub on push (a record that fails is refused, reason
+ * 'invalid', nothing stored), by the app on pull (a record that fails is set aside, the rest of the
+ * page is written) and on backup restore (a file holding one is refused whole). Rules [R1]-[R3]
+ * in docs/sync-protocol.md.
+ *
+ * These are shapes, not the form's rules: the 聞き取り票 form (domain/household-schema.ts) also
+ * asks for a name, a dialable phone and so on before it saves, and its rules may grow; a record
+ * saved under older rules must still travel. What is checked here is what a screen relies on
+ * (a list is a list, a date is a date, a code is one the app knows). Each schema's output is
+ * checked against the domain type at compile time (`satisfies`), and records.test.ts checks that
+ * whatever the form accepts passes here, so the two cannot drift apart unnoticed.
+ */
+import { z } from 'zod';
+import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from '../domain/disability';
+import {
+  CONTACT_METHODS,
+  CONTACT_RESULTS,
+  OUTCOME_KINDS,
+  PLANNING_VALUES,
+  REQUEST_CATEGORIES,
+  type CaseEntry,
+  type FactBody,
+  type Office,
+} from '../domain/emergency-case';
+import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
+import type { Household, Person } from '../domain/household';
+import { SEXES } from '../domain/household-schema';
+import { isRecordId, RECORD_ID_PATTERN } from './constants';
+
+export { RECORD_ID_PATTERN, isRecordId };
+
+/** The kinds pull hands out and the vault stores. */
+export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry'] as const;
+export type StoredKind = (typeof STORED_KINDS)[number];
+
+/** A record id on the wire: the one rule ([R1], constants.ts). */
+export const recordId = z.string().regex(RECORD_ID_PATTERN, 'record ids are 1-128 characters of A-Z a-z 0-9 _ -');
+
+const text = z.string();
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const instant = z.iso.datetime({ offset: true });
+/** Absent in records written before the field existed: read as null, as the form does. */
+const orNull = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined ? null : v), schema.nullable());
+
+// ─── Household ──────────────────────────────────────────────────────────────
+
+const personRecord = z.object({
+  id: z.string().min(1),
+  name: text,
+  furigana: text,
+  birthDate: orNull(isoDate),
+  sex: z.enum(SEXES),
+  recipientNumber: text,
+  handbooks: z.object({
+    physicalGrade: orNull(z.literal([1, 2, 3, 4, 5, 6])),
+    ryoiku: orNull(text),
+    mentalGrade: orNull(z.literal([1, 2, 3])),
+  }),
+  supportLevel: orNull(z.literal([1, 2, 3, 4, 5, 6])),
+  disabilityTypes: z.array(z.enum(DISABILITY_TYPES)),
+  otherDisabilities: text,
+  diagnosis: text,
+  severeMultiple: z.boolean(),
+  medicalCare: z.array(z.enum(MEDICAL_CARE_KINDS)),
+  medicalCareDetails: text,
+  behaviorScore: orNull(z.number()),
+  childBehaviorScore: orNull(z.number()),
+  doctors: z.array(z.object({ name: text, hospital: text, phone: text, note: text })),
+  medications: text,
+  allergies: text,
+  seizures: text,
+  crisisPlan: text,
+  services: z.array(z.object({ service: text, office: text, phone: text, schedule: text })),
+  pastShortStays: z.array(z.object({ facility: text, when: text, howItWent: text })),
+  dailyLiving: z.object({
+    meals: text,
+    toileting: text,
+    bathing: text,
+    mobility: text,
+    dressing: text,
+    communication: text,
+    sleep: text,
+    behaviour: text,
+  }),
+  calming: text,
+  triggers: text,
+}) satisfies z.ZodType<Person>;
+
+export const householdRecord = z.object({
+  id: recordId,
+  address: text,
+  phone: text,
+  persons: z.array(personRecord),
+  emergencyContacts: z.array(z.object({ name: text, relation: text, phones: z.array(text), note: text })),
+  legalRepresentative: text,
+  family: z.array(z.object({ name: text, relation: text, age: text, note: text })),
+  mainCaregiver: text,
+  caregiverHealth: text,
+  registeringOffice: text,
+  caseWorker: text,
+  caseWorkerPhone: text,
+  agencies: z.array(z.object({ name: text, role: text, contactPerson: text, phone: text })),
+  consent: orNull(z.object({ date: isoDate, consentedBy: text, scope: text })),
+  lastReviewedOn: orNull(isoDate),
+  withdrawal: orNull(z.object({ date: isoDate, reason: text })),
+  note: text,
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<Household>;
+
+// ─── Facility and office ────────────────────────────────────────────────────
+
+const acceptance = z.object({ adult: z.boolean(), child: z.boolean(), note: text });
+
+export const facilityRecord = z.object({
+  id: recordId,
+  name: text,
+  officeNumber: text,
+  serviceType: z.enum(FACILITY_SERVICE_TYPES),
+  unitType: z.enum(FACILITY_UNIT_TYPES),
+  address: text,
+  area: text,
+  phone: text,
+  nightPhone: text,
+  fax: text,
+  email: text,
+  hubFunctions: z.array(z.enum(HUB_FUNCTIONS)),
+  liaison: text,
+  capacity: z.number(),
+  acceptance: z.record(z.enum(DISABILITY_TYPES), acceptance),
+  medicalCare: z.array(z.enum(MEDICAL_CARE_KINDS)),
+  emergencyRequestHow: text,
+  vacancy: orNull(z.object({ beds: z.number(), asOf: instant, reportedBy: text })),
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<Facility>;
+
+export const officeRecord = z.object({
+  id: recordId,
+  name: text,
+  officeNumber: text,
+  hubSince: orNull(isoDate),
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<Office>;
+
+// ─── Case entry (evidence) ──────────────────────────────────────────────────
+
+const subject = z.object({ householdId: z.string().nullable(), personId: z.string().nullable(), name: text, recipientNumber: text });
+
+const factBodies = [
+  z.object({
+    type: z.literal('open'),
+    officeId: text,
+    subject,
+    requestedAt: instant,
+    requestedAtReason: text,
+    category: z.enum(REQUEST_CATEGORIES),
+    detail: text,
+    caller: text,
+    callerPhone: text,
+  }),
+  z.object({
+    type: z.literal('contact'),
+    facilityId: z.string().nullable(),
+    facilityName: text,
+    facilityOfficeNumber: text,
+    shortStay: z.boolean(),
+    contactedAt: instant,
+    method: z.enum(CONTACT_METHODS),
+    result: z.enum(CONTACT_RESULTS).nullable(),
+    note: text,
+  }),
+  z.object({ type: z.literal('result'), contact: text, result: z.enum(CONTACT_RESULTS), note: text }),
+  z.object({ type: z.literal('link'), subject }),
+  z.object({ type: z.literal('claim-facts'), planning: z.enum(PLANNING_VALUES), independentLivingClaimed: z.boolean(), note: text }),
+  z.object({
+    type: z.literal('outcome'),
+    outcome: z.enum(OUTCOME_KINDS),
+    facilityId: z.string().nullable(),
+    facilityName: text,
+    from: instant.nullable(),
+    note: text,
+  }),
+  z.object({ type: z.literal('close'), closedAt: instant }),
+] as const;
+
+const factBody = z.discriminatedUnion('type', [...factBodies]) satisfies z.ZodType<FactBody>;
+
+/**
+ * A case entry's shape only. Whether it links into its case, who wrote it and whether its hash
+ * holds are the hub's evidence checks (src/server/db/evidence.ts), which run after this one.
+ */
+export const caseEntryRecord = z.object({
+  id: recordId,
+  caseId: z.string().min(1),
+  index: z.number().int().nonnegative(),
+  recordedAt: instant,
+  recordedBy: z.object({ userId: text, name: text }),
+  deviceId: text,
+  body: z.discriminatedUnion('type', [
+    ...factBodies,
+    z.object({ type: z.literal('correction'), corrects: text, reason: text, replacement: factBody.nullable() }),
+  ]),
+  prevHash: text,
+  hash: text,
+}) satisfies z.ZodType<CaseEntry>;
+
+const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {
+  household: householdRecord,
+  facility: facilityRecord,
+  office: officeRecord,
+  'case-entry': caseEntryRecord,
+};
+
+/** Why a record cannot be read: a code for counting, the field, and words for whoever looks into it. */
+export interface RecordProblem {
+  /** 'id': the id breaks [R1]; 'json': the payload is not JSON; 'shape': a field is missing or wrong [R2] */
+  readonly code: 'id' | 'json' | 'shape';
+  /** dotted path of the first field that fails ('' for the id or the whole payload); never a value */
+  readonly field: string;
+  /** English, for the developer and the admin: which rule, never the value (it may be personal) */
+  readonly message: string;
+}
+
+/** The first thing wrong with a record, or null when the app can read it. */
+export function checkRecord(kind: StoredKind, entityId: string, payload: unknown): RecordProblem | null {
+  if (!isRecordId(entityId)) return { code: 'id', field: '', message: `the id does not match ${String(RECORD_ID_PATTERN)}` };
+  const result = SCHEMAS[kind].safeParse(payload);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.map(String).join('.');
+    return { code: 'shape', field, message: `${field === '' ? 'the payload' : field}: ${issue.message}` };
+  }
+  if ((payload as { id?: unknown }).id !== entityId) return { code: 'shape', field: 'id', message: 'id: differs from the record id it was sent under' };
+  return null;
+}
+
+/** checkRecord over JSON text (what pull and the hub's records table hold). */
+export function checkRecordJson(kind: StoredKind, entityId: string, payloadJson: string): RecordProblem | null {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadJson);
+  } catch {
+    return isRecordId(entityId) ? { code: 'json', field: '', message: 'the payload is not JSON' } : checkRecord(kind, entityId, null);
+  }
+  return checkRecord(kind, entityId, payload);
+}

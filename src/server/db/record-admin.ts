@@ -1,0 +1,131 @@
+/**
+ * An admin's view of a hub's records and the one thing they may do to one from the command line:
+ * withdraw it, so every device drops it on its next pull [R4], with a row in admin_audit [R5].
+ * Evidence (case entries) is never withdrawn: the hub keeps every entry it accepted, and a device
+ * that cannot read one sets it aside [R3].
+ */
+import type pg from 'pg';
+import { checkRecordJson, type RecordProblem, type StoredKind } from '../../protocol/records';
+import { inTransaction } from './transaction';
+import { StoreError } from './store';
+
+export interface AdminRecord {
+  readonly kind: StoredKind;
+  readonly entityId: string;
+  readonly version: number;
+  readonly officeId: string | null;
+  readonly withdrawn: boolean;
+  /** withdrawn by an admin: devices drop it [R4] */
+  readonly removed: boolean;
+  /** why the app could not read it [R1][R2], or null */
+  readonly problem: RecordProblem | null;
+}
+
+export interface WithdrawRecord {
+  readonly tenantId: string;
+  readonly kind: StoredKind;
+  readonly entityId: string;
+  readonly reason: string;
+  /** who: the OS user running the command, or its --by */
+  readonly by: string;
+}
+
+export interface AuditEntry {
+  readonly action: 'withdraw-record';
+  readonly kind: string;
+  readonly entityId: string;
+  readonly version: number;
+  readonly previousVersion: number;
+  readonly reason: string;
+  readonly by: string;
+  readonly at: string;
+}
+
+/** A record an admin withdrew: what pull hands out in its place (withdrawn, payload null) [R4]. */
+export const REMOVED_PAYLOAD = 'null';
+
+/** Every record of a hub (or of one kind), oldest first, each checked as the app would read it. */
+export async function listRecords(pool: pg.Pool, tenantId: string, kind?: StoredKind): Promise<AdminRecord[]> {
+  const rows = await pool.query<{ kind: StoredKind; entity_id: string; version: string; office_id: string | null; withdrawn: boolean; payload_json: string }>(
+    `SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
+      WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY version`,
+    [tenantId, kind ?? null],
+  );
+  return rows.rows.map((r) => {
+    const removed = r.withdrawn && r.payload_json === REMOVED_PAYLOAD;
+    return {
+      kind: r.kind,
+      entityId: r.entity_id,
+      version: Number(r.version),
+      officeId: r.office_id,
+      withdrawn: r.withdrawn,
+      removed,
+      problem: removed ? null : checkRecordJson(r.kind, r.entity_id, r.payload_json),
+    };
+  });
+}
+
+/**
+ * Withdraws one record: it takes the next version (so every device sees it on its next pull),
+ * is marked withdrawn with nothing in it, and what it held goes into admin_audit with who and why.
+ * Throws StoreError: 'bad-request' for evidence or a record already withdrawn, 'not-found'.
+ */
+export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<{ readonly version: number }> {
+  if (w.kind === 'case-entry') {
+    throw new StoreError('bad-request', 'case entries are evidence and are never withdrawn; a device that cannot read one sets it aside');
+  }
+  return inTransaction(pool, async (tx) => {
+    // [S2] The counter first, as a push takes it: versions stay in commit order with no hole.
+    const head = Number((await tx.query<{ version: string }>('SELECT version FROM sync_counter FOR UPDATE')).rows[0]!.version);
+    const held = (
+      await tx.query<{ version: string; withdrawn: boolean; payload_json: string }>(
+        'SELECT version, withdrawn, payload_json FROM records WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3 FOR UPDATE',
+        [w.tenantId, w.kind, w.entityId],
+      )
+    ).rows[0];
+    if (held === undefined) throw new StoreError('not-found', `no ${w.kind} ${JSON.stringify(w.entityId)} in hub ${w.tenantId}`);
+    if (held.withdrawn && held.payload_json === REMOVED_PAYLOAD) {
+      throw new StoreError('bad-request', `${w.kind} ${JSON.stringify(w.entityId)} was already withdrawn by an admin`);
+    }
+    const version = head + 1;
+    await tx.query(
+      `UPDATE records SET version = $4, withdrawn = true, payload_json = $5, received_at = now()
+        WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3`,
+      [w.tenantId, w.kind, w.entityId, version, REMOVED_PAYLOAD],
+    );
+    await tx.query('UPDATE sync_counter SET version = $1', [version]);
+    await tx.query(
+      `INSERT INTO admin_audit (tenant_id, action, kind, entity_id, version, previous_version, previous_payload_json, reason, done_by)
+       VALUES ($1, 'withdraw-record', $2, $3, $4, $5, $6, $7, $8)`,
+      [w.tenantId, w.kind, w.entityId, version, Number(held.version), held.payload_json, w.reason, w.by],
+    );
+    return { version };
+  });
+}
+
+export async function listAudit(pool: pg.Pool, tenantId: string): Promise<AuditEntry[]> {
+  const rows = await pool.query<{
+    action: 'withdraw-record';
+    kind: string;
+    entity_id: string;
+    version: string;
+    previous_version: string;
+    reason: string;
+    done_by: string;
+    done_at: Date;
+  }>(
+    `SELECT action, kind, entity_id, version, previous_version, reason, done_by, done_at
+       FROM admin_audit WHERE tenant_id = $1 ORDER BY id`,
+    [tenantId],
+  );
+  return rows.rows.map((r) => ({
+    action: r.action,
+    kind: r.kind,
+    entityId: r.entity_id,
+    version: Number(r.version),
+    previousVersion: Number(r.previous_version),
+    reason: r.reason,
+    by: r.done_by,
+    at: r.done_at.toISOString(),
+  }));
+}

@@ -1,0 +1,62 @@
+/**
+ * The admin commands about a hub's records [R5]: list them (flagging those the app cannot read),
+ * withdraw one from every device, and list the changes the hub refused. Output is tab-separated,
+ * one record a line, and never prints a record's content (it is personal): ids, versions, reasons.
+ */
+import type { StoredKind } from '../protocol/records';
+import { REFUSAL_LABELS } from '../protocol/sync';
+import type { AdminIo } from './admin-commands';
+import type { Store } from './db/store';
+
+const KIND_LABELS: Readonly<Record<StoredKind, string>> = {
+  household: '世帯',
+  facility: '事業所（短期入所）',
+  office: '相談支援事業所',
+  'case-entry': '緊急対応記録',
+};
+
+export async function runRecordCommand(
+  store: Store,
+  command: 'list-records' | 'withdraw-record' | 'list-refusals',
+  options: Record<string, unknown>,
+  io: AdminIo,
+): Promise<void> {
+  const hub = options['hub'] as string;
+  switch (command) {
+    case 'list-records': {
+      const all = await store.listRecords(hub, options['kind'] as StoredKind | undefined);
+      const bad = all.filter((r) => r.problem !== null);
+      const shown = options['invalid'] === true ? bad : all;
+      for (const r of shown) {
+        const state = r.removed ? '管理者が取り下げ' : r.withdrawn ? '取り下げ' : '有効';
+        const check = r.problem === null ? 'OK' : `読み込めません（${r.problem.code}）: ${r.problem.message}`;
+        io.out([r.kind, JSON.stringify(r.entityId), r.version, r.officeId ?? '-', state, check].join('\t'));
+      }
+      io.out(`拠点 ${hub}: ${all.length} 件中 ${bad.length} 件はアプリで読み込めません（端末では保留になります）。`);
+      if (bad.length > 0) {
+        io.out(`端末から取り除くには: npm run admin -- withdraw-record --hub ${hub} --kind <kind> --id '<id>' --reason "<理由>"`);
+      }
+      return;
+    }
+    case 'withdraw-record': {
+      const kind = options['kind'] as StoredKind;
+      const entityId = options['id'] as string;
+      const by = (options['by'] as string | undefined) ?? io.operator ?? 'unknown';
+      const { version } = await store.withdrawRecord({ tenantId: hub, kind, entityId, reason: options['reason'] as string, by });
+      io.out(
+        `${KIND_LABELS[kind]} ${JSON.stringify(entityId)} を取り下げました（版 ${version}）。各端末は次の同期でこの記録を削除します。` +
+          `取り下げ前の内容・理由・実行者（${by}）は監査表 admin_audit に残りました。`,
+      );
+      return;
+    }
+    case 'list-refusals': {
+      const refusals = await store.listRefusals(hub, (options['limit'] as number | undefined) ?? 100);
+      if (refusals.length === 0) io.out(`拠点 ${hub} でサーバーが受け付けなかった変更はありません。`);
+      for (const r of refusals) {
+        const label = (REFUSAL_LABELS as Readonly<Record<string, string>>)[r.reason] ?? r.reason;
+        io.out([r.receivedAt, r.deviceId, r.seq, r.userId, r.kind, JSON.stringify(r.entityId), r.reason, label, r.detail].join('\t'));
+      }
+      return;
+    }
+  }
+}
