@@ -1,0 +1,7 @@
+/** Every group of the attack suite, in the order they run. */
+import type { AttackGroup } from './attack-suite';
+import { throttleAttacks } from './throttle';
+
+export const ALL_ATTACKS: Readonly<Record<string, AttackGroup>> = {
+  'sign-in throttling': throttleAttacks,
+};
