@@ -78,6 +78,7 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
     port: 0,
     host: '127.0.0.1',
     distDir: dist,
+    trustProxy: options.trustProxy === true,
     api: createApiHandler({ store: () => store, accounts: config, trustProxy: options.trustProxy === true }),
   });
   return {

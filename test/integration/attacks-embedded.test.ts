@@ -19,4 +19,4 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-attackSuite('embedded PostgreSQL', target, ALL_ATTACKS);
+attackSuite('embedded PostgreSQL', target, ALL_ATTACKS, () => join(dir, 'postgres.log'));

@@ -8,4 +8,6 @@ const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5
 const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
 afterAll(() => target.dropAll());
 
-attackSuite('PostgreSQL', target, ALL_ATTACKS);
+// PostgreSQL's own log, when this machine's cluster writes it where Debian puts it and we may read it.
+const log = process.env['TEST_POSTGRES_LOG'] ?? '/var/log/postgresql/postgresql-15-main.log';
+attackSuite('PostgreSQL', target, ALL_ATTACKS, () => log);
