@@ -10,6 +10,7 @@ import { ROLES } from '../protocol/sync';
 import { StoreError, type Store } from './db/store';
 import { createAccounts } from './services/accounts';
 import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
+import { runRetirementCommand } from './retirement-commands';
 
 export interface AdminIo {
   out(line: string): void;
@@ -31,6 +32,9 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   disable-user   --hub <id> --login <login>      (ends the user's sessions; their devices retire)
   disable-device --device <device id>
   list-users     --hub <id>
+  list-devices   --hub <id>                      (each device's state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
+  list-quarantine --hub <id>                     (what retired devices sent that the hub refused; nothing is lost)
+  resolve-quarantine --hub <id> --id <n> --note <how it was dealt with>
 
 The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
 which only one process may open at a time: stop the server first.`;
@@ -52,6 +56,9 @@ const schemas = {
   'disable-user': z.strictObject({ hub: slug, login: z.string().min(1) }),
   'disable-device': z.strictObject({ device: z.string().min(1).max(200) }),
   'list-users': z.strictObject({ hub: slug }),
+  'list-devices': z.strictObject({ hub: slug }),
+  'list-quarantine': z.strictObject({ hub: slug }),
+  'resolve-quarantine': z.strictObject({ hub: slug, id: z.coerce.number().int().positive(), note: text }),
 } as const;
 export type AdminCommand = keyof typeof schemas;
 
@@ -63,7 +70,7 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
   const { values } = parseArgs({
     args: [...rest],
     strict: true,
-    options: { hub: str, name: str, office: str, login: str, role: str, facility: str, device: str, 'password-stdin': { type: 'boolean' } },
+    options: { hub: str, name: str, office: str, login: str, role: str, facility: str, device: str, id: str, note: str, 'password-stdin': { type: 'boolean' } },
   });
   const parsed = schemas[command as AdminCommand].safeParse(values);
   if (!parsed.success) {
@@ -133,6 +140,10 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         }
         return;
       }
+      case 'list-devices':
+      case 'list-quarantine':
+      case 'resolve-quarantine':
+        return await runRetirementCommand(store, command, { hub, id: o['id'] as unknown as number, note: o['note'] as string }, io.out, io.now ?? (() => new Date()));
     }
   } catch (error) {
     if (error instanceof StoreError && error.code === 'exists') throw new Error(`already exists: ${error.message}`);

@@ -4,6 +4,8 @@
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
+import * as retirement from './retirement-sql';
+import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirement-sql';
 import type {
   AccountStore,
   DeviceRecord,
@@ -314,6 +316,26 @@ export class SqlAccountStore implements AccountStore {
       await client.query('UPDATE devices SET last_seq = $2, last_seen_at = now() WHERE id = $1', [deviceId, change.seq]);
       return { ...base, status: 'refused', reason: refusal.reason, detail: refusal.detail, retryable: false };
     });
+  }
+
+  quarantineChanges(deviceId: string, items: readonly QuarantineItem[], at: Date): Promise<void> {
+    return retirement.quarantineChanges(this.pool, deviceId, items, at);
+  }
+
+  markRetirement(deviceId: string, step: 'sent' | 'wiped', at: Date): Promise<void> {
+    return retirement.markRetirement(this.pool, deviceId, step, at);
+  }
+
+  listDevices(tenantId: string): Promise<readonly DeviceListing[]> {
+    return retirement.listDevices(this.pool, tenantId);
+  }
+
+  listQuarantine(tenantId: string): Promise<readonly QuarantinedChange[]> {
+    return retirement.listQuarantine(this.pool, tenantId);
+  }
+
+  resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date): Promise<void> {
+    return retirement.resolveQuarantined(this.pool, tenantId, id, resolution, at);
   }
 }
 

@@ -4,6 +4,7 @@
  * service needs to decide a change's office [S10]. Secrets arrive here already hashed.
  * Implemented over SQL in account-sql.ts; Store (store.ts) extends it.
  */
+import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirement-sql';
 import type { ChangeResult, PushedChange, RefusalReason, Role } from './store';
 
 export interface UserRecord {
@@ -131,4 +132,12 @@ export interface AccountStore {
     refusal: { readonly reason: RefusalReason; readonly detail: string },
     options?: PushOptions,
   ): Promise<ChangeResult | null>;
+
+  /** Retirement (migration 6): the changes a retiring device sent that were refused, kept for an admin. */
+  quarantineChanges(deviceId: string, items: readonly QuarantineItem[], at: Date): Promise<void>;
+  /** Records that a retired device's last changes were all answered ('sent'), or that it wipes now ('wiped'). */
+  markRetirement(deviceId: string, step: 'sent' | 'wiped', at: Date): Promise<void>;
+  listDevices(tenantId: string): Promise<readonly DeviceListing[]>;
+  listQuarantine(tenantId: string): Promise<readonly QuarantinedChange[]>;
+  resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date): Promise<void>;
 }

@@ -13,6 +13,7 @@ import {
   MAX_PULL_LIMIT,
   PushRequest,
   ResolveConflictRequest,
+  RetireDoneRequest,
   RetirePushRequest,
   type ConflictList,
   SignInRequest,
@@ -25,6 +26,7 @@ import { StoreError, type Store, type StoreErrorCode } from '../db/store';
 import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
 import { ServiceError } from '../services/errors';
 import { createGate } from '../services/gate';
+import { retirePush } from '../services/retirement';
 import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
@@ -154,8 +156,18 @@ export function createApiHandler(options: ApiOptions) {
       const user = await store.findUser(device.userId);
       if (user === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。');
       const body = await readJson(req, RetirePushRequest, pushBody);
-      const results = await pushChanges(store, device, user, body.changes, { retiring: true });
+      const results = await retirePush(store, device, user, body.changes, options.accounts.now());
       sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      return;
+    }
+    if (path === API.retireDone) {
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      const { store, accounts } = services();
+      const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
+      await readJson(req, RetireDoneRequest);
+      await store.markRetirement(device.id, 'wiped', options.accounts.now());
+      res.writeHead(204, NO_STORE);
+      res.end();
       return;
     }
     if (path === API.conflicts) {
