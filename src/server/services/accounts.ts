@@ -31,8 +31,11 @@ export interface AccountsConfig {
   /** sign-ins checked at once (default SIGN_IN_CHECKS_IN_FLIGHT) and waiting for a slot (SIGN_INS_WAITING) */
   readonly maxSignInChecks?: number;
   readonly maxSignInsWaiting?: number;
-  /** told of every password (argon2) and TOTP check: tests count them, a hub could export them */
-  readonly onCheck?: (kind: 'password' | 'totp') => void;
+  /**
+   * Told of every password (argon2) and TOTP check as it starts; a function it returns is called
+   * when a password check ends. Tests count them; a hub could export them.
+   */
+  readonly onCheck?: (kind: 'password' | 'totp') => (() => void) | void;
 }
 
 export interface AccountsEnv extends SecretKeyEnv {
@@ -175,8 +178,13 @@ export function createAccounts(store: Store, config: AccountsConfig) {
         }
         const user = await store.findUserByLogin(req.hub, req.loginName);
         // Always one argon2 verify, whether or not the login exists.
-        config.onCheck?.('password');
-        const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), req.password);
+        const checked = config.onCheck?.('password');
+        let passwordOk: boolean;
+        try {
+          passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), req.password);
+        } finally {
+          checked?.();
+        }
         if (user === null || user.disabled || user.passwordHash === null || user.totpSecret === null || !passwordOk) return null;
         config.onCheck?.('totp');
         const step = matchTotpStep(totpSecretOf(user), req.totp, now);

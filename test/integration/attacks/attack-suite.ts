@@ -22,7 +22,8 @@ export interface AttackContext {
 }
 
 export interface AttackHub extends ApiHarness {
-  readonly checks: { password: number; totp: number };
+  /** checks made, and argon2 checks running now and at most at once */
+  readonly checks: { password: number; totp: number; inFlight: number; peakInFlight: number };
 }
 
 export type AttackGroup = (attack: (name: string, run: () => Promise<void>) => void, ctx: AttackContext) => void;
@@ -57,9 +58,15 @@ export function attackSuite(
       return readFileSync(logAt.path).subarray(logAt.offset).toString('utf8');
     },
     async hub(options = {}) {
-      const checks = { password: 0, totp: 0 };
+      const checks = { password: 0, totp: 0, inFlight: 0, peakInFlight: 0 };
       const onCheck = (kind: 'password' | 'totp') => {
         checks[kind]++;
+        if (kind !== 'password') return;
+        checks.inFlight++;
+        checks.peakInFlight = Math.max(checks.peakInFlight, checks.inFlight);
+        return () => {
+          checks.inFlight--;
+        };
       };
       const api = await startApi(target, { ...options, accounts: { onCheck, ...options.accounts } });
       open.push(api);
