@@ -26,6 +26,7 @@ import { StoreError, type Store, type StoreErrorCode } from '../db/store';
 import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
 import { ServiceError } from '../services/errors';
 import { createGate } from '../services/gate';
+import { unstorableText } from '../services/storable-text';
 import { retirePush } from '../services/retirement';
 import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
@@ -48,11 +49,15 @@ export const PUSH_BODIES_WAITING = 16;
 
 /** A path segment, percent-decoded; a broken encoding is the client's 400, not a URIError. */
 function decodedSegment(segment: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(segment);
+    decoded = decodeURIComponent(segment);
   } catch {
     throw new ServiceError('bad-request', '送信された内容が正しくありません。', 'malformed percent-encoding in the path');
   }
+  // Refused here, not by PostgreSQL (which would log the failed statement) [A2].
+  if (unstorableText(decoded) !== null) throw new ServiceError('bad-request', '送信された内容が正しくありません。', 'the path holds a NUL');
+  return decoded;
 }
 
 const PullQuery = z.strictObject({

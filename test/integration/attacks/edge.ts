@@ -44,6 +44,10 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     const answer = await phone.request<ErrorResponse>('POST', '/api/conflicts/%E0%A4%A/resolve', { outcome: 'kept' });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('bad-request');
+    // a NUL, which decodes, is refused before it reaches PostgreSQL
+    const nul = await phone.request<ErrorResponse>('POST', '/api/conflicts/c%001/resolve', { choice: 'kept' });
+    expect(nul.status).toBe(400);
+    expect(ctx.dbErrors()).toEqual([]);
     expect(ctx.serverLog()).toBe('');
   });
 
