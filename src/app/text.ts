@@ -3,6 +3,17 @@ export const T = {
   appName: '拠点ナビ',
   appFullName: '拠点ナビ 緊急対応',
   starting: '起動しています…',
+
+  // opened over plain http from another machine (not a secure context)
+  insecureTitle: 'https で開いてください',
+  insecureWhy:
+    'このページは暗号化されていない接続（http://）で開かれています。拠点ナビは入力した情報を端末の中で暗号化して守るため、安全な接続（https://）か、サーバーを動かしているこのパソコン（localhost）でしか使えません。パスフレーズはまだ入力しないでください。',
+  insecureHowTitle: '開き直す方法',
+  insecureUseHttps: 'スマートフォンや別のパソコンでは、https:// で始まるアドレスで開いてください。例：',
+  insecureUseLocalhost: 'サーバーを動かしているこのパソコンで使うときは：',
+  insecureForAdmin:
+    '管理者の方へ：https で開けない場合は、サーバーの前に TLS（https）を終端するリバースプロキシを置いてください（docs/hub-server.md「TLS」、設定例 docs/nginx-kyoten.conf）。',
+  insecureOpenedAt: '今開いているアドレス：',
   loadingScreen: '画面を読み込んでいます…',
 
   // first run

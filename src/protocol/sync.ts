@@ -26,6 +26,11 @@ export const API = {
   retirePush: '/api/sync/retire',
   /** GET → ConflictList; POST /api/conflicts/:id/resolve ResolveConflictRequest → 204 */
   conflicts: '/api/conflicts',
+  /**
+   * POST RetireDoneRequest → 204, device secret only: a retired device whose every change was
+   * answered by the retire push (taken, or kept in the hub's quarantine) says it wipes now.
+   */
+  retireDone: '/api/sync/retire/done',
 } as const;
 
 /** Name of the HttpOnly, SameSite=Strict session cookie. */
@@ -191,6 +196,9 @@ export const PushRequest = z.strictObject({
 export type PushRequest = z.infer<typeof PushRequest>;
 /** RetirePushRequest has the same shape; only 'case-entry' and 'access' changes are taken. */
 export const RetirePushRequest = PushRequest;
+/** The body of API.retireDone: how many of the device's changes the hub holds in quarantine, as the device counted them. */
+export const RetireDoneRequest = z.strictObject({ refused: z.number().int().nonnegative() });
+export type RetireDoneRequest = z.infer<typeof RetireDoneRequest>;
 
 /** Why the hub refused a change; the rules cited are in docs/hub-server.md. */
 export const REFUSAL_REASONS = [

@@ -12,6 +12,7 @@ import { runRecordCommand } from './record-commands';
 import { StoreError, type Store } from './db/store';
 import { createAccounts } from './services/accounts';
 import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
+import { runRetirementCommand } from './retirement-commands';
 
 export interface AdminIo {
   out(line: string): void;
@@ -41,6 +42,9 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                  (removes the record from every device at its next sync; the hub keeps it in the audit
                   table with who, when and why. Case entries are evidence and are never withdrawn.)
   list-refusals  --hub <id> [--limit <n>]   (changes the hub refused, newest first, with the reason)
+  list-devices   --hub <id>                      (each device's state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
+  list-quarantine --hub <id>                     (what retired devices sent that the hub refused; nothing is lost)
+  resolve-quarantine --hub <id> --id <n> --note <how it was dealt with>
 
 The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
 which only one process may open at a time: stop the server first.`;
@@ -72,6 +76,9 @@ const schemas = {
     by: z.string().trim().min(1).max(100).optional(),
   }),
   'list-refusals': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
+  'list-devices': z.strictObject({ hub: slug }),
+  'list-quarantine': z.strictObject({ hub: slug }),
+  'resolve-quarantine': z.strictObject({ hub: slug, id: z.coerce.number().int().positive(), note: text }),
 } as const;
 export type AdminCommand = keyof typeof schemas;
 
@@ -98,6 +105,7 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
       by: str,
       invalid: { type: 'boolean' },
       limit: str,
+      note: str,
     },
   });
   const parsed = schemas[command as AdminCommand].safeParse(values);
@@ -173,6 +181,10 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'list-refusals':
         await runRecordCommand(store, command, options, io);
         return;
+      case 'list-devices':
+      case 'list-quarantine':
+      case 'resolve-quarantine':
+        return await runRetirementCommand(store, command, { hub, id: o['id'] as unknown as number, note: o['note'] as string }, io.out, io.now ?? (() => new Date()));
     }
   } catch (error) {
     if (error instanceof StoreError && error.code === 'bad-request') throw new Error(error.message);

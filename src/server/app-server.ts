@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createStaticHandler } from './http/static-files';
+import { answerBadTarget, answerClientError, checkedTarget, failureLogLine, setSecurityHeaders } from './http/edge';
 import { NO_STORE, SECURITY_HEADERS } from './http/security-headers';
 
 export interface ServerOptions {
@@ -17,6 +18,8 @@ export interface ServerOptions {
   readonly readiness?: () => Promise<Readiness>;
   /** Answers every request under /api/ (any method); without it /api/ is served like any path. */
   readonly api?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** a TLS proxy in front says X-Forwarded-Proto (TRUST_PROXY=1): HSTS is sent when it says https */
+  readonly trustProxy?: boolean;
 }
 
 export interface Readiness {
@@ -28,10 +31,15 @@ export interface Readiness {
 export function startServer(options: ServerOptions): Promise<Server> {
   const serveStatic = createStaticHandler(options.distDir);
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (options.api !== undefined && path?.startsWith('/api/')) {
+    setSecurityHeaders(req, res, options.trustProxy === true);
+    const path = checkedTarget(req);
+    if (path === null) {
+      answerBadTarget(res);
+      return;
+    }
+    if (options.api !== undefined && path.startsWith('/api/')) {
       options.api(req, res).catch((error: unknown) => {
-        console.error('API error', error);
+        console.error(failureLogLine('API', error));
         if (!res.headersSent) res.writeHead(500, { ...SECURITY_HEADERS, ...NO_STORE });
         res.end();
       });
@@ -59,11 +67,12 @@ export function startServer(options: ServerOptions): Promise<Server> {
       return;
     }
     serveStatic(req, res).catch((error: unknown) => {
-      console.error('static file error', error);
+      console.error(failureLogLine('static file', error));
       if (!res.headersSent) res.writeHead(500, { ...SECURITY_HEADERS, ...NO_STORE });
       res.end();
     });
   });
+  server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve(server));

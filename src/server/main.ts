@@ -9,7 +9,9 @@ import { describeStore } from './db/open-store';
 import { startHub } from './services/hub';
 
 const port = Number(process.env.PORT ?? 8080);
-const host = process.env.HOST ?? '0.0.0.0';
+// This computer only, unless HOST says otherwise: other machines reach the hub through a TLS
+// proxy in front (docs/hub-server.md), never over plain HTTP.
+const host = process.env.HOST ?? '127.0.0.1';
 const distDir = resolve(process.env.DIST_DIR ?? 'dist');
 
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

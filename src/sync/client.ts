@@ -16,6 +16,7 @@ import {
   SignInResponse,
   type EnrolRequest,
   type ResolveConflictRequest,
+  type RetireDoneRequest,
   type SignInRequest,
   type WireChange,
 } from '../protocol/sync';
@@ -163,6 +164,11 @@ export class HubClient {
 
   retirePush(device: DeviceCredentials, changes: readonly WireChange[]) {
     return this.request('POST', API.retirePush, PushResponse, { changes }, device);
+  }
+
+  /** The retire push answered everything: this device wipes now (the hub shows it 'wiped'). */
+  retireDone(device: DeviceCredentials, refused: number) {
+    return this.request('POST', API.retireDone, null, { refused } satisfies RetireDoneRequest, device);
   }
 
   conflicts(device: DeviceCredentials) {

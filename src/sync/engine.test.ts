@@ -433,19 +433,57 @@ describe('sync engine: signed out and retired', () => {
     expect(await Dexie.exists(d.db.name)).toBe(false);
   });
 
-  it('retired with evidence the hub will not take: keeps the device as it is and says so', async () => {
+  it('[retire] retired with a change the hub refuses (a case out of scope, a household edit): the hub quarantines it, the device wipes', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const e = await evidence(d.session);
+    const h = await household(d.session);
+    hub.disableUser(user.id);
+    hub.refuseEntity(e.id, 'scope');
+
+    expect(await d.engine.run()).toBe('retired');
+    expect(hub.quarantine.map((q) => [q.entityId, q.reason])).toEqual([
+      [e.id, 'scope'],
+      [h, 'scope'],
+    ]);
+    expect(hub.wiped.has(d.session.deviceId)).toBe(true);
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+
+  it('[retire] a change refused in an earlier sync is sent again at retirement and quarantined, not lost', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const e = await evidence(d.session);
+    hub.refuseEntity(e.id, 'scope');
+    expect(await d.engine.run()).toBe('done');
+    expect(d.status.getState().refused).toBe(1);
+    hub.disableDevice(d.session.deviceId);
+
+    expect(await d.engine.run()).toBe('retired');
+    const retirePush = hub.requests.find((r) => r.path === API.retirePush)!;
+    expect((retirePush.body as { changes: { entityId: string }[] }).changes.map((c) => c.entityId)).toEqual([e.id]);
+    expect(hub.quarantine.map((q) => [q.entityId, q.reason])).toEqual([[e.id, 'scope']]);
+    expect(hub.wiped.has(d.session.deviceId)).toBe(true);
+  });
+
+  it('[retire] the hub does not hear "wiping": nothing is wiped, the next contact tries again', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
     const d = await device(hub);
     await d.engine.join(signInOf(user));
     const e = await evidence(d.session);
     hub.disableUser(user.id);
-    hub.refuseEntity(e.id, 'hash-mismatch');
+    hub.fail({ type: 'network' }, API.retireDone);
 
     expect(await d.engine.run()).toBe('failed');
-    expect(d.status.getState().problem?.code).toBe('retired');
     expect((await d.session.get('case-entry', e.id))?.data).toEqual(e);
     expect(await Dexie.exists(d.db.name)).toBe(true);
+    expect(await d.engine.run()).toBe('retired');
+    expect(hub.wiped.has(d.session.deviceId)).toBe(true);
   });
 });
 

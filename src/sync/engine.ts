@@ -17,8 +17,6 @@ export const SYNC_LOCK_NAME = 'kyoten-sync';
 export const PULL_PAGE = 2000;
 /** A gap that stays after this many fresh starts is reported instead of retried in a loop. */
 const GAP_RESTARTS = 3;
-/** Kinds the hub takes from a retired device: evidence and the access log, never editable records. */
-const RETIRE_KINDS: ReadonlySet<OutboxEntry['kind']> = new Set(['case-entry', 'access']);
 
 /** What one call of run() came to. */
 export type RunOutcome = 'done' | 'failed' | 'busy' | 'not-joined' | 'locked' | 'retired';
@@ -231,10 +229,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /**
-   * [retire] Sends every change still queued, in seq order, under the device secret alone: the hub
-   * takes the evidence and the access log and refuses the rest ('scope'), so no seq is skipped and
-   * nothing after a refused edit waits on a gap. Wipes only when every evidence and access entry
-   * was acknowledged; otherwise nothing is wiped and the next contact tries again.
+   * [retire] Sends every change still queued, in seq order, under the device secret alone. The hub
+   * answers each: it takes the evidence and the access log and keeps what it refuses (any other
+   * kind, a case out of scope...) in its quarantine for an admin, so no seq is skipped and nothing
+   * is lost when this device wipes. Wipes only when every queued change was answered; a change
+   * with no answer yet (a gap, a lost connection) keeps everything for the next contact.
    */
   async function retire(link: HubLink, serverMessage: string | null): Promise<RunOutcome> {
     const queue = await session.outbox();
@@ -243,8 +242,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const ack = await session.sync.acknowledge(answer.results);
       if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
     }
-    const unsent = (await session.outbox()).filter((e) => RETIRE_KINDS.has(e.kind));
-    if (unsent.length > 0) throw new SyncError('retired', `retire: ${unsent.length} evidence or access entries not acknowledged`);
+    const left = await session.outbox();
+    const unanswered = left.filter((e) => e.refusal === null);
+    if (unanswered.length > 0) throw new SyncError('retired', `retire: ${unanswered.length} changes not answered`);
+    await client.retireDone(device(link), left.length);
     await session.sync.wipe();
     await forgetInstall().catch(() => undefined);
     set({ ...clearedStatus(), retired: { serverMessage } });

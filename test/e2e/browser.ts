@@ -33,12 +33,14 @@ export interface BrowserSession {
 }
 
 /** Opens Chromium with a persistent profile (a fresh one unless `profileDir` is given). */
-export async function openBrowser(options: { profileDir?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+export async function openBrowser(
+  options: { profileDir?: string; viewport?: { width: number; height: number }; extraArgs?: readonly string[] } = {},
+): Promise<BrowserSession> {
   const profileDir = options.profileDir ?? (await mkdtemp(join(tmpdir(), 'kyoten-e2e-')));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
     viewport: options.viewport ?? { width: 360, height: 780 },
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',

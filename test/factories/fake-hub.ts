@@ -94,6 +94,10 @@ export interface FakeHub {
   /** access entries taken (they are not records) */
   readonly access: ReadonlyMap<string, unknown>;
   readonly requests: readonly SeenRequest[];
+  /** what the hub refused from retiring devices and keeps for an admin [retire] */
+  readonly quarantine: readonly { readonly deviceId: string; readonly seq: number; readonly entityId: string; readonly reason: string }[];
+  /** devices that said they wipe now (API.retireDone) */
+  readonly wiped: ReadonlySet<string>;
   device(deviceId: string): Device | undefined;
 }
 
@@ -117,6 +121,8 @@ export function createFakeHub(): FakeHub {
   const access = new Map<string, unknown>();
   const taken: { deviceId: string; seq: number; mutationId: string; kind: string; entityId: string }[] = [];
   const requests: SeenRequest[] = [];
+  const quarantine: { deviceId: string; seq: number; entityId: string; reason: string }[] = [];
+  const wiped = new Set<string>();
   const faults: { fault: Fault; path: string | null }[] = [];
   const refusals = new Map<string, { reason: Exclude<RefusalReason, 'gap'>; detail: string }>();
   /** case id → its entries held [E1]-[E7] */
@@ -246,7 +252,12 @@ export function createFakeHub(): FakeHub {
     for (const change of parsed.data.changes) {
       const receipt = device.receipts.get(change.seq);
       if (receipt) {
-        results.push(receipt.mutationId === change.mutationId ? receipt : { seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'seq-conflict', detail: 'seq used', retryable: false });
+        const again: ChangeResult = receipt.mutationId === change.mutationId ? receipt : { seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'seq-conflict', detail: 'seq used', retryable: false };
+        // A change refused before, sent again at retirement, is kept too (once).
+        if (retire && again.status === 'refused' && !quarantine.some((q) => q.deviceId === device.id && q.seq === change.seq)) {
+          quarantine.push({ deviceId: device.id, seq: change.seq, entityId: change.entityId, reason: again.reason });
+        }
+        results.push(again);
         continue;
       }
       // Retirement keeps the order rules too: the device sends its edits as well, to be refused.
@@ -255,6 +266,7 @@ export function createFakeHub(): FakeHub {
         continue;
       }
       const result = take(device, user, change, retire);
+      if (retire && result.status === 'refused') quarantine.push({ deviceId: device.id, seq: change.seq, entityId: change.entityId, reason: result.reason });
       device.receipts.set(change.seq, result);
       device.lastSeq = Math.max(device.lastSeq, change.seq);
       results.push(result);
@@ -334,6 +346,12 @@ export function createFakeHub(): FakeHub {
       if (!device.disabled && !users.get(device.userId)!.disabled) return error(403, 'forbidden', 'この端末は無効にされていません');
       return push(device, users.get(device.userId)!, body, true);
     }
+    if (url.pathname === API.retireDone && method === 'POST') {
+      const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
+      if (!device || device.secret !== header(init, DEVICE_SECRET_HEADER)) return error(403, 'forbidden', '端末の認証に失敗しました');
+      wiped.add(device.id);
+      return json(204, undefined);
+    }
     if (url.pathname === API.pull && method === 'GET') {
       const { user } = authDevice(init, jar);
       return pull(user, url);
@@ -342,6 +360,8 @@ export function createFakeHub(): FakeHub {
   }
 
   const hub: FakeHub = {
+    quarantine,
+    wiped,
     down: false,
     openConflicts: 0,
     records,

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { startServer } from '../../src/server/app-server';
 import type { Store } from '../../src/server/db/store';
 import { createApiHandler } from '../../src/server/http/api';
-import { createAccounts, type Accounts } from '../../src/server/services/accounts';
+import { createAccounts, type Accounts, type AccountsConfig } from '../../src/server/services/accounts';
 import { totpCode } from '../../src/server/services/credentials';
 import {
   API,
@@ -58,7 +58,14 @@ export interface TestUser {
   readonly totpSecret: string;
 }
 
-export async function startApi(target: ContractTarget, options: { readonly secretKey?: Buffer } = {}): Promise<ApiHarness> {
+export interface ApiHarnessOptions {
+  readonly secretKey?: Buffer;
+  /** the accounts' and the API's other settings (onCheck, maxSignInChecks, trustProxy, …) */
+  readonly accounts?: Partial<AccountsConfig>;
+  readonly trustProxy?: boolean;
+}
+
+export async function startApi(target: ContractTarget, options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const { store, raw } = await target.fresh();
   await store.migrate();
   await store.createTenant({ id: HUB, name: '松戸市 地域生活支援拠点' });
@@ -69,7 +76,7 @@ export async function startApi(target: ContractTarget, options: { readonly secre
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const config = { idleMinutes: 30, maxHours: 12, now: () => clock.now, secretKey: options.secretKey ?? null };
+  const config: AccountsConfig = { idleMinutes: 30, maxHours: 12, now: () => clock.now, secretKey: options.secretKey ?? null, ...options.accounts };
   const accounts = createAccounts(store, config);
   const dist = mkdtempSync(join(tmpdir(), 'kyoten-api-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>shell</title>');
@@ -77,7 +84,8 @@ export async function startApi(target: ContractTarget, options: { readonly secre
     port: 0,
     host: '127.0.0.1',
     distDir: dist,
-    api: createApiHandler({ store: () => store, accounts: config }),
+    trustProxy: options.trustProxy === true,
+    api: createApiHandler({ store: () => store, accounts: config, trustProxy: options.trustProxy === true }),
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -4,14 +4,18 @@
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
+import * as retirement from './retirement-sql';
+import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirement-sql';
 import type {
   AccountStore,
   DeviceRecord,
   PushOptions,
   ScopeFacts,
   SessionEndReason,
+  Reservation,
   SessionRecord,
-  ThrottleState,
+  ThrottleKey,
+  ThrottlePolicy,
   UserRecord,
 } from './account-store';
 import { StoreError, type ChangeResult, type PushedChange, type RefusalReason, type Role } from './store';
@@ -88,33 +92,42 @@ export class SqlAccountStore implements AccountStore {
     return result.rowCount === 1;
   }
 
-  async getThrottle(tenantId: string, loginName: string): Promise<ThrottleState> {
-    const row = (
-      await this.pool.query<{ failures: number; locked_until: Date | null }>(
-        'SELECT failures, locked_until FROM login_throttle WHERE tenant_id = $1 AND login_name = $2',
-        [tenantId, loginName],
-      )
-    ).rows[0];
-    return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
-  }
-
-  async recordLoginFailure(tenantId: string, loginName: string, at: Date): Promise<number> {
+  async reserveSignIn(key: ThrottleKey, at: Date, policy: ThrottlePolicy): Promise<Reservation> {
+    // One statement takes the attempt: the row lock queues concurrent attempts on the same key, and
+    // the one that reaches the limit sets the lock before the next one is counted [A4].
     const row = await this.pool.query<{ failures: number }>(
-      `INSERT INTO login_throttle (tenant_id, login_name, failures, last_failure_at) VALUES ($1, $2, 1, $3)
+      `INSERT INTO login_throttle AS t (tenant_id, login_name, failures, last_failure_at, locked_until)
+       VALUES ($1, $2, 1, $3, CASE WHEN 1 >= $4::int THEN $3::timestamptz + make_interval(secs => $5::int) END)
        ON CONFLICT (tenant_id, login_name) DO UPDATE
-         SET failures = login_throttle.failures + 1, last_failure_at = EXCLUDED.last_failure_at
+         SET failures = t.failures + 1,
+             last_failure_at = EXCLUDED.last_failure_at,
+             locked_until = CASE WHEN t.failures + 1 >= $4::int
+               THEN EXCLUDED.last_failure_at + make_interval(secs => least($6::int, $5::int * power(2, least(t.failures + 1 - $4::int, 30)))::int)
+               ELSE t.locked_until END
+         WHERE t.locked_until IS NULL OR t.locked_until <= EXCLUDED.last_failure_at
        RETURNING failures`,
-      [tenantId, loginName, at],
+      [key.tenantId, key.name, at, policy.maxAttempts, policy.lockSeconds, policy.maxLockSeconds],
     );
-    return row.rows[0]!.failures;
+    if (row.rows[0] !== undefined) return { allowed: true, attempts: row.rows[0].failures };
+    const held = await this.pool.query<{ locked_until: Date | null }>(
+      'SELECT locked_until FROM login_throttle WHERE tenant_id = $1 AND login_name = $2',
+      [key.tenantId, key.name],
+    );
+    return { allowed: false, lockedUntil: held.rows[0]?.locked_until ?? at };
   }
 
-  async lockLogin(tenantId: string, loginName: string, until: Date): Promise<void> {
-    await this.pool.query('UPDATE login_throttle SET locked_until = $3 WHERE tenant_id = $1 AND login_name = $2', [tenantId, loginName, until]);
+  async refundSignIn(key: ThrottleKey, policy: ThrottlePolicy): Promise<void> {
+    await this.pool.query(
+      `UPDATE login_throttle
+          SET failures = greatest(failures - 1, 0),
+              locked_until = CASE WHEN failures - 1 < $3::int THEN NULL ELSE locked_until END
+        WHERE tenant_id = $1 AND login_name = $2`,
+      [key.tenantId, key.name, policy.maxAttempts],
+    );
   }
 
-  async clearLoginFailures(tenantId: string, loginName: string): Promise<void> {
-    await this.pool.query('DELETE FROM login_throttle WHERE tenant_id = $1 AND login_name = $2', [tenantId, loginName]);
+  async clearSignInAttempts(key: ThrottleKey): Promise<void> {
+    await this.pool.query('DELETE FROM login_throttle WHERE tenant_id = $1 AND login_name = $2', [key.tenantId, key.name]);
   }
 
   async createSession(s: { id: string; tenantId: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void> {
@@ -311,6 +324,26 @@ export class SqlAccountStore implements AccountStore {
       await client.query('UPDATE devices SET last_seq = $2, last_seen_at = now() WHERE id = $1', [deviceId, change.seq]);
       return { ...base, status: 'refused', reason: refusal.reason, detail: refusal.detail, retryable: false };
     });
+  }
+
+  quarantineChanges(deviceId: string, items: readonly QuarantineItem[], at: Date): Promise<void> {
+    return retirement.quarantineChanges(this.pool, deviceId, items, at);
+  }
+
+  markRetirement(deviceId: string, step: 'sent' | 'wiped', at: Date): Promise<void> {
+    return retirement.markRetirement(this.pool, deviceId, step, at);
+  }
+
+  listDevices(tenantId: string): Promise<readonly DeviceListing[]> {
+    return retirement.listDevices(this.pool, tenantId);
+  }
+
+  listQuarantine(tenantId: string): Promise<readonly QuarantinedChange[]> {
+    return retirement.listQuarantine(this.pool, tenantId);
+  }
+
+  resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date): Promise<void> {
+    return retirement.resolveQuarantined(this.pool, tenantId, id, resolution, at);
   }
 }
 

@@ -4,6 +4,7 @@
  * service needs to decide a change's office [S10]. Secrets arrive here already hashed.
  * Implemented over SQL in account-sql.ts; Store (store.ts) extends it.
  */
+import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirement-sql';
 import type { ChangeResult, PushedChange, RefusalReason, Role } from './store';
 
 export interface UserRecord {
@@ -50,10 +51,20 @@ export interface DeviceRecord {
   readonly lastSeq: number;
 }
 
-export interface ThrottleState {
-  readonly failures: number;
-  readonly lockedUntil: Date | null;
+/** What sign-in attempts are counted on: a hub + login name, or an address (under a tenant id no hub has). */
+export interface ThrottleKey {
+  readonly tenantId: string;
+  readonly name: string;
 }
+
+/** The lock: the attempt that reaches maxAttempts locks for lockSeconds, each further one doubles it, at most maxLockSeconds. */
+export interface ThrottlePolicy {
+  readonly maxAttempts: number;
+  readonly lockSeconds: number;
+  readonly maxLockSeconds: number;
+}
+
+export type Reservation = { readonly allowed: true; readonly attempts: number } | { readonly allowed: false; readonly lockedUntil: Date };
 
 /** What the server already holds that decides a pushed change's office [S10]. */
 export interface ScopeFacts {
@@ -83,11 +94,15 @@ export interface AccountStore {
   /** Takes a TOTP step for the user if it is later than the last one taken; false when it is not (a replay). */
   takeTotpStep(userId: string, step: number): Promise<boolean>;
 
-  getThrottle(tenantId: string, loginName: string): Promise<ThrottleState>;
-  /** Counts one more failure and returns the count so far. */
-  recordLoginFailure(tenantId: string, loginName: string, at: Date): Promise<number>;
-  lockLogin(tenantId: string, loginName: string, until: Date): Promise<void>;
-  clearLoginFailures(tenantId: string, loginName: string): Promise<void>;
+  /**
+   * Takes one sign-in attempt on the key before any password or TOTP is checked [A4], atomically:
+   * refused while the key is locked; the attempt that reaches the limit sets the lock.
+   */
+  reserveSignIn(key: ThrottleKey, at: Date, policy: ThrottlePolicy): Promise<Reservation>;
+  /** Gives back an attempt that was not checked, or that succeeded (an address's count). */
+  refundSignIn(key: ThrottleKey, policy: ThrottlePolicy): Promise<void>;
+  /** A successful sign-in clears its login's count. */
+  clearSignInAttempts(key: ThrottleKey): Promise<void>;
 
   createSession(s: { readonly id: string; readonly tenantId: string; readonly userId: string; readonly createdAt: Date; readonly expiresAt: Date }): Promise<void>;
   findSession(id: string): Promise<SessionRecord | null>;
@@ -122,4 +137,12 @@ export interface AccountStore {
     refusal: { readonly reason: RefusalReason; readonly detail: string },
     options?: PushOptions,
   ): Promise<ChangeResult | null>;
+
+  /** Retirement (migration 6): the changes a retiring device sent that were refused, kept for an admin. */
+  quarantineChanges(deviceId: string, items: readonly QuarantineItem[], at: Date): Promise<void>;
+  /** Records that a retired device's last changes were all answered ('sent'), or that it wipes now ('wiped'). */
+  markRetirement(deviceId: string, step: 'sent' | 'wiped', at: Date): Promise<void>;
+  listDevices(tenantId: string): Promise<readonly DeviceListing[]>;
+  listQuarantine(tenantId: string): Promise<readonly QuarantinedChange[]>;
+  resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date): Promise<void>;
 }

@@ -77,6 +77,10 @@ export class EmbeddedPostgres {
             '-c', 'fsync=on',
             '-c', 'synchronous_commit=on',
             '-c', 'full_page_writes=on',
+            // A refused statement is logged without its statement text, DETAIL or CONTEXT: jsonb quotes
+            // the data it choked on, and that data is 要配慮個人情報 [A8].
+            '-c', 'log_error_verbosity=terse',
+            '-c', 'log_min_error_statement=panic',
           ],
           // The log goes to a file, not a pipe: PostgreSQL must not depend on this process staying alive.
           { stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' }, ...runAs },

@@ -1,11 +1,13 @@
 /**
- * Reading API requests and writing API answers: bodies capped at MAX_BODY_BYTES before parsing,
+ * Reading API requests and writing API answers: bodies capped (SMALL_BODY_BYTES, a push MAX_BODY_BYTES) before parsing,
  * JSON only, zod-checked; every answer JSON, never cached, with the security headers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { MAX_BODY_BYTES, SESSION_COOKIE, type ErrorResponse } from '../../protocol/sync';
+import { SESSION_COOKIE, type ErrorResponse } from '../../protocol/sync';
 import { ServiceError } from '../services/errors';
+import type { Gate } from '../services/gate';
+import { unstorableText } from '../services/storable-text';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
@@ -32,12 +34,35 @@ export function sendError(res: ServerResponse, error: ServiceError, headers: Rec
 }
 
 export const badRequest = (detail: string) => new ServiceError('bad-request', '送信された内容が正しくありません。', detail);
-const tooLarge = () => new ServiceError('too-large', '送信する内容が大きすぎます。', `the body is over ${MAX_BODY_BYTES} bytes`);
+const tooLarge = (max: number) => new ServiceError('too-large', '送信する内容が大きすぎます。', `the body is over ${max} bytes`);
 
-/** The body as text, refused with 413 past MAX_BODY_BYTES (by Content-Length or as it arrives). */
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The cap of a body that is not a push: sign-in, enrolment, conflict resolution are a few hundred
+ * bytes, and sign-in is read before anyone is known, so it may not make the server hold megabytes.
+ */
+export const SMALL_BODY_BYTES = 16 * 1024;
+
+export interface BodyLimits {
+  /** default SMALL_BODY_BYTES; a push or retire push: MAX_BODY_BYTES */
+  readonly maxBytes?: number;
+  /**
+   * A push: a NUL or a lone surrogate in one change is refused with that change alone by the sync
+   * service. Anything else refuses the whole body with 400, before it reaches the database [A2].
+   */
+  readonly perChangeText?: boolean;
+  /** bodies read at once (a large body waits for a slot, or gets 503 when the queue is full) */
+  readonly gate?: Gate;
+}
+
+const busyReading = () =>
+  new ServiceError('unavailable', 'サーバーが混み合っています。少し待ってからもう一度お試しください。', 'too many request bodies being read', 2);
+
+/** The body as text, refused with 413 past `max` bytes (by Content-Length or as it arrives). */
+function readBody(req: IncomingMessage, max: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  if (Number.isFinite(declared) && declared > max) return Promise.reject(tooLarge(max));
+  // A body that waited for a slot may have lost its client meanwhile: its 'close' has been and gone.
+  if (req.destroyed) return Promise.reject(badRequest('the connection closed'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,36 +70,55 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > max) {
         failed = true;
         chunks.length = 0;
-        reject(tooLarge());
+        reject(tooLarge(max));
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (failed) return;
+      failed = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.on('error', (error) => {
-      if (!failed) reject(badRequest(`the body could not be read: ${error.message}`));
-    });
+    const broken = (why: string) => {
+      if (failed) return;
+      failed = true;
+      chunks.length = 0;
+      reject(badRequest(`the body could not be read: ${why}`));
+    };
+    req.on('error', (error) => broken(error.message));
+    // A client that goes away mid-body frees its slot now, not when a timeout notices.
+    req.on('close', () => broken('the connection closed'));
   });
 }
 
 /** The JSON body checked against a schema: 400 with the failing path in `detail`. */
-export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
+export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema: T, limits: BodyLimits = {}): Promise<z.infer<T>> {
   const type = String(req.headers['content-type'] ?? '');
   // JSON only: a form posted from another site (which SameSite=Strict already stops) cannot be JSON.
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw badRequest(`Content-Type must be application/json, got "${type}"`);
   }
-  const text = await readBody(req);
+  const max = limits.maxBytes ?? SMALL_BODY_BYTES;
+  let text: string;
+  if (limits.gate === undefined) text = await readBody(req, max);
+  else {
+    const read = await limits.gate.run(() => readBody(req, max));
+    if (read === null) throw busyReading();
+    text = read.value;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw badRequest(`the body is not JSON: ${(error as Error).message}`);
+  }
+  if (limits.perChangeText !== true) {
+    const bad = unstorableText(value);
+    if (bad !== null) throw badRequest(`${bad}: text contains a NUL or a lone surrogate`);
   }
   return parse(schema, value);
 }

@@ -9,9 +9,11 @@ import {
   DEVICE_ID_HEADER,
   DEVICE_SECRET_HEADER,
   EnrolRequest,
+  MAX_BODY_BYTES,
   MAX_PULL_LIMIT,
   PushRequest,
   ResolveConflictRequest,
+  RetireDoneRequest,
   RetirePushRequest,
   type ConflictList,
   SignInRequest,
@@ -23,7 +25,11 @@ import {
 import { StoreError, type Store, type StoreErrorCode } from '../db/store';
 import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
 import { ServiceError } from '../services/errors';
+import { createGate } from '../services/gate';
+import { unstorableText } from '../services/storable-text';
+import { retirePush } from '../services/retirement';
 import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
+import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
 
@@ -33,6 +39,25 @@ export interface ApiOptions {
   readonly accounts: AccountsConfig;
   /** a TLS proxy in front adds X-Forwarded-For (TRUST_PROXY=1): the sign-in throttle reads it */
   readonly trustProxy?: boolean;
+  /** push bodies read at once (default PUSH_BODIES_IN_FLIGHT) */
+  readonly pushBodiesInFlight?: number;
+}
+
+/** 8 × MAX_BODY_BYTES (64 MiB) at most being read; the next 16 wait for a slot, the rest get 503. */
+export const PUSH_BODIES_IN_FLIGHT = 8;
+export const PUSH_BODIES_WAITING = 16;
+
+/** A path segment, percent-decoded; a broken encoding is the client's 400, not a URIError. */
+function decodedSegment(segment: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    throw new ServiceError('bad-request', '送信された内容が正しくありません。', 'malformed percent-encoding in the path');
+  }
+  // Refused here, not by PostgreSQL (which would log the failed statement) [A2].
+  if (unstorableText(decoded) !== null) throw new ServiceError('bad-request', '送信された内容が正しくありません。', 'the path holds a NUL');
+  return decoded;
 }
 
 const PullQuery = z.strictObject({
@@ -58,6 +83,8 @@ function isConnectionError(error: unknown): boolean {
 }
 
 export function createApiHandler(options: ApiOptions) {
+  // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A8].
+  const pushBody = { maxBytes: MAX_BODY_BYTES, perChangeText: true, gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) };
   let bound: { store: Store; accounts: Accounts } | undefined;
   const services = () => {
     const store = options.store();
@@ -112,7 +139,7 @@ export function createApiHandler(options: ApiOptions) {
     if (path === API.push) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { store, device, user } = await syncCaller(req);
-      const body = await readJson(req, PushRequest);
+      const body = await readJson(req, PushRequest, pushBody);
       const results = await pushChanges(store, device, user, body.changes);
       sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
       return;
@@ -133,9 +160,19 @@ export function createApiHandler(options: ApiOptions) {
       const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
       const user = await store.findUser(device.userId);
       if (user === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。');
-      const body = await readJson(req, RetirePushRequest);
-      const results = await pushChanges(store, device, user, body.changes, { retiring: true });
+      const body = await readJson(req, RetirePushRequest, pushBody);
+      const results = await retirePush(store, device, user, body.changes, options.accounts.now());
       sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      return;
+    }
+    if (path === API.retireDone) {
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      const { store, accounts } = services();
+      const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
+      await readJson(req, RetireDoneRequest);
+      await store.markRetirement(device.id, 'wiped', options.accounts.now());
+      res.writeHead(204, NO_STORE);
+      res.end();
       return;
     }
     if (path === API.conflicts) {
@@ -149,7 +186,7 @@ export function createApiHandler(options: ApiOptions) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { store, user } = await syncCaller(req);
       await readJson(req, ResolveConflictRequest);
-      await resolveConflict(store, user, decodeURIComponent(resolve[1]!));
+      await resolveConflict(store, user, decodedSegment(resolve[1]!));
       res.writeHead(204, { ...SECURITY_HEADERS, ...NO_STORE });
       res.end();
       return;
@@ -168,7 +205,8 @@ export function createApiHandler(options: ApiOptions) {
         return;
       }
       // Past a refused body the rest is not read: close the connection rather than drain it.
-      const close: Record<string, string> = error instanceof ServiceError && error.code === 'too-large' ? { Connection: 'close' } : {};
+      // So is a body never read (refused before it, or turned away while the server was busy).
+      const close: Record<string, string> = (error instanceof ServiceError && error.code === 'too-large') || !req.complete ? { Connection: 'close' } : {};
       if (error instanceof ServiceError) return sendError(res, error, close);
       if (error instanceof StoreError) {
         const mapped = STORE_ERRORS[error.code]();
@@ -183,7 +221,8 @@ export function createApiHandler(options: ApiOptions) {
       if (isConnectionError(error)) {
         return sendError(res, new ServiceError('unavailable', 'サーバーに一時的に接続できません。しばらくしてからもう一度お試しください。', undefined, 5));
       }
-      console.error(`API ${method} ${path} failed:`, error);
+      // Never the error itself: a database error's message can quote what the client sent.
+      console.error(failureLogLine(`API ${method} ${path}`, error));
       sendJson(res, 500, { error: 'internal', message: 'サーバーで問題が起きました。しばらくしてからもう一度お試しください。' });
     }
   };

@@ -17,6 +17,7 @@ import {
   verifyPassword,
 } from './credentials';
 import { ServiceError } from './errors';
+import { createGate } from './gate';
 import { openSecret, sealSecret, SecretKeyError, secretKeyFromEnv, type SecretKeyEnv } from './secret-box';
 
 export interface AccountsConfig {
@@ -27,6 +28,14 @@ export interface AccountsConfig {
   readonly now: () => Date;
   /** seals TOTP secrets at rest (secret-box.ts); null or absent: stored in clear */
   readonly secretKey?: Buffer | null;
+  /** sign-ins checked at once (default SIGN_IN_CHECKS_IN_FLIGHT) and waiting for a slot (SIGN_INS_WAITING) */
+  readonly maxSignInChecks?: number;
+  readonly maxSignInsWaiting?: number;
+  /**
+   * Told of every password (argon2) and TOTP check as it starts; a function it returns is called
+   * when a password check ends. Tests count them; a hub could export them.
+   */
+  readonly onCheck?: (kind: 'password' | 'totp') => (() => void) | void;
 }
 
 export interface AccountsEnv extends SecretKeyEnv {
@@ -69,6 +78,23 @@ export function addressLockSeconds(failures: number): number {
   return Math.min(3600, 30 * 2 ** (failures - MAX_SIGN_IN_FAILURES_PER_ADDRESS));
 }
 
+const LOGIN_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES, lockSeconds: 30, maxLockSeconds: 3600 } as const;
+const ADDRESS_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES_PER_ADDRESS, lockSeconds: 30, maxLockSeconds: 3600 } as const;
+
+/**
+ * Sign-ins checked at once: each argon2 verify takes 19 MiB and about 60 ms of a core, so a burst
+ * of requests cannot take the hub's memory or CPU. Up to SIGN_INS_WAITING more wait their turn;
+ * beyond that the answer is 503 `unavailable` with Retry-After [A4].
+ */
+export const SIGN_IN_CHECKS_IN_FLIGHT = 4;
+export const SIGN_INS_WAITING = 32;
+const BUSY_RETRY_SECONDS = 2;
+
+const throttled = (lockedUntil: Date, now: Date) => {
+  const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
+  return new ServiceError('throttled', `失敗が続いたため、しばらくサインインできません。${seconds}秒後にもう一度お試しください。`, undefined, seconds);
+};
+
 /** Addresses share the throttle table with logins under a tenant id no hub can have. */
 const ADDRESS_THROTTLE = '(address)';
 
@@ -96,6 +122,7 @@ export function sessionUser(user: UserRecord): SessionUser {
 
 export function createAccounts(store: Store, config: AccountsConfig) {
   const idleMs = config.idleMinutes * 60_000;
+  const checks = createGate(config.maxSignInChecks ?? SIGN_IN_CHECKS_IN_FLIGHT, config.maxSignInsWaiting ?? SIGN_INS_WAITING);
   /** The user's TOTP secret, opened; a key that does not fit is the server's setup, not the client's. */
   const totpSecretOf = (user: UserRecord): string => {
     try {
@@ -125,46 +152,55 @@ export function createAccounts(store: Store, config: AccountsConfig) {
   }
 
   return {
-    /** Signs in; returns the cookie token (only its hash is stored) and the session. */
-    /** `address`: the client's network address, when known (per-address throttle). */
+    /**
+     * Signs in; returns the cookie token (only its hash is stored) and the session. `address`: the
+     * client's network address, when known (per-address throttle). The attempt is taken from the
+     * address's and the login's allowance before anything is checked, so attempts sent at once
+     * are counted like attempts sent one after another [A4].
+     */
     async signIn(
       req: { hub: string; loginName: string; password: string; totp: string },
       address?: string,
     ): Promise<{ token: string; info: SessionInfo }> {
       const now = config.now();
-      const throttles = await Promise.all([
-        store.getThrottle(req.hub, req.loginName),
-        address === undefined ? null : store.getThrottle(ADDRESS_THROTTLE, address),
-      ]);
-      const lockedUntil = Math.max(...throttles.map((t) => t?.lockedUntil?.getTime() ?? 0));
-      if (lockedUntil > now.getTime()) {
-        const seconds = Math.ceil((lockedUntil - now.getTime()) / 1000);
-        throw new ServiceError('throttled', `失敗が続いたため、しばらくサインインできません。${seconds}秒後にもう一度お試しください。`, undefined, seconds);
-      }
-      const user = await store.findUserByLogin(req.hub, req.loginName);
-      // Always one argon2 verify, whether or not the login exists.
-      const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), req.password);
-      let ok = user !== null && !user.disabled && user.passwordHash !== null && user.totpSecret !== null && passwordOk;
-      if (ok) {
-        const step = matchTotpStep(totpSecretOf(user!), req.totp, now);
-        ok = step !== null && (await store.takeTotpStep(user!.id, step));
-      }
-      if (!ok) {
-        const failures = await store.recordLoginFailure(req.hub, req.loginName, now);
-        const lock = lockSeconds(failures);
-        if (lock > 0) await store.lockLogin(req.hub, req.loginName, new Date(now.getTime() + lock * 1000));
-        if (address !== undefined) {
-          const fromAddress = await store.recordLoginFailure(ADDRESS_THROTTLE, address, now);
-          const addressLock = addressLockSeconds(fromAddress);
-          if (addressLock > 0) await store.lockLogin(ADDRESS_THROTTLE, address, new Date(now.getTime() + addressLock * 1000));
+      const loginKey = { tenantId: req.hub, name: req.loginName };
+      const addressKey = address === undefined ? null : { tenantId: ADDRESS_THROTTLE, name: address };
+      const gated = await checks.run(async () => {
+        if (addressKey !== null) {
+          const fromAddress = await store.reserveSignIn(addressKey, now, ADDRESS_POLICY);
+          if (!fromAddress.allowed) throw throttled(fromAddress.lockedUntil, now);
         }
-        throw badCredentials();
+        const ofLogin = await store.reserveSignIn(loginKey, now, LOGIN_POLICY);
+        if (!ofLogin.allowed) {
+          // Not checked, so the address did not spend an attempt on it.
+          if (addressKey !== null) await store.refundSignIn(addressKey, ADDRESS_POLICY);
+          throw throttled(ofLogin.lockedUntil, now);
+        }
+        const user = await store.findUserByLogin(req.hub, req.loginName);
+        // Always one argon2 verify, whether or not the login exists.
+        const checked = config.onCheck?.('password');
+        let passwordOk: boolean;
+        try {
+          passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), req.password);
+        } finally {
+          checked?.();
+        }
+        if (user === null || user.disabled || user.passwordHash === null || user.totpSecret === null || !passwordOk) return null;
+        config.onCheck?.('totp');
+        const step = matchTotpStep(totpSecretOf(user), req.totp, now);
+        return step !== null && (await store.takeTotpStep(user.id, step)) ? user : null;
+      });
+      if (gated === null) {
+        throw new ServiceError('unavailable', 'サインインが混み合っています。少し待ってからもう一度お試しください。', 'too many sign-in checks in flight', BUSY_RETRY_SECONDS);
       }
-      await store.clearLoginFailures(req.hub, req.loginName);
+      const user = gated.value;
+      if (user === null) throw badCredentials();
+      await store.clearSignInAttempts(loginKey);
+      if (addressKey !== null) await store.refundSignIn(addressKey, ADDRESS_POLICY);
       const token = newToken();
       const expiresAt = new Date(now.getTime() + config.maxHours * 3_600_000);
-      await store.createSession({ id: sha256Hex(token), tenantId: user!.tenantId, userId: user!.id, createdAt: now, expiresAt });
-      return { token, info: info(user!, expiresAt) };
+      await store.createSession({ id: sha256Hex(token), tenantId: user.tenantId, userId: user.id, createdAt: now, expiresAt });
+      return { token, info: info(user, expiresAt) };
     },
 
     /** The session behind a cookie token, slid forward; ServiceError 'signed-out' when there is none. */

@@ -40,7 +40,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     accounts: accountsConfigFromEnv(options.env, options.now),
     trustProxy: options.env.TRUST_PROXY === '1',
   });
-  const server = await startServer({ port: options.port, host: options.host, distDir: options.distDir, readiness, api });
+  const trustProxy = options.env.TRUST_PROXY === '1';
+  const server = await startServer({ port: options.port, host: options.host, distDir: options.distDir, readiness, api, trustProxy });
   const store = openStoreFromEnv(options.env, options.log).then(
     (s) => (opened = s),
     (error: unknown) => {

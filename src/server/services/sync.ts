@@ -7,6 +7,7 @@ import { HUB_ONLY_OFFICE, type ConflictList, type WireChange, type WireScope } f
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { APPEND_ONLY_KINDS, type ChangeResult, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
 import { ServiceError } from './errors';
+import { unstorableText } from './storable-text';
 
 export type Decision =
   | { readonly ok: true; readonly officeId: string | null }
@@ -52,6 +53,8 @@ export function decideChanges(user: UserRecord, changes: readonly WireChange[], 
     // PostgreSQL text cannot hold NUL: such an id is refused here, on its own, rather than failing
     // the lookups of the whole push.
     if (c.entityId.includes('\u0000')) return { ok: false, reason: 'invalid', detail: 'entityId contains a NUL character' };
+    const unstorable = unstorableText(c, 'change');
+    if (unstorable !== null) return { ok: false, reason: 'invalid', detail: `${unstorable}: text contains a NUL or a lone surrogate` };
     switch (c.kind) {
       case 'household': {
         const named = c.payload['officeId'];

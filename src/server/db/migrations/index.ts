@@ -2,8 +2,9 @@
 import { sql as initial } from './0001-initial';
 import { sql as accounts } from './0002-accounts';
 import { sql as merge } from './0003-merge';
-import { sql as evidenceAuthors } from './0008-evidence-authors';
 import { sql as recordAdmin } from './0005-record-admin';
+import { sql as retirement } from './0006-retirement';
+import { sql as evidenceAuthors } from './0008-evidence-authors';
 
 export interface Migration {
   readonly version: number;
@@ -16,5 +17,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'accounts', sql: accounts },
   { version: 3, name: 'merge', sql: merge },
   { version: 5, name: 'record-admin', sql: recordAdmin },
+  { version: 6, name: 'retirement', sql: retirement },
   { version: 8, name: 'evidence-authors', sql: evidenceAuthors },
 ];

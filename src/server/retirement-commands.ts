@@ -1,0 +1,47 @@
+/**
+ * The admin's view of retirement (`npm run admin -- list-devices | list-quarantine |
+ * resolve-quarantine`): each device's state, and the changes retired devices sent that the hub
+ * refused and keeps (docs/sync-protocol.md "Retirement"). Output is tab-separated, one row a line.
+ */
+import type { DeviceListing } from './db/retirement-sql';
+import type { Store } from './db/store';
+
+/** What an admin needs to know of a device: in use, or how far its retirement got. */
+export function retirementState(d: DeviceListing): string {
+  if (!d.retired) return '有効';
+  const quarantined = d.quarantinedOpen > 0 ? `隔離 ${d.quarantinedOpen}件（未対応）` : d.quarantined > 0 ? `隔離 ${d.quarantined}件（対応済み）` : null;
+  const steps = [
+    d.wipedAt !== null ? `消去済み ${d.wipedAt.toISOString()}` : d.retireSentAt !== null ? `送信済み ${d.retireSentAt.toISOString()}（消去の連絡待ち）` : '停止（端末からの送信待ち）',
+    ...(quarantined === null ? [] : [quarantined]),
+  ];
+  return steps.join('、');
+}
+
+export async function runRetirementCommand(
+  store: Store,
+  command: 'list-devices' | 'list-quarantine' | 'resolve-quarantine',
+  o: { readonly hub: string; readonly id?: number; readonly note?: string },
+  out: (line: string) => void,
+  now: () => Date,
+): Promise<void> {
+  switch (command) {
+    case 'list-devices': {
+      const devices = await store.listDevices(o.hub);
+      if (devices.length === 0) out(`拠点 ${o.hub} に端末はありません。`);
+      for (const d of devices) out([d.id, d.name || '-', d.loginName, `seq ${d.lastSeq}`, retirementState(d)].join('\t'));
+      return;
+    }
+    case 'list-quarantine': {
+      const items = await store.listQuarantine(o.hub);
+      if (items.length === 0) out(`拠点 ${o.hub} に隔離された変更はありません。`);
+      for (const q of items) {
+        const state = q.resolvedAt === null ? '未対応' : `対応済み ${q.resolvedAt.toISOString()}: ${q.resolution}`;
+        out([`#${q.id}`, q.deviceId, `seq ${q.seq}`, q.kind, q.entityId, q.reason, q.detail, state, q.changeJson].join('\t'));
+      }
+      return;
+    }
+    case 'resolve-quarantine':
+      await store.resolveQuarantined(o.hub, o.id!, o.note!, now());
+      out(`隔離 #${o.id} を対応済みにしました（記録は残ります）。`);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Retirement never loses data and never stalls (issue 12, docs/sync-protocol.md "Retirement"):
+ * a retired case worker's phone holds a case entry for a household that moved to another office
+ * meanwhile, and a household edit. The retire push is answered in full: what the hub refuses is
+ * in its quarantine with the change as sent, the device says it wipes, and the admin sees it all.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { API, type PushResponse } from '../../src/protocol/sync';
+import { runAdminCommand } from '../../src/server/admin-commands';
+import { appendEntries, openBody } from '../factories/emergency-case';
+import { DeviceClient, entryWire, householdWire, HUB, startApi, wireChange, type ApiHarness } from './api-harness';
+import { schemaTarget } from './schema-target';
+
+const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
+afterAll(() => target.dropAll());
+
+describe('[retire] retirement', () => {
+  let api: ApiHarness;
+  beforeEach(async () => {
+    api = await startApi(target);
+  });
+  afterEach(() => api.close());
+
+  const admin = async (...argv: string[]) => {
+    const lines: string[] = [];
+    const [command, ...rest] = argv;
+    const options: Record<string, unknown> = { hub: HUB };
+    for (let i = 0; i < rest.length; i += 2) options[rest[i]!.replace(/^--/, '')] = rest[i + 1];
+    await runAdminCommand(api.store, command as never, options, { out: (l) => lines.push(l), readPassword: async () => '', now: () => api.clock.now });
+    return lines;
+  };
+
+  it('[retire] one change refused (scope, the household moved office) and a household edit: both quarantined, the device wipes, nothing lost', async () => {
+    const coord = await api.user('coord1', 'coordinator');
+    const worker = await api.user('worker-a', 'case-worker', { officeId: 'office-a' });
+    const lead = await new DeviceClient(api, 'coord-phone').join(coord);
+    await lead.push([householdWire('hh-1', { officeId: 'office-a' })]);
+    const phone = await new DeviceClient(api, 'worker-phone').join(worker);
+    expect((await phone.pullAll()).map((r) => r.entityId)).toEqual(['hh-1']);
+
+    // Written offline on the worker's phone...
+    const entries = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: null, name: '佐藤', recipientNumber: '' } })], 'case-1');
+    const offline = [
+      entryWire(entries[0]!),
+      householdWire('hh-1', { officeId: 'office-a', note: '夜間は長女に連絡' }, 'update'),
+      wireChange('access', 'acc-1', { householdId: 'hh-1', at: '2026-11-30T15:00:00.000Z' }, 'append'),
+    ];
+    // ...while the household moves to office-b and the worker leaves.
+    await lead.push([householdWire('hh-1', { officeId: 'office-b' }, 'update')]);
+    await api.accounts.disableUser(worker.id);
+    expect((await admin('list-devices')).find((l) => l.startsWith('worker-phone'))).toContain('停止（端末からの送信待ち）');
+
+    phone.cookie = undefined;
+    const retire = await phone.push(offline, API.retirePush);
+    expect(retire.status).toBe(200);
+    expect(retire.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['scope', 'scope', 'accepted']);
+    // the same retire push again (its answer was lost) quarantines nothing twice
+    const again = await phone.request<PushResponse>('POST', API.retirePush, { changes: offline.map((c, i) => ({ ...c, seq: i + 1 })) });
+    expect(again.status).toBe(200);
+
+    const quarantine = await api.store.listQuarantine(HUB);
+    expect(quarantine.map((q) => [q.deviceId, q.seq, q.kind, q.entityId, q.reason])).toEqual([
+      ['worker-phone', 1, 'case-entry', entries[0]!.id, 'scope'],
+      ['worker-phone', 2, 'household', 'hh-1', 'scope'],
+    ]);
+    // the change as the device sent it: the evidence byte for byte, the edit with its note
+    expect(JSON.parse(quarantine[0]!.changeJson).payload).toEqual(JSON.parse(JSON.stringify(entries[0])));
+    expect(JSON.parse(quarantine[1]!.changeJson).payload.note).toBe('夜間は長女に連絡');
+    expect((await admin('list-devices')).find((l) => l.startsWith('worker-phone'))).toContain('送信済み');
+
+    // everything answered: the device says it wipes
+    const done = await phone.request('POST', API.retireDone, { refused: 2 });
+    expect(done.status).toBe(204);
+    const row = (await admin('list-devices')).find((l) => l.startsWith('worker-phone'))!;
+    expect(row).toContain('消去済み');
+    expect(row).toContain('隔離 2件（未対応）');
+    expect((await admin('list-devices')).find((l) => l.startsWith('coord-phone'))).toContain('有効');
+
+    // the admin reads and resolves; the row stays
+    const listed = await admin('list-quarantine');
+    expect(listed).toHaveLength(2);
+    expect(listed[1]).toContain('夜間は長女に連絡');
+    await admin('resolve-quarantine', '--id', String(quarantine[1]!.id), '--note', '事業所Bの担当者が入力し直した');
+    expect((await api.store.listQuarantine(HUB))[1]).toMatchObject({ resolution: '事業所Bの担当者が入力し直した' });
+    expect((await admin('list-devices')).find((l) => l.startsWith('worker-phone'))).toContain('隔離 1件（未対応）');
+    await expect(admin('resolve-quarantine', '--id', String(quarantine[1]!.id), '--note', 'again')).rejects.toThrow(/not found/);
+  });
+
+  it('[retire] only a retired device may say it wipes, with its own secret', async () => {
+    const coord = await api.user('coord1', 'coordinator');
+    const phone = await new DeviceClient(api, 'phone-1').join(coord);
+    expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(403);
+    await api.accounts.disableDevice('phone-1');
+    const secret = phone.secret;
+    phone.secret = 'B'.repeat(43);
+    expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(403);
+    phone.secret = secret;
+    expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(204);
+  });
+});
