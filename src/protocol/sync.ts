@@ -26,6 +26,11 @@ export const API = {
   retirePush: '/api/sync/retire',
   /** GET → ConflictList; POST /api/conflicts/:id/resolve ResolveConflictRequest → 204 */
   conflicts: '/api/conflicts',
+  /**
+   * POST DeviceSessionRequest → SessionInfo (sets the session cookie), with the device headers: a
+   * user who signed in on this device before opens a session with their device token (A8).
+   */
+  deviceSession: '/api/session/device',
 } as const;
 
 /** Name of the HttpOnly, SameSite=Strict session cookie. */
@@ -151,8 +156,14 @@ export const EnrolResponse = z.strictObject({
   deviceSecret: z.string().min(32).max(200),
   /** the highest seq of this device the server has taken (0 for a new device) */
   lastSeq: z.number().int().nonnegative(),
+  /** the signed-in user's device token (A8): opens a session for them on this device from now on */
+  userToken: z.string().min(32).max(200),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+/** A8: the body of POST /api/session/device (with the device headers). */
+export const DeviceSessionRequest = z.strictObject({ token: z.string().min(32).max(200) });
+export type DeviceSessionRequest = z.infer<typeof DeviceSessionRequest>;
 
 // ─── Push ───────────────────────────────────────────────────────────────────
 
@@ -172,6 +183,8 @@ export const WireChange = z.strictObject({
    * Always null for append-only kinds.
    */
   baseVersion: z.number().int().nonnegative().nullable(),
+  /** A9: the hub user id of who made the change on the device; absent: the session's user */
+  author: id.optional(),
 });
 export type WireChange = z.infer<typeof WireChange>;
 
@@ -200,6 +213,8 @@ export const REFUSAL_REASONS = [
   'invalid',
   /** outside what the pushing user may write: another office's household, a facility not theirs [S10] */
   'scope',
+  /** A9: its author has not signed in on this device (or was signed out of it): kept, sent later (retryable) */
+  'author',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -213,6 +228,7 @@ export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
   'append-only': '追記のみの記録を変更しようとしました',
   invalid: '内容が不正です',
   scope: 'この利用者には書き込みの権限がない記録です',
+  author: '書いた人がこの端末で拠点にサインインすると送信されます',
 };
 
 export const ChangeResult = z.discriminatedUnion('status', [

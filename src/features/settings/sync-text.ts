@@ -59,6 +59,7 @@ export const ST = {
     'append-only': '管理者に連絡してください。',
     invalid: '内容を見直して、もう一度保存し直してください。解決しないときは管理者に連絡してください。',
     scope: '担当の事業所・コーディネーターに依頼してください。この端末の記録は残ります。',
+    author: '書いた人がこの端末を開いて「この端末で拠点にサインイン」を行うと送信されます。',
   } satisfies Record<RefusalReason, string>,
   refusedDetail: 'サーバーからの説明',
   dismiss: '一覧から外す',

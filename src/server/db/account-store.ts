@@ -40,10 +40,11 @@ export type SessionEndReason = 'signed-out' | 'idle' | 'expired' | 'user-disable
 export interface DeviceRecord {
   readonly id: string;
   readonly tenantId: string;
+  /** the user who registered it (or an admin handed it to); its other users are in device_users */
   readonly userId: string;
   readonly name: string;
   readonly disabled: boolean;
-  /** the device's user is disabled */
+  /** every user who signed in on the device is disabled (it retires, A7) */
   readonly userDisabled: boolean;
   /** SHA-256 hex of the device secret, or null for a device registered without one */
   readonly secretHash: string | null;
@@ -96,12 +97,6 @@ export interface AccountStore {
   /** Ends every open session of a user; returns how many. */
   endSessionsOfUser(userId: string, at: Date, reason: SessionEndReason): Promise<number>;
 
-  /**
-   * Registers a device id to a user with a new secret (hash), or hands an existing device of the
-   * same hub to this user, keeping its last seq. StoreError 'exists' when the id belongs to another
-   * hub, 'device-disabled' when the device is disabled.
-   */
-  enrolDevice(d: { readonly id: string; readonly userId: string; readonly name: string; readonly secretHash: string }): Promise<{ readonly lastSeq: number }>;
   findDevice(id: string): Promise<DeviceRecord | null>;
 
   scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts>;

@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { inTransaction } from './transaction';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import type { PushOptions } from './account-store';
+import { lockDeviceForUser } from './device-users';
 import { checkEvidence } from './evidence';
 import { equal, mergeRecord, type Json } from './merge';
 import {
@@ -84,22 +85,11 @@ export async function applyPush(
 ): Promise<ChangeResult[]> {
   checkRequest(changes);
   return inTransaction(pool, async (tx) => {
-    const device = await tx.query<{ tenant_id: string; user_id: string; disabled: boolean; user_disabled: boolean; last_seq: string }>(
-      `SELECT d.tenant_id, d.user_id, d.disabled, u.disabled AS user_disabled, d.last_seq
-         FROM devices d JOIN users u ON u.id = d.user_id
-        WHERE d.id = $1
-          FOR UPDATE OF d`,
-      [deviceId],
-    );
-    const row = device.rows[0];
-    if (row === undefined) throw new StoreError('unknown-device', `device ${deviceId} is not registered`);
-    if (row.user_id !== userId) throw new StoreError('forbidden', `device ${deviceId} is registered to another user`);
-    // A retired device may still send its last evidence (POST /api/sync/retire); the sync service
-    // passes only append-only kinds then.
-    if (options.retiring !== true) {
-      if (row.disabled) throw new StoreError('device-disabled', `device ${deviceId} is disabled`);
-      if (row.user_disabled) throw new StoreError('user-disabled', `user ${userId} is disabled`);
-    }
+    // `userId` is the author of these changes: one of the device's users (A9). A retired device
+    // may still send its last evidence (POST /api/sync/retire); the sync service passes only
+    // append-only kinds then.
+    const device = await lockDeviceForUser(tx, deviceId, userId, options);
+    const row = { tenant_id: device.tenantId, last_seq: String(device.lastSeq) };
     // [S2] Pushes queue on the counter row from here to COMMIT, so versions are handed out in
     // commit order (and with no hole: an aborted push hands its versions back). Taken before any
     // check so that two devices racing with the same mutation id or evidence id see each other's
