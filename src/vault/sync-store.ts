@@ -199,3 +199,22 @@ export async function dismissRefused(ctx: SessionContext, seq: number): Promise<
 export async function wipe(ctx: SessionContext): Promise<void> {
   await ctx.db.delete();
 }
+
+export async function followServerSeq(ctx: SessionContext, lastSeq: number): Promise<void> {
+  const { db } = ctx;
+  await db.transaction('rw', [db.outbox, db.meta], async () => {
+    const rows = await db.outbox.orderBy('seq').toArray();
+    const queued = rows.filter((r) => r.refusedReason === undefined || r.refusedReason === null);
+    const refused = rows.filter((r) => !queued.includes(r));
+    // A refused change keeps its seq (the hub took it); one above lastSeq means the hub lost
+    // seqs it had answered: numbering on from lastSeq would collide, so the queue stays as it is.
+    if (refused.some((r) => r.seq > lastSeq)) return;
+    const first = queued[0]?.seq;
+    if (first === lastSeq + 1) return;
+    if (queued.length > 0) {
+      await db.outbox.bulkDelete(queued.map((r) => r.seq));
+      await db.outbox.bulkAdd(queued.map((r, i) => ({ ...r, seq: lastSeq + 1 + i })));
+    }
+    await db.meta.put({ key: 'outboxSeq', value: lastSeq + queued.length });
+  });
+}

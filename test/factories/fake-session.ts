@@ -33,6 +33,7 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
   let failure: VaultErrorCode | null = null;
   let seq = 0;
   let hubLink: HubLink | undefined;
+  let userToken: string | undefined;
 
   const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
   const clone = <T>(v: T): T => structuredClone(v);
@@ -152,6 +153,24 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
         check();
         const refused = out.filter((e) => e.refusal !== null).length;
         return { pending: out.length - refused, refused };
+      },
+      async userToken() {
+        check();
+        return userToken;
+      },
+      async saveUserToken(token: string) {
+        check();
+        userToken = token;
+      },
+      async clearUserToken() {
+        check();
+        userToken = undefined;
+      },
+      async userNames() {
+        return { [me.id]: me.displayName };
+      },
+      async followServerSeq() {
+        check();
       },
     },
     async saveDraft(k: string, value: unknown) {

@@ -148,8 +148,8 @@ export class DeviceClient {
     });
   }
 
-  async enrol(name = '端末'): Promise<Answer<{ deviceId: string; deviceSecret: string; lastSeq: number }>> {
-    const answer = await this.request<{ deviceId: string; deviceSecret: string; lastSeq: number }>('POST', API.devices, {
+  async enrol(name = '端末'): Promise<Answer<{ deviceId: string; deviceSecret: string; lastSeq: number; userToken: string }>> {
+    const answer = await this.request<{ deviceId: string; deviceSecret: string; lastSeq: number; userToken: string }>('POST', API.devices, {
       deviceId: this.deviceId,
       name,
     });
