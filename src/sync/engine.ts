@@ -8,7 +8,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import { MAX_PUSH_CHANGES, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath } from './conflict-path';
 import { toVaultError } from '../vault/errors';
-import type { EntityKind, HubLink, OutboxEntry, VaultSession } from '../vault/types';
+import type { EntityKind, HubLink, HubMember, OutboxEntry, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
 
@@ -98,8 +98,9 @@ export async function forgetAppInstall(): Promise<void> {
   }
 }
 
-function toWire(e: OutboxEntry): WireChange {
+function toWire(e: OutboxEntry, author?: string): WireChange {
   return {
+    ...(author === undefined ? {} : { author }),
     seq: e.seq,
     mutationId: e.mutationId,
     kind: e.kind,
@@ -140,17 +141,61 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const set = (patch: Partial<SyncStatus>) => status.setState(patch);
   const device = (link: HubLink): DeviceCredentials => ({ deviceId: session.deviceId, deviceSecret: link.deviceSecret });
+  /** A8: the unlocked user's identity on the hub, once they signed in on this device. */
+  const memberOf = (link: HubLink | undefined): HubMember | undefined => link?.members?.[session.user.id];
+  /** The hub user whose session this engine's browser holds (opened by join or a device token). */
+  let sessionFor: string | null = null;
+
+  /** Marks the unlocked user as needing to sign in again on this device. */
+  async function markSignedOut(link: HubLink): Promise<void> {
+    const me = memberOf(link);
+    if (me === undefined || session.isLocked) return;
+    sessionFor = null;
+    await session.sync.saveHubLink({ ...link, members: { ...link.members, [session.user.id]: { ...me, signedOut: true } } }).catch(() => undefined);
+  }
+
+  /** A8: opens the unlocked user's session with their device token unless this engine already holds it. */
+  async function ensureSession(link: HubLink, me: HubMember): Promise<void> {
+    if (sessionFor === me.userId) return;
+    const token = await session.sync.userToken();
+    if (token === undefined) throw new SyncError('signed-out', 'no device token for this user');
+    const info = await client.deviceSession(device(link), token);
+    sessionFor = info.user.id;
+  }
+
+  /**
+   * A9: the queue in seq order, each change with its author's hub id, up to the first change whose
+   * author has not signed in on this device: nothing after it is sent (seq order), and the status
+   * names who is awaited.
+   */
+  async function sendable(link: HubLink, queue: readonly OutboxEntry[]): Promise<WireChange[]> {
+    const wire: WireChange[] = [];
+    for (const e of queue) {
+      const author = link.members?.[e.userId];
+      if (author === undefined || author.userId === undefined) {
+        const names = await session.sync.userNames();
+        set({ heldFor: names[e.userId] ?? '' });
+        return wire;
+      }
+      wire.push(toWire(e, author.userId));
+    }
+    set({ heldFor: null });
+    return wire;
+  }
 
   async function refresh(): Promise<void> {
     if (session.isLocked) return;
     const [link, counts] = await Promise.all([session.sync.hubLink(), session.sync.queueCounts()]);
+    const me = memberOf(link);
     set({
       joined: link !== undefined,
-      signedOut: link?.signedOut ?? false,
+      // A8: each person who unlocks syncs as themselves: whoever has not signed in here is asked to.
+      signedOut: link !== undefined && (me === undefined || me.signedOut),
+      needsSignIn: link !== undefined && me === undefined,
       hub: link?.hub ?? null,
-      loginName: link?.loginName ?? null,
-      displayName: link?.displayName ?? null,
-      role: link?.role ?? null,
+      loginName: me?.loginName ?? null,
+      displayName: me?.displayName ?? null,
+      role: me?.role ?? null,
       lastSyncAt: link?.lastSyncAt ?? null,
       openConflicts: link?.openConflicts ?? 0,
       pending: counts.pending,
@@ -166,10 +211,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function push(link: HubLink): Promise<number> {
     let sent = 0;
     for (let restart = 0; ; restart += 1) {
-      const queue = (await session.outbox()).filter((e) => e.refusal === null);
+      const queue = await sendable(link, (await session.outbox()).filter((e) => e.refusal === null));
       let gap = false;
       for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
-        const answer = await client.push(device(link), batch.map(toWire));
+        const answer = await client.push(device(link), batch);
         const ack = await session.sync.acknowledge(answer.results);
         sent += ack.sent;
         set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });
@@ -235,9 +280,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * was acknowledged; otherwise nothing is wiped and the next contact tries again.
    */
   async function retire(link: HubLink, serverMessage: string | null): Promise<RunOutcome> {
-    const queue = await session.outbox();
+    const queue = await sendable(link, await session.outbox());
     for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
-      const answer = await client.retirePush(device(link), batch.map(toWire));
+      const answer = await client.retirePush(device(link), batch);
       const ack = await session.sync.acknowledge(answer.results);
       if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
     }
@@ -259,20 +304,31 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await refresh();
         return 'not-joined';
       }
-      if (link.signedOut) {
+      const me = memberOf(link);
+      if (me === undefined || me.signedOut) {
         await refresh();
         return 'failed';
       }
       set({ running: true, progress: { sent: 0, received: 0 } });
       let gapError: SyncError | null = null;
-      try {
-        await push(link);
-      } catch (e) {
-        // A lasting gap blocks only the push: records still come in.
-        if (!(e instanceof SyncError && e.code === 'gap')) throw e;
-        gapError = e;
+      let pulled: Awaited<ReturnType<typeof pull>> | undefined;
+      // A session that ended (idle, 30 min) is opened again once with the device token (A8).
+      for (let attempt = 0; pulled === undefined; attempt += 1) {
+        try {
+          await ensureSession(link, me);
+          try {
+            await push(link);
+          } catch (e) {
+            // A lasting gap blocks only the push: records still come in.
+            if (!(e instanceof SyncError && e.code === 'gap')) throw e;
+            gapError = e;
+          }
+          pulled = await pull(link);
+        } catch (e) {
+          if (!(e instanceof SyncError && e.code === 'signed-out' && attempt === 0 && sessionFor !== null)) throw e;
+          sessionFor = null;
+        }
       }
-      const pulled = await pull(link);
       const finished: HubLink = { ...pulled.link, lastSyncAt: new Date(now()).toISOString() };
       await session.sync.saveHubLink(finished);
       set({ problem: null });
@@ -291,8 +347,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           return 'failed';
         }
       }
-      if ((error.code === 'signed-out' || error.code === 'unknown-device') && link !== undefined && !session.isLocked) {
-        await session.sync.saveHubLink({ ...link, signedOut: true }).catch(() => undefined);
+      if ((error.code === 'signed-out' || error.code === 'unknown-device' || error.code === 'forbidden') && link !== undefined && !session.isLocked) {
+        await markSignedOut(link);
       }
       report(error);
       await refresh().catch(() => undefined);
@@ -329,16 +385,23 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function join(form: JoinForm): Promise<RunOutcome> {
     const { deviceName, ...signIn } = form;
     const info = await client.signIn(signIn);
-    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName });
+    sessionFor = info.user.id;
     const old = await session.sync.hubLink();
-    // Signing in again as the same user on the same hub keeps the cursor; anyone else starts over.
-    const same = old !== undefined && old.hub === info.user.hub && old.userId === info.user.id;
+    // A6: a device already in this hub proves its secret, so its new user is added to it.
+    const same = old !== undefined && old.hub === info.user.hub;
+    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName }, same ? device(old) : undefined);
+    // The queue goes on from the seq the hub has of this device: none is stranded behind it.
+    await session.sync.followServerSeq(enrolled.lastSeq);
+    await session.sync.saveUserToken(enrolled.userToken);
+    const member: HubMember = { userId: info.user.id, loginName: form.loginName, displayName: info.user.displayName, role: info.user.role, signedOut: false };
+    // The device's cursor and scope are kept on the same hub; the pull drops what this user may not hold.
     await session.sync.saveHubLink({
       hub: info.user.hub,
       loginName: form.loginName,
       userId: info.user.id,
       displayName: info.user.displayName,
       role: info.user.role,
+      members: { ...(same ? old.members : {}), [session.user.id]: member },
       deviceSecret: enrolled.deviceSecret,
       cursor: same ? old.cursor : 0,
       scope: same ? old.scope : null,
@@ -356,9 +419,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function signOut(): Promise<void> {
     const link = await session.sync.hubLink();
     if (link === undefined) return;
-    // Offline, the hub's session simply expires; this device stops using it either way.
+    // Offline, the hub's session simply expires; this device stops using it either way, and the
+    // user's device token is forgotten here: they sign in with password and code next time.
     await client.signOut().catch(() => undefined);
-    await session.sync.saveHubLink({ ...link, signedOut: true });
+    await session.sync.clearUserToken();
+    await markSignedOut(link);
     set({ problem: null });
     await refresh();
   }
@@ -370,7 +435,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function joinedLink(): Promise<HubLink> {
     const link = await session.sync.hubLink();
-    if (link === undefined || link.signedOut) throw new SyncError('signed-out', 'not joined or signed out');
+    const me = memberOf(link);
+    if (link === undefined || me === undefined || me.signedOut) throw new SyncError('signed-out', 'not joined or signed out');
+    await ensureSession(link, me);
     return link;
   }
 

@@ -32,7 +32,8 @@ export async function clearHubLink(ctx: SessionContext): Promise<void> {
 }
 
 export async function acknowledge(ctx: SessionContext, results: readonly ChangeResult[]): Promise<AcknowledgeReport> {
-  const refusals = results.filter((r) => r.status === 'refused' && r.reason !== 'gap');
+  // A retryable refusal ('gap', 'author') is not the hub's last word: the entry stays as it is.
+  const refusals = results.filter((r) => r.status === 'refused' && !r.retryable);
   // Sealing is WebCrypto: done before the transaction opens (see journal.ts prepareOutbox).
   const sealedDetails = new Map(
     await Promise.all(
@@ -57,6 +58,8 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
         sent += 1;
       } else if (result.reason === 'gap') {
         gapAt = gapAt === null ? row.seq : Math.min(gapAt, row.seq);
+      } else if (result.retryable) {
+        // A9 'author': held until its author signs in on this device; sent again then.
       } else {
         refused += 1;
         // put, not update: Dexie's update deep-clones typed arrays into ones WebCrypto refuses in tests.
