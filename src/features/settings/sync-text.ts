@@ -21,12 +21,17 @@ export const ST = {
   totpInvalid: '確認コードは6桁の数字で入力してください。',
   join: 'ログインして参加',
   signInAgain: 'ログイン',
+  signInHere: 'この端末で拠点にサインイン',
+  needsSignIn: (name: string, hub: string) =>
+    `この端末は拠点 ${hub} と同期しています。${name}さんはまだこの端末で拠点にサインインしていません。一度サインインすると、次からはこの端末を開くだけで${name}さんとして同期します（ほかの人の名前では送信しません）。`,
+  heldFor: (name: string) =>
+    `${name ? `${name}さん` : 'この端末でサインインしていない人'}の変更があるため、それ以降の変更は送信を待っています。${name ? `${name}さん` : 'その人'}がこの端末を開いて拠点にサインインすると送信されます。`,
   joining: 'ログインしています…',
   deviceName: (name: string) => `${name}の端末`,
   progress: (sent: number, received: number) => `同期中… 送信 ${sent}件・受信 ${received}件`,
   joined: '参加しました。',
 
-  signedInAs: (name: string, role: string) => `${name}（${role}）としてログイン中`,
+  signedInAs: (name: string, role: string) => `${name}（${role}）として同期中`,
   hubLine: (hub: string) => `拠点ID：${hub}`,
   lastSync: (at: string | null) => (at === null ? '最終同期：まだ同期していません' : `最終同期：${syncTimeText(at)}`),
   pending: (n: number) => (n === 0 ? '未送信の変更はありません。' : `未送信の変更が${n}件あります。`),
@@ -78,6 +83,8 @@ export const ST = {
   linePending: (n: number) => `未送信 ${n}件`,
   lineSynced: (at: string) => `最終同期 ${syncTimeText(at)}`,
   lineNever: '未同期',
+  lineNeedsSignIn: 'この端末でサインインが必要',
+  lineHeld: (name: string) => `${name || '別の人'}さんのサインイン待ち`,
   lineRunning: '同期中…',
   lineRefused: (n: number) => `送信不可 ${n}件`,
   lineLabel: '同期の状態（タップで同期の設定を開く）',
