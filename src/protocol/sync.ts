@@ -147,6 +147,8 @@ export const EnrolRequest = z.strictObject({
   deviceId: id,
   /** shown to the admin, e.g. 「オンコール携帯 1」 */
   name: z.string().max(100),
+  /** A9: the signing-in person's user id in the device's vault (what their case entries carry in recordedBy) */
+  vaultUserId: id.optional(),
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 

@@ -389,7 +389,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const old = await session.sync.hubLink();
     // A6: a device already in this hub proves its secret, so its new user is added to it.
     const same = old !== undefined && old.hub === info.user.hub;
-    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName }, same ? device(old) : undefined);
+    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id }, same ? device(old) : undefined);
     // The queue goes on from the seq the hub has of this device: none is stranded behind it.
     await session.sync.followServerSeq(enrolled.lastSeq);
     await session.sync.saveUserToken(enrolled.userToken);

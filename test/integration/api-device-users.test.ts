@@ -188,6 +188,17 @@ describe('device users (PostgreSQL)', () => {
     ]);
   });
 
+  it("[A9] keeps the id each person has in the phone's vault (what their case entries carry as recordedBy)", async () => {
+    const phone = await device('oncall-phone').join(coord);
+    const other = device('oncall-phone');
+    other.secret = phone.secret;
+    await other.signIn(coord2);
+    const enrol = await other.request('POST', API.devices, { deviceId: 'oncall-phone', name: '当番携帯', vaultUserId: 'vault-jiro' });
+    expect(enrol.status).toBe(200);
+    const users = await api.store.listDeviceUsers('oncall-phone');
+    expect(users.map((u) => [u.userId, u.vaultUserId])).toEqual([[coord.id, null], [coord2.id, 'vault-jiro']]);
+  });
+
   it('[A9] a change whose author has not signed in on the phone is not taken, nor anything after it, until they do', async () => {
     const phone = await device('oncall-phone').join(coord);
     const before = await head();

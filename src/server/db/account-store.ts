@@ -72,6 +72,11 @@ export interface PushOptions {
    * disabled checks are skipped. The caller passes only append-only kinds.
    */
   readonly retiring?: boolean;
+  /**
+   * A9: the ids a case entry's `recordedBy.userId` may carry for the author of these changes:
+   * their hub user id and their user id in this device's vault. Absent: the pushing user's id only.
+   */
+  readonly authorIds?: readonly string[];
 }
 
 export interface AccountStore {

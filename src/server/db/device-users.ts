@@ -18,6 +18,8 @@ export interface DeviceUserRecord {
   readonly userDisabled: boolean;
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
+  /** their user id in the device's vault (EnrolRequest.vaultUserId), when the app sent it */
+  readonly vaultUserId: string | null;
 }
 
 export type EnrolOutcome =
@@ -38,6 +40,7 @@ export interface EnrolDeviceUser {
   readonly proofHash: string | null;
   /** the user's new device token (hash): replaces any token the user had on this device */
   readonly tokenHash: string;
+  readonly vaultUserId?: string | null;
   readonly at: Date;
 }
 
@@ -80,8 +83,9 @@ interface Row {
   user_disabled: boolean;
   created_at: Date;
   last_used_at: Date | null;
+  vault_user_id: string | null;
 }
-const COLUMNS = 'du.device_id, du.user_id, du.revoked_at, u.disabled AS user_disabled, du.created_at, du.last_used_at';
+const COLUMNS = 'du.device_id, du.user_id, du.revoked_at, u.disabled AS user_disabled, du.created_at, du.last_used_at, du.vault_user_id';
 const toRecord = (r: Row): DeviceUserRecord => ({
   deviceId: r.device_id,
   userId: r.user_id,
@@ -89,6 +93,7 @@ const toRecord = (r: Row): DeviceUserRecord => ({
   userDisabled: r.user_disabled,
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
+  vaultUserId: r.vault_user_id,
 });
 
 function sameHex(a: string, b: string | null): boolean {
@@ -141,9 +146,10 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
       }
     }
     await client.query(
-      `INSERT INTO device_users (device_id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (device_id, user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, revoked_at = NULL`,
-      [d.id, d.userId, d.tokenHash, d.at],
+      `INSERT INTO device_users (device_id, user_id, token_hash, created_at, vault_user_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (device_id, user_id) DO UPDATE
+         SET token_hash = EXCLUDED.token_hash, revoked_at = NULL, vault_user_id = coalesce(EXCLUDED.vault_user_id, device_users.vault_user_id)`,
+      [d.id, d.userId, d.tokenHash, d.at, d.vaultUserId ?? null],
     );
     return { lastSeq, outcome };
   });

@@ -20,6 +20,8 @@ const tokenRefused = (detail: string) =>
 export interface Author {
   readonly user: UserRecord;
   readonly disabled: boolean;
+  /** what their case entries may carry as recordedBy.userId: hub id, and vault user id on this device */
+  readonly ids: readonly string[];
 }
 
 /**
@@ -42,7 +44,8 @@ export async function authorsOf(
     if (!known.has(id)) {
       const member = await store.findDeviceUser(deviceId, id);
       const user = member === null || (member.revoked && options.retiring !== true) ? null : id === sessionUser.id ? sessionUser : await store.findUser(id);
-      known.set(id, user === null || user.tenantId !== sessionUser.tenantId ? null : { user, disabled: user.disabled });
+      const ids = member?.vaultUserId ? [id, member.vaultUserId] : [id];
+      known.set(id, user === null || user.tenantId !== sessionUser.tenantId ? null : { user, disabled: user.disabled, ids });
     }
     const author = known.get(id)!;
     if (author === null) {
@@ -70,7 +73,7 @@ export function createDevices(store: Store, config: AccountsConfig) {
      * this hub takes the user only with the device's current secret (`proof`) or an admin's
      * hand-over. Returns the device secret (the proven one, or a fresh one) and the user's token.
      */
-    async enrol(user: UserRecord, req: { deviceId: string; name: string }, proof: string | undefined): Promise<EnrolResponse> {
+    async enrol(user: UserRecord, req: { deviceId: string; name: string; vaultUserId?: string | undefined }, proof: string | undefined): Promise<EnrolResponse> {
       const freshSecret = newToken();
       const userToken = newToken();
       const proofHash = proof === undefined || proof === '' ? null : sha256Hex(proof);
@@ -82,6 +85,7 @@ export function createDevices(store: Store, config: AccountsConfig) {
           newSecretHash: sha256Hex(freshSecret),
           proofHash,
           tokenHash: sha256Hex(userToken),
+          vaultUserId: req.vaultUserId ?? null,
           at: config.now(),
         });
         return { deviceId: req.deviceId, deviceSecret: outcome === 'added' ? proof! : freshSecret, lastSeq, userToken };

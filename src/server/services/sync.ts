@@ -152,7 +152,7 @@ export async function pushChanges(
   let run: PushedChange[] = [];
   let runAuthor = authors[0];
   // A disabled author's changes go as a retired device's would: evidence only [A9].
-  const optionsOf = (author: Author): PushOptions => (author.disabled ? { ...options, retiring: true } : options);
+  const optionsOf = (author: Author): PushOptions => ({ ...options, authorIds: author.ids, ...(author.disabled ? { retiring: true } : {}) });
   const flush = async () => {
     if (run.length > 0) results.push(...(await store.applyPush(device.id, runAuthor!.user.id, run, optionsOf(runAuthor!))));
     run = [];

@@ -14,6 +14,9 @@ CREATE TABLE device_users (
   created_at    timestamptz NOT NULL DEFAULT now(),
   last_used_at  timestamptz,
   revoked_at    timestamptz,
+  -- the id of this person's key slot in the device's vault: the id the app puts in a case entry's
+  -- recordedBy.userId (case entries written before they signed in here carry it too)
+  vault_user_id text,
   PRIMARY KEY (device_id, user_id)
 );
 CREATE UNIQUE INDEX device_users_token ON device_users (device_id, token_hash) WHERE token_hash IS NOT NULL;
