@@ -280,7 +280,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * was acknowledged; otherwise nothing is wiped and the next contact tries again.
    */
   async function retire(link: HubLink, serverMessage: string | null): Promise<RunOutcome> {
-    const queue = await sendable(link, await session.outbox());
+    const outbox = await session.outbox();
+    // A link from before per-user sign-in names no authors: its last evidence goes as it always
+    // did, credited to the device's user, so a retired phone is never kept from wiping.
+    const queue = link.members === undefined ? outbox.map((e) => toWire(e)) : await sendable(link, outbox);
     for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
       const answer = await client.retirePush(device(link), batch);
       const ack = await session.sync.acknowledge(answer.results);
