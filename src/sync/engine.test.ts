@@ -422,6 +422,21 @@ describe('sync engine: signed out and retired', () => {
     expect(d.status.getState()).toMatchObject({ joined: false, retired: { serverMessage: '利用者が無効にされました' } });
   });
 
+  it('retired: a phone joined before per-user sign-in (no members in its link) still learns it, sends its evidence and wipes', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const { members: _members, ...legacy } = (await d.session.sync.hubLink())!;
+    await d.session.sync.saveHubLink(legacy);
+    const e = await evidence(d.session);
+    hub.disableUser(user.id);
+
+    expect(await d.engine.run()).toBe('retired');
+    expect(JSON.parse(hub.records.get(`case-entry/${e.id}`)!.payloadJson)).toEqual(e);
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+
   it('retired but the evidence cannot be sent: nothing is wiped, the next contact tries again', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

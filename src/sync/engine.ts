@@ -309,6 +309,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       const me = memberOf(link);
       if (me === undefined || me.signedOut) {
+        // A link from before per-user sign-in: nobody on it has a device token yet, but its phone
+        // must still learn that it was retired (the hub answers 410 before any session, A7).
+        if (link.members === undefined) {
+          await client.pull(device(link), link.cursor, 1).catch((e: unknown) => {
+            if (e instanceof SyncError && e.code === 'retired') throw e;
+          });
+        }
         await refresh();
         return 'failed';
       }
