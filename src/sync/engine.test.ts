@@ -224,6 +224,38 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     expect(e.status.getState()).toMatchObject({ displayName: '拠点 花子', signedOut: false });
   });
 
+  it('[A10] when the hub no longer credits an author on this phone (signed out of it), their change stays queued and the status names them', async () => {
+    const hub = createFakeHub();
+    const hanako = hub.addUser({ displayName: '拠点 花子' });
+    const jiro = hub.addUser({ displayName: '当番 次郎' });
+    const browser = hub.browser();
+    const d = await device(hub, { fetch: browser });
+    const engineFor = (session: VaultSession) => {
+      const status = createStore<SyncStatus>()(() => initialSyncStatus);
+      return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
+    };
+    await d.engine.join(signInOf(hanako));
+    const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+    d.session.lock();
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    await engineFor(asJiro).engine.join(signInOf(jiro));
+    asJiro.lock();
+    const asHanako = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    const h = engineFor(asHanako);
+    // Jiro's household was written while the phone was offline, then an admin signs him out of it
+    const byJiro = newId();
+    const jiroAgain = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    await jiroAgain.put('household', byJiro, createSampleRecord(), 'create');
+    jiroAgain.lock();
+    hub.revokeDeviceUser(asHanako.deviceId, jiro.id);
+
+    expect(await h.engine.run()).toBe('done');
+    expect(hub.records.has(`household/${byJiro}`)).toBe(false);
+    expect(await queued(asHanako)).toContain(byJiro);
+    expect((await asHanako.outbox()).every((e) => e.refusal === null)).toBe(true);
+    expect(h.status.getState().heldFor).toBe('当番 次郎');
+  });
+
   it('[A6] a re-enrolment follows the seq the hub has: a queue behind a lost answer is numbered on, and nothing is stranded', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

@@ -223,6 +223,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           gap = true;
           break;
         }
+        // A9: the hub holds the queue at a change whose author it does not credit on this device
+        // (signed out of it by an admin): say whose sign-in it waits for, and send no more now.
+        const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
+        if (held !== undefined) {
+          const author = (await session.outbox()).find((e) => e.seq === held.seq)?.userId;
+          set({ heldFor: author === undefined ? '' : ((await session.sync.userNames())[author] ?? '') });
+          break;
+        }
       }
       if (!gap) return sent;
       if (restart >= GAP_RESTARTS) throw new SyncError('gap', 'the hub keeps answering gap');
