@@ -168,10 +168,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * author has not signed in on this device: nothing after it is sent (seq order), and the status
    * names who is awaited.
    */
-  async function sendable(link: HubLink, queue: readonly OutboxEntry[]): Promise<WireChange[]> {
+  async function sendable(link: HubLink, queue: readonly OutboxEntry[], retiring = false): Promise<WireChange[]> {
     const wire: WireChange[] = [];
     for (const e of queue) {
       const author = link.members?.[e.userId];
+      if (author === undefined && retiring) {
+        // A retiring phone sends everything: the hub keeps a change nobody here can be credited
+        // with (its vault user id as author) for the admin, refused 'author', and credits no one.
+        wire.push(toWire(e, e.userId));
+        continue;
+      }
       if (author === undefined || author.userId === undefined) {
         const names = await session.sync.userNames();
         set({ heldFor: names[e.userId] ?? '' });
@@ -291,7 +297,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const outbox = await session.outbox();
     // A link from before per-user sign-in names no authors: its last evidence goes as it always
     // did, credited to the device's user, so a retired phone is never kept from wiping.
-    const queue = link.members === undefined ? outbox.map((e) => toWire(e)) : await sendable(link, outbox);
+    const queue = link.members === undefined ? outbox.map((e) => toWire(e)) : await sendable(link, outbox, true);
     for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
       const answer = await client.retirePush(device(link), batch);
       const ack = await session.sync.acknowledge(answer.results);

@@ -237,5 +237,17 @@ describe('device users (PostgreSQL)', () => {
     // when its last user is disabled too, the phone retires (410) and sends its evidence by retire-push
     await api.accounts.disableUser(coord2.id);
     expect((await phone.pull(0)).status).toBe(410);
+    // a case entry by someone who never signed in on the phone is kept for the admin, credited to nobody
+    const stranger = await appendEntries([], [{ body: openBody({ officeId: 'office-a' }), at: '2026-11-30T11:55:00.000Z', by: { userId: 'vault-saburo', name: '三郎' } }], 'case-2');
+    phone.cookie = undefined;
+    phone.nextSeq = evening.nextSeq;
+    const retired = await phone.push([{ ...entryWire(stranger[0]!), author: 'vault-saburo' }, by(coord2)(entryWire((await appendEntries([], [{ body: openBody({ officeId: 'office-a' }), at: '2026-11-30T11:56:00.000Z', by: { userId: coord2.id, name: 'coord2 さん' } }], 'case-3'))[0]!))], API.retirePush);
+    expect(retired.status).toBe(200);
+    expect(retired.body.results.map(outcome)).toEqual(['author', 'accepted']);
+    expect(retired.body.results[0]).toMatchObject({ retryable: false });
+    const refusals = await api.store.listRefusals('hub-matsudo');
+    expect(refusals.find((r) => r.entityId === stranger[0]!.id)).toMatchObject({ reason: 'author', payloadJson: JSON.stringify(stranger[0]) });
+    const credited = await api.raw.query<{ entity_id: string }>('SELECT entity_id FROM changes');
+    expect(credited.rows.map((r) => r.entity_id)).not.toContain(stranger[0]!.id);
   });
 });

@@ -22,6 +22,12 @@ export interface Author {
   readonly disabled: boolean;
   /** what their case entries may carry as recordedBy.userId: hub id, and vault user id on this device */
   readonly ids: readonly string[];
+  /**
+   * Retiring only: the change names an author who never signed in on the device. It is refused
+   * 'author' (not retryable) and kept with its payload in the receipts for the admin, under the
+   * device's registering user, so the phone can finish retiring without crediting anyone wrongly.
+   */
+  readonly unattributed?: string;
 }
 
 /**
@@ -47,7 +53,11 @@ export async function authorsOf(
       const ids = member?.vaultUserId ? [id, member.vaultUserId] : [id];
       known.set(id, user === null || user.tenantId !== sessionUser.tenantId ? null : { user, disabled: user.disabled, ids });
     }
-    const author = known.get(id)!;
+    let author = known.get(id)!;
+    if (author === null && options.retiring === true) {
+      author = { user: sessionUser, disabled: true, ids: [], unattributed: id };
+      known.set(id, author);
+    }
     if (author === null) {
       const held = changes.slice(i).map(
         (c): ChangeResult => ({

@@ -162,6 +162,12 @@ export async function pushChanges(
     const author = authors[i]!;
     if (author !== runAuthor) await flush();
     runAuthor = author;
+    if (author.unattributed !== undefined) {
+      const refusal = { reason: 'author' as const, detail: `author ${author.unattributed} has not signed in on device ${device.id}: kept for the admin, credited to nobody` };
+      const refused = await store.recordRefusal(device.id, author.user.id, toPushed(change, null), refusal, optionsOf(author));
+      results.push(...(refused === null ? await store.applyPush(device.id, author.user.id, [toPushed(change, null)], optionsOf(author)) : [refused]));
+      continue;
+    }
     const retiringRefusal = optionsOf(author).retiring === true && !APPEND_ONLY_KINDS.has(change.kind);
     if (decision.ok && !retiringRefusal) {
       run.push(toPushed(change, decision.officeId));
