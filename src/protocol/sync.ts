@@ -31,6 +31,11 @@ export const API = {
    * answered by the retire push (taken, or kept in the hub's quarantine) says it wipes now.
    */
   retireDone: '/api/sync/retire/done',
+  /**
+   * POST DeviceSessionRequest → SessionInfo (sets the session cookie), with the device headers: a
+   * user who signed in on this device before opens a session with their device token (A8).
+   */
+  deviceSession: '/api/session/device',
 } as const;
 
 /** Name of the HttpOnly, SameSite=Strict session cookie. */
@@ -152,10 +157,7 @@ export const EnrolRequest = z.strictObject({
   deviceId: id,
   /** shown to the admin, e.g. 「オンコール携帯 1」 */
   name: z.string().max(100),
-  /**
-   * the vault user who signs in (the id their case entries carry as recordedBy.userId): the hub
-   * credits entries with it to this account on this device [E6]
-   */
+  /** A9: the signing-in person's user id in the device's vault (what their case entries carry in recordedBy) */
   vaultUserId: id.optional(),
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
@@ -166,8 +168,14 @@ export const EnrolResponse = z.strictObject({
   deviceSecret: z.string().min(32).max(200),
   /** the highest seq of this device the server has taken (0 for a new device) */
   lastSeq: z.number().int().nonnegative(),
+  /** the signed-in user's device token (A8): opens a session for them on this device from now on */
+  userToken: z.string().min(32).max(200),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+/** A8: the body of POST /api/session/device (with the device headers). */
+export const DeviceSessionRequest = z.strictObject({ token: z.string().min(32).max(200) });
+export type DeviceSessionRequest = z.infer<typeof DeviceSessionRequest>;
 
 // ─── Push ───────────────────────────────────────────────────────────────────
 
@@ -187,6 +195,8 @@ export const WireChange = z.strictObject({
    * Always null for append-only kinds.
    */
   baseVersion: z.number().int().nonnegative().nullable(),
+  /** A9: the hub user id of who made the change on the device; absent: the session's user */
+  author: id.optional(),
 });
 export type WireChange = z.infer<typeof WireChange>;
 
@@ -224,6 +234,8 @@ export const REFUSAL_REASONS = [
   'writer',
   /** a case entry dated after the hub received it, or before the entry it follows [E7] */
   'clock',
+  /** A9: its author has not signed in on this device (or was signed out of it): kept, sent later (retryable) */
+  'author',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -240,6 +252,7 @@ export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
   chain: '対応記録のつながりが確認できません（前の記録が届いていないか、受け付けられていません）',
   writer: '記録した職員または端末が、送信した職員・端末と一致しません',
   clock: '記録の時刻がサーバーの時刻と合いません（端末の時計を確認してください）',
+  author: '書いた人がこの端末で拠点にサインインすると送信されます',
 };
 
 export const ChangeResult = z.discriminatedUnion('status', [

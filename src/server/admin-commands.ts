@@ -45,6 +45,12 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   list-devices   --hub <id>                      (each device's state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
   list-quarantine --hub <id>                     (what retired devices sent that the hub refused; nothing is lost)
   resolve-quarantine --hub <id> --id <n> --note <how it was dealt with>
+  move-device    --hub <id> --device <device id> --login <login>
+                 (the device's secret is lost, e.g. the app was reinstalled: this user's next
+                  sign-in on that device id is taken without it, once; a new secret is issued)
+  device-users   --device <device id>          (who has signed in on the device)
+  revoke-device-user --hub <id> --device <device id> --login <login>
+                 (the user's sign-in on that device no longer opens a session)
 
 The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
 which only one process may open at a time: stop the server first.`;
@@ -79,6 +85,9 @@ const schemas = {
   'list-devices': z.strictObject({ hub: slug }),
   'list-quarantine': z.strictObject({ hub: slug }),
   'resolve-quarantine': z.strictObject({ hub: slug, id: z.coerce.number().int().positive(), note: text }),
+  'move-device': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1) }),
+  'device-users': z.strictObject({ device: z.string().min(1).max(200) }),
+  'revoke-device-user': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1) }),
 } as const;
 export type AdminCommand = keyof typeof schemas;
 
@@ -185,6 +194,27 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'list-quarantine':
       case 'resolve-quarantine':
         return await runRetirementCommand(store, command, { hub, id: o['id'] as unknown as number, note: o['note'] as string }, io.out, io.now ?? (() => new Date()));
+      case 'move-device': {
+        const user = await userOf(o['login'] as string);
+        await store.handOverDevice(o['device'] as string, user.id);
+        io.out(`端末 ${o['device']} を ${user.loginName} に移行できるようにしました。その端末で ${user.loginName} がサインインすると登録されます（一度だけ）。`);
+        return;
+      }
+      case 'device-users': {
+        const users = await store.listDeviceUsers(o['device'] as string);
+        if (users.length === 0) io.out(`端末 ${o['device']} でサインインした利用者はいません。`);
+        for (const u of users) {
+          const state = u.userDisabled ? '停止中' : u.revoked ? '取り消し済み' : '有効';
+          io.out([u.userId, state, u.createdAt.toISOString(), u.lastUsedAt?.toISOString() ?? '-'].join('\t'));
+        }
+        return;
+      }
+      case 'revoke-device-user': {
+        const user = await userOf(o['login'] as string);
+        await store.revokeDeviceUser(o['device'] as string, user.id, io.now?.() ?? new Date());
+        io.out(`端末 ${o['device']} での ${user.loginName} のサインインを取り消しました。この利用者の未送信の変更は、再びサインインするまで端末に残ります。`);
+        return;
+      }
     }
   } catch (error) {
     if (error instanceof StoreError && error.code === 'bad-request') throw new Error(error.message);

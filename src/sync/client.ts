@@ -14,6 +14,7 @@ import {
   PullResponse,
   PushResponse,
   SignInResponse,
+  type DeviceSessionRequest,
   type EnrolRequest,
   type ResolveConflictRequest,
   type RetireDoneRequest,
@@ -150,8 +151,14 @@ export class HubClient {
     return this.request('DELETE', API.session, null);
   }
 
-  enrol(request: EnrolRequest) {
-    return this.request('POST', API.devices, EnrolResponse, request);
+  /** A6: `proof`, the device's current secret, when it is already enrolled (a second user signs in on it). */
+  enrol(request: EnrolRequest, proof?: DeviceCredentials) {
+    return this.request('POST', API.devices, EnrolResponse, request, proof);
+  }
+
+  /** A8: a session for the user whose device token this is, without password or code. */
+  deviceSession(device: DeviceCredentials, token: string) {
+    return this.request('POST', API.deviceSession, SignInResponse, { token } satisfies DeviceSessionRequest, device);
   }
 
   push(device: DeviceCredentials, changes: readonly WireChange[]) {

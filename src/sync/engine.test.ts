@@ -8,7 +8,7 @@ import { API } from '../protocol/sync';
 import { createFacility } from '../../test/factories/facility';
 import { createHousehold } from '../../test/factories/household';
 import type { Household } from '../domain/household';
-import { newId, setUpTestVault } from '../vault/testing';
+import { createSampleRecord, newId, OTHER_PASSPHRASE, PASSPHRASE, setUpTestVault } from '../vault/testing';
 import type { VaultSession } from '../vault/types';
 import type { FetchLike } from './client';
 import { createSyncEngine, type LockManagerLike, type SyncEngineOptions } from './engine';
@@ -169,6 +169,112 @@ describe('sync engine: joining and pushing', () => {
     expect(await d.engine.run()).toBe('done');
     expect(await d.session.outbox()).toEqual([]);
     expect(hub.taken.map((t) => t.entityId)).toEqual(expect.arrayContaining([first, second]));
+  });
+});
+
+describe('sync engine: several people on one phone (A8, A9)', () => {
+  it('pushes each change under its author, holds the queue at a change whose author has not signed in here, and hands over without a new sign-in', async () => {
+    const hub = createFakeHub();
+    const hanako = hub.addUser({ displayName: '拠点 花子' });
+    const jiro = hub.addUser({ displayName: '当番 次郎' });
+    const browser = hub.browser();
+    const d = await device(hub, { fetch: browser });
+    const engineFor = (session: VaultSession) => {
+      const status = createStore<SyncStatus>()(() => initialSyncStatus);
+      return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
+    };
+    expect(await d.engine.join(signInOf(hanako))).toBe('done');
+    const morning = await household(d.session, '朝 一郎');
+    expect(await d.engine.run()).toBe('done');
+    const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+    d.session.lock();
+
+    // Jiro unlocks the joined phone: he is asked to sign in once; nothing goes under Hanako's name
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    const j = engineFor(asJiro);
+    const byJiro = await household(asJiro, '夜 次郎の世帯');
+    expect(await j.engine.run()).toBe('failed');
+    expect(j.status.getState()).toMatchObject({ joined: true, needsSignIn: true, signedOut: true, hub: 'aozora', displayName: null });
+    asJiro.lock();
+
+    // Hanako again: her later change waits behind Jiro's, which only he can send
+    const asHanako = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    const h = engineFor(asHanako);
+    const later = await household(asHanako, '昼 三郎');
+    expect(await h.engine.run()).toBe('done');
+    // waiting: Jiro's unlock (access log) and household, then Hanako's unlock and household
+    expect(h.status.getState()).toMatchObject({ heldFor: '当番 次郎', pending: 4, displayName: '拠点 花子' });
+    expect(hub.records.has(`household/${byJiro}`)).toBe(false);
+    expect(hub.records.has(`household/${later}`)).toBe(false);
+    asHanako.lock();
+
+    // Jiro signs in on the phone once: the queue goes, each change under its author
+    const jiroAgain = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    const j2 = engineFor(jiroAgain);
+    expect(await j2.engine.join(signInOf(jiro))).toBe('done');
+    expect(j2.status.getState()).toMatchObject({ needsSignIn: false, signedOut: false, heldFor: null, displayName: '当番 次郎', pending: 0 });
+    const authorOf = (entityId: string) => hub.taken.find((t) => t.entityId === entityId)?.author;
+    expect([authorOf(morning), authorOf(byJiro), authorOf(later)]).toEqual([hanako.id, jiro.id, hanako.id]);
+    jiroAgain.lock();
+
+    // 18:00, the phone back to Hanako: her device token opens her session, no password or code
+    const evening = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    const e = engineFor(evening);
+    const night = await household(evening, '夜 四郎');
+    expect(await e.engine.run()).toBe('done');
+    expect(authorOf(night)).toBe(hanako.id);
+    expect(hub.requests.filter((r) => r.path === API.session && r.method === 'POST')).toHaveLength(2);
+    expect(e.status.getState()).toMatchObject({ displayName: '拠点 花子', signedOut: false });
+  });
+
+  it('[A10] when the hub no longer credits an author on this phone (signed out of it), their change stays queued and the status names them', async () => {
+    const hub = createFakeHub();
+    const hanako = hub.addUser({ displayName: '拠点 花子' });
+    const jiro = hub.addUser({ displayName: '当番 次郎' });
+    const browser = hub.browser();
+    const d = await device(hub, { fetch: browser });
+    const engineFor = (session: VaultSession) => {
+      const status = createStore<SyncStatus>()(() => initialSyncStatus);
+      return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
+    };
+    await d.engine.join(signInOf(hanako));
+    const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+    d.session.lock();
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    await engineFor(asJiro).engine.join(signInOf(jiro));
+    asJiro.lock();
+    const asHanako = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    const h = engineFor(asHanako);
+    // Jiro's household was written while the phone was offline, then an admin signs him out of it
+    const byJiro = newId();
+    const jiroAgain = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    await jiroAgain.put('household', byJiro, createSampleRecord(), 'create');
+    jiroAgain.lock();
+    hub.revokeDeviceUser(asHanako.deviceId, jiro.id);
+
+    expect(await h.engine.run()).toBe('done');
+    expect(hub.records.has(`household/${byJiro}`)).toBe(false);
+    expect(await queued(asHanako)).toContain(byJiro);
+    expect((await asHanako.outbox()).every((e) => e.refusal === null)).toBe(true);
+    expect(h.status.getState().heldFor).toBe('当番 次郎');
+  });
+
+  it('[A6] a re-enrolment follows the seq the hub has: a queue behind a lost answer is numbered on, and nothing is stranded', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const first = await household(d.session, '一');
+    // the hub takes the change, and the answer is lost on the way back
+    hub.fail({ type: 'drop-after-commit' }, API.push);
+    expect(await d.engine.run()).toBe('failed');
+    expect(await queued(d.session)).toContain(first);
+    const second = await household(d.session, '二');
+    // signing in again (re-enrolment): the hub says seq 1 was taken
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    expect(await d.session.outbox()).toEqual([]);
+    expect(hub.records.has(`household/${second}`)).toBe(true);
+    expect(hub.taken.filter((t) => t.entityId === first)).toHaveLength(1);
   });
 });
 
@@ -357,14 +463,21 @@ describe('sync engine: records it cannot read [R3][R4]', () => {
 });
 
 describe('sync engine: signed out and retired', () => {
-  it('on 401 asks to sign in again and keeps the queue; signing in again sends it', async () => {
+  it('[A8] an ended session is opened again with the device token, no password; a revoked token asks to sign in again and keeps the queue', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
     const d = await device(hub);
     await d.engine.join(signInOf(user));
-    const h = await household(d.session);
+    const first = await household(d.session);
     hub.expireSessions();
+    expect(await d.engine.run()).toBe('done');
+    expect(hub.records.has(`household/${first}`)).toBe(true);
+    expect(hub.requests.filter((r) => r.path === API.deviceSession)).toHaveLength(1);
+    expect(hub.requests.filter((r) => r.path === API.session)).toHaveLength(1);
 
+    hub.revokeDeviceUser(d.session.deviceId, user.id);
+    hub.expireSessions();
+    const h = await household(d.session);
     expect(await d.engine.run()).toBe('failed');
     expect(d.status.getState()).toMatchObject({ signedOut: true, problem: { code: 'signed-out', message: expect.stringContaining('再ログインが必要です') } });
     expect(await queued(d.session)).toContain(h);
@@ -412,6 +525,21 @@ describe('sync engine: signed out and retired', () => {
     expect(d.forgetInstall).toHaveBeenCalled();
     expect(onRetired).toHaveBeenCalled();
     expect(d.status.getState()).toMatchObject({ joined: false, retired: { serverMessage: '利用者が無効にされました' } });
+  });
+
+  it('retired: a phone joined before per-user sign-in (no members in its link) still learns it, sends its evidence and wipes', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const { members: _members, ...legacy } = (await d.session.sync.hubLink())!;
+    await d.session.sync.saveHubLink(legacy);
+    const e = await evidence(d.session);
+    hub.disableUser(user.id);
+
+    expect(await d.engine.run()).toBe('retired');
+    expect(JSON.parse(hub.records.get(`case-entry/${e.id}`)!.payloadJson)).toEqual(e);
+    expect(await Dexie.exists(d.db.name)).toBe(false);
   });
 
   it('retired but the evidence cannot be sent: nothing is wiped, the next contact tries again', async () => {

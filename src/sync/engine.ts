@@ -8,7 +8,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import { MAX_PUSH_CHANGES, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath } from './conflict-path';
 import { toVaultError } from '../vault/errors';
-import type { EntityKind, HubLink, OutboxEntry, VaultSession } from '../vault/types';
+import type { EntityKind, HubLink, HubMember, OutboxEntry, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
 
@@ -96,8 +96,9 @@ export async function forgetAppInstall(): Promise<void> {
   }
 }
 
-function toWire(e: OutboxEntry): WireChange {
+function toWire(e: OutboxEntry, author?: string): WireChange {
   return {
+    ...(author === undefined ? {} : { author }),
     seq: e.seq,
     mutationId: e.mutationId,
     kind: e.kind,
@@ -138,17 +139,67 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const set = (patch: Partial<SyncStatus>) => status.setState(patch);
   const device = (link: HubLink): DeviceCredentials => ({ deviceId: session.deviceId, deviceSecret: link.deviceSecret });
+  /** A8: the unlocked user's identity on the hub, once they signed in on this device. */
+  const memberOf = (link: HubLink | undefined): HubMember | undefined => link?.members?.[session.user.id];
+  /** The hub user whose session this engine's browser holds (opened by join or a device token). */
+  let sessionFor: string | null = null;
+
+  /** Marks the unlocked user as needing to sign in again on this device. */
+  async function markSignedOut(link: HubLink): Promise<void> {
+    const me = memberOf(link);
+    if (me === undefined || session.isLocked) return;
+    sessionFor = null;
+    await session.sync.saveHubLink({ ...link, members: { ...link.members, [session.user.id]: { ...me, signedOut: true } } }).catch(() => undefined);
+  }
+
+  /** A8: opens the unlocked user's session with their device token unless this engine already holds it. */
+  async function ensureSession(link: HubLink, me: HubMember): Promise<void> {
+    if (sessionFor === me.userId) return;
+    const token = await session.sync.userToken();
+    if (token === undefined) throw new SyncError('signed-out', 'no device token for this user');
+    const info = await client.deviceSession(device(link), token);
+    sessionFor = info.user.id;
+  }
+
+  /**
+   * A9: the queue in seq order, each change with its author's hub id, up to the first change whose
+   * author has not signed in on this device: nothing after it is sent (seq order), and the status
+   * names who is awaited.
+   */
+  async function sendable(link: HubLink, queue: readonly OutboxEntry[], retiring = false): Promise<WireChange[]> {
+    const wire: WireChange[] = [];
+    for (const e of queue) {
+      const author = link.members?.[e.userId];
+      if (author === undefined && retiring) {
+        // A retiring phone sends everything: the hub keeps a change nobody here can be credited
+        // with (its vault user id as author) for the admin, refused 'author', and credits no one.
+        wire.push(toWire(e, e.userId));
+        continue;
+      }
+      if (author === undefined || author.userId === undefined) {
+        const names = await session.sync.userNames();
+        set({ heldFor: names[e.userId] ?? '' });
+        return wire;
+      }
+      wire.push(toWire(e, author.userId));
+    }
+    set({ heldFor: null });
+    return wire;
+  }
 
   async function refresh(): Promise<void> {
     if (session.isLocked) return;
     const [link, counts, setAside] = await Promise.all([session.sync.hubLink(), session.sync.queueCounts(), session.sync.setAsideCounts()]);
+    const me = memberOf(link);
     set({
       joined: link !== undefined,
-      signedOut: link?.signedOut ?? false,
+      // A8: each person who unlocks syncs as themselves: whoever has not signed in here is asked to.
+      signedOut: link !== undefined && (me === undefined || me.signedOut),
+      needsSignIn: link !== undefined && me === undefined,
       hub: link?.hub ?? null,
-      loginName: link?.loginName ?? null,
-      displayName: link?.displayName ?? null,
-      role: link?.role ?? null,
+      loginName: me?.loginName ?? null,
+      displayName: me?.displayName ?? null,
+      role: me?.role ?? null,
       lastSyncAt: link?.lastSyncAt ?? null,
       openConflicts: link?.openConflicts ?? 0,
       pending: counts.pending,
@@ -165,16 +216,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function push(link: HubLink): Promise<number> {
     let sent = 0;
     for (let restart = 0; ; restart += 1) {
-      const queue = (await session.outbox()).filter((e) => e.refusal === null);
+      const queue = await sendable(link, (await session.outbox()).filter((e) => e.refusal === null));
       let gap = false;
       for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
-        const answer = await client.push(device(link), batch.map(toWire));
+        const answer = await client.push(device(link), batch);
         const ack = await session.sync.acknowledge(answer.results);
         sent += ack.sent;
         set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });
         // [S3] Nothing after a gap was taken: start again from the first change still queued.
         if (ack.gapAt !== null) {
           gap = true;
+          break;
+        }
+        // A9: the hub holds the queue at a change whose author it does not credit on this device
+        // (signed out of it by an admin): say whose sign-in it waits for, and send no more now.
+        const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
+        if (held !== undefined) {
+          const author = (await session.outbox()).find((e) => e.seq === held.seq)?.userId;
+          set({ heldFor: author === undefined ? '' : ((await session.sync.userNames())[author] ?? '') });
           break;
         }
       }
@@ -236,9 +295,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * with no answer yet (a gap, a lost connection) keeps everything for the next contact.
    */
   async function retire(link: HubLink, serverMessage: string | null): Promise<RunOutcome> {
-    const queue = await session.outbox();
+    const outbox = await session.outbox();
+    // A link from before per-user sign-in names no authors: its last evidence goes as it always
+    // did, credited to the device's user, so a retired phone is never kept from wiping.
+    const queue = link.members === undefined ? outbox.map((e) => toWire(e)) : await sendable(link, outbox, true);
     for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
-      const answer = await client.retirePush(device(link), batch.map(toWire));
+      const answer = await client.retirePush(device(link), batch);
       const ack = await session.sync.acknowledge(answer.results);
       if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
     }
@@ -262,24 +324,38 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await refresh();
         return 'not-joined';
       }
-      if (link.signedOut) {
+      const me = memberOf(link);
+      if (me === undefined || me.signedOut) {
+        // A link from before per-user sign-in: nobody on it has a device token yet, but its phone
+        // must still learn that it was retired (the hub answers 410 before any session, A7).
+        if (link.members === undefined) {
+          await client.pull(device(link), link.cursor, 1).catch((e: unknown) => {
+            if (e instanceof SyncError && e.code === 'retired') throw e;
+          });
+        }
         await refresh();
         return 'failed';
       }
-      // [E6] A link from before the hub checked who wrote each case entry: the hub does not know
-      // which member of staff on this phone signed in, so their entries would be refused. Sign in
-      // again (whoever does binds themselves); nothing queued is lost meanwhile.
-      if (link.vaultUserId === undefined) throw new SyncError('signed-out', 'the hub link predates staff binding [E6]: sign in again');
       set({ running: true, progress: { sent: 0, received: 0 } });
       let gapError: SyncError | null = null;
-      try {
-        await push(link);
-      } catch (e) {
-        // A lasting gap blocks only the push: records still come in.
-        if (!(e instanceof SyncError && e.code === 'gap')) throw e;
-        gapError = e;
+      let pulled: Awaited<ReturnType<typeof pull>> | undefined;
+      // A session that ended (idle, 30 min) is opened again once with the device token (A8).
+      for (let attempt = 0; pulled === undefined; attempt += 1) {
+        try {
+          await ensureSession(link, me);
+          try {
+            await push(link);
+          } catch (e) {
+            // A lasting gap blocks only the push: records still come in.
+            if (!(e instanceof SyncError && e.code === 'gap')) throw e;
+            gapError = e;
+          }
+          pulled = await pull(link);
+        } catch (e) {
+          if (!(e instanceof SyncError && e.code === 'signed-out' && attempt === 0 && sessionFor !== null)) throw e;
+          sessionFor = null;
+        }
       }
-      const pulled = await pull(link);
       const finished: HubLink = { ...pulled.link, lastSyncAt: new Date(now()).toISOString() };
       await session.sync.saveHubLink(finished);
       set({ problem: null });
@@ -298,8 +374,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           return 'failed';
         }
       }
-      if ((error.code === 'signed-out' || error.code === 'unknown-device') && link !== undefined && !session.isLocked) {
-        await session.sync.saveHubLink({ ...link, signedOut: true }).catch(() => undefined);
+      if ((error.code === 'signed-out' || error.code === 'unknown-device' || error.code === 'forbidden') && link !== undefined && !session.isLocked) {
+        await markSignedOut(link);
       }
       report(error);
       await refresh().catch(() => undefined);
@@ -336,23 +412,29 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function join(form: JoinForm): Promise<RunOutcome> {
     const { deviceName, ...signIn } = form;
     const info = await client.signIn(signIn);
-    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id });
+    sessionFor = info.user.id;
     const old = await session.sync.hubLink();
-    // Signing in again as the same user on the same hub keeps the cursor; anyone else starts over.
-    const same = old !== undefined && old.hub === info.user.hub && old.userId === info.user.id;
+    // A6: a device already in this hub proves its secret, so its new user is added to it.
+    const same = old !== undefined && old.hub === info.user.hub;
+    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id }, same ? device(old) : undefined);
+    // The queue goes on from the seq the hub has of this device: none is stranded behind it.
+    await session.sync.followServerSeq(enrolled.lastSeq);
+    await session.sync.saveUserToken(enrolled.userToken);
+    const member: HubMember = { userId: info.user.id, loginName: form.loginName, displayName: info.user.displayName, role: info.user.role, signedOut: false };
+    // The device's cursor and scope are kept on the same hub; the pull drops what this user may not hold.
     await session.sync.saveHubLink({
       hub: info.user.hub,
       loginName: form.loginName,
       userId: info.user.id,
       displayName: info.user.displayName,
       role: info.user.role,
+      members: { ...(same ? old.members : {}), [session.user.id]: member },
       deviceSecret: enrolled.deviceSecret,
       cursor: same ? old.cursor : 0,
       scope: same ? old.scope : null,
       lastSyncAt: same ? old.lastSyncAt : null,
       openConflicts: same ? old.openConflicts : 0,
       signedOut: false,
-      vaultUserId: session.user.id,
     });
     set({ problem: null });
     await refresh();
@@ -364,9 +446,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function signOut(): Promise<void> {
     const link = await session.sync.hubLink();
     if (link === undefined) return;
-    // Offline, the hub's session simply expires; this device stops using it either way.
+    // Offline, the hub's session simply expires; this device stops using it either way, and the
+    // user's device token is forgotten here: they sign in with password and code next time.
     await client.signOut().catch(() => undefined);
-    await session.sync.saveHubLink({ ...link, signedOut: true });
+    await session.sync.clearUserToken();
+    await markSignedOut(link);
     set({ problem: null });
     await refresh();
   }
@@ -378,7 +462,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function joinedLink(): Promise<HubLink> {
     const link = await session.sync.hubLink();
-    if (link === undefined || link.signedOut) throw new SyncError('signed-out', 'not joined or signed out');
+    const me = memberOf(link);
+    if (link === undefined || me === undefined || me.signedOut) throw new SyncError('signed-out', 'not joined or signed out');
+    await ensureSession(link, me);
     return link;
   }
 

@@ -22,6 +22,10 @@ export interface SyncStatus {
   /** false: this device works alone (この端末のみ) */
   readonly joined: boolean;
   readonly signedOut: boolean;
+  /** A8: the device is joined, but the unlocked user has never signed in on it (they do it once) */
+  readonly needsSignIn: boolean;
+  /** A9: the queue waits at a change by this person (a vault user's name) until they sign in here */
+  readonly heldFor: string | null;
   readonly hub: string | null;
   readonly loginName: string | null;
   readonly displayName: string | null;
@@ -48,6 +52,8 @@ export const initialSyncStatus: SyncStatus = {
   engine: null,
   joined: false,
   signedOut: false,
+  needsSignIn: false,
+  heldFor: null,
   hub: null,
   loginName: null,
   displayName: null,

@@ -64,6 +64,7 @@ describe('data at rest', () => {
       openConflicts: 0,
       signedOut: false,
     });
+    await session.sync.saveUserToken(CANARY);
     const [first] = await session.outbox();
     await session.sync.acknowledge([
       { seq: first!.seq, mutationId: first!.mutationId, status: 'refused', reason: 'invalid', detail: CANARY, retryable: false },
@@ -94,6 +95,7 @@ describe('data at rest', () => {
       'setAside',
       'syncMeta',
       'throttles',
+      'userSecrets',
     ]);
     const text = JSON.stringify(rows);
     expect(text).not.toContain(CANARY);

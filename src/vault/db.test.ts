@@ -135,4 +135,27 @@ describe('schema migrations', () => {
     expect(await session.sync.queueCounts()).toEqual({ pending: 1, refused: 1 });
     vault.close();
   });
+
+  it('opens a version-4 database at version 7: the slot gains its user key at unlock, and a hub token can be sealed with it', async () => {
+    const name = freshDatabaseName();
+    await writeVersion1(name);
+    const v4 = new Dexie(name);
+    v4.version(1).stores(RELEASED_V1);
+    v4.version(2).stores({ cache: 'key' });
+    v4.version(3).stores({ outbox: 'seq, &mutationId, [kind+entityId]', syncMeta: '[kind+id], officeId', hubLink: 'key' });
+    v4.version(4).stores({ outbox: 'seq, &mutationId, [kind+entityId], refusedReason' });
+    await v4.open();
+    v4.close();
+
+    const vault = createVault(name);
+    const session = await vault.unlock('user-1', PASSPHRASE);
+    expect(await session.sync.userToken()).toBeUndefined();
+    await session.sync.saveUserToken('t'.repeat(43));
+    expect((await session.get('household', 'h-1'))?.data).toEqual(createSampleRecord());
+    vault.close();
+    const reopened = createVault(name);
+    const again = await reopened.unlock('user-1', PASSPHRASE);
+    expect(await again.sync.userToken()).toBe('t'.repeat(43));
+    reopened.close();
+  });
 });

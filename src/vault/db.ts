@@ -36,6 +36,17 @@ export interface KeySlotRow {
   iterations: number;
   salt: Uint8Array<ArrayBuffer>;
   wrappedKey: Uint8Array<ArrayBuffer>;
+  /**
+   * This user's own AES-GCM key, wrapped by the same KEK (user-key.ts): seals what is theirs
+   * alone (their hub device token). Absent in slots made before version 7 until their next unlock.
+   */
+  userKey?: Uint8Array<ArrayBuffer>;
+}
+
+/** Version 7: a secret of one user, sealed with their user key under bindingOf('userSecrets', userId, name). */
+export interface UserSecretRow extends SealedColumns {
+  userId: string;
+  name: string;
 }
 
 /** Failed unlock attempts, kept apart from the slot so a wrong passphrase rewrites nothing else. */
@@ -170,6 +181,8 @@ export interface SetAsideRow extends SealedColumns {
 }
 
 export const SCHEMA_V6 = { setAside: '[kind+key], reason, officeId' } as const;
+/** Version 7 (identity): secrets sealed per user (user-key.ts), e.g. their hub device token. */
+export const SCHEMA_V7 = { userSecrets: '[userId+name]' } as const;
 
 export class VaultDatabase extends Dexie {
   meta!: Table<MetaRow, MetaKey>;
@@ -183,6 +196,7 @@ export class VaultDatabase extends Dexie {
   syncMeta!: Table<SyncMetaRow, [EntityKind, string]>;
   hubLink!: Table<HubLinkRow, 'link'>;
   setAside!: Table<SetAsideRow, [EntityKind, string]>;
+  userSecrets!: Table<UserSecretRow, [string, string]>;
 
   constructor(name: string) {
     super(name);
@@ -193,6 +207,7 @@ export class VaultDatabase extends Dexie {
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4);
     this.version(6).stores(SCHEMA_V6);
+    this.version(7).stores(SCHEMA_V7);
     // To change the schema, never edit version 1: add a version below it and keep both.
     // Only the tables that change need listing; `null` deletes a table. For example, to index
     // records by their review date (a timestamp, so allowed in clear):
@@ -211,7 +226,7 @@ export class VaultDatabase extends Dexie {
   }
 }
 
-export const CURRENT_SCHEMA_VERSION = 6;
+export const CURRENT_SCHEMA_VERSION = 7;
 
 /**
  * Runs storage work with errors mapped to VaultError. After a lost connection (iOS closes IndexedDB

@@ -102,6 +102,8 @@ export async function openSlot(
   passphrase: string,
   now: () => number,
   extractable: boolean,
+  /** receives the KEK derived from the passphrase (to open or re-wrap the user's own key, user-key.ts) */
+  out?: { kek?: CryptoKey },
 ): Promise<CryptoKey> {
   const throttle = throttleOf(await db.throttles.get(slot.userId), now());
   if (throttle.retryAt !== null) throw new VaultError('throttled', { retryAt: throttle.retryAt });
@@ -111,6 +113,7 @@ export async function openSlot(
   try {
     const kek = await deriveKek(passphrase, slot.salt, slot.iterations);
     dataKey = await unwrapDataKey(slot.wrappedKey, kek, extractable);
+    if (out !== undefined) out.kek = kek;
   } catch (e) {
     if (!(e instanceof VaultError && e.code === 'wrong-passphrase')) throw e;
     const retryAt = await recordFailure(db, slot.userId, now());

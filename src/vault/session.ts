@@ -4,6 +4,7 @@
  */
 import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, wrapForPassphrase } from './key-slots';
 import { exportBackup, restoreBackup } from './backup';
+import { clearUserSecret, newUserKey, readUserSecret, rewrapUserKey, saveUserSecret } from './user-key';
 import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
 import * as cache from './cache';
 import * as drafts from './drafts';
@@ -44,9 +45,11 @@ export async function openSession(
   key: CryptoKey,
   user: VaultUser,
   now: () => number,
+  /** the user's own key (user-key.ts); null: their per-user secrets cannot be read in this session */
+  userKey: CryptoKey | null = null,
 ): Promise<Session> {
   const deviceId = await db.transaction('rw', db.meta, () => ensureDeviceId(db));
-  const session = new Session(db, key, user, deviceId, now);
+  const session = new Session(db, key, user, deviceId, now, userKey);
   try {
     await session.logAccess('unlock', null);
   } catch (e) {
@@ -56,8 +59,12 @@ export async function openSession(
   return session;
 }
 
+/** The name of the hub device token among the user's own secrets. */
+const HUB_TOKEN = 'hub-device-token';
+
 export class Session implements VaultSession {
   #key: CryptoKey | null;
+  #userKey: CryptoKey | null;
 
   constructor(
     private readonly db: VaultDatabase,
@@ -65,8 +72,10 @@ export class Session implements VaultSession {
     readonly user: VaultUser,
     readonly deviceId: string,
     private readonly now: () => number,
+    userKey: CryptoKey | null = null,
   ) {
     this.#key = key;
+    this.#userKey = userKey;
   }
 
   get isLocked(): boolean {
@@ -75,6 +84,13 @@ export class Session implements VaultSession {
 
   lock(): void {
     this.#key = null;
+    this.#userKey = null;
+  }
+
+  /** The user's own key, for what is theirs alone (A8); 'locked' without it. */
+  private userKey(): CryptoKey {
+    if (this.#key === null || this.#userKey === null) throw new VaultError('locked');
+    return this.#userKey;
   }
 
   private async run<T>(work: (ctx: SessionContext) => Promise<T>): Promise<T> {
@@ -146,6 +162,11 @@ export class Session implements VaultSession {
     dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
     queueCounts: () => this.read(syncStore.queueCounts),
     setAsideCounts: () => this.read(countSetAside),
+    userToken: () => this.read(({ db, user }) => readUserSecret<string>(db, this.userKey(), user.id, HUB_TOKEN)),
+    saveUserToken: (token) => this.run(({ db, user }) => saveUserSecret(db, this.userKey(), user.id, HUB_TOKEN, token)),
+    clearUserToken: () => this.run(({ db, user }) => clearUserSecret(db, user.id, HUB_TOKEN)),
+    userNames: () => this.run(async ({ db }) => Object.fromEntries((await db.keySlots.toArray()).map((s) => [s.userId, s.displayName]))),
+    followServerSeq: (lastSeq) => this.run((ctx) => syncStore.followServerSeq(ctx, lastSeq)),
     wipe: async () => {
       // Not through withStorage: it would reopen the database it is deleting.
       if (this.#key === null) throw new VaultError('locked');
@@ -189,9 +210,10 @@ export class Session implements VaultSession {
       assertStrongPassphrase(newPassphrase);
       const slot = await findSlot(db, this.user.id);
       const extractable = await openSlot(db, slot, currentPassphrase, now, true);
-      const { wrapping } = await wrapForPassphrase(newPassphrase, extractable);
+      const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);
+      const { wrapped: userKey } = await newUserKey(kek);
       const user: VaultUser = { id: globalThis.crypto.randomUUID(), displayName: name, createdAt: isoAt(now) };
-      await db.keySlots.add({ userId: user.id, displayName: user.displayName, createdAt: user.createdAt, ...wrapping });
+      await db.keySlots.add({ userId: user.id, displayName: user.displayName, createdAt: user.createdAt, ...wrapping, userKey });
       return user;
     });
   }
@@ -201,9 +223,11 @@ export class Session implements VaultSession {
     return this.run(async ({ db, now }) => {
       assertStrongPassphrase(newPassphrase);
       const slot = await findSlot(db, this.user.id);
-      const extractable = await openSlot(db, slot, currentPassphrase, now, true);
-      const { wrapping } = await wrapForPassphrase(newPassphrase, extractable);
-      await db.keySlots.update(slot.userId, wrapping);
+      const derived: { kek?: CryptoKey } = {};
+      const extractable = await openSlot(db, slot, currentPassphrase, now, true, derived);
+      const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);
+      // The user's own key follows the passphrase, or their hub sign-in would be lost with the old one.
+      await db.keySlots.update(slot.userId, { ...wrapping, ...(await rewrapUserKey(slot, derived.kek!, kek)) });
     });
   }
 

@@ -297,3 +297,44 @@ describe('sync store: hub link and wipe', () => {
     expect(await vault.isSetUp()).toBe(false);
   });
 });
+
+describe('the queue follows the hub’s last seq (A6a)', () => {
+  const seqs = async (session: VaultSession) => (await session.outbox()).map((e) => [e.seq, e.entityId] as const);
+
+  it('numbers unsent changes on from lastSeq in their order, and the next change after them', async () => {
+    const { session } = await setUpTestVault();
+    const ids = [newId(), newId(), newId()];
+    for (const id of ids) await session.put('household', id, createSampleRecord(), 'create');
+    const before = await session.outbox();
+    await session.sync.followServerSeq(5);
+    const after = await session.outbox();
+    expect(after.map((e) => e.seq)).toEqual(before.map((_, i) => 6 + i));
+    // the same changes, in the same order, still readable (sealed by mutation id)
+    expect(after.map((e) => [e.mutationId, e.entityId, e.payload])).toEqual(before.map((e) => [e.mutationId, e.entityId, e.payload]));
+    const next = newId();
+    await session.put('household', next, createSampleRecord(), 'create');
+    expect((await seqs(session)).at(-1)).toEqual([6 + before.length, next]);
+  });
+
+  it('leaves a queue that already follows, and one with a refusal above lastSeq, as it is', async () => {
+    const { session } = await setUpTestVault();
+    await session.put('household', newId(), createSampleRecord(), 'create');
+    await session.put('household', newId(), createSampleRecord(), 'create');
+    const before = await seqs(session);
+    await session.sync.followServerSeq(before[0]![0] - 1);
+    expect(await seqs(session)).toEqual(before);
+    const [first] = await session.outbox();
+    await session.sync.acknowledge([{ seq: first!.seq, mutationId: first!.mutationId, status: 'refused', reason: 'invalid', detail: 'x', retryable: false }]);
+    await session.sync.followServerSeq(0);
+    expect(await seqs(session)).toEqual(before);
+  });
+
+  it('numbers on from a lastSeq far above the local counter (a vault restored from an older backup)', async () => {
+    const { session } = await setUpTestVault();
+    await session.sync.followServerSeq(41);
+    const id = newId();
+    await session.put('household', id, createSampleRecord(), 'create');
+    const queue = await seqs(session);
+    expect(queue.at(-1)).toEqual([42 + queue.length - 1, id]);
+  });
+});

@@ -32,7 +32,8 @@ export async function clearHubLink(ctx: SessionContext): Promise<void> {
 }
 
 export async function acknowledge(ctx: SessionContext, results: readonly ChangeResult[]): Promise<AcknowledgeReport> {
-  const refusals = results.filter((r) => r.status === 'refused' && r.reason !== 'gap');
+  // A retryable refusal ('gap', 'author') is not the hub's last word: the entry stays as it is.
+  const refusals = results.filter((r) => r.status === 'refused' && !r.retryable);
   // Sealing is WebCrypto: done before the transaction opens (see journal.ts prepareOutbox).
   const sealedDetails = new Map(
     await Promise.all(
@@ -57,6 +58,8 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
         sent += 1;
       } else if (result.reason === 'gap') {
         gapAt = gapAt === null ? row.seq : Math.min(gapAt, row.seq);
+      } else if (result.retryable) {
+        // A9 'author': held until its author signs in on this device; sent again then.
       } else {
         refused += 1;
         // put, not update: Dexie's update deep-clones typed arrays into ones WebCrypto refuses in tests.
@@ -220,4 +223,23 @@ export async function dismissRefused(ctx: SessionContext, seq: number): Promise<
 /** Deletes the whole database, every user's data with it. The connection closes first. */
 export async function wipe(ctx: SessionContext): Promise<void> {
   await ctx.db.delete();
+}
+
+export async function followServerSeq(ctx: SessionContext, lastSeq: number): Promise<void> {
+  const { db } = ctx;
+  await db.transaction('rw', [db.outbox, db.meta], async () => {
+    const rows = await db.outbox.orderBy('seq').toArray();
+    const queued = rows.filter((r) => r.refusedReason === undefined || r.refusedReason === null);
+    const refused = rows.filter((r) => !queued.includes(r));
+    // A refused change keeps its seq (the hub took it); one above lastSeq means the hub lost
+    // seqs it had answered: numbering on from lastSeq would collide, so the queue stays as it is.
+    if (refused.some((r) => r.seq > lastSeq)) return;
+    const first = queued[0]?.seq;
+    if (first === lastSeq + 1) return;
+    if (queued.length > 0) {
+      await db.outbox.bulkDelete(queued.map((r) => r.seq));
+      await db.outbox.bulkAdd(queued.map((r, i) => ({ ...r, seq: lastSeq + 1 + i })));
+    }
+    await db.meta.put({ key: 'outboxSeq', value: lastSeq + queued.length });
+  });
 }

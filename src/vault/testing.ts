@@ -6,6 +6,7 @@ import { generateDataKey } from './crypto';
 import { VaultDatabase } from './db';
 import { sessionKeyOf, wrapForPassphrase } from './key-slots';
 import { openSession } from './session';
+import { newUserKey } from './user-key';
 import type { Vault, VaultSession, VaultUser } from './types';
 import { openVault } from './vault';
 
@@ -80,8 +81,9 @@ export async function setUpTestVault(): Promise<TestVault & { session: VaultSess
   const test = createTestVault();
   const createdAt = new Date(test.clock.now()).toISOString();
   const user: VaultUser = { id: newId(), displayName: STAFF_NAME, createdAt };
-  await test.db.keySlots.add({ userId: user.id, displayName: STAFF_NAME, createdAt, ...wrapping });
-  const session = await openSession(test.db, await sessionKeyOf(wrapping, kek), user, test.clock.now);
+  const userKey = await newUserKey(kek);
+  await test.db.keySlots.add({ userId: user.id, displayName: STAFF_NAME, createdAt, ...wrapping, userKey: userKey.wrapped });
+  const session = await openSession(test.db, await sessionKeyOf(wrapping, kek), user, test.clock.now, userKey.key);
   return { ...test, session };
 }
 

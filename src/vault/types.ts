@@ -61,15 +61,33 @@ export interface OutboxRefusal {
   readonly at: string;
 }
 
-/** The device's link to a hub server: sealed like records (the device secret is a credential). */
+/** A user of this vault who signed in on the hub from this device (A8): who they are there. */
+export interface HubMember {
+  /** their user id on the server: the author of their changes on the wire (A9) */
+  readonly userId: string;
+  readonly loginName: string;
+  readonly displayName: string;
+  readonly role: Role;
+  /** true after they signed out here, or the hub refused their device token: they sign in again */
+  readonly signedOut: boolean;
+}
+
+/**
+ * The device's link to a hub server: sealed like records (the device secret is a credential).
+ * One per device (its secret, cursor and scope); its users are in `members`, each user's device
+ * token is sealed apart with their own key (SyncStore.userToken).
+ */
 export interface HubLink {
   /** the hub (tenant) id */
   readonly hub: string;
+  /** the user who joined the device (or last signed in on it): shown until members say more */
   readonly loginName: string;
   /** the user's id on the server */
   readonly userId: string;
   readonly displayName: string;
   readonly role: Role;
+  /** A8: vault user id → their hub identity; absent in links made before per-user sign-in */
+  readonly members?: Readonly<Record<string, HubMember>>;
   readonly deviceSecret: string;
   /** the pull cursor: the highest server version this device has seen */
   readonly cursor: number;
@@ -81,11 +99,6 @@ export interface HubLink {
   readonly openConflicts: number;
   /** true after a sign-out or a 401: nothing is sent until someone signs in again */
   readonly signedOut: boolean;
-  /**
-   * The vault user who signed in (the id their case entries carry): the hub bound it to `userId`
-   * at enrolment [E6]. Absent on links made before that: such a device signs in once more.
-   */
-  readonly vaultUserId?: string;
 }
 
 /** What acknowledge() did with a push's results. */
@@ -151,6 +164,18 @@ export interface SyncStore {
   setAsideCounts(): Promise<SetAsideCounts>;
   /** Deletes the whole on-device database (every user): for a device retired by its hub. */
   wipe(): Promise<void>;
+  /** A8: the unlocked user's hub device token, sealed with their own key; undefined when none */
+  userToken(): Promise<string | undefined>;
+  saveUserToken(token: string): Promise<void>;
+  clearUserToken(): Promise<void>;
+  /** the display names of this vault's users (key slots, clear), by vault user id */
+  userNames(): Promise<Readonly<Record<string, string>>>;
+  /**
+   * A6: after (re-)enrolment, the queue follows the hub's last seq of this device: unsent changes
+   * are numbered on from `lastSeq` in their order (a change the hub already took answers
+   * 'duplicate' by its mutation id), so no queue is stranded behind a seq the hub used or lost.
+   */
+  followServerSeq(lastSeq: number): Promise<void>;
 }
 
 /** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */

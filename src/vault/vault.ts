@@ -18,6 +18,7 @@ import {
   wrapForPassphrase,
 } from './key-slots';
 import { openSession, type Session } from './session';
+import { newUserKey, openUserKey, rewrapUserKey } from './user-key';
 import { readSettings, updateSettings } from './settings';
 import type { DeviceSettings, UnlockThrottle, Vault, VaultSession, VaultUser } from './types';
 
@@ -35,8 +36,8 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
   const now = options.now ?? Date.now;
   const sessions = new Set<Session>();
 
-  async function startSession(key: CryptoKey, user: VaultUser): Promise<VaultSession> {
-    const session = await openSession(db, key, user, now);
+  async function startSession(key: CryptoKey, user: VaultUser, userKey: CryptoKey): Promise<VaultSession> {
+    const session = await openSession(db, key, user, now, userKey);
     for (const old of sessions) if (old.isLocked) sessions.delete(old);
     sessions.add(session);
     return session;
@@ -57,14 +58,15 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
         const { wrapping, kek } = await wrapForPassphrase(passphrase, dataKey);
         // The session keeps a non-extractable copy; the extractable `dataKey` goes out of scope here.
         const key = await sessionKeyOf(wrapping, kek);
+        const userKey = await newUserKey(kek);
         const user: VaultUser = { id: globalThis.crypto.randomUUID(), displayName: name, createdAt: isoAt(now) };
         await db.transaction('rw', db.keySlots, async () => {
           // A second tab may have finished its set-up while this one was deriving.
           if ((await db.keySlots.count()) > 0) throw new VaultError('already-set-up');
           const { id: userId, displayName, createdAt } = user;
-          await db.keySlots.add({ userId, displayName, createdAt, ...wrapping });
+          await db.keySlots.add({ userId, displayName, createdAt, ...wrapping, userKey: userKey.wrapped });
         });
-        return startSession(key, user);
+        return startSession(key, user, userKey.key);
       });
     },
 
@@ -72,14 +74,20 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
       return withStorage(db, async () => {
         const slot = await findSlot(db, userId);
         const upgrade = slotNeedsUpgrade(slot);
-        let key = await openSlot(db, slot, passphrase, now, upgrade);
+        const derived: { kek?: CryptoKey } = {};
+        let key = await openSlot(db, slot, passphrase, now, upgrade, derived);
+        let kek = derived.kek!;
+        let current = slot;
         if (upgrade) {
           // The slot predates the current iteration count or scheme: re-wrap while the passphrase is at hand.
-          const { wrapping, kek } = await wrapForPassphrase(passphrase, key);
-          await db.keySlots.update(slot.userId, wrapping);
-          key = await sessionKeyOf(wrapping, kek);
+          const rewrapped = await wrapForPassphrase(passphrase, key);
+          current = { ...slot, ...rewrapped.wrapping, ...(await rewrapUserKey(slot, kek, rewrapped.kek)) };
+          await db.keySlots.put(current);
+          key = await sessionKeyOf(rewrapped.wrapping, rewrapped.kek);
+          kek = rewrapped.kek;
         }
-        return startSession(key, userOf(slot));
+        const userKey = await openUserKey(db, current, kek);
+        return startSession(key, userOf(slot), userKey);
       });
     },
 

@@ -44,6 +44,8 @@ export interface FakeHubUser {
 interface Device {
   readonly id: string;
   userId: string;
+  /** A6/A8: the users who signed in on it → their device token (null: revoked) */
+  readonly users: Map<string, string | null>;
   secret: string;
   lastSeq: number;
   disabled: boolean;
@@ -90,7 +92,7 @@ export interface FakeHub {
   openConflicts: number;
   readonly records: ReadonlyMap<string, Held>;
   /** every change the hub took, in version order: (device, seq) appears once at most */
-  readonly taken: readonly { readonly deviceId: string; readonly seq: number; readonly mutationId: string; readonly kind: string; readonly entityId: string }[];
+  readonly taken: readonly { readonly deviceId: string; readonly seq: number; readonly mutationId: string; readonly kind: string; readonly entityId: string; readonly author: string }[];
   /** access entries taken (they are not records) */
   readonly access: ReadonlyMap<string, unknown>;
   readonly requests: readonly SeenRequest[];
@@ -99,6 +101,8 @@ export interface FakeHub {
   /** devices that said they wipe now (API.retireDone) */
   readonly wiped: ReadonlySet<string>;
   device(deviceId: string): Device | undefined;
+  /** A8: the user's device token no longer opens a session (the admin's revoke-device-user) */
+  revokeDeviceUser(deviceId: string, userId: string): void;
 }
 
 const json = (status: number, body: unknown) =>
@@ -119,7 +123,7 @@ export function createFakeHub(): FakeHub {
   const records = new Map<string, Held>();
   const mutations = new Map<string, { version: number; content: string }>();
   const access = new Map<string, unknown>();
-  const taken: { deviceId: string; seq: number; mutationId: string; kind: string; entityId: string }[] = [];
+  const taken: { deviceId: string; seq: number; mutationId: string; kind: string; entityId: string; author: string }[] = [];
   const requests: SeenRequest[] = [];
   const quarantine: { deviceId: string; seq: number; entityId: string; reason: string }[] = [];
   const wiped = new Set<string>();
@@ -181,14 +185,16 @@ export function createFakeHub(): FakeHub {
     const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
     if (!device) throw new Reply(error(403, 'unknown-device', 'この端末は登録されていません'));
     if (device.secret !== header(init, DEVICE_SECRET_HEADER)) throw new Reply(error(403, 'forbidden', '端末の認証に失敗しました'));
-    const user = users.get(device.userId)!;
-    if (device.disabled || user.disabled) {
+    const allDisabled = [...device.users.keys()].every((id) => users.get(id)!.disabled);
+    if (device.disabled || allDisabled) {
       throw new Reply(error(410, 'retired', device.disabled ? 'この端末は管理者により無効にされました' : '利用者が無効にされました'));
     }
+    let user = users.get(device.userId)!;
     if (needSession) {
       const sessionUser = jar.token === null ? undefined : sessions.get(jar.token);
       if (sessionUser === undefined) throw new Reply(error(401, 'signed-out', '再ログインしてください'));
-      if (sessionUser !== device.userId) throw new Reply(error(403, 'forbidden', '別の利用者の端末です'));
+      if (typeof device.users.get(sessionUser) !== 'string') throw new Reply(error(403, 'forbidden', 'この端末でサインインしていない利用者です'));
+      user = users.get(sessionUser)!;
     }
     return { device, user };
   }
@@ -228,7 +234,7 @@ export function createFakeHub(): FakeHub {
     }
     version += 1;
     mutations.set(change.mutationId, { version, content });
-    taken.push({ deviceId: device.id, seq: change.seq, mutationId: change.mutationId, kind: change.kind, entityId: change.entityId });
+    taken.push({ deviceId: device.id, seq: change.seq, mutationId: change.mutationId, kind: change.kind, entityId: change.entityId, author: user.id });
     if (change.kind === 'access') {
       access.set(change.entityId, change.payload);
     } else {
@@ -249,7 +255,16 @@ export function createFakeHub(): FakeHub {
     const parsed = PushRequest.safeParse(body);
     if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
     const results: ChangeResult[] = [];
+    let heldAt: number | null = null;
     for (const change of parsed.data.changes) {
+      // A9: credited to its author, who must have signed in on this device; else held with the rest.
+      const authorId = change.author ?? user.id;
+      if (heldAt === null && !(device.users.has(authorId) && (retire || device.users.get(authorId) !== null))) heldAt = change.seq;
+      if (heldAt !== null) {
+        results.push({ seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'author', detail: `held at ${heldAt}`, retryable: true });
+        continue;
+      }
+      const author = users.get(authorId)!;
       const receipt = device.receipts.get(change.seq);
       if (receipt) {
         const again: ChangeResult = receipt.mutationId === change.mutationId ? receipt : { seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'seq-conflict', detail: 'seq used', retryable: false };
@@ -265,7 +280,7 @@ export function createFakeHub(): FakeHub {
         results.push({ seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'gap', detail: `expected ${device.lastSeq + 1}`, retryable: true });
         continue;
       }
-      const result = take(device, user, change, retire);
+      const result = take(device, author, change, retire || author.disabled);
       if (retire && result.status === 'refused') quarantine.push({ deviceId: device.id, seq: change.seq, entityId: change.entityId, reason: result.reason });
       device.receipts.set(change.seq, result);
       device.lastSeq = Math.max(device.lastSeq, change.seq);
@@ -322,19 +337,35 @@ export function createFakeHub(): FakeHub {
       const parsed = EnrolRequest.safeParse(body);
       if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
       const existing = devices.get(parsed.data.deviceId);
-      const secret = `${crypto.randomUUID()}${crypto.randomUUID()}`;
+      const userToken = `${crypto.randomUUID()}${crypto.randomUUID()}`;
       if (existing) {
-        existing.userId = userId;
-        existing.secret = secret;
+        // A6: a registered device takes another user only when it proves its secret.
+        if (existing.secret !== header(init, DEVICE_SECRET_HEADER)) return error(403, 'forbidden', 'この端末IDは既に登録されています');
+        if (existing.disabled) return error(410, 'retired', 'この端末は停止されました');
+        existing.users.set(userId, userToken);
       } else {
-        devices.set(parsed.data.deviceId, { id: parsed.data.deviceId, userId, secret, lastSeq: 0, disabled: false, receipts: new Map() });
+        const secret = `${crypto.randomUUID()}${crypto.randomUUID()}`;
+        devices.set(parsed.data.deviceId, { id: parsed.data.deviceId, userId, users: new Map([[userId, userToken]]), secret, lastSeq: 0, disabled: false, receipts: new Map() });
       }
       if (parsed.data.vaultUserId !== undefined) {
         const bound = bindings.get(parsed.data.deviceId) ?? new Map<string, string>();
         bindings.set(parsed.data.deviceId, bound.set(parsed.data.vaultUserId, userId));
       }
-      const answer: EnrolResponse = { deviceId: parsed.data.deviceId, deviceSecret: secret, lastSeq: devices.get(parsed.data.deviceId)!.lastSeq };
+      const enrolled = devices.get(parsed.data.deviceId)!;
+      const answer: EnrolResponse = { deviceId: parsed.data.deviceId, deviceSecret: enrolled.secret, lastSeq: enrolled.lastSeq, userToken };
       return json(200, answer);
+    }
+    if (url.pathname === API.deviceSession && method === 'POST') {
+      const { device } = authDevice(init, jar, false);
+      const token = (body as { token?: unknown } | undefined)?.token;
+      const userId = [...device.users].find(([, t]) => t !== null && t === token)?.[0];
+      const user = userId === undefined ? undefined : users.get(userId);
+      if (user === undefined || user.disabled) return error(401, 'signed-out', 'この端末でのサインインが無効になりました');
+      jar.token = crypto.randomUUID();
+      sessions.set(jar.token, user.id);
+      const { id, hub, displayName, role, officeId, facilityId } = user;
+      const info: SessionInfo = { user: { id, hub, displayName, role, officeId, facilityId }, expiresAt: new Date(Date.now() + 3600_000).toISOString(), idleTimeoutSeconds: 1800 };
+      return json(200, info);
     }
     if (url.pathname === API.push && method === 'POST') {
       const { device, user } = authDevice(init, jar);
@@ -343,7 +374,7 @@ export function createFakeHub(): FakeHub {
     if (url.pathname === API.retirePush && method === 'POST') {
       const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
       if (!device || device.secret !== header(init, DEVICE_SECRET_HEADER)) return error(403, 'forbidden', '端末の認証に失敗しました');
-      if (!device.disabled && !users.get(device.userId)!.disabled) return error(403, 'forbidden', 'この端末は無効にされていません');
+      if (!device.disabled && ![...device.users.keys()].every((id) => users.get(id)!.disabled)) return error(403, 'forbidden', 'この端末は無効にされていません');
       return push(device, users.get(device.userId)!, body, true);
     }
     if (url.pathname === API.retireDone && method === 'POST') {
@@ -434,6 +465,9 @@ export function createFakeHub(): FakeHub {
     },
     device(deviceId) {
       return devices.get(deviceId);
+    },
+    revokeDeviceUser(deviceId, userId) {
+      devices.get(deviceId)!.users.set(userId, null);
     },
   };
   return hub;

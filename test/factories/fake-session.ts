@@ -33,6 +33,7 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
   let failure: VaultErrorCode | null = null;
   let seq = 0;
   let hubLink: HubLink | undefined;
+  let userToken: string | undefined;
 
   const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
   const clone = <T>(v: T): T => structuredClone(v);
@@ -156,6 +157,24 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       async setAsideCounts() {
         check();
         return { total: 0, byReason: { id: 0, json: 0, shape: 0 } };
+      },
+      async userToken() {
+        check();
+        return userToken;
+      },
+      async saveUserToken(token: string) {
+        check();
+        userToken = token;
+      },
+      async clearUserToken() {
+        check();
+        userToken = undefined;
+      },
+      async userNames() {
+        return { [me.id]: me.displayName };
+      },
+      async followServerSeq() {
+        check();
       },
     },
     async saveDraft(k: string, value: unknown) {

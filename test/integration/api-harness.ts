@@ -172,8 +172,8 @@ export class DeviceClient {
     return appendEntries(held, bodies, caseId, { by: { userId: this.vaultUserId, name: '夜勤 職員' }, deviceId: this.deviceId, idPrefix });
   }
 
-  async enrol(name = '端末'): Promise<Answer<{ deviceId: string; deviceSecret: string; lastSeq: number }>> {
-    const answer = await this.request<{ deviceId: string; deviceSecret: string; lastSeq: number }>('POST', API.devices, {
+  async enrol(name = '端末'): Promise<Answer<{ deviceId: string; deviceSecret: string; lastSeq: number; userToken: string }>> {
+    const answer = await this.request<{ deviceId: string; deviceSecret: string; lastSeq: number; userToken: string }>('POST', API.devices, {
       deviceId: this.deviceId,
       name,
       vaultUserId: this.vaultUserId,

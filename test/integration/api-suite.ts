@@ -196,18 +196,27 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.pullAll()).length).toBe(2);
       });
 
-      it('[A6] hands a device to another user of the hub, keeping its seq; a device of another hub is refused', async () => {
+      it('[A6] a second user of the hub joins the phone only by proving its secret, keeping its seq; a device of another hub is refused', async () => {
         const phone = await device('oncall-phone').join(coord);
         await phone.push([householdWire('hh-1')]);
         const coord2 = await api.user('coord2', 'coordinator');
+        // the device id alone (it is in every case entry) does not move the phone
+        const thief = device('oncall-phone');
+        await thief.signIn(coord2);
+        expect((await thief.enrol()).status).toBe(403);
+        // the phone itself, its secret in the header, adds the second user; nobody is dropped
         const handed = device('oncall-phone');
+        handed.secret = phone.secret;
+        api.clock.advance(30_000); // a TOTP code is taken once
         await handed.signIn(coord2);
         const enrol = await handed.enrol();
         expect(enrol.status).toBe(200);
         expect(enrol.body.lastSeq).toBe(1);
+        expect(enrol.body.deviceSecret).toBe(phone.secret);
         expect((await handed.push([householdWire('hh-2')])).body.results[0]).toMatchObject({ seq: 2, status: 'accepted' });
-        // the first coordinator's secret no longer opens it
-        expect((await phone.push([householdWire('hh-3')])).status).toBe(403);
+        // the first coordinator carries on with the same secret
+        phone.nextSeq = 3;
+        expect((await phone.push([householdWire('hh-3')])).body.results[0]).toMatchObject({ seq: 3, status: 'accepted' });
         await api.store.createTenant({ id: 'hub-other', name: '別の拠点' });
         const stranger = await api.accounts.createUser({
           id: 'u-stranger', tenantId: 'hub-other', role: 'coordinator', loginName: 'coord1', displayName: '他拠点', password: 'yoru-no-denwa-2026',

@@ -62,7 +62,7 @@ function https(port: number, method: string, path: string, body?: string): Promi
 }
 
 describe('the reverse proxy configuration in docs/', () => {
-  it('[A8] forwards to 127.0.0.1:8080 with X-Forwarded-For/-Proto, lets a full push through, redirects http to https', () => {
+  it('[A11] forwards to 127.0.0.1:8080 with X-Forwarded-For/-Proto, lets a full push through, redirects http to https', () => {
     expect(directives).toContain('proxy_pass http://127.0.0.1:8080;');
     expect(directives).toContain('proxy_set_header X-Forwarded-Proto $scheme;');
     expect(directives).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
@@ -76,7 +76,7 @@ describe('the reverse proxy configuration in docs/', () => {
     expect(main).toContain('process.env.PORT ?? 8080');
   });
 
-  it('[A8] runs under nginx when it is installed: https answers carry HSTS and a Secure cookie, http is redirected', async () => {
+  it('[A11] runs under nginx when it is installed: https answers carry HSTS and a Secure cookie, http is redirected', async () => {
     const nginx = findNginx();
     if (nginx === null) {
       console.log('nginx is not installed here: docs/nginx-kyoten.conf was checked by reading it only');

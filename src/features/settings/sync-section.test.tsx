@@ -70,6 +70,36 @@ describe('拠点サーバーと同期', () => {
     expect(hub.requests.find((r) => r.path === '/api/devices')?.body).toMatchObject({ name: ST.deviceName(session.user.displayName) });
   });
 
+  it('[A8] on a phone another user joined, offers 「この端末で拠点にサインイン」 once, then says who syncs; a held queue names who is awaited', async () => {
+    const hub = createFakeHub();
+    const first = hub.addUser({ displayName: '拠点 花子' });
+    const second = hub.addUser({ displayName: '当番 次郎' });
+    const { session, engine } = await unlockedWithHub(hub);
+    await engine.join({ hub: first.hub, loginName: first.loginName, password: first.password, totp: first.totp, deviceName: '当番携帯' });
+    // as the phone looks to a user of the vault who has not signed in on it: the link is Hanako's
+    const link = (await session.sync.hubLink())!;
+    await session.sync.saveHubLink({ ...link, members: { 'hanako-on-this-phone': link.members![session.user.id]! } });
+    await engine.refresh();
+    render(<SyncSection />);
+
+    expect(screen.getByText(ST.needsSignIn(session.user.displayName, 'aozora'))).toBeInTheDocument();
+    expect(screen.getByLabelText(ST.hub)).toHaveValue('aozora');
+    expect(screen.getByLabelText(ST.loginName)).toHaveValue('');
+    const u = userEvent.setup();
+    await u.type(screen.getByLabelText(ST.loginName), second.loginName);
+    await u.type(screen.getByLabelText(ST.password), second.password);
+    await u.type(screen.getByLabelText(ST.totp), second.totp);
+    await u.click(screen.getByRole('button', { name: ST.signInHere }));
+
+    expect(await screen.findByText(ST.signedInAs('当番 次郎', '拠点コーディネーター'))).toBeInTheDocument();
+    // the phone was not taken over: the same device, its secret proved, both users on it
+    expect(hub.device(session.deviceId)!.users.size).toBe(2);
+    await firstSyncDone();
+    await waitFor(() => expect(syncStatus.getState().running).toBe(false));
+    syncStatus.setState({ heldFor: '拠点 花子' });
+    expect(await screen.findByText(ST.heldFor('拠点 花子'))).toBeInTheDocument();
+  });
+
   it('checks the form before sending, and shows a wrong password in words without linking anything', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
@@ -193,6 +223,8 @@ describe('sync status line', () => {
 
   it('puts the problem in words', () => {
     expect(syncLineText({ ...joined, signedOut: true, pending: 2 }).text).toBe('再ログインが必要です・未送信 2件');
+    expect(syncLineText({ ...joined, signedOut: true, needsSignIn: true, pending: 1 }).text).toBe('この端末でサインインが必要・未送信 1件');
+    expect(syncLineText({ ...joined, pending: 3, heldFor: '当番 次郎', lastSyncAt: null }).text).toBe('未送信 3件・当番 次郎さんのサインイン待ち・未同期');
     expect(syncLineText({ ...joined, problem: { code: 'offline', message: '', serverMessage: null } }).text).toBe('オフライン');
     expect(syncLineText({ ...joined, problem: { code: 'server', message: '', serverMessage: null }, refused: 1 })).toEqual({
       text: 'サーバーエラー・送信不可 1件',

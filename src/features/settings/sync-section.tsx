@@ -90,7 +90,7 @@ function JoinForm() {
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} aria-label={ST.title}>
-      <p className="muted">{status.signedOut ? ST.aloneSignedOut : ST.aloneIntro}</p>
+      <p className="muted">{status.needsSignIn ? ST.needsSignIn(userName, status.hub ?? '') : status.signedOut ? ST.aloneSignedOut : ST.aloneIntro}</p>
       {status.signedOut && status.problem ? <Notice kind="warn">{status.problem.message}</Notice> : null}
       {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
       <TextField label={ST.hub} hint={ST.hubHint} value={hub} error={errors.hub} disabled={busy} autoComplete="organization" onChange={(e) => setHub(e.target.value)} />
@@ -110,7 +110,7 @@ function JoinForm() {
       {busy ? <Busy>{status.progress ? ST.progress(status.progress.sent, status.progress.received) : ST.joining}</Busy> : null}
       <div className="form-actions">
         <Button type="submit" variant="primary" className="btn--block" disabled={busy}>
-          {status.signedOut ? ST.signInAgain : ST.join}
+          {status.needsSignIn ? ST.signInHere : status.signedOut ? ST.signInAgain : ST.join}
         </Button>
       </div>
     </form>
@@ -147,6 +147,7 @@ function JoinedView() {
       </p>
       <p>{ST.lastSync(s.lastSyncAt)}</p>
       <p>{ST.pending(s.pending)}</p>
+      {s.heldFor !== null ? <Notice kind="warn">{ST.heldFor(s.heldFor)}</Notice> : null}
       {s.problem ? (
         <Notice kind="error">
           {s.problem.message}

@@ -13,11 +13,13 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   if (!s.joined) return { text: ST.lineAlone, problem: false };
   const parts: string[] = [];
   if (s.running) parts.push(ST.lineRunning);
+  else if (s.needsSignIn) parts.push(ST.lineNeedsSignIn);
   else if (s.signedOut) parts.push(S.short['signed-out']);
   else if (s.problem) parts.push(S.short[s.problem.code]);
   if (s.pending > 0) parts.push(ST.linePending(s.pending));
   if (s.refused > 0) parts.push(ST.lineRefused(s.refused));
   if (s.setAside.total > 0) parts.push(ST.lineSetAside(s.setAside.total));
+  if (s.heldFor !== null && !s.signedOut) parts.push(ST.lineHeld(s.heldFor));
   if (!s.running && !s.problem && !s.signedOut) parts.push(s.lastSyncAt ? ST.lineSynced(s.lastSyncAt) : ST.lineNever);
   return { text: parts.join('・'), problem: s.signedOut || s.problem !== null || s.refused > 0 || s.setAside.total > 0 };
 }

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { inTransaction } from './transaction';
 import * as retirement from './retirement-sql';
 import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirement-sql';
+import { lockDeviceForUser } from './device-users';
 import type {
   AccountStore,
   DeviceRecord,
@@ -178,46 +179,6 @@ export class SqlAccountStore implements AccountStore {
     return result.rowCount ?? 0;
   }
 
-  async enrolDevice(d: { id: string; userId: string; name: string; secretHash: string }): Promise<{ lastSeq: number }> {
-    return inTransaction(this.pool, async (client) => {
-      const user = (await client.query<{ tenant_id: string }>('SELECT tenant_id FROM users WHERE id = $1', [d.userId])).rows[0];
-      if (user === undefined) throw new StoreError('not-found', `no user ${d.userId}`);
-      // The device row is also the lock its pushes queue on: re-enrolling waits for a push in flight.
-      const held = (
-        await client.query<{ tenant_id: string; disabled: boolean; last_seq: string }>(
-          'SELECT tenant_id, disabled, last_seq FROM devices WHERE id = $1 FOR UPDATE',
-          [d.id],
-        )
-      ).rows[0];
-      let lastSeq = 0;
-      if (held === undefined) {
-        await client.query('INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4, $5)', [
-          d.id,
-          user.tenant_id,
-          d.userId,
-          d.name,
-          d.secretHash,
-        ]);
-      } else {
-        if (held.tenant_id !== user.tenant_id) throw new StoreError('exists', `device ${d.id} is enrolled in another hub`);
-        if (held.disabled) throw new StoreError('device-disabled', `device ${d.id} is disabled`);
-        // The on-call phone passes from coordinator to coordinator: it moves to this user and keeps
-        // its change log position, since its seqs go on from where they were [S3].
-        await client.query('UPDATE devices SET user_id = $2, name = $3, secret_hash = $4 WHERE id = $1', [d.id, d.userId, d.name, d.secretHash]);
-        lastSeq = Number(held.last_seq);
-      }
-      return { lastSeq };
-    });
-  }
-
-  async bindLocalUser(b: { deviceId: string; vaultUserId: string; userId: string }): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO device_authors (device_id, local_user_id, user_id) VALUES ($1, $2, $3)
-       ON CONFLICT (device_id, local_user_id) DO UPDATE SET user_id = EXCLUDED.user_id, bound_at = now()`,
-      [b.deviceId, b.vaultUserId, b.userId],
-    );
-  }
-
   async findDevice(id: string): Promise<DeviceRecord | null> {
     const row = (
       await this.pool.query<{
@@ -230,8 +191,10 @@ export class SqlAccountStore implements AccountStore {
         secret_hash: string | null;
         last_seq: string;
       }>(
-        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, u.disabled AS user_disabled, d.secret_hash, d.last_seq
-           FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1`,
+        // Retired when every user who signed in on it is disabled (A7, A10).
+        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, d.secret_hash, d.last_seq,
+                NOT EXISTS (SELECT 1 FROM device_users du JOIN users u ON u.id = du.user_id WHERE du.device_id = d.id AND NOT u.disabled) AS user_disabled
+           FROM devices d WHERE d.id = $1`,
         [id],
       )
     ).rows[0];
@@ -280,20 +243,9 @@ export class SqlAccountStore implements AccountStore {
     return inTransaction(this.pool, async (client) => {
       // The same checks, in the same order, as applyPush: the device row lock queues this behind
       // a push of the same device [S3][S13].
-      const row = (
-        await client.query<{ tenant_id: string; user_id: string; disabled: boolean; user_disabled: boolean; last_seq: string }>(
-          `SELECT d.tenant_id, d.user_id, d.disabled, u.disabled AS user_disabled, d.last_seq
-             FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1 FOR UPDATE OF d`,
-          [deviceId],
-        )
-      ).rows[0];
-      if (row === undefined) throw new StoreError('unknown-device', `device ${deviceId} is not registered`);
-      if (row.user_id !== userId) throw new StoreError('forbidden', `device ${deviceId} is registered to another user`);
-      if (options.retiring !== true) {
-        if (row.disabled) throw new StoreError('device-disabled', `device ${deviceId} is disabled`);
-        if (row.user_disabled) throw new StoreError('user-disabled', `user ${userId} is disabled`);
-      }
-      const lastSeq = Number(row.last_seq);
+      const device = await lockDeviceForUser(client, deviceId, userId, options);
+      const row = { tenant_id: device.tenantId };
+      const lastSeq = device.lastSeq;
       // Nothing is written for an old or early seq: the transaction ends having only read.
       if (change.seq <= lastSeq) return null;
       if (change.seq > lastSeq + 1) {

@@ -41,10 +41,11 @@ export type SessionEndReason = 'signed-out' | 'idle' | 'expired' | 'user-disable
 export interface DeviceRecord {
   readonly id: string;
   readonly tenantId: string;
+  /** the user who registered it (or an admin handed it to); its other users are in device_users */
   readonly userId: string;
   readonly name: string;
   readonly disabled: boolean;
-  /** the device's user is disabled */
+  /** every user who signed in on the device is disabled (it retires, A7) */
   readonly userDisabled: boolean;
   /** SHA-256 hex of the device secret, or null for a device registered without one */
   readonly secretHash: string | null;
@@ -82,6 +83,11 @@ export interface PushOptions {
    * disabled checks are skipped. The caller passes only append-only kinds.
    */
   readonly retiring?: boolean;
+  /**
+   * A9: the ids a case entry's `recordedBy.userId` may carry for the author of these changes:
+   * their hub user id and their user id in this device's vault. Absent: the pushing user's id only.
+   */
+  readonly authorIds?: readonly string[];
 }
 
 export interface AccountStore {
@@ -111,18 +117,7 @@ export interface AccountStore {
   /** Ends every open session of a user; returns how many. */
   endSessionsOfUser(userId: string, at: Date, reason: SessionEndReason): Promise<number>;
 
-  /**
-   * Registers a device id to a user with a new secret (hash), or hands an existing device of the
-   * same hub to this user, keeping its last seq. StoreError 'exists' when the id belongs to another
-   * hub, 'device-disabled' when the device is disabled.
-   */
-  enrolDevice(d: { readonly id: string; readonly userId: string; readonly name: string; readonly secretHash: string }): Promise<{ readonly lastSeq: number }>;
   findDevice(id: string): Promise<DeviceRecord | null>;
-  /**
-   * Binds the device's own id for a member of staff (the vault user who signed in) to the hub
-   * account that signed in on it [E6]; a later sign-in of that vault user binds it anew.
-   */
-  bindLocalUser(b: { readonly deviceId: string; readonly vaultUserId: string; readonly userId: string }): Promise<void>;
 
   scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts>;
   /**

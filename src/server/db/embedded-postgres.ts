@@ -78,7 +78,7 @@ export class EmbeddedPostgres {
             '-c', 'synchronous_commit=on',
             '-c', 'full_page_writes=on',
             // A refused statement is logged without its statement text, DETAIL or CONTEXT: jsonb quotes
-            // the data it choked on, and that data is 要配慮個人情報 [A8].
+            // the data it choked on, and that data is 要配慮個人情報 [A11].
             '-c', 'log_error_verbosity=terse',
             '-c', 'log_min_error_statement=panic',
           ],

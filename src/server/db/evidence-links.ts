@@ -27,12 +27,6 @@ export async function readHeldCases(tx: pg.PoolClient, tenantId: string, caseIds
   }
 }
 
-/** The ids the pushing user's entries may carry on this device [E6]: bound at sign-in (device_authors). */
-export async function readAuthorIds(tx: pg.PoolClient, deviceId: string, userId: string): Promise<string[]> {
-  const rows = await tx.query<{ local_user_id: string }>('SELECT local_user_id FROM device_authors WHERE device_id = $1 AND user_id = $2', [deviceId, userId]);
-  return rows.rows.map((r) => r.local_user_id);
-}
-
 export function checkLink(
   payload: unknown,
   cases: HeldCases,

@@ -16,8 +16,9 @@ import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import { REMOVED_PAYLOAD } from './record-admin';
 import type { PushOptions } from './account-store';
+import { lockDeviceForUser } from './device-users';
 import { checkEvidence } from './evidence';
-import { readAuthorIds, readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
+import { readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
 import { equal, mergeRecord, type Json } from './merge';
 import {
   APPEND_ONLY_KINDS,
@@ -58,7 +59,7 @@ interface Known {
   readonly own: Map<string, { version: number; payload: Json }>;
   /** case id → the entries of the case held (and accepted so far in this push) [E1–E7] */
   readonly cases: HeldCases;
-  /** the ids the pushing user's entries may carry as recordedBy.userId on this device [E6] */
+  /** the ids the author's entries may carry as recordedBy.userId on this device: their hub id and vault user id (A9) [E6] */
   authorIds: readonly string[];
 }
 
@@ -94,22 +95,11 @@ export async function applyPush(
 ): Promise<ChangeResult[]> {
   checkRequest(changes);
   return inTransaction(pool, async (tx) => {
-    const device = await tx.query<{ tenant_id: string; user_id: string; disabled: boolean; user_disabled: boolean; last_seq: string }>(
-      `SELECT d.tenant_id, d.user_id, d.disabled, u.disabled AS user_disabled, d.last_seq
-         FROM devices d JOIN users u ON u.id = d.user_id
-        WHERE d.id = $1
-          FOR UPDATE OF d`,
-      [deviceId],
-    );
-    const row = device.rows[0];
-    if (row === undefined) throw new StoreError('unknown-device', `device ${deviceId} is not registered`);
-    if (row.user_id !== userId) throw new StoreError('forbidden', `device ${deviceId} is registered to another user`);
-    // A retired device may still send its last evidence (POST /api/sync/retire); the sync service
-    // passes only append-only kinds then.
-    if (options.retiring !== true) {
-      if (row.disabled) throw new StoreError('device-disabled', `device ${deviceId} is disabled`);
-      if (row.user_disabled) throw new StoreError('user-disabled', `user ${userId} is disabled`);
-    }
+    // `userId` is the author of these changes: one of the device's users (A9). A retired device
+    // may still send its last evidence (POST /api/sync/retire); the sync service passes only
+    // append-only kinds then.
+    const device = await lockDeviceForUser(tx, deviceId, userId, options);
+    const row = { tenant_id: device.tenantId, last_seq: String(device.lastSeq) };
     // [S2] Pushes queue on the counter row from here to COMMIT, so versions are handed out in
     // commit order (and with no hole: an aborted push hands its versions back). Taken before any
     // check so that two devices racing with the same mutation id or evidence id see each other's
@@ -118,7 +108,8 @@ export async function applyPush(
     const head = Number(counter.version);
     const lastSeq = Number(row.last_seq);
     const fresh = changes.filter((c) => c.seq > lastSeq);
-    const known = await readKnown(tx, row.tenant_id, deviceId, userId, fresh);
+    const known = await readKnown(tx, row.tenant_id, deviceId, fresh);
+    known.authorIds = options.authorIds ?? [];
     const base = { tx, tenantId: row.tenant_id, deviceId, userId, receivedAt: counter.now };
 
     let run: Run;
@@ -202,7 +193,7 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
 }
 
 /** Reads, for the whole push, what the checks of each change need (see Known). */
-async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, userId: string, changes: readonly PushedChange[]): Promise<Known> {
+async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[]): Promise<Known> {
   const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds: [] };
   const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   if (mutationIds.length > 0) {
@@ -229,7 +220,6 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
       .map((c) => (c.payload as { caseId?: unknown } | null)?.caseId)
       .filter(storable);
     await readHeldCases(tx, tenantId, caseIds, known.cases);
-    known.authorIds = await readAuthorIds(tx, deviceId, userId);
   }
   const merged = changes.filter((c) => MERGED_KINDS.has(c.kind) && storable(c.entityId));
   if (merged.length > 0) {

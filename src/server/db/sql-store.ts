@@ -8,6 +8,7 @@ import { inTransaction } from './transaction';
 import { MAX_PULL_LIMIT } from '../../protocol/sync';
 import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
+import * as deviceUsers from './device-users';
 import { migrate } from './migrate';
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
@@ -58,11 +59,49 @@ export class SqlStore extends SqlAccountStore implements Store {
   }
 
   async registerDevice(d: { id: string; userId: string; name?: string }): Promise<void> {
+    // The device and its first user (device_users, A6) in one statement.
     const result = await this.write(
-      `INSERT INTO devices (id, tenant_id, user_id, name) SELECT $1, tenant_id, id, $3 FROM users WHERE id = $2`,
+      `WITH d AS (INSERT INTO devices (id, tenant_id, user_id, name) SELECT $1, tenant_id, id, $3 FROM users WHERE id = $2 RETURNING id, user_id)
+       INSERT INTO device_users (device_id, user_id) SELECT id, user_id FROM d`,
       [d.id, d.userId, d.name ?? ''],
     );
     if (result.rowCount === 0) throw new StoreError('not-found', `no user ${d.userId}`);
+  }
+
+  enrolDeviceUser(d: deviceUsers.EnrolDeviceUser) {
+    return deviceUsers.enrolDeviceUser(this.pool, d);
+  }
+
+  findDeviceUser(deviceId: string, userId: string) {
+    return deviceUsers.findDeviceUser(this.pool, deviceId, userId);
+  }
+
+  listDeviceUsers(deviceId: string) {
+    return deviceUsers.listDeviceUsers(this.pool, deviceId);
+  }
+
+  useDeviceToken(deviceId: string, tokenHash: string, at: Date) {
+    return deviceUsers.useDeviceToken(this.pool, deviceId, tokenHash, at);
+  }
+
+  reserveTokenAttempt(deviceId: string, at: Date) {
+    return deviceUsers.reserveTokenAttempt(this.pool, deviceId, at);
+  }
+
+  clearTokenFailures(deviceId: string) {
+    return deviceUsers.clearTokenFailures(this.pool, deviceId);
+  }
+
+  lockTokensIfDue(deviceId: string, at: Date) {
+    return deviceUsers.lockTokensIfDue(this.pool, deviceId, at);
+  }
+
+  revokeDeviceUser(deviceId: string, userId: string, at: Date) {
+    return deviceUsers.revokeDeviceUser(this.pool, deviceId, userId, at);
+  }
+
+  handOverDevice(deviceId: string, userId: string) {
+    return deviceUsers.handOverDevice(this.pool, deviceId, userId);
   }
 
   async setDisabled(what: 'user' | 'device', id: string, disabled: boolean): Promise<void> {

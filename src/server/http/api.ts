@@ -8,6 +8,7 @@ import {
   API,
   DEVICE_ID_HEADER,
   DEVICE_SECRET_HEADER,
+  DeviceSessionRequest,
   EnrolRequest,
   MAX_BODY_BYTES,
   MAX_PULL_LIMIT,
@@ -24,6 +25,7 @@ import {
 } from '../../protocol/sync';
 import { StoreError, type Store, type StoreErrorCode } from '../db/store';
 import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
+import { createDevices, type Devices } from '../services/device-users';
 import { ServiceError } from '../services/errors';
 import { createGate } from '../services/gate';
 import { unstorableText } from '../services/storable-text';
@@ -83,26 +85,24 @@ function isConnectionError(error: unknown): boolean {
 }
 
 export function createApiHandler(options: ApiOptions) {
-  // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A8].
+  // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
   const pushBody = { maxBytes: MAX_BODY_BYTES, perChangeText: true, gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) };
-  let bound: { store: Store; accounts: Accounts } | undefined;
+  let bound: { store: Store; accounts: Accounts; devices: Devices } | undefined;
   const services = () => {
     const store = options.store();
     if (store === undefined) {
       throw new ServiceError('unavailable', 'サーバーの準備中です。しばらくしてからもう一度お試しください。', 'the store is opening', 2);
     }
-    if (bound?.store !== store) bound = { store, accounts: createAccounts(store, options.accounts) };
+    if (bound?.store !== store) bound = { store, accounts: createAccounts(store, options.accounts), devices: createDevices(store, options.accounts) };
     return bound;
   };
 
   /** Device first (its secret, then retired → 410), then the session, then that they belong together. */
   async function syncCaller(req: IncomingMessage) {
-    const { store, accounts } = services();
+    const { store, accounts, devices } = services();
     const device = await accounts.checkDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
     const { user } = await accounts.authenticate(sessionToken(req));
-    if (device.userId !== user.id) {
-      throw new ServiceError('forbidden', 'この端末は別の利用者に登録されています。端末を登録し直してください。', `device ${device.id} is registered to another user`);
-    }
+    await devices.requireMember(device, user);
     return { store, device, user };
   }
 
@@ -128,12 +128,23 @@ export function createApiHandler(options: ApiOptions) {
       }
       return methodNotAllowed(res, 'GET, POST, DELETE');
     }
+    if (path === API.deviceSession) {
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      const { accounts, devices } = services();
+      const device = await accounts.checkDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
+      const body = await readJson(req, DeviceSessionRequest);
+      const { token, info } = await devices.openSession(device, body.token);
+      const maxAge = Math.max(0, Math.floor((Date.parse(info.expiresAt) - options.accounts.now().getTime()) / 1000));
+      sendJson(res, 200, info satisfies SessionInfo, { 'Set-Cookie': sessionCookie(req, token, maxAge) });
+      return;
+    }
     if (path === API.devices) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
-      const { accounts } = services();
+      const { accounts, devices } = services();
       const { user } = await accounts.authenticate(sessionToken(req));
       const body = await readJson(req, EnrolRequest);
-      sendJson(res, 200, (await accounts.enrolDevice(user, body)) satisfies EnrolResponse);
+      // A6: a registered device id takes another user only with the device's current secret.
+      sendJson(res, 200, (await devices.enrol(user, body, header(req, DEVICE_SECRET_HEADER))) satisfies EnrolResponse);
       return;
     }
     if (path === API.push) {

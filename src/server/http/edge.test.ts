@@ -7,7 +7,7 @@ const req = (url: string, headers: Record<string, string> = {}, encrypted = fals
   ({ url, headers, socket: { encrypted } }) as unknown as IncomingMessage;
 
 describe('the edge', () => {
-  it('[A8] takes a path or an absolute URL (rewritten to its path), and nothing that does not parse or decode', () => {
+  it('[A11] takes a path or an absolute URL (rewritten to its path), and nothing that does not parse or decode', () => {
     expect(checkedTarget(req('/api/session?x=1'))).toBe('/api/session');
     const absolute = req('http://hub.example.jp/healthz?x=%E3%81%82');
     expect(checkedTarget(absolute)).toBe('/healthz');
@@ -17,14 +17,14 @@ describe('the edge', () => {
     }
   });
 
-  it('[A8] believes X-Forwarded-Proto only behind a trusted proxy', () => {
+  it('[A11] believes X-Forwarded-Proto only behind a trusted proxy', () => {
     expect(cameOverTls(req('/', {}, true), false)).toBe(true);
     expect(cameOverTls(req('/', { 'x-forwarded-proto': 'https' }), false)).toBe(false);
     expect(cameOverTls(req('/', { 'x-forwarded-proto': 'https, http' }), true)).toBe(true);
     expect(cameOverTls(req('/', { 'x-forwarded-proto': 'http' }), true)).toBe(false);
   });
 
-  it('[A8] logs a failure by where, class, code and stack frames, never its message', () => {
+  it('[A11] logs a failure by where, class, code and stack frames, never its message', () => {
     const error = Object.assign(new Error('value "インスリン 8単位" is out of range'), { code: '22003' });
     const line = failureLogLine('API POST /api/sync/push', error);
     expect(line).toMatch(/^API POST \/api\/sync\/push failed: Error \(22003\)\n\s+at /);

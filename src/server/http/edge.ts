@@ -1,7 +1,7 @@
 /**
  * What every request meets first, whatever its path and whatever becomes of it: the security
  * headers (HSTS too when it came over TLS, directly or through a proxy we trust), and a check
- * of the request target, so a malformed URL or percent-encoding is a 400, never a 500 [A8].
+ * of the request target, so a malformed URL or percent-encoding is a 400, never a 500 [A11].
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';

@@ -231,26 +231,6 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       await store.endSession(sha256Hex(token), config.now(), 'signed-out');
     },
 
-    /** Registers (or hands over) a device to the user; returns its fresh secret, stored only as a hash. */
-    async enrolDevice(
-      user: UserRecord,
-      req: { deviceId: string; name: string; vaultUserId?: string | undefined },
-    ): Promise<{ deviceId: string; deviceSecret: string; lastSeq: number }> {
-      const deviceSecret = newToken();
-      try {
-        const { lastSeq } = await store.enrolDevice({ id: req.deviceId, userId: user.id, name: req.name, secretHash: sha256Hex(deviceSecret) });
-        // [E6] The case entries this member of staff writes on this device carry this id.
-        if (req.vaultUserId !== undefined) await store.bindLocalUser({ deviceId: req.deviceId, vaultUserId: req.vaultUserId, userId: user.id });
-        return { deviceId: req.deviceId, deviceSecret, lastSeq };
-      } catch (error) {
-        if (error instanceof StoreError && error.code === 'exists') {
-          throw new ServiceError('exists', 'この端末は別の拠点に登録されています。', error.message);
-        }
-        if (error instanceof StoreError && error.code === 'device-disabled') throw retired(error.message);
-        throw error;
-      }
-    },
-
     /**
      * The device behind the sync headers: its secret checked in constant time, then whether it or
      * its user was disabled (410 before any session check, so a retired device learns it at once).

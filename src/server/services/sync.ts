@@ -5,6 +5,7 @@
  */
 import { HUB_ONLY_OFFICE, type ConflictList, type WireChange, type WireScope } from '../../protocol/sync';
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
+import { authorsOf, type Author } from './device-users';
 import { APPEND_ONLY_KINDS, type ChangeResult, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
 import { ServiceError } from './errors';
 import { unstorableText } from './storable-text';
@@ -41,15 +42,17 @@ const asRecord = (v: unknown): Record<string, unknown> | undefined =>
  * changes before this one in the same push count too (a case opened and appended to in one push,
  * a household created and its case opened).
  */
-export function decideChanges(user: UserRecord, changes: readonly WireChange[], facts: ScopeFacts): Decision[] {
+export function decideChanges(authorOf: UserRecord | ((index: number) => UserRecord), changes: readonly WireChange[], facts: ScopeFacts): Decision[] {
   const households = new Map(facts.households);
   const cases = new Map(facts.cases);
-  const own = user.officeId;
-  const fallback = own ?? HUB_ONLY_OFFICE;
-  const isLead = user.role === 'admin' || user.role === 'coordinator';
   const refuse = (detail: string): Decision => ({ ok: false, reason: 'scope', detail });
 
-  return changes.map((c): Decision => {
+  return changes.map((c, index): Decision => {
+    // A9: each change is decided with its author's role and office.
+    const user = typeof authorOf === 'function' ? authorOf(index) : authorOf;
+    const own = user.officeId;
+    const fallback = own ?? HUB_ONLY_OFFICE;
+    const isLead = user.role === 'admin' || user.role === 'coordinator';
     // PostgreSQL text cannot hold NUL: such an id is refused here, on its own, rather than failing
     // the lookups of the whole push.
     if (c.entityId.includes('\u0000')) return { ok: false, reason: 'invalid', detail: 'entityId contains a NUL character' };
@@ -142,32 +145,47 @@ export async function pushChanges(
     lookup(caseIds, c.payload['caseId']);
     lookup(householdIds, asRecord(asRecord(c.payload['body'])?.['subject'])?.['householdId']);
   }
+  // A9: who wrote each change; the stream stops at the first whose author may not be credited.
+  const { authors, held } = await authorsOf(store, device.id, user, changes, options);
+  const taking = changes.slice(0, changes.length - held.length);
   const facts = await store.scopeFacts(user.tenantId, [...householdIds], [...caseIds]);
-  const decisions = decideChanges(user, changes, facts);
+  const decisions = decideChanges((i) => authors[i]!.user, taking, facts);
 
   const results: ChangeResult[] = [];
   let run: PushedChange[] = [];
+  let runAuthor = authors[0];
+  // A disabled author's changes go as a retired device's would: evidence only [A9].
+  const optionsOf = (author: Author): PushOptions => ({ ...options, authorIds: author.ids, ...(author.disabled ? { retiring: true } : {}) });
   const flush = async () => {
-    if (run.length > 0) results.push(...(await store.applyPush(device.id, user.id, run, options)));
+    if (run.length > 0) results.push(...(await store.applyPush(device.id, runAuthor!.user.id, run, optionsOf(runAuthor!))));
     run = [];
   };
-  for (const [i, change] of changes.entries()) {
+  for (const [i, change] of taking.entries()) {
     const decision = decisions[i]!;
-    const retiringRefusal = options.retiring === true && !APPEND_ONLY_KINDS.has(change.kind);
+    const author = authors[i]!;
+    if (author !== runAuthor) await flush();
+    runAuthor = author;
+    if (author.unattributed !== undefined) {
+      const refusal = { reason: 'author' as const, detail: `author ${author.unattributed} has not signed in on device ${device.id}: kept for the admin, credited to nobody` };
+      const refused = await store.recordRefusal(device.id, author.user.id, toPushed(change, null), refusal, optionsOf(author));
+      results.push(...(refused === null ? await store.applyPush(device.id, author.user.id, [toPushed(change, null)], optionsOf(author)) : [refused]));
+      continue;
+    }
+    const retiringRefusal = optionsOf(author).retiring === true && !APPEND_ONLY_KINDS.has(change.kind);
     if (decision.ok && !retiringRefusal) {
       run.push(toPushed(change, decision.officeId));
       continue;
     }
     await flush();
     const refusal = retiringRefusal
-      ? { reason: 'scope' as const, detail: `a retired device sends only case entries and the access log, not ${change.kind}` }
+      ? { reason: 'scope' as const, detail: `a retired device or disabled author sends only case entries and the access log, not ${change.kind}` }
       : (decision as Extract<Decision, { ok: false }>);
-    const refused = await store.recordRefusal(device.id, user.id, toPushed(change, null), refusal, options);
+    const refused = await store.recordRefusal(device.id, author.user.id, toPushed(change, null), refusal, optionsOf(author));
     // null: the seq was taken before; applyPush gives the answer it got then [S4].
-    results.push(...(refused === null ? await store.applyPush(device.id, user.id, [toPushed(change, null)], options) : [refused]));
+    results.push(...(refused === null ? await store.applyPush(device.id, author.user.id, [toPushed(change, null)], optionsOf(author)) : [refused]));
   }
   await flush();
-  return results;
+  return [...results, ...held];
 }
 
 export async function pullChanges(

@@ -212,7 +212,7 @@ export const accessAttacks: AttackGroup = (attack, ctx) => {
     expect((await hub.store.health()).headVersion).toBe(0);
   });
 
-  attack('[A8] path traversal on static files: encoded dot segments, backslashes and double encoding never leave dist', async () => {
+  attack('[A11] path traversal on static files: encoded dot segments, backslashes and double encoding never leave dist', async () => {
     const hub = await ctx.hub();
     for (const path of ['/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/..%5c..%5cetc%5cpasswd', '/%252e%252e/etc/passwd', '/assets/../../../../etc/passwd']) {
       const res = await fetch(`${hub.base}${path}`);

@@ -1,4 +1,4 @@
-/** The server's edge: headers on every answer, malformed targets, bodies, and what reaches the logs [A2][A8]. */
+/** The server's edge: headers on every answer, malformed targets, bodies, and what reaches the logs [A2][A11]. */
 import { expect } from 'vitest';
 import { API, MAX_BODY_BYTES, type ErrorResponse, type PushResponse } from '../../../src/protocol/sync';
 import { PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING } from '../../../src/server/http/api';
@@ -7,7 +7,7 @@ import { DeviceClient, entryWire, householdWire, HUB, type Answer, type ApiHarne
 import type { AttackGroup } from './attack-suite';
 import { rawRequest, slowBody, type RawAnswer } from './raw-http';
 
-/** What every answer carries, whatever its status [A8]. */
+/** What every answer carries, whatever its status [A11]. */
 function expectSecurityHeaders(headers: { get(name: string): string | null | undefined }, what: string): void {
   const csp = headers.get('content-security-policy') ?? '';
   expect(csp, what).toContain("default-src 'self'");
@@ -30,7 +30,7 @@ async function joined(hub: ApiHarness, id = 'phone-1') {
 }
 
 export const edgeAttacks: AttackGroup = (attack, ctx) => {
-  attack('[A8] GET http://[::1/ as the raw request target: 400 with the headers, nothing on stderr', async () => {
+  attack('[A11] GET http://[::1/ as the raw request target: 400 with the headers, nothing on stderr', async () => {
     const hub = await ctx.hub();
     const answer = await rawRequest(hub.base, 'GET http://[::1/ HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(answer.status).toBe(400);
@@ -38,7 +38,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     expect(ctx.serverLog()).toBe('');
   });
 
-  attack('[A8] POST /api/conflicts/%E0%A4%A/resolve (a broken percent-encoding): 400, never a URIError 500', async () => {
+  attack('[A11] POST /api/conflicts/%E0%A4%A/resolve (a broken percent-encoding): 400, never a URIError 500', async () => {
     const hub = await ctx.hub();
     const phone = await joined(hub);
     const answer = await phone.request<ErrorResponse>('POST', '/api/conflicts/%E0%A4%A/resolve', { outcome: 'kept' });
@@ -51,7 +51,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     expect(ctx.serverLog()).toBe('');
   });
 
-  attack('[A8] broken encodings in a static path, a query, and a request line Node cannot parse: 400 with the headers', async () => {
+  attack('[A11] broken encodings in a static path, a query, and a request line Node cannot parse: 400 with the headers', async () => {
     const hub = await ctx.hub();
     const phone = await joined(hub);
     for (const path of ['/%E0%A4%A', '/assets/%ZZ.js', `${API.pull}?cursor=%E0%A4%A`]) {
@@ -67,7 +67,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     expect(ctx.serverLog()).toBe('');
   });
 
-  attack('[A8] an absolute-form target of this server is served like its path; one that does not parse is 400', async () => {
+  attack('[A11] an absolute-form target of this server is served like its path; one that does not parse is 400', async () => {
     const hub = await ctx.hub();
     const ok = await rawRequest(hub.base, 'GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     expect(ok.status).toBe(200);
@@ -75,7 +75,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     expect(bad.status).toBe(400);
   });
 
-  attack('[A8] every status the server gives carries the security headers, the 204 of DELETE /api/session included', async () => {
+  attack('[A11] every status the server gives carries the security headers, the 204 of DELETE /api/session included', async () => {
     const hub = await ctx.hub();
     const phone = await joined(hub);
     const stranger = new DeviceClient(hub, 'stranger');
@@ -106,7 +106,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     }
   });
 
-  attack('[A8] HSTS only over TLS: with TRUST_PROXY and X-Forwarded-Proto https on every status; never when a client claims it without a trusted proxy', async () => {
+  attack('[A11] HSTS only over TLS: with TRUST_PROXY and X-Forwarded-Proto https on every status; never when a client claims it without a trusted proxy', async () => {
     const behindProxy = await ctx.hub({ trustProxy: true });
     for (const [path, method] of [['/', 'GET'], ['/missing.js', 'GET'], [API.session, 'DELETE'], ['/api/nothing', 'GET'], ['/%E0%A4%A', 'GET']] as const) {
       const answer = await plain(behindProxy.base, method, path, { 'x-forwarded-proto': 'https' });
@@ -147,7 +147,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     expect(after.arrayBuffers + after.heapUsed - before.arrayBuffers - before.heapUsed).toBeLessThan(200 * 1024 * 1024);
   });
 
-  attack('[A8] push bodies in flight are bounded: past 8 being read and 16 waiting, 503 with Retry-After; the slots come back when they end', async () => {
+  attack('[A11] push bodies in flight are bounded: past 8 being read and 16 waiting, 503 with Retry-After; the slots come back when they end', async () => {
     const hub = await ctx.hub();
     const phone = await joined(hub);
     const auth = { Cookie: phone.cookie!, 'x-kyoten-device': phone.deviceId, 'x-kyoten-device-secret': phone.secret! };
@@ -192,7 +192,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     expect(ctx.postgresLog() ?? '').not.toContain('インスリン');
   });
 
-  attack('[A8] an unexpected server failure logs where and what kind, never the error text (which can quote data)', async () => {
+  attack('[A11] an unexpected server failure logs where and what kind, never the error text (which can quote data)', async () => {
     const hub = await ctx.hub();
     const phone = await joined(hub);
     const store = hub.store as { pullSince: unknown };

@@ -4,7 +4,7 @@ import { sql as accounts } from './0002-accounts';
 import { sql as merge } from './0003-merge';
 import { sql as recordAdmin } from './0005-record-admin';
 import { sql as retirement } from './0006-retirement';
-import { sql as evidenceAuthors } from './0008-evidence-authors';
+import { sql as deviceUsers } from './0007-device-users';
 
 export interface Migration {
   readonly version: number;
@@ -18,5 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'merge', sql: merge },
   { version: 5, name: 'record-admin', sql: recordAdmin },
   { version: 6, name: 'retirement', sql: retirement },
-  { version: 8, name: 'evidence-authors', sql: evidenceAuthors },
+  { version: 7, name: 'device-users', sql: deviceUsers },
 ];

@@ -1,0 +1,259 @@
+/**
+ * The users of a device (migration 0007, docs/sync-protocol.md A6, A8-A10): a phone has one device
+ * row, one secret and one seq stream, and any number of users who signed in on it, each with a
+ * long-lived device token (stored as SHA-256 hex). Enrolling an id that is already registered
+ * needs the device's current secret or an admin's hand-over: nobody takes another user's device.
+ * Implemented over SQL here; SqlStore (sql-store.ts) exposes it through the Store.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type pg from 'pg';
+import type { PushOptions } from './account-store';
+import { StoreError } from './store';
+import { inTransaction } from './transaction';
+
+export interface DeviceUserRecord {
+  readonly deviceId: string;
+  readonly userId: string;
+  readonly revoked: boolean;
+  readonly userDisabled: boolean;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+  /** their user id in the device's vault (EnrolRequest.vaultUserId), when the app sent it */
+  readonly vaultUserId: string | null;
+}
+
+export type EnrolOutcome =
+  /** a new device id: registered, and the user is its first user */
+  | 'registered'
+  /** the device proved its current secret: the user is added to (or stays among) its users */
+  | 'added'
+  /** an admin handed the device to this user (move-device): a new secret, the user added */
+  | 'handed-over';
+
+export interface EnrolDeviceUser {
+  readonly id: string;
+  readonly userId: string;
+  readonly name: string;
+  /** the secret the device gets when it is registered or handed over (hash) */
+  readonly newSecretHash: string;
+  /** the hash of the secret the device sent as proof, or null */
+  readonly proofHash: string | null;
+  /** the user's new device token (hash): replaces any token the user had on this device */
+  readonly tokenHash: string;
+  readonly vaultUserId?: string | null;
+  readonly at: Date;
+}
+
+/** Failures of device-token sign-ins on one device before it is locked, and the lock. */
+export const MAX_TOKEN_FAILURES = 10;
+export const TOKEN_LOCK_SECONDS = 300;
+
+export interface DeviceUserStore {
+  /**
+   * [A6] Registers a new device id to the user, or adds the user to a registered device of the
+   * same hub when the proof is its current secret or an admin handed it to this user. StoreError
+   * 'exists' (another hub), 'device-disabled', 'forbidden' (registered, and no proof).
+   */
+  enrolDeviceUser(d: EnrolDeviceUser): Promise<{ readonly lastSeq: number; readonly outcome: EnrolOutcome }>;
+  /** The user's row on the device, or null when they never signed in on it. */
+  findDeviceUser(deviceId: string, userId: string): Promise<DeviceUserRecord | null>;
+  /** Every user who signed in on the device, oldest first. */
+  listDeviceUsers(deviceId: string): Promise<readonly DeviceUserRecord[]>;
+  /** [A8] The user a device token belongs to (not revoked), its last use moved to `at`; null when none. */
+  useDeviceToken(deviceId: string, tokenHash: string, at: Date): Promise<DeviceUserRecord | null>;
+  /**
+   * [A8] Reserves one device-token attempt on the device before the token is checked: false while
+   * the device is locked (or MAX_TOKEN_FAILURES attempts failed or are in flight).
+   */
+  reserveTokenAttempt(deviceId: string, at: Date): Promise<{ readonly ok: boolean; readonly lockedUntil: Date | null }>;
+  /** The reserved attempt succeeded: the count starts again. */
+  clearTokenFailures(deviceId: string): Promise<void>;
+  /** The reserved attempt failed: at MAX_TOKEN_FAILURES the device is locked for TOKEN_LOCK_SECONDS. */
+  lockTokensIfDue(deviceId: string, at: Date): Promise<void>;
+  /** [A10] The user's token on the device no longer opens a session; their queued changes wait. */
+  revokeDeviceUser(deviceId: string, userId: string, at: Date): Promise<void>;
+  /** [A6] An admin hands the device to a user: their next enrolment of it needs no secret. */
+  handOverDevice(deviceId: string, userId: string): Promise<void>;
+}
+
+interface Row {
+  device_id: string;
+  user_id: string;
+  revoked_at: Date | null;
+  user_disabled: boolean;
+  created_at: Date;
+  last_used_at: Date | null;
+  vault_user_id: string | null;
+}
+const COLUMNS = 'du.device_id, du.user_id, du.revoked_at, u.disabled AS user_disabled, du.created_at, du.last_used_at, du.vault_user_id';
+const toRecord = (r: Row): DeviceUserRecord => ({
+  deviceId: r.device_id,
+  userId: r.user_id,
+  revoked: r.revoked_at !== null,
+  userDisabled: r.user_disabled,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  vaultUserId: r.vault_user_id,
+});
+
+function sameHex(a: string, b: string | null): boolean {
+  if (b === null) return false;
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promise<{ lastSeq: number; outcome: EnrolOutcome }> {
+  return inTransaction(pool, async (client) => {
+    const user = (await client.query<{ tenant_id: string }>('SELECT tenant_id FROM users WHERE id = $1', [d.userId])).rows[0];
+    if (user === undefined) throw new StoreError('not-found', `no user ${d.userId}`);
+    // The device row is also the lock its pushes queue on: an enrolment waits for a push in flight.
+    const held = (
+      await client.query<{ tenant_id: string; disabled: boolean; last_seq: string; secret_hash: string | null; handover_to: string | null }>(
+        'SELECT tenant_id, disabled, last_seq, secret_hash, handover_to FROM devices WHERE id = $1 FOR UPDATE',
+        [d.id],
+      )
+    ).rows[0];
+    let outcome: EnrolOutcome;
+    let lastSeq = 0;
+    if (held === undefined) {
+      await client.query('INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4, $5)', [
+        d.id,
+        user.tenant_id,
+        d.userId,
+        d.name,
+        d.newSecretHash,
+      ]);
+      outcome = 'registered';
+    } else {
+      if (held.tenant_id !== user.tenant_id) throw new StoreError('exists', `device ${d.id} is enrolled in another hub`);
+      if (held.disabled) throw new StoreError('device-disabled', `device ${d.id} is disabled`);
+      lastSeq = Number(held.last_seq);
+      if (d.proofHash !== null && sameHex(d.proofHash, held.secret_hash)) {
+        // The phone itself asks: its secret stays (every user of it holds the same one).
+        outcome = 'added';
+      } else if (held.handover_to === d.userId) {
+        await client.query('UPDATE devices SET secret_hash = $2, handover_to = NULL, user_id = $3, name = $4 WHERE id = $1', [
+          d.id,
+          d.newSecretHash,
+          d.userId,
+          d.name,
+        ]);
+        outcome = 'handed-over';
+      } else {
+        // [A6] Device ids are in every case entry: knowing one must not move the device.
+        throw new StoreError('forbidden', `device ${d.id} is registered; enrolling it again needs its secret or an admin's move-device`);
+      }
+    }
+    await client.query(
+      `INSERT INTO device_users (device_id, user_id, token_hash, created_at, vault_user_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (device_id, user_id) DO UPDATE
+         SET token_hash = EXCLUDED.token_hash, revoked_at = NULL, vault_user_id = coalesce(EXCLUDED.vault_user_id, device_users.vault_user_id)`,
+      [d.id, d.userId, d.tokenHash, d.at, d.vaultUserId ?? null],
+    );
+    return { lastSeq, outcome };
+  });
+}
+
+/**
+ * The device row of a push, locked (FOR UPDATE: pushes of one device queue on it) and checked for
+ * this user: they must be one of its users, not revoked; unless retiring, the device and the user
+ * must not be disabled. StoreError 'unknown-device', 'forbidden', 'device-disabled', 'user-disabled'.
+ */
+export async function lockDeviceForUser(
+  client: pg.PoolClient,
+  deviceId: string,
+  userId: string,
+  options: PushOptions = {},
+): Promise<{ tenantId: string; lastSeq: number }> {
+  const row = (
+    await client.query<{ tenant_id: string; disabled: boolean; last_seq: string; revoked_at: Date | null; user_disabled: boolean | null; member: boolean }>(
+      `SELECT d.tenant_id, d.disabled, d.last_seq, du.revoked_at, u.disabled AS user_disabled, du.user_id IS NOT NULL AS member
+         FROM devices d
+         LEFT JOIN device_users du ON du.device_id = d.id AND du.user_id = $2
+         LEFT JOIN users u ON u.id = du.user_id
+        WHERE d.id = $1
+          FOR UPDATE OF d`,
+      [deviceId, userId],
+    )
+  ).rows[0];
+  if (row === undefined) throw new StoreError('unknown-device', `device ${deviceId} is not registered`);
+  // A retired device sends its last evidence for anyone who signed in on it, revoked or not.
+  if (!row.member || (row.revoked_at !== null && options.retiring !== true)) {
+    throw new StoreError('forbidden', `user ${userId} has not signed in on device ${deviceId}`);
+  }
+  if (options.retiring !== true) {
+    if (row.disabled) throw new StoreError('device-disabled', `device ${deviceId} is disabled`);
+    if (row.user_disabled === true) throw new StoreError('user-disabled', `user ${userId} is disabled`);
+  }
+  return { tenantId: row.tenant_id, lastSeq: Number(row.last_seq) };
+}
+
+export async function findDeviceUser(pool: pg.Pool, deviceId: string, userId: string): Promise<DeviceUserRecord | null> {
+  const rows = await pool.query<Row>(
+    `SELECT ${COLUMNS} FROM device_users du JOIN users u ON u.id = du.user_id WHERE du.device_id = $1 AND du.user_id = $2`,
+    [deviceId, userId],
+  );
+  return rows.rows[0] === undefined ? null : toRecord(rows.rows[0]);
+}
+
+export async function listDeviceUsers(pool: pg.Pool, deviceId: string): Promise<DeviceUserRecord[]> {
+  const rows = await pool.query<Row>(
+    `SELECT ${COLUMNS} FROM device_users du JOIN users u ON u.id = du.user_id WHERE du.device_id = $1 ORDER BY du.created_at, du.user_id`,
+    [deviceId],
+  );
+  return rows.rows.map(toRecord);
+}
+
+export async function useDeviceToken(pool: pg.Pool, deviceId: string, tokenHash: string, at: Date): Promise<DeviceUserRecord | null> {
+  const rows = await pool.query<Row>(
+    `UPDATE device_users du SET last_used_at = $3 FROM users u
+      WHERE u.id = du.user_id AND du.device_id = $1 AND du.token_hash = $2 AND du.revoked_at IS NULL
+      RETURNING ${COLUMNS}`,
+    [deviceId, tokenHash, at],
+  );
+  return rows.rows[0] === undefined ? null : toRecord(rows.rows[0]);
+}
+
+export async function reserveTokenAttempt(pool: pg.Pool, deviceId: string, at: Date): Promise<{ ok: boolean; lockedUntil: Date | null }> {
+  // One statement: parallel attempts each take one of the MAX_TOKEN_FAILURES places, or none.
+  const reserved = await pool.query(
+    `UPDATE devices
+        SET token_failures = CASE WHEN token_locked_until IS NOT NULL AND token_locked_until <= $2 THEN 1 ELSE token_failures + 1 END,
+            token_locked_until = CASE WHEN token_locked_until <= $2 THEN NULL ELSE token_locked_until END
+      WHERE id = $1 AND (token_locked_until <= $2 OR (token_locked_until IS NULL AND token_failures < $3))`,
+    [deviceId, at, MAX_TOKEN_FAILURES],
+  );
+  if (reserved.rowCount === 1) return { ok: true, lockedUntil: null };
+  const row = (await pool.query<{ token_locked_until: Date | null }>('SELECT token_locked_until FROM devices WHERE id = $1', [deviceId])).rows[0];
+  return { ok: false, lockedUntil: row?.token_locked_until ?? null };
+}
+
+export async function clearTokenFailures(pool: pg.Pool, deviceId: string): Promise<void> {
+  await pool.query('UPDATE devices SET token_failures = 0, token_locked_until = NULL WHERE id = $1', [deviceId]);
+}
+
+export async function lockTokensIfDue(pool: pg.Pool, deviceId: string, at: Date): Promise<void> {
+  await pool.query(
+    `UPDATE devices SET token_locked_until = $2::timestamptz + make_interval(secs => $4)
+      WHERE id = $1 AND token_failures >= $3 AND token_locked_until IS NULL`,
+    [deviceId, at, MAX_TOKEN_FAILURES, TOKEN_LOCK_SECONDS],
+  );
+}
+
+export async function revokeDeviceUser(pool: pg.Pool, deviceId: string, userId: string, at: Date): Promise<void> {
+  const result = await pool.query('UPDATE device_users SET revoked_at = coalesce(revoked_at, $3) WHERE device_id = $1 AND user_id = $2', [
+    deviceId,
+    userId,
+    at,
+  ]);
+  if (result.rowCount === 0) throw new StoreError('not-found', `user ${userId} has not signed in on device ${deviceId}`);
+}
+
+export async function handOverDevice(pool: pg.Pool, deviceId: string, userId: string): Promise<void> {
+  const result = await pool.query(
+    `UPDATE devices d SET handover_to = u.id FROM users u WHERE d.id = $1 AND u.id = $2 AND u.tenant_id = d.tenant_id`,
+    [deviceId, userId],
+  );
+  if (result.rowCount === 0) throw new StoreError('not-found', `no device ${deviceId} with a user ${userId} of its hub`);
+}
