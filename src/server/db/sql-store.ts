@@ -10,6 +10,8 @@ import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
 import { migrate } from './migrate';
 import { applyPush } from './push';
+import { caseReceipts, countersign, signingKey, type ReceiptSigner } from './countersign';
+import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
   StoreError,
   type ChangeResult,
@@ -71,6 +73,18 @@ export class SqlStore extends SqlAccountStore implements Store {
 
   applyPush(deviceId: string, userId: string, changes: readonly PushedChange[], options?: PushOptions): Promise<readonly ChangeResult[]> {
     return applyPush(this.pool, deviceId, userId, changes, options);
+  }
+
+  countersign(tenantId: string, entryIds: readonly string[], signer: ReceiptSigner): Promise<readonly EvidenceReceipt[]> {
+    return countersign(this.pool, tenantId, entryIds, signer);
+  }
+
+  caseReceipts(tenantId: string, caseId: string): Promise<readonly EvidenceReceipt[]> {
+    return caseReceipts(this.pool, tenantId, caseId);
+  }
+
+  signingKey(candidate: string): Promise<string> {
+    return signingKey(this.pool, candidate);
   }
 
   async pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage> {

@@ -5,6 +5,7 @@
  * The rules cited as [S…] are written up in docs/hub-server.md.
  */
 import type { AccountStore, PushOptions } from './account-store';
+import type { CountersignStore, SigningKeyStore } from './countersign';
 
 /**
  * What a device's change log may carry, the roles, the refusal reasons and the size limits are the
@@ -156,7 +157,7 @@ export class StoreError extends Error {
   }
 }
 
-export interface Store extends AccountStore {
+export interface Store extends AccountStore, CountersignStore, SigningKeyStore {
   /** Applies the migrations not yet applied, in order, in one transaction; a no-op when up to date [S1]. */
   migrate(): Promise<{ readonly applied: readonly number[]; readonly schemaVersion: number }>;
 

@@ -20,9 +20,12 @@ import {
   type PushResponse,
   type SessionInfo,
 } from '../../protocol/sync';
+import { HUB_KEY_PATH, RECEIPTS_HEADER, type HubKeyInfo } from '../../protocol/countersign';
 import { StoreError, type Store, type StoreErrorCode } from '../db/store';
 import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
+import { hubKeyInfo, pullReceipts, pushReceipts } from '../services/countersign';
 import { ServiceError } from '../services/errors';
+import type { HubKey } from '../services/hub-key';
 import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
@@ -33,6 +36,8 @@ export interface ApiOptions {
   readonly accounts: AccountsConfig;
   /** a TLS proxy in front adds X-Forwarded-For (TRUST_PROXY=1): the sign-in throttle reads it */
   readonly trustProxy?: boolean;
+  /** the hub's signing key once loaded; without it nothing is countersigned and /api/hub-key is 404 */
+  readonly hubKey?: () => HubKey | undefined;
 }
 
 const PullQuery = z.strictObject({
@@ -79,6 +84,9 @@ export function createApiHandler(options: ApiOptions) {
     return { store, device, user };
   }
 
+  /** [R5] Receipts go only to a device that asks for them: an app from before them reads the answer strictly. */
+  const receiptKey = (req: IncomingMessage): HubKey | undefined => (header(req, RECEIPTS_HEADER) === '1' ? options.hubKey?.() : undefined);
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<void> {
     if (path === API.session) {
       const { accounts } = services();
@@ -114,7 +122,9 @@ export function createApiHandler(options: ApiOptions) {
       const { store, device, user } = await syncCaller(req);
       const body = await readJson(req, PushRequest);
       const results = await pushChanges(store, device, user, body.changes);
-      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      const key = receiptKey(req);
+      const receipts = key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] };
+      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString(), ...receipts } satisfies PushResponse);
       return;
     }
     if (path === API.pull) {
@@ -123,8 +133,18 @@ export function createApiHandler(options: ApiOptions) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const query = parse(PullQuery, Object.fromEntries(url.searchParams));
       const { page, scope, openConflicts } = await pullChanges(store, user, query.cursor, query.limit);
-      const body: PullResponse = { records: [...page.records], cursor: page.cursor, hasMore: page.hasMore, scope, openConflicts };
+      const key = receiptKey(req);
+      const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, page.records))] };
+      const body: PullResponse = { records: [...page.records], cursor: page.cursor, hasMore: page.hasMore, scope, openConflicts, ...receipts };
       sendJson(res, 200, body);
+      return;
+    }
+    if (path === HUB_KEY_PATH) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      const { user } = await syncCaller(req);
+      const key = options.hubKey?.();
+      if (key === undefined) throw new ServiceError('not-found', 'この拠点は記録に署名していません。', 'no signing key is loaded');
+      sendJson(res, 200, hubKeyInfo(key, user.tenantId) satisfies HubKeyInfo);
       return;
     }
     if (path === API.retirePush) {
