@@ -10,6 +10,8 @@ import { ROLES } from '../protocol/sync';
 import { StoreError, type Store } from './db/store';
 import { createAccounts } from './services/accounts';
 import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
+import { runVerifyEvidence } from './services/verify-evidence-command';
+import type { HubKey } from './services/hub-key';
 
 export interface AdminIo {
   out(line: string): void;
@@ -18,6 +20,8 @@ export interface AdminIo {
   readonly now?: () => Date;
   /** the key TOTP secrets are sealed with (secret-box.ts), as the server has it */
   readonly secretKey?: Buffer | null;
+  /** the hub's signing key as the server has it (verify-evidence without --public-key) */
+  readonly hubKey?: () => Promise<HubKey>;
 }
 
 export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
@@ -31,6 +35,9 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   disable-user   --hub <id> --login <login>      (ends the user's sessions; their devices retire)
   disable-device --device <device id>
   list-users     --hub <id>
+  verify-evidence <FILE> [--public-key <base64>]
+                 (checks each countersigned row of an exported detail CSV against the hub's key:
+                  the server's own, or the public key given; exit 1 when a row fails)
 
 The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
 which only one process may open at a time: stop the server first.`;
@@ -52,6 +59,7 @@ const schemas = {
   'disable-user': z.strictObject({ hub: slug, login: z.string().min(1) }),
   'disable-device': z.strictObject({ device: z.string().min(1).max(200) }),
   'list-users': z.strictObject({ hub: slug }),
+  'verify-evidence': z.strictObject({ file: z.string().min(1, 'give the CSV file to check'), 'public-key': z.string().min(1).optional() }),
 } as const;
 export type AdminCommand = keyof typeof schemas;
 
@@ -60,12 +68,15 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
   const [command, ...rest] = argv;
   if (command === undefined || !(command in schemas)) throw new Error(command === undefined ? ADMIN_USAGE : `unknown command "${command}"\n\n${ADMIN_USAGE}`);
   const str = { type: 'string' } as const;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: [...rest],
     strict: true,
-    options: { hub: str, name: str, office: str, login: str, role: str, facility: str, device: str, 'password-stdin': { type: 'boolean' } },
+    // Only verify-evidence takes a positional argument (the file).
+    allowPositionals: command === 'verify-evidence',
+    options: { hub: str, name: str, office: str, login: str, role: str, facility: str, device: str, 'password-stdin': { type: 'boolean' }, 'public-key': str },
   });
-  const parsed = schemas[command as AdminCommand].safeParse(values);
+  if (positionals.length > 1) throw new Error(`one file at a time, got ${positionals.length}`);
+  const parsed = schemas[command as AdminCommand].safeParse(command === 'verify-evidence' ? { ...values, file: positionals[0] ?? '' } : values);
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.') || command}: ${i.message}`).join('\n'));
   }
@@ -133,6 +144,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         }
         return;
       }
+      case 'verify-evidence':
+        await runVerifyEvidence(o['file'] as string, o['public-key'] as string | undefined, io, store);
+        return;
     }
   } catch (error) {
     if (error instanceof StoreError && error.code === 'exists') throw new Error(`already exists: ${error.message}`);

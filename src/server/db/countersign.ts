@@ -24,16 +24,16 @@ export interface CountersignStore {
    * out), signing with `signer` those not signed yet. One receipt per entry, whoever asks.
    */
   countersign(tenantId: string, entryIds: readonly string[], signer: ReceiptSigner): Promise<readonly EvidenceReceipt[]>;
-  /** Every receipt of a hub's case (the admin command checks an export against them). */
-  caseReceipts(tenantId: string, caseId: string): Promise<readonly EvidenceReceipt[]>;
+  /** The receipts held for these entries, none signed here (the admin command checks an export against them). */
+  heldReceipts(tenantId: string, entryIds: readonly string[]): Promise<readonly EvidenceReceipt[]>;
 }
 
 export interface SigningKeyStore {
   /**
    * The hub signing key kept in the database: `candidate` is stored if there is none yet, and the
-   * one stored (this or another server's) is returned.
+   * one stored (this or another server's) is returned; with no candidate, null when there is none.
    */
-  signingKey(candidate: string): Promise<string>;
+  signingKey(candidate: string | null): Promise<string | null>;
 }
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -114,12 +114,18 @@ export async function countersign(db: Queryable, tenantId: string, entryIds: rea
   });
 }
 
-export async function caseReceipts(db: Queryable, tenantId: string, caseId: string): Promise<EvidenceReceipt[]> {
-  const rows = await db.query<ReceiptRow>(`SELECT ${COLUMNS} FROM countersignatures WHERE tenant_id = $1 AND case_id = $2 ORDER BY position`, [tenantId, caseId]);
+export async function heldReceipts(db: Queryable, tenantId: string, entryIds: readonly string[]): Promise<EvidenceReceipt[]> {
+  const ids = entryIds.filter((id) => !id.includes('\u0000'));
+  const rows = await db.query<ReceiptRow>(`SELECT ${COLUMNS} FROM countersignatures WHERE tenant_id = $1 AND entry_id = ANY ($2::text[]) ORDER BY position`, [
+    tenantId,
+    ids,
+  ]);
   return rows.rows.map((r) => toReceipt(tenantId, r));
 }
 
-export async function signingKey(db: Queryable, candidate: string): Promise<string> {
-  await db.query('INSERT INTO hub_signing_key (only_row, private_key) VALUES (true, $1) ON CONFLICT (only_row) DO NOTHING', [candidate]);
-  return (await db.query<{ private_key: string }>('SELECT private_key FROM hub_signing_key')).rows[0]!.private_key;
+export async function signingKey(db: Queryable, candidate: string | null): Promise<string | null> {
+  if (candidate !== null) {
+    await db.query('INSERT INTO hub_signing_key (only_row, private_key) VALUES (true, $1) ON CONFLICT (only_row) DO NOTHING', [candidate]);
+  }
+  return (await db.query<{ private_key: string }>('SELECT private_key FROM hub_signing_key')).rows[0]?.private_key ?? null;
 }

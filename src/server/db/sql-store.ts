@@ -10,7 +10,7 @@ import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
 import { migrate } from './migrate';
 import { applyPush } from './push';
-import { caseReceipts, countersign, signingKey, type ReceiptSigner } from './countersign';
+import { countersign, heldReceipts, signingKey, type ReceiptSigner } from './countersign';
 import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
   StoreError,
@@ -79,11 +79,11 @@ export class SqlStore extends SqlAccountStore implements Store {
     return countersign(this.pool, tenantId, entryIds, signer);
   }
 
-  caseReceipts(tenantId: string, caseId: string): Promise<readonly EvidenceReceipt[]> {
-    return caseReceipts(this.pool, tenantId, caseId);
+  heldReceipts(tenantId: string, entryIds: readonly string[]): Promise<readonly EvidenceReceipt[]> {
+    return heldReceipts(this.pool, tenantId, entryIds);
   }
 
-  signingKey(candidate: string): Promise<string> {
+  signingKey(candidate: string | null): Promise<string | null> {
     return signingKey(this.pool, candidate);
   }
 

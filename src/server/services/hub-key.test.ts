@@ -15,9 +15,9 @@ const tempDir = () => {
 };
 
 /** The database's one-row table, as several servers would share it. */
-function sharedTable(): SigningKeyStore & { stored: string | undefined } {
+function sharedTable(): SigningKeyStore & { stored: string | null } {
   return {
-    stored: undefined,
+    stored: null,
     async signingKey(candidate) {
       this.stored ??= candidate;
       return this.stored;
@@ -77,6 +77,11 @@ describe('the hub signing key', () => {
     expect(table.stored).toMatch(/^v1:/);
     await expect(hubKeyFromEnv({ ...env, KYOTEN_SECRET_KEY: Buffer.alloc(32, 4).toString('base64') }, table)).rejects.toThrow(/does not open/);
     await expect(hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/does not open/);
+  });
+
+  it('checking an export never makes a key: a hub without one says so', async () => {
+    await expect(hubKeyFromEnv({ KYOTEN_DATA_DIR: tempDir() }, sharedTable(), { create: false })).rejects.toThrow(/no signing key yet/);
+    await expect(hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, sharedTable(), { create: false })).rejects.toThrow(/no hub signing key yet/);
   });
 
   it('over DATABASE_URL without KYOTEN_SECRET_KEY, keeps it in clear and says so (source database-clear)', async () => {

@@ -68,13 +68,17 @@ export function generateHubKey(): HubKey {
   return hubKeyFromText(newSigningKeyText(), 'generated key', 'generated');
 }
 
-/** The hub's key from the environment, making and keeping one on first start (see the header). */
-export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore): Promise<HubKey> {
+/**
+ * The hub's key from the environment, making and keeping one on first start (see the header).
+ * With `create: false` (the admin command that checks exports) a missing key is an error.
+ */
+export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore, { create = true }: { readonly create?: boolean } = {}): Promise<HubKey> {
   const given = env.KYOTEN_SIGNING_KEY;
   if (given !== undefined && given !== '') return hubKeyFromText(given, 'KYOTEN_SIGNING_KEY', 'env');
   if (!env.DATABASE_URL) {
     const dir = resolve(env.KYOTEN_DATA_DIR ?? 'data');
     const file = join(dir, 'signing.key');
+    if (!existsSync(file) && !create) throw new Error(`${file} does not exist: this hub has no signing key yet`);
     if (!existsSync(file)) {
       mkdirSync(dir, { recursive: true });
       try {
@@ -87,8 +91,8 @@ export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore):
     return hubKeyFromText(readFileSync(file, 'utf8'), file, 'file');
   }
   const secretKey = secretKeyFromEnv(env);
-  const fresh = newSigningKeyText();
-  const stored = await store.signingKey(sealSecret(secretKey, fresh, SEAL_OWNER));
+  const stored = await store.signingKey(create ? sealSecret(secretKey, newSigningKeyText(), SEAL_OWNER) : null);
+  if (stored === null) throw new Error('the database holds no hub signing key yet, and KYOTEN_SIGNING_KEY is not set');
   let text: string;
   try {
     text = openSecret(secretKey, stored, SEAL_OWNER);
