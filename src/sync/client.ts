@@ -19,6 +19,7 @@ import {
   type SignInRequest,
   type WireChange,
 } from '../protocol/sync';
+import { HUB_KEY_PATH, HubKeyInfo, RECEIPTS_HEADER } from '../protocol/countersign';
 import { S } from './text';
 
 export type SyncProblemCode =
@@ -108,6 +109,8 @@ export class HubClient {
     if (device) {
       headers[DEVICE_ID_HEADER] = device.deviceId;
       headers[DEVICE_SECRET_HEADER] = device.deviceSecret;
+      // This app keeps the hub's receipts: push and pull answer with them [R5].
+      headers[RECEIPTS_HEADER] = '1';
     }
     let response: Response;
     try {
@@ -163,6 +166,11 @@ export class HubClient {
 
   retirePush(device: DeviceCredentials, changes: readonly WireChange[]) {
     return this.request('POST', API.retirePush, PushResponse, { changes }, device);
+  }
+
+  /** The hub's public key (its receipts are checked against it); 404 from a hub that signs nothing. */
+  hubKey(device: DeviceCredentials) {
+    return this.request('GET', HUB_KEY_PATH, HubKeyInfo, undefined, device);
   }
 
   conflicts(device: DeviceCredentials) {

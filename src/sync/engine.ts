@@ -11,6 +11,8 @@ import { toVaultError } from '../vault/errors';
 import type { EntityKind, HubLink, OutboxEntry, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
+import { countersignState, type CountersignState } from './countersign';
+import { keepReceipts, loadCountersigns, withHubKey } from './receipts';
 
 export const SYNC_LOCK_NAME = 'kyoten-sync';
 /** Records per pull page: large pages make the first sync of 10,000 households a few requests. */
@@ -43,6 +45,8 @@ export interface SyncEngineOptions {
   /** unregisters the service worker and clears Cache Storage; replaceable in tests */
   readonly forgetInstall?: () => Promise<void>;
   readonly status?: StoreApi<SyncStatus>;
+  /** the hub key and receipts the screens read; defaults to the app's countersignState */
+  readonly countersign?: StoreApi<CountersignState>;
   readonly now?: () => number;
   readonly pullPage?: number;
 }
@@ -132,6 +136,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { session } = options;
   const client = new HubClient(options.fetch ?? defaultFetch);
   const status = options.status ?? syncStatus;
+  const receipts = options.countersign ?? countersignState;
   const now = options.now ?? Date.now;
   const pullPage = options.pullPage ?? PULL_PAGE;
   const locks = options.locks === undefined ? (globalThis.navigator?.locks as LockManagerLike | undefined) ?? null : options.locks;
@@ -144,6 +149,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function refresh(): Promise<void> {
     if (session.isLocked) return;
     const [link, counts] = await Promise.all([session.sync.hubLink(), session.sync.queueCounts()]);
+    await loadCountersigns(receipts, session, link);
     set({
       joined: link !== undefined,
       signedOut: link?.signedOut ?? false,
@@ -171,6 +177,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
         const answer = await client.push(device(link), batch.map(toWire));
         const ack = await session.sync.acknowledge(answer.results);
+        await keepReceipts(receipts, session, link, answer.receipts);
         sent += ack.sent;
         set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });
         // [S3] Nothing after a gap was taken: start again from the first change still queued.
@@ -218,6 +225,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       const next: HubLink = { ...link, cursor: page.cursor, scope: page.scope, openConflicts: page.openConflicts };
       const applied = await session.sync.applyRemote(page.records, next);
+      await keepReceipts(receipts, session, next, page.receipts);
       written.push(...applied.writtenKeys);
       for (const id of applied.evidenceMismatches) mismatches.add(id);
       received += page.records.length;
@@ -264,6 +272,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return 'failed';
       }
       set({ running: true, progress: { sent: 0, received: 0 } });
+      link = await withHubKey(receipts, session, link, () => client.hubKey(device(link!)));
       let gapError: SyncError | null = null;
       try {
         await push(link);

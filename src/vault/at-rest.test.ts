@@ -81,6 +81,7 @@ describe('data at rest', () => {
       'keySlots',
       'meta',
       'outbox',
+      'receipts',
       'records',
       'syncMeta',
       'throttles',

@@ -132,4 +132,33 @@ describe('schema migrations', () => {
     expect(await session.sync.queueCounts()).toEqual({ pending: 1, refused: 1 });
     vault.close();
   });
+
+  it('opens a version-4 database at version 5 with no receipts, and keeps the ones it is given', async () => {
+    const name = freshDatabaseName();
+    await writeVersion1(name);
+    const v4 = new Dexie(name);
+    v4.version(1).stores(RELEASED_V1);
+    v4.version(2).stores({ cache: 'key' });
+    v4.version(3).stores({ outbox: 'seq, &mutationId, [kind+entityId]', syncMeta: '[kind+id], officeId', hubLink: 'key' });
+    v4.version(4).stores({ outbox: 'seq, &mutationId, [kind+entityId], refusedReason' });
+    await v4.open();
+    v4.close();
+
+    const vault = createVault(name);
+    const session = await vault.unlock('user-1', PASSPHRASE);
+    expect(await session.sync.receipts()).toEqual([]);
+    const receipt = {
+      hub: 'aozora',
+      caseId: 'case-1',
+      entryId: 'case-1-e0',
+      entryHash: 'a'.repeat(64),
+      position: 3,
+      receivedAt: AT,
+      keyFingerprint: 'b'.repeat(64),
+      signature: 'A'.repeat(86) + '==',
+    };
+    await session.sync.saveReceipts([receipt]);
+    expect(await session.sync.receipts()).toEqual([receipt]);
+    vault.close();
+  });
 });

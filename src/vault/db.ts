@@ -4,6 +4,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import { toVaultError } from './errors';
+import type { EvidenceReceipt } from '../protocol/countersign';
 import type { RefusalReason } from '../protocol/sync';
 import type { ChangeOp, DeviceSettings, EntityKind } from './types';
 
@@ -149,6 +150,15 @@ export const SCHEMA_V4 = {
   outbox: 'seq, &mutationId, [kind+entityId], refusedReason',
 } as const;
 
+/**
+ * Version 5: the hub's receipts for case entries, in clear (ids, a hash, a version, the hub's time
+ * and a signature; why clear: receipts.ts). Keyed by entry id, indexed by case.
+ */
+export const SCHEMA_V5 = { receipts: 'entryId, caseId' } as const;
+
+/** Version 5: one hub receipt (EvidenceReceipt as the hub sent it). */
+export type ReceiptRow = EvidenceReceipt;
+
 export class VaultDatabase extends Dexie {
   meta!: Table<MetaRow, MetaKey>;
   keySlots!: Table<KeySlotRow, string>;
@@ -160,6 +170,7 @@ export class VaultDatabase extends Dexie {
   cache!: Table<CacheRow, string>;
   syncMeta!: Table<SyncMetaRow, [EntityKind, string]>;
   hubLink!: Table<HubLinkRow, 'link'>;
+  receipts!: Table<ReceiptRow, string>;
 
   constructor(name: string) {
     super(name);
@@ -169,6 +180,7 @@ export class VaultDatabase extends Dexie {
     // no upgrade rewrites them (rewriting sealed rows gains nothing and costs a pass over the outbox).
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4);
+    this.version(5).stores(SCHEMA_V5);
     // To change the schema, never edit version 1: add a version below it and keep both.
     // Only the tables that change need listing; `null` deletes a table. For example, to index
     // records by their review date (a timestamp, so allowed in clear):
@@ -187,7 +199,7 @@ export class VaultDatabase extends Dexie {
   }
 }
 
-export const CURRENT_SCHEMA_VERSION = 4;
+export const CURRENT_SCHEMA_VERSION = 5;
 
 /**
  * Runs storage work with errors mapped to VaultError. After a lost connection (iOS closes IndexedDB

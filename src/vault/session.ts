@@ -8,6 +8,7 @@ import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
 import * as cache from './cache';
 import * as drafts from './drafts';
 import * as syncStore from './sync-store';
+import * as receiptStore from './receipts';
 import { VaultError } from './errors';
 import { appendAccess, isoAt, readAccessLog, readOutbox, type SessionContext } from './journal';
 import {
@@ -144,6 +145,8 @@ export class Session implements VaultSession {
     dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
     dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
     queueCounts: () => this.read(syncStore.queueCounts),
+    saveReceipts: (list) => this.run((ctx) => receiptStore.saveReceipts(ctx, list)),
+    receipts: () => this.read(receiptStore.readReceipts),
     wipe: async () => {
       // Not through withStorage: it would reopen the database it is deleting.
       if (this.#key === null) throw new VaultError('locked');

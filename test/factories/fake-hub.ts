@@ -25,6 +25,8 @@ import {
   type WireScope,
 } from '../../src/protocol/sync';
 import type { FetchLike } from '../../src/sync/client';
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { HUB_KEY_PATH, RECEIPTS_HEADER, bytesToBase64, receiptStatementBytes, type EvidenceReceipt, type HubKeyInfo } from '../../src/protocol/countersign';
 
 export interface FakeHubUser {
   readonly id: string;
@@ -93,6 +95,23 @@ export interface FakeHub {
   readonly access: ReadonlyMap<string, unknown>;
   readonly requests: readonly SeenRequest[];
   device(deviceId: string): Device | undefined;
+  /** with createFakeHub({ signs: true }): the hub's key (GET /api/hub-key) and its receipts by entry id */
+  readonly hubKey: HubKeyInfo | null;
+  readonly receipts: ReadonlyMap<string, EvidenceReceipt>;
+  /** from now on the hub signs with another key (receipts made before keep the old signature) */
+  replaceKey(): void;
+}
+
+interface Signer {
+  info: HubKeyInfo;
+  privateKey: KeyObject;
+}
+
+function newSigner(hub: string): Signer {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(12));
+  const fingerprint = createHash('sha256').update(raw).digest('hex');
+  return { info: { hub, algorithm: 'Ed25519', publicKey: bytesToBase64(raw), fingerprint }, privateKey };
 }
 
 const json = (status: number, body: unknown) =>
@@ -106,7 +125,29 @@ class Reply extends Error {
   }
 }
 
-export function createFakeHub(): FakeHub {
+export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeHub {
+  let signer: Signer | null = options.signs === true ? newSigner('aozora') : null;
+  const receipts = new Map<string, EvidenceReceipt>();
+  /** [R4] one receipt per entry, signed when first asked for, from what the hub recorded on acceptance */
+  function receiptOf(entityId: string): EvidenceReceipt[] {
+    const held = records.get(keyOf('case-entry', entityId));
+    if (signer === null || held === undefined) return [];
+    let r = receipts.get(entityId);
+    if (r === undefined) {
+      const facts = {
+        hub: signer.info.hub,
+        caseId: (JSON.parse(held.payloadJson) as { caseId: string }).caseId,
+        entryId: entityId,
+        entryHash: (JSON.parse(held.payloadJson) as { hash: string }).hash,
+        position: held.version,
+        receivedAt: acceptedAt.get(entityId) ?? new Date().toISOString(),
+      };
+      r = { ...facts, keyFingerprint: signer.info.fingerprint, signature: sign(null, receiptStatementBytes(facts), signer.privateKey).toString('base64') };
+      receipts.set(entityId, r);
+    }
+    return [r];
+  }
+  const acceptedAt = new Map<string, string>();
   const users = new Map<string, FakeHubUser>();
   const sessions = new Map<string, string>();
   const devices = new Map<string, Device>();
@@ -213,6 +254,7 @@ export function createFakeHub(): FakeHub {
       access.set(change.entityId, change.payload);
     } else {
       const officeId = officeFor(change, user);
+      if (change.kind === 'case-entry') acceptedAt.set(change.entityId, new Date().toISOString());
       records.set(key, {
         kind: change.kind,
         entityId: change.entityId,
@@ -225,7 +267,7 @@ export function createFakeHub(): FakeHub {
     return { ...base, status: 'accepted', version };
   }
 
-  function push(device: Device, user: FakeHubUser, body: unknown, retire: boolean): Response {
+  function push(device: Device, user: FakeHubUser, body: unknown, retire: boolean, asks = false): Response {
     const parsed = PushRequest.safeParse(body);
     if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
     const results: ChangeResult[] = [];
@@ -245,10 +287,14 @@ export function createFakeHub(): FakeHub {
       device.lastSeq = Math.max(device.lastSeq, change.seq);
       results.push(result);
     }
-    return json(200, { results, serverTime: new Date().toISOString() });
+    const changes = parsed.data.changes;
+    const signed = asks && signer !== null && !retire
+      ? { receipts: results.flatMap((r, i) => (r.status !== 'refused' && changes[i]!.kind === 'case-entry' ? receiptOf(changes[i]!.entityId) : [])) }
+      : {};
+    return json(200, { results, serverTime: new Date().toISOString(), ...signed });
   }
 
-  function pull(user: FakeHubUser, url: URL): Response {
+  function pull(user: FakeHubUser, url: URL, asks = false): Response {
     const cursor = Number(url.searchParams.get('cursor') ?? '0');
     const limit = Number(url.searchParams.get('limit') ?? '1000');
     const scope = scopeOf(user);
@@ -264,7 +310,8 @@ export function createFakeHub(): FakeHub {
       }
       if (inScope(scope, held)) page.push({ ...held });
     }
-    const answer: PullResponse = { records: page, cursor: next, hasMore, scope, openConflicts: hub.openConflicts };
+    const signed = asks && signer !== null ? { receipts: page.filter((r) => r.kind === 'case-entry').flatMap((r) => receiptOf(r.entityId)) } : {};
+    const answer: PullResponse = { records: page, cursor: next, hasMore, scope, openConflicts: hub.openConflicts, ...signed };
     return json(200, answer);
   }
 
@@ -308,7 +355,7 @@ export function createFakeHub(): FakeHub {
     }
     if (url.pathname === API.push && method === 'POST') {
       const { device, user } = authDevice(init, jar);
-      return push(device, user, body, false);
+      return push(device, user, body, false, header(init, RECEIPTS_HEADER) === '1');
     }
     if (url.pathname === API.retirePush && method === 'POST') {
       const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
@@ -318,7 +365,11 @@ export function createFakeHub(): FakeHub {
     }
     if (url.pathname === API.pull && method === 'GET') {
       const { user } = authDevice(init, jar);
-      return pull(user, url);
+      return pull(user, url, header(init, RECEIPTS_HEADER) === '1');
+    }
+    if (url.pathname === HUB_KEY_PATH && method === 'GET' && signer !== null) {
+      authDevice(init, jar);
+      return json(200, signer.info);
     }
     return error(404, 'not-found', '見つかりません');
   }
@@ -396,6 +447,14 @@ export function createFakeHub(): FakeHub {
     },
     device(deviceId) {
       return devices.get(deviceId);
+    },
+    get hubKey() {
+      return signer?.info ?? null;
+    },
+    receipts,
+    replaceKey() {
+      signer = newSigner('aozora');
+      receipts.clear();
     },
   };
   return hub;
