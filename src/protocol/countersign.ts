@@ -5,9 +5,9 @@
  *
  * One file for the three places that meet it: the server signs (node:crypto), the app checks the
  * receipts it keeps (WebCrypto), the admin command checks an exported CSV (WebCrypto in Node).
- * Imports nothing but zod; the crypto is the platform's (globalThis.crypto.subtle).
+ * Imports nothing (the zod schemas are in countersign-schema.ts, so the screens that show a
+ * receipt's status do not load zod); the crypto is the platform's (globalThis.crypto.subtle).
  */
-import { z } from 'zod';
 
 /** The first element of every statement: a receipt of another format never verifies as this one. */
 export const RECEIPT_FORMAT = 'kyoten-receipt/1';
@@ -18,40 +18,36 @@ export const RECEIPTS_HEADER = 'x-kyoten-receipts';
 /** GET → HubKeyInfo: the hub's public key, authenticated like pull. */
 export const HUB_KEY_PATH = '/api/hub-key';
 
-const HEX64 = /^[0-9a-f]{64}$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** The hub's signature of one evidence entry [R1]. */
-export const EvidenceReceipt = z.strictObject({
+/** The hub's signature of one evidence entry [R1] (schema: countersign-schema.ts). */
+export interface EvidenceReceipt {
   /** the hub (tenant) id */
-  hub: z.string().min(1).max(200),
-  caseId: z.string().min(1).max(200),
-  entryId: z.string().min(1).max(200),
+  readonly hub: string;
+  readonly caseId: string;
+  readonly entryId: string;
   /** the entry's own hash (CaseEntry.hash), hex */
-  entryHash: z.string().regex(HEX64),
+  readonly entryHash: string;
   /** the version the hub accepted the entry under: its place in the hub's change log */
-  position: z.number().int().positive(),
+  readonly position: number;
   /** the hub's clock when it accepted the entry (UTC, milliseconds): 拠点の受付時刻 */
-  receivedAt: z.iso.datetime(),
+  readonly receivedAt: string;
   /** SHA-256 of the raw public key that signed, hex: tells a wrong key from a changed receipt */
-  keyFingerprint: z.string().regex(HEX64),
+  readonly keyFingerprint: string;
   /** Ed25519 over receiptStatement(), base64 */
-  signature: z.string().length(88).regex(BASE64),
-});
-export type EvidenceReceipt = z.infer<typeof EvidenceReceipt>;
+  readonly signature: string;
+}
 
 /** What the hub signs: everything of the receipt but the key fingerprint and the signature. */
 export type ReceiptFacts = Pick<EvidenceReceipt, 'hub' | 'caseId' | 'entryId' | 'entryHash' | 'position' | 'receivedAt'>;
 
-export const HubKeyInfo = z.strictObject({
-  hub: z.string().min(1).max(200),
-  algorithm: z.literal('Ed25519'),
+/** GET HUB_KEY_PATH: the hub's public key. */
+export interface HubKeyInfo {
+  readonly hub: string;
+  readonly algorithm: 'Ed25519';
   /** the raw 32-byte public key, base64 */
-  publicKey: z.string().length(44).regex(BASE64),
+  readonly publicKey: string;
   /** SHA-256 of the raw public key, hex */
-  fingerprint: z.string().regex(HEX64),
-});
-export type HubKeyInfo = z.infer<typeof HubKeyInfo>;
+  readonly fingerprint: string;
+}
 
 /**
  * [R2] The canonical statement: a JSON array in a fixed order. JSON quoting keeps the fields

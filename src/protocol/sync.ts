@@ -6,7 +6,7 @@
  * Imports nothing but zod, so the server may use it without pulling in the vault or React.
  */
 import { z } from 'zod';
-import { EvidenceReceipt } from './countersign';
+import { EvidenceReceipt } from './countersign-schema';
 
 // ─── Paths ──────────────────────────────────────────────────────────────────
 

@@ -19,7 +19,8 @@ import {
   type SignInRequest,
   type WireChange,
 } from '../protocol/sync';
-import { HUB_KEY_PATH, HubKeyInfo, RECEIPTS_HEADER } from '../protocol/countersign';
+import { HUB_KEY_PATH, RECEIPTS_HEADER } from '../protocol/countersign';
+import { HubKeyInfo } from '../protocol/countersign-schema';
 import { S } from './text';
 
 export type SyncProblemCode =

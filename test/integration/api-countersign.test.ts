@@ -4,7 +4,8 @@
  * the entries with their receipts; every receipt verifies against the key /api/hub-key hands out.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HUB_KEY_PATH, HubKeyInfo, importHubKey, RECEIPTS_HEADER, verifyReceipt, type EvidenceReceipt } from '../../src/protocol/countersign';
+import { HUB_KEY_PATH, importHubKey, RECEIPTS_HEADER, verifyReceipt, type EvidenceReceipt } from '../../src/protocol/countersign';
+import { HubKeyInfo } from '../../src/protocol/countersign-schema';
 import { API, PullResponse, PushResponse } from '../../src/protocol/sync';
 import type { CaseEntry } from '../../src/domain/emergency-case';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
@@ -47,7 +48,7 @@ describe('countersigned evidence over HTTP (PostgreSQL)', () => {
     const answer = await push(a, entries);
     expect(answer.status).toBe(200);
     expect(PushResponse.parse(answer.body).receipts).toHaveLength(2);
-    const keyAnswer = await a.request<HubKeyInfo>('GET', HUB_KEY_PATH);
+    const keyAnswer = await a.request('GET', HUB_KEY_PATH);
     expect(keyAnswer.status).toBe(200);
     const info = HubKeyInfo.parse(keyAnswer.body);
     expect(info).toMatchObject({ hub: HUB, algorithm: 'Ed25519', fingerprint: api.hubKey.fingerprint });

@@ -6,7 +6,8 @@
  * Rows not countersigned are listed as such; they prove nothing either way.
  */
 import Papa from 'papaparse';
-import { EvidenceReceipt, verifyReceipt, type HubVerifyKey } from '../../protocol/countersign';
+import { verifyReceipt, type EvidenceReceipt, type HubVerifyKey } from '../../protocol/countersign';
+import { EvidenceReceipt as ReceiptSchema } from '../../protocol/countersign-schema';
 import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
 import { decodeCsvBytes } from '../../domain/facility-csv';
 import { formatJapanDateTimeCsv } from '../../domain/japan-time';
@@ -77,7 +78,7 @@ async function checkRow(row: number, r: Record<string, string>, key: HubVerifyKe
   const entryId = r['エントリID'] ?? '';
   const ng = (reason: string): RowVerdict => ({ row, verdict: 'ng', entryId, reason });
   const position = /^\d+$/.test(r['拠点受付番号'] ?? '') ? Number(r['拠点受付番号']) : Number.NaN;
-  const candidate = EvidenceReceipt.safeParse({
+  const candidate = ReceiptSchema.safeParse({
     hub: r['拠点ID'],
     caseId: r['記録ID'],
     entryId,
