@@ -25,8 +25,8 @@ import {
   type WireScope,
 } from '../../src/protocol/sync';
 import type { FetchLike } from '../../src/sync/client';
-import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { HUB_KEY_PATH, RECEIPTS_HEADER, bytesToBase64, receiptStatementBytes, type EvidenceReceipt, type HubKeyInfo } from '../../src/protocol/countersign';
+import { HUB_KEY_PATH, RECEIPTS_HEADER, type EvidenceReceipt, type HubKeyInfo } from '../../src/protocol/countersign';
+import { createTestHubKey, type TestHubKey } from './receipts';
 
 export interface FakeHubUser {
   readonly id: string;
@@ -102,17 +102,6 @@ export interface FakeHub {
   replaceKey(): void;
 }
 
-interface Signer {
-  info: HubKeyInfo;
-  privateKey: KeyObject;
-}
-
-function newSigner(hub: string): Signer {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const raw = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(12));
-  const fingerprint = createHash('sha256').update(raw).digest('hex');
-  return { info: { hub, algorithm: 'Ed25519', publicKey: bytesToBase64(raw), fingerprint }, privateKey };
-}
 
 const json = (status: number, body: unknown) =>
   new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -126,7 +115,7 @@ class Reply extends Error {
 }
 
 export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeHub {
-  let signer: Signer | null = options.signs === true ? newSigner('aozora') : null;
+  let signer: TestHubKey | null = options.signs === true ? createTestHubKey('aozora') : null;
   const receipts = new Map<string, EvidenceReceipt>();
   /** [R4] one receipt per entry, signed when first asked for, from what the hub recorded on acceptance */
   function receiptOf(entityId: string): EvidenceReceipt[] {
@@ -142,7 +131,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
         position: held.version,
         receivedAt: acceptedAt.get(entityId) ?? new Date().toISOString(),
       };
-      r = { ...facts, keyFingerprint: signer.info.fingerprint, signature: sign(null, receiptStatementBytes(facts), signer.privateKey).toString('base64') };
+      r = signer.sign(facts);
       receipts.set(entityId, r);
     }
     return [r];
@@ -453,7 +442,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
     },
     receipts,
     replaceKey() {
-      signer = newSigner('aozora');
+      signer = createTestHubKey('aozora');
       receipts.clear();
     },
   };
