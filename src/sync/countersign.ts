@@ -17,9 +17,14 @@ export interface CountersignState {
   readonly hubKey: HubKeyInfo | null;
   /** by entry id, as kept in the vault */
   readonly receipts: ReadonlyMap<string, EvidenceReceipt>;
+  /**
+   * Receipts the hub sent this session that did not verify against the key taken at join (not
+   * kept): the hub's key changed, or something between rewrote them. The sync settings say so.
+   */
+  readonly rejected: number;
 }
 
-export const initialCountersignState: CountersignState = { joined: false, hubKey: null, receipts: new Map() };
+export const initialCountersignState: CountersignState = { joined: false, hubKey: null, receipts: new Map(), rejected: 0 };
 
 export const countersignState = createStore<CountersignState>()(() => initialCountersignState);
 
@@ -55,7 +60,7 @@ export async function goodReceipts(receipts: readonly EvidenceReceipt[], hub: st
  * [R6] Each entry's countersign status: a receipt held for it that verifies against the hub key
  * and names the entry's own hash; pending without one; this device only without a hub.
  */
-export async function entryCountersigns(entries: readonly CaseEntry[], state: CountersignState): Promise<Map<string, EntryCountersign>> {
+export async function entryCountersigns(entries: readonly CaseEntry[], state: Pick<CountersignState, 'joined' | 'hubKey' | 'receipts'>): Promise<Map<string, EntryCountersign>> {
   const out = new Map<string, EntryCountersign>();
   if (!state.joined && state.receipts.size === 0) {
     for (const e of entries) out.set(e.id, { status: 'device-only' });

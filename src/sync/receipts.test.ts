@@ -101,6 +101,8 @@ describe('receipts on the device', () => {
     expect(hub.receipts.has(entry.id)).toBe(true);
     expect(await a.session.sync.receipts()).toEqual([]);
     expect(await statusOf(a, entry)).toEqual({ status: 'pending' });
+    // counted, so the sync settings can say so (the push and the pull after it each brought it)
+    expect(a.countersign.getState().rejected).toBe(2);
   });
 
   it('[R6] a receipt changed in storage is shown as not matching, never as countersigned', async () => {

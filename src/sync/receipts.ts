@@ -37,6 +37,9 @@ export async function keepReceipts(
 ): Promise<void> {
   if (receipts === undefined || receipts.length === 0) return;
   const good = await goodReceipts(receipts, link.hub, link.hubKey);
+  // Without a key nothing can be checked: that is not the receipts' fault.
+  const rejected = link.hubKey ? receipts.length - good.length : 0;
+  if (rejected > 0) countersignState.setState({ rejected: countersignState.getState().rejected + rejected });
   if (good.length === 0) return;
   await session.sync.saveReceipts(good);
   const held = new Map(countersignState.getState().receipts);
