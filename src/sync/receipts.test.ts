@@ -13,17 +13,18 @@ import { HUB_KEY_PATH } from '../protocol/countersign';
 import { setUpTestVault } from '../vault/testing';
 import type { VaultSession } from '../vault/types';
 import { countersignState as appState, entryCountersigns, initialCountersignState, type CountersignState } from './countersign';
+import type { FetchLike } from './client';
 import { createSyncEngine } from './engine';
 import { initialSyncStatus, type SyncStatus } from './status';
 
 const signInOf = (user: FakeHubUser) => ({ hub: user.hub, loginName: user.loginName, password: user.password, totp: user.totp, deviceName: '当番携帯' });
 
-async function phone(hub: FakeHub) {
+async function phone(hub: FakeHub, fetch: FetchLike = hub.browser()) {
   const vault = await setUpTestVault();
   const countersign = createStore<CountersignState>()(() => initialCountersignState);
   const engine = createSyncEngine({
     session: vault.session,
-    fetch: hub.browser(),
+    fetch,
     locks: null,
     status: createStore<SyncStatus>()(() => initialSyncStatus),
     countersign,
@@ -150,5 +151,20 @@ describe('receipts on the device', () => {
     expect(await b.engine.run()).toBe('done');
     const pulled = (await b.session.get<CaseEntry>('case-entry', entry.id))!.data;
     expect(await statusOf(b, pulled)).toMatchObject({ status: 'countersigned' });
+  });
+
+  it('[R5] a hub key whose fingerprint is not its own is not taken: the run fails and says the answer was wrong', async () => {
+    const hub = createFakeHub({ signs: true });
+    const user = hub.addUser();
+    const browser = hub.browser();
+    const lying: FetchLike = async (input, init) => {
+      const answer = await browser(input, init);
+      if (!input.startsWith(HUB_KEY_PATH)) return answer;
+      const info = (await answer.json()) as Record<string, unknown>;
+      return new Response(JSON.stringify({ ...info, fingerprint: '0'.repeat(64) }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const a = await phone(hub, lying);
+    expect(await a.engine.join(signInOf(user))).toBe('failed');
+    expect((await a.session.sync.hubLink())?.hubKey).toBeUndefined();
   });
 });

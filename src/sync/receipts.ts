@@ -7,7 +7,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { EvidenceReceipt, HubKeyInfo } from '../protocol/countersign';
 import type { HubLink, VaultSession } from '../vault/types';
 import { SyncError } from './client';
-import { goodReceipts, type CountersignState } from './countersign';
+import { goodReceipts, verifyKeyOf, type CountersignState } from './countersign';
 
 type State = StoreApi<CountersignState>;
 
@@ -62,6 +62,8 @@ export async function withHubKey(countersignState: State, session: VaultSession,
     if (!(e instanceof SyncError && e.code === 'rejected' && /→ 404\b/.test(e.detail))) throw e;
     hubKey = null;
   }
+  // A key whose fingerprint is not its own is not taken: every receipt would be checked against it.
+  if (hubKey !== null) await verifyKeyOf(hubKey).catch((e: unknown) => Promise.reject(new SyncError('bad-response', `hub key: ${String(e)}`)));
   const again = hubKey !== null && link.cursor > 0 && (await session.sync.receipts()).length === 0;
   const next: HubLink = { ...link, hubKey, ...(again ? { cursor: 0 } : {}) };
   await session.sync.saveHubLink(next);
