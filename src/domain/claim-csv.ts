@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import { CLAIM_STATUS_LABELS, CONSULTATION_BONUS_UNITS, type ClaimDecision, type ClaimSummaryRow } from './claim-types';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, shiftJisUnencodable, type CsvByteEncoding } from './csv-encoding';
 import { COUNTERSIGN_LABELS, countersignSummary, DEVICE_ONLY, type CountersignLookup } from './countersign-status';
-import type { ContactBody, Current, EmergencyCase, Office, Superseded } from './emergency-case';
+import type { CaseEntry, ContactBody, Current, EmergencyCase, Office, Superseded } from './emergency-case';
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv, japanMonthOf } from './japan-time';
 
@@ -155,6 +155,7 @@ export const CLAIM_DETAIL_HEADERS = [
   '拠点受付時刻（UTC）',
   '署名鍵の指紋',
   '拠点の署名',
+  'エントリ（JSON）',
 ] as const;
 
 type DetailColumn = (typeof CLAIM_DETAIL_HEADERS)[number];
@@ -188,6 +189,7 @@ const COUNTERSIGN_COLUMNS = [
   '拠点受付時刻（UTC）',
   '署名鍵の指紋',
   '拠点の署名',
+  'エントリ（JSON）',
 ] as const satisfies readonly DetailColumn[];
 type CountersignColumn = (typeof COUNTERSIGN_COLUMNS)[number];
 
@@ -206,7 +208,46 @@ function countersignCells(c: EmergencyCase, entryId: string, lookup: Countersign
     '拠点受付時刻（UTC）': signed?.receivedAt ?? '',
     署名鍵の指紋: signed?.keyFingerprint ?? '',
     拠点の署名: signed?.signature ?? '',
+    'エントリ（JSON）': held === undefined ? '' : asciiJson(held),
   };
+}
+
+/**
+ * The entry as JSON with every non-ASCII character escaped (\uXXXX): it reads back to the exact
+ * entry from a Shift_JIS file too (CP932 maps 〜 − ‖ to other code points on the way back).
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The cells of a detail row that its entry alone decides, as they are written when nothing has
+ * corrected it: a contact's columns (but its 取消 and 訂正 notes), or for a case without contacts
+ * the request's. verify-evidence compares a row with the entry it carries (docs/claim-csv.md).
+ */
+export function entryCells(entry: CaseEntry): Partial<Record<DetailColumn, string>> {
+  const b = entry.body;
+  if (b.type === 'contact') {
+    const { 取消: _w, 取消の理由: _r, 訂正: _c, ...cells } = contactCells({ entryId: entry.id, recordedAt: entry.recordedAt, recordedBy: entry.recordedBy, corrections: [], body: b });
+    return cells;
+  }
+  if (b.type === 'open') {
+    return {
+      記録ID: entry.caseId,
+      要請のあった時間: time(b.requestedAt),
+      要請時間の記録時刻: time(entry.recordedAt),
+      要請時間を遡った理由: b.requestedAtReason,
+      要請者: b.caller,
+      '要請の内容（区分）': b.category,
+      '要請の内容（詳細）': b.detail,
+    };
+  }
+  return {};
+}
+
+/** Text as papaparse writes it with escapeFormulae: a leading ' before = + - @ (and tab, CR). */
+export function asWrittenInCsv(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 const REASON_SEPARATOR = '／';
 /** a call recorded from the match whose result was never entered (ContactBody.result null) */

@@ -110,7 +110,7 @@ describe('[R7] receipt test: an exported detail CSV verifies against the hub key
     }
   });
 
-  it('fails the same export with one changed time (the hub time, UTC or Japan), position or hash, naming the row', async () => {
+  it('fails the same export with one changed time (the contact, the record, the hub time in UTC or Japan), position, hash or note, naming the row', async () => {
     const text = await exportedAfterSync();
     const row = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data[1]!;
     const later = new Date(Date.parse(row['拠点受付時刻（UTC）']!) + 60_000).toISOString();
@@ -119,7 +119,12 @@ describe('[R7] receipt test: an exported detail CSV verifies against the hub key
       ['拠点受付時刻', '2026-12-01 00:00'],
       ['拠点受付番号', String(Number(row['拠点受付番号']) + 1)],
       ['エントリのハッシュ', (row['エントリのハッシュ']![0] === 'a' ? 'b' : 'a') + row['エントリのハッシュ']!.slice(1)],
+      ['連絡・調整を行った時刻', '2026-11-30 20:56'],
+      ['記録時刻', '2026-11-30 20:57'],
+      ['メモ', '折り返し不要'],
+      ['エントリ（JSON）', row['エントリ（JSON）']!.replace('"contactedAt":"2026-11-30T11:55:00.000Z"', '"contactedAt":"2026-11-30T11:56:00.000Z"')],
     ];
+    expect(row['連絡・調整を行った時刻']).toBe('2026-11-30 20:55');
     for (const [column, value] of cases) {
       const { lines, error } = await verify(changed(text, 1, column, value));
       expect(error, column).toMatch(/NG 1/);

@@ -2,13 +2,18 @@
  * `npm run admin -- verify-evidence FILE`: checks an exported detail CSV (docs/claim-csv.md) against
  * the hub's public key, row by row [R7]. A countersigned row must carry a receipt whose signature
  * holds over its hub, case, entry, hash, position and UTC time; its Japan-time column must be that
- * same time; and, when the hub's store is at hand, it must be the receipt the hub holds.
+ * same time; and, when the hub's store is at hand, it must be the receipt the hub holds. The row
+ * carries its entry (エントリ（JSON）): its hash must be the signed one, and the cells that entry
+ * alone decides must be what it says, so a changed contact time or note fails too.
  * Rows not countersigned are listed as such; they prove nothing either way.
  */
 import Papa from 'papaparse';
 import { verifyReceipt, type EvidenceReceipt, type HubVerifyKey } from '../../protocol/countersign';
 import { EvidenceReceipt as ReceiptSchema } from '../../protocol/countersign-schema';
+import { hashOfEntry } from '../../domain/case-chain';
+import { asWrittenInCsv, entryCells } from '../../domain/claim-csv';
 import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
+import type { CaseEntry } from '../../domain/emergency-case';
 import { decodeCsvBytes } from '../../domain/facility-csv';
 import { formatJapanDateTimeCsv } from '../../domain/japan-time';
 
@@ -104,6 +109,8 @@ async function checkRow(row: number, r: Record<string, string>, key: HubVerifyKe
   if (r['拠点受付時刻'] !== formatJapanDateTimeCsv(receipt.receivedAt)) {
     return ng(`拠点受付時刻 ${r['拠点受付時刻']} is not the signed time ${formatJapanDateTimeCsv(receipt.receivedAt)} / 受付時刻が署名された時刻と違います`);
   }
+  const content = await checkEntry(r, receipt);
+  if (content !== null) return ng(content);
   if (held !== undefined) {
     const stored = held.get(entryId);
     if (stored === undefined) return ng('the hub holds no receipt for this entry / 拠点にこの記録の署名がありません');
@@ -112,6 +119,47 @@ async function checkRow(row: number, r: Record<string, string>, key: HubVerifyKe
     }
   }
   return { row, verdict: 'ok', receipt };
+}
+
+/** Shift_JIS (CP932) reads these back as other code points: compare them as one. */
+const CP932_SAME: Readonly<Record<string, string>> = { '〜': '～', '−': '－', '‖': '∥', '¢': '￠', '£': '￡', '¬': '￢' };
+const same = (text: string) => text.replace(/[〜−‖¢£¬]/g, (ch) => CP932_SAME[ch]!);
+
+/**
+ * The row's own entry against its receipt and its cells; null when they hold, else the reason.
+ * A cell that a correction or withdrawal may have changed is compared only when the row shows none.
+ */
+async function checkEntry(r: Record<string, string>, receipt: EvidenceReceipt): Promise<string | null> {
+  const json = r['エントリ（JSON）'];
+  if (json === undefined) return null; // an export from before the column: the receipt alone was checked
+  let entry: CaseEntry;
+  try {
+    entry = JSON.parse(json) as CaseEntry;
+    if (typeof entry !== 'object' || entry === null || typeof entry.body !== 'object' || entry.body === null) throw new TypeError('not an entry');
+  } catch {
+    return 'エントリ（JSON） is missing or not an entry / 記録の内容（JSON）が読めません';
+  }
+  const { hash, ...unsealed } = entry;
+  let computed: string;
+  try {
+    computed = await hashOfEntry(unsealed);
+  } catch {
+    return 'エントリ（JSON） is not an entry / 記録の内容（JSON）が読めません';
+  }
+  if (entry.id !== receipt.entryId || entry.caseId !== receipt.caseId || hash !== receipt.entryHash || computed !== receipt.entryHash) {
+    return 'the entry in the row does not hash to the signed hash / 記録の内容が署名されたハッシュと一致しません（記録が変更されています）';
+  }
+  const expected = entryCells(entry);
+  const corrected = entry.body.type === 'contact' ? r['訂正'] !== '' || r['取消'] !== '' : r['要請の訂正'] !== '';
+  const always = new Set(['記録者', '記録時刻', '記録ID', '要請時間の記録時刻']);
+  for (const [column, value] of Object.entries(expected)) {
+    if (corrected && !always.has(column)) continue;
+    const cell = r[column];
+    if (cell !== undefined && same(cell) !== same(asWrittenInCsv(value))) {
+      return `${column} 「${cell}」 is not what the signed entry says (「${value}」) / 「${column}」が拠点の署名した記録と違います`;
+    }
+  }
+  return null;
 }
 
 /** The lines the command prints: one per row, then the summary. */
