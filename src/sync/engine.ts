@@ -224,8 +224,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
       }
       const next: HubLink = { ...link, cursor: page.cursor, scope: page.scope, openConflicts: page.openConflicts };
-      const applied = await session.sync.applyRemote(page.records, next);
+      // Receipts first: once the page moves the cursor, they would not come again.
       await keepReceipts(receipts, session, next, page.receipts);
+      const applied = await session.sync.applyRemote(page.records, next);
       written.push(...applied.writtenKeys);
       for (const id of applied.evidenceMismatches) mismatches.add(id);
       received += page.records.length;
