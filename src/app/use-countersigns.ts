@@ -33,7 +33,7 @@ export function useCountersigns(entries: readonly CaseEntry[]): Countersigns {
       live = false;
     };
   }, [key, entries, state]);
-  const current = checked !== null && checked.for === key;
+  const current = checked !== null && checked.for === key && state.loaded;
   const lookup = useMemo(() => lookupOf(current ? checked.byEntry : new Map(), state.joined || state.receipts.size > 0), [current, checked, state]);
   return { lookup, done: current, joined: state.joined, hubKey: state.hubKey };
 }

@@ -11,6 +11,11 @@ import type { CountersignLookup, EntryCountersign } from '../domain/countersign-
 import type { CaseEntry } from '../domain/emergency-case';
 
 export interface CountersignState {
+  /**
+   * false until the sync engine of this session has read the hub link and the receipts kept: until
+   * then nothing is said about any entry (a joined device would read as この端末のみ).
+   */
+  readonly loaded: boolean;
   /** false: this device has no hub (この端末のみ) */
   readonly joined: boolean;
   /** the hub's key as taken at join; null while not known (not joined, or not fetched yet) */
@@ -24,7 +29,7 @@ export interface CountersignState {
   readonly rejected: number;
 }
 
-export const initialCountersignState: CountersignState = { joined: false, hubKey: null, receipts: new Map(), rejected: 0 };
+export const initialCountersignState: CountersignState = { loaded: false, joined: false, hubKey: null, receipts: new Map(), rejected: 0 };
 
 export const countersignState = createStore<CountersignState>()(() => initialCountersignState);
 

@@ -20,8 +20,8 @@ export async function loadCountersigns(countersignState: State, session: VaultSe
   }
   const state = countersignState.getState();
   const hubKey = link?.hubKey ?? null;
-  if (state.joined !== (link !== undefined) || state.hubKey?.publicKey !== hubKey?.publicKey) {
-    countersignState.setState({ joined: link !== undefined, hubKey });
+  if (!state.loaded || state.joined !== (link !== undefined) || state.hubKey?.publicKey !== hubKey?.publicKey) {
+    countersignState.setState({ loaded: true, joined: link !== undefined, hubKey });
   }
 }
 

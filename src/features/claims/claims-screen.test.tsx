@@ -94,6 +94,8 @@ async function decemberCases(): Promise<CaseEntry[][]> {
 }
 
 function mount(cases: readonly CaseEntry[][], hash = '#/claims?office=office-1&month=2026-12', offices: readonly Office[] = [office]) {
+  // as the sync engine leaves it after unlock (a device that has not joined, unless a test set more)
+  countersignState.setState({ loaded: true });
   useApp.setState({
     session: createFakeSession(),
     phase: 'unlocked',

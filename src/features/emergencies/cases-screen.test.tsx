@@ -259,10 +259,23 @@ describe('拠点の署名 on the case screen', () => {
   async function openCase() {
     const entries = await appendEntries([], [openBody(), contactBody()], 'case-9');
     useApp.setState({ caseEntries: new Map([['case-9', entries]]) });
+    countersignState.setState({ loaded: true });
     await go('#/cases/case-9');
     render(<CasesScreen />);
     return entries;
   }
+
+  it('says nothing about the hub until the sync engine has read what this device holds', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody()], 'case-9');
+    useApp.setState({ caseEntries: new Map([['case-9', entries]]) });
+    await go('#/cases/case-9');
+    render(<CasesScreen />);
+    expect(await screen.findByText(/改ざんなし（2件の記録を確認）/)).toBeInTheDocument();
+    expect(screen.getAllByText('拠点の署名を確認中…').length).toBeGreaterThan(0);
+    expect(screen.queryByText(COUNTERSIGN_LABELS['device-only'], { exact: false })).toBeNull();
+    act(() => countersignState.setState({ loaded: true }));
+    expect(await screen.findByText(`拠点の署名: ${COUNTERSIGN_LABELS['device-only']}`)).toBeInTheDocument();
+  });
 
   it('a device with no hub says この端末のみ for the case and every entry', async () => {
     await openCase();
