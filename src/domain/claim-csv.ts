@@ -249,6 +249,11 @@ export function entryCells(entry: CaseEntry): Partial<Record<DetailColumn, strin
 export function asWrittenInCsv(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
+
+/** The value asWrittenInCsv wrote (a signature in base64 may start with +). */
+export function fromCsvCell(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
 const REASON_SEPARATOR = '／';
 /** a call recorded from the match whose result was never entered (ContactBody.result null) */
 const RESULT_NOT_RECORDED = '未記録';

@@ -137,9 +137,9 @@ describe('[R7] receipt test: an exported detail CSV verifies against the hub key
     const text = await exportedAfterSync();
     const file = write(text, 'shift_jis');
     const run = (f: string) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
         execFile(resolve('node_modules/.bin/tsx'), ['src/server/admin.ts', 'verify-evidence', f, '--public-key', api.hubKey.publicKey], { env: { ...process.env, DATABASE_URL: '' } }, (error, stdout, stderr) =>
-          resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
+          done({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
         );
       });
     const good = await run(file);

@@ -11,7 +11,7 @@ import Papa from 'papaparse';
 import { verifyReceipt, type EvidenceReceipt, type HubVerifyKey } from '../../protocol/countersign';
 import { EvidenceReceipt as ReceiptSchema } from '../../protocol/countersign-schema';
 import { hashOfEntry } from '../../domain/case-chain';
-import { asWrittenInCsv, entryCells } from '../../domain/claim-csv';
+import { asWrittenInCsv, entryCells, fromCsvCell } from '../../domain/claim-csv';
 import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
 import type { CaseEntry } from '../../domain/emergency-case';
 import { decodeCsvBytes } from '../../domain/facility-csv';
@@ -32,6 +32,9 @@ export interface EvidenceReport {
 
 /** What the hub holds for an entry, when the command runs beside the hub's store. */
 export type HeldReceipts = (hub: string, entryIds: readonly string[]) => Promise<ReadonlyMap<string, EvidenceReceipt>>;
+
+/** The columns a receipt is read from. */
+const RECEIPT_COLUMNS = ['記録ID', '拠点受付時刻', '拠点ID', 'エントリID', 'エントリのハッシュ', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名'] as const;
 
 const REQUIRED = ['記録ID', '拠点署名', '拠点受付時刻', '拠点ID', 'エントリID', 'エントリのハッシュ', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名'] as const;
 
@@ -79,7 +82,9 @@ export async function verifyEvidenceCsv(bytes: Uint8Array, key: HubVerifyKey, he
   return { encoding: decoded.encoding, rows, ok: count('ok'), ng: count('ng'), unsigned: count('unsigned') };
 }
 
-async function checkRow(row: number, r: Record<string, string>, key: HubVerifyKey, held: ReadonlyMap<string, EvidenceReceipt> | undefined): Promise<RowVerdict> {
+async function checkRow(row: number, cells: Record<string, string>, key: HubVerifyKey, held: ReadonlyMap<string, EvidenceReceipt> | undefined): Promise<RowVerdict> {
+  // The receipt's cells as they were before the export escaped a leading + (a signature may start with one).
+  const r = Object.fromEntries(RECEIPT_COLUMNS.map((c) => [c, fromCsvCell(cells[c] ?? '')]));
   const entryId = r['エントリID'] ?? '';
   const ng = (reason: string): RowVerdict => ({ row, verdict: 'ng', entryId, reason });
   const position = /^\d+$/.test(r['拠点受付番号'] ?? '') ? Number(r['拠点受付番号']) : Number.NaN;
@@ -109,7 +114,7 @@ async function checkRow(row: number, r: Record<string, string>, key: HubVerifyKe
   if (r['拠点受付時刻'] !== formatJapanDateTimeCsv(receipt.receivedAt)) {
     return ng(`拠点受付時刻 ${r['拠点受付時刻']} is not the signed time ${formatJapanDateTimeCsv(receipt.receivedAt)} / 受付時刻が署名された時刻と違います`);
   }
-  const content = await checkEntry(r, receipt);
+  const content = await checkEntry(cells, receipt);
   if (content !== null) return ng(content);
   if (held !== undefined) {
     const stored = held.get(entryId);
