@@ -14,8 +14,7 @@
  * A key that does not open (another KYOTEN_SECRET_KEY) stops the start: signing with a new key
  * would leave every receipt so far unverifiable against the one the devices hold.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ReceiptSigner, SigningKeyStore } from '../db/countersign';
