@@ -4,6 +4,7 @@
  * and the store refreshed when records arrive. Loaded after unlock (use-sync.ts), so the engine,
  * the wire schemas and zod stay out of the JavaScript a cold start waits for.
  */
+import { resetCountersignState } from '../sync/countersign';
 import { createSyncEngine } from '../sync/engine';
 import { resetSyncStatus, syncStatus } from '../sync/status';
 import { changeNotifier, installSyncTriggers } from '../sync/triggers';
@@ -42,5 +43,6 @@ export function startSync(session: VaultSession): () => void {
     changes.dispose();
     dispose();
     resetSyncStatus();
+    resetCountersignState();
   };
 }

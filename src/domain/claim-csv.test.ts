@@ -1,6 +1,8 @@
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
+import { foldCase } from './case-fold';
 import {
   CLAIM_DETAIL_HEADERS,
   CLAIM_SUMMARY_HEADERS,
@@ -10,7 +12,10 @@ import {
   claimDetailCsv,
   claimExportFileName,
   claimSummaryCsv,
+  asWrittenInCsv,
   encodeClaimCsv,
+  entryCells,
+  exportMonthOf,
 } from './claim-csv';
 import type { ClaimDecision, ClaimSummaryRow } from './claim-types';
 import {
@@ -422,5 +427,44 @@ describe('claimExportFileName', () => {
     expect(claimExportFileName('detail', '1234567890', '2026-12', 'shift_jis')).toBe('soudan-kyouka-detail-1234567890-2026-12-sjis.csv');
     expect(claimExportFileName('detail', '１２３４５６７８９０', '2026-01', 'utf-8-bom')).toBe('soudan-kyouka-detail-1234567890-2026-01.csv');
     expect(() => claimExportFileName('detail', '1234567890', '2026-13', 'utf-8-bom')).toThrow(RangeError);
+  });
+});
+
+describe('the countersign columns of the detail', () => {
+  it('are written for every row: この端末のみ without a hub, the row entry, its hash and the whole entry as ASCII JSON', async () => {
+    const entries = await appendEntries([], [openBody({ officeId: office.id }), contactBody({ note: '折り返し〜夜間−確認' })], 'case-c');
+    const kase = foldCase(entries);
+    const text = claimDetailCsv({ office, month: exportMonthOf(kase, createDecision('case-c', { month: null })), cases: [kase], decisions: decisionsOf(createDecision('case-c', { month: null })) });
+    const [row] = parse(text).rows;
+    expect(row).toMatchObject({
+      拠点署名: 'この端末のみ（拠点の署名なし）',
+      拠点受付時刻: '',
+      事例の拠点署名: 'この端末のみ（拠点の署名なし）',
+      エントリID: entries[1]!.id,
+      エントリのハッシュ: entries[1]!.hash,
+      拠点の署名: '',
+    });
+    // Read back from Shift_JIS, the JSON is still the exact entry (〜 and − come back as other code points in the note cell).
+    const sjis = Encoding.convert(encodeClaimCsv(text, 'shift_jis'), { to: 'UNICODE', from: 'SJIS', type: 'string' });
+    const [back] = parse(sjis).rows;
+    expect(JSON.parse(back!['エントリ（JSON）']!)).toEqual(entries[1]);
+    expect(back!['エントリ（JSON）']).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  it('entryCells: the cells a contact or a request alone decides, as written when nothing corrected it', async () => {
+    const entries = await appendEntries([], [openBody({ officeId: office.id, detail: '=SUM(A1)' }), contactBody()], 'case-c');
+    expect(entryCells(entries[1]!)).toEqual({
+      '連絡・調整を行った時刻': '2026-12-01 00:20',
+      連絡先事業所: 'あおぞら短期入所',
+      連絡先事業所番号: '1210100001',
+      短期入所: 'はい',
+      方法: '電話',
+      結果: '受入可',
+      メモ: '',
+      記録者: '山田 夜勤',
+      記録時刻: '2026-11-30 23:51', // appendEntries records a minute after the request (14:51Z)
+    });
+    expect(entryCells(entries[0]!)).toMatchObject({ 記録ID: 'case-c', 要請のあった時間: '2026-11-30 23:50', '要請の内容（詳細）': '=SUM(A1)' });
+    expect(asWrittenInCsv('=SUM(A1)')).toBe("'=SUM(A1)");
   });
 });

@@ -7,7 +7,8 @@
 import Papa from 'papaparse';
 import { CLAIM_STATUS_LABELS, CONSULTATION_BONUS_UNITS, type ClaimDecision, type ClaimSummaryRow } from './claim-types';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, shiftJisUnencodable, type CsvByteEncoding } from './csv-encoding';
-import type { ContactBody, Current, EmergencyCase, Office, Superseded } from './emergency-case';
+import { COUNTERSIGN_LABELS, countersignSummary, DEVICE_ONLY, type CountersignLookup } from './countersign-status';
+import type { CaseEntry, ContactBody, Current, EmergencyCase, Office, Superseded } from './emergency-case';
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv, japanMonthOf } from './japan-time';
 
@@ -142,6 +143,19 @@ export const CLAIM_DETAIL_HEADERS = [
   '算定回数目',
   '単位数',
   'ハッシュ',
+  // The hub's countersignature of the row's entry (the contact; the request for a case without
+  // one): what `npm run admin -- verify-evidence` checks offline (docs/claim-csv.md).
+  '拠点署名',
+  '拠点受付時刻',
+  '事例の拠点署名',
+  '拠点ID',
+  'エントリID',
+  'エントリのハッシュ',
+  '拠点受付番号',
+  '拠点受付時刻（UTC）',
+  '署名鍵の指紋',
+  '拠点の署名',
+  'エントリ（JSON）',
 ] as const;
 
 type DetailColumn = (typeof CLAIM_DETAIL_HEADERS)[number];
@@ -164,6 +178,82 @@ const CONTACT_COLUMNS = [
 type ContactColumn = (typeof CONTACT_COLUMNS)[number];
 
 const NO_CONTACT = Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, ''])) as Record<ContactColumn, string>;
+
+const COUNTERSIGN_COLUMNS = [
+  '拠点署名',
+  '拠点受付時刻',
+  '拠点ID',
+  'エントリID',
+  'エントリのハッシュ',
+  '拠点受付番号',
+  '拠点受付時刻（UTC）',
+  '署名鍵の指紋',
+  '拠点の署名',
+  'エントリ（JSON）',
+] as const satisfies readonly DetailColumn[];
+type CountersignColumn = (typeof COUNTERSIGN_COLUMNS)[number];
+
+/** The countersign columns of the row whose entry is `entryId`. */
+function countersignCells(c: EmergencyCase, entryId: string, lookup: CountersignLookup): Record<CountersignColumn, string> {
+  const cs = lookup(entryId);
+  const held = c.entries.find((e) => e.id === entryId);
+  const signed = cs.status === 'countersigned' ? cs : null;
+  return {
+    拠点署名: cs.status === 'invalid' ? `${COUNTERSIGN_LABELS.invalid}: ${cs.problem}` : COUNTERSIGN_LABELS[cs.status],
+    拠点受付時刻: signed ? time(signed.receivedAt) : '',
+    拠点ID: signed?.hub ?? '',
+    エントリID: entryId,
+    エントリのハッシュ: held?.hash ?? '',
+    拠点受付番号: signed ? String(signed.position) : '',
+    '拠点受付時刻（UTC）': signed?.receivedAt ?? '',
+    署名鍵の指紋: signed?.keyFingerprint ?? '',
+    拠点の署名: signed?.signature ?? '',
+    'エントリ（JSON）': held === undefined ? '' : asciiJson(held),
+  };
+}
+
+/**
+ * The entry as JSON with every non-ASCII character escaped (\uXXXX): it reads back to the exact
+ * entry from a Shift_JIS file too (CP932 maps 〜 − ‖ to other code points on the way back).
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The cells of a detail row that its entry alone decides, as they are written when nothing has
+ * corrected it: a contact's columns (but its 取消 and 訂正 notes), or for a case without contacts
+ * the request's. verify-evidence compares a row with the entry it carries (docs/claim-csv.md).
+ */
+export function entryCells(entry: CaseEntry): Partial<Record<DetailColumn, string>> {
+  const b = entry.body;
+  if (b.type === 'contact') {
+    const { 取消: _w, 取消の理由: _r, 訂正: _c, ...cells } = contactCells({ entryId: entry.id, recordedAt: entry.recordedAt, recordedBy: entry.recordedBy, corrections: [], body: b });
+    return cells;
+  }
+  if (b.type === 'open') {
+    return {
+      記録ID: entry.caseId,
+      要請のあった時間: time(b.requestedAt),
+      要請時間の記録時刻: time(entry.recordedAt),
+      要請時間を遡った理由: b.requestedAtReason,
+      要請者: b.caller,
+      '要請の内容（区分）': b.category,
+      '要請の内容（詳細）': b.detail,
+    };
+  }
+  return {};
+}
+
+/** Text as papaparse writes it with escapeFormulae: a leading ' before = + - @ (and tab, CR). */
+export function asWrittenInCsv(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** The value asWrittenInCsv wrote (a signature in base64 may start with +). */
+export function fromCsvCell(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
 const REASON_SEPARATOR = '／';
 /** a call recorded from the match whose result was never entered (ContactBody.result null) */
 const RESULT_NOT_RECORDED = '未記録';
@@ -194,7 +284,13 @@ function contactCells(k: Current<ContactBody>): Record<ContactColumn, string> {
   };
 }
 
-function caseCells(office: Office, monthLabel: string, c: EmergencyCase, d: ClaimDecision): Omit<DetailRow, ContactColumn> {
+function caseCells(
+  office: Office,
+  monthLabel: string,
+  c: EmergencyCase,
+  d: ClaimDecision,
+  lookup: CountersignLookup,
+): Omit<DetailRow, ContactColumn | CountersignColumn> {
   const open = c.open.body;
   const outcome = c.outcome;
   return {
@@ -223,6 +319,10 @@ function caseCells(office: Office, monthLabel: string, c: EmergencyCase, d: Clai
     算定回数目: d.ordinal === null ? '' : String(d.ordinal),
     単位数: String(d.units),
     ハッシュ: c.headHash,
+    事例の拠点署名: countersignSummary(
+      c.entries.map((e) => e.id),
+      lookup,
+    ),
   };
 }
 
@@ -248,6 +348,8 @@ export interface ClaimDetailInput {
   readonly cases: readonly EmergencyCase[];
   /** by case id, from decideClaims */
   readonly decisions: ReadonlyMap<string, ClaimDecision>;
+  /** each entry's countersign status (countersign-status.ts); without it, every entry is この端末のみ */
+  readonly countersign?: CountersignLookup;
 }
 
 /**
@@ -257,7 +359,7 @@ export interface ClaimDetailInput {
  * 単位数 is written on its first row only, so that the column sums to the month's claim; the other
  * claim columns repeat on every row so that a filter keeps them.
  */
-export function claimDetailCsv({ office, month, cases, decisions }: ClaimDetailInput): string {
+export function claimDetailCsv({ office, month, cases, decisions, countersign = DEVICE_ONLY }: ClaimDetailInput): string {
   const { year, month: m } = parseMonth(month);
   assertExportable(cases, month);
   const monthLabel = `${year}年${m}月`;
@@ -271,11 +373,11 @@ export function claimDetailCsv({ office, month, cases, decisions }: ClaimDetailI
     const listedIn = exportMonthOf(c, d);
     if (listedIn !== month) throw new RangeError(`claim-csv: case ${c.id} is listed under ${listedIn}, not ${month}`);
 
-    const shared = caseCells(office, monthLabel, c, d);
+    const shared = caseCells(office, monthLabel, c, d, countersign);
     const contacts = [...c.contacts, ...c.withdrawnContacts].sort(byContactTime);
-    const rows = contacts.length === 0 ? [NO_CONTACT] : contacts.map(contactCells);
-    rows.forEach((contact, i) => {
-      const row: DetailRow = { ...shared, ...contact, 単位数: i === 0 ? shared.単位数 : '' };
+    const rows = contacts.length === 0 ? [{ ...NO_CONTACT, entryId: c.open.entryId }] : contacts.map((k) => ({ ...contactCells(k), entryId: k.entryId }));
+    rows.forEach(({ entryId, ...contact }, i) => {
+      const row: DetailRow = { ...shared, ...contact, ...countersignCells(c, entryId, countersign), 単位数: i === 0 ? shared.単位数 : '' };
       data.push(CLAIM_DETAIL_HEADERS.map((h) => row[h]));
     });
   }

@@ -6,6 +6,7 @@
  * Imports nothing but zod, so the server may use it without pulling in the vault or React.
  */
 import { z } from 'zod';
+import { EvidenceReceipt } from './countersign-schema';
 
 // ─── Paths ──────────────────────────────────────────────────────────────────
 
@@ -274,6 +275,8 @@ export const PushResponse = z.strictObject({
   results: z.array(ChangeResult),
   /** the server's clock when it answered (for display of clock skew, never for ordering) */
   serverTime: isoInstant,
+  /** the hub's receipts for the evidence of this push taken or already held; only when asked (RECEIPTS_HEADER) [K5] */
+  receipts: z.array(EvidenceReceipt).optional(),
 });
 export type PushResponse = z.infer<typeof PushResponse>;
 
@@ -309,6 +312,8 @@ export const PullResponse = z.strictObject({
   scope: WireScope,
   /** open same-field conflicts on records in scope (see ConflictList) */
   openConflicts: z.number().int().nonnegative(),
+  /** the hub's receipts for the case entries of this page; only when asked (RECEIPTS_HEADER) [K5] */
+  receipts: z.array(EvidenceReceipt).optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 

@@ -13,6 +13,8 @@ import { StoreError, type Store } from './db/store';
 import { createAccounts } from './services/accounts';
 import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
 import { runRetirementCommand } from './retirement-commands';
+import { runVerifyEvidence } from './services/verify-evidence-command';
+import type { HubKey } from './services/hub-key';
 
 export interface AdminIo {
   out(line: string): void;
@@ -23,6 +25,8 @@ export interface AdminIo {
   readonly secretKey?: Buffer | null;
   /** who runs the command (the OS user), for the audit table when --by is not given */
   readonly operator?: string;
+  /** the hub's signing key as the server has it (verify-evidence without --public-key) */
+  readonly hubKey?: () => Promise<HubKey>;
 }
 
 export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
@@ -51,6 +55,9 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   device-users   --device <device id>          (who has signed in on the device)
   revoke-device-user --hub <id> --device <device id> --login <login>
                  (the user's sign-in on that device no longer opens a session)
+  verify-evidence <FILE> [--public-key <base64>]
+                 (checks each countersigned row of an exported detail CSV against the hub's key:
+                  the server's own, or the public key given; exit 1 when a row fails)
 
 The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
 which only one process may open at a time: stop the server first.`;
@@ -88,6 +95,7 @@ const schemas = {
   'move-device': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1) }),
   'device-users': z.strictObject({ device: z.string().min(1).max(200) }),
   'revoke-device-user': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1) }),
+  'verify-evidence': z.strictObject({ file: z.string().min(1, 'give the CSV file to check'), 'public-key': z.string().min(1).optional() }),
 } as const;
 export type AdminCommand = keyof typeof schemas;
 
@@ -96,9 +104,11 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
   const [command, ...rest] = argv;
   if (command === undefined || !(command in schemas)) throw new Error(command === undefined ? ADMIN_USAGE : `unknown command "${command}"\n\n${ADMIN_USAGE}`);
   const str = { type: 'string' } as const;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: [...rest],
     strict: true,
+    // Only verify-evidence takes a positional argument (the file).
+    allowPositionals: command === 'verify-evidence',
     options: {
       hub: str,
       name: str,
@@ -115,9 +125,11 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
       invalid: { type: 'boolean' },
       limit: str,
       note: str,
+      'public-key': str,
     },
   });
-  const parsed = schemas[command as AdminCommand].safeParse(values);
+  if (positionals.length > 1) throw new Error(`one file at a time, got ${positionals.length}`);
+  const parsed = schemas[command as AdminCommand].safeParse(command === 'verify-evidence' ? { ...values, file: positionals[0] ?? '' } : values);
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.') || command}: ${i.message}`).join('\n'));
   }
@@ -215,6 +227,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         io.out(`端末 ${o['device']} での ${user.loginName} のサインインを取り消しました。この利用者の未送信の変更は、再びサインインするまで端末に残ります。`);
         return;
       }
+      case 'verify-evidence':
+        await runVerifyEvidence(o['file'] as string, o['public-key'] as string | undefined, io, store);
+        return;
     }
   } catch (error) {
     if (error instanceof StoreError && error.code === 'bad-request') throw new Error(error.message);

@@ -7,6 +7,8 @@ import { createInterface } from 'node:readline';
 import { describeStore, openStoreFromEnv } from './db/open-store';
 import { parseAdminArgs, runAdminCommand } from './admin-commands';
 import { secretKeyFromEnv } from './services/secret-box';
+import { hubKeyFromEnv } from './services/hub-key';
+import { runVerifyEvidence } from './services/verify-evidence-command';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -54,6 +56,17 @@ try {
   process.exit(2);
 }
 
+// Checking an export against a public key needs no store: an auditor may run it anywhere.
+if (parsed.command === 'verify-evidence' && parsed.options['public-key'] !== undefined) {
+  try {
+    await runVerifyEvidence(parsed.options['file'] as string, parsed.options['public-key'] as string, { out: (line) => console.log(line) }, null);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
+  process.exit();
+}
+
 let store;
 try {
   store = await openStoreFromEnv(process.env);
@@ -76,6 +89,7 @@ try {
     readPassword,
     secretKey: secretKeyFromEnv(process.env),
     operator: operatorName(),
+    hubKey: () => hubKeyFromEnv(process.env, store, { create: false }),
   });
 } catch (error) {
   console.error((error as Error).message);

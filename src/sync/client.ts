@@ -21,6 +21,8 @@ import {
   type SignInRequest,
   type WireChange,
 } from '../protocol/sync';
+import { HUB_KEY_PATH, RECEIPTS_HEADER } from '../protocol/countersign';
+import { HubKeyInfo } from '../protocol/countersign-schema';
 import { S } from './text';
 
 export type SyncProblemCode =
@@ -110,6 +112,8 @@ export class HubClient {
     if (device) {
       headers[DEVICE_ID_HEADER] = device.deviceId;
       headers[DEVICE_SECRET_HEADER] = device.deviceSecret;
+      // This app keeps the hub's receipts: push and pull answer with them [K5].
+      headers[RECEIPTS_HEADER] = '1';
     }
     let response: Response;
     try {
@@ -176,6 +180,11 @@ export class HubClient {
   /** The retire push answered everything: this device wipes now (the hub shows it 'wiped'). */
   retireDone(device: DeviceCredentials, refused: number) {
     return this.request('POST', API.retireDone, null, { refused } satisfies RetireDoneRequest, device);
+  }
+
+  /** The hub's public key (its receipts are checked against it); 404 from a hub that signs nothing. */
+  hubKey(device: DeviceCredentials) {
+    return this.request('GET', HUB_KEY_PATH, HubKeyInfo, undefined, device);
   }
 
   conflicts(device: DeviceCredentials) {

@@ -11,6 +11,8 @@ import { toVaultError } from '../vault/errors';
 import type { EntityKind, HubLink, HubMember, OutboxEntry, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
+import { countersignState, type CountersignState } from './countersign';
+import { keepReceipts, loadCountersigns, withHubKey } from './receipts';
 
 export const SYNC_LOCK_NAME = 'kyoten-sync';
 /** Records per pull page: large pages make the first sync of 10,000 households a few requests. */
@@ -41,6 +43,8 @@ export interface SyncEngineOptions {
   /** unregisters the service worker and clears Cache Storage; replaceable in tests */
   readonly forgetInstall?: () => Promise<void>;
   readonly status?: StoreApi<SyncStatus>;
+  /** the hub key and receipts the screens read; defaults to the app's countersignState */
+  readonly countersign?: StoreApi<CountersignState>;
   readonly now?: () => number;
   readonly pullPage?: number;
 }
@@ -131,6 +135,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { session } = options;
   const client = new HubClient(options.fetch ?? defaultFetch);
   const status = options.status ?? syncStatus;
+  const receipts = options.countersign ?? countersignState;
   const now = options.now ?? Date.now;
   const pullPage = options.pullPage ?? PULL_PAGE;
   const locks = options.locks === undefined ? (globalThis.navigator?.locks as LockManagerLike | undefined) ?? null : options.locks;
@@ -191,6 +196,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (session.isLocked) return;
     const [link, counts, setAside] = await Promise.all([session.sync.hubLink(), session.sync.queueCounts(), session.sync.setAsideCounts()]);
     const me = memberOf(link);
+    await loadCountersigns(receipts, session, link);
     set({
       joined: link !== undefined,
       // A8: each person who unlocks syncs as themselves: whoever has not signed in here is asked to.
@@ -221,6 +227,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
         const answer = await client.push(device(link), batch);
         const ack = await session.sync.acknowledge(answer.results);
+        await keepReceipts(receipts, session, link, answer.receipts);
         sent += ack.sent;
         set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });
         // [S3] Nothing after a gap was taken: start again from the first change still queued.
@@ -275,6 +282,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
       }
       const next: HubLink = { ...link, cursor: page.cursor, scope: page.scope, openConflicts: page.openConflicts };
+      // Receipts first: once the page moves the cursor, they would not come again.
+      await keepReceipts(receipts, session, next, page.receipts);
       const applied = await session.sync.applyRemote(page.records, next);
       written.push(...applied.writtenKeys);
       if (applied.removed > 0) dropped = true;
@@ -343,6 +352,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       for (let attempt = 0; pulled === undefined; attempt += 1) {
         try {
           await ensureSession(link, me);
+          // The hub's key, once (kept in the link): asked with the session, like a pull.
+          link = await withHubKey(receipts, session, link, () => client.hubKey(device(link!)));
           try {
             await push(link);
           } catch (e) {

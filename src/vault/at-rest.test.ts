@@ -91,6 +91,7 @@ describe('data at rest', () => {
       'keySlots',
       'meta',
       'outbox',
+      'receipts',
       'records',
       'setAside',
       'syncMeta',

@@ -136,7 +136,7 @@ describe('schema migrations', () => {
     vault.close();
   });
 
-  it('opens a version-4 database at version 7: the slot gains its user key at unlock, and a hub token can be sealed with it', async () => {
+  it('opens a version-4 database at version 7: no receipts, and keeps the ones it is given; the slot gains its user key at unlock, and a hub token can be sealed with it', async () => {
     const name = freshDatabaseName();
     await writeVersion1(name);
     const v4 = new Dexie(name);
@@ -149,6 +149,19 @@ describe('schema migrations', () => {
 
     const vault = createVault(name);
     const session = await vault.unlock('user-1', PASSPHRASE);
+    expect(await session.sync.receipts()).toEqual([]);
+    const receipt = {
+      hub: 'aozora',
+      caseId: 'case-1',
+      entryId: 'case-1-e0',
+      entryHash: 'a'.repeat(64),
+      position: 3,
+      receivedAt: AT,
+      keyFingerprint: 'b'.repeat(64),
+      signature: 'A'.repeat(86) + '==',
+    };
+    await session.sync.saveReceipts([receipt]);
+    expect(await session.sync.receipts()).toEqual([receipt]);
     expect(await session.sync.userToken()).toBeUndefined();
     await session.sync.saveUserToken('t'.repeat(43));
     expect((await session.get('household', 'h-1'))?.data).toEqual(createSampleRecord());

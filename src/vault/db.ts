@@ -4,6 +4,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import { toVaultError } from './errors';
+import type { EvidenceReceipt } from '../protocol/countersign';
 import type { RefusalReason } from '../protocol/sync';
 import type { ChangeOp, DeviceSettings, EntityKind } from './types';
 
@@ -161,6 +162,15 @@ export const SCHEMA_V4 = {
 } as const;
 
 /**
+ * Version 5: the hub's receipts for case entries, in clear (ids, a hash, a version, the hub's time
+ * and a signature; why clear: receipts.ts). Keyed by entry id, indexed by case.
+ */
+export const SCHEMA_V5 = { receipts: 'entryId, caseId' } as const;
+
+/** Version 5: one hub receipt (EvidenceReceipt as the hub sent it). */
+export type ReceiptRow = EvidenceReceipt;
+
+/**
  * Version 6: records a pull brought that this app cannot read (an id outside the one rule, a payload
  * that is not JSON or lacks what the screens need; src/protocol/records.ts [R3]), kept out of
  * `records` so one bad record never stops a page. In clear: the kind, a key (the id when it is
@@ -195,6 +205,7 @@ export class VaultDatabase extends Dexie {
   cache!: Table<CacheRow, string>;
   syncMeta!: Table<SyncMetaRow, [EntityKind, string]>;
   hubLink!: Table<HubLinkRow, 'link'>;
+  receipts!: Table<ReceiptRow, string>;
   setAside!: Table<SetAsideRow, [EntityKind, string]>;
   userSecrets!: Table<UserSecretRow, [string, string]>;
 
@@ -206,6 +217,7 @@ export class VaultDatabase extends Dexie {
     // no upgrade rewrites them (rewriting sealed rows gains nothing and costs a pass over the outbox).
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4);
+    this.version(5).stores(SCHEMA_V5);
     this.version(6).stores(SCHEMA_V6);
     this.version(7).stores(SCHEMA_V7);
     // To change the schema, never edit version 1: add a version below it and keep both.

@@ -10,6 +10,7 @@ import * as cache from './cache';
 import * as drafts from './drafts';
 import * as syncStore from './sync-store';
 import { countSetAside } from './set-aside';
+import * as receiptStore from './receipts';
 import { VaultError } from './errors';
 import { appendAccess, isoAt, readAccessLog, readOutbox, type SessionContext } from './journal';
 import {
@@ -167,6 +168,8 @@ export class Session implements VaultSession {
     clearUserToken: () => this.run(({ db, user }) => clearUserSecret(db, user.id, HUB_TOKEN)),
     userNames: () => this.run(async ({ db }) => Object.fromEntries((await db.keySlots.toArray()).map((s) => [s.userId, s.displayName]))),
     followServerSeq: (lastSeq) => this.run((ctx) => syncStore.followServerSeq(ctx, lastSeq)),
+    saveReceipts: (list) => this.run((ctx) => receiptStore.saveReceipts(ctx, list)),
+    receipts: () => this.read(receiptStore.readReceipts),
     wipe: async () => {
       // Not through withStorage: it would reopen the database it is deleting.
       if (this.#key === null) throw new VaultError('locked');

@@ -1,3 +1,4 @@
+import type { EvidenceReceipt, HubKeyInfo } from '../protocol/countersign';
 import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '../protocol/sync';
 
 /**
@@ -99,6 +100,11 @@ export interface HubLink {
   readonly openConflicts: number;
   /** true after a sign-out or a 401: nothing is sent until someone signs in again */
   readonly signedOut: boolean;
+  /**
+   * The hub's public key, taken once from the hub after joining (GET /api/hub-key): every receipt
+   * is checked against it. Absent on links saved before receipts; null when the hub has none.
+   */
+  readonly hubKey?: HubKeyInfo | null;
 }
 
 /** What acknowledge() did with a push's results. */
@@ -162,6 +168,10 @@ export interface SyncStore {
   queueCounts(): Promise<{ readonly pending: number; readonly refused: number }>;
   /** How many pulled records were set aside as unreadable, by reason [R3]; nothing decrypted. */
   setAsideCounts(): Promise<SetAsideCounts>;
+  /** Keeps the hub's receipts for case entries (checked by the sync engine first; receipts.ts). */
+  saveReceipts(receipts: readonly EvidenceReceipt[]): Promise<void>;
+  /** Every receipt held, in clear: nothing is decrypted. */
+  receipts(): Promise<EvidenceReceipt[]>;
   /** Deletes the whole on-device database (every user): for a device retired by its hub. */
   wipe(): Promise<void>;
   /** A8: the unlocked user's hub device token, sealed with their own key; undefined when none */

@@ -17,6 +17,7 @@ import type { SqlStore } from '../../src/server/db/sql-store';
 import { createApiHandler } from '../../src/server/http/api';
 import { createAccounts } from '../../src/server/services/accounts';
 import { totpCode } from '../../src/server/services/credentials';
+import { generateHubKey } from '../../src/server/services/hub-key';
 import { openBrowser, type BrowserSession } from './browser';
 import { registerHousehold, search, setUpFirstUser } from './app-flows';
 
@@ -31,6 +32,8 @@ let server: Server;
 let baseUrl: string;
 const users: { loginName: string; totpSecret: string }[] = [];
 const browsers: BrowserSession[] = [];
+
+const hubKey = generateHubKey();
 
 beforeAll(async () => {
   store = await openPostgresStore({ connectionString: url, schema });
@@ -48,7 +51,7 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     distDir: resolve(import.meta.dirname, '../../dist'),
-    api: createApiHandler({ store: () => store, accounts: config }),
+    api: createApiHandler({ store: () => store, accounts: config, hubKey: () => hubKey }),
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -131,6 +134,13 @@ describe('two phones, one hub', () => {
     // The case is on phone two.
     await two.page.goto(`${baseUrl}/#/cases`);
     await two.page.getByText('山田 一郎').first().waitFor({ timeout: 15_000 });
+    // Countersigned by the hub, on the phone that wrote it and on the one that pulled it.
+    const [entry] = (await store.pullSince(0, { tenantId: HUB, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
+    const caseId = (JSON.parse(entry!.payloadJson) as { caseId: string }).caseId;
+    for (const page of [one.page, two.page]) {
+      await page.goto(`${baseUrl}/#/cases/${caseId}`);
+      await page.getByText('拠点の署名: 1件中1件 拠点署名済み').waitFor({ timeout: 15_000 });
+    }
 
     // Phone two shows the conflict: the hub kept phone one's number (it arrived first).
     await two.page.goto(`${baseUrl}/#/settings/sync`);

@@ -27,6 +27,8 @@ import {
 import type { FetchLike } from '../../src/sync/client';
 import { checkAppend, type HeldEntry } from '../../src/protocol/evidence-rules';
 import type { CaseEntry } from '../../src/domain/emergency-case';
+import { HUB_KEY_PATH, RECEIPTS_HEADER, type EvidenceReceipt, type HubKeyInfo } from '../../src/protocol/countersign';
+import { createTestHubKey, type TestHubKey } from './receipts';
 
 export interface FakeHubUser {
   readonly id: string;
@@ -103,7 +105,13 @@ export interface FakeHub {
   device(deviceId: string): Device | undefined;
   /** A8: the user's device token no longer opens a session (the admin's revoke-device-user) */
   revokeDeviceUser(deviceId: string, userId: string): void;
+  /** with createFakeHub({ signs: true }): the hub's key (GET /api/hub-key) and its receipts by entry id */
+  readonly hubKey: HubKeyInfo | null;
+  readonly receipts: ReadonlyMap<string, EvidenceReceipt>;
+  /** from now on the hub signs with another key (receipts made before keep the old signature) */
+  replaceKey(): void;
 }
+
 
 const json = (status: number, body: unknown) =>
   new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -116,7 +124,29 @@ class Reply extends Error {
   }
 }
 
-export function createFakeHub(): FakeHub {
+export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeHub {
+  let signer: TestHubKey | null = options.signs === true ? createTestHubKey('aozora') : null;
+  const receipts = new Map<string, EvidenceReceipt>();
+  /** [K4] one receipt per entry, signed when first asked for, from what the hub recorded on acceptance */
+  function receiptOf(entityId: string): EvidenceReceipt[] {
+    const held = records.get(keyOf('case-entry', entityId));
+    if (signer === null || held === undefined) return [];
+    let r = receipts.get(entityId);
+    if (r === undefined) {
+      const facts = {
+        hub: signer.info.hub,
+        caseId: (JSON.parse(held.payloadJson) as { caseId: string }).caseId,
+        entryId: entityId,
+        entryHash: (JSON.parse(held.payloadJson) as { hash: string }).hash,
+        position: held.version,
+        receivedAt: acceptedAt.get(entityId) ?? new Date().toISOString(),
+      };
+      r = signer.sign(facts);
+      receipts.set(entityId, r);
+    }
+    return [r];
+  }
+  const acceptedAt = new Map<string, string>();
   const users = new Map<string, FakeHubUser>();
   const sessions = new Map<string, string>();
   const devices = new Map<string, Device>();
@@ -239,6 +269,7 @@ export function createFakeHub(): FakeHub {
       access.set(change.entityId, change.payload);
     } else {
       const officeId = officeFor(change, user);
+      if (change.kind === 'case-entry') acceptedAt.set(change.entityId, new Date().toISOString());
       records.set(key, {
         kind: change.kind,
         entityId: change.entityId,
@@ -251,7 +282,7 @@ export function createFakeHub(): FakeHub {
     return { ...base, status: 'accepted', version };
   }
 
-  function push(device: Device, user: FakeHubUser, body: unknown, retire: boolean): Response {
+  function push(device: Device, user: FakeHubUser, body: unknown, retire: boolean, asks = false): Response {
     const parsed = PushRequest.safeParse(body);
     if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
     const results: ChangeResult[] = [];
@@ -286,10 +317,14 @@ export function createFakeHub(): FakeHub {
       device.lastSeq = Math.max(device.lastSeq, change.seq);
       results.push(result);
     }
-    return json(200, { results, serverTime: new Date().toISOString() });
+    const changes = parsed.data.changes;
+    const signed = asks && signer !== null && !retire
+      ? { receipts: results.flatMap((r, i) => (r.status !== 'refused' && changes[i]!.kind === 'case-entry' ? receiptOf(changes[i]!.entityId) : [])) }
+      : {};
+    return json(200, { results, serverTime: new Date().toISOString(), ...signed });
   }
 
-  function pull(user: FakeHubUser, url: URL): Response {
+  function pull(user: FakeHubUser, url: URL, asks = false): Response {
     const cursor = Number(url.searchParams.get('cursor') ?? '0');
     const limit = Number(url.searchParams.get('limit') ?? '1000');
     const scope = scopeOf(user);
@@ -305,7 +340,8 @@ export function createFakeHub(): FakeHub {
       }
       if (inScope(scope, held)) page.push({ ...held });
     }
-    const answer: PullResponse = { records: page, cursor: next, hasMore, scope, openConflicts: hub.openConflicts };
+    const signed = asks && signer !== null ? { receipts: page.filter((r) => r.kind === 'case-entry').flatMap((r) => receiptOf(r.entityId)) } : {};
+    const answer: PullResponse = { records: page, cursor: next, hasMore, scope, openConflicts: hub.openConflicts, ...signed };
     return json(200, answer);
   }
 
@@ -369,7 +405,7 @@ export function createFakeHub(): FakeHub {
     }
     if (url.pathname === API.push && method === 'POST') {
       const { device, user } = authDevice(init, jar);
-      return push(device, user, body, false);
+      return push(device, user, body, false, header(init, RECEIPTS_HEADER) === '1');
     }
     if (url.pathname === API.retirePush && method === 'POST') {
       const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
@@ -385,7 +421,11 @@ export function createFakeHub(): FakeHub {
     }
     if (url.pathname === API.pull && method === 'GET') {
       const { user } = authDevice(init, jar);
-      return pull(user, url);
+      return pull(user, url, header(init, RECEIPTS_HEADER) === '1');
+    }
+    if (url.pathname === HUB_KEY_PATH && method === 'GET' && signer !== null) {
+      authDevice(init, jar);
+      return json(200, signer.info);
     }
     return error(404, 'not-found', '見つかりません');
   }
@@ -468,6 +508,14 @@ export function createFakeHub(): FakeHub {
     },
     revokeDeviceUser(deviceId, userId) {
       devices.get(deviceId)!.users.set(userId, null);
+    },
+    get hubKey() {
+      return signer?.info ?? null;
+    },
+    receipts,
+    replaceKey() {
+      signer = createTestHubKey('aozora');
+      receipts.clear();
     },
   };
   return hub;

@@ -149,6 +149,13 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       async wipe() {
         throw new VaultError('unexpected');
       },
+      async saveReceipts() {
+        throw new VaultError('unexpected');
+      },
+      async receipts() {
+        check();
+        return [];
+      },
       async queueCounts() {
         check();
         const refused = out.filter((e) => e.refusal !== null).length;

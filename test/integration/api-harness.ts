@@ -14,6 +14,7 @@ import type { Store } from '../../src/server/db/store';
 import { createApiHandler } from '../../src/server/http/api';
 import { createAccounts, type Accounts, type AccountsConfig } from '../../src/server/services/accounts';
 import { totpCode } from '../../src/server/services/credentials';
+import { generateHubKey, type HubKey } from '../../src/server/services/hub-key';
 import {
   API,
   DEVICE_ID_HEADER,
@@ -47,6 +48,8 @@ export interface ApiHarness {
   readonly raw: pg.Pool;
   readonly clock: Clock;
   readonly accounts: Accounts;
+  /** the hub's signing key (a fresh one per harness) */
+  readonly hubKey: HubKey;
   /** creates a user with PASSWORD; returns its id and TOTP secret */
   user(loginName: string, role: Role, extra?: { officeId?: string; facilityId?: string }): Promise<TestUser>;
   close(): Promise<void>;
@@ -78,6 +81,7 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
   };
   const config: AccountsConfig = { idleMinutes: 30, maxHours: 12, now: () => clock.now, secretKey: options.secretKey ?? null, ...options.accounts };
   const accounts = createAccounts(store, config);
+  const hubKey = generateHubKey();
   const dist = mkdtempSync(join(tmpdir(), 'kyoten-api-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>shell</title>');
   const server: Server = await startServer({
@@ -85,7 +89,7 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
     host: '127.0.0.1',
     distDir: dist,
     trustProxy: options.trustProxy === true,
-    api: createApiHandler({ store: () => store, accounts: config, trustProxy: options.trustProxy === true }),
+    api: createApiHandler({ store: () => store, accounts: config, trustProxy: options.trustProxy === true, hubKey: () => hubKey }),
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -93,6 +97,7 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
     raw,
     clock,
     accounts,
+    hubKey,
     async user(loginName, role, extra = {}) {
       const id = `u-${loginName}`;
       const { totpSecret } = await accounts.createUser({

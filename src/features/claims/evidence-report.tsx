@@ -4,12 +4,17 @@
  * it was set back), 要請の内容, every 連絡・調整 with its time — withdrawn and corrected ones shown
  * as such with the reason, who and when — the outcome, the claim decision with its reasons, the
  * retention date, and the chain check with the case's head hash. Every time is Japan time.
+ * Each entry says whether the hub has countersigned it and when (拠点の署名), and the header
+ * carries the fingerprint of the hub key the signatures are checked against.
  *
  * Printing writes no 閲覧記録 entry: the vault's access actions are per household and this report
  * spans many; widening them is a vault change, not a screen's.
  */
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useApp } from '../../app/store';
+import { useCountersigns, type Countersigns } from '../../app/use-countersigns';
+import { COUNTERSIGN_LABELS, countersignSummary, type EntryCountersign } from '../../domain/countersign-status';
+import { formatFingerprint } from '../../protocol/countersign';
 import { retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
@@ -98,13 +103,68 @@ function ContactsTable({ kase }: { kase: EmergencyCase }) {
   );
 }
 
+function CountersignCell({ status }: { status: EntryCountersign }) {
+  switch (status.status) {
+    case 'countersigned':
+      return <>{T.countersignedAt(COUNTERSIGN_LABELS.countersigned, at(status.receivedAt), status.position)}</>;
+    case 'invalid':
+      return <strong className="claims-report__broken">{`${COUNTERSIGN_LABELS.invalid}（${status.problem}）`}</strong>;
+    default:
+      return <strong>{COUNTERSIGN_LABELS[status.status]}</strong>;
+  }
+}
+
+/** Every entry of the case with its hash and the hub's countersignature, or that it has none. */
+function EntriesTable({ kase, countersigns }: { kase: EmergencyCase; countersigns: Countersigns }) {
+  return (
+    <div className="claims-table-wrap">
+      <table className="claims-report__contacts claims-report__entries">
+        <thead>
+          <tr>
+            <th scope="col">{T.colEntry}</th>
+            <th scope="col">{T.colEntryRecorded}</th>
+            <th scope="col">{T.colEntryHash}</th>
+            <th scope="col">{T.colCountersign}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {kase.entries.map((e, i) => (
+            <tr key={e.id}>
+              <td>
+                {i + 1}. {T.entryLabels[e.body.type] ?? e.body.type}
+              </td>
+              <td>{T.recordedBy(at(e.recordedAt), e.recordedBy.name)}</td>
+              <td>
+                <code className="claims-report__hash">{e.hash.slice(0, 16)}…</code>
+              </td>
+              <td>{countersigns.done ? <CountersignCell status={countersigns.lookup(e.id)} /> : T.countersignChecking}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function ChainLine({ check }: { check: ChainCheck | undefined }) {
   if (check === undefined) return <>{T.chainChecking}</>;
   if (check.ok) return <>{T.chainOk(check.length)}</>;
   return <strong className="claims-report__broken">{T.chainBroken(check.problem)}</strong>;
 }
 
-function CaseReport({ n, kase, decision, check }: { n: number; kase: EmergencyCase; decision: ClaimDecision | undefined; check: ChainCheck | undefined }) {
+function CaseReport({
+  n,
+  kase,
+  decision,
+  check,
+  countersigns,
+}: {
+  n: number;
+  kase: EmergencyCase;
+  decision: ClaimDecision | undefined;
+  check: ChainCheck | undefined;
+  countersigns: Countersigns;
+}) {
   const open = kase.open.body;
   const outcome = kase.outcome;
   const until = retentionUntil(kase);
@@ -172,8 +232,13 @@ function CaseReport({ n, kase, decision, check }: { n: number; kase: EmergencyCa
           <Row label={T.caseId}>
             <code className="claims-report__hash">{kase.id}</code>
           </Row>
+          <Row label={T.countersign}>
+            {countersigns.done ? countersignSummary(kase.entries.map((e) => e.id), countersigns.lookup) : T.countersignChecking}
+          </Row>
         </tbody>
       </table>
+      <h3>{T.entriesTitle}</h3>
+      <EntriesTable kase={kase} countersigns={countersigns} />
     </section>
   );
 }
@@ -181,6 +246,9 @@ function CaseReport({ n, kase, decision, check }: { n: number; kase: EmergencyCa
 export function EvidenceReport({ officeId, month }: { officeId: string | null; month: string }) {
   const claim = useMonthClaim(officeId, month);
   const chain = useChainChecks(claim.cases);
+  const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
+  const countersigns = useCountersigns(entries);
+  const ready = chain.done && countersigns.done;
   const printedBy = useApp((s) => s.session?.user.displayName ?? '');
   const [printedAt] = useState(() => formatJapanDateTime(new Date()));
   const office = claim.office;
@@ -192,10 +260,10 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
         <a className="btn btn--ghost claims-link-btn" href={claimsPaths.screen(officeId, month)}>
           ← {T.backToClaims}
         </a>
-        <Button variant="primary" disabled={!chain.done} onClick={() => window.print()}>
+        <Button variant="primary" disabled={!ready} onClick={() => window.print()}>
           {T.print}
         </Button>
-        <p className="claims-report__hint">{chain.done ? T.printHint : T.printWaiting}</p>
+        <p className="claims-report__hint">{ready ? T.printHint : T.printWaiting}</p>
       </div>
       {!office ? (
         <Notice kind="warn">{T.officeNotFound}</Notice>
@@ -210,6 +278,15 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
                 <Row label={T.month}>{monthLabel(month)}</Row>
                 <Row label={T.printedAt}>{printedAt}</Row>
                 <Row label={T.printedBy}>{printedBy}</Row>
+                <Row label={T.hubKey}>
+                  {countersigns.hubKey !== null ? (
+                    <code className="claims-report__hash">{formatFingerprint(countersigns.hubKey.fingerprint)}</code>
+                  ) : countersigns.joined ? (
+                    T.hubKeyMissing
+                  ) : (
+                    T.hubKeyNone
+                  )}
+                </Row>
               </tbody>
             </table>
           </header>
@@ -228,9 +305,10 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
           <h2>{T.reportCases(claim.cases.length)}</h2>
           {claim.cases.length === 0 ? <p>{noCasesMessage(month)}</p> : null}
           {claim.cases.map((c, i) => (
-            <CaseReport key={c.id} n={i + 1} kase={c} decision={claim.decisions.get(c.id)} check={chain.byCase.get(c.id)} />
+            <CaseReport key={c.id} n={i + 1} kase={c} decision={claim.decisions.get(c.id)} check={chain.byCase.get(c.id)} countersigns={countersigns} />
           ))}
           <p className="claims-report__foot">{T.reportFoot}</p>
+          <p className="claims-report__foot">{T.verifyHint}</p>
         </>
       )}
     </div>

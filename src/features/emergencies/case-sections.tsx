@@ -21,6 +21,8 @@ import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../app/use-drafted-form';
+import type { Countersigns } from '../../app/use-countersigns';
+import { COUNTERSIGN_LABELS, type EntryCountersign } from '../../domain/countersign-status';
 import { CorrectionNotes } from './corrections';
 import { EntryErrors } from './errors-list';
 import { T } from './text';
@@ -295,7 +297,7 @@ export function LinkPerson({ kase }: { kase: EmergencyCase }) {
   );
 }
 
-export function History({ kase }: { kase: EmergencyCase }) {
+export function History({ kase, countersigns }: { kase: EmergencyCase; countersigns: Countersigns }) {
   return (
     <details className="disclosure case-history">
       <summary>{T.historyTitle}</summary>
@@ -307,11 +309,30 @@ export function History({ kase }: { kase: EmergencyCase }) {
             {e.body.type === 'correction' ? `（理由: ${e.body.reason}）` : ''}
             <br />
             <code className="case-history__hash">{T.historyHash(e.hash)}</code>
+            <br />
+            <CountersignText done={countersigns.done} status={countersigns.lookup(e.id)} />
           </li>
         ))}
       </ol>
     </details>
   );
+}
+
+/** One entry's 拠点の署名: when the hub countersigned it, or that it has not (yet), never left out. */
+export function CountersignText({ done, status }: { done: boolean; status: EntryCountersign }) {
+  if (!done) return <span className="case-countersign">{T.countersignChecking}</span>;
+  switch (status.status) {
+    case 'countersigned':
+      return (
+        <span className="case-countersign case-countersign--ok">
+          {T.countersignedAt(COUNTERSIGN_LABELS.countersigned, formatJapanDateTime(status.receivedAt), status.position)}
+        </span>
+      );
+    case 'invalid':
+      return <strong className="case-countersign case-countersign--bad">{`${COUNTERSIGN_LABELS.invalid}（${status.problem}）`}</strong>;
+    default:
+      return <span className="case-countersign case-countersign--none">{COUNTERSIGN_LABELS[status.status]}</span>;
+  }
 }
 
 export function ChainBanner({ problem }: { problem: string }) {

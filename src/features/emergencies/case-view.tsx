@@ -8,6 +8,8 @@ import { useMemo, useState } from 'react';
 import { useApp } from '../../app/store';
 import { useHousehold } from '../../app/use-household';
 import { useLogOpen } from '../../app/use-log-open';
+import { useCountersigns } from '../../app/use-countersigns';
+import { countersignSummary } from '../../domain/countersign-status';
 import { decideClaims, countThisMonth } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
@@ -72,6 +74,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
   const age = person?.birthDate ? ageOn(person.birthDate, day) : null;
   const name = kase.subject.name || (kase.subject.personId ? '（氏名未入力）' : T.unknownCaller);
   const until = retentionUntil(kase);
+  const countersigns = useCountersigns(kase.entries);
 
   return (
     <>
@@ -95,6 +98,9 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
         </p>
         <p className="case-meta">{until ? T.retention(formatJapanDate(until)) : T.retentionOpen}</p>
         {chainText ? <p className="case-chain-ok">{chainText}</p> : null}
+        <p className="case-meta case-countersign-summary">
+          {countersigns.done ? T.countersignLine(countersignSummary(kase.entries.map((e) => e.id), countersigns.lookup)) : T.countersignChecking}
+        </p>
         {!readOnly ? (
           <Button variant="ghost" onClick={() => setCorrecting({ kind: 'open', open: kase.open })}>
             {T.correct}
@@ -154,7 +160,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
           <ClaimFactsSection kase={kase} />
         </>
       )}
-      <History kase={kase} />
+      <History kase={kase} countersigns={countersigns} />
       {correcting ? <CorrectionDialog key={JSON.stringify(correcting)} kase={kase} target={correcting} onClose={() => setCorrecting(null)} /> : null}
     </>
   );

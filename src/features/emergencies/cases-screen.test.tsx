@@ -7,6 +7,10 @@ import { createHousehold, createPerson } from '../../../test/factories/household
 import { useApp } from '../../app/store';
 import type { CaseEntry, Office } from '../../domain/emergency-case';
 import { CasesScreen } from './cases-screen';
+import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
+import { createTestHubKey } from '../../../test/factories/receipts';
+import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
+import { countersignState, resetCountersignState } from '../../sync/countersign';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { buildHouseholdIndex } from '../../domain/search';
 
@@ -246,5 +250,47 @@ describe('緊急対応: from the tap to the closed case', () => {
     render(<CasesScreen />);
     expect(await screen.findByText('相談者不明')).toBeInTheDocument();
     expect(await opened()).toEqual(['hh-1', 'hh-1']);
+  });
+});
+
+describe('拠点の署名 on the case screen', () => {
+  afterEach(() => resetCountersignState());
+
+  async function openCase() {
+    const entries = await appendEntries([], [openBody(), contactBody()], 'case-9');
+    useApp.setState({ caseEntries: new Map([['case-9', entries]]) });
+    countersignState.setState({ loaded: true });
+    await go('#/cases/case-9');
+    render(<CasesScreen />);
+    return entries;
+  }
+
+  it('says nothing about the hub until the sync engine has read what this device holds', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody()], 'case-9');
+    useApp.setState({ caseEntries: new Map([['case-9', entries]]) });
+    await go('#/cases/case-9');
+    render(<CasesScreen />);
+    expect(await screen.findByText(/改ざんなし（2件の記録を確認）/)).toBeInTheDocument();
+    expect(screen.getAllByText('拠点の署名を確認中…').length).toBeGreaterThan(0);
+    expect(screen.queryByText(COUNTERSIGN_LABELS['device-only'], { exact: false })).toBeNull();
+    act(() => countersignState.setState({ loaded: true }));
+    expect(await screen.findByText(`拠点の署名: ${COUNTERSIGN_LABELS['device-only']}`)).toBeInTheDocument();
+  });
+
+  it('a device with no hub says この端末のみ for the case and every entry', async () => {
+    await openCase();
+    expect(await screen.findByText(`拠点の署名: ${COUNTERSIGN_LABELS['device-only']}`)).toBeInTheDocument();
+    expect(screen.getAllByText(COUNTERSIGN_LABELS['device-only'])).toHaveLength(2);
+  });
+
+  it('[K6] says per entry when the hub countersigned it, and shows the entry it has not yet signed as waiting', async () => {
+    const key = createTestHubKey();
+    const entries = await appendEntries([], [openBody(), contactBody()], 'case-9');
+    const receipt = key.receiptFor(entries[0]!, 17, '2026-11-30T15:00:00.000Z');
+    countersignState.setState({ joined: true, hubKey: key.info, receipts: new Map([[receipt.entryId, receipt]]) });
+    await openCase();
+    expect(await screen.findByText('拠点の署名: 2件中1件 拠点署名済み')).toBeInTheDocument();
+    expect(screen.getByText('拠点署名済み 2026年12月1日 00:00（拠点の受付番号 17）')).toBeInTheDocument();
+    expect(screen.getByText(COUNTERSIGN_LABELS.pending)).toBeInTheDocument();
   });
 });

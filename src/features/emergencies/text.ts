@@ -112,6 +112,10 @@ export const T = {
 
   historyTitle: '記録の履歴（証跡）',
   historyHash: (hash: string) => `ハッシュ ${hash.slice(0, 12)}…`,
+  /** 拠点の署名 (countersign): per entry in the history, and for the case in its head */
+  countersignLine: (summary: string) => `拠点の署名: ${summary}`,
+  countersignChecking: '拠点の署名を確認中…',
+  countersignedAt: (label: string, when: string, position: number) => `${label} ${when}（拠点の受付番号 ${position}）`,
   entryLabels: {
     open: '要請',
     contact: '連絡・調整',

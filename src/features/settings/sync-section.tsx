@@ -20,6 +20,7 @@ import type { OutboxEntry, SetAsideCounts } from '../../vault/types';
 import { SyncConflicts } from './sync-conflicts';
 import { SYNC_SETTINGS_HASH } from './sync-status-line';
 import { ST } from './sync-text';
+import { HubKeyLine } from './hub-key-line';
 import { useAsync } from './use-async';
 
 export function SyncSection() {
@@ -145,6 +146,7 @@ function JoinedView() {
         <br />
         <span className="muted">{ST.hubLine(s.hub ?? '')}</span>
       </p>
+      <HubKeyLine />
       <p>{ST.lastSync(s.lastSyncAt)}</p>
       <p>{ST.pending(s.pending)}</p>
       {s.heldFor !== null ? <Notice kind="warn">{ST.heldFor(s.heldFor)}</Notice> : null}

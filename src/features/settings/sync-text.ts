@@ -106,4 +106,9 @@ export const ST = {
     'この端末の利用者または端末が、拠点の管理者によって無効にされました。未送信の対応記録と閲覧記録をサーバーに送ったうえで、この端末のデータはすべて削除しました。',
   retiredReason: (message: string) => `サーバーからの理由：${message}`,
   retiredNext: '引き続き使う場合は、管理者に連絡してください。',
+  /** the hub's signing key (hub-key-line.tsx) */
+  hubKeyLine: (fingerprint: string) => `拠点の署名鍵: ${fingerprint}`,
+  hubKeyNone: '拠点の署名鍵: まだ受け取っていません（次の同期で受け取ります）',
+  receiptsRejected: (n: number) =>
+    `拠点から届いた署名のうち${n}件を、参加時に受け取った拠点の鍵で確かめられませんでした。該当する記録は「未署名」のまま端末に残っています。拠点の管理者に連絡してください。`,
 } as const;

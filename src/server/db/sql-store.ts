@@ -13,6 +13,8 @@ import { migrate } from './migrate';
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
+import { countersign, heldReceipts, signingKey, type ReceiptSigner } from './countersign';
+import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
   StoreError,
   type ChangeResult,
@@ -112,6 +114,18 @@ export class SqlStore extends SqlAccountStore implements Store {
 
   applyPush(deviceId: string, userId: string, changes: readonly PushedChange[], options?: PushOptions): Promise<readonly ChangeResult[]> {
     return applyPush(this.pool, deviceId, userId, changes, options);
+  }
+
+  countersign(tenantId: string, entryIds: readonly string[], signer: ReceiptSigner): Promise<readonly EvidenceReceipt[]> {
+    return countersign(this.pool, tenantId, entryIds, signer);
+  }
+
+  heldReceipts(tenantId: string, entryIds: readonly string[]): Promise<readonly EvidenceReceipt[]> {
+    return heldReceipts(this.pool, tenantId, entryIds);
+  }
+
+  signingKey(candidate: string | null): Promise<string | null> {
+    return signingKey(this.pool, candidate);
   }
 
   async pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage> {

@@ -8,6 +8,7 @@ import type { AccountStore, PushOptions } from './account-store';
 import type { StoredKind } from '../../protocol/records';
 import type { AdminRecord, AuditEntry, WithdrawRecord } from './record-admin';
 import type { DeviceUserStore } from './device-users';
+import type { CountersignStore, SigningKeyStore } from './countersign';
 
 /**
  * What a device's change log may carry, the roles, the refusal reasons and the size limits are the
@@ -159,7 +160,7 @@ export class StoreError extends Error {
   }
 }
 
-export interface Store extends AccountStore, DeviceUserStore {
+export interface Store extends AccountStore, DeviceUserStore, CountersignStore, SigningKeyStore {
   /** Applies the migrations not yet applied, in order, in one transaction; a no-op when up to date [S1]. */
   migrate(): Promise<{ readonly applied: readonly number[]; readonly schemaVersion: number }>;
 

@@ -23,13 +23,16 @@ import {
   type PushResponse,
   type SessionInfo,
 } from '../../protocol/sync';
+import { HUB_KEY_PATH, RECEIPTS_HEADER, type HubKeyInfo } from '../../protocol/countersign';
 import { StoreError, type Store, type StoreErrorCode } from '../db/store';
 import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
 import { createDevices, type Devices } from '../services/device-users';
-import { ServiceError } from '../services/errors';
 import { createGate } from '../services/gate';
 import { unstorableText } from '../services/storable-text';
 import { retirePush } from '../services/retirement';
+import { hubKeyInfo, pullReceipts, pushReceipts } from '../services/countersign';
+import { ServiceError } from '../services/errors';
+import type { HubKey } from '../services/hub-key';
 import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
@@ -41,6 +44,8 @@ export interface ApiOptions {
   readonly accounts: AccountsConfig;
   /** a TLS proxy in front adds X-Forwarded-For (TRUST_PROXY=1): the sign-in throttle reads it */
   readonly trustProxy?: boolean;
+  /** the hub's signing key once loaded; without it nothing is countersigned and /api/hub-key is 404 */
+  readonly hubKey?: () => HubKey | undefined;
   /** push bodies read at once (default PUSH_BODIES_IN_FLIGHT) */
   readonly pushBodiesInFlight?: number;
 }
@@ -106,6 +111,9 @@ export function createApiHandler(options: ApiOptions) {
     return { store, device, user };
   }
 
+  /** [K5] Receipts go only to a device that asks for them: an app from before them reads the answer strictly. */
+  const receiptKey = (req: IncomingMessage): HubKey | undefined => (header(req, RECEIPTS_HEADER) === '1' ? options.hubKey?.() : undefined);
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<void> {
     if (path === API.session) {
       const { accounts } = services();
@@ -152,7 +160,9 @@ export function createApiHandler(options: ApiOptions) {
       const { store, device, user } = await syncCaller(req);
       const body = await readJson(req, PushRequest, pushBody);
       const results = await pushChanges(store, device, user, body.changes);
-      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      const key = receiptKey(req);
+      const receipts = key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] };
+      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString(), ...receipts } satisfies PushResponse);
       return;
     }
     if (path === API.pull) {
@@ -161,8 +171,18 @@ export function createApiHandler(options: ApiOptions) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const query = parse(PullQuery, Object.fromEntries(url.searchParams));
       const { page, scope, openConflicts } = await pullChanges(store, user, query.cursor, query.limit);
-      const body: PullResponse = { records: [...page.records], cursor: page.cursor, hasMore: page.hasMore, scope, openConflicts };
+      const key = receiptKey(req);
+      const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, page.records))] };
+      const body: PullResponse = { records: [...page.records], cursor: page.cursor, hasMore: page.hasMore, scope, openConflicts, ...receipts };
       sendJson(res, 200, body);
+      return;
+    }
+    if (path === HUB_KEY_PATH) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      const { user } = await syncCaller(req);
+      const key = options.hubKey?.();
+      if (key === undefined) throw new ServiceError('not-found', 'この拠点は記録に署名していません。', 'no signing key is loaded');
+      sendJson(res, 200, hubKeyInfo(key, user.tenantId) satisfies HubKeyInfo);
       return;
     }
     if (path === API.retirePush) {

@@ -8,13 +8,15 @@ import { startServer, type Readiness } from '../app-server';
 import { openStoreFromEnv, type StoreEnv } from '../db/open-store';
 import type { Store } from '../db/store';
 import { createApiHandler } from '../http/api';
+import { formatFingerprint } from '../../protocol/countersign';
 import { accountsConfigFromEnv, type AccountsEnv } from './accounts';
+import { hubKeyFromEnv, type HubKey, type SigningKeyEnv } from './hub-key';
 
 export interface HubOptions {
   readonly port: number;
   readonly host: string;
   readonly distDir: string;
-  readonly env: StoreEnv & AccountsEnv;
+  readonly env: StoreEnv & AccountsEnv & SigningKeyEnv;
   readonly log?: (line: string) => void;
   /** the clock of sessions and sign-in throttling; tests move it */
   readonly now?: () => Date;
@@ -30,6 +32,7 @@ export interface Hub {
 
 export async function startHub(options: HubOptions): Promise<Hub> {
   let opened: Store | undefined;
+  let hubKey: HubKey | undefined;
   let failed = false;
   const readiness = async (): Promise<Readiness> => {
     if (opened === undefined) return { ok: false, status: failed ? 'store-unavailable' : 'starting' };
@@ -39,16 +42,30 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     store: () => opened,
     accounts: accountsConfigFromEnv(options.env, options.now),
     trustProxy: options.env.TRUST_PROXY === '1',
+    hubKey: () => hubKey,
   });
   const trustProxy = options.env.TRUST_PROXY === '1';
   const server = await startServer({ port: options.port, host: options.host, distDir: options.distDir, readiness, api, trustProxy });
-  const store = openStoreFromEnv(options.env, options.log).then(
-    (s) => (opened = s),
-    (error: unknown) => {
+  // The signing key may live in the database (DATABASE_URL without KYOTEN_SIGNING_KEY): the hub is
+  // ready only once it is loaded, so no entry is ever answered without its receipt.
+  const store = openStoreFromEnv(options.env, options.log)
+    .then(async (s) => {
+      try {
+        hubKey = await hubKeyFromEnv(options.env, s);
+      } catch (error) {
+        await s.close().catch(() => undefined);
+        throw error;
+      }
+      options.log?.(`hub signing key ${formatFingerprint(hubKey.fingerprint)} (${hubKey.source})`);
+      if (hubKey.source === 'database-clear') {
+        options.log?.('KYOTEN_SECRET_KEY is not set: the hub signing key is stored in clear in the database. Set KYOTEN_SIGNING_KEY or KYOTEN_SECRET_KEY (docs/hub-server.md).');
+      }
+      return (opened = s);
+    })
+    .catch((error: unknown) => {
       failed = true;
       throw error;
-    },
-  );
+    });
   store.catch(() => undefined); // the caller decides what a failed open means
   return {
     server,

@@ -2,6 +2,7 @@
 import { sql as initial } from './0001-initial';
 import { sql as accounts } from './0002-accounts';
 import { sql as merge } from './0003-merge';
+import { sql as countersign } from './0004-countersign';
 import { sql as recordAdmin } from './0005-record-admin';
 import { sql as retirement } from './0006-retirement';
 import { sql as deviceUsers } from './0007-device-users';
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'accounts', sql: accounts },
   { version: 3, name: 'merge', sql: merge },
+  { version: 4, name: 'countersign', sql: countersign },
   { version: 5, name: 'record-admin', sql: recordAdmin },
   { version: 6, name: 'retirement', sql: retirement },
   { version: 7, name: 'device-users', sql: deviceUsers },

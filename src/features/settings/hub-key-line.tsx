@@ -1,0 +1,21 @@
+/**
+ * The hub's signing key as this device took it at join, by its fingerprint (to compare with the one
+ * the hub's admin sees when the server starts, and the one on printed reports), and a warning when
+ * the hub sent receipts that do not verify against it.
+ */
+import { useStore } from 'zustand';
+import { formatFingerprint } from '../../protocol/countersign';
+import { countersignState } from '../../sync/countersign';
+import { Notice } from '../../ui/layout';
+import { ST } from './sync-text';
+
+export function HubKeyLine() {
+  const hubKey = useStore(countersignState, (s) => s.hubKey);
+  const rejected = useStore(countersignState, (s) => s.rejected);
+  return (
+    <>
+      <p className="muted">{hubKey ? ST.hubKeyLine(formatFingerprint(hubKey.fingerprint)) : ST.hubKeyNone}</p>
+      {rejected > 0 ? <Notice kind="warn">{ST.receiptsRejected(rejected)}</Notice> : null}
+    </>
+  );
+}

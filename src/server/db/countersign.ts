@@ -1,0 +1,131 @@
+/**
+ * The hub's receipts for evidence entries, in table `countersignatures` (migration 4): each entry
+ * the hub holds is signed once, from what the hub recorded when it accepted it (the evidence row:
+ * its case, hash, version and received_at), and the same receipt is handed out ever after [K4].
+ *
+ * Signing is not part of the push transaction: the receipt is made from the evidence row alone,
+ * so an entry accepted but not yet signed (a crash between the two, or one accepted before this
+ * migration) gets, when it is next asked for, exactly the receipt it would have got then.
+ */
+import type pg from 'pg';
+import { receiptStatementBytes, type EvidenceReceipt } from '../../protocol/countersign';
+
+/** Signs a statement with the hub's key (services/hub-key.ts). */
+export interface ReceiptSigner {
+  /** SHA-256 of the raw public key, hex */
+  readonly fingerprint: string;
+  /** Ed25519 signature, base64 */
+  sign(statement: Uint8Array): string;
+}
+
+export interface CountersignStore {
+  /**
+   * Receipts for the evidence entries of `tenantId` named (ids the hub does not hold are left
+   * out), signing with `signer` those not signed yet. One receipt per entry, whoever asks.
+   */
+  countersign(tenantId: string, entryIds: readonly string[], signer: ReceiptSigner): Promise<readonly EvidenceReceipt[]>;
+  /** The receipts held for these entries, none signed here (the admin command checks an export against them). */
+  heldReceipts(tenantId: string, entryIds: readonly string[]): Promise<readonly EvidenceReceipt[]>;
+}
+
+export interface SigningKeyStore {
+  /**
+   * The hub signing key kept in the database: `candidate` is stored if there is none yet, and the
+   * one stored (this or another server's) is returned; with no candidate, null when there is none.
+   */
+  signingKey(candidate: string | null): Promise<string | null>;
+}
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+interface ReceiptRow {
+  entry_id: string;
+  case_id: string;
+  entry_hash: string;
+  position: string;
+  received_at: string;
+  key_fingerprint: string;
+  signature: string;
+}
+
+const COLUMNS = 'entry_id, case_id, entry_hash, position, received_at, key_fingerprint, signature';
+
+const toReceipt = (tenantId: string, r: ReceiptRow): EvidenceReceipt => ({
+  hub: tenantId,
+  caseId: r.case_id,
+  entryId: r.entry_id,
+  entryHash: r.entry_hash,
+  position: Number(r.position),
+  receivedAt: r.received_at,
+  keyFingerprint: r.key_fingerprint,
+  signature: r.signature,
+});
+
+export async function countersign(db: Queryable, tenantId: string, entryIds: readonly string[], signer: ReceiptSigner): Promise<EvidenceReceipt[]> {
+  const ids = [...new Set(entryIds)].filter((id) => !id.includes('\u0000'));
+  if (ids.length === 0) return [];
+  const held = await db.query<ReceiptRow>(`SELECT ${COLUMNS} FROM countersignatures WHERE tenant_id = $1 AND entry_id = ANY ($2::text[])`, [tenantId, ids]);
+  const found = new Map(held.rows.map((r) => [r.entry_id, toReceipt(tenantId, r)]));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    const evidence = await db.query<{ id: string; case_id: string; hash: string; version: string; received_at: Date }>(
+      'SELECT id, case_id, hash, version, received_at FROM evidence WHERE tenant_id = $1 AND id = ANY ($2::text[])',
+      [tenantId, missing],
+    );
+    const made = evidence.rows.map((e) => {
+      const facts = {
+        hub: tenantId,
+        caseId: e.case_id,
+        entryId: e.id,
+        entryHash: e.hash,
+        position: Number(e.version),
+        receivedAt: e.received_at.toISOString(),
+      };
+      return { ...facts, keyFingerprint: signer.fingerprint, signature: signer.sign(receiptStatementBytes(facts)) };
+    });
+    if (made.length > 0) {
+      // Another server may sign the same entry at the same moment: the first receipt stored stands.
+      await db.query(
+        `INSERT INTO countersignatures (tenant_id, entry_id, case_id, entry_hash, position, received_at, key_fingerprint, signature)
+         SELECT $1, t.e, t.c, t.h, t.p, t.r, t.k, t.s
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[]) AS t (e, c, h, p, r, k, s)
+         ON CONFLICT (tenant_id, entry_id) DO NOTHING`,
+        [
+          tenantId,
+          made.map((m) => m.entryId),
+          made.map((m) => m.caseId),
+          made.map((m) => m.entryHash),
+          made.map((m) => m.position),
+          made.map((m) => m.receivedAt),
+          made.map((m) => m.keyFingerprint),
+          made.map((m) => m.signature),
+        ],
+      );
+      const stored = await db.query<ReceiptRow>(`SELECT ${COLUMNS} FROM countersignatures WHERE tenant_id = $1 AND entry_id = ANY ($2::text[])`, [
+        tenantId,
+        made.map((m) => m.entryId),
+      ]);
+      for (const r of stored.rows) found.set(r.entry_id, toReceipt(tenantId, r));
+    }
+  }
+  return ids.flatMap((id) => {
+    const r = found.get(id);
+    return r === undefined ? [] : [r];
+  });
+}
+
+export async function heldReceipts(db: Queryable, tenantId: string, entryIds: readonly string[]): Promise<EvidenceReceipt[]> {
+  const ids = entryIds.filter((id) => !id.includes('\u0000'));
+  const rows = await db.query<ReceiptRow>(`SELECT ${COLUMNS} FROM countersignatures WHERE tenant_id = $1 AND entry_id = ANY ($2::text[]) ORDER BY position`, [
+    tenantId,
+    ids,
+  ]);
+  return rows.rows.map((r) => toReceipt(tenantId, r));
+}
+
+export async function signingKey(db: Queryable, candidate: string | null): Promise<string | null> {
+  if (candidate !== null) {
+    await db.query('INSERT INTO hub_signing_key (only_row, private_key) VALUES (true, $1) ON CONFLICT (only_row) DO NOTHING', [candidate]);
+  }
+  return (await db.query<{ private_key: string }>('SELECT private_key FROM hub_signing_key')).rows[0]?.private_key ?? null;
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importHubKey, receiptStatementBytes, verifyReceipt, type ReceiptFacts } from '../../protocol/countersign';
+import type { SigningKeyStore } from '../db/countersign';
+import { generateHubKey, hubKeyFromEnv, newSigningKeyText, type HubKey } from './hub-key';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'kyoten-key-'));
+  dirs.push(d);
+  return d;
+};
+
+/** The database's one-row table, as several servers would share it. */
+function sharedTable(): SigningKeyStore & { stored: string | null } {
+  return {
+    stored: null,
+    async signingKey(candidate) {
+      this.stored ??= candidate;
+      return this.stored;
+    },
+  };
+}
+
+const facts: ReceiptFacts = {
+  hub: 'hub-matsudo',
+  caseId: 'case-1',
+  entryId: 'case-1-e0',
+  entryHash: 'a'.repeat(64),
+  position: 42,
+  receivedAt: '2026-12-03T06:35:02.123Z',
+};
+
+async function signedBy(key: HubKey) {
+  return { ...facts, keyFingerprint: key.fingerprint, signature: key.sign(receiptStatementBytes(facts)) };
+}
+
+describe('the hub signing key', () => {
+  it('[K1] signs receipts that verify with its public key and fingerprint (node:crypto signs, WebCrypto checks)', async () => {
+    const key = generateHubKey();
+    const verify = await importHubKey(key.publicKey);
+    expect(verify.fingerprint).toBe(key.fingerprint);
+    expect(key.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(await verifyReceipt(await signedBy(key), verify)).toEqual({ ok: true });
+    expect(await verifyReceipt(await signedBy(key), await importHubKey(generateHubKey().publicKey))).toMatchObject({ ok: false, problem: 'other-key' });
+  });
+
+  it('with the embedded store, makes a key file on first start (mode 0600) and reads the same key after', async () => {
+    const dir = tempDir();
+    const first = await hubKeyFromEnv({ KYOTEN_DATA_DIR: dir }, sharedTable());
+    const file = join(dir, 'signing.key');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).not.toContain(first.publicKey);
+    const again = await hubKeyFromEnv({ KYOTEN_DATA_DIR: dir }, sharedTable());
+    expect(again.fingerprint).toBe(first.fingerprint);
+    expect(again.source).toBe('file');
+  });
+
+  it('takes KYOTEN_SIGNING_KEY first, and says what is wrong with a bad one', async () => {
+    const text = newSigningKeyText();
+    const a = await hubKeyFromEnv({ KYOTEN_SIGNING_KEY: text, DATABASE_URL: 'postgres://x' }, sharedTable());
+    const b = await hubKeyFromEnv({ KYOTEN_SIGNING_KEY: text, KYOTEN_DATA_DIR: tempDir() }, sharedTable());
+    expect(a.fingerprint).toBe(b.fingerprint);
+    await expect(hubKeyFromEnv({ KYOTEN_SIGNING_KEY: 'bm90IGEga2V5', DATABASE_URL: 'postgres://x' }, sharedTable())).rejects.toThrow(/KYOTEN_SIGNING_KEY must be an Ed25519 private key/);
+  });
+
+  it('over DATABASE_URL, every server shares the one key kept in the database, sealed with KYOTEN_SECRET_KEY', async () => {
+    const table = sharedTable();
+    const env = { DATABASE_URL: 'postgres://x', KYOTEN_SECRET_KEY: Buffer.alloc(32, 3).toString('base64') };
+    const one = await hubKeyFromEnv(env, table);
+    const two = await hubKeyFromEnv(env, table);
+    expect(two.fingerprint).toBe(one.fingerprint);
+    expect(one.source).toBe('database');
+    expect(table.stored).toMatch(/^v1:/);
+    await expect(hubKeyFromEnv({ ...env, KYOTEN_SECRET_KEY: Buffer.alloc(32, 4).toString('base64') }, table)).rejects.toThrow(/does not open/);
+    await expect(hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/does not open/);
+  });
+
+  it('checking an export never makes a key: a hub without one says so', async () => {
+    await expect(hubKeyFromEnv({ KYOTEN_DATA_DIR: tempDir() }, sharedTable(), { create: false })).rejects.toThrow(/no signing key yet/);
+    await expect(hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, sharedTable(), { create: false })).rejects.toThrow(/no hub signing key yet/);
+  });
+
+  it('over DATABASE_URL without KYOTEN_SECRET_KEY, keeps it in clear and says so (source database-clear)', async () => {
+    const key = await hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, sharedTable());
+    expect(key.source).toBe('database-clear');
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * The hub's signing key (Ed25519, node:crypto): countersigns each accepted evidence entry
+ * (src/protocol/countersign.ts, docs/hub-server.md "The signing key").
+ *
+ * Where it comes from, in this order:
+ * - KYOTEN_SIGNING_KEY: the private key as PKCS#8 DER in base64 (`openssl genpkey -algorithm ed25519
+ *   -outform DER | base64 -w0`). Every server of one hub must be given the same one.
+ * - With the embedded store: a key file made on first start beside the data (KYOTEN_DATA_DIR/
+ *   signing.key, mode 0600), like secret.key.
+ * - With DATABASE_URL and no KYOTEN_SIGNING_KEY: made once and kept in the database (table
+ *   hub_signing_key), sealed with KYOTEN_SECRET_KEY when that is set, so every server over the
+ *   database signs with the same key. Without KYOTEN_SECRET_KEY it is kept in clear, and the
+ *   server says so when it starts (as for TOTP secrets).
+ * A key that does not open (another KYOTEN_SECRET_KEY) stops the start: signing with a new key
+ * would leave every receipt so far unverifiable against the one the devices hold.
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ReceiptSigner, SigningKeyStore } from '../db/countersign';
+import { openSecret, sealSecret, SecretKeyError, secretKeyFromEnv, type SecretKeyEnv } from './secret-box';
+
+export interface SigningKeyEnv extends SecretKeyEnv {
+  readonly KYOTEN_SIGNING_KEY?: string | undefined;
+}
+
+export interface HubKey extends ReceiptSigner {
+  /** the raw 32-byte public key, base64 (HubKeyInfo.publicKey) */
+  readonly publicKey: string;
+  /** where it came from, for the start log */
+  readonly source: 'env' | 'file' | 'database' | 'database-clear' | 'generated';
+}
+
+/** The owner the database copy is sealed to (secret-box binds each sealed secret to one). */
+const SEAL_OWNER = 'hub-signing-key';
+
+export function hubKeyFromPrivate(privateKey: KeyObject, source: HubKey['source']): HubKey {
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new RangeError(`the signing key must be Ed25519, got ${privateKey.asymmetricKeyType}`);
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  // An Ed25519 SPKI is a fixed 12-byte header and the 32-byte key.
+  const raw = spki.subarray(spki.length - 32);
+  return {
+    publicKey: raw.toString('base64'),
+    fingerprint: createHash('sha256').update(raw).digest('hex'),
+    source,
+    sign: (statement) => sign(null, statement, privateKey).toString('base64'),
+  };
+}
+
+/** A new key, PKCS#8 DER in base64 (what KYOTEN_SIGNING_KEY and the key file hold). */
+export function newSigningKeyText(): string {
+  return generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+}
+
+export function hubKeyFromText(text: string, where: string, source: HubKey['source']): HubKey {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new RangeError(`${where} must be an Ed25519 private key, PKCS#8 DER in base64 (openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)`);
+  }
+  return hubKeyFromPrivate(key, source);
+}
+
+/** A fresh key held only in memory: for tests and for a hub started without a store. */
+export function generateHubKey(): HubKey {
+  return hubKeyFromText(newSigningKeyText(), 'generated key', 'generated');
+}
+
+/**
+ * The hub's key from the environment, making and keeping one on first start (see the header).
+ * With `create: false` (the admin command that checks exports) a missing key is an error.
+ */
+export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore, { create = true }: { readonly create?: boolean } = {}): Promise<HubKey> {
+  const given = env.KYOTEN_SIGNING_KEY;
+  if (given !== undefined && given !== '') return hubKeyFromText(given, 'KYOTEN_SIGNING_KEY', 'env');
+  if (!env.DATABASE_URL) {
+    const dir = resolve(env.KYOTEN_DATA_DIR ?? 'data');
+    const file = join(dir, 'signing.key');
+    if (!existsSync(file) && !create) throw new Error(`${file} does not exist: this hub has no signing key yet`);
+    if (!existsSync(file)) {
+      mkdirSync(dir, { recursive: true });
+      try {
+        writeFileSync(file, `${newSigningKeyText()}\n`, { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        // Another process made it first: use theirs.
+        if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      }
+    }
+    return hubKeyFromText(readFileSync(file, 'utf8'), file, 'file');
+  }
+  const secretKey = secretKeyFromEnv(env);
+  const stored = await store.signingKey(create ? sealSecret(secretKey, newSigningKeyText(), SEAL_OWNER) : null);
+  if (stored === null) throw new Error('the database holds no hub signing key yet, and KYOTEN_SIGNING_KEY is not set');
+  let text: string;
+  try {
+    text = openSecret(secretKey, stored, SEAL_OWNER);
+  } catch (error) {
+    if (error instanceof SecretKeyError) {
+      throw new SecretKeyError('the hub signing key in the database does not open with this KYOTEN_SECRET_KEY (or none is set): give every server the same KYOTEN_SECRET_KEY, or set KYOTEN_SIGNING_KEY');
+    }
+    throw error;
+  }
+  return hubKeyFromText(text, 'the signing key in the database', secretKey === null ? 'database-clear' : 'database');
+}
