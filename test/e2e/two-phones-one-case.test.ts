@@ -1,8 +1,9 @@
 /**
  * Issue 11 in headless Chromium: a case opened on the night phone is continued offline on both the
  * night phone and the morning phone (each records a call after the same entry). After both
- * reconnect, both phones show the same case, whole (no 改ざん), with both calls, and the month's
- * claim counts it once. The hub is the real HTTP API over real PostgreSQL.
+ * reconnect, both phones show the same case, whole (no 改ざん), with both calls, every entry
+ * countersigned by the hub, and the month's claim counts it once. The hub is the real HTTP API
+ * over real PostgreSQL, with its signing key.
  */
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
@@ -15,6 +16,7 @@ import { openPostgresStore } from '../../src/server/db/postgres-store';
 import type { SqlStore } from '../../src/server/db/sql-store';
 import { createApiHandler } from '../../src/server/http/api';
 import { createAccounts } from '../../src/server/services/accounts';
+import { generateHubKey } from '../../src/server/services/hub-key';
 import { totpCode } from '../../src/server/services/credentials';
 import { japanMonthOf } from '../../src/domain/japan-time';
 import type { Office } from '../../src/domain/emergency-case';
@@ -60,11 +62,12 @@ beforeAll(async () => {
     { seq: 1, mutationId: crypto.randomUUID(), kind: 'office', entityId: OFFICE_ID, op: 'create', at: new Date().toISOString(), payload: office, officeId: null, baseVersion: null },
   ]);
   expect(pushed).toMatchObject({ status: 'accepted' });
+  const hubKey = generateHubKey();
   server = await startServer({
     port: 0,
     host: '127.0.0.1',
     distDir: resolve(import.meta.dirname, '../../dist'),
-    api: createApiHandler({ store: () => store, accounts: config }),
+    api: createApiHandler({ store: () => store, accounts: config, hubKey: () => hubKey }),
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -168,8 +171,10 @@ describe('two phones continue one case offline', () => {
 
     for (const { page } of [night, morning]) {
       await openTheCase(page);
-      // open, two calls, the admission and the claim facts: whole on both phones
+      // open, two calls, the admission and the claim facts: whole on both phones, and every entry
+      // countersigned by the hub (checked on the phone against the hub's key)
       await page.getByText(/改ざんなし（5件の記録を確認）/).waitFor({ timeout: 15_000 });
+      await page.getByText('拠点の署名: 5件中5件 拠点署名済み').waitFor({ timeout: 15_000 });
       expect(await page.getByText(/改ざん|記録の欠落/).filter({ hasNotText: '改ざんなし' }).count()).toBe(0);
       await page.getByRole('article', { name: 'あおぞら短期入所' }).getByText('結果: 受入不可').waitFor();
       await page.getByRole('article', { name: 'みどり園' }).getByText('結果: 受入可').waitFor();
