@@ -4,76 +4,32 @@
  * signs in on it once, and opens an emergency case: the hub credits the case to Jiro, not to
  * Taro. At the hand-over Taro unlocks again and syncs as himself with no password or code.
  */
-import { resolve } from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import pg from 'pg';
-import { startServer } from '../../src/server/app-server';
-import { openPostgresStore } from '../../src/server/db/postgres-store';
-import type { SqlStore } from '../../src/server/db/sql-store';
-import { createApiHandler } from '../../src/server/http/api';
-import { createAccounts } from '../../src/server/services/accounts';
-import { totpCode } from '../../src/server/services/credentials';
 import { openBrowser, type BrowserSession } from './browser';
 import { PASSPHRASE, registerHousehold, search, setUpFirstUser } from './app-flows';
+import { fillSignIn, startE2eHub, statusLine, synced, type E2eHub, type HubUser } from './hub-server';
 
-const HUB = 'hub-shared';
-const PASSWORD = 'e2e-hub-password-2026';
 const JIRO_PASSPHRASE = 'jiro-no-yakin-2026';
-const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `e2e_shared_${process.pid}_${Date.now()}`;
 
-let store: SqlStore;
-let server: Server;
+let hub: E2eHub;
 let baseUrl: string;
-let raw: pg.Pool;
-const totp: Record<string, string> = {};
+const users: Record<string, HubUser> = {};
 let phone: BrowserSession | undefined;
 
 beforeAll(async () => {
-  store = await openPostgresStore({ connectionString: url, schema });
-  await store.migrate();
-  await store.createTenant({ id: HUB, name: 'e2e 拠点' });
-  const config = { idleMinutes: 30, maxHours: 12, now: () => new Date() };
-  const accounts = createAccounts(store, config);
-  for (const [id, name] of [['u-taro', '夜間 太郎'], ['u-jiro', '当番 次郎']] as const) {
-    totp[id] = (await accounts.createUser({ id, tenantId: HUB, role: 'coordinator', loginName: id, displayName: name, password: PASSWORD })).totpSecret;
-  }
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    distDir: resolve(import.meta.dirname, '../../dist'),
-    api: createApiHandler({ store: () => store, accounts: config }),
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  raw = new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 2 });
+  hub = await startE2eHub('hub-shared', { signs: false });
+  baseUrl = hub.baseUrl;
+  users['u-taro'] = await hub.user('u-taro', '夜間 太郎');
+  users['u-jiro'] = await hub.user('u-jiro', '当番 次郎');
 });
 
 afterAll(async () => {
   await phone?.dispose();
-  server?.closeAllConnections();
-  await new Promise((done) => server?.close(done));
-  await store?.close();
-  await raw?.end();
-  const pool = new pg.Pool({ connectionString: url });
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-  await pool.end();
+  await hub?.close();
 });
 
-const statusLine = (page: Page) => page.getByRole('status', { name: /^同期の状態/ });
-
-async function synced(page: Page): Promise<void> {
-  await expect.poll(async () => (await statusLine(page).getAttribute('aria-label')) ?? '', { timeout: 30_000 }).toMatch(/最終同期 \d+\/\d+ \d\d:\d\d$/);
-}
-
-async function signInForm(page: Page, login: string, button: string): Promise<void> {
-  await page.getByLabel('ログインID').fill(login);
-  await page.getByLabel('パスワード', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('確認コード（6桁）').fill(totpCode(totp[login]!, new Date()));
-  await page.getByRole('button', { name: button }).click();
-}
+const signInForm = (page: Page, login: string, button: string) => fillSignIn(page, hub, users[login]!, button);
 
 async function lockAndUnlockAs(page: Page, name: string, passphrase: string): Promise<void> {
   await page.getByRole('button', { name: 'ロック', exact: true }).click();
@@ -84,7 +40,7 @@ async function lockAndUnlockAs(page: Page, name: string, passphrase: string): Pr
 }
 
 const credited = async (kind: string) =>
-  (await raw.query<{ user_id: string }>('SELECT user_id FROM changes WHERE kind = $1 ORDER BY version', [kind])).rows.map((r) => r.user_id);
+  (await hub.raw.query<{ user_id: string }>('SELECT user_id FROM changes WHERE kind = $1 ORDER BY version', [kind])).rows.map((r) => r.user_id);
 
 describe('one phone, two coordinators', () => {
   it('each person who unlocks syncs as themselves: a case written by the second is credited to them; the hand-over needs no new sign-in', async () => {
@@ -93,7 +49,6 @@ describe('one phone, two coordinators', () => {
     await setUpFirstUser(page, baseUrl, '夜間 太郎');
     await registerHousehold(page, { name: '山田 一郎', furigana: 'やまだ いちろう', birthDate: '2001-05-05', phone: '047-111-1111' });
     await page.goto(`${baseUrl}/#/settings/sync`);
-    await page.getByLabel('拠点ID').fill(HUB);
     await signInForm(page, 'u-taro', 'ログインして参加');
     await synced(page);
 
@@ -131,7 +86,7 @@ describe('one phone, two coordinators', () => {
     expect(await credited('household')).toEqual(['u-taro']);
 
     // 18:00: back to Taro, who signed in on this phone before: no password, no code.
-    const passwordSignIns = () => raw.query("SELECT count(*)::int AS n FROM sessions").then((r) => r.rows[0].n as number);
+    const passwordSignIns = () => hub.raw.query("SELECT count(*)::int AS n FROM sessions").then((r) => r.rows[0].n as number);
     const before = await passwordSignIns();
     await lockAndUnlockAs(page, '夜間 太郎', PASSPHRASE);
     await synced(page);
@@ -139,8 +94,8 @@ describe('one phone, two coordinators', () => {
     await page.getByText('夜間 太郎（拠点コーディネーター）として同期中').waitFor({ timeout: 30_000 });
     // one new session, opened with Taro's device token; the phone is still one device with two users
     expect(await passwordSignIns()).toBe(before + 1);
-    const users = await store.listDeviceUsers((await raw.query<{ id: string }>('SELECT id FROM devices')).rows[0]!.id);
-    expect(users.map((u) => u.userId).sort()).toEqual(['u-jiro', 'u-taro']);
+    const deviceUsers = await hub.store.listDeviceUsers((await hub.raw.query<{ id: string }>('SELECT id FROM devices')).rows[0]!.id);
+    expect(deviceUsers.map((u) => u.userId).sort()).toEqual(['u-jiro', 'u-taro']);
     // every unlock (access log) is credited to whoever unlocked
     const access = await credited('access');
     expect(access).toContain('u-jiro');

@@ -5,84 +5,30 @@
  * both reconnect, the case is on the other phone, and the same-field conflict is shown there and
  * settled; both phones end with the same household.
  */
-import { resolve } from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import pg from 'pg';
-import { startServer } from '../../src/server/app-server';
-import { openPostgresStore } from '../../src/server/db/postgres-store';
-import type { SqlStore } from '../../src/server/db/sql-store';
-import { createApiHandler } from '../../src/server/http/api';
-import { createAccounts } from '../../src/server/services/accounts';
-import { totpCode } from '../../src/server/services/credentials';
-import { generateHubKey } from '../../src/server/services/hub-key';
 import { openBrowser, type BrowserSession } from './browser';
 import { registerHousehold, search, setUpFirstUser } from './app-flows';
+import { joinHub as join, startE2eHub, statusLine, synced, type E2eHub, type HubUser } from './hub-server';
 
-const HUB = 'hub-e2e';
-const PASSWORD = 'e2e-hub-password-2026';
-const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `e2e_sync_${process.pid}_${Date.now()}`;
-
-let store: SqlStore;
-let accounts: ReturnType<typeof createAccounts>;
-let server: Server;
+let hub: E2eHub;
 let baseUrl: string;
-const users: { loginName: string; totpSecret: string }[] = [];
+const users: HubUser[] = [];
 const browsers: BrowserSession[] = [];
 
-const hubKey = generateHubKey();
-
 beforeAll(async () => {
-  store = await openPostgresStore({ connectionString: url, schema });
-  await store.migrate();
-  await store.createTenant({ id: HUB, name: 'e2e 拠点' });
-  await store.createOffice({ id: 'office-e2e', tenantId: HUB, name: '相談支援事業所 e2e' });
-  const config = { idleMinutes: 30, maxHours: 12, now: () => new Date() };
-  accounts = createAccounts(store, config);
-  for (const [i, name] of ['夜間 太郎', '夜間 花子'].entries()) {
-    const loginName = `coord${i + 1}`;
-    const { totpSecret } = await accounts.createUser({ id: `u${i + 1}`, tenantId: HUB, role: 'coordinator', loginName, displayName: name, password: PASSWORD });
-    users.push({ loginName, totpSecret });
-  }
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    distDir: resolve(import.meta.dirname, '../../dist'),
-    api: createApiHandler({ store: () => store, accounts: config, hubKey: () => hubKey }),
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hub = await startE2eHub('hub-e2e', { offices: ['office-e2e'] });
+  baseUrl = hub.baseUrl;
+  users.push(await hub.user('u1', '夜間 太郎'), await hub.user('u2', '夜間 花子'));
 });
 
 afterAll(async () => {
   for (const b of browsers) await b.dispose();
-  server?.closeAllConnections();
-  await new Promise((done) => server?.close(done));
-  await store?.close();
-  const pool = new pg.Pool({ connectionString: url });
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-  await pool.end();
+  await hub?.close();
 });
 
-const statusLine = (page: Page) => page.getByRole('status', { name: /^同期の状態/ });
-
 /** Opens 「拠点サーバーと同期」 and joins the hub as `user`; waits for the first sync to finish. */
-async function joinHub(page: Page, user: { loginName: string; totpSecret: string }): Promise<void> {
-  await page.goto(`${baseUrl}/#/settings/sync`);
-  await page.getByLabel('拠点ID').fill(HUB);
-  await page.getByLabel('ログインID').fill(user.loginName);
-  await page.getByLabel('パスワード', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('確認コード（6桁）').fill(totpCode(user.totpSecret, new Date()));
-  await page.getByRole('button', { name: 'ログインして参加' }).click();
-  await synced(page);
-}
-
-/** The status line says the last sync succeeded and nothing waits. */
-async function synced(page: Page): Promise<void> {
-  await expect.poll(async () => (await statusLine(page).getAttribute('aria-label')) ?? '', { timeout: 30_000 }).toMatch(/最終同期 \d+\/\d+ \d\d:\d\d$/);
-}
+const joinHub = (page: Page, user: HubUser) => join(page, hub, user);
 
 async function changePhone(page: Page, name: string, phone: string): Promise<void> {
   await page.goto(`${baseUrl}/#/`);
@@ -135,7 +81,7 @@ describe('two phones, one hub', () => {
     await two.page.goto(`${baseUrl}/#/cases`);
     await two.page.getByText('山田 一郎').first().waitFor({ timeout: 15_000 });
     // Countersigned by the hub, on the phone that wrote it and on the one that pulled it.
-    const [entry] = (await store.pullSince(0, { tenantId: HUB, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
+    const [entry] = (await hub.store.pullSince(0, { tenantId: hub.hub, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
     const caseId = (JSON.parse(entry!.payloadJson) as { caseId: string }).caseId;
     for (const page of [one.page, two.page]) {
       await page.goto(`${baseUrl}/#/cases/${caseId}`);
@@ -179,15 +125,15 @@ describe('two phones, one hub', () => {
     await page.getByLabel('要請の内容（詳細）').fill('夜間に興奮が続き、家族だけでは対応できない。');
     await page.getByRole('button', { name: '記録を開始' }).click();
     await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
-    const before = (await store.pullSince(0, { tenantId: HUB, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
+    const before = (await hub.store.pullSince(0, { tenantId: hub.hub, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
 
     // The admin disables the user; the phone comes back online.
-    await accounts.disableUser('u2');
+    await hub.accounts.disableUser('u2');
     await context.setOffline(false);
     await page.getByText('この端末は拠点サーバーから外されました').waitFor({ timeout: 30_000 });
 
     // The hub holds the new case entry, written by phone two's user…
-    const after = (await store.pullSince(0, { tenantId: HUB, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
+    const after = (await hub.store.pullSince(0, { tenantId: hub.hub, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
     const arrived = after.filter((r) => !before.some((b) => b.entityId === r.entityId));
     expect(arrived.map((r) => JSON.parse(r.payloadJson).body.detail)).toEqual(['夜間に興奮が続き、家族だけでは対応できない。']);
     // …and the phone holds nothing: no database, no service worker; a reload starts from scratch.

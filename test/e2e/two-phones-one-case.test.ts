@@ -5,51 +5,28 @@
  * countersigned by the hub, and the month's claim counts it once. The hub is the real HTTP API
  * over real PostgreSQL, with its signing key.
  */
-import { resolve } from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import pg from 'pg';
-import { startServer } from '../../src/server/app-server';
-import { openPostgresStore } from '../../src/server/db/postgres-store';
-import type { SqlStore } from '../../src/server/db/sql-store';
-import { createApiHandler } from '../../src/server/http/api';
-import { createAccounts } from '../../src/server/services/accounts';
-import { generateHubKey } from '../../src/server/services/hub-key';
-import { totpCode } from '../../src/server/services/credentials';
 import { japanMonthOf } from '../../src/domain/japan-time';
 import type { Office } from '../../src/domain/emergency-case';
 import { openBrowser, type BrowserSession } from './browser';
 import { registerHousehold, search, setUpFirstUser } from './app-flows';
+import { joinHub as join, startE2eHub, syncNow as sync, type E2eHub, type HubUser } from './hub-server';
 
-const HUB = 'hub-e2e-case';
 const OFFICE_ID = 'office-e2e';
-const PASSWORD = 'e2e-hub-password-2026';
-const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `e2e_case_${process.pid}_${Date.now()}`;
 
-let store: SqlStore;
-let server: Server;
+let hub: E2eHub;
 let baseUrl: string;
-const users: { loginName: string; totpSecret: string }[] = [];
+const users: HubUser[] = [];
 const browsers: BrowserSession[] = [];
 
 beforeAll(async () => {
-  store = await openPostgresStore({ connectionString: url, schema });
-  await store.migrate();
-  await store.createTenant({ id: HUB, name: 'e2e 拠点' });
-  await store.createOffice({ id: OFFICE_ID, tenantId: HUB, name: '相談支援事業所 e2e' });
-  const config = { idleMinutes: 30, maxHours: 12, now: () => new Date() };
-  const accounts = createAccounts(store, config);
-  for (const [i, name] of ['夜間 太郎', '朝番 花子'].entries()) {
-    const loginName = `coord${i + 1}`;
-    const { totpSecret } = await accounts.createUser({ id: `u${i + 1}`, tenantId: HUB, role: 'coordinator', loginName, displayName: name, password: PASSWORD });
-    users.push({ loginName, totpSecret });
-  }
+  hub = await startE2eHub('hub-e2e-case', { offices: [OFFICE_ID] });
+  baseUrl = hub.baseUrl;
+  users.push(await hub.user('coord1', '夜間 太郎'), await hub.user('coord2', '朝番 花子'));
   // The hub's admin keeps the office record (a hub since 2024), which every phone receives.
-  await accounts.createUser({ id: 'admin', tenantId: HUB, role: 'admin', loginName: 'admin', displayName: '管理者', password: PASSWORD });
-  await store.registerDevice({ id: 'admin-desk', userId: 'admin' });
+  await hub.user('admin', '管理者', 'admin');
+  await hub.store.registerDevice({ id: 'admin-desk', userId: 'admin' });
   const office: Office = {
     id: OFFICE_ID,
     name: '相談支援事業所 e2e',
@@ -58,52 +35,19 @@ beforeAll(async () => {
     createdAt: '2024-04-01T00:00:00.000Z',
     updatedAt: '2024-04-01T00:00:00.000Z',
   };
-  const [pushed] = await store.applyPush('admin-desk', 'admin', [
+  const [pushed] = await hub.store.applyPush('admin-desk', 'admin', [
     { seq: 1, mutationId: crypto.randomUUID(), kind: 'office', entityId: OFFICE_ID, op: 'create', at: new Date().toISOString(), payload: office, officeId: null, baseVersion: null },
   ]);
   expect(pushed).toMatchObject({ status: 'accepted' });
-  const hubKey = generateHubKey();
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    distDir: resolve(import.meta.dirname, '../../dist'),
-    api: createApiHandler({ store: () => store, accounts: config, hubKey: () => hubKey }),
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   for (const b of browsers) await b.dispose();
-  server?.closeAllConnections();
-  await new Promise((done) => server?.close(done));
-  await store?.close();
-  const pool = new pg.Pool({ connectionString: url });
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-  await pool.end();
+  await hub?.close();
 });
 
-const statusLine = (page: Page) => page.getByRole('status', { name: /^同期の状態/ });
-
-async function synced(page: Page): Promise<void> {
-  await expect.poll(async () => (await statusLine(page).getAttribute('aria-label')) ?? '', { timeout: 30_000 }).toMatch(/最終同期 \d+\/\d+ \d\d:\d\d$/);
-}
-
-async function joinHub(page: Page, user: { loginName: string; totpSecret: string }): Promise<void> {
-  await page.goto(`${baseUrl}/#/settings/sync`);
-  await page.getByLabel('拠点ID').fill(HUB);
-  await page.getByLabel('ログインID').fill(user.loginName);
-  await page.getByLabel('パスワード', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('確認コード（6桁）').fill(totpCode(user.totpSecret, new Date()));
-  await page.getByRole('button', { name: 'ログインして参加' }).click();
-  await synced(page);
-}
-
-/** Sync now from the settings, and wait until it went through. */
-async function syncNow(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/#/settings/sync`);
-  await page.getByRole('button', { name: '今すぐ同期' }).click();
-  await synced(page);
-}
+const joinHub = (page: Page, user: HubUser) => join(page, hub, user);
+const syncNow = (page: Page) => sync(page, hub);
 
 async function openTheCase(page: Page): Promise<void> {
   await page.goto(`${baseUrl}/#/cases`);
