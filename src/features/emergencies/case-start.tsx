@@ -130,7 +130,10 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     try {
       const kase = await appendCaseEntry(null, body);
       await finish();
-      navigate(casePaths.case(kase.id));
+      // Back from the case must not reach this form again (it would start another case).
+      navigate(casePaths.case(kase.id), { replace: true });
+      // The next step of a night call is the match, where the calls are made and recorded.
+      if (subject.householdId && subject.personId) navigate(casePaths.match(subject.householdId, subject.personId, kase.id));
     } catch (err) {
       setErrors(err instanceof CaseEntryRejected ? err.messages : [`${T.saveFailed}${err instanceof Error ? err.message : ''}`]);
     } finally {
