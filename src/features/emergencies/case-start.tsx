@@ -173,6 +173,28 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
           </div>
         </fieldset>
         <TextArea label={T.detail} value={form.detail} onChange={(e) => update({ detail: e.target.value })} required={form.category === 'その他'} />
+        {household && household.emergencyContacts.length > 0 ? (
+          <fieldset className="field case-callers">
+            <legend className="field__label">{T.callerPick}</legend>
+            <div className="case-callers__list">
+              {household.emergencyContacts.map((c, i) => {
+                const caller = [c.relation, c.name].filter((x) => x.trim() !== '').join(' ');
+                const on = form.caller === caller;
+                return (
+                  <button
+                    key={i}
+                    type="button"
+                    className={on ? 'case-chip case-chip--on' : 'case-chip'}
+                    aria-pressed={on}
+                    onClick={() => update({ caller, callerPhone: c.phones[0]?.trim() ?? '' })}
+                  >
+                    {caller}
+                  </button>
+                );
+              })}
+            </div>
+          </fieldset>
+        ) : null}
         <TextField label={T.caller} value={form.caller} onChange={(e) => update({ caller: e.target.value })} />
         <TextField label={T.callerPhone} type="tel" inputMode="tel" value={form.callerPhone} onChange={(e) => update({ callerPhone: e.target.value })} />
         <TextField
@@ -202,7 +224,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
           <Notice kind="warn">{T.noOfficeHint}</Notice>
         ) : null}
         <EntryErrors errors={errors} />
-        <Button type="submit" variant="primary" className="case-primary" disabled={busy}>
+        <Button type="submit" variant="primary" className="case-primary case-start__submit" disabled={busy}>
           {busy ? T.starting : T.start}
         </Button>
       </form>
