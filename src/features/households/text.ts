@@ -15,6 +15,7 @@ export const T = {
     '事前登録（聞き取り票）の内容を「世帯を登録」から入力してください。操作を試すだけなら、架空のデモデータを読み込めます（デモデータは同期されず、いつでも消去できます）。',
   loadDemo: 'デモデータを読み込む',
   /** one per person on the detail page: starts an emergency case (stamps the request time) */
+  basicsTitle: '基本情報',
   startCase: (name: string) => `${name}さんの緊急対応を開始`,
   /** one per person on the detail page: opens the emergency match */
   findFacility: (name: string) => `${name}さんの受入先を探す`,
