@@ -193,7 +193,8 @@ function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
   const v = match.facility.vacancy;
   if (!v) return <p className="match-card__vacancy">{T.noVacancy}</p>;
   const ago = agoInWords(v.asOf, now) ?? v.asOf;
-  const beds = v.beds === 0 ? T.full : T.beds(v.beds);
+  const count = v.beds === 0 ? T.full : T.beds(v.beds);
+  const beds = v.from && v.until ? T.bedsFor(count, v.from.slice(5).replace('-', '/'), v.until.slice(5).replace('-', '/')) : count;
   return (
     <p className={match.freshVacancy ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>
       {match.freshVacancy ? T.vacancy(beds, ago) : T.oldVacancy(beds, ago)}

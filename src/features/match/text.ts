@@ -20,6 +20,7 @@ export const T = {
   beds: (n: number) => `空き ${n}床`,
   /** 0 beds reported */
   full: '満床',
+  bedsFor: (beds: string, from: string, until: string) => `${beds}・${from}〜${until}`,
   vacancy: (beds: string, ago: string) => `${beds}（${ago}の報告）`,
   oldVacancy: (beds: string, ago: string) => `${beds}（${ago}の報告・古い情報）`,
   noVacancy: '空きの報告なし',
