@@ -4,7 +4,7 @@ import type { HouseholdStatus, Sex } from '../../domain/household';
 export const T = {
   listTitle: '事前登録世帯',
   searchLabel: '検索',
-  searchPlaceholder: '氏名・ふりがな・電話番号・受給者証番号',
+  searchPlaceholder: '氏名・かな・電話・受給者証番号',
   count: (n: number, more: boolean) => (more ? `${n}件以上` : `${n}件`),
   searchPreparing: '検索の準備をしています…',
   noMatch: '該当する世帯はありません。ひらがな・カタカナ、電話番号の一部（下4桁など）でも探せます。',
@@ -133,6 +133,8 @@ export const F = {
   consent: '同意書',
   other: '見直し・備考',
   person: (i: number) => `本人 ${i + 1}`,
+  /** an error in the summary, named by whose field it is */
+  whose: (who: string, message: string) => `${who}：${message}`,
   addPerson: '本人を追加',
   removePerson: 'この人を削除',
   removePersonTitle: 'この人を削除しますか',
