@@ -136,7 +136,16 @@ export interface SyncStore {
 }
 
 /** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */
-export type AccessAction = 'unlock' | 'open-household' | 'print-household' | 'export-backup' | 'restore-backup';
+export type AccessAction =
+  | 'unlock'
+  | 'open-household'
+  | 'print-household'
+  | 'export-backup'
+  | 'restore-backup'
+  /** the app locked (by the button or the idle timer); written just before the key is dropped */
+  | 'lock'
+  /** a wrong passphrase before this unlock: no key exists then, so it is written by the next unlock of the same person */
+  | 'unlock-failed';
 
 /** 閲覧記録: who opened what, when. Append-only. */
 export interface AccessLogEntry {

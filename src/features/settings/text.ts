@@ -71,6 +71,8 @@ export const T = {
     'print-household': '世帯を印刷',
     'export-backup': 'バックアップを作成',
     'restore-backup': 'バックアップから復元',
+    lock: 'ロック',
+    'unlock-failed': '解錠の失敗（パスフレーズ違い・この次の解錠で記録）',
   } satisfies Record<AccessAction, string>,
   unknownHousehold: '（この端末にない世帯）',
   unnamedHousehold: '（氏名未入力の世帯）',
