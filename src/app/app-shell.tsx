@@ -8,7 +8,7 @@ import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
 import { Busy } from '../ui/status';
 import { useIdleLock } from './idle-lock';
-import { appPaths, navigate, parseArea, placeOf, useHash, type AppArea } from './router';
+import { appPaths, parseArea, placeOf, useHash, type AppArea } from './router';
 import { restorePlace, trackPlace } from './place';
 import { StorageErrorBanner } from './storage-error';
 import { useApp } from './store';
@@ -62,11 +62,8 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
     if (window.scrollY > 0) window.scrollTo(0, 0);
   }, [place]);
 
-  const lockNow = async () => {
-    await lock('manual');
-    // The next person to unlock starts from the list, not from what the last one had open.
-    navigate(appPaths.households);
-  };
+  // The route stays: the same person unlocking returns to it, anyone else starts from the list (place.ts).
+  const lockNow = () => lock('manual');
 
   return (
     <div className="shell">

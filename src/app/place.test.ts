@@ -64,4 +64,16 @@ describe('the place of the unlocked user (route and open forms)', () => {
     stop();
     expect(readPlace()).toEqual({ userId: 'night', hash: '#/facilities/f-1', forms: ['facility:f-1'] });
   });
+
+  it('keeps a route asked for while locked (a link), instead of the place', () => {
+    const session = createFakeSession({ id: 'night' });
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/settings';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    stop();
+    window.location.hash = '#/claims';
+    restorePlace('night');
+    expect(window.location.hash).toBe('#/claims');
+  });
 });

@@ -44,7 +44,6 @@ const LIST = '#/';
 /**
  * Called as the unlocked shell mounts, before its first render reads the route: the same user
  * returns to their place (and their unsaved forms reopen once); anyone else starts from the list.
- * Returns the hash the shell should show.
  */
 export function restorePlace(userId: string): void {
   const place = readPlace();
@@ -54,7 +53,10 @@ export function restorePlace(userId: string): void {
     if (current && current !== LIST && current !== '#') window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${LIST}`);
     return;
   }
-  if (place.hash && current !== place.hash) window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${place.hash}`);
+  // A fresh page has no route (startApp drops it): the place is restored. A route that differs from
+  // the place was asked for while locked (a link, a typed URL): it is kept.
+  const fresh = current === '' || current === '#';
+  if (fresh && place.hash) window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${place.hash}`);
   // After an idle lock the store already knows the forms; after a reload only this tab does.
   const state = useApp.getState();
   if (state.resumeForms === null && place.forms.length > 0) {
