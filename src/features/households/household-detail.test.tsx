@@ -142,6 +142,28 @@ describe('household detail', () => {
     await waitFor(async () => expect((await session.accessLog()).map((e) => e.action)).toEqual(['print-household']));
   });
 
+  it('without a 同意書, asks why before printing for a facility and writes the reason to the 閲覧記録, never blocking', async () => {
+    const session = createFakeSession();
+    const print = vi.spyOn(window, 'print').mockImplementation(() => undefined);
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, consent: null }], session });
+    expect(screen.getByText(/同意書が記録されていません/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '印刷する' })).toBeNull();
+    const reason = screen.getByLabelText(/提供する理由/);
+    expect(reason).toHaveValue('緊急の短期入所のため、本人の生命・身体の保護に必要（同意を得ることが困難）');
+    await user.clear(reason);
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    expect(await screen.findByText('理由を入力してください。')).toBeInTheDocument();
+    expect(print).not.toHaveBeenCalled();
+    await user.type(reason, '母が救急搬送、短期入所先へ情報提供');
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    await waitFor(() => expect(print).toHaveBeenCalledOnce());
+    const log = await session.accessLog();
+    expect(log.map((e) => [e.action, e.householdId, e.reason])).toEqual([
+      ['print-household', 'hh-1', undefined],
+      ['share-without-consent', 'hh-1', '母が救急搬送、短期入所先へ情報提供'],
+    ]);
+  });
+
   it('says so when the household is not on this device', () => {
     mountScreen({ hash: '#/households/nope' });
     expect(screen.getByText(/この世帯は見つかりません/)).toBeInTheDocument();

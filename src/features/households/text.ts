@@ -91,6 +91,11 @@ export const T = {
   withdrawBody: '登録廃止しても記録は残り、閲覧できます。',
 
   // print
+  noConsentPrint: '同意書が記録されていません。本人の生命・身体の保護のために必要で、同意を得ることが難しい場合に限り、理由を記録して提供できます。',
+  noConsentReason: '提供する理由（閲覧記録に残ります）',
+  noConsentDefaultReason: '緊急の短期入所のため、本人の生命・身体の保護に必要（同意を得ることが困難）',
+  noConsentReasonRequired: '理由を入力してください。',
+  noConsentPrintNow: '理由を記録して印刷',
   printNow: '印刷する',
   printTitle: '事前登録者 情報シート',
   printedAt: (at: string) => `出力：${at}`,

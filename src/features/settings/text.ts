@@ -73,6 +73,7 @@ export const T = {
     'restore-backup': 'バックアップから復元',
     lock: 'ロック',
     'unlock-failed': '解錠の失敗（パスフレーズ違い・この次の解錠で記録）',
+    'share-without-consent': '同意書なしで世帯の情報を提供',
   } satisfies Record<AccessAction, string>,
   unknownHousehold: '（この端末にない世帯）',
   unnamedHousehold: '（氏名未入力の世帯）',
