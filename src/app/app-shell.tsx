@@ -2,13 +2,14 @@
  * The unlocked app: a slim bar with the lock button, the current area, the bottom nav within thumb
  * reach. Screens other than the lock screen are loaded lazily: unlocking must not wait for them.
  */
-import { Suspense, useCallback, useEffect, type ComponentType } from 'react';
+import { Suspense, useCallback, useEffect, useLayoutEffect, useState, type ComponentType } from 'react';
 import { HomeScreenBanner } from '../features/settings/home-screen-warning';
 import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
 import { Busy } from '../ui/status';
 import { useIdleLock } from './idle-lock';
-import { appPaths, navigate, useArea, type AppArea } from './router';
+import { appPaths, parseArea, placeOf, useHash, type AppArea } from './router';
+import { restorePlace, trackPlace } from './place';
 import { StorageErrorBanner } from './storage-error';
 import { useApp } from './store';
 import { T } from './text';
@@ -33,7 +34,13 @@ const NAV: readonly { area: AppArea; label: string }[] = [
 ];
 
 export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) {
-  const area = useArea();
+  const userId = useApp((s) => s.session?.user.id ?? '');
+  // Before the first render reads the route: the same person returns to their place, anyone else to the list.
+  useState(() => restorePlace(userId));
+  useEffect(() => trackPlace(), []);
+  const hash = useHash();
+  const area = parseArea(hash);
+  const place = placeOf(hash);
   const Screen = SCREENS[area];
   const userName = useApp((s) => s.session?.user.displayName ?? '');
   const idleLockMinutes = useApp((s) => s.settings.idleLockMinutes);
@@ -47,14 +54,16 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
 
   useEffect(() => {
     document.title = area === 'settings' ? `${T.navSettings}｜${T.appName}` : T.appFullName;
-    if (window.scrollY > 0) window.scrollTo(0, 0);
   }, [area]);
 
-  const lockNow = async () => {
-    await lock('manual');
-    // The next person to unlock starts from the list, not from what the last one had open.
-    navigate(appPaths.households);
-  };
+  // Every screen opens at its top: a household opened from far down the list, the case after
+  // 記録を開始, the facility after 保存. (A query change, e.g. the claims month, is the same place.)
+  useLayoutEffect(() => {
+    if (window.scrollY > 0) window.scrollTo(0, 0);
+  }, [place]);
+
+  // The route stays: the same person unlocking returns to it, anyone else starts from the list (place.ts).
+  const lockNow = () => lock('manual');
 
   return (
     <div className="shell">

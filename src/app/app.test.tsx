@@ -146,6 +146,24 @@ describe('lock screen', () => {
     expect(screen.queryByRole('timer')).toBeNull();
   });
 
+  it('counts the wrong passphrases and, after five, says plainly what to do when it is lost', async () => {
+    const name = freshName();
+    await setUpVault(name);
+    const vault = createVault(name);
+    vi.spyOn(vault, 'throttle').mockResolvedValue({ failures: 4, retryAt: null });
+    const { unmount } = render(<App openVault={() => vault} />);
+    expect(await screen.findByText(T.failedCount(4))).toBeVisible();
+    expect(screen.queryByText(T.forgotHelp)).toBeNull();
+    unmount();
+    useApp.getState().vault?.close();
+    useApp.setState(useApp.getInitialState(), true);
+
+    const again = createVault(name);
+    vi.spyOn(again, 'throttle').mockResolvedValue({ failures: 5, retryAt: null });
+    render(<App openVault={() => again} />);
+    expect(await screen.findByText(T.forgotHelp)).toBeVisible();
+  });
+
   it('lets the holder of the hub phone pick who they are', async () => {
     const user = userEvent.setup();
     const vault = createVault(freshName());

@@ -29,8 +29,8 @@ export function App({ openVault }: { openVault: () => Vault }) {
  */
 export function startApp(openVault: () => Vault): void {
   if (useApp.getState().vault) return;
-  // A fresh page holds no key, so whoever unlocks starts from the list, not from a record
-  // someone else had open before the reload. (An idle lock keeps the route: the form reopens its draft.)
+  // A fresh page holds no key and its URL shows no record; the one who unlocks is then returned to
+  // their own place (place.ts), anyone else starts from the list.
   if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
   void useApp.getState().start(openVault());
 }

@@ -16,6 +16,7 @@ import { T } from './text';
 import { householdsScreen } from './screens';
 
 const LAST_USER_KEY = 'kyoten:last-user';
+const FORGOT_HELP_AFTER = 5;
 
 function initialUserId(users: readonly VaultUser[]): string {
   let last: string | null = null;
@@ -62,6 +63,8 @@ export function LockScreen() {
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [retryAt, setRetryAt] = useState<number | null>(null);
+  /** wrong passphrases in a row for the chosen user (the vault counts them) */
+  const [failures, setFailures] = useState(0);
   const secondsLeft = useSecondsUntil(retryAt);
   const inputRef = useRef<HTMLInputElement>(null);
   const busy = phase === 'unlocking';
@@ -73,7 +76,11 @@ export function LockScreen() {
     let live = true;
     vault
       .throttle(userId)
-      .then((t) => live && setRetryAt(t.retryAt ? Date.parse(t.retryAt) : null))
+      .then((t) => {
+        if (!live) return;
+        setRetryAt(t.retryAt ? Date.parse(t.retryAt) : null);
+        setFailures(t.failures);
+      })
       .catch(() => undefined);
     return () => {
       live = false;
@@ -106,7 +113,10 @@ export function LockScreen() {
       if (ve.code === 'throttled' && ve.retryAt) setRetryAt(Date.parse(ve.retryAt));
       else if (vault) {
         const t = await vault.throttle(userId).catch(() => null);
-        if (t) setRetryAt(t.retryAt ? Date.parse(t.retryAt) : null);
+        if (t) {
+          setRetryAt(t.retryAt ? Date.parse(t.retryAt) : null);
+          setFailures(t.failures);
+        }
       }
       inputRef.current?.select();
       inputRef.current?.focus();
@@ -172,6 +182,9 @@ export function LockScreen() {
             </div>
           </div>
         ) : null}
+        {failures > 0 ? <p className="muted">{T.failedCount(failures)}</p> : null}
+        {/* After five, the plain word on what to do when the passphrase is lost. */}
+        {failures >= FORGOT_HELP_AFTER ? <Notice kind="info">{T.forgotHelp}</Notice> : null}
         {busy ? <Busy>{T.unlocking}</Busy> : null}
         <div className="gate__actions">
           <Button type="submit" variant="primary" className="btn--block" disabled={busy || throttled || !userId}>

@@ -37,6 +37,18 @@ export function useArea(): AppArea {
   return parseArea(useHash());
 }
 
-export function navigate(hash: string): void {
-  if (window.location.hash !== hash) window.location.hash = hash;
+/**
+ * Goes to `hash`, a new entry in the history (the back button returns here). With `replace`, the
+ * current entry is replaced: after a form is saved, back must not reopen the form.
+ */
+export function navigate(hash: string, options: { replace?: boolean } = {}): void {
+  if (window.location.hash === hash) return;
+  if (options.replace) window.location.replace(hash);
+  else window.location.hash = hash;
+}
+
+/** The place a hash names, without its query ('#/claims?month=…' → '#/claims'): a new place opens at its top. */
+export function placeOf(hash: string): string {
+  const path = hash.split('?')[0] ?? '';
+  return path === '' || path === '#' ? '#/' : path;
 }

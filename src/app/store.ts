@@ -112,6 +112,9 @@ function mark(name: string): void {
   globalThis.performance?.mark?.(name);
 }
 
+/** At most this many failed unlocks are written by the next unlock (the throttle counts them all). */
+const MAX_FAILED_LOGGED = 20;
+
 /** Above this many records a sync brought, the screens re-read everything at once (one read per kind). */
 const REFRESH_ONE_BY_ONE_MAX = 200;
 
@@ -335,8 +338,12 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       try {
         await guarded(async () => {
           mark('unlock:start');
+          // Wrong passphrases leave no entry (there is no key to seal one with): the unlock that
+          // follows writes them, one per failure, so the 閲覧記録 shows them.
+          const failed = (await vault.throttle(userId).catch(() => null))?.failures ?? 0;
           const session = await vault.unlock(userId, passphrase);
           mark('unlock:key');
+          for (let i = 0; i < Math.min(failed, MAX_FAILED_LOGGED); i++) await session.logAccess('unlock-failed', null).catch(() => undefined);
           set({ session, lockedBy: null });
           await loadAll(session);
           set({ phase: 'unlocked' });
@@ -361,6 +368,8 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         );
         const { session, unsaved } = get();
         const resumeForms = session && unsaved.size > 0 ? { userId: session.user.id, keys: new Set(unsaved) } : null;
+        // The lock is in the 閲覧記録 too; a log that cannot be written must not keep the data unlocked.
+        if (session && !session.isLocked) await withTimeout(() => session.logAccess('lock', null), BEFORE_LOCK_TIMEOUT_MS).catch(() => undefined);
         session?.lock();
         set({ session: null, phase: 'locked', lockedBy: reason, unsaved: new Set(), resumeForms, ...emptyData() });
       })().finally(() => {

@@ -104,6 +104,17 @@ describe('parseFacilityCsv', () => {
     expect(row.errors.find((e) => e.column === '対応できる医療的ケア')!.message).toContain('"点滴"');
   });
 
+  it('refuses a 空床報告日時 in the future, naming the line and the column', () => {
+    const header = ['事業所番号', '事業所名', 'サービス種別', '空床数', '空床報告日時'];
+    // NOW is 2026-11-23 09:00 in Japan: two days later is a future report; an hour ago is fine
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '福祉型', '2', '2026-11-23 08:00'], ['1210100002', 'みどり', '福祉型', '1', '2026-11-25 09:00']));
+    const [ok, future] = parseFacilityCsv(file, [], NOW, idSequence()).rows;
+    expect(ok!.errors).toEqual([]);
+    expect(future!.line).toBe(3);
+    expect(future!.errors).toEqual([{ column: '空床報告日時', message: expect.stringMatching(/^空床報告日時 2026-11-25 09:00 が未来になっています/) }]);
+    expect(future!.facility).toBeNull();
+  });
+
   it('reads labels that themselves contain 「・」, joined by 「・」 or 「、」', () => {
     const header = ['事業所番号', '事業所名', '拠点機能', '対応できる医療的ケア', '空床数', '空床報告日時'];
     const file = utf8(csv(header, ['1210100001', 'あおぞら', '緊急時の受け入れ・対応・相談', '胃ろう・腸ろう、喀痰吸引', '1', '2026/11/23 2:10']));

@@ -3,6 +3,7 @@
  * Pure: bytes in, a preview out. Nothing is written here; the caller stores every row of the
  * preview in one transaction, and only when `ok`, so a file is taken whole or not at all.
  */
+import { futureReportError } from './vacancy-report';
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom } from './csv-encoding';
@@ -174,6 +175,9 @@ export function parseFacilityCsv(
     const previous = byOfficeNumber.get(officeNumber);
     const base = previous ?? emptyFacility('', now);
     const fields = readFields(cell, base, errors);
+    // A report from the future would be shown as a past one: refused, with the row named.
+    const future = fields.vacancy ? futureReportError(fields.vacancy.asOf, now) : null;
+    if (future) errors.push({ column: COLUMN.vacancyAsOf, message: future });
     const action = previous ? 'update' : 'create';
     if (errors.length > 0) return { line: record.line, officeNumber, name, action, errors, facility: null };
 

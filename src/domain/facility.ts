@@ -3,7 +3,7 @@
  * describe it (DOMAIN.md §3). Minimal for now: the match and vacancy reporting extend it later.
  */
 import { DISABILITY_TYPES, type DisabilityType, type MedicalCareKind } from './disability';
-import type { IsoInstant } from './household';
+import type { IsoDate, IsoInstant } from './household';
 
 /** サービス種別 of 短期入所 */
 export const FACILITY_SERVICE_TYPES = ['福祉型', '医療型'] as const;
@@ -39,6 +39,11 @@ export interface Vacancy {
   readonly beds: number;
   readonly asOf: IsoInstant;
   readonly reportedBy: string;
+  /** the Japan dates the beds are for, when reported ahead (the weekend); absent: from now */
+  readonly from?: IsoDate;
+  readonly until?: IsoDate;
+  /** the liaison's word on it (「土曜の夜のみ」) */
+  readonly note?: string;
 }
 
 export interface Facility {
@@ -67,6 +72,8 @@ export interface Facility {
   /** 緊急時の受入れ依頼方法: free text */
   readonly emergencyRequestHow: string;
   readonly vacancy: Vacancy | null;
+  /** the reports before `vacancy`, newest first (vacancy-report.ts keeps the last few) */
+  readonly vacancyHistory?: readonly Vacancy[];
   readonly createdAt: IsoInstant;
   readonly updatedAt: IsoInstant;
 }

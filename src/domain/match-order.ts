@@ -4,6 +4,7 @@
  * then the rest by 地区 and name so that the list reads the same way every night.
  */
 import type { Facility, Vacancy } from './facility';
+import { japanDateOf } from './japan-time';
 
 /** A bed report older than this no longer says anything about tonight. */
 export const FRESH_VACANCY_MS = 24 * 60 * 60 * 1000;
@@ -14,7 +15,7 @@ export const FRESH_VACANCY_MS = 24 * 60 * 60 * 1000;
  */
 export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
 
-export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にある事業所 → 以前に利用した事業所 → 地区・名前順';
+export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順';
 
 /**
  * A free bed (beds > 0) reported within 24 hours before `nowMs`. A malformed `asOf` counts as not
@@ -23,8 +24,13 @@ export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にあ�
 export function isFreshVacancy(vacancy: Vacancy | null, nowMs: number): boolean {
   if (vacancy === null || !(vacancy.beds > 0)) return false;
   const asOfMs = Date.parse(vacancy.asOf);
-  if (Number.isNaN(asOfMs)) return false;
-  return asOfMs >= nowMs - FRESH_VACANCY_MS && asOfMs <= nowMs + CLOCK_SKEW_TOLERANCE_MS;
+  if (Number.isNaN(asOfMs) || asOfMs > nowMs + CLOCK_SKEW_TOLERANCE_MS) return false;
+  // A report for a period (the weekend) holds on its days, however long ago it was made.
+  if (vacancy.from && vacancy.until) {
+    const today = japanDateOf(new Date(nowMs));
+    return vacancy.from <= today && today <= vacancy.until;
+  }
+  return asOfMs >= nowMs - FRESH_VACANCY_MS;
 }
 
 // One collator for all comparisons: same result as localeCompare(…, 'ja'), without rebuilding it per call.
@@ -51,7 +57,25 @@ function rank(m: Orderable): number {
   return 2;
 }
 
-/** Fresh vacancy → stayed before → 地区・名前順. */
+/** The newer report first (a liaison's update from a minute ago above one from 20 minutes before). */
+function newerReportFirst(a: Orderable, b: Orderable): number {
+  if (!a.freshVacancy || !b.freshVacancy) return 0;
+  return reportedMs(b.facility.vacancy) - reportedMs(a.facility.vacancy);
+}
+
+// A sort compares each report many times: its time is read once.
+const reportedAt = new WeakMap<Vacancy, number>();
+function reportedMs(v: Vacancy | null): number {
+  if (v === null) return 0;
+  let ms = reportedAt.get(v);
+  if (ms === undefined) {
+    ms = Date.parse(v.asOf) || 0;
+    reportedAt.set(v, ms);
+  }
+  return ms;
+}
+
+/** Fresh vacancy (newest report first) → stayed before → 地区・名前順. */
 export function compareMatches(a: Orderable, b: Orderable): number {
-  return rank(a) - rank(b) || compareByAreaName(a.facility, b.facility);
+  return rank(a) - rank(b) || newerReportFirst(a, b) || compareByAreaName(a.facility, b.facility);
 }

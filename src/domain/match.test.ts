@@ -156,7 +156,7 @@ describe('order of fits', () => {
     expect(r.fits[1]).toMatchObject({ freshVacancy: false, stayedBefore: true });
     expect(r.fits.find((m) => m.facility === stale)?.freshVacancy).toBe(false);
     expect(r.orderExplanation).toBe(MATCH_ORDER_EXPLANATION);
-    expect(r.orderExplanation).toBe('空きの報告が24時間以内にある事業所 → 以前に利用した事業所 → 地区・名前順');
+    expect(r.orderExplanation).toBe('空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順');
   });
 
   it('judges freshness against `now` when given', () => {

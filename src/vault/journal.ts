@@ -95,6 +95,7 @@ export async function appendAccess(
   ctx: SessionContext,
   action: AccessAction,
   householdId: string | null,
+  reason?: string,
 ): Promise<AccessLogEntry> {
   const entry: AccessLogEntry = {
     id: globalThis.crypto.randomUUID(),
@@ -103,6 +104,7 @@ export async function appendAccess(
     userName: ctx.user.displayName,
     action,
     householdId,
+    ...(reason ? { reason } : {}),
   };
   const [sealed, pending] = await Promise.all([
     seal(ctx.key, bindingOf('accessLog', entry.id), entry),

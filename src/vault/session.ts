@@ -136,9 +136,9 @@ export class Session implements VaultSession {
     return this.run(clearDemoRecords);
   }
 
-  async logAccess(action: AccessAction, householdId: string | null): Promise<void> {
+  async logAccess(action: AccessAction, householdId: string | null, reason?: string): Promise<void> {
     if (householdId !== null) assertOpaqueId(householdId);
-    await this.run((ctx) => appendAccess(ctx, action, householdId));
+    await this.run((ctx) => appendAccess(ctx, action, householdId, reason));
   }
 
   accessLog(): Promise<AccessLogEntry[]> {

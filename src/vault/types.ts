@@ -189,7 +189,18 @@ export interface SyncStore {
 }
 
 /** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */
-export type AccessAction = 'unlock' | 'open-household' | 'print-household' | 'export-backup' | 'restore-backup';
+export type AccessAction =
+  | 'unlock'
+  | 'open-household'
+  | 'print-household'
+  | 'export-backup'
+  | 'restore-backup'
+  /** the app locked (by the button or the idle timer); written just before the key is dropped */
+  | 'lock'
+  /** a wrong passphrase before this unlock: no key exists then, so it is written by the next unlock of the same person */
+  | 'unlock-failed'
+  /** a household's details shared (printed for a facility) with no 同意書 recorded; `reason` says why */
+  | 'share-without-consent';
 
 /** 閲覧記録: who opened what, when. Append-only. */
 export interface AccessLogEntry {
@@ -199,6 +210,8 @@ export interface AccessLogEntry {
   readonly userName: string;
   readonly action: AccessAction;
   readonly householdId: string | null;
+  /** why, when the action needs one (share-without-consent) */
+  readonly reason?: string;
 }
 
 export interface UnlockThrottle {
@@ -283,7 +296,7 @@ export interface VaultSession {
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void>;
   /** Removes every demo record. Returns how many were removed. */
   clearDemo(): Promise<number>;
-  logAccess(action: AccessAction, householdId: string | null): Promise<void>;
+  logAccess(action: AccessAction, householdId: string | null, reason?: string): Promise<void>;
   accessLog(): Promise<AccessLogEntry[]>;
   outbox(): Promise<OutboxEntry[]>;
   pendingChanges(): Promise<number>;

@@ -49,4 +49,39 @@ describe('accessibility (axe-core, serious and critical)', () => {
       expectNoViolations(`lock screen (${scheme})`, await seriousA11yViolations(page));
     }
   });
+
+  it('has none on the night-call screens either: cases, a case, claims, facilities, 空床を報告, import errors', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    // a file with one good row and one with a bad 事業所番号 and a report from the future
+    const csv = '事業所番号,事業所名,サービス種別,空床数,空床報告日時\r\n1210100001,あおぞら,福祉型,1,2026-01-01 10:00\r\n12345,みどり,福祉型,2,2099-01-01 10:00\r\n';
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${baseUrl}/#/cases`);
+      await page.getByRole('heading', { level: 1, name: '緊急対応' }).waitFor();
+      expectNoViolations(`cases (${scheme})`, await seriousA11yViolations(page));
+      await page.locator('a[href^="#/cases/"]:not([href^="#/cases/new"])').first().click();
+      await page.getByText(/改ざんなし/).waitFor();
+      expectNoViolations(`a closed demo case (${scheme})`, await seriousA11yViolations(page));
+
+      await page.goto(`${baseUrl}/#/claims`);
+      await page.getByText(/改ざんはありません|この月の緊急対応はありません|対応がありません/).first().waitFor();
+      expectNoViolations(`claims (${scheme})`, await seriousA11yViolations(page));
+
+      await page.goto(`${baseUrl}/#/facilities`);
+      await page.getByRole('heading', { level: 1, name: '短期入所事業所' }).waitFor();
+      expectNoViolations(`facility list (${scheme})`, await seriousA11yViolations(page));
+      await page.getByRole('link', { name: / の空床を報告$/ }).first().click();
+      await page.getByRole('heading', { level: 1, name: '空床を報告' }).waitFor();
+      expectNoViolations(`空床を報告 (${scheme})`, await seriousA11yViolations(page));
+
+      await page.goto(`${baseUrl}/#/facilities/import`);
+      await page.getByLabel('CSVファイル').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      await page.getByText(/未来になっています/).waitFor();
+      expectNoViolations(`import errors (${scheme})`, await seriousA11yViolations(page));
+    }
+  });
 });

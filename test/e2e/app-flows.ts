@@ -14,10 +14,11 @@ export async function setUpFirstUser(page: Page, baseUrl: string, displayName = 
   await page.getByLabel('検索').waitFor();
 }
 
+/** Unlocks; the same person returns to where they were (the list on a first unlock). */
 export async function unlock(page: Page, passphrase = PASSPHRASE): Promise<void> {
   await page.getByLabel('パスフレーズ', { exact: true }).fill(passphrase);
   await page.getByRole('button', { name: '解錠' }).click();
-  await page.getByLabel('検索').waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'ロック' }).waitFor({ timeout: 30_000 });
 }
 
 export interface NewHousehold {
@@ -53,8 +54,13 @@ export async function registerHousehold(page: Page, h: NewHousehold): Promise<vo
   await page.getByRole('button', { name: '編集' }).waitFor();
 }
 
+/** Searches the household list (from the bottom nav's 世帯 when another screen is open). */
 export async function search(page: Page, query: string): Promise<string> {
   const box = page.getByLabel('検索');
+  if (!(await box.isVisible())) {
+    await page.getByRole('navigation').getByRole('link', { name: '世帯' }).click();
+    await box.waitFor({ timeout: 30_000 });
+  }
   await box.fill('');
   await box.pressSequentially(query);
   const list = page.getByRole('list').first();

@@ -54,26 +54,25 @@ describe('the emergency case, offline', () => {
     await page.getByRole('radio', { name: '介護者の急病・けが' }).check();
     await page.getByLabel('要請の内容（詳細）').fill('母が自宅で倒れ救急搬送。本人は一人。');
     await page.getByRole('button', { name: '記録を開始' }).click();
-    await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
-    expectNoViolations('case', await seriousA11yViolations(page));
 
-    // 2. The match, told which case to record in; two calls.
-    await page.getByRole('link', { name: '受入先を探して電話する' }).click();
-    await page.getByText('緊急対応を記録中です。', { exact: false }).waitFor();
-    // Fits first, then near misses: a coordinator may call either.
-    const cards = page.getByRole('main').getByRole('article');
+    // 2. Straight on to the match, told which case to record in; two calls.
+    await page.getByText('記録中：電話すると時刻を記録します').waitFor();
+    // Fits first, then near misses: a coordinator may call either. A called one moves to 電話済み.
+    const cards = page.locator('section[aria-labelledby="match-fits"] article, section[aria-labelledby="match-near"] article');
     await cards.first().waitFor();
     const names: string[] = [];
     for (const i of [0, 1]) {
-      const card = cards.nth(i);
+      const card = cards.first();
       names.push((await card.getByRole('heading').innerText()).trim());
       await card.getByRole('link', { name: /^(電話|夜間) / }).first().click();
-      await page.getByText(`${names[i]} への電話を記録しました。`, { exact: false }).waitFor();
+      await page.getByRole('group', { name: `${names[i]} の結果` }).waitFor();
     }
     expectNoViolations('match while recording', await seriousA11yViolations(page));
 
     // 3. Back on the case: both calls are there without a result; record them.
-    await page.getByRole('link', { name: '対応記録へ戻る（結果を記録）' }).click();
+    await page.getByRole('link', { name: '対応記録へ' }).click();
+    await page.getByText(/改ざんなし（3件の記録を確認）/).waitFor();
+    expectNoViolations('case', await seriousA11yViolations(page));
     const first = page.getByRole('article', { name: names[0]! });
     const second = page.getByRole('article', { name: names[1]! });
     await first.getByText('結果: 結果未記録').waitFor();

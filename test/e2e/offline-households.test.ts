@@ -28,6 +28,8 @@ describe('a household registered on the device is found offline after a reload',
     // A reload drops the key: the app opens locked, from the service worker's cache.
     await page.getByRole('button', { name: '解錠' }).waitFor();
     await unlock(page);
+    // the same person is returned to the household they had open
+    await page.getByRole('heading', { level: 1, name: '佐藤 陽太' }).waitFor();
 
     expect(await search(page, 'サトウ')).toContain('佐藤 陽太');
     expect(await search(page, '047-365-1234')).toContain('佐藤 陽太');

@@ -66,6 +66,8 @@ describe('two phones, one hub', () => {
     await one.page.getByRole('radio', { name: '介護者の急病・けが' }).check();
     await one.page.getByLabel('要請の内容（詳細）').fill('父が倒れ救急搬送。本人は一人で自宅。');
     await one.page.getByRole('button', { name: '記録を開始' }).click();
+    // 記録を開始 goes on to the match; the case is one tap back
+    await one.page.getByRole('link', { name: '対応記録へ' }).click();
     await one.page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
     await changePhone(one.page, '山田 一郎', '090-1111-2222');
     await changePhone(two.page, '山田 一郎', '080-3333-4444');
@@ -124,6 +126,8 @@ describe('two phones, one hub', () => {
     await page.getByRole('radio', { name: '本人の状態悪化' }).check();
     await page.getByLabel('要請の内容（詳細）').fill('夜間に興奮が続き、家族だけでは対応できない。');
     await page.getByRole('button', { name: '記録を開始' }).click();
+    // 記録を開始 goes on to the match; the case is one tap back
+    await page.getByRole('link', { name: '対応記録へ' }).click();
     await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
     const before = (await hub.store.pullSince(0, { tenantId: hub.hub, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
 

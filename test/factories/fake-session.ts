@@ -103,9 +103,9 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       for (const [k, r] of records) if (r.demo && records.delete(k)) n += 1;
       return n;
     },
-    async logAccess(action: AccessAction, householdId: string | null) {
+    async logAccess(action: AccessAction, householdId: string | null, reason?: string) {
       if (locked) check();
-      log.push({ id: crypto.randomUUID(), at: now(), userId: me.id, userName: me.displayName, action, householdId });
+      log.push({ id: crypto.randomUUID(), at: now(), userId: me.id, userName: me.displayName, action, householdId, ...(reason ? { reason } : {}) });
     },
     async accessLog() {
       return [...log];

@@ -1,5 +1,5 @@
 import Encoding from 'encoding-japanese';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, contactBody, openBody, subjectYota } from '../../../test/factories/emergency-case';
@@ -229,6 +229,19 @@ describe('claims screen', () => {
     expect(await screen.findByText(T.chainAllOk(7))).toBeInTheDocument();
     await user.selectOptions(screen.getByLabelText(T.month), '2026-11');
     expect(screen.getByText(noCasesMessage('2026-11'))).toBeInTheDocument();
+  });
+
+  it('keeps the chosen month in the URL, and returns to it from the nav (which names no month)', async () => {
+    const { user } = mount(await decemberCases());
+    await screen.findByText(T.chainAllOk(7));
+    await user.selectOptions(screen.getByLabelText(T.month), '2026-11');
+    await waitFor(() => expect(window.location.hash).toBe('#/claims?office=office-1&month=2026-11'));
+    cleanup();
+    // 請求・出力 from the cases screen later in the same session
+    window.location.hash = '#/claims';
+    render(<ClaimsScreen />);
+    expect(screen.getByLabelText(T.month)).toHaveValue('2026-11');
+    await waitFor(() => expect(window.location.hash).toBe('#/claims?office=office-1&month=2026-11'));
   });
 
   it('downloads the detail (UTF-8 with BOM) and the summary (Shift_JIS) with their header rows', async () => {

@@ -5,7 +5,7 @@
  * loudly and blocks the exports, so nothing is claimed on a record that cannot be trusted.
  * '#/claims/print?…' is the printable evidence report (evidence-report.tsx).
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../app/store';
 import { useCountersigns } from '../../app/use-countersigns';
 import {
@@ -31,6 +31,7 @@ import {
   claimsPaths,
   defaultClaimMonth,
   monthLabel,
+  navigate,
   offeredMonths,
   parseClaimsRoute,
   useHash,
@@ -44,10 +45,18 @@ import { downloadBytes } from '../../ui/download';
 export function ClaimsScreen() {
   const route = parseClaimsRoute(useHash());
   const [today] = useState<IsoDate>(() => japanDateOf(new Date()));
-  const month = route.month ?? defaultClaimMonth(today);
+  const session = useApp((s) => s.session);
+  const remembered = lastChoice.session === session ? lastChoice : null;
+  const month = route.month ?? remembered?.month ?? defaultClaimMonth(today);
   if (route.name === 'print') return <EvidenceReport officeId={route.officeId} month={month} />;
-  return <ClaimsMain today={today} initialOfficeId={route.officeId} initialMonth={month} />;
+  return <ClaimsMain today={today} initialOfficeId={route.officeId ?? remembered?.officeId ?? null} initialMonth={month} />;
 }
+
+/**
+ * The office and month last chosen on this page: 「請求・出力」 from the nav (no month in its URL)
+ * returns to them instead of resetting to last month. Kept for one session (a reload keeps them in the URL).
+ */
+const lastChoice: { session: unknown; officeId: string | null; month: string | null } = { session: null, officeId: null, month: null };
 
 export function sortedOffices(offices: ReadonlyMap<string, Office>): Office[] {
   return [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja') || (a.id < b.id ? -1 : 1));
@@ -59,6 +68,14 @@ function ClaimsMain({ today, initialOfficeId, initialMonth }: { today: IsoDate; 
   const [chosenOffice, setChosenOffice] = useState(initialOfficeId);
   const [month, setMonth] = useState(initialMonth);
   const officeId = chosenOffice !== null && offices.has(chosenOffice) ? chosenOffice : (sorted[0]?.id ?? null);
+  // The choice is the screen's URL (replacing it: back leaves the screen rather than stepping through months).
+  const session = useApp((s) => s.session);
+  useEffect(() => {
+    lastChoice.session = session;
+    lastChoice.officeId = officeId;
+    lastChoice.month = month;
+    navigate(claimsPaths.screen(officeId, month), { replace: true });
+  }, [session, officeId, month]);
   const months = useMemo(() => {
     const offered = offeredMonths(today);
     return offered.includes(month) ? offered : [...offered, month].sort().reverse();

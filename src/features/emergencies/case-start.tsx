@@ -130,7 +130,10 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     try {
       const kase = await appendCaseEntry(null, body);
       await finish();
-      navigate(casePaths.case(kase.id));
+      // Back from the case must not reach this form again (it would start another case).
+      navigate(casePaths.case(kase.id), { replace: true });
+      // The next step of a night call is the match, where the calls are made and recorded.
+      if (subject.householdId && subject.personId) navigate(casePaths.match(subject.householdId, subject.personId, kase.id));
     } catch (err) {
       setErrors(err instanceof CaseEntryRejected ? err.messages : [`${T.saveFailed}${err instanceof Error ? err.message : ''}`]);
     } finally {
@@ -170,6 +173,28 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
           </div>
         </fieldset>
         <TextArea label={T.detail} value={form.detail} onChange={(e) => update({ detail: e.target.value })} required={form.category === 'その他'} />
+        {household && household.emergencyContacts.length > 0 ? (
+          <fieldset className="field case-callers">
+            <legend className="field__label">{T.callerPick}</legend>
+            <div className="case-callers__list">
+              {household.emergencyContacts.map((c, i) => {
+                const caller = [c.relation, c.name].filter((x) => x.trim() !== '').join(' ');
+                const on = form.caller === caller;
+                return (
+                  <button
+                    key={i}
+                    type="button"
+                    className={on ? 'case-chip case-chip--on' : 'case-chip'}
+                    aria-pressed={on}
+                    onClick={() => update({ caller, callerPhone: c.phones[0]?.trim() ?? '' })}
+                  >
+                    {caller}
+                  </button>
+                );
+              })}
+            </div>
+          </fieldset>
+        ) : null}
         <TextField label={T.caller} value={form.caller} onChange={(e) => update({ caller: e.target.value })} />
         <TextField label={T.callerPhone} type="tel" inputMode="tel" value={form.callerPhone} onChange={(e) => update({ callerPhone: e.target.value })} />
         <TextField
@@ -199,7 +224,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
           <Notice kind="warn">{T.noOfficeHint}</Notice>
         ) : null}
         <EntryErrors errors={errors} />
-        <Button type="submit" variant="primary" className="case-primary" disabled={busy}>
+        <Button type="submit" variant="primary" className="case-primary case-start__submit" disabled={busy}>
           {busy ? T.starting : T.start}
         </Button>
       </form>

@@ -17,6 +17,7 @@ import type { EmergencyCase } from '../../domain/emergency-case';
 import { AGE_CATEGORY_LABELS, ageCategory, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
+import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
 import { ChainBanner, ClaimFactsSection, History, LinkPerson, OutcomeSection } from './case-sections';
 import { ContactCard, ContactForm, contactDraftKey } from './contacts';
 import { useReopenForDraft } from '../../app/use-drafted-form';
@@ -107,6 +108,14 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
           </Button>
         ) : null}
       </div>
+
+      {/* The same essentials as the household's first screen: medication and what calms, while on the phone. */}
+      {person && household ? (
+        <div className="section case-person">
+          <PersonEssentials person={person} today={day} />
+          <FirstContacts contacts={household.emergencyContacts} at={new Date()} />
+        </div>
+      ) : null}
 
       <ClaimLine kase={kase} />
 

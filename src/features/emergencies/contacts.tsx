@@ -64,7 +64,7 @@ export function ContactCard({
       {askResult ? (
         <div className="case-results" role="group" aria-label={T.resultAsk}>
           {CONTACT_RESULTS.filter((r) => r !== body.result).map((r) => (
-            <Button key={r} variant={r === '受入可' ? 'primary' : 'secondary'} disabled={busy} onClick={() => setResult(r)}>
+            <Button key={r} variant="secondary" disabled={busy} onClick={() => setResult(r)}>
               {r}
             </Button>
           ))}

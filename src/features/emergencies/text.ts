@@ -25,6 +25,7 @@ export const T = {
   autoStampReason: '要請時刻は「緊急対応を開始」を押した時刻（自動記録）',
   category: '要請の内容（区分）',
   detail: '要請の内容（詳細）',
+  callerPick: '電話をくれた方（緊急連絡先から選ぶ）',
   caller: '電話をくれた方（続柄・氏名）',
   callerPhone: '折り返し先の電話番号',
   office: '対応する事業所',

@@ -7,6 +7,7 @@ import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { T } from './text';
 import { navigate, paths } from './use-route';
+import { vacancyText } from './vacancy-report';
 
 const telHref = (phone: string) => `tel:${phone.normalize('NFKC').replace(/[^\d+]/g, '')}`;
 
@@ -45,7 +46,11 @@ export function FacilityDetail({ id }: { id: string }) {
         {!f.phone && !f.nightPhone ? <p>{T.noPhone}</p> : null}
       </Section>
       <Section title={T.vacancyTitle}>
-        <p>{f.vacancy ? T.vacancyAsOf(f.vacancy.beds, formatJapanDateTime(f.vacancy.asOf), f.vacancy.reportedBy) : T.vacancyUnknown}</p>
+        <p>{f.vacancy ? T.vacancyAsOf(vacancyText(f.vacancy), formatJapanDateTime(f.vacancy.asOf), f.vacancy.reportedBy) : T.vacancyUnknown}</p>
+        {f.vacancy?.note ? <p>{f.vacancy.note}</p> : null}
+        <a className="btn btn--primary" href={paths.vacancy(f.id)}>
+          {T.reportVacancy}
+        </a>
       </Section>
       <Section title={T.emergencyHowTitle}>
         <p style={{ whiteSpace: 'pre-wrap' }}>{f.emergencyRequestHow || T.notEntered}</p>

@@ -100,7 +100,7 @@ export function FacilityForm({ id }: { id: string | null }) {
       const facility = applyForm({ ...base, id: baseId }, state, new Date().toISOString());
       await saveFacility(facility, id === null ? 'create' : 'update');
       await draft.finish();
-      navigate(paths.detail(facility.id));
+      navigate(paths.detail(facility.id), { replace: true });
     } catch (e) {
       setSaveError(vaultErrorMessage(toVaultError(e).code));
     } finally {

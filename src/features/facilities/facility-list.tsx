@@ -20,6 +20,7 @@ export function FacilityList() {
   const [category, setCategory] = useState<AgeCategory | 'any'>('any');
   const [types, setTypes] = useState<DisabilityType[]>([]);
   const deferredText = useDeferredValue(text);
+  const [now] = useState(() => new Date());
   const all = useMemo(() => [...facilities.values()], [facilities]);
   const found = useMemo(
     () => searchFacilities(all, { text: deferredText, category, types }),
@@ -57,7 +58,10 @@ export function FacilityList() {
                 <br />
                 <span className="muted">{f.area || T.noArea}</span>
               </span>
-              <VacancyBadge vacancy={f.vacancy} />
+              <VacancyBadge vacancy={f.vacancy} now={now} />
+            </a>
+            <a className="btn btn--secondary fac-row__report" href={paths.vacancy(f.id)} aria-label={T.reportVacancyOf(f.name || T.noName)}>
+              {T.reportVacancy}
             </a>
           </li>
         ))}

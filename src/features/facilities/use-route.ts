@@ -6,7 +6,8 @@ export type FacilityRoute =
   | { readonly name: 'new' }
   | { readonly name: 'import' }
   | { readonly name: 'detail'; readonly id: string }
-  | { readonly name: 'edit'; readonly id: string };
+  | { readonly name: 'edit'; readonly id: string }
+  | { readonly name: 'vacancy'; readonly id: string };
 
 export function parseRoute(hash: string): FacilityRoute {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -14,6 +15,7 @@ export function parseRoute(hash: string): FacilityRoute {
   if (parts[1] === 'new') return { name: 'new' };
   if (parts[1] === 'import') return { name: 'import' };
   const id = parts[1];
+  if (parts[2] === 'vacancy') return { name: 'vacancy', id };
   return parts[2] === 'edit' ? { name: 'edit', id } : { name: 'detail', id };
 }
 
@@ -23,4 +25,6 @@ export const paths = {
   import: () => '#/facilities/import',
   detail: (id: string) => `#/facilities/${encodeURIComponent(id)}`,
   edit: (id: string) => `#/facilities/${encodeURIComponent(id)}/edit`,
+  /** 空床を報告: the liaison's one step */
+  vacancy: (id: string) => `#/facilities/${encodeURIComponent(id)}/vacancy`,
 };

@@ -24,6 +24,7 @@ function messageOf(e: unknown): string {
 
 export function DemoControls({ demoCount }: { demoCount: number }) {
   const loadDemo = useApp((s) => s.loadDemo);
+  const appendCaseEntry = useApp((s) => s.appendCaseEntry);
   const clearDemo = useApp((s) => s.clearDemo);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -38,6 +39,14 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
       const size = DEMO_SIZES[sizeIndex] ?? DEMO_SIZES[0];
       const hub = generateDemoHub({ households: size.households, facilities: size.facilities, now: new Date().toISOString() });
       await loadDemo(hub.households, hub.facilities, hub.offices);
+      // A month of closed night calls, so 請求・出力 has something to show. The 02:10 scenario's
+      // household (the first) is left without one, for the user to try by hand.
+      const { demoCases } = await import('../../domain/demo-cases');
+      const skip = new Set(hub.households.slice(0, 1).map((h) => h.id));
+      for (const [open, ...rest] of demoCases(hub.households, hub.facilities, hub.offices[0]?.id ?? null, new Date().toISOString(), skip)) {
+        const kase = await appendCaseEntry(null, open!);
+        for (const body of rest) await appendCaseEntry(kase.id, body);
+      }
       setStatus({ kind: 'ok', text: T.demoLoaded(hub.households.length) });
     } catch (e) {
       setStatus({ kind: 'error', text: messageOf(e) });

@@ -4,6 +4,7 @@ import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../../domain/disability'
 import type { Person } from '../../domain/household';
 import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
 import { formatPhoneForTel } from '../../domain/normalize';
+import { formatJapanesePhone } from '../../domain/night-call';
 import { F, T } from './text';
 
 export type DlRow = readonly [label: string, value: ReactNode];
@@ -31,7 +32,7 @@ export function Dl({ rows }: { rows: readonly DlRow[] }) {
 /** A big tap-to-call link: 「電話 母 090-1234-5678」. Plain text when the number cannot be dialled. */
 export function CallLink({ label, phone }: { label: string; phone: string }) {
   const href = formatPhoneForTel(phone);
-  const text = T.call(label, phone);
+  const text = T.call(label, formatJapanesePhone(phone));
   return href ? (
     <a className="tel" href={href}>
       {text}

@@ -1,6 +1,6 @@
 /** The error summary at the top of the form, and moving focus to the field a schema path points at. */
 import { aliasPath, type FieldError } from './form-model';
-import { T } from './text';
+import { F, T } from './text';
 
 /** The form control for a dotted path, or for the nearest enclosing path that has one. */
 function fieldFor(path: string): HTMLElement | null {
@@ -22,6 +22,15 @@ export function focusField(path: string | undefined): void {
   el.focus();
 }
 
+/** Whose field it is, for a form with several persons or contacts: 「本人 2」「緊急連絡先 1」; '' otherwise. */
+export function whoseField(path: string | undefined): string {
+  const person = /^persons\.(\d+)\./.exec(path ?? '');
+  if (person) return F.person(Number(person[1]));
+  const contact = /^emergencyContacts\.(\d+)\./.exec(path ?? '');
+  if (contact) return F.contactN(Number(contact[1]));
+  return '';
+}
+
 export function ErrorSummary({ errors }: { errors: readonly FieldError[] }) {
   if (errors.length === 0) return null;
   return (
@@ -32,7 +41,7 @@ export function ErrorSummary({ errors }: { errors: readonly FieldError[] }) {
           <li key={`${e.path}:${e.message}`}>
             {/* a button, not a hash link: the hash is the app's route */}
             <button type="button" className="hh-summary__link" onClick={() => focusField(e.path)}>
-              {e.message}
+              {whoseField(e.path) ? F.whose(whoseField(e.path), e.message) : e.message}
             </button>
           </li>
         ))}

@@ -38,7 +38,7 @@ describe('household detail', () => {
     mountScreen({ hash: '#/households/hh-1', households: [household], session });
     expect(screen.getByRole('link', { name: '電話 叔母 090-1234-5678' })).toHaveAttribute('href', 'tel:09012345678');
     expect(screen.getByRole('link', { name: '電話 山田 相談員 047-111-2222' })).toHaveAttribute('href', 'tel:0471112222');
-    expect(screen.getByText(/経管栄養/)).toBeInTheDocument();
+    expect(screen.getAllByText(/経管栄養/).length).toBeGreaterThan(0);
     expect(screen.getByText(/短期入所の拠点加算（\+200単位）の対象となりうる：医療的ケア児者/)).toBeInTheDocument();
     await waitFor(async () => expect((await session.accessLog()).filter((e) => e.action === 'open-household')).toHaveLength(1));
   });
@@ -47,6 +47,7 @@ describe('household detail', () => {
     mountScreen({ hash: '#/households/hh-1', households: [household] });
     // In document order, as a coordinator scrolls them.
     expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
+      '佐藤 陽太16歳（児）',
       '緊急連絡先',
       '医療的ケア・服薬・発作',
       '医師・病院',
@@ -61,6 +62,35 @@ describe('household detail', () => {
     ]);
     const hospital = screen.getByRole('heading', { level: 2, name: '医師・病院' }).closest('section')!;
     expect(within(hospital).getByRole('link', { name: '電話 みなと小児病院 047-999-0000' })).toHaveAttribute('href', 'tel:0479990000');
+  });
+
+  it('opens on what matters at 2 a.m.: the essentials, the first contacts to call, then 緊急対応を開始', () => {
+    const twoContacts = {
+      ...household,
+      emergencyContacts: [
+        { name: '佐藤 花子', relation: '叔母', phones: ['09012345678'], note: '' },
+        { name: '佐藤 一郎', relation: '祖父', phones: ['0311112222', '夜間 080-2222-3333'], note: '' },
+        { name: '鈴木 三郎', relation: '近所', phones: ['0471230000'], note: '' },
+      ],
+    };
+    mountScreen({ hash: '#/households/hh-1', households: [twoContacts] });
+    const essentials = screen.getByRole('region', { name: '佐藤 陽太さんの要点' });
+    expect(within(essentials).getByRole('heading', { name: /佐藤 陽太.*16歳（児）/ })).toBeInTheDocument();
+    expect(within(essentials).getByText(/経管栄養/)).toBeInTheDocument();
+    expect(within(essentials).getByText('デパケン 朝夕')).toBeInTheDocument();
+    expect(within(essentials).getByText('好きな電車の動画')).toBeInTheDocument();
+    const calls = within(screen.getByRole('list', { name: '緊急連絡先' })).getAllByRole('link');
+    // two contacts, written as numbers are written; the 夜間 number first at night (Japan time)
+    const hour = (new Date().getUTCHours() + 9) % 24;
+    const night = hour >= 20 || hour < 7;
+    expect(calls.map((c) => c.textContent)).toEqual(['叔母 090-1234-5678', night ? '祖父 夜間 080-2222-3333' : '祖父 03-1111-2222']);
+    const start = screen.getByRole('link', { name: '佐藤 陽太さんの緊急対応を開始' });
+    expect(start).toHaveAttribute('href', '#/cases/new/hh-1/p-1');
+    // in document order: essentials, calls, start, then the full 聞き取り票
+    const full = screen.getByRole('heading', { level: 2, name: '緊急連絡先' });
+    expect(essentials.compareDocumentPosition(calls[0]!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(calls[1]!.compareDocumentPosition(start) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(start.compareDocumentPosition(full) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('counts the review from the 同意日 when never reviewed, and says so', () => {
@@ -110,6 +140,28 @@ describe('household detail', () => {
     await user.click(screen.getByRole('button', { name: '印刷する' }));
     expect(print).toHaveBeenCalledOnce();
     await waitFor(async () => expect((await session.accessLog()).map((e) => e.action)).toEqual(['print-household']));
+  });
+
+  it('without a 同意書, asks why before printing for a facility and writes the reason to the 閲覧記録, never blocking', async () => {
+    const session = createFakeSession();
+    const print = vi.spyOn(window, 'print').mockImplementation(() => undefined);
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, consent: null }], session });
+    expect(screen.getByText(/同意書が記録されていません/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '印刷する' })).toBeNull();
+    const reason = screen.getByLabelText(/提供する理由/);
+    expect(reason).toHaveValue('緊急の短期入所のため、本人の生命・身体の保護に必要（同意を得ることが困難）');
+    await user.clear(reason);
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    expect(await screen.findByText('理由を入力してください。')).toBeInTheDocument();
+    expect(print).not.toHaveBeenCalled();
+    await user.type(reason, '母が救急搬送、短期入所先へ情報提供');
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    await waitFor(() => expect(print).toHaveBeenCalledOnce());
+    const log = await session.accessLog();
+    expect(log.map((e) => [e.action, e.householdId, e.reason])).toEqual([
+      ['print-household', 'hh-1', undefined],
+      ['share-without-consent', 'hh-1', '母が救急搬送、短期入所先へ情報提供'],
+    ]);
   });
 
   it('says so when the household is not on this device', () => {

@@ -8,6 +8,7 @@ import { reviewBasis } from '../../domain/household-rules';
 import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
 import { Button } from '../../ui/button';
 import { Notice, Page } from '../../ui/layout';
+import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
 import { StatusBadge } from './badges';
 import { dateText } from './detail-parts';
 import { CareSections, ContactsSection, RecordSections } from './detail-sections';
@@ -47,6 +48,7 @@ export function HouseholdDetail({ id }: { id: string }) {
   return (
     <Page title={household.persons[0]?.name || T.noName} back={<BackLink href={paths.list()} label={T.back} />}>
       <Header household={household} today={today} review={needsReview(household, today, reviewMonths)} />
+      <PersonsBasics household={household} today={today} />
       <ContactsSection household={household} />
       <CareSections household={household} today={today} />
       <RecordSections household={household} />
@@ -68,31 +70,27 @@ export function HouseholdDetail({ id }: { id: string }) {
   );
 }
 
+/**
+ * The first screen at 360 × 740, without scrolling: each person's essentials, the first two
+ * contacts to call, 「緊急対応を開始」. Status and warnings follow; the full 聞き取り票 below.
+ */
 function Header({ household: h, today, review }: { household: Household; today: string; review: boolean }) {
   const status = householdStatus(h);
   const basis = reviewBasis(h);
+  const [now] = useState(() => new Date());
   return (
-    <header className="section">
-      {h.persons.map((p) => {
-        const age = personAgeLabel(p, today);
-        return (
-          <div key={p.id} className="hh-head__person">
-            <p className="hh-head__names">{p.name || T.noName}</p>
-            <div className="hh-head__kana">{p.furigana}</div>
-            <div>{[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')}</div>
-            <div className="hh-head__actions">
-              <a className="btn btn--primary hh-match-link" href={paths.startCase(h.id, p.id)}>
-                {T.startCase(p.name || T.noName)}
-              </a>
-              {status === 'withdrawn' ? null : (
-                <a className="btn btn--secondary hh-match-link" href={paths.match(h.id, p.id)}>
-                  {T.findFacility(p.name || T.noName)}
-                </a>
-              )}
-            </div>
-          </div>
-        );
-      })}
+    <header className="section hh-first">
+      {h.persons.map((p) => (
+        <PersonEssentials key={p.id} person={p} today={today} />
+      ))}
+      <FirstContacts contacts={h.emergencyContacts} at={now} />
+      <div className={h.persons.length > 1 ? 'hh-head__actions hh-starts hh-starts--many' : 'hh-head__actions hh-starts'}>
+        {h.persons.map((p) => (
+          <a key={p.id} className="btn btn--primary hh-start" href={paths.startCase(h.id, p.id)}>
+            {T.startCase(p.name || T.noName)}
+          </a>
+        ))}
+      </div>
       <div className="hh-row__meta">
         <StatusBadge status={status} />
       </div>
@@ -100,5 +98,31 @@ function Header({ household: h, today, review }: { household: Household; today: 
       {review && basis ? <Notice kind="warn">{T.reviewWarning(basis.basis, dateText(basis.date))}</Notice> : null}
       {status === 'draft' ? <Notice kind="warn">{T.draftWarning}</Notice> : null}
     </header>
+  );
+}
+
+/** Who each person is (kana, birth date, sex) and the match without a case. */
+function PersonsBasics({ household: h, today }: { household: Household; today: string }) {
+  const status = householdStatus(h);
+  return (
+    <section className="section" aria-label={T.basicsTitle}>
+      {h.persons.map((p) => {
+        const age = personAgeLabel(p, today);
+        return (
+          <div key={p.id} className="hh-head__person">
+            <p className="hh-head__names">{p.name || T.noName}</p>
+            <div className="hh-head__kana">{p.furigana}</div>
+            <div>{[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')}</div>
+            {status === 'withdrawn' ? null : (
+              <div className="hh-head__actions">
+                <a className="btn btn--secondary hh-match-link" href={paths.match(h.id, p.id)}>
+                  {T.findFacility(p.name || T.noName)}
+                </a>
+              </div>
+            )}
+          </div>
+        );
+      })}
+    </section>
   );
 }

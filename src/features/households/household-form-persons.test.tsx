@@ -114,6 +114,8 @@ describe('household form with two persons', () => {
     await user.click(screen.getByRole('button', { name: '保存' }));
 
     expect(await screen.findByText(/入力内容に1件の問題があります/)).toBeInTheDocument();
+    // the summary says whose field it is
+    expect(screen.getByRole('button', { name: /^本人 2：.*今日より後/ })).toBeInTheDocument();
     const secondBirth = within(secondPerson()[0]!).getByLabelText('生年月日');
     expect(secondBirth).toHaveAttribute('aria-invalid', 'true');
     expect(secondBirth).toHaveAccessibleDescription(expect.stringContaining('今日より後'));

@@ -67,7 +67,9 @@ describe('household form', () => {
     expect(call).toHaveAttribute('href', 'tel:09012345678');
     expect(screen.getByRole('link', { name: '電話 叔母 03-1111-2222' })).toHaveAttribute('href', 'tel:0311112222');
     const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
-    expect(headings[0]).toBe('緊急連絡先');
+    // the person's essentials first (name, age, 医ケア, 服薬…), then the full record from 緊急連絡先
+    expect(headings[0]).toMatch(/^佐藤 陽太/);
+    expect(headings[1]).toBe('緊急連絡先');
     expect(screen.getByText('仮登録（同意書なし）')).toBeInTheDocument();
   });
 

@@ -131,7 +131,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
     try {
       await saveHousehold(record, id ? 'update' : 'create');
       await draft.finish();
-      navigate(paths.detail(record.id));
+      navigate(paths.detail(record.id), { replace: true });
     } catch (e) {
       // The form shows the failure with its own retry, so the app-wide banner would only repeat it.
       clearError();

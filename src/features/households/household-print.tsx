@@ -2,7 +2,7 @@
  * The one-page A4 sheet handed to a short-stay facility: only what the staff need tonight.
  * Opening it writes a 'print-household' 閲覧記録 entry, since a printed sheet leaves the device.
  */
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useApp } from '../../app/store';
 import { useHousehold } from '../../app/use-household';
 import { useLogOpen } from '../../app/use-log-open';
@@ -10,6 +10,7 @@ import type { Household, Person } from '../../domain/household';
 import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
+import { TextArea } from '../../ui/field';
 import { Notice } from '../../ui/layout';
 import { dailyRows, dateText, disabilityText, handbookText, medicalCareText } from './detail-parts';
 import { BackLink } from './household-detail';
@@ -83,10 +84,13 @@ export function HouseholdPrint({ id }: { id: string }) {
     <div className="hh-print">
       <div className="hh-print-controls hh-actions no-print">
         <BackLink href={paths.detail(id)} label={T.backToDetail} />
-        <Button variant="primary" onClick={() => window.print()}>
-          {T.printNow}
-        </Button>
+        {h.consent ? (
+          <Button variant="primary" onClick={() => window.print()}>
+            {T.printNow}
+          </Button>
+        ) : null}
       </div>
+      {h.consent ? null : <NoConsentPrint householdId={h.id} />}
       <div className="hh-print__meta">
         <h1>{T.printTitle}</h1>
         <span>{T.printedAt(formatJapanDateTime(new Date()))}</span>
@@ -104,6 +108,32 @@ export function HouseholdPrint({ id }: { id: string }) {
         </tbody>
       </table>
       <p className="hh-print__foot">{T.printFooter}</p>
+    </div>
+  );
+}
+
+/**
+ * No 同意書 recorded: the sheet may still go to a facility when it protects the person's life or
+ * body and consent cannot be had (個人情報保護法 27条1項2号). The reason is asked, prefilled with that
+ * exception, and written to the 閲覧記録 with the printing; the night call is never blocked.
+ */
+function NoConsentPrint({ householdId }: { householdId: string }) {
+  const session = useApp((s) => s.session);
+  const [reason, setReason] = useState<string>(T.noConsentDefaultReason);
+  const [error, setError] = useState<string | undefined>();
+  async function print() {
+    if (reason.trim() === '') return setError(T.noConsentReasonRequired);
+    setError(undefined);
+    await session?.logAccess('share-without-consent', householdId, reason.trim()).catch(() => undefined);
+    window.print();
+  }
+  return (
+    <div className="no-print hh-no-consent">
+      <Notice kind="warn">{T.noConsentPrint}</Notice>
+      <TextArea label={T.noConsentReason} value={reason} onChange={(e) => setReason(e.target.value)} error={error} required />
+      <Button variant="primary" onClick={() => void print()}>
+        {T.noConsentPrintNow}
+      </Button>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import type { HouseholdStatus, Sex } from '../../domain/household';
 export const T = {
   listTitle: '事前登録世帯',
   searchLabel: '検索',
-  searchPlaceholder: '氏名・ふりがな・電話番号・受給者証番号',
+  searchPlaceholder: '氏名・かな・電話・受給者証番号',
   count: (n: number, more: boolean) => (more ? `${n}件以上` : `${n}件`),
   searchPreparing: '検索の準備をしています…',
   noMatch: '該当する世帯はありません。ひらがな・カタカナ、電話番号の一部（下4桁など）でも探せます。',
@@ -15,6 +15,7 @@ export const T = {
     '事前登録（聞き取り票）の内容を「世帯を登録」から入力してください。操作を試すだけなら、架空のデモデータを読み込めます（デモデータは同期されず、いつでも消去できます）。',
   loadDemo: 'デモデータを読み込む',
   /** one per person on the detail page: starts an emergency case (stamps the request time) */
+  basicsTitle: '基本情報',
   startCase: (name: string) => `${name}さんの緊急対応を開始`,
   /** one per person on the detail page: opens the emergency match */
   findFacility: (name: string) => `${name}さんの受入先を探す`,
@@ -90,6 +91,11 @@ export const T = {
   withdrawBody: '登録廃止しても記録は残り、閲覧できます。',
 
   // print
+  noConsentPrint: '同意書が記録されていません。本人の生命・身体の保護のために必要で、同意を得ることが難しい場合に限り、理由を記録して提供できます。',
+  noConsentReason: '提供する理由（閲覧記録に残ります）',
+  noConsentDefaultReason: '緊急の短期入所のため、本人の生命・身体の保護に必要（同意を得ることが困難）',
+  noConsentReasonRequired: '理由を入力してください。',
+  noConsentPrintNow: '理由を記録して印刷',
   printNow: '印刷する',
   printTitle: '事前登録者 情報シート',
   printedAt: (at: string) => `出力：${at}`,
@@ -132,6 +138,8 @@ export const F = {
   consent: '同意書',
   other: '見直し・備考',
   person: (i: number) => `本人 ${i + 1}`,
+  /** an error in the summary, named by whose field it is */
+  whose: (who: string, message: string) => `${who}：${message}`,
   addPerson: '本人を追加',
   removePerson: 'この人を削除',
   removePersonTitle: 'この人を削除しますか',

@@ -1,4 +1,5 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
@@ -139,5 +140,86 @@ describe('match screen', () => {
   it('says so when the household is not found', () => {
     mount('#/match/nope/p-1', [household], facilities);
     expect(screen.getByText(/見つかりません/)).toBeInTheDocument();
+  });
+});
+
+describe('calls made from the match, with a case open', () => {
+  async function openCase(): Promise<string> {
+    const session = createFakeSession();
+    useApp.setState({ session });
+    const now = new Date().toISOString();
+    const kase = await useApp.getState().appendCaseEntry(null, {
+      type: 'open',
+      officeId: 'office-1',
+      subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' },
+      requestedAt: now,
+      requestedAtReason: '',
+      category: '介護者の入院',
+      detail: '',
+      caller: '',
+      callerPhone: '',
+    });
+    return kase.id;
+  }
+
+  /** a busy 2-core machine: the appends go through hashing and the fake vault */
+  const SLOW = { timeout: 10_000 };
+  const called = () => screen.queryByRole('heading', { name: /^電話済み/ })?.closest('section') ?? null;
+
+  it('asks for the result on the card just dialled, moves it to 電話済み with its time, and corrects it with a new entry', async () => {
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    const hidamari = screen.getByRole('article', { name: 'ひだまり' });
+    // the phone's dialer is not there in a test; the app's own click handler is what records
+    within(hidamari).getByRole('link', { name: '電話 047-333-3333' }).addEventListener('click', (e) => e.preventDefault());
+    await user.click(within(hidamari).getByRole('link', { name: '電話 047-333-3333' }));
+
+    // the card moves to 電話済み once the call is recorded: look for it there, not in the card tapped
+    const results = await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW);
+    const buttons = within(results).getAllByRole('button');
+    expect(buttons.map((b) => b.textContent)).toEqual(['受入可', '受入不可', '折り返し待ち', '不在']);
+    // 受入可 ends the search: it looks like the others, not the filled accent button
+    expect(new Set(buttons.map((b) => b.className)).size).toBe(1);
+    expect(within(results).getByRole('button', { name: '受入可' })).not.toHaveClass('btn--primary');
+
+    await user.click(within(results).getByRole('button', { name: '受入不可' }));
+    await waitFor(() => expect(called()).not.toBeNull(), SLOW);
+    const row = within(called()!).getByRole('article', { name: 'ひだまり' });
+    expect(row).toHaveTextContent(/受入不可・\d{2}:\d{2}/);
+    const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
+    expect(within(fits).queryByRole('article', { name: 'ひだまり' })).not.toBeInTheDocument();
+
+    await user.click(within(row).getByRole('button', { name: '結果を訂正' }));
+    await user.click(within(row).getByRole('button', { name: '折り返し待ち' }));
+    await waitFor(() => expect(within(called()!).getByRole('article', { name: 'ひだまり' })).toHaveTextContent(/折り返し待ち・/), SLOW);
+    const types = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body.type);
+    expect(types).toEqual(['open', 'contact', 'result', 'result']);
+  });
+
+  it('offers 入所を記録 on a 受入可 and closes the case in the same step', async () => {
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    const link = within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!;
+    link.addEventListener('click', (e) => e.preventDefault());
+    await user.click(link);
+    await user.click(within(await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW)).getByRole('button', { name: '受入可' }));
+    await waitFor(() => expect(called()).not.toBeNull(), SLOW);
+    const row = within(called()!).getByRole('article', { name: 'あおば荘' });
+    await user.click(within(row).getByRole('button', { name: '入所を記録' }));
+    await user.click(within(row).getByRole('button', { name: '入所を記録して対応を終了' }));
+    await waitFor(() => expect(window.location.hash).toBe(`#/cases/${caseId}`), SLOW);
+    const bodies = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body);
+    expect(bodies.map((b) => b.type)).toEqual(['open', 'contact', 'result', 'outcome', 'close']);
+    expect(bodies[3]).toMatchObject({ outcome: '短期入所', facilityId: 'f-a', facilityName: 'あおば荘' });
+  });
+
+  it('puts a facility\'s 夜間 number first at night (Japan time)', () => {
+    mount('#/match/hh-1/p-1', [household], facilities);
+    const links = within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link').map((l) => l.textContent);
+    const hour = (new Date().getUTCHours() + 9) % 24;
+    const night = hour >= 20 || hour < 7;
+    expect(links).toEqual(night ? ['夜間 090-1111-2222', '電話 047-111-1111'] : ['電話 047-111-1111', '夜間 090-1111-2222']);
   });
 });

@@ -4,24 +4,24 @@
  * big tap-to-call link on every card.
  */
 import { useMemo, useState } from 'react';
-import { CaseEntryRejected, useApp } from '../../app/store';
+import { useApp } from '../../app/store';
 import { useHousehold } from '../../app/use-household';
 import { useLogOpen } from '../../app/use-log-open';
 import { useHash } from '../../app/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';
-import { AGE_CATEGORY_LABELS, formatJapanDateTime } from '../../domain/japan-time';
+import { AGE_CATEGORY_LABELS, formatJapanShortDateTime } from '../../domain/japan-time';
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
 import { formatPhoneForTel, normalizeName } from '../../domain/normalize';
+import { agoInWords, formatJapanesePhone, isJapanNight } from '../../domain/night-call';
 import { Notice, Page, Section } from '../../ui/layout';
 import { matchPaths, parseCaseParam, parseMatchRoute } from './match-route';
+import { CalledGroup, callsByFacility, useCallRecorder, useRecordingCase } from './calls';
 import { T } from './text';
 import './match.css';
 
 export { parseMatchRoute, matchPaths } from './match-route';
-
-const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * Ids of facilities whose name matches a 利用歴 entry of the person (best effort: the interview
@@ -52,7 +52,15 @@ export function MatchScreen() {
   // The call time decides the day, hence 者/児: the case's request time, else when the screen opened.
   const [openedAt] = useState(() => new Date());
   const callAt = useMemo(() => (requestedAt ? new Date(requestedAt) : openedAt), [requestedAt, openedAt]);
-  const recorder = useCallRecorder(caseOpen ? caseId : null);
+  const kase = useRecordingCase(caseOpen ? caseId : null);
+  const recording = kase !== null && kase.closedAt === null;
+  const recorder = useCallRecorder(recording ? kase.id : null);
+  const calls = useMemo(() => callsByFacility(kase), [kase]);
+  // A facility called in this case moves to 電話済み at the top, where its result is asked for,
+  // in the order of the calls (the one just dialled last, its result buttons in reach).
+  const called = useMemo(() => [...calls.values()].sort((a, b) => (a.body.contactedAt < b.body.contactedAt ? -1 : 1)), [calls]);
+  const open = (m: FacilityMatch) => !calls.has(m.facility.id);
+  const [now] = useState(() => new Date());
 
   const person = household?.persons.find((p) => p.id === route?.personId);
   const facilities = useMemo(() => [...facilityMap.values()], [facilityMap]);
@@ -64,7 +72,12 @@ export function MatchScreen() {
     [person, callAt, facilities],
   );
 
-  const back = household ? (
+  // Calling for a case, back is the case; otherwise the household.
+  const back = caseOpen ? (
+    <a className="match-link" href={matchPaths.case(caseOpen.caseId)}>
+      {T.backToCase}
+    </a>
+  ) : household ? (
     <a className="match-link" href={matchPaths.detail(household.id)}>
       {T.back}
     </a>
@@ -82,7 +95,7 @@ export function MatchScreen() {
   }
 
   const name = person.name.trim() || T.noName;
-  const callText = T.callAt(formatJapanDateTime(callAt));
+  const callText = T.callAt(formatJapanShortDateTime(callAt));
 
   if (result.kind === 'incomplete') {
     return (
@@ -107,17 +120,19 @@ export function MatchScreen() {
 
   return (
     <Page title={T.title} back={back}>
-      {recorder.caseId ? <RecordingBanner caseId={recorder.caseId} message={recorder.message} /> : null}
+      {kase ? <RecordingBanner closed={!recording} message={recorder.message} /> : null}
       <div className="match-person">
         <p className="match-person__name">{T.personLine(name, result.age, AGE_CATEGORY_LABELS[result.category])}</p>
-        <p className="match-person__call">{callText}</p>
-        <ul className="match-chips" aria-label={T.needsLabel}>
-          {result.needs.map((n) => (
-            <li key={n} className="match-chip">
-              {DISABILITY_LABELS[n]}
-            </li>
-          ))}
-        </ul>
+        <div className="match-person__row">
+          <p className="match-person__call">{callText}</p>
+          <ul className="match-chips" aria-label={T.needsLabel}>
+            {result.needs.map((n) => (
+              <li key={n} className="match-chip">
+                {DISABILITY_LABELS[n]}
+              </li>
+            ))}
+          </ul>
+        </div>
       </div>
       {facilities.length === 0 ? (
         <Notice
@@ -132,33 +147,38 @@ export function MatchScreen() {
         </Notice>
       ) : (
         <>
-          <Section title={T.fitsTitle} id="match-fits">
-            <p className="match-order">{result.orderExplanation}</p>
-            {result.fits.length === 0 ? (
-              <Notice kind="warn">{T.noFits}</Notice>
-            ) : (
-              <ul className="match-list">
-                {result.fits.map((m) => (
-                  <li key={m.facility.id}>
-                    <MatchCard match={m} callAt={callAt} onCall={recorder.record} />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Section>
+          {kase ? <CalledGroup kase={kase} calls={called} facilities={facilityMap} /> : null}
+          {result.fits.length > 0 && !result.fits.some(open) ? (
+            <p className="match-all-called">{T.allCalled}</p>
+          ) : (
+            <Section title={T.fitsTitle} id="match-fits">
+              {result.fits.length === 0 ? (
+                <Notice kind="warn">{T.noFits}</Notice>
+              ) : (
+                <ul className="match-list">
+                  {result.fits.filter(open).map((m) => (
+                    <li key={m.facility.id}>
+                      <MatchCard match={m} now={now} callAt={callAt} onCall={recorder.record} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <p className="match-order">{result.orderExplanation}</p>
+            </Section>
+          )}
           <Section title={T.nearMissTitle} id="match-near">
             {result.nearMisses.length === 0 ? (
               <p>{T.noNearMisses}</p>
             ) : (
               <>
-                <p className="match-order">{T.nearMissNote}</p>
                 <ul className="match-list">
-                  {result.nearMisses.map((m) => (
+                  {result.nearMisses.filter(open).map((m) => (
                     <li key={m.facility.id}>
-                      <MatchCard match={m} callAt={callAt} near onCall={recorder.record} />
+                      <MatchCard match={m} now={now} callAt={callAt} near onCall={recorder.record} />
                     </li>
                   ))}
                 </ul>
+                <p className="match-order">{T.nearMissNote}</p>
               </>
             )}
           </Section>
@@ -168,74 +188,37 @@ export function MatchScreen() {
   );
 }
 
-function VacancyLine({ match, callAt }: { match: FacilityMatch; callAt: Date }) {
+/** The vacancy as reported, and how long ago in words; 0 beds reads 満床. */
+function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
   const v = match.facility.vacancy;
   if (!v) return <p className="match-card__vacancy">{T.noVacancy}</p>;
-  if (match.freshVacancy) {
-    const hours = Math.max(0, Math.floor((callAt.getTime() - Date.parse(v.asOf)) / HOUR_MS));
-    return <p className="match-card__vacancy match-card__vacancy--fresh">{T.freshVacancy(v.beds, hours)}</p>;
-  }
-  let when = v.asOf;
-  try {
-    when = formatJapanDateTime(v.asOf);
-  } catch {
-    // an unreadable timestamp is shown as stored
-  }
-  return <p className="match-card__vacancy">{T.oldVacancy(v.beds, when)}</p>;
+  const ago = agoInWords(v.asOf, now) ?? v.asOf;
+  const count = v.beds === 0 ? T.full : T.beds(v.beds);
+  const beds = v.from && v.until ? T.bedsFor(count, v.from.slice(5).replace('-', '/'), v.until.slice(5).replace('-', '/')) : count;
+  return (
+    <p className={match.freshVacancy ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>
+      {match.freshVacancy ? T.vacancy(beds, ago) : T.oldVacancy(beds, ago)}
+    </p>
+  );
 }
 
 type OnCall = ((facility: Facility) => void) | null;
 
-/**
- * With a case open, tapping a phone number records the contact at once (result to follow on the
- * case screen); the tel: link itself still opens the dialer.
- */
-function useCallRecorder(caseId: string | null) {
-  const appendCaseEntry = useApp((s) => s.appendCaseEntry);
-  const [message, setMessage] = useState<string | null>(null);
-  const record = useMemo<OnCall>(
-    () =>
-      caseId === null
-        ? null
-        : (facility: Facility) => {
-            const name = facility.name.trim() || facility.id;
-            appendCaseEntry(caseId, {
-              type: 'contact',
-              facilityId: facility.id,
-              facilityName: name,
-              facilityOfficeNumber: facility.officeNumber,
-              shortStay: true,
-              contactedAt: new Date().toISOString(),
-              method: '電話',
-              result: null,
-              note: '',
-            }).then(
-              () => setMessage(T.callRecorded(name)),
-              (err: unknown) => setMessage(err instanceof CaseEntryRejected ? err.messages.join(' ') : T.callNotRecorded),
-            );
-          },
-    [caseId, appendCaseEntry],
-  );
-  return { caseId, record, message };
-}
-
-function RecordingBanner({ caseId, message }: { caseId: string; message: string | null }) {
+function RecordingBanner({ closed, message }: { closed: boolean; message: string | null }) {
   return (
     <div className="match-recording" role="status">
-      <p>{message ?? T.recording}</p>
-      <a className="btn btn--primary" href={matchPaths.case(caseId)}>
-        {T.backToCase}
-      </a>
+      <p>{message ?? (closed ? T.caseClosed : T.recording)}</p>
     </div>
   );
 }
 
-function CallLinks({ facility, onCall }: { facility: Facility; onCall: OnCall }) {
+/** The facility's numbers, the 夜間 one first between 20:00 and 07:00 Japan time. */
+function CallLinks({ facility, onCall, now }: { facility: Facility; onCall: OnCall; now: Date }) {
   const links: { key: string; href: string; text: string }[] = [];
   const day = formatPhoneForTel(facility.phone);
-  if (day) links.push({ key: 'day', href: day, text: T.phone(facility.phone.trim()) });
+  if (day) links.push({ key: 'day', href: day, text: T.phone(formatJapanesePhone(facility.phone)) });
   const night = formatPhoneForTel(facility.nightPhone);
-  if (night) links.push({ key: 'night', href: night, text: T.nightPhone(facility.nightPhone.trim()) });
+  if (night) links[isJapanNight(now) ? 'unshift' : 'push']({ key: 'night', href: night, text: T.nightPhone(formatJapanesePhone(facility.nightPhone)) });
   if (links.length === 0) return <p>{T.noPhone}</p>;
   return (
     <div className="match-card__calls">
@@ -248,15 +231,27 @@ function CallLinks({ facility, onCall }: { facility: Facility; onCall: OnCall })
   );
 }
 
-function MatchCard({ match, callAt, near = false, onCall }: { match: FacilityMatch; callAt: Date; near?: boolean; onCall: OnCall }) {
+function MatchCard({
+  match,
+  now,
+  near = false,
+  onCall,
+}: {
+  match: FacilityMatch;
+  now: Date;
+  callAt: Date;
+  near?: boolean;
+  onCall: OnCall;
+}) {
   const f = match.facility;
   const name = f.name.trim() || f.id;
   return (
     <article className={near ? 'match-card match-card--near' : 'match-card'} aria-label={name}>
-      <h3 className="match-card__name">{name}</h3>
-      <p className="match-card__area">{f.area.trim() || T.noArea}</p>
-      <VacancyLine match={match} callAt={callAt} />
-      {match.stayedBefore ? <p className="match-card__badge">{T.stayedBefore}</p> : null}
+      <div className="match-card__head">
+        <h3 className="match-card__name">{name}</h3>
+        <p className="match-card__area">{f.area.trim() || T.noArea}</p>
+      </div>
+      <VacancyLine match={match} now={now} />
       {near && match.failures.length > 0 ? (
         <ul className="match-card__failures">
           {match.failures.map((x) => (
@@ -271,6 +266,8 @@ function MatchCard({ match, callAt, near = false, onCall }: { match: FacilityMat
           ))}
         </ul>
       ) : null}
+      <CallLinks facility={f} onCall={onCall} now={now} />
+      {match.stayedBefore ? <p className="match-card__badge">{T.stayedBefore}</p> : null}
       {match.hubBonus.eligible ? <p className="match-card__hub">{T.hubBonus}</p> : null}
       {match.reasons.length > 0 ? (
         <details className="disclosure">
@@ -282,7 +279,6 @@ function MatchCard({ match, callAt, near = false, onCall }: { match: FacilityMat
           </ul>
         </details>
       ) : null}
-      <CallLinks facility={f} onCall={onCall} />
     </article>
   );
 }

@@ -43,6 +43,7 @@ export function AccessLogSection() {
               <span>
                 <strong>{entry.userName}</strong>　{T.action[entry.action] ?? entry.action}
                 {entry.householdId ? <>：{householdName(households.get(entry.householdId))}</> : null}
+                {entry.reason ? <>（{entry.reason}）</> : null}
               </span>
             </li>
           ))}

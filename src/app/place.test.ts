@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFakeSession } from '../../test/factories/fake-session';
+import { readPlace, restorePlace, trackPlace } from './place';
+import { useApp } from './store';
+
+beforeEach(() => {
+  sessionStorage.clear();
+  window.history.replaceState(null, '', '/');
+});
+afterEach(() => useApp.setState(useApp.getInitialState(), true));
+
+/** What a reload does to the page: the store starts empty and the URL loses its record (app.tsx startApp). */
+function reload() {
+  useApp.setState(useApp.getInitialState(), true);
+  window.history.replaceState(null, '', '/');
+}
+
+describe('the place of the unlocked user (route and open forms)', () => {
+  it('returns the same person, after a reload, to the case they had open with its typed form reopening', () => {
+    const session = createFakeSession({ id: 'night' });
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/cases/case-1';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    useApp.getState().markUnsaved('case-outcome:case-1', true);
+    stop();
+    expect(readPlace()).toEqual({ userId: 'night', hash: '#/cases/case-1', forms: ['case-outcome:case-1'] });
+
+    reload();
+    expect(window.location.hash).toBe('');
+    useApp.setState({ session: createFakeSession({ id: 'night' }), phase: 'unlocked' });
+    restorePlace('night');
+    expect(window.location.hash).toBe('#/cases/case-1');
+    expect(useApp.getState().takeResumedForm('case-outcome:case-1')).toBe(true);
+    // once only
+    expect(useApp.getState().takeResumedForm('case-outcome:case-1')).toBe(false);
+  });
+
+  it('starts someone else who unlocks the shared phone from the list, with nothing reopened', () => {
+    const session = createFakeSession({ id: 'evening' });
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/households/hh-1/edit';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    useApp.getState().markUnsaved('household:hh-1', true);
+    stop();
+    // an idle lock keeps the route in the URL
+    useApp.setState({ session: createFakeSession({ id: 'night' }) });
+    restorePlace('night');
+    expect(window.location.hash).toBe('#/');
+    expect(useApp.getState().takeResumedForm('household:hh-1')).toBe(false);
+  });
+
+  it('keeps the place of the one who locked: the lock itself writes nothing over it', async () => {
+    const session = createFakeSession({ id: 'night' });
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/facilities/f-1';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    useApp.getState().markUnsaved('facility:f-1', true);
+    await useApp.getState().lock('manual');
+    window.location.hash = '#/';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    stop();
+    expect(readPlace()).toEqual({ userId: 'night', hash: '#/facilities/f-1', forms: ['facility:f-1'] });
+  });
+
+  it('keeps a route asked for while locked (a link), instead of the place', () => {
+    const session = createFakeSession({ id: 'night' });
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/settings';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    stop();
+    window.location.hash = '#/claims';
+    restorePlace('night');
+    expect(window.location.hash).toBe('#/claims');
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { agoInWords, formatJapanesePhone, isJapanNight, phonesInCallOrder } from './night-call';
+
+describe('night-call rules', () => {
+  it('reads night as 20:00–07:00 in Japan, whatever the device zone', () => {
+    expect(isJapanNight('2026-12-02T17:10:00.000Z')).toBe(true); // 02:10 JST
+    expect(isJapanNight('2026-12-02T11:00:00.000Z')).toBe(true); // 20:00 JST
+    expect(isJapanNight('2026-12-02T10:59:00.000Z')).toBe(false); // 19:59 JST
+    expect(isJapanNight('2026-12-02T22:00:00.000Z')).toBe(false); // 07:00 JST
+  });
+
+  it('puts the 夜間 number first at night only', () => {
+    const phones = ['03-1111-2222', '夜間 090-1234-5678', ''];
+    expect(phonesInCallOrder(phones, '2026-12-02T17:10:00.000Z')).toEqual(['夜間 090-1234-5678', '03-1111-2222']);
+    expect(phonesInCallOrder(phones, '2026-12-02T03:00:00.000Z')).toEqual(['03-1111-2222', '夜間 090-1234-5678']);
+  });
+
+  it('writes phone numbers as Japanese numbers are written, keeping a label', () => {
+    expect(formatJapanesePhone('07000875391')).toBe('070-0087-5391');
+    expect(formatJapanesePhone('03 0316 6239')).toBe('03-0316-6239');
+    expect(formatJapanesePhone('＋８１ ９０－１２３４－５６７８')).toBe('090-1234-5678');
+    expect(formatJapanesePhone('0471112222')).toBe('047-111-2222');
+    expect(formatJapanesePhone('0120123456')).toBe('0120-123-456');
+    expect(formatJapanesePhone('夜間 09012345678')).toBe('夜間 090-1234-5678');
+    expect(formatJapanesePhone('+1 415 555 0100')).toBe('+1 415 555 0100');
+    expect(formatJapanesePhone('内線12')).toBe('内線12');
+  });
+
+  it('says how long ago in words, and nothing for the future', () => {
+    const now = new Date('2026-12-02T17:10:00.000Z'); // 12/3 02:10 JST
+    expect(agoInWords('2026-12-02T17:10:00.000Z', now)).toBe('たった今');
+    expect(agoInWords('2026-12-02T16:58:00.000Z', now)).toBe('12分前');
+    expect(agoInWords('2026-12-02T14:10:00.000Z', now)).toBe('3時間前');
+    expect(agoInWords('2026-12-02T13:10:00.000Z', now)).toBe('4時間前');
+    expect(agoInWords('2026-12-02T08:00:00.000Z', now)).toBe('昨日 17:00');
+    expect(agoInWords('2026-12-03T08:00:00.000Z', new Date('2026-12-03T09:00:00.000Z'))).toBe('1時間前');
+    expect(agoInWords('2026-12-02T23:30:00.000Z', new Date('2026-12-03T09:00:00.000Z'))).toBe('今日 08:30');
+    expect(agoInWords('2026-12-01T13:10:00.000Z', now)).toBe('2026年12月1日 22:10');
+    expect(agoInWords('2026-12-02T19:00:00.000Z', now)).toBeNull();
+  });
+});

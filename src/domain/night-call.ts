@@ -1,0 +1,79 @@
+/**
+ * Small rules of the night call that screens share: whether it is night in Japan (a 夜間 number
+ * goes first), phone numbers written as Japanese numbers are written, and how long ago something
+ * was reported, in words. Pure functions; every time is read in Japan time.
+ */
+import type { IsoInstant } from './household';
+import { formatJapanDateTime, japanDateOf, addDaysToDate } from './japan-time';
+import { normalizePhone } from './normalize';
+
+const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+
+/** The hour (0–23) on the wall clock in Japan at that instant. */
+export function japanHourOf(at: Date | IsoInstant): number {
+  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  return new Date(ms + JST_OFFSET_MS).getUTCHours();
+}
+
+/** 夜間: from 20:00 to 07:00 Japan time, when a contact's night number is the one that answers. */
+export const NIGHT_FROM_HOUR = 20;
+export const NIGHT_UNTIL_HOUR = 7;
+
+export function isJapanNight(at: Date | IsoInstant): boolean {
+  const h = japanHourOf(at);
+  return h >= NIGHT_FROM_HOUR || h < NIGHT_UNTIL_HOUR;
+}
+
+/** A phone entry the family marked as the night one: 「夜間 090-…」「090-…（夜間）」「夜: …」. */
+export function isNightPhone(entry: string): boolean {
+  return /夜間|夜/.test(entry.normalize('NFKC'));
+}
+
+/** The phones in the order to try them at `at`: at night the 夜間 ones first, by day as written. */
+export function phonesInCallOrder(phones: readonly string[], at: Date | IsoInstant): string[] {
+  const list = phones.filter((p) => p.trim() !== '');
+  if (!isJapanNight(at)) return list;
+  return [...list.filter(isNightPhone), ...list.filter((p) => !isNightPhone(p))];
+}
+
+/**
+ * A Japanese number as it is usually written: 090-1234-5678, 03-1234-5678, 0120-123-456,
+ * 045-123-4567. The area code table is long; two-digit areas (03 東京, 06 大阪) and the non-geographic
+ * prefixes are told apart, other ten-digit numbers get the common three-digit area form. Anything
+ * that is not a domestic number of 10–11 digits is returned as written (trimmed).
+ */
+export function formatJapanesePhone(written: string): string {
+  const label = written.normalize('NFKC').replace(/[\d\s()+\-‐]+/g, ' ').trim();
+  const digits = normalizePhone(written);
+  let formatted: string | null = null;
+  if (/^0[5789]0\d{8}$/.test(digits)) formatted = `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`;
+  else if (/^0120\d{6}$/.test(digits) || /^0800\d{6}$/.test(digits)) formatted = `${digits.slice(0, 4)}-${digits.slice(4, 7)}-${digits.slice(7)}`;
+  else if (/^0[36]\d{8}$/.test(digits)) formatted = `${digits.slice(0, 2)}-${digits.slice(2, 6)}-${digits.slice(6)}`;
+  else if (/^0\d{9}$/.test(digits)) formatted = `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
+  if (formatted === null) return written.trim();
+  return label ? `${label} ${formatted}` : formatted;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * How long ago, in words a tired reader takes in at once: 「たった今」「12分前」「3時間前」 within
+ * 6 hours, then 「今日 08:10」「昨日 22:10」, then the date. Null for an instant in the future
+ * (a report from the future is refused where it is entered).
+ */
+export function agoInWords(at: IsoInstant, now: Date): string | null {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) return null;
+  const diff = now.getTime() - ms;
+  if (diff < -MINUTE_MS) return null;
+  const minutes = Math.max(0, Math.floor(diff / MINUTE_MS));
+  if (minutes < 1) return 'たった今';
+  if (minutes < 60) return `${minutes}分前`;
+  if (minutes < 6 * 60) return `${Math.floor(minutes / 60)}時間前`;
+  const time = formatJapanDateTime(at).slice(-5);
+  const day = japanDateOf(at);
+  const today = japanDateOf(now);
+  if (day === today) return `今日 ${time}`;
+  if (day === addDaysToDate(today, -1)) return `昨日 ${time}`;
+  return formatJapanDateTime(at);
+}

@@ -1,0 +1,68 @@
+/**
+ * 空床の報告: a facility liaison says how many beds are free, now or for a period (the weekend),
+ * with an optional word and their own name. The report replaces the current figure; the ones before
+ * it are kept as history. A report is never dated in the future (CSV imports are checked the same way).
+ */
+import type { Facility, Vacancy } from './facility';
+import type { IsoDate, IsoInstant } from './household';
+import { formatJapanDateTimeCsv, isValidIsoDate, japanDateOf } from './japan-time';
+import { CLOCK_SKEW_TOLERANCE_MS } from './match-order';
+
+/** how many earlier reports a facility keeps */
+export const VACANCY_HISTORY_KEPT = 10;
+export const MAX_BEDS = 999;
+
+export interface VacancyReportInput {
+  /** as typed (full-width digits are fine) */
+  readonly beds: string;
+  readonly reportedBy: string;
+  /** '' for "now"; otherwise both dates (YYYY-MM-DD, Japan) */
+  readonly from: IsoDate | '';
+  readonly until: IsoDate | '';
+  readonly note: string;
+}
+
+export type VacancyReportErrors = Partial<Record<'beds' | 'reportedBy' | 'from' | 'until', string>>;
+
+/** The facility with the new report as its vacancy and the old one first in its history; or what is wrong. */
+export function reportVacancy(
+  facility: Facility,
+  input: VacancyReportInput,
+  now: IsoInstant,
+): { ok: true; facility: Facility } | { ok: false; errors: VacancyReportErrors } {
+  const errors: VacancyReportErrors = {};
+  const bedsText = input.beds.normalize('NFKC').trim();
+  const beds = /^\d{1,3}$/.test(bedsText) ? Number(bedsText) : null;
+  if (beds === null || beds > MAX_BEDS) errors.beds = '空床数を0以上の整数で入れてください（満床は0）。';
+  const reportedBy = input.reportedBy.trim();
+  if (reportedBy === '') errors.reportedBy = '報告者（あなたの名前）を入れてください。';
+  const today = japanDateOf(now);
+  const period = input.from !== '' || input.until !== '';
+  if (period) {
+    if (!isValidIsoDate(input.from)) errors.from = '期間の初日を入れてください。';
+    if (!isValidIsoDate(input.until)) errors.until = '期間の最終日を入れてください。';
+    else if (isValidIsoDate(input.from) && input.until < input.from) errors.until = '最終日が初日より前になっています。';
+    else if (input.until < today) errors.until = '過ぎた期間の空床は報告できません。';
+  }
+  if (Object.keys(errors).length > 0 || beds === null) return { ok: false, errors };
+  const note = input.note.trim();
+  const vacancy: Vacancy = {
+    beds,
+    asOf: now,
+    reportedBy,
+    ...(period ? { from: input.from as IsoDate, until: input.until as IsoDate } : {}),
+    ...(note ? { note } : {}),
+  };
+  const history = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])].slice(0, VACANCY_HISTORY_KEPT) : (facility.vacancyHistory ?? []);
+  return { ok: true, facility: { ...facility, vacancy, vacancyHistory: history, updatedAt: now } };
+}
+
+/**
+ * The refusal of a report dated after `now` (beyond a few minutes of clock difference), for an
+ * import row or an entry; null when the time is fine.
+ */
+export function futureReportError(asOf: IsoInstant, now: IsoInstant): string | null {
+  const at = Date.parse(asOf);
+  if (Number.isNaN(at) || at <= Date.parse(now) + CLOCK_SKEW_TOLERANCE_MS) return null;
+  return `空床報告日時 ${formatJapanDateTimeCsv(asOf)} が未来になっています（今は ${formatJapanDateTimeCsv(now)}）。日時を確認してください`;
+}

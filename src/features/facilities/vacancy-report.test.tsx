@@ -1,0 +1,64 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyFacility, type Facility } from '../../domain/facility';
+import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
+import { useApp } from '../../app/store';
+import { mountFacilities, resetStore } from './test-helpers';
+
+afterEach(() => {
+  resetStore();
+  window.location.hash = '';
+});
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+const facility = (id: string, name: string, patch: Partial<Facility> = {}): Facility => ({ ...emptyFacility(id, minutesAgo(10_000)), name, officeNumber: `12101000${id.slice(-2)}`, ...patch });
+
+describe('空床を報告 (the liaison screen)', () => {
+  it('is one step from the list, starts from the current figure, and records a weekend with a note and the typed reporter', async () => {
+    const hidamari = facility('f-01', 'ひだまり', { vacancy: { beds: 1, asOf: minutesAgo(12), reportedBy: '佐藤' } });
+    const { user, session } = mountFacilities({ facilities: [hidamari, facility('f-02', 'みどり園', { vacancy: { beds: 0, asOf: minutesAgo(3), reportedBy: '' } })] });
+    // the list says how old each report is, in words; 0 beds reads 満床
+    expect(screen.getByRole('link', { name: /^ひだまり.*の報告$/ })).toHaveTextContent('空き 1床・12分前の報告');
+    expect(screen.getByRole('link', { name: /^みどり園.*の報告$/ })).toHaveTextContent('満床・3分前の報告');
+
+    await user.click(screen.getByRole('link', { name: 'ひだまり の空床を報告' }));
+    await act(async () => window.dispatchEvent(new HashChangeEvent('hashchange')));
+    expect(await screen.findByRole('heading', { level: 1, name: '空床を報告' })).toBeInTheDocument();
+    expect(screen.getByText(/今の登録:/).textContent).toBe('今の登録: 空き 1床　12分前の報告・佐藤');
+    const beds = screen.getByLabelText(/空床数/);
+    expect(beds).toHaveValue('1');
+    // nobody's name is filled in for them
+    expect(screen.getByLabelText(/報告者/)).toHaveValue('');
+
+    await user.clear(beds);
+    await user.type(beds, '2');
+    await user.click(screen.getByRole('radio', { name: '期間を指定（週末など）' }));
+    const today = japanDateOf(new Date());
+    await user.type(screen.getByLabelText(/初日/), addDaysToDate(today, 2));
+    await user.type(screen.getByLabelText(/最終日/), addDaysToDate(today, 3));
+    await user.type(screen.getByLabelText('ひとこと（任意）'), '土曜の夜のみ');
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+    expect(await screen.findByText('報告者（あなたの名前）を入れてください。')).toBeInTheDocument();
+    expect(await session.outbox()).toHaveLength(0);
+
+    await user.type(screen.getByLabelText(/報告者/), '田中');
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/f-01'));
+    const saved = useApp.getState().facilities.get('f-01')!;
+    expect(saved.vacancy).toMatchObject({ beds: 2, reportedBy: '田中', from: addDaysToDate(today, 2), until: addDaysToDate(today, 3), note: '土曜の夜のみ' });
+    expect(saved.vacancyHistory).toEqual([hidamari.vacancy]);
+    expect((await session.outbox()).map((e) => e.op)).toEqual(['update']);
+  });
+
+  it('keeps the last reports as history on the screen', () => {
+    const f = facility('f-03', 'あおば荘', {
+      vacancy: { beds: 0, asOf: minutesAgo(5), reportedBy: '田中' },
+      vacancyHistory: [{ beds: 2, asOf: minutesAgo(60 * 30), reportedBy: '佐藤', note: '夜勤2名' }],
+    });
+    mountFacilities({ hash: '#/facilities/f-03/vacancy', facilities: [f] });
+    const history = screen.getByRole('heading', { name: 'これまでの報告' }).closest('section')!;
+    expect(within(history).getAllByRole('listitem')).toHaveLength(1);
+    expect(within(history).getByRole('listitem')).toHaveTextContent(/空き 2床.*佐藤.*夜勤2名/);
+    expect(screen.getByText(/今の登録:/).textContent).toBe('今の登録: 満床　5分前の報告・田中');
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * 空床を報告 ('#/facilities/<id>/vacancy'): the facility liaison's own screen, one step from the
+ * list or the facility. The current figure on top, then beds now or for a date range (the weekend),
+ * an optional word and the reporter's own name (typed: the phone may be signed in as someone else),
+ * then the last reports.
+ */
+import { useState, type FormEvent } from 'react';
+import { useApp } from '../../app/store';
+import type { Vacancy } from '../../domain/facility';
+import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
+import { agoInWords } from '../../domain/night-call';
+import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
+import { Button } from '../../ui/button';
+import { TextArea, TextField } from '../../ui/field';
+import { Notice, Page, Section } from '../../ui/layout';
+import { T } from './text';
+import { navigate, paths } from './use-route';
+
+/** 「空き 2床」「満床」, with the period when there is one. */
+export function vacancyText(v: Vacancy): string {
+  const beds = v.beds > 0 ? T.vacancy(v.beds) : T.full;
+  return v.from && v.until ? `${beds}（${T.period(formatJapanDate(v.from), formatJapanDate(v.until))}）` : beds;
+}
+
+function ReportLine({ v, now }: { v: Vacancy; now: Date }) {
+  return (
+    <>
+      <strong>{vacancyText(v)}</strong>
+      {'　'}
+      {T.reportedAgo(agoInWords(v.asOf, now) ?? formatJapanDateTime(v.asOf), v.reportedBy)}
+      {v.note ? <span className="fac-report__note">{v.note}</span> : null}
+    </>
+  );
+}
+
+export function VacancyReport({ id }: { id: string }) {
+  const facility = useApp((s) => s.facilities.get(id));
+  const saveFacility = useApp((s) => s.saveFacility);
+  const [now] = useState(() => new Date());
+  const [form, setForm] = useState<VacancyReportInput>(() => ({
+    // the current count to start from, not an empty box
+    beds: facility?.vacancy ? String(facility.vacancy.beds) : '',
+    reportedBy: '',
+    from: '',
+    until: '',
+    note: '',
+  }));
+  const [ranged, setRanged] = useState(false);
+  const [errors, setErrors] = useState<VacancyReportErrors>({});
+  const [failed, setFailed] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const back = (
+    <a className="btn btn--ghost" href={paths.detail(id)} aria-label={T.backToFacility}>
+      ←
+    </a>
+  );
+  if (!facility) {
+    return (
+      <Page title={T.reportTitle} back={back}>
+        <Notice kind="warn">{T.notFound}</Notice>
+      </Page>
+    );
+  }
+  const f = facility;
+  const set = (patch: Partial<VacancyReportInput>) => setForm({ ...form, ...patch });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const input = ranged ? form : { ...form, from: '' as const, until: '' as const };
+    const result = reportVacancy(f, input, new Date().toISOString());
+    if (!result.ok) return setErrors(result.errors);
+    setErrors({});
+    setBusy(true);
+    setFailed(false);
+    try {
+      await saveFacility(result.facility, 'update');
+      navigate(paths.detail(f.id), { replace: true });
+    } catch {
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Page title={T.reportTitle} back={back}>
+      <p className="fac-report__facility">{f.name || T.noName}</p>
+      <p className="fac-report__current">
+        {T.current}
+        {f.vacancy ? <ReportLine v={f.vacancy} now={now} /> : T.vacancyUnknown}
+      </p>
+      <form className="fac-report" onSubmit={(e) => void submit(e)} noValidate>
+        <TextField
+          label={T.reportBeds}
+          hint={T.reportBedsHint}
+          type="text"
+          inputMode="numeric"
+          value={form.beds}
+          onChange={(e) => set({ beds: e.target.value })}
+          error={errors.beds}
+          required
+        />
+        <fieldset className="field">
+          <legend className="field__label">{T.reportWhen}</legend>
+          <label className="check">
+            <input type="radio" name="when" checked={!ranged} onChange={() => setRanged(false)} />
+            <span>{T.reportNow}</span>
+          </label>
+          <label className="check">
+            <input type="radio" name="when" checked={ranged} onChange={() => setRanged(true)} />
+            <span>{T.reportRange}</span>
+          </label>
+        </fieldset>
+        {ranged ? (
+          <div className="fac-report__range">
+            <TextField label={T.reportFrom} type="date" value={form.from} onChange={(e) => set({ from: e.target.value })} error={errors.from} required />
+            <TextField label={T.reportUntil} type="date" value={form.until} onChange={(e) => set({ until: e.target.value })} error={errors.until} required />
+          </div>
+        ) : null}
+        <TextArea label={T.reportNote} value={form.note} onChange={(e) => set({ note: e.target.value })} />
+        <TextField label={T.vacancyReporter} value={form.reportedBy} onChange={(e) => set({ reportedBy: e.target.value })} error={errors.reportedBy} required />
+        {failed ? <Notice kind="error">{T.reportFailed}</Notice> : null}
+        <Button type="submit" variant="primary" disabled={busy}>
+          {T.reportSubmit}
+        </Button>
+      </form>
+      <Section title={T.historyTitle} id="fac-report-history">
+        {(f.vacancyHistory ?? []).length === 0 ? <p>{T.noHistory}</p> : null}
+        <ol className="fac-report__history">
+          {(f.vacancyHistory ?? []).map((v, i) => (
+            <li key={`${v.asOf}-${i}`}>
+              <ReportLine v={v} now={now} />
+            </li>
+          ))}
+        </ol>
+      </Section>
+    </Page>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * What matters at 2 a.m., on one phone screen (SCENARIOS.md §1): for each person the name, age and
+ * 者/児, 医療的ケア, 服薬 with allergies, what calms and what triggers; then the household's first
+ * two contacts as tap-to-call buttons (a 夜間 number first at night). Long answers are cut to two
+ * lines (what calms and triggers to one) here; the full 聞き取り票 follows on the household screen.
+ * Shared by the household screen and the case screen.
+ */
+import type { ReactNode } from 'react';
+import { MEDICAL_CARE_LABELS } from '../domain/disability';
+import type { EmergencyContact, IsoDate, Person } from '../domain/household';
+import { personAgeLabel } from '../domain/household-rules';
+import { formatJapanesePhone, phonesInCallOrder } from '../domain/night-call';
+import { formatPhoneForTel } from '../domain/normalize';
+
+const L = {
+  medicalCare: '医ケア',
+  medications: '服薬',
+  allergies: 'アレルギー',
+  calming: '落ち着く',
+  triggers: '苦手',
+  none: 'なし',
+  noName: '（氏名未入力）',
+  summaryOf: (name: string) => `${name}さんの要点`,
+  contacts: '緊急連絡先',
+} as const;
+
+function Line({ label, children, short = false }: { label: string; children: ReactNode; short?: boolean }) {
+  if (children === null || children === '' || children === undefined) return null;
+  return (
+    <div className={short ? 'ps-line ps-line--short' : 'ps-line'}>
+      <dt className="ps-line__label">{label}</dt>
+      <dd className="ps-line__value">{children}</dd>
+    </div>
+  );
+}
+
+function join(...parts: readonly string[]): string {
+  return parts.map((p) => p.trim()).filter(Boolean).join('／');
+}
+
+/** One person's lines (no contacts): name and age, 医ケア, 服薬・アレルギー, 落ち着く・苦手. */
+export function PersonEssentials({ person: p, today, headingLevel = 2 }: { person: Person; today: IsoDate; headingLevel?: 2 | 3 }) {
+  const name = p.name.trim() || L.noName;
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const care = join(p.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]).join('、'), p.medicalCareDetails);
+  const meds = join(p.medications, p.allergies ? `${L.allergies}: ${p.allergies}` : '');
+  return (
+    <section className="ps-person" aria-label={L.summaryOf(name)}>
+      <Heading className="ps-person__name">
+        {name}
+        <span className="ps-person__age">{personAgeLabel(p, today)}</span>
+      </Heading>
+      <dl className="ps-lines">
+        <Line label={L.medicalCare}>{care || L.none}</Line>
+        <Line label={L.medications}>{meds}</Line>
+        <Line label={L.calming} short>
+          {p.calming.trim()}
+        </Line>
+        <Line label={L.triggers} short>
+          {p.triggers.trim()}
+        </Line>
+      </dl>
+    </section>
+  );
+}
+
+/** The first two contacts, each its first number to try now as a big call button. */
+export function FirstContacts({ contacts, at }: { contacts: readonly EmergencyContact[]; at: Date }) {
+  const shown = contacts.slice(0, 2).flatMap((c, i) => {
+    const phone = phonesInCallOrder(c.phones, at)[0];
+    const href = phone ? formatPhoneForTel(phone) : null;
+    if (!phone || !href) return [];
+    // The relation says who it is at a glance; the name is in the full list below.
+    const who = c.relation.trim() || c.name.trim();
+    return [{ key: i, href, who, number: formatJapanesePhone(phone)}];
+  });
+  if (shown.length === 0) return null;
+  return (
+    <ul className="ps-calls" aria-label={L.contacts}>
+      {shown.map((c) => (
+        <li key={c.key}>
+          <a className="tel ps-call" href={c.href}>
+            <span className="ps-call__who">{c.who}</span> <span className="ps-call__number">{c.number}</span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * The household's first screen at 360 × 740 (issue 13, point 2): for the densest household of the
+ * demo hub, each person's essentials, the first two contacts and 「緊急対応を開始」 are all on the
+ * screen without scrolling, above the bottom nav. Then the routes: a reload returns the same person
+ * to the same case with the form they were typing in; the back button follows the screens.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { generateDemoHub } from '../../src/domain/demo-data';
+import type { Household } from '../../src/domain/household';
+import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
+import { expectNoViolations, PASSPHRASE, search, setUpFirstUser } from './app-flows';
+
+/** Whether the vault holds an outcome-form draft (its key only; the text is sealed). */
+const OUTCOME_DRAFT_SAVED = `new Promise((done) => {
+  const open = indexedDB.open('kyoten-vault');
+  open.onsuccess = () => {
+    const keys = open.result.transaction('drafts').objectStore('drafts').getAllKeys();
+    keys.onsuccess = () => { done(keys.result.some((k) => String(k).startsWith('case-outcome:'))); open.result.close(); };
+    keys.onerror = () => done(false);
+  };
+  open.onerror = () => done(false);
+})`;
+
+const baseUrl = inject('baseUrl');
+const VIEWPORT = { width: 360, height: 740 };
+let browser: BrowserSession | undefined;
+
+afterEach(async () => {
+  await browser?.dispose();
+  browser = undefined;
+});
+
+/** The demo household with the most to show first: the most persons, then the longest answers. */
+function densestDemoHousehold(): Household {
+  const { households } = generateDemoHub({ households: 40, facilities: 8, now: new Date().toISOString() });
+  const weight = (h: Household) =>
+    h.persons.length * 10_000 +
+    h.persons.reduce((n, p) => n + p.medicalCareDetails.length + p.medications.length + p.allergies.length + p.calming.length + p.triggers.length, 0);
+  return households.filter((h) => h.consent !== null && !h.withdrawal).sort((a, b) => weight(b) - weight(a))[0]!;
+}
+
+async function expectOnScreen(page: Page, target: Locator, what: string): Promise<void> {
+  const box = await target.boundingBox();
+  expect(box, `${what} is not shown`).not.toBeNull();
+  const navTop = await page.locator('.bottom-nav').evaluate((el) => el.getBoundingClientRect().top);
+  const bottom = Math.min(VIEWPORT.height, navTop);
+  expect(box!.y >= 0 && box!.y + box!.height <= bottom, `${what} is outside the screen (y ${Math.round(box!.y)}–${Math.round(box!.y + box!.height)}, visible to ${bottom})`).toBe(true);
+}
+
+describe('the household first screen and the routes, at 360 × 740', () => {
+  it('shows the densest demo household\'s essentials, first contacts and the start buttons without scrolling', async () => {
+    browser = await openBrowser({ viewport: VIEWPORT });
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+
+    const densest = densestDemoHousehold();
+    const first = densest.persons[0]!;
+    expect(await search(page, first.name)).toContain(first.name);
+    // Opened from far down a scrolled list: the household still opens at its top.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.getByRole('link', { name: new RegExp(first.name) }).first().click();
+    await page.getByRole('heading', { level: 1, name: first.name }).waitFor();
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    // kept for a look when the layout changes (the assertions below are what counts)
+    await page.screenshot({ path: join(tmpdir(), 'kyoten-household-first-screen.png') });
+
+    for (const p of densest.persons) {
+      const summary = page.getByRole('region', { name: `${p.name}さんの要点` });
+      await expectOnScreen(page, summary, `${p.name}: essentials`);
+      if (p.medications) await expectOnScreen(page, summary.getByText('服薬', { exact: true }), `${p.name}: 服薬`);
+      if (p.calming) await expectOnScreen(page, summary.getByText('落ち着く', { exact: true }), `${p.name}: 落ち着く`);
+      await expectOnScreen(page, page.getByRole('link', { name: `${p.name}さんの緊急対応を開始` }), `${p.name}: 緊急対応を開始`);
+    }
+    const calls = page.getByRole('list', { name: '緊急連絡先' }).getByRole('link');
+    expect(await calls.count()).toBe(Math.min(2, densest.emergencyContacts.length));
+    for (let i = 0; i < (await calls.count()); i++) {
+      await expectOnScreen(page, calls.nth(i), `contact ${i + 1}`);
+      // written as Japanese numbers are written, and not cut off by the button
+      expect(await calls.nth(i).innerText()).toMatch(/\d{2,4}-\d{2,4}-\d{4}$/);
+      const number = calls.nth(i).locator('.ps-call__number');
+      expect(await number.evaluate((el) => el.scrollWidth <= (el.parentElement?.clientWidth ?? 0))).toBe(true);
+    }
+    expectNoViolations('household first screen', await seriousA11yViolations(page));
+  });
+
+  it('returns to the same case with its draft after a reload, and the back button follows the screens', async () => {
+    browser = await openBrowser({ viewport: VIEWPORT });
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+
+    expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');
+    await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
+    const household = page.url();
+    await page.getByRole('link', { name: '佐藤 陽太さんの緊急対応を開始' }).click();
+    await page.getByText('介護者の入院', { exact: true }).click();
+    await page.getByRole('button', { name: '記録を開始' }).click();
+    await page.getByText('記録中：電話すると時刻を記録します').waitFor();
+    // back: from the match to the case (not to the start form), then to the household
+    await page.goBack();
+    await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
+    const caseUrl = page.url();
+    expect(caseUrl).toMatch(/#\/cases\/[0-9a-f-]+$/);
+    await page.goBack();
+    await page.getByRole('link', { name: '佐藤 陽太さんの緊急対応を開始' }).waitFor();
+    expect(page.url()).toBe(household);
+    await page.goForward();
+    await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
+
+    // a call note being typed, then the page reloads (the phone killed the tab)
+    await page.getByRole('button', { name: '対応結果を記録' }).click();
+    await page.getByLabel('内容・メモ').fill('叔母が付き添い、明朝まで自宅で様子を見る');
+    // the encrypted draft is written ~0.5 s after the last keystroke
+    await expect.poll(() => page.evaluate(OUTCOME_DRAFT_SAVED), { timeout: 15_000 }).toBe(true);
+    await page.reload();
+    await page.getByLabel('パスフレーズ', { exact: true }).fill(PASSPHRASE);
+    await page.getByRole('button', { name: '解錠' }).click();
+    await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor({ timeout: 30_000 });
+    expect(page.url()).toBe(caseUrl);
+    await expect.poll(() => page.getByLabel('内容・メモ').inputValue(), { timeout: 15_000 }).toContain('明朝まで');
+    expectNoViolations('case after reload', await seriousA11yViolations(page));
+  });
+});
