@@ -80,6 +80,8 @@ describe('one phone, two coordinators', () => {
     await page.getByRole('radio', { name: '介護者の急病・けが' }).check();
     await page.getByLabel('要請の内容（詳細）').fill('母が倒れ救急搬送。本人は自宅に一人。');
     await page.getByRole('button', { name: '記録を開始' }).click();
+    // 記録を開始 goes on to the match; the case is one tap back
+    await page.getByRole('link', { name: '対応記録へ' }).click();
     await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
     await synced(page);
     await expect.poll(() => credited('case-entry'), { timeout: 30_000 }).toEqual(['u-jiro']);

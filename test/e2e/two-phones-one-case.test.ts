@@ -84,6 +84,8 @@ describe('two phones continue one case offline', () => {
     await night.page.getByRole('radio', { name: '介護者の急病・けが' }).check();
     await night.page.getByLabel('要請の内容（詳細）').fill('父が倒れ救急搬送。本人は一人で自宅。');
     await night.page.getByRole('button', { name: '記録を開始' }).click();
+    // 記録を開始 goes on to the match; the case is one tap back
+    await night.page.getByRole('link', { name: '対応記録へ' }).click();
     await night.page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
     await syncNow(night.page);
 
