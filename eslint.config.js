@@ -1,7 +1,8 @@
 /**
  * Lint guards the architecture the type checker cannot see (the layout in ../shared/STYLE.md):
- * imports point one way, domain ← protocol ← vault/sync ← features ← app, the server uses only
- * domain and protocol, and a feature never imports another feature. `npm run check` runs it.
+ * imports point one way, domain ← protocol ← vault/sync ← state ← features ← app, the server uses
+ * only domain and protocol, a feature never imports another feature, and nothing imports app/
+ * (the composition root). `npm run check` runs it.
  */
 import tsParser from '@typescript-eslint/parser';
 
@@ -23,8 +24,13 @@ export default [
   layer(['src/vault/**'], [...into('sync', 'features', 'ui', 'app', 'server'), ...noReact]),
   layer(['src/sync/**'], [...into('features', 'ui', 'app', 'server'), ...noReact]),
   layer(['src/ui/**'], into('features', 'app', 'server', 'sync')),
+  // The state the features share (the zustand store, the router hook, the draft and log hooks).
+  layer(['src/state/**'], into('features', 'app', 'server')),
   layer(['src/app/**'], into('server')),
   layer(['src/server/**'], [...into('vault', 'sync', 'features', 'ui', 'app'), ...noReact]),
   // A feature never imports another: from src/features/<a>/, '../<b>/…' is a sibling feature.
-  layer(['src/features/**'], [...into('server'), { regex: '^\\.\\./(?!\\.\\.)', message: 'A feature never imports another feature; move what both need to ui/, app/ or domain/ (STYLE.md).' }]),
+  layer(['src/features/**'], [
+    ...into('server', 'app'),
+    { regex: '^\\.\\./(?!\\.\\.)', message: 'A feature never imports another feature; move what both need to ui/, state/ or domain/ (STYLE.md).' },
+  ]),
 ];

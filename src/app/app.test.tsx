@@ -8,7 +8,7 @@ import { createVault } from '../vault/vault';
 import { createFakeSession } from '../../test/factories/fake-session';
 import { App } from './app';
 import { ErrorBoundary } from './error-boundary';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 import { T } from './text';
 
 // The households feature is tested on its own; here it only has to show that the shell mounted it.

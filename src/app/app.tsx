@@ -11,7 +11,7 @@ import { LockScreen } from './lock-screen';
 import { RetiredScreen } from './retired-screen';
 import { SetupScreen } from './setup-screen';
 import { FailedContent } from './storage-error';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 import { T } from './text';
 
 export function App({ openVault }: { openVault: () => Vault }) {

@@ -11,7 +11,7 @@ import { Notice } from '../ui/layout';
 import { SecretField } from '../ui/passphrase';
 import { Busy } from '../ui/status';
 import { Gate } from './gate';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 import { T } from './text';
 import { householdsScreen } from './screens';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
 import { readPlace, restorePlace, trackPlace } from './place';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 
 beforeEach(() => {
   sessionStorage.clear();

@@ -7,7 +7,7 @@
  * what a record says: the drafts themselves are encrypted in the vault. Closing the tab forgets it;
  * blocked storage only costs the convenience.
  */
-import { useApp } from './store';
+import { useApp } from '../state/store';
 
 const PLACE_KEY = 'kyoten:place';
 

@@ -7,7 +7,7 @@ import { requestPersistence } from '../features/settings/platform';
 import { vaultErrorMessage } from '../vault/errors';
 import { Button } from '../ui/button';
 import { Notice } from '../ui/layout';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 import { T } from './text';
 
 export function StorageErrorBanner({ onReconnect }: { onReconnect: () => Promise<void> }) {

@@ -9,7 +9,7 @@ import { createSyncEngine } from '../sync/engine';
 import { resetSyncStatus, syncStatus } from '../sync/status';
 import { changeNotifier, installSyncTriggers } from '../sync/triggers';
 import type { VaultSession } from '../vault/types';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 
 /** Starts syncing for `session`; the returned function stops it (on lock). */
 export function startSync(session: VaultSession): () => void {

@@ -73,8 +73,6 @@ export const T = {
 
   // iOS
   iosBannerRegion: 'ホーム画面への追加',
-  draftRestored: '保存していない入力を復元しました',
-  discardDraft: '破棄',
 } as const;
 
 function formatWait(seconds: number): string {

@@ -2,7 +2,7 @@ import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useUpdate } from './service-worker';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 import { UpdatePrompt } from './update-prompt';
 
 beforeEach(() => {

@@ -2,7 +2,7 @@
 import { Button } from '../ui/button';
 import { Notice } from '../ui/layout';
 import { useUpdate } from './service-worker';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 import { T } from './text';
 
 export function UpdatePrompt() {

@@ -3,7 +3,7 @@
  * outbox is sealed. The engine is fetched after unlock, off the cold start's critical path.
  */
 import { useEffect } from 'react';
-import { useApp } from './store';
+import { useApp } from '../state/store';
 
 export function useSync(): void {
   const session = useApp((s) => s.session);

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, contactBody, openBody, subjectYota } from '../../../test/factories/emergency-case';
 import { createFakeSession } from '../../../test/factories/fake-session';
-import { DEFAULT_SETTINGS, useApp } from '../../app/store';
+import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { CLAIM_DETAIL_HEADERS, CLAIM_SUMMARY_HEADERS, noCasesMessage } from '../../domain/claim-csv';
 import { CLAIM_REASONS } from '../../domain/claim-rules';
 import type {

@@ -6,8 +6,8 @@
  * '#/claims/print?…' is the printable evidence report (evidence-report.tsx).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
-import { useCountersigns } from '../../app/use-countersigns';
+import { useApp } from '../../state/store';
+import { useCountersigns } from '../../state/use-countersigns';
 import {
   ClaimCsvError,
   assertExportable,

@@ -11,8 +11,8 @@
  * spans many; widening them is a vault change, not a screen's.
  */
 import { useMemo, useState, type ReactNode } from 'react';
-import { useApp } from '../../app/store';
-import { useCountersigns, type Countersigns } from '../../app/use-countersigns';
+import { useApp } from '../../state/store';
+import { useCountersigns, type Countersigns } from '../../state/use-countersigns';
 import { COUNTERSIGN_LABELS, countersignSummary, type EntryCountersign } from '../../domain/countersign-status';
 import { formatFingerprint } from '../../protocol/countersign';
 import { retentionUntil } from '../../domain/case-fold';

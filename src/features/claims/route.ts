@@ -6,7 +6,7 @@
 import type { IsoDate } from '../../domain/household';
 import { addMonthsToDate } from '../../domain/japan-time';
 
-export { navigate, useHash } from '../../app/router';
+export { navigate, useHash } from '../../state/router';
 
 export interface ClaimsRoute {
   readonly name: 'screen' | 'print';

@@ -4,7 +4,7 @@
  * and each of those cases' chain check, run off the render path.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { verifyChain, type ChainCheck } from '../../domain/case-chain';
 import { foldCase } from '../../domain/case-fold';
 import { casesForMonth } from '../../domain/claim-csv';

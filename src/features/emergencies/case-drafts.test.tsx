@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
 import { createHousehold, createPerson } from '../../../test/factories/household';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { CaseEntry, OpenBody } from '../../domain/emergency-case';
 import { createVault } from '../../vault/vault';
 import { CasesScreen } from './cases-screen';

@@ -3,7 +3,7 @@
  * unknown caller to a registered person, and the full history of entries with their hashes.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import {
   OUTCOME_KINDS,
   PLANNING_LABELS,
@@ -20,8 +20,8 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
-import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../app/use-drafted-form';
-import type { Countersigns } from '../../app/use-countersigns';
+import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
+import type { Countersigns } from '../../state/use-countersigns';
 import { COUNTERSIGN_LABELS, type EntryCountersign } from '../../domain/countersign-status';
 import { CorrectionNotes } from './corrections';
 import { EntryErrors } from './errors-list';

@@ -4,10 +4,10 @@
  * does not lose it. Setting the time back by hand asks for a reason (seeds/004 §24-3 (3)).
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { CaseEntryRejected, useApp } from '../../app/store';
-import { useFormDraft } from '../../app/use-form-draft';
-import { useHousehold } from '../../app/use-household';
-import { useLogOpen } from '../../app/use-log-open';
+import { CaseEntryRejected, useApp } from '../../state/store';
+import { useFormDraft } from '../../state/use-form-draft';
+import { useHousehold } from '../../state/use-household';
+import { useLogOpen } from '../../state/use-log-open';
 import { CLOCK_TOLERANCE_MS } from '../../domain/case-fold';
 import { REQUEST_CATEGORIES, type CaseSubject, type OpenBody, type RequestCategory } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';

@@ -5,10 +5,10 @@
  * the case takes no new entries.
  */
 import { useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
-import { useHousehold } from '../../app/use-household';
-import { useLogOpen } from '../../app/use-log-open';
-import { useCountersigns } from '../../app/use-countersigns';
+import { useApp } from '../../state/store';
+import { useHousehold } from '../../state/use-household';
+import { useLogOpen } from '../../state/use-log-open';
+import { useCountersigns } from '../../state/use-countersigns';
 import { countersignSummary } from '../../domain/countersign-status';
 import { decideClaims, countThisMonth } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
@@ -20,7 +20,7 @@ import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
 import { ChainBanner, ClaimFactsSection, History, LinkPerson, OutcomeSection } from './case-sections';
 import { ContactCard, ContactForm, contactDraftKey } from './contacts';
-import { useReopenForDraft } from '../../app/use-drafted-form';
+import { useReopenForDraft } from '../../state/use-drafted-form';
 import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
 import { casePaths } from './route';
 import { T } from './text';

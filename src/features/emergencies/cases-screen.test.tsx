@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createFacility } from '../../../test/factories/facility';
 import { createHousehold, createPerson } from '../../../test/factories/household';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { CaseEntry, Office } from '../../domain/emergency-case';
 import { CasesScreen } from './cases-screen';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';

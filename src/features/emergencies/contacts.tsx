@@ -3,8 +3,8 @@
  * asks for one with four large buttons. Each card can be corrected or withdrawn, never edited.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import { useApp } from '../../app/store';
-import { DraftRestored, useDraftedForm } from '../../app/use-drafted-form';
+import { useApp } from '../../state/store';
+import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,

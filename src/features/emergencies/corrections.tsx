@@ -3,7 +3,7 @@
  * (DOMAIN.md §5). The dialog never edits anything; it appends.
  */
 import { useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import {
   REQUEST_CATEGORIES,
   type ContactBody,
@@ -18,7 +18,7 @@ import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
-import { DraftRestored, useDraftedForm } from '../../app/use-drafted-form';
+import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { contactBodyOf, ContactFields, contactFormOf } from './contacts';
 import { EntryErrors } from './errors-list';
 import { T } from './text';

@@ -1,5 +1,5 @@
 /** The emergency-case routes, read from the hash the app shell already uses ('#/cases…'). */
-export { navigate, useHash } from '../../app/router';
+export { navigate, useHash } from '../../state/router';
 
 export type CaseRoute =
   | { readonly name: 'list' }

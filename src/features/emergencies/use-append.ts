@@ -1,6 +1,6 @@
 /** Appending one entry to a case from a form: busy while writing, the rules' messages on refusal. */
 import { useCallback, useState } from 'react';
-import { CaseEntryRejected, useApp } from '../../app/store';
+import { CaseEntryRejected, useApp } from '../../state/store';
 import type { EntryBody } from '../../domain/emergency-case';
 import { T } from './text';
 

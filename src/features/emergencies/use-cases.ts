@@ -3,7 +3,7 @@
  * whenever a case is opened (and again after every new entry), off the render path.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { verifyChain, type ChainCheck } from '../../domain/case-chain';
 import { foldCase } from '../../domain/case-fold';
 import type { CaseEntry, EmergencyCase } from '../../domain/emergency-case';

@@ -1,6 +1,6 @@
 /** Downloads the facility list as CSV through a Blob URL: works offline, nothing leaves the device. */
 import { useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { FacilityCsvError, exportFacilityCsv } from '../../domain/facility-csv';
 import { japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';

@@ -1,5 +1,5 @@
 /** One facility for the coordinator on the phone: who to call first, then whom it accepts. */
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { HUB_FUNCTION_LABELS } from '../../domain/facility';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTime } from '../../domain/japan-time';

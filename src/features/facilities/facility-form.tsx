@@ -4,9 +4,9 @@
  * marks the form unsaved, so an app update waits.
  */
 import { useEffect, useState } from 'react';
-import { useApp } from '../../app/store';
-import { useFormDraft } from '../../app/use-form-draft';
-import { DraftRestored } from '../../app/use-drafted-form';
+import { useApp } from '../../state/store';
+import { useFormDraft } from '../../state/use-form-draft';
+import { DraftRestored } from '../../state/use-drafted-form';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
 import {
   FACILITY_SERVICE_TYPES,

@@ -3,7 +3,7 @@ import { screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
 import { createFakeSession } from '../../../test/factories/fake-session';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
 
 afterEach(() => {

@@ -3,7 +3,7 @@
  * then store the whole file in one transaction. A file with any error writes nothing.
  */
 import { useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { FacilityCsvError, parseFacilityCsv, type FacilityImportPreview } from '../../domain/facility-csv';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';

@@ -1,6 +1,6 @@
 /** The manual search: free text, 者/児 and disability-type chips over every facility on this device. */
 import { useDeferredValue, useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { DISABILITY_LABELS, DISABILITY_TYPES, type DisabilityType } from '../../domain/disability';
 import type { AgeCategory } from '../../domain/japan-time';
 import { searchFacilities } from '../../domain/match';

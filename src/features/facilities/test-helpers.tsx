@@ -1,7 +1,7 @@
 /** Mounts the facilities screen over a given store state. Imported only by this feature's *.test.tsx. */
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { DEFAULT_SETTINGS, useApp } from '../../app/store';
+import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import type { Facility } from '../../domain/facility';
 import type { VaultSession } from '../../vault/types';
 import { createFakeSession } from '../../../test/factories/fake-session';

@@ -1,5 +1,5 @@
 /** The facilities sub-routes, read from the same hash the app shell uses ('#/facilities/…'). */
-export { navigate, useHash } from '../../app/router';
+export { navigate, useHash } from '../../state/router';
 
 export type FacilityRoute =
   | { readonly name: 'list' }

@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyFacility, type Facility } from '../../domain/facility';
 import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
 
 afterEach(() => {

@@ -5,7 +5,7 @@
  * then the last reports.
  */
 import { useState, type FormEvent } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { Vacancy } from '../../domain/facility';
 import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';

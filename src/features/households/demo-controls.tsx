@@ -3,7 +3,7 @@
  * first load of a real device; demo records never enter the change log (see VaultSession.putDemo).
  */
 import { useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { SelectField } from '../../ui/field';

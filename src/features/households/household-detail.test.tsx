@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { addMonthsToDate, japanDateOf } from '../../domain/japan-time';
 import { mountScreen, resetStore } from './test-helpers';
 

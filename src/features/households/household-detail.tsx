@@ -1,8 +1,8 @@
 /** One household, ordered for a night call. Opening it writes one 閲覧記録 entry (store.openHousehold). */
 import { useState } from 'react';
-import { useApp } from '../../app/store';
-import { useHousehold } from '../../app/use-household';
-import { useLogOpen } from '../../app/use-log-open';
+import { useApp } from '../../state/store';
+import { useHousehold } from '../../state/use-household';
+import { useLogOpen } from '../../state/use-log-open';
 import type { Household } from '../../domain/household';
 import { reviewBasis } from '../../domain/household-rules';
 import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
@@ -16,7 +16,7 @@ import { SEX_LABELS, T } from './text';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
 import { WithdrawDialog, withdrawDraftKey } from './withdraw-dialog';
-import { useReopenForDraft } from '../../app/use-drafted-form';
+import { useReopenForDraft } from '../../state/use-drafted-form';
 import './households.css';
 
 export function BackLink({ href, label }: { href: string; label: string }) {

@@ -2,7 +2,7 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { createVault } from '../../vault/vault';
 import type { VaultSession } from '../../vault/types';
 import { HouseholdsScreen } from './households-screen';

@@ -6,7 +6,7 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { Household } from '../../domain/household';
 import { mountScreen, resetStore } from './test-helpers';
 

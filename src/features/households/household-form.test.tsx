@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { mountScreen, resetStore, setUnlocked } from './test-helpers';
 
 afterEach(resetStore);

@@ -5,7 +5,7 @@
  * the whole record, so opening the form for an existing household writes a 閲覧記録 entry, as the detail does.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { emptyHousehold, validateAgainstToday, validateHousehold, type ValidationResult } from '../../domain/household-schema';
 import type { Household } from '../../domain/household';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
@@ -17,9 +17,9 @@ import { errorFor, fromForm, sameContent, toForm, type HouseholdForm as FormValu
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { T } from './text';
-import { useFormDraft } from '../../app/use-form-draft';
-import { DraftRestored } from '../../app/use-drafted-form';
-import { useLogOpen } from '../../app/use-log-open';
+import { useFormDraft } from '../../state/use-form-draft';
+import { DraftRestored } from '../../state/use-drafted-form';
+import { useLogOpen } from '../../state/use-log-open';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
 import './households.css';

@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { addMonthsToDate, japanDateOf } from '../../domain/japan-time';
 import { buildHouseholdIndex } from '../../domain/search';
 import { mountScreen, resetStore } from './test-helpers';

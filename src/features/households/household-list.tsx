@@ -4,7 +4,7 @@
  * in-memory index, and rows are memoised with stable keys.
  */
 import { useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { normalizeKana, normalizePhone } from '../../domain/normalize';
 import { idsInNameOrder, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';

@@ -3,9 +3,9 @@
  * Opening it writes a 'print-household' 閲覧記録 entry, since a printed sheet leaves the device.
  */
 import { useCallback, useState } from 'react';
-import { useApp } from '../../app/store';
-import { useHousehold } from '../../app/use-household';
-import { useLogOpen } from '../../app/use-log-open';
+import { useApp } from '../../state/store';
+import { useHousehold } from '../../state/use-household';
+import { useLogOpen } from '../../state/use-log-open';
 import type { Household, Person } from '../../domain/household';
 import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';

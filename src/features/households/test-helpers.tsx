@@ -1,7 +1,7 @@
 /** Mounts the households screen over a given store state. Imported only by this feature's *.test.tsx. */
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { DEFAULT_SETTINGS, useApp } from '../../app/store';
+import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import type { Household } from '../../domain/household';
 import { buildHouseholdIndex } from '../../domain/search';
 import type { VaultSession } from '../../vault/types';

@@ -1,5 +1,5 @@
 /** The households sub-routes, read from the hash the app shell already uses ('#/', '#/households/…'). */
-export { navigate, useHash } from '../../app/router';
+export { navigate, useHash } from '../../state/router';
 
 export type HouseholdRoute =
   | { readonly name: 'list' }

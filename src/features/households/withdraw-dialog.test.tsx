@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
 import { createVault } from '../../vault/vault';
 import { HouseholdsScreen } from './households-screen';

@@ -4,8 +4,8 @@
  * the household's detail reopens the dialog after an unlock when a draft waits.
  */
 import { useState } from 'react';
-import { useApp } from '../../app/store';
-import { DraftRestored, useDraftedForm } from '../../app/use-drafted-form';
+import { useApp } from '../../state/store';
+import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import type { Household } from '../../domain/household';
 import { validateAgainstToday } from '../../domain/household-schema';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';

@@ -6,13 +6,13 @@
  * offers 「入所を記録」, with the closing in the same step.
  */
 import { useMemo, useState } from 'react';
-import { CaseEntryRejected, useApp } from '../../app/store';
+import { CaseEntryRejected, useApp } from '../../state/store';
 import { foldCase } from '../../domain/case-fold';
 import { CONTACT_RESULTS, type ContactBody, type ContactResult, type Current, type EmergencyCase, type EntryBody } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
-import { navigate } from '../../app/router';
+import { navigate } from '../../state/router';
 import { matchPaths } from './match-route';
 import { T } from './text';
 

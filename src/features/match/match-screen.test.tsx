@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
-import { DEFAULT_SETTINGS, useApp } from '../../app/store';
+import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { emptyAcceptance, emptyFacility, type Facility } from '../../domain/facility';
 import type { Household } from '../../domain/household';
 import { MatchScreen, parseMatchRoute } from './match-screen';

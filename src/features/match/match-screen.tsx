@@ -4,10 +4,10 @@
  * big tap-to-call link on every card.
  */
 import { useMemo, useState } from 'react';
-import { useApp } from '../../app/store';
-import { useHousehold } from '../../app/use-household';
-import { useLogOpen } from '../../app/use-log-open';
-import { useHash } from '../../app/router';
+import { useApp } from '../../state/store';
+import { useHousehold } from '../../state/use-household';
+import { useLogOpen } from '../../state/use-log-open';
+import { useHash } from '../../state/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';

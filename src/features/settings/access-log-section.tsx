@@ -1,5 +1,5 @@
 /** 閲覧記録 (read-only): who unlocked and which household they opened, newest first, in Japan time. */
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import type { AccessLogEntry } from '../../vault/types';

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { inspectBackup } from '../../vault/backup';
 import { vaultErrorMessage } from '../../vault/errors';

@@ -5,7 +5,7 @@
  * is made and read on the device; nothing is sent anywhere. See src/vault/backup.ts and docs/security.md.
  */
 import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { formatJapanDateTime, formatJapanDateTimeCsv } from '../../domain/japan-time';
 import { BACKUP_EXTENSION, inspectBackup } from '../../vault/backup';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';

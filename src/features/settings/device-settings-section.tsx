@@ -1,6 +1,6 @@
 /** 自動ロックまでの時間 and 聞き取り票の見直し間隔: non-personal settings stored in clear on the device. */
 import { useState, type FormEvent } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { vaultErrorMessage, toVaultError } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';

@@ -4,7 +4,7 @@
  * vault and the change log like the other records.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { Office } from '../../domain/emergency-case';
 import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
 import { normalizeDigits } from '../../domain/normalize';

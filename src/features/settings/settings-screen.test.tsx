@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { createHousehold, createPerson } from '../../../test/factories/household';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { Household } from '../../domain/household';
 import { VaultError } from '../../vault/errors';
 import { createVault } from '../../vault/vault';

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { useStore } from 'zustand';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import type { WireConflict } from '../../protocol/sync';
 import { SyncError } from '../../sync/client';
 import { syncStatus } from '../../sync/status';

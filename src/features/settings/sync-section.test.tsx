@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeHub, type FakeHub, type FakeHubUser } from '../../../test/factories/fake-hub';
 import { createHousehold } from '../../../test/factories/household';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { REFUSAL_LABELS } from '../../protocol/sync';
 import { createSyncEngine } from '../../sync/engine';
 import { initialSyncStatus, syncStatus, type SyncStatus } from '../../sync/status';

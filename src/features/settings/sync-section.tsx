@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { REFUSAL_LABELS, ROLE_LABELS } from '../../protocol/sync';
 import { SyncError } from '../../sync/client';
 import { syncStatus } from '../../sync/status';

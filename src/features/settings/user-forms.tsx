@@ -3,7 +3,7 @@
  * phone left on a desk must not be enough to enrol someone or take over the account.
  */
 import { useState, type FormEvent } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';

@@ -1,6 +1,6 @@
 /** 利用者: who can unlock this device, and the forms to add someone or change one's own passphrase. */
 import { useState } from 'react';
-import { useApp } from '../../app/store';
+import { useApp } from '../../state/store';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice, Section } from '../../ui/layout';
