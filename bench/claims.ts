@@ -84,7 +84,7 @@ async function exportMonth(chains: readonly (readonly CaseEntry[])[]): Promise<n
   const decisionList = decideClaims(cases, new Map([[OFFICE.id, OFFICE]]));
   const decisions = new Map(decisionList.map((d) => [d.caseId, d]));
   const month = casesForMonth(cases, decisions, OFFICE.id, MONTH);
-  const summary = claimSummaryCsv(summarizeClaims(decisionList, cases, OFFICE.id, MONTH));
+  const summary = claimSummaryCsv(summarizeClaims(decisionList, cases, OFFICE.id, MONTH), OFFICE, MONTH);
   const detail = claimDetailCsv({ office: OFFICE, month: MONTH, cases: month, decisions });
   let bytes = 0;
   for (const text of [summary, detail]) {

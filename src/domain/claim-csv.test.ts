@@ -158,27 +158,28 @@ function detail(cases: EmergencyCase[], decisions: Map<string, ClaimDecision>, m
 
 describe('claimSummaryCsv', () => {
   const rows: ClaimSummaryRow[] = [
-    { personKey: 'person:p-1', recipientNumber: '0120000001', name: '佐藤 陽太', count: 2, units: 1400 },
-    { personKey: 'person:p-2', recipientNumber: '1200000002', name: '田中 花子', count: 4, units: 2800 },
+    { personKey: 'person:p-1', serviceType: '障害児相談支援', recipientNumber: '0120000001', name: '佐藤 陽太', count: 2, units: 1400 },
+    { personKey: 'person:p-2', serviceType: '計画相談支援', recipientNumber: '1200000002', name: '田中 花子', count: 4, units: 2800 },
   ];
+  const office = { officeNumber: '1234567890' };
 
-  it('writes one row per person with 700 units per claim, then a 合計 row', () => {
-    const text = claimSummaryCsv(rows);
+  it('writes one row per person with 事業所番号, 対象月 and サービス種別 on each, 700 units per claim, then a 合計 row', () => {
+    const text = claimSummaryCsv(rows, office, '2026-12');
     expect(text).toBe(
-      '受給者証番号,氏名,算定回数,単位数\r\n' +
-        '0120000001,佐藤 陽太,2,1400\r\n' +
-        '1200000002,田中 花子,4,2800\r\n' +
-        '合計,2名,6,4200\r\n',
+      '事業所番号,対象月,サービス種別,受給者証番号,氏名,算定回数,単位数\r\n' +
+        '1234567890,2026年12月,障害児相談支援,0120000001,佐藤 陽太,2,1400\r\n' +
+        '1234567890,2026年12月,計画相談支援,1200000002,田中 花子,4,2800\r\n' +
+        '1234567890,2026年12月,,合計,2名,6,4200\r\n',
     );
     expect(parse(text).fields).toEqual([...CLAIM_SUMMARY_HEADERS]);
   });
 
   it('still writes the 合計 row (0) when nobody is claimed', () => {
-    expect(claimSummaryCsv([])).toBe('受給者証番号,氏名,算定回数,単位数\r\n合計,0名,0,0\r\n');
+    expect(claimSummaryCsv([], office, '2026-12')).toBe('事業所番号,対象月,サービス種別,受給者証番号,氏名,算定回数,単位数\r\n1234567890,2026年12月,,合計,0名,0,0\r\n');
   });
 
   it('refuses a row whose units are not 700 × count', () => {
-    expect(() => claimSummaryCsv([{ ...rows[0]!, units: 700 }])).toThrow(RangeError);
+    expect(() => claimSummaryCsv([{ ...rows[0]!, units: 700 }], office, '2026-12')).toThrow(RangeError);
   });
 });
 
@@ -237,11 +238,16 @@ describe('claimDetailCsv', () => {
     expect(second).toMatchObject({ '連絡・調整を行った時刻': '2026-12-01 00:40', 連絡先事業所: 'ひだまり', 連絡先事業所番号: '1210100002', 記録時刻: '2026-12-01 00:45' });
   });
 
-  it('puts the case units on its first row only, so the column sums to the claim', () => {
+  it('writes the claim (算定判定, 判定理由, 算定回数目, 単位数) on the first row of the case only: a filter on 算定 counts one claim once', () => {
     const c = createCase({ contacts: [createContact({ entryId: 'c1' }), createContact({ entryId: 'c2', contactedAt: '2026-11-30T15:30:00.000Z' })] });
     const { rows } = detail([c], decisionsOf(createDecision('case-1')));
     expect(rows.map((r) => r.単位数)).toEqual(['700', '']);
-    expect(rows.map((r) => r.算定判定)).toEqual(['算定', '算定']);
+    expect(rows.map((r) => r.算定判定)).toEqual(['算定', '']);
+    expect(rows.map((r) => r.算定回数目)).toEqual(['1', '']);
+    expect(rows[1]!.判定理由).toBe('');
+    expect(rows.filter((r) => r.算定判定 === '算定')).toHaveLength(1);
+    // the second row still says which case it belongs to
+    expect(rows.map((r) => r.記録ID)).toEqual(['case-1', 'case-1']);
   });
 
   it('lists a withdrawn contact marked 取消 with the reason, and a corrected one with its current values and the reason', () => {

@@ -80,14 +80,18 @@ function toCsv(fields: readonly string[], data: readonly (readonly string[])[]):
 
 // ─── Summary ────────────────────────────────────────────────────────────────
 
-export const CLAIM_SUMMARY_HEADERS = ['受給者証番号', '氏名', '算定回数', '単位数'] as const;
+export const CLAIM_SUMMARY_HEADERS = ['事業所番号', '対象月', 'サービス種別', '受給者証番号', '氏名', '算定回数', '単位数'] as const;
 
 /**
- * One row per person, in the order given (summarizeClaims sorts by 受給者証番号), then a 合計 row
- * (「合計」, number of persons, total count, total units) for the clerk to check against the claim
- * software's total. With no claimed person the file still has the 合計 row: 0名, 0, 0.
+ * One row per person, in the order given (summarizeClaims sorts by 受給者証番号), each carrying the
+ * office's 事業所番号, the month and the サービス種別 (計画相談支援, or 障害児相談支援 for a child) that
+ * billing software imports per row; then a 合計 row (number of persons, total count, total units)
+ * for the clerk to check against the claim software's total. With no claimed person the file still
+ * has the 合計 row: 0名, 0, 0.
  */
-export function claimSummaryCsv(rows: readonly ClaimSummaryRow[]): string {
+export function claimSummaryCsv(rows: readonly ClaimSummaryRow[], office: Pick<Office, 'officeNumber'>, month: string): string {
+  const { year, month: m } = parseMonth(month);
+  const monthLabel = `${year}年${m}月`;
   let count = 0;
   let units = 0;
   const data = rows.map((r) => {
@@ -97,9 +101,9 @@ export function claimSummaryCsv(rows: readonly ClaimSummaryRow[]): string {
     }
     count += r.count;
     units += rowUnits;
-    return [r.recipientNumber, r.name, String(r.count), String(rowUnits)];
+    return [office.officeNumber, monthLabel, r.serviceType, r.recipientNumber, r.name, String(r.count), String(rowUnits)];
   });
-  data.push(['合計', `${rows.length}名`, String(count), String(units)]);
+  data.push([office.officeNumber, monthLabel, '', '合計', `${rows.length}名`, String(count), String(units)]);
   return toCsv(CLAIM_SUMMARY_HEADERS, data);
 }
 
@@ -355,9 +359,10 @@ export interface ClaimDetailInput {
 /**
  * One row per contact or coordination, withdrawn ones included (取消 with the reason), corrected
  * ones with their current values and the 訂正 reasons; a case without any contact gets one row with
- * the contact columns empty. Ordered by 要請のあった時間, then 連絡・調整を行った時刻. The case's
- * 単位数 is written on its first row only, so that the column sums to the month's claim; the other
- * claim columns repeat on every row so that a filter keeps them.
+ * the contact columns empty. Ordered by 要請のあった時間, then 連絡・調整を行った時刻. The claim's
+ * columns (算定判定, 判定理由, 算定回数目, 単位数) are written on the case's first row only: a
+ * filter on 算定 then counts each claim once, and 単位数 sums to the month's claim. The other rows
+ * of the case carry its 記録ID (docs/claim-csv.md).
  */
 export function claimDetailCsv({ office, month, cases, decisions, countersign = DEVICE_ONLY }: ClaimDetailInput): string {
   const { year, month: m } = parseMonth(month);
@@ -377,7 +382,8 @@ export function claimDetailCsv({ office, month, cases, decisions, countersign = 
     const contacts = [...c.contacts, ...c.withdrawnContacts].sort(byContactTime);
     const rows = contacts.length === 0 ? [{ ...NO_CONTACT, entryId: c.open.entryId }] : contacts.map((k) => ({ ...contactCells(k), entryId: k.entryId }));
     rows.forEach(({ entryId, ...contact }, i) => {
-      const row: DetailRow = { ...shared, ...contact, ...countersignCells(c, entryId, countersign), 単位数: i === 0 ? shared.単位数 : '' };
+      const claim = i === 0 ? {} : { 算定判定: '', 判定理由: '', 算定回数目: '', 単位数: '' };
+      const row: DetailRow = { ...shared, ...contact, ...countersignCells(c, entryId, countersign), ...claim };
       data.push(CLAIM_DETAIL_HEADERS.map((h) => row[h]));
     });
   }

@@ -211,7 +211,7 @@ describe('問74: one emergency is one time, however many facilities were contact
       'この月の1回目',
     ]);
     expect(summarizeClaims([d], [c], HUB_OFFICE.id, '2026-12')).toEqual([
-      { personKey: 'recipient:0000000001', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
+      { personKey: 'recipient:0000000001', serviceType: '計画相談支援', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
     ]);
   });
 });
@@ -316,7 +316,7 @@ describe('§24 注: at most 4 times per person per month', () => {
     expect(decisions[1]!.reasons).toContain('この月の2回目');
     expect(decisions[4]!.reasons.at(-1)).toBe('この月の5回目：上限4回を超えるため算定しません');
     expect(summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12')).toEqual([
-      { personKey: 'recipient:0000000001', recipientNumber: '0000000001', name: '山田 花子', count: 4, units: 2800 },
+      { personKey: 'recipient:0000000001', serviceType: '計画相談支援', recipientNumber: '0000000001', name: '山田 花子', count: 4, units: 2800 },
     ]);
   });
 
@@ -499,8 +499,8 @@ describe('summarizeClaims', () => {
     ];
     const rows = summarizeClaims(decideClaims(cases, OFFICES), cases, HUB_OFFICE.id, '2026-12');
     expect(rows).toEqual([
-      { personKey: 'recipient:0000000001', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
-      { personKey: 'recipient:0000000002', recipientNumber: '0000000002', name: '鈴木 次郎', count: 2, units: 1400 },
+      { personKey: 'recipient:0000000001', serviceType: '計画相談支援', recipientNumber: '0000000001', name: '山田 花子', count: 1, units: 700 },
+      { personKey: 'recipient:0000000002', serviceType: '計画相談支援', recipientNumber: '0000000002', name: '鈴木 次郎', count: 2, units: 1400 },
     ]);
     expect(summarizeClaims(decideClaims(cases, OFFICES), cases, NOT_HUB_OFFICE.id, '2026-12')).toEqual([]);
   });
@@ -726,5 +726,22 @@ describe('childLookupOf: 者/児 from the household, in Japan time on the day of
   it('does not guess for an unlinked caller or a person no longer held', () => {
     expect(lookup(makeCase({ id: 'c-u', subject: UNKNOWN_CALLER }), '2026-12-01T00:00:00.000Z')).toBeNull();
     expect(lookup(makeCase({ id: 'c-j', subject: JIRO }), '2026-12-01T00:00:00.000Z')).toBeNull();
+  });
+});
+
+// seeds/004 §24: a child's 相談強化加算 is claimed with the 障害児相談支援給付費; the summary CSV's サービス種別 says which.
+describe('summarizeClaims: サービス種別 per person', () => {
+  it('is 障害児相談支援 for a person who was a child on the day of their latest claimed coordination, else 計画相談支援', () => {
+    const cases = [
+      makeCase({ id: 'c-child', contacts: [{ at: '2026-12-01T01:00:00+09:00' }], subject: HANAKO }),
+      makeCase({ id: 'c-adult', contacts: [{ at: '2026-12-02T01:00:00+09:00' }], subject: JIRO }),
+    ];
+    const childAt = (c: EmergencyCase) => c.subject.personId === HANAKO.personId;
+    const decisions = decideClaims(cases, OFFICES, childAt);
+    const rows = summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12', childAt);
+    expect(rows.map((r) => [r.name, r.serviceType])).toEqual([
+      ['山田 花子', '障害児相談支援'],
+      ['鈴木 次郎', '計画相談支援'],
+    ]);
   });
 });

@@ -263,19 +263,23 @@ export function summarizeClaims(
   cases: readonly EmergencyCase[],
   officeId: string,
   month: string,
+  childAt: ChildLookup = () => null,
 ): ClaimSummaryRow[] {
   const caseById = new Map(cases.map((c) => [c.id, c] as const));
   const claimed = decisions
     .filter((d) => d.status === 'claimed' && d.officeId === officeId && d.month === month && d.personKey !== null)
     .sort(compareForCap);
-  const byPerson = new Map<string, { count: number; subject: CaseSubject | undefined }>();
+  const byPerson = new Map<string, { count: number; subject: CaseSubject | undefined; child: boolean }>();
   for (const d of claimed) {
     const previous = byPerson.get(d.personKey!);
-    const subject = caseById.get(d.caseId)?.subject ?? previous?.subject;
-    byPerson.set(d.personKey!, { count: (previous?.count ?? 0) + 1, subject });
+    const kase = caseById.get(d.caseId);
+    const subject = kase?.subject ?? previous?.subject;
+    const child = kase !== undefined ? childAt(kase, d.coordinatedAt!) === true : (previous?.child ?? false);
+    byPerson.set(d.personKey!, { count: (previous?.count ?? 0) + 1, subject, child });
   }
-  const rows = [...byPerson].map(([personKey, { count, subject }]) => ({
+  const rows = [...byPerson].map(([personKey, { count, subject, child }]): ClaimSummaryRow => ({
     personKey,
+    serviceType: child ? '障害児相談支援' : '計画相談支援',
     recipientNumber: subject?.recipientNumber ?? '',
     name: subject?.name ?? '',
     count,

@@ -43,9 +43,14 @@ export interface ClaimDecision {
   readonly reasons: readonly string[];
 }
 
+/** The 給付 a claim belongs to: 計画相談支援 (者), or 障害児相談支援 for a child (seeds/004 §24). */
+export type ClaimServiceType = '計画相談支援' | '障害児相談支援';
+
 /** One row of the month's summary: a person and how many emergencies are claimed. */
 export interface ClaimSummaryRow {
   readonly personKey: string;
+  /** 障害児相談支援 when the person was a child (児) on the day of their latest claimed coordination */
+  readonly serviceType: ClaimServiceType;
   readonly recipientNumber: string;
   readonly name: string;
   /** 1-4 */

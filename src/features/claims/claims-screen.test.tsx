@@ -263,9 +263,9 @@ describe('claims screen', () => {
     const summary = Encoding.convert(await bytesOf(blobs[1]!), { to: 'UNICODE', from: 'SJIS', type: 'string' });
     expect(summary.split('\r\n')).toEqual([
       CLAIM_SUMMARY_HEADERS.join(','),
-      '1200000003,鈴木 次郎,1,700',
-      '1234567890,佐藤 陽太,4,2800',
-      '合計,2名,5,3500',
+      '1234567890,2026年12月,計画相談支援,1200000003,鈴木 次郎,1,700',
+      '1234567890,2026年12月,計画相談支援,1234567890,佐藤 陽太,4,2800',
+      '1234567890,2026年12月,,合計,2名,5,3500',
       '',
     ]);
     expect(screen.getByText(T.exported('soudan-kyouka-summary-1234567890-2026-12-sjis.csv', '集計CSV', 'Shift_JIS'))).toBeInTheDocument();

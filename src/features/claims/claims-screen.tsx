@@ -233,7 +233,7 @@ function ExportSection({ office, month, claim, chain }: { office: Office; month:
       assertExportable(claim.cases, month);
       const text =
         kind === 'summary'
-          ? claimSummaryCsv(claim.summary)
+          ? claimSummaryCsv(claim.summary, office, month)
           : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup });
       const bytes = encodeClaimCsv(text, enc);
       const fileName = claimExportFileName(kind, office.officeNumber, month, enc);

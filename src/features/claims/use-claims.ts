@@ -66,10 +66,11 @@ export function useMonthClaim(officeId: string | null, month: string): MonthClai
   return useMemo(() => {
     const office = officeId ? offices.get(officeId) : undefined;
     // 障害児相談支援 wording for a child: the person's age on the day of the coordination
-    const decisions = new Map(decideClaims(all, offices, childLookupOf(summaries)).map((d) => [d.caseId, d] as const));
+    const childAt = childLookupOf(summaries);
+    const decisions = new Map(decideClaims(all, offices, childAt).map((d) => [d.caseId, d] as const));
     if (!office) return { office, cases: [], decisions, summary: [], unreadable };
     const cases = casesForMonth(all, decisions, office.id, month).sort(byRequest);
-    const summary = summarizeClaims([...decisions.values()], all, office.id, month);
+    const summary = summarizeClaims([...decisions.values()], all, office.id, month, childAt);
     return { office, cases, decisions, summary, unreadable };
   }, [all, offices, summaries, officeId, month, unreadable]);
 }
