@@ -114,7 +114,7 @@ describe('schema migrations', () => {
     await session.put('household', 'h-9', createSampleRecord({ name: '編集' }), 'update');
     expect((await session.outbox()).at(-1)).toMatchObject({ entityId: 'h-9', baseVersion: 41 });
     // Version 6: the set-aside table starts empty [R3].
-    expect(await session.sync.setAsideCounts()).toEqual({ total: 0, byReason: { id: 0, json: 0, shape: 0 } });
+    expect(await session.sync.setAsideCounts()).toEqual({ total: 0, byReason: { id: 0, json: 0, shape: 0 }, first: [] });
     vault.close();
   });
 

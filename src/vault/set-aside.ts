@@ -88,11 +88,17 @@ export async function prepareSetAside(
 export const setAsideKeysOf = async (records: readonly WireRecord[]): Promise<[EntityKind, string][]> =>
   Promise.all(records.map(async (r) => [r.kind, await setAsideKey(r.entityId)] as [EntityKind, string]));
 
-/** How many records are set aside, by reason: from clear columns, nothing decrypted. */
+/** How many set-aside records the sync section names one by one. */
+const SHOWN = 20;
+
+/** How many records are set aside, by reason, and the first few: from clear columns, nothing decrypted. */
 export async function countSetAside(ctx: SessionContext): Promise<SetAsideCounts> {
   const { db } = ctx;
   return db.transaction('r', db.setAside, async () => {
     const [id, json, shape] = await Promise.all((['id', 'json', 'shape'] as const).map((r) => db.setAside.where('reason').equals(r).count()));
-    return { total: id! + json! + shape!, byReason: { id: id!, json: json!, shape: shape! } };
+    const total = id! + json! + shape!;
+    // Read only when there are any: the status line asks after every change.
+    const first = total === 0 ? [] : (await db.setAside.limit(SHOWN).toArray()).map(({ kind, version, reason, field }) => ({ kind, version, reason, field }));
+    return { total, byReason: { id: id!, json: json!, shape: shape! }, first };
   });
 }

@@ -150,7 +150,8 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     await db.syncMeta.bulkPut(metas);
     // [R3] A record read now is no longer set aside (opaque ids are their own key); the unreadable
     // ones wait, sealed, for a hub or an app that fixes them (「最初から受信し直す」 tries them again).
-    await db.setAside.bulkDelete(page.map((r) => [r.kind, r.entityId] as [EntityKind, string]));
+    // (Skipped while nothing is set aside: a first sync would otherwise delete 11,000 absent keys.)
+    if ((await db.setAside.count()) > 0) await db.setAside.bulkDelete(page.map((r) => [r.kind, r.entityId] as [EntityKind, string]));
     await db.setAside.bulkPut(setAsideRows);
     // [R4] An admin's removal drops the copy here, unless an unsent change to it waits (the hub decides then).
     const drop = removals.filter(([kind, id]) => !pending.has(`${kind}/${id}`));

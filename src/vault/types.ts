@@ -137,6 +137,18 @@ export interface ApplyReport {
 export interface SetAsideCounts {
   readonly total: number;
   readonly byReason: Readonly<Record<'id' | 'json' | 'shape', number>>;
+  /**
+   * The first few, from clear columns only (kind, the hub's version, reason, field path): enough for
+   * the user to tell the admin, who finds the record by its version (`npm run admin -- list-records`).
+   */
+  readonly first?: readonly SetAsideSummary[];
+}
+
+export interface SetAsideSummary {
+  readonly kind: EntityKind;
+  readonly version: number;
+  readonly reason: 'id' | 'json' | 'shape';
+  readonly field: string;
 }
 
 /** The vault's side of sync (src/sync drives it). Every call needs an unlocked session. */

@@ -191,7 +191,7 @@ describe('拠点サーバーと同期: records set aside [R3]', () => {
     const malformed = newId();
     hub.write({ kind: 'household', entityId: good, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: good })) });
     hub.write({ kind: 'household', entityId: 'poison.id with space', officeId: null, withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: 'poison.id with space' })) });
-    hub.write({ kind: 'household', entityId: malformed, officeId: null, withdrawn: false, payloadJson: JSON.stringify({ ...createHousehold({ id: malformed }), persons: 'not-a-list' }) });
+    const version = hub.write({ kind: 'household', entityId: malformed, officeId: null, withdrawn: false, payloadJson: JSON.stringify({ ...createHousehold({ id: malformed }), persons: 'not-a-list' }) });
     const { session } = await unlockedWithHub(hub);
     render(<SyncSection />);
     await fillJoinForm(user);
@@ -201,6 +201,8 @@ describe('拠点サーバーと同期: records set aside [R3]', () => {
     expect(screen.getByText(ST.setAsideReasons.id(1))).toBeVisible();
     expect(screen.getByText(ST.setAsideReasons.shape(1))).toBeVisible();
     expect(screen.queryByText(ST.setAsideReasons.json(0))).not.toBeInTheDocument();
+    // Each one named so the admin can find it by its version (npm run admin -- list-records).
+    expect(screen.getByText(ST.setAsideItem('世帯', version, ST.setAsideReasonWords.shape, 'persons'))).toBeInTheDocument();
     expect(await session.get('household', good)).toBeDefined();
   });
 });

@@ -207,6 +207,16 @@ function SetAsideNotice({ counts }: { readonly counts: SetAsideCounts }) {
           <li key={r}>{ST.setAsideReasons[r](counts.byReason[r])}</li>
         ))}
       </ul>
+      {counts.first && counts.first.length > 0 ? (
+        <details>
+          <summary>{ST.setAsideDetails}</summary>
+          <ul>
+            {counts.first.map((e) => (
+              <li key={`${e.kind}/${e.version}`}>{ST.setAsideItem(ST.kind[e.kind], e.version, ST.setAsideReasonWords[e.reason], e.field)}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       <p>{ST.setAsideRetry}</p>
     </Notice>
   );

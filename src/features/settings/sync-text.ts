@@ -45,6 +45,10 @@ export const ST = {
     json: (n: number) => `内容が壊れている記録 ${n}件`,
     shape: (n: number) => `必要な項目が欠けている・形式が違う記録 ${n}件`,
   } satisfies Record<keyof SetAsideCounts['byReason'], (n: number) => string>,
+  setAsideItem: (kind: string, version: number, reason: string, field: string) =>
+    `${kind}（サーバーの版 ${version}）：${reason}${field === '' ? '' : `（項目 ${field}）`}`,
+  setAsideReasonWords: { id: 'IDの形式が正しくない', json: '内容が壊れている', shape: '必要な項目が欠けている・形式が違う' },
+  setAsideDetails: '保留した記録（管理者に伝えてください）',
   setAsideRetry: '管理者がサーバーの記録を直したあと、「最初から受信し直す」で読み込み直せます。',
   syncNow: '今すぐ同期',
   syncing: '同期しています…',
