@@ -133,7 +133,8 @@ export async function verifyChain(entries: readonly CaseEntry[]): Promise<ChainC
     if (entry.prevHash !== '') parents.add(entry.prevHash);
   }
   const tips = entries.filter((e) => !parents.has(e.hash)).length;
-  const headHash = tips === 1 && !parents.has(entries.at(-1)!.hash) ? entries.at(-1)!.hash : await sha256Hex(`kyoten-case-state-v1\n${entries.map((e) => e.hash).join('\n')}`);
+  // One tip: every other entry is its ancestor, so it has the highest index and stands last.
+  const headHash = tips === 1 ? entries.at(-1)!.hash : await sha256Hex(`kyoten-case-state-v1\n${entries.map((e) => e.hash).join('\n')}`);
   return { ok: true, headHash, length: entries.length, tips };
 }
 

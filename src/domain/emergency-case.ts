@@ -173,6 +173,18 @@ export interface CorrectionBody {
 export type EntryBody = FactBody | CorrectionBody;
 export type EntryType = EntryBody['type'];
 
+/** What each kind of entry is called in a case's history, on the screen and the printed report. */
+export const ENTRY_TYPE_LABELS: Readonly<Record<EntryType, string>> = {
+  open: '要請',
+  contact: '連絡・調整',
+  result: '連絡の結果',
+  link: '登録者との結び付け',
+  'claim-facts': '算定に関する事項',
+  outcome: '対応結果',
+  close: '終了',
+  correction: '訂正・取消',
+};
+
 /**
  * One link of a case's chain. `hash` is SHA-256 (hex) over the canonical form of every other field
  * (see case-chain.ts); `prevHash` is the hash of the entry the writer appended after (the last in

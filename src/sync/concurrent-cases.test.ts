@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { createStore } from 'zustand/vanilla';
 import { openBody } from '../../test/factories/emergency-case';
 import { createFakeHub, type FakeHub } from '../../test/factories/fake-hub';
-import { chainNext, orderEntries, verifyChain } from '../domain/case-chain';
+import { orderEntries, verifyChain } from '../domain/case-chain';
+import { appendNext, heldCase } from '../../test/factories/case-append';
 import { foldCase } from '../domain/case-fold';
 import { decideClaims } from '../domain/claim-rules';
 import { CONTACT_RESULTS, type CaseEntry, type EntryBody, type Office } from '../domain/emergency-case';
@@ -60,22 +61,8 @@ async function phone(hub: FakeHub, n: number): Promise<Phone> {
   return { session, engine, pushes, fetch };
 }
 
-async function caseOn(p: Phone, caseId: string): Promise<CaseEntry[]> {
-  return orderEntries((await p.session.list<CaseEntry>('case-entry')).map((r) => r.data).filter((e) => e.caseId === caseId));
-}
-
-/** What the app's appendCaseEntry does: the next entry after what this phone holds of the case. */
-async function append(p: Phone, caseId: string, body: EntryBody): Promise<void> {
-  const entry = await chainNext(await caseOn(p, caseId), {
-    id: newId(),
-    caseId,
-    recordedAt: new Date().toISOString(),
-    recordedBy: { userId: p.session.user.id, name: p.session.user.displayName },
-    deviceId: p.session.deviceId,
-    body,
-  });
-  await p.session.append('case-entry', entry.id, entry);
-}
+const caseOn = (p: Phone, caseId: string) => heldCase(p.session, caseId);
+const append = (p: Phone, caseId: string, body: EntryBody) => appendNext(p.session, caseId, body);
 
 type BodyKind = 'contact' | 'outcome' | 'close' | 'facts';
 

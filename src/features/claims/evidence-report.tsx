@@ -19,7 +19,7 @@ import { retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
 import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
-import type { ContactBody, Current, EmergencyCase, Superseded } from '../../domain/emergency-case';
+import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type Superseded } from '../../domain/emergency-case';
 import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
@@ -131,7 +131,7 @@ function EntriesTable({ kase, countersigns }: { kase: EmergencyCase; countersign
           {kase.entries.map((e, i) => (
             <tr key={e.id}>
               <td>
-                {i + 1}. {T.entryLabels[e.body.type] ?? e.body.type}
+                {i + 1}. {ENTRY_TYPE_LABELS[e.body.type]}
               </td>
               <td>{T.recordedBy(at(e.recordedAt), e.recordedBy.name)}</td>
               <td>

@@ -132,16 +132,6 @@ export const T = {
   colEntryHash: 'ハッシュ',
   colCountersign: '拠点の署名（受付時刻・受付番号）',
   countersignedAt: (label: string, when: string, position: number) => `${label} ${when}（受付番号 ${position}）`,
-  entryLabels: {
-    open: '要請',
-    contact: '連絡・調整',
-    result: '連絡の結果',
-    link: '登録者との結び付け',
-    'claim-facts': '算定に関する事項',
-    outcome: '対応結果',
-    close: '終了',
-    correction: '訂正・取消',
-  } as Readonly<Record<string, string>>,
   verifyHint: '拠点の署名は、書き出した明細CSVを拠点で npm run admin -- verify-evidence <ファイル> にかけると拠点の鍵で確かめられます。',
   reportFoot: 'この証跡レポートは端末に保存された対応記録から作成しました。ハッシュは記録の状態を示し、後から記録と照合できます。',
 } as const;

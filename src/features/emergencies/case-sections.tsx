@@ -5,6 +5,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import {
+  ENTRY_TYPE_LABELS,
   OUTCOME_KINDS,
   PLANNING_LABELS,
   PLANNING_VALUES,
@@ -304,7 +305,7 @@ export function History({ kase, countersigns }: { kase: EmergencyCase; countersi
       <ol>
         {kase.entries.map((e) => (
           <li key={e.id}>
-            <span className="case-history__what">{T.entryLabels[e.body.type] ?? e.body.type}</span>{' '}
+            <span className="case-history__what">{ENTRY_TYPE_LABELS[e.body.type]}</span>{' '}
             {formatJapanDateTime(e.recordedAt)}・{e.recordedBy.name}
             {e.body.type === 'correction' ? `（理由: ${e.body.reason}）` : ''}
             <br />

@@ -117,15 +117,5 @@ export const T = {
   countersignLine: (summary: string) => `拠点の署名: ${summary}`,
   countersignChecking: '拠点の署名を確認中…',
   countersignedAt: (label: string, when: string, position: number) => `${label} ${when}（拠点の受付番号 ${position}）`,
-  entryLabels: {
-    open: '要請',
-    contact: '連絡・調整',
-    result: '連絡の結果',
-    link: '登録者との結び付け',
-    'claim-facts': '算定に関する事項',
-    outcome: '対応結果',
-    close: '終了',
-    correction: '訂正',
-  } as Readonly<Record<string, string>>,
   saveFailed: '記録できませんでした。',
 } as const;

@@ -6,7 +6,7 @@
  * Every write is remembered, to check afterwards that nothing was lost, doubled or altered.
  */
 import { createStore } from 'zustand/vanilla';
-import { chainNext, orderEntries } from '../../../src/domain/case-chain';
+import { appendNext, heldCase } from '../../factories/case-append';
 import type { CaseEntry, EntryBody } from '../../../src/domain/emergency-case';
 import type { Household } from '../../../src/domain/household';
 import type { FetchLike } from '../../../src/sync/client';
@@ -71,21 +71,13 @@ export class AppDevice {
     if (outcome !== 'done') throw new Error(`${this.label}: first sync ${outcome}`);
   }
 
-  async caseEntries(caseId: string): Promise<CaseEntry[]> {
-    return orderEntries((await this.session.list<CaseEntry>('case-entry')).map((r) => r.data).filter((e) => e.caseId === caseId));
+  caseEntries(caseId: string): Promise<CaseEntry[]> {
+    return heldCase(this.session, caseId);
   }
 
   /** The next entry of the case after what this phone holds (appendCaseEntry without the screens). */
   async append(caseId: string, body: EntryBody): Promise<CaseEntry> {
-    const entry = await chainNext(await this.caseEntries(caseId), {
-      id: globalThis.crypto.randomUUID(),
-      caseId,
-      recordedAt: new Date().toISOString(),
-      recordedBy: { userId: this.session.user.id, name: this.session.user.displayName },
-      deviceId: this.session.deviceId,
-      body,
-    });
-    await this.session.append('case-entry', entry.id, entry);
+    const entry = await appendNext(this.session, caseId, body);
     this.evidence.set(entry.id, JSON.stringify(entry));
     return entry;
   }
