@@ -6,6 +6,7 @@ import { sql as countersign } from './0004-countersign';
 import { sql as recordAdmin } from './0005-record-admin';
 import { sql as retirement } from './0006-retirement';
 import { sql as deviceUsers } from './0007-device-users';
+import { sql as openKinds } from './0008-open-kinds';
 
 export interface Migration {
   readonly version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'record-admin', sql: recordAdmin },
   { version: 6, name: 'retirement', sql: retirement },
   { version: 7, name: 'device-users', sql: deviceUsers },
+  { version: 8, name: 'open-kinds', sql: openKinds },
 ];
