@@ -27,6 +27,8 @@ export default [
   // The state the features share (the zustand store, the router hook, the draft and log hooks).
   layer(['src/state/**'], into('features', 'app', 'server')),
   layer(['src/app/**'], into('server')),
+  // The guide's build step and page list (docs/guide → /guide/): the app links to it, it reads no app state.
+  layer(['src/guide/**'], [...into('vault', 'sync', 'state', 'features', 'ui', 'app', 'server'), ...noReact]),
   layer(['src/server/**'], [...into('vault', 'sync', 'features', 'ui', 'app'), ...noReact]),
   // A feature never imports another: from src/features/<a>/, '../<b>/…' is a sibling feature.
   layer(['src/features/**'], [

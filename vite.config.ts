@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { guidePlugin } from './src/guide/vite-plugin';
 
 // The app must start with no network: the service worker precaches the whole shell.
 // Updates are never applied silently (registerType: 'prompt'); the app asks first,
@@ -8,6 +9,8 @@ import { VitePWA } from 'vite-plugin-pwa';
 export default defineConfig({
   plugins: [
     react(),
+    // 利用の手引き at /guide/ (docs/guide), emitted with the bundle so the precache below takes it in.
+    guidePlugin(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,

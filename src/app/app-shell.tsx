@@ -7,6 +7,7 @@ import { HomeScreenBanner } from '../features/settings/home-screen-warning';
 import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
 import { Busy } from '../ui/status';
+import { guidePageFor, HelpLink } from './help-link';
 import { useIdleLock } from './idle-lock';
 import { appPaths, parseArea, placeOf, useHash, type AppArea } from '../state/router';
 import { restorePlace, trackPlace } from './place';
@@ -73,6 +74,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
           {userName ? <span className="app-bar__user">{T.signedInAs(userName)}</span> : null}
         </p>
         <SyncStatusLine />
+        <HelpLink page={guidePageFor(hash)} className="help-link" />
         <Button variant="secondary" onClick={() => void lockNow()}>
           {T.lock}
         </Button>

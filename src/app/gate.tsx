@@ -1,5 +1,6 @@
 /** The frame of every screen shown before the data is open: setup, lock, starting, failed. */
 import { useEffect, type ReactNode } from 'react';
+import { HelpLink } from './help-link';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
 
@@ -15,6 +16,7 @@ export function Gate({ title, children }: { title: string; children: ReactNode }
     <div className="gate">
       <header className="gate__header">
         <p className="gate__brand">{T.appFullName}</p>
+        <HelpLink page="start" className="help-link" />
       </header>
       <main className="gate__main">
         <UpdatePrompt />

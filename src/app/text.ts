@@ -52,6 +52,9 @@ export const T = {
   navCases: '緊急対応',
   navFacilities: '事業所',
   signedInAs: (name: string) => `利用者：${name}`,
+  /** the small link to this screen's page of the guide (help-link.tsx) */
+  help: '使い方',
+  helpLabel: (page: string) => `使い方：${page}（新しいタブで開きます）`,
 
   // errors
   retry: '再試行',
