@@ -3,7 +3,7 @@
  * script but print.js, no inline style: the app's CSP applies), the screenshots, one stylesheet,
  * and the coordinator's pages together for printing on A4. Node only (reads the files).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderMarkdown } from './markdown';
 import { COORDINATOR_PRINT, COORDINATOR_PRINT_FILE, COORDINATOR_PRINT_TITLE, GUIDE_PAGES, guideUrl, type GuidePage } from './pages';
@@ -57,7 +57,9 @@ ${body}
 /** Every file of the guide, read from `dir` (docs/guide). Throws if a page named in GUIDE_PAGES is missing. */
 export function buildGuide(dir: string = GUIDE_DIR): GuideFile[] {
   const images = new Map<string, Uint8Array>();
-  for (const name of readdirSync(join(dir, 'images')).filter((n) => n.endsWith('.png'))) images.set(`images/${name}`, readFileSync(join(dir, 'images', name)));
+  const imageDir = join(dir, 'images');
+  // the pictures are taken by test/e2e/guide.test.ts; a fresh checkout before its first run has none
+  for (const name of existsSync(imageDir) ? readdirSync(imageDir).filter((n) => n.endsWith('.png')) : []) images.set(`images/${name}`, readFileSync(join(imageDir, name)));
   const imageSize = (src: string) => {
     const bytes = images.get(src);
     return bytes ? pngSize(bytes) : null;
