@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { openBrowser, waitForServiceWorkerControl, type BrowserSession } from './browser';
 import { setUpFirstUser, unlock } from './app-flows';
 import { pdfPages } from './pdf-text';
+import { namesInGuide } from '../../src/guide/ui-names';
 
 const baseUrl = inject('baseUrl');
 const VIEWPORT = { width: 360, height: 740 };
@@ -45,11 +46,22 @@ function picturesInGuide(): Set<string> {
   return used;
 }
 
+/** What a screen shows a user: its text and the names its controls are announced by. */
+const SHOWN = `[document.body.innerText, ...[...document.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label'))].join('\\n')`;
+
+/** A name of the guide as a pattern: 〇〇 is what the app fills in. */
+const namePattern = (name: string) => new RegExp(name.split('〇〇').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+'));
+
 function camera(page: Page) {
   const taken: string[] = [];
+  const shown: string[] = [];
+  const look = async () => void shown.push(await page.evaluate<string>(SHOWN));
   return {
     taken,
+    shown,
+    look,
     async shot(name: string): Promise<void> {
+      await look();
       // fonts and pictures settled, no caret or animation: the same screen gives the same picture
       await page.evaluate('document.fonts.ready');
       await page.screenshot({ path: join(GUIDE_DIR, 'images', `${name}.png`), type: 'png', animations: 'disabled', caret: 'hide' });
@@ -78,7 +90,7 @@ describe('the guide', () => {
     );
     // One night, always the same: the demo hub and every time shown are the same run after run.
     await page.clock.setFixedTime(new Date('2026-12-03T02:10:00+09:00'));
-    const { shot, taken } = camera(page);
+    const { shot, taken, shown, look } = camera(page);
 
     await page.goto(baseUrl);
     await page.getByLabel('表示名').fill('夜間 太郎');
@@ -107,6 +119,8 @@ describe('the guide', () => {
     const cards = page.locator('section[aria-labelledby="match-fits"] article, section[aria-labelledby="match-near"] article');
     const first = (await cards.first().getByRole('heading').innerText()).trim();
     await cards.first().getByRole('link', { name: /^(電話|夜間) / }).first().click();
+    await page.getByRole('group', { name: `${first} の結果` }).waitFor();
+    await look();
     await page.getByRole('group', { name: `${first} の結果` }).getByRole('button', { name: '受入不可' }).click();
     const called = page.getByRole('region', { name: /^電話済み/ });
     await called.getByRole('article', { name: first }).getByText(/受入不可・\d{2}:\d{2}/).waitFor();
@@ -121,6 +135,16 @@ describe('the guide', () => {
     await admitAndClose.click();
     await page.getByText(/改ざんなし（\d+件の記録を確認）/).waitFor();
     await shot('night-6-closed');
+    // the night page's other roads: an unknown caller, the case while it is open
+    await page.getByRole('navigation').getByRole('link', { name: '緊急対応' }).click();
+    await page.getByRole('link', { name: '相談者不明で開始' }).waitFor();
+    await look();
+    await page.getByRole('link', { name: '相談者不明で開始' }).click();
+    await page.getByText('介護者の急病・けが', { exact: true }).click();
+    await look();
+    await page.getByRole('button', { name: '記録を開始' }).click();
+    await page.getByRole('heading', { name: '登録者と結び付ける' }).waitFor();
+    await look();
 
     // 事前登録
     await page.getByRole('navigation').getByRole('link', { name: '世帯' }).click();
@@ -160,6 +184,12 @@ describe('the guide', () => {
     await shot('handover-lock');
 
     expect(new Set(taken), 'pictures the guide uses = pictures this run takes').toEqual(picturesInGuide());
+    // every name on the night-call page was on a screen of this run, as the app rendered it
+    const nightPage = 'night-call.md';
+    const notShown = namesInGuide(readFileSync(join(GUIDE_DIR, nightPage), 'utf8'), `docs/guide/${nightPage}`)
+      .filter((n) => !shown.some((text) => namePattern(n.name).test(text)))
+      .map((n) => `${n.where}: 「${n.name}」`);
+    expect(notShown, 'names on the night-call page no screen showed').toEqual([]);
     const big = taken.filter((name) => statSync(join(GUIDE_DIR, 'images', name)).size > MAX_PICTURE_BYTES);
     expect(big, `pictures over ${MAX_PICTURE_BYTES} bytes`).toEqual([]);
   });
