@@ -241,7 +241,7 @@ describe('the guide', () => {
     browser = await openBrowser();
     const { page } = browser;
     // words whose every kanji the PDF's font maps back to itself
-    const lastStep = compact('確保を優先してください。時刻は後から「連絡を記録');
+    const lastStep = compact('確保を優先してください。ほかの電話でかけた分は、終了する前に記録の');
 
     await page.goto(`${baseUrl}/guide/night-call.html`);
     await page.getByRole('heading', { level: 1, name: '夜間の緊急対応' }).waitFor();
