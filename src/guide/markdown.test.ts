@@ -18,7 +18,9 @@ describe('the guide Markdown', () => {
   });
 
   it('marks a UI name, links other pages as .html, and sizes a picture on its own line', () => {
-    expect(renderInline('**「記録を開始」** を押す')).toBe('<strong class="ui">「記録を開始」</strong> を押す');
+    expect(renderInline('Enter, **「記録を開始」** を押す')).toBe('Enter, <strong class="ui">「記録を開始」</strong>を押す');
+    // the spaces GitHub needs around bold in a Japanese sentence do not show on the page
+    expect(renderInline('結果として **短期入所の利用に至った** ときに、**「算定」**：')).toBe('結果として<strong>短期入所の利用に至った</strong>ときに、<strong class="ui">「算定」</strong>：');
     expect(renderInline('[請求](claims.md#理由)')).toBe('<a href="claims.html#理由">請求</a>');
     expect(guideHref('README.md')).toBe('index.html');
     expect(guideHref('https://example.jp/a.md')).toBe('https://example.jp/a.md');

@@ -48,7 +48,19 @@ export function renderInline(text: string): string {
     }
     last = m.index + m[0].length;
   }
-  return out + escapeHtml(text.slice(last));
+  return tightenJapanese(out + escapeHtml(text.slice(last)));
+}
+
+const CJK = '[\\u3000-\\u30ff\\u3400-\\u9fff\\uff00-\\uffef]';
+const SPACE_BEFORE_STRONG = new RegExp(`(${CJK}) (<strong)`, 'g');
+const SPACE_AFTER_STRONG = new RegExp(`(</strong>) (${CJK})`, 'g');
+
+/**
+ * The source keeps a space around **…** next to Japanese text (GitHub's Markdown needs it to see
+ * the bold); on the page a space inside a Japanese sentence would show, so it goes.
+ */
+function tightenJapanese(html: string): string {
+  return html.replace(SPACE_BEFORE_STRONG, '$1$2').replace(SPACE_AFTER_STRONG, '$1$2');
 }
 
 type Block =

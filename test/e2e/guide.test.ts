@@ -13,8 +13,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, waitForServiceWorkerControl, type BrowserSession } from './browser';
-import { setUpFirstUser, unlock } from './app-flows';
+import { openBrowser, seriousA11yViolations, waitForServiceWorkerControl, type BrowserSession } from './browser';
+import { expectNoViolations, setUpFirstUser, unlock } from './app-flows';
 import { pdfPages } from './pdf-text';
 import { namesInGuide } from '../../src/guide/ui-names';
 
@@ -224,6 +224,7 @@ describe('the guide', () => {
     await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(360);
     // the stylesheet applied (the guide's own, under style-src 'self')
     expect(await night.evaluate("getComputedStyle(document.querySelector('.guide')).maxWidth")).toBe('760px');
+    expectNoViolations('guide: night call', await seriousA11yViolations(night));
     // its table of contents, and the app still unlocked in its own tab
     await night.getByRole('link', { name: '手引きの目次' }).click();
     await night.getByRole('link', { name: '拠点サーバーの管理' }).waitFor();
