@@ -244,8 +244,13 @@ describe('the guide', () => {
     // words whose every kanji the PDF's font maps back to itself
     const lastStep = compact('確保を優先してください。ほかの電話でかけた分は、終了する前に記録の');
 
+    // the print dialog, which headless Chromium does not show, is noted instead
+    await page.addInitScript('window.print = () => { window.__printAsked = (window.__printAsked ?? 0) + 1; };');
     await page.goto(`${baseUrl}/guide/night-call.html`);
     await page.getByRole('heading', { level: 1, name: '夜間の緊急対応' }).waitFor();
+    // 「印刷する（A4）」 works under the CSP: its handler is the guide's own print.js
+    await page.getByRole('button', { name: '印刷する（A4）' }).click();
+    expect(await page.evaluate('window.__printAsked')).toBe(1);
     await page.emulateMedia({ media: 'print' });
     // the page's own @page size decides the sheet
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
