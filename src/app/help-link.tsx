@@ -27,7 +27,8 @@ export function guidePageFor(hash: string): GuidePage {
 
 export function HelpLink({ page, className }: { page: GuidePage; className: string }) {
   return (
-    <a className={className} href={guideUrl(page)} target="_blank" rel="noopener" aria-label={T.helpLabel(GUIDE_PAGES[page].title)}>
+    // Named 「使い方」 alone (the page it opens is its description), so that no other link's name is found inside it.
+    <a className={className} href={guideUrl(page)} target="_blank" rel="noopener" title={T.helpTitle(GUIDE_PAGES[page].title)}>
       {T.help}
     </a>
   );

@@ -54,7 +54,7 @@ export const T = {
   signedInAs: (name: string) => `利用者：${name}`,
   /** the small link to this screen's page of the guide (help-link.tsx) */
   help: '使い方',
-  helpLabel: (page: string) => `使い方：${page}（新しいタブで開きます）`,
+  helpTitle: (page: string) => `手引き「${page}」を新しいタブで開きます`,
 
   // errors
   retry: '再試行',

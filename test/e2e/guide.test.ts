@@ -62,8 +62,9 @@ function camera(page: Page) {
     look,
     async shot(name: string): Promise<void> {
       await look();
-      // fonts and pictures settled, no caret or animation: the same screen gives the same picture
+      // fonts and pictures settled, no caret, animation or hover: the same screen gives the same picture
       await page.evaluate('document.fonts.ready');
+      await page.mouse.move(1, 1);
       await page.screenshot({ path: join(GUIDE_DIR, 'images', `${name}.png`), type: 'png', animations: 'disabled', caret: 'hide' });
       taken.push(`${name}.png`);
     },
