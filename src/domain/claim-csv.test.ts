@@ -72,8 +72,10 @@ function createContact(
   };
 }
 
-function correction(reason: string, at: string, withdrawn = false): Superseded {
-  return { byEntryId: `fix-${at}`, reason, at, by: supervisor, withdrawn };
+/** A correction by the supervisor; unless told what it changed, it changed nothing shown. */
+function correction(reason: string, at: string, withdrawn = false, change?: Pick<Superseded, 'before' | 'after'>): Superseded {
+  const before = change?.before ?? createContact().body;
+  return { byEntryId: `fix-${at}`, reason, at, by: supervisor, withdrawn, before, after: change ? change.after : withdrawn ? null : before };
 }
 
 interface CaseOptions {
@@ -285,6 +287,35 @@ describe('claimDetailCsv', () => {
     });
     const [row] = detail([c], decisionsOf(createDecision('case-1', { status: 'pending', ordinal: 1, units: 0 }))).rows;
     expect(row).toMatchObject({ 要請の訂正: '要請時刻の入力誤り（2026-12-01 03:00 鈴木 主任）', 結果: '未記録', 対応結果: '', 入所日時: '', 終了時刻: '', 算定判定: '要確認', 単位数: '0' });
+  });
+
+  it('shows the original beside each corrected value: time, result, request and who/when (issue 14 point 4)', async () => {
+    const yamada = { userId: 'user-1', name: '山田 夜勤' };
+    const entries = await appendEntries([], [openBody({ officeId: office.id }), contactBody({ contactedAt: '2026-11-30T15:05:00.000Z', result: '不在' })], 'case-k');
+    const kase = foldCase(
+      await appendEntries(entries, [
+        { body: { type: 'correction', corrects: entries[1]!.id, reason: '時刻の入力誤り', replacement: contactBody({ contactedAt: '2026-11-30T14:55:00.000Z', result: '不在' }) }, at: '2026-12-02T01:00:00.000Z', by: yamada },
+        { body: { type: 'correction', corrects: entries[1]!.id, reason: '結果を取り違えた', replacement: contactBody({ contactedAt: '2026-11-30T14:55:00.000Z', result: '受入不可' }) }, at: '2026-12-02T01:05:00.000Z', by: supervisor },
+        { body: { type: 'correction', corrects: entries[0]!.id, reason: '区分の選択誤り', replacement: openBody({ officeId: office.id, category: '介護者の入院' }) }, at: '2026-12-02T01:10:00.000Z', by: supervisor },
+      ]),
+    );
+    const [row] = detail([kase], decisionsOf(createDecision('case-k', { month: '2026-11' })), '2026-11').rows;
+    expect(row).toMatchObject({
+      '連絡・調整を行った時刻': '2026-11-30 23:55',
+      結果: '受入不可',
+      訂正: '時刻の入力誤り（2026-12-02 10:00 山田 夜勤）／結果を取り違えた（2026-12-02 10:05 鈴木 主任）',
+      '訂正（訂正前 → 訂正後）': '連絡・調整を行った時刻 2026-12-01 00:05 → 2026-11-30 23:55／結果 不在 → 受入不可',
+      '要請の内容（区分）': '介護者の入院',
+      要請の訂正: '区分の選択誤り（2026-12-02 10:10 鈴木 主任）',
+      '要請の訂正（訂正前 → 訂正後）': '要請の内容（区分） 介護者の急病・けが → 介護者の入院',
+      '対応結果の訂正（訂正前 → 訂正後）': '',
+    });
+  });
+
+  it('keeps the list of changes in step with the list of reasons when a correction changed nothing shown', () => {
+    const c = createCase({ contacts: [createContact({ corrections: [correction('確認のため', '2026-11-30T17:00:00.000Z')] })] });
+    const [row] = detail([c], decisionsOf(createDecision('case-1'))).rows;
+    expect(row).toMatchObject({ 訂正: '確認のため（2026-12-01 02:00 鈴木 主任）', '訂正（訂正前 → 訂正後）': '（変更なし）' });
   });
 
   it('keeps a case with no contact as one row with the contact columns empty', () => {
