@@ -18,6 +18,7 @@ import { formatFingerprint } from '../../protocol/countersign';
 import { retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
+import { correctionChanges } from '../../domain/correction-changes';
 import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
 import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type Superseded } from '../../domain/emergency-case';
 import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
@@ -40,6 +41,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** Each correction: who and when, the reason, and every changed field with its original value. */
 function Corrections({ kind, corrections }: { kind: string; corrections: readonly Superseded[] }) {
   if (corrections.length === 0) return null;
   return (
@@ -47,6 +49,11 @@ function Corrections({ kind, corrections }: { kind: string; corrections: readonl
       {corrections.map((s) => (
         <li key={s.byEntryId}>
           {T.correctionLine(s.withdrawn ? T.withdrawnMark : kind, s.reason, s.by.name, at(s.at))}
+          {correctionChanges(s, at).map((ch) => (
+            <span key={ch.field} className="claims-report__change">
+              {T.correctionChange(ch.field, ch.before, ch.after)}
+            </span>
+          ))}
         </li>
       ))}
     </ul>

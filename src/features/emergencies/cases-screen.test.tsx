@@ -123,7 +123,7 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect((await session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => e.op)).toEqual(Array(5).fill('append'));
   });
 
-  it('corrects a contact with a reason and keeps the original visible in the history', async () => {
+  it('corrects a contact with a reason and shows the original result beside the corrected one (issue 14 point 4)', async () => {
     const user = userEvent.setup();
     await go('#/cases/new/hh-1/p-1');
     render(<CasesScreen />);
@@ -146,6 +146,8 @@ describe('緊急対応: from the tap to the closed case', () => {
     const corrected = await screen.findByRole('article', { name: 'あおぞら短期入所' });
     expect(within(corrected).getByText('結果: 受入不可')).toBeInTheDocument();
     expect(within(corrected).getByText(/が訂正: 結果の選択を誤った/)).toBeInTheDocument();
+    // 「元の記録は消えずに残り…表示されます」: the original value is on the card, not only in the chain
+    expect(within(corrected).getByText('結果: 訂正前 受入可 → 訂正後 受入不可')).toBeInTheDocument();
     const entries = await storedEntries();
     expect(entries.map((e) => e.body.type)).toEqual(['open', 'contact', 'correction']);
     expect(entries[1]!.body).toMatchObject({ result: '受入可' });
