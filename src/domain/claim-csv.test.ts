@@ -505,3 +505,77 @@ describe('the countersign columns of the detail', () => {
     expect(asWrittenInCsv('=SUM(A1)')).toBe("'=SUM(A1)");
   });
 });
+
+describe('both CSVs read back in both encodings (issue 14 「What it must show」; docs/claim-csv.md「Encodings」)', () => {
+  /** What a billing tool does with the file: decode the bytes (encoding-japanese), then parse (papaparse). */
+  function readBack(bytes: Uint8Array, encoding: 'utf-8-bom' | 'shift_jis'): string[][] {
+    let text: string;
+    if (encoding === 'utf-8-bom') {
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(Encoding.detect(bytes.subarray(3))).toBe('UTF8');
+      text = Encoding.convert(bytes.subarray(3), { to: 'UNICODE', from: 'UTF8', type: 'string' });
+    } else {
+      expect(Encoding.detect(bytes)).toBe('SJIS');
+      text = Encoding.convert(bytes, { to: 'UNICODE', from: 'SJIS', type: 'string' });
+    }
+    const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    return parsed.data;
+  }
+  const rowsOf = (text: string) => Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
+  /** The JIS characters CP932 writes as Microsoft's code points (documented): the same character, another code point. */
+  const asWindowsReadsIt = (rows: string[][]) => rows.map((r) => r.map((cell) => cell.replace(/〜/g, '～').replace(/−/g, '－')));
+
+  // A CP932 extension kanji (髙, 﨑), half-width katakana with a voiced mark (ｶﾞ), circled digits, a wave dash.
+  const takahashi: CaseSubject = { householdId: 'hh-2', personId: 'p-2', name: '髙橋 ﾖｳﾀ', recipientNumber: '1200000002' };
+  const summaryRows: ClaimSummaryRow[] = [
+    { personKey: 'person:p-2', serviceType: '計画相談支援', recipientNumber: '1200000002', name: '髙橋 ﾖｳﾀ', count: 1, units: 700 },
+    { personKey: 'person:p-3', serviceType: '障害児相談支援', recipientNumber: '0120000003', name: '﨑田 ｶﾞｸ', count: 2, units: 1400 },
+  ];
+
+  async function detailText(subject: CaseSubject): Promise<string> {
+    const entries = await appendEntries([], [openBody({ officeId: office.id, subject }), contactBody({ note: '①夜間〜早朝、"至急", 折り返し\n090−0000−0000' })], 'case-rb');
+    const kase = foldCase(
+      await appendEntries(entries, [{ type: 'correction', corrects: entries[1]!.id, reason: '結果を取り違えた', replacement: contactBody({ result: '受入不可', note: '①夜間〜早朝' }) }]),
+    );
+    const d = createDecision('case-rb', { month: exportMonthOf(kase, undefined) });
+    return claimDetailCsv({ office, month: d.month!, cases: [kase], decisions: decisionsOf(d) });
+  }
+
+  it('UTF-8 with BOM: the summary and the detail decode and parse back to exactly the rows written', async () => {
+    const summary = claimSummaryCsv(summaryRows, office, '2026-12');
+    const back = readBack(encodeClaimCsv(summary, 'utf-8-bom'), 'utf-8-bom');
+    expect(back).toEqual([
+      [...CLAIM_SUMMARY_HEADERS],
+      ['1234567890', '2026年12月', '計画相談支援', '1200000002', '髙橋 ﾖｳﾀ', '1', '700'],
+      ['1234567890', '2026年12月', '障害児相談支援', '0120000003', '﨑田 ｶﾞｸ', '2', '1400'],
+      ['1234567890', '2026年12月', '', '合計', '2名', '3', '2100'],
+    ]);
+    // A rare kanji outside CP932 (𠮷) is kept exactly in UTF-8.
+    const detail = await detailText({ ...takahashi, name: '𠮷田 ﾖｳﾀ' });
+    const rows = readBack(encodeClaimCsv(detail, 'utf-8-bom'), 'utf-8-bom');
+    expect(rows).toEqual(rowsOf(detail));
+    expect(rows[0]).toEqual([...CLAIM_DETAIL_HEADERS]);
+    expect(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('氏名')]).toBe('𠮷田 ﾖｳﾀ');
+    expect(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('訂正（訂正前 → 訂正後）')]).toBe('結果 受入可 → 受入不可、メモ ①夜間〜早朝、"至急", 折り返し\n090−0000−0000 → ①夜間〜早朝');
+  });
+
+  it('Shift_JIS: the same rows, half-width kana kept one byte each, 〜 and − read back as Windows shows them, 𠮷 refused', async () => {
+    const summary = claimSummaryCsv(summaryRows, office, '2026-12');
+    const sjis = encodeClaimCsv(summary, 'shift_jis');
+    expect(readBack(sjis, 'shift_jis')).toEqual(rowsOf(summary));
+    // ﾖｳﾀ is written as the three single bytes D6 B3 C0, not widened to ヨウタ
+    expect(Buffer.from(sjis).includes(Buffer.from([0xd6, 0xb3, 0xc0]))).toBe(true);
+
+    const detail = await detailText(takahashi);
+    const rows = readBack(encodeClaimCsv(detail, 'shift_jis'), 'shift_jis');
+    expect(rows).toEqual(asWindowsReadsIt(rowsOf(detail)));
+    expect(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('氏名')]).toBe('髙橋 ﾖｳﾀ');
+    expect(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('メモ')]).toBe('①夜間～早朝');
+    // The entry's JSON is ASCII: it reads back to the exact entry, 〜 included.
+    expect(JSON.parse(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('エントリ（JSON）')]!).body.note).toBe('①夜間〜早朝、"至急", 折り返し\n090−0000−0000');
+
+    const rare = await detailText({ ...takahashi, name: '𠮷田 ﾖｳﾀ' });
+    expect(() => encodeClaimCsv(rare, 'shift_jis')).toThrow(ClaimCsvError);
+  });
+});
