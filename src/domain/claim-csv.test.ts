@@ -165,7 +165,8 @@ describe('claimSummaryCsv', () => {
   ];
   const office = { officeNumber: '1234567890' };
 
-  it('writes one row per person with 事業所番号, 対象月 and サービス種別 on each, 700 units per claim, then a 合計 row', () => {
+  // issue 14 Why「The summary CSV has a 合計 row but no 事業所番号 or 対象月 columns」; seeds/004 §24 (700単位／回, 障害児相談支援 for a child).
+  it('issue 14 Why: writes one row per person with 事業所番号, 対象月 and サービス種別 on each, 700 units per claim, then a 合計 row carrying 事業所番号 and 対象月 too', () => {
     const text = claimSummaryCsv(rows, office, '2026-12');
     expect(text).toBe(
       '事業所番号,対象月,サービス種別,受給者証番号,氏名,算定回数,単位数\r\n' +
@@ -176,7 +177,7 @@ describe('claimSummaryCsv', () => {
     expect(parse(text).fields).toEqual([...CLAIM_SUMMARY_HEADERS]);
   });
 
-  it('still writes the 合計 row (0) when nobody is claimed', () => {
+  it('still writes the 合計 row (0) with 事業所番号 and 対象月 when nobody is claimed', () => {
     expect(claimSummaryCsv([], office, '2026-12')).toBe('事業所番号,対象月,サービス種別,受給者証番号,氏名,算定回数,単位数\r\n1234567890,2026年12月,,合計,0名,0,0\r\n');
   });
 
@@ -240,7 +241,8 @@ describe('claimDetailCsv', () => {
     expect(second).toMatchObject({ '連絡・調整を行った時刻': '2026-12-01 00:40', 連絡先事業所: 'ひだまり', 連絡先事業所番号: '1210100002', 記録時刻: '2026-12-01 00:45' });
   });
 
-  it('writes the claim (算定判定, 判定理由, 算定回数目, 単位数) on the first row of the case only: a filter on 算定 counts one claim once', () => {
+  // issue 14 Why「The detail CSV can double-count」; seeds/004 §24 注 (one claim of 700単位 per emergency, Q&A R6 問74).
+  it('issue 14 Why: writes the claim (算定判定, 判定理由, 算定回数目, 単位数) on the first row of the case only: a filter on 算定 counts one claim once', () => {
     const c = createCase({ contacts: [createContact({ entryId: 'c1' }), createContact({ entryId: 'c2', contactedAt: '2026-11-30T15:30:00.000Z' })] });
     const { rows } = detail([c], decisionsOf(createDecision('case-1')));
     expect(rows.map((r) => r.単位数)).toEqual(['700', '']);
@@ -250,6 +252,26 @@ describe('claimDetailCsv', () => {
     expect(rows.filter((r) => r.算定判定 === '算定')).toHaveLength(1);
     // the second row still says which case it belongs to
     expect(rows.map((r) => r.記録ID)).toEqual(['case-1', 'case-1']);
+  });
+
+  it('issue 14 Why: over a month of cases, counting 算定 rows gives the claimed cases and summing 単位数 gives the claim', () => {
+    const contacts = (id: string, n: number) =>
+      Array.from({ length: n }, (_, i) => createContact({ entryId: `${id}-c${i}`, contactedAt: `2026-11-30T15:${String(20 + i).padStart(2, '0')}:00.000Z` }));
+    const cases = [
+      createCase({ id: 'case-a', contacts: contacts('a', 3) }),
+      createCase({ id: 'case-b', contacts: contacts('b', 2), open: { requestedAt: '2026-11-30T14:55:00.000Z' } }),
+      createCase({ id: 'case-c', contacts: contacts('c', 4), open: { requestedAt: '2026-11-30T14:58:00.000Z' } }),
+    ];
+    const decisions = decisionsOf(
+      createDecision('case-a'),
+      createDecision('case-b', { status: 'not-claimable', ordinal: null, units: 0, reasons: ['対応結果が「入院」のため算定できません（指定短期入所の利用に至った場合に算定します）'] }),
+      createDecision('case-c', { ordinal: 2 }),
+    );
+    const { rows } = detail(cases, decisions);
+    expect(rows).toHaveLength(9);
+    expect(rows.filter((r) => r.算定判定 === '算定').map((r) => r.記録ID)).toEqual(['case-a', 'case-c']);
+    expect(rows.filter((r) => r.算定判定 !== '').map((r) => r.記録ID)).toEqual(['case-a', 'case-b', 'case-c']);
+    expect(rows.reduce((sum, r) => sum + Number(r.単位数 || 0), 0)).toBe(1400);
   });
 
   it('lists a withdrawn contact marked 取消 with the reason, and a corrected one with its current values and the reason', () => {
