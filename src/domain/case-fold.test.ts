@@ -89,6 +89,15 @@ describe('foldCase: the case as it stands', () => {
     expect(c.withdrawnContacts.map((k) => k.body.facilityName)).toEqual(['別の世帯の電話']);
   });
 
+  it('keeps a withdrawn outcome apart, with the withdrawal, so that reports still show it as 取消', async () => {
+    const hospital: OutcomeBody = { ...admitted, outcome: '入院', facilityId: null, facilityName: '', from: null };
+    const entries = await appendEntries([], [openBody(), contactBody(), hospital]);
+    const c = foldCase(await appendEntries(entries, [{ type: 'correction', corrects: entries[2]!.id, reason: '別の方の記録だった', replacement: null }, admitted]));
+    expect(c.outcome?.body.outcome).toBe('短期入所');
+    expect(c.withdrawnOutcomes.map((o) => o.body.outcome)).toEqual(['入院']);
+    expect(c.withdrawnOutcomes[0]!.corrections).toMatchObject([{ reason: '別の方の記録だった', withdrawn: true, before: hospital, after: null }]);
+  });
+
   it('links an unknown caller to a registered person', async () => {
     const unknown = { householdId: null, personId: null, name: '', recipientNumber: '' };
     const c = await buildCase([openBody({ subject: unknown }), { type: 'link', subject: subjectYota }]);

@@ -120,6 +120,7 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
     withdrawnContacts: contactSlots.filter((s) => s.withdrawn).map(current).sort(byTime),
     claimFacts: latest('claim-facts')?.body ?? DEFAULT_CLAIM_FACTS,
     outcome: outcome ? current(outcome) : null,
+    withdrawnOutcomes: standing.filter((s): s is Slot<OutcomeBody> => s.body.type === 'outcome' && s.withdrawn).map(current),
     closedAt: close?.body.closedAt ?? null,
     handler: first.recordedBy,
     headHash: last.hash,

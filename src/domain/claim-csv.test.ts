@@ -87,6 +87,7 @@ interface CaseOptions {
   contacts?: Current<ContactBody>[];
   withdrawnContacts?: Current<ContactBody>[];
   outcome?: Partial<OutcomeBody> | null;
+  withdrawnOutcomes?: Current<OutcomeBody>[];
   closedAt?: string | null;
 }
 
@@ -116,6 +117,7 @@ function createCase(o: CaseOptions = {}): EmergencyCase {
     subject,
     contacts: o.contacts ?? [createContact()],
     withdrawnContacts: o.withdrawnContacts ?? [],
+    withdrawnOutcomes: o.withdrawnOutcomes ?? [],
     claimFacts: DEFAULT_CLAIM_FACTS,
     outcome: outcome && { entryId: `${id}-outcome`, body: outcome, recordedAt: '2026-11-30T16:05:00.000Z', recordedBy: coordinator, corrections: [] },
     closedAt: o.closedAt === undefined ? '2026-11-30T16:10:00.000Z' : o.closedAt,
@@ -331,6 +333,18 @@ describe('claimDetailCsv', () => {
       要請の訂正: '区分の選択誤り（2026-12-02 10:10 鈴木 主任）',
       '要請の訂正（訂正前 → 訂正後）': '要請の内容（区分） 介護者の急病・けが → 介護者の入院',
       '対応結果の訂正（訂正前 → 訂正後）': '',
+    });
+  });
+
+  it('lists a withdrawn outcome with what it said among the outcome\'s corrections', () => {
+    const hospital: OutcomeBody = { type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '救急搬送' };
+    const withdrawal = correction('別の方の対応結果だったため', '2026-11-30T16:20:00.000Z', true, { before: hospital, after: null });
+    const c = createCase({ withdrawnOutcomes: [{ entryId: 'o-old', body: hospital, recordedAt: '2026-11-30T15:50:00.000Z', recordedBy: coordinator, corrections: [withdrawal] }] });
+    const [row] = detail([c], decisionsOf(createDecision('case-1'))).rows;
+    expect(row).toMatchObject({
+      対応結果: '短期入所',
+      対応結果の訂正: '別の方の対応結果だったため（2026-12-01 01:20 鈴木 主任）',
+      '対応結果の訂正（訂正前 → 訂正後）': '取消（対応結果 入院、対応結果のメモ 救急搬送）',
     });
   });
 

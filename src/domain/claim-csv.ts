@@ -11,7 +11,7 @@ import { COUNTERSIGN_LABELS, countersignSummary, DEVICE_ONLY, type CountersignLo
 import type { CaseEntry, ContactBody, Current, EmergencyCase, Office, Superseded } from './emergency-case';
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv, japanMonthOf } from './japan-time';
-import { changesText, correctionChanges } from './correction-changes';
+import { changesText, correctionChanges, filledFieldsText } from './correction-changes';
 
 export type ClaimCsvEncoding = CsvByteEncoding;
 
@@ -282,7 +282,9 @@ const NOTHING_CHANGED = '（変更なし）';
  * the same order as correctionNotes (the n-th item of one is the n-th of the other).
  */
 function correctionValues(corrections: readonly Superseded[]): string {
-  return corrections.map((s) => changesText(correctionChanges(s, time)) || NOTHING_CHANGED).join(REASON_SEPARATOR);
+  return corrections
+    .map((s) => (s.withdrawn ? `取消（${filledFieldsText(s.before, time)}）` : changesText(correctionChanges(s, time)) || NOTHING_CHANGED))
+    .join(REASON_SEPARATOR);
 }
 
 function contactCells(k: Current<ContactBody>): Record<ContactColumn, string> {
@@ -315,6 +317,10 @@ function caseCells(
 ): Omit<DetailRow, ContactColumn | CountersignColumn> {
   const open = c.open.body;
   const outcome = c.outcome;
+  // The outcome's corrections and every withdrawn outcome (「誤って記録」), oldest first.
+  const outcomeFixes = [...(outcome?.corrections ?? []), ...c.withdrawnOutcomes.flatMap((w) => w.corrections)].sort(
+    (a, b) => ms(a.at) - ms(b.at),
+  );
   return {
     事業所名: office.name,
     事業所番号: office.officeNumber,
@@ -334,8 +340,8 @@ function caseCells(
     入所先: outcome?.body.facilityName ?? '',
     入所日時: time(outcome?.body.from ?? null),
     対応結果のメモ: outcome?.body.note ?? '',
-    対応結果の訂正: correctionNotes(outcome?.corrections ?? []),
-    '対応結果の訂正（訂正前 → 訂正後）': correctionValues(outcome?.corrections ?? []),
+    対応結果の訂正: correctionNotes(outcomeFixes),
+    '対応結果の訂正（訂正前 → 訂正後）': correctionValues(outcomeFixes),
     対応者: c.handler.name,
     終了時刻: time(c.closedAt),
     算定判定: CLAIM_STATUS_LABELS[d.status],

@@ -103,6 +103,7 @@ function makeCase(spec: CaseSpec): EmergencyCase {
     subject,
     contacts,
     withdrawnContacts: [],
+    withdrawnOutcomes: [],
     claimFacts: {
       ...DEFAULT_CLAIM_FACTS,
       planning: spec.planning ?? 'this-office',

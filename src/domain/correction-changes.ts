@@ -75,8 +75,8 @@ function fieldsOf(body: FactBody, time: TimeText): [string, string][] {
 
 /**
  * The fields whose value differs between before and after, with both values ('' shown as
- * EMPTY_VALUE). Empty for a withdrawal (nothing replaced it: the entry is shown as 取消) and for a
- * correction that changed nothing shown.
+ * EMPTY_VALUE). Empty for a correction that changed nothing shown, and for a withdrawal (nothing
+ * replaced it: the entry is shown as 取消; filledFields says what it took back).
  */
 export function correctionChanges(s: Pick<Superseded, 'before' | 'after'>, time: TimeText): FieldChange[] {
   if (s.after === null || s.after.type !== s.before.type) return [];
@@ -85,6 +85,14 @@ export function correctionChanges(s: Pick<Superseded, 'before' | 'after'>, time:
   return fieldsOf(s.before, time)
     .filter(([field, value]) => after.get(field) !== value)
     .map(([field, value]) => ({ field, before: shown(value), after: shown(after.get(field) ?? '') }));
+}
+
+/** 「対応結果 入院、入所先 …」: the filled fields of a fact, e.g. what a withdrawal took back. */
+export function filledFieldsText(body: FactBody, time: TimeText): string {
+  return fieldsOf(body, time)
+    .filter(([, value]) => value.trim() !== '')
+    .map(([field, value]) => `${field} ${value}`)
+    .join('、');
 }
 
 /** 「要請のあった時間 2026-12-01 00:05 → 2026-11-30 23:55」, the changes of one correction joined by 「、」. */

@@ -256,6 +256,8 @@ export interface EmergencyCase {
   readonly withdrawnContacts: readonly Current<ContactBody>[];
   readonly claimFacts: ClaimFactsBody;
   readonly outcome: Current<OutcomeBody> | null;
+  /** outcomes withdrawn by a correction (「誤って記録」), still shown on every report as 取消 */
+  readonly withdrawnOutcomes: readonly Current<OutcomeBody>[];
   readonly closedAt: IsoInstant | null;
   /** who opened the case */
   readonly handler: Actor;

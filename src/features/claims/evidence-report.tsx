@@ -20,7 +20,7 @@ import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
 import { correctionChanges } from '../../domain/correction-changes';
 import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
-import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type Superseded } from '../../domain/emergency-case';
+import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type OutcomeBody, type Superseded } from '../../domain/emergency-case';
 import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
@@ -59,6 +59,8 @@ function Corrections({ kind, corrections }: { kind: string; corrections: readonl
     </ul>
   );
 }
+
+const outcomeText = (b: OutcomeBody) => [b.outcome, b.facilityName, b.from ? T.outcomeFrom(at(b.from)) : '', b.note].filter(Boolean).join('　');
 
 const ms = (s: string) => Date.parse(s);
 function byContactTime(a: Current<ContactBody>, b: Current<ContactBody>): number {
@@ -205,16 +207,19 @@ function CaseReport({
           <Row label={T.outcome}>
             {outcome ? (
               <>
-                <span className="pre">
-                  {[outcome.body.outcome, outcome.body.facilityName, outcome.body.from ? T.outcomeFrom(at(outcome.body.from)) : '', outcome.body.note]
-                    .filter(Boolean)
-                    .join('　')}
-                </span>
+                <span className="pre">{outcomeText(outcome.body)}</span>
                 <Corrections kind={T.correctedMark} corrections={outcome.corrections} />
               </>
             ) : (
               T.noOutcome
             )}
+            {kase.withdrawnOutcomes.map((w) => (
+              <div key={w.entryId} className="claims-report__withdrawn">
+                <strong className="claims-report__mark">{T.withdrawnMark}</strong>
+                <span className="claims-report__struck pre">{outcomeText(w.body)}</span>
+                <Corrections kind={T.correctedMark} corrections={w.corrections} />
+              </div>
+            ))}
           </Row>
           <Row label={T.handler}>{kase.handler.name}</Row>
           <Row label={T.closedAt}>{kase.closedAt ? at(kase.closedAt) : T.notClosed}</Row>

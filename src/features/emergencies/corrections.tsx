@@ -38,7 +38,7 @@ export function CorrectionNotes({ corrections }: { corrections: readonly Superse
         const changes = correctionChanges(c, formatJapanDateTime);
         return (
           <li key={c.byEntryId}>
-            {T.correctionNote(c.reason, c.by.name, formatJapanDateTime(c.at))}
+            {(c.withdrawn ? T.withdrawNote : T.correctionNote)(c.reason, c.by.name, formatJapanDateTime(c.at))}
             {changes.length > 0 ? (
               <ul className="case-corrections__changes">
                 {changes.map((ch) => (
