@@ -43,7 +43,7 @@ interface Slot<B extends FactBody> {
   recordedBy: CaseEntry['recordedBy'];
   corrections: Superseded[];
   withdrawn: boolean;
-  /** position in read order of the entry that stated it, or of its last correction */
+  /** position in read order of the entry that stated it (for a contact: of its last correction) */
   seq: number;
 }
 
@@ -74,7 +74,8 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
       if (body.replacement === null) slot.withdrawn = true;
       else if (replaces) {
         slot.body = body.replacement;
-        slot.seq = seq;
+        // A corrected contact restates what was shown; results recorded before it are inside it.
+        if (slot.body.type === 'contact') slot.seq = seq;
       }
       return;
     }
