@@ -12,6 +12,7 @@ const zoneSensitive = [
   'src/domain/japan-input.test.ts',
   'src/domain/claim-rules.test.ts',
   'src/domain/claim-csv.test.ts',
+  'src/domain/correction-changes.test.ts',
 ];
 const inZone = (name: string, tz: string) => ({
   extends: true as const,

@@ -55,6 +55,31 @@ describe('foldCase: the case as it stands', () => {
     expect(c.entries[1]!.body).toMatchObject({ result: '折り返し待ち' });
   });
 
+  it('keeps the value before and after each correction, for every report to show (issue 14 point 4)', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody({ contactedAt: '2026-11-30T15:05:00.000Z' })]);
+    const moved = contactBody({ contactedAt: '2026-11-30T14:55:00.000Z' });
+    const c = foldCase(await appendEntries(entries, [{ type: 'correction', corrects: entries[1]!.id, reason: '時刻の入力誤り', replacement: moved }]));
+    expect(c.contacts[0]!.body.contactedAt).toBe('2026-11-30T14:55:00.000Z');
+    expect(c.contacts[0]!.corrections).toMatchObject([
+      { reason: '時刻の入力誤り', by: { name: '山田 夜勤' }, before: { contactedAt: '2026-11-30T15:05:00.000Z' }, after: moved },
+    ]);
+  });
+
+  it('a correction of a call whose result came later replaces what was shown: the old result and note do not come back', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody({ result: null, note: '' })]);
+    const withResult = await appendEntries(entries, [{ type: 'result', contact: entries[1]!.id, result: '不在', note: '留守電' }]);
+    expect(foldCase(withResult).contacts[0]!.body).toMatchObject({ result: '不在', note: '留守電' });
+    // The dialog starts from the contact as shown (result 不在, note 留守電) and the user changes the result.
+    const fixed = contactBody({ result: '受入不可', note: '留守電' });
+    const corrected = await appendEntries(withResult, [{ type: 'correction', corrects: entries[1]!.id, reason: '結果を取り違えた', replacement: fixed }]);
+    const c = foldCase(corrected);
+    expect(c.contacts[0]!.body).toMatchObject({ result: '受入不可', note: '留守電' });
+    expect(c.contacts[0]!.corrections[0]!.before).toMatchObject({ result: '不在', note: '留守電' });
+    // A result recorded after the correction still applies.
+    const later = foldCase(await appendEntries(corrected, [{ type: 'result', contact: entries[1]!.id, result: '受入可', note: '空きが出た' }]));
+    expect(later.contacts[0]!.body).toMatchObject({ result: '受入可', note: '留守電 / 空きが出た' });
+  });
+
   it('lists a withdrawn contact apart', async () => {
     const entries = await appendEntries([], [openBody(), contactBody({ facilityName: '別の世帯の電話' })]);
     const c = foldCase(
@@ -62,6 +87,15 @@ describe('foldCase: the case as it stands', () => {
     );
     expect(c.contacts).toEqual([]);
     expect(c.withdrawnContacts.map((k) => k.body.facilityName)).toEqual(['別の世帯の電話']);
+  });
+
+  it('keeps a withdrawn outcome apart, with the withdrawal, so that reports still show it as 取消', async () => {
+    const hospital: OutcomeBody = { ...admitted, outcome: '入院', facilityId: null, facilityName: '', from: null };
+    const entries = await appendEntries([], [openBody(), contactBody(), hospital]);
+    const c = foldCase(await appendEntries(entries, [{ type: 'correction', corrects: entries[2]!.id, reason: '別の方の記録だった', replacement: null }, admitted]));
+    expect(c.outcome?.body.outcome).toBe('短期入所');
+    expect(c.withdrawnOutcomes.map((o) => o.body.outcome)).toEqual(['入院']);
+    expect(c.withdrawnOutcomes[0]!.corrections).toMatchObject([{ reason: '別の方の記録だった', withdrawn: true, before: hospital, after: null }]);
   });
 
   it('links an unknown caller to a registered person', async () => {

@@ -43,6 +43,8 @@ interface Slot<B extends FactBody> {
   recordedBy: CaseEntry['recordedBy'];
   corrections: Superseded[];
   withdrawn: boolean;
+  /** position in read order of the entry that stated it (for a contact: of its last correction) */
+  seq: number;
 }
 
 /** Reads entries (sorted by index, starting with the open entry) into the case as it stands. */
@@ -53,21 +55,29 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
   }
   const slots = new Map<string, Slot<FactBody>>();
   const order: string[] = [];
-  for (const entry of entries) {
+  entries.forEach((entry, seq) => {
     const { body } = entry;
     if (body.type === 'correction') {
       const slot = slots.get(body.corrects);
-      if (slot === undefined) continue; // validateEntry refuses these; a damaged chain is reported by verifyChain
+      if (slot === undefined) return; // validateEntry refuses these; a damaged chain is reported by verifyChain
+      const replaces = body.replacement !== null && body.replacement.type === slot.body.type;
       slot.corrections.push({
         byEntryId: entry.id,
         reason: body.reason,
         at: entry.recordedAt,
         by: entry.recordedBy,
         withdrawn: body.replacement === null,
+        // What the reader saw until now: a contact with the result recorded after the call.
+        before: slot.body.type === 'contact' ? shownContact(slot as Slot<ContactBody>, slots.values()).body : slot.body,
+        after: body.replacement,
       });
       if (body.replacement === null) slot.withdrawn = true;
-      else if (body.replacement.type === slot.body.type) slot.body = body.replacement;
-      continue;
+      else if (replaces) {
+        slot.body = body.replacement;
+        // A corrected contact restates what was shown; results recorded before it are inside it.
+        if (slot.body.type === 'contact') slot.seq = seq;
+      }
+      return;
     }
     slots.set(entry.id, {
       entryId: entry.id,
@@ -76,9 +86,10 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
       recordedBy: entry.recordedBy,
       corrections: [],
       withdrawn: false,
+      seq,
     });
     order.push(entry.id);
-  }
+  });
 
   const standing = order.map((id) => slots.get(id)!);
   const latest = <T extends FactBody['type']>(type: T) =>
@@ -92,10 +103,7 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
   });
 
   const open = current(slots.get(first.id) as Slot<OpenBody>);
-  const results = latestResults(standing);
-  const contactSlots = standing
-    .filter((s): s is Slot<ContactBody> => s.body.type === 'contact')
-    .map((s) => withResult(s, results.get(s.entryId)));
+  const contactSlots = standing.filter((s): s is Slot<ContactBody> => s.body.type === 'contact').map((s) => shownContact(s, standing));
   // By instant, not by text: '…T15:20Z' and '…T15:20:30.000Z' are both valid and sort wrongly as text.
   const byTime = (a: Current<ContactBody>, b: Current<ContactBody>) =>
     Date.parse(a.body.contactedAt) - Date.parse(b.body.contactedAt) || Date.parse(a.recordedAt) - Date.parse(b.recordedAt);
@@ -113,20 +121,27 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
     withdrawnContacts: contactSlots.filter((s) => s.withdrawn).map(current).sort(byTime),
     claimFacts: latest('claim-facts')?.body ?? DEFAULT_CLAIM_FACTS,
     outcome: outcome ? current(outcome) : null,
+    withdrawnOutcomes: standing.filter((s): s is Slot<OutcomeBody> => s.body.type === 'outcome' && s.withdrawn).map(current),
     closedAt: close?.body.closedAt ?? null,
     handler: first.recordedBy,
     headHash: last.hash,
   };
 }
 
-/** For each contact, the last result recorded for it after the call. */
-function latestResults(standing: readonly Slot<FactBody>[]): Map<string, ResultBody> {
-  const results = new Map<string, ResultBody>();
-  for (const s of standing) if (s.body.type === 'result' && !s.withdrawn) results.set(s.body.contact, s.body);
-  return results;
-}
-
-function withResult(s: Slot<ContactBody>, result: ResultBody | undefined): Slot<ContactBody> {
+/**
+ * The contact as shown: with the last result recorded for it after the call. A correction of the
+ * contact replaces the whole of what was shown (the dialog starts from it, result and note
+ * included), so only results recorded after its last correction still apply.
+ */
+function shownContact(s: Slot<ContactBody>, slots: Iterable<Slot<FactBody>>): Slot<ContactBody> {
+  let result: ResultBody | undefined;
+  let resultSeq = -1;
+  for (const r of slots) {
+    if (r.body.type === 'result' && !r.withdrawn && r.body.contact === s.entryId && r.seq > s.seq && r.seq > resultSeq) {
+      result = r.body;
+      resultSeq = r.seq;
+    }
+  }
   if (result === undefined) return s;
   const note = [s.body.note, result.note].filter((n) => n.trim() !== '').join(' / ');
   return { ...s, body: { ...s.body, result: result.result, note } };

@@ -72,8 +72,10 @@ function createContact(
   };
 }
 
-function correction(reason: string, at: string, withdrawn = false): Superseded {
-  return { byEntryId: `fix-${at}`, reason, at, by: supervisor, withdrawn };
+/** A correction by the supervisor; unless told what it changed, it changed nothing shown. */
+function correction(reason: string, at: string, withdrawn = false, change?: Pick<Superseded, 'before' | 'after'>): Superseded {
+  const before = change?.before ?? createContact().body;
+  return { byEntryId: `fix-${at}`, reason, at, by: supervisor, withdrawn, before, after: change ? change.after : withdrawn ? null : before };
 }
 
 interface CaseOptions {
@@ -85,6 +87,7 @@ interface CaseOptions {
   contacts?: Current<ContactBody>[];
   withdrawnContacts?: Current<ContactBody>[];
   outcome?: Partial<OutcomeBody> | null;
+  withdrawnOutcomes?: Current<OutcomeBody>[];
   closedAt?: string | null;
 }
 
@@ -114,6 +117,7 @@ function createCase(o: CaseOptions = {}): EmergencyCase {
     subject,
     contacts: o.contacts ?? [createContact()],
     withdrawnContacts: o.withdrawnContacts ?? [],
+    withdrawnOutcomes: o.withdrawnOutcomes ?? [],
     claimFacts: DEFAULT_CLAIM_FACTS,
     outcome: outcome && { entryId: `${id}-outcome`, body: outcome, recordedAt: '2026-11-30T16:05:00.000Z', recordedBy: coordinator, corrections: [] },
     closedAt: o.closedAt === undefined ? '2026-11-30T16:10:00.000Z' : o.closedAt,
@@ -163,7 +167,8 @@ describe('claimSummaryCsv', () => {
   ];
   const office = { officeNumber: '1234567890' };
 
-  it('writes one row per person with 事業所番号, 対象月 and サービス種別 on each, 700 units per claim, then a 合計 row', () => {
+  // issue 14 Why「The summary CSV has a 合計 row but no 事業所番号 or 対象月 columns」; seeds/004 §24 (700単位／回, 障害児相談支援 for a child).
+  it('issue 14 Why: writes one row per person with 事業所番号, 対象月 and サービス種別 on each, 700 units per claim, then a 合計 row carrying 事業所番号 and 対象月 too', () => {
     const text = claimSummaryCsv(rows, office, '2026-12');
     expect(text).toBe(
       '事業所番号,対象月,サービス種別,受給者証番号,氏名,算定回数,単位数\r\n' +
@@ -174,7 +179,7 @@ describe('claimSummaryCsv', () => {
     expect(parse(text).fields).toEqual([...CLAIM_SUMMARY_HEADERS]);
   });
 
-  it('still writes the 合計 row (0) when nobody is claimed', () => {
+  it('still writes the 合計 row (0) with 事業所番号 and 対象月 when nobody is claimed', () => {
     expect(claimSummaryCsv([], office, '2026-12')).toBe('事業所番号,対象月,サービス種別,受給者証番号,氏名,算定回数,単位数\r\n1234567890,2026年12月,,合計,0名,0,0\r\n');
   });
 
@@ -238,7 +243,8 @@ describe('claimDetailCsv', () => {
     expect(second).toMatchObject({ '連絡・調整を行った時刻': '2026-12-01 00:40', 連絡先事業所: 'ひだまり', 連絡先事業所番号: '1210100002', 記録時刻: '2026-12-01 00:45' });
   });
 
-  it('writes the claim (算定判定, 判定理由, 算定回数目, 単位数) on the first row of the case only: a filter on 算定 counts one claim once', () => {
+  // issue 14 Why「The detail CSV can double-count」; seeds/004 §24 注 (one claim of 700単位 per emergency, Q&A R6 問74).
+  it('issue 14 Why: writes the claim (算定判定, 判定理由, 算定回数目, 単位数) on the first row of the case only: a filter on 算定 counts one claim once', () => {
     const c = createCase({ contacts: [createContact({ entryId: 'c1' }), createContact({ entryId: 'c2', contactedAt: '2026-11-30T15:30:00.000Z' })] });
     const { rows } = detail([c], decisionsOf(createDecision('case-1')));
     expect(rows.map((r) => r.単位数)).toEqual(['700', '']);
@@ -248,6 +254,26 @@ describe('claimDetailCsv', () => {
     expect(rows.filter((r) => r.算定判定 === '算定')).toHaveLength(1);
     // the second row still says which case it belongs to
     expect(rows.map((r) => r.記録ID)).toEqual(['case-1', 'case-1']);
+  });
+
+  it('issue 14 Why: over a month of cases, counting 算定 rows gives the claimed cases and summing 単位数 gives the claim', () => {
+    const contacts = (id: string, n: number) =>
+      Array.from({ length: n }, (_, i) => createContact({ entryId: `${id}-c${i}`, contactedAt: `2026-11-30T15:${String(20 + i).padStart(2, '0')}:00.000Z` }));
+    const cases = [
+      createCase({ id: 'case-a', contacts: contacts('a', 3) }),
+      createCase({ id: 'case-b', contacts: contacts('b', 2), open: { requestedAt: '2026-11-30T14:55:00.000Z' } }),
+      createCase({ id: 'case-c', contacts: contacts('c', 4), open: { requestedAt: '2026-11-30T14:58:00.000Z' } }),
+    ];
+    const decisions = decisionsOf(
+      createDecision('case-a'),
+      createDecision('case-b', { status: 'not-claimable', ordinal: null, units: 0, reasons: ['対応結果が「入院」のため算定できません（指定短期入所の利用に至った場合に算定します）'] }),
+      createDecision('case-c', { ordinal: 2 }),
+    );
+    const { rows } = detail(cases, decisions);
+    expect(rows).toHaveLength(9);
+    expect(rows.filter((r) => r.算定判定 === '算定').map((r) => r.記録ID)).toEqual(['case-a', 'case-c']);
+    expect(rows.filter((r) => r.算定判定 !== '').map((r) => r.記録ID)).toEqual(['case-a', 'case-b', 'case-c']);
+    expect(rows.reduce((sum, r) => sum + Number(r.単位数 || 0), 0)).toBe(1400);
   });
 
   it('lists a withdrawn contact marked 取消 with the reason, and a corrected one with its current values and the reason', () => {
@@ -285,6 +311,47 @@ describe('claimDetailCsv', () => {
     });
     const [row] = detail([c], decisionsOf(createDecision('case-1', { status: 'pending', ordinal: 1, units: 0 }))).rows;
     expect(row).toMatchObject({ 要請の訂正: '要請時刻の入力誤り（2026-12-01 03:00 鈴木 主任）', 結果: '未記録', 対応結果: '', 入所日時: '', 終了時刻: '', 算定判定: '要確認', 単位数: '0' });
+  });
+
+  it('shows the original beside each corrected value: time, result, request and who/when (issue 14 point 4)', async () => {
+    const yamada = { userId: 'user-1', name: '山田 夜勤' };
+    const entries = await appendEntries([], [openBody({ officeId: office.id }), contactBody({ contactedAt: '2026-11-30T15:05:00.000Z', result: '不在' })], 'case-k');
+    const kase = foldCase(
+      await appendEntries(entries, [
+        { body: { type: 'correction', corrects: entries[1]!.id, reason: '時刻の入力誤り', replacement: contactBody({ contactedAt: '2026-11-30T14:55:00.000Z', result: '不在' }) }, at: '2026-12-02T01:00:00.000Z', by: yamada },
+        { body: { type: 'correction', corrects: entries[1]!.id, reason: '結果を取り違えた', replacement: contactBody({ contactedAt: '2026-11-30T14:55:00.000Z', result: '受入不可' }) }, at: '2026-12-02T01:05:00.000Z', by: supervisor },
+        { body: { type: 'correction', corrects: entries[0]!.id, reason: '区分の選択誤り', replacement: openBody({ officeId: office.id, category: '介護者の入院' }) }, at: '2026-12-02T01:10:00.000Z', by: supervisor },
+      ]),
+    );
+    const [row] = detail([kase], decisionsOf(createDecision('case-k', { month: '2026-11' })), '2026-11').rows;
+    expect(row).toMatchObject({
+      '連絡・調整を行った時刻': '2026-11-30 23:55',
+      結果: '受入不可',
+      訂正: '時刻の入力誤り（2026-12-02 10:00 山田 夜勤）／結果を取り違えた（2026-12-02 10:05 鈴木 主任）',
+      '訂正（訂正前 → 訂正後）': '連絡・調整を行った時刻 2026-12-01 00:05 → 2026-11-30 23:55／結果 不在 → 受入不可',
+      '要請の内容（区分）': '介護者の入院',
+      要請の訂正: '区分の選択誤り（2026-12-02 10:10 鈴木 主任）',
+      '要請の訂正（訂正前 → 訂正後）': '要請の内容（区分） 介護者の急病・けが → 介護者の入院',
+      '対応結果の訂正（訂正前 → 訂正後）': '',
+    });
+  });
+
+  it('lists a withdrawn outcome with what it said among the outcome\'s corrections', () => {
+    const hospital: OutcomeBody = { type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '救急搬送' };
+    const withdrawal = correction('別の方の対応結果だったため', '2026-11-30T16:20:00.000Z', true, { before: hospital, after: null });
+    const c = createCase({ withdrawnOutcomes: [{ entryId: 'o-old', body: hospital, recordedAt: '2026-11-30T15:50:00.000Z', recordedBy: coordinator, corrections: [withdrawal] }] });
+    const [row] = detail([c], decisionsOf(createDecision('case-1'))).rows;
+    expect(row).toMatchObject({
+      対応結果: '短期入所',
+      対応結果の訂正: '別の方の対応結果だったため（2026-12-01 01:20 鈴木 主任）',
+      '対応結果の訂正（訂正前 → 訂正後）': '取消（対応結果 入院、対応結果のメモ 救急搬送）',
+    });
+  });
+
+  it('keeps the list of changes in step with the list of reasons when a correction changed nothing shown', () => {
+    const c = createCase({ contacts: [createContact({ corrections: [correction('確認のため', '2026-11-30T17:00:00.000Z')] })] });
+    const [row] = detail([c], decisionsOf(createDecision('case-1'))).rows;
+    expect(row).toMatchObject({ 訂正: '確認のため（2026-12-01 02:00 鈴木 主任）', '訂正（訂正前 → 訂正後）': '（変更なし）' });
   });
 
   it('keeps a case with no contact as one row with the contact columns empty', () => {
@@ -472,5 +539,79 @@ describe('the countersign columns of the detail', () => {
     });
     expect(entryCells(entries[0]!)).toMatchObject({ 記録ID: 'case-c', 要請のあった時間: '2026-11-30 23:50', '要請の内容（詳細）': '=SUM(A1)' });
     expect(asWrittenInCsv('=SUM(A1)')).toBe("'=SUM(A1)");
+  });
+});
+
+describe('both CSVs read back in both encodings (issue 14 「What it must show」; docs/claim-csv.md「Encodings」)', () => {
+  /** What a billing tool does with the file: decode the bytes (encoding-japanese), then parse (papaparse). */
+  function readBack(bytes: Uint8Array, encoding: 'utf-8-bom' | 'shift_jis'): string[][] {
+    let text: string;
+    if (encoding === 'utf-8-bom') {
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(Encoding.detect(bytes.subarray(3))).toBe('UTF8');
+      text = Encoding.convert(bytes.subarray(3), { to: 'UNICODE', from: 'UTF8', type: 'string' });
+    } else {
+      expect(Encoding.detect(bytes)).toBe('SJIS');
+      text = Encoding.convert(bytes, { to: 'UNICODE', from: 'SJIS', type: 'string' });
+    }
+    const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    return parsed.data;
+  }
+  const rowsOf = (text: string) => Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
+  /** The JIS characters CP932 writes as Microsoft's code points (documented): the same character, another code point. */
+  const asWindowsReadsIt = (rows: string[][]) => rows.map((r) => r.map((cell) => cell.replace(/〜/g, '～').replace(/−/g, '－')));
+
+  // A CP932 extension kanji (髙, 﨑), half-width katakana with a voiced mark (ｶﾞ), circled digits, a wave dash.
+  const takahashi: CaseSubject = { householdId: 'hh-2', personId: 'p-2', name: '髙橋 ﾖｳﾀ', recipientNumber: '1200000002' };
+  const summaryRows: ClaimSummaryRow[] = [
+    { personKey: 'person:p-2', serviceType: '計画相談支援', recipientNumber: '1200000002', name: '髙橋 ﾖｳﾀ', count: 1, units: 700 },
+    { personKey: 'person:p-3', serviceType: '障害児相談支援', recipientNumber: '0120000003', name: '﨑田 ｶﾞｸ', count: 2, units: 1400 },
+  ];
+
+  async function detailText(subject: CaseSubject): Promise<string> {
+    const entries = await appendEntries([], [openBody({ officeId: office.id, subject }), contactBody({ note: '①夜間〜早朝、"至急", 折り返し\n090−0000−0000' })], 'case-rb');
+    const kase = foldCase(
+      await appendEntries(entries, [{ type: 'correction', corrects: entries[1]!.id, reason: '結果を取り違えた', replacement: contactBody({ result: '受入不可', note: '①夜間〜早朝' }) }]),
+    );
+    const d = createDecision('case-rb', { month: exportMonthOf(kase, undefined) });
+    return claimDetailCsv({ office, month: d.month!, cases: [kase], decisions: decisionsOf(d) });
+  }
+
+  it('UTF-8 with BOM: the summary and the detail decode and parse back to exactly the rows written', async () => {
+    const summary = claimSummaryCsv(summaryRows, office, '2026-12');
+    const back = readBack(encodeClaimCsv(summary, 'utf-8-bom'), 'utf-8-bom');
+    expect(back).toEqual([
+      [...CLAIM_SUMMARY_HEADERS],
+      ['1234567890', '2026年12月', '計画相談支援', '1200000002', '髙橋 ﾖｳﾀ', '1', '700'],
+      ['1234567890', '2026年12月', '障害児相談支援', '0120000003', '﨑田 ｶﾞｸ', '2', '1400'],
+      ['1234567890', '2026年12月', '', '合計', '2名', '3', '2100'],
+    ]);
+    // A rare kanji outside CP932 (𠮷) is kept exactly in UTF-8.
+    const detail = await detailText({ ...takahashi, name: '𠮷田 ﾖｳﾀ' });
+    const rows = readBack(encodeClaimCsv(detail, 'utf-8-bom'), 'utf-8-bom');
+    expect(rows).toEqual(rowsOf(detail));
+    expect(rows[0]).toEqual([...CLAIM_DETAIL_HEADERS]);
+    expect(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('氏名')]).toBe('𠮷田 ﾖｳﾀ');
+    expect(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('訂正（訂正前 → 訂正後）')]).toBe('結果 受入可 → 受入不可、メモ ①夜間〜早朝、"至急", 折り返し\n090−0000−0000 → ①夜間〜早朝');
+  });
+
+  it('Shift_JIS: the same rows, half-width kana kept one byte each, 〜 and − read back as Windows shows them, 𠮷 refused', async () => {
+    const summary = claimSummaryCsv(summaryRows, office, '2026-12');
+    const sjis = encodeClaimCsv(summary, 'shift_jis');
+    expect(readBack(sjis, 'shift_jis')).toEqual(rowsOf(summary));
+    // ﾖｳﾀ is written as the three single bytes D6 B3 C0, not widened to ヨウタ
+    expect(Buffer.from(sjis).includes(Buffer.from([0xd6, 0xb3, 0xc0]))).toBe(true);
+
+    const detail = await detailText(takahashi);
+    const rows = readBack(encodeClaimCsv(detail, 'shift_jis'), 'shift_jis');
+    expect(rows).toEqual(asWindowsReadsIt(rowsOf(detail)));
+    expect(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('氏名')]).toBe('髙橋 ﾖｳﾀ');
+    expect(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('メモ')]).toBe('①夜間～早朝');
+    // The entry's JSON is ASCII: it reads back to the exact entry, 〜 included.
+    expect(JSON.parse(rows[1]![CLAIM_DETAIL_HEADERS.indexOf('エントリ（JSON）')]!).body.note).toBe('①夜間〜早朝、"至急", 折り返し\n090−0000−0000');
+
+    const rare = await detailText({ ...takahashi, name: '𠮷田 ﾖｳﾀ' });
+    expect(() => encodeClaimCsv(rare, 'shift_jis')).toThrow(ClaimCsvError);
   });
 });

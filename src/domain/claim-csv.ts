@@ -11,6 +11,7 @@ import { COUNTERSIGN_LABELS, countersignSummary, DEVICE_ONLY, type CountersignLo
 import type { CaseEntry, ContactBody, Current, EmergencyCase, Office, Superseded } from './emergency-case';
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv, japanMonthOf } from './japan-time';
+import { changesText, correctionChanges, filledFieldsText } from './correction-changes';
 
 export type ClaimCsvEncoding = CsvByteEncoding;
 
@@ -123,6 +124,7 @@ export const CLAIM_DETAIL_HEADERS = [
   '要請の内容（区分）',
   '要請の内容（詳細）',
   '要請の訂正',
+  '要請の訂正（訂正前 → 訂正後）',
   '連絡・調整を行った時刻',
   '連絡先事業所',
   '連絡先事業所番号',
@@ -135,11 +137,13 @@ export const CLAIM_DETAIL_HEADERS = [
   '取消',
   '取消の理由',
   '訂正',
+  '訂正（訂正前 → 訂正後）',
   '対応結果',
   '入所先',
   '入所日時',
   '対応結果のメモ',
   '対応結果の訂正',
+  '対応結果の訂正（訂正前 → 訂正後）',
   '対応者',
   '終了時刻',
   '算定判定',
@@ -178,6 +182,7 @@ const CONTACT_COLUMNS = [
   '取消',
   '取消の理由',
   '訂正',
+  '訂正（訂正前 → 訂正後）',
 ] as const satisfies readonly DetailColumn[];
 type ContactColumn = (typeof CONTACT_COLUMNS)[number];
 
@@ -232,7 +237,7 @@ export function asciiJson(value: unknown): string {
 export function entryCells(entry: CaseEntry): Partial<Record<DetailColumn, string>> {
   const b = entry.body;
   if (b.type === 'contact') {
-    const { 取消: _w, 取消の理由: _r, 訂正: _c, ...cells } = contactCells({ entryId: entry.id, recordedAt: entry.recordedAt, recordedBy: entry.recordedBy, corrections: [], body: b });
+    const { 取消: _w, 取消の理由: _r, 訂正: _c, '訂正（訂正前 → 訂正後）': _v, ...cells } = contactCells({ entryId: entry.id, recordedAt: entry.recordedAt, recordedBy: entry.recordedBy, corrections: [], body: b });
     return cells;
   }
   if (b.type === 'open') {
@@ -269,9 +274,23 @@ function correctionNotes(corrections: readonly Superseded[]): string {
   return corrections.map((s) => `${s.reason}（${time(s.at)} ${s.by.name}）`).join(REASON_SEPARATOR);
 }
 
+/** a correction that changed nothing shown, so that the list stays in step with correctionNotes */
+const NOTHING_CHANGED = '（変更なし）';
+
+/**
+ * 「連絡・調整を行った時刻 2026-12-01 00:05 → 2026-11-30 23:55」: what each correction changed, in
+ * the same order as correctionNotes (the n-th item of one is the n-th of the other).
+ */
+function correctionValues(corrections: readonly Superseded[]): string {
+  return corrections
+    .map((s) => (s.withdrawn ? `取消（${filledFieldsText(s.before, time)}）` : changesText(correctionChanges(s, time)) || NOTHING_CHANGED))
+    .join(REASON_SEPARATOR);
+}
+
 function contactCells(k: Current<ContactBody>): Record<ContactColumn, string> {
   const b = k.body;
   const withdrawal = k.corrections.filter((s) => s.withdrawn);
+  const corrections = k.corrections.filter((s) => !s.withdrawn);
   return {
     '連絡・調整を行った時刻': time(b.contactedAt),
     連絡先事業所: b.facilityName,
@@ -284,7 +303,8 @@ function contactCells(k: Current<ContactBody>): Record<ContactColumn, string> {
     記録時刻: time(k.recordedAt),
     取消: withdrawal.length > 0 ? '取消' : '',
     取消の理由: correctionNotes(withdrawal),
-    訂正: correctionNotes(k.corrections.filter((s) => !s.withdrawn)),
+    訂正: correctionNotes(corrections),
+    '訂正（訂正前 → 訂正後）': correctionValues(corrections),
   };
 }
 
@@ -297,6 +317,10 @@ function caseCells(
 ): Omit<DetailRow, ContactColumn | CountersignColumn> {
   const open = c.open.body;
   const outcome = c.outcome;
+  // The outcome's corrections and every withdrawn outcome (「誤って記録」), oldest first.
+  const outcomeFixes = [...(outcome?.corrections ?? []), ...c.withdrawnOutcomes.flatMap((w) => w.corrections)].sort(
+    (a, b) => ms(a.at) - ms(b.at),
+  );
   return {
     事業所名: office.name,
     事業所番号: office.officeNumber,
@@ -311,11 +335,13 @@ function caseCells(
     '要請の内容（区分）': open.category,
     '要請の内容（詳細）': open.detail,
     要請の訂正: correctionNotes(c.open.corrections),
+    '要請の訂正（訂正前 → 訂正後）': correctionValues(c.open.corrections),
     対応結果: outcome?.body.outcome ?? '',
     入所先: outcome?.body.facilityName ?? '',
     入所日時: time(outcome?.body.from ?? null),
     対応結果のメモ: outcome?.body.note ?? '',
-    対応結果の訂正: correctionNotes(outcome?.corrections ?? []),
+    対応結果の訂正: correctionNotes(outcomeFixes),
+    '対応結果の訂正（訂正前 → 訂正後）': correctionValues(outcomeFixes),
     対応者: c.handler.name,
     終了時刻: time(c.closedAt),
     算定判定: CLAIM_STATUS_LABELS[d.status],

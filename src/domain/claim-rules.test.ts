@@ -103,6 +103,7 @@ function makeCase(spec: CaseSpec): EmergencyCase {
     subject,
     contacts,
     withdrawnContacts: [],
+    withdrawnOutcomes: [],
     claimFacts: {
       ...DEFAULT_CLAIM_FACTS,
       planning: spec.planning ?? 'this-office',
@@ -220,8 +221,8 @@ describe('問74: one emergency is one time, however many facilities were contact
 // 及び当該指定短期入所の利用に関する調整…を行った場合」; seeds/002 (松戸市)「短期入所事業所への受け入れ実績（回数）に応じて」.
 // The product owner's decision: claimable only when the person began to use 指定短期入所 as the outcome of this emergency and
 // at least one short-stay facility was reached (不在 or 折り返し待ち alone is not coordination).
-describe('§24 注 (owner decision): admitted to 指定短期入所, and a short-stay facility reached', () => {
-  it('a case whose only short-stay call was 不在, and whose person went to hospital, is 算定不可 with both reasons', () => {
+describe('issue 14 Why「Unanswered calls are claimed」— seeds/004 §24 告示「…調整…を行った場合」, seeds/002「受け入れ実績」(owner decision): admitted to 指定短期入所, and a short-stay facility reached', () => {
+  it('the issue\'s case: the only short-stay call was 不在 and the person went to hospital → 算定不可 (not 700 units) with both reasons', () => {
     const c = makeCase({ id: 'c-absent', contacts: [{ at: '2026-12-01T01:00:00+09:00', result: '不在' }], outcome: '入院' });
     const d = only(decideClaims([c], OFFICES));
     expect(d).toMatchObject({ status: 'not-claimable', units: 0, ordinal: null, month: null });
@@ -231,7 +232,7 @@ describe('§24 注 (owner decision): admitted to 指定短期入所, and a short
     ]);
   });
 
-  it('不在 and 折り返し待ち alone are not coordination, even when the person was admitted (the admission came another way)', () => {
+  it('不在 and 折り返し待ち alone (or no result) are not coordination → 算定不可, even when the person was admitted (the admission came another way)', () => {
     for (const result of ['不在', '折り返し待ち', null] as const) {
       const c = makeCase({ id: `c-${result}`, contacts: [{ at: '2026-12-01T01:00:00+09:00', result }] });
       expect(only(decideClaims([c], OFFICES))).toMatchObject({ status: 'not-claimable', month: null });
@@ -278,7 +279,7 @@ describe('§24 注 (owner decision): admitted to 指定短期入所, and a short
 });
 
 // seeds/004 §24: the same 加算 belongs to 障害児相談支援 for a child, whose plan is the 障害児支援利用計画.
-describe('§24 for a child (児): 障害児相談支援 wording', () => {
+describe('issue 14 Why「children\'s wording」— seeds/004 §24 for a child (児): 障害児相談支援事業所, 障害児支援利用計画, 障害児相談支援給付費', () => {
   const child = () => true;
   it('another office provides 障害児相談支援 → not claimable, in the words for a child', () => {
     const c = makeCase({ id: 'c-child', contacts: [{ at: '2026-12-01T01:00:00+09:00' }], planning: 'other-office' });
@@ -730,7 +731,7 @@ describe('childLookupOf: 者/児 from the household, in Japan time on the day of
 });
 
 // seeds/004 §24: a child's 相談強化加算 is claimed with the 障害児相談支援給付費; the summary CSV's サービス種別 says which.
-describe('summarizeClaims: サービス種別 per person', () => {
+describe('issue 14 Why「the summary CSV has no サービス種別」— seeds/004 §24 (a child\'s claim belongs to 障害児相談支援給付費): サービス種別 per person', () => {
   it('is 障害児相談支援 for a person who was a child on the day of their latest claimed coordination, else 計画相談支援', () => {
     const cases = [
       makeCase({ id: 'c-child', contacts: [{ at: '2026-12-01T01:00:00+09:00' }], subject: HANAKO }),

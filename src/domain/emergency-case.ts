@@ -216,7 +216,12 @@ export const RETENTION_YEARS = 5;
 
 // ─── The case as it stands ──────────────────────────────────────────────────
 
-/** How an entry that has been corrected is shown: struck through, with the correction's reason. */
+/**
+ * One correction of a fact, as every report shows it (issue 14 point 4): the value before, the value
+ * after, the reason, who and when. `before` is the fact as it was shown just before the correction
+ * (for a contact: with the result recorded after the call); `after` is the replacement, null when
+ * the correction withdrew the entry. correction-changes.ts lists the fields that differ.
+ */
 export interface Superseded {
   readonly byEntryId: string;
   readonly reason: string;
@@ -224,6 +229,8 @@ export interface Superseded {
   readonly by: Actor;
   /** true when the correction withdrew the entry instead of replacing it */
   readonly withdrawn: boolean;
+  readonly before: FactBody;
+  readonly after: FactBody | null;
 }
 
 /** A fact as it stands, with the entry that first stated it and any corrections since. */
@@ -249,6 +256,8 @@ export interface EmergencyCase {
   readonly withdrawnContacts: readonly Current<ContactBody>[];
   readonly claimFacts: ClaimFactsBody;
   readonly outcome: Current<OutcomeBody> | null;
+  /** outcomes withdrawn by a correction (「誤って記録」), still shown on every report as 取消 */
+  readonly withdrawnOutcomes: readonly Current<OutcomeBody>[];
   readonly closedAt: IsoInstant | null;
   /** who opened the case */
   readonly handler: Actor;

@@ -106,11 +106,30 @@ export function pdfPages(pdf: Buffer): string[] {
     const lines: string[] = [];
     let line = '';
     let font: CMap | undefined;
+    // Marked content: Skia wraps a glyph whose code point it cannot name exactly (月 drawn with the
+    // glyph it shares with the radical ⽉) in `/Span <</ActualText <FEFF6708>>> BDC … EMC`. The
+    // ActualText is the text; the glyphs inside the span are not read again.
+    let depth = 0;
+    let actualAt: number | null = null;
+    let expectActual = false;
     for (const [token] of content.matchAll(/\/[^\s/<>[\]()]+|<[0-9A-Fa-f\s]*>|\[|\]|[A-Za-z'"*]+|[-+.\d]+/g)) {
       if (token.startsWith('/')) {
-        if (fonts.has(token.slice(1))) font = fonts.get(token.slice(1));
+        if (token === '/ActualText') expectActual = true;
+        else if (fonts.has(token.slice(1))) font = fonts.get(token.slice(1));
       } else if (token.startsWith('<')) {
-        line += decode(token.slice(1, -1).replace(/\s/g, ''), font);
+        const hex = token.slice(1, -1).replace(/\s/g, '');
+        if (expectActual) {
+          line += utf16(hex.replace(/^FEFF/i, ''));
+          expectActual = false;
+          actualAt = depth + 1; // the span opens with the BDC that follows its dictionary
+        } else if (actualAt === null) {
+          line += decode(hex, font);
+        }
+      } else if (token === 'BDC' || token === 'BMC') {
+        depth++;
+      } else if (token === 'EMC') {
+        if (actualAt === depth) actualAt = null;
+        depth = Math.max(0, depth - 1);
       } else if (token === 'ET') {
         lines.push(line);
         line = '';

@@ -303,7 +303,7 @@ describe('claims screen', () => {
 });
 
 describe('evidence report', () => {
-  it('shows every contact with its Japan time, withdrawn and corrected ones with reason, who and when', async () => {
+  it('shows every contact with its Japan time, withdrawn and corrected ones with the original value, reason, who and when', async () => {
     const supervisor: Actor = { userId: 'user-2', name: '鈴木 主任' };
     const entries = await night('case-r', '2026-11-30T14:50:00.000Z', {
       contacts: [
@@ -322,6 +322,8 @@ describe('evidence report', () => {
           at: t(55),
           by: supervisor,
         }),
+        (t) => ({ body: { type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '救急搬送' }, at: t(56) }),
+        (t) => ({ body: { type: 'correction', corrects: 'case-r-e6', reason: '別の方の対応結果だったため', replacement: null }, at: t(57), by: supervisor }),
       ],
     });
     const printSpy = vi.fn();
@@ -347,6 +349,13 @@ describe('evidence report', () => {
     const correctedRow = screen.getByText('ひだまり短期入所').closest('tr')!;
     expect(correctedRow).toHaveTextContent('折り返し待ち');
     expect(correctedRow).toHaveTextContent('訂正（2026年12月1日 00:40 鈴木 主任）: 結果を取り違えたため');
+    // the original value stays on paper beside the corrected one (issue 14 point 4)
+    expect(within(correctedRow).getByText(T.correctionChange('結果', '受入不可', '折り返し待ち'))).toBeInTheDocument();
+    // a withdrawn outcome stays on paper too, marked 取消 with the reason, who and when
+    const outcomeRow = screen.getByRole('rowheader', { name: T.outcome }).closest('tr')!;
+    expect(outcomeRow).toHaveTextContent('短期入所 あおぞら短期入所');
+    expect(within(outcomeRow).getByText('入院 救急搬送')).toBeInTheDocument();
+    expect(outcomeRow).toHaveTextContent('取消（2026年12月1日 00:47 鈴木 主任）: 別の方の対応結果だったため');
 
     expect(screen.getByText(entries.at(-1)!.hash)).toBeInTheDocument();
     expect(screen.getByText('2031年12月1日まで（5年間）')).toBeInTheDocument();

@@ -18,8 +18,9 @@ import { formatFingerprint } from '../../protocol/countersign';
 import { retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
+import { correctionChanges } from '../../domain/correction-changes';
 import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
-import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type Superseded } from '../../domain/emergency-case';
+import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type OutcomeBody, type Superseded } from '../../domain/emergency-case';
 import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
@@ -40,6 +41,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** Each correction: who and when, the reason, and every changed field with its original value. */
 function Corrections({ kind, corrections }: { kind: string; corrections: readonly Superseded[] }) {
   if (corrections.length === 0) return null;
   return (
@@ -47,11 +49,18 @@ function Corrections({ kind, corrections }: { kind: string; corrections: readonl
       {corrections.map((s) => (
         <li key={s.byEntryId}>
           {T.correctionLine(s.withdrawn ? T.withdrawnMark : kind, s.reason, s.by.name, at(s.at))}
+          {correctionChanges(s, at).map((ch) => (
+            <span key={ch.field} className="claims-report__change">
+              {T.correctionChange(ch.field, ch.before, ch.after)}
+            </span>
+          ))}
         </li>
       ))}
     </ul>
   );
 }
+
+const outcomeText = (b: OutcomeBody) => [b.outcome, b.facilityName, b.from ? T.outcomeFrom(at(b.from)) : '', b.note].filter(Boolean).join('　');
 
 const ms = (s: string) => Date.parse(s);
 function byContactTime(a: Current<ContactBody>, b: Current<ContactBody>): number {
@@ -198,16 +207,19 @@ function CaseReport({
           <Row label={T.outcome}>
             {outcome ? (
               <>
-                <span className="pre">
-                  {[outcome.body.outcome, outcome.body.facilityName, outcome.body.from ? T.outcomeFrom(at(outcome.body.from)) : '', outcome.body.note]
-                    .filter(Boolean)
-                    .join('　')}
-                </span>
+                <span className="pre">{outcomeText(outcome.body)}</span>
                 <Corrections kind={T.correctedMark} corrections={outcome.corrections} />
               </>
             ) : (
               T.noOutcome
             )}
+            {kase.withdrawnOutcomes.map((w) => (
+              <div key={w.entryId} className="claims-report__withdrawn">
+                <strong className="claims-report__mark">{T.withdrawnMark}</strong>
+                <span className="claims-report__struck pre">{outcomeText(w.body)}</span>
+                <Corrections kind={T.correctedMark} corrections={w.corrections} />
+              </div>
+            ))}
           </Row>
           <Row label={T.handler}>{kase.handler.name}</Row>
           <Row label={T.closedAt}>{kase.closedAt ? at(kase.closedAt) : T.notClosed}</Row>

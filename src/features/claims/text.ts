@@ -102,6 +102,7 @@ export const T = {
   withdrawnMark: '取消',
   correctedMark: '訂正',
   correctionLine: (kind: string, reason: string, who: string, when: string) => `${kind}（${when} ${who}）: ${reason}`,
+  correctionChange: (field: string, before: string, after: string) => `${field}: 訂正前 ${before} → 訂正後 ${after}`,
   recordedBy: (when: string, who: string) => `${when} ${who}`,
   outcome: '対応結果',
   outcomeFrom: (from: string) => `${from}から`,

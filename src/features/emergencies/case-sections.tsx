@@ -11,6 +11,7 @@ import {
   PLANNING_VALUES,
   type CaseSubject,
   type EmergencyCase,
+  type OutcomeBody,
   type OutcomeKind,
   type Planning,
 } from '../../domain/emergency-case';
@@ -35,7 +36,8 @@ export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWi
   const { append, errors, busy } = useAppend(kase.id);
   const closed = kase.closedAt !== null;
   const o = kase.outcome;
-  const label = o ? T.outcomeLine(o.body.outcome, o.body.facilityName, o.body.from ? formatJapanDateTime(o.body.from) : '') : '';
+  const lineOf = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
+  const label = o ? lineOf(o.body) : '';
   // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.
   useReopenForDraft(closed ? null : outcomeDraftKey(kase.id), () => setEditing(true));
 
@@ -60,6 +62,16 @@ export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWi
       ) : (
         <p>{T.noOutcome}</p>
       )}
+      {/* A withdrawn outcome stays readable, marked 取消 with the reason, who and when. */}
+      {kase.withdrawnOutcomes.map((w) => (
+        <div key={w.entryId} className="case-outcome case-outcome--withdrawn">
+          <p className="case-outcome__line">
+            <span className="case-tag case-tag--warn">{T.withdrawn}</span> {lineOf(w.body)}
+          </p>
+          {w.body.note ? <p>{w.body.note}</p> : null}
+          <CorrectionNotes corrections={w.corrections} />
+        </div>
+      ))}
       {!closed && !editing ? (
         <Button variant={o ? 'secondary' : 'primary'} className="case-wide" onClick={() => setEditing(true)}>
           {T.recordOutcome}

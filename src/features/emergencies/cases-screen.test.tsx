@@ -123,7 +123,7 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect((await session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => e.op)).toEqual(Array(5).fill('append'));
   });
 
-  it('corrects a contact with a reason and keeps the original visible in the history', async () => {
+  it('corrects a contact with a reason and shows the original result beside the corrected one (issue 14 point 4)', async () => {
     const user = userEvent.setup();
     await go('#/cases/new/hh-1/p-1');
     render(<CasesScreen />);
@@ -146,9 +146,37 @@ describe('緊急対応: from the tap to the closed case', () => {
     const corrected = await screen.findByRole('article', { name: 'あおぞら短期入所' });
     expect(within(corrected).getByText('結果: 受入不可')).toBeInTheDocument();
     expect(within(corrected).getByText(/が訂正: 結果の選択を誤った/)).toBeInTheDocument();
+    // 「元の記録は消えずに残り…表示されます」: the original value is on the card, not only in the chain
+    expect(within(corrected).getByText('結果: 訂正前 受入可 → 訂正後 受入不可')).toBeInTheDocument();
     const entries = await storedEntries();
     expect(entries.map((e) => e.body.type)).toEqual(['open', 'contact', 'correction']);
     expect(entries[1]!.body).toMatchObject({ result: '受入可' });
+  });
+
+  it('keeps a withdrawn outcome on the case screen, marked 取消 with the reason (issue 14 point 4)', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/new/hh-1/p-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('radio', { name: '本人の状態悪化' }));
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    await backFromMatch();
+    await user.click(await screen.findByRole('button', { name: '対応結果を記録' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: '対応結果' }), '在宅で対応');
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    await screen.findByText('在宅で対応', { selector: '.case-outcome__line' });
+
+    const section = () => screen.getByRole('region', { name: '対応結果' });
+    await user.click(within(section()).getByRole('button', { name: '取消' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/取消の理由/), '別の方の対応結果だった');
+    await user.click(within(dialog).getByRole('button', { name: '取消を記録' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+
+    const outcome = section();
+    expect(within(outcome).getByText('まだ対応結果は記録されていません。')).toBeInTheDocument();
+    const withdrawn = outcome.querySelector('.case-outcome--withdrawn')!;
+    expect(withdrawn).toHaveTextContent('取消 在宅で対応');
+    expect(within(withdrawn as HTMLElement).getByText(/が取消: 別の方の対応結果だった$/)).toBeInTheDocument();
   });
 
   it('shows a broken chain loudly and takes no new entries', async () => {

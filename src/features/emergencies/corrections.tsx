@@ -14,6 +14,7 @@ import {
   type RequestCategory,
   type Superseded,
 } from '../../domain/emergency-case';
+import { correctionChanges } from '../../domain/correction-changes';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { ConfirmDialog } from '../../ui/dialog';
@@ -24,13 +25,30 @@ import { EntryErrors } from './errors-list';
 import { T } from './text';
 import { useAppend } from './use-append';
 
+/**
+ * Each correction of a fact, oldest first: who corrected it and when (Japan time), the reason, and
+ * every field it changed with the original value beside the corrected one, as the correction
+ * dialog promises (「元の記録は消えずに残り…表示されます」).
+ */
 export function CorrectionNotes({ corrections }: { corrections: readonly Superseded[] }) {
   if (corrections.length === 0) return null;
   return (
     <ul className="case-corrections">
-      {corrections.map((c) => (
-        <li key={c.byEntryId}>{T.correctionNote(c.reason, c.by.name, formatJapanDateTime(c.at))}</li>
-      ))}
+      {corrections.map((c) => {
+        const changes = correctionChanges(c, formatJapanDateTime);
+        return (
+          <li key={c.byEntryId}>
+            {(c.withdrawn ? T.withdrawNote : T.correctionNote)(c.reason, c.by.name, formatJapanDateTime(c.at))}
+            {changes.length > 0 ? (
+              <ul className="case-corrections__changes">
+                {changes.map((ch) => (
+                  <li key={ch.field}>{T.correctionChange(ch.field, ch.before, ch.after)}</li>
+                ))}
+              </ul>
+            ) : null}
+          </li>
+        );
+      })}
     </ul>
   );
 }

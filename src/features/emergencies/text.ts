@@ -110,6 +110,9 @@ export const T = {
   saveCorrection: '訂正を記録',
   saveWithdraw: '取消を記録',
   correctionNote: (reason: string, who: string, when: string) => `${when} ${who} が訂正: ${reason}`,
+  withdrawNote: (reason: string, who: string, when: string) => `${when} ${who} が取消: ${reason}`,
+  /** one field a correction changed: the original stays readable beside the corrected value */
+  correctionChange: (field: string, before: string, after: string) => `${field}: 訂正前 ${before} → 訂正後 ${after}`,
 
   historyTitle: '記録の履歴（証跡）',
   historyHash: (hash: string) => `ハッシュ ${hash.slice(0, 12)}…`,
