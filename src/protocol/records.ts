@@ -104,6 +104,11 @@ export const householdRecord = z.object({
   agencies: z.array(z.object({ name: text, role: text, contactPerson: text, phone: text })),
   consent: orNull(z.object({ date: isoDate, consentedBy: text, scope: text })),
   lastReviewedOn: orNull(isoDate),
+  /** Absent in records written before reviews were recorded: read as none. */
+  reviews: z.preprocess(
+    (v) => (v === undefined ? [] : v),
+    z.array(z.object({ id: z.string().min(1), reviewedOn: isoDate, reviewedBy: text, reviewedByUserId: text, note: text, recordedAt: instant })),
+  ),
   withdrawal: orNull(z.object({ date: isoDate, reason: text })),
   note: text,
   createdAt: instant,
