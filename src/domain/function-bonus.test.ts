@@ -15,6 +15,7 @@ import {
   type BonusSplit,
   type BonusUnitPrice,
 } from './function-bonus';
+import { encodeBonusCsv, monthBonusCsv, yearBonusCsv } from './function-bonus-csv';
 import { claimCountSchema, coordinatorSchema, splitSchema, unitPriceSchema, validateWith } from './function-bonus-schema';
 
 const AT = '2026-04-01T00:00:00.000Z';
@@ -237,5 +238,31 @@ describe('bad input is refused with a Japanese message naming the field', () => 
     const r = validateWith(unitPriceSchema, { ...price('2026-04', 0), yenPerUnit: '10.185' });
     expect(r).toEqual({ ok: false, errors: [{ path: 'yenPerUnit', message: '単価は 10.18 のように、0 より大きい小数第2位までの数で入力してください' }] });
     expect(validateWith(unitPriceSchema, { ...price('2026-04', 0), yenPerUnit: '0' }).ok).toBe(false);
+  });
+});
+
+describe('the CSV of a month and of a fiscal year', () => {
+  it('writes one row per office and city and the total, in yen at 10.18, readable back in Shift_JIS', () => {
+    const counts = [count('H', '2026-05', 40), count('K', '2026-05', 12), count('F', '2026-05', 90)];
+    const text = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), (id) => `${id}事業所`);
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toBe('対象,区分,名称,割合（%）,割当件数,算定件数,割当超過,単位数,金額（円）');
+    expect(lines).toContain('2026年5月,事業所,K事業所,5,10,12,2,6000,61080');
+    expect(lines).toContain('2026年5月,市町村,米原市,25,50,,,17750,180695');
+    expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（コーディネーター2人）,,200,142,0,71000,722780');
+    const sjis = encodeBonusCsv(text, 'shift_jis');
+    expect(new TextDecoder('shift_jis').decode(sjis)).toBe(text);
+    expect([...encodeBonusCsv(text, 'utf-8-bom').slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
+  it('a year ends with the total of 600,000 units and 6,108,000 yen for one coordinator at the cap (seeds/001 §5(3))', () => {
+    const counts = fiscalYearMonths(2026).map((m) => count('H', m, 100));
+    const text = yearBonusCsv(yearSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], counts }), 2026), (id) => id);
+    expect(text.trim().split('\r\n').at(-1)).toBe('2026年度,合計,500単位／件,,1200,1200,,600000,6108000');
+  });
+
+  it('refuses Shift_JIS for a name it cannot hold, naming the character', () => {
+    const text = monthBonusCsv(monthSummary(records({ counts: [count('H', '2026-05', 1)] }), '2026-05'), () => '𠮷野家相談室');
+    expect(() => encodeBonusCsv(text, 'shift_jis')).toThrow('Shift_JIS で書けない文字があります（𠮷）');
   });
 });
