@@ -16,7 +16,7 @@ import { useApp } from '../state/store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
 import { useSync } from './use-sync';
-import { casesScreen, claimsScreen, facilitiesScreen, householdsScreen, matchScreen, settingsScreen } from './screens';
+import { bonusScreen, casesScreen, claimsScreen, facilitiesScreen, householdsScreen, matchScreen, settingsScreen } from './screens';
 
 const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   households: householdsScreen.Screen,
@@ -24,6 +24,7 @@ const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   match: matchScreen.Screen,
   cases: casesScreen.Screen,
   claims: claimsScreen.Screen,
+  bonus: bonusScreen.Screen,
   settings: settingsScreen.Screen,
 };
 

@@ -47,4 +47,7 @@ export const facilitiesScreen = lazyScreen(() =>
 );
 export const matchScreen = lazyScreen(() => import('../features/match/match-screen').then((m) => ({ default: m.MatchScreen })));
 export const casesScreen = lazyScreen(() => import('../features/emergencies/cases-screen').then((m) => ({ default: m.CasesScreen })));
+export const bonusScreen = lazyScreen(() =>
+  import('../features/function-bonus/function-bonus-screen').then((m) => ({ default: m.FunctionBonusScreen })),
+);
 export const claimsScreen = lazyScreen(() => import('../features/claims/claims-screen').then((m) => ({ default: m.ClaimsScreen })));

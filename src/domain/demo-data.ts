@@ -266,6 +266,11 @@ function generateHousehold(n: number, ctx: Context): Household {
     ],
     consent,
     lastReviewedOn,
+    // A review after the consent was the case worker's (so the worklist has a 前回見直し者 to show).
+    reviews:
+      lastReviewedOn !== null && lastReviewedOn !== createdOn
+        ? [{ id: `${id}-rv1`, reviewedOn: lastReviewedOn, reviewedBy: caseWorker, reviewedByUserId: '', note: '', recordedAt: atTenJst(lastReviewedOn) }]
+        : [],
     withdrawal,
     note: r.pick(HOUSEHOLD_NOTES),
     createdAt: atTenJst(createdOn),

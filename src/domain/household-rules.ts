@@ -3,7 +3,7 @@
  * status, review due, display name, age label, checks that need today's date, and the
  * person side of the short-stay hub bonus (DOMAIN.md §4).
  */
-import type { Consent, Household, HouseholdStatus, IsoDate, Person } from './household';
+import type { Consent, Household, HouseholdReview, HouseholdStatus, IsoDate, Person } from './household';
 import { AGE_CATEGORY_LABELS, ADULT_AGE, addMonthsToDate, ageOn } from './japan-time';
 
 /** A message for one form field; `path` is dotted, e.g. 'persons.0.recipientNumber' ('' for the whole form). */
@@ -22,8 +22,35 @@ export function householdStatus(h: StatusFields): HouseholdStatus {
   return 'draft';
 }
 
-/** What the review rule needs: a full Household or a summary (household-summary.ts) will do. */
-type ReviewFields = StatusFields & Pick<Household, 'lastReviewedOn'>;
+/**
+ * What the review rule needs: a full Household or a summary (household-summary.ts) will do. A
+ * summary carries no review list: its lastReviewedOn is already the latest (lastReview below).
+ */
+export type ReviewFields = StatusFields &
+  Pick<Household, 'lastReviewedOn'> & { readonly reviews?: readonly Pick<HouseholdReview, 'reviewedOn' | 'reviewedBy' | 'recordedAt'>[] };
+
+/** The latest 見直し and who did it (null: a date typed in the form, whose reviewer is not known). */
+export interface LastReview {
+  readonly date: IsoDate;
+  readonly by: string | null;
+}
+
+/**
+ * The latest review: the later of the form's 最終見直し日 (typed, e.g. a review on paper) and the
+ * reviews recorded with 「見直しを記録」. On the same day the recorded one wins, as it names the
+ * reviewer; two recorded on one day, the later recorded.
+ */
+export function lastReview(h: Pick<ReviewFields, 'lastReviewedOn' | 'reviews'>): LastReview | null {
+  let latest: LastReview | null = h.lastReviewedOn === null ? null : { date: h.lastReviewedOn, by: null };
+  let latestAt = '';
+  for (const r of h.reviews ?? []) {
+    if (latest === null || r.reviewedOn > latest.date || (r.reviewedOn === latest.date && r.recordedAt >= latestAt)) {
+      latest = { date: r.reviewedOn, by: r.reviewedBy };
+      latestAt = r.recordedAt;
+    }
+  }
+  return latest;
+}
 
 /** The day the 聞き取り票 is known to be from, and why: the last 見直し, else the 同意日. */
 export interface ReviewBasis {
@@ -37,7 +64,8 @@ export interface ReviewBasis {
  * never reviewed: nothing says how old its form is.
  */
 export function reviewBasis(h: ReviewFields): ReviewBasis | null {
-  if (h.lastReviewedOn !== null) return { basis: 'review', date: h.lastReviewedOn };
+  const last = lastReview(h);
+  if (last !== null) return { basis: 'review', date: last.date };
   if (h.consent !== null) return { basis: 'consent', date: h.consent.date };
   return null;
 }
@@ -53,10 +81,18 @@ export function reviewBasis(h: ReviewFields): ReviewBasis | null {
  *   due from day one would put the badge on every household just entered and make it noise.
  */
 export function needsReview(h: ReviewFields, today: IsoDate, reviewAfterMonths: number): boolean {
-  if (householdStatus(h) === 'withdrawn') return false;
+  const due = nextReviewDate(h, reviewAfterMonths);
+  return due !== null && due <= today;
+}
+
+/**
+ * 次回見直し日: reviewBasis + `reviewAfterMonths` months; null for a withdrawn household or a
+ * draft with nothing to count from (see needsReview).
+ */
+export function nextReviewDate(h: ReviewFields, reviewAfterMonths: number): IsoDate | null {
+  if (householdStatus(h) === 'withdrawn') return null;
   const from = reviewBasis(h);
-  if (from === null) return false;
-  return addMonthsToDate(from.date, reviewAfterMonths) <= today;
+  return from === null ? null : addMonthsToDate(from.date, reviewAfterMonths);
 }
 
 export const UNNAMED_HOUSEHOLD = '（氏名未入力）';

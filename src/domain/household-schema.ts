@@ -200,6 +200,16 @@ const withdrawalSchema = z.object({
 
 const instant = z.iso.datetime({ error: '日時の形式が正しくありません' });
 
+/** 見直しの記録 (recorded by 「見直しを記録」, never typed in the form): checked so a bad one is never saved. */
+export const householdReviewSchema = z.object({
+  id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
+  reviewedOn: requiredIsoDate('見直し日を入力してください', '見直し日は 2026-04-01 の形式で入力してください', '見直し日'),
+  reviewedBy: requiredText('見直した人の氏名がありません'),
+  reviewedByUserId: freeText,
+  note: freeText,
+  recordedAt: instant,
+});
+
 export const householdSchema = z
   .object({
     id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
@@ -220,6 +230,8 @@ export const householdSchema = z
     agencies: z.array(agencySchema),
     consent: z.preprocess((v) => (v === undefined ? null : v), consentSchema.nullable()),
     lastReviewedOn: optionalIsoDate('最終見直し日は 2026-04-01 の形式で入力してください', '最終見直し日'),
+    // Households saved before reviews were recorded have none.
+    reviews: z.preprocess((v) => (v === undefined ? [] : v), z.array(householdReviewSchema)),
     withdrawal: z.preprocess((v) => (v === undefined ? null : v), withdrawalSchema.nullable()),
     note: freeText,
     createdAt: instant,
@@ -296,6 +308,7 @@ export function emptyHousehold(id: string, now: string): Household {
     agencies: [],
     consent: null,
     lastReviewedOn: null,
+    reviews: [],
     withdrawal: null,
     note: '',
     createdAt: now,

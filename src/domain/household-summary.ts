@@ -6,6 +6,7 @@
  * a household's detail: the detail always reads the full record.
  */
 import type { Consent, EmergencyContact, FamilyMember, Household, Person } from './household';
+import { lastReview } from './household-rules';
 import type { StoredSearchIndex } from './search-stored';
 
 export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber'>;
@@ -18,9 +19,14 @@ export interface HouseholdSummary
   readonly persons: readonly PersonSummary[];
   readonly emergencyContacts: readonly Pick<EmergencyContact, 'name' | 'relation' | 'phones'>[];
   readonly family: readonly Pick<FamilyMember, 'name' | 'relation'>[];
+  /** 登録した相談支援事業所, for the review worklist per office (absent in snapshots written before it) */
+  readonly registeringOffice?: string;
+  /** who did the latest review (household-rules lastReview), null when unknown (absent in older snapshots) */
+  readonly lastReviewedBy?: string | null;
 }
 
 export function summarizeHousehold(h: Household): HouseholdSummary {
+  const last = lastReview(h);
   return {
     id: h.id,
     phone: h.phone,
@@ -28,7 +34,10 @@ export function summarizeHousehold(h: Household): HouseholdSummary {
     caseWorkerPhone: h.caseWorkerPhone,
     consent: h.consent && { date: h.consent.date },
     withdrawal: h.withdrawal,
-    lastReviewedOn: h.lastReviewedOn,
+    // The latest review, typed or recorded: the summary has no review list (household-rules lastReview).
+    lastReviewedOn: last?.date ?? null,
+    lastReviewedBy: last?.by ?? null,
+    registeringOffice: h.registeringOffice,
     persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber }) => ({ id, name, furigana, birthDate, recipientNumber })),
     emergencyContacts: h.emergencyContacts.map(({ name, relation, phones }) => ({ name, relation, phones })),
     family: h.family.map(({ name, relation }) => ({ name, relation })),

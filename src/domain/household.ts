@@ -121,6 +121,22 @@ export interface Consent {
   readonly scope: string;
 }
 
+/**
+ * One 見直し (review of the 聞き取り票 with the family), recorded with 「見直しを記録」. Never edited:
+ * a list with ids, so two reviews recorded on two devices both survive the hub's field-by-field
+ * merge (records are merged by id inside such lists, docs/sync-protocol.md [S14]).
+ */
+export interface HouseholdReview {
+  readonly id: string;
+  /** 見直し日 (Japan date) */
+  readonly reviewedOn: IsoDate;
+  /** 見直した人 (the unlocked user's name) */
+  readonly reviewedBy: string;
+  readonly reviewedByUserId: string;
+  readonly note: string;
+  readonly recordedAt: IsoInstant;
+}
+
 /** 登録廃止 */
 export interface Withdrawal {
   readonly date: IsoDate;
@@ -149,6 +165,8 @@ export interface Household {
   readonly consent: Consent | null;
   /** 最終見直し日: the date the 聞き取り票 was last reviewed with the family */
   readonly lastReviewedOn: IsoDate | null;
+  /** 見直しの記録, oldest first; the last review is the later of this list and lastReviewedOn */
+  readonly reviews: readonly HouseholdReview[];
   readonly withdrawal: Withdrawal | null;
   readonly note: string;
   readonly createdAt: IsoInstant;

@@ -20,3 +20,18 @@ export const RECORD_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export function isRecordId(id: unknown): id is string {
   return typeof id === 'string' && RECORD_ID_PATTERN.test(id);
 }
+
+/**
+ * The 機能強化加算 records (docs/function-bonus.md): coordinators, the agreed split, each office's
+ * claimed count per month and the unit price. Hub-wide, kept by an admin, merged like offices.
+ */
+export const FUNCTION_BONUS_KINDS = ['bonus-coordinator', 'bonus-split', 'bonus-count', 'bonus-price'] as const;
+export type FunctionBonusKind = (typeof FUNCTION_BONUS_KINDS)[number];
+
+/** Their names in Japanese, for every list of kinds a user or admin reads (backup, sync, records). */
+export const FUNCTION_BONUS_KIND_LABELS: Readonly<Record<FunctionBonusKind, string>> = {
+  'bonus-coordinator': '拠点コーディネーター',
+  'bonus-split': '機能強化加算の取り決め',
+  'bonus-count': '機能強化加算の算定件数',
+  'bonus-price': '地域区分の単価',
+};

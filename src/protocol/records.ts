@@ -25,14 +25,15 @@ import {
   type Office,
 } from '../domain/emergency-case';
 import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
+import type { BonusClaimCount, BonusCoordinator, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
 import type { Household, Person } from '../domain/household';
 import { SEXES } from '../domain/household-schema';
-import { isRecordId, RECORD_ID_PATTERN } from './constants';
+import { FUNCTION_BONUS_KINDS, isRecordId, RECORD_ID_PATTERN } from './constants';
 
 export { RECORD_ID_PATTERN, isRecordId };
 
 /** The kinds pull hands out and the vault stores. */
-export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry'] as const;
+export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry', ...FUNCTION_BONUS_KINDS] as const;
 export type StoredKind = (typeof STORED_KINDS)[number];
 
 /** A record id on the wire: the one rule ([R1], constants.ts). */
@@ -104,6 +105,11 @@ export const householdRecord = z.object({
   agencies: z.array(z.object({ name: text, role: text, contactPerson: text, phone: text })),
   consent: orNull(z.object({ date: isoDate, consentedBy: text, scope: text })),
   lastReviewedOn: orNull(isoDate),
+  /** Absent in records written before reviews were recorded: read as none. */
+  reviews: z.preprocess(
+    (v) => (v === undefined ? [] : v),
+    z.array(z.object({ id: z.string().min(1), reviewedOn: isoDate, reviewedBy: text, reviewedByUserId: text, note: text, recordedAt: instant })),
+  ),
   withdrawal: orNull(z.object({ date: isoDate, reason: text })),
   note: text,
   createdAt: instant,
@@ -145,6 +151,52 @@ export const officeRecord = z.object({
   createdAt: instant,
   updatedAt: instant,
 }) satisfies z.ZodType<Office>;
+
+// ─── 機能強化加算 (docs/function-bonus.md) ───────────────────────────────────
+
+const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM');
+
+export const bonusCoordinatorRecord = z.object({
+  id: recordId,
+  name: text,
+  officeId: text,
+  fromMonth: yearMonth,
+  toMonth: yearMonth.nullable(),
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<BonusCoordinator>;
+
+/** Percents in tenths add up to exactly 100% (the shares are computed from them; the form says so in Japanese). */
+const sumsTo100 = (list: readonly { percent: number }[]) => list.reduce((a, s) => a + Math.round(s.percent * 10), 0) === 1000;
+
+export const bonusSplitRecord = z.object({
+  id: recordId,
+  validFrom: yearMonth,
+  offices: z.array(z.object({ officeId: text, percent: z.number().positive() })).refine(sumsTo100, 'office percents must add up to 100'),
+  municipalities: z
+    .array(z.object({ name: text, percent: z.number().positive() }))
+    .refine((m) => m.length === 0 || sumsTo100(m), 'municipality percents must add up to 100'),
+  note: text,
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<BonusSplit>;
+
+export const bonusCountRecord = z.object({
+  id: recordId,
+  officeId: text,
+  month: yearMonth,
+  count: z.number().int().nonnegative(),
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<BonusClaimCount>;
+
+export const bonusPriceRecord = z.object({
+  id: recordId,
+  validFrom: yearMonth,
+  yenPerUnit: z.number().positive(),
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<BonusUnitPrice>;
 
 // ─── Case entry (evidence) ──────────────────────────────────────────────────
 
@@ -213,6 +265,10 @@ const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {
   facility: facilityRecord,
   office: officeRecord,
   'case-entry': caseEntryRecord,
+  'bonus-coordinator': bonusCoordinatorRecord,
+  'bonus-split': bonusSplitRecord,
+  'bonus-count': bonusCountRecord,
+  'bonus-price': bonusPriceRecord,
 };
 
 /** Why a record cannot be read: a code for counting, the field, and words for whoever looks into it. */

@@ -6,6 +6,7 @@
  * Imports nothing but zod, so the server may use it without pulling in the vault or React.
  */
 import { z } from 'zod';
+import { FUNCTION_BONUS_KINDS } from './constants';
 import { EvidenceReceipt } from './countersign-schema';
 
 // ─── Paths ──────────────────────────────────────────────────────────────────
@@ -73,12 +74,12 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   admin: '管理者',
 };
 
-export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'access'] as const;
+export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'access', ...FUNCTION_BONUS_KINDS] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export const CHANGE_OPS = ['create', 'update', 'withdraw', 'append'] as const;
 export type ChangeOp = (typeof CHANGE_OPS)[number];
 /** Kinds merged field by field against the version the edit was based on. */
-export const MERGED_KINDS = ['household', 'facility', 'office'] as const;
+export const MERGED_KINDS = ['household', 'facility', 'office', ...FUNCTION_BONUS_KINDS] as const;
 
 // ─── Errors ─────────────────────────────────────────────────────────────────
 
@@ -293,7 +294,7 @@ export const WireScope = z.strictObject({
 export type WireScope = z.infer<typeof WireScope>;
 
 export const WireRecord = z.strictObject({
-  kind: z.enum(['household', 'facility', 'office', 'case-entry']),
+  kind: z.enum(['household', 'facility', 'office', 'case-entry', ...FUNCTION_BONUS_KINDS]),
   entityId: id,
   version: z.number().int().positive(),
   /** the office it belongs to, HUB_ONLY_OFFICE, or null for hub-wide records */

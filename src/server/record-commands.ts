@@ -3,6 +3,7 @@
  * withdraw one from every device, and list the changes the hub refused. Output is tab-separated,
  * one record a line, and never prints a record's content (it is personal): ids, versions, reasons.
  */
+import { FUNCTION_BONUS_KIND_LABELS } from '../protocol/constants';
 import type { StoredKind } from '../protocol/records';
 import { REFUSAL_LABELS } from '../protocol/sync';
 import type { AdminIo } from './admin-commands';
@@ -13,6 +14,7 @@ const KIND_LABELS: Readonly<Record<StoredKind, string>> = {
   facility: '事業所（短期入所）',
   office: '相談支援事業所',
   'case-entry': '緊急対応記録',
+  ...FUNCTION_BONUS_KIND_LABELS,
 };
 
 export async function runRecordCommand(

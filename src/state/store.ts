@@ -12,6 +12,8 @@ import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../d
 import { buildHouseholdIndex, idsInNameOrder, upsertIndex, type HouseholdIndex } from '../domain/search';
 import { restoreSearchIndex, storeSearchIndex } from '../domain/search-stored';
 import type { ChangeOp, EntityKind, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
+import { FUNCTION_BONUS_KINDS, type FunctionBonusKind } from '../protocol/constants';
+import type { BonusClaimCount, BonusCoordinator, BonusRecords, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
 import { toVaultError, type VaultError } from '../vault/errors';
 
 export type AppPhase = 'starting' | 'setup' | 'locked' | 'unlocking' | 'unlocked' | 'failed';
@@ -47,6 +49,8 @@ export interface AppState {
   readonly demoIds: ReadonlySet<string>;
   readonly facilities: ReadonlyMap<string, Facility>;
   readonly offices: ReadonlyMap<string, Office>;
+  /** 機能強化加算: coordinators, split tables, claimed counts, unit prices (docs/function-bonus.md) */
+  readonly bonus: BonusRecords;
   /** every case's entries, sorted by index (the chain as stored) */
   readonly caseEntries: ReadonlyMap<string, readonly CaseEntry[]>;
   readonly index: HouseholdIndex;
@@ -83,6 +87,8 @@ export interface AppActions {
   /** Stores every row of a checked CSV import in one transaction: all or nothing. */
   importFacilities(items: readonly { facility: Facility; op: 'create' | 'update' }[]): Promise<void>;
   saveOffice(office: Office, op: ChangeOp): Promise<void>;
+  /** Stores one 機能強化加算 record (already checked by its form schema) and shows it. */
+  saveBonusRecord<K extends FunctionBonusKind>(kind: K, record: BonusRecordOf[K], op: ChangeOp): Promise<void>;
   /**
    * Validates and appends one entry to a case (a new case when `caseId` is null, with the open
    * entry), chained to the entries before it. Rejects with CaseEntryRejected (Japanese messages)
@@ -105,6 +111,29 @@ export interface AppActions {
   takeResumedForm(key: string): boolean;
   onBeforeLock(fn: BeforeLock): () => void;
   clearError(): void;
+}
+
+/** The record type each 機能強化加算 kind stores, and the BonusRecords list it goes to. */
+export interface BonusRecordOf {
+  readonly 'bonus-coordinator': BonusCoordinator;
+  readonly 'bonus-split': BonusSplit;
+  readonly 'bonus-count': BonusClaimCount;
+  readonly 'bonus-price': BonusUnitPrice;
+}
+const BONUS_LIST: Readonly<Record<FunctionBonusKind, keyof BonusRecords>> = {
+  'bonus-coordinator': 'coordinators',
+  'bonus-split': 'splits',
+  'bonus-count': 'counts',
+  'bonus-price': 'prices',
+};
+const isBonusKind = (kind: EntityKind): kind is FunctionBonusKind => kind in BONUS_LIST;
+const EMPTY_BONUS: BonusRecords = { coordinators: [], splits: [], counts: [], prices: [] };
+
+/** The records with one added or replaced (by id). */
+function withBonus(bonus: BonusRecords, kind: FunctionBonusKind, record: { readonly id: string }): BonusRecords {
+  const list = BONUS_LIST[kind];
+  const others = (bonus[list] as readonly { readonly id: string }[]).filter((r) => r.id !== record.id);
+  return { ...bonus, [list]: [...others, record] };
 }
 
 /** Timing marks for the benchmark (bench/run.ts reads them); no data, only names and times. */
@@ -150,6 +179,7 @@ const emptyData = () => ({
   demoIds: new Set<string>(),
   facilities: new Map<string, Facility>(),
   offices: new Map<string, Office>(),
+  bonus: EMPTY_BONUS,
   caseEntries: new Map<string, readonly CaseEntry[]>(),
   index: buildHouseholdIndex([]),
   pendingOrder: null as readonly string[] | null,
@@ -189,15 +219,19 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
    */
   async function loadAll(session: VaultSession, options: { full?: boolean } = {}) {
     const snapshotRead = options.full ? Promise.resolve(undefined) : session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
-    const [facilities, offices, entries, snapshot] = await Promise.all([
+    const [facilities, offices, entries, snapshot, ...bonusLists] = await Promise.all([
       session.list<Facility>('facility'),
       session.list<Office>('office'),
       session.list<CaseEntry>('case-entry'),
       snapshotRead,
+      ...FUNCTION_BONUS_KINDS.map((kind) => session.list<{ readonly id: string }>(kind)),
     ]);
+    let bonus = EMPTY_BONUS;
+    FUNCTION_BONUS_KINDS.forEach((kind, i) => bonusLists[i]!.forEach((r) => (bonus = withBonus(bonus, kind, r.data))));
     const others = {
       facilities: new Map(facilities.map((f) => [f.id, f.data])),
       offices: new Map(offices.map((o) => [o.id, o.data])),
+      bonus,
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
     };
     if (snapshot?.version === 1 && Array.isArray(snapshot.summaries)) {
@@ -413,6 +447,12 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       set({ offices: new Map(get().offices).set(office.id, office) });
     },
 
+    async saveBonusRecord(kind, record, op) {
+      const session = requireSession();
+      await guarded(() => session.put(kind, record.id, record, op));
+      set({ bonus: withBonus(get().bonus, kind, record) });
+    },
+
     appendCaseEntry(caseId, body) {
       const id = caseId ?? globalThis.crypto.randomUUID();
       return queued(id, async () => {
@@ -489,6 +529,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const summaries = new Map(state.summaries);
         const facilities = new Map(state.facilities);
         const offices = new Map(state.offices);
+        let bonus = state.bonus;
         const caseEntries = new Map(state.caseEntries);
         let index = state.index;
         let householdsChanged = false;
@@ -503,6 +544,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
             householdsChanged = true;
           } else if (kind === 'facility') facilities.set(stored.id, stored.data as Facility);
           else if (kind === 'office') offices.set(stored.id, stored.data as Office);
+          else if (isBonusKind(kind)) bonus = withBonus(bonus, kind, stored.data as { readonly id: string });
           else {
             const entry = stored.data as CaseEntry;
             const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);
@@ -511,7 +553,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         }
         // Pulled before the index was built (just after unlock): build it now, with them.
         if (householdsChanged && state.pendingOrder !== null) index = buildHouseholdIndex([...summaries.values()]);
-        set({ households, summaries, facilities, offices, caseEntries, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
+        set({ households, summaries, facilities, offices, bonus, caseEntries, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
         if (householdsChanged) await writeSnapshot(session);
       });
     },

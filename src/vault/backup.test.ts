@@ -33,6 +33,8 @@ function household(id: string, name: string, overrides: Partial<Household> = {})
   });
 }
 
+const NO_BONUS = { 'bonus-coordinator': 0, 'bonus-split': 0, 'bonus-count': 0, 'bonus-price': 0 };
+
 function office(id: string, name: string): Office {
   return { id, name, officeNumber: '1210000001', hubSince: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' };
 }
@@ -50,6 +52,9 @@ async function sourceVault() {
   await session.put('facility', facilityId, createFacility({ id: facilityId, name: 'あおぞら短期入所' }), 'create');
   const officeId = newId();
   await session.put('office', officeId, office(officeId, '相談支援事業所みどり'), 'create');
+  // The 機能強化加算 split table travels in the backup like the other admin-kept records.
+  const split = { id: 'split-2026-04', validFrom: '2026-04', offices: [{ officeId, percent: 100 }], municipalities: [], note: '', createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' };
+  await session.put('bonus-split', split.id, split, 'create');
   const [open, contact] = await appendEntries([], [openBody({ detail: '夜間に電話、短期入所を調整' }), contactBody({ note: '翌朝、家族に引き継ぎ' })], newId());
   source.clock.advance(60_000);
   await session.append('case-entry', open!.id, open);
@@ -70,7 +75,7 @@ async function targetVault() {
 }
 
 async function snapshot(session: VaultSession) {
-  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry'];
+  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry', 'bonus-split'];
   const lists = await Promise.all(kinds.map((k) => session.list(k)));
   return lists
     .flat()
@@ -94,7 +99,7 @@ describe('backup round trip', () => {
     const before = await target.session.outbox();
 
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result).toEqual({ counts: { household: 3, facility: 1, office: 1, 'case-entry': 2 }, accessLog: 3 });
+    expect(result).toEqual({ counts: { ...NO_BONUS, household: 3, facility: 1, office: 1, 'case-entry': 2, 'bonus-split': 1 }, accessLog: 3 });
 
     const expected = (await snapshot(source.session)).filter((r) => !r.demo);
     expect(await snapshot(target.session)).toEqual(expected);
@@ -117,6 +122,7 @@ describe('backup round trip', () => {
       ['office', 'create'],
       ['case-entry', 'append'],
       ['case-entry', 'append'],
+      ['bonus-split', 'create'],
     ]);
     for (const e of recordEntries) {
       expect(e.userId).toBe(target.session.user.id);
@@ -124,7 +130,7 @@ describe('backup round trip', () => {
       expect(e.payload).toEqual(expected.find((r) => r.kind === e.kind && r.id === e.entityId)?.data);
     }
     // Case entries go in the order they were written.
-    expect(recordEntries.slice(5).map((e) => (e.payload as CaseEntry).body)).toMatchObject([
+    expect(recordEntries.slice(5, 7).map((e) => (e.payload as CaseEntry).body)).toMatchObject([
       { detail: '夜間に電話、短期入所を調整' },
       { note: '翌朝、家族に引き継ぎ' },
     ]);
@@ -187,7 +193,7 @@ describe('backup round trip', () => {
     const bytes = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
     const target = await targetVault();
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result.counts).toEqual({ household: 0, facility: 0, office: 0, 'case-entry': 0 });
+    expect(result.counts).toEqual({ ...NO_BONUS, household: 0, facility: 0, office: 0, 'case-entry': 0 });
     expect(await target.session.list('household')).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import type { FunctionBonusKind } from '../protocol/constants';
 import type { EvidenceReceipt, HubKeyInfo } from '../protocol/countersign';
 import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '../protocol/sync';
 
@@ -11,7 +12,7 @@ import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '.
  * Kinds of entity the vault stores. 'case-entry' records are evidence: written once through
  * `append`, never overwritten by `put` (see records.ts).
  */
-export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry';
+export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry' | FunctionBonusKind;
 
 /** Kinds whose records are append-only. */
 export const APPEND_ONLY_KINDS: ReadonlySet<EntityKind> = new Set(['case-entry']);

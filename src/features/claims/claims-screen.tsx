@@ -107,6 +107,11 @@ function ClaimsMain({ today, initialOfficeId, initialMonth }: { today: IsoDate; 
   return (
     <Page title={T.title} back={back}>
       <p className="claims-intro">{T.intro}</p>
+      <p>
+        <a className="btn btn--secondary" href="#/bonus">
+          {T.functionBonusLink}
+        </a>
+      </p>
       <div className="claims-pickers">
         <SelectField
           label={T.office}

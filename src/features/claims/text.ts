@@ -4,6 +4,8 @@ const units = (n: number) => `${n.toLocaleString('ja-JP')}単位`;
 export const T = {
   title: '相談強化加算 請求・出力',
   backToCases: '緊急対応の一覧へ',
+  /** the link to the 機能強化加算 screen (served by the function-bonus feature) */
+  functionBonusLink: '機能強化加算（上限と割り振り）',
   intro: '地域生活支援拠点等相談強化加算（700単位／回、1人月4回まで）の月次の請求一覧と、記録明細・証跡レポートを出力します。',
   office: '事業所',
   month: '対象月',

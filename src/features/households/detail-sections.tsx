@@ -9,6 +9,7 @@ import { hubBonusEligible } from '../../domain/household-schema';
 import { Section } from '../../ui/layout';
 import { CallLink, dailyRows, dateText, disabilityText, Dl, handbookText, medicalRows } from './detail-parts';
 import { F, T } from './text';
+import { RT } from './review-text';
 
 /** (b) 緊急連絡先 first, each phone a big tap-to-call link; then the case worker and the home phone. */
 export function ContactsSection({ household: h }: { household: Household }) {
@@ -140,6 +141,12 @@ export function RecordSections({ household: h }: { household: Household }) {
       <Section title={T.consentTitle} id="hh-consent">
         <p>{h.consent ? T.consentLine(dateText(h.consent.date), h.consent.consentedBy, h.consent.scope) : T.noConsent}</p>
         <Dl rows={[[F.lastReviewedOn, dateText(h.lastReviewedOn)]]} />
+        <h3 className="hh-person-title">{RT.reviewHistory}</h3>
+        {h.reviews.length === 0 ? (
+          <p>{RT.noReviews}</p>
+        ) : (
+          <Items items={[...h.reviews].reverse().map((r) => RT.historyLine(dateText(r.reviewedOn), r.reviewedBy, r.note))} />
+        )}
       </Section>
       {h.note ? (
         <Section title={T.noteTitle} id="hh-note">

@@ -4,7 +4,7 @@ import { useApp } from '../../state/store';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import type { Household } from '../../domain/household';
-import { reviewBasis } from '../../domain/household-rules';
+import { lastReview, nextReviewDate, reviewBasis } from '../../domain/household-rules';
 import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
 import { Button } from '../../ui/button';
 import { Notice, Page } from '../../ui/layout';
@@ -16,6 +16,8 @@ import { SEX_LABELS, T } from './text';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
 import { WithdrawDialog, withdrawDraftKey } from './withdraw-dialog';
+import { ReviewDialog } from './review-dialog';
+import { RT } from './review-text';
 import { useReopenForDraft } from '../../state/use-drafted-form';
 import './households.css';
 
@@ -32,6 +34,8 @@ export function HouseholdDetail({ id }: { id: string }) {
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
   const today = useToday();
   const [withdrawing, setWithdrawing] = useState(false);
+  const [reviewing, setReviewing] = useState(false);
+  const [reviewSaved, setReviewSaved] = useState<string | null>(null);
   useLogOpen(id);
   // A 登録廃止 being typed when the app locked opens again after the unlock, with its text.
   useReopenForDraft(household && !household.withdrawal ? withdrawDraftKey(household.id) : null, () => setWithdrawing(true));
@@ -49,6 +53,8 @@ export function HouseholdDetail({ id }: { id: string }) {
     <Page title={household.persons[0]?.name || T.noName} back={<BackLink href={paths.list()} label={T.back} />}>
       <Header household={household} today={today} review={needsReview(household, today, reviewMonths)} />
       <PersonsBasics household={household} today={today} />
+      <ReviewLine household={household} reviewMonths={reviewMonths} onRecord={status === 'withdrawn' ? null : () => setReviewing(true)} />
+      {reviewSaved ? <Notice kind="ok">{RT.saved(dateText(reviewSaved))}</Notice> : null}
       <ContactsSection household={household} />
       <CareSections household={household} today={today} />
       <RecordSections household={household} />
@@ -65,6 +71,16 @@ export function HouseholdDetail({ id }: { id: string }) {
           </Button>
         )}
       </div>
+      {reviewing ? (
+        <ReviewDialog
+          household={household}
+          today={today}
+          onClose={(saved) => {
+            setReviewing(false);
+            if (saved) setReviewSaved(saved);
+          }}
+        />
+      ) : null}
       {withdrawing ? <WithdrawDialog household={household} today={today} open onClose={() => setWithdrawing(false)} /> : null}
     </Page>
   );
@@ -98,6 +114,27 @@ function Header({ household: h, today, review }: { household: Household; today: 
       {review && basis ? <Notice kind="warn">{T.reviewWarning(basis.basis, dateText(basis.date))}</Notice> : null}
       {status === 'draft' ? <Notice kind="warn">{T.draftWarning}</Notice> : null}
     </header>
+  );
+}
+
+/** 次回見直し日 and the last review on the record, with 「見直しを記録」 (issue 15 point 3). */
+function ReviewLine({ household: h, reviewMonths, onRecord }: { household: Household; reviewMonths: number; onRecord: (() => void) | null }) {
+  const next = nextReviewDate(h, reviewMonths);
+  const last = lastReview(h);
+  return (
+    <section className="section hh-review" aria-label={RT.nextReview}>
+      <dl className="hh-review__dates">
+        <div>
+          <dt>{RT.nextReview}</dt>
+          <dd>{next ? dateText(next) : '—'}</dd>
+        </div>
+        <div>
+          <dt>{RT.lastReview}</dt>
+          <dd>{last ? `${dateText(last.date)}${last.by ? `（${last.by}）` : ''}` : '—'}</dd>
+        </div>
+      </dl>
+      {onRecord ? <Button onClick={onRecord}>{RT.record}</Button> : null}
+    </section>
   );
 }
 

@@ -11,7 +11,9 @@ import { idsInNameOrder, searchHouseholds, type HouseholdIndex, type SearchHit }
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { Notice, Page } from '../../ui/layout';
+import { reviewWorklist } from '../../domain/review-worklist';
 import { DemoControls } from './demo-controls';
+import { RT } from './review-text';
 import { HouseholdRow } from './household-row';
 import { T } from './text';
 import { navigate, paths } from './use-route';
@@ -84,6 +86,8 @@ export function HouseholdList() {
     () => (pendingOrder === null ? sortByFurigana(index, households) : inOrder(pendingOrder, households)),
     [pendingOrder, index, households],
   );
+  // Not recomputed per keystroke: only when the households or the day change.
+  const dueForReview = useMemo(() => reviewWorklist(households.values(), today, reviewMonths).length, [households, today, reviewMonths]);
   const q = query.trim();
   const searchPending = q !== '' && pendingOrder !== null;
 
@@ -129,9 +133,18 @@ export function HouseholdList() {
           }}
         />
       </div>
-      <p className="hh-count" aria-live="polite" aria-atomic="true">
-        {searchPending ? T.searchPreparing : T.count(total, more)}
-      </p>
+      <div className="hh-countbar">
+        <p className="hh-count" aria-live="polite" aria-atomic="true">
+          {searchPending ? T.searchPreparing : T.count(total, more)}
+        </p>
+        {/* Beside the count, so the night's list is not pushed down. */}
+        {dueForReview > 0 ? (
+          <a className="hh-worklist-link" href={paths.reviews()}>
+            {RT.worklistLink(dueForReview)}
+          </a>
+        ) : null}
+      </div>
+
       {households.size === 0 ? (
         <div className="hh-empty">
           <Notice>

@@ -4,6 +4,7 @@ export { navigate, useHash } from '../../state/router';
 export type HouseholdRoute =
   | { readonly name: 'list' }
   | { readonly name: 'new' }
+  | { readonly name: 'reviews' }
   | { readonly name: 'detail'; readonly id: string }
   | { readonly name: 'edit'; readonly id: string }
   | { readonly name: 'print'; readonly id: string };
@@ -12,6 +13,7 @@ export function parseRoute(hash: string): HouseholdRoute {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] !== 'households' || !parts[1]) return { name: 'list' };
   if (parts[1] === 'new') return { name: 'new' };
+  if (parts[1] === 'reviews') return { name: 'reviews' };
   const id = parts[1];
   if (parts[2] === 'edit') return { name: 'edit', id };
   if (parts[2] === 'print') return { name: 'print', id };
@@ -21,6 +23,8 @@ export function parseRoute(hash: string): HouseholdRoute {
 export const paths = {
   list: () => '#/',
   new: () => '#/households/new',
+  /** 見直し予定: the review worklist */
+  reviews: () => '#/households/reviews',
   detail: (id: string) => `#/households/${encodeURIComponent(id)}`,
   edit: (id: string) => `#/households/${encodeURIComponent(id)}/edit`,
   print: (id: string) => `#/households/${encodeURIComponent(id)}/print`,

@@ -1,4 +1,5 @@
 /** Every user-facing string of 設定 › バックアップ, in one place for review (as text.ts; STYLE.md habit 9). */
+import { FUNCTION_BONUS_KIND_LABELS, FUNCTION_BONUS_KINDS } from '../../protocol/constants';
 import type { EntityKind, RestoreResult } from '../../vault/types';
 
 const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
@@ -6,6 +7,7 @@ const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   facility: '施設',
   office: '事業所',
   'case-entry': '対応記録',
+  ...FUNCTION_BONUS_KIND_LABELS,
 };
 
 export const BT = {
@@ -53,6 +55,8 @@ export const BT = {
   cancel: 'やめる',
   restored: ({ counts, accessLog }: RestoreResult) =>
     `復元しました：${(Object.keys(KIND_LABELS) as EntityKind[])
+      // The 機能強化加算 tables are named only when the file held some: most devices have none.
+      .filter((kind) => counts[kind] > 0 || !(FUNCTION_BONUS_KINDS as readonly string[]).includes(kind))
       .map((kind) => `${KIND_LABELS[kind]} ${counts[kind]}件`)
       .join('、')}、閲覧記録 ${accessLog}件。`,
   reloadFailed: '記録は復元しましたが、画面に読み込めませんでした。いったんロックして、解錠し直してください。',

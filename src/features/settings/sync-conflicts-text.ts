@@ -1,4 +1,5 @@
 /** Words of the conflict list (STYLE.md habit 9), and how a conflict's path and values read. */
+import { FUNCTION_BONUS_KIND_LABELS } from '../../protocol/constants';
 import { parseConflictPath } from '../../sync/conflict-path';
 
 export const CT = {
@@ -8,7 +9,8 @@ export const CT = {
   loading: '重なった変更を読み込んでいます…',
   failed: '重なった変更を読み込めませんでした。同期してからもう一度お試しください。',
   unknownRecord: '（この端末にない記録）',
-  kind: { household: '世帯', facility: '短期入所事業所', office: '相談支援事業所' },
+  kind: { household: '世帯', facility: '短期入所事業所', office: '相談支援事業所', ...FUNCTION_BONUS_KIND_LABELS },
+  validFrom: (month: string) => `${month}から`,
   field: (label: string) => `項目：${label}`,
   kept: (by: string) => `いまの値（${by || '不明'}）`,
   lost: (by: string) => `もう一方の値（${by || '不明'}）`,
@@ -44,6 +46,14 @@ const FIELDS: Readonly<Record<string, string>> = {
   nightLine: '夜間の連絡先',
   vacancy: '空床の報告',
   hubSince: '拠点としての位置づけ',
+  // 機能強化加算 (docs/function-bonus.md)
+  count: '算定件数',
+  offices: '事業所ごとの割合',
+  municipalities: '市町村ごとの割合',
+  toMonth: '配置終了月',
+  fromMonth: '配置開始月',
+  officeId: '配置事業所',
+  yenPerUnit: '単価',
 };
 
 /** 「本人（山田 太郎）の服薬」 for `persons[p-1].medication`. */

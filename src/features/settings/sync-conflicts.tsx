@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
+import type { BonusRecords } from '../../domain/function-bonus';
 import type { WireConflict } from '../../protocol/sync';
 import { SyncError } from '../../sync/client';
 import { syncStatus } from '../../sync/status';
@@ -55,17 +56,30 @@ export function SyncConflicts() {
   );
 }
 
+/** A 機能強化加算 record by what it is about: the coordinator's name, the month and office of a count, a table's first month. */
+function bonusRecordName(bonus: BonusRecords, id: string, officeName: (id: string) => string): string {
+  const coordinator = bonus.coordinators.find((c) => c.id === id);
+  if (coordinator) return coordinator.name;
+  const count = bonus.counts.find((c) => c.id === id);
+  if (count) return `${count.month} ${officeName(count.officeId)}`;
+  const table = bonus.splits.find((s) => s.id === id) ?? bonus.prices.find((p) => p.id === id);
+  return table ? CT.validFrom(table.validFrom) : CT.unknownRecord;
+}
+
 function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; busy: boolean; onSettle: (choice: 'kept' | 'lost') => void }) {
   const summaries = useApp((s) => s.summaries);
   const households = useApp((s) => s.households);
   const facilities = useApp((s) => s.facilities);
   const offices = useApp((s) => s.offices);
+  const bonus = useApp((s) => s.bonus);
   const record =
     conflict.kind === 'household'
       ? householdName(summaries.get(conflict.entityId))
       : conflict.kind === 'facility'
         ? (facilities.get(conflict.entityId)?.name ?? CT.unknownRecord)
-        : (offices.get(conflict.entityId)?.name ?? CT.unknownRecord);
+        : conflict.kind === 'office'
+          ? (offices.get(conflict.entityId)?.name ?? CT.unknownRecord)
+          : bonusRecordName(bonus, conflict.entityId, (id) => offices.get(id)?.name ?? id);
   const persons = households.get(conflict.entityId)?.persons ?? summaries.get(conflict.entityId)?.persons ?? [];
   const field = fieldLabel(conflict.field, (id) => persons.find((p) => p.id === id)?.name);
   return (

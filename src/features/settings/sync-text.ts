@@ -1,5 +1,6 @@
 /** Every user-facing string of 「拠点サーバーと同期」 and the sync status line (STYLE.md habit 9). */
 import { formatJapanShortDateTime } from '../../domain/japan-time';
+import { FUNCTION_BONUS_KIND_LABELS } from '../../protocol/constants';
 import type { RefusalReason } from '../../protocol/sync';
 import type { OutboxEntry, SetAsideCounts } from '../../vault/types';
 
@@ -91,6 +92,7 @@ export const ST = {
     office: '相談支援事業所',
     'case-entry': '対応記録',
     access: '閲覧記録',
+    ...FUNCTION_BONUS_KIND_LABELS,
   } satisfies Record<OutboxEntry['kind'], string>,
 
   // the status line in the app bar

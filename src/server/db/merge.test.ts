@@ -86,3 +86,15 @@ describe('[S14] field-by-field merge', () => {
     );
   });
 });
+
+describe('[S14] two reviews of one household (issue 15 point 3)', () => {
+  const rv = (id: string, reviewedOn: string, reviewedBy: string) => ({ id, reviewedOn, reviewedBy, reviewedByUserId: '', note: '', recordedAt: `${reviewedOn}T01:00:00.000Z` });
+  it('keeps both when two devices each record a review on the same base: reviews is a list merged by id', () => {
+    const base = household({ id: 'h1', reviews: [] });
+    const held = { ...base, reviews: [rv('rv-a', '2026-12-01', '小野 恵美')] } as Obj;
+    const incoming = { ...base, reviews: [rv('rv-b', '2026-12-02', '田中 進')] } as Obj;
+    const { merged, conflicts } = mergeRecord(base, held, incoming);
+    expect(conflicts).toEqual([]);
+    expect((merged['reviews'] as Obj[]).map((r) => r['reviewedBy'])).toEqual(['小野 恵美', '田中 進']);
+  });
+});

@@ -15,12 +15,13 @@ import type { CountersignStore, SigningKeyStore } from './countersign';
  * wire protocol's (src/protocol/sync.ts): one list for the server, the app and these storage rules.
  */
 import { CHANGE_KINDS, CHANGE_OPS, MERGED_KINDS as MERGED_KIND_LIST, type ChangeKind, type ChangeOp, type RefusalReason, type Role } from '../../protocol/sync';
+import { FUNCTION_BONUS_KINDS } from '../../protocol/constants';
 
 export { CHANGE_KINDS, CHANGE_OPS };
 export type { ChangeKind, ChangeOp, RefusalReason, Role };
 
 /** Kinds kept as current state per id and handed out by pull. 'access' (閲覧記録) is audit only. */
-export const RECORD_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office', 'case-entry']);
+export const RECORD_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office', 'case-entry', ...FUNCTION_BONUS_KINDS]);
 /** Kinds that are written once ('append') and never changed: evidence and the access log. */
 export const APPEND_ONLY_KINDS: ReadonlySet<ChangeKind> = new Set(['case-entry', 'access']);
 
@@ -111,7 +112,7 @@ export interface Refusal {
 /** A same-field conflict of the merge [S14]: the value the server kept and the one that lost. */
 export interface Conflict {
   readonly id: string;
-  readonly kind: 'household' | 'facility' | 'office';
+  readonly kind: (typeof MERGED_KIND_LIST)[number];
   readonly entityId: string;
   /** where in the record, e.g. `persons[p-1].medication` */
   readonly field: string;

@@ -99,6 +99,12 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
         return refuse(user.role === 'facility-liaison' ? `facility ${c.entityId} is not this liaison's facility` : 'a case worker does not write facilities');
       case 'office':
         return user.role === 'admin' ? { ok: true, officeId: null } : refuse('only an admin writes offices');
+      // 機能強化加算 (docs/function-bonus.md [FB8]): the network's agreement, kept by an admin, read by all.
+      case 'bonus-coordinator':
+      case 'bonus-split':
+      case 'bonus-count':
+      case 'bonus-price':
+        return user.role === 'admin' ? { ok: true, officeId: null } : refuse(`only an admin writes ${c.kind}`);
     }
   });
 }

@@ -1,0 +1,61 @@
+/**
+ * The 機能強化加算 summaries as CSV (docs/function-bonus.md): a month (one row per office, one per
+ * municipality, the total) or a fiscal year (one row per month, then per office and municipality).
+ * Bytes through csv-encoding.ts: UTF-8 with BOM or Shift_JIS, refused rather than '?' for a
+ * character Shift_JIS cannot hold.
+ */
+import Papa from 'papaparse';
+import { encodeCsvBytes, ShiftJisUnencodableError, type CsvByteEncoding } from './csv-encoding';
+import { FUNCTION_BONUS_UNITS, type MonthSummary, type YearMonth, type YearSummary } from './function-bonus';
+
+export const BONUS_CSV_HEADERS = ['対象', '区分', '名称', '割合（%）', '割当件数', '算定件数', '割当超過', '単位数', '金額（円）'] as const;
+
+const monthLabel = (m: YearMonth) => `${Number(m.slice(0, 4))}年${Number(m.slice(5, 7))}月`;
+const cell = (v: number | null) => (v === null ? '' : String(v));
+
+function toCsv(rows: readonly (readonly string[])[]): string {
+  // escapeFormulae: a name starting with = + - @ gets a leading ' so that Excel does not run it.
+  const text = Papa.unparse({ fields: [...BONUS_CSV_HEADERS], data: rows.map((r) => [...r]) }, { newline: '\r\n', escapeFormulae: true });
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+}
+
+function monthRows(m: MonthSummary, officeName: (id: string) => string): string[][] {
+  const label = monthLabel(m.month);
+  return [
+    ...m.offices.map((o) => [label, '事業所', officeName(o.officeId), cell(o.percent), cell(o.share), cell(o.claimed ?? 0), String(o.overShare), String(o.units), cell(o.yen)]),
+    ...m.municipalities.map((x) => [label, '市町村', x.name, String(x.percent), String(x.share), '', '', String(x.units), cell(x.yen)]),
+    [label, '合計', `上限 ${m.cap}件（コーディネーター${m.coordinators}人）`, '', String(m.cap), String(m.claimed), String(Math.max(0, -m.remaining)), String(m.units), cell(m.yen)],
+  ];
+}
+
+/** One month: offices, municipalities, then the total against the cap. */
+export function monthBonusCsv(m: MonthSummary, officeName: (id: string) => string): string {
+  return toCsv(monthRows(m, officeName));
+}
+
+/** A fiscal year: each month's total, then the year per office and per municipality, then the year's total. */
+export function yearBonusCsv(y: YearSummary, officeName: (id: string) => string): string {
+  const label = `${y.fiscalYear}年度`;
+  const rows: string[][] = y.months.map((m) => [monthLabel(m.month), '月計', `上限 ${m.cap}件（コーディネーター${m.coordinators}人）`, '', String(m.cap), String(m.claimed), String(Math.max(0, -m.remaining)), String(m.units), cell(m.yen)]);
+  for (const o of y.offices) rows.push([label, '事業所', officeName(o.officeId), '', '', String(o.claimed), '', String(o.units), cell(o.yen)]);
+  for (const x of y.municipalities) rows.push([label, '市町村', x.name, '', '', '', '', String(x.units), cell(x.yen)]);
+  rows.push([label, '合計', `${FUNCTION_BONUS_UNITS}単位／件`, '', String(y.cap), String(y.claimed), '', String(y.units), cell(y.yen)]);
+  return toCsv(rows);
+}
+
+/** Bytes to save; a Japanese error naming the characters Shift_JIS cannot hold. */
+export function encodeBonusCsv(text: string, encoding: CsvByteEncoding): Uint8Array<ArrayBuffer> {
+  try {
+    return encodeCsvBytes(text, encoding);
+  } catch (e) {
+    if (e instanceof ShiftJisUnencodableError) {
+      throw new Error(`Shift_JIS で書けない文字があります（${e.chars.join(' ')}）。UTF-8 で保存するか、名称を直してください。`);
+    }
+    throw e;
+  }
+}
+
+/** kinou-kyouka_2026-05_utf8.csv, kinou-kyouka_FY2026_sjis.csv */
+export function bonusCsvFileName(period: string, encoding: CsvByteEncoding): string {
+  return `kinou-kyouka_${period}_${encoding === 'utf-8-bom' ? 'utf8' : 'sjis'}.csv`;
+}

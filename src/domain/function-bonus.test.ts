@@ -1,0 +1,268 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkCount,
+  claimCountId,
+  fiscalYearMonths,
+  fiscalYearOf,
+  monthlyCap,
+  monthSummary,
+  shareOfCap,
+  unitsToYen,
+  yearSummary,
+  type BonusClaimCount,
+  type BonusCoordinator,
+  type BonusRecords,
+  type BonusSplit,
+  type BonusUnitPrice,
+} from './function-bonus';
+import { encodeBonusCsv, monthBonusCsv, yearBonusCsv } from './function-bonus-csv';
+import { claimCountSchema, coordinatorSchema, splitSchema, unitPriceSchema, validateWith } from './function-bonus-schema';
+
+const AT = '2026-04-01T00:00:00.000Z';
+const coordinator = (id: string, officeId: string, fromMonth: string, toMonth: string | null = null): BonusCoordinator => ({
+  id,
+  name: `コーディネーター ${id}`,
+  officeId,
+  fromMonth,
+  toMonth,
+  createdAt: AT,
+  updatedAt: AT,
+});
+const count = (officeId: string, month: string, n: number): BonusClaimCount => ({ id: claimCountId(officeId, month), officeId, month, count: n, createdAt: AT, updatedAt: AT });
+const price = (validFrom: string, yenPerUnit: number): BonusUnitPrice => ({ id: `price-${validFrom}`, validFrom, yenPerUnit, createdAt: AT, updatedAt: AT });
+
+/** seeds/001 §5(3) 図1 and 図2: two coordinators, 200 claims split H 40 / K 10 / S 20 / F 90 / P 40, and 米原市 25% / 長浜市 75%. */
+const kohokuSplit: BonusSplit = {
+  id: 'split-2026-04',
+  validFrom: '2026-04',
+  offices: [
+    { officeId: 'H', percent: 20 },
+    { officeId: 'K', percent: 5 },
+    { officeId: 'S', percent: 10 },
+    { officeId: 'F', percent: 45 },
+    { officeId: 'P', percent: 20 },
+  ],
+  municipalities: [
+    { name: '米原市', percent: 25 },
+    { name: '長浜市', percent: 75 },
+  ],
+  note: '',
+  createdAt: AT,
+  updatedAt: AT,
+};
+const twoCoordinators = [coordinator('c1', 'H', '2026-04'), coordinator('c2', 'F', '2026-04')];
+const records = (over: Partial<BonusRecords> = {}): BonusRecords => ({
+  coordinators: twoCoordinators,
+  splits: [kohokuSplit],
+  counts: [],
+  prices: [price('2024-04', 10.18)],
+  ...over,
+});
+
+describe('[FB2] the monthly cap: 100 claims per coordinator in post (seeds/001 §5(1))', () => {
+  it('counts the coordinators in post each month, both ends of the placement included', () => {
+    const cs = [coordinator('a', 'H', '2026-04', '2026-06'), coordinator('b', 'F', '2026-06')];
+    expect(monthlyCap(cs, '2026-03')).toBe(0);
+    expect(monthlyCap(cs, '2026-04')).toBe(100);
+    expect(monthlyCap(cs, '2026-06')).toBe(200);
+    expect(monthlyCap(cs, '2026-07')).toBe(100);
+  });
+});
+
+describe('[FB3][FB4] the agreed split (seeds/001 §5(3) 図1・図2)', () => {
+  it('gives each office and each city its share of 200 claims: H 40, K 10, S 20, F 90, P 40; 米原市 50, 長浜市 150', () => {
+    const m = monthSummary(records(), '2026-05');
+    expect(m.cap).toBe(200);
+    expect(m.offices.map((o) => [o.officeId, o.share])).toEqual([
+      ['H', 40],
+      ['K', 10],
+      ['S', 20],
+      ['F', 90],
+      ['P', 40],
+    ]);
+    expect(m.municipalities.map((x) => [x.name, x.share])).toEqual([
+      ['米原市', 50],
+      ['長浜市', 150],
+    ]);
+  });
+
+  it('rounds a share down so the shares never pass the cap: 100 × 33.3% = 33 (not 33.3)', () => {
+    expect(shareOfCap(100, 33.3)).toBe(33);
+    expect(shareOfCap(100, 33.4)).toBe(33);
+    expect(shareOfCap(200, 12.5)).toBe(25);
+  });
+
+  it('uses the table valid in the month: a later table applies from its month on', () => {
+    const later: BonusSplit = { ...kohokuSplit, id: 'split-2026-10', validFrom: '2026-10', offices: [{ officeId: 'H', percent: 100 }] };
+    expect(monthSummary(records({ splits: [later, kohokuSplit] }), '2026-09').offices).toHaveLength(5);
+    expect(monthSummary(records({ splits: [later, kohokuSplit] }), '2026-10').offices.map((o) => [o.officeId, o.share])).toEqual([['H', 200]]);
+    expect(monthSummary(records({ splits: [later] }), '2026-09').split).toBeNull();
+  });
+});
+
+describe('[FB1][FB5] units and yen (seeds/001 §5(3): 500単位 × 100回 × 12か月 = 600,000単位, × 10.18円 = 6,108,000円)', () => {
+  it('a year at the cap of one coordinator is 600,000 units and 6,108,000 yen', () => {
+    const oneCoordinator = [coordinator('c1', 'H', '2026-04')];
+    const counts = fiscalYearMonths(2026).map((m) => count('H', m, 100));
+    const year = yearSummary(records({ coordinators: oneCoordinator, counts }), 2026);
+    expect(year.cap).toBe(1200);
+    expect(year.claimed).toBe(1200);
+    expect(year.units).toBe(600_000);
+    expect(year.yen).toBe(6_108_000);
+  });
+
+  it('rounds yen down to the yen, exactly: 1,500 units × 10.18 = 15,270 yen; 3 units × 10.18 = 30.54 → 30 yen', () => {
+    expect(unitsToYen(1_500, 10.18)).toBe(15_270);
+    expect(unitsToYen(3, 10.18)).toBe(30);
+    // 0.29 × 100 is 28.999… in floating point: computed in hundredths it stays 29.
+    expect(unitsToYen(100, 0.29)).toBe(29);
+  });
+
+  it('a month: each office claimed × 500 units, the total, and each city its percent of the units', () => {
+    const counts = [count('H', '2026-05', 40), count('K', '2026-05', 12), count('F', '2026-05', 90)];
+    const m = monthSummary(records({ counts }), '2026-05');
+    // 40 + 12 + 90 = 142 claims × 500 = 71,000 units × 10.18 = 722,780 yen
+    expect([m.claimed, m.remaining, m.units, m.yen]).toEqual([142, 58, 71_000, 722_780]);
+    expect(m.offices.find((o) => o.officeId === 'K')).toMatchObject({ share: 10, claimed: 12, overShare: 2, units: 6_000, yen: 61_080 });
+    expect(m.offices.find((o) => o.officeId === 'S')).toMatchObject({ claimed: null, units: 0, yen: 0 });
+    // 米原市 25% of 71,000 = 17,750 units × 10.18 = 180,695 yen; 長浜市 75% = 53,250 units → 542,085 yen
+    expect(m.municipalities.map((x) => [x.name, x.units, x.yen])).toEqual([
+      ['米原市', 17_750, 180_695],
+      ['長浜市', 53_250, 542_085],
+    ]);
+  });
+
+  it('has no yen for a month before any unit price is set, and says so rather than guess', () => {
+    const m = monthSummary(records({ prices: [price('2027-04', 10.18)], counts: [count('H', '2026-05', 1)] }), '2026-05');
+    expect(m.yen).toBeNull();
+    expect(yearSummary(records({ prices: [], counts: [count('H', '2026-05', 1)] }), 2026).yen).toBeNull();
+  });
+});
+
+describe('[FB7] the fiscal year runs April to March', () => {
+  it('puts March 2027 in FY2026 and April 2027 in FY2027', () => {
+    expect(fiscalYearOf('2027-03')).toBe(2026);
+    expect(fiscalYearOf('2027-04')).toBe(2027);
+    expect(fiscalYearMonths(2026)[0]).toBe('2026-04');
+    expect(fiscalYearMonths(2026)[11]).toBe('2027-03');
+  });
+
+  it('counts a claim of March 2027 in FY2026, not one of April 2027', () => {
+    const year = yearSummary(records({ counts: [count('H', '2027-03', 7), count('H', '2027-04', 9)] }), 2026);
+    expect(year.claimed).toBe(7);
+    expect(year.offices.find((o) => o.officeId === 'H')).toEqual({ officeId: 'H', claimed: 7, units: 3_500, yen: 35_630 });
+    expect(year.offices.find((o) => o.officeId === 'K')).toEqual({ officeId: 'K', claimed: 0, units: 0, yen: 0 });
+  });
+});
+
+describe('[FB2][FB3] checking a count before it is saved', () => {
+  it('warns when the month total would pass the cap (others 150 + 60 = 210 > 200), and when the office passes its share', () => {
+    const counts = [count('H', '2026-05', 60), count('F', '2026-05', 90)];
+    expect(checkCount(records({ counts }), 'P', '2026-05', 60)).toEqual({
+      total: 210,
+      warnings: [
+        { kind: 'over-cap', cap: 200, total: 210 },
+        { kind: 'over-share', share: 40, count: 60 },
+      ],
+    });
+    expect(checkCount(records({ counts }), 'P', '2026-05', 40)).toEqual({ total: 190, warnings: [] });
+  });
+
+  it("replaces the office's own earlier count rather than adding to it", () => {
+    const counts = [count('P', '2026-05', 150), count('F', '2026-05', 50)];
+    expect(checkCount(records({ counts }), 'P', '2026-05', 40).total).toBe(90);
+  });
+
+  it('warns that a month with no coordinator in post has no cap, and that an office outside the split has no share', () => {
+    expect(checkCount(records({ coordinators: [] }), 'H', '2026-05', 1).warnings).toEqual([{ kind: 'no-coordinator' }, { kind: 'over-share', share: 0, count: 1 }]);
+    expect(checkCount(records(), 'Z', '2026-05', 1).warnings).toEqual([{ kind: 'no-share' }]);
+  });
+});
+
+describe('bad input is refused with a Japanese message naming the field', () => {
+  const offices = new Set(['H', 'K', 'S', 'F', 'P']);
+  const splitInput = (over: Record<string, unknown>) => ({ ...kohokuSplit, ...over });
+
+  it('refuses a split whose offices do not add up to 100%, and names the sum', () => {
+    const result = validateWith(splitSchema(offices, (id) => id), splitInput({ offices: [{ officeId: 'H', percent: '60' }, { officeId: 'K', percent: '35' }] }));
+    expect(result).toEqual({ ok: false, errors: [{ path: 'offices', message: '事業所の割合の合計が100%になりません（いまの合計 95%）' }] });
+  });
+
+  it('refuses municipalities that do not add up to 100% (米原市 25% + 長浜市 70%)', () => {
+    const result = validateWith(splitSchema(offices, (id) => id), splitInput({ municipalities: [{ name: '米原市', percent: 25 }, { name: '長浜市', percent: 70 }] }));
+    expect(result).toEqual({ ok: false, errors: [{ path: 'municipalities', message: '市町村の割合の合計が100%になりません（いまの合計 95%）' }] });
+  });
+
+  it('accepts 33.3 + 33.3 + 33.4 as 100% exactly, typed with full-width digits', () => {
+    const result = validateWith(splitSchema(offices, (id) => id), splitInput({ offices: [{ officeId: 'H', percent: '３３．３' }, { officeId: 'K', percent: '33.3' }, { officeId: 'S', percent: '33.4' }] }));
+    expect(result.ok).toBe(true);
+  });
+
+  it('refuses a duplicated office, a zero or negative percent, and two decimal places', () => {
+    const dup = validateWith(splitSchema(offices, (id) => `事業所${id}`), splitInput({ offices: [{ officeId: 'H', percent: 50 }, { officeId: 'H', percent: 50 }] }));
+    expect(dup).toEqual({ ok: false, errors: [{ path: 'offices.1.officeId', message: '事業所Hが2回入力されています' }] });
+    const bad = validateWith(splitSchema(offices, (id) => id), splitInput({ offices: [{ officeId: 'H', percent: '-10' }, { officeId: 'K', percent: '110.05' }] }));
+    expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['offices.0.percent', 'offices.1.percent', 'offices']);
+    expect(bad.ok ? '' : bad.errors[0]!.message).toBe('事業所の割合は 0 より大きく 100 以下の数（小数第1位まで）で入力してください');
+  });
+
+  it('refuses a coordinator whose 配置終了月 is before the 配置開始月, and one without a name or office', () => {
+    const schema = coordinatorSchema(offices);
+    expect(validateWith(schema, { ...coordinator('c', 'H', '2026-10'), toMonth: '2026-09' })).toEqual({
+      ok: false,
+      errors: [{ path: 'toMonth', message: '配置終了月が配置開始月より前になっています' }],
+    });
+    expect(validateWith(schema, { ...coordinator('c', 'X', '2026-10'), name: ' ' })).toEqual({
+      ok: false,
+      errors: [
+        { path: 'name', message: '氏名を入力してください' },
+        { path: 'officeId', message: '配置事業所を選んでください' },
+      ],
+    });
+    expect(validateWith(schema, { ...coordinator('c', 'H', '2026-10'), toMonth: '' })).toMatchObject({ ok: true, value: { toMonth: null } });
+  });
+
+  it('refuses a negative or fractional claimed count, and a missing one', () => {
+    const schema = claimCountSchema(offices);
+    const message = (n: unknown) => {
+      const r = validateWith(schema, { ...count('H', '2026-05', 0), count: n });
+      return r.ok ? null : r.errors[0]!.message;
+    };
+    expect(message('-1')).toBe('算定件数は0以上の整数で入力してください');
+    expect(message('1.5')).toBe('算定件数は0以上の整数で入力してください');
+    expect(message('')).toBe('算定件数を入力してください');
+    expect(message('４０')).toBeNull();
+  });
+
+  it('refuses a unit price with three decimals or of zero', () => {
+    const r = validateWith(unitPriceSchema, { ...price('2026-04', 0), yenPerUnit: '10.185' });
+    expect(r).toEqual({ ok: false, errors: [{ path: 'yenPerUnit', message: '単価は 10.18 のように、0 より大きい小数第2位までの数で入力してください' }] });
+    expect(validateWith(unitPriceSchema, { ...price('2026-04', 0), yenPerUnit: '0' }).ok).toBe(false);
+  });
+});
+
+describe('the CSV of a month and of a fiscal year', () => {
+  it('writes one row per office and city and the total, in yen at 10.18, readable back in Shift_JIS', () => {
+    const counts = [count('H', '2026-05', 40), count('K', '2026-05', 12), count('F', '2026-05', 90)];
+    const text = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), (id) => `${id}事業所`);
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toBe('対象,区分,名称,割合（%）,割当件数,算定件数,割当超過,単位数,金額（円）');
+    expect(lines).toContain('2026年5月,事業所,K事業所,5,10,12,2,6000,61080');
+    expect(lines).toContain('2026年5月,市町村,米原市,25,50,,,17750,180695');
+    expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（コーディネーター2人）,,200,142,0,71000,722780');
+    const sjis = encodeBonusCsv(text, 'shift_jis');
+    expect(new TextDecoder('shift_jis').decode(sjis)).toBe(text);
+    expect([...encodeBonusCsv(text, 'utf-8-bom').slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
+  it('a year ends with the total of 600,000 units and 6,108,000 yen for one coordinator at the cap (seeds/001 §5(3))', () => {
+    const counts = fiscalYearMonths(2026).map((m) => count('H', m, 100));
+    const text = yearBonusCsv(yearSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], counts }), 2026), (id) => id);
+    expect(text.trim().split('\r\n').at(-1)).toBe('2026年度,合計,500単位／件,,1200,1200,,600000,6108000');
+  });
+
+  it('refuses Shift_JIS for a name it cannot hold, naming the character', () => {
+    const text = monthBonusCsv(monthSummary(records({ counts: [count('H', '2026-05', 1)] }), '2026-05'), () => '𠮷野家相談室');
+    expect(() => encodeBonusCsv(text, 'shift_jis')).toThrow('Shift_JIS で書けない文字があります（𠮷）');
+  });
+});

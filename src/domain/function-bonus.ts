@@ -1,0 +1,305 @@
+/**
+ * 地域生活支援拠点等機能強化加算 (issue 15 point 5; docs/function-bonus.md): the monthly cap the
+ * network shares, the agreed split between offices and municipalities, and the units and yen of
+ * what each office claimed. Pure: records in, figures out. Rule ids [FB1]-[FB7] are in the doc.
+ *
+ * - [FB1] 500 units per claim a month (seeds/000 「【新設】地域生活支援拠点等機能強化加算 500単位／月」).
+ * - [FB2] At most 100 claims a month per coordinator, the cap being the total of every office's
+ *   claims (seeds/001 §5(1) 「コーディネーター1人当たり、1月につき100回を上限」「全ての拠点機能強化
+ *   サービスの算定回数の合計」): cap = 100 × coordinators in post that month.
+ * - [FB3] The offices agree beforehand how many each claims (seeds/001 §5(2) ① 「事前に請求する件数を
+ *   取り決め」), and the split between the cities (図2: 200件 → 米原市 25% 50件 / 長浜市 75% 150件).
+ */
+import type { IsoInstant } from './household';
+
+/** 'YYYY-MM', a claim month in Japan time. */
+export type YearMonth = string;
+
+/** [FB1] units per claim */
+export const FUNCTION_BONUS_UNITS = 500;
+/** [FB2] claims a month per coordinator */
+export const CLAIMS_PER_COORDINATOR = 100;
+
+/** 拠点コーディネーター: placed at one office for a run of months (both ends included). */
+export interface BonusCoordinator {
+  readonly id: string;
+  readonly name: string;
+  /** 配置事業所 (an Office id) */
+  readonly officeId: string;
+  /** 配置開始月 */
+  readonly fromMonth: YearMonth;
+  /** 配置終了月 (included); null while still in post */
+  readonly toMonth: YearMonth | null;
+  readonly createdAt: IsoInstant;
+  readonly updatedAt: IsoInstant;
+}
+
+export interface OfficeShare {
+  readonly officeId: string;
+  /** percent of the month's cap, up to one decimal place */
+  readonly percent: number;
+}
+
+export interface MunicipalityShare {
+  /** 市町村名 as agreed, e.g. 長浜市 */
+  readonly name: string;
+  readonly percent: number;
+}
+
+/** The agreed split (取り決め), valid from a month until the next table's month. */
+export interface BonusSplit {
+  readonly id: string;
+  readonly validFrom: YearMonth;
+  readonly offices: readonly OfficeShare[];
+  /** empty when the network serves one municipality */
+  readonly municipalities: readonly MunicipalityShare[];
+  readonly note: string;
+  readonly createdAt: IsoInstant;
+  readonly updatedAt: IsoInstant;
+}
+
+/** One office's claimed count (算定件数) for a month, as its billing says; the app holds no claims. */
+export interface BonusClaimCount {
+  readonly id: string;
+  readonly officeId: string;
+  readonly month: YearMonth;
+  readonly count: number;
+  readonly createdAt: IsoInstant;
+  readonly updatedAt: IsoInstant;
+}
+
+/** The hub's 地域区分 unit price (円/単位), valid from a month (prices change with fee revisions). */
+export interface BonusUnitPrice {
+  readonly id: string;
+  readonly validFrom: YearMonth;
+  /** e.g. 10.18 (seeds/001 §5(3)); at most two decimals */
+  readonly yenPerUnit: number;
+  readonly createdAt: IsoInstant;
+  readonly updatedAt: IsoInstant;
+}
+
+/** One claim count's record id: one per office and month, so two devices entering it meet in one record. */
+export function claimCountId(officeId: string, month: YearMonth): string {
+  return `fbc-${month}-${officeId}`;
+}
+
+// ─── Months ─────────────────────────────────────────────────────────────────
+
+export function isYearMonth(s: unknown): s is YearMonth {
+  return typeof s === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
+}
+
+export function addMonths(month: YearMonth, n: number): YearMonth {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const total = y * 12 + (m - 1) + n;
+  return `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}`;
+}
+
+/** 年度: April–March; 2026-03 is in FY2025. */
+export function fiscalYearOf(month: YearMonth): number {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m >= 4 ? y : y - 1;
+}
+
+/** The twelve months of a fiscal year, April first. */
+export function fiscalYearMonths(fiscalYear: number): YearMonth[] {
+  return Array.from({ length: 12 }, (_, i) => addMonths(`${String(fiscalYear).padStart(4, '0')}-04`, i));
+}
+
+// ─── Cap, split, price ──────────────────────────────────────────────────────
+
+/** Coordinators in post in `month`: from ≤ month ≤ to (an open end is in post). */
+export function coordinatorsInPost(coordinators: Iterable<BonusCoordinator>, month: YearMonth): BonusCoordinator[] {
+  return [...coordinators].filter((c) => c.fromMonth <= month && (c.toMonth === null || month <= c.toMonth));
+}
+
+/** [FB2] cap = 100 × coordinators in post that month. */
+export function monthlyCap(coordinators: Iterable<BonusCoordinator>, month: YearMonth): number {
+  return CLAIMS_PER_COORDINATOR * coordinatorsInPost(coordinators, month).length;
+}
+
+/** The table valid in `month`: the latest validFrom not after it (null before the first one). */
+export function validFor<T extends { readonly validFrom: YearMonth; readonly id: string }>(tables: Iterable<T>, month: YearMonth): T | null {
+  let best: T | null = null;
+  for (const t of tables) {
+    if (t.validFrom > month) continue;
+    if (best === null || t.validFrom > best.validFrom || (t.validFrom === best.validFrom && t.id > best.id)) best = t;
+  }
+  return best;
+}
+
+/**
+ * [FB4] A share of the cap in claims: floor(cap × percent / 100), so the shares never add up to
+ * more than the cap (200 × 25% = 50, seeds/001 §5(3) 図2). Computed in tenths of a percent, exact.
+ */
+export function shareOfCap(cap: number, percent: number): number {
+  return Math.floor((cap * Math.round(percent * 10)) / 1000);
+}
+
+/**
+ * [FB5] Yen for units at a unit price, rounded down to the yen: 600,000単位 × 10.18円 = 6,108,000円
+ * (seeds/001 §5(3)). Computed in hundredths of a yen, exact (no floating-point 6,107,999.99…).
+ */
+export function unitsToYen(units: number, yenPerUnit: number): number {
+  return Math.floor((units * Math.round(yenPerUnit * 100)) / 100);
+}
+
+// ─── Month and year summaries ───────────────────────────────────────────────
+
+export interface BonusRecords {
+  readonly coordinators: readonly BonusCoordinator[];
+  readonly splits: readonly BonusSplit[];
+  readonly counts: readonly BonusClaimCount[];
+  readonly prices: readonly BonusUnitPrice[];
+}
+
+export interface OfficeMonth {
+  readonly officeId: string;
+  readonly percent: number | null;
+  /** the agreed share in claims, null when the office is not in the split */
+  readonly share: number | null;
+  /** null: nothing entered for the month */
+  readonly claimed: number | null;
+  /** claimed above the share (0 when within it or with no share) */
+  readonly overShare: number;
+  readonly units: number;
+  readonly yen: number | null;
+}
+
+export interface MunicipalityMonth {
+  readonly name: string;
+  readonly percent: number;
+  readonly share: number;
+  /** [FB6] the month's claimed units × percent: what the agreement puts on this municipality */
+  readonly units: number;
+  readonly yen: number | null;
+}
+
+export interface MonthSummary {
+  readonly month: YearMonth;
+  readonly coordinators: number;
+  readonly cap: number;
+  readonly split: BonusSplit | null;
+  readonly yenPerUnit: number | null;
+  readonly offices: readonly OfficeMonth[];
+  readonly municipalities: readonly MunicipalityMonth[];
+  readonly claimed: number;
+  /** cap − claimed; negative when the cap was passed */
+  readonly remaining: number;
+  readonly units: number;
+  /** null without a unit price for the month */
+  readonly yen: number | null;
+}
+
+/**
+ * One month: the cap, each office's share and claim (offices in the split first, in its order,
+ * then any office that claimed without a share), each municipality's part, totals in units and yen.
+ */
+export function monthSummary(records: BonusRecords, month: YearMonth): MonthSummary {
+  const coordinators = coordinatorsInPost(records.coordinators, month).length;
+  const cap = CLAIMS_PER_COORDINATOR * coordinators;
+  const split = validFor(records.splits, month);
+  const price = validFor(records.prices, month);
+  const yenPerUnit = price?.yenPerUnit ?? null;
+  const yen = (units: number) => (yenPerUnit === null ? null : unitsToYen(units, yenPerUnit));
+  const claimedBy = new Map<string, number>();
+  for (const c of records.counts) if (c.month === month) claimedBy.set(c.officeId, c.count);
+
+  const officeIds = [...(split?.offices.map((o) => o.officeId) ?? []), ...[...claimedBy.keys()].filter((id) => !split?.offices.some((o) => o.officeId === id)).sort()];
+  const offices = officeIds.map((officeId): OfficeMonth => {
+    const percent = split?.offices.find((o) => o.officeId === officeId)?.percent ?? null;
+    const share = percent === null ? null : shareOfCap(cap, percent);
+    const claimed = claimedBy.get(officeId) ?? null;
+    const units = (claimed ?? 0) * FUNCTION_BONUS_UNITS;
+    return { officeId, percent, share, claimed, overShare: share === null || claimed === null ? 0 : Math.max(0, claimed - share), units, yen: yen(units) };
+  });
+  const claimed = [...claimedBy.values()].reduce((a, b) => a + b, 0);
+  const units = claimed * FUNCTION_BONUS_UNITS;
+  const municipalities = (split?.municipalities ?? []).map((m): MunicipalityMonth => {
+    const mUnits = Math.floor((units * Math.round(m.percent * 10)) / 1000);
+    return { name: m.name, percent: m.percent, share: shareOfCap(cap, m.percent), units: mUnits, yen: yen(mUnits) };
+  });
+  return { month, coordinators, cap, split, yenPerUnit, offices, municipalities, claimed, remaining: cap - claimed, units, yen: yen(units) };
+}
+
+export interface YearSummary {
+  readonly fiscalYear: number;
+  readonly months: readonly MonthSummary[];
+  readonly cap: number;
+  readonly claimed: number;
+  readonly units: number;
+  /** [FB5] the sum of each month's yen (each month is its own claim), null if any month with claims has no price */
+  readonly yen: number | null;
+  /** per office over the year: claimed, units, yen */
+  readonly offices: readonly { readonly officeId: string; readonly claimed: number; readonly units: number; readonly yen: number | null }[];
+  /** per municipality over the year */
+  readonly municipalities: readonly { readonly name: string; readonly units: number; readonly yen: number | null }[];
+}
+
+/** [FB7] A fiscal year (April–March): the twelve months and their totals. */
+export function yearSummary(records: BonusRecords, fiscalYear: number): YearSummary {
+  const months = fiscalYearMonths(fiscalYear).map((m) => monthSummary(records, m));
+  const sumYen = (values: readonly (number | null)[], units: readonly number[]) =>
+    values.some((v, i) => v === null && units[i]! > 0) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0);
+  const offices = new Map<string, { claimed: number; units: number; yen: (number | null)[]; unitList: number[] }>();
+  const municipalities = new Map<string, { units: number; yen: (number | null)[]; unitList: number[] }>();
+  for (const m of months) {
+    for (const o of m.offices) {
+      const acc = offices.get(o.officeId) ?? { claimed: 0, units: 0, yen: [], unitList: [] };
+      acc.claimed += o.claimed ?? 0;
+      acc.units += o.units;
+      acc.yen.push(o.yen);
+      acc.unitList.push(o.units);
+      offices.set(o.officeId, acc);
+    }
+    for (const mu of m.municipalities) {
+      const acc = municipalities.get(mu.name) ?? { units: 0, yen: [], unitList: [] };
+      acc.units += mu.units;
+      acc.yen.push(mu.yen);
+      acc.unitList.push(mu.units);
+      municipalities.set(mu.name, acc);
+    }
+  }
+  return {
+    fiscalYear,
+    months,
+    cap: months.reduce((a, m) => a + m.cap, 0),
+    claimed: months.reduce((a, m) => a + m.claimed, 0),
+    units: months.reduce((a, m) => a + m.units, 0),
+    yen: sumYen(
+      months.map((m) => m.yen),
+      months.map((m) => m.units),
+    ),
+    offices: [...offices].map(([officeId, o]) => ({ officeId, claimed: o.claimed, units: o.units, yen: sumYen(o.yen, o.unitList) })),
+    municipalities: [...municipalities].map(([name, m]) => ({ name, units: m.units, yen: sumYen(m.yen, m.unitList) })),
+  };
+}
+
+// ─── Checking a count as it is typed ────────────────────────────────────────
+
+export type CountWarning =
+  | { readonly kind: 'over-cap'; readonly cap: number; readonly total: number }
+  | { readonly kind: 'no-coordinator' }
+  | { readonly kind: 'over-share'; readonly share: number; readonly count: number }
+  | { readonly kind: 'no-share' };
+
+/**
+ * [FB3][FB2] What saving `count` for the office and month would do, before it is saved: the month's
+ * total with the other offices' counts, against the cap and the office's share.
+ */
+export function checkCount(records: BonusRecords, officeId: string, month: YearMonth, count: number): { readonly total: number; readonly warnings: readonly CountWarning[] } {
+  const others = records.counts.filter((c) => c.month === month && c.officeId !== officeId);
+  const total = others.reduce((a, c) => a + c.count, 0) + count;
+  const summary = monthSummary({ ...records, counts: others }, month);
+  const warnings: CountWarning[] = [];
+  if (summary.cap === 0 && count > 0) warnings.push({ kind: 'no-coordinator' });
+  else if (total > summary.cap) warnings.push({ kind: 'over-cap', cap: summary.cap, total });
+  const office = summary.split?.offices.find((o) => o.officeId === officeId);
+  if (office === undefined) {
+    if (count > 0) warnings.push({ kind: 'no-share' });
+  } else {
+    const share = shareOfCap(summary.cap, office.percent);
+    if (count > share) warnings.push({ kind: 'over-share', share, count });
+  }
+  return { total, warnings };
+}

@@ -1,0 +1,147 @@
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import type { BonusClaimCount, BonusRecords } from '../../domain/function-bonus';
+import type { Office } from '../../domain/emergency-case';
+import { DEFAULT_SETTINGS, useApp } from '../../state/store';
+import { resetSyncStatus, syncStatus } from '../../sync/status';
+import { FunctionBonusScreen } from './function-bonus-screen';
+
+const initial = useApp.getState();
+afterEach(() => {
+  cleanup();
+  useApp.setState(initial, true);
+  resetSyncStatus();
+});
+
+const AT = '2026-04-01T00:00:00.000Z';
+const office = (id: string, name: string): Office => ({ id, name, officeNumber: '', hubSince: '2024-04-01', createdAt: AT, updatedAt: AT });
+const offices = [office('off-h', 'H相談支援事業所'), office('off-f', 'F相談支援事業所'), office('off-p', 'P相談支援事業所')];
+const count = (officeId: string, n: number): BonusClaimCount => ({ id: `fbc-2026-05-${officeId}`, officeId, month: '2026-05', count: n, createdAt: AT, updatedAt: AT });
+
+/** Two coordinators (cap 200), split H 30% / F 50% / P 20%, 米原市 25% / 長浜市 75% (seeds/001 §5(3) 図2), 10.18円. */
+const bonus = (counts: BonusClaimCount[]): BonusRecords => ({
+  coordinators: [
+    { id: 'c1', name: '湖北 一郎', officeId: 'off-h', fromMonth: '2026-04', toMonth: null, createdAt: AT, updatedAt: AT },
+    { id: 'c2', name: '湖北 二郎', officeId: 'off-f', fromMonth: '2026-04', toMonth: null, createdAt: AT, updatedAt: AT },
+  ],
+  splits: [
+    {
+      id: 'split-1',
+      validFrom: '2026-04',
+      offices: [
+        { officeId: 'off-h', percent: 30 },
+        { officeId: 'off-f', percent: 50 },
+        { officeId: 'off-p', percent: 20 },
+      ],
+      municipalities: [
+        { name: '米原市', percent: 25 },
+        { name: '長浜市', percent: 75 },
+      ],
+      note: '',
+      createdAt: AT,
+      updatedAt: AT,
+    },
+  ],
+  counts,
+  prices: [{ id: 'price-1', validFrom: '2024-04', yenPerUnit: 10.18, createdAt: AT, updatedAt: AT }],
+});
+
+function mount(hash: string, counts: BonusClaimCount[] = [count('off-h', 60), count('off-f', 100)]) {
+  const session = createFakeSession({ displayName: '管理 花子' });
+  useApp.setState({ session, phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map(offices.map((o) => [o.id, o])), bonus: bonus(counts) });
+  window.location.hash = hash;
+  const user = userEvent.setup();
+  render(<FunctionBonusScreen />);
+  return { user, session };
+}
+
+describe('機能強化加算: the month', () => {
+  it('shows the cap, each office against its share, and each city, in units and yen', () => {
+    mount('#/bonus?month=2026-05');
+    // 2 coordinators × 100 = 200; claimed 60 + 100 = 160 → 80,000 units × 10.18 = 814,400 yen
+    expect(screen.getByText('上限 200件（コーディネーター2人 × 100件）')).toBeInTheDocument();
+    expect(screen.getByText('算定 160件・残り 40件')).toBeInTheDocument();
+    const h = screen.getByRole('row', { name: /H相談支援事業所/ });
+    // share 200 × 30% = 60: claimed 60 is within it
+    expect(within(h).getAllByRole('cell').map((c) => c.textContent)).toEqual(['30%', '60', '60', '', '30,000', '305,400円']);
+    // 米原市 25% of 80,000 units = 20,000 units × 10.18 = 203,600 yen
+    expect(within(screen.getByRole('row', { name: /米原市/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['25%', '50', '20,000', '203,600円']);
+  });
+
+  it('warns as the count is typed, before saving, that it passes the cap and the share, and asks before saving it', async () => {
+    const { user, session } = mount('#/bonus?month=2026-05');
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    await user.selectOptions(within(entry).getByLabelText('事業所'), 'P相談支援事業所');
+    await user.type(within(entry).getByLabelText('算定件数'), '45');
+    // Not saved yet: the warning is already there.
+    expect(within(entry).getByText('上限を超えます：この月の合計が 205件 になり、上限 200件 を 5件 超えます。超えた分は算定できません。')).toBeInTheDocument();
+    expect(within(entry).getByText('P相談支援事業所の割当 40件 を 5件 超えます。取り決めの見直しが必要です。')).toBeInTheDocument();
+    expect(await session.list('bonus-count')).toEqual([]);
+
+    await user.click(within(entry).getByRole('button', { name: '保存' }));
+    const dialog = screen.getByRole('dialog', { name: '上限を超えて保存しますか？' });
+    await user.click(within(dialog).getByRole('button', { name: 'やめる' }));
+    expect(await session.list('bonus-count')).toEqual([]);
+
+    await user.click(within(entry).getByRole('button', { name: '保存' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: '上限を超えて保存' }));
+    await waitFor(async () => expect((await session.list<BonusClaimCount>('bonus-count')).map((r) => [r.data.officeId, r.data.count])).toEqual([['off-p', 45]]));
+    expect(screen.getByText('算定 205件・上限を 5件 超えています')).toBeInTheDocument();
+  });
+
+  it('saves a count within the cap without asking, replacing the office’s earlier count', async () => {
+    const { user, session } = mount('#/bonus?month=2026-05');
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    const input = within(entry).getByLabelText('算定件数');
+    expect(input).toHaveValue('60');
+    await user.clear(input);
+    await user.type(input, '55');
+    expect(within(entry).queryByText(/上限を超えます/)).not.toBeInTheDocument();
+    await user.click(within(entry).getByRole('button', { name: '保存' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    await waitFor(async () => expect((await session.list<BonusClaimCount>('bonus-count')).map((r) => r.data.count)).toEqual([55]));
+    expect(screen.getByText('算定 155件・残り 45件')).toBeInTheDocument();
+  });
+
+  it('refuses a negative count with the message beside the field, and saves nothing', async () => {
+    const { user, session } = mount('#/bonus?month=2026-05');
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    const input = within(entry).getByLabelText(/算定件数/);
+    await user.clear(input);
+    await user.type(input, '-3');
+    await user.click(within(entry).getByRole('button', { name: '保存' }));
+    expect(within(entry).getByText('算定件数は0以上の整数で入力してください')).toBeInTheDocument();
+    expect(await session.list('bonus-count')).toEqual([]);
+  });
+
+  it('is read-only for a coordinator on a hub: no entry, a note who may change it', () => {
+    syncStatus.setState({ joined: true, role: 'coordinator' });
+    mount('#/bonus/setup');
+    expect(screen.getByText(/管理者だけが変更できます/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '追加' })).not.toBeInTheDocument();
+  });
+});
+
+describe('機能強化加算: the split table', () => {
+  it('refuses a split that does not add up to 100% with the sum named, and saves nothing', async () => {
+    const { user, session } = mount('#/bonus/setup');
+    const form = screen.getByRole('region', { name: '取り決め（件数の割り振り）' });
+    await user.type(within(form).getByLabelText('適用開始月'), '2026-10');
+    await user.selectOptions(within(form).getByLabelText('事業所 1'), 'H相談支援事業所');
+    await user.type(within(form).getByLabelText('割合（%） 1'), '60');
+    await user.click(within(form).getByRole('button', { name: '事業所を追加' }));
+    await user.selectOptions(within(form).getByLabelText('事業所 2'), 'F相談支援事業所');
+    await user.type(within(form).getByLabelText('割合（%） 2'), '35');
+    expect(within(form).getByText('事業所ごとの割合の合計 95%')).toBeInTheDocument();
+    await user.click(within(form).getByRole('button', { name: '追加' }));
+    expect(within(form).getByText('事業所の割合の合計が100%になりません（いまの合計 95%）')).toBeInTheDocument();
+    expect(await session.list('bonus-split')).toEqual([]);
+
+    await user.clear(within(form).getByLabelText('割合（%） 2'));
+    await user.type(within(form).getByLabelText('割合（%） 2'), '40');
+    await user.click(within(form).getByRole('button', { name: '追加' }));
+    await waitFor(async () => expect((await session.list<{ offices: unknown }>('bonus-split')).map((r) => r.data.offices)).toEqual([[{ officeId: 'off-h', percent: 60 }, { officeId: 'off-f', percent: 40 }]]));
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * One month: the cap from the coordinators in post, each office's share and claim, each
+ * municipality's part, the totals in units and yen; and the entry of an office's claimed count,
+ * checked against its share and the cap as it is typed, before anything is saved.
+ */
+import { useMemo, useState } from 'react';
+import { useApp } from '../../state/store';
+import { checkCount, claimCountId, monthSummary, type BonusRecords, type MonthSummary, type YearMonth } from '../../domain/function-bonus';
+import { claimCountSchema, validateWith } from '../../domain/function-bonus-schema';
+import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
+import { SelectField, TextField } from '../../ui/field';
+import { Notice, Section } from '../../ui/layout';
+import { B } from './text';
+import { useCanEdit, useOfficeName } from './use-bonus';
+
+export function MonthView({ month }: { month: YearMonth }) {
+  const bonus = useApp((s) => s.bonus);
+  const canEdit = useCanEdit();
+  const summary = useMemo(() => monthSummary(bonus, month), [bonus, month]);
+  return (
+    <>
+      <MonthTables summary={summary} />
+      {canEdit ? <CountEntry key={month} records={bonus} month={month} /> : null}
+    </>
+  );
+}
+
+export function MonthTables({ summary: m }: { summary: MonthSummary }) {
+  const officeName = useOfficeName();
+  return (
+    <>
+      <Section title={B.monthLabel(m.month)} id="bonus-month">
+        <p className="bonus-figures">
+          <strong>{B.capLine(m.cap, m.coordinators)}</strong>
+          <br />
+          <span className={m.remaining < 0 ? 'bonus-over' : undefined}>{B.claimedLine(m.claimed, m.remaining)}</span>
+          <br />
+          {B.totalLine(m.units, m.yen)}
+        </p>
+        {m.split === null ? <Notice kind="warn">{B.noSplit}</Notice> : null}
+        {m.yenPerUnit === null ? <Notice kind="warn">{B.noPrice}</Notice> : null}
+      </Section>
+      <Section title={B.officesTitle} id="bonus-offices">
+        <div className="claims-table-wrap">
+          <table className="claims-table bonus-table">
+            <thead>
+              <tr>
+                <th scope="col">{B.col.name}</th>
+                <th scope="col" className="num">{B.col.percent}</th>
+                <th scope="col" className="num">{B.col.share}</th>
+                <th scope="col" className="num">{B.col.claimed}</th>
+                <th scope="col" className="num">{B.col.over}</th>
+                <th scope="col" className="num">{B.col.units}</th>
+                <th scope="col" className="num">{B.col.yen}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {m.offices.map((o) => (
+                <tr key={o.officeId} className={o.overShare > 0 ? 'bonus-over' : undefined}>
+                  <th scope="row">{officeName(o.officeId)}</th>
+                  <td className="num">{B.percentCell(o.percent)}</td>
+                  <td className="num">{B.numCell(o.share)}</td>
+                  <td className="num">{o.claimed === null ? B.notEntered : B.numCell(o.claimed)}</td>
+                  <td className="num">{o.overShare > 0 ? B.numCell(o.overShare) : ''}</td>
+                  <td className="num">{B.numCell(o.units)}</td>
+                  <td className="num">{B.yenCell(o.yen)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr className={m.remaining < 0 ? 'bonus-over' : undefined}>
+                <th scope="row">{B.totalRow}</th>
+                <td className="num" />
+                <td className="num">{B.numCell(m.cap)}</td>
+                <td className="num">{B.numCell(m.claimed)}</td>
+                <td className="num">{m.remaining < 0 ? B.numCell(-m.remaining) : ''}</td>
+                <td className="num">{B.numCell(m.units)}</td>
+                <td className="num">{B.yenCell(m.yen)}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      </Section>
+      {m.municipalities.length > 0 ? (
+        <Section title={B.municipalitiesTitle} id="bonus-municipalities">
+          <div className="claims-table-wrap">
+            <table className="claims-table bonus-table">
+              <thead>
+                <tr>
+                  <th scope="col">{B.col.name}</th>
+                  <th scope="col" className="num">{B.col.percent}</th>
+                  <th scope="col" className="num">{B.col.share}</th>
+                  <th scope="col" className="num">{B.col.units}</th>
+                  <th scope="col" className="num">{B.col.yen}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {m.municipalities.map((x) => (
+                  <tr key={x.name}>
+                    <th scope="row">{x.name}</th>
+                    <td className="num">{B.percentCell(x.percent)}</td>
+                    <td className="num">{B.numCell(x.share)}</td>
+                    <td className="num">{B.numCell(x.units)}</td>
+                    <td className="num">{B.yenCell(x.yen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Section>
+      ) : null}
+    </>
+  );
+}
+
+function CountEntry({ records, month }: { records: BonusRecords; month: YearMonth }) {
+  const offices = useApp((s) => s.offices);
+  const saveBonusRecord = useApp((s) => s.saveBonusRecord);
+  const clearError = useApp((s) => s.clearError);
+  const officeName = useOfficeName();
+  const split = monthSummary(records, month).split;
+  // Offices in the month's split first, in its order, then the others by name.
+  const choices = useMemo(() => {
+    const inSplit = split?.offices.map((o) => o.officeId).filter((id) => offices.has(id)) ?? [];
+    const rest = [...offices.values()].filter((o) => !inSplit.includes(o.id)).sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+    return [...inSplit, ...rest.map((o) => o.id)];
+  }, [split, offices]);
+  const held = (officeId: string) => records.counts.find((c) => c.officeId === officeId && c.month === month);
+  const [officeId, setOfficeId] = useState(choices[0] ?? '');
+  const [countText, setCountText] = useState(() => String(held(choices[0] ?? '')?.count ?? ''));
+  const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  if (choices.length === 0) return null;
+  const draft = () => {
+    const now = new Date().toISOString();
+    const before = held(officeId);
+    return { id: claimCountId(officeId, month), officeId, month, count: countText, createdAt: before?.createdAt ?? now, updatedAt: now };
+  };
+  // Checked as typed: the warning shows before 保存 is pressed.
+  const parsed = validateWith(claimCountSchema(new Set(offices.keys())), draft());
+  const check = parsed.ok ? checkCount(records, officeId, month, parsed.value.count) : null;
+  const passesCap = check?.warnings.some((w) => w.kind === 'over-cap' || w.kind === 'no-coordinator') ?? false;
+  const cap = monthSummary(records, month).cap;
+
+  async function save(confirmed: boolean) {
+    setSaved(null);
+    setFailure(null);
+    const result = validateWith(claimCountSchema(new Set(offices.keys())), draft());
+    if (!result.ok) {
+      setError(result.errors[0]!.message);
+      return;
+    }
+    setError(null);
+    if (passesCap && !confirmed) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
+    try {
+      await saveBonusRecord('bonus-count', result.value, held(officeId) ? 'update' : 'create');
+      setSaved(B.saved(officeName(officeId), B.monthLabel(month), result.value.count));
+    } catch {
+      clearError();
+      setFailure(B.saveFailed);
+    }
+  }
+
+  return (
+    <Section title={B.entryTitle} id="bonus-entry">
+      <p>{B.entryIntro}</p>
+      <div className="bonus-entry">
+        <SelectField
+          label={B.office}
+          value={officeId}
+          onChange={(e) => {
+            setOfficeId(e.target.value);
+            setCountText(String(held(e.target.value)?.count ?? ''));
+            setError(null);
+            setSaved(null);
+          }}
+          options={choices.map((id) => ({ value: id, label: officeName(id) }))}
+        />
+        <TextField
+          label={B.count}
+          inputMode="numeric"
+          value={countText}
+          error={error ?? undefined}
+          onChange={(e) => {
+            setCountText(e.target.value);
+            setError(null);
+            setSaved(null);
+          }}
+        />
+      </div>
+      {check ? (
+        <div role="status" aria-live="polite">
+          <p>{B.totalIfSaved(check.total, cap)}</p>
+          {check.warnings.map((w) => (
+            <Notice key={w.kind} kind={w.kind === 'over-cap' || w.kind === 'no-coordinator' ? 'error' : 'warn'}>
+              {B.warning(w, officeName(officeId))}
+            </Notice>
+          ))}
+        </div>
+      ) : null}
+      <Button variant="primary" onClick={() => void save(false)}>
+        {B.save}
+      </Button>
+      {saved ? <Notice kind="ok">{saved}</Notice> : null}
+      {failure ? <Notice kind="error">{failure}</Notice> : null}
+      <ConfirmDialog
+        open={confirming}
+        title={B.confirmOverTitle}
+        confirmLabel={B.confirmOver}
+        cancelLabel={B.cancel}
+        danger
+        onConfirm={() => void save(true)}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{B.confirmOverBody}</p>
+        {check ? <p>{B.totalIfSaved(check.total, cap)}</p> : null}
+      </ConfirmDialog>
+    </Section>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * The 機能強化加算 routes: '#/bonus?month=YYYY-MM' (the month), '#/bonus/year?fy=2026' (a fiscal
+ * year), '#/bonus/setup' (the agreement, coordinators and unit price). Months are Japan time.
+ */
+import { fiscalYearOf, isYearMonth, type YearMonth } from '../../domain/function-bonus';
+import { japanMonthOf } from '../../domain/japan-time';
+
+export { navigate, useHash } from '../../state/router';
+
+export type BonusTab = 'month' | 'year' | 'setup';
+
+export interface BonusRoute {
+  readonly tab: BonusTab;
+  readonly month: YearMonth;
+  readonly fiscalYear: number;
+}
+
+export function parseBonusRoute(hash: string, now: Date = new Date()): BonusRoute {
+  const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
+  const second = path.split('/').filter(Boolean)[1];
+  const params = new URLSearchParams(query);
+  const m = params.get('month');
+  const month = isYearMonth(m) ? m : japanMonthOf(now);
+  const fy = Number(params.get('fy'));
+  return {
+    tab: second === 'year' ? 'year' : second === 'setup' ? 'setup' : 'month',
+    month,
+    fiscalYear: Number.isInteger(fy) && fy >= 2000 && fy <= 2100 ? fy : fiscalYearOf(month),
+  };
+}
+
+export const bonusPaths = {
+  month: (month?: YearMonth) => (month ? `#/bonus?month=${month}` : '#/bonus'),
+  year: (fiscalYear?: number) => (fiscalYear ? `#/bonus/year?fy=${fiscalYear}` : '#/bonus/year'),
+  setup: () => '#/bonus/setup',
+};

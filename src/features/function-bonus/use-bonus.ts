@@ -1,0 +1,18 @@
+/** What the 機能強化加算 views share: the records, office names, and whether this user may change them. */
+import { useCallback } from 'react';
+import { useStore } from 'zustand';
+import { useApp } from '../../state/store';
+import { syncStatus } from '../../sync/status';
+import { B } from './text';
+
+/** An admin on a hub, or anyone on a device that works alone (the hub refuses others' changes [FB8]). */
+export function useCanEdit(): boolean {
+  const joined = useStore(syncStatus, (s) => s.joined);
+  const role = useStore(syncStatus, (s) => s.role);
+  return !joined || role === 'admin';
+}
+
+export function useOfficeName(): (id: string) => string {
+  const offices = useApp((s) => s.offices);
+  return useCallback((id: string) => offices.get(id)?.name ?? B.unknownOffice(id), [offices]);
+}
