@@ -13,6 +13,7 @@ export function guidePageFor(hash: string): GuidePage {
     case 'facilities':
       return 'facilities';
     case 'claims':
+    case 'bonus':
       return 'claims';
     case 'settings':
       return 'handover';
@@ -21,7 +22,7 @@ export function guidePageFor(hash: string): GuidePage {
       return 'nightCall';
     case 'households':
       // the form (new or edit) is the day's registration; the list and a household are the night's
-      return /^#\/households\/(new|[^/]+\/edit)(\/|$)/.test(hash) ? 'registration' : 'nightCall';
+      return /^#\/households\/(new|reviews|[^/]+\/edit)(\/|$)/.test(hash) ? 'registration' : 'nightCall';
   }
 }
 
