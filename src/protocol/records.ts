@@ -185,6 +185,13 @@ const factBodies = [
     note: text,
   }),
   z.object({ type: z.literal('close'), closedAt: instant }),
+  z.object({
+    type: z.literal('same-emergency'),
+    otherCaseId: z.string().min(1),
+    otherRequestedAt: instant,
+    answer: z.enum(['same', 'separate']),
+    reason: text,
+  }),
 ] as const;
 
 const factBody = z.discriminatedUnion('type', [...factBodies]) satisfies z.ZodType<FactBody>;
