@@ -73,7 +73,7 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   admin: '管理者',
 };
 
-export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'access'] as const;
+export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', 'access'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export const CHANGE_OPS = ['create', 'update', 'withdraw', 'append'] as const;
 export type ChangeOp = (typeof CHANGE_OPS)[number];
@@ -293,7 +293,7 @@ export const WireScope = z.strictObject({
 export type WireScope = z.infer<typeof WireScope>;
 
 export const WireRecord = z.strictObject({
-  kind: z.enum(['household', 'facility', 'office', 'case-entry']),
+  kind: z.enum(['household', 'facility', 'office', 'case-entry', 'month-close']),
   entityId: id,
   version: z.number().int().positive(),
   /** the office it belongs to, HUB_ONLY_OFFICE, or null for hub-wide records */

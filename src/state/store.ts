@@ -9,6 +9,7 @@ import type { Facility } from '../domain/facility';
 import { chainNext, compareEntries } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
+import { CLOSE_MESSAGES, monthCloseState, type MonthCloseRecord } from '../domain/claim-close';
 import { buildHouseholdIndex, idsInNameOrder, upsertIndex, type HouseholdIndex } from '../domain/search';
 import { restoreSearchIndex, storeSearchIndex } from '../domain/search-stored';
 import type { ChangeOp, EntityKind, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
@@ -49,6 +50,8 @@ export interface AppState {
   readonly offices: ReadonlyMap<string, Office>;
   /** every case's entries, sorted by index (the chain as stored) */
   readonly caseEntries: ReadonlyMap<string, readonly CaseEntry[]>;
+  /** 請求済み records (closes and their 取消), by id; append-only (domain/claim-close.ts) */
+  readonly monthCloses: ReadonlyMap<string, MonthCloseRecord>;
   readonly index: HouseholdIndex;
   /**
    * Right after a snapshot unlock the index is built after the first paint: until then this holds
@@ -89,6 +92,12 @@ export interface AppActions {
    * when the entry breaks a rule; nothing is written then.
    */
   appendCaseEntry(caseId: string | null, body: EntryBody): Promise<EmergencyCase>;
+  /**
+   * Appends a 請求済み record (a close, or the 取消 of one). Rejects with CaseEntryRejected when
+   * the month is already closed (a close) or the close is not the standing one (a 取消); `demo`
+   * keeps a demo month's record off the change log, cleared with the demo.
+   */
+  appendMonthClose(record: MonthCloseRecord, options?: { demo?: boolean }): Promise<void>;
   loadDemo(households: readonly Household[], facilities: readonly Facility[], offices?: readonly Office[]): Promise<void>;
   clearDemo(): Promise<number>;
   /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
@@ -151,6 +160,7 @@ const emptyData = () => ({
   facilities: new Map<string, Facility>(),
   offices: new Map<string, Office>(),
   caseEntries: new Map<string, readonly CaseEntry[]>(),
+  monthCloses: new Map<string, MonthCloseRecord>(),
   index: buildHouseholdIndex([]),
   pendingOrder: null as readonly string[] | null,
 });
@@ -189,16 +199,18 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
    */
   async function loadAll(session: VaultSession, options: { full?: boolean } = {}) {
     const snapshotRead = options.full ? Promise.resolve(undefined) : session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
-    const [facilities, offices, entries, snapshot] = await Promise.all([
+    const [facilities, offices, entries, closes, snapshot] = await Promise.all([
       session.list<Facility>('facility'),
       session.list<Office>('office'),
       session.list<CaseEntry>('case-entry'),
+      session.list<MonthCloseRecord>('month-close'),
       snapshotRead,
     ]);
     const others = {
       facilities: new Map(facilities.map((f) => [f.id, f.data])),
       offices: new Map(offices.map((o) => [o.id, o.data])),
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
+      monthCloses: new Map(closes.map((r) => [r.id, r.data])),
     };
     if (snapshot?.version === 1 && Array.isArray(snapshot.summaries)) {
       mark('unlock:decrypted');
@@ -440,6 +452,17 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       });
     },
 
+    appendMonthClose(record, options = {}) {
+      return queued(`month-close:${record.officeId}:${record.month}`, async () => {
+        const session = requireSession();
+        const { active } = monthCloseState([...get().monthCloses.values()], record.officeId, record.month);
+        if (record.body.type === 'close' && active !== null) throw new CaseEntryRejected([CLOSE_MESSAGES.alreadyClosed(active.body.sentOn)]);
+        if (record.body.type === 'cancel' && active?.id !== record.body.cancels) throw new CaseEntryRejected([CLOSE_MESSAGES.notClosed]);
+        await guarded(() => session.append('month-close', record.id, record, { demo: options.demo ?? false }));
+        set({ monthCloses: new Map(get().monthCloses).set(record.id, record) });
+      });
+    },
+
     async ensureHousehold(id) {
       const { householdsLoaded, households } = get();
       if (householdsLoaded || households.has(id)) return;
@@ -490,6 +513,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const facilities = new Map(state.facilities);
         const offices = new Map(state.offices);
         const caseEntries = new Map(state.caseEntries);
+        const monthCloses = new Map(state.monthCloses);
         let index = state.index;
         let householdsChanged = false;
         for (const { kind, stored } of read) {
@@ -503,6 +527,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
             householdsChanged = true;
           } else if (kind === 'facility') facilities.set(stored.id, stored.data as Facility);
           else if (kind === 'office') offices.set(stored.id, stored.data as Office);
+          else if (kind === 'month-close') monthCloses.set(stored.id, stored.data as MonthCloseRecord);
           else {
             const entry = stored.data as CaseEntry;
             const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);
@@ -511,7 +536,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         }
         // Pulled before the index was built (just after unlock): build it now, with them.
         if (householdsChanged && state.pendingOrder !== null) index = buildHouseholdIndex([...summaries.values()]);
-        set({ households, summaries, facilities, offices, caseEntries, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
+        set({ households, summaries, facilities, offices, caseEntries, monthCloses, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
         if (householdsChanged) await writeSnapshot(session);
       });
     },

@@ -6,6 +6,7 @@ const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   facility: '施設',
   office: '事業所',
   'case-entry': '対応記録',
+  'month-close': '請求済みの記録',
 };
 
 export const BT = {
