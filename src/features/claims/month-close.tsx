@@ -23,6 +23,7 @@ import {
   claimChanges,
   closeProblems,
   decisionLabel,
+  monthCloseState,
   sha256OfBytes,
   type ClaimChange,
   type KeptExport,
@@ -75,6 +76,7 @@ export function CloseSection({
   const [problems, setProblems] = useState<readonly string[]>([]);
   const waiting = !chain.done || !countersigns.done;
   const total = summaryTotals(claim.summary);
+  const history = historyOf(records, office.id, month);
 
   function ask() {
     const found = closeProblems([...records.values()], { office, month, cases: claim.cases, sentOn }, today);
@@ -126,6 +128,16 @@ export function CloseSection({
   return (
     <Section title={T.closeTitle} id="claims-close">
       <p>{T.closeIntro}</p>
+      {history.length > 0 ? (
+        <>
+          <h3 className="claims-subtitle">{T.history}</h3>
+          <ul className="claims-history">
+            {history.map((r) => (
+              <li key={r.id}>{historyLine(r)}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <TextField label={T.sentOn} hint={T.sentOnHint} type="date" required value={sentOn} max={today} onChange={(e) => setSentOn(e.target.value)} />
       {blocked || waiting ? <p className="muted">{T.closeBlocked}</p> : null}
       {problems.length > 0 ? (
@@ -292,9 +304,7 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<readonly string[]>([]);
-  const history = [...records.values()]
-    .filter((r) => r.officeId === close.officeId && r.month === close.month)
-    .sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt));
+  const history = historyOf(records, close.officeId, close.month);
 
   async function cancel() {
     if (session === null) return;
@@ -333,6 +343,10 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
       </ConfirmDialog>
     </Section>
   );
+}
+
+function historyOf(records: ReadonlyMap<string, MonthCloseRecord>, officeId: string, month: string): readonly MonthCloseRecord[] {
+  return monthCloseState([...records.values()], officeId, month).history;
 }
 
 function historyLine(r: MonthCloseRecord): string {
