@@ -256,11 +256,16 @@ const requestOrder = (a: EmergencyCase, b: EmergencyCase) =>
  * Persons are matched as the claim matches them (personKeyOf); an unidentified caller has none.
  */
 export function casesWithin24Hours(c: EmergencyCase, cases: readonly EmergencyCase[]): EmergencyCase[] {
-  const key = personKeyOf(c.subject);
+  return casesNear(c.subject, c.open.body.requestedAt, cases).filter((o) => o.id !== c.id);
+}
+
+/** The cases of this person requested less than 24 hours from `requestedAt`: asked about when a case is started. */
+export function casesNear(subject: CaseSubject, requestedAt: IsoInstant, cases: readonly EmergencyCase[]): EmergencyCase[] {
+  const key = personKeyOf(subject);
   if (key === null) return [];
-  const at = Date.parse(c.open.body.requestedAt);
+  const at = Date.parse(requestedAt);
   return cases
-    .filter((o) => o.id !== c.id && personKeyOf(o.subject) === key && Math.abs(Date.parse(o.open.body.requestedAt) - at) < SAME_EMERGENCY_WINDOW_MS)
+    .filter((o) => personKeyOf(o.subject) === key && Math.abs(Date.parse(o.open.body.requestedAt) - at) < SAME_EMERGENCY_WINDOW_MS)
     .sort(requestOrder);
 }
 
