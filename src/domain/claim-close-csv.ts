@@ -65,7 +65,9 @@ export function claimChangesCsv(close: MonthClose, changes: readonly ClaimChange
       c.after?.reasons.join('／') ?? '',
     ];
   });
-  const total = changesTotal(changes);
-  rows.push([officeNumber, month, sentOn, '合計', '', `${changes.length}件`, '', '', '', '', '', '', '', '', ...split(total), adjustmentLabel(total), '']);
+  const more = changes.reduce((n, c) => n + Math.max(c.difference, 0), 0);
+  const back = changes.reduce((n, c) => n + Math.max(-c.difference, 0), 0);
+  const net = changesTotal(changes);
+  rows.push([officeNumber, month, sentOn, '合計', '', `${changes.length}件`, '', '', '', '', '', '', '', '', String(more), String(back), adjustmentLabel(net), '']);
   return toCsv(CLAIM_CHANGES_HEADERS, rows);
 }
