@@ -1,8 +1,8 @@
 /**
  * 請求済み on the claims screen (docs/claim-rules.md「請求済みの月」): closing a month (with its 請求日,
- * after a confirmation), the claim as it was sent once closed — never recomputed — and 「請求後の
- *変更」, what the rules would decide differently now, per case, with the units to claim or return.
- * A mistaken close is undone by a recorded 取消 with a reason.
+ * after a confirmation), the claim as it was sent once closed — never recomputed — and
+ * 「請求後の変更」, what the rules would decide differently now, per case, with the units to claim
+ * or return. A mistaken close is undone by a recorded 取消 with a reason.
  */
 import { useMemo, useState } from 'react';
 import { useApp, CaseEntryRejected } from '../../state/store';
