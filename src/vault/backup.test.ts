@@ -55,6 +55,16 @@ async function sourceVault() {
   await session.append('case-entry', open!.id, open);
   source.clock.advance(60_000);
   await session.append('case-entry', contact!.id, contact);
+  // a 請求済み record (append-only, like the evidence) travels with the backup too
+  await session.append('month-close', 'close-1', {
+    id: 'close-1',
+    officeId: 'office-1',
+    month: '2026-11',
+    recordedAt: '2026-12-08T01:00:00.000Z',
+    recordedBy: { userId: 'u-1', name: '鈴木 主任' },
+    deviceId: 'device-1',
+    body: { type: 'cancel', cancels: 'close-0', reason: '別の月を誤って請求済みにした' },
+  });
   await session.putDemo('household', [{ id: 'demo-household-1', data: createSampleRecord({ name: 'デモ 花子' }) }]);
   await session.putDemo('facility', [{ id: 'demo-facility-1', data: { name: 'デモ施設' } }]);
   await session.logAccess('open-household', households[0]!);
@@ -70,7 +80,7 @@ async function targetVault() {
 }
 
 async function snapshot(session: VaultSession) {
-  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry'];
+  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry', 'month-close'];
   const lists = await Promise.all(kinds.map((k) => session.list(k)));
   return lists
     .flat()
@@ -94,7 +104,7 @@ describe('backup round trip', () => {
     const before = await target.session.outbox();
 
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result).toEqual({ counts: { household: 3, facility: 1, office: 1, 'case-entry': 2 }, accessLog: 3 });
+    expect(result).toEqual({ counts: { household: 3, facility: 1, office: 1, 'case-entry': 2, 'month-close': 1 }, accessLog: 3 });
 
     const expected = (await snapshot(source.session)).filter((r) => !r.demo);
     expect(await snapshot(target.session)).toEqual(expected);
@@ -117,6 +127,7 @@ describe('backup round trip', () => {
       ['office', 'create'],
       ['case-entry', 'append'],
       ['case-entry', 'append'],
+      ['month-close', 'append'],
     ]);
     for (const e of recordEntries) {
       expect(e.userId).toBe(target.session.user.id);
@@ -124,7 +135,7 @@ describe('backup round trip', () => {
       expect(e.payload).toEqual(expected.find((r) => r.kind === e.kind && r.id === e.entityId)?.data);
     }
     // Case entries go in the order they were written.
-    expect(recordEntries.slice(5).map((e) => (e.payload as CaseEntry).body)).toMatchObject([
+    expect(recordEntries.slice(5, 7).map((e) => (e.payload as CaseEntry).body)).toMatchObject([
       { detail: '夜間に電話、短期入所を調整' },
       { note: '翌朝、家族に引き継ぎ' },
     ]);
@@ -187,7 +198,7 @@ describe('backup round trip', () => {
     const bytes = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
     const target = await targetVault();
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result.counts).toEqual({ household: 0, facility: 0, office: 0, 'case-entry': 0 });
+    expect(result.counts).toEqual({ household: 0, facility: 0, office: 0, 'case-entry': 0, 'month-close': 0 });
     expect(await target.session.list('household')).toEqual([]);
   });
 
