@@ -27,6 +27,7 @@ import {
   type OpenBody,
   type OutcomeBody,
   type ResultBody,
+  type SameEmergencyBody,
   type Superseded,
 } from './emergency-case';
 
@@ -111,6 +112,8 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
   const outcome = latest('outcome');
   const close = latest('close');
   const last = entries.at(-1)!;
+  const answers = new Map<string, Slot<SameEmergencyBody>>();
+  for (const s of standing) if (s.body.type === 'same-emergency' && !s.withdrawn) answers.set(s.body.otherCaseId, s as Slot<SameEmergencyBody>);
 
   return {
     id: first.caseId,
@@ -122,6 +125,7 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
     claimFacts: latest('claim-facts')?.body ?? DEFAULT_CLAIM_FACTS,
     outcome: outcome ? current(outcome) : null,
     withdrawnOutcomes: standing.filter((s): s is Slot<OutcomeBody> => s.body.type === 'outcome' && s.withdrawn).map(current),
+    sameEmergency: [...answers.values()].map(current),
     closedAt: close?.body.closedAt ?? null,
     handler: first.recordedBy,
     headHash: last.hash,
@@ -261,11 +265,16 @@ function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedA
     case 'claim-facts':
       if (!PLANNING_VALUES.includes(body.planning)) errors.push('計画相談支援の担当を選んでください。');
       return;
+    case 'same-emergency':
+      if (body.otherCaseId === '' || body.otherCaseId === c.id) errors.push('比べる緊急対応の記録を選んでください。');
+      if (body.answer !== 'same' && body.answer !== 'separate') errors.push('同じ緊急事態かどうかを選んでください。');
+      if (body.answer === 'separate' && body.reason.trim() === '') errors.push('別の緊急事態とする理由を入力してください。');
+      return;
   }
 }
 
 /** What a closed case still takes: corrections, claim facts and who it was about. */
-const AFTER_CLOSE: ReadonlySet<EntryBody['type']> = new Set(['correction', 'claim-facts', 'link']);
+const AFTER_CLOSE: ReadonlySet<EntryBody['type']> = new Set(['correction', 'claim-facts', 'link', 'same-emergency']);
 
 /**
  * Japanese messages for everything wrong with a new entry; empty when it may be written.

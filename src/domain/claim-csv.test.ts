@@ -120,6 +120,7 @@ function createCase(o: CaseOptions = {}): EmergencyCase {
     withdrawnOutcomes: o.withdrawnOutcomes ?? [],
     claimFacts: DEFAULT_CLAIM_FACTS,
     outcome: outcome && { entryId: `${id}-outcome`, body: outcome, recordedAt: '2026-11-30T16:05:00.000Z', recordedBy: coordinator, corrections: [] },
+    sameEmergency: [],
     closedAt: o.closedAt === undefined ? '2026-11-30T16:10:00.000Z' : o.closedAt,
     handler: coordinator,
     headHash: `${id.replace(/\W/g, '')}`.padEnd(64, 'f'),

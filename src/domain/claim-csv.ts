@@ -73,7 +73,8 @@ export function casesForMonth(
   return cases.filter((c) => c.open.body.officeId === officeId && exportMonthOf(c, decisions.get(c.id)) === month);
 }
 
-function toCsv(fields: readonly string[], data: readonly (readonly string[])[]): string {
+/** CSV text as every claim file writes it: papaparse, CRLF, formula-escaped cells (docs/claim-csv.md). */
+export function toCsv(fields: readonly string[], data: readonly (readonly string[])[]): string {
   // escapeFormulae: a note starting with = + - @ gets a leading ' so that Excel does not run it.
   const text = Papa.unparse({ fields: [...fields], data: data.map((r) => [...r]) }, { newline: '\r\n', escapeFormulae: true });
   return text.endsWith('\r\n') ? text : `${text}\r\n`;
@@ -462,7 +463,7 @@ export function encodeClaimCsv(text: string, encoding: ClaimCsvEncoding): Uint8A
 
 /** e.g. soudan-kyouka-summary-1234567890-2026-12.csv; Shift_JIS files end in -sjis.csv. ASCII only. */
 export function claimExportFileName(
-  kind: 'summary' | 'detail',
+  kind: 'summary' | 'detail' | 'changes',
   officeNumber: string,
   month: string,
   encoding: ClaimCsvEncoding,

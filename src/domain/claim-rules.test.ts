@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
-import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personKeyOf, summarizeClaims } from './claim-rules';
+import { casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personKeyOf, summarizeClaims } from './claim-rules';
 import {
   DEFAULT_CLAIM_FACTS,
   type Actor,
@@ -14,6 +14,7 @@ import {
   type OutcomeBody,
   type OutcomeKind,
   type Planning,
+  type SameEmergencyBody,
 } from './emergency-case';
 
 // ─── Factories: plain EmergencyCase values, as foldCase would hand them over ─────────────────
@@ -53,6 +54,8 @@ interface CaseSpec {
   readonly independentLivingClaimed?: boolean;
   /** how the emergency ended: 短期入所 (admitted) unless told; null while open */
   readonly outcome?: OutcomeKind | null;
+  /** 「同じ緊急事態ですか？」 answers recorded on the case */
+  readonly sameEmergency?: readonly Current<SameEmergencyBody>[];
 }
 
 function current<B extends ContactBody | OutcomeBody>(entryId: string, body: B, at: string): Current<B> {
@@ -110,6 +113,7 @@ function makeCase(spec: CaseSpec): EmergencyCase {
       independentLivingClaimed: spec.independentLivingClaimed ?? false,
     },
     outcome: outcomeOf(spec),
+    sameEmergency: spec.sameEmergency ?? [],
     closedAt: null,
     handler: COORDINATOR,
     headHash: '',
@@ -133,6 +137,18 @@ function emergenciesIn(month: string, n: number, spec: Omit<CaseSpec, 'id' | 'co
   return Array.from({ length: n }, (_, i) =>
     makeCase({ ...spec, id: `${prefix}-${i + 1}`, contacts: [{ at: `${month}-${String(i + 1).padStart(2, '0')}T02:00:00+09:00` }] }),
   );
+}
+
+/** 「同じ緊急事態ですか？」 answered for a pair, as recorded on the case `on`. */
+function answer(on: EmergencyCase, other: EmergencyCase, answer: 'same' | 'separate', reason = answer === 'separate' ? '別の日の別の要請' : ''): EmergencyCase {
+  const body: SameEmergencyBody = { type: 'same-emergency', otherCaseId: other.id, otherRequestedAt: other.open.body.requestedAt, answer, reason };
+  const at = new Date(Date.parse(on.open.body.requestedAt) + 3 * 3_600_000).toISOString();
+  return { ...on, sameEmergency: [...on.sameEmergency, { entryId: `${on.id}-same-${other.id}`, body, recordedAt: at, recordedBy: COORDINATOR, corrections: [] }] };
+}
+
+/** Every pair of one person within 24 hours answered 「別の緊急事態」 (Q&A R6 問74), for tests about other rules. */
+function allSeparate(cases: readonly EmergencyCase[]): EmergencyCase[] {
+  return cases.map((c) => casesWithin24Hours(c, cases).reduce((on, other) => answer(on, other, 'separate'), c));
 }
 
 function only(decisions: readonly ClaimDecision[]): ClaimDecision {
@@ -221,6 +237,64 @@ describe('問74: one emergency is one time, however many facilities were contact
 // 及び当該指定短期入所の利用に関する調整…を行った場合」; seeds/002 (松戸市)「短期入所事業所への受け入れ実績（回数）に応じて」.
 // The product owner's decision: claimable only when the person began to use 指定短期入所 as the outcome of this emergency and
 // at least one short-stay facility was reached (不在 or 折り返し待ち alone is not coordination).
+describe('Q&A R6 問74: one emergency, one claim — two cases of one person requested within 24 hours', () => {
+  // 「同一の緊急事態において…当該加算を1回のみ算定するものである」: a second case opened the same night may be that emergency again.
+  const first = makeCase({ id: 'night-1', requestedAt: '2026-12-05T23:00:00+09:00', contacts: [{ at: '2026-12-05T23:20:00+09:00' }] });
+  const second = makeCase({ id: 'night-2', requestedAt: '2026-12-06T03:00:00+09:00', contacts: [{ at: '2026-12-06T03:15:00+09:00' }] });
+
+  it('問74: unanswered, the later request is 要確認 naming the earlier request time, and holds its slot under the cap', () => {
+    const [a, b] = decideClaims([first, second], OFFICES);
+    expect(a).toMatchObject({ status: 'claimed', ordinal: 1, units: 700 });
+    expect(b).toMatchObject({ status: 'pending', ordinal: 2, units: 0 });
+    expect(b!.reasons).toContain(CLAIM_REASONS.sameEmergencyUnanswered(first.open.body.requestedAt));
+    expect(b!.reasons.join()).toContain('2026年12月5日 23:00の要請の記録と同じ緊急事態か未確認です');
+  });
+
+  it('問74: answered 「別の緊急事態」 with a reason (on either case), both are claimed and the reason is shown', () => {
+    for (const cases of [[first, answer(second, first, 'separate', '朝に別の介護者も倒れた')], [answer(first, second, 'separate', '朝に別の介護者も倒れた'), second]]) {
+      const [a, b] = decideClaims(cases, OFFICES);
+      expect(a).toMatchObject({ status: 'claimed', ordinal: 1 });
+      expect(b).toMatchObject({ status: 'claimed', ordinal: 2, units: 700 });
+      expect(b!.reasons).toContain(CLAIM_REASONS.separateEmergency(first.open.body.requestedAt, '朝に別の介護者も倒れた'));
+    }
+  });
+
+  it('問74: answered 「同じ緊急事態」, the later case is 算定不可 and takes no slot: the next emergency moves up', () => {
+    const third = makeCase({ id: 'night-3', requestedAt: '2026-12-20T03:00:00+09:00', contacts: [{ at: '2026-12-20T03:15:00+09:00' }] });
+    const [a, b, c] = decideClaims([first, answer(second, first, 'same'), third], OFFICES);
+    expect(a).toMatchObject({ status: 'claimed', ordinal: 1 });
+    expect(b).toMatchObject({ status: 'not-claimable', ordinal: null, units: 0, reasons: [CLAIM_REASONS.sameEmergency(first.open.body.requestedAt)] });
+    expect(c).toMatchObject({ status: 'claimed', ordinal: 2 });
+  });
+
+  it('問74: the answer recorded last stands (a wrong answer is answered again)', () => {
+    const sameThenSeparate = answer(answer(second, first, 'same'), first, 'separate');
+    const answers = sameThenSeparate.sameEmergency.map((x, i) => ({ ...x, recordedAt: `2026-12-06T0${5 + i}:00:00.000Z` }));
+    expect(decideClaims([first, { ...sameThenSeparate, sameEmergency: answers }], OFFICES)[1]!.status).toBe('claimed');
+  });
+
+  it('問74: within 24 hours means less than 24 hours, across a month end too; exactly 24 hours apart is not asked', () => {
+    const at = (id: string, requestedAt: string) => makeCase({ id, requestedAt, contacts: [{ at: new Date(Date.parse(requestedAt) + 10 * 60_000).toISOString() }] });
+    const nov = at('nov-30', '2026-11-30T23:50:00+09:00');
+    expect(decideClaims([nov, at('dec-1', '2026-12-01T23:49:00+09:00')], OFFICES)[1]!.status).toBe('pending');
+    expect(decideClaims([nov, at('dec-1', '2026-12-01T23:50:00+09:00')], OFFICES)[1]!.status).toBe('claimed');
+  });
+
+  it('問74: is not asked for two persons, nor when the other case does not count (its claim is not made)', () => {
+    const jiro = makeCase({ id: 'jiro', subject: JIRO, requestedAt: '2026-12-06T01:00:00+09:00', contacts: [{ at: '2026-12-06T01:10:00+09:00' }] });
+    expect(decideClaims([first, jiro], OFFICES).map((d) => d.status)).toEqual(['claimed', 'claimed']);
+    const hospital = makeCase({ id: 'night-1', requestedAt: '2026-12-05T23:00:00+09:00', contacts: [{ at: '2026-12-05T23:20:00+09:00' }], outcome: '入院' });
+    expect(decideClaims([hospital, second], OFFICES).map((d) => d.status)).toEqual(['not-claimable', 'claimed']);
+  });
+
+  it('casesWithin24Hours: the same person (by 受給者証番号 too), oldest request first, never the case itself nor an unknown caller', () => {
+    const byNumber = makeCase({ id: 'by-number', subject: { ...UNKNOWN_CALLER, recipientNumber: HANAKO.recipientNumber }, requestedAt: '2026-12-05T22:00:00+09:00' });
+    expect(casesWithin24Hours(second, [second, first, byNumber]).map((c) => c.id)).toEqual(['by-number', 'night-1']);
+    const unknown = makeCase({ id: 'u', subject: UNKNOWN_CALLER, requestedAt: '2026-12-05T22:00:00+09:00' });
+    expect(casesWithin24Hours(unknown, [unknown, { ...unknown, id: 'u2' }])).toEqual([]);
+  });
+});
+
 describe('issue 14 Why「Unanswered calls are claimed」— seeds/004 §24 告示「…調整…を行った場合」, seeds/002「受け入れ実績」(owner decision): admitted to 指定短期入所, and a short-stay facility reached', () => {
   it('the issue\'s case: the only short-stay call was 不在 and the person went to hospital → 算定不可 (not 700 units) with both reasons', () => {
     const c = makeCase({ id: 'c-absent', contacts: [{ at: '2026-12-01T01:00:00+09:00', result: '不在' }], outcome: '入院' });
@@ -345,7 +419,8 @@ describe('§24 注: at most 4 times per person per month', () => {
     expect(decideClaims(cases, OFFICES).every((d) => d.status === 'claimed')).toBe(true);
     const otherHub: Office = { ...HUB_OFFICE, id: 'office-hub-2' };
     const offices = new Map([...OFFICES, [otherHub.id, otherHub]]);
-    const twoOffices = [...emergenciesIn('2026-12', 4, {}, 'a'), ...emergenciesIn('2026-12', 1, { officeId: otherHub.id }, 'b')];
+    // the same person on the same night at two offices: answered as two emergencies (Q&A R6 問74)
+    const twoOffices = allSeparate([...emergenciesIn('2026-12', 4, {}, 'a'), ...emergenciesIn('2026-12', 1, { officeId: otherHub.id }, 'b')]);
     expect(decideClaims(twoOffices, offices).map((d) => d.status)).toEqual(Array(5).fill('claimed'));
   });
 
@@ -358,7 +433,7 @@ describe('§24 注: at most 4 times per person per month', () => {
 
   it('a linked case and an unlinked one with the same 受給者証番号 share one cap of 4', () => {
     const byNumber: CaseSubject = { ...UNKNOWN_CALLER, name: '山田 花子', recipientNumber: '0000000001' };
-    const cases = [...emergenciesIn('2026-12', 3, { subject: HANAKO }, 'linked'), ...emergenciesIn('2026-12', 2, { subject: byNumber }, 'unlinked')];
+    const cases = allSeparate([...emergenciesIn('2026-12', 3, { subject: HANAKO }, 'linked'), ...emergenciesIn('2026-12', 2, { subject: byNumber }, 'unlinked')]);
     const statuses = decideClaims(cases, OFFICES).map((d) => d.status);
     expect(statuses.filter((st) => st === 'claimed')).toHaveLength(4);
     expect(statuses.filter((st) => st === 'over-cap')).toHaveLength(1);

@@ -17,7 +17,17 @@ import {
   type ClaimStatus,
   type ClaimSummaryRow,
 } from './claim-types';
-import type { CaseSubject, ContactBody, Current, EmergencyCase, Office, OutcomeKind, Planning } from './emergency-case';
+import {
+  SAME_EMERGENCY_WINDOW_MS,
+  type CaseSubject,
+  type ContactBody,
+  type Current,
+  type EmergencyCase,
+  type Office,
+  type OutcomeKind,
+  type Planning,
+  type SameEmergencyBody,
+} from './emergency-case';
 import type { IsoInstant } from './household';
 import { ADULT_AGE, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
@@ -54,6 +64,13 @@ export const CLAIM_REASONS = {
   } satisfies Readonly<Record<Planning, string>>,
   independentLiving:
     '同じ緊急事態について、自立生活援助の緊急時支援加算または地域定着支援サービス費を算定するため算定できません',
+  /** Q&A R6 問74: a pair of cases for one person within 24 hours, not yet answered */
+  sameEmergencyUnanswered: (otherRequestedAt: IsoInstant) =>
+    `${formatJapanDateTime(otherRequestedAt)}の要請の記録と同じ緊急事態か未確認です（要請が24時間以内。1つの緊急事態につき算定は1回：Q&A R6 問74）。記録の画面で「同じ緊急事態ですか？」に答えると判定されます`,
+  sameEmergency: (otherRequestedAt: IsoInstant) =>
+    `${formatJapanDateTime(otherRequestedAt)}の要請の記録と同じ緊急事態のため算定しません（1つの緊急事態につき算定は1回：Q&A R6 問74）`,
+  separateEmergency: (otherRequestedAt: IsoInstant, reason: string) =>
+    `${formatJapanDateTime(otherRequestedAt)}の要請の記録とは別の緊急事態と記録されています（理由: ${reason}）`,
   ordinal: (n: number) => `この月の${n}回目`,
   overCap: (n: number) => `この月の${n}回目：上限${MONTHLY_CAP}回を超えるため算定しません`,
 } as const;
@@ -230,16 +247,75 @@ function withOrdinal(d: ClaimDecision, ordinal: number): ClaimDecision {
   return { ...d, ordinal, units, reasons: [...d.reasons, CLAIM_REASONS.ordinal(ordinal)] };
 }
 
+const requestOrder = (a: EmergencyCase, b: EmergencyCase) =>
+  instantOrder(a.open.body.requestedAt, b.open.body.requestedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The other cases of the same person whose request came within 24 hours of this one's
+ * (SAME_EMERGENCY_WINDOW_MS, strictly), oldest request first: the cases 「同じ緊急事態ですか？」 asks about.
+ * Persons are matched as the claim matches them (personKeyOf); an unidentified caller has none.
+ */
+export function casesWithin24Hours(c: EmergencyCase, cases: readonly EmergencyCase[]): EmergencyCase[] {
+  return casesNear(c.subject, c.open.body.requestedAt, cases).filter((o) => o.id !== c.id);
+}
+
+/** The cases of this person requested less than 24 hours from `requestedAt`: asked about when a case is started. */
+export function casesNear(subject: CaseSubject, requestedAt: IsoInstant, cases: readonly EmergencyCase[]): EmergencyCase[] {
+  const key = personKeyOf(subject);
+  if (key === null) return [];
+  const at = Date.parse(requestedAt);
+  return cases
+    .filter((o) => personKeyOf(o.subject) === key && Math.abs(Date.parse(o.open.body.requestedAt) - at) < SAME_EMERGENCY_WINDOW_MS)
+    .sort(requestOrder);
+}
+
+/** The answer recorded for a pair, on either case; the later recorded one stands if both were answered. */
+export function sameEmergencyAnswer(a: EmergencyCase, b: EmergencyCase): Current<SameEmergencyBody> | null {
+  const answers = [...a.sameEmergency.filter((x) => x.body.otherCaseId === b.id), ...b.sameEmergency.filter((x) => x.body.otherCaseId === a.id)];
+  return answers.sort((x, y) => instantOrder(x.recordedAt, y.recordedAt)).at(-1) ?? null;
+}
+
+/**
+ * Q&A R6 問74 across cases: two cases of one person whose requests came within 24 hours may be one
+ * emergency opened twice. When both pass rules a–e (both would count), the later request's case is
+ * 要確認 until someone answers 「同じ緊急事態ですか？」; 'same' makes it 算定不可 (the earlier case
+ * holds the claim), 'separate' decides it normally, with the answer's reason among its reasons.
+ */
+function withSameEmergencyRule(base: readonly ClaimDecision[], cases: readonly EmergencyCase[]): ClaimDecision[] {
+  const index = new Map(cases.map((c, i) => [c.id, i] as const));
+  return base.map((d, i) => {
+    if (!countsTowardCap(d)) return d;
+    const c = cases[i]!;
+    const earlier = casesWithin24Hours(c, cases).filter((o) => requestOrder(o, c) < 0 && countsTowardCap(base[index.get(o.id)!]!));
+    let status: ClaimDecision['status'] = d.status;
+    const reasons = [...d.reasons];
+    for (const o of earlier) {
+      const answer = sameEmergencyAnswer(c, o);
+      const at = o.open.body.requestedAt;
+      if (answer?.body.answer === 'same') return { ...d, status: 'not-claimable', reasons: [CLAIM_REASONS.sameEmergency(at)] };
+      if (answer === null) {
+        status = 'pending';
+        reasons.push(CLAIM_REASONS.sameEmergencyUnanswered(at));
+      } else reasons.push(CLAIM_REASONS.separateEmergency(at, answer.body.reason));
+    }
+    return { ...d, status, reasons };
+  });
+}
+
 /**
  * One decision per case, in input order. A case is one emergency, however many facilities were
- * contacted for it (問74), so it is numbered once under the cap.
+ * contacted for it (問74), so it is numbered once under the cap; two cases of one person within
+ * 24 hours wait for 「同じ緊急事態ですか？」 (withSameEmergencyRule).
  */
 export function decideClaims(
   cases: readonly EmergencyCase[],
   offices: ReadonlyMap<string, Office>,
   childAt: ChildLookup = () => null,
 ): ClaimDecision[] {
-  const base = cases.map((c) => baseDecision(c, offices, childAt));
+  const base = withSameEmergencyRule(
+    cases.map((c) => baseDecision(c, offices, childAt)),
+    cases,
+  );
   const ordinals = ordinalsByIndex(base);
   return base.map((d, i) => {
     const ordinal = ordinals.get(i);

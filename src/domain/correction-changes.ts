@@ -70,6 +70,12 @@ function fieldsOf(body: FactBody, time: TimeText): [string, string][] {
         ['自立生活援助・地域定着支援の算定', yesNo(body.independentLivingClaimed)],
         ['備考', body.note],
       ];
+    case 'same-emergency':
+      return [
+        ['同じ緊急事態か', body.answer === 'same' ? '同じ緊急事態' : '別の緊急事態'],
+        ['相手の記録の要請時刻', time(body.otherRequestedAt)],
+        ['理由', body.reason],
+      ];
   }
 }
 

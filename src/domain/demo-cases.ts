@@ -1,82 +1,253 @@
 /**
- * A month of FICTIONAL emergency cases for the demo hub, so a new user's 請求・出力 has something
- * to show: each a night call over the last 30 days, two facilities called (受入不可, then 受入可),
- * the admission, the claim facts and the closing. Returned as the entry bodies to append in order
- * (the store chains and checks them as it would typed entries); the request time is set back with
- * its reason, as the rules ask of any entry made after the fact.
+ * FICTIONAL emergency cases for the demo hub, so a new user's 請求・出力 shows every rule on first
+ * use (issue 14 point 7): in the month the claims screen opens on (defaultClaimMonth), one case for
+ * each status and each reason the claim rules give — 算定, 要確認 for each cause, 算定上限超過,
+ * 算定不可 for each of rules a–g, the wording for a child, and 「同じ緊急事態ですか？」 pairs
+ * (unanswered, same, separate) — and, the month before, a month already 請求済み with a case synced
+ * after the close, so 「請求後の変更」 has an entry.
+ *
+ * Returned as entry bodies to append in order (the store chains and checks them as it would typed
+ * entries); request times are set back with their reason, as the rules ask of any entry made after
+ * the fact. 「同じ緊急事態ですか？」 answers name another demo case by its index (its id is known only
+ * once appended).
  */
-import type { EntryBody } from './emergency-case';
+import { claimDetailCsv, claimExportFileName, claimSummaryCsv, encodeClaimCsv, casesForMonth } from './claim-csv';
+import { buildMonthClose, sha256OfBytes, type KeptExport, type MonthClose } from './claim-close';
+import { childLookupOf, decideClaims, summarizeClaims } from './claim-rules';
+import type { Actor, CaseSubject, EmergencyCase, EntryBody, Office, OutcomeKind, Planning } from './emergency-case';
 import type { Facility } from './facility';
-import type { Household, IsoInstant } from './household';
+import type { Household, IsoDate, IsoInstant } from './household';
+import { addMonthsToDate, ageOn, ADULT_AGE, instantAtJapanWallClock, japanDateOf } from './japan-time';
 
-/** days before `now` of each demo call, and the hour (Japan time) it came in */
-const CALLS: readonly (readonly [daysAgo: number, hourJst: number])[] = [
-  [27, 23],
-  [20, 2],
-  [13, 21],
-  [9, 3],
-  [5, 22],
-  [2, 1],
+/** The month the claims screen opens on: the month before during the first 10 days (features/claims/route.ts). */
+const CLAIM_DAYS = 10;
+
+export interface DemoCase {
+  readonly bodies: readonly EntryBody[];
+  /** 「同じ緊急事態ですか？」 answered on this case about the demo case at index `other` */
+  readonly answer?: { readonly other: number; readonly answer: 'same' | 'separate'; readonly reason: string };
+}
+
+export interface DemoClaimMonth {
+  /** offices besides the demo hub's own: one not (yet) a hub, one a hub only from mid-month */
+  readonly offices: readonly Office[];
+  /** the month that shows every rule */
+  readonly month: string;
+  /** the month before it, closed as 請求済み */
+  readonly closedMonth: string;
+  readonly sentOn: IsoDate;
+  /** appended before the close (both months) */
+  readonly beforeClose: readonly DemoCase[];
+  /** appended after it: a case of the closed month that synced late */
+  readonly afterClose: readonly DemoCase[];
+}
+
+type Who = 'adult' | 'child' | 'unknown';
+interface Scenario {
+  readonly who: Who;
+  /** reuse the person of scenario `samePerson` (same-emergency pairs, the cap) */
+  readonly samePerson?: number;
+  readonly month: 'shown' | 'closed';
+  readonly day: number;
+  readonly hour: number;
+  readonly office?: 'main' | 'hub-later' | 'not-hub';
+  /** reached: 受入不可 then 受入可; absent: one 不在; not-short-stay: a call to a place that is no 短期入所 */
+  readonly contacts?: 'reached' | 'absent' | 'not-short-stay';
+  readonly outcome?: OutcomeKind | null;
+  readonly planning?: Planning;
+  readonly independent?: boolean;
+  readonly noNumber?: boolean;
+  readonly answer?: DemoCase['answer'];
+  readonly late?: boolean;
+}
+
+/** Each line is one case; the comment names what it shows on 請求・出力. */
+const SCENARIOS: readonly Scenario[] = [
+  { who: 'adult', month: 'shown', day: 1, hour: 2 }, // 0: 算定, 1回目 … the cap person
+  { who: 'adult', samePerson: 0, month: 'shown', day: 3, hour: 2 }, // 1
+  { who: 'adult', samePerson: 0, month: 'shown', day: 5, hour: 2 }, // 2
+  { who: 'adult', samePerson: 0, month: 'shown', day: 7, hour: 2 }, // 3: 4回目
+  { who: 'adult', samePerson: 0, month: 'shown', day: 9, hour: 2 }, // 4: 算定上限超過
+  { who: 'adult', month: 'shown', day: 2, hour: 23, planning: 'none-this-office-writes' }, // 5: 算定 with the plan fee
+  { who: 'adult', month: 'shown', day: 2, hour: 21, planning: 'other-office' }, // 6: d 算定不可
+  { who: 'adult', month: 'shown', day: 3, hour: 22, planning: 'unknown' }, // 7: d 要確認
+  { who: 'adult', month: 'shown', day: 4, hour: 1, independent: true }, // 8: e 算定不可
+  { who: 'adult', month: 'shown', day: 4, hour: 3, contacts: 'absent', outcome: '入院' }, // 9: a (不在 only) + g 入院
+  { who: 'adult', month: 'shown', day: 5, hour: 20, contacts: 'not-short-stay', outcome: '在宅で対応' }, // 10: a (no short stay)
+  { who: 'adult', month: 'shown', day: 6, hour: 1, outcome: '在宅で対応' }, // 11: g 算定不可
+  { who: 'adult', month: 'shown', day: 6, hour: 23, outcome: null }, // 12: g 要確認 (still open)
+  { who: 'adult', month: 'shown', day: 7, hour: 22, noNumber: true }, // 13: 要確認, no 受給者証番号
+  { who: 'unknown', month: 'shown', day: 8, hour: 1 }, // 14: b 算定不可
+  { who: 'adult', month: 'shown', day: 8, hour: 3, office: 'hub-later' }, // 15: c before the hub date
+  { who: 'adult', month: 'shown', day: 8, hour: 22, office: 'not-hub' }, // 16: c not a hub
+  { who: 'adult', month: 'shown', day: 4, hour: 21 }, // 17: a pair…
+  { who: 'adult', samePerson: 17, month: 'shown', day: 5, hour: 1 }, // 18: …unanswered → 要確認
+  { who: 'adult', month: 'shown', day: 6, hour: 21 }, // 19: a pair…
+  { who: 'adult', samePerson: 19, month: 'shown', day: 7, hour: 3, answer: { other: 19, answer: 'same', reason: '' } }, // 20: 同じ → 算定不可
+  { who: 'adult', month: 'shown', day: 8, hour: 20 }, // 21: a pair…
+  {
+    who: 'adult',
+    samePerson: 21,
+    month: 'shown',
+    day: 9,
+    hour: 4,
+    answer: { other: 21, answer: 'separate', reason: '（デモ）前夜は母の入院、今回は父の急病による別の要請' },
+  }, // 22: 別 → 算定
+  { who: 'child', month: 'shown', day: 2, hour: 1 }, // 23: 児 算定
+  { who: 'child', month: 'shown', day: 3, hour: 4, planning: 'none-this-office-writes' }, // 24: 児 with 障害児支援利用援助費
+  { who: 'child', month: 'shown', day: 9, hour: 22, planning: 'other-office' }, // 25: 児 算定不可
+  { who: 'child', month: 'shown', day: 10, hour: 2, planning: 'unknown' }, // 26: 児 要確認
+  // the closed month: two claimed, then one synced after the close (請求後の変更: 追加請求)
+  { who: 'adult', samePerson: 5, month: 'closed', day: 10, hour: 2 }, // 27
+  { who: 'child', samePerson: 23, month: 'closed', day: 12, hour: 22 }, // 28
+  { who: 'adult', samePerson: 7, month: 'closed', day: 15, hour: 3, late: true }, // 29
 ];
 
 const MINUTE = 60_000;
-const JST_MS = 9 * 60 * MINUTE;
 
-/** The instant `daysAgo` days before `now`, at `hour`:10 Japan time. */
-function pastNight(now: IsoInstant, daysAgo: number, hour: number): number {
-  const day = new Date(Date.parse(now) + JST_MS - daysAgo * 24 * 60 * MINUTE);
-  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hour, 10) - JST_MS;
+export const DEMO_OFFICE_NOT_HUB = 'demo-office-not-hub';
+export const DEMO_OFFICE_HUB_LATER = 'demo-office-hub-later';
+
+/** The other demo offices (事業所番号 starting 99: no real office has it); names sort after the hub's own. */
+function otherOffices(month: string, at: IsoInstant): Office[] {
+  return [
+    { id: DEMO_OFFICE_NOT_HUB, name: 'さくら相談支援事業所（デモ・拠点外）', officeNumber: '9912345679', hubSince: null, createdAt: at, updatedAt: at },
+    {
+      id: DEMO_OFFICE_HUB_LATER,
+      name: 'みなと相談支援事業所（デモ・月の途中から拠点）',
+      officeNumber: '9912345680',
+      hubSince: `${month}-15`,
+      createdAt: at,
+      updatedAt: at,
+    },
+  ];
+}
+
+interface Person {
+  readonly h: Household;
+  readonly p: Household['persons'][number];
 }
 
 /**
- * One case per call, for registered demo households (not `skip`, e.g. the 02:10 scenario's, which
- * a new user tries by hand). Empty when there is no office or fewer than two facilities.
+ * The demo claim months. Empty (no cases) when there is no office, fewer than two facilities, or
+ * too few registered adults and children for every scenario (a demo hub of 40 households has them).
  */
-export function demoCases(
+export function demoClaimMonth(
   households: readonly Household[],
   facilities: readonly Facility[],
   officeId: string | null,
   now: IsoInstant,
   skip: ReadonlySet<string> = new Set(),
-): EntryBody[][] {
-  if (officeId === null || facilities.length < 2) return [];
-  const people = households
+): DemoClaimMonth {
+  const today = japanDateOf(now);
+  const month = (Number(today.slice(8, 10)) <= CLAIM_DAYS ? addMonthsToDate(today, -1) : today).slice(0, 7);
+  const closedMonth = addMonthsToDate(`${month}-01`, -1).slice(0, 7);
+  const empty: DemoClaimMonth = { offices: [], month, closedMonth, sentOn: `${month}-10`, beforeClose: [], afterClose: [] };
+  // every demo facility is a 短期入所 (福祉型 / 医療型)
+  const places = facilities;
+  if (officeId === null || places.length < 2) return empty;
+  const registered = households
     .filter((h) => h.consent !== null && !h.withdrawal && !skip.has(h.id))
-    .flatMap((h) => h.persons.filter((p) => p.birthDate !== null).map((p) => ({ h, p })));
-  return CALLS.slice(0, people.length).map(([daysAgo, hour], i) => {
-    const { h, p } = people[i]!;
-    const requested = pastNight(now, daysAgo, hour);
+    .flatMap((h) => h.persons.filter((p) => p.birthDate !== null && p.recipientNumber !== '').map((p) => ({ h, p })));
+  // Adults on the first day of the closed month, children still today: 者/児 holds over both months.
+  const adults = registered.filter(({ p }) => ageOn(p.birthDate!, `${closedMonth}-01`) >= ADULT_AGE);
+  const children = registered.filter(({ p }) => ageOn(p.birthDate!, today) < ADULT_AGE);
+  const needed = (who: Who) => SCENARIOS.filter((s) => s.who === who && s.samePerson === undefined).length;
+  if (adults.length < needed('adult') || children.length < needed('child')) return empty;
+
+  const next = { adult: 0, child: 0 };
+  const personOf: (Person | null)[] = [];
+  const cases = SCENARIOS.map((s, i): DemoCase & { late: boolean } => {
+    const person = s.who === 'unknown' ? null : s.samePerson !== undefined ? personOf[s.samePerson]! : (s.who === 'adult' ? adults : children)[next[s.who]++]!;
+    personOf.push(person);
+    const m = s.month === 'shown' ? month : closedMonth;
+    const requested = Date.parse(instantAtJapanWallClock(Number(m.slice(0, 4)), Number(m.slice(5, 7)), s.day, s.hour, 10));
     const at = (minutes: number) => new Date(requested + minutes * MINUTE).toISOString();
-    const no = facilities[(i * 2) % facilities.length]!;
-    const yes = facilities[(i * 2 + 1) % facilities.length]!;
-    const contact = (f: Facility, minutes: number, result: '受入不可' | '受入可'): EntryBody => ({
+    const subject: CaseSubject = person
+      ? { householdId: person.h.id, personId: person.p.id, name: person.p.name, recipientNumber: s.noNumber ? '' : person.p.recipientNumber }
+      : { householdId: null, personId: null, name: '（デモ）名乗らなかった相談者', recipientNumber: '' };
+    const no = places[(i * 2) % places.length]!;
+    const yes = places[(i * 2 + 1) % places.length]!;
+    const contact = (f: Facility | null, minutes: number, result: '受入不可' | '受入可' | '不在'): EntryBody => ({
       type: 'contact',
-      facilityId: f.id,
-      facilityName: f.name,
-      facilityOfficeNumber: f.officeNumber,
-      shortStay: true,
+      facilityId: f?.id ?? null,
+      facilityName: f?.name ?? '基幹相談支援センター（デモ）',
+      facilityOfficeNumber: f?.officeNumber ?? '',
+      shortStay: f !== null,
       contactedAt: at(minutes),
       method: '電話',
       result,
       note: '',
     });
-    return [
+    const contacts =
+      s.contacts === 'absent'
+        ? [contact(yes, 6, '不在')]
+        : s.contacts === 'not-short-stay'
+          ? [contact(null, 6, '受入不可')]
+          : [contact(no, 6, '受入不可'), contact(yes, 14, '受入可')];
+    const outcome = s.outcome === undefined ? '短期入所' : s.outcome;
+    const bodies: EntryBody[] = [
       {
         type: 'open',
-        officeId,
-        subject: { householdId: h.id, personId: p.id, name: p.name, recipientNumber: p.recipientNumber },
+        officeId: s.office === 'not-hub' ? DEMO_OFFICE_NOT_HUB : s.office === 'hub-later' ? DEMO_OFFICE_HUB_LATER : officeId,
+        subject,
         requestedAt: at(0),
-        requestedAtReason: 'デモデータ（過去の対応の例）',
+        requestedAtReason: s.late ? 'デモデータ（請求後に同期された過去の対応の例）' : 'デモデータ（過去の対応の例）',
         category: i % 2 === 0 ? '介護者の入院' : '介護者の急病・けが',
         detail: '（デモ）主たる介護者が救急搬送。本人は自宅に一人。',
-        caller: h.emergencyContacts[0]?.relation ?? '',
-        callerPhone: h.emergencyContacts[0]?.phones[0] ?? '',
+        caller: person?.h.emergencyContacts[0]?.relation ?? '',
+        callerPhone: person?.h.emergencyContacts[0]?.phones[0] ?? '',
       },
-      contact(no, 6, '受入不可'),
-      contact(yes, 14, '受入可'),
-      { type: 'outcome', outcome: '短期入所', facilityId: yes.id, facilityName: yes.name, from: at(60), note: '' },
-      { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' },
-      { type: 'close', closedAt: at(75) },
+      ...contacts,
+      { type: 'claim-facts', planning: s.planning ?? 'this-office', independentLivingClaimed: s.independent ?? false, note: '' },
     ];
+    if (outcome !== null) {
+      const admitted = outcome === '短期入所';
+      bodies.push(
+        { type: 'outcome', outcome, facilityId: admitted ? yes.id : null, facilityName: admitted ? yes.name : '', from: admitted ? at(60) : null, note: '' },
+        { type: 'close', closedAt: at(75) },
+      );
+    }
+    return { bodies, late: s.late ?? false, ...(s.answer ? { answer: s.answer } : {}) };
   });
+  const strip = ({ late: _late, ...c }: DemoCase & { late: boolean }): DemoCase => c;
+  return {
+    offices: otherOffices(month, now),
+    month,
+    closedMonth,
+    sentOn: `${month}-10` <= today ? `${month}-10` : today,
+    beforeClose: cases.filter((c) => !c.late).map(strip),
+    afterClose: cases.filter((c) => c.late).map(strip),
+  };
+}
+
+/**
+ * The close of the demo's closed month, as 請求済みにする would record it (the files' hashes are of
+ * the files it would write, UTF-8 with BOM; no file is written for the demo).
+ */
+export async function demoMonthClose(input: {
+  readonly id: string;
+  readonly cases: readonly EmergencyCase[];
+  readonly offices: ReadonlyMap<string, Office>;
+  readonly households: ReadonlyMap<string, { readonly persons: readonly { readonly id: string; readonly birthDate: string | null }[] }>;
+  readonly office: Office;
+  readonly month: string;
+  readonly sentOn: IsoDate;
+  readonly recordedAt: IsoInstant;
+  readonly recordedBy: Actor;
+  readonly deviceId: string;
+}): Promise<MonthClose> {
+  const { office, month } = input;
+  const childAt = childLookupOf(input.households);
+  const decisions = new Map(decideClaims(input.cases, input.offices, childAt).map((d) => [d.caseId, d] as const));
+  const cases = casesForMonth(input.cases, decisions, office.id, month);
+  const summary = summarizeClaims([...decisions.values()], input.cases, office.id, month, childAt);
+  const texts = { summary: claimSummaryCsv(summary, office, month), detail: claimDetailCsv({ office, month, cases, decisions }) };
+  const exports = await Promise.all(
+    (['summary', 'detail'] as const).map(async (kind): Promise<KeptExport> => {
+      const bytes = encodeClaimCsv(texts[kind], 'utf-8-bom');
+      return { kind, fileName: claimExportFileName(kind, office.officeNumber, month, 'utf-8-bom'), sha256: await sha256OfBytes(bytes), size: bytes.length };
+    }),
+  );
+  return buildMonthClose({ ...input, cases, decisions, summary, encoding: 'utf-8-bom', exports });
 }

@@ -155,8 +155,26 @@ export interface CloseBody {
   readonly closedAt: IsoInstant;
 }
 
+/** How far apart two requests for one person may be and still be asked 「同じ緊急事態ですか？」 (Q&A R6 問74). */
+export const SAME_EMERGENCY_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * The answer to 「同じ緊急事態ですか？」 for this case and another case of the same person whose
+ * request came within 24 hours (Q&A R6 問74: one emergency, one claim). 'separate' needs a reason:
+ * the evidence says why two cases were claimed. 'same' is recorded when the pair is found later
+ * (both cases already open); at the start, 'same' opens the existing case instead of a second one.
+ */
+export interface SameEmergencyBody {
+  readonly type: 'same-emergency';
+  readonly otherCaseId: string;
+  /** the other case's 要請のあった時間 when answered, so the answer reads on its own */
+  readonly otherRequestedAt: IsoInstant;
+  readonly answer: 'same' | 'separate';
+  readonly reason: string;
+}
+
 /** Every body that states a fact; a correction replaces one of these. */
-export type FactBody = OpenBody | ContactBody | ResultBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody;
+export type FactBody = OpenBody | ContactBody | ResultBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody | SameEmergencyBody;
 
 /**
  * A correction names the entry it corrects and gives a reason. `replacement` is a body of the same
@@ -182,6 +200,7 @@ export const ENTRY_TYPE_LABELS: Readonly<Record<EntryType, string>> = {
   'claim-facts': '算定に関する事項',
   outcome: '対応結果',
   close: '終了',
+  'same-emergency': '同じ緊急事態かの確認',
   correction: '訂正・取消',
 };
 
@@ -258,6 +277,8 @@ export interface EmergencyCase {
   readonly outcome: Current<OutcomeBody> | null;
   /** outcomes withdrawn by a correction (「誤って記録」), still shown on every report as 取消 */
   readonly withdrawnOutcomes: readonly Current<OutcomeBody>[];
+  /** 「同じ緊急事態ですか？」 answers, the latest per other case */
+  readonly sameEmergency: readonly Current<SameEmergencyBody>[];
   readonly closedAt: IsoInstant | null;
   /** who opened the case */
   readonly handler: Actor;

@@ -27,13 +27,14 @@ import {
 import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
 import type { BonusClaimCount, BonusCoordinator, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
 import type { Household, Person } from '../domain/household';
+import type { MonthCloseRecord } from '../domain/claim-close';
 import { SEXES } from '../domain/household-schema';
 import { FUNCTION_BONUS_KINDS, isRecordId, RECORD_ID_PATTERN } from './constants';
 
 export { RECORD_ID_PATTERN, isRecordId };
 
 /** The kinds pull hands out and the vault stores. */
-export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry', ...FUNCTION_BONUS_KINDS] as const;
+export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', ...FUNCTION_BONUS_KINDS] as const;
 export type StoredKind = (typeof STORED_KINDS)[number];
 
 /** A record id on the wire: the one rule ([R1], constants.ts). */
@@ -237,6 +238,13 @@ const factBodies = [
     note: text,
   }),
   z.object({ type: z.literal('close'), closedAt: instant }),
+  z.object({
+    type: z.literal('same-emergency'),
+    otherCaseId: z.string().min(1),
+    otherRequestedAt: instant,
+    answer: z.enum(['same', 'separate']),
+    reason: text,
+  }),
 ] as const;
 
 const factBody = z.discriminatedUnion('type', [...factBodies]) satisfies z.ZodType<FactBody>;
@@ -260,6 +268,60 @@ export const caseEntryRecord = z.object({
   hash: text,
 }) satisfies z.ZodType<CaseEntry>;
 
+// ─── Month close (請求済み) ──────────────────────────────────────────────────
+
+const claimStatus = z.enum(['claimed', 'pending', 'over-cap', 'not-claimable']);
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM');
+
+/** A month's claim as sent, or the 取消 of one (src/domain/claim-close.ts); append-only. */
+export const monthCloseRecord = z.object({
+  id: recordId,
+  officeId: z.string().min(1),
+  month,
+  recordedAt: instant,
+  recordedBy: z.object({ userId: text, name: text }),
+  deviceId: text,
+  body: z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('close'),
+      sentOn: isoDate,
+      encoding: z.enum(['utf-8-bom', 'shift_jis']),
+      office: z.object({ name: text, officeNumber: text, updatedAt: instant }),
+      cases: z.array(
+        z.object({
+          caseId: z.string().min(1),
+          name: text,
+          recipientNumber: text,
+          requestedAt: instant,
+          headHash: text,
+          entryIds: z.array(text),
+          status: claimStatus,
+          ordinal: z.number().int().positive().nullable(),
+          units: z.number().int().nonnegative(),
+          reasons: z.array(text),
+        }),
+      ),
+      summary: z.array(
+        z.object({
+          personKey: text,
+          serviceType: z.enum(['計画相談支援', '障害児相談支援']),
+          recipientNumber: text,
+          name: text,
+          count: z.number().int().positive(),
+          units: z.number().int().nonnegative(),
+        }),
+      ),
+      persons: z.number().int().nonnegative(),
+      count: z.number().int().nonnegative(),
+      units: z.number().int().nonnegative(),
+      exports: z.array(
+        z.object({ kind: z.enum(['summary', 'detail']), fileName: text, sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().nonnegative() }),
+      ),
+    }),
+    z.object({ type: z.literal('cancel'), cancels: recordId, reason: z.string().trim().min(1) }),
+  ]),
+}) satisfies z.ZodType<MonthCloseRecord>;
+
 const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {
   household: householdRecord,
   facility: facilityRecord,
@@ -269,6 +331,7 @@ const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {
   'bonus-split': bonusSplitRecord,
   'bonus-count': bonusCountRecord,
   'bonus-price': bonusPriceRecord,
+  'month-close': monthCloseRecord,
 };
 
 /** Why a record cannot be read: a code for counting, the field, and words for whoever looks into it. */

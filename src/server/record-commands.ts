@@ -15,6 +15,7 @@ const KIND_LABELS: Readonly<Record<StoredKind, string>> = {
   office: '相談支援事業所',
   'case-entry': '緊急対応記録',
   ...FUNCTION_BONUS_KIND_LABELS,
+  'month-close': '請求済みの記録',
 };
 
 export async function runRecordCommand(

@@ -9,6 +9,7 @@ import type { Facility } from '../domain/facility';
 import { chainNext, compareEntries } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
+import { CLOSE_MESSAGES, monthCloseState, type MonthCloseRecord } from '../domain/claim-close';
 import { buildHouseholdIndex, idsInNameOrder, upsertIndex, type HouseholdIndex } from '../domain/search';
 import { restoreSearchIndex, storeSearchIndex } from '../domain/search-stored';
 import type { ChangeOp, EntityKind, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
@@ -53,6 +54,8 @@ export interface AppState {
   readonly bonus: BonusRecords;
   /** every case's entries, sorted by index (the chain as stored) */
   readonly caseEntries: ReadonlyMap<string, readonly CaseEntry[]>;
+  /** 請求済み records (closes and their 取消), by id; append-only (domain/claim-close.ts) */
+  readonly monthCloses: ReadonlyMap<string, MonthCloseRecord>;
   readonly index: HouseholdIndex;
   /**
    * Right after a snapshot unlock the index is built after the first paint: until then this holds
@@ -95,6 +98,12 @@ export interface AppActions {
    * when the entry breaks a rule; nothing is written then.
    */
   appendCaseEntry(caseId: string | null, body: EntryBody): Promise<EmergencyCase>;
+  /**
+   * Appends a 請求済み record (a close, or the 取消 of one). Rejects with CaseEntryRejected when
+   * the month is already closed (a close) or the close is not the standing one (a 取消); `demo`
+   * keeps a demo month's record off the change log, cleared with the demo.
+   */
+  appendMonthClose(record: MonthCloseRecord, options?: { demo?: boolean }): Promise<void>;
   loadDemo(households: readonly Household[], facilities: readonly Facility[], offices?: readonly Office[]): Promise<void>;
   clearDemo(): Promise<number>;
   /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
@@ -181,6 +190,7 @@ const emptyData = () => ({
   offices: new Map<string, Office>(),
   bonus: EMPTY_BONUS,
   caseEntries: new Map<string, readonly CaseEntry[]>(),
+  monthCloses: new Map<string, MonthCloseRecord>(),
   index: buildHouseholdIndex([]),
   pendingOrder: null as readonly string[] | null,
 });
@@ -219,10 +229,11 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
    */
   async function loadAll(session: VaultSession, options: { full?: boolean } = {}) {
     const snapshotRead = options.full ? Promise.resolve(undefined) : session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
-    const [facilities, offices, entries, snapshot, ...bonusLists] = await Promise.all([
+    const [facilities, offices, entries, closes, snapshot, ...bonusLists] = await Promise.all([
       session.list<Facility>('facility'),
       session.list<Office>('office'),
       session.list<CaseEntry>('case-entry'),
+      session.list<MonthCloseRecord>('month-close'),
       snapshotRead,
       ...FUNCTION_BONUS_KINDS.map((kind) => session.list<{ readonly id: string }>(kind)),
     ]);
@@ -233,6 +244,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       offices: new Map(offices.map((o) => [o.id, o.data])),
       bonus,
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
+      monthCloses: new Map(closes.map((r) => [r.id, r.data])),
     };
     if (snapshot?.version === 1 && Array.isArray(snapshot.summaries)) {
       mark('unlock:decrypted');
@@ -480,6 +492,17 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       });
     },
 
+    appendMonthClose(record, options = {}) {
+      return queued(`month-close:${record.officeId}:${record.month}`, async () => {
+        const session = requireSession();
+        const { active } = monthCloseState([...get().monthCloses.values()], record.officeId, record.month);
+        if (record.body.type === 'close' && active !== null) throw new CaseEntryRejected([CLOSE_MESSAGES.alreadyClosed(active.body.sentOn)]);
+        if (record.body.type === 'cancel' && active?.id !== record.body.cancels) throw new CaseEntryRejected([CLOSE_MESSAGES.notClosed]);
+        await guarded(() => session.append('month-close', record.id, record, { demo: options.demo ?? false }));
+        set({ monthCloses: new Map(get().monthCloses).set(record.id, record) });
+      });
+    },
+
     async ensureHousehold(id) {
       const { householdsLoaded, households } = get();
       if (householdsLoaded || households.has(id)) return;
@@ -531,6 +554,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const offices = new Map(state.offices);
         let bonus = state.bonus;
         const caseEntries = new Map(state.caseEntries);
+        const monthCloses = new Map(state.monthCloses);
         let index = state.index;
         let householdsChanged = false;
         for (const { kind, stored } of read) {
@@ -545,6 +569,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           } else if (kind === 'facility') facilities.set(stored.id, stored.data as Facility);
           else if (kind === 'office') offices.set(stored.id, stored.data as Office);
           else if (isBonusKind(kind)) bonus = withBonus(bonus, kind, stored.data as { readonly id: string });
+          else if (kind === 'month-close') monthCloses.set(stored.id, stored.data as MonthCloseRecord);
           else {
             const entry = stored.data as CaseEntry;
             const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);
@@ -553,7 +578,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         }
         // Pulled before the index was built (just after unlock): build it now, with them.
         if (householdsChanged && state.pendingOrder !== null) index = buildHouseholdIndex([...summaries.values()]);
-        set({ households, summaries, facilities, offices, bonus, caseEntries, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
+        set({ households, summaries, facilities, offices, bonus, caseEntries, monthCloses, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
         if (householdsChanged) await writeSnapshot(session);
       });
     },

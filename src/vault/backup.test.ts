@@ -60,6 +60,16 @@ async function sourceVault() {
   await session.append('case-entry', open!.id, open);
   source.clock.advance(60_000);
   await session.append('case-entry', contact!.id, contact);
+  // a 請求済み record (append-only, like the evidence) travels with the backup too
+  await session.append('month-close', 'close-1', {
+    id: 'close-1',
+    officeId: 'office-1',
+    month: '2026-11',
+    recordedAt: '2026-12-08T01:00:00.000Z',
+    recordedBy: { userId: 'u-1', name: '鈴木 主任' },
+    deviceId: 'device-1',
+    body: { type: 'cancel', cancels: 'close-0', reason: '別の月を誤って請求済みにした' },
+  });
   await session.putDemo('household', [{ id: 'demo-household-1', data: createSampleRecord({ name: 'デモ 花子' }) }]);
   await session.putDemo('facility', [{ id: 'demo-facility-1', data: { name: 'デモ施設' } }]);
   await session.logAccess('open-household', households[0]!);
@@ -75,7 +85,7 @@ async function targetVault() {
 }
 
 async function snapshot(session: VaultSession) {
-  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry', 'bonus-split'];
+  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry', 'bonus-split', 'month-close'];
   const lists = await Promise.all(kinds.map((k) => session.list(k)));
   return lists
     .flat()
@@ -99,7 +109,7 @@ describe('backup round trip', () => {
     const before = await target.session.outbox();
 
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result).toEqual({ counts: { ...NO_BONUS, household: 3, facility: 1, office: 1, 'case-entry': 2, 'bonus-split': 1 }, accessLog: 3 });
+    expect(result).toEqual({ counts: { ...NO_BONUS, household: 3, facility: 1, office: 1, 'case-entry': 2, 'bonus-split': 1, 'month-close': 1 }, accessLog: 3 });
 
     const expected = (await snapshot(source.session)).filter((r) => !r.demo);
     expect(await snapshot(target.session)).toEqual(expected);
@@ -123,6 +133,7 @@ describe('backup round trip', () => {
       ['case-entry', 'append'],
       ['case-entry', 'append'],
       ['bonus-split', 'create'],
+      ['month-close', 'append'],
     ]);
     for (const e of recordEntries) {
       expect(e.userId).toBe(target.session.user.id);
@@ -193,7 +204,7 @@ describe('backup round trip', () => {
     const bytes = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
     const target = await targetVault();
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result.counts).toEqual({ ...NO_BONUS, household: 0, facility: 0, office: 0, 'case-entry': 0 });
+    expect(result.counts).toEqual({ ...NO_BONUS, household: 0, facility: 0, office: 0, 'case-entry': 0, 'month-close': 0 });
     expect(await target.session.list('household')).toEqual([]);
   });
 

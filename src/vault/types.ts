@@ -9,13 +9,14 @@ import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '.
  */
 
 /**
- * Kinds of entity the vault stores. 'case-entry' records are evidence: written once through
+ * Kinds of entity the vault stores. 'case-entry' records are evidence and 'month-close' records
+ * (請求済み, docs/claim-rules.md) the claims as sent: both written once through
  * `append`, never overwritten by `put` (see records.ts).
  */
-export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry' | FunctionBonusKind;
+export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry' | 'month-close' | FunctionBonusKind;
 
 /** Kinds whose records are append-only. */
-export const APPEND_ONLY_KINDS: ReadonlySet<EntityKind> = new Set(['case-entry']);
+export const APPEND_ONLY_KINDS: ReadonlySet<EntityKind> = new Set(['case-entry', 'month-close']);
 
 export interface VaultUser {
   readonly id: string;

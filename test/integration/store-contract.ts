@@ -267,6 +267,25 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect(results.slice(1)).toMatchObject([{ reason: 'append-only' }, { reason: 'append-only' }, { reason: 'append-only' }]);
       });
 
+      it('[S6] a 請求済み (month-close) record is written once: the same again is a duplicate, other content under its id is refused', async () => {
+        const record = {
+          id: 'close-1',
+          officeId: OFFICE_A,
+          month: '2026-11',
+          recordedAt: '2026-12-08T01:00:00.000Z',
+          recordedBy: { userId: dev(0).userId, name: '鈴木 主任' },
+          deviceId: dev(0).deviceId,
+          body: { type: 'cancel', cancels: 'close-0', reason: '別の月を誤って請求済みにした' },
+        };
+        const change = (seq: number, payload: unknown) => householdChange(seq, { kind: 'month-close', op: 'append', entityId: 'close-1', payload: payload as PushedChange['payload'] });
+        const [first] = await push(0, [change(1, record)]);
+        expect(first).toMatchObject({ status: 'accepted' });
+        const later = await push(1, [change(1, record), change(2, { ...record, body: { ...record.body, reason: '書き換え' } })]);
+        expect(later).toMatchObject([{ status: 'duplicate', version: (first as { version: number }).version }, { status: 'refused', reason: 'append-only' }]);
+        const { records } = await drain();
+        expect(records.filter((r) => r.kind === 'month-close').map((r) => (JSON.parse(r.payloadJson) as typeof record).body.reason)).toEqual(['別の月を誤って請求済みにした']);
+      });
+
       it('[S6] a whole case chain arrives in order and is pulled back byte for byte', async () => {
         const entries = await caseEntries('case-9', 6);
         await push(0, entries.map((e, i) => evidenceChange(i + 1, e)));

@@ -37,6 +37,8 @@ import {
   useHash,
 } from './route';
 import { SummaryTable, summaryTotals } from './summary-table';
+import { ClosedMonth, CloseSection } from './month-close';
+import { monthCloseState } from '../../domain/claim-close';
 import { T } from './text';
 import { brokenCases, subjectName, useChainChecks, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
 import './claims.css';
@@ -134,14 +136,37 @@ function ClaimsMain({ today, initialOfficeId, initialMonth }: { today: IsoDate; 
 function MonthView({ officeId, month }: { officeId: string; month: string }) {
   const claim = useMonthClaim(officeId, month);
   const chain = useChainChecks(claim.cases);
+  const records = useApp((s) => s.monthCloses);
+  const demoIds = useApp((s) => s.demoIds);
+  const [encoding, setEncoding] = useState<ClaimCsvEncoding>('utf-8-bom');
   const office = claim.office;
   const total = summaryTotals(claim.summary);
+  const { active } = useMemo(() => monthCloseState([...records.values()], officeId, month), [records, officeId, month]);
+  // A month of demo cases closes as demo: kept off the change log and cleared with the demo.
+  const demo = claim.cases.length > 0 && claim.cases.every((c) => c.subject.householdId !== null && demoIds.has(c.subject.householdId));
   if (!office) return <Notice kind="warn">{T.officeNotFound}</Notice>;
-  return (
+  const blocked = brokenCases(claim.cases, chain).length > 0;
+  const header = (
     <>
       {claim.unreadable.length > 0 ? <Notice kind="error">{T.unreadable(claim.unreadable.join('、'))}</Notice> : null}
       <ChainStatus claim={claim} chain={chain} />
       {office.hubSince === null ? <Notice kind="warn">{T.notHub}</Notice> : null}
+    </>
+  );
+  const exports = <ExportSection office={office} month={month} claim={claim} chain={chain} encoding={encoding} setEncoding={setEncoding} closed={active !== null} />;
+  // Once closed, the month shows the claim as sent, never recomputed; what differs now is listed apart.
+  if (active !== null) {
+    return (
+      <>
+        {header}
+        <ClosedMonth office={office} month={month} close={active} claim={claim} encoding={encoding} demo={demo} />
+        {exports}
+      </>
+    );
+  }
+  return (
+    <>
+      {header}
 
       <Section title={`${T.summaryTitle}　${monthLabel(month)}`} id="claims-summary">
         <p className="claims-total">{T.totalLine(total.persons, total.count, total.units)}</p>
@@ -160,7 +185,8 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
         )}
       </Section>
 
-      <ExportSection office={office} month={month} claim={claim} chain={chain} />
+      {exports}
+      <CloseSection office={office} month={month} claim={claim} chain={chain} encoding={encoding} blocked={blocked} demo={demo} />
     </>
   );
 }
@@ -219,8 +245,23 @@ function CaseItem({ kase, decision, broken }: { kase: EmergencyCase; decision: C
 type ExportKind = 'summary' | 'detail';
 type Problem = { readonly kind: ExportKind; readonly code: 'no-cases' | 'unencodable' | 'failed'; readonly message: string };
 
-function ExportSection({ office, month, claim, chain }: { office: Office; month: string; claim: MonthClaim; chain: ChainChecks }) {
-  const [encoding, setEncoding] = useState<ClaimCsvEncoding>('utf-8-bom');
+function ExportSection({
+  office,
+  month,
+  claim,
+  chain,
+  encoding,
+  setEncoding,
+  closed,
+}: {
+  office: Office;
+  month: string;
+  claim: MonthClaim;
+  chain: ChainChecks;
+  encoding: ClaimCsvEncoding;
+  setEncoding: (e: ClaimCsvEncoding) => void;
+  closed: boolean;
+}) {
   const [written, setWritten] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const blocked = brokenCases(claim.cases, chain).length > 0;
@@ -252,6 +293,7 @@ function ExportSection({ office, month, claim, chain }: { office: Office; month:
 
   return (
     <Section title={T.exportTitle} id="claims-export">
+      {closed ? <p className="muted">{T.closedExportNote}</p> : null}
       {pending > 0 ? <Notice kind="warn">{T.pendingWarning(pending)}</Notice> : null}
       {open > 0 ? <Notice kind="warn">{T.openWarning(open)}</Notice> : null}
       {blocked ? <p className="claims-blocked">{T.exportsBlocked}</p> : null}

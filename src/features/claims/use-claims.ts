@@ -57,6 +57,8 @@ export interface MonthClaim {
   readonly decisions: ReadonlyMap<string, ClaimDecision>;
   readonly summary: readonly ClaimSummaryRow[];
   readonly unreadable: readonly string[];
+  /** every readable case (the decisions cover them all): where a case that left the month went */
+  readonly all: readonly EmergencyCase[];
 }
 
 export function useMonthClaim(officeId: string | null, month: string): MonthClaim {
@@ -68,10 +70,10 @@ export function useMonthClaim(officeId: string | null, month: string): MonthClai
     // 障害児相談支援 wording for a child: the person's age on the day of the coordination
     const childAt = childLookupOf(summaries);
     const decisions = new Map(decideClaims(all, offices, childAt).map((d) => [d.caseId, d] as const));
-    if (!office) return { office, cases: [], decisions, summary: [], unreadable };
+    if (!office) return { office, cases: [], decisions, summary: [], unreadable, all };
     const cases = casesForMonth(all, decisions, office.id, month).sort(byRequest);
     const summary = summarizeClaims([...decisions.values()], all, office.id, month, childAt);
-    return { office, cases, decisions, summary, unreadable };
+    return { office, cases, decisions, summary, unreadable, all };
   }, [all, offices, summaries, officeId, month, unreadable]);
 }
 

@@ -18,6 +18,8 @@ import { Notice, Page } from '../../ui/layout';
 import { EntryErrors } from './errors-list';
 import { casePaths, navigate } from './route';
 import { T } from './text';
+import { useAllCases } from './use-cases';
+import { casesNear } from '../../domain/claim-rules';
 
 interface StartForm {
   /** ISO instant of the tap */
@@ -30,6 +32,9 @@ interface StartForm {
   readonly caller: string;
   readonly callerPhone: string;
   readonly officeId: string;
+  /** 「同じ緊急事態ですか？」: '' until answered 「別の緊急事態」 (absent in drafts from before the question) */
+  readonly separate?: boolean;
+  readonly separateReason?: string;
 }
 
 function freshForm(officeId: string): StartForm {
@@ -73,6 +78,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const offices = useApp((s) => s.offices);
   const session = useApp((s) => s.session);
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);
+  const allCases = useAllCases();
   const person = household?.persons.find((p) => p.id === personId);
   const officeList = useMemo(() => [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')), [offices]);
   const draftKey = `case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}`;
@@ -117,6 +123,16 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
       : { householdId: null, personId: null, name: '', recipientNumber: '' };
   const edited = form.requestedAt !== toJapanInputValue(form.stampedAt);
   const update = (patch: Partial<StartForm>) => setForm({ ...form, ...patch });
+  // Q&A R6 問74: another case of this person requested within 24 hours may be this same emergency.
+  const nearby = casesNear(subject, fromJapanInputValue(form.requestedAt) ?? form.stampedAt, allCases);
+  const separate = form.separate === true;
+  const separateReason = form.separateReason ?? '';
+
+  /** 「同じ緊急事態」: no second case; the draft is dropped and the existing case opens. */
+  async function openExisting(caseId: string) {
+    await finish();
+    navigate(casePaths.case(caseId), { replace: true });
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -126,9 +142,27 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
       setErrors(body);
       return;
     }
+    if (nearby.length > 0 && !separate) return setErrors([T.sameUnanswered]);
+    if (nearby.length > 0 && separateReason.trim() === '') return setErrors([T.sameReasonMissing]);
     setBusy(true);
     try {
       const kase = await appendCaseEntry(null, body);
+      // The answer is evidence: one entry per case it was compared with, right after the request.
+      const answered = await Promise.all(
+        nearby.map((o) =>
+          appendCaseEntry(kase.id, {
+            type: 'same-emergency',
+            otherCaseId: o.id,
+            otherRequestedAt: o.open.body.requestedAt,
+            answer: 'separate',
+            reason: separateReason.trim(),
+          }).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      if (answered.includes(false)) window.alert(T.sameAnswerFailed);
       await finish();
       // Back from the case must not reach this form again (it would start another case).
       navigate(casePaths.case(kase.id), { replace: true });
@@ -158,6 +192,37 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         <p className="case-stamp" role="status">
           {T.stampedAt(formatJapanDateTime(form.stampedAt))}
         </p>
+        {nearby.length > 0 ? (
+          <fieldset className="field case-same">
+            <legend className="field__label">
+              {T.sameQuestion}
+              <span className="field__required">必須</span>
+            </legend>
+            <p>{T.sameIntro(nearby.length)}</p>
+            <ul className="case-same__list">
+              {nearby.map((o) => (
+                <li key={o.id}>
+                  <p className="case-meta">{T.sameCaseLine(formatJapanDateTime(o.open.body.requestedAt), o.closedAt ? T.statusClosed(formatJapanDateTime(o.closedAt)) : T.statusOpen)}</p>
+                  <Button className="case-wide" onClick={() => void openExisting(o.id)}>
+                    {T.sameOpenExisting}
+                  </Button>
+                </li>
+              ))}
+            </ul>
+            <button type="button" className={separate ? 'case-chip case-chip--on' : 'case-chip'} aria-pressed={separate} onClick={() => update({ separate: true })}>
+              {separate ? T.sameSeparateOn : T.sameSeparate}
+            </button>
+            {separate ? (
+              <TextArea
+                label={T.sameReason}
+                hint={T.sameReasonHint}
+                required
+                value={separateReason}
+                onChange={(e) => update({ separateReason: e.target.value })}
+              />
+            ) : null}
+          </fieldset>
+        ) : null}
         <fieldset className="field case-chips">
           <legend className="field__label">
             {T.category}

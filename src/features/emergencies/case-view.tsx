@@ -23,6 +23,7 @@ import { ContactCard, ContactForm, contactDraftKey } from './contacts';
 import { useReopenForDraft } from '../../state/use-drafted-form';
 import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
 import { casePaths } from './route';
+import { SameEmergencySection } from './same-emergency';
 import { T } from './text';
 import { useAllCases, useCase } from './use-cases';
 
@@ -118,6 +119,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
       ) : null}
 
       <ClaimLine kase={kase} />
+      <SameEmergencySection kase={kase} readOnly={readOnly} />
 
       {editable && kase.subject.householdId && kase.subject.personId ? (
         <a className="btn btn--primary case-wide case-primary" href={casePaths.match(kase.subject.householdId, kase.subject.personId, kase.id)}>

@@ -232,6 +232,9 @@ describe('緊急対応: from the tap to the closed case', () => {
     await go('#/cases/new/hh-1/p-1');
     render(<CasesScreen />);
     await user.click(await screen.findByRole('radio', { name: '介護者の入院' }));
+    // the four were requested seconds ago: 「同じ緊急事態ですか？」 (Q&A R6 問74) is answered first
+    await user.click(screen.getByRole('button', { name: '別の緊急事態として新しく記録する' }));
+    await user.type(screen.getByLabelText(/別の緊急事態とする理由/), '別の要請');
     await user.click(screen.getByRole('button', { name: '記録を開始' }));
     await backFromMatch();
     expect(await screen.findByText(/この方は今月すでに4回、相談強化加算の対象となっています。/)).toBeInTheDocument();

@@ -25,6 +25,7 @@ function messageOf(e: unknown): string {
 export function DemoControls({ demoCount }: { demoCount: number }) {
   const loadDemo = useApp((s) => s.loadDemo);
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);
+  const appendMonthClose = useApp((s) => s.appendMonthClose);
   const clearDemo = useApp((s) => s.clearDemo);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -38,14 +39,47 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
       const { generateDemoHub } = await import('../../domain/demo-data');
       const size = DEMO_SIZES[sizeIndex] ?? DEMO_SIZES[0];
       const hub = generateDemoHub({ households: size.households, facilities: size.facilities, now: new Date().toISOString() });
-      await loadDemo(hub.households, hub.facilities, hub.offices);
-      // A month of closed night calls, so 請求・出力 has something to show. The 02:10 scenario's
-      // household (the first) is left without one, for the user to try by hand.
-      const { demoCases } = await import('../../domain/demo-cases');
+      // A month of night calls showing every claim rule on 請求・出力, and the month before it
+      // already 請求済み with a case synced after the close. The 02:10 scenario's household (the
+      // first) is left without one, for the user to try by hand.
+      const { demoClaimMonth, demoMonthClose } = await import('../../domain/demo-cases');
       const skip = new Set(hub.households.slice(0, 1).map((h) => h.id));
-      for (const [open, ...rest] of demoCases(hub.households, hub.facilities, hub.offices[0]?.id ?? null, new Date().toISOString(), skip)) {
-        const kase = await appendCaseEntry(null, open!);
-        for (const body of rest) await appendCaseEntry(kase.id, body);
+      const office = hub.offices[0];
+      const plan = demoClaimMonth(hub.households, hub.facilities, office?.id ?? null, new Date().toISOString(), skip);
+      await loadDemo(hub.households, hub.facilities, [...hub.offices, ...plan.offices]);
+      if (office && plan.beforeClose.length > 0) {
+        const ids: string[] = [];
+        const append = async (cases: typeof plan.beforeClose) => {
+          for (const { bodies, answer } of cases) {
+            const [open, ...rest] = bodies;
+            const kase = await appendCaseEntry(null, open!);
+            for (const body of rest) await appendCaseEntry(kase.id, body);
+            const other = answer ? ids[answer.other] : undefined;
+            if (answer && other !== undefined) {
+              const otherOpen = useApp.getState().caseEntries.get(other)?.[0]?.body;
+              const otherRequestedAt = otherOpen?.type === 'open' ? otherOpen.requestedAt : kase.open.body.requestedAt;
+              await appendCaseEntry(kase.id, { type: 'same-emergency', otherCaseId: other, otherRequestedAt, answer: answer.answer, reason: answer.reason });
+            }
+            ids.push(kase.id);
+          }
+        };
+        await append(plan.beforeClose);
+        const { foldCase } = await import('../../domain/case-fold');
+        const state = useApp.getState();
+        const close = await demoMonthClose({
+          id: globalThis.crypto.randomUUID(),
+          cases: [...state.caseEntries.values()].map((entries) => foldCase(entries)),
+          offices: state.offices,
+          households: state.summaries,
+          office,
+          month: plan.closedMonth,
+          sentOn: plan.sentOn,
+          recordedAt: new Date().toISOString(),
+          recordedBy: { userId: state.session?.user.id ?? '', name: state.session?.user.displayName ?? '' },
+          deviceId: state.session?.deviceId ?? '',
+        });
+        await appendMonthClose(close, { demo: true });
+        await append(plan.afterClose);
       }
       setStatus({ kind: 'ok', text: T.demoLoaded(hub.households.length) });
     } catch (e) {

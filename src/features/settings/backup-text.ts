@@ -8,6 +8,7 @@ const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   office: '事業所',
   'case-entry': '対応記録',
   ...FUNCTION_BONUS_KIND_LABELS,
+  'month-close': '請求済みの記録',
 };
 
 export const BT = {

@@ -91,6 +91,7 @@ export const ST = {
     facility: '事業所',
     office: '相談支援事業所',
     'case-entry': '対応記録',
+    'month-close': '請求済みの記録',
     access: '閲覧記録',
     ...FUNCTION_BONUS_KIND_LABELS,
   } satisfies Record<OutboxEntry['kind'], string>,

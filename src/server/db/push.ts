@@ -221,7 +221,8 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
       .filter(storable);
     await readHeldCases(tx, tenantId, caseIds, known.cases);
   }
-  const merged = changes.filter((c) => MERGED_KINDS.has(c.kind) && storable(c.entityId));
+  // Merged kinds are read to merge into; a month-close (請求済み) to refuse writing it twice.
+  const merged = changes.filter((c) => (MERGED_KINDS.has(c.kind) || c.kind === 'month-close') && storable(c.entityId));
   if (merged.length > 0) {
     const kinds = merged.map((c) => c.kind);
     const ids = merged.map((c) => c.entityId);
@@ -303,6 +304,15 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
     if (!link.ok) return { status: 'refused', reason: link.reason, detail: link.detail };
     evidenceHash = check.hash;
   }
+  if (kind === 'month-close') {
+    // [S6] A claim as sent is written once: the same record again is a duplicate, never a rewrite.
+    const held = ctx.known.records.get(recordKey(kind, entityId));
+    if (held !== undefined) {
+      return held.payloadJson === shape.payloadJson
+        ? { status: 'duplicate', version: held.version }
+        : { status: 'refused', reason: 'append-only', detail: `month-close ${entityId} is held already (version ${held.version}); it is never rewritten` };
+    }
+  }
   const version = ctx.nextVersion;
   let merge: MergePlan | undefined;
   if (MERGED_KINDS.has(kind)) {
@@ -321,6 +331,7 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
     ctx.known.evidence.set(entityId, { hash: evidenceHash, version });
     rememberEntry(ctx.known.cases, change.payload);
   }
+  if (kind === 'month-close') ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: shape.payloadJson, withdrawn: false });
   if (merge !== undefined) {
     ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: merge.stateJson, withdrawn: merge.withdrawn });
     ctx.known.own.set(recordKey(kind, entityId), { version, payload: change.payload as Json });

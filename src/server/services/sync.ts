@@ -91,6 +91,16 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
         if (caseId !== undefined && !cases.has(caseId)) cases.set(caseId, officeId);
         return { ok: true, officeId };
       }
+      case 'month-close': {
+        // 請求済み: held under the office it closes, so whoever holds that office's cases holds it;
+        // written by an admin or a coordinator, or a case worker of that office (who sees its claim).
+        // (As a household: a device's office id the hub does not know falls back to the writer's office.)
+        const named = asRecord(c.payload)?.['officeId'];
+        if (user.role === 'facility-liaison') return refuse('a facility liaison does not close claim months');
+        const officeId = typeof named === 'string' && facts.officeIds.has(named) ? named : fallback;
+        if (user.role === 'case-worker' && (own === null || officeId !== own)) return refuse(`office ${String(named)} is not this user's office`);
+        return { ok: true, officeId };
+      }
       case 'access':
         // The access log is audit only: never pulled, so it needs no office.
         return { ok: true, officeId: null };

@@ -1,0 +1,73 @@
+/**
+ * 請求後の変更 as a CSV (docs/claim-csv.md): one row per case whose decision differs from the claim
+ * as sent, with the units to claim additionally or return (過誤調整), then a 合計 row. Encoded like
+ * the other claim files (encodeClaimCsv: UTF-8 with BOM, or Shift_JIS that refuses rather than replaces).
+ */
+import { toCsv } from './claim-csv';
+import { CLAIM_STATUS_LABELS } from './claim-types';
+import { formatJapanDate } from './japan-time';
+import { CHANGE_CAUSE_LABELS, changesTotal, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
+
+export const CLAIM_CHANGES_HEADERS = [
+  '事業所番号',
+  '対象月',
+  '請求日',
+  '記録ID',
+  '受給者証番号',
+  '氏名',
+  '変更の理由',
+  '理由の詳細',
+  '請求時の判定',
+  '請求時の算定回数目',
+  '請求時の単位数',
+  '現在の判定',
+  '現在の算定回数目',
+  '現在の単位数',
+  '追加請求の単位数',
+  '返還の単位数',
+  '対応',
+  '現在の判定理由',
+] as const;
+
+/** 追加請求 for more units, 返還（過誤調整） for fewer. */
+export function adjustmentLabel(difference: number): string {
+  return difference > 0 ? '追加請求' : difference < 0 ? '返還（過誤調整）' : '単位数の変更なし';
+}
+
+const cells = (d: DecisionAt | null) => (d === null ? ['', '', ''] : [CLAIM_STATUS_LABELS[d.status], d.ordinal === null ? '' : String(d.ordinal), String(d.units)]);
+
+/**
+ * The difference as two non-negative columns (追加請求, 返還): a cell starting with '-' would be
+ * written with a leading ' (formula guard) and not read as a number.
+ */
+const split = (difference: number) => [String(Math.max(difference, 0)), String(Math.max(-difference, 0))];
+
+export function claimChangesCsv(close: MonthClose, changes: readonly ClaimChange[]): string {
+  const { officeNumber } = close.body.office;
+  const month = `${Number(close.month.slice(0, 4))}年${Number(close.month.slice(5, 7))}月`;
+  const sentOn = formatJapanDate(close.body.sentOn);
+  const rows = changes.map((c) => {
+    const now = c.after === null ? ['', '', '0'] : cells(c.after);
+    const moved = c.movedTo === null ? '' : `${Number(c.movedTo.slice(0, 4))}年${Number(c.movedTo.slice(5, 7))}月の記録に移動`;
+    return [
+      officeNumber,
+      month,
+      sentOn,
+      c.caseId,
+      c.recipientNumber,
+      c.name,
+      CHANGE_CAUSE_LABELS[c.cause],
+      [c.detail, moved].filter((x) => x !== '').join('／'),
+      ...cells(c.before),
+      ...now,
+      ...split(c.difference),
+      adjustmentLabel(c.difference),
+      c.after?.reasons.join('／') ?? '',
+    ];
+  });
+  const more = changes.reduce((n, c) => n + Math.max(c.difference, 0), 0);
+  const back = changes.reduce((n, c) => n + Math.max(-c.difference, 0), 0);
+  const net = changesTotal(changes);
+  rows.push([officeNumber, month, sentOn, '合計', '', `${changes.length}件`, '', '', '', '', '', '', '', '', String(more), String(back), adjustmentLabel(net), '']);
+  return toCsv(CLAIM_CHANGES_HEADERS, rows);
+}

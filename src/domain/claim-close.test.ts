@@ -1,0 +1,195 @@
+import Encoding from 'encoding-japanese';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import { appendEntries, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
+import { foldCase } from './case-fold';
+import { casesForMonth, claimSummaryCsv, encodeClaimCsv, exportMonthOf } from './claim-csv';
+import { CLAIM_CHANGES_HEADERS, claimChangesCsv } from './claim-close-csv';
+import {
+  buildMonthCancel,
+  buildMonthClose,
+  claimChanges,
+  closeProblems,
+  CLOSE_MESSAGES,
+  monthCloseState,
+  sha256OfBytes,
+  type MonthClose,
+  type MonthCloseRecord,
+} from './claim-close';
+import { decideClaims, summarizeClaims } from './claim-rules';
+import type { CaseEntry, CaseSubject, EmergencyCase, EntryBody, Office } from './emergency-case';
+
+const office: Office = {
+  id: 'office-1',
+  name: '市川相談支援センター',
+  officeNumber: '1234567890',
+  hubSince: '2024-04-01',
+  createdAt: '2024-04-01T00:00:00.000Z',
+  updatedAt: '2024-04-01T00:00:00.000Z',
+};
+const offices = new Map([[office.id, office]]);
+const hanako: CaseSubject = { householdId: 'hh-2', personId: 'p-2', name: '田中 花子', recipientNumber: '1200000002' };
+const clerk = { userId: 'user-9', name: '鈴木 主任' };
+
+/** A night call in December 2026 (noon JST on `day`): request, one short-stay contact, outcome 短期入所, closed. */
+function night(id: string, day: number, subject: CaseSubject = subjectYota): Promise<CaseEntry[]> {
+  const requestedAt = `2026-12-${String(day).padStart(2, '0')}T03:00:00.000Z`;
+  const t = (min: number) => new Date(Date.parse(requestedAt) + min * 60_000).toISOString();
+  const bodies: { body: EntryBody; at: string }[] = [
+    { body: openBody({ requestedAt, subject }), at: t(1) },
+    { body: contactBody({ contactedAt: t(10) }), at: t(11) },
+    { body: { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, at: t(20) },
+    { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: t(30), note: '' }, at: t(30) },
+    { body: { type: 'close', closedAt: t(40) }, at: t(40) },
+  ];
+  return appendEntries([], bodies, id);
+}
+
+/** The month's claim as the screen computes it from every case it holds. */
+function claimOf(chains: readonly (readonly CaseEntry[])[], month = '2026-12', o: Office = office) {
+  const all = chains.map((c) => foldCase(c));
+  const decisions = new Map(decideClaims(all, new Map([[o.id, o]])).map((d) => [d.caseId, d] as const));
+  const listed = casesForMonth(all, decisions, o.id, month);
+  return { all, decisions, listed, summary: summarizeClaims([...decisions.values()], all, o.id, month) };
+}
+
+async function closeDecember(chains: readonly (readonly CaseEntry[])[]): Promise<MonthClose> {
+  const claim = claimOf(chains);
+  const summaryBytes = encodeClaimCsv(claimSummaryCsv(claim.summary, office, '2026-12'), 'utf-8-bom');
+  const close = buildMonthClose({
+    id: 'close-1',
+    office,
+    month: '2026-12',
+    cases: claim.listed,
+    decisions: claim.decisions,
+    summary: claim.summary,
+    sentOn: '2027-01-08',
+    encoding: 'utf-8-bom',
+    exports: [{ kind: 'summary', fileName: 'summary.csv', sha256: await sha256OfBytes(summaryBytes), size: summaryBytes.length }],
+    recordedAt: '2027-01-08T01:00:00.000Z',
+    recordedBy: clerk,
+    deviceId: 'device-1',
+  });
+  return close;
+}
+
+const changesNow = (close: MonthClose, chains: readonly (readonly CaseEntry[])[], o: Office = office) => {
+  const claim = claimOf(chains, '2026-12', o);
+  const monthOf = (c: EmergencyCase) => exportMonthOf(c, claim.decisions.get(c.id));
+  return claimChanges(close, { office: o, listed: claim.listed, all: claim.all, decisions: claim.decisions, monthOf });
+};
+
+describe('請求済み: the claim as sent is kept, and later changes are listed beside it (issue 14 point 3)', () => {
+  it('closes December, then a late-synced case and a correction: the kept claim is unchanged, and each difference is listed with its cause', async () => {
+    const chains = await Promise.all([night('case-1', 1), night('case-2', 10), night('case-3', 20), night('case-h', 5, hanako)]);
+    const close = await closeDecember(chains);
+    const keptBefore = structuredClone(close);
+    expect(close.body).toMatchObject({ persons: 2, count: 4, units: 2800, sentOn: '2027-01-08' });
+    expect(close.body.cases.map((k) => [k.caseId, k.status, k.ordinal, k.units])).toEqual([
+      ['case-1', 'claimed', 1, 700],
+      ['case-2', 'claimed', 2, 700],
+      ['case-3', 'claimed', 3, 700],
+      ['case-h', 'claimed', 1, 700],
+    ]);
+    expect(changesNow(close, chains)).toEqual([]);
+
+    // A phone that was offline all month syncs a case of 3 December: Yota's 2nd emergency, so case-2 and case-3 move down.
+    const late = await night('case-late', 3);
+    // And Hanako's only contact is corrected: it was a 不在, not a 受入可 → 算定不可, 700 units to return.
+    const hanakoChain = chains[3]!;
+    const contactId = hanakoChain[1]!.id;
+    const corrected = await appendEntries(hanakoChain, [
+      {
+        body: { type: 'correction', corrects: contactId, reason: '結果を取り違えたため訂正', replacement: { ...(hanakoChain[1]!.body as ReturnType<typeof contactBody>), result: '不在' } },
+        at: '2027-01-20T00:00:00.000Z',
+      },
+    ]);
+    const now = [chains[0]!, chains[1]!, chains[2]!, corrected, late];
+
+    const changes = changesNow(close, now);
+    expect(close).toEqual(keptBefore);
+    expect(changes.map((c) => [c.caseId, c.cause, c.before?.ordinal ?? null, c.after?.ordinal ?? null, c.difference])).toEqual([
+      ['case-late', 'new-case', null, 2, 700],
+      ['case-h', 'corrected', 1, null, -700],
+      ['case-2', 'other-cases', 2, 3, 0],
+      ['case-3', 'other-cases', 3, 4, 0],
+    ]);
+    expect(changes.find((c) => c.caseId === 'case-h')).toMatchObject({ detail: '結果を取り違えたため訂正', after: { status: 'not-claimable', units: 0 } });
+  });
+
+  it('a fifth emergency synced late pushes the month over the cap: the difference is 0 units, and the over-cap case is listed', async () => {
+    const chains = await Promise.all([night('c1', 1), night('c2', 8), night('c3', 15), night('c4', 22)]);
+    const close = await closeDecember(chains);
+    const changes = changesNow(close, [...chains, await night('c0', 4)]);
+    expect(changes.map((c) => [c.caseId, c.after?.status, c.difference])).toEqual([
+      ['c0', 'claimed', 700],
+      ['c2', 'claimed', 0],
+      ['c3', 'claimed', 0],
+      ['c4', 'over-cap', -700],
+    ]);
+  });
+
+  it('an office edit after the close (its hub date moved past the month) is named as the cause; the CSV reads back in both encodings', async () => {
+    const chains = await Promise.all([night('case-1', 1)]);
+    const close = await closeDecember(chains);
+    const edited: Office = { ...office, hubSince: '2027-01-01', updatedAt: '2027-01-15T00:00:00.000Z' };
+    const changes = changesNow(close, chains, edited);
+    expect(changes).toMatchObject([{ caseId: 'case-1', cause: 'office', difference: -700, before: { status: 'claimed' }, after: { status: 'not-claimable' } }]);
+
+    const text = claimChangesCsv(close, changes);
+    for (const encoding of ['utf-8-bom', 'shift_jis'] as const) {
+      const bytes = encodeClaimCsv(text, encoding);
+      const read = encoding === 'shift_jis' ? Encoding.convert(bytes, { from: 'SJIS', to: 'UNICODE', type: 'string' }) : new TextDecoder().decode(bytes.slice(3));
+      const rows = Papa.parse<string[]>(read.trimEnd()).data;
+      expect(rows[0]).toEqual([...CLAIM_CHANGES_HEADERS]);
+      expect(rows[1]!.slice(0, 17)).toEqual([
+        '1234567890', '2026年12月', '2027年1月8日', 'case-1', '1234567890', '佐藤 陽太', '事業所の情報の変更', '',
+        '算定', '1', '700', '算定不可', '', '0', '0', '700', '返還（過誤調整）',
+      ]);
+      expect(rows[2]!.slice(3, 17)).toEqual(['合計', '', '1件', '', '', '', '', '', '', '', '', '0', '700', '返還（過誤調整）']);
+    }
+  });
+
+  it('a case moved out of the month by a correction is listed as gone, with the month it went to', async () => {
+    const [chain] = await Promise.all([night('case-1', 1)]);
+    const close = await closeDecember([chain!]);
+    // the contact really was on 1 January: corrected, the case now counts in January
+    const moved = await appendEntries(chain!, [
+      { body: { type: 'correction', corrects: chain![1]!.id, reason: '日付の入力誤り', replacement: contactBody({ contactedAt: '2027-01-01T03:10:00.000Z' }) }, at: '2027-01-20T00:00:00.000Z' },
+    ]);
+    // (the request must precede the contact: the open entry is corrected too in real life; the rules only read the contact)
+    expect(changesNow(close, [moved])).toMatchObject([{ caseId: 'case-1', cause: 'corrected', after: null, movedTo: '2027-01', difference: -700 }]);
+  });
+});
+
+describe('closing and 取消', () => {
+  const request = (cases: readonly EmergencyCase[], sentOn: string) => ({ office, month: '2026-12', cases, sentOn });
+
+  it('refuses a second close of a month, a month with no case, and a 請求日 before the next month or in the future', async () => {
+    const chains = [await night('case-1', 1)];
+    const cases = chains.map((c) => foldCase(c));
+    expect(closeProblems([], request(cases, '2027-01-08'), '2027-01-10')).toEqual([]);
+    expect(closeProblems([], request([], '2027-01-08'), '2027-01-10')).toEqual([CLOSE_MESSAGES.noCases]);
+    expect(closeProblems([], request(cases, '2026-12-31'), '2027-01-10')).toEqual([CLOSE_MESSAGES.sentOnBeforeMonthEnd('2027-01-01')]);
+    expect(closeProblems([], request(cases, '2027-01-11'), '2027-01-10')).toEqual([CLOSE_MESSAGES.sentOnFuture]);
+    expect(closeProblems([], request(cases, ''), '2027-01-10')).toEqual([CLOSE_MESSAGES.sentOn]);
+    const close = await closeDecember(chains);
+    expect(closeProblems([close], request(cases, '2027-01-09'), '2027-01-10')).toEqual([CLOSE_MESSAGES.alreadyClosed('2027-01-08')]);
+  });
+
+  it('取消 needs a reason, keeps the close in the history, and opens the month to be closed again', async () => {
+    const close = await closeDecember([await night('case-1', 1)]);
+    const input = { id: 'cancel-1', recordedAt: '2027-01-09T00:00:00.000Z', recordedBy: clerk, deviceId: 'device-1' };
+    expect(buildMonthCancel(close, { ...input, reason: ' ' })).toEqual([CLOSE_MESSAGES.cancelReason]);
+    const cancel = buildMonthCancel(close, { ...input, reason: '別の事業所の月を誤って請求済みにした' }) as MonthCloseRecord;
+    const state = monthCloseState([cancel, close], office.id, '2026-12');
+    expect(state.active).toBeNull();
+    expect(state.history.map((r) => r.body.type)).toEqual(['close', 'cancel']);
+    expect(monthCloseState([close], office.id, '2026-12').active?.id).toBe('close-1');
+    expect(monthCloseState([close], office.id, '2026-11').active).toBeNull();
+  });
+
+  it('keeps the SHA-256 of the exact bytes written (FIPS 180-2 test vector "abc")', async () => {
+    expect(await sha256OfBytes(new TextEncoder().encode('abc') as Uint8Array<ArrayBuffer>)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});

@@ -1,0 +1,308 @@
+/**
+ * 請求済み (month close): an office marks a month's 相談強化加算 claim as sent to the 国保連, with the
+ * date it was sent, and the claim is kept exactly as sent — each case's decision, the counts and
+ * units, and the SHA-256 of the CSV files written at that moment. Later changes (a case synced
+ * late, a correction, an office edit) never rewrite it: `claimChanges` lists, per case, what now
+ * differs and why, and the units to claim additionally or to return (過誤調整). See
+ * docs/claim-rules.md「請求済みの月」.
+ *
+ * Month-close records are append-only like case entries: a mistaken close is undone by a 'cancel'
+ * record with a reason, never deleted. Pure, except `sha256OfBytes` (WebCrypto, async).
+ */
+import type { ClaimCsvEncoding } from './claim-csv';
+import { CLAIM_STATUS_LABELS, type ClaimDecision, type ClaimStatus, type ClaimSummaryRow } from './claim-types';
+import type { Actor, EmergencyCase, Office } from './emergency-case';
+import type { IsoDate, IsoInstant } from './household';
+import { addMonthsToDate, formatJapanDate, isValidIsoDate } from './japan-time';
+
+/** One case of the month as it was claimed. */
+export interface KeptCase {
+  readonly caseId: string;
+  readonly name: string;
+  readonly recipientNumber: string;
+  readonly requestedAt: IsoInstant;
+  /** the case's head hash when closed: names the exact record state claimed */
+  readonly headHash: string;
+  /** the case's entries when closed; an entry not among them came later */
+  readonly entryIds: readonly string[];
+  readonly status: ClaimStatus;
+  readonly ordinal: number | null;
+  readonly units: number;
+  readonly reasons: readonly string[];
+}
+
+/** A file written at the close: its name and the SHA-256 (hex) of its exact bytes. */
+export interface KeptExport {
+  readonly kind: 'summary' | 'detail';
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface MonthCloseBody {
+  readonly type: 'close';
+  /** 請求日: the Japan date the claim was sent */
+  readonly sentOn: IsoDate;
+  readonly encoding: ClaimCsvEncoding;
+  /** the office as it was, so a later office edit is named as the cause of a change */
+  readonly office: { readonly name: string; readonly officeNumber: string; readonly updatedAt: IsoInstant };
+  readonly cases: readonly KeptCase[];
+  readonly summary: readonly ClaimSummaryRow[];
+  readonly persons: number;
+  readonly count: number;
+  readonly units: number;
+  readonly exports: readonly KeptExport[];
+}
+
+/** 取消: undoes a mistaken close; the close stays recorded. */
+export interface MonthCancelBody {
+  readonly type: 'cancel';
+  /** the close record's id */
+  readonly cancels: string;
+  readonly reason: string;
+}
+
+export interface MonthCloseRecord {
+  readonly id: string;
+  readonly officeId: string;
+  /** 'YYYY-MM' */
+  readonly month: string;
+  readonly recordedAt: IsoInstant;
+  readonly recordedBy: Actor;
+  readonly deviceId: string;
+  readonly body: MonthCloseBody | MonthCancelBody;
+}
+
+export type MonthClose = MonthCloseRecord & { readonly body: MonthCloseBody };
+
+/** The month's close records, oldest first, and the close that stands (null when open or cancelled). */
+export function monthCloseState(
+  records: readonly MonthCloseRecord[],
+  officeId: string,
+  month: string,
+): { readonly history: readonly MonthCloseRecord[]; readonly active: MonthClose | null } {
+  const history = records
+    .filter((r) => r.officeId === officeId && r.month === month)
+    .sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt) || (a.id < b.id ? -1 : 1));
+  const cancelled = new Set(history.flatMap((r) => (r.body.type === 'cancel' ? [r.body.cancels] : [])));
+  const active = history.filter((r): r is MonthClose => r.body.type === 'close' && !cancelled.has(r.id)).at(-1) ?? null;
+  return { history, active };
+}
+
+/** What the screen hands over to close a month. */
+export interface CloseRequest {
+  readonly id: string;
+  readonly office: Office;
+  readonly month: string;
+  /** the office's cases listed under the month (casesForMonth) */
+  readonly cases: readonly EmergencyCase[];
+  readonly decisions: ReadonlyMap<string, ClaimDecision>;
+  readonly summary: readonly ClaimSummaryRow[];
+  readonly sentOn: string;
+  readonly encoding: ClaimCsvEncoding;
+  readonly exports: readonly KeptExport[];
+  readonly recordedAt: IsoInstant;
+  readonly recordedBy: Actor;
+  readonly deviceId: string;
+}
+
+export const CLOSE_MESSAGES = {
+  alreadyClosed: (sentOn: IsoDate) => `この月はすでに請求済みです（請求日 ${formatJapanDate(sentOn)}）。やり直すには、先に請求済みを取り消してください。`,
+  noCases: 'この月の記録がないため、請求済みにできません。',
+  sentOn: '請求日を入力してください。',
+  sentOnBeforeMonthEnd: (earliest: IsoDate) => `請求日は対象月の翌月（${formatJapanDate(earliest)}）以降の日付にしてください。`,
+  sentOnFuture: '請求日に未来の日付は入力できません。',
+  cancelReason: '取消の理由を入力してください。',
+  notClosed: 'この月は請求済みではありません。',
+} as const;
+
+/** Japanese messages for everything that stops the close; empty when the month may be closed. */
+export function closeProblems(records: readonly MonthCloseRecord[], request: Pick<CloseRequest, 'office' | 'month' | 'cases' | 'sentOn'>, today: IsoDate): string[] {
+  const { active } = monthCloseState(records, request.office.id, request.month);
+  if (active !== null) return [CLOSE_MESSAGES.alreadyClosed(active.body.sentOn)];
+  const problems: string[] = [];
+  if (request.cases.length === 0) problems.push(CLOSE_MESSAGES.noCases);
+  const earliest = addMonthsToDate(`${request.month}-01`, 1);
+  if (!isValidIsoDate(request.sentOn)) problems.push(CLOSE_MESSAGES.sentOn);
+  else if (request.sentOn < earliest) problems.push(CLOSE_MESSAGES.sentOnBeforeMonthEnd(earliest));
+  else if (request.sentOn > today) problems.push(CLOSE_MESSAGES.sentOnFuture);
+  return problems;
+}
+
+/** The close record: every listed case's decision as it stands now, the summary and the files' hashes. */
+export function buildMonthClose(r: CloseRequest): MonthClose {
+  const cases = r.cases.map((c): KeptCase => {
+    const d = r.decisions.get(c.id);
+    if (d === undefined) throw new RangeError(`month-close: case ${c.id} has no decision`);
+    return {
+      caseId: c.id,
+      name: c.subject.name,
+      recipientNumber: c.subject.recipientNumber,
+      requestedAt: c.open.body.requestedAt,
+      headHash: c.headHash,
+      entryIds: c.entries.map((e) => e.id),
+      status: d.status,
+      ordinal: d.ordinal,
+      units: d.units,
+      reasons: d.reasons,
+    };
+  });
+  const count = r.summary.reduce((n, row) => n + row.count, 0);
+  const units = r.summary.reduce((n, row) => n + row.units, 0);
+  return {
+    id: r.id,
+    officeId: r.office.id,
+    month: r.month,
+    recordedAt: r.recordedAt,
+    recordedBy: r.recordedBy,
+    deviceId: r.deviceId,
+    body: {
+      type: 'close',
+      sentOn: r.sentOn,
+      encoding: r.encoding,
+      office: { name: r.office.name, officeNumber: r.office.officeNumber, updatedAt: r.office.updatedAt },
+      cases,
+      summary: r.summary,
+      persons: r.summary.length,
+      count,
+      units,
+      exports: r.exports,
+    },
+  };
+}
+
+/** The record that undoes `close`, or the Japanese problems. */
+export function buildMonthCancel(
+  close: MonthClose,
+  input: { id: string; reason: string; recordedAt: IsoInstant; recordedBy: Actor; deviceId: string },
+): MonthCloseRecord | string[] {
+  if (input.reason.trim() === '') return [CLOSE_MESSAGES.cancelReason];
+  const { id, recordedAt, recordedBy, deviceId } = input;
+  return { id, officeId: close.officeId, month: close.month, recordedAt, recordedBy, deviceId, body: { type: 'cancel', cancels: close.id, reason: input.reason.trim() } };
+}
+
+// ─── 請求後の変更 ────────────────────────────────────────────────────────────
+
+/**
+ * Why a case's decision differs from the claim as sent:
+ * - new-case: a case listed under the month now that was not when it was closed (synced late, or moved here)
+ * - corrected: the case has a correction entry made after the close
+ * - added: the case has other entries made after the close (a result, claim facts, an answer…)
+ * - office: the office record changed after the close (e.g. its hub period)
+ * - other-cases: the case itself did not change; another case of the person moved its place under the cap
+ */
+export type ChangeCause = 'new-case' | 'corrected' | 'added' | 'office' | 'other-cases';
+
+export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
+  'new-case': '請求後に追加（同期）された記録',
+  corrected: '記録の訂正',
+  added: '記録への追記',
+  office: '事業所の情報の変更',
+  'other-cases': '同じ人のほかの記録の変更',
+};
+
+export interface DecisionAt {
+  readonly status: ClaimStatus;
+  readonly ordinal: number | null;
+  readonly units: number;
+  readonly reasons: readonly string[];
+}
+
+export interface ClaimChange {
+  readonly caseId: string;
+  readonly name: string;
+  readonly recipientNumber: string;
+  readonly cause: ChangeCause;
+  /** for 'corrected': the corrections' reasons */
+  readonly detail: string;
+  /** as claimed; null for a case not in the claim */
+  readonly before: DecisionAt | null;
+  /** as it would be claimed in this month now; null when the case is no longer listed under it */
+  readonly after: DecisionAt | null;
+  /** when no longer listed under the month: the month it is listed under now */
+  readonly movedTo: string | null;
+  /** after.units − before.units: positive to claim additionally, negative to return (過誤調整) */
+  readonly difference: number;
+}
+
+const sameDecision = (a: DecisionAt, b: DecisionAt) =>
+  a.status === b.status && a.ordinal === b.ordinal && a.units === b.units && a.reasons.join('\n') === b.reasons.join('\n');
+
+const decisionAt = (d: ClaimDecision): DecisionAt => ({ status: d.status, ordinal: d.ordinal, units: d.units, reasons: d.reasons });
+
+function causeOf(c: EmergencyCase | undefined, kept: KeptCase, close: MonthClose, office: Office | undefined): { cause: ChangeCause; detail: string } {
+  const known = new Set(kept.entryIds);
+  const later = c?.entries.filter((e) => !known.has(e.id)) ?? [];
+  const corrections = later.flatMap((e) => (e.body.type === 'correction' ? [e.body.reason] : []));
+  if (corrections.length > 0) return { cause: 'corrected', detail: corrections.join('／') };
+  if (later.length > 0) return { cause: 'added', detail: '' };
+  if (office !== undefined && office.updatedAt !== close.body.office.updatedAt) return { cause: 'office', detail: '' };
+  return { cause: 'other-cases', detail: '' };
+}
+
+/**
+ * What differs between the claim as sent and the claim as it would be made now, per case, in
+ * request order. `listed` is the office's cases listed under the month now (casesForMonth),
+ * `all` every case (to find where a case that left the month went), `decisions` over all cases.
+ */
+export function claimChanges(
+  close: MonthClose,
+  now: {
+    readonly office: Office | undefined;
+    readonly listed: readonly EmergencyCase[];
+    readonly all: readonly EmergencyCase[];
+    readonly decisions: ReadonlyMap<string, ClaimDecision>;
+    readonly monthOf: (c: EmergencyCase) => string;
+  },
+): ClaimChange[] {
+  const kept = new Map(close.body.cases.map((k) => [k.caseId, k] as const));
+  const byId = new Map(now.all.map((c) => [c.id, c] as const));
+  const changes: ClaimChange[] = [];
+  for (const c of now.listed) {
+    const d = now.decisions.get(c.id);
+    if (d === undefined) continue;
+    const after = decisionAt(d);
+    const k = kept.get(c.id);
+    const base = { caseId: c.id, name: c.subject.name, recipientNumber: c.subject.recipientNumber, movedTo: null, after };
+    if (k === undefined) {
+      changes.push({ ...base, cause: 'new-case', detail: '', before: null, difference: after.units });
+    } else if (!sameDecision(k, after)) {
+      changes.push({ ...base, ...causeOf(c, k, close, now.office), before: k, difference: after.units - k.units });
+    }
+  }
+  const listedIds = new Set(now.listed.map((c) => c.id));
+  for (const k of close.body.cases) {
+    if (listedIds.has(k.caseId)) continue;
+    const c = byId.get(k.caseId);
+    changes.push({
+      caseId: k.caseId,
+      name: c?.subject.name ?? k.name,
+      recipientNumber: c?.subject.recipientNumber ?? k.recipientNumber,
+      ...causeOf(c, k, close, now.office),
+      before: k,
+      after: null,
+      movedTo: c ? now.monthOf(c) : null,
+      difference: -k.units,
+    });
+  }
+  const requested = (x: ClaimChange) => Date.parse(byId.get(x.caseId)?.open.body.requestedAt ?? kept.get(x.caseId)?.requestedAt ?? '');
+  return changes.sort((a, b) => requested(a) - requested(b) || (a.caseId < b.caseId ? -1 : 1));
+}
+
+/** 「算定（2回目・700単位）」, for a decision before or after. */
+export function decisionLabel(d: DecisionAt | null): string {
+  if (d === null) return '（この月の請求になし）';
+  const parts = [d.ordinal !== null ? `${d.ordinal}回目` : null, `${d.units}単位`].filter((p) => p !== null);
+  return `${CLAIM_STATUS_LABELS[d.status]}（${parts.join('・')}）`;
+}
+
+/** The total to claim additionally (positive) or to return (negative) through 過誤調整. */
+export function changesTotal(changes: readonly ClaimChange[]): number {
+  return changes.reduce((n, c) => n + c.difference, 0);
+}
+
+/** SHA-256 of exact bytes, lower-case hex (the hash kept for each file written at the close). */
+export async function sha256OfBytes(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

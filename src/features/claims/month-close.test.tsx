@@ -1,0 +1,138 @@
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { appendEntries, contactBody, openBody, subjectYota } from '../../../test/factories/emergency-case';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { DEFAULT_SETTINGS, useApp } from '../../state/store';
+import { CLOSE_MESSAGES, sha256OfBytes, type MonthClose } from '../../domain/claim-close';
+import type { CaseEntry, CaseSubject, ContactBody, EntryBody, Office } from '../../domain/emergency-case';
+import { countersignState, resetCountersignState } from '../../sync/countersign';
+import { ClaimsScreen } from './claims-screen';
+import { T } from './text';
+
+const initial = useApp.getState();
+
+const office: Office = {
+  id: 'office-1',
+  name: '市川相談支援センター',
+  officeNumber: '1234567890',
+  hubSince: '2024-04-01',
+  createdAt: '2024-04-01T00:00:00.000Z',
+  updatedAt: '2024-04-01T00:00:00.000Z',
+};
+const hanako: CaseSubject = { householdId: 'hh-2', personId: 'p-2', name: '田中 花子', recipientNumber: '1200000002' };
+
+/** A night call in November 2026 (noon JST on `day`), admitted to a short stay and closed. */
+function night(id: string, day: number, subject: CaseSubject = subjectYota): Promise<CaseEntry[]> {
+  const requestedAt = `2026-11-${String(day).padStart(2, '0')}T03:00:00.000Z`;
+  const t = (min: number) => new Date(Date.parse(requestedAt) + min * 60_000).toISOString();
+  const bodies: { body: EntryBody; at: string }[] = [
+    { body: openBody({ requestedAt, subject }), at: t(1) },
+    { body: contactBody({ contactedAt: t(10) }), at: t(11) },
+    { body: { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, at: t(20) },
+    { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: t(30), note: '' }, at: t(30) },
+    { body: { type: 'close', closedAt: t(40) }, at: t(40) },
+  ];
+  return appendEntries([], bodies, id);
+}
+
+const held = (chains: readonly CaseEntry[][]) => new Map(chains.map((c) => [c[0]!.caseId, c] as const));
+
+let blobs: { name: string; blob: Blob }[];
+
+beforeEach(() => {
+  blobs = [];
+  let last: Blob | null = null;
+  Object.assign(URL, { createObjectURL: vi.fn((blob: Blob) => ((last = blob), 'blob:claims')), revokeObjectURL: vi.fn() });
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    blobs.push({ name: this.download, blob: last! });
+  });
+});
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+  resetCountersignState();
+  useApp.setState(initial, true);
+  window.location.hash = '';
+});
+
+describe('請求済み on the claims screen (issue 14 point 3)', () => {
+  it('closes November after a confirmation, keeps the claim as sent when a late case and a correction arrive, lists the difference, and is undone only by a 取消 with a reason', async () => {
+    const chains = await Promise.all([night('case-1', 2), night('case-h', 5, hanako)]);
+    countersignState.setState({ loaded: true });
+    useApp.setState({ session: createFakeSession(), phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map([[office.id, office]]), caseEntries: held(chains) });
+    window.location.hash = '#/claims?office=office-1&month=2026-11';
+    const user = userEvent.setup();
+    render(<ClaimsScreen />);
+    await screen.findByText(T.chainAllOk(2));
+
+    // 請求日 before the month ended is refused, with the field named
+    fireEvent.change(screen.getByLabelText(new RegExp(T.sentOn)), { target: { value: '2026-11-30' } });
+    await user.click(screen.getByRole('button', { name: T.closeButton }));
+    expect(screen.getByText(CLOSE_MESSAGES.sentOnBeforeMonthEnd('2026-12-01'))).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    fireEvent.change(screen.getByLabelText(new RegExp(T.sentOn)), { target: { value: '2026-12-01' } });
+    await user.click(screen.getByRole('button', { name: T.closeButton }));
+    const dialog = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    expect(within(dialog).getByText(T.closeConfirmBody(2, 2, '1,400単位', 'UTF-8（BOM付き）'))).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: T.closeConfirm }));
+
+    expect(await screen.findByRole('heading', { name: T.closedTitle('2026年11月') })).toBeInTheDocument();
+    // both files were written, and the hashes kept are those of the very bytes written
+    expect(blobs.map((b) => b.name)).toEqual(['soudan-kyouka-summary-1234567890-2026-11.csv', 'soudan-kyouka-detail-1234567890-2026-11.csv']);
+    const [close] = [...useApp.getState().monthCloses.values()] as MonthClose[];
+    for (const [i, b] of blobs.entries()) {
+      const bytes = new Uint8Array(await b.blob.arrayBuffer());
+      expect(close!.body.exports[i]).toMatchObject({ fileName: b.name, sha256: await sha256OfBytes(bytes), size: bytes.length });
+      expect(screen.getByText(close!.body.exports[i]!.sha256)).toBeInTheDocument();
+    }
+    expect(screen.getByText(T.totalLine(2, 2, 1400))).toBeInTheDocument();
+    expect(screen.getByText(T.noChanges)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: T.closeButton })).toBeNull();
+
+    // a phone offline all month syncs Yota's case of 1 November, and Hanako's only call is corrected to 不在
+    const late = await night('case-late', 1);
+    const contact = chains[1]![1]!;
+    const corrected = await appendEntries(chains[1]!, [
+      { body: { type: 'correction', corrects: contact.id, reason: '結果を取り違えたため訂正', replacement: { ...(contact.body as ContactBody), result: '不在' } }, at: '2026-12-02T00:00:00.000Z' },
+    ]);
+    act(() => useApp.setState({ caseEntries: held([chains[0]!, corrected, late]) }));
+
+    await screen.findByText(T.changesIntro);
+    const changes = screen.getByRole('region', { name: T.changesTitle });
+    expect(screen.getByText(T.totalLine(2, 2, 1400))).toBeInTheDocument(); // the claim as sent, unchanged
+    expect(within(changes).getByText(T.changesTotal(700, 700))).toBeInTheDocument();
+    const lateItem = within(changes).getAllByRole('listitem', { name: '佐藤 陽太' });
+    expect(lateItem.map((li) => li.textContent)).toEqual([
+      expect.stringContaining('（この月の請求になし） → 算定（1回目・700単位）請求後に追加（同期）された記録追加請求 700単位'),
+      expect.stringContaining('算定（1回目・700単位） → 算定（2回目・700単位）同じ人のほかの記録の変更単位数の変更なし 0単位'),
+    ]);
+    const hanakoItem = within(changes).getByRole('listitem', { name: '田中 花子' });
+    expect(hanakoItem).toHaveTextContent('算定（1回目・700単位） → 算定不可（0単位）');
+    expect(hanakoItem).toHaveTextContent('記録の訂正: 結果を取り違えたため訂正');
+    expect(hanakoItem).toHaveTextContent('返還（過誤調整） 700単位');
+
+    await user.click(within(changes).getByRole('button', { name: T.exportChanges }));
+    expect(blobs.at(-1)!.name).toBe('soudan-kyouka-changes-1234567890-2026-11.csv');
+    const text = new TextDecoder().decode(new Uint8Array(await blobs.at(-1)!.blob.arrayBuffer()));
+    expect(text).toContain('case-h,1200000002,田中 花子,記録の訂正,結果を取り違えたため訂正,算定,1,700,算定不可,,0,0,700,返還（過誤調整）');
+
+    // closing twice is refused by the store too (another tab, a double tap)
+    await expect(useApp.getState().appendMonthClose({ ...close!, id: 'close-again' })).rejects.toThrow(CLOSE_MESSAGES.alreadyClosed('2026-12-01'));
+
+    // 取消 needs a reason; afterwards the month is open again and both records stay in its history
+    await user.click(screen.getByRole('button', { name: T.cancelButton }));
+    let cancel = await screen.findByRole('dialog', { name: T.cancelTitle });
+    await user.click(within(cancel).getByRole('button', { name: T.cancelConfirm }));
+    expect(within(cancel).getByText(CLOSE_MESSAGES.cancelReason)).toBeInTheDocument();
+    cancel = screen.getByRole('dialog', { name: T.cancelTitle });
+    await user.type(within(cancel).getByLabelText(new RegExp(T.cancelReason)), '請求日を誤って入力した');
+    await user.click(within(cancel).getByRole('button', { name: T.cancelConfirm }));
+    expect(await screen.findByRole('button', { name: T.closeButton })).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('heading', { name: T.closedTitle('2026年11月') })).toBeNull());
+    expect(screen.getByText(/^取消 .* テスト 太郎: 請求日を誤って入力した$/)).toBeInTheDocument();
+    expect([...useApp.getState().monthCloses.values()].map((r) => r.body.type).sort()).toEqual(['cancel', 'close']);
+  });
+});

@@ -1,0 +1,355 @@
+/**
+ * 請求済み on the claims screen (docs/claim-rules.md「請求済みの月」): closing a month (with its 請求日,
+ * after a confirmation), the claim as it was sent once closed — never recomputed — and
+ * 「請求後の変更」, what the rules would decide differently now, per case, with the units to claim
+ * or return. A mistaken close is undone by a recorded 取消 with a reason.
+ */
+import { useMemo, useState } from 'react';
+import { useApp, CaseEntryRejected } from '../../state/store';
+import { useCountersigns } from '../../state/use-countersigns';
+import {
+  ClaimCsvError,
+  claimDetailCsv,
+  claimExportFileName,
+  claimSummaryCsv,
+  encodeClaimCsv,
+  exportMonthOf,
+  type ClaimCsvEncoding,
+} from '../../domain/claim-csv';
+import {
+  buildMonthCancel,
+  buildMonthClose,
+  CHANGE_CAUSE_LABELS,
+  claimChanges,
+  closeProblems,
+  decisionLabel,
+  monthCloseState,
+  sha256OfBytes,
+  type ClaimChange,
+  type KeptExport,
+  type MonthClose,
+  type MonthCloseRecord,
+} from '../../domain/claim-close';
+import { adjustmentLabel, claimChangesCsv } from '../../domain/claim-close-csv';
+import { CLAIM_STATUS_LABELS } from '../../domain/claim-types';
+import type { EmergencyCase, Office } from '../../domain/emergency-case';
+import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
+import { downloadBytes } from '../../ui/download';
+import { TextArea, TextField } from '../../ui/field';
+import { Notice, Section } from '../../ui/layout';
+import { monthLabel } from './route';
+import { SummaryTable, summaryTotals } from './summary-table';
+import { T } from './text';
+import type { ChainChecks, MonthClaim } from './use-claims';
+
+const actorOf = (s: { user: { id: string; displayName: string } }) => ({ userId: s.user.id, name: s.user.displayName });
+
+/** 「請求済みにする」: the 請求日, a confirmation, then the files written and their hashes kept. */
+export function CloseSection({
+  office,
+  month,
+  claim,
+  chain,
+  encoding,
+  blocked,
+  demo,
+}: {
+  office: Office;
+  month: string;
+  claim: MonthClaim;
+  chain: ChainChecks;
+  encoding: ClaimCsvEncoding;
+  blocked: boolean;
+  demo: boolean;
+}) {
+  const session = useApp((s) => s.session);
+  const records = useApp((s) => s.monthCloses);
+  const appendMonthClose = useApp((s) => s.appendMonthClose);
+  const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
+  const countersigns = useCountersigns(entries);
+  const today = japanDateOf(new Date());
+  const [sentOn, setSentOn] = useState(today);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problems, setProblems] = useState<readonly string[]>([]);
+  const waiting = !chain.done || !countersigns.done;
+  const total = summaryTotals(claim.summary);
+  const history = historyOf(records, office.id, month);
+
+  function ask() {
+    const found = closeProblems([...records.values()], { office, month, cases: claim.cases, sentOn }, today);
+    setProblems(found);
+    if (found.length === 0) setConfirming(true);
+  }
+
+  async function close() {
+    setConfirming(false);
+    if (session === null || busy) return;
+    setBusy(true);
+    try {
+      const texts = {
+        summary: claimSummaryCsv(claim.summary, office, month),
+        detail: claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup }),
+      };
+      const files = (['summary', 'detail'] as const).map((kind) => ({
+        kind,
+        bytes: encodeClaimCsv(texts[kind], encoding),
+        fileName: claimExportFileName(kind, office.officeNumber, month, encoding),
+      }));
+      const exports = await Promise.all(
+        files.map(async (f): Promise<KeptExport> => ({ kind: f.kind, fileName: f.fileName, sha256: await sha256OfBytes(f.bytes), size: f.bytes.length })),
+      );
+      const record = buildMonthClose({
+        id: globalThis.crypto.randomUUID(),
+        office,
+        month,
+        cases: claim.cases,
+        decisions: claim.decisions,
+        summary: claim.summary,
+        sentOn,
+        encoding,
+        exports,
+        recordedAt: new Date().toISOString(),
+        recordedBy: actorOf(session),
+        deviceId: session.deviceId,
+      });
+      await appendMonthClose(record, { demo });
+      for (const f of files) downloadBytes(f.bytes, f.fileName, 'text/csv');
+      setProblems([]);
+    } catch (e) {
+      setProblems(e instanceof ClaimCsvError || e instanceof CaseEntryRejected ? [e.message] : [T.closeFailed]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Section title={T.closeTitle} id="claims-close">
+      <p>{T.closeIntro}</p>
+      {history.length > 0 ? (
+        <>
+          <h3 className="claims-subtitle">{T.history}</h3>
+          <ul className="claims-history">
+            {history.map((r) => (
+              <li key={r.id}>{historyLine(r)}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <TextField label={T.sentOn} hint={T.sentOnHint} type="date" required value={sentOn} max={today} onChange={(e) => setSentOn(e.target.value)} />
+      {blocked || waiting ? <p className="muted">{T.closeBlocked}</p> : null}
+      {problems.length > 0 ? (
+        <Notice kind="error">
+          {problems.map((p) => (
+            <p key={p}>{p}</p>
+          ))}
+        </Notice>
+      ) : null}
+      <Button variant="primary" className="claims-wide" disabled={blocked || waiting || busy} onClick={ask}>
+        {busy ? T.closing : T.closeButton}
+      </Button>
+      <ConfirmDialog
+        open={confirming}
+        title={T.closeConfirmTitle(monthLabel(month))}
+        confirmLabel={T.closeConfirm}
+        onConfirm={() => void close()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{T.closeConfirmBody(total.persons, total.count, T.units(total.units), T.encodingNames[encoding])}</p>
+        <p>
+          {T.sentOn}: {formatJapanDate(sentOn)}
+        </p>
+      </ConfirmDialog>
+    </Section>
+  );
+}
+
+/** The month as it was claimed, then 請求後の変更, then 取消. */
+export function ClosedMonth({
+  office,
+  month,
+  close,
+  claim,
+  encoding,
+  demo,
+}: {
+  office: Office;
+  month: string;
+  close: MonthClose;
+  claim: MonthClaim;
+  encoding: ClaimCsvEncoding;
+  /** the month's cases are demo cases: its records are demo too (off the change log, cleared with the demo) */
+  demo: boolean;
+}) {
+  const kept = close.body;
+  const changes = useMemo(
+    () =>
+      claimChanges(close, {
+        office,
+        listed: claim.cases,
+        all: claim.all,
+        decisions: claim.decisions,
+        monthOf: (c: EmergencyCase) => exportMonthOf(c, claim.decisions.get(c.id)),
+      }),
+    [close, office, claim],
+  );
+  return (
+    <>
+      <Section title={T.closedTitle(monthLabel(month))} id="claims-closed">
+        <p className="claims-closed-line">{T.closedLine(formatJapanDate(kept.sentOn), close.recordedBy.name, formatJapanDateTime(close.recordedAt))}</p>
+        <p className="muted">{T.closedIntro}</p>
+        <p className="claims-total">{T.totalLine(kept.persons, kept.count, kept.units)}</p>
+        {kept.summary.length === 0 ? <p>{T.noClaimed}</p> : <SummaryTable rows={kept.summary} caption={T.summaryTitle} />}
+        <h3 className="claims-subtitle">{T.keptCases(kept.cases.length)}</h3>
+        <ul className="claims-cases">
+          {kept.cases.map((k) => (
+            <li key={k.caseId} className="claims-case">
+              <p className="claims-case__name">
+                {k.name || T.unknownCaller}
+                {k.recipientNumber ? <span className="claims-case__number">{k.recipientNumber}</span> : null}
+              </p>
+              <p className="claims-case__line">
+                <span className={`claims-status claims-status--${k.status}`}>{CLAIM_STATUS_LABELS[k.status]}</span>
+                {k.units > 0 ? <span>{T.units(k.units)}</span> : null}
+              </p>
+              <p className="claims-case__meta">{T.requestLine(formatJapanDateTime(k.requestedAt))}</p>
+              <ul className="claims-reasons">
+                {k.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+        <h3 className="claims-subtitle">{T.keptFiles}</h3>
+        <ul className="claims-files">
+          {kept.exports.map((f) => (
+            <li key={f.kind}>
+              {T.keptFile(f.fileName, f.size)}
+              <br />
+              <code className="claims-hash">{f.sha256}</code>
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <ChangesSection close={close} changes={changes} encoding={encoding} />
+      <CancelSection close={close} demo={demo} />
+    </>
+  );
+}
+
+function ChangesSection({ close, changes, encoding }: { close: MonthClose; changes: readonly ClaimChange[]; encoding: ClaimCsvEncoding }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [written, setWritten] = useState<string | null>(null);
+  const claimMore = changes.reduce((n, c) => n + Math.max(c.difference, 0), 0);
+  const giveBack = changes.reduce((n, c) => n + Math.max(-c.difference, 0), 0);
+
+  function exportChanges() {
+    setProblem(null);
+    setWritten(null);
+    try {
+      const bytes = encodeClaimCsv(claimChangesCsv(close, changes), encoding);
+      const fileName = claimExportFileName('changes', close.body.office.officeNumber, close.month, encoding);
+      downloadBytes(bytes, fileName, 'text/csv');
+      setWritten(T.exported(fileName, T.exportChanges, T.encodingNames[encoding]));
+    } catch (e) {
+      setProblem(e instanceof ClaimCsvError ? e.message : T.exportFailed);
+    }
+  }
+
+  return (
+    <Section title={T.changesTitle} id="claims-changes">
+      {changes.length === 0 ? (
+        <p>{T.noChanges}</p>
+      ) : (
+        <>
+          <Notice kind="warn">{T.changesIntro}</Notice>
+          <p className="claims-total">{T.changesTotal(claimMore, giveBack)}</p>
+          <ul className="claims-cases">
+            {changes.map((c) => (
+              <li key={c.caseId} className="claims-case" aria-label={c.name || T.unknownCaller}>
+                <p className="claims-case__name">
+                  {c.name || T.unknownCaller}
+                  {c.recipientNumber ? <span className="claims-case__number">{c.recipientNumber}</span> : null}
+                </p>
+                <p className="claims-case__line">{T.changeLine(decisionLabel(c.before), decisionLabel(c.after))}</p>
+                <p className="claims-case__meta">
+                  {T.changeCause(CHANGE_CAUSE_LABELS[c.cause], [c.detail, c.movedTo ? T.movedTo(monthLabel(c.movedTo)) : ''].filter(Boolean).join('／'))}
+                </p>
+                <p className="claims-case__line">{T.changeDifference(adjustmentLabel(c.difference), c.difference)}</p>
+              </li>
+            ))}
+          </ul>
+          <Button variant="primary" className="claims-wide" onClick={exportChanges}>
+            {T.exportChanges}
+          </Button>
+        </>
+      )}
+      {problem ? <Notice kind="error">{problem}</Notice> : null}
+      {written ? (
+        <p className="status-line claims-written" role="status">
+          {written}
+        </p>
+      ) : null}
+    </Section>
+  );
+}
+
+function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
+  const session = useApp((s) => s.session);
+  const records = useApp((s) => s.monthCloses);
+  const appendMonthClose = useApp((s) => s.appendMonthClose);
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<readonly string[]>([]);
+  const history = historyOf(records, close.officeId, close.month);
+
+  async function cancel() {
+    if (session === null) return;
+    const record = buildMonthCancel(close, {
+      id: globalThis.crypto.randomUUID(),
+      reason,
+      recordedAt: new Date().toISOString(),
+      recordedBy: actorOf(session),
+      deviceId: session.deviceId,
+    });
+    if (Array.isArray(record)) {
+      setErrors(record);
+      return;
+    }
+    try {
+      await appendMonthClose(record, { demo });
+      setOpen(false);
+    } catch (e) {
+      setErrors(e instanceof CaseEntryRejected ? e.messages : [T.closeFailed]);
+    }
+  }
+
+  return (
+    <Section title={T.history} id="claims-close-history">
+      <ul className="claims-history">
+        {history.map((r) => (
+          <li key={r.id}>{historyLine(r)}</li>
+        ))}
+      </ul>
+      <Button variant="danger" className="claims-wide" onClick={() => (setErrors([]), setOpen(true))}>
+        {T.cancelButton}
+      </Button>
+      <ConfirmDialog open={open} title={T.cancelTitle} confirmLabel={T.cancelConfirm} danger onConfirm={() => void cancel()} onCancel={() => setOpen(false)}>
+        <p>{T.cancelBody}</p>
+        <TextArea label={T.cancelReason} required value={reason} onChange={(e) => setReason(e.target.value)} error={errors[0]} />
+      </ConfirmDialog>
+    </Section>
+  );
+}
+
+function historyOf(records: ReadonlyMap<string, MonthCloseRecord>, officeId: string, month: string): readonly MonthCloseRecord[] {
+  return monthCloseState([...records.values()], officeId, month).history;
+}
+
+function historyLine(r: MonthCloseRecord): string {
+  const at = formatJapanDateTime(r.recordedAt);
+  return r.body.type === 'close' ? T.historyClose(formatJapanDate(r.body.sentOn), r.recordedBy.name, at) : T.historyCancel(r.body.reason, r.recordedBy.name, at);
+}

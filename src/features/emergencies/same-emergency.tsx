@@ -1,0 +1,100 @@
+/**
+ * 「同じ緊急事態ですか？」 on the case screen (Q&A R6 問74: one emergency, one claim): the other cases of
+ * the same person requested within 24 hours, the answer recorded for each, and a form to answer
+ * (again). Each answer is a 'same-emergency' entry of this case; the last one stands.
+ */
+import { useState, type FormEvent } from 'react';
+import { casesWithin24Hours, sameEmergencyAnswer } from '../../domain/claim-rules';
+import type { EmergencyCase } from '../../domain/emergency-case';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { TextArea } from '../../ui/field';
+import { Section } from '../../ui/layout';
+import { EntryErrors } from './errors-list';
+import { casePaths } from './route';
+import { T } from './text';
+import { useAllCases } from './use-cases';
+import { useAppend } from './use-append';
+
+export function SameEmergencySection({ kase, readOnly }: { kase: EmergencyCase; readOnly: boolean }) {
+  const all = useAllCases();
+  const nearby = casesWithin24Hours(kase, all);
+  if (nearby.length === 0) return null;
+  return (
+    <Section title={T.sameSection} id="case-same-emergency">
+      <p>{T.sameSectionIntro}</p>
+      <ul className="case-same__list">
+        {nearby.map((other) => (
+          <li key={other.id} aria-label={T.sameCaseLine(formatJapanDateTime(other.open.body.requestedAt), '')}>
+            <SamePair kase={kase} other={other} readOnly={readOnly} />
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: EmergencyCase; readOnly: boolean }) {
+  const answer = sameEmergencyAnswer(kase, other);
+  const [choice, setChoice] = useState<'same' | 'separate' | null>(null);
+  const [reason, setReason] = useState('');
+  const [saved, setSaved] = useState(false);
+  const { append, errors, busy, setErrors } = useAppend(kase.id);
+  const status = other.closedAt ? T.statusClosed(formatJapanDateTime(other.closedAt)) : T.statusOpen;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSaved(false);
+    if (choice === null) return setErrors([T.sameUnanswered]);
+    const ok = await append({ type: 'same-emergency', otherCaseId: other.id, otherRequestedAt: other.open.body.requestedAt, answer: choice, reason: reason.trim() });
+    if (!ok) return;
+    setChoice(null);
+    setReason('');
+    setSaved(true);
+  }
+
+  return (
+    <>
+      <p className="case-meta">
+        <a className="case-link" href={casePaths.case(other.id)}>
+          {T.sameCaseLine(formatJapanDateTime(other.open.body.requestedAt), status)}
+        </a>
+      </p>
+      <p className="case-same__answer">
+        {answer
+          ? T.sameAnswered(
+              answer.body.answer === 'same' ? T.sameAnswerSame : T.sameAnswerSeparate,
+              answer.body.reason,
+              answer.recordedBy.name,
+              formatJapanDateTime(answer.recordedAt),
+            )
+          : T.sameNotAnswered}
+      </p>
+      {readOnly ? null : (
+        <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+          <fieldset className="field case-chips">
+            <legend className="field__label">{T.sameQuestion}</legend>
+            <div className="case-chips__grid">
+              {(['same', 'separate'] as const).map((value) => (
+                <label key={value} className={choice === value ? 'case-chip case-chip--on' : 'case-chip'}>
+                  <input type="radio" name={`same-${other.id}`} value={value} checked={choice === value} onChange={() => setChoice(value)} />
+                  <span>{value === 'same' ? T.sameAnswerSame : T.sameAnswerSeparate}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          {choice === 'separate' ? <TextArea label={T.sameReason} hint={T.sameReasonHint} required value={reason} onChange={(e) => setReason(e.target.value)} /> : null}
+          <EntryErrors errors={errors} />
+          <Button type="submit" disabled={busy}>
+            {T.sameSave}
+          </Button>
+          {saved ? (
+            <p className="status-line" role="status">
+              {T.sameSaved}
+            </p>
+          ) : null}
+        </form>
+      )}
+    </>
+  );
+}
