@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompressPlugin } from './src/server/http/precompress';
 
 // The app must start with no network: the service worker precaches the whole shell.
 // Updates are never applied silently (registerType: 'prompt'); the app asks first,
 // and not while something is unsaved (see src/app/update-prompt.tsx).
+// Every text file is compressed once here (brotli and gzip) for the server to send as it is.
 export default defineConfig({
   plugins: [
     react(),
@@ -37,6 +39,7 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
       },
     }),
+    precompressPlugin(),
   ],
   build: {
     target: 'es2022',
