@@ -7,7 +7,7 @@
  * does it again (the kept copies stay until they are queued).
  */
 import { bindingOf, seal, unseal } from './crypto';
-import type { SyncMetaRow } from './db';
+import { readMeta, type OutboxRow, type SyncMetaRow } from './db';
 import { appendOutbox, prepareOutbox, type SessionContext } from './journal';
 import { loadCache } from './cache';
 import { followServerSeq } from './sync-store';
@@ -65,8 +65,12 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
  * an append for evidence. One transaction; the kept list is removed in it. Returns how many.
  */
 export async function resendLostRecords(ctx: SessionContext): Promise<number> {
-  const kept = await loadCache<KeptRecord[]>(ctx, RESEND_KEY);
-  if (kept === undefined || kept.length === 0) return 0;
+  const stored = await loadCache<KeptRecord[]>(ctx, RESEND_KEY);
+  if (stored === undefined || stored.length === 0) return 0;
+  // Records first, then evidence in chain order: an entry is taken only after its parent (E1), and
+  // an entry's index is above its parent's.
+  const indexOf = (k: KeptRecord) => (APPEND_ONLY_KINDS.has(k.kind) ? 1 + Number((k.data as { index?: unknown }).index ?? 0) : 0);
+  const kept = [...stored].sort((a, b) => indexOf(a) - indexOf(b));
   const { db } = ctx;
   const metas = await db.syncMeta.bulkGet(kept.map((k) => [k.kind, k.id] as [EntityKind, string]));
   const prepared = await Promise.all(
@@ -83,10 +87,22 @@ export async function resendLostRecords(ctx: SessionContext): Promise<number> {
     }),
   );
   await db.transaction('rw', [db.records, db.outbox, db.meta, db.cache], async () => {
-    for (const { k, sealed, pending, baseVersion, evidence } of prepared) {
-      // Evidence held here is never rewritten; a merged record gets back what this device had.
-      if (!evidence) await db.records.put({ kind: k.kind, id: k.id, demo: 0, updatedAt: pending.at, ...sealed });
-      await appendOutbox(db, pending, baseVersion);
+    // Evidence held here is never rewritten; a merged record gets back what this device had.
+    await db.records.bulkPut(prepared.filter((p) => !p.evidence).map(({ k, sealed, pending }) => ({ kind: k.kind, id: k.id, demo: 0, updatedAt: pending.at, ...sealed })));
+    const resent: OutboxRow[] = prepared.map(({ pending, baseVersion }) => ({ ...pending, baseVersion, seq: 0 }));
+    // What was sent before the restore goes before what was never sent: an unsent entry may
+    // continue a chain whose earlier entries the restore lost (E1), so the queue is renumbered.
+    const rows = await db.outbox.orderBy('seq').toArray();
+    const unsent = rows.filter((r) => r.refusedReason === undefined || r.refusedReason === null);
+    const start = unsent[0]?.seq ?? ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
+    if (rows.some((r) => r.seq >= start && !unsent.includes(r))) {
+      // A refusal sits among the unsent (a later run): numbering over it would collide; append.
+      for (const r of resent) await appendOutbox(db, r, r.baseVersion);
+    } else {
+      const queue = [...resent, ...unsent];
+      await db.outbox.bulkDelete(unsent.map((r) => r.seq));
+      await db.outbox.bulkAdd(queue.map((r, i) => ({ ...r, seq: start + i })));
+      await db.meta.put({ key: 'outboxSeq', value: start + queue.length - 1 });
     }
     await db.cache.delete(RESEND_KEY);
   });
