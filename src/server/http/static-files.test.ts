@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, writeFile, mkdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -119,6 +119,22 @@ describe('static files: compressed at build, chosen by Accept-Encoding', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBe('br');
     expect(res.body.length).toBe(0);
+  });
+});
+
+describe('a file changed after the build', () => {
+  it('is sent as it now is, never as its older compressed copy', async () => {
+    const path = join(dist, 'assets', 'edited-abc123.js');
+    await writeFile(path, script);
+    precompressDir(dist);
+    const later = `${script}// edited by hand after the build\n`;
+    // An mtime after the copies': the edit happened later.
+    await writeFile(path, later);
+    const future = new Date(Date.now() + 60_000);
+    await utimes(path, future, future);
+    const res = await get('/assets/edited-abc123.js', { 'Accept-Encoding': 'br, gzip' });
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.body.toString()).toBe(later);
   });
 });
 

@@ -97,19 +97,22 @@ interface Variant {
   readonly compressible: boolean;
 }
 
-/** The smallest copy the browser accepts: brotli, then gzip, then the file itself. */
+/**
+ * The smallest copy the browser accepts: brotli, then gzip, then the file itself. A copy older than
+ * its file (the file was edited or replaced after the build) is never sent: it would be stale.
+ */
 async function pickVariant(path: string, acceptEncoding: string | string[] | undefined): Promise<Variant> {
   const accepted = acceptedEncodings(acceptEncoding);
+  const original = await stat(path);
   let compressible = false;
   let chosen: Variant | null = null;
   for (const encoding of ['br', 'gzip'] as const) {
     const info = await stat(path + SUFFIX[encoding]).catch(() => null);
-    if (info === null || !info.isFile()) continue;
+    if (info === null || !info.isFile() || info.mtimeMs < original.mtimeMs) continue;
     compressible = true;
     if (chosen === null && accepted.has(encoding)) chosen = { path: path + SUFFIX[encoding], info, encoding, compressible: true };
   }
-  if (chosen !== null) return chosen;
-  return { path, info: await stat(path), encoding: null, compressible };
+  return chosen ?? { path, info: original, encoding: null, compressible };
 }
 
 /** Encodings named in Accept-Encoding without q=0 (`*` counts for both). */
