@@ -474,6 +474,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       members: { ...(same ? old.members : {}), [session.user.id]: member },
       deviceSecret: enrolled.deviceSecret,
       cursor: same ? old.cursor : 0,
+      // [S15] the cursor keeps its epoch: a device that must enrol again after a restore (it was
+      // registered after the backup) still notices the restore at its next pull.
+      epoch: same ? (old.epoch ?? null) : null,
       scope: same ? old.scope : null,
       lastSyncAt: same ? old.lastSyncAt : null,
       openConflicts: same ? old.openConflicts : 0,

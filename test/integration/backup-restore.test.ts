@@ -1,6 +1,6 @@
 /**
  * Backups that restore (issue 16 point 5, docs/hub-server.md [S15]), against the machine's real
- * PostgreSQL in a database of its own: two phones running the app's own vault and sync engine sync
+ * PostgreSQL in a database of its own: phones running the app's own vault and sync engine sync
  * with the hub; `npm run admin -- backup` takes a pg_dump; the phones write more (households, case
  * entries, one change still unsent); the hub is stopped and `restore` puts the older backup back,
  * with a new epoch. When the phones reconnect, everything written after the backup is on the hub
@@ -59,7 +59,7 @@ beforeAll(async () => {
   await store.migrate();
   await store.createTenant({ id: HUB, name: '復元テスト拠点' });
   const hash = await hashPassword(PASSWORD);
-  for (const [id, login] of [['u-a', 'coord-a'], ['u-b', 'coord-b']] as const) {
+  for (const [id, login] of [['u-a', 'coord-a'], ['u-b', 'coord-b'], ['u-c', 'coord-c']] as const) {
     await store.createUser({ id, tenantId: HUB, role: 'coordinator', loginName: login, displayName: `夜勤 ${login}` });
     const totpSecret = newTotpSecret();
     secrets.set(login, totpSecret);
@@ -141,16 +141,22 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     await b.saveHousehold(createHousehold({ id: 'hh-late-b' }), 'create');
     await b.append('case-b', contactBody());
     await b.append('case-new-b', openBody({ officeId: 'office-b', caller: '民生委員' }));
+    // A third phone joins only after the backup: the restored hub will not know it.
+    const c = await phone('携帯C', 'coord-c');
+    await c.append('case-c', openBody({ officeId: 'office-c', caller: '隣人' }));
+    await c.append('case-c', contactBody());
     await synced(a);
     await synced(b);
+    await synced(c);
     await synced(a);
     expect(await a.queued()).toBe(0);
     expect(await b.queued()).toBe(0);
+    expect(await c.queued()).toBe(0);
     // ...and one more on A that has not been sent when the hub goes down.
     await a.append('case-a', contactBody());
     await a.saveHousehold(createHousehold({ id: 'hh-unsent' }), 'create');
     const before = await held();
-    expect(before.evidence.size).toBe(a.evidence.size + b.evidence.size - 1);
+    expect(before.evidence.size).toBe(a.evidence.size + b.evidence.size + c.evidence.size - 1);
 
     await stopTheHub();
     const restoreLines: string[] = [];
@@ -164,9 +170,14 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     // The phones reconnect: each notices the new epoch in its first run and sends what it holds above the floor.
     await synced(a);
     await synced(b);
+    // C is unknown to the restored hub: it is asked to sign in, enrols again, and then does the same.
+    expect(await c.sync()).toBe('failed');
+    expect((await c.session.sync.hubLink())?.members?.[c.session.user.id]?.signedOut).toBe(true);
+    await c.join({ hub: HUB, loginName: 'coord-c', password: PASSWORD, totp: () => totpCode(secrets.get('coord-c')!, new Date()) });
     await synced(a);
     await synced(b);
-    for (const device of [a, b]) {
+    await synced(c);
+    for (const device of [a, b, c]) {
       const link = await device.session.sync.hubLink();
       expect(link?.epoch).toBe(epoch);
       expect(parseCursor(`${link?.epoch}:${link?.cursor}`)).not.toBeNull();
@@ -176,19 +187,19 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
 
     const after = await held();
     // Every case entry either phone wrote is on the hub, byte for byte, in one row.
-    const written = new Map([...a.evidence, ...b.evidence]);
+    const written = new Map([...a.evidence, ...b.evidence, ...c.evidence]);
     expect(after.evidence.size).toBe(written.size);
     for (const [id, text] of written) {
       expect(after.evidence.get(id), id).toEqual({ text, rows: 1 });
     }
     // Every household as last saved, and no conflict from the same state sent by two phones.
-    for (const device of [a, b]) {
+    for (const device of [a, b, c]) {
       for (const [id, household] of device.households) expect(after.households.get(id), id).toEqual(household);
     }
     expect(after.households.size).toBe(4);
     expect(after.conflicts).toBe(0);
     // Both phones hold the same: B has A's late entries and households, A has B's.
-    for (const device of [a, b]) {
+    for (const device of [a, b, c]) {
       const entries = (await device.session.list('case-entry')).map((r) => r.id).sort();
       expect(entries).toEqual([...written.keys()].sort());
       expect((await device.household('hh-late-a'))?.id).toBe('hh-late-a');
