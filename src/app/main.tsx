@@ -15,6 +15,12 @@ function boot(): void {
     if (status) status.textContent = '読み込めませんでした。通信を確かめて、ページを開き直してください。';
   });
 }
-// After the next frame; at most 100 ms in a tab that paints nothing (hidden at load).
-requestAnimationFrame(() => setTimeout(boot, 0));
-setTimeout(boot, 100);
+// After the next frame (which waits for the stylesheet, so the frame is the styled one). A tab
+// that paints nothing (opened hidden, or hidden before its first frame) starts at once; the 3 s
+// timer only guards against a browser that never runs the frame callback.
+if (document.visibilityState === 'hidden') boot();
+else {
+  requestAnimationFrame(() => setTimeout(boot, 0));
+  document.addEventListener('visibilitychange', boot, { once: true });
+  setTimeout(boot, 3000);
+}
