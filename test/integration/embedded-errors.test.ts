@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgres } from '../../src/server/db/embedded-postgres';
@@ -65,6 +66,31 @@ describe('the embedded store says why it cannot start', () => {
     expect(stderr).toContain('内蔵データベース（PostgreSQL）を起動できません');
     expect(stderr).toContain('What to do:');
     expect(stderr).not.toMatch(/^\s*at /m); // no stack trace
+  });
+});
+
+describe('the server says why it cannot listen', () => {
+  it('a port another program holds: which port and what to do, in Japanese and English, exit 1', async () => {
+    const holder = createServer();
+    await new Promise<void>((done) => holder.listen(0, '127.0.0.1', done));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const dist = mkdtempSync(join(tmpdir(), 'kyoten-dist-'));
+      made.push(dist);
+      writeFileSync(join(dist, 'index.html'), '<!doctype html><title>shell</title>');
+      const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DIST_DIR: dist, KYOTEN_DATA_DIR: join(dist, 'data') };
+      delete env.DATABASE_URL;
+      const child = spawn(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'src/server/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.stdout.resume();
+      expect(await new Promise<number | null>((done) => child.on('exit', done))).toBe(1);
+      expect(stderr).toContain(`ポート ${port} は別のプログラムが使っています`);
+      expect(stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(stderr).not.toMatch(/^\s*at /m);
+    } finally {
+      await new Promise((done) => holder.close(done));
+    }
   });
 });
 
