@@ -2,10 +2,45 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { guidePlugin } from './src/guide/vite-plugin';
+import type { Plugin } from 'vite';
+import { precompressPlugin } from './src/server/http/precompress';
+
+/**
+ * main.tsx imports the app (boot.tsx) dynamically, after the first paint. Its chunks are still
+ * fetched with the page: this adds a modulepreload link for each, so the download starts at once
+ * and only the running waits.
+ */
+function preloadBootChunks(): Plugin {
+  return {
+    name: 'kyoten-preload-boot',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle;
+        const entry = ctx.chunk;
+        if (bundle === undefined || entry === undefined) return html;
+        const seen = new Set<string>([entry.fileName, ...entry.imports]);
+        const wanted: string[] = [];
+        const visit = (fileName: string) => {
+          if (seen.has(fileName)) return;
+          seen.add(fileName);
+          const chunk = bundle[fileName];
+          if (chunk?.type !== 'chunk') return;
+          chunk.imports.forEach(visit);
+          wanted.push(fileName);
+        };
+        entry.dynamicImports.forEach(visit);
+        return wanted.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
 
 // The app must start with no network: the service worker precaches the whole shell.
 // Updates are never applied silently (registerType: 'prompt'); the app asks first,
 // and not while something is unsaved (see src/app/update-prompt.tsx).
+// Every text file is compressed once here (brotli and gzip) for the server to send as it is.
 export default defineConfig({
   plugins: [
     react(),
@@ -40,6 +75,8 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
       },
     }),
+    preloadBootChunks(),
+    precompressPlugin(),
   ],
   build: {
     target: 'es2022',

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the foundation's figures, in headless Chromium against the built app served
  * by the real server on loopback.
+ *   0. the first visit: bytes sent per file, compressed, and in all; Lighthouse's mobile preset (bench/first-visit.ts)
  *   1. gzipped JavaScript loaded at start (goal < 200 KB)
  *   2. cold start offline → unlocked, usable search box at 10,000 households (goal < 1 s)
  *   3. search latency per keystroke at 10,000 households, key → results laid out (goal p95 < 16 ms),
@@ -9,7 +10,8 @@
  *   5. sync: first sync of 10,000 households + 1,000 facilities to a fresh device and draining 1,000
  *      offline edits, ours against PouchDB in the same run (bench/sync.ts; needs PostgreSQL at
  *      127.0.0.1:5432 database test, or BENCH_DATABASE_URL)
- * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone; BENCH_ONLY=start figures 1-3.
+ * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone; BENCH_ONLY=start figures 0-3;
+ * BENCH_ONLY=first-visit figure 0 alone.
  * Figures vary with the machine's load; compare runs on the same machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -26,6 +28,7 @@ import { benchCsvImport, benchMatch } from './domain';
 import { benchClaimExport } from './claims';
 import { benchFacilityImport } from './import';
 import { benchSync } from './sync';
+import { benchFirstVisit } from './first-visit';
 
 const root = resolve(import.meta.dirname, '..');
 const HOUSEHOLDS = 10_000;
@@ -48,7 +51,7 @@ if (syncOnly) {
   await benchSync(resolve(root, 'dist'));
   process.exit(0);
 }
-if (!importOnly && !startOnly) {
+if (!importOnly && !startOnly && process.env.BENCH_ONLY !== 'first-visit') {
   benchMatch();
   benchCsvImport();
   await benchClaimExport();
@@ -59,6 +62,12 @@ const server = await startServer({ port: 0, host: '127.0.0.1', distDir: resolve(
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 if (importOnly) {
   await benchFacilityImport(baseUrl).finally(() => new Promise((done) => server.close(done)));
+  process.exit(0);
+}
+// 0. The first visit: what goes over the wire, and Lighthouse on the same build.
+await benchFirstVisit(baseUrl, resolve(root, 'dist'));
+if (process.env.BENCH_ONLY === 'first-visit') {
+  await new Promise((done) => server.close(done));
   process.exit(0);
 }
 

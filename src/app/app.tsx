@@ -23,7 +23,7 @@ export function App({ openVault }: { openVault: () => Vault }) {
 }
 
 /**
- * Opens the vault and reads what the first screen needs, once per page. main.tsx calls it before
+ * Opens the vault and reads what the first screen needs, once per page. boot.tsx calls it before
  * React's first render, so IndexedDB opens while the splash is being laid out; Root calls it in
  * case nobody did (tests render <App> alone).
  */

@@ -18,7 +18,7 @@ export const API = {
   devices: '/api/devices',
   /** POST PushRequest → PushResponse */
   push: '/api/sync/push',
-  /** GET ?cursor=N&limit=M → PullResponse */
+  /** GET ?cursor=<epoch>:<version>&limit=M → PullResponse (cursor.ts; a bare version is still read) */
   pull: '/api/sync/pull',
   /**
    * POST RetirePushRequest → PushResponse. For a device whose user or device was disabled: sends
@@ -305,10 +305,25 @@ export const WireRecord = z.strictObject({
 });
 export type WireRecord = z.infer<typeof WireRecord>;
 
+/**
+ * In a pull answer when the cursor named another epoch: the hub's database was restored from a
+ * backup (or replaced). The page starts from the beginning; the device sends again what it holds
+ * above `floor` and numbers its queue on from `lastSeq` (docs/sync-protocol.md, [S15]).
+ */
+export const EpochChange = z.strictObject({
+  /** versions up to this one are the same as the device saw them; those above were lost */
+  floor: z.number().int().nonnegative(),
+  /** the highest seq the hub holds of this device */
+  lastSeq: z.number().int().nonnegative(),
+});
+export type EpochChange = z.infer<typeof EpochChange>;
+
 export const PullResponse = z.strictObject({
   records: z.array(WireRecord),
-  /** pass back as the next cursor */
-  cursor: z.number().int().nonnegative(),
+  /** pass back as the next cursor: `<epoch>:<version>` (cursor.ts) */
+  cursor: z.string().max(100),
+  /** the cursor asked with came from another database: see EpochChange */
+  epochChange: EpochChange.optional(),
   hasMore: z.boolean(),
   scope: WireScope,
   /** open same-field conflicts on records in scope (see ConflictList) */

@@ -55,6 +55,13 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   device-users   --device <device id>          (who has signed in on the device)
   revoke-device-user --hub <id> --device <device id> --login <login>
                  (the user's sign-in on that device no longer opens a session)
+  backup         --file <path>
+                 (pg_dump of DATABASE_URL in custom format; for the embedded store, with the server
+                  stopped, a copy of data/pg. Never overwrites a file.)
+  restore        --file <path> --yes
+                 (stop every hub server first. Puts the backup back, migrates it, and gives the
+                  database a new epoch: each device pulls again and sends what the backup lacks.
+                  The embedded store's current database is moved aside, not deleted.)
   verify-evidence <FILE> [--public-key <base64>]
                  (checks each countersigned row of an exported detail CSV against the hub's key:
                   the server's own, or the public key given; exit 1 when a row fails)
@@ -95,6 +102,11 @@ const schemas = {
   'move-device': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1) }),
   'device-users': z.strictObject({ device: z.string().min(1).max(200) }),
   'revoke-device-user': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1) }),
+  backup: z.strictObject({ file: z.string().min(1, 'give the file to write') }),
+  restore: z.strictObject({
+    file: z.string().min(1, 'give the backup to restore'),
+    yes: z.literal(true, { message: 'a restore replaces the database: add --yes once every hub server is stopped' }),
+  }),
   'verify-evidence': z.strictObject({ file: z.string().min(1, 'give the CSV file to check'), 'public-key': z.string().min(1).optional() }),
 } as const;
 export type AdminCommand = keyof typeof schemas;
@@ -126,6 +138,8 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
       limit: str,
       note: str,
       'public-key': str,
+      file: str,
+      yes: { type: 'boolean' },
     },
   });
   if (positionals.length > 1) throw new Error(`one file at a time, got ${positionals.length}`);
@@ -230,6 +244,10 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'verify-evidence':
         await runVerifyEvidence(o['file'] as string, o['public-key'] as string | undefined, io, store);
         return;
+      case 'backup':
+      case 'restore':
+        // They work on the database itself, not through an open store: admin.ts runs them first.
+        throw new Error(`${command} runs before the store is opened (backup-commands.ts)`);
     }
   } catch (error) {
     if (error instanceof StoreError && error.code === 'bad-request') throw new Error(error.message);

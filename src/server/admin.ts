@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { describeStore, openStoreFromEnv } from './db/open-store';
 import { parseAdminArgs, runAdminCommand } from './admin-commands';
+import { backupDatabase, restoreDatabase } from './backup-commands';
 import { secretKeyFromEnv } from './services/secret-box';
 import { hubKeyFromEnv } from './services/hub-key';
 import { runVerifyEvidence } from './services/verify-evidence-command';
@@ -60,6 +61,20 @@ try {
 if (parsed.command === 'verify-evidence' && parsed.options['public-key'] !== undefined) {
   try {
     await runVerifyEvidence(parsed.options['file'] as string, parsed.options['public-key'] as string, { out: (line) => console.log(line) }, null);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
+  process.exit();
+}
+
+// A backup or a restore works on the database itself (backup-commands.ts), never through an open store.
+if (parsed.command === 'backup' || parsed.command === 'restore') {
+  try {
+    const file = parsed.options['file'] as string;
+    const log = (line: string) => console.log(line);
+    if (parsed.command === 'backup') await backupDatabase(process.env, file, log);
+    else await restoreDatabase(process.env, file, log);
   } catch (error) {
     console.error((error as Error).message);
     process.exitCode = 1;

@@ -23,7 +23,24 @@ if (!existsSync(resolve(distDir, 'index.html'))) {
   process.exit(1);
 }
 
-const hub = await startHub({ port, host, distDir, env: process.env, log: (line) => console.log(line) });
+const hub = await startHub({ port, host, distDir, env: process.env, log: (line) => console.log(line) }).catch((error: unknown) => {
+  // The port, said in words: the commonest start-up failure after the store's (embedded-errors.ts).
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    console.error(
+      `ポート ${port} は別のプログラムが使っています。そのプログラム（前に起動した拠点サーバーなど）を止めるか、PORT で別のポートを指定してください。\n` +
+        `Port ${port} on ${host} is already in use: stop the program using it (an earlier hub server?) or set PORT to another port.`,
+    );
+  } else if (code === 'EACCES') {
+    console.error(
+      `ポート ${port} を使う権限がありません（1024 未満のポートは管理者だけが使えます）。PORT=8080 などにして、前段のプロキシから転送してください。\n` +
+        `No permission to listen on port ${port} (ports below 1024 need privileges): use PORT=8080 or so behind the reverse proxy.`,
+    );
+  } else {
+    console.error('The hub server could not start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});
 const address = hub.server.address();
 const shownPort = typeof address === 'object' && address ? address.port : port;
 console.log(`拠点ナビ is running: http://localhost:${shownPort}/  (PORT=${shownPort})`);

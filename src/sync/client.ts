@@ -169,8 +169,9 @@ export class HubClient {
     return this.request('POST', API.push, PushResponse, { changes }, device);
   }
 
-  pull(device: DeviceCredentials, cursor: number, limit: number) {
-    return this.request('GET', `${API.pull}?cursor=${cursor}&limit=${limit}`, PullResponse, undefined, device);
+  /** `cursor` as it travels, `<epoch>:<version>` (protocol/cursor.ts) */
+  pull(device: DeviceCredentials, cursor: string, limit: number) {
+    return this.request('GET', `${API.pull}?cursor=${encodeURIComponent(cursor)}&limit=${limit}`, PullResponse, undefined, device);
   }
 
   retirePush(device: DeviceCredentials, changes: readonly WireChange[]) {

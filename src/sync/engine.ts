@@ -7,6 +7,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { MAX_PUSH_CHANGES, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath } from './conflict-path';
+import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
 import type { EntityKind, HubLink, HubMember, OutboxEntry, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
@@ -112,6 +113,11 @@ function toWire(e: OutboxEntry, author?: string): WireChange {
     payload: e.payload as Record<string, unknown>,
     baseVersion: e.baseVersion,
   };
+}
+
+/** The link's cursor as it travels (protocol/cursor.ts): a link from before epochs sends a bare version. */
+function wireCursor(link: HubLink): string {
+  return formatCursor({ epoch: link.epoch ?? null, version: link.cursor });
 }
 
 function sameScope(a: WireScope | null, b: WireScope): boolean {
@@ -250,8 +256,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** Pulls page after page; each page and the cursor after it are written in one transaction. */
-  async function pull(start: HubLink): Promise<{ link: HubLink; changed: RecordsChanged | null }> {
+  async function pull(start: HubLink): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean }> {
     let link = start;
+    let epochChanged = false;
     let dropped = false;
     const written: (readonly [EntityKind, string])[] = [];
     const changedOf = (): RecordsChanged | null => (dropped ? 'all' : written.length > 0 ? written : null);
@@ -259,17 +266,28 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const mismatches = new Set(status.getState().evidenceMismatches);
     // The next page is asked for while this one is sealed and written: the network and the vault
     // overlap. A prefetched page is used only if the cursor it was asked at is still the one.
-    let prefetched: { cursor: number; page: ReturnType<HubClient['pull']> } | null = null;
-    const fetchPage = (cursor: number) => {
+    let prefetched: { cursor: string; page: ReturnType<HubClient['pull']> } | null = null;
+    const fetchPage = (cursor: string) => {
       const page = client.pull(device(link), cursor, pullPage);
       page.catch(() => undefined); // awaited below, or dropped with its error when not used
       return { cursor, page };
     };
     for (;;) {
-      const ask = prefetched !== null && prefetched.cursor === link.cursor ? prefetched : fetchPage(link.cursor);
+      const asked = wireCursor(link);
+      const ask = prefetched !== null && prefetched.cursor === asked ? prefetched : fetchPage(asked);
       prefetched = null;
       const page = await ask.page;
-      if (page.hasMore && page.cursor > link.cursor && sameScope(link.scope, page.scope)) prefetched = fetchPage(page.cursor);
+      const at = parseCursor(page.cursor);
+      if (at === null) throw new SyncError('bad-response', `pull: not a cursor: ${page.cursor.slice(0, 80)}`);
+      if (page.epochChange !== undefined) {
+        // [S15] The hub's database was restored from a backup (or replaced): what this device holds
+        // above the floor is kept aside before this page, which starts from the beginning, is written.
+        await session.sync.keepLostRecords(page.epochChange.floor, page.epochChange.lastSeq);
+        link = { ...link, cursor: 0, epoch: at.epoch };
+        await session.sync.saveHubLink(link);
+        epochChanged = true;
+      }
+      if (page.hasMore && at.version > link.cursor && sameScope(link.scope, page.scope)) prefetched = fetchPage(page.cursor);
       if (!sameScope(link.scope, page.scope)) {
         // The scope changed (or is known for the first time): drop what this user may no longer hold.
         if ((await session.sync.dropOutOfScope(page.scope)) > 0) dropped = true;
@@ -281,7 +299,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           continue;
         }
       }
-      const next: HubLink = { ...link, cursor: page.cursor, scope: page.scope, openConflicts: page.openConflicts };
+      const next: HubLink = { ...link, cursor: at.version, epoch: at.epoch, scope: page.scope, openConflicts: page.openConflicts };
       // Receipts first: once the page moves the cursor, they would not come again.
       await keepReceipts(receipts, session, next, page.receipts);
       const applied = await session.sync.applyRemote(page.records, next);
@@ -290,9 +308,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       for (const id of applied.evidenceMismatches) mismatches.add(id);
       received += page.records.length;
       set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: [...mismatches] });
-      if (page.hasMore && page.cursor <= link.cursor) throw new SyncError('bad-response', `pull: hasMore without progress at cursor ${page.cursor}`);
+      if (page.hasMore && at.version <= link.cursor) throw new SyncError('bad-response', `pull: hasMore without progress at cursor ${page.cursor}`);
       link = next;
-      if (!page.hasMore) return { link, changed: changedOf() };
+      if (!page.hasMore) return { link, changed: changedOf(), epochChanged };
     }
   }
 
@@ -338,7 +356,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // A link from before per-user sign-in: nobody on it has a device token yet, but its phone
         // must still learn that it was retired (the hub answers 410 before any session, A7).
         if (link.members === undefined) {
-          await client.pull(device(link), link.cursor, 1).catch((e: unknown) => {
+          await client.pull(device(link), wireCursor(link), 1).catch((e: unknown) => {
             if (e instanceof SyncError && e.code === 'retired') throw e;
           });
         }
@@ -362,6 +380,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             gapError = e;
           }
           pulled = await pull(link);
+          // [S15] What the restored hub lost goes back into the queue (also after a run that was cut
+          // off between the two steps), then out at once, and the pull brings back its new versions.
+          if ((await session.sync.resendLostRecords()) > 0 || pulled.epochChanged) {
+            link = pulled.link;
+            try {
+              await push(link);
+              gapError = null;
+            } catch (e) {
+              if (!(e instanceof SyncError && e.code === 'gap')) throw e;
+              gapError = e;
+            }
+            const again = await pull(link);
+            pulled = { ...again, changed: again.changed === null ? pulled.changed : 'all' };
+          }
         } catch (e) {
           if (!(e instanceof SyncError && e.code === 'signed-out' && attempt === 0 && sessionFor !== null)) throw e;
           sessionFor = null;
@@ -442,6 +474,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       members: { ...(same ? old.members : {}), [session.user.id]: member },
       deviceSecret: enrolled.deviceSecret,
       cursor: same ? old.cursor : 0,
+      // [S15] the cursor keeps its epoch: a device that must enrol again after a restore (it was
+      // registered after the backup) still notices the restore at its next pull.
+      epoch: same ? (old.epoch ?? null) : null,
       scope: same ? old.scope : null,
       lastSyncAt: same ? old.lastSyncAt : null,
       openConflicts: same ? old.openConflicts : 0,

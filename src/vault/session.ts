@@ -2,6 +2,7 @@
  * An unlocked session: holds the non-extractable data key in memory and nothing decrypted besides
  * what it hands back. Locking drops the key; every later call rejects with VaultError('locked').
  */
+import { keepLostRecords, resendLostRecords } from './epoch-resend';
 import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, wrapForPassphrase } from './key-slots';
 import { exportBackup, restoreBackup } from './backup';
 import { clearUserSecret, newUserKey, readUserSecret, rewrapUserKey, saveUserSecret } from './user-key';
@@ -168,6 +169,8 @@ export class Session implements VaultSession {
     clearUserToken: () => this.run(({ db, user }) => clearUserSecret(db, user.id, HUB_TOKEN)),
     userNames: () => this.run(async ({ db }) => Object.fromEntries((await db.keySlots.toArray()).map((s) => [s.userId, s.displayName]))),
     followServerSeq: (lastSeq) => this.run((ctx) => syncStore.followServerSeq(ctx, lastSeq)),
+    keepLostRecords: (floor, lastSeq) => this.run((ctx) => keepLostRecords(ctx, floor, lastSeq)),
+    resendLostRecords: () => this.run(resendLostRecords),
     saveReceipts: (list) => this.run((ctx) => receiptStore.saveReceipts(ctx, list)),
     receipts: () => this.read(receiptStore.readReceipts),
     wipe: async () => {

@@ -94,6 +94,8 @@ export interface HubLink {
   readonly deviceSecret: string;
   /** the pull cursor: the highest server version this device has seen */
   readonly cursor: number;
+  /** the hub database's epoch the cursor counts in (protocol/cursor.ts); absent before epochs [S15] */
+  readonly epoch?: string | null;
   /** what the last pull said the user may hold; null before the first pull */
   readonly scope: WireScope | null;
   /** the last sync that went through to the end (push and pull), ISO instant */
@@ -200,6 +202,14 @@ export interface SyncStore {
    * 'duplicate' by its mutation id), so no queue is stranded behind a seq the hub used or lost.
    */
   followServerSeq(lastSeq: number): Promise<void>;
+  /**
+   * [S15] The hub's database was restored: keeps aside what this device holds above `floor` (it
+   * sends it again after the pull from the start) and numbers the queue on from `lastSeq`.
+   * Returns how many records were kept aside (epoch-resend.ts).
+   */
+  keepLostRecords(floor: number, lastSeq: number): Promise<number>;
+  /** [S15] After that pull: writes back and queues what was kept aside. Returns how many. */
+  resendLostRecords(): Promise<number>;
 }
 
 /** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */

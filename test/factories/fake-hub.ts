@@ -5,6 +5,7 @@
  * each with its own session cookie). Switches make it fail, expire sessions, retire devices and
  * lose answers after committing. Last writer wins on merged kinds: no field merge here.
  */
+import { formatCursor, parseCursor } from '../../src/protocol/cursor';
 import {
   API,
   DEVICE_ID_HEADER,
@@ -29,6 +30,9 @@ import { checkAppend, type HeldEntry } from '../../src/protocol/evidence-rules';
 import type { CaseEntry } from '../../src/domain/emergency-case';
 import { HUB_KEY_PATH, RECEIPTS_HEADER, type EvidenceReceipt, type HubKeyInfo } from '../../src/protocol/countersign';
 import { createTestHubKey, type TestHubKey } from './receipts';
+
+/** The fake hub's database never changes: one epoch for its life (protocol/cursor.ts). */
+const FAKE_EPOCH = 'fake-hub';
 
 export interface FakeHubUser {
   readonly id: string;
@@ -325,7 +329,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
   }
 
   function pull(user: FakeHubUser, url: URL, asks = false): Response {
-    const cursor = Number(url.searchParams.get('cursor') ?? '0');
+    const cursor = parseCursor(url.searchParams.get('cursor') ?? '0')?.version ?? 0;
     const limit = Number(url.searchParams.get('limit') ?? '1000');
     const scope = scopeOf(user);
     const after = [...records.values()].filter((r) => r.version > cursor).sort((a, b) => a.version - b.version);
@@ -341,7 +345,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
       if (inScope(scope, held)) page.push({ ...held });
     }
     const signed = asks && signer !== null ? { receipts: page.filter((r) => r.kind === 'case-entry').flatMap((r) => receiptOf(r.entityId)) } : {};
-    const answer: PullResponse = { records: page, cursor: next, hasMore, scope, openConflicts: hub.openConflicts, ...signed };
+    const answer: PullResponse = { records: page, cursor: formatCursor({ epoch: FAKE_EPOCH, version: next }), hasMore, scope, openConflicts: hub.openConflicts, ...signed };
     return json(200, answer);
   }
 

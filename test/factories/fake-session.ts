@@ -183,6 +183,14 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       async followServerSeq() {
         check();
       },
+      async keepLostRecords() {
+        check();
+        return 0;
+      },
+      async resendLostRecords() {
+        check();
+        return 0;
+      },
     },
     async saveDraft(k: string, value: unknown) {
       check();

@@ -133,7 +133,8 @@ export class DeviceClient {
   cookie: string | undefined;
   secret: string | undefined;
   nextSeq = 1;
-  cursor = 0;
+  /** as it travels: `<epoch>:<version>` (protocol/cursor.ts) */
+  cursor = '0';
 
   constructor(
     readonly api: ApiHarness,
@@ -207,14 +208,14 @@ export class DeviceClient {
     return answer;
   }
 
-  pull(cursor = this.cursor, limit = 1000) {
+  pull(cursor: string | number = this.cursor, limit = 1000) {
     return this.request<PullResponse>('GET', `${API.pull}?cursor=${cursor}&limit=${limit}`);
   }
 
   /** Every record in scope from cursor 0. */
   async pullAll(): Promise<WireRecord[]> {
     const records: WireRecord[] = [];
-    let cursor = 0;
+    let cursor = '0';
     for (;;) {
       const page = await this.pull(cursor);
       if (page.status !== 200) throw new Error(`pull failed: ${page.status} ${JSON.stringify(page.body)}`);

@@ -13,6 +13,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, op
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { explainEmbeddedFailure } from './embedded-errors';
 
 export interface EmbeddedPostgresOptions {
   /** where the cluster (pg/), its log (postgres.log) and the server lock live */
@@ -53,7 +54,13 @@ export class EmbeddedPostgres {
     const log = options.log ?? (() => undefined);
     const dataDir = resolve(options.dataDir);
     const pgData = join(dataDir, 'pg');
-    mkdirSync(dataDir, { recursive: true });
+    // Whatever goes wrong from here is said in words: why, and what to do (embedded-errors.ts).
+    const context = { dataDir, asPostgresUser: process.getuid?.() === 0, logPath: join(dataDir, 'postgres.log') };
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (error) {
+      throw explainEmbeddedFailure(error, { ...context, asPostgresUser: false });
+    }
     const lockFile = takeServerLock(dataDir);
     try {
       const bin = await binaries();
@@ -100,7 +107,7 @@ export class EmbeddedPostgres {
       }
     } catch (error) {
       releaseServerLock(lockFile);
-      throw error;
+      throw explainEmbeddedFailure(error, context);
     }
   }
 

@@ -14,6 +14,7 @@ import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
 import { countersign, heldReceipts, signingKey, type ReceiptSigner } from './countersign';
+import { readHubEpoch, renewHubEpoch, type HubEpoch } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
   StoreError,
@@ -126,6 +127,14 @@ export class SqlStore extends SqlAccountStore implements Store {
 
   signingKey(candidate: string | null): Promise<string | null> {
     return signingKey(this.pool, candidate);
+  }
+
+  hubEpoch(tenantId: string): Promise<HubEpoch> {
+    return readHubEpoch(this.pool, tenantId);
+  }
+
+  renewEpoch(): Promise<string> {
+    return renewHubEpoch(this.pool);
   }
 
   async pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage> {

@@ -4,6 +4,7 @@
  * same SQL (sql-store.ts); one contract suite (test/integration/store-contract.ts) checks both.
  * The rules cited as [S…] are written up in docs/hub-server.md.
  */
+import type { EpochStore } from './epoch';
 import type { AccountStore, PushOptions } from './account-store';
 import type { StoredKind } from '../../protocol/records';
 import type { AdminRecord, AuditEntry, WithdrawRecord } from './record-admin';
@@ -161,7 +162,7 @@ export class StoreError extends Error {
   }
 }
 
-export interface Store extends AccountStore, DeviceUserStore, CountersignStore, SigningKeyStore {
+export interface Store extends AccountStore, DeviceUserStore, CountersignStore, SigningKeyStore, EpochStore {
   /** Applies the migrations not yet applied, in order, in one transaction; a no-op when up to date [S1]. */
   migrate(): Promise<{ readonly applied: readonly number[]; readonly schemaVersion: number }>;
 

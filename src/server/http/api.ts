@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { formatCursor, parseCursor } from '../../protocol/cursor';
 import {
   API,
   DEVICE_ID_HEADER,
@@ -68,7 +69,10 @@ function decodedSegment(segment: string): string {
 }
 
 const PullQuery = z.strictObject({
-  cursor: z.coerce.number().int().nonnegative().default(0),
+  cursor: z
+    .string()
+    .default('0')
+    .transform((text, ctx) => parseCursor(text) ?? (ctx.addIssue({ code: 'custom', message: 'cursor must be <epoch>:<version> or a version' }), z.NEVER)),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(1000),
 });
 
@@ -167,13 +171,19 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.pull) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { store, user } = await syncCaller(req);
+      const { store, device, user } = await syncCaller(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const query = parse(PullQuery, Object.fromEntries(url.searchParams));
-      const { page, scope, openConflicts } = await pullChanges(store, user, query.cursor, query.limit);
+      // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
+      const { epoch, floor } = await store.hubEpoch(user.tenantId);
+      const changed = query.cursor.epoch !== null && query.cursor.epoch !== epoch;
+      const from = changed ? 0 : query.cursor.version;
+      const { page, scope, openConflicts } = await pullChanges(store, user, from, query.limit);
       const key = receiptKey(req);
       const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, page.records))] };
-      const body: PullResponse = { records: [...page.records], cursor: page.cursor, hasMore: page.hasMore, scope, openConflicts, ...receipts };
+      const epochChange = changed ? { epochChange: { floor, lastSeq: device.lastSeq } } : {};
+      const cursor = formatCursor({ epoch, version: page.cursor });
+      const body: PullResponse = { records: [...page.records], cursor, ...epochChange, hasMore: page.hasMore, scope, openConflicts, ...receipts };
       sendJson(res, 200, body);
       return;
     }

@@ -1,8 +1,10 @@
 /**
  * Serves the built app (dist/). Hashed assets are cached for a year; index.html, the service
- * worker and the manifest are revalidated on every load so a new version is noticed.
+ * worker and the manifest are revalidated on every load (ETag, 304) so a new version is noticed.
+ * Text files go compressed when the browser takes it: the brotli or gzip copy made at build time
+ * (precompress.ts) beside the file, never compressed per request.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -63,11 +65,77 @@ export function createStaticHandler(root: string) {
     const cache = ALWAYS_REVALIDATE.has(file.served) || !file.served.startsWith('/assets/')
       ? 'no-cache'
       : 'public, max-age=31536000, immutable';
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': cache });
+    const variant = await pickVariant(file.path, req.headers['accept-encoding']);
+    const etag = entityTag(variant.info, variant.encoding);
+    const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': cache, ETag: etag };
+    // Every file that has compressed copies is answered by encoding: caches must keep them apart.
+    if (variant.compressible) headers.Vary = 'Accept-Encoding';
+    if (variant.encoding !== null) headers['Content-Encoding'] = variant.encoding;
+    if (matches(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    headers['Content-Length'] = String(variant.info.size);
+    res.writeHead(200, headers);
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    createReadStream(file.path).pipe(res);
+    createReadStream(variant.path).pipe(res);
   };
+}
+
+type Encoding = 'br' | 'gzip';
+const SUFFIX: Readonly<Record<Encoding, string>> = { br: '.br', gzip: '.gz' };
+
+interface Variant {
+  readonly path: string;
+  readonly info: Stats;
+  readonly encoding: Encoding | null;
+  /** a compressed copy of the file exists (so the answer depends on Accept-Encoding) */
+  readonly compressible: boolean;
+}
+
+/**
+ * The smallest copy the browser accepts: brotli, then gzip, then the file itself. A copy older than
+ * its file (the file was edited or replaced after the build) is never sent: it would be stale.
+ */
+async function pickVariant(path: string, acceptEncoding: string | string[] | undefined): Promise<Variant> {
+  const accepted = acceptedEncodings(acceptEncoding);
+  const original = await stat(path);
+  let compressible = false;
+  let chosen: Variant | null = null;
+  for (const encoding of ['br', 'gzip'] as const) {
+    const info = await stat(path + SUFFIX[encoding]).catch(() => null);
+    if (info === null || !info.isFile() || info.mtimeMs < original.mtimeMs) continue;
+    compressible = true;
+    if (chosen === null && accepted.has(encoding)) chosen = { path: path + SUFFIX[encoding], info, encoding, compressible: true };
+  }
+  return chosen ?? { path, info: original, encoding: null, compressible };
+}
+
+/** Encodings named in Accept-Encoding without q=0 (`*` counts for both). */
+export function acceptedEncodings(header: string | string[] | undefined): Set<Encoding> {
+  const out = new Set<Encoding>();
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const part of text.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (q !== undefined && Number(q) === 0) continue;
+    if (name === 'br' || name === '*') out.add('br');
+    if (name === 'gzip' || name === 'x-gzip' || name === '*') out.add('gzip');
+  }
+  return out;
+}
+
+/** Weak validator from size and time: cheap, and it changes with every build of the file. */
+function entityTag(info: Stats, encoding: Encoding | null): string {
+  return `W/"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}${encoding === null ? '' : `-${encoding}`}"`;
+}
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const strip = (t: string) => t.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }

@@ -34,7 +34,7 @@ export class SimDevice {
   readonly refusals: string[] = [];
   private written = 0;
   private seq = 0;
-  private cursor = 0;
+  private cursor = '0';
   private cookie = '';
   private secret = '';
 
@@ -122,7 +122,7 @@ export class SimDevice {
       if (gap || this.queue.length === before) break;
     }
     for (;;) {
-      const res = await fetch(this.url(`${API.pull}?cursor=${this.cursor}&limit=200`), { headers: this.headers() });
+      const res = await fetch(this.url(`${API.pull}?cursor=${encodeURIComponent(this.cursor)}&limit=200`), { headers: this.headers() });
       if (res.status !== 200) throw new Error(`pull ${res.status}: ${await res.text()}`);
       const page = PullResponse.parse(await res.json());
       for (const r of page.records) {

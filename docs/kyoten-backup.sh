@@ -1,0 +1,15 @@
+#!/bin/sh
+# One backup of the hub's database into KYOTEN_BACKUP_DIR, named by the UTC time, then backups
+# older than KYOTEN_BACKUP_DAYS removed. Over DATABASE_URL it runs while the hub serves (pg_dump is
+# a consistent snapshot); the embedded store must be stopped (the command refuses otherwise).
+# Copy the files off this machine afterwards: a backup on the same disk is not a backup.
+set -eu
+dir="${KYOTEN_BACKUP_DIR:-/var/backups/kyoten-navi}"
+days="${KYOTEN_BACKUP_DAYS:-35}"
+app="${KYOTEN_APP_DIR:-/opt/kyoten-navi}"
+mkdir -p "$dir"
+file="$dir/kyoten-$(date -u +%Y%m%dT%H%M%SZ).dump"
+cd "$app"
+node node_modules/tsx/dist/cli.mjs src/server/admin.ts backup --file "$file"
+find "$dir" -maxdepth 1 -name 'kyoten-*.dump' -mtime +"$days" -exec rm -rf {} +
+echo "backup written: $file"

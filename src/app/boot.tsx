@@ -1,0 +1,40 @@
+/**
+ * The app proper, loaded by main.tsx once index.html's first frame is painted: opens the vault,
+ * renders the app, and (in production) registers the service worker that keeps it working offline.
+ */
+import { StrictMode, startTransition } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createVault } from '../vault/vault';
+import { App, startApp } from './app';
+import { InsecureScreen } from './insecure-screen';
+import { registerServiceWorker } from './service-worker';
+
+const openVault = () => createVault();
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+if (!window.isSecureContext) {
+  // No WebCrypto, no service worker: say why and how, before anything asks for a passphrase.
+  createRoot(container).render(
+    <StrictMode>
+      <InsecureScreen origin={window.location.origin} />
+    </StrictMode>,
+  );
+} else {
+  // Open IndexedDB now: it opens in the browser while React renders.
+  startApp(openVault);
+
+  // index.html's frame is on screen already: React's first render may yield to the browser (a
+  // transition renders in slices) instead of holding the main thread in one long task.
+  const root = createRoot(container);
+  startTransition(() => {
+    root.render(
+      <StrictMode>
+        <App openVault={openVault} />
+      </StrictMode>,
+    );
+  });
+
+  registerServiceWorker();
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm run admin -- backup --file <path>` and `restore --file <path> --yes` (docs/hub-server.md,
+ * "Backups that restore"). Over DATABASE_URL: pg_dump's custom format and pg_restore, the tools of
+ * the PostgreSQL installed beside the server (PG_DUMP / PG_RESTORE name others). The embedded store
+ * is copied whole while no server runs (its PostgreSQL 18 is newer than a system pg_dump can read).
+ * A restore never destroys what it replaces (the embedded cluster is moved aside) and ends by giving
+ * the database a new epoch [S15], so every device notices, pulls again and sends what was lost.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openEmbeddedStore } from './db/embedded-store';
+import { openPostgresStore } from './db/postgres-store';
+import type { Store } from './db/store';
+import type { StoreEnv } from './db/open-store';
+
+export interface BackupEnv extends StoreEnv {
+  readonly PG_DUMP?: string | undefined;
+  readonly PG_RESTORE?: string | undefined;
+}
+
+type Log = (line: string) => void;
+
+function run(tool: string, args: readonly string[]): void {
+  try {
+    execFileSync(tool, [...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') throw new Error(`${tool} が見つかりません。PostgreSQL のクライアント（postgresql-client）を入れてください / ${tool} was not found: install the PostgreSQL client tools`);
+    throw new Error(`${tool} failed:\n${(e.stderr ?? e.message).trim()}`);
+  }
+}
+
+/** The embedded cluster may be copied only while no hub server has it open (its lock, embedded-postgres.ts). */
+function assertStopped(dataDir: string): void {
+  const lock = join(dataDir, 'server.pid');
+  if (!existsSync(lock)) return;
+  const pid = Number(readFileSync(lock, 'utf8').trim());
+  let alive = false;
+  try {
+    process.kill(pid, 0);
+    alive = true;
+  } catch (error) {
+    alive = (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (Number.isInteger(pid) && pid > 0 && alive) {
+    throw new Error(`拠点サーバー（pid ${pid}）が ${dataDir} を使っています。止めてからもう一度実行してください / The hub server (pid ${pid}) is using ${dataDir}: stop it first.`);
+  }
+}
+
+export async function backupDatabase(env: BackupEnv, file: string, log: Log): Promise<void> {
+  const target = resolve(file);
+  if (existsSync(target)) throw new Error(`${target} exists already: a backup never overwrites another`);
+  if (env.DATABASE_URL) {
+    run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', `--file=${target}`, `--dbname=${env.DATABASE_URL}`]);
+    log(`backed up the database to ${target} (pg_dump custom format)`);
+    return;
+  }
+  const dataDir = resolve(env.KYOTEN_DATA_DIR ?? 'data');
+  assertStopped(dataDir);
+  // cp -a keeps owners and modes: under root the cluster belongs to "postgres" and must stay so.
+  execFileSync('cp', ['-a', join(dataDir, 'pg'), target]);
+  log(`backed up the embedded database ${join(dataDir, 'pg')} to ${target} (a copy taken while the server was stopped)`);
+}
+
+/**
+ * Restores `file` over the database and gives it a new epoch. Every hub server on that database
+ * must be stopped first (over DATABASE_URL this cannot be checked from here: the docs say so).
+ */
+export async function restoreDatabase(env: BackupEnv, file: string, log: Log): Promise<{ readonly epoch: string }> {
+  const source = resolve(file);
+  if (!existsSync(source)) throw new Error(`no backup at ${source}`);
+  let store: Store;
+  if (env.DATABASE_URL) {
+    run(env.PG_RESTORE ?? 'pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${env.DATABASE_URL}`, source]);
+    store = await openPostgresStore({ connectionString: env.DATABASE_URL });
+  } else {
+    const dataDir = resolve(env.KYOTEN_DATA_DIR ?? 'data');
+    assertStopped(dataDir);
+    const current = join(dataDir, 'pg');
+    if (existsSync(current)) {
+      const aside = join(dataDir, `pg.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      renameSync(current, aside);
+      log(`the database it replaces is kept in ${aside} (remove it once the restore is checked)`);
+    }
+    execFileSync('cp', ['-a', source, current]);
+    store = await openEmbeddedStore({ dataDir, log });
+  }
+  try {
+    // A backup from an older server is brought up to this one's schema before it is served.
+    await store.migrate();
+    const epoch = await store.renewEpoch();
+    log(`restored ${source}; the database's new epoch is ${epoch}: every device will pull again and send what this backup lacks`);
+    return { epoch };
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The database's epoch (migration 14): one id for the whole database, renewed when it is restored
+ * from a backup, and per hub the floor: the head version the backup held. Pull cursors carry the
+ * epoch (protocol/cursor.ts); a device whose cursor names another one re-pulls from the start and
+ * sends again what it holds above the floor (docs/hub-server.md, "Backups that restore").
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+
+export interface HubEpoch {
+  readonly epoch: string;
+  /** versions up to this one are the same as in the database the backup was taken from */
+  readonly floor: number;
+}
+
+export interface EpochStore {
+  /** The database's epoch and this hub's floor in it. */
+  hubEpoch(tenantId: string): Promise<HubEpoch>;
+  /**
+   * Gives the database a new epoch, each hub's floor its head version now. Run right after a
+   * restore, before any device is served (the admin restore command does).
+   */
+  renewEpoch(): Promise<string>;
+}
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export async function readHubEpoch(db: Queryable, tenantId: string): Promise<HubEpoch> {
+  const row = (await db.query<{ epoch: string; floor: string | null }>('SELECT epoch, floors ->> $1 AS floor FROM hub_epoch', [tenantId])).rows[0];
+  if (row === undefined) throw new Error('hub_epoch has no row: the database was not migrated (migration 14)');
+  return { epoch: row.epoch, floor: row.floor === null ? 0 : Number(row.floor) };
+}
+
+export async function renewHubEpoch(db: Queryable): Promise<string> {
+  const epoch = randomUUID();
+  // The head of each hub is its highest record version: every accepted change leaves one.
+  await db.query(
+    `UPDATE hub_epoch SET epoch = $1, started_at = now(),
+       floors = COALESCE((SELECT jsonb_object_agg(tenant_id, head) FROM (SELECT tenant_id, max(version) AS head FROM records GROUP BY tenant_id) h), '{}'::jsonb)`,
+    [epoch],
+  );
+  return epoch;
+}

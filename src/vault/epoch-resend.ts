@@ -1,0 +1,110 @@
+/**
+ * What this device sends again after its hub's database was restored from a backup [S15]: the
+ * records it holds at a version the restored database no longer has (above the epoch's floor) are
+ * kept aside, sealed, in the `cache` table ('epoch-resend') before the pull from the start can
+ * overwrite them with the older copies the hub has; once that pull is written, each goes back into
+ * the vault and the outbox. Works offline; a full disk aborts the step whole and the next sync
+ * does it again (the kept copies stay until they are queued).
+ */
+import { bindingOf, seal, unseal } from './crypto';
+import { readMeta, type OutboxRow, type SyncMetaRow } from './db';
+import { appendOutbox, prepareOutbox, type SessionContext } from './journal';
+import { loadCache } from './cache';
+import { followServerSeq } from './sync-store';
+import { APPEND_ONLY_KINDS, type EntityKind } from './types';
+
+const RESEND_KEY = 'epoch-resend';
+
+interface KeptRecord {
+  readonly kind: EntityKind;
+  readonly id: string;
+  readonly data: unknown;
+}
+
+/**
+ * The epoch changed: keeps aside every record held above `floor` that has no unsent change (an
+ * unsent change goes anyway), forgets their versions (the restored hub does not know them), makes
+ * refusals the hub no longer remembers (seq above `lastSeq`) unsent again, and numbers the queue on
+ * from `lastSeq`. Returns how many records were kept aside.
+ */
+export async function keepLostRecords(ctx: SessionContext, floor: number, lastSeq: number): Promise<number> {
+  const { db } = ctx;
+  const above = (await db.syncMeta.toArray()).filter((m) => m.version > floor);
+  const pendingKeys = new Set((await db.outbox.toArray()).map((o) => `${o.kind}/${o.entityId}`));
+  const lost = above.filter((m) => !pendingKeys.has(`${m.kind}/${m.id}`));
+  const rows = await db.records.bulkGet(lost.map((m) => [m.kind, m.id] as [EntityKind, string]));
+  const kept: KeptRecord[] = [];
+  for (const row of rows) {
+    if (row === undefined || row.demo === 1) continue;
+    const data = await unseal<unknown>(ctx.key, bindingOf('records', row.kind, row.id), row);
+    // Evidence goes again only from the phone that wrote it (the hub takes an entry only from its
+    // writer, E5): the others' entries are theirs to send.
+    if (APPEND_ONLY_KINDS.has(row.kind) && (data as { deviceId?: unknown }).deviceId !== ctx.deviceId) continue;
+    kept.push({ kind: row.kind, id: row.id, data });
+  }
+  // A restore met twice before the first was resent: both lists are kept, the newer copy first.
+  const earlier = (await loadCache<KeptRecord[]>(ctx, RESEND_KEY)) ?? [];
+  const keys = new Set(kept.map((k) => `${k.kind}/${k.id}`));
+  const all = [...kept, ...earlier.filter((k) => !keys.has(`${k.kind}/${k.id}`))];
+  const sealed = await seal(ctx.key, bindingOf('cache', RESEND_KEY), all);
+  const updatedAt = new Date(ctx.now()).toISOString();
+  await db.transaction('rw', [db.cache, db.syncMeta, db.outbox], async () => {
+    await db.cache.put({ key: RESEND_KEY, updatedAt, ...sealed });
+    await db.syncMeta.bulkDelete(lost.map((m) => [m.kind, m.id] as [EntityKind, string]));
+    // Refusals the restored hub has no receipt of: the changes go again and are answered again.
+    const forgotten = (await db.outbox.toArray()).filter((o) => o.seq > lastSeq && o.refusedReason !== undefined && o.refusedReason !== null);
+    await db.outbox.bulkPut(forgotten.map((o) => ({ ...o, refusedReason: null, refusedAt: null, refusedDetail: null })));
+  });
+  await followServerSeq(ctx, lastSeq);
+  return kept.length;
+}
+
+/**
+ * After the pull from the start: each kept record is written back (evidence is already held as
+ * it was) and queued: an update on the version the hub has now, a create when the hub has none,
+ * an append for evidence. One transaction; the kept list is removed in it. Returns how many.
+ */
+export async function resendLostRecords(ctx: SessionContext): Promise<number> {
+  const stored = await loadCache<KeptRecord[]>(ctx, RESEND_KEY);
+  if (stored === undefined || stored.length === 0) return 0;
+  // Records first, then evidence in chain order: an entry is taken only after its parent (E1), and
+  // an entry's index is above its parent's.
+  const indexOf = (k: KeptRecord) => (APPEND_ONLY_KINDS.has(k.kind) ? 1 + Number((k.data as { index?: unknown }).index ?? 0) : 0);
+  const kept = [...stored].sort((a, b) => indexOf(a) - indexOf(b));
+  const { db } = ctx;
+  const metas = await db.syncMeta.bulkGet(kept.map((k) => [k.kind, k.id] as [EntityKind, string]));
+  const prepared = await Promise.all(
+    kept.map(async (k, i) => {
+      const meta: SyncMetaRow | undefined = metas[i];
+      const evidence = APPEND_ONLY_KINDS.has(k.kind);
+      const baseVersion = evidence ? null : (meta?.version ?? null);
+      const op = evidence ? ('append' as const) : baseVersion === null ? ('create' as const) : ('update' as const);
+      const [sealed, queued] = await Promise.all([seal(ctx.key, bindingOf('records', k.kind, k.id), k.data), prepareOutbox(ctx, k.kind, k.id, op, k.data)]);
+      // An entry is sent in its writer's name, whoever has the phone unlocked now (A9).
+      const writer = evidence ? (k.data as { recordedBy?: { userId?: unknown } }).recordedBy?.userId : undefined;
+      const pending = typeof writer === 'string' ? { ...queued, userId: writer } : queued;
+      return { k, sealed, pending, baseVersion, evidence };
+    }),
+  );
+  await db.transaction('rw', [db.records, db.outbox, db.meta, db.cache], async () => {
+    // Evidence held here is never rewritten; a merged record gets back what this device had.
+    await db.records.bulkPut(prepared.filter((p) => !p.evidence).map(({ k, sealed, pending }) => ({ kind: k.kind, id: k.id, demo: 0, updatedAt: pending.at, ...sealed })));
+    const resent: OutboxRow[] = prepared.map(({ pending, baseVersion }) => ({ ...pending, baseVersion, seq: 0 }));
+    // What was sent before the restore goes before what was never sent: an unsent entry may
+    // continue a chain whose earlier entries the restore lost (E1), so the queue is renumbered.
+    const rows = await db.outbox.orderBy('seq').toArray();
+    const unsent = rows.filter((r) => r.refusedReason === undefined || r.refusedReason === null);
+    const start = unsent[0]?.seq ?? ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
+    if (rows.some((r) => r.seq >= start && !unsent.includes(r))) {
+      // A refusal sits among the unsent (a later run): numbering over it would collide; append.
+      for (const r of resent) await appendOutbox(db, r, r.baseVersion);
+    } else {
+      const queue = [...resent, ...unsent];
+      await db.outbox.bulkDelete(unsent.map((r) => r.seq));
+      await db.outbox.bulkAdd(queue.map((r, i) => ({ ...r, seq: start + i })));
+      await db.meta.put({ key: 'outboxSeq', value: start + queue.length - 1 });
+    }
+    await db.cache.delete(RESEND_KEY);
+  });
+  return kept.length;
+}

@@ -1,0 +1,54 @@
+/**
+ * The embedded store's backup and restore (docs/hub-server.md, "Backups that restore"): a copy of
+ * the cluster taken while no server runs (refused while one does), and a restore that moves the
+ * current cluster aside, puts the copy back and gives the database a new epoch [S15].
+ */
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backupDatabase, restoreDatabase } from '../../src/server/backup-commands';
+import { openEmbeddedStore } from '../../src/server/db/embedded-store';
+
+const dir = mkdtempSync(join(tmpdir(), 'kyoten-embedded-backup-'));
+chmodSync(dir, 0o711); // under root the embedded PostgreSQL runs as "postgres"
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('[S15] the embedded store: stop, copy, restore', () => {
+  it('refuses a copy while the server runs; restores an older copy with a new epoch, keeping the newer cluster aside', async () => {
+    const env = { KYOTEN_DATA_DIR: join(dir, 'data') };
+    const open = async () => {
+      const store = await openEmbeddedStore({ dataDir: env.KYOTEN_DATA_DIR });
+      await store.migrate();
+      return store;
+    };
+    let store = await open();
+    await store.createTenant({ id: 'hub-before', name: 'バックアップ前' });
+    const epochBefore = (await store.hubEpoch('hub-before')).epoch;
+    const copy = join(dir, 'nightly');
+    await expect(backupDatabase(env, copy, () => undefined)).rejects.toThrow(/止めてから.*stop it first/s);
+    await store.close();
+
+    await backupDatabase(env, copy, () => undefined);
+    expect(existsSync(join(copy, 'PG_VERSION'))).toBe(true);
+    await expect(backupDatabase(env, copy, () => undefined)).rejects.toThrow(/never overwrites/);
+
+    store = await open();
+    await store.createTenant({ id: 'hub-after', name: 'バックアップ後' });
+    await store.close();
+
+    const lines: string[] = [];
+    const { epoch } = await restoreDatabase(env, copy, (l) => lines.push(l));
+    expect(epoch).not.toBe(epochBefore);
+    expect(readdirSync(env.KYOTEN_DATA_DIR).some((name) => name.startsWith('pg.before-restore-'))).toBe(true);
+    expect(lines.join('\n')).toContain('pg.before-restore-');
+
+    store = await open();
+    try {
+      expect((await store.hubEpoch('hub-before')).epoch).toBe(epoch);
+      await expect(store.createTenant({ id: 'hub-after', name: 'もう一度' })).resolves.toBeUndefined(); // it was not in the copy
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * Backups that restore (issue 16 point 5, docs/hub-server.md [S15]), against the machine's real
+ * PostgreSQL in a database of its own: phones running the app's own vault and sync engine sync
+ * with the hub; `npm run admin -- backup` takes a pg_dump; the phones write more (households, case
+ * entries, one change still unsent); the hub is stopped and `restore` puts the older backup back,
+ * with a new epoch. When the phones reconnect, everything written after the backup is on the hub
+ * again, once: every case entry by its id and hash, every household as last saved, no conflict,
+ * nothing refused, and both phones end up holding the same.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backupDatabase, restoreDatabase } from '../../src/server/backup-commands';
+import { parseAdminArgs } from '../../src/server/admin-commands';
+import { openPostgresStore } from '../../src/server/db/postgres-store';
+import { hashPassword, newTotpSecret, totpCode } from '../../src/server/services/credentials';
+import { startHub, type Hub } from '../../src/server/services/hub';
+import { parseCursor } from '../../src/protocol/cursor';
+import { AppDevice } from './fault/app-device';
+import { createHousehold } from '../factories/household';
+import { contactBody, openBody } from '../factories/emergency-case';
+
+const admin = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const database = `kyoten_restore_${process.pid}_${Date.now().toString(36)}`;
+const databaseUrl = (() => {
+  const url = new URL(admin);
+  url.pathname = `/${database}`;
+  return url.toString();
+})();
+const HUB = 'hub-restore';
+const PASSWORD = 'restore-test-password-1';
+const dir = mkdtempSync(join(tmpdir(), 'kyoten-restore-'));
+const env = { DATABASE_URL: databaseUrl };
+const secrets = new Map<string, string>();
+let hub: Hub | undefined;
+let base = '';
+
+async function startTheHub(): Promise<void> {
+  hub = await startHub({ port: 0, host: '127.0.0.1', distDir: dir, env });
+  await hub.store;
+  base = `http://127.0.0.1:${(hub.server.address() as AddressInfo).port}`;
+}
+
+async function stopTheHub(): Promise<void> {
+  await hub?.close();
+  hub = undefined;
+}
+
+beforeAll(async () => {
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>restore test</title>');
+  const pool = new pg.Pool({ connectionString: admin, max: 1 });
+  await pool.query(`CREATE DATABASE ${database}`);
+  await pool.end();
+  const store = await openPostgresStore({ connectionString: databaseUrl });
+  await store.migrate();
+  await store.createTenant({ id: HUB, name: '復元テスト拠点' });
+  const hash = await hashPassword(PASSWORD);
+  for (const [id, login] of [['u-a', 'coord-a'], ['u-b', 'coord-b'], ['u-c', 'coord-c']] as const) {
+    await store.createUser({ id, tenantId: HUB, role: 'coordinator', loginName: login, displayName: `夜勤 ${login}` });
+    const totpSecret = newTotpSecret();
+    secrets.set(login, totpSecret);
+    await store.setCredentials(id, { passwordHash: hash, totpSecret });
+  }
+  await store.close();
+  await startTheHub();
+});
+
+afterAll(async () => {
+  await stopTheHub();
+  const pool = new pg.Pool({ connectionString: admin, max: 1 });
+  await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await pool.end();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function phone(label: string, login: string): Promise<AppDevice> {
+  const device = await AppDevice.create(label, () => base);
+  await device.join({ hub: HUB, loginName: login, password: PASSWORD, totp: () => totpCode(secrets.get(login)!, new Date()) });
+  return device;
+}
+
+async function synced(device: AppDevice): Promise<void> {
+  const outcome = await device.sync();
+  expect(outcome, `${device.label}: ${JSON.stringify((await device.session.outbox()).map((e) => e.refusal))}`).toBe('done');
+}
+
+/** What the hub holds: case entries (id → JSON text, and how many rows per id) and households. */
+async function held() {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    // rows: how many accepted changes carried the entry (a duplicate is answered, not stored again [S7]).
+    const evidence = await pool.query<{ id: string; payload_json: string; n: string }>(
+      `SELECT e.id, r.payload_json, (SELECT count(*) FROM changes c WHERE c.kind = 'case-entry' AND c.entity_id = e.id) AS n
+         FROM evidence e JOIN records r ON r.kind = 'case-entry' AND r.entity_id = e.id AND r.tenant_id = e.tenant_id`,
+    );
+    const households = await pool.query<{ entity_id: string; payload_json: string }>(`SELECT entity_id, payload_json FROM records WHERE kind = 'household'`);
+    const conflicts = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM conflicts')).rows[0]!.n);
+    return {
+      evidence: new Map(evidence.rows.map((r) => [r.id, { text: r.payload_json, rows: Number(r.n) }])),
+      households: new Map(households.rows.map((r) => [r.entity_id, JSON.parse(r.payload_json) as unknown])),
+      conflicts,
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+describe('[S15] a hub restored from an older backup gets back what the phones wrote after it', () => {
+  it('the admin commands are parsed: restore needs --yes', () => {
+    expect(() => parseAdminArgs(['restore', '--file', 'x.dump'])).toThrow(/--yes/);
+    expect(parseAdminArgs(['backup', '--file', 'x.dump'])).toEqual({ command: 'backup', options: { file: 'x.dump' } });
+  });
+
+  it('sync, back up, write more, restore the backup, reconnect: everything is back, once', async () => {
+    const a = await phone('携帯A', 'coord-a');
+    const b = await phone('携帯B', 'coord-b');
+
+    // Before the backup: a household and a case on A, a case on B, all synced both ways.
+    const early = createHousehold({ id: 'hh-early' });
+    await a.saveHousehold(early, 'create');
+    await a.append('case-a', openBody({ officeId: 'office-a' }));
+    await b.append('case-b', openBody({ officeId: 'office-b', caller: '兄' }));
+    await synced(a);
+    await synced(b);
+    await synced(a);
+
+    const file = join(dir, 'nightly.dump');
+    const lines: string[] = [];
+    await backupDatabase(env, file, (l) => lines.push(l));
+    expect(lines.join('\n')).toContain('pg_dump');
+
+    // After the backup: edits, new households and entries on both phones, synced (the hub
+    // acknowledged them and the phones dropped them from their queues)...
+    await a.saveHousehold({ ...early, note: '夜間は裏口から（バックアップの後に書いた）' }, 'update');
+    await a.saveHousehold(createHousehold({ id: 'hh-late-a' }), 'create');
+    for (let i = 0; i < 3; i++) await a.append('case-a', contactBody());
+    await b.saveHousehold(createHousehold({ id: 'hh-late-b' }), 'create');
+    await b.append('case-b', contactBody());
+    await b.append('case-new-b', openBody({ officeId: 'office-b', caller: '民生委員' }));
+    // A third phone joins only after the backup: the restored hub will not know it.
+    const c = await phone('携帯C', 'coord-c');
+    await c.append('case-c', openBody({ officeId: 'office-c', caller: '隣人' }));
+    await c.append('case-c', contactBody());
+    await synced(a);
+    await synced(b);
+    await synced(c);
+    await synced(a);
+    expect(await a.queued()).toBe(0);
+    expect(await b.queued()).toBe(0);
+    expect(await c.queued()).toBe(0);
+    // ...and one more on A that has not been sent when the hub goes down.
+    await a.append('case-a', contactBody());
+    await a.saveHousehold(createHousehold({ id: 'hh-unsent' }), 'create');
+    const before = await held();
+    expect(before.evidence.size).toBe(a.evidence.size + b.evidence.size + c.evidence.size - 1);
+
+    await stopTheHub();
+    const restoreLines: string[] = [];
+    const { epoch } = await restoreDatabase(env, file, (l) => restoreLines.push(l));
+    expect(restoreLines.join('\n')).toContain(epoch);
+    const restored = await held();
+    expect(restored.evidence.size).toBe(2); // only the two opening entries were in the backup
+    expect(restored.households.has('hh-late-a')).toBe(false);
+    await startTheHub();
+
+    // The phones reconnect: each notices the new epoch in its first run and sends what it holds above the floor.
+    await synced(a);
+    await synced(b);
+    // C is unknown to the restored hub: it is asked to sign in, enrols again, and then does the same.
+    expect(await c.sync()).toBe('failed');
+    expect((await c.session.sync.hubLink())?.members?.[c.session.user.id]?.signedOut).toBe(true);
+    await c.join({ hub: HUB, loginName: 'coord-c', password: PASSWORD, totp: () => totpCode(secrets.get('coord-c')!, new Date()) });
+    await synced(a);
+    await synced(b);
+    await synced(c);
+    for (const device of [a, b, c]) {
+      const link = await device.session.sync.hubLink();
+      expect(link?.epoch).toBe(epoch);
+      expect(parseCursor(`${link?.epoch}:${link?.cursor}`)).not.toBeNull();
+      const left = (await device.session.outbox()).map((e) => `${e.kind} ${e.entityId} ${e.op}: ${e.refusal?.reason} ${e.refusal?.detail}`);
+      expect(left, device.label).toEqual([]);
+    }
+
+    const after = await held();
+    // Every case entry either phone wrote is on the hub, byte for byte, in one row.
+    const written = new Map([...a.evidence, ...b.evidence, ...c.evidence]);
+    expect(after.evidence.size).toBe(written.size);
+    for (const [id, text] of written) {
+      expect(after.evidence.get(id), id).toEqual({ text, rows: 1 });
+    }
+    // Every household as last saved, and no conflict from the same state sent by two phones.
+    for (const device of [a, b, c]) {
+      for (const [id, household] of device.households) expect(after.households.get(id), id).toEqual(household);
+    }
+    expect(after.households.size).toBe(4);
+    expect(after.conflicts).toBe(0);
+    // Both phones hold the same: B has A's late entries and households, A has B's.
+    for (const device of [a, b, c]) {
+      const entries = (await device.session.list('case-entry')).map((r) => r.id).sort();
+      expect(entries).toEqual([...written.keys()].sort());
+      expect((await device.household('hh-late-a'))?.id).toBe('hh-late-a');
+      expect((await device.household('hh-late-b'))?.id).toBe('hh-late-b');
+    }
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The production recipe of docs/hub-server.md, file by file (issue 16 point 6): the systemd units
+ * pass `systemd-analyze verify` (where systemd is installed) and start what exists in this repo;
+ * every environment variable the server reads is in the documented table; the backup job writes a
+ * pg_dump a restore can read and prunes old ones. The nginx file is checked by reverse-proxy.test.ts.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/server/db/postgres-store';
+
+const root = resolve(import.meta.dirname, '../..');
+const docs = (name: string) => join(root, 'docs', name);
+const hubServerMd = readFileSync(docs('hub-server.md'), 'utf8');
+const UNITS = ['kyoten-navi.service', 'kyoten-navi-backup.service', 'kyoten-navi-backup.timer'];
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `Key=value` lines of a unit file, by section. */
+function unitFile(name: string): Map<string, Map<string, string[]>> {
+  const sections = new Map<string, Map<string, string[]>>();
+  let current: Map<string, string[]> | undefined;
+  for (const raw of readFileSync(docs(name), 'utf8').split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const header = /^\[(\w+)\]$/.exec(line);
+    if (header) {
+      current = new Map();
+      sections.set(header[1]!, current);
+      continue;
+    }
+    const pair = /^([A-Za-z]+)=(.*)$/.exec(line);
+    expect(pair, `${name}: "${line}"`).not.toBeNull();
+    expect(current, `${name}: a key before any section`).toBeDefined();
+    current!.set(pair![1]!, [...(current!.get(pair![1]!) ?? []), pair![2]!]);
+  }
+  return sections;
+}
+
+/** Every environment variable the server's code reads (src/server, tests left out). */
+function variablesRead(): Set<string> {
+  const names = new Set<string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) {
+        const text = readFileSync(path, 'utf8');
+        for (const m of text.matchAll(/\benv(?:\.|\[')([A-Z][A-Z0-9_]+)/g)) names.add(m[1]!);
+        // The typed environments (StoreEnv, AccountsEnv...) list what they read as readonly fields.
+        for (const m of text.matchAll(/readonly ([A-Z][A-Z0-9_]+)\?: string/g)) names.add(m[1]!);
+      }
+    }
+  };
+  walk(join(root, 'src/server'));
+  // The OS user's name, for the audit table's "who" (admin.ts): not a setting.
+  names.delete('USER');
+  names.delete('USERNAME');
+  return names;
+}
+
+describe('production recipe', () => {
+  const hasSystemd = spawnSync('systemd-analyze', ['--version']).status === 0;
+
+  it.each(UNITS)('%s is a unit systemd accepts, running what this repo holds', (name) => {
+    const unit = unitFile(name);
+    expect(unit.get('Unit')?.get('Description')?.[0]).toMatch(/拠点ナビ/);
+    const service = unit.get('Service');
+    if (service !== undefined) {
+      expect(service.get('User')).toEqual(['kyoten']);
+      expect(service.get('EnvironmentFile')).toEqual(['/etc/kyoten-navi/env']);
+      const exec = service.get('ExecStart')![0]!;
+      // What it runs, relative to the install directory, exists here.
+      const script = exec.split(' ').find((part) => /^(src|docs)\//.test(part) || part.startsWith('/opt/kyoten-navi/'))!;
+      expect(existsSync(join(root, script.replace('/opt/kyoten-navi/', ''))), exec).toBe(true);
+    }
+    if (hasSystemd) {
+      // verify reads the unit beside its siblings (the timer names its service).
+      const dir = mkdtempSync(join(tmpdir(), 'kyoten-units-'));
+      made.push(dir);
+      for (const u of UNITS) writeFileSync(join(dir, u), readFileSync(docs(u)));
+      const result = spawnSync('systemd-analyze', ['verify', join(dir, name)], { encoding: 'utf8' });
+      // An unknown key is only a warning: any output at all fails the check.
+      expect(`${result.stdout}${result.stderr}`.trim()).toBe('');
+      expect(result.status).toBe(0);
+    }
+  });
+
+  it('every environment variable the server reads is in the documented table', () => {
+    const table = hubServerMd.slice(hubServerMd.indexOf('### Environment variables'));
+    const documented = new Set([...table.slice(0, table.indexOf('\n## ')).matchAll(/^\| `([A-Z][A-Z0-9_]+)`/gm)].map((m) => m[1]!));
+    const read = variablesRead();
+    expect(read.size).toBeGreaterThan(10);
+    expect([...read].filter((name) => !documented.has(name)).sort()).toEqual([]);
+    // and the table names nothing the server ignores (NODE_ENV is read by the build, KYOTEN_BACKUP_* by the job)
+    const extra = [...documented].filter((name) => !read.has(name) && !['NODE_ENV', 'KYOTEN_BACKUP_DIR', 'KYOTEN_BACKUP_DAYS', 'KYOTEN_APP_DIR'].includes(name));
+    expect(extra).toEqual([]);
+    // The service's own Environment= line sets only documented variables.
+    for (const line of unitFile('kyoten-navi.service').get('Service')!.get('Environment')!) {
+      for (const pair of line.split(' ')) expect(documented.has(pair.split('=')[0]!), pair).toBe(true);
+    }
+  });
+
+  it('the backup job writes a dump pg_restore can read and removes the ones past their days', async () => {
+    const admin = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const database = `kyoten_backupjob_${process.pid}_${Date.now().toString(36)}`;
+    const url = new URL(admin);
+    url.pathname = `/${database}`;
+    const pool = new pg.Pool({ connectionString: admin, max: 1 });
+    await pool.query(`CREATE DATABASE ${database}`);
+    try {
+      const store = await openPostgresStore({ connectionString: url.toString() });
+      await store.migrate();
+      await store.createTenant({ id: 'hub-job', name: 'バックアップ拠点' });
+      await store.close();
+      const dir = mkdtempSync(join(tmpdir(), 'kyoten-backups-'));
+      made.push(dir);
+      const old = join(dir, 'kyoten-20200101T000000Z.dump');
+      writeFileSync(old, 'old');
+      const longAgo = new Date(Date.now() - 40 * 86_400_000);
+      utimesSync(old, longAgo, longAgo);
+      const out = execFileSync('sh', [docs('kyoten-backup.sh')], {
+        env: { ...process.env, DATABASE_URL: url.toString(), KYOTEN_BACKUP_DIR: dir, KYOTEN_BACKUP_DAYS: '35', KYOTEN_APP_DIR: root },
+        encoding: 'utf8',
+      });
+      const dumps = readdirSync(dir);
+      expect(dumps).toHaveLength(1);
+      expect(dumps[0]).toMatch(/^kyoten-\d{8}T\d{6}Z\.dump$/);
+      expect(out).toContain(dumps[0]);
+      // pg_restore lists what the dump holds: the hub's tables, the epoch among them.
+      const listing = execFileSync('pg_restore', ['--list', join(dir, dumps[0]!)], { encoding: 'utf8' });
+      expect(listing).toMatch(/TABLE DATA \S+ hub_epoch/);
+      expect(listing).toMatch(/TABLE DATA \S+ evidence/);
+    } finally {
+      await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await pool.end();
+    }
+  });
+});
