@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
+import { hubHead } from './hub-head';
 import { MAX_PULL_LIMIT } from '../../protocol/sync';
 import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
@@ -137,9 +138,10 @@ export class SqlStore extends SqlAccountStore implements Store {
     const { rows, head } = await inTransaction(
       this.pool,
       async (client) => {
-        // [S2] One snapshot for the head and the rows: every version up to the head is committed
-        // (versions follow commit order), so a page that is not full may move the cursor to the head.
-        const head = Number((await client.query<{ version: string }>('SELECT version FROM sync_counter')).rows[0]!.version);
+        // [S2] One snapshot for the hub's head and the rows: every version of the hub up to its head
+        // is committed (its versions follow commit order), so a page that is not full may move the
+        // cursor to the head.
+        const head = await hubHead(client, scope.tenantId);
         const rows = await client.query<{
           kind: PulledRecord['kind'];
           entity_id: string;
@@ -225,8 +227,8 @@ export class SqlStore extends SqlAccountStore implements Store {
       `SELECT c.id, c.kind, c.entity_id, c.field, c.base_version, c.kept_version, c.kept_value, c.lost_version, c.lost_value,
               ku.display_name AS kept_by, lu.display_name AS lost_by, c.created_at
          FROM conflicts c
-         LEFT JOIN changes kc ON kc.version = c.kept_version LEFT JOIN users ku ON ku.id = kc.user_id
-         LEFT JOIN changes lc ON lc.version = c.lost_version LEFT JOIN users lu ON lu.id = lc.user_id
+         LEFT JOIN changes kc ON kc.tenant_id = c.tenant_id AND kc.version = c.kept_version LEFT JOIN users ku ON ku.id = kc.user_id
+         LEFT JOIN changes lc ON lc.tenant_id = c.tenant_id AND lc.version = c.lost_version LEFT JOIN users lu ON lu.id = lc.user_id
         WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 2)}
         ORDER BY c.id LIMIT $5`,
       [...scopeParams(scope), limit],
@@ -281,7 +283,7 @@ export class SqlStore extends SqlAccountStore implements Store {
     try {
       const row = (
         await this.pool.query<{ schema: number | null; head: string }>(
-          'SELECT (SELECT max(version) FROM schema_migrations) AS schema, (SELECT version FROM sync_counter) AS head',
+          'SELECT (SELECT max(version) FROM schema_migrations) AS schema, (SELECT coalesce(max(version), 0) FROM sync_heads) AS head',
         )
       ).rows[0]!;
       return { ok: true, engine: this.engine, schemaVersion: row.schema ?? 0, headVersion: Number(row.head) };

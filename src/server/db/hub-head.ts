@@ -1,0 +1,32 @@
+/**
+ * The version counter of one hub [S2] (migration 13: `sync_heads`, a row per tenant). A writer
+ * takes its hub's row lock with `lockHubHead` before it reads what its decisions need, hands out
+ * versions from head + 1, and moves the head with `moveHubHead` in the same transaction: writers
+ * of one hub commit in version order with no hole, and writers of different hubs never wait for
+ * each other. A pull reads `hubHead` in the snapshot it reads the records in.
+ */
+import type pg from 'pg';
+
+/** Locks the hub's counter until COMMIT and returns its head, with the transaction's clock. */
+export async function lockHubHead(tx: pg.PoolClient, tenantId: string): Promise<{ readonly head: number; readonly now: Date }> {
+  // An upsert that changes nothing still locks the row, and creates it for a hub made after migration 13.
+  const row = (
+    await tx.query<{ version: string; now: Date }>(
+      `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0)
+       ON CONFLICT (tenant_id) DO UPDATE SET version = h.version
+       RETURNING h.version, now() AS now`,
+      [tenantId],
+    )
+  ).rows[0]!;
+  return { head: Number(row.version), now: row.now };
+}
+
+export async function moveHubHead(tx: pg.PoolClient, tenantId: string, head: number): Promise<void> {
+  await tx.query('UPDATE sync_heads SET version = $2 WHERE tenant_id = $1', [tenantId, head]);
+}
+
+/** The hub's head as the caller's snapshot sees it: every version up to it is committed. */
+export async function hubHead(db: pg.PoolClient | pg.Pool, tenantId: string): Promise<number> {
+  const row = (await db.query<{ version: string }>('SELECT version FROM sync_heads WHERE tenant_id = $1', [tenantId])).rows[0];
+  return row === undefined ? 0 : Number(row.version);
+}
