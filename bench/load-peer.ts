@@ -48,6 +48,11 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
     if (!res.ok) throw new Error(`${path} → ${res.status} ${text.slice(0, 200)}`);
     return JSON.parse(text) as unknown;
   };
+  // Every device has synced before: its `since` is its hub's last update (a first sync is reset()).
+  for (let h = 0; h < hubs; h++) {
+    const info = (await call(`/load-hub-${h}`)) as { update_seq: string | number };
+    for (let d = h * devicesPerHub; d < (h + 1) * devicesPerHub; d++) since[d] = info.update_seq;
+  }
   const target: LoadTarget = {
     name: 'express-pouchdb',
     async push(d, edits) {

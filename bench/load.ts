@@ -197,10 +197,12 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     }
   }
   await store.close();
+  // Every device has synced before: its cursor is at its hub's head (a first sync is reset()).
+  const heads = new Map((await raw.query<{ tenant_id: string; version: string }>('SELECT tenant_id, version FROM sync_heads')).rows.map((r) => [r.tenant_id, Number(r.version)]));
   const hub = await spawnHub(schemaUrl(url, schema), { KYOTEN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') });
   const clients: HubClient[] = sims.map((d) => deviceClient(d, () => hub.base));
   const seqs = sims.map(() => 0);
-  const cursors = sims.map(() => 0);
+  const cursors = sims.map((d) => heads.get(d.tenantId) ?? 0);
   const target: LoadTarget = {
     name: 'ours',
     async push(d, edits) {

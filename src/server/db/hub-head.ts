@@ -3,7 +3,7 @@
  * takes its hub's row lock with `lockHubHead` before it reads what its decisions need, hands out
  * versions from head + 1, and moves the head with `moveHubHead` in the same transaction: writers
  * of one hub commit in version order with no hole, and writers of different hubs never wait for
- * each other. A pull reads `hubHead` in the snapshot it reads the records in.
+ * each other. A pull reads the hub's head in the snapshot it reads the records in (sql-store.ts).
  */
 import type pg from 'pg';
 
@@ -23,10 +23,4 @@ export async function lockHubHead(tx: pg.PoolClient, tenantId: string): Promise<
 
 export async function moveHubHead(tx: pg.PoolClient, tenantId: string, head: number): Promise<void> {
   await tx.query('UPDATE sync_heads SET version = $2 WHERE tenant_id = $1', [tenantId, head]);
-}
-
-/** The hub's head as the caller's snapshot sees it: every version up to it is committed. */
-export async function hubHead(db: pg.PoolClient | pg.Pool, tenantId: string): Promise<number> {
-  const row = (await db.query<{ version: string }>('SELECT version FROM sync_heads WHERE tenant_id = $1', [tenantId])).rows[0];
-  return row === undefined ? 0 : Number(row.version);
 }

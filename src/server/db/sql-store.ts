@@ -4,8 +4,6 @@
  * (fsync and synchronous_commit on), so an acknowledged write survives a crash [S12].
  */
 import type pg from 'pg';
-import { inTransaction } from './transaction';
-import { hubHead } from './hub-head';
 import { MAX_PULL_LIMIT } from '../../protocol/sync';
 import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
@@ -135,33 +133,34 @@ export class SqlStore extends SqlAccountStore implements Store {
       throw new StoreError('bad-request', `limit must be 1-${MAX_PULL_LIMIT}`);
     }
     const all = scope.officeIds === 'all';
-    const { rows, head } = await inTransaction(
-      this.pool,
-      async (client) => {
-        // [S2] One snapshot for the hub's head and the rows: every version of the hub up to its head
-        // is committed (its versions follow commit order), so a page that is not full may move the
-        // cursor to the head.
-        const head = await hubHead(client, scope.tenantId);
-        const rows = await client.query<{
-          kind: PulledRecord['kind'];
-          entity_id: string;
-          version: string;
-          office_id: string | null;
-          withdrawn: boolean;
-          payload_json: string;
-        }>(
-          `SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
+    // [S2] One statement, so one snapshot for the hub's head and the rows (and one round trip):
+    // every version of the hub up to its head is committed (its versions follow commit order), so
+    // a page that is not full may move the cursor to the head. The head comes on every row, and
+    // on a row of nulls when the page is empty.
+    const result = await this.pool.query<{
+      head: string;
+      kind: PulledRecord['kind'] | null;
+      entity_id: string;
+      version: string;
+      office_id: string | null;
+      withdrawn: boolean;
+      payload_json: string;
+    }>(
+      `SELECT h.head, r.kind, r.entity_id, r.version, r.office_id, r.withdrawn, r.payload_json
+         FROM (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head) AS h
+         LEFT JOIN LATERAL (
+           SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
             WHERE tenant_id = $1 AND version > $2
               AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
               AND ($6::text IS NULL OR (kind = 'facility' AND entity_id = $6))
             ORDER BY version
-            LIMIT $5`,
-          [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1, scope.facilityId ?? null],
-        );
-        return { rows, head };
-      },
-      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+            LIMIT $5
+         ) AS r ON true
+        ORDER BY r.version`,
+      [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1, scope.facilityId ?? null],
     );
+    const head = Number(result.rows[0]!.head);
+    const rows = { rows: result.rows.filter((r): r is typeof r & { kind: PulledRecord['kind'] } => r.kind !== null) };
     const hasMore = rows.rows.length > limit;
     const records = rows.rows.slice(0, limit).map(
       (r): PulledRecord => ({
