@@ -21,6 +21,18 @@ export async function lockHubHead(tx: pg.PoolClient, tenantId: string): Promise<
   return { head: Number(row.version), now: row.now };
 }
 
-export async function moveHubHead(tx: pg.PoolClient, tenantId: string, head: number): Promise<void> {
-  await tx.query('UPDATE sync_heads SET version = $2 WHERE tenant_id = $1', [tenantId, head]);
+/**
+ * Moves the hub's head to `head` when that is past it; with `device`, records that device's last
+ * seq in the same statement (a push's last write before COMMIT).
+ */
+export async function moveHubHead(tx: pg.PoolClient, tenantId: string, head: number, device?: { readonly deviceId: string; readonly lastSeq: number }): Promise<void> {
+  if (device === undefined) {
+    await tx.query('UPDATE sync_heads SET version = $2 WHERE tenant_id = $1 AND version < $2', [tenantId, head]);
+    return;
+  }
+  await tx.query(
+    `WITH moved AS (UPDATE sync_heads SET version = $2 WHERE tenant_id = $1 AND version < $2)
+     UPDATE devices SET last_seq = $4, last_seen_at = now() WHERE id = $3`,
+    [tenantId, head, device.deviceId, device.lastSeq],
+  );
 }

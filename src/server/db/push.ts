@@ -125,8 +125,8 @@ export async function applyPush(
       run = await takeAll({ ...base, known, nextVersion: head + 1, careful: true, writes: noWrites() }, changes, lastSeq);
     }
     await writeReceipts(tx, base, run.receipts);
-    if (run.nextVersion > head + 1) await moveHubHead(tx, row.tenant_id, run.nextVersion - 1);
-    await tx.query('UPDATE devices SET last_seq = $2, last_seen_at = now() WHERE id = $1', [deviceId, run.lastSeq]);
+    // The hub's head (when versions were taken) and the device's seq in one round trip.
+    await moveHubHead(tx, row.tenant_id, run.nextVersion - 1, { deviceId, lastSeq: run.lastSeq });
     return run.results;
   });
 }
