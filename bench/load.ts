@@ -19,7 +19,7 @@
 import pg from 'pg';
 import { openPostgresStore } from '../src/server/db/postgres-store';
 import type { WireChange } from '../src/protocol/sync';
-import type { HubClient } from '../src/sync/client';
+import { SyncError, type HubClient } from '../src/sync/client';
 import { createHousehold } from '../test/factories/household';
 import { deviceClient, schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
 import { startLoadPeer, type LoadPeer } from './load-peer';
@@ -54,10 +54,12 @@ interface Tally {
   push: number[];
   pull: number[];
   errors: number;
+  /** answered 503 (overloaded, A12) */
+  busy: number;
   firstErrors: string[];
   syncs: number;
 }
-const tally = (): Tally => ({ push: [], pull: [], errors: 0, firstErrors: [], syncs: 0 });
+const tally = (): Tally => ({ push: [], pull: [], errors: 0, busy: 0, firstErrors: [], syncs: 0 });
 
 const busyDevices = new Set<number>();
 
@@ -80,8 +82,13 @@ async function oneSync(target: LoadTarget, device: number, households: readonly 
     }
     t.syncs++;
   } catch (error) {
-    t.errors++;
-    if (t.firstErrors.length < 3) t.firstErrors.push(String(error).slice(0, 300));
+    // A 503 is the hub turning work away when overloaded (A12): counted apart from failures.
+    const detail = error instanceof SyncError ? error.detail : String(error);
+    if (/→ 503/.test(detail)) t.busy++;
+    else {
+      t.errors++;
+      if (t.firstErrors.length < 3) t.firstErrors.push(detail.slice(0, 200));
+    }
   } finally {
     busyDevices.delete(device);
   }
@@ -91,7 +98,7 @@ function line(label: string, t: Tally, seconds: number, peakRss: number): string
   const p = (v: readonly number[]) => `p50 ${percentile(v, 50).toFixed(0)} / p95 ${percentile(v, 95).toFixed(0)} / p99 ${percentile(v, 99).toFixed(0)} ms`;
   return (
     `  ${label.padEnd(26)} ${(t.syncs / seconds).toFixed(0).padStart(4)} syncs/s  pushes ${(t.push.length / seconds).toFixed(0)}/s ${p(t.push)}  ` +
-    `pulls ${(t.pull.length / seconds).toFixed(0)}/s ${p(t.pull)}  errors ${t.errors}  server RSS peak ${(peakRss / 2 ** 20).toFixed(0)} MB` +
+    `pulls ${(t.pull.length / seconds).toFixed(0)}/s ${p(t.pull)}  errors ${t.errors}  503s ${t.busy}  server RSS peak ${(peakRss / 2 ** 20).toFixed(0)} MB` +
     (t.firstErrors.length > 0 ? `\n      first errors: ${t.firstErrors.join(' | ')}` : '')
   );
 }
@@ -147,7 +154,7 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
       await Promise.all(running);
     });
     out.push(line(`${target.name} at ${rate}/s offered`, t, LOAD.seconds, peak));
-    if (i === 0 && LOAD.firstSyncs > 0) out.push(`    ${LOAD.firstSyncs} first syncs at once alongside: ${firsts.syncs} done, ${firsts.pull.length} pages, errors ${firsts.errors}`);
+    if (i === 0 && LOAD.firstSyncs > 0) out.push(`    ${LOAD.firstSyncs} first syncs at once alongside: ${firsts.syncs} done, ${firsts.pull.length} pages, errors ${firsts.errors}, 503s ${firsts.busy}`);
     console.log(out.at(-1 - (i === 0 && LOAD.firstSyncs > 0 ? 1 : 0)));
   }
   const t = tally();
