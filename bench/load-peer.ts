@@ -38,7 +38,8 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
   });
   const base = `http://127.0.0.1:${port}`;
   const devices = hubs * devicesPerHub;
-  const hubOf = (d: number) => Math.floor(d / devicesPerHub);
+  // Interleaved across hubs, as bench/load.ts orders ours.
+  const hubOf = (d: number) => d % hubs;
   const since = Array.from({ length: devices }, () => '0' as string | number);
   let generation = 1;
   const names = Array.from({ length: hubs }, (_, h) => Array.from({ length: households }, (_, k) => `load-hub-${h}-hh-${k}`));
@@ -51,7 +52,7 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
   // Every device has synced before: its `since` is its hub's last update (a first sync is reset()).
   for (let h = 0; h < hubs; h++) {
     const info = (await call(`/load-hub-${h}`)) as { update_seq: string | number };
-    for (let d = h * devicesPerHub; d < (h + 1) * devicesPerHub; d++) since[d] = info.update_seq;
+    for (let d = h; d < devices; d += hubs) since[d] = info.update_seq;
   }
   const target: LoadTarget = {
     name: 'express-pouchdb',

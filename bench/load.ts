@@ -185,7 +185,10 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
   console.log(`  seeding ${LOAD.hubs} hubs × ${LOAD.households} households, ${LOAD.devices} devices each…`);
   const devices = await seedDevices(raw, 'load-hub-', LOAD.hubs, LOAD.devices + 1);
   const seeders = devices.filter((d) => d.deviceId.endsWith('-d0'));
-  const sims = devices.filter((d) => !d.deviceId.endsWith('-d0'));
+  // Interleaved across hubs (device k of every hub, then k + 1): consecutive syncs are of different
+  // hubs, as a city's phones are, not 300 of one hub queueing on its counter in turn.
+  const number = (d: SimDevice) => Number(/-d(\d+)$/.exec(d.deviceId)![1]);
+  const sims = devices.filter((d) => !d.deviceId.endsWith('-d0')).sort((a, b) => number(a) - number(b) || a.tenantId.localeCompare(b.tenantId));
   const names = (tenantId: string) => Array.from({ length: LOAD.households }, (_, k) => `${tenantId}-hh-${k}`);
   for (const s of seeders) {
     const ids = names(s.tenantId);
