@@ -209,7 +209,13 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
   await store.close();
   // Every device has synced before: its cursor is at its hub's head (a first sync is reset()).
   const heads = new Map((await raw.query<{ tenant_id: string; version: string }>('SELECT tenant_id, version FROM sync_heads')).rows.map((r) => [r.tenant_id, Number(r.version)]));
-  const hub = await spawnHub(schemaUrl(url, schema), { KYOTEN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') });
+  const hub = await spawnHub(schemaUrl(url, schema), { KYOTEN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).catch(async (error: unknown) => {
+    // The schema is this run's: leave nothing behind when the hub cannot start.
+    await raw.end();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+    throw error;
+  });
   const clients: HubClient[] = sims.map((d) => deviceClient(d, () => hub.base));
   const seqs = sims.map(() => 0);
   const cursors = sims.map((d) => heads.get(d.tenantId) ?? 0);
