@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { ErrorResponse } from '../../src/protocol/sync';
+import { HubClient } from '../../src/sync/client';
 import { DeviceClient, householdWire, HUB, startApi, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
 
@@ -39,7 +40,15 @@ it('[A12] with the database slot taken and the queue full, pulls get 503 with Re
 
   try {
     const started = Date.now();
+    // The app's own client meets the same 503 as a retryable server problem, with the wait.
+    const app = readers[0]!;
+    const appClient = new HubClient((path, init) => fetch(`${api!.base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: app.cookie! } }));
+    const appPull = appClient.pull({ deviceId: app.deviceId, deviceSecret: app.secret! }, 0, 100).then(
+      () => null,
+      (error: unknown) => error,
+    );
     const answers = await Promise.all(readers.map((r) => r.pull(0)));
+    expect(await appPull).toMatchObject({ name: 'SyncError', code: 'server', retryAfterSeconds: 2 });
     // Four were turned away at once, the fifth after waiting its longest wait; none waited for the lock.
     expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503, 503]);
     for (const a of answers) {
