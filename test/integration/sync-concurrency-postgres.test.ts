@@ -5,6 +5,8 @@
  * accepted version is either seen, or superseded by a later version of the same record that is.
  */
 import { afterAll, expect, it } from 'vitest';
+import { migrate } from '../../src/server/db/migrate';
+import { MIGRATIONS } from '../../src/server/db/migrations/index';
 import type { PulledRecord, Store } from '../../src/server/db/store';
 import { householdChange, OFFICE_A } from './factories';
 import { schemaTarget } from './schema-target';
@@ -104,3 +106,21 @@ it('[S2] parallel pushes to several hubs with pullers paging alongside: no pull 
     await raw.end();
   }
 }, 120_000);
+
+it('[S2] migration 13 on a hub that was running: each hub\'s counter starts at the shared counter, so no device cursor is above the next version', async () => {
+  const { store, raw } = await target.fresh();
+  try {
+    await migrate(raw, MIGRATIONS.filter((m) => m.version < 13));
+    const devices = await seed(store, 'hub-old');
+    // The shared counter as a running hub left it (other hubs took versions up to 42).
+    await raw.query('UPDATE sync_counter SET version = 42');
+    expect((await store.migrate()).applied).toEqual(MIGRATIONS.filter((m) => m.version >= 13).map((m) => m.version));
+    expect((await raw.query('SELECT tenant_id, version::int FROM sync_heads')).rows).toEqual([{ tenant_id: 'hub-old', version: 42 }]);
+    expect(await store.applyPush(devices[0]!, 'hub-old-u0', [householdChange(1, { officeId: `hub-old-${OFFICE_A}` })])).toMatchObject([{ status: 'accepted', version: 43 }]);
+    // A device whose cursor was at the old head gets the new change.
+    expect((await store.pullSince(42, { tenantId: 'hub-old', officeIds: 'all' }, 10)).records.map((r) => r.version)).toEqual([43]);
+  } finally {
+    await store.close();
+    await raw.end();
+  }
+});
