@@ -10,8 +10,10 @@
  *   5. sync: first sync of 10,000 households + 1,000 facilities to a fresh device and draining 1,000
  *      offline edits, ours against PouchDB in the same run (bench/sync.ts; needs PostgreSQL at
  *      127.0.0.1:5432 database test, or BENCH_DATABASE_URL)
+ *   6. load: simulated devices syncing against the hub over PostgreSQL and against express-pouchdb
+ *      (bench/load.ts; LOAD_HUBS, LOAD_HOUSEHOLDS, LOAD_DEVICES, LOAD_SECONDS, LOAD_RATES scale it)
  * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone; BENCH_ONLY=start figures 0-3;
- * BENCH_ONLY=first-visit figure 0 alone.
+ * BENCH_ONLY=first-visit figure 0 alone; BENCH_ONLY=load figure 6 alone.
  * Figures vary with the machine's load; compare runs on the same machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +31,7 @@ import { benchClaimExport } from './claims';
 import { benchFacilityImport } from './import';
 import { benchSync } from './sync';
 import { benchFirstVisit } from './first-visit';
+import { benchLoad } from './load';
 
 const root = resolve(import.meta.dirname, '..');
 const HOUSEHOLDS = 10_000;
@@ -49,6 +52,11 @@ const syncOnly = process.env.BENCH_ONLY === 'sync'; // just the sync figures, ou
 const startOnly = process.env.BENCH_ONLY === 'start'; // just figures 1-3: start JS, cold start, keystrokes
 if (syncOnly) {
   await benchSync(resolve(root, 'dist'));
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'load') {
+  // 6. load: simulated devices against the hub over PostgreSQL, and against express-pouchdb (bench/load.ts)
+  await benchLoad();
   process.exit(0);
 }
 if (!importOnly && !startOnly && process.env.BENCH_ONLY !== 'first-visit') {
@@ -197,6 +205,9 @@ try {
 
     // 5. Sync, ours against PouchDB (bench/sync.ts): its own servers and browsers.
     await benchSync(resolve(root, 'dist'));
+
+    // 6. Load: simulated devices, ours against express-pouchdb (bench/load.ts; LOAD_* scale it).
+    await benchLoad();
   }
 } finally {
   await browser.dispose();

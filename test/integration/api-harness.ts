@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { startServer } from '../../src/server/app-server';
 import type { Store } from '../../src/server/db/store';
-import { createApiHandler } from '../../src/server/http/api';
+import { createApiHandler, type ApiOptions } from '../../src/server/http/api';
 import { createAccounts, type Accounts, type AccountsConfig } from '../../src/server/services/accounts';
 import { totpCode } from '../../src/server/services/credentials';
 import { generateHubKey, type HubKey } from '../../src/server/services/hub-key';
@@ -66,6 +66,8 @@ export interface ApiHarnessOptions {
   /** the accounts' and the API's other settings (onCheck, maxSignInChecks, trustProxy, …) */
   readonly accounts?: Partial<AccountsConfig>;
   readonly trustProxy?: boolean;
+  /** the API's bound on database work (default DB_WORK) */
+  readonly dbWork?: ApiOptions['dbWork'];
 }
 
 export async function startApi(target: ContractTarget, options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -89,7 +91,13 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
     host: '127.0.0.1',
     distDir: dist,
     trustProxy: options.trustProxy === true,
-    api: createApiHandler({ store: () => store, accounts: config, trustProxy: options.trustProxy === true, hubKey: () => hubKey }),
+    api: createApiHandler({
+      store: () => store,
+      accounts: config,
+      trustProxy: options.trustProxy === true,
+      hubKey: () => hubKey,
+      ...(options.dbWork === undefined ? {} : { dbWork: options.dbWork }),
+    }),
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -31,7 +31,11 @@ async function insertOld(api: ApiHarness, byUser: string, entityId: string, payl
   const client = await api.raw.connect();
   try {
     await client.query('BEGIN');
-    const version = Number((await client.query<{ version: string }>('UPDATE sync_counter SET version = version + 1 RETURNING version')).rows[0]!.version);
+    const version = Number(
+      (await client.query<{ version: string }>(`INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 1)
+           ON CONFLICT (tenant_id) DO UPDATE SET version = h.version + 1 RETURNING version`,
+        [HUB],)).rows[0]!.version,
+    );
     await client.query(
       `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
        VALUES ($1, 'household', $2, $3, 'office-a', false, $4, $5, now())`,

@@ -151,6 +151,21 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.request('GET', API.session)).status).toBe(401);
       });
 
+      it('[A5] requests within a minute of the last slide write nothing to the session; the next one after it slides', async () => {
+        const phone = device('phone-1');
+        await phone.signIn(coord);
+        const lastSeen = async () => (await api.raw.query<{ at: Date }>('SELECT last_seen_at AS at FROM sessions')).rows.map((r) => r.at.getTime());
+        const signedInAt = api.clock.now.getTime();
+        for (let i = 0; i < 5; i++) {
+          api.clock.advance(10_000);
+          expect((await phone.request('GET', API.session)).status).toBe(200);
+        }
+        expect(await lastSeen()).toEqual([signedInAt]);
+        api.clock.advance(10_000);
+        expect((await phone.request('GET', API.session)).status).toBe(200);
+        expect(await lastSeen()).toEqual([signedInAt + MINUTE]);
+      });
+
       it('[A5] ends a session 12 hours after sign-in however active it is', async () => {
         const phone = device('phone-1');
         await phone.signIn(coord);

@@ -79,7 +79,7 @@ export function storeContract(name: string, target: ContractTarget): void {
       });
     });
 
-    describe('[S2] one version counter, taken in the committing transaction', () => {
+    describe('[S2] one version counter per hub, taken in the committing transaction', () => {
       it('[S2] concurrent pushes get strictly increasing versions with no hole, and a puller running alongside misses none', async () => {
         const perDevice = 15;
         const batch = 4;
@@ -115,12 +115,12 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect(log.rows[0]).toEqual({ n: total, lo: 1, hi: total });
       });
 
-      it('[S2] a push waits for an open transaction holding the counter; after its rollback the push takes the next version, with no hole', async () => {
+      it('[S2] a push waits for an open transaction holding its hub\'s counter; after its rollback the push takes the next version, with no hole', async () => {
         await push(0, [householdChange(1)]);
         const holder = await raw.connect();
         try {
           await holder.query('BEGIN');
-          await holder.query('UPDATE sync_counter SET version = version + 1');
+          await holder.query('UPDATE sync_heads SET version = version + 1 WHERE tenant_id = $1', [TENANT]);
           let settled = false;
           const pending = push(1, [householdChange(1, { entityId: 'hh-late' })]).finally(() => (settled = true));
           await new Promise((r) => setTimeout(r, 300));
@@ -132,6 +132,28 @@ export function storeContract(name: string, target: ContractTarget): void {
           holder.release();
         }
         expect((await drain()).records.map((r) => r.version)).toEqual([1, 2]);
+      });
+
+      it('[S2] a push of another hub does not wait for a transaction holding this hub\'s counter, and each hub counts its own versions', async () => {
+        await push(0, [householdChange(1)]);
+        await store.createTenant({ id: 'hub-kashiwa', name: '柏市 地域生活支援拠点' });
+        await store.createOffice({ id: 'office-k', tenantId: 'hub-kashiwa', name: '相談支援事業所 かしわ' });
+        await store.createUser({ id: 'user-k', tenantId: 'hub-kashiwa', role: 'coordinator', loginName: 'coordk', displayName: '柏 夜勤' });
+        await store.registerDevice({ id: 'device-k', userId: 'user-k', name: 'iPhone K' });
+        const holder = await raw.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query('UPDATE sync_heads SET version = version + 1 WHERE tenant_id = $1', [TENANT]);
+          // Would hang (and time the test out) if hubs still shared one counter row.
+          const other = await store.applyPush('device-k', 'user-k', [householdChange(1, { entityId: 'hh-k', officeId: 'office-k' })]);
+          expect(other).toMatchObject([{ status: 'accepted', version: 1 }]);
+          expect((await store.pullSince(0, { tenantId: 'hub-kashiwa', officeIds: 'all' }, 10)).records.map((r) => r.entityId)).toEqual(['hh-k']);
+        } finally {
+          await holder.query('ROLLBACK');
+          holder.release();
+        }
+        expect(await push(1, [householdChange(1, { entityId: 'hh-after' })])).toMatchObject([{ status: 'accepted', version: 2 }]);
+        expect((await drain()).records.map((r) => r.entityId)).toEqual(['hh-1', 'hh-after']);
       });
 
       it('[S2] paging by cursor hands out every record exactly once, and a later edit again at its new version', async () => {

@@ -6,12 +6,13 @@
  * version counter. What the checks need is read for the whole push up front (mutation ids,
  * evidence, held records, this device's earlier changes), decided in memory, and written at the
  * end in one multi-row statement per table (changes, evidence, records, record versions,
- * conflicts, receipts), with the counter moved once. Only when the database refuses to store
+ * conflicts, receipts), with the hub's counter moved once. Only when the database refuses to store
  * something does the push start over with a savepoint around each change, so that change alone
  * is refused [S11].
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
+import { lockHubHead, moveHubHead } from './hub-head';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import { REMOVED_PAYLOAD } from './record-admin';
@@ -100,12 +101,13 @@ export async function applyPush(
     // append-only kinds then.
     const device = await lockDeviceForUser(tx, deviceId, userId, options);
     const row = { tenant_id: device.tenantId, last_seq: String(device.lastSeq) };
-    // [S2] Pushes queue on the counter row from here to COMMIT, so versions are handed out in
-    // commit order (and with no hole: an aborted push hands its versions back). Taken before any
-    // check so that two devices racing with the same mutation id or evidence id see each other's
-    // commit instead of failing on a unique index.
-    const counter = (await tx.query<{ version: string; now: Date }>('SELECT version, now() AS now FROM sync_counter FOR UPDATE')).rows[0]!;
-    const head = Number(counter.version);
+    // [S2] Pushes of one hub queue on its counter row from here to COMMIT, so its versions are
+    // handed out in commit order (and with no hole: an aborted push hands its versions back);
+    // other hubs' pushes do not wait (hub-head.ts). Taken before any check so that two devices
+    // racing with the same mutation id or evidence id see each other's commit instead of failing
+    // on a unique index.
+    const counter = await lockHubHead(tx, device.tenantId);
+    const head = counter.head;
     const lastSeq = Number(row.last_seq);
     const fresh = changes.filter((c) => c.seq > lastSeq);
     const known = await readKnown(tx, row.tenant_id, deviceId, fresh);
@@ -123,8 +125,8 @@ export async function applyPush(
       run = await takeAll({ ...base, known, nextVersion: head + 1, careful: true, writes: noWrites() }, changes, lastSeq);
     }
     await writeReceipts(tx, base, run.receipts);
-    if (run.nextVersion > head + 1) await tx.query('UPDATE sync_counter SET version = $1', [run.nextVersion - 1]);
-    await tx.query('UPDATE devices SET last_seq = $2, last_seen_at = now() WHERE id = $1', [deviceId, run.lastSeq]);
+    // The hub's head (when versions were taken) and the device's seq in one round trip.
+    await moveHubHead(tx, row.tenant_id, run.nextVersion - 1, { deviceId, lastSeq: run.lastSeq });
     return run.results;
   });
 }

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { checkRecordJson, type RecordProblem, type StoredKind } from '../../protocol/records';
 import { inTransaction } from './transaction';
+import { lockHubHead, moveHubHead } from './hub-head';
 import { StoreError } from './store';
 
 export interface AdminRecord {
@@ -75,8 +76,8 @@ export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<
     throw new StoreError('bad-request', 'case entries are evidence and are never withdrawn; a device that cannot read one sets it aside');
   }
   return inTransaction(pool, async (tx) => {
-    // [S2] The counter first, as a push takes it: versions stay in commit order with no hole.
-    const head = Number((await tx.query<{ version: string }>('SELECT version FROM sync_counter FOR UPDATE')).rows[0]!.version);
+    // [S2] The hub's counter first, as a push takes it: versions stay in commit order with no hole.
+    const { head } = await lockHubHead(tx, w.tenantId);
     const held = (
       await tx.query<{ version: string; withdrawn: boolean; payload_json: string }>(
         'SELECT version, withdrawn, payload_json FROM records WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3 FOR UPDATE',
@@ -93,7 +94,7 @@ export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<
         WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3`,
       [w.tenantId, w.kind, w.entityId, version, REMOVED_PAYLOAD],
     );
-    await tx.query('UPDATE sync_counter SET version = $1', [version]);
+    await moveHubHead(tx, w.tenantId, version);
     await tx.query(
       `INSERT INTO admin_audit (tenant_id, action, kind, entity_id, version, previous_version, previous_payload_json, reason, done_by)
        VALUES ($1, 'withdraw-record', $2, $3, $4, $5, $6, $7, $8)`,

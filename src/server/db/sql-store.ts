@@ -4,7 +4,6 @@
  * (fsync and synchronous_commit on), so an acknowledged write survives a crash [S12].
  */
 import type pg from 'pg';
-import { inTransaction } from './transaction';
 import { MAX_PULL_LIMIT } from '../../protocol/sync';
 import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
@@ -143,32 +142,34 @@ export class SqlStore extends SqlAccountStore implements Store {
       throw new StoreError('bad-request', `limit must be 1-${MAX_PULL_LIMIT}`);
     }
     const all = scope.officeIds === 'all';
-    const { rows, head } = await inTransaction(
-      this.pool,
-      async (client) => {
-        // [S2] One snapshot for the head and the rows: every version up to the head is committed
-        // (versions follow commit order), so a page that is not full may move the cursor to the head.
-        const head = Number((await client.query<{ version: string }>('SELECT version FROM sync_counter')).rows[0]!.version);
-        const rows = await client.query<{
-          kind: PulledRecord['kind'];
-          entity_id: string;
-          version: string;
-          office_id: string | null;
-          withdrawn: boolean;
-          payload_json: string;
-        }>(
-          `SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
+    // [S2] One statement, so one snapshot for the hub's head and the rows (and one round trip):
+    // every version of the hub up to its head is committed (its versions follow commit order), so
+    // a page that is not full may move the cursor to the head. The head comes on every row, and
+    // on a row of nulls when the page is empty.
+    const result = await this.pool.query<{
+      head: string;
+      kind: PulledRecord['kind'] | null;
+      entity_id: string;
+      version: string;
+      office_id: string | null;
+      withdrawn: boolean;
+      payload_json: string;
+    }>(
+      `SELECT h.head, r.kind, r.entity_id, r.version, r.office_id, r.withdrawn, r.payload_json
+         FROM (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head) AS h
+         LEFT JOIN LATERAL (
+           SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
             WHERE tenant_id = $1 AND version > $2
               AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
               AND ($6::text IS NULL OR (kind = 'facility' AND entity_id = $6))
             ORDER BY version
-            LIMIT $5`,
-          [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1, scope.facilityId ?? null],
-        );
-        return { rows, head };
-      },
-      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+            LIMIT $5
+         ) AS r ON true
+        ORDER BY r.version`,
+      [scope.tenantId, cursor, all, all ? [] : scope.officeIds, limit + 1, scope.facilityId ?? null],
     );
+    const head = Number(result.rows[0]!.head);
+    const rows = { rows: result.rows.filter((r): r is typeof r & { kind: PulledRecord['kind'] } => r.kind !== null) };
     const hasMore = rows.rows.length > limit;
     const records = rows.rows.slice(0, limit).map(
       (r): PulledRecord => ({
@@ -234,8 +235,8 @@ export class SqlStore extends SqlAccountStore implements Store {
       `SELECT c.id, c.kind, c.entity_id, c.field, c.base_version, c.kept_version, c.kept_value, c.lost_version, c.lost_value,
               ku.display_name AS kept_by, lu.display_name AS lost_by, c.created_at
          FROM conflicts c
-         LEFT JOIN changes kc ON kc.version = c.kept_version LEFT JOIN users ku ON ku.id = kc.user_id
-         LEFT JOIN changes lc ON lc.version = c.lost_version LEFT JOIN users lu ON lu.id = lc.user_id
+         LEFT JOIN changes kc ON kc.tenant_id = c.tenant_id AND kc.version = c.kept_version LEFT JOIN users ku ON ku.id = kc.user_id
+         LEFT JOIN changes lc ON lc.tenant_id = c.tenant_id AND lc.version = c.lost_version LEFT JOIN users lu ON lu.id = lc.user_id
         WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 2)}
         ORDER BY c.id LIMIT $5`,
       [...scopeParams(scope), limit],
@@ -290,7 +291,7 @@ export class SqlStore extends SqlAccountStore implements Store {
     try {
       const row = (
         await this.pool.query<{ schema: number | null; head: string }>(
-          'SELECT (SELECT max(version) FROM schema_migrations) AS schema, (SELECT version FROM sync_counter) AS head',
+          'SELECT (SELECT max(version) FROM schema_migrations) AS schema, (SELECT coalesce(max(version), 0) FROM sync_heads) AS head',
         )
       ).rows[0]!;
       return { ok: true, engine: this.engine, schemaVersion: row.schema ?? 0, headVersion: Number(row.head) };

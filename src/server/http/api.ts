@@ -49,11 +49,23 @@ export interface ApiOptions {
   readonly hubKey?: () => HubKey | undefined;
   /** push bodies read at once (default PUSH_BODIES_IN_FLIGHT) */
   readonly pushBodiesInFlight?: number;
+  /** database work in flight, waiting, and the longest wait (default DB_WORK) */
+  readonly dbWork?: { readonly inFlight: number; readonly waiting: number; readonly maxWaitMs: number };
 }
 
 /** 8 × MAX_BODY_BYTES (64 MiB) at most being read; the next 16 wait for a slot, the rest get 503. */
 export const PUSH_BODIES_IN_FLIGHT = 8;
 export const PUSH_BODIES_WAITING = 16;
+
+/**
+ * [A12] Requests doing database work at once (the pool has 10 connections; a few more keep it
+ * busy while answers are written), how many wait, and for how long. Past that the hub is
+ * overloaded: 503 with Retry-After rather than a queue that grows until answers come too late
+ * to matter, or memory runs out. A body is read outside this gate (PUSH_BODIES_* bound that), so a
+ * slow client holds no database slot.
+ */
+export const DB_WORK = { inFlight: 16, waiting: 512, maxWaitMs: 5_000 } as const;
+const BUSY_RETRY_SECONDS = 2;
 
 /** A path segment, percent-decoded; a broken encoding is the client's 400, not a URIError. */
 function decodedSegment(segment: string): string {
@@ -96,6 +108,21 @@ function isConnectionError(error: unknown): boolean {
 export function createApiHandler(options: ApiOptions) {
   // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
   const pushBody = { maxBytes: MAX_BODY_BYTES, perChangeText: true, gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) };
+  const dbWork = options.dbWork ?? DB_WORK;
+  const dbGate = createGate(dbWork.inFlight, dbWork.waiting, dbWork.maxWaitMs);
+  /** Database work through the gate; 503 with Retry-After when the hub is overloaded [A12]. */
+  async function db<T>(work: () => Promise<T>): Promise<T> {
+    const done = await dbGate.run(work);
+    if (done === null) {
+      throw new ServiceError(
+        'unavailable',
+        'サーバーが混み合っています。しばらくしてから自動でもう一度送ります。',
+        `overloaded: ${dbWork.inFlight} requests at the database and ${dbWork.waiting} waiting, or waited over ${dbWork.maxWaitMs} ms`,
+        BUSY_RETRY_SECONDS,
+      );
+    }
+    return done.value;
+  }
   let bound: { store: Store; accounts: Accounts; devices: Devices } | undefined;
   const services = () => {
     const store = options.store();
@@ -129,11 +156,11 @@ export function createApiHandler(options: ApiOptions) {
         return;
       }
       if (method === 'GET') {
-        sendJson(res, 200, (await accounts.authenticate(sessionToken(req))).info satisfies SessionInfo);
+        sendJson(res, 200, (await db(() => accounts.authenticate(sessionToken(req)))).info satisfies SessionInfo);
         return;
       }
       if (method === 'DELETE') {
-        await accounts.signOut(sessionToken(req));
+        await db(() => accounts.signOut(sessionToken(req)));
         res.writeHead(204, { 'Set-Cookie': clearedCookie(req) });
         res.end();
         return;
@@ -161,27 +188,31 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.push) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
-      const { store, device, user } = await syncCaller(req);
+      const { store, device, user } = await db(() => syncCaller(req));
       const body = await readJson(req, PushRequest, pushBody);
-      const results = await pushChanges(store, device, user, body.changes);
-      const key = receiptKey(req);
-      const receipts = key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] };
+      const { results, receipts } = await db(async () => {
+        const results = await pushChanges(store, device, user, body.changes);
+        const key = receiptKey(req);
+        return { results, receipts: key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] } };
+      });
       sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString(), ...receipts } satisfies PushResponse);
       return;
     }
     if (path === API.pull) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { store, device, user } = await syncCaller(req);
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const query = parse(PullQuery, Object.fromEntries(url.searchParams));
-      // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
-      const { epoch, floor } = await store.hubEpoch(user.tenantId);
-      const changed = query.cursor.epoch !== null && query.cursor.epoch !== epoch;
-      const from = changed ? 0 : query.cursor.version;
-      const { page, scope, openConflicts } = await pullChanges(store, user, from, query.limit);
-      const key = receiptKey(req);
-      const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, page.records))] };
-      const epochChange = changed ? { epochChange: { floor, lastSeq: device.lastSeq } } : {};
+      const { page, scope, openConflicts, receipts, epoch, changed, floor, lastSeq } = await db(async () => {
+        const { store, device, user } = await syncCaller(req);
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const query = parse(PullQuery, Object.fromEntries(url.searchParams));
+        // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
+        const { epoch, floor } = await store.hubEpoch(user.tenantId);
+        const changed = query.cursor.epoch !== null && query.cursor.epoch !== epoch;
+        const pulled = await pullChanges(store, user, changed ? 0 : query.cursor.version, query.limit);
+        const key = receiptKey(req);
+        const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, pulled.page.records))] };
+        return { ...pulled, receipts, epoch, changed, floor, lastSeq: device.lastSeq };
+      });
+      const epochChange = changed ? { epochChange: { floor, lastSeq } } : {};
       const cursor = formatCursor({ epoch, version: page.cursor });
       const body: PullResponse = { records: [...page.records], cursor, ...epochChange, hasMore: page.hasMore, scope, openConflicts, ...receipts };
       sendJson(res, 200, body);
@@ -189,7 +220,7 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === HUB_KEY_PATH) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { user } = await syncCaller(req);
+      const { user } = await db(() => syncCaller(req));
       const key = options.hubKey?.();
       if (key === undefined) throw new ServiceError('not-found', 'この拠点は記録に署名していません。', 'no signing key is loaded');
       sendJson(res, 200, hubKeyInfo(key, user.tenantId) satisfies HubKeyInfo);
@@ -218,16 +249,19 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.conflicts) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { store, user } = await syncCaller(req);
-      sendJson(res, 200, (await listConflicts(store, user)) satisfies ConflictList);
+      const conflicts = await db(async () => {
+        const { store, user } = await syncCaller(req);
+        return listConflicts(store, user);
+      });
+      sendJson(res, 200, conflicts satisfies ConflictList);
       return;
     }
     const resolve = /^\/api\/conflicts\/([^/]+)\/resolve$/.exec(path);
     if (resolve !== null) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
-      const { store, user } = await syncCaller(req);
+      const { store, user } = await db(() => syncCaller(req));
       await readJson(req, ResolveConflictRequest);
-      await resolveConflict(store, user, decodedSegment(resolve[1]!));
+      await db(() => resolveConflict(store, user, decodedSegment(resolve[1]!)));
       res.writeHead(204, { ...SECURITY_HEADERS, ...NO_STORE });
       res.end();
       return;

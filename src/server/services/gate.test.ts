@@ -35,3 +35,20 @@ describe('gate', () => {
     expect(await gate.run(() => Promise.resolve(1))).toEqual({ value: 1 });
   });
 });
+
+describe('gate with a longest wait', () => {
+  it('turns away a caller that waited longer than maxWaitMs; the ones that got a slot still run', async () => {
+    const gate = createGate(1, 5, 50);
+    let release = () => undefined as void;
+    const first = gate.run(() => new Promise<string>((done) => (release = () => done('first'))));
+    const second = gate.run(() => Promise.resolve('second'));
+    expect(gate.load()).toEqual({ running: 1, waiting: 1 });
+    expect(await second).toBeNull();
+    expect(gate.load()).toEqual({ running: 1, waiting: 0 });
+    const third = gate.run(() => Promise.resolve('third'));
+    release();
+    expect(await first).toEqual({ value: 'first' });
+    expect(await third).toEqual({ value: 'third' });
+    expect(gate.load()).toEqual({ running: 0, waiting: 0 });
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * The load figures (issue 16 point 3): simulated devices, each the app's own HubClient in this
+ * process, against the hub server as `npm start` runs it (a child process, so its memory is its
+ * own) over PostgreSQL; then the same workload against express-pouchdb (a child process too).
+ *
+ * Workload: LOAD_HUBS hubs × LOAD_HOUSEHOLDS households, LOAD_DEVICES devices per hub. A sync is a
+ * push of 1–3 household edits, then pulls from the device's cursor until the page is not full.
+ *   1. steady: syncs started at LOAD_RATES per second (open loop, e.g. 300 devices × 50 hubs every
+ *      30 s is 500/s), each rate for LOAD_SECONDS; 20 devices do a first sync (from cursor 0) at
+ *      once during the first one;
+ *   2. saturation: LOAD_WORKERS syncs back to back for LOAD_SECONDS: the most it delivers.
+ * Printed: syncs, pushes and pulls per second, p50/p95/p99 latency of pushes and pulls, errors,
+ * and the server's resident memory (peak), for ours and for the peer.
+ *
+ * Defaults are the issue's (50 × 2,000, 300 devices); a quick run:
+ *   LOAD_HUBS=5 LOAD_HOUSEHOLDS=200 LOAD_DEVICES=30 LOAD_SECONDS=8 npx tsx bench/load.ts
+ * Needs PostgreSQL at 127.0.0.1:5432 database test, or BENCH_DATABASE_URL.
+ */
+import pg from 'pg';
+import { openPostgresStore } from '../src/server/db/postgres-store';
+import type { WireChange } from '../src/protocol/sync';
+import { SyncError, type HubClient } from '../src/sync/client';
+import { createHousehold } from '../test/factories/household';
+import { deviceClient, schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
+import { startLoadPeer, type LoadPeer } from './load-peer';
+import { percentile } from './stats';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+export const LOAD = {
+  hubs: env('LOAD_HUBS', 50),
+  households: env('LOAD_HOUSEHOLDS', 2_000),
+  devices: env('LOAD_DEVICES', 300),
+  seconds: env('LOAD_SECONDS', 20),
+  rates: (process.env.LOAD_RATES ?? '100,200').split(',').map(Number),
+  workers: env('LOAD_WORKERS', 64),
+  firstSyncs: env('LOAD_FIRST_SYNCS', 20),
+};
+const PAGE = 1000;
+
+/** What a target (ours or the peer) must do for one device. */
+export interface LoadTarget {
+  readonly name: string;
+  /** pushes `edits` household edits of this device; resolves when answered */
+  push(device: number, edits: readonly string[]): Promise<void>;
+  /** one pull page from the device's cursor; true when there is more */
+  pull(device: number): Promise<boolean>;
+  /** forget the device's cursor (its next pull is a first sync) */
+  reset(device: number): void;
+  rss(): number;
+  close(): Promise<void>;
+}
+
+interface Tally {
+  push: number[];
+  pull: number[];
+  errors: number;
+  /** answered 503 (overloaded, A12) */
+  busy: number;
+  firstErrors: string[];
+  syncs: number;
+}
+const tally = (): Tally => ({ push: [], pull: [], errors: 0, busy: 0, firstErrors: [], syncs: 0 });
+
+const busyDevices = new Set<number>();
+
+async function oneSync(target: LoadTarget, device: number, households: readonly string[], t: Tally, first = false): Promise<void> {
+  busyDevices.add(device);
+  try {
+    if (first) target.reset(device);
+    else {
+      const n = 1 + Math.floor(Math.random() * 3);
+      const edits = Array.from({ length: n }, () => households[Math.floor(Math.random() * households.length)]!);
+      const started = performance.now();
+      await target.push(device, [...new Set(edits)]);
+      t.push.push(performance.now() - started);
+    }
+    for (;;) {
+      const started = performance.now();
+      const more = await target.pull(device);
+      t.pull.push(performance.now() - started);
+      if (!more) break;
+    }
+    t.syncs++;
+  } catch (error) {
+    // A 503 is the hub turning work away when overloaded (A12): counted apart from failures.
+    const detail = error instanceof SyncError ? error.detail : String(error);
+    if (/→ 503/.test(detail)) t.busy++;
+    else {
+      t.errors++;
+      if (t.firstErrors.length < 3) t.firstErrors.push(detail.slice(0, 200));
+    }
+  } finally {
+    busyDevices.delete(device);
+  }
+}
+
+function line(label: string, t: Tally, seconds: number, peakRss: number): string {
+  const p = (v: readonly number[]) => `p50 ${percentile(v, 50).toFixed(0)} / p95 ${percentile(v, 95).toFixed(0)} / p99 ${percentile(v, 99).toFixed(0)} ms`;
+  return (
+    `  ${label.padEnd(26)} ${(t.syncs / seconds).toFixed(0).padStart(4)} syncs/s  pushes ${(t.push.length / seconds).toFixed(0)}/s ${p(t.push)}  ` +
+    `pulls ${(t.pull.length / seconds).toFixed(0)}/s ${p(t.pull)}  errors ${t.errors}  503s ${t.busy}  server RSS peak ${(peakRss / 2 ** 20).toFixed(0)} MB` +
+    (t.firstErrors.length > 0 ? `\n      first errors: ${t.firstErrors.join(' | ')}` : '')
+  );
+}
+
+/** Samples the target's RSS while `work` runs; returns the peak. */
+async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<{ value: T; peak: number }> {
+  let peak = target.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, target.rss())), 200);
+  try {
+    return { value: await work(), peak };
+  } finally {
+    clearInterval(timer);
+    peak = Math.max(peak, target.rss());
+  }
+}
+
+export async function runLoad(target: LoadTarget, deviceCount: number, households: (device: number) => readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  let next = 0;
+  // A device syncs once at a time, as the app does (its seqs stay in order).
+  const busy = busyDevices;
+  const pick = () => {
+    for (let tries = 0; tries < deviceCount; tries++) {
+      const d = next++ % deviceCount;
+      if (!busy.has(d)) return d;
+    }
+    return next++ % deviceCount;
+  };
+  for (const [i, rate] of LOAD.rates.entries()) {
+    const t = tally();
+    const firsts = tally();
+    const { peak } = await withPeak(target, async () => {
+      const running = new Set<Promise<void>>();
+      const start = performance.now();
+      let started = 0;
+      if (i === 0) {
+        for (let f = 0; f < LOAD.firstSyncs; f++) {
+          const p = oneSync(target, pick(), [], firsts, true);
+          running.add(p);
+          void p.finally(() => running.delete(p));
+        }
+      }
+      while (performance.now() - start < LOAD.seconds * 1000) {
+        const due = Math.floor(((performance.now() - start) / 1000) * rate);
+        for (; started < due; started++) {
+          const device = pick();
+          const p = oneSync(target, device, households(device), t);
+          running.add(p);
+          void p.finally(() => running.delete(p));
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await Promise.all(running);
+    });
+    out.push(line(`${target.name} at ${rate}/s offered`, t, LOAD.seconds, peak));
+    if (i === 0 && LOAD.firstSyncs > 0) out.push(`    ${LOAD.firstSyncs} first syncs at once alongside: ${firsts.syncs} done, ${firsts.pull.length} pages, errors ${firsts.errors}, 503s ${firsts.busy}`);
+    console.log(out.at(-1 - (i === 0 && LOAD.firstSyncs > 0 ? 1 : 0)));
+  }
+  const t = tally();
+  const { peak } = await withPeak(target, async () => {
+    const end = performance.now() + LOAD.seconds * 1000;
+    await Promise.all(
+      Array.from({ length: LOAD.workers }, async () => {
+        while (performance.now() < end) {
+          const device = pick();
+          await oneSync(target, device, households(device), t);
+        }
+      }),
+    );
+  });
+  out.push(line(`${target.name} saturated (${LOAD.workers} at once)`, t, LOAD.seconds, peak));
+  console.log(out.at(-1));
+  return out;
+}
+
+/** Our hub: a schema of its own, seeded; the server a child process. */
+async function ours(url: string): Promise<{ target: LoadTarget; households: (d: number) => readonly string[]; devices: number; cleanup(): Promise<void> }> {
+  const schema = `kyoten_load_${process.pid}`;
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  const store = await openPostgresStore({ connectionString: url, schema });
+  await store.migrate();
+  const raw = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` });
+  console.log(`  seeding ${LOAD.hubs} hubs × ${LOAD.households} households, ${LOAD.devices} devices each…`);
+  const devices = await seedDevices(raw, 'load-hub-', LOAD.hubs, LOAD.devices + 1);
+  const seeders = devices.filter((d) => d.deviceId.endsWith('-d0'));
+  // Interleaved across hubs (device k of every hub, then k + 1): consecutive syncs are of different
+  // hubs, as a city's phones are, not 300 of one hub queueing on its counter in turn.
+  const number = (d: SimDevice) => Number(/-d(\d+)$/.exec(d.deviceId)![1]);
+  const sims = devices.filter((d) => !d.deviceId.endsWith('-d0')).sort((a, b) => number(a) - number(b) || a.tenantId.localeCompare(b.tenantId));
+  const names = (tenantId: string) => Array.from({ length: LOAD.households }, (_, k) => `${tenantId}-hh-${k}`);
+  for (const s of seeders) {
+    const ids = names(s.tenantId);
+    for (let k = 0; k < ids.length; k += 1000) {
+      const changes = ids.slice(k, k + 1000).map((id, j) => ({
+        seq: k + j + 1,
+        mutationId: globalThis.crypto.randomUUID(),
+        kind: 'household' as const,
+        entityId: id,
+        op: 'create' as const,
+        at: new Date().toISOString(),
+        payload: createHousehold({ id }),
+        officeId: `${s.tenantId}-office`,
+      }));
+      await store.applyPush(s.deviceId, s.userId, changes);
+    }
+  }
+  await store.close();
+  // Every device has synced before: its cursor is at its hub's head (a first sync is reset()).
+  const heads = new Map((await raw.query<{ tenant_id: string; version: string }>('SELECT tenant_id, version FROM sync_heads')).rows.map((r) => [r.tenant_id, Number(r.version)]));
+  const hub = await spawnHub(schemaUrl(url, schema), { KYOTEN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).catch(async (error: unknown) => {
+    // The schema is this run's: leave nothing behind when the hub cannot start.
+    await raw.end();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+    throw error;
+  });
+  const clients: HubClient[] = sims.map((d) => deviceClient(d, () => hub.base));
+  const seqs = sims.map(() => 0);
+  const cursors: string[] = sims.map((d) => String(heads.get(d.tenantId) ?? 0));
+  const target: LoadTarget = {
+    name: 'ours',
+    async push(d, edits) {
+      const device = sims[d]!;
+      const changes: WireChange[] = edits.map((id) => ({
+        seq: ++seqs[d]!,
+        mutationId: globalThis.crypto.randomUUID(),
+        kind: 'household',
+        entityId: id,
+        op: 'update',
+        at: new Date().toISOString(),
+        payload: createHousehold({ id, note: `edit ${seqs[d]} from ${device.deviceId}` }) as unknown as Record<string, unknown>,
+        baseVersion: null,
+      }));
+      await clients[d]!.push(device, changes);
+    },
+    async pull(d) {
+      const page = await clients[d]!.pull(sims[d]!, cursors[d]!, PAGE);
+      cursors[d] = page.cursor;
+      return page.hasMore;
+    },
+    reset(d) {
+      cursors[d] = '0';
+    },
+    rss: () => hub.rss(),
+    close: () => hub.stop(),
+  };
+  return {
+    target,
+    devices: sims.length,
+    households: (d) => names(sims[d]!.tenantId),
+    async cleanup() {
+      await raw.end();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+export async function benchLoad(): Promise<string[]> {
+  const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  console.log(
+    `load: ${LOAD.hubs} hubs × ${LOAD.households} households, ${LOAD.devices} devices each; rates ${LOAD.rates.join(', ')}/s for ${LOAD.seconds} s each, then ${LOAD.workers} at once`,
+  );
+  const results: string[] = [];
+  const o = await ours(url);
+  try {
+    results.push(...(await runLoad(o.target, o.devices, o.households)));
+  } finally {
+    await o.target.close();
+    await o.cleanup();
+  }
+  let peer: LoadPeer | undefined;
+  try {
+    peer = await startLoadPeer(LOAD.hubs, LOAD.households, LOAD.devices);
+    results.push(...(await runLoad(peer.target, peer.devices, peer.households)));
+  } finally {
+    await peer?.target.close();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const lines = await benchLoad();
+  console.log('\nload figures:');
+  for (const l of lines) console.log(l);
+}

@@ -1,0 +1,38 @@
+/**
+ * The version counter of one hub [S2] (migration 13: `sync_heads`, a row per tenant). A writer
+ * takes its hub's row lock with `lockHubHead` before it reads what its decisions need, hands out
+ * versions from head + 1, and moves the head with `moveHubHead` in the same transaction: writers
+ * of one hub commit in version order with no hole, and writers of different hubs never wait for
+ * each other. A pull reads the hub's head in the snapshot it reads the records in (sql-store.ts).
+ */
+import type pg from 'pg';
+
+/** Locks the hub's counter until COMMIT and returns its head, with the transaction's clock. */
+export async function lockHubHead(tx: pg.PoolClient, tenantId: string): Promise<{ readonly head: number; readonly now: Date }> {
+  // An upsert that changes nothing still locks the row, and creates it for a hub made after migration 13.
+  const row = (
+    await tx.query<{ version: string; now: Date }>(
+      `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0)
+       ON CONFLICT (tenant_id) DO UPDATE SET version = h.version
+       RETURNING h.version, now() AS now`,
+      [tenantId],
+    )
+  ).rows[0]!;
+  return { head: Number(row.version), now: row.now };
+}
+
+/**
+ * Moves the hub's head to `head` when that is past it; with `device`, records that device's last
+ * seq in the same statement (a push's last write before COMMIT).
+ */
+export async function moveHubHead(tx: pg.PoolClient, tenantId: string, head: number, device?: { readonly deviceId: string; readonly lastSeq: number }): Promise<void> {
+  if (device === undefined) {
+    await tx.query('UPDATE sync_heads SET version = $2 WHERE tenant_id = $1 AND version < $2', [tenantId, head]);
+    return;
+  }
+  await tx.query(
+    `WITH moved AS (UPDATE sync_heads SET version = $2 WHERE tenant_id = $1 AND version < $2)
+     UPDATE devices SET last_seq = $4, last_seen_at = now() WHERE id = $3`,
+    [tenantId, head, device.deviceId, device.lastSeq],
+  );
+}

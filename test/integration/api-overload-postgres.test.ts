@@ -1,0 +1,67 @@
+/**
+ * [A12] A load the hub cannot take is answered 503 with Retry-After at once, never queued without
+ * bound: the database work in flight and waiting is capped, a waiter past the longest wait is
+ * turned away, and the slots come back. Real PostgreSQL ($TEST_DATABASE_URL or 127.0.0.1:5432).
+ */
+import { afterAll, afterEach, expect, it } from 'vitest';
+import type { ErrorResponse } from '../../src/protocol/sync';
+import { HubClient } from '../../src/sync/client';
+import { DeviceClient, householdWire, HUB, startApi, type ApiHarness } from './api-harness';
+import { schemaTarget } from './schema-target';
+
+const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
+afterAll(() => target.dropAll());
+
+let api: ApiHarness | undefined;
+afterEach(async () => api?.close());
+
+it('[A12] with the database slot taken and the queue full, pulls get 503 with Retry-After at once; a waiter past the longest wait too; then all is served again', async () => {
+  api = await startApi(target, { dbWork: { inFlight: 1, waiting: 1, maxWaitMs: 400 } });
+  const coord = await api.user('coord', 'coordinator');
+  const writer = await new DeviceClient(api, 'phone-w').join(coord);
+  const readers: DeviceClient[] = [];
+  for (let i = 0; i < 5; i++) readers.push(await new DeviceClient(api, `phone-${i}`).join(await api.user(`coord${i}`, 'coordinator')));
+
+  // Another transaction holds the hub's counter: the writer's push takes the one slot and waits.
+  const holder = await api.raw.connect();
+  await holder.query('BEGIN');
+  await holder.query(
+    `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version`,
+    [HUB],
+  );
+  const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const pushed = writer.push([householdWire('hh-1')]);
+  await expect
+    .poll(async () => (await api!.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
+      timeout: 20_000,
+    })
+    .toBe(1);
+
+  try {
+    const started = Date.now();
+    // The app's own client meets the same 503 as a retryable server problem, with the wait.
+    const app = readers[0]!;
+    const appClient = new HubClient((path, init) => fetch(`${api!.base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: app.cookie! } }));
+    const appPull = appClient.pull({ deviceId: app.deviceId, deviceSecret: app.secret! }, '0', 100).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const answers = await Promise.all(readers.map((r) => r.pull(0)));
+    expect(await appPull).toMatchObject({ name: 'SyncError', code: 'server', retryAfterSeconds: 2 });
+    // Four were turned away at once, the fifth after waiting its longest wait; none waited for the lock.
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503, 503]);
+    for (const a of answers) {
+      expect(a.headers.get('retry-after')).toBe('2');
+      expect(a.body as unknown as ErrorResponse).toMatchObject({ error: 'unavailable', retryAfterSeconds: 2 });
+      expect((a.body as unknown as ErrorResponse).message).toMatch(/混み合っています/);
+    }
+    expect(Date.now() - started).toBeLessThan(15_000);
+  } finally {
+    await holder.query('ROLLBACK');
+    holder.release();
+  }
+  expect((await pushed).status).toBe(200);
+  expect((await pushed).body.results).toMatchObject([{ status: 'accepted' }]);
+  for (const r of readers) expect((await r.pullAll()).map((x) => x.entityId)).toEqual(['hh-1']);
+}, 60_000);
