@@ -15,6 +15,7 @@ import {
   type OutcomeKind,
   type Planning,
 } from './emergency-case';
+import { addDaysToDate, japanDateOf } from './japan-time';
 
 // ─── Factories: plain EmergencyCase values, as foldCase would hand them over ─────────────────
 
@@ -23,11 +24,11 @@ const HUB_OFFICE: Office = {
   id: 'office-hub',
   name: '相談支援センター みなと',
   officeNumber: '1234567890',
-  hubSince: '2026-04-01',
+  hubPeriods: [{ from: '2026-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false },
   createdAt: '2026-03-01T00:00:00.000Z',
   updatedAt: '2026-03-01T00:00:00.000Z',
 };
-const NOT_HUB_OFFICE: Office = { ...HUB_OFFICE, id: 'office-plain', name: '相談支援 さくら', hubSince: null };
+const NOT_HUB_OFFICE: Office = { ...HUB_OFFICE, id: 'office-plain', name: '相談支援 さくら', hubPeriods: [], oneBody: { settlement: false, independentLiving: false } };
 const OFFICES: ReadonlyMap<string, Office> = new Map([HUB_OFFICE, NOT_HUB_OFFICE].map((o) => [o.id, o]));
 
 const HANAKO: CaseSubject = { householdId: 'h-1', personId: 'p-1', name: '山田 花子', recipientNumber: '0000000001' };
@@ -206,6 +207,7 @@ describe('問74: one emergency is one time, however many facilities were contact
     expect(d).toMatchObject({ status: 'claimed', ordinal: 1, units: 700, month: '2026-12' });
     expect(d.reasons).toEqual([
       '短期入所事業所への連絡・調整あり（2026年12月1日 00:20）',
+      '拠点として位置付けられていた期間（2026年4月1日から）の連絡・調整です',
       '指定短期入所の利用に至りました',
       '当事業所が計画相談支援を担当しています',
       'この月の1回目',
@@ -403,12 +405,12 @@ describe('§24-3 (2) and 告示 exclusions', () => {
     expect(d.reasons[0]).toContain('登録されていません');
   });
 
-  it('§24-2: coordinated before hubSince (Japan date) → not claimable; on the day itself → claimable', () => {
+  it('計画相談別告示 十一: coordinated before the hub period (Japan date) → not claimable; on its first day → claimable', () => {
     const before = makeCase({ id: 'before', contacts: [{ at: '2026-03-31T23:59:00+09:00' }] });
     const onDay = makeCase({ id: 'on', contacts: [{ at: '2026-03-31T15:00:00.000Z' }] }); // 2026-04-01 00:00 JST
     const [b, o] = decideClaims([before, onDay], OFFICES);
     expect(b?.status).toBe('not-claimable');
-    expect(b?.reasons).toEqual(['連絡・調整の日が、当事業所が地域生活支援拠点等として位置付けられた日（2026年4月1日）より前です']);
+    expect(b?.reasons).toEqual(['連絡・調整の日（2026年3月31日）は当事業所が拠点として位置付けられていた期間（2026年4月1日〜）の外です']);
     expect(o?.status).toBe('claimed');
   });
 
@@ -743,5 +745,75 @@ describe('summarizeClaims: サービス種別 per person', () => {
       ['山田 花子', '障害児相談支援'],
       ['鈴木 次郎', '計画相談支援'],
     ]);
+  });
+});
+
+// ─── Hub periods (issue 14: the hub date has history) ───────────────────────────────────────
+// 計画相談別告示 十一「運営規程において、市町村により地域生活支援拠点等として位置付けられていること」: the
+// claim stands on the period in force on the Japan day of the coordination, so a 廃止届 (an end date)
+// or a new positioning never moves a month already decided.
+
+const periodOffice = (hubPeriods: Office['hubPeriods']): Office => ({ ...HUB_OFFICE, id: 'office-periods', hubPeriods });
+const officesWith = (office: Office): ReadonlyMap<string, Office> => new Map([[office.id, office]]);
+
+describe('計画相談別告示 十一: hub periods', () => {
+  it('計画相談別告示 十一: 廃止届 ends the period: its last day (Japan time) is claimed, the next day is 算定不可 naming the period', () => {
+    const office = periodOffice([{ from: '2026-04-01', to: '2026-09-30', note: '廃止届' }]);
+    const lastDay = makeCase({ id: 'last', officeId: office.id, contacts: [{ at: '2026-09-30T14:59:00.000Z' }] }); // 23:59 JST
+    const nextDay = makeCase({ id: 'next', officeId: office.id, contacts: [{ at: '2026-09-30T15:00:00.000Z' }] }); // 10/1 00:00 JST
+    const [l, n] = decideClaims([lastDay, nextDay], officesWith(office));
+    expect(l?.status).toBe('claimed');
+    expect(l?.reasons).toContain('拠点として位置付けられていた期間（2026年4月1日から）の連絡・調整です');
+    expect(n?.status).toBe('not-claimable');
+    expect(n?.reasons).toEqual(['連絡・調整の日（2026年10月1日）は当事業所が拠点として位置付けられていた期間（2026年4月1日〜2026年9月30日）の外です']);
+  });
+
+  it('計画相談別告示 十一: positioned again after a gap: the gap is 算定不可 naming every period, the new period is claimed', () => {
+    const office = periodOffice([
+      { from: '2025-04-01', to: '2025-12-31', note: '' },
+      { from: '2026-11-01', to: null, note: '再指定' },
+    ]);
+    const inGap = makeCase({ id: 'gap', officeId: office.id, contacts: [{ at: '2026-06-01T02:00:00+09:00' }] });
+    const inNew = makeCase({ id: 'new', officeId: office.id, contacts: [{ at: '2026-11-01T00:05:00+09:00' }] });
+    const inOld = makeCase({ id: 'old', officeId: office.id, contacts: [{ at: '2025-12-31T23:55:00+09:00' }] });
+    const [g, n, o] = decideClaims([inGap, inNew, inOld], officesWith(office));
+    expect(g?.reasons).toEqual([
+      '連絡・調整の日（2026年6月1日）は当事業所が拠点として位置付けられていた期間（2025年4月1日〜2025年12月31日、2026年11月1日〜）の外です',
+    ]);
+    expect(n).toMatchObject({ status: 'claimed', month: '2026-11' });
+    expect(n?.reasons).toContain('拠点として位置付けられていた期間（2026年11月1日から）の連絡・調整です');
+    expect(o).toMatchObject({ status: 'claimed', month: '2025-12' });
+  });
+
+  it('計画相談別告示 十一: an office with no period at all is not a hub', () => {
+    const d = only(decideClaims([makeCase({ id: 'c', officeId: 'office-periods', contacts: [{ at: '2026-12-01T00:20:00+09:00' }] })], officesWith(periodOffice([]))));
+    expect(d.reasons).toEqual(['当事業所は運営規程で地域生活支援拠点等として位置付けられていません']);
+  });
+
+  it('計画相談別告示 十一 (property): ending the period or adding a later one never changes a decision coordinated before the change', () => {
+    // Days of the generated cases: 2026-11-25 .. 2026-12-04 (Japan). The edit ends the open period on
+    // `end` and may add a period from a later day; every case coordinated on or before `end` keeps its decision.
+    const dayArb = fc.integer({ min: 24, max: 36 }).map((n) => (n <= 30 ? `2026-11-${String(n).padStart(2, '0')}` : `2026-12-${String(n - 30).padStart(2, '0')}`));
+    fc.assert(
+      fc.property(
+        casesArb,
+        dayArb,
+        fc.option(fc.record({ gap: fc.integer({ min: 1, max: 5 }), length: fc.option(fc.integer({ min: 0, max: 5 })) })),
+        (generated, end, later) => {
+          const cases = generated.map((c) => ({ ...c, open: { ...c.open, body: { ...c.open.body, officeId: HUB_OFFICE.id } } }));
+          const before = decideClaims(cases, OFFICES);
+          const ended = [{ from: '2026-04-01', to: end, note: '廃止届' }];
+          const addFrom = later ? addDaysToDate(end, later.gap) : null;
+          const edited: Office = {
+            ...HUB_OFFICE,
+            hubPeriods: addFrom === null ? ended : [...ended, { from: addFrom, to: later!.length === null ? null : addDaysToDate(addFrom, later!.length), note: '' }],
+          };
+          const after = decideClaims(cases, new Map([[HUB_OFFICE.id, edited], [NOT_HUB_OFFICE.id, NOT_HUB_OFFICE]]));
+          before.forEach((d, i) => {
+            if (d.coordinatedAt !== null && japanDateOf(d.coordinatedAt) <= end) expect(after[i]).toEqual(d);
+          });
+        },
+      ),
+    );
   });
 });

@@ -18,9 +18,10 @@ import {
   type ClaimSummaryRow,
 } from './claim-types';
 import type { CaseSubject, ContactBody, Current, EmergencyCase, Office, OutcomeKind, Planning } from './emergency-case';
-import type { IsoInstant } from './household';
+import type { IsoDate, IsoInstant } from './household';
 import { ADULT_AGE, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
+import { formatPeriod, periodOn, type HubPeriod } from './office';
 
 /** The reasons the app shows, one per rule (docs/claim-rules.md lists them with their sources). */
 export const CLAIM_REASONS = {
@@ -35,8 +36,10 @@ export const CLAIM_REASONS = {
   noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）',
   unknownOffice: '対応した相談支援事業所が登録されていません（拠点として位置付けられていることを確認できません）',
   notHub: '当事業所は運営規程で地域生活支援拠点等として位置付けられていません',
-  beforeHub: (hubSince: string) =>
-    `連絡・調整の日が、当事業所が地域生活支援拠点等として位置付けられた日（${formatJapanDate(hubSince)}）より前です`,
+  outsideHub: (day: IsoDate, periods: readonly HubPeriod[]) =>
+    `連絡・調整の日（${formatJapanDate(day)}）は当事業所が拠点として位置付けられていた期間（${periods.map(formatPeriod).join('、')}）の外です`,
+  /** names the period by its first day only, so ending it later (廃止届) does not reword a decided claim */
+  inHub: (period: HubPeriod) => `拠点として位置付けられていた期間（${formatJapanDate(period.from)}から）の連絡・調整です`,
   planning: {
     'this-office': '当事業所が計画相談支援を担当しています',
     'none-this-office-writes':
@@ -141,12 +144,20 @@ interface Verdict {
   readonly reasons: readonly string[];
 }
 
-/** Rule c: the office must be a hub (運営規程) on the Japan day of the coordination. */
+/**
+ * Rule c: the office must be a hub (運営規程) on the Japan day of the coordination: the period in
+ * force that day decides, so ending a period or adding a later one never moves an earlier claim.
+ */
 function hubFailure(office: Office | undefined, coordinatedAt: IsoInstant): string | null {
   if (!office) return CLAIM_REASONS.unknownOffice;
-  if (office.hubSince === null) return CLAIM_REASONS.notHub;
-  if (japanDateOf(coordinatedAt) < office.hubSince) return CLAIM_REASONS.beforeHub(office.hubSince);
-  return null;
+  if (office.hubPeriods.length === 0) return CLAIM_REASONS.notHub;
+  const day = japanDateOf(coordinatedAt);
+  return periodOn(office.hubPeriods, day) === null ? CLAIM_REASONS.outsideHub(day, office.hubPeriods) : null;
+}
+
+/** The hub period the claim stands on, named among its reasons (the audit asks which one). */
+function hubPeriodOf(office: Office | undefined, coordinatedAt: IsoInstant): HubPeriod | null {
+  return office ? periodOn(office.hubPeriods, japanDateOf(coordinatedAt)) : null;
 }
 
 /** Rules a–e. Every exclusion that applies is listed, so the coordinator can fix them all at once. */
@@ -169,7 +180,13 @@ function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coord
   ].filter((r): r is string => r !== null);
   if (failures.length > 0) return { status: 'not-claimable', reasons: failures };
   const admitted = c.outcome !== null;
-  const reasons = [CLAIM_REASONS.coordinated(coordinatedAt), admitted ? CLAIM_REASONS.admitted : CLAIM_REASONS.noOutcome, wording[planning]];
+  const period = hubPeriodOf(offices.get(c.open.body.officeId), coordinatedAt);
+  const reasons = [
+    CLAIM_REASONS.coordinated(coordinatedAt),
+    ...(period ? [CLAIM_REASONS.inHub(period)] : []),
+    admitted ? CLAIM_REASONS.admitted : CLAIM_REASONS.noOutcome,
+    wording[planning],
+  ];
   // A linked person without a 受給者証番号 cannot be billed yet: it holds its cap slot until entered.
   const noNumber = normalizeDigits(c.subject.recipientNumber) === '';
   if (noNumber) reasons.push(CLAIM_REASONS.noRecipientNumber);

@@ -36,7 +36,7 @@ export interface DemoHub {
 
 /** A fictional 相談支援事業所 (事業所番号 starting 99: no real office has it). */
 export function demoOffice(at: IsoInstant): Office {
-  return { id: 'demo-office-1', name: 'あおぞら相談支援センター（デモ）', officeNumber: '9912345678', hubSince: '2024-04-01', createdAt: at, updatedAt: at };
+  return { id: 'demo-office-1', name: 'あおぞら相談支援センター（デモ）', officeNumber: '9912345678', hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false }, createdAt: at, updatedAt: at };
 }
 
 type Kind = 'child' | 'adult-with-parent' | 'two-children' | 'elderly-parent' | 'alone';

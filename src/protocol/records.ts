@@ -22,10 +22,10 @@ import {
   REQUEST_CATEGORIES,
   type CaseEntry,
   type FactBody,
-  type Office,
 } from '../domain/emergency-case';
 import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
 import type { Household, Person } from '../domain/household';
+import { hubPeriodErrors, upgradeOfficeRecord, type Office } from '../domain/office';
 import { SEXES } from '../domain/household-schema';
 import { isRecordId, RECORD_ID_PATTERN } from './constants';
 
@@ -137,14 +137,30 @@ export const facilityRecord = z.object({
   updatedAt: instant,
 }) satisfies z.ZodType<Facility>;
 
-export const officeRecord = z.object({
-  id: recordId,
-  name: text,
-  officeNumber: text,
-  hubSince: orNull(isoDate),
-  createdAt: instant,
-  updatedAt: instant,
-}) satisfies z.ZodType<Office>;
+const period = z.object({ from: isoDate, to: isoDate.nullable() });
+
+/**
+ * An office as it reads now. Records from before hub periods (one `hubSince` day) are read as one
+ * open period from that day, and without 一体的運営 flags as running neither service
+ * (upgradeOfficeRecord): the hub and older devices may still hold them. The periods must be a
+ * history a claim can stand on (oldest first, no overlap, only the last open).
+ */
+export const officeRecord = z.preprocess(
+  upgradeOfficeRecord,
+  z
+    .object({
+      id: recordId,
+      name: text,
+      officeNumber: text,
+      hubPeriods: z.array(period.extend({ note: z.preprocess((v) => v ?? '', text) })),
+      oneBody: z.object({ settlement: z.boolean(), independentLiving: z.boolean() }),
+      createdAt: instant,
+      updatedAt: instant,
+    })
+    .superRefine((office, ctx) => {
+      for (const e of hubPeriodErrors(office.hubPeriods)) ctx.addIssue({ code: 'custom', path: e.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message: e.message });
+    }),
+) satisfies z.ZodType<Office>;
 
 // ─── Case entry (evidence) ──────────────────────────────────────────────────
 

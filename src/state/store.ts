@@ -9,6 +9,7 @@ import type { Facility } from '../domain/facility';
 import { chainNext, compareEntries } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
+import { readOffice } from '../domain/office';
 import { buildHouseholdIndex, idsInNameOrder, upsertIndex, type HouseholdIndex } from '../domain/search';
 import { restoreSearchIndex, storeSearchIndex } from '../domain/search-stored';
 import type { ChangeOp, EntityKind, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
@@ -197,7 +198,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     ]);
     const others = {
       facilities: new Map(facilities.map((f) => [f.id, f.data])),
-      offices: new Map(offices.map((o) => [o.id, o.data])),
+      offices: new Map(offices.map((o) => [o.id, readOffice(o.data)])),
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
     };
     if (snapshot?.version === 1 && Array.isArray(snapshot.summaries)) {
@@ -502,7 +503,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
             if (state.pendingOrder === null) index = upsertIndex(index, summary);
             householdsChanged = true;
           } else if (kind === 'facility') facilities.set(stored.id, stored.data as Facility);
-          else if (kind === 'office') offices.set(stored.id, stored.data as Office);
+          else if (kind === 'office') offices.set(stored.id, readOffice(stored.data));
           else {
             const entry = stored.data as CaseEntry;
             const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);

@@ -136,7 +136,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
     <>
       {claim.unreadable.length > 0 ? <Notice kind="error">{T.unreadable(claim.unreadable.join('、'))}</Notice> : null}
       <ChainStatus claim={claim} chain={chain} />
-      {office.hubSince === null ? <Notice kind="warn">{T.notHub}</Notice> : null}
+      {office.hubPeriods.length === 0 ? <Notice kind="warn">{T.notHub}</Notice> : null}
 
       <Section title={`${T.summaryTitle}　${monthLabel(month)}`} id="claims-summary">
         <p className="claims-total">{T.totalLine(total.persons, total.count, total.units)}</p>

@@ -43,7 +43,8 @@ const FIELDS: Readonly<Record<string, string>> = {
   triggers: '不安定になるきっかけ',
   nightLine: '夜間の連絡先',
   vacancy: '空床の報告',
-  hubSince: '拠点としての位置づけ',
+  hubPeriods: '拠点として位置付けられていた期間',
+  oneBody: '一体的運営',
 };
 
 /** 「本人（山田 太郎）の服薬」 for `persons[p-1].medication`. */
