@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
-import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personKeyOf, summarizeClaims } from './claim-rules';
+import { CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, enrolmentLookupOf, personKeyOf, summarizeClaims } from './claim-rules';
+import type { ServiceEnrolments } from './household';
 import {
   DEFAULT_CLAIM_FACTS,
   type Actor,
@@ -815,5 +816,62 @@ describe('計画相談別告示 十一: hub periods', () => {
         },
       ),
     );
+  });
+});
+
+// ─── Rule e by enrolment (issue 14): 一体的運営 and the person's months in the service ─────────────
+// 告示 別表16 注の括弧書き / 留意事項通知 第四19 (2)「なお…」: not claimable for a person for whom this office, run as one
+// body with a 地域定着支援 or 自立生活援助 office, claims 地域定着支援サービス費 or the 緊急時支援加算. The product owner:
+// per person and month of enrolment; 要確認 when the office runs one and the enrolment is unknown.
+
+describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自立生活援助 run as one body', () => {
+  const settlementOffice: Office = { ...HUB_OFFICE, oneBody: { settlement: true, independentLiving: false } };
+  const offices = new Map([[settlementOffice.id, settlementOffice]]);
+  const decemberCase = makeCase({ id: 'dec', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+  const enrolled = (settlement: ServiceEnrolments['settlement'], independentLiving: ServiceEnrolments['independentLiving'] = null) =>
+    enrolmentLookupOf(new Map([['h-1', { persons: [{ id: 'p-1', enrolments: { settlement, independentLiving } }] }]]));
+
+  it('留意事項通知 第四19 (2): enrolled in 地域定着支援 in the claim month → 算定不可 naming the service, the month and the period', () => {
+    const d = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null }])));
+    expect(d).toMatchObject({ status: 'not-claimable', units: 0, ordinal: null });
+    expect(d.reasons).toEqual([
+      '当事業所が一体的に運営する地域定着支援を、本人が2026年12月に利用しています（利用期間 2026年10月1日〜）。地域定着支援サービス費の対象となる月のため、相談強化加算は算定できません',
+    ]);
+  });
+
+  it('留意事項通知 第四19 (2): an enrolment that touches the month by one day excludes it; one that ended the month before does not', () => {
+    const lastDayInDecember = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-06-01', to: '2026-12-01' }])));
+    expect(lastDayInDecember.status).toBe('not-claimable');
+    const endedInNovember = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-06-01', to: '2026-11-30' }])));
+    expect(endedInNovember).toMatchObject({ status: 'claimed', units: CONSULTATION_BONUS_UNITS });
+    const startsInJanuary = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2027-01-01', to: null }])));
+    expect(startsInJanuary.status).toBe('claimed');
+  });
+
+  it('留意事項通知 第四19 (2): 利用なし recorded → claimed; enrolment 未確認 (or an unlinked caller) → 要確認, holding its cap slot', () => {
+    expect(only(decideClaims([decemberCase], offices, undefined, enrolled([]))).status).toBe('claimed');
+    const unknown = only(decideClaims([decemberCase], offices, undefined, enrolled(null)));
+    expect(unknown).toMatchObject({ status: 'pending', ordinal: 1, units: 0 });
+    expect(unknown.reasons).toContain(
+      '当事業所は地域定着支援を一体的に運営していますが、本人の地域定着支援の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります',
+    );
+    const unlinked = makeCase({ id: 'u', subject: { ...UNKNOWN_CALLER, recipientNumber: '0000000009' }, contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+    expect(only(decideClaims([unlinked], offices, undefined, enrolled([]))).status).toBe('pending');
+  });
+
+  it('留意事項通知 第四19 (2): an office running neither service never asks, whatever the enrolment', () => {
+    expect(only(decideClaims([decemberCase], OFFICES, undefined, enrolled([{ from: '2026-10-01', to: null }], null))).status).toBe('claimed');
+  });
+
+  it('留意事項通知 第四19 (2): 自立生活援助 run as one body is judged on its own enrolment, not 地域定着支援’s', () => {
+    const both: Office = { ...HUB_OFFICE, oneBody: { settlement: false, independentLiving: true } };
+    const d = only(decideClaims([decemberCase], new Map([[both.id, both]]), undefined, enrolled(null, [{ from: '2026-12-20', to: '2027-03-31' }])));
+    expect(d.status).toBe('not-claimable');
+    expect(d.reasons[0]).toContain('自立生活援助の緊急時支援加算の対象となる月');
+  });
+
+  it('the per-case fact 「同じ緊急事態について…算定する」 still excludes on its own', () => {
+    const claimedFact = makeCase({ id: 'f', contacts: [{ at: '2026-12-10T02:00:00+09:00' }], independentLivingClaimed: true });
+    expect(only(decideClaims([claimedFact], OFFICES)).reasons).toEqual([CLAIM_REASONS.independentLiving]);
   });
 });

@@ -18,10 +18,15 @@ import {
   type ClaimSummaryRow,
 } from './claim-types';
 import type { CaseSubject, ContactBody, Current, EmergencyCase, Office, OutcomeKind, Planning } from './emergency-case';
-import type { IsoDate, IsoInstant } from './household';
+import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type IsoDate, type IsoInstant, type ServiceEnrolments } from './household';
 import { ADULT_AGE, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
-import { formatPeriod, periodOn, type HubPeriod } from './office';
+import { formatPeriod, ONE_BODY_LABELS, periodOn, periodTouchesMonth, type HubPeriod, type OneBodyServices } from './office';
+
+/** 'YYYY-MM' as 2026年12月. */
+function formatMonth(month: string): string {
+  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
+}
 
 /** The reasons the app shows, one per rule (docs/claim-rules.md lists them with their sources). */
 export const CLAIM_REASONS = {
@@ -57,6 +62,11 @@ export const CLAIM_REASONS = {
   } satisfies Readonly<Record<Planning, string>>,
   independentLiving:
     '同じ緊急事態について、自立生活援助の緊急時支援加算または地域定着支援サービス費を算定するため算定できません',
+  /** rule e by enrolment: the office runs the service as one body and the person uses it in the claim month */
+  enrolled: (service: keyof OneBodyServices, month: string, periods: readonly EnrolmentPeriod[]) =>
+    `当事業所が一体的に運営する${ONE_BODY_LABELS[service]}を、本人が${formatMonth(month)}に利用しています（利用期間 ${periods.map(formatPeriod).join('、')}）。${ONE_BODY_FEES[service]}の対象となる月のため、相談強化加算は算定できません`,
+  enrolmentUnknown: (service: keyof OneBodyServices) =>
+    `当事業所は${ONE_BODY_LABELS[service]}を一体的に運営していますが、本人の${ONE_BODY_LABELS[service]}の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります`,
   ordinal: (n: number) => `この月の${n}回目`,
   overCap: (n: number) => `この月の${n}回目：上限${MONTHLY_CAP}回を超えるため算定しません`,
 } as const;
@@ -138,6 +148,53 @@ function admissionFailure(c: EmergencyCase): string | null {
   return CLAIM_REASONS.notAdmitted(c.outcome.body.outcome);
 }
 
+/**
+ * What the app knows of the case's person's enrolment in 地域定着支援 / 自立生活援助 (rule e), or
+ * null when it cannot know (an unlinked caller, a person no longer held).
+ */
+export type EnrolmentLookup = (c: EmergencyCase) => ServiceEnrolments | null;
+
+/** The EnrolmentLookup for households as the app holds them (summaries will do); absent enrolments are 未確認. */
+export function enrolmentLookupOf(
+  households: ReadonlyMap<string, { readonly persons: readonly { readonly id: string; readonly enrolments?: ServiceEnrolments | undefined }[] }>,
+): EnrolmentLookup {
+  return (c) => {
+    const { householdId, personId } = c.subject;
+    if (householdId === null || personId === null) return null;
+    const person = households.get(householdId)?.persons.find((p) => p.id === personId);
+    return person === undefined ? null : (person.enrolments ?? UNKNOWN_ENROLMENTS);
+  };
+}
+
+/** The fee the one-body service claims for the person's month, which the 相談強化加算 may not join (§24 注). */
+const ONE_BODY_FEES: Readonly<Record<keyof OneBodyServices, string>> = {
+  settlement: '地域定着支援サービス費',
+  independentLiving: '自立生活援助の緊急時支援加算',
+};
+
+const ONE_BODY_SERVICES = ['settlement', 'independentLiving'] as const satisfies readonly (keyof OneBodyServices)[];
+
+/**
+ * Rule e by enrolment (product owner, issue 14): an office running 地域定着支援 or 自立生活援助 as
+ * one body does not claim for a person enrolled in that service in the claim month; when the
+ * enrolment is not known, the claim asks (要確認). An office running neither is not asked.
+ */
+function enrolmentFindings(office: Office | undefined, enrolments: ServiceEnrolments | null, month: string): { excluded: string[]; unknown: string[] } {
+  const excluded: string[] = [];
+  const unknown: string[] = [];
+  if (!office) return { excluded, unknown };
+  for (const service of ONE_BODY_SERVICES) {
+    if (!office.oneBody[service]) continue;
+    const periods = enrolments?.[service] ?? null;
+    if (periods === null) unknown.push(CLAIM_REASONS.enrolmentUnknown(service));
+    else {
+      const inMonth = periods.filter((p) => periodTouchesMonth(p, month));
+      if (inMonth.length > 0) excluded.push(CLAIM_REASONS.enrolled(service, month, inMonth));
+    }
+  }
+  return { excluded, unknown };
+}
+
 /** The outcome of rules a–e for one case, before the cap. */
 interface Verdict {
   readonly status: Exclude<ClaimStatus, 'over-cap'>;
@@ -161,7 +218,13 @@ function hubPeriodOf(office: Office | undefined, coordinatedAt: IsoInstant): Hub
 }
 
 /** Rules a–e. Every exclusion that applies is listed, so the coordinator can fix them all at once. */
-function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coordinatedAt: IsoInstant | null, childAt: ChildLookup): Verdict {
+function verdictOf(
+  c: EmergencyCase,
+  offices: ReadonlyMap<string, Office>,
+  coordinatedAt: IsoInstant | null,
+  childAt: ChildLookup,
+  enrolmentsOf: EnrolmentLookup,
+): Verdict {
   if (coordinatedAt === null) {
     // a: no short-stay facility reached; with no day of coordination, only the outcome can be judged too
     const anyShortStay = c.contacts.some((k) => k.body.shortStay);
@@ -171,16 +234,19 @@ function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coord
   }
   const { planning, independentLivingClaimed } = c.claimFacts;
   const wording = childAt(c, coordinatedAt) === true ? CLAIM_REASONS.planningChild : CLAIM_REASONS.planning;
+  const office = offices.get(c.open.body.officeId);
+  const enrolment = enrolmentFindings(office, enrolmentsOf(c), japanMonthOf(coordinatedAt));
   const failures = [
     admissionFailure(c),
     personKeyOf(c.subject) === null ? CLAIM_REASONS.noPerson : null,
     hubFailure(offices.get(c.open.body.officeId), coordinatedAt),
     planning === 'other-office' ? wording['other-office'] : null,
     independentLivingClaimed ? CLAIM_REASONS.independentLiving : null,
+    ...enrolment.excluded,
   ].filter((r): r is string => r !== null);
   if (failures.length > 0) return { status: 'not-claimable', reasons: failures };
   const admitted = c.outcome !== null;
-  const period = hubPeriodOf(offices.get(c.open.body.officeId), coordinatedAt);
+  const period = hubPeriodOf(office, coordinatedAt);
   const reasons = [
     CLAIM_REASONS.coordinated(coordinatedAt),
     ...(period ? [CLAIM_REASONS.inHub(period)] : []),
@@ -190,12 +256,14 @@ function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coord
   // A linked person without a 受給者証番号 cannot be billed yet: it holds its cap slot until entered.
   const noNumber = normalizeDigits(c.subject.recipientNumber) === '';
   if (noNumber) reasons.push(CLAIM_REASONS.noRecipientNumber);
-  return { status: planning === 'unknown' || noNumber || !admitted ? 'pending' : 'claimed', reasons };
+  reasons.push(...enrolment.unknown);
+  const waiting = planning === 'unknown' || noNumber || !admitted || enrolment.unknown.length > 0;
+  return { status: waiting ? 'pending' : 'claimed', reasons };
 }
 
-function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>, childAt: ChildLookup): ClaimDecision {
+function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>, childAt: ChildLookup, enrolmentsOf: EnrolmentLookup): ClaimDecision {
   const claimMonth = claimMonthOf(c);
-  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null, childAt);
+  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null, childAt, enrolmentsOf);
   return {
     caseId: c.id,
     officeId: c.open.body.officeId,
@@ -249,14 +317,16 @@ function withOrdinal(d: ClaimDecision, ordinal: number): ClaimDecision {
 
 /**
  * One decision per case, in input order. A case is one emergency, however many facilities were
- * contacted for it (問74), so it is numbered once under the cap.
+ * contacted for it (問74), so it is numbered once under the cap. Without `enrolmentsOf`, a person's
+ * enrolment is 未確認 (only an office running 地域定着支援 / 自立生活援助 as one body asks for it).
  */
 export function decideClaims(
   cases: readonly EmergencyCase[],
   offices: ReadonlyMap<string, Office>,
   childAt: ChildLookup = () => null,
+  enrolmentsOf: EnrolmentLookup = () => null,
 ): ClaimDecision[] {
-  const base = cases.map((c) => baseDecision(c, offices, childAt));
+  const base = cases.map((c) => baseDecision(c, offices, childAt, enrolmentsOf));
   const ordinals = ordinalsByIndex(base);
   return base.map((d, i) => {
     const ordinal = ordinals.get(i);

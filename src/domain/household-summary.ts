@@ -8,7 +8,8 @@
 import type { Consent, EmergencyContact, FamilyMember, Household, Person } from './household';
 import type { StoredSearchIndex } from './search-stored';
 
-export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber'>;
+/** enrolments: for the claim's rule e on the claims screen (absent when never recorded: 未確認) */
+export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber' | 'enrolments'>;
 
 export interface HouseholdSummary
   extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'withdrawal' | 'lastReviewedOn'> {
@@ -29,7 +30,14 @@ export function summarizeHousehold(h: Household): HouseholdSummary {
     consent: h.consent && { date: h.consent.date },
     withdrawal: h.withdrawal,
     lastReviewedOn: h.lastReviewedOn,
-    persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber }) => ({ id, name, furigana, birthDate, recipientNumber })),
+    persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber, enrolments }) => ({
+      id,
+      name,
+      furigana,
+      birthDate,
+      recipientNumber,
+      ...(enrolments ? { enrolments } : {}),
+    })),
     emergencyContacts: h.emergencyContacts.map(({ name, relation, phones }) => ({ name, relation, phones })),
     family: h.family.map(({ name, relation }) => ({ name, relation })),
   };

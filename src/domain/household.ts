@@ -53,6 +53,25 @@ export interface DailyLiving {
   readonly behaviour: string;
 }
 
+/** One span of enrolment in a service, both days inclusive; `to` null while it goes on. */
+export interface EnrolmentPeriod {
+  readonly from: IsoDate;
+  readonly to: IsoDate | null;
+}
+
+/**
+ * A person's enrolment in the services an office may run as one body with its 相談支援.
+ * null: 未確認 (not asked yet; the claim asks too); []: 利用なし; else the periods, oldest first.
+ */
+export interface ServiceEnrolments {
+  /** 地域定着支援 */
+  readonly settlement: readonly EnrolmentPeriod[] | null;
+  /** 自立生活援助 */
+  readonly independentLiving: readonly EnrolmentPeriod[] | null;
+}
+
+export const UNKNOWN_ENROLMENTS: ServiceEnrolments = { settlement: null, independentLiving: null };
+
 export interface Person {
   readonly id: string;
   readonly name: string;
@@ -86,6 +105,12 @@ export interface Person {
   // 福祉サービス利用状況
   readonly services: readonly ServiceUse[];
   readonly pastShortStays: readonly PastShortStay[];
+  /**
+   * 地域定着支援・自立生活援助 の利用期間: an office running one of them as one body does not claim
+   * the 相談強化加算 for a month the person is enrolled (claim rule e). Absent in records written
+   * before it existed: read as 未確認 for both.
+   */
+  readonly enrolments?: ServiceEnrolments;
   // 日常生活状況
   readonly dailyLiving: DailyLiving;
   readonly calming: string;

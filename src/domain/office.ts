@@ -85,6 +85,14 @@ export function periodErrors(periods: readonly { readonly from: string; readonly
   return errors;
 }
 
+/** A PeriodError's path as zod wants it: 'hubPeriods.1.to' → ['hubPeriods', 1, 'to'] ('' prefix dropped). */
+export function periodErrorPath(path: string): (string | number)[] {
+  return path
+    .split('.')
+    .filter((k) => k !== '')
+    .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+}
+
 /** The office's hub periods as a list to check (settings form, record schema). */
 export function hubPeriodErrors(periods: readonly HubPeriod[]): PeriodError[] {
   return periodErrors(periods, '拠点として位置付けられていた期間', 'hubPeriods');

@@ -25,7 +25,7 @@ import {
 } from '../domain/emergency-case';
 import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
 import type { Household, Person } from '../domain/household';
-import { hubPeriodErrors, upgradeOfficeRecord, type Office } from '../domain/office';
+import { hubPeriodErrors, periodErrorPath, upgradeOfficeRecord, type Office } from '../domain/office';
 import { SEXES } from '../domain/household-schema';
 import { isRecordId, RECORD_ID_PATTERN } from './constants';
 
@@ -45,6 +45,8 @@ const instant = z.iso.datetime({ offset: true });
 const orNull = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined ? null : v), schema.nullable());
 
 // ─── Household ──────────────────────────────────────────────────────────────
+
+const enrolmentPeriod = z.object({ from: isoDate, to: isoDate.nullable() });
 
 const personRecord = z.object({
   id: z.string().min(1),
@@ -74,6 +76,8 @@ const personRecord = z.object({
   crisisPlan: text,
   services: z.array(z.object({ service: text, office: text, phone: text, schedule: text })),
   pastShortStays: z.array(z.object({ facility: text, when: text, howItWent: text })),
+  // absent in records written before it: 未確認 for both services
+  enrolments: z.object({ settlement: z.array(enrolmentPeriod).nullable(), independentLiving: z.array(enrolmentPeriod).nullable() }).optional(),
   dailyLiving: z.object({
     meals: text,
     toileting: text,
@@ -137,7 +141,6 @@ export const facilityRecord = z.object({
   updatedAt: instant,
 }) satisfies z.ZodType<Facility>;
 
-const period = z.object({ from: isoDate, to: isoDate.nullable() });
 
 /**
  * An office as it reads now. Records from before hub periods (one `hubSince` day) are read as one
@@ -152,13 +155,13 @@ export const officeRecord = z.preprocess(
       id: recordId,
       name: text,
       officeNumber: text,
-      hubPeriods: z.array(period.extend({ note: z.preprocess((v) => v ?? '', text) })),
+      hubPeriods: z.array(enrolmentPeriod.extend({ note: z.preprocess((v) => v ?? '', text) })),
       oneBody: z.object({ settlement: z.boolean(), independentLiving: z.boolean() }),
       createdAt: instant,
       updatedAt: instant,
     })
     .superRefine((office, ctx) => {
-      for (const e of hubPeriodErrors(office.hubPeriods)) ctx.addIssue({ code: 'custom', path: e.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message: e.message });
+      for (const e of hubPeriodErrors(office.hubPeriods)) ctx.addIssue({ code: 'custom', path: periodErrorPath(e.path), message: e.message });
     }),
 ) satisfies z.ZodType<Office>;
 

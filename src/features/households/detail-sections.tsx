@@ -4,7 +4,8 @@
  * then disability, services, family, agencies, consent.
  */
 import type { ReactNode } from 'react';
-import type { Household, Person } from '../../domain/household';
+import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type Household, type Person } from '../../domain/household';
+import { formatPeriod, ONE_BODY_LABELS } from '../../domain/office';
 import { hubBonusEligible } from '../../domain/household-schema';
 import { Section } from '../../ui/layout';
 import { CallLink, dailyRows, dateText, disabilityText, Dl, handbookText, medicalRows } from './detail-parts';
@@ -107,6 +108,12 @@ function DisabilityBlock({ person: p, today }: { person: Person; today: string }
   );
 }
 
+/** 未確認, 利用なし, or the periods (2026年10月1日〜、…). */
+function enrolmentText(periods: readonly EnrolmentPeriod[] | null): string {
+  if (periods === null) return F.enrolmentUnknown;
+  return periods.length === 0 ? F.enrolmentNone : periods.map(formatPeriod).join('、');
+}
+
 export function RecordSections({ household: h }: { household: Household }) {
   const persons = h.persons;
   return (
@@ -119,6 +126,8 @@ export function RecordSections({ household: h }: { household: Household }) {
               <Items items={p.services.map((s) => [s.service, s.office, s.schedule, s.phone].filter(Boolean).join('　'))} />
               {p.pastShortStays.length ? <h4 className="hh-person-title">{T.pastStaysTitle}</h4> : null}
               <Items items={p.pastShortStays.map((s) => [s.facility, s.when, s.howItWent].filter(Boolean).join('　'))} />
+              <h4 className="hh-person-title">{F.enrolmentsTitle}</h4>
+              <Dl rows={(['settlement', 'independentLiving'] as const).map((k) => [ONE_BODY_LABELS[k], enrolmentText((p.enrolments ?? UNKNOWN_ENROLMENTS)[k])] as const)} />
             </>
           )}
         />
