@@ -98,7 +98,7 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
         if (isLead || (user.role === 'facility-liaison' && user.facilityId !== null && c.entityId === user.facilityId)) return { ok: true, officeId: null };
         return refuse(user.role === 'facility-liaison' ? `facility ${c.entityId} is not this liaison's facility` : 'a case worker does not write facilities');
       case 'office':
-        return user.role === 'admin' ? { ok: true, officeId: null } : refuse('only an admin writes offices');
+        return user.role === 'admin' ? { ok: true, officeId: null } : refuse('事業所の情報は拠点の管理者だけが変更できます。変更は管理者に依頼してください（only an admin writes offices）');
     }
   });
 }

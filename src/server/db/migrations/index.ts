@@ -7,6 +7,7 @@ import { sql as recordAdmin } from './0005-record-admin';
 import { sql as retirement } from './0006-retirement';
 import { sql as deviceUsers } from './0007-device-users';
 import { sql as openKinds } from './0008-open-kinds';
+import { sql as hubOfficeRecords } from './0009-hub-office-records';
 
 export interface Migration {
   readonly version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'retirement', sql: retirement },
   { version: 7, name: 'device-users', sql: deviceUsers },
   { version: 8, name: 'open-kinds', sql: openKinds },
+  { version: 9, name: 'hub-office-records', sql: hubOfficeRecords },
 ];
