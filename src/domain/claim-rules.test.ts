@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
-import { CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, enrolmentLookupOf, personKeyOf, summarizeClaims } from './claim-rules';
+import { CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims } from './claim-rules';
 import type { ServiceEnrolments } from './household';
 import {
   DEFAULT_CLAIM_FACTS,
@@ -829,7 +829,7 @@ describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自
   const offices = new Map([[settlementOffice.id, settlementOffice]]);
   const decemberCase = makeCase({ id: 'dec', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
   const enrolled = (settlement: ServiceEnrolments['settlement'], independentLiving: ServiceEnrolments['independentLiving'] = null) =>
-    enrolmentLookupOf(new Map([['h-1', { persons: [{ id: 'p-1', enrolments: { settlement, independentLiving } }] }]]));
+    personFactsLookupOf(new Map([['h-1', { persons: [{ id: 'p-1', enrolments: { settlement, independentLiving } }] }]]));
 
   it('留意事項通知 第四19 (2): enrolled in 地域定着支援 in the claim month → 算定不可 naming the service, the month and the period', () => {
     const d = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null }])));
@@ -873,5 +873,29 @@ describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自
   it('the per-case fact 「同じ緊急事態について…算定する」 still excludes on its own', () => {
     const claimedFact = makeCase({ id: 'f', contacts: [{ at: '2026-12-10T02:00:00+09:00' }], independentLivingClaimed: true });
     expect(only(decideClaims([claimedFact], OFFICES)).reasons).toEqual([CLAIM_REASONS.independentLiving]);
+  });
+});
+
+// ─── Rule d's default from the household's office (issue 14) ──────────────────────────────────
+// 留意事項通知 第四19 (2): the office that provides the person's 計画相談支援. A household placed under this office is
+// its 計画相談支援 office, so a case that has not recorded it is judged 当事業所; a case that recorded another is not.
+
+describe('留意事項通知 第四19 (2): 計画相談 default from the household placed under an office', () => {
+  const unknownCase = makeCase({ id: 'c', planning: 'unknown', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+  const placed = (officeId: string | null) =>
+    personFactsLookupOf(new Map([['h-1', { officeId, persons: [{ id: 'p-1', enrolments: { settlement: [], independentLiving: [] } }] }]]));
+
+  it('留意事項通知 第四19 (2): household under this office, nothing recorded on the case → 算定 as 当事業所, saying it is the default', () => {
+    const d = only(decideClaims([unknownCase], OFFICES, undefined, placed(HUB_OFFICE.id)));
+    expect(d.status).toBe('claimed');
+    expect(d.reasons).toContain(CLAIM_REASONS.planning['this-office']);
+    expect(d.reasons).toContain(CLAIM_REASONS.planningDefault);
+  });
+
+  it('留意事項通知 第四19 (2): household under another office, or none → still 要確認; a case that recorded 他の事業所 keeps it', () => {
+    expect(only(decideClaims([unknownCase], OFFICES, undefined, placed('office-other'))).status).toBe('pending');
+    expect(only(decideClaims([unknownCase], OFFICES, undefined, placed(null))).status).toBe('pending');
+    const recordedOther = makeCase({ id: 'o', planning: 'other-office', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+    expect(only(decideClaims([recordedOther], OFFICES, undefined, placed(HUB_OFFICE.id))).status).toBe('not-claimable');
   });
 });

@@ -67,6 +67,8 @@ export const CLAIM_REASONS = {
     `当事業所が一体的に運営する${ONE_BODY_LABELS[service]}を、本人が${formatMonth(month)}に利用しています（利用期間 ${periods.map(formatPeriod).join('、')}）。${ONE_BODY_FEES[service]}の対象となる月のため、相談強化加算は算定できません`,
   enrolmentUnknown: (service: keyof OneBodyServices) =>
     `当事業所は${ONE_BODY_LABELS[service]}を一体的に運営していますが、本人の${ONE_BODY_LABELS[service]}の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります`,
+  /** rule d's default: the case did not record it, and the household is placed under this office */
+  planningDefault: '世帯が当事業所に登録されているため、当事業所の担当として判定しています（この記録で別の担当を記録できます）',
   ordinal: (n: number) => `この月の${n}回目`,
   overCap: (n: number) => `この月の${n}回目：上限${MONTHLY_CAP}回を超えるため算定しません`,
 } as const;
@@ -149,20 +151,30 @@ function admissionFailure(c: EmergencyCase): string | null {
 }
 
 /**
- * What the app knows of the case's person's enrolment in 地域定着支援 / 自立生活援助 (rule e), or
- * null when it cannot know (an unlinked caller, a person no longer held).
+ * What the app knows of the case's household and person: the person's enrolment in 地域定着支援 /
+ * 自立生活援助 (rule e) and the office the household is placed under (rule d's default), or null
+ * when it cannot know (an unlinked caller, a household or person no longer held).
  */
-export type EnrolmentLookup = (c: EmergencyCase) => ServiceEnrolments | null;
+export interface PersonFacts {
+  readonly enrolments: ServiceEnrolments;
+  readonly householdOfficeId: string | null;
+}
+export type PersonFactsLookup = (c: EmergencyCase) => PersonFacts | null;
 
-/** The EnrolmentLookup for households as the app holds them (summaries will do); absent enrolments are 未確認. */
-export function enrolmentLookupOf(
-  households: ReadonlyMap<string, { readonly persons: readonly { readonly id: string; readonly enrolments?: ServiceEnrolments | undefined }[] }>,
-): EnrolmentLookup {
+type HeldHousehold = {
+  readonly officeId?: string | null | undefined;
+  readonly persons: readonly { readonly id: string; readonly enrolments?: ServiceEnrolments | undefined }[];
+};
+
+/** The PersonFactsLookup for households as the app holds them (summaries will do); absent enrolments are 未確認. */
+export function personFactsLookupOf(households: ReadonlyMap<string, HeldHousehold>): PersonFactsLookup {
   return (c) => {
     const { householdId, personId } = c.subject;
     if (householdId === null || personId === null) return null;
-    const person = households.get(householdId)?.persons.find((p) => p.id === personId);
-    return person === undefined ? null : (person.enrolments ?? UNKNOWN_ENROLMENTS);
+    const household = households.get(householdId);
+    const person = household?.persons.find((p) => p.id === personId);
+    if (household === undefined || person === undefined) return null;
+    return { enrolments: person.enrolments ?? UNKNOWN_ENROLMENTS, householdOfficeId: household.officeId ?? null };
   };
 }
 
@@ -223,7 +235,7 @@ function verdictOf(
   offices: ReadonlyMap<string, Office>,
   coordinatedAt: IsoInstant | null,
   childAt: ChildLookup,
-  enrolmentsOf: EnrolmentLookup,
+  factsOf: PersonFactsLookup,
 ): Verdict {
   if (coordinatedAt === null) {
     // a: no short-stay facility reached; with no day of coordination, only the outcome can be judged too
@@ -232,10 +244,14 @@ function verdictOf(
     if (anyShortStay && c.outcome === null) reasons.push(CLAIM_REASONS.noOutcome);
     return { status: 'not-claimable', reasons: reasons.filter((r): r is string => r !== null) };
   }
-  const { planning, independentLivingClaimed } = c.claimFacts;
+  const facts = factsOf(c);
+  const { independentLivingClaimed } = c.claimFacts;
+  // Rule d's default: not yet recorded for this case, but the household is placed under this office.
+  const placedHere = c.claimFacts.planning === 'unknown' && facts !== null && facts.householdOfficeId === c.open.body.officeId;
+  const planning = placedHere ? 'this-office' : c.claimFacts.planning;
   const wording = childAt(c, coordinatedAt) === true ? CLAIM_REASONS.planningChild : CLAIM_REASONS.planning;
   const office = offices.get(c.open.body.officeId);
-  const enrolment = enrolmentFindings(office, enrolmentsOf(c), japanMonthOf(coordinatedAt));
+  const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt));
   const failures = [
     admissionFailure(c),
     personKeyOf(c.subject) === null ? CLAIM_REASONS.noPerson : null,
@@ -252,6 +268,7 @@ function verdictOf(
     ...(period ? [CLAIM_REASONS.inHub(period)] : []),
     admitted ? CLAIM_REASONS.admitted : CLAIM_REASONS.noOutcome,
     wording[planning],
+    ...(placedHere ? [CLAIM_REASONS.planningDefault] : []),
   ];
   // A linked person without a 受給者証番号 cannot be billed yet: it holds its cap slot until entered.
   const noNumber = normalizeDigits(c.subject.recipientNumber) === '';
@@ -261,9 +278,9 @@ function verdictOf(
   return { status: waiting ? 'pending' : 'claimed', reasons };
 }
 
-function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>, childAt: ChildLookup, enrolmentsOf: EnrolmentLookup): ClaimDecision {
+function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>, childAt: ChildLookup, factsOf: PersonFactsLookup): ClaimDecision {
   const claimMonth = claimMonthOf(c);
-  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null, childAt, enrolmentsOf);
+  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null, childAt, factsOf);
   return {
     caseId: c.id,
     officeId: c.open.body.officeId,
@@ -317,16 +334,17 @@ function withOrdinal(d: ClaimDecision, ordinal: number): ClaimDecision {
 
 /**
  * One decision per case, in input order. A case is one emergency, however many facilities were
- * contacted for it (問74), so it is numbered once under the cap. Without `enrolmentsOf`, a person's
- * enrolment is 未確認 (only an office running 地域定着支援 / 自立生活援助 as one body asks for it).
+ * contacted for it (問74), so it is numbered once under the cap. Without `factsOf`, a person's
+ * enrolment is 未確認 (only an office running 地域定着支援 / 自立生活援助 as one body asks for it)
+ * and no household gives rule d a default.
  */
 export function decideClaims(
   cases: readonly EmergencyCase[],
   offices: ReadonlyMap<string, Office>,
   childAt: ChildLookup = () => null,
-  enrolmentsOf: EnrolmentLookup = () => null,
+  factsOf: PersonFactsLookup = () => null,
 ): ClaimDecision[] {
-  const base = cases.map((c) => baseDecision(c, offices, childAt, enrolmentsOf));
+  const base = cases.map((c) => baseDecision(c, offices, childAt, factsOf));
   const ordinals = ordinalsByIndex(base);
   return base.map((d, i) => {
     const ordinal = ordinals.get(i);

@@ -244,6 +244,20 @@ export const householdSchema = z
     registeringOffice: freeText,
     caseWorker: freeText,
     caseWorkerPhone: phone,
+    officeId: z.string({ error: FALLBACK_MESSAGE }).nullable().optional(),
+    caseWorkerUserId: z.string({ error: FALLBACK_MESSAGE }).nullable().optional(),
+    officeMoves: z
+      .array(
+        z.object({
+          at: z.string({ error: FALLBACK_MESSAGE }),
+          byUserId: freeText,
+          byName: freeText,
+          from: z.string({ error: FALLBACK_MESSAGE }).nullable(),
+          to: z.string({ error: FALLBACK_MESSAGE }).nullable(),
+          reason: freeText,
+        }),
+      )
+      .optional(),
     agencies: z.array(agencySchema),
     consent: z.preprocess((v) => (v === undefined ? null : v), consentSchema.nullable()),
     lastReviewedOn: optionalIsoDate('最終見直し日は 2026-04-01 の形式で入力してください', '最終見直し日'),

@@ -12,7 +12,7 @@ import type { StoredSearchIndex } from './search-stored';
 export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber' | 'enrolments'>;
 
 export interface HouseholdSummary
-  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'withdrawal' | 'lastReviewedOn'> {
+  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'withdrawal' | 'lastReviewedOn' | 'officeId'> {
   /** Whether there is a 同意書 and its date: the status needs no more, and its 共有範囲 text would be a
    *  quarter of the snapshot that every unlock reads. */
   readonly consent: Pick<Consent, 'date'> | null;
@@ -30,6 +30,8 @@ export function summarizeHousehold(h: Household): HouseholdSummary {
     consent: h.consent && { date: h.consent.date },
     withdrawal: h.withdrawal,
     lastReviewedOn: h.lastReviewedOn,
+    // the office it is placed under: the claim's rule d default (absent when never placed)
+    ...(h.officeId ? { officeId: h.officeId } : {}),
     persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber, enrolments }) => ({
       id,
       name,

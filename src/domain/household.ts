@@ -152,6 +152,21 @@ export interface Withdrawal {
   readonly reason: string;
 }
 
+/**
+ * 事業所の移管: the household moved from one 相談支援事業所 to another (or was first placed under
+ * one). Kept in the record, oldest first, so its history shows who moved it, when and why.
+ */
+export interface OfficeMove {
+  readonly at: IsoInstant;
+  /** who moved it: the user id (hub or device) and the name as it was then */
+  readonly byUserId: string;
+  readonly byName: string;
+  /** Office ids; null: under no office */
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly reason: string;
+}
+
 export interface Household {
   readonly id: string;
   readonly address: string;
@@ -170,6 +185,16 @@ export interface Household {
   /** 担当の相談支援専門員 */
   readonly caseWorker: string;
   readonly caseWorkerPhone: string;
+  /**
+   * The 相談支援事業所 (Office id) the household is placed under, its 計画相談支援 / 障害児相談支援
+   * office: decides who sees it on the hub (scope) and gives the claim's 計画相談 fact its default.
+   * Absent or null: under no office (held for the hub's coordinators).
+   */
+  readonly officeId?: string | null;
+  /** 担当 相談支援専門員 picked from the hub's users (or this device's); `caseWorker` keeps the name */
+  readonly caseWorkerUserId?: string | null;
+  /** every move between offices, oldest first (never rewritten) */
+  readonly officeMoves?: readonly OfficeMove[];
   readonly agencies: readonly Agency[];
   readonly consent: Consent | null;
   /** 最終見直し日: the date the 聞き取り票 was last reviewed with the family */

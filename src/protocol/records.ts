@@ -105,6 +105,10 @@ export const householdRecord = z.object({
   registeringOffice: text,
   caseWorker: text,
   caseWorkerPhone: text,
+  // absent in records written before households were placed under an office
+  officeId: z.string().nullable().optional(),
+  caseWorkerUserId: z.string().nullable().optional(),
+  officeMoves: z.array(z.object({ at: instant, byUserId: text, byName: text, from: z.string().nullable(), to: z.string().nullable(), reason: text })).optional(),
   agencies: z.array(z.object({ name: text, role: text, contactPerson: text, phone: text })),
   consent: orNull(z.object({ date: isoDate, consentedBy: text, scope: text })),
   lastReviewedOn: orNull(isoDate),

@@ -5,7 +5,9 @@
  */
 import type { ReactNode } from 'react';
 import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type Household, type Person } from '../../domain/household';
+import { formatJapanDateTime } from '../../domain/japan-time';
 import { formatPeriod, ONE_BODY_LABELS } from '../../domain/office';
+import { useApp } from '../../state/store';
 import { hubBonusEligible } from '../../domain/household-schema';
 import { Section } from '../../ui/layout';
 import { CallLink, dailyRows, dateText, disabilityText, Dl, handbookText, medicalRows } from './detail-parts';
@@ -116,6 +118,9 @@ function enrolmentText(periods: readonly EnrolmentPeriod[] | null): string {
 
 export function RecordSections({ household: h }: { household: Household }) {
   const persons = h.persons;
+  const offices = useApp((s) => s.offices);
+  // The office's name as held now; the name saved with the household when the office is not held here.
+  const officeName = (id: string | null | undefined, fallback: string) => (id ? (offices.get(id)?.name ?? fallback) : fallback);
   return (
     <>
       <Section title={T.servicesTitle} id="hh-services">
@@ -137,7 +142,17 @@ export function RecordSections({ household: h }: { household: Household }) {
         <Dl rows={[[F.mainCaregiver, h.mainCaregiver], [F.caregiverHealth, h.caregiverHealth]]} />
       </Section>
       <Section title={T.agenciesTitle} id="hh-agencies">
-        <Dl rows={[[F.registeringOffice, h.registeringOffice], [F.caseWorker, h.caseWorker]]} />
+        <Dl rows={[[F.registeringOffice, officeName(h.officeId, h.registeringOffice)], [F.caseWorker, h.caseWorker]]} />
+        {h.officeMoves && h.officeMoves.length > 0 ? (
+          <>
+            <h4 className="hh-person-title">{F.movesTitle}</h4>
+            <Items
+              items={h.officeMoves.map((m) =>
+                F.moveLine(formatJapanDateTime(m.at), m.byName, m.from === null ? F.officeNone : officeName(m.from, m.from), m.to === null ? F.officeNone : officeName(m.to, m.to), m.reason),
+              )}
+            />
+          </>
+        ) : null}
         <ul className="hh-items">
           {h.agencies.map((a, i) => (
             <li key={i}>
