@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAdminArgs, runAdminCommand } from '../../src/server/admin-commands';
 import { readOffice, type Office } from '../../src/domain/office';
+import { API, type StaffList } from '../../src/protocol/sync';
 import { createOffice } from '../factories/office';
 import { DeviceClient, HUB, householdWire, startApi, wireChange, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
@@ -80,5 +81,30 @@ describe('offices kept by the hub (PostgreSQL)', () => {
     expect((await api.raw.query('SELECT name FROM offices WHERE id = $1', ['office-cli'])).rows).toEqual([{ name: '相談支援 ひかり' }]);
     expect(() => parseAdminArgs(['create-office', '--hub', HUB, '--office', 'x', '--name', 'x', '--hub-from', '2026-02-30'])).toThrow(/--hub-from/);
     await expect(runAdminCommand(api.store, command, options, { out: () => undefined, readPassword: async () => '' })).rejects.toThrow(/already exists/);
+  });
+});
+
+describe('the hub staff list (PostgreSQL)', () => {
+  let api: ApiHarness;
+  beforeEach(async () => {
+    api = await startApi(target);
+  });
+  afterEach(() => api.close());
+
+  it('lists the active users with name, role and office (never a login name) for the 担当 picker; a liaison gets none', async () => {
+    const coord = await new DeviceClient(api, 'coord-phone').join(await api.user('coord', 'coordinator'));
+    await api.user('aoba1', 'case-worker', { officeId: 'office-a' });
+    await api.user('gone', 'case-worker', { officeId: 'office-b' });
+    await api.accounts.disableUser('u-gone');
+    const answer = await coord.request<StaffList>('GET', API.staff);
+    expect(answer.status).toBe(200);
+    expect(answer.body.staff).toEqual([
+      { userId: 'u-aoba1', displayName: 'aoba1 さん', role: 'case-worker', officeId: 'office-a' },
+      { userId: 'u-coord', displayName: 'coord さん', role: 'coordinator', officeId: null },
+    ]);
+    expect(JSON.stringify(answer.body)).not.toContain('"loginName"');
+    const liaison = await new DeviceClient(api, 'liaison-phone').join(await api.user('liaison', 'facility-liaison', { facilityId: 'fac-1' }));
+    expect((await liaison.request<StaffList>('GET', API.staff)).body).toEqual({ staff: [] });
+    expect([401, 403]).toContain((await new DeviceClient(api, 'nobody').request('GET', API.staff)).status); // no session, no device: nothing listed
   });
 });

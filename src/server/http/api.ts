@@ -17,6 +17,7 @@ import {
   RetireDoneRequest,
   RetirePushRequest,
   type ConflictList,
+  type StaffList,
   SignInRequest,
   type EnrolResponse,
   type PullResponse,
@@ -33,7 +34,7 @@ import { retirePush } from '../services/retirement';
 import { hubKeyInfo, pullReceipts, pushReceipts } from '../services/countersign';
 import { ServiceError } from '../services/errors';
 import type { HubKey } from '../services/hub-key';
-import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
+import { listConflicts, listStaff, pullChanges, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
@@ -210,6 +211,12 @@ export function createApiHandler(options: ApiOptions) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
       const { store, user } = await syncCaller(req);
       sendJson(res, 200, (await listConflicts(store, user)) satisfies ConflictList);
+      return;
+    }
+    if (path === API.staff) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      const { store, user } = await syncCaller(req);
+      sendJson(res, 200, (await listStaff(store, user)) satisfies StaffList);
       return;
     }
     const resolve = /^\/api\/conflicts\/([^/]+)\/resolve$/.exec(path);
