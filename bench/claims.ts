@@ -15,7 +15,7 @@ const OFFICE: Office = {
   id: 'bench-office',
   name: 'ベンチ相談支援センター',
   officeNumber: '9900000001',
-  hubSince: '2024-04-01',
+  hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false },
   createdAt: '2024-04-01T00:00:00.000Z',
   updatedAt: '2024-04-01T00:00:00.000Z',
 };

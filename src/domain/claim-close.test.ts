@@ -23,7 +23,8 @@ const office: Office = {
   id: 'office-1',
   name: '市川相談支援センター',
   officeNumber: '1234567890',
-  hubSince: '2024-04-01',
+  hubPeriods: [{ from: '2024-04-01', to: null, note: '' }],
+  oneBody: { settlement: false, independentLiving: false },
   createdAt: '2024-04-01T00:00:00.000Z',
   updatedAt: '2024-04-01T00:00:00.000Z',
 };
@@ -132,7 +133,7 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
   it('an office edit after the close (its hub date moved past the month) is named as the cause; the CSV reads back in both encodings', async () => {
     const chains = await Promise.all([night('case-1', 1)]);
     const close = await closeDecember(chains);
-    const edited: Office = { ...office, hubSince: '2027-01-01', updatedAt: '2027-01-15T00:00:00.000Z' };
+    const edited: Office = { ...office, hubPeriods: [{ from: '2027-01-01', to: null, note: '' }], updatedAt: '2027-01-15T00:00:00.000Z' };
     const changes = changesNow(close, chains, edited);
     expect(changes).toMatchObject([{ caseId: 'case-1', cause: 'office', difference: -700, before: { status: 'claimed' }, after: { status: 'not-claimable' } }]);
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
-import { casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personKeyOf, summarizeClaims } from './claim-rules';
+import { casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims } from './claim-rules';
+import type { ServiceEnrolments } from './household';
 import {
   DEFAULT_CLAIM_FACTS,
   type Actor,
@@ -16,6 +17,7 @@ import {
   type Planning,
   type SameEmergencyBody,
 } from './emergency-case';
+import { addDaysToDate, japanDateOf } from './japan-time';
 
 // ─── Factories: plain EmergencyCase values, as foldCase would hand them over ─────────────────
 
@@ -24,11 +26,11 @@ const HUB_OFFICE: Office = {
   id: 'office-hub',
   name: '相談支援センター みなと',
   officeNumber: '1234567890',
-  hubSince: '2026-04-01',
+  hubPeriods: [{ from: '2026-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false },
   createdAt: '2026-03-01T00:00:00.000Z',
   updatedAt: '2026-03-01T00:00:00.000Z',
 };
-const NOT_HUB_OFFICE: Office = { ...HUB_OFFICE, id: 'office-plain', name: '相談支援 さくら', hubSince: null };
+const NOT_HUB_OFFICE: Office = { ...HUB_OFFICE, id: 'office-plain', name: '相談支援 さくら', hubPeriods: [], oneBody: { settlement: false, independentLiving: false } };
 const OFFICES: ReadonlyMap<string, Office> = new Map([HUB_OFFICE, NOT_HUB_OFFICE].map((o) => [o.id, o]));
 
 const HANAKO: CaseSubject = { householdId: 'h-1', personId: 'p-1', name: '山田 花子', recipientNumber: '0000000001' };
@@ -223,6 +225,7 @@ describe('問74: one emergency is one time, however many facilities were contact
     expect(d).toMatchObject({ status: 'claimed', ordinal: 1, units: 700, month: '2026-12' });
     expect(d.reasons).toEqual([
       '短期入所事業所への連絡・調整あり（2026年12月1日 00:20）',
+      '拠点として位置付けられていた期間（2026年4月1日から）の連絡・調整です',
       '指定短期入所の利用に至りました',
       '当事業所が計画相談支援を担当しています',
       'この月の1回目',
@@ -479,12 +482,12 @@ describe('§24-3 (2) and 告示 exclusions', () => {
     expect(d.reasons[0]).toContain('登録されていません');
   });
 
-  it('§24-2: coordinated before hubSince (Japan date) → not claimable; on the day itself → claimable', () => {
+  it('計画相談別告示 十一: coordinated before the hub period (Japan date) → not claimable; on its first day → claimable', () => {
     const before = makeCase({ id: 'before', contacts: [{ at: '2026-03-31T23:59:00+09:00' }] });
     const onDay = makeCase({ id: 'on', contacts: [{ at: '2026-03-31T15:00:00.000Z' }] }); // 2026-04-01 00:00 JST
     const [b, o] = decideClaims([before, onDay], OFFICES);
     expect(b?.status).toBe('not-claimable');
-    expect(b?.reasons).toEqual(['連絡・調整の日が、当事業所が地域生活支援拠点等として位置付けられた日（2026年4月1日）より前です']);
+    expect(b?.reasons).toEqual(['連絡・調整の日（2026年3月31日）は当事業所が拠点として位置付けられていた期間（2026年4月1日〜）の外です']);
     expect(o?.status).toBe('claimed');
   });
 
@@ -819,5 +822,161 @@ describe('issue 14 Why「the summary CSV has no サービス種別」— seeds/0
       ['山田 花子', '障害児相談支援'],
       ['鈴木 次郎', '計画相談支援'],
     ]);
+  });
+});
+
+// ─── Hub periods (issue 14: the hub date has history) ───────────────────────────────────────
+// 計画相談別告示 十一「運営規程において、市町村により地域生活支援拠点等として位置付けられていること」: the
+// claim stands on the period in force on the Japan day of the coordination, so a 廃止届 (an end date)
+// or a new positioning never moves a month already decided.
+
+const periodOffice = (hubPeriods: Office['hubPeriods']): Office => ({ ...HUB_OFFICE, id: 'office-periods', hubPeriods });
+const officesWith = (office: Office): ReadonlyMap<string, Office> => new Map([[office.id, office]]);
+
+describe('計画相談別告示 十一: hub periods', () => {
+  it('計画相談別告示 十一: 廃止届 ends the period: its last day (Japan time) is claimed, the next day is 算定不可 naming the period', () => {
+    const office = periodOffice([{ from: '2026-04-01', to: '2026-09-30', note: '廃止届' }]);
+    const lastDay = makeCase({ id: 'last', officeId: office.id, contacts: [{ at: '2026-09-30T14:59:00.000Z' }] }); // 23:59 JST
+    const nextDay = makeCase({ id: 'next', officeId: office.id, contacts: [{ at: '2026-09-30T15:00:00.000Z' }] }); // 10/1 00:00 JST
+    const [l, n] = decideClaims([lastDay, nextDay], officesWith(office));
+    expect(l?.status).toBe('claimed');
+    expect(l?.reasons).toContain('拠点として位置付けられていた期間（2026年4月1日から）の連絡・調整です');
+    expect(n?.status).toBe('not-claimable');
+    expect(n?.reasons).toEqual(['連絡・調整の日（2026年10月1日）は当事業所が拠点として位置付けられていた期間（2026年4月1日〜2026年9月30日）の外です']);
+  });
+
+  it('計画相談別告示 十一: positioned again after a gap: the gap is 算定不可 naming every period, the new period is claimed', () => {
+    const office = periodOffice([
+      { from: '2025-04-01', to: '2025-12-31', note: '' },
+      { from: '2026-11-01', to: null, note: '再指定' },
+    ]);
+    const inGap = makeCase({ id: 'gap', officeId: office.id, contacts: [{ at: '2026-06-01T02:00:00+09:00' }] });
+    const inNew = makeCase({ id: 'new', officeId: office.id, contacts: [{ at: '2026-11-01T00:05:00+09:00' }] });
+    const inOld = makeCase({ id: 'old', officeId: office.id, contacts: [{ at: '2025-12-31T23:55:00+09:00' }] });
+    const [g, n, o] = decideClaims([inGap, inNew, inOld], officesWith(office));
+    expect(g?.reasons).toEqual([
+      '連絡・調整の日（2026年6月1日）は当事業所が拠点として位置付けられていた期間（2025年4月1日〜2025年12月31日、2026年11月1日〜）の外です',
+    ]);
+    expect(n).toMatchObject({ status: 'claimed', month: '2026-11' });
+    expect(n?.reasons).toContain('拠点として位置付けられていた期間（2026年11月1日から）の連絡・調整です');
+    expect(o).toMatchObject({ status: 'claimed', month: '2025-12' });
+  });
+
+  it('計画相談別告示 十一: an office with no period at all is not a hub', () => {
+    const d = only(decideClaims([makeCase({ id: 'c', officeId: 'office-periods', contacts: [{ at: '2026-12-01T00:20:00+09:00' }] })], officesWith(periodOffice([]))));
+    expect(d.reasons).toEqual(['当事業所は運営規程で地域生活支援拠点等として位置付けられていません']);
+  });
+
+  it('計画相談別告示 十一 (property): ending the period or adding a later one never changes a decision coordinated before the change', () => {
+    // Days of the generated cases: 2026-11-25 .. 2026-12-04 (Japan). The edit ends the open period on
+    // `end` and may add a period from a later day; every case coordinated on or before `end` keeps its decision.
+    const dayArb = fc.integer({ min: 24, max: 36 }).map((n) => (n <= 30 ? `2026-11-${String(n).padStart(2, '0')}` : `2026-12-${String(n - 30).padStart(2, '0')}`));
+    fc.assert(
+      fc.property(
+        casesArb,
+        dayArb,
+        fc.option(fc.record({ gap: fc.integer({ min: 1, max: 5 }), length: fc.option(fc.integer({ min: 0, max: 5 })) })),
+        (generated, end, later) => {
+          // One person per case: the period rule is per case, and a pair of one person's cases (問74)
+          // rightly changes when the other case stops counting.
+          const cases = generated.map((c, i) => {
+            const subject = { ...c.subject, personId: `p-${i}`, recipientNumber: String(i + 1).padStart(10, '0') };
+            return { ...c, subject, open: { ...c.open, body: { ...c.open.body, subject, officeId: HUB_OFFICE.id } } };
+          });
+          const before = decideClaims(cases, OFFICES);
+          const ended = [{ from: '2026-04-01', to: end, note: '廃止届' }];
+          const addFrom = later ? addDaysToDate(end, later.gap) : null;
+          const edited: Office = {
+            ...HUB_OFFICE,
+            hubPeriods: addFrom === null ? ended : [...ended, { from: addFrom, to: later!.length === null ? null : addDaysToDate(addFrom, later!.length), note: '' }],
+          };
+          const after = decideClaims(cases, new Map([[HUB_OFFICE.id, edited], [NOT_HUB_OFFICE.id, NOT_HUB_OFFICE]]));
+          before.forEach((d, i) => {
+            if (d.coordinatedAt !== null && japanDateOf(d.coordinatedAt) <= end) expect(after[i]).toEqual(d);
+          });
+        },
+      ),
+    );
+  });
+});
+
+// ─── Rule e by enrolment (issue 14): 一体的運営 and the person's months in the service ─────────────
+// 告示 別表16 注の括弧書き / 留意事項通知 第四19 (2)「なお…」: not claimable for a person for whom this office, run as one
+// body with a 地域定着支援 or 自立生活援助 office, claims 地域定着支援サービス費 or the 緊急時支援加算. The product owner:
+// per person and month of enrolment; 要確認 when the office runs one and the enrolment is unknown.
+
+describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自立生活援助 run as one body', () => {
+  const settlementOffice: Office = { ...HUB_OFFICE, oneBody: { settlement: true, independentLiving: false } };
+  const offices = new Map([[settlementOffice.id, settlementOffice]]);
+  const decemberCase = makeCase({ id: 'dec', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+  const enrolled = (settlement: ServiceEnrolments['settlement'], independentLiving: ServiceEnrolments['independentLiving'] = null) =>
+    personFactsLookupOf(new Map([['h-1', { persons: [{ id: 'p-1', enrolments: { settlement, independentLiving } }] }]]));
+
+  it('留意事項通知 第四19 (2): enrolled in 地域定着支援 in the claim month → 算定不可 naming the service, the month and the period', () => {
+    const d = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null }])));
+    expect(d).toMatchObject({ status: 'not-claimable', units: 0, ordinal: null });
+    expect(d.reasons).toEqual([
+      '当事業所が一体的に運営する地域定着支援を、本人が2026年12月に利用しています（利用期間 2026年10月1日〜）。地域定着支援サービス費の対象となる月のため、相談強化加算は算定できません',
+    ]);
+  });
+
+  it('留意事項通知 第四19 (2): an enrolment that touches the month by one day excludes it; one that ended the month before does not', () => {
+    const lastDayInDecember = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-06-01', to: '2026-12-01' }])));
+    expect(lastDayInDecember.status).toBe('not-claimable');
+    const endedInNovember = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-06-01', to: '2026-11-30' }])));
+    expect(endedInNovember).toMatchObject({ status: 'claimed', units: CONSULTATION_BONUS_UNITS });
+    const startsInJanuary = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2027-01-01', to: null }])));
+    expect(startsInJanuary.status).toBe('claimed');
+  });
+
+  it('留意事項通知 第四19 (2): 利用なし recorded → claimed; enrolment 未確認 (or an unlinked caller) → 要確認, holding its cap slot', () => {
+    expect(only(decideClaims([decemberCase], offices, undefined, enrolled([]))).status).toBe('claimed');
+    const unknown = only(decideClaims([decemberCase], offices, undefined, enrolled(null)));
+    expect(unknown).toMatchObject({ status: 'pending', ordinal: 1, units: 0 });
+    expect(unknown.reasons).toContain(
+      '当事業所は地域定着支援を一体的に運営していますが、本人の地域定着支援の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります',
+    );
+    const unlinked = makeCase({ id: 'u', subject: { ...UNKNOWN_CALLER, recipientNumber: '0000000009' }, contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+    expect(only(decideClaims([unlinked], offices, undefined, enrolled([]))).status).toBe('pending');
+  });
+
+  it('留意事項通知 第四19 (2): an office running neither service never asks, whatever the enrolment', () => {
+    expect(only(decideClaims([decemberCase], OFFICES, undefined, enrolled([{ from: '2026-10-01', to: null }], null))).status).toBe('claimed');
+  });
+
+  it('留意事項通知 第四19 (2): 自立生活援助 run as one body is judged on its own enrolment, not 地域定着支援’s', () => {
+    const both: Office = { ...HUB_OFFICE, oneBody: { settlement: false, independentLiving: true } };
+    const d = only(decideClaims([decemberCase], new Map([[both.id, both]]), undefined, enrolled(null, [{ from: '2026-12-20', to: '2027-03-31' }])));
+    expect(d.status).toBe('not-claimable');
+    expect(d.reasons[0]).toContain('自立生活援助の緊急時支援加算の対象となる月');
+  });
+
+  it('the per-case fact 「同じ緊急事態について…算定する」 still excludes on its own', () => {
+    const claimedFact = makeCase({ id: 'f', contacts: [{ at: '2026-12-10T02:00:00+09:00' }], independentLivingClaimed: true });
+    expect(only(decideClaims([claimedFact], OFFICES)).reasons).toEqual([CLAIM_REASONS.independentLiving]);
+  });
+});
+
+// ─── Rule d's default from the household's office (issue 14) ──────────────────────────────────
+// 留意事項通知 第四19 (2): the office that provides the person's 計画相談支援. A household placed under this office is
+// its 計画相談支援 office, so a case that has not recorded it is judged 当事業所; a case that recorded another is not.
+
+describe('留意事項通知 第四19 (2): 計画相談 default from the household placed under an office', () => {
+  const unknownCase = makeCase({ id: 'c', planning: 'unknown', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+  const placed = (officeId: string | null) =>
+    personFactsLookupOf(new Map([['h-1', { officeId, persons: [{ id: 'p-1', enrolments: { settlement: [], independentLiving: [] } }] }]]));
+
+  it('留意事項通知 第四19 (2): household under this office, nothing recorded on the case → 算定 as 当事業所, saying it is the default', () => {
+    const d = only(decideClaims([unknownCase], OFFICES, undefined, placed(HUB_OFFICE.id)));
+    expect(d.status).toBe('claimed');
+    expect(d.reasons).toContain(CLAIM_REASONS.planning['this-office']);
+    expect(d.reasons).toContain(CLAIM_REASONS.planningDefault);
+  });
+
+  it('留意事項通知 第四19 (2): household under another office, or none → still 要確認; a case that recorded 他の事業所 keeps it', () => {
+    expect(only(decideClaims([unknownCase], OFFICES, undefined, placed('office-other'))).status).toBe('pending');
+    expect(only(decideClaims([unknownCase], OFFICES, undefined, placed(null))).status).toBe('pending');
+    const recordedOther = makeCase({ id: 'o', planning: 'other-office', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+    expect(only(decideClaims([recordedOther], OFFICES, undefined, placed(HUB_OFFICE.id))).status).toBe('not-claimable');
   });
 });

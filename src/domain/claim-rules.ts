@@ -28,9 +28,15 @@ import {
   type Planning,
   type SameEmergencyBody,
 } from './emergency-case';
-import type { IsoInstant } from './household';
+import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type IsoDate, type IsoInstant, type ServiceEnrolments } from './household';
 import { ADULT_AGE, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
+import { formatPeriod, ONE_BODY_LABELS, periodOn, periodTouchesMonth, type HubPeriod, type OneBodyServices } from './office';
+
+/** 'YYYY-MM' as 2026年12月. */
+function formatMonth(month: string): string {
+  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
+}
 
 /** The reasons the app shows, one per rule (docs/claim-rules.md lists them with their sources). */
 export const CLAIM_REASONS = {
@@ -45,8 +51,10 @@ export const CLAIM_REASONS = {
   noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）',
   unknownOffice: '対応した相談支援事業所が登録されていません（拠点として位置付けられていることを確認できません）',
   notHub: '当事業所は運営規程で地域生活支援拠点等として位置付けられていません',
-  beforeHub: (hubSince: string) =>
-    `連絡・調整の日が、当事業所が地域生活支援拠点等として位置付けられた日（${formatJapanDate(hubSince)}）より前です`,
+  outsideHub: (day: IsoDate, periods: readonly HubPeriod[]) =>
+    `連絡・調整の日（${formatJapanDate(day)}）は当事業所が拠点として位置付けられていた期間（${periods.map(formatPeriod).join('、')}）の外です`,
+  /** names the period by its first day only, so ending it later (廃止届) does not reword a decided claim */
+  inHub: (period: HubPeriod) => `拠点として位置付けられていた期間（${formatJapanDate(period.from)}から）の連絡・調整です`,
   planning: {
     'this-office': '当事業所が計画相談支援を担当しています',
     'none-this-office-writes':
@@ -71,6 +79,13 @@ export const CLAIM_REASONS = {
     `${formatJapanDateTime(otherRequestedAt)}の要請の記録と同じ緊急事態のため算定しません（1つの緊急事態につき算定は1回：Q&A R6 問74）`,
   separateEmergency: (otherRequestedAt: IsoInstant, reason: string) =>
     `${formatJapanDateTime(otherRequestedAt)}の要請の記録とは別の緊急事態と記録されています（理由: ${reason}）`,
+  /** rule e by enrolment: the office runs the service as one body and the person uses it in the claim month */
+  enrolled: (service: keyof OneBodyServices, month: string, periods: readonly EnrolmentPeriod[]) =>
+    `当事業所が一体的に運営する${ONE_BODY_LABELS[service]}を、本人が${formatMonth(month)}に利用しています（利用期間 ${periods.map(formatPeriod).join('、')}）。${ONE_BODY_FEES[service]}の対象となる月のため、相談強化加算は算定できません`,
+  enrolmentUnknown: (service: keyof OneBodyServices) =>
+    `当事業所は${ONE_BODY_LABELS[service]}を一体的に運営していますが、本人の${ONE_BODY_LABELS[service]}の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります`,
+  /** rule d's default: the case did not record it, and the household is placed under this office */
+  planningDefault: '世帯が当事業所に登録されているため、当事業所の担当として判定しています（この記録で別の担当を記録できます）',
   ordinal: (n: number) => `この月の${n}回目`,
   overCap: (n: number) => `この月の${n}回目：上限${MONTHLY_CAP}回を超えるため算定しません`,
 } as const;
@@ -152,22 +167,93 @@ function admissionFailure(c: EmergencyCase): string | null {
   return CLAIM_REASONS.notAdmitted(c.outcome.body.outcome);
 }
 
+/**
+ * What the app knows of the case's household and person: the person's enrolment in 地域定着支援 /
+ * 自立生活援助 (rule e) and the office the household is placed under (rule d's default), or null
+ * when it cannot know (an unlinked caller, a household or person no longer held).
+ */
+export interface PersonFacts {
+  readonly enrolments: ServiceEnrolments;
+  readonly householdOfficeId: string | null;
+}
+export type PersonFactsLookup = (c: EmergencyCase) => PersonFacts | null;
+
+type HeldHousehold = {
+  readonly officeId?: string | null | undefined;
+  readonly persons: readonly { readonly id: string; readonly enrolments?: ServiceEnrolments | undefined }[];
+};
+
+/** The PersonFactsLookup for households as the app holds them (summaries will do); absent enrolments are 未確認. */
+export function personFactsLookupOf(households: ReadonlyMap<string, HeldHousehold>): PersonFactsLookup {
+  return (c) => {
+    const { householdId, personId } = c.subject;
+    if (householdId === null || personId === null) return null;
+    const household = households.get(householdId);
+    const person = household?.persons.find((p) => p.id === personId);
+    if (household === undefined || person === undefined) return null;
+    return { enrolments: person.enrolments ?? UNKNOWN_ENROLMENTS, householdOfficeId: household.officeId ?? null };
+  };
+}
+
+/** The fee the one-body service claims for the person's month, which the 相談強化加算 may not join (§24 注). */
+const ONE_BODY_FEES: Readonly<Record<keyof OneBodyServices, string>> = {
+  settlement: '地域定着支援サービス費',
+  independentLiving: '自立生活援助の緊急時支援加算',
+};
+
+const ONE_BODY_SERVICES = ['settlement', 'independentLiving'] as const satisfies readonly (keyof OneBodyServices)[];
+
+/**
+ * Rule e by enrolment (product owner, issue 14): an office running 地域定着支援 or 自立生活援助 as
+ * one body does not claim for a person enrolled in that service in the claim month; when the
+ * enrolment is not known, the claim asks (要確認). An office running neither is not asked.
+ */
+function enrolmentFindings(office: Office | undefined, enrolments: ServiceEnrolments | null, month: string): { excluded: string[]; unknown: string[] } {
+  const excluded: string[] = [];
+  const unknown: string[] = [];
+  if (!office) return { excluded, unknown };
+  for (const service of ONE_BODY_SERVICES) {
+    if (!office.oneBody[service]) continue;
+    const periods = enrolments?.[service] ?? null;
+    if (periods === null) unknown.push(CLAIM_REASONS.enrolmentUnknown(service));
+    else {
+      const inMonth = periods.filter((p) => periodTouchesMonth(p, month));
+      if (inMonth.length > 0) excluded.push(CLAIM_REASONS.enrolled(service, month, inMonth));
+    }
+  }
+  return { excluded, unknown };
+}
+
 /** The outcome of rules a–e for one case, before the cap. */
 interface Verdict {
   readonly status: Exclude<ClaimStatus, 'over-cap'>;
   readonly reasons: readonly string[];
 }
 
-/** Rule c: the office must be a hub (運営規程) on the Japan day of the coordination. */
+/**
+ * Rule c: the office must be a hub (運営規程) on the Japan day of the coordination: the period in
+ * force that day decides, so ending a period or adding a later one never moves an earlier claim.
+ */
 function hubFailure(office: Office | undefined, coordinatedAt: IsoInstant): string | null {
   if (!office) return CLAIM_REASONS.unknownOffice;
-  if (office.hubSince === null) return CLAIM_REASONS.notHub;
-  if (japanDateOf(coordinatedAt) < office.hubSince) return CLAIM_REASONS.beforeHub(office.hubSince);
-  return null;
+  if (office.hubPeriods.length === 0) return CLAIM_REASONS.notHub;
+  const day = japanDateOf(coordinatedAt);
+  return periodOn(office.hubPeriods, day) === null ? CLAIM_REASONS.outsideHub(day, office.hubPeriods) : null;
+}
+
+/** The hub period the claim stands on, named among its reasons (the audit asks which one). */
+function hubPeriodOf(office: Office | undefined, coordinatedAt: IsoInstant): HubPeriod | null {
+  return office ? periodOn(office.hubPeriods, japanDateOf(coordinatedAt)) : null;
 }
 
 /** Rules a–e. Every exclusion that applies is listed, so the coordinator can fix them all at once. */
-function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coordinatedAt: IsoInstant | null, childAt: ChildLookup): Verdict {
+function verdictOf(
+  c: EmergencyCase,
+  offices: ReadonlyMap<string, Office>,
+  coordinatedAt: IsoInstant | null,
+  childAt: ChildLookup,
+  factsOf: PersonFactsLookup,
+): Verdict {
   if (coordinatedAt === null) {
     // a: no short-stay facility reached; with no day of coordination, only the outcome can be judged too
     const anyShortStay = c.contacts.some((k) => k.body.shortStay);
@@ -175,27 +261,43 @@ function verdictOf(c: EmergencyCase, offices: ReadonlyMap<string, Office>, coord
     if (anyShortStay && c.outcome === null) reasons.push(CLAIM_REASONS.noOutcome);
     return { status: 'not-claimable', reasons: reasons.filter((r): r is string => r !== null) };
   }
-  const { planning, independentLivingClaimed } = c.claimFacts;
+  const facts = factsOf(c);
+  const { independentLivingClaimed } = c.claimFacts;
+  // Rule d's default: not yet recorded for this case, but the household is placed under this office.
+  const placedHere = c.claimFacts.planning === 'unknown' && facts !== null && facts.householdOfficeId === c.open.body.officeId;
+  const planning = placedHere ? 'this-office' : c.claimFacts.planning;
   const wording = childAt(c, coordinatedAt) === true ? CLAIM_REASONS.planningChild : CLAIM_REASONS.planning;
+  const office = offices.get(c.open.body.officeId);
+  const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt));
   const failures = [
     admissionFailure(c),
     personKeyOf(c.subject) === null ? CLAIM_REASONS.noPerson : null,
     hubFailure(offices.get(c.open.body.officeId), coordinatedAt),
     planning === 'other-office' ? wording['other-office'] : null,
     independentLivingClaimed ? CLAIM_REASONS.independentLiving : null,
+    ...enrolment.excluded,
   ].filter((r): r is string => r !== null);
   if (failures.length > 0) return { status: 'not-claimable', reasons: failures };
   const admitted = c.outcome !== null;
-  const reasons = [CLAIM_REASONS.coordinated(coordinatedAt), admitted ? CLAIM_REASONS.admitted : CLAIM_REASONS.noOutcome, wording[planning]];
+  const period = hubPeriodOf(office, coordinatedAt);
+  const reasons = [
+    CLAIM_REASONS.coordinated(coordinatedAt),
+    ...(period ? [CLAIM_REASONS.inHub(period)] : []),
+    admitted ? CLAIM_REASONS.admitted : CLAIM_REASONS.noOutcome,
+    wording[planning],
+    ...(placedHere ? [CLAIM_REASONS.planningDefault] : []),
+  ];
   // A linked person without a 受給者証番号 cannot be billed yet: it holds its cap slot until entered.
   const noNumber = normalizeDigits(c.subject.recipientNumber) === '';
   if (noNumber) reasons.push(CLAIM_REASONS.noRecipientNumber);
-  return { status: planning === 'unknown' || noNumber || !admitted ? 'pending' : 'claimed', reasons };
+  reasons.push(...enrolment.unknown);
+  const waiting = planning === 'unknown' || noNumber || !admitted || enrolment.unknown.length > 0;
+  return { status: waiting ? 'pending' : 'claimed', reasons };
 }
 
-function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>, childAt: ChildLookup): ClaimDecision {
+function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>, childAt: ChildLookup, factsOf: PersonFactsLookup): ClaimDecision {
   const claimMonth = claimMonthOf(c);
-  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null, childAt);
+  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null, childAt, factsOf);
   return {
     caseId: c.id,
     officeId: c.open.body.officeId,
@@ -305,15 +407,18 @@ function withSameEmergencyRule(base: readonly ClaimDecision[], cases: readonly E
 /**
  * One decision per case, in input order. A case is one emergency, however many facilities were
  * contacted for it (問74), so it is numbered once under the cap; two cases of one person within
- * 24 hours wait for 「同じ緊急事態ですか？」 (withSameEmergencyRule).
+ * 24 hours wait for 「同じ緊急事態ですか？」 (withSameEmergencyRule). Without `factsOf`, a person's
+ * enrolment is 未確認 (only an office running 地域定着支援 / 自立生活援助 as one body asks for it)
+ * and no household gives rule d a default.
  */
 export function decideClaims(
   cases: readonly EmergencyCase[],
   offices: ReadonlyMap<string, Office>,
   childAt: ChildLookup = () => null,
+  factsOf: PersonFactsLookup = () => null,
 ): ClaimDecision[] {
   const base = withSameEmergencyRule(
-    cases.map((c) => baseDecision(c, offices, childAt)),
+    cases.map((c) => baseDecision(c, offices, childAt, factsOf)),
     cases,
   );
   const ordinals = ordinalsByIndex(base);

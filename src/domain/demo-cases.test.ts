@@ -3,12 +3,12 @@ import { chainNext } from './case-chain';
 import { foldCase, validateEntry } from './case-fold';
 import { claimChanges, monthCloseState } from './claim-close';
 import { casesForMonth, exportMonthOf } from './claim-csv';
-import { CLAIM_REASONS, childLookupOf, decideClaims } from './claim-rules';
+import { CLAIM_REASONS, childLookupOf, decideClaims, personFactsLookupOf } from './claim-rules';
 import type { ClaimStatus } from './claim-types';
 import { DEMO_OFFICE_HUB_LATER, demoClaimMonth, demoMonthClose, type DemoCase } from './demo-cases';
 import { generateDemoHub } from './demo-data';
 import { PLANNING_VALUES, type CaseEntry, type EmergencyCase } from './emergency-case';
-import { japanDateOf } from './japan-time';
+import { formatJapanDate, japanDateOf } from './japan-time';
 
 const actor = { userId: 'demo-user', name: 'デモ 太郎' };
 
@@ -47,7 +47,11 @@ function reasonMatchers(month: string): Record<keyof typeof CLAIM_REASONS, ((r: 
     // (which lists by office) cannot show it, so the demo does not make one.
     unknownOffice: [],
     notHub: [is(CLAIM_REASONS.notHub)],
-    beforeHub: [is(CLAIM_REASONS.beforeHub(`${month}-15`))],
+    outsideHub: [(r) => r.startsWith('連絡・調整の日（') && r.endsWith(`（${formatJapanDate(`${month}-15`)}〜）の外です`)],
+    inHub: [(r) => r.startsWith('拠点として位置付けられていた期間（')],
+    enrolled: [(r) => r.startsWith('当事業所が一体的に運営する地域定着支援を、本人が')],
+    enrolmentUnknown: [is(CLAIM_REASONS.enrolmentUnknown('settlement')), is(CLAIM_REASONS.enrolmentUnknown('independentLiving'))],
+    planningDefault: [is(CLAIM_REASONS.planningDefault)],
     planning: PLANNING_VALUES.map((p) => is(CLAIM_REASONS.planning[p])),
     planningChild: PLANNING_VALUES.map((p) => is(CLAIM_REASONS.planningChild[p])),
     independentLiving: [is(CLAIM_REASONS.independentLiving)],
@@ -89,7 +93,7 @@ describe('demo claim month (issue 14 point 7)', () => {
       const cases = fold();
       expect(cases.every((c) => c.subject.householdId !== skipped)).toBe(true);
       expect(cases.every((c) => japanDateOf(c.open.body.requestedAt) <= japanDateOf(now))).toBe(true);
-      const decisions = decideClaims(cases, offices, childLookupOf(households));
+      const decisions = decideClaims(cases, offices, childLookupOf(households), personFactsLookupOf(households));
       const shown = decisions.filter((d, i) => exportMonthOf(cases[i]!, d) === plan.month);
       const statuses = new Set<ClaimStatus>(shown.map((d) => d.status));
       expect([...statuses].sort()).toEqual(['claimed', 'not-claimable', 'over-cap', 'pending']);
@@ -97,7 +101,7 @@ describe('demo claim month (issue 14 point 7)', () => {
       for (const [key, matchers] of Object.entries(reasonMatchers(plan.month))) {
         for (const [i, matches] of matchers.entries()) expect(reasons.some(matches), `${key} #${i}`).toBe(true);
       }
-      // the hub's own office shows most of them; the two others one each
+      // the hub's own office shows most of them; the three others one or two each
       expect(new Set(shown.map((d) => d.officeId))).toEqual(new Set(offices.keys()));
       expect(shown.find((d) => d.officeId === DEMO_OFFICE_HUB_LATER)?.status).toBe('not-claimable');
 

@@ -13,10 +13,11 @@
  */
 import { claimDetailCsv, claimExportFileName, claimSummaryCsv, encodeClaimCsv, casesForMonth } from './claim-csv';
 import { buildMonthClose, sha256OfBytes, type KeptExport, type MonthClose } from './claim-close';
-import { childLookupOf, decideClaims, summarizeClaims } from './claim-rules';
+import { childLookupOf, decideClaims, personFactsLookupOf, summarizeClaims } from './claim-rules';
 import type { Actor, CaseSubject, EmergencyCase, EntryBody, Office, OutcomeKind, Planning } from './emergency-case';
 import type { Facility } from './facility';
 import type { Household, IsoDate, IsoInstant } from './household';
+import { NO_ONE_BODY } from './office';
 import { addMonthsToDate, ageOn, ADULT_AGE, instantAtJapanWallClock, japanDateOf } from './japan-time';
 
 /** The month the claims screen opens on: the month before during the first 10 days (features/claims/route.ts). */
@@ -50,7 +51,9 @@ interface Scenario {
   readonly month: 'shown' | 'closed';
   readonly day: number;
   readonly hour: number;
-  readonly office?: 'main' | 'hub-later' | 'not-hub';
+  readonly office?: 'main' | 'hub-later' | 'not-hub' | 'one-body';
+  /** pick a person by the household record: enrolled in 地域定着支援, enrolment 未確認, or placed under the main office */
+  readonly pick?: 'enrolled' | 'unknown-enrolment' | 'placed';
   /** reached: 受入不可 then 受入可; absent: one 不在; not-short-stay: a call to a place that is no 短期入所 */
   readonly contacts?: 'reached' | 'absent' | 'not-short-stay';
   readonly outcome?: OutcomeKind | null;
@@ -101,27 +104,44 @@ const SCENARIOS: readonly Scenario[] = [
   { who: 'adult', samePerson: 5, month: 'closed', day: 10, hour: 2 }, // 27
   { who: 'child', samePerson: 23, month: 'closed', day: 12, hour: 22 }, // 28
   { who: 'adult', samePerson: 7, month: 'closed', day: 15, hour: 3, late: true }, // 29
+  { who: 'adult', month: 'shown', day: 10, hour: 20, office: 'one-body', pick: 'enrolled' }, // 30: e by enrolment 算定不可
+  { who: 'adult', month: 'shown', day: 10, hour: 22, office: 'one-body', pick: 'unknown-enrolment' }, // 31: e 要確認
+  { who: 'child', month: 'shown', day: 9, hour: 20, planning: 'unknown', pick: 'placed' }, // 32: d by the household's office
 ];
 
 const MINUTE = 60_000;
 
 export const DEMO_OFFICE_NOT_HUB = 'demo-office-not-hub';
 export const DEMO_OFFICE_HUB_LATER = 'demo-office-hub-later';
+export const DEMO_OFFICE_ONE_BODY = 'demo-office-one-body';
 
 /** The other demo offices (事業所番号 starting 99: no real office has it); names sort after the hub's own. */
 function otherOffices(month: string, at: IsoInstant): Office[] {
   return [
-    { id: DEMO_OFFICE_NOT_HUB, name: 'さくら相談支援事業所（デモ・拠点外）', officeNumber: '9912345679', hubSince: null, createdAt: at, updatedAt: at },
+    { id: DEMO_OFFICE_NOT_HUB, name: 'さくら相談支援事業所（デモ・拠点外）', officeNumber: '9912345679', hubPeriods: [], oneBody: NO_ONE_BODY, createdAt: at, updatedAt: at },
     {
       id: DEMO_OFFICE_HUB_LATER,
       name: 'みなと相談支援事業所（デモ・月の途中から拠点）',
       officeNumber: '9912345680',
-      hubSince: `${month}-15`,
+      hubPeriods: [{ from: `${month}-15`, to: null, note: '' }],
+      oneBody: NO_ONE_BODY,
+      createdAt: at,
+      updatedAt: at,
+    },
+    {
+      id: DEMO_OFFICE_ONE_BODY,
+      name: 'ひかり相談支援事業所（デモ・地域定着支援と自立生活援助を一体的に運営）',
+      officeNumber: '9912345681',
+      hubPeriods: [{ from: '2024-04-01', to: null, note: '' }],
+      oneBody: { settlement: true, independentLiving: true },
       createdAt: at,
       updatedAt: at,
     },
   ];
 }
+
+/** Too few registered persons of the kinds the scenarios need: the demo makes no claim month. */
+class NotEnoughPersons extends Error {}
 
 interface Person {
   readonly h: Household;
@@ -154,11 +174,36 @@ export function demoClaimMonth(
   const children = registered.filter(({ p }) => ageOn(p.birthDate!, today) < ADULT_AGE);
   const needed = (who: Who) => SCENARIOS.filter((s) => s.who === who && s.samePerson === undefined).length;
   if (adults.length < needed('adult') || children.length < needed('child')) return empty;
+  // Persons picked by their household record (rule e by enrolment, rule d's default), unused by the others.
+  const picks: Readonly<Record<NonNullable<Scenario['pick']>, (x: Person) => boolean>> = {
+    enrolled: ({ p }) => (p.enrolments?.settlement ?? []).some((e) => e.to === null),
+    'unknown-enrolment': ({ p }) => p.enrolments === undefined,
+    placed: ({ h }) => h.officeId === officeId,
+  };
+  // Picked first, from the end of the list; the others take persons in order, skipping these.
+  const used = new Set<string>();
+  const picked = new Map<number, Person>();
+  for (const [i, s] of SCENARIOS.entries()) {
+    if (s.pick === undefined) continue;
+    const found = [...(s.who === 'adult' ? adults : children)].reverse().find((x) => !used.has(x.p.id) && picks[s.pick!](x));
+    if (found === undefined) return empty;
+    used.add(found.p.id);
+    picked.set(i, found);
+  }
 
-  const next = { adult: 0, child: 0 };
   const personOf: (Person | null)[] = [];
-  const cases = SCENARIOS.map((s, i): DemoCase & { late: boolean } => {
-    const person = s.who === 'unknown' ? null : s.samePerson !== undefined ? personOf[s.samePerson]! : (s.who === 'adult' ? adults : children)[next[s.who]++]!;
+  // In order, each person once; a case that leaves 計画相談 未確認 needs a household not placed
+  // under the office (else the placement answers it: rule d's default).
+  const pickOf = (s: Scenario, i: number): Person => {
+    const chosen = picked.get(i) ?? (s.who === 'adult' ? adults : children).find((x) => !used.has(x.p.id) && (s.planning !== 'unknown' || x.h.officeId !== officeId));
+    if (chosen === undefined) throw new NotEnoughPersons();
+    used.add(chosen.p.id);
+    return chosen;
+  };
+  let cases: (DemoCase & { late: boolean })[];
+  try {
+  cases = SCENARIOS.map((s, i): DemoCase & { late: boolean } => {
+    const person = s.who === 'unknown' ? null : s.samePerson !== undefined ? personOf[s.samePerson]! : pickOf(s, i);
     personOf.push(person);
     const m = s.month === 'shown' ? month : closedMonth;
     const requested = Date.parse(instantAtJapanWallClock(Number(m.slice(0, 4)), Number(m.slice(5, 7)), s.day, s.hour, 10));
@@ -189,7 +234,7 @@ export function demoClaimMonth(
     const bodies: EntryBody[] = [
       {
         type: 'open',
-        officeId: s.office === 'not-hub' ? DEMO_OFFICE_NOT_HUB : s.office === 'hub-later' ? DEMO_OFFICE_HUB_LATER : officeId,
+        officeId: s.office === 'not-hub' ? DEMO_OFFICE_NOT_HUB : s.office === 'hub-later' ? DEMO_OFFICE_HUB_LATER : s.office === 'one-body' ? DEMO_OFFICE_ONE_BODY : officeId,
         subject,
         requestedAt: at(0),
         requestedAtReason: s.late ? 'デモデータ（請求後に同期された過去の対応の例）' : 'デモデータ（過去の対応の例）',
@@ -210,6 +255,10 @@ export function demoClaimMonth(
     }
     return { bodies, late: s.late ?? false, ...(s.answer ? { answer: s.answer } : {}) };
   });
+  } catch (e) {
+    if (e instanceof NotEnoughPersons) return empty;
+    throw e;
+  }
   const strip = ({ late: _late, ...c }: DemoCase & { late: boolean }): DemoCase => c;
   return {
     offices: otherOffices(month, now),
@@ -239,7 +288,7 @@ export async function demoMonthClose(input: {
 }): Promise<MonthClose> {
   const { office, month } = input;
   const childAt = childLookupOf(input.households);
-  const decisions = new Map(decideClaims(input.cases, input.offices, childAt).map((d) => [d.caseId, d] as const));
+  const decisions = new Map(decideClaims(input.cases, input.offices, childAt, personFactsLookupOf(input.households)).map((d) => [d.caseId, d] as const));
   const cases = casesForMonth(input.cases, decisions, office.id, month);
   const summary = summarizeClaims([...decisions.values()], input.cases, office.id, month, childAt);
   const texts = { summary: claimSummaryCsv(summary, office, month), detail: claimDetailCsv({ office, month, cases, decisions }) };

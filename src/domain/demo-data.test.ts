@@ -37,7 +37,7 @@ describe('generateDemoHub', () => {
     expect(generateDemoHub({ households: 0, facilities: 0, now: NOW })).toMatchObject({ households: [], facilities: [] });
     // the hub's own office comes with every demo, positioned as a hub, so demo cases can be claimed
     expect(generateDemoHub({ households: 0, facilities: 0, now: NOW }).offices).toEqual([
-      expect.objectContaining({ id: 'demo-office-1', officeNumber: '9912345678', hubSince: '2024-04-01' }),
+      expect.objectContaining({ id: 'demo-office-1', officeNumber: '9912345678', hubPeriods: [{ from: '2024-04-01', to: null, note: '' }] }),
     ]);
   });
 

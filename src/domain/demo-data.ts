@@ -18,6 +18,8 @@ import { pickProfile, profileByKey } from './demo-profiles';
 import { createRandom, streamSeed, type Random } from './demo-random';
 
 export const DEFAULT_DEMO_SEED = 20_261_123;
+/** the demo hub's own 相談支援事業所 */
+export const DEMO_OFFICE_ID = 'demo-office-1';
 
 export interface DemoHubOptions {
   readonly households: number;
@@ -36,7 +38,7 @@ export interface DemoHub {
 
 /** A fictional 相談支援事業所 (事業所番号 starting 99: no real office has it). */
 export function demoOffice(at: IsoInstant): Office {
-  return { id: 'demo-office-1', name: 'あおぞら相談支援センター（デモ）', officeNumber: '9912345678', hubSince: '2024-04-01', createdAt: at, updatedAt: at };
+  return { id: DEMO_OFFICE_ID, name: 'あおぞら相談支援センター（デモ）', officeNumber: '9912345678', hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false }, createdAt: at, updatedAt: at };
 }
 
 type Kind = 'child' | 'adult-with-parent' | 'two-children' | 'elderly-parent' | 'alone';
@@ -139,6 +141,9 @@ function makePerson(r: Random, ctx: Context, id: string, surname: NamePair, scri
     doctors,
     allergies: r.pick(ALLERGIES),
     services,
+    // 地域定着支援 / 自立生活援助 (rule e): known to use none, but one household in four uses
+    // 地域定着支援 and one in four was never asked (未確認)
+    ...(householdNo % 4 === 3 ? {} : { enrolments: { settlement: householdNo % 4 === 1 && script.age >= 18 ? [{ from: '2024-04-01', to: null }] : [], independentLiving: [] } }),
     pastShortStays: stays.map((facility) => ({
       facility,
       when: `${r.int(2022, 2026)}年${r.int(1, 12)}月（${r.int(1, 5)}泊）`,
@@ -258,6 +263,8 @@ function generateHousehold(n: number, ctx: Context): Household {
     mainCaregiver,
     caregiverHealth: kind === 'alone' ? '' : kind === 'elderly-parent' ? '高齢で体力の低下あり。夜間の介助が負担' : r.pick(CAREGIVER_HEALTH),
     registeringOffice: office.name,
+    // one household in three is placed under the demo hub's own office (its 計画相談 default)
+    ...(n % 3 === 0 ? { officeId: DEMO_OFFICE_ID } : {}),
     caseWorker,
     caseWorkerPhone: r.chance(0.3) ? demoMobile(r) : office.phone,
     agencies: [

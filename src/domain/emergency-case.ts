@@ -64,17 +64,8 @@ export interface CaseSubject {
   readonly recipientNumber: string;
 }
 
-/** 相談支援事業所: the office that handles the case and claims the bonus. */
-export interface Office {
-  readonly id: string;
-  readonly name: string;
-  /** 事業所番号, 10 digits */
-  readonly officeNumber: string;
-  /** The day the office was positioned as a hub in its 運営規程; null if it is not (yet). */
-  readonly hubSince: IsoDate | null;
-  readonly createdAt: IsoInstant;
-  readonly updatedAt: IsoInstant;
-}
+/** 相談支援事業所: the office that handles the case and claims the bonus (office.ts). */
+export type { Office } from './office';
 
 // ─── Entry bodies ───────────────────────────────────────────────────────────
 

@@ -5,10 +5,11 @@
  */
 import { z } from 'zod';
 import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from './disability';
-import type { Household, Person, Sex } from './household';
+import type { Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
 import { normalizePhone } from './normalize';
+import { ONE_BODY_LABELS, periodErrorPath, periodErrors } from './office';
 
 export {
   householdDisplayName,
@@ -120,6 +121,31 @@ const dailyLivingSchema = z.object({
   behaviour: freeText,
 });
 
+/**
+ * 地域定着支援・自立生活援助 の利用: for each, null (未確認), [] (利用なし) or the periods, each
+ * checked like an office's hub periods (real days, end not before start, oldest first, no overlap).
+ */
+const enrolmentPeriodsSchema = (service: keyof ServiceEnrolments) =>
+  z
+    .array(
+      z.object({
+        from: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string({ error: FALLBACK_MESSAGE })),
+        to: z.preprocess(blankToNull, z.string({ error: FALLBACK_MESSAGE }).nullable()),
+      }),
+      { error: FALLBACK_MESSAGE },
+    )
+    .nullable()
+    .superRefine((periods, ctx) => {
+      for (const e of periodErrors(periods ?? [], `${ONE_BODY_LABELS[service]}の利用期間`, '')) {
+        ctx.addIssue({ code: 'custom', path: periodErrorPath(e.path), message: e.message });
+      }
+    });
+
+/** Absent (never asked, or saved before it existed) stays absent: it reads as 未確認 for both. */
+const enrolmentsSchema = z
+  .object({ settlement: enrolmentPeriodsSchema('settlement'), independentLiving: enrolmentPeriodsSchema('independentLiving') })
+  .optional();
+
 const RECIPIENT_MESSAGE = '受給者証番号は10桁の数字で入力してください';
 
 /**
@@ -162,6 +188,7 @@ export const personSchema = z
     crisisPlan: freeText,
     services: z.array(serviceUseSchema),
     pastShortStays: z.array(pastShortStaySchema),
+    enrolments: enrolmentsSchema,
     dailyLiving: dailyLivingSchema,
     calming: freeText,
     triggers: freeText,
@@ -227,6 +254,20 @@ export const householdSchema = z
     registeringOffice: freeText,
     caseWorker: freeText,
     caseWorkerPhone: phone,
+    officeId: z.string({ error: FALLBACK_MESSAGE }).nullable().optional(),
+    caseWorkerUserId: z.string({ error: FALLBACK_MESSAGE }).nullable().optional(),
+    officeMoves: z
+      .array(
+        z.object({
+          at: z.string({ error: FALLBACK_MESSAGE }),
+          byUserId: freeText,
+          byName: freeText,
+          from: z.string({ error: FALLBACK_MESSAGE }).nullable(),
+          to: z.string({ error: FALLBACK_MESSAGE }).nullable(),
+          reason: freeText,
+        }),
+      )
+      .optional(),
     agencies: z.array(agencySchema),
     consent: z.preprocess((v) => (v === undefined ? null : v), consentSchema.nullable()),
     lastReviewedOn: optionalIsoDate('最終見直し日は 2026-04-01 の形式で入力してください', '最終見直し日'),

@@ -9,10 +9,11 @@ import type { Consent, EmergencyContact, FamilyMember, Household, Person } from 
 import { lastReview } from './household-rules';
 import type { StoredSearchIndex } from './search-stored';
 
-export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber'>;
+/** enrolments: for the claim's rule e on the claims screen (absent when never recorded: 未確認) */
+export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber' | 'enrolments'>;
 
 export interface HouseholdSummary
-  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'withdrawal' | 'lastReviewedOn'> {
+  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'withdrawal' | 'lastReviewedOn' | 'officeId'> {
   /** Whether there is a 同意書 and its date: the status needs no more, and its 共有範囲 text would be a
    *  quarter of the snapshot that every unlock reads. */
   readonly consent: Pick<Consent, 'date'> | null;
@@ -38,7 +39,16 @@ export function summarizeHousehold(h: Household): HouseholdSummary {
     lastReviewedOn: last?.date ?? null,
     lastReviewedBy: last?.by ?? null,
     registeringOffice: h.registeringOffice,
-    persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber }) => ({ id, name, furigana, birthDate, recipientNumber })),
+    // the office it is placed under: the claim's rule d default (absent when never placed)
+    ...(h.officeId ? { officeId: h.officeId } : {}),
+    persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber, enrolments }) => ({
+      id,
+      name,
+      furigana,
+      birthDate,
+      recipientNumber,
+      ...(enrolments ? { enrolments } : {}),
+    })),
     emergencyContacts: h.emergencyContacts.map(({ name, relation, phones }) => ({ name, relation, phones })),
     family: h.family.map(({ name, relation }) => ({ name, relation })),
   };

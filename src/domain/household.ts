@@ -53,6 +53,25 @@ export interface DailyLiving {
   readonly behaviour: string;
 }
 
+/** One span of enrolment in a service, both days inclusive; `to` null while it goes on. */
+export interface EnrolmentPeriod {
+  readonly from: IsoDate;
+  readonly to: IsoDate | null;
+}
+
+/**
+ * A person's enrolment in the services an office may run as one body with its 相談支援.
+ * null: 未確認 (not asked yet; the claim asks too); []: 利用なし; else the periods, oldest first.
+ */
+export interface ServiceEnrolments {
+  /** 地域定着支援 */
+  readonly settlement: readonly EnrolmentPeriod[] | null;
+  /** 自立生活援助 */
+  readonly independentLiving: readonly EnrolmentPeriod[] | null;
+}
+
+export const UNKNOWN_ENROLMENTS: ServiceEnrolments = { settlement: null, independentLiving: null };
+
 export interface Person {
   readonly id: string;
   readonly name: string;
@@ -86,6 +105,12 @@ export interface Person {
   // 福祉サービス利用状況
   readonly services: readonly ServiceUse[];
   readonly pastShortStays: readonly PastShortStay[];
+  /**
+   * 地域定着支援・自立生活援助 の利用期間: an office running one of them as one body does not claim
+   * the 相談強化加算 for a month the person is enrolled (claim rule e). Absent in records written
+   * before it existed: read as 未確認 for both.
+   */
+  readonly enrolments?: ServiceEnrolments;
   // 日常生活状況
   readonly dailyLiving: DailyLiving;
   readonly calming: string;
@@ -143,6 +168,21 @@ export interface Withdrawal {
   readonly reason: string;
 }
 
+/**
+ * 事業所の移管: the household moved from one 相談支援事業所 to another (or was first placed under
+ * one). Kept in the record, oldest first, so its history shows who moved it, when and why.
+ */
+export interface OfficeMove {
+  readonly at: IsoInstant;
+  /** who moved it: the user id (hub or device) and the name as it was then */
+  readonly byUserId: string;
+  readonly byName: string;
+  /** Office ids; null: under no office */
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly reason: string;
+}
+
 export interface Household {
   readonly id: string;
   readonly address: string;
@@ -161,6 +201,16 @@ export interface Household {
   /** 担当の相談支援専門員 */
   readonly caseWorker: string;
   readonly caseWorkerPhone: string;
+  /**
+   * The 相談支援事業所 (Office id) the household is placed under, its 計画相談支援 / 障害児相談支援
+   * office: decides who sees it on the hub (scope) and gives the claim's 計画相談 fact its default.
+   * Absent or null: under no office (held for the hub's coordinators).
+   */
+  readonly officeId?: string | null;
+  /** 担当 相談支援専門員 picked from the hub's users (or this device's); `caseWorker` keeps the name */
+  readonly caseWorkerUserId?: string | null;
+  /** every move between offices, oldest first (never rewritten) */
+  readonly officeMoves?: readonly OfficeMove[];
   readonly agencies: readonly Agency[];
   readonly consent: Consent | null;
   /** 最終見直し日: the date the 聞き取り票 was last reviewed with the family */

@@ -90,7 +90,10 @@ describe('the guide pages', () => {
     const reasons = [
       ...flat(CLAIM_REASONS),
       CLAIM_REASONS.notAdmitted('入院'),
-      CLAIM_REASONS.beforeHub('2026-04-01'),
+      CLAIM_REASONS.outsideHub('2026-03-31', [{ from: '2026-04-01', to: null, note: '' }]),
+      CLAIM_REASONS.inHub({ from: '2026-04-01', to: null, note: '' }),
+      CLAIM_REASONS.enrolmentUnknown('settlement'),
+      CLAIM_REASONS.enrolmentUnknown('independentLiving'),
       CLAIM_REASONS.overCap(5),
     ];
     expect(reasons.length).toBeGreaterThan(15);

@@ -4,7 +4,8 @@ import { validateHousehold } from '../domain/household-schema';
 import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 import { createFacility } from '../../test/factories/facility';
 import { createHousehold, createPerson } from '../../test/factories/household';
-import { checkRecord, checkRecordJson, isRecordId } from './records';
+import { createOffice } from '../../test/factories/office';
+import { checkRecord, checkRecordJson, isRecordId, officeRecord } from './records';
 
 const POISON_ID = 'poison.id with space';
 
@@ -30,7 +31,7 @@ describe('record payloads [R2]', () => {
     expect(checkRecord('household', household.id, household)).toBeNull();
     const facility = createFacility();
     expect(checkRecord('facility', facility.id, facility)).toBeNull();
-    const office = { id: 'office-a', name: 'あおば', officeNumber: '1210000001', hubSince: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' };
+    const office = { id: 'office-a', name: 'あおば', officeNumber: '1210000001', hubPeriods: [], oneBody: { settlement: false, independentLiving: false }, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' };
     expect(checkRecord('office', office.id, office)).toBeNull();
     const [open, contact] = await appendEntries([], [openBody(), contactBody()]);
     expect(checkRecord('case-entry', open!.id, open)).toBeNull();
@@ -83,5 +84,30 @@ describe('record payloads [R2]', () => {
     for (const o of hub.offices) expect(checkRecord('office', o.id, o)).toBeNull();
     const formed = validateHousehold(createHousehold());
     expect(formed.ok).toBe(true);
+  });
+});
+
+describe('office records: hub periods (issue 14)', () => {
+  it('[R2] an office written before hub periods (one hubSince day) reads as one open period from that day; null as no period', () => {
+    const { hubPeriods: _p, oneBody: _o, ...current } = createOffice();
+    const old = { ...current, hubSince: '2024-04-01' };
+    expect(checkRecord('office', old.id, old)).toBeNull();
+    expect(officeRecord.parse(old)).toEqual(createOffice());
+    expect(officeRecord.parse({ ...current, hubSince: null })).toMatchObject({ hubPeriods: [], oneBody: { settlement: false, independentLiving: false } });
+  });
+
+  it('[R2] overlapping, unordered or reversed periods are refused, naming the period in Japanese', () => {
+    const overlap = createOffice({
+      hubPeriods: [
+        { from: '2024-04-01', to: '2025-03-31', note: '' },
+        { from: '2025-03-01', to: null, note: '' },
+      ],
+    });
+    expect(checkRecord('office', overlap.id, overlap)).toMatchObject({ code: 'shape', field: 'hubPeriods.1.from' });
+    expect(checkRecord('office', overlap.id, overlap)!.message).toContain('2件目）の開始日が前の期間（1件目）と重なっているか');
+    const twoOpen = createOffice({ hubPeriods: [{ from: '2024-04-01', to: null, note: '' }, { from: '2025-04-01', to: null, note: '' }] });
+    expect(checkRecord('office', twoOpen.id, twoOpen)).toMatchObject({ field: 'hubPeriods.0.to' });
+    const reversed = createOffice({ hubPeriods: [{ from: '2025-04-01', to: '2025-03-31', note: '' }] });
+    expect(checkRecord('office', reversed.id, reversed)!.message).toContain('終了日が開始日より前です');
   });
 });

@@ -22,12 +22,12 @@ import {
   REQUEST_CATEGORIES,
   type CaseEntry,
   type FactBody,
-  type Office,
 } from '../domain/emergency-case';
 import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
 import type { BonusClaimCount, BonusCoordinator, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
 import type { Household, Person } from '../domain/household';
 import type { MonthCloseRecord } from '../domain/claim-close';
+import { hubPeriodErrors, periodErrorPath, upgradeOfficeRecord, type Office } from '../domain/office';
 import { SEXES } from '../domain/household-schema';
 import { FUNCTION_BONUS_KINDS, isRecordId, RECORD_ID_PATTERN } from './constants';
 
@@ -47,6 +47,8 @@ const instant = z.iso.datetime({ offset: true });
 const orNull = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined ? null : v), schema.nullable());
 
 // ─── Household ──────────────────────────────────────────────────────────────
+
+const enrolmentPeriod = z.object({ from: isoDate, to: isoDate.nullable() });
 
 const personRecord = z.object({
   id: z.string().min(1),
@@ -76,6 +78,8 @@ const personRecord = z.object({
   crisisPlan: text,
   services: z.array(z.object({ service: text, office: text, phone: text, schedule: text })),
   pastShortStays: z.array(z.object({ facility: text, when: text, howItWent: text })),
+  // absent in records written before it: 未確認 for both services
+  enrolments: z.object({ settlement: z.array(enrolmentPeriod).nullable(), independentLiving: z.array(enrolmentPeriod).nullable() }).optional(),
   dailyLiving: z.object({
     meals: text,
     toileting: text,
@@ -103,6 +107,10 @@ export const householdRecord = z.object({
   registeringOffice: text,
   caseWorker: text,
   caseWorkerPhone: text,
+  // absent in records written before households were placed under an office
+  officeId: z.string().nullable().optional(),
+  caseWorkerUserId: z.string().nullable().optional(),
+  officeMoves: z.array(z.object({ at: instant, byUserId: text, byName: text, from: z.string().nullable(), to: z.string().nullable(), reason: text })).optional(),
   agencies: z.array(z.object({ name: text, role: text, contactPerson: text, phone: text })),
   consent: orNull(z.object({ date: isoDate, consentedBy: text, scope: text })),
   lastReviewedOn: orNull(isoDate),
@@ -144,14 +152,29 @@ export const facilityRecord = z.object({
   updatedAt: instant,
 }) satisfies z.ZodType<Facility>;
 
-export const officeRecord = z.object({
-  id: recordId,
-  name: text,
-  officeNumber: text,
-  hubSince: orNull(isoDate),
-  createdAt: instant,
-  updatedAt: instant,
-}) satisfies z.ZodType<Office>;
+
+/**
+ * An office as it reads now. Records from before hub periods (one `hubSince` day) are read as one
+ * open period from that day, and without 一体的運営 flags as running neither service
+ * (upgradeOfficeRecord): the hub and older devices may still hold them. The periods must be a
+ * history a claim can stand on (oldest first, no overlap, only the last open).
+ */
+export const officeRecord = z.preprocess(
+  upgradeOfficeRecord,
+  z
+    .object({
+      id: recordId,
+      name: text,
+      officeNumber: text,
+      hubPeriods: z.array(enrolmentPeriod.extend({ note: z.preprocess((v) => v ?? '', text) })),
+      oneBody: z.object({ settlement: z.boolean(), independentLiving: z.boolean() }),
+      createdAt: instant,
+      updatedAt: instant,
+    })
+    .superRefine((office, ctx) => {
+      for (const e of hubPeriodErrors(office.hubPeriods)) ctx.addIssue({ code: 'custom', path: periodErrorPath(e.path), message: e.message });
+    }),
+) satisfies z.ZodType<Office>;
 
 // ─── 機能強化加算 (docs/function-bonus.md) ───────────────────────────────────
 

@@ -38,6 +38,8 @@ export const API = {
    * user who signed in on this device before opens a session with their device token (A8).
    */
   deviceSession: '/api/session/device',
+  /** GET → StaffList: the hub's active users (id, name, role, office), to pick a household's 担当 */
+  staff: '/api/staff',
 } as const;
 
 /** Name of the HttpOnly, SameSite=Strict session cookie. */
@@ -363,3 +365,15 @@ export type ConflictList = z.infer<typeof ConflictList>;
  */
 export const ResolveConflictRequest = z.strictObject({ choice: z.enum(['kept', 'lost']) });
 export type ResolveConflictRequest = z.infer<typeof ResolveConflictRequest>;
+
+/** One of the hub's users as a device may list them: no login name, no secrets. */
+export const StaffMember = z.strictObject({
+  userId: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  officeId: z.string().nullable(),
+});
+export type StaffMember = z.infer<typeof StaffMember>;
+
+export const StaffList = z.strictObject({ staff: z.array(StaffMember) });
+export type StaffList = z.infer<typeof StaffList>;

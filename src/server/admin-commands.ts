@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { isValidIsoDate } from '../domain/japan-time';
+import { NO_ONE_BODY, type Office } from '../domain/office';
 import { STORED_KINDS } from '../protocol/records';
 import { ROLES } from '../protocol/sync';
 import { runRecordCommand } from './record-commands';
@@ -32,7 +34,10 @@ export interface AdminIo {
 export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
 
   create-hub     --hub <id> --name <拠点名>
-  create-office  --hub <id> --office <id> --name <事業所名>
+  create-office  --hub <id> --office <id> --name <事業所名> [--number <事業所番号>] [--hub-from <YYYY-MM-DD>]
+                 (the office every device pulls at its next sync, and the office users and households
+                  are placed under; --hub-from: the first day it is positioned as a hub in its 運営規程.
+                  Later changes, ending a period with a 廃止届 among them: the admin, in 設定 → 事業所)
   create-user    --hub <id> --login <login> --name <表示名> --role admin|coordinator|case-worker|facility-liaison
                  [--office <office id>] [--facility <facility id>] [--password-stdin]
                  (asks for the password, or reads it from stdin with --password-stdin;
@@ -73,7 +78,13 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use a-z, 0-9, - and
 const text = z.string().trim().min(1).max(100);
 const schemas = {
   'create-hub': z.strictObject({ hub: slug, name: text }),
-  'create-office': z.strictObject({ hub: slug, office: slug, name: text }),
+  'create-office': z.strictObject({
+    hub: slug,
+    office: slug,
+    name: text,
+    number: z.string().regex(/^\d{10}$/, '事業所番号 is 10 digits').optional(),
+    'hub-from': z.string().refine(isValidIsoDate, 'a day written YYYY-MM-DD').optional(),
+  }),
   'create-user': z.strictObject({
     hub: slug,
     login: z.string().regex(/^[A-Za-z0-9._@-]{1,100}$/, 'letters, digits and . _ @ -'),
@@ -140,6 +151,8 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
       'public-key': str,
       file: str,
       yes: { type: 'boolean' },
+      number: str,
+      'hub-from': str,
     },
   });
   if (positionals.length > 1) throw new Error(`one file at a time, got ${positionals.length}`);
@@ -165,10 +178,23 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         await store.createTenant({ id: hub, name: o['name'] as string });
         io.out(`拠点 ${hub}（${o['name']}）を作成しました。次は管理者: npm run admin -- create-user --hub ${hub} --login <login> --name <表示名> --role admin`);
         return;
-      case 'create-office':
-        await store.createOffice({ id: o['office'] as string, tenantId: hub, name: o['name'] as string });
-        io.out(`事業所 ${o['office']}（${o['name']}）を拠点 ${hub} に作成しました。`);
+      case 'create-office': {
+        const at = (io.now?.() ?? new Date()).toISOString();
+        const from = o['hub-from'] as string | undefined;
+        const office: Office = {
+          id: o['office'] as string,
+          name: o['name'] as string,
+          officeNumber: (o['number'] as string | undefined) ?? '',
+          hubPeriods: from === undefined ? [] : [{ from, to: null, note: '' }],
+          oneBody: NO_ONE_BODY,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await store.putHubOffice(hub, office);
+        io.out(`事業所 ${office.id}（${office.name}）を拠点 ${hub} に作成しました。各端末の次の同期で届きます。`);
+        if (from === undefined) io.out('拠点として位置付けられた期間はまだありません。管理者が端末の「設定 → 事業所」で追加すると、相談強化加算の判定に使われます。');
         return;
+      }
       case 'create-user': {
         const role = o['role'] as (typeof ROLES)[number];
         if (role === 'case-worker' && o['office'] === undefined) throw new Error('a case-worker needs --office');

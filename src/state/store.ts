@@ -10,6 +10,7 @@ import { chainNext, compareEntries } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
 import { CLOSE_MESSAGES, monthCloseState, type MonthCloseRecord } from '../domain/claim-close';
+import { readOffice } from '../domain/office';
 import { buildHouseholdIndex, idsInNameOrder, upsertIndex, type HouseholdIndex } from '../domain/search';
 import { restoreSearchIndex, storeSearchIndex } from '../domain/search-stored';
 import type { ChangeOp, EntityKind, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
@@ -241,7 +242,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     FUNCTION_BONUS_KINDS.forEach((kind, i) => bonusLists[i]!.forEach((r) => (bonus = withBonus(bonus, kind, r.data))));
     const others = {
       facilities: new Map(facilities.map((f) => [f.id, f.data])),
-      offices: new Map(offices.map((o) => [o.id, o.data])),
+      offices: new Map(offices.map((o) => [o.id, readOffice(o.data)])),
       bonus,
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
       monthCloses: new Map(closes.map((r) => [r.id, r.data])),
@@ -567,7 +568,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
             if (state.pendingOrder === null) index = upsertIndex(index, summary);
             householdsChanged = true;
           } else if (kind === 'facility') facilities.set(stored.id, stored.data as Facility);
-          else if (kind === 'office') offices.set(stored.id, stored.data as Office);
+          else if (kind === 'office') offices.set(stored.id, readOffice(stored.data));
           else if (isBonusKind(kind)) bonus = withBonus(bonus, kind, stored.data as { readonly id: string });
           else if (kind === 'month-close') monthCloses.set(stored.id, stored.data as MonthCloseRecord);
           else {

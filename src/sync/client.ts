@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import {
   API,
   ConflictList,
+  StaffList,
   DEVICE_ID_HEADER,
   DEVICE_SECRET_HEADER,
   EnrolResponse,
@@ -186,6 +187,11 @@ export class HubClient {
   /** The hub's public key (its receipts are checked against it); 404 from a hub that signs nothing. */
   hubKey(device: DeviceCredentials) {
     return this.request('GET', HUB_KEY_PATH, HubKeyInfo, undefined, device);
+  }
+
+  /** The hub's users to pick a household's 担当 from (names, roles, offices). */
+  staff(device: DeviceCredentials) {
+    return this.request('GET', API.staff, StaffList, undefined, device);
   }
 
   conflicts(device: DeviceCredentials) {

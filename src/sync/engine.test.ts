@@ -76,6 +76,21 @@ describe('sync engine: joining and pushing', () => {
     expect(hub.requests.filter((r) => r.path === API.push)).toHaveLength(1);
   });
 
+  it("keeps the hub's users after a sync, for the household's 担当 picker (issue 14)", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser({ displayName: '夜間 太郎' });
+    hub.addUser({ displayName: '相談 一郎', role: 'case-worker', officeId: 'office-a' });
+    const d = await device(hub);
+    expect(d.status.getState().staff).toBeNull();
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    expect(d.status.getState().staff).toEqual(
+      expect.arrayContaining([
+        { userId: expect.any(String), displayName: '相談 一郎', role: 'case-worker', officeId: 'office-a' },
+        { userId: user.id, displayName: '夜間 太郎', role: 'coordinator', officeId: null },
+      ]),
+    );
+  });
+
   it('refuses a wrong password with words, and links nothing', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

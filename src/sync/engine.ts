@@ -394,6 +394,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             const again = await pull(link);
             pulled = { ...again, changed: again.changed === null ? pulled.changed : 'all' };
           }
+          // The hub's users, for the 担当 picker: a hub that does not answer it leaves the list as it was.
+          const staffLink = link;
+          await client.staff(device(staffLink)).then(
+            (answer) => set({ staff: answer.staff }),
+            () => undefined,
+          );
         } catch (e) {
           if (!(e instanceof SyncError && e.code === 'signed-out' && attempt === 0 && sessionFor !== null)) throw e;
           sessionFor = null;

@@ -3,7 +3,7 @@
  * status line and the sync settings read. Holds counts and names only, never records; reset on lock.
  */
 import { createStore } from 'zustand/vanilla';
-import type { Role } from '../protocol/sync';
+import type { Role, StaffMember } from '../protocol/sync';
 import type { SetAsideCounts } from '../vault/types';
 import type { SyncProblemCode } from './client';
 import type { SyncEngine } from './engine';
@@ -44,6 +44,11 @@ export interface SyncStatus {
   /** records pulled that this app cannot read, set aside by reason [R3] */
   readonly setAside: SetAsideCounts;
   readonly problem: SyncProblem | null;
+  /**
+   * The hub's users (names, roles and offices only), for picking a household's 担当 相談支援専門員;
+   * null until the hub has answered (or when the device works alone).
+   */
+  readonly staff: readonly StaffMember[] | null;
   /** set once this device was retired and wiped: the app shows only that */
   readonly retired: { readonly serverMessage: string | null } | null;
 }
@@ -67,6 +72,7 @@ export const initialSyncStatus: SyncStatus = {
   evidenceMismatches: [],
   setAside: { total: 0, byReason: { id: 0, json: 0, shape: 0 } },
   problem: null,
+  staff: null,
   retired: null,
 };
 

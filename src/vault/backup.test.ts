@@ -36,7 +36,7 @@ function household(id: string, name: string, overrides: Partial<Household> = {})
 const NO_BONUS = { 'bonus-coordinator': 0, 'bonus-split': 0, 'bonus-count': 0, 'bonus-price': 0 };
 
 function office(id: string, name: string): Office {
-  return { id, name, officeNumber: '1210000001', hubSince: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' };
+  return { id, name, officeNumber: '1210000001', hubPeriods: [], oneBody: { settlement: false, independentLiving: false }, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' };
 }
 
 /** A vault with every kind of record, demo records, access entries and an outbox. */

@@ -31,7 +31,7 @@ beforeAll(async () => {
     id: OFFICE_ID,
     name: '相談支援事業所 e2e',
     officeNumber: '1210100009',
-    hubSince: '2024-04-01',
+    hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false },
     createdAt: '2024-04-01T00:00:00.000Z',
     updatedAt: '2024-04-01T00:00:00.000Z',
   };

@@ -427,6 +427,11 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
       const { user } = authDevice(init, jar);
       return pull(user, url, header(init, RECEIPTS_HEADER) === '1');
     }
+    if (url.pathname === API.staff && method === 'GET') {
+      const { user } = authDevice(init, jar);
+      const staff = user.role === 'facility-liaison' ? [] : [...users.values()].filter((u) => u.hub === user.hub && !u.disabled);
+      return json(200, { staff: staff.map((u) => ({ userId: u.id, displayName: u.displayName, role: u.role, officeId: u.officeId })) });
+    }
     if (url.pathname === HUB_KEY_PATH && method === 'GET' && signer !== null) {
       authDevice(init, jar);
       return json(200, signer.info);

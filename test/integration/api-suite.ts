@@ -333,7 +333,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
           entryWire(caseB[0]!), // a case of another office's household
           entryWire(caseA[0]!),
           wireChange('facility', 'fac-1', facilityPayload('fac-1'), 'create'),
-          wireChange('office', 'office-a', { id: 'office-a', name: 'あおば', officeNumber: '1210000001', hubSince: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' }, 'update'),
+          wireChange('office', 'office-a', { id: 'office-a', name: 'あおば', officeNumber: '1210000001', hubPeriods: [], oneBody: { settlement: false, independentLiving: false }, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' }, 'update'),
         ]);
         expect(answer.status).toBe(200);
         expect(answer.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual([

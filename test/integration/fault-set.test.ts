@@ -132,7 +132,7 @@ const OFFICE: Office = {
   id: 'office-fault',
   name: '相談支援事業所 障害試験',
   officeNumber: '1210100001',
-  hubSince: '2024-04-01',
+  hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false },
   createdAt: '2024-04-01T00:00:00.000Z',
   updatedAt: '2024-04-01T00:00:00.000Z',
 };

@@ -29,7 +29,7 @@ const office: Office = {
   id: 'office-a',
   name: '松戸相談支援センター',
   officeNumber: '1234567890',
-  hubSince: '2024-04-01',
+  hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false },
   createdAt: '2024-04-01T00:00:00.000Z',
   updatedAt: '2024-04-01T00:00:00.000Z',
 };

@@ -150,7 +150,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
     <>
       {claim.unreadable.length > 0 ? <Notice kind="error">{T.unreadable(claim.unreadable.join('、'))}</Notice> : null}
       <ChainStatus claim={claim} chain={chain} />
-      {office.hubSince === null ? <Notice kind="warn">{T.notHub}</Notice> : null}
+      {office.hubPeriods.length === 0 ? <Notice kind="warn">{T.notHub}</Notice> : null}
     </>
   );
   const exports = <ExportSection office={office} month={month} claim={claim} chain={chain} encoding={encoding} setEncoding={setEncoding} closed={active !== null} />;

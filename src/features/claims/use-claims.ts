@@ -8,7 +8,7 @@ import { useApp } from '../../state/store';
 import { verifyChain, type ChainCheck } from '../../domain/case-chain';
 import { foldCase } from '../../domain/case-fold';
 import { casesForMonth } from '../../domain/claim-csv';
-import { childLookupOf, decideClaims, summarizeClaims } from '../../domain/claim-rules';
+import { childLookupOf, decideClaims, personFactsLookupOf, summarizeClaims } from '../../domain/claim-rules';
 import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
 import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
 import { T } from './text';
@@ -69,7 +69,8 @@ export function useMonthClaim(officeId: string | null, month: string): MonthClai
     const office = officeId ? offices.get(officeId) : undefined;
     // 障害児相談支援 wording for a child: the person's age on the day of the coordination
     const childAt = childLookupOf(summaries);
-    const decisions = new Map(decideClaims(all, offices, childAt).map((d) => [d.caseId, d] as const));
+    // rule e: the person's enrolment in a service the office runs as one body
+    const decisions = new Map(decideClaims(all, offices, childAt, personFactsLookupOf(summaries)).map((d) => [d.caseId, d] as const));
     if (!office) return { office, cases: [], decisions, summary: [], unreadable, all };
     const cases = casesForMonth(all, decisions, office.id, month).sort(byRequest);
     const summary = summarizeClaims([...decisions.values()], all, office.id, month, childAt);

@@ -10,7 +10,7 @@ import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { useCountersigns } from '../../state/use-countersigns';
 import { countersignSummary } from '../../domain/countersign-status';
-import { decideClaims, countThisMonth } from '../../domain/claim-rules';
+import { childLookupOf, countThisMonth, decideClaims, personFactsLookupOf } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
 import type { EmergencyCase } from '../../domain/emergency-case';
@@ -181,12 +181,13 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
 function ClaimLine({ kase }: { kase: EmergencyCase }) {
   const cases = useAllCases();
   const offices = useApp((s) => s.offices);
+  const summaries = useApp((s) => s.summaries);
   const { decision, before } = useMemo(() => {
-    const decision = decideClaims(cases, offices).find((d) => d.caseId === kase.id);
+    const decision = decideClaims(cases, offices, childLookupOf(summaries), personFactsLookupOf(summaries)).find((d) => d.caseId === kase.id);
     const others = cases.filter((c) => c.id !== kase.id);
     const before = countThisMonth(others, offices, kase.subject, kase.open.body.officeId, kase.contacts[0]?.body.contactedAt ?? new Date().toISOString());
     return { decision, before };
-  }, [cases, offices, kase]);
+  }, [cases, offices, summaries, kase]);
 
   if (decision?.status === 'over-cap' || (kase.contacts.length === 0 && before >= MONTHLY_CAP)) {
     return <Notice kind="warn">{T.monthFull(Math.max(before, MONTHLY_CAP))}</Notice>;

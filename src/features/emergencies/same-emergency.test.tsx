@@ -17,7 +17,8 @@ const office: Office = {
   id: 'office-1',
   name: 'あおぞら相談支援センター',
   officeNumber: '1210000001',
-  hubSince: '2024-04-01',
+  hubPeriods: [{ from: '2024-04-01', to: null, note: '' }],
+  oneBody: { settlement: false, independentLiving: false },
   createdAt: '2024-04-01T00:00:00.000Z',
   updatedAt: '2024-04-01T00:00:00.000Z',
 };

@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 const AT = '2026-04-01T00:00:00.000Z';
-const office = (id: string, name: string): Office => ({ id, name, officeNumber: '', hubSince: '2024-04-01', createdAt: AT, updatedAt: AT });
+const office = (id: string, name: string): Office => ({ id, name, officeNumber: '', hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false }, createdAt: AT, updatedAt: AT });
 const offices = [office('off-h', 'H相談支援事業所'), office('off-f', 'F相談支援事業所'), office('off-p', 'P相談支援事業所')];
 const count = (officeId: string, n: number): BonusClaimCount => ({ id: `fbc-2026-05-${officeId}`, officeId, month: '2026-05', count: n, createdAt: AT, updatedAt: AT });
 

@@ -4,7 +4,10 @@
  * then disability, services, family, agencies, consent.
  */
 import type { ReactNode } from 'react';
-import type { Household, Person } from '../../domain/household';
+import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type Household, type Person } from '../../domain/household';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { formatPeriod, ONE_BODY_LABELS } from '../../domain/office';
+import { useApp } from '../../state/store';
 import { hubBonusEligible } from '../../domain/household-schema';
 import { Section } from '../../ui/layout';
 import { CallLink, dailyRows, dateText, disabilityText, Dl, handbookText, medicalRows } from './detail-parts';
@@ -108,8 +111,17 @@ function DisabilityBlock({ person: p, today }: { person: Person; today: string }
   );
 }
 
+/** 未確認, 利用なし, or the periods (2026年10月1日〜、…). */
+function enrolmentText(periods: readonly EnrolmentPeriod[] | null): string {
+  if (periods === null) return F.enrolmentUnknown;
+  return periods.length === 0 ? F.enrolmentNone : periods.map(formatPeriod).join('、');
+}
+
 export function RecordSections({ household: h }: { household: Household }) {
   const persons = h.persons;
+  const offices = useApp((s) => s.offices);
+  // The office's name as held now; the name saved with the household when the office is not held here.
+  const officeName = (id: string | null | undefined, fallback: string) => (id ? (offices.get(id)?.name ?? fallback) : fallback);
   return (
     <>
       <Section title={T.servicesTitle} id="hh-services">
@@ -120,6 +132,8 @@ export function RecordSections({ household: h }: { household: Household }) {
               <Items items={p.services.map((s) => [s.service, s.office, s.schedule, s.phone].filter(Boolean).join('　'))} />
               {p.pastShortStays.length ? <h4 className="hh-person-title">{T.pastStaysTitle}</h4> : null}
               <Items items={p.pastShortStays.map((s) => [s.facility, s.when, s.howItWent].filter(Boolean).join('　'))} />
+              <h4 className="hh-person-title">{F.enrolmentsTitle}</h4>
+              <Dl rows={(['settlement', 'independentLiving'] as const).map((k) => [ONE_BODY_LABELS[k], enrolmentText((p.enrolments ?? UNKNOWN_ENROLMENTS)[k])] as const)} />
             </>
           )}
         />
@@ -129,7 +143,17 @@ export function RecordSections({ household: h }: { household: Household }) {
         <Dl rows={[[F.mainCaregiver, h.mainCaregiver], [F.caregiverHealth, h.caregiverHealth]]} />
       </Section>
       <Section title={T.agenciesTitle} id="hh-agencies">
-        <Dl rows={[[F.registeringOffice, h.registeringOffice], [F.caseWorker, h.caseWorker]]} />
+        <Dl rows={[[F.registeringOffice, officeName(h.officeId, h.registeringOffice)], [F.caseWorker, h.caseWorker]]} />
+        {h.officeMoves && h.officeMoves.length > 0 ? (
+          <>
+            <h4 className="hh-person-title">{F.movesTitle}</h4>
+            <Items
+              items={h.officeMoves.map((m) =>
+                F.moveLine(formatJapanDateTime(m.at), m.byName, m.from === null ? F.officeNone : officeName(m.from, m.from), m.to === null ? F.officeNone : officeName(m.to, m.to), m.reason),
+              )}
+            />
+          </>
+        ) : null}
         <ul className="hh-items">
           {h.agencies.map((a, i) => (
             <li key={i}>

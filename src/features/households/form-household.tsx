@@ -1,5 +1,9 @@
 /** The household-level parts of the 聞き取り票: contacts in calling order, family, agencies, consent, review. */
-import { TextArea, TextField } from '../../ui/field';
+import { useStore } from 'zustand';
+import type { StaffMember } from '../../protocol/sync';
+import { useApp } from '../../state/store';
+import { syncStatus } from '../../sync/status';
+import { SelectField, TextArea, TextField } from '../../ui/field';
 import { ListEditor } from './form-list';
 import type { HouseholdForm } from './form-model';
 import { F } from './text';
@@ -8,6 +12,22 @@ export interface HouseholdFieldsProps {
   readonly form: HouseholdForm;
   readonly update: (patch: Partial<HouseholdForm>) => void;
   readonly err: (path: string) => string | undefined;
+}
+
+const LEGACY = '__typed__';
+
+/**
+ * Who may be a household's 担当: on a device joined to a hub, the hub's case workers of the
+ * household's office (any office's when it has none); alone, the people who use this device.
+ */
+export function useCaseWorkers(officeId: string | null): readonly Pick<StaffMember, 'userId' | 'displayName'>[] {
+  const joined = useStore(syncStatus, (s) => s.joined);
+  const staff = useStore(syncStatus, (s) => s.staff);
+  const users = useApp((s) => s.users);
+  if (joined && staff !== null) {
+    return staff.filter((p) => p.role === 'case-worker' && (officeId === null || p.officeId === officeId));
+  }
+  return users.map((u) => ({ userId: u.id, displayName: u.displayName }));
 }
 
 export function HomeFields({ form, update, err }: HouseholdFieldsProps) {
@@ -66,11 +86,41 @@ export function FamilyFields({ form, update }: HouseholdFieldsProps) {
 }
 
 export function AgencyFields({ form, update, err }: HouseholdFieldsProps) {
+  const offices = useApp((s) => s.offices);
+  const saved = useApp((s) => s.households.get(form.id));
+  const officeId = form.officeId ?? null;
+  const people = useCaseWorkers(officeId);
+  const officeOptions = [{ value: '', label: F.officeNone }, ...[...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')).map((o) => ({ value: o.id, label: o.name }))];
+  // A name typed before 担当 was picked stays visible until someone is picked.
+  const legacy = form.caseWorker !== '' && !people.some((p) => p.userId === form.caseWorkerUserId) ? [{ value: LEGACY, label: F.caseWorkerLegacy(form.caseWorker) }] : [];
+  const personOptions = [{ value: '', label: F.officeNone }, ...legacy, ...people.map((p) => ({ value: p.userId, label: p.displayName }))];
+  const moving = saved !== undefined && (saved.officeId ?? null) !== null && (saved.officeId ?? null) !== officeId;
   return (
     <>
-      <TextField label={F.registeringOffice} value={form.registeringOffice} data-path="registeringOffice" onChange={(e) => update({ registeringOffice: e.target.value })} />
+      <SelectField
+        label={F.registeringOffice}
+        hint={F.officeHint}
+        options={officeOptions}
+        value={officeId ?? ''}
+        data-path="officeId"
+        onChange={(e) => update({ officeId: e.target.value || null, registeringOffice: offices.get(e.target.value)?.name ?? '' })}
+      />
+      {moving ? (
+        <TextField label={F.moveReason} hint={F.moveReasonHint} required value={form.moveReason ?? ''} data-path="moveReason" error={err('moveReason')} onChange={(e) => update({ moveReason: e.target.value })} />
+      ) : null}
       <div className="hh-grid2">
-        <TextField label={F.caseWorker} value={form.caseWorker} data-path="caseWorker" onChange={(e) => update({ caseWorker: e.target.value })} />
+        <SelectField
+          label={F.caseWorkerPick}
+          hint={F.caseWorkerPickHint}
+          options={personOptions}
+          value={form.caseWorkerUserId ?? (legacy.length > 0 ? LEGACY : '')}
+          data-path="caseWorkerUserId"
+          onChange={(e) => {
+            if (e.target.value === LEGACY) return;
+            const picked = people.find((p) => p.userId === e.target.value);
+            update({ caseWorkerUserId: picked?.userId ?? null, caseWorker: picked?.displayName ?? '' });
+          }}
+        />
         <TextField label={F.caseWorkerPhone} type="tel" value={form.caseWorkerPhone} data-path="caseWorkerPhone" error={err('caseWorkerPhone')} onChange={(e) => update({ caseWorkerPhone: e.target.value })} />
       </div>
       <h3 className="hh-person-title">{F.agencyList}</h3>

@@ -20,6 +20,8 @@ export interface ConsentInput {
 export interface HouseholdForm extends Omit<Household, 'emergencyContacts' | 'consent'> {
   readonly emergencyContacts: readonly ContactInput[];
   readonly consent: ConsentInput;
+  /** why the household moves to another office (asked only when it does; kept in officeMoves) */
+  readonly moveReason?: string;
 }
 
 export function splitPhones(text: string): string[] {
@@ -39,7 +41,7 @@ export function toForm(h: Household): HouseholdForm {
 
 /** The record to validate and save; `now` stamps updatedAt (createdAt stays as it was). */
 export function fromForm(form: HouseholdForm, now: string): Household {
-  const { consent, emergencyContacts, ...rest } = form;
+  const { consent, emergencyContacts, moveReason: _moveReason, ...rest } = form;
   const hasConsent = Boolean(consent.date || consent.consentedBy.trim() || consent.scope.trim());
   return {
     ...rest,
@@ -87,4 +89,21 @@ export function errorFor(errors: readonly FieldError[], path: string): string | 
 /** Record paths whose form field has another name. */
 export function aliasPath(path: string): string {
   return path.replace(/^(emergencyContacts\.\d+)\.phones(\..*)?$/, '$1.phonesText');
+}
+
+/**
+ * The record with its office move appended when the form moves it (事業所の移管 is a recorded act:
+ * who, when, from, to, why), or the record as it is. `saved` is the office it was held under
+ * (undefined for a new household, which is placed, not moved).
+ */
+export function withOfficeMove(record: Household, saved: string | null | undefined, reason: string, by: { readonly id: string; readonly displayName: string }, now: string): Household {
+  const to = record.officeId ?? null;
+  if (saved === undefined || (saved ?? null) === to) return record;
+  const move = { at: now, byUserId: by.id, byName: by.displayName, from: saved ?? null, to, reason: reason.trim() };
+  return { ...record, officeMoves: [...(record.officeMoves ?? []), move] };
+}
+
+/** A move away from an office needs a reason; placing a household under its first office does not. */
+export function moveReasonMissing(form: HouseholdForm, saved: string | null | undefined): boolean {
+  return saved !== undefined && saved !== null && saved !== (form.officeId ?? null) && (form.moveReason ?? '').trim() === '';
 }

@@ -3,7 +3,8 @@
  * per person inside each section, so the first 「氏名」 on the page is always the first person's.
  */
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS } from '../../domain/disability';
-import type { DailyLiving, Handbooks, Person } from '../../domain/household';
+import { UNKNOWN_ENROLMENTS, type DailyLiving, type EnrolmentPeriod, type Handbooks, type Person, type ServiceEnrolments } from '../../domain/household';
+import { ONE_BODY_LABELS } from '../../domain/office';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
 import { ListEditor } from './form-list';
 import { F, SEX_OPTIONS } from './text';
@@ -118,6 +119,60 @@ export function PersonServices({ person: p, at, update, err }: PersonFieldsProps
           </>
         )}
       </ListEditor>
+      <PersonEnrolments person={p} at={at} update={update} err={err} />
+    </>
+  );
+}
+
+type EnrolmentService = keyof ServiceEnrolments;
+type EnrolmentState = 'unknown' | 'none' | 'enrolled';
+const ENROLMENT_OPTIONS: readonly { value: EnrolmentState; label: string }[] = [
+  { value: 'unknown', label: F.enrolmentUnknown },
+  { value: 'none', label: F.enrolmentNone },
+  { value: 'enrolled', label: F.enrolmentYes },
+];
+
+function enrolmentState(periods: readonly EnrolmentPeriod[] | null): EnrolmentState {
+  return periods === null ? 'unknown' : periods.length === 0 ? 'none' : 'enrolled';
+}
+
+/** 地域定着支援・自立生活援助: 未確認, 利用なし or the periods of use (claim rule e reads them). */
+function PersonEnrolments({ person: p, at, update, err }: PersonFieldsProps) {
+  const enrolments = p.enrolments ?? UNKNOWN_ENROLMENTS;
+  const set = (service: EnrolmentService, periods: readonly EnrolmentPeriod[] | null) => update({ enrolments: { ...enrolments, [service]: periods } });
+  return (
+    <>
+      <h3 className="hh-person-title">{F.enrolmentsTitle}</h3>
+      <p className="muted">{F.enrolmentsHint}</p>
+      {(['settlement', 'independentLiving'] as const).map((service) => {
+        const label = ONE_BODY_LABELS[service];
+        const periods = enrolments[service];
+        const path = `${at}.enrolments.${service}`;
+        return (
+          <div key={service}>
+            <SelectField
+              label={F.enrolmentUse(label)}
+              options={ENROLMENT_OPTIONS}
+              value={enrolmentState(periods)}
+              data-path={path}
+              onChange={(e) => {
+                const state = e.target.value as EnrolmentState;
+                set(service, state === 'unknown' ? null : state === 'none' ? [] : periods?.length ? periods : [{ from: '', to: null }]);
+              }}
+            />
+            {periods !== null && periods.length > 0 ? (
+              <ListEditor items={periods} onChange={(next) => set(service, next)} blank={() => ({ from: '', to: null })} addLabel={F.addEnrolment} itemLabel={(i) => F.enrolmentPeriod(label, i)}>
+                {(period, i, change) => (
+                  <div className="hh-grid2">
+                    <TextField label={F.enrolmentFrom} type="date" value={period.from} data-path={`${path}.${i}.from`} error={err(`${path}.${i}.from`)} onChange={(e) => change({ from: e.target.value })} />
+                    <TextField label={F.enrolmentTo} type="date" value={period.to ?? ''} data-path={`${path}.${i}.to`} error={err(`${path}.${i}.to`)} onChange={(e) => change({ to: e.target.value || null })} />
+                  </div>
+                )}
+              </ListEditor>
+            ) : null}
+          </div>
+        );
+      })}
     </>
   );
 }

@@ -13,10 +13,10 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
 import { ErrorSummary, focusField } from './form-errors';
-import { errorFor, fromForm, sameContent, toForm, type HouseholdForm as FormValue } from './form-model';
+import { errorFor, fromForm, moveReasonMissing, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
-import { T } from './text';
+import { F, T } from './text';
 import { useFormDraft } from '../../state/use-form-draft';
 import { DraftRestored } from '../../state/use-drafted-form';
 import { useLogOpen } from '../../state/use-log-open';
@@ -24,12 +24,16 @@ import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
 import './households.css';
 
-function validate(form: FormValue, today: string): ValidationResult {
+/** `savedOffice`: the office the saved household is under (undefined for a new one): moving it away needs a reason. */
+function validate(form: FormValue, today: string, savedOffice: string | null | undefined): ValidationResult {
   const result = validateHousehold(fromForm(form, new Date().toISOString()));
-  if (!result.ok) return result;
-  const errors = validateAgainstToday(result.value, today);
+  const move = moveReasonMissing(form, savedOffice) ? [{ path: 'moveReason', message: F.moveReasonMissing }] : [];
+  if (!result.ok) return { ok: false, errors: [...result.errors, ...move] };
+  const errors = [...validateAgainstToday(result.value, today), ...move];
   return errors.length ? { ok: false, errors } : result;
 }
+
+const savedOfficeOf = (id: string | null): string | null | undefined => (id ? (useApp.getState().households.get(id)?.officeId ?? null) : undefined);
 
 export function draftKey(id: string | null): string {
   return id ? `household:${id}` : 'household:new';
@@ -91,7 +95,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
   // After the first attempt, errors follow the input so a fixed field clears at once.
   const errors = useMemo(() => {
     if (!submitted || !form) return [];
-    const v = validate(form, today);
+    const v = validate(form, today, savedOfficeOf(id));
     return v.ok ? [] : v.errors;
   }, [submitted, form, today]);
   const err = (path: string) => errorFor(errors, path);
@@ -119,13 +123,15 @@ export function HouseholdForm({ id }: { id: string | null }) {
   async function save() {
     if (!form || busy) return;
     setSubmitted(true);
-    const v = validate(form, today);
+    const savedOffice = savedOfficeOf(id);
+    const v = validate(form, today, savedOffice);
     if (!v.ok) {
       focusField(v.errors[0]?.path);
       return;
     }
     const now = new Date().toISOString();
-    const record: Household = { ...v.value, createdAt: id ? v.value.createdAt : now, updatedAt: now };
+    const me = useApp.getState().session?.user ?? { id: '', displayName: '' };
+    const record: Household = withOfficeMove({ ...v.value, createdAt: id ? v.value.createdAt : now, updatedAt: now }, savedOffice, form.moveReason ?? '', me, now);
     setBusy(true);
     setSaveError(null);
     try {

@@ -11,6 +11,8 @@ const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   'month-close': '請求済みの記録',
 };
 
+const ALWAYS_NAMED = ['household', 'facility', 'office', 'case-entry'] as const;
+
 export const BT = {
   title: 'バックアップ',
   intro:
@@ -56,8 +58,9 @@ export const BT = {
   cancel: 'やめる',
   restored: ({ counts, accessLog }: RestoreResult) =>
     `復元しました：${(Object.keys(KIND_LABELS) as EntityKind[])
-      // The 機能強化加算 tables are named only when the file held some: most devices have none.
-      .filter((kind) => counts[kind] > 0 || !(FUNCTION_BONUS_KINDS as readonly string[]).includes(kind))
+      // Beyond the four every device keeps (households, facilities, offices, cases), a kind is
+      // named only when the file held some: most devices have no 機能強化加算 tables or closed months.
+      .filter((kind) => counts[kind] > 0 || (ALWAYS_NAMED as readonly string[]).includes(kind))
       .map((kind) => `${KIND_LABELS[kind]} ${counts[kind]}件`)
       .join('、')}、閲覧記録 ${accessLog}件。`,
   reloadFailed: '記録は復元しましたが、画面に読み込めませんでした。いったんロックして、解錠し直してください。',

@@ -1,85 +1,76 @@
 /**
- * 事業所: the 相談支援事業所 that handle emergencies from this device, with the day each was
- * positioned as a hub in its 運営規程 (the 相談強化加算 needs it; seeds/004 §24). Stored in the
- * vault and the change log like the other records.
+ * 事業所: the 相談支援事業所 that handle emergencies, with the periods each was positioned as a hub
+ * in its 運営規程 (the 相談強化加算 needs it; seeds/004 §24) and the services it runs as one body.
+ * A device joined to a hub shows the hub's offices read-only unless its user is the hub's admin (the
+ * hub refuses anyone else's office change); a device alone edits them here with the same model.
  */
 import { useMemo, useState, type FormEvent } from 'react';
+import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
-import type { Office } from '../../domain/emergency-case';
-import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
-import { normalizeDigits } from '../../domain/normalize';
+import { formatPeriod, ONE_BODY_LABELS, type Office, type OneBodyServices } from '../../domain/office';
+import { syncStatus } from '../../sync/status';
 import { Button } from '../../ui/button';
-import { TextField } from '../../ui/field';
+import { CheckboxGroup, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
+import { formOf, officeFromForm, validateOfficeForm, type OfficeErrors, type OfficeForm } from './office-form';
+import { OT } from './offices-text';
 
-const OT = {
-  title: '事業所（相談強化加算）',
-  intro: '緊急対応を記録する相談支援事業所です。地域生活支援拠点等として運営規程に位置付けた日を登録すると、その日以降の対応が相談強化加算の対象になります。',
-  none: 'まだ事業所が登録されていません。',
-  add: '事業所を追加',
-  edit: '編集',
-  name: '事業所名',
-  number: '事業所番号（10桁）',
-  hubSince: '拠点として位置付けた日',
-  hubSinceHint: '運営規程に地域生活支援拠点等として位置付けた日。未定の場合は空欄（加算は算定されません）。',
-  notHub: '拠点の位置付けなし',
-  hubLine: (d: string) => `${d}から拠点`,
-  save: '保存',
-  cancel: 'キャンセル',
-  saved: (name: string) => `${name} を保存しました。`,
-  errName: '事業所名を入力してください。',
-  errNumber: '事業所番号は10桁の数字です。',
-  errDate: '日付を正しく入力してください。',
-} as const;
+type OneBodyKey = keyof OneBodyServices;
+const ONE_BODY_OPTIONS: readonly { value: OneBodyKey; label: string }[] = [
+  { value: 'settlement', label: OT.oneBodySettlement },
+  { value: 'independentLiving', label: OT.oneBodyIndependentLiving },
+];
 
-interface OfficeForm {
-  readonly id: string | null;
-  readonly name: string;
-  readonly officeNumber: string;
-  readonly hubSince: string;
+/** Whether this device may change offices: alone, or signed in to the hub as its admin. */
+export function useOfficesEditable(): boolean {
+  const joined = useStore(syncStatus, (s) => s.joined);
+  const role = useStore(syncStatus, (s) => s.role);
+  return !joined || role === 'admin';
 }
 
-type Errors = Partial<Record<'name' | 'officeNumber' | 'hubSince', string>>;
+function oneBodyText(o: Office): string | null {
+  const on = (Object.keys(ONE_BODY_LABELS) as OneBodyKey[]).filter((k) => o.oneBody[k]).map((k) => ONE_BODY_LABELS[k]);
+  return on.length > 0 ? OT.oneBodyLine(on.join('・')) : null;
+}
 
-export function validateOffice(form: OfficeForm): Errors {
-  const errors: Errors = {};
-  if (form.name.trim() === '') errors.name = OT.errName;
-  if (!/^\d{10}$/.test(normalizeDigits(form.officeNumber))) errors.officeNumber = OT.errNumber;
-  if (form.hubSince !== '' && !isValidIsoDate(form.hubSince)) errors.hubSince = OT.errDate;
-  return errors;
+function PeriodList({ office }: { office: Pick<Office, 'hubPeriods'> }) {
+  if (office.hubPeriods.length === 0) return <p className="muted">{OT.noPeriods}</p>;
+  return (
+    <ul className="plain-list" aria-label={OT.periods}>
+      {office.hubPeriods.map((p) => (
+        <li key={p.from}>
+          {OT.periodLine(formatPeriod(p), p.note)}
+          {p.to === null ? <strong>（{OT.current}）</strong> : null}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 export function OfficesSection() {
   const offices = useApp((s) => s.offices);
   const saveOffice = useApp((s) => s.saveOffice);
+  const editable = useOfficesEditable();
   const list = useMemo(() => [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')), [offices]);
   const [form, setForm] = useState<OfficeForm | null>(null);
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<OfficeErrors>({});
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const open = (o: Office | null) => {
     setDone(null);
     setErrors({});
-    setForm(o ? { id: o.id, name: o.name, officeNumber: o.officeNumber, hubSince: o.hubSince ?? '' } : { id: null, name: '', officeNumber: '', hubSince: '' });
+    setForm(formOf(o));
   };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!form) return;
-    const found = validateOffice(form);
+    const found = validateOfficeForm(form);
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    const now = new Date().toISOString();
     const existing = form.id ? offices.get(form.id) : undefined;
-    const office: Office = {
-      id: existing?.id ?? globalThis.crypto.randomUUID(),
-      name: form.name.trim(),
-      officeNumber: normalizeDigits(form.officeNumber),
-      hubSince: form.hubSince === '' ? null : form.hubSince,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
+    const office = officeFromForm(form, existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
+    if (office === null) return;
     setBusy(true);
     try {
       await saveOffice(office, existing ? 'update' : 'create');
@@ -93,48 +84,121 @@ export function OfficesSection() {
   return (
     <Section title={OT.title} id="settings-offices">
       <p className="muted">{OT.intro}</p>
+      {editable ? null : <Notice kind="info">{OT.hubKept}</Notice>}
       {list.length === 0 ? <p>{OT.none}</p> : null}
       <ul className="plain-list">
         {list.map((o) => (
           <li key={o.id}>
             <strong>{o.name}</strong> <span>{o.officeNumber}</span>
-            <span className="log-entry__when">{o.hubSince ? OT.hubLine(formatJapanDate(o.hubSince)) : OT.notHub}</span>
-            <Button variant="ghost" onClick={() => open(o)} aria-label={`${o.name}を${OT.edit}`}>
-              {OT.edit}
-            </Button>
+            <PeriodList office={o} />
+            {oneBodyText(o) ? <p className="muted">{oneBodyText(o)}</p> : null}
+            {editable ? (
+              <Button variant="ghost" onClick={() => open(o)} aria-label={`${o.name}を${OT.edit}`}>
+                {OT.edit}
+              </Button>
+            ) : null}
           </li>
         ))}
       </ul>
       {done ? <Notice kind="ok">{done}</Notice> : null}
-      {form ? (
-        <form className="settings-form" onSubmit={(e) => void submit(e)} noValidate>
-          <TextField label={OT.name} required value={form.name} error={errors.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-          <TextField
-            label={OT.number}
-            required
-            inputMode="numeric"
-            value={form.officeNumber}
-            error={errors.officeNumber}
-            onChange={(e) => setForm({ ...form, officeNumber: e.target.value })}
-          />
-          <TextField
-            label={OT.hubSince}
-            hint={OT.hubSinceHint}
-            type="date"
-            value={form.hubSince}
-            error={errors.hubSince}
-            onChange={(e) => setForm({ ...form, hubSince: e.target.value })}
-          />
-          <div className="form-actions">
-            <Button onClick={() => setForm(null)}>{OT.cancel}</Button>
-            <Button type="submit" variant="primary" disabled={busy}>
-              {OT.save}
-            </Button>
-          </div>
-        </form>
-      ) : (
+      {form && editable ? (
+        <OfficeFormView form={form} errors={errors} busy={busy} onChange={setForm} onCancel={() => setForm(null)} onSubmit={(e) => void submit(e)} />
+      ) : editable ? (
         <Button onClick={() => open(null)}>{OT.add}</Button>
-      )}
+      ) : null}
     </Section>
+  );
+}
+
+interface FormProps {
+  readonly form: OfficeForm;
+  readonly errors: OfficeErrors;
+  readonly busy: boolean;
+  onChange(form: OfficeForm): void;
+  onCancel(): void;
+  onSubmit(e: FormEvent): void;
+}
+
+function OfficeFormView({ form, errors, busy, onChange, onCancel, onSubmit }: FormProps) {
+  const openSaved = form.saved.length > 0 && form.saved[form.saved.length - 1]!.to === null;
+  const oneBody = ONE_BODY_OPTIONS.filter((o) => form.oneBody[o.value]).map((o) => o.value);
+  return (
+    <form className="settings-form" onSubmit={onSubmit} noValidate>
+      <TextField label={OT.name} required value={form.name} error={errors.name} onChange={(e) => onChange({ ...form, name: e.target.value })} />
+      <TextField
+        label={OT.number}
+        required
+        inputMode="numeric"
+        value={form.officeNumber}
+        error={errors.officeNumber}
+        onChange={(e) => onChange({ ...form, officeNumber: e.target.value })}
+      />
+      <fieldset className="field">
+        <legend className="field__label">{OT.periods}</legend>
+        <p className="muted">{OT.periodsHint}</p>
+        <PeriodList office={{ hubPeriods: form.saved }} />
+        {errors.periods ? (
+          <p className="field__error" role="alert">
+            {errors.periods}
+          </p>
+        ) : null}
+        {openSaved && form.ending === null ? <Button onClick={() => onChange({ ...form, ending: { to: '', note: '' } })}>{OT.endPeriod}</Button> : null}
+        {form.ending !== null ? (
+          <>
+            <TextField
+              label={OT.endTo}
+              hint={OT.endToHint}
+              type="date"
+              required
+              value={form.ending.to}
+              error={errors.endingTo}
+              onChange={(e) => onChange({ ...form, ending: { ...form.ending!, to: e.target.value } })}
+            />
+            <TextField label={OT.endNote} value={form.ending.note} onChange={(e) => onChange({ ...form, ending: { ...form.ending!, note: e.target.value } })} />
+            <Button variant="ghost" onClick={() => onChange({ ...form, ending: null })}>
+              {OT.cancelEnd}
+            </Button>
+          </>
+        ) : null}
+        {form.adding === null ? (
+          <Button onClick={() => onChange({ ...form, adding: { from: '', to: '', note: '' } })}>{OT.addPeriod}</Button>
+        ) : (
+          <>
+            <TextField
+              label={OT.addFrom}
+              type="date"
+              required
+              value={form.adding.from}
+              error={errors.addingFrom}
+              onChange={(e) => onChange({ ...form, adding: { ...form.adding!, from: e.target.value } })}
+            />
+            <TextField
+              label={OT.addTo}
+              type="date"
+              value={form.adding.to}
+              error={errors.addingTo}
+              onChange={(e) => onChange({ ...form, adding: { ...form.adding!, to: e.target.value } })}
+            />
+            <TextField label={OT.addNote} value={form.adding.note} onChange={(e) => onChange({ ...form, adding: { ...form.adding!, note: e.target.value } })} />
+            <Button variant="ghost" onClick={() => onChange({ ...form, adding: null })}>
+              {OT.cancelAdd}
+            </Button>
+          </>
+        )}
+      </fieldset>
+      <CheckboxGroup
+        legend={OT.oneBody}
+        options={ONE_BODY_OPTIONS}
+        value={oneBody}
+        onChange={(next) => onChange({ ...form, oneBody: { settlement: next.includes('settlement'), independentLiving: next.includes('independentLiving') } })}
+      />
+      <p className="muted">{OT.oneBodyHint}</p>
+      <div className="form-actions">
+        <Button onClick={onCancel}>{OT.cancel}</Button>
+        <Button type="submit" variant="primary" disabled={busy}>
+          {OT.save}
+        </Button>
+      </div>
+    </form>
   );
 }

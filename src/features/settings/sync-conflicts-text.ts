@@ -46,6 +46,8 @@ const FIELDS: Readonly<Record<string, string>> = {
   nightLine: '夜間の連絡先',
   vacancy: '空床の報告',
   hubSince: '拠点としての位置づけ',
+  hubPeriods: '拠点として位置付けられていた期間',
+  oneBody: '一体的運営',
   // 機能強化加算 (docs/function-bonus.md)
   count: '算定件数',
   offices: '事業所ごとの割合',

@@ -492,6 +492,21 @@ async function flushWrites(ctx: PushContext, w: Writes): Promise<void> {
       [tenantId, ctx.userId, ...(['kind', 'entityId', 'version', 'officeId', 'withdrawn', 'stateJson'] as const).map((k) => col(records, k))],
     );
   }
+  // Offices are one record (issue 14): an admin's office record is also the office scope decides
+  // with, so a new one can hold households and case workers at once, and a renamed one shows so.
+  const offices = records.filter((r) => r.kind === 'office' && !r.withdrawn);
+  if (offices.length > 0) {
+    const names = offices.map((r) => {
+      const name = (JSON.parse(r.stateJson) as { name?: unknown }).name;
+      return typeof name === 'string' ? name : '';
+    });
+    await tx.query(
+      `INSERT INTO offices (id, tenant_id, name)
+       SELECT t.i, $1, t.n FROM unnest($2::text[], $3::text[]) AS t (i, n)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name WHERE offices.tenant_id = EXCLUDED.tenant_id`,
+      [tenantId, offices.map((r) => r.entityId), names],
+    );
+  }
   if (w.versions.length > 0) {
     await tx.query(
       `INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json)

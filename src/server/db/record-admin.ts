@@ -104,6 +104,37 @@ export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<
   });
 }
 
+/**
+ * The hub's own office record (issue 14: offices are one record, kept by the hub): the scope row
+ * (offices) and the record every device pulls, written together at the next version, credited to
+ * no user (the command line). The record must be one the app reads ([R2], officeRecord). Throws
+ * StoreError: 'bad-request' for a record the app could not read, 'exists' when the id is taken.
+ */
+export async function putHubOffice(pool: pg.Pool, tenantId: string, office: { readonly id: string; readonly name: string }): Promise<{ readonly version: number }> {
+  const payloadJson = JSON.stringify(office);
+  const problem = checkRecordJson('office', office.id, payloadJson);
+  if (problem !== null) throw new StoreError('bad-request', `office ${office.id}: ${problem.message}`);
+  return inTransaction(pool, async (tx) => {
+    const taken = await tx.query('SELECT tenant_id FROM offices WHERE id = $1', [office.id]);
+    if (taken.rows.length > 0) throw new StoreError('exists', `office ${office.id}`);
+    const tenant = await tx.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId]);
+    if (tenant.rows.length === 0) throw new StoreError('not-found', `no hub ${tenantId}`);
+    // [S2] The counter first, as a push takes it: versions stay in commit order with no hole.
+    const head = Number((await tx.query<{ version: string }>('SELECT version FROM sync_counter FOR UPDATE')).rows[0]!.version);
+    const version = head + 1;
+    await tx.query('INSERT INTO offices (id, tenant_id, name) VALUES ($1, $2, $3)', [office.id, tenantId, office.name]);
+    await tx.query(
+      `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
+       VALUES ($1, 'office', $2, $3, NULL, false, $4, NULL, now())`,
+      [tenantId, office.id, version, payloadJson],
+    );
+    // No record_versions row: it names a change, and this write has none. An admin's edit names
+    // this version as its base, which is the record held, so it needs no merge base.
+    await tx.query('UPDATE sync_counter SET version = $1', [version]);
+    return { version };
+  });
+}
+
 export async function listAudit(pool: pg.Pool, tenantId: string): Promise<AuditEntry[]> {
   const rows = await pool.query<{
     action: 'withdraw-record';

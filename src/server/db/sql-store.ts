@@ -11,7 +11,7 @@ import * as deviceUsers from './device-users';
 import { migrate } from './migrate';
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
-import { listAudit, listRecords, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
+import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
 import { countersign, heldReceipts, signingKey, type ReceiptSigner } from './countersign';
 import { readHubEpoch, renewHubEpoch, type HubEpoch } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
@@ -281,6 +281,10 @@ export class SqlStore extends SqlAccountStore implements Store {
 
   withdrawRecord(w: WithdrawRecord): Promise<{ readonly version: number }> {
     return withdrawRecord(this.pool, w);
+  }
+
+  putHubOffice(tenantId: string, office: { readonly id: string; readonly name: string }): Promise<{ readonly version: number }> {
+    return putHubOffice(this.pool, tenantId, office);
   }
 
   listAudit(tenantId: string): Promise<readonly AuditEntry[]> {

@@ -205,6 +205,11 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   listRecords(tenantId: string, kind?: StoredKind): Promise<readonly AdminRecord[]>;
   /** [R5][R4] Withdraws a record from every device, with an admin_audit row; never evidence. */
   withdrawRecord(w: WithdrawRecord): Promise<{ readonly version: number }>;
+  /**
+   * A new office from the command line: its scope row and the office record devices pull, in one
+   * transaction (issue 14). Throws StoreError 'bad-request' (not a record the app reads), 'exists'.
+   */
+  putHubOffice(tenantId: string, office: { readonly id: string; readonly name: string }): Promise<{ readonly version: number }>;
   listAudit(tenantId: string): Promise<readonly AuditEntry[]>;
 
   health(): Promise<StoreHealth>;

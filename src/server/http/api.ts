@@ -18,6 +18,7 @@ import {
   RetireDoneRequest,
   RetirePushRequest,
   type ConflictList,
+  type StaffList,
   SignInRequest,
   type EnrolResponse,
   type PullResponse,
@@ -34,7 +35,7 @@ import { retirePush } from '../services/retirement';
 import { hubKeyInfo, pullReceipts, pushReceipts } from '../services/countersign';
 import { ServiceError } from '../services/errors';
 import type { HubKey } from '../services/hub-key';
-import { listConflicts, pullChanges, pushChanges, resolveConflict } from '../services/sync';
+import { listConflicts, listStaff, pullChanges, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
@@ -254,6 +255,12 @@ export function createApiHandler(options: ApiOptions) {
         return listConflicts(store, user);
       });
       sendJson(res, 200, conflicts satisfies ConflictList);
+      return;
+    }
+    if (path === API.staff) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      const { store, user } = await syncCaller(req);
+      sendJson(res, 200, (await listStaff(store, user)) satisfies StaffList);
       return;
     }
     const resolve = /^\/api\/conflicts\/([^/]+)\/resolve$/.exec(path);

@@ -3,7 +3,7 @@
  * (the store never guesses it), refuses per change what the user may not write (reason 'scope'),
  * passes the rest to the store's push rules in order, and turns a role into a pull scope.
  */
-import { HUB_ONLY_OFFICE, type ConflictList, type WireChange, type WireScope } from '../../protocol/sync';
+import { HUB_ONLY_OFFICE, type ConflictList, type StaffList, type WireChange, type WireScope } from '../../protocol/sync';
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { authorsOf, type Author } from './device-users';
 import { APPEND_ONLY_KINDS, type ChangeResult, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
@@ -108,7 +108,7 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
         if (isLead || (user.role === 'facility-liaison' && user.facilityId !== null && c.entityId === user.facilityId)) return { ok: true, officeId: null };
         return refuse(user.role === 'facility-liaison' ? `facility ${c.entityId} is not this liaison's facility` : 'a case worker does not write facilities');
       case 'office':
-        return user.role === 'admin' ? { ok: true, officeId: null } : refuse('only an admin writes offices');
+        return user.role === 'admin' ? { ok: true, officeId: null } : refuse('事業所の情報は拠点の管理者だけが変更できます。変更は管理者に依頼してください（only an admin writes offices）');
       // 機能強化加算 (docs/function-bonus.md [FB8]): the network's agreement, kept by an admin, read by all.
       case 'bonus-coordinator':
       case 'bonus-split':
@@ -228,4 +228,19 @@ export async function listConflicts(store: Store, user: UserRecord): Promise<Con
  */
 export async function resolveConflict(store: Store, user: UserRecord, conflictId: string): Promise<void> {
   await store.resolveConflict(pullScopeFor(user).store, conflictId, user.id);
+}
+
+/**
+ * The hub's active users as a device may list them (no login names, no secrets), to pick a
+ * household's 担当 相談支援専門員 from (issue 14). A facility liaison, who holds no households, gets none.
+ */
+export async function listStaff(store: Store, user: UserRecord): Promise<StaffList> {
+  if (user.role === 'facility-liaison') return { staff: [] };
+  const users = await store.listUsers(user.tenantId);
+  return {
+    staff: users
+      .filter((u) => !u.disabled)
+      .map((u) => ({ userId: u.id, displayName: u.displayName, role: u.role, officeId: u.officeId }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'ja') || (a.userId < b.userId ? -1 : 1)),
+  };
 }

@@ -10,7 +10,7 @@ import type { EvidenceReceipt } from '../../protocol/countersign';
 import { importHubKey } from '../../protocol/countersign';
 import { verifyEvidenceCsv } from './verify-evidence';
 
-const office: Office = { id: 'office-1', name: '市川相談支援センター', officeNumber: '1234567890', hubSince: '2024-04-01', createdAt: '2024-04-01T00:00:00.000Z', updatedAt: '2024-04-01T00:00:00.000Z' };
+const office: Office = { id: 'office-1', name: '市川相談支援センター', officeNumber: '1234567890', hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false }, createdAt: '2024-04-01T00:00:00.000Z', updatedAt: '2024-04-01T00:00:00.000Z' };
 
 const signed = (r: EvidenceReceipt): EntryCountersign => ({ status: 'countersigned', hub: r.hub, position: r.position, receivedAt: r.receivedAt, keyFingerprint: r.keyFingerprint, signature: r.signature });
 

@@ -7,6 +7,7 @@ import { sql as recordAdmin } from './0005-record-admin';
 import { sql as retirement } from './0006-retirement';
 import { sql as deviceUsers } from './0007-device-users';
 import { sql as openKinds } from './0008-open-kinds';
+import { sql as hubOfficeRecords } from './0009-hub-office-records';
 import { sql as hubHeads } from './0013-hub-heads';
 import { sql as epoch } from './0014-epoch';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'retirement', sql: retirement },
   { version: 7, name: 'device-users', sql: deviceUsers },
   { version: 8, name: 'open-kinds', sql: openKinds },
+  { version: 9, name: 'hub-office-records', sql: hubOfficeRecords },
   { version: 13, name: 'hub-heads', sql: hubHeads },
   { version: 14, name: 'epoch', sql: epoch },
 ];

@@ -1,0 +1,55 @@
+/**
+ * 地域定着支援・自立生活援助 の利用 (claim rule e, issue 14): recorded per person in the household form
+ * as 未確認, 利用なし or periods, checked like any date, and shown on the detail.
+ */
+import { screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import type { Household } from '../../domain/household';
+import { mountScreen, resetStore } from './test-helpers';
+
+afterEach(resetStore);
+
+const household = createHousehold({ id: 'hh-enrol', persons: [createPerson({ id: 'p-1', name: '佐藤 拓海' })] });
+
+describe('household form: 地域定着支援・自立生活援助 の利用', () => {
+  it('records a period of 地域定着支援 and 利用なし for 自立生活援助, and shows them on the detail', async () => {
+    const session = createFakeSession();
+    await session.put('household', household.id, household, 'create');
+    const { user } = mountScreen({ hash: `#/households/${household.id}/edit`, households: [household], session });
+    await user.selectOptions(await screen.findByLabelText('地域定着支援の利用'), '利用あり（期間を入力）');
+    const period = screen.getByRole('group', { name: '地域定着支援の利用期間 1' });
+    await user.type(within(period).getByLabelText('利用開始日'), '2026-10-01');
+    await user.selectOptions(screen.getByLabelText('自立生活援助の利用'), '利用なし');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+
+    const saved = (await session.get<Household>('household', household.id))!.data;
+    expect(saved.persons[0]!.enrolments).toEqual({ settlement: [{ from: '2026-10-01', to: null }], independentLiving: [] });
+    const services = screen.getByRole('region', { name: '福祉サービス' });
+    expect(within(services).getByText('2026年10月1日〜')).toBeInTheDocument();
+    expect(within(services).getByText('利用なし')).toBeInTheDocument();
+  });
+
+  it('a period that ends before it starts is shown beside its field and nothing is saved', async () => {
+    const session = createFakeSession();
+    await session.put('household', household.id, household, 'create');
+    const { user } = mountScreen({ hash: `#/households/${household.id}/edit`, households: [household], session });
+    await user.selectOptions(await screen.findByLabelText('地域定着支援の利用'), '利用あり（期間を入力）');
+    const period = screen.getByRole('group', { name: '地域定着支援の利用期間 1' });
+    await user.type(within(period).getByLabelText('利用開始日'), '2026-10-01');
+    await user.type(within(period).getByLabelText(/利用終了日/), '2026-09-30');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+
+    const end = within(screen.getByRole('group', { name: '地域定着支援の利用期間 1' })).getByLabelText(/利用終了日/);
+    expect(end).toHaveAccessibleDescription(expect.stringContaining('地域定着支援の利用期間（1件目）の終了日が開始日より前です'));
+    expect((await session.get<Household>('household', household.id))!.data.persons[0]!.enrolments).toBeUndefined();
+  });
+
+  it('a person never asked reads 未確認 on the detail', async () => {
+    mountScreen({ hash: `#/households/${household.id}`, households: [household] });
+    const services = await screen.findByRole('region', { name: '福祉サービス' });
+    expect(within(services).getAllByText('未確認')).toHaveLength(2);
+  });
+});
