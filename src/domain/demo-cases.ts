@@ -5,7 +5,7 @@
  * (the store chains and checks them as it would typed entries); the request time is set back with
  * its reason, as the rules ask of any entry made after the fact.
  */
-import type { EntryBody } from './emergency-case';
+import { EXIT_KINDS, REQUEST_CATEGORIES, type EntryBody } from './emergency-case';
 import type { Facility } from './facility';
 import type { Household, IsoInstant } from './household';
 
@@ -27,6 +27,9 @@ function pastNight(now: IsoInstant, daysAgo: number, hour: number): number {
   const day = new Date(Date.parse(now) + JST_MS - daysAgo * 24 * 60 * MINUTE);
   return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hour, 10) - JST_MS;
 }
+
+/** How many days after the admission each demo stay ended; null: the person is still there. */
+const STAY_DAYS: readonly (number | null)[] = [3, 6, 2, 4, null, null];
 
 /**
  * One case per call, for registered demo households (not `skip`, e.g. the 02:10 scenario's, which
@@ -67,7 +70,7 @@ export function demoCases(
         subject: { householdId: h.id, personId: p.id, name: p.name, recipientNumber: p.recipientNumber },
         requestedAt: at(0),
         requestedAtReason: 'デモデータ（過去の対応の例）',
-        category: i % 2 === 0 ? '介護者の入院' : '介護者の急病・けが',
+        category: REQUEST_CATEGORIES[i % (REQUEST_CATEGORIES.length - 1)]!,
         detail: '（デモ）主たる介護者が救急搬送。本人は自宅に一人。',
         caller: h.emergencyContacts[0]?.relation ?? '',
         callerPhone: h.emergencyContacts[0]?.phones[0] ?? '',
@@ -77,6 +80,16 @@ export function demoCases(
       { type: 'outcome', outcome: '短期入所', facilityId: yes.id, facilityName: yes.name, from: at(60), note: '' },
       { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' },
       { type: 'close', closedAt: at(75) },
+      ...stayEnd(i, at(60)),
     ];
   });
+}
+
+/** The end of the i-th demo stay (an exit of each kind in turn), or nothing for one still going on. */
+function stayEnd(i: number, admittedAt: IsoInstant): EntryBody[] {
+  const days = STAY_DAYS[i] ?? null;
+  if (days === null) return [];
+  const exit = EXIT_KINDS[i % EXIT_KINDS.length]!;
+  const note = exit === '別の事業所' ? '（デモ）共同生活援助 みなとホームへ' : exit === 'その他' ? '（デモ）親族宅へ' : '';
+  return [{ type: 'stay-end', endedAt: new Date(Date.parse(admittedAt) + days * 24 * 60 * MINUTE).toISOString(), exit, note }];
 }

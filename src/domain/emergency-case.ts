@@ -30,6 +30,10 @@ export type ContactResult = (typeof CONTACT_RESULTS)[number];
 export const OUTCOME_KINDS = ['短期入所', '入院', '在宅で対応', 'その他'] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
+/** 出口: where the person went when an emergency stay ended (出口支援, seeds/000). */
+export const EXIT_KINDS = ['自宅に戻った', '別の事業所', '入院', '施設入所', 'その他'] as const;
+export type ExitKind = (typeof EXIT_KINDS)[number];
+
 /**
  * Who provides the person's 計画相談支援 (seeds/004 §24: not claimable when another office does,
  * unless the person uses no services and this office writes the サービス等利用計画).
@@ -150,13 +154,26 @@ export interface OutcomeBody {
   readonly note: string;
 }
 
+/**
+ * The end of the stay a 短期入所 outcome began: when the person left, and where they went. Written
+ * after the case closed (a stay outlasts the night call), so it is taken by a closed case.
+ */
+export interface StayEndBody {
+  readonly type: 'stay-end';
+  /** 退所の日時 */
+  readonly endedAt: IsoInstant;
+  readonly exit: ExitKind;
+  /** which office, hospital or facility, or what else happened (required for 別の事業所 and その他) */
+  readonly note: string;
+}
+
 export interface CloseBody {
   readonly type: 'close';
   readonly closedAt: IsoInstant;
 }
 
 /** Every body that states a fact; a correction replaces one of these. */
-export type FactBody = OpenBody | ContactBody | ResultBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody;
+export type FactBody = OpenBody | ContactBody | ResultBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody | StayEndBody;
 
 /**
  * A correction names the entry it corrects and gives a reason. `replacement` is a body of the same
@@ -182,6 +199,7 @@ export const ENTRY_TYPE_LABELS: Readonly<Record<EntryType, string>> = {
   'claim-facts': '算定に関する事項',
   outcome: '対応結果',
   close: '終了',
+  'stay-end': '退所・出口',
   correction: '訂正・取消',
 };
 
@@ -250,6 +268,11 @@ export interface EmergencyCase {
   readonly claimFacts: ClaimFactsBody;
   readonly outcome: Current<OutcomeBody> | null;
   readonly closedAt: IsoInstant | null;
+  /**
+   * when the 短期入所 stay ended and where the person went; null while the stay goes on (or there
+   * was none). foldCase always sets it; optional only so hand-built cases in older tests still type.
+   */
+  readonly stayEnd?: Current<StayEndBody> | null;
   /** who opened the case */
   readonly handler: Actor;
   /** the last entry's hash: names this exact state of the case */

@@ -17,6 +17,7 @@ import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from '../domain/disability';
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
+  EXIT_KINDS,
   OUTCOME_KINDS,
   PLANNING_VALUES,
   REQUEST_CATEGORIES,
@@ -26,13 +27,14 @@ import {
 } from '../domain/emergency-case';
 import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
 import type { Household, Person } from '../domain/household';
+import type { TrialStay } from '../domain/trial-stay';
 import { SEXES } from '../domain/household-schema';
 import { isRecordId, RECORD_ID_PATTERN } from './constants';
 
 export { RECORD_ID_PATTERN, isRecordId };
 
 /** The kinds pull hands out and the vault stores. */
-export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry'] as const;
+export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry', 'trial-stay'] as const;
 export type StoredKind = (typeof STORED_KINDS)[number];
 
 /** A record id on the wire: the one rule ([R1], constants.ts). */
@@ -53,6 +55,7 @@ const personRecord = z.object({
   birthDate: orNull(isoDate),
   sex: z.enum(SEXES),
   recipientNumber: text,
+  municipality: z.preprocess((v) => (v === undefined ? '' : v), text),
   handbooks: z.object({
     physicalGrade: orNull(z.literal([1, 2, 3, 4, 5, 6])),
     ryoiku: orNull(text),
@@ -185,6 +188,7 @@ const factBodies = [
     note: text,
   }),
   z.object({ type: z.literal('close'), closedAt: instant }),
+  z.object({ type: z.literal('stay-end'), endedAt: instant, exit: z.enum(EXIT_KINDS), note: text }),
 ] as const;
 
 const factBody = z.discriminatedUnion('type', [...factBodies]) satisfies z.ZodType<FactBody>;
@@ -208,11 +212,30 @@ export const caseEntryRecord = z.object({
   hash: text,
 }) satisfies z.ZodType<CaseEntry>;
 
+// ─── Trial stay ─────────────────────────────────────────────────────────────
+
+export const trialStayRecord = z.object({
+  id: recordId,
+  householdId: z.string().min(1),
+  personId: z.string().min(1),
+  facilityId: z.string().min(1),
+  facilityName: text,
+  from: isoDate,
+  to: isoDate,
+  purpose: text,
+  howItWent: text,
+  nextTime: text,
+  recordedBy: text,
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<TrialStay>;
+
 const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {
   household: householdRecord,
   facility: facilityRecord,
   office: officeRecord,
   'case-entry': caseEntryRecord,
+  'trial-stay': trialStayRecord,
 };
 
 /** Why a record cannot be read: a code for counting, the field, and words for whoever looks into it. */

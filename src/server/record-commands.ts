@@ -13,6 +13,7 @@ const KIND_LABELS: Readonly<Record<StoredKind, string>> = {
   facility: '事業所（短期入所）',
   office: '相談支援事業所',
   'case-entry': '緊急対応記録',
+  'trial-stay': '体験利用',
 };
 
 export async function runRecordCommand(

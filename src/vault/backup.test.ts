@@ -7,6 +7,7 @@ import type { EntityKind, VaultErrorCode, VaultSession } from './types';
 import { createHousehold, createPerson } from '../../test/factories/household';
 import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 import { createFacility } from '../../test/factories/facility';
+import { createTrialStay } from '../../test/factories/trial-stay';
 import type { CaseEntry, Office } from '../domain/emergency-case';
 import type { Household } from '../domain/household';
 
@@ -55,6 +56,8 @@ async function sourceVault() {
   await session.append('case-entry', open!.id, open);
   source.clock.advance(60_000);
   await session.append('case-entry', contact!.id, contact);
+  const stayId = newId();
+  await session.put('trial-stay', stayId, createTrialStay({ id: stayId, householdId: households[1]!, facilityId }), 'create');
   await session.putDemo('household', [{ id: 'demo-household-1', data: createSampleRecord({ name: 'デモ 花子' }) }]);
   await session.putDemo('facility', [{ id: 'demo-facility-1', data: { name: 'デモ施設' } }]);
   await session.logAccess('open-household', households[0]!);
@@ -70,7 +73,7 @@ async function targetVault() {
 }
 
 async function snapshot(session: VaultSession) {
-  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry'];
+  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry', 'trial-stay'];
   const lists = await Promise.all(kinds.map((k) => session.list(k)));
   return lists
     .flat()
@@ -94,7 +97,7 @@ describe('backup round trip', () => {
     const before = await target.session.outbox();
 
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result).toEqual({ counts: { household: 3, facility: 1, office: 1, 'case-entry': 2 }, accessLog: 3 });
+    expect(result).toEqual({ counts: { household: 3, facility: 1, office: 1, 'case-entry': 2, 'trial-stay': 1 }, accessLog: 3 });
 
     const expected = (await snapshot(source.session)).filter((r) => !r.demo);
     expect(await snapshot(target.session)).toEqual(expected);
@@ -117,6 +120,7 @@ describe('backup round trip', () => {
       ['office', 'create'],
       ['case-entry', 'append'],
       ['case-entry', 'append'],
+      ['trial-stay', 'create'],
     ]);
     for (const e of recordEntries) {
       expect(e.userId).toBe(target.session.user.id);
@@ -124,7 +128,7 @@ describe('backup round trip', () => {
       expect(e.payload).toEqual(expected.find((r) => r.kind === e.kind && r.id === e.entityId)?.data);
     }
     // Case entries go in the order they were written.
-    expect(recordEntries.slice(5).map((e) => (e.payload as CaseEntry).body)).toMatchObject([
+    expect(recordEntries.slice(5, 7).map((e) => (e.payload as CaseEntry).body)).toMatchObject([
       { detail: '夜間に電話、短期入所を調整' },
       { note: '翌朝、家族に引き継ぎ' },
     ]);
@@ -187,7 +191,7 @@ describe('backup round trip', () => {
     const bytes = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
     const target = await targetVault();
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result.counts).toEqual({ household: 0, facility: 0, office: 0, 'case-entry': 0 });
+    expect(result.counts).toEqual({ household: 0, facility: 0, office: 0, 'case-entry': 0, 'trial-stay': 0 });
     expect(await target.session.list('household')).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '.
  * Kinds of entity the vault stores. 'case-entry' records are evidence: written once through
  * `append`, never overwritten by `put` (see records.ts).
  */
-export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry';
+export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry' | 'trial-stay';
 
 /** Kinds whose records are append-only. */
 export const APPEND_ONLY_KINDS: ReadonlySet<EntityKind> = new Set(['case-entry']);

@@ -163,7 +163,7 @@ describe('settings: restore a backup', () => {
 
     await user.click(within(form).getByRole('button', { name: BT.restoreSubmit }));
     await user.click(within(screen.getByRole('dialog', { name: BT.confirmTitle })).getByRole('button', { name: BT.confirm }));
-    const report = BT.restored({ counts: { household: 1, facility: 0, office: 0, 'case-entry': 0 }, accessLog: 1 });
+    const report = BT.restored({ counts: { household: 1, facility: 0, office: 0, 'case-entry': 0, 'trial-stay': 0 }, accessLog: 1 });
     expect(await screen.findByText(report, {}, { timeout: 10_000 })).toBeVisible();
     expect([...useApp.getState().households.values()].map((h) => h.persons[0]?.name)).toEqual(['佐藤 陽太']);
     expect((await session.accessLog()).at(-1)).toMatchObject({ action: 'restore-backup', householdId: null });

@@ -6,6 +6,7 @@ const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   facility: '施設',
   office: '事業所',
   'case-entry': '対応記録',
+  'trial-stay': '体験利用',
 };
 
 export const BT = {

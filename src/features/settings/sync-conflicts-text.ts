@@ -8,7 +8,7 @@ export const CT = {
   loading: '重なった変更を読み込んでいます…',
   failed: '重なった変更を読み込めませんでした。同期してからもう一度お試しください。',
   unknownRecord: '（この端末にない記録）',
-  kind: { household: '世帯', facility: '短期入所事業所', office: '相談支援事業所' },
+  kind: { household: '世帯', facility: '短期入所事業所', office: '相談支援事業所', 'trial-stay': '体験利用' },
   field: (label: string) => `項目：${label}`,
   kept: (by: string) => `いまの値（${by || '不明'}）`,
   lost: (by: string) => `もう一方の値（${by || '不明'}）`,

@@ -90,6 +90,7 @@ export const ST = {
     facility: '事業所',
     office: '相談支援事業所',
     'case-entry': '対応記録',
+    'trial-stay': '体験利用',
     access: '閲覧記録',
   } satisfies Record<OutboxEntry['kind'], string>,
 

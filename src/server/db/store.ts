@@ -20,7 +20,7 @@ export { CHANGE_KINDS, CHANGE_OPS };
 export type { ChangeKind, ChangeOp, RefusalReason, Role };
 
 /** Kinds kept as current state per id and handed out by pull. 'access' (閲覧記録) is audit only. */
-export const RECORD_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office', 'case-entry']);
+export const RECORD_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office', 'case-entry', 'trial-stay']);
 /** Kinds that are written once ('append') and never changed: evidence and the access log. */
 export const APPEND_ONLY_KINDS: ReadonlySet<ChangeKind> = new Set(['case-entry', 'access']);
 
@@ -111,7 +111,7 @@ export interface Refusal {
 /** A same-field conflict of the merge [S14]: the value the server kept and the one that lost. */
 export interface Conflict {
   readonly id: string;
-  readonly kind: 'household' | 'facility' | 'office';
+  readonly kind: (typeof MERGED_KIND_LIST)[number];
   readonly entityId: string;
   /** where in the record, e.g. `persons[p-1].medication` */
   readonly field: string;

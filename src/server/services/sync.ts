@@ -99,6 +99,18 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
         return refuse(user.role === 'facility-liaison' ? `facility ${c.entityId} is not this liaison's facility` : 'a case worker does not write facilities');
       case 'office':
         return user.role === 'admin' ? { ok: true, officeId: null } : refuse('only an admin writes offices');
+      case 'trial-stay': {
+        // A trial stay is held under its household's office, so whoever may hold the family holds its stays.
+        const householdId = c.payload['householdId'];
+        const held = typeof householdId === 'string' ? households.get(householdId) : undefined;
+        if (user.role === 'facility-liaison') {
+          if (user.facilityId === null || c.payload['facilityId'] !== user.facilityId) return refuse(`trial stay ${c.entityId} is not at this liaison's facility`);
+          if (held === undefined) return refuse(`trial stay ${c.entityId} names no household the hub holds`);
+          return { ok: true, officeId: held };
+        }
+        if (user.role === 'case-worker' && (own === null || held !== own)) return refuse(`trial stay ${c.entityId} is not for a household of this user's office`);
+        return { ok: true, officeId: held ?? fallback };
+      }
     }
   });
 }
@@ -141,6 +153,7 @@ export async function pushChanges(
   };
   for (const c of changes) {
     if (c.kind === 'household') lookup(householdIds, c.entityId);
+    if (c.kind === 'trial-stay') lookup(householdIds, c.payload['householdId']);
     if (c.kind !== 'case-entry') continue;
     lookup(caseIds, c.payload['caseId']);
     lookup(householdIds, asRecord(asRecord(c.payload['body'])?.['subject'])?.['householdId']);
