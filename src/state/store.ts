@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { Household } from '../domain/household';
 import { summarizeHousehold, type HouseholdSummary, type SummarySnapshot } from '../domain/household-summary';
 import type { Facility } from '../domain/facility';
+import type { TrialStay } from '../domain/trial-stay';
 import { chainNext, compareEntries } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
@@ -47,6 +48,8 @@ export interface AppState {
   readonly demoIds: ReadonlySet<string>;
   readonly facilities: ReadonlyMap<string, Facility>;
   readonly offices: ReadonlyMap<string, Office>;
+  /** 体験利用: every trial stay held, by id */
+  readonly trialStays: ReadonlyMap<string, TrialStay>;
   /** every case's entries, sorted by index (the chain as stored) */
   readonly caseEntries: ReadonlyMap<string, readonly CaseEntry[]>;
   readonly index: HouseholdIndex;
@@ -83,13 +86,20 @@ export interface AppActions {
   /** Stores every row of a checked CSV import in one transaction: all or nothing. */
   importFacilities(items: readonly { facility: Facility; op: 'create' | 'update' }[]): Promise<void>;
   saveOffice(office: Office, op: ChangeOp): Promise<void>;
+  /** Stores a trial stay checked by validateTrialStay (domain/trial-stay.ts); demo household's stays stay demo. */
+  saveTrialStay(stay: TrialStay, op: ChangeOp): Promise<void>;
   /**
    * Validates and appends one entry to a case (a new case when `caseId` is null, with the open
    * entry), chained to the entries before it. Rejects with CaseEntryRejected (Japanese messages)
    * when the entry breaks a rule; nothing is written then.
    */
   appendCaseEntry(caseId: string | null, body: EntryBody): Promise<EmergencyCase>;
-  loadDemo(households: readonly Household[], facilities: readonly Facility[], offices?: readonly Office[]): Promise<void>;
+  loadDemo(
+    households: readonly Household[],
+    facilities: readonly Facility[],
+    offices?: readonly Office[],
+    trialStays?: readonly TrialStay[],
+  ): Promise<void>;
   clearDemo(): Promise<number>;
   /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
   reload(): Promise<void>;
@@ -150,6 +160,7 @@ const emptyData = () => ({
   demoIds: new Set<string>(),
   facilities: new Map<string, Facility>(),
   offices: new Map<string, Office>(),
+  trialStays: new Map<string, TrialStay>(),
   caseEntries: new Map<string, readonly CaseEntry[]>(),
   index: buildHouseholdIndex([]),
   pendingOrder: null as readonly string[] | null,
@@ -189,15 +200,17 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
    */
   async function loadAll(session: VaultSession, options: { full?: boolean } = {}) {
     const snapshotRead = options.full ? Promise.resolve(undefined) : session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
-    const [facilities, offices, entries, snapshot] = await Promise.all([
+    const [facilities, offices, entries, trialStays, snapshot] = await Promise.all([
       session.list<Facility>('facility'),
       session.list<Office>('office'),
       session.list<CaseEntry>('case-entry'),
+      session.list<TrialStay>('trial-stay'),
       snapshotRead,
     ]);
     const others = {
       facilities: new Map(facilities.map((f) => [f.id, f.data])),
       offices: new Map(offices.map((o) => [o.id, o.data])),
+      trialStays: new Map(trialStays.map((t) => [t.id, t.data])),
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
     };
     if (snapshot?.version === 1 && Array.isArray(snapshot.summaries)) {
@@ -413,6 +426,14 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       set({ offices: new Map(get().offices).set(office.id, office) });
     },
 
+    async saveTrialStay(stay, op) {
+      const session = requireSession();
+      // A stay of a demo household is demo data: kept off the change log, cleared with the demo.
+      if (get().demoIds.has(stay.householdId)) await guarded(() => session.putDemo('trial-stay', [{ id: stay.id, data: stay }]));
+      else await guarded(() => session.put('trial-stay', stay.id, stay, op));
+      set({ trialStays: new Map(get().trialStays).set(stay.id, stay) });
+    },
+
     appendCaseEntry(caseId, body) {
       const id = caseId ?? globalThis.crypto.randomUUID();
       return queued(id, async () => {
@@ -454,12 +475,13 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.logAccess('open-household', id));
     },
 
-    async loadDemo(households, facilities, offices = []) {
+    async loadDemo(households, facilities, offices = [], trialStays = []) {
       const session = requireSession();
       await guarded(async () => {
         await session.putDemo('household', households.map((h) => ({ id: h.id, data: h })));
         await session.putDemo('facility', facilities.map((f) => ({ id: f.id, data: f })));
         await session.putDemo('office', offices.map((o) => ({ id: o.id, data: o })));
+        await session.putDemo('trial-stay', trialStays.map((t) => ({ id: t.id, data: t })));
         await loadAll(session, { full: true });
       });
     },
@@ -489,6 +511,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const summaries = new Map(state.summaries);
         const facilities = new Map(state.facilities);
         const offices = new Map(state.offices);
+        const trialStays = new Map(state.trialStays);
         const caseEntries = new Map(state.caseEntries);
         let index = state.index;
         let householdsChanged = false;
@@ -503,6 +526,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
             householdsChanged = true;
           } else if (kind === 'facility') facilities.set(stored.id, stored.data as Facility);
           else if (kind === 'office') offices.set(stored.id, stored.data as Office);
+          else if (kind === 'trial-stay') trialStays.set(stored.id, stored.data as TrialStay);
           else {
             const entry = stored.data as CaseEntry;
             const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);
@@ -511,7 +535,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         }
         // Pulled before the index was built (just after unlock): build it now, with them.
         if (householdsChanged && state.pendingOrder !== null) index = buildHouseholdIndex([...summaries.values()]);
-        set({ households, summaries, facilities, offices, caseEntries, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
+        set({ households, summaries, facilities, offices, trialStays, caseEntries, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
         if (householdsChanged) await writeSnapshot(session);
       });
     },

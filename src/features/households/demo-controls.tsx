@@ -38,7 +38,8 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
       const { generateDemoHub } = await import('../../domain/demo-data');
       const size = DEMO_SIZES[sizeIndex] ?? DEMO_SIZES[0];
       const hub = generateDemoHub({ households: size.households, facilities: size.facilities, now: new Date().toISOString() });
-      await loadDemo(hub.households, hub.facilities, hub.offices);
+      const { demoTrialStays } = await import('../../domain/demo-trial-stays');
+      await loadDemo(hub.households, hub.facilities, hub.offices, demoTrialStays(hub.households, hub.facilities, new Date().toISOString()));
       // A month of closed night calls, so 請求・出力 has something to show. The 02:10 scenario's
       // household (the first) is left without one, for the user to try by hand.
       const { demoCases } = await import('../../domain/demo-cases');
