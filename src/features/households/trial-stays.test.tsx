@@ -21,7 +21,7 @@ function mount() {
     facilities: new Map([['fac-1', createFacility({ id: 'fac-1', name: 'みどり荘' })]]),
     trialStays: new Map([['ts-old', createTrialStay({ id: 'ts-old', householdId: 'hh-1', personId: 'p-1', facilityName: 'あおぞら', from: '2026-05-10', to: '2026-05-11' })]]),
   });
-  return { session, ...view };
+  return view;
 }
 
 describe('trial stays on the household record', () => {
