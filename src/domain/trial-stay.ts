@@ -143,3 +143,17 @@ export function staysOfPerson(stays: Iterable<TrialStay>, householdId: string, p
   for (const s of stays) if (s.householdId === householdId && s.personId === personId) out.push(s);
   return out.sort((a, b) => (a.from < b.from ? 1 : a.from > b.from ? -1 : 0));
 }
+
+/**
+ * One person's trial stays grouped by facility, the latest first: the match ranks these facilities
+ * as 以前に利用した事業所 and shows 「体験利用あり」 with the dates.
+ */
+export function trialStaysByFacility(stays: Iterable<TrialStay>, householdId: string, personId: string): Map<string, TrialStay[]> {
+  const byFacility = new Map<string, TrialStay[]>();
+  for (const s of staysOfPerson(stays, householdId, personId)) {
+    const list = byFacility.get(s.facilityId);
+    if (list) list.push(s);
+    else byFacility.set(s.facilityId, [s]);
+  }
+  return byFacility;
+}
