@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
-import type { CaseEntry } from '../../domain/emergency-case';
+import type { CaseEntry, EntryBody } from '../../domain/emergency-case';
 import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
 import { useApp } from '../../state/store';
 import { CasesScreen } from './cases-screen';
@@ -19,12 +19,13 @@ const [y, m, d] = admittedDay.split('-').map(Number);
 
 async function admittedCase(): Promise<CaseEntry[]> {
   const requestedAt = `${admittedDay}T02:00:00.000Z`;
-  return appendEntries([], [
+  const bodies: EntryBody[] = [
     openBody({ requestedAt }),
     contactBody({ contactedAt: `${admittedDay}T02:10:00.000Z` }),
     { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: admittedAt, note: '' },
     { type: 'close', closedAt: `${admittedDay}T03:30:00.000Z` },
-  ].map((body) => ({ body, at: `${admittedDay}T04:00:00.000Z` })), 'case-1');
+  ];
+  return appendEntries([], bodies.map((body) => ({ body, at: `${admittedDay}T04:00:00.000Z` })), 'case-1');
 }
 
 beforeEach(async () => {
