@@ -15,7 +15,7 @@ import { useApp } from '../state/store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
 import { useSync } from './use-sync';
-import { casesScreen, claimsScreen, facilitiesScreen, householdsScreen, matchScreen, settingsScreen } from './screens';
+import { casesScreen, claimsScreen, facilitiesScreen, householdsScreen, matchScreen, reportsScreen, settingsScreen } from './screens';
 
 const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   households: householdsScreen.Screen,
@@ -23,6 +23,7 @@ const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   match: matchScreen.Screen,
   cases: casesScreen.Screen,
   claims: claimsScreen.Screen,
+  reports: reportsScreen.Screen,
   settings: settingsScreen.Screen,
 };
 
@@ -30,6 +31,7 @@ const NAV: readonly { area: AppArea; label: string }[] = [
   { area: 'households', label: T.navHouseholds },
   { area: 'cases', label: T.navCases },
   { area: 'facilities', label: T.navFacilities },
+  { area: 'reports', label: T.navReports },
   { area: 'settings', label: T.navSettings },
 ];
 

@@ -47,4 +47,5 @@ export const facilitiesScreen = lazyScreen(() =>
 );
 export const matchScreen = lazyScreen(() => import('../features/match/match-screen').then((m) => ({ default: m.MatchScreen })));
 export const casesScreen = lazyScreen(() => import('../features/emergencies/cases-screen').then((m) => ({ default: m.CasesScreen })));
+export const reportsScreen = lazyScreen(() => import('../features/reports/reports-screen').then((m) => ({ default: m.ReportsScreen })));
 export const claimsScreen = lazyScreen(() => import('../features/claims/claims-screen').then((m) => ({ default: m.ClaimsScreen })));

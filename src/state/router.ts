@@ -5,7 +5,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type AppArea = 'households' | 'facilities' | 'match' | 'cases' | 'claims' | 'settings';
+export type AppArea = 'households' | 'facilities' | 'match' | 'cases' | 'claims' | 'reports' | 'settings';
 
 export const appPaths: Readonly<Record<AppArea, string>> = {
   households: '#/',
@@ -13,10 +13,11 @@ export const appPaths: Readonly<Record<AppArea, string>> = {
   match: '#/',
   cases: '#/cases',
   claims: '#/claims',
+  reports: '#/reports',
   settings: '#/settings',
 };
 
-const AREAS: ReadonlySet<string> = new Set(['facilities', 'match', 'cases', 'claims', 'settings']);
+const AREAS: ReadonlySet<string> = new Set(['facilities', 'match', 'cases', 'claims', 'reports', 'settings']);
 
 /** The first path segment names the area ('#/settings/…', '#/facilities/…', '#/match/…'); anything else is households. */
 export function parseArea(hash: string): AppArea {
