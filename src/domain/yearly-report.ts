@@ -9,7 +9,7 @@ import { childLookupOf, claimMonthOf, decideClaims, personKeyOf } from './claim-
 import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type Office, type RequestCategory } from './emergency-case';
 import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import type { Household, IsoDate, Person } from './household';
-import { ADULT_AGE, ageOn, isValidIsoDate, japanDateOf } from './japan-time';
+import { ADULT_AGE, isValidIsoDate, japanDateOf } from './japan-time';
 import type { TrialStay } from './trial-stay';
 
 /** Both days included, Japan dates. */
@@ -127,10 +127,27 @@ class Split {
   }
 }
 
+// A report asks the age of every registered person on the same few days: each birth date is checked
+// once, and the age read from the dates' digits (the same rule as ageOn, 29 February included).
+const validBirthDates = new Map<string, boolean>();
+function isValidBirthDate(date: string): boolean {
+  let ok = validBirthDates.get(date);
+  if (ok === undefined) {
+    ok = isValidIsoDate(date);
+    if (validBirthDates.size > 100_000) validBirthDates.clear();
+    validBirthDates.set(date, ok);
+  }
+  return ok;
+}
+
 function categoryOn(person: Pick<Person, 'birthDate'> | undefined, day: IsoDate): Category {
-  if (person?.birthDate == null || !isValidIsoDate(person.birthDate)) return 'unknown';
-  const age = ageOn(person.birthDate, day);
-  if (age < 0) return 'unknown';
+  const birth = person?.birthDate;
+  if (birth == null || !isValidBirthDate(birth)) return 'unknown';
+  if (birth > day) return 'unknown';
+  const year = Number(day.slice(0, 4));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const birthday = birth.slice(5) === '02-29' && !leap ? '03-01' : birth.slice(5);
+  const age = year - Number(birth.slice(0, 4)) - (day.slice(5) < birthday ? 1 : 0);
   return age >= ADULT_AGE ? 'adult' : 'child';
 }
 
