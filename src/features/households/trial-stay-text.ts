@@ -4,6 +4,8 @@ export const TT = {
   none: '体験利用の記録はありません。',
   add: (name: string) => `${name}の体験利用を記録`,
   formTitle: (name: string) => `${name}の体験利用`,
+  editTitle: (name: string) => `${name}の体験利用を直す`,
+  edit: 'この記録を直す',
   facility: '利用した事業所',
   chooseFacility: '選んでください',
   noFacilities: '事業所が登録されていません。先に「事業所」で登録してください。',

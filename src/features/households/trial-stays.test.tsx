@@ -71,4 +71,19 @@ describe('trial stays on the household record', () => {
     await user.click(within(form).getByRole('button', { name: '記録する' }));
     expect(within(form).getByLabelText(/利用した事業所/)).toHaveAccessibleDescription('利用した事業所を選んでください');
   });
+
+  it('corrects a recorded stay in place: same record, new dates, not refused as overlapping itself', async () => {
+    const { user, session } = mount();
+    await user.click(await screen.findByRole('button', { name: 'この記録を直す' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用を直す' });
+    expect(within(form).getByLabelText(/利用開始日/)).toHaveValue('2026-05-10');
+    await user.clear(within(form).getByLabelText(/利用終了日/));
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-05-12');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+    expect(screen.getByText(/2026年5月10日〜2026年5月12日（3日）/)).toBeVisible();
+    const outbox = await session.outbox();
+    expect(outbox.filter((e) => e.kind === 'trial-stay').map((e) => [e.entityId, e.op])).toEqual([['ts-old', 'update']]);
+    expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ to: '2026-05-12', createdAt: '2026-05-12T01:00:00.000Z' });
+  });
 });

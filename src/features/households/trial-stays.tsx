@@ -8,7 +8,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import type { Household, Person } from '../../domain/household';
 import { stayDays } from '../../domain/case-fold';
-import { EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStayDraft } from '../../domain/trial-stay';
+import { EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
@@ -18,7 +18,9 @@ import { TT } from './trial-stay-text';
 
 export function TrialStaysSection({ household: h, canAdd }: { household: Household; canAdd: boolean }) {
   const all = useApp((s) => s.trialStays);
+  // The person a new stay is being added for, or the stay being corrected.
   const [adding, setAdding] = useState<string | null>(null);
+  const [editing, setEditing] = useState<TrialStay | null>(null);
   const [saved, setSaved] = useState(false);
   return (
     <Section title={TT.title} id="hh-trial-stays">
@@ -37,6 +39,21 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
                   {s.purpose ? <div>{s.purpose}</div> : null}
                   {s.howItWent ? <div>{TT.howItWentLine(s.howItWent)}</div> : null}
                   {s.nextTime ? <div>{TT.nextTimeLine(s.nextTime)}</div> : null}
+                  {editing?.id === s.id ? (
+                    <TrialStayForm
+                      household={h}
+                      person={p}
+                      previous={s}
+                      onDone={(ok) => {
+                        setEditing(null);
+                        setSaved(ok);
+                      }}
+                    />
+                  ) : canAdd && adding === null && editing === null ? (
+                    <Button variant="ghost" onClick={() => { setSaved(false); setEditing(s); }}>
+                      {TT.edit}
+                    </Button>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -49,7 +66,7 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
                   setSaved(ok);
                 }}
               />
-            ) : canAdd ? (
+            ) : canAdd && editing === null ? (
               <Button
                 onClick={() => {
                   setSaved(false);
@@ -66,12 +83,27 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
   );
 }
 
-function TrialStayForm({ household: h, person: p, onDone }: { household: Household; person: Person; onDone: (saved: boolean) => void }) {
+function TrialStayForm({
+  household: h,
+  person: p,
+  previous,
+  onDone,
+}: {
+  household: Household;
+  person: Person;
+  /** the stay being corrected; absent for a new one */
+  previous?: TrialStay;
+  onDone: (saved: boolean) => void;
+}) {
   const facilities = useApp((s) => s.facilities);
   const stays = useApp((s) => s.trialStays);
   const user = useApp((s) => s.session?.user.displayName ?? '');
   const saveTrialStay = useApp((s) => s.saveTrialStay);
-  const [draft, setDraft] = useState<TrialStayDraft>(EMPTY_TRIAL_STAY_DRAFT);
+  const [draft, setDraft] = useState<TrialStayDraft>(() =>
+    previous
+      ? { facilityId: previous.facilityId, from: previous.from, to: previous.to, purpose: previous.purpose, howItWent: previous.howItWent, nextTime: previous.nextTime }
+      : EMPTY_TRIAL_STAY_DRAFT,
+  );
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -88,13 +120,14 @@ function TrialStayForm({ household: h, person: p, onDone }: { household: Househo
   async function submit(e: FormEvent) {
     e.preventDefault();
     const result = validateTrialStay(draft, {
-      id: globalThis.crypto.randomUUID(),
+      id: previous?.id ?? globalThis.crypto.randomUUID(),
       householdId: h.id,
       personId: p.id,
       facilities,
       stays: stays.values(),
       recordedBy: user,
       now: new Date().toISOString(),
+      ...(previous ? { previous } : {}),
     });
     if (!result.ok) {
       setErrors(Object.fromEntries(result.errors.map((x) => [x.path, x.message])));
@@ -103,7 +136,7 @@ function TrialStayForm({ household: h, person: p, onDone }: { household: Househo
     }
     setBusy(true);
     try {
-      await saveTrialStay(result.value, 'create');
+      await saveTrialStay(result.value, previous ? 'update' : 'create');
       onDone(true);
     } catch {
       setFailed(TT.saveFailed);
@@ -112,7 +145,7 @@ function TrialStayForm({ household: h, person: p, onDone }: { household: Househo
   }
 
   return (
-    <form className="hh-trial-form" aria-label={TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
+    <form className="hh-trial-form" aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
       {facilities.size === 0 ? <Notice kind="warn">{TT.noFacilities}</Notice> : null}
       <SelectField label={TT.facility} required options={options} value={draft.facilityId} error={errors['facilityId']} onChange={(e) => set({ facilityId: e.target.value })} />
       <div className="hh-grid2">
