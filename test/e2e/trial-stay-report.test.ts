@@ -7,8 +7,8 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { generateDemoHub } from '../../src/domain/demo-data';
 import { demoTrialStays } from '../../src/domain/demo-trial-stays';
 import { japanDateOf } from '../../src/domain/japan-time';
-import { openBrowser, type BrowserSession } from './browser';
-import { setUpFirstUser } from './app-flows';
+import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
+import { expectNoViolations, setUpFirstUser } from './app-flows';
 import { pdfPages } from './pdf-text';
 
 const baseUrl = inject('baseUrl');
@@ -58,6 +58,7 @@ describe('a trial stay, from the household record to the match and the yearly re
     await row.waitFor();
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells.at(-1)).toBe(String(before + 1));
+    expectNoViolations('年次実績報告', await seriousA11yViolations(page));
 
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
