@@ -75,4 +75,22 @@ describe('emergency stays with an end', () => {
     await go('#/cases');
     expect(screen.queryByRole('region', { name: /緊急入所中/ })).toBeNull();
   });
+
+  it('corrects the recorded end with a reason: a new entry, the first kept, the reason shown', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('button', { name: '退所を記録' }));
+    await user.click(within(screen.getByRole('form', { name: '退所を記録' })).getByRole('button', { name: '記録する' }));
+    await user.click(await screen.findByRole('button', { name: '退所の記録を訂正' }));
+    const form = screen.getByRole('form', { name: '退所の記録を訂正' });
+    await user.selectOptions(within(form).getByLabelText('退所後の行き先'), '入院');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(within(form).getByText('訂正の理由を入力してください。')).toBeVisible();
+    await user.type(within(form).getByLabelText(/訂正の理由/), '入院先から連絡があり誤りと判明');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('退所後：入院')).toBeVisible();
+    expect(within(screen.getByRole('region', { name: '入所と退所' })).getByText(/入院先から連絡があり誤りと判明/)).toBeVisible();
+    expect(useApp.getState().caseEntries.get('case-1')?.map((e) => e.body.type)).toEqual(['open', 'contact', 'outcome', 'close', 'stay-end', 'correction']);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { stayDays, stayOf } from '../../domain/case-fold';
-import { EXIT_KINDS, type EmergencyCase, type ExitKind } from '../../domain/emergency-case';
+import { EXIT_KINDS, type Current, type EmergencyCase, type ExitKind, type StayEndBody } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -32,6 +32,12 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
           <p className="case-status case-status--closed">{ST.ended(formatJapanDateTime(end.body.endedAt), stayDays(stay.fromDay, stay.endDay!))}</p>
           <p>{ST.exitLine(end.body.exit, end.body.note)}</p>
           <CorrectionNotes corrections={end.corrections} />
+          {!readOnly && !editing ? (
+            <Button variant="ghost" onClick={() => setEditing(true)}>
+              {ST.correct}
+            </Button>
+          ) : null}
+          {!readOnly && editing ? <StayEndForm caseId={kase.id} correcting={end} onDone={() => setEditing(false)} /> : null}
         </>
       )}
       {end === null && !readOnly && !editing ? (
@@ -44,24 +50,31 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
   );
 }
 
-function StayEndForm({ caseId, onDone }: { caseId: string; onDone: () => void }) {
-  const [endedAt, setEndedAt] = useState(() => toJapanInputValue(new Date()));
-  const [exit, setExit] = useState<ExitKind>('自宅に戻った');
-  const [note, setNote] = useState('');
+/** Records the end; with `correcting`, a correction of the recorded end (the first stays in the chain). */
+function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correcting?: Current<StayEndBody>; onDone: () => void }) {
+  const [endedAt, setEndedAt] = useState(() => toJapanInputValue(correcting ? correcting.body.endedAt : new Date()));
+  const [exit, setExit] = useState<ExitKind>(correcting?.body.exit ?? '自宅に戻った');
+  const [note, setNote] = useState(correcting?.body.note ?? '');
+  const [reason, setReason] = useState('');
   const { append, errors, busy, setErrors } = useAppend(caseId);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const at = fromJapanInputValue(endedAt);
     if (at === null) return setErrors(['退所の日時を入力してください。']);
-    if (await append({ type: 'stay-end', endedAt: at, exit, note: note.trim() })) onDone();
+    const body: StayEndBody = { type: 'stay-end', endedAt: at, exit, note: note.trim() };
+    const ok = correcting
+      ? await append({ type: 'correction', corrects: correcting.entryId, reason: reason.trim(), replacement: body })
+      : await append(body);
+    if (ok) onDone();
   }
 
   return (
-    <form className="case-form case-subform" aria-label={ST.record} onSubmit={(e) => void submit(e)} noValidate>
+    <form className="case-form case-subform" aria-label={correcting ? ST.correct : ST.record} onSubmit={(e) => void submit(e)} noValidate>
       <TextField label={ST.endedAt} type="datetime-local" required value={endedAt} onChange={(e) => setEndedAt(e.target.value)} />
       <SelectField label={ST.exit} value={exit} onChange={(e) => setExit(e.target.value as ExitKind)} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />
       <TextArea label={ST.note} hint={ST.noteHint} value={note} onChange={(e) => setNote(e.target.value)} required={exit === 'その他' || exit === '別の事業所'} />
+      {correcting ? <TextArea label={ST.reason} required value={reason} onChange={(e) => setReason(e.target.value)} /> : null}
       <EntryErrors errors={errors} />
       <div className="case-form__actions">
         <Button onClick={onDone}>{ST.cancel}</Button>

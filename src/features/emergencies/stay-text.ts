@@ -6,6 +6,8 @@ export const ST = {
   ended: (at: string, days: number) => `退所 ${at}（${days}日間）`,
   exitLine: (exit: string, note: string) => (note ? `退所後：${exit}（${note}）` : `退所後：${exit}`),
   record: '退所を記録',
+  correct: '退所の記録を訂正',
+  reason: '訂正の理由',
   endedAt: '退所の日時',
   exit: '退所後の行き先',
   note: '備考（行き先の事業所名・病院名など）',
