@@ -10,6 +10,9 @@
  *   5. sync: first sync of 10,000 households + 1,000 facilities to a fresh device and draining 1,000
  *      offline edits, ours against PouchDB in the same run (bench/sync.ts; needs PostgreSQL at
  *      127.0.0.1:5432 database test, or BENCH_DATABASE_URL)
+ * Before those, in Node: the match, the facility CSV preview, the month claim export, and the
+ * yearly report at 10,000 households / 25,000 cases / 20,000 trial stays beside the month export
+ * at that size (bench/yearly.ts). BENCH_ONLY=yearly runs the yearly report alone.
  *   6. load: simulated devices syncing against the hub over PostgreSQL and against express-pouchdb
  *      (bench/load.ts; LOAD_HUBS, LOAD_HOUSEHOLDS, LOAD_DEVICES, LOAD_SECONDS, LOAD_RATES scale it)
  * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone; BENCH_ONLY=start figures 0-3;
@@ -28,6 +31,7 @@ import { PASSPHRASE } from '../test/e2e/app-flows';
 import { median, ms, percentile, verdict } from './stats';
 import { benchCsvImport, benchMatch } from './domain';
 import { benchClaimExport } from './claims';
+import { benchYearlyReport } from './yearly';
 import { benchFacilityImport } from './import';
 import { benchSync } from './sync';
 import { benchFirstVisit } from './first-visit';
@@ -50,6 +54,10 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 const importOnly = process.env.BENCH_ONLY === 'import'; // just the facility CSV import in the browser
 const syncOnly = process.env.BENCH_ONLY === 'sync'; // just the sync figures, ours and PouchDB's
 const startOnly = process.env.BENCH_ONLY === 'start'; // just figures 1-3: start JS, cold start, keystrokes
+if (process.env.BENCH_ONLY === 'yearly') {
+  await benchYearlyReport();
+  process.exit(0);
+}
 if (syncOnly) {
   await benchSync(resolve(root, 'dist'));
   process.exit(0);
@@ -63,6 +71,7 @@ if (!importOnly && !startOnly && process.env.BENCH_ONLY !== 'first-visit') {
   benchMatch();
   benchCsvImport();
   await benchClaimExport();
+  await benchYearlyReport();
 }
 if (process.env.BENCH_DOMAIN_ONLY === '1') process.exit(0);
 

@@ -16,7 +16,7 @@ import { useApp } from '../state/store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
 import { useSync } from './use-sync';
-import { bonusScreen, casesScreen, claimsScreen, facilitiesScreen, householdsScreen, matchScreen, settingsScreen } from './screens';
+import { bonusScreen, casesScreen, claimsScreen, facilitiesScreen, householdsScreen, matchScreen, reportsScreen, settingsScreen } from './screens';
 
 const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   households: householdsScreen.Screen,
@@ -25,6 +25,7 @@ const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   cases: casesScreen.Screen,
   claims: claimsScreen.Screen,
   bonus: bonusScreen.Screen,
+  reports: reportsScreen.Screen,
   settings: settingsScreen.Screen,
 };
 
@@ -32,6 +33,7 @@ const NAV: readonly { area: AppArea; label: string }[] = [
   { area: 'households', label: T.navHouseholds },
   { area: 'cases', label: T.navCases },
   { area: 'facilities', label: T.navFacilities },
+  { area: 'reports', label: T.navReports },
   { area: 'settings', label: T.navSettings },
 ];
 

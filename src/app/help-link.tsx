@@ -15,6 +15,8 @@ export function guidePageFor(hash: string): GuidePage {
     case 'claims':
     case 'bonus':
       return 'claims';
+    case 'reports':
+      return 'yearly';
     case 'settings':
       return 'handover';
     case 'match':

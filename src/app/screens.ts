@@ -50,4 +50,5 @@ export const casesScreen = lazyScreen(() => import('../features/emergencies/case
 export const bonusScreen = lazyScreen(() =>
   import('../features/function-bonus/function-bonus-screen').then((m) => ({ default: m.FunctionBonusScreen })),
 );
+export const reportsScreen = lazyScreen(() => import('../features/reports/reports-screen').then((m) => ({ default: m.ReportsScreen })));
 export const claimsScreen = lazyScreen(() => import('../features/claims/claims-screen').then((m) => ({ default: m.ClaimsScreen })));

@@ -51,6 +51,7 @@ export const T = {
   navSettings: '設定',
   navCases: '緊急対応',
   navFacilities: '事業所',
+  navReports: '実績',
   signedInAs: (name: string) => `利用者：${name}`,
   /** the small link to this screen's page of the guide (help-link.tsx) */
   help: '使い方',

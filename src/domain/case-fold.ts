@@ -12,6 +12,7 @@ import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
   DEFAULT_CLAIM_FACTS,
+  EXIT_KINDS,
   OUTCOME_KINDS,
   PLANNING_VALUES,
   REQUEST_CATEGORIES,
@@ -28,6 +29,7 @@ import {
   type OutcomeBody,
   type ResultBody,
   type SameEmergencyBody,
+  type StayEndBody,
   type Superseded,
 } from './emergency-case';
 
@@ -111,6 +113,7 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
   const link = latest('link');
   const outcome = latest('outcome');
   const close = latest('close');
+  const stayEnd = latest('stay-end');
   const last = entries.at(-1)!;
   const answers = new Map<string, Slot<SameEmergencyBody>>();
   for (const s of standing) if (s.body.type === 'same-emergency' && !s.withdrawn) answers.set(s.body.otherCaseId, s as Slot<SameEmergencyBody>);
@@ -127,6 +130,7 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
     withdrawnOutcomes: standing.filter((s): s is Slot<OutcomeBody> => s.body.type === 'outcome' && s.withdrawn).map(current),
     sameEmergency: [...answers.values()].map(current),
     closedAt: close?.body.closedAt ?? null,
+    stayEnd: stayEnd ? current(stayEnd) : null,
     handler: first.recordedBy,
     headHash: last.hash,
   };
@@ -243,6 +247,27 @@ function checkClose(errors: string[], c: EmergencyCase, closedAt: IsoInstant, re
   if (beforeMinuteOf(closedAt, lastContact)) errors.push('終了時刻が、要請や連絡・調整の時刻より前になっています。');
 }
 
+/** The end of a stay needs a stay: an admission (短期入所) with its time, and the end after it. */
+function checkStayEnd(errors: string[], c: EmergencyCase, body: StayEndBody, recordedAt: IsoInstant): void {
+  const admission = c.outcome?.body;
+  if (admission?.outcome !== '短期入所' || admission.from === null) {
+    errors.push('退所を記録できるのは、対応結果が「短期入所」で入所の日時がある対応記録だけです。');
+    return;
+  }
+  if (!EXIT_KINDS.includes(body.exit)) errors.push('退所後の行き先を選んでください。');
+  if ((body.exit === 'その他' || body.exit === '別の事業所') && body.note.trim() === '') {
+    errors.push(`「${body.exit}」の場合は、退所後の行き先（備考）を入力してください。`);
+  }
+  if (!isInstant(body.endedAt)) {
+    errors.push('退所の日時を入力してください。');
+    return;
+  }
+  checkNotAhead(errors, '退所の日時', body.endedAt, recordedAt);
+  if (ms(body.endedAt) < ms(admission.from)) {
+    errors.push(`退所の日時が、入所の日時（${formatJapanDateTime(admission.from)}）より前になっています。`);
+  }
+}
+
 function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedAt: IsoInstant): void {
   switch (body.type) {
     case 'open':
@@ -253,6 +278,8 @@ function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedA
       return checkOutcome(errors, c, body, recordedAt);
     case 'close':
       return checkClose(errors, c, body.closedAt, recordedAt);
+    case 'stay-end':
+      return checkStayEnd(errors, c, body, recordedAt);
     case 'result': {
       const contact = c.contacts.find((k) => k.entryId === body.contact);
       if (contact === undefined) errors.push('結果を記録する連絡が見つかりません。');
@@ -273,8 +300,8 @@ function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedA
   }
 }
 
-/** What a closed case still takes: corrections, claim facts and who it was about. */
-const AFTER_CLOSE: ReadonlySet<EntryBody['type']> = new Set(['correction', 'claim-facts', 'link', 'same-emergency']);
+/** What a closed case still takes: corrections, claim facts, who it was about, the same-emergency answer, and the end of the stay it began. */
+const AFTER_CLOSE: ReadonlySet<EntryBody['type']> = new Set(['correction', 'claim-facts', 'link', 'same-emergency', 'stay-end']);
 
 /**
  * Japanese messages for everything wrong with a new entry; empty when it may be written.
@@ -291,6 +318,7 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
   if (c.closedAt !== null && !AFTER_CLOSE.has(body.type)) {
     return ['終了した対応記録には追加できません。誤りは「訂正」で記録してください。'];
   }
+  if (body.type === 'stay-end' && (c.stayEnd ?? null) !== null) return ['退所はすでに記録されています。誤りは「訂正」で記録してください。'];
   if (body.type !== 'correction') {
     checkFact(errors, c, body, recordedAt);
     return errors;
@@ -316,6 +344,35 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
     checkFact(errors, c, body.replacement, recordedAt);
   }
   return errors;
+}
+
+// ─── Stays ──────────────────────────────────────────────────────────────────
+
+/** A 短期入所 stay a case began: the Japan days it started and (if it has) ended. */
+export interface Stay {
+  readonly caseId: string;
+  readonly from: IsoInstant;
+  readonly fromDay: IsoDate;
+  readonly endedAt: IsoInstant | null;
+  readonly endDay: IsoDate | null;
+}
+
+/** The stay a case began (an outcome 短期入所 with its time), or null. */
+export function stayOf(c: EmergencyCase): Stay | null {
+  const o = c.outcome?.body;
+  if (o?.outcome !== '短期入所' || o.from === null) return null;
+  const endedAt = c.stayEnd?.body.endedAt ?? null;
+  return { caseId: c.id, from: o.from, fromDay: japanDateOf(o.from), endedAt, endDay: endedAt === null ? null : japanDateOf(endedAt) };
+}
+
+/**
+ * Days of stay counted as short-stay days are billed: the admission day and every Japan day up to
+ * `untilDay` (the day of leaving, or today for a stay still going on), both counted. 1 on the
+ * admission day itself.
+ */
+export function stayDays(fromDay: IsoDate, untilDay: IsoDate): number {
+  if (untilDay < fromDay) return 0;
+  return Math.round((Date.parse(`${untilDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
 // ─── Retention ──────────────────────────────────────────────────────────────

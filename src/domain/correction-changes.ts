@@ -76,6 +76,12 @@ function fieldsOf(body: FactBody, time: TimeText): [string, string][] {
         ['相手の記録の要請時刻', time(body.otherRequestedAt)],
         ['理由', body.reason],
       ];
+    case 'stay-end':
+      return [
+        ['退所日時', time(body.endedAt)],
+        ['退所後の行き先', body.exit],
+        ['退所のメモ', body.note],
+      ];
   }
 }
 

@@ -14,7 +14,7 @@
 import { claimDetailCsv, claimExportFileName, claimSummaryCsv, encodeClaimCsv, casesForMonth } from './claim-csv';
 import { buildMonthClose, sha256OfBytes, type KeptExport, type MonthClose } from './claim-close';
 import { childLookupOf, decideClaims, personFactsLookupOf, summarizeClaims } from './claim-rules';
-import type { Actor, CaseSubject, EmergencyCase, EntryBody, Office, OutcomeKind, Planning } from './emergency-case';
+import { EXIT_KINDS, REQUEST_CATEGORIES, type Actor, type CaseSubject, type EmergencyCase, type EntryBody, type Office, type OutcomeKind, type Planning } from './emergency-case';
 import type { Facility } from './facility';
 import type { Household, IsoDate, IsoInstant } from './household';
 import { NO_ONE_BODY } from './office';
@@ -148,6 +148,9 @@ interface Person {
   readonly p: Household['persons'][number];
 }
 
+/** How many days after the admission each demo stay ended; null: the person is still there. */
+const STAY_DAYS: readonly (number | null)[] = [3, 6, 2, 4, null, null];
+
 /**
  * The demo claim months. Empty (no cases) when there is no office, fewer than two facilities, or
  * too few registered adults and children for every scenario (a demo hub of 40 households has them).
@@ -238,7 +241,7 @@ export function demoClaimMonth(
         subject,
         requestedAt: at(0),
         requestedAtReason: s.late ? 'デモデータ（請求後に同期された過去の対応の例）' : 'デモデータ（過去の対応の例）',
-        category: i % 2 === 0 ? '介護者の入院' : '介護者の急病・けが',
+        category: REQUEST_CATEGORIES[i % (REQUEST_CATEGORIES.length - 1)]!,
         detail: '（デモ）主たる介護者が救急搬送。本人は自宅に一人。',
         caller: person?.h.emergencyContacts[0]?.relation ?? '',
         callerPhone: person?.h.emergencyContacts[0]?.phones[0] ?? '',
@@ -251,6 +254,7 @@ export function demoClaimMonth(
       bodies.push(
         { type: 'outcome', outcome, facilityId: admitted ? yes.id : null, facilityName: admitted ? yes.name : '', from: admitted ? at(60) : null, note: '' },
         { type: 'close', closedAt: at(75) },
+        ...(admitted ? stayEnd(i, at(60), now) : []),
       );
     }
     return { bodies, late: s.late ?? false, ...(s.answer ? { answer: s.answer } : {}) };
@@ -268,6 +272,19 @@ export function demoClaimMonth(
     beforeClose: cases.filter((c) => !c.late).map(strip),
     afterClose: cases.filter((c) => c.late).map(strip),
   };
+}
+
+/**
+ * The end of the i-th demo stay, an exit of each kind in turn, after 2 to 7 days; nothing for one
+ * in nine (still in emergency stay) or for one that would end after `now`.
+ */
+function stayEnd(i: number, admittedAt: IsoInstant, now: IsoInstant): EntryBody[] {
+  if (i % 9 === 8) return [];
+  const endedAt = new Date(Date.parse(admittedAt) + (2 + (i % 6)) * 24 * 60 * MINUTE).toISOString();
+  if (endedAt > now) return [];
+  const exit = EXIT_KINDS[i % EXIT_KINDS.length]!;
+  const note = exit === '別の事業所' ? '（デモ）共同生活援助 みなとホームへ' : exit === 'その他' ? '（デモ）親族宅へ' : '';
+  return [{ type: 'stay-end', endedAt, exit, note }];
 }
 
 /**

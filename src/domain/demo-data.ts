@@ -94,6 +94,9 @@ interface Context {
   readonly facilityNames: readonly string[];
 }
 
+/** 支給決定市町村: most families are the city's own; some were decided by a neighbouring town. */
+const MUNICIPALITIES = [CITY, CITY, CITY, 'しおかぜ町', CITY, 'あさひ市'] as const;
+
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const atTenJst = (date: IsoDate): IsoInstant => `${date}T01:00:00.000Z`;
 
@@ -137,6 +140,8 @@ function makePerson(r: Random, ctx: Context, id: string, surname: NamePair, scri
     birthDate,
     sex: script.sex,
     recipientNumber: r.chance(0.05) ? '' : recipientNumber(householdNo, seq),
+    // From the household number, not the random stream: every other field stays as it was.
+    municipality: MUNICIPALITIES[householdNo % MUNICIPALITIES.length]!,
     ...profile.build(r),
     doctors,
     allergies: r.pick(ALLERGIES),

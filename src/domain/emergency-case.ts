@@ -30,6 +30,10 @@ export type ContactResult = (typeof CONTACT_RESULTS)[number];
 export const OUTCOME_KINDS = ['短期入所', '入院', '在宅で対応', 'その他'] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
+/** 出口: where the person went when an emergency stay ended (出口支援, seeds/000). */
+export const EXIT_KINDS = ['自宅に戻った', '別の事業所', '入院', '施設入所', 'その他'] as const;
+export type ExitKind = (typeof EXIT_KINDS)[number];
+
 /**
  * Who provides the person's 計画相談支援 (seeds/004 §24: not claimable when another office does,
  * unless the person uses no services and this office writes the サービス等利用計画).
@@ -141,6 +145,19 @@ export interface OutcomeBody {
   readonly note: string;
 }
 
+/**
+ * The end of the stay a 短期入所 outcome began: when the person left, and where they went. Written
+ * after the case closed (a stay outlasts the night call), so it is taken by a closed case.
+ */
+export interface StayEndBody {
+  readonly type: 'stay-end';
+  /** 退所の日時 */
+  readonly endedAt: IsoInstant;
+  readonly exit: ExitKind;
+  /** which office, hospital or facility, or what else happened (required for 別の事業所 and その他) */
+  readonly note: string;
+}
+
 export interface CloseBody {
   readonly type: 'close';
   readonly closedAt: IsoInstant;
@@ -165,7 +182,7 @@ export interface SameEmergencyBody {
 }
 
 /** Every body that states a fact; a correction replaces one of these. */
-export type FactBody = OpenBody | ContactBody | ResultBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody | SameEmergencyBody;
+export type FactBody = OpenBody | ContactBody | ResultBody | LinkBody | ClaimFactsBody | OutcomeBody | CloseBody | SameEmergencyBody | StayEndBody;
 
 /**
  * A correction names the entry it corrects and gives a reason. `replacement` is a body of the same
@@ -192,6 +209,7 @@ export const ENTRY_TYPE_LABELS: Readonly<Record<EntryType, string>> = {
   outcome: '対応結果',
   close: '終了',
   'same-emergency': '同じ緊急事態かの確認',
+  'stay-end': '退所・出口',
   correction: '訂正・取消',
 };
 
@@ -271,6 +289,11 @@ export interface EmergencyCase {
   /** 「同じ緊急事態ですか？」 answers, the latest per other case */
   readonly sameEmergency: readonly Current<SameEmergencyBody>[];
   readonly closedAt: IsoInstant | null;
+  /**
+   * when the 短期入所 stay ended and where the person went; null while the stay goes on (or there
+   * was none). foldCase always sets it; optional only so hand-built cases in older tests still type.
+   */
+  readonly stayEnd?: Current<StayEndBody> | null;
   /** who opened the case */
   readonly handler: Actor;
   /** the last entry's hash: names this exact state of the case */

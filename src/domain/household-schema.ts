@@ -164,6 +164,8 @@ export const personSchema = z
       (v) => (typeof v === 'string' ? v.normalize('NFKC').replace(/[\s-]/g, '') : v),
       z.string({ error: RECIPIENT_MESSAGE }).regex(/^(\d{10})?$/, { error: RECIPIENT_MESSAGE }),
     ),
+    // Absent in records saved before the field existed.
+    municipality: z.preprocess((v) => (v === undefined ? '' : v), z.string({ error: '支給決定市町村を文字で入力してください' }).trim()),
     handbooks: handbooksSchema,
     supportLevel: z.preprocess(
       blankOrNumeric,
@@ -308,6 +310,7 @@ export function emptyPerson(id: string): Person {
     birthDate: null,
     sex: 'unknown',
     recipientNumber: '',
+    municipality: '',
     handbooks: { physicalGrade: null, ryoiku: null, mentalGrade: null },
     supportLevel: null,
     disabilityTypes: [],

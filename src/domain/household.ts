@@ -81,6 +81,8 @@ export interface Person {
   readonly sex: Sex;
   /** 受給者証番号, 10 digits */
   readonly recipientNumber: string;
+  /** 支給決定市町村: the municipality that decided the person's services ('' when not recorded) */
+  readonly municipality: string;
   readonly handbooks: Handbooks;
   /** 障害支援区分 1-6; children (障害児) have none */
   readonly supportLevel: 1 | 2 | 3 | 4 | 5 | 6 | null;

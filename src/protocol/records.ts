@@ -17,6 +17,7 @@ import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from '../domain/disability';
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
+  EXIT_KINDS,
   OUTCOME_KINDS,
   PLANNING_VALUES,
   REQUEST_CATEGORIES,
@@ -28,13 +29,14 @@ import type { BonusClaimCount, BonusCoordinator, BonusSplit, BonusUnitPrice } fr
 import type { Household, Person } from '../domain/household';
 import type { MonthCloseRecord } from '../domain/claim-close';
 import { hubPeriodErrors, periodErrorPath, upgradeOfficeRecord, type Office } from '../domain/office';
+import type { TrialStay } from '../domain/trial-stay';
 import { SEXES } from '../domain/household-schema';
 import { FUNCTION_BONUS_KINDS, isRecordId, RECORD_ID_PATTERN } from './constants';
 
 export { RECORD_ID_PATTERN, isRecordId };
 
 /** The kinds pull hands out and the vault stores. */
-export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', ...FUNCTION_BONUS_KINDS] as const;
+export const STORED_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', 'trial-stay', ...FUNCTION_BONUS_KINDS] as const;
 export type StoredKind = (typeof STORED_KINDS)[number];
 
 /** A record id on the wire: the one rule ([R1], constants.ts). */
@@ -57,6 +59,7 @@ const personRecord = z.object({
   birthDate: orNull(isoDate),
   sex: z.enum(SEXES),
   recipientNumber: text,
+  municipality: z.preprocess((v) => (v === undefined ? '' : v), text),
   handbooks: z.object({
     physicalGrade: orNull(z.literal([1, 2, 3, 4, 5, 6])),
     ryoiku: orNull(text),
@@ -268,6 +271,7 @@ const factBodies = [
     answer: z.enum(['same', 'separate']),
     reason: text,
   }),
+  z.object({ type: z.literal('stay-end'), endedAt: instant, exit: z.enum(EXIT_KINDS), note: text }),
 ] as const;
 
 const factBody = z.discriminatedUnion('type', [...factBodies]) satisfies z.ZodType<FactBody>;
@@ -344,6 +348,23 @@ export const monthCloseRecord = z.object({
     z.object({ type: z.literal('cancel'), cancels: recordId, reason: z.string().trim().min(1) }),
   ]),
 }) satisfies z.ZodType<MonthCloseRecord>;
+// ─── Trial stay ─────────────────────────────────────────────────────────────
+
+export const trialStayRecord = z.object({
+  id: recordId,
+  householdId: z.string().min(1),
+  personId: z.string().min(1),
+  facilityId: z.string().min(1),
+  facilityName: text,
+  from: isoDate,
+  to: isoDate,
+  purpose: text,
+  howItWent: text,
+  nextTime: text,
+  recordedBy: text,
+  createdAt: instant,
+  updatedAt: instant,
+}) satisfies z.ZodType<TrialStay>;
 
 const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {
   household: householdRecord,
@@ -355,6 +376,7 @@ const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {
   'bonus-count': bonusCountRecord,
   'bonus-price': bonusPriceRecord,
   'month-close': monthCloseRecord,
+  'trial-stay': trialStayRecord,
 };
 
 /** Why a record cannot be read: a code for counting, the field, and words for whoever looks into it. */

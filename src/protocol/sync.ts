@@ -76,12 +76,13 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   admin: '管理者',
 };
 
-export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', 'access', ...FUNCTION_BONUS_KINDS] as const;
+export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', 'access', 'trial-stay', ...FUNCTION_BONUS_KINDS] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export const CHANGE_OPS = ['create', 'update', 'withdraw', 'append'] as const;
 export type ChangeOp = (typeof CHANGE_OPS)[number];
 /** Kinds merged field by field against the version the edit was based on. */
-export const MERGED_KINDS = ['household', 'facility', 'office', ...FUNCTION_BONUS_KINDS] as const;
+export const MERGED_KINDS = ['household', 'facility', 'office', 'trial-stay', ...FUNCTION_BONUS_KINDS] as const;
+export type MergedKind = (typeof MERGED_KINDS)[number];
 
 // ─── Errors ─────────────────────────────────────────────────────────────────
 
@@ -296,7 +297,7 @@ export const WireScope = z.strictObject({
 export type WireScope = z.infer<typeof WireScope>;
 
 export const WireRecord = z.strictObject({
-  kind: z.enum(['household', 'facility', 'office', 'case-entry', 'month-close', ...FUNCTION_BONUS_KINDS]),
+  kind: z.enum(['household', 'facility', 'office', 'case-entry', 'month-close', 'trial-stay', ...FUNCTION_BONUS_KINDS]),
   entityId: id,
   version: z.number().int().positive(),
   /** the office it belongs to, HUB_ONLY_OFFICE, or null for hub-wide records */

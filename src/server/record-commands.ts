@@ -16,6 +16,7 @@ const KIND_LABELS: Readonly<Record<StoredKind, string>> = {
   'case-entry': '緊急対応記録',
   ...FUNCTION_BONUS_KIND_LABELS,
   'month-close': '請求済みの記録',
+  'trial-stay': '体験利用',
 };
 
 export async function runRecordCommand(

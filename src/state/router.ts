@@ -5,7 +5,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type AppArea = 'households' | 'facilities' | 'match' | 'cases' | 'claims' | 'bonus' | 'settings';
+export type AppArea = 'households' | 'facilities' | 'match' | 'cases' | 'claims' | 'bonus' | 'reports' | 'settings';
 
 export const appPaths: Readonly<Record<AppArea, string>> = {
   households: '#/',
@@ -14,10 +14,11 @@ export const appPaths: Readonly<Record<AppArea, string>> = {
   cases: '#/cases',
   claims: '#/claims',
   bonus: '#/bonus',
+  reports: '#/reports',
   settings: '#/settings',
 };
 
-const AREAS: ReadonlySet<string> = new Set(['facilities', 'match', 'cases', 'claims', 'bonus', 'settings']);
+const AREAS: ReadonlySet<string> = new Set(['facilities', 'match', 'cases', 'claims', 'bonus', 'reports', 'settings']);
 
 /** The first path segment names the area ('#/settings/…', '#/facilities/…', '#/match/…'); anything else is households. */
 export function parseArea(hash: string): AppArea {

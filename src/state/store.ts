@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { Household } from '../domain/household';
 import { summarizeHousehold, type HouseholdSummary, type SummarySnapshot } from '../domain/household-summary';
 import type { Facility } from '../domain/facility';
+import type { TrialStay } from '../domain/trial-stay';
 import { chainNext, compareEntries } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
@@ -53,6 +54,8 @@ export interface AppState {
   readonly offices: ReadonlyMap<string, Office>;
   /** 機能強化加算: coordinators, split tables, claimed counts, unit prices (docs/function-bonus.md) */
   readonly bonus: BonusRecords;
+  /** 体験利用: every trial stay held, by id */
+  readonly trialStays: ReadonlyMap<string, TrialStay>;
   /** every case's entries, sorted by index (the chain as stored) */
   readonly caseEntries: ReadonlyMap<string, readonly CaseEntry[]>;
   /** 請求済み records (closes and their 取消), by id; append-only (domain/claim-close.ts) */
@@ -93,6 +96,8 @@ export interface AppActions {
   saveOffice(office: Office, op: ChangeOp): Promise<void>;
   /** Stores one 機能強化加算 record (already checked by its form schema) and shows it. */
   saveBonusRecord<K extends FunctionBonusKind>(kind: K, record: BonusRecordOf[K], op: ChangeOp): Promise<void>;
+  /** Stores a trial stay checked by validateTrialStay (domain/trial-stay.ts); demo household's stays stay demo. */
+  saveTrialStay(stay: TrialStay, op: ChangeOp): Promise<void>;
   /**
    * Validates and appends one entry to a case (a new case when `caseId` is null, with the open
    * entry), chained to the entries before it. Rejects with CaseEntryRejected (Japanese messages)
@@ -105,7 +110,12 @@ export interface AppActions {
    * keeps a demo month's record off the change log, cleared with the demo.
    */
   appendMonthClose(record: MonthCloseRecord, options?: { demo?: boolean }): Promise<void>;
-  loadDemo(households: readonly Household[], facilities: readonly Facility[], offices?: readonly Office[]): Promise<void>;
+  loadDemo(
+    households: readonly Household[],
+    facilities: readonly Facility[],
+    offices?: readonly Office[],
+    trialStays?: readonly TrialStay[],
+  ): Promise<void>;
   clearDemo(): Promise<number>;
   /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
   reload(): Promise<void>;
@@ -190,6 +200,7 @@ const emptyData = () => ({
   facilities: new Map<string, Facility>(),
   offices: new Map<string, Office>(),
   bonus: EMPTY_BONUS,
+  trialStays: new Map<string, TrialStay>(),
   caseEntries: new Map<string, readonly CaseEntry[]>(),
   monthCloses: new Map<string, MonthCloseRecord>(),
   index: buildHouseholdIndex([]),
@@ -230,11 +241,12 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
    */
   async function loadAll(session: VaultSession, options: { full?: boolean } = {}) {
     const snapshotRead = options.full ? Promise.resolve(undefined) : session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
-    const [facilities, offices, entries, closes, snapshot, ...bonusLists] = await Promise.all([
+    const [facilities, offices, entries, closes, trialStays, snapshot, ...bonusLists] = await Promise.all([
       session.list<Facility>('facility'),
       session.list<Office>('office'),
       session.list<CaseEntry>('case-entry'),
       session.list<MonthCloseRecord>('month-close'),
+      session.list<TrialStay>('trial-stay'),
       snapshotRead,
       ...FUNCTION_BONUS_KINDS.map((kind) => session.list<{ readonly id: string }>(kind)),
     ]);
@@ -244,6 +256,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       facilities: new Map(facilities.map((f) => [f.id, f.data])),
       offices: new Map(offices.map((o) => [o.id, readOffice(o.data)])),
       bonus,
+      trialStays: new Map(trialStays.map((t) => [t.id, t.data])),
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
       monthCloses: new Map(closes.map((r) => [r.id, r.data])),
     };
@@ -465,6 +478,13 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.put(kind, record.id, record, op));
       set({ bonus: withBonus(get().bonus, kind, record) });
     },
+    async saveTrialStay(stay, op) {
+      const session = requireSession();
+      // A stay of a demo household is demo data: kept off the change log, cleared with the demo.
+      if (get().demoIds.has(stay.householdId)) await guarded(() => session.putDemo('trial-stay', [{ id: stay.id, data: stay }]));
+      else await guarded(() => session.put('trial-stay', stay.id, stay, op));
+      set({ trialStays: new Map(get().trialStays).set(stay.id, stay) });
+    },
 
     appendCaseEntry(caseId, body) {
       const id = caseId ?? globalThis.crypto.randomUUID();
@@ -518,12 +538,13 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.logAccess('open-household', id));
     },
 
-    async loadDemo(households, facilities, offices = []) {
+    async loadDemo(households, facilities, offices = [], trialStays = []) {
       const session = requireSession();
       await guarded(async () => {
         await session.putDemo('household', households.map((h) => ({ id: h.id, data: h })));
         await session.putDemo('facility', facilities.map((f) => ({ id: f.id, data: f })));
         await session.putDemo('office', offices.map((o) => ({ id: o.id, data: o })));
+        await session.putDemo('trial-stay', trialStays.map((t) => ({ id: t.id, data: t })));
         await loadAll(session, { full: true });
       });
     },
@@ -554,6 +575,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const facilities = new Map(state.facilities);
         const offices = new Map(state.offices);
         let bonus = state.bonus;
+        const trialStays = new Map(state.trialStays);
         const caseEntries = new Map(state.caseEntries);
         const monthCloses = new Map(state.monthCloses);
         let index = state.index;
@@ -571,6 +593,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           else if (kind === 'office') offices.set(stored.id, readOffice(stored.data));
           else if (isBonusKind(kind)) bonus = withBonus(bonus, kind, stored.data as { readonly id: string });
           else if (kind === 'month-close') monthCloses.set(stored.id, stored.data as MonthCloseRecord);
+          else if (kind === 'trial-stay') trialStays.set(stored.id, stored.data as TrialStay);
           else {
             const entry = stored.data as CaseEntry;
             const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);
@@ -579,7 +602,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         }
         // Pulled before the index was built (just after unlock): build it now, with them.
         if (householdsChanged && state.pendingOrder !== null) index = buildHouseholdIndex([...summaries.values()]);
-        set({ households, summaries, facilities, offices, bonus, caseEntries, monthCloses, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
+        set({ households, summaries, facilities, offices, bonus, trialStays, caseEntries, monthCloses, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
         if (householdsChanged) await writeSnapshot(session);
       });
     },

@@ -7,6 +7,7 @@ import type { EntityKind, VaultErrorCode, VaultSession } from './types';
 import { createHousehold, createPerson } from '../../test/factories/household';
 import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 import { createFacility } from '../../test/factories/facility';
+import { createTrialStay } from '../../test/factories/trial-stay';
 import type { CaseEntry, Office } from '../domain/emergency-case';
 import type { Household } from '../domain/household';
 
@@ -70,6 +71,8 @@ async function sourceVault() {
     deviceId: 'device-1',
     body: { type: 'cancel', cancels: 'close-0', reason: '別の月を誤って請求済みにした' },
   });
+  const stayId = newId();
+  await session.put('trial-stay', stayId, createTrialStay({ id: stayId, householdId: households[1]!, facilityId }), 'create');
   await session.putDemo('household', [{ id: 'demo-household-1', data: createSampleRecord({ name: 'デモ 花子' }) }]);
   await session.putDemo('facility', [{ id: 'demo-facility-1', data: { name: 'デモ施設' } }]);
   await session.logAccess('open-household', households[0]!);
@@ -85,7 +88,7 @@ async function targetVault() {
 }
 
 async function snapshot(session: VaultSession) {
-  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry', 'bonus-split', 'month-close'];
+  const kinds: EntityKind[] = ['household', 'facility', 'office', 'case-entry', 'bonus-split', 'month-close', 'trial-stay'];
   const lists = await Promise.all(kinds.map((k) => session.list(k)));
   return lists
     .flat()
@@ -109,7 +112,7 @@ describe('backup round trip', () => {
     const before = await target.session.outbox();
 
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result).toEqual({ counts: { ...NO_BONUS, household: 3, facility: 1, office: 1, 'case-entry': 2, 'bonus-split': 1, 'month-close': 1 }, accessLog: 3 });
+    expect(result).toEqual({ counts: { ...NO_BONUS, household: 3, facility: 1, office: 1, 'case-entry': 2, 'bonus-split': 1, 'month-close': 1, 'trial-stay': 1 }, accessLog: 3 });
 
     const expected = (await snapshot(source.session)).filter((r) => !r.demo);
     expect(await snapshot(target.session)).toEqual(expected);
@@ -132,8 +135,9 @@ describe('backup round trip', () => {
       ['office', 'create'],
       ['case-entry', 'append'],
       ['case-entry', 'append'],
-      ['bonus-split', 'create'],
       ['month-close', 'append'],
+      ['trial-stay', 'create'],
+      ['bonus-split', 'create'],
     ]);
     for (const e of recordEntries) {
       expect(e.userId).toBe(target.session.user.id);
@@ -204,7 +208,7 @@ describe('backup round trip', () => {
     const bytes = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
     const target = await targetVault();
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result.counts).toEqual({ ...NO_BONUS, household: 0, facility: 0, office: 0, 'case-entry': 0, 'month-close': 0 });
+    expect(result.counts).toEqual({ ...NO_BONUS, household: 0, facility: 0, office: 0, 'case-entry': 0, 'month-close': 0, 'trial-stay': 0 });
     expect(await target.session.list('household')).toEqual([]);
   });
 

@@ -48,7 +48,7 @@ export const BACKUP_VERSION = 1;
 export const BACKUP_EXTENSION = '.kyoten';
 
 /** Every kind, in the order a restore writes them (households before the case entries that cite them). */
-export const BACKUP_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', ...FUNCTION_BONUS_KINDS] as const satisfies readonly EntityKind[];
+export const BACKUP_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', 'trial-stay', ...FUNCTION_BONUS_KINDS] as const satisfies readonly EntityKind[];
 // Compile-time check that no EntityKind is left out of backups: adding a kind breaks this line.
 const allKindsListed: Exclude<EntityKind, (typeof BACKUP_KINDS)[number]> extends never ? true : never = true;
 void allKindsListed;
@@ -264,7 +264,7 @@ export async function inspectBackup(bytes: Uint8Array): Promise<BackupInfo> {
 // export
 
 function zeroCounts(): KindCounts {
-  return { household: 0, facility: 0, office: 0, 'case-entry': 0, 'month-close': 0, ...Object.fromEntries(FUNCTION_BONUS_KINDS.map((k) => [k, 0])) } as KindCounts;
+  return { household: 0, facility: 0, office: 0, 'case-entry': 0, 'month-close': 0, 'trial-stay': 0, ...Object.fromEntries(FUNCTION_BONUS_KINDS.map((k) => [k, 0])) } as KindCounts;
 }
 
 /**
@@ -436,7 +436,7 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
   return raw as unknown as BackupPayload;
 }
 
-const KIND_WORDS: Readonly<Record<EntityKind, string>> = { household: '世帯', facility: '事業所', office: '相談支援事業所', 'case-entry': '対応記録', 'month-close': '請求済みの記録', ...FUNCTION_BONUS_KIND_LABELS };
+const KIND_WORDS: Readonly<Record<EntityKind, string>> = { household: '世帯', facility: '事業所', office: '相談支援事業所', 'case-entry': '対応記録', 'month-close': '請求済みの記録', 'trial-stay': '体験利用', ...FUNCTION_BONUS_KIND_LABELS };
 
 /**
  * [R2] Every record must be one the app can read, or nothing is restored: a household whose

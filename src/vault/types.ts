@@ -13,7 +13,7 @@ import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '.
  * (請求済み, docs/claim-rules.md) the claims as sent: both written once through
  * `append`, never overwritten by `put` (see records.ts).
  */
-export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry' | 'month-close' | FunctionBonusKind;
+export type EntityKind = 'household' | 'facility' | 'office' | 'case-entry' | 'month-close' | 'trial-stay' | FunctionBonusKind;
 
 /** Kinds whose records are append-only. */
 export const APPEND_ONLY_KINDS: ReadonlySet<EntityKind> = new Set(['case-entry', 'month-close']);

@@ -3,7 +3,9 @@ import { useMemo } from 'react';
 import { addMonthsToDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { Notice, Page, Section } from '../../ui/layout';
+import { stayDays, stayOf } from '../../domain/case-fold';
 import { casePaths } from './route';
+import { ST } from './stay-text';
 import { T } from './text';
 import { useAllCases } from './use-cases';
 
@@ -40,6 +42,29 @@ function CaseSection({ title, id, cases }: { title: string; id: string; cases: r
   );
 }
 
+/** 緊急入所中: everyone whose emergency stay has begun and not ended, the longest first, with the day count. */
+function InStaySection({ cases, today }: { cases: readonly EmergencyCase[]; today: string }) {
+  const staying = cases
+    .map((kase) => ({ kase, stay: stayOf(kase) }))
+    .filter((x): x is { kase: EmergencyCase; stay: NonNullable<ReturnType<typeof stayOf>> } => x.stay !== null && x.stay.endDay === null)
+    .sort((a, b) => Date.parse(a.stay.from) - Date.parse(b.stay.from));
+  if (staying.length === 0) return null;
+  return (
+    <Section title={ST.listTitle(staying.length)} id="cases-in-stay">
+      <ul className="case-rows">
+        {staying.map(({ kase, stay }) => (
+          <li key={kase.id}>
+            <a className="case-row" href={casePaths.case(kase.id)}>
+              <span className="case-row__name">{kase.subject.name || T.unknownCaller}</span>
+              <span className="case-row__meta">{ST.listLine(kase.outcome?.body.facilityName ?? '', formatJapanDateTime(stay.from), stayDays(stay.fromDay, today))}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
 export function CaseList() {
   const cases = useAllCases();
   const { open, recent } = useMemo(() => {
@@ -64,6 +89,7 @@ export function CaseList() {
       </a>
       <p className="case-hint">{T.startUnknownHint}</p>
       {cases.length === 0 ? <Notice>{T.noCases}</Notice> : null}
+      <InStaySection cases={cases} today={japanDateOf(new Date())} />
       <CaseSection title={`${T.openCases}（${open.length}件）`} id="cases-open" cases={open} />
       <CaseSection title={T.recentCases} id="cases-recent" cases={recent} />
     </Page>

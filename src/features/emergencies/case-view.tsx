@@ -24,6 +24,7 @@ import { useReopenForDraft } from '../../state/use-drafted-form';
 import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
 import { casePaths } from './route';
 import { SameEmergencySection } from './same-emergency';
+import { StaySection } from './stay-section';
 import { T } from './text';
 import { useAllCases, useCase } from './use-cases';
 
@@ -171,6 +172,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
           <ClaimFactsSection kase={kase} />
         </>
       )}
+      <StaySection kase={kase} readOnly={readOnly} />
       <History kase={kase} countersigns={countersigns} />
       {correcting ? <CorrectionDialog key={JSON.stringify(correcting)} kase={kase} target={correcting} onClose={() => setCorrecting(null)} /> : null}
     </>

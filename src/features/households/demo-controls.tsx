@@ -39,6 +39,8 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
       const { generateDemoHub } = await import('../../domain/demo-data');
       const size = DEMO_SIZES[sizeIndex] ?? DEMO_SIZES[0];
       const hub = generateDemoHub({ households: size.households, facilities: size.facilities, now: new Date().toISOString() });
+      const { demoTrialStays } = await import('../../domain/demo-trial-stays');
+      const trialStays = demoTrialStays(hub.households, hub.facilities, new Date().toISOString());
       // A month of night calls showing every claim rule on 請求・出力, and the month before it
       // already 請求済み with a case synced after the close. The 02:10 scenario's household (the
       // first) is left without one, for the user to try by hand.
@@ -46,7 +48,7 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
       const skip = new Set(hub.households.slice(0, 1).map((h) => h.id));
       const office = hub.offices[0];
       const plan = demoClaimMonth(hub.households, hub.facilities, office?.id ?? null, new Date().toISOString(), skip);
-      await loadDemo(hub.households, hub.facilities, [...hub.offices, ...plan.offices]);
+      await loadDemo(hub.households, hub.facilities, [...hub.offices, ...plan.offices], trialStays);
       if (office && plan.beforeClose.length > 0) {
         const ids: string[] = [];
         const append = async (cases: typeof plan.beforeClose) => {

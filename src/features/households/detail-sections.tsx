@@ -102,6 +102,7 @@ function DisabilityBlock({ person: p, today }: { person: Person; today: string }
           [F.handbooks, handbookText(p)],
           [F.supportLevel, p.supportLevel ? F.level(p.supportLevel) : ''],
           [F.recipientNumber, p.recipientNumber],
+          [F.municipality, p.municipality ?? ''],
           [F.behaviorScore, p.behaviorScore === null ? '' : `${p.behaviorScore}点`],
           [F.childBehaviorScore, p.childBehaviorScore === null ? '' : `${p.childBehaviorScore}点`],
         ]}

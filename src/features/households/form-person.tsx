@@ -38,6 +38,8 @@ export function PersonBasic({ person: p, at, update, err }: PersonFieldsProps) {
       <TextField label={F.birthDate} type="date" value={p.birthDate ?? ''} data-path={`${at}.birthDate`} error={err(`${at}.birthDate`)} onChange={(e) => update({ birthDate: e.target.value || null })} />
       <SelectField label={F.sex} options={SEX_OPTIONS} value={p.sex} data-path={`${at}.sex`} error={err(`${at}.sex`)} onChange={(e) => update({ sex: e.target.value as Person['sex'] })} />
       <TextField label={F.recipientNumber} hint={F.recipientHint} inputMode="numeric" autoComplete="off" value={p.recipientNumber} data-path={`${at}.recipientNumber`} error={err(`${at}.recipientNumber`)} onChange={(e) => update({ recipientNumber: e.target.value })} />
+      {/* Records saved before 支給決定市町村 existed have no value: shown blank. */}
+      <TextField label={F.municipality} hint={F.municipalityHint} autoComplete="off" value={p.municipality ?? ''} data-path={`${at}.municipality`} error={err(`${at}.municipality`)} onChange={(e) => update({ municipality: e.target.value })} />
     </div>
   );
 }

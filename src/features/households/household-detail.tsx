@@ -13,6 +13,7 @@ import { StatusBadge } from './badges';
 import { dateText } from './detail-parts';
 import { CareSections, ContactsSection, RecordSections } from './detail-sections';
 import { SEX_LABELS, T } from './text';
+import { TrialStaysSection } from './trial-stays';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
 import { WithdrawDialog, withdrawDraftKey } from './withdraw-dialog';
@@ -57,6 +58,7 @@ export function HouseholdDetail({ id }: { id: string }) {
       {reviewSaved ? <Notice kind="ok">{RT.saved(dateText(reviewSaved))}</Notice> : null}
       <ContactsSection household={household} />
       <CareSections household={household} today={today} />
+      <TrialStaysSection household={household} canAdd={status !== 'withdrawn'} />
       <RecordSections household={household} />
       <div className="hh-actions">
         <Button variant="primary" onClick={() => navigate(paths.edit(id))}>

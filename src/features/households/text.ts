@@ -155,6 +155,8 @@ export const F = {
   phone: '電話番号',
   recipientNumber: '受給者証番号',
   recipientHint: '10桁の数字',
+  municipality: '支給決定市町村',
+  municipalityHint: '受給者証を発行した市町村（例：松戸市）',
   /** phones of doctors, services, agencies: deliberately not 「電話番号」, which names the household phone */
   otherPhone: '電話',
   handbooks: '手帳',

@@ -13,6 +13,7 @@ import type { Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';
 import { AGE_CATEGORY_LABELS, formatJapanShortDateTime } from '../../domain/japan-time';
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
+import { trialStaysByFacility, type TrialStay } from '../../domain/trial-stay';
 import { formatPhoneForTel, normalizeName } from '../../domain/normalize';
 import { agoInWords, formatJapanesePhone, isJapanNight } from '../../domain/night-call';
 import { Notice, Page, Section } from '../../ui/layout';
@@ -64,12 +65,18 @@ export function MatchScreen() {
 
   const person = household?.persons.find((p) => p.id === route?.personId);
   const facilities = useMemo(() => [...facilityMap.values()], [facilityMap]);
+  const allTrialStays = useApp((s) => s.trialStays);
+  // 体験利用 recorded for this person: those facilities count as 以前に利用した事業所 too.
+  const trials = useMemo(
+    () => (household && person ? trialStaysByFacility(allTrialStays.values(), household.id, person.id) : new Map<string, TrialStay[]>()),
+    [allTrialStays, household, person],
+  );
   const result = useMemo(
     () =>
       person
-        ? matchFacilities({ person, callAt, facilities, previousStays: previousStayIds(person, facilities) })
+        ? matchFacilities({ person, callAt, facilities, previousStays: new Set([...previousStayIds(person, facilities), ...trials.keys()]) })
         : null,
-    [person, callAt, facilities],
+    [person, callAt, facilities, trials],
   );
 
   // Calling for a case, back is the case; otherwise the household.
@@ -158,7 +165,7 @@ export function MatchScreen() {
                 <ul className="match-list">
                   {result.fits.filter(open).map((m) => (
                     <li key={m.facility.id}>
-                      <MatchCard match={m} now={now} callAt={callAt} onCall={recorder.record} />
+                      <MatchCard match={m} now={now} callAt={callAt} trials={trials.get(m.facility.id)} onCall={recorder.record} />
                     </li>
                   ))}
                 </ul>
@@ -174,7 +181,7 @@ export function MatchScreen() {
                 <ul className="match-list">
                   {result.nearMisses.filter(open).map((m) => (
                     <li key={m.facility.id}>
-                      <MatchCard match={m} now={now} callAt={callAt} near onCall={recorder.record} />
+                      <MatchCard match={m} now={now} callAt={callAt} trials={trials.get(m.facility.id)} near onCall={recorder.record} />
                     </li>
                   ))}
                 </ul>
@@ -235,12 +242,15 @@ function MatchCard({
   match,
   now,
   near = false,
+  trials,
   onCall,
 }: {
   match: FacilityMatch;
   now: Date;
   callAt: Date;
   near?: boolean;
+  /** this person's trial stays at the facility, the latest first */
+  trials?: readonly TrialStay[] | undefined;
   onCall: OnCall;
 }) {
   const f = match.facility;
@@ -268,6 +278,9 @@ function MatchCard({
       ) : null}
       <CallLinks facility={f} onCall={onCall} now={now} />
       {match.stayedBefore ? <p className="match-card__badge">{T.stayedBefore}</p> : null}
+      {trials && trials.length > 0 ? (
+        <p className="match-card__trial">{T.trialStays(trials.map((s) => T.trialPeriod(s.from, s.to)).join('、'))}</p>
+      ) : null}
       {match.hubBonus.eligible ? <p className="match-card__hub">{T.hubBonus}</p> : null}
       {match.reasons.length > 0 ? (
         <details className="disclosure">

@@ -25,6 +25,15 @@ export const T = {
   oldVacancy: (beds: string, ago: string) => `${beds}（${ago}の報告・古い情報）`,
   noVacancy: '空きの報告なし',
   stayedBefore: '以前に利用',
+  trialStays: (dates: string) => `体験利用あり：${dates}`,
+  /** '2026-06-01', '2026-06-03' → '2026/6/1〜6/3' (one day: '2026/6/1') */
+  trialPeriod: (from: string, to: string) => {
+    const [y, m, d] = from.split('-').map(Number);
+    const [ty, tm, td] = to.split('-').map(Number);
+    const start = `${y}/${m}/${d}`;
+    if (from === to) return start;
+    return ty === y ? `${start}〜${tm}/${td}` : `${start}〜${ty}/${tm}/${td}`;
+  },
   reasons: '適合の理由',
   /** the domain's condition line already says 「条件あり」 */
   conditions: (c: string) => (c.includes('条件あり') ? c : `条件あり: ${c}`),

@@ -9,6 +9,7 @@ const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   'case-entry': '対応記録',
   ...FUNCTION_BONUS_KIND_LABELS,
   'month-close': '請求済みの記録',
+  'trial-stay': '体験利用',
 };
 
 const ALWAYS_NAMED = ['household', 'facility', 'office', 'case-entry'] as const;

@@ -9,7 +9,7 @@ export const CT = {
   loading: '重なった変更を読み込んでいます…',
   failed: '重なった変更を読み込めませんでした。同期してからもう一度お試しください。',
   unknownRecord: '（この端末にない記録）',
-  kind: { household: '世帯', facility: '短期入所事業所', office: '相談支援事業所', ...FUNCTION_BONUS_KIND_LABELS },
+  kind: { household: '世帯', facility: '短期入所事業所', office: '相談支援事業所', ...FUNCTION_BONUS_KIND_LABELS, 'trial-stay': '体験利用' },
   validFrom: (month: string) => `${month}から`,
   field: (label: string) => `項目：${label}`,
   kept: (by: string) => `いまの値（${by || '不明'}）`,

@@ -92,6 +92,7 @@ export const ST = {
     office: '相談支援事業所',
     'case-entry': '対応記録',
     'month-close': '請求済みの記録',
+    'trial-stay': '体験利用',
     access: '閲覧記録',
     ...FUNCTION_BONUS_KIND_LABELS,
   } satisfies Record<OutboxEntry['kind'], string>,

@@ -22,7 +22,7 @@ export { CHANGE_KINDS, CHANGE_OPS };
 export type { ChangeKind, ChangeOp, RefusalReason, Role };
 
 /** Kinds kept as current state per id and handed out by pull. 'access' (閲覧記録) is audit only. */
-export const RECORD_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office', 'case-entry', 'month-close', ...FUNCTION_BONUS_KINDS]);
+export const RECORD_KINDS: ReadonlySet<ChangeKind> = new Set(['household', 'facility', 'office', 'case-entry', 'month-close', 'trial-stay', ...FUNCTION_BONUS_KINDS]);
 /** Kinds that are written once ('append') and never changed: evidence and the access log. */
 export const APPEND_ONLY_KINDS: ReadonlySet<ChangeKind> = new Set(['case-entry', 'month-close', 'access']);
 

@@ -115,6 +115,18 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
       case 'bonus-count':
       case 'bonus-price':
         return user.role === 'admin' ? { ok: true, officeId: null } : refuse(`only an admin writes ${c.kind}`);
+      case 'trial-stay': {
+        // A trial stay is held under its household's office, so whoever may hold the family holds its stays.
+        const householdId = c.payload['householdId'];
+        const held = typeof householdId === 'string' ? households.get(householdId) : undefined;
+        if (user.role === 'facility-liaison') {
+          if (user.facilityId === null || c.payload['facilityId'] !== user.facilityId) return refuse(`trial stay ${c.entityId} is not at this liaison's facility`);
+          if (held === undefined) return refuse(`trial stay ${c.entityId} names no household the hub holds`);
+          return { ok: true, officeId: held };
+        }
+        if (user.role === 'case-worker' && (own === null || held !== own)) return refuse(`trial stay ${c.entityId} is not for a household of this user's office`);
+        return { ok: true, officeId: held ?? fallback };
+      }
     }
   });
 }
@@ -157,6 +169,7 @@ export async function pushChanges(
   };
   for (const c of changes) {
     if (c.kind === 'household') lookup(householdIds, c.entityId);
+    if (c.kind === 'trial-stay') lookup(householdIds, c.payload['householdId']);
     if (c.kind !== 'case-entry') continue;
     lookup(caseIds, c.payload['caseId']);
     lookup(householdIds, asRecord(asRecord(c.payload['body'])?.['subject'])?.['householdId']);

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createTrialStay } from '../../test/factories/trial-stay';
+import { staysOfPerson, validateTrialStay, type TrialStayDraft } from './trial-stay';
+
+const facilities = new Map([
+  ['fac-1', { name: 'あおぞら短期入所' }],
+  ['fac-2', { name: 'みどり荘' }],
+]);
+const draft = (overrides: Partial<TrialStayDraft> = {}): TrialStayDraft => ({
+  facilityId: 'fac-2',
+  from: '2026-06-01',
+  to: '2026-06-03',
+  purpose: ' グループホームの体験 ',
+  howItWent: '',
+  nextTime: '',
+  ...overrides,
+});
+const ctx = (stays = [createTrialStay({ from: '2026-05-10', to: '2026-05-11' })]) => ({
+  id: 'ts-new',
+  householdId: 'hh-1',
+  personId: 'p-1',
+  facilities,
+  stays,
+  recordedBy: '小野 恵美',
+  now: '2026-06-04T01:00:00.000Z',
+});
+
+describe('validateTrialStay', () => {
+  it('accepts a stay at a known facility, keeping the facility name as it is now and trimming text', () => {
+    const result = validateTrialStay(draft(), ctx());
+    expect(result).toEqual({
+      ok: true,
+      value: expect.objectContaining({ id: 'ts-new', facilityId: 'fac-2', facilityName: 'みどり荘', from: '2026-06-01', to: '2026-06-03', purpose: 'グループホームの体験', recordedBy: '小野 恵美', createdAt: '2026-06-04T01:00:00.000Z' }),
+    });
+  });
+
+  it('refuses an end before the start, naming 利用終了日', () => {
+    const result = validateTrialStay(draft({ from: '2026-06-03', to: '2026-06-01' }), ctx());
+    expect(result).toEqual({ ok: false, errors: [{ path: 'to', message: '利用終了日が利用開始日より前になっています' }] });
+  });
+
+  it('refuses a facility that is not registered', () => {
+    const result = validateTrialStay(draft({ facilityId: 'fac-gone' }), ctx());
+    expect(result).toEqual({ ok: false, errors: [{ path: 'facilityId', message: '選んだ事業所は登録されていません。事業所の一覧を確かめてください' }] });
+  });
+
+  it('refuses missing and impossible dates and a missing facility, one message per field', () => {
+    const result = validateTrialStay(draft({ facilityId: '', from: '', to: '2026-02-30' }), ctx());
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors).toEqual([
+      { path: 'facilityId', message: '利用した事業所を選んでください' },
+      { path: 'from', message: '利用開始日を入力してください' },
+      { path: 'to', message: '利用終了日に存在しない日付が入力されています' },
+    ]);
+  });
+
+  it('refuses a stay sharing a day with another stay of the same person, both ends counting', () => {
+    const result = validateTrialStay(draft({ from: '2026-05-11', to: '2026-05-12' }), ctx());
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ path: 'from', message: '同じ方の別の体験利用（あおぞら短期入所、2026-05-10〜2026-05-11）と期間が重なっています' }],
+    });
+  });
+
+  it('lets another person of the household, or the next day, have a stay; an edit does not overlap itself', () => {
+    const sibling = createTrialStay({ personId: 'p-2', from: '2026-06-01', to: '2026-06-03' });
+    expect(validateTrialStay(draft(), ctx([sibling])).ok).toBe(true);
+    expect(validateTrialStay(draft({ from: '2026-05-12', to: '2026-05-12' }), ctx()).ok).toBe(true);
+    const own = createTrialStay({ id: 'ts-new', from: '2026-06-01', to: '2026-06-02' });
+    expect(validateTrialStay(draft(), ctx([own])).ok).toBe(true);
+  });
+
+  it('lists one person’s stays, the latest first', () => {
+    const a = createTrialStay({ from: '2026-04-01', to: '2026-04-01' });
+    const b = createTrialStay({ from: '2026-07-01', to: '2026-07-02' });
+    const other = createTrialStay({ personId: 'p-9' });
+    expect(staysOfPerson([a, other, b], 'hh-1', 'p-1').map((s) => s.from)).toEqual(['2026-07-01', '2026-04-01']);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { encodeCsvBytes } from './csv-encoding';
+import { buildYearlyReport, fiscalYearRange } from './yearly-report';
+import { yearlyReportCsv, yearlyReportFileName } from './yearly-report-rows';
+import { createHousehold, createPerson } from '../../test/factories/household';
+import { createTrialStay } from '../../test/factories/trial-stay';
+
+const report = buildYearlyReport({
+  range: fiscalYearRange(2026),
+  today: '2027-04-10',
+  households: [createHousehold({ id: 'h1', persons: [createPerson({ id: 'p1', birthDate: '2000-01-01', municipality: 'みなと市' })], consent: { date: '2026-05-01', consentedBy: '本人', scope: '緊急時' } })],
+  cases: [],
+  trialStays: [createTrialStay({ householdId: 'h1', personId: 'p1', from: '2026-06-01', to: '2026-06-02' })],
+  facilities: [],
+  offices: new Map(),
+});
+
+describe('the yearly report CSV', () => {
+  it('writes the period, then one line per figure with 者/児/不明 where split, per municipality', () => {
+    const lines = yearlyReportCsv(report).split('\r\n');
+    expect(lines[0]).toBe('区分,項目,者,児,不明,計,単位数');
+    expect(lines[1]).toBe('期間,2026年4月1日〜2027年3月31日,,,,,');
+    expect(lines).toContain('事前登録者,登録者数（2027年3月31日時点）,1,0,0,1,');
+    expect(lines).toContain('事前登録者,支給決定市町村：みなと市,1,0,0,1,');
+    expect(lines).toContain('体験の機会・場,体験利用日数,,,,2,');
+    expect(lines).toContain('相談強化加算,合計,,,,0,0');
+    expect(lines.at(-1)).toBe('');
+  });
+
+  it('encodes as UTF-8 with a BOM or as Shift_JIS, named by its period', () => {
+    const csv = yearlyReportCsv(report);
+    expect([...encodeCsvBytes(csv, 'utf-8-bom').slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // 〜 comes back as CP932's ～ (csv-encoding.ts); everything else as written.
+    expect(new TextDecoder('shift_jis').decode(encodeCsvBytes(csv, 'shift_jis'))).toBe(csv.replaceAll('〜', '～'));
+    expect(yearlyReportFileName(report, 'shift_jis')).toBe('年次実績報告_2026-04-01_2027-03-31_sjis.csv');
+  });
+});

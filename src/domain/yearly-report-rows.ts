@@ -1,0 +1,80 @@
+/**
+ * The 年次実績報告 as labelled rows: what the screen shows section by section, what it prints and
+ * what the CSV holds, from one list so the three cannot disagree. Definitions: docs/yearly-report.md.
+ */
+import Papa from 'papaparse';
+import { HUB_FUNCTION_LABELS } from './facility';
+import { formatJapanDate } from './japan-time';
+import type { AgeSplit, YearlyReport } from './yearly-report';
+
+export const REPORT_SECTIONS = ['事前登録者', '緊急対応', '体験の機会・場', '登録事業所', '相談強化加算'] as const;
+export type ReportSection = (typeof REPORT_SECTIONS)[number];
+
+export interface ReportRow {
+  readonly section: ReportSection;
+  readonly label: string;
+  /** 者 / 児 / 不明 when the figure is split by age; null otherwise */
+  readonly split: AgeSplit | null;
+  readonly total: number;
+  /** 単位数, for 相談強化加算 rows only */
+  readonly units: number | null;
+}
+
+const one = (section: ReportSection, label: string, total: number): ReportRow => ({ section, label, split: null, total, units: null });
+const split = (section: ReportSection, label: string, s: AgeSplit): ReportRow => ({ section, label, split: s, total: s.total, units: null });
+
+export const NO_MUNICIPALITY = '未登録';
+
+export function yearlyReportRows(r: YearlyReport): ReportRow[] {
+  const reg = r.registration;
+  const e = r.emergencies;
+  const t = r.trialStays;
+  const last = formatJapanDate(r.range.to);
+  return [
+    split('事前登録者', `登録者数（${last}時点）`, reg.onLastDay),
+    one('事前登録者', `登録世帯数（${last}時点）`, reg.households),
+    split('事前登録者', '新規登録', reg.newlyRegistered),
+    split('事前登録者', '登録廃止', reg.withdrawn),
+    ...reg.byMunicipality.map((m) => split('事前登録者', `支給決定市町村：${m.municipality || NO_MUNICIPALITY}`, m)),
+    one('緊急対応', '対応件数', e.cases),
+    one('緊急対応', '対応した人数', e.persons),
+    ...e.byCategory.map((c) => one('緊急対応', `要請の内容：${c.category}`, c.count)),
+    one('緊急対応', '短期入所に至った件数', e.admitted),
+    split('緊急対応', '緊急一時利用者数（短期入所）', e.admittedPersons),
+    one('緊急対応', '緊急対応日数（短期入所の日数）', e.stayDays),
+    ...e.exits.map((x) => one('緊急対応', `退所後の行き先：${x.exit}`, x.count)),
+    split('体験の機会・場', '体験利用件数', t.count),
+    split('体験の機会・場', '体験利用者数', t.persons),
+    one('体験の機会・場', '体験利用日数', t.days),
+    one('登録事業所', '拠点として位置付けた相談支援事業所', r.members.hubOffices),
+    one('登録事業所', '拠点の機能を持つ事業所', r.members.facilities),
+    ...r.members.byFunction.map((f) => one('登録事業所', `機能：${HUB_FUNCTION_LABELS[f.fn]}`, f.count)),
+    ...r.claims.byOffice.map((o): ReportRow => ({
+      section: '相談強化加算',
+      label: o.officeNumber ? `${o.officeName}（${o.officeNumber}）` : o.officeName,
+      split: null,
+      total: o.count,
+      units: o.units,
+    })),
+    { section: '相談強化加算', label: '合計', split: null, total: r.claims.total.count, units: r.claims.total.units },
+  ];
+}
+
+export const YEARLY_REPORT_CSV_HEADERS = ['区分', '項目', '者', '児', '不明', '計', '単位数'] as const;
+
+/** The rows as CSV text (CRLF), the period first; encode with csv-encoding.ts (UTF-8 with BOM or Shift_JIS). */
+export function yearlyReportCsv(r: YearlyReport): string {
+  const n = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  const data = [
+    ['期間', `${formatJapanDate(r.range.from)}〜${formatJapanDate(r.range.to)}`, '', '', '', '', ''],
+    ...yearlyReportRows(r).map((row) => [row.section, row.label, n(row.split?.adult), n(row.split?.child), n(row.split?.unknown), String(row.total), n(row.units)]),
+  ];
+  // escapeFormulae: a municipality or office name starting with = + - @ is not run by Excel.
+  const text = Papa.unparse({ fields: [...YEARLY_REPORT_CSV_HEADERS], data }, { newline: '\r\n', escapeFormulae: true });
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+}
+
+/** 年次実績報告_2026-04-01_2027-03-31.csv */
+export function yearlyReportFileName(r: YearlyReport, encoding: 'utf-8-bom' | 'shift_jis'): string {
+  return `年次実績報告_${r.range.from}_${r.range.to}${encoding === 'shift_jis' ? '_sjis' : ''}.csv`;
+}

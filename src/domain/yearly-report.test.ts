@@ -1,0 +1,213 @@
+/**
+ * Every figure of the 年次実績報告 on one small hub whose right answers are worked out by hand in
+ * the comments (docs/yearly-report.md defines each figure). Fiscal year 2026: 2026-04-01 to
+ * 2027-03-31, Japan time; today is 2027-04-10, so a stay still going on counts to the year's end.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildCase, contactBody, openBody } from '../../test/factories/emergency-case';
+import { createFacility } from '../../test/factories/facility';
+import { createHousehold, createPerson } from '../../test/factories/household';
+import { createTrialStay } from '../../test/factories/trial-stay';
+import type { CaseSubject, EmergencyCase, EntryBody, Office } from './emergency-case';
+import { buildYearlyReport, fiscalYearOf, fiscalYearRange } from './yearly-report';
+
+const FY2026 = fiscalYearRange(2026);
+const TODAY = '2027-04-10';
+
+const office = (id: string, hubSince: string | null, officeNumber: string): Office => ({
+  id,
+  name: `相談支援事業所 ${id}`,
+  officeNumber,
+  hubPeriods: hubSince === null ? [] : [{ from: hubSince, to: null, note: '' }],
+  oneBody: { settlement: false, independentLiving: false },
+  createdAt: '2024-04-01T00:00:00.000Z',
+  updatedAt: '2024-04-01T00:00:00.000Z',
+});
+const offices = new Map([
+  ['office-1', office('office-1', '2024-04-01', '1200000001')],
+  ['office-2', office('office-2', null, '1200000002')],
+  ['office-3', office('office-3', '2027-04-01', '1200000003')],
+]);
+
+// A turns 18 on the year's last day (者 then), but was 17 (児) at her admissions and trial stays.
+const A = createPerson({ id: 'p-a', birthDate: '2009-03-31', municipality: 'みなと市', recipientNumber: '1111111111' });
+// B is 16 on the last day (17 only on 1 April 2027): 児.
+const B = createPerson({ id: 'p-b', birthDate: '2010-04-01', municipality: 'みなと市', recipientNumber: '2222222222' });
+const C = createPerson({ id: 'p-c', birthDate: '1980-01-01', municipality: 'あさひ市', recipientNumber: '3333333333' });
+const D = createPerson({ id: 'p-d', birthDate: '2015-01-01', municipality: 'みなと市' });
+const E = createPerson({ id: 'p-e', birthDate: '1990-01-01' });
+const F = createPerson({ id: 'p-f', birthDate: '1990-01-01' });
+const G = createPerson({ id: 'p-g', birthDate: null, municipality: '' });
+const consent = (date: string) => ({ date, consentedBy: '家族', scope: '緊急時' });
+
+const households = [
+  createHousehold({ id: 'h1', persons: [A, B], consent: consent('2025-06-01') }),
+  createHousehold({ id: 'h2', persons: [C], consent: consent('2026-05-10') }), // new in the year
+  createHousehold({ id: 'h3', persons: [D], consent: consent('2024-01-01'), withdrawal: { date: '2026-10-01', reason: '転居' } }),
+  createHousehold({ id: 'h4', persons: [E], consent: consent('2027-04-05') }), // after the year
+  createHousehold({ id: 'h5', persons: [F], consent: null }), // a draft
+  createHousehold({ id: 'h6', persons: [G], consent: consent('2026-12-01'), withdrawal: { date: '2027-06-01', reason: '死亡' } }),
+];
+
+const subject = (householdId: string, p: typeof A): CaseSubject => ({ householdId, personId: p.id, name: p.name, recipientNumber: p.recipientNumber });
+const facts = (planning: 'this-office' | 'other-office' = 'this-office'): EntryBody => ({ type: 'claim-facts', planning, independentLivingClaimed: false, note: '' });
+const admit = (from: string): EntryBody => ({ type: 'outcome', outcome: '短期入所', facilityId: 'f1', facilityName: 'あおぞら', from, note: '' });
+const close = (closedAt: string): EntryBody => ({ type: 'close', closedAt });
+const stayEnd = (endedAt: string, exit: '自宅に戻った' | '入院' | '別の事業所', note = ''): EntryBody => ({ type: 'stay-end', endedAt, exit, note });
+
+async function cases(): Promise<EmergencyCase[]> {
+  return Promise.all([
+    // K1: A, 1 May 2026 12:00 JST, admitted 1 May 15:00, left 4 May: 4 days; claimed (700).
+    buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h1', A), requestedAt: '2026-05-01T03:00:00.000Z', category: '介護者の入院' }),
+      contactBody({ contactedAt: '2026-05-01T03:30:00.000Z' }),
+      admit('2026-05-01T06:00:00.000Z'),
+      facts(),
+      close('2026-05-01T06:30:00.000Z'),
+      stayEnd('2026-05-04T01:00:00.000Z', '自宅に戻った'),
+    ], 'k1'),
+    // K2: C, requested 29 March 2026 (the year before), admitted that night, left 2 April:
+    // only 1 and 2 April are in the year (2 days); the exit (入院) is in the year; the claim is March's.
+    buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h2', C), requestedAt: '2026-03-29T12:00:00.000Z' }),
+      contactBody({ contactedAt: '2026-03-29T12:30:00.000Z' }),
+      admit('2026-03-29T14:00:00.000Z'),
+      facts(),
+      close('2026-03-29T14:30:00.000Z'),
+      stayEnd('2026-04-02T01:00:00.000Z', '入院'),
+    ], 'k2'),
+    // K3: B, 30 March 2027 09:00 JST, admitted 10:00, still there: 30 and 31 March (2 days); claimed.
+    buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h1', B), requestedAt: '2027-03-30T00:00:00.000Z', category: '本人の状態悪化' }),
+      contactBody({ contactedAt: '2027-03-30T00:20:00.000Z' }),
+      admit('2027-03-30T01:00:00.000Z'),
+      facts(),
+      close('2027-03-30T01:30:00.000Z'),
+    ], 'k3'),
+    // K4: an unknown caller at 00:00 JST on 11 August, handled at home: a case and a person, no stay, no claim.
+    buildCase([
+      openBody({ officeId: 'office-1', subject: { householdId: null, personId: null, name: '不明', recipientNumber: '' }, requestedAt: '2026-08-10T15:00:00.000Z', category: 'その他', detail: '本人から' }),
+      { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '電話で助言' },
+      close('2026-08-10T15:40:00.000Z'),
+    ], 'k4'),
+    // K5: A again, 1 September 21:00 JST, left 2 September 11:00: 2 days; another office plans her services: not claimed.
+    buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h1', A), requestedAt: '2026-09-01T10:00:00.000Z', category: '介護者の入院' }),
+      contactBody({ contactedAt: '2026-09-01T10:30:00.000Z' }),
+      admit('2026-09-01T12:00:00.000Z'),
+      facts('other-office'),
+      close('2026-09-01T12:30:00.000Z'),
+      stayEnd('2026-09-02T02:00:00.000Z', '別の事業所', 'グループホームへ'),
+    ], 'k5'),
+    // K6: C, 31 March 2027 15:30 UTC = 1 April 00:30 JST: the next year, its stay and its claim too.
+    buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h2', C), requestedAt: '2027-03-31T15:30:00.000Z', category: '介護者の急病・けが' }),
+      contactBody({ contactedAt: '2027-03-31T15:40:00.000Z' }),
+      admit('2027-03-31T16:00:00.000Z'),
+      facts(),
+      close('2027-03-31T16:30:00.000Z'),
+    ], 'k6'),
+  ]);
+}
+
+const trialStays = [
+  createTrialStay({ householdId: 'h1', personId: 'p-a', from: '2026-04-10', to: '2026-04-12' }), // A 17: 児, 3 days
+  createTrialStay({ householdId: 'h1', personId: 'p-a', from: '2026-10-01', to: '2026-10-01' }), // A again: 1 day
+  createTrialStay({ householdId: 'h2', personId: 'p-c', from: '2027-03-30', to: '2027-04-02' }), // C 者: 30, 31 March = 2 days
+  createTrialStay({ householdId: 'h2', personId: 'p-c', from: '2026-03-30', to: '2026-04-01' }), // began before: not a 件; 1 April = 1 day
+  createTrialStay({ householdId: 'h-gone', personId: 'p-x', from: '2026-07-01', to: '2026-07-02' }), // household no longer held: 不明, 2 days
+];
+
+const facilities = [
+  createFacility({ id: 'f1', hubFunctions: ['emergency-acceptance', 'experience'] }),
+  createFacility({ id: 'f2', hubFunctions: ['experience'] }),
+  createFacility({ id: 'f3', hubFunctions: [] }),
+  createFacility({ id: 'f4', hubFunctions: ['consultation', 'specialists'] }),
+];
+
+async function report() {
+  return buildYearlyReport({ range: FY2026, today: TODAY, households, cases: await cases(), trialStays, facilities, offices });
+}
+
+describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
+  it('fiscal years run April to March in Japan dates', () => {
+    expect(FY2026).toEqual({ from: '2026-04-01', to: '2027-03-31' });
+    expect(fiscalYearOf('2027-03-31')).toBe(2026);
+    expect(fiscalYearOf('2027-04-01')).toBe(2027);
+  });
+
+  it('事前登録者: registered on the last day, 者/児 by age on that day; new; withdrawn; per municipality', async () => {
+    const { registration } = await report();
+    // h1 (A 者 — 18 on 31 March —, B 児), h2 (C 者), h6 (G 不明, withdrawn only after the year); not h3 (withdrawn), h4 (later), h5 (draft)
+    expect(registration.onLastDay).toEqual({ adult: 2, child: 1, unknown: 1, total: 4 });
+    expect(registration.households).toBe(3);
+    // h2 (C) and h6 (G) gave consent in the year
+    expect(registration.newlyRegistered).toEqual({ adult: 1, child: 0, unknown: 1, total: 2 });
+    // h3 (D, 12 on the last day)
+    expect(registration.withdrawn).toEqual({ adult: 0, child: 1, unknown: 0, total: 1 });
+    expect(registration.byMunicipality).toEqual([
+      { municipality: 'みなと市', adult: 1, child: 1, unknown: 0, total: 2 },
+      { municipality: 'あさひ市', adult: 1, child: 0, unknown: 0, total: 1 },
+      { municipality: '', adult: 0, child: 0, unknown: 1, total: 1 },
+    ]);
+  });
+
+  it('緊急対応: cases and persons of the year, by category, admitted, days inside the year and exits', async () => {
+    const { emergencies } = await report();
+    expect(emergencies.cases).toBe(4); // K1, K3, K4, K5 (K2 is March 2026, K6 is 1 April 2027 in Japan)
+    expect(emergencies.persons).toBe(3); // A (twice), B, the unknown caller
+    expect(Object.fromEntries(emergencies.byCategory.map((r) => [r.category, r.count]))).toEqual({
+      '介護者の急病・けが': 0,
+      '介護者の入院': 2,
+      '介護者の死亡': 0,
+      '本人の状態悪化': 1,
+      '虐待・権利侵害': 0,
+      '災害': 0,
+      'その他': 1,
+    });
+    expect(emergencies.admitted).toBe(3); // K1, K3, K5
+    expect(emergencies.admittedPersons).toEqual({ adult: 0, child: 2, unknown: 0, total: 2 }); // A was 17 on 1 May 2026, B 16
+    // K1 4 + K2 2 (1–2 April only) + K3 2 (30–31 March, still there) + K5 2 + K6 0
+    expect(emergencies.stayDays).toBe(10);
+    expect(Object.fromEntries(emergencies.exits.map((r) => [r.exit, r.count]))).toEqual({ 自宅に戻った: 1, 別の事業所: 1, 入院: 1, 施設入所: 0, その他: 0 });
+  });
+
+  it('体験の機会・場: stays begun in the year, persons, 者/児 at the stay, days inside the year', async () => {
+    const { trialStays: t } = await report();
+    expect(t.count).toEqual({ adult: 1, child: 2, unknown: 1, total: 4 });
+    expect(t.persons).toEqual({ adult: 1, child: 1, unknown: 1, total: 3 });
+    expect(t.days).toBe(9); // 3 + 1 + 2 + 1 + 2
+  });
+
+  it('登録事業所: hub offices on the last day, facilities per hub function', async () => {
+    const { members } = await report();
+    expect(members.hubOffices).toBe(1); // office-2 is not a hub, office-3 only from April 2027
+    expect(members.facilities).toBe(3);
+    expect(Object.fromEntries(members.byFunction.map((r) => [r.fn, r.count]))).toEqual({
+      consultation: 1,
+      'emergency-acceptance': 1,
+      'emergency-response': 0,
+      experience: 2,
+      specialists: 1,
+    });
+  });
+
+  it('相談強化加算: claims whose coordination falls in the year, per office, 700 units each', async () => {
+    const { claims } = await report();
+    expect(claims.byOffice.map((r) => [r.officeNumber, r.count, r.units])).toEqual([
+      ['1200000001', 2, 1400], // K1 and K3
+      ['1200000002', 0, 0],
+      ['1200000003', 0, 0],
+    ]);
+    expect(claims.total).toEqual({ count: 2, units: 1400 });
+  });
+
+  it('a stay still going on counts only to today when the range runs past it', async () => {
+    const r = buildYearlyReport({ range: FY2026, today: '2027-03-30', households, cases: await cases(), trialStays: [], facilities: [], offices });
+    expect(r.emergencies.stayDays).toBe(9); // K3 counts 30 March only
+  });
+
+  it('refuses a range that ends before it starts', () => {
+    expect(() => buildYearlyReport({ range: { from: '2027-01-02', to: '2027-01-01' }, today: TODAY, households: [], cases: [], trialStays: [], facilities: [], offices })).toThrow(RangeError);
+  });
+});

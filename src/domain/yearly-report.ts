@@ -1,0 +1,308 @@
+/**
+ * 年次実績報告: the figures a city asks of its hub once a year (seeds/003 基本指針: 「支援の実績等を
+ * 踏まえ運用状況を検証及び検討」; seeds/002 現状報告), counted from what the app holds, for a fiscal
+ * year (April–March) or any range of Japan dates. Pure: the same records and range always give the
+ * same figures, in any device zone. Each figure is defined in docs/yearly-report.md.
+ */
+import { stayDays, stayOf } from './case-fold';
+import { childLookupOf, claimMonthOf, decideClaims, personFactsLookupOf, personKeyOf } from './claim-rules';
+import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type Office, type RequestCategory } from './emergency-case';
+import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
+import type { Household, IsoDate, Person } from './household';
+import { ADULT_AGE, isValidIsoDate, japanDateOf } from './japan-time';
+import type { TrialStay } from './trial-stay';
+
+/** Both days included, Japan dates. */
+export interface ReportRange {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+}
+
+/** 年度 N: 1 April N to 31 March N+1 (令和6年度 = 2024). */
+export function fiscalYearRange(year: number): ReportRange {
+  return { from: `${String(year).padStart(4, '0')}-04-01`, to: `${String(year + 1).padStart(4, '0')}-03-31` };
+}
+
+/** The fiscal year a Japan date falls in: 2027-03-31 → 2026. */
+export function fiscalYearOf(day: IsoDate): number {
+  const year = Number(day.slice(0, 4));
+  return day.slice(5) < '04-01' ? year - 1 : year;
+}
+
+/** A count split into 者 (18+), 児 and 不明 (no birth date, or the person is no longer held). */
+export interface AgeSplit {
+  readonly adult: number;
+  readonly child: number;
+  readonly unknown: number;
+  readonly total: number;
+}
+
+export interface MunicipalityRow extends AgeSplit {
+  /** 支給決定市町村 as entered; '' when not recorded */
+  readonly municipality: string;
+}
+
+export interface OfficeClaimRow {
+  readonly officeId: string;
+  readonly officeName: string;
+  readonly officeNumber: string;
+  /** 相談強化加算 claimed (算定) in the range */
+  readonly count: number;
+  readonly units: number;
+}
+
+export interface YearlyReport {
+  readonly range: ReportRange;
+  readonly registration: {
+    /** registered persons on the last day of the range, 者/児 by age on that day */
+    readonly onLastDay: AgeSplit;
+    /** households registered on the last day */
+    readonly households: number;
+    /** persons whose household's 同意日 falls in the range */
+    readonly newlyRegistered: AgeSplit;
+    /** persons whose household's 登録廃止日 falls in the range */
+    readonly withdrawn: AgeSplit;
+    /** registered persons on the last day, per 支給決定市町村 (most first) */
+    readonly byMunicipality: readonly MunicipalityRow[];
+  };
+  readonly emergencies: {
+    /** cases whose 要請のあった時間 falls in the range */
+    readonly cases: number;
+    /** distinct persons of those cases */
+    readonly persons: number;
+    readonly byCategory: readonly { readonly category: RequestCategory; readonly count: number }[];
+    /** of those cases, the ones that ended in a 短期入所 admission */
+    readonly admitted: number;
+    /** distinct persons admitted, 者/児 by age on the admission day */
+    readonly admittedPersons: AgeSplit;
+    /** days of emergency stay inside the range (a stay crossing a boundary counts only its days inside) */
+    readonly stayDays: number;
+    /** stays that ended in the range, by where the person went */
+    readonly exits: readonly { readonly exit: ExitKind; readonly count: number }[];
+  };
+  readonly trialStays: {
+    /** stays whose first day falls in the range, 者/児 by age on that day */
+    readonly count: AgeSplit;
+    /** distinct persons of those stays, 者/児 by age on their first such stay */
+    readonly persons: AgeSplit;
+    /** days of trial stay inside the range, every stay that overlaps it */
+    readonly days: number;
+  };
+  readonly members: {
+    /** 相談支援事業所 positioned as a hub (運営規程) on or before the last day */
+    readonly hubOffices: number;
+    /** registered facilities per hub function they carry */
+    readonly byFunction: readonly { readonly fn: HubFunction; readonly count: number }[];
+    /** facilities carrying at least one hub function */
+    readonly facilities: number;
+  };
+  readonly claims: {
+    readonly byOffice: readonly OfficeClaimRow[];
+    readonly total: { readonly count: number; readonly units: number };
+  };
+}
+
+export interface YearlyReportInput {
+  readonly range: ReportRange;
+  /** today in Japan: a stay still going on counts up to here (or the range's end, if earlier) */
+  readonly today: IsoDate;
+  readonly households: Iterable<Household>;
+  readonly cases: readonly EmergencyCase[];
+  readonly trialStays: Iterable<TrialStay>;
+  readonly facilities: Iterable<Facility>;
+  readonly offices: ReadonlyMap<string, Office>;
+}
+
+type Category = 'adult' | 'child' | 'unknown';
+
+class Split {
+  adult = 0;
+  child = 0;
+  unknown = 0;
+  add(c: Category): void {
+    this[c] += 1;
+  }
+  done(): AgeSplit {
+    return { adult: this.adult, child: this.child, unknown: this.unknown, total: this.adult + this.child + this.unknown };
+  }
+}
+
+// A report asks the age of every registered person on the same few days: each birth date is checked
+// once, and the age read from the dates' digits (the same rule as ageOn, 29 February included).
+const validBirthDates = new Map<string, boolean>();
+function isValidBirthDate(date: string): boolean {
+  let ok = validBirthDates.get(date);
+  if (ok === undefined) {
+    ok = isValidIsoDate(date);
+    if (validBirthDates.size > 100_000) validBirthDates.clear();
+    validBirthDates.set(date, ok);
+  }
+  return ok;
+}
+
+function categoryOn(person: Pick<Person, 'birthDate'> | undefined, day: IsoDate): Category {
+  const birth = person?.birthDate;
+  if (birth == null || !isValidBirthDate(birth)) return 'unknown';
+  if (birth > day) return 'unknown';
+  const year = Number(day.slice(0, 4));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const birthday = birth.slice(5) === '02-29' && !leap ? '03-01' : birth.slice(5);
+  const age = year - Number(birth.slice(0, 4)) - (day.slice(5) < birthday ? 1 : 0);
+  return age >= ADULT_AGE ? 'adult' : 'child';
+}
+
+const inRange = (day: IsoDate, r: ReportRange) => r.from <= day && day <= r.to;
+
+/** Days of [first, last] that lie inside the range, both ends counted. */
+function daysInside(first: IsoDate, last: IsoDate, r: ReportRange): number {
+  const a = first > r.from ? first : r.from;
+  const b = last < r.to ? last : r.to;
+  return stayDays(a, b);
+}
+
+export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
+  const { range, today } = input;
+  if (!isValidIsoDate(range.from) || !isValidIsoDate(range.to) || range.to < range.from) {
+    throw new RangeError(`yearly-report: not a range of dates: ${range.from}..${range.to}`);
+  }
+  const households = new Map<string, Household>();
+  for (const h of input.households) households.set(h.id, h);
+  const personOf = (householdId: string | null, personId: string | null) =>
+    householdId === null || personId === null ? undefined : households.get(householdId)?.persons.find((p) => p.id === personId);
+
+  // 事前登録者
+  const onLastDay = new Split();
+  const newly = new Split();
+  const withdrawn = new Split();
+  const byMunicipality = new Map<string, Split>();
+  let registeredHouseholds = 0;
+  for (const h of households.values()) {
+    if (h.consent === null) continue;
+    const registered = h.consent.date <= range.to && (h.withdrawal === null || h.withdrawal.date > range.to);
+    const isNew = inRange(h.consent.date, range);
+    const isWithdrawn = h.withdrawal !== null && inRange(h.withdrawal.date, range);
+    if (registered) registeredHouseholds += 1;
+    for (const p of h.persons) {
+      const c = categoryOn(p, range.to);
+      if (registered) {
+        onLastDay.add(c);
+        const key = (p.municipality ?? '').trim();
+        const row = byMunicipality.get(key) ?? new Split();
+        row.add(c);
+        byMunicipality.set(key, row);
+      }
+      if (isNew) newly.add(c);
+      if (isWithdrawn) withdrawn.add(c);
+    }
+  }
+
+  // 緊急対応
+  const categories = new Map<RequestCategory, number>(REQUEST_CATEGORIES.map((c) => [c, 0]));
+  const exits = new Map<ExitKind, number>(EXIT_KINDS.map((e) => [e, 0]));
+  const persons = new Set<string>();
+  const admittedPersons = new Map<string, Category>();
+  let caseCount = 0;
+  let admitted = 0;
+  let emergencyDays = 0;
+  for (const c of input.cases) {
+    const stay = stayOf(c);
+    if (stay !== null) {
+      const last = stay.endDay ?? today;
+      emergencyDays += daysInside(stay.fromDay, last, range);
+      if (stay.endDay !== null && inRange(stay.endDay, range)) {
+        const exit = c.stayEnd!.body.exit;
+        exits.set(exit, (exits.get(exit) ?? 0) + 1);
+      }
+    }
+    if (!inRange(japanDateOf(c.open.body.requestedAt), range)) continue;
+    caseCount += 1;
+    const key = personKeyOf(c.subject) ?? `case:${c.id}`;
+    persons.add(key);
+    categories.set(c.open.body.category, (categories.get(c.open.body.category) ?? 0) + 1);
+    if (stay !== null) {
+      admitted += 1;
+      if (!admittedPersons.has(key)) admittedPersons.set(key, categoryOn(personOf(c.subject.householdId, c.subject.personId), stay.fromDay));
+    }
+  }
+  const admittedSplit = new Split();
+  for (const c of admittedPersons.values()) admittedSplit.add(c);
+
+  // 体験の機会・場
+  const trialCount = new Split();
+  const trialPersons = new Map<string, { first: IsoDate; category: Category }>();
+  let trialDays = 0;
+  for (const s of input.trialStays) {
+    trialDays += daysInside(s.from, s.to, range);
+    if (!inRange(s.from, range)) continue;
+    const category = categoryOn(personOf(s.householdId, s.personId), s.from);
+    trialCount.add(category);
+    const key = JSON.stringify([s.householdId, s.personId]);
+    const seen = trialPersons.get(key);
+    if (seen === undefined || s.from < seen.first) trialPersons.set(key, { first: s.from, category });
+  }
+  const trialPersonSplit = new Split();
+  for (const p of trialPersons.values()) trialPersonSplit.add(p.category);
+
+  // 登録事業所
+  const byFunction = new Map<HubFunction, number>(HUB_FUNCTIONS.map((f) => [f, 0]));
+  let memberFacilities = 0;
+  for (const f of input.facilities) {
+    if (f.hubFunctions.length === 0) continue;
+    memberFacilities += 1;
+    for (const fn of new Set(f.hubFunctions)) byFunction.set(fn, (byFunction.get(fn) ?? 0) + 1);
+  }
+  // a hub for some day of the range (its periods are kept with history)
+  const hubOffices = [...input.offices.values()].filter((o) => o.hubPeriods.some((p) => p.from <= range.to && (p.to === null || p.to >= range.from))).length;
+
+  // 相談強化加算: decided over every case (the cap of 4 counts the whole month), kept when the
+  // coordination that fixes the claim month falls in the range.
+  // The cap groups a person's month at one office, so deciding only the cases of the months the
+  // range touches gives those cases the same decisions as deciding every case, at a fraction of the cost.
+  const firstMonth = range.from.slice(0, 7);
+  const lastMonth = range.to.slice(0, 7);
+  const inMonths = input.cases.filter((c) => {
+    const m = claimMonthOf(c)?.month;
+    return m !== undefined && firstMonth <= m && m <= lastMonth;
+  });
+  const decisions = decideClaims(inMonths, input.offices, childLookupOf(households), personFactsLookupOf(households));
+  const claimed = new Map<string, { count: number; units: number }>();
+  for (const d of decisions) {
+    if (d.status !== 'claimed' || d.coordinatedAt === null || !inRange(japanDateOf(d.coordinatedAt), range)) continue;
+    const row = claimed.get(d.officeId) ?? { count: 0, units: 0 };
+    claimed.set(d.officeId, { count: row.count + 1, units: row.units + d.units });
+  }
+  const officeIds = new Set([...input.offices.keys(), ...claimed.keys()]);
+  const byOffice = [...officeIds]
+    .map((id): OfficeClaimRow => {
+      const office = input.offices.get(id);
+      const { count, units } = claimed.get(id) ?? { count: 0, units: 0 };
+      return { officeId: id, officeName: office?.name ?? id, officeNumber: office?.officeNumber ?? '', count, units };
+    })
+    .sort((a, b) => b.count - a.count || (a.officeNumber < b.officeNumber ? -1 : a.officeNumber > b.officeNumber ? 1 : 0));
+  const total = byOffice.reduce((t, r) => ({ count: t.count + r.count, units: t.units + r.units }), { count: 0, units: 0 });
+
+  return {
+    range,
+    registration: {
+      onLastDay: onLastDay.done(),
+      households: registeredHouseholds,
+      newlyRegistered: newly.done(),
+      withdrawn: withdrawn.done(),
+      byMunicipality: [...byMunicipality]
+        .map(([municipality, split]): MunicipalityRow => ({ municipality, ...split.done() }))
+        .sort((a, b) => b.total - a.total || (a.municipality === '' ? 1 : b.municipality === '' ? -1 : a.municipality < b.municipality ? -1 : 1)),
+    },
+    emergencies: {
+      cases: caseCount,
+      persons: persons.size,
+      byCategory: REQUEST_CATEGORIES.map((category) => ({ category, count: categories.get(category) ?? 0 })),
+      admitted,
+      admittedPersons: admittedSplit.done(),
+      stayDays: emergencyDays,
+      exits: EXIT_KINDS.map((exit) => ({ exit, count: exits.get(exit) ?? 0 })),
+    },
+    trialStays: { count: trialCount.done(), persons: trialPersonSplit.done(), days: trialDays },
+    members: { hubOffices, byFunction: HUB_FUNCTIONS.map((fn) => ({ fn, count: byFunction.get(fn) ?? 0 })), facilities: memberFacilities },
+    claims: { byOffice, total },
+  };
+}

@@ -1,0 +1,96 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
+import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import type { CaseEntry, EntryBody } from '../../domain/emergency-case';
+import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
+import { useApp } from '../../state/store';
+import { CasesScreen } from './cases-screen';
+
+const initial = useApp.getState();
+let session: FakeSession;
+const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' })] });
+// Admitted at noon (Japan time) two days ago: today is the 3rd day of the stay.
+const admittedDay = addDaysToDate(japanDateOf(new Date()), -2);
+const admittedAt = `${admittedDay}T03:00:00.000Z`;
+const [y, m, d] = admittedDay.split('-').map(Number);
+
+async function admittedCase(): Promise<CaseEntry[]> {
+  const requestedAt = `${admittedDay}T02:00:00.000Z`;
+  const bodies: EntryBody[] = [
+    openBody({ requestedAt }),
+    contactBody({ contactedAt: `${admittedDay}T02:10:00.000Z` }),
+    { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: admittedAt, note: '' },
+    { type: 'close', closedAt: `${admittedDay}T03:30:00.000Z` },
+  ];
+  return appendEntries([], bodies.map((body) => ({ body, at: `${admittedDay}T04:00:00.000Z` })), 'case-1');
+}
+
+beforeEach(async () => {
+  session = createFakeSession();
+  useApp.setState({ session, phase: 'unlocked', households: new Map([[household.id, household]]), caseEntries: new Map([['case-1', await admittedCase()]]) });
+});
+afterEach(() => {
+  useApp.setState(initial, true);
+  window.location.hash = '';
+});
+
+async function go(hash: string) {
+  await act(async () => {
+    window.location.hash = hash;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+}
+
+describe('emergency stays with an end', () => {
+  it('lists who is in emergency stay now with the day count, and the case shows it too', async () => {
+    await go('#/cases');
+    render(<CasesScreen />);
+    const section = screen.getByRole('region', { name: '緊急入所中（1人）' });
+    expect(within(section).getByText('佐藤 陽太')).toBeVisible();
+    expect(within(section).getByText(`あおぞら短期入所・${y}年${m}月${d}日 12:00から・3日目`)).toBeVisible();
+    await go('#/cases/case-1');
+    expect(await screen.findByText('入所中・3日目')).toBeVisible();
+  });
+
+  it('records the end and the exit as a new entry; the person leaves the in-stay list; a missing note is refused first', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('button', { name: '退所を記録' }));
+    const form = screen.getByRole('form', { name: '退所を記録' });
+    await user.selectOptions(within(form).getByLabelText('退所後の行き先'), '別の事業所');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(within(form).getByText('「別の事業所」の場合は、退所後の行き先（備考）を入力してください。')).toBeVisible();
+    expect(useApp.getState().caseEntries.get('case-1')).toHaveLength(4);
+
+    await user.type(within(form).getByLabelText(/備考/), 'グループホーム みなと');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('退所後：別の事業所（グループホーム みなと）')).toBeVisible();
+    expect(screen.getByText(/^退所 .*（3日間）$/)).toBeVisible();
+    await waitFor(() => expect(useApp.getState().caseEntries.get('case-1')?.map((e) => e.body.type)).toEqual(['open', 'contact', 'outcome', 'close', 'stay-end']));
+
+    await go('#/cases');
+    expect(screen.queryByRole('region', { name: /緊急入所中/ })).toBeNull();
+  });
+
+  it('corrects the recorded end with a reason: a new entry, the first kept, the reason shown', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('button', { name: '退所を記録' }));
+    await user.click(within(screen.getByRole('form', { name: '退所を記録' })).getByRole('button', { name: '記録する' }));
+    await user.click(await screen.findByRole('button', { name: '退所の記録を訂正' }));
+    const form = screen.getByRole('form', { name: '退所の記録を訂正' });
+    await user.selectOptions(within(form).getByLabelText('退所後の行き先'), '入院');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(within(form).getByText('訂正の理由を入力してください。')).toBeVisible();
+    await user.type(within(form).getByLabelText(/訂正の理由/), '入院先から連絡があり誤りと判明');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('退所後：入院')).toBeVisible();
+    expect(within(screen.getByRole('region', { name: '入所と退所' })).getByText(/入院先から連絡があり誤りと判明/)).toBeVisible();
+    expect(useApp.getState().caseEntries.get('case-1')?.map((e) => e.body.type)).toEqual(['open', 'contact', 'outcome', 'close', 'stay-end', 'correction']);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The stay a case began: where and since when, its day count in Japan days while it goes on, and
+ * when it ended and where the person went (出口), recorded as a 'stay-end' entry (evidence: a
+ * mistake is corrected, never edited).
+ */
+import { useState, type FormEvent } from 'react';
+import { stayDays, stayOf } from '../../domain/case-fold';
+import { EXIT_KINDS, type Current, type EmergencyCase, type ExitKind, type StayEndBody } from '../../domain/emergency-case';
+import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
+import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { Button } from '../../ui/button';
+import { SelectField, TextArea, TextField } from '../../ui/field';
+import { Section } from '../../ui/layout';
+import { CorrectionNotes } from './corrections';
+import { EntryErrors } from './errors-list';
+import { ST } from './stay-text';
+import { useAppend } from './use-append';
+
+export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly: boolean }) {
+  const [editing, setEditing] = useState(false);
+  const stay = stayOf(kase);
+  if (stay === null) return null;
+  const end = kase.stayEnd ?? null;
+  const facility = kase.outcome?.body.facilityName ?? '';
+  return (
+    <Section title={ST.title} id="case-stay">
+      <p>{ST.admitted(facility, formatJapanDateTime(stay.from))}</p>
+      {end === null ? (
+        <p className="case-status">{ST.inStay(stayDays(stay.fromDay, japanDateOf(new Date())))}</p>
+      ) : (
+        <>
+          <p className="case-status case-status--closed">{ST.ended(formatJapanDateTime(end.body.endedAt), stayDays(stay.fromDay, stay.endDay!))}</p>
+          <p>{ST.exitLine(end.body.exit, end.body.note)}</p>
+          <CorrectionNotes corrections={end.corrections} />
+          {!readOnly && !editing ? (
+            <Button variant="ghost" onClick={() => setEditing(true)}>
+              {ST.correct}
+            </Button>
+          ) : null}
+          {!readOnly && editing ? <StayEndForm caseId={kase.id} correcting={end} onDone={() => setEditing(false)} /> : null}
+        </>
+      )}
+      {end === null && !readOnly && !editing ? (
+        <Button variant="primary" className="case-wide" onClick={() => setEditing(true)}>
+          {ST.record}
+        </Button>
+      ) : null}
+      {end === null && !readOnly && editing ? <StayEndForm caseId={kase.id} onDone={() => setEditing(false)} /> : null}
+    </Section>
+  );
+}
+
+/** Records the end; with `correcting`, a correction of the recorded end (the first stays in the chain). */
+function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correcting?: Current<StayEndBody>; onDone: () => void }) {
+  const [endedAt, setEndedAt] = useState(() => toJapanInputValue(correcting ? correcting.body.endedAt : new Date()));
+  const [exit, setExit] = useState<ExitKind>(correcting?.body.exit ?? '自宅に戻った');
+  const [note, setNote] = useState(correcting?.body.note ?? '');
+  const [reason, setReason] = useState('');
+  const { append, errors, busy, setErrors } = useAppend(caseId);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const at = fromJapanInputValue(endedAt);
+    if (at === null) return setErrors(['退所の日時を入力してください。']);
+    const body: StayEndBody = { type: 'stay-end', endedAt: at, exit, note: note.trim() };
+    const ok = correcting
+      ? await append({ type: 'correction', corrects: correcting.entryId, reason: reason.trim(), replacement: body })
+      : await append(body);
+    if (ok) onDone();
+  }
+
+  return (
+    <form className="case-form case-subform" aria-label={correcting ? ST.correct : ST.record} onSubmit={(e) => void submit(e)} noValidate>
+      <TextField label={ST.endedAt} type="datetime-local" required value={endedAt} onChange={(e) => setEndedAt(e.target.value)} />
+      <SelectField label={ST.exit} value={exit} onChange={(e) => setExit(e.target.value as ExitKind)} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />
+      <TextArea label={ST.note} hint={ST.noteHint} value={note} onChange={(e) => setNote(e.target.value)} required={exit === 'その他' || exit === '別の事業所'} />
+      {correcting ? <TextArea label={ST.reason} required value={reason} onChange={(e) => setReason(e.target.value)} /> : null}
+      <EntryErrors errors={errors} />
+      <div className="case-form__actions">
+        <Button onClick={onDone}>{ST.cancel}</Button>
+        <Button type="submit" variant="primary" disabled={busy}>
+          {busy ? ST.saving : ST.save}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFacility } from '../../../test/factories/facility';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { createTrialStay } from '../../../test/factories/trial-stay';
+import { useApp } from '../../state/store';
+import { mountScreen, resetStore } from './test-helpers';
+
+afterEach(() => resetStore());
+
+const household = createHousehold({
+  id: 'hh-1',
+  persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' }), createPerson({ id: 'p-2', name: '佐藤 美月' })],
+});
+
+function mount() {
+  const session = createFakeSession();
+  const view = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+  useApp.setState({
+    facilities: new Map([['fac-1', createFacility({ id: 'fac-1', name: 'みどり荘' })]]),
+    trialStays: new Map([['ts-old', createTrialStay({ id: 'ts-old', householdId: 'hh-1', personId: 'p-1', facilityName: 'あおぞら', from: '2026-05-10', to: '2026-05-11' })]]),
+  });
+  return view;
+}
+
+describe('trial stays on the household record', () => {
+  it('lists each person’s stays with their days, and records a new one', async () => {
+    const { user, session } = mount();
+    const list = await screen.findByRole('list', { name: '佐藤 陽太 体験利用（体験の機会・場）' });
+    expect(within(list).getByText(/2026年5月10日〜2026年5月11日（2日）/)).toBeVisible();
+
+    await user.click(screen.getByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用' });
+    await user.selectOptions(within(form).getByLabelText(/利用した事業所/), 'みどり荘');
+    await user.type(within(form).getByLabelText(/利用開始日/), '2026-06-01');
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-06-03');
+    await user.type(within(form).getByLabelText('利用の目的'), 'グループホームの体験');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+
+    expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+    expect(within(list).getByText('みどり荘')).toBeVisible();
+    await waitFor(async () => expect(await session.list('trial-stay')).toHaveLength(1));
+    const [stored] = await session.list('trial-stay');
+    expect(stored!.data).toMatchObject({ householdId: 'hh-1', personId: 'p-1', facilityId: 'fac-1', facilityName: 'みどり荘', from: '2026-06-01', to: '2026-06-03' });
+  });
+
+  it('refuses an end before the start and an overlap with another stay, naming the field, and saves nothing', async () => {
+    const { user, session } = mount();
+    await user.click(await screen.findByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用' });
+    await user.selectOptions(within(form).getByLabelText(/利用した事業所/), 'みどり荘');
+    await user.type(within(form).getByLabelText(/利用開始日/), '2026-05-11');
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-05-09');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(within(form).getByLabelText(/利用終了日/)).toHaveAccessibleDescription('利用終了日が利用開始日より前になっています');
+
+    await user.clear(within(form).getByLabelText(/利用終了日/));
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-05-12');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(within(form).getByLabelText(/利用開始日/)).toHaveAccessibleDescription('同じ方の別の体験利用（あおぞら、2026-05-10〜2026-05-11）と期間が重なっています');
+    expect(within(form).getByText(/何も保存していません/)).toBeVisible();
+    expect(await session.list('trial-stay')).toEqual([]);
+    expect(useApp.getState().trialStays.size).toBe(1);
+  });
+
+  it('asks for a facility when none is chosen', async () => {
+    const { user } = mount();
+    await user.click(await screen.findByRole('button', { name: '佐藤 美月の体験利用を記録' }));
+    const form = screen.getByRole('form', { name: '佐藤 美月の体験利用' });
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(within(form).getByLabelText(/利用した事業所/)).toHaveAccessibleDescription('利用した事業所を選んでください');
+  });
+
+  it('corrects a recorded stay in place: same record, new dates, not refused as overlapping itself', async () => {
+    const { user, session } = mount();
+    await user.click(await screen.findByRole('button', { name: 'この記録を直す' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用を直す' });
+    expect(within(form).getByLabelText(/利用開始日/)).toHaveValue('2026-05-10');
+    await user.clear(within(form).getByLabelText(/利用終了日/));
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-05-12');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+    expect(screen.getByText(/2026年5月10日〜2026年5月12日（3日）/)).toBeVisible();
+    const outbox = await session.outbox();
+    expect(outbox.filter((e) => e.kind === 'trial-stay').map((e) => [e.entityId, e.op])).toEqual([['ts-old', 'update']]);
+    expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ to: '2026-05-12', createdAt: '2026-05-12T01:00:00.000Z' });
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The household's trial stays (体験利用): each person's stays, the latest first, and a form to
+ * record one. Checked whole before anything is saved (domain/trial-stay.ts): a facility that is
+ * not registered, an end before the start or a stay overlapping another of the same person is
+ * refused with the field named.
+ */
+import { useMemo, useState, type FormEvent } from 'react';
+import { useApp } from '../../state/store';
+import type { Household, Person } from '../../domain/household';
+import { stayDays } from '../../domain/case-fold';
+import { EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
+import { Button } from '../../ui/button';
+import { SelectField, TextArea, TextField } from '../../ui/field';
+import { Notice, Section } from '../../ui/layout';
+import { dateText } from './detail-parts';
+import { T } from './text';
+import { TT } from './trial-stay-text';
+
+export function TrialStaysSection({ household: h, canAdd }: { household: Household; canAdd: boolean }) {
+  const all = useApp((s) => s.trialStays);
+  // The person a new stay is being added for, or the stay being corrected.
+  const [adding, setAdding] = useState<string | null>(null);
+  const [editing, setEditing] = useState<TrialStay | null>(null);
+  const [saved, setSaved] = useState(false);
+  return (
+    <Section title={TT.title} id="hh-trial-stays">
+      {saved ? <Notice kind="ok">{TT.saved}</Notice> : null}
+      {h.persons.map((p) => {
+        const stays = staysOfPerson(all.values(), h.id, p.id);
+        const name = p.name || T.noName;
+        return (
+          <div key={p.id} className="hh-trial">
+            {h.persons.length > 1 ? <h3 className="hh-person-title">{name}</h3> : null}
+            {stays.length === 0 ? <p>{TT.none}</p> : null}
+            <ul className="hh-items" aria-label={`${name} ${TT.title}`}>
+              {stays.map((s) => (
+                <li key={s.id}>
+                  <strong>{s.facilityName}</strong>　{TT.period(dateText(s.from), dateText(s.to), stayDays(s.from, s.to))}
+                  {s.purpose ? <div>{s.purpose}</div> : null}
+                  {s.howItWent ? <div>{TT.howItWentLine(s.howItWent)}</div> : null}
+                  {s.nextTime ? <div>{TT.nextTimeLine(s.nextTime)}</div> : null}
+                  {editing?.id === s.id ? (
+                    <TrialStayForm
+                      household={h}
+                      person={p}
+                      previous={s}
+                      onDone={(ok) => {
+                        setEditing(null);
+                        setSaved(ok);
+                      }}
+                    />
+                  ) : canAdd && adding === null && editing === null ? (
+                    <Button variant="ghost" onClick={() => { setSaved(false); setEditing(s); }}>
+                      {TT.edit}
+                    </Button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            {adding === p.id ? (
+              <TrialStayForm
+                household={h}
+                person={p}
+                onDone={(ok) => {
+                  setAdding(null);
+                  setSaved(ok);
+                }}
+              />
+            ) : canAdd && editing === null ? (
+              <Button
+                onClick={() => {
+                  setSaved(false);
+                  setAdding(p.id);
+                }}
+              >
+                {TT.add(name)}
+              </Button>
+            ) : null}
+          </div>
+        );
+      })}
+    </Section>
+  );
+}
+
+function TrialStayForm({
+  household: h,
+  person: p,
+  previous,
+  onDone,
+}: {
+  household: Household;
+  person: Person;
+  /** the stay being corrected; absent for a new one */
+  previous?: TrialStay;
+  onDone: (saved: boolean) => void;
+}) {
+  const facilities = useApp((s) => s.facilities);
+  const stays = useApp((s) => s.trialStays);
+  const user = useApp((s) => s.session?.user.displayName ?? '');
+  const saveTrialStay = useApp((s) => s.saveTrialStay);
+  const [draft, setDraft] = useState<TrialStayDraft>(() =>
+    previous
+      ? { facilityId: previous.facilityId, from: previous.from, to: previous.to, purpose: previous.purpose, howItWent: previous.howItWent, nextTime: previous.nextTime }
+      : EMPTY_TRIAL_STAY_DRAFT,
+  );
+  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [failed, setFailed] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const options = useMemo(
+    () => [
+      { value: '', label: TT.chooseFacility },
+      ...[...facilities.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')).map((f) => ({ value: f.id, label: f.name || f.id })),
+    ],
+    [facilities],
+  );
+  const set = (patch: Partial<TrialStayDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const name = p.name || T.noName;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const result = validateTrialStay(draft, {
+      id: previous?.id ?? globalThis.crypto.randomUUID(),
+      householdId: h.id,
+      personId: p.id,
+      facilities,
+      stays: stays.values(),
+      recordedBy: user,
+      now: new Date().toISOString(),
+      ...(previous ? { previous } : {}),
+    });
+    if (!result.ok) {
+      setErrors(Object.fromEntries(result.errors.map((x) => [x.path, x.message])));
+      setFailed(TT.fixErrors);
+      return;
+    }
+    setBusy(true);
+    try {
+      await saveTrialStay(result.value, previous ? 'update' : 'create');
+      onDone(true);
+    } catch {
+      setFailed(TT.saveFailed);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="hh-trial-form" aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
+      {facilities.size === 0 ? <Notice kind="warn">{TT.noFacilities}</Notice> : null}
+      <SelectField label={TT.facility} required options={options} value={draft.facilityId} error={errors['facilityId']} onChange={(e) => set({ facilityId: e.target.value })} />
+      <div className="hh-grid2">
+        <TextField label={TT.from} required type="date" value={draft.from} error={errors['from']} onChange={(e) => set({ from: e.target.value })} />
+        <TextField label={TT.to} required type="date" value={draft.to} error={errors['to']} onChange={(e) => set({ to: e.target.value })} />
+      </div>
+      <TextField label={TT.purpose} value={draft.purpose} onChange={(e) => set({ purpose: e.target.value })} />
+      <TextArea label={TT.howItWent} value={draft.howItWent} onChange={(e) => set({ howItWent: e.target.value })} />
+      <TextArea label={TT.nextTime} value={draft.nextTime} onChange={(e) => set({ nextTime: e.target.value })} />
+      {failed ? <Notice kind="error">{failed}</Notice> : null}
+      <div className="hh-actions">
+        <button type="submit" className="btn btn--primary" disabled={busy}>
+          {TT.save}
+        </button>
+        <Button onClick={() => onDone(false)} disabled={busy}>
+          {TT.cancel}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,73 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { createTrialStay } from '../../../test/factories/trial-stay';
+import { DEFAULT_SETTINGS, useApp } from '../../state/store';
+import { ReportsScreen } from './reports-screen';
+
+const initial = useApp.getState();
+const household = createHousehold({
+  id: 'h1',
+  persons: [createPerson({ id: 'p1', birthDate: '2000-01-01', municipality: 'みなと市' }), createPerson({ id: 'p2', birthDate: '2015-06-01', municipality: 'あさひ市' })],
+  consent: { date: '2025-05-01', consentedBy: '母', scope: '緊急時' },
+});
+
+beforeEach(() => {
+  useApp.setState({
+    phase: 'unlocked',
+    settings: DEFAULT_SETTINGS,
+    households: new Map([[household.id, household]]),
+    householdsLoaded: true,
+    trialStays: new Map([['t1', createTrialStay({ id: 't1', householdId: 'h1', personId: 'p2', from: '2025-07-01', to: '2025-07-03' })]]),
+  });
+});
+afterEach(() => {
+  useApp.setState(initial, true);
+  window.location.hash = '';
+  vi.restoreAllMocks();
+});
+
+async function go(hash: string) {
+  await act(async () => {
+    window.location.hash = hash;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+}
+
+const cell = (section: string, item: string) =>
+  within(screen.getByRole('region', { name: section })).getByRole('rowheader', { name: item }).closest('tr')!;
+
+describe('年次実績報告 screen', () => {
+  it('shows the fiscal year in the address, figure by figure, and moves to another year', async () => {
+    await go('#/reports?from=2025-04-01&to=2026-03-31');
+    render(<ReportsScreen />);
+    expect(screen.getByText('対象期間：2025年4月1日〜2026年3月31日')).toBeVisible();
+    expect(within(cell('事前登録者', '登録者数（2026年3月31日時点）')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['1', '1', '0', '2']);
+    expect(within(cell('事前登録者', '支給決定市町村：あさひ市')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['0', '1', '0', '1']);
+    expect(within(cell('体験の機会・場', '体験利用日数')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['', '', '', '3']);
+
+    const user = userEvent.setup();
+    await user.selectOptions(screen.getByLabelText('年度'), '2024年度（2024年4月〜2025年3月）');
+    expect(window.location.hash).toBe('#/reports?from=2024-04-01&to=2025-03-31');
+    await go(window.location.hash);
+    expect(within(cell('事前登録者', '登録者数（2025年3月31日時点）')).getAllByRole('cell').at(-1)!.textContent).toBe('0');
+  });
+
+  it('saves the CSV in Shift_JIS when asked and says so', async () => {
+    const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:report');
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    await go('#/reports?from=2025-04-01&to=2026-03-31');
+    render(<ReportsScreen />);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'CSV（Shift_JIS）' }));
+    expect(created).toHaveBeenCalledOnce();
+    expect(screen.getByText('年次実績報告_2025-04-01_2026-03-31_sjis.csv を保存しました。')).toBeVisible();
+  });
+
+  it('refuses a range that ends before it starts', async () => {
+    await go('#/reports?from=2026-04-01&to=2026-03-01');
+    render(<ReportsScreen />);
+    expect(screen.getByText('終了日が開始日より前になっています。期間を直してください。')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'CSV（UTF-8）' })).toBeDisabled();
+  });
+});

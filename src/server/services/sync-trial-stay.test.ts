@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { UserRecord } from '../db/account-store';
+import type { WireChange } from '../../protocol/sync';
+import { decideChanges } from './sync';
+
+const user = (role: UserRecord['role'], extra: Partial<UserRecord> = {}): UserRecord => ({
+  id: `u-${role}`,
+  tenantId: 'hub',
+  role,
+  loginName: role,
+  displayName: role,
+  officeId: null,
+  facilityId: null,
+  disabled: false,
+  passwordHash: null,
+  totpSecret: null,
+  totpLastStep: null,
+  ...extra,
+});
+const facts = {
+  officeIds: new Set(['office-a', 'office-b']),
+  households: new Map<string, string | null>([
+    ['hh-a', 'office-a'],
+    ['hh-b', 'office-b'],
+  ]),
+  cases: new Map<string, string | null>(),
+};
+let seq = 0;
+const stay = (householdId: string, facilityId = 'fac-1'): WireChange => ({
+  seq: ++seq,
+  mutationId: '00000000-0000-4000-8000-000000000000',
+  kind: 'trial-stay',
+  entityId: `ts-${seq}`,
+  op: 'create',
+  at: '2026-06-01T00:00:00.000Z',
+  payload: { householdId, facilityId },
+  baseVersion: null,
+});
+
+describe('[S10] who may write a trial stay: the household’s scope', () => {
+  it('holds a stay under its household’s office, for a coordinator', () => {
+    expect(decideChanges(user('coordinator'), [stay('hh-b')], facts)).toEqual([{ ok: true, officeId: 'office-b' }]);
+  });
+
+  it('lets a case worker write stays for their own office’s households only', () => {
+    const worker = user('case-worker', { officeId: 'office-a' });
+    const [own, other] = decideChanges(worker, [stay('hh-a'), stay('hh-b')], facts);
+    expect(own).toEqual({ ok: true, officeId: 'office-a' });
+    expect(other).toMatchObject({ ok: false, reason: 'scope' });
+  });
+
+  it('lets a facility liaison write stays at their own facility only, for a household the hub holds', () => {
+    const liaison = user('facility-liaison', { facilityId: 'fac-1' });
+    const [own, elsewhere, unknown] = decideChanges(liaison, [stay('hh-a', 'fac-1'), stay('hh-a', 'fac-2'), stay('hh-x', 'fac-1')], facts);
+    expect(own).toEqual({ ok: true, officeId: 'office-a' });
+    expect(elsewhere).toMatchObject({ ok: false, reason: 'scope' });
+    expect(unknown).toMatchObject({ ok: false, reason: 'scope' });
+  });
+});
