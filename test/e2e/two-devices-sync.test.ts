@@ -125,10 +125,13 @@ describe('two phones, one hub', () => {
     await page.getByRole('link', { name: '山田 一郎さんの緊急対応を開始' }).click();
     await page.getByRole('radio', { name: '本人の状態悪化' }).check();
     await page.getByLabel('要請の内容（詳細）').fill('夜間に興奮が続き、家族だけでは対応できない。');
+    // Phone one's case for him came within 24 hours: the app asks whether this is that emergency (問74).
+    await page.getByRole('button', { name: '別の緊急事態として新しく記録する' }).click();
+    await page.getByLabel('別の緊急事態とする理由').fill('前の要請は母の入院、今回は本人の状態悪化');
     await page.getByRole('button', { name: '記録を開始' }).click();
     // 記録を開始 goes on to the match; the case is one tap back
     await page.getByRole('link', { name: '対応記録へ' }).click();
-    await page.getByText(/改ざんなし（1件の記録を確認）/).waitFor();
+    await page.getByText(/改ざんなし（2件の記録を確認）/).waitFor();
     const before = (await hub.store.pullSince(0, { tenantId: hub.hub, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
 
     // The admin disables the user; the phone comes back online.
@@ -139,7 +142,10 @@ describe('two phones, one hub', () => {
     // The hub holds the new case entry, written by phone two's user…
     const after = (await hub.store.pullSince(0, { tenantId: hub.hub, officeIds: 'all' }, 1000)).records.filter((r) => r.kind === 'case-entry');
     const arrived = after.filter((r) => !before.some((b) => b.entityId === r.entityId));
-    expect(arrived.map((r) => JSON.parse(r.payloadJson).body.detail)).toEqual(['夜間に興奮が続き、家族だけでは対応できない。']);
+    const bodies = arrived.map((r) => (JSON.parse(r.payloadJson) as { body: { type: string; detail?: string; answer?: string } }).body);
+    expect(bodies.map((b) => b.type).sort()).toEqual(['open', 'same-emergency']);
+    expect(bodies.find((b) => b.type === 'open')?.detail).toBe('夜間に興奮が続き、家族だけでは対応できない。');
+    expect(bodies.find((b) => b.type === 'same-emergency')?.answer).toBe('separate');
     // …and the phone holds nothing: no database, no service worker; a reload starts from scratch.
     const left = await page.evaluate(
       '(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), sw: (await navigator.serviceWorker.getRegistrations()).length }))()',

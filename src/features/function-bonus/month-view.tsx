@@ -11,6 +11,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
+import { FigureTable } from './figure-table';
 import { B } from './text';
 import { useCanEdit, useOfficeName } from './use-bonus';
 
@@ -41,74 +42,32 @@ export function MonthTables({ summary: m }: { summary: MonthSummary }) {
         {m.split === null ? <Notice kind="warn">{B.noSplit}</Notice> : null}
         {m.yenPerUnit === null ? <Notice kind="warn">{B.noPrice}</Notice> : null}
       </Section>
-      <Section title={B.officesTitle} id="bonus-offices">
-        <div className="claims-table-wrap">
-          <table className="claims-table bonus-table">
-            <thead>
-              <tr>
-                <th scope="col">{B.col.name}</th>
-                <th scope="col" className="num">{B.col.percent}</th>
-                <th scope="col" className="num">{B.col.share}</th>
-                <th scope="col" className="num">{B.col.claimed}</th>
-                <th scope="col" className="num">{B.col.over}</th>
-                <th scope="col" className="num">{B.col.units}</th>
-                <th scope="col" className="num">{B.col.yen}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {m.offices.map((o) => (
-                <tr key={o.officeId} className={o.overShare > 0 ? 'bonus-over' : undefined}>
-                  <th scope="row">{officeName(o.officeId)}</th>
-                  <td className="num">{B.percentCell(o.percent)}</td>
-                  <td className="num">{B.numCell(o.share)}</td>
-                  <td className="num">{o.claimed === null ? B.notEntered : B.numCell(o.claimed)}</td>
-                  <td className="num">{o.overShare > 0 ? B.numCell(o.overShare) : ''}</td>
-                  <td className="num">{B.numCell(o.units)}</td>
-                  <td className="num">{B.yenCell(o.yen)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr className={m.remaining < 0 ? 'bonus-over' : undefined}>
-                <th scope="row">{B.totalRow}</th>
-                <td className="num" />
-                <td className="num">{B.numCell(m.cap)}</td>
-                <td className="num">{B.numCell(m.claimed)}</td>
-                <td className="num">{m.remaining < 0 ? B.numCell(-m.remaining) : ''}</td>
-                <td className="num">{B.numCell(m.units)}</td>
-                <td className="num">{B.yenCell(m.yen)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
-      </Section>
+      <FigureTable
+        title={B.officesTitle}
+        id="bonus-offices"
+        nameColumn={B.col.name}
+        columns={[B.col.percent, B.col.share, B.col.claimed, B.col.over, B.col.units, B.col.yen]}
+        rows={m.offices.map((o) => ({
+          key: o.officeId,
+          name: officeName(o.officeId),
+          cells: [B.percentCell(o.percent), B.numCell(o.share), o.claimed === null ? B.notEntered : B.numCell(o.claimed), o.overShare > 0 ? B.numCell(o.overShare) : '', B.numCell(o.units), B.yenCell(o.yen)],
+          over: o.overShare > 0,
+        }))}
+        total={{
+          key: 'total',
+          name: B.totalRow,
+          cells: ['', B.numCell(m.cap), B.numCell(m.claimed), m.remaining < 0 ? B.numCell(-m.remaining) : '', B.numCell(m.units), B.yenCell(m.yen)],
+          over: m.remaining < 0,
+        }}
+      />
       {m.municipalities.length > 0 ? (
-        <Section title={B.municipalitiesTitle} id="bonus-municipalities">
-          <div className="claims-table-wrap">
-            <table className="claims-table bonus-table">
-              <thead>
-                <tr>
-                  <th scope="col">{B.col.name}</th>
-                  <th scope="col" className="num">{B.col.percent}</th>
-                  <th scope="col" className="num">{B.col.share}</th>
-                  <th scope="col" className="num">{B.col.units}</th>
-                  <th scope="col" className="num">{B.col.yen}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {m.municipalities.map((x) => (
-                  <tr key={x.name}>
-                    <th scope="row">{x.name}</th>
-                    <td className="num">{B.percentCell(x.percent)}</td>
-                    <td className="num">{B.numCell(x.share)}</td>
-                    <td className="num">{B.numCell(x.units)}</td>
-                    <td className="num">{B.yenCell(x.yen)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </Section>
+        <FigureTable
+          title={B.municipalitiesTitle}
+          id="bonus-municipalities"
+          nameColumn={B.col.name}
+          columns={[B.col.percent, B.col.share, B.col.units, B.col.yen]}
+          rows={m.municipalities.map((x) => ({ key: x.name, name: x.name, cells: [B.percentCell(x.percent), B.numCell(x.share), B.numCell(x.units), B.yenCell(x.yen)] }))}
+        />
       ) : null}
     </>
   );

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { useApp } from '../../state/store';
 import { yearSummary, type YearSummary } from '../../domain/function-bonus';
 import { Section } from '../../ui/layout';
+import { FigureTable } from './figure-table';
 import { B } from './text';
 import { useOfficeName } from './use-bonus';
 
@@ -21,91 +22,34 @@ function YearTables({ year: y }: { year: YearSummary }) {
           <strong>{B.yearTotal(y.claimed, y.cap, y.units, y.yen)}</strong>
         </p>
       </Section>
-      <Section title={B.yearMonthsTitle} id="bonus-year-months">
-        <div className="claims-table-wrap">
-          <table className="claims-table bonus-table">
-            <thead>
-              <tr>
-                <th scope="col">{B.colMonth}</th>
-                <th scope="col" className="num">{B.colCoordinators}</th>
-                <th scope="col" className="num">{B.colCap}</th>
-                <th scope="col" className="num">{B.col.claimed}</th>
-                <th scope="col" className="num">{B.col.units}</th>
-                <th scope="col" className="num">{B.col.yen}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {y.months.map((m) => (
-                <tr key={m.month} className={m.remaining < 0 ? 'bonus-over' : undefined}>
-                  <th scope="row">{B.monthLabel(m.month)}</th>
-                  <td className="num">{B.numCell(m.coordinators)}</td>
-                  <td className="num">{B.numCell(m.cap)}</td>
-                  <td className="num">{B.numCell(m.claimed)}</td>
-                  <td className="num">{B.numCell(m.units)}</td>
-                  <td className="num">{B.yenCell(m.yen)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{B.totalRow}</th>
-                <td className="num" />
-                <td className="num">{B.numCell(y.cap)}</td>
-                <td className="num">{B.numCell(y.claimed)}</td>
-                <td className="num">{B.numCell(y.units)}</td>
-                <td className="num">{B.yenCell(y.yen)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
-      </Section>
-      <Section title={B.officesTitle} id="bonus-year-offices">
-        <div className="claims-table-wrap">
-          <table className="claims-table bonus-table">
-            <thead>
-              <tr>
-                <th scope="col">{B.col.name}</th>
-                <th scope="col" className="num">{B.col.claimed}</th>
-                <th scope="col" className="num">{B.col.units}</th>
-                <th scope="col" className="num">{B.col.yen}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {y.offices.map((o) => (
-                <tr key={o.officeId}>
-                  <th scope="row">{officeName(o.officeId)}</th>
-                  <td className="num">{B.numCell(o.claimed)}</td>
-                  <td className="num">{B.numCell(o.units)}</td>
-                  <td className="num">{B.yenCell(o.yen)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </Section>
+      <FigureTable
+        title={B.yearMonthsTitle}
+        id="bonus-year-months"
+        nameColumn={B.colMonth}
+        columns={[B.colCoordinators, B.colCap, B.col.claimed, B.col.units, B.col.yen]}
+        rows={y.months.map((m) => ({
+          key: m.month,
+          name: B.monthLabel(m.month),
+          cells: [B.numCell(m.coordinators), B.numCell(m.cap), B.numCell(m.claimed), B.numCell(m.units), B.yenCell(m.yen)],
+          over: m.remaining < 0,
+        }))}
+        total={{ key: 'total', name: B.totalRow, cells: ['', B.numCell(y.cap), B.numCell(y.claimed), B.numCell(y.units), B.yenCell(y.yen)] }}
+      />
+      <FigureTable
+        title={B.officesTitle}
+        id="bonus-year-offices"
+        nameColumn={B.col.name}
+        columns={[B.col.claimed, B.col.units, B.col.yen]}
+        rows={y.offices.map((o) => ({ key: o.officeId, name: officeName(o.officeId), cells: [B.numCell(o.claimed), B.numCell(o.units), B.yenCell(o.yen)] }))}
+      />
       {y.municipalities.length > 0 ? (
-        <Section title={B.municipalitiesTitle} id="bonus-year-municipalities">
-          <div className="claims-table-wrap">
-            <table className="claims-table bonus-table">
-              <thead>
-                <tr>
-                  <th scope="col">{B.col.name}</th>
-                  <th scope="col" className="num">{B.col.units}</th>
-                  <th scope="col" className="num">{B.col.yen}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {y.municipalities.map((x) => (
-                  <tr key={x.name}>
-                    <th scope="row">{x.name}</th>
-                    <td className="num">{B.numCell(x.units)}</td>
-                    <td className="num">{B.yenCell(x.yen)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </Section>
+        <FigureTable
+          title={B.municipalitiesTitle}
+          id="bonus-year-municipalities"
+          nameColumn={B.col.name}
+          columns={[B.col.units, B.col.yen]}
+          rows={y.municipalities.map((x) => ({ key: x.name, name: x.name, cells: [B.numCell(x.units), B.yenCell(x.yen)] }))}
+        />
       ) : null}
     </>
   );

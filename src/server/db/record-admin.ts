@@ -119,8 +119,8 @@ export async function putHubOffice(pool: pg.Pool, tenantId: string, office: { re
     if (taken.rows.length > 0) throw new StoreError('exists', `office ${office.id}`);
     const tenant = await tx.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId]);
     if (tenant.rows.length === 0) throw new StoreError('not-found', `no hub ${tenantId}`);
-    // [S2] The counter first, as a push takes it: versions stay in commit order with no hole.
-    const head = Number((await tx.query<{ version: string }>('SELECT version FROM sync_counter FOR UPDATE')).rows[0]!.version);
+    // [S2] The hub's counter first, as a push takes it: versions stay in commit order with no hole.
+    const { head } = await lockHubHead(tx, tenantId);
     const version = head + 1;
     await tx.query('INSERT INTO offices (id, tenant_id, name) VALUES ($1, $2, $3)', [office.id, tenantId, office.name]);
     await tx.query(
@@ -130,7 +130,7 @@ export async function putHubOffice(pool: pg.Pool, tenantId: string, office: { re
     );
     // No record_versions row: it names a change, and this write has none. An admin's edit names
     // this version as its base, which is the record held, so it needs no merge base.
-    await tx.query('UPDATE sync_counter SET version = $1', [version]);
+    await moveHubHead(tx, tenantId, version);
     return { version };
   });
 }
