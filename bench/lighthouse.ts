@@ -32,8 +32,14 @@ export interface LighthouseFigures {
   readonly failing: readonly string[];
 }
 
+/**
+ * Trace failures Lighthouse itself asks to be run again (NO_NAVSTART and the like: its trace of a
+ * loaded machine missed the navigation). Nothing about the page: the run is repeated, twice at most.
+ */
+const RERUN_CODES = new Set(['NO_NAVSTART', 'NO_FCP', 'NO_TRACING_STARTED', 'NO_DCL']);
+
 /** One Lighthouse run of `url` in a fresh headless Chromium; the browser is closed afterwards. */
-export async function runLighthouse(url: string): Promise<LighthouseFigures> {
+export async function runLighthouse(url: string, attempt = 1): Promise<LighthouseFigures> {
   const chrome = await launch({
     chromePath: CHROMIUM_PATH,
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
@@ -43,6 +49,9 @@ export async function runLighthouse(url: string): Promise<LighthouseFigures> {
     const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...LIGHTHOUSE_CATEGORIES] });
     if (result === undefined) throw new Error('Lighthouse returned nothing');
     const { lhr } = result;
+    if (lhr.runtimeError && RERUN_CODES.has(lhr.runtimeError.code) && attempt < 3) {
+      return runLighthouse(url, attempt + 1);
+    }
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
     const numeric = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
