@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { FieldError } from './household-rules';
+import { firstErrorPerField } from './household-schema';
 import type { BonusClaimCount, BonusCoordinator, BonusSplit, BonusUnitPrice } from './function-bonus';
 import { isYearMonth } from './function-bonus';
 
@@ -146,13 +147,5 @@ export const unitPriceSchema = z.object({
 export function validateWith<T>(schema: z.ZodType<T>, input: unknown): BonusValidation<T> {
   const result = schema.safeParse(input, { error: () => FALLBACK });
   if (result.success) return { ok: true, value: result.data };
-  const errors: FieldError[] = [];
-  const seen = new Set<string>();
-  for (const issue of result.error.issues) {
-    const path = issue.path.map(String).join('.');
-    if (seen.has(path)) continue;
-    seen.add(path);
-    errors.push({ path, message: issue.message });
-  }
-  return { ok: false, errors };
+  return { ok: false, errors: firstErrorPerField(result.error.issues) };
 }

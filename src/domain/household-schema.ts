@@ -286,18 +286,23 @@ export const householdSchema = z
 export type ValidationResult = { ok: true; value: Household } | { ok: false; errors: FieldError[] };
 
 /** One message per field (the first one found), keyed by a dotted path such as 'persons.0.recipientNumber'. */
-export function validateHousehold(input: unknown): ValidationResult {
-  const result = householdSchema.safeParse(input, { error: () => FALLBACK_MESSAGE });
-  if (result.success) return { ok: true, value: result.data };
+export function firstErrorPerField(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
-  for (const issue of result.error.issues) {
+  for (const issue of issues) {
     const path = issue.path.map(String).join('.');
     if (seen.has(path)) continue;
     seen.add(path);
     errors.push({ path, message: issue.message });
   }
-  return { ok: false, errors };
+  return errors;
+}
+
+/** Checks a household with the form's messages (firstErrorPerField). */
+export function validateHousehold(input: unknown): ValidationResult {
+  const result = householdSchema.safeParse(input, { error: () => FALLBACK_MESSAGE });
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, errors: firstErrorPerField(result.error.issues) };
 }
 
 // --- blanks for a new form ------------------------------------------------------------------
