@@ -28,6 +28,8 @@ export interface LighthouseFigures {
   readonly largestContentfulPaint: number;
   readonly totalBlockingTime: number;
   readonly cumulativeLayoutShift: number;
+  /** the element Lighthouse found as the largest paint (its selector and text), to know what to move */
+  readonly largestElement: string;
   /** audits that lost points, with their titles, for the categories measured */
   readonly failing: readonly string[];
 }
@@ -69,10 +71,27 @@ export async function runLighthouse(url: string, attempt = 1): Promise<Lighthous
       totalBlockingTime: numeric('total-blocking-time'),
       cumulativeLayoutShift: numeric('cumulative-layout-shift'),
       failing: [...failing],
+      largestElement: largestElementOf(lhr.audits['largest-contentful-paint-element']?.details),
     };
   } finally {
     chrome.kill();
   }
+}
+
+/** "selector: text" of the LCP element, from the audit's details (a table of one node). */
+function largestElementOf(details: unknown): string {
+  const find = (v: unknown): { selector?: string; nodeLabel?: string } | undefined => {
+    if (typeof v !== 'object' || v === null) return undefined;
+    const o = v as Record<string, unknown>;
+    if (o.type === 'node') return o as { selector?: string; nodeLabel?: string };
+    for (const child of Object.values(o)) {
+      const found = Array.isArray(child) ? child.map(find).find(Boolean) : find(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const node = find(details);
+  return node ? `${node.selector ?? '?'}: ${(node.nodeLabel ?? '').slice(0, 60)}` : 'unknown';
 }
 
 export function formatLighthouse(f: LighthouseFigures): string {
@@ -82,6 +101,7 @@ export function formatLighthouse(f: LighthouseFigures): string {
     ...LIGHTHOUSE_CATEGORIES.map((c) => `  ${c.padEnd(15)} ${String(f.scores[c]).padStart(3)}  ${verdict(f.scores[c])}`),
     `  first contentful paint ${(f.firstContentfulPaint / 1000).toFixed(2)} s, largest ${(f.largestContentfulPaint / 1000).toFixed(2)} s, ` +
       `total blocking ${Math.round(f.totalBlockingTime)} ms, layout shift ${f.cumulativeLayoutShift.toFixed(3)}`,
+    `  largest paint: ${f.largestElement}`,
     ...(f.failing.length > 0 ? ['  audits that lost points:', ...f.failing.map((a) => `    ${a}`)] : []),
   ].join('\n');
 }
