@@ -91,7 +91,7 @@ function largestElementOf(details: unknown): string {
     return undefined;
   };
   const node = find(details);
-  return node ? `${node.selector ?? '?'}: ${(node.nodeLabel ?? '').slice(0, 60)}` : 'unknown';
+  return node ? `${node.selector ?? '?'}: ${(node.nodeLabel ?? '').slice(0, 60)}` : 'not reported (Lighthouse could not trace it on this Chromium)';
 }
 
 export function formatLighthouse(f: LighthouseFigures): string {

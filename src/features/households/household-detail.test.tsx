@@ -143,6 +143,15 @@ describe('household detail', () => {
     await waitFor(async () => expect((await session.accessLog()).map((e) => e.action)).toEqual(['print-household']));
   });
 
+  it('the printed sheet says how current it is: the last review, who made it, and 次回見直し日', () => {
+    const reviews = [{ id: 'rv-1', reviewedOn: '2026-04-10', reviewedBy: '田中 一郎', reviewedByUserId: 'u-tanaka', note: '', recordedAt: '2026-04-10T03:00:00.000Z' }];
+    mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, lastReviewedOn: '2025-12-01', reviews }] });
+    const row = screen.getByRole('row', { name: /記載内容の見直し/ });
+    // 12 months (the default) after the later review, the recorded one
+    expect(row).toHaveTextContent(/前回見直し 2026年4月10日（田中 一郎）/);
+    expect(row).toHaveTextContent(/次回見直し日 2027年4月10日/);
+  });
+
   it('without a 同意書, asks why before printing for a facility and writes the reason to the 閲覧記録, never blocking', async () => {
     const session = createFakeSession();
     const print = vi.spyOn(window, 'print').mockImplementation(() => undefined);

@@ -12,8 +12,10 @@ import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { TextArea } from '../../ui/field';
 import { Notice } from '../../ui/layout';
+import { lastReview, nextReviewDate } from '../../domain/household-rules';
 import { dailyRows, dateText, disabilityText, handbookText, medicalCareText } from './detail-parts';
 import { BackLink } from './household-detail';
+import { RT } from './review-text';
 import { F, SEX_LABELS, T } from './text';
 import { paths } from './use-route';
 import { useToday } from './use-today';
@@ -71,10 +73,21 @@ function contactsText(h: Household): string {
     .join('\n');
 }
 
+/** How current the sheet is: the last review (who, when) and 次回見直し日, so staff know its age. */
+function reviewedText(h: Household, reviewMonths: number): string {
+  const last = lastReview(h);
+  const next = nextReviewDate(h, reviewMonths);
+  return [
+    `${RT.lastReview} ${last ? `${dateText(last.date)}${last.by ? `（${last.by}）` : ''}` : RT.sheetNoReview}`,
+    `${RT.nextReview} ${next ? dateText(next) : '—'}`,
+  ].join('　');
+}
+
 export function HouseholdPrint({ id }: { id: string }) {
   const { household, loading } = useHousehold(id);
   const session = useApp((s) => s.session);
   const today = useToday();
+  const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
   const logPrint = useCallback(async (hid: string) => session?.logAccess('print-household', hid), [session]);
   useLogOpen(id, logPrint);
 
@@ -105,6 +118,7 @@ export function HouseholdPrint({ id }: { id: string }) {
           <Row label={T.caseWorkerTitle} value={[h.caseWorker, h.registeringOffice, h.caseWorkerPhone].filter(Boolean).join('　')} />
           <Row label={F.address} value={[h.address, h.phone].filter(Boolean).join('　')} />
           <Row label={F.mainCaregiver} value={[h.mainCaregiver, h.caregiverHealth].filter(Boolean).join('　')} />
+          <Row label={RT.sheetReviewed} value={reviewedText(h, reviewMonths)} />
         </tbody>
       </table>
       <p className="hh-print__foot">{T.printFooter}</p>

@@ -24,6 +24,9 @@ export const RT = {
   // the record
   nextReview: '次回見直し日',
   lastReview: '前回見直し',
+  /** the print sheet's row: how current what it says is */
+  sheetReviewed: '記載内容の見直し',
+  sheetNoReview: 'なし（同意日から起算）',
   reviewHistory: '見直しの記録',
   noReviews: '見直しの記録はまだありません',
   historyLine: (date: string, by: string, note: string) => `${date}　${by}${note ? `　${note}` : ''}`,
