@@ -212,6 +212,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       loginName: me?.loginName ?? null,
       displayName: me?.displayName ?? null,
       role: me?.role ?? null,
+      hubUserId: me?.userId ?? null,
       lastSyncAt: link?.lastSyncAt ?? null,
       openConflicts: link?.openConflicts ?? 0,
       pending: counts.pending,

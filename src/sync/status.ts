@@ -30,6 +30,8 @@ export interface SyncStatus {
   readonly loginName: string | null;
   readonly displayName: string | null;
   readonly role: Role | null;
+  /** the unlocked user's id on the hub (their entry in `staff`), null when not signed in here */
+  readonly hubUserId: string | null;
   readonly running: boolean;
   /** during a run: changes the hub took and records received so far */
   readonly progress: { readonly sent: number; readonly received: number } | null;
@@ -63,6 +65,7 @@ export const initialSyncStatus: SyncStatus = {
   loginName: null,
   displayName: null,
   role: null,
+  hubUserId: null,
   running: false,
   progress: null,
   pending: 0,

@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
+import { syncStatus } from '../../sync/status';
 import { emptyHousehold, validateAgainstToday, validateHousehold, type ValidationResult } from '../../domain/household-schema';
 import type { Household } from '../../domain/household';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
@@ -35,6 +36,25 @@ function validate(form: FormValue, today: string, savedOffice: string | null | u
 
 const savedOfficeOf = (id: string | null): string | null | undefined => (id ? (useApp.getState().households.get(id)?.officeId ?? null) : undefined);
 
+/**
+ * Where a new household starts: on a device joined to a hub, under the office of the person
+ * registering it, and a case worker as its 担当 (they can change either before saving). Nothing
+ * when the hub has not named their office (a coordinator of the hub itself, or not signed in here).
+ */
+export function ownPlacement(): Partial<FormValue> {
+  const { joined, staff, hubUserId } = syncStatus.getState();
+  if (!joined || staff === null || hubUserId === null) return {};
+  const me = staff.find((p) => p.userId === hubUserId);
+  if (!me?.officeId) return {};
+  const office = useApp.getState().offices.get(me.officeId);
+  if (!office) return {};
+  return {
+    officeId: office.id,
+    registeringOffice: office.name,
+    ...(me.role === 'case-worker' ? { caseWorkerUserId: me.userId, caseWorker: me.displayName } : {}),
+  };
+}
+
 export function draftKey(id: string | null): string {
   return id ? `household:${id}` : 'household:new';
 }
@@ -61,7 +81,7 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
       }
       const draft = await session?.loadDraft<FormValue>(draftKey(id)).catch(() => undefined);
       const now = new Date().toISOString();
-      const base = existing ? toForm(existing) : toForm(emptyHousehold(draft?.id ?? crypto.randomUUID(), draft?.createdAt ?? now));
+      const base = existing ? toForm(existing) : { ...toForm(emptyHousehold(draft?.id ?? crypto.randomUUID(), draft?.createdAt ?? now)), ...ownPlacement() };
       const form = draft ? { ...base, ...draft } : base;
       if (!live) return;
       setForm(form);

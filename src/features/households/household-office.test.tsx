@@ -78,4 +78,22 @@ describe('household under an office, with its 担当 picked', () => {
     await user.selectOptions(screen.getByLabelText('登録事業所（相談支援事業所）', { exact: false }), '相談支援 みどり');
     expect(within(picker()).getAllByRole('option').map((o) => o.textContent)).toEqual(['（未設定）', '小野 恵美（以前の入力）', '緑 二郎']);
   });
+
+  it('a new household starts under the office of the case worker registering it, with them as its 担当; a coordinator of the hub gets no default', async () => {
+    const staff = [
+      { userId: 'hub-1', displayName: '青葉 一郎', role: 'case-worker' as const, officeId: 'office-b' },
+      { userId: 'hub-3', displayName: '夜勤 三郎', role: 'coordinator' as const, officeId: null },
+    ];
+    syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'case-worker', hubUserId: 'hub-1', staff });
+    const session = createFakeSession({ id: 'u-1', displayName: '相談 一郎' });
+    const { unmount } = mountScreen({ hash: '#/households/new', households: [], session });
+    const office = await screen.findByLabelText('登録事業所（相談支援事業所）', { exact: false });
+    expect(office).toHaveDisplayValue('相談支援 みどり');
+    expect(screen.getByLabelText('担当の相談支援専門員', { exact: false })).toHaveDisplayValue('青葉 一郎');
+    unmount();
+
+    syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'coordinator', hubUserId: 'hub-3', staff });
+    mountScreen({ hash: '#/households/new', households: [], session });
+    expect(await screen.findByLabelText('登録事業所（相談支援事業所）', { exact: false })).toHaveDisplayValue('（未設定）');
+  });
 });
