@@ -18,6 +18,7 @@ import { formatFingerprint } from '../../protocol/countersign';
 import { retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
+import { monthCloseState } from '../../domain/claim-close';
 import { correctionChanges } from '../../domain/correction-changes';
 import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
 import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type OutcomeBody, type Superseded } from '../../domain/emergency-case';
@@ -27,6 +28,7 @@ import { Notice } from '../../ui/layout';
 import { claimsPaths, monthLabel } from './route';
 import { SummaryTable } from './summary-table';
 import { T } from './text';
+import { useClaimChanges } from './month-close';
 import { brokenCases, subjectName, useChainChecks, useMonthClaim } from './use-claims';
 import './claims.css';
 
@@ -265,6 +267,10 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
   const [printedAt] = useState(() => formatJapanDateTime(new Date()));
   const office = claim.office;
   const broken = brokenCases(claim.cases, chain);
+  // A month already claimed says so: the report shows the records as they are now, the claim as sent is kept apart.
+  const closes = useApp((s) => s.monthCloses);
+  const closed = useMemo(() => (officeId === null ? null : monthCloseState([...closes.values()], officeId, month).active), [closes, officeId, month]);
+  const changes = useClaimChanges(closed, office, claim);
 
   return (
     <div className="claims-report">
@@ -288,6 +294,11 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
                 <Row label={T.office}>{office.name}</Row>
                 <Row label={T.officeNumber}>{office.officeNumber || T.noOfficeNumber}</Row>
                 <Row label={T.month}>{monthLabel(month)}</Row>
+                <Row label={T.reportClaimState}>
+                  {closed === null
+                    ? T.reportNotClosed
+                    : `${T.closedTitle(monthLabel(month))}　${T.closedLine(formatJapanDate(closed.body.sentOn), closed.recordedBy.name, formatJapanDateTime(closed.recordedAt))}`}
+                </Row>
                 <Row label={T.printedAt}>{printedAt}</Row>
                 <Row label={T.printedBy}>{printedBy}</Row>
                 <Row label={T.hubKey}>
@@ -302,6 +313,11 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
               </tbody>
             </table>
           </header>
+          {closed !== null && changes.length > 0 ? (
+            <div className="claims-report__alert" role="alert">
+              <strong>{T.reportChangedSinceClose(changes.length)}</strong>
+            </div>
+          ) : null}
           {broken.length > 0 ? (
             <div className="claims-report__alert" role="alert">
               <strong>{T.chainBrokenTitle}</strong>

@@ -6,6 +6,7 @@ import { createFakeSession } from '../../../test/factories/fake-session';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { CLOSE_MESSAGES, sha256OfBytes, type MonthClose } from '../../domain/claim-close';
 import type { CaseEntry, CaseSubject, ContactBody, EntryBody, Office } from '../../domain/emergency-case';
+import { formatJapanDateTime } from '../../domain/japan-time';
 import { countersignState, resetCountersignState } from '../../sync/countersign';
 import { ClaimsScreen } from './claims-screen';
 import { T } from './text';
@@ -119,6 +120,17 @@ describe('請求済み on the claims screen (issue 14 point 3)', () => {
     expect(blobs.at(-1)!.name).toBe('soudan-kyouka-changes-1234567890-2026-11.csv');
     const text = new TextDecoder().decode(new Uint8Array(await blobs.at(-1)!.blob.arrayBuffer()));
     expect(text).toContain('case-h,1200000002,田中 花子,記録の訂正,結果を取り違えたため訂正,算定,1,700,算定不可,,0,0,700,返還（過誤調整）');
+
+    // the printed evidence report says the month was claimed, and that its records changed since
+    cleanup();
+    window.location.hash = '#/claims/print?office=office-1&month=2026-11';
+    render(<ClaimsScreen />);
+    expect(await screen.findByRole('row', { name: new RegExp(`^${T.reportClaimState}`) })).toHaveTextContent(T.closedLine('2026年12月1日', 'テスト 太郎', formatJapanDateTime(close!.recordedAt)));
+    expect(screen.getByRole('alert')).toHaveTextContent(T.reportChangedSinceClose(3));
+    cleanup();
+    window.location.hash = '#/claims?office=office-1&month=2026-11';
+    render(<ClaimsScreen />);
+    await screen.findByText(T.changesIntro);
 
     // closing twice is refused by the store too (another tab, a double tap)
     await expect(useApp.getState().appendMonthClose({ ...close!, id: 'close-again' })).rejects.toThrow(CLOSE_MESSAGES.alreadyClosed('2026-12-01'));

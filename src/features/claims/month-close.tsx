@@ -167,6 +167,23 @@ export function CloseSection({
 }
 
 /** The month as it was claimed, then 請求後の変更, then 取消. */
+/** What differs between the month as sent (`close`) and as it would be claimed now; empty when not closed. */
+export function useClaimChanges(close: MonthClose | null, office: Office | undefined, claim: MonthClaim): readonly ClaimChange[] {
+  return useMemo(
+    () =>
+      close === null
+        ? []
+        : claimChanges(close, {
+            office,
+            listed: claim.cases,
+            all: claim.all,
+            decisions: claim.decisions,
+            monthOf: (c: EmergencyCase) => exportMonthOf(c, claim.decisions.get(c.id)),
+          }),
+    [close, office, claim],
+  );
+}
+
 export function ClosedMonth({
   office,
   month,
@@ -184,17 +201,7 @@ export function ClosedMonth({
   demo: boolean;
 }) {
   const kept = close.body;
-  const changes = useMemo(
-    () =>
-      claimChanges(close, {
-        office,
-        listed: claim.cases,
-        all: claim.all,
-        decisions: claim.decisions,
-        monthOf: (c: EmergencyCase) => exportMonthOf(c, claim.decisions.get(c.id)),
-      }),
-    [close, office, claim],
-  );
+  const changes = useClaimChanges(close, office, claim);
   return (
     <>
       <Section title={T.closedTitle(monthLabel(month))} id="claims-closed">

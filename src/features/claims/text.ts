@@ -175,5 +175,9 @@ export const T = {
   colCountersign: '拠点の署名（受付時刻・受付番号）',
   countersignedAt: (label: string, when: string, position: number) => `${label} ${when}（受付番号 ${position}）`,
   verifyHint: '拠点の署名は、書き出した明細CSVを拠点で npm run admin -- verify-evidence <ファイル> にかけると拠点の鍵で確かめられます。',
+  reportClaimState: '請求',
+  reportNotClosed: '未請求（この月の締めは記録されていません）',
+  reportChangedSinceClose: (n: number) =>
+    `この月は請求済みですが、請求後に${n}件の変更があります。以下は印刷時点の記録です。請求時の内容と差分は、請求・出力の「請求後の変更」で確認してください。`,
   reportFoot: 'この証跡レポートは端末に保存された対応記録から作成しました。ハッシュは記録の状態を示し、後から記録と照合できます。',
 } as const;
