@@ -203,6 +203,15 @@ describe('claims screen', () => {
     expect(downloads).toEqual([]);
   });
 
+  it('warns when the chosen month lies outside every hub period of the office, and not inside one', async () => {
+    const ended: Office = { ...office, hubPeriods: [{ from: '2024-04-01', to: '2026-10-31', note: '廃止届' }] };
+    mount(await decemberCases(), '#/claims?office=office-1&month=2026-12', [ended]);
+    expect(await screen.findByText(T.notHubThisMonth('2026年12月', '2024年4月1日〜2026年10月31日'))).toBeInTheDocument();
+    cleanup();
+    mount(await decemberCases(), '#/claims?office=office-1&month=2026-10', [ended]);
+    expect(screen.queryByText(/期間（.*）に入っていない/)).toBeNull();
+  });
+
   it('shows the no-cases message for an empty month and writes no file', async () => {
     const { user } = mount(await decemberCases(), '#/claims?office=office-1&month=2026-10');
     const message = noCasesMessage('2026-10');

@@ -39,6 +39,7 @@ import {
 import { SummaryTable, summaryTotals } from './summary-table';
 import { ClosedMonth, CloseSection } from './month-close';
 import { monthCloseState } from '../../domain/claim-close';
+import { formatPeriod, periodTouchesMonth } from '../../domain/office';
 import { T } from './text';
 import { brokenCases, subjectName, useChainChecks, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
 import './claims.css';
@@ -150,7 +151,11 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
     <>
       {claim.unreadable.length > 0 ? <Notice kind="error">{T.unreadable(claim.unreadable.join('、'))}</Notice> : null}
       <ChainStatus claim={claim} chain={chain} />
-      {office.hubPeriods.length === 0 ? <Notice kind="warn">{T.notHub}</Notice> : null}
+      {office.hubPeriods.length === 0 ? (
+        <Notice kind="warn">{T.notHub}</Notice>
+      ) : !office.hubPeriods.some((p) => periodTouchesMonth(p, month)) ? (
+        <Notice kind="warn">{T.notHubThisMonth(monthLabel(month), office.hubPeriods.map(formatPeriod).join('、'))}</Notice>
+      ) : null}
     </>
   );
   const exports = <ExportSection office={office} month={month} claim={claim} chain={chain} encoding={encoding} setEncoding={setEncoding} closed={active !== null} />;
