@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTrialStay } from '../../test/factories/trial-stay';
-import { staysOfPerson, validateTrialStay, type TrialStayDraft } from './trial-stay';
+import { cancelTrialStay, staysOfPerson, trialStaysByFacility, validateTrialStay, type TrialStayDraft } from './trial-stay';
 
 const facilities = new Map([
   ['fac-1', { name: 'あおぞら短期入所' }],
@@ -75,5 +75,26 @@ describe('validateTrialStay', () => {
     const b = createTrialStay({ from: '2026-07-01', to: '2026-07-02' });
     const other = createTrialStay({ personId: 'p-9' });
     expect(staysOfPerson([a, other, b], 'hh-1', 'p-1').map((s) => s.from)).toEqual(['2026-07-01', '2026-04-01']);
+  });
+});
+
+describe('cancelTrialStay (取消)', () => {
+  const stay = createTrialStay({ id: 'ts-1', householdId: 'h1', personId: 'p1', facilityId: 'f1', from: '2026-05-10', to: '2026-05-11' });
+  const at = '2026-05-12T00:00:00.000Z';
+
+  it('needs a reason, keeps the record with who and when, and is done once', () => {
+    expect(cancelTrialStay(stay, '  ', '相談 一郎', at)).toEqual({ ok: false, message: '取り消す理由を入力してください' });
+    const done = cancelTrialStay(stay, ' 取り違え ', '相談 一郎', at);
+    expect(done).toEqual({ ok: true, value: { ...stay, cancelled: { reason: '取り違え', by: '相談 一郎', at }, updatedAt: at } });
+    if (!done.ok) return;
+    expect(cancelTrialStay(done.value, '再度', '相談 一郎', at)).toEqual({ ok: false, message: 'この体験利用は取り消し済みです' });
+  });
+
+  it('a cancelled stay no longer ranks its facility in the match', () => {
+    const other = createTrialStay({ id: 'ts-2', householdId: 'h1', personId: 'p1', facilityId: 'f2', from: '2026-06-01', to: '2026-06-01' });
+    const done = cancelTrialStay(stay, '取り違え', '相談 一郎', at);
+    if (!done.ok) throw new Error(done.message);
+    expect([...trialStaysByFacility([stay, other], 'h1', 'p1').keys()].sort()).toEqual(['f1', 'f2']);
+    expect([...trialStaysByFacility([done.value, other], 'h1', 'p1').keys()]).toEqual(['f2']);
   });
 });

@@ -33,6 +33,35 @@ export interface TrialStay {
   readonly recordedBy: string;
   readonly createdAt: IsoInstant;
   readonly updatedAt: IsoInstant;
+  /**
+   * 取消: entered by mistake (another person, a stay that did not happen). The record stays, with
+   * why, who and when; it no longer counts in the match, the overlap check or the yearly report.
+   * Absent on stays recorded before 取消 existed.
+   */
+  readonly cancelled?: TrialStayCancellation | null;
+}
+
+export interface TrialStayCancellation {
+  readonly reason: string;
+  /** who cancelled it (display name at the time) */
+  readonly by: string;
+  readonly at: IsoInstant;
+}
+
+/** A stay that counts: not cancelled. */
+export const isLiveStay = (s: TrialStay): boolean => !s.cancelled;
+
+/** The stay cancelled with `reason` (required, in Japanese when missing), or the message saying why not. */
+export function cancelTrialStay(
+  stay: TrialStay,
+  reason: string,
+  by: string,
+  now: IsoInstant,
+): { readonly ok: true; readonly value: TrialStay } | { readonly ok: false; readonly message: string } {
+  if (stay.cancelled) return { ok: false, message: 'この体験利用は取り消し済みです' };
+  const why = reason.trim();
+  if (why === '') return { ok: false, message: '取り消す理由を入力してください' };
+  return { ok: true, value: { ...stay, cancelled: { reason: why, by, at: now }, updatedAt: now } };
 }
 
 /** What the form edits: every field as typed. */
@@ -109,7 +138,7 @@ export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext):
   if (d.to < d.from) add('to', '利用終了日が利用開始日より前になっています');
   else {
     for (const other of ctx.stays) {
-      if (other.id === ctx.id || other.householdId !== ctx.householdId || other.personId !== ctx.personId) continue;
+      if (other.id === ctx.id || other.householdId !== ctx.householdId || other.personId !== ctx.personId || !isLiveStay(other)) continue;
       if (staysOverlap(d, other)) {
         add('from', `同じ方の別の体験利用（${other.facilityName}、${other.from}〜${other.to}）と期間が重なっています`);
         break;
@@ -133,6 +162,7 @@ export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext):
       recordedBy: ctx.previous?.recordedBy ?? ctx.recordedBy,
       createdAt: ctx.previous?.createdAt ?? ctx.now,
       updatedAt: ctx.now,
+      ...(ctx.previous?.cancelled ? { cancelled: ctx.previous.cancelled } : {}),
     },
   };
 }
@@ -151,6 +181,7 @@ export function staysOfPerson(stays: Iterable<TrialStay>, householdId: string, p
 export function trialStaysByFacility(stays: Iterable<TrialStay>, householdId: string, personId: string): Map<string, TrialStay[]> {
   const byFacility = new Map<string, TrialStay[]>();
   for (const s of staysOfPerson(stays, householdId, personId)) {
+    if (!isLiveStay(s)) continue;
     const list = byFacility.get(s.facilityId);
     if (list) list.push(s);
     else byFacility.set(s.facilityId, [s]);

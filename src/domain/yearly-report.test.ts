@@ -116,6 +116,8 @@ const trialStays = [
   createTrialStay({ householdId: 'h2', personId: 'p-c', from: '2027-03-30', to: '2027-04-02' }), // C 者: 30, 31 March = 2 days
   createTrialStay({ householdId: 'h2', personId: 'p-c', from: '2026-03-30', to: '2026-04-01' }), // began before: not a 件; 1 April = 1 day
   createTrialStay({ householdId: 'h-gone', personId: 'p-x', from: '2026-07-01', to: '2026-07-02' }), // household no longer held: 不明, 2 days
+  // entered by mistake and cancelled: not counted at all
+  createTrialStay({ householdId: 'h2', personId: 'p-c', from: '2026-06-01', to: '2026-06-05', cancelled: { reason: '別の方の記録', by: '相談 一郎', at: '2026-06-06T00:00:00.000Z' } }),
 ];
 
 const facilities = [
@@ -172,7 +174,7 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     expect(Object.fromEntries(emergencies.exits.map((r) => [r.exit, r.count]))).toEqual({ 自宅に戻った: 1, 別の事業所: 1, 入院: 1, 施設入所: 0, その他: 0 });
   });
 
-  it('体験の機会・場: stays begun in the year, persons, 者/児 at the stay, days inside the year', async () => {
+  it('体験の機会・場: stays begun in the year, persons, 者/児 at the stay, days inside the year; a cancelled stay not at all', async () => {
     const { trialStays: t } = await report();
     expect(t.count).toEqual({ adult: 1, child: 2, unknown: 1, total: 4 });
     expect(t.persons).toEqual({ adult: 1, child: 1, unknown: 1, total: 3 });

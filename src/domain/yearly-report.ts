@@ -10,7 +10,7 @@ import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type
 import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import type { Household, IsoDate, Person } from './household';
 import { ADULT_AGE, isValidIsoDate, japanDateOf } from './japan-time';
-import type { TrialStay } from './trial-stay';
+import { isLiveStay, type TrialStay } from './trial-stay';
 
 /** Both days included, Japan dates. */
 export interface ReportRange {
@@ -232,6 +232,7 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
   const trialPersons = new Map<string, { first: IsoDate; category: Category }>();
   let trialDays = 0;
   for (const s of input.trialStays) {
+    if (!isLiveStay(s)) continue;
     trialDays += daysInside(s.from, s.to, range);
     if (!inRange(s.from, range)) continue;
     const category = categoryOn(personOf(s.householdId, s.personId), s.from);

@@ -364,6 +364,7 @@ export const trialStayRecord = z.object({
   recordedBy: text,
   createdAt: instant,
   updatedAt: instant,
+  cancelled: z.object({ reason: text.min(1), by: text, at: instant }).nullable().optional(),
 }) satisfies z.ZodType<TrialStay>;
 
 const SCHEMAS: Readonly<Record<StoredKind, z.ZodType>> = {

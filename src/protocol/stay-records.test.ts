@@ -25,6 +25,12 @@ describe('[R2] the records issue 15 adds travel between devices', () => {
     expect(checkRecord('trial-stay', stay.id, { ...stay, to: '6月1日' })?.field).toBe('to');
   });
 
+  it('a cancelled trial stay (取消) passes with its reason; a 取消 without one is refused', () => {
+    const stay = createTrialStay({ cancelled: { reason: '取り違え', by: '相談 一郎', at: '2026-06-06T00:00:00.000Z' } });
+    expect(checkRecord('trial-stay', stay.id, stay)).toBeNull();
+    expect(checkRecord('trial-stay', stay.id, { ...stay, cancelled: { ...stay.cancelled, reason: '' } })?.field).toBe('cancelled.reason');
+  });
+
   it('a household saved before 支給決定市町村 existed is still read, the field as blank', () => {
     const h = createHousehold();
     const old = { ...h, persons: h.persons.map(({ municipality: _dropped, ...p }) => p) };

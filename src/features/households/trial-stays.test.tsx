@@ -86,4 +86,32 @@ describe('trial stays on the household record', () => {
     expect(outbox.filter((e) => e.kind === 'trial-stay').map((e) => [e.entityId, e.op])).toEqual([['ts-old', 'update']]);
     expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ to: '2026-05-12', createdAt: '2026-05-12T01:00:00.000Z' });
   });
+
+  it('取消 of a stay entered by mistake asks why, keeps it struck out with who and when, and frees its days', async () => {
+    const { user, session } = mount();
+    const list = await screen.findByRole('list', { name: '佐藤 陽太 体験利用（体験の機会・場）' });
+    await user.click(within(list).getByRole('button', { name: 'この記録を取り消す' }));
+    const dialog = screen.getByRole('dialog', { name: '体験利用の記録を取り消しますか？' });
+    expect(within(dialog).getByText('あおぞら')).toBeVisible();
+    await user.click(within(dialog).getByRole('button', { name: '取り消す' }));
+    expect(within(dialog).getByLabelText(/取り消す理由/)).toHaveAccessibleDescription('取り消す理由を入力してください');
+    expect(await session.list('trial-stay')).toHaveLength(0);
+
+    await user.type(within(dialog).getByLabelText(/取り消す理由/), '別の方の記録と取り違えた');
+    await user.click(within(dialog).getByRole('button', { name: '取り消す' }));
+    expect(await screen.findByText('体験利用の記録を取り消しました。')).toBeVisible();
+    expect(within(list).getByText(/^取消：別の方の記録と取り違えた（.* テスト 太郎）$/)).toBeVisible();
+    expect(within(list).queryByRole('button', { name: 'この記録を直す' })).toBeNull();
+    const [stored] = await session.list('trial-stay');
+    expect(stored!.data).toMatchObject({ id: 'ts-old', cancelled: { reason: '別の方の記録と取り違えた', by: 'テスト 太郎' } });
+
+    // its days are free again for the stay that did happen
+    await user.click(screen.getByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用' });
+    await user.selectOptions(within(form).getByLabelText(/利用した事業所/), 'みどり荘');
+    await user.type(within(form).getByLabelText(/利用開始日/), '2026-05-10');
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-05-11');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+  });
 });

@@ -8,7 +8,9 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import type { Household, Person } from '../../domain/household';
 import { stayDays } from '../../domain/case-fold';
-import { EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
+import { cancelTrialStay, EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { ConfirmDialog } from '../../ui/dialog';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
@@ -21,10 +23,20 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
   // The person a new stay is being added for, or the stay being corrected.
   const [adding, setAdding] = useState<string | null>(null);
   const [editing, setEditing] = useState<TrialStay | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [cancelling, setCancelling] = useState<TrialStay | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   return (
     <Section title={TT.title} id="hh-trial-stays">
-      {saved ? <Notice kind="ok">{TT.saved}</Notice> : null}
+      {saved ? <Notice kind="ok">{saved}</Notice> : null}
+      {cancelling ? (
+        <CancelStayDialog
+          stay={cancelling}
+          onDone={(ok) => {
+            setCancelling(null);
+            setSaved(ok ? TT.cancelled : null);
+          }}
+        />
+      ) : null}
       {h.persons.map((p) => {
         const stays = staysOfPerson(all.values(), h.id, p.id);
         const name = p.name || T.noName;
@@ -34,7 +46,8 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
             {stays.length === 0 ? <p>{TT.none}</p> : null}
             <ul className="hh-items" aria-label={`${name} ${TT.title}`}>
               {stays.map((s) => (
-                <li key={s.id}>
+                <li key={s.id} className={s.cancelled ? 'hh-trial--cancelled' : undefined}>
+                  {s.cancelled ? <div className="hh-trial__cancelled">{TT.cancelledLine(s.cancelled.reason, s.cancelled.by, formatJapanDateTime(s.cancelled.at))}</div> : null}
                   <strong>{s.facilityName}</strong>　{TT.period(dateText(s.from), dateText(s.to), stayDays(s.from, s.to))}
                   {s.purpose ? <div>{s.purpose}</div> : null}
                   {s.howItWent ? <div>{TT.howItWentLine(s.howItWent)}</div> : null}
@@ -46,13 +59,18 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
                       previous={s}
                       onDone={(ok) => {
                         setEditing(null);
-                        setSaved(ok);
+                        setSaved(ok ? TT.saved : null);
                       }}
                     />
-                  ) : canAdd && adding === null && editing === null ? (
-                    <Button variant="ghost" onClick={() => { setSaved(false); setEditing(s); }}>
-                      {TT.edit}
-                    </Button>
+                  ) : canAdd && !s.cancelled && adding === null && editing === null ? (
+                    <div className="hh-actions">
+                      <Button variant="ghost" onClick={() => { setSaved(null); setEditing(s); }}>
+                        {TT.edit}
+                      </Button>
+                      <Button variant="ghost" onClick={() => { setSaved(null); setCancelling(s); }}>
+                        {TT.cancelStay}
+                      </Button>
+                    </div>
                   ) : null}
                 </li>
               ))}
@@ -63,13 +81,13 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
                 person={p}
                 onDone={(ok) => {
                   setAdding(null);
-                  setSaved(ok);
+                  setSaved(ok ? TT.saved : null);
                 }}
               />
             ) : canAdd && editing === null ? (
               <Button
                 onClick={() => {
-                  setSaved(false);
+                  setSaved(null);
                   setAdding(p.id);
                 }}
               >
@@ -165,5 +183,52 @@ function TrialStayForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** 取消 of a stay entered by mistake: asks why, keeps the record (struck out) with who and when. */
+function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: boolean) => void }) {
+  const user = useApp((s) => s.session?.user.displayName ?? '');
+  const saveTrialStay = useApp((s) => s.saveTrialStay);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [failed, setFailed] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function confirm() {
+    if (busy) return;
+    const result = cancelTrialStay(stay, reason, user, new Date().toISOString());
+    if (!result.ok) {
+      setError(result.message);
+      return;
+    }
+    setBusy(true);
+    try {
+      await saveTrialStay(result.value, 'update');
+      onDone(true);
+    } catch {
+      setFailed(TT.saveFailed);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <ConfirmDialog open title={TT.cancelTitle} confirmLabel={TT.cancelConfirm} cancelLabel={TT.cancel} danger onConfirm={() => void confirm()} onCancel={() => onDone(false)}>
+      <p>
+        <strong>{stay.facilityName}</strong>　{TT.period(dateText(stay.from), dateText(stay.to), stayDays(stay.from, stay.to))}
+      </p>
+      <p>{TT.cancelBody}</p>
+      <TextArea
+        label={TT.cancelReason}
+        required
+        value={reason}
+        error={error}
+        onChange={(e) => {
+          setReason(e.target.value);
+          if (error) setError(undefined);
+        }}
+      />
+      {failed ? <Notice kind="error">{failed}</Notice> : null}
+    </ConfirmDialog>
   );
 }
