@@ -115,6 +115,7 @@ export interface AppActions {
     facilities: readonly Facility[],
     offices?: readonly Office[],
     trialStays?: readonly TrialStay[],
+    bonus?: BonusRecords,
   ): Promise<void>;
   clearDemo(): Promise<number>;
   /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
@@ -538,13 +539,16 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.logAccess('open-household', id));
     },
 
-    async loadDemo(households, facilities, offices = [], trialStays = []) {
+    async loadDemo(households, facilities, offices = [], trialStays = [], bonus = EMPTY_BONUS) {
       const session = requireSession();
       await guarded(async () => {
         await session.putDemo('household', households.map((h) => ({ id: h.id, data: h })));
         await session.putDemo('facility', facilities.map((f) => ({ id: f.id, data: f })));
         await session.putDemo('office', offices.map((o) => ({ id: o.id, data: o })));
         await session.putDemo('trial-stay', trialStays.map((t) => ({ id: t.id, data: t })));
+        for (const kind of FUNCTION_BONUS_KINDS) {
+          await session.putDemo(kind, (bonus[BONUS_LIST[kind]] as readonly { readonly id: string }[]).map((r) => ({ id: r.id, data: r })));
+        }
         await loadAll(session, { full: true });
       });
     },

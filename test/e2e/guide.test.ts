@@ -17,6 +17,8 @@ import { openBrowser, seriousA11yViolations, waitForServiceWorkerControl, type B
 import { expectNoViolations, setUpFirstUser, unlock } from './app-flows';
 import { pdfPages } from './pdf-text';
 import { namesInGuide } from '../../src/guide/ui-names';
+import { addMonths } from '../../src/domain/function-bonus';
+import { japanMonthOf } from '../../src/domain/japan-time';
 
 const baseUrl = inject('baseUrl');
 const VIEWPORT = { width: 360, height: 740 };
@@ -170,6 +172,15 @@ describe('the guide', () => {
     await page.getByRole('heading', { name: '請求一覧（算定分）' }).waitFor();
     await page.getByText(/この月の\d+件の記録を確認しました。改ざんはありません。/).waitFor({ timeout: 30_000 });
     await shot('claims-month');
+
+    // 機能強化加算: the demo's two coordinators, its split and the counts entered until last month
+    await page.getByRole('link', { name: '機能強化加算（上限と割り振り）' }).click();
+    await page.getByText('上限 200件（コーディネーター2人 × 100件）').first().waitFor();
+    const lastMonth = addMonths(japanMonthOf(new Date()), -1);
+    await page.getByLabel('対象月').fill(lastMonth);
+    await page.getByRole('heading', { name: `${Number(lastMonth.slice(0, 4))}年${Number(lastMonth.slice(5, 7))}月` }).waitFor();
+    await page.getByRole('heading', { name: '事業所ごと' }).first().evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 300));
+    await shot('function-bonus');
 
     // 端末の受け渡しと同期
     await page.getByRole('navigation').getByRole('link', { name: '設定' }).click();

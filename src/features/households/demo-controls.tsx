@@ -48,7 +48,9 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
       const skip = new Set(hub.households.slice(0, 1).map((h) => h.id));
       const office = hub.offices[0];
       const plan = demoClaimMonth(hub.households, hub.facilities, office?.id ?? null, new Date().toISOString(), skip);
-      await loadDemo(hub.households, hub.facilities, [...hub.offices, ...plan.offices], trialStays);
+      const { demoFunctionBonus } = await import('../../domain/demo-function-bonus');
+      const offices = [...hub.offices, ...plan.offices];
+      await loadDemo(hub.households, hub.facilities, offices, trialStays, demoFunctionBonus(offices, new Date().toISOString()));
       if (office && plan.beforeClose.length > 0) {
         const ids: string[] = [];
         const append = async (cases: typeof plan.beforeClose) => {
