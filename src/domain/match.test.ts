@@ -238,8 +238,8 @@ describe('short-stay hub bonus (+200 units)', () => {
   });
 });
 
-describe('performance', () => {
-  it('matches one person against 1,000 facilities well under a frame (16 ms)', () => {
+describe('at a city’s size', () => {
+  it('places every one of 1,000 facilities as a fit or a near miss', () => {
     const facilities = Array.from({ length: 1000 }, (_, i) =>
       createFacility({
         name: `事業所${i}`,
@@ -253,14 +253,9 @@ describe('performance', () => {
     );
     const person = createPerson({ disabilityTypes: ['intellectual'], medicalCare: ['suction'] });
     const input = { person, callAt: CALL, facilities, previousStays: new Set(['test-f-0100']) };
-    for (let i = 0; i < 5; i += 1) matchFacilities(input); // warm-up
-    const runs = 20;
-    const start = performance.now();
-    for (let i = 0; i < runs; i += 1) matchFacilities(input);
-    const perRun = (performance.now() - start) / runs;
+    // Its speed is a figure of `npm run bench` (bench/domain.ts), not a timed test that fails on a busy machine.
     const r = ok(matchFacilities(input));
     expect(r.fits.length + r.nearMisses.length).toBe(1000);
-    expect(perRun).toBeLessThan(16);
   });
 });
 
