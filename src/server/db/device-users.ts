@@ -107,24 +107,31 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
   return inTransaction(pool, async (client) => {
     const user = (await client.query<{ tenant_id: string }>('SELECT tenant_id FROM users WHERE id = $1', [d.userId])).rows[0];
     if (user === undefined) throw new StoreError('not-found', `no user ${d.userId}`);
+    // A new id is registered in one statement that cannot fail on a twin: two enrolments of the same
+    // new id at once (two tabs of one phone joining together) register it once; the one that finds it
+    // taken reads it below as any registered device, so it is answered 403 (or 'added' with the
+    // proof), never a unique violation.
+    const registered = await client.query(
+      'INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING',
+      [d.id, user.tenant_id, d.userId, d.name, d.newSecretHash],
+    );
     // The device row is also the lock its pushes queue on: an enrolment waits for a push in flight.
-    const held = (
-      await client.query<{ tenant_id: string; disabled: boolean; last_seq: string; secret_hash: string | null; handover_to: string | null }>(
-        'SELECT tenant_id, disabled, last_seq, secret_hash, handover_to FROM devices WHERE id = $1 FOR UPDATE',
-        [d.id],
-      )
-    ).rows[0];
+    const held =
+      registered.rowCount === 1
+        ? undefined
+        : (
+            await client.query<{ tenant_id: string; disabled: boolean; last_seq: string; secret_hash: string | null; handover_to: string | null }>(
+              'SELECT tenant_id, disabled, last_seq, secret_hash, handover_to FROM devices WHERE id = $1 FOR UPDATE',
+              [d.id],
+            )
+          ).rows[0];
     let outcome: EnrolOutcome;
     let lastSeq = 0;
-    if (held === undefined) {
-      await client.query('INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4, $5)', [
-        d.id,
-        user.tenant_id,
-        d.userId,
-        d.name,
-        d.newSecretHash,
-      ]);
+    if (registered.rowCount === 1) {
       outcome = 'registered';
+    } else if (held === undefined) {
+      // Registered and removed between the two statements: nothing to enrol into; the app tries again.
+      throw new StoreError('not-found', `device ${d.id} went away while it was enrolled`);
     } else {
       if (held.tenant_id !== user.tenant_id) throw new StoreError('exists', `device ${d.id} is enrolled in another hub`);
       if (held.disabled) throw new StoreError('device-disabled', `device ${d.id} is disabled`);
