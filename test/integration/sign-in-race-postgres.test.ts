@@ -4,7 +4,7 @@
  * phone's device token opening sessions in parallel. Each request gets a clear answer (success, or
  * a 4xx whose Japanese message the app shows), never a 500, and the sign-in throttle still counts.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { API, type ErrorResponse, type SessionInfo } from '../../src/protocol/sync';
 import { totpCode } from '../../src/server/services/credentials';
 import { DeviceClient, startApi, type Answer, type ApiHarness, type TestUser } from './api-harness';
@@ -27,7 +27,7 @@ function clear(answers: readonly Answer[]): void {
 describe('sign-ins of one user at once (PostgreSQL)', () => {
   let api: ApiHarness;
   let coord: TestUser;
-  let errors: ReturnType<typeof vi.spyOn>;
+  let errors: MockInstance<(typeof console)['error']>;
   beforeEach(async () => {
     api = await startApi(target);
     coord = await api.user('coord1', 'coordinator');
