@@ -10,6 +10,12 @@
  * still read. This is the one place that reads or writes the text.
  */
 
+/**
+ * A pull that sends this header as '1' reads marked cursors: the hub marks the cursor only then,
+ * since an app from before marks reads a cursor strictly and would take a mark for a broken answer.
+ */
+export const CURSOR_MARK_HEADER = 'x-kyoten-cursor-mark';
+
 export interface Cursor {
   /** null: a cursor from before epochs, or a device that has never pulled */
   readonly epoch: string | null;

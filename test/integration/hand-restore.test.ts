@@ -18,8 +18,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openPostgresStore } from '../../src/server/db/postgres-store';
 import { hashPassword, newTotpSecret, totpCode } from '../../src/server/services/credentials';
 import { startHub, type Hub } from '../../src/server/services/hub';
-import { parseCursor } from '../../src/protocol/cursor';
-import type { ErrorResponse } from '../../src/protocol/sync';
+import { CURSOR_MARK_HEADER, parseCursor } from '../../src/protocol/cursor';
+import { API, type ErrorResponse, type PullResponse } from '../../src/protocol/sync';
 import type { Household } from '../../src/domain/household';
 import { AppDevice } from './fault/app-device';
 import { createHousehold } from '../factories/household';
@@ -229,14 +229,18 @@ describe('[S15] the mark on the pull cursor, at the API', () => {
     expect((await phone.push([householdWire('hh-1'), householdWire('hh-2')])).status).toBe(200);
   });
   afterEach(() => api.close());
+  const pullMarked = (cursor: string) => phone.request<PullResponse>('GET', `${API.pull}?cursor=${encodeURIComponent(cursor)}&limit=1000`, undefined, { [CURSOR_MARK_HEADER]: '1' });
 
-  it('hands out marked cursors, and takes its own marked, unmarked and bare cursors as before', async () => {
-    const page = await phone.pull('0');
+  it('hands out marked cursors to an app that reads them, and takes its own marked, unmarked and bare cursors as before', async () => {
+    // An app from before marks reads the cursor strictly: it gets one without a mark.
+    const old = await phone.pull('0');
+    expect(old.body.cursor).toMatch(/^[A-Za-z0-9-]+:2$/);
+    const page = await pullMarked('0');
     expect(page.status).toBe(200);
     const cursor = parseCursor(page.body.cursor)!;
     expect(cursor).toMatchObject({ version: 2, mark: expect.any(Number) });
     for (const asked of [page.body.cursor, `${cursor.epoch}:2`, '2']) {
-      const again = await phone.pull(asked);
+      const again = await pullMarked(asked);
       expect(again.status, asked).toBe(200);
       expect(again.body.epochChange, asked).toBeUndefined();
       expect(again.body.records, asked).toEqual([]);
@@ -244,21 +248,21 @@ describe('[S15] the mark on the pull cursor, at the API', () => {
   });
 
   it('a marked cursor beyond the head, or at a version written after its mark, is from another timeline: the page starts again with the floor', async () => {
-    const first = parseCursor((await phone.pull('0')).body.cursor)!;
-    const beyond = await phone.pull(`${first.epoch}:9:${first.mark}`);
+    const first = parseCursor((await pullMarked('0')).body.cursor)!;
+    const beyond = await pullMarked(`${first.epoch}:9:${first.mark}`);
     expect(beyond.status).toBe(200);
     expect(beyond.body.epochChange).toEqual({ floor: 2, lastSeq: 2 });
     expect(beyond.body.records.map((r) => r.entityId)).toEqual(['hh-1', 'hh-2']);
     // Version 2 as the hub holds it was received after this (earlier) mark: not the one the device saw.
-    const early = await phone.pull(`${first.epoch}:2:${first.mark! - 60_000}`);
+    const early = await pullMarked(`${first.epoch}:2:${first.mark! - 60_000}`);
     expect(early.body.epochChange).toEqual({ floor: 0, lastSeq: 2 });
     // An unmarked cursor beyond the head is taken as before (a device from before marks).
-    expect((await phone.pull(`${first.epoch}:9`)).body.epochChange).toBeUndefined();
+    expect((await pullMarked(`${first.epoch}:9`)).body.epochChange).toBeUndefined();
   });
 
   it('junk cursors are refused 400 in words', async () => {
     for (const junk of ['e:5:0', 'e:5:1:2', '5:x', 'e:5:99999999999999999', '%00']) {
-      const answer = await phone.request<ErrorResponse>('GET', `/api/sync/pull?cursor=${encodeURIComponent(junk)}`);
+      const answer = await phone.request<ErrorResponse>('GET', `${API.pull}?cursor=${encodeURIComponent(junk)}`, undefined, { [CURSOR_MARK_HEADER]: '1' });
       expect(answer.status, junk).toBe(400);
       expect(answer.body.error).toBe('bad-request');
       expect(answer.body.message).toBe('送信された内容が正しくありません。');

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { formatCursor, parseCursor } from '../../protocol/cursor';
+import { CURSOR_MARK_HEADER, formatCursor, parseCursor } from '../../protocol/cursor';
 import {
   API,
   DEVICE_ID_HEADER,
@@ -219,8 +219,9 @@ export function createApiHandler(options: ApiOptions) {
         const pulled = await pullChanges(store, user, changed ? 0 : asked.version, query.limit);
         const key = receiptKey(req);
         const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, pulled.page.records))] };
-        // The hub's mark goes only on a cursor every version of which it had when it read its clock.
-        const mark = pulled.page.cursor <= hub.head ? hub.mark : null;
+        // The hub's mark goes only on a cursor every version of which it had when it read its clock,
+        // and only to an app that reads marks (an older one reads the cursor strictly).
+        const mark = header(req, CURSOR_MARK_HEADER) === '1' && pulled.page.cursor <= hub.head ? hub.mark : null;
         return { ...pulled, receipts, epoch, changed, floor, mark, lastSeq: device.lastSeq };
       });
       const epochChange = changed ? { epochChange: { floor, lastSeq } } : {};
