@@ -67,14 +67,20 @@ describe('sign-ins of one user at once (PostgreSQL)', () => {
     }
     const enrols = await Promise.all(tabs.map((t) => t.enrol('当番の携帯')));
     clear(enrols);
-    // One registers the phone; the others, holding no secret of it, are refused in words (they
-    // are told the id is registered), never a 500 from the registration they lost.
+    // One registers the phone; the others, holding no secret of it, are refused in words (the
+    // same user's other screen registered it: reopen this one), never a 500 from the registration they lost.
     const registered = enrols.filter((e) => e.status === 200);
     expect(registered).toHaveLength(1);
     for (const e of enrols.filter((x) => x.status !== 200)) {
       expect(e.status).toBe(403);
-      expect((e.body as unknown as ErrorResponse).message).toContain('既に登録されています');
+      expect((e.body as unknown as ErrorResponse).message).toContain('同じ利用者の別の画面からの登録と重なりました');
     }
+    // Another user without the secret is still told the id is registered (A6), not that it is theirs.
+    const stranger = new DeviceClient(api, 'oncall-phone');
+    expect((await stranger.signIn(await api.user('coord2', 'coordinator'))).status).toBe(200);
+    const refused = await stranger.enrol();
+    expect(refused.status).toBe(403);
+    expect((refused.body as unknown as ErrorResponse).message).toContain('既に登録されています');
     const held = await api.raw.query<{ n: string }>('SELECT count(*) AS n FROM devices WHERE id = $1', ['oncall-phone']);
     expect(Number(held.rows[0]!.n)).toBe(1);
     // The app's other tabs then find the secret the first one saved and join with it: the same phone.

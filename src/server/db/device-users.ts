@@ -44,6 +44,17 @@ export interface EnrolDeviceUser {
   readonly at: Date;
 }
 
+/**
+ * [A6] The device is registered and this user is already one of its users, but the request holds
+ * no secret of it: most likely a second tab of the same phone that joined at the same moment as the
+ * first (the first one has the secret). Still refused (403), in words that fit.
+ */
+export class AlreadyEnrolledError extends StoreError {
+  constructor(deviceId: string, userId: string) {
+    super('forbidden', `device ${deviceId} is registered and user ${userId} is one of its users; enrolling it again needs its secret`);
+  }
+}
+
 /** Failures of device-token sign-ins on one device before it is locked, and the lock. */
 export const MAX_TOKEN_FAILURES = 10;
 export const TOKEN_LOCK_SECONDS = 300;
@@ -149,6 +160,8 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
         outcome = 'handed-over';
       } else {
         // [A6] Device ids are in every case entry: knowing one must not move the device.
+        const member = await client.query('SELECT 1 FROM device_users WHERE device_id = $1 AND user_id = $2 AND revoked_at IS NULL', [d.id, d.userId]);
+        if (member.rows.length > 0) throw new AlreadyEnrolledError(d.id, d.userId);
         throw new StoreError('forbidden', `device ${d.id} is registered; enrolling it again needs its secret or an admin's move-device`);
       }
     }
