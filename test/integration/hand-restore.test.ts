@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openPostgresStore } from '../../src/server/db/postgres-store';
 import { hashPassword, newTotpSecret, totpCode } from '../../src/server/services/credentials';
 import { startHub, type Hub } from '../../src/server/services/hub';
@@ -249,7 +249,11 @@ describe('[S15] the mark on the pull cursor, at the API', () => {
 
   it('a marked cursor beyond the head, or at a version written after its mark, is from another timeline: the page starts again with the floor', async () => {
     const first = parseCursor((await pullMarked('0')).body.cursor)!;
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const beyond = await pullMarked(`${first.epoch}:9:${first.mark}`);
+    // The operator reads in the server's log that the database was put back by hand.
+    expect(warned.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/device phone-1 .*not of this database's timeline.*above version 2$/)]);
+    warned.mockRestore();
     expect(beyond.status).toBe(200);
     expect(beyond.body.epochChange).toEqual({ floor: 2, lastSeq: 2 });
     expect(beyond.body.records.map((r) => r.entityId)).toEqual(['hh-1', 'hh-2']);

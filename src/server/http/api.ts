@@ -216,6 +216,12 @@ export function createApiHandler(options: ApiOptions) {
         const diverged = !otherEpoch && hub.diverged !== null;
         const changed = otherEpoch || diverged;
         const floor = diverged ? hub.diverged!.floor : hub.floor;
+        if (diverged) {
+          // The operator should know: the database was put back without `admin restore`.
+          console.warn(
+            `[S15] hub ${user.tenantId}: device ${device.id} pulled with cursor ${asked.version}, which is not of this database's timeline (was it restored by hand?); it pulls again from the start and sends what it holds above version ${floor}`,
+          );
+        }
         const pulled = await pullChanges(store, user, changed ? 0 : asked.version, query.limit);
         const key = receiptKey(req);
         const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, pulled.page.records))] };
