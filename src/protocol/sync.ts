@@ -323,7 +323,7 @@ export type EpochChange = z.infer<typeof EpochChange>;
 
 export const PullResponse = z.strictObject({
   records: z.array(WireRecord),
-  /** pass back as the next cursor: `<epoch>:<version>` (cursor.ts) */
+  /** pass back as the next cursor: `<epoch>:<version>[:<mark>]` (cursor.ts) */
   cursor: z.string().max(100),
   /** the cursor asked with came from another database: see EpochChange */
   epochChange: EpochChange.optional(),

@@ -23,6 +23,7 @@ import {
   type WireChange,
 } from '../protocol/sync';
 import { HUB_KEY_PATH, RECEIPTS_HEADER } from '../protocol/countersign';
+import { CURSOR_MARK_HEADER } from '../protocol/cursor';
 import { HubKeyInfo } from '../protocol/countersign-schema';
 import { S } from './text';
 
@@ -115,6 +116,8 @@ export class HubClient {
       headers[DEVICE_SECRET_HEADER] = device.deviceSecret;
       // This app keeps the hub's receipts: push and pull answer with them [K5].
       headers[RECEIPTS_HEADER] = '1';
+      // ...and reads the hub's mark on a pull cursor [S15].
+      headers[CURSOR_MARK_HEADER] = '1';
     }
     let response: Response;
     try {

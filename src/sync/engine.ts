@@ -117,7 +117,7 @@ function toWire(e: OutboxEntry, author?: string): WireChange {
 
 /** The link's cursor as it travels (protocol/cursor.ts): a link from before epochs sends a bare version. */
 function wireCursor(link: HubLink): string {
-  return formatCursor({ epoch: link.epoch ?? null, version: link.cursor });
+  return formatCursor({ epoch: link.epoch ?? null, version: link.cursor, mark: link.mark ?? null });
 }
 
 function sameScope(a: WireScope | null, b: WireScope): boolean {
@@ -281,8 +281,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const at = parseCursor(page.cursor);
       if (at === null) throw new SyncError('bad-response', `pull: not a cursor: ${page.cursor.slice(0, 80)}`);
       if (page.epochChange !== undefined) {
-        // [S15] The hub's database was restored from a backup (or replaced): what this device holds
-        // above the floor is kept aside before this page, which starts from the beginning, is written.
+        // [S15] The hub's database was restored from a backup (or replaced, or put back by hand and
+        // caught by the cursor's mark): what this device holds above the floor is kept aside before
+        // this page, which starts from the beginning, is written.
         await session.sync.keepLostRecords(page.epochChange.floor, page.epochChange.lastSeq);
         link = { ...link, cursor: 0, epoch: at.epoch };
         await session.sync.saveHubLink(link);
@@ -300,7 +301,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           continue;
         }
       }
-      const next: HubLink = { ...link, cursor: at.version, epoch: at.epoch, scope: page.scope, openConflicts: page.openConflicts };
+      const next: HubLink = { ...link, cursor: at.version, epoch: at.epoch, mark: at.mark ?? null, scope: page.scope, openConflicts: page.openConflicts };
       // Receipts first: once the page moves the cursor, they would not come again.
       await keepReceipts(receipts, session, next, page.receipts);
       const applied = await session.sync.applyRemote(page.records, next);
@@ -484,6 +485,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // [S15] the cursor keeps its epoch: a device that must enrol again after a restore (it was
       // registered after the backup) still notices the restore at its next pull.
       epoch: same ? (old.epoch ?? null) : null,
+      mark: same ? (old.mark ?? null) : null,
       scope: same ? old.scope : null,
       lastSyncAt: same ? old.lastSyncAt : null,
       openConflicts: same ? old.openConflicts : 0,

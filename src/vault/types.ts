@@ -96,6 +96,8 @@ export interface HubLink {
   readonly cursor: number;
   /** the hub database's epoch the cursor counts in (protocol/cursor.ts); absent before epochs [S15] */
   readonly epoch?: string | null;
+  /** the hub's mark on the cursor (protocol/cursor.ts): lets it tell a database put back by hand [S15]; absent before marks */
+  readonly mark?: number | null;
   /** what the last pull said the user may hold; null before the first pull */
   readonly scope: WireScope | null;
   /** the last sync that went through to the end (push and pull), ISO instant */

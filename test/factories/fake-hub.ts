@@ -76,6 +76,8 @@ export interface SeenRequest {
 
 type Fault =
   | { readonly type: 'status'; readonly status: number }
+  /** an error answer as the hub words it */
+  | { readonly type: 'error'; readonly status: number; readonly code: ErrorCode; readonly message: string; readonly retryAfterSeconds?: number }
   | { readonly type: 'network' }
   | { readonly type: 'drop-after-commit' }
   | { readonly type: 'malformed' };
@@ -475,6 +477,10 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
         const fault = at >= 0 ? faults.splice(at, 1)[0]!.fault : null;
         if (fault?.type === 'network') throw new TypeError('Failed to fetch');
         if (fault?.type === 'status') return error(fault.status, 'unavailable', 'サーバーの準備ができていません');
+        if (fault?.type === 'error') {
+          const { status, code, message, retryAfterSeconds } = fault;
+          return json(status, { error: code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+        }
         let response: Response;
         try {
           response = await handle(input, init, jar);

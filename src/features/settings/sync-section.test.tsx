@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeHub, type FakeHub, type FakeHubUser } from '../../../test/factories/fake-hub';
 import { createHousehold } from '../../../test/factories/household';
 import { useApp } from '../../state/store';
-import { REFUSAL_LABELS } from '../../protocol/sync';
+import { API, REFUSAL_LABELS } from '../../protocol/sync';
 import { createSyncEngine } from '../../sync/engine';
 import { initialSyncStatus, syncStatus, type SyncStatus } from '../../sync/status';
 import { createSampleRecord, newId, setUpTestVault } from '../../vault/testing';
@@ -117,6 +117,19 @@ describe('拠点サーバーと同期', () => {
     await u.type(screen.getByLabelText(ST.password), 'wrong password');
     await u.click(screen.getByRole('button', { name: ST.join }));
     expect(await screen.findByText('拠点ID・ログインID・パスワード・確認コードのいずれかが違います。')).toBeInTheDocument();
+    expect(await session.sync.hubLink()).toBeUndefined();
+  });
+
+  it("shows the hub's words when the code was just used by another sign-in (two tabs at once), not a wrong password", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+    const used = 'この確認コードは使用済みです（同時に別のサインインで使われました）。12秒ほどで次のコードが表示されたら、それを入力してください。';
+    hub.fail({ type: 'error', status: 401, code: 'bad-credentials', message: used, retryAfterSeconds: 12 }, API.session);
+    await fillJoinForm(user);
+    expect(await screen.findByText(used)).toBeInTheDocument();
+    expect(screen.queryByText('拠点ID・ログインID・パスワード・確認コードのいずれかが違います。')).toBeNull();
     expect(await session.sync.hubLink()).toBeUndefined();
   });
 

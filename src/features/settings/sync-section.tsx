@@ -52,7 +52,12 @@ interface JoinErrors {
 }
 
 function problemText(error: unknown): string {
-  if (error instanceof SyncError) return error.serverMessage && error.code !== 'bad-credentials' ? `${error.message}（${error.serverMessage}）` : error.message;
+  if (error instanceof SyncError) {
+    // A code just used by another sign-in of the same user comes with when to try the next one:
+    // the hub's words say so, where the usual ones would blame the password.
+    if (error.code === 'bad-credentials') return error.retryAfterSeconds !== null && error.serverMessage ? error.serverMessage : error.message;
+    return error.serverMessage ? `${error.message}（${error.serverMessage}）` : error.message;
+  }
   return vaultErrorMessage(toVaultError(error).code);
 }
 

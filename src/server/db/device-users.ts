@@ -44,6 +44,17 @@ export interface EnrolDeviceUser {
   readonly at: Date;
 }
 
+/**
+ * [A6] The device is registered and this user is already one of its users, but the request holds
+ * no secret of it: most likely a second tab of the same phone that joined at the same moment as the
+ * first (the first one has the secret). Still refused (403), in words that fit.
+ */
+export class AlreadyEnrolledError extends StoreError {
+  constructor(deviceId: string, userId: string) {
+    super('forbidden', `device ${deviceId} is registered and user ${userId} is one of its users; enrolling it again needs its secret`);
+  }
+}
+
 /** Failures of device-token sign-ins on one device before it is locked, and the lock. */
 export const MAX_TOKEN_FAILURES = 10;
 export const TOKEN_LOCK_SECONDS = 300;
@@ -107,24 +118,31 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
   return inTransaction(pool, async (client) => {
     const user = (await client.query<{ tenant_id: string }>('SELECT tenant_id FROM users WHERE id = $1', [d.userId])).rows[0];
     if (user === undefined) throw new StoreError('not-found', `no user ${d.userId}`);
+    // A new id is registered in one statement that cannot fail on a twin: two enrolments of the same
+    // new id at once (two tabs of one phone joining together) register it once; the one that finds it
+    // taken reads it below as any registered device, so it is answered 403 (or 'added' with the
+    // proof), never a unique violation.
+    const registered = await client.query(
+      'INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING',
+      [d.id, user.tenant_id, d.userId, d.name, d.newSecretHash],
+    );
     // The device row is also the lock its pushes queue on: an enrolment waits for a push in flight.
-    const held = (
-      await client.query<{ tenant_id: string; disabled: boolean; last_seq: string; secret_hash: string | null; handover_to: string | null }>(
-        'SELECT tenant_id, disabled, last_seq, secret_hash, handover_to FROM devices WHERE id = $1 FOR UPDATE',
-        [d.id],
-      )
-    ).rows[0];
+    const held =
+      registered.rowCount === 1
+        ? undefined
+        : (
+            await client.query<{ tenant_id: string; disabled: boolean; last_seq: string; secret_hash: string | null; handover_to: string | null }>(
+              'SELECT tenant_id, disabled, last_seq, secret_hash, handover_to FROM devices WHERE id = $1 FOR UPDATE',
+              [d.id],
+            )
+          ).rows[0];
     let outcome: EnrolOutcome;
     let lastSeq = 0;
-    if (held === undefined) {
-      await client.query('INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $4, $5)', [
-        d.id,
-        user.tenant_id,
-        d.userId,
-        d.name,
-        d.newSecretHash,
-      ]);
+    if (registered.rowCount === 1) {
       outcome = 'registered';
+    } else if (held === undefined) {
+      // Registered and removed between the two statements: nothing to enrol into; the app tries again.
+      throw new StoreError('not-found', `device ${d.id} went away while it was enrolled`);
     } else {
       if (held.tenant_id !== user.tenant_id) throw new StoreError('exists', `device ${d.id} is enrolled in another hub`);
       if (held.disabled) throw new StoreError('device-disabled', `device ${d.id} is disabled`);
@@ -142,6 +160,8 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
         outcome = 'handed-over';
       } else {
         // [A6] Device ids are in every case entry: knowing one must not move the device.
+        const member = await client.query('SELECT 1 FROM device_users WHERE device_id = $1 AND user_id = $2 AND revoked_at IS NULL', [d.id, d.userId]);
+        if (member.rows.length > 0) throw new AlreadyEnrolledError(d.id, d.userId);
         throw new StoreError('forbidden', `device ${d.id} is registered; enrolling it again needs its secret or an admin's move-device`);
       }
     }

@@ -13,7 +13,7 @@ import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
 import { countersign, heldReceipts, signingKey, type ReceiptSigner } from './countersign';
-import { readHubEpoch, renewHubEpoch, type HubEpoch } from './epoch';
+import { readHubEpoch, renewHubEpoch, type HubEpoch, type MarkedCursor } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
   StoreError,
@@ -128,8 +128,8 @@ export class SqlStore extends SqlAccountStore implements Store {
     return signingKey(this.pool, candidate);
   }
 
-  hubEpoch(tenantId: string): Promise<HubEpoch> {
-    return readHubEpoch(this.pool, tenantId);
+  hubEpoch(tenantId: string, cursor?: MarkedCursor): Promise<HubEpoch> {
+    return readHubEpoch(this.pool, tenantId, cursor);
   }
 
   renewEpoch(): Promise<string> {

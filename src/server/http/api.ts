@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { formatCursor, parseCursor } from '../../protocol/cursor';
+import { CURSOR_MARK_HEADER, formatCursor, parseCursor } from '../../protocol/cursor';
 import {
   API,
   DEVICE_ID_HEADER,
@@ -85,7 +85,7 @@ const PullQuery = z.strictObject({
   cursor: z
     .string()
     .default('0')
-    .transform((text, ctx) => parseCursor(text) ?? (ctx.addIssue({ code: 'custom', message: 'cursor must be <epoch>:<version> or a version' }), z.NEVER)),
+    .transform((text, ctx) => parseCursor(text) ?? (ctx.addIssue({ code: 'custom', message: 'cursor must be <epoch>:<version>[:<mark>] or a version' }), z.NEVER)),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(1000),
 });
 
@@ -201,20 +201,37 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.pull) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { page, scope, openConflicts, receipts, epoch, changed, floor, lastSeq } = await db(async () => {
+      const { page, scope, openConflicts, receipts, epoch, changed, floor, mark, lastSeq } = await db(async () => {
         const { store, device, user } = await syncCaller(req);
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parse(PullQuery, Object.fromEntries(url.searchParams));
         // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
-        const { epoch, floor } = await store.hubEpoch(user.tenantId);
-        const changed = query.cursor.epoch !== null && query.cursor.epoch !== epoch;
-        const pulled = await pullChanges(store, user, changed ? 0 : query.cursor.version, query.limit);
+        // So does a marked cursor of this epoch that is not of this timeline (a database put back
+        // by hand keeps its epoch): the device handles both alike.
+        const { cursor: asked } = query;
+        const marked = asked.epoch !== null && asked.mark !== undefined && asked.mark !== null ? { version: asked.version, mark: asked.mark } : undefined;
+        const hub = await store.hubEpoch(user.tenantId, marked);
+        const { epoch } = hub;
+        const otherEpoch = asked.epoch !== null && asked.epoch !== epoch;
+        const diverged = !otherEpoch && hub.diverged !== null;
+        const changed = otherEpoch || diverged;
+        const floor = diverged ? hub.diverged!.floor : hub.floor;
+        if (diverged) {
+          // The operator should know: the database was put back without `admin restore`.
+          console.warn(
+            `[S15] hub ${user.tenantId}: device ${device.id} pulled with cursor ${asked.version}, which is not of this database's timeline (was it restored by hand?); it pulls again from the start and sends what it holds above version ${floor}`,
+          );
+        }
+        const pulled = await pullChanges(store, user, changed ? 0 : asked.version, query.limit);
         const key = receiptKey(req);
         const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, pulled.page.records))] };
-        return { ...pulled, receipts, epoch, changed, floor, lastSeq: device.lastSeq };
+        // The hub's mark goes only on a cursor every version of which it had when it read its clock,
+        // and only to an app that reads marks (an older one reads the cursor strictly).
+        const mark = header(req, CURSOR_MARK_HEADER) === '1' && pulled.page.cursor <= hub.head ? hub.mark : null;
+        return { ...pulled, receipts, epoch, changed, floor, mark, lastSeq: device.lastSeq };
       });
       const epochChange = changed ? { epochChange: { floor, lastSeq } } : {};
-      const cursor = formatCursor({ epoch, version: page.cursor });
+      const cursor = formatCursor({ epoch, version: page.cursor, mark });
       const body: PullResponse = { records: [...page.records], cursor, ...epochChange, hasMore: page.hasMore, scope, openConflicts, ...receipts };
       sendJson(res, 200, body);
       return;

@@ -14,6 +14,7 @@ import {
   newTotpSecret,
   sameDigest,
   sha256Hex,
+  TOTP_PERIOD_SECONDS,
   verifyPassword,
 } from './credentials';
 import { ServiceError } from './errors';
@@ -100,9 +101,28 @@ const ADDRESS_THROTTLE = '(address)';
 
 const badCredentials = () =>
   new ServiceError('bad-credentials', '拠点ID・ログイン名・パスワード・確認コードのいずれかが違います。');
+/**
+ * The password was right and so was the code, but the code (or a later one) was just taken by
+ * another sign-in of the same user (two tabs or two phones pressing サインイン at once): a code
+ * opens one session [A4], so this one waits for the next code. Said only after the password
+ * check passed, so it tells a guesser nothing.
+ */
+const codeUsed = (seconds: number) =>
+  new ServiceError(
+    'bad-credentials',
+    `この確認コードは使用済みです（同時に別のサインインで使われました）。${seconds}秒ほどで次のコードが表示されたら、それを入力してください。`,
+    'code-used: the TOTP step was already taken by another sign-in',
+    seconds,
+  );
 const signedOut = (detail: string) => new ServiceError('signed-out', 'サインインの有効期限が切れました。もう一度サインインしてください（未送信の変更は残っています）。', detail);
 const retired = (detail: string) =>
   new ServiceError('retired', 'この端末または利用者は停止されました。未送信の記録を送ってから、端末のデータを消去します。', detail);
+
+/** Seconds until the next TOTP step begins (the next code appears in the authenticator app). */
+function secondsToNextStep(now: Date): number {
+  const period = TOTP_PERIOD_SECONDS * 1000;
+  return Math.max(1, Math.ceil((period - (now.getTime() % period)) / 1000));
+}
 
 export interface Authenticated {
   readonly user: UserRecord;
@@ -191,13 +211,15 @@ export function createAccounts(store: Store, config: AccountsConfig) {
         if (user === null || user.disabled || user.passwordHash === null || user.totpSecret === null || !passwordOk) return null;
         config.onCheck?.('totp');
         const step = matchTotpStep(totpSecretOf(user), req.totp, now);
-        return step !== null && (await store.takeTotpStep(user.id, step)) ? user : null;
+        if (step === null) return null;
+        return (await store.takeTotpStep(user.id, step)) ? user : ('code-used' as const);
       });
       if (gated === null) {
         throw new ServiceError('unavailable', 'サインインが混み合っています。少し待ってからもう一度お試しください。', 'too many sign-in checks in flight', BUSY_RETRY_SECONDS);
       }
       const user = gated.value;
       if (user === null) throw badCredentials();
+      if (user === 'code-used') throw codeUsed(secondsToNextStep(now));
       await store.clearSignInAttempts(loginKey);
       if (addressKey !== null) await store.refundSignIn(addressKey, ADDRESS_POLICY);
       const token = newToken();

@@ -6,6 +6,7 @@
 import type { ChangeResult, EnrolResponse, SessionInfo, WireChange } from '../../protocol/sync';
 import type { DeviceRecord, PushOptions, UserRecord } from '../db/account-store';
 import { StoreError, type Store } from '../db/store';
+import { AlreadyEnrolledError } from '../db/device-users';
 import type { AccountsConfig } from './accounts';
 import { sessionUser } from './accounts';
 import { newToken, sha256Hex } from './credentials';
@@ -102,6 +103,13 @@ export function createDevices(store: Store, config: AccountsConfig) {
       } catch (error) {
         if (error instanceof StoreError && error.code === 'exists') throw new ServiceError('exists', 'この端末は別の拠点に登録されています。', error.message);
         if (error instanceof StoreError && error.code === 'device-disabled') throw retired(error.message);
+        if (error instanceof AlreadyEnrolledError) {
+          throw new ServiceError(
+            'forbidden',
+            'この端末は、同じ利用者の別の画面からの登録と重なりました。登録はその画面で済んでいます。この画面を開き直してください。',
+            error.message,
+          );
+        }
         if (error instanceof StoreError && error.code === 'forbidden') {
           throw new ServiceError(
             'forbidden',
