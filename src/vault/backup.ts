@@ -506,7 +506,7 @@ export async function restoreBackup(
         prepareOutbox(ctx, r.kind, r.id, op, r.data),
       ]);
       const synced = syncOf.get(`${r.kind}/${r.id}`);
-      const row: RecordRow = { kind: r.kind, id: r.id, demo: 0, updatedAt: r.updatedAt, ...sealed, ...(synced === undefined ? {} : { version: synced.version, officeId: synced.officeId }) };
+      const row: RecordRow = { kind: r.kind, id: r.id, updatedAt: r.updatedAt, ...sealed, ...(synced === undefined ? {} : { version: synced.version, officeId: synced.officeId }) };
       return { row, pending, baseVersion };
     }),
   );
@@ -534,7 +534,8 @@ export async function restoreBackup(
 
   const { db } = ctx;
   const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog], async () => {
-    if ((await db.records.where('demo').equals(0).count()) > 0) throw new VaultError('restore-not-empty');
+    // Real rows written since version 8 have no demo column: any row that is not demo counts.
+    if ((await db.records.count()) > (await db.records.where('demo').equals(1).count())) throw new VaultError('restore-not-empty');
     await db.records.bulkPut(recordRows.map(({ row }) => row));
     for (const { pending, baseVersion } of recordRows) await appendOutbox(db, pending, baseVersion);
     // Ids are UUIDs; an entry already here (a second restore of a backup without records) is kept once.

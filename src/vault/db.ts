@@ -61,8 +61,12 @@ export interface ThrottleRow {
 export interface RecordRow extends SealedColumns {
   kind: EntityKind;
   id: string;
-  /** 1 for demo records; a number because IndexedDB cannot index booleans */
-  demo: 0 | 1;
+  /**
+   * 1 for demo records (a number because IndexedDB cannot index booleans). Real records written
+   * since version 8 leave it out, so the `demo` index holds only demo rows and costs a pulled page
+   * nothing; rows written before hold 0. Read it as `demo === 1`.
+   */
+  demo?: 0 | 1;
   updatedAt: string;
   /**
    * Version 8: what the hub said about the record the last time it was pulled (was the separate
@@ -72,6 +76,11 @@ export interface RecordRow extends SealedColumns {
    */
   version?: number;
   officeId?: string | null;
+}
+
+/** The demo column of a row: present only on demo rows (see RecordRow.demo). */
+export function demoColumn(demo: boolean): Pick<RecordRow, 'demo'> {
+  return demo ? { demo: 1 } : {};
 }
 
 /** The hub's version and office of a record, kept in its row (version 8). */

@@ -93,7 +93,7 @@ export async function resendLostRecords(ctx: SessionContext): Promise<number> {
   await db.transaction('rw', [db.records, db.outbox, db.meta, db.cache], async () => {
     // Evidence held here is never rewritten; a merged record gets back what this device had.
     await db.records.bulkPut(
-      prepared.filter((p) => !p.evidence).map(({ k, sealed, pending, synced }) => ({ kind: k.kind, id: k.id, demo: 0 as const, updatedAt: pending.at, ...sealed, ...synced })),
+      prepared.filter((p) => !p.evidence).map(({ k, sealed, pending, synced }) => ({ kind: k.kind, id: k.id, updatedAt: pending.at, ...sealed, ...synced })),
     );
     const resent: OutboxRow[] = prepared.map(({ pending, baseVersion }) => ({ ...pending, baseVersion, seq: 0 }));
     // What was sent before the restore goes before what was never sent: an unsent entry may

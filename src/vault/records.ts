@@ -4,7 +4,7 @@
  */
 import { isRecordId, RECORD_ID_PATTERN } from '../protocol/constants';
 import { bindingOf, seal, unseal } from './crypto';
-import { recordsOfKind, syncedColumnsOf, type RecordRow } from './db';
+import { demoColumn, recordsOfKind, syncedColumnsOf, type RecordRow } from './db';
 import { appendOutbox, appendOutboxMany, isoAt, prepareOutbox, type SessionContext } from './journal';
 import { VaultError } from './errors';
 import { APPEND_ONLY_KINDS, type ChangeOp, type EntityKind, type StoredEntity } from './types';
@@ -67,7 +67,7 @@ export async function appendRecord<T>(
   const { db } = ctx;
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     if ((await db.records.get([kind, id])) !== undefined) throw new VaultError('duplicate', { detail: `${kind}/${id}` });
-    await db.records.add({ kind, id, demo: demo ? 1 : 0, updatedAt: pending.at, ...sealed });
+    await db.records.add({ kind, id, ...demoColumn(demo), updatedAt: pending.at, ...sealed });
     // Demo evidence never reaches the hub.
     if (!demo) await appendOutbox(db, pending);
   });
@@ -93,11 +93,11 @@ export async function putRecord<T>(
   const { db } = ctx;
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     const held = await db.records.get([kind, id]);
-    const demo = held?.demo ?? 0;
+    const demo = held?.demo === 1;
     // The hub's version stays with the row: it is what the next pull and edit compare against.
-    await db.records.put({ kind, id, demo, updatedAt: pending.at, ...sealed, ...syncedColumnsOf(held) });
+    await db.records.put({ kind, id, ...demoColumn(demo), updatedAt: pending.at, ...sealed, ...syncedColumnsOf(held) });
     // The base is read in the same transaction as the write, so a pull cannot slip between them.
-    if (demo === 0) await appendOutbox(db, pending, held?.version ?? null);
+    if (!demo) await appendOutbox(db, pending, held?.version ?? null);
   });
 }
 
@@ -127,11 +127,11 @@ export async function putRecords<T>(
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     const keys = prepared.map(({ id }) => [kind, id] as [EntityKind, string]);
     const existing = await db.records.bulkGet(keys);
-    const demoOf = (i: number) => existing[i]?.demo ?? 0;
+    const demoOf = (i: number) => existing[i]?.demo === 1;
     await db.records.bulkPut(
-      prepared.map(({ id, sealed, pending }, i) => ({ kind, id, demo: demoOf(i), updatedAt: pending.at, ...sealed, ...syncedColumnsOf(existing[i]) })),
+      prepared.map(({ id, sealed, pending }, i) => ({ kind, id, ...demoColumn(demoOf(i)), updatedAt: pending.at, ...sealed, ...syncedColumnsOf(existing[i]) })),
     );
-    const real = prepared.map((_, i) => i).filter((i) => demoOf(i) === 0);
+    const real = prepared.map((_, i) => i).filter((i) => !demoOf(i));
     await appendOutboxMany(
       db,
       real.map((i) => prepared[i]!.pending),
@@ -159,7 +159,7 @@ export async function putDemoRecords<T>(
   const { db } = ctx;
   await db.transaction('rw', db.records, async () => {
     const existing = await db.records.bulkGet(rows.map((row) => [kind, row.id] as [EntityKind, string]));
-    const real = existing.find((row) => row !== undefined && row.demo === 0);
+    const real = existing.find((row) => row !== undefined && row.demo !== 1);
     if (real !== undefined) {
       throw new RangeError(`vault: demo data would overwrite the real record ${real.kind}/${real.id}`);
     }

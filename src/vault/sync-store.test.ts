@@ -110,6 +110,9 @@ describe('sync store: applyRemote', () => {
     expect(await session.pendingChanges()).toBe(before);
     // One row per record (vault version 8): the hub's version and office are clear columns of it.
     expect(await db.records.get(['household', r.entityId])).toMatchObject({ kind: 'household', id: r.entityId, version: 5, officeId: 'office-a' });
+    // A real row has no demo column, so the demo index stays out of a pulled page's way; it reads as real.
+    expect(await db.records.get(['household', r.entityId])).not.toHaveProperty('demo');
+    expect((await session.get('household', r.entityId))?.demo).toBe(false);
     // An edit here keeps them: the next push is based on version 5, and the row still says so.
     await session.put('household', r.entityId, { ...data, note: '電話で確認' }, 'update');
     expect(await db.records.get(['household', r.entityId])).toMatchObject({ version: 5, officeId: 'office-a' });

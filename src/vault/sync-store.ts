@@ -148,7 +148,8 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
         keptPending += 1;
         continue;
       }
-      rows.push({ kind: r.kind, id: r.entityId, demo: 0, updatedAt, ...sealed[i]!, ...synced });
+      // No demo column: a real row stays out of the demo index (db.ts RecordRow.demo).
+      rows.push({ kind: r.kind, id: r.entityId, updatedAt, ...sealed[i]!, ...synced });
     }
     // One put per record: the hub's version and office travel in the record's row (version 8).
     await db.records.bulkPut(rows);
