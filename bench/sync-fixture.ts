@@ -30,6 +30,8 @@ export interface SyncFixture {
 export interface SyncRound {
   readonly firstSync: number;
   readonly drain: number;
+  /** the raw floor of both figures, measured in the same round (ours only; bench/sync-ours-page.ts floor()) */
+  readonly floor?: { readonly firstSync: number; readonly drain: number };
   readonly detail: string;
   /** where the time went, when the side can tell (milliseconds per part) */
   readonly parts?: Readonly<Record<string, number>>;

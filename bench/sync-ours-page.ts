@@ -8,6 +8,7 @@
  * Clocks: every request to the hub (sent → answer read) and every vault call of the sync
  * (applyRemote: sealing + IndexedDB; acknowledge) are timed, so the bench can say where time goes.
  */
+import Dexie from 'dexie';
 import { createSyncEngine, type JoinForm, type SyncEngine } from '../src/sync/engine';
 import { createVault } from '../src/vault/vault';
 import type { VaultSession } from '../src/vault/types';
@@ -30,6 +31,12 @@ function tally(into: Record<string, { ms: number; count: number; bytes?: number 
   if (bytes !== undefined) entry.bytes = (entry.bytes ?? 0) + bytes;
 }
 
+/**
+ * What the sync moved over the wire since the clocks were reset: the pull answers' bodies and the
+ * push requests' bodies, kept so the floor (see floor()) moves the very same bytes.
+ */
+const wire: { pulled: ArrayBuffer[]; pushed: string[] } = { pulled: [], pushed: [] };
+
 /** The browser's fetch, timed to the end of the body (the client reads it as text or JSON). */
 async function timedFetch(input: string, init: RequestInit): Promise<Response> {
   const started = performance.now();
@@ -37,6 +44,8 @@ async function timedFetch(input: string, init: RequestInit): Promise<Response> {
   const body = await response.arrayBuffer();
   const path = new URL(input, location.href).pathname;
   tally(clocks.requests, path, performance.now() - started, body.byteLength);
+  if (path === '/api/sync/pull') wire.pulled.push(body);
+  if (path === '/api/sync/push' && typeof init.body === 'string') wire.pushed.push(init.body);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
@@ -138,6 +147,8 @@ function resetClocks(): void {
   for (const k of Object.keys(clocks.requests)) delete clocks.requests[k];
   for (const k of Object.keys(clocks.vault)) delete clocks.vault[k];
   for (const k of Object.keys(busy)) busy[k] = 0;
+  wire.pulled = [];
+  wire.pushed = [];
 }
 
 const snapshot = (): Clocks => structuredClone({ ...clocks, busy });
@@ -238,4 +249,49 @@ async function idbFloor(pageSize: number) {
   return { rows: rows.length, plain: times['plain']!, indexed: times['indexed']!, indexes: indexes.map((i) => i.name) };
 }
 
-(globalThis as unknown as { __ours: typeof bench & { idbFloor: typeof idbFloor } }).__ours = { ...bench, idbFloor };
+const FLOOR_URL = '/api/__bench/floor';
+const FLOOR_DB = 'kyoten-bench-raw-floor';
+let floorDb: Dexie | undefined;
+
+/**
+ * The raw floor of the last sync figure (issue 16 point 2), in this browser, now: one fetch of the
+ * same bytes the sync moved, plus one Dexie bulkPut of the same number of rows into a scratch
+ * database (primary key only, no index, no sealing, no reads, no parse).
+ *   'first': one GET answered with the first sync's pull answers, concatenated; then the 11,000
+ *            sealed record rows the vault now holds, read back raw, put into an empty scratch table;
+ *   'drain': one POST carrying the push's request bodies, answered with the drain's pull answers;
+ *            then the vault rows of the edited records put into the scratch table that already
+ *            holds the first sync's rows (as the drain writes over a full vault).
+ * The bytes are handed to the bench's server untimed first (a PUT), so the timed fetch is one
+ * round trip of exactly those bytes through the hub's own HTTP server.
+ */
+async function floor(which: 'first' | 'drain', editedIds: readonly string[] = []) {
+  const answer = new Blob(wire.pulled);
+  const pushed = wire.pushed.join('');
+  const stage = await fetch(FLOOR_URL, { method: 'PUT', body: answer });
+  if (!stage.ok) throw new Error(`bench: the floor server said ${stage.status}`);
+  // The rows, read raw from the vault (sealed as they are stored), before the clock starts.
+  const vault = await request(indexedDB.open('kyoten-vault'));
+  const all = (await request(vault.transaction('records').objectStore('records').getAll())) as { kind: string; id: string }[];
+  vault.close();
+  const edited = new Set(editedIds);
+  const rows = which === 'first' ? all.filter((r) => r.kind === 'household' || r.kind === 'facility') : all.filter((r) => r.kind === 'household' && edited.has(r.id));
+  if (which === 'first') {
+    floorDb?.close();
+    await Dexie.delete(FLOOR_DB);
+    floorDb = new Dexie(FLOOR_DB);
+    floorDb.version(1).stores({ records: '[kind+id]' });
+    await floorDb.open();
+  }
+  const db = floorDb;
+  if (db === undefined) throw new Error("bench: floor('first') first");
+  const t0 = performance.now();
+  const response = await fetch(FLOOR_URL, which === 'first' ? { method: 'GET' } : { method: 'POST', body: pushed, headers: { 'Content-Type': 'application/json' } });
+  const bytes = (await response.arrayBuffer()).byteLength;
+  const fetched = performance.now();
+  await db.table('records').bulkPut(rows);
+  const ms = performance.now() - t0;
+  return { ms, fetchMs: fetched - t0, putMs: ms - (fetched - t0), rows: rows.length, down: bytes, up: new Blob([pushed]).size };
+}
+
+(globalThis as unknown as { __ours: typeof bench & { idbFloor: typeof idbFloor; floor: typeof floor } }).__ours = { ...bench, idbFloor, floor };

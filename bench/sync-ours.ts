@@ -12,7 +12,7 @@
  * The engine is driven by a bench-only page (bench/sync-ours-page.ts), served into the hub's
  * origin by the browser itself, so the figure is the engine's, not the screens'.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -111,7 +111,15 @@ async function startOurHub(fixture: SyncFixture, distDir: string): Promise<OurHu
       if (refused !== undefined) throw new Error(`bench: the hub refused a seed record: ${JSON.stringify(refused)}`);
     }
     const seedMs = performance.now() - seedStart;
-    server = await startServer({ port: 0, host: '127.0.0.1', distDir, api: createApiHandler({ store: () => store, accounts: config }) });
+    const api = createApiHandler({ store: () => store, accounts: config });
+    const floor = floorHandler();
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      distDir,
+      // The floor's one fetch goes through the same HTTP server as the sync (bench-only path).
+      api: (req, res) => (req.url?.startsWith(FLOOR_PATH) === true ? floor(req, res) : api(req, res)),
+    });
     const opened = server;
     return {
       baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -129,6 +137,28 @@ async function startOurHub(fixture: SyncFixture, distDir: string): Promise<OurHu
     await dropSchema(store, schema);
     throw error;
   }
+}
+
+const FLOOR_PATH = '/api/__bench/floor';
+
+/**
+ * The floor's server side, bench-only: a PUT leaves bytes here (untimed); a GET is answered with
+ * them, and a POST too once its whole body is read. No parse, no store, no check.
+ */
+function floorHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  let held = Buffer.alloc(0);
+  return async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method === 'PUT') {
+      held = Buffer.concat(chunks);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': held.byteLength, 'Cache-Control': 'no-store' });
+    res.end(held);
+  };
 }
 
 async function dropSchema(store: Store, schema: string): Promise<void> {
@@ -167,6 +197,15 @@ async function checkSealed(page: Page, name: string): Promise<void> {
   if (raw.clear > 0) throw new Error(`bench: ${raw.clear} of ${raw.count} vault rows hold clear data`);
 }
 
+interface Floor {
+  readonly ms: number;
+  readonly fetchMs: number;
+  readonly putMs: number;
+  readonly rows: number;
+  readonly down: number;
+  readonly up: number;
+}
+
 const sum = (o: Record<string, { ms: number }>, keys: readonly string[]) => keys.reduce((t, k) => t + (o[k]?.ms ?? 0), 0);
 
 async function oursRound(fixture: SyncFixture, distDir: string, script: string): Promise<SyncRound> {
@@ -195,6 +234,8 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
     }
     const firstHousehold = fixture.records.find((r) => r.kind === 'household')!;
     await checkSealed(page, String((firstHousehold.data['persons'] as { name: string }[])[0]!.name));
+    const floorFirst = await evaluate<Floor>(page, `__ours.floor('first')`);
+    if (floorFirst.rows !== fixture.records.length) throw new Error(`bench: the floor wrote ${floorFirst.rows} rows, not ${fixture.records.length}`);
 
     await context.setOffline(true);
     const queued = await evaluate<number>(page, `__ours.edit(${JSON.stringify(fixture.edits)})`);
@@ -202,6 +243,8 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
     if (queued !== fixture.edits.length) throw new Error(`bench: ${queued} changes queued, not ${fixture.edits.length}`);
     const up = await evaluate<{ ms: number; outcome: string; pending: number; clocks: Clocks }>(page, '__ours.drain()');
     if (up.outcome !== 'done' || up.pending !== 0) throw new Error(`bench: our drain ended '${up.outcome}' with ${up.pending} changes still queued`);
+    const floorDrain = await evaluate<Floor>(page, `__ours.floor('drain', ${JSON.stringify(fixture.edits.map((e) => e.id))})`);
+    if (floorDrain.rows !== fixture.edits.length) throw new Error(`bench: the drain's floor wrote ${floorDrain.rows} rows, not ${fixture.edits.length}`);
     const floor = await evaluate<{ rows: number; plain: number; indexed: number; indexes: string[] }>(page, `__ours.idbFloor(${PULL_PAGE})`);
     // The hub holds every edit.
     const notes = new Map<string, string | undefined>();
@@ -218,10 +261,12 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
     return {
       firstSync: down.ms,
       drain: up.ms,
+      floor: { firstSync: floorFirst.ms, drain: floorDrain.ms },
       detail:
         `hub seeded in ${(hub.seedMs / 1000).toFixed(1)} s; ${down.households + down.facilities} records sealed in the vault from ` +
         `${d.requests['/api/sync/pull']?.count ?? 0} pull pages (${((d.requests['/api/sync/pull']?.bytes ?? 0) / 1048576).toFixed(1)} MB); ` +
-        `${arrived} edits on the hub in ${u.requests['/api/sync/push']?.count ?? 0} push(es)`,
+        `${arrived} edits on the hub in ${u.requests['/api/sync/push']?.count ?? 0} push(es); ` +
+        `the floor moved ${(floorFirst.down / 1048576).toFixed(1)} MB for (a), ${(floorDrain.up / 1048576).toFixed(1)} MB up and ${(floorDrain.down / 1048576).toFixed(1)} MB down for (b)`,
       parts: {
         'first sync: sign-in + enrol requests': sum(d.requests, ['/api/session', '/api/devices']),
         'first sync: pull requests (hub + transfer, to the body read)': sum(d.requests, ['/api/sync/pull']),
@@ -229,8 +274,12 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
         '  of which WebCrypto encrypt busy': d.busy['WebCrypto encrypt'] ?? 0,
         '  of which IndexedDB read-write transactions busy': d.busy['IndexedDB read-write transactions'] ?? 0,
         'first sync: the rest (JSON parse and zod check of the pages, engine)': down.ms - sum(d.requests, Object.keys(d.requests)) - sum(d.vault, Object.keys(d.vault)),
-        [`floor: the same ${floor.rows} sealed rows written raw, ${PULL_PAGE} per transaction, no index`]: floor.plain,
-        [`floor: the same, with the vault's indexes (${floor.indexes.join(', ')})`]: floor.indexed,
+        'raw floor (a): one GET of the first sync\'s pull bytes': floorFirst.fetchMs,
+        'raw floor (a): one Dexie bulkPut of the 11,000 sealed rows into a scratch database': floorFirst.putMs,
+        'raw floor (b): one POST of the push\'s bytes answered with the pull\'s': floorDrain.fetchMs,
+        'raw floor (b): one Dexie bulkPut of the 1,000 rows over the first\'s': floorDrain.putMs,
+        [`IndexedDB: the same ${floor.rows} sealed rows written raw, ${PULL_PAGE} per transaction, no index`]: floor.plain,
+        [`IndexedDB: the same, with the vault's indexes (${floor.indexes.join(', ')})`]: floor.indexed,
         'drain: push request (hub + transfer)': sum(u.requests, ['/api/sync/push']),
         'drain: vault outbox read (unseal the queue)': sum(u.vault, ['outbox']),
         'drain: vault acknowledge': sum(u.vault, ['acknowledge']),

@@ -94,7 +94,6 @@ describe('data at rest', () => {
       'receipts',
       'records',
       'setAside',
-      'syncMeta',
       'throttles',
       'userSecrets',
     ]);

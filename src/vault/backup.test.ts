@@ -471,7 +471,7 @@ describe('backup and sync', () => {
         [local, 'create', null],
       ]),
     );
-    expect(await target.db.syncMeta.get(['household', pulled])).toEqual({ kind: 'household', id: pulled, version: 17, officeId: 'office-a' });
+    expect(await target.db.records.get(['household', pulled])).toMatchObject({ kind: 'household', id: pulled, version: 17, officeId: 'office-a' });
     // The device secret is a credential of the old device: the new one signs in and enrols itself.
     expect(await target.session.sync.hubLink()).toBeUndefined();
     expect(JSON.stringify(await dumpTables(target.db))).not.toContain(CANARY);

@@ -272,13 +272,22 @@ function zeroCounts(): KindCounts {
  * key and encrypted again under a key derived from `backupPassphrase` (which must pass the same
  * strength rule as an unlock passphrase, 'weak-passphrase' otherwise). Writes nothing.
  */
+/** The hub's version and office of every record that has them (clear columns of the rows, version 8). */
+async function syncColumns(ctx: SessionContext): Promise<SyncMetaRow[]> {
+  const out: SyncMetaRow[] = [];
+  await ctx.db.records.each((row) => {
+    if (row.version !== undefined) out.push({ kind: row.kind, id: row.id, version: row.version, officeId: row.officeId ?? null });
+  });
+  return out;
+}
+
 export async function exportBackup(ctx: SessionContext, backupPassphrase: string): Promise<Uint8Array<ArrayBuffer>> {
   assertStrongPassphrase(backupPassphrase);
   const [lists, accessLog, outbox, syncMeta] = await Promise.all([
     Promise.all(BACKUP_KINDS.map((kind) => listRecords<unknown>(ctx, kind))),
     readAccessLog(ctx),
     readOutbox(ctx),
-    ctx.db.syncMeta.toArray(),
+    syncColumns(ctx),
   ]);
   const counts = zeroCounts();
   const records: BackupRecord[] = [];
@@ -483,6 +492,7 @@ export async function restoreBackup(
   await assertReadable(payload.records);
   const records = [...payload.records].sort(restoreOrder);
   const syncRows = (payload.sync ?? []).map(({ kind, id, version, officeId }): SyncMetaRow => ({ kind, id, version, officeId }));
+  const syncOf = new Map(syncRows.map((m) => [`${m.kind}/${m.id}`, m]));
   const versionOf = new Map(syncRows.map((m) => [`${m.kind}/${m.id}`, m.version]));
 
   // Sealing is WebCrypto, not IndexedDB: all of it before the transaction opens.
@@ -495,7 +505,8 @@ export async function restoreBackup(
         seal(ctx.key, bindingOf('records', r.kind, r.id), r.data),
         prepareOutbox(ctx, r.kind, r.id, op, r.data),
       ]);
-      const row: RecordRow = { kind: r.kind, id: r.id, demo: 0, updatedAt: r.updatedAt, ...sealed };
+      const synced = syncOf.get(`${r.kind}/${r.id}`);
+      const row: RecordRow = { kind: r.kind, id: r.id, updatedAt: r.updatedAt, ...sealed, ...(synced === undefined ? {} : { version: synced.version, officeId: synced.officeId }) };
       return { row, pending, baseVersion };
     }),
   );
@@ -522,10 +533,10 @@ export async function restoreBackup(
   );
 
   const { db } = ctx;
-  const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog, db.syncMeta], async () => {
-    if ((await db.records.where('demo').equals(0).count()) > 0) throw new VaultError('restore-not-empty');
+  const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog], async () => {
+    // Real rows written since version 8 have no demo column: any row that is not demo counts.
+    if ((await db.records.count()) > (await db.records.where('demo').equals(1).count())) throw new VaultError('restore-not-empty');
     await db.records.bulkPut(recordRows.map(({ row }) => row));
-    await db.syncMeta.bulkPut(syncRows);
     for (const { pending, baseVersion } of recordRows) await appendOutbox(db, pending, baseVersion);
     // Ids are UUIDs; an entry already here (a second restore of a backup without records) is kept once.
     const present = new Set(

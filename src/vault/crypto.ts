@@ -94,6 +94,15 @@ export async function seal(key: CryptoKey, binding: Uint8Array<ArrayBuffer>, val
   if (json === undefined) {
     throw new TypeError('vault: cannot store a value that has no JSON form (undefined, a function)');
   }
+  return sealJson(key, binding, json);
+}
+
+/**
+ * Seals JSON text as it is, for text already parsed and checked (a pulled record's payload): it
+ * saves stringifying again what was just parsed. The caller vouches that `json` is valid JSON;
+ * unseal parses it like any sealed value.
+ */
+export async function sealJson(key: CryptoKey, binding: Uint8Array<ArrayBuffer>, json: string): Promise<Sealed> {
   const iv = randomBytes(IV_BYTES);
   const ct = await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: binding }, key, encoder.encode(json));
   return { iv, ct: new Uint8Array(ct) };

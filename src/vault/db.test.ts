@@ -23,8 +23,8 @@ const RELEASED_V1 = {
 
 const AT = '2025-03-01T00:00:00.000Z';
 
-/** Fills a version-1 database the way a version-1 phone would have. */
-async function writeVersion1(name: string): Promise<void> {
+/** Fills a version-1 database the way a version-1 phone would have; returns its data key. */
+async function writeVersion1(name: string): Promise<CryptoKey> {
   const v1 = new Dexie(name);
   v1.version(1).stores(RELEASED_V1);
   const dataKey = await generateDataKey();
@@ -59,7 +59,18 @@ async function writeVersion1(name: string): Promise<void> {
     ...(await seal(dataKey, bindingOf('drafts', 'household:h-1'), { step: 3 })),
   });
   v1.close();
+  return dataKey;
 }
+
+/** Versions 2-7 as released (the tables each added or changed), copied for the same reason. */
+const RELEASED_V2_TO_V7: Record<string, string>[] = [
+  { cache: 'key' },
+  { outbox: 'seq, &mutationId, [kind+entityId]', syncMeta: '[kind+id], officeId', hubLink: 'key' },
+  { outbox: 'seq, &mutationId, [kind+entityId], refusedReason' },
+  { receipts: 'entryId, caseId' },
+  { setAside: '[kind+key], reason, officeId' },
+  { userSecrets: '[userId+name]' },
+];
 
 describe('schema migrations', () => {
   it('declares the current version', () => {
@@ -169,6 +180,61 @@ describe('schema migrations', () => {
     const reopened = createVault(name);
     const again = await reopened.unlock('user-1', PASSPHRASE);
     expect(await again.sync.userToken()).toBe('t'.repeat(43));
+    reopened.close();
+  });
+
+  it('opens a version-7 database at version 8: each record row carries the version and office its syncMeta row held, and syncMeta is gone', async () => {
+    const name = freshDatabaseName();
+    const dataKey = await writeVersion1(name);
+    const v7 = new Dexie(name);
+    v7.version(1).stores(RELEASED_V1);
+    RELEASED_V2_TO_V7.forEach((stores, i) => v7.version(i + 2).stores(stores));
+    await v7.open();
+    // h-1: pulled at version 12 (and edited since: queued); h-3: pulled at 4 into office-a;
+    // h-2: made here, never sent; h-gone: a syncMeta row whose record is not held.
+    for (const [id, name] of [['h-2', '新規'], ['h-3', '受信']] as const) {
+      await v7.table('records').add({ kind: 'household', id, demo: 0, updatedAt: AT, ...(await seal(dataKey, bindingOf('records', 'household', id), createSampleRecord({ name }))) });
+    }
+    await v7.table('syncMeta').bulkAdd([
+      { kind: 'household', id: 'h-1', version: 12, officeId: 'office-a' },
+      { kind: 'household', id: 'h-3', version: 4, officeId: 'office-a' },
+      { kind: 'household', id: 'h-gone', version: 9, officeId: null },
+    ]);
+    v7.close();
+
+    const vault = createVault(name);
+    const session = await vault.unlock('user-1', PASSPHRASE);
+    // Every record still reads (the listing now walks the primary key by kind), sealed columns untouched.
+    expect((await session.list<{ name: string }>('household')).map((r) => [r.id, r.data.name]).sort()).toEqual([
+      ['h-1', createSampleRecord().name],
+      ['h-2', '新規'],
+      ['h-3', '受信'],
+    ]);
+    vault.close();
+
+    const raw = new VaultDatabase(name);
+    await raw.open();
+    expect(raw.verno).toBe(8);
+    expect(raw.tables.map((t) => t.name)).not.toContain('syncMeta');
+    expect(raw.records.schema.indexes.map((i) => i.name)).toEqual(['demo']);
+    expect(await raw.records.get(['household', 'h-1'])).toMatchObject({ version: 12, officeId: 'office-a' });
+    expect(await raw.records.get(['household', 'h-3'])).toMatchObject({ version: 4, officeId: 'office-a' });
+    expect(await raw.records.get(['household', 'h-2'])).not.toHaveProperty('version');
+    expect(await raw.records.get(['household', 'h-gone'])).toBeUndefined();
+    raw.close();
+
+    // What the moved columns are for: an edit is based on the version, a scope change drops by office.
+    const reopened = createVault(name);
+    const again = await reopened.unlock('user-1', PASSPHRASE);
+    await again.put('household', 'h-3', createSampleRecord({ name: '受信 編集' }), 'update');
+    const edit = (await again.outbox()).at(-1);
+    expect(edit).toMatchObject({ entityId: 'h-3', baseVersion: 4 });
+    await again.sync.acknowledge([{ seq: edit!.seq, mutationId: edit!.mutationId, status: 'accepted', version: 5 }]);
+    expect(await again.sync.dropOutOfScope({ role: 'case-worker', officeIds: ['office-b'], facilityId: null })).toBe(1);
+    expect(await again.get('household', 'h-3')).toBeUndefined();
+    // h-1 has an unsent change (kept), h-2 never came from the hub (kept).
+    expect(await again.get('household', 'h-1')).toBeDefined();
+    expect(await again.get('household', 'h-2')).toBeDefined();
     reopened.close();
   });
 });

@@ -2,7 +2,7 @@
  * The IndexedDB schema (Dexie) of the vault: key slots, encrypted records, outbox, access log, drafts, meta.
  * Works wholly offline; a full disk or a dropped connection surfaces as a VaultError through `withStorage`.
  */
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type Table, type Transaction } from 'dexie';
 import { toVaultError } from './errors';
 import type { EvidenceReceipt } from '../protocol/countersign';
 import type { RefusalReason } from '../protocol/sync';
@@ -61,9 +61,34 @@ export interface ThrottleRow {
 export interface RecordRow extends SealedColumns {
   kind: EntityKind;
   id: string;
-  /** 1 for demo records; a number because IndexedDB cannot index booleans */
-  demo: 0 | 1;
+  /**
+   * 1 for demo records (a number because IndexedDB cannot index booleans). Real records written
+   * since version 8 leave it out, so the `demo` index holds only demo rows and costs a pulled page
+   * nothing; rows written before hold 0. Read it as `demo === 1`.
+   */
+  demo?: 0 | 1;
   updatedAt: string;
+  /**
+   * Version 8: what the hub said about the record the last time it was pulled (was the separate
+   * `syncMeta` row of versions 3-7): its version, absent while the hub has never sent it, and the
+   * office whose scope holds it (HUB_ONLY_OFFICE, or null for hub-wide records). Ids and numbers
+   * only, in clear, so a scope change is applied without decrypting a record.
+   */
+  version?: number;
+  officeId?: string | null;
+}
+
+/** The demo column of a row: present only on demo rows (see RecordRow.demo). */
+export function demoColumn(demo: boolean): Pick<RecordRow, 'demo'> {
+  return demo ? { demo: 1 } : {};
+}
+
+/** The hub's version and office of a record, kept in its row (version 8). */
+export type SyncedColumns = Required<Pick<RecordRow, 'version' | 'officeId'>>;
+
+/** The row's sync columns, or none when the hub never sent the record. */
+export function syncedColumnsOf(row: RecordRow | undefined): SyncedColumns | Record<string, never> {
+  return row?.version === undefined ? {} : { version: row.version, officeId: row.officeId ?? null };
 }
 
 export interface OutboxRow extends SealedColumns {
@@ -87,9 +112,10 @@ export interface OutboxRow extends SealedColumns {
 }
 
 /**
- * Version 3: what the hub said about a record the last time it was pulled: its version and the
- * office whose scope holds it. Ids and numbers only, in clear, so a scope change can be applied
- * before any unlock and without decrypting a record.
+ * Versions 3-7: what the hub said about a record the last time it was pulled: its version and the
+ * office whose scope holds it. Ids and numbers only, in clear. Version 8 keeps them in the record's
+ * own row (RecordRow.version, .officeId) and deletes this table; the type remains for backups,
+ * which carry the same four fields per record.
  */
 export interface SyncMetaRow {
   kind: EntityKind;
@@ -194,6 +220,32 @@ export const SCHEMA_V6 = { setAside: '[kind+key], reason, officeId' } as const;
 /** Version 7 (identity): secrets sealed per user (user-key.ts), e.g. their hub device token. */
 export const SCHEMA_V7 = { userSecrets: '[userId+name]' } as const;
 
+/**
+ * Version 8 (issue 16, sync speed): one row per record. The hub's version and office move from
+ * `syncMeta` into the record's row, so a pulled page is one put per record instead of two, and
+ * `syncMeta` goes. The `kind` index goes too: `kind` is the first part of the primary key
+ * `[kind+id]`, so a key range serves every by-kind read (recordsOfKind).
+ */
+export const SCHEMA_V8 = { records: '[kind+id], demo', syncMeta: null } as const;
+
+/**
+ * The version 8 upgrade: each syncMeta row's version and office copied into its record's row
+ * (clear columns only, so no key is needed: an upgrade runs before any unlock). A syncMeta row
+ * with no record row (none is written so) is dropped with its table.
+ */
+export async function moveSyncMetaIntoRecords(tx: Transaction): Promise<void> {
+  const metas = (await tx.table('syncMeta').toArray()) as SyncMetaRow[];
+  const records = tx.table('records') as Table<RecordRow, [EntityKind, string]>;
+  // In slices, so a vault of any size is never held whole in memory. bulkPut of the rows as read
+  // (not modify(), which deep-clones the sealed bytes into arrays WebCrypto refuses in tests).
+  for (let i = 0; i < metas.length; i += 1000) {
+    const slice = metas.slice(i, i + 1000);
+    const rows = await records.bulkGet(slice.map((m) => [m.kind, m.id] as [EntityKind, string]));
+    const moved = rows.flatMap((row, j) => (row === undefined ? [] : [{ ...row, version: slice[j]!.version, officeId: slice[j]!.officeId }]));
+    await records.bulkPut(moved);
+  }
+}
+
 export class VaultDatabase extends Dexie {
   meta!: Table<MetaRow, MetaKey>;
   keySlots!: Table<KeySlotRow, string>;
@@ -203,7 +255,6 @@ export class VaultDatabase extends Dexie {
   accessLog!: Table<AccessLogRow, number>;
   drafts!: Table<DraftRow, string>;
   cache!: Table<CacheRow, string>;
-  syncMeta!: Table<SyncMetaRow, [EntityKind, string]>;
   hubLink!: Table<HubLinkRow, 'link'>;
   receipts!: Table<ReceiptRow, string>;
   setAside!: Table<SetAsideRow, [EntityKind, string]>;
@@ -220,6 +271,7 @@ export class VaultDatabase extends Dexie {
     this.version(5).stores(SCHEMA_V5);
     this.version(6).stores(SCHEMA_V6);
     this.version(7).stores(SCHEMA_V7);
+    this.version(8).stores(SCHEMA_V8).upgrade(moveSyncMetaIntoRecords);
     // To change the schema, never edit version 1: add a version below it and keep both.
     // Only the tables that change need listing; `null` deletes a table. For example, to index
     // records by their review date (a timestamp, so allowed in clear):
@@ -238,7 +290,7 @@ export class VaultDatabase extends Dexie {
   }
 }
 
-export const CURRENT_SCHEMA_VERSION = 7;
+export const CURRENT_SCHEMA_VERSION = 8;
 
 /**
  * Runs storage work with errors mapped to VaultError. After a lost connection (iOS closes IndexedDB
@@ -255,6 +307,11 @@ export async function withStorage<T>(db: VaultDatabase, work: () => Promise<T>):
     if (error.code === 'connection-lost') db.close({ disableAutoOpen: false });
     throw error;
   }
+}
+
+/** Every record of one kind, by a range of the primary key `[kind+id]` (version 8 has no `kind` index). */
+export function recordsOfKind(db: VaultDatabase, kind: EntityKind) {
+  return db.records.where('[kind+id]').between([kind, Dexie.minKey], [kind, Dexie.maxKey]);
 }
 
 export async function readMeta<K extends MetaKey>(db: VaultDatabase, key: K): Promise<MetaValues[K] | undefined> {

@@ -7,7 +7,7 @@
  * does it again (the kept copies stay until they are queued).
  */
 import { bindingOf, seal, unseal } from './crypto';
-import { readMeta, type OutboxRow, type SyncMetaRow } from './db';
+import { readMeta, syncedColumnsOf, type OutboxRow, type RecordRow } from './db';
 import { appendOutbox, prepareOutbox, type SessionContext } from './journal';
 import { loadCache } from './cache';
 import { followServerSeq } from './sync-store';
@@ -29,13 +29,13 @@ interface KeptRecord {
  */
 export async function keepLostRecords(ctx: SessionContext, floor: number, lastSeq: number): Promise<number> {
   const { db } = ctx;
-  const above = (await db.syncMeta.toArray()).filter((m) => m.version > floor);
+  // A restore is rare: every row is read (the hub's version is a clear column of it, version 8).
+  const above = await db.records.filter((row) => row.version !== undefined && row.version > floor).toArray();
   const pendingKeys = new Set((await db.outbox.toArray()).map((o) => `${o.kind}/${o.entityId}`));
-  const lost = above.filter((m) => !pendingKeys.has(`${m.kind}/${m.id}`));
-  const rows = await db.records.bulkGet(lost.map((m) => [m.kind, m.id] as [EntityKind, string]));
+  const lost = above.filter((row) => !pendingKeys.has(`${row.kind}/${row.id}`));
   const kept: KeptRecord[] = [];
-  for (const row of rows) {
-    if (row === undefined || row.demo === 1) continue;
+  for (const row of lost) {
+    if (row.demo === 1) continue;
     const data = await unseal<unknown>(ctx.key, bindingOf('records', row.kind, row.id), row);
     // Evidence goes again only from the phone that wrote it (the hub takes an entry only from its
     // writer, E5): the others' entries are theirs to send.
@@ -48,9 +48,13 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
   const all = [...kept, ...earlier.filter((k) => !keys.has(`${k.kind}/${k.id}`))];
   const sealed = await seal(ctx.key, bindingOf('cache', RESEND_KEY), all);
   const updatedAt = new Date(ctx.now()).toISOString();
-  await db.transaction('rw', [db.cache, db.syncMeta, db.outbox], async () => {
+  await db.transaction('rw', [db.cache, db.records, db.outbox], async () => {
     await db.cache.put({ key: RESEND_KEY, updatedAt, ...sealed });
-    await db.syncMeta.bulkDelete(lost.map((m) => [m.kind, m.id] as [EntityKind, string]));
+    // Their versions are forgotten (the restored hub does not know them); the rows stay until the
+    // pull from the start overwrites them. Re-read here, so a row changed meanwhile is not undone.
+    const current = await db.records.bulkGet(lost.map((row) => [row.kind, row.id] as [EntityKind, string]));
+    const forget = current.filter((row): row is RecordRow => row !== undefined && row.version !== undefined && row.version > floor);
+    await db.records.bulkPut(forget.map(({ version: _version, officeId: _officeId, ...rest }) => rest));
     // Refusals the restored hub has no receipt of: the changes go again and are answered again.
     const forgotten = (await db.outbox.toArray()).filter((o) => o.seq > lastSeq && o.refusedReason !== undefined && o.refusedReason !== null);
     await db.outbox.bulkPut(forgotten.map((o) => ({ ...o, refusedReason: null, refusedAt: null, refusedDetail: null })));
@@ -72,10 +76,10 @@ export async function resendLostRecords(ctx: SessionContext): Promise<number> {
   const indexOf = (k: KeptRecord) => (APPEND_ONLY_KINDS.has(k.kind) ? 1 + Number((k.data as { index?: unknown }).index ?? 0) : 0);
   const kept = [...stored].sort((a, b) => indexOf(a) - indexOf(b));
   const { db } = ctx;
-  const metas = await db.syncMeta.bulkGet(kept.map((k) => [k.kind, k.id] as [EntityKind, string]));
+  const metas = await db.records.bulkGet(kept.map((k) => [k.kind, k.id] as [EntityKind, string]));
   const prepared = await Promise.all(
     kept.map(async (k, i) => {
-      const meta: SyncMetaRow | undefined = metas[i];
+      const meta: RecordRow | undefined = metas[i];
       const evidence = APPEND_ONLY_KINDS.has(k.kind);
       const baseVersion = evidence ? null : (meta?.version ?? null);
       const op = evidence ? ('append' as const) : baseVersion === null ? ('create' as const) : ('update' as const);
@@ -83,12 +87,14 @@ export async function resendLostRecords(ctx: SessionContext): Promise<number> {
       // An entry is sent in its writer's name, whoever has the phone unlocked now (A9).
       const writer = evidence ? (k.data as { recordedBy?: { userId?: unknown } }).recordedBy?.userId : undefined;
       const pending = typeof writer === 'string' ? { ...queued, userId: writer } : queued;
-      return { k, sealed, pending, baseVersion, evidence };
+      return { k, sealed, pending, baseVersion, evidence, synced: syncedColumnsOf(meta) };
     }),
   );
   await db.transaction('rw', [db.records, db.outbox, db.meta, db.cache], async () => {
     // Evidence held here is never rewritten; a merged record gets back what this device had.
-    await db.records.bulkPut(prepared.filter((p) => !p.evidence).map(({ k, sealed, pending }) => ({ kind: k.kind, id: k.id, demo: 0, updatedAt: pending.at, ...sealed })));
+    await db.records.bulkPut(
+      prepared.filter((p) => !p.evidence).map(({ k, sealed, pending, synced }) => ({ kind: k.kind, id: k.id, updatedAt: pending.at, ...sealed, ...synced })),
+    );
     const resent: OutboxRow[] = prepared.map(({ pending, baseVersion }) => ({ ...pending, baseVersion, seq: 0 }));
     // What was sent before the restore goes before what was never sent: an unsent entry may
     // continue a chain whose earlier entries the restore lost (E1), so the queue is renumbered.

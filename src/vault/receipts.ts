@@ -6,7 +6,7 @@
  * Why clear, unlike records: a receipt holds ids (hub, case, entry), a SHA-256 hash, a version
  * number, the hub's receipt time and a signature — nothing about a person. The hash is of a whole
  * entry, timestamps and ids included, so it cannot be guessed back. Ids and times are already clear
- * columns elsewhere (records, syncMeta, outbox). Clear also means a receipt can be checked without
+ * columns elsewhere (records with their hub versions, outbox). Clear also means a receipt can be checked without
  * the data key, and a changed row cannot pass: the screens verify each receipt against the hub key
  * again before they call an entry countersigned. Receipts are not in a backup: the hub hands them
  * out again to a device that pulls.

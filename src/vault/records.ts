@@ -4,7 +4,7 @@
  */
 import { isRecordId, RECORD_ID_PATTERN } from '../protocol/constants';
 import { bindingOf, seal, unseal } from './crypto';
-import type { RecordRow } from './db';
+import { demoColumn, recordsOfKind, syncedColumnsOf, type RecordRow } from './db';
 import { appendOutbox, appendOutboxMany, isoAt, prepareOutbox, type SessionContext } from './journal';
 import { VaultError } from './errors';
 import { APPEND_ONLY_KINDS, type ChangeOp, type EntityKind, type StoredEntity } from './types';
@@ -31,7 +31,7 @@ async function toEntity<T>(ctx: SessionContext, row: RecordRow): Promise<StoredE
 
 /** One read, then every decryption in parallel: WebCrypto runs them off the main thread. */
 export async function listRecords<T>(ctx: SessionContext, kind: EntityKind): Promise<StoredEntity<T>[]> {
-  const rows = await ctx.db.records.where('kind').equals(kind).toArray();
+  const rows = await recordsOfKind(ctx.db, kind).toArray();
   return Promise.all(rows.map((row) => toEntity<T>(ctx, row)));
 }
 
@@ -67,7 +67,7 @@ export async function appendRecord<T>(
   const { db } = ctx;
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     if ((await db.records.get([kind, id])) !== undefined) throw new VaultError('duplicate', { detail: `${kind}/${id}` });
-    await db.records.add({ kind, id, demo: demo ? 1 : 0, updatedAt: pending.at, ...sealed });
+    await db.records.add({ kind, id, ...demoColumn(demo), updatedAt: pending.at, ...sealed });
     // Demo evidence never reaches the hub.
     if (!demo) await appendOutbox(db, pending);
   });
@@ -91,11 +91,13 @@ export async function putRecord<T>(
     prepareOutbox(ctx, kind, id, op, data),
   ]);
   const { db } = ctx;
-  await db.transaction('rw', [db.records, db.outbox, db.meta, db.syncMeta], async () => {
-    const demo = (await db.records.get([kind, id]))?.demo ?? 0;
-    await db.records.put({ kind, id, demo, updatedAt: pending.at, ...sealed });
+  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+    const held = await db.records.get([kind, id]);
+    const demo = held?.demo === 1;
+    // The hub's version stays with the row: it is what the next pull and edit compare against.
+    await db.records.put({ kind, id, ...demoColumn(demo), updatedAt: pending.at, ...sealed, ...syncedColumnsOf(held) });
     // The base is read in the same transaction as the write, so a pull cannot slip between them.
-    if (demo === 0) await appendOutbox(db, pending, (await db.syncMeta.get([kind, id]))?.version ?? null);
+    if (!demo) await appendOutbox(db, pending, held?.version ?? null);
   });
 }
 
@@ -122,16 +124,18 @@ export async function putRecords<T>(
   );
   const { db } = ctx;
   // Bulk requests, not one read and four writes per row: a 1,000-row import was ~2 s of requests.
-  await db.transaction('rw', [db.records, db.outbox, db.meta, db.syncMeta], async () => {
+  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     const keys = prepared.map(({ id }) => [kind, id] as [EntityKind, string]);
-    const [existing, meta] = await Promise.all([db.records.bulkGet(keys), db.syncMeta.bulkGet(keys)]);
-    const demoOf = (i: number) => existing[i]?.demo ?? 0;
-    await db.records.bulkPut(prepared.map(({ id, sealed, pending }, i) => ({ kind, id, demo: demoOf(i), updatedAt: pending.at, ...sealed })));
-    const real = prepared.map((_, i) => i).filter((i) => demoOf(i) === 0);
+    const existing = await db.records.bulkGet(keys);
+    const demoOf = (i: number) => existing[i]?.demo === 1;
+    await db.records.bulkPut(
+      prepared.map(({ id, sealed, pending }, i) => ({ kind, id, ...demoColumn(demoOf(i)), updatedAt: pending.at, ...sealed, ...syncedColumnsOf(existing[i]) })),
+    );
+    const real = prepared.map((_, i) => i).filter((i) => !demoOf(i));
     await appendOutboxMany(
       db,
       real.map((i) => prepared[i]!.pending),
-      real.map((i) => meta[i]?.version ?? null),
+      real.map((i) => existing[i]?.version ?? null),
     );
   });
 }
@@ -155,7 +159,7 @@ export async function putDemoRecords<T>(
   const { db } = ctx;
   await db.transaction('rw', db.records, async () => {
     const existing = await db.records.bulkGet(rows.map((row) => [kind, row.id] as [EntityKind, string]));
-    const real = existing.find((row) => row !== undefined && row.demo === 0);
+    const real = existing.find((row) => row !== undefined && row.demo !== 1);
     if (real !== undefined) {
       throw new RangeError(`vault: demo data would overwrite the real record ${real.kind}/${real.id}`);
     }

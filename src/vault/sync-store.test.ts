@@ -108,7 +108,15 @@ describe('sync store: applyRemote', () => {
     expect(report).toEqual({ written: 1, writtenKeys: [['household', r.entityId]], keptPending: 0, evidenceMismatches: [], setAside: 0, removed: 0 });
     expect((await session.get('household', r.entityId))?.data).toEqual(data);
     expect(await session.pendingChanges()).toBe(before);
-    expect(await db.syncMeta.get(['household', r.entityId])).toEqual({ kind: 'household', id: r.entityId, version: 5, officeId: 'office-a' });
+    // One row per record (vault version 8): the hub's version and office are clear columns of it.
+    expect(await db.records.get(['household', r.entityId])).toMatchObject({ kind: 'household', id: r.entityId, version: 5, officeId: 'office-a' });
+    // A real row has no demo column, so the demo index stays out of a pulled page's way; it reads as real.
+    expect(await db.records.get(['household', r.entityId])).not.toHaveProperty('demo');
+    expect((await session.get('household', r.entityId))?.demo).toBe(false);
+    // An edit here keeps them: the next push is based on version 5, and the row still says so.
+    await session.put('household', r.entityId, { ...data, note: '電話で確認' }, 'update');
+    expect(await db.records.get(['household', r.entityId])).toMatchObject({ version: 5, officeId: 'office-a' });
+    expect((await session.outbox()).filter((e) => e.entityId === r.entityId).map((e) => e.baseVersion)).toEqual([5]);
   });
 
   it('does not overwrite a record with an unsent change, nor move its base version', async () => {
@@ -147,7 +155,7 @@ describe('sync store: applyRemote', () => {
     const other = wire({ kind: 'case-entry', entityId: entry.id, version: 4, data: altered });
 
     expect(await session.sync.applyRemote([same])).toMatchObject({ written: 0, evidenceMismatches: [] });
-    expect(await db.syncMeta.get(['case-entry', entry.id])).toMatchObject({ version: 3 });
+    expect(await db.records.get(['case-entry', entry.id])).toMatchObject({ version: 3 });
     expect(await session.sync.applyRemote([other])).toMatchObject({ written: 0, evidenceMismatches: [entry.id] });
     expect((await session.get('case-entry', entry.id))?.data).toEqual(entry);
 
@@ -229,7 +237,7 @@ describe('sync store: applyRemote', () => {
     // removed: the held one and the poison one (set aside only); kept: the one with an unsent change
     expect(report).toMatchObject({ removed: 2, keptPending: 1, setAside: 0 });
     expect(await session.get('household', held.entityId)).toBeUndefined();
-    expect(await db.syncMeta.get(['household', held.entityId])).toBeUndefined();
+    expect(await db.records.get(['household', held.entityId])).toBeUndefined();
     expect(await session.get('household', edited.entityId)).toBeDefined();
     expect((await session.get('case-entry', entry.id))?.data).toEqual(entry);
     expect((await session.sync.setAsideCounts()).total).toBe(0);
@@ -253,7 +261,7 @@ describe('sync store: dropOutOfScope', () => {
     expect(dropped).toBe(2);
     expect(await session.get('household', theirs.entityId)).toBeUndefined();
     expect(await session.get('household', hubOnly.entityId)).toBeUndefined();
-    expect(await db.syncMeta.get(['household', theirs.entityId])).toBeUndefined();
+    expect(await db.records.get(['household', theirs.entityId])).toBeUndefined();
     expect(await session.loadDraft(`household:${theirs.entityId}`)).toBeUndefined();
     for (const kept of [mine, theirsEdited, facility]) expect(await session.get(kept.kind, kept.entityId)).toBeDefined();
   });

@@ -1,13 +1,14 @@
 /**
- * The vault's side of sync: per-record sync metadata (clear: ids and numbers), the sealed hub link,
+ * The vault's side of sync: per-record sync columns (clear: the hub's version and office, in the
+ * record's row since version 8), the sealed hub link,
  * acknowledgements of pushed changes and pulled pages written without outbox entries.
  * Works offline (nothing here talks to the network); a full disk aborts the page or the
  * acknowledgement whole, and the next sync run does it again (both are idempotent).
  */
 import { HUB_ONLY_OFFICE } from '../protocol/constants';
 import type { ChangeResult, WireRecord, WireScope } from '../protocol/sync';
-import { bindingOf, seal, unseal } from './crypto';
-import type { HubLinkRow, OutboxRow, RecordRow, SyncMetaRow } from './db';
+import { bindingOf, seal, sealJson, unseal } from './crypto';
+import type { HubLinkRow, OutboxRow, RecordRow, SyncedColumns } from './db';
 import { bindingOfRefusal, isoAt, type SessionContext } from './journal';
 import { prepareSetAside, setAsideKeysOf, sortPulled } from './set-aside';
 import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HubLink } from './types';
@@ -95,7 +96,9 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
   const parsed = sorted.readable.map((r) => r.data);
   const updatedAt = isoAt(ctx.now);
   const [sealed, setAsideRows, removedSetAside] = await Promise.all([
-    Promise.all(page.map((r, i) => seal(ctx.key, bindingOf('records', r.kind, r.entityId), parsed[i]))),
+    // The text the hub sent is sealed as it came: it was parsed and checked just now (sortPulled),
+    // and stringifying the parse again would only cost time.
+    Promise.all(page.map((r) => sealJson(ctx.key, bindingOf('records', r.kind, r.entityId), r.payloadJson))),
     prepareSetAside(ctx, sorted.unreadable, updatedAt),
     setAsideKeysOf(sorted.removed),
   ]);
@@ -113,7 +116,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
   // [R4] Evidence is never dropped, whatever the hub says.
   const removals = sorted.removed.filter((r) => !APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
 
-  return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.hubLink, db.setAside, db.drafts], async () => {
+  return db.transaction('rw', [db.records, db.outbox, db.hubLink, db.setAside, db.drafts], async () => {
     const keys = [...page.map((r) => [r.kind, r.entityId] as [EntityKind, string]), ...removals];
     // Only evidence needs to know what is held (a first sync of 11,000 records would otherwise read
     // 11,000 rows that are not there).
@@ -121,20 +124,22 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
       db.records.bulkGet(evidenceKeys),
       db.outbox.where('[kind+entityId]').anyOf(keys).keys(),
     ]);
-    const heldIds = new Set(heldEvidence.filter((row) => row !== undefined).map((row) => row.id));
+    const heldRows = new Map(heldEvidence.filter((row) => row !== undefined).map((row) => [row.id, row]));
     const pending = new Set((pendingKeys as unknown as [string, string][]).map(([kind, id]) => `${kind}/${id}`));
     const rows: RecordRow[] = [];
-    const metas: SyncMetaRow[] = [];
+    // Evidence held here whose row only gains the hub's version (its sealed columns as they are).
+    const versioned: RecordRow[] = [];
     const evidenceMismatches: string[] = [];
     let keptPending = 0;
     for (const [i, r] of page.entries()) {
-      const meta: SyncMetaRow = { kind: r.kind, id: r.entityId, version: r.version, officeId: r.officeId };
-      if (APPEND_ONLY_KINDS.has(r.kind) && heldIds.has(r.entityId)) {
+      const synced: SyncedColumns = { version: r.version, officeId: r.officeId };
+      const held = APPEND_ONLY_KINDS.has(r.kind) ? heldRows.get(r.entityId) : undefined;
+      if (held !== undefined) {
         // Evidence held here is never overwritten. The same entry (same hash) just gains its version;
         // one written here while this page was being sealed is left for the next look.
         if (!heldHashes.has(r.entityId)) continue;
         const localHash = heldHashes.get(r.entityId);
-        if (localHash !== undefined && localHash === hashOf(parsed[i])) metas.push(meta);
+        if (localHash !== undefined && localHash === hashOf(parsed[i])) versioned.push({ ...held, ...synced });
         else evidenceMismatches.push(r.entityId);
         continue;
       }
@@ -143,11 +148,12 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
         keptPending += 1;
         continue;
       }
-      rows.push({ kind: r.kind, id: r.entityId, demo: 0, updatedAt, ...sealed[i]! });
-      metas.push(meta);
+      // No demo column: a real row stays out of the demo index (db.ts RecordRow.demo).
+      rows.push({ kind: r.kind, id: r.entityId, updatedAt, ...sealed[i]!, ...synced });
     }
+    // One put per record: the hub's version and office travel in the record's row (version 8).
     await db.records.bulkPut(rows);
-    await db.syncMeta.bulkPut(metas);
+    if (versioned.length > 0) await db.records.bulkPut(versioned);
     // [R3] A record read now is no longer set aside (opaque ids are their own key); the unreadable
     // ones wait, sealed, for a hub or an app that fixes them (「最初から受信し直す」 tries them again).
     // (Skipped while nothing is set aside: a first sync would otherwise delete 11,000 absent keys.)
@@ -157,7 +163,6 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     const drop = removals.filter(([kind, id]) => !pending.has(`${kind}/${id}`));
     keptPending += removals.length - drop.length;
     await db.records.bulkDelete(drop);
-    await db.syncMeta.bulkDelete(drop);
     await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
     await db.setAside.bulkDelete(removedSetAside);
     if (linkRow !== undefined) await db.hubLink.put(linkRow);
@@ -173,7 +178,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
 }
 
 /** Whether a record the hub placed in `officeId` (or a facility) lies outside `scope`. */
-function outside(scope: WireScope, meta: SyncMetaRow): boolean {
+function outside(scope: WireScope, meta: { kind: EntityKind; id: string; officeId: string | null }): boolean {
   if (scope.role === 'facility-liaison' && meta.kind === 'facility' && meta.id !== scope.facilityId) return true;
   if (meta.officeId === null || scope.officeIds === 'all') return false;
   return meta.officeId === HUB_ONLY_OFFICE || !scope.officeIds.includes(meta.officeId);
@@ -181,18 +186,22 @@ function outside(scope: WireScope, meta: SyncMetaRow): boolean {
 
 export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Promise<number> {
   const { db } = ctx;
-  return db.transaction('rw', [db.records, db.syncMeta, db.outbox, db.drafts, db.setAside], async () => {
+  return db.transaction('rw', [db.records, db.outbox, db.drafts, db.setAside], async () => {
     // Set-aside records outside the scope go too: the hub will not send them again to fix or remove them.
-    const setAside = (await db.setAside.toArray()).filter((r) => outside(scope, { kind: r.kind, id: r.key, version: r.version, officeId: r.officeId }));
+    const setAside = (await db.setAside.toArray()).filter((r) => outside(scope, { kind: r.kind, id: r.key, officeId: r.officeId }));
     await db.setAside.bulkDelete(setAside.map((r) => [r.kind, r.key] as [EntityKind, string]));
-    const candidates = (await db.syncMeta.toArray()).filter((m) => outside(scope, m));
-    if (candidates.length === 0) return 0;
-    const keys = candidates.map((m) => [m.kind, m.id] as [EntityKind, string]);
+    // Only records the hub sent (they carry its version) can lie outside a scope it gives. A scope
+    // changes seldom, so this reads every row (clear columns only are looked at) rather than keep
+    // an index that every pulled record would pay for.
+    const keys: [EntityKind, string][] = [];
+    await db.records.each((row) => {
+      if (row.version !== undefined && outside(scope, { kind: row.kind, id: row.id, officeId: row.officeId ?? null })) keys.push([row.kind, row.id]);
+    });
+    if (keys.length === 0) return 0;
     const pendingKeys = (await db.outbox.where('[kind+entityId]').anyOf(keys).keys()) as unknown as [string, string][];
     const pending = new Set(pendingKeys.map(([kind, id]) => `${kind}/${id}`));
     const drop = keys.filter(([kind, id]) => !pending.has(`${kind}/${id}`));
     await db.records.bulkDelete(drop);
-    await db.syncMeta.bulkDelete(drop);
     // A draft of a record this user may no longer hold goes with it (draft key `<kind>:<id>`).
     await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
     return drop.length;
