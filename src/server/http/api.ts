@@ -32,13 +32,13 @@ import { createDevices, type Devices } from '../services/device-users';
 import { createGate } from '../services/gate';
 import { unstorableText } from '../services/storable-text';
 import { retirePush } from '../services/retirement';
-import { hubKeyInfo, pullReceipts, pushReceipts } from '../services/countersign';
+import { hubKeyInfo, pushReceipts } from '../services/countersign';
 import { ServiceError } from '../services/errors';
 import type { HubKey } from '../services/hub-key';
-import { listConflicts, listStaff, pullChanges, pushChanges, resolveConflict } from '../services/sync';
+import { listConflicts, listStaff, pullAnswer, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
-import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
+import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sendJsonText, sessionCookie, sessionToken } from './api-io';
 
 export interface ApiOptions {
   /** the store once it is open; undefined while it opens (503 unavailable) */
@@ -201,22 +201,21 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.pull) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { page, scope, openConflicts, receipts, epoch, changed, floor, lastSeq } = await db(async () => {
+      const { answer, scope, receipts, lastSeq } = await db(async () => {
         const { store, device, user } = await syncCaller(req);
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parse(PullQuery, Object.fromEntries(url.searchParams));
         // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
-        const { epoch, floor } = await store.hubEpoch(user.tenantId);
-        const changed = query.cursor.epoch !== null && query.cursor.epoch !== epoch;
-        const pulled = await pullChanges(store, user, changed ? 0 : query.cursor.version, query.limit);
+        const { answer, scope } = await pullAnswer(store, user, query.cursor, query.limit);
         const key = receiptKey(req);
-        const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, pulled.page.records))] };
-        return { ...pulled, receipts, epoch, changed, floor, lastSeq: device.lastSeq };
+        const receipts = key === undefined ? {} : { receipts: [...(await store.countersign(user.tenantId, answer.caseEntryIds, key))] };
+        return { answer, scope, receipts, lastSeq: device.lastSeq };
       });
-      const epochChange = changed ? { epochChange: { floor, lastSeq } } : {};
-      const cursor = formatCursor({ epoch, version: page.cursor });
-      const body: PullResponse = { records: [...page.records], cursor, ...epochChange, hasMore: page.hasMore, scope, openConflicts, ...receipts };
-      sendJson(res, 200, body);
+      const epochChange = answer.epochChanged ? { epochChange: { floor: answer.floor, lastSeq } } : {};
+      const cursor = formatCursor({ epoch: answer.epoch, version: answer.cursor });
+      const rest = { cursor, ...epochChange, hasMore: answer.hasMore, scope, openConflicts: answer.openConflicts, ...receipts } satisfies Omit<PullResponse, 'records'>;
+      // The records are PostgreSQL's JSON text (Store.pullAnswer), spliced in as they are.
+      sendJsonText(res, 200, `{"records":[${answer.recordsJson}],${JSON.stringify(rest).slice(1)}`);
       return;
     }
     if (path === HUB_KEY_PATH) {
