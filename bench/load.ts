@@ -249,7 +249,13 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
   const clients: HubClient[] = sims.map(
     (d) =>
       new HubClient(async (path, init) => {
-        const res = await fetch(`${hub.base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${d.sessionToken}` } });
+        const res = await fetch(`${hub.base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${d.sessionToken}` } }).catch(
+          (error: unknown) => {
+            // fetch's own message is "fetch failed": say why.
+            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+            throw new Error(`${String(error)} (${cause?.code ?? ''} ${cause?.message ?? ''})`);
+          },
+        );
         if (path.startsWith(API.pull)) pulled.bytes += Number(res.headers.get('content-length') ?? 0);
         return res;
       }),

@@ -38,7 +38,7 @@ import type { HubKey } from '../services/hub-key';
 import { listConflicts, listStaff, pullAnswer, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
-import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sendJsonText, sessionCookie, sessionToken } from './api-io';
+import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sendJsonText, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
 
 export interface ApiOptions {
   /** the store once it is open; undefined while it opens (503 unavailable) */
@@ -137,9 +137,8 @@ export function createApiHandler(options: ApiOptions) {
   /** Device first (its secret, then retired → 410), then the session, then that they belong together. */
   async function syncCaller(req: IncomingMessage) {
     const { store, accounts, devices } = services();
-    const device = await accounts.checkDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
-    const { user } = await accounts.authenticate(sessionToken(req));
-    await devices.requireMember(device, user);
+    const { device, user, member } = await accounts.checkSyncCaller(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER), sessionToken(req));
+    await devices.requireMember(device, user, member);
     return { store, device, user };
   }
 
@@ -286,8 +285,11 @@ export function createApiHandler(options: ApiOptions) {
         return;
       }
       // Past a refused body the rest is not read: close the connection rather than drain it.
-      // So is a body never read (refused before it, or turned away while the server was busy).
-      const close: Record<string, string> = (error instanceof ServiceError && error.code === 'too-large') || !req.complete ? { Connection: 'close' } : {};
+      // So is a body never read (refused before it, or turned away while the server was busy),
+      // unless it is small: closing over unread bytes resets the connection, and the client would
+      // see the reset instead of the answer (a push turned away with 503 looked like a failure).
+      const refusedBody = error instanceof ServiceError && error.code === 'too-large';
+      const close: Record<string, string> = refusedBody || !(req.complete || (await drainedSmall(req))) ? { Connection: 'close' } : {};
       if (error instanceof ServiceError) return sendError(res, error, close);
       if (error instanceof StoreError) {
         const mapped = STORE_ERRORS[error.code]();
@@ -307,6 +309,24 @@ export function createApiHandler(options: ApiOptions) {
       sendJson(res, 500, { error: 'internal', message: 'サーバーで問題が起きました。しばらくしてからもう一度お試しください。' });
     }
   };
+}
+
+/** Reads and drops the rest of a body of at most SMALL_BODY_BYTES (Content-Length), for a second at most; false when it is larger or does not end. */
+async function drainedSmall(req: IncomingMessage): Promise<boolean> {
+  const length = Number(req.headers['content-length']);
+  if (!Number.isSafeInteger(length) || length > SMALL_BODY_BYTES || req.destroyed) return false;
+  return new Promise<boolean>((done) => {
+    const timer = setTimeout(() => finish(false), 1_000);
+    const finish = (ended: boolean) => {
+      clearTimeout(timer);
+      req.off('end', onEnd).off('error', onError);
+      done(ended);
+    };
+    const onEnd = () => finish(true);
+    const onError = () => finish(false);
+    req.on('end', onEnd).on('error', onError);
+    req.resume();
+  });
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {
