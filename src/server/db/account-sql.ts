@@ -169,8 +169,8 @@ export class SqlAccountStore implements AccountStore {
     // of slides, which only makes a session look idle up to a minute early, never later. At a
     // sync every 30 s from thousands of devices, these are the hub's most frequent commits.
     await this.pool.query(
-      `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
-       UPDATE sessions SET last_seen_at = greatest(last_seen_at, $2) FROM async WHERE id = $1 AND ended_at IS NULL`,
+      { name: 'touch-session', text: `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
+       UPDATE sessions SET last_seen_at = greatest(last_seen_at, $2) FROM async WHERE id = $1 AND ended_at IS NULL` },
       [id, at],
     );
   }
@@ -215,7 +215,7 @@ export class SqlAccountStore implements AccountStore {
         }
       >(
         // findDevice, findSession, findUser and findDeviceUser as one statement (one round trip).
-        `SELECT d.id AS d_id, d.tenant_id AS d_tenant_id, d.user_id AS d_user_id, d.name AS d_name, d.disabled AS d_disabled,
+        { name: 'sync-caller', text: `SELECT d.id AS d_id, d.tenant_id AS d_tenant_id, d.user_id AS d_user_id, d.name AS d_name, d.disabled AS d_disabled,
                 d.secret_hash AS d_secret_hash, d.last_seq AS d_last_seq,
                 NOT EXISTS (SELECT 1 FROM device_users dx JOIN users ux ON ux.id = dx.user_id WHERE dx.device_id = d.id AND NOT ux.disabled) AS d_user_disabled,
                 s.id AS s_id, s.tenant_id AS s_tenant_id, s.user_id AS s_user_id, s.created_at AS s_created_at,
@@ -227,7 +227,7 @@ export class SqlAccountStore implements AccountStore {
            LEFT JOIN devices d ON d.id = $1
            LEFT JOIN sessions s ON s.id = $2
            LEFT JOIN users u ON u.id = s.user_id
-           LEFT JOIN device_users du ON du.device_id = $1 AND du.user_id = s.user_id`,
+           LEFT JOIN device_users du ON du.device_id = $1 AND du.user_id = s.user_id` },
         [deviceId, sessionId],
       )
     ).rows[0]!;

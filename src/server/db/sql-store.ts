@@ -206,7 +206,7 @@ export class SqlStore extends SqlAccountStore implements Store {
       entries: string[] | null;
       open_conflicts: string;
     }>(
-      `WITH e AS (SELECT epoch, floors ->> $1 AS floor, ($7::text IS NOT NULL AND $7::text <> epoch) AS changed FROM hub_epoch),
+      { name: 'pull-answer', text: `WITH e AS (SELECT epoch, floors ->> $1 AS floor, ($7::text IS NOT NULL AND $7::text <> epoch) AS changed FROM hub_epoch),
             page AS (
               SELECT kind, entity_id, version, office_id, withdrawn, payload_json, row_number() OVER (ORDER BY version) AS n FROM (
                 SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
@@ -225,7 +225,7 @@ export class SqlStore extends SqlAccountStore implements Store {
                  FROM page WHERE n <= $6) AS records,
               (SELECT array_agg(entity_id ORDER BY version) FROM page WHERE n <= $6 AND kind = 'case-entry' AND NOT withdrawn) AS entries,
               (SELECT count(*) FROM conflicts c WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 3)}) AS open_conflicts
-         FROM e`,
+         FROM e` },
       [scope.tenantId, cursor.version, scope.officeIds === 'all', scope.officeIds === 'all' ? [] : scope.officeIds, scope.facilityId ?? null, limit, cursor.epoch],
     );
     const row = result.rows[0];
