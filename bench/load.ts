@@ -101,17 +101,22 @@ async function oneSync(target: LoadTarget, device: number, households: readonly 
   }
 }
 
+/**
+ * `seconds`: from the phase's first sync until its last one answered. A server that queues takes
+ * longer than LOAD_SECONDS to answer what was offered in it: its rate is what it delivered in the
+ * time it took, not what was offered.
+ */
 function line(label: string, t: Tally, seconds: number, peakRss: number): string {
   const p = (v: readonly number[]) => `p50 ${percentile(v, 50).toFixed(0)} / p95 ${percentile(v, 95).toFixed(0)} / p99 ${percentile(v, 99).toFixed(0)} ms`;
   return (
-    `  ${label.padEnd(26)} ${(t.syncs / seconds).toFixed(0).padStart(4)} syncs/s  pushes ${(t.push.length / seconds).toFixed(0)}/s ${p(t.push)}  ` +
+    `  ${label.padEnd(26)} ${(t.syncs / seconds).toFixed(0).padStart(4)} syncs/s (${t.syncs} in ${seconds.toFixed(0)} s)  pushes ${(t.push.length / seconds).toFixed(0)}/s ${p(t.push)}  ` +
     `pulls ${(t.pull.length / seconds).toFixed(0)}/s ${p(t.pull)}  errors ${t.errors}  503s ${t.busy}  server RSS peak ${(peakRss / 2 ** 20).toFixed(0)} MB` +
     (t.firstErrors.length > 0 ? `\n      first errors: ${t.firstErrors.join(' | ')}` : '')
   );
 }
 
 /** Samples the target's RSS while `work` runs; returns the peak, and where the CPU went. */
-async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<{ value: T; peak: number; cpu: string }> {
+async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<{ value: T; peak: number; cpu: string; wall: number }> {
   let peak = target.rss();
   const timer = setInterval(() => (peak = Math.max(peak, target.rss())), 200);
   const before = { bench: process.cpuUsage(), target: await target.cpu(), pulled: target.pulled(), at: performance.now() };
@@ -127,7 +132,7 @@ async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<
     const cpu =
       `    CPU over ${wall.toFixed(0)} s: bench ${share((bench.user + bench.system) / 1e6)}, server ${share(after.server - before.target.server)}, ` +
       `its database ${share(after.database - before.target.database)}; pulled ${records} records, ${(bytes / 2 ** 20).toFixed(0)} MB`;
-    return { value, peak, cpu };
+    return { value, peak, cpu, wall };
   } finally {
     clearInterval(timer);
     peak = Math.max(peak, target.rss());
@@ -149,7 +154,7 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
   for (const [i, rate] of LOAD.rates.entries()) {
     const t = tally();
     const firsts = tally();
-    const { peak, cpu } = await withPeak(target, async () => {
+    const { peak, cpu, wall } = await withPeak(target, async () => {
       const running = new Set<Promise<void>>();
       const start = performance.now();
       let started = 0;
@@ -172,14 +177,14 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
       }
       await Promise.all(running);
     });
-    out.push(line(`${target.name} at ${rate}/s offered`, t, LOAD.seconds, peak));
+    out.push(line(`${target.name} at ${rate}/s offered`, t, wall, peak));
     console.log(out.at(-1));
     if (i === 0 && LOAD.firstSyncs > 0) out.push(`    ${LOAD.firstSyncs} first syncs at once alongside: ${firsts.syncs} done, ${firsts.pull.length} pages, errors ${firsts.errors}, 503s ${firsts.busy}`);
     out.push(cpu);
     console.log(cpu);
   }
   const t = tally();
-  const { peak, cpu } = await withPeak(target, async () => {
+  const { peak, cpu, wall } = await withPeak(target, async () => {
     const end = performance.now() + LOAD.seconds * 1000;
     await Promise.all(
       Array.from({ length: LOAD.workers }, async () => {
@@ -190,7 +195,7 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
       }),
     );
   });
-  out.push(line(`${target.name} saturated (${LOAD.workers} at once)`, t, LOAD.seconds, peak));
+  out.push(line(`${target.name} saturated (${LOAD.workers} at once)`, t, wall, peak));
   console.log(out.at(-1));
   out.push(cpu);
   console.log(cpu);
