@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createHousehold } from '../test/factories/household';
+import { KEEP_ALIVE_MS, LISTEN_BACKLOG } from '../src/server/app-server';
 import { memoryPouchClass } from './sync-peer';
 
 const [hubs, households] = process.argv.slice(2).map(Number) as [number, number];
@@ -25,4 +26,7 @@ for (let h = 0; h < hubs; h++) {
   }
 }
 const server = createServer((req, res) => couch(req, res));
-server.listen(0, '127.0.0.1', () => console.log(`PORT=${(server.address() as AddressInfo).port}`));
+// As the hub keeps them (src/server/app-server.ts), so both sides meet the same client behaviour.
+server.keepAliveTimeout = KEEP_ALIVE_MS;
+server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+server.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => console.log(`PORT=${(server.address() as AddressInfo).port}`));

@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createHousehold } from '../test/factories/household';
 import type { LoadTarget } from './load';
+import { cpuSeconds } from './stats';
 
 export interface LoadPeer {
   readonly target: LoadTarget;
@@ -43,9 +44,11 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
   const since = Array.from({ length: devices }, () => '0' as string | number);
   let generation = 1;
   const names = Array.from({ length: hubs }, (_, h) => Array.from({ length: households }, (_, k) => `load-hub-${h}-hh-${k}`));
+  const pulled = { records: 0, bytes: 0 };
   const call = async (path: string, init?: RequestInit) => {
     const res = await fetch(`${base}${path}`, init);
     const text = await res.text();
+    if (path.includes('/_changes')) pulled.bytes += Buffer.byteLength(text);
     if (!res.ok) throw new Error(`${path} → ${res.status} ${text.slice(0, 200)}`);
     return JSON.parse(text) as unknown;
   };
@@ -71,11 +74,14 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
         last_seq: string | number;
       };
       since[d] = page.last_seq;
+      pulled.records += page.results.length;
       return page.results.length === PAGE;
     },
     reset(d) {
       since[d] = '0';
     },
+    cpu: async () => ({ server: cpuSeconds(child.pid), database: 0 }),
+    pulled: () => ({ ...pulled }),
     rss() {
       try {
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));

@@ -19,11 +19,12 @@
 import pg from 'pg';
 import { openPostgresStore } from '../src/server/db/postgres-store';
 import type { WireChange } from '../src/protocol/sync';
-import { SyncError, type HubClient } from '../src/sync/client';
+import { API, SESSION_COOKIE } from '../src/protocol/sync';
+import { HubClient, SyncError } from '../src/sync/client';
 import { createHousehold } from '../test/factories/household';
-import { deviceClient, schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
+import { schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
 import { startLoadPeer, type LoadPeer } from './load-peer';
-import { percentile } from './stats';
+import { cpuSeconds, percentile } from './stats';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 export const LOAD = {
@@ -47,8 +48,14 @@ export interface LoadTarget {
   /** forget the device's cursor (its next pull is a first sync) */
   reset(device: number): void;
   rss(): number;
+  /** CPU seconds used so far by the server process and by its database backends (0 when it has none) */
+  cpu(): Promise<{ readonly server: number; readonly database: number }>;
+  /** records and response bytes pulled so far */
+  pulled(): { readonly records: number; readonly bytes: number };
   close(): Promise<void>;
 }
+
+
 
 interface Tally {
   push: number[];
@@ -94,21 +101,38 @@ async function oneSync(target: LoadTarget, device: number, households: readonly 
   }
 }
 
+/**
+ * `seconds`: from the phase's first sync until its last one answered. A server that queues takes
+ * longer than LOAD_SECONDS to answer what was offered in it: its rate is what it delivered in the
+ * time it took, not what was offered.
+ */
 function line(label: string, t: Tally, seconds: number, peakRss: number): string {
   const p = (v: readonly number[]) => `p50 ${percentile(v, 50).toFixed(0)} / p95 ${percentile(v, 95).toFixed(0)} / p99 ${percentile(v, 99).toFixed(0)} ms`;
   return (
-    `  ${label.padEnd(26)} ${(t.syncs / seconds).toFixed(0).padStart(4)} syncs/s  pushes ${(t.push.length / seconds).toFixed(0)}/s ${p(t.push)}  ` +
+    `  ${label.padEnd(26)} ${(t.syncs / seconds).toFixed(0).padStart(4)} syncs/s (${t.syncs} in ${seconds.toFixed(0)} s)  pushes ${(t.push.length / seconds).toFixed(0)}/s ${p(t.push)}  ` +
     `pulls ${(t.pull.length / seconds).toFixed(0)}/s ${p(t.pull)}  errors ${t.errors}  503s ${t.busy}  server RSS peak ${(peakRss / 2 ** 20).toFixed(0)} MB` +
     (t.firstErrors.length > 0 ? `\n      first errors: ${t.firstErrors.join(' | ')}` : '')
   );
 }
 
-/** Samples the target's RSS while `work` runs; returns the peak. */
-async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<{ value: T; peak: number }> {
+/** Samples the target's RSS while `work` runs; returns the peak, and where the CPU went. */
+async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<{ value: T; peak: number; cpu: string; wall: number }> {
   let peak = target.rss();
   const timer = setInterval(() => (peak = Math.max(peak, target.rss())), 200);
+  const before = { bench: process.cpuUsage(), target: await target.cpu(), pulled: target.pulled(), at: performance.now() };
   try {
-    return { value: await work(), peak };
+    const value = await work();
+    const after = await target.cpu();
+    const bench = process.cpuUsage(before.bench);
+    const pulled = target.pulled();
+    const wall = (performance.now() - before.at) / 1000;
+    const records = pulled.records - before.pulled.records;
+    const bytes = pulled.bytes - before.pulled.bytes;
+    const share = (s: number) => `${s.toFixed(1)} s (${((s / wall) * 100).toFixed(0)}% of a core)`;
+    const cpu =
+      `    CPU over ${wall.toFixed(0)} s: bench ${share((bench.user + bench.system) / 1e6)}, server ${share(after.server - before.target.server)}, ` +
+      `its database ${share(after.database - before.target.database)}; pulled ${records} records, ${(bytes / 2 ** 20).toFixed(0)} MB`;
+    return { value, peak, cpu, wall };
   } finally {
     clearInterval(timer);
     peak = Math.max(peak, target.rss());
@@ -130,7 +154,7 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
   for (const [i, rate] of LOAD.rates.entries()) {
     const t = tally();
     const firsts = tally();
-    const { peak } = await withPeak(target, async () => {
+    const { peak, cpu, wall } = await withPeak(target, async () => {
       const running = new Set<Promise<void>>();
       const start = performance.now();
       let started = 0;
@@ -153,12 +177,14 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
       }
       await Promise.all(running);
     });
-    out.push(line(`${target.name} at ${rate}/s offered`, t, LOAD.seconds, peak));
+    out.push(line(`${target.name} at ${rate}/s offered`, t, wall, peak));
+    console.log(out.at(-1));
     if (i === 0 && LOAD.firstSyncs > 0) out.push(`    ${LOAD.firstSyncs} first syncs at once alongside: ${firsts.syncs} done, ${firsts.pull.length} pages, errors ${firsts.errors}, 503s ${firsts.busy}`);
-    console.log(out.at(-1 - (i === 0 && LOAD.firstSyncs > 0 ? 1 : 0)));
+    out.push(cpu);
+    console.log(cpu);
   }
   const t = tally();
-  const { peak } = await withPeak(target, async () => {
+  const { peak, cpu, wall } = await withPeak(target, async () => {
     const end = performance.now() + LOAD.seconds * 1000;
     await Promise.all(
       Array.from({ length: LOAD.workers }, async () => {
@@ -169,8 +195,10 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
       }),
     );
   });
-  out.push(line(`${target.name} saturated (${LOAD.workers} at once)`, t, LOAD.seconds, peak));
+  out.push(line(`${target.name} saturated (${LOAD.workers} at once)`, t, wall, peak));
   console.log(out.at(-1));
+  out.push(cpu);
+  console.log(cpu);
   return out;
 }
 
@@ -209,14 +237,44 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
   await store.close();
   // Every device has synced before: its cursor is at its hub's head (a first sync is reset()).
   const heads = new Map((await raw.query<{ tenant_id: string; version: string }>('SELECT tenant_id, version FROM sync_heads')).rows.map((r) => [r.tenant_id, Number(r.version)]));
-  const hub = await spawnHub(schemaUrl(url, schema), { KYOTEN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).catch(async (error: unknown) => {
+  // The hub's connections carry a name of their own, so their backends' CPU can be told apart.
+  const application = `kyoten_load_hub_${process.pid}`;
+  const hubUrl = `${schemaUrl(url, schema)}&application_name=${application}`;
+  // LOAD_CPU_PROF=dir: the hub writes a V8 CPU profile there when it stops.
+  const profile = process.env.LOAD_CPU_PROF;
+  const hub = await spawnHub(hubUrl, { KYOTEN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []).catch(async (error: unknown) => {
     // The schema is this run's: leave nothing behind when the hub cannot start.
     await raw.end();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
     throw error;
   });
-  const clients: HubClient[] = sims.map((d) => deviceClient(d, () => hub.base));
+  const pulled = { records: 0, bytes: 0 };
+  // The app's HubClient, each answer checked with the protocol's schemas; the bytes of each pull counted.
+  const clients: HubClient[] = sims.map(
+    (d) =>
+      new HubClient(async (path, init) => {
+        const res = await fetch(`${hub.base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${d.sessionToken}` } }).catch(
+          (error: unknown) => {
+            // fetch's own message is "fetch failed": say why.
+            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+            throw new Error(`${String(error)} (${cause?.code ?? ''} ${cause?.message ?? ''})`);
+          },
+        );
+        if (path.startsWith(API.pull)) pulled.bytes += Number(res.headers.get('content-length') ?? 0);
+        return res;
+      }),
+  );
+  // The hub's backends: the pool's connections, looked up now and then (one that closed takes its CPU with it).
+  const backends = new Set<number>();
+  const database = async () => {
+    const rows = await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
+    for (const r of rows.rows) backends.add(r.pid);
+    let total = 0;
+    for (const pid of backends) total += cpuSeconds(pid);
+    return total;
+  };
+  const seen = setInterval(() => void database().catch(() => undefined), 1000);
   const seqs = sims.map(() => 0);
   const cursors: string[] = sims.map((d) => String(heads.get(d.tenantId) ?? 0));
   const target: LoadTarget = {
@@ -238,13 +296,19 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     async pull(d) {
       const page = await clients[d]!.pull(sims[d]!, cursors[d]!, PAGE);
       cursors[d] = page.cursor;
+      pulled.records += page.records.length;
       return page.hasMore;
     },
     reset(d) {
       cursors[d] = '0';
     },
     rss: () => hub.rss(),
-    close: () => hub.stop(),
+    cpu: async () => ({ server: cpuSeconds(hub.child.pid), database: await database() }),
+    pulled: () => ({ ...pulled }),
+    close: () => {
+      clearInterval(seen);
+      return hub.stop();
+    },
   };
   return {
     target,
@@ -264,19 +328,25 @@ export async function benchLoad(): Promise<string[]> {
     `load: ${LOAD.hubs} hubs × ${LOAD.households} households, ${LOAD.devices} devices each; rates ${LOAD.rates.join(', ')}/s for ${LOAD.seconds} s each, then ${LOAD.workers} at once`,
   );
   const results: string[] = [];
-  const o = await ours(url);
-  try {
-    results.push(...(await runLoad(o.target, o.devices, o.households)));
-  } finally {
-    await o.target.close();
-    await o.cleanup();
+  // LOAD_TARGETS=ours or =peer runs one side alone (for profiling); the figures need both.
+  const targets = (process.env.LOAD_TARGETS ?? 'ours,peer').split(',');
+  if (targets.includes('ours')) {
+    const o = await ours(url);
+    try {
+      results.push(...(await runLoad(o.target, o.devices, o.households)));
+    } finally {
+      await o.target.close();
+      await o.cleanup();
+    }
   }
-  let peer: LoadPeer | undefined;
-  try {
-    peer = await startLoadPeer(LOAD.hubs, LOAD.households, LOAD.devices);
-    results.push(...(await runLoad(peer.target, peer.devices, peer.households)));
-  } finally {
-    await peer?.target.close();
+  if (targets.includes('peer')) {
+    let peer: LoadPeer | undefined;
+    try {
+      peer = await startLoadPeer(LOAD.hubs, LOAD.households, LOAD.devices);
+      results.push(...(await runLoad(peer.target, peer.devices, peer.households)));
+    } finally {
+      await peer?.target.close();
+    }
   }
   return results;
 }

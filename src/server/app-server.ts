@@ -28,6 +28,16 @@ export interface Readiness {
   readonly status: string;
 }
 
+/**
+ * Connections the kernel holds until the hub accepts them (Node's default is 511; Linux caps it
+ * at net.core.somaxconn). Past it a burst of phones gets no connection at all, only SYN retries
+ * and resets after half a minute, instead of an answer: 503 with Retry-After when busy (A12).
+ */
+export const LISTEN_BACKLOG = 4096;
+
+/** How long an idle keep-alive connection stays open. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export function startServer(options: ServerOptions): Promise<Server> {
   const serveStatic = createStaticHandler(options.distDir);
   const server = createServer((req, res) => {
@@ -73,8 +83,13 @@ export function startServer(options: ServerOptions): Promise<Server> {
     });
   });
   server.on('clientError', answerClientError);
+  // An idle connection is kept past a 30 s sync interval (Node closes it after 5 s), so a phone's
+  // next sync reuses it instead of a new handshake; and a client that picks an idle connection
+  // just as the server closes it sees a reset, which under load made pushes fail.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve(server));
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => resolve(server));
   });
 }

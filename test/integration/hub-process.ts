@@ -33,11 +33,11 @@ export interface HubProcess {
 }
 
 /** Starts `src/server/main.ts` on port 0 over DATABASE_URL and resolves once it has said its port and /healthz is ready. */
-export async function spawnHub(databaseUrl: string, env: Record<string, string> = {}): Promise<HubProcess> {
+export async function spawnHub(databaseUrl: string, env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<HubProcess> {
   // A shell page is all these servers need to serve; the API is what is under test.
   const dist = mkdtempSync(join(tmpdir(), 'kyoten-hub-dist-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>shell</title>');
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'src/server/main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(root, 'src/server/main.ts')], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', DIST_DIR: dist, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

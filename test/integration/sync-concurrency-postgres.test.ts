@@ -18,6 +18,12 @@ afterAll(() => target.dropAll());
 const HUBS = 3;
 const DEVICES = 4;
 const PUSHES = 12;
+const PULLERS = [
+  { limit: 3, how: 'pullSince' },
+  { limit: 7, how: 'pullSince' },
+  { limit: 3, how: 'pullAnswer' },
+  { limit: 7, how: 'pullAnswer' },
+] as const;
 
 async function seed(store: Store, hub: string): Promise<string[]> {
   await store.createTenant({ id: hub, name: hub });
@@ -41,14 +47,23 @@ it('[S2] parallel pushes to several hubs with pullers paging alongside: no pull 
 
     let pushing = true;
     const seenBy = new Map<string, PulledRecord[]>();
+    // Pullers page with pullSince, and with pullAnswer (the statement the API answers a pull with,
+    // its records as PostgreSQL's JSON text), side by side.
     const pullers = hubs.flatMap((hub) =>
-      [3, 7].map(async (limit) => {
+      PULLERS.map(async ({ limit, how }) => {
         const seen: PulledRecord[] = [];
-        seenBy.set(`${hub}/${limit}`, seen);
+        seenBy.set(`${hub}/${limit}/${how}`, seen);
         let cursor = 0;
         for (;;) {
           const done = !pushing;
-          const page = await store.pullSince(cursor, { tenantId: hub, officeIds: 'all' }, limit);
+          const page =
+            how === 'pullSince'
+              ? await store.pullSince(cursor, { tenantId: hub, officeIds: 'all' }, limit)
+              : await store.pullAnswer({ epoch: null, version: cursor }, { tenantId: hub, officeIds: 'all' }, limit).then((a) => ({
+                  records: JSON.parse(`[${a.recordsJson}]`) as PulledRecord[],
+                  cursor: a.cursor,
+                  hasMore: a.hasMore,
+                }));
           seen.push(...page.records);
           expect(page.cursor).toBeGreaterThanOrEqual(cursor);
           cursor = page.cursor;
@@ -87,8 +102,8 @@ it('[S2] parallel pushes to several hubs with pullers paging alongside: no pull 
       const versions = taken.map((t) => t.version).sort((a, b) => a - b);
       // Each hub counts its own versions from 1, with no hole.
       expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1));
-      for (const limit of [3, 7]) {
-        const seen = seenBy.get(`${hub}/${limit}`)!;
+      for (const { limit, how } of PULLERS) {
+        const seen = seenBy.get(`${hub}/${limit}/${how}`)!;
         expect(seen.every((r) => r.entityId.startsWith('hh-'))).toBe(true);
         // Versions arrive in increasing order, each once.
         expect(seen.map((r) => r.version)).toEqual([...new Set(seen.map((r) => r.version))].sort((a, b) => a - b));
@@ -97,6 +112,13 @@ it('[S2] parallel pushes to several hubs with pullers paging alongside: no pull 
         const skipped = taken.filter((t) => (latestSeen.get(t.entityId) ?? 0) < t.version);
         expect(skipped).toEqual([]);
       }
+    }
+    // The API's records (PostgreSQL's JSON text) are the records pullSince reads, field for field.
+    for (const hub of hubs) {
+      const byVersion = new Map(seenBy.get(`${hub}/7/pullSince`)!.map((r) => [r.version, r]));
+      const both = seenBy.get(`${hub}/7/pullAnswer`)!.filter((r) => byVersion.has(r.version));
+      expect(both.length).toBeGreaterThan(0);
+      for (const r of both) expect(r).toEqual(byVersion.get(r.version));
     }
     // Nothing crossed hubs in the log either.
     const crossed = await raw.query(`SELECT count(*)::int AS n FROM records WHERE NOT starts_with(office_id, tenant_id)`);

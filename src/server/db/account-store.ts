@@ -6,6 +6,7 @@
  */
 import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirement-sql';
 import type { ChangeResult, PushedChange, RefusalReason, Role } from './store';
+import type { DeviceUserRecord } from './device-users';
 
 export interface UserRecord {
   readonly id: string;
@@ -90,6 +91,15 @@ export interface PushOptions {
   readonly authorIds?: readonly string[];
 }
 
+export interface SyncCallerFacts {
+  readonly device: DeviceRecord | null;
+  readonly session: SessionRecord | null;
+  /** the session's user */
+  readonly user: UserRecord | null;
+  /** the session's user's sign-in on the device (A6) */
+  readonly member: DeviceUserRecord | null;
+}
+
 export interface AccountStore {
   findUser(userId: string): Promise<UserRecord | null>;
   findUserByLogin(tenantId: string, loginName: string): Promise<UserRecord | null>;
@@ -118,6 +128,11 @@ export interface AccountStore {
   endSessionsOfUser(userId: string, at: Date, reason: SessionEndReason): Promise<number>;
 
   findDevice(id: string): Promise<DeviceRecord | null>;
+  /**
+   * What a sync request's checks read, in one statement: the device, the session of `sessionId`,
+   * its user, and that user's sign-in on the device (each null when there is none).
+   */
+  findSyncCaller(deviceId: string, sessionId: string): Promise<SyncCallerFacts>;
 
   scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts>;
   /**

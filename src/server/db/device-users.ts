@@ -188,12 +188,12 @@ export async function lockDeviceForUser(
 ): Promise<{ tenantId: string; lastSeq: number }> {
   const row = (
     await client.query<{ tenant_id: string; disabled: boolean; last_seq: string; revoked_at: Date | null; user_disabled: boolean | null; member: boolean }>(
-      `SELECT d.tenant_id, d.disabled, d.last_seq, du.revoked_at, u.disabled AS user_disabled, du.user_id IS NOT NULL AS member
+      { name: 'lock-device-for-user', text: `SELECT d.tenant_id, d.disabled, d.last_seq, du.revoked_at, u.disabled AS user_disabled, du.user_id IS NOT NULL AS member
          FROM devices d
          LEFT JOIN device_users du ON du.device_id = d.id AND du.user_id = $2
          LEFT JOIN users u ON u.id = du.user_id
         WHERE d.id = $1
-          FOR UPDATE OF d`,
+          FOR UPDATE OF d` },
       [deviceId, userId],
     )
   ).rows[0];

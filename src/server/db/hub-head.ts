@@ -12,27 +12,16 @@ export async function lockHubHead(tx: pg.PoolClient, tenantId: string): Promise<
   // An upsert that changes nothing still locks the row, and creates it for a hub made after migration 13.
   const row = (
     await tx.query<{ version: string; now: Date }>(
-      `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0)
+      { name: 'lock-hub-head', text: `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0)
        ON CONFLICT (tenant_id) DO UPDATE SET version = h.version
-       RETURNING h.version, now() AS now`,
+       RETURNING h.version, now() AS now` },
       [tenantId],
     )
   ).rows[0]!;
   return { head: Number(row.version), now: row.now };
 }
 
-/**
- * Moves the hub's head to `head` when that is past it; with `device`, records that device's last
- * seq in the same statement (a push's last write before COMMIT).
- */
-export async function moveHubHead(tx: pg.PoolClient, tenantId: string, head: number, device?: { readonly deviceId: string; readonly lastSeq: number }): Promise<void> {
-  if (device === undefined) {
-    await tx.query('UPDATE sync_heads SET version = $2 WHERE tenant_id = $1 AND version < $2', [tenantId, head]);
-    return;
-  }
-  await tx.query(
-    `WITH moved AS (UPDATE sync_heads SET version = $2 WHERE tenant_id = $1 AND version < $2)
-     UPDATE devices SET last_seq = $4, last_seen_at = now() WHERE id = $3`,
-    [tenantId, head, device.deviceId, device.lastSeq],
-  );
+/** Moves the hub's head to `head` when that is past it (a push does so in its last statement, push.ts finishPush). */
+export async function moveHubHead(tx: pg.PoolClient, tenantId: string, head: number): Promise<void> {
+  await tx.query('UPDATE sync_heads SET version = $2 WHERE tenant_id = $1 AND version < $2', [tenantId, head]);
 }

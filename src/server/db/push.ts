@@ -12,7 +12,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
-import { lockHubHead, moveHubHead } from './hub-head';
+import { lockHubHead } from './hub-head';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import { REMOVED_PAYLOAD } from './record-admin';
@@ -124,9 +124,8 @@ export async function applyPush(
       await tx.query('ROLLBACK TO SAVEPOINT push');
       run = await takeAll({ ...base, known, nextVersion: head + 1, careful: true, writes: noWrites() }, changes, lastSeq);
     }
-    await writeReceipts(tx, base, run.receipts);
-    // The hub's head (when versions were taken) and the device's seq in one round trip.
-    await moveHubHead(tx, row.tenant_id, run.nextVersion - 1, { deviceId, lastSeq: run.lastSeq });
+    // The receipts, the hub's head (when versions were taken) and the device's seq in one round trip.
+    await finishPush(tx, base, run.receipts, run.nextVersion - 1, run.lastSeq);
     return run.results;
   });
 }
@@ -200,7 +199,7 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
   const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   if (mutationIds.length > 0) {
     const rows = await tx.query<{ mutation_id: string; version: string; kind: string; entity_id: string; op: string; payload: Json }>(
-      'SELECT mutation_id, version, kind, entity_id, op, payload FROM changes WHERE tenant_id = $1 AND mutation_id = ANY ($2::uuid[])',
+      { name: 'push-known-mutations', text: 'SELECT mutation_id, version, kind, entity_id, op, payload FROM changes WHERE tenant_id = $1 AND mutation_id = ANY ($2::uuid[])' },
       [tenantId, mutationIds],
     );
     for (const r of rows.rows) {
@@ -229,19 +228,19 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     const kinds = merged.map((c) => c.kind);
     const ids = merged.map((c) => c.entityId);
     const held = await tx.query<{ kind: string; entity_id: string; version: string; payload_json: string; withdrawn: boolean }>(
-      `SELECT r.kind, r.entity_id, r.version, r.payload_json, r.withdrawn
+      { name: 'push-known-records', text: `SELECT r.kind, r.entity_id, r.version, r.payload_json, r.withdrawn
          FROM records r JOIN unnest($2::text[], $3::text[]) AS k (kind, entity_id) USING (kind, entity_id)
-        WHERE r.tenant_id = $1`,
+        WHERE r.tenant_id = $1` },
       [tenantId, kinds, ids],
     );
     for (const r of held.rows) {
       known.records.set(recordKey(r.kind, r.entity_id), { version: Number(r.version), payloadJson: r.payload_json, withdrawn: r.withdrawn });
     }
     const own = await tx.query<{ kind: string; entity_id: string; version: string; payload: Json }>(
-      `SELECT DISTINCT ON (c.kind, c.entity_id) c.kind, c.entity_id, c.version, c.payload
+      { name: 'push-known-own', text: `SELECT DISTINCT ON (c.kind, c.entity_id) c.kind, c.entity_id, c.version, c.payload
          FROM changes c JOIN unnest($3::text[], $4::text[]) AS k (kind, entity_id) USING (kind, entity_id)
         WHERE c.tenant_id = $1 AND c.device_id = $2
-        ORDER BY c.kind, c.entity_id, c.version DESC`,
+        ORDER BY c.kind, c.entity_id, c.version DESC` },
       [tenantId, deviceId, kinds, ids],
     );
     for (const r of own.rows) known.own.set(recordKey(r.kind, r.entity_id), { version: Number(r.version), payload: r.payload });
@@ -465,33 +464,46 @@ function addWrites(
 async function flushWrites(ctx: PushContext, w: Writes): Promise<void> {
   const { tx, tenantId } = ctx;
   const col = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
-  if (w.changes.length > 0) {
-    await tx.query(
-      `INSERT INTO changes (version, tenant_id, device_id, device_seq, mutation_id, user_id, kind, entity_id, op, payload, device_at)
-       SELECT t.v, $1, $2, t.s, t.m::uuid, $3, t.k, t.e, t.o, t.p::jsonb, t.a::timestamptz
-         FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS t (v, s, m, k, e, o, p, a)`,
-      [tenantId, ctx.deviceId, ctx.userId, ...(['version', 'seq', 'mutationId', 'kind', 'entityId', 'op', 'payloadJson', 'at'] as const).map((k) => col(w.changes, k))],
-    );
-  }
-  if (w.evidence.length > 0) {
-    await tx.query(
-      `INSERT INTO evidence (tenant_id, id, case_id, hash, version, received_at)
-       SELECT $1, t.i, t.c, t.h, t.v, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS t (i, c, h, v)`,
-      [tenantId, ...(['id', 'caseId', 'hash', 'version'] as const).map((k) => col(w.evidence, k))],
-    );
-  }
   const records = [...w.records.values()];
-  if (records.length > 0) {
-    await tx.query(
-      `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
-       SELECT $1, t.k, t.e, t.v, t.o, t.w, t.p, $2, now()
-         FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::text[]) AS t (k, e, v, o, w, p)
-       ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
-         SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
-             payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at`,
-      [tenantId, ctx.userId, ...(['kind', 'entityId', 'version', 'officeId', 'withdrawn', 'stateJson'] as const).map((k) => col(records, k))],
-    );
-  }
+  if (w.changes.length + w.evidence.length + records.length + w.versions.length + w.conflicts.length === 0) return;
+  // One statement for every table (one round trip while the hub's counter is held); a table with
+  // nothing to write gets empty arrays. The foreign keys to `changes` are checked at its end.
+  await tx.query(
+    {
+      name: 'push-writes',
+      text: `WITH c AS (
+         INSERT INTO changes (version, tenant_id, device_id, device_seq, mutation_id, user_id, kind, entity_id, op, payload, device_at)
+         SELECT t.v, $1, $2, t.s, t.m::uuid, $3, t.k, t.e, t.o, t.p::jsonb, t.a::timestamptz
+           FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS t (v, s, m, k, e, o, p, a)),
+       ev AS (
+         INSERT INTO evidence (tenant_id, id, case_id, hash, version, received_at)
+         SELECT $1, t.i, t.c, t.h, t.v, now() FROM unnest($12::text[], $13::text[], $14::text[], $15::bigint[]) AS t (i, c, h, v)),
+       r AS (
+         INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
+         SELECT $1, t.k, t.e, t.v, t.o, t.w, t.p, $3, now()
+           FROM unnest($16::text[], $17::text[], $18::bigint[], $19::text[], $20::boolean[], $21::text[]) AS t (k, e, v, o, w, p)
+         ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
+           SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
+               payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at),
+       rv AS (
+         INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json)
+         SELECT $1, t.k, t.e, t.v, t.p FROM unnest($22::text[], $23::text[], $24::bigint[], $25::text[]) AS t (k, e, v, p))
+       INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
+       SELECT $1, t.k, t.e, t.f, t.b, t.h, t.kv::jsonb, t.v, t.lv::jsonb, t.o
+         FROM unnest($26::text[], $27::text[], $28::text[], $29::bigint[], $30::bigint[], $31::text[], $32::bigint[], $33::text[], $34::text[])
+           AS t (k, e, f, b, h, kv, v, lv, o)`,
+    },
+    [
+      tenantId,
+      ctx.deviceId,
+      ctx.userId,
+      ...(['version', 'seq', 'mutationId', 'kind', 'entityId', 'op', 'payloadJson', 'at'] as const).map((k) => col(w.changes, k)),
+      ...(['id', 'caseId', 'hash', 'version'] as const).map((k) => col(w.evidence, k)),
+      ...(['kind', 'entityId', 'version', 'officeId', 'withdrawn', 'stateJson'] as const).map((k) => col(records, k)),
+      ...(['kind', 'entityId', 'version', 'stateJson'] as const).map((k) => col(w.versions, k)),
+      ...(['kind', 'entityId', 'path', 'basedOn', 'heldVersion', 'kept', 'version', 'lost', 'officeId'] as const).map((k) => col(w.conflicts, k)),
+    ],
+  );
   // Offices are one record (issue 14): an admin's office record is also the office scope decides
   // with, so a new one can hold households and case workers at once, and a renamed one shows so.
   const offices = records.filter((r) => r.kind === 'office' && !r.withdrawn);
@@ -507,27 +519,20 @@ async function flushWrites(ctx: PushContext, w: Writes): Promise<void> {
       [tenantId, offices.map((r) => r.entityId), names],
     );
   }
-  if (w.versions.length > 0) {
-    await tx.query(
-      `INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json)
-       SELECT $1, t.k, t.e, t.v, t.p FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS t (k, e, v, p)`,
-      [tenantId, ...(['kind', 'entityId', 'version', 'stateJson'] as const).map((k) => col(w.versions, k))],
-    );
-  }
-  if (w.conflicts.length > 0) {
-    await tx.query(
-      `INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
-       SELECT $1, t.k, t.e, t.f, t.b, t.h, t.kv::jsonb, t.v, t.lv::jsonb, t.o
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[])
-           AS t (k, e, f, b, h, kv, v, lv, o)`,
-      [tenantId, ...(['kind', 'entityId', 'path', 'basedOn', 'heldVersion', 'kept', 'version', 'lost', 'officeId'] as const).map((k) => col(w.conflicts, k))],
-    );
-  }
 }
 
-/** [S4] One receipt per seq taken, whatever became of it: written together at the end of the push. */
-async function writeReceipts(tx: pg.PoolClient, ctx: { tenantId: string; deviceId: string; userId: string }, receipts: readonly Receipt[]): Promise<void> {
-  if (receipts.length === 0) return;
+/**
+ * [S4] One receipt per seq taken, whatever became of it, written together at the end of the push;
+ * with them the hub's head moves to `head` when that is past it [S2] (hub-head.ts), and the
+ * device's last seq is recorded: one statement, the push's last before COMMIT.
+ */
+async function finishPush(
+  tx: pg.PoolClient,
+  ctx: { tenantId: string; deviceId: string; userId: string },
+  receipts: readonly Receipt[],
+  head: number,
+  lastSeq: number,
+): Promise<void> {
   const cols: unknown[][] = [[], [], [], [], [], [], [], [], []];
   for (const { change, outcome } of receipts) {
     const refused = outcome.status === 'refused';
@@ -553,11 +558,16 @@ async function writeReceipts(tx: pg.PoolClient, ctx: { tenantId: string; deviceI
     row.forEach((v, i) => cols[i]!.push(v));
   }
   await tx.query(
-    `INSERT INTO receipts (device_id, device_seq, tenant_id, mutation_id, user_id, kind, entity_id, outcome, version, reason, detail, payload_json)
-     SELECT $1, s, $2, m, $3, k, e, o, v, r, d, pj
-       FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[])
-         AS t (s, m, k, e, o, v, r, d, pj)`,
-    [ctx.deviceId, ctx.tenantId, ctx.userId, ...cols],
+    {
+      name: 'push-finish',
+      text: `WITH moved AS (UPDATE sync_heads SET version = $13 WHERE tenant_id = $2 AND version < $13),
+            device AS (UPDATE devices SET last_seq = $14, last_seen_at = now() WHERE id = $1)
+       INSERT INTO receipts (device_id, device_seq, tenant_id, mutation_id, user_id, kind, entity_id, outcome, version, reason, detail, payload_json)
+       SELECT $1, s, $2, m, $3, k, e, o, v, r, d, pj
+         FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[])
+           AS t (s, m, k, e, o, v, r, d, pj)`,
+    },
+    [ctx.deviceId, ctx.tenantId, ctx.userId, ...cols, head, lastSeq],
   );
 }
 

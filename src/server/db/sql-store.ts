@@ -19,6 +19,7 @@ import {
   StoreError,
   type ChangeResult,
   type PulledRecord,
+  type PullAnswer,
   type PullPage,
   type PullScope,
   type PushedChange,
@@ -183,6 +184,67 @@ export class SqlStore extends SqlAccountStore implements Store {
     );
     const next = hasMore ? records.at(-1)!.version : Math.max(head, cursor);
     return { records, cursor: next, hasMore };
+  }
+
+  async pullAnswer(cursor: { readonly epoch: string | null; readonly version: number }, scope: PullScope, limit: number): Promise<PullAnswer> {
+    if (!Number.isSafeInteger(cursor.version) || cursor.version < 0) throw new StoreError('bad-request', 'cursor must be a non-negative integer');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
+      throw new StoreError('bad-request', `limit must be 1-${MAX_PULL_LIMIT}`);
+    }
+    // [S2] One statement, so one snapshot for the epoch, the hub's head, the rows and the open
+    // conflicts (and one round trip), as pullSince. Each record leaves PostgreSQL as the JSON text
+    // of a WireRecord (to_json escapes the stored payload text): the hub splices the text into its
+    // answer, so a page of a thousand households costs it no parse and no JSON.stringify of each.
+    const result = await this.pool.query<{
+      epoch: string;
+      floor: string | null;
+      epoch_changed: boolean;
+      head: string;
+      fetched: string;
+      last: string | null;
+      records: string | null;
+      entries: string[] | null;
+      open_conflicts: string;
+    }>(
+      { name: 'pull-answer', text: `WITH e AS (SELECT epoch, floors ->> $1 AS floor, ($7::text IS NOT NULL AND $7::text <> epoch) AS changed FROM hub_epoch),
+            page AS (
+              SELECT kind, entity_id, version, office_id, withdrawn, payload_json, row_number() OVER (ORDER BY version) AS n FROM (
+                SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
+                 WHERE tenant_id = $1 AND version > (SELECT CASE WHEN changed THEN 0 ELSE $2::bigint END FROM e)
+                   AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
+                   AND ($5::text IS NULL OR (kind = 'facility' AND entity_id = $5))
+                 ORDER BY version
+                 LIMIT $6::int + 1) AS r)
+       SELECT e.epoch, e.floor, e.changed AS epoch_changed,
+              coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head,
+              (SELECT count(*) FROM page) AS fetched,
+              (SELECT max(version) FROM page WHERE n <= $6) AS last,
+              (SELECT string_agg('{"kind":' || to_json(kind)::text || ',"entityId":' || to_json(entity_id)::text || ',"version":' || version ||
+                                 ',"officeId":' || coalesce(to_json(office_id)::text, 'null') || ',"withdrawn":' || withdrawn::text ||
+                                 ',"payloadJson":' || to_json(payload_json)::text || '}', ',' ORDER BY version)
+                 FROM page WHERE n <= $6) AS records,
+              (SELECT array_agg(entity_id ORDER BY version) FROM page WHERE n <= $6 AND kind = 'case-entry' AND NOT withdrawn) AS entries,
+              (SELECT count(*) FROM conflicts c WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 3)}) AS open_conflicts
+         FROM e` },
+      [scope.tenantId, cursor.version, scope.officeIds === 'all', scope.officeIds === 'all' ? [] : scope.officeIds, scope.facilityId ?? null, limit, cursor.epoch],
+    );
+    const row = result.rows[0];
+    if (row === undefined) throw new Error('hub_epoch has no row: the database was not migrated (migration 14)');
+    const fetched = Number(row.fetched);
+    const hasMore = fetched > limit;
+    const from = row.epoch_changed ? 0 : cursor.version;
+    return {
+      recordsJson: row.records ?? '',
+      count: Math.min(fetched, limit),
+      // A page that is not full moves the cursor to the head: every version up to it is committed [S2].
+      cursor: hasMore ? Number(row.last) : Math.max(Number(row.head), from),
+      hasMore,
+      caseEntryIds: row.entries ?? [],
+      epoch: row.epoch,
+      floor: row.floor === null ? 0 : Number(row.floor),
+      epochChanged: row.epoch_changed,
+      openConflicts: Number(row.open_conflicts),
+    };
   }
 
   async listRefusals(tenantId: string, limit = 100): Promise<readonly Refusal[]> {

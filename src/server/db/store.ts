@@ -95,6 +95,29 @@ export interface PullPage {
   readonly hasMore: boolean;
 }
 
+/**
+ * A pull page as the API answers it, read in one statement: the records already as JSON text,
+ * built by PostgreSQL from the stored payload text (the hub neither parses nor re-serialises them),
+ * with the epoch, the head and the open-conflict count of the same snapshot [S2][S15].
+ */
+export interface PullAnswer {
+  /** the page's records, each a WireRecord as JSON text, comma-separated ('' when none) */
+  readonly recordsJson: string;
+  readonly count: number;
+  /** pass back as the next cursor (in `epoch`); every version up to it has been seen [S2] */
+  readonly cursor: number;
+  readonly hasMore: boolean;
+  /** the case entries of the page that are not withdrawn: their receipts go with it [K5] */
+  readonly caseEntryIds: readonly string[];
+  readonly epoch: string;
+  /** the hub's floor in this epoch */
+  readonly floor: number;
+  /** the cursor named another epoch, so the page started from the beginning [S15] */
+  readonly epochChanged: boolean;
+  /** open same-field conflicts on records in scope [S14] */
+  readonly openConflicts: number;
+}
+
 /** A refused change kept for the admin's report and the device's screen [S11]. */
 export interface Refusal {
   readonly deviceId: string;
@@ -188,6 +211,8 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
 
   /** Records in scope with a version above the cursor, oldest first [S2][S10]. */
   pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage>;
+  /** The same page as the API answers it, with the epoch and the open conflicts, in one statement. */
+  pullAnswer(cursor: { readonly epoch: string | null; readonly version: number }, scope: PullScope, limit: number): Promise<PullAnswer>;
 
   /** Refused changes of a hub, newest first: the report an admin reads [S7][S11]. */
   listRefusals(tenantId: string, limit?: number): Promise<readonly Refusal[]>;

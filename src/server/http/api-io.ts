@@ -11,7 +11,11 @@ import { unstorableText } from '../services/storable-text';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** `text`, JSON already (a pull page spliced from PostgreSQL's JSON text), with the headers of every JSON answer. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | string[]> = {}): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     ...NO_STORE,

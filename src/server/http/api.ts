@@ -32,13 +32,13 @@ import { createDevices, type Devices } from '../services/device-users';
 import { createGate } from '../services/gate';
 import { unstorableText } from '../services/storable-text';
 import { retirePush } from '../services/retirement';
-import { hubKeyInfo, pullReceipts, pushReceipts } from '../services/countersign';
+import { hubKeyInfo, pushReceipts } from '../services/countersign';
 import { ServiceError } from '../services/errors';
 import type { HubKey } from '../services/hub-key';
-import { listConflicts, listStaff, pullChanges, pushChanges, resolveConflict } from '../services/sync';
+import { listConflicts, listStaff, pullAnswer, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
-import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sessionCookie, sessionToken } from './api-io';
+import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sendJsonText, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
 
 export interface ApiOptions {
   /** the store once it is open; undefined while it opens (503 unavailable) */
@@ -137,9 +137,8 @@ export function createApiHandler(options: ApiOptions) {
   /** Device first (its secret, then retired → 410), then the session, then that they belong together. */
   async function syncCaller(req: IncomingMessage) {
     const { store, accounts, devices } = services();
-    const device = await accounts.checkDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
-    const { user } = await accounts.authenticate(sessionToken(req));
-    await devices.requireMember(device, user);
+    const { device, user, member } = await accounts.checkSyncCaller(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER), sessionToken(req));
+    await devices.requireMember(device, user, member);
     return { store, device, user };
   }
 
@@ -201,39 +200,40 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.pull) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { page, scope, openConflicts, receipts, epoch, changed, floor, mark, lastSeq } = await db(async () => {
+      const { answer, scope, receipts, lastSeq, diverged, mark } = await db(async () => {
         const { store, device, user } = await syncCaller(req);
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parse(PullQuery, Object.fromEntries(url.searchParams));
         // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
         // So does a marked cursor of this epoch that is not of this timeline (a database put back
-        // by hand keeps its epoch): the device handles both alike.
+        // by hand keeps its epoch): the device handles both alike. The timeline check and the mark
+        // cost one statement before the page, asked only by an app that reads marks.
         const { cursor: asked } = query;
         const marked = asked.epoch !== null && asked.mark !== undefined && asked.mark !== null ? { version: asked.version, mark: asked.mark } : undefined;
-        const hub = await store.hubEpoch(user.tenantId, marked);
-        const { epoch } = hub;
-        const otherEpoch = asked.epoch !== null && asked.epoch !== epoch;
-        const diverged = !otherEpoch && hub.diverged !== null;
-        const changed = otherEpoch || diverged;
-        const floor = diverged ? hub.diverged!.floor : hub.floor;
-        if (diverged) {
+        const wantsMark = header(req, CURSOR_MARK_HEADER) === '1';
+        const hub = marked !== undefined || wantsMark ? await store.hubEpoch(user.tenantId, marked) : null;
+        const diverged = hub !== null && hub.epoch === asked.epoch && hub.diverged !== null ? hub.diverged : null;
+        if (diverged !== null) {
           // The operator should know: the database was put back without `admin restore`.
           console.warn(
-            `[S15] hub ${user.tenantId}: device ${device.id} pulled with cursor ${asked.version}, which is not of this database's timeline (was it restored by hand?); it pulls again from the start and sends what it holds above version ${floor}`,
+            `[S15] hub ${user.tenantId}: device ${device.id} pulled with cursor ${asked.version}, which is not of this database's timeline (was it restored by hand?); it pulls again from the start and sends what it holds above version ${diverged.floor}`,
           );
         }
-        const pulled = await pullChanges(store, user, changed ? 0 : asked.version, query.limit);
+        const { answer, scope } = await pullAnswer(store, user, diverged !== null ? { epoch: null, version: 0 } : asked, query.limit);
         const key = receiptKey(req);
-        const receipts = key === undefined ? {} : { receipts: [...(await pullReceipts(store, key, user.tenantId, pulled.page.records))] };
+        const receipts = key === undefined ? {} : { receipts: [...(await store.countersign(user.tenantId, answer.caseEntryIds, key))] };
         // The hub's mark goes only on a cursor every version of which it had when it read its clock,
         // and only to an app that reads marks (an older one reads the cursor strictly).
-        const mark = header(req, CURSOR_MARK_HEADER) === '1' && pulled.page.cursor <= hub.head ? hub.mark : null;
-        return { ...pulled, receipts, epoch, changed, floor, mark, lastSeq: device.lastSeq };
+        const mark = wantsMark && hub !== null && hub.epoch === answer.epoch && answer.cursor <= hub.head ? hub.mark : null;
+        return { answer, scope, receipts, lastSeq: device.lastSeq, diverged, mark };
       });
+      const changed = answer.epochChanged || diverged !== null;
+      const floor = diverged !== null ? diverged.floor : answer.floor;
       const epochChange = changed ? { epochChange: { floor, lastSeq } } : {};
-      const cursor = formatCursor({ epoch, version: page.cursor, mark });
-      const body: PullResponse = { records: [...page.records], cursor, ...epochChange, hasMore: page.hasMore, scope, openConflicts, ...receipts };
-      sendJson(res, 200, body);
+      const cursor = formatCursor({ epoch: answer.epoch, version: answer.cursor, mark });
+      const rest = { cursor, ...epochChange, hasMore: answer.hasMore, scope, openConflicts: answer.openConflicts, ...receipts } satisfies Omit<PullResponse, 'records'>;
+      // The records are PostgreSQL's JSON text (Store.pullAnswer), spliced in as they are.
+      sendJsonText(res, 200, `{"records":[${answer.recordsJson}],${JSON.stringify(rest).slice(1)}`);
       return;
     }
     if (path === HUB_KEY_PATH) {
@@ -304,8 +304,11 @@ export function createApiHandler(options: ApiOptions) {
         return;
       }
       // Past a refused body the rest is not read: close the connection rather than drain it.
-      // So is a body never read (refused before it, or turned away while the server was busy).
-      const close: Record<string, string> = (error instanceof ServiceError && error.code === 'too-large') || !req.complete ? { Connection: 'close' } : {};
+      // So is a body never read (refused before it, or turned away while the server was busy),
+      // unless it is small: closing over unread bytes resets the connection, and the client would
+      // see the reset instead of the answer (a push turned away with 503 looked like a failure).
+      const refusedBody = error instanceof ServiceError && error.code === 'too-large';
+      const close: Record<string, string> = refusedBody || !(req.complete || (await drainedSmall(req))) ? { Connection: 'close' } : {};
       if (error instanceof ServiceError) return sendError(res, error, close);
       if (error instanceof StoreError) {
         const mapped = STORE_ERRORS[error.code]();
@@ -325,6 +328,24 @@ export function createApiHandler(options: ApiOptions) {
       sendJson(res, 500, { error: 'internal', message: 'サーバーで問題が起きました。しばらくしてからもう一度お試しください。' });
     }
   };
+}
+
+/** Reads and drops the rest of a body of at most SMALL_BODY_BYTES (Content-Length), for a second at most; false when it is larger or does not end. */
+async function drainedSmall(req: IncomingMessage): Promise<boolean> {
+  const length = Number(req.headers['content-length']);
+  if (!Number.isSafeInteger(length) || length > SMALL_BODY_BYTES || req.destroyed) return false;
+  return new Promise<boolean>((done) => {
+    const timer = setTimeout(() => finish(false), 1_000);
+    const finish = (ended: boolean) => {
+      clearTimeout(timer);
+      req.off('end', onEnd).off('error', onError);
+      done(ended);
+    };
+    const onEnd = () => finish(true);
+    const onError = () => finish(false);
+    req.on('end', onEnd).on('error', onError);
+    req.resume();
+  });
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

@@ -4,7 +4,8 @@
  * comes from `now`, so tests move time instead of waiting for it.
  */
 import type { SessionInfo, SessionUser } from '../../protocol/sync';
-import type { DeviceRecord, UserRecord } from '../db/account-store';
+import type { DeviceRecord, SyncCallerFacts, UserRecord } from '../db/account-store';
+import type { DeviceUserRecord } from '../db/device-users';
 import { StoreError, type Role, type Store } from '../db/store';
 import {
   dummyPasswordHash,
@@ -162,11 +163,41 @@ export function createAccounts(store: Store, config: AccountsConfig) {
     idleTimeoutSeconds: Math.round(config.idleMinutes * 60),
   });
 
-  async function deviceBySecret(deviceId: string | undefined, secret: string | undefined): Promise<DeviceRecord> {
+  /**
+   * The session behind a cookie token, slid forward; ServiceError 'signed-out' when there is none.
+   * `found`: the session and its user already read (checkSyncCaller); read here when absent.
+   */
+  async function sessionOf(token: string | undefined, found?: SyncCallerFacts): Promise<Authenticated> {
+    if (token === undefined || token === '') throw signedOut('no session cookie');
+    const now = config.now();
+    const session = found === undefined ? await store.findSession(sha256Hex(token)) : found.session;
+    if (session === null || session.endedAt !== null) throw signedOut('no such session, or it was ended');
+    if (now >= session.expiresAt) {
+      await store.endSession(session.id, now, 'expired');
+      throw signedOut('the session reached its absolute expiry');
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() >= idleMs) {
+      await store.endSession(session.id, now, 'idle');
+      throw signedOut('the session was idle too long');
+    }
+    const user = found === undefined ? await store.findUser(session.userId) : found.user;
+    if (user === null || user.disabled) {
+      await store.endSession(session.id, now, 'user-disabled');
+      throw signedOut('the user is disabled');
+    }
+    // [A5] The idle expiry slides at most once a minute: a sync every few seconds must not
+    // write (and wait for a flushed commit) on every pull. A session may so end up to a minute
+    // before SESSION_IDLE_MINUTES after its last request, never after.
+    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await store.touchSession(session.id, now);
+    return { user, info: info(user, session.expiresAt) };
+  }
+
+  /** `found`: the device already read (the sync caller's one lookup); read here when absent. */
+  async function deviceBySecret(deviceId: string | undefined, secret: string | undefined, found?: DeviceRecord | null): Promise<DeviceRecord> {
     if (deviceId === undefined || deviceId === '' || secret === undefined || secret === '') {
       throw new ServiceError('forbidden', '端末の認証情報がありません。端末を登録し直してください。', 'device id and secret headers are required');
     }
-    const device = await store.findDevice(deviceId);
+    const device = found === undefined ? await store.findDevice(deviceId) : found;
     if (device === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。', `device ${deviceId} is not enrolled`);
     if (device.secretHash === null || !sameDigest(sha256Hex(secret), device.secretHash)) {
       throw new ServiceError('forbidden', '端末の認証に失敗しました。端末を登録し直してください。', 'wrong device secret');
@@ -229,29 +260,29 @@ export function createAccounts(store: Store, config: AccountsConfig) {
     },
 
     /** The session behind a cookie token, slid forward; ServiceError 'signed-out' when there is none. */
-    async authenticate(token: string | undefined): Promise<Authenticated> {
-      if (token === undefined || token === '') throw signedOut('no session cookie');
-      const now = config.now();
-      const session = await store.findSession(sha256Hex(token));
-      if (session === null || session.endedAt !== null) throw signedOut('no such session, or it was ended');
-      if (now >= session.expiresAt) {
-        await store.endSession(session.id, now, 'expired');
-        throw signedOut('the session reached its absolute expiry');
-      }
-      if (now.getTime() - session.lastSeenAt.getTime() >= idleMs) {
-        await store.endSession(session.id, now, 'idle');
-        throw signedOut('the session was idle too long');
-      }
-      const user = await store.findUser(session.userId);
-      if (user === null || user.disabled) {
-        await store.endSession(session.id, now, 'user-disabled');
-        throw signedOut('the user is disabled');
-      }
-      // [A5] The idle expiry slides at most once a minute: a sync every few seconds must not
-      // write (and wait for a flushed commit) on every pull. A session may so end up to a minute
-      // before SESSION_IDLE_MINUTES after its last request, never after.
-      if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await store.touchSession(session.id, now);
-      return { user, info: info(user, session.expiresAt) };
+    authenticate(token: string | undefined): Promise<Authenticated> {
+      return sessionOf(token);
+    },
+
+    /**
+     * A sync request's caller: its device (checkDevice), then its session (authenticate), then
+     * that the session's user has signed in on the device, the same checks in the same order,
+     * read in one statement rather than four round trips.
+     */
+    async checkSyncCaller(
+      deviceId: string | undefined,
+      secret: string | undefined,
+      token: string | undefined,
+    ): Promise<{ readonly device: DeviceRecord; readonly user: UserRecord; readonly member: DeviceUserRecord | null }> {
+      const facts =
+        deviceId === undefined || deviceId === '' || token === undefined || token === ''
+          ? undefined
+          : await store.findSyncCaller(deviceId, sha256Hex(token));
+      const device = await deviceBySecret(deviceId, secret, facts?.device);
+      if (device.disabled) throw retired(`device ${device.id} is disabled`);
+      if (device.userDisabled) throw retired(`the user of device ${device.id} is disabled`);
+      const { user } = await sessionOf(token, facts);
+      return { device, user, member: facts?.member ?? null };
     },
 
     async signOut(token: string | undefined): Promise<void> {

@@ -20,11 +20,6 @@ export async function pushReceipts(
   return store.countersign(tenantId, ids, key);
 }
 
-export async function pullReceipts(store: Store, key: HubKey, tenantId: string, records: readonly PulledRecord[]): Promise<readonly EvidenceReceipt[]> {
-  const ids = records.filter((r) => r.kind === 'case-entry' && !r.withdrawn).map((r) => r.entityId);
-  return store.countersign(tenantId, ids, key);
-}
-
 export function hubKeyInfo(key: HubKey, tenantId: string): HubKeyInfo {
   return { hub: tenantId, algorithm: 'Ed25519', publicKey: key.publicKey, fingerprint: key.fingerprint };
 }

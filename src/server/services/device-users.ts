@@ -5,6 +5,7 @@
  */
 import type { ChangeResult, EnrolResponse, SessionInfo, WireChange } from '../../protocol/sync';
 import type { DeviceRecord, PushOptions, UserRecord } from '../db/account-store';
+import type { DeviceUserRecord } from '../db/device-users';
 import { StoreError, type Store } from '../db/store';
 import { AlreadyEnrolledError } from '../db/device-users';
 import type { AccountsConfig } from './accounts';
@@ -150,8 +151,9 @@ export function createDevices(store: Store, config: AccountsConfig) {
     },
 
     /** [A7] The session's user must have signed in on the device (and not been signed out of it). */
-    async requireMember(device: DeviceRecord, user: UserRecord): Promise<void> {
-      const member = await store.findDeviceUser(device.id, user.id);
+    /** `found`: the sign-in already read (Accounts.checkSyncCaller); read here when absent. */
+    async requireMember(device: DeviceRecord, user: UserRecord, found?: DeviceUserRecord | null): Promise<void> {
+      const member = found === undefined ? await store.findDeviceUser(device.id, user.id) : found;
       if (member === null || member.revoked) {
         throw new ServiceError(
           'forbidden',

@@ -6,7 +6,7 @@
 import { HUB_ONLY_OFFICE, type ConflictList, type StaffList, type WireChange, type WireScope } from '../../protocol/sync';
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { authorsOf, type Author } from './device-users';
-import { APPEND_ONLY_KINDS, type ChangeResult, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
+import { APPEND_ONLY_KINDS, type ChangeResult, type PullAnswer, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
 import { ServiceError } from './errors';
 import { unstorableText } from './storable-text';
 
@@ -217,15 +217,15 @@ export async function pushChanges(
   return [...results, ...held];
 }
 
-export async function pullChanges(
+/** A pull page as the API answers it (Store.pullAnswer): the records as JSON text, in one statement. */
+export async function pullAnswer(
   store: Store,
   user: UserRecord,
-  cursor: number,
+  cursor: { readonly epoch: string | null; readonly version: number },
   limit: number,
-): Promise<{ page: PullPage; scope: WireScope; openConflicts: number }> {
+): Promise<{ answer: PullAnswer; scope: WireScope }> {
   const scope = pullScopeFor(user);
-  const page = await store.pullSince(cursor, scope.store, limit);
-  return { page, scope: scope.wire, openConflicts: await store.countOpenConflicts(scope.store) };
+  return { answer: await store.pullAnswer(cursor, scope.store, limit), scope: scope.wire };
 }
 
 /** Open same-field conflicts on records the user may hold [S14]. */

@@ -195,8 +195,9 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
   attack('[A11] an unexpected server failure logs where and what kind, never the error text (which can quote data)', async () => {
     const hub = await ctx.hub();
     const phone = await joined(hub);
-    const store = hub.store as { pullSince: unknown };
-    store.pullSince = () => Promise.reject(new Error(`row of 佐藤 花子: ${MEDICATION}`));
+    // The statement a pull is answered with (Store.pullAnswer) fails, quoting a row.
+    const store = hub.store as { pullAnswer: unknown };
+    store.pullAnswer = () => Promise.reject(new Error(`row of 佐藤 花子: ${MEDICATION}`));
     const answer = await phone.pull(0);
     expect(answer.status).toBe(500);
     expectSecurityHeaders(answer.headers, '500');
