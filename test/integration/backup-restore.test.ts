@@ -8,106 +8,20 @@
  * nothing refused, and both phones end up holding the same.
  */
 import 'fake-indexeddb/auto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '../../src/server/backup-commands';
 import { parseAdminArgs } from '../../src/server/admin-commands';
-import { openPostgresStore } from '../../src/server/db/postgres-store';
-import { hashPassword, newTotpSecret, totpCode } from '../../src/server/services/credentials';
-import { startHub, type Hub } from '../../src/server/services/hub';
 import { parseCursor } from '../../src/protocol/cursor';
-import { AppDevice } from './fault/app-device';
+import { ownDatabaseHub } from './own-database-hub';
 import { createHousehold } from '../factories/household';
 import { contactBody, openBody } from '../factories/emergency-case';
 
-const admin = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `kyoten_restore_${process.pid}_${Date.now().toString(36)}`;
-const databaseUrl = (() => {
-  const url = new URL(admin);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-const HUB = 'hub-restore';
-const PASSWORD = 'restore-test-password-1';
-const dir = mkdtempSync(join(tmpdir(), 'kyoten-restore-'));
-const env = { DATABASE_URL: databaseUrl };
-const secrets = new Map<string, string>();
-let hub: Hub | undefined;
-let base = '';
+const own = ownDatabaseHub('restore', 'hub-restore', '復元テスト拠点', ['coord-a', 'coord-b', 'coord-c']);
+const { dir, env, held, phone, synced, credentials, start: startTheHub, stop: stopTheHub } = own;
 
-async function startTheHub(): Promise<void> {
-  hub = await startHub({ port: 0, host: '127.0.0.1', distDir: dir, env });
-  await hub.store;
-  base = `http://127.0.0.1:${(hub.server.address() as AddressInfo).port}`;
-}
-
-async function stopTheHub(): Promise<void> {
-  await hub?.close();
-  hub = undefined;
-}
-
-beforeAll(async () => {
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>restore test</title>');
-  const pool = new pg.Pool({ connectionString: admin, max: 1 });
-  await pool.query(`CREATE DATABASE ${database}`);
-  await pool.end();
-  const store = await openPostgresStore({ connectionString: databaseUrl });
-  await store.migrate();
-  await store.createTenant({ id: HUB, name: '復元テスト拠点' });
-  const hash = await hashPassword(PASSWORD);
-  for (const [id, login] of [['u-a', 'coord-a'], ['u-b', 'coord-b'], ['u-c', 'coord-c']] as const) {
-    await store.createUser({ id, tenantId: HUB, role: 'coordinator', loginName: login, displayName: `夜勤 ${login}` });
-    const totpSecret = newTotpSecret();
-    secrets.set(login, totpSecret);
-    await store.setCredentials(id, { passwordHash: hash, totpSecret });
-  }
-  await store.close();
-  await startTheHub();
-});
-
-afterAll(async () => {
-  await stopTheHub();
-  const pool = new pg.Pool({ connectionString: admin, max: 1 });
-  await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await pool.end();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function phone(label: string, login: string): Promise<AppDevice> {
-  const device = await AppDevice.create(label, () => base);
-  await device.join({ hub: HUB, loginName: login, password: PASSWORD, totp: () => totpCode(secrets.get(login)!, new Date()) });
-  return device;
-}
-
-async function synced(device: AppDevice): Promise<void> {
-  const outcome = await device.sync();
-  expect(outcome, `${device.label}: ${JSON.stringify((await device.session.outbox()).map((e) => e.refusal))}`).toBe('done');
-}
-
-/** What the hub holds: case entries (id → JSON text, and how many rows per id) and households. */
-async function held() {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  try {
-    // rows: how many accepted changes carried the entry (a duplicate is answered, not stored again [S7]).
-    const evidence = await pool.query<{ id: string; payload_json: string; n: string }>(
-      `SELECT e.id, r.payload_json, (SELECT count(*) FROM changes c WHERE c.kind = 'case-entry' AND c.entity_id = e.id) AS n
-         FROM evidence e JOIN records r ON r.kind = 'case-entry' AND r.entity_id = e.id AND r.tenant_id = e.tenant_id`,
-    );
-    const households = await pool.query<{ entity_id: string; payload_json: string }>(`SELECT entity_id, payload_json FROM records WHERE kind = 'household'`);
-    const conflicts = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM conflicts')).rows[0]!.n);
-    return {
-      evidence: new Map(evidence.rows.map((r) => [r.id, { text: r.payload_json, rows: Number(r.n) }])),
-      households: new Map(households.rows.map((r) => [r.entity_id, JSON.parse(r.payload_json) as unknown])),
-      conflicts,
-    };
-  } finally {
-    await pool.end();
-  }
-}
+beforeAll(own.setUp);
+afterAll(own.tearDown);
 
 describe('[S15] a hub restored from an older backup gets back what the phones wrote after it', () => {
   it('the admin commands are parsed: restore needs --yes', () => {
@@ -173,7 +87,7 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     // C is unknown to the restored hub: it is asked to sign in, enrols again, and then does the same.
     expect(await c.sync()).toBe('failed');
     expect((await c.session.sync.hubLink())?.members?.[c.session.user.id]?.signedOut).toBe(true);
-    await c.join({ hub: HUB, loginName: 'coord-c', password: PASSWORD, totp: () => totpCode(secrets.get('coord-c')!, new Date()) });
+    await c.join(credentials('coord-c'));
     await synced(a);
     await synced(b);
     await synced(c);

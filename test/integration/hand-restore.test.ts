@@ -9,115 +9,23 @@
  */
 import 'fake-indexeddb/auto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openPostgresStore } from '../../src/server/db/postgres-store';
-import { hashPassword, newTotpSecret, totpCode } from '../../src/server/services/credentials';
-import { startHub, type Hub } from '../../src/server/services/hub';
 import { CURSOR_MARK_HEADER, parseCursor } from '../../src/protocol/cursor';
 import { API, type ErrorResponse, type PullResponse } from '../../src/protocol/sync';
 import type { Household } from '../../src/domain/household';
-import { AppDevice } from './fault/app-device';
+import { ownDatabaseHub } from './own-database-hub';
 import { createHousehold } from '../factories/household';
 import { contactBody, openBody } from '../factories/emergency-case';
 import { DeviceClient, householdWire, startApi, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
 
-const admin = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `kyoten_hand_restore_${process.pid}_${Date.now().toString(36)}`;
-const databaseUrl = (() => {
-  const url = new URL(admin);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-const HUB = 'hub-hand-restore';
-const PASSWORD = 'restore-test-password-1';
-const dir = mkdtempSync(join(tmpdir(), 'kyoten-hand-restore-'));
-const env = { DATABASE_URL: databaseUrl };
-const secrets = new Map<string, string>();
-let hub: Hub | undefined;
-let base = '';
+const own = ownDatabaseHub('hand_restore', 'hub-hand-restore', '手作業の復元テスト拠点', ['coord-a', 'coord-b', 'coord-c', 'coord-d']);
+const { databaseUrl, dir, sql, held, phone, synced, credentials, start: startTheHub, stop: stopTheHub } = own;
+const HUB = own.hubId;
 
-async function startTheHub(): Promise<void> {
-  hub = await startHub({ port: 0, host: '127.0.0.1', distDir: dir, env });
-  await hub.store;
-  base = `http://127.0.0.1:${(hub.server.address() as AddressInfo).port}`;
-}
-
-async function stopTheHub(): Promise<void> {
-  await hub?.close();
-  hub = undefined;
-}
-
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  try {
-    return (await pool.query<T>(text, values)).rows;
-  } finally {
-    await pool.end();
-  }
-}
-
-beforeAll(async () => {
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>hand restore test</title>');
-  const pool = new pg.Pool({ connectionString: admin, max: 1 });
-  await pool.query(`CREATE DATABASE ${database}`);
-  await pool.end();
-  const store = await openPostgresStore({ connectionString: databaseUrl });
-  await store.migrate();
-  await store.createTenant({ id: HUB, name: '手作業の復元テスト拠点' });
-  const hash = await hashPassword(PASSWORD);
-  for (const [id, login] of [['u-a', 'coord-a'], ['u-b', 'coord-b'], ['u-c', 'coord-c'], ['u-d', 'coord-d']] as const) {
-    await store.createUser({ id, tenantId: HUB, role: 'coordinator', loginName: login, displayName: `夜勤 ${login}` });
-    const totpSecret = newTotpSecret();
-    secrets.set(login, totpSecret);
-    await store.setCredentials(id, { passwordHash: hash, totpSecret });
-  }
-  await store.close();
-  await startTheHub();
-});
-
-afterAll(async () => {
-  await stopTheHub();
-  const pool = new pg.Pool({ connectionString: admin, max: 1 });
-  await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await pool.end();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const credentials = (login: string) => ({ hub: HUB, loginName: login, password: PASSWORD, totp: () => totpCode(secrets.get(login)!, new Date()) });
-
-async function phone(label: string, login: string): Promise<AppDevice> {
-  const device = await AppDevice.create(label, () => base);
-  await device.join(credentials(login));
-  return device;
-}
-
-async function synced(device: AppDevice): Promise<void> {
-  const outcome = await device.sync();
-  expect(outcome, `${device.label}: ${JSON.stringify((await device.session.outbox()).map((e) => e.refusal))}`).toBe('done');
-}
-
-/** What the hub holds: case entries (id → JSON text, and how many accepted changes carried it) and households. */
-async function held() {
-  const evidence = await sql<{ id: string; payload_json: string; n: string }>(
-    `SELECT e.id, r.payload_json, (SELECT count(*) FROM changes c WHERE c.kind = 'case-entry' AND c.entity_id = e.id) AS n
-       FROM evidence e JOIN records r ON r.kind = 'case-entry' AND r.entity_id = e.id AND r.tenant_id = e.tenant_id`,
-  );
-  const households = await sql<{ entity_id: string; payload_json: string }>(`SELECT entity_id, payload_json FROM records WHERE kind = 'household'`);
-  const conflicts = await sql<{ n: string }>('SELECT count(*) AS n FROM conflicts');
-  const epoch = await sql<{ epoch: string }>('SELECT epoch FROM hub_epoch');
-  return {
-    evidence: new Map(evidence.map((r) => [r.id, { text: r.payload_json, rows: Number(r.n) }])),
-    households: new Map(households.map((r) => [r.entity_id, JSON.parse(r.payload_json) as Household])),
-    conflicts: Number(conflicts[0]!.n),
-    epoch: epoch[0]!.epoch,
-  };
-}
+beforeAll(own.setUp);
+afterAll(own.tearDown);
 
 describe('[S15] a hub database put back by hand (psql, not the admin restore) is noticed by the phones', () => {
   it('sync, pg_dump, write more, restore the dump with psql, reconnect: everything is back once, and every phone holds what the hub holds', async () => {
