@@ -1,7 +1,8 @@
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { appendEntries, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
+import { admittedNight, appendEntries, contactBody, subjectYota } from '../../test/factories/emergency-case';
+import { createOffice } from '../../test/factories/office';
 import { foldCase } from './case-fold';
 import { casesForMonth, claimSummaryCsv, encodeClaimCsv, exportMonthOf } from './claim-csv';
 import { CLAIM_CHANGES_HEADERS, claimChangesCsv } from './claim-close-csv';
@@ -17,33 +18,16 @@ import {
   type MonthCloseRecord,
 } from './claim-close';
 import { decideClaims, summarizeClaims } from './claim-rules';
-import type { CaseEntry, CaseSubject, EmergencyCase, EntryBody, Office } from './emergency-case';
+import type { CaseEntry, CaseSubject, EmergencyCase, Office } from './emergency-case';
 
-const office: Office = {
-  id: 'office-1',
-  name: '市川相談支援センター',
-  officeNumber: '1234567890',
-  hubPeriods: [{ from: '2024-04-01', to: null, note: '' }],
-  oneBody: { settlement: false, independentLiving: false },
-  createdAt: '2024-04-01T00:00:00.000Z',
-  updatedAt: '2024-04-01T00:00:00.000Z',
-};
+const office: Office = createOffice({ name: '市川相談支援センター', officeNumber: '1234567890' });
 const offices = new Map([[office.id, office]]);
 const hanako: CaseSubject = { householdId: 'hh-2', personId: 'p-2', name: '田中 花子', recipientNumber: '1200000002' };
 const clerk = { userId: 'user-9', name: '鈴木 主任' };
 
 /** A night call in December 2026 (noon JST on `day`): request, one short-stay contact, outcome 短期入所, closed. */
 function night(id: string, day: number, subject: CaseSubject = subjectYota): Promise<CaseEntry[]> {
-  const requestedAt = `2026-12-${String(day).padStart(2, '0')}T03:00:00.000Z`;
-  const t = (min: number) => new Date(Date.parse(requestedAt) + min * 60_000).toISOString();
-  const bodies: { body: EntryBody; at: string }[] = [
-    { body: openBody({ requestedAt, subject }), at: t(1) },
-    { body: contactBody({ contactedAt: t(10) }), at: t(11) },
-    { body: { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, at: t(20) },
-    { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: t(30), note: '' }, at: t(30) },
-    { body: { type: 'close', closedAt: t(40) }, at: t(40) },
-  ];
-  return appendEntries([], bodies, id);
+  return admittedNight(id, `2026-12-${String(day).padStart(2, '0')}T03:00:00.000Z`, subject);
 }
 
 /** The month's claim as the screen computes it from every case it holds. */

@@ -88,3 +88,19 @@ export async function buildCase(
 ): Promise<EmergencyCase> {
   return foldCase(await appendEntries([], bodies, caseId));
 }
+
+/**
+ * A claimable night call requested at `requestedAt`: the request, one short-stay contact, this
+ * office as the planner, outcome 短期入所 and closed, spread over its first 40 minutes.
+ */
+export function admittedNight(id: string, requestedAt: string, subject: CaseSubject = subjectYota): Promise<CaseEntry[]> {
+  const t = (min: number) => new Date(Date.parse(requestedAt) + min * 60_000).toISOString();
+  const bodies: { body: EntryBody; at: string }[] = [
+    { body: openBody({ requestedAt, subject }), at: t(1) },
+    { body: contactBody({ contactedAt: t(10) }), at: t(11) },
+    { body: { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, at: t(20) },
+    { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: t(30), note: '' }, at: t(30) },
+    { body: { type: 'close', closedAt: t(40) }, at: t(40) },
+  ];
+  return appendEntries([], bodies, id);
+}

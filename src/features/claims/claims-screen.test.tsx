@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, contactBody, openBody, subjectYota } from '../../../test/factories/emergency-case';
 import { createFakeSession } from '../../../test/factories/fake-session';
+import { createOffice } from '../../../test/factories/office';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { CLAIM_DETAIL_HEADERS, CLAIM_SUMMARY_HEADERS, noCasesMessage } from '../../domain/claim-csv';
 import { CLAIM_REASONS } from '../../domain/claim-rules';
@@ -29,14 +30,7 @@ import { T } from './text';
 
 const initial = useApp.getState();
 
-const office: Office = {
-  id: 'office-1',
-  name: '市川相談支援センター',
-  officeNumber: '1234567890',
-  hubPeriods: [{ from: '2024-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false },
-  createdAt: '2024-04-01T00:00:00.000Z',
-  updatedAt: '2024-04-01T00:00:00.000Z',
-};
+const office: Office = createOffice({ name: '市川相談支援センター', officeNumber: '1234567890' });
 
 const hanako: CaseSubject = { householdId: 'hh-2', personId: 'p-2', name: '田中 花子', recipientNumber: '1200000002' };
 const jiro: CaseSubject = { householdId: 'hh-3', personId: 'p-3', name: '鈴木 次郎', recipientNumber: '1200000003' };

@@ -1,11 +1,12 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { appendEntries, contactBody, openBody, subjectYota } from '../../../test/factories/emergency-case';
+import { admittedNight, appendEntries, subjectYota } from '../../../test/factories/emergency-case';
+import { createOffice } from '../../../test/factories/office';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { CLOSE_MESSAGES, sha256OfBytes, type MonthClose } from '../../domain/claim-close';
-import type { CaseEntry, CaseSubject, ContactBody, EntryBody, Office } from '../../domain/emergency-case';
+import type { CaseEntry, CaseSubject, ContactBody, Office } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { countersignState, resetCountersignState } from '../../sync/countersign';
 import { ClaimsScreen } from './claims-screen';
@@ -13,29 +14,12 @@ import { T } from './text';
 
 const initial = useApp.getState();
 
-const office: Office = {
-  id: 'office-1',
-  name: '市川相談支援センター',
-  officeNumber: '1234567890',
-  hubPeriods: [{ from: '2024-04-01', to: null, note: '' }],
-  oneBody: { settlement: false, independentLiving: false },
-  createdAt: '2024-04-01T00:00:00.000Z',
-  updatedAt: '2024-04-01T00:00:00.000Z',
-};
+const office: Office = createOffice({ name: '市川相談支援センター', officeNumber: '1234567890' });
 const hanako: CaseSubject = { householdId: 'hh-2', personId: 'p-2', name: '田中 花子', recipientNumber: '1200000002' };
 
 /** A night call in November 2026 (noon JST on `day`), admitted to a short stay and closed. */
 function night(id: string, day: number, subject: CaseSubject = subjectYota): Promise<CaseEntry[]> {
-  const requestedAt = `2026-11-${String(day).padStart(2, '0')}T03:00:00.000Z`;
-  const t = (min: number) => new Date(Date.parse(requestedAt) + min * 60_000).toISOString();
-  const bodies: { body: EntryBody; at: string }[] = [
-    { body: openBody({ requestedAt, subject }), at: t(1) },
-    { body: contactBody({ contactedAt: t(10) }), at: t(11) },
-    { body: { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, at: t(20) },
-    { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: t(30), note: '' }, at: t(30) },
-    { body: { type: 'close', closedAt: t(40) }, at: t(40) },
-  ];
-  return appendEntries([], bodies, id);
+  return admittedNight(id, `2026-11-${String(day).padStart(2, '0')}T03:00:00.000Z`, subject);
 }
 
 const held = (chains: readonly CaseEntry[][]) => new Map(chains.map((c) => [c[0]!.caseId, c] as const));
