@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createBonusSplit } from '../../test/factories/function-bonus';
 import {
   checkCount,
   claimCountId,
@@ -32,9 +33,7 @@ const count = (officeId: string, month: string, n: number): BonusClaimCount => (
 const price = (validFrom: string, yenPerUnit: number): BonusUnitPrice => ({ id: `price-${validFrom}`, validFrom, yenPerUnit, createdAt: AT, updatedAt: AT });
 
 /** seeds/001 §5(3) 図1 and 図2: two coordinators, 200 claims split H 40 / K 10 / S 20 / F 90 / P 40, and 米原市 25% / 長浜市 75%. */
-const kohokuSplit: BonusSplit = {
-  id: 'split-2026-04',
-  validFrom: '2026-04',
+const kohokuSplit: BonusSplit = createBonusSplit({
   offices: [
     { officeId: 'H', percent: 20 },
     { officeId: 'K', percent: 5 },
@@ -42,14 +41,7 @@ const kohokuSplit: BonusSplit = {
     { officeId: 'F', percent: 45 },
     { officeId: 'P', percent: 20 },
   ],
-  municipalities: [
-    { name: '米原市', percent: 25 },
-    { name: '長浜市', percent: 75 },
-  ],
-  note: '',
-  createdAt: AT,
-  updatedAt: AT,
-};
+});
 const twoCoordinators = [coordinator('c1', 'H', '2026-04'), coordinator('c2', 'F', '2026-04')];
 const records = (over: Partial<BonusRecords> = {}): BonusRecords => ({
   coordinators: twoCoordinators,

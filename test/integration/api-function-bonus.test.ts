@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BonusSplit } from '../../src/domain/function-bonus';
 import { DeviceClient, startApi, wireChange, type ApiHarness, type TestUser } from './api-harness';
 import { schemaTarget } from './schema-target';
+import { createBonusSplit } from '../factories/function-bonus';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
@@ -14,22 +15,7 @@ afterAll(() => target.dropAll());
 
 const AT = '2026-04-01T00:00:00.000Z';
 /** seeds/001 §5(3) 図2: 米原市 25% / 長浜市 75%, here over two offices. */
-const split = (overrides: Partial<BonusSplit> = {}): BonusSplit => ({
-  id: 'split-2026-04',
-  validFrom: '2026-04',
-  offices: [
-    { officeId: 'office-a', percent: 60 },
-    { officeId: 'office-b', percent: 40 },
-  ],
-  municipalities: [
-    { name: '米原市', percent: 25 },
-    { name: '長浜市', percent: 75 },
-  ],
-  note: '令和8年度の取り決め',
-  createdAt: AT,
-  updatedAt: AT,
-  ...overrides,
-});
+const split = (overrides: Partial<BonusSplit> = {}): BonusSplit => createBonusSplit({ note: '令和8年度の取り決め', ...overrides });
 const splitWire = (payload: BonusSplit, op: 'create' | 'update' = 'create') => wireChange('bonus-split', payload.id, { ...payload }, op);
 const outcome = (r: { status: string; reason?: string }) => (r.status === 'refused' ? r.reason : r.status);
 

@@ -2,6 +2,7 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
+import { createBonusSplit } from '../../../test/factories/function-bonus';
 import type { BonusClaimCount, BonusRecords } from '../../domain/function-bonus';
 import type { Office } from '../../domain/emergency-case';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
@@ -27,22 +28,14 @@ const bonus = (counts: BonusClaimCount[]): BonusRecords => ({
     { id: 'c2', name: '湖北 二郎', officeId: 'off-f', fromMonth: '2026-04', toMonth: null, createdAt: AT, updatedAt: AT },
   ],
   splits: [
-    {
+    createBonusSplit({
       id: 'split-1',
-      validFrom: '2026-04',
       offices: [
         { officeId: 'off-h', percent: 30 },
         { officeId: 'off-f', percent: 50 },
         { officeId: 'off-p', percent: 20 },
       ],
-      municipalities: [
-        { name: '米原市', percent: 25 },
-        { name: '長浜市', percent: 75 },
-      ],
-      note: '',
-      createdAt: AT,
-      updatedAt: AT,
-    },
+    }),
   ],
   counts,
   prices: [{ id: 'price-1', validFrom: '2024-04', yenPerUnit: 10.18, createdAt: AT, updatedAt: AT }],
