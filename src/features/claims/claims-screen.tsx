@@ -36,6 +36,7 @@ import {
   parseClaimsRoute,
   useHash,
 } from './route';
+import { parseArea } from '../../state/router';
 import { SummaryTable, summaryTotals } from './summary-table';
 import { ClosedMonth, CloseSection } from './month-close';
 import { monthCloseState } from '../../domain/claim-close';
@@ -77,6 +78,9 @@ function ClaimsMain({ today, initialOfficeId, initialMonth }: { today: IsoDate; 
     lastChoice.session = session;
     lastChoice.officeId = officeId;
     lastChoice.month = month;
+    // Only while the screen is still what the address shows: a tap on the report link (or the nav)
+    // that lands before this effect runs has already left it, and must not be pulled back.
+    if (parseArea(window.location.hash) !== 'claims' || parseClaimsRoute(window.location.hash).name !== 'screen') return;
     navigate(claimsPaths.screen(officeId, month), { replace: true });
   }, [session, officeId, month]);
   const months = useMemo(() => {
