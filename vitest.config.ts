@@ -19,9 +19,21 @@ const inZone = (name: string, tz: string) => ({
   test: { name, include: zoneSensitive, environment: 'node' as const, env: { TZ: tz } },
 });
 
+/**
+ * Vitest's default on a 2-core machine is one worker: every file in turn. The browser and
+ * PostgreSQL do their work in processes of their own, so two files at a time keep both cores busy.
+ * The three groups run one after another (sequence.groupOrder): unit and zone tests, then the
+ * browser tests, then the server's integration tests, two files at a time each.
+ */
+const workers = (name: string) => Number(process.env[name] ?? 2);
+const UNIT_WORKERS = workers('UNIT_WORKERS');
+const E2E_WORKERS = workers('E2E_WORKERS');
+const INTEGRATION_WORKERS = workers('INTEGRATION_WORKERS');
+
 export default defineConfig({
   plugins: [react()],
   test: {
+    maxWorkers: UNIT_WORKERS,
     projects: [
       {
         extends: true,
@@ -44,7 +56,8 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          maxWorkers: E2E_WORKERS,
         },
       },
       {
@@ -56,7 +69,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          maxWorkers: INTEGRATION_WORKERS,
         },
       },
     ],

@@ -31,7 +31,8 @@ const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString
 
 /** A case of Yota requested `h` hours ago, as another phone recorded it. */
 async function earlierCase(id: string, h: number): Promise<CaseEntry[]> {
-  return appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(h), subject }), at: hoursAgo(h) }], id, { by: { userId: 'u-2', name: '鈴木 日勤' }, deviceId: 'device-2' });
+  const at = hoursAgo(h); // one instant: requested and recorded at the same moment
+  return appendEntries([], [{ body: openBody({ requestedAt: at, subject }), at }], id, { by: { userId: 'u-2', name: '鈴木 日勤' }, deviceId: 'device-2' });
 }
 
 async function hold(...chains: CaseEntry[][]) {
