@@ -5,6 +5,9 @@
  *   npm run lighthouse            builds, runs LIGHTHOUSE_RUNS times (default 3), prints each run and
  *                                 the median scores (Lighthouse's own advice: judge a median)
  *   LIGHTHOUSE_SKIP_BUILD=1 …     reuses dist/
+ *   LIGHTHOUSE_PEER=<dir> …       also runs another build (e.g. a copy of dist/ from before a change),
+ *                                 alternating with dist/ run by run, and prints its median beside:
+ *                                 on a shared machine only a peer measured in the same minutes compares
  * The performance score moves with this machine's load: Lighthouse replays the page's main-thread
  * work ×4 for its phone, so every millisecond another process takes from ours counts four times.
  * Goal (issue 16): performance, accessibility and best practices at 95 or more. Exit 1 below it.
@@ -124,14 +127,25 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   }
   const runs = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+  const peerDir = process.env.LIGHTHOUSE_PEER;
+  const line = (f: LighthouseFigures) =>
+    `${LIGHTHOUSE_CATEGORIES.map((c) => `${c} ${f.scores[c]}`).join(', ')}; ` +
+    `FCP ${(f.firstContentfulPaint / 1000).toFixed(2)} s, LCP ${(f.largestContentfulPaint / 1000).toFixed(2)} s, TBT ${Math.round(f.totalBlockingTime)} ms`;
+  // The run with the median performance score, whole (its paints and audits belong together).
+  const medianOf = (all: readonly LighthouseFigures[]) => [...all].sort((a, b) => a.scores.performance - b.scores.performance)[Math.floor(all.length / 2)]!;
   const all: LighthouseFigures[] = [];
+  const peer: LighthouseFigures[] = [];
   for (let i = 0; i < runs; i++) {
     all.push(await lighthouseOnDist(resolve(root, 'dist')));
-    console.log(`run ${i + 1}: ${LIGHTHOUSE_CATEGORIES.map((c) => `${c} ${all[i]!.scores[c]}`).join(', ')}`);
+    console.log(`run ${i + 1}: ${line(all[i]!)}`);
+    if (peerDir !== undefined) {
+      peer.push(await lighthouseOnDist(resolve(peerDir)));
+      console.log(`  peer ${i + 1}: ${line(peer[i]!)}`);
+    }
   }
-  // The run with the median performance score, whole (its paints and audits belong together).
-  const median = [...all].sort((a, b) => a.scores.performance - b.scores.performance)[Math.floor(all.length / 2)]!;
+  const median = medianOf(all);
   console.log(`median of ${runs}:`);
   console.log(formatLighthouse(median));
+  if (peerDir !== undefined) console.log(`peer (${peerDir}), median of ${runs}: ${line(medianOf(peer))}`);
   process.exit(LIGHTHOUSE_CATEGORIES.every((c) => median.scores[c] >= LIGHTHOUSE_GOAL) ? 0 : 1);
 }

@@ -1,14 +1,14 @@
 /** The composition root: opens the vault, then shows setup, lock, or the app by the store's phase. */
-import { useCallback, useEffect, useRef } from 'react';
+import { Suspense, useCallback, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { syncStatus } from '../sync/status';
 import type { Vault } from '../vault/types';
 import { Busy } from '../ui/status';
-import { AppShell } from './app-shell';
 import { ErrorBoundary } from './error-boundary';
 import { Gate } from './gate';
 import { LockScreen } from './lock-screen';
 import { RetiredScreen } from './retired-screen';
+import { appShell } from './screens';
 import { SetupScreen } from './setup-screen';
 import { FailedContent } from './storage-error';
 import { useApp } from '../state/store';
@@ -60,15 +60,16 @@ function Root({ openVault }: { openVault: () => Vault }) {
 
   // The hub retired this device and its data was wiped: nothing else is shown until a reload.
   if (retired) return <RetiredScreen />;
+  const starting = (
+    <Gate title={T.appName}>
+      <div className="splash">
+        <Busy>{T.starting}</Busy>
+      </div>
+    </Gate>
+  );
   switch (phase) {
     case 'starting':
-      return (
-        <Gate title={T.appName}>
-          <div className="splash">
-            <Busy>{T.starting}</Busy>
-          </div>
-        </Gate>
-      );
+      return starting;
     case 'failed':
       return (
         <Gate title={T.failedTitle}>
@@ -81,6 +82,11 @@ function Root({ openVault }: { openVault: () => Vault }) {
     case 'unlocking':
       return <LockScreen />;
     case 'unlocked':
-      return <AppShell onReconnect={reopen} />;
+      // Fetched while the lock or set-up screen was shown; offline the service worker has it.
+      return (
+        <Suspense fallback={starting}>
+          <appShell.Screen onReconnect={reopen} />
+        </Suspense>
+      );
   }
 }

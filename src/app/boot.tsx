@@ -8,6 +8,7 @@ import { createVault } from '../vault/vault';
 import { App, startApp } from './app';
 import { InsecureScreen } from './insecure-screen';
 import { registerServiceWorker } from './service-worker';
+import { useApp } from '../state/store';
 
 const openVault = () => createVault();
 
@@ -36,5 +37,12 @@ if (!window.isSecureContext) {
     );
   });
 
-  registerServiceWorker();
+  // The service worker is registered once the first screen (set-up, lock, or a storage error) is
+  // painted: its install fetches every file of the app for offline use, ~2 MB, which on a slow line
+  // must not share the connection with the first screen's own files.
+  const unsubscribe = useApp.subscribe((s) => {
+    if (s.phase === 'starting') return;
+    unsubscribe();
+    requestAnimationFrame(() => setTimeout(registerServiceWorker, 0));
+  });
 }

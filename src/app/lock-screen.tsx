@@ -13,7 +13,7 @@ import { Busy } from '../ui/status';
 import { Gate } from './gate';
 import { useApp } from '../state/store';
 import { T } from './text';
-import { householdsScreen } from './screens';
+import { appShell, householdsScreen } from './screens';
 
 const LAST_USER_KEY = 'kyoten:last-user';
 const FORGOT_HELP_AFTER = 5;
@@ -50,7 +50,8 @@ function useSecondsUntil(retryAt: number | null): number {
 
 export function LockScreen() {
   useEffect(() => {
-    // Fetch the first screen while the passphrase is typed; a failure here is retried by React.lazy.
+    // Fetch the app and its first screen while the passphrase is typed; a failure here is retried by React.lazy.
+    appShell.preload().catch(() => undefined);
     householdsScreen.preload().catch(() => undefined);
   }, []);
   const users = useApp((s) => s.users);

@@ -8,15 +8,15 @@
  */
 import { createElement, lazy, useState, type ComponentType } from 'react';
 
-export interface LazyScreen {
-  readonly Screen: ComponentType;
+export interface LazyScreen<P extends object = Record<never, never>> {
+  readonly Screen: ComponentType<P>;
   /** starts loading the module (once); a failed load may be tried again */
   preload(): Promise<unknown>;
 }
 
-export function lazyScreen(load: () => Promise<{ default: ComponentType }>): LazyScreen {
-  let loaded: ComponentType | undefined;
-  let pending: Promise<{ default: ComponentType }> | undefined;
+export function lazyComponent<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): LazyScreen<P> {
+  let loaded: ComponentType<P> | undefined;
+  let pending: Promise<{ default: ComponentType<P> }> | undefined;
   const preload = () =>
     (pending ??= load().then(
       (m) => {
@@ -29,14 +29,24 @@ export function lazyScreen(load: () => Promise<{ default: ComponentType }>): Laz
       },
     ));
   const Lazy = lazy(preload);
-  function Screen() {
+  function Screen(props: P) {
     // Chosen once per mount: switching from Lazy to the loaded component on a later render would
     // be another element type, and React would remount the screen and lose what it holds.
-    const [component] = useState<ComponentType>(() => loaded ?? Lazy);
-    return createElement(component);
+    const [component] = useState<ComponentType<P>>(() => loaded ?? (Lazy as unknown as ComponentType<P>));
+    return createElement(component, props);
   }
   return { Screen, preload };
 }
+
+export function lazyScreen(load: () => Promise<{ default: ComponentType }>): LazyScreen {
+  return lazyComponent(load);
+}
+
+/**
+ * The unlocked app's frame (bar, navigation, sync status, idle lock), not needed to paint the set-up
+ * or lock screen; those two start fetching it.
+ */
+export const appShell = lazyComponent<{ onReconnect: () => Promise<void> }>(() => import('./app-shell').then((m) => ({ default: m.AppShell })));
 
 export const householdsScreen = lazyScreen(() =>
   import('../features/households/households-screen').then((m) => ({ default: m.HouseholdsScreen })),

@@ -3,7 +3,7 @@
  * the app learns that one is waiting and the user chooses when to switch (update-prompt.tsx),
  * because reloading mid-call would throw away whatever is typed but not yet saved.
  */
-import { Workbox } from 'workbox-window';
+import type { Workbox } from 'workbox-window';
 import { create } from 'zustand';
 
 export interface UpdateState {
@@ -21,7 +21,15 @@ const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
-  const wb = new Workbox('/sw.js');
+  // workbox-window is a chunk of its own, fetched when boot.tsx calls this (once the first screen
+  // is shown): the worker's install downloads the whole app for offline use, which must not compete
+  // with the first screen on a slow line.
+  import('workbox-window')
+    .then(({ Workbox }) => register(new Workbox('/sw.js')))
+    .catch((e: unknown) => console.error('Service worker registration failed', e));
+}
+
+function register(wb: Workbox): void {
 
   wb.addEventListener('waiting', () => {
     useUpdate.setState({

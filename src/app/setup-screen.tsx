@@ -11,6 +11,7 @@ import { Notice } from '../ui/layout';
 import { newPassphraseErrors, NewPassphraseFields, PassphraseWarning, type NewPassphraseErrors } from '../ui/passphrase';
 import { Busy } from '../ui/status';
 import { Gate } from './gate';
+import { appShell, householdsScreen } from './screens';
 import { useApp } from '../state/store';
 import { T } from './text';
 
@@ -27,6 +28,13 @@ export function SetupScreen() {
   const [acknowledged, setAcknowledged] = useState(false);
   const [errors, setErrors] = useState<SetupErrors>({});
   const [busy, setBusy] = useState(false);
+
+  // The app behind this screen is fetched once someone starts filling it in, not with the page: a
+  // first visit paints this screen without it.
+  const warmUp = () => {
+    appShell.preload().catch(() => undefined);
+    householdsScreen.preload().catch(() => undefined);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -50,7 +58,7 @@ export function SetupScreen() {
   return (
     <Gate title={T.setupTitle}>
       <p>{T.setupIntro}</p>
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form noValidate onFocus={warmUp} onSubmit={(e) => void submit(e)}>
         <TextField
           label={T.displayName}
           autoComplete="username"

@@ -17,7 +17,7 @@ import {
   userOf,
   wrapForPassphrase,
 } from './key-slots';
-import { openSession, type Session } from './session';
+import type { Session } from './session';
 import { newUserKey, openUserKey, rewrapUserKey } from './user-key';
 import { readSettings, updateSettings } from './settings';
 import type { DeviceSettings, UnlockThrottle, Vault, VaultSession, VaultUser } from './types';
@@ -25,6 +25,22 @@ import type { DeviceSettings, UnlockThrottle, Vault, VaultSession, VaultUser } f
 export interface VaultOptions {
   /** The clock, in epoch ms; tests inject one to step through the unlock throttle. */
   readonly now?: () => number;
+}
+
+/**
+ * The unlocked session's code (records, the sync store, backups, the lost-record resend) is not
+ * needed to show the set-up or lock screen, so it is a chunk of its own: a first visit paints the
+ * set-up screen without it. Set-up and unlock start fetching it before the key derivation, which
+ * takes longer; offline the service worker has it.
+ */
+let sessionCode: Promise<typeof import('./session')> | undefined;
+export function loadSessionCode(): Promise<typeof import('./session')> {
+  const loading = (sessionCode ??= import('./session'));
+  // A failed fetch (an update half-deployed, the line dropped) is tried again next time.
+  loading.catch(() => {
+    if (sessionCode === loading) sessionCode = undefined;
+  });
+  return loading;
 }
 
 export function createVault(dbName = 'kyoten-vault', options: VaultOptions = {}): Vault {
@@ -37,6 +53,7 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
   const sessions = new Set<Session>();
 
   async function startSession(key: CryptoKey, user: VaultUser, userKey: CryptoKey): Promise<VaultSession> {
+    const { openSession } = await loadSessionCode();
     const session = await openSession(db, key, user, now, userKey);
     for (const old of sessions) if (old.isLocked) sessions.delete(old);
     sessions.add(session);
@@ -52,6 +69,7 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
     async setUp(displayName: string, passphrase: string): Promise<VaultSession> {
       const name = assertDisplayName(displayName);
       assertStrongPassphrase(passphrase);
+      void loadSessionCode().catch(() => undefined);
       return withStorage(db, async () => {
         if ((await db.keySlots.count()) > 0) throw new VaultError('already-set-up');
         const dataKey = await generateDataKey();
@@ -71,6 +89,7 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
     },
 
     unlock(userId: string, passphrase: string): Promise<VaultSession> {
+      void loadSessionCode().catch(() => undefined);
       return withStorage(db, async () => {
         const slot = await findSlot(db, userId);
         const upgrade = slotNeedsUpgrade(slot);
