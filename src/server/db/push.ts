@@ -44,8 +44,14 @@ type Outcome =
 
 interface HeldRecord {
   readonly version: number;
-  readonly payloadJson: string;
+  /**
+   * The state's JSON text, when a decision may need it: read only for a month-close (compared) and
+   * for an edit not based on the held version (merged); undefined otherwise (planMerge reads it then).
+   */
+  readonly payloadJson: string | undefined;
   readonly withdrawn: boolean;
+  /** [R4] withdrawn by the hub's admin (its state is REMOVED_PAYLOAD) */
+  readonly removed: boolean;
 }
 
 /** What the push has read or written so far, by key; kept in step with the transaction. */
@@ -56,8 +62,8 @@ interface Known {
   readonly evidence: Map<string, { hash: string; version: number }>;
   /** `${kind}\u0000${entityId}` → current state (absent: not held) */
   readonly records: Map<string, HeldRecord>;
-  /** `${kind}\u0000${entityId}` → this device's latest accepted change to it, as sent */
-  readonly own: Map<string, { version: number; payload: Json }>;
+  /** `${kind}\u0000${entityId}` → this device's latest accepted change to it, as sent (its payload only when it is later than the edit's base) */
+  readonly own: Map<string, { version: number; payload: Json | undefined }>;
   /** case id → the entries of the case held (and accepted so far in this push) [E1–E7] */
   readonly cases: HeldCases;
   /** the ids the author's entries may carry as recordedBy.userId on this device: their hub id and vault user id (A9) [E6] */
@@ -223,27 +229,52 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     await readHeldCases(tx, tenantId, caseIds, known.cases);
   }
   // Merged kinds are read to merge into; a month-close (請求済み) to refuse writing it twice.
-  const merged = changes.filter((c) => (MERGED_KINDS.has(c.kind) || c.kind === 'month-close') && storable(c.entityId));
-  if (merged.length > 0) {
-    const kinds = merged.map((c) => c.kind);
-    const ids = merged.map((c) => c.entityId);
-    const held = await tx.query<{ kind: string; entity_id: string; version: string; payload_json: string; withdrawn: boolean }>(
-      { name: 'push-known-records', text: `SELECT r.kind, r.entity_id, r.version, r.payload_json, r.withdrawn
-         FROM records r JOIN unnest($2::text[], $3::text[]) AS k (kind, entity_id) USING (kind, entity_id)
-        WHERE r.tenant_id = $1` },
-      [tenantId, kinds, ids],
+  // A record's state is read only when a decision may need it: an edit based on the held version
+  // (the drain of an offline queue, nearly every edit) is taken as sent, so the held text is left
+  // in PostgreSQL. A record changed twice in the push is read whole (base unknown: null).
+  const bases = new Map<string, { kind: string; entityId: string; base: number | null }>();
+  for (const c of changes) {
+    if (!((MERGED_KINDS.has(c.kind) || c.kind === 'month-close') && storable(c.entityId))) continue;
+    const key = recordKey(c.kind, c.entityId);
+    const base = typeof c.baseVersion === 'number' && Number.isSafeInteger(c.baseVersion) ? c.baseVersion : null;
+    bases.set(key, bases.has(key) ? { kind: c.kind, entityId: c.entityId, base: null } : { kind: c.kind, entityId: c.entityId, base });
+  }
+  if (bases.size > 0) {
+    const keys = [...bases.values()];
+    const kinds = keys.map((k) => k.kind);
+    const ids = keys.map((k) => k.entityId);
+    const baseVersions = keys.map((k) => k.base);
+    // The held records and this device's latest change to each, in one statement: a row per
+    // record held or changed by this device ('own' rows carry the payload as text only when it
+    // may be the edit's base: later than the base the device names).
+    const rows = await tx.query<{ kind: string; entity_id: string; held: boolean; version: string; payload_json: string | null; withdrawn: boolean; removed: boolean }>(
+      {
+        name: 'push-known-records',
+        text: `WITH k AS (SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[]) AS k (kind, entity_id, base))
+         SELECT true AS held, r.kind, r.entity_id, r.version,
+                CASE WHEN r.kind = 'month-close' OR k.base IS NULL OR k.base <> r.version THEN r.payload_json END AS payload_json,
+                r.withdrawn, r.withdrawn AND r.payload_json = $6 AS removed
+           FROM records r JOIN k USING (kind, entity_id)
+          WHERE r.tenant_id = $1
+         UNION ALL
+         (SELECT DISTINCT ON (c.kind, c.entity_id) false, c.kind, c.entity_id, c.version,
+                 CASE WHEN k.base IS NULL OR c.version > k.base THEN c.payload::text END, false, false
+            FROM changes c JOIN k USING (kind, entity_id)
+           WHERE c.tenant_id = $1 AND c.device_id = $2
+           ORDER BY c.kind, c.entity_id, c.version DESC)`,
+      },
+      [tenantId, deviceId, kinds, ids, baseVersions, REMOVED_PAYLOAD],
     );
-    for (const r of held.rows) {
-      known.records.set(recordKey(r.kind, r.entity_id), { version: Number(r.version), payloadJson: r.payload_json, withdrawn: r.withdrawn });
+    for (const r of rows.rows) {
+      const key = recordKey(r.kind, r.entity_id);
+      if (r.held) {
+        known.records.set(key, { version: Number(r.version), payloadJson: r.payload_json ?? undefined, withdrawn: r.withdrawn, removed: r.removed });
+      } else if (r.payload_json !== null) {
+        known.own.set(key, { version: Number(r.version), payload: JSON.parse(r.payload_json) as Json });
+      } else {
+        known.own.set(key, { version: Number(r.version), payload: undefined });
+      }
     }
-    const own = await tx.query<{ kind: string; entity_id: string; version: string; payload: Json }>(
-      { name: 'push-known-own', text: `SELECT DISTINCT ON (c.kind, c.entity_id) c.kind, c.entity_id, c.version, c.payload
-         FROM changes c JOIN unnest($3::text[], $4::text[]) AS k (kind, entity_id) USING (kind, entity_id)
-        WHERE c.tenant_id = $1 AND c.device_id = $2
-        ORDER BY c.kind, c.entity_id, c.version DESC` },
-      [tenantId, deviceId, kinds, ids],
-    );
-    for (const r of own.rows) known.own.set(recordKey(r.kind, r.entity_id), { version: Number(r.version), payload: r.payload });
   }
   return known;
 }
@@ -332,9 +363,9 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
     ctx.known.evidence.set(entityId, { hash: evidenceHash, version });
     rememberEntry(ctx.known.cases, change.payload);
   }
-  if (kind === 'month-close') ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: shape.payloadJson, withdrawn: false });
+  if (kind === 'month-close') ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: shape.payloadJson, withdrawn: false, removed: false });
   if (merge !== undefined) {
-    ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: merge.stateJson, withdrawn: merge.withdrawn });
+    ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: merge.stateJson, withdrawn: merge.withdrawn, removed: merge.withdrawn && merge.stateJson === REMOVED_PAYLOAD });
     ctx.known.own.set(recordKey(kind, entityId), { version, payload: change.payload as Json });
   }
   return { status: 'accepted', version };
@@ -370,7 +401,7 @@ async function planMerge(
   const withdrawn = change.op === 'withdraw' || (held?.withdrawn ?? false);
   if (held === undefined) return { ok: true, stateJson: payloadJson, withdrawn, basedOn: null, heldVersion: null, conflicts: [] };
   // [R4] An admin withdrew it from every device; an edit would bring it back half-merged.
-  if (held.withdrawn && held.payloadJson === REMOVED_PAYLOAD) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
+  if (held.removed) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
   const own = ctx.known.own.get(recordKey(kind, entityId));
   const baseVersion = change.baseVersion ?? null;
   if (baseVersion !== null && baseVersion > held.version) {
@@ -380,7 +411,7 @@ async function planMerge(
   let basedOn: number | null;
   if (own !== undefined && own.version < version && (baseVersion === null || own.version > baseVersion)) {
     basedOn = own.version;
-    base = own.payload;
+    base = own.payload ?? (await ownPayload(ctx, kind, entityId, own.version));
   } else if (baseVersion !== null) {
     basedOn = baseVersion;
     if (baseVersion === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
@@ -397,8 +428,30 @@ async function planMerge(
     base = {};
   }
   if (basedOn === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
-  const { merged, conflicts } = mergeRecord(asObject(base), asObject(JSON.parse(held.payloadJson) as Json), asObject(change.payload as Json));
+  const heldJson = held.payloadJson ?? (await heldPayload(ctx, kind, entityId));
+  const { merged, conflicts } = mergeRecord(asObject(base), asObject(JSON.parse(heldJson) as Json), asObject(change.payload as Json));
   return { ok: true, stateJson: JSON.stringify(merged), withdrawn, basedOn, heldVersion: held.version, conflicts };
+}
+
+/**
+ * The held state's text, for a merge readKnown did not foresee (it reads the text of every record
+ * whose edit is not based on the held version, so this is a safety net, not a path).
+ */
+async function heldPayload(ctx: PushContext, kind: string, entityId: string): Promise<string> {
+  const row = (
+    await ctx.tx.query<{ payload_json: string }>('SELECT payload_json FROM records WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3', [ctx.tenantId, kind, entityId])
+  ).rows[0];
+  if (row === undefined) throw new Error(`push: ${kind} ${entityId} was read as held and is not`);
+  return row.payload_json;
+}
+
+/** This device's change at `version`, as it sent it (the same safety net as heldPayload). */
+async function ownPayload(ctx: PushContext, kind: string, entityId: string, version: number): Promise<Json> {
+  const row = (
+    await ctx.tx.query<{ payload: Json }>('SELECT payload FROM changes WHERE tenant_id = $1 AND version = $2 AND kind = $3 AND entity_id = $4', [ctx.tenantId, version, kind, entityId])
+  ).rows[0];
+  if (row === undefined) throw new Error(`push: change ${version} of ${kind} ${entityId} is gone`);
+  return row.payload;
 }
 
 interface Writes {
@@ -458,49 +511,68 @@ function addWrites(
 }
 
 /**
- * Writes what `addWrites` collected: one multi-row statement per table. [S9] received_at is the
- * server's clock (now(): the transaction's start); the device's `at` is kept as device_at.
+ * Writes what `addWrites` collected, in one statement (one round trip while the hub's counter is
+ * held). [S9] received_at is the server's clock (now(): the transaction's start); the device's `at`
+ * is kept as device_at.
+ *
+ * The accepted changes travel as ONE json parameter, a row per change, expanded by PostgreSQL
+ * (json_to_recordset): each payload's JSON text is spliced in as it is (a `json` value keeps its
+ * text verbatim, so `p::text` is the payload as checked), and the record and its version are written
+ * from the same row; a state is sent apart (`st`) only when a merge made it differ from the payload.
+ * Three multi-megabyte `text[]` parameters (changes, records, record versions) cost pg an escaping
+ * pass each and PostgreSQL an array parse each. The foreign keys to `changes` are checked at its end.
  */
 async function flushWrites(ctx: PushContext, w: Writes): Promise<void> {
   const { tx, tenantId } = ctx;
   const col = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
   const records = [...w.records.values()];
   if (w.changes.length + w.evidence.length + records.length + w.versions.length + w.conflicts.length === 0) return;
-  // One statement for every table (one round trip while the hub's counter is held); a table with
-  // nothing to write gets empty arrays. The foreign keys to `changes` are checked at its end.
+  const recordAt = new Map(records.map((r) => [r.version, r]));
+  const versionAt = new Map(w.versions.map((v) => [v.version, v.stateJson]));
+  const rows = w.changes.map((c) => {
+    const record = recordAt.get(c.version);
+    const state = record?.stateJson ?? versionAt.get(c.version);
+    return (
+      `{"v":${c.version},"s":${c.seq},"m":${JSON.stringify(c.mutationId)},"k":${JSON.stringify(c.kind)},"e":${JSON.stringify(c.entityId)},` +
+      `"o":${JSON.stringify(c.op)},"a":${JSON.stringify(c.at)},"p":${c.payloadJson}` +
+      (record === undefined ? '' : `,"r":true,"oi":${JSON.stringify(record.officeId)},"w":${record.withdrawn}`) +
+      (versionAt.has(c.version) ? ',"rv":true' : '') +
+      (state !== undefined && state !== c.payloadJson ? `,"st":${state}` : '') +
+      '}'
+    );
+  });
   await tx.query(
     {
       name: 'push-writes',
-      text: `WITH c AS (
+      text: `WITH t AS MATERIALIZED (
+         SELECT * FROM json_to_recordset($4::json)
+           AS t (v bigint, s bigint, m uuid, k text, e text, o text, a timestamptz, p json, r boolean, oi text, w boolean, rv boolean, st json)),
+       c AS (
          INSERT INTO changes (version, tenant_id, device_id, device_seq, mutation_id, user_id, kind, entity_id, op, payload, device_at)
-         SELECT t.v, $1, $2, t.s, t.m::uuid, $3, t.k, t.e, t.o, t.p::jsonb, t.a::timestamptz
-           FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS t (v, s, m, k, e, o, p, a)),
+         SELECT t.v, $1, $2, t.s, t.m, $3, t.k, t.e, t.o, t.p::jsonb, t.a FROM t),
        ev AS (
          INSERT INTO evidence (tenant_id, id, case_id, hash, version, received_at)
-         SELECT $1, t.i, t.c, t.h, t.v, now() FROM unnest($12::text[], $13::text[], $14::text[], $15::bigint[]) AS t (i, c, h, v)),
+         SELECT $1, t.i, t.c, t.h, t.v, now() FROM unnest($5::text[], $6::text[], $7::text[], $8::bigint[]) AS t (i, c, h, v)),
        r AS (
          INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
-         SELECT $1, t.k, t.e, t.v, t.o, t.w, t.p, $3, now()
-           FROM unnest($16::text[], $17::text[], $18::bigint[], $19::text[], $20::boolean[], $21::text[]) AS t (k, e, v, o, w, p)
+         SELECT $1, t.k, t.e, t.v, t.oi, t.w, coalesce(t.st, t.p)::text, $3, now() FROM t WHERE t.r
          ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
            SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
                payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at),
        rv AS (
          INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json)
-         SELECT $1, t.k, t.e, t.v, t.p FROM unnest($22::text[], $23::text[], $24::bigint[], $25::text[]) AS t (k, e, v, p))
+         SELECT $1, t.k, t.e, t.v, coalesce(t.st, t.p)::text FROM t WHERE t.rv)
        INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
        SELECT $1, t.k, t.e, t.f, t.b, t.h, t.kv::jsonb, t.v, t.lv::jsonb, t.o
-         FROM unnest($26::text[], $27::text[], $28::text[], $29::bigint[], $30::bigint[], $31::text[], $32::bigint[], $33::text[], $34::text[])
+         FROM unnest($9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::text[])
            AS t (k, e, f, b, h, kv, v, lv, o)`,
     },
     [
       tenantId,
       ctx.deviceId,
       ctx.userId,
-      ...(['version', 'seq', 'mutationId', 'kind', 'entityId', 'op', 'payloadJson', 'at'] as const).map((k) => col(w.changes, k)),
+      `[${rows.join(',')}]`,
       ...(['id', 'caseId', 'hash', 'version'] as const).map((k) => col(w.evidence, k)),
-      ...(['kind', 'entityId', 'version', 'officeId', 'withdrawn', 'stateJson'] as const).map((k) => col(records, k)),
-      ...(['kind', 'entityId', 'version', 'stateJson'] as const).map((k) => col(w.versions, k)),
       ...(['kind', 'entityId', 'path', 'basedOn', 'heldVersion', 'kept', 'version', 'lost', 'officeId'] as const).map((k) => col(w.conflicts, k)),
     ],
   );
