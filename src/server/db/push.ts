@@ -2,13 +2,14 @@
  * applyPush: takes one device's changes into the change log, in one transaction, answering each
  * change on its own. The rules [S2]-[S14] are in docs/hub-server.md; the comments say why.
  *
- * Speed: a push of 1,000 changes must not cost 1,000 × several round trips while it holds the
- * version counter. What the checks need is read for the whole push up front (mutation ids,
- * evidence, held records, this device's earlier changes), decided in memory, and written at the
- * end in one multi-row statement per table (changes, evidence, records, record versions,
- * conflicts, receipts), with the hub's counter moved once. Only when the database refuses to store
- * something does the push start over with a savepoint around each change, so that change alone
- * is refused [S11].
+ * Speed: a push of 1,000 changes must not cost 1,000 × several round trips, nor hold its hub's
+ * version counter while it reads and decides. What the checks need is read for the whole push up
+ * front (mutation ids, evidence, held records with this device's earlier changes), decided in
+ * memory before the counter is taken, and written once it is held: every table in one statement
+ * (the changes as one json parameter), then the receipts with the hub's head. Should another
+ * writer of the hub commit in between, the push reads and decides again under the counter [S2].
+ * Only when the database refuses to store something does the push start over with a savepoint
+ * around each change, so that change alone is refused [S11].
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
@@ -106,24 +107,30 @@ export async function applyPush(
     // may still send its last evidence (POST /api/sync/retire); the sync service passes only
     // append-only kinds then.
     const device = await lockDeviceForUser(tx, deviceId, userId, options);
-    const row = { tenant_id: device.tenantId, last_seq: String(device.lastSeq) };
-    // [S2] Pushes of one hub queue on its counter row from here to COMMIT, so its versions are
-    // handed out in commit order (and with no hole: an aborted push hands its versions back);
-    // other hubs' pushes do not wait (hub-head.ts). Taken before any check so that two devices
-    // racing with the same mutation id or evidence id see each other's commit instead of failing
-    // on a unique index.
-    const counter = await lockHubHead(tx, device.tenantId);
-    const head = counter.head;
-    const lastSeq = Number(row.last_seq);
+    const tenantId = device.tenantId;
+    const lastSeq = device.lastSeq;
     const fresh = changes.filter((c) => c.seq > lastSeq);
-    const known = await readKnown(tx, row.tenant_id, deviceId, fresh);
-    known.authorIds = options.authorIds ?? [];
-    const base = { tx, tenantId: row.tenant_id, deviceId, userId, receivedAt: counter.now };
-
-    let run: Run;
+    const authorIds = options.authorIds ?? [];
+    // [S2] Pushes of one hub queue on its counter row (lockHubHead) until COMMIT, so its versions
+    // are handed out in commit order, with no hole. The counter is taken only for the writes: the
+    // reads and decisions come first, on versions from the head as it was before the first read.
+    // If the head is still there once the counter is held, nothing of this hub was committed in
+    // between (every writer of changes, records and evidence moves it), so what was read and
+    // decided stands; otherwise (another device's push, an admin's withdrawal) the push reads and
+    // decides again under the counter, so two devices racing with the same mutation id or
+    // evidence id see each other's commit instead of failing on a unique index.
+    const seen = await readHead(tx, tenantId);
+    const base = { tx, tenantId, deviceId, userId, receivedAt: seen.now };
+    let known = await readKnown(tx, tenantId, deviceId, fresh, authorIds);
+    let run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: seen.head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
+    const { head } = await lockHubHead(tx, tenantId);
+    if (head !== seen.head) {
+      known = await readKnown(tx, tenantId, deviceId, fresh, authorIds);
+      run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
+    }
     await tx.query('SAVEPOINT push');
     try {
-      run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
+      await flushWrites(base, run.writes);
     } catch (error) {
       if (!isDataError(error)) throw error;
       // [S11] The database refused to store something: start over, one savepoint per change.
@@ -136,11 +143,24 @@ export async function applyPush(
   });
 }
 
+/** The hub's head and the transaction's clock, without the counter's lock (see applyPush). */
+async function readHead(tx: pg.PoolClient, tenantId: string): Promise<{ readonly head: number; readonly now: Date }> {
+  const row = (
+    await tx.query<{ head: string; now: Date }>(
+      { name: 'push-read-head', text: 'SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head, now() AS now' },
+      [tenantId],
+    )
+  ).rows[0]!;
+  return { head: Number(row.head), now: row.now };
+}
+
 interface Run {
   readonly results: ChangeResult[];
   readonly receipts: Receipt[];
   readonly lastSeq: number;
   readonly nextVersion: number;
+  /** what the fast pass decided to write (flushed by applyPush once it holds the counter) */
+  readonly writes: Writes;
 }
 
 async function takeAll(ctx: PushContext, changes: readonly PushedChange[], startSeq: number): Promise<Run> {
@@ -170,9 +190,7 @@ async function takeAll(ctx: PushContext, changes: readonly PushedChange[], start
     lastSeq = change.seq;
     results.push(outcome.status === 'refused' ? { ...base, ...outcome, retryable: false } : ({ ...base, ...outcome } as ChangeResult));
   }
-  // A data error here sends the whole push to the careful pass (applyPush).
-  if (!ctx.careful) await flushWrites(ctx, ctx.writes);
-  return { results, receipts, lastSeq, nextVersion: ctx.nextVersion };
+  return { results, receipts, lastSeq, nextVersion: ctx.nextVersion, writes: ctx.writes };
 }
 
 /** A data error the database raises about one change (class 22: not storable; class 23: a constraint). */
@@ -200,8 +218,8 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
 }
 
 /** Reads, for the whole push, what the checks of each change need (see Known). */
-async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[]): Promise<Known> {
-  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds: [] };
+async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[], authorIds: readonly string[]): Promise<Known> {
+  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds };
   const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   if (mutationIds.length > 0) {
     const rows = await tx.query<{ mutation_id: string; version: string; kind: string; entity_id: string; op: string; payload: Json }>(
@@ -522,7 +540,7 @@ function addWrites(
  * Three multi-megabyte `text[]` parameters (changes, records, record versions) cost pg an escaping
  * pass each and PostgreSQL an array parse each. The foreign keys to `changes` are checked at its end.
  */
-async function flushWrites(ctx: PushContext, w: Writes): Promise<void> {
+async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId' | 'userId'>, w: Writes): Promise<void> {
   const { tx, tenantId } = ctx;
   const col = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
   const records = [...w.records.values()];
@@ -605,8 +623,8 @@ async function finishPush(
   head: number,
   lastSeq: number,
 ): Promise<void> {
-  const cols: unknown[][] = [[], [], [], [], [], [], [], [], []];
-  for (const { change, outcome } of receipts) {
+  // One json parameter, a row per receipt (nine text[] parameters cost pg an escaping pass each).
+  const rows = receipts.map(({ change, outcome }) => {
     const refused = outcome.status === 'refused';
     let payloadJson: string | null = null;
     if (refused) {
@@ -616,30 +634,28 @@ async function finishPush(
         payloadJson = '"(not JSON)"';
       }
     }
-    const row = [
-      change.seq,
-      safeText(change.mutationId),
-      safeText(change.kind),
-      safeText(change.entityId),
-      outcome.status,
-      refused ? null : outcome.version,
-      refused ? outcome.reason : null,
-      refused ? safeText(outcome.detail, 2000) : null,
-      payloadJson,
-    ];
-    row.forEach((v, i) => cols[i]!.push(v));
-  }
+    return {
+      s: change.seq,
+      m: safeText(change.mutationId),
+      k: safeText(change.kind),
+      e: safeText(change.entityId),
+      o: outcome.status,
+      v: refused ? null : outcome.version,
+      r: refused ? outcome.reason : null,
+      d: refused ? safeText(outcome.detail, 2000) : null,
+      pj: payloadJson,
+    };
+  });
   await tx.query(
     {
       name: 'push-finish',
-      text: `WITH moved AS (UPDATE sync_heads SET version = $13 WHERE tenant_id = $2 AND version < $13),
-            device AS (UPDATE devices SET last_seq = $14, last_seen_at = now() WHERE id = $1)
+      text: `WITH moved AS (UPDATE sync_heads SET version = $5 WHERE tenant_id = $2 AND version < $5),
+            device AS (UPDATE devices SET last_seq = $6, last_seen_at = now() WHERE id = $1)
        INSERT INTO receipts (device_id, device_seq, tenant_id, mutation_id, user_id, kind, entity_id, outcome, version, reason, detail, payload_json)
        SELECT $1, s, $2, m, $3, k, e, o, v, r, d, pj
-         FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[])
-           AS t (s, m, k, e, o, v, r, d, pj)`,
+         FROM json_to_recordset($4::json) AS t (s bigint, m text, k text, e text, o text, v bigint, r text, d text, pj text)`,
     },
-    [ctx.deviceId, ctx.tenantId, ctx.userId, ...cols, head, lastSeq],
+    [ctx.deviceId, ctx.tenantId, ctx.userId, JSON.stringify(rows), head, lastSeq],
   );
 }
 
@@ -713,10 +729,13 @@ async function replay(ctx: PushContext, change: PushedChange): Promise<Outcome &
   return { status: 'duplicate', version: Number(r.version) };
 }
 
-/** Text the database can always store (no NUL), cut to a length, whatever the device sent. */
+/**
+ * Text the database can always store (no NUL, no lone surrogate: json_to_recordset refuses its
+ * escape), cut to a length, whatever the device sent.
+ */
 function safeText(value: unknown, max = 200): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  return text.replaceAll('\u0000', '\\u0000').slice(0, max);
+  return text.replaceAll('\u0000', '\\u0000').slice(0, max).toWellFormed();
 }
 
 
