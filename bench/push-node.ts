@@ -6,11 +6,12 @@
  * store's `applyPush` alone. Each round edits the same households again, on the versions the
  * round before left, so every round takes the same path (no merge: the base is the held version).
  *
- *   npx tsx bench/push-node.ts            PUSH_ROUNDS (5) rounds of each, medians printed
+ *   npx tsx bench/push-node.ts (or BENCH_ONLY=push npm run bench)  PUSH_ROUNDS (5) rounds of each, medians printed
  *   PUSH_HOUSEHOLDS=10000 PUSH_EDITS=1000 the fixture's size
- *   PUSH_CPU_PROF=1                       run with `node --cpu-prof` yourself to profile
+ *   node --cpu-prof --import tsx bench/push-node.ts                  to profile it
  *
- * PostgreSQL at 127.0.0.1:5432, database `test` (BENCH_DATABASE_URL for another), in a fresh schema.
+ * Beside wall time, the CPU of this process and of the store's PostgreSQL backends, steadier on a
+ * busy machine. PostgreSQL at 127.0.0.1:5432, database `test` (BENCH_DATABASE_URL for another), in a fresh schema.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +23,7 @@ import { openPostgresStore } from '../src/server/db/postgres-store';
 import type { PushedChange } from '../src/server/db/store';
 import { createApiHandler } from '../src/server/http/api';
 import { schemaUrl, seedDevices } from '../test/integration/hub-process';
-import { median } from './stats';
+import { cpuSeconds, median } from './stats';
 import { syncFixture } from './sync-fixture';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -38,12 +39,16 @@ export interface PushFigures {
   /** this process's CPU milliseconds (user + system) per round, for each: steadier than wall time on a busy machine */
   readonly apiCpu: readonly number[];
   readonly storeCpu: readonly number[];
+  /** CPU milliseconds of the store's PostgreSQL backends per round (found by application_name) */
+  readonly apiPgCpu: readonly number[];
+  readonly storePgCpu: readonly number[];
   readonly bodyBytes: number;
 }
 
 export async function benchPush(): Promise<PushFigures> {
   const schema = `bench_push_${process.pid}_${Date.now()}`;
-  const store = await openPostgresStore({ connectionString: DATABASE_URL, schema });
+  const application = `bench-push-${process.pid}`;
+  const store = await openPostgresStore({ connectionString: DATABASE_URL, schema, connection: { application_name: application } });
   const raw = new pg.Pool({ connectionString: schemaUrl(DATABASE_URL, schema), max: 2 });
   let server: Server | undefined;
   try {
@@ -103,7 +108,16 @@ export async function benchPush(): Promise<PushFigures> {
     const api = createApiHandler({ store: () => store, accounts: { idleMinutes: 30, maxHours: 12, now: () => new Date() } });
     server = await startServer({ port: 0, host: '127.0.0.1', distDir: import.meta.dirname, api });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const figures = { api: [] as number[], store: [] as number[], apiCpu: [] as number[], storeCpu: [] as number[], bodyBytes: 0 };
+    const figures = { api: [] as number[], store: [] as number[], apiCpu: [] as number[], storeCpu: [] as number[], apiPgCpu: [] as number[], storePgCpu: [] as number[], bodyBytes: 0 };
+    const backends = async () => {
+      const rows = await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
+      return new Map(rows.rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+    };
+    const pgCpu = async (since: Map<number, number>) => {
+      let used = 0;
+      for (const [pid, now] of await backends()) used += now - (since.get(pid) ?? 0);
+      return used * 1000;
+    };
     const cpu = (since: NodeJS.CpuUsage) => {
       const used = process.cpuUsage(since);
       return (used.user + used.system) / 1000;
@@ -112,6 +126,7 @@ export async function benchPush(): Promise<PushFigures> {
       const changes = edits(viaApi!.deviceId, round);
       const body = JSON.stringify({ changes });
       figures.bodyBytes = Buffer.byteLength(body);
+      let pgStart = await backends();
       let start = performance.now();
       let cpuStart = process.cpuUsage();
       const res = await fetch(`${base}/api/sync/push`, {
@@ -127,16 +142,19 @@ export async function benchPush(): Promise<PushFigures> {
       const text = await res.text();
       figures.api.push(performance.now() - start);
       figures.apiCpu.push(cpu(cpuStart));
+      figures.apiPgCpu.push(await pgCpu(pgStart));
       if (res.status !== 200) throw new Error(`bench: push answered ${res.status}: ${text.slice(0, 300)}`);
       taken((JSON.parse(text) as { results: { status: string; version?: number }[] }).results, changes);
 
       const direct = edits(viaStore!.deviceId, round);
       const pushed: PushedChange[] = direct.map((c) => ({ ...c, officeId: HUB_ONLY_OFFICE, baseVersion: c.baseVersion ?? null }));
+      pgStart = await backends();
       start = performance.now();
       cpuStart = process.cpuUsage();
       const results = await store.applyPush(viaStore!.deviceId, viaStore!.userId, pushed);
       figures.store.push(performance.now() - start);
       figures.storeCpu.push(cpu(cpuStart));
+      figures.storePgCpu.push(await pgCpu(pgStart));
       taken(results as readonly { status: string; version?: number }[], direct);
     }
     return figures;
@@ -151,11 +169,14 @@ export async function benchPush(): Promise<PushFigures> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Runs benchPush and prints its medians with the load average (`BENCH_ONLY=push npm run bench`, or this file alone). */
+export async function printPushFigures(): Promise<void> {
   const before = loadavg().map((l) => l.toFixed(2)).join(' ');
   const f = await benchPush();
   const show = (xs: readonly number[]) => `median ${median(xs).toFixed(0)} ms (${xs.map((x) => x.toFixed(0)).join(', ')})`;
   console.log(`push of ${EDITS} household edits (${(f.bodyBytes / 1e6).toFixed(2)} MB body), ${HOUSEHOLDS} held, ${ROUNDS} rounds; load average ${before} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`  through the HTTP API: ${show(f.api)}; Node CPU ${show(f.apiCpu)}`);
-  console.log(`  applyPush alone:      ${show(f.store)}; Node CPU ${show(f.storeCpu)}`);
+  console.log(`  through the HTTP API: ${show(f.api)}; Node CPU ${show(f.apiCpu)}; PostgreSQL CPU ${show(f.apiPgCpu)}`);
+  console.log(`  applyPush alone:      ${show(f.store)}; Node CPU ${show(f.storeCpu)}; PostgreSQL CPU ${show(f.storePgCpu)}`);
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await printPushFigures();
