@@ -16,7 +16,8 @@
  *   6. load: simulated devices syncing against the hub over PostgreSQL and against express-pouchdb
  *      (bench/load.ts; LOAD_HUBS, LOAD_HOUSEHOLDS, LOAD_DEVICES, LOAD_SECONDS, LOAD_RATES scale it)
  * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone; BENCH_ONLY=start figures 0-3;
- * BENCH_ONLY=first-visit figure 0 alone; BENCH_ONLY=load figure 6 alone.
+ * BENCH_ONLY=first-visit figure 0 alone; BENCH_ONLY=load figure 6 alone; BENCH_ONLY=push the drain's
+ * push in Node alone (bench/push-node.ts: 1,000 household edits through the API and applyPush).
  * Figures vary with the machine's load; compare runs on the same machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -36,6 +37,7 @@ import { benchFacilityImport } from './import';
 import { benchSync } from './sync';
 import { benchFirstVisit } from './first-visit';
 import { benchLoad } from './load';
+import { printPushFigures } from './push-node';
 
 const root = resolve(import.meta.dirname, '..');
 const HOUSEHOLDS = 10_000;
@@ -43,6 +45,11 @@ const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 5);
 /** Each keystroke query is typed this many times: more keys, steadier percentiles. */
 const KEY_ROUNDS = 2;
 
+if (process.env.BENCH_ONLY === 'push') {
+  // The drain's push in Node alone, through the API and applyPush (bench/push-node.ts): no build needed.
+  await printPushFigures();
+  process.exit(0);
+}
 if (process.env.BENCH_SKIP_BUILD !== '1') {
   console.log('building the app…');
   execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {

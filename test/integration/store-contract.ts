@@ -494,6 +494,50 @@ export function storeContract(name: string, target: ContractTarget): void {
         await expect(store.resolveConflict(ALL, conflicts[0]!.id, dev(0).userId)).rejects.toMatchObject({ code: 'not-found' });
       });
 
+      it('[S2][S5][S14] pushes that read and decided while the hub\'s counter was held decide again once they hold it: one mutation from two devices is taken once, and one field edited on one base is merged, not written over', async () => {
+        const v1 = await created();
+        const holder = await raw.connect();
+        let pushes: Promise<readonly ChangeResult[]>[];
+        const phone = edit(1, v1, { phone: '047-222-2222' });
+        try {
+          await holder.query('BEGIN');
+          await holder.query('UPDATE sync_heads SET version = version WHERE tenant_id = $1', [TENANT]);
+          const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+          // The same mutation again from another device (a backup restored there), and another
+          // device's edit of the same field on the same base.
+          pushes = [push(1, [phone]), push(2, [{ ...phone }]), push(3, [edit(1, v1, { phone: '090-3333-3333' })])];
+          // All three have read and decided on v1 and wait for the counter (behind the holder or each other).
+          await expect
+            .poll(
+              async () =>
+                (
+                  await raw.query<{ n: number }>(
+                    `WITH RECURSIVE b (pid) AS (
+                       SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))
+                       UNION SELECT a.pid FROM pg_stat_activity a JOIN b ON b.pid = ANY (pg_blocking_pids(a.pid)))
+                     SELECT count(*)::int AS n FROM b`,
+                    [holderPid],
+                  )
+                ).rows[0]!.n,
+              { timeout: 20_000 },
+            )
+            .toBe(3);
+        } finally {
+          await holder.query('ROLLBACK');
+          holder.release();
+        }
+        const [viaOne, viaTwo, other] = (await Promise.all(pushes)).map((r) => r[0]!);
+        expect([viaOne!.status, viaTwo!.status].sort()).toEqual(['accepted', 'duplicate']);
+        expect((viaOne as { version: number }).version).toBe((viaTwo as { version: number }).version);
+        expect(other!.status).toBe('accepted');
+        // Whichever came second was merged against the first: one conflict on the phone, nothing lost.
+        const conflicts = await store.listConflicts(ALL);
+        expect(conflicts.map((c) => [c.field, c.baseVersion])).toEqual([['phone', v1]]);
+        expect([conflicts[0]!.keptValue, conflicts[0]!.lostValue].sort()).toEqual(['047-222-2222', '090-3333-3333']);
+        expect(await held()).toMatchObject({ phone: conflicts[0]!.keptValue });
+        expect((await drain()).cursor).toBe(v1 + 2);
+      });
+
       it('[S14] a device editing twice before its next pull does not undo what another device merged in between', async () => {
         const v1 = await created();
         await push(1, [edit(1, v1, { phone: '047-222-2222' })]);

@@ -1,9 +1,10 @@
 /**
  * The version counter of one hub [S2] (migration 13: `sync_heads`, a row per tenant). A writer
- * takes its hub's row lock with `lockHubHead` before it reads what its decisions need, hands out
- * versions from head + 1, and moves the head with `moveHubHead` in the same transaction: writers
- * of one hub commit in version order with no hole, and writers of different hubs never wait for
- * each other. A pull reads the hub's head in the snapshot it reads the records in (sql-store.ts).
+ * takes its hub's row lock with `lockHubHead`, hands out versions from head + 1, and moves the head
+ * with `moveHubHead` in the same transaction: writers of one hub commit in version order with no
+ * hole, and writers of different hubs never wait for each other. Every writer of changes, records
+ * or evidence moves the head, so a push may read and decide before it takes the lock and keep its
+ * decisions when the head it read first is still the head it locks (push.ts applyPush). A pull reads the hub's head in the snapshot it reads the records in (sql-store.ts).
  */
 import type pg from 'pg';
 

@@ -2,13 +2,14 @@
  * applyPush: takes one device's changes into the change log, in one transaction, answering each
  * change on its own. The rules [S2]-[S14] are in docs/hub-server.md; the comments say why.
  *
- * Speed: a push of 1,000 changes must not cost 1,000 × several round trips while it holds the
- * version counter. What the checks need is read for the whole push up front (mutation ids,
- * evidence, held records, this device's earlier changes), decided in memory, and written at the
- * end in one multi-row statement per table (changes, evidence, records, record versions,
- * conflicts, receipts), with the hub's counter moved once. Only when the database refuses to store
- * something does the push start over with a savepoint around each change, so that change alone
- * is refused [S11].
+ * Speed: a push of 1,000 changes must not cost 1,000 × several round trips, nor hold its hub's
+ * version counter while it reads and decides. What the checks need is read for the whole push up
+ * front (mutation ids, evidence, held records with this device's earlier changes), decided in
+ * memory before the counter is taken, and written once it is held: every table in one statement
+ * (the changes as one json parameter), then the receipts with the hub's head. Should another
+ * writer of the hub commit in between, the push reads and decides again under the counter [S2].
+ * Only when the database refuses to store something does the push start over with a savepoint
+ * around each change, so that change alone is refused [S11].
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
@@ -44,8 +45,14 @@ type Outcome =
 
 interface HeldRecord {
   readonly version: number;
-  readonly payloadJson: string;
+  /**
+   * The state's JSON text, when a decision may need it: read only for a month-close (compared) and
+   * for an edit not based on the held version (merged); undefined otherwise (planMerge reads it then).
+   */
+  readonly payloadJson: string | undefined;
   readonly withdrawn: boolean;
+  /** [R4] withdrawn by the hub's admin (its state is REMOVED_PAYLOAD) */
+  readonly removed: boolean;
 }
 
 /** What the push has read or written so far, by key; kept in step with the transaction. */
@@ -56,8 +63,8 @@ interface Known {
   readonly evidence: Map<string, { hash: string; version: number }>;
   /** `${kind}\u0000${entityId}` → current state (absent: not held) */
   readonly records: Map<string, HeldRecord>;
-  /** `${kind}\u0000${entityId}` → this device's latest accepted change to it, as sent */
-  readonly own: Map<string, { version: number; payload: Json }>;
+  /** `${kind}\u0000${entityId}` → this device's latest accepted change to it, as sent (its payload only when it is later than the edit's base) */
+  readonly own: Map<string, { version: number; payload: Json | undefined }>;
   /** case id → the entries of the case held (and accepted so far in this push) [E1–E7] */
   readonly cases: HeldCases;
   /** the ids the author's entries may carry as recordedBy.userId on this device: their hub id and vault user id (A9) [E6] */
@@ -100,24 +107,30 @@ export async function applyPush(
     // may still send its last evidence (POST /api/sync/retire); the sync service passes only
     // append-only kinds then.
     const device = await lockDeviceForUser(tx, deviceId, userId, options);
-    const row = { tenant_id: device.tenantId, last_seq: String(device.lastSeq) };
-    // [S2] Pushes of one hub queue on its counter row from here to COMMIT, so its versions are
-    // handed out in commit order (and with no hole: an aborted push hands its versions back);
-    // other hubs' pushes do not wait (hub-head.ts). Taken before any check so that two devices
-    // racing with the same mutation id or evidence id see each other's commit instead of failing
-    // on a unique index.
-    const counter = await lockHubHead(tx, device.tenantId);
-    const head = counter.head;
-    const lastSeq = Number(row.last_seq);
+    const tenantId = device.tenantId;
+    const lastSeq = device.lastSeq;
     const fresh = changes.filter((c) => c.seq > lastSeq);
-    const known = await readKnown(tx, row.tenant_id, deviceId, fresh);
-    known.authorIds = options.authorIds ?? [];
-    const base = { tx, tenantId: row.tenant_id, deviceId, userId, receivedAt: counter.now };
-
-    let run: Run;
+    const authorIds = options.authorIds ?? [];
+    // [S2] Pushes of one hub queue on its counter row (lockHubHead) until COMMIT, so its versions
+    // are handed out in commit order, with no hole. The counter is taken only for the writes: the
+    // reads and decisions come first, on versions from the head as it was before the first read.
+    // If the head is still there once the counter is held, nothing of this hub was committed in
+    // between (every writer of changes, records and evidence moves it), so what was read and
+    // decided stands; otherwise (another device's push, an admin's withdrawal) the push reads and
+    // decides again under the counter, so two devices racing with the same mutation id or
+    // evidence id see each other's commit instead of failing on a unique index.
+    const seen = await readHead(tx, tenantId);
+    const base = { tx, tenantId, deviceId, userId, receivedAt: seen.now };
+    let known = await readKnown(tx, tenantId, deviceId, fresh, authorIds);
+    let run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: seen.head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
+    const { head } = await lockHubHead(tx, tenantId);
+    if (head !== seen.head) {
+      known = await readKnown(tx, tenantId, deviceId, fresh, authorIds);
+      run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
+    }
     await tx.query('SAVEPOINT push');
     try {
-      run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
+      await flushWrites(base, run.writes);
     } catch (error) {
       if (!isDataError(error)) throw error;
       // [S11] The database refused to store something: start over, one savepoint per change.
@@ -130,11 +143,24 @@ export async function applyPush(
   });
 }
 
+/** The hub's head and the transaction's clock, without the counter's lock (see applyPush). */
+async function readHead(tx: pg.PoolClient, tenantId: string): Promise<{ readonly head: number; readonly now: Date }> {
+  const row = (
+    await tx.query<{ head: string; now: Date }>(
+      { name: 'push-read-head', text: 'SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head, now() AS now' },
+      [tenantId],
+    )
+  ).rows[0]!;
+  return { head: Number(row.head), now: row.now };
+}
+
 interface Run {
   readonly results: ChangeResult[];
   readonly receipts: Receipt[];
   readonly lastSeq: number;
   readonly nextVersion: number;
+  /** what the fast pass decided to write (flushed by applyPush once it holds the counter) */
+  readonly writes: Writes;
 }
 
 async function takeAll(ctx: PushContext, changes: readonly PushedChange[], startSeq: number): Promise<Run> {
@@ -164,9 +190,7 @@ async function takeAll(ctx: PushContext, changes: readonly PushedChange[], start
     lastSeq = change.seq;
     results.push(outcome.status === 'refused' ? { ...base, ...outcome, retryable: false } : ({ ...base, ...outcome } as ChangeResult));
   }
-  // A data error here sends the whole push to the careful pass (applyPush).
-  if (!ctx.careful) await flushWrites(ctx, ctx.writes);
-  return { results, receipts, lastSeq, nextVersion: ctx.nextVersion };
+  return { results, receipts, lastSeq, nextVersion: ctx.nextVersion, writes: ctx.writes };
 }
 
 /** A data error the database raises about one change (class 22: not storable; class 23: a constraint). */
@@ -194,8 +218,8 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
 }
 
 /** Reads, for the whole push, what the checks of each change need (see Known). */
-async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[]): Promise<Known> {
-  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds: [] };
+async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[], authorIds: readonly string[]): Promise<Known> {
+  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds };
   const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   if (mutationIds.length > 0) {
     const rows = await tx.query<{ mutation_id: string; version: string; kind: string; entity_id: string; op: string; payload: Json }>(
@@ -223,27 +247,52 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     await readHeldCases(tx, tenantId, caseIds, known.cases);
   }
   // Merged kinds are read to merge into; a month-close (請求済み) to refuse writing it twice.
-  const merged = changes.filter((c) => (MERGED_KINDS.has(c.kind) || c.kind === 'month-close') && storable(c.entityId));
-  if (merged.length > 0) {
-    const kinds = merged.map((c) => c.kind);
-    const ids = merged.map((c) => c.entityId);
-    const held = await tx.query<{ kind: string; entity_id: string; version: string; payload_json: string; withdrawn: boolean }>(
-      { name: 'push-known-records', text: `SELECT r.kind, r.entity_id, r.version, r.payload_json, r.withdrawn
-         FROM records r JOIN unnest($2::text[], $3::text[]) AS k (kind, entity_id) USING (kind, entity_id)
-        WHERE r.tenant_id = $1` },
-      [tenantId, kinds, ids],
+  // A record's state is read only when a decision may need it: an edit based on the held version
+  // (the drain of an offline queue, nearly every edit) is taken as sent, so the held text is left
+  // in PostgreSQL. A record changed twice in the push is read whole (base unknown: null).
+  const bases = new Map<string, { kind: string; entityId: string; base: number | null }>();
+  for (const c of changes) {
+    if (!((MERGED_KINDS.has(c.kind) || c.kind === 'month-close') && storable(c.entityId))) continue;
+    const key = recordKey(c.kind, c.entityId);
+    const base = typeof c.baseVersion === 'number' && Number.isSafeInteger(c.baseVersion) ? c.baseVersion : null;
+    bases.set(key, bases.has(key) ? { kind: c.kind, entityId: c.entityId, base: null } : { kind: c.kind, entityId: c.entityId, base });
+  }
+  if (bases.size > 0) {
+    const keys = [...bases.values()];
+    const kinds = keys.map((k) => k.kind);
+    const ids = keys.map((k) => k.entityId);
+    const baseVersions = keys.map((k) => k.base);
+    // The held records and this device's latest change to each, in one statement: a row per
+    // record held or changed by this device ('own' rows carry the payload as text only when it
+    // may be the edit's base: later than the base the device names).
+    const rows = await tx.query<{ kind: string; entity_id: string; held: boolean; version: string; payload_json: string | null; withdrawn: boolean; removed: boolean }>(
+      {
+        name: 'push-known-records',
+        text: `WITH k AS (SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[]) AS k (kind, entity_id, base))
+         SELECT true AS held, r.kind, r.entity_id, r.version,
+                CASE WHEN r.kind = 'month-close' OR k.base IS NULL OR k.base <> r.version THEN r.payload_json END AS payload_json,
+                r.withdrawn, r.withdrawn AND r.payload_json = $6 AS removed
+           FROM records r JOIN k USING (kind, entity_id)
+          WHERE r.tenant_id = $1
+         UNION ALL
+         (SELECT DISTINCT ON (c.kind, c.entity_id) false, c.kind, c.entity_id, c.version,
+                 CASE WHEN k.base IS NULL OR c.version > k.base THEN c.payload::text END, false, false
+            FROM changes c JOIN k USING (kind, entity_id)
+           WHERE c.tenant_id = $1 AND c.device_id = $2
+           ORDER BY c.kind, c.entity_id, c.version DESC)`,
+      },
+      [tenantId, deviceId, kinds, ids, baseVersions, REMOVED_PAYLOAD],
     );
-    for (const r of held.rows) {
-      known.records.set(recordKey(r.kind, r.entity_id), { version: Number(r.version), payloadJson: r.payload_json, withdrawn: r.withdrawn });
+    for (const r of rows.rows) {
+      const key = recordKey(r.kind, r.entity_id);
+      if (r.held) {
+        known.records.set(key, { version: Number(r.version), payloadJson: r.payload_json ?? undefined, withdrawn: r.withdrawn, removed: r.removed });
+      } else if (r.payload_json !== null) {
+        known.own.set(key, { version: Number(r.version), payload: JSON.parse(r.payload_json) as Json });
+      } else {
+        known.own.set(key, { version: Number(r.version), payload: undefined });
+      }
     }
-    const own = await tx.query<{ kind: string; entity_id: string; version: string; payload: Json }>(
-      { name: 'push-known-own', text: `SELECT DISTINCT ON (c.kind, c.entity_id) c.kind, c.entity_id, c.version, c.payload
-         FROM changes c JOIN unnest($3::text[], $4::text[]) AS k (kind, entity_id) USING (kind, entity_id)
-        WHERE c.tenant_id = $1 AND c.device_id = $2
-        ORDER BY c.kind, c.entity_id, c.version DESC` },
-      [tenantId, deviceId, kinds, ids],
-    );
-    for (const r of own.rows) known.own.set(recordKey(r.kind, r.entity_id), { version: Number(r.version), payload: r.payload });
   }
   return known;
 }
@@ -332,9 +381,9 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
     ctx.known.evidence.set(entityId, { hash: evidenceHash, version });
     rememberEntry(ctx.known.cases, change.payload);
   }
-  if (kind === 'month-close') ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: shape.payloadJson, withdrawn: false });
+  if (kind === 'month-close') ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: shape.payloadJson, withdrawn: false, removed: false });
   if (merge !== undefined) {
-    ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: merge.stateJson, withdrawn: merge.withdrawn });
+    ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: merge.stateJson, withdrawn: merge.withdrawn, removed: merge.withdrawn && merge.stateJson === REMOVED_PAYLOAD });
     ctx.known.own.set(recordKey(kind, entityId), { version, payload: change.payload as Json });
   }
   return { status: 'accepted', version };
@@ -370,7 +419,7 @@ async function planMerge(
   const withdrawn = change.op === 'withdraw' || (held?.withdrawn ?? false);
   if (held === undefined) return { ok: true, stateJson: payloadJson, withdrawn, basedOn: null, heldVersion: null, conflicts: [] };
   // [R4] An admin withdrew it from every device; an edit would bring it back half-merged.
-  if (held.withdrawn && held.payloadJson === REMOVED_PAYLOAD) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
+  if (held.removed) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
   const own = ctx.known.own.get(recordKey(kind, entityId));
   const baseVersion = change.baseVersion ?? null;
   if (baseVersion !== null && baseVersion > held.version) {
@@ -380,7 +429,7 @@ async function planMerge(
   let basedOn: number | null;
   if (own !== undefined && own.version < version && (baseVersion === null || own.version > baseVersion)) {
     basedOn = own.version;
-    base = own.payload;
+    base = own.payload ?? (await ownPayload(ctx, kind, entityId, own.version));
   } else if (baseVersion !== null) {
     basedOn = baseVersion;
     if (baseVersion === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
@@ -397,8 +446,30 @@ async function planMerge(
     base = {};
   }
   if (basedOn === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
-  const { merged, conflicts } = mergeRecord(asObject(base), asObject(JSON.parse(held.payloadJson) as Json), asObject(change.payload as Json));
+  const heldJson = held.payloadJson ?? (await heldPayload(ctx, kind, entityId));
+  const { merged, conflicts } = mergeRecord(asObject(base), asObject(JSON.parse(heldJson) as Json), asObject(change.payload as Json));
   return { ok: true, stateJson: JSON.stringify(merged), withdrawn, basedOn, heldVersion: held.version, conflicts };
+}
+
+/**
+ * The held state's text, for a merge readKnown did not foresee (it reads the text of every record
+ * whose edit is not based on the held version, so this is a safety net, not a path).
+ */
+async function heldPayload(ctx: PushContext, kind: string, entityId: string): Promise<string> {
+  const row = (
+    await ctx.tx.query<{ payload_json: string }>('SELECT payload_json FROM records WHERE tenant_id = $1 AND kind = $2 AND entity_id = $3', [ctx.tenantId, kind, entityId])
+  ).rows[0];
+  if (row === undefined) throw new Error(`push: ${kind} ${entityId} was read as held and is not`);
+  return row.payload_json;
+}
+
+/** This device's change at `version`, as it sent it (the same safety net as heldPayload). */
+async function ownPayload(ctx: PushContext, kind: string, entityId: string, version: number): Promise<Json> {
+  const row = (
+    await ctx.tx.query<{ payload: Json }>('SELECT payload FROM changes WHERE tenant_id = $1 AND version = $2 AND kind = $3 AND entity_id = $4', [ctx.tenantId, version, kind, entityId])
+  ).rows[0];
+  if (row === undefined) throw new Error(`push: change ${version} of ${kind} ${entityId} is gone`);
+  return row.payload;
 }
 
 interface Writes {
@@ -458,49 +529,68 @@ function addWrites(
 }
 
 /**
- * Writes what `addWrites` collected: one multi-row statement per table. [S9] received_at is the
- * server's clock (now(): the transaction's start); the device's `at` is kept as device_at.
+ * Writes what `addWrites` collected, in one statement (one round trip while the hub's counter is
+ * held). [S9] received_at is the server's clock (now(): the transaction's start); the device's `at`
+ * is kept as device_at.
+ *
+ * The accepted changes travel as ONE json parameter, a row per change, expanded by PostgreSQL
+ * (json_to_recordset): each payload's JSON text is spliced in as it is (a `json` value keeps its
+ * text verbatim, so `p::text` is the payload as checked), and the record and its version are written
+ * from the same row; a state is sent apart (`st`) only when a merge made it differ from the payload.
+ * Three multi-megabyte `text[]` parameters (changes, records, record versions) cost pg an escaping
+ * pass each and PostgreSQL an array parse each. The foreign keys to `changes` are checked at its end.
  */
-async function flushWrites(ctx: PushContext, w: Writes): Promise<void> {
+async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId' | 'userId'>, w: Writes): Promise<void> {
   const { tx, tenantId } = ctx;
   const col = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
   const records = [...w.records.values()];
   if (w.changes.length + w.evidence.length + records.length + w.versions.length + w.conflicts.length === 0) return;
-  // One statement for every table (one round trip while the hub's counter is held); a table with
-  // nothing to write gets empty arrays. The foreign keys to `changes` are checked at its end.
+  const recordAt = new Map(records.map((r) => [r.version, r]));
+  const versionAt = new Map(w.versions.map((v) => [v.version, v.stateJson]));
+  const rows = w.changes.map((c) => {
+    const record = recordAt.get(c.version);
+    const state = record?.stateJson ?? versionAt.get(c.version);
+    return (
+      `{"v":${c.version},"s":${c.seq},"m":${JSON.stringify(c.mutationId)},"k":${JSON.stringify(c.kind)},"e":${JSON.stringify(c.entityId)},` +
+      `"o":${JSON.stringify(c.op)},"a":${JSON.stringify(c.at)},"p":${c.payloadJson}` +
+      (record === undefined ? '' : `,"r":true,"oi":${JSON.stringify(record.officeId)},"w":${record.withdrawn}`) +
+      (versionAt.has(c.version) ? ',"rv":true' : '') +
+      (state !== undefined && state !== c.payloadJson ? `,"st":${state}` : '') +
+      '}'
+    );
+  });
   await tx.query(
     {
       name: 'push-writes',
-      text: `WITH c AS (
+      text: `WITH t AS MATERIALIZED (
+         SELECT * FROM json_to_recordset($4::json)
+           AS t (v bigint, s bigint, m uuid, k text, e text, o text, a timestamptz, p json, r boolean, oi text, w boolean, rv boolean, st json)),
+       c AS (
          INSERT INTO changes (version, tenant_id, device_id, device_seq, mutation_id, user_id, kind, entity_id, op, payload, device_at)
-         SELECT t.v, $1, $2, t.s, t.m::uuid, $3, t.k, t.e, t.o, t.p::jsonb, t.a::timestamptz
-           FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS t (v, s, m, k, e, o, p, a)),
+         SELECT t.v, $1, $2, t.s, t.m, $3, t.k, t.e, t.o, t.p::jsonb, t.a FROM t),
        ev AS (
          INSERT INTO evidence (tenant_id, id, case_id, hash, version, received_at)
-         SELECT $1, t.i, t.c, t.h, t.v, now() FROM unnest($12::text[], $13::text[], $14::text[], $15::bigint[]) AS t (i, c, h, v)),
+         SELECT $1, t.i, t.c, t.h, t.v, now() FROM unnest($5::text[], $6::text[], $7::text[], $8::bigint[]) AS t (i, c, h, v)),
        r AS (
          INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
-         SELECT $1, t.k, t.e, t.v, t.o, t.w, t.p, $3, now()
-           FROM unnest($16::text[], $17::text[], $18::bigint[], $19::text[], $20::boolean[], $21::text[]) AS t (k, e, v, o, w, p)
+         SELECT $1, t.k, t.e, t.v, t.oi, t.w, coalesce(t.st, t.p)::text, $3, now() FROM t WHERE t.r
          ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
            SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
                payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at),
        rv AS (
          INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json)
-         SELECT $1, t.k, t.e, t.v, t.p FROM unnest($22::text[], $23::text[], $24::bigint[], $25::text[]) AS t (k, e, v, p))
+         SELECT $1, t.k, t.e, t.v, coalesce(t.st, t.p)::text FROM t WHERE t.rv)
        INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
        SELECT $1, t.k, t.e, t.f, t.b, t.h, t.kv::jsonb, t.v, t.lv::jsonb, t.o
-         FROM unnest($26::text[], $27::text[], $28::text[], $29::bigint[], $30::bigint[], $31::text[], $32::bigint[], $33::text[], $34::text[])
+         FROM unnest($9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::text[])
            AS t (k, e, f, b, h, kv, v, lv, o)`,
     },
     [
       tenantId,
       ctx.deviceId,
       ctx.userId,
-      ...(['version', 'seq', 'mutationId', 'kind', 'entityId', 'op', 'payloadJson', 'at'] as const).map((k) => col(w.changes, k)),
+      `[${rows.join(',')}]`,
       ...(['id', 'caseId', 'hash', 'version'] as const).map((k) => col(w.evidence, k)),
-      ...(['kind', 'entityId', 'version', 'officeId', 'withdrawn', 'stateJson'] as const).map((k) => col(records, k)),
-      ...(['kind', 'entityId', 'version', 'stateJson'] as const).map((k) => col(w.versions, k)),
       ...(['kind', 'entityId', 'path', 'basedOn', 'heldVersion', 'kept', 'version', 'lost', 'officeId'] as const).map((k) => col(w.conflicts, k)),
     ],
   );
@@ -533,8 +623,8 @@ async function finishPush(
   head: number,
   lastSeq: number,
 ): Promise<void> {
-  const cols: unknown[][] = [[], [], [], [], [], [], [], [], []];
-  for (const { change, outcome } of receipts) {
+  // One json parameter, a row per receipt (nine text[] parameters cost pg an escaping pass each).
+  const rows = receipts.map(({ change, outcome }) => {
     const refused = outcome.status === 'refused';
     let payloadJson: string | null = null;
     if (refused) {
@@ -544,30 +634,28 @@ async function finishPush(
         payloadJson = '"(not JSON)"';
       }
     }
-    const row = [
-      change.seq,
-      safeText(change.mutationId),
-      safeText(change.kind),
-      safeText(change.entityId),
-      outcome.status,
-      refused ? null : outcome.version,
-      refused ? outcome.reason : null,
-      refused ? safeText(outcome.detail, 2000) : null,
-      payloadJson,
-    ];
-    row.forEach((v, i) => cols[i]!.push(v));
-  }
+    return {
+      s: change.seq,
+      m: safeText(change.mutationId),
+      k: safeText(change.kind),
+      e: safeText(change.entityId),
+      o: outcome.status,
+      v: refused ? null : outcome.version,
+      r: refused ? outcome.reason : null,
+      d: refused ? safeText(outcome.detail, 2000) : null,
+      pj: payloadJson,
+    };
+  });
   await tx.query(
     {
       name: 'push-finish',
-      text: `WITH moved AS (UPDATE sync_heads SET version = $13 WHERE tenant_id = $2 AND version < $13),
-            device AS (UPDATE devices SET last_seq = $14, last_seen_at = now() WHERE id = $1)
+      text: `WITH moved AS (UPDATE sync_heads SET version = $5 WHERE tenant_id = $2 AND version < $5),
+            device AS (UPDATE devices SET last_seq = $6, last_seen_at = now() WHERE id = $1)
        INSERT INTO receipts (device_id, device_seq, tenant_id, mutation_id, user_id, kind, entity_id, outcome, version, reason, detail, payload_json)
        SELECT $1, s, $2, m, $3, k, e, o, v, r, d, pj
-         FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[])
-           AS t (s, m, k, e, o, v, r, d, pj)`,
+         FROM json_to_recordset($4::json) AS t (s bigint, m text, k text, e text, o text, v bigint, r text, d text, pj text)`,
     },
-    [ctx.deviceId, ctx.tenantId, ctx.userId, ...cols, head, lastSeq],
+    [ctx.deviceId, ctx.tenantId, ctx.userId, JSON.stringify(rows), head, lastSeq],
   );
 }
 
@@ -641,10 +729,13 @@ async function replay(ctx: PushContext, change: PushedChange): Promise<Outcome &
   return { status: 'duplicate', version: Number(r.version) };
 }
 
-/** Text the database can always store (no NUL), cut to a length, whatever the device sent. */
+/**
+ * Text the database can always store (no NUL, no lone surrogate: json_to_recordset refuses its
+ * escape), cut to a length, whatever the device sent.
+ */
 function safeText(value: unknown, max = 200): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  return text.replaceAll('\u0000', '\\u0000').slice(0, max);
+  return text.replaceAll('\u0000', '\\u0000').slice(0, max).toWellFormed();
 }
 
 

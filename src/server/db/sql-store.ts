@@ -186,7 +186,12 @@ export class SqlStore extends SqlAccountStore implements Store {
     return { records, cursor: next, hasMore };
   }
 
-  async pullAnswer(cursor: { readonly epoch: string | null; readonly version: number }, scope: PullScope, limit: number): Promise<PullAnswer> {
+  async pullAnswer(
+    cursor: { readonly epoch: string | null; readonly version: number },
+    scope: PullScope,
+    limit: number,
+    timeline?: { readonly marked?: MarkedCursor },
+  ): Promise<PullAnswer> {
     if (!Number.isSafeInteger(cursor.version) || cursor.version < 0) throw new StoreError('bad-request', 'cursor must be a non-negative integer');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
       throw new StoreError('bad-request', `limit must be 1-${MAX_PULL_LIMIT}`);
@@ -200,6 +205,9 @@ export class SqlStore extends SqlAccountStore implements Store {
       floor: string | null;
       epoch_changed: boolean;
       head: string;
+      diverged: boolean;
+      mark: string;
+      diverged_floor: string | null;
       fetched: string;
       last: string | null;
       records: string | null;
@@ -207,16 +215,28 @@ export class SqlStore extends SqlAccountStore implements Store {
       open_conflicts: string;
     }>(
       { name: 'pull-answer', text: `WITH e AS (SELECT epoch, floors ->> $1 AS floor, ($7::text IS NOT NULL AND $7::text <> epoch) AS changed FROM hub_epoch),
+            h AS (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head,
+                         $8::bigint AS marked, 'epoch'::timestamptz + $9::bigint * interval '1 millisecond' AS at),
+            -- [S15] readHubEpoch's check of a marked cursor of this epoch, in this snapshot.
+            d AS (SELECT NOT e.changed AND h.marked IS NOT NULL AND (
+                           h.marked > h.head
+                           OR EXISTS (SELECT 1 FROM changes WHERE tenant_id = $1 AND version = h.marked AND received_at > h.at)
+                           OR EXISTS (SELECT 1 FROM records WHERE tenant_id = $1 AND version = h.marked AND received_at > h.at)
+                         ) AS diverged
+                    FROM e, h),
             page AS (
               SELECT kind, entity_id, version, office_id, withdrawn, payload_json, row_number() OVER (ORDER BY version) AS n FROM (
                 SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
-                 WHERE tenant_id = $1 AND version > (SELECT CASE WHEN changed THEN 0 ELSE $2::bigint END FROM e)
+                 WHERE tenant_id = $1 AND version > (SELECT CASE WHEN e.changed OR d.diverged THEN 0 ELSE $2::bigint END FROM e, d)
                    AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
                    AND ($5::text IS NULL OR (kind = 'facility' AND entity_id = $5))
                  ORDER BY version
                  LIMIT $6::int + 1) AS r)
-       SELECT e.epoch, e.floor, e.changed AS epoch_changed,
-              coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head,
+       SELECT e.epoch, e.floor, e.changed AS epoch_changed, h.head, d.diverged,
+              ceil(extract(epoch FROM now()) * 1000)::bigint AS mark,
+              CASE WHEN d.diverged THEN least(h.marked, h.head, greatest(
+                (SELECT max(version) FROM changes WHERE tenant_id = $1 AND received_at <= h.at),
+                (SELECT max(version) FROM records WHERE tenant_id = $1 AND received_at <= h.at), 0)) END AS diverged_floor,
               (SELECT count(*) FROM page) AS fetched,
               (SELECT max(version) FROM page WHERE n <= $6) AS last,
               (SELECT string_agg('{"kind":' || to_json(kind)::text || ',"entityId":' || to_json(entity_id)::text || ',"version":' || version ||
@@ -225,14 +245,24 @@ export class SqlStore extends SqlAccountStore implements Store {
                  FROM page WHERE n <= $6) AS records,
               (SELECT array_agg(entity_id ORDER BY version) FROM page WHERE n <= $6 AND kind = 'case-entry' AND NOT withdrawn) AS entries,
               (SELECT count(*) FROM conflicts c WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 3)}) AS open_conflicts
-         FROM e` },
-      [scope.tenantId, cursor.version, scope.officeIds === 'all', scope.officeIds === 'all' ? [] : scope.officeIds, scope.facilityId ?? null, limit, cursor.epoch],
+         FROM e, h, d` },
+      [
+        scope.tenantId,
+        cursor.version,
+        scope.officeIds === 'all',
+        scope.officeIds === 'all' ? [] : scope.officeIds,
+        scope.facilityId ?? null,
+        limit,
+        cursor.epoch,
+        timeline?.marked?.version ?? null,
+        timeline?.marked?.mark ?? null,
+      ],
     );
     const row = result.rows[0];
     if (row === undefined) throw new Error('hub_epoch has no row: the database was not migrated (migration 14)');
     const fetched = Number(row.fetched);
     const hasMore = fetched > limit;
-    const from = row.epoch_changed ? 0 : cursor.version;
+    const from = row.epoch_changed || row.diverged ? 0 : cursor.version;
     return {
       recordsJson: row.records ?? '',
       count: Math.min(fetched, limit),
@@ -244,6 +274,9 @@ export class SqlStore extends SqlAccountStore implements Store {
       floor: row.floor === null ? 0 : Number(row.floor),
       epochChanged: row.epoch_changed,
       openConflicts: Number(row.open_conflicts),
+      ...(timeline === undefined
+        ? {}
+        : { timeline: { head: Number(row.head), mark: Number(row.mark), diverged: row.diverged ? { floor: Number(row.diverged_floor ?? 0) } : null } }),
     };
   }
 

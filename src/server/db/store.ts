@@ -4,7 +4,7 @@
  * same SQL (sql-store.ts); one contract suite (test/integration/store-contract.ts) checks both.
  * The rules cited as [S…] are written up in docs/hub-server.md.
  */
-import type { EpochStore } from './epoch';
+import type { EpochStore, MarkedCursor } from './epoch';
 import type { AccountStore, PushOptions } from './account-store';
 import type { StoredKind } from '../../protocol/records';
 import type { AdminRecord, AuditEntry, WithdrawRecord } from './record-admin';
@@ -116,6 +116,12 @@ export interface PullAnswer {
   readonly epochChanged: boolean;
   /** open same-field conflicts on records in scope [S14] */
   readonly openConflicts: number;
+  /**
+   * Asked for with `timeline` [S15]: the hub's head and clock in the page's snapshot (the mark of a
+   * cursor at or below `head`), and whether the marked cursor asked about is of another timeline of
+   * this epoch (the page then started from the beginning, and `floor` is what the device saw).
+   */
+  readonly timeline?: { readonly head: number; readonly mark: number; readonly diverged: { readonly floor: number } | null };
 }
 
 /** A refused change kept for the admin's report and the device's screen [S11]. */
@@ -212,7 +218,16 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   /** Records in scope with a version above the cursor, oldest first [S2][S10]. */
   pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage>;
   /** The same page as the API answers it, with the epoch and the open conflicts, in one statement. */
-  pullAnswer(cursor: { readonly epoch: string | null; readonly version: number }, scope: PullScope, limit: number): Promise<PullAnswer>;
+  /**
+   * A pull page as the API answers it, in one statement. With `timeline`, also the hub's mark and
+   * (for a marked cursor) the timeline check of readHubEpoch, in the same statement.
+   */
+  pullAnswer(
+    cursor: { readonly epoch: string | null; readonly version: number },
+    scope: PullScope,
+    limit: number,
+    timeline?: { readonly marked?: MarkedCursor },
+  ): Promise<PullAnswer>;
 
   /** Refused changes of a hub, newest first: the report an admin reads [S7][S11]. */
   listRefusals(tenantId: string, limit?: number): Promise<readonly Refusal[]>;

@@ -207,24 +207,24 @@ export function createApiHandler(options: ApiOptions) {
         // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
         // So does a marked cursor of this epoch that is not of this timeline (a database put back
         // by hand keeps its epoch): the device handles both alike. The timeline check and the mark
-        // cost one statement before the page, asked only by an app that reads marks.
+        // are read in the page's own statement, asked only by an app that reads marks.
         const { cursor: asked } = query;
         const marked = asked.epoch !== null && asked.mark !== undefined && asked.mark !== null ? { version: asked.version, mark: asked.mark } : undefined;
         const wantsMark = header(req, CURSOR_MARK_HEADER) === '1';
-        const hub = marked !== undefined || wantsMark ? await store.hubEpoch(user.tenantId, marked) : null;
-        const diverged = hub !== null && hub.epoch === asked.epoch && hub.diverged !== null ? hub.diverged : null;
+        const { answer, scope } = await pullAnswer(store, user, asked, query.limit, marked !== undefined || wantsMark ? { marked } : undefined);
+        const diverged = answer.timeline?.diverged ?? null;
         if (diverged !== null) {
           // The operator should know: the database was put back without `admin restore`.
           console.warn(
             `[S15] hub ${user.tenantId}: device ${device.id} pulled with cursor ${asked.version}, which is not of this database's timeline (was it restored by hand?); it pulls again from the start and sends what it holds above version ${diverged.floor}`,
           );
         }
-        const { answer, scope } = await pullAnswer(store, user, diverged !== null ? { epoch: null, version: 0 } : asked, query.limit);
         const key = receiptKey(req);
         const receipts = key === undefined ? {} : { receipts: [...(await store.countersign(user.tenantId, answer.caseEntryIds, key))] };
         // The hub's mark goes only on a cursor every version of which it had when it read its clock,
         // and only to an app that reads marks (an older one reads the cursor strictly).
-        const mark = wantsMark && hub !== null && hub.epoch === answer.epoch && answer.cursor <= hub.head ? hub.mark : null;
+        const timeline = answer.timeline;
+        const mark = wantsMark && timeline !== undefined && answer.cursor <= timeline.head ? timeline.mark : null;
         return { answer, scope, receipts, lastSeq: device.lastSeq, diverged, mark };
       });
       const changed = answer.epochChanged || diverged !== null;

@@ -9,6 +9,30 @@
  * Walked with a stack, not recursion: JSON.parse accepts nesting a million deep.
  */
 export function unstorableText(value: unknown, root = '(body)'): string | null {
+  // Nearly every value is storable: a walk that builds no paths says so (a push checks every
+  // change, megabytes of strings), and only a value that fails is walked again to name where.
+  return allStorable(value) ? null : whereUnstorable(value, root);
+}
+
+function allStorable(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (!storable(item)) return false;
+    } else if (Array.isArray(item)) {
+      for (const child of item) stack.push(child);
+    } else if (typeof item === 'object' && item !== null) {
+      for (const key of Object.keys(item)) {
+        if (!storable(key)) return false;
+        stack.push((item as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return true;
+}
+
+function whereUnstorable(value: unknown, root: string): string | null {
   const stack: [unknown, string][] = [[value, root]];
   while (stack.length > 0) {
     const [item, path] = stack.pop()!;

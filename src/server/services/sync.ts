@@ -223,9 +223,10 @@ export async function pullAnswer(
   user: UserRecord,
   cursor: { readonly epoch: string | null; readonly version: number },
   limit: number,
+  timeline?: Parameters<Store['pullAnswer']>[3],
 ): Promise<{ answer: PullAnswer; scope: WireScope }> {
   const scope = pullScopeFor(user);
-  return { answer: await store.pullAnswer(cursor, scope.store, limit), scope: scope.wire };
+  return { answer: await store.pullAnswer(cursor, scope.store, limit, timeline), scope: scope.wire };
 }
 
 /** Open same-field conflicts on records the user may hold [S14]. */

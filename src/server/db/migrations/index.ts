@@ -10,6 +10,7 @@ import { sql as openKinds } from './0008-open-kinds';
 import { sql as hubOfficeRecords } from './0009-hub-office-records';
 import { sql as hubHeads } from './0013-hub-heads';
 import { sql as epoch } from './0014-epoch';
+import { sql as pushCompression } from './0015-push-compression';
 
 export interface Migration {
   readonly version: number;
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'hub-office-records', sql: hubOfficeRecords },
   { version: 13, name: 'hub-heads', sql: hubHeads },
   { version: 14, name: 'epoch', sql: epoch },
+  { version: 15, name: 'push-compression', sql: pushCompression },
 ];

@@ -1,0 +1,182 @@
+/**
+ * The drain's push in Node alone (issue 16 point 2b): 1,000 offline household edits (the sync
+ * bench's: every tenth demo household's note rewritten, based on the version the device pulled)
+ * taken by the hub over PostgreSQL, (a) through the HTTP API (one POST /api/sync/push, from the
+ * body sent to the answer read; the body is stringified before the clock starts) and (b) by the
+ * store's `applyPush` alone. Each round edits the same households again, on the versions the
+ * round before left, so every round takes the same path (no merge: the base is the held version).
+ *
+ *   npx tsx bench/push-node.ts (or BENCH_ONLY=push npm run bench)  PUSH_ROUNDS (5) rounds of each, medians printed
+ *   PUSH_HOUSEHOLDS=10000 PUSH_EDITS=1000 the fixture's size
+ *   node --cpu-prof --import tsx bench/push-node.ts                  to profile it
+ *
+ * Beside wall time, the CPU of this process and of the store's PostgreSQL backends, steadier on a
+ * busy machine. PostgreSQL at 127.0.0.1:5432, database `test` (BENCH_DATABASE_URL for another), in a fresh schema.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, HUB_ONLY_OFFICE, MAX_PUSH_CHANGES, SESSION_COOKIE, type WireChange } from '../src/protocol/sync';
+import { startServer } from '../src/server/app-server';
+import { openPostgresStore } from '../src/server/db/postgres-store';
+import type { PushedChange } from '../src/server/db/store';
+import { createApiHandler } from '../src/server/http/api';
+import { schemaUrl, seedDevices } from '../test/integration/hub-process';
+import { cpuSeconds, median } from './stats';
+import { syncFixture } from './sync-fixture';
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ROUNDS = Number(process.env.PUSH_ROUNDS ?? 5);
+const HOUSEHOLDS = Number(process.env.PUSH_HOUSEHOLDS ?? 10_000);
+const EDITS = Number(process.env.PUSH_EDITS ?? 1_000);
+
+export interface PushFigures {
+  /** milliseconds per round: POST of the edits to the answer read */
+  readonly api: readonly number[];
+  /** milliseconds per round: `applyPush` of the same edits */
+  readonly store: readonly number[];
+  /** this process's CPU milliseconds (user + system) per round, for each: steadier than wall time on a busy machine */
+  readonly apiCpu: readonly number[];
+  readonly storeCpu: readonly number[];
+  /** CPU milliseconds of the store's PostgreSQL backends per round (found by application_name) */
+  readonly apiPgCpu: readonly number[];
+  readonly storePgCpu: readonly number[];
+  readonly bodyBytes: number;
+}
+
+export async function benchPush(): Promise<PushFigures> {
+  const schema = `bench_push_${process.pid}_${Date.now()}`;
+  const application = `bench-push-${process.pid}`;
+  const store = await openPostgresStore({ connectionString: DATABASE_URL, schema, connection: { application_name: application } });
+  const raw = new pg.Pool({ connectionString: schemaUrl(DATABASE_URL, schema), max: 2 });
+  let server: Server | undefined;
+  try {
+    await store.migrate();
+    // Two devices of one hub: one pushes through the API, the other to the store directly.
+    const [viaApi, viaStore] = await seedDevices(raw, 'push-hub-', 1, 2);
+    const tenantId = viaApi!.tenantId;
+    const fixture = syncFixture(new Date(), { households: HOUSEHOLDS, facilities: 10, edits: EDITS });
+    const at = new Date().toISOString();
+    const seed: PushedChange[] = fixture.records.map((r, i) => ({
+      seq: i + 1,
+      mutationId: globalThis.crypto.randomUUID(),
+      kind: r.kind,
+      entityId: r.id,
+      op: 'create',
+      at,
+      payload: r.data,
+      officeId: r.kind === 'household' ? HUB_ONLY_OFFICE : null,
+      baseVersion: null,
+    }));
+    await raw.query('INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $1, $4)', ['push-seed', tenantId, viaStore!.userId, 'x']);
+    await raw.query('INSERT INTO device_users (device_id, user_id) VALUES ($1, $2)', ['push-seed', viaStore!.userId]);
+    const versions = new Map<string, number>();
+    for (let i = 0; i < seed.length; i += MAX_PUSH_CHANGES) {
+      const batch = seed.slice(i, i + MAX_PUSH_CHANGES);
+      const results = await store.applyPush('push-seed', viaStore!.userId, batch);
+      results.forEach((r, j) => {
+        if (r.status !== 'accepted') throw new Error(`bench: the seed was refused: ${JSON.stringify(r)}`);
+        versions.set(batch[j]!.entityId, r.version);
+      });
+    }
+    const byId = new Map(fixture.records.map((r) => [r.id, r.data]));
+    const seqs = new Map<string, number>([[viaApi!.deviceId, 0], [viaStore!.deviceId, 0]]);
+    // The edits of one round, as the device sends them: each on the version it holds.
+    const edits = (deviceId: string, round: number): WireChange[] =>
+      fixture.edits.map((e) => {
+        const seq = seqs.get(deviceId)! + 1;
+        seqs.set(deviceId, seq);
+        return {
+          seq,
+          mutationId: globalThis.crypto.randomUUID(),
+          kind: 'household',
+          entityId: e.id,
+          op: 'update',
+          at: e.updatedAt,
+          payload: { ...byId.get(e.id)!, note: `${e.note} (${deviceId} ${round})`, updatedAt: e.updatedAt },
+          baseVersion: versions.get(e.id)!,
+        } as WireChange;
+      });
+    const taken = (results: readonly { status: string; version?: number }[], changes: readonly WireChange[]) => {
+      results.forEach((r, j) => {
+        if (r.status !== 'accepted') throw new Error(`bench: an edit was not taken: ${JSON.stringify(r)}`);
+        versions.set(changes[j]!.entityId, r.version!);
+      });
+    };
+
+    const api = createApiHandler({ store: () => store, accounts: { idleMinutes: 30, maxHours: 12, now: () => new Date() } });
+    server = await startServer({ port: 0, host: '127.0.0.1', distDir: import.meta.dirname, api });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const figures = { api: [] as number[], store: [] as number[], apiCpu: [] as number[], storeCpu: [] as number[], apiPgCpu: [] as number[], storePgCpu: [] as number[], bodyBytes: 0 };
+    const backends = async () => {
+      const rows = await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
+      return new Map(rows.rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+    };
+    const pgCpu = async (since: Map<number, number>) => {
+      let used = 0;
+      for (const [pid, now] of await backends()) used += now - (since.get(pid) ?? 0);
+      return used * 1000;
+    };
+    const cpu = (since: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1000;
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      const changes = edits(viaApi!.deviceId, round);
+      const body = JSON.stringify({ changes });
+      figures.bodyBytes = Buffer.byteLength(body);
+      let pgStart = await backends();
+      let start = performance.now();
+      let cpuStart = process.cpuUsage();
+      const res = await fetch(`${base}/api/sync/push`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie: `${SESSION_COOKIE}=${viaApi!.sessionToken}`,
+          [DEVICE_ID_HEADER]: viaApi!.deviceId,
+          [DEVICE_SECRET_HEADER]: viaApi!.deviceSecret,
+        },
+        body,
+      });
+      const text = await res.text();
+      figures.api.push(performance.now() - start);
+      figures.apiCpu.push(cpu(cpuStart));
+      figures.apiPgCpu.push(await pgCpu(pgStart));
+      if (res.status !== 200) throw new Error(`bench: push answered ${res.status}: ${text.slice(0, 300)}`);
+      taken((JSON.parse(text) as { results: { status: string; version?: number }[] }).results, changes);
+
+      const direct = edits(viaStore!.deviceId, round);
+      const pushed: PushedChange[] = direct.map((c) => ({ ...c, officeId: HUB_ONLY_OFFICE, baseVersion: c.baseVersion ?? null }));
+      pgStart = await backends();
+      start = performance.now();
+      cpuStart = process.cpuUsage();
+      const results = await store.applyPush(viaStore!.deviceId, viaStore!.userId, pushed);
+      figures.store.push(performance.now() - start);
+      figures.storeCpu.push(cpu(cpuStart));
+      figures.storePgCpu.push(await pgCpu(pgStart));
+      taken(results as readonly { status: string; version?: number }[], direct);
+    }
+    return figures;
+  } finally {
+    if (server !== undefined) {
+      server.closeAllConnections();
+      server.close();
+    }
+    await raw.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await raw.end();
+    await store.close();
+  }
+}
+
+/** Runs benchPush and prints its medians with the load average (`BENCH_ONLY=push npm run bench`, or this file alone). */
+export async function printPushFigures(): Promise<void> {
+  const before = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const f = await benchPush();
+  const show = (xs: readonly number[]) => `median ${median(xs).toFixed(0)} ms (${xs.map((x) => x.toFixed(0)).join(', ')})`;
+  console.log(`push of ${EDITS} household edits (${(f.bodyBytes / 1e6).toFixed(2)} MB body), ${HOUSEHOLDS} held, ${ROUNDS} rounds; load average ${before} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`  through the HTTP API: ${show(f.api)}; Node CPU ${show(f.apiCpu)}; PostgreSQL CPU ${show(f.apiPgCpu)}`);
+  console.log(`  applyPush alone:      ${show(f.store)}; Node CPU ${show(f.storeCpu)}; PostgreSQL CPU ${show(f.storePgCpu)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await printPushFigures();
