@@ -52,7 +52,8 @@ export async function backupDatabase(env: BackupEnv, file: string, log: Log): Pr
   const target = resolve(file);
   if (existsSync(target)) throw new Error(`${target} exists already: a backup never overwrites another`);
   if (env.DATABASE_URL) {
-    run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', `--file=${target}`, `--dbname=${env.DATABASE_URL}`]);
+    // Without the columns' lz4 setting (migration 15): the backup restores on a PostgreSQL built without lz4.
+    run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', '--no-toast-compression', `--file=${target}`, `--dbname=${env.DATABASE_URL}`]);
     log(`backed up the database to ${target} (pg_dump custom format)`);
     return;
   }
