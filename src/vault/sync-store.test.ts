@@ -164,6 +164,30 @@ describe('sync store: applyRemote', () => {
     expect((await session.get('case-entry', fresh.id))?.data).toEqual(fresh);
   });
 
+  it('looks at what is held when a prepared page is written, not when it was prepared', async () => {
+    // The engine prepares the next page while this one is written: evidence and edits made here
+    // in between must still win over it.
+    const { session } = await setUpTestVault();
+    const entry = await caseEntry(session);
+    const edited = newId();
+    await session.sync.applyRemote([wire({ entityId: edited, version: 2 })]);
+    const altered = { ...entry, hash: 'f'.repeat(64), body: openBody({ detail: '改変' }) };
+    const prepared = await session.sync.preparePage([
+      wire({ kind: 'case-entry', entityId: entry.id, version: 3, data: altered }),
+      wire({ entityId: edited, version: 3, payloadJson: noted(edited, '他の端末') }),
+      wire({ entityId: newId(), version: 4, payloadJson: '{' }),
+    ]);
+    await session.append('case-entry', entry.id, entry);
+    await session.put('household', edited, createHousehold({ id: edited, note: 'この端末' }), 'update');
+
+    const report = await session.sync.applyRemote(prepared, link({ cursor: 4 }));
+
+    expect(report).toMatchObject({ written: 0, keptPending: 1, evidenceMismatches: [entry.id], setAside: 1 });
+    expect((await session.get('case-entry', entry.id))?.data).toEqual(entry);
+    expect((await session.get<{ note: string }>('household', edited))?.data.note).toBe('この端末');
+    expect((await session.sync.hubLink())?.cursor).toBe(4);
+  });
+
   it('saves the link in the same transaction as the page', async () => {
     const { session } = await setUpTestVault();
     await session.sync.saveHubLink(link());
