@@ -137,6 +137,20 @@ describe('sync store: applyRemote', () => {
     expect((await session.get<{ note: string }>('household', r.entityId))?.data.note).toBe('統合後');
   });
 
+  it('keeps a record with an unsent change whether the queue is shorter or longer than the page', async () => {
+    const { session } = await setUpTestVault();
+    const [mine, other] = [wire({ version: 2 }), wire({ version: 3 })];
+    await session.sync.applyRemote([mine, other]);
+    await session.put('household', mine.entityId, createHousehold({ id: mine.entityId, note: '手元の編集' }), 'update');
+    const again = (version: number) => [mine, other].map((r) => ({ ...r, version, payloadJson: noted(r.entityId, '他の端末') }));
+
+    expect(await session.sync.applyRemote(again(4))).toMatchObject({ written: 1, keptPending: 1 });
+    for (let i = 0; i < 3; i += 1) await session.put('household', newId(), createSampleRecord(), 'create');
+    expect(await session.sync.applyRemote(again(5))).toMatchObject({ written: 1, keptPending: 1 });
+    expect((await session.get<{ note: string }>('household', mine.entityId))?.data.note).toBe('手元の編集');
+    expect((await session.get<{ note: string }>('household', other.entityId))?.data.note).toBe('他の端末');
+  });
+
   it('stores a withdrawn household as it came (with its withdrawal)', async () => {
     const { session } = await setUpTestVault();
     const id = newId();

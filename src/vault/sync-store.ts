@@ -77,6 +77,18 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
   });
 }
 
+/**
+ * Which of `keys` have an unsent change (`<kind>/<id>`). The queue is usually far shorter than a
+ * page: its index is then read whole rather than searched for 2,000 keys one by one (each search
+ * sorts the keys and walks the index, on the page's transaction).
+ */
+async function pendingOf(ctx: SessionContext, keys: readonly [EntityKind, string][]): Promise<Set<string>> {
+  const { outbox } = ctx.db;
+  const queued = (await outbox.count()) <= keys.length ? outbox.orderBy('[kind+entityId]').keys() : outbox.where('[kind+entityId]').anyOf(keys).keys();
+  const held = new Set(keys.map(([kind, id]) => `${kind}/${id}`));
+  return new Set(((await queued) as unknown as [string, string][]).map(([kind, id]) => `${kind}/${id}`).filter((k) => held.has(k)));
+}
+
 const hashOf = (data: unknown): unknown => (typeof data === 'object' && data !== null ? (data as { hash?: unknown }).hash : undefined);
 
 /**
@@ -156,7 +168,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
   // transaction opens, or the transaction would commit early.
   const evidenceKeys = page.filter((r) => APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
   const heldHashes = new Map<string, unknown>();
-  for (const row of await db.records.bulkGet(evidenceKeys)) {
+  for (const row of evidenceKeys.length === 0 ? [] : await db.records.bulkGet(evidenceKeys)) {
     if (row === undefined) continue;
     const local = await unseal<unknown>(ctx.key, bindingOf('records', row.kind, row.id), row).catch(() => undefined);
     heldHashes.set(row.id, hashOf(local));
@@ -168,12 +180,11 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     const keys = [...page.map((r) => [r.kind, r.entityId] as [EntityKind, string]), ...removals];
     // Only evidence needs to know what is held (a first sync of 11,000 records would otherwise read
     // 11,000 rows that are not there).
-    const [heldEvidence, pendingKeys] = await Promise.all([
-      db.records.bulkGet(evidenceKeys),
-      db.outbox.where('[kind+entityId]').anyOf(keys).keys(),
+    const [heldEvidence, pending] = await Promise.all([
+      evidenceKeys.length === 0 ? ([] as (RecordRow | undefined)[]) : db.records.bulkGet(evidenceKeys),
+      pendingOf(ctx, keys),
     ]);
     const heldRows = new Map(heldEvidence.filter((row) => row !== undefined).map((row) => [row.id, row]));
-    const pending = new Set((pendingKeys as unknown as [string, string][]).map(([kind, id]) => `${kind}/${id}`));
     const rows: RecordRow[] = [];
     // Evidence held here whose row only gains the hub's version (its sealed columns as they are).
     const versioned: RecordRow[] = [];
