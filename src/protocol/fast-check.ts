@@ -72,19 +72,8 @@ function stringCheck(def: Def): FastCheck {
       tests.push((s) => s.length >= min);
     } else throw new Unknown();
   }
-  return allOf(tests, (v): v is string => typeof v === 'string');
-}
-
-/** `is` and then every test, with the common one- and no-test cases unrolled (this runs for every field). */
-function allOf<T>(tests: readonly ((v: T) => boolean)[], is: (v: unknown) => v is T): FastCheck {
-  const [first, second] = tests;
-  if (first === undefined) return is;
-  if (second === undefined) return (v) => is(v) && first(v);
-  return (v) => {
-    if (!is(v)) return false;
-    for (const t of tests) if (!t(v)) return false;
-    return true;
-  };
+  if (tests.length === 0) return (v) => typeof v === 'string';
+  return (v) => typeof v === 'string' && tests.every((t) => t(v));
 }
 
 function numberCheck(def: Def): FastCheck {
@@ -97,7 +86,7 @@ function numberCheck(def: Def): FastCheck {
       tests.push(inclusive ? (n) => n >= value : (n) => n > value);
     } else throw new Unknown();
   }
-  return allOf(tests, (v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return (v) => typeof v === 'number' && Number.isFinite(v) && tests.every((t) => t(v));
 }
 
 function objectCheck(def: Def): FastCheck {
@@ -164,11 +153,7 @@ function compile(schema: z.ZodType): FastCheck {
     }
     case 'array': {
       const element = compile(def.element!);
-      return (v) => {
-        if (!Array.isArray(v)) return false;
-        for (const e of v) if (!element(e)) return false;
-        return true;
-      };
+      return (v) => Array.isArray(v) && v.every((e) => element(e));
     }
     case 'object':
       return objectCheck(def);
