@@ -32,7 +32,6 @@ import { hubPeriodErrors, periodErrorPath, upgradeOfficeRecord, type Office } fr
 import type { TrialStay } from '../domain/trial-stay';
 import { SEXES } from '../domain/household-schema';
 import { FUNCTION_BONUS_KINDS, isRecordId, RECORD_ID_PATTERN } from './constants';
-import { fastCheckOf, type FastCheck } from './fast-check';
 
 export { RECORD_ID_PATTERN, isRecordId };
 
@@ -391,32 +390,16 @@ export interface RecordProblem {
   readonly message: string;
 }
 
-const idDiffers: RecordProblem = { code: 'shape', field: 'id', message: 'id: differs from the record id it was sent under' };
-
-/** Each kind's schema as a yes/no function (fast-check.ts), built at its first use; null: zod alone. */
-const fastChecks = new Map<StoredKind, FastCheck | null>();
-
-function fastCheck(kind: StoredKind): FastCheck | null {
-  let check = fastChecks.get(kind);
-  if (check === undefined) {
-    check = fastCheckOf(SCHEMAS[kind]);
-    fastChecks.set(kind, check);
-  }
-  return check;
-}
-
 /** The first thing wrong with a record, or null when the app can read it. */
 export function checkRecord(kind: StoredKind, entityId: string, payload: unknown): RecordProblem | null {
   if (!isRecordId(entityId)) return { code: 'id', field: '', message: `the id does not match ${String(RECORD_ID_PATTERN)}` };
-  // A record the fast form accepts is one zod accepts; anything else goes to zod, which names the problem.
-  if (fastCheck(kind)?.(payload) === true) return (payload as { id?: unknown }).id === entityId ? null : idDiffers;
   const result = SCHEMAS[kind].safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.map(String).join('.');
     return { code: 'shape', field, message: `${field === '' ? 'the payload' : field}: ${issue.message}` };
   }
-  if ((payload as { id?: unknown }).id !== entityId) return idDiffers;
+  if ((payload as { id?: unknown }).id !== entityId) return { code: 'shape', field: 'id', message: 'id: differs from the record id it was sent under' };
   return null;
 }
 
