@@ -270,7 +270,8 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
       parts: {
         'first sync: sign-in + enrol requests': sum(d.requests, ['/api/session', '/api/devices']),
         'first sync: pull requests (hub + transfer, to the body read)': sum(d.requests, ['/api/sync/pull']),
-        'first sync: vault applyRemote (seal + IndexedDB)': sum(d.vault, ['applyRemote']),
+        'first sync: vault preparePage (parse, zod check, seal; overlaps the writes)': sum(d.vault, ['preparePage']),
+        'first sync: vault applyRemote (evidence read + IndexedDB)': sum(d.vault, ['applyRemote']),
         '  of which WebCrypto encrypt busy': d.busy['WebCrypto encrypt'] ?? 0,
         '  of which IndexedDB read-write transactions busy': d.busy['IndexedDB read-write transactions'] ?? 0,
         'first sync: the rest (JSON parse and zod check of the pages, engine)': down.ms - sum(d.requests, Object.keys(d.requests)) - sum(d.vault, Object.keys(d.vault)),
@@ -284,6 +285,7 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
         'drain: vault outbox read (unseal the queue)': sum(u.vault, ['outbox']),
         'drain: vault acknowledge': sum(u.vault, ['acknowledge']),
         'drain: pull requests': sum(u.requests, ['/api/sync/pull']),
+        'drain: vault preparePage': sum(u.vault, ['preparePage']),
         'drain: vault applyRemote': sum(u.vault, ['applyRemote']),
         'drain: the rest': up.ms - sum(u.requests, Object.keys(u.requests)) - sum(u.vault, Object.keys(u.vault)),
       },

@@ -9,7 +9,7 @@ import { MAX_PUSH_CHANGES, type SignInRequest, type WireChange, type WireConflic
 import { setAtPath } from './conflict-path';
 import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
-import type { EntityKind, HubLink, HubMember, OutboxEntry, VaultSession } from '../vault/types';
+import type { EntityKind, HubLink, HubMember, OutboxEntry, PreparedPage, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
 import { countersignState, type CountersignState } from './countersign';
@@ -265,13 +265,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const changedOf = (): RecordsChanged | null => (dropped ? 'all' : written.length > 0 ? written : null);
     let received = 0;
     const mismatches = new Set(status.getState().evidenceMismatches);
-    // The next page is asked for while this one is sealed and written: the network and the vault
-    // overlap. A prefetched page is used only if the cursor it was asked at is still the one.
-    let prefetched: { cursor: string; page: ReturnType<HubClient['pull']> } | null = null;
-    const fetchPage = (cursor: string) => {
+    // The next page is asked for while this one is written, and parsed, checked and sealed as soon
+    // as it comes (preparePage: no storage touched), so the network, the main thread's CPU work and
+    // the vault's IndexedDB writes overlap. A prefetched page is used only if the cursor it was
+    // asked at is still the one; pages are still written one after the other, in cursor order.
+    type Fetched = { cursor: string; page: ReturnType<HubClient['pull']>; prepared: Promise<PreparedPage> };
+    let prefetched: Fetched | null = null;
+    const fetchPage = (cursor: string): Fetched => {
       const page = client.pull(device(link), cursor, pullPage);
-      page.catch(() => undefined); // awaited below, or dropped with its error when not used
-      return { cursor, page };
+      const prepared = page.then((p) => session.sync.preparePage(p.records));
+      // awaited below, or dropped with its error when not used
+      page.catch(() => undefined);
+      prepared.catch(() => undefined);
+      return { cursor, page, prepared };
     };
     for (;;) {
       const asked = wireCursor(link);
@@ -304,7 +310,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const next: HubLink = { ...link, cursor: at.version, epoch: at.epoch, mark: at.mark ?? null, scope: page.scope, openConflicts: page.openConflicts };
       // Receipts first: once the page moves the cursor, they would not come again.
       await keepReceipts(receipts, session, next, page.receipts);
-      const applied = await session.sync.applyRemote(page.records, next);
+      const applied = await session.sync.applyRemote(await ask.prepared, next);
       written.push(...applied.writtenKeys);
       if (applied.removed > 0) dropped = true;
       for (const id of applied.evidenceMismatches) mismatches.add(id);

@@ -160,6 +160,7 @@ export class Session implements VaultSession {
     clearHubLink: () => this.run(syncStore.clearHubLink),
     acknowledge: (results) => this.run((ctx) => syncStore.acknowledge(ctx, results)),
     applyRemote: (records, link) => this.run((ctx) => syncStore.applyRemote(ctx, records, link)),
+    preparePage: (records) => this.read((ctx) => syncStore.preparePage(ctx, records)),
     dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
     dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
     queueCounts: () => this.read(syncStore.queueCounts),

@@ -137,6 +137,20 @@ describe('sync store: applyRemote', () => {
     expect((await session.get<{ note: string }>('household', r.entityId))?.data.note).toBe('統合後');
   });
 
+  it('keeps a record with an unsent change whether the queue is shorter or longer than the page', async () => {
+    const { session } = await setUpTestVault();
+    const [mine, other] = [wire({ version: 2 }), wire({ version: 3 })];
+    await session.sync.applyRemote([mine, other]);
+    await session.put('household', mine.entityId, createHousehold({ id: mine.entityId, note: '手元の編集' }), 'update');
+    const again = (version: number) => [mine, other].map((r) => ({ ...r, version, payloadJson: noted(r.entityId, '他の端末') }));
+
+    expect(await session.sync.applyRemote(again(4))).toMatchObject({ written: 1, keptPending: 1 });
+    for (let i = 0; i < 3; i += 1) await session.put('household', newId(), createSampleRecord(), 'create');
+    expect(await session.sync.applyRemote(again(5))).toMatchObject({ written: 1, keptPending: 1 });
+    expect((await session.get<{ note: string }>('household', mine.entityId))?.data.note).toBe('手元の編集');
+    expect((await session.get<{ note: string }>('household', other.entityId))?.data.note).toBe('他の端末');
+  });
+
   it('stores a withdrawn household as it came (with its withdrawal)', async () => {
     const { session } = await setUpTestVault();
     const id = newId();
@@ -162,6 +176,30 @@ describe('sync store: applyRemote', () => {
     const fresh = await caseEntry(session, '別端末の記録');
     await session.sync.applyRemote([wire({ kind: 'case-entry', entityId: fresh.id, version: 5, data: fresh })]);
     expect((await session.get('case-entry', fresh.id))?.data).toEqual(fresh);
+  });
+
+  it('looks at what is held when a prepared page is written, not when it was prepared', async () => {
+    // The engine prepares the next page while this one is written: evidence and edits made here
+    // in between must still win over it.
+    const { session } = await setUpTestVault();
+    const entry = await caseEntry(session);
+    const edited = newId();
+    await session.sync.applyRemote([wire({ entityId: edited, version: 2 })]);
+    const altered = { ...entry, hash: 'f'.repeat(64), body: openBody({ detail: '改変' }) };
+    const prepared = await session.sync.preparePage([
+      wire({ kind: 'case-entry', entityId: entry.id, version: 3, data: altered }),
+      wire({ entityId: edited, version: 3, payloadJson: noted(edited, '他の端末') }),
+      wire({ entityId: newId(), version: 4, payloadJson: '{' }),
+    ]);
+    await session.append('case-entry', entry.id, entry);
+    await session.put('household', edited, createHousehold({ id: edited, note: 'この端末' }), 'update');
+
+    const report = await session.sync.applyRemote(prepared, link({ cursor: 4 }));
+
+    expect(report).toMatchObject({ written: 0, keptPending: 1, evidenceMismatches: [entry.id], setAside: 1 });
+    expect((await session.get('case-entry', entry.id))?.data).toEqual(entry);
+    expect((await session.get<{ note: string }>('household', edited))?.data.note).toBe('この端末');
+    expect((await session.sync.hubLink())?.cursor).toBe(4);
   });
 
   it('saves the link in the same transaction as the page', async () => {

@@ -7,11 +7,11 @@
  */
 import { HUB_ONLY_OFFICE } from '../protocol/constants';
 import type { ChangeResult, WireRecord, WireScope } from '../protocol/sync';
-import { bindingOf, seal, sealJson, unseal } from './crypto';
-import type { HubLinkRow, OutboxRow, RecordRow, SyncedColumns } from './db';
+import { bindingOf, seal, sealJson, unseal, type Sealed } from './crypto';
+import type { HubLinkRow, OutboxRow, RecordRow, SetAsideRow, SyncedColumns } from './db';
 import { bindingOfRefusal, isoAt, type SessionContext } from './journal';
 import { prepareSetAside, setAsideKeysOf, sortPulled } from './set-aside';
-import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HubLink } from './types';
+import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HubLink, type PreparedPage } from './types';
 
 const LINK_BINDING = bindingOf('hubLink', 'link');
 
@@ -77,13 +77,48 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
   });
 }
 
+/**
+ * Which of `keys` have an unsent change (`<kind>/<id>`). The queue is usually far shorter than a
+ * page: its index is then read whole rather than searched for 2,000 keys one by one (each search
+ * sorts the keys and walks the index, on the page's transaction).
+ */
+async function pendingOf(ctx: SessionContext, keys: readonly [EntityKind, string][]): Promise<Set<string>> {
+  const { outbox } = ctx.db;
+  const queued = (await outbox.count()) <= keys.length ? outbox.orderBy('[kind+entityId]').keys() : outbox.where('[kind+entityId]').anyOf(keys).keys();
+  const held = new Set(keys.map(([kind, id]) => `${kind}/${id}`));
+  return new Set(((await queued) as unknown as [string, string][]).map(([kind, id]) => `${kind}/${id}`).filter((k) => held.has(k)));
+}
+
 const hashOf = (data: unknown): unknown => (typeof data === 'object' && data !== null ? (data as { hash?: unknown }).hash : undefined);
 
 /**
- * A withdrawn record comes back as the payload of its 'withdraw' change (a household keeps
- * `withdrawal`). A record this app cannot read is set aside [R3]; one an admin removed is dropped [R4].
+ * A pulled page parsed, checked [R3] and sealed, not yet written: what `preparePage` hands to
+ * `applyRemote`. Nothing in it is in clear but the clear columns every row has anyway.
  */
-export async function applyRemote(ctx: SessionContext, records: readonly WireRecord[], link?: HubLink): Promise<ApplyReport> {
+const PREPARED = Symbol('prepared page');
+
+interface Prepared extends PreparedPage {
+  readonly [PREPARED]: true;
+  /** the key it was sealed with: a page prepared under another session is prepared again */
+  readonly key: CryptoKey;
+  readonly records: readonly WireRecord[];
+  readonly page: readonly WireRecord[];
+  /** the parsed payloads of `page`, in its order (evidence is compared by hash) */
+  readonly parsed: readonly unknown[];
+  readonly sealed: readonly Sealed[];
+  readonly setAsideRows: readonly SetAsideRow[];
+  readonly removed: readonly WireRecord[];
+  readonly removedSetAside: [EntityKind, string][];
+  readonly updatedAt: string;
+}
+
+const isPrepared = (page: readonly WireRecord[] | PreparedPage): page is Prepared => PREPARED in page;
+
+/**
+ * The CPU and WebCrypto work of a pulled page (parse, check, seal), with no storage read or write:
+ * the sync engine runs it for the next page while this one's transaction is being written.
+ */
+export async function preparePage(ctx: SessionContext, records: readonly WireRecord[]): Promise<PreparedPage> {
   // Within a page the same record may come twice only if the hub misbehaves; the later version wins.
   const latest = new Map<string, WireRecord>();
   for (const r of records) {
@@ -93,7 +128,6 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
   }
   const sorted = await sortPulled([...latest.values()]);
   const page = sorted.readable.map((r) => r.record);
-  const parsed = sorted.readable.map((r) => r.data);
   const updatedAt = isoAt(ctx.now);
   const [sealed, setAsideRows, removedSetAside] = await Promise.all([
     // The text the hub sent is sealed as it came: it was parsed and checked just now (sortPulled),
@@ -102,30 +136,55 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     prepareSetAside(ctx, sorted.unreadable, updatedAt),
     setAsideKeysOf(sorted.removed),
   ]);
+  const prepared: Prepared = {
+    [PREPARED]: true,
+    size: records.length,
+    key: ctx.key,
+    records,
+    page,
+    parsed: sorted.readable.map((r) => r.data),
+    sealed,
+    setAsideRows,
+    removed: sorted.removed,
+    removedSetAside,
+    updatedAt,
+  };
+  return prepared;
+}
+
+/**
+ * A withdrawn record comes back as the payload of its 'withdraw' change (a household keeps
+ * `withdrawal`). A record this app cannot read is set aside [R3]; one an admin removed is dropped [R4].
+ * `records` may come prepared (preparePage) by the same session; what is held here is read only now.
+ */
+export async function applyRemote(ctx: SessionContext, records: readonly WireRecord[] | PreparedPage, link?: HubLink): Promise<ApplyReport> {
+  let ready: PreparedPage = records as PreparedPage;
+  if (!isPrepared(records)) ready = await preparePage(ctx, records as readonly WireRecord[]);
+  else if (records.key !== ctx.key) ready = await preparePage(ctx, records.records);
+  const { page, parsed, sealed, setAsideRows, removed, removedSetAside, updatedAt } = ready as Prepared;
   const linkRow = link === undefined ? undefined : await sealLink(ctx, link);
   const { db } = ctx;
   // Evidence held here is compared by hash; its unsealing (WebCrypto) must finish before the
   // transaction opens, or the transaction would commit early.
   const evidenceKeys = page.filter((r) => APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
   const heldHashes = new Map<string, unknown>();
-  for (const row of await db.records.bulkGet(evidenceKeys)) {
+  for (const row of evidenceKeys.length === 0 ? [] : await db.records.bulkGet(evidenceKeys)) {
     if (row === undefined) continue;
     const local = await unseal<unknown>(ctx.key, bindingOf('records', row.kind, row.id), row).catch(() => undefined);
     heldHashes.set(row.id, hashOf(local));
   }
   // [R4] Evidence is never dropped, whatever the hub says.
-  const removals = sorted.removed.filter((r) => !APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
+  const removals = removed.filter((r) => !APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
 
   return db.transaction('rw', [db.records, db.outbox, db.hubLink, db.setAside, db.drafts], async () => {
     const keys = [...page.map((r) => [r.kind, r.entityId] as [EntityKind, string]), ...removals];
     // Only evidence needs to know what is held (a first sync of 11,000 records would otherwise read
     // 11,000 rows that are not there).
-    const [heldEvidence, pendingKeys] = await Promise.all([
-      db.records.bulkGet(evidenceKeys),
-      db.outbox.where('[kind+entityId]').anyOf(keys).keys(),
+    const [heldEvidence, pending] = await Promise.all([
+      evidenceKeys.length === 0 ? ([] as (RecordRow | undefined)[]) : db.records.bulkGet(evidenceKeys),
+      pendingOf(ctx, keys),
     ]);
     const heldRows = new Map(heldEvidence.filter((row) => row !== undefined).map((row) => [row.id, row]));
-    const pending = new Set((pendingKeys as unknown as [string, string][]).map(([kind, id]) => `${kind}/${id}`));
     const rows: RecordRow[] = [];
     // Evidence held here whose row only gains the hub's version (its sealed columns as they are).
     const versioned: RecordRow[] = [];

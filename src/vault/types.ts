@@ -123,6 +123,15 @@ export interface AcknowledgeReport {
   readonly gapAt: number | null;
 }
 
+/**
+ * A pulled page parsed, checked [R3] and sealed ahead of its write (SyncStore.preparePage): only the
+ * vault reads what is inside.
+ */
+export interface PreparedPage {
+  /** how many records the hub sent in it */
+  readonly size: number;
+}
+
 /** What applyRemote() did with a pulled page. */
 export interface ApplyReport {
   /** records written (new or replaced) */
@@ -174,7 +183,12 @@ export interface SyncStore {
    * app cannot read is set aside, not written, and never fails the page [R3]. `link`, when
    * given, is saved in the same transaction (the cursor moves only with the page it belongs to).
    */
-  applyRemote(records: readonly WireRecord[], link?: HubLink): Promise<ApplyReport>;
+  applyRemote(records: readonly WireRecord[] | PreparedPage, link?: HubLink): Promise<ApplyReport>;
+  /**
+   * The CPU and WebCrypto part of applyRemote (parse, check, seal), with no storage read or write,
+   * so that the next page is made ready while this one is written; applyRemote takes the result.
+   */
+  preparePage(records: readonly WireRecord[]): Promise<PreparedPage>;
   /** Removes records the scope no longer covers, except those with unsent changes. Returns how many. */
   dropOutOfScope(scope: WireScope): Promise<number>;
   /** Removes one refused change from the queue at the user's request (the record stays here). */

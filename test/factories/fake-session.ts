@@ -137,6 +137,9 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       async applyRemote() {
         throw new VaultError('unexpected');
       },
+      async preparePage() {
+        throw new VaultError('unexpected');
+      },
       async dropOutOfScope() {
         throw new VaultError('unexpected');
       },
