@@ -24,7 +24,7 @@ import type { PushedChange } from '../src/server/db/store';
 import { createApiHandler } from '../src/server/http/api';
 import { schemaUrl, seedDevices } from '../test/integration/hub-process';
 import { cpuSeconds, median } from './stats';
-import { syncFixture } from './sync-fixture';
+import { seedChanges, syncFixture } from './sync-fixture';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROUNDS = Number(process.env.PUSH_ROUNDS ?? 5);
@@ -57,18 +57,7 @@ export async function benchPush(): Promise<PushFigures> {
     const [viaApi, viaStore] = await seedDevices(raw, 'push-hub-', 1, 2);
     const tenantId = viaApi!.tenantId;
     const fixture = syncFixture(new Date(), { households: HOUSEHOLDS, facilities: 10, edits: EDITS });
-    const at = new Date().toISOString();
-    const seed: PushedChange[] = fixture.records.map((r, i) => ({
-      seq: i + 1,
-      mutationId: globalThis.crypto.randomUUID(),
-      kind: r.kind,
-      entityId: r.id,
-      op: 'create',
-      at,
-      payload: r.data,
-      officeId: r.kind === 'household' ? HUB_ONLY_OFFICE : null,
-      baseVersion: null,
-    }));
+    const seed = seedChanges(fixture.records);
     await raw.query('INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) VALUES ($1, $2, $3, $1, $4)', ['push-seed', tenantId, viaStore!.userId, 'x']);
     await raw.query('INSERT INTO device_users (device_id, user_id) VALUES ($1, $2)', ['push-seed', viaStore!.userId]);
     const versions = new Map<string, number>();

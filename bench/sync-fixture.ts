@@ -3,6 +3,8 @@
  * 1,000 facilities (what bench/run.ts loads), and 1,000 household edits made offline on the device.
  */
 import { generateDemoHub } from '../src/domain/demo-data';
+import { HUB_ONLY_OFFICE } from '../src/protocol/sync';
+import type { PushedChange } from '../src/server/db/store';
 
 export const SYNC_HOUSEHOLDS = 10_000;
 export const SYNC_FACILITIES = 1_000;
@@ -59,4 +61,23 @@ export function syncFixture(now = new Date(), size: SyncFixtureSize = BENCH_SIZE
     .slice(0, size.edits)
     .map((h, i) => ({ id: h.id, note: `${h.note} ／ ${i + 1}回目の電話で状況を確認（ベンチ編集）`, updatedAt: editedAt }));
   return { records, edits };
+}
+
+/**
+ * The fixture's records as the hub's store takes them from another coordinator's device: creates,
+ * each its own mutation; households with no office are the hub's own (what the sync service decides
+ * for a coordinator).
+ */
+export function seedChanges(records: readonly SyncRecord[], at = new Date().toISOString()): PushedChange[] {
+  return records.map((r, i) => ({
+    seq: i + 1,
+    mutationId: globalThis.crypto.randomUUID(),
+    kind: r.kind,
+    entityId: r.id,
+    op: 'create',
+    at,
+    payload: r.data,
+    officeId: r.kind === 'household' ? HUB_ONLY_OFFICE : null,
+    baseVersion: null,
+  }));
 }

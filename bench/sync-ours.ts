@@ -28,7 +28,7 @@ import { totpCode } from '../src/server/services/credentials';
 import { PULL_PAGE } from '../src/sync/engine';
 import { openBrowser } from '../test/e2e/browser';
 import { PASSPHRASE, setUpFirstUser } from '../test/e2e/app-flows';
-import type { SyncFixture, SyncRound } from './sync-fixture';
+import { seedChanges, type SyncFixture, type SyncRound } from './sync-fixture';
 
 const root = resolve(import.meta.dirname, '..');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -91,19 +91,7 @@ async function startOurHub(fixture: SyncFixture, distDir: string): Promise<OurHu
     // The records arrive from another coordinator's device, a thousand changes per push.
     await store.createUser({ id: 'u-seed', tenantId: HUB, role: 'coordinator', loginName: 'seed', displayName: '登録 担当' });
     await store.registerDevice({ id: 'device-seed', userId: 'u-seed', name: '事務所PC' });
-    const at = new Date().toISOString();
-    const changes: PushedChange[] = fixture.records.map((r, i) => ({
-      seq: i + 1,
-      mutationId: globalThis.crypto.randomUUID(),
-      kind: r.kind,
-      entityId: r.id,
-      op: 'create',
-      at,
-      payload: r.data,
-      // What the sync service decides for a coordinator: households with no office are the hub's own.
-      officeId: r.kind === 'household' ? HUB_ONLY_OFFICE : null,
-      baseVersion: null,
-    }));
+    const changes = seedChanges(fixture.records);
     const seedStart = performance.now();
     for (let i = 0; i < changes.length; i += MAX_PUSH_CHANGES) {
       const results = await store.applyPush('device-seed', 'u-seed', changes.slice(i, i + MAX_PUSH_CHANGES));

@@ -39,13 +39,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on('error', (error) => console.error('PostgreSQL connection lost:', error.message));
   // The same for a client that is checked out but between queries (a push hashing evidence): the
   // query that follows fails and the request gets its 503; the process must not die of it.
-  pool.on('connect', (client) => {
-    client.on('error', (error) => console.error('PostgreSQL connection lost:', error.message));
-    // No JIT: the hub's statements are short, and the pull page's (a few CTEs over one-row tables the
-    // planner guesses at 800 rows) was costed past jit_above_cost and compiled on every call: ~0.7 s a
-    // page, where the page itself takes ~30 ms. Sent before anything else on the connection.
-    client.query('SET jit = off').catch(() => undefined);
-  });
+  pool.on('connect', (client) => client.on('error', (error) => console.error('PostgreSQL connection lost:', error.message)));
   try {
     if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await pool.query('SELECT 1');

@@ -214,7 +214,7 @@ export class SqlStore extends SqlAccountStore implements Store {
       entries: string[] | null;
       open_conflicts: string;
     }>(
-      { name: 'pull-answer', text: `WITH e AS (SELECT epoch, floors ->> $1 AS floor, ($7::text IS NOT NULL AND $7::text <> epoch) AS changed FROM hub_epoch LIMIT 1),
+      { name: 'pull-answer', text: `WITH e AS (SELECT epoch, floors ->> $1 AS floor, ($7::text IS NOT NULL AND $7::text <> epoch) AS changed FROM hub_epoch LIMIT 1), -- one row to the planner too: guessed at 800, the page's plan was costed past jit_above_cost and JIT-compiled on every call (~0.7 s)
             h AS (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head,
                          $8::bigint AS marked, 'epoch'::timestamptz + $9::bigint * interval '1 millisecond' AS at),
             -- [S15] readHubEpoch's check of a marked cursor of this epoch, in this snapshot.
