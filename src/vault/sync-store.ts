@@ -118,7 +118,7 @@ const isPrepared = (page: readonly WireRecord[] | PreparedPage): page is Prepare
  * The CPU and WebCrypto work of a pulled page (parse, check, seal), with no storage read or write:
  * the sync engine runs it for the next page while this one's transaction is being written.
  */
-export async function preparePage(ctx: SessionContext, records: readonly WireRecord[]): Promise<PreparedPage> {
+export async function preparePage(ctx: SessionContext, records: readonly WireRecord[]): Promise<Prepared> {
   // Within a page the same record may come twice only if the hub misbehaves; the later version wins.
   const latest = new Map<string, WireRecord>();
   for (const r of records) {
@@ -136,7 +136,7 @@ export async function preparePage(ctx: SessionContext, records: readonly WireRec
     prepareSetAside(ctx, sorted.unreadable, updatedAt),
     setAsideKeysOf(sorted.removed),
   ]);
-  const prepared: Prepared = {
+  return {
     [PREPARED]: true,
     size: records.length,
     key: ctx.key,
@@ -149,7 +149,6 @@ export async function preparePage(ctx: SessionContext, records: readonly WireRec
     removedSetAside,
     updatedAt,
   };
-  return prepared;
 }
 
 /**
@@ -158,10 +157,10 @@ export async function preparePage(ctx: SessionContext, records: readonly WireRec
  * `records` may come prepared (preparePage) by the same session; what is held here is read only now.
  */
 export async function applyRemote(ctx: SessionContext, records: readonly WireRecord[] | PreparedPage, link?: HubLink): Promise<ApplyReport> {
-  let ready: PreparedPage = records as PreparedPage;
-  if (!isPrepared(records)) ready = await preparePage(ctx, records as readonly WireRecord[]);
-  else if (records.key !== ctx.key) ready = await preparePage(ctx, records.records);
-  const { page, parsed, sealed, setAsideRows, removed, removedSetAside, updatedAt } = ready as Prepared;
+  // A page prepared under another unlock is sealed again with this session's key.
+  const usable = isPrepared(records) && records.key === ctx.key;
+  const ready = usable ? records : await preparePage(ctx, isPrepared(records) ? records.records : (records as readonly WireRecord[]));
+  const { page, parsed, sealed, setAsideRows, removed, removedSetAside, updatedAt } = ready;
   const linkRow = link === undefined ? undefined : await sealLink(ctx, link);
   const { db } = ctx;
   // Evidence held here is compared by hash; its unsealing (WebCrypto) must finish before the

@@ -129,8 +129,8 @@ export class SqlStore extends SqlAccountStore implements Store {
     return signingKey(this.pool, candidate);
   }
 
-  hubEpoch(tenantId: string, cursor?: MarkedCursor): Promise<HubEpoch> {
-    return readHubEpoch(this.pool, tenantId, cursor);
+  hubEpoch(tenantId: string): Promise<HubEpoch> {
+    return readHubEpoch(this.pool, tenantId);
   }
 
   renewEpoch(): Promise<string> {
@@ -196,6 +196,14 @@ export class SqlStore extends SqlAccountStore implements Store {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
       throw new StoreError('bad-request', `limit must be 1-${MAX_PULL_LIMIT}`);
     }
+    // [S15] A marked cursor is of another timeline when its version is beyond the head, or the
+    // change or record the hub holds at that version was received after the mark: the one the
+    // device saw was committed before the mark, and a database put back to an earlier point hands
+    // that version out again, later. Its floor is then the last version received before the mark:
+    // the backup held every version up to it (each was committed before the device's cursor, which
+    // the backup lacks), and every version written since the database was put back was received
+    // after it. This takes the hub's clock to run forward across the restore (NTP on the
+    // database's machine); without a mark nothing is checked.
     // [S2] One statement, so one snapshot for the epoch, the hub's head, the rows and the open
     // conflicts (and one round trip), as pullSince. Each record leaves PostgreSQL as the JSON text
     // of a WireRecord (to_json escapes the stored payload text): the hub splices the text into its
@@ -217,7 +225,7 @@ export class SqlStore extends SqlAccountStore implements Store {
       { name: 'pull-answer', text: `WITH e AS (SELECT epoch, floors ->> $1 AS floor, ($7::text IS NOT NULL AND $7::text <> epoch) AS changed FROM hub_epoch LIMIT 1), -- one row to the planner too: guessed at 800, the page's plan was costed past jit_above_cost and JIT-compiled on every call (~0.7 s)
             h AS (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head,
                          $8::bigint AS marked, 'epoch'::timestamptz + $9::bigint * interval '1 millisecond' AS at),
-            -- [S15] readHubEpoch's check of a marked cursor of this epoch, in this snapshot.
+            -- [S15] Is a marked cursor of this epoch of this timeline? (see the comment above)
             d AS (SELECT NOT e.changed AND h.marked IS NOT NULL AND (
                            h.marked > h.head
                            OR EXISTS (SELECT 1 FROM changes WHERE tenant_id = $1 AND version = h.marked AND received_at > h.at)

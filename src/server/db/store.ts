@@ -217,10 +217,9 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
 
   /** Records in scope with a version above the cursor, oldest first [S2][S10]. */
   pullSince(cursor: number, scope: PullScope, limit: number): Promise<PullPage>;
-  /** The same page as the API answers it, with the epoch and the open conflicts, in one statement. */
   /**
    * A pull page as the API answers it, in one statement. With `timeline`, also the hub's mark and
-   * (for a marked cursor) the timeline check of readHubEpoch, in the same statement.
+   * (for a marked cursor) whether it is of this timeline [S15], in the same statement.
    */
   pullAnswer(
     cursor: { readonly epoch: string | null; readonly version: number },
