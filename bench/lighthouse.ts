@@ -8,12 +8,14 @@
  *   LIGHTHOUSE_PEER=<dir> …       also runs another build (e.g. a copy of dist/ from before a change),
  *                                 alternating with dist/ run by run, and prints its median beside:
  *                                 on a shared machine only a peer measured in the same minutes compares
+ *   LIGHTHOUSE_SAVE=<dir> …       writes each run's full report (JSON) there, to read its long tasks
  * The performance score moves with this machine's load: Lighthouse replays the page's main-thread
  * work ×4 for its phone, so every millisecond another process takes from ours counts four times.
  * Goal (issue 16): performance, accessibility and best practices at 95 or more. Exit 1 below it.
  */
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -58,6 +60,8 @@ export async function runLighthouse(url: string, attempt = 1): Promise<Lighthous
       return runLighthouse(url, attempt + 1);
     }
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+    const saveDir = process.env.LIGHTHOUSE_SAVE;
+    if (saveDir) writeFileSync(join(saveDir, `lighthouse-${Date.now()}.json`), JSON.stringify(lhr));
     const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
     const numeric = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
     const failing = new Set<string>();

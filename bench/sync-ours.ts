@@ -14,7 +14,9 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
@@ -51,7 +53,8 @@ async function bundleOursPage(): Promise<string> {
     format: 'iife',
     platform: 'browser',
     target: 'es2022',
-    minify: true,
+    // not minified for BENCH_SYNC_PROFILE: its profiles name the functions
+    minify: process.env.BENCH_SYNC_PROFILE === undefined,
     write: false,
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
@@ -194,6 +197,34 @@ interface Floor {
   readonly up: number;
 }
 
+/**
+ * BENCH_SYNC_PROFILE=<dir>: the page's main thread is profiled (CDP Profiler) while the sync runs;
+ * the .cpuprofile is written there (open it in Chromium's DevTools), with the hub's (this process). Off by default: the profiler
+ * slows the page.
+ */
+async function profileOf(page: Page, label: string): Promise<(() => Promise<void>) | null> {
+  const dir = process.env.BENCH_SYNC_PROFILE;
+  if (dir === undefined || dir === '') return null;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  // The hub runs in this process: its profile is taken too.
+  const hub = new inspector.Session();
+  hub.connect();
+  await hub.post('Profiler.enable');
+  await hub.post('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    const at = Date.now();
+    writeFileSync(join(dir, `ours-${label}-${at}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
+    const { profile: hubProfile } = await hub.post('Profiler.stop');
+    writeFileSync(join(dir, `hub-${label}-${at}.cpuprofile`), JSON.stringify(hubProfile));
+    hub.disconnect();
+  };
+}
+
 const sum = (o: Record<string, { ms: number }>, keys: readonly string[]) => keys.reduce((t, k) => t + (o[k]?.ms ?? 0), 0);
 
 async function oursRound(fixture: SyncFixture, distDir: string, script: string): Promise<SyncRound> {
@@ -212,10 +243,15 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
       return route.fulfill({ status: 404 });
     });
     await page.goto(hub.baseUrl + PAGE_PATH);
+    // While a route is set, Playwright intercepts every request of the context (its body included)
+    // and passes it on through this process: the sync's own requests must not pay for that.
+    await context.unrouteAll();
     await evaluate(page, `__ours.open(${JSON.stringify(PASSPHRASE)})`);
 
     const form = { hub: HUB, loginName: LOGIN, password: PASSWORD, totp: totpCode(hub.totpSecret, new Date()), deviceName: 'ベンチ端末' };
+    const profiling = await profileOf(page, 'first-sync');
     const down = await evaluate<{ ms: number; outcome: string; households: number; facilities: number; clocks: Clocks }>(page, `__ours.join(${JSON.stringify(form)})`);
+    await profiling?.();
     const expected = { households: fixture.records.filter((r) => r.kind === 'household').length, facilities: fixture.records.filter((r) => r.kind === 'facility').length };
     if (down.outcome !== 'done' || down.households !== expected.households || down.facilities !== expected.facilities) {
       throw new Error(`bench: our first sync ended '${down.outcome}' with ${down.households} households and ${down.facilities} facilities in the vault`);
@@ -229,7 +265,9 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
     const queued = await evaluate<number>(page, `__ours.edit(${JSON.stringify(fixture.edits)})`);
     await context.setOffline(false);
     if (queued !== fixture.edits.length) throw new Error(`bench: ${queued} changes queued, not ${fixture.edits.length}`);
+    const profilingDrain = await profileOf(page, 'drain');
     const up = await evaluate<{ ms: number; outcome: string; pending: number; clocks: Clocks }>(page, '__ours.drain()');
+    await profilingDrain?.();
     if (up.outcome !== 'done' || up.pending !== 0) throw new Error(`bench: our drain ended '${up.outcome}' with ${up.pending} changes still queued`);
     const floorDrain = await evaluate<Floor>(page, `__ours.floor('drain', ${JSON.stringify(fixture.edits.map((e) => e.id))})`);
     if (floorDrain.rows !== fixture.edits.length) throw new Error(`bench: the drain's floor wrote ${floorDrain.rows} rows, not ${fixture.edits.length}`);
