@@ -10,8 +10,12 @@
  */
 import Dexie from 'dexie';
 import { createSyncEngine, type JoinForm, type SyncEngine } from '../src/sync/engine';
+import { setPullWorkerFactory } from '../src/sync/pull-job';
 import { createVault } from '../src/vault/vault';
 import type { VaultSession } from '../src/vault/types';
+
+/** The app's pull worker as the bench's server serves it (bench/sync-ours.ts WORKER_PATH). */
+const WORKER_URL = '/api/__bench/pull-worker.js';
 
 interface Clocks {
   /** per API path: total ms from request sent to body read, and how many requests */
@@ -32,10 +36,12 @@ function tally(into: Record<string, { ms: number; count: number; bytes?: number 
 }
 
 /**
- * What the sync moved over the wire since the clocks were reset: the pull answers' bodies and the
- * push requests' bodies, kept so the floor (see floor()) moves the very same bytes.
+ * What the sync pushed since the clocks were reset, kept so the floor (see floor()) moves the very
+ * same bytes. The pull answers are kept by the bench's server (PULLS_PATH): the app pulls in its
+ * worker, with the browser's own fetch.
  */
-const wire: { pulled: ArrayBuffer[]; pushed: string[] } = { pulled: [], pushed: [] };
+const wire: { pushed: string[] } = { pushed: [] };
+const PULLS_URL = '/api/__bench/pulls';
 
 /** The browser's fetch, timed to the end of the body (the client reads it as text or JSON). */
 async function timedFetch(input: string, init: RequestInit): Promise<Response> {
@@ -44,7 +50,6 @@ async function timedFetch(input: string, init: RequestInit): Promise<Response> {
   const body = await response.arrayBuffer();
   const path = new URL(input, location.href).pathname;
   tally(clocks.requests, path, performance.now() - started, body.byteLength);
-  if (path === '/api/sync/pull') wire.pulled.push(body);
   if (path === '/api/sync/push' && typeof init.body === 'string') wire.pushed.push(init.body);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
@@ -55,6 +60,8 @@ function timedSession(session: VaultSession): VaultSession {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
+      // Hands back its promises at once; the pull worker's work is timed at the hub (PULLS_PATH).
+      if (prop === 'sealPulled') return (value as () => unknown).bind(target);
       return async (...args: unknown[]) => {
         const started = performance.now();
         try {
@@ -143,15 +150,19 @@ function started(): { session: VaultSession; engine: SyncEngine } {
   return { session, engine };
 }
 
-function resetClocks(): void {
+async function resetClocks(): Promise<void> {
   for (const k of Object.keys(clocks.requests)) delete clocks.requests[k];
   for (const k of Object.keys(clocks.vault)) delete clocks.vault[k];
   for (const k of Object.keys(busy)) busy[k] = 0;
-  wire.pulled = [];
   wire.pushed = [];
+  await fetch(PULLS_URL, { method: 'DELETE' });
 }
 
-const snapshot = (): Clocks => structuredClone({ ...clocks, busy });
+/** The clocks, with the pulls as the bench's server timed them. */
+async function snapshot(): Promise<Clocks> {
+  const pulls = (await (await fetch(PULLS_URL)).json()) as { ms: number; count: number; bytes: number };
+  return structuredClone({ ...clocks, requests: { ...clocks.requests, '/api/sync/pull': pulls }, busy });
+}
 
 const bench = {
   /** Unlocks the vault the setup screen made (its only user) and builds the engine on it. */
@@ -160,18 +171,21 @@ const bench = {
     const [user] = await vault.listUsers();
     if (user === undefined) throw new Error('bench: the vault has no user; set it up through the setup screen first');
     session = timedSession(await vault.unlock(user.id, passphrase));
+    // The app's pull worker, bundled and served by the bench (this page is not built by Vite).
+    setPullWorkerFactory(() => new Worker(WORKER_URL, { name: 'pull' }));
     // The app's service worker is not needed here; a retirement would not happen in the bench.
-    engine = createSyncEngine({ session, fetch: timedFetch, forgetInstall: async () => undefined });
+    // Pulls go through the worker with the browser's fetch, as in the app; the rest is timed here.
+    engine = createSyncEngine({ session, fetch: timedFetch, workerPulls: true, forgetInstall: async () => undefined });
   },
 
   /** Sign-in, enrolment and the first sync, as one join: milliseconds and what the vault holds. */
   async join(form: JoinForm) {
     const { session, engine } = started();
-    resetClocks();
+    await resetClocks();
     const t0 = performance.now();
     const outcome = await engine.join(form);
     const ms = performance.now() - t0;
-    const timed = snapshot();
+    const timed = await snapshot();
     const [households, facilities] = await Promise.all([session.list('household'), session.list('facility')]);
     return { ms, outcome, households: households.length, facilities: facilities.length, clocks: timed };
   },
@@ -190,11 +204,11 @@ const bench = {
   /** One sync run with the edits queued: push them all, then pull until the hub has nothing more. */
   async drain() {
     const { session, engine } = started();
-    resetClocks();
+    await resetClocks();
     const t0 = performance.now();
     const outcome = await engine.run();
     const ms = performance.now() - t0;
-    return { ms, outcome, pending: await session.pendingChanges(), clocks: snapshot() };
+    return { ms, outcome, pending: await session.pendingChanges(), clocks: await snapshot() };
   },
 };
 
@@ -266,9 +280,9 @@ let floorDb: Dexie | undefined;
  * round trip of exactly those bytes through the hub's own HTTP server.
  */
 async function floor(which: 'first' | 'drain', editedIds: readonly string[] = []) {
-  const answer = new Blob(wire.pulled);
   const pushed = wire.pushed.join('');
-  const stage = await fetch(FLOOR_URL, { method: 'PUT', body: answer });
+  // The bench's server holds the pull answers it sent since the clocks were reset.
+  const stage = await fetch(FLOOR_URL, { method: 'PUT' });
   if (!stage.ok) throw new Error(`bench: the floor server said ${stage.status}`);
   // The rows, read raw from the vault (sealed as they are stored), before the clock starts.
   const vault = await request(indexedDB.open('kyoten-vault'));

@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { HUB_ONLY_OFFICE, MAX_PULL_LIMIT, MAX_PUSH_CHANGES } from '../src/protocol/sync';
+import { API, HUB_ONLY_OFFICE, MAX_PULL_LIMIT, MAX_PUSH_CHANGES } from '../src/protocol/sync';
 import { startServer } from '../src/server/app-server';
 import { openPostgresStore } from '../src/server/db/postgres-store';
 import type { PushedChange, Store } from '../src/server/db/store';
@@ -46,9 +46,20 @@ interface Clocks {
   readonly busy: Record<string, number>;
 }
 
-async function bundleOursPage(): Promise<string> {
+interface Bundled {
+  readonly page: string;
+  /** the app's pull worker (src/sync/pull-worker.ts), served at WORKER_PATH */
+  readonly worker: string;
+}
+
+async function bundleOursPage(): Promise<Bundled> {
+  const [page, worker] = await Promise.all([bundle('sync-ours-page.ts'), bundle('../src/sync/pull-worker.ts')]);
+  return { page, worker };
+}
+
+async function bundle(entry: string): Promise<string> {
   const out = await build({
-    entryPoints: [resolve(import.meta.dirname, 'sync-ours-page.ts')],
+    entryPoints: [resolve(import.meta.dirname, entry)],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -56,7 +67,8 @@ async function bundleOursPage(): Promise<string> {
     // not minified for BENCH_SYNC_PROFILE: its profiles name the functions
     minify: process.env.BENCH_SYNC_PROFILE === undefined,
     write: false,
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // pull-job.ts names its worker by import.meta.url, which an iife has not: the page sets its own
+    define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': 'location.href' },
     logLevel: 'warning',
     absWorkingDir: root,
   });
@@ -72,7 +84,7 @@ interface OurHub {
 }
 
 /** A hub in a fresh schema, seeded through the store as other devices' pushes would have. */
-async function startOurHub(fixture: SyncFixture, distDir: string): Promise<OurHub> {
+async function startOurHub(fixture: SyncFixture, distDir: string, worker: string): Promise<OurHub> {
   const schema = `bench_sync_${process.pid}_${Date.now()}`;
   const store = await openPostgresStore({ connectionString: DATABASE_URL, schema });
   let server: Server | undefined;
@@ -103,13 +115,28 @@ async function startOurHub(fixture: SyncFixture, distDir: string): Promise<OurHu
     }
     const seedMs = performance.now() - seedStart;
     const api = createApiHandler({ store: () => store, accounts: config });
-    const floor = floorHandler();
+    const pulls = pullRecorder();
+    const floor = floorHandler(pulls);
     server = await startServer({
       port: 0,
       host: '127.0.0.1',
       distDir,
-      // The floor's one fetch goes through the same HTTP server as the sync (bench-only path).
-      api: (req, res) => (req.url?.startsWith(FLOOR_PATH) === true ? floor(req, res) : api(req, res)),
+      // The floor's one fetch goes through the same HTTP server as the sync (bench-only paths).
+      api: async (req, res) => {
+        const path = req.url?.split('?')[0];
+        if (path === FLOOR_PATH) return floor(req, res);
+        if (path === PULLS_PATH) {
+          pulls.answer(req, res);
+          return;
+        }
+        if (path === WORKER_PATH) {
+          res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
+          res.end(worker);
+          return;
+        }
+        if (path === API.pull) pulls.record(res);
+        return api(req, res);
+      },
     });
     const opened = server;
     return {
@@ -131,18 +158,61 @@ async function startOurHub(fixture: SyncFixture, distDir: string): Promise<OurHu
 }
 
 const FLOOR_PATH = '/api/__bench/floor';
+const PULLS_PATH = '/api/__bench/pulls';
+const WORKER_PATH = '/api/__bench/pull-worker.js';
 
 /**
- * The floor's server side, bench-only: a PUT leaves bytes here (untimed); a GET is answered with
- * them, and a POST too once its whole body is read. No parse, no store, no check.
+ * The pull answers as the hub sent them: the app pulls in a worker, out of the page's clocks, so
+ * the bench times each pull here (request in to last byte handed to the socket) and keeps its
+ * bytes for the floor. GET PULLS_PATH reads the clock, DELETE resets it.
  */
-function floorHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  let held = Buffer.alloc(0);
+function pullRecorder() {
+  let chunks: Buffer[] = [];
+  let clock = { ms: 0, count: 0, bytes: 0 };
+  return {
+    record(res: ServerResponse) {
+      const started = performance.now();
+      const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      const keep = (chunk: unknown) => {
+        if (typeof chunk === 'string' || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk as string));
+      };
+      res.write = ((chunk: unknown, ...rest: unknown[]) => {
+        keep(chunk);
+        return write(chunk, ...rest);
+      }) as typeof res.write;
+      res.end = ((...args: unknown[]) => {
+        if (typeof args[0] !== 'function') keep(args[0]);
+        return end(...args);
+      }) as typeof res.end;
+      res.on('finish', () => {
+        clock = { ms: clock.ms + performance.now() - started, count: clock.count + 1, bytes: clock.bytes + Number(res.getHeader('content-length') ?? 0) };
+      });
+    },
+    body: () => Buffer.concat(chunks),
+    answer(req: IncomingMessage, res: ServerResponse) {
+      if (req.method === 'DELETE') {
+        chunks = [];
+        clock = { ms: 0, count: 0, bytes: 0 };
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify(clock));
+    },
+  };
+}
+
+/**
+ * The floor's server side, bench-only: a PUT leaves the pull answers recorded since the last reset
+ * here (untimed); a GET is answered with them, and a POST too once its whole body is read. No
+ * parse, no store, no check.
+ */
+function floorHandler(pulls: { body(): Buffer }): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  let held: Buffer = Buffer.alloc(0);
   return async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method === 'PUT') {
-      held = Buffer.concat(chunks);
+      held = pulls.body();
       res.writeHead(204);
       res.end();
       return;
@@ -227,8 +297,8 @@ async function profileOf(page: Page, label: string): Promise<(() => Promise<void
 
 const sum = (o: Record<string, { ms: number }>, keys: readonly string[]) => keys.reduce((t, k) => t + (o[k]?.ms ?? 0), 0);
 
-async function oursRound(fixture: SyncFixture, distDir: string, script: string): Promise<SyncRound> {
-  const hub = await startOurHub(fixture, distDir);
+async function oursRound(fixture: SyncFixture, distDir: string, { page: script, worker }: Bundled): Promise<SyncRound> {
+  const hub = await startOurHub(fixture, distDir, worker);
   const browser = await openBrowser();
   try {
     const { page, context } = browser;
@@ -295,12 +365,10 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
         `the floor moved ${(floorFirst.down / 1048576).toFixed(1)} MB for (a), ${(floorDrain.up / 1048576).toFixed(1)} MB up and ${(floorDrain.down / 1048576).toFixed(1)} MB down for (b)`,
       parts: {
         'first sync: sign-in + enrol requests': sum(d.requests, ['/api/session', '/api/devices']),
-        'first sync: pull requests (hub + transfer, to the body read)': sum(d.requests, ['/api/sync/pull']),
-        'first sync: vault preparePage (parse, zod check, seal; overlaps the writes)': sum(d.vault, ['preparePage']),
+        'first sync: pull requests at the hub (in to last byte sent; fetched, checked and sealed in the pull worker)': sum(d.requests, ['/api/sync/pull']),
         'first sync: vault applyRemote (evidence read + IndexedDB)': sum(d.vault, ['applyRemote']),
         '  of which WebCrypto encrypt busy': d.busy['WebCrypto encrypt'] ?? 0,
         '  of which IndexedDB read-write transactions busy': d.busy['IndexedDB read-write transactions'] ?? 0,
-        'first sync: the rest (JSON parse and zod check of the pages, engine)': down.ms - sum(d.requests, Object.keys(d.requests)) - sum(d.vault, Object.keys(d.vault)),
         'raw floor (a): one GET of the first sync\'s pull bytes': floorFirst.fetchMs,
         'raw floor (a): one Dexie bulkPut of the 11,000 sealed rows into a scratch database': floorFirst.putMs,
         'raw floor (b): one POST of the push\'s bytes answered with the pull\'s': floorDrain.fetchMs,
@@ -310,8 +378,7 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
         'drain: push request (hub + transfer)': sum(u.requests, ['/api/sync/push']),
         'drain: vault outbox read (unseal the queue)': sum(u.vault, ['outbox']),
         'drain: vault acknowledge': sum(u.vault, ['acknowledge']),
-        'drain: pull requests': sum(u.requests, ['/api/sync/pull']),
-        'drain: vault preparePage': sum(u.vault, ['preparePage']),
+        'drain: pull requests at the hub': sum(u.requests, ['/api/sync/pull']),
         'drain: vault applyRemote': sum(u.vault, ['applyRemote']),
         'drain: the rest': up.ms - sum(u.requests, Object.keys(u.requests)) - sum(u.vault, Object.keys(u.vault)),
       },
@@ -322,7 +389,7 @@ async function oursRound(fixture: SyncFixture, distDir: string, script: string):
   }
 }
 
-let bundled: Promise<string> | undefined;
+let bundled: Promise<Bundled> | undefined;
 
 /** One round on a fresh device against a freshly seeded hub. */
 export async function benchOurSync(fixture: SyncFixture, distDir: string): Promise<SyncRound> {

@@ -15,6 +15,12 @@
  * since an app from before marks reads a cursor strictly and would take a mark for a broken answer.
  */
 export const CURSOR_MARK_HEADER = 'x-kyoten-cursor-mark';
+/**
+ * On a pull answer with more to come: its cursor, as in the body. An app reads it with the answer's
+ * headers and asks for the next page while this one's body is still arriving and being parsed; the
+ * body stays the answer (a page asked at a cursor the body does not confirm is dropped).
+ */
+export const PULL_NEXT_HEADER = 'x-kyoten-pull-next';
 
 export interface Cursor {
   /** null: a cursor from before epochs, or a device that has never pulled */

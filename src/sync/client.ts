@@ -26,6 +26,7 @@ import { HUB_KEY_PATH, RECEIPTS_HEADER } from '../protocol/countersign';
 import { CURSOR_MARK_HEADER } from '../protocol/cursor';
 import { HubKeyInfo } from '../protocol/countersign-schema';
 import { S } from './text';
+import type { PullFailure } from './pull-job';
 
 export type SyncProblemCode =
   /** the browser says it has no network */
@@ -99,8 +100,44 @@ function codeOfError(status: number, error: ErrorResponse | null): SyncProblemCo
   }
 }
 
+const pullPath = (cursor: string, limit: number) => `${API.pull}?cursor=${encodeURIComponent(cursor)}&limit=${limit}`;
+
+function requestInit(method: 'GET' | 'POST' | 'DELETE', body: unknown, device: DeviceCredentials | undefined): RequestInit {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (device) {
+    headers[DEVICE_ID_HEADER] = device.deviceId;
+    headers[DEVICE_SECRET_HEADER] = device.deviceSecret;
+    // This app keeps the hub's receipts: push and pull answer with them [K5].
+    headers[RECEIPTS_HEADER] = '1';
+    // ...and reads the hub's mark on a pull cursor [S15].
+    headers[CURSOR_MARK_HEADER] = '1';
+  }
+  return { method, headers, credentials: 'same-origin', cache: 'no-store', ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+}
+
+const networkError = (method: string, path: string, detail: string) => new SyncError(isOffline() ? 'offline' : 'unreachable', `${method} ${path}: ${detail}`);
+
+function statusError(method: string, path: string, status: number, text: string): SyncError {
+  const parsed = ErrorResponse.safeParse(safeJson(text));
+  const error = parsed.success ? parsed.data : null;
+  return new SyncError(
+    codeOfError(status, error),
+    `${method} ${path} → ${status}${error ? ` ${error.error}: ${error.detail ?? ''}` : ''}`,
+    error?.message ?? null,
+    error?.retryAfterSeconds ?? null,
+  );
+}
+
 export class HubClient {
-  constructor(private readonly fetchImpl: FetchLike) {}
+  /**
+   * `fetchImpl`: how requests are made. `injected`: it is not the browser's own fetch (a test's
+   * hub, the bench's timing), so pull jobs make their requests with it on this thread.
+   */
+  constructor(
+    private readonly fetchImpl: FetchLike,
+    private readonly injected = true,
+  ) {}
 
   private async request<S extends z.ZodType>(
     method: 'GET' | 'POST' | 'DELETE',
@@ -109,40 +146,15 @@ export class HubClient {
     body?: unknown,
     device?: DeviceCredentials,
   ): Promise<z.infer<S>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (device) {
-      headers[DEVICE_ID_HEADER] = device.deviceId;
-      headers[DEVICE_SECRET_HEADER] = device.deviceSecret;
-      // This app keeps the hub's receipts: push and pull answer with them [K5].
-      headers[RECEIPTS_HEADER] = '1';
-      // ...and reads the hub's mark on a pull cursor [S15].
-      headers[CURSOR_MARK_HEADER] = '1';
-    }
     let response: Response;
     try {
-      response = await this.fetchImpl(path, {
-        method,
-        headers,
-        credentials: 'same-origin',
-        cache: 'no-store',
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      response = await this.fetchImpl(path, requestInit(method, body, device));
     } catch (e) {
-      throw new SyncError(isOffline() ? 'offline' : 'unreachable', `${method} ${path}: ${String(e)}`);
+      throw networkError(method, path, String(e));
     }
     const text = await response.text().catch(() => null);
     if (text === null) throw new SyncError('unreachable', `${method} ${path}: the answer was cut off`);
-    if (!response.ok) {
-      const parsed = ErrorResponse.safeParse(safeJson(text));
-      const error = parsed.success ? parsed.data : null;
-      throw new SyncError(
-        codeOfError(response.status, error),
-        `${method} ${path} → ${response.status}${error ? ` ${error.error}: ${error.detail ?? ''}` : ''}`,
-        error?.message ?? null,
-        error?.retryAfterSeconds ?? null,
-      );
-    }
+    if (!response.ok) throw statusError(method, path, response.status, text);
     if (schema === null) return undefined as z.infer<S>;
     const parsed = schema.safeParse(safeJson(text));
     if (!parsed.success) {
@@ -175,7 +187,30 @@ export class HubClient {
 
   /** `cursor` as it travels, `<epoch>:<version>` (protocol/cursor.ts) */
   pull(device: DeviceCredentials, cursor: string, limit: number) {
-    return this.request('GET', `${API.pull}?cursor=${encodeURIComponent(cursor)}&limit=${limit}`, PullResponse, undefined, device);
+    return this.request('GET', pullPath(cursor, limit), PullResponse, undefined, device);
+  }
+
+  /**
+   * The same pull as a job (pull-job.ts: fetched, checked and sealed, in a worker when it can): the
+   * request to make, and `fetch`, the injected fetch to make it with (none: the browser's own).
+   */
+  pullJob(device: DeviceCredentials, cursor: string, limit: number): { url: string; init: RequestInit; fetch: FetchLike | undefined } {
+    return { url: pullPath(cursor, limit), init: requestInit('GET', undefined, device), fetch: this.injected ? this.fetchImpl : undefined };
+  }
+
+  /** A pull job's failure as the SyncError the same pull would have thrown. */
+  static pullFailure(cursor: string, limit: number, failure: PullFailure): SyncError {
+    const path = pullPath(cursor, limit);
+    switch (failure.type) {
+      case 'network':
+        return networkError('GET', path, failure.detail);
+      case 'http':
+        return statusError('GET', path, failure.status, failure.text);
+      case 'bad-response':
+        return new SyncError('bad-response', `GET ${path}: ${failure.detail}`);
+      case 'storage':
+        return new SyncError('storage', failure.detail);
+    }
   }
 
   retirePush(device: DeviceCredentials, changes: readonly WireChange[]) {

@@ -294,6 +294,63 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
 });
 
 describe('sync engine: pulling', () => {
+  it("asks for the next page on the answer's headers, before its body has arrived", async () => {
+    const hub = createFakeHub();
+    hub.pullHint = 'right';
+    const user = hub.addUser();
+    for (let i = 0; i < 5; i += 1) {
+      const id = newId();
+      hub.write({ kind: 'facility', entityId: id, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createFacility({ id })) });
+    }
+    const browser = hub.browser();
+    let pulls = 0;
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    // The first page's body is held back until the test lets it go; its headers come at once.
+    const fetch: FetchLike = async (input, init) => {
+      const response = await browser(input, init);
+      if (!input.startsWith(API.pull) || ++pulls !== 1) return response;
+      const text = await response.text();
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          await held;
+          controller.enqueue(new TextEncoder().encode(text));
+          controller.close();
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const d = await device(hub, { fetch, pullPage: 2 });
+
+    const joined = d.engine.join(signInOf(user));
+    await vi.waitFor(() => expect(pulls).toBe(2));
+    release();
+
+    expect(await joined).toBe('done');
+    expect(await d.session.list('facility')).toHaveLength(5);
+  });
+
+  it.each(['right', 'wrong'] as const)('asks for the next page when the hub names it in the headers (%s), and writes every page once', async (hint) => {
+    const hub = createFakeHub();
+    hub.pullHint = hint;
+    const user = hub.addUser();
+    const ids = Array.from({ length: 7 }, () => newId());
+    for (const id of ids) hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note: id })) });
+    const d = await device(hub, { pullPage: 2 });
+
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+
+    for (const id of ids) expect((await d.session.get<Household>('household', id))?.data.note).toBe(id);
+    const pulls = hub.requests.filter((r) => r.path === API.pull);
+    // Four pages of 2, 2, 2 and 1 (with the device's own access entries, which come last).
+    const pages = Math.ceil((7 + hub.taken.length) / 2);
+    // A right hint asks for nothing twice; a wrong one costs requests (dropped), never a page.
+    if (hint === 'right') expect(pulls).toHaveLength(pages);
+    else expect(pulls.length).toBeGreaterThan(pages);
+    expect((await d.session.sync.hubLink())?.cursor).toBe(7 + hub.taken.length);
+    expect(await d.session.list('household')).toHaveLength(7);
+  });
+
   it('brings records written elsewhere, page by page, and tells the app', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

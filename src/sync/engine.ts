@@ -14,10 +14,13 @@ import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
 import { countersignState, type CountersignState } from './countersign';
 import { keepReceipts, loadCountersigns, withHubKey } from './receipts';
+import { PullJobError, startPullJob, type PullHead } from './pull-job';
 
 export const SYNC_LOCK_NAME = 'kyoten-sync';
 /** Records per pull page: large pages make the first sync of 10,000 households a few requests. */
 export const PULL_PAGE = 2000;
+/** How many pull pages may be asked for beyond the one being written (each ~7 MB on a first sync). */
+const PULL_AHEAD = 1;
 /** A gap that stays after this many fresh starts is reported instead of retried in a loop. */
 const GAP_RESTARTS = 3;
 
@@ -48,6 +51,11 @@ export interface SyncEngineOptions {
   readonly countersign?: StoreApi<CountersignState>;
   readonly now?: () => number;
   readonly pullPage?: number;
+  /**
+   * Pull pages in a worker with the browser's own fetch even though `fetch` is given (the sync
+   * bench times its other requests); without `fetch` they always are, where a worker can start.
+   */
+  readonly workerPulls?: boolean;
 }
 
 export type RecordsChanged = readonly (readonly [EntityKind, string])[] | 'all';
@@ -139,7 +147,8 @@ function asSyncError(e: unknown): SyncError {
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { session } = options;
-  const client = new HubClient(options.fetch ?? defaultFetch);
+  // Pull jobs use the browser's fetch in a worker unless a fetch was injected (see workerPulls).
+  const client = new HubClient(options.fetch ?? defaultFetch, options.fetch !== undefined && options.workerPulls !== true);
   const status = options.status ?? syncStatus;
   const receipts = options.countersign ?? countersignState;
   const now = options.now ?? Date.now;
@@ -265,60 +274,89 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const changedOf = (): RecordsChanged | null => (dropped ? 'all' : written.length > 0 ? written : null);
     let received = 0;
     const mismatches = new Set(status.getState().evidenceMismatches);
-    // The next page is asked for while this one is written, and parsed, checked and sealed as soon
-    // as it comes (preparePage: no storage touched), so the network, the main thread's CPU work and
-    // the vault's IndexedDB writes overlap. A prefetched page is used only if the cursor it was
-    // asked at is still the one; pages are still written one after the other, in cursor order.
-    type Fetched = { cursor: string; page: ReturnType<HubClient['pull']>; prepared: Promise<PreparedPage> };
-    let prefetched: Fetched | null = null;
+    // Each page is a pull job (pull-job.ts): fetched, checked and sealed in a worker when it can, so
+    // this thread only writes. The next page is asked for as soon as the hub names its cursor (in
+    // the answer's headers, before the body: PULL_NEXT_HEADER; else in the body), up to PULL_AHEAD
+    // pages beyond the one being written, so the hub's reads, the transfer, the sealing and the
+    // vault's IndexedDB writes overlap. A page asked ahead is used only if the cursor it was asked
+    // at is still the one (the body has the last word); pages are written one after the other, in
+    // cursor order.
+    type Fetched = { cursor: string; next: Promise<string | null>; head: Promise<PullHead>; prepared: Promise<PreparedPage> };
+    /** the pages asked for beyond the one being written, in cursor order */
+    const ahead: Fetched[] = [];
+    let current: Fetched | null = null;
     const fetchPage = (cursor: string): Fetched => {
-      const page = client.pull(device(link), cursor, pullPage);
-      const prepared = page.then((p) => session.sync.preparePage(p.records));
+      const { url, init, fetch } = client.pullJob(device(link), cursor, pullPage);
+      const job = session.sync.sealPulled((key, now) => startPullJob({ url, init, key, now }, fetch));
+      const failed = (e: unknown): never => {
+        throw e instanceof PullJobError ? HubClient.pullFailure(cursor, pullPage, e.failure) : e;
+      };
+      const head = job.head.catch(failed);
+      const prepared = job.prepared.catch(failed);
       // awaited below, or dropped with its error when not used
-      page.catch(() => undefined);
+      head.catch(() => undefined);
       prepared.catch(() => undefined);
-      return { cursor, page, prepared };
+      const fetched = { cursor, next: job.next, head, prepared };
+      // The page after it, once the hub names it, if this is still the last page asked for.
+      void job.next.then((hint) => {
+        if (hint === null || hint === cursor || current === null || ahead.length >= PULL_AHEAD) return;
+        if ((ahead.at(-1) ?? current) === fetched) ahead.push(fetchPage(hint));
+      });
+      return fetched;
     };
-    for (;;) {
-      const asked = wireCursor(link);
-      const ask = prefetched !== null && prefetched.cursor === asked ? prefetched : fetchPage(asked);
-      prefetched = null;
-      const page = await ask.page;
-      const at = parseCursor(page.cursor);
-      if (at === null) throw new SyncError('bad-response', `pull: not a cursor: ${page.cursor.slice(0, 80)}`);
-      if (page.epochChange !== undefined) {
-        // [S15] The hub's database was restored from a backup (or replaced, or put back by hand and
-        // caught by the cursor's mark): what this device holds above the floor is kept aside before
-        // this page, which starts from the beginning, is written.
-        await session.sync.keepLostRecords(page.epochChange.floor, page.epochChange.lastSeq);
-        link = { ...link, cursor: 0, epoch: at.epoch };
-        await session.sync.saveHubLink(link);
-        epochChanged = true;
-      }
-      if (page.hasMore && at.version > link.cursor && sameScope(link.scope, page.scope)) prefetched = fetchPage(page.cursor);
-      if (!sameScope(link.scope, page.scope)) {
-        // The scope changed (or is known for the first time): drop what this user may no longer hold.
-        if ((await session.sync.dropOutOfScope(page.scope)) > 0) dropped = true;
-        if (link.scope !== null && link.cursor > 0) {
-          // Records it now covers may lie below the cursor: pull everything again from the start
-          // (writing a record again is harmless; those with unsent changes are left alone).
-          link = { ...link, cursor: 0, scope: page.scope };
+    try {
+      for (;;) {
+        const asked = wireCursor(link);
+        const first = ahead.shift();
+        // A page asked ahead at another cursor (the scope or the epoch changed) is dropped, with those after it.
+        if (first !== undefined && first.cursor !== asked) ahead.length = 0;
+        const ask: Fetched = first !== undefined && first.cursor === asked ? first : fetchPage(asked);
+        current = ask;
+        const page: PullHead = await ask.head;
+        const at = parseCursor(page.cursor);
+        if (at === null) throw new SyncError('bad-response', `pull: not a cursor: ${page.cursor.slice(0, 80)}`);
+        if (page.epochChange !== undefined) {
+          // [S15] The hub's database was restored from a backup (or replaced, or put back by hand and
+          // caught by the cursor's mark): what this device holds above the floor is kept aside before
+          // this page, which starts from the beginning, is written.
+          await session.sync.keepLostRecords(page.epochChange.floor, page.epochChange.lastSeq);
+          link = { ...link, cursor: 0, epoch: at.epoch };
           await session.sync.saveHubLink(link);
-          continue;
+          epochChanged = true;
         }
+        // Without the hub's hint (or against it), the next page is asked for now.
+        if (ahead[0]?.cursor !== page.cursor && page.hasMore && at.version > link.cursor && sameScope(link.scope, page.scope)) {
+          ahead.length = 0;
+          ahead.push(fetchPage(page.cursor));
+        }
+        if (!sameScope(link.scope, page.scope)) {
+          // The scope changed (or is known for the first time): drop what this user may no longer hold.
+          if ((await session.sync.dropOutOfScope(page.scope)) > 0) dropped = true;
+          if (link.scope !== null && link.cursor > 0) {
+            // Records it now covers may lie below the cursor: pull everything again from the start
+            // (writing a record again is harmless; those with unsent changes are left alone).
+            link = { ...link, cursor: 0, scope: page.scope };
+            await session.sync.saveHubLink(link);
+            continue;
+          }
+        }
+        const next: HubLink = { ...link, cursor: at.version, epoch: at.epoch, mark: at.mark ?? null, scope: page.scope, openConflicts: page.openConflicts };
+        // Receipts first: once the page moves the cursor, they would not come again.
+        await keepReceipts(receipts, session, next, page.receipts);
+        const applied = await session.sync.applyRemote(await ask.prepared, next);
+        written.push(...applied.writtenKeys);
+        if (applied.removed > 0) dropped = true;
+        for (const id of applied.evidenceMismatches) mismatches.add(id);
+        received += page.count;
+        set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: [...mismatches] });
+        if (page.hasMore && at.version <= link.cursor) throw new SyncError('bad-response', `pull: hasMore without progress at cursor ${page.cursor}`);
+        link = next;
+        if (!page.hasMore) return { link, changed: changedOf(), epochChanged };
       }
-      const next: HubLink = { ...link, cursor: at.version, epoch: at.epoch, mark: at.mark ?? null, scope: page.scope, openConflicts: page.openConflicts };
-      // Receipts first: once the page moves the cursor, they would not come again.
-      await keepReceipts(receipts, session, next, page.receipts);
-      const applied = await session.sync.applyRemote(await ask.prepared, next);
-      written.push(...applied.writtenKeys);
-      if (applied.removed > 0) dropped = true;
-      for (const id of applied.evidenceMismatches) mismatches.add(id);
-      received += page.records.length;
-      set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: [...mismatches] });
-      if (page.hasMore && at.version <= link.cursor) throw new SyncError('bad-response', `pull: hasMore without progress at cursor ${page.cursor}`);
-      link = next;
-      if (!page.hasMore) return { link, changed: changedOf(), epochChanged };
+    } finally {
+      // no page is asked for once this pull is over
+      current = null;
+      ahead.length = 0;
     }
   }
 

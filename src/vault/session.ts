@@ -161,6 +161,12 @@ export class Session implements VaultSession {
     acknowledge: (results) => this.run((ctx) => syncStore.acknowledge(ctx, results)),
     applyRemote: (records, link) => this.run((ctx) => syncStore.applyRemote(ctx, records, link)),
     preparePage: (records) => this.read((ctx) => syncStore.preparePage(ctx, records)),
+    sealPulled: (start) => {
+      const key = this.#key;
+      if (key === null) throw new VaultError('locked');
+      const { sealed, ...rest } = start(key, this.now());
+      return { ...rest, prepared: sealed.then((page) => syncStore.preparedFrom(key, page)) };
+    },
     dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
     dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
     queueCounts: () => this.read(syncStore.queueCounts),

@@ -68,7 +68,7 @@ export async function setAsideKey(id: string): Promise<string> {
 
 /** Sealed before the page's transaction opens (WebCrypto must not run inside it). */
 export async function prepareSetAside(
-  ctx: SessionContext,
+  ctx: Pick<SessionContext, 'key'>,
   items: SortedPage['unreadable'],
   at: string,
 ): Promise<SetAsideRow[]> {

@@ -7,10 +7,11 @@
  */
 import { HUB_ONLY_OFFICE } from '../protocol/constants';
 import type { ChangeResult, WireRecord, WireScope } from '../protocol/sync';
-import { bindingOf, seal, sealJson, unseal, type Sealed } from './crypto';
+import { bindingOf, seal, unseal } from './crypto';
+import { VaultError } from './errors';
 import type { HubLinkRow, OutboxRow, RecordRow, SetAsideRow, SyncedColumns } from './db';
 import { bindingOfRefusal, isoAt, type SessionContext } from './journal';
-import { prepareSetAside, setAsideKeysOf, sortPulled } from './set-aside';
+import { hashOf, sealPage, type PortablePage } from './seal-page';
 import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HubLink, type PreparedPage } from './types';
 
 const LINK_BINDING = bindingOf('hubLink', 'link');
@@ -89,27 +90,18 @@ async function pendingOf(ctx: SessionContext, keys: readonly [EntityKind, string
   return new Set(((await queued) as unknown as [string, string][]).map(([kind, id]) => `${kind}/${id}`).filter((k) => held.has(k)));
 }
 
-const hashOf = (data: unknown): unknown => (typeof data === 'object' && data !== null ? (data as { hash?: unknown }).hash : undefined);
-
 /**
  * A pulled page parsed, checked [R3] and sealed, not yet written: what `preparePage` hands to
  * `applyRemote`. Nothing in it is in clear but the clear columns every row has anyway.
  */
 const PREPARED = Symbol('prepared page');
 
-interface Prepared extends PreparedPage {
+interface Prepared extends PortablePage {
   readonly [PREPARED]: true;
   /** the key it was sealed with: a page prepared under another session is prepared again */
   readonly key: CryptoKey;
-  readonly records: readonly WireRecord[];
-  readonly page: readonly WireRecord[];
-  /** the parsed payloads of `page`, in its order (evidence is compared by hash) */
-  readonly parsed: readonly unknown[];
-  readonly sealed: readonly Sealed[];
-  readonly setAsideRows: readonly SetAsideRow[];
-  readonly removed: readonly WireRecord[];
-  readonly removedSetAside: [EntityKind, string][];
-  readonly updatedAt: string;
+  /** the records as pulled, to prepare again under another key; null when sealed in a worker */
+  readonly records: readonly WireRecord[] | null;
 }
 
 const isPrepared = (page: readonly WireRecord[] | PreparedPage): page is Prepared => PREPARED in page;
@@ -119,36 +111,12 @@ const isPrepared = (page: readonly WireRecord[] | PreparedPage): page is Prepare
  * the sync engine runs it for the next page while this one's transaction is being written.
  */
 export async function preparePage(ctx: SessionContext, records: readonly WireRecord[]): Promise<Prepared> {
-  // Within a page the same record may come twice only if the hub misbehaves; the later version wins.
-  const latest = new Map<string, WireRecord>();
-  for (const r of records) {
-    const key = `${r.kind}/${r.entityId}`;
-    const seen = latest.get(key);
-    if (seen === undefined || seen.version < r.version) latest.set(key, r);
-  }
-  const sorted = await sortPulled([...latest.values()]);
-  const page = sorted.readable.map((r) => r.record);
-  const updatedAt = isoAt(ctx.now);
-  const [sealed, setAsideRows, removedSetAside] = await Promise.all([
-    // The text the hub sent is sealed as it came: it was parsed and checked just now (sortPulled),
-    // and stringifying the parse again would only cost time.
-    Promise.all(page.map((r) => sealJson(ctx.key, bindingOf('records', r.kind, r.entityId), r.payloadJson))),
-    prepareSetAside(ctx, sorted.unreadable, updatedAt),
-    setAsideKeysOf(sorted.removed),
-  ]);
-  return {
-    [PREPARED]: true,
-    size: records.length,
-    key: ctx.key,
-    records,
-    page,
-    parsed: sorted.readable.map((r) => r.data),
-    sealed,
-    setAsideRows,
-    removed: sorted.removed,
-    removedSetAside,
-    updatedAt,
-  };
+  return { [PREPARED]: true, key: ctx.key, records, ...(await sealPage(ctx.key, ctx.now, records)) };
+}
+
+/** A page sealed elsewhere (a worker) under this session's key, ready for applyRemote. */
+export function preparedFrom(key: CryptoKey, portable: PortablePage): Prepared {
+  return { [PREPARED]: true, key, records: null, ...portable };
 }
 
 /**
@@ -159,8 +127,12 @@ export async function preparePage(ctx: SessionContext, records: readonly WireRec
 export async function applyRemote(ctx: SessionContext, records: readonly WireRecord[] | PreparedPage, link?: HubLink): Promise<ApplyReport> {
   // A page prepared under another unlock is sealed again with this session's key.
   const usable = isPrepared(records) && records.key === ctx.key;
-  const ready = usable ? records : await preparePage(ctx, isPrepared(records) ? records.records : (records as readonly WireRecord[]));
-  const { page, parsed, sealed, setAsideRows, removed, removedSetAside, updatedAt } = ready;
+  const raw = isPrepared(records) ? records.records : (records as readonly WireRecord[]);
+  // A page sealed in a worker under a key since locked away cannot be sealed again here: the run
+  // fails as any locked run does, and the next one pulls it again.
+  if (!usable && raw === null) throw new VaultError('locked');
+  const ready = usable ? records : await preparePage(ctx, raw!);
+  const { page, hashes, sealed, setAsideRows, removed, removedSetAside, updatedAt } = ready;
   const linkRow = link === undefined ? undefined : await sealLink(ctx, link);
   const { db } = ctx;
   // Evidence held here is compared by hash; its unsealing (WebCrypto) must finish before the
@@ -197,7 +169,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
         // one written here while this page was being sealed is left for the next look.
         if (!heldHashes.has(r.entityId)) continue;
         const localHash = heldHashes.get(r.entityId);
-        if (localHash !== undefined && localHash === hashOf(parsed[i])) versioned.push({ ...held, ...synced });
+        if (localHash !== undefined && localHash === hashes[i]) versioned.push({ ...held, ...synced });
         else evidenceMismatches.push(r.entityId);
         continue;
       }

@@ -1,6 +1,7 @@
 import type { FunctionBonusKind } from '../protocol/constants';
 import type { EvidenceReceipt, HubKeyInfo } from '../protocol/countersign';
 import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '../protocol/sync';
+import type { PortablePage } from './seal-page';
 
 /**
  * The vault's contract: what the app may ask of on-device storage.
@@ -189,6 +190,12 @@ export interface SyncStore {
    * so that the next page is made ready while this one is written; applyRemote takes the result.
    */
   preparePage(records: readonly WireRecord[]): Promise<PreparedPage>;
+  /**
+   * preparePage's work done by `start` with this session's key (src/sync/pull-job.ts: a page
+   * fetched, checked and sealed, in a worker when it can): the sealed page comes back ready for
+   * applyRemote. Throws 'locked' when the session is locked.
+   */
+  sealPulled<J extends { readonly sealed: Promise<PortablePage> }>(start: (key: CryptoKey, now: number) => J): Omit<J, 'sealed'> & { readonly prepared: Promise<PreparedPage> };
   /** Removes records the scope no longer covers, except those with unsent changes. Returns how many. */
   dropOutOfScope(scope: WireScope): Promise<number>;
   /** Removes one refused change from the queue at the user's request (the record stays here). */

@@ -53,6 +53,8 @@ describe('two phones, one hub', () => {
     await joinHub(one.page, users[0]!);
     await setUpFirstUser(two.page, baseUrl, '夜間 花子');
     await joinHub(two.page, users[1]!);
+    // Its first sync pulled through the app's pull worker (fetched, checked and sealed off the page's thread).
+    expect(two.page.workers().map((w) => w.url())).toContainEqual(expect.stringContaining('/assets/pull-worker-'));
     await two.page.goto(`${baseUrl}/#/`);
     expect(await search(two.page, 'やまだ')).toContain('山田 一郎');
 

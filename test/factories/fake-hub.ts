@@ -5,7 +5,7 @@
  * each with its own session cookie). Switches make it fail, expire sessions, retire devices and
  * lose answers after committing. Last writer wins on merged kinds: no field merge here.
  */
-import { formatCursor, parseCursor } from '../../src/protocol/cursor';
+import { PULL_NEXT_HEADER, formatCursor, parseCursor } from '../../src/protocol/cursor';
 import {
   API,
   DEVICE_ID_HEADER,
@@ -98,6 +98,12 @@ export interface FakeHub {
   /** a record written by someone else (another device) */
   write(record: Omit<WireRecord, 'version'>): number;
   openConflicts: number;
+  /**
+   * Whether a pull answer with more to come names the next cursor in its headers
+   * (PULL_NEXT_HEADER), as the real hub does: 'right', 'wrong' (a cursor its body does not
+   * confirm) or 'none' (the default: an older hub).
+   */
+  pullHint: 'none' | 'right' | 'wrong';
   readonly records: ReadonlyMap<string, Held>;
   /** every change the hub took, in version order: (device, seq) appears once at most */
   readonly taken: readonly { readonly deviceId: string; readonly seq: number; readonly mutationId: string; readonly kind: string; readonly entityId: string; readonly author: string }[];
@@ -348,7 +354,11 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
     }
     const signed = asks && signer !== null ? { receipts: page.filter((r) => r.kind === 'case-entry').flatMap((r) => receiptOf(r.entityId)) } : {};
     const answer: PullResponse = { records: page, cursor: formatCursor({ epoch: FAKE_EPOCH, version: next }), hasMore, scope, openConflicts: hub.openConflicts, ...signed };
-    return json(200, answer);
+    const response = json(200, answer);
+    if (hasMore && hub.pullHint !== 'none') {
+      response.headers.set(PULL_NEXT_HEADER, hub.pullHint === 'right' ? answer.cursor : formatCursor({ epoch: FAKE_EPOCH, version: next + 1000 }));
+    }
+    return response;
   }
 
   async function handle(path: string, init: RequestInit, jar: { token: string | null }): Promise<Response> {
@@ -446,6 +456,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
     wiped,
     down: false,
     openConflicts: 0,
+    pullHint: 'none',
     records,
     taken,
     access,

@@ -140,6 +140,9 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       async preparePage() {
         throw new VaultError('unexpected');
       },
+      sealPulled() {
+        throw new VaultError('unexpected');
+      },
       async dropOutOfScope() {
         throw new VaultError('unexpected');
       },

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { CURSOR_MARK_HEADER, formatCursor, parseCursor } from '../../protocol/cursor';
+import { CURSOR_MARK_HEADER, PULL_NEXT_HEADER, formatCursor, parseCursor } from '../../protocol/cursor';
 import {
   API,
   DEVICE_ID_HEADER,
@@ -233,7 +233,7 @@ export function createApiHandler(options: ApiOptions) {
       const cursor = formatCursor({ epoch: answer.epoch, version: answer.cursor, mark });
       const rest = { cursor, ...epochChange, hasMore: answer.hasMore, scope, openConflicts: answer.openConflicts, ...receipts } satisfies Omit<PullResponse, 'records'>;
       // The records are PostgreSQL's JSON text (Store.pullAnswer), spliced in as they are.
-      sendJsonText(res, 200, `{"records":[${answer.recordsJson}],${JSON.stringify(rest).slice(1)}`);
+      sendJsonText(res, 200, `{"records":[${answer.recordsJson}],${JSON.stringify(rest).slice(1)}`, answer.hasMore ? { [PULL_NEXT_HEADER]: cursor } : {});
       return;
     }
     if (path === HUB_KEY_PATH) {
