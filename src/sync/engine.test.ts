@@ -323,7 +323,7 @@ describe('sync engine: pulling', () => {
     const d = await device(hub, { fetch, pullPage: 2 });
 
     const joined = d.engine.join(signInOf(user));
-    await vi.waitFor(() => expect(pulls).toBe(2));
+    await vi.waitFor(() => expect(pulls).toBeGreaterThanOrEqual(2));
     release();
 
     expect(await joined).toBe('done');

@@ -20,7 +20,7 @@ export const SYNC_LOCK_NAME = 'kyoten-sync';
 /** Records per pull page: large pages make the first sync of 10,000 households a few requests. */
 export const PULL_PAGE = 2000;
 /** How many pull pages may be asked for beyond the one being written (each ~7 MB on a first sync). */
-const PULL_AHEAD = 1;
+const PULL_AHEAD = 2;
 /** A gap that stays after this many fresh starts is reported instead of retried in a loop. */
 const GAP_RESTARTS = 3;
 
