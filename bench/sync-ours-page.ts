@@ -10,7 +10,7 @@
  */
 import Dexie from 'dexie';
 import { createSyncEngine, type JoinForm, type SyncEngine } from '../src/sync/engine';
-import { setPullWorkerFactory } from '../src/sync/pull-job';
+import { setPullWorkerFactory } from '../src/sync/off-thread';
 import { createVault } from '../src/vault/vault';
 import type { VaultSession } from '../src/vault/types';
 

@@ -14,7 +14,8 @@ import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
 import { countersignState, type CountersignState } from './countersign';
 import { keepReceipts, loadCountersigns, withHubKey } from './receipts';
-import { PullJobError, startPullJob, type PullHead } from './pull-job';
+import { PullJobError, type PullHead } from './pull-job';
+import { startPullJob } from './off-thread';
 
 export const SYNC_LOCK_NAME = 'kyoten-sync';
 /** Records per pull page: large pages make the first sync of 10,000 households a few requests. */
@@ -300,7 +301,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // The page after it, once the hub names it, if this is still the last page asked for.
       void job.next.then((hint) => {
         if (hint === null || hint === cursor || current === null || ahead.length >= PULL_AHEAD) return;
-        if ((ahead.at(-1) ?? current) === fetched) ahead.push(fetchPage(hint));
+        if ((ahead.at(-1) ?? current) !== fetched) return;
+        try {
+          ahead.push(fetchPage(hint));
+        } catch {
+          // locked meanwhile: the page being written fails the run on its own
+        }
       });
       return fetched;
     };

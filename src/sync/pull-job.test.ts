@@ -5,7 +5,8 @@ import type { PullResponse, WireRecord } from '../protocol/sync';
 import { bindingOf, unseal } from '../vault/crypto';
 import { newId } from '../vault/testing';
 import { HubClient, type FetchLike } from './client';
-import { PullJobError, runPullJob, startPullJob, type PullHead } from './pull-job';
+import { startPullJob } from './off-thread';
+import { PullJobError, runPullJob, type PullHead } from './pull-job';
 
 const key = () => crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 
