@@ -73,6 +73,10 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/healthz/],
         cleanupOutdatedCaches: true,
+        // The first worker takes the open page at once: a phone that installs the app and loses
+        // the signal before any reload must still load the screens it has not opened yet. (An
+        // update still waits for the user: no skipWaiting; service-worker.ts reloads after it.)
+        clientsClaim: true,
       },
     }),
     preloadBootChunks(),

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, type BrowserSession } from './browser';
+import { openBrowser, waitForServiceWorker, type BrowserSession } from './browser';
 import { registerHousehold, search, setUpFirstUser } from './app-flows';
 import { joinHub as join, startE2eHub, statusLine, synced, type E2eHub, type HubUser } from './hub-server';
 
@@ -57,6 +57,13 @@ describe('two phones, one hub', () => {
     expect(two.page.workers().map((w) => w.url())).toContainEqual(expect.stringContaining('/assets/pull-worker-'));
     await two.page.goto(`${baseUrl}/#/`);
     expect(await search(two.page, 'やまだ')).toContain('山田 一郎');
+
+    // The app is installed on both for offline use: the first service worker took the open page
+    // (clientsClaim), so screens not opened yet load with no network (none was reloaded).
+    for (const page of [one.page, two.page]) {
+      await waitForServiceWorker(page);
+      await expect.poll(() => page.evaluate('Boolean(navigator.serviceWorker.controller)')).toBe(true);
+    }
 
     // Both lose the network. Phone one opens a case and changes the phone number; phone two changes it too.
     await one.context.setOffline(true);
