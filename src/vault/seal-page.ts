@@ -1,7 +1,8 @@
 /**
  * A pulled page's CPU and WebCrypto work (parse, check [R3], seal), given only the vault's key and
  * a clock: no storage, no Dexie. The vault runs it before a page's transaction (sync-store.ts
- * preparePage); a pull job runs it in a worker, beside the fetch (src/sync/pull-job.ts).
+ * preparePage, for a page given as records); a pull job runs it in a worker, beside the fetch
+ * (src/sync/pull-job.ts).
  */
 import type { WireRecord } from '../protocol/sync';
 import { bindingOf, sealJson, type Sealed } from './crypto';

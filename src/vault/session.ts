@@ -160,7 +160,6 @@ export class Session implements VaultSession {
     clearHubLink: () => this.run(syncStore.clearHubLink),
     acknowledge: (results) => this.run((ctx) => syncStore.acknowledge(ctx, results)),
     applyRemote: (records, link) => this.run((ctx) => syncStore.applyRemote(ctx, records, link)),
-    preparePage: (records) => this.read((ctx) => syncStore.preparePage(ctx, records)),
     sealPulled: (start) => {
       const key = this.#key;
       if (key === null) throw new VaultError('locked');

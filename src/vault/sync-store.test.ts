@@ -4,6 +4,7 @@ import { openBody } from '../../test/factories/emergency-case';
 import { createFacility } from '../../test/factories/facility';
 import { createHousehold } from '../../test/factories/household';
 import type { WireRecord } from '../protocol/sync';
+import { sealPage } from './seal-page';
 import { PASSPHRASE, createSampleRecord, newId, setUpTestVault } from './testing';
 import type { HubLink, OutboxEntry, VaultSession } from './types';
 
@@ -186,11 +187,13 @@ describe('sync store: applyRemote', () => {
     const edited = newId();
     await session.sync.applyRemote([wire({ entityId: edited, version: 2 })]);
     const altered = { ...entry, hash: 'f'.repeat(64), body: openBody({ detail: '改変' }) };
-    const prepared = await session.sync.preparePage([
+    // Sealed as a pull job seals it (src/sync/pull-job.ts), here on this thread.
+    const page = [
       wire({ kind: 'case-entry', entityId: entry.id, version: 3, data: altered }),
       wire({ entityId: edited, version: 3, payloadJson: noted(edited, '他の端末') }),
       wire({ entityId: newId(), version: 4, payloadJson: '{' }),
-    ]);
+    ];
+    const prepared = await session.sync.sealPulled((key, now) => ({ sealed: sealPage(key, () => now, page) })).prepared;
     await session.append('case-entry', entry.id, entry);
     await session.put('household', edited, createHousehold({ id: edited, note: 'この端末' }), 'update');
 

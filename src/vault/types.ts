@@ -125,7 +125,7 @@ export interface AcknowledgeReport {
 }
 
 /**
- * A pulled page parsed, checked [R3] and sealed ahead of its write (SyncStore.preparePage): only the
+ * A pulled page parsed, checked [R3] and sealed ahead of its write (SyncStore.sealPulled): only the
  * vault reads what is inside.
  */
 export interface PreparedPage {
@@ -186,14 +186,11 @@ export interface SyncStore {
    */
   applyRemote(records: readonly WireRecord[] | PreparedPage, link?: HubLink): Promise<ApplyReport>;
   /**
-   * The CPU and WebCrypto part of applyRemote (parse, check, seal), with no storage read or write,
-   * so that the next page is made ready while this one is written; applyRemote takes the result.
-   */
-  preparePage(records: readonly WireRecord[]): Promise<PreparedPage>;
-  /**
-   * preparePage's work done by `start` with this session's key (src/sync/pull-job.ts: a page
-   * fetched, checked and sealed, in a worker when it can): the sealed page comes back ready for
-   * applyRemote. Throws 'locked' when the session is locked.
+   * The CPU and WebCrypto part of applyRemote (parse, check, seal: seal-page.ts), done by `start`
+   * with this session's key and with no storage read or write (src/sync/pull-job.ts: a page
+   * fetched, checked and sealed, in a worker when it can), so that the next page is made ready
+   * while this one is written: the sealed page comes back ready for applyRemote. Throws 'locked'
+   * when the session is locked.
    */
   sealPulled<J extends { readonly sealed: Promise<PortablePage> }>(start: (key: CryptoKey, now: number) => J): Omit<J, 'sealed'> & { readonly prepared: Promise<PreparedPage> };
   /** Removes records the scope no longer covers, except those with unsent changes. Returns how many. */

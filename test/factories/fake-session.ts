@@ -137,9 +137,6 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
       async applyRemote() {
         throw new VaultError('unexpected');
       },
-      async preparePage() {
-        throw new VaultError('unexpected');
-      },
       sealPulled() {
         throw new VaultError('unexpected');
       },
