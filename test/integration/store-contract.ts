@@ -427,6 +427,40 @@ export function storeContract(name: string, target: ContractTarget): void {
       });
     });
 
+    describe('[S2][S10] the pull answer (a binary COPY, its values written into the statement)', () => {
+      it('hands out the same records as pullSince, each payload byte for byte, quotes, backslashes and characters past the BMP included', async () => {
+        const note = `"引用" と \\ と \\" と ' と \u2028 と 😀 と </script>`;
+        await push(0, [
+          householdChange(1, { payload: { ...createHousehold({ id: 'hh-1' }), note } }),
+          householdChange(2, { officeId: OFFICE_B }),
+          householdChange(3, { kind: 'facility', entityId: 'fac-1', officeId: null, payload: createFacility({ id: 'fac-1' }) }),
+        ]);
+        const answer = await store.pullAnswer({ epoch: null, version: 0 }, ALL, 2);
+        const records = JSON.parse(`[${answer.records.toString('utf8')}]`) as { entityId: string; payloadJson: string }[];
+        const page = await store.pullSince(0, ALL, 2);
+        expect(records).toEqual(page.records);
+        expect((JSON.parse(records[0]!.payloadJson) as { note: string }).note).toBe(note);
+        expect([answer.count, answer.hasMore, answer.cursor]).toEqual([2, true, page.cursor]);
+        const rest = await store.pullAnswer({ epoch: answer.epoch, version: answer.cursor }, ALL, 2);
+        expect(JSON.parse(`[${rest.records.toString('utf8')}]`)).toEqual((await store.pullSince(page.cursor, ALL, 2)).records);
+        expect([rest.count, rest.hasMore, rest.cursor]).toEqual([1, false, 3]);
+      });
+
+      it('takes quotes, backslashes and SQL in the scope and the cursor as values only', async () => {
+        await push(0, [householdChange(1), householdChange(2, { kind: 'facility', entityId: 'fac-1', officeId: null, payload: createFacility({ id: 'fac-1' }) })]);
+        const hostile = ["x' OR '1'='1", "\\' OR true --", "'); DELETE FROM records; --"];
+        const scoped = await store.pullAnswer({ epoch: "e'); DELETE FROM records; --\\", version: 0 }, { tenantId: TENANT, officeIds: hostile }, 10);
+        // another epoch: the page starts from the beginning [S15], with the hub-wide facility only
+        expect(scoped.epochChanged).toBe(true);
+        expect((JSON.parse(`[${scoped.records.toString('utf8')}]`) as { entityId: string }[]).map((r) => r.entityId)).toEqual(['fac-1']);
+        const liaison = await store.pullAnswer({ epoch: null, version: 0 }, { tenantId: TENANT, officeIds: [], facilityId: hostile[2] }, 10);
+        expect(liaison.count).toBe(0);
+        const otherHub = await store.pullAnswer({ epoch: null, version: 0 }, { tenantId: hostile[0]!, officeIds: 'all' }, 10);
+        expect(otherHub.count).toBe(0);
+        expect((await drain()).records.map((r) => r.entityId)).toEqual(['hh-1', 'fac-1']);
+      });
+    });
+
     describe('[S11] refusals', () => {
       it('[S11] a change the database cannot store is refused alone; the ones after it are taken', async () => {
         const results = await push(0, [

@@ -9,6 +9,7 @@ import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
 import * as deviceUsers from './device-users';
 import { migrate } from './migrate';
+import { copyRows, int8Of, sqlInt, sqlLiteral, sqlTextArray } from './copy-out';
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
@@ -30,6 +31,8 @@ import {
   type StoreHealth,
 } from './store';
 
+
+const COMMA = Buffer.from(',');
 
 /** The accounts half (SqlAccountStore, account-sql.ts) is the base class; this is the sync half. */
 export class SqlStore extends SqlAccountStore implements Store {
@@ -205,86 +208,102 @@ export class SqlStore extends SqlAccountStore implements Store {
     // after it. This takes the hub's clock to run forward across the restore (NTP on the
     // database's machine); without a mark nothing is checked.
     // [S2] One statement, so one snapshot for the epoch, the hub's head, the rows and the open
-    // conflicts (and one round trip), as pullSince. Each record leaves PostgreSQL as the JSON text
-    // of a WireRecord (to_json escapes the stored payload text): the hub splices the text into its
-    // answer, so a page of a thousand households costs it no parse and no JSON.stringify of each.
-    const result = await this.pool.query<{
-      epoch: string;
-      floor: string | null;
-      epoch_changed: boolean;
-      head: string;
-      diverged: boolean;
-      mark: string;
-      diverged_floor: string | null;
-      fetched: string;
-      last: string | null;
-      records: string | null;
-      entries: string[] | null;
-      open_conflicts: string;
-    }>(
-      { name: 'pull-answer', text: `WITH e AS (SELECT epoch, floors ->> $1 AS floor, ($7::text IS NOT NULL AND $7::text <> epoch) AS changed FROM hub_epoch LIMIT 1), -- one row to the planner too: guessed at 800, the page's plan was costed past jit_above_cost and JIT-compiled on every call (~0.7 s)
-            h AS (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head,
-                         $8::bigint AS marked, 'epoch'::timestamptz + $9::bigint * interval '1 millisecond' AS at),
+    // conflicts (and one round trip), as pullSince. It runs as a binary COPY (copy-out.ts): its
+    // first row is the page's facts as JSON, each later row one record as the JSON text of a
+    // WireRecord (to_json escapes the stored payload text), handed over as PostgreSQL's bytes. The
+    // hub writes those bytes into its answer as they are: no decoding, no parse, no stringify, no
+    // encoding. COPY takes no parameters, so the values are literals (sqlLiteral, sqlInt).
+    const all = scope.officeIds === 'all';
+    const tenant = sqlLiteral(scope.tenantId);
+    const inScope = (alias: string) =>
+      `(${all ? 'true' : 'false'} OR ${alias}.office_id IS NULL OR ${alias}.office_id = ANY (${sqlTextArray(all ? [] : scope.officeIds)}))
+              AND (${sqlLiteral(scope.facilityId ?? null)}::text IS NULL OR (${alias}.kind = 'facility' AND ${alias}.entity_id = ${sqlLiteral(scope.facilityId ?? null)}))`;
+    const marked = timeline?.marked;
+    const rows = await copyRows(
+      this.pool,
+      `WITH e AS (SELECT epoch, floors ->> ${tenant} AS floor, (${sqlLiteral(cursor.epoch)}::text IS NOT NULL AND ${sqlLiteral(cursor.epoch)}::text <> epoch) AS changed FROM hub_epoch LIMIT 1), -- one row to the planner too: guessed at 800, the page's plan was costed past jit_above_cost and JIT-compiled on every call (~0.7 s)
+            h AS (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = ${tenant}), 0) AS head,
+                         ${sqlInt(marked?.version ?? null)}::bigint AS marked, 'epoch'::timestamptz + ${sqlInt(marked?.mark ?? null)}::bigint * interval '1 millisecond' AS at),
             -- [S15] Is a marked cursor of this epoch of this timeline? (see the comment above)
             d AS (SELECT NOT e.changed AND h.marked IS NOT NULL AND (
                            h.marked > h.head
-                           OR EXISTS (SELECT 1 FROM changes WHERE tenant_id = $1 AND version = h.marked AND received_at > h.at)
-                           OR EXISTS (SELECT 1 FROM records WHERE tenant_id = $1 AND version = h.marked AND received_at > h.at)
+                           OR EXISTS (SELECT 1 FROM changes WHERE tenant_id = ${tenant} AND version = h.marked AND received_at > h.at)
+                           OR EXISTS (SELECT 1 FROM records WHERE tenant_id = ${tenant} AND version = h.marked AND received_at > h.at)
                          ) AS diverged
                     FROM e, h),
+            f AS (SELECT CASE WHEN e.changed OR d.diverged THEN 0 ELSE ${sqlInt(cursor.version)}::bigint END AS after FROM e, d),
+            -- the page's versions (one past it: is there more?), without its payloads
             page AS (
-              SELECT kind, entity_id, version, office_id, withdrawn, payload_json, row_number() OVER (ORDER BY version) AS n FROM (
-                SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
-                 WHERE tenant_id = $1 AND version > (SELECT CASE WHEN e.changed OR d.diverged THEN 0 ELSE $2::bigint END FROM e, d)
-                   AND ($3::boolean OR office_id IS NULL OR office_id = ANY ($4::text[]))
-                   AND ($5::text IS NULL OR (kind = 'facility' AND entity_id = $5))
-                 ORDER BY version
-                 LIMIT $6::int + 1) AS r)
-       SELECT e.epoch, e.floor, e.changed AS epoch_changed, h.head, d.diverged,
-              ceil(extract(epoch FROM now()) * 1000)::bigint AS mark,
-              CASE WHEN d.diverged THEN least(h.marked, h.head, greatest(
-                (SELECT max(version) FROM changes WHERE tenant_id = $1 AND received_at <= h.at),
-                (SELECT max(version) FROM records WHERE tenant_id = $1 AND received_at <= h.at), 0)) END AS diverged_floor,
-              (SELECT count(*) FROM page) AS fetched,
-              (SELECT max(version) FROM page WHERE n <= $6) AS last,
-              (SELECT string_agg('{"kind":' || to_json(kind)::text || ',"entityId":' || to_json(entity_id)::text || ',"version":' || version ||
-                                 ',"officeId":' || coalesce(to_json(office_id)::text, 'null') || ',"withdrawn":' || withdrawn::text ||
-                                 ',"payloadJson":' || to_json(payload_json)::text || '}', ',' ORDER BY version)
-                 FROM page WHERE n <= $6) AS records,
-              (SELECT array_agg(entity_id ORDER BY version) FROM page WHERE n <= $6 AND kind = 'case-entry' AND NOT withdrawn) AS entries,
-              (SELECT count(*) FROM conflicts c WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 3)}) AS open_conflicts
-         FROM e, h, d` },
-      [
-        scope.tenantId,
-        cursor.version,
-        scope.officeIds === 'all',
-        scope.officeIds === 'all' ? [] : scope.officeIds,
-        scope.facilityId ?? null,
-        limit,
-        cursor.epoch,
-        timeline?.marked?.version ?? null,
-        timeline?.marked?.mark ?? null,
-      ],
+              SELECT kind, entity_id, version, withdrawn, row_number() OVER (ORDER BY version) AS n FROM (
+                SELECT r.kind, r.entity_id, r.version, r.withdrawn FROM records r
+                 WHERE r.tenant_id = ${tenant} AND r.version > (SELECT after FROM f) AND ${inScope('r')}
+                 ORDER BY r.version
+                 LIMIT ${sqlInt(limit)} + 1) AS p),
+            m AS (SELECT (SELECT max(version) FROM page WHERE n <= ${sqlInt(limit)}) AS last)
+       SELECT 0::bigint AS version, json_build_object(
+                'epoch', e.epoch, 'floor', e.floor, 'epochChanged', e.changed, 'head', h.head, 'diverged', d.diverged,
+                'mark', ceil(extract(epoch FROM now()) * 1000)::bigint,
+                'divergedFloor', CASE WHEN d.diverged THEN least(h.marked, h.head, greatest(
+                  (SELECT max(version) FROM changes WHERE tenant_id = ${tenant} AND received_at <= h.at),
+                  (SELECT max(version) FROM records WHERE tenant_id = ${tenant} AND received_at <= h.at), 0)) END,
+                'fetched', (SELECT count(*) FROM page),
+                'last', m.last,
+                'entries', (SELECT coalesce(json_agg(entity_id ORDER BY version), '[]') FROM page WHERE n <= ${sqlInt(limit)} AND kind = 'case-entry' AND NOT withdrawn),
+                'openConflicts', (SELECT count(*) FROM conflicts c WHERE c.tenant_id = ${tenant} AND c.resolved_at IS NULL AND ${inScope('c')})
+              )::text
+         FROM e, h, d, m
+       UNION ALL
+       -- the same rows as the page's first \`limit\` (same snapshot, same filter, up to its last version)
+       (SELECT r.version, '{"kind":' || to_json(r.kind)::text || ',"entityId":' || to_json(r.entity_id)::text || ',"version":' || r.version ||
+               ',"officeId":' || coalesce(to_json(r.office_id)::text, 'null') || ',"withdrawn":' || r.withdrawn::text ||
+               ',"payloadJson":' || to_json(r.payload_json)::text || '}'
+          FROM records r
+         WHERE r.tenant_id = ${tenant} AND r.version > (SELECT after FROM f) AND r.version <= (SELECT last FROM m) AND ${inScope('r')}
+         ORDER BY r.version)`,
     );
-    const row = result.rows[0];
-    if (row === undefined) throw new Error('hub_epoch has no row: the database was not migrated (migration 14)');
-    const fetched = Number(row.fetched);
+    const factsRow = rows.find((r) => int8Of(r[0]!) === 0);
+    if (factsRow === undefined) throw new Error('hub_epoch has no row: the database was not migrated (migration 14)');
+    const facts = JSON.parse(factsRow[1]!.toString('utf8')) as {
+      epoch: string;
+      floor: string | null;
+      epochChanged: boolean;
+      head: number;
+      diverged: boolean;
+      mark: number;
+      divergedFloor: number | null;
+      fetched: number;
+      last: number | null;
+      entries: string[];
+      openConflicts: number;
+    };
+    // The records in version order, each preceded by a comma but the first: the answer's bytes.
+    const parts: Buffer[] = [];
+    let previous = 0;
+    for (const row of rows) {
+      const version = int8Of(row[0]!);
+      if (version === 0) continue;
+      if (version <= previous) throw new Error('pull page: records out of version order');
+      previous = version;
+      if (parts.length > 0) parts.push(COMMA);
+      parts.push(row[1]!);
+    }
+    const fetched = facts.fetched;
     const hasMore = fetched > limit;
-    const from = row.epoch_changed || row.diverged ? 0 : cursor.version;
+    const from = facts.epochChanged || facts.diverged ? 0 : cursor.version;
     return {
-      recordsJson: row.records ?? '',
+      records: Buffer.concat(parts),
       count: Math.min(fetched, limit),
       // A page that is not full moves the cursor to the head: every version up to it is committed [S2].
-      cursor: hasMore ? Number(row.last) : Math.max(Number(row.head), from),
+      cursor: hasMore ? Number(facts.last) : Math.max(facts.head, from),
       hasMore,
-      caseEntryIds: row.entries ?? [],
-      epoch: row.epoch,
-      floor: row.floor === null ? 0 : Number(row.floor),
-      epochChanged: row.epoch_changed,
-      openConflicts: Number(row.open_conflicts),
+      caseEntryIds: facts.entries,
+      epoch: facts.epoch,
+      floor: facts.floor === null ? 0 : Number(facts.floor),
+      epochChanged: facts.epochChanged,
+      openConflicts: facts.openConflicts,
       ...(timeline === undefined
         ? {}
-        : { timeline: { head: Number(row.head), mark: Number(row.mark), diverged: row.diverged ? { floor: Number(row.diverged_floor ?? 0) } : null } }),
+        : { timeline: { head: facts.head, mark: facts.mark, diverged: facts.diverged ? { floor: facts.divergedFloor ?? 0 } : null } }),
     };
   }
 

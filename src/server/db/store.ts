@@ -101,8 +101,8 @@ export interface PullPage {
  * with the epoch, the head and the open-conflict count of the same snapshot [S2][S15].
  */
 export interface PullAnswer {
-  /** the page's records, each a WireRecord as JSON text, comma-separated ('' when none) */
-  readonly recordsJson: string;
+  /** the page's records, each a WireRecord as JSON text, comma-separated (empty when none), as UTF-8 bytes */
+  readonly records: Buffer;
   readonly count: number;
   /** pass back as the next cursor (in `epoch`); every version up to it has been seen [S2] */
   readonly cursor: number;

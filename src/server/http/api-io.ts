@@ -11,19 +11,24 @@ import { unstorableText } from '../services/storable-text';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  sendJsonText(res, status, JSON.stringify(body), headers);
+  sendJsonParts(res, status, [JSON.stringify(body)], headers);
 }
 
-/** `text`, JSON already (a pull page spliced from PostgreSQL's JSON text), with the headers of every JSON answer. */
-export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | string[]> = {}): void {
+/**
+ * A JSON answer given in pieces (a pull page's records as PostgreSQL's bytes between its text),
+ * written as they are, with the headers of every JSON answer.
+ */
+export function sendJsonParts(res: ServerResponse, status: number, parts: readonly (string | Buffer)[], headers: Record<string, string | string[]> = {}): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     ...NO_STORE,
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(text)),
+    'Content-Length': String(parts.reduce((n, part) => n + Buffer.byteLength(part), 0)),
     ...headers,
   });
-  res.end(text);
+  res.cork();
+  for (const part of parts.slice(0, -1)) res.write(part);
+  res.end(parts.at(-1));
 }
 
 export function sendError(res: ServerResponse, error: ServiceError, headers: Record<string, string | string[]> = {}): void {
