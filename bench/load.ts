@@ -139,8 +139,14 @@ async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<
   }
 }
 
-export async function runLoad(target: LoadTarget, deviceCount: number, households: (device: number) => readonly string[]): Promise<string[]> {
+/** A target's printed lines, and the syncs a second it answered in each phase (the offered rates, then saturated). */
+export async function runLoad(
+  target: LoadTarget,
+  deviceCount: number,
+  households: (device: number) => readonly string[],
+): Promise<{ lines: string[]; rates: number[] }> {
   const out: string[] = [];
+  const rates: number[] = [];
   let next = 0;
   // A device syncs once at a time, as the app does (its seqs stay in order).
   const busy = busyDevices;
@@ -178,8 +184,12 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
       await Promise.all(running);
     });
     out.push(line(`${target.name} at ${rate}/s offered`, t, wall, peak));
+    rates.push(t.syncs / wall);
     console.log(out.at(-1));
-    if (i === 0 && LOAD.firstSyncs > 0) out.push(`    ${LOAD.firstSyncs} first syncs at once alongside: ${firsts.syncs} done, ${firsts.pull.length} pages, errors ${firsts.errors}, 503s ${firsts.busy}`);
+    if (i === 0 && LOAD.firstSyncs > 0) {
+      out.push(`    ${LOAD.firstSyncs} first syncs at once alongside: ${firsts.syncs} done, ${firsts.pull.length} pages, errors ${firsts.errors}, 503s ${firsts.busy}`);
+      console.log(out.at(-1));
+    }
     out.push(cpu);
     console.log(cpu);
   }
@@ -196,10 +206,11 @@ export async function runLoad(target: LoadTarget, deviceCount: number, household
     );
   });
   out.push(line(`${target.name} saturated (${LOAD.workers} at once)`, t, wall, peak));
+  rates.push(t.syncs / wall);
   console.log(out.at(-1));
   out.push(cpu);
   console.log(cpu);
-  return out;
+  return { lines: out, rates };
 }
 
 /** Our hub: a schema of its own, seeded; the server a child process. */
@@ -330,10 +341,14 @@ export async function benchLoad(): Promise<string[]> {
   const results: string[] = [];
   // LOAD_TARGETS=ours or =peer runs one side alone (for profiling); the figures need both.
   const targets = (process.env.LOAD_TARGETS ?? 'ours,peer').split(',');
+  let ourRates: number[] | undefined;
+  let peerRates: number[] | undefined;
   if (targets.includes('ours')) {
     const o = await ours(url);
     try {
-      results.push(...(await runLoad(o.target, o.devices, o.households)));
+      const run = await runLoad(o.target, o.devices, o.households);
+      results.push(...run.lines);
+      ourRates = run.rates;
     } finally {
       await o.target.close();
       await o.cleanup();
@@ -343,10 +358,19 @@ export async function benchLoad(): Promise<string[]> {
     let peer: LoadPeer | undefined;
     try {
       peer = await startLoadPeer(LOAD.hubs, LOAD.households, LOAD.devices);
-      results.push(...(await runLoad(peer.target, peer.devices, peer.households)));
+      const run = await runLoad(peer.target, peer.devices, peer.households);
+      results.push(...run.lines);
+      peerRates = run.rates;
     } finally {
       await peer?.target.close();
     }
+  }
+  if (ourRates !== undefined && peerRates !== undefined) {
+    const phases = [...LOAD.rates.map((r) => `${r}/s offered`), 'saturated'];
+    const ratios = phases.map((phase, i) => `${phase} ${(ourRates[i]! / peerRates[i]!).toFixed(2)}×`);
+    const saturated = ourRates.at(-1)! / peerRates.at(-1)!;
+    results.push(`  syncs a second, ours ÷ express-pouchdb: ${ratios.join(', ')}  ${saturated >= 2 ? 'OK' : 'UNDER GOAL'} (goal ≥ 2× saturated)`);
+    console.log(results.at(-1));
   }
   return results;
 }
