@@ -23,7 +23,7 @@ import { openPostgresStore } from '../src/server/db/postgres-store';
 import type { PushedChange } from '../src/server/db/store';
 import { createApiHandler } from '../src/server/http/api';
 import { schemaUrl, seedDevices } from '../test/integration/hub-process';
-import { cpuSeconds, median } from './stats';
+import { cpuMeter, median } from './stats';
 import { seedChanges, syncFixture } from './sync-fixture';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -98,26 +98,13 @@ export async function benchPush(): Promise<PushFigures> {
     server = await startServer({ port: 0, host: '127.0.0.1', distDir: import.meta.dirname, api });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const figures = { api: [] as number[], store: [] as number[], apiCpu: [] as number[], storeCpu: [] as number[], apiPgCpu: [] as number[], storePgCpu: [] as number[], bodyBytes: 0 };
-    const backends = async () => {
-      const rows = await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
-      return new Map(rows.rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
-    };
-    const pgCpu = async (since: Map<number, number>) => {
-      let used = 0;
-      for (const [pid, now] of await backends()) used += now - (since.get(pid) ?? 0);
-      return used * 1000;
-    };
-    const cpu = (since: NodeJS.CpuUsage) => {
-      const used = process.cpuUsage(since);
-      return (used.user + used.system) / 1000;
-    };
+    const meter = cpuMeter(raw, application);
     for (let round = 0; round < ROUNDS; round++) {
       const changes = edits(viaApi!.deviceId, round);
       const body = JSON.stringify({ changes });
       figures.bodyBytes = Buffer.byteLength(body);
-      let pgStart = await backends();
+      let since = await meter.start();
       let start = performance.now();
-      let cpuStart = process.cpuUsage();
       const res = await fetch(`${base}/api/sync/push`, {
         method: 'POST',
         headers: {
@@ -130,20 +117,21 @@ export async function benchPush(): Promise<PushFigures> {
       });
       const text = await res.text();
       figures.api.push(performance.now() - start);
-      figures.apiCpu.push(cpu(cpuStart));
-      figures.apiPgCpu.push(await pgCpu(pgStart));
+      let used = await meter.used(since);
+      figures.apiCpu.push(used.node);
+      figures.apiPgCpu.push(used.pg);
       if (res.status !== 200) throw new Error(`bench: push answered ${res.status}: ${text.slice(0, 300)}`);
       taken((JSON.parse(text) as { results: { status: string; version?: number }[] }).results, changes);
 
       const direct = edits(viaStore!.deviceId, round);
       const pushed: PushedChange[] = direct.map((c) => ({ ...c, officeId: HUB_ONLY_OFFICE, baseVersion: c.baseVersion ?? null }));
-      pgStart = await backends();
+      since = await meter.start();
       start = performance.now();
-      cpuStart = process.cpuUsage();
       const results = await store.applyPush(viaStore!.deviceId, viaStore!.userId, pushed);
       figures.store.push(performance.now() - start);
-      figures.storeCpu.push(cpu(cpuStart));
-      figures.storePgCpu.push(await pgCpu(pgStart));
+      used = await meter.used(since);
+      figures.storeCpu.push(used.node);
+      figures.storePgCpu.push(used.pg);
       taken(results as readonly { status: string; version?: number }[], direct);
     }
     return figures;

@@ -17,7 +17,8 @@
  *      (bench/load.ts; LOAD_HUBS, LOAD_HOUSEHOLDS, LOAD_DEVICES, LOAD_SECONDS, LOAD_RATES scale it)
  * BENCH_ONLY=import runs figure 4 alone; BENCH_ONLY=sync figure 5 alone; BENCH_ONLY=start figures 0-3;
  * BENCH_ONLY=first-visit figure 0 alone; BENCH_ONLY=load figure 6 alone; BENCH_ONLY=push the drain's
- * push in Node alone (bench/push-node.ts: 1,000 household edits through the API and applyPush).
+ * push in Node alone (bench/push-node.ts: 1,000 household edits through the API and applyPush);
+ * BENCH_ONLY=pull the first sync's pull pages at the hub in Node alone (bench/pull-node.ts).
  * Figures vary with the machine's load; compare runs on the same machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -37,6 +38,7 @@ import { benchFacilityImport } from './import';
 import { benchSync } from './sync';
 import { benchFirstVisit } from './first-visit';
 import { benchLoad } from './load';
+import { printPullFigures } from './pull-node';
 import { printPushFigures } from './push-node';
 
 const root = resolve(import.meta.dirname, '..');
@@ -45,6 +47,11 @@ const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 5);
 /** Each keystroke query is typed this many times: more keys, steadier percentiles. */
 const KEY_ROUNDS = 2;
 
+if (process.env.BENCH_ONLY === 'pull') {
+  // The first sync's pull at the hub in Node alone, through the API and pullAnswer (bench/pull-node.ts): no build needed.
+  await printPullFigures();
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'push') {
   // The drain's push in Node alone, through the API and applyPush (bench/push-node.ts): no build needed.
   await printPushFigures();

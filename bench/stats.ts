@@ -1,5 +1,6 @@
 /** Small statistics for benchmark figures. */
 import { readFileSync } from 'node:fs';
+import type pg from 'pg';
 
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -27,4 +28,26 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU milliseconds used since `start()` by this process and by the PostgreSQL backends whose
+ * application_name is `application` (a store opened with it).
+ */
+export function cpuMeter(raw: pg.Pool, application: string) {
+  const backends = async () => {
+    const rows = await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
+    return new Map(rows.rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+  };
+  return {
+    async start() {
+      return { pg: await backends(), node: process.cpuUsage() };
+    },
+    async used(since: { readonly pg: Map<number, number>; readonly node: NodeJS.CpuUsage }) {
+      const node = process.cpuUsage(since.node);
+      let pgSeconds = 0;
+      for (const [pid, now] of await backends()) pgSeconds += now - (since.pg.get(pid) ?? 0);
+      return { node: (node.user + node.system) / 1000, pg: pgSeconds * 1000 };
+    },
+  };
 }

@@ -436,13 +436,13 @@ export function storeContract(name: string, target: ContractTarget): void {
           householdChange(3, { kind: 'facility', entityId: 'fac-1', officeId: null, payload: createFacility({ id: 'fac-1' }) }),
         ]);
         const answer = await store.pullAnswer({ epoch: null, version: 0 }, ALL, 2);
-        const records = JSON.parse(`[${answer.records.toString('utf8')}]`) as { entityId: string; payloadJson: string }[];
+        const records = JSON.parse(`[${Buffer.concat(answer.records).toString('utf8')}]`) as { entityId: string; payloadJson: string }[];
         const page = await store.pullSince(0, ALL, 2);
         expect(records).toEqual(page.records);
         expect((JSON.parse(records[0]!.payloadJson) as { note: string }).note).toBe(note);
         expect([answer.count, answer.hasMore, answer.cursor]).toEqual([2, true, page.cursor]);
         const rest = await store.pullAnswer({ epoch: answer.epoch, version: answer.cursor }, ALL, 2);
-        expect(JSON.parse(`[${rest.records.toString('utf8')}]`)).toEqual((await store.pullSince(page.cursor, ALL, 2)).records);
+        expect(JSON.parse(`[${Buffer.concat(rest.records).toString('utf8')}]`)).toEqual((await store.pullSince(page.cursor, ALL, 2)).records);
         expect([rest.count, rest.hasMore, rest.cursor]).toEqual([1, false, 3]);
       });
 
@@ -452,7 +452,7 @@ export function storeContract(name: string, target: ContractTarget): void {
         const scoped = await store.pullAnswer({ epoch: "e'); DELETE FROM records; --\\", version: 0 }, { tenantId: TENANT, officeIds: hostile }, 10);
         // another epoch: the page starts from the beginning [S15], with the hub-wide facility only
         expect(scoped.epochChanged).toBe(true);
-        expect((JSON.parse(`[${scoped.records.toString('utf8')}]`) as { entityId: string }[]).map((r) => r.entityId)).toEqual(['fac-1']);
+        expect((JSON.parse(`[${Buffer.concat(scoped.records).toString('utf8')}]`) as { entityId: string }[]).map((r) => r.entityId)).toEqual(['fac-1']);
         const liaison = await store.pullAnswer({ epoch: null, version: 0 }, { tenantId: TENANT, officeIds: [], facilityId: hostile[2] }, 10);
         expect(liaison.count).toBe(0);
         const otherHub = await store.pullAnswer({ epoch: null, version: 0 }, { tenantId: hostile[0]!, officeIds: 'all' }, 10);

@@ -60,7 +60,7 @@ it('[S2] parallel pushes to several hubs with pullers paging alongside: no pull 
             how === 'pullSince'
               ? await store.pullSince(cursor, { tenantId: hub, officeIds: 'all' }, limit)
               : await store.pullAnswer({ epoch: null, version: cursor }, { tenantId: hub, officeIds: 'all' }, limit).then((a) => ({
-                  records: JSON.parse(`[${a.records.toString()}]`) as PulledRecord[],
+                  records: JSON.parse(`[${Buffer.concat(a.records).toString()}]`) as PulledRecord[],
                   cursor: a.cursor,
                   hasMore: a.hasMore,
                 }));

@@ -1,40 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { int8Of, parseBinaryCopy, sqlInt, sqlLiteral, sqlTextArray } from './copy-out';
+import { countLines, splitFirstLine, sqlInt, sqlLiteral, sqlTextArray } from './copy-out';
 
-/** A binary COPY stream as PostgreSQL writes it: header, rows of (int8, text or NULL), trailer. */
-function stream(rows: readonly (readonly [bigint, string | null])[], extension = Buffer.alloc(0)): Buffer {
-  const parts = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(4), Buffer.alloc(4)];
-  parts[2]!.writeUInt32BE(extension.length);
-  parts.push(extension);
-  for (const [n, text] of rows) {
-    const head = Buffer.alloc(2 + 4 + 8 + 4);
-    head.writeInt16BE(2, 0);
-    head.writeInt32BE(8, 2);
-    head.writeBigInt64BE(n, 6);
-    head.writeInt32BE(text === null ? -1 : Buffer.byteLength(text), 14);
-    parts.push(head, Buffer.from(text ?? ''));
-  }
-  parts.push(Buffer.from([0xff, 0xff]));
-  return Buffer.concat(parts);
-}
+const pieces = (...texts: string[]) => texts.map((t) => Buffer.from(t));
+const text = (chunks: readonly Buffer[]) => Buffer.concat(chunks).toString('utf8');
 
-describe('binary COPY', () => {
-  it('reads each row field by field, UTF-8 bytes as sent and NULL as null, past a header extension', () => {
-    const rows = parseBinaryCopy(stream([[0n, '{"a":1}'], [7n, '利用者 😀'], [9n, null]], Buffer.from('ext')));
-    expect(rows.map((r) => int8Of(r[0]!))).toEqual([0, 7, 9]);
-    expect(rows.map((r) => r[1]?.toString('utf8') ?? null)).toEqual(['{"a":1}', '利用者 😀', null]);
+describe('COPY lines as received', () => {
+  it('splits off the first line wherever the pieces break, and keeps the rest as it came', () => {
+    const whole = '{"head":3}\n{"a":"利用者"}\n,{"b":2}\n';
+    for (let cut = 0; cut <= Buffer.byteLength(whole); cut++) {
+      const bytes = Buffer.from(whole);
+      const { first, rest } = splitFirstLine([bytes.subarray(0, cut), bytes.subarray(cut)]);
+      expect(first.toString('utf8')).toBe('{"head":3}');
+      expect(text(rest)).toBe('{"a":"利用者"}\n,{"b":2}\n');
+      expect(rest.every((c) => c.length > 0)).toBe(true);
+    }
   });
 
-  it('refuses a stream without its header, cut off, or with a field running past the end', () => {
-    const whole = stream([[1n, 'abc']]);
-    expect(() => parseBinaryCopy(Buffer.from('not copy'))).toThrow(/header/);
-    expect(() => parseBinaryCopy(whole.subarray(0, whole.length - 2))).toThrow(/cut off/);
-    expect(() => parseBinaryCopy(whole.subarray(0, whole.length - 4))).toThrow(/runs past|cut off/);
+  it('refuses output without a line', () => {
+    expect(() => splitFirstLine(pieces('{"head":', '3}'))).toThrow(/no line/);
+    expect(() => splitFirstLine([])).toThrow(/no line/);
   });
 
-  it('refuses an int8 past 2^53 rather than rounding it', () => {
-    const [row] = parseBinaryCopy(stream([[2n ** 53n, 'x']]));
-    expect(() => int8Of(row![0]!)).toThrow(/2\^53/);
+  it('counts the lines across pieces', () => {
+    expect(countLines(pieces('a\nb', '\n', 'c\n'))).toBe(3);
+    expect(countLines([])).toBe(0);
   });
 });
 

@@ -32,7 +32,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     application_name: 'kyoten-navi-hub',
     // A push never waits for a person; a transaction left open would hold the version counter.
     idle_in_transaction_session_timeout: 60_000,
-    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    // No parallel plans: the hub's statements are small, and a pull's COPY relies on a UNION ALL
+    // giving its parts in order (sql-store.ts pullAnswer), which a parallel append would not.
+    options: `-c max_parallel_workers_per_gather=0${schema === undefined ? '' : ` -c search_path=${schema}`}`,
     ...options.connection,
   });
   // An idle client whose server went away must not crash the process; the next query reports it.

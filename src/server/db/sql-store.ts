@@ -9,7 +9,7 @@ import { SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
 import * as deviceUsers from './device-users';
 import { migrate } from './migrate';
-import { copyRows, int8Of, sqlInt, sqlLiteral, sqlTextArray } from './copy-out';
+import { copyJsonLines, countLines, splitFirstLine, sqlInt, sqlLiteral, sqlTextArray } from './copy-out';
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
@@ -31,8 +31,6 @@ import {
   type StoreHealth,
 } from './store';
 
-
-const COMMA = Buffer.from(',');
 
 /** The accounts half (SqlAccountStore, account-sql.ts) is the base class; this is the sync half. */
 export class SqlStore extends SqlAccountStore implements Store {
@@ -208,18 +206,21 @@ export class SqlStore extends SqlAccountStore implements Store {
     // after it. This takes the hub's clock to run forward across the restore (NTP on the
     // database's machine); without a mark nothing is checked.
     // [S2] One statement, so one snapshot for the epoch, the hub's head, the rows and the open
-    // conflicts (and one round trip), as pullSince. It runs as a binary COPY (copy-out.ts): its
-    // first row is the page's facts as JSON, each later row one record as the JSON text of a
+    // conflicts (and one round trip), as pullSince. It runs as a COPY (copy-out.ts): its first
+    // line is the page's facts as JSON, each later line ',' and one record as the JSON text of a
     // WireRecord (to_json escapes the stored payload text), handed over as PostgreSQL's bytes. The
-    // hub writes those bytes into its answer as they are: no decoding, no parse, no stringify, no
-    // encoding. COPY takes no parameters, so the values are literals (sqlLiteral, sqlInt).
+    // hub writes those bytes into its answer as they are (a newline between array elements is
+    // JSON's whitespace): no decoding, no parse, no stringify, no encoding. COPY takes no
+    // parameters, so the values are literals (sqlLiteral, sqlInt). The two parts come in the
+    // UNION ALL's order (the store's connections run no parallel plans: postgres-store.ts); the
+    // facts line and the count of record lines are checked all the same.
     const all = scope.officeIds === 'all';
     const tenant = sqlLiteral(scope.tenantId);
     const inScope = (alias: string) =>
       `(${all ? 'true' : 'false'} OR ${alias}.office_id IS NULL OR ${alias}.office_id = ANY (${sqlTextArray(all ? [] : scope.officeIds)}))
               AND (${sqlLiteral(scope.facilityId ?? null)}::text IS NULL OR (${alias}.kind = 'facility' AND ${alias}.entity_id = ${sqlLiteral(scope.facilityId ?? null)}))`;
     const marked = timeline?.marked;
-    const rows = await copyRows(
+    const chunks = await copyJsonLines(
       this.pool,
       `WITH e AS (SELECT epoch, floors ->> ${tenant} AS floor, (${sqlLiteral(cursor.epoch)}::text IS NOT NULL AND ${sqlLiteral(cursor.epoch)}::text <> epoch) AS changed FROM hub_epoch LIMIT 1), -- one row to the planner too: guessed at 800, the page's plan was costed past jit_above_cost and JIT-compiled on every call (~0.7 s)
             h AS (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = ${tenant}), 0) AS head,
@@ -240,7 +241,7 @@ export class SqlStore extends SqlAccountStore implements Store {
                  ORDER BY r.version
                  LIMIT ${sqlInt(limit)} + 1) AS p),
             m AS (SELECT (SELECT max(version) FROM page WHERE n <= ${sqlInt(limit)}) AS last)
-       SELECT 0::bigint AS version, json_build_object(
+       SELECT json_build_object(
                 'epoch', e.epoch, 'floor', e.floor, 'epochChanged', e.changed, 'head', h.head, 'diverged', d.diverged,
                 'mark', ceil(extract(epoch FROM now()) * 1000)::bigint,
                 'divergedFloor', CASE WHEN d.diverged THEN least(h.marked, h.head, greatest(
@@ -254,17 +255,16 @@ export class SqlStore extends SqlAccountStore implements Store {
          FROM e, h, d, m
        UNION ALL
        -- the same rows as the page's first \`limit\` (same snapshot, same filter, up to its last version)
-       (SELECT r.version, '{"kind":' || to_json(r.kind)::text || ',"entityId":' || to_json(r.entity_id)::text || ',"version":' || r.version ||
+       (SELECT ',{"kind":' || to_json(r.kind)::text || ',"entityId":' || to_json(r.entity_id)::text || ',"version":' || r.version ||
                ',"officeId":' || coalesce(to_json(r.office_id)::text, 'null') || ',"withdrawn":' || r.withdrawn::text ||
                ',"payloadJson":' || to_json(r.payload_json)::text || '}'
           FROM records r
          WHERE r.tenant_id = ${tenant} AND r.version > (SELECT after FROM f) AND r.version <= (SELECT last FROM m) AND ${inScope('r')}
          ORDER BY r.version)`,
     );
-    const factsRow = rows.find((r) => int8Of(r[0]!) === 0);
-    if (factsRow === undefined) throw new Error('hub_epoch has no row: the database was not migrated (migration 14)');
-    const facts = JSON.parse(factsRow[1]!.toString('utf8')) as {
-      epoch: string;
+    const { first, rest } = splitFirstLine(chunks);
+    const facts = JSON.parse(first.toString('utf8')) as {
+      epoch?: string;
       floor: string | null;
       epochChanged: boolean;
       head: number;
@@ -275,23 +275,18 @@ export class SqlStore extends SqlAccountStore implements Store {
       last: number | null;
       entries: string[];
       openConflicts: number;
-    };
-    // The records in version order, each preceded by a comma but the first: the answer's bytes.
-    const parts: Buffer[] = [];
-    let previous = 0;
-    for (const row of rows) {
-      const version = int8Of(row[0]!);
-      if (version === 0) continue;
-      if (version <= previous) throw new Error('pull page: records out of version order');
-      previous = version;
-      if (parts.length > 0) parts.push(COMMA);
-      parts.push(row[1]!);
+    } | null;
+    if (facts === null || typeof facts !== 'object' || facts.epoch === undefined) {
+      throw new Error('pull page: its facts did not come first (or hub_epoch has no row: was migration 14 run?)');
     }
+    if (countLines(rest) !== Math.min(facts.fetched, limit)) throw new Error('pull page: the records do not match the page counted');
+    // Every record line starts with ','; the first one's is dropped.
+    const records = rest.length > 0 && rest[0]![0] === 0x2c ? [rest[0]!.subarray(1), ...rest.slice(1)] : rest;
     const fetched = facts.fetched;
     const hasMore = fetched > limit;
     const from = facts.epochChanged || facts.diverged ? 0 : cursor.version;
     return {
-      records: Buffer.concat(parts),
+      records,
       count: Math.min(fetched, limit),
       // A page that is not full moves the cursor to the head: every version up to it is committed [S2].
       cursor: hasMore ? Number(facts.last) : Math.max(facts.head, from),

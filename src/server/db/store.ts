@@ -101,8 +101,11 @@ export interface PullPage {
  * with the epoch, the head and the open-conflict count of the same snapshot [S2][S15].
  */
 export interface PullAnswer {
-  /** the page's records, each a WireRecord as JSON text, comma-separated (empty when none), as UTF-8 bytes */
-  readonly records: Buffer;
+  /**
+   * the page's records as UTF-8 bytes, in pieces as PostgreSQL sent them: each a WireRecord as
+   * JSON text, separated by commas and newlines (nothing when none); spliced into a JSON array as they are
+   */
+  readonly records: readonly Buffer[];
   readonly count: number;
   /** pass back as the next cursor (in `epoch`); every version up to it has been seen [S2] */
   readonly cursor: number;

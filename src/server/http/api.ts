@@ -233,7 +233,7 @@ export function createApiHandler(options: ApiOptions) {
       const cursor = formatCursor({ epoch: answer.epoch, version: answer.cursor, mark });
       const rest = { cursor, ...epochChange, hasMore: answer.hasMore, scope, openConflicts: answer.openConflicts, ...receipts } satisfies Omit<PullResponse, 'records'>;
       // The records are PostgreSQL's bytes (Store.pullAnswer), spliced in as they are.
-      sendJsonParts(res, 200, ['{"records":[', answer.records, `],${JSON.stringify(rest).slice(1)}`], answer.hasMore ? { [PULL_NEXT_HEADER]: cursor } : {});
+      sendJsonParts(res, 200, ['{"records":[', ...answer.records, `],${JSON.stringify(rest).slice(1)}`], answer.hasMore ? { [PULL_NEXT_HEADER]: cursor } : {});
       return;
     }
     if (path === HUB_KEY_PATH) {
