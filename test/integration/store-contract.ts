@@ -428,8 +428,8 @@ export function storeContract(name: string, target: ContractTarget): void {
     });
 
     describe('[S2][S10] the pull answer (a binary COPY, its values written into the statement)', () => {
-      it('hands out the same records as pullSince, each payload byte for byte, quotes, backslashes and characters past the BMP included', async () => {
-        const note = `"引用" と \\ と \\" と ' と \u2028 と 😀 と </script>`;
+      it('hands out the same records as pullSince, each payload byte for byte: quotes, backslashes, newlines, the delimiter and quote characters of the COPY and characters past the BMP included', async () => {
+        const note = `"引用" と \\ と \\" と ' と \u2028 と 😀 と </script> と 改行\n\r と \t\u0001\u0002`;
         await push(0, [
           householdChange(1, { payload: { ...createHousehold({ id: 'hh-1' }), note } }),
           householdChange(2, { officeId: OFFICE_B }),
