@@ -276,13 +276,19 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
         return res;
       }),
   );
-  // The hub's backends: the pool's connections, looked up now and then (one that closed takes its CPU with it).
-  const backends = new Set<number>();
+  // The hub's backends: the pool's connections, looked up and read every second. One that closed
+  // (the pool closes a connection idle for 10 s) counts with the CPU last read from it: reading it
+  // as 0 made a phase's database CPU come out negative.
+  const backends = new Map<number, number>();
   const database = async () => {
     const rows = await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
-    for (const r of rows.rows) backends.add(r.pid);
+    for (const r of rows.rows) if (!backends.has(r.pid)) backends.set(r.pid, 0);
     let total = 0;
-    for (const pid of backends) total += cpuSeconds(pid);
+    for (const [pid, last] of backends) {
+      const now = Math.max(last, cpuSeconds(pid));
+      backends.set(pid, now);
+      total += now;
+    }
     return total;
   };
   const seen = setInterval(() => void database().catch(() => undefined), 1000);
