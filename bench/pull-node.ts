@@ -10,21 +10,15 @@
  * Beside wall time, the CPU of this process and of the store's PostgreSQL backends. PostgreSQL at
  * 127.0.0.1:5432, database `test` (BENCH_DATABASE_URL for another), in a fresh schema.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import pg from 'pg';
 import { CURSOR_MARK_HEADER, PULL_NEXT_HEADER } from '../src/protocol/cursor';
 import { API, DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, MAX_PUSH_CHANGES, SESSION_COOKIE } from '../src/protocol/sync';
-import { startServer } from '../src/server/app-server';
-import { openPostgresStore } from '../src/server/db/postgres-store';
-import { createApiHandler } from '../src/server/http/api';
 import { PULL_PAGE } from '../src/sync/engine';
-import { schemaUrl, seedDevices } from '../test/integration/hub-process';
+import { seedDevices } from '../test/integration/hub-process';
+import { withNodeHub } from './node-hub';
 import { cpuMeter, median } from './stats';
 import { seedChanges, syncFixture } from './sync-fixture';
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROUNDS = Number(process.env.PULL_ROUNDS ?? 5);
 
 interface Side {
@@ -43,13 +37,7 @@ export interface PullFigures {
 }
 
 export async function benchPull(): Promise<PullFigures> {
-  const schema = `bench_pull_${process.pid}_${Date.now()}`;
-  const application = `bench-pull-${process.pid}`;
-  const store = await openPostgresStore({ connectionString: DATABASE_URL, schema, connection: { application_name: application } });
-  const raw = new pg.Pool({ connectionString: schemaUrl(DATABASE_URL, schema), max: 2 });
-  let server: Server | undefined;
-  try {
-    await store.migrate();
+  return withNodeHub('pull', async ({ store, raw, application, serve }) => {
     const [device] = await seedDevices(raw, 'pull-hub-', 1, 1);
     const fixture = syncFixture();
     const seed = seedChanges(fixture.records);
@@ -57,9 +45,7 @@ export async function benchPull(): Promise<PullFigures> {
       const results = await store.applyPush(device!.deviceId, device!.userId, seed.slice(i, i + MAX_PUSH_CHANGES));
       if (results.some((r) => r.status !== 'accepted')) throw new Error('bench: the hub refused a seed record');
     }
-    const api = createApiHandler({ store: () => store, accounts: { idleMinutes: 30, maxHours: 12, now: () => new Date() } });
-    server = await startServer({ port: 0, host: '127.0.0.1', distDir: import.meta.dirname, api });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = await serve();
     const headers = {
       cookie: `${SESSION_COOKIE}=${device!.sessionToken}`,
       [DEVICE_ID_HEADER]: device!.deviceId,
@@ -102,15 +88,7 @@ export async function benchPull(): Promise<PullFigures> {
       figures.records = records;
     }
     return figures;
-  } finally {
-    if (server !== undefined) {
-      server.closeAllConnections();
-      server.close();
-    }
-    await raw.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    await raw.end();
-    await store.close();
-  }
+  });
 }
 
 function record(side: Side, wall: number, used: { node: number; pg: number }): void {

@@ -13,20 +13,14 @@
  * Beside wall time, the CPU of this process and of the store's PostgreSQL backends, steadier on a
  * busy machine. PostgreSQL at 127.0.0.1:5432, database `test` (BENCH_DATABASE_URL for another), in a fresh schema.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import pg from 'pg';
 import { DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, HUB_ONLY_OFFICE, MAX_PUSH_CHANGES, SESSION_COOKIE, type WireChange } from '../src/protocol/sync';
-import { startServer } from '../src/server/app-server';
-import { openPostgresStore } from '../src/server/db/postgres-store';
 import type { PushedChange } from '../src/server/db/store';
-import { createApiHandler } from '../src/server/http/api';
-import { schemaUrl, seedDevices } from '../test/integration/hub-process';
+import { seedDevices } from '../test/integration/hub-process';
+import { withNodeHub } from './node-hub';
 import { cpuMeter, median } from './stats';
 import { seedChanges, syncFixture } from './sync-fixture';
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROUNDS = Number(process.env.PUSH_ROUNDS ?? 5);
 const HOUSEHOLDS = Number(process.env.PUSH_HOUSEHOLDS ?? 10_000);
 const EDITS = Number(process.env.PUSH_EDITS ?? 1_000);
@@ -46,13 +40,7 @@ export interface PushFigures {
 }
 
 export async function benchPush(): Promise<PushFigures> {
-  const schema = `bench_push_${process.pid}_${Date.now()}`;
-  const application = `bench-push-${process.pid}`;
-  const store = await openPostgresStore({ connectionString: DATABASE_URL, schema, connection: { application_name: application } });
-  const raw = new pg.Pool({ connectionString: schemaUrl(DATABASE_URL, schema), max: 2 });
-  let server: Server | undefined;
-  try {
-    await store.migrate();
+  return withNodeHub('push', async ({ store, raw, application, serve }) => {
     // Two devices of one hub: one pushes through the API, the other to the store directly.
     const [viaApi, viaStore] = await seedDevices(raw, 'push-hub-', 1, 2);
     const tenantId = viaApi!.tenantId;
@@ -94,9 +82,7 @@ export async function benchPush(): Promise<PushFigures> {
       });
     };
 
-    const api = createApiHandler({ store: () => store, accounts: { idleMinutes: 30, maxHours: 12, now: () => new Date() } });
-    server = await startServer({ port: 0, host: '127.0.0.1', distDir: import.meta.dirname, api });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = await serve();
     const figures = { api: [] as number[], store: [] as number[], apiCpu: [] as number[], storeCpu: [] as number[], apiPgCpu: [] as number[], storePgCpu: [] as number[], bodyBytes: 0 };
     const meter = cpuMeter(raw, application);
     for (let round = 0; round < ROUNDS; round++) {
@@ -135,15 +121,7 @@ export async function benchPush(): Promise<PushFigures> {
       taken(results as readonly { status: string; version?: number }[], direct);
     }
     return figures;
-  } finally {
-    if (server !== undefined) {
-      server.closeAllConnections();
-      server.close();
-    }
-    await raw.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    await raw.end();
-    await store.close();
-  }
+  });
 }
 
 /** Runs benchPush and prints its medians with the load average (`BENCH_ONLY=push npm run bench`, or this file alone). */
