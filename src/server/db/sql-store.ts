@@ -262,6 +262,8 @@ export class SqlStore extends SqlAccountStore implements Store {
          WHERE r.tenant_id = ${tenant} AND r.version > (SELECT after FROM f) AND r.version <= (SELECT last FROM m) AND ${inScope('r')}
          ORDER BY r.version)`,
     );
+    // No line at all: hub_epoch has no row, so neither part had one.
+    if (chunks.length === 0) throw new Error('hub_epoch has no row: the database was not migrated (migration 14)');
     const { first, rest } = splitFirstLine(chunks);
     const facts = JSON.parse(first.toString('utf8')) as {
       epoch?: string;
@@ -277,7 +279,7 @@ export class SqlStore extends SqlAccountStore implements Store {
       openConflicts: number;
     } | null;
     if (facts === null || typeof facts !== 'object' || facts.epoch === undefined) {
-      throw new Error('pull page: its facts did not come first (or hub_epoch has no row: was migration 14 run?)');
+      throw new Error('pull page: its facts did not come first');
     }
     if (countLines(rest) !== Math.min(facts.fetched, limit)) throw new Error('pull page: the records do not match the page counted');
     // Every record line starts with ','; the first one's is dropped.
