@@ -293,15 +293,20 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
   });
 });
 
+/** `count` facilities on the hub, one version each: pages for the pull tests. */
+function writeFacilities(hub: ReturnType<typeof createFakeHub>, count: number): void {
+  for (let i = 0; i < count; i += 1) {
+    const id = newId();
+    hub.write({ kind: 'facility', entityId: id, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createFacility({ id })) });
+  }
+}
+
 describe('sync engine: pulling', () => {
   it("asks for the next page on the answer's headers, before its body has arrived", async () => {
     const hub = createFakeHub();
     hub.pullHint = 'right';
     const user = hub.addUser();
-    for (let i = 0; i < 5; i += 1) {
-      const id = newId();
-      hub.write({ kind: 'facility', entityId: id, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createFacility({ id })) });
-    }
+    writeFacilities(hub, 5);
     const browser = hub.browser();
     let pulls = 0;
     let release = () => {};
@@ -390,10 +395,7 @@ describe('sync engine: pulling', () => {
   it('keeps the pages it got when a later page fails, and the cursor with them', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
-    for (let i = 0; i < 4; i += 1) {
-      const id = newId();
-      hub.write({ kind: 'facility', entityId: id, officeId: null, withdrawn: false, payloadJson: JSON.stringify(createFacility({ id })) });
-    }
+    writeFacilities(hub, 4);
     const browser = hub.browser();
     let pulls = 0;
     const fetch: FetchLike = async (input, init) => {
