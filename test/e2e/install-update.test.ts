@@ -129,12 +129,19 @@ describe('install and update', () => {
     await page.getByRole('button', { name: '世帯を登録' }).first().click();
     await page.getByLabel('氏名', { exact: true }).first().fill('更新 待子');
 
-    // The server gets a new version; the app checks when it becomes visible again.
+    // The server gets a new version; the app checks when it becomes visible again. One return can
+    // come too early to find it: Chromium's own check after the navigation waits until the worker has
+    // been idle a second, and an app check made while that one is fetching joins it (and so gets the
+    // sw.js from before the change). The user who comes back again is then told; so is this test.
     await appendFile(join(copyDir, 'sw.js'), UPDATE_MARKER);
-    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
-
     const prompt = page.getByRole('region', { name: 'アプリの更新' });
-    await prompt.getByText('新しいバージョンがあります').waitFor({ timeout: 30_000 });
+    const found = prompt.getByText('新しいバージョンがあります');
+    for (let returns = 1; ; returns++) {
+      await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+      const shown = await found.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (returns === 10) throw new Error('no update prompt after 10 returns to the app');
+    }
     await prompt.getByText('保存していない入力があります。保存してから更新してください。').waitFor();
     const updateNow = prompt.getByRole('button', { name: '更新する' });
     expect(await updateNow.isDisabled()).toBe(true);
