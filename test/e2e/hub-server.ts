@@ -80,9 +80,12 @@ export async function startE2eHub(hub: string, options: { readonly offices?: rea
 
 export const statusLine = (page: Page) => page.getByRole('status', { name: /^同期の状態/ });
 
-/** The status line says the last sync succeeded. */
+/**
+ * The status line says only when the last sync succeeded: nothing waits to be sent, nothing is
+ * running or refused. (「未送信 1件・最終同期 …」 is a phone whose last sync is older than its change.)
+ */
 export async function synced(page: Page): Promise<void> {
-  await expect.poll(async () => (await statusLine(page).getAttribute('aria-label')) ?? '', { timeout: 30_000 }).toMatch(/最終同期 \d+\/\d+ \d\d:\d\d$/);
+  await expect.poll(async () => (await statusLine(page).getAttribute('aria-label')) ?? '', { timeout: 30_000 }).toMatch(/：最終同期 \d+\/\d+ \d\d:\d\d$/);
 }
 
 /** Fills the hub's sign-in form (hub id only when it is asked) and presses `button`. */
