@@ -459,6 +459,23 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect(otherHub.count).toBe(0);
         expect((await drain()).records.map((r) => r.entityId)).toEqual(['hh-1', 'fac-1']);
       });
+
+      it('sends each record as its row holds it now, whoever wrote the row: an edit, a merge, a withdrawal or a hand-made UPDATE', async () => {
+        await push(0, [householdChange(1), householdChange(2, { entityId: 'hh-2' })]);
+        await push(0, [householdChange(3, { entityId: 'hh-1', op: 'update', baseVersion: 1, payload: { ...createHousehold({ id: 'hh-1' }), note: '更新後' } })]);
+        // Written by hand, as an operator fixing a row would: every column a pull line holds.
+        await raw.query(`UPDATE records SET office_id = $1, withdrawn = true, payload_json = $2 WHERE entity_id = 'hh-2'`, [
+          OFFICE_B,
+          JSON.stringify({ ...createHousehold({ id: 'hh-2' }), note: '手で直した "行"' }),
+        ]);
+        const answer = await store.pullAnswer({ epoch: null, version: 0 }, ALL, 10);
+        const sent = JSON.parse(`[${Buffer.concat(answer.records).toString('utf8')}]`) as { entityId: string; withdrawn: boolean; officeId: string; payloadJson: string }[];
+        expect(sent).toEqual((await store.pullSince(0, ALL, 10)).records);
+        const byId = new Map(sent.map((r) => [r.entityId, r]));
+        expect(JSON.parse(byId.get('hh-1')!.payloadJson)).toMatchObject({ note: '更新後' });
+        expect(byId.get('hh-2')).toMatchObject({ withdrawn: true, officeId: OFFICE_B });
+        expect(JSON.parse(byId.get('hh-2')!.payloadJson)).toMatchObject({ note: '手で直した "行"' });
+      });
     });
 
     describe('[S11] refusals', () => {

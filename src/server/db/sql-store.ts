@@ -208,7 +208,8 @@ export class SqlStore extends SqlAccountStore implements Store {
     // [S2] One statement, so one snapshot for the epoch, the hub's head, the rows and the open
     // conflicts (and one round trip), as pullSince. It runs as a COPY (copy-out.ts): its first
     // line is the page's facts as JSON, each later line ',' and one record as the JSON text of a
-    // WireRecord (to_json escapes the stored payload text), handed over as PostgreSQL's bytes. The
+    // WireRecord (built once, when the record was written: migration 16), handed over as
+    // PostgreSQL's bytes. The
     // hub writes those bytes into its answer as they are (a newline between array elements is
     // JSON's whitespace): no decoding, no parse, no stringify, no encoding. COPY takes no
     // parameters, so the values are literals (sqlLiteral, sqlInt). The two parts come in the
@@ -255,9 +256,7 @@ export class SqlStore extends SqlAccountStore implements Store {
          FROM e, h, d, m
        UNION ALL
        -- the same rows as the page's first \`limit\` (same snapshot, same filter, up to its last version)
-       (SELECT ',{"kind":' || to_json(r.kind)::text || ',"entityId":' || to_json(r.entity_id)::text || ',"version":' || r.version ||
-               ',"officeId":' || coalesce(to_json(r.office_id)::text, 'null') || ',"withdrawn":' || r.withdrawn::text ||
-               ',"payloadJson":' || to_json(r.payload_json)::text || '}'
+       (SELECT ',' || r.wire_json
           FROM records r
          WHERE r.tenant_id = ${tenant} AND r.version > (SELECT after FROM f) AND r.version <= (SELECT last FROM m) AND ${inScope('r')}
          ORDER BY r.version)`,

@@ -11,6 +11,7 @@ import { sql as hubOfficeRecords } from './0009-hub-office-records';
 import { sql as hubHeads } from './0013-hub-heads';
 import { sql as epoch } from './0014-epoch';
 import { sql as pushCompression } from './0015-push-compression';
+import { sql as wireLines } from './0016-wire-lines';
 
 export interface Migration {
   readonly version: number;
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'hub-heads', sql: hubHeads },
   { version: 14, name: 'epoch', sql: epoch },
   { version: 15, name: 'push-compression', sql: pushCompression },
+  { version: 16, name: 'wire-lines', sql: wireLines },
 ];
