@@ -53,10 +53,13 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
     return JSON.parse(text) as unknown;
   };
   // Every device has synced before: its `since` is its hub's last update (a first sync is reset()).
-  for (let h = 0; h < hubs; h++) {
-    const info = (await call(`/load-hub-${h}`)) as { update_seq: string | number };
-    for (let d = h; d < devices; d += hubs) since[d] = info.update_seq;
-  }
+  const catchUp = async () => {
+    for (let h = 0; h < hubs; h++) {
+      const info = (await call(`/load-hub-${h}`)) as { update_seq: string | number };
+      for (let d = h; d < devices; d += hubs) since[d] = info.update_seq;
+    }
+  };
+  await catchUp();
   const target: LoadTarget = {
     name: 'express-pouchdb',
     async push(d, edits) {
@@ -80,6 +83,7 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
     reset(d) {
       since[d] = '0';
     },
+    catchUp,
     cpu: async () => ({ server: cpuSeconds(child.pid), database: 0 }),
     pulled: () => ({ ...pulled }),
     rss() {
