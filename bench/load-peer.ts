@@ -53,10 +53,12 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
     return JSON.parse(text) as unknown;
   };
   // Every device has synced before: its `since` is its hub's last update (a first sync is reset()).
-  const catchUp = async () => {
+  // `behind`: that many changes short of it (the memory adapter's update_seq is a number).
+  const catchUp = async (behind = 0) => {
     for (let h = 0; h < hubs; h++) {
       const info = (await call(`/load-hub-${h}`)) as { update_seq: string | number };
-      for (let d = h; d < devices; d += hubs) since[d] = info.update_seq;
+      if (behind > 0 && typeof info.update_seq !== 'number') throw new Error(`update_seq ${String(info.update_seq)} is not a number: cannot stand ${behind} behind it`);
+      for (let d = h; d < devices; d += hubs) since[d] = typeof info.update_seq === 'number' ? Math.max(0, info.update_seq - behind) : info.update_seq;
     }
   };
   await catchUp();

@@ -47,8 +47,8 @@ export interface LoadTarget {
   pull(device: number): Promise<boolean>;
   /** forget the device's cursor (its next pull is a first sync) */
   reset(device: number): void;
-  /** every device's cursor to its hub's head now, as if each had just synced (nothing is timed) */
-  catchUp(): Promise<void>;
+  /** every device's cursor `behind` changes short of its hub's head now (nothing is timed) */
+  catchUp(behind: number): Promise<void>;
   rss(): number;
   /** CPU seconds used so far by the server process and by its database backends (0 when it has none) */
   cpu(): Promise<{ readonly server: number; readonly database: number }>;
@@ -195,11 +195,13 @@ export async function runLoad(
     out.push(cpu);
     console.log(cpu);
   }
-  // The saturated phase starts from the same state on both sides: every device just synced. Left
-  // where the offered rates left them, a device's first pull in it held whatever its hub gathered
-  // since that device's last answered sync (266 to 578 records a sync between runs of the same
-  // code, and the peer's own), and the phase's syncs a second followed that, not the server.
-  await target.catchUp();
+  // The saturated phase starts from the same state on both sides, the issue's steady state: each
+  // device last synced one round ago (every device of its hub syncing once, 2 edits on average),
+  // so its cursor is 2 × LOAD_DEVICES changes short of its hub's head. Left where the offered rates
+  // left them, a device's first pull held whatever its hub gathered since that device's last
+  // answered sync (266 to 578 records a sync between runs of the same code, and the peer's own),
+  // and the phase's syncs a second followed that, not the server.
+  await target.catchUp(2 * LOAD.devices);
   const t = tally();
   const { peak, cpu, wall } = await withPeak(target, async () => {
     const end = performance.now() + LOAD.seconds * 1000;
@@ -328,9 +330,9 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     reset(d) {
       cursors[d] = '0';
     },
-    async catchUp() {
+    async catchUp(behind) {
       const now = await readHeads();
-      sims.forEach((d, k) => (cursors[k] = String(now.get(d.tenantId) ?? 0)));
+      sims.forEach((d, k) => (cursors[k] = String(Math.max(0, (now.get(d.tenantId) ?? 0) - behind))));
     },
     rss: () => hub.rss(),
     cpu: async () => ({ server: cpuSeconds(hub.child.pid), database: await database() }),
