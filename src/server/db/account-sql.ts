@@ -306,31 +306,29 @@ export class SqlAccountStore implements AccountStore {
   }
 
   async scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts> {
-    // A list that is empty needs no round trip (a push of household edits names no case).
-    const none = { rows: [] };
-    const offices = await this.pool.query<{ id: string }>('SELECT id FROM offices WHERE tenant_id = $1', [tenantId]);
-    const households =
-      householdIds.length === 0
-        ? none
-        : await this.pool.query<{ entity_id: string; office_id: string | null }>(
-            `SELECT entity_id, office_id FROM records WHERE tenant_id = $1 AND kind = 'household' AND entity_id = ANY ($2::text[])`,
-            [tenantId, householdIds],
-          );
-    // A case's office is the one its first entry was held under; every later entry follows it.
-    const cases =
-      caseIds.length === 0
-        ? none
-        : await this.pool.query<{ case_id: string; office_id: string | null }>(
-            `SELECT DISTINCT ON (e.case_id) e.case_id, r.office_id
-               FROM evidence e JOIN records r ON r.tenant_id = e.tenant_id AND r.kind = 'case-entry' AND r.entity_id = e.id
-              WHERE e.tenant_id = $1 AND e.case_id = ANY ($2::text[])
-              ORDER BY e.case_id, e.version`,
-            [tenantId, caseIds],
-          );
+    // One round trip for every push (three statements before): the hub's offices, the offices the
+    // named households are held under, and each named case's office, which is the one its first
+    // entry was held under (every later entry follows it).
+    const row = (
+      await this.pool.query<{ offices: string[]; households: Record<string, string | null>; cases: Record<string, string | null> }>(
+        {
+          name: 'scope-facts',
+          text: `SELECT (SELECT coalesce(json_agg(id), '[]') FROM offices WHERE tenant_id = $1) AS offices,
+                  (SELECT coalesce(json_object_agg(entity_id, office_id), '{}')
+                     FROM records WHERE tenant_id = $1 AND kind = 'household' AND entity_id = ANY ($2::text[])) AS households,
+                  (SELECT coalesce(json_object_agg(case_id, office_id), '{}') FROM (
+                     SELECT DISTINCT ON (e.case_id) e.case_id, r.office_id
+                       FROM evidence e JOIN records r ON r.tenant_id = e.tenant_id AND r.kind = 'case-entry' AND r.entity_id = e.id
+                      WHERE e.tenant_id = $1 AND e.case_id = ANY ($3::text[])
+                      ORDER BY e.case_id, e.version) AS c) AS cases`,
+        },
+        [tenantId, householdIds, caseIds],
+      )
+    ).rows[0]!;
     return {
-      officeIds: new Set(offices.rows.map((r) => r.id)),
-      households: new Map(households.rows.map((r) => [r.entity_id, r.office_id])),
-      cases: new Map(cases.rows.map((r) => [r.case_id, r.office_id])),
+      officeIds: new Set(row.offices),
+      households: new Map(Object.entries(row.households)),
+      cases: new Map(Object.entries(row.cases)),
     };
   }
 
