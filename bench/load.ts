@@ -255,6 +255,9 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     }
   }
   await store.close();
+  // A hub's tables carry statistics (autovacuum analyzes a table within a minute of such a seed);
+  // without them the first phase ran on plans no hub runs.
+  await raw.query('ANALYZE');
   // Every device has synced before: its cursor is at its hub's head (a first sync is reset()).
   const readHeads = async () =>
     new Map((await raw.query<{ tenant_id: string; version: string }>('SELECT tenant_id, version FROM sync_heads')).rows.map((r) => [r.tenant_id, Number(r.version)]));

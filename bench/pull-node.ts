@@ -45,6 +45,9 @@ export async function benchPull(): Promise<PullFigures> {
       const results = await store.applyPush(device!.deviceId, device!.userId, seed.slice(i, i + MAX_PUSH_CHANGES));
       if (results.some((r) => r.status !== 'accepted')) throw new Error('bench: the hub refused a seed record');
     }
+    // A hub's tables carry statistics (autovacuum analyzes a table within a minute of such a
+    // seed); without them the page's plan is one no hub runs.
+    await raw.query('ANALYZE');
     const base = await serve();
     const headers = {
       cookie: `${SESSION_COOKIE}=${device!.sessionToken}`,
