@@ -32,7 +32,8 @@ export const LOAD = {
   households: env('LOAD_HOUSEHOLDS', 2_000),
   devices: env('LOAD_DEVICES', 300),
   seconds: env('LOAD_SECONDS', 20),
-  rates: (process.env.LOAD_RATES ?? '100,200').split(',').map(Number),
+  // LOAD_RATES= (empty): the saturated phase alone, on a fresh hub and a fresh peer.
+  rates: (process.env.LOAD_RATES ?? '100,200').split(',').filter((r) => r.trim() !== '').map(Number),
   workers: env('LOAD_WORKERS', 64),
   firstSyncs: env('LOAD_FIRST_SYNCS', 20),
 };
