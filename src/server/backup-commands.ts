@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { openEmbeddedStore } from './db/embedded-store';
 import { openPostgresStore } from './db/postgres-store';
 import type { Store } from './db/store';
@@ -74,6 +75,15 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
   let store: Store;
   if (env.DATABASE_URL) {
     run(env.PG_RESTORE ?? 'pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${env.DATABASE_URL}`, source]);
+    // pg_restore brings no planner statistics, and the new epoch sends every device to pull again
+    // at once: without them each pull page's plan read every remaining row of the hub.
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query('ANALYZE');
+    } finally {
+      await client.end();
+    }
     store = await openPostgresStore({ connectionString: env.DATABASE_URL });
   } else {
     const dataDir = resolve(env.KYOTEN_DATA_DIR ?? 'data');

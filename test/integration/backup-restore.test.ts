@@ -9,6 +9,7 @@
  */
 import 'fake-indexeddb/auto';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '../../src/server/backup-commands';
 import { parseAdminArgs } from '../../src/server/admin-commands';
@@ -76,6 +77,14 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     const restoreLines: string[] = [];
     const { epoch } = await restoreDatabase(env, file, (l) => restoreLines.push(l));
     expect(restoreLines.join('\n')).toContain(epoch);
+    // The planner has statistics again before any device pulls (pg_restore brings none).
+    const check = new pg.Client({ connectionString: own.databaseUrl });
+    await check.connect();
+    try {
+      expect((await check.query(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'records'`)).rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await check.end();
+    }
     const restored = await held();
     expect(restored.evidence.size).toBe(2); // only the two opening entries were in the backup
     expect(restored.households.has('hh-late-a')).toBe(false);
