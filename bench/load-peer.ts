@@ -14,6 +14,13 @@ import { createHousehold } from '../test/factories/household';
 import type { LoadTarget } from './load';
 import { cpuSeconds } from './stats';
 
+/**
+ * What Chromium asks for, on every simulated device of both sides: each server then compresses its
+ * answers as it would for the app (ours brotli at quality 1, express-pouchdb's `compression`
+ * brotli at quality 4). Node's fetch asks for gzip and deflate only.
+ */
+export const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+
 export interface LoadPeer {
   readonly target: LoadTarget;
   readonly devices: number;
@@ -46,7 +53,7 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
   const names = Array.from({ length: hubs }, (_, h) => Array.from({ length: households }, (_, k) => `load-hub-${h}-hh-${k}`));
   const pulled = { records: 0, bytes: 0 };
   const call = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${base}${path}`, init);
+    const res = await fetch(`${base}${path}`, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), 'accept-encoding': BROWSER_ACCEPT_ENCODING } });
     const text = await res.text();
     if (path.includes('/_changes')) pulled.bytes += Buffer.byteLength(text);
     if (!res.ok) throw new Error(`${path} → ${res.status} ${text.slice(0, 200)}`);
@@ -87,7 +94,7 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
     },
     catchUp,
     cpu: async () => ({ server: cpuSeconds(child.pid), database: 0 }),
-    pulled: () => ({ ...pulled }),
+    pulled: () => ({ ...pulled, counted: 'as JSON (compressed on the wire)' }),
     rss() {
       try {
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));

@@ -23,7 +23,7 @@ import { API, SESSION_COOKIE } from '../src/protocol/sync';
 import { HubClient, SyncError } from '../src/sync/client';
 import { createHousehold } from '../test/factories/household';
 import { schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
-import { startLoadPeer, type LoadPeer } from './load-peer';
+import { BROWSER_ACCEPT_ENCODING, startLoadPeer, type LoadPeer } from './load-peer';
 import { cpuSeconds, percentile } from './stats';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -53,8 +53,8 @@ export interface LoadTarget {
   rss(): number;
   /** CPU seconds used so far by the server process and by its database backends (0 when it has none) */
   cpu(): Promise<{ readonly server: number; readonly database: number }>;
-  /** records and response bytes pulled so far */
-  pulled(): { readonly records: number; readonly bytes: number };
+  /** records and response bytes pulled so far, and what the bytes are ('on the wire', 'as JSON') */
+  pulled(): { readonly records: number; readonly bytes: number; readonly counted: string };
   close(): Promise<void>;
 }
 
@@ -134,7 +134,7 @@ async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<
     const share = (s: number) => `${s.toFixed(1)} s (${((s / wall) * 100).toFixed(0)}% of a core)`;
     const cpu =
       `    CPU over ${wall.toFixed(0)} s: bench ${share((bench.user + bench.system) / 1e6)}, server ${share(after.server - before.target.server)}, ` +
-      `its database ${share(after.database - before.target.database)}; pulled ${records} records, ${(bytes / 2 ** 20).toFixed(0)} MB`;
+      `its database ${share(after.database - before.target.database)}; pulled ${records} records, ${(bytes / 2 ** 20).toFixed(0)} MB ${pulled.counted}`;
     return { value, peak, cpu, wall };
   } finally {
     clearInterval(timer);
@@ -280,13 +280,15 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
   const clients: HubClient[] = sims.map(
     (d) =>
       new HubClient(async (path, init) => {
-        const res = await fetch(`${hub.base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${d.sessionToken}` } }).catch(
+        const headers = { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${d.sessionToken}`, 'accept-encoding': BROWSER_ACCEPT_ENCODING };
+        const res = await fetch(`${hub.base}${path}`, { ...init, headers }).catch(
           (error: unknown) => {
             // fetch's own message is "fetch failed": say why.
             const cause = (error as { cause?: { code?: string; message?: string } }).cause;
             throw new Error(`${String(error)} (${cause?.code ?? ''} ${cause?.message ?? ''})`);
           },
         );
+        // on the wire (brotli); the peer's are counted as JSON (its compressed answers carry no length)
         if (path.startsWith(API.pull)) pulled.bytes += Number(res.headers.get('content-length') ?? 0);
         return res;
       }),
@@ -340,7 +342,7 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     },
     rss: () => hub.rss(),
     cpu: async () => ({ server: cpuSeconds(hub.child.pid), database: await database() }),
-    pulled: () => ({ ...pulled }),
+    pulled: () => ({ ...pulled, counted: 'on the wire (brotli)' }),
     close: () => {
       clearInterval(seen);
       return hub.stop();

@@ -18,8 +18,8 @@ import type { VaultSession } from '../src/vault/types';
 const WORKER_URL = '/api/__bench/pull-worker.js';
 
 interface Clocks {
-  /** per API path: total ms from request sent to body read, and how many requests */
-  readonly requests: Record<string, { ms: number; count: number; bytes: number }>;
+  /** per API path: total ms from request sent to body read, how many requests, bytes on the wire (and as JSON, for pulls) */
+  readonly requests: Record<string, { ms: number; count: number; bytes: number; json?: number }>;
   /** per vault sync call: total ms and count */
   readonly vault: Record<string, { ms: number; count: number }>;
   /** busy time of WebCrypto and IndexedDB writes (see busyTracker) */
@@ -160,7 +160,7 @@ async function resetClocks(): Promise<void> {
 
 /** The clocks, with the pulls as the bench's server timed them. */
 async function snapshot(): Promise<Clocks> {
-  const pulls = (await (await fetch(PULLS_URL)).json()) as { ms: number; count: number; bytes: number };
+  const pulls = (await (await fetch(PULLS_URL)).json()) as { ms: number; count: number; bytes: number; json: number };
   return structuredClone({ ...clocks, requests: { ...clocks.requests, '/api/sync/pull': pulls }, busy });
 }
 

@@ -16,6 +16,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import pg from 'pg';
@@ -41,7 +42,7 @@ const PAGE_PATH = '/__bench/sync.html';
 const SCRIPT_PATH = '/__bench/sync-ours.js';
 
 interface Clocks {
-  readonly requests: Record<string, { ms: number; count: number; bytes?: number }>;
+  readonly requests: Record<string, { ms: number; count: number; bytes?: number; json?: number }>;
   readonly vault: Record<string, { ms: number; count: number }>;
   readonly busy: Record<string, number>;
 }
@@ -167,15 +168,19 @@ const WORKER_PATH = '/api/__bench/pull-worker.js';
  * bytes for the floor. GET PULLS_PATH reads the clock, DELETE resets it.
  */
 function pullRecorder() {
-  let chunks: Buffer[] = [];
+  // each answer as sent (compressed for a browser), decoded only when asked for, out of the clocks
+  let answers: { wire: Buffer; encoding: unknown }[] = [];
   let clock = { ms: 0, count: 0, bytes: 0 };
+  const plain = ({ wire, encoding }: { wire: Buffer; encoding: unknown }) =>
+    encoding === 'br' ? brotliDecompressSync(wire) : encoding === 'gzip' ? gunzipSync(wire) : wire;
   return {
     record(res: ServerResponse) {
       const started = performance.now();
+      const sent: Buffer[] = [];
       const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
       const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
       const keep = (chunk: unknown) => {
-        if (typeof chunk === 'string' || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk as string));
+        if (typeof chunk === 'string' || chunk instanceof Uint8Array) sent.push(Buffer.from(chunk as string));
       };
       res.write = ((chunk: unknown, ...rest: unknown[]) => {
         keep(chunk);
@@ -186,17 +191,21 @@ function pullRecorder() {
         return end(...args);
       }) as typeof res.end;
       res.on('finish', () => {
-        clock = { ms: clock.ms + performance.now() - started, count: clock.count + 1, bytes: clock.bytes + Number(res.getHeader('content-length') ?? 0) };
+        const wire = Buffer.concat(sent);
+        answers.push({ wire, encoding: res.getHeader('content-encoding') });
+        clock = { ms: clock.ms + performance.now() - started, count: clock.count + 1, bytes: clock.bytes + wire.length };
       });
     },
-    body: () => Buffer.concat(chunks),
+    /** the answers as JSON: the floor fetches them so (on loopback the cheapest way to move them) */
+    body: () => Buffer.concat(answers.map(plain)),
     answer(req: IncomingMessage, res: ServerResponse) {
       if (req.method === 'DELETE') {
-        chunks = [];
+        answers = [];
         clock = { ms: 0, count: 0, bytes: 0 };
       }
+      const json = answers.reduce((n, a) => n + plain(a).length, 0);
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify(clock));
+      res.end(JSON.stringify({ ...clock, json }));
     },
   };
 }
@@ -360,7 +369,7 @@ async function oursRound(fixture: SyncFixture, distDir: string, { page: script, 
       floor: { firstSync: floorFirst.ms, drain: floorDrain.ms },
       detail:
         `hub seeded in ${(hub.seedMs / 1000).toFixed(1)} s; ${down.households + down.facilities} records sealed in the vault from ` +
-        `${d.requests['/api/sync/pull']?.count ?? 0} pull pages (${((d.requests['/api/sync/pull']?.bytes ?? 0) / 1048576).toFixed(1)} MB); ` +
+        `${d.requests['/api/sync/pull']?.count ?? 0} pull pages (${((d.requests['/api/sync/pull']?.json ?? 0) / 1048576).toFixed(1)} MB of JSON, ${((d.requests['/api/sync/pull']?.bytes ?? 0) / 1048576).toFixed(1)} MB on the wire); ` +
         `${arrived} edits on the hub in ${u.requests['/api/sync/push']?.count ?? 0} push(es); ` +
         `the floor moved ${(floorFirst.down / 1048576).toFixed(1)} MB for (a), ${(floorDrain.up / 1048576).toFixed(1)} MB up and ${(floorDrain.down / 1048576).toFixed(1)} MB down for (b)`,
       parts: {

@@ -52,7 +52,13 @@ describe('two phones, one hub', () => {
     await registerHousehold(one.page, { name: '山田 一郎', furigana: 'やまだ いちろう', birthDate: '2001-05-05', phone: '047-111-1111' });
     await joinHub(one.page, users[0]!);
     await setUpFirstUser(two.page, baseUrl, '夜間 花子');
+    // How the pull pages travel: compressed, as a phone line needs (a first sync is ~41 MB as JSON).
+    const pullEncodings: string[] = [];
+    two.page.context().on('response', (r) => {
+      if (r.url().includes('/api/sync/pull')) pullEncodings.push(r.headers()['content-encoding'] ?? 'none');
+    });
     await joinHub(two.page, users[1]!);
+    expect(pullEncodings).toContain('br');
     // Its first sync pulled through the app's pull worker (fetched, checked and sealed off the page's thread).
     expect(two.page.workers().map((w) => w.url())).toContainEqual(expect.stringContaining('/assets/pull-worker-'));
     await two.page.goto(`${baseUrl}/#/`);

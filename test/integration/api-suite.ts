@@ -3,8 +3,10 @@
  * sign-in, sessions, enrolment, push and pull, scope, forged requests, and a disabled user's
  * device. Each test starts its own server over its own schema, with a clock it moves.
  */
+import { request as httpRequest } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { API, HUB_ONLY_OFFICE, MAX_BODY_BYTES, SESSION_COOKIE, type ChangeResult, type ErrorResponse } from '../../src/protocol/sync';
+import { API, DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, HUB_ONLY_OFFICE, MAX_BODY_BYTES, SESSION_COOKIE, type ChangeResult, type ErrorResponse } from '../../src/protocol/sync';
 import { totpCode } from '../../src/server/services/credentials';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { orderEntries, verifyChain } from '../../src/domain/case-chain';
@@ -209,6 +211,49 @@ export function apiSuite(name: string, target: ContractTarget): void {
         const again = await phone.request<{ results: ChangeResult[] }>('POST', API.push, { changes: changes.map((c, i) => ({ ...c, seq: i + 1 })) });
         expect(again.body.results).toEqual(pushed.body.results.map((r) => ({ ...r, status: 'duplicate' })));
         expect((await phone.pullAll()).length).toBe(2);
+      });
+
+      it('[A6] compresses a pull page for a client that accepts brotli or gzip: the same answer, a fraction of the bytes', async () => {
+        const phone = await device('phone-1').join(coord);
+        const notes = '夜間は母親が一人で介護。本人は大きな音が苦手で、知らない場所では落ち着かないことがある。';
+        expect((await phone.push(Array.from({ length: 40 }, (_, i) => householdWire(`hh-${i}`, { officeId: 'office-a', notes })))).status).toBe(200);
+        // raw bytes as they travel (fetch would undo the encoding)
+        const raw = (path: string, acceptEncoding: string) =>
+          new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+            const req = httpRequest(
+              `${api.base}${path}`,
+              { headers: { cookie: phone.cookie!, [DEVICE_ID_HEADER]: phone.deviceId, [DEVICE_SECRET_HEADER]: phone.secret!, 'accept-encoding': acceptEncoding } },
+              (res) => {
+                const chunks: Buffer[] = [];
+                res.on('data', (c: Buffer) => chunks.push(c));
+                res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+              },
+            );
+            req.on('error', reject);
+            req.end();
+          });
+        const page = `${API.pull}?cursor=0&limit=1000`;
+        const plain = await raw(page, 'identity');
+        expect(plain.status).toBe(200);
+        expect(plain.headers['content-encoding']).toBeUndefined();
+        expect(JSON.parse(plain.body.toString('utf8')).records).toHaveLength(40);
+        const br = await raw(page, 'gzip, deflate, br');
+        expect(br.headers['content-encoding']).toBe('br');
+        expect(br.headers['vary']).toBe('Accept-Encoding');
+        expect(Number(br.headers['content-length'])).toBe(br.body.length);
+        expect(br.body.length).toBeLessThan(plain.body.length / 4);
+        expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+        const gz = await raw(page, 'gzip');
+        expect(gz.headers['content-encoding']).toBe('gzip');
+        expect(gz.body.length).toBeLessThan(plain.body.length / 4);
+        expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+        // an empty page from the head is too small to be worth it
+        const empty = await raw(`${API.pull}?cursor=${JSON.parse(plain.body.toString('utf8')).cursor}`, 'br');
+        expect(empty.status).toBe(200);
+        expect(empty.headers['content-encoding']).toBeUndefined();
+        expect(JSON.parse(empty.body.toString('utf8')).records).toEqual([]);
+        // and fetch, as the app's pull worker uses it, reads the compressed page as the plain one
+        expect((await phone.pull(0)).body).toEqual(JSON.parse(plain.body.toString('utf8')));
       });
 
       it('[A6] a second user of the hub joins the phone only by proving its secret, keeping its seq; a device of another hub is refused', async () => {

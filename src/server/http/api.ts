@@ -38,7 +38,7 @@ import type { HubKey } from '../services/hub-key';
 import { listConflicts, listStaff, pullAnswer, pushChanges, resolveConflict } from '../services/sync';
 import { failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
-import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sendJsonParts, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
+import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sendJsonPartsCompressed, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
 
 export interface ApiOptions {
   /** the store once it is open; undefined while it opens (503 unavailable) */
@@ -233,7 +233,8 @@ export function createApiHandler(options: ApiOptions) {
       const cursor = formatCursor({ epoch: answer.epoch, version: answer.cursor, mark });
       const rest = { cursor, ...epochChange, hasMore: answer.hasMore, scope, openConflicts: answer.openConflicts, ...receipts } satisfies Omit<PullResponse, 'records'>;
       // The records are PostgreSQL's bytes (Store.pullAnswer), spliced in as they are.
-      sendJsonParts(res, 200, ['{"records":[', ...answer.records, `],${JSON.stringify(rest).slice(1)}`], answer.hasMore ? { [PULL_NEXT_HEADER]: cursor } : {});
+      // Compressed for the line (a first sync is ~41 MB of JSON): it carries records, no secret.
+      await sendJsonPartsCompressed(req, res, 200, ['{"records":[', ...answer.records, `],${JSON.stringify(rest).slice(1)}`], answer.hasMore ? { [PULL_NEXT_HEADER]: cursor } : {});
       return;
     }
     if (path === HUB_KEY_PATH) {
