@@ -40,7 +40,7 @@ function tally(into: Record<string, { ms: number; count: number; bytes?: number 
  * same bytes. The pull answers are kept by the bench's server (PULLS_PATH): the app pulls in its
  * worker, with the browser's own fetch.
  */
-const wire: { pushed: string[] } = { pushed: [] };
+const wire: { pushed: (string | Uint8Array<ArrayBuffer>)[] } = { pushed: [] };
 const PULLS_URL = '/api/__bench/pulls';
 
 /** The browser's fetch, timed to the end of the body (the client reads it as text or JSON). */
@@ -50,7 +50,8 @@ async function timedFetch(input: string, init: RequestInit): Promise<Response> {
   const body = await response.arrayBuffer();
   const path = new URL(input, location.href).pathname;
   tally(clocks.requests, path, performance.now() - started, body.byteLength);
-  if (path === '/api/sync/push' && typeof init.body === 'string') wire.pushed.push(init.body);
+  // as sent (gzipped past a few KB); the floor posts them as JSON (see floor())
+  if (path === '/api/sync/push' && (typeof init.body === 'string' || init.body instanceof Uint8Array)) wire.pushed.push(init.body as string | Uint8Array<ArrayBuffer>);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
@@ -280,7 +281,10 @@ let floorDb: Dexie | undefined;
  * round trip of exactly those bytes through the hub's own HTTP server.
  */
 async function floor(which: 'first' | 'drain', editedIds: readonly string[] = []) {
-  const pushed = wire.pushed.join('');
+  // The push's bodies as JSON (on loopback the cheapest way to move them), unpacked before the clock starts.
+  const unpack = (body: string | Uint8Array<ArrayBuffer>) =>
+    typeof body === 'string' ? body : new Response(new Blob([body]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  const pushed = (await Promise.all(wire.pushed.map(unpack))).join('');
   // The bench's server holds the pull answers it sent since the clocks were reset.
   const stage = await fetch(FLOOR_URL, { method: 'PUT' });
   if (!stage.ok) throw new Error(`bench: the floor server said ${stage.status}`);

@@ -4,7 +4,7 @@
  * device. Each test starts its own server over its own schema, with a clock it moves.
  */
 import { request as httpRequest } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API, DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, HUB_ONLY_OFFICE, MAX_BODY_BYTES, SESSION_COOKIE, type ChangeResult, type ErrorResponse } from '../../src/protocol/sync';
 import { totpCode } from '../../src/server/services/credentials';
@@ -328,6 +328,37 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.pullAll()).length).toBe(0);
         // and the device still pushes seq 1 afterwards
         expect((await phone.push([householdWire('hh-1')])).body.results[0]).toMatchObject({ seq: 1, status: 'accepted' });
+      });
+
+      it('[A2] takes a gzipped push, and refuses a gzip that unpacks past MAX_BODY_BYTES, a broken one, another encoding, or gzip outside a push, writing nothing', async () => {
+        const phone = await device('phone-1').join(coord);
+        const post = (path: string, body: Buffer | string, encoding: string) =>
+          fetch(`${api.base}${path}`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', 'content-encoding': encoding, cookie: phone.cookie!, 'x-kyoten-device': phone.deviceId, 'x-kyoten-device-secret': phone.secret! },
+          }).then(async (r) => ({ status: r.status, body: (await r.json()) as ErrorResponse }));
+        const before = await head();
+        const refusals: [string, Promise<{ status: number; body: ErrorResponse }>, number, string][] = [
+          // ~1 KB on the wire, 9 MiB unpacked: stopped at the cap, not unpacked whole
+          ['a gzip bomb', post(API.push, gzipSync(Buffer.alloc(MAX_BODY_BYTES + 1024 * 1024, 0x20)), 'gzip'), 413, `${MAX_BODY_BYTES}`],
+          ['broken gzip', post(API.push, Buffer.from('{"changes": []} not gzip'), 'gzip'), 400, 'gzip'],
+          ['brotli', post(API.push, Buffer.from('{}'), 'br'), 400, 'Content-Encoding'],
+          ['gzip outside a push', post(API.devices, gzipSync('{"deviceId":"phone-1"}'), 'gzip'), 400, 'Content-Encoding'],
+        ];
+        for (const [what, answer, status, detail] of refusals) {
+          const { status: got, body } = await answer;
+          expect(got, what).toBe(status);
+          expect(body.message, what).toMatch(/[ぁ-んァ-ン一-龯]/);
+          expect(body.detail ?? '', what).toContain(detail);
+        }
+        expect(await head()).toBe(before);
+        // a real push, gzipped as the app sends a large one: taken as if sent plain
+        const changes = Array.from({ length: 30 }, (_, i) => ({ ...householdWire(`hh-${i}`, { officeId: 'office-a' }), seq: i + 1 }));
+        const taken = await post(API.push, gzipSync(JSON.stringify({ changes })), 'gzip');
+        expect(taken.status).toBe(200);
+        expect((taken.body as unknown as { results: ChangeResult[] }).results.map((r) => r.status)).toEqual(changes.map(() => 'accepted'));
+        expect((await phone.pullAll()).map((r) => r.entityId).sort()).toEqual(changes.map((c) => c.entityId).sort());
       });
 
       it('[A2] answers text the database cannot hold (a NUL) with a 4xx or a refusal of that change alone, never a 5xx', async () => {

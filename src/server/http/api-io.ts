@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
-import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import { brotliCompress, constants as zlibConstants, createGunzip, gzip } from 'node:zlib';
 import type { z } from 'zod';
 import { SESSION_COOKIE, type ErrorResponse } from '../../protocol/sync';
 import { ServiceError } from '../services/errors';
@@ -105,46 +105,81 @@ export interface BodyLimits {
   readonly perChangeText?: boolean;
   /** bodies read at once (a large body waits for a slot, or gets 503 when the queue is full) */
   readonly gate?: Gate;
+  /**
+   * A push: the body may come gzipped (`Content-Encoding: gzip`, the app's pushes over a few KB),
+   * `maxBytes` then bounding it both as sent and as unpacked. Any other body must come as it is.
+   */
+  readonly gzip?: boolean;
 }
 
 const busyReading = () =>
   new ServiceError('unavailable', 'サーバーが混み合っています。少し待ってからもう一度お試しください。', 'too many request bodies being read', 2);
 
-/** The body as text, refused with 413 past `max` bytes (by Content-Length or as it arrives). */
-function readBody(req: IncomingMessage, max: number): Promise<string> {
+/**
+ * The body as text, refused with 413 past `max` bytes (by Content-Length or as it arrives, and
+ * unpacked when it comes gzipped: a small body that unpacks to gigabytes stops at `max`).
+ */
+function readBody(req: IncomingMessage, max: number, gzipTaken: boolean): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) return Promise.reject(tooLarge(max));
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const gzipped = encoding === 'gzip';
+  if (encoding !== 'identity' && !(gzipped && gzipTaken)) {
+    return Promise.reject(badRequest(`Content-Encoding "${encoding}" is not taken here (${gzipTaken ? 'gzip or none' : 'none'})`));
+  }
   // A body that waited for a slot may have lost its client meanwhile: its 'close' has been and gone.
   if (req.destroyed) return Promise.reject(badRequest('the connection closed'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let sent = 0;
     let failed = false;
-    req.on('data', (chunk: Buffer) => {
+    const gunzip = gzipped ? createGunzip() : null;
+    const stop = (error: ServiceError) => {
+      failed = true;
+      chunks.length = 0;
+      gunzip?.destroy();
+      reject(error);
+    };
+    const take = (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
-      if (size > max) {
-        failed = true;
-        chunks.length = 0;
-        reject(tooLarge(max));
-        return;
-      }
+      if (size > max) return stop(tooLarge(max));
       chunks.push(chunk);
-    });
-    req.on('end', () => {
+    };
+    const done = () => {
       if (failed) return;
       failed = true;
       resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    const broken = (why: string) => {
-      if (failed) return;
-      failed = true;
-      chunks.length = 0;
-      reject(badRequest(`the body could not be read: ${why}`));
     };
+    const broken = (why: string) => {
+      if (!failed) stop(badRequest(`the body could not be read: ${why}`));
+    };
+    if (gunzip === null) {
+      req.on('data', take);
+      req.on('end', done);
+    } else {
+      gunzip.on('data', take);
+      gunzip.on('end', done);
+      gunzip.on('error', (error) => {
+        if (!failed) stop(badRequest(`the body is not valid gzip: ${error.message}`));
+      });
+      req.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        sent += chunk.length;
+        if (sent > max) return stop(tooLarge(max));
+        gunzip.write(chunk);
+      });
+      req.on('end', () => {
+        if (!failed) gunzip.end();
+      });
+    }
     req.on('error', (error) => broken(error.message));
-    // A client that goes away mid-body frees its slot now, not when a timeout notices.
-    req.on('close', () => broken('the connection closed'));
+    // A client that goes away mid-body frees its slot now, not when a timeout notices. (A body
+    // read to its end may still be unpacking when the request closes.)
+    req.on('close', () => {
+      if (!req.complete) broken('the connection closed');
+    });
   });
 }
 
@@ -157,9 +192,10 @@ export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema
   }
   const max = limits.maxBytes ?? SMALL_BODY_BYTES;
   let text: string;
-  if (limits.gate === undefined) text = await readBody(req, max);
+  const gzipTaken = limits.gzip === true;
+  if (limits.gate === undefined) text = await readBody(req, max, gzipTaken);
   else {
-    const read = await limits.gate.run(() => readBody(req, max));
+    const read = await limits.gate.run(() => readBody(req, max, gzipTaken));
     if (read === null) throw busyReading();
     text = read.value;
   }

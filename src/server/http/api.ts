@@ -108,7 +108,7 @@ function isConnectionError(error: unknown): boolean {
 
 export function createApiHandler(options: ApiOptions) {
   // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
-  const pushBody = { maxBytes: MAX_BODY_BYTES, perChangeText: true, gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) };
+  const pushBody = { maxBytes: MAX_BODY_BYTES, perChangeText: true, gzip: true, gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) };
   const dbWork = options.dbWork ?? DB_WORK;
   const dbGate = createGate(dbWork.inFlight, dbWork.waiting, dbWork.maxWaitMs);
   /** Database work through the gate; 503 with Retry-After when the hub is overloaded [A12]. */

@@ -1,0 +1,52 @@
+// @vitest-environment node
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { WireChange } from '../protocol/sync';
+import { GZIP_PUSH_BYTES, HubClient } from './client';
+
+const device = { deviceId: 'phone-1', deviceSecret: 'A'.repeat(43) };
+const change = (i: number, note = ''): WireChange => ({
+  mutationId: `m-${i}`,
+  seq: i + 1,
+  kind: 'household',
+  entityId: `hh-${i}`,
+  op: 'update',
+  at: '2026-12-04T05:00:00.000Z',
+  payload: { id: `hh-${i}`, note },
+  baseVersion: 3,
+});
+
+/** A hub that keeps each request's headers and body as they were sent, and takes every change. */
+function recordingHub() {
+  const sent: { headers: Record<string, string>; body: unknown }[] = [];
+  const client = new HubClient(async (_path, init) => {
+    sent.push({ headers: init?.headers as Record<string, string>, body: init?.body });
+    return new Response(JSON.stringify({ results: [], serverTime: '2026-12-04T05:00:00.000Z' }), { status: 200 });
+  });
+  return { client, sent };
+}
+
+describe('pushes on the wire', () => {
+  it('sends a small push as JSON text, as it is', async () => {
+    const { client, sent } = recordingHub();
+    await client.push(device, [change(0)]);
+    expect(typeof sent[0]!.body).toBe('string');
+    expect(sent[0]!.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('gzips a push past GZIP_PUSH_BYTES: the same JSON, a fraction of the bytes', async () => {
+    const { client, sent } = recordingHub();
+    const note = '夜間は母親が一人で介護。本人は大きな音が苦手。';
+    const changes = Array.from({ length: 200 }, (_, i) => change(i, note));
+    const plain = JSON.stringify({ changes });
+    expect(plain.length).toBeGreaterThan(GZIP_PUSH_BYTES);
+    await client.push(device, changes);
+    const { headers, body } = sent[0]!;
+    expect(headers['content-encoding']).toBe('gzip');
+    expect(headers['content-type']).toBe('application/json');
+    expect(body).toBeInstanceOf(Uint8Array);
+    const bytes = body as Uint8Array;
+    expect(bytes.byteLength).toBeLessThan(Buffer.byteLength(plain) / 4);
+    expect(gunzipSync(bytes).toString('utf8')).toBe(plain);
+  });
+});
