@@ -16,7 +16,7 @@ const change = (i: number, note = ''): WireChange => ({
   baseVersion: 3,
 });
 
-/** A hub that keeps each request's headers and body as they were sent, and takes every change. */
+/** A hub that keeps each request's headers and body as they were sent, and answers every push. */
 function recordingHub() {
   const sent: { headers: Record<string, string>; body: unknown }[] = [];
   const client = new HubClient(async (_path, init) => {

@@ -43,7 +43,7 @@ const gzipAsync = promisify(gzip);
 /**
  * sendJsonParts, compressed when the client accepts it and the answer is worth it: brotli at
  * quality 1, else gzip at level 1, both fast settings (a pull page of 2,000 households, 7.8 MB of
- * JSON, is ~0.7 MB in brotli and takes ~15 ms; docs/performance.md "Sync over a phone line"). It
+ * JSON, is ~0.7 MB in brotli and takes ~15 ms; docs/performance.md, Sync, "pull pages compressed"). It
  * runs in libuv's thread pool, off the event loop. For pull pages: a first sync of 10,000
  * households is ~41 MB as JSON, minutes on a phone line. Answers that carry a secret (a session, a
  * device secret) are not sent through here: an attacker who can put text beside a secret in a
