@@ -335,7 +335,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         const post = (path: string, body: Buffer | string, encoding: string) =>
           fetch(`${api.base}${path}`, {
             method: 'POST',
-            body,
+            body: typeof body === 'string' ? body : new Uint8Array(body),
             headers: { 'content-type': 'application/json', 'content-encoding': encoding, cookie: phone.cookie!, 'x-kyoten-device': phone.deviceId, 'x-kyoten-device-secret': phone.secret! },
           }).then(async (r) => ({ status: r.status, body: (await r.json()) as ErrorResponse }));
         const before = await head();
