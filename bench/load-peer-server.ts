@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createHousehold } from '../test/factories/household';
+import { loadHousehold } from './load-households';
 import { KEEP_ALIVE_MS, LISTEN_BACKLOG } from '../src/server/app-server';
 import { memoryPouchClass } from './sync-peer';
 
@@ -22,7 +22,7 @@ for (let h = 0; h < hubs; h++) {
   const db = new MemoryPouch(`load-hub-${h}`);
   for (let k = 0; k < households; k += 1000) {
     const ids = Array.from({ length: Math.min(1000, households - k) }, (_, j) => `load-hub-${h}-hh-${k + j}`);
-    await db.bulkDocs(ids.map((id) => ({ _id: `household:${id}`, kind: 'household', ...createHousehold({ id }) })));
+    await db.bulkDocs(ids.map((id) => ({ _id: `household:${id}`, kind: 'household', ...loadHousehold(id, households) })));
   }
 }
 const server = createServer((req, res) => couch(req, res));

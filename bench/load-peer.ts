@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createHousehold } from '../test/factories/household';
+import { loadHousehold } from './load-households';
 import type { LoadTarget } from './load';
 import { cpuSeconds } from './stats';
 
@@ -76,7 +76,7 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
         _id: `household:${id}`,
         _rev: `${++generation}-${randomBytes(16).toString('hex')}`,
         kind: 'household',
-        ...createHousehold({ id, note: `edit from device ${d}` }),
+        ...loadHousehold(id, households, `edit from device ${d}`),
       }));
       await call(`/load-hub-${hubOf(d)}/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs, new_edits: false }) });
     },

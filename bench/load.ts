@@ -21,8 +21,8 @@ import { openPostgresStore } from '../src/server/db/postgres-store';
 import type { WireChange } from '../src/protocol/sync';
 import { API, SESSION_COOKIE } from '../src/protocol/sync';
 import { HubClient, SyncError } from '../src/sync/client';
-import { createHousehold } from '../test/factories/household';
 import { schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
+import { loadHousehold } from './load-households';
 import { BROWSER_ACCEPT_ENCODING, startLoadPeer, type LoadPeer } from './load-peer';
 import { cpuSeconds, percentile } from './stats';
 
@@ -249,7 +249,7 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
         entityId: id,
         op: 'create' as const,
         at: new Date().toISOString(),
-        payload: createHousehold({ id }),
+        payload: loadHousehold(id, LOAD.households),
         officeId: `${s.tenantId}-office`,
       }));
       await store.applyPush(s.deviceId, s.userId, changes);
@@ -322,7 +322,7 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
         entityId: id,
         op: 'update',
         at: new Date().toISOString(),
-        payload: createHousehold({ id, note: `edit ${seqs[d]} from ${device.deviceId}` }) as unknown as Record<string, unknown>,
+        payload: loadHousehold(id, LOAD.households, `edit ${seqs[d]} from ${device.deviceId}`) as unknown as Record<string, unknown>,
         baseVersion: null,
       }));
       await clients[d]!.push(device, changes);
