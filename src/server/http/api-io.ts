@@ -47,13 +47,13 @@ export const COMPRESS_MIN_BYTES = 1024;
  * device secret) are not sent through here: an attacker who can put text beside a secret in a
  * compressed answer can learn it from the answer's size (BREACH).
  */
-export async function sendJsonPartsCompressed(
+export function sendJsonPartsCompressed(
   req: IncomingMessage,
   res: ServerResponse,
   status: number,
   parts: readonly (string | Buffer)[],
   headers: Record<string, string | string[]> = {},
-): Promise<void> {
+): void {
   const varied = { ...headers, Vary: 'Accept-Encoding' };
   const accepted = acceptedEncodings(req.headers['accept-encoding']);
   const encoding = accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : null;

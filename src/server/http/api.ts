@@ -234,7 +234,7 @@ export function createApiHandler(options: ApiOptions) {
       const rest = { cursor, ...epochChange, hasMore: answer.hasMore, scope, openConflicts: answer.openConflicts, ...receipts } satisfies Omit<PullResponse, 'records'>;
       // The records are PostgreSQL's bytes (Store.pullAnswer), spliced in as they are.
       // Compressed for the line (a first sync is ~41 MB of JSON): it carries records, no secret.
-      await sendJsonPartsCompressed(req, res, 200, ['{"records":[', ...answer.records, `],${JSON.stringify(rest).slice(1)}`], answer.hasMore ? { [PULL_NEXT_HEADER]: cursor } : {});
+      sendJsonPartsCompressed(req, res, 200, ['{"records":[', ...answer.records, `],${JSON.stringify(rest).slice(1)}`], answer.hasMore ? { [PULL_NEXT_HEADER]: cursor } : {});
       return;
     }
     if (path === HUB_KEY_PATH) {
