@@ -117,9 +117,9 @@ function requestInit(method: 'GET' | 'POST' | 'DELETE', body: unknown, device: D
 }
 
 /**
- * A push body past this goes gzipped (`Content-Encoding: gzip`, which the hub takes on pushes): a
- * drain after a night offline can be megabytes of JSON (1,000 household edits are ~3.6 MB, ~6×
- * smaller gzipped) on a phone's uplink. A small push is sent as it is.
+ * A push body of this many characters or more goes gzipped (`Content-Encoding: gzip`, which the
+ * hub takes on pushes): a drain after a night offline can be megabytes of JSON (1,000 household
+ * edits are ~3.6 MB) on a phone's uplink. A small push is sent as it is.
  */
 export const GZIP_PUSH_BYTES = 16 * 1024;
 
