@@ -10,16 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { deviceFetch } from './load-device-fetch';
 import { loadHousehold } from './load-households';
 import type { LoadTarget } from './load';
 import { cpuSeconds } from './stats';
-
-/**
- * What Chromium asks for, on every simulated device of both sides: each server then compresses its
- * answers as it would for the app (ours brotli at quality 1, express-pouchdb's `compression`
- * brotli at quality 4). Node's fetch asks for gzip and deflate only.
- */
-export const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
 
 export interface LoadPeer {
   readonly target: LoadTarget;
@@ -53,7 +47,7 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
   const names = Array.from({ length: hubs }, (_, h) => Array.from({ length: households }, (_, k) => `load-hub-${h}-hh-${k}`));
   const pulled = { records: 0, bytes: 0 };
   const call = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${base}${path}`, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), 'accept-encoding': BROWSER_ACCEPT_ENCODING } });
+    const res = await deviceFetch(`${base}${path}`, init);
     const text = await res.text();
     if (path.includes('/_changes')) pulled.bytes += Buffer.byteLength(text);
     if (!res.ok) throw new Error(`${path} → ${res.status} ${text.slice(0, 200)}`);

@@ -23,7 +23,8 @@ import { API, SESSION_COOKIE } from '../src/protocol/sync';
 import { HubClient, SyncError } from '../src/sync/client';
 import { schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
 import { loadHousehold } from './load-households';
-import { BROWSER_ACCEPT_ENCODING, startLoadPeer, type LoadPeer } from './load-peer';
+import { deviceFetch } from './load-device-fetch';
+import { startLoadPeer, type LoadPeer } from './load-peer';
 import { cpuSeconds, percentile } from './stats';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -280,8 +281,8 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
   const clients: HubClient[] = sims.map(
     (d) =>
       new HubClient(async (path, init) => {
-        const headers = { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${d.sessionToken}`, 'accept-encoding': BROWSER_ACCEPT_ENCODING };
-        const res = await fetch(`${hub.base}${path}`, { ...init, headers }).catch(
+        const headers = { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${d.sessionToken}` };
+        const res = await deviceFetch(`${hub.base}${path}`, { ...init, headers }).catch(
           (error: unknown) => {
             // fetch's own message is "fetch failed": say why.
             const cause = (error as { cause?: { code?: string; message?: string } }).cause;
