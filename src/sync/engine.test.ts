@@ -76,6 +76,37 @@ describe('sync engine: joining and pushing', () => {
     expect(hub.requests.filter((r) => r.path === API.push)).toHaveLength(1);
   });
 
+  it('asks for the pull once the hub has answered the push, and writes what comes back only after the acknowledgement', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const id = await household(d.session, '山田 一郎');
+    // The acknowledgement is held until the pull has been asked for.
+    const acknowledge = d.session.sync.acknowledge;
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    vi.spyOn(d.session.sync, 'acknowledge').mockImplementation(async (results) => {
+      await held;
+      return acknowledge(results);
+    });
+    const before = hub.requests.length;
+    const paths = () => hub.requests.slice(before).map((r) => r.path);
+
+    const run = d.engine.run();
+    await vi.waitFor(() => expect(paths()).toEqual([API.push, API.pull]));
+    release();
+
+    expect(await run).toBe('done');
+    expect(paths().filter((p) => p === API.pull)).toHaveLength(1);
+    expect(await d.session.outbox()).toEqual([]);
+    // The edit came back at the hub's version and was written, not left as an unsent change: the
+    // next edit is based on it.
+    const version = hub.records.get(`household/${id}`)!.version;
+    await d.session.put('household', id, createHousehold({ id, note: '山田 一郎（転居）' }), 'update');
+    expect((await d.session.outbox()).map((e) => e.baseVersion)).toEqual([version]);
+  });
+
   it("keeps the hub's users after a sync, for the household's 担当 picker (issue 14)", async () => {
     const hub = createFakeHub();
     const user = hub.addUser({ displayName: '夜間 太郎' });

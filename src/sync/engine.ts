@@ -25,6 +25,14 @@ const PULL_AHEAD = 2;
 /** A gap that stays after this many fresh starts is reported instead of retried in a loop. */
 const GAP_RESTARTS = 3;
 
+/** A pull page asked for, in the making: its next page's cursor, its head, then its sealed records. */
+interface PullPage {
+  readonly cursor: string;
+  readonly next: Promise<string | null>;
+  readonly head: Promise<PullHead>;
+  readonly prepared: Promise<PreparedPage>;
+}
+
 /** What one call of run() came to. */
 export type RunOutcome = 'done' | 'failed' | 'busy' | 'not-joined' | 'locked' | 'retired';
 
@@ -235,14 +243,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     set({ problem: { code: error.code, message: error.message, serverMessage: error.serverMessage } });
   }
 
-  /** Sends the queue in seq order; returns how many the hub took. A lasting gap is thrown. */
-  async function push(link: HubLink): Promise<number> {
+  /**
+   * Sends the queue in seq order; returns how many the hub took. A lasting gap is thrown.
+   * `pullFirst`: handed the pull's first page, asked for as soon as the hub has answered the last
+   * batch (what it took is committed then), so the hub's read and the worker's sealing of the
+   * changes coming back overlap this device's acknowledgement of them. The page is written only
+   * after the acknowledgement (pull() runs after push()), so what it brings back is not taken for an
+   * unsent change. Not asked when the answer holds the queue (a gap, an author awaited).
+   */
+  async function push(link: HubLink, pullFirst?: (page: PullPage) => void): Promise<number> {
     let sent = 0;
     for (let restart = 0; ; restart += 1) {
       const queue = await sendable(link, (await session.outbox()).filter((e) => e.refusal === null));
       let gap = false;
-      for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
+      const batches = chunks(queue, MAX_PUSH_CHANGES);
+      for (const [i, batch] of batches.entries()) {
         const answer = await client.push(device(link), batch);
+        const holds = answer.results.some((r) => r.status === 'refused' && (r.reason === 'gap' || r.reason === 'author'));
+        if (pullFirst !== undefined && i === batches.length - 1 && !holds) pullFirst(askPage(link, wireCursor(link), pullPage));
         const ack = await session.sync.acknowledge(answer.results);
         await keepReceipts(receipts, session, link, answer.receipts);
         sent += ack.sent;
@@ -266,8 +284,28 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
-  /** Pulls page after page; each page and the cursor after it are written in one transaction. */
-  async function pull(start: HubLink): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean }> {
+  /**
+   * One pull page asked for: fetched, checked and sealed by a pull job (a worker when it can),
+   * its errors kept until it is awaited (a page asked ahead and not used drops them).
+   */
+  function askPage(link: HubLink, cursor: string, limit: number): PullPage {
+    const { url, init, fetch } = client.pullJob(device(link), cursor, limit);
+    const job = session.sync.sealPulled((key, now) => startPullJob({ url, init, key, now }, fetch));
+    const failed = (e: unknown): never => {
+      throw e instanceof PullJobError ? HubClient.pullFailure(cursor, limit, e.failure) : e;
+    };
+    const head = job.head.catch(failed);
+    const prepared = job.prepared.catch(failed);
+    head.catch(() => undefined);
+    prepared.catch(() => undefined);
+    return { cursor, next: job.next, head, prepared };
+  }
+
+  /**
+   * Pulls page after page; each page and the cursor after it are written in one transaction.
+   * `first`: a page already asked for (push's pullFirst), used if it is at the cursor to pull from.
+   */
+  async function pull(start: HubLink, first?: PullPage): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean }> {
     let link = start;
     let epochChanged = false;
     let dropped = false;
@@ -282,25 +320,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // vault's IndexedDB writes overlap. A page asked ahead is used only if the cursor it was asked
     // at is still the one (the body has the last word); pages are written one after the other, in
     // cursor order.
-    type Fetched = { cursor: string; next: Promise<string | null>; head: Promise<PullHead>; prepared: Promise<PreparedPage> };
+    type Fetched = PullPage;
     /** the pages asked for beyond the one being written, in cursor order */
     const ahead: Fetched[] = [];
     let current: Fetched | null = null;
-    const fetchPage = (cursor: string): Fetched => {
-      const { url, init, fetch } = client.pullJob(device(link), cursor, pullPage);
-      const job = session.sync.sealPulled((key, now) => startPullJob({ url, init, key, now }, fetch));
-      const failed = (e: unknown): never => {
-        throw e instanceof PullJobError ? HubClient.pullFailure(cursor, pullPage, e.failure) : e;
-      };
-      const head = job.head.catch(failed);
-      const prepared = job.prepared.catch(failed);
-      // awaited below, or dropped with its error when not used
-      head.catch(() => undefined);
-      prepared.catch(() => undefined);
-      const fetched = { cursor, next: job.next, head, prepared };
-      // The page after it, once the hub names it, if this is still the last page asked for.
-      void job.next.then((hint) => {
-        if (hint === null || hint === cursor || current === null || ahead.length >= PULL_AHEAD) return;
+    /** The page after this one, asked for once the hub names it, if this is still the last page asked for. */
+    const chained = (fetched: Fetched): Fetched => {
+      void fetched.next.then((hint) => {
+        if (hint === null || hint === fetched.cursor || current === null || ahead.length >= PULL_AHEAD) return;
         if ((ahead.at(-1) ?? current) !== fetched) return;
         try {
           ahead.push(fetchPage(hint));
@@ -310,6 +337,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
       return fetched;
     };
+    const fetchPage = (cursor: string): Fetched => chained(askPage(link, cursor, pullPage));
+    if (first !== undefined) ahead.push(chained(first));
     try {
       for (;;) {
         const asked = wireCursor(link);
@@ -424,14 +453,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           await ensureSession(link, me);
           // The hub's key, once (kept in the link): asked with the session, like a pull.
           link = await withHubKey(receipts, session, link, () => client.hubKey(device(link!)));
+          let first: PullPage | undefined;
           try {
-            await push(link);
+            await push(link, (page) => (first = page));
           } catch (e) {
             // A lasting gap blocks only the push: records still come in.
             if (!(e instanceof SyncError && e.code === 'gap')) throw e;
             gapError = e;
           }
-          pulled = await pull(link);
+          pulled = await pull(link, first);
           // [S15] What the restored hub lost goes back into the queue (also after a run that was cut
           // off between the two steps), then out at once, and the pull brings back its new versions.
           if ((await session.sync.resendLostRecords()) > 0 || pulled.epochChanged) {
