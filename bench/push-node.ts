@@ -130,6 +130,8 @@ export async function printPushFigures(): Promise<void> {
   const f = await benchPush();
   const show = (xs: readonly number[]) => `median ${median(xs).toFixed(0)} ms (${xs.map((x) => x.toFixed(0)).join(', ')})`;
   console.log(`push of ${EDITS} household edits (${(f.bodyBytes / 1e6).toFixed(2)} MB body), ${HOUSEHOLDS} held, ${ROUNDS} rounds; load average ${before} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // Each device pushes every round: a round's time should not grow with what it sent before.
+  console.log(`  (the pushing device had sent ${Array.from({ length: ROUNDS }, (_, r) => (r * EDITS).toLocaleString('en')).join(', ')} changes before each round)`);
   console.log(`  through the HTTP API: ${show(f.api)}; Node CPU ${show(f.apiCpu)}; PostgreSQL CPU ${show(f.apiPgCpu)}`);
   console.log(`  applyPush alone:      ${show(f.store)}; Node CPU ${show(f.storeCpu)}; PostgreSQL CPU ${show(f.storePgCpu)}`);
 }

@@ -264,7 +264,8 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     const baseVersions = keys.map((k) => k.base);
     // The held records and this device's latest change to each, in one statement: a row per
     // record held or changed by this device ('own' rows carry the payload as text only when it
-    // may be the edit's base: later than the base the device names).
+    // may be the edit's base: later than the base the device names). The latest change is one
+    // probe of changes_device_record per record (migration 17), however many the device has sent.
     const rows = await tx.query<{ kind: string; entity_id: string; held: boolean; version: string; payload_json: string | null; withdrawn: boolean; removed: boolean }>(
       {
         name: 'push-known-records',
@@ -275,11 +276,12 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
            FROM records r JOIN k USING (kind, entity_id)
           WHERE r.tenant_id = $1
          UNION ALL
-         (SELECT DISTINCT ON (c.kind, c.entity_id) false, c.kind, c.entity_id, c.version,
-                 CASE WHEN k.base IS NULL OR c.version > k.base THEN c.payload::text END, false, false
-            FROM changes c JOIN k USING (kind, entity_id)
-           WHERE c.tenant_id = $1 AND c.device_id = $2
-           ORDER BY c.kind, c.entity_id, c.version DESC)`,
+         SELECT false, k.kind, k.entity_id, c.version,
+                CASE WHEN k.base IS NULL OR c.version > k.base THEN c.payload::text END, false, false
+           FROM k CROSS JOIN LATERAL (
+                  SELECT c.version, c.payload FROM changes c
+                   WHERE c.device_id = $2 AND c.kind = k.kind AND c.entity_id = k.entity_id AND c.tenant_id = $1
+                   ORDER BY c.version DESC LIMIT 1) c`,
       },
       [tenantId, deviceId, kinds, ids, baseVersions, REMOVED_PAYLOAD],
     );

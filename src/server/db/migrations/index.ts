@@ -12,6 +12,7 @@ import { sql as hubHeads } from './0013-hub-heads';
 import { sql as epoch } from './0014-epoch';
 import { sql as pushCompression } from './0015-push-compression';
 import { sql as wireLines } from './0016-wire-lines';
+import { sql as ownChanges } from './0017-own-changes';
 
 export interface Migration {
   readonly version: number;
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'epoch', sql: epoch },
   { version: 15, name: 'push-compression', sql: pushCompression },
   { version: 16, name: 'wire-lines', sql: wireLines },
+  { version: 17, name: 'own-changes', sql: ownChanges },
 ];
