@@ -320,12 +320,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // vault's IndexedDB writes overlap. A page asked ahead is used only if the cursor it was asked
     // at is still the one (the body has the last word); pages are written one after the other, in
     // cursor order.
-    type Fetched = PullPage;
     /** the pages asked for beyond the one being written, in cursor order */
-    const ahead: Fetched[] = [];
-    let current: Fetched | null = null;
+    const ahead: PullPage[] = [];
+    let current: PullPage | null = null;
     /** The page after this one, asked for once the hub names it, if this is still the last page asked for. */
-    const chained = (fetched: Fetched): Fetched => {
+    const chained = (fetched: PullPage): PullPage => {
       void fetched.next.then((hint) => {
         if (hint === null || hint === fetched.cursor || current === null || ahead.length >= PULL_AHEAD) return;
         if ((ahead.at(-1) ?? current) !== fetched) return;
@@ -337,7 +336,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
       return fetched;
     };
-    const fetchPage = (cursor: string): Fetched => chained(askPage(link, cursor, pullPage));
+    const fetchPage = (cursor: string): PullPage => chained(askPage(link, cursor, pullPage));
     if (first !== undefined) ahead.push(chained(first));
     try {
       for (;;) {
@@ -345,7 +344,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const first = ahead.shift();
         // A page asked ahead at another cursor (the scope or the epoch changed) is dropped, with those after it.
         if (first !== undefined && first.cursor !== asked) ahead.length = 0;
-        const ask: Fetched = first !== undefined && first.cursor === asked ? first : fetchPage(asked);
+        const ask: PullPage = first !== undefined && first.cursor === asked ? first : fetchPage(asked);
         current = ask;
         const page: PullHead = await ask.head;
         const at = parseCursor(page.cursor);
