@@ -60,12 +60,10 @@ export function deviceFetch(url: string, init: RequestInit = {}): Promise<Respon
           const wire = Buffer.concat(chunks);
           const text = decoded(res.headers['content-encoding'], wire);
           const out = new Headers();
+          // Content-Length stays as it came over the wire, as fetch shows it for a compressed answer.
           for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-            const name = res.rawHeaders[i]!.toLowerCase();
-            if (name !== 'content-encoding' && name !== 'content-length') out.append(name, res.rawHeaders[i + 1]!);
+            if (res.rawHeaders[i]!.toLowerCase() !== 'content-encoding') out.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
           }
-          // The length as it came over the wire, as fetch shows it for a compressed answer.
-          if (res.headers['content-length'] !== undefined) out.set('content-length', res.headers['content-length']);
           // (zlib's and http's buffers are plain ArrayBuffers, not shared ones)
           answered(new Response(status === 204 || status === 304 ? null : (text as Uint8Array<ArrayBuffer>), { status, statusText: res.statusMessage, headers: out }));
         } catch (error) {

@@ -259,8 +259,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const batches = chunks(queue, MAX_PUSH_CHANGES);
       for (const [i, batch] of batches.entries()) {
         const answer = await client.push(device(link), batch);
-        const holds = answer.results.some((r) => r.status === 'refused' && (r.reason === 'gap' || r.reason === 'author'));
-        if (pullFirst !== undefined && i === batches.length - 1 && !holds) pullFirst(askPage(link, wireCursor(link), pullPage));
+        // A9: the hub holds the queue at a change whose author it does not credit on this device.
+        const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
+        const gapped = answer.results.some((r) => r.status === 'refused' && r.reason === 'gap');
+        if (pullFirst !== undefined && i === batches.length - 1 && held === undefined && !gapped) pullFirst(askPage(link, wireCursor(link), pullPage));
         const ack = await session.sync.acknowledge(answer.results);
         await keepReceipts(receipts, session, link, answer.receipts);
         sent += ack.sent;
@@ -270,9 +272,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           gap = true;
           break;
         }
-        // A9: the hub holds the queue at a change whose author it does not credit on this device
-        // (signed out of it by an admin): say whose sign-in it waits for, and send no more now.
-        const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
+        // A9, the author signed out of this device by an admin: say whose sign-in the queue waits
+        // for, and send no more now.
         if (held !== undefined) {
           const author = (await session.outbox()).find((e) => e.seq === held.seq)?.userId;
           set({ heldFor: author === undefined ? '' : ((await session.sync.userNames())[author] ?? '') });

@@ -36,15 +36,14 @@ export function sendJsonParts(res: ServerResponse, status: number, parts: readon
 /** Below this an answer goes as it is: compressing a few hundred bytes saves nothing on any line. */
 export const COMPRESS_MIN_BYTES = 1024;
 
-
 /**
  * sendJsonParts, compressed when the client accepts it and the answer is worth it: brotli at
  * quality 1, else gzip at level 1, both fast settings (a pull page of 2,000 households, 7.8 MB of
- * JSON, is ~0.7 MB in brotli and takes ~15 ms; docs/performance.md, Sync, "pull pages compressed"). It
+ * JSON, is ~0.7 MB in brotli and takes ~15 ms; docs/performance.md, Sync, "pull pages compressed").
+ * For pull pages: a first sync of 10,000 households is ~41 MB as JSON, minutes on a phone line. It
  * runs here, on the event loop: in libuv's thread pool the answers waiting for a thread held their
- * pages, and the hub's memory under load nearly doubled for no less CPU. For pull pages: a first sync of 10,000
- * households is ~41 MB as JSON, minutes on a phone line. Answers that carry a secret (a session, a
- * device secret) are not sent through here: an attacker who can put text beside a secret in a
+ * pages, and the hub's memory under load nearly doubled for no less CPU. Answers that carry a
+ * secret (a session, a device secret) are not sent through here: an attacker who can put text beside a secret in a
  * compressed answer can learn it from the answer's size (BREACH).
  */
 export function sendJsonPartsCompressed(
