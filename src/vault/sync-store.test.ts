@@ -5,6 +5,7 @@ import { createFacility } from '../../test/factories/facility';
 import { createHousehold } from '../../test/factories/household';
 import type { WireRecord } from '../protocol/sync';
 import { sealPage } from './seal-page';
+import { runsOf } from './sync-store';
 import { PASSPHRASE, createSampleRecord, newId, setUpTestVault } from './testing';
 import type { HubLink, OutboxEntry, VaultSession } from './types';
 
@@ -84,6 +85,24 @@ describe('sync store: acknowledge', () => {
     const entry = (await session.outbox()).at(-1)!;
     await session.sync.acknowledge([{ ...accepted(entry, 3), mutationId: newId() }]);
     expect((await session.outbox()).at(-1)?.mutationId).toBe(entry.mutationId);
+  });
+
+  it('removes only the answered changes of a run: one not answered, or answered under another mutation id, stays queued', async () => {
+    const { session } = await setUpTestVault();
+    for (let i = 0; i < 6; i += 1) await session.put('household', newId(), createSampleRecord(), 'create');
+    const queue = (await session.outbox()).filter((e) => e.kind === 'household');
+    const [q1, q2, q3, q4, q5, q6] = queue as [OutboxEntry, OutboxEntry, OutboxEntry, OutboxEntry, OutboxEntry, OutboxEntry];
+
+    const report = await session.sync.acknowledge([accepted(q1, 1), accepted(q2, 2), accepted(q4, 4), { ...accepted(q5, 5), mutationId: newId() }, accepted(q6, 6)]);
+
+    expect(report).toEqual({ sent: 4, refused: 0, gapAt: null });
+    expect((await session.outbox()).filter((e) => e.kind === 'household').map((e) => e.seq)).toEqual([q3.seq, q5.seq]);
+  });
+
+  it('cuts the acknowledged seqs into runs of consecutive seqs, none holding a seq not given', () => {
+    expect(runsOf([])).toEqual([]);
+    expect(runsOf([7, 3, 4, 5, 9, 8, 12, 4])).toEqual([[3, 5], [7, 9], [12, 12]]);
+    expect(runsOf([1, 1.5, 2.5])).toEqual([[1, 1], [1.5, 1.5], [2.5, 2.5]]);
   });
 
   it('lets the user dismiss a refused change, but not one still waiting', async () => {

@@ -45,37 +45,63 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
   const at = isoAt(ctx.now);
   const { db } = ctx;
   return db.transaction('rw', db.outbox, async () => {
-    const rows = await db.outbox.bulkGet(results.map((r) => r.seq));
+    // Which change each answered seq holds, from the mutation id index alone: the rows themselves
+    // (sealed payloads, ~4 KB each) are read only for a refusal, which rewrites its row.
+    const held = new Map<number, string>();
+    await db.outbox
+      .where('mutationId')
+      .anyOf(results.map((r) => r.mutationId))
+      .eachKey((mutationId, cursor) => {
+        held.set(cursor.primaryKey as number, mutationId as string);
+      });
     let sent = 0;
     let refused = 0;
     let gapAt: number | null = null;
     const done: number[] = [];
-    for (const [i, result] of results.entries()) {
-      const row = rows[i];
+    const refusedNow: Extract<ChangeResult, { status: 'refused' }>[] = [];
+    for (const result of results) {
       // An answer about a change this device no longer holds, or about another change under the
       // same seq, must not remove anything.
-      if (row === undefined || row.mutationId !== result.mutationId) continue;
+      if (held.get(result.seq) !== result.mutationId) continue;
       if (result.status !== 'refused') {
-        done.push(row.seq);
+        done.push(result.seq);
         sent += 1;
       } else if (result.reason === 'gap') {
-        gapAt = gapAt === null ? row.seq : Math.min(gapAt, row.seq);
+        gapAt = gapAt === null ? result.seq : Math.min(gapAt, result.seq);
       } else if (result.retryable) {
         // A9 'author': held until its author signs in on this device; sent again then.
       } else {
         refused += 1;
-        // put, not update: Dexie's update deep-clones typed arrays into ones WebCrypto refuses in tests.
-        await db.outbox.put({
-          ...row,
-          refusedReason: result.reason,
-          refusedAt: at,
-          refusedDetail: sealedDetails.get(result.mutationId) ?? null,
-        });
+        refusedNow.push(result);
       }
     }
-    await db.outbox.bulkDelete(done);
+    const rows = await db.outbox.bulkGet(refusedNow.map((r) => r.seq));
+    for (const [i, result] of refusedNow.entries()) {
+      // put, not update: Dexie's update deep-clones typed arrays into ones WebCrypto refuses in tests.
+      await db.outbox.put({
+        ...rows[i]!,
+        refusedReason: result.reason,
+        refusedAt: at,
+        refusedDetail: sealedDetails.get(result.mutationId) ?? null,
+      });
+    }
+    // Each run of consecutive seqs goes in one range delete: IndexedDB drops a range and its index
+    // entries in one request, several times faster than a delete per key (a drain of 1,000).
+    for (const [first, last] of runsOf(done)) await db.outbox.where(':id').between(first, last, true, true).delete();
     return { sent, refused, gapAt };
   });
+}
+
+/** The seqs as runs of consecutive integers [first, last], each holding only seqs given. */
+export function runsOf(seqs: readonly number[]): [number, number][] {
+  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const seq of sorted) {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && Number.isSafeInteger(seq) && seq === run[1] + 1) run[1] = seq;
+    else runs.push([seq, seq]);
+  }
+  return runs;
 }
 
 /**
