@@ -77,9 +77,11 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
     }
     const rows = await db.outbox.bulkGet(refusedNow.map((r) => r.seq));
     for (const [i, result] of refusedNow.entries()) {
+      const row = rows[i];
+      if (row === undefined) continue;
       // put, not update: Dexie's update deep-clones typed arrays into ones WebCrypto refuses in tests.
       await db.outbox.put({
-        ...rows[i]!,
+        ...row,
         refusedReason: result.reason,
         refusedAt: at,
         refusedDetail: sealedDetails.get(result.mutationId) ?? null,
