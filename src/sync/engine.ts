@@ -304,9 +304,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   /**
    * Pulls page after page; each page and the cursor after it are written in one transaction.
-   * `first`: a page already asked for (push's pullFirst), used if it is at the cursor to pull from.
+   * `early`: a page already asked for (push's pullFirst), used if it is at the cursor to pull from.
    */
-  async function pull(start: HubLink, first?: PullPage): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean }> {
+  async function pull(start: HubLink, early?: PullPage): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean }> {
     let link = start;
     let epochChanged = false;
     let dropped = false;
@@ -338,14 +338,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return fetched;
     };
     const fetchPage = (cursor: string): PullPage => chained(askPage(link, cursor, pullPage));
-    if (first !== undefined) ahead.push(chained(first));
+    if (early !== undefined) ahead.push(chained(early));
     try {
       for (;;) {
         const asked = wireCursor(link);
-        const first = ahead.shift();
+        const queued = ahead.shift();
         // A page asked ahead at another cursor (the scope or the epoch changed) is dropped, with those after it.
-        if (first !== undefined && first.cursor !== asked) ahead.length = 0;
-        const ask: PullPage = first !== undefined && first.cursor === asked ? first : fetchPage(asked);
+        if (queued !== undefined && queued.cursor !== asked) ahead.length = 0;
+        const ask: PullPage = queued !== undefined && queued.cursor === asked ? queued : fetchPage(asked);
         current = ask;
         const page: PullHead = await ask.head;
         const at = parseCursor(page.cursor);

@@ -43,8 +43,8 @@ export const COMPRESS_MIN_BYTES = 1024;
  * For pull pages: a first sync of 10,000 households is ~41 MB as JSON, minutes on a phone line. It
  * runs here, on the event loop: in libuv's thread pool the answers waiting for a thread held their
  * pages, and the hub's memory under load nearly doubled for no less CPU. Answers that carry a
- * secret (a session, a device secret) are not sent through here: an attacker who can put text beside a secret in a
- * compressed answer can learn it from the answer's size (BREACH).
+ * secret (a session, a device secret) are not sent through here: an attacker who can put text
+ * beside a secret in a compressed answer can learn it from the answer's size (BREACH).
  */
 export function sendJsonPartsCompressed(
   req: IncomingMessage,
