@@ -206,60 +206,23 @@ export class SqlStore extends SqlAccountStore implements Store {
     // after it. This takes the hub's clock to run forward across the restore (NTP on the
     // database's machine); without a mark nothing is checked.
     // [S2] One statement, so one snapshot for the epoch, the hub's head, the rows and the open
-    // conflicts (and one round trip), as pullSince. It runs as a COPY (copy-out.ts): its first
-    // line is the page's facts as JSON, each later line ',' and one record as the JSON text of a
+    // conflicts (and one round trip), as pullSince: the function pull_page (migration 18, where
+    // PostgreSQL keeps its plan for the session) called by a COPY (copy-out.ts). Its first line is
+    // the page's facts as JSON, each later line ',' and one record as the JSON text of a
     // WireRecord (built once, when the record was written: migration 16), handed over as
-    // PostgreSQL's bytes. The
-    // hub writes those bytes into its answer as they are (a newline between array elements is
-    // JSON's whitespace): no decoding, no parse, no stringify, no encoding. COPY takes no
-    // parameters, so the values are literals (sqlLiteral, sqlInt). The two parts come in the
-    // UNION ALL's order (the store's connections run no parallel plans: postgres-store.ts); the
-    // facts line and the count of record lines are checked all the same.
+    // PostgreSQL's bytes. The hub writes those bytes into its answer as they are (a newline between
+    // array elements is JSON's whitespace): no decoding, no parse, no stringify, no encoding. COPY
+    // takes no parameters, so the function's arguments are literals (sqlLiteral, sqlInt). The two
+    // parts come in the function's UNION ALL's order (the store's connections run no parallel
+    // plans: postgres-store.ts); the facts line and the count of record lines are checked all the
+    // same.
     const all = scope.officeIds === 'all';
-    const tenant = sqlLiteral(scope.tenantId);
-    const inScope = (alias: string) =>
-      `(${all ? 'true' : 'false'} OR ${alias}.office_id IS NULL OR ${alias}.office_id = ANY (${sqlTextArray(all ? [] : scope.officeIds)}))
-              AND (${sqlLiteral(scope.facilityId ?? null)}::text IS NULL OR (${alias}.kind = 'facility' AND ${alias}.entity_id = ${sqlLiteral(scope.facilityId ?? null)}))`;
     const marked = timeline?.marked;
     const chunks = await copyJsonLines(
       this.pool,
-      `WITH e AS (SELECT epoch, floors ->> ${tenant} AS floor, (${sqlLiteral(cursor.epoch)}::text IS NOT NULL AND ${sqlLiteral(cursor.epoch)}::text <> epoch) AS changed FROM hub_epoch LIMIT 1), -- one row to the planner too: guessed at 800, the page's plan was costed past jit_above_cost and JIT-compiled on every call (~0.7 s)
-            h AS (SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = ${tenant}), 0) AS head,
-                         ${sqlInt(marked?.version ?? null)}::bigint AS marked, 'epoch'::timestamptz + ${sqlInt(marked?.mark ?? null)}::bigint * interval '1 millisecond' AS at),
-            -- [S15] Is a marked cursor of this epoch of this timeline? (see the comment above)
-            d AS (SELECT NOT e.changed AND h.marked IS NOT NULL AND (
-                           h.marked > h.head
-                           OR EXISTS (SELECT 1 FROM changes WHERE tenant_id = ${tenant} AND version = h.marked AND received_at > h.at)
-                           OR EXISTS (SELECT 1 FROM records WHERE tenant_id = ${tenant} AND version = h.marked AND received_at > h.at)
-                         ) AS diverged
-                    FROM e, h),
-            f AS (SELECT CASE WHEN e.changed OR d.diverged THEN 0 ELSE ${sqlInt(cursor.version)}::bigint END AS after FROM e, d),
-            -- the page's versions (one past it: is there more?), without its payloads
-            page AS (
-              SELECT kind, entity_id, version, withdrawn, row_number() OVER (ORDER BY version) AS n FROM (
-                SELECT r.kind, r.entity_id, r.version, r.withdrawn FROM records r
-                 WHERE r.tenant_id = ${tenant} AND r.version > (SELECT after FROM f) AND ${inScope('r')}
-                 ORDER BY r.version
-                 LIMIT ${sqlInt(limit)} + 1) AS p),
-            m AS (SELECT (SELECT max(version) FROM page WHERE n <= ${sqlInt(limit)}) AS last)
-       SELECT json_build_object(
-                'epoch', e.epoch, 'floor', e.floor, 'epochChanged', e.changed, 'head', h.head, 'diverged', d.diverged,
-                'mark', ceil(extract(epoch FROM now()) * 1000)::bigint,
-                'divergedFloor', CASE WHEN d.diverged THEN least(h.marked, h.head, greatest(
-                  (SELECT max(version) FROM changes WHERE tenant_id = ${tenant} AND received_at <= h.at),
-                  (SELECT max(version) FROM records WHERE tenant_id = ${tenant} AND received_at <= h.at), 0)) END,
-                'fetched', (SELECT count(*) FROM page),
-                'last', m.last,
-                'entries', (SELECT coalesce(json_agg(entity_id ORDER BY version), '[]') FROM page WHERE n <= ${sqlInt(limit)} AND kind = 'case-entry' AND NOT withdrawn),
-                'openConflicts', (SELECT count(*) FROM conflicts c WHERE c.tenant_id = ${tenant} AND c.resolved_at IS NULL AND ${inScope('c')})
-              )::text
-         FROM e, h, d, m
-       UNION ALL
-       -- the same rows as the page's first \`limit\` (same snapshot, same filter, up to its last version)
-       (SELECT ',' || r.wire_json
-          FROM records r
-         WHERE r.tenant_id = ${tenant} AND r.version > (SELECT after FROM f) AND r.version <= (SELECT last FROM m) AND ${inScope('r')}
-         ORDER BY r.version)`,
+      `SELECT * FROM pull_page(${sqlLiteral(scope.tenantId)}, ${all ? 'true' : 'false'}, ${sqlTextArray(all ? [] : scope.officeIds)},
+                               ${sqlLiteral(scope.facilityId ?? null)}, ${sqlLiteral(cursor.epoch)}, ${sqlInt(cursor.version)},
+                               ${sqlInt(marked?.version ?? null)}, ${sqlInt(marked?.mark ?? null)}, ${sqlInt(limit)})`,
     );
     // No line at all: hub_epoch has no row, so neither part had one.
     if (chunks.length === 0) throw new Error('hub_epoch has no row: the database was not migrated (migration 14)');

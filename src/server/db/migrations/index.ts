@@ -13,6 +13,7 @@ import { sql as epoch } from './0014-epoch';
 import { sql as pushCompression } from './0015-push-compression';
 import { sql as wireLines } from './0016-wire-lines';
 import { sql as ownChanges } from './0017-own-changes';
+import { sql as pullPage } from './0018-pull-page';
 
 export interface Migration {
   readonly version: number;
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 15, name: 'push-compression', sql: pushCompression },
   { version: 16, name: 'wire-lines', sql: wireLines },
   { version: 17, name: 'own-changes', sql: ownChanges },
+  { version: 18, name: 'pull-page', sql: pullPage },
 ];
