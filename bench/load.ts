@@ -12,7 +12,8 @@
  * Printed: syncs, pushes and pulls per second, p50/p95/p99 latency of pushes and pulls, errors,
  * and the server's resident memory (peak), for ours and for the peer.
  *
- * Defaults are the issue's (50 × 2,000, 300 devices); a quick run:
+ * Defaults are the issue's (50 × 2,000, 300 devices), read as 300 devices a hub; LOAD_DEVICES=6 reads
+ * them as 300 in all (docs/performance.md, Load). A quick run:
  *   LOAD_HUBS=5 LOAD_HOUSEHOLDS=200 LOAD_DEVICES=30 LOAD_SECONDS=8 npx tsx bench/load.ts
  * Needs PostgreSQL at 127.0.0.1:5432 database test, or BENCH_DATABASE_URL.
  */
