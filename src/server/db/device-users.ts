@@ -210,8 +210,9 @@ export async function lockDeviceForUser(
 }
 
 export async function findDeviceUser(pool: pg.Pool, deviceId: string, userId: string): Promise<DeviceUserRecord | null> {
+  // Named: every push reads its authors' sign-ins (authorsOf), so the statement is planned once per connection.
   const rows = await pool.query<Row>(
-    `SELECT ${COLUMNS} FROM device_users du JOIN users u ON u.id = du.user_id WHERE du.device_id = $1 AND du.user_id = $2`,
+    { name: 'device-user-find', text: `SELECT ${COLUMNS} FROM device_users du JOIN users u ON u.id = du.user_id WHERE du.device_id = $1 AND du.user_id = $2` },
     [deviceId, userId],
   );
   return rows.rows[0] === undefined ? null : toRecord(rows.rows[0]);
