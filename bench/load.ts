@@ -190,7 +190,7 @@ export async function runLoad(
   };
   // A server just started answers its first seconds slowly (its code not yet optimized, its
   // database connections opened and their statements planned one by one): at 100/s, the first
-  // 3 s of a phase took 300–550 ms a push (p50) and the rest 9–13 ms. That is a restart, not the
+  // 3 s of a phase took 290–555 ms a push (p50) and the rest 8–13 ms. That is a restart, not the
   // steady state the goals are about, so both targets first run LOAD_WARMUP seconds uncounted.
   if (LOAD.warmup > 0) {
     const t = tally();
