@@ -99,6 +99,10 @@ describe('corrections in plain sight', () => {
     const month = japanMonthOf(callAfter);
     await page.goto(`${baseUrl}/#/claims`);
     await page.getByLabel('対象月').selectOption(month);
+    // The month's view settles before the tap: while its chains are checked a waiting line sits above
+    // the report link, and its going moves the link (a busy machine's click landed beside it).
+    await page.waitForURL((url) => url.hash.includes(`month=${month}`));
+    await page.getByRole('button', { name: '集計CSV' }).and(page.locator(':enabled')).waitFor();
     await page.getByRole('link', { name: '証跡レポートを印刷' }).click();
     await page.getByRole('heading', { name: '相談強化加算 証跡レポート' }).waitFor();
     // The button is enabled once every chain and countersign has been checked.
