@@ -179,16 +179,29 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
  * The device row of a push, locked (FOR UPDATE: pushes of one device queue on it) and checked for
  * this user: they must be one of its users, not revoked; unless retiring, the device and the user
  * must not be disabled. StoreError 'unknown-device', 'forbidden', 'device-disabled', 'user-disabled'.
+ *
+ * With it, in the same round trip, the hub's head as it is (without its lock: see push.ts
+ * applyPush) and the transaction's clock.
  */
 export async function lockDeviceForUser(
   client: pg.PoolClient,
   deviceId: string,
   userId: string,
   options: PushOptions = {},
-): Promise<{ tenantId: string; lastSeq: number }> {
+): Promise<{ tenantId: string; lastSeq: number; head: number; now: Date }> {
   const row = (
-    await client.query<{ tenant_id: string; disabled: boolean; last_seq: string; revoked_at: Date | null; user_disabled: boolean | null; member: boolean }>(
-      { name: 'lock-device-for-user', text: `SELECT d.tenant_id, d.disabled, d.last_seq, du.revoked_at, u.disabled AS user_disabled, du.user_id IS NOT NULL AS member
+    await client.query<{
+      tenant_id: string;
+      disabled: boolean;
+      last_seq: string;
+      revoked_at: Date | null;
+      user_disabled: boolean | null;
+      member: boolean;
+      head: string;
+      now: Date;
+    }>(
+      { name: 'lock-device-for-user', text: `SELECT d.tenant_id, d.disabled, d.last_seq, du.revoked_at, u.disabled AS user_disabled, du.user_id IS NOT NULL AS member,
+              coalesce((SELECT h.version FROM sync_heads h WHERE h.tenant_id = d.tenant_id), 0) AS head, now() AS now
          FROM devices d
          LEFT JOIN device_users du ON du.device_id = d.id AND du.user_id = $2
          LEFT JOIN users u ON u.id = du.user_id
@@ -206,7 +219,7 @@ export async function lockDeviceForUser(
     if (row.disabled) throw new StoreError('device-disabled', `device ${deviceId} is disabled`);
     if (row.user_disabled === true) throw new StoreError('user-disabled', `user ${userId} is disabled`);
   }
-  return { tenantId: row.tenant_id, lastSeq: Number(row.last_seq) };
+  return { tenantId: row.tenant_id, lastSeq: Number(row.last_seq), head: Number(row.head), now: row.now };
 }
 
 export async function findDeviceUser(pool: pg.Pool, deviceId: string, userId: string): Promise<DeviceUserRecord | null> {

@@ -8,8 +8,8 @@
  * memory before the counter is taken, and written once it is held: every table in one statement
  * (the changes as one json parameter), then the receipts with the hub's head. Should another
  * writer of the hub commit in between, the push reads and decides again under the counter [S2].
- * Only when the database refuses to store something does the push start over with a savepoint
- * around each change, so that change alone is refused [S11].
+ * Only when the database refuses to store something does the push start over, in a new
+ * transaction, with a savepoint around each change, so that change alone is refused [S11].
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
@@ -102,56 +102,79 @@ export async function applyPush(
   options: PushOptions = {},
 ): Promise<ChangeResult[]> {
   checkRequest(changes);
-  return inTransaction(pool, async (tx) => {
-    // `userId` is the author of these changes: one of the device's users (A9). A retired device
-    // may still send its last evidence (POST /api/sync/retire); the sync service passes only
-    // append-only kinds then.
-    const device = await lockDeviceForUser(tx, deviceId, userId, options);
-    const tenantId = device.tenantId;
-    const lastSeq = device.lastSeq;
-    const fresh = changes.filter((c) => c.seq > lastSeq);
-    const authorIds = options.authorIds ?? [];
-    // [S2] Pushes of one hub queue on its counter row (lockHubHead) until COMMIT, so its versions
-    // are handed out in commit order, with no hole. The counter is taken only for the writes: the
-    // reads and decisions come first, on versions from the head as it was before the first read.
-    // If the head is still there once the counter is held, nothing of this hub was committed in
-    // between (every writer of changes, records and evidence moves it), so what was read and
-    // decided stands; otherwise (another device's push, an admin's withdrawal) the push reads and
-    // decides again under the counter, so two devices racing with the same mutation id or
-    // evidence id see each other's commit instead of failing on a unique index.
-    const seen = await readHead(tx, tenantId);
-    const base = { tx, tenantId, deviceId, userId, receivedAt: seen.now };
-    let known = await readKnown(tx, tenantId, deviceId, fresh, authorIds);
-    let run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: seen.head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
-    const { head } = await lockHubHead(tx, tenantId);
-    if (head !== seen.head) {
-      known = await readKnown(tx, tenantId, deviceId, fresh, authorIds);
-      run = await takeAll({ ...base, known: cloneKnown(known), nextVersion: head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
-    }
-    await tx.query('SAVEPOINT push');
-    try {
-      await flushWrites(base, run.writes);
-    } catch (error) {
-      if (!isDataError(error)) throw error;
-      // [S11] The database refused to store something: start over, one savepoint per change.
-      await tx.query('ROLLBACK TO SAVEPOINT push');
-      run = await takeAll({ ...base, known, nextVersion: head + 1, careful: true, writes: noWrites() }, changes, lastSeq);
-    }
-    // The receipts, the hub's head (when versions were taken) and the device's seq in one round trip.
-    await finishPush(tx, base, run.receipts, run.nextVersion - 1, run.lastSeq);
-    return run.results;
-  });
+  try {
+    return await inTransaction(pool, (tx) => pushFast(tx, deviceId, userId, changes, options));
+  } catch (error) {
+    if (!(error instanceof StartCareful)) throw error;
+    // [S11] The database refused to store something the fast pass wrote: the transaction is rolled
+    // back, and the push starts over with a savepoint around each change, so that change alone is
+    // refused. (A savepoint before every fast pass, to go back to, cost each push a round trip and
+    // a subtransaction, for a case that comes only with a bug or a hand-made row.)
+    return inTransaction(pool, (tx) => pushCareful(tx, deviceId, userId, changes, options));
+  }
 }
 
-/** The hub's head and the transaction's clock, without the counter's lock (see applyPush). */
-async function readHead(tx: pg.PoolClient, tenantId: string): Promise<{ readonly head: number; readonly now: Date }> {
-  const row = (
-    await tx.query<{ head: string; now: Date }>(
-      { name: 'push-read-head', text: 'SELECT coalesce((SELECT version FROM sync_heads WHERE tenant_id = $1), 0) AS head, now() AS now' },
-      [tenantId],
-    )
-  ).rows[0]!;
-  return { head: Number(row.head), now: row.now };
+/** Thrown by the fast pass when the database refused one of its writes (a data error). */
+class StartCareful extends Error {}
+
+async function pushFast(
+  tx: pg.PoolClient,
+  deviceId: string,
+  userId: string,
+  changes: readonly PushedChange[],
+  options: PushOptions,
+): Promise<ChangeResult[]> {
+  // `userId` is the author of these changes: one of the device's users (A9). A retired device
+  // may still send its last evidence (POST /api/sync/retire); the sync service passes only
+  // append-only kinds then.
+  // [S2] Pushes of one hub queue on its counter row (lockHubHead) until COMMIT, so its versions
+  // are handed out in commit order, with no hole. The counter is taken only for the writes: the
+  // reads and decisions come first, on versions from the head as it was before the first read
+  // (read with the device's lock, in one round trip). If the head is still there once the
+  // counter is held, nothing of this hub was committed in between (every writer of changes,
+  // records and evidence moves it), so what was read and decided stands; otherwise (another
+  // device's push, an admin's withdrawal) the push reads and decides again under the counter, so
+  // two devices racing with the same mutation id or evidence id see each other's commit instead
+  // of failing on a unique index.
+  const device = await lockDeviceForUser(tx, deviceId, userId, options);
+  const { tenantId, lastSeq } = device;
+  const fresh = changes.filter((c) => c.seq > lastSeq);
+  const authorIds = options.authorIds ?? [];
+  const base = { tx, tenantId, deviceId, userId, receivedAt: device.now };
+  let known = await readKnown(tx, tenantId, deviceId, fresh, authorIds);
+  let run = await takeAll({ ...base, known, nextVersion: device.head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
+  const { head } = await lockHubHead(tx, tenantId);
+  if (head !== device.head) {
+    known = await readKnown(tx, tenantId, deviceId, fresh, authorIds);
+    run = await takeAll({ ...base, known, nextVersion: head + 1, careful: false, writes: noWrites() }, changes, lastSeq);
+  }
+  // Everything decided, the receipts, the hub's head and the device's seq: one round trip while
+  // the hub's counter is held (with PostgreSQL on another machine, each one lengthens the queue).
+  const finish: Finish = { receipts: run.receipts, head: run.nextVersion - 1, lastSeq: run.lastSeq };
+  try {
+    await flushWrites(base, run.writes, finish);
+  } catch (error) {
+    throw isDataError(error) ? new StartCareful('the database refused a write of the fast pass', { cause: error }) : error;
+  }
+  return run.results;
+}
+
+/** [S11] The push again, each change written as it is decided, in a savepoint of its own, under the counter. */
+async function pushCareful(
+  tx: pg.PoolClient,
+  deviceId: string,
+  userId: string,
+  changes: readonly PushedChange[],
+  options: PushOptions,
+): Promise<ChangeResult[]> {
+  const { tenantId, lastSeq } = await lockDeviceForUser(tx, deviceId, userId, options);
+  const { head, now } = await lockHubHead(tx, tenantId);
+  const fresh = changes.filter((c) => c.seq > lastSeq);
+  const base = { tx, tenantId, deviceId, userId, receivedAt: now };
+  const known = await readKnown(tx, tenantId, deviceId, fresh, options.authorIds ?? []);
+  const run = await takeAll({ ...base, known, nextVersion: head + 1, careful: true, writes: noWrites() }, changes, lastSeq);
+  await finishPush(tx, base, { receipts: run.receipts, head: run.nextVersion - 1, lastSeq: run.lastSeq });
+  return run.results;
 }
 
 interface Run {
@@ -297,17 +320,6 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     }
   }
   return known;
-}
-
-function cloneKnown(k: Known): Known {
-  return {
-    mutations: new Map(k.mutations),
-    evidence: new Map(k.evidence),
-    records: new Map(k.records),
-    own: new Map(k.own),
-    cases: new Map([...k.cases].map(([id, held]) => [id, [...held]])),
-    authorIds: k.authorIds,
-  };
 }
 
 /**
@@ -541,12 +553,17 @@ function addWrites(
  * from the same row; a state is sent apart (`st`) only when a merge made it differ from the payload.
  * Three multi-megabyte `text[]` parameters (changes, records, record versions) cost pg an escaping
  * pass each and PostgreSQL an array parse each. The foreign keys to `changes` are checked at its end.
+ *
+ * With `finish` (the fast pass), the same statement ends the push (finishPush's writes).
  */
-async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId' | 'userId'>, w: Writes): Promise<void> {
+async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId' | 'userId'>, w: Writes, finish?: Finish): Promise<void> {
   const { tx, tenantId } = ctx;
   const col = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
   const records = [...w.records.values()];
-  if (w.changes.length + w.evidence.length + records.length + w.versions.length + w.conflicts.length === 0) return;
+  if (w.changes.length + w.evidence.length + records.length + w.versions.length + w.conflicts.length === 0) {
+    if (finish) await finishPush(tx, ctx, finish);
+    return;
+  }
   const recordAt = new Map(records.map((r) => [r.version, r]));
   const versionAt = new Map(w.versions.map((v) => [v.version, v.stateJson]));
   const rows = w.changes.map((c) => {
@@ -561,9 +578,14 @@ async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId'
       '}'
     );
   });
+  const conflicts = `INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
+       SELECT $1, t.k, t.e, t.f, t.b, t.h, t.kv::jsonb, t.v, t.lv::jsonb, t.o
+         FROM unnest($9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::text[])
+           AS t (k, e, f, b, h, kv, v, lv, o)`;
+  const end = finish ? finishStatement(18) : null;
   await tx.query(
     {
-      name: 'push-writes',
+      name: end ? 'push-writes-finish' : 'push-writes',
       text: `WITH t AS MATERIALIZED (
          SELECT * FROM json_to_recordset($4::json)
            AS t (v bigint, s bigint, m uuid, k text, e text, o text, a timestamptz, p json, r boolean, oi text, w boolean, rv boolean, st json)),
@@ -581,11 +603,8 @@ async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId'
                payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at),
        rv AS (
          INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json)
-         SELECT $1, t.k, t.e, t.v, coalesce(t.st, t.p)::text FROM t WHERE t.rv)
-       INSERT INTO conflicts (tenant_id, kind, entity_id, field, base_version, kept_version, kept_value, lost_version, lost_value, office_id)
-       SELECT $1, t.k, t.e, t.f, t.b, t.h, t.kv::jsonb, t.v, t.lv::jsonb, t.o
-         FROM unnest($9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::text[])
-           AS t (k, e, f, b, h, kv, v, lv, o)`,
+         SELECT $1, t.k, t.e, t.v, coalesce(t.st, t.p)::text FROM t WHERE t.rv)` +
+        (end ? `,\n       cf AS (${conflicts}),\n       ${end.ctes}\n       ${end.insert}` : `\n       ${conflicts}`),
     },
     [
       tenantId,
@@ -594,6 +613,7 @@ async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId'
       `[${rows.join(',')}]`,
       ...(['id', 'caseId', 'hash', 'version'] as const).map((k) => col(w.evidence, k)),
       ...(['kind', 'entityId', 'path', 'basedOn', 'heldVersion', 'kept', 'version', 'lost', 'officeId'] as const).map((k) => col(w.conflicts, k)),
+      ...(finish ? finishParams(finish) : []),
     ],
   );
   // Offices are one record (issue 14): an admin's office record is also the office scope decides
@@ -613,18 +633,40 @@ async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId'
   }
 }
 
+/** How a push ends: its receipts, the hub's head it reached, the device's last seq. */
+interface Finish {
+  readonly receipts: readonly Receipt[];
+  readonly head: number;
+  readonly lastSeq: number;
+}
+
 /**
  * [S4] One receipt per seq taken, whatever became of it, written together at the end of the push;
  * with them the hub's head moves to `head` when that is past it [S2] (hub-head.ts), and the
- * device's last seq is recorded: one statement, the push's last before COMMIT.
+ * device's last seq is recorded: one statement, the push's last before COMMIT (the fast pass's
+ * writes share it: flushWrites).
  */
-async function finishPush(
-  tx: pg.PoolClient,
-  ctx: { tenantId: string; deviceId: string; userId: string },
-  receipts: readonly Receipt[],
-  head: number,
-  lastSeq: number,
-): Promise<void> {
+async function finishPush(tx: pg.PoolClient, ctx: { tenantId: string; deviceId: string; userId: string }, finish: Finish): Promise<void> {
+  const end = finishStatement(4);
+  await tx.query({ name: 'push-finish', text: `WITH ${end.ctes}\n       ${end.insert}` }, [ctx.tenantId, ctx.deviceId, ctx.userId, ...finishParams(finish)]);
+}
+
+/**
+ * finishPush's statement, as CTEs and a last INSERT: $1 the hub, $2 the device, $3 the user; from
+ * $first on, finishParams.
+ */
+function finishStatement(first: number): { ctes: string; insert: string } {
+  const [receipts, head, seq] = [first, first + 1, first + 2].map((n) => `$${n}`);
+  return {
+    ctes: `moved AS (UPDATE sync_heads SET version = ${head} WHERE tenant_id = $1 AND version < ${head}),
+       device AS (UPDATE devices SET last_seq = ${seq}, last_seen_at = now() WHERE id = $2)`,
+    insert: `INSERT INTO receipts (device_id, device_seq, tenant_id, mutation_id, user_id, kind, entity_id, outcome, version, reason, detail, payload_json)
+       SELECT $2, s, $1, m, $3, k, e, o, v, r, d, pj
+         FROM json_to_recordset(${receipts}::json) AS t (s bigint, m text, k text, e text, o text, v bigint, r text, d text, pj text)`,
+  };
+}
+
+function finishParams({ receipts, head, lastSeq }: Finish): [string, number, number] {
   // One json parameter, a row per receipt (nine text[] parameters cost pg an escaping pass each).
   const rows = receipts.map(({ change, outcome }) => {
     const refused = outcome.status === 'refused';
@@ -648,17 +690,7 @@ async function finishPush(
       pj: payloadJson,
     };
   });
-  await tx.query(
-    {
-      name: 'push-finish',
-      text: `WITH moved AS (UPDATE sync_heads SET version = $5 WHERE tenant_id = $2 AND version < $5),
-            device AS (UPDATE devices SET last_seq = $6, last_seen_at = now() WHERE id = $1)
-       INSERT INTO receipts (device_id, device_seq, tenant_id, mutation_id, user_id, kind, entity_id, outcome, version, reason, detail, payload_json)
-       SELECT $1, s, $2, m, $3, k, e, o, v, r, d, pj
-         FROM json_to_recordset($4::json) AS t (s bigint, m text, k text, e text, o text, v bigint, r text, d text, pj text)`,
-    },
-    [ctx.deviceId, ctx.tenantId, ctx.userId, JSON.stringify(rows), head, lastSeq],
-  );
+  return [JSON.stringify(rows), head, lastSeq];
 }
 
 /** Whole-request checks: nothing is written when one fails. */
