@@ -17,7 +17,9 @@
  * Defaults are the issue's (50 × 2,000, 300 devices), read as 300 devices a hub; LOAD_DEVICES=6 reads
  * them as 300 in all (docs/performance.md, Load). A quick run:
  *   LOAD_HUBS=5 LOAD_HOUSEHOLDS=200 LOAD_DEVICES=30 LOAD_SECONDS=8 npx tsx bench/load.ts
- * Needs PostgreSQL at 127.0.0.1:5432 database test, or BENCH_DATABASE_URL.
+ * Needs PostgreSQL at 127.0.0.1:5432 database test, or BENCH_DATABASE_URL. LOAD_PG_DELAY_MS puts
+ * PostgreSQL "on another machine" for our hub: a proxy holding each packet that long each way
+ * (bench/pg-delay-proxy.ts).
  */
 import pg from 'pg';
 import { openPostgresStore } from '../src/server/db/postgres-store';
@@ -26,6 +28,7 @@ import { API, SESSION_COOKIE } from '../src/protocol/sync';
 import { HubClient, SyncError } from '../src/sync/client';
 import { schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
 import { loadHousehold } from './load-households';
+import { startDelayProxy } from './pg-delay-proxy';
 import { deviceFetch } from './load-device-fetch';
 import { startLoadPeer, type LoadPeer } from './load-peer';
 import { cpuSeconds, percentile } from './stats';
@@ -41,6 +44,7 @@ export const LOAD = {
   rates: (process.env.LOAD_RATES ?? '100,200').split(',').filter((r) => r.trim() !== '').map(Number),
   workers: env('LOAD_WORKERS', 64),
   firstSyncs: env('LOAD_FIRST_SYNCS', 20),
+  pgDelayMs: env('LOAD_PG_DELAY_MS', 0),
 };
 const PAGE = 1000;
 
@@ -285,11 +289,15 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
   const heads = await readHeads();
   // The hub's connections carry a name of their own, so their backends' CPU can be told apart.
   const application = `kyoten_load_hub_${process.pid}`;
-  const hubUrl = `${schemaUrl(url, schema)}&application_name=${application}`;
+  // LOAD_PG_DELAY_MS: the hub reaches PostgreSQL through a proxy holding each packet that long
+  // each way, as if on another machine (the seed and the bench's own queries go direct).
+  const proxy = LOAD.pgDelayMs > 0 ? await startDelayProxy(url, LOAD.pgDelayMs) : null;
+  const hubUrl = `${schemaUrl(proxy?.url ?? url, schema)}&application_name=${application}`;
   // LOAD_CPU_PROF=dir: the hub writes a V8 CPU profile there when it stops.
   const profile = process.env.LOAD_CPU_PROF;
   const hub = await spawnHub(hubUrl, { KYOTEN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []).catch(async (error: unknown) => {
     // The schema is this run's: leave nothing behind when the hub cannot start.
+    await proxy?.stop();
     await raw.end();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
@@ -363,9 +371,10 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     rss: () => hub.rss(),
     cpu: async () => ({ server: cpuSeconds(hub.child.pid), database: await database() }),
     pulled: () => ({ ...pulled, counted: 'on the wire (brotli)' }),
-    close: () => {
+    close: async () => {
       clearInterval(seen);
-      return hub.stop();
+      await hub.stop();
+      await proxy?.stop();
     },
   };
   return {
@@ -383,7 +392,8 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
 export async function benchLoad(): Promise<string[]> {
   const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   console.log(
-    `load: ${LOAD.hubs} hubs × ${LOAD.households} households, ${LOAD.devices} devices each; rates ${LOAD.rates.join(', ')}/s for ${LOAD.seconds} s each, then ${LOAD.workers} at once`,
+    `load: ${LOAD.hubs} hubs × ${LOAD.households} households, ${LOAD.devices} devices each; rates ${LOAD.rates.join(', ')}/s for ${LOAD.seconds} s each, then ${LOAD.workers} at once` +
+      (LOAD.pgDelayMs > 0 ? `; our hub reaches PostgreSQL through a proxy holding each packet ${LOAD.pgDelayMs} ms each way` : ''),
   );
   const results: string[] = [];
   // LOAD_TARGETS=ours or =peer runs one side alone (for profiling); the figures need both.
