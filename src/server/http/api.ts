@@ -139,7 +139,7 @@ export function createApiHandler(options: ApiOptions) {
     const { store, accounts, devices } = services();
     const { device, user, member } = await accounts.checkSyncCaller(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER), sessionToken(req));
     await devices.requireMember(device, user, member);
-    return { store, device, user };
+    return { store, device, user, member };
   }
 
   /** [K5] Receipts go only to a device that asks for them: an app from before them reads the answer strictly. */
@@ -188,10 +188,10 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.push) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
-      const { store, device, user } = await db(() => syncCaller(req));
+      const { store, device, user, member } = await db(() => syncCaller(req));
       const body = await readJson(req, PushRequest, pushBody);
       const { results, receipts } = await db(async () => {
-        const results = await pushChanges(store, device, user, body.changes);
+        const results = await pushChanges(store, device, user, body.changes, {}, member);
         const key = receiptKey(req);
         return { results, receipts: key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] } };
       });

@@ -36,7 +36,8 @@ export interface Author {
  * [A9] The author of each change (its `author`, or the session's user), as one of the device's
  * users. The first change whose author has not signed in on the device (or was signed out of it)
  * is not taken, nor anything after it (seq order, S3): they are answered 'author', retryable, and
- * stay on the device until that user signs in on it.
+ * stay on the device until that user signs in on it. `signedIn`: the session user's sign-in on the
+ * device, when the caller has read it already.
  */
 export async function authorsOf(
   store: Store,
@@ -44,13 +45,16 @@ export async function authorsOf(
   sessionUser: UserRecord,
   changes: readonly WireChange[],
   options: PushOptions,
+  signedIn?: DeviceUserRecord | null,
 ): Promise<{ authors: Author[]; held: ChangeResult[] }> {
   const known = new Map<string, Author | null>();
   const authors: Author[] = [];
   for (const [i, change] of changes.entries()) {
     const id = change.author ?? sessionUser.id;
     if (!known.has(id)) {
-      const member = await store.findDeviceUser(deviceId, id);
+      // The session user's sign-in was read with the request's caller (`signedIn`); the push's
+      // device lock checks it again, in the transaction that writes (applyPush).
+      const member = id === sessionUser.id && signedIn !== undefined ? signedIn : await store.findDeviceUser(deviceId, id);
       const user = member === null || (member.revoked && options.retiring !== true) ? null : id === sessionUser.id ? sessionUser : await store.findUser(id);
       const ids = member?.vaultUserId ? [id, member.vaultUserId] : [id];
       known.set(id, user === null || user.tenantId !== sessionUser.tenantId ? null : { user, disabled: user.disabled, ids });

@@ -6,6 +6,7 @@
 import { HUB_ONLY_OFFICE, type ConflictList, type StaffList, type WireChange, type WireScope } from '../../protocol/sync';
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { authorsOf, type Author } from './device-users';
+import type { DeviceUserRecord } from '../db/device-users';
 import { APPEND_ONLY_KINDS, type ChangeResult, type PullAnswer, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
 import { ServiceError } from './errors';
 import { unstorableText } from './storable-text';
@@ -147,6 +148,7 @@ const toPushed = (c: WireChange, officeId: string | null): PushedChange => ({
  * Pushes a device's changes. Runs of changes the user may write go to applyPush together; a
  * change refused for scope is recorded on its own, so its seq is taken and the ones after it are
  * not held up [S3][S11]. Each step is its own transaction; a retry of the whole push is harmless [S4].
+ * `signedIn`: the user's sign-in on the device, as the request's caller was read with it.
  */
 export async function pushChanges(
   store: Store,
@@ -154,6 +156,7 @@ export async function pushChanges(
   user: UserRecord,
   changes: readonly WireChange[],
   options: PushOptions = {},
+  signedIn?: DeviceUserRecord | null,
 ): Promise<ChangeResult[]> {
   for (let i = 1; i < changes.length; i++) {
     if (changes[i]!.seq <= changes[i - 1]!.seq) {
@@ -175,7 +178,7 @@ export async function pushChanges(
     lookup(householdIds, asRecord(asRecord(c.payload['body'])?.['subject'])?.['householdId']);
   }
   // A9: who wrote each change; the stream stops at the first whose author may not be credited.
-  const { authors, held } = await authorsOf(store, device.id, user, changes, options);
+  const { authors, held } = await authorsOf(store, device.id, user, changes, options, signedIn);
   const taking = changes.slice(0, changes.length - held.length);
   const facts = await store.scopeFacts(user.tenantId, [...householdIds], [...caseIds]);
   const decisions = decideChanges((i) => authors[i]!.user, taking, facts);
