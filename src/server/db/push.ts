@@ -102,28 +102,30 @@ export async function applyPush(
   options: PushOptions = {},
 ): Promise<ChangeResult[]> {
   checkRequest(changes);
+  const request: PushRequest = { deviceId, userId, changes, options };
   try {
-    return await inTransaction(pool, (tx) => pushFast(tx, deviceId, userId, changes, options));
+    return await inTransaction(pool, (tx) => pushFast(tx, request));
   } catch (error) {
     if (!(error instanceof StartCareful)) throw error;
     // [S11] The database refused to store something the fast pass wrote: the transaction is rolled
     // back, and the push starts over with a savepoint around each change, so that change alone is
     // refused. (A savepoint before every fast pass, to go back to, cost each push a round trip and
     // a subtransaction, for a case that comes only with a bug or a hand-made row.)
-    return inTransaction(pool, (tx) => pushCareful(tx, deviceId, userId, changes, options));
+    return inTransaction(pool, (tx) => pushCareful(tx, request));
   }
 }
 
 /** Thrown by the fast pass when the database refused one of its writes (a data error). */
 class StartCareful extends Error {}
 
-async function pushFast(
-  tx: pg.PoolClient,
-  deviceId: string,
-  userId: string,
-  changes: readonly PushedChange[],
-  options: PushOptions,
-): Promise<ChangeResult[]> {
+interface PushRequest {
+  readonly deviceId: string;
+  readonly userId: string;
+  readonly changes: readonly PushedChange[];
+  readonly options: PushOptions;
+}
+
+async function pushFast(tx: pg.PoolClient, { deviceId, userId, changes, options }: PushRequest): Promise<ChangeResult[]> {
   // `userId` is the author of these changes: one of the device's users (A9). A retired device
   // may still send its last evidence (POST /api/sync/retire); the sync service passes only
   // append-only kinds then.
@@ -160,13 +162,7 @@ async function pushFast(
 }
 
 /** [S11] The push again, each change written as it is decided, in a savepoint of its own, under the counter. */
-async function pushCareful(
-  tx: pg.PoolClient,
-  deviceId: string,
-  userId: string,
-  changes: readonly PushedChange[],
-  options: PushOptions,
-): Promise<ChangeResult[]> {
+async function pushCareful(tx: pg.PoolClient, { deviceId, userId, changes, options }: PushRequest): Promise<ChangeResult[]> {
   const { tenantId, lastSeq } = await lockDeviceForUser(tx, deviceId, userId, options);
   const { head, now } = await lockHubHead(tx, tenantId);
   const fresh = changes.filter((c) => c.seq > lastSeq);
