@@ -63,6 +63,33 @@ describe('hub start', () => {
     }
   });
 
+  it('keeps DATABASE_POOL_SIZE connections to PostgreSQL at most, and refuses to start on a value that is not a pool size', async () => {
+    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const schema = `kyoten_hubpool_${process.pid}`;
+    const application = `kyoten_pool_test_${process.pid}`;
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}&application_name=${application}`;
+    for (const bad of ['0', 'many', '2.5', '1000']) {
+      await expect(startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema, DATABASE_POOL_SIZE: bad } })).rejects.toThrow(
+        `DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${bad}"`,
+      );
+    }
+    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema, DATABASE_POOL_SIZE: '2' } });
+    try {
+      await hub.store;
+      // Twenty health checks at once, each a query: the pool opens what it may, and no more.
+      const answers = await Promise.all(Array.from({ length: 20 }, () => healthz(hub)));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      const open = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [application]);
+      expect(open.rows[0]!.n).toBe(2);
+    } finally {
+      await hub.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+
   it('with DATABASE_URL, every server signs with the one key kept in the database, sealed with KYOTEN_SECRET_KEY; another secret key refuses to start', async () => {
     const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
     const schema = `kyoten_hubkey_${process.pid}`;

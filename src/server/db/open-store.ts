@@ -1,6 +1,7 @@
 /**
  * Chooses the Store from the environment: DATABASE_URL → that PostgreSQL; otherwise the embedded
- * PostgreSQL in KYOTEN_DATA_DIR (default ./data). Migrations run before the store is handed out.
+ * PostgreSQL in KYOTEN_DATA_DIR (default ./data); DATABASE_POOL_SIZE connections to the former.
+ * Migrations run before the store is handed out.
  */
 import { resolve } from 'node:path';
 import { openEmbeddedStore } from './embedded-store';
@@ -10,6 +11,25 @@ import type { Store } from './store';
 export interface StoreEnv {
   readonly DATABASE_URL?: string | undefined;
   readonly KYOTEN_DATA_DIR?: string | undefined;
+  readonly DATABASE_POOL_SIZE?: string | undefined;
+}
+
+/** The hub's connections to PostgreSQL, when DATABASE_POOL_SIZE does not say. */
+export const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * DATABASE_POOL_SIZE: how many connections the hub keeps to the PostgreSQL of DATABASE_URL. More
+ * pay when PostgreSQL is on another machine (each round trip then holds a connection for the
+ * network's latency); the default suits one machine. A bad value stops the start, said in words.
+ */
+export function poolSizeFromEnv(env: StoreEnv): number {
+  const raw = env.DATABASE_POOL_SIZE;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_POOL_SIZE;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw new RangeError(`DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${raw}"`);
+  }
+  return value;
 }
 
 export function describeStore(env: StoreEnv): string {
@@ -18,7 +38,7 @@ export function describeStore(env: StoreEnv): string {
 
 export async function openStoreFromEnv(env: StoreEnv, log: (line: string) => void = () => undefined): Promise<Store> {
   const store = env.DATABASE_URL
-    ? await openPostgresStore({ connectionString: env.DATABASE_URL })
+    ? await openPostgresStore({ connectionString: env.DATABASE_URL, maxConnections: poolSizeFromEnv(env) })
     : await openEmbeddedStore({ dataDir: resolve(env.KYOTEN_DATA_DIR ?? 'data'), log });
   try {
     const { applied, schemaVersion } = await store.migrate();

@@ -51,7 +51,13 @@ export interface ApiOptions {
   /** push bodies read at once (default PUSH_BODIES_IN_FLIGHT) */
   readonly pushBodiesInFlight?: number;
   /** database work in flight, waiting, and the longest wait (default DB_WORK) */
-  readonly dbWork?: { readonly inFlight: number; readonly waiting: number; readonly maxWaitMs: number };
+  readonly dbWork?: DbWork;
+}
+
+export interface DbWork {
+  readonly inFlight: number;
+  readonly waiting: number;
+  readonly maxWaitMs: number;
 }
 
 /** 8 × MAX_BODY_BYTES (64 MiB) at most being read; the next 16 wait for a slot, the rest get 503. */
@@ -66,6 +72,11 @@ export const PUSH_BODIES_WAITING = 16;
  * slow client holds no database slot.
  */
 export const DB_WORK = { inFlight: 16, waiting: 512, maxWaitMs: 5_000 } as const;
+
+/** DB_WORK for a pool of `poolSize` connections (DATABASE_POOL_SIZE): the same 1.6 requests a connection, never fewer than DB_WORK's. */
+export function dbWorkFor(poolSize: number): DbWork {
+  return { ...DB_WORK, inFlight: Math.max(DB_WORK.inFlight, Math.ceil(poolSize * 1.6)) };
+}
 const BUSY_RETRY_SECONDS = 2;
 
 /** A path segment, percent-decoded; a broken encoding is the client's 400, not a URIError. */

@@ -5,9 +5,9 @@
  */
 import type { Server } from 'node:http';
 import { startServer, type Readiness } from '../app-server';
-import { openStoreFromEnv, type StoreEnv } from '../db/open-store';
+import { openStoreFromEnv, poolSizeFromEnv, type StoreEnv } from '../db/open-store';
 import type { Store } from '../db/store';
-import { createApiHandler } from '../http/api';
+import { createApiHandler, dbWorkFor } from '../http/api';
 import { formatFingerprint } from '../../protocol/countersign';
 import { accountsConfigFromEnv, type AccountsEnv } from './accounts';
 import { hubKeyFromEnv, type HubKey, type SigningKeyEnv } from './hub-key';
@@ -38,8 +38,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (opened === undefined) return { ok: false, status: failed ? 'store-unavailable' : 'starting' };
     return (await opened.health()).ok ? { ok: true, status: 'ready' } : { ok: false, status: 'store-unavailable' };
   };
+  // Checked before anything starts: a bad DATABASE_POOL_SIZE stops the start, said in words.
+  const poolSize = poolSizeFromEnv(options.env);
   const api = createApiHandler({
     store: () => opened,
+    dbWork: dbWorkFor(poolSize),
     accounts: accountsConfigFromEnv(options.env, options.now),
     trustProxy: options.env.TRUST_PROXY === '1',
     hubKey: () => hubKey,
