@@ -76,14 +76,26 @@ describe('hub start', () => {
       );
     }
     const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema, DATABASE_POOL_SIZE: '2' } });
+    const locker = await admin.connect();
     try {
-      await hub.store;
-      // Twenty health checks at once, each a query: the pool opens what it may, and no more.
-      const answers = await Promise.all(Array.from({ length: 20 }, () => healthz(hub)));
-      expect(answers.every((a) => a.status === 200)).toBe(true);
-      const open = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [application]);
-      expect(open.rows[0]!.n).toBe(2);
+      const store = await hub.store;
+      // Twenty health checks at once, each a query held up by a lock on the table it reads: the
+      // hub opens its two connections and queues the other eighteen checks.
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE ${schema}.schema_migrations IN ACCESS EXCLUSIVE MODE`);
+      const answers = Promise.all(Array.from({ length: 20 }, () => healthz(hub)));
+      const pool = (store as unknown as { pool: pg.Pool }).pool;
+      const open = async () =>
+        (await locker.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [application])).rows[0]!.n;
+      for (let tries = 0; pool.waitingCount < 18 || (await open()) < 2; tries++) {
+        if (tries > 600) throw new Error(`the pool never filled: ${pool.totalCount} open, ${pool.waitingCount} waiting`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect({ open: await open(), pool: pool.totalCount, waiting: pool.waitingCount }).toEqual({ open: 2, pool: 2, waiting: 18 });
+      await locker.query('COMMIT');
+      expect((await answers).every((a) => a.status === 200)).toBe(true);
     } finally {
+      locker.release();
       await hub.close();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
