@@ -42,6 +42,23 @@ async function correct(page: Page, open: () => Promise<void>, field: string, val
   await dialog.waitFor({ state: 'detached' });
 }
 
+/** Holds the page's SHA-256 hashing (the chain checks) until releaseHashing. */
+async function holdHashing(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { hashingHeld?: Promise<void>; releaseHashing?: () => void };
+    w.hashingHeld = new Promise<void>((resolve) => (w.releaseHashing = resolve));
+    const digest = SubtleCrypto.prototype.digest;
+    SubtleCrypto.prototype.digest = async function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['digest']>) {
+      await w.hashingHeld;
+      return digest.apply(this, args);
+    };
+  });
+}
+
+async function releaseHashing(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { releaseHashing: () => void }).releaseHashing());
+}
+
 describe('corrections in plain sight', () => {
   it('shows the original request and call times beside the corrected ones on the case screen and in the printed report', async () => {
     browser = await openBrowser();
@@ -96,14 +113,26 @@ describe('corrections in plain sight', () => {
     await head.getByText(`${WHO} が訂正: 通話を優先し、後から記録したため`).waitFor();
 
     // 3. The evidence report of the month the call now falls in, printed to PDF.
+    // While the month's chains are checked, waiting lines stand where the results will: the report
+    // link must not move when they end (a busy machine's tap once landed beside it). The check's
+    // hashing is held until the link has been measured.
     const month = japanMonthOf(callAfter);
+    await holdHashing(page);
     await page.goto(`${baseUrl}/#/claims`);
     await page.getByLabel('対象月').selectOption(month);
-    // The month's view settles before the tap: while its chains are checked a waiting line sits above
-    // the report link, and its going moves the link (a busy machine's click landed beside it).
     await page.waitForURL((url) => url.hash.includes(`month=${month}`));
+    await page.getByText('記録に改ざんがないか確認しています…').waitFor();
+    await page.getByText('記録の確認が終わると出力できます。').waitFor();
+    const report = page.getByRole('link', { name: '証跡レポートを印刷' });
+    // where the link is on the page, whatever the scroll
+    const place = () => report.evaluate((a) => ({ top: a.getBoundingClientRect().top + window.scrollY, height: a.getBoundingClientRect().height }));
+    const waiting = await place();
+    await releaseHashing(page);
+    await page.getByText(/改ざんはありません。/).waitFor();
+    await page.getByText('確認が済みました。出力できます。').waitFor();
     await page.getByRole('button', { name: '集計CSV' }).and(page.locator(':enabled')).waitFor();
-    await page.getByRole('link', { name: '証跡レポートを印刷' }).click();
+    expect(await place()).toEqual(waiting);
+    await report.click();
     await page.getByRole('heading', { name: '相談強化加算 証跡レポート' }).waitFor();
     // The button is enabled once every chain and countersign has been checked.
     await page.getByRole('button', { name: '印刷', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 });

@@ -203,9 +203,22 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
 /** The chain checks of the month's cases: a quiet line when all hold, a loud alert naming each that does not. */
 function ChainStatus({ claim, chain }: { claim: MonthClaim; chain: ChainChecks }) {
   if (claim.cases.length === 0) return null;
-  if (!chain.done) return <Busy>{T.checking}</Busy>;
+  // The waiting line and the line that replaces it take the same room, so nothing below moves when the check ends.
+  if (!chain.done) {
+    return (
+      <div className="claims-chain">
+        <Busy>{T.checking}</Busy>
+      </div>
+    );
+  }
   const broken = brokenCases(claim.cases, chain);
-  if (broken.length === 0) return <p className="claims-chain-ok">{T.chainAllOk(claim.cases.length)}</p>;
+  if (broken.length === 0) {
+    return (
+      <div className="claims-chain">
+        <p className="claims-chain-ok">{T.chainAllOk(claim.cases.length)}</p>
+      </div>
+    );
+  }
   return (
     <Notice kind="error">
       <p className="claims-alert-title">{T.chainBrokenTitle}</p>
@@ -305,8 +318,12 @@ function ExportSection({
       {closed ? <p className="muted">{T.closedExportNote}</p> : null}
       {pending > 0 ? <Notice kind="warn">{T.pendingWarning(pending)}</Notice> : null}
       {open > 0 ? <Notice kind="warn">{T.openWarning(open)}</Notice> : null}
-      {blocked ? <p className="claims-blocked">{T.exportsBlocked}</p> : null}
-      {waiting ? <p className="muted">{T.exportWaiting}</p> : null}
+      {/* One line that changes its words, never comes or goes: the buttons and the report link below stay put. */}
+      {blocked ? (
+        <p className="claims-blocked">{T.exportsBlocked}</p>
+      ) : claim.cases.length > 0 ? (
+        <p className="muted claims-export-state">{waiting ? T.exportWaiting : T.exportReady}</p>
+      ) : null}
       <SelectField
         label={T.encoding}
         hint={T.encodingHint}

@@ -70,6 +70,7 @@ export const T = {
   exported: (file: string, kind: string, encoding: string) => `${kind}を書き出しました: ${file}（${encoding}）`,
   exportFailed: '書き出せませんでした。もう一度お試しください。',
   exportWaiting: '記録の確認が終わると出力できます。',
+  exportReady: '確認が済みました。出力できます。',
   useUtf8: 'UTF-8 で書き出す',
   printReport: '証跡レポートを印刷',
 
