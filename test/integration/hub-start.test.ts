@@ -70,7 +70,7 @@ describe('hub start', () => {
     const admin = new pg.Pool({ connectionString: url, max: 1 });
     await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}&application_name=${application}`;
-    for (const bad of ['0', 'many', '2.5', '1000']) {
+    for (const bad of ['0', 'many', '2.5', '1000', '0x14', '1e1', '10.0']) {
       await expect(startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema, DATABASE_POOL_SIZE: bad } })).rejects.toThrow(
         `DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${bad}"`,
       );
@@ -98,6 +98,54 @@ describe('hub start', () => {
       locker.release();
       await hub.close();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+
+  it('answers 503 with Retry-After, not 500, while PostgreSQL refuses the hub more connections (53300), then serves again', async () => {
+    // Several hubs' pools over PostgreSQL's max_connections meet this; a role's connection limit
+    // is the same refusal (too_many_connections) without restarting the test's PostgreSQL.
+    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const schema = `kyoten_hubfull_${process.pid}`;
+    const role = `kyoten_full_${process.pid}`;
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
+    const asRole = new URL(url);
+    asRole.username = role;
+    asRole.searchParams.set('options', `-c search_path=${schema}`);
+    const errors: string[] = [];
+    const logged = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: asRole.toString() } });
+    const signIn = () =>
+      fetch(`http://127.0.0.1:${(hub.server.address() as AddressInfo).port}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ hub: 'no-such-hub', loginName: 'nobody', password: 'wrong', totp: '123456' }),
+      });
+    try {
+      await hub.store;
+      expect((await signIn()).status).toBe(401);
+      // No connection more for the hub's role, and the ones it holds closed.
+      await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT 0`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+      await expect.poll(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE usename = $1', [role])).rowCount, { timeout: 20_000 }).toBe(0);
+      let refused = await signIn();
+      // an idle connection the pool had not yet seen closed may answer first: it is dropped
+      for (let tries = 0; refused.status !== 503 && tries < 10; tries++) refused = await signIn();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.json()).toMatchObject({ error: 'unavailable', message: expect.stringMatching(/一時的に接続できません/) });
+      expect(errors.filter((e) => e.includes('API POST'))).toEqual([]);
+      await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT -1`);
+      expect((await signIn()).status).toBe(401);
+    } finally {
+      console.error = logged;
+      await hub.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.query(`DROP ROLE ${role}`);
       await admin.end();
     }
   });

@@ -21,15 +21,20 @@ export const DEFAULT_POOL_SIZE = 10;
  * DATABASE_POOL_SIZE: how many connections the hub keeps to the PostgreSQL of DATABASE_URL. More
  * pay when PostgreSQL is on another machine (each round trip then holds a connection for the
  * network's latency); the default suits one machine. A bad value stops the start, said in words.
+ * Without DATABASE_URL the embedded store's pool is DEFAULT_POOL_SIZE whatever it says, and so is
+ * the answer: the A12 gate is sized from it (a gate wider than the pool would queue requests in
+ * the pool, where nothing times them out).
  */
 export function poolSizeFromEnv(env: StoreEnv): number {
   const raw = env.DATABASE_POOL_SIZE;
   if (raw === undefined || raw.trim() === '') return DEFAULT_POOL_SIZE;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 100) {
+  // Digits only: Number() would also take "0x14", "1e1" or "10.0".
+  const value = /^\d{1,3}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(value >= 1 && value <= 100)) {
     throw new RangeError(`DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${raw}"`);
   }
-  return value;
+  // The embedded store keeps its own pool of DEFAULT_POOL_SIZE: the value is checked all the same.
+  return env.DATABASE_URL ? value : DEFAULT_POOL_SIZE;
 }
 
 export function describeStore(env: StoreEnv): string {

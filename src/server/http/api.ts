@@ -114,7 +114,12 @@ const STORE_ERRORS: Readonly<Record<StoreErrorCode, () => ServiceError>> = {
 /** A lost database connection is the server's trouble, but a passing one: 503, retry later. */
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === 'ECONNREFUSED' || code === 'ECONNRESET');
+  // 53300: PostgreSQL's connections are all taken (several hubs' pools over its max_connections);
+  // 57P03: it is starting or shutting down. Both pass: the client is told to come back.
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('08') || code === '57P01' || code === '57P03' || code === '53300' || code === 'ECONNREFUSED' || code === 'ECONNRESET')
+  );
 }
 
 export function createApiHandler(options: ApiOptions) {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { dbWorkFor, DB_WORK } from '../http/api';
+import { DEFAULT_POOL_SIZE, poolSizeFromEnv } from './open-store';
+
+const URL = 'postgres://hub@db.example/kyoten';
+
+describe('DATABASE_POOL_SIZE', () => {
+  it('sizes the pool of DATABASE_URL, and the requests let at the database with it (A12)', () => {
+    expect(poolSizeFromEnv({ DATABASE_URL: URL })).toBe(DEFAULT_POOL_SIZE);
+    expect(poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: ' 20 ' })).toBe(20);
+    expect(dbWorkFor(poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: '20' })).inFlight).toBe(32);
+    expect(dbWorkFor(poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: '2' }))).toEqual(DB_WORK);
+  });
+
+  it('leaves the embedded store its own pool, and the gate sized for it: a wider gate would queue requests where nothing times them out', () => {
+    expect(poolSizeFromEnv({ DATABASE_POOL_SIZE: '50' })).toBe(DEFAULT_POOL_SIZE);
+    expect(dbWorkFor(poolSizeFromEnv({ DATABASE_POOL_SIZE: '50' }))).toEqual(DB_WORK);
+  });
+
+  it('refuses, in words, what is not a whole number from 1 to 100, with or without DATABASE_URL', () => {
+    for (const bad of ['0', '101', '-3', '2.5', '10.0', '0x14', '1e1', '+5', 'many']) {
+      expect(() => poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: bad })).toThrow(`DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${bad}"`);
+      expect(() => poolSizeFromEnv({ DATABASE_POOL_SIZE: bad })).toThrow(RangeError);
+    }
+  });
+});
