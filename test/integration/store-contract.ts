@@ -494,6 +494,35 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect(report.map((r) => r.seq).sort()).toEqual([2, 3, 5]);
         expect(report.find((r) => r.seq === 2)!.payloadJson).toContain('\\u0000');
       });
+
+      it('[S11] the push that starts over carefully hands out what the fast one would: versions with no hole, merges, the head, receipts and the seq', async () => {
+        // hh-m created, then its phone changed by another device: the edit below, based on the first
+        // version, is merged onto the second.
+        const first = createHousehold({ id: 'hh-m', phone: '047-111-1111', note: '' });
+        const [created] = await push(0, [householdChange(1, { entityId: 'hh-m', payload: first })]);
+        const v0 = (created as { version: number }).version;
+        const [changed] = await push(0, [householdChange(2, { entityId: 'hh-m', op: 'update', baseVersion: v0, payload: { ...first, phone: '047-222-2222' } })]);
+        const v1 = (changed as { version: number }).version;
+        const sent = [
+          householdChange(1, { entityId: 'hh-m', op: 'update', baseVersion: v0, payload: { ...first, note: '夜間は裏口' } }),
+          householdChange(2, { payload: createHousehold({ id: 'hh-2', note: 'NUL\u0000in text' }) }),
+          householdChange(3, { entityId: 'hh-x' }),
+        ];
+        const results = await push(1, sent);
+        expect(statuses(results)).toEqual(['accepted', 'refused', 'accepted']);
+        expect(results.map((r) => (r as { version?: number }).version)).toEqual([v1 + 1, undefined, v1 + 2]);
+        expect(await head()).toBe(v1 + 2);
+        // The edit was merged onto the held version (its phone kept), and both are pulled at their versions.
+        const { records } = await drain();
+        expect(records.map((r) => [r.entityId, r.version])).toEqual([['hh-m', v1 + 1], ['hh-x', v1 + 2]]);
+        expect(JSON.parse(records[0]!.payloadJson)).toMatchObject({ phone: '047-222-2222', note: '夜間は裏口' });
+        expect(await store.countOpenConflicts(ALL)).toBe(0);
+        // The same push again is answered from its receipts (taken before: duplicate, at the same
+        // version), the refusal included; the next seq follows.
+        expect(await push(1, sent)).toEqual(results.map((r) => (r.status === 'accepted' ? { ...r, status: 'duplicate' } : r)));
+        expect(await push(1, [householdChange(4, { entityId: 'hh-y' })])).toMatchObject([{ status: 'accepted', version: v1 + 3 }]);
+        expect(await head()).toBe(v1 + 3);
+      });
     });
 
     describe('[S14] merge and conflicts', () => {
@@ -634,6 +663,10 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect(await code(push(2, one))).toBe('device-disabled');
         await store.setDisabled('user', dev(3).userId, true);
         expect(await code(push(3, one))).toBe('user-disabled');
+        // Signed out of the device (its membership revoked) after the request was let in: the
+        // push's own lock of the device refuses it, whatever the request's caller said.
+        await store.revokeDeviceUser(dev(1).deviceId, dev(1).userId, new Date());
+        expect(await code(push(1, one))).toBe('forbidden');
         expect(await head()).toBe(0);
         expect((await raw.query('SELECT count(*)::int AS n FROM receipts')).rows[0].n).toBe(0);
       });
