@@ -6,7 +6,8 @@
  * store's `applyPush` alone. Each round edits the same households again, on the versions the
  * round before left, so every round takes the same path (no merge: the base is the held version).
  *
- *   npx tsx bench/push-node.ts (or BENCH_ONLY=push npm run bench)  PUSH_ROUNDS (5) rounds of each, medians printed
+ *   npx tsx bench/push-node.ts (or BENCH_ONLY=push npm run bench)  PUSH_ROUNDS (8) rounds of each, medians printed; past
+ *                                                                   the fifth, PostgreSQL may plan the API's prepared statements generically
  *   PUSH_HOUSEHOLDS=10000 PUSH_EDITS=1000 the fixture's size
  *   node --cpu-prof --import tsx bench/push-node.ts                  to profile it
  *
@@ -21,7 +22,7 @@ import { withNodeHub } from './node-hub';
 import { cpuMeter, median } from './stats';
 import { seedChanges, syncFixture } from './sync-fixture';
 
-const ROUNDS = Number(process.env.PUSH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.PUSH_ROUNDS ?? 8);
 const HOUSEHOLDS = Number(process.env.PUSH_HOUSEHOLDS ?? 10_000);
 const EDITS = Number(process.env.PUSH_EDITS ?? 1_000);
 

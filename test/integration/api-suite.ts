@@ -433,6 +433,28 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect(retry.body.results[0]).toMatchObject({ status: 'refused', reason: 'seq-conflict' });
       });
 
+      it("[S10] a case stays under the office it was opened in: a coordinator's later entry is held there, and another office's case worker cannot add to it", async () => {
+        const workerA = await api.user('worker-a', 'case-worker', { officeId: 'office-a' });
+        const workerB = await api.user('worker-b', 'case-worker', { officeId: 'office-b' });
+        const tabletA = await device('tablet-a').join(workerA);
+        const coordPhone = await device('coord-phone').join(coord);
+        const tabletB = await device('tablet-b').join(workerB);
+        const subjectA = { householdId: 'hh-a', personId: null, name: '自事業所', recipientNumber: '' };
+        const opened = await tabletA.caseEntries('case-a', [openBody({ subject: subjectA })]);
+        const first = await tabletA.push([householdWire('hh-a'), entryWire(opened[0]!)]);
+        expect(first.body.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+        // The coordinator (no office of their own) calls a facility for the case at night.
+        const call = await coordPhone.caseEntries('case-a', [contactBody({ facilityName: 'あおぞら', result: '受入可' })], opened);
+        expect((await coordPhone.push([entryWire(call[1]!)])).body.results.map((r) => r.status)).toEqual(['accepted']);
+        // The office's case worker holds both entries, under their office.
+        const held = (await tabletA.pullAll()).filter((r) => r.kind === 'case-entry');
+        expect(held.map((r) => [r.entityId, r.officeId]).sort()).toEqual([opened[0]!.id, call[1]!.id].sort().map((id) => [id, 'office-a']));
+        // Another office's case worker cannot add to it.
+        const intruder = await tabletB.caseEntries('case-a', [contactBody({ facilityName: 'みどり', result: '受入不可' })], [...opened, call[1]!]);
+        const refused = await tabletB.push([entryWire(intruder[2]!)]);
+        expect(refused.body.results[0]).toMatchObject({ status: 'refused', reason: 'scope' });
+      });
+
       it('[S10] households without an office are held for the hub only; a coordinator edit keeps the held office', async () => {
         const worker = await api.user('worker-a', 'case-worker', { officeId: 'office-a' });
         const phone = await device('coord-phone').join(coord);

@@ -309,18 +309,29 @@ export class SqlAccountStore implements AccountStore {
     // One round trip for every push (three statements before): the hub's offices, the offices the
     // named households are held under, and each named case's office, which is the one its first
     // entry was held under (every later entry follows it).
+    // Each named id is looked up on its own (a LATERAL subquery with LIMIT, which the planner
+    // keeps as one index probe an id). The statement is prepared, and from its sixth run on a
+    // connection PostgreSQL may keep a generic plan: with `= ANY ($2)`, or a plain join of the ids,
+    // that plan read every household of the hub (one hub per server: 10,000 rows) and matched them
+    // against the ids, for a push of one edit as for one of 1,000 (~100–175 ms then; ~6 ms before
+    // the sixth run).
     const row = (
       await this.pool.query<{ offices: string[]; households: Record<string, string | null>; cases: Record<string, string | null> }>(
         {
           name: 'scope-facts',
           text: `SELECT (SELECT coalesce(json_agg(id), '[]') FROM offices WHERE tenant_id = $1) AS offices,
-                  (SELECT coalesce(json_object_agg(entity_id, office_id), '{}')
-                     FROM records WHERE tenant_id = $1 AND kind = 'household' AND entity_id = ANY ($2::text[])) AS households,
-                  (SELECT coalesce(json_object_agg(case_id, office_id), '{}') FROM (
-                     SELECT DISTINCT ON (e.case_id) e.case_id, r.office_id
-                       FROM evidence e JOIN records r ON r.tenant_id = e.tenant_id AND r.kind = 'case-entry' AND r.entity_id = e.id
-                      WHERE e.tenant_id = $1 AND e.case_id = ANY ($3::text[])
-                      ORDER BY e.case_id, e.version) AS c) AS cases`,
+                  (SELECT coalesce(json_object_agg(h.entity_id, h.office_id), '{}')
+                     FROM (SELECT DISTINCT id FROM unnest($2::text[]) AS k (id)) AS k
+                     CROSS JOIN LATERAL (
+                       SELECT r.entity_id, r.office_id FROM records r
+                        WHERE r.tenant_id = $1 AND r.kind = 'household' AND r.entity_id = k.id LIMIT 1) AS h) AS households,
+                  (SELECT coalesce(json_object_agg(k.id, c.office_id), '{}')
+                     FROM (SELECT DISTINCT id FROM unnest($3::text[]) AS k (id)) AS k
+                     CROSS JOIN LATERAL (
+                       SELECT r.office_id FROM evidence e
+                         JOIN records r ON r.tenant_id = e.tenant_id AND r.kind = 'case-entry' AND r.entity_id = e.id
+                        WHERE e.tenant_id = $1 AND e.case_id = k.id
+                        ORDER BY e.version LIMIT 1) AS c) AS cases`,
         },
         [tenantId, householdIds, caseIds],
       )
