@@ -240,15 +240,6 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
 async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[], authorIds: readonly string[]): Promise<Known> {
   const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds };
   const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
-  if (mutationIds.length > 0) {
-    const rows = await tx.query<{ mutation_id: string; version: string; kind: string; entity_id: string; op: string; payload: Json }>(
-      { name: 'push-known-mutations', text: 'SELECT mutation_id, version, kind, entity_id, op, payload FROM changes WHERE tenant_id = $1 AND mutation_id = ANY ($2::uuid[])' },
-      [tenantId, mutationIds],
-    );
-    for (const r of rows.rows) {
-      known.mutations.set(r.mutation_id.toLowerCase(), { version: Number(r.version), kind: r.kind, entityId: r.entity_id, op: r.op, payload: r.payload });
-    }
-  }
   // Text PostgreSQL cannot hold (a NUL) would fail these reads for the whole push: such a change
   // is left out here and refused on its own when it is written [S11].
   const storable = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
@@ -276,43 +267,55 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     const base = typeof c.baseVersion === 'number' && Number.isSafeInteger(c.baseVersion) ? c.baseVersion : null;
     bases.set(key, bases.has(key) ? { kind: c.kind, entityId: c.entityId, base: null } : { kind: c.kind, entityId: c.entityId, base });
   }
-  if (bases.size > 0) {
-    const keys = [...bases.values()];
-    const kinds = keys.map((k) => k.kind);
-    const ids = keys.map((k) => k.entityId);
-    const baseVersions = keys.map((k) => k.base);
-    // The held records and this device's latest change to each, in one statement: a row per
-    // record held or changed by this device ('own' rows carry the payload as text only when it
-    // may be the edit's base: later than the base the device names). The latest change is one
-    // probe of changes_device_record per record (migration 17), however many the device has sent.
-    const rows = await tx.query<{ kind: string; entity_id: string; held: boolean; version: string; payload_json: string | null; withdrawn: boolean; removed: boolean }>(
-      {
-        name: 'push-known-records',
-        text: `WITH k AS (SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[]) AS k (kind, entity_id, base))
-         SELECT true AS held, r.kind, r.entity_id, r.version,
-                CASE WHEN r.kind = 'month-close' OR k.base IS NULL OR k.base <> r.version THEN r.payload_json END AS payload_json,
-                r.withdrawn, r.withdrawn AND r.payload_json = $6 AS removed
-           FROM records r JOIN k USING (kind, entity_id)
-          WHERE r.tenant_id = $1
-         UNION ALL
-         SELECT false, k.kind, k.entity_id, c.version,
-                CASE WHEN k.base IS NULL OR c.version > k.base THEN c.payload::text END, false, false
-           FROM k CROSS JOIN LATERAL (
-                  SELECT c.version, c.payload FROM changes c
-                   WHERE c.device_id = $2 AND c.kind = k.kind AND c.entity_id = k.entity_id AND c.tenant_id = $1
-                   ORDER BY c.version DESC LIMIT 1) c`,
-      },
-      [tenantId, deviceId, kinds, ids, baseVersions, REMOVED_PAYLOAD],
-    );
-    for (const r of rows.rows) {
-      const key = recordKey(r.kind, r.entity_id);
-      if (r.held) {
-        known.records.set(key, { version: Number(r.version), payloadJson: r.payload_json ?? undefined, withdrawn: r.withdrawn, removed: r.removed });
-      } else if (r.payload_json !== null) {
-        known.own.set(key, { version: Number(r.version), payload: JSON.parse(r.payload_json) as Json });
-      } else {
-        known.own.set(key, { version: Number(r.version), payload: undefined });
-      }
+  if (mutationIds.length === 0 && bases.size === 0) return known;
+  const keys = [...bases.values()];
+  // In one statement (one round trip for every push): the pushed mutation ids already taken [S5],
+  // the held records and this device's latest change to each ('own' rows carry the payload as
+  // text only when it may be the edit's base: later than the base the device names). The latest
+  // change is one probe of changes_device_record per record (migration 17), however many the
+  // device has sent.
+  const rows = await tx.query<{
+    row: 'mutation' | 'held' | 'own';
+    kind: string;
+    entity_id: string;
+    version: string;
+    payload_json: string | null;
+    withdrawn: boolean;
+    removed: boolean;
+    mutation_id: string | null;
+    op: string | null;
+  }>(
+    {
+      name: 'push-known',
+      text: `WITH k AS (SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[]) AS k (kind, entity_id, base))
+       SELECT 'mutation' AS row, c.kind, c.entity_id, c.version, c.payload::text AS payload_json, false AS withdrawn, false AS removed,
+              c.mutation_id::text AS mutation_id, c.op
+         FROM changes c WHERE c.tenant_id = $1 AND c.mutation_id = ANY ($7::uuid[])
+       UNION ALL
+       SELECT 'held', r.kind, r.entity_id, r.version,
+              CASE WHEN r.kind = 'month-close' OR k.base IS NULL OR k.base <> r.version THEN r.payload_json END,
+              r.withdrawn, r.withdrawn AND r.payload_json = $6, NULL, NULL
+         FROM records r JOIN k USING (kind, entity_id)
+        WHERE r.tenant_id = $1
+       UNION ALL
+       SELECT 'own', k.kind, k.entity_id, c.version,
+              CASE WHEN k.base IS NULL OR c.version > k.base THEN c.payload::text END, false, false, NULL, NULL
+         FROM k CROSS JOIN LATERAL (
+                SELECT c.version, c.payload FROM changes c
+                 WHERE c.device_id = $2 AND c.kind = k.kind AND c.entity_id = k.entity_id AND c.tenant_id = $1
+                 ORDER BY c.version DESC LIMIT 1) c`,
+    },
+    [tenantId, deviceId, keys.map((k) => k.kind), keys.map((k) => k.entityId), keys.map((k) => k.base), REMOVED_PAYLOAD, mutationIds],
+  );
+  for (const r of rows.rows) {
+    const key = recordKey(r.kind, r.entity_id);
+    const version = Number(r.version);
+    if (r.row === 'mutation') {
+      known.mutations.set(r.mutation_id!.toLowerCase(), { version, kind: r.kind, entityId: r.entity_id, op: r.op!, payload: JSON.parse(r.payload_json!) as Json });
+    } else if (r.row === 'held') {
+      known.records.set(key, { version, payloadJson: r.payload_json ?? undefined, withdrawn: r.withdrawn, removed: r.removed });
+    } else {
+      known.own.set(key, { version, payload: r.payload_json !== null ? (JSON.parse(r.payload_json) as Json) : undefined });
     }
   }
   return known;
