@@ -2,6 +2,7 @@
  * The hub process as `npm start` runs it: /healthz says 503 "starting" until the store is open
  * and migrated, then 200 "ready"; with DATABASE_URL it opens that PostgreSQL instead.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -106,35 +107,39 @@ describe('hub start', () => {
     // Several hubs' pools over PostgreSQL's max_connections meet this; a role's connection limit
     // is the same refusal (too_many_connections) without restarting the test's PostgreSQL.
     const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `kyoten_hubfull_${process.pid}`;
-    const role = `kyoten_full_${process.pid}`;
+    // Roles belong to the whole server: a name of this run's own. A password, so that the role
+    // signs in whatever pg_hba.conf asks of it (trust, md5 or scram).
+    const run = `${process.pid}_${Date.now().toString(36)}`;
+    const schema = `kyoten_hubfull_${run}`;
+    const role = `kyoten_full_${run}`;
+    const password = randomBytes(18).toString('base64url');
     const admin = new pg.Pool({ connectionString: url, max: 1 });
-    await admin.query(`DROP ROLE IF EXISTS ${role}`);
-    await admin.query(`CREATE ROLE ${role} LOGIN`);
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
-    const asRole = new URL(url);
-    asRole.username = role;
-    asRole.searchParams.set('options', `-c search_path=${schema}`);
     const errors: string[] = [];
     const logged = console.error;
-    console.error = (...args: unknown[]) => errors.push(args.join(' '));
-    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: asRole.toString() } });
-    const signIn = () =>
-      fetch(`http://127.0.0.1:${(hub.server.address() as AddressInfo).port}/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ hub: 'no-such-hub', loginName: 'nobody', password: 'wrong', totp: '123456' }),
-      });
+    let hub: Hub | undefined;
     try {
-      await hub.store;
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+      await admin.query(`CREATE SCHEMA ${schema} AUTHORIZATION ${role}`);
+      const asRole = new URL(url);
+      asRole.username = role;
+      asRole.password = password;
+      asRole.searchParams.set('options', `-c search_path=${schema}`);
+      console.error = (...args: unknown[]) => errors.push(args.join(' '));
+      hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: asRole.toString() } });
+      const port = (hub.server.address() as AddressInfo).port;
+      const signIn = () =>
+        fetch(`http://127.0.0.1:${port}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ hub: 'no-such-hub', loginName: 'nobody', password: 'wrong', totp: '123456' }),
+        });
+      const pool = ((await hub.store) as unknown as { pool: pg.Pool }).pool;
       expect((await signIn()).status).toBe(401);
-      // No connection more for the hub's role, and the ones it holds closed.
+      // No connection more for the hub's role, and the ones it holds closed (and dropped by its pool).
       await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT 0`);
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
-      await expect.poll(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE usename = $1', [role])).rowCount, { timeout: 20_000 }).toBe(0);
-      let refused = await signIn();
-      // an idle connection the pool had not yet seen closed may answer first: it is dropped
-      for (let tries = 0; refused.status !== 503 && tries < 10; tries++) refused = await signIn();
+      await expect.poll(() => pool.totalCount, { timeout: 20_000 }).toBe(0);
+      const refused = await signIn();
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('5');
       expect(await refused.json()).toMatchObject({ error: 'unavailable', message: expect.stringMatching(/一時的に接続できません/) });
@@ -143,9 +148,9 @@ describe('hub start', () => {
       expect((await signIn()).status).toBe(401);
     } finally {
       console.error = logged;
-      await hub.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.query(`DROP ROLE ${role}`);
+      await hub?.close();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
       await admin.end();
     }
   });
