@@ -65,3 +65,47 @@ it('[A12] with the database slot taken and the queue full, pulls get 503 with Re
   expect((await pushed).body.results).toMatchObject([{ status: 'accepted' }]);
   for (const r of readers) expect((await r.pullAll()).map((x) => x.entityId)).toEqual(['hh-1']);
 }, 60_000);
+
+it('[A12] a queue that stands is shed: waiters past the standing wait get 503 at their turn, not an answer seconds late; the next request is served at once', async () => {
+  api = await startApi(target, { dbWork: { inFlight: 1, waiting: 10, maxWaitMs: 60_000, standing: { afterMs: 300, maxWaitMs: 200 } } });
+  const coord = await api.user('coord', 'coordinator');
+  const writer = await new DeviceClient(api, 'phone-w').join(coord);
+  const readers: DeviceClient[] = [];
+  for (let i = 0; i < 3; i++) readers.push(await new DeviceClient(api, `phone-${i}`).join(await api.user(`coord${i}`, 'coordinator')));
+
+  const holder = await api.raw.connect();
+  let pulls: ReturnType<DeviceClient['pull']>[];
+  try {
+    await holder.query('BEGIN');
+    await holder.query(
+      `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version`,
+      [HUB],
+    );
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const pushed = writer.push([householdWire('hh-1')]);
+    await expect
+      .poll(async () => (await api!.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    // The readers queue behind the push; the longest wait (60 s) is far off. They wait past both
+    // the standing queue's 300 ms and its 200 ms wait (a slower machine only waits longer).
+    pulls = readers.map((r) => r.pull(0));
+    await new Promise((r) => setTimeout(r, 500));
+    await holder.query('ROLLBACK');
+    expect((await pushed).status).toBe(200);
+  } finally {
+    await holder.query('ROLLBACK').catch(() => undefined);
+    holder.release();
+  }
+  const answers = await Promise.all(pulls);
+  expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
+  for (const a of answers) {
+    expect(a.headers.get('retry-after')).toBe('2');
+    expect((a.body as unknown as ErrorResponse).message).toMatch(/混み合っています/);
+  }
+  // The queue is empty again: the next pull is served, and sees the push.
+  const again = await readers[0]!.pull(0);
+  expect(again.status).toBe(200);
+  for (const r of readers) expect((await r.pullAll()).map((x) => x.entityId)).toEqual(['hh-1']);
+}, 60_000);

@@ -29,7 +29,7 @@ import { HUB_KEY_PATH, RECEIPTS_HEADER, type HubKeyInfo } from '../../protocol/c
 import { StoreError, type Store, type StoreErrorCode } from '../db/store';
 import { createAccounts, type Accounts, type AccountsConfig } from '../services/accounts';
 import { createDevices, type Devices } from '../services/device-users';
-import { createGate } from '../services/gate';
+import { createGate, type StandingQueue } from '../services/gate';
 import { unstorableText } from '../services/storable-text';
 import { retirePush } from '../services/retirement';
 import { hubKeyInfo, pushReceipts } from '../services/countersign';
@@ -58,6 +58,8 @@ export interface DbWork {
   readonly inFlight: number;
   readonly waiting: number;
   readonly maxWaitMs: number;
+  /** a queue that stands is shed (gate.ts); none when absent */
+  readonly standing?: StandingQueue;
 }
 
 /** 8 × MAX_BODY_BYTES (64 MiB) at most being read; the next 16 wait for a slot, the rest get 503. */
@@ -70,8 +72,15 @@ export const PUSH_BODIES_WAITING = 16;
  * overloaded: 503 with Retry-After rather than a queue that grows until answers come too late
  * to matter, or memory runs out. A body is read outside this gate (PUSH_BODIES_* bound that), so a
  * slow client holds no database slot.
+ *
+ * A queue that has not been empty for half a second stands: the hub is being offered more than it
+ * answers, not a burst. Then a request that waited over 100 ms is turned away at its turn. Without
+ * this, a hub that fell behind stayed behind: its answers came seconds late, each device's next
+ * pull carried more changes gathered meanwhile, and that work kept the queue standing
+ * (docs/performance.md, Load, "Latest (2026-12-05 night)": 143 syncs/s answered at 200 offered,
+ * push p99 2.8 s; with it 200 syncs/s, p99 131–191 ms).
  */
-export const DB_WORK = { inFlight: 16, waiting: 512, maxWaitMs: 5_000 } as const;
+export const DB_WORK: DbWork = { inFlight: 16, waiting: 512, maxWaitMs: 5_000, standing: { afterMs: 500, maxWaitMs: 100 } };
 
 /** DB_WORK for a pool of `poolSize` connections (DATABASE_POOL_SIZE): the same 1.6 requests a connection, never fewer than DB_WORK's. */
 export function dbWorkFor(poolSize: number): DbWork {
@@ -126,7 +135,7 @@ export function createApiHandler(options: ApiOptions) {
   // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
   const pushBody = { maxBytes: MAX_BODY_BYTES, perChangeText: true, gzip: true, gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) };
   const dbWork = options.dbWork ?? DB_WORK;
-  const dbGate = createGate(dbWork.inFlight, dbWork.waiting, dbWork.maxWaitMs);
+  const dbGate = createGate(dbWork.inFlight, dbWork.waiting, dbWork.maxWaitMs, dbWork.standing);
   /** Database work through the gate; 503 with Retry-After when the hub is overloaded [A12]. */
   async function db<T>(work: () => Promise<T>): Promise<T> {
     const done = await dbGate.run(work);
@@ -134,7 +143,8 @@ export function createApiHandler(options: ApiOptions) {
       throw new ServiceError(
         'unavailable',
         'サーバーが混み合っています。しばらくしてから自動でもう一度送ります。',
-        `overloaded: ${dbWork.inFlight} requests at the database and ${dbWork.waiting} waiting, or waited over ${dbWork.maxWaitMs} ms`,
+        `overloaded: ${dbWork.inFlight} requests at the database and ${dbWork.waiting} waiting, or waited over ${dbWork.maxWaitMs} ms` +
+          (dbWork.standing === undefined ? '' : `, or over ${dbWork.standing.maxWaitMs} ms in a queue standing ${dbWork.standing.afterMs} ms`),
         BUSY_RETRY_SECONDS,
       );
     }

@@ -52,3 +52,73 @@ describe('gate with a longest wait', () => {
     expect(gate.load()).toEqual({ running: 0, waiting: 0 });
   });
 });
+
+describe('gate with a standing queue (controlled delay)', () => {
+  /** A gate of one slot on a clock the test moves; `hold()` takes the slot until its release is called. */
+  function standingGate() {
+    let clock = 0;
+    const gate = createGate(1, 100, Infinity, { afterMs: 500, maxWaitMs: 100 }, () => clock);
+    const hold = () => {
+      let release = () => undefined as void;
+      const run = gate.run(() => new Promise<string>((done) => (release = () => done('held'))));
+      return { run, release: () => release() };
+    };
+    return { gate, hold, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('lets a burst wait as long as it takes when the queue drains within afterMs', async () => {
+    const { gate, hold, advance } = standingGate();
+    const first = hold();
+    const second = gate.run(() => Promise.resolve('second'));
+    advance(400); // waited 400 ms, over maxWaitMs, but the queue has stood for less than afterMs
+    first.release();
+    expect(await first.run).toEqual({ value: 'held' });
+    expect(await second).toEqual({ value: 'second' });
+  });
+
+  it('once the queue has stood afterMs, turns away at its turn a caller that waited over maxWaitMs, and admits one that did not', async () => {
+    const { gate, hold, advance } = standingGate();
+    const first = hold();
+    const stale = gate.run(() => Promise.resolve('stale'));
+    advance(450);
+    const fresh = gate.run(() => Promise.resolve('fresh'));
+    advance(60); // the queue has not been empty for 510 ms; stale waited 510 ms, fresh 60 ms
+    first.release();
+    expect(await stale).toBeNull();
+    expect(await fresh).toEqual({ value: 'fresh' });
+    expect(gate.load()).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('keeps the queue standing while it holds anyone, across turns', async () => {
+    const { gate, hold, advance } = standingGate();
+    const first = hold();
+    const stale = gate.run(() => Promise.resolve('stale'));
+    advance(600);
+    let releaseSecond = () => undefined as void;
+    const second = gate.run(() => new Promise<string>((done) => (releaseSecond = () => done('second'))));
+    const third = gate.run(() => Promise.resolve('third'));
+    first.release();
+    expect(await stale).toBeNull();
+    await expect.poll(() => gate.load()).toEqual({ running: 1, waiting: 1 }); // second runs, third waits
+    advance(200); // the queue has not been empty for 800 ms; third waited 200
+    releaseSecond();
+    expect(await second).toEqual({ value: 'second' });
+    expect(await third).toBeNull();
+  });
+
+  it('forgets the standing queue once it has emptied', async () => {
+    const { gate, hold, advance } = standingGate();
+    const first = hold();
+    const stale = gate.run(() => Promise.resolve('stale'));
+    advance(600);
+    first.release();
+    expect(await stale).toBeNull();
+    // empty now: a new wait is a burst again, however long
+    const second = hold();
+    const waiter = gate.run(() => Promise.resolve('waited'));
+    advance(300);
+    second.release();
+    expect(await second.run).toEqual({ value: 'held' });
+    expect(await waiter).toEqual({ value: 'waited' });
+  });
+});

@@ -4,6 +4,12 @@
  * once, so one client cannot pile up memory or CPU on the hub. With `maxWaitMs`, a caller that
  * waited that long is turned away too, so a queue never holds answers past what a client waits
  * for. Counts are in memory, per server process.
+ *
+ * With `standing`, a queue that stands is told from a burst (CoDel's controlled delay, as in
+ * Facebook's "Fail at Scale"): once the queue has not been empty for `standing.afterMs`, the hub is
+ * taking more than it can answer, and a caller that waited over `standing.maxWaitMs` is turned
+ * away when its turn comes, instead of being answered seconds late. A burst that drains within
+ * `afterMs` waits as before.
  */
 export interface Gate {
   /** Runs `work` when a slot is free; null (and `work` never runs) when the gate and its queue are full, or the wait ran out. */
@@ -12,26 +18,64 @@ export interface Gate {
   readonly load: () => { readonly running: number; readonly waiting: number };
 }
 
-export function createGate(limit: number, queue: number, maxWaitMs = Infinity): Gate {
+export interface StandingQueue {
+  /** the queue counts as standing once it has not been empty this long */
+  readonly afterMs: number;
+  /** the longest a caller waits while it stands */
+  readonly maxWaitMs: number;
+}
+
+interface Waiter {
+  readonly at: number;
+  readonly admit: (admitted: boolean) => void;
+}
+
+export function createGate(
+  limit: number,
+  queue: number,
+  maxWaitMs = Infinity,
+  standing?: StandingQueue,
+  now: () => number = () => performance.now(),
+): Gate {
   let running = 0;
-  const waiting: ((admitted: boolean) => void)[] = [];
+  const waiting: Waiter[] = [];
+  /** when the queue was last empty */
+  let emptyAt = now();
   const release = () => {
-    const next = waiting.shift();
-    if (next !== undefined) next(true);
-    else running--;
+    const t = now();
+    const stands = standing !== undefined && t - emptyAt >= standing.afterMs;
+    for (;;) {
+      const next = waiting.shift();
+      if (waiting.length === 0) emptyAt = t;
+      if (next === undefined) {
+        running--;
+        return;
+      }
+      if (stands && t - next.at > standing.maxWaitMs) {
+        next.admit(false);
+        continue;
+      }
+      next.admit(true);
+      return;
+    }
   };
   const wait = () =>
     new Promise<boolean>((resume) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const entry = (admitted: boolean) => {
-        clearTimeout(timer);
-        resume(admitted);
+      const entry: Waiter = {
+        at: now(),
+        admit: (admitted) => {
+          clearTimeout(timer);
+          resume(admitted);
+        },
       };
+      if (waiting.length === 0) emptyAt = entry.at;
       waiting.push(entry);
       if (Number.isFinite(maxWaitMs)) {
         timer = setTimeout(() => {
           const at = waiting.indexOf(entry);
           if (at >= 0) waiting.splice(at, 1);
+          if (waiting.length === 0) emptyAt = now();
           resume(false);
         }, maxWaitMs);
       }
