@@ -16,6 +16,36 @@ afterAll(() => target.dropAll());
 let api: ApiHarness | undefined;
 afterEach(async () => api?.close());
 
+/**
+ * The writer's push takes the one database slot and waits there: another transaction holds the
+ * hub's counter. Resolves once the push is seen blocked on it; `release` rolls that transaction back.
+ */
+async function pushHeldAtTheCounter(harness: ApiHarness, writer: DeviceClient) {
+  const holder = await harness.raw.connect();
+  const release = async () => {
+    await holder.query('ROLLBACK').catch(() => undefined);
+    holder.release();
+  };
+  try {
+    await holder.query('BEGIN');
+    await holder.query(
+      `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version`,
+      [HUB],
+    );
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const pushed = writer.push([householdWire('hh-1')]);
+    await expect
+      .poll(async () => (await harness.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    return { pushed, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
 it('[A12] with the database slot taken and the queue full, pulls get 503 with Retry-After at once; a waiter past the longest wait too; then all is served again', async () => {
   api = await startApi(target, { dbWork: { inFlight: 1, waiting: 1, maxWaitMs: 400 } });
   const coord = await api.user('coord', 'coordinator');
@@ -23,21 +53,7 @@ it('[A12] with the database slot taken and the queue full, pulls get 503 with Re
   const readers: DeviceClient[] = [];
   for (let i = 0; i < 5; i++) readers.push(await new DeviceClient(api, `phone-${i}`).join(await api.user(`coord${i}`, 'coordinator')));
 
-  // Another transaction holds the hub's counter: the writer's push takes the one slot and waits.
-  const holder = await api.raw.connect();
-  await holder.query('BEGIN');
-  await holder.query(
-    `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version`,
-    [HUB],
-  );
-  const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-  const pushed = writer.push([householdWire('hh-1')]);
-  await expect
-    .poll(async () => (await api!.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
-      timeout: 20_000,
-    })
-    .toBe(1);
-
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer);
   try {
     const started = Date.now();
     // The app's own client meets the same 503 as a retryable server problem, with the wait.
@@ -58,8 +74,7 @@ it('[A12] with the database slot taken and the queue full, pulls get 503 with Re
     }
     expect(Date.now() - started).toBeLessThan(15_000);
   } finally {
-    await holder.query('ROLLBACK');
-    holder.release();
+    await release();
   }
   expect((await pushed).status).toBe(200);
   expect((await pushed).body.results).toMatchObject([{ status: 'accepted' }]);
@@ -73,31 +88,18 @@ it('[A12] a queue that stands is shed: waiters past the standing wait get 503 at
   const readers: DeviceClient[] = [];
   for (let i = 0; i < 3; i++) readers.push(await new DeviceClient(api, `phone-${i}`).join(await api.user(`coord${i}`, 'coordinator')));
 
-  const holder = await api.raw.connect();
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer);
   let pulls: ReturnType<DeviceClient['pull']>[];
   try {
-    await holder.query('BEGIN');
-    await holder.query(
-      `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version`,
-      [HUB],
-    );
-    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const pushed = writer.push([householdWire('hh-1')]);
-    await expect
-      .poll(async () => (await api!.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
-        timeout: 20_000,
-      })
-      .toBe(1);
     // The readers queue behind the push; the longest wait (60 s) is far off. They wait past both
-    // the standing queue's 300 ms and its 200 ms wait (a slower machine only waits longer).
+    // the standing queue's 300 ms and its 200 ms wait: a second leaves 700 ms for a request to
+    // reach the queue, and a slower machine only waits longer.
     pulls = readers.map((r) => r.pull(0));
-    await new Promise((r) => setTimeout(r, 500));
-    await holder.query('ROLLBACK');
-    expect((await pushed).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_000));
   } finally {
-    await holder.query('ROLLBACK').catch(() => undefined);
-    holder.release();
+    await release();
   }
+  expect((await pushed).status).toBe(200);
   const answers = await Promise.all(pulls);
   expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
   for (const a of answers) {
