@@ -92,10 +92,10 @@ it('[A12] a queue that stands is shed: waiters past the standing wait get 503 at
   let pulls: ReturnType<DeviceClient['pull']>[];
   try {
     // The readers queue behind the push; the longest wait (60 s) is far off. They wait past both
-    // the standing queue's 300 ms and its 200 ms wait: a second leaves 700 ms for a request to
-    // reach the queue, and a slower machine only waits longer.
+    // the standing queue's 300 ms and its 200 ms wait: 1.5 s leaves 1.2 s for a request to reach
+    // the queue, and a slower machine only waits longer.
     pulls = readers.map((r) => r.pull(0));
-    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, 1_500));
   } finally {
     await release();
   }

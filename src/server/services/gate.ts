@@ -9,7 +9,8 @@
  * Facebook's "Fail at Scale"): once the queue has not been empty for `standing.afterMs`, the hub is
  * taking more than it can answer, and a caller that waited over `standing.maxWaitMs` is turned
  * away when its turn comes, instead of being answered seconds late. A burst that drains within
- * `afterMs` waits as before.
+ * `afterMs` is served. So no caller is let in after waiting `afterMs` or more (the queue has stood
+ * at least that long); `maxWaitMs` still bounds a wait whose turn never comes.
  */
 export interface Gate {
   /** Runs `work` when a slot is free; null (and `work` never runs) when the gate and its queue are full, or the wait ran out. */
