@@ -40,14 +40,13 @@ export function createGate(
 ): Gate {
   let running = 0;
   const waiting: Waiter[] = [];
-  /** when the queue was last empty */
-  let emptyAt = now();
+  /** when the queue last went from empty to holding a caller (read only while it holds one) */
+  let heldSince = 0;
   const release = () => {
     const t = now();
-    const stands = standing !== undefined && t - emptyAt >= standing.afterMs;
+    const stands = standing !== undefined && waiting.length > 0 && t - heldSince >= standing.afterMs;
     for (;;) {
       const next = waiting.shift();
-      if (waiting.length === 0) emptyAt = t;
       if (next === undefined) {
         running--;
         return;
@@ -70,13 +69,12 @@ export function createGate(
           resume(admitted);
         },
       };
-      if (waiting.length === 0) emptyAt = entry.at;
+      if (waiting.length === 0) heldSince = entry.at;
       waiting.push(entry);
       if (Number.isFinite(maxWaitMs)) {
         timer = setTimeout(() => {
           const at = waiting.indexOf(entry);
           if (at >= 0) waiting.splice(at, 1);
-          if (waiting.length === 0) emptyAt = now();
           resume(false);
         }, maxWaitMs);
       }
