@@ -83,8 +83,9 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
       pulled.records += page.results.length;
       return page.results.length === PAGE;
     },
-    reset(d) {
-      since[d] = '0';
+    firstSync: (d) => ({ kind: 'peer', database: `${base}/load-hub-${hubOf(d)}`, page: PAGE }),
+    firstSynced(d, cursor) {
+      since[d] = cursor;
     },
     catchUp,
     cpu: async () => ({ server: cpuSeconds(child.pid), database: 0 }),

@@ -31,6 +31,7 @@ import { loadHousehold } from './load-households';
 import { startDelayProxy } from './pg-delay-proxy';
 import { deviceFetch } from './load-device-fetch';
 import { startLoadPeer, type LoadPeer } from './load-peer';
+import { runFirstSyncs, type FirstSyncJob, type FirstSyncsDone } from './load-first-syncs';
 import { cpuSeconds, percentile } from './stats';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -55,8 +56,10 @@ export interface LoadTarget {
   push(device: number, edits: readonly string[]): Promise<void>;
   /** one pull page from the device's cursor; true when there is more */
   pull(device: number): Promise<boolean>;
-  /** forget the device's cursor (its next pull is a first sync) */
-  reset(device: number): void;
+  /** the device's first sync, from nothing, as a job for bench/load-first-syncs.ts */
+  firstSync(device: number): FirstSyncJob;
+  /** the device's cursor after its first sync (its next incremental sync pulls from there) */
+  firstSynced(device: number, cursor: string | number): void;
   /** every device's cursor `behind` changes short of its hub's head now (nothing is timed) */
   catchUp(behind: number): Promise<void>;
   rss(): number;
@@ -82,17 +85,14 @@ const tally = (): Tally => ({ push: [], pull: [], errors: 0, busy: 0, firstError
 
 const busyDevices = new Set<number>();
 
-async function oneSync(target: LoadTarget, device: number, households: readonly string[], t: Tally, first = false): Promise<void> {
+async function oneSync(target: LoadTarget, device: number, households: readonly string[], t: Tally): Promise<void> {
   busyDevices.add(device);
   try {
-    if (first) target.reset(device);
-    else {
-      const n = 1 + Math.floor(Math.random() * 3);
-      const edits = Array.from({ length: n }, () => households[Math.floor(Math.random() * households.length)]!);
-      const started = performance.now();
-      await target.push(device, [...new Set(edits)]);
-      t.push.push(performance.now() - started);
-    }
+    const n = 1 + Math.floor(Math.random() * 3);
+    const edits = Array.from({ length: n }, () => households[Math.floor(Math.random() * households.length)]!);
+    const started = performance.now();
+    await target.push(device, [...new Set(edits)]);
+    t.push.push(performance.now() - started);
     for (;;) {
       const started = performance.now();
       const more = await target.pull(device);
@@ -170,16 +170,27 @@ export async function runLoad(
     return next++ % deviceCount;
   };
   // Syncs started at `rate` a second for `seconds` (open loop); `firstSyncs` devices do a first
-  // sync at once at its start.
-  const openLoop = async (rate: number, seconds: number, t: Tally, firstSyncs: number, firsts: Tally) => {
+  // sync at once at its start, in a worker thread (bench/load-first-syncs.ts says why).
+  const openLoop = async (rate: number, seconds: number, t: Tally, firstSyncs: number): Promise<FirstSyncsDone | null> => {
     const running = new Set<Promise<void>>();
     const start = performance.now();
     let started = 0;
-    for (let f = 0; f < firstSyncs; f++) {
-      const p = oneSync(target, pick(), [], firsts, true);
-      running.add(p);
-      void p.finally(() => running.delete(p));
-    }
+    const firstDevices = Array.from({ length: firstSyncs }, () => {
+      const d = pick();
+      busy.add(d);
+      return d;
+    });
+    const firsts =
+      firstSyncs === 0
+        ? Promise.resolve(null)
+        : runFirstSyncs(firstDevices.map((d) => target.firstSync(d))).then((done) => {
+            firstDevices.forEach((d, k) => {
+              const cursor = done.cursors[k];
+              if (cursor !== null && cursor !== undefined) target.firstSynced(d, cursor);
+              busy.delete(d);
+            });
+            return done;
+          });
     while (performance.now() - start < seconds * 1000) {
       const due = Math.floor(((performance.now() - start) / 1000) * rate);
       for (; started < due; started++) {
@@ -191,6 +202,7 @@ export async function runLoad(
       await new Promise((r) => setTimeout(r, 5));
     }
     await Promise.all(running);
+    return firsts;
   };
   // A server just started answers its first seconds slowly (its code not yet optimized, its
   // database connections opened and their statements planned one by one): at 100/s, the first
@@ -199,19 +211,23 @@ export async function runLoad(
   if (LOAD.warmup > 0) {
     const t = tally();
     const rate = Math.min(LOAD.rates[0] ?? 50, 50);
-    await openLoop(rate, LOAD.warmup, t, 0, tally());
+    await openLoop(rate, LOAD.warmup, t, 0);
     out.push(`  ${target.name} warm-up, not counted: ${LOAD.warmup} s at ${rate}/s, ${t.syncs} syncs, errors ${t.errors}, 503s ${t.busy}`);
     console.log(out.at(-1));
   }
   for (const [i, rate] of LOAD.rates.entries()) {
     const t = tally();
-    const firsts = tally();
-    const { peak, cpu, wall } = await withPeak(target, () => openLoop(rate, LOAD.seconds, t, i === 0 ? LOAD.firstSyncs : 0, firsts));
+    const { value: firsts, peak, cpu, wall } = await withPeak(target, () => openLoop(rate, LOAD.seconds, t, i === 0 ? LOAD.firstSyncs : 0));
     out.push(line(`${target.name} at ${rate}/s offered`, t, wall, peak));
     rates.push(t.syncs / wall);
     console.log(out.at(-1));
-    if (i === 0 && LOAD.firstSyncs > 0) {
-      out.push(`    ${LOAD.firstSyncs} first syncs at once alongside: ${firsts.syncs} done, ${firsts.pull.length} pages, errors ${firsts.errors}, 503s ${firsts.busy}`);
+    if (firsts !== null) {
+      const pages = (v: readonly number[]) => `p50 ${percentile(v, 50).toFixed(0)} / p99 ${percentile(v, 99).toFixed(0)} ms`;
+      out.push(
+        `    ${LOAD.firstSyncs} first syncs at once alongside (a thread of their own): ${firsts.syncs} done, ${firsts.pages.length} pages (${pages(firsts.pages)}), ` +
+          `${firsts.records} records, ${(firsts.bytes / 2 ** 20).toFixed(0)} MB, errors ${firsts.errors}, 503s ${firsts.busy}` +
+          (firsts.firstErrors.length > 0 ? `\n      first errors: ${firsts.firstErrors.join(' | ')}` : ''),
+      );
       console.log(out.at(-1));
     }
     out.push(cpu);
@@ -361,8 +377,9 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
       pulled.records += page.records.length;
       return page.hasMore;
     },
-    reset(d) {
-      cursors[d] = '0';
+    firstSync: (d) => ({ kind: 'ours', base: hub.base, device: sims[d]!, page: PAGE }),
+    firstSynced(d, cursor) {
+      cursors[d] = String(cursor);
     },
     async catchUp(behind) {
       const now = await readHeads();

@@ -1,0 +1,111 @@
+/**
+ * The load bench's first syncs (bench/load.ts), in a worker thread of their own.
+ *
+ * A phone being set up decodes, parses and checks pages of 1,000 records, ~50 ms of CPU a page on
+ * this machine. Run in the thread of the devices that sync incrementally, twenty first syncs at
+ * once stopped that thread's clock for up to 1.2 s (2026-12-05 morning): every incremental sync in
+ * flight was timed that much longer, and the syncs due meanwhile all started together when the
+ * thread came back, a burst no set of phones makes. Phones are separate machines; here they share
+ * the two cores, not one event loop. Both targets' first syncs run here alike.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { API, SESSION_COOKIE } from '../src/protocol/sync';
+import { HubClient, SyncError } from '../src/sync/client';
+import type { SimDevice } from '../test/integration/hub-process';
+import { deviceFetch } from './load-device-fetch';
+
+/** One device's first sync, from nothing, as plain data (it crosses to the worker). */
+export type FirstSyncJob =
+  /** ours: the app's HubClient, each page checked with the protocol's schemas */
+  | { readonly kind: 'ours'; readonly base: string; readonly device: SimDevice; readonly page: number }
+  /** the peer: `_changes` pages of the device's hub database */
+  | { readonly kind: 'peer'; readonly database: string; readonly page: number };
+
+export interface FirstSyncsDone {
+  readonly syncs: number;
+  /** each page's time, ms */
+  readonly pages: number[];
+  readonly errors: number;
+  /** answered 503 (overloaded, A12) */
+  readonly busy: number;
+  readonly firstErrors: string[];
+  readonly records: number;
+  /** response bytes: on the wire (brotli) for ours, as JSON for the peer, as bench/load.ts counts them */
+  readonly bytes: number;
+  /** each job's cursor at its end (its next incremental sync pulls from there); null when it failed */
+  readonly cursors: (string | number | null)[];
+}
+
+/** Runs the jobs at once in a worker thread; resolves when every one has ended. */
+export function runFirstSyncs(jobs: readonly FirstSyncJob[]): Promise<FirstSyncsDone> {
+  // The worker loads this file through tsx, as the bench itself is run (a worker does not take
+  // the bench's loader, nor `--import tsx` for its first module).
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: jobs });
+  return new Promise<FirstSyncsDone>((done, failed) => {
+    worker.once('message', (result: FirstSyncsDone) => done(result));
+    worker.once('error', failed);
+    worker.once('exit', (code) => failed(new Error(`the first syncs' worker exited (${code}) without an answer`)));
+  }).finally(() => void worker.terminate());
+}
+
+/** One page: its records, its bytes, the cursor after it, and whether there is more. */
+type Page = { records: number; bytes: number; cursor: string | number; more: boolean };
+
+function pager(job: FirstSyncJob): (cursor: string | number) => Promise<Page> {
+  if (job.kind === 'peer') {
+    return async (since) => {
+      const path = `${job.database}/_changes?style=all_docs&include_docs=true&limit=${job.page}&since=${encodeURIComponent(String(since))}`;
+      const res = await deviceFetch(path);
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${path} → ${res.status} ${text.slice(0, 200)}`);
+      const page = JSON.parse(text) as { results: unknown[]; last_seq: string | number };
+      return { records: page.results.length, bytes: Buffer.byteLength(text), cursor: page.last_seq, more: page.results.length === job.page };
+    };
+  }
+  let bytes = 0;
+  const client = new HubClient(async (path, init) => {
+    const headers = { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${job.device.sessionToken}` };
+    const res = await deviceFetch(`${job.base}${path}`, { ...init, headers });
+    if (path.startsWith(API.pull)) bytes = Number(res.headers.get('content-length') ?? 0);
+    return res;
+  });
+  return async (cursor) => {
+    const page = await client.pull(job.device, String(cursor), job.page);
+    return { records: page.records.length, bytes, cursor: page.cursor, more: page.hasMore };
+  };
+}
+
+async function work(jobs: readonly FirstSyncJob[]): Promise<FirstSyncsDone> {
+  const out = { syncs: 0, pages: [] as number[], errors: 0, busy: 0, firstErrors: [] as string[], records: 0, bytes: 0, cursors: jobs.map((): string | number | null => null) };
+  await Promise.all(
+    jobs.map(async (job, k) => {
+      const next = pager(job);
+      let cursor: string | number = '0';
+      try {
+        for (;;) {
+          const started = performance.now();
+          const page = await next(cursor);
+          out.pages.push(performance.now() - started);
+          out.records += page.records;
+          out.bytes += page.bytes;
+          cursor = page.cursor;
+          if (!page.more) break;
+        }
+        out.syncs++;
+        out.cursors[k] = cursor;
+      } catch (error) {
+        // As bench/load.ts counts a sync's failure: a 503 apart from the rest.
+        const detail = error instanceof SyncError ? error.detail : String(error);
+        if (/→ 503/.test(detail)) out.busy++;
+        else {
+          out.errors++;
+          if (out.firstErrors.length < 3) out.firstErrors.push(detail.slice(0, 200));
+        }
+      }
+    }),
+  );
+  return out;
+}
+
+if (!isMainThread && parentPort !== null) parentPort.postMessage(await work(workerData as FirstSyncJob[]));
