@@ -111,3 +111,50 @@ it('[A12] a queue that stands is shed: waiters past the standing wait get 503 at
   expect(again.status).toBe(200);
   for (const r of readers) expect((await r.pullAll()).map((x) => x.entityId)).toEqual(['hh-1']);
 }, 60_000);
+
+it('[A12] a pull that catches a device up has a lane of its own and yields to the others: served beside a held slot, turned away while others wait past its longest wait, its next page too; then all is served', async () => {
+  api = await startApi(target, { dbWork: { inFlight: 1, waiting: 10, maxWaitMs: 60_000, catchUp: { inFlight: 1, waiting: 4, maxWaitMs: 800 } } });
+  const coord = await api.user('coord', 'coordinator');
+  const writer = await new DeviceClient(api, 'phone-w').join(coord);
+  const [syncing, settingUp, paging, late] = await Promise.all(
+    ['phone-sync', 'phone-new', 'phone-paged', 'phone-late'].map(async (id, i) => new DeviceClient(api!, id).join(await api!.user(`coord${i}`, 'coordinator'))),
+  );
+  expect((await writer.push([householdWire('hh-a'), householdWire('hh-b')])).status).toBe(200);
+  // One device has synced (its cursor is the head); another has a first page of one of two records.
+  const head = (await syncing!.pull(0)).body.cursor;
+  const firstPage = await paging!.pull(0, 1);
+  expect(firstPage.body.hasMore).toBe(true);
+
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer);
+  let caughtUpLater: Awaited<ReturnType<DeviceClient['pull']>>;
+  let incremental: ReturnType<DeviceClient['pull']>;
+  try {
+    // The gate's one slot is held and no one waits: a first sync does not need that slot.
+    const setUp = await settingUp!.pull(0);
+    expect(setUp.status).toBe(200);
+    expect(setUp.body.records.map((r) => r.entityId)).toEqual(['hh-a', 'hh-b']);
+    // A coordinator's sync now waits at the gate, behind the held push. A first sync gives way to
+    // it: within its longest wait (800 ms) it never starts, and is told to come back.
+    incremental = syncing!.pull(head);
+    await expect.poll(async () => (await late!.pull(0)).status, { timeout: 30_000 }).toBe(503);
+    const busy = await late!.pull(0);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('2');
+    expect(busy.body as unknown as ErrorResponse).toMatchObject({ message: expect.stringMatching(/混み合っています/), detail: expect.stringMatching(/catching up/) });
+    // So does the next page of a pull that left more to come (its cursor is not 0).
+    caughtUpLater = await paging!.pull(firstPage.body.cursor, 1);
+    expect(caughtUpLater.status).toBe(503);
+    expect((caughtUpLater.body as unknown as ErrorResponse).detail).toMatch(/catching up/);
+  } finally {
+    await release();
+  }
+  expect((await pushed).status).toBe(200);
+  // The waiting sync is answered, with the push it waited behind; then the first syncs are.
+  const answered = await incremental;
+  expect(answered.status).toBe(200);
+  expect(answered.body.records.map((r) => r.entityId)).toEqual(['hh-1']);
+  expect((await late!.pullAll()).map((r) => r.entityId)).toEqual(['hh-a', 'hh-b', 'hh-1']);
+  const rest = await paging!.pull(firstPage.body.cursor);
+  expect(rest.status).toBe(200);
+  expect(rest.body.records.map((r) => r.entityId)).toEqual(['hh-b', 'hh-1']);
+}, 90_000);

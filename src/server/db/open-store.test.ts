@@ -9,6 +9,9 @@ describe('DATABASE_POOL_SIZE', () => {
     expect(poolSizeFromEnv({ DATABASE_URL: URL })).toBe(DEFAULT_POOL_SIZE);
     expect(poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: ' 20 ' })).toBe(20);
     expect(dbWorkFor(poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: '20' })).inFlight).toBe(32);
+    // a pull catching a device up for every 10 connections
+    expect(dbWorkFor(poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: '20' })).catchUp?.inFlight).toBe(2);
+    expect(DB_WORK.catchUp?.inFlight).toBe(1);
     expect(dbWorkFor(poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: '2' }))).toEqual(DB_WORK);
   });
 

@@ -60,6 +60,25 @@ export interface DbWork {
   readonly maxWaitMs: number;
   /** a queue that stands is shed (gate.ts); none when absent */
   readonly standing?: StandingQueue;
+  /** pulls that catch a device up, in a lane of their own (below); when absent they share the gate */
+  readonly catchUp?: CatchUpLane;
+}
+
+/**
+ * [A12] A pull that catches a device up (a first sync, from version 0, or the next page of a pull
+ * that left more to come) reads a page of up to MAX_PULL_LIMIT records: ~130 ms of the database
+ * and the hub for 1,000 households here, where an incremental sync takes a few. Such pulls go in
+ * a lane of their own, `inFlight` at once, and take none of the gate's slots; and each yields to
+ * the coordinators' syncs: it starts only when no request waits at the gate. Twenty phones set up
+ * at once, or every phone after a restore, are served when the hub has room, and no longer turn
+ * the others' syncs away (docs/performance.md, Load, "Latest (2026-12-05 morning)"). A device
+ * catching up is told by its cursor and, in memory per server process, by its last page.
+ */
+export interface CatchUpLane {
+  readonly inFlight: number;
+  readonly waiting: number;
+  /** from arrival to its start, the yield included: a phone being set up can wait, a coordinator's sync cannot */
+  readonly maxWaitMs: number;
 }
 
 /** 8 × MAX_BODY_BYTES (64 MiB) at most being read; the next 16 wait for a slot, the rest get 503. */
@@ -80,11 +99,28 @@ export const PUSH_BODIES_WAITING = 16;
  * (docs/performance.md, Load, "Latest (2026-12-05 night)": 143 syncs/s answered at 200 offered,
  * push p99 2.8 s; with it 200 syncs/s, p99 131–191 ms).
  */
-export const DB_WORK: DbWork = { inFlight: 16, waiting: 512, maxWaitMs: 5_000, standing: { afterMs: 500, maxWaitMs: 100 } };
+export const DB_WORK: DbWork = {
+  inFlight: 16,
+  waiting: 512,
+  maxWaitMs: 5_000,
+  standing: { afterMs: 500, maxWaitMs: 100 },
+  catchUp: { inFlight: 1, waiting: 1_024, maxWaitMs: 30_000 },
+};
 
-/** DB_WORK for a pool of `poolSize` connections (DATABASE_POOL_SIZE): the same 1.6 requests a connection, never fewer than DB_WORK's. */
+/** Devices remembered as catching up, per server process; past this the longest remembered is forgotten. */
+const CATCHING_UP_REMEMBERED = 10_000;
+
+/**
+ * DB_WORK for a pool of `poolSize` connections (DATABASE_POOL_SIZE): the same 1.6 requests a
+ * connection, and a catch-up pull for every 10 connections, never fewer than DB_WORK's.
+ */
 export function dbWorkFor(poolSize: number): DbWork {
-  return { ...DB_WORK, inFlight: Math.max(DB_WORK.inFlight, Math.ceil(poolSize * 1.6)) };
+  const catchUp = DB_WORK.catchUp!;
+  return {
+    ...DB_WORK,
+    inFlight: Math.max(DB_WORK.inFlight, Math.ceil(poolSize * 1.6)),
+    catchUp: { ...catchUp, inFlight: Math.max(catchUp.inFlight, Math.floor(poolSize / 10)) },
+  };
 }
 const BUSY_RETRY_SECONDS = 2;
 
@@ -136,20 +172,39 @@ export function createApiHandler(options: ApiOptions) {
   const pushBody = { maxBytes: MAX_BODY_BYTES, perChangeText: true, gzip: true, gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) };
   const dbWork = options.dbWork ?? DB_WORK;
   const dbGate = createGate(dbWork.inFlight, dbWork.waiting, dbWork.maxWaitMs, dbWork.standing);
+  const overloaded = (detail: string) =>
+    new ServiceError('unavailable', 'サーバーが混み合っています。しばらくしてから自動でもう一度送ります。', `overloaded: ${detail}`, BUSY_RETRY_SECONDS);
   /** Database work through the gate; 503 with Retry-After when the hub is overloaded [A12]. */
   async function db<T>(work: () => Promise<T>): Promise<T> {
     const done = await dbGate.run(work);
     if (done === null) {
-      throw new ServiceError(
-        'unavailable',
-        'サーバーが混み合っています。しばらくしてから自動でもう一度送ります。',
-        `overloaded: ${dbWork.inFlight} requests at the database and ${dbWork.waiting} waiting, or waited over ${dbWork.maxWaitMs} ms` +
+      throw overloaded(
+        `${dbWork.inFlight} requests at the database and ${dbWork.waiting} waiting, or waited over ${dbWork.maxWaitMs} ms` +
           (dbWork.standing === undefined ? '' : `, or over ${dbWork.standing.maxWaitMs} ms in a queue standing ${dbWork.standing.afterMs} ms`),
-        BUSY_RETRY_SECONDS,
       );
     }
     return done.value;
   }
+  const lane = dbWork.catchUp;
+  const catchUpGate = lane === undefined ? undefined : createGate(lane.inFlight, lane.waiting, lane.maxWaitMs);
+  /** A pull that catches a device up, in its own lane once no one waits at the gate (CatchUpLane), or through the gate when there is no lane. */
+  async function catchUpWork<T>(work: () => Promise<T>): Promise<T> {
+    if (catchUpGate === undefined || lane === undefined) return db(work);
+    const arrived = performance.now();
+    const done = await catchUpGate.run(async () => ((await dbGate.noneWaiting(lane.maxWaitMs - (performance.now() - arrived))) ? { value: await work() } : null));
+    if (done === null || done.value === null) {
+      throw overloaded(`${lane.inFlight} pulls catching up and ${lane.waiting} waiting, or not started within ${lane.maxWaitMs} ms (the gate's requests go first)`);
+    }
+    return done.value.value;
+  }
+  /** Devices whose last pull here left more to come, in the order they were last seen so. */
+  const catchingUp = new Set<string>();
+  const rememberCatchingUp = (deviceId: string, more: boolean) => {
+    catchingUp.delete(deviceId);
+    if (!more) return;
+    catchingUp.add(deviceId);
+    if (catchingUp.size > CATCHING_UP_REMEMBERED) catchingUp.delete(catchingUp.values().next().value!);
+  };
   let bound: { store: Store; accounts: Accounts; devices: Devices } | undefined;
   const services = () => {
     const store = options.store();
@@ -226,9 +281,13 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.pull) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { answer, scope, receipts, lastSeq, diverged, mark } = await db(async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      // The lane is chosen before the caller is checked (a forged device id only queues its sender)
+      // and before the query is (the caller's check comes first, as for every sync request).
+      const from = parseCursor(url.searchParams.get('cursor') ?? '0');
+      const catchingUpNow = from?.version === 0 || catchingUp.has(header(req, DEVICE_ID_HEADER) ?? '');
+      const { answer, scope, receipts, lastSeq, diverged, mark } = await (catchingUpNow ? catchUpWork : db)(async () => {
         const { store, device, user } = await syncCaller(req);
-        const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parse(PullQuery, Object.fromEntries(url.searchParams));
         // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
         // So does a marked cursor of this epoch that is not of this timeline (a database put back
@@ -251,6 +310,7 @@ export function createApiHandler(options: ApiOptions) {
         // and only to an app that reads marks (an older one reads the cursor strictly).
         const timeline = answer.timeline;
         const mark = wantsMark && timeline !== undefined && answer.cursor <= timeline.head ? timeline.mark : null;
+        rememberCatchingUp(device.id, answer.hasMore);
         return { answer, scope, receipts, lastSeq: device.lastSeq, diverged, mark };
       });
       const changed = answer.epochChanged || diverged !== null;

@@ -122,3 +122,58 @@ describe('gate with a standing queue (controlled delay)', () => {
     expect(await waiter).toEqual({ value: 'waited' });
   });
 });
+
+describe('gate: waiting for no one to wait (noneWaiting)', () => {
+  /** A gate of one slot whose slot is held until `release` is called. */
+  function heldGate() {
+    const gate = createGate(1, 10, 60_000);
+    let release = () => undefined as void;
+    const held = gate.run(() => new Promise<string>((done) => (release = () => done('held'))));
+    return { gate, held, release: () => release() };
+  }
+  const settled = async (p: Promise<unknown>) => {
+    let done = false;
+    void p.then(() => (done = true));
+    await new Promise((r) => setImmediate(r));
+    return done;
+  };
+
+  it('is true at once when no caller waits, even with every slot taken', async () => {
+    const { gate, held, release } = heldGate();
+    expect(await gate.noneWaiting(0)).toBe(true);
+    release();
+    await held;
+  });
+
+  it('waits while a caller waits, and is true once that caller has its slot', async () => {
+    const { gate, held, release } = heldGate();
+    const waiter = gate.run(() => Promise.resolve('waited'));
+    const yielded = gate.noneWaiting(60_000);
+    expect(await settled(yielded)).toBe(false);
+    release();
+    expect(await yielded).toBe(true);
+    expect(await held).toEqual({ value: 'held' });
+    expect(await waiter).toEqual({ value: 'waited' });
+  });
+
+  it('is true once the only waiter gave up its wait', async () => {
+    const gate = createGate(1, 10, 30);
+    let release = () => undefined as void;
+    const held = gate.run(() => new Promise<string>((done) => (release = () => done('held'))));
+    const waiter = gate.run(() => Promise.resolve('waited'));
+    expect(await gate.noneWaiting(60_000)).toBe(true);
+    expect(await waiter).toBeNull();
+    release();
+    await held;
+  });
+
+  it('is false when callers still wait after its own longest wait, and leaves nothing behind', async () => {
+    const { gate, held, release } = heldGate();
+    const waiter = gate.run(() => Promise.resolve('waited'));
+    expect(await gate.noneWaiting(20)).toBe(false);
+    expect(gate.load()).toEqual({ running: 1, waiting: 1 });
+    release();
+    expect(await waiter).toEqual({ value: 'waited' });
+    expect(await held).toEqual({ value: 'held' });
+  });
+});

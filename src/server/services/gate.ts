@@ -11,12 +11,17 @@
  * away when its turn comes, instead of being answered seconds late. A burst that drains within
  * `afterMs` is served. So no caller is let in after waiting `afterMs` or more (the queue has stood
  * at least that long); `maxWaitMs` still bounds a wait whose turn never comes.
+ *
+ * Work that should give way to the gate's callers (a pull catching a device up, api.ts) waits for
+ * `noneWaiting` before it starts.
  */
 export interface Gate {
   /** Runs `work` when a slot is free; null (and `work` never runs) when the gate and its queue are full, or the wait ran out. */
   run<T>(work: () => Promise<T>): Promise<{ readonly value: T } | null>;
   /** running now, and waiting */
   readonly load: () => { readonly running: number; readonly waiting: number };
+  /** true once no caller waits (at once when none does, however many run); false when callers still wait after `maxWaitMs` */
+  noneWaiting(maxWaitMs: number): Promise<boolean>;
 }
 
 export interface StandingQueue {
@@ -42,6 +47,12 @@ export function createGate(
   const waiting: Waiter[] = [];
   /** when the queue last went from empty to holding a caller (read only while it holds one) */
   let heldSince = 0;
+  /** who waits for the queue to empty (noneWaiting) */
+  const yielding = new Set<() => void>();
+  const emptied = () => {
+    if (waiting.length > 0) return;
+    for (const resume of [...yielding]) resume();
+  };
   const release = () => {
     const t = now();
     const stands = standing !== undefined && waiting.length > 0 && t - heldSince >= standing.afterMs;
@@ -49,14 +60,14 @@ export function createGate(
       const next = waiting.shift();
       if (next === undefined) {
         running--;
-        return;
+        return emptied();
       }
       if (stands && t - next.at > standing.maxWaitMs) {
         next.admit(false);
         continue;
       }
       next.admit(true);
-      return;
+      return emptied();
     }
   };
   const wait = () =>
@@ -76,6 +87,7 @@ export function createGate(
           const at = waiting.indexOf(entry);
           if (at >= 0) waiting.splice(at, 1);
           resume(false);
+          emptied();
         }, maxWaitMs);
       }
     });
@@ -90,5 +102,18 @@ export function createGate(
       }
     },
     load: () => ({ running, waiting: waiting.length }),
+    noneWaiting(wait) {
+      if (waiting.length === 0) return Promise.resolve(true);
+      return new Promise<boolean>((answer) => {
+        const done = (none: boolean) => {
+          clearTimeout(timer);
+          yielding.delete(onEmpty);
+          answer(none);
+        };
+        const onEmpty = () => done(true);
+        const timer = setTimeout(() => done(false), Math.max(0, wait));
+        yielding.add(onEmpty);
+      });
+    },
   };
 }
