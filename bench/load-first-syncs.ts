@@ -39,8 +39,9 @@ export interface FirstSyncsDone {
 /** Runs the jobs at once in a worker thread; resolves when every one has ended. */
 export function runFirstSyncs(jobs: readonly FirstSyncJob[]): Promise<FirstSyncsDone> {
   // The worker loads this file through tsx, as the bench itself is run (a worker does not take
-  // the bench's loader, nor `--import tsx` for its first module).
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  // the bench's loader, nor `--import tsx` for its first module); tsx as this file resolves it.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
   const worker = new Worker(bootstrap, { eval: true, workerData: jobs });
   return new Promise<FirstSyncsDone>((done, failed) => {
     worker.once('message', (result: FirstSyncsDone) => done(result));

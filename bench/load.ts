@@ -7,7 +7,7 @@
  * push of 1–3 household edits, then pulls from the device's cursor until the page is not full.
  *   1. steady: syncs started at LOAD_RATES per second (open loop, e.g. 300 devices × 50 hubs every
  *      30 s is 500/s), each rate for LOAD_SECONDS; 20 devices do a first sync (from cursor 0) at
- *      once during the first one;
+ *      once during the first one, in a worker thread (bench/load-first-syncs.ts);
  *   2. saturation: LOAD_WORKERS syncs back to back for LOAD_SECONDS: the most it delivers.
  * Before them, LOAD_WARMUP seconds (default 5) at 50/s (or the first rate if lower), not counted:
  * the figures are a running server's, not a restarted one's.
@@ -60,6 +60,8 @@ export interface LoadTarget {
   firstSync(device: number): FirstSyncJob;
   /** the device's cursor after its first sync (its next incremental sync pulls from there) */
   firstSynced(device: number, cursor: string | number): void;
+  /** counts records and bytes pulled elsewhere (the first syncs' worker) with the target's own */
+  addPulled(records: number, bytes: number): void;
   /** every device's cursor `behind` changes short of its hub's head now (nothing is timed) */
   catchUp(behind: number): Promise<void>;
   rss(): number;
@@ -183,14 +185,22 @@ export async function runLoad(
     const firsts =
       firstSyncs === 0
         ? Promise.resolve(null)
-        : runFirstSyncs(firstDevices.map((d) => target.firstSync(d))).then((done) => {
-            firstDevices.forEach((d, k) => {
-              const cursor = done.cursors[k];
-              if (cursor !== null && cursor !== undefined) target.firstSynced(d, cursor);
-              busy.delete(d);
-            });
-            return done;
-          });
+        : runFirstSyncs(firstDevices.map((d) => target.firstSync(d))).then(
+            (done) => {
+              firstDevices.forEach((d, k) => {
+                const cursor = done.cursors[k];
+                if (cursor !== null && cursor !== undefined) target.firstSynced(d, cursor);
+                busy.delete(d);
+              });
+              target.addPulled(done.records, done.bytes);
+              return done;
+            },
+            // The worker itself failed: every first sync counts as an error, and the phase goes on.
+            (error: unknown): FirstSyncsDone => {
+              for (const d of firstDevices) busy.delete(d);
+              return { syncs: 0, pages: [], errors: firstSyncs, busy: 0, firstErrors: [String(error).slice(0, 200)], records: 0, bytes: 0, cursors: [] };
+            },
+          );
     while (performance.now() - start < seconds * 1000) {
       const due = Math.floor(((performance.now() - start) / 1000) * rate);
       for (; started < due; started++) {
@@ -380,6 +390,10 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     firstSync: (d) => ({ kind: 'ours', base: hub.base, device: sims[d]!, page: PAGE }),
     firstSynced(d, cursor) {
       cursors[d] = String(cursor);
+    },
+    addPulled(records, bytes) {
+      pulled.records += records;
+      pulled.bytes += bytes;
     },
     async catchUp(behind) {
       const now = await readHeads();

@@ -4,7 +4,7 @@
  * turned away, and the slots come back. Real PostgreSQL ($TEST_DATABASE_URL or 127.0.0.1:5432).
  */
 import { afterAll, afterEach, expect, it } from 'vitest';
-import type { ErrorResponse } from '../../src/protocol/sync';
+import { API, type ErrorResponse } from '../../src/protocol/sync';
 import { HubClient } from '../../src/sync/client';
 import { DeviceClient, householdWire, HUB, startApi, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
@@ -128,6 +128,7 @@ it('[A12] a pull that catches a device up has a lane of its own and yields to th
   const { pushed, release } = await pushHeldAtTheCounter(api, writer);
   let caughtUpLater: Awaited<ReturnType<DeviceClient['pull']>>;
   let incremental: ReturnType<DeviceClient['pull']>;
+  let anonymous: Promise<{ status: number; body: ErrorResponse }>;
   try {
     // The gate's one slot is held and no one waits: a first sync does not need that slot.
     const setUp = await settingUp!.pull(0);
@@ -141,6 +142,9 @@ it('[A12] a pull that catches a device up has a lane of its own and yields to th
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('2');
     expect(busy.body as unknown as ErrorResponse).toMatchObject({ message: expect.stringMatching(/混み合っています/), detail: expect.stringMatching(/catching up/) });
+    // A pull without a device's credentials is no phone being set up: it goes through the gate,
+    // behind the waiting sync, and is refused there (not kept in the lane for its longest wait).
+    anonymous = fetch(`${api.base}${API.pull}?cursor=0`).then(async (res) => ({ status: res.status, body: (await res.json()) as ErrorResponse }));
     // So does the next page of a pull that left more to come (its cursor is not 0).
     caughtUpLater = await paging!.pull(firstPage.body.cursor, 1);
     expect(caughtUpLater.status).toBe(503);
@@ -153,6 +157,7 @@ it('[A12] a pull that catches a device up has a lane of its own and yields to th
   const answered = await incremental;
   expect(answered.status).toBe(200);
   expect(answered.body.records.map((r) => r.entityId)).toEqual(['hh-1']);
+  expect(await anonymous).toMatchObject({ status: 403, body: { error: 'forbidden', message: expect.stringMatching(/端末の認証情報がありません/) } });
   expect((await late!.pullAll()).map((r) => r.entityId)).toEqual(['hh-a', 'hh-b', 'hh-1']);
   const rest = await paging!.pull(firstPage.body.cursor);
   expect(rest.status).toBe(200);

@@ -68,8 +68,9 @@ export interface DbWork {
  * [A12] A pull that catches a device up (a first sync, from version 0, or the next page of a pull
  * that left more to come) reads a page of up to MAX_PULL_LIMIT records: ~130 ms of the database
  * and the hub for 1,000 households here, where an incremental sync takes a few. Such pulls go in
- * a lane of their own, `inFlight` at once, and take none of the gate's slots; and each yields to
- * the coordinators' syncs: it starts only when no request waits at the gate. Twenty phones set up
+ * a lane of their own, `inFlight` at once, and take none of the gate's slots (each still takes a
+ * connection of the pool while it runs); and each yields to the coordinators' syncs: it starts
+ * only when no request waits at the gate. Twenty phones set up
  * at once, or every phone after a restore, are served when the hub has room, and no longer turn
  * the others' syncs away (docs/performance.md, Load, "Latest (2026-12-05 morning)"). A device
  * catching up is told by its cursor and, in memory per server process, by its last page.
@@ -283,9 +284,13 @@ export function createApiHandler(options: ApiOptions) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
       const url = new URL(req.url ?? '/', 'http://localhost');
       // The lane is chosen before the caller is checked (a forged device id only queues its sender)
-      // and before the query is (the caller's check comes first, as for every sync request).
+      // and before the query is (the caller's check comes first, as for every sync request). A
+      // request without a device's credentials and a session is refused through the gate, at
+      // once: it cannot fill the lane's long queue ahead of phones being set up.
       const from = parseCursor(url.searchParams.get('cursor') ?? '0');
-      const catchingUpNow = from?.version === 0 || catchingUp.has(header(req, DEVICE_ID_HEADER) ?? '');
+      const deviceId = header(req, DEVICE_ID_HEADER);
+      const credentialed = deviceId !== undefined && header(req, DEVICE_SECRET_HEADER) !== undefined && sessionToken(req) !== undefined;
+      const catchingUpNow = credentialed && (from?.version === 0 || catchingUp.has(deviceId));
       const { answer, scope, receipts, lastSeq, diverged, mark } = await (catchingUpNow ? catchUpWork : db)(async () => {
         const { store, device, user } = await syncCaller(req);
         const query = parse(PullQuery, Object.fromEntries(url.searchParams));

@@ -167,6 +167,20 @@ describe('gate: waiting for no one to wait (noneWaiting)', () => {
     await held;
   });
 
+  it('is true once the queue emptied by turning its waiters away (a standing queue shed)', async () => {
+    let clock = 0;
+    const gate = createGate(1, 10, Infinity, { afterMs: 500, maxWaitMs: 100 }, () => clock);
+    let release = () => undefined as void;
+    const held = gate.run(() => new Promise<string>((done) => (release = () => done('held'))));
+    const stale = gate.run(() => Promise.resolve('stale'));
+    const yielded = gate.noneWaiting(60_000);
+    clock += 600;
+    release();
+    expect(await stale).toBeNull();
+    expect(await yielded).toBe(true);
+    expect(await held).toEqual({ value: 'held' });
+  });
+
   it('is false when callers still wait after its own longest wait, and leaves nothing behind', async () => {
     const { gate, held, release } = heldGate();
     const waiter = gate.run(() => Promise.resolve('waited'));
