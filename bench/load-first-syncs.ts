@@ -36,6 +36,16 @@ export interface FirstSyncsDone {
   readonly cursors: (string | number | null)[];
 }
 
+/** Counts a failed sync: a 503 (the hub turning work away when overloaded, A12) apart from failures, the first three failures' words kept. */
+export function countFailure(t: { errors: number; busy: number; firstErrors: string[] }, error: unknown): void {
+  const detail = error instanceof SyncError ? error.detail : String(error);
+  if (/→ 503/.test(detail)) t.busy++;
+  else {
+    t.errors++;
+    if (t.firstErrors.length < 3) t.firstErrors.push(detail.slice(0, 200));
+  }
+}
+
 /** Runs the jobs at once in a worker thread; resolves when every one has ended. */
 export function runFirstSyncs(jobs: readonly FirstSyncJob[]): Promise<FirstSyncsDone> {
   // The worker loads this file through tsx, as the bench itself is run (a worker does not take
@@ -96,13 +106,7 @@ async function work(jobs: readonly FirstSyncJob[]): Promise<FirstSyncsDone> {
         out.syncs++;
         out.cursors[k] = cursor;
       } catch (error) {
-        // As bench/load.ts counts a sync's failure: a 503 apart from the rest.
-        const detail = error instanceof SyncError ? error.detail : String(error);
-        if (/→ 503/.test(detail)) out.busy++;
-        else {
-          out.errors++;
-          if (out.firstErrors.length < 3) out.firstErrors.push(detail.slice(0, 200));
-        }
+        countFailure(out, error);
       }
     }),
   );

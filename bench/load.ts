@@ -31,7 +31,7 @@ import { loadHousehold } from './load-households';
 import { startDelayProxy } from './pg-delay-proxy';
 import { deviceFetch } from './load-device-fetch';
 import { startLoadPeer, type LoadPeer } from './load-peer';
-import { runFirstSyncs, type FirstSyncJob, type FirstSyncsDone } from './load-first-syncs';
+import { countFailure, runFirstSyncs, type FirstSyncJob, type FirstSyncsDone } from './load-first-syncs';
 import { cpuSeconds, percentile } from './stats';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -103,13 +103,7 @@ async function oneSync(target: LoadTarget, device: number, households: readonly 
     }
     t.syncs++;
   } catch (error) {
-    // A 503 is the hub turning work away when overloaded (A12): counted apart from failures.
-    const detail = error instanceof SyncError ? error.detail : String(error);
-    if (/→ 503/.test(detail)) t.busy++;
-    else {
-      t.errors++;
-      if (t.firstErrors.length < 3) t.firstErrors.push(detail.slice(0, 200));
-    }
+    countFailure(t, error);
   } finally {
     busyDevices.delete(device);
   }
