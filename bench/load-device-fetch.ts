@@ -11,6 +11,8 @@
  */
 import { Agent, request } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { API, SESSION_COOKIE } from '../src/protocol/sync';
+import { HubClient } from '../src/sync/client';
 
 /** Connections kept and reused, as a browser and Node's fetch do (the hub keeps idle ones 65 s). */
 const agent = new Agent({ keepAlive: true });
@@ -76,3 +78,25 @@ export function deviceFetch(url: string, init: RequestInit = {}): Promise<Respon
     req.end(body);
   });
 }
+
+/**
+ * The app's HubClient for one simulated device of the hub at `base`: its session cookie on every
+ * request, each answer checked with the protocol's schemas, the bytes of each pull answer (on the
+ * wire, brotli) handed to `pulled`.
+ */
+export function deviceHubClient(base: string, sessionToken: string, pulled: (bytes: number) => void): HubClient {
+  return new HubClient(async (path, init) => {
+    const headers = { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${sessionToken}` };
+    const res = await deviceFetch(`${base}${path}`, { ...init, headers }).catch((error: unknown) => {
+      // fetch's own message is "fetch failed": say why.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`${String(error)} (${cause?.code ?? ''} ${cause?.message ?? ''})`);
+    });
+    if (path.startsWith(API.pull)) pulled(Number(res.headers.get('content-length') ?? 0));
+    return res;
+  });
+}
+
+/** A `_changes` page of a PouchDB database, as a replication asks for it. */
+export const changesPath = (database: string, limit: number, since: string | number) =>
+  `${database}/_changes?style=all_docs&include_docs=true&limit=${limit}&since=${encodeURIComponent(String(since))}`;

@@ -9,10 +9,9 @@
  * the two cores, not one event loop. Both targets' first syncs run here alike.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { API, SESSION_COOKIE } from '../src/protocol/sync';
-import { HubClient, SyncError } from '../src/sync/client';
+import { SyncError } from '../src/sync/client';
 import type { SimDevice } from '../test/integration/hub-process';
-import { deviceFetch } from './load-device-fetch';
+import { changesPath, deviceFetch, deviceHubClient } from './load-device-fetch';
 
 /** One device's first sync, from nothing, as plain data (it crosses to the worker). */
 export type FirstSyncJob =
@@ -66,7 +65,7 @@ type Page = { records: number; bytes: number; cursor: string | number; more: boo
 function pager(job: FirstSyncJob): (cursor: string | number) => Promise<Page> {
   if (job.kind === 'peer') {
     return async (since) => {
-      const path = `${job.database}/_changes?style=all_docs&include_docs=true&limit=${job.page}&since=${encodeURIComponent(String(since))}`;
+      const path = changesPath(job.database, job.page, since);
       const res = await deviceFetch(path);
       const text = await res.text();
       if (!res.ok) throw new Error(`${path} → ${res.status} ${text.slice(0, 200)}`);
@@ -75,12 +74,7 @@ function pager(job: FirstSyncJob): (cursor: string | number) => Promise<Page> {
     };
   }
   let bytes = 0;
-  const client = new HubClient(async (path, init) => {
-    const headers = { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${job.device.sessionToken}` };
-    const res = await deviceFetch(`${job.base}${path}`, { ...init, headers });
-    if (path.startsWith(API.pull)) bytes = Number(res.headers.get('content-length') ?? 0);
-    return res;
-  });
+  const client = deviceHubClient(job.base, job.device.sessionToken, (pulled) => (bytes = pulled));
   return async (cursor) => {
     const page = await client.pull(job.device, String(cursor), job.page);
     return { records: page.records.length, bytes, cursor: page.cursor, more: page.hasMore };

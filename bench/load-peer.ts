@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { deviceFetch } from './load-device-fetch';
+import { changesPath, deviceFetch } from './load-device-fetch';
 import { loadHousehold } from './load-households';
 import type { LoadTarget } from './load';
 import { cpuSeconds } from './stats';
@@ -75,7 +75,7 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
       await call(`/load-hub-${hubOf(d)}/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs, new_edits: false }) });
     },
     async pull(d) {
-      const page = (await call(`/load-hub-${hubOf(d)}/_changes?style=all_docs&include_docs=true&limit=${PAGE}&since=${encodeURIComponent(String(since[d]))}`)) as {
+      const page = (await call(changesPath(`/load-hub-${hubOf(d)}`, PAGE, since[d]!))) as {
         results: unknown[];
         last_seq: string | number;
       };

@@ -24,12 +24,11 @@
 import pg from 'pg';
 import { openPostgresStore } from '../src/server/db/postgres-store';
 import type { WireChange } from '../src/protocol/sync';
-import { API, SESSION_COOKIE } from '../src/protocol/sync';
-import { HubClient, SyncError } from '../src/sync/client';
+import { type HubClient } from '../src/sync/client';
 import { schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
 import { loadHousehold } from './load-households';
 import { startDelayProxy } from './pg-delay-proxy';
-import { deviceFetch } from './load-device-fetch';
+import { deviceHubClient } from './load-device-fetch';
 import { startLoadPeer, type LoadPeer } from './load-peer';
 import { countFailure, runFirstSyncs, type FirstSyncJob, type FirstSyncsDone } from './load-first-syncs';
 import { cpuSeconds, percentile } from './stats';
@@ -324,23 +323,9 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     throw error;
   });
   const pulled = { records: 0, bytes: 0 };
-  // The app's HubClient, each answer checked with the protocol's schemas; the bytes of each pull counted.
-  const clients: HubClient[] = sims.map(
-    (d) =>
-      new HubClient(async (path, init) => {
-        const headers = { ...(init.headers as Record<string, string>), cookie: `${SESSION_COOKIE}=${d.sessionToken}` };
-        const res = await deviceFetch(`${hub.base}${path}`, { ...init, headers }).catch(
-          (error: unknown) => {
-            // fetch's own message is "fetch failed": say why.
-            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-            throw new Error(`${String(error)} (${cause?.code ?? ''} ${cause?.message ?? ''})`);
-          },
-        );
-        // on the wire (brotli); the peer's are counted as JSON (its compressed answers carry no length)
-        if (path.startsWith(API.pull)) pulled.bytes += Number(res.headers.get('content-length') ?? 0);
-        return res;
-      }),
-  );
+  // The app's HubClient for each device; pulls counted on the wire (brotli), the peer's as JSON
+  // (its compressed answers carry no length).
+  const clients: HubClient[] = sims.map((d) => deviceHubClient(hub.base, d.sessionToken, (bytes) => (pulled.bytes += bytes)));
   // The hub's backends: the pool's connections, looked up and read every second. One that closed
   // (the pool closes a connection idle for 10 s) counts with the CPU last read from it: reading it
   // as 0 made a phase's database CPU come out negative.

@@ -100,13 +100,8 @@ export const PUSH_BODIES_WAITING = 16;
  * (docs/performance.md, Load, "Latest (2026-12-05 night)": 143 syncs/s answered at 200 offered,
  * push p99 2.8 s; with it 200 syncs/s, p99 131–191 ms).
  */
-export const DB_WORK: DbWork = {
-  inFlight: 16,
-  waiting: 512,
-  maxWaitMs: 5_000,
-  standing: { afterMs: 500, maxWaitMs: 100 },
-  catchUp: { inFlight: 1, waiting: 1_024, maxWaitMs: 30_000 },
-};
+const CATCH_UP: CatchUpLane = { inFlight: 1, waiting: 1_024, maxWaitMs: 30_000 };
+export const DB_WORK: DbWork = { inFlight: 16, waiting: 512, maxWaitMs: 5_000, standing: { afterMs: 500, maxWaitMs: 100 }, catchUp: CATCH_UP };
 
 /** Devices remembered as catching up, per server process; past this the longest remembered is forgotten. */
 const CATCHING_UP_REMEMBERED = 10_000;
@@ -116,11 +111,10 @@ const CATCHING_UP_REMEMBERED = 10_000;
  * connection, and a catch-up pull for every 10 connections, never fewer than DB_WORK's.
  */
 export function dbWorkFor(poolSize: number): DbWork {
-  const catchUp = DB_WORK.catchUp!;
   return {
     ...DB_WORK,
     inFlight: Math.max(DB_WORK.inFlight, Math.ceil(poolSize * 1.6)),
-    catchUp: { ...catchUp, inFlight: Math.max(catchUp.inFlight, Math.floor(poolSize / 10)) },
+    catchUp: { ...CATCH_UP, inFlight: Math.max(CATCH_UP.inFlight, Math.floor(poolSize / 10)) },
   };
 }
 const BUSY_RETRY_SECONDS = 2;
@@ -186,17 +180,16 @@ export function createApiHandler(options: ApiOptions) {
     }
     return done.value;
   }
-  const lane = dbWork.catchUp;
-  const catchUpGate = lane === undefined ? undefined : createGate(lane.inFlight, lane.waiting, lane.maxWaitMs);
+  const lane = dbWork.catchUp === undefined ? undefined : { ...dbWork.catchUp, gate: createGate(dbWork.catchUp.inFlight, dbWork.catchUp.waiting, dbWork.catchUp.maxWaitMs) };
   /** A pull that catches a device up, in its own lane once no one waits at the gate (CatchUpLane), or through the gate when there is no lane. */
   async function catchUpWork<T>(work: () => Promise<T>): Promise<T> {
-    if (catchUpGate === undefined || lane === undefined) return db(work);
+    if (lane === undefined) return db(work);
     const arrived = performance.now();
-    const done = await catchUpGate.run(async () => ((await dbGate.noneWaiting(lane.maxWaitMs - (performance.now() - arrived))) ? { value: await work() } : null));
-    if (done === null || done.value === null) {
-      throw overloaded(`${lane.inFlight} pulls catching up and ${lane.waiting} waiting, or not started within ${lane.maxWaitMs} ms (the gate's requests go first)`);
-    }
-    return done.value.value;
+    // null: its slot came, but requests still waited at the gate when its longest wait ran out
+    const slot = await lane.gate.run(async () => ((await dbGate.noneWaiting(lane.maxWaitMs - (performance.now() - arrived))) ? { value: await work() } : null));
+    const done = slot?.value ?? null;
+    if (done === null) throw overloaded(`${lane.inFlight} pulls catching up and ${lane.waiting} waiting, or not started within ${lane.maxWaitMs} ms (the gate's requests go first)`);
+    return done.value;
   }
   /** Devices whose last pull here left more to come, in the order they were last seen so. */
   const catchingUp = new Set<string>();

@@ -50,7 +50,7 @@ export function createGate(
   /** who waits for the queue to empty (noneWaiting) */
   const yielding = new Set<() => void>();
   const emptied = () => {
-    if (waiting.length > 0) return;
+    if (waiting.length > 0 || yielding.size === 0) return;
     for (const resume of [...yielding]) resume();
   };
   const release = () => {
