@@ -163,3 +163,34 @@ it('[A12] a pull that catches a device up has a lane of its own and yields to th
   expect(rest.status).toBe(200);
   expect(rest.body.records.map((r) => r.entityId)).toEqual(['hh-b', 'hh-1']);
 }, 90_000);
+
+it('[A12] a device whose pull reached its last page is caught up: its next pull waits at the gate like any sync, not in the lane', async () => {
+  api = await startApi(target, { dbWork: { inFlight: 1, waiting: 10, maxWaitMs: 60_000, catchUp: { inFlight: 1, waiting: 4, maxWaitMs: 800 } } });
+  const writer = await new DeviceClient(api, 'phone-w').join(await api.user('coord', 'coordinator'));
+  const [paging, settingUp] = await Promise.all(
+    ['phone-paged', 'phone-new'].map(async (id, i) => new DeviceClient(api!, id).join(await api!.user(`coord${i}`, 'coordinator'))),
+  );
+  expect((await writer.push([householdWire('hh-a'), householdWire('hh-b')])).status).toBe(200);
+  // Two pages: the first leaves more to come (the device is catching up), the second does not.
+  const first = await paging!.pull(0, 1);
+  expect(first.body.hasMore).toBe(true);
+  const last = await paging!.pull(first.body.cursor, 1);
+  expect(last.status).toBe(200);
+  expect(last.body.hasMore).toBe(false);
+
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer);
+  let next: ReturnType<DeviceClient['pull']>;
+  try {
+    // In the lane its next pull would start at once beside the held push (no one waits at the
+    // gate) and come back without the push's record. At the gate it waits behind the push, and a
+    // first sync, which gives way to whoever waits there, is turned away meanwhile.
+    next = paging!.pull(last.body.cursor);
+    await expect.poll(async () => (await settingUp!.pull(0)).status, { timeout: 30_000 }).toBe(503);
+  } finally {
+    await release();
+  }
+  expect((await pushed).status).toBe(200);
+  const answered = await next;
+  expect(answered.status).toBe(200);
+  expect(answered.body.records.map((r) => r.entityId)).toEqual(['hh-1']);
+}, 90_000);
