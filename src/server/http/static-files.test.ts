@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtemp, writeFile, mkdir, rm, utimes } from 'node:fs/promises';
+import { mkdtemp, writeFile, mkdir, rename, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -135,6 +135,31 @@ describe('a file changed after the build', () => {
     const res = await get('/assets/edited-abc123.js', { 'Accept-Encoding': 'br, gzip' });
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.body.toString()).toBe(later);
+  });
+});
+
+describe('files replaced while they are served (an upgrade rebuilding dist/)', () => {
+  it('answers each request with a whole file or 404, never a cut one, and goes on serving', async () => {
+    const path = join(dist, 'assets', 'rebuilt-abc123.js');
+    const versions = [script, `${script}// the next build\n`];
+    await writeFile(path, versions[0]!);
+    for (let round = 0; round < 40; round++) {
+      // The old file removed, then a new one put in its place whole (written aside, renamed).
+      const replace = (async () => {
+        await rm(path, { force: true });
+        await writeFile(`${path}.tmp`, versions[(round + 1) % 2]!);
+        await rename(`${path}.tmp`, path);
+      })();
+      const answers = await Promise.all(Array.from({ length: 8 }, () => get('/assets/rebuilt-abc123.js', { 'Accept-Encoding': 'identity' })));
+      await replace;
+      for (const a of answers) {
+        if (a.status === 404) continue;
+        expect(a.status).toBe(200);
+        expect(versions).toContain(a.body.toString());
+        expect(a.body.length).toBe(Number(a.headers['content-length']));
+      }
+    }
+    expect((await get('/assets/app-abc123.js')).status).toBe(200);
   });
 });
 

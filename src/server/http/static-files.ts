@@ -4,8 +4,8 @@
  * Text files go compressed when the browser takes it: the brotli or gzip copy made at build time
  * (precompress.ts) beside the file, never compressed per request.
  */
-import { createReadStream, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SECURITY_HEADERS } from './security-headers';
@@ -56,16 +56,14 @@ export function createStaticHandler(root: string) {
     let file = await resolveFile(url.pathname);
     // The app routes with the hash, but any unknown path without an extension gets the shell.
     if (!file && extname(url.pathname) === '') file = await resolveFile('/index.html');
-    if (!file) {
-      res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end('見つかりません (404)');
-      return;
-    }
+    if (!file) return notFound(res);
     const type = TYPES[extname(file.path)] ?? 'application/octet-stream';
     const cache = ALWAYS_REVALIDATE.has(file.served) || !file.served.startsWith('/assets/')
       ? 'no-cache'
       : 'public, max-age=31536000, immutable';
-    const variant = await pickVariant(file.path, req.headers['accept-encoding']);
+    // A file removed since it was found (a build emptying dist/) is not there: 404, not 500.
+    const variant = await pickVariant(file.path, req.headers['accept-encoding']).catch(() => null);
+    if (variant === null) return notFound(res);
     const etag = entityTag(variant.info, variant.encoding);
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': cache, ETag: etag };
     // Every file that has compressed copies is answered by encoding: caches must keep them apart.
@@ -76,14 +74,29 @@ export function createStaticHandler(root: string) {
       res.end();
       return;
     }
-    headers['Content-Length'] = String(variant.info.size);
-    res.writeHead(200, headers);
     if (req.method === 'HEAD') {
+      res.writeHead(200, { ...headers, 'Content-Length': String(variant.info.size) });
       res.end();
       return;
     }
-    createReadStream(variant.path).pipe(res);
+    // Opened before the answer starts, so one replaced while it is sent is still sent whole from
+    // its descriptor. A read that fails midway ends the connection (the length said more): an
+    // unheard stream error would stop the server.
+    const handle = await open(variant.path).catch(() => null);
+    if (handle === null) return notFound(res);
+    // No more than the length said, even of a file still being written: a longer body would be
+    // read as the start of the next answer on a kept-alive connection.
+    const { size } = await handle.stat();
+    const stream = handle.createReadStream({ start: 0, end: Math.max(size - 1, 0) });
+    stream.on('error', () => res.destroy());
+    res.writeHead(200, { ...headers, 'Content-Length': String(size) });
+    stream.pipe(res);
   };
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end('見つかりません (404)');
 }
 
 type Encoding = 'br' | 'gzip';
