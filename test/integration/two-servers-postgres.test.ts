@@ -1,11 +1,14 @@
 /**
- * Two hub servers over one PostgreSQL (issue 16 point 4): every piece of state that matters
- * (sessions, throttles, device seqs, receipts) is in the database, so devices may send each sync
- * to either server. Two `src/server/main.ts` processes start together on one schema (port 0, the
+ * Two hub servers over one PostgreSQL (issue 16 point 4): the sync state (device seqs, the change
+ * log, receipts, the hub's version counter) is in the database, so devices may send each sync to
+ * either server. Two `src/server/main.ts` processes start together on one schema (port 0, the
  * port read from stdout); each device sends its syncs alternately to both, keeping unanswered
  * changes queued as the app does; one server is killed with SIGKILL in the middle of pushes and
- * started again. Afterwards nothing is lost, doubled or out of order. Real PostgreSQL
- * ($TEST_DATABASE_URL or 127.0.0.1:5432).
+ * started again. Afterwards nothing is lost, doubled or out of order. The devices' sessions are
+ * written straight into the database (hub-process.ts seedDevices), so of sessions this shows only
+ * that both servers read them; a real sign-in, sign-out and the sign-in throttle across two
+ * servers are in two-servers-sessions-postgres.test.ts. Real PostgreSQL ($TEST_DATABASE_URL or
+ * 127.0.0.1:5432).
  */
 import { parseCursor } from '../../src/protocol/cursor';
 import pg from 'pg';
