@@ -67,7 +67,7 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 }
 const importOnly = process.env.BENCH_ONLY === 'import'; // just the facility CSV import in the browser
 const syncOnly = process.env.BENCH_ONLY === 'sync'; // just the sync figures, ours and PouchDB's
-const startOnly = process.env.BENCH_ONLY === 'start'; // just figures 1-3: start JS, cold start, keystrokes
+const startOnly = process.env.BENCH_ONLY === 'start'; // figures 0-3: the first visit, then start JS, cold start, keystrokes
 if (process.env.BENCH_ONLY === 'yearly') {
   await benchYearlyReport();
   process.exit(0);
