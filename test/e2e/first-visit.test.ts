@@ -1,6 +1,7 @@
 /**
  * The first visit on a phone line (issue 16 point 1): the built app goes compressed, hashed assets
- * are cached for a year, and the first frame is in the HTML itself, painted with no JavaScript.
+ * are cached for a year, and the first frame is in the HTML itself, painted with no JavaScript;
+ * the app starts under the strict CSP (no inline script) without a violation.
  * Lighthouse's mobile preset runs on the same build (bench/lighthouse.ts); accessibility and best
  * practices must score 95 or more. Its performance score moves with the machine's load (its CPU
  * figures are this machine's times ×4), so it is printed here and judged by `npm run lighthouse`.
@@ -38,11 +39,24 @@ describe('first visit', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
     const page = await (await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'ja-JP' })).newPage();
     const encodings = new Map<string, string | undefined>();
+    let policy: string | undefined;
     page.on('response', (r) => {
       if (['script', 'stylesheet', 'document'].includes(r.request().resourceType())) encodings.set(r.url(), r.headers()['content-encoding']);
+      if (r.request().resourceType() === 'document') policy = r.headers()['content-security-policy'];
+    });
+    // Every CSP violation the page meets, from before its first byte (the strict policy allows no
+    // inline script: the first frame must paint and the app start without one).
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
     await page.goto(baseUrl);
     await page.getByLabel('表示名').waitFor();
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(await page.locator('script:not([src])').count()).toBe(0);
     expect(await page.getByText('起動しています…').count()).toBe(0);
     expect(await page.locator('.gate').count()).toBe(1);
     // Every document, script and stylesheet of the first screen came brotli-compressed.
