@@ -89,7 +89,8 @@ try {
   const message = (error as Error).message;
   if (/Another hub server/.test(message)) {
     console.error(
-      `The hub server is running on ${describeStore(process.env)}, and the embedded store takes one process at a time.\n` +
+      '拠点サーバーが内蔵データベースを使っています（内蔵データベースは一度に一つのプロセスしか使えません）。サーバーを止めて（そのターミナルで Ctrl+C）、このコマンドを実行してから、もう一度起動してください。\n' +
+        `The hub server is running on ${describeStore(process.env)}, and the embedded store takes one process at a time.\n` +
         'Stop the server (Ctrl+C in its terminal), run this command, then start it again. ' +
         '(With DATABASE_URL the server and this command share the database and may run together.)',
     );

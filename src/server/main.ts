@@ -3,7 +3,7 @@
  * PostgreSQL when DATABASE_URL is set, else the embedded PostgreSQL in KYOTEN_DATA_DIR (default ./data).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FIRST_ADMIN_HINT } from './admin-commands';
 import { describeStore } from './db/open-store';
 import { startHub } from './services/hub';
@@ -24,14 +24,22 @@ if (!existsSync(resolve(distDir, 'index.html'))) {
 }
 
 const hub = await startHub({ port, host, distDir, env: process.env, log: (line) => console.log(line) }).catch((error: unknown) => {
-  // The port, said in words: the commonest start-up failure after the store's (embedded-errors.ts).
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') {
+  // The server's own files and the port, said in words: the commonest start-up failures after the store's (embedded-errors.ts).
+  const { code, syscall, path } = error as NodeJS.ErrnoException;
+  if (syscall !== 'listen' && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && path !== undefined) {
+    // A file of the server's own before the store opens (data/secret.key, data/signing.key): a
+    // folder left by an earlier start as root, or one systemd keeps read-only.
+    const dir = dirname(path);
+    console.error(
+      `${path} を読み書きできません（${code}）。前に root で起動したときの残りなら sudo chown -R $(id -un) ${dir} で取り戻すか、KYOTEN_DATA_DIR で書き込めるフォルダを指定してください。\n` +
+        `Cannot read or write ${path} (${code}): if an earlier start as root left it, take it back with sudo chown -R $(id -un) ${dir}, or set KYOTEN_DATA_DIR to a folder this user can write.`,
+    );
+  } else if (code === 'EADDRINUSE') {
     console.error(
       `ポート ${port} は別のプログラムが使っています。そのプログラム（前に起動した拠点サーバーなど）を止めるか、PORT で別のポートを指定してください。\n` +
         `Port ${port} on ${host} is already in use: stop the program using it (an earlier hub server?) or set PORT to another port.`,
     );
-  } else if (code === 'EACCES') {
+  } else if (code === 'EACCES' && syscall === 'listen') {
     console.error(
       `ポート ${port} を使う権限がありません（1024 未満のポートは管理者だけが使えます）。PORT=8080 などにして、前段のプロキシから転送してください。\n` +
         `No permission to listen on port ${port} (ports below 1024 need privileges): use PORT=8080 or so behind the reverse proxy.`,

@@ -125,6 +125,7 @@ describe('npm run admin', () => {
     try {
       const answer = await cli(['list-users', '--hub', 'h1'], { KYOTEN_DATA_DIR: dataDir });
       expect(answer.code).toBe(1);
+      expect(answer.err).toContain('拠点サーバーが内蔵データベースを使っています');
       expect(answer.err).toContain('The hub server is running');
       expect(answer.err).toContain('Stop the server');
     } finally {

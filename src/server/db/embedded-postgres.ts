@@ -13,7 +13,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, op
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { explainEmbeddedFailure } from './embedded-errors';
+import { anotherHubServer, explainEmbeddedFailure } from './embedded-errors';
 
 export interface EmbeddedPostgresOptions {
   /** where the cluster (pg/), its log (postgres.log) and the server lock live */
@@ -54,14 +54,17 @@ export class EmbeddedPostgres {
     const log = options.log ?? (() => undefined);
     const dataDir = resolve(options.dataDir);
     const pgData = join(dataDir, 'pg');
+    const logPath = join(dataDir, 'postgres.log');
     // Whatever goes wrong from here is said in words: why, and what to do (embedded-errors.ts).
-    const context = { dataDir, asPostgresUser: process.getuid?.() === 0, logPath: join(dataDir, 'postgres.log') };
+    const context = { dataDir, asPostgresUser: process.getuid?.() === 0 };
+    let lockFile: string;
     try {
       mkdirSync(dataDir, { recursive: true });
+      lockFile = takeServerLock(dataDir);
     } catch (error) {
-      throw explainEmbeddedFailure(error, { ...context, asPostgresUser: false });
+      // This process, not PostgreSQL, writes here; a log already here is an earlier start's.
+      throw explainEmbeddedFailure(error, { ...context, asPostgresUser: false, logPath: undefined });
     }
-    const lockFile = takeServerLock(dataDir);
     try {
       const bin = await binaries();
       const runAs = postgresUser(log);
@@ -69,7 +72,6 @@ export class EmbeddedPostgres {
       if (!existsSync(join(pgData, 'PG_VERSION'))) await initialise(bin, pgData, runAs, log);
       await stopOrphan(pgData, log);
       const socketDir = socketDirFor(pgData, runAs);
-      const logPath = join(dataDir, 'postgres.log');
       for (let attempt = 1; ; attempt++) {
         const logFd = openSync(logPath, 'a');
         const child = spawn(
@@ -107,7 +109,7 @@ export class EmbeddedPostgres {
       }
     } catch (error) {
       releaseServerLock(lockFile);
-      throw explainEmbeddedFailure(error, context);
+      throw explainEmbeddedFailure(error, { ...context, logPath: existsSync(logPath) ? logPath : undefined });
     }
   }
 
@@ -248,13 +250,10 @@ const heldHere = new Set<string>();
  */
 function takeServerLock(dataDir: string): string {
   const lockFile = join(dataDir, 'server.pid');
-  const busy = (): never => {
-    throw new Error(`Another hub server is using ${dataDir}. Stop it, or set KYOTEN_DATA_DIR to another directory.`);
-  };
-  if (heldHere.has(dataDir)) busy();
+  if (heldHere.has(dataDir)) throw anotherHubServer(dataDir);
   if (existsSync(lockFile)) {
     const pid = Number(readFileSync(lockFile, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) && isProgram(pid, 'node')) busy();
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) && isProgram(pid, 'node')) throw anotherHubServer(dataDir, pid);
   }
   writeFileSync(lockFile, `${process.pid}\n`);
   heldHere.add(dataDir);
