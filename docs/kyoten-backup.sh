@@ -7,7 +7,10 @@ set -eu
 dir="${KYOTEN_BACKUP_DIR:-/var/backups/kyoten-navi}"
 days="${KYOTEN_BACKUP_DAYS:-35}"
 app="${KYOTEN_APP_DIR:-/opt/kyoten-navi}"
-mkdir -p "$dir"
+if ! mkdir -p "$dir" || [ ! -w "$dir" ]; then
+  echo "kyoten-backup: cannot write backups into $dir. Create it for the user the job runs as (as root: install -d -o kyoten -g kyoten -m 0700 $dir; kyoten-navi-backup.service does this itself), or set KYOTEN_BACKUP_DIR." >&2
+  exit 1
+fi
 file="$dir/kyoten-$(date -u +%Y%m%dT%H%M%SZ).dump"
 cd "$app"
 node node_modules/tsx/dist/cli.mjs src/server/admin.ts backup --file "$file"

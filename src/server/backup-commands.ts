@@ -63,6 +63,15 @@ export async function backupDatabase(env: BackupEnv, file: string, log: Log): Pr
   // cp -a keeps owners and modes: under root the cluster belongs to "postgres" and must stay so.
   execFileSync('cp', ['-a', join(dataDir, 'pg'), target]);
   log(`backed up the embedded database ${join(dataDir, 'pg')} to ${target} (a copy taken while the server was stopped)`);
+  // The key files stay out of the copy (a stolen backup opens no TOTP secret), so the admin must
+  // keep them elsewhere: a hub restored on a new machine without secret.key lets no one sign in.
+  const keys = ['secret.key', 'signing.key'].filter((name) => existsSync(join(dataDir, name)));
+  if (keys.length > 0) {
+    log(
+      `鍵ファイル ${keys.join('、')} はこのバックアップに含まれません。別の安全な場所に保管してください（secret.key がないと、復元した拠点では誰もサインインできません） / ` +
+        `the key files ${keys.map((k) => join(dataDir, k)).join(' and ')} are not in this backup: keep a copy somewhere else, apart from the backups (without secret.key no one can sign in to a restored hub)`,
+    );
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * the cluster taken while no server runs (refused while one does), and a restore that moves the
  * current cluster aside, puts the copy back and gives the database a new epoch [S15].
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,8 +29,13 @@ describe('[S15] the embedded store: stop, copy, restore', () => {
     await expect(backupDatabase(env, copy, () => undefined)).rejects.toThrow(/止めてから.*stop it first/s);
     await store.close();
 
-    await backupDatabase(env, copy, () => undefined);
+    // The server's key files beside the cluster stay out of the copy, and the admin is told so.
+    writeFileSync(join(env.KYOTEN_DATA_DIR, 'secret.key'), 'a key\n', { mode: 0o600 });
+    const said: string[] = [];
+    await backupDatabase(env, copy, (l) => said.push(l));
     expect(existsSync(join(copy, 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(copy, 'secret.key'))).toBe(false);
+    expect(said.join('\n')).toMatch(/secret\.key.*含まれません.*not in this backup/s);
     await expect(backupDatabase(env, copy, () => undefined)).rejects.toThrow(/never overwrites/);
 
     store = await open();

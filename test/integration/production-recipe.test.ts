@@ -2,7 +2,9 @@
  * The production recipe of docs/hub-server.md, file by file (issue 16 point 6): the systemd units
  * pass `systemd-analyze verify` (where systemd is installed) and start what exists in this repo;
  * every environment variable the server reads is in the documented table; the backup job writes a
- * pg_dump a restore can read and prunes old ones. The nginx file is checked by reverse-proxy.test.ts.
+ * pg_dump a restore can read, prunes old ones and says what to do when it cannot write its folder;
+ * the admin script runs a command as the service's user with the service's environment file. The
+ * nginx file is checked by reverse-proxy.test.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -79,6 +81,8 @@ describe('production recipe', () => {
       const script = exec.split(' ').find((part) => /^(src|docs)\//.test(part) || part.startsWith('/opt/kyoten-navi/'))!;
       expect(existsSync(join(root, script.replace('/opt/kyoten-navi/', ''))), exec).toBe(true);
     }
+    // In CI the units are always verified, never only read (the machine has systemd's tools).
+    if (!hasSystemd && process.env['CI'] !== undefined) throw new Error('systemd-analyze is missing: the units cannot be verified');
     if (hasSystemd) {
       // verify reads the unit beside its siblings (the timer names its service).
       const dir = mkdtempSync(join(tmpdir(), 'kyoten-units-'));
@@ -97,8 +101,8 @@ describe('production recipe', () => {
     const read = variablesRead();
     expect(read.size).toBeGreaterThan(10);
     expect([...read].filter((name) => !documented.has(name)).sort()).toEqual([]);
-    // and the table names nothing the server ignores (NODE_ENV is read by the build, KYOTEN_BACKUP_* by the job)
-    const extra = [...documented].filter((name) => !read.has(name) && !['NODE_ENV', 'KYOTEN_BACKUP_DIR', 'KYOTEN_BACKUP_DAYS', 'KYOTEN_APP_DIR'].includes(name));
+    // and the table names nothing the server ignores (NODE_ENV is read by the build, KYOTEN_BACKUP_* by the job, KYOTEN_ENV_FILE and KYOTEN_USER by the admin script)
+    const extra = [...documented].filter((name) => !read.has(name) && !['NODE_ENV', 'KYOTEN_BACKUP_DIR', 'KYOTEN_BACKUP_DAYS', 'KYOTEN_APP_DIR', 'KYOTEN_ENV_FILE', 'KYOTEN_USER'].includes(name));
     expect(extra).toEqual([]);
     // The service's own Environment= line sets only documented variables.
     for (const line of unitFile('kyoten-navi.service').get('Service')!.get('Environment')!) {
@@ -136,6 +140,68 @@ describe('production recipe', () => {
       const listing = execFileSync('pg_restore', ['--list', join(dir, dumps[0]!)], { encoding: 'utf8' });
       expect(listing).toMatch(/TABLE DATA \S+ hub_epoch/);
       expect(listing).toMatch(/TABLE DATA \S+ evidence/);
+    } finally {
+      await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await pool.end();
+    }
+  });
+  it('the backup job says what to do when it cannot write its folder, and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kyoten-backups-'));
+    made.push(dir);
+    const blocked = join(dir, 'a-file');
+    writeFileSync(blocked, '');
+    const result = spawnSync('sh', [docs('kyoten-backup.sh')], {
+      env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', KYOTEN_BACKUP_DIR: join(blocked, 'backups'), KYOTEN_APP_DIR: root },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`cannot write backups into ${join(blocked, 'backups')}`);
+    expect(result.stderr).toContain('install -d -o kyoten -g kyoten -m 0700');
+    // and the unit makes the folder for kyoten before the job runs
+    expect(unitFile('kyoten-navi-backup.service').get('Service')!.get('ExecStartPre')).toEqual([
+      '+/usr/bin/install -d -o kyoten -g kyoten -m 0700 /var/backups/kyoten-navi',
+    ]);
+  });
+
+  it('kyoten-admin.sh runs an admin command as the service user with its environment file, and says when that user cannot read it', async () => {
+    if (process.getuid?.() !== 0) {
+      // It switches users, which only root can: anyone else is told so (CI runs as root, and does the rest).
+      const result = spawnSync('sh', [docs('kyoten-admin.sh'), 'list-users', '--hub', 'x'], { encoding: 'utf8' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('kyoten-admin: run this as root');
+      return;
+    }
+    const admin = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const database = `kyoten_adminsh_${process.pid}_${Date.now().toString(36)}`;
+    const url = new URL(admin);
+    url.pathname = `/${database}`;
+    const pool = new pg.Pool({ connectionString: admin, max: 1 });
+    await pool.query(`CREATE DATABASE ${database}`);
+    try {
+      const store = await openPostgresStore({ connectionString: url.toString() });
+      await store.migrate();
+      await store.close();
+      const dir = mkdtempSync(join(tmpdir(), 'kyoten-env-'));
+      made.push(dir);
+      const envFile = join(dir, 'env');
+      writeFileSync(envFile, `# as /etc/kyoten-navi/env\nDATABASE_URL=${url.toString()}\nKYOTEN_SECRET_KEY=${Buffer.alloc(32, 3).toString('base64')}\n`, { mode: 0o600 });
+      // Nothing of the environment comes from the caller's shell: only the file gives DATABASE_URL.
+      const { DATABASE_URL: _ignored, ...callerEnv } = process.env;
+      const run = (user: string, ...args: string[]) =>
+        spawnSync('sh', [docs('kyoten-admin.sh'), ...args], { env: { ...callerEnv, KYOTEN_USER: user, KYOTEN_ENV_FILE: envFile, KYOTEN_APP_DIR: root }, encoding: 'utf8' });
+      const made1 = run('root', 'create-hub', '--hub', 'hub-admin-sh', '--name', '管理コマンドの拠点');
+      expect(made1.status, made1.stderr).toBe(0);
+      const check = new pg.Client({ connectionString: url.toString() });
+      await check.connect();
+      try {
+        expect((await check.query('SELECT name FROM tenants WHERE id = $1', ['hub-admin-sh'])).rows).toEqual([{ name: '管理コマンドの拠点' }]);
+      } finally {
+        await check.end();
+      }
+      // The file is root's, mode 0600: the service user must be let read it (the recipe's step 2).
+      const refused = run('nobody', 'list-users', '--hub', 'hub-admin-sh');
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(`nobody cannot read ${envFile}: chgrp nobody ${envFile} && chmod 0640 ${envFile}`);
     } finally {
       await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await pool.end();

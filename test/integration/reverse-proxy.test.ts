@@ -1,8 +1,9 @@
 /**
  * docs/nginx-kyoten.conf, the TLS proxy a hub puts in front (docs/hub-server.md "TLS"): it must
  * forward to where `npm start` listens and say what TRUST_PROXY reads. When nginx is on this
- * machine ($NGINX_BIN, or nginx on PATH or in /usr/sbin) the file is also run: `nginx -t`, then real
- * https requests through it to a hub with TRUST_PROXY, which must answer with HSTS and a Secure
+ * machine ($NGINX_BIN, or nginx on PATH or in /usr/sbin; .ci/run installs Debian's nginx-light) the file
+ * is also run, included inside an http block as the recipe installs it: `nginx -t`, then real https
+ * requests through it to a hub with TRUST_PROXY, which must answer with HSTS and a Secure
  * cookie. The test prints which of the two it did.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -79,6 +80,8 @@ describe('the reverse proxy configuration in docs/', () => {
   it('[A11] runs under nginx when it is installed: https answers carry HSTS and a Secure cookie, http is redirected', async () => {
     const nginx = findNginx();
     if (nginx === null) {
+      // .ci/run installs it: in CI the file is always run, never only read.
+      if (process.env['CI'] !== undefined) throw new Error('nginx is missing: .ci/run installs Debian nginx-light');
       console.log('nginx is not installed here: docs/nginx-kyoten.conf was checked by reading it only');
       return;
     }
@@ -95,13 +98,25 @@ describe('the reverse proxy configuration in docs/', () => {
         .replace(/ssl_certificate\s+\S+;/, `ssl_certificate ${join(work, 'cert.pem')};`)
         .replace(/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${join(work, 'key.pem')};`)
         .replace('proxy_pass http://127.0.0.1:8080;', `proxy_pass http://127.0.0.1:${hubPort};`)
-        .replace(/access_log \S+;/, `access_log ${join(work, 'access.log')};`)
-        .replace(
-          'http {',
-          `pid ${join(work, 'nginx.pid')};\nhttp {\n  access_log ${join(work, 'other-access.log')};\n${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(work, t)};`).join('\n')}`,
-        );
+        .replace(/access_log \S+;/, `access_log ${join(work, 'access.log')};`);
+      // Included inside an http block, as Debian's nginx.conf includes conf.d/*.conf (the recipe's
+      // step 4): a file that brought its own events or http block would fail `nginx -t` here.
+      const site = join(work, 'kyoten.conf');
+      writeFileSync(site, conf);
       const confPath = join(work, 'nginx.conf');
-      writeFileSync(confPath, conf);
+      writeFileSync(
+        confPath,
+        [
+          `pid ${join(work, 'nginx.pid')};`,
+          'events {}',
+          'http {',
+          `  access_log ${join(work, 'other-access.log')};`,
+          ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(work, t)};`),
+          `  include ${site};`,
+          '}',
+          '',
+        ].join('\n'),
+      );
       execFileSync(nginx, ['-t', '-p', work, '-e', 'stderr', '-c', confPath], { stdio: 'pipe' });
       proxy = spawn(nginx, ['-p', work, '-e', 'stderr', '-c', confPath, '-g', 'daemon off;'], { stdio: 'ignore' });
       await expect.poll(() => https(tlsPort, 'GET', '/healthz').then((r) => r.status, () => 0), { timeout: 30_000 }).toBe(200);
