@@ -1,9 +1,10 @@
 /**
- * `npm run admin`: the first hub, office and admin, the account commands, and the clear message
- * when the embedded store is held by a running server.
+ * `npm run admin`: the first hub, office and admin, the account commands, the clear message
+ * when the embedded store is held by a running server, and backup and restore as an operator
+ * types them over DATABASE_URL (docs/hub-server.md, "Backups that restore").
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -130,6 +131,79 @@ describe('npm run admin', () => {
       expect(answer.err).toContain('Stop the server');
     } finally {
       await running.close();
+    }
+  });
+});
+
+describe('npm run admin -- backup / restore over DATABASE_URL [S15]', () => {
+  /** One query on a connection of its own, closed before the next command runs. */
+  async function query<T extends pg.QueryResultRow>(connectionString: string, sql: string): Promise<T[]> {
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('backs up without overwriting, restores only with --yes and an existing file, and the restored database has a new epoch', async () => {
+    // A database of its own: pg_restore --clean replaces every table in it.
+    const database = `kyoten_backupcli_${process.pid}_${Date.now().toString(36)}`;
+    const own = new URL(url);
+    own.pathname = `/${database}`;
+    const env = { DATABASE_URL: own.toString() };
+    const hubs = async () => (await query<{ id: string }>(env.DATABASE_URL, 'SELECT id FROM tenants ORDER BY id')).map((r) => r.id);
+    const epoch = async () => (await query<{ epoch: string }>(env.DATABASE_URL, 'SELECT epoch FROM hub_epoch'))[0]!.epoch;
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`CREATE DATABASE ${database}`);
+    const dir = mkdtempSync(join(tmpdir(), 'kyoten-backup-cli-'));
+    dirs.push(dir);
+    const file = join(dir, 'nightly.dump');
+    try {
+      expect(await cli(['create-hub', '--hub', 'hub-early', '--name', 'バックアップ前の拠点'], env)).toMatchObject({ code: 0 });
+      const epochBefore = await epoch();
+
+      const backup = await cli(['backup', '--file', file], env);
+      expect(backup.code, backup.err).toBe(0);
+      expect(backup.out).toContain(`backed up the database to ${file}`);
+      expect(existsSync(file)).toBe(true);
+      const written = readFileSync(file);
+
+      // Written after the backup: the restore must take it away.
+      expect(await cli(['create-hub', '--hub', 'hub-late', '--name', 'バックアップ後の拠点'], env)).toMatchObject({ code: 0 });
+      expect(await hubs()).toEqual(['hub-early', 'hub-late']);
+
+      // Had this overwritten the file, the dump would hold hub-late and the restore below would keep it.
+      const again = await cli(['backup', '--file', file], env);
+      expect(again.code).toBe(1);
+      expect(again.err).toContain(`${file} exists already: a backup never overwrites another`);
+      expect(readFileSync(file).equals(written)).toBe(true);
+
+      // Without --yes the arguments are refused before anything is opened: no question on a
+      // terminal, so a child without one ends at once instead of waiting.
+      const unconfirmed = await cli(['restore', '--file', file], env);
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.err).toContain('--yes: a restore replaces the database: add --yes once every hub server is stopped');
+      expect(await hubs()).toEqual(['hub-early', 'hub-late']);
+      expect(await epoch()).toBe(epochBefore);
+
+      const missingFile = join(dir, 'no-such.dump');
+      const missing = await cli(['restore', '--file', missingFile, '--yes'], env);
+      expect(missing.code).toBe(1);
+      expect(missing.err).toContain(`no backup at ${missingFile}`);
+      expect(await hubs()).toEqual(['hub-early', 'hub-late']);
+      expect(await epoch()).toBe(epochBefore);
+
+      const restore = await cli(['restore', '--file', file, '--yes'], env);
+      expect(restore.code, restore.err).toBe(0);
+      const epochAfter = await epoch();
+      expect(epochAfter).not.toBe(epochBefore);
+      expect(restore.out).toContain(`restored ${file}; the database's new epoch is ${epochAfter}`);
+      expect(await hubs()).toEqual(['hub-early']);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
     }
   });
 });

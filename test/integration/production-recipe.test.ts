@@ -66,6 +66,25 @@ function variablesRead(): Set<string> {
   return names;
 }
 
+/** A fresh database of its own, migrated, for `use`; dropped afterwards whatever happens. */
+async function withHubDatabase(prefix: string, use: (url: string) => Promise<void>): Promise<void> {
+  const admin = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const database = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+  const url = new URL(admin);
+  url.pathname = `/${database}`;
+  const pool = new pg.Pool({ connectionString: admin, max: 1 });
+  await pool.query(`CREATE DATABASE ${database}`);
+  try {
+    const store = await openPostgresStore({ connectionString: url.toString() });
+    await store.migrate();
+    await store.close();
+    await use(url.toString());
+  } finally {
+    await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await pool.end();
+  }
+}
+
 describe('production recipe', () => {
   const hasSystemd = spawnSync('systemd-analyze', ['--version']).status === 0;
 
@@ -111,15 +130,8 @@ describe('production recipe', () => {
   });
 
   it('the backup job writes a dump pg_restore can read and removes the ones past their days', async () => {
-    const admin = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const database = `kyoten_backupjob_${process.pid}_${Date.now().toString(36)}`;
-    const url = new URL(admin);
-    url.pathname = `/${database}`;
-    const pool = new pg.Pool({ connectionString: admin, max: 1 });
-    await pool.query(`CREATE DATABASE ${database}`);
-    try {
-      const store = await openPostgresStore({ connectionString: url.toString() });
-      await store.migrate();
+    await withHubDatabase('kyoten_backupjob', async (url) => {
+      const store = await openPostgresStore({ connectionString: url });
       await store.createTenant({ id: 'hub-job', name: 'バックアップ拠点' });
       await store.close();
       const dir = mkdtempSync(join(tmpdir(), 'kyoten-backups-'));
@@ -129,7 +141,7 @@ describe('production recipe', () => {
       const longAgo = new Date(Date.now() - 40 * 86_400_000);
       utimesSync(old, longAgo, longAgo);
       const out = execFileSync('sh', [docs('kyoten-backup.sh')], {
-        env: { ...process.env, DATABASE_URL: url.toString(), KYOTEN_BACKUP_DIR: dir, KYOTEN_BACKUP_DAYS: '35', KYOTEN_APP_DIR: root },
+        env: { ...process.env, DATABASE_URL: url, KYOTEN_BACKUP_DIR: dir, KYOTEN_BACKUP_DAYS: '35', KYOTEN_APP_DIR: root },
         encoding: 'utf8',
       });
       const dumps = readdirSync(dir);
@@ -140,11 +152,9 @@ describe('production recipe', () => {
       const listing = execFileSync('pg_restore', ['--list', join(dir, dumps[0]!)], { encoding: 'utf8' });
       expect(listing).toMatch(/TABLE DATA \S+ hub_epoch/);
       expect(listing).toMatch(/TABLE DATA \S+ evidence/);
-    } finally {
-      await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await pool.end();
-    }
+    });
   });
+
   it('the backup job says what to do when it cannot write its folder, and writes nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kyoten-backups-'));
     made.push(dir);
@@ -171,27 +181,18 @@ describe('production recipe', () => {
       expect(result.stderr).toContain('kyoten-admin: run this as root');
       return;
     }
-    const admin = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const database = `kyoten_adminsh_${process.pid}_${Date.now().toString(36)}`;
-    const url = new URL(admin);
-    url.pathname = `/${database}`;
-    const pool = new pg.Pool({ connectionString: admin, max: 1 });
-    await pool.query(`CREATE DATABASE ${database}`);
-    try {
-      const store = await openPostgresStore({ connectionString: url.toString() });
-      await store.migrate();
-      await store.close();
+    await withHubDatabase('kyoten_adminsh', async (url) => {
       const dir = mkdtempSync(join(tmpdir(), 'kyoten-env-'));
       made.push(dir);
       const envFile = join(dir, 'env');
-      writeFileSync(envFile, `# as /etc/kyoten-navi/env\nDATABASE_URL=${url.toString()}\nKYOTEN_SECRET_KEY=${Buffer.alloc(32, 3).toString('base64')}\n`, { mode: 0o600 });
+      writeFileSync(envFile, `# as /etc/kyoten-navi/env\nDATABASE_URL=${url}\nKYOTEN_SECRET_KEY=${Buffer.alloc(32, 3).toString('base64')}\n`, { mode: 0o600 });
       // Nothing of the environment comes from the caller's shell: only the file gives DATABASE_URL.
       const { DATABASE_URL: _ignored, ...callerEnv } = process.env;
       const run = (user: string, ...args: string[]) =>
         spawnSync('sh', [docs('kyoten-admin.sh'), ...args], { env: { ...callerEnv, KYOTEN_USER: user, KYOTEN_ENV_FILE: envFile, KYOTEN_APP_DIR: root }, encoding: 'utf8' });
       const made1 = run('root', 'create-hub', '--hub', 'hub-admin-sh', '--name', '管理コマンドの拠点');
       expect(made1.status, made1.stderr).toBe(0);
-      const check = new pg.Client({ connectionString: url.toString() });
+      const check = new pg.Client({ connectionString: url });
       await check.connect();
       try {
         expect((await check.query('SELECT name FROM tenants WHERE id = $1', ['hub-admin-sh'])).rows).toEqual([{ name: '管理コマンドの拠点' }]);
@@ -202,9 +203,6 @@ describe('production recipe', () => {
       const refused = run('nobody', 'list-users', '--hub', 'hub-admin-sh');
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(`nobody cannot read ${envFile}: chgrp nobody ${envFile} && chmod 0640 ${envFile}`);
-    } finally {
-      await pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await pool.end();
-    }
+    });
   });
 });
