@@ -22,7 +22,8 @@ export function startSync(session: VaultSession): () => void {
     onRetired: () => useApp.getState().lock('manual'),
   });
   syncStatus.setState({ engine });
-  const dispose = installSyncTriggers(engine);
+  // A busy hub's Retry-After brings the next run forward (triggers.ts).
+  const dispose = installSyncTriggers(engine, undefined, () => syncStatus.getState().problem?.retryAfterSeconds ?? null);
   // A record written here (a save, an evidence entry, an import) changes one of these maps: count
   // it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
   // finds nothing to send and ends after one small pull (no loop: an empty pull reloads nothing).

@@ -154,6 +154,19 @@ describe('sync engine: joining and pushing', () => {
     expect(d.status.getState().problem).toBeNull();
   });
 
+  it("keeps a busy hub's Retry-After with the problem, so the next run can come when it asked, and drops it once through", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    await household(d.session);
+    hub.fail({ type: 'error', status: 503, code: 'unavailable', message: 'サーバーが混み合っています。しばらくしてから自動でもう一度送ります。', retryAfterSeconds: 2 }, API.push);
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().problem).toMatchObject({ code: 'server', serverMessage: expect.stringContaining('混み合っています'), retryAfterSeconds: 2 });
+    expect(await d.engine.run()).toBe('done');
+    expect(d.status.getState().problem).toBeNull();
+  });
+
   it('[S4] a retry after a lost answer doubles nothing: the hub answers duplicate', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

@@ -240,7 +240,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function report(error: SyncError): void {
-    set({ problem: { code: error.code, message: error.message, serverMessage: error.serverMessage } });
+    const retry = error.code === 'server' && error.retryAfterSeconds !== null ? { retryAfterSeconds: error.retryAfterSeconds } : {};
+    set({ problem: { code: error.code, message: error.message, serverMessage: error.serverMessage, ...retry } });
   }
 
   /**

@@ -14,6 +14,8 @@ export interface SyncProblem {
   readonly message: string;
   /** the hub's own words, when it sent any */
   readonly serverMessage: string | null;
+  /** a busy hub's Retry-After (503): when it asked to be tried again, in seconds */
+  readonly retryAfterSeconds?: number;
 }
 
 export interface SyncStatus {
