@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { mkdtemp, writeFile, mkdir, rename, rm, utimes } from 'node:fs/promises';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -159,6 +160,31 @@ describe('files replaced while they are served (an upgrade rebuilding dist/)', (
         expect(a.body.length).toBe(Number(a.headers['content-length']));
       }
     }
+    expect((await get('/assets/app-abc123.js')).status).toBe(200);
+  });
+});
+
+describe('a download the phone gives up midway', () => {
+  it('closes the file it was reading (an open descriptor per aborted download would pile up)', async () => {
+    const path = join(dist, 'assets', 'big-abc123.js');
+    await writeFile(path, Buffer.alloc(20 * 1024 * 1024, 0x61));
+    const openOnIt = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false; // closed while we looked
+      }
+    }).length;
+    // The phone reads the first bytes, then goes away.
+    await new Promise<void>((done) => {
+      const req = request({ host: '127.0.0.1', port, path: '/assets/big-abc123.js', headers: { 'Accept-Encoding': 'identity' } }, (res) => {
+        res.once('data', () => req.destroy());
+      });
+      req.on('error', () => undefined); // the abort is ours
+      req.on('close', () => done());
+      req.end();
+    });
+    await expect.poll(openOnIt, { timeout: 10_000 }).toBe(0);
     expect((await get('/assets/app-abc123.js')).status).toBe(200);
   });
 });

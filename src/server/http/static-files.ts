@@ -6,6 +6,7 @@
  */
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SECURITY_HEADERS } from './security-headers';
@@ -80,17 +81,27 @@ export function createStaticHandler(root: string) {
       return;
     }
     // Opened before the answer starts, so one replaced while it is sent is still sent whole from
-    // its descriptor. A read that fails midway ends the connection (the length said more): an
-    // unheard stream error would stop the server.
+    // its descriptor. No more than the length said is read, even of a file still being written (a
+    // longer body would be read as the start of the next answer on a kept-alive connection). The
+    // descriptor is closed however the answer ends (a phone that goes away midway included); a
+    // read that fails midway ends the connection, as an unheard stream error would stop the server.
     const handle = await open(variant.path).catch(() => null);
     if (handle === null) return notFound(res);
-    // No more than the length said, even of a file still being written: a longer body would be
-    // read as the start of the next answer on a kept-alive connection.
-    const { size } = await handle.stat();
-    const stream = handle.createReadStream({ start: 0, end: Math.max(size - 1, 0) });
-    stream.on('error', () => res.destroy());
+    const size = await handle.stat().then(
+      (info) => info.size,
+      async () => {
+        await handle.close();
+        return null;
+      },
+    );
+    if (size === null) return notFound(res);
     res.writeHead(200, { ...headers, 'Content-Length': String(size) });
-    stream.pipe(res);
+    if (size === 0) {
+      await handle.close();
+      res.end();
+      return;
+    }
+    pipeline(handle.createReadStream({ start: 0, end: size - 1 }), res, () => undefined);
   };
 }
 
