@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { installSyncTriggers } from './triggers';
+import { installSyncTriggers, type RunEvents } from './triggers';
 
 function fakeEngine() {
   return { run: vi.fn(async () => 'done' as const), refresh: vi.fn(async () => undefined) };
@@ -42,10 +42,8 @@ describe('sync triggers', () => {
   it("after a busy hub's 503, runs again when its Retry-After says (stretched at random, doubled while it stays busy), not at the next minute", async () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0.5); // each wait stretched by half
-    const outcomes: ('failed' | 'done')[] = ['failed', 'failed', 'done'];
-    const engine = { run: vi.fn(async () => outcomes.shift() ?? ('done' as const)), refresh: vi.fn(async () => undefined) };
-    let retryAfter: number | null = 2;
-    const dispose = installSyncTriggers(engine, 60_000, () => retryAfter);
+    const { engine, runs, ends } = busyEngine([2, 2, null]);
+    dispose = installSyncTriggers(engine, 60_000, runs);
     await vi.advanceTimersByTimeAsync(0); // the first run, after the counts are read
     expect(engine.run).toHaveBeenCalledTimes(1);
     // 2 s × 1.5 = 3 s after the first busy answer
@@ -65,31 +63,79 @@ describe('sync triggers', () => {
     expect(engine.run).toHaveBeenCalledTimes(4);
 
     // A failure without Retry-After (offline, say) waits for the minute as before.
-    retryAfter = null;
-    outcomes.push('failed');
+    ends.push(null);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(engine.run).toHaveBeenCalledTimes(5);
     await vi.advanceTimersByTimeAsync(59_999);
     expect(engine.run).toHaveBeenCalledTimes(5);
-    dispose();
-    vi.restoreAllMocks();
   });
 
-  it('a hub that stays busy is not asked more often than the minute runs once the doubled wait reaches it', async () => {
+  it('a run started elsewhere (a save, the 今すぐ同期 button) that meets a busy hub is followed up too; a run meanwhile takes the waiting one\'s place', async () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    const engine = { run: vi.fn(async () => 'failed' as const), refresh: vi.fn(async () => undefined) };
-    const dispose = installSyncTriggers(engine, 60_000, () => 2);
-    await vi.advanceTimersByTimeAsync(0); // the first run, after the counts are read
+    const { engine, runs, ends } = busyEngine([null]);
+    dispose = installSyncTriggers(engine, 60_000, runs);
+    await vi.advanceTimersByTimeAsync(0);
     expect(engine.run).toHaveBeenCalledTimes(1);
-    // Again after 2, 4, 8 and 16 s (at 2, 6, 14 and 30 s); the one due at 62 s gives way to the
-    // minute's run at 60 s, and the wait after it (64 s) is past the minute: from then on, the minute alone.
-    await vi.advanceTimersByTimeAsync(62_000);
+    ends.push(2, 2, null);
+    await engine.run(); // the button, busy: again 2 s later
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(engine.run).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(engine.run).toHaveBeenCalledTimes(3);
+    // busy again, 4 s to wait; a save's run a second later goes through: nothing follows it
+    await vi.advanceTimersByTimeAsync(1_000);
+    await engine.run();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(engine.run).toHaveBeenCalledTimes(4);
+  });
+
+  it('a hub that stays busy is not asked more often than the minute runs once the doubled wait reaches it; a wait of 0 is a second', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { engine, runs } = busyEngine([], 0);
+    dispose = installSyncTriggers(engine, 60_000, runs);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(engine.run).toHaveBeenCalledTimes(1);
+    // Again after 1, 2, 4, 8, 16 and 32 s (at 1, 3, 7, 15, 31 and 63 s: the minute's run at 60 s
+    // takes the last one's place), then the wait after it (64 s) is past the minute: the minute alone.
+    await vi.advanceTimersByTimeAsync(61_000);
     const early = engine.run.mock.calls.length;
-    expect(early).toBe(6);
+    expect(early).toBe(7);
     await vi.advanceTimersByTimeAsync(240_000);
     expect(engine.run.mock.calls.length - early).toBe(4); // at 120, 180, 240 and 300 s
-    dispose();
-    vi.restoreAllMocks();
   });
 });
+
+let dispose: (() => void) | undefined;
+afterEach(() => {
+  dispose?.();
+  dispose = undefined;
+  vi.restoreAllMocks();
+});
+
+/**
+ * An engine whose runs end with the Retry-After each `ends` gives (null: through), or `always`
+ * once `ends` is spent, telling its run events as the real status does.
+ */
+function busyEngine(first: (number | null)[], always: number | null = null) {
+  type Listener = Parameters<RunEvents['subscribe']>[0];
+  const listeners = new Set<Listener>();
+  const runs: RunEvents = {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const ends = [...first];
+  const engine = {
+    run: vi.fn(async () => {
+      for (const l of listeners) l({ type: 'started' });
+      const retryAfterSeconds = ends.length > 0 ? ends.shift()! : always;
+      for (const l of listeners) l({ type: 'ended', retryAfterSeconds });
+      return retryAfterSeconds === null ? ('done' as const) : ('failed' as const);
+    }),
+    refresh: vi.fn(async () => undefined),
+  };
+  return { engine, runs, ends };
+}

@@ -29,41 +29,42 @@ export function changeNotifier(engine: Pick<SyncEngine, 'run' | 'refresh'>, debo
   };
 }
 
+/** Every run's start and end, whoever asked for it (these triggers, a save, the 今すぐ同期 button). */
+export interface RunEvents {
+  /** an end carries the hub's Retry-After when it was busy (503), else null; returns the unsubscribe */
+  subscribe(listener: (event: { readonly type: 'started' } | { readonly type: 'ended'; readonly retryAfterSeconds: number | null }) => void): () => void;
+}
+
 /**
- * `retryAfterSeconds`: after a failed run, when the hub asked to be tried again (a busy hub's 503
- * with Retry-After; null otherwise). The next run then comes that much later, not at the next
- * minute: what was saved at 2 a.m. reaches the hub seconds after the rush, as the hub's message
- * promises ("自動でもう一度送ります"). Each busy answer in a row doubles the wait, and each wait is
- * stretched by up to as much again at random, so the phones a hub turned away together do not come
- * back together and a hub that stays busy is not asked more often than by the minute's runs.
+ * `runs`: when a run ends with a busy hub's Retry-After, the next run comes that much later, not at
+ * the next minute: what was saved at 2 a.m. reaches the hub seconds after the rush, as the hub's
+ * message promises ("自動でもう一度送ります"). Each busy answer in a row doubles the wait (at least
+ * a second), and each wait is stretched by up to as much again at random, so the phones a hub
+ * turned away together do not come back together, and a hub that stays busy is asked no more often
+ * than by the minute's runs once the wait reaches a minute. Any run that starts meanwhile takes the
+ * waiting one's place.
  */
-export function installSyncTriggers(
-  engine: Pick<SyncEngine, 'run' | 'refresh'>,
-  intervalMs = SYNC_INTERVAL_MS,
-  retryAfterSeconds: () => number | null = () => null,
-): () => void {
+export function installSyncTriggers(engine: Pick<SyncEngine, 'run' | 'refresh'>, intervalMs = SYNC_INTERVAL_MS, runs?: RunEvents): () => void {
   const visible = () => document.visibilityState === 'visible';
+  const run = () => void engine.run();
   let retry: ReturnType<typeof setTimeout> | undefined;
   let busyInARow = 0;
   let disposed = false;
-  const run = () => {
+  const stopListening = runs?.subscribe((event) => {
     clearTimeout(retry);
     retry = undefined;
-    void engine.run().then((outcome) => {
-      const after = outcome === 'failed' ? retryAfterSeconds() : null;
-      if (outcome !== 'failed' || after === null) {
-        if (outcome !== 'busy') busyInARow = 0;
-        return;
-      }
-      const waitMs = after * 1000 * 2 ** busyInARow * (1 + Math.random());
-      busyInARow += 1;
-      if (disposed || waitMs >= intervalMs) return;
-      clearTimeout(retry);
-      retry = setTimeout(() => {
-        if (visible()) run();
-      }, waitMs);
-    });
-  };
+    if (event.type === 'started') return;
+    if (event.retryAfterSeconds === null) {
+      busyInARow = 0;
+      return;
+    }
+    const waitMs = Math.max(1, event.retryAfterSeconds) * 1000 * 2 ** busyInARow * (1 + Math.random());
+    busyInARow += 1;
+    if (disposed || waitMs >= intervalMs) return;
+    retry = setTimeout(() => {
+      if (visible()) run();
+    }, waitMs);
+  });
   const onVisibility = () => {
     if (visible()) run();
   };
@@ -72,9 +73,15 @@ export function installSyncTriggers(
   }, intervalMs);
   window.addEventListener('online', run);
   document.addEventListener('visibilitychange', onVisibility);
-  void engine.refresh().catch(() => undefined).then(run);
+  void engine
+    .refresh()
+    .catch(() => undefined)
+    .then(() => {
+      if (!disposed) run();
+    });
   return () => {
     disposed = true;
+    stopListening?.();
     clearTimeout(retry);
     clearInterval(timer);
     window.removeEventListener('online', run);
