@@ -1,9 +1,10 @@
 #!/bin/sh
 # `npm run admin` on a production hub (docs/hub-server.md, "Production recipe"), run as root:
 #   sh /opt/kyoten-navi/docs/kyoten-admin.sh list-users --hub hub-matsudo
-# The command runs as the service's user with the service's environment file, so it reaches the
-# same database (the recipe's DATABASE_URL logs in as the OS user kyoten) with the same keys; it
-# may ask for a password on the terminal (create-user). Checked by
+# The command runs as the service's user with the service's environment file and nothing of the
+# calling shell's environment (a DATABASE_URL exported there would otherwise win over the file's),
+# so it reaches the same database (the recipe's DATABASE_URL logs in as the OS user kyoten) with
+# the same keys; it may ask for a password on the terminal (create-user). Checked by
 # test/integration/production-recipe.test.ts.
 set -eu
 app="${KYOTEN_APP_DIR:-/opt/kyoten-navi}"
@@ -13,10 +14,17 @@ if [ "$(id -u)" != 0 ]; then
   echo "kyoten-admin: run this as root (sudo sh $0 ...): it runs the command as $user." >&2
   exit 1
 fi
+if ! id -u "$user" >/dev/null 2>&1; then
+  echo "kyoten-admin: there is no user $user: make it first (the recipe's step 1: useradd --system --home $app $user)." >&2
+  exit 1
+fi
 if ! runuser -u "$user" -- test -r "$env_file"; then
   echo "kyoten-admin: $user cannot read $env_file: chgrp $user $env_file && chmod 0640 $env_file (the recipe's step 2)." >&2
   exit 1
 fi
 cd "$app"
-# Node's --env-file reads the KEY=value lines systemd's EnvironmentFile= reads.
-exec runuser -u "$user" -- node --env-file="$env_file" node_modules/tsx/dist/cli.mjs src/server/admin.ts "$@"
+# Node's --env-file reads the KEY=value lines systemd's EnvironmentFile= reads (a value holding # or
+# spaces goes in double quotes for both). The environment is emptied first: a variable already set
+# would win over the file's.
+exec runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$app" LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+  node --env-file="$env_file" node_modules/tsx/dist/cli.mjs src/server/admin.ts "$@"

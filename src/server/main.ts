@@ -3,6 +3,7 @@
  * PostgreSQL when DATABASE_URL is set, else the embedded PostgreSQL in KYOTEN_DATA_DIR (default ./data).
  */
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { FIRST_ADMIN_HINT } from './admin-commands';
 import { describeStore } from './db/open-store';
@@ -27,13 +28,22 @@ const hub = await startHub({ port, host, distDir, env: process.env, log: (line) 
   // The server's own files and the port, said in words: the commonest start-up failures after the store's (embedded-errors.ts).
   const { code, syscall, path } = error as NodeJS.ErrnoException;
   if (syscall !== 'listen' && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && path !== undefined) {
-    // A file of the server's own before the store opens (data/secret.key, data/signing.key): a
-    // folder left by an earlier start as root, or one systemd keeps read-only.
-    const dir = dirname(path);
-    console.error(
-      `${path} を読み書きできません（${code}）。前に root で起動したときの残りなら sudo chown -R $(id -un) ${dir} で取り戻すか、KYOTEN_DATA_DIR で書き込めるフォルダを指定してください。\n` +
-        `Cannot read or write ${path} (${code}): if an earlier start as root left it, take it back with sudo chown -R $(id -un) ${dir}, or set KYOTEN_DATA_DIR to a folder this user can write.`,
-    );
+    // The key file made beside the embedded store before it opens (data/secret.key, when
+    // KYOTEN_SECRET_KEY is not set): a folder left by an earlier start as root, or one systemd keeps
+    // read-only. The folder is the path itself when it could not be made.
+    const dir = syscall === 'mkdir' ? path : dirname(path);
+    if (code === 'EROFS') {
+      console.error(
+        `${path} を書き込めません（読み取り専用の場所。systemd の ProtectSystem=strict など）。KYOTEN_DATA_DIR を書き込める場所（systemd では ReadWritePaths= のフォルダ、例：/var/lib/kyoten-navi）にするか、KYOTEN_SECRET_KEY と DATABASE_URL を設定してください。\n` +
+          `Cannot write ${path}: a read-only place (e.g. systemd's ProtectSystem=strict). Set KYOTEN_DATA_DIR to a writable folder (under systemd, one in ReadWritePaths=, e.g. /var/lib/kyoten-navi), or set KYOTEN_SECRET_KEY and DATABASE_URL.`,
+      );
+    } else {
+      const me = userInfo().username;
+      console.error(
+        `${path} を読み書きできません（${code}）。前に root で起動したときの残りなら sudo chown -R ${me} ${dir} で取り戻すか、KYOTEN_DATA_DIR で ${me} が書き込めるフォルダを指定してください。\n` +
+          `Cannot read or write ${path} (${code}): if an earlier start as root left it, take it back with sudo chown -R ${me} ${dir}, or set KYOTEN_DATA_DIR to a folder ${me} can write.`,
+      );
+    }
   } else if (code === 'EADDRINUSE') {
     console.error(
       `ポート ${port} は別のプログラムが使っています。そのプログラム（前に起動した拠点サーバーなど）を止めるか、PORT で別のポートを指定してください。\n` +

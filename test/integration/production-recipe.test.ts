@@ -186,8 +186,8 @@ describe('production recipe', () => {
       made.push(dir);
       const envFile = join(dir, 'env');
       writeFileSync(envFile, `# as /etc/kyoten-navi/env\nDATABASE_URL=${url}\nKYOTEN_SECRET_KEY=${Buffer.alloc(32, 3).toString('base64')}\n`, { mode: 0o600 });
-      // Nothing of the environment comes from the caller's shell: only the file gives DATABASE_URL.
-      const { DATABASE_URL: _ignored, ...callerEnv } = process.env;
+      // A DATABASE_URL left in the root shell that calls it does not win over the file's.
+      const callerEnv = { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/elsewhere' };
       const run = (user: string, ...args: string[]) =>
         spawnSync('sh', [docs('kyoten-admin.sh'), ...args], { env: { ...callerEnv, KYOTEN_USER: user, KYOTEN_ENV_FILE: envFile, KYOTEN_APP_DIR: root }, encoding: 'utf8' });
       const made1 = run('root', 'create-hub', '--hub', 'hub-admin-sh', '--name', '管理コマンドの拠点');
@@ -203,6 +203,9 @@ describe('production recipe', () => {
       const refused = run('nobody', 'list-users', '--hub', 'hub-admin-sh');
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(`nobody cannot read ${envFile}: chgrp nobody ${envFile} && chmod 0640 ${envFile}`);
+      const noUser = run('kyoten-no-such-user', 'list-users', '--hub', 'hub-admin-sh');
+      expect(noUser.status).toBe(1);
+      expect(noUser.stderr).toContain('there is no user kyoten-no-such-user: make it first');
     });
   });
 });
