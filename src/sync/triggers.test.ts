@@ -46,21 +46,11 @@ describe('sync triggers', () => {
     dispose = installSyncTriggers(engine, 60_000, runs);
     await vi.advanceTimersByTimeAsync(0); // the first run, after the counts are read
     expect(engine.run).toHaveBeenCalledTimes(1);
-    // 2 s × 1.5 = 3 s after the first busy answer
-    await vi.advanceTimersByTimeAsync(2_999);
-    expect(engine.run).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(engine.run).toHaveBeenCalledTimes(2);
-    // busy again: 2 s × 2 × 1.5 = 6 s
-    await vi.advanceTimersByTimeAsync(5_999);
-    expect(engine.run).toHaveBeenCalledTimes(2);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(engine.run).toHaveBeenCalledTimes(3);
-    // that run went through: nothing before the minute's run (60 s after the start)
-    await vi.advanceTimersByTimeAsync(50_999);
-    expect(engine.run).toHaveBeenCalledTimes(3);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(engine.run).toHaveBeenCalledTimes(4);
+    // 2 s × 1.5 = 3 s after the first busy answer; busy again: 2 s × 2 × 1.5 = 6 s
+    await runsAfter(engine.run, 3_000);
+    await runsAfter(engine.run, 6_000);
+    // that run went through: nothing before the minute's run (60 s after the start, 51 s on)
+    await runsAfter(engine.run, 51_000);
 
     // A failure without Retry-After (offline, say) waits for the minute as before.
     ends.push(null);
@@ -79,10 +69,7 @@ describe('sync triggers', () => {
     expect(engine.run).toHaveBeenCalledTimes(1);
     ends.push(2, 2, null);
     await engine.run(); // the button, busy: again 2 s later
-    await vi.advanceTimersByTimeAsync(1_999);
-    expect(engine.run).toHaveBeenCalledTimes(2);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(engine.run).toHaveBeenCalledTimes(3);
+    await runsAfter(engine.run, 2_000);
     // busy again, 4 s to wait; a save's run a second later goes through: nothing follows it
     await vi.advanceTimersByTimeAsync(1_000);
     await engine.run();
@@ -106,6 +93,15 @@ describe('sync triggers', () => {
     expect(engine.run.mock.calls.length - early).toBe(4); // at 120, 180, 240 and 300 s
   });
 });
+
+/** No run for `ms` less a millisecond, then one more at `ms`. */
+async function runsAfter(run: { mock: { calls: unknown[] } }, ms: number): Promise<void> {
+  const before = run.mock.calls.length;
+  await vi.advanceTimersByTimeAsync(ms - 1);
+  expect(run.mock.calls.length).toBe(before);
+  await vi.advanceTimersByTimeAsync(1);
+  expect(run.mock.calls.length).toBe(before + 1);
+}
 
 let dispose: (() => void) | undefined;
 afterEach(() => {
