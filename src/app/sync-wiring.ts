@@ -6,7 +6,7 @@
  */
 import { resetCountersignState } from '../sync/countersign';
 import { createSyncEngine } from '../sync/engine';
-import { resetSyncStatus, syncStatus } from '../sync/status';
+import { resetSyncStatus, runEventsOf, syncStatus } from '../sync/status';
 import { changeNotifier, installSyncTriggers } from '../sync/triggers';
 import type { VaultSession } from '../vault/types';
 import { useApp } from '../state/store';
@@ -22,15 +22,8 @@ export function startSync(session: VaultSession): () => void {
     onRetired: () => useApp.getState().lock('manual'),
   });
   syncStatus.setState({ engine });
-  // Every run's start and end, read off the status: a busy hub's Retry-After brings the next run
-  // forward, whoever started the one it refused (triggers.ts).
-  const dispose = installSyncTriggers(engine, undefined, {
-    subscribe: (listener) =>
-      syncStatus.subscribe((state, before) => {
-        if (!before.running && state.running) listener({ type: 'started' });
-        if (before.running && !state.running) listener({ type: 'ended', retryAfterSeconds: state.problem?.retryAfterSeconds ?? null });
-      }),
-  });
+  // A busy hub's Retry-After brings the next run forward, whoever started the one it refused.
+  const dispose = installSyncTriggers(engine, undefined, runEventsOf(syncStatus));
   // A record written here (a save, an evidence entry, an import) changes one of these maps: count
   // it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
   // finds nothing to send and ends after one small pull (no loop: an empty pull reloads nothing).

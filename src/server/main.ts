@@ -38,10 +38,19 @@ const hub = await startHub({ port, host, distDir, env: process.env, log: (line) 
           `Cannot write ${path}: a read-only place (e.g. systemd's ProtectSystem=strict). Set KYOTEN_DATA_DIR to a writable folder (under systemd, one in ReadWritePaths=, e.g. /var/lib/kyoten-navi), or set KYOTEN_SECRET_KEY and DATABASE_URL.`,
       );
     } else {
-      const me = userInfo().username;
+      // userInfo() throws for a uid with no passwd entry (a container's --user, DynamicUser=).
+      const me = (() => {
+        try {
+          return userInfo().username;
+        } catch {
+          return String(process.getuid?.() ?? 'the user running the server');
+        }
+      })();
+      // A folder that could not be made does not exist to be taken back: it is made for that user.
+      const fix = syscall === 'mkdir' ? `sudo install -d -o ${me} -m 0700 ${path}` : `sudo chown -R ${me} ${dir}`;
       console.error(
-        `${path} を読み書きできません（${code}）。前に root で起動したときの残りなら sudo chown -R ${me} ${dir} で取り戻すか、KYOTEN_DATA_DIR で ${me} が書き込めるフォルダを指定してください。\n` +
-          `Cannot read or write ${path} (${code}): if an earlier start as root left it, take it back with sudo chown -R ${me} ${dir}, or set KYOTEN_DATA_DIR to a folder ${me} can write.`,
+        `${path} を読み書きできません（${code}）。前に root で起動したときの残りなら ${fix} で直すか、KYOTEN_DATA_DIR で ${me} が書き込めるフォルダを指定してください。\n` +
+          `Cannot read or write ${path} (${code}): if an earlier start as root left it, fix it with ${fix}, or set KYOTEN_DATA_DIR to a folder ${me} can write.`,
       );
     }
   } else if (code === 'EADDRINUSE') {

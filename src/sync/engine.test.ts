@@ -12,7 +12,7 @@ import { createSampleRecord, newId, OTHER_PASSPHRASE, PASSPHRASE, setUpTestVault
 import type { VaultSession } from '../vault/types';
 import type { FetchLike } from './client';
 import { createSyncEngine, type LockManagerLike, type SyncEngineOptions } from './engine';
-import { initialSyncStatus, type SyncStatus } from './status';
+import { initialSyncStatus, runEventsOf, type SyncStatus } from './status';
 
 function signInOf(user: FakeHubUser) {
   return { hub: user.hub, loginName: user.loginName, password: user.password, totp: user.totp, deviceName: '拠点 花子の端末' };
@@ -154,17 +154,22 @@ describe('sync engine: joining and pushing', () => {
     expect(d.status.getState().problem).toBeNull();
   });
 
-  it("keeps a busy hub's Retry-After with the problem, so the next run can come when it asked, and drops it once through", async () => {
+  it("keeps a busy hub's Retry-After with the problem and tells it at the run's end, so the next run can come when it asked; drops it once through", async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
     const d = await device(hub);
     await d.engine.join(signInOf(user));
     await household(d.session);
     hub.fail({ type: 'error', status: 503, code: 'unavailable', message: 'サーバーが混み合っています。しばらくしてから自動でもう一度送ります。', retryAfterSeconds: 2 }, API.push);
+    // What the triggers hear of it, read off the status as the app wires them.
+    const events: unknown[] = [];
+    const stop = runEventsOf(d.status).subscribe((e) => events.push(e));
     expect(await d.engine.run()).toBe('failed');
     expect(d.status.getState().problem).toMatchObject({ code: 'server', serverMessage: expect.stringContaining('混み合っています'), retryAfterSeconds: 2 });
     expect(await d.engine.run()).toBe('done');
     expect(d.status.getState().problem).toBeNull();
+    stop();
+    expect(events).toEqual([{ type: 'started' }, { type: 'ended', retryAfterSeconds: 2 }, { type: 'started' }, { type: 'ended', retryAfterSeconds: null }]);
   });
 
   it('[S4] a retry after a lost answer doubles nothing: the hub answers duplicate', async () => {

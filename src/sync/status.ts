@@ -2,11 +2,12 @@
  * What the app shows about sync: a vanilla zustand store (no React here) the engine writes and the
  * status line and the sync settings read. Holds counts and names only, never records; reset on lock.
  */
-import { createStore } from 'zustand/vanilla';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Role, StaffMember } from '../protocol/sync';
 import type { SetAsideCounts } from '../vault/types';
 import type { SyncProblemCode } from './client';
 import type { SyncEngine } from './engine';
+import type { RunEvents } from './triggers';
 
 export interface SyncProblem {
   readonly code: SyncProblemCode;
@@ -86,4 +87,19 @@ export const syncStatus = createStore<SyncStatus>()(() => initialSyncStatus);
 /** Back to nothing known (on lock), keeping only the retired notice, which outlives every session. */
 export function resetSyncStatus(): void {
   syncStatus.setState({ ...initialSyncStatus, retired: syncStatus.getState().retired });
+}
+
+/**
+ * Every run's start and end read off the status (running false → true, true → false), with the
+ * busy hub's Retry-After the run ended with: the engine sets its problem before it clears
+ * `running`, whoever asked for the run (triggers.ts brings the next run forward by it).
+ */
+export function runEventsOf(status: Pick<StoreApi<SyncStatus>, 'subscribe'>): RunEvents {
+  return {
+    subscribe: (listener) =>
+      status.subscribe((state, before) => {
+        if (!before.running && state.running) listener({ type: 'started' });
+        if (before.running && !state.running) listener({ type: 'ended', retryAfterSeconds: state.problem?.retryAfterSeconds ?? null });
+      }),
+  };
 }

@@ -91,8 +91,19 @@ describe('the embedded store says why it cannot start', () => {
     expect(stderr).toContain(`${key} を読み書きできません（EACCES）`);
     // The user named is the one the server runs as (under the unit, kyoten), not the operator's.
     const runsAs = asRoot() ? 'nobody' : userInfo().username;
-    expect(stderr).toContain(`Cannot read or write ${key} (EACCES): if an earlier start as root left it, take it back with sudo chown -R ${runsAs} ${dataDir}`);
+    expect(stderr).toContain(`Cannot read or write ${key} (EACCES): if an earlier start as root left it, fix it with sudo chown -R ${runsAs} ${dataDir}`);
     expect(stderr).not.toMatch(/ポート|port/i);
+  });
+
+  it('a data folder it cannot make: the advice makes it for the user the server runs as', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'kyoten-rootmade-'));
+    made.push(parent);
+    chmodSync(parent, asRoot() ? 0o711 : 0o500);
+    const dataDir = join(parent, 'data');
+    const { code, stderr } = await npmStart(dataDir, { KYOTEN_SECRET_KEY: '' }, asRoot() ? ordinaryUser() : undefined);
+    expect(code).toBe(1);
+    const runsAs = asRoot() ? 'nobody' : userInfo().username;
+    expect(stderr).toContain(`Cannot read or write ${dataDir} (EACCES): if an earlier start as root left it, fix it with sudo install -d -o ${runsAs} -m 0700 ${dataDir}`);
   });
 
   it('a data directory another hub server holds: which one, and what to do, in Japanese and English', async () => {

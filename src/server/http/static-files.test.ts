@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { mkdtemp, writeFile, mkdir, rename, rm, utimes } from 'node:fs/promises';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -168,9 +168,11 @@ describe('a download the phone gives up midway', () => {
   it('closes the file it was reading (an open descriptor per aborted download would pile up)', async () => {
     const path = join(dist, 'assets', 'big-abc123.js');
     await writeFile(path, Buffer.alloc(20 * 1024 * 1024, 0x61));
+    // The kernel names the file by its real path (a tmpdir behind a symlink included).
+    const real = realpathSync(path);
     const openOnIt = () => readdirSync('/proc/self/fd').filter((fd) => {
       try {
-        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+        return readlinkSync(`/proc/self/fd/${fd}`) === real;
       } catch {
         return false; // closed while we looked
       }
