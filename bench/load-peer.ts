@@ -87,10 +87,6 @@ export async function startLoadPeer(hubs: number, households: number, devicesPer
     firstSynced(d, cursor) {
       since[d] = cursor;
     },
-    addPulled(records, bytes) {
-      pulled.records += records;
-      pulled.bytes += bytes;
-    },
     catchUp,
     cpu: async () => ({ server: cpuSeconds(child.pid), database: 0 }),
     pulled: () => ({ ...pulled, counted: 'as JSON (compressed on the wire)' }),

@@ -59,8 +59,6 @@ export interface LoadTarget {
   firstSync(device: number): FirstSyncJob;
   /** the device's cursor after its first sync (its next incremental sync pulls from there) */
   firstSynced(device: number, cursor: string | number): void;
-  /** counts records and bytes pulled elsewhere (the first syncs' worker) with the target's own */
-  addPulled(records: number, bytes: number): void;
   /** every device's cursor `behind` changes short of its hub's head now (nothing is timed) */
   catchUp(behind: number): Promise<void>;
   rss(): number;
@@ -122,8 +120,15 @@ function line(label: string, t: Tally, seconds: number, peakRss: number): string
   );
 }
 
-/** Samples the target's RSS while `work` runs; returns the peak, and where the CPU went. */
-async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<{ value: T; peak: number; cpu: string; wall: number }> {
+/**
+ * Samples the target's RSS while `work` runs; returns the peak, and where the CPU went. `elsewhere`:
+ * what the work's value says was pulled outside the target's count (the first syncs' worker).
+ */
+async function withPeak<T>(
+  target: LoadTarget,
+  work: () => Promise<T>,
+  elsewhere: (value: T) => { readonly records: number; readonly bytes: number } = () => ({ records: 0, bytes: 0 }),
+): Promise<{ value: T; peak: number; cpu: string; wall: number }> {
   let peak = target.rss();
   const timer = setInterval(() => (peak = Math.max(peak, target.rss())), 200);
   const before = { bench: process.cpuUsage(), target: await target.cpu(), pulled: target.pulled(), at: performance.now() };
@@ -133,8 +138,8 @@ async function withPeak<T>(target: LoadTarget, work: () => Promise<T>): Promise<
     const bench = process.cpuUsage(before.bench);
     const pulled = target.pulled();
     const wall = (performance.now() - before.at) / 1000;
-    const records = pulled.records - before.pulled.records;
-    const bytes = pulled.bytes - before.pulled.bytes;
+    const records = pulled.records - before.pulled.records + elsewhere(value).records;
+    const bytes = pulled.bytes - before.pulled.bytes + elsewhere(value).bytes;
     const share = (s: number) => `${s.toFixed(1)} s (${((s / wall) * 100).toFixed(0)}% of a core)`;
     const cpu =
       `    CPU over ${wall.toFixed(0)} s: bench ${share((bench.user + bench.system) / 1e6)}, server ${share(after.server - before.target.server)}, ` +
@@ -185,7 +190,6 @@ export async function runLoad(
                 if (cursor !== null && cursor !== undefined) target.firstSynced(d, cursor);
                 busy.delete(d);
               });
-              target.addPulled(done.records, done.bytes);
               return done;
             },
             // The worker itself failed: every first sync counts as an error, and the phase goes on.
@@ -220,7 +224,11 @@ export async function runLoad(
   }
   for (const [i, rate] of LOAD.rates.entries()) {
     const t = tally();
-    const { value: firsts, peak, cpu, wall } = await withPeak(target, () => openLoop(rate, LOAD.seconds, t, i === 0 ? LOAD.firstSyncs : 0));
+    const { value: firsts, peak, cpu, wall } = await withPeak(
+      target,
+      () => openLoop(rate, LOAD.seconds, t, i === 0 ? LOAD.firstSyncs : 0),
+      (done) => done ?? { records: 0, bytes: 0 },
+    );
     out.push(line(`${target.name} at ${rate}/s offered`, t, wall, peak));
     rates.push(t.syncs / wall);
     console.log(out.at(-1));
@@ -369,10 +377,6 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
     firstSync: (d) => ({ kind: 'ours', base: hub.base, device: sims[d]!, page: PAGE }),
     firstSynced(d, cursor) {
       cursors[d] = String(cursor);
-    },
-    addPulled(records, bytes) {
-      pulled.records += records;
-      pulled.bytes += bytes;
     },
     async catchUp(behind) {
       const now = await readHeads();

@@ -23,7 +23,7 @@ export function startSync(session: VaultSession): () => void {
   });
   syncStatus.setState({ engine });
   // A busy hub's Retry-After brings the next run forward, whoever started the one it refused.
-  const dispose = installSyncTriggers(engine, undefined, runEventsOf(syncStatus));
+  const dispose = installSyncTriggers(engine, { runs: runEventsOf(syncStatus) });
   // A record written here (a save, an evidence entry, an import) changes one of these maps: count
   // it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
   // finds nothing to send and ends after one small pull (no loop: an empty pull reloads nothing).

@@ -2,8 +2,9 @@
  * `npm run admin -- <command>` (see ADMIN_USAGE): opens the same store as the server (DATABASE_URL,
  * or the embedded PostgreSQL in KYOTEN_DATA_DIR), runs one command, closes it.
  */
-import { userInfo } from 'node:os';
+import { osUserName } from './os-user';
 import { createInterface } from 'node:readline';
+import { EmbeddedStartError } from './db/embedded-errors';
 import { describeStore, openStoreFromEnv } from './db/open-store';
 import { parseAdminArgs, runAdminCommand } from './admin-commands';
 import { backupDatabase, restoreDatabase } from './backup-commands';
@@ -40,14 +41,6 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   return first;
 }
 
-/** Who runs the command, for the audit table (the CLI has no sign-in; --by overrides it). */
-function operatorName(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env['USER'] ?? process.env['USERNAME'];
-  }
-}
 
 let parsed: ReturnType<typeof parseAdminArgs>;
 try {
@@ -87,7 +80,7 @@ try {
   store = await openStoreFromEnv(process.env);
 } catch (error) {
   const message = (error as Error).message;
-  if (/Another hub server/.test(message)) {
+  if (error instanceof EmbeddedStartError && error.reason === 'in-use') {
     console.error(
       '拠点サーバーが内蔵データベースを使っています（内蔵データベースは一度に一つのプロセスしか使えません）。サーバーを止めて（そのターミナルで Ctrl+C）、このコマンドを実行してから、もう一度起動してください。\n' +
         `The hub server is running on ${describeStore(process.env)}, and the embedded store takes one process at a time.\n` +
@@ -104,7 +97,7 @@ try {
     out: (line) => console.log(line),
     readPassword,
     secretKey: secretKeyFromEnv(process.env),
-    operator: operatorName(),
+    operator: osUserName(),
     hubKey: () => hubKeyFromEnv(process.env, store, { create: false }),
   });
 } catch (error) {

@@ -3,9 +3,9 @@
  * PostgreSQL when DATABASE_URL is set, else the embedded PostgreSQL in KYOTEN_DATA_DIR (default ./data).
  */
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { FIRST_ADMIN_HINT } from './admin-commands';
+import { osUserName } from './os-user';
 import { describeStore } from './db/open-store';
 import { startHub } from './services/hub';
 
@@ -38,14 +38,7 @@ const hub = await startHub({ port, host, distDir, env: process.env, log: (line) 
           `Cannot write ${path}: a read-only place (e.g. systemd's ProtectSystem=strict). Set KYOTEN_DATA_DIR to a writable folder (under systemd, one in ReadWritePaths=, e.g. /var/lib/kyoten-navi), or set KYOTEN_SECRET_KEY and DATABASE_URL.`,
       );
     } else {
-      // userInfo() throws for a uid with no passwd entry (a container's --user, DynamicUser=).
-      const me = (() => {
-        try {
-          return userInfo().username;
-        } catch {
-          return String(process.getuid?.() ?? 'the user running the server');
-        }
-      })();
+      const me = osUserName() ?? String(process.getuid?.() ?? 'the user running the server');
       // A folder that could not be made does not exist to be taken back: it is made for that user.
       const fix = syscall === 'mkdir' ? `sudo install -d -o ${me} -m 0700 ${path}` : `sudo chown -R ${me} ${dir}`;
       console.error(

@@ -19,7 +19,7 @@ describe('sync triggers', () => {
   it('run at once (after unlock), on regaining the network, on coming back, and every minute while visible', async () => {
     vi.useFakeTimers();
     const engine = fakeEngine();
-    const dispose = installSyncTriggers(engine, 60_000);
+    const dispose = installSyncTriggers(engine, { intervalMs: 60_000 });
     await vi.waitFor(() => expect(engine.run).toHaveBeenCalledTimes(1));
 
     window.dispatchEvent(new Event('online'));
@@ -43,7 +43,7 @@ describe('sync triggers', () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0.5); // each wait stretched by half
     const { engine, runs, ends } = busyEngine([2, 2, null]);
-    dispose = installSyncTriggers(engine, 60_000, runs);
+    dispose = installSyncTriggers(engine, { intervalMs: 60_000, runs });
     await vi.advanceTimersByTimeAsync(0); // the first run, after the counts are read
     expect(engine.run).toHaveBeenCalledTimes(1);
     // 2 s × 1.5 = 3 s after the first busy answer; busy again: 2 s × 2 × 1.5 = 6 s
@@ -64,7 +64,7 @@ describe('sync triggers', () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const { engine, runs, ends } = busyEngine([null]);
-    dispose = installSyncTriggers(engine, 60_000, runs);
+    dispose = installSyncTriggers(engine, { intervalMs: 60_000, runs });
     await vi.advanceTimersByTimeAsync(0);
     expect(engine.run).toHaveBeenCalledTimes(1);
     ends.push(2, 2, null);
@@ -81,7 +81,7 @@ describe('sync triggers', () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const { engine, runs } = busyEngine([], 0);
-    dispose = installSyncTriggers(engine, 60_000, runs);
+    dispose = installSyncTriggers(engine, { intervalMs: 60_000, runs });
     await vi.advanceTimersByTimeAsync(0);
     expect(engine.run).toHaveBeenCalledTimes(1);
     // Again after 1, 2, 4, 8, 16 and 32 s (at 1, 3, 7, 15, 31 and 63 s: the minute's run at 60 s

@@ -44,7 +44,10 @@ export interface RunEvents {
  * than by the minute's runs once the wait reaches a minute. Any run that starts meanwhile takes the
  * waiting one's place.
  */
-export function installSyncTriggers(engine: Pick<SyncEngine, 'run' | 'refresh'>, intervalMs = SYNC_INTERVAL_MS, runs?: RunEvents): () => void {
+export function installSyncTriggers(
+  engine: Pick<SyncEngine, 'run' | 'refresh'>,
+  { intervalMs = SYNC_INTERVAL_MS, runs }: { readonly intervalMs?: number; readonly runs?: RunEvents } = {},
+): () => void {
   const visible = () => document.visibilityState === 'visible';
   const run = () => void engine.run();
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -60,7 +63,7 @@ export function installSyncTriggers(engine: Pick<SyncEngine, 'run' | 'refresh'>,
     }
     const waitMs = Math.max(1, event.retryAfterSeconds) * 1000 * 2 ** busyInARow * (1 + Math.random());
     busyInARow += 1;
-    if (disposed || waitMs >= intervalMs) return;
+    if (waitMs >= intervalMs) return;
     retry = setTimeout(() => {
       if (visible()) run();
     }, waitMs);

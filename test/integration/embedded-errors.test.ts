@@ -122,7 +122,7 @@ describe('the embedded store says why it cannot start', () => {
       const [ja, jaWhat, en, enWhat] = (error as EmbeddedStartError).message.split('\n');
       expect(ja).toBe(`内蔵データベース（PostgreSQL）を開けません。別の拠点サーバー（pid ${other.pid}）が ${dataDir} を使っています。`);
       expect(jaWhat).toBe('対処：そのサーバーを止めてから起動し直すか、KYOTEN_DATA_DIR を別のフォルダにしてください。');
-      expect(en).toBe(`Another hub server (pid ${other.pid}) is using ${dataDir}.`); // admin.ts looks for these words
+      expect(en).toBe(`Another hub server (pid ${other.pid}) is using ${dataDir}.`);
       expect(enWhat).toBe('What to do: stop it and start again, or set KYOTEN_DATA_DIR to another directory.');
     } finally {
       other.kill();

@@ -173,19 +173,17 @@ export function explainEmbeddedFailure(error: unknown, context: StartContext): E
   return new EmbeddedStartError(reason, [...wordsFor(reason, error, context), `(detail: ${detailOf(error).trim()})`].join('\n'), { cause: error });
 }
 
-function anotherHubServerWords(dataDir: string, pid?: number): Words {
-  const who = pid === undefined ? '' : `（pid ${pid}）`;
-  const whoEn = pid === undefined ? '' : ` (pid ${pid})`;
-  return [
-    `内蔵データベース（PostgreSQL）を開けません。別の拠点サーバー${who}が ${dataDir} を使っています。`,
-    '対処：そのサーバーを止めてから起動し直すか、KYOTEN_DATA_DIR を別のフォルダにしてください。',
-    // "Another hub server" is what the admin command looks for (admin.ts): keep the words.
-    `Another hub server${whoEn} is using ${dataDir}.`,
-    'What to do: stop it and start again, or set KYOTEN_DATA_DIR to another directory.',
-  ];
-}
-
 /** The data directory's lock is held by another hub server: nothing failed, so there is no detail. */
 export function anotherHubServer(dataDir: string, pid?: number): EmbeddedStartError {
-  return new EmbeddedStartError('in-use', anotherHubServerWords(dataDir, pid).join('\n'));
+  const who = pid === undefined ? '' : `（pid ${pid}）`;
+  const whoEn = pid === undefined ? '' : ` (pid ${pid})`;
+  return new EmbeddedStartError(
+    'in-use',
+    [
+      `内蔵データベース（PostgreSQL）を開けません。別の拠点サーバー${who}が ${dataDir} を使っています。`,
+      '対処：そのサーバーを止めてから起動し直すか、KYOTEN_DATA_DIR を別のフォルダにしてください。',
+      `Another hub server${whoEn} is using ${dataDir}.`,
+      'What to do: stop it and start again, or set KYOTEN_DATA_DIR to another directory.',
+    ].join('\n'),
+  );
 }

@@ -30,7 +30,7 @@ const ALWAYS_REVALIDATE = new Set(['/index.html', '/sw.js', '/manifest.webmanife
 export function createStaticHandler(root: string) {
   const rootWithSep = root.endsWith(sep) ? root : root + sep;
 
-  async function resolveFile(urlPath: string): Promise<{ path: string; served: string } | null> {
+  async function resolveFile(urlPath: string): Promise<{ path: string; served: string; info: Stats } | null> {
     let decoded: string;
     try {
       decoded = decodeURIComponent(urlPath);
@@ -41,10 +41,11 @@ export function createStaticHandler(root: string) {
     if (!candidate.startsWith(rootWithSep) && candidate !== root) return null;
     try {
       const info = await stat(candidate);
-      if (info.isFile()) return { path: candidate, served: decoded };
+      if (info.isFile()) return { path: candidate, served: decoded, info };
       if (info.isDirectory()) {
         const index = join(candidate, 'index.html');
-        if ((await stat(index)).isFile()) return { path: index, served: '/index.html' };
+        const indexInfo = await stat(index);
+        if (indexInfo.isFile()) return { path: index, served: '/index.html', info: indexInfo };
       }
     } catch {
       // fall through to the SPA fallback below
@@ -62,9 +63,7 @@ export function createStaticHandler(root: string) {
     const cache = ALWAYS_REVALIDATE.has(file.served) || !file.served.startsWith('/assets/')
       ? 'no-cache'
       : 'public, max-age=31536000, immutable';
-    // A file removed since it was found (a build emptying dist/) is not there: 404, not 500.
-    const variant = await pickVariant(file.path, req.headers['accept-encoding']).catch(() => null);
-    if (variant === null) return notFound(res);
+    const variant = await pickVariant(file.path, file.info, req.headers['accept-encoding']);
     const etag = entityTag(variant.info, variant.encoding);
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': cache, ETag: etag };
     // Every file that has compressed copies is answered by encoding: caches must keep them apart.
@@ -80,21 +79,20 @@ export function createStaticHandler(root: string) {
       res.end();
       return;
     }
-    // Opened before the answer starts, so one replaced while it is sent is still sent whole from
-    // its descriptor. No more than the length said is read, even of a file still being written (a
+    // Opened before the answer starts: a file removed since it was found (a build emptying dist/)
+    // is a 404, and one replaced while it is sent is still sent whole from its descriptor. No more than the length said is read, even of a file still being written (a
     // longer body would be read as the start of the next answer on a kept-alive connection). The
     // descriptor is closed however the answer ends (a phone that goes away midway included); a
     // read that fails midway ends the connection, as an unheard stream error would stop the server.
     const handle = await open(variant.path).catch(() => null);
     if (handle === null) return notFound(res);
-    const size = await handle.stat().then(
-      (info) => info.size,
-      async () => {
-        await handle.close();
-        return null;
-      },
-    );
-    if (size === null) return notFound(res);
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
     res.writeHead(200, { ...headers, 'Content-Length': String(size) });
     if (size === 0) {
       await handle.close();
@@ -125,9 +123,8 @@ interface Variant {
  * The smallest copy the browser accepts: brotli, then gzip, then the file itself. A copy older than
  * its file (the file was edited or replaced after the build) is never sent: it would be stale.
  */
-async function pickVariant(path: string, acceptEncoding: string | string[] | undefined): Promise<Variant> {
+async function pickVariant(path: string, original: Stats, acceptEncoding: string | string[] | undefined): Promise<Variant> {
   const accepted = acceptedEncodings(acceptEncoding);
-  const original = await stat(path);
   let compressible = false;
   let chosen: Variant | null = null;
   for (const encoding of ['br', 'gzip'] as const) {
