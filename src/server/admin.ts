@@ -46,7 +46,10 @@ let parsed: ReturnType<typeof parseAdminArgs>;
 try {
   parsed = parseAdminArgs(process.argv.slice(2));
 } catch (error) {
-  console.error((error as Error).message);
+  // A refused restore names what it would have replaced, so the admin sees whether the shell's
+  // environment points where they mean before adding --yes.
+  const target = process.argv[2] === 'restore' ? `\nThe database a restore would replace: ${describeStore(process.env)}` : '';
+  console.error((error as Error).message + target);
   process.exit(2);
 }
 

@@ -185,6 +185,7 @@ describe('npm run admin -- backup / restore over DATABASE_URL [S15]', () => {
       const unconfirmed = await cli(['restore', '--file', file], env);
       expect(unconfirmed.code).toBe(2);
       expect(unconfirmed.err).toContain('--yes: a restore replaces the database: add --yes once every hub server is stopped');
+      expect(unconfirmed.err).toContain(`The database a restore would replace: PostgreSQL database "${database}" on ${own.host} (DATABASE_URL)`);
       expect(await hubs()).toEqual(['hub-early', 'hub-late']);
       expect(await epoch()).toBe(epochBefore);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbWorkFor, DB_WORK } from '../http/api';
-import { DEFAULT_POOL_SIZE, poolSizeFromEnv } from './open-store';
+import { DEFAULT_POOL_SIZE, describeStore, poolSizeFromEnv } from './open-store';
 
 const URL = 'postgres://hub@db.example/kyoten';
 
@@ -25,5 +25,30 @@ describe('DATABASE_POOL_SIZE', () => {
       expect(() => poolSizeFromEnv({ DATABASE_URL: URL, DATABASE_POOL_SIZE: bad })).toThrow(`DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${bad}"`);
       expect(() => poolSizeFromEnv({ DATABASE_POOL_SIZE: bad })).toThrow(RangeError);
     }
+  });
+});
+
+describe('describeStore', () => {
+  it('names the database, host and port of DATABASE_URL, never its password', () => {
+    const said = describeStore({ DATABASE_URL: 'postgres://kyoten:s3cret@db.example.jp:6432/kyoten_hub' });
+    expect(said).toBe('PostgreSQL database "kyoten_hub" on db.example.jp:6432 (DATABASE_URL)');
+    expect(said).not.toContain('s3cret');
+  });
+
+  it('names a socket connection and a database left to the default', () => {
+    expect(describeStore({ DATABASE_URL: 'postgresql:///kyoten?host=/var/run/postgresql' })).toBe(
+      'PostgreSQL database "kyoten" on /var/run/postgresql (DATABASE_URL)',
+    );
+    expect(describeStore({ DATABASE_URL: 'postgresql://kyoten@localhost' })).toBe(
+      `PostgreSQL database "(the user's own)" on localhost (DATABASE_URL)`,
+    );
+  });
+
+  it("says only the variable for a connection string that is not a URL, which may hold a password", () => {
+    expect(describeStore({ DATABASE_URL: 'host=db dbname=kyoten password=s3cret' })).toBe('PostgreSQL (DATABASE_URL)');
+  });
+
+  it('names the embedded store by its folder', () => {
+    expect(describeStore({ KYOTEN_DATA_DIR: '/var/lib/kyoten' })).toBe('embedded PostgreSQL in /var/lib/kyoten');
   });
 });

@@ -37,8 +37,24 @@ export function poolSizeFromEnv(env: StoreEnv): number {
   return env.DATABASE_URL ? value : DEFAULT_POOL_SIZE;
 }
 
+/**
+ * The store in words for the admin: which database a start opens, or a restore would replace. A
+ * DATABASE_URL is named by its database, host and port, never its password; one that is not a URL
+ * (libpq's "key=value" form) is named by its variable alone.
+ */
 export function describeStore(env: StoreEnv): string {
-  return env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${resolve(env.KYOTEN_DATA_DIR ?? 'data')}`;
+  if (!env.DATABASE_URL) return `embedded PostgreSQL in ${resolve(env.KYOTEN_DATA_DIR ?? 'data')}`;
+  let url: URL;
+  try {
+    url = new URL(env.DATABASE_URL);
+  } catch {
+    return 'PostgreSQL (DATABASE_URL)';
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return 'PostgreSQL (DATABASE_URL)';
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || url.searchParams.get('dbname') || '(the user\'s own)';
+  const host = url.hostname !== '' ? url.hostname : (url.searchParams.get('host') ?? 'the local socket');
+  const port = url.port !== '' ? `:${url.port}` : '';
+  return `PostgreSQL database "${database}" on ${host}${port} (DATABASE_URL)`;
 }
 
 export async function openStoreFromEnv(env: StoreEnv, log: (line: string) => void = () => undefined): Promise<Store> {
