@@ -52,6 +52,12 @@ export const DEVICE_SECRET_HEADER = 'x-kyoten-device-secret';
 export const MAX_PUSH_CHANGES = 1000;
 /** A request body larger than this is refused with 413 before it is parsed. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * The device sends a push batch of at most this many bytes of JSON (half the hub's MAX_BODY_BYTES,
+ * which counts a body once unpacked): 1,000 households grown by years of reviews can be more than
+ * the hub takes, and a batch the hub refuses whole would be sent again at every run, for ever.
+ */
+export const PUSH_BATCH_BYTES = MAX_BODY_BYTES / 2;
 export const MAX_PULL_LIMIT = 10_000;
 
 export { HUB_ONLY_OFFICE } from './constants';

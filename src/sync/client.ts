@@ -52,6 +52,8 @@ export type SyncProblemCode =
   | 'bad-response'
   /** 4xx to a request this app built: a bug to report */
   | 'rejected'
+  /** 413: a single change larger than the hub (or its proxy) takes; it stays queued */
+  | 'too-large'
   /** the hub keeps refusing a change as out of order */
   | 'gap'
   /** the device's own storage failed */
@@ -84,6 +86,8 @@ const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine ===
 
 function codeOfError(status: number, error: ErrorResponse | null): SyncProblemCode {
   if (status >= 500) return 'server';
+  // The hub's own 413 and a proxy's (nginx answers its client_max_body_size in HTML) alike.
+  if (status === 413) return 'too-large';
   switch (error?.error) {
     case 'signed-out':
     case 'bad-credentials':

@@ -1,4 +1,5 @@
 import Dexie from 'dexie';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { openBody } from '../../test/factories/emergency-case';
@@ -233,6 +234,43 @@ describe('sync engine: joining and pushing', () => {
     expect(await d.engine.run()).toBe('done');
     expect(await d.session.outbox()).toEqual([]);
     expect(hub.taken.map((t) => t.entityId)).toEqual(expect.arrayContaining([first, second]));
+  });
+
+  it('a batch too large for the hub or its proxy goes again in halves, in order; a single change still refused stays queued and is named', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    // A proxy in front of the hub that takes smaller bodies than the hub (nginx's client_max_body_size).
+    let maxChanges = 3;
+    const refused: number[] = [];
+    const inner = hub.browser();
+    const proxy: FetchLike = async (url, init) => {
+      if (url === API.push) {
+        const raw = typeof init.body === 'string' ? init.body : gunzipSync(init.body as Uint8Array).toString('utf8');
+        const changes = (JSON.parse(raw) as { changes: unknown[] }).changes.length;
+        if (changes > maxChanges) {
+          refused.push(changes);
+          return new Response('<html><body>413 Request Entity Too Large</body></html>', { status: 413, headers: { 'content-type': 'text/html' } });
+        }
+      }
+      return inner(url, init);
+    };
+    const d = await device(hub, { fetch: proxy });
+    await d.engine.join(signInOf(user));
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await household(d.session, `世帯 ${i}`));
+
+    expect(await d.engine.run()).toBe('done');
+    // 10 → 5 + 5 → 3 + 2, 3 + 2: every one taken, in the order queued (the hub answers a gap otherwise).
+    expect(refused).toEqual([10, 5, 5]);
+    expect(await d.session.outbox()).toEqual([]);
+    expect(hub.taken.map((t) => t.entityId).filter((id) => ids.includes(id))).toEqual(ids);
+    expect(d.status.getState().problem).toBeNull();
+
+    maxChanges = 0;
+    const kept = await household(d.session, '大きすぎる世帯');
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().problem).toMatchObject({ code: 'too-large', message: expect.stringContaining('変更はこの端末に保存されています') });
+    expect(await queued(d.session)).toEqual([kept]);
   });
 });
 

@@ -5,7 +5,7 @@
  * has answered for it, so a lost answer only means the same changes go again (answered 'duplicate').
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { MAX_PUSH_CHANGES, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
+import { type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath } from './conflict-path';
 import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
@@ -16,6 +16,7 @@ import { countersignState, type CountersignState } from './countersign';
 import { keepReceipts, loadCountersigns, withHubKey } from './receipts';
 import { PullJobError, type PullHead } from './pull-job';
 import { startPullJob } from './off-thread';
+import { sendInBatches } from './push-batches';
 
 export const SYNC_LOCK_NAME = 'kyoten-sync';
 /** Records per pull page: large pages make the first sync of 10,000 households a few requests. */
@@ -141,11 +142,8 @@ function sameScope(a: WireScope | null, b: WireScope): boolean {
   return a !== null && JSON.stringify(a) === JSON.stringify(b);
 }
 
-function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
+/** A 413 from the hub or its proxy: the batch goes again as two halves (push-batches.ts). */
+const isTooLarge = (e: unknown) => e instanceof SyncError && e.code === 'too-large';
 
 /** Anything thrown during a run, as a SyncError (storage failures included). */
 function asSyncError(e: unknown): SyncError {
@@ -257,30 +255,34 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (let restart = 0; ; restart += 1) {
       const queue = await sendable(link, (await session.outbox()).filter((e) => e.refusal === null));
       let gap = false;
-      const batches = chunks(queue, MAX_PUSH_CHANGES);
-      for (const [i, batch] of batches.entries()) {
-        const answer = await client.push(device(link), batch);
-        // A9: the hub holds the queue at a change whose author it does not credit on this device.
-        const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
-        const gapped = answer.results.some((r) => r.status === 'refused' && r.reason === 'gap');
-        if (pullFirst !== undefined && i === batches.length - 1 && held === undefined && !gapped) pullFirst(askPage(link, wireCursor(link), pullPage));
-        const ack = await session.sync.acknowledge(answer.results);
-        await keepReceipts(receipts, session, link, answer.receipts);
-        sent += ack.sent;
-        set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });
-        // [S3] Nothing after a gap was taken: start again from the first change still queued.
-        if (ack.gapAt !== null) {
-          gap = true;
-          break;
-        }
-        // A9, the author signed out of this device by an admin: say whose sign-in the queue waits
-        // for, and send no more now.
-        if (held !== undefined) {
-          const author = (await session.outbox()).find((e) => e.seq === held.seq)?.userId;
-          set({ heldFor: author === undefined ? '' : ((await session.sync.userNames())[author] ?? '') });
-          break;
-        }
-      }
+      await sendInBatches(
+        queue,
+        async (batch, last) => {
+          const answer = await client.push(device(link), batch);
+          // A9: the hub holds the queue at a change whose author it does not credit on this device.
+          const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
+          const gapped = answer.results.some((r) => r.status === 'refused' && r.reason === 'gap');
+          if (pullFirst !== undefined && last && held === undefined && !gapped) pullFirst(askPage(link, wireCursor(link), pullPage));
+          const ack = await session.sync.acknowledge(answer.results);
+          await keepReceipts(receipts, session, link, answer.receipts);
+          sent += ack.sent;
+          set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });
+          // [S3] Nothing after a gap was taken: start again from the first change still queued.
+          if (ack.gapAt !== null) {
+            gap = true;
+            return false;
+          }
+          // A9, the author signed out of this device by an admin: say whose sign-in the queue waits
+          // for, and send no more now.
+          if (held !== undefined) {
+            const author = (await session.outbox()).find((e) => e.seq === held.seq)?.userId;
+            set({ heldFor: author === undefined ? '' : ((await session.sync.userNames())[author] ?? '') });
+            return false;
+          }
+          return true;
+        },
+        isTooLarge,
+      );
       if (!gap) return sent;
       if (restart >= GAP_RESTARTS) throw new SyncError('gap', 'the hub keeps answering gap');
     }
@@ -408,11 +410,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // A link from before per-user sign-in names no authors: its last evidence goes as it always
     // did, credited to the device's user, so a retired phone is never kept from wiping.
     const queue = link.members === undefined ? outbox.map((e) => toWire(e)) : await sendable(link, outbox, true);
-    for (const batch of chunks(queue, MAX_PUSH_CHANGES)) {
-      const answer = await client.retirePush(device(link), batch);
-      const ack = await session.sync.acknowledge(answer.results);
-      if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
-    }
+    await sendInBatches(
+      queue,
+      async (batch) => {
+        const answer = await client.retirePush(device(link), batch);
+        const ack = await session.sync.acknowledge(answer.results);
+        if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
+        return true;
+      },
+      isTooLarge,
+    );
     const left = await session.outbox();
     const unanswered = left.filter((e) => e.refusal === null);
     if (unanswered.length > 0) throw new SyncError('retired', `retire: ${unanswered.length} changes not answered`);
