@@ -70,8 +70,10 @@ export class SyncError extends Error {
     /** the hub's own Japanese words, when it sent any */
     readonly serverMessage: string | null = null,
     readonly retryAfterSeconds: number | null = null,
+    /** the words shown, when more is known than the code's own (a storage failure's cause) */
+    message: string = S.problem[code],
   ) {
-    super(S.problem[code]);
+    super(message);
   }
 }
 

@@ -461,6 +461,23 @@ describe('sync engine: pulling', () => {
     expect(await d.session.outbox()).toEqual([]);
   });
 
+  it("says what the device's own storage needs when writing a page fails (full storage), and keeps the cursor", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const cursor = (await d.session.sync.hubLink())?.cursor;
+    const id = newId();
+    hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id })) });
+    vi.spyOn(d.session.sync, 'applyRemote').mockRejectedValueOnce(new DOMException('the quota has been exceeded', 'QuotaExceededError'));
+
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().problem).toMatchObject({ code: 'storage', message: expect.stringContaining('この端末への保存に失敗しました。端末の保存容量が足りません') });
+    expect((await d.session.sync.hubLink())?.cursor).toBe(cursor);
+    expect(await d.engine.run()).toBe('done');
+    expect(await d.session.get('household', id)).toBeDefined();
+  });
+
   it('pulls everything again from the start on request, and passes the written records to the app', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

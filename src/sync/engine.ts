@@ -17,6 +17,7 @@ import { keepReceipts, loadCountersigns, withHubKey } from './receipts';
 import { PullJobError, type PullHead } from './pull-job';
 import { startPullJob } from './off-thread';
 import { sendInBatches } from './push-batches';
+import { S } from './text';
 
 export const SYNC_LOCK_NAME = 'kyoten-sync';
 /** Records per pull page: large pages make the first sync of 10,000 households a few requests. */
@@ -149,7 +150,9 @@ const isTooLarge = (e: unknown) => e instanceof SyncError && e.code === 'too-lar
 function asSyncError(e: unknown): SyncError {
   if (e instanceof SyncError) return e;
   if (e instanceof TypeError) return new SyncError('bad-response', e.message);
-  return new SyncError('storage', toVaultError(e).code);
+  // The vault's message says what failed and what to do (full storage: free some space, then 再試行).
+  const vault = toVaultError(e);
+  return new SyncError('storage', vault.detail ?? vault.code, null, null, `${S.problem.storage}${vault.message}`);
 }
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {

@@ -9,7 +9,8 @@ export const S = {
     'signed-out': '再ログインが必要です。変更はこの端末に保存されています。',
     'bad-credentials': '拠点ID・ログインID・パスワード・確認コードのいずれかが違います。',
     throttled: 'ログインの失敗が続いたため、しばらく待ってからお試しください。',
-    forbidden: 'この端末は別の利用者に登録されています。管理者に連絡してください。',
+    // A7: the session's user has not signed in on this device (or its secret no longer matches).
+    forbidden: 'この端末で拠点へのサインインが必要です。「この端末で拠点にサインイン」からサインインしてください。変更はこの端末に保存されています。',
     'unknown-device': 'この端末の登録が見つかりません。もう一度ログインしてください。',
     exists: 'この端末は別の拠点に登録されています。管理者に連絡してください。',
     retired: 'この端末は拠点サーバーから外されました。',
@@ -17,6 +18,7 @@ export const S = {
     rejected: 'サーバーが要求を受け付けませんでした。管理者に連絡してください。',
     'too-large': '大きすぎてサーバーが受け付けない変更があります。変更はこの端末に保存されています。管理者に連絡してください。',
     gap: '前の変更がまだ届いていません。次の同期で再送します。',
+    /** followed by the vault's own words: what failed and what to do (VaultError's message) */
     storage: 'この端末への保存に失敗しました。',
     'conflict-gone': 'この記録（または該当する項目）がもうありません。内容を確認して、必要なら編集し直してください。',
   } satisfies Record<SyncProblemCode, string>,
