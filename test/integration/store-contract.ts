@@ -198,6 +198,16 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect(await head()).toBe(3);
       });
 
+      it('[S4] a long push sent again after its answer was lost gets each change its own first answer, whatever came between', async () => {
+        const changes = Array.from({ length: 300 }, (_, i) => householdChange(i + 1));
+        const first = await push(0, changes);
+        await push(0, [householdChange(301)]);
+        const again = await push(0, [...changes, householdChange(302)]);
+        expect(again.slice(0, 300)).toEqual(first.map((r) => ({ ...r, status: 'duplicate' })));
+        expect(again[300]).toMatchObject({ status: 'accepted', version: 302 });
+        expect(await head()).toBe(302);
+      });
+
       it('[S4] the same push sent twice at once is taken once', async () => {
         const changes = [1, 2, 3].map((seq) => householdChange(seq));
         const [a, b] = await Promise.all([push(0, changes), push(0, changes)]);

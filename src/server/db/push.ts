@@ -186,10 +186,11 @@ async function takeAll(ctx: PushContext, changes: readonly PushedChange[], start
   let lastSeq = startSeq;
   const results: ChangeResult[] = [];
   const receipts: Receipt[] = [];
+  const taken = await receiptsOf(ctx, changes.filter((c) => c.seq <= startSeq).map((c) => c.seq));
   for (const change of changes) {
     const base = { seq: change.seq, mutationId: String(change.mutationId) };
     if (change.seq <= lastSeq) {
-      results.push({ ...base, ...(await replay(ctx, change)) } as ChangeResult);
+      results.push({ ...base, ...replay(taken.get(change.seq), change) } as ChangeResult);
       continue;
     }
     if (change.seq > lastSeq + 1) {
@@ -232,7 +233,7 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
   } catch (error) {
     if (!isDataError(error)) throw error;
     await ctx.tx.query('ROLLBACK TO SAVEPOINT change');
-    return { status: 'refused', reason: 'invalid', detail: `not storable: ${(error as Error).message}` };
+    return { status: 'refused', reason: 'invalid', detail: `not storable (SQLSTATE ${String((error as { code?: unknown }).code)})` };
   }
 }
 
@@ -743,13 +744,24 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   return { ok: true, payloadJson };
 }
 
-/** [S4] A seq the server has already taken gets the answer it got then, if it is the same mutation. */
-async function replay(ctx: PushContext, change: PushedChange): Promise<Outcome & { retryable?: boolean }> {
-  const receipt = await ctx.tx.query<{ mutation_id: string; outcome: string; version: string | null; reason: RefusalReason | null; detail: string | null }>(
-    'SELECT mutation_id, outcome, version, reason, detail FROM receipts WHERE device_id = $1 AND device_seq = $2',
-    [ctx.deviceId, change.seq],
+type TakenReceipt = { device_seq: string; mutation_id: string; outcome: string; version: string | null; reason: RefusalReason | null; detail: string | null };
+
+/**
+ * The receipts of the seqs this device has already had taken, by seq, in one statement: a push
+ * sent again after its answer was lost is up to 1,000 of them, and one statement each was 1,000
+ * round trips, perhaps under the hub's counter (takeAll runs again under it when the head moved).
+ */
+async function receiptsOf(ctx: PushContext, seqs: readonly number[]): Promise<Map<number, TakenReceipt>> {
+  if (seqs.length === 0) return new Map();
+  const rows = await ctx.tx.query<TakenReceipt>(
+    'SELECT device_seq, mutation_id, outcome, version, reason, detail FROM receipts WHERE device_id = $1 AND device_seq = ANY ($2::bigint[])',
+    [ctx.deviceId, seqs],
   );
-  const r = receipt.rows[0];
+  return new Map(rows.rows.map((r) => [Number(r.device_seq), r]));
+}
+
+/** [S4] A seq the server has already taken gets the answer it got then, if it is the same mutation. */
+function replay(r: TakenReceipt | undefined, change: PushedChange): Outcome & { retryable?: boolean } {
   if (r === undefined || r.mutation_id !== change.mutationId) {
     return {
       status: 'refused',
