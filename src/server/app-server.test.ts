@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer } from './app-server';
 
 let server: Server;
@@ -65,5 +65,22 @@ describe('app server', () => {
   it('refuses methods other than GET and HEAD', async () => {
     const res = await fetch(`${base}/`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(405);
+  });
+});
+
+describe('app server, once listening', () => {
+  it('keeps serving after accept errors (out of file descriptors): each is logged, none ends the process', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      // What Node's net server emits when accept(2) fails; with no 'error' listener it would throw
+      // (an uncaught exception: the process ends). The first and every later one.
+      for (const code of ['EMFILE', 'ENFILE', 'EMFILE']) {
+        expect(() => server.emit('error', Object.assign(new Error(`accept ${code}`), { code, syscall: 'accept' }))).not.toThrow();
+      }
+      expect(log.mock.calls.flat().join('\n')).toMatch(/HTTP server failed: Error \(EMFILE\)[\s\S]*out of file descriptors/);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      log.mockRestore();
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createStaticHandler } from './http/static-files';
-import { answerBadTarget, answerClientError, checkedTarget, failureLogLine, setSecurityHeaders } from './http/edge';
+import { answerBadTarget, answerClientError, checkedTarget, everyTenSeconds, failureLogLine, setSecurityHeaders } from './http/edge';
 import { NO_STORE, SECURITY_HEADERS } from './http/security-headers';
 
 export interface ServerOptions {
@@ -90,6 +90,23 @@ export function startServer(options: ServerOptions): Promise<Server> {
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => resolve(server));
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
+      server.off('error', reject);
+      server.on('error', logServerError);
+      resolve(server);
+    });
   });
 }
+
+/**
+ * Once listening, the server's own errors are logged and the process goes on: an accept that
+ * fails (EMFILE, ENFILE: out of file descriptors under a burst of phones) would otherwise be an
+ * 'error' with no listener, which ends the process and every sync with it. Node accepts again once
+ * descriptors are freed. One line every 10 s at most, since it comes with every connection tried.
+ */
+const logServerError = (error: Error) => {
+  const code = (error as { code?: unknown }).code;
+  const hint = code === 'EMFILE' || code === 'ENFILE' ? "\nThe process is out of file descriptors: raise the hub's limit (systemd LimitNOFILE=, ulimit -n)." : '';
+  serverErrorLog(failureLogLine('HTTP server', error) + hint);
+};
+const serverErrorLog = everyTenSeconds((line, more) => console.error(`${line}${more > 0 ? `\n(and ${more} more since the last line)` : ''}`));

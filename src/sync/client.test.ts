@@ -50,3 +50,20 @@ describe('pushes on the wire', () => {
     expect(gunzipSync(bytes).toString('utf8')).toBe(plain);
   });
 });
+
+describe('what a failed answer is taken for', () => {
+  const answering = (status: number, body: string) => new HubClient(async () => new Response(body, { status }));
+
+  it("a 413, the hub's or a proxy's page, is too large (the engine halves the batch), and a 408 is the line's trouble, not a bug", async () => {
+    await expect(answering(413, '<html>413 Request Entity Too Large</html>').push(device, [change(0)])).rejects.toMatchObject({ code: 'too-large' });
+    await expect(
+      answering(413, JSON.stringify({ error: 'too-large', message: '送信する内容が大きすぎます。' })).push(device, [change(0)]),
+    ).rejects.toMatchObject({ code: 'too-large', serverMessage: '送信する内容が大きすぎます。' });
+    await expect(
+      answering(408, JSON.stringify({ error: 'bad-request', message: '送信に時間がかかりすぎました。' })).push(device, [change(0)]),
+    ).rejects.toMatchObject({ code: 'unreachable', message: expect.stringContaining('変更はこの端末に保存されています') });
+    await expect(answering(400, JSON.stringify({ error: 'bad-request', message: '送信された内容が正しくありません。' })).push(device, [change(0)])).rejects.toMatchObject({
+      code: 'rejected',
+    });
+  });
+});

@@ -90,6 +90,8 @@ function codeOfError(status: number, error: ErrorResponse | null): SyncProblemCo
   if (status >= 500) return 'server';
   // The hub's own 413 and a proxy's (nginx answers its client_max_body_size in HTML) alike.
   if (status === 413) return 'too-large';
+  // 408: the request came too slowly (A11), the line's trouble, not a bug: the next run sends again.
+  if (status === 408) return 'unreachable';
   switch (error?.error) {
     case 'signed-out':
     case 'bad-credentials':

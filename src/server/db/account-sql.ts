@@ -381,7 +381,7 @@ export class SqlAccountStore implements AccountStore {
           noNul(change.entityId),
           refusal.reason,
           noNul(refusal.detail),
-          JSON.stringify(change.payload) ?? 'null',
+          payloadText(change.payload),
         ],
       );
       await client.query('UPDATE devices SET last_seq = $2, last_seen_at = now() WHERE id = $1', [deviceId, change.seq]);
@@ -407,6 +407,19 @@ export class SqlAccountStore implements AccountStore {
 
   resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date): Promise<void> {
     return retirement.resolveQuarantined(this.pool, tenantId, id, resolution, at);
+  }
+}
+
+/**
+ * The refused payload for its receipt, as push.ts keeps one (finishParams): JSON.parse takes
+ * nesting that JSON.stringify cannot give back (RangeError), and a refusal must be recorded, or
+ * every retry of the device's queue would fail the same way.
+ */
+function payloadText(payload: unknown): string {
+  try {
+    return JSON.stringify(payload) ?? 'null';
+  } catch {
+    return '"(not JSON)"';
   }
 }
 

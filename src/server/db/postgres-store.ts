@@ -21,6 +21,9 @@ export interface PostgresStoreOptions {
   readonly onClose?: () => Promise<void>;
 }
 
+/** The longest wait for a connection of the pool, or for PostgreSQL to take a new one. */
+export const CONNECTION_TIMEOUT_MS = 10_000;
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
@@ -32,6 +35,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     application_name: 'kyoten-navi-hub',
     // A push never waits for a person; a transaction left open would hold the version counter.
     idle_in_transaction_session_timeout: 60_000,
+    // A wait for a connection (the pool's all taken, or PostgreSQL not answering) ends: the request
+    // is answered 503 with Retry-After (api.ts) rather than held without bound. No statement_timeout:
+    // migrations (at start, and after a restore) run on this pool and must not be cut off.
+    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
     // No parallel plans: the hub's statements are small, and a pull's COPY relies on a UNION ALL
     // giving its parts in order (sql-store.ts pullAnswer), which a parallel append would not.
     options: `-c max_parallel_workers_per_gather=0${schema === undefined ? '' : ` -c search_path=${schema}`}`,

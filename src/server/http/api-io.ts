@@ -113,7 +113,13 @@ const busyReading = () =>
   new ServiceError('unavailable', 'サーバーが混み合っています。少し待ってからもう一度お試しください。', 'too many request bodies being read', 2);
 
 /**
- * The body as text, refused with 413 past `max` bytes (by Content-Length or as it arrives, and
+ * Bytes that are not UTF-8 are refused, not read as U+FFFD: a name or a note would be stored
+ * garbled, and answered as accepted [A2]. A BOM is kept, so JSON.parse refuses it as before.
+ */
+const utf8Text = (bytes: Uint8Array): string => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+
+/**
+ * The body as text (UTF-8, else 400), refused with 413 past `max` bytes (by Content-Length or as it arrives, and
  * unpacked when it comes gzipped: a small body that unpacks to gigabytes stops at `max`).
  */
 function readBody(req: IncomingMessage, max: number, gzipTaken: boolean): Promise<string> {
@@ -146,8 +152,14 @@ function readBody(req: IncomingMessage, max: number, gzipTaken: boolean): Promis
     };
     const done = () => {
       if (failed) return;
+      let text: string;
+      try {
+        text = utf8Text(Buffer.concat(chunks));
+      } catch {
+        return stop(badRequest('the body is not valid UTF-8 (JSON text must be UTF-8)'));
+      }
       failed = true;
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(text);
     };
     const broken = (why: string) => {
       if (!failed) stop(badRequest(`the body could not be read: ${why}`));

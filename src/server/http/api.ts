@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { CURSOR_MARK_HEADER, PULL_NEXT_HEADER, formatCursor, parseCursor } from '../../protocol/cursor';
+import { CURSOR_MARK_HEADER, PULL_NEXT_HEADER, formatCursor, parseCursor, type Cursor } from '../../protocol/cursor';
 import {
   API,
   DEVICE_ID_HEADER,
@@ -36,7 +36,8 @@ import { hubKeyInfo, pushReceipts } from '../services/countersign';
 import { ServiceError } from '../services/errors';
 import type { HubKey } from '../services/hub-key';
 import { listConflicts, listStaff, pullAnswer, pushChanges, resolveConflict } from '../services/sync';
-import { failureLogLine } from './edge';
+import { databaseUnavailable, passingDatabaseTrouble } from './database-trouble';
+import { everyTenSeconds, failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sendJsonPartsCompressed, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
 
@@ -73,7 +74,8 @@ export interface DbWork {
  * only when no request waits at the gate. Twenty phones set up
  * at once, or every phone after a restore, are served when the hub has room, and no longer turn
  * the others' syncs away (docs/performance.md, Load, "Latest (2026-12-05 morning)"). A device
- * catching up is told by its cursor and, in memory per server process, by its last page.
+ * catching up is told by its cursor (version 0, or another epoch: S15) and, in memory per server
+ * process, by its last page.
  */
 export interface CatchUpLane {
   readonly inFlight: number;
@@ -132,6 +134,26 @@ function decodedSegment(segment: string): string {
   return decoded;
 }
 
+/**
+ * The pull's query, checked once: the lane is chosen by the same cursor the page is read from. A
+ * parameter given twice is refused (which of the two counts would be anyone's guess) [A2].
+ */
+function pullQuery(target: string): z.infer<typeof PullQuery> | ServiceError {
+  const params = new URL(target, 'http://localhost').searchParams;
+  const given = new Map<string, string>();
+  for (const [name, value] of params) {
+    if (given.has(name)) return badQuery(`${name}: given more than once`);
+    given.set(name, value);
+  }
+  try {
+    return parse(PullQuery, Object.fromEntries(given));
+  } catch (error) {
+    if (error instanceof ServiceError) return error;
+    throw error;
+  }
+}
+const badQuery = (detail: string) => new ServiceError('bad-request', '送信された内容が正しくありません。', detail);
+
 const PullQuery = z.strictObject({
   cursor: z
     .string()
@@ -150,17 +172,6 @@ const STORE_ERRORS: Readonly<Record<StoreErrorCode, () => ServiceError>> = {
   'not-found': () => new ServiceError('not-found', '見つかりません。'),
   'schema-too-new': () => new ServiceError('unavailable', 'サーバーの準備ができていません。しばらくしてからもう一度お試しください。', undefined, 30),
 };
-
-/** A lost database connection is the server's trouble, but a passing one: 503, retry later. */
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  // 53300: PostgreSQL's connections are all taken (several hubs' pools over its max_connections);
-  // 57P03: it is starting or shutting down. Both pass: the client is told to come back.
-  return (
-    typeof code === 'string' &&
-    (code.startsWith('08') || code === '57P01' || code === '57P03' || code === '53300' || code === 'ECONNREFUSED' || code === 'ECONNRESET')
-  );
-}
 
 export function createApiHandler(options: ApiOptions) {
   // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
@@ -199,6 +210,33 @@ export function createApiHandler(options: ApiOptions) {
     catchingUp.add(deviceId);
     if (catchingUp.size > CATCHING_UP_REMEMBERED) catchingUp.delete(catchingUp.values().next().value!);
   };
+  // One line every 10 s at most: a database that is down fails every request.
+  const databaseTroubleLog = everyTenSeconds((what, more) => console.error(`API: the database is unavailable or busy (${what}); answered 503${more > 0 ? `, and ${more} more since the last line` : ''}`));
+  /**
+   * The database's epoch, as the last pull here answered it or as read once (one for the whole
+   * database; a restore, done with the hub stopped, renews it). Undefined until known.
+   */
+  let epochHere: string | undefined;
+  let epochRead: Promise<void> | undefined;
+  /**
+   * [A12][S15] Whether a pull from this cursor starts from the beginning: version 0, or a cursor of
+   * another epoch (a device meeting a restored hub). Read without the gate: one small statement
+   * the first time, then from memory. Unknown (the store not open, the read failed): no.
+   */
+  async function startsOver(cursor: Cursor): Promise<boolean> {
+    if (cursor.version === 0) return true;
+    if (cursor.epoch === null) return false;
+    if (epochHere === undefined) {
+      const store = options.store();
+      if (store === undefined) return false;
+      epochRead ??= store.hubEpoch('').then(
+        (read) => void (epochHere ??= read.epoch),
+        () => void (epochRead = undefined),
+      );
+      await epochRead;
+    }
+    return epochHere !== undefined && cursor.epoch !== epochHere;
+  }
   let bound: { store: Store; accounts: Accounts; devices: Devices } | undefined;
   const services = () => {
     const store = options.store();
@@ -275,18 +313,20 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.pull) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const url = new URL(req.url ?? '/', 'http://localhost');
       // The lane is chosen before the caller is checked (a forged device id only queues its sender)
-      // and before the query is (the caller's check comes first, as for every sync request). A
-      // request without a device's credentials and a session is refused through the gate, at
-      // once: it cannot fill the lane's long queue ahead of phones being set up.
-      const from = parseCursor(url.searchParams.get('cursor') ?? '0');
+      // by the query as it is checked, but a query that fails is refused after the caller's check
+      // (which comes first, as for every sync request). A request without a device's credentials
+      // and a session is refused through the gate, at once: it cannot fill the lane's long queue
+      // ahead of phones being set up.
+      const checked = pullQuery(req.url ?? '/');
       const deviceId = header(req, DEVICE_ID_HEADER);
       const credentialed = deviceId !== undefined && header(req, DEVICE_SECRET_HEADER) !== undefined && sessionToken(req) !== undefined;
-      const catchingUpNow = credentialed && (from?.version === 0 || catchingUp.has(deviceId));
+      const catchingUpNow =
+        credentialed && !(checked instanceof ServiceError) && (catchingUp.has(deviceId) || (await startsOver(checked.cursor)));
       const { answer, scope, receipts, lastSeq, diverged, mark } = await (catchingUpNow ? catchUpWork : db)(async () => {
         const { store, device, user } = await syncCaller(req);
-        const query = parse(PullQuery, Object.fromEntries(url.searchParams));
+        if (checked instanceof ServiceError) throw checked;
+        const query = checked;
         // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
         // So does a marked cursor of this epoch that is not of this timeline (a database put back
         // by hand keeps its epoch): the device handles both alike. The timeline check and the mark
@@ -309,6 +349,7 @@ export function createApiHandler(options: ApiOptions) {
         const timeline = answer.timeline;
         const mark = wantsMark && timeline !== undefined && answer.cursor <= timeline.head ? timeline.mark : null;
         rememberCatchingUp(device.id, answer.hasMore);
+        epochHere = answer.epoch;
         return { answer, scope, receipts, lastSeq: device.lastSeq, diverged, mark };
       });
       const changed = answer.epochChanged || diverged !== null;
@@ -397,16 +438,22 @@ export function createApiHandler(options: ApiOptions) {
       if (error instanceof ServiceError) return sendError(res, error, close);
       if (error instanceof StoreError) {
         const mapped = STORE_ERRORS[error.code]();
-        return sendError(res, new ServiceError(mapped.code, mapped.message, error.message, mapped.retryAfterSeconds));
+        return sendError(res, new ServiceError(mapped.code, mapped.message, error.message, mapped.retryAfterSeconds), close);
       }
       // Class 22 is PostgreSQL's "data exception" (a NUL in text, a value out of range): it was
       // the client's data that could not be stored, so it is a 400, not a server fault.
+      // The detail names the SQLSTATE, never PostgreSQL's words: they can quote what was sent
+      // (`invalid input syntax for type bigint: "…"`). The log has where and which SQLSTATE; the
+      // statement and its data are in PostgreSQL's own log [A2][A11].
       const sqlState = (error as { code?: unknown }).code;
       if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
-        return sendError(res, new ServiceError('bad-request', '送信された内容が正しくありません。', `not storable: ${(error as Error).message}`));
+        console.error(failureLogLine(`API ${method} ${path} (answered 400)`, error));
+        return sendError(res, new ServiceError('bad-request', '送信された内容が正しくありません。', `not storable (SQLSTATE ${sqlState})`), close);
       }
-      if (isConnectionError(error)) {
-        return sendError(res, new ServiceError('unavailable', 'サーバーに一時的に接続できません。しばらくしてからもう一度お試しください。', undefined, 5));
+      const trouble = passingDatabaseTrouble(error);
+      if (trouble !== null) {
+        databaseTroubleLog(trouble.what);
+        return sendError(res, databaseUnavailable(trouble), close);
       }
       // Never the error itself: a database error's message can quote what the client sent.
       console.error(failureLogLine(`API ${method} ${path}`, error));

@@ -52,21 +52,57 @@ export function answerBadTarget(res: ServerResponse): void {
   res.end(BAD_TARGET);
 }
 
+/** What a client's request Node could not take is answered, by Node's error code. */
+function clientErrorAnswer(code: string | undefined): { readonly status: string; readonly body: string } {
+  // Node's requestTimeout (the whole request) and headersTimeout (its headers): a slow line, not a broken request.
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: '408 Request Timeout', body: REQUEST_TIMEOUT };
+  if (code === 'HPE_HEADER_OVERFLOW') return { status: '431 Request Header Fields Too Large', body: HEADERS_TOO_LARGE };
+  return { status: '400 Bad Request', body: UNPARSABLE };
+}
+
+const REQUEST_TIMEOUT = JSON.stringify({
+  error: 'bad-request',
+  message: '送信に時間がかかりすぎたため、受け付けられませんでした。通信の良いところでもう一度お試しください。',
+  detail: 'the request (its headers or its body) did not arrive within the server\'s time limit',
+});
+const HEADERS_TOO_LARGE = JSON.stringify({ error: 'bad-request', message: '送信された内容が正しくありません。', detail: 'the request headers are too large' });
+const UNPARSABLE = JSON.stringify({ error: 'bad-request', message: '送信された内容が正しくありません。', detail: 'malformed HTTP request' });
+
 /**
- * What Node's HTTP parser could not read (a broken request line, a header too large): a 400 with
- * the security headers, or nothing when the socket is already gone. Never logged: it is the
- * client's trouble, and its bytes may be anything.
+ * What Node's HTTP server could not take (a broken request line, headers too large, a request
+ * that did not arrive in time): 400, 431 or 408 with the security headers, or nothing when the
+ * socket is gone or an answer was already begun on it (as Node's own default does). Never
+ * logged: it is the client's trouble, and its bytes may be anything.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
+  const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || error.code === 'ECONNRESET' || answering?.headersSent === true) {
     socket.destroy();
     return;
   }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const headers = Object.entries({ ...SECURITY_HEADERS, ...NO_STORE, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(BAD_TARGET)), Connection: 'close' })
+  const { status, body } = clientErrorAnswer(error.code);
+  const headers = Object.entries({ ...SECURITY_HEADERS, ...NO_STORE, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' })
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
-  socket.end(`HTTP/1.1 ${status}\r\n${headers}\r\n${BAD_TARGET}`);
+  socket.end(`HTTP/1.1 ${status}\r\n${headers}\r\n${body}`);
+}
+
+/**
+ * A log that says a thing at most once every 10 s, with how many times it came meanwhile: what
+ * fails every request (a database down, a process out of file descriptors) must not flood the log.
+ */
+export function everyTenSeconds(log: (what: string, more: number) => void, now: () => number = () => performance.now()): (what: string) => void {
+  let last = -Infinity;
+  let more = 0;
+  return (what) => {
+    if (now() - last < 10_000) {
+      more += 1;
+      return;
+    }
+    log(what, more);
+    last = now();
+    more = 0;
+  };
 }
 
 /**

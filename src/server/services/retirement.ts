@@ -12,6 +12,20 @@ import { pushChanges } from './sync';
 /** Text a text column takes whatever the device sent (the JSON of the change is escaped already). */
 const storable = (text: string) => text.replaceAll('\u0000', '\\u0000').toWellFormed();
 
+/**
+ * The change as the quarantine keeps it. A payload nested deeper than JSON.stringify can give back
+ * (JSON.parse took it; RangeError) is kept as "(not JSON)", as a refused push's receipt keeps it
+ * (db/push.ts finishParams), with the rest of the change: otherwise the retire push failed with
+ * 500 on every try, and the device could never wipe.
+ */
+function changeText(change: WireChange): string {
+  try {
+    return JSON.stringify(change);
+  } catch {
+    return JSON.stringify({ ...change, payload: '(not JSON)' });
+  }
+}
+
 /** The retire push: every change answered, the refused ones quarantined, the device marked 'sent' when none is left waiting. */
 export async function retirePush(
   store: Store,
@@ -34,7 +48,7 @@ export async function retirePush(
         entityId: storable(change.entityId),
         reason: r.reason,
         detail: storable(r.detail),
-        changeJson: JSON.stringify(change),
+        changeJson: changeText(change),
       };
     }),
     now,
