@@ -68,6 +68,8 @@ export interface ApiHarnessOptions {
   readonly trustProxy?: boolean;
   /** the API's bound on database work (default DB_WORK) */
   readonly dbWork?: ApiOptions['dbWork'];
+  /** the API's bound on push bodies read and not yet answered (default PUSH_CHARS_HELD) */
+  readonly pushCharsHeld?: number;
 }
 
 export async function startApi(target: ContractTarget, options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -97,6 +99,7 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
       trustProxy: options.trustProxy === true,
       hubKey: () => hubKey,
       ...(options.dbWork === undefined ? {} : { dbWork: options.dbWork }),
+      ...(options.pushCharsHeld === undefined ? {} : { pushCharsHeld: options.pushCharsHeld }),
     }),
   });
   return {

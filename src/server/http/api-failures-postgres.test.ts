@@ -180,6 +180,31 @@ describe('[A2][A12] the database busy or out of reach: 503 with Retry-After, nev
   });
 });
 
+describe('[A11] push bodies waiting for the database', () => {
+  it('[A11] a push read while the bodies already read and unanswered are at the bound is turned away with 503, and taken once they are answered', async () => {
+    // One body alone is always taken; a second is over a bound of 1.
+    api = await startApi(target, { pushCharsHeld: 1 });
+    const writer = await new DeviceClient(api, 'phone-w').join(await api.user('coord', 'coordinator'));
+    const other = await new DeviceClient(api, 'phone-o').join(await api.user('coord2', 'coordinator'));
+    const { pushed, release } = await pushHeldAtTheCounter(api, writer);
+    let turnedAway: Awaited<ReturnType<DeviceClient['push']>>;
+    try {
+      turnedAway = await other.push([householdWire('hh-other')]);
+    } finally {
+      await release();
+    }
+    expect(turnedAway.status).toBe(503);
+    expect(turnedAway.headers.get('retry-after')).toBe('2');
+    expect(turnedAway.body).toMatchObject({ error: 'unavailable', message: expect.stringContaining('混み合っています') });
+    expect((await pushed).status).toBe(200);
+    // What the held push held is given back: the same push now goes through, nothing lost.
+    const again = await other.push([householdWire('hh-other')]);
+    expect(again.status).toBe(200);
+    expect(again.body.results).toMatchObject([{ status: 'accepted' }]);
+    expect((await writer.pullAll()).map((r) => r.entityId).sort()).toEqual(['hh-held', 'hh-other']);
+  }, 60_000);
+});
+
 describe('[A12][S15] the pull query and the catch-up lane', () => {
   it('[A12][S15] a pull whose cursor is of another epoch (a device meeting a restored hub) starts from the beginning in the catch-up lane, beside a held gate slot', async () => {
     api = await startApi(target, { dbWork: { inFlight: 1, waiting: 10, maxWaitMs: 3_000, catchUp: { inFlight: 1, waiting: 4, maxWaitMs: 10_000 } } });

@@ -107,6 +107,38 @@ export interface BodyLimits {
    * `maxBytes` then bounding it both as sent and as unpacked. Any other body must come as it is.
    */
   readonly gzip?: boolean;
+  /** a push: what the body holds once read counts against this until its request is answered */
+  readonly held?: HeldBodies;
+}
+
+/**
+ * The characters of bodies read and not yet answered. A push's body slot (the gate above) is given
+ * back once it is read, and the parsed body then waits for the database; a few kilobytes of gzip
+ * unpack to 8 MiB, so the bodies waiting there, not the ones being read, are what memory must bound.
+ * A body past the bound is turned away with 503 (the device sends it again); one body alone is
+ * always taken.
+ */
+export class HeldBodies {
+  private used = 0;
+  private readonly byRequest = new WeakMap<IncomingMessage, number>();
+  constructor(readonly limit: number) {}
+  /** false when `size` more would pass the bound */
+  take(req: IncomingMessage, size: number): boolean {
+    if (this.used > 0 && this.used + size > this.limit) return false;
+    this.used += size;
+    this.byRequest.set(req, (this.byRequest.get(req) ?? 0) + size);
+    return true;
+  }
+  /** gives back what the request held, once it is answered (or failed) */
+  release(req: IncomingMessage): void {
+    const size = this.byRequest.get(req);
+    if (size === undefined) return;
+    this.used -= size;
+    this.byRequest.delete(req);
+  }
+  get size(): number {
+    return this.used;
+  }
 }
 
 const busyReading = () =>
@@ -208,6 +240,7 @@ export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema
     if (read === null) throw busyReading();
     text = read.value;
   }
+  if (limits.held !== undefined && !limits.held.take(req, text.length)) throw busyReading();
   let value: unknown;
   try {
     value = JSON.parse(text);

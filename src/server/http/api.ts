@@ -39,7 +39,7 @@ import { listConflicts, listStaff, pullAnswer, pushChanges, resolveConflict } fr
 import { databaseUnavailable, passingDatabaseTrouble } from './database-trouble';
 import { everyTenSeconds, failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
-import { clearedCookie, clientAddress, header, parse, readJson, sendError, sendJson, sendJsonPartsCompressed, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
+import { clearedCookie, clientAddress, HeldBodies, header, parse, readJson, sendError, sendJson, sendJsonPartsCompressed, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
 
 export interface ApiOptions {
   /** the store once it is open; undefined while it opens (503 unavailable) */
@@ -49,6 +49,8 @@ export interface ApiOptions {
   readonly trustProxy?: boolean;
   /** the hub's signing key once loaded; without it nothing is countersigned and /api/hub-key is 404 */
   readonly hubKey?: () => HubKey | undefined;
+  /** characters of push bodies read and not yet answered (default PUSH_CHARS_HELD) */
+  readonly pushCharsHeld?: number;
   /** push bodies read at once (default PUSH_BODIES_IN_FLIGHT) */
   readonly pushBodiesInFlight?: number;
   /** database work in flight, waiting, and the longest wait (default DB_WORK) */
@@ -87,6 +89,8 @@ export interface CatchUpLane {
 /** 8 × MAX_BODY_BYTES (64 MiB) at most being read; the next 16 wait for a slot, the rest get 503. */
 export const PUSH_BODIES_IN_FLIGHT = 8;
 export const PUSH_BODIES_WAITING = 16;
+/** Characters of push bodies read and not yet answered, at most (HeldBodies): 8 bodies of the largest. */
+export const PUSH_CHARS_HELD = 8 * MAX_BODY_BYTES;
 
 /**
  * [A12] Requests doing database work at once (the pool has 10 connections; a few more keep it
@@ -175,7 +179,14 @@ const STORE_ERRORS: Readonly<Record<StoreErrorCode, () => ServiceError>> = {
 
 export function createApiHandler(options: ApiOptions) {
   // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
-  const pushBody = { maxBytes: MAX_BODY_BYTES, perChangeText: true, gzip: true, gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) };
+  const heldPushBodies = new HeldBodies(options.pushCharsHeld ?? PUSH_CHARS_HELD);
+  const pushBody = {
+    maxBytes: MAX_BODY_BYTES,
+    perChangeText: true,
+    gzip: true,
+    gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING),
+    held: heldPushBodies,
+  };
   const dbWork = options.dbWork ?? DB_WORK;
   const dbGate = createGate(dbWork.inFlight, dbWork.waiting, dbWork.maxWaitMs, dbWork.standing);
   const overloaded = (detail: string) =>
@@ -458,6 +469,8 @@ export function createApiHandler(options: ApiOptions) {
       // Never the error itself: a database error's message can quote what the client sent.
       console.error(failureLogLine(`API ${method} ${path}`, error));
       sendJson(res, 500, { error: 'internal', message: 'サーバーで問題が起きました。しばらくしてからもう一度お試しください。' });
+    } finally {
+      heldPushBodies.release(req);
     }
   };
 }
