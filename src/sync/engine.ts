@@ -9,6 +9,7 @@ import { type SignInRequest, type WireChange, type WireConflict, type WireScope 
 import { setAtPath } from './conflict-path';
 import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
+import { lostRecordsWaiting } from '../vault/epoch-resend';
 import type { EntityKind, HubLink, HubMember, OutboxEntry, PreparedPage, VaultSession } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
@@ -174,10 +175,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** The hub user whose session this engine's browser holds (opened by join or a device token). */
   let sessionFor: string | null = null;
 
-  /** Marks the unlocked user as needing to sign in again on this device. */
-  async function markSignedOut(link: HubLink): Promise<void> {
+  /**
+   * Marks the unlocked user as needing to sign in again on this device, in the link as the vault
+   * holds it now: a copy read before a pull would put back the cursor and epoch the pull moved on
+   * from, and the next pull would meet the epoch change again [S15].
+   */
+  async function markSignedOut(): Promise<void> {
+    if (session.isLocked) return;
+    const link = await session.sync.hubLink().catch(() => undefined);
     const me = memberOf(link);
-    if (me === undefined || session.isLocked) return;
+    if (link === undefined || me === undefined) return;
     sessionFor = null;
     await session.sync.saveHubLink({ ...link, members: { ...link.members, [session.user.id]: { ...me, signedOut: true } } }).catch(() => undefined);
   }
@@ -266,7 +273,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
           const gapped = answer.results.some((r) => r.status === 'refused' && r.reason === 'gap');
           if (pullFirst !== undefined && last && held === undefined && !gapped) pullFirst(askPage(link, wireCursor(link), pullPage));
-          const ack = await session.sync.acknowledge(answer.results);
+          const ack = await session.sync.acknowledge(answer.results, batch);
           await keepReceipts(receipts, session, link, answer.receipts);
           sent += ack.sent;
           set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });
@@ -417,7 +424,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       queue,
       async (batch) => {
         const answer = await client.retirePush(device(link), batch);
-        const ack = await session.sync.acknowledge(answer.results);
+        const ack = await session.sync.acknowledge(answer.results, batch);
         if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
         return true;
       },
@@ -457,25 +464,43 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       set({ running: true, progress: { sent: 0, received: 0 } });
       let gapError: SyncError | null = null;
-      let pulled: Awaited<ReturnType<typeof pull>> | undefined;
-      // A session that ended (idle, 30 min) is opened again once with the device token (A8).
-      for (let attempt = 0; pulled === undefined; attempt += 1) {
+      /** what the pulls wrote, for the screens: 'all' once a second pull follows a resend */
+      let changed: RecordsChanged | null = null;
+      const wrote = (more: RecordsChanged | null) => {
+        changed = changed === null ? more : more === null ? changed : 'all';
+      };
+      // A session that ended (idle, 30 min) is opened again once with the device token (A8). The run
+      // is through only when an attempt got to its end: one that ended after its first pull has not
+      // yet sent what a restored hub lost [S15].
+      let finished: HubLink | undefined;
+      for (let attempt = 0; finished === undefined; attempt += 1) {
         try {
+          // The link as the vault holds it now: an attempt cut off after it wrote pages (or met an
+          // epoch change) moved the cursor and epoch on, and the next must not pull from the old ones.
+          if (attempt > 0) link = (await session.sync.hubLink()) ?? link;
+          gapError = null;
           await ensureSession(link, me);
           // The hub's key, once (kept in the link): asked with the session, like a pull.
           link = await withHubKey(receipts, session, link, () => client.hubKey(device(link!)));
+          // [S15] Records kept aside at an epoch change wait for the pull from the start to end (a run
+          // cut off after it): pull, queue them again, and only then push, or what was queued
+          // meanwhile would go first (an entry continuing one the restore lost is refused, E2).
+          const resendFirst = await lostRecordsWaiting(session);
           let first: PullPage | undefined;
-          try {
-            await push(link, (page) => (first = page));
-          } catch (e) {
-            // A lasting gap blocks only the push: records still come in.
-            if (!(e instanceof SyncError && e.code === 'gap')) throw e;
-            gapError = e;
+          if (!resendFirst) {
+            try {
+              await push(link, (page) => (first = page));
+            } catch (e) {
+              // A lasting gap blocks only the push: records still come in.
+              if (!(e instanceof SyncError && e.code === 'gap')) throw e;
+              gapError = e;
+            }
           }
-          pulled = await pull(link, first);
+          let pulled = await pull(link, first);
+          wrote(pulled.changed);
           // [S15] What the restored hub lost goes back into the queue (also after a run that was cut
           // off between the two steps), then out at once, and the pull brings back its new versions.
-          if ((await session.sync.resendLostRecords()) > 0 || pulled.epochChanged) {
+          if ((await session.sync.resendLostRecords()) > 0 || pulled.epochChanged || resendFirst) {
             link = pulled.link;
             try {
               await push(link);
@@ -484,8 +509,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               if (!(e instanceof SyncError && e.code === 'gap')) throw e;
               gapError = e;
             }
-            const again = await pull(link);
-            pulled = { ...again, changed: again.changed === null ? pulled.changed : 'all' };
+            pulled = await pull(link);
+            wrote(pulled.changed === null ? null : 'all');
           }
           // The hub's users, for the 担当 picker: a hub that does not answer it leaves the list as it was.
           const staffLink = link;
@@ -493,16 +518,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             (answer) => set({ staff: answer.staff }),
             () => undefined,
           );
+          finished = pulled.link;
         } catch (e) {
           if (!(e instanceof SyncError && e.code === 'signed-out' && attempt === 0 && sessionFor !== null)) throw e;
           sessionFor = null;
         }
       }
-      const finished: HubLink = { ...pulled.link, lastSyncAt: new Date(now()).toISOString() };
-      await session.sync.saveHubLink(finished);
+      await session.sync.saveHubLink({ ...finished, lastSyncAt: new Date(now()).toISOString() });
       set({ problem: null });
       if (gapError) report(gapError);
-      if (pulled.changed !== null) await options.onRecordsChanged?.(pulled.changed);
+      if (changed !== null) await options.onRecordsChanged?.(changed);
       await refresh();
       return gapError ? 'failed' : 'done';
     } catch (e) {
@@ -517,7 +542,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
       }
       if ((error.code === 'signed-out' || error.code === 'unknown-device' || error.code === 'forbidden') && link !== undefined && !session.isLocked) {
-        await markSignedOut(link);
+        await markSignedOut();
       }
       report(error);
       await refresh().catch(() => undefined);
@@ -596,7 +621,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // user's device token is forgotten here: they sign in with password and code next time.
     await client.signOut().catch(() => undefined);
     await session.sync.clearUserToken();
-    await markSignedOut(link);
+    await markSignedOut();
     set({ problem: null });
     await refresh();
   }

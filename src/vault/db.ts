@@ -22,6 +22,19 @@ export interface MetaValues {
   /** the last outbox seq handed out on this device; 0 before the first change */
   outboxSeq: number;
   settings: DeviceSettings;
+  /**
+   * [S15] This device's changes the hub took and no pull has passed yet (sync-store.ts noteTaken):
+   * a restore that lost them must have them sent again (epoch-resend.ts). Kinds, ids and versions
+   * only, in clear as on every record row.
+   */
+  takenUnpulled: TakenNote[];
+}
+
+/** A change the hub took: of which record, under which version (an entry's: its position, K1). */
+export interface TakenNote {
+  readonly kind: EntityKind;
+  readonly id: string;
+  readonly version: number;
 }
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];

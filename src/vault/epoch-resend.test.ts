@@ -6,7 +6,7 @@ import { contactBody, openBody } from '../../test/factories/emergency-case';
 import { createHousehold } from '../../test/factories/household';
 import type { WireRecord } from '../protocol/sync';
 import { newId, setUpTestVault } from './testing';
-import type { VaultSession } from './types';
+import type { HubLink, VaultSession } from './types';
 
 const FLOOR = 10;
 
@@ -96,5 +96,116 @@ describe('[S15] what a device sends again after its hub was restored', () => {
       ['hh-a', 1, 'invalid'],
       ['hh-b', 2, null],
     ]);
+  });
+});
+
+describe('[S15] changes the hub took after its backup, or made on a version it lost', () => {
+  it('sends again a household edit the hub took (above the floor) but this phone never pulled back', async () => {
+    const { session } = await setUpTestVault();
+    const sent = await sentAll(session);
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-1', note: 'バックアップ前' }), 3)]);
+    await session.put('household', 'hh-1', createHousehold({ id: 'hh-1', note: 'バックアップの後に直した' }), 'update');
+    const [edit] = await session.outbox();
+    // The hub takes it as version 12 (after its backup at 10); the pull that would bring it back is cut off.
+    await session.sync.acknowledge([{ seq: edit!.seq, mutationId: edit!.mutationId, status: 'accepted', version: 12 }], [{ seq: edit!.seq, kind: 'household', entityId: 'hh-1' }]);
+    // Until it is pulled, the next edit is still based on what was pulled: the hub merged the edit
+    // with whatever it held, which this phone has not seen [S14].
+    await session.put('household', 'hh-0', createHousehold({ id: 'hh-0' }), 'create');
+
+    expect(await session.sync.keepLostRecords(FLOOR, sent)).toBe(1);
+    // The pull from the start brings the backup's copy.
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-1', note: 'バックアップ前' }), 3)]);
+    expect(await session.sync.resendLostRecords()).toBe(1);
+
+    expect((await session.get<Household>('household', 'hh-1'))?.data.note).toBe('バックアップの後に直した');
+    const queue = await session.outbox();
+    expect(queue.map((e) => [e.entityId, e.op, e.baseVersion])).toEqual([
+      ['hh-1', 'update', 3],
+      ['hh-0', 'create', null],
+    ]);
+  });
+
+  it('bases the next edit of an acknowledged record on the version it pulled, not on the one the hub took it under', async () => {
+    const { session } = await setUpTestVault();
+    await sentAll(session);
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-1' }), 3)]);
+    await session.put('household', 'hh-1', createHousehold({ id: 'hh-1', note: '一回目' }), 'update');
+    const [edit] = await session.outbox();
+    await session.sync.acknowledge([{ seq: edit!.seq, mutationId: edit!.mutationId, status: 'accepted', version: 12 }], [{ seq: edit!.seq, kind: 'household', entityId: 'hh-1' }]);
+    await session.put('household', 'hh-1', createHousehold({ id: 'hh-1', note: '二回目' }), 'update');
+    expect((await session.outbox()).map((e) => e.baseVersion)).toEqual([3]);
+  });
+
+  it("sends again this phone's case entry the hub took but this phone never pulled back", async () => {
+    const { session } = await setUpTestVault();
+    const sent = await sentAll(session);
+    const open = await entry(session, null);
+    await session.append('case-entry', open.id, open);
+    const [queued] = await session.outbox();
+    await session.sync.acknowledge([{ seq: queued!.seq, mutationId: queued!.mutationId, status: 'accepted', version: 12 }], [{ seq: queued!.seq, kind: 'case-entry', entityId: open.id }]);
+    expect(await session.outbox()).toEqual([]);
+
+    expect(await session.sync.keepLostRecords(FLOOR, sent)).toBe(1);
+    await session.sync.applyRemote([]);
+    expect(await session.sync.resendLostRecords()).toBe(1);
+    const queue = await session.outbox();
+    expect(queue.map((e) => [e.entityId, e.op, e.payload])).toEqual([[open.id, 'append', open]]);
+  });
+
+  it('forgets what the hub took once a pull has passed it: a restore whose floor is below it then keeps only what the pull wrote', async () => {
+    const { session } = await setUpTestVault();
+    const sent = await sentAll(session);
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-1' }), 3)]);
+    await session.put('household', 'hh-1', createHousehold({ id: 'hh-1', note: '直した' }), 'update');
+    const [edit] = await session.outbox();
+    await session.sync.acknowledge([{ seq: edit!.seq, mutationId: edit!.mutationId, status: 'accepted', version: 12 }], [{ seq: edit!.seq, kind: 'household', entityId: 'hh-1' }]);
+    const link: HubLink = {
+      hub: 'hub-a', loginName: 'coord', userId: 'u-1', displayName: '拠点 花子', role: 'coordinator', deviceSecret: 's',
+      cursor: 4, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false,
+    };
+    // The pull passes version 12 without hh-1 (out of this user's scope now): nothing above the floor is held.
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-2' }), 4)], { ...link, cursor: 12 });
+    expect(await session.sync.keepLostRecords(FLOOR, sent)).toBe(0);
+  });
+
+  it('sends an edit made on a version the restore lost as an edit of what the hub holds now, not of that version', async () => {
+    const { session } = await setUpTestVault();
+    const sent = await sentAll(session);
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-3', note: '他の端末の変更' }), 12)]);
+    await session.put('household', 'hh-3', createHousehold({ id: 'hh-3', note: 'オフラインで直した' }), 'update');
+    expect((await session.outbox()).map((e) => e.baseVersion)).toEqual([12]);
+
+    await session.sync.keepLostRecords(FLOOR, sent);
+    // The restored hub holds hh-3 at version 3: a base of 12 would be refused as invalid for ever.
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-3', note: 'バックアップ前' }), 3)]);
+    await session.sync.resendLostRecords();
+
+    expect((await session.get<Household>('household', 'hh-3'))?.data.note).toBe('オフラインで直した');
+    const queue = await session.outbox();
+    expect(queue.map((e) => [e.entityId, e.op, e.baseVersion, e.seq - sent, e.refusal])).toEqual([['hh-3', 'update', 3, 1, null]]);
+    expect((queue[0]?.payload as Household).note).toBe('オフラインで直した');
+  });
+
+  it('sends again such an edit the restored hub already refused, in the run that met the restore', async () => {
+    const { session } = await setUpTestVault();
+    const sent = await sentAll(session);
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-3' }), 12)]);
+    await session.put('household', 'hh-3', createHousehold({ id: 'hh-3', note: 'オフラインで直した' }), 'update');
+    const [edit] = await session.outbox();
+    // The run pushes before its pull learns of the restore: the hub takes the seq and refuses the base.
+    await session.sync.acknowledge([
+      { seq: edit!.seq, mutationId: edit!.mutationId, status: 'refused', reason: 'invalid', detail: 'baseVersion 12 is later than the record\'s version 3', retryable: false },
+    ]);
+
+    await session.sync.keepLostRecords(FLOOR, edit!.seq);
+    await session.sync.applyRemote([pulled('household', createHousehold({ id: 'hh-3', note: 'バックアップ前' }), 3)]);
+    await session.sync.resendLostRecords();
+
+    const queue = await session.outbox();
+    expect(queue.map((e) => [e.entityId, e.op, e.baseVersion, e.refusal])).toEqual([['hh-3', 'update', 3, null]]);
+    // A new change: its seq and mutation id are not the refused one's, which the hub answers the same way for ever [S4].
+    expect(queue[0]!.seq).toBeGreaterThan(edit!.seq);
+    expect(queue[0]!.mutationId).not.toBe(edit!.mutationId);
+    expect((queue[0]?.payload as Household).note).toBe('オフラインで直した');
   });
 });

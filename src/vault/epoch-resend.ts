@@ -1,7 +1,7 @@
 /**
  * What this device sends again after its hub's database was restored from a backup [S15]: the
- * records it holds at a version the restored database no longer has (above the epoch's floor) are
- * kept aside, sealed, in the `cache` table ('epoch-resend') before the pull from the start can
+ * records it holds at a version the restored database no longer has (above the epoch's floor), or
+ * with a queued edit made on such a version, are kept aside, sealed, in the `cache` table ('epoch-resend') before the pull from the start can
  * overwrite them with the older copies the hub has; once that pull is written, each goes back into
  * the vault and the outbox. Works offline; a full disk aborts the step whole and the next sync
  * does it again (the kept copies stay until they are queued).
@@ -11,7 +11,7 @@ import { readMeta, syncedColumnsOf, type OutboxRow, type RecordRow } from './db'
 import { appendOutbox, prepareOutbox, type SessionContext } from './journal';
 import { loadCache } from './cache';
 import { followServerSeq } from './sync-store';
-import { APPEND_ONLY_KINDS, type EntityKind } from './types';
+import { APPEND_ONLY_KINDS, type EntityKind, type VaultSession } from './types';
 
 const RESEND_KEY = 'epoch-resend';
 
@@ -19,20 +19,45 @@ interface KeptRecord {
   readonly kind: EntityKind;
   readonly id: string;
   readonly data: unknown;
+  /** the vault user whose queued edit it was (A9), when it was one; else whoever resends it */
+  readonly author?: string;
+  /** a queued withdrawal stays one */
+  readonly op?: 'withdraw';
 }
 
 /**
  * The epoch changed: keeps aside every record held above `floor` that has no unsent change (an
- * unsent change goes anyway), forgets their versions (the restored hub does not know them), makes
- * refusals the hub no longer remembers (seq above `lastSeq`) unsent again, and numbers the queue on
- * from `lastSeq`. Returns how many records were kept aside.
+ * unsent change goes anyway), and every record with a queued edit made on a version above `floor`
+ * (the restored hub would refuse that base, or merge on another record's state: the edit goes
+ * again as one on what the hub holds now). Forgets their versions (the restored hub does not know
+ * them), makes refusals the hub no longer remembers (seq above `lastSeq`) unsent again, and numbers
+ * the queue on from `lastSeq`. Returns how many records were kept aside.
  */
 export async function keepLostRecords(ctx: SessionContext, floor: number, lastSeq: number): Promise<number> {
   const { db } = ctx;
+  const keyOf = (kind: string, id: string) => `${kind}/${id}`;
+  const queue = await db.outbox.toArray();
+  // An edit on a lost version leaves the queue, whether still unsent or already refused by the
+  // restored hub (which took its seq and answers it the same way for ever, S4): its record goes
+  // again, under a new seq and mutation id.
+  const stale = queue.filter((o) => o.kind !== 'access' && !APPEND_ONLY_KINDS.has(o.kind) && (o.baseVersion ?? 0) > floor);
+  const staleKeys = new Set(stale.map((o) => keyOf(o.kind, o.entityId)));
+  const pendingKeys = new Set(queue.map((o) => keyOf(o.kind, o.entityId)).filter((key) => !staleKeys.has(key)));
+  // This device's changes the hub took and it has not pulled back (sync-store.ts noteTaken): the
+  // row holds their data, at the version it had before.
+  const taken = new Map<string, number>();
+  for (const note of (await readMeta(db, 'takenUnpulled')) ?? []) {
+    const key = keyOf(note.kind, note.id);
+    taken.set(key, Math.max(note.version, taken.get(key) ?? 0));
+  }
+  /** the latest version of the record this device knows the hub to have held: pulled, or taken from it */
+  const heldVersion = (row: RecordRow) => Math.max(row.version ?? 0, taken.get(keyOf(row.kind, row.id)) ?? 0);
   // A restore is rare: every row is read (the hub's version is a clear column of it, version 8).
-  const above = await db.records.filter((row) => row.version !== undefined && row.version > floor).toArray();
-  const pendingKeys = new Set((await db.outbox.toArray()).map((o) => `${o.kind}/${o.entityId}`));
-  const lost = above.filter((row) => !pendingKeys.has(`${row.kind}/${row.id}`));
+  const lost = await db.records
+    .filter((row) => staleKeys.has(keyOf(row.kind, row.id)) || (!pendingKeys.has(keyOf(row.kind, row.id)) && heldVersion(row) > floor))
+    .toArray();
+  // The queue is in seq order: the last edit of each record names its author and whether it withdrew it.
+  const lastEdit = new Map(stale.map((o) => [keyOf(o.kind, o.entityId), o]));
   const kept: KeptRecord[] = [];
   for (const row of lost) {
     if (row.demo === 1) continue;
@@ -40,27 +65,43 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
     // Evidence goes again only from the phone that wrote it (the hub takes an entry only from its
     // writer, E5): the others' entries are theirs to send.
     if (APPEND_ONLY_KINDS.has(row.kind) && (data as { deviceId?: unknown }).deviceId !== ctx.deviceId) continue;
-    kept.push({ kind: row.kind, id: row.id, data });
+    const edit = lastEdit.get(keyOf(row.kind, row.id));
+    const queued = edit === undefined ? {} : { author: edit.userId, ...(edit.op === 'withdraw' ? { op: 'withdraw' as const } : {}) };
+    kept.push({ kind: row.kind, id: row.id, data, ...queued });
   }
   // A restore met twice before the first was resent: both lists are kept, the newer copy first.
   const earlier = (await loadCache<KeptRecord[]>(ctx, RESEND_KEY)) ?? [];
-  const keys = new Set(kept.map((k) => `${k.kind}/${k.id}`));
-  const all = [...kept, ...earlier.filter((k) => !keys.has(`${k.kind}/${k.id}`))];
+  const keys = new Set(kept.map((k) => keyOf(k.kind, k.id)));
+  const all = [...kept, ...earlier.filter((k) => !keys.has(keyOf(k.kind, k.id)))];
   const sealed = await seal(ctx.key, bindingOf('cache', RESEND_KEY), all);
   const updatedAt = new Date(ctx.now()).toISOString();
-  await db.transaction('rw', [db.cache, db.records, db.outbox], async () => {
+  await db.transaction('rw', [db.cache, db.records, db.outbox, db.meta], async () => {
     await db.cache.put({ key: RESEND_KEY, updatedAt, ...sealed });
+    // The edits kept with their records (those read above: one queued since is left as it is).
+    await db.outbox.bulkDelete(stale.filter((o) => keys.has(keyOf(o.kind, o.entityId))).map((o) => o.seq));
     // Their versions are forgotten (the restored hub does not know them); the rows stay until the
     // pull from the start overwrites them. Re-read here, so a row changed meanwhile is not undone.
     const current = await db.records.bulkGet(lost.map((row) => [row.kind, row.id] as [EntityKind, string]));
-    const forget = current.filter((row): row is RecordRow => row !== undefined && row.version !== undefined && row.version > floor);
+    const forget = current.filter((row): row is RecordRow => row !== undefined && heldVersion(row) > floor);
     await db.records.bulkPut(forget.map(({ version: _version, officeId: _officeId, ...rest }) => rest));
+    // What the hub took is kept aside now, or was at or below the floor (the restored hub has it).
+    await db.meta.delete('takenUnpulled');
     // Refusals the restored hub has no receipt of: the changes go again and are answered again.
     const forgotten = (await db.outbox.toArray()).filter((o) => o.seq > lastSeq && o.refusedReason !== undefined && o.refusedReason !== null);
     await db.outbox.bulkPut(forgotten.map((o) => ({ ...o, refusedReason: null, refusedAt: null, refusedDetail: null })));
   });
   await followServerSeq(ctx, lastSeq);
   return kept.length;
+}
+
+/**
+ * Whether records kept aside by keepLostRecords still wait for the pull from the start to end (a
+ * run cut off after the epoch change): the sync engine then pulls, queues them again, and only
+ * then pushes what was queued meanwhile, which may build on them (an entry continuing one the
+ * restore lost, E2).
+ */
+export async function lostRecordsWaiting(vault: Pick<VaultSession, 'loadCache'>): Promise<boolean> {
+  return ((await vault.loadCache<readonly KeptRecord[]>(RESEND_KEY))?.length ?? 0) > 0;
 }
 
 /**
@@ -82,10 +123,10 @@ export async function resendLostRecords(ctx: SessionContext): Promise<number> {
       const meta: RecordRow | undefined = metas[i];
       const evidence = APPEND_ONLY_KINDS.has(k.kind);
       const baseVersion = evidence ? null : (meta?.version ?? null);
-      const op = evidence ? ('append' as const) : baseVersion === null ? ('create' as const) : ('update' as const);
+      const op = evidence ? ('append' as const) : (k.op ?? (baseVersion === null ? ('create' as const) : ('update' as const)));
       const [sealed, queued] = await Promise.all([seal(ctx.key, bindingOf('records', k.kind, k.id), k.data), prepareOutbox(ctx, k.kind, k.id, op, k.data)]);
-      // An entry is sent in its writer's name, whoever has the phone unlocked now (A9).
-      const writer = evidence ? (k.data as { recordedBy?: { userId?: unknown } }).recordedBy?.userId : undefined;
+      // An entry is sent in its writer's name, an edit in its author's, whoever has the phone unlocked now (A9).
+      const writer = evidence ? (k.data as { recordedBy?: { userId?: unknown } }).recordedBy?.userId : k.author;
       const pending = typeof writer === 'string' ? { ...queued, userId: writer } : queued;
       return { k, sealed, pending, baseVersion, evidence, synced: syncedColumnsOf(meta) };
     }),

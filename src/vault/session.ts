@@ -158,7 +158,7 @@ export class Session implements VaultSession {
     hubLink: () => this.read(syncStore.readHubLink),
     saveHubLink: (link) => this.run((ctx) => syncStore.saveHubLink(ctx, link)),
     clearHubLink: () => this.run(syncStore.clearHubLink),
-    acknowledge: (results) => this.run((ctx) => syncStore.acknowledge(ctx, results)),
+    acknowledge: (results, changes) => this.run((ctx) => syncStore.acknowledge(ctx, results, changes)),
     applyRemote: (records, link) => this.run((ctx) => syncStore.applyRemote(ctx, records, link)),
     sealPulled: (start) => {
       const key = this.#key;

@@ -6,10 +6,10 @@
  * acknowledgement whole, and the next sync run does it again (both are idempotent).
  */
 import { HUB_ONLY_OFFICE } from '../protocol/constants';
-import type { ChangeResult, WireRecord, WireScope } from '../protocol/sync';
+import type { ChangeResult, WireChange, WireRecord, WireScope } from '../protocol/sync';
 import { bindingOf, seal, unseal } from './crypto';
 import { VaultError } from './errors';
-import type { HubLinkRow, OutboxRow, RecordRow, SetAsideRow, SyncedColumns } from './db';
+import { readMeta, type HubLinkRow, type OutboxRow, type RecordRow, type SetAsideRow, type SyncedColumns, type TakenNote, type VaultDatabase } from './db';
 import { bindingOfRefusal, isoAt, type SessionContext } from './journal';
 import { hashOf, sealPage, type PortablePage } from './seal-page';
 import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HubLink, type PreparedPage } from './types';
@@ -33,7 +33,11 @@ export async function clearHubLink(ctx: SessionContext): Promise<void> {
   await ctx.db.hubLink.delete('link');
 }
 
-export async function acknowledge(ctx: SessionContext, results: readonly ChangeResult[]): Promise<AcknowledgeReport> {
+/** What acknowledge needs of each change sent: which record it is of, by its seq. */
+export type SentChange = Pick<WireChange, 'seq' | 'kind' | 'entityId'>;
+
+/** `changes`: the batch the results answer, so that what the hub took is noted [S15] (noteTaken). */
+export async function acknowledge(ctx: SessionContext, results: readonly ChangeResult[], changes: readonly SentChange[] = []): Promise<AcknowledgeReport> {
   // A retryable refusal ('gap', 'author') is not the hub's last word: the entry stays as it is.
   const refusals = results.filter((r) => r.status === 'refused' && !r.retryable);
   // Sealing is WebCrypto: done before the transaction opens (see journal.ts prepareOutbox).
@@ -44,7 +48,7 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
   );
   const at = isoAt(ctx.now);
   const { db } = ctx;
-  return db.transaction('rw', db.outbox, async () => {
+  return db.transaction('rw', [db.outbox, db.meta], async () => {
     // Which change each answered seq holds, from the mutation id index alone: the rows themselves
     // (sealed payloads, ~4 KB each) are read only for a refusal, which rewrites its row.
     const held = new Map<number, string>();
@@ -58,6 +62,7 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
     let refused = 0;
     let gapAt: number | null = null;
     const done: number[] = [];
+    const takenAt = new Map<number, number>();
     const refusedNow: Extract<ChangeResult, { status: 'refused' }>[] = [];
     for (const result of results) {
       // An answer about a change this device no longer holds, or about another change under the
@@ -65,6 +70,7 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
       if (held.get(result.seq) !== result.mutationId) continue;
       if (result.status !== 'refused') {
         done.push(result.seq);
+        takenAt.set(result.seq, result.version);
         sent += 1;
       } else if (result.reason === 'gap') {
         gapAt = gapAt === null ? result.seq : Math.min(gapAt, result.seq);
@@ -90,8 +96,37 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
     // Each run of consecutive seqs goes in one range delete: IndexedDB drops a range and its index
     // entries in one request, several times faster than a delete per key (a drain of 1,000).
     for (const [first, last] of runsOf(done)) await db.outbox.where(':id').between(first, last, true, true).delete();
+    await noteTaken(db, takenAt, changes);
     return { sent, refused, gapAt };
   });
+}
+
+/**
+ * [S15] Notes the changes of this push the hub took (a record's version, an entry's position K1),
+ * in acknowledge's transaction: until the pull brings them back, a restore that lost them would
+ * find nothing on this device above its floor, and they would not go again (epoch-resend.ts). One
+ * small row for the whole push, not a rewrite of each record's row (a drain of 1,000 edits took
+ * half a second more so). The access log is no record: nothing to send again from a row.
+ */
+async function noteTaken(db: VaultDatabase, takenAt: ReadonlyMap<number, number>, changes: readonly SentChange[]): Promise<void> {
+  const notes: TakenNote[] = [];
+  for (const change of changes) {
+    const version = takenAt.get(change.seq);
+    if (version !== undefined && change.kind !== 'access') notes.push({ kind: change.kind, id: change.entityId, version });
+  }
+  if (notes.length === 0) return;
+  const earlier = (await readMeta(db, 'takenUnpulled')) ?? [];
+  await db.meta.put({ key: 'takenUnpulled', value: [...earlier, ...notes] });
+}
+
+/** [S15] Forgets the taken changes a pull has now passed (written, or out of this user's scope). */
+async function passTaken(db: VaultDatabase, cursor: number): Promise<void> {
+  const notes = await readMeta(db, 'takenUnpulled');
+  if (notes === undefined) return;
+  const left = notes.filter((note) => note.version > cursor);
+  if (left.length === notes.length) return;
+  if (left.length === 0) await db.meta.delete('takenUnpulled');
+  else await db.meta.put({ key: 'takenUnpulled', value: left });
 }
 
 /** The seqs as runs of consecutive integers [first, last], each holding only seqs given. */
@@ -175,7 +210,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
   // [R4] Evidence is never dropped, whatever the hub says.
   const removals = removed.filter((r) => !APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
 
-  return db.transaction('rw', [db.records, db.outbox, db.hubLink, db.setAside, db.drafts], async () => {
+  return db.transaction('rw', [db.records, db.outbox, db.hubLink, db.setAside, db.drafts, db.meta], async () => {
     const keys = [...page.map((r) => [r.kind, r.entityId] as [EntityKind, string]), ...removals];
     // Only evidence needs to know what is held (a first sync of 11,000 records would otherwise read
     // 11,000 rows that are not there).
@@ -224,6 +259,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
     await db.setAside.bulkDelete(removedSetAside);
     if (linkRow !== undefined) await db.hubLink.put(linkRow);
+    if (link !== undefined) await passTaken(db, link.cursor);
     return {
       written: rows.length,
       writtenKeys: rows.map((r) => [r.kind, r.id] as const),

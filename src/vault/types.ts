@@ -1,6 +1,6 @@
 import type { FunctionBonusKind } from '../protocol/constants';
 import type { EvidenceReceipt, HubKeyInfo } from '../protocol/countersign';
-import type { ChangeResult, RefusalReason, Role, WireRecord, WireScope } from '../protocol/sync';
+import type { ChangeResult, RefusalReason, Role, WireChange, WireRecord, WireScope } from '../protocol/sync';
 import type { PortablePage } from './seal-page';
 
 /**
@@ -176,8 +176,9 @@ export interface SyncStore {
   /**
    * Applies a push's results in one transaction: accepted and duplicate entries leave the queue
    * (the records stay); refused ones stay, marked; 'gap' refusals are left untouched to be retried.
+   * `changes`: the batch sent, so that what the hub took is noted until a pull passes it [S15].
    */
-  acknowledge(results: readonly ChangeResult[]): Promise<AcknowledgeReport>;
+  acknowledge(results: readonly ChangeResult[], changes?: readonly Pick<WireChange, 'seq' | 'kind' | 'entityId'>[]): Promise<AcknowledgeReport>;
   /**
    * Writes a pulled page in one transaction, without outbox entries: records with an unsent change
    * are not touched (data and version alike); evidence held here is never overwritten; a record this
@@ -223,8 +224,10 @@ export interface SyncStore {
    */
   followServerSeq(lastSeq: number): Promise<void>;
   /**
-   * [S15] The hub's database was restored: keeps aside what this device holds above `floor` (it
-   * sends it again after the pull from the start) and numbers the queue on from `lastSeq`.
+   * [S15] The hub's database was restored: keeps aside what this device holds above `floor` (its
+   * changes the hub took above it and it did not pull back included) and the records whose queued
+   * edit was made on a version above it (the edit leaves the queue with them); it sends them again
+   * after the pull from the start, and numbers the queue on from `lastSeq`.
    * Returns how many records were kept aside (epoch-resend.ts).
    */
   keepLostRecords(floor: number, lastSeq: number): Promise<number>;
