@@ -189,6 +189,19 @@ export function storeContract(name: string, target: ContractTarget): void {
       });
     });
 
+    describe('[A11] refused writes', () => {
+      it("[A11] a duplicate or a dangling reference is refused by its constraint, never in PostgreSQL's words, which quote the values", async () => {
+        await store.createTenant({ id: 'hub-secret-name', name: '重複する拠点' });
+        const twice = await store.createTenant({ id: 'hub-secret-name', name: '重複する拠点' }).catch((e: unknown) => e);
+        expect(twice).toBeInstanceOf(StoreError);
+        expect(twice).toMatchObject({ code: 'exists', message: expect.stringContaining('SQLSTATE 23505') });
+        expect((twice as Error).message).not.toContain('hub-secret-name');
+        const dangling = await store.createOffice({ id: 'office-x', tenantId: 'hub-nowhere-secret', name: 'どこにもない拠点の事業所' }).catch((e: unknown) => e);
+        expect(dangling).toMatchObject({ code: 'not-found', message: expect.stringContaining('SQLSTATE 23503') });
+        expect((dangling as Error).message).not.toContain('hub-nowhere-secret');
+      });
+    });
+
     describe('[S4] retries', () => {
       it('[S4] the same push again changes nothing and answers with the original versions', async () => {
         const changes = [1, 2, 3].map((seq) => householdChange(seq));

@@ -390,15 +390,20 @@ export class SqlStore extends SqlAccountStore implements Store {
     await this.onClose();
   }
 
-  /** A write whose unique or foreign-key violation is the caller's mistake, not a server fault. */
+  /**
+   * A write whose unique or foreign-key violation is the caller's mistake, not a server fault. The
+   * error names the constraint and SQLSTATE, never PostgreSQL's words: they quote the values (a
+   * login, a name), and the API hands a StoreError's words to the client [A2][A11].
+   */
   private async write(text: string, values: unknown[]): Promise<pg.QueryResult> {
     try {
       return await this.pool.query(text, values);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === '23505') throw new StoreError('exists', (error as Error).message);
-      if (code === '23503') throw new StoreError('not-found', (error as Error).message);
-      if (code === '23514' || code === '22P02') throw new StoreError('bad-request', (error as Error).message);
+      const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+      const which = typeof constraint === 'string' ? `constraint ${constraint}, ` : '';
+      if (code === '23505') throw new StoreError('exists', `already there (${which}SQLSTATE 23505)`);
+      if (code === '23503') throw new StoreError('not-found', `refers to what is not there (${which}SQLSTATE 23503)`);
+      if (code === '23514' || code === '22P02') throw new StoreError('bad-request', `not storable (${which}SQLSTATE ${code})`);
       throw error;
     }
   }

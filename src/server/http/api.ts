@@ -169,7 +169,8 @@ const PullQuery = z.strictObject({
 const STORE_ERRORS: Readonly<Record<StoreErrorCode, () => ServiceError>> = {
   'bad-request': () => new ServiceError('bad-request', '送信された内容が正しくありません。'),
   'unknown-device': () => new ServiceError('unknown-device', 'この端末はまだ登録されていません。'),
-  forbidden: () => new ServiceError('forbidden', 'この端末は別の利用者に登録されています。'),
+  // A7: the user has not signed in on this device, or an enrolment without the device's secret (A6).
+  forbidden: () => new ServiceError('forbidden', 'この端末で拠点へのサインインが確認できません。'),
   'device-disabled': () => new ServiceError('retired', 'この端末は停止されました。'),
   'user-disabled': () => new ServiceError('retired', 'この利用者は停止されました。'),
   exists: () => new ServiceError('exists', '既に登録されています。'),
