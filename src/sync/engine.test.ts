@@ -638,6 +638,54 @@ describe('sync engine: records it cannot read [R3][R4]', () => {
     expect(d.status.getState().setAside.total).toBe(1);
     expect(d.onRecordsChanged).toHaveBeenLastCalledWith('all');
   });
+
+  it("[R4] after 「一覧から外す」 the household shows the other coordinator's edit that came while the refused change waited", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const id = newId();
+    const write = (note: string) =>
+      hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note })) });
+    write('最初の内容');
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    await d.session.put('household', id, createHousehold({ id, note: 'この端末の編集' }), 'update');
+    hub.refuseEntity(id, 'scope');
+    expect(await d.engine.run()).toBe('done');
+    const version = write('他のコーディネーターの編集');
+    expect(await d.engine.run()).toBe('done');
+    // The copy stays while the refused change waits (its base is what the user sees it refused on).
+    expect((await d.session.get<Household>('household', id))?.data.note).toBe('この端末の編集');
+
+    const [refused] = await d.session.outbox();
+    await d.engine.dismissRefused(refused!.seq);
+
+    expect((await d.session.get<Household>('household', id))?.data.note).toBe('他のコーディネーターの編集');
+    expect((await d.db.records.get(['household', id]))?.version).toBe(version);
+    expect(d.onRecordsChanged).toHaveBeenLastCalledWith([['household', id]]);
+    expect(await d.engine.run()).toBe('done');
+    expect((await d.session.get<Household>('household', id))?.data.note).toBe('他のコーディネーターの編集');
+    expect(hub.taken.filter((t) => t.entityId === id)).toEqual([]);
+  });
+
+  it('[R4] after 「一覧から外す」 a household the admin withdrew while its refused change waited leaves the device', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const id = newId();
+    hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id })) });
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    await d.session.put('household', id, createHousehold({ id, note: 'この端末の編集' }), 'update');
+    hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: true, payloadJson: 'null' });
+    hub.refuseEntity(id, 'invalid', "withdrawn by the hub's admin");
+    expect(await d.engine.run()).toBe('done');
+    expect(await d.session.get('household', id)).toBeDefined();
+
+    const [refused] = await d.session.outbox();
+    await d.engine.dismissRefused(refused!.seq);
+
+    expect(await d.session.get('household', id)).toBeUndefined();
+    expect(d.onRecordsChanged).toHaveBeenLastCalledWith('all');
+  });
 });
 
 describe('sync engine: signed out and retired', () => {

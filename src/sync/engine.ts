@@ -88,8 +88,9 @@ export interface SyncEngine {
   refresh(): Promise<void>;
   dismissRefused(seq: number): Promise<void>;
   /**
-   * Pulls everything in scope again from the start (after the hub's database was restored from a
-   * backup, say): the records are written again; unsent changes here are left as they are.
+   * Runs once from the cursor held (so a restore of the hub not yet met is met as in any run, S15),
+   * then pulls everything in scope again from the start (after the admin mended records the app set
+   * aside, R3, say): the records are written again; unsent changes here are left as they are.
    */
   pullAgain(): Promise<RunOutcome>;
   /** the hub's open same-field conflicts on records this user may hold */
@@ -627,7 +628,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function dismissRefused(seq: number): Promise<void> {
-    await session.sync.dismissRefused(seq);
+    // [R4] The hub's copy held back for the change is the record now (or its withdrawal took it): the screens follow.
+    const applied = await session.sync.dismissRefused(seq);
+    if (applied !== null) await options.onRecordsChanged?.(applied.removed ? 'all' : [[applied.kind, applied.id]]);
     await refresh();
   }
 
@@ -664,6 +667,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function pullAgain(): Promise<RunOutcome> {
     if (running) await running;
+    // [S15] First an ordinary run from the cursor held, with its epoch and mark: the hub can tell a
+    // restore (another epoch, or a database put back by hand that a marked cursor catches) only
+    // from that cursor, never from version 0, which every timeline shares. A restore met there is
+    // handled as always (what it lost is kept aside, pulled from the start, sent again); started
+    // over from 0 unmet, the restore's older copies would overwrite this device's later edits and
+    // nothing would be sent again. A run that did not get through leaves the cursor as it is.
+    const first = await run();
+    if (first !== 'done') return first;
     const link = await joinedLink();
     await session.sync.saveHubLink({ ...link, cursor: 0 });
     return run();

@@ -27,6 +27,11 @@ interface Restore {
   floor: number;
   /** runs once, when the first page from the start has been answered: to cut the run off after it */
   afterFirstPage: () => void;
+  /**
+   * The database was put back by hand and kept its epoch: only a marked cursor beyond the floor
+   * tells (its version was handed out again, or lies beyond the head), never a cursor at version 0.
+   */
+  byHand?: boolean;
 }
 
 /** The fake hub as the restored database: a cursor of the epoch before is answered from the start with epochChange. */
@@ -34,7 +39,9 @@ function restored(hub: FakeHub, restore: Restore): FetchLike {
   const fetch = hub.browser();
   return async (input, init) => {
     const url = new URL(input, 'https://hub.example');
-    if (url.pathname !== API.pull || parseCursor(url.searchParams.get('cursor') ?? '0')?.epoch !== BEFORE) return fetch(input, init);
+    const cursor = parseCursor(url.searchParams.get('cursor') ?? '0');
+    const putBack = restore.byHand === true && cursor?.mark != null && cursor.version > restore.floor;
+    if (url.pathname !== API.pull || (cursor?.epoch !== BEFORE && !putBack)) return fetch(input, init);
     url.searchParams.set('cursor', '0');
     const answer = await fetch(`${url.pathname}${url.search}`, init);
     if (!answer.ok) return answer;
@@ -69,7 +76,14 @@ async function phone(hub: FakeHub, pullPage?: number) {
     const link = await session.sync.hubLink();
     await session.sync.saveHubLink({ ...link!, epoch: BEFORE, cursor, mark: null });
   };
-  return { session, status, engine, restore, restoreHub, signIn };
+  /** The hub's database is put back by hand to a backup whose head was `floor`, keeping its epoch; this phone's cursor is marked. */
+  const restoreHubByHand = async (floor: number) => {
+    restore.floor = floor;
+    restore.byHand = true;
+    const link = await session.sync.hubLink();
+    await session.sync.saveHubLink({ ...link!, mark: Date.now() });
+  };
+  return { session, status, engine, restore, restoreHub, restoreHubByHand, signIn };
 }
 
 function household(id: string, note: string): Omit<WireRecord, 'version'> {
@@ -82,6 +96,29 @@ const hubError = (status: number, code: ErrorCode) => ({ type: 'error' as const,
 const sentBy = (hub: FakeHub, session: VaultSession, entityId: string) => hub.taken.filter((t) => t.deviceId === session.deviceId && t.entityId === entityId);
 
 describe('[S15] the engine after a restore of the hub', () => {
+  it('[S15] 「最初から受信し直す」 after a restore by hand this phone has not met yet keeps and sends again its edit the restore lost', async () => {
+    const hub = createFakeHub();
+    const p = await phone(hub);
+    const id = newId();
+    const floor = hub.write(household(id, 'バックアップ時'));
+    const backup = hub.records.get(`household/${id}`)!;
+    expect(await p.engine.run()).toBe('done');
+    // After the backup, the hub took this phone's edit and the phone pulled it back.
+    await p.session.put('household', id, createHousehold({ id, note: 'バックアップ後の編集' }), 'update');
+    expect(await p.engine.run()).toBe('done');
+    expect((await p.session.sync.hubLink())!.cursor).toBeGreaterThan(floor);
+    // The database is put back by hand: the hub holds the backup's copy again, under the same epoch.
+    (hub.records as Map<string, typeof backup>).set(`household/${id}`, backup);
+    await p.restoreHubByHand(floor);
+
+    expect(await p.engine.pullAgain()).toBe('done');
+
+    expect((await p.session.get<{ note: string }>('household', id))?.data.note).toBe('バックアップ後の編集');
+    expect(JSON.parse(hub.records.get(`household/${id}`)!.payloadJson)).toMatchObject({ note: 'バックアップ後の編集' });
+    expect(sentBy(hub, p.session, id)).toHaveLength(2);
+    expect(await p.session.outbox()).toEqual([]);
+  });
+
   it('a run cut off after the epoch change pulls and sends again what the restore lost before it pushes anything new', async () => {
     const hub = createFakeHub();
     const p = await phone(hub, 1);

@@ -21,7 +21,8 @@ export async function saveCache(ctx: SessionContext, key: string, value: unknown
 export async function loadCache<T>(ctx: SessionContext, key: string): Promise<T | undefined> {
   assertCacheKey(key);
   const row = await ctx.db.cache.get(key);
-  if (row === undefined) return undefined;
+  // (A held-back record's key never passes assertCacheKey; the check is for the type.)
+  if (row === undefined || !('ct' in row)) return undefined;
   try {
     return await unseal<T>(ctx.key, bindingOf('cache', key), row);
   } catch {

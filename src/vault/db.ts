@@ -165,6 +165,28 @@ export interface CacheRow extends SealedColumns {
 }
 
 /**
+ * [R4] The hub's latest copy of a record that a pull could not write because a change to it waited
+ * here (sync-store.ts applyRemote), kept in the `cache` table (no schema change) under
+ * `held-back:<kind>:<id>` (`:` is outside the keys saveCache takes) until that change is set aside
+ * (「一覧から外す」: the copy is then written) or a later pull writes the record. Kind, id, the
+ * hub's version and office in clear, as on every record row.
+ */
+export interface HeldBackRow {
+  key: string;
+  updatedAt: string;
+  kind: EntityKind;
+  id: string;
+  version: number;
+  officeId: string | null;
+  /** the record sealed as the pull sealed it (bindingOf('records', kind, id)); null: the hub's admin withdrew it */
+  copy: SealedColumns | null;
+}
+
+export const HELD_BACK_PREFIX = 'held-back:';
+export const heldBackKey = (kind: EntityKind, id: string): string => `${HELD_BACK_PREFIX}${kind}:${id}`;
+export const isHeldBack = (row: CacheRow | HeldBackRow): row is HeldBackRow => 'copy' in row;
+
+/**
  * Version 1 of the schema. Only indexed columns are listed; see the row types for the rest.
  * Keep this object as it is once released: a later version declares its own stores.
  */
@@ -267,7 +289,7 @@ export class VaultDatabase extends Dexie {
   outbox!: Table<OutboxRow, number>;
   accessLog!: Table<AccessLogRow, number>;
   drafts!: Table<DraftRow, string>;
-  cache!: Table<CacheRow, string>;
+  cache!: Table<CacheRow | HeldBackRow, string>;
   hubLink!: Table<HubLinkRow, 'link'>;
   receipts!: Table<ReceiptRow, string>;
   setAside!: Table<SetAsideRow, [EntityKind, string]>;

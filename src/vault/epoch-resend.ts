@@ -7,7 +7,7 @@
  * does it again (the kept copies stay until they are queued).
  */
 import { bindingOf, seal, unseal } from './crypto';
-import { readMeta, syncedColumnsOf, type OutboxRow, type RecordRow } from './db';
+import { HELD_BACK_PREFIX, readMeta, syncedColumnsOf, type OutboxRow, type RecordRow } from './db';
 import { appendOutbox, prepareOutbox, type SessionContext } from './journal';
 import { loadCache } from './cache';
 import { followServerSeq } from './sync-store';
@@ -86,6 +86,9 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
     await db.records.bulkPut(forget.map(({ version: _version, officeId: _officeId, ...rest }) => rest));
     // What the hub took is kept aside now, or was at or below the floor (the restored hub has it).
     await db.meta.delete('takenUnpulled');
+    // [R4] Copies held back for waiting changes are of the timeline before: the pull from the start
+    // holds back again what the restored hub has of those records.
+    await db.cache.where(':id').startsWith(HELD_BACK_PREFIX).delete();
     // Refusals the restored hub has no receipt of: the changes go again and are answered again.
     const forgotten = (await db.outbox.toArray()).filter((o) => o.seq > lastSeq && o.refusedReason !== undefined && o.refusedReason !== null);
     await db.outbox.bulkPut(forgotten.map((o) => ({ ...o, refusedReason: null, refusedAt: null, refusedDetail: null })));

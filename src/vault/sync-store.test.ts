@@ -304,6 +304,83 @@ describe('sync store: applyRemote', () => {
   });
 });
 
+describe('sync store: copies held back for a refused change [R4]', () => {
+  const refused = (e: OutboxEntry) => ({ seq: e.seq, mutationId: e.mutationId, status: 'refused' as const, reason: 'scope' as const, detail: '?', retryable: false });
+  const noteOf = async (session: VaultSession, id: string) => (await session.get<{ note: string }>('household', id))?.data.note;
+  const heldBack = async (db: Awaited<ReturnType<typeof setUpTestVault>>['db']) => (await db.cache.toArray()).filter((r) => r.key.startsWith('held-back:'));
+
+  /** A household pulled at version 2, then edited here `notes.length` times, each edit refused. */
+  async function refusedEdits(notes: readonly string[], overrides: Partial<WireRecord> = {}) {
+    const vault = await setUpTestVault();
+    const r = wire({ version: 2, ...overrides });
+    await vault.session.sync.applyRemote([r]);
+    for (const note of notes) await vault.session.put('household', r.entityId, createHousehold({ id: r.entityId, note }), 'update');
+    const edits = (await vault.session.outbox()).filter((e) => e.entityId === r.entityId);
+    await vault.session.sync.acknowledge(edits.map(refused));
+    return { ...vault, r, id: r.entityId, edits };
+  }
+
+  it('[R4] writes the latest copy a pull held back once the last change to its record is set aside, not before', async () => {
+    const { session, db, r, id, edits } = await refusedEdits(['一つ目', '二つ目']);
+    await session.sync.applyRemote([{ ...r, version: 3, payloadJson: noted(id, 'ハブの版 3') }]);
+    await session.sync.applyRemote([{ ...r, version: 4, payloadJson: noted(id, 'ハブの版 4') }]);
+    expect(await noteOf(session, id)).toBe('二つ目');
+
+    expect(await session.sync.dismissRefused(edits[0]!.seq)).toBeNull();
+    expect(await noteOf(session, id)).toBe('二つ目');
+    expect(await session.sync.dismissRefused(edits[1]!.seq)).toEqual({ kind: 'household', id, removed: false });
+
+    expect(await noteOf(session, id)).toBe('ハブの版 4');
+    expect(await db.records.get(['household', id])).toMatchObject({ version: 4, officeId: 'office-a' });
+    expect(await heldBack(db)).toEqual([]);
+  });
+
+  it('[R4] applies a withdrawal a pull held back once the refused change is set aside, draft and all', async () => {
+    const { session, db, r, id, edits } = await refusedEdits(['編集']);
+    await session.saveDraft(`household:${id}`, { step: 2 });
+    await session.sync.applyRemote([{ ...r, version: 3, withdrawn: true, payloadJson: 'null' }]);
+    expect(await session.get('household', id)).toBeDefined();
+
+    expect(await session.sync.dismissRefused(edits[0]!.seq)).toEqual({ kind: 'household', id, removed: true });
+
+    expect(await session.get('household', id)).toBeUndefined();
+    expect(await session.loadDraft(`household:${id}`)).toBeUndefined();
+    expect(await heldBack(db)).toEqual([]);
+  });
+
+  it('[R4] forgets a held-back copy once a pull writes its record, so a later refusal set aside brings back nothing older', async () => {
+    const { session, db } = await setUpTestVault();
+    const r = wire({ version: 2 });
+    await session.sync.applyRemote([r]);
+    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '未送信' }), 'update');
+    const [edit] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
+    await session.sync.applyRemote([{ ...r, version: 3, payloadJson: noted(r.entityId, 'ハブの版 3') }]);
+    expect(await heldBack(db)).toHaveLength(1);
+    await session.sync.acknowledge([accepted(edit!, 4)]);
+    await session.sync.applyRemote([{ ...r, version: 4, payloadJson: noted(r.entityId, '統合した版 4') }]);
+    expect(await heldBack(db)).toEqual([]);
+
+    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '後の編集' }), 'update');
+    const [later] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
+    await session.sync.acknowledge([refused(later!)]);
+    expect(await session.sync.dismissRefused(later!.seq)).toBeNull();
+    expect(await noteOf(session, r.entityId)).toBe('後の編集');
+  });
+
+  it('[R4] forgets held-back copies outside a narrower scope, and all of them at an epoch change [S15]', async () => {
+    const { session, db, r, id } = await refusedEdits(['編集'], { officeId: 'office-b' });
+    const mine = await refusedEdits(['編集']);
+    await session.sync.applyRemote([{ ...r, version: 3, payloadJson: noted(id, 'ハブの版 3') }]);
+    await session.sync.dropOutOfScope({ role: 'case-worker', officeIds: ['office-a'], facilityId: null });
+    expect(await heldBack(db)).toEqual([]);
+
+    await mine.session.sync.applyRemote([{ ...mine.r, version: 3, payloadJson: noted(mine.id, 'ハブの版 3') }]);
+    expect(await heldBack(mine.db)).toHaveLength(1);
+    await mine.session.sync.keepLostRecords(2, 0);
+    expect(await heldBack(mine.db)).toEqual([]);
+  });
+});
+
 describe('sync store: dropOutOfScope', () => {
   it('drops records of offices no longer in scope, keeps hub-wide ones and any with unsent changes', async () => {
     const { session, db } = await setUpTestVault();

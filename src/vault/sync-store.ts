@@ -9,10 +9,23 @@ import { HUB_ONLY_OFFICE } from '../protocol/constants';
 import type { ChangeResult, WireChange, WireRecord, WireScope } from '../protocol/sync';
 import { bindingOf, seal, unseal } from './crypto';
 import { VaultError } from './errors';
-import { readMeta, type HubLinkRow, type OutboxRow, type RecordRow, type SetAsideRow, type SyncedColumns, type TakenNote, type VaultDatabase } from './db';
+import {
+  HELD_BACK_PREFIX,
+  heldBackKey,
+  isHeldBack,
+  readMeta,
+  type HeldBackRow,
+  type HubLinkRow,
+  type OutboxRow,
+  type RecordRow,
+  type SetAsideRow,
+  type SyncedColumns,
+  type TakenNote,
+  type VaultDatabase,
+} from './db';
 import { bindingOfRefusal, isoAt, type SessionContext } from './journal';
 import { hashOf, sealPage, type PortablePage } from './seal-page';
-import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HubLink, type PreparedPage } from './types';
+import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HeldBackApplied, type HubLink, type PreparedPage } from './types';
 
 const LINK_BINDING = bindingOf('hubLink', 'link');
 
@@ -210,7 +223,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
   // [R4] Evidence is never dropped, whatever the hub says.
   const removals = removed.filter((r) => !APPEND_ONLY_KINDS.has(r.kind)).map((r) => [r.kind, r.entityId] as [EntityKind, string]);
 
-  return db.transaction('rw', [db.records, db.outbox, db.hubLink, db.setAside, db.drafts, db.meta], async () => {
+  return db.transaction('rw', [db.records, db.outbox, db.hubLink, db.setAside, db.drafts, db.meta, db.cache], async () => {
     const keys = [...page.map((r) => [r.kind, r.entityId] as [EntityKind, string]), ...removals];
     // Only evidence needs to know what is held (a first sync of 11,000 records would otherwise read
     // 11,000 rows that are not there).
@@ -224,6 +237,9 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     const versioned: RecordRow[] = [];
     const evidenceMismatches: string[] = [];
     let keptPending = 0;
+    // [R4] The hub's copies of records a waiting change keeps from being written, held back until
+    // that change is set aside or sent (the cursor moves past them: no pull brings them again).
+    const heldBack: HeldBackRow[] = [];
     for (const [i, r] of page.entries()) {
       const synced: SyncedColumns = { version: r.version, officeId: r.officeId };
       const held = APPEND_ONLY_KINDS.has(r.kind) ? heldRows.get(r.entityId) : undefined;
@@ -239,6 +255,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
       if (pending.has(`${r.kind}/${r.entityId}`)) {
         // The unsent change keeps both its data and the version it was based on; the hub merges.
         keptPending += 1;
+        if (!APPEND_ONLY_KINDS.has(r.kind)) heldBack.push(heldBackRow(r, updatedAt, sealed[i]!));
         continue;
       }
       // No demo column: a real row stays out of the demo index (db.ts RecordRow.demo).
@@ -255,9 +272,18 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     // [R4] An admin's removal drops the copy here, unless an unsent change to it waits (the hub decides then).
     const drop = removals.filter(([kind, id]) => !pending.has(`${kind}/${id}`));
     keptPending += removals.length - drop.length;
+    for (const r of removed) if (!APPEND_ONLY_KINDS.has(r.kind) && pending.has(`${r.kind}/${r.entityId}`)) heldBack.push(heldBackRow(r, updatedAt, null));
     await db.records.bulkDelete(drop);
     await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
     await db.setAside.bulkDelete(removedSetAside);
+    // A copy held back before is stale once the record is written or dropped, or held back anew.
+    // (Read only by key: usually none is held, and a page of 2,000 deletes nothing.)
+    const heldKeys = new Set((await db.cache.where(':id').startsWith(HELD_BACK_PREFIX).primaryKeys()) as string[]);
+    if (heldKeys.size > 0) {
+      const passed = [...rows.map((r) => heldBackKey(r.kind, r.id)), ...drop.map(([kind, id]) => heldBackKey(kind, id))];
+      await db.cache.bulkDelete(passed.filter((key) => heldKeys.has(key)));
+    }
+    await db.cache.bulkPut(heldBack);
     if (linkRow !== undefined) await db.hubLink.put(linkRow);
     if (link !== undefined) await passTaken(db, link.cursor);
     return {
@@ -271,6 +297,35 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
   });
 }
 
+function heldBackRow(r: WireRecord, updatedAt: string, copy: HeldBackRow['copy']): HeldBackRow {
+  return { key: heldBackKey(r.kind, r.entityId), updatedAt, kind: r.kind, id: r.entityId, version: r.version, officeId: r.officeId, copy };
+}
+
+/**
+ * [R4] The change to a record that kept its pulled copies from being written has left the queue:
+ * unless another change to it waits (the hub merges that one, and the pull after brings the
+ * result), the latest copy held back is written, or the admin's withdrawal applied. Inside the
+ * caller's transaction (outbox, records, drafts, cache).
+ */
+async function applyHeldBack(db: VaultDatabase, kind: EntityKind, id: string): Promise<HeldBackApplied | null> {
+  if ((await db.outbox.where('[kind+entityId]').equals([kind, id]).count()) > 0) return null;
+  const key = heldBackKey(kind, id);
+  const held = await db.cache.get(key);
+  if (held === undefined || !isHeldBack(held)) return null;
+  await db.cache.delete(key);
+  // A row the hub sent at a later version already holds news beyond the copy (none is written so).
+  const row = await db.records.get([kind, id]);
+  if (row?.version !== undefined && row.version > held.version) return null;
+  if (held.copy === null) {
+    await db.records.delete([kind, id]);
+    await db.drafts.delete(`${kind}:${id}`);
+    return { kind, id, removed: true };
+  }
+  // No demo column: a real row stays out of the demo index (db.ts RecordRow.demo).
+  await db.records.put({ kind, id, updatedAt: held.updatedAt, ...held.copy, version: held.version, officeId: held.officeId });
+  return { kind, id, removed: false };
+}
+
 /** Whether a record the hub placed in `officeId` (or a facility) lies outside `scope`. */
 function outside(scope: WireScope, meta: { kind: EntityKind; id: string; officeId: string | null }): boolean {
   if (scope.role === 'facility-liaison' && meta.kind === 'facility' && meta.id !== scope.facilityId) return true;
@@ -280,10 +335,13 @@ function outside(scope: WireScope, meta: { kind: EntityKind; id: string; officeI
 
 export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Promise<number> {
   const { db } = ctx;
-  return db.transaction('rw', [db.records, db.outbox, db.drafts, db.setAside], async () => {
+  return db.transaction('rw', [db.records, db.outbox, db.drafts, db.setAside, db.cache], async () => {
     // Set-aside records outside the scope go too: the hub will not send them again to fix or remove them.
     const setAside = (await db.setAside.toArray()).filter((r) => outside(scope, { kind: r.kind, id: r.key, officeId: r.officeId }));
     await db.setAside.bulkDelete(setAside.map((r) => [r.kind, r.key] as [EntityKind, string]));
+    // So do copies held back for a waiting change [R4]: setting the change aside must not bring one back.
+    const heldBack = (await db.cache.where(':id').startsWith(HELD_BACK_PREFIX).toArray()).filter(isHeldBack);
+    await db.cache.bulkDelete(heldBack.filter((r) => outside(scope, r)).map((r) => r.key));
     // Only records the hub sent (they carry its version) can lie outside a scope it gives. A scope
     // changes seldom, so this reads every row (clear columns only are looked at) rather than keep
     // an index that every pulled record would pay for.
@@ -312,15 +370,16 @@ export async function queueCounts(ctx: SessionContext): Promise<{ pending: numbe
   });
 }
 
-export async function dismissRefused(ctx: SessionContext, seq: number): Promise<void> {
+export async function dismissRefused(ctx: SessionContext, seq: number): Promise<HeldBackApplied | null> {
   const { db } = ctx;
-  await db.transaction('rw', db.outbox, async () => {
+  return db.transaction('rw', [db.outbox, db.records, db.drafts, db.cache], async () => {
     const row: OutboxRow | undefined = await db.outbox.get(seq);
     // Only a change the hub refused for good may leave the queue unsent.
     if (row === undefined || row.refusedReason === undefined || row.refusedReason === null) {
       throw new RangeError(`vault: outbox entry ${seq} was not refused`);
     }
     await db.outbox.delete(seq);
+    return row.kind === 'access' ? null : applyHeldBack(db, row.kind, row.entityId);
   });
 }
 

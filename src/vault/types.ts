@@ -167,6 +167,14 @@ export interface SetAsideSummary {
   readonly field: string;
 }
 
+/** [R4] What setting a refused change aside did to its record: the hub's copy held back for it written, or the record removed. */
+export interface HeldBackApplied {
+  readonly kind: EntityKind;
+  readonly id: string;
+  /** the hub's admin had withdrawn it: the copy here is gone */
+  readonly removed: boolean;
+}
+
 /** The vault's side of sync (src/sync drives it). Every call needs an unlocked session. */
 export interface SyncStore {
   hubLink(): Promise<HubLink | undefined>;
@@ -196,8 +204,12 @@ export interface SyncStore {
   sealPulled<J extends { readonly sealed: Promise<PortablePage> }>(start: (key: CryptoKey, now: number) => J): Omit<J, 'sealed'> & { readonly prepared: Promise<PreparedPage> };
   /** Removes records the scope no longer covers, except those with unsent changes. Returns how many. */
   dropOutOfScope(scope: WireScope): Promise<number>;
-  /** Removes one refused change from the queue at the user's request (the record stays here). */
-  dismissRefused(seq: number): Promise<void>;
+  /**
+   * Removes one refused change from the queue at the user's request. When no other change to its
+   * record waits, the hub's latest copy that pulls held back for it is written (or the admin's
+   * withdrawal applied) in the same transaction [R4]; else the record stays here as it is.
+   */
+  dismissRefused(seq: number): Promise<HeldBackApplied | null>;
   /**
    * How many changes wait to be sent, and how many of them the hub refused: from clear columns,
    * nothing decrypted (the status line asks after every change).

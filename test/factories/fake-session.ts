@@ -148,6 +148,8 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
         const i = out.findIndex((e) => e.seq === s && e.refusal !== null);
         if (i < 0) throw new RangeError(`fake session: outbox entry ${s} was not refused`);
         out.splice(i, 1);
+        // No pulls here, so no copy is ever held back for it [R4].
+        return null;
       },
       async wipe() {
         throw new VaultError('unexpected');
