@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { WireChange } from '../protocol/sync';
 import { GZIP_PUSH_BYTES, HubClient } from './client';
+import type { HubTimeReading } from './clock-offset';
 
 const device = { deviceId: 'phone-1', deviceSecret: 'A'.repeat(43) };
 const change = (i: number, note = ''): WireChange => ({
@@ -65,5 +66,37 @@ describe('what a failed answer is taken for', () => {
     await expect(answering(400, JSON.stringify({ error: 'bad-request', message: '送信された内容が正しくありません。' })).push(device, [change(0)])).rejects.toMatchObject({
       code: 'rejected',
     });
+  });
+});
+
+describe("what the answers say of the hub's clock [E7]", () => {
+  /** A client whose device clock reads 1,000 as a request goes and 3,000 as its answer comes. */
+  function watched(answer: () => Response) {
+    const readings: HubTimeReading[] = [];
+    const times = [1000, 3000];
+    const client = new HubClient(async () => answer(), true, { now: () => times.shift() ?? 9999, onReading: (r) => readings.push(r) });
+    return { client, readings };
+  }
+  const dated = (status: number, body: unknown, date?: string) =>
+    new Response(JSON.stringify(body), { status, headers: date === undefined ? {} : { date } });
+
+  it("[E7] a push's serverTime, to the millisecond, with when the request went and the answer came", async () => {
+    const { client, readings } = watched(() => dated(200, { results: [], serverTime: '2026-12-05T10:00:00.250Z' }, 'Sat, 05 Dec 2026 09:00:00 GMT'));
+    await client.push(device, [change(0)]);
+    expect(readings).toEqual([{ hubTime: Date.parse('2026-12-05T10:00:00.250Z'), resolutionMs: 0, sentAt: 1000, receivedAt: 3000 }]);
+  });
+
+  it('[E7] any other answer\'s Date header, to the second, error answers too; an answer without one tells nothing', async () => {
+    const staff = watched(() => dated(200, { staff: [] }, 'Sat, 05 Dec 2026 10:00:00 GMT'));
+    await staff.client.staff(device);
+    expect(staff.readings).toEqual([{ hubTime: Date.parse('2026-12-05T10:00:00Z'), resolutionMs: 1000, sentAt: 1000, receivedAt: 3000 }]);
+
+    const busy = watched(() => dated(503, { error: 'unavailable', message: '混み合っています', retryAfterSeconds: 2 }, 'Sat, 05 Dec 2026 10:00:01 GMT'));
+    await expect(busy.client.staff(device)).rejects.toMatchObject({ code: 'server' });
+    expect(busy.readings).toMatchObject([{ hubTime: Date.parse('2026-12-05T10:00:01Z'), resolutionMs: 1000 }]);
+
+    const undated = watched(() => dated(200, { staff: [] }));
+    await undated.client.staff(device);
+    expect(undated.readings).toEqual([]);
   });
 });

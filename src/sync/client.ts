@@ -27,6 +27,7 @@ import { CURSOR_MARK_HEADER } from '../protocol/cursor';
 import { HubKeyInfo } from '../protocol/countersign-schema';
 import { S } from './text';
 import type { PullFailure } from './pull-job';
+import { hubTimeOfDateHeader, type HubTimeReading } from './clock-offset';
 
 export type SyncProblemCode =
   /** the browser says it has no network */
@@ -158,40 +159,72 @@ function statusError(method: string, path: string, status: number, text: string)
   );
 }
 
+/** Where the client tells what the hub's answers said its clock was (clock-offset.ts). */
+export interface HubClockWatch {
+  /** the device's clock, ms since the epoch */
+  readonly now: () => number;
+  readonly onReading: (reading: HubTimeReading) => void;
+}
+
 export class HubClient {
   /**
    * `fetchImpl`: how requests are made. `injected`: it is not the browser's own fetch (a test's
-   * hub, the bench's timing), so pull jobs make their requests with it on this thread.
+   * hub, the bench's timing), so pull jobs make their requests with it on this thread. `clock`:
+   * told the hub's time from every answer that carries it (pull jobs' answers are not seen here).
    */
   constructor(
     private readonly fetchImpl: FetchLike,
     private readonly injected = true,
+    private readonly clock: HubClockWatch | null = null,
   ) {}
 
+  /**
+   * `gzip`: a push body (compressed past GZIP_PUSH_BYTES). `hubTime`: where the answer says the
+   * hub's time to the millisecond (a push's serverTime); the answer's Date header otherwise.
+   */
   private async request<S extends z.ZodType>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     schema: S | null,
     body?: unknown,
     device?: DeviceCredentials,
-    gzip = false,
+    { gzip = false, hubTime }: { readonly gzip?: boolean; readonly hubTime?: (answer: z.infer<S>) => string } = {},
   ): Promise<z.infer<S>> {
     let response: Response;
+    let sentAt = 0;
     try {
       const init = requestInit(method, body, device);
-      response = await this.fetchImpl(path, gzip ? await compressedInit(init) : init);
+      const sent = gzip ? await compressedInit(init) : init;
+      sentAt = this.clock?.now() ?? 0;
+      response = await this.fetchImpl(path, sent);
     } catch (e) {
       throw networkError(method, path, String(e));
     }
+    const receivedAt = this.clock?.now() ?? 0;
+    const dated = () => this.read(hubTimeOfDateHeader(response.headers.get('date')), 1000, sentAt, receivedAt);
     const text = await response.text().catch(() => null);
     if (text === null) throw new SyncError('unreachable', `${method} ${path}: the answer was cut off`);
-    if (!response.ok) throw statusError(method, path, response.status, text);
-    if (schema === null) return undefined as z.infer<S>;
+    if (!response.ok) {
+      // An error answer tells the time as well as any (a busy hub's 503, an ended session's 401).
+      dated();
+      throw statusError(method, path, response.status, text);
+    }
+    if (schema === null) {
+      dated();
+      return undefined as z.infer<S>;
+    }
     const parsed = schema.safeParse(safeJson(text));
     if (!parsed.success) {
       throw new SyncError('bad-response', `${method} ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
+    if (hubTime === undefined) dated();
+    else this.read(Date.parse(hubTime(parsed.data)), 0, sentAt, receivedAt);
     return parsed.data;
+  }
+
+  private read(hubTime: number | null, resolutionMs: number, sentAt: number, receivedAt: number): void {
+    if (this.clock === null || hubTime === null || !Number.isFinite(hubTime)) return;
+    this.clock.onReading({ hubTime, resolutionMs, sentAt, receivedAt });
   }
 
   signIn(request: SignInRequest) {
@@ -213,7 +246,7 @@ export class HubClient {
   }
 
   push(device: DeviceCredentials, changes: readonly WireChange[]) {
-    return this.request('POST', API.push, PushResponse, { changes }, device, true);
+    return this.request('POST', API.push, PushResponse, { changes }, device, { gzip: true, hubTime: (answer) => answer.serverTime });
   }
 
   /** `cursor` as it travels, `<epoch>:<version>` (protocol/cursor.ts) */
@@ -245,7 +278,7 @@ export class HubClient {
   }
 
   retirePush(device: DeviceCredentials, changes: readonly WireChange[]) {
-    return this.request('POST', API.retirePush, PushResponse, { changes }, device, true);
+    return this.request('POST', API.retirePush, PushResponse, { changes }, device, { gzip: true, hubTime: (answer) => answer.serverTime });
   }
 
   /** The retire push answered everything: this device wipes now (the hub shows it 'wiped'). */

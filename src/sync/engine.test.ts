@@ -12,6 +12,7 @@ import type { Household } from '../domain/household';
 import { createSampleRecord, newId, OTHER_PASSPHRASE, PASSPHRASE, setUpTestVault } from '../vault/testing';
 import type { VaultSession } from '../vault/types';
 import type { FetchLike } from './client';
+import { isClockOff } from './clock-offset';
 import { createSyncEngine, type LockManagerLike, type SyncEngineOptions } from './engine';
 import { initialSyncStatus, runEventsOf, type SyncStatus } from './status';
 
@@ -914,5 +915,58 @@ describe('sync engine: one run at a time', () => {
     d.session.lock();
     expect(await d.engine.run()).toBe('locked');
     expect(hub.requests).toEqual([]);
+  });
+});
+
+describe('sync engine: the device clock against the hub [E7]', () => {
+  it("[E7] measures this device's clock on each answer that tells the hub's time, keeps a clock 10 min fast in the status, and clears it once right", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    // The fake hub keeps the real time; this device's clock is set by hand, 10 minutes fast.
+    let skew = 10 * 60_000;
+    // Answers with an HTTP Date (the fake hub sends none, as a proxy would add it) once this is set.
+    let withDate = false;
+    const browser = hub.browser();
+    const fetch: FetchLike = async (input, init) => {
+      const response = await browser(input, init);
+      if (withDate) response.headers.set('date', new Date().toUTCString());
+      return response;
+    };
+    const d = await device(hub, { fetch, now: () => Date.now() + skew });
+    const offset = () => d.status.getState().clockOffset;
+    /** within the reading's own uncertainty (a Date is whole seconds), and a little for the test's own time */
+    const near = (expected: number) => expect(Math.abs(offset()!.offsetMs - expected)).toBeLessThanOrEqual(offset()!.uncertaintyMs + 1000);
+    const first = await household(d.session);
+    expect(offset()).toBeNull();
+
+    // The first sync's push answer tells the hub's time: the device runs 10 min ahead. The entry is
+    // still taken (nothing is blocked for a clock).
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    near(skew);
+    expect(isClockOff(offset())).toBe(true);
+    expect(hub.records.has(`household/${first}`)).toBe(true);
+
+    // The clock set right (自動設定): the next push's answer says so.
+    skew = 0;
+    await household(d.session);
+    expect(await d.engine.run()).toBe('done');
+    near(0);
+    expect(isClockOff(offset())).toBe(false);
+
+    // With nothing to push, the Date of the other answers (the staff list) measures it: 3 min slow...
+    skew = -3 * 60_000;
+    withDate = true;
+    const pushes = hub.requests.filter((r) => r.path === API.push).length;
+    expect(await d.engine.run()).toBe('done');
+    near(skew);
+    expect(offset()!.offsetMs).toBeLessThan(0);
+    expect(isClockOff(offset())).toBe(true);
+
+    // ...and back within the margin, the warning clears.
+    skew = 60_000;
+    expect(await d.engine.run()).toBe('done');
+    near(skew);
+    expect(isClockOff(offset())).toBe(false);
+    expect(hub.requests.filter((r) => r.path === API.push)).toHaveLength(pushes);
   });
 });

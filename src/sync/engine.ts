@@ -18,6 +18,7 @@ import { keepReceipts, loadCountersigns, withHubKey } from './receipts';
 import { PullJobError, type PullHead } from './pull-job';
 import { startPullJob } from './off-thread';
 import { sendInBatches } from './push-batches';
+import { clockOffsetOf } from './clock-offset';
 import { S } from './text';
 
 export const SYNC_LOCK_NAME = 'kyoten-sync';
@@ -159,11 +160,19 @@ function asSyncError(e: unknown): SyncError {
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { session } = options;
-  // Pull jobs use the browser's fetch in a worker unless a fetch was injected (see workerPulls).
-  const client = new HubClient(options.fetch ?? defaultFetch, options.fetch !== undefined && options.workerPulls !== true);
   const status = options.status ?? syncStatus;
   const receipts = options.countersign ?? countersignState;
   const now = options.now ?? Date.now;
+  // Pull jobs use the browser's fetch in a worker unless a fetch was injected (see workerPulls).
+  // Each answer that tells the hub's time measures this device's clock against it [E7]: the last
+  // measure stays in the status (across runs) until a newer one replaces it.
+  const client = new HubClient(options.fetch ?? defaultFetch, options.fetch !== undefined && options.workerPulls !== true, {
+    now: () => now(),
+    onReading: (reading) => {
+      const clockOffset = clockOffsetOf(reading);
+      if (clockOffset !== null) status.setState({ clockOffset });
+    },
+  });
   const pullPage = options.pullPage ?? PULL_PAGE;
   const locks = options.locks === undefined ? (globalThis.navigator?.locks as LockManagerLike | undefined) ?? null : options.locks;
   const forgetInstall = options.forgetInstall ?? forgetAppInstall;

@@ -6,6 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Role, StaffMember } from '../protocol/sync';
 import type { SetAsideCounts } from '../vault/types';
 import type { SyncProblemCode } from './client';
+import type { ClockOffset } from './clock-offset';
 import type { SyncEngine } from './engine';
 import type { RunEvents } from './triggers';
 
@@ -54,6 +55,12 @@ export interface SyncStatus {
    * null until the hub has answered (or when the device works alone).
    */
   readonly staff: readonly StaffMember[] | null;
+  /**
+   * How far this device's clock is from the hub's (端末の時計のずれ), as the last answer that told
+   * the hub's time showed it; null until one has. Past CLOCK_WARNING_MS the app warns: the hub
+   * refuses evidence dated too far past its own clock [E7]. Entries are still written here.
+   */
+  readonly clockOffset: ClockOffset | null;
   /** set once this device was retired and wiped: the app shows only that */
   readonly retired: { readonly serverMessage: string | null } | null;
 }
@@ -79,6 +86,7 @@ export const initialSyncStatus: SyncStatus = {
   setAside: { total: 0, byReason: { id: 0, json: 0, shape: 0 } },
   problem: null,
   staff: null,
+  clockOffset: null,
   retired: null,
 };
 

@@ -1,5 +1,16 @@
 /** The sync engine's words for what went wrong (shown in the status line and the sync section). */
+import { formatJapanShortDateTime } from '../domain/japan-time';
 import type { SyncProblemCode } from './client';
+
+/** 「約3分」「約5時間」「約2日」: how far the device's clock is off, in the unit one sets a clock by. */
+function howFar(offsetMs: number): string {
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  if (minutes < 120) return `約${minutes}分`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `約${hours}時間` : `約${Math.round(hours / 24)}日`;
+}
+
+const aheadOrBehind = (offsetMs: number) => (offsetMs > 0 ? '進んでいます' : '遅れています');
 
 export const S = {
   problem: {
@@ -41,4 +52,13 @@ export const S = {
     storage: '保存エラー',
     'conflict-gone': '競合を解決できません',
   } satisfies Record<SyncProblemCode, string>,
+  /** the device's clock is off the hub's past CLOCK_WARNING_MS (clock-offset.ts); `offsetMs`: device minus hub */
+  clock: {
+    warning: (offsetMs: number) =>
+      `この端末の時計がサーバーより${howFar(offsetMs)}${aheadOrBehind(offsetMs)}。記録の時刻が正しく残るよう、端末の日付と時刻を「自動設定」にしてください。`,
+    /** when the hub's clock was read, in Japan time */
+    measured: (at: string) => `拠点サーバーの時刻 ${formatJapanShortDateTime(at)}（日本時間）に確認しました。`,
+    /** the app bar's one line (narrow: it leads the line) */
+    short: (offsetMs: number) => `時計が${howFar(offsetMs)}${aheadOrBehind(offsetMs)}`,
+  },
 } as const;

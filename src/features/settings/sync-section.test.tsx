@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeHub, type FakeHub, type FakeHubUser } from '../../../test/factories/fake-hub';
@@ -249,5 +249,44 @@ describe('sync status line', () => {
       text: '受信保留 2件・最終同期 11/23 02:14',
       problem: true,
     });
+  });
+});
+
+describe('the device clock against the hub [E7]', () => {
+  const joined: SyncStatus = { ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜間 太郎', role: 'coordinator', lastSyncAt: '2026-12-05T10:00:00.000Z' };
+  const measuredAt = '2026-12-05T10:00:00.000Z';
+  const fast =
+    'この端末の時計がサーバーより約10分進んでいます。記録の時刻が正しく残るよう、端末の日付と時刻を「自動設定」にしてください。';
+
+  it('[E7] says in the sync section and the status line how far the clock is off, in Japan time, until it is right again', async () => {
+    syncStatus.setState({ ...joined, clockOffset: { offsetMs: 10 * 60_000 + 20_000, uncertaintyMs: 50, measuredAt } });
+    render(
+      <>
+        <SyncStatusLine />
+        <SyncSection />
+      </>,
+    );
+    expect(screen.getByText(fast)).toBeVisible();
+    expect(screen.getByText('拠点サーバーの時刻 12/5 19:00（日本時間）に確認しました。')).toBeVisible();
+    const line = screen.getAllByRole('status').find((e) => e.classList.contains('sync-line'))!;
+    expect(line).toHaveTextContent(/^時計が約10分進んでいます・最終同期 12\/5 19:00$/);
+    expect(line).toHaveClass('sync-line--problem');
+
+    act(() => syncStatus.setState({ clockOffset: { offsetMs: -3 * 60_000, uncertaintyMs: 50, measuredAt } }));
+    expect(
+      screen.getByText('この端末の時計がサーバーより約3分遅れています。記録の時刻が正しく残るよう、端末の日付と時刻を「自動設定」にしてください。'),
+    ).toBeVisible();
+    expect(line).toHaveTextContent(/^時計が約3分遅れています・/);
+
+    // Back within the margin: nothing is said.
+    act(() => syncStatus.setState({ clockOffset: { offsetMs: 90_000, uncertaintyMs: 50, measuredAt } }));
+    expect(screen.queryByText(/この端末の時計がサーバーより/)).not.toBeInTheDocument();
+    expect(line).toHaveTextContent('最終同期 12/5 19:00');
+    expect(line).not.toHaveClass('sync-line--problem');
+  });
+
+  it('[E7] the status line words hours and days as such', () => {
+    expect(syncLineText({ ...joined, clockOffset: { offsetMs: 9 * 3600_000, uncertaintyMs: 0, measuredAt } }).text).toMatch(/^時計が約9時間進んでいます・/);
+    expect(syncLineText({ ...joined, clockOffset: { offsetMs: -3 * 86_400_000, uncertaintyMs: 0, measuredAt } }).text).toMatch(/^時計が約3日遅れています・/);
   });
 });

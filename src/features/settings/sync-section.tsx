@@ -8,7 +8,9 @@ import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
 import { REFUSAL_LABELS, ROLE_LABELS } from '../../protocol/sync';
 import { SyncError } from '../../sync/client';
+import { isClockOff } from '../../sync/clock-offset';
 import { syncStatus } from '../../sync/status';
+import { S } from '../../sync/text';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { TextField } from '../../ui/field';
@@ -36,10 +38,26 @@ export function SyncSection() {
   return (
     <div ref={ref}>
       <Section title={ST.title} id="settings-sync">
+        <ClockWarning />
         {joined && !signedOut ? <JoinedView /> : <JoinForm />}
         <RefusedChanges />
       </Section>
     </div>
+  );
+}
+
+/**
+ * [E7] The device's clock is off the hub's past CLOCK_WARNING_MS: said until a later answer finds
+ * it right again. Nothing is blocked; entries are still written here.
+ */
+function ClockWarning() {
+  const offset = useStore(syncStatus, (s) => s.clockOffset);
+  if (!isClockOff(offset)) return null;
+  return (
+    <Notice kind="warn">
+      <p>{S.clock.warning(offset.offsetMs)}</p>
+      <p className="muted">{S.clock.measured(offset.measuredAt)}</p>
+    </Notice>
   );
 }
 

@@ -1,8 +1,10 @@
 /**
  * The one-line sync status in the app bar: changes waiting, the last successful sync (Japan time)
- * or the problem in words; tapping it opens 「拠点サーバーと同期」 in the settings.
+ * or the problem in words, led by a device clock off the hub's; tapping it opens 「拠点サーバーと同期」
+ * in the settings.
  */
 import { useStore } from 'zustand';
+import { isClockOff } from '../../sync/clock-offset';
 import { S } from '../../sync/text';
 import { syncStatus, type SyncStatus } from '../../sync/status';
 import { ST } from './sync-text';
@@ -12,6 +14,9 @@ export const SYNC_SETTINGS_HASH = '#/settings/sync';
 export function syncLineText(s: SyncStatus): { text: string; problem: boolean } {
   if (!s.joined) return { text: ST.lineAlone, problem: false };
   const parts: string[] = [];
+  // First, where the narrow line still shows it: evidence dated by a clock this far off is refused [E7].
+  const clockOff = isClockOff(s.clockOffset);
+  if (clockOff) parts.push(S.clock.short(s.clockOffset.offsetMs));
   if (s.running) parts.push(ST.lineRunning);
   else if (s.needsSignIn) parts.push(ST.lineNeedsSignIn);
   else if (s.signedOut) parts.push(S.short['signed-out']);
@@ -21,7 +26,7 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   if (s.setAside.total > 0) parts.push(ST.lineSetAside(s.setAside.total));
   if (s.heldFor !== null && !s.signedOut) parts.push(ST.lineHeld(s.heldFor));
   if (!s.running && !s.problem && !s.signedOut) parts.push(s.lastSyncAt ? ST.lineSynced(s.lastSyncAt) : ST.lineNever);
-  return { text: parts.join('・'), problem: s.signedOut || s.problem !== null || s.refused > 0 || s.setAside.total > 0 };
+  return { text: parts.join('・'), problem: clockOff || s.signedOut || s.problem !== null || s.refused > 0 || s.setAside.total > 0 };
 }
 
 export function SyncStatusLine() {
