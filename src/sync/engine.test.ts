@@ -269,9 +269,13 @@ describe('sync engine: joining and pushing', () => {
 
     maxChanges = 0;
     const kept = await household(d.session, '大きすぎる世帯');
+    // What the others write still comes in while the change waits.
+    const others = newId();
+    hub.write({ kind: 'household', entityId: others, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: others, note: '別の端末から' })) });
     expect(await d.engine.run()).toBe('failed');
     expect(d.status.getState().problem).toMatchObject({ code: 'too-large', message: expect.stringContaining('変更はこの端末に保存されています') });
     expect(await queued(d.session)).toEqual([kept]);
+    expect((await d.session.get<Household>('household', others))?.data.note).toBe('別の端末から');
   });
 });
 

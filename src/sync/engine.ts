@@ -149,6 +149,9 @@ function sameScope(a: WireScope | null, b: WireScope): boolean {
 /** A 413 from the hub or its proxy: the batch goes again as two halves (push-batches.ts). */
 const isTooLarge = (e: unknown) => e instanceof SyncError && e.code === 'too-large';
 
+/** A push failure after which the run still pulls: the problem is reported at the run's end. */
+const blocksOnlyThePush = (e: unknown): e is SyncError => e instanceof SyncError && (e.code === 'gap' || e.code === 'too-large');
+
 /** Anything thrown during a run, as a SyncError (storage failures included). */
 function asSyncError(e: unknown): SyncError {
   if (e instanceof SyncError) return e;
@@ -473,7 +476,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return 'failed';
       }
       set({ running: true, progress: { sent: 0, received: 0 } });
-      let gapError: SyncError | null = null;
+      let pushProblem: SyncError | null = null;
       /** what the pulls wrote, for the screens: 'all' once a second pull follows a resend */
       let changed: RecordsChanged | null = null;
       const wrote = (more: RecordsChanged | null) => {
@@ -488,7 +491,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           // The link as the vault holds it now: an attempt cut off after it wrote pages (or met an
           // epoch change) moved the cursor and epoch on, and the next must not pull from the old ones.
           if (attempt > 0) link = (await session.sync.hubLink()) ?? link;
-          gapError = null;
+          pushProblem = null;
           await ensureSession(link, me);
           // The hub's key, once (kept in the link): asked with the session, like a pull.
           link = await withHubKey(receipts, session, link, () => client.hubKey(device(link!)));
@@ -501,9 +504,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             try {
               await push(link, (page) => (first = page));
             } catch (e) {
-              // A lasting gap blocks only the push: records still come in.
-              if (!(e instanceof SyncError && e.code === 'gap')) throw e;
-              gapError = e;
+              // A lasting gap, or a change too large for the hub, blocks only the push: records still
+              // come in (the problem is reported at the run's end).
+              if (!blocksOnlyThePush(e)) throw e;
+              pushProblem = e;
             }
           }
           let pulled = await pull(link, first);
@@ -514,10 +518,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             link = pulled.link;
             try {
               await push(link);
-              gapError = null;
+              pushProblem = null;
             } catch (e) {
-              if (!(e instanceof SyncError && e.code === 'gap')) throw e;
-              gapError = e;
+              if (!blocksOnlyThePush(e)) throw e;
+              pushProblem = e;
             }
             pulled = await pull(link);
             wrote(pulled.changed === null ? null : 'all');
@@ -536,10 +540,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       await session.sync.saveHubLink({ ...finished, lastSyncAt: new Date(now()).toISOString() });
       set({ problem: null });
-      if (gapError) report(gapError);
+      if (pushProblem) report(pushProblem);
       if (changed !== null) await options.onRecordsChanged?.(changed);
       await refresh();
-      return gapError ? 'failed' : 'done';
+      return pushProblem ? 'failed' : 'done';
     } catch (e) {
       const error = asSyncError(e);
       if (error.code === 'retired' && link !== undefined) {
