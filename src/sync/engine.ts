@@ -332,11 +332,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * Pulls page after page; each page and the cursor after it are written in one transaction.
    * `early`: a page already asked for (push's pullFirst), used if it is at the cursor to pull from.
    */
-  async function pull(start: HubLink, early?: PullPage): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean }> {
+  async function pull(
+    start: HubLink,
+    early?: PullPage,
+  ): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean; evidenceIds: readonly string[] }> {
     let link = start;
     let epochChanged = false;
     let dropped = false;
     const written: (readonly [EntityKind, string])[] = [];
+    /** the case entries the pages held, written or already here (for chain-retry.ts) */
+    const evidenceIds: string[] = [];
     const changedOf = (): RecordsChanged | null => (dropped ? 'all' : written.length > 0 ? written : null);
     let received = 0;
     const mismatches = new Set(status.getState().evidenceMismatches);
@@ -406,13 +411,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await keepReceipts(receipts, session, next, page.receipts);
         const applied = await session.sync.applyRemote(await ask.prepared, next);
         written.push(...applied.writtenKeys);
+        evidenceIds.push(...applied.evidenceIds);
         if (applied.removed > 0) dropped = true;
         for (const id of applied.evidenceMismatches) mismatches.add(id);
         received += page.count;
         set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: [...mismatches] });
         if (page.hasMore && at.version <= link.cursor) throw new SyncError('bad-response', `pull: hasMore without progress at cursor ${page.cursor}`);
         link = next;
-        if (!page.hasMore) return { link, changed: changedOf(), epochChanged };
+        if (!page.hasMore) return { link, changed: changedOf(), epochChanged, evidenceIds };
       }
     } finally {
       // no page is asked for once this pull is over
@@ -514,7 +520,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           wrote(pulled.changed);
           // [S15] What the restored hub lost goes back into the queue (also after a run that was cut
           // off between the two steps), then out at once, and the pull brings back its new versions.
-          if ((await session.sync.resendLostRecords()) > 0 || pulled.epochChanged || resendFirst) {
+          const resent = await session.sync.resendLostRecords();
+          // [E2] So do this device's entries refused as `chain` whose missing parent the pull has
+          // just brought (another phone sent it again after a restore).
+          const retried = await session.sync.retryChainRefusals(pulled.evidenceIds);
+          if (resent > 0 || retried > 0 || pulled.epochChanged || resendFirst) {
             link = pulled.link;
             try {
               await push(link);

@@ -3,6 +3,7 @@
  * what it hands back. Locking drops the key; every later call rejects with VaultError('locked').
  */
 import { keepLostRecords, resendLostRecords } from './epoch-resend';
+import { retryChainRefusals } from './chain-retry';
 import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, wrapForPassphrase } from './key-slots';
 import { exportBackup, restoreBackup } from './backup';
 import { clearUserSecret, newUserKey, readUserSecret, rewrapUserKey, saveUserSecret } from './user-key';
@@ -177,6 +178,7 @@ export class Session implements VaultSession {
     followServerSeq: (lastSeq) => this.run((ctx) => syncStore.followServerSeq(ctx, lastSeq)),
     keepLostRecords: (floor, lastSeq) => this.run((ctx) => keepLostRecords(ctx, floor, lastSeq)),
     resendLostRecords: () => this.run(resendLostRecords),
+    retryChainRefusals: (arrivedIds) => this.run((ctx) => retryChainRefusals(ctx, arrivedIds)),
     saveReceipts: (list) => this.run((ctx) => receiptStore.saveReceipts(ctx, list)),
     receipts: () => this.read(receiptStore.readReceipts),
     wipe: async () => {

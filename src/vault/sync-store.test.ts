@@ -125,7 +125,7 @@ describe('sync store: applyRemote', () => {
     const data = createHousehold({ id, note: '引 継' });
     const r = wire({ entityId: id, version: 5, data });
     const report = await session.sync.applyRemote([r]);
-    expect(report).toEqual({ written: 1, writtenKeys: [['household', r.entityId]], keptPending: 0, evidenceMismatches: [], setAside: 0, removed: 0 });
+    expect(report).toEqual({ written: 1, writtenKeys: [['household', r.entityId]], evidenceIds: [], keptPending: 0, evidenceMismatches: [], setAside: 0, removed: 0 });
     expect((await session.get('household', r.entityId))?.data).toEqual(data);
     expect(await session.pendingChanges()).toBe(before);
     // One row per record (vault version 8): the hub's version and office are clear columns of it.

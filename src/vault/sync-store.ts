@@ -289,6 +289,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     return {
       written: rows.length,
       writtenKeys: rows.map((r) => [r.kind, r.id] as const),
+      evidenceIds: evidenceKeys.map(([, id]) => id),
       keptPending,
       evidenceMismatches,
       setAside: setAsideRows.length,

@@ -139,6 +139,8 @@ export interface ApplyReport {
   readonly written: number;
   /** which ones, so the screens can re-read just those */
   readonly writtenKeys: readonly (readonly [EntityKind, string])[];
+  /** the case entries the page held, written or already here (chain-retry.ts) */
+  readonly evidenceIds: readonly string[];
   /** records left as they are because this device has an unsent change to them */
   readonly keptPending: number;
   /** evidence ids pulled with a hash other than the one held here: the local entry is kept */
@@ -245,6 +247,11 @@ export interface SyncStore {
   keepLostRecords(floor: number, lastSeq: number): Promise<number>;
   /** [S15] After that pull: writes back and queues what was kept aside. Returns how many. */
   resendLostRecords(): Promise<number>;
+  /**
+   * [E2] Queues again the case entries refused as `chain` whose parent is among `arrivedIds` (the
+   * entries a pull just brought), with those continuing them (chain-retry.ts). Returns how many.
+   */
+  retryChainRefusals(arrivedIds: readonly string[]): Promise<number>;
 }
 
 /** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */

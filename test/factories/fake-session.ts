@@ -196,6 +196,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
         check();
         return 0;
       },
+      async retryChainRefusals() {
+        check();
+        return 0;
+      },
     },
     async saveDraft(k: string, value: unknown) {
       check();

@@ -55,6 +55,8 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     for (let i = 0; i < 3; i++) await a.append('case-a', contactBody());
     await b.saveHousehold(createHousehold({ id: 'hh-late-b' }), 'create');
     await b.append('case-b', contactBody());
+    // A case A opens after the backup, which B will continue.
+    await a.append('case-shared', openBody({ officeId: 'office-a', caller: '訪問看護師' }));
     await b.append('case-new-b', openBody({ officeId: 'office-b', caller: '民生委員' }));
     // A third phone joins only after the backup: the restored hub will not know it.
     const c = await phone('携帯C', 'coord-c');
@@ -67,11 +69,13 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     expect(await a.queued()).toBe(0);
     expect(await b.queued()).toBe(0);
     expect(await c.queued()).toBe(0);
-    // ...and one more on A that has not been sent when the hub goes down.
+    // ...and one more on A that has not been sent when the hub goes down, and one on B that
+    // continues A's case (B pulled its opening entry).
     await a.append('case-a', contactBody());
     await a.saveHousehold(createHousehold({ id: 'hh-unsent' }), 'create');
+    await b.append('case-shared', contactBody());
     const before = await held();
-    expect(before.evidence.size).toBe(a.evidence.size + b.evidence.size + c.evidence.size - 1);
+    expect(before.evidence.size).toBe(a.evidence.size + b.evidence.size + c.evidence.size - 2);
 
     await stopTheHub();
     const restoreLines: string[] = [];
@@ -90,9 +94,13 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     expect(restored.households.has('hh-late-a')).toBe(false);
     await startTheHub();
 
-    // The phones reconnect: each notices the new epoch in its first run and sends what it holds above the floor.
-    await synced(a);
+    // The phones reconnect: each notices the new epoch in its first run and sends what it holds
+    // above the floor. B comes first: the restore lost A's opening entry of the shared case, so
+    // B's entry continuing it is refused as chain, for now [E2]...
     await synced(b);
+    expect((await b.session.outbox()).map((e) => e.refusal?.reason)).toEqual(['chain']);
+    // ...until A has sent its entry again and B's pull brings it: then B's goes again (below).
+    await synced(a);
     // C is unknown to the restored hub: it is asked to sign in, enrols again, and then does the same.
     expect(await c.sync()).toBe('failed');
     expect((await c.session.sync.hubLink())?.members?.[c.session.user.id]?.signedOut).toBe(true);
@@ -100,6 +108,8 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     await synced(a);
     await synced(b);
     await synced(c);
+    // A pulls what B sent again last.
+    await synced(a);
     for (const device of [a, b, c]) {
       const link = await device.session.sync.hubLink();
       expect(link?.epoch).toBe(epoch);
