@@ -501,6 +501,25 @@ describe('sync engine: pulling', () => {
     expect((await d.session.get<Household>('household', id))?.data.note).toBe('引 継');
   });
 
+  it('pulls everything again even when a run is asked for during it (a save, the minute), and that run does not put the old cursor back', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const id = newId();
+    hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note: '引 継' })) });
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    await d.session.sync.dropOutOfScope({ role: 'case-worker', officeIds: ['office-b'], facilityId: null });
+    const head = (await d.session.sync.hubLink())!.cursor;
+
+    const again = d.engine.pullAgain();
+    // Asked while pullAgain's first run is under way: it runs after it, from the cursor it reads then.
+    const asked = d.engine.run();
+    expect(await again).toBe('done');
+    expect(await asked).toBe('done');
+    expect((await d.session.get<Household>('household', id))?.data.note).toBe('引 継');
+    expect((await d.session.sync.hubLink())!.cursor).toBe(head);
+  });
+
   it('keeps the pages it got when a later page fails, and the cursor with them', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

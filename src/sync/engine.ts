@@ -589,10 +589,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
       return again;
     }
+    return start(runLocked);
+  }
+
+  /** Starts `locked` as this tab's run, under the Web Lock when there is one. */
+  function start(locked: () => Promise<RunOutcome>): Promise<RunOutcome> {
     const work = async (): Promise<RunOutcome> => {
-      if (locks === null) return runLocked();
+      if (locks === null) return locked();
       // Another tab holding the lock is syncing this same database: nothing to add to it.
-      return locks.request(SYNC_LOCK_NAME, { ifAvailable: true }, async (lock) => (lock ? runLocked() : 'busy'));
+      return locks.request(SYNC_LOCK_NAME, { ifAvailable: true }, async (lock) => (lock ? locked() : 'busy'));
     };
     running = work().finally(() => {
       running = null;
@@ -698,9 +703,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // nothing would be sent again. A run that did not get through leaves the cursor as it is.
     const first = await run();
     if (first !== 'done') return first;
-    const link = await joinedLink();
-    await session.sync.saveHubLink({ ...link, cursor: 0 });
-    return run();
+    // Then the cursor goes back to 0 inside the run that pulls from it, once no run is under way or
+    // asked for: a run asked meanwhile (a save, the minute) would have read the old cursor and
+    // written it back over the 0, and this one, merged into it, would have pulled nothing again.
+    for (let busy = again ?? running; busy !== null; busy = again ?? running) await busy.catch(() => undefined);
+    return start(async () => {
+      if (session.isLocked) return 'locked';
+      const link = await session.sync.hubLink();
+      if (link !== undefined) await session.sync.saveHubLink({ ...link, cursor: 0 });
+      return runLocked();
+    });
   }
 
   return { run, join, signOut, refresh, dismissRefused, conflicts, settleConflict, pullAgain };
