@@ -276,7 +276,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function push(link: HubLink, pullFirst?: (page: PullPage) => void): Promise<number> {
     let sent = 0;
     for (let restart = 0; ; restart += 1) {
-      const queue = await sendable(link, (await session.outbox()).filter((e) => e.refusal === null));
+      const outbox = (await session.outbox()).filter((e) => e.refusal === null);
+      const queue = await sendable(link, outbox);
+      // Whose each change is (A9): a change the hub takes is noted in their name until pulled back [S15].
+      const authorOf = new Map(outbox.map((e) => [e.seq, e.userId]));
+      const sentOf = (batch: readonly WireChange[]) => batch.map((c) => ({ seq: c.seq, kind: c.kind, entityId: c.entityId, userId: authorOf.get(c.seq) }));
       let gap = false;
       await sendInBatches(
         queue,
@@ -286,7 +290,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
           const gapped = answer.results.some((r) => r.status === 'refused' && r.reason === 'gap');
           if (pullFirst !== undefined && last && held === undefined && !gapped) pullFirst(askPage(link, wireCursor(link), pullPage));
-          const ack = await session.sync.acknowledge(answer.results, batch);
+          const ack = await session.sync.acknowledge(answer.results, sentOf(batch));
           await keepReceipts(receipts, session, link, answer.receipts);
           sent += ack.sent;
           set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });

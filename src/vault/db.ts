@@ -35,6 +35,8 @@ export interface TakenNote {
   readonly kind: EntityKind;
   readonly id: string;
   readonly version: number;
+  /** the vault user whose change it was (A9) */
+  readonly author?: string;
 }
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];

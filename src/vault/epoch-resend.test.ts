@@ -107,7 +107,8 @@ describe('[S15] changes the hub took after its backup, or made on a version it l
     await session.put('household', 'hh-1', createHousehold({ id: 'hh-1', note: 'バックアップの後に直した' }), 'update');
     const [edit] = await session.outbox();
     // The hub takes it as version 12 (after its backup at 10); the pull that would bring it back is cut off.
-    await session.sync.acknowledge([{ seq: edit!.seq, mutationId: edit!.mutationId, status: 'accepted', version: 12 }], [{ seq: edit!.seq, kind: 'household', entityId: 'hh-1' }]);
+    // Written by another person of this phone (A9): it goes again in their name.
+    await session.sync.acknowledge([{ seq: edit!.seq, mutationId: edit!.mutationId, status: 'accepted', version: 12 }], [{ seq: edit!.seq, kind: 'household', entityId: 'hh-1', userId: 'u-colleague' }]);
     // Until it is pulled, the next edit is still based on what was pulled: the hub merged the edit
     // with whatever it held, which this phone has not seen [S14].
     await session.put('household', 'hh-0', createHousehold({ id: 'hh-0' }), 'create');
@@ -123,6 +124,7 @@ describe('[S15] changes the hub took after its backup, or made on a version it l
       ['hh-1', 'update', 3],
       ['hh-0', 'create', null],
     ]);
+    expect(queue[0]!.userId).toBe('u-colleague');
   });
 
   it('bases the next edit of an acknowledged record on the version it pulled, not on the one the hub took it under', async () => {

@@ -46,9 +46,14 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
   // This device's changes the hub took and it has not pulled back (sync-store.ts noteTaken): the
   // row holds their data, at the version it had before.
   const taken = new Map<string, number>();
+  /** whose change the hub took last, by record: sent again in their name (A9) */
+  const takenFrom = new Map<string, string>();
   for (const note of (await readMeta(db, 'takenUnpulled')) ?? []) {
     const key = keyOf(note.kind, note.id);
-    taken.set(key, Math.max(note.version, taken.get(key) ?? 0));
+    if (note.version < (taken.get(key) ?? 0)) continue;
+    taken.set(key, note.version);
+    if (note.author !== undefined) takenFrom.set(key, note.author);
+    else takenFrom.delete(key);
   }
   /** the latest version of the record this device knows the hub to have held: pulled, or taken from it */
   const heldVersion = (row: RecordRow) => Math.max(row.version ?? 0, taken.get(keyOf(row.kind, row.id)) ?? 0);
@@ -66,7 +71,13 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
     // writer, E5): the others' entries are theirs to send.
     if (APPEND_ONLY_KINDS.has(row.kind) && (data as { deviceId?: unknown }).deviceId !== ctx.deviceId) continue;
     const edit = lastEdit.get(keyOf(row.kind, row.id));
-    const queued = edit === undefined ? {} : { author: edit.userId, ...(edit.op === 'withdraw' ? { op: 'withdraw' as const } : {}) };
+    const takenAuthor = takenFrom.get(keyOf(row.kind, row.id));
+    const queued =
+      edit !== undefined
+        ? { author: edit.userId, ...(edit.op === 'withdraw' ? { op: 'withdraw' as const } : {}) }
+        : takenAuthor !== undefined && (taken.get(keyOf(row.kind, row.id)) ?? 0) > (row.version ?? 0)
+          ? { author: takenAuthor }
+          : {};
     kept.push({ kind: row.kind, id: row.id, data, ...queued });
   }
   // A restore met twice before the first was resent: both lists are kept, the newer copy first.

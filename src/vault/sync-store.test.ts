@@ -367,6 +367,25 @@ describe('sync store: copies held back for a refused change [R4]', () => {
     expect(await noteOf(session, r.entityId)).toBe('後の編集');
   });
 
+  it('[R4] forgets a held-back copy once the hub takes the change it waited for, even when no pull writes the record again (moved out of scope)', async () => {
+    const { session, db } = await setUpTestVault();
+    const r = wire({ version: 2 });
+    await session.sync.applyRemote([r]);
+    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '未送信' }), 'update');
+    const [edit] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
+    await session.sync.applyRemote([{ ...r, version: 3, payloadJson: noted(r.entityId, 'ハブの版 3') }]);
+    expect(await heldBack(db)).toHaveLength(1);
+    // Taken over version 3 (the hub merged it); the record then left this user's scope, so no pull brings it.
+    await session.sync.acknowledge([accepted(edit!, 4)], [{ seq: edit!.seq, kind: 'household', entityId: r.entityId }]);
+    expect(await heldBack(db)).toEqual([]);
+
+    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '後の編集' }), 'update');
+    const [later] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
+    await session.sync.acknowledge([refused(later!)]);
+    expect(await session.sync.dismissRefused(later!.seq)).toBeNull();
+    expect(await noteOf(session, r.entityId)).toBe('後の編集');
+  });
+
   it('[R4] forgets held-back copies outside a narrower scope, and all of them at an epoch change [S15]', async () => {
     const { session, db, r, id } = await refusedEdits(['編集'], { officeId: 'office-b' });
     const mine = await refusedEdits(['編集']);

@@ -47,7 +47,10 @@ export async function clearHubLink(ctx: SessionContext): Promise<void> {
 }
 
 /** What acknowledge needs of each change sent: which record it is of, by its seq. */
-export type SentChange = Pick<WireChange, 'seq' | 'kind' | 'entityId'>;
+export type SentChange = Pick<WireChange, 'seq' | 'kind' | 'entityId'> & {
+  /** the vault user whose change it was (A9), so that a restore sends it again in their name */
+  readonly userId?: string;
+};
 
 /** `changes`: the batch the results answer, so that what the hub took is noted [S15] (noteTaken). */
 export async function acknowledge(ctx: SessionContext, results: readonly ChangeResult[], changes: readonly SentChange[] = []): Promise<AcknowledgeReport> {
@@ -61,7 +64,7 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
   );
   const at = isoAt(ctx.now);
   const { db } = ctx;
-  return db.transaction('rw', [db.outbox, db.meta], async () => {
+  return db.transaction('rw', [db.outbox, db.meta, db.cache], async () => {
     // Which change each answered seq holds, from the mutation id index alone: the rows themselves
     // (sealed payloads, ~4 KB each) are read only for a refusal, which rewrites its row.
     const held = new Map<number, string>();
@@ -110,6 +113,14 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
     // entries in one request, several times faster than a delete per key (a drain of 1,000).
     for (const [first, last] of runsOf(done)) await db.outbox.where(':id').between(first, last, true, true).delete();
     await noteTaken(db, takenAt, changes);
+    // [R4] A copy held back for a change the hub has now taken is older than what the hub holds
+    // (the change was merged over it): it must not be written when a later refusal is set aside.
+    // (Read only by key: usually none is held.)
+    const heldKeys = new Set((await db.cache.where(':id').startsWith(HELD_BACK_PREFIX).primaryKeys()) as string[]);
+    if (heldKeys.size > 0) {
+      const passed = changes.filter((c) => takenAt.has(c.seq) && c.kind !== 'access').map((c) => heldBackKey(c.kind as EntityKind, c.entityId));
+      await db.cache.bulkDelete(passed.filter((key) => heldKeys.has(key)));
+    }
     return { sent, refused, gapAt };
   });
 }
@@ -125,7 +136,9 @@ async function noteTaken(db: VaultDatabase, takenAt: ReadonlyMap<number, number>
   const notes: TakenNote[] = [];
   for (const change of changes) {
     const version = takenAt.get(change.seq);
-    if (version !== undefined && change.kind !== 'access') notes.push({ kind: change.kind, id: change.entityId, version });
+    if (version !== undefined && change.kind !== 'access') {
+      notes.push({ kind: change.kind, id: change.entityId, version, ...(change.userId === undefined ? {} : { author: change.userId }) });
+    }
   }
   if (notes.length === 0) return;
   const earlier = (await readMeta(db, 'takenUnpulled')) ?? [];

@@ -188,7 +188,7 @@ export interface SyncStore {
    * (the records stay); refused ones stay, marked; 'gap' refusals are left untouched to be retried.
    * `changes`: the batch sent, so that what the hub took is noted until a pull passes it [S15].
    */
-  acknowledge(results: readonly ChangeResult[], changes?: readonly Pick<WireChange, 'seq' | 'kind' | 'entityId'>[]): Promise<AcknowledgeReport>;
+  acknowledge(results: readonly ChangeResult[], changes?: readonly (Pick<WireChange, 'seq' | 'kind' | 'entityId'> & { readonly userId?: string })[]): Promise<AcknowledgeReport>;
   /**
    * Writes a pulled page in one transaction, without outbox entries: records with an unsent change
    * are not touched (data and version alike); evidence held here is never overwritten; a record this

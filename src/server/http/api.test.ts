@@ -73,6 +73,8 @@ describe('the API when the database fails', () => {
       pgError('connect ENOENT /run/kyoten/.s.PGSQL.5432', 'ENOENT', { syscall: 'connect' }),
       pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
       pgError('read ECONNRESET', 'ECONNRESET'),
+      pgError('connect EHOSTUNREACH 10.0.0.5:5432', 'EHOSTUNREACH'),
+      pgError('getaddrinfo EAI_AGAIN db.internal', 'EAI_AGAIN'),
       pgError('connection failure', '08006'),
       pgError('terminating connection due to administrator command', '57P01'),
       pgError('terminating connection because of crash of another server process', '57P02'),

@@ -30,7 +30,10 @@ export function passingDatabaseTrouble(error: unknown): DatabaseTrouble | null {
     // 53300 too many connections (several hubs' pools over max_connections, a role's limit);
     // class 08, the connection; a socket refused, reset or gone (the embedded store's Unix socket).
     if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return { kind: 'gone', what: `SQLSTATE ${code}` };
-    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code) || (code === 'ENOENT' && syscall === 'connect')) return { kind: 'gone', what: code };
+    // A database on another machine that cannot be reached now: no route, no network, a name not resolved.
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND'].includes(code) || (code === 'ENOENT' && syscall === 'connect')) {
+      return { kind: 'gone', what: code };
+    }
     // 40001 serialization failure, 40P01 deadlock, 57014 statement timeout or cancel.
     if (code === '40001' || code === '40P01' || code === '57014') return { kind: 'busy', what: `SQLSTATE ${code}` };
     return null;
