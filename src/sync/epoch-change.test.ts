@@ -95,6 +95,33 @@ const hubError = (status: number, code: ErrorCode) => ({ type: 'error' as const,
 /** What this phone sent the hub for a record. */
 const sentBy = (hub: FakeHub, session: VaultSession, entityId: string) => hub.taken.filter((t) => t.deviceId === session.deviceId && t.entityId === entityId);
 
+/**
+ * A phone (pages of 2) whose hub was restored, and another phone's writes after the restore:
+ * versions above the floor again, of the new timeline. `other`: the first of those households.
+ */
+async function restoredThenWrittenOn() {
+  const hub = createFakeHub();
+  const p = await phone(hub, 2);
+  const floor = hub.write(household(newId(), 'バックアップ前'));
+  await p.restoreHub(floor, floor + 3);
+  const other = newId();
+  hub.write(household(other, '他の端末が復元後に書いた'));
+  hub.write(household(newId(), '三件目'));
+  return { hub, p, other };
+}
+
+/** A phone whose household, synced, the hub's restore then lost (the floor just below it). */
+async function householdLostByARestore() {
+  const hub = createFakeHub();
+  const p = await phone(hub);
+  const id = newId();
+  await p.session.put('household', id, createHousehold({ id, note: '復元で失われた' }), 'create');
+  expect(await p.engine.run()).toBe('done');
+  const version = hub.records.get(`household/${id}`)!.version;
+  await p.restoreHub(version - 1, version);
+  return { hub, p, id };
+}
+
 describe('[S15] the engine after a restore of the hub', () => {
   it('[S15] 「最初から受信し直す」 after a restore by hand this phone has not met yet keeps and sends again its edit the restore lost', async () => {
     const hub = createFakeHub();
@@ -147,14 +174,7 @@ describe('[S15] the engine after a restore of the hub', () => {
   });
 
   it('a device refused (403) after the epoch change and some pages keeps the new epoch and cursor: the next run treats nothing of the new timeline as lost', async () => {
-    const hub = createFakeHub();
-    const p = await phone(hub, 2);
-    const floor = hub.write(household(newId(), 'バックアップ前'));
-    await p.restoreHub(floor, floor + 3);
-    // Another phone writes after the restore: versions above the floor again, of the new timeline.
-    const other = newId();
-    hub.write(household(other, '他の端末が復元後に書いた'));
-    hub.write(household(newId(), '三件目'));
+    const { hub, p, other } = await restoredThenWrittenOn();
 
     p.restore.afterFirstPage = () => hub.fail(hubError(403, 'forbidden'), API.pull);
     expect(await p.engine.run()).toBe('failed');
@@ -168,13 +188,7 @@ describe('[S15] the engine after a restore of the hub', () => {
   });
 
   it('a session that ends after the epoch change and some pages is opened again, and the run pulls on from the new epoch', async () => {
-    const hub = createFakeHub();
-    const p = await phone(hub, 2);
-    const floor = hub.write(household(newId(), 'バックアップ前'));
-    await p.restoreHub(floor, floor + 3);
-    const other = newId();
-    hub.write(household(other, '他の端末が復元後に書いた'));
-    hub.write(household(newId(), '三件目'));
+    const { hub, p, other } = await restoredThenWrittenOn();
 
     p.restore.afterFirstPage = () => hub.fail(hubError(401, 'signed-out'), API.pull);
     expect(await p.engine.run()).toBe('done');
@@ -183,13 +197,7 @@ describe('[S15] the engine after a restore of the hub', () => {
   });
 
   it('a session that ends while what the restore lost is sent again is opened again, and the run sends it before it says done', async () => {
-    const hub = createFakeHub();
-    const p = await phone(hub);
-    const id = newId();
-    await p.session.put('household', id, createHousehold({ id, note: '復元で失われた' }), 'create');
-    expect(await p.engine.run()).toBe('done');
-    const version = hub.records.get(`household/${id}`)!.version;
-    await p.restoreHub(version - 1, version);
+    const { hub, p, id } = await householdLostByARestore();
 
     p.restore.afterFirstPage = () => hub.fail(hubError(401, 'signed-out'), API.push);
     expect(await p.engine.run()).toBe('done');
@@ -198,13 +206,7 @@ describe('[S15] the engine after a restore of the hub', () => {
   });
 
   it('a session that cannot be opened again while what the restore lost is sent again ends the run failed, not done', async () => {
-    const hub = createFakeHub();
-    const p = await phone(hub);
-    const id = newId();
-    await p.session.put('household', id, createHousehold({ id, note: '復元で失われた' }), 'create');
-    expect(await p.engine.run()).toBe('done');
-    const version = hub.records.get(`household/${id}`)!.version;
-    await p.restoreHub(version - 1, version);
+    const { hub, p, id } = await householdLostByARestore();
     const lastSyncAt = p.status.getState().lastSyncAt;
 
     p.restore.afterFirstPage = () => {

@@ -309,6 +309,27 @@ describe('sync store: copies held back for a refused change [R4]', () => {
   const noteOf = async (session: VaultSession, id: string) => (await session.get<{ note: string }>('household', id))?.data.note;
   const heldBack = async (db: Awaited<ReturnType<typeof setUpTestVault>>['db']) => (await db.cache.toArray()).filter((r) => r.key.startsWith('held-back:'));
 
+  /** A household pulled at version 2 and edited here, unsent, while a pull brought version 3: that copy is held back. */
+  async function editWithACopyHeldBack() {
+    const { session, db } = await setUpTestVault();
+    const r = wire({ version: 2 });
+    await session.sync.applyRemote([r]);
+    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '未送信' }), 'update');
+    const [edit] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
+    await session.sync.applyRemote([{ ...r, version: 3, payloadJson: noted(r.entityId, 'ハブの版 3') }]);
+    expect(await heldBack(db)).toHaveLength(1);
+    return { session, db, r, edit };
+  }
+
+  /** A later edit of the record, refused and set aside: no copy held back comes over it. */
+  async function expectNothingHeldBackAfterALaterRefusal(session: VaultSession, id: string) {
+    await session.put('household', id, createHousehold({ id, note: '後の編集' }), 'update');
+    const [later] = (await session.outbox()).filter((e) => e.entityId === id);
+    await session.sync.acknowledge([refused(later!)]);
+    expect(await session.sync.dismissRefused(later!.seq)).toBeNull();
+    expect(await noteOf(session, id)).toBe('後の編集');
+  }
+
   /** A household pulled at version 2, then edited here `notes.length` times, each edit refused. */
   async function refusedEdits(notes: readonly string[], overrides: Partial<WireRecord> = {}) {
     const vault = await setUpTestVault();
@@ -349,41 +370,21 @@ describe('sync store: copies held back for a refused change [R4]', () => {
   });
 
   it('[R4] forgets a held-back copy once a pull writes its record, so a later refusal set aside brings back nothing older', async () => {
-    const { session, db } = await setUpTestVault();
-    const r = wire({ version: 2 });
-    await session.sync.applyRemote([r]);
-    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '未送信' }), 'update');
-    const [edit] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
-    await session.sync.applyRemote([{ ...r, version: 3, payloadJson: noted(r.entityId, 'ハブの版 3') }]);
-    expect(await heldBack(db)).toHaveLength(1);
+    const { session, db, r, edit } = await editWithACopyHeldBack();
     await session.sync.acknowledge([accepted(edit!, 4)]);
     await session.sync.applyRemote([{ ...r, version: 4, payloadJson: noted(r.entityId, '統合した版 4') }]);
     expect(await heldBack(db)).toEqual([]);
 
-    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '後の編集' }), 'update');
-    const [later] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
-    await session.sync.acknowledge([refused(later!)]);
-    expect(await session.sync.dismissRefused(later!.seq)).toBeNull();
-    expect(await noteOf(session, r.entityId)).toBe('後の編集');
+    await expectNothingHeldBackAfterALaterRefusal(session, r.entityId);
   });
 
   it('[R4] forgets a held-back copy once the hub takes the change it waited for, even when no pull writes the record again (moved out of scope)', async () => {
-    const { session, db } = await setUpTestVault();
-    const r = wire({ version: 2 });
-    await session.sync.applyRemote([r]);
-    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '未送信' }), 'update');
-    const [edit] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
-    await session.sync.applyRemote([{ ...r, version: 3, payloadJson: noted(r.entityId, 'ハブの版 3') }]);
-    expect(await heldBack(db)).toHaveLength(1);
+    const { session, db, r, edit } = await editWithACopyHeldBack();
     // Taken over version 3 (the hub merged it); the record then left this user's scope, so no pull brings it.
     await session.sync.acknowledge([accepted(edit!, 4)], [{ seq: edit!.seq, kind: 'household', entityId: r.entityId }]);
     expect(await heldBack(db)).toEqual([]);
 
-    await session.put('household', r.entityId, createHousehold({ id: r.entityId, note: '後の編集' }), 'update');
-    const [later] = (await session.outbox()).filter((e) => e.entityId === r.entityId);
-    await session.sync.acknowledge([refused(later!)]);
-    expect(await session.sync.dismissRefused(later!.seq)).toBeNull();
-    expect(await noteOf(session, r.entityId)).toBe('後の編集');
+    await expectNothingHeldBackAfterALaterRefusal(session, r.entityId);
   });
 
   it('[R4] forgets held-back copies outside a narrower scope, and all of them at an epoch change [S15]', async () => {

@@ -3,6 +3,7 @@
  * a clock the test moves; and a client per device that keeps its session cookie, device secret
  * and next seq, speaking the wire protocol with real fetch.
  */
+import { expect } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -267,4 +268,32 @@ export function wireChange(kind: WireChange['kind'], entityId: string, payload: 
 /** A sealed case entry on the wire. */
 export function entryWire(entry: { id: string }): Omit<WireChange, 'seq'> {
   return wireChange('case-entry', entry.id, entry as unknown as Record<string, unknown>, 'append');
+}
+
+/**
+ * The writer's push of household `entityId` takes a database slot and waits there: another
+ * transaction holds the hub's counter. Resolves once the push is seen blocked on it; `release`
+ * rolls that transaction back.
+ */
+export async function pushHeldAtTheCounter(harness: ApiHarness, writer: DeviceClient, entityId = 'hh-held') {
+  const holder = await harness.raw.connect();
+  const release = async () => {
+    await holder.query('ROLLBACK').catch(() => undefined);
+    holder.release();
+  };
+  try {
+    await holder.query('BEGIN');
+    await holder.query('INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version', [HUB]);
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const pushed = writer.push([householdWire(entityId)]);
+    await expect
+      .poll(async () => (await harness.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    return { pushed, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }

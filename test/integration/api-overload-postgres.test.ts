@@ -6,7 +6,7 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { API, type ErrorResponse } from '../../src/protocol/sync';
 import { HubClient } from '../../src/sync/client';
-import { DeviceClient, householdWire, HUB, startApi, type ApiHarness } from './api-harness';
+import { DeviceClient, householdWire, pushHeldAtTheCounter, startApi, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -16,36 +16,6 @@ afterAll(() => target.dropAll());
 let api: ApiHarness | undefined;
 afterEach(async () => api?.close());
 
-/**
- * The writer's push takes the one database slot and waits there: another transaction holds the
- * hub's counter. Resolves once the push is seen blocked on it; `release` rolls that transaction back.
- */
-async function pushHeldAtTheCounter(harness: ApiHarness, writer: DeviceClient) {
-  const holder = await harness.raw.connect();
-  const release = async () => {
-    await holder.query('ROLLBACK').catch(() => undefined);
-    holder.release();
-  };
-  try {
-    await holder.query('BEGIN');
-    await holder.query(
-      `INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version`,
-      [HUB],
-    );
-    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const pushed = writer.push([householdWire('hh-1')]);
-    await expect
-      .poll(async () => (await harness.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
-        timeout: 20_000,
-      })
-      .toBe(1);
-    return { pushed, release };
-  } catch (error) {
-    await release();
-    throw error;
-  }
-}
-
 it('[A12] with the database slot taken and the queue full, pulls get 503 with Retry-After at once; a waiter past the longest wait too; then all is served again', async () => {
   api = await startApi(target, { dbWork: { inFlight: 1, waiting: 1, maxWaitMs: 400 } });
   const coord = await api.user('coord', 'coordinator');
@@ -53,7 +23,7 @@ it('[A12] with the database slot taken and the queue full, pulls get 503 with Re
   const readers: DeviceClient[] = [];
   for (let i = 0; i < 5; i++) readers.push(await new DeviceClient(api, `phone-${i}`).join(await api.user(`coord${i}`, 'coordinator')));
 
-  const { pushed, release } = await pushHeldAtTheCounter(api, writer);
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer, 'hh-1');
   try {
     const started = Date.now();
     // The app's own client meets the same 503 as a retryable server problem, with the wait.
@@ -88,7 +58,7 @@ it('[A12] a queue that stands is shed: waiters past the standing wait get 503 at
   const readers: DeviceClient[] = [];
   for (let i = 0; i < 3; i++) readers.push(await new DeviceClient(api, `phone-${i}`).join(await api.user(`coord${i}`, 'coordinator')));
 
-  const { pushed, release } = await pushHeldAtTheCounter(api, writer);
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer, 'hh-1');
   let pulls: ReturnType<DeviceClient['pull']>[];
   try {
     // The readers queue behind the push; the longest wait (60 s) is far off. They wait past both
@@ -125,7 +95,7 @@ it('[A12] a pull that catches a device up has a lane of its own and yields to th
   const firstPage = await paging!.pull(0, 1);
   expect(firstPage.body.hasMore).toBe(true);
 
-  const { pushed, release } = await pushHeldAtTheCounter(api, writer);
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer, 'hh-1');
   let caughtUpLater: Awaited<ReturnType<DeviceClient['pull']>>;
   let incremental: ReturnType<DeviceClient['pull']>;
   let anonymous: Promise<{ status: number; body: ErrorResponse }>;
@@ -178,7 +148,7 @@ it('[A12] a device whose pull reached its last page is caught up: its next pull 
   expect(last.status).toBe(200);
   expect(last.body.hasMore).toBe(false);
 
-  const { pushed, release } = await pushHeldAtTheCounter(api, writer);
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer, 'hh-1');
   let next: ReturnType<DeviceClient['pull']>;
   try {
     // In the lane its next pull would start at once beside the held push (no one waits at the

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { API, DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, MAX_PULL_LIMIT, type ErrorResponse, type PushResponse } from '../../protocol/sync';
-import { DeviceClient, HUB, householdWire, startApi, type ApiHarness } from '../../../test/integration/api-harness';
+import { DeviceClient, householdWire, pushHeldAtTheCounter, startApi, type ApiHarness } from '../../../test/integration/api-harness';
 import { schemaTarget } from '../../../test/integration/schema-target';
 import { startServer } from '../app-server';
 import { CONNECTION_TIMEOUT_MS, openPostgresStore } from '../db/postgres-store';
@@ -46,33 +46,6 @@ async function refuseRecord(raw: pg.Pool, entityId: string, sqlState: string, me
       RETURN NEW;
     END $$`);
   await raw.query('CREATE OR REPLACE TRIGGER refuse_record BEFORE INSERT OR UPDATE ON records FOR EACH ROW EXECUTE FUNCTION refuse_record()');
-}
-
-/**
- * The writer's push takes the gate's one slot and waits there: another transaction holds the hub's
- * counter. Resolves once the push is seen blocked on it; `release` rolls that transaction back.
- */
-async function pushHeldAtTheCounter(harness: ApiHarness, writer: DeviceClient) {
-  const holder = await harness.raw.connect();
-  const release = async () => {
-    await holder.query('ROLLBACK').catch(() => undefined);
-    holder.release();
-  };
-  try {
-    await holder.query('BEGIN');
-    await holder.query('INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version', [HUB]);
-    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const pushed = writer.push([householdWire('hh-held')]);
-    await expect
-      .poll(async () => (await harness.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
-        timeout: 20_000,
-      })
-      .toBe(1);
-    return { pushed, release };
-  } catch (error) {
-    await release();
-    throw error;
-  }
 }
 
 describe('[A2] bad data gets a 4xx, and no word of it back', () => {
