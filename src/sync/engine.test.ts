@@ -516,6 +516,7 @@ describe('sync engine: pulling', () => {
     const asked = d.engine.run();
     expect(await again).toBe('done');
     expect(await asked).toBe('done');
+    // Had the run asked meanwhile put the old cursor back over the 0, nothing would have come again.
     expect((await d.session.get<Household>('household', id))?.data.note).toBe('引 継');
     expect((await d.session.sync.hubLink())!.cursor).toBe(head);
   });

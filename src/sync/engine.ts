@@ -149,6 +149,9 @@ function sameScope(a: WireScope | null, b: WireScope): boolean {
 /** A 413 from the hub or its proxy: the batch goes again as two halves (push-batches.ts). */
 const isTooLarge = (e: unknown) => e instanceof SyncError && e.code === 'too-large';
 
+/** Push-and-pull rounds a run makes after its first pull, for what a restore lost or a chain refusal waited on. */
+const RESEND_ROUNDS = 3;
+
 /** A push failure after which the run still pulls: the problem is reported at the run's end. */
 const blocksOnlyThePush = (e: unknown): e is SyncError => e instanceof SyncError && (e.code === 'gap' || e.code === 'too-large');
 
@@ -524,11 +527,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           wrote(pulled.changed);
           // [S15] What the restored hub lost goes back into the queue (also after a run that was cut
           // off between the two steps), then out at once, and the pull brings back its new versions.
-          const resent = await session.sync.resendLostRecords();
-          // [E2] So do this device's entries refused as `chain` whose missing parent the pull has
-          // just brought (another phone sent it again after a restore).
-          const retried = await session.sync.retryChainRefusals(pulled.evidenceIds);
-          if (resent > 0 || retried > 0 || pulled.epochChanged || resendFirst) {
+          let more = (await session.sync.resendLostRecords()) > 0 || pulled.epochChanged || resendFirst;
+          // [E2] So do this device's entries refused as `chain` in a case the pull has just brought
+          // entries of (another phone sent them again after a restore); after each pull, since an
+          // entry refused in the push before it may continue one that pull brought. The queued ones
+          // go at the next run past a few rounds.
+          if ((await session.sync.retryChainRefusals(pulled.evidenceIds)) > 0) more = true;
+          for (let round = 0; more && round < RESEND_ROUNDS; round += 1) {
             link = pulled.link;
             try {
               await push(link);
@@ -539,6 +544,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             }
             pulled = await pull(link);
             wrote(pulled.changed === null ? null : 'all');
+            more = (await session.sync.retryChainRefusals(pulled.evidenceIds)) > 0;
           }
           // The hub's users, for the 担当 picker: a hub that does not answer it leaves the list as it was.
           const staffLink = link;
@@ -713,8 +719,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (let busy = again ?? running; busy !== null; busy = again ?? running) await busy.catch(() => undefined);
     return start(async () => {
       if (session.isLocked) return 'locked';
-      const link = await session.sync.hubLink();
-      if (link !== undefined) await session.sync.saveHubLink({ ...link, cursor: 0 });
+      try {
+        const link = await session.sync.hubLink();
+        if (link !== undefined) await session.sync.saveHubLink({ ...link, cursor: 0 });
+      } catch (e) {
+        // Locked meanwhile, or storage full: said as a run's failure is, and nothing is pulled.
+        report(asSyncError(e));
+        return 'failed';
+      }
       return runLocked();
     });
   }

@@ -3,7 +3,7 @@ import { chainNext } from '../domain/case-chain';
 import type { CaseEntry } from '../domain/emergency-case';
 import { contactBody, openBody } from '../../test/factories/emergency-case';
 import type { ChangeResult, WireRecord } from '../protocol/sync';
-import { newId, setUpTestVault } from './testing';
+import { newId, OTHER_PASSPHRASE, PASSPHRASE, setUpTestVault } from './testing';
 import type { VaultSession } from './types';
 
 const pulled = (entry: CaseEntry, version: number): WireRecord => ({
@@ -33,26 +33,37 @@ async function refuseChain(session: VaultSession, id: string): Promise<void> {
   await session.sync.acknowledge([refusal]);
 }
 
-describe('[E2][S15] an entry refused as chain goes again when the entry it continues reaches the hub', () => {
-  it("queues again, in chain order and under new seqs, this phone's entries continuing an entry another phone sent again; leaves the others refused", async () => {
-    const { session } = await setUpTestVault();
-    await session.sync.acknowledge((await session.outbox()).map((e) => ({ seq: e.seq, mutationId: e.mutationId, status: 'accepted' as const, version: 1 })));
-    // Phone A's entry e1, pulled here; this phone continues the case with e2 and e3.
-    const e1 = await next(session, null, 'phone-a');
-    await session.sync.applyRemote([pulled(e1, 12)]);
+describe('[E2][S15] an entry refused as chain goes again when an entry of its case reaches the hub', () => {
+  it("queues again, in chain order, in its writer's name and ahead of what is not yet sent, this phone's entries of a case another phone sent again; leaves the others refused", async () => {
+    const vault = await setUpTestVault();
+    await vault.session.sync.acknowledge((await vault.session.outbox()).map((e) => ({ seq: e.seq, mutationId: e.mutationId, status: 'accepted' as const, version: 1 })));
+    // Phone A's entry e1, pulled here.
+    const e1 = await next(vault.session, null, 'phone-a');
+    await vault.session.sync.applyRemote([pulled(e1, 12)]);
+    // Jiro, the second person of this phone, continues the case with e2 and e3.
+    const jiro = await vault.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+    vault.session.lock();
+    const session = await vault.vault.unlock(jiro.id, OTHER_PASSPHRASE);
+    // His unlock, in the access log, was sent with the rest.
+    await session.sync.acknowledge((await session.outbox()).map((e) => ({ seq: e.seq, mutationId: e.mutationId, status: 'accepted' as const, version: 2 })));
     const e2 = await next(session, e1);
     await session.append('case-entry', e2.id, e2);
     const e3 = await next(session, e2);
     await session.append('case-entry', e3.id, e3);
-    // An entry of another case whose parent never comes.
+    // An entry of another case that gets nothing more.
     const lone = await next(session, await next(session, null, 'phone-a', 'case-2'));
     await session.append('case-entry', lone.id, lone);
     // The hub was restored and lost e1: all three are refused as chain.
     for (const id of [e2.id, e3.id, lone.id]) await refuseChain(session, id);
-    const before = await session.outbox();
+    // (Only the case entries are looked at.)
+    const entries = async () => (await session.outbox()).filter((e) => e.kind === 'case-entry');
+    const before = await entries();
     expect(before.map((e) => e.refusal?.reason)).toEqual(['chain', 'chain', 'chain']);
+    // Written since, not yet sent: it continues e3, so it must go after it.
+    const e4 = await next(session, e3);
+    await session.append('case-entry', e4.id, e4);
 
-    // A pull that brings other entries changes nothing: nothing is tried at every run.
+    // A pull that brings entries of other cases only changes nothing: nothing is tried at every run.
     const other = await next(session, null, 'phone-a', 'case-3');
     const unrelated = await session.sync.applyRemote([pulled(other, 13)]);
     expect(await session.sync.retryChainRefusals(unrelated.evidenceIds)).toBe(0);
@@ -62,21 +73,22 @@ describe('[E2][S15] an entry refused as chain goes again when the entry it conti
     expect(report.evidenceIds).toEqual([e1.id]);
     expect(await session.sync.retryChainRefusals(report.evidenceIds)).toBe(2);
 
-    const after = await session.outbox();
-    expect(after.map((e) => [e.entityId, e.op, e.refusal?.reason ?? null])).toEqual([
-      [lone.id, 'append', 'chain'],
-      [e2.id, 'append', null],
-      [e3.id, 'append', null],
+    const after = await entries();
+    expect(after.map((e) => [e.entityId, e.refusal?.reason ?? null])).toEqual([
+      [lone.id, 'chain'],
+      [e2.id, null],
+      [e3.id, null],
+      [e4.id, null],
     ]);
-    const [, again2, again3] = after;
-    // The same entries, word for word (evidence is never changed), under new seqs and mutation ids (S4).
-    expect(again2!.payload).toEqual(e2);
-    expect(again3!.payload).toEqual(e3);
+    const [, again2, again3, unsent4] = after;
+    // The same entries, word for word (evidence is never changed), in Jiro's name, under new seqs and mutation ids (S4).
+    expect([again2!.payload, again3!.payload, unsent4!.payload]).toEqual([e2, e3, e4]);
+    expect([again2!.userId, again3!.userId]).toEqual([jiro.id, jiro.id]);
+    expect(jiro.id).not.toBe(vault.session.user.id);
     const old = new Map(before.map((e) => [e.entityId, e]));
     expect(again2!.seq).toBeGreaterThan(Math.max(...before.map((e) => e.seq)));
-    expect(again3!.seq).toBe(again2!.seq + 1);
+    expect([again3!.seq, unsent4!.seq]).toEqual([again2!.seq + 1, again2!.seq + 2]);
     expect(again2!.mutationId).not.toBe(old.get(e2.id)!.mutationId);
-    expect(again2!.userId).toBe(old.get(e2.id)!.userId);
     // Asked again with the same arrival, nothing more is queued.
     expect(await session.sync.retryChainRefusals(report.evidenceIds)).toBe(0);
   });

@@ -3,47 +3,36 @@
  * goes again once that entry reaches the hub. After a restore the hub has lost what was written
  * since its backup; phone B, which had pulled phone A's entry e1 and then continued the case with
  * e2, may sync before A sends e1 again: e2 is refused `chain`, and that answer is final for its seq
- * (S4). When a pull then brings e1 (A has sent it again), e2 is queued again under a new seq and
- * mutation id, with the entries of B's that continue it, in chain order; the hub decides afresh.
- * Only then: an entry whose parent never comes stays refused and listed, as before, and nothing is
- * tried at every run. The entry itself is not changed (evidence is sacred): the same id, the same
- * hash, the same words.
+ * (S4). When a pull then brings an entry of that case (A has sent e1 again; or another entry the
+ * hub also counts, E4), B's refused entries of the case are queued again under new seqs and
+ * mutation ids, in chain order and ahead of anything not yet sent (which may continue them); the
+ * hub decides afresh. Only then: an entry whose case gets nothing more stays refused and listed,
+ * as before, and nothing is tried at every run. The entry itself is not changed (evidence is
+ * sacred): the same id, the same hash, the same words.
  */
 import type { CaseEntry } from '../domain/emergency-case';
 import { bindingOf, unseal } from './crypto';
 import type { OutboxRow } from './db';
-import { appendOutboxMany, prepareOutbox, type SessionContext } from './journal';
+import { prepareOutbox, queueAheadOfUnsent, type SessionContext } from './journal';
 
-/** Queues again the entries refused as `chain` whose parent is among `arrivedIds` (just pulled); returns how many. */
+/** Queues again the entries refused as `chain` in a case of which `arrivedIds` (just pulled) holds an entry; returns how many. */
 export async function retryChainRefusals(ctx: SessionContext, arrivedIds: readonly string[]): Promise<number> {
   if (arrivedIds.length === 0) return 0;
   const { db } = ctx;
   const refused: OutboxRow[] = (await db.outbox.where('refusedReason').equals('chain').toArray()).filter((row) => row.kind === 'case-entry');
   if (refused.length === 0) return 0;
   // Unsealed only now that some entry waits: a first sync brings thousands of entries.
-  const arrivedHashes = new Set<string>();
+  const arrivedCases = new Set<string>();
   for (const row of await db.records.bulkGet(arrivedIds.map((id) => ['case-entry', id] as ['case-entry', string]))) {
     if (row === undefined) continue;
     const entry = await unseal<CaseEntry>(ctx.key, bindingOf('records', row.kind, row.id), row).catch(() => undefined);
-    if (typeof entry?.hash === 'string') arrivedHashes.add(entry.hash);
+    if (typeof entry?.caseId === 'string') arrivedCases.add(entry.caseId);
   }
-  if (arrivedHashes.size === 0) return 0;
-  const waiting: { row: OutboxRow; entry: CaseEntry }[] = [];
+  if (arrivedCases.size === 0) return 0;
+  const retry: { row: OutboxRow; entry: CaseEntry }[] = [];
   for (const row of refused) {
     const entry = await unseal<CaseEntry>(ctx.key, bindingOf('outbox', row.mutationId), row).catch(() => undefined);
-    if (entry !== undefined) waiting.push({ row, entry });
-  }
-  // The entries that continue the one that arrived, and those that continue them, in chain order.
-  const retry: { row: OutboxRow; entry: CaseEntry }[] = [];
-  const reached = new Set(arrivedHashes);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const w of waiting) {
-      if (retry.includes(w) || !reached.has(w.entry.prevHash)) continue;
-      retry.push(w);
-      reached.add(w.entry.hash);
-      grew = true;
-    }
+    if (entry !== undefined && arrivedCases.has(entry.caseId)) retry.push({ row, entry });
   }
   if (retry.length === 0) return 0;
   retry.sort((a, b) => a.entry.index - b.entry.index || a.row.seq - b.row.seq);
@@ -54,9 +43,9 @@ export async function retryChainRefusals(ctx: SessionContext, arrivedIds: readon
     const now = await db.outbox.bulkGet(prepared.map((p) => p.row.seq));
     const go = prepared.filter((p, i) => now[i]?.mutationId === p.row.mutationId && now[i]?.refusedReason === 'chain');
     await db.outbox.bulkDelete(go.map((p) => p.row.seq));
-    await appendOutboxMany(
+    await queueAheadOfUnsent(
       db,
-      go.map((p) => p.pending),
+      go.map((p) => ({ ...p.pending, baseVersion: null, seq: 0 })),
     );
     return go.length;
   });

@@ -8,7 +8,7 @@
  */
 import { bindingOf, seal, unseal } from './crypto';
 import { HELD_BACK_PREFIX, readMeta, syncedColumnsOf, type OutboxRow, type RecordRow } from './db';
-import { appendOutbox, prepareOutbox, type SessionContext } from './journal';
+import { prepareOutbox, queueAheadOfUnsent, type SessionContext } from './journal';
 import { loadCache } from './cache';
 import { followServerSeq } from './sync-store';
 import { APPEND_ONLY_KINDS, type EntityKind, type VaultSession } from './types';
@@ -52,6 +52,7 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
     const key = keyOf(note.kind, note.id);
     if (note.version < (taken.get(key) ?? 0)) continue;
     taken.set(key, note.version);
+    // Several people's changes taken: the resent copy holds them all, in the name of the last one's.
     if (note.author !== undefined) takenFrom.set(key, note.author);
     else takenFrom.delete(key);
   }
@@ -150,21 +151,12 @@ export async function resendLostRecords(ctx: SessionContext): Promise<number> {
     await db.records.bulkPut(
       prepared.filter((p) => !p.evidence).map(({ k, sealed, pending, synced }) => ({ kind: k.kind, id: k.id, updatedAt: pending.at, ...sealed, ...synced })),
     );
-    const resent: OutboxRow[] = prepared.map(({ pending, baseVersion }) => ({ ...pending, baseVersion, seq: 0 }));
     // What was sent before the restore goes before what was never sent: an unsent entry may
-    // continue a chain whose earlier entries the restore lost (E1), so the queue is renumbered.
-    const rows = await db.outbox.orderBy('seq').toArray();
-    const unsent = rows.filter((r) => r.refusedReason === undefined || r.refusedReason === null);
-    const start = unsent[0]?.seq ?? ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
-    if (rows.some((r) => r.seq >= start && !unsent.includes(r))) {
-      // A refusal sits among the unsent (a later run): numbering over it would collide; append.
-      for (const r of resent) await appendOutbox(db, r, r.baseVersion);
-    } else {
-      const queue = [...resent, ...unsent];
-      await db.outbox.bulkDelete(unsent.map((r) => r.seq));
-      await db.outbox.bulkAdd(queue.map((r, i) => ({ ...r, seq: start + i })));
-      await db.meta.put({ key: 'outboxSeq', value: start + queue.length - 1 });
-    }
+    // continue a chain whose earlier entries the restore lost (E1).
+    await queueAheadOfUnsent(
+      db,
+      prepared.map(({ pending, baseVersion }) => ({ ...pending, baseVersion, seq: 0 })),
+    );
     await db.cache.delete(RESEND_KEY);
   });
   return kept.length;

@@ -62,6 +62,26 @@ export async function appendOutboxMany(
   await db.outbox.bulkAdd(pending.map((p, i) => ({ ...p, baseVersion: baseVersions[i] ?? null, seq: first + i })));
 }
 
+/**
+ * Queues `resent` (changes sent before, numbered here) before every change not yet sent, by
+ * renumbering those: an unsent entry may continue one of them (E1, E2). A refusal among the unsent
+ * (a later run's) would collide with the numbers: then they go at the end. Inside a 'rw'
+ * transaction on outbox and meta.
+ */
+export async function queueAheadOfUnsent(db: VaultDatabase, resent: readonly OutboxRow[]): Promise<void> {
+  const rows = await db.outbox.orderBy('seq').toArray();
+  const unsent = rows.filter((r) => r.refusedReason === undefined || r.refusedReason === null);
+  const start = unsent[0]?.seq ?? ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
+  if (rows.some((r) => r.seq >= start && !unsent.includes(r))) {
+    for (const r of resent) await appendOutbox(db, r, r.baseVersion);
+    return;
+  }
+  const queue = [...resent, ...unsent];
+  await db.outbox.bulkDelete(unsent.map((r) => r.seq));
+  await db.outbox.bulkAdd(queue.map((r, i) => ({ ...r, seq: start + i })));
+  await db.meta.put({ key: 'outboxSeq', value: start + queue.length - 1 });
+}
+
 /** The binding of a refusal's sealed detail: tied to its change, so it cannot be moved to another. */
 export const bindingOfRefusal = (mutationId: string) => bindingOf('outbox-refusal', mutationId);
 
