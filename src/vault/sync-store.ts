@@ -115,12 +115,10 @@ export async function acknowledge(ctx: SessionContext, results: readonly ChangeR
     await noteTaken(db, takenAt, changes);
     // [R4] A copy held back for a change the hub has now taken is older than what the hub holds
     // (the change was merged over it): it must not be written when a later refusal is set aside.
-    // (Read only by key: usually none is held.)
-    const heldKeys = new Set((await db.cache.where(':id').startsWith(HELD_BACK_PREFIX).primaryKeys()) as string[]);
-    if (heldKeys.size > 0) {
-      const passed = changes.filter((c) => takenAt.has(c.seq) && c.kind !== 'access').map((c) => heldBackKey(c.kind as EntityKind, c.entityId));
-      await db.cache.bulkDelete(passed.filter((key) => heldKeys.has(key)));
-    }
+    await dropHeldBack(
+      db,
+      changes.filter((c) => takenAt.has(c.seq) && c.kind !== 'access').map((c) => [c.kind as EntityKind, c.entityId] as const),
+    );
     return { sent, refused, gapAt };
   });
 }
@@ -290,12 +288,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
     await db.setAside.bulkDelete(removedSetAside);
     // A copy held back before is stale once the record is written or dropped, or held back anew.
-    // (Read only by key: usually none is held, and a page of 2,000 deletes nothing.)
-    const heldKeys = new Set((await db.cache.where(':id').startsWith(HELD_BACK_PREFIX).primaryKeys()) as string[]);
-    if (heldKeys.size > 0) {
-      const passed = [...rows.map((r) => heldBackKey(r.kind, r.id)), ...drop.map(([kind, id]) => heldBackKey(kind, id))];
-      await db.cache.bulkDelete(passed.filter((key) => heldKeys.has(key)));
-    }
+    await dropHeldBack(db, [...rows.map((r) => [r.kind, r.id] as const), ...drop]);
     await db.cache.bulkPut(heldBack);
     if (linkRow !== undefined) await db.hubLink.put(linkRow);
     if (link !== undefined) await passTaken(db, link.cursor);
@@ -309,6 +302,17 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
       removed: drop.length,
     };
   });
+}
+
+/**
+ * [R4] Drops the copies held back for these records, inside the caller's transaction (cache).
+ * Read only by key first: usually none is held, and a page of 2,000 or a push of 1,000 then
+ * deletes nothing.
+ */
+async function dropHeldBack(db: VaultDatabase, records: readonly (readonly [EntityKind, string])[]): Promise<void> {
+  const heldKeys = new Set((await db.cache.where(':id').startsWith(HELD_BACK_PREFIX).primaryKeys()) as string[]);
+  if (heldKeys.size === 0) return;
+  await db.cache.bulkDelete(records.map(([kind, id]) => heldBackKey(kind, id)).filter((key) => heldKeys.has(key)));
 }
 
 function heldBackRow(r: WireRecord, updatedAt: string, copy: HeldBackRow['copy']): HeldBackRow {
