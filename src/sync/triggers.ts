@@ -10,6 +10,15 @@ export const SYNC_INTERVAL_MS = 60_000;
 export const CHANGE_DEBOUNCE_MS = 1_500;
 
 /**
+ * How long to wait before asking a busy hub (503) again: its Retry-After (at least a second),
+ * doubled for each busy answer in a row before this one, and stretched by up to as much again at
+ * random, so the phones a hub turned away together do not come back together.
+ */
+export function busyWaitMs(retryAfterSeconds: number, busyInARow: number, random = Math.random()): number {
+  return Math.max(1, retryAfterSeconds) * 1000 * 2 ** busyInARow * (1 + random);
+}
+
+/**
  * Call after something was written to the vault: the waiting count is updated at once, and when
  * the device is online the change is sent shortly after (changes close together go in one run).
  */
@@ -61,7 +70,7 @@ export function installSyncTriggers(
       busyInARow = 0;
       return;
     }
-    const waitMs = Math.max(1, event.retryAfterSeconds) * 1000 * 2 ** busyInARow * (1 + Math.random());
+    const waitMs = busyWaitMs(event.retryAfterSeconds, busyInARow);
     busyInARow += 1;
     if (waitMs >= intervalMs) return;
     retry = setTimeout(() => {
