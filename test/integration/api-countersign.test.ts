@@ -9,7 +9,7 @@ import { HubKeyInfo } from '../../src/protocol/countersign-schema';
 import { API, PullResponse, PushResponse } from '../../src/protocol/sync';
 import type { CaseEntry } from '../../src/domain/emergency-case';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
-import { DeviceClient, entryWire, HUB, startApi, type ApiHarness, type TestUser } from './api-harness';
+import { DeviceClient, entryWire, heldAtTheCounter, HUB, startApi, type ApiHarness, type TestUser } from './api-harness';
 import { schemaTarget } from './schema-target';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,6 +67,21 @@ describe('countersigned evidence over HTTP (PostgreSQL)', () => {
       expect(r.receivedAt).toBe(held.rows[i]!.received_at.toISOString());
       expect(await verifyReceipt(r, key, entry)).toEqual({ ok: true });
     }
+  });
+
+  it('[K1] a receipt\'s time is when the hub took the entry, not when its push began: a push that waited at the counter is not dated before the one it waited for', async () => {
+    const a = await phone('device-1');
+    const held = await heldAtTheCounter(api, () => push(a, entries));
+    // Whatever held the counter committed first, at the latest now: the waiting push comes after.
+    const releasedAt = await held.holderNow();
+    await held.release();
+    const answer = await held.pushed;
+    expect(answer.status).toBe(200);
+    const receipts = PushResponse.parse(answer.body).receipts!;
+    expect(receipts).toHaveLength(2);
+    for (const r of receipts) expect(Date.parse(r.receivedAt)).toBeGreaterThanOrEqual(releasedAt.getTime());
+    const stored = await api.raw.query<{ received_at: Date }>('SELECT received_at FROM evidence ORDER BY version');
+    expect(stored.rows.map((r) => r.received_at.toISOString())).toEqual(receipts.map((r) => r.receivedAt));
   });
 
   it('[K4] a replayed push, and the same entry pushed again under a new seq, get the same receipts, signed once', async () => {

@@ -275,23 +275,33 @@ export function entryWire(entry: { id: string }): Omit<WireChange, 'seq'> {
  * transaction holds the hub's counter. Resolves once the push is seen blocked on it; `release`
  * rolls that transaction back.
  */
-export async function pushHeldAtTheCounter(harness: ApiHarness, writer: DeviceClient, entityId = 'hh-held') {
+export function pushHeldAtTheCounter(harness: ApiHarness, writer: DeviceClient, entityId = 'hh-held') {
+  return heldAtTheCounter(harness, () => writer.push([householdWire(entityId)]));
+}
+
+/**
+ * `send`'s push waits at the hub's counter, which another transaction holds. Resolves once the
+ * push is seen blocked on it; `holderNow` reads the database's clock from the holding
+ * transaction; `release` rolls that transaction back.
+ */
+export async function heldAtTheCounter<T>(harness: ApiHarness, send: () => Promise<T>) {
   const holder = await harness.raw.connect();
   const release = async () => {
     await holder.query('ROLLBACK').catch(() => undefined);
     holder.release();
   };
+  const holderNow = async () => (await holder.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]!.now;
   try {
     await holder.query('BEGIN');
     await holder.query('INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version', [HUB]);
     const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const pushed = writer.push([householdWire(entityId)]);
+    const pushed = send();
     await expect
       .poll(async () => (await harness.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
         timeout: 20_000,
       })
       .toBe(1);
-    return { pushed, release };
+    return { pushed, release, holderNow };
   } catch (error) {
     await release();
     throw error;
