@@ -4,13 +4,14 @@
  * the entries with their receipts; every receipt verifies against the key /api/hub-key hands out.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HUB_KEY_PATH, importHubKey, RECEIPTS_HEADER, verifyReceipt, type EvidenceReceipt } from '../../src/protocol/countersign';
+import { formatFingerprint, HUB_KEY_PATH, importHubKey, RECEIPTS_HEADER, verifyReceipt, type EvidenceReceipt } from '../../src/protocol/countersign';
 import { HubKeyInfo } from '../../src/protocol/countersign-schema';
 import { API, PullResponse, PushResponse } from '../../src/protocol/sync';
 import type { CaseEntry } from '../../src/domain/emergency-case';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { DeviceClient, entryWire, heldAtTheCounter, HUB, startApi, type ApiHarness, type TestUser } from './api-harness';
 import { schemaTarget } from './schema-target';
+import { hubKeyFromEnv, newSigningKeyText } from '../../src/server/services/hub-key';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
@@ -82,6 +83,15 @@ describe('countersigned evidence over HTTP (PostgreSQL)', () => {
     for (const r of receipts) expect(Date.parse(r.receivedAt)).toBeGreaterThanOrEqual(releasedAt.getTime());
     const stored = await api.raw.query<{ received_at: Date }>('SELECT received_at FROM evidence ORDER BY version');
     expect(stored.rows.map((r) => r.received_at.toISOString())).toEqual(receipts.map((r) => r.receivedAt));
+  });
+
+  it('a server given another signing key than the one the receipts were signed with does not start (PostgreSQL)', async () => {
+    const a = await phone('device-1');
+    expect((await push(a, entries)).status).toBe(200);
+    await expect(hubKeyFromEnv({ KYOTEN_SIGNING_KEY: newSigningKeyText(), DATABASE_URL: url }, api.store)).rejects.toThrow(
+      new RegExp(`receipts were signed with \\(${formatFingerprint(api.hubKey.fingerprint)}\\)`),
+    );
+    expect(await api.store.receiptKeyOtherThan(api.hubKey.fingerprint)).toBeNull();
   });
 
   it('[K4] a replayed push, and the same entry pushed again under a new seq, get the same receipts, signed once', async () => {

@@ -34,6 +34,11 @@ export interface SigningKeyStore {
    * one stored (this or another server's) is returned; with no candidate, null when there is none.
    */
   signingKey(candidate: string | null): Promise<string | null>;
+  /**
+   * The fingerprint of a key other than `fingerprint` that receipts held here were signed with,
+   * or null when there is none (with '', any receipt's key: has anything been signed at all?).
+   */
+  receiptKeyOtherThan(fingerprint: string): Promise<string | null>;
 }
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -121,6 +126,11 @@ export async function heldReceipts(db: Queryable, tenantId: string, entryIds: re
     ids,
   ]);
   return rows.rows.map((r) => toReceipt(tenantId, r));
+}
+
+export async function receiptKeyOtherThan(db: Queryable, fingerprint: string): Promise<string | null> {
+  const rows = await db.query<{ key_fingerprint: string }>('SELECT key_fingerprint FROM countersignatures WHERE key_fingerprint <> $1 LIMIT 1', [fingerprint]);
+  return rows.rows[0]?.key_fingerprint ?? null;
 }
 
 export async function signingKey(db: Queryable, candidate: string | null): Promise<string | null> {

@@ -13,7 +13,7 @@ import { copyJsonLines, countLines, splitFirstLine, sqlInt, sqlLiteral, sqlTextA
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
-import { countersign, heldReceipts, signingKey, type ReceiptSigner } from './countersign';
+import { countersign, heldReceipts, receiptKeyOtherThan, signingKey, type ReceiptSigner } from './countersign';
 import { readHubEpoch, renewHubEpoch, type HubEpoch, type MarkedCursor } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
@@ -128,6 +128,9 @@ export class SqlStore extends SqlAccountStore implements Store {
 
   signingKey(candidate: string | null): Promise<string | null> {
     return signingKey(this.pool, candidate);
+  }
+  receiptKeyOtherThan(fingerprint: string): Promise<string | null> {
+    return receiptKeyOtherThan(this.pool, fingerprint);
   }
 
   hubEpoch(tenantId: string): Promise<HubEpoch> {

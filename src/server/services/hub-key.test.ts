@@ -14,13 +14,16 @@ const tempDir = () => {
   return d;
 };
 
-/** The database's one-row table, as several servers would share it. */
-function sharedTable(): SigningKeyStore & { stored: string | null } {
+/** The database's one-row table, as several servers would share it, and the keys its receipts were signed with. */
+function sharedTable(signedWith: string[] = []): SigningKeyStore & { stored: string | null } {
   return {
     stored: null,
     async signingKey(candidate) {
       this.stored ??= candidate;
       return this.stored;
+    },
+    async receiptKeyOtherThan(fingerprint) {
+      return signedWith.find((f) => f !== fingerprint) ?? null;
     },
   };
 }
@@ -87,5 +90,21 @@ describe('the hub signing key', () => {
   it('over DATABASE_URL without KYOTEN_SECRET_KEY, keeps it in clear and says so (source database-clear)', async () => {
     const key = await hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, sharedTable());
     expect(key.source).toBe('database-clear');
+  });
+
+  it('does not start with a key other than the one the receipts were signed with: a second server given another KYOTEN_SIGNING_KEY, or a key file lost in a restore', async () => {
+    const hubs = newSigningKeyText();
+    const signed = await hubKeyFromEnv({ KYOTEN_SIGNING_KEY: hubs, DATABASE_URL: 'postgres://x' }, sharedTable());
+    const table = sharedTable([signed.fingerprint]);
+    // the same key, as every server of the hub is given it: starts
+    expect((await hubKeyFromEnv({ KYOTEN_SIGNING_KEY: hubs, DATABASE_URL: 'postgres://x' }, table)).fingerprint).toBe(signed.fingerprint);
+    // another one, or none (the database's own key) where receipts were signed with the variable's
+    await expect(hubKeyFromEnv({ KYOTEN_SIGNING_KEY: newSigningKeyText(), DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/is not the key this hub's receipts were signed with/);
+    await expect(hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/is not the key this hub's receipts were signed with/);
+
+    // the embedded store restored on a new machine without signing.key: no new key is made
+    const dir = tempDir();
+    await expect(hubKeyFromEnv({ KYOTEN_DATA_DIR: dir }, table)).rejects.toThrow(/signing\.key does not exist, but this hub's receipts are signed with the key/);
+    expect(() => statSync(join(dir, 'signing.key'))).toThrow(/ENOENT/);
   });
 });

@@ -17,6 +17,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { formatFingerprint } from '../../protocol/countersign';
 import type { ReceiptSigner, SigningKeyStore } from '../db/countersign';
 import { openSecret, sealSecret, SecretKeyError, secretKeyFromEnv, type SecretKeyEnv } from './secret-box';
 
@@ -71,7 +72,37 @@ export function generateHubKey(): HubKey {
  * The hub's key from the environment, making and keeping one on first start (see the header).
  * With `create: false` (the admin command that checks exports) a missing key is an error.
  */
-export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore, { create = true }: { readonly create?: boolean } = {}): Promise<HubKey> {
+export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore, options: { readonly create?: boolean } = {}): Promise<HubKey> {
+  const key = await chosenKey(env, store, options);
+  // A key other than the one the receipts held were signed with would sign receipts no device and
+  // no auditor can check against the key they hold, and two servers with two keys would hand out
+  // both: the hub does not start with it.
+  const other = await store.receiptKeyOtherThan(key.fingerprint);
+  if (other !== null) throw new SigningKeyMismatchError(key, other);
+  return key;
+}
+
+/** The signing key found is not the one this hub's receipts were signed with. */
+export class SigningKeyMismatchError extends Error {
+  override readonly name = 'SigningKeyMismatchError';
+  constructor(key: HubKey, held: string) {
+    super(
+      `the hub signing key ${formatFingerprint(key.fingerprint)} (${keySourceWords[key.source]}) is not the key this hub's receipts were signed with ` +
+        `(${formatFingerprint(held)}): give this server that key (the same KYOTEN_SIGNING_KEY as every other server, or the hub's signing.key from where it was kept), ` +
+        `never a new one (docs/hub-server.md, "The signing key")`,
+    );
+  }
+}
+
+const keySourceWords: Record<HubKey['source'], string> = {
+  env: 'from KYOTEN_SIGNING_KEY',
+  file: 'from the key file',
+  database: 'kept in the database',
+  'database-clear': 'kept in the database',
+  generated: 'generated',
+};
+
+async function chosenKey(env: SigningKeyEnv, store: SigningKeyStore, { create = true }: { readonly create?: boolean }): Promise<HubKey> {
   const given = env.KYOTEN_SIGNING_KEY;
   if (given !== undefined && given !== '') return hubKeyFromText(given, 'KYOTEN_SIGNING_KEY', 'env');
   if (!env.DATABASE_URL) {
@@ -79,6 +110,15 @@ export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore, 
     const file = join(dir, 'signing.key');
     if (!existsSync(file) && !create) throw new Error(`${file} does not exist: this hub has no signing key yet`);
     if (!existsSync(file)) {
+      // A hub whose data was restored on a new machine without its key file: a new key would sign
+      // receipts that contradict every one the phones and the exports hold.
+      const held = await store.receiptKeyOtherThan('');
+      if (held !== null) {
+        throw new Error(
+          `${file} does not exist, but this hub's receipts are signed with the key ${formatFingerprint(held)}: ` +
+            `put the hub's signing.key back from where it was kept (the backups leave it out), then start again (docs/hub-server.md, "The signing key")`,
+        );
+      }
       mkdirSync(dir, { recursive: true });
       try {
         writeFileSync(file, `${newSigningKeyText()}\n`, { mode: 0o600, flag: 'wx' });
