@@ -24,7 +24,7 @@ export interface ServerOptions {
 
 export interface Readiness {
   readonly ok: boolean;
-  /** 'ready', or why not: 'starting', 'store-unavailable' */
+  /** 'ready', or why not: 'starting', 'store-unavailable', 'schema-too-new' (a newer server migrated the database) */
   readonly status: string;
 }
 

@@ -64,6 +64,36 @@ describe('hub start', () => {
     }
   });
 
+  it('a server left running while a newer one migrated its database stops being ready and answers the API 503, and says why', async () => {
+    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const schema = `kyoten_hubold_${process.pid}`;
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const lines: string[] = [];
+    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema }, log: (l) => lines.push(l) });
+    try {
+      await hub.store;
+      const base = `http://127.0.0.1:${(hub.server.address() as AddressInfo).port}`;
+      expect(await healthz(hub)).toMatchObject({ status: 200, body: { ok: true, status: 'ready' } });
+      expect((await fetch(`${base}/api/session`)).status).not.toBe(503);
+      // The newer server's migration, as it commits it.
+      await admin.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES (${Math.max(...MIGRATIONS.map((m) => m.version)) + 1}, 'from a newer server')`);
+      // Seen by the server's own check, with nobody asking /healthz (within SCHEMA_CHECK_MS)...
+      await expect.poll(async () => (await fetch(`${base}/api/session`)).status, { timeout: 30_000, interval: 200 }).toBe(503);
+      const api = await fetch(`${base}/api/session`);
+      expect(api.status).toBe(503);
+      // ...and by /healthz.
+      expect(await healthz(hub)).toEqual({ status: 503, body: { ok: false, status: 'schema-too-new' }, cache: 'no-store' });
+      expect(api.headers.get('retry-after')).not.toBeNull();
+      expect(lines.join('\n')).toContain('the database was migrated by a newer server');
+    } finally {
+      await hub.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+
   it('keeps DATABASE_POOL_SIZE connections to PostgreSQL at most, and refuses to start on a value that is not a pool size', async () => {
     const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
     const schema = `kyoten_hubpool_${process.pid}`;

@@ -8,6 +8,7 @@ import { startServer, type Readiness } from '../app-server';
 import { openStoreFromEnv, poolSizeFromEnv, type StoreEnv } from '../db/open-store';
 import type { Store } from '../db/store';
 import { createApiHandler, dbWorkFor } from '../http/api';
+import { MIGRATIONS } from '../db/migrations/index';
 import { formatFingerprint } from '../../protocol/countersign';
 import { accountsConfigFromEnv, type AccountsEnv } from './accounts';
 import { hubKeyFromEnv, type HubKey, type SigningKeyEnv } from './hub-key';
@@ -30,18 +31,45 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/** The newest migration this server knows. */
+const KNOWN_SCHEMA = Math.max(...MIGRATIONS.map((m) => m.version));
+/** How often a running server looks whether a newer server has migrated its database. */
+export const SCHEMA_CHECK_MS = 10_000;
+
 export async function startHub(options: HubOptions): Promise<Hub> {
   let opened: Store | undefined;
   let hubKey: HubKey | undefined;
   let failed = false;
+  // An older server left running while a newer one migrated the database (an upgrade of several
+  // machines done one at a time) would write and read the new schema with the old code: from the
+  // moment it sees a migration it does not know, it is not ready (the load balancer stops sending
+  // it requests) and answers every API request 503, until it is stopped and upgraded.
+  let outdated = false;
+  const checked = async (store: Store) => {
+    const health = await store.health();
+    if (health.ok && health.schemaVersion > KNOWN_SCHEMA && !outdated) {
+      outdated = true;
+      options.log?.(
+        `the database was migrated by a newer server (schema ${health.schemaVersion}; this server knows ${KNOWN_SCHEMA}): ` +
+          'this server now answers 503 until it is stopped; upgrade it to the version that migrated the database (docs/hub-server.md, "Upgrading")',
+      );
+    }
+    return health;
+  };
+  const schemaCheck = setInterval(() => {
+    if (opened !== undefined && !outdated) void checked(opened).catch(() => undefined);
+  }, SCHEMA_CHECK_MS);
+  schemaCheck.unref();
   const readiness = async (): Promise<Readiness> => {
     if (opened === undefined) return { ok: false, status: failed ? 'store-unavailable' : 'starting' };
-    return (await opened.health()).ok ? { ok: true, status: 'ready' } : { ok: false, status: 'store-unavailable' };
+    const health = await checked(opened);
+    if (outdated) return { ok: false, status: 'schema-too-new' };
+    return health.ok ? { ok: true, status: 'ready' } : { ok: false, status: 'store-unavailable' };
   };
   // Checked before anything starts: a bad DATABASE_POOL_SIZE stops the start, said in words.
   const poolSize = poolSizeFromEnv(options.env);
   const api = createApiHandler({
-    store: () => opened,
+    store: () => (outdated ? undefined : opened),
     dbWork: dbWorkFor(poolSize),
     accounts: accountsConfigFromEnv(options.env, options.now),
     trustProxy: options.env.TRUST_PROXY === '1',
@@ -74,6 +102,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     server,
     store,
     async close() {
+      clearInterval(schemaCheck);
       await new Promise<void>((done) => server.close(() => done()));
       if (opened !== undefined) await opened.close();
       else await store.then((s) => s.close(), () => undefined);
