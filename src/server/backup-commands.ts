@@ -11,7 +11,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { openEmbeddedStore } from './db/embedded-store';
-import { openPostgresStore } from './db/postgres-store';
+import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
 import type { Store } from './db/store';
 import type { StoreEnv } from './db/open-store';
 
@@ -75,14 +75,43 @@ export async function backupDatabase(env: BackupEnv, file: string, log: Log): Pr
 }
 
 /**
+ * Over DATABASE_URL, the hub servers (and admin commands) connected to the database, by the name
+ * their connections give (HUB_APPLICATION_NAME): a restore must wait until there are none. A
+ * server still running would take pushes between pg_restore and the new epoch, at versions the
+ * epoch's floor then counts as restored, and the phones would never send them again [S15].
+ */
+async function assertNoHubConnected(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number; from: string | null }>(
+      `SELECT count(*)::int AS n, string_agg(DISTINCT coalesce(host(client_addr), 'local'), ', ') AS from
+         FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
+      [HUB_APPLICATION_NAME],
+    );
+    const { n, from } = rows[0]!;
+    if (n > 0) {
+      throw new Error(
+        `拠点サーバーがまだこのデータベースに接続しています（${n} 本、接続元 ${from ?? '不明'}）。すべての拠点サーバーを止めてから、もう一度実行してください / ` +
+          `${n} connection(s) of hub servers are still open on this database (from ${from ?? 'unknown'}): stop every hub server (systemctl stop kyoten-navi on each machine), then run the restore again`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Restores `file` over the database and gives it a new epoch. Every hub server on that database
- * must be stopped first (over DATABASE_URL this cannot be checked from here: the docs say so).
+ * must be stopped first: checked by its pid file for the embedded store, by the connections the
+ * database holds over DATABASE_URL.
  */
 export async function restoreDatabase(env: BackupEnv, file: string, log: Log): Promise<{ readonly epoch: string }> {
   const source = resolve(file);
   if (!existsSync(source)) throw new Error(`no backup at ${source}`);
   let store: Store;
   if (env.DATABASE_URL) {
+    await assertNoHubConnected(env.DATABASE_URL);
     run(env.PG_RESTORE ?? 'pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${env.DATABASE_URL}`, source]);
     // pg_restore brings no planner statistics, and the new epoch sends every device to pull again
     // at once: without them each pull page's plan read every remaining row of the hub.

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAdminArgs, runAdminCommand } from '../../src/server/admin-commands';
 import { openEmbeddedStore } from '../../src/server/db/embedded-store';
+import { openPostgresStore } from '../../src/server/db/postgres-store';
 import type { Store } from '../../src/server/db/store';
 import { createAccounts } from '../../src/server/services/accounts';
 import { totpCode } from '../../src/server/services/credentials';
@@ -195,6 +196,20 @@ describe('npm run admin -- backup / restore over DATABASE_URL [S15]', () => {
       expect(missing.err).toContain(`no backup at ${missingFile}`);
       expect(await hubs()).toEqual(['hub-early', 'hub-late']);
       expect(await epoch()).toBe(epochBefore);
+
+      // A hub server still connected would take pushes the new epoch's floor then counts as restored.
+      const running = await openPostgresStore({ connectionString: env.DATABASE_URL });
+      try {
+        await running.health();
+        const refused = await cli(['restore', '--file', file, '--yes'], env);
+        expect(refused.code).toBe(1);
+        expect(refused.err).toContain('connection(s) of hub servers are still open on this database');
+        expect(refused.err).toContain('すべての拠点サーバーを止めてから');
+        expect(await hubs()).toEqual(['hub-early', 'hub-late']);
+        expect(await epoch()).toBe(epochBefore);
+      } finally {
+        await running.close();
+      }
 
       const restore = await cli(['restore', '--file', file, '--yes'], env);
       expect(restore.code, restore.err).toBe(0);

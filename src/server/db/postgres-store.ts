@@ -21,6 +21,9 @@ export interface PostgresStoreOptions {
   readonly onClose?: () => Promise<void>;
 }
 
+/** How a hub server's connections name themselves to PostgreSQL (pg_stat_activity): a restore looks for them. */
+export const HUB_APPLICATION_NAME = 'kyoten-navi-hub';
+
 /** The longest wait for a connection of the pool, or for PostgreSQL to take a new one. */
 export const CONNECTION_TIMEOUT_MS = 10_000;
 
@@ -32,7 +35,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
-    application_name: 'kyoten-navi-hub',
+    application_name: HUB_APPLICATION_NAME,
     // A push never waits for a person; a transaction left open would hold the version counter.
     idle_in_transaction_session_timeout: 60_000,
     // A wait for a connection (the pool's all taken, or PostgreSQL not answering) ends: the request
