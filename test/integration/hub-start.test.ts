@@ -57,6 +57,12 @@ describe('hub start', () => {
       await hub.store;
       expect(await healthz(hub)).toMatchObject({ status: 200, body: { ok: true } });
       expect(await (await hub.store).health()).toMatchObject({ engine: 'postgres', schemaVersion: Math.max(...MIGRATIONS.map((m) => m.version)) });
+      // The URL's own options (its schema) and the hub's (no parallel plans: a pull page's parts
+      // come in order only without them) both hold: pg would let the URL's replace the hub's.
+      const pool = ((await hub.store) as unknown as { pool: pg.Pool }).pool;
+      const setting = async (name: string) => Object.values((await pool.query(`SHOW ${name}`)).rows[0] as Record<string, string>)[0];
+      expect(await setting('search_path')).toBe(schema);
+      expect(await setting('max_parallel_workers_per_gather')).toBe('0');
     } finally {
       await hub.close();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -32,8 +32,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
   const { schema } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new RangeError(`schema name must match ${SCHEMA_NAME}`);
+  const { connectionString, urlOptions } = splitOptions(options.connectionString);
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    connectionString,
     max: options.maxConnections ?? 10,
     application_name: HUB_APPLICATION_NAME,
     // A push never waits for a person; a transaction left open would hold the version counter.
@@ -44,7 +45,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
     // No parallel plans: the hub's statements are small, and a pull's COPY relies on a UNION ALL
     // giving its parts in order (sql-store.ts pullAnswer), which a parallel append would not.
-    options: `-c max_parallel_workers_per_gather=0${schema === undefined ? '' : ` -c search_path=${schema}`}`,
+    // An `options` in DATABASE_URL would replace this one whole (pg reads the URL over the pool's
+    // settings), so the URL's own are taken out of it and put first here.
+    options: `${urlOptions}-c max_parallel_workers_per_gather=0${schema === undefined ? '' : ` -c search_path=${schema}`}`,
     ...options.connection,
   });
   // An idle client whose server went away must not crash the process; the next query reports it.
@@ -60,4 +63,21 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   return new SqlStore(pool, options.engine ?? 'postgres', options.onClose);
+}
+
+/**
+ * The connection string without its `options` parameter, and that parameter's value followed by a
+ * space ('' when there is none). A string that is not a URL (a socket path) is kept as it is.
+ */
+export function splitOptions(connectionString: string): { connectionString: string; urlOptions: string } {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return { connectionString, urlOptions: '' };
+  }
+  const given = url.searchParams.get('options');
+  if (given === null) return { connectionString, urlOptions: '' };
+  url.searchParams.delete('options');
+  return { connectionString: url.toString(), urlOptions: given.trim() === '' ? '' : `${given.trim()} ` };
 }
