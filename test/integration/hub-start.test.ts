@@ -31,6 +31,21 @@ async function healthz(hub: Hub) {
   return { status: res.status, body: (await res.json()) as { ok: boolean; status: string }, cache: res.headers.get('cache-control') };
 }
 
+const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A schema of the test's own on the test PostgreSQL, the DATABASE_URL into it (`query`: more parameters), a pool to look in, and `drop`. */
+async function ownSchema(prefix: string, query = '') {
+  const schema = `${prefix}_${process.pid}`;
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}${query}`;
+  const drop = async () => {
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  };
+  return { schema, databaseUrl, admin, drop };
+}
+
 describe('hub start', () => {
   it('answers /healthz 503 while the embedded store opens, then 200 ready', async () => {
     const dataDir = tempDir();
@@ -47,11 +62,7 @@ describe('hub start', () => {
   });
 
   it('opens the PostgreSQL of DATABASE_URL when it is set', async () => {
-    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `kyoten_hub_${process.pid}`;
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const { schema, databaseUrl: withSchema, admin, drop } = await ownSchema('kyoten_hub');
     const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema } });
     try {
       await hub.store;
@@ -65,17 +76,12 @@ describe('hub start', () => {
       expect(await setting('max_parallel_workers_per_gather')).toBe('0');
     } finally {
       await hub.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
+      await drop();
     }
   });
 
   it('a server left running while a newer one migrated its database stops being ready and answers the API 503, and says why', async () => {
-    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `kyoten_hubold_${process.pid}`;
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const { schema, databaseUrl: withSchema, admin, drop } = await ownSchema('kyoten_hubold');
     const lines: string[] = [];
     const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema }, log: (l) => lines.push(l) });
     try {
@@ -95,18 +101,13 @@ describe('hub start', () => {
       expect(lines.join('\n')).toContain('the database was migrated by a newer server');
     } finally {
       await hub.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
+      await drop();
     }
   });
 
   it('keeps DATABASE_POOL_SIZE connections to PostgreSQL at most, and refuses to start on a value that is not a pool size', async () => {
-    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `kyoten_hubpool_${process.pid}`;
     const application = `kyoten_pool_test_${process.pid}`;
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}&application_name=${application}`;
+    const { schema, databaseUrl: withSchema, admin, drop } = await ownSchema('kyoten_hubpool', `&application_name=${application}`);
     for (const bad of ['0', 'many', '2.5', '1000', '0x14', '1e1', '10.0']) {
       await expect(startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema, DATABASE_POOL_SIZE: bad } })).rejects.toThrow(
         `DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${bad}"`,
@@ -134,15 +135,13 @@ describe('hub start', () => {
     } finally {
       locker.release();
       await hub.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
+      await drop();
     }
   });
 
   it('answers 503 with Retry-After, not 500, while PostgreSQL refuses the hub more connections (53300), then serves again', async () => {
     // Several hubs' pools over PostgreSQL's max_connections meet this; a role's connection limit
     // is the same refusal (too_many_connections) without restarting the test's PostgreSQL.
-    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
     // Roles belong to the whole server: a name of this run's own. A password, so that the role
     // signs in whatever pg_hba.conf asks of it (trust, md5 or scram).
     const run = `${process.pid}_${Date.now().toString(36)}`;
@@ -192,11 +191,7 @@ describe('hub start', () => {
   });
 
   it('with DATABASE_URL, every server signs with the one key kept in the database, sealed with KYOTEN_SECRET_KEY; another secret key refuses to start', async () => {
-    const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `kyoten_hubkey_${process.pid}`;
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const { schema, databaseUrl: withSchema, admin, drop } = await ownSchema('kyoten_hubkey');
     const env = { DATABASE_URL: withSchema, KYOTEN_SECRET_KEY: Buffer.alloc(32, 5).toString('base64') };
     const logs: string[] = [];
     const start = (e: typeof env) => startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: e, log: (l) => logs.push(l) });
@@ -216,8 +211,7 @@ describe('hub start', () => {
     } finally {
       await one.close();
       await two.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
+      await drop();
     }
   });
 });
