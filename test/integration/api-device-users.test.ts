@@ -4,10 +4,11 @@
  * tokens open sessions (and stop when revoked or the user is disabled), and every pushed change is
  * credited to the user who wrote it on the phone.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API, type ChangeResult, type ErrorResponse, type SessionInfo, type WireChange } from '../../src/protocol/sync';
 import { parseAdminArgs, runAdminCommand } from '../../src/server/admin-commands';
-import { MAX_TOKEN_FAILURES } from '../../src/server/db/device-users';
+import { MAX_TOKEN_FAILURES, TOKEN_LOCK_SECONDS } from '../../src/server/db/device-users';
 import { appendEntries, coordinator, openBody } from '../factories/emergency-case';
 import { DeviceClient, entryWire, HUB, householdWire, startApi, type ApiHarness, type TestUser } from './api-harness';
 import { schemaTarget } from './schema-target';
@@ -15,6 +16,21 @@ import { schemaTarget } from './schema-target';
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
 afterAll(() => target.dropAll());
+
+/**
+ * One person's browser on a phone. Each person who unlocks a phone has their own key slot in its
+ * vault, so their own vault user id, sent with their enrolment [A9] (DeviceClient's is the same for
+ * everyone on the phone, and a vault user id is one person's: a second user enrolling with it is
+ * refused).
+ */
+class StaffClient extends DeviceClient {
+  constructor(api: ApiHarness, deviceId: string, private readonly staff: TestUser) {
+    super(api, deviceId);
+  }
+  override get vaultUserId(): string {
+    return `${this.staff.loginName}-on-${this.deviceId}`;
+  }
+}
 
 const by = (author: TestUser) => (c: Omit<WireChange, 'seq'>): Omit<WireChange, 'seq'> => ({ ...c, author: author.id });
 const outcome = (r: ChangeResult) => (r.status === 'refused' ? r.reason : r.status);
@@ -31,6 +47,7 @@ describe('device users (PostgreSQL)', () => {
   afterEach(() => api.close());
 
   const device = (id: string) => new DeviceClient(api, id);
+  const staffDevice = (id: string, user: TestUser) => new StaffClient(api, id, user);
   const admin = async (...argv: string[]) => {
     const lines: string[] = [];
     const { command, options } = parseAdminArgs(argv);
@@ -40,7 +57,7 @@ describe('device users (PostgreSQL)', () => {
   const head = async () => (await api.store.health()).headVersion;
   /** The phone as a second user finds it: the same secret, a browser signed in as that user. */
   const secondUser = async (phone: DeviceClient, user: TestUser) => {
-    const other = device(phone.deviceId);
+    const other = staffDevice(phone.deviceId, user);
     other.secret = phone.secret;
     expect((await other.signIn(user)).status).toBe(200);
     const enrol = await other.enrol();
@@ -82,10 +99,11 @@ describe('device users (PostgreSQL)', () => {
     await lost.push([householdWire('hh-1')]);
     expect(await admin('move-device', '--hub', HUB, '--device', 'phone-1', '--login', 'coord2')).toContain('移行');
     // someone else still cannot take it
-    const other = device('phone-1');
-    await other.signIn(await api.user('coord3', 'coordinator'));
+    const coord3 = await api.user('coord3', 'coordinator');
+    const other = staffDevice('phone-1', coord3);
+    await other.signIn(coord3);
     expect((await other.enrol()).status).toBe(403);
-    const heir = device('phone-1');
+    const heir = staffDevice('phone-1', coord2);
     await heir.signIn(coord2);
     const enrol = await heir.enrol();
     expect(enrol.status).toBe(200);
@@ -93,7 +111,7 @@ describe('device users (PostgreSQL)', () => {
     expect(enrol.body.deviceSecret).not.toBe(lost.secret);
     expect((await heir.push([householdWire('hh-2')])).body.results[0]).toMatchObject({ seq: 2, status: 'accepted' });
     // the hand-over is used up, and the old secret no longer opens the device
-    const late = device('phone-1');
+    const late = staffDevice('phone-1', coord2);
     api.clock.advance(30_000); // a TOTP code is taken once
     await late.signIn(coord2);
     expect((await late.enrol()).status).toBe(403);
@@ -155,6 +173,43 @@ describe('device users (PostgreSQL)', () => {
     expect((await evening.request('POST', API.deviceSession, { token: firstToken })).status).toBe(200);
   });
 
+  it('[A8] attempts that took their place and never finished (the process killed, the database failing) lock the phone for one lock period at most, never for good', async () => {
+    const phone = device('oncall-phone');
+    await phone.signIn(coord);
+    const token = (await phone.enrol()).body.userToken;
+    const tab = device('oncall-phone');
+    tab.secret = phone.secret;
+    const signIn = () => tab.request<ErrorResponse & SessionInfo>('POST', API.deviceSession, { token });
+    const state = async () => (await api.raw.query('SELECT token_failures, token_locked_until FROM devices WHERE id = $1', ['oncall-phone'])).rows[0];
+
+    // every place reserved by an attempt that died before its token was checked
+    for (let i = 0; i < MAX_TOKEN_FAILURES; i++) expect((await api.store.reserveTokenAttempt('oncall-phone', api.clock.now)).ok).toBe(true);
+    const locked = await signIn();
+    expect(locked.status).toBe(429);
+    expect(locked.body.retryAfterSeconds).toBe(TOKEN_LOCK_SECONDS);
+    // the lock holds for its whole period, even for the right token
+    api.clock.advance((TOKEN_LOCK_SECONDS - 1) * 1000);
+    expect((await signIn()).status).toBe(429);
+    api.clock.advance(1000);
+    const opened = await signIn();
+    expect(opened.status).toBe(200);
+    expect(opened.body.user.id).toBe(coord.id);
+    expect(await state()).toEqual({ token_failures: 0, token_locked_until: null });
+
+    // the same when the database fails under every attempt after its place was taken
+    const failing = vi.spyOn(api.store, 'useDeviceToken').mockRejectedValue(new Error('connection lost'));
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (let i = 0; i < MAX_TOKEN_FAILURES; i++) expect((await signIn()).status).toBe(500);
+    } finally {
+      failing.mockRestore();
+      quiet.mockRestore();
+    }
+    expect((await signIn()).status).toBe(429);
+    api.clock.advance(TOKEN_LOCK_SECONDS * 1000);
+    expect((await signIn()).status).toBe(200);
+  });
+
   it("[A9] each change is credited to its author, decided with the author's role and office", async () => {
     const worker = await api.user('worker1', 'case-worker', { officeId: 'office-a' });
     const phone = await device('oncall-phone').join(coord);
@@ -197,6 +252,64 @@ describe('device users (PostgreSQL)', () => {
     expect(enrol.status).toBe(200);
     const users = await api.store.listDeviceUsers('oncall-phone');
     expect(users.map((u) => [u.userId, u.vaultUserId])).toEqual([[coord.id, phone.vaultUserId], [coord2.id, 'vault-jiro']]);
+  });
+
+  it("[A9] a vault user id stays one person's: they enrol it again, on the phone or another; a new id is taken; enrolments racing for one id bind it once", async () => {
+    const phone = await device('oncall-phone').join(coord);
+    const enrol = (client: DeviceClient, vaultUserId: string) =>
+      client.request<ErrorResponse>('POST', API.devices, { deviceId: client.deviceId, name: '端末', vaultUserId });
+    // the same person signs in on the same phone once more (its secret in hand), with the same id
+    api.clock.advance(30_000); // a TOTP code is taken once
+    expect((await phone.signIn(coord)).status).toBe(200);
+    expect((await phone.enrol()).status).toBe(200);
+    // ...and on a tablet their vault was restored to, with that id, or with their own hub id
+    const tablet = device('tablet-1');
+    api.clock.advance(30_000);
+    expect((await tablet.signIn(coord)).status).toBe(200);
+    expect((await enrol(tablet, phone.vaultUserId)).status).toBe(200);
+    const other = device('tablet-2');
+    api.clock.advance(30_000);
+    expect((await other.signIn(coord)).status).toBe(200);
+    expect((await enrol(other, coord.id)).status).toBe(200);
+    // a colleague with a new id of their own
+    const fresh = randomUUID();
+    const theirs = device('phone-2');
+    expect((await theirs.signIn(coord2)).status).toBe(200);
+    expect((await enrol(theirs, fresh)).status).toBe(200);
+    // but not with coord's: refused in words the app shows, and nothing of it is registered
+    const taken = device('phone-3');
+    api.clock.advance(30_000);
+    expect((await taken.signIn(coord2)).status).toBe(200);
+    for (const id of [coord.id, phone.vaultUserId]) {
+      const refused = await enrol(taken, id);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('forbidden');
+      expect(refused.body.message).toContain('別のアカウント');
+    }
+    expect(await api.store.listDeviceUsers('phone-3')).toEqual([]);
+    // nor coord with coord2's
+    expect((await enrol(tablet, fresh)).status).toBe(403);
+    const bindings = await api.raw.query<{ user_id: string; vault_user_id: string }>('SELECT user_id, vault_user_id FROM device_users ORDER BY device_id');
+    expect(bindings.rows).toEqual([
+      { user_id: coord.id, vault_user_id: phone.vaultUserId },
+      { user_id: coord2.id, vault_user_id: fresh },
+      { user_id: coord.id, vault_user_id: phone.vaultUserId },
+      { user_id: coord.id, vault_user_id: coord.id },
+    ]);
+
+    // users on phones of their own enrolling one new id at the same moment: one of them gets it
+    const racers = await Promise.all(
+      ['racer1', 'racer2', 'racer3', 'racer4', 'racer5'].map(async (login) => {
+        const client = device(`${login}-phone`);
+        expect((await client.signIn(await api.user(login, 'coordinator'))).status).toBe(200);
+        return client;
+      }),
+    );
+    const contested = randomUUID();
+    const answers = await Promise.all(racers.map((c) => enrol(c, contested)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 403, 403, 403, 403]);
+    const holders = await api.raw.query('SELECT user_id FROM device_users WHERE vault_user_id = $1', [contested]);
+    expect(holders.rows).toHaveLength(1);
   });
 
   it('[A9] a change whose author has not signed in on the phone is not taken, nor anything after it, until they do', async () => {

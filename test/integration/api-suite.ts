@@ -269,8 +269,10 @@ export function apiSuite(name: string, target: ContractTarget): void {
         handed.secret = phone.secret;
         api.clock.advance(30_000); // a TOTP code is taken once
         await handed.signIn(coord2);
-        const enrol = await handed.enrol();
+        // with their own key slot's vault user id: the phone's first user's is theirs alone [A9]
+        const enrol = await handed.request<{ deviceSecret: string; lastSeq: number }>('POST', API.devices, { deviceId: 'oncall-phone', name: '端末', vaultUserId: 'coord2-on-oncall-phone' });
         expect(enrol.status).toBe(200);
+        handed.nextSeq = enrol.body.lastSeq + 1;
         expect(enrol.body.lastSeq).toBe(1);
         expect(enrol.body.deviceSecret).toBe(phone.secret);
         expect((await handed.push([householdWire('hh-2')])).body.results[0]).toMatchObject({ seq: 2, status: 'accepted' });

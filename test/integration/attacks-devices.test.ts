@@ -102,7 +102,10 @@ describe('device takeover and impersonation (PostgreSQL)', () => {
     const shared = new DeviceClient(api, 'victim-phone');
     shared.secret = phone.secret;
     expect((await shared.signIn(insider)).status).toBe(200);
-    expect((await shared.enrol()).status).toBe(200);
+    // the insider's own key slot on the phone: a vault user id of their own (the victim's is the victim's)
+    const enrolled = await shared.request<{ lastSeq: number }>('POST', API.devices, { deviceId: 'victim-phone', name: '当番携帯', vaultUserId: 'insider-on-victim-phone' });
+    expect(enrolled.status).toBe(200);
+    shared.nextSeq = enrolled.body.lastSeq + 1;
     const pushed = await shared.push([
       { ...householdWire('hh-b', { officeId: 'office-b' }), author: victim.id },
       { ...householdWire('hh-b2', { officeId: 'office-b' }), author: insider.id },
@@ -111,6 +114,45 @@ describe('device takeover and impersonation (PostgreSQL)', () => {
     expect(pushed.body.results.map((r: ChangeResult) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['accepted', 'scope', 'scope']);
     const credited = await api.raw.query<{ entity_id: string; user_id: string }>("SELECT entity_id, user_id FROM changes WHERE entity_id = 'hh-b'");
     expect(credited.rows).toEqual([{ entity_id: 'hh-b', user_id: victim.id }]);
+  });
+
+  attack('[A9][E6] the insider binds the victim’s hub id, or the victim’s vault user id (in the victim’s entries), to themselves to write in the victim’s name: refused, on their own phone or the shared one, even once the victim is signed out of it', async () => {
+    const own = new DeviceClient(api, 'insider-phone');
+    api.clock.advance(30_000); // a TOTP code is taken once
+    expect((await own.signIn(insider)).status).toBe(200);
+    const shared = await insiderClient();
+    shared.secret = phone.secret;
+    const bind = (client: DeviceClient, vaultUserId: string) =>
+      client.request<ErrorResponse>('POST', API.devices, { deviceId: client.deviceId, name: 'x', vaultUserId });
+    const tries = async () => [
+      await bind(own, victim.id),
+      await bind(own, phone.vaultUserId),
+      await bind(shared, victim.id),
+      await bind(shared, phone.vaultUserId),
+    ];
+    for (const answer of await tries()) {
+      expect(answer.status).toBe(403);
+      expect(answer.body.error).toBe('forbidden');
+      expect(answer.body.message).toContain('別のアカウント');
+    }
+    // an id once the victim's stays theirs: signing them out of the phone frees nothing
+    await api.store.revokeDeviceUser('victim-phone', victim.id, api.clock.now);
+    for (const answer of await tries()) expect(answer.status).toBe(403);
+    // nothing was registered or bound
+    expect(await api.store.listDeviceUsers('insider-phone')).toEqual([]);
+    expect(await deviceUsers()).toEqual([victim.id]);
+
+    // with an id of their own, the insider's entries written as the victim are refused 'writer'
+    const enrolled = await bind(own, 'insider-own-vault-id');
+    expect(enrolled.status).toBe(200);
+    own.secret = (enrolled.body as unknown as { deviceSecret: string }).deviceSecret;
+    const asVictim = await Promise.all(
+      [victim.id, phone.vaultUserId].map(async (userId, i) =>
+        (await appendEntries([], [{ body: openBody({ officeId: 'office-a', subject: { householdId: 'hh-a', personId: null, name: '佐藤', recipientNumber: '' } }), at: '2026-11-30T11:50:00.000Z', by: { userId, name: 'victim さん' } }], `case-forged-${i}`, { by: coordinator, deviceId: 'insider-phone' }))[0]!,
+      ),
+    );
+    const pushed = await own.push([householdWire('hh-a', { officeId: 'office-a' }), ...asVictim.map(entryWire)]);
+    expect(pushed.body.results.map((r: ChangeResult) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['accepted', 'writer', 'writer']);
   });
 
   attack('[A8] the victim’s device token is worth nothing on another device, or without the device secret', async () => {

@@ -55,6 +55,18 @@ export class AlreadyEnrolledError extends StoreError {
   }
 }
 
+/**
+ * [A9][E6] The vault user id sent with an enrolment is another hub user's id, or is already bound
+ * to another hub user (on any device, signed out or not). The hub takes case entries naming it as
+ * written by whoever it is bound to, so binding it to a second person would let them write entries
+ * in the first one's name. Refused (403).
+ */
+export class VaultUserTakenError extends StoreError {
+  constructor(vaultUserId: string, userId: string) {
+    super('forbidden', `vault user id ${vaultUserId} is another hub user's id, or is bound to another hub user; user ${userId} may not take it`);
+  }
+}
+
 /** Failures of device-token sign-ins on one device before it is locked, and the lock. */
 export const MAX_TOKEN_FAILURES = 10;
 export const TOKEN_LOCK_SECONDS = 300;
@@ -63,7 +75,8 @@ export interface DeviceUserStore {
   /**
    * [A6] Registers a new device id to the user, or adds the user to a registered device of the
    * same hub when the proof is its current secret or an admin handed it to this user. StoreError
-   * 'exists' (another hub), 'device-disabled', 'forbidden' (registered, and no proof).
+   * 'exists' (another hub), 'device-disabled', 'forbidden' (registered, and no proof; or the
+   * vault user id is someone else's: VaultUserTakenError).
    */
   enrolDeviceUser(d: EnrolDeviceUser): Promise<{ readonly lastSeq: number; readonly outcome: EnrolOutcome }>;
   /** The user's row on the device, or null when they never signed in on it. */
@@ -74,7 +87,8 @@ export interface DeviceUserStore {
   useDeviceToken(deviceId: string, tokenHash: string, at: Date): Promise<DeviceUserRecord | null>;
   /**
    * [A8] Reserves one device-token attempt on the device before the token is checked: false while
-   * the device is locked (or MAX_TOKEN_FAILURES attempts failed or are in flight).
+   * the device is locked. When MAX_TOKEN_FAILURES attempts failed or are in flight (or died without
+   * saying how they went), it is refused and locks the device for TOKEN_LOCK_SECONDS itself.
    */
   reserveTokenAttempt(deviceId: string, at: Date): Promise<{ readonly ok: boolean; readonly lockedUntil: Date | null }>;
   /** The reserved attempt succeeded: the count starts again. */
@@ -165,6 +179,7 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
         throw new StoreError('forbidden', `device ${d.id} is registered; enrolling it again needs its secret or an admin's move-device`);
       }
     }
+    if (d.vaultUserId !== undefined && d.vaultUserId !== null) await claimVaultUserId(client, d.userId, d.vaultUserId);
     await client.query(
       `INSERT INTO device_users (device_id, user_id, token_hash, created_at, vault_user_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (device_id, user_id) DO UPDATE
@@ -173,6 +188,26 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
     );
     return { lastSeq, outcome };
   });
+}
+
+/**
+ * [A9][E6] A vault user id is bound to one hub user, for good: the hub takes case entries naming it
+ * (recordedBy.userId) from that user alone. Nor may it be another hub user's id: entries naming
+ * that id are taken as that user's own. Rows of signed-out users count: a revoked user's entries
+ * still carry the id, and signing them out must not free it for a colleague.
+ */
+async function claimVaultUserId(client: pg.PoolClient, userId: string, vaultUserId: string): Promise<void> {
+  // Two enrolments naming the same id on two devices lock different device rows: this lock (held
+  // to the end of the transaction) makes the later one wait and then see the earlier one's row.
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.vault_user_id:' || $1))`, [vaultUserId]);
+  const taken = await client.query(
+    `SELECT 1 FROM users WHERE id = $1 AND id <> $2
+     UNION ALL
+     SELECT 1 FROM device_users WHERE vault_user_id = $1 AND user_id <> $2
+     LIMIT 1`,
+    [vaultUserId, userId],
+  );
+  if (taken.rows.length > 0) throw new VaultUserTakenError(vaultUserId, userId);
 }
 
 /**
@@ -251,16 +286,31 @@ export async function useDeviceToken(pool: pg.Pool, deviceId: string, tokenHash:
 
 export async function reserveTokenAttempt(pool: pg.Pool, deviceId: string, at: Date): Promise<{ ok: boolean; lockedUntil: Date | null }> {
   // One statement: parallel attempts each take one of the MAX_TOKEN_FAILURES places, or none.
-  const reserved = await pool.query(
-    `UPDATE devices
-        SET token_failures = CASE WHEN token_locked_until IS NOT NULL AND token_locked_until <= $2 THEN 1 ELSE token_failures + 1 END,
-            token_locked_until = CASE WHEN token_locked_until <= $2 THEN NULL ELSE token_locked_until END
-      WHERE id = $1 AND (token_locked_until <= $2 OR (token_locked_until IS NULL AND token_failures < $3))`,
-    [deviceId, at, MAX_TOKEN_FAILURES],
-  );
-  if (reserved.rowCount === 1) return { ok: true, lockedUntil: null };
-  const row = (await pool.query<{ token_locked_until: Date | null }>('SELECT token_locked_until FROM devices WHERE id = $1', [deviceId])).rows[0];
-  return { ok: false, lockedUntil: row?.token_locked_until ?? null };
+  // A place is given back only by the attempt that took it (clearTokenFailures, lockTokensIfDue):
+  // one that died in between (the process killed, the database failing under it) never gives it
+  // back. So an attempt that finds every place taken and no lock sets the lock itself: places
+  // leaked that way cost one lock period, never the device's token sign-ins for good, and the
+  // count starts again when the lock ends. (When the places are held by attempts still running,
+  // the first of them to succeed clears the lock again, and had they all failed it was due anyway;
+  // only the attempt refused meanwhile is told to wait the whole lock period.)
+  const row = (
+    await pool.query<{ token_locked_until: Date | null }>(
+      `UPDATE devices
+          SET token_failures = CASE WHEN token_locked_until <= $2 THEN 1
+                                    WHEN token_failures < $3 THEN token_failures + 1
+                                    ELSE token_failures END,
+              token_locked_until = CASE WHEN token_locked_until <= $2 THEN NULL
+                                        WHEN token_failures < $3 THEN NULL
+                                        ELSE $2::timestamptz + make_interval(secs => $4) END
+        WHERE id = $1 AND (token_locked_until IS NULL OR token_locked_until <= $2)
+        RETURNING token_locked_until`,
+      [deviceId, at, MAX_TOKEN_FAILURES, TOKEN_LOCK_SECONDS],
+    )
+  ).rows[0];
+  // No lock after the statement: it took a place (it locks the device only when it takes none).
+  if (row !== undefined) return { ok: row.token_locked_until === null, lockedUntil: row.token_locked_until };
+  const locked = (await pool.query<{ token_locked_until: Date | null }>('SELECT token_locked_until FROM devices WHERE id = $1', [deviceId])).rows[0];
+  return { ok: false, lockedUntil: locked?.token_locked_until ?? null };
 }
 
 export async function clearTokenFailures(pool: pg.Pool, deviceId: string): Promise<void> {

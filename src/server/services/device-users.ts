@@ -7,7 +7,7 @@ import type { ChangeResult, EnrolResponse, SessionInfo, WireChange } from '../..
 import type { DeviceRecord, PushOptions, UserRecord } from '../db/account-store';
 import type { DeviceUserRecord } from '../db/device-users';
 import { StoreError, type Store } from '../db/store';
-import { AlreadyEnrolledError } from '../db/device-users';
+import { AlreadyEnrolledError, VaultUserTakenError } from '../db/device-users';
 import type { AccountsConfig } from './accounts';
 import { sessionUser } from './accounts';
 import { newToken, sha256Hex } from './credentials';
@@ -112,6 +112,14 @@ export function createDevices(store: Store, config: AccountsConfig) {
           throw new ServiceError(
             'forbidden',
             'この端末は、同じ利用者の別の画面からの登録と重なりました。登録はその画面で済んでいます。この画面を開き直してください。',
+            error.message,
+          );
+        }
+        if (error instanceof VaultUserTakenError) {
+          // [A9] The person unlocked on the phone is already known to the hub as someone else.
+          throw new ServiceError(
+            'forbidden',
+            'いまロックを解除している利用者は、拠点の別のアカウントで既にサインインしています。記録者を取り違えないため、そのアカウントでサインインしてください。心当たりがない場合は管理者に連絡してください。',
             error.message,
           );
         }
