@@ -1,8 +1,9 @@
 /**
  * Compresses the built app once, at build time (vite.config.ts), so the server never compresses on
  * a request: beside each text file of dist/ go `name.br` (brotli, best quality) and `name.gz`
- * (gzip level 9). static-files.ts picks one by the request's Accept-Encoding. A variant that would
- * not be smaller than the file is not written (the file goes as it is).
+ * (gzip level 9). static-files.ts picks one by the request's Accept-Encoding, once it has checked
+ * that the copy decodes to the file (a copy of dist/ need not keep the build's timestamps). A
+ * variant that would not be smaller than the file is not written (the file goes as it is).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
