@@ -10,7 +10,7 @@ import { ServiceError } from '../services/errors';
 import type { Gate } from '../services/gate';
 import { unstorableText } from '../services/storable-text';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
-import { acceptedEncodings } from './static-files';
+import { preferredEncodings } from './static-files';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   sendJsonParts(res, status, [JSON.stringify(body)], headers);
@@ -54,8 +54,9 @@ export function sendJsonPartsCompressed(
   headers: Record<string, string | string[]> = {},
 ): void {
   const varied = { ...headers, Vary: 'Accept-Encoding' };
-  const accepted = acceptedEncodings(req.headers['accept-encoding']);
-  const encoding = accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : null;
+  // The request's best coding by its q values (brotli first at equal q), as for the app's files.
+  const best = preferredEncodings(req.headers['accept-encoding'])[0];
+  const encoding = best === 'br' || best === 'gzip' ? best : null;
   const size = parts.reduce((n, part) => n + Buffer.byteLength(part), 0);
   if (encoding === null || size < COMPRESS_MIN_BYTES) return sendJsonParts(res, status, parts, varied);
   const body = Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)), size);

@@ -9,7 +9,7 @@ import { request, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../app-server';
 import { precompressDir } from './precompress';
-import { acceptedEncodings, preferredEncodings } from './static-files';
+import { preferredEncodings } from './static-files';
 
 let server: Server;
 let port: number;
@@ -194,22 +194,6 @@ describe('a download the phone gives up midway', () => {
     });
     await expect.poll(openOnIt, { timeout: 10_000 }).toBe(0);
     expect((await get('/assets/app-abc123.js')).status).toBe(200);
-  });
-});
-
-describe('acceptedEncodings', () => {
-  it('reads names, q=0 and the wildcard', () => {
-    expect([...acceptedEncodings('gzip, deflate, br')].sort()).toEqual(['br', 'gzip']);
-    expect([...acceptedEncodings('br;q=0,gzip')]).toEqual(['gzip']);
-    expect([...acceptedEncodings('*')].sort()).toEqual(['br', 'gzip']);
-    expect([...acceptedEncodings('identity')]).toEqual([]);
-    expect([...acceptedEncodings(undefined)]).toEqual([]);
-  });
-
-  it('lets a coding named with q=0 stay refused whatever `*` says', () => {
-    expect([...acceptedEncodings('br;q=0, *')]).toEqual(['gzip']);
-    expect([...acceptedEncodings('gzip;q=0, *;q=0.5')]).toEqual(['br']);
-    expect([...acceptedEncodings('*;q=0')]).toEqual([]);
   });
 });
 

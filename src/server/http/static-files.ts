@@ -223,10 +223,6 @@ export function preferredEncodings(
 
 const PREFERENCE = ['br', 'gzip', 'identity'] as const;
 
-/** Compressions the request accepts, best first (the API's compressed answers choose with it). */
-export function acceptedEncodings(header: string | string[] | undefined): Set<Encoding> {
-  return new Set(preferredEncodings(header).filter((e): e is Encoding => e !== 'identity'));
-}
 
 const DECOMPRESS: Readonly<Record<Encoding, (body: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>>> = {
   br: promisify(brotliDecompress),
