@@ -16,6 +16,7 @@ import type { CaseEntry, Office } from '../../src/domain/emergency-case';
 import { RECEIPTS_HEADER } from '../../src/protocol/countersign';
 import { API, PullResponse } from '../../src/protocol/sync';
 import { runAdminCommand } from '../../src/server/admin-commands';
+import { runVerifyEvidence } from '../../src/server/services/verify-evidence-command';
 import { entryCountersigns, goodReceipts, lookupOf } from '../../src/sync/countersign';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { DeviceClient, entryWire, HUB, startApi, type ApiHarness, type TestUser } from './api-harness';
@@ -54,14 +55,47 @@ describe('[K7] receipt test: an exported detail CSV verifies against the hub key
     const entries = await appendEntries(
       [],
       [
-        { body: openBody({ officeId: office.id }), at: '2026-11-30T11:50:00.000Z', by },
+        { body: openBody({ officeId: office.id, requestedAt: '2026-11-30T11:50:00.000Z' }), at: '2026-11-30T11:50:00.000Z', by },
         { body: contactBody({ contactedAt: '2026-11-30T11:52:00.000Z', result: '受入不可' }), at: '2026-11-30T11:53:00.000Z', by },
         { body: contactBody({ contactedAt: '2026-11-30T11:55:00.000Z', facilityName: 'ひだまり' }), at: '2026-11-30T11:56:00.000Z', by },
       ],
       'case-1',
     );
+    return exportAfterSync(entries);
+  }
+
+  /**
+   * A night call with what is no row of its own: a contact withdrawn, a call answered later, a
+   * contact corrected and the request corrected. Rows: ひだまり (取消), あおぞら, そよかぜ荘.
+   */
+  async function nightCallAfterSync(): Promise<string> {
+    const by = { userId: coord.id, name: 'coord1 さん' };
+    const at = (min: number) => new Date(Date.parse('2026-11-30T11:40:00.000Z') + min * 60_000).toISOString();
+    const first = await appendEntries(
+      [],
+      [
+        { body: openBody({ officeId: office.id, requestedAt: at(0) }), at: at(0), by },
+        { body: contactBody({ contactedAt: at(2), result: '受入不可', facilityName: 'ひだまり' }), at: at(3), by },
+        { body: contactBody({ contactedAt: at(4), result: null }), at: at(5), by },
+        { body: contactBody({ contactedAt: at(6), result: '受入不可', facilityName: 'そよかぜ' }), at: at(7), by },
+      ],
+      'case-n',
+    );
+    const [open, withdrawn, call, corrected] = first;
+    const entries = await appendEntries(first, [
+      { body: { type: 'result', contact: call!.id, result: '受入可', note: '' }, at: at(8), by },
+      { body: { type: 'correction', corrects: withdrawn!.id, reason: '別の利用者の記録に入力したため', replacement: null }, at: at(9), by },
+      { body: { type: 'correction', corrects: corrected!.id, reason: '施設名の誤り', replacement: contactBody({ contactedAt: at(6), result: '受入不可', facilityName: 'そよかぜ荘', note: '満床' }) }, at: at(10), by },
+      { body: { type: 'correction', corrects: open!.id, reason: '要請時刻の入力誤り', replacement: openBody({ officeId: office.id, requestedAt: at(-1) }) }, at: at(11), by },
+    ]);
+    return exportAfterSync(entries);
+  }
+
+  async function exportAfterSync(entries: readonly CaseEntry[]): Promise<string> {
     const writer = await new DeviceClient(api, 'device-1').join(coord);
-    expect((await writer.push(entries.map(entryWire))).status).toBe(200);
+    const pushed = await writer.push(entries.map(entryWire));
+    expect(pushed.status).toBe(200);
+    expect(pushed.body.results.map((r) => r.status)).toEqual(entries.map(() => 'accepted'));
 
     api.clock.advance(30_000);
     const reader = await new DeviceClient(api, 'device-2').join(coord);
@@ -131,6 +165,86 @@ describe('[K7] receipt test: an exported detail CSV verifies against the hub key
       expect(lines.find((l) => l.startsWith('3行目')), column).toMatch(/NG/);
       expect(lines.find((l) => l.startsWith('2行目')), column).toMatch(/OK/);
     }
+  });
+
+  /** The file with its rows changed by `edit`, in UTF-8 with BOM. */
+  function edited(text: string, name: string, edit: (rows: Record<string, string>[]) => Record<string, string>[]): string {
+    const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+    const fields = parsed.meta.fields!;
+    const out = join(dir, `${name}.csv`);
+    writeFileSync(out, encodeClaimCsv(Papa.unparse({ fields, data: edit(parsed.data).map((r) => fields.map((f) => r[f] ?? '')) }, { newline: '\r\n' }), 'utf-8-bom'));
+    return out;
+  }
+
+  /** The command without the hub's store, as an auditor runs it with --public-key. */
+  async function verifyAlone(file: string): Promise<{ lines: string[]; error: string | null }> {
+    const lines: string[] = [];
+    try {
+      await runVerifyEvidence(file, api.hubKey.publicKey, { out: (l) => lines.push(l) }, null);
+      return { lines, error: null };
+    } catch (error) {
+      return { lines, error: (error as Error).message };
+    }
+  }
+
+  it('passes the export of a night call with a withdrawn, a corrected and a later-answered contact and a corrected request, beside the store and standalone', async () => {
+    const text = await nightCallAfterSync();
+    const file = write(text, 'utf-8-bom');
+    const beside = await verify(file);
+    expect(beside.error).toBeNull();
+    expect(beside.lines.filter((l) => / OK /.test(l))).toHaveLength(3);
+    expect(beside.lines).toContain('事例 case-n: 一致  拠点の記録 8件と一致 / matches the hub\'s 8 entries');
+    const alone = await verifyAlone(file);
+    expect(alone.error).toBeNull();
+    expect(alone.lines.join('\n')).toMatch(/拠点の記録とは照合していません（単独での検証）/);
+  });
+
+  it('fails a contact row whose note was changed with text put in 訂正 or 取消 (the comparison stays on)', async () => {
+    const text = await nightCallAfterSync();
+    for (const [name, column, value] of [['correction', '訂正', '確認のため'], ['withdrawal', '取消', '取消']] as const) {
+      const file = edited(text, name, (rows) => ((rows[1]![column] = value), (rows[1]!['メモ'] = '受入可と回答'), rows));
+      for (const { lines, error } of [await verify(file), await verifyAlone(file)]) {
+        expect(error, column).toMatch(/NG 1/);
+        expect(lines.find((l) => l.startsWith('3行目')), column).toMatch(/NG/);
+      }
+    }
+  });
+
+  it('fails beside the store a withdrawn contact whose 取消 and 取消の理由 were cleared', async () => {
+    const text = await nightCallAfterSync();
+    const file = edited(text, 'active', (rows) => ((rows[0]!['取消'] = ''), (rows[0]!['取消の理由'] = ''), rows));
+    const { lines, error } = await verify(file);
+    expect(error).toMatch(/NG 1/);
+    expect(lines.find((l) => l.startsWith('2行目'))).toMatch(/NG .*「取消」が拠点の記録から求めた値と違います/);
+  });
+
+  it('fails beside the store a changed 要請のあった時間 on the rows of a case with contacts', async () => {
+    const text = await nightCallAfterSync();
+    const file = edited(text, 'requested', (rows) => rows.map((r) => ({ ...r, 要請のあった時間: '2026-11-30 20:00' })));
+    const { lines, error } = await verify(file);
+    expect(error).toMatch(/NG 3/);
+    expect(lines.find((l) => l.startsWith('3行目'))).toMatch(/NG .*「要請のあった時間」が拠点の記録から求めた値と違います/);
+  });
+
+  it('fails beside the store an export with a row deleted, naming the missing contact', async () => {
+    const text = await nightCallAfterSync();
+    const file = edited(text, 'deleted', (rows) => rows.filter((_, i) => i !== 1));
+    const { lines, error } = await verify(file);
+    expect(error).toMatch(/1件の事例が拠点の記録と一致しません/);
+    expect(lines).toContainEqual(expect.stringMatching(/^事例 case-n: NG .*この事例の行が1行ありません（削除されています）: 2026-11-30 20:44 あおぞら短期入所/));
+  });
+
+  it('fails beside the store a row relabelled 未署名 with its receipt cleared, whose entry the hub has signed', async () => {
+    const text = await nightCallAfterSync();
+    const file = edited(text, 'unsigned', (rows) => {
+      rows[2]!['拠点署名'] = '未署名（拠点の受付待ち）';
+      for (const c of ['拠点受付時刻', '拠点ID', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名']) rows[2]![c] = '';
+      // The case's count too, so that nothing in the file itself gives it away.
+      return rows.map((r) => ({ ...r, 事例の拠点署名: '8件中7件 拠点署名済み' }));
+    });
+    const { lines, error } = await verify(file);
+    expect(error).toMatch(/NG 1/);
+    expect(lines.find((l) => l.startsWith('4行目'))).toMatch(/NG .*拠点はこの記録に署名しています/);
   });
 
   it('runs as a command with --public-key and no store: exit 0 for the export, 1 with one changed time', async () => {
