@@ -213,6 +213,12 @@ export type WireChange = z.infer<typeof WireChange>;
 
 export const PushRequest = z.strictObject({
   changes: z.array(WireChange).min(1).max(MAX_PUSH_CHANGES),
+  /**
+   * [K4] Receipts this device holds for case entries of this push: entries the hub signed before
+   * its database was restored, sent again [S15]. The hub keeps such a receipt for the entry, in
+   * place of signing it again, when it verifies with its key and names the entry as it holds it.
+   */
+  receipts: z.array(EvidenceReceipt).max(MAX_PUSH_CHANGES).optional(),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 /** RetirePushRequest has the same shape; only 'case-entry' and 'access' changes are taken. */

@@ -22,7 +22,7 @@ import {
   type SignInRequest,
   type WireChange,
 } from '../protocol/sync';
-import { HUB_KEY_PATH, RECEIPTS_HEADER } from '../protocol/countersign';
+import { HUB_KEY_PATH, RECEIPTS_HEADER, type EvidenceReceipt } from '../protocol/countersign';
 import { CURSOR_MARK_HEADER } from '../protocol/cursor';
 import { HubKeyInfo } from '../protocol/countersign-schema';
 import { S } from './text';
@@ -245,8 +245,10 @@ export class HubClient {
     return this.request('POST', API.deviceSession, SignInResponse, { token } satisfies DeviceSessionRequest, device);
   }
 
-  push(device: DeviceCredentials, changes: readonly WireChange[]) {
-    return this.request('POST', API.push, PushResponse, { changes }, device, { gzip: true, hubTime: (answer) => answer.serverTime });
+  /** `receipts`: the hub's receipts this device holds for case entries of `changes` [K4] */
+  push(device: DeviceCredentials, changes: readonly WireChange[], receipts: readonly EvidenceReceipt[] = []) {
+    const body = receipts.length === 0 ? { changes } : { changes, receipts };
+    return this.request('POST', API.push, PushResponse, body, device, { gzip: true, hubTime: (answer) => answer.serverTime });
   }
 
   /** `cursor` as it travels, `<epoch>:<version>` (protocol/cursor.ts) */

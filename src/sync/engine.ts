@@ -288,7 +288,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await sendInBatches(
         queue,
         async (batch, last) => {
-          const answer = await client.push(device(link), batch);
+          // [K4] An entry sent again after a restore [S15] carries the receipt held for it, which
+          // the hub keeps in place of signing it anew: exports made before keep holding.
+          const kept = receipts.getState().receipts;
+          const carried = batch.flatMap((c) => (c.kind === 'case-entry' && kept.has(c.entityId) ? [kept.get(c.entityId)!] : []));
+          const answer = await client.push(device(link), batch, carried);
           // A9: the hub holds the queue at a change whose author it does not credit on this device.
           const held = answer.results.find((r) => r.status === 'refused' && r.reason === 'author');
           const gapped = answer.results.some((r) => r.status === 'refused' && r.reason === 'gap');

@@ -4,14 +4,14 @@
  * the entries with their receipts; every receipt verifies against the key /api/hub-key hands out.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatFingerprint, HUB_KEY_PATH, importHubKey, RECEIPTS_HEADER, verifyReceipt, type EvidenceReceipt } from '../../src/protocol/countersign';
+import { formatFingerprint, HUB_KEY_PATH, importHubKey, RECEIPTS_HEADER, receiptStatementBytes, verifyReceipt, type EvidenceReceipt } from '../../src/protocol/countersign';
 import { HubKeyInfo } from '../../src/protocol/countersign-schema';
 import { API, PullResponse, PushResponse } from '../../src/protocol/sync';
 import type { CaseEntry } from '../../src/domain/emergency-case';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { DeviceClient, entryWire, heldAtTheCounter, HUB, startApi, type ApiHarness, type TestUser } from './api-harness';
 import { schemaTarget } from './schema-target';
-import { hubKeyFromEnv, newSigningKeyText } from '../../src/server/services/hub-key';
+import { generateHubKey, hubKeyFromEnv, newSigningKeyText } from '../../src/server/services/hub-key';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
@@ -106,6 +106,46 @@ describe('countersigned evidence over HTTP (PostgreSQL)', () => {
     expect(again.body.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
     expect(again.body.receipts).toEqual(first);
     expect((await api.raw.query('SELECT 1 FROM countersignatures')).rowCount).toBe(2);
+  });
+
+  it('[K4][S15] an entry sent again after a restore keeps the receipt it carries, when the hub key signed it over that entry at a position no other holds; any other is signed anew', async () => {
+    const a = await phone('device-1');
+    // Receipts from before a restore, as the phone holds them: the hub's key over these entries.
+    const before = (entry: CaseEntry, position: number, key = api.hubKey) => {
+      const facts = { hub: HUB, caseId: 'case-1', entryId: entry.id, entryHash: entry.hash, position, receivedAt: '2026-11-30T12:00:00.123Z' };
+      return { ...facts, keyFingerprint: key.fingerprint, signature: key.sign(receiptStatementBytes(facts)) };
+    };
+    const carry = (list: readonly CaseEntry[], receipts: readonly EvidenceReceipt[]) => {
+      const numbered = list.map(entryWire).map((w, i) => ({ ...w, seq: a.nextSeq + i }));
+      return a.request<PushResponse>('POST', API.push, { changes: numbered, receipts }, ASK).then((answer) => {
+        if (answer.status === 200) a.nextSeq += list.length;
+        return answer;
+      });
+    };
+    const [open, contact] = entries as [CaseEntry, CaseEntry];
+    const first = await carry([open], [before(open, 1_000_000)]);
+    expect(first.status).toBe(200);
+    expect(first.body.results[0]).toMatchObject({ status: 'accepted' });
+    expect(first.body.receipts).toEqual([before(open, 1_000_000)]);
+    // Pulled by another phone: the same receipt, signed once.
+    const b = await phone('device-2');
+    expect(PullResponse.parse((await b.request<PullResponse>('GET', `${API.pull}?cursor=0&limit=100`, undefined, ASK)).body).receipts).toEqual([before(open, 1_000_000)]);
+
+    // Another key's, another entry's (its hash), or at a position an entry here holds: signed anew.
+    const other = generateHubKey();
+    for (const carried of [before(contact, 2_000_000, other), before({ ...contact, hash: open.hash }, 2_000_001), before(contact, 1_000_000)]) {
+      const { rowCount } = await api.raw.query('SELECT 1 FROM evidence WHERE id = $1', [contact.id]);
+      expect(rowCount).toBe(0);
+      const answer = await carry([contact], [carried]);
+      expect(answer.status).toBe(200);
+      const [receipt] = answer.body.receipts!;
+      expect(receipt).not.toEqual(carried);
+      expect(receipt!.position).toBe((answer.body.results[0] as { version: number }).version);
+      expect(await verifyReceipt(receipt!, await importHubKey(api.hubKey.publicKey), contact)).toEqual({ ok: true });
+      // (undone, for the next carried receipt to meet the entry unheld)
+      await api.raw.query('DELETE FROM countersignatures WHERE entry_id = $1', [contact.id]);
+      await api.raw.query('DELETE FROM evidence WHERE id = $1', [contact.id]);
+    }
   });
 
   it('[K5] another phone pulls the entries with their receipts; a phone that does not ask gets the answer it always got', async () => {

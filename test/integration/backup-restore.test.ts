@@ -69,6 +69,16 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     expect(await a.queued()).toBe(0);
     expect(await b.queued()).toBe(0);
     expect(await c.queued()).toBe(0);
+    // What the hub signed for them [K4]: the same receipts are to be held again after the restore.
+    const signed = async () =>
+      new Map(
+        (await own.sql<{ entry_id: string; position: string; received_at: string; signature: string }>('SELECT entry_id, position, received_at, signature FROM countersignatures')).map((r) => [
+          r.entry_id,
+          `${r.position} ${r.received_at} ${r.signature}`,
+        ]),
+      );
+    const signedBeforeRestore = await signed();
+    expect(signedBeforeRestore.size).toBe(a.evidence.size + b.evidence.size + c.evidence.size);
     // ...and one more on A that has not been sent when the hub goes down, and one on B that
     // continues A's case (B pulled its opening entry).
     await a.append('case-a', contactBody());
@@ -124,6 +134,16 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     expect(after.evidence.size).toBe(written.size);
     for (const [id, text] of written) {
       expect(after.evidence.get(id), id).toEqual({ text, rows: 1 });
+    }
+    // [K4] Each entry the restore lost came back with the receipt it had before (not a second one
+    // at a new position and time), no position names two entries, and every phone holds the hub's.
+    const signedAfter = await signed();
+    for (const [id, receipt] of signedBeforeRestore) expect(signedAfter.get(id), id).toBe(receipt);
+    expect(signedAfter.size).toBe(written.size);
+    expect(new Set([...signedAfter.values()].map((r) => r.split(' ')[0])).size).toBe(signedAfter.size);
+    for (const device of [a, b, c]) {
+      const held = new Map((await device.session.sync.receipts()).map((r) => [r.entryId, `${r.position} ${r.receivedAt} ${r.signature}`]));
+      for (const [id, receipt] of signedAfter) expect(held.get(id), `${device.label} ${id}`).toBe(receipt);
     }
     // Every household as last saved, and no conflict from the same state sent by two phones.
     for (const device of [a, b, c]) {

@@ -7,6 +7,7 @@
 import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirement-sql';
 import type { ChangeResult, PushedChange, RefusalReason, Role } from './store';
 import type { DeviceUserRecord } from './device-users';
+import type { EvidenceReceipt } from '../../protocol/countersign';
 
 export interface UserRecord {
   readonly id: string;
@@ -89,6 +90,12 @@ export interface PushOptions {
    * their hub user id and their user id in this device's vault. Absent: the pushing user's id only.
    */
   readonly authorIds?: readonly string[];
+  /**
+   * [K4][S15] Receipts the device carried for case entries it sent again after a restore, each
+   * checked against the hub key and naming this hub: kept for the entries this push writes, in
+   * place of signing them anew (db/countersign.ts adoptReceipts).
+   */
+  readonly carriedReceipts?: readonly EvidenceReceipt[];
 }
 
 export interface SyncCallerFacts {

@@ -128,6 +128,37 @@ export async function heldReceipts(db: Queryable, tenantId: string, entryIds: re
   return rows.rows.map((r) => toReceipt(tenantId, r));
 }
 
+/**
+ * [K4][S15] Keeps, in place of signing anew, receipts a device carried for entries it sent again
+ * after the hub's database was restored (the caller has checked each against the hub key). One is
+ * kept only for an entry held with its case and hash and not signed yet, at a position no other
+ * entry of the hub holds or was signed at (receipts never name one position twice), in the
+ * transaction that wrote the entry: no pull can sign it anew first. Returns how many were kept.
+ */
+export async function adoptReceipts(db: Queryable, tenantId: string, receipts: readonly EvidenceReceipt[]): Promise<number> {
+  if (receipts.length === 0) return 0;
+  const kept = await db.query(
+    `INSERT INTO countersignatures (tenant_id, entry_id, case_id, entry_hash, position, received_at, key_fingerprint, signature)
+     SELECT $1, t.e, t.c, t.h, t.p, t.r, t.k, t.s
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[]) AS t (e, c, h, p, r, k, s)
+       JOIN evidence e ON e.tenant_id = $1 AND e.id = t.e AND e.case_id = t.c AND e.hash = t.h
+      WHERE NOT EXISTS (SELECT 1 FROM countersignatures c WHERE c.tenant_id = $1 AND c.position = t.p)
+        AND NOT EXISTS (SELECT 1 FROM evidence o WHERE o.tenant_id = $1 AND o.version = t.p AND o.id <> t.e)
+     ON CONFLICT (tenant_id, entry_id) DO NOTHING`,
+    [
+      tenantId,
+      receipts.map((r) => r.entryId),
+      receipts.map((r) => r.caseId),
+      receipts.map((r) => r.entryHash),
+      receipts.map((r) => r.position),
+      receipts.map((r) => r.receivedAt),
+      receipts.map((r) => r.keyFingerprint),
+      receipts.map((r) => r.signature),
+    ],
+  );
+  return kept.rowCount ?? 0;
+}
+
 export async function receiptKeyOtherThan(db: Queryable, fingerprint: string): Promise<string | null> {
   const rows = await db.query<{ key_fingerprint: string }>('SELECT key_fingerprint FROM countersignatures WHERE key_fingerprint <> $1 LIMIT 1', [fingerprint]);
   return rows.rows[0]?.key_fingerprint ?? null;

@@ -37,13 +37,24 @@ export async function readHubEpoch(db: Queryable, tenantId: string): Promise<Hub
   return { epoch: row.epoch, floor: row.floor === null ? 0 : Number(row.floor) };
 }
 
+/**
+ * How far each hub's version counter moves on at a restore: past every version the database before
+ * it could have handed out after the backup (a year of a busy hub's changes is a few million), so
+ * that no version, and so no receipt's position [K1], names two entries (the lost ones come back
+ * with their first receipts, K4). Well inside the 2^53 a version may reach.
+ */
+export const RESTORE_VERSION_GAP = 1_000_000_000;
+
 export async function renewHubEpoch(db: Queryable): Promise<string> {
   const epoch = randomUUID();
   // The head of each hub is its highest record version: every accepted change leaves one.
+  // One statement: the floors are the heads before the counters move on.
   await db.query(
-    `UPDATE hub_epoch SET epoch = $1, started_at = now(),
-       floors = COALESCE((SELECT jsonb_object_agg(tenant_id, head) FROM (SELECT tenant_id, max(version) AS head FROM records GROUP BY tenant_id) h), '{}'::jsonb)`,
-    [epoch],
+    `WITH renewed AS (
+       UPDATE hub_epoch SET epoch = $1, started_at = now(),
+         floors = COALESCE((SELECT jsonb_object_agg(tenant_id, head) FROM (SELECT tenant_id, max(version) AS head FROM records GROUP BY tenant_id) h), '{}'::jsonb))
+     UPDATE sync_heads SET version = version + $2`,
+    [epoch, RESTORE_VERSION_GAP],
   );
   return epoch;
 }

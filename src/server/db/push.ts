@@ -14,6 +14,7 @@
 import type pg from 'pg';
 import { inTransaction } from './transaction';
 import { lockHubHead } from './hub-head';
+import { adoptReceipts } from './countersign';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import { REMOVED_PAYLOAD } from './record-admin';
@@ -158,6 +159,7 @@ async function pushFast(tx: pg.PoolClient, { deviceId, userId, changes, options 
   } catch (error) {
     throw isDataError(error) ? new StartCareful('the database refused a write of the fast pass', { cause: error }) : error;
   }
+  await keepCarriedReceipts(tx, tenantId, changes, options);
   return run.results;
 }
 
@@ -170,7 +172,20 @@ async function pushCareful(tx: pg.PoolClient, { deviceId, userId, changes, optio
   const known = await readKnown(tx, tenantId, deviceId, fresh, options.authorIds ?? []);
   const run = await takeAll({ ...base, known, nextVersion: head + 1, careful: true, writes: noWrites() }, changes, lastSeq);
   await finishPush(tx, base, { receipts: run.receipts, head: run.nextVersion - 1, lastSeq: run.lastSeq });
+  await keepCarriedReceipts(tx, tenantId, changes, options);
   return run.results;
+}
+
+/**
+ * [K4][S15] The receipts the device carried for the case entries of this push, kept for those this
+ * transaction holds unsigned (adoptReceipts): a restore does not make an entry's receipt another.
+ * Only after a restore does a device carry any, so an ordinary push makes no round trip for it.
+ */
+async function keepCarriedReceipts(tx: pg.PoolClient, tenantId: string, changes: readonly PushedChange[], options: PushOptions): Promise<void> {
+  const carried = options.carriedReceipts ?? [];
+  if (carried.length === 0) return;
+  const entries = new Set(changes.filter((c) => c.kind === 'case-entry').map((c) => c.entityId));
+  await adoptReceipts(tx, tenantId, carried.filter((r) => entries.has(r.entryId)));
 }
 
 interface Run {

@@ -32,7 +32,7 @@ import { createDevices, type Devices } from '../services/device-users';
 import { createGate, type StandingQueue } from '../services/gate';
 import { unstorableText } from '../services/storable-text';
 import { retirePush } from '../services/retirement';
-import { hubKeyInfo, pushReceipts } from '../services/countersign';
+import { carriedReceipts, hubKeyInfo, pushReceipts } from '../services/countersign';
 import { ServiceError } from '../services/errors';
 import type { HubKey } from '../services/hub-key';
 import { listConflicts, listStaff, pullAnswer, pushChanges, resolveConflict } from '../services/sync';
@@ -315,8 +315,9 @@ export function createApiHandler(options: ApiOptions) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { store, device, user, member } = await db(() => syncCaller(req));
       const body = await readJson(req, PushRequest, pushBody);
+      const carried = await carriedReceipts(body.receipts, options.hubKey?.(), user.tenantId);
       const { results, receipts } = await db(async () => {
-        const results = await pushChanges(store, device, user, body.changes, {}, member);
+        const results = await pushChanges(store, device, user, body.changes, carried.length === 0 ? {} : { carriedReceipts: carried }, member);
         const key = receiptKey(req);
         return { results, receipts: key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] } };
       });

@@ -11,6 +11,7 @@ import type { CaseEntry, EntryBody } from '../../../src/domain/emergency-case';
 import type { Household } from '../../../src/domain/household';
 import type { FetchLike } from '../../../src/sync/client';
 import { createSyncEngine, type RunOutcome, type SyncEngine } from '../../../src/sync/engine';
+import { initialCountersignState, type CountersignState } from '../../../src/sync/countersign';
 import { initialSyncStatus, type SyncStatus } from '../../../src/sync/status';
 import { setUpTestVault } from '../../../src/vault/testing';
 import type { VaultSession } from '../../../src/vault/types';
@@ -58,6 +59,8 @@ export class AppDevice {
       status: createStore<SyncStatus>()(() => initialSyncStatus),
       onRecordsChanged: async () => undefined,
       forgetInstall: async () => undefined,
+      // Each phone its own receipts, as each app has (the module's one would be shared by all).
+      countersign: createStore<CountersignState>()(() => initialCountersignState),
     });
     return new AppDevice(label, session, engine);
   }
