@@ -2,59 +2,221 @@
  * Service-worker registration (production builds only). A new version never applies itself:
  * the app learns that one is waiting and the user chooses when to switch (update-prompt.tsx),
  * because reloading mid-call would throw away whatever is typed but not yet saved.
+ *
+ * The waiting worker is read from the registration itself, after every update check, on every
+ * return to the app and whenever an install finishes. workbox-window's own `waiting` event is not
+ * enough: it stops watching after the first update it counts as "external", so after one install
+ * that failed (the line dropped during the download) no later version was ever offered, and it
+ * took over unasked at the next cold start.
+ *
+ * Every open tab follows the new version once it controls the tab (another tab said go): a tab
+ * with nothing unsaved reloads at once; a tab with typed text keeps it and asks to save first.
+ * Tabs tell each other about unsaved input, so the one asked to update waits for the others.
  */
-import type { Workbox } from 'workbox-window';
 import { create } from 'zustand';
+import { useApp } from '../state/store';
 
 export interface UpdateState {
   /** a new version is installed and waiting for the user's go-ahead */
   readonly waiting: boolean;
   /** the user said go; the page reloads once the new worker controls it */
   readonly applying: boolean;
-  /** tells the waiting worker to take over; null until one is waiting */
+  /**
+   * The new version already controls this tab (another tab applied it) while this tab still runs
+   * the old code, kept because it holds unsaved input: save, then reload.
+   */
+  readonly takenOver: boolean;
+  /** another open tab of the app holds unsaved input (it said so over the tabs' channel) */
+  readonly unsavedElsewhere: boolean;
+  /** tells the waiting worker to take over, or reloads once the new version has; null until then */
   readonly apply: (() => void) | null;
 }
 
-export const useUpdate = create<UpdateState>()(() => ({ waiting: false, applying: false, apply: null }));
+export const useUpdate = create<UpdateState>()(() => ({
+  waiting: false,
+  applying: false,
+  takenOver: false,
+  unsavedElsewhere: false,
+  apply: null,
+}));
 
 const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+const CHANNEL_NAME = 'kyoten-update';
+
+/** What one tab tells the others: whether it holds unsaved input, or a request to say so. */
+type TabMessage = { readonly type: 'unsaved'; readonly tab: string; readonly unsaved: boolean } | { readonly type: 'ask' };
+
+/** The parts of a BroadcastChannel used here (a fake in the tests). */
+export type TabChannel = Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
+
+export interface UpdateEnv {
+  /** navigator.serviceWorker */
+  readonly container: Pick<ServiceWorkerContainer, 'controller' | 'addEventListener'>;
+  readonly reload: () => void;
+  /** to the app's other tabs; null where BroadcastChannel is missing (the guard is then per tab) */
+  readonly channel: TabChannel | null;
+}
+
+export interface UpdateWatch {
+  /** Starts watching the app's registration for a new version (once it is registered). */
+  watch(registration: ServiceWorkerRegistration, options?: { readonly intervalMs?: number }): void;
+}
+
+const hasUnsaved = () => useApp.getState().unsaved.size > 0;
+
+/**
+ * Follows controller changes and the other tabs' unsaved input from now on; `watch` adds the
+ * registration once there is one. Started before the registration so that no controller change
+ * is missed while workbox-window loads.
+ */
+export function startUpdateWatch(env: UpdateEnv): UpdateWatch {
+  const { container, reload } = env;
+  let controller = container.controller;
+  /** the new version took over this tab: reloading is all that is left to do */
+  let replaced = false;
+  let registration: ServiceWorkerRegistration | null = null;
+
+  container.addEventListener('controllerchange', () => {
+    const previous = controller;
+    controller = container.controller;
+    // The first worker claiming a page that had none (clientsClaim) serves the page's own version.
+    if (previous === null || controller === null) return;
+    replaced = true;
+    if (!hasUnsaved()) {
+      reload();
+      return;
+    }
+    // This tab runs the old code under the new worker (whose cache no longer holds the old
+    // screens): it must reload, but not over typed text. The prompt says so and waits.
+    useUpdate.setState({ waiting: false, applying: false, takenOver: true, apply });
+  });
+
+  const apply = () => {
+    // Controller compared too, in case the change came before anyone listened.
+    if (replaced || container.controller !== controller) {
+      reload();
+      return;
+    }
+    const next = registration?.waiting ?? null;
+    if (next === null) {
+      // The worker that was waiting is gone (a newer one replaced it, or it failed): look again.
+      useUpdate.setState({ waiting: false, applying: false });
+      refresh();
+      return;
+    }
+    useUpdate.setState({ applying: true });
+    next.addEventListener('statechange', () => {
+      // Dropped instead of activating: the button must not stay on 更新しています… for good.
+      if (next.state === 'redundant') {
+        useUpdate.setState({ applying: false });
+        refresh();
+      }
+    });
+    // The generated worker (registerType 'prompt') skips waiting on this message; its activation
+    // claims every tab, and the controllerchange above reloads this one.
+    next.postMessage({ type: 'SKIP_WAITING' });
+  };
+
+  const refresh = () => {
+    if (replaced || registration === null) return;
+    const { waiting, active } = registration;
+    // An update waits behind the running version; the first install passes through `installed`
+    // straight to active, and must not be offered.
+    if (waiting !== null && active !== null && waiting !== active) {
+      useUpdate.setState({ waiting: true, apply });
+    } else if (!useUpdate.getState().applying) {
+      useUpdate.setState({ waiting: false });
+    }
+  };
+
+  const followInstall = (worker: ServiceWorker | null) => {
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed' || worker.state === 'redundant') refresh();
+    });
+  };
+
+  const check = () => {
+    // Offline is the normal case at night: a failed check is not an error.
+    registration?.update().then(refresh, refresh);
+  };
+
+  const tabs = env.channel ? tellOtherTabs(env.channel) : null;
+
+  return {
+    watch(reg, options = {}) {
+      registration = reg;
+      // Our own listener, never removed: every install, however many failed before, is seen.
+      reg.addEventListener('updatefound', () => followInstall(reg.installing));
+      followInstall(reg.installing);
+      refresh();
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState !== 'visible') return;
+        refresh();
+        tabs?.ask();
+        check();
+      });
+      setInterval(check, options.intervalMs ?? UPDATE_CHECK_INTERVAL_MS);
+    },
+  };
+}
+
+/**
+ * Each tab says whether it holds unsaved input, when that changes and when asked; the others keep
+ * the answers. A tab that closes says it has nothing; one that died silently is forgotten at the
+ * next ask (each return to the app).
+ */
+function tellOtherTabs(channel: TabChannel): { ask(): void } {
+  const tab = crypto.randomUUID();
+  const others = new Map<string, boolean>();
+  const publish = () => useUpdate.setState({ unsavedElsewhere: [...others.values()].some(Boolean) });
+  const say = (unsaved: boolean) => channel.postMessage({ type: 'unsaved', tab, unsaved } satisfies TabMessage);
+
+  channel.addEventListener('message', (e: MessageEvent<TabMessage>) => {
+    const m = e.data;
+    if (m.type === 'ask') {
+      say(hasUnsaved());
+    } else if (m.type === 'unsaved' && m.tab !== tab) {
+      others.set(m.tab, m.unsaved);
+      publish();
+    }
+  });
+  useApp.subscribe((s, prev) => {
+    if (s.unsaved.size > 0 !== prev.unsaved.size > 0) say(s.unsaved.size > 0);
+  });
+  window.addEventListener('pagehide', () => say(false));
+  window.addEventListener('pageshow', () => say(hasUnsaved()));
+
+  const ask = () => {
+    others.clear();
+    publish();
+    channel.postMessage({ type: 'ask' } satisfies TabMessage);
+  };
+  say(hasUnsaved());
+  ask();
+  return { ask };
+}
 
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  const updates = startUpdateWatch({
+    container: navigator.serviceWorker,
+    reload: () => window.location.reload(),
+    channel: typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null,
+  });
   // workbox-window is a chunk of its own, fetched when boot.tsx calls this (once the first screen
   // is shown): the worker's install downloads the whole app for offline use, which must not compete
   // with the first screen on a slow line.
   import('workbox-window')
-    .then(({ Workbox }) => register(new Workbox('/sw.js')))
+    .then(({ Workbox }) =>
+      new Workbox('/sw.js').register().then(
+        (registration) => {
+          if (registration) updates.watch(registration);
+        },
+        (e: unknown) => {
+          // Without a worker the app still runs while online; the next load tries again.
+          console.error('Service worker registration failed', e);
+        },
+      ),
+    )
     .catch((e: unknown) => console.error('Service worker registration failed', e));
-}
-
-function register(wb: Workbox): void {
-
-  wb.addEventListener('waiting', () => {
-    useUpdate.setState({
-      waiting: true,
-      apply: () => {
-        useUpdate.setState({ applying: true });
-        wb.addEventListener('controlling', () => window.location.reload());
-        wb.messageSkipWaiting();
-      },
-    });
-  });
-
-  const checkForUpdate = () => {
-    // Offline is the normal case at night: a failed check is not an error.
-    wb.update().catch(() => undefined);
-  };
-  wb.register()
-    .then(() => {
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'visible') checkForUpdate();
-      });
-      setInterval(checkForUpdate, UPDATE_CHECK_INTERVAL_MS);
-    })
-    .catch((e: unknown) => {
-      // Without a worker the app still runs while online; the next load tries again.
-      console.error('Service worker registration failed', e);
-    });
 }

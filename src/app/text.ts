@@ -74,6 +74,12 @@ export const T = {
   updateBlocked: '保存していない入力があります。保存してから更新してください。',
   updateNow: '更新する',
   updating: '更新しています…',
+  /** another open tab of the app holds typed text: updating now would take that tab over too */
+  updateBlockedElsewhere: '別のタブに保存していない入力があります。そのタブで保存してから更新してください。',
+  /** the new version took over this tab (another tab applied it) while it held typed text */
+  updateTaken: '新しいバージョンに切り替わりました',
+  updateTakenBlocked: '保存していない入力があります。保存してから再読み込みしてください。',
+  updateTakenReady: '再読み込みすると、新しいバージョンで続けられます。',
 
   // iOS
   iosBannerRegion: 'ホーム画面への追加',

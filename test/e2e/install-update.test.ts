@@ -2,9 +2,12 @@
  * Issue 2: an installable PWA whose updates wait for the user. The built manifest and its icons as
  * served, Chromium's own installability check, then a real update: a new sw.js on the server, the
  * app's update check, the Japanese prompt held back while a form has typed text, and after saving,
- * 「更新する」 reloads the page into the new service worker.
+ * 「更新する」 reloads the page into the new service worker. An update whose install failed (the
+ * line dropped during the download) does not keep the next version from being offered. With two
+ * tabs, the update waits for the other tab's typed text; a tab the new version takes over anyway
+ * keeps its text, asks to save, and reloads on 「再読み込み」.
  */
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +61,36 @@ const UPDATE_MARKER = `
 // e2e: a new version of the service worker, which says so when asked
 self.addEventListener('message', (e) => { if (e.data && e.data.type === 'E2E_VERSION') e.ports[0].postMessage('updated'); });
 `;
+
+/**
+ * A new sw.js whose install fails, as one does when the line drops while it downloads the app: the
+ * browser drops that worker and the old one goes on serving.
+ */
+const FAILING_INSTALL = `
+// e2e: this version's download breaks off
+self.addEventListener('install', (e) => e.waitUntil(Promise.reject(new Error('e2e: download broke off'))));
+`;
+
+/**
+ * window.__installEnd: the state the install of the next new worker ends in, once it ends.
+ * (Waited for with promises evaluated in the page: waitForFunction polls a string predicate with
+ * eval, which the app's CSP refuses.)
+ */
+const WATCH_NEXT_INSTALL = `navigator.serviceWorker.getRegistration().then((r) => {
+  window.__installEnd = new Promise((done) => {
+    r.addEventListener('updatefound', () => {
+      const w = r.installing;
+      w.addEventListener('statechange', () => { if (w.state === 'installed' || w.state === 'redundant') done(w.state); });
+    }, { once: true });
+  });
+})`;
+/** The end of that install, or null if it has not ended within 3 s. */
+const INSTALL_END = `Promise.race([window.__installEnd, new Promise((done) => setTimeout(() => done(null), 3000))])`;
+/** True once a worker controls the page (the first one claims it when it activates), false after 30 s. */
+const CONTROLLED = `navigator.serviceWorker.controller !== null || Promise.race([
+  new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', () => done(true), { once: true })),
+  new Promise((done) => setTimeout(() => done(false), 30000)),
+])`;
 
 async function installable(page: Page): Promise<{ errors: string[]; manifestUrl: string }> {
   const cdp = await page.context().newCDPSession(page);
@@ -169,5 +202,120 @@ describe('install and update', () => {
     await unlock(page);
     expect(await page.getByText('新しいバージョンがあります').count()).toBe(0);
     expect(await search(page, 'こうしん')).toContain('更新 待子');
+  });
+
+  it('offers the next version after an update whose install failed, and applies it', async () => {
+    copyDir = await mkdtemp(join(tmpdir(), 'kyoten-dist-'));
+    await cp(distDir, copyDir, { recursive: true });
+    const swPath = join(copyDir, 'sw.js');
+    // sw.js is edited below: its build-time compressed copies must not be served instead.
+    await rm(`${swPath}.br`, { force: true });
+    await rm(`${swPath}.gz`, { force: true });
+    const shipped = await readFile(swPath, 'utf8');
+    server = await startServer({ port: 0, host: '127.0.0.1', distDir: copyDir });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(url);
+    // The first screen stays open: no reload or navigation, so the page's workbox-window has seen
+    // only its own install when the failed update comes (it then stopped watching for more).
+    await waitForServiceWorker(page);
+    expect(await page.evaluate(CONTROLLED)).toBe(true);
+    await page.evaluate('window.__samePage = true');
+    expect(await page.evaluate(CONTROLLER_VERSION)).toBe('shipped');
+
+    const prompt = page.getByRole('region', { name: 'アプリの更新' });
+    const offered = prompt.getByText('新しいバージョンがあります');
+    /** Returns to the app (its update check) until `done` holds; a check may join one already under way. */
+    const returnUntil = async (done: () => Promise<boolean>, what: string) => {
+      for (let returns = 1; ; returns++) {
+        await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+        if (await done()) return;
+        if (returns === 10) throw new Error(`${what} after 10 returns to the app`);
+      }
+    };
+
+    // The first new version fails to install.
+    await page.evaluate(WATCH_NEXT_INSTALL);
+    await writeFile(swPath, shipped + FAILING_INSTALL);
+    await returnUntil(async () => (await page.evaluate(INSTALL_END)) !== null, 'no install of the failing version');
+    expect(await page.evaluate(INSTALL_END)).toBe('redundant');
+    expect(await offered.count()).toBe(0);
+
+    // The next version installs: it is offered, with the page still open.
+    await page.evaluate(WATCH_NEXT_INSTALL);
+    await writeFile(swPath, shipped + UPDATE_MARKER);
+    await returnUntil(() => offered.waitFor({ timeout: 3_000 }).then(() => true, () => false), 'no update prompt');
+    expect(await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.waiting))')).toBe(true);
+    expect(await page.evaluate('window.__samePage === true')).toBe(true);
+    expect(await page.evaluate(CONTROLLER_VERSION)).toBe('shipped');
+
+    await Promise.all([page.waitForEvent('load', { timeout: 30_000 }), prompt.getByRole('button', { name: '更新する' }).click()]);
+    expect(await page.evaluate('window.__samePage === true')).toBe(false);
+    expect(await page.evaluate(CONTROLLER_VERSION)).toBe('updated');
+  });
+
+  it('with two tabs, waits for the other tab’s typed text, and a tab the new version takes over keeps its text until saved', async () => {
+    copyDir = await mkdtemp(join(tmpdir(), 'kyoten-dist-'));
+    await cp(distDir, copyDir, { recursive: true });
+    const swPath = join(copyDir, 'sw.js');
+    await rm(`${swPath}.br`, { force: true });
+    await rm(`${swPath}.gz`, { force: true });
+    server = await startServer({ port: 0, host: '127.0.0.1', distDir: copyDir });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    browser = await openBrowser();
+    const a = browser.page;
+    await a.goto(url);
+    await waitForServiceWorkerControl(a);
+    await setUpFirstUser(a, url);
+    const b = await browser.context.newPage();
+    await b.goto(url);
+    await unlock(b);
+    await b.getByRole('button', { name: '世帯を登録' }).first().click();
+    await b.getByLabel('氏名', { exact: true }).first().fill('別タブ 花子');
+    await b.evaluate('window.__samePage = true');
+
+    // A new version; tab A, with nothing unsaved of its own, is asked and told to wait for tab B.
+    await appendFile(swPath, UPDATE_MARKER);
+    const promptA = a.getByRole('region', { name: 'アプリの更新' });
+    for (let returns = 1; ; returns++) {
+      await a.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+      if (await promptA.getByText('新しいバージョンがあります').waitFor({ timeout: 3_000 }).then(() => true, () => false)) break;
+      if (returns === 10) throw new Error('no update prompt after 10 returns to the app');
+    }
+    await promptA.getByText('別のタブに保存していない入力があります。そのタブで保存してから更新してください。').waitFor();
+    expect(await promptA.getByRole('button', { name: '更新する' }).isDisabled()).toBe(true);
+
+    // A tab that does not wait (one still running the release before this) applies it anyway:
+    // tab A, with nothing typed, reloads into it at once.
+    await Promise.all([
+      a.waitForEvent('load', { timeout: 30_000 }),
+      a.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting.postMessage({ type: 'SKIP_WAITING' }))"),
+    ]);
+    expect(await a.evaluate(CONTROLLER_VERSION)).toBe('updated');
+
+    // Tab B holds typed text: it stays, and the tab asks to save, then reload.
+    const promptB = b.getByRole('region', { name: 'アプリの更新' });
+    await promptB.getByText('新しいバージョンに切り替わりました').waitFor();
+    await promptB.getByText('保存していない入力があります。保存してから再読み込みしてください。').waitFor();
+    const reload = promptB.getByRole('button', { name: '再読み込み' });
+    expect(await reload.isDisabled()).toBe(true);
+    expect(await b.getByLabel('氏名', { exact: true }).first().inputValue()).toBe('別タブ 花子');
+    expect(await b.evaluate('window.__samePage === true')).toBe(true);
+
+    await b.getByLabel('ふりがな', { exact: true }).first().fill('べつたぶ はなこ');
+    await b.getByLabel('同意日').fill('2026-10-01');
+    await b.getByLabel('同意者').fill('本人');
+    await b.getByLabel('共有の範囲').fill('拠点の関係機関');
+    await b.getByRole('button', { name: '保存', exact: true }).click();
+    await b.getByRole('button', { name: '編集' }).waitFor();
+    await promptB.getByText('再読み込みすると、新しいバージョンで続けられます。').waitFor();
+    await Promise.all([b.waitForEvent('load', { timeout: 30_000 }), reload.click()]);
+    expect(await b.evaluate('window.__samePage === true')).toBe(false);
+    expect(await b.evaluate(CONTROLLER_VERSION)).toBe('updated');
+    await unlock(b);
+    expect(await search(b, 'べつたぶ')).toContain('別タブ 花子');
   });
 });
