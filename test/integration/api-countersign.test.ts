@@ -9,7 +9,8 @@ import { HubKeyInfo } from '../../src/protocol/countersign-schema';
 import { API, PullResponse, PushResponse } from '../../src/protocol/sync';
 import type { CaseEntry } from '../../src/domain/emergency-case';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
-import { DeviceClient, entryWire, heldAtTheCounter, HUB, startApi, type ApiHarness, type TestUser } from './api-harness';
+import { DeviceClient, entryWire, heldAtTheCounter, householdWire, HUB, startApi, type ApiHarness, type TestUser } from './api-harness';
+import { RESTORE_VERSION_GAP } from '../../src/server/db/epoch';
 import { schemaTarget } from './schema-target';
 import { generateHubKey, hubKeyFromEnv, newSigningKeyText } from '../../src/server/services/hub-key';
 
@@ -108,7 +109,7 @@ describe('countersigned evidence over HTTP (PostgreSQL)', () => {
     expect((await api.raw.query('SELECT 1 FROM countersignatures')).rowCount).toBe(2);
   });
 
-  it('[K4][S15] an entry sent again after a restore keeps the receipt it carries, when the hub key signed it over that entry at a position no other holds; any other is signed anew', async () => {
+  it('[K4][S15] an entry sent again after a restore keeps the receipt it carries, when the hub key signed it over that entry at a position the restore left out; any other is signed anew', async () => {
     const a = await phone('device-1');
     // Receipts from before a restore, as the phone holds them: the hub's key over these entries.
     const before = (entry: CaseEntry, position: number, key = api.hubKey) => {
@@ -122,29 +123,50 @@ describe('countersigned evidence over HTTP (PostgreSQL)', () => {
         return answer;
       });
     };
+    /** Pushes `entry` carrying `carried`: the receipt the hub answers with, after which the entry is taken away again. */
+    const answered = async (entry: CaseEntry, carried: EvidenceReceipt) => {
+      const answer = await carry([entry], [carried]);
+      expect(answer.status).toBe(200);
+      expect(answer.body.results[0]).toMatchObject({ status: 'accepted' });
+      const [receipt] = answer.body.receipts!;
+      expect(await verifyReceipt(receipt!, await importHubKey(api.hubKey.publicKey), entry)).toEqual({ ok: true });
+      // (undone, for the next carried receipt to meet the entry unheld)
+      await api.raw.query('DELETE FROM countersignatures WHERE entry_id = $1', [entry.id]);
+      await api.raw.query('DELETE FROM evidence WHERE id = $1', [entry.id]);
+      return { receipt: receipt!, version: (answer.body.results[0] as { version: number }).version };
+    };
     const [open, contact] = entries as [CaseEntry, CaseEntry];
-    const first = await carry([open], [before(open, 1_000_000)]);
-    expect(first.status).toBe(200);
-    expect(first.body.results[0]).toMatchObject({ status: 'accepted' });
-    expect(first.body.receipts).toEqual([before(open, 1_000_000)]);
+    expect((await a.push([householdWire('hh-before')])).status).toBe(200);
+    // No restore moved the counter on (a database put back by hand): a position above the head is
+    // one this timeline will hand out, so the entry is signed anew.
+    const byHand = await answered(open, before(open, 5));
+    expect(byHand.receipt).not.toEqual(before(open, 5));
+    expect(byHand.receipt.position).toBe(byHand.version);
+
+    // The restore: floor at the head the database holds, the counter moved on past the lost versions.
+    await api.store.renewEpoch();
+    const { floor } = await api.store.hubEpoch(HUB);
+    const kept = await carry([open], [before(open, floor + 3)]);
+    expect(kept.body.receipts).toEqual([before(open, floor + 3)]);
     // Pulled by another phone: the same receipt, signed once.
     const b = await phone('device-2');
-    expect(PullResponse.parse((await b.request<PullResponse>('GET', `${API.pull}?cursor=0&limit=100`, undefined, ASK)).body).receipts).toEqual([before(open, 1_000_000)]);
+    const pulled = PullResponse.parse((await b.request<PullResponse>('GET', `${API.pull}?cursor=0&limit=100`, undefined, ASK)).body).receipts;
+    expect(pulled).toEqual([before(open, floor + 3)]);
 
-    // Another key's, another entry's (its hash), or at a position an entry here holds: signed anew.
+    // Another key's, another entry's (its hash), a position already named by a receipt, at or below
+    // the floor, or past the gap: signed anew, at the version the entry was taken under.
     const other = generateHubKey();
-    for (const carried of [before(contact, 2_000_000, other), before({ ...contact, hash: open.hash }, 2_000_001), before(contact, 1_000_000)]) {
-      const { rowCount } = await api.raw.query('SELECT 1 FROM evidence WHERE id = $1', [contact.id]);
-      expect(rowCount).toBe(0);
-      const answer = await carry([contact], [carried]);
-      expect(answer.status).toBe(200);
-      const [receipt] = answer.body.receipts!;
+    for (const carried of [
+      before(contact, floor + 4, other),
+      before({ ...contact, hash: open.hash }, floor + 5),
+      before(contact, floor + 3),
+      before(contact, floor),
+      before(contact, floor + RESTORE_VERSION_GAP + 1),
+    ]) {
+      const { receipt, version } = await answered(contact, carried);
       expect(receipt).not.toEqual(carried);
-      expect(receipt!.position).toBe((answer.body.results[0] as { version: number }).version);
-      expect(await verifyReceipt(receipt!, await importHubKey(api.hubKey.publicKey), contact)).toEqual({ ok: true });
-      // (undone, for the next carried receipt to meet the entry unheld)
-      await api.raw.query('DELETE FROM countersignatures WHERE entry_id = $1', [contact.id]);
-      await api.raw.query('DELETE FROM evidence WHERE id = $1', [contact.id]);
+      expect(receipt.position).toBe(version);
+      expect(version).toBeGreaterThan(floor + RESTORE_VERSION_GAP);
     }
   });
 

@@ -8,6 +8,7 @@
  * migration) gets, when it is next asked for, exactly the receipt it would have got then.
  */
 import type pg from 'pg';
+import { RESTORE_VERSION_GAP } from './epoch';
 import { receiptStatementBytes, type EvidenceReceipt } from '../../protocol/countersign';
 
 /** Signs a statement with the hub's key (services/hub-key.ts). */
@@ -131,19 +132,26 @@ export async function heldReceipts(db: Queryable, tenantId: string, entryIds: re
 /**
  * [K4][S15] Keeps, in place of signing anew, receipts a device carried for entries it sent again
  * after the hub's database was restored (the caller has checked each against the hub key). One is
- * kept only for an entry held with its case and hash and not signed yet, at a position no other
- * entry of the hub holds or was signed at (receipts never name one position twice), in the
- * transaction that wrote the entry: no pull can sign it anew first. Returns how many were kept.
+ * kept only for an entry held with its case and hash and not signed yet, in the transaction that
+ * wrote the entry (no pull can sign it anew first), and only at a position the restore left out:
+ * above the floor, the head the backup held, and not past the versions the restore moved the
+ * counter over (RESTORE_VERSION_GAP), which this timeline never hands out; nor where another
+ * receipt of the hub already stands (a second restore of an older backup). A database put back by
+ * hand moved no counter on: nothing is kept there, every entry is signed anew. Returns how many
+ * were kept.
  */
 export async function adoptReceipts(db: Queryable, tenantId: string, receipts: readonly EvidenceReceipt[]): Promise<number> {
   if (receipts.length === 0) return 0;
   const kept = await db.query(
-    `INSERT INTO countersignatures (tenant_id, entry_id, case_id, entry_hash, position, received_at, key_fingerprint, signature)
+    `WITH gap AS (
+       SELECT f.floor FROM (SELECT coalesce((floors ->> $1)::bigint, 0) AS floor FROM hub_epoch) f
+        WHERE (SELECT version FROM sync_heads WHERE tenant_id = $1) >= f.floor + $9)
+     INSERT INTO countersignatures (tenant_id, entry_id, case_id, entry_hash, position, received_at, key_fingerprint, signature)
      SELECT $1, t.e, t.c, t.h, t.p, t.r, t.k, t.s
        FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[]) AS t (e, c, h, p, r, k, s)
+       JOIN gap ON t.p > gap.floor AND t.p <= gap.floor + $9
        JOIN evidence e ON e.tenant_id = $1 AND e.id = t.e AND e.case_id = t.c AND e.hash = t.h
       WHERE NOT EXISTS (SELECT 1 FROM countersignatures c WHERE c.tenant_id = $1 AND c.position = t.p)
-        AND NOT EXISTS (SELECT 1 FROM evidence o WHERE o.tenant_id = $1 AND o.version = t.p AND o.id <> t.e)
      ON CONFLICT (tenant_id, entry_id) DO NOTHING`,
     [
       tenantId,
@@ -154,6 +162,7 @@ export async function adoptReceipts(db: Queryable, tenantId: string, receipts: r
       receipts.map((r) => r.receivedAt),
       receipts.map((r) => r.keyFingerprint),
       receipts.map((r) => r.signature),
+      RESTORE_VERSION_GAP,
     ],
   );
   return kept.rowCount ?? 0;

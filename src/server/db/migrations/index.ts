@@ -14,6 +14,7 @@ import { sql as pushCompression } from './0015-push-compression';
 import { sql as wireLines } from './0016-wire-lines';
 import { sql as ownChanges } from './0017-own-changes';
 import { sql as pullPage } from './0018-pull-page';
+import { sql as receiptPositions } from './0019-receipt-positions';
 
 export interface Migration {
   readonly version: number;
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 16, name: 'wire-lines', sql: wireLines },
   { version: 17, name: 'own-changes', sql: ownChanges },
   { version: 18, name: 'pull-page', sql: pullPage },
+  { version: 19, name: 'receipt-positions', sql: receiptPositions },
 ];
