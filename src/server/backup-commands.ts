@@ -86,7 +86,7 @@ async function assertNoHubConnected(databaseUrl: string): Promise<void> {
   try {
     const { rows } = await client.query<{ n: number; from: string | null }>(
       `SELECT count(*)::int AS n, string_agg(DISTINCT coalesce(host(client_addr), 'local'), ', ') AS from
-         FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
+         FROM pg_stat_activity WHERE datname = current_database() AND (application_name = $1 OR application_name LIKE $1 || ' %') AND pid <> pg_backend_pid()`,
       [HUB_APPLICATION_NAME],
     );
     const { n, from } = rows[0]!;

@@ -198,7 +198,8 @@ describe('npm run admin -- backup / restore over DATABASE_URL [S15]', () => {
       expect(await epoch()).toBe(epochBefore);
 
       // A hub server still connected would take pushes the new epoch's floor then counts as restored.
-      const running = await openPostgresStore({ connectionString: env.DATABASE_URL });
+      // (its URL naming its connections: the hub's name stays in front)
+      const running = await openPostgresStore({ connectionString: `${env.DATABASE_URL}?application_name=kyoten-prod` });
       try {
         await running.health();
         const refused = await cli(['restore', '--file', file, '--yes'], env);

@@ -124,7 +124,7 @@ describe('hub start', () => {
       const answers = Promise.all(Array.from({ length: 20 }, () => healthz(hub)));
       const pool = (store as unknown as { pool: pg.Pool }).pool;
       const open = async () =>
-        (await locker.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [application])).rows[0]!.n;
+        (await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'kyoten-navi-hub ' || $1`, [application])).rows[0]!.n;
       for (let tries = 0; pool.waitingCount < 18 || (await open()) < 2; tries++) {
         if (tries > 600) throw new Error(`the pool never filled: ${pool.totalCount} open, ${pool.waitingCount} waiting`);
         await new Promise((r) => setTimeout(r, 50));

@@ -32,11 +32,16 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
   const { schema } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new RangeError(`schema name must match ${SCHEMA_NAME}`);
-  const { connectionString, urlOptions } = splitOptions(options.connectionString);
+  const { connectionString, urlOptions, urlApplicationName } = splitOptions(options.connectionString);
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
-    application_name: HUB_APPLICATION_NAME,
+    // The name a restore finds the hub's connections by: an application_name in DATABASE_URL would
+    // replace it (as `options` would), so the URL's own is added after it.
+    application_name: urlApplicationName === '' ? HUB_APPLICATION_NAME : `${HUB_APPLICATION_NAME} ${urlApplicationName}`,
+    // One connection kept open while idle: a restore looks for the hub's connections, and a server
+    // with none open would not be seen.
+    min: 1,
     // A push never waits for a person; a transaction left open would hold the version counter.
     idle_in_transaction_session_timeout: 60_000,
     // A wait for a connection (the pool's all taken, or PostgreSQL not answering) ends: the request
@@ -66,18 +71,21 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 }
 
 /**
- * The connection string without its `options` parameter, and that parameter's value followed by a
- * space ('' when there is none). A string that is not a URL (a socket path) is kept as it is.
+ * The connection string without its `options` and `application_name` parameters, the first's value
+ * followed by a space ('' when there is none), and the second's ('' when none). A string that is
+ * not a URL (a socket path) is kept as it is.
  */
-export function splitOptions(connectionString: string): { connectionString: string; urlOptions: string } {
+export function splitOptions(connectionString: string): { connectionString: string; urlOptions: string; urlApplicationName: string } {
   let url: URL;
   try {
     url = new URL(connectionString);
   } catch {
-    return { connectionString, urlOptions: '' };
+    return { connectionString, urlOptions: '', urlApplicationName: '' };
   }
-  const given = url.searchParams.get('options');
-  if (given === null) return { connectionString, urlOptions: '' };
+  const given = url.searchParams.get('options')?.trim() ?? '';
+  const name = url.searchParams.get('application_name')?.trim() ?? '';
+  if (!url.searchParams.has('options') && !url.searchParams.has('application_name')) return { connectionString, urlOptions: '', urlApplicationName: '' };
   url.searchParams.delete('options');
-  return { connectionString: url.toString(), urlOptions: given.trim() === '' ? '' : `${given.trim()} ` };
+  url.searchParams.delete('application_name');
+  return { connectionString: url.toString(), urlOptions: given === '' ? '' : `${given} `, urlApplicationName: name };
 }
