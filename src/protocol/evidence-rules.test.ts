@@ -78,6 +78,17 @@ describe('checkAppend: what the body states', () => {
     expect(check.ok ? '' : check.detail).toContain(`body.${field} `);
   });
 
+  it('[E7] takes from a phone whose clock runs a few minutes fast the times its app let stand: up to the tolerance after the entry\'s own recordedAt', async () => {
+    const entries = await nightCall();
+    const hub = at(REQUESTED, 30);
+    const phone = at(hub, 4); // the phone's clock, 4 minutes fast: the app's recordedAt
+    const ahead = await next(entries, contactBody({ contactedAt: at(phone, 4) }), phone);
+    expect(validateEntry(foldCase(entries), ahead.body, phone)).toEqual([]);
+    expect(checkAppend(ahead, context(entries, hub))).toEqual({ ok: true });
+    const beyond = await next(entries, contactBody({ contactedAt: new Date(Date.parse(phone) + EVIDENCE_CLOCK_TOLERANCE_MS + 1).toISOString() }), phone);
+    expect(checkAppend(beyond, context(entries, hub))).toMatchObject({ ok: false, reason: 'clock' });
+  });
+
   it('[E7] refuses an open entry whose 要請のあった時間 is after the hub received it, as clock', async () => {
     const open = await chainNext([], { id: 'case-9-e0', caseId: 'case-9', recordedAt: REQUESTED, recordedBy: coordinator, deviceId: 'device-1', body: openBody({ requestedAt: FUTURE }) });
     expect(checkAppend(open, context([], REQUESTED))).toMatchObject({ ok: false, reason: 'clock', detail: expect.stringMatching(/body\.requestedAt/) });

@@ -150,8 +150,9 @@ function statedTimes(body: FactBody, prefix: string): StatedTime[] {
 }
 
 /**
- * [E7] No stated time after the entry arrived; [E2] a correction gives a reason. Earlier times are
- * fine: a call made hours ago offline is recorded, and arrives, later.
+ * [E7] No stated time after the entry arrived, or was recorded, by more than the tolerance; [E2] a
+ * correction gives a reason. Earlier times are fine: a call made hours ago offline is recorded, and
+ * arrives, later.
  */
 function checkBody(entry: CaseEntry, receivedAt: Date): AppendCheck {
   const body = entry.body as EntryBody | null | undefined;
@@ -165,7 +166,11 @@ function checkBody(entry: CaseEntry, receivedAt: Date): AppendCheck {
   } else {
     times = statedTimes(body, '');
   }
-  const limit = receivedAt.getTime() + EVIDENCE_CLOCK_TOLERANCE_MS;
+  // The later of the hub's clock and the entry's own recordedAt (itself at most the tolerance
+  // ahead of the hub, E7): the app lets a time stand up to the tolerance after recordedAt, by the
+  // phone's clock, and a phone a few minutes fast must not have such an entry refused for good.
+  const recorded = isInstant(entry.recordedAt) ? Date.parse(entry.recordedAt) : -Infinity;
+  const limit = Math.max(receivedAt.getTime(), recorded) + EVIDENCE_CLOCK_TOLERANCE_MS;
   for (const { field, at } of times) {
     if (!isInstant(at)) return refuse('invalid', `body.${field} is not an ISO instant`);
     if (Date.parse(at) > limit) {
