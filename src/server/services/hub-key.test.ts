@@ -106,5 +106,10 @@ describe('the hub signing key', () => {
     const dir = tempDir();
     await expect(hubKeyFromEnv({ KYOTEN_DATA_DIR: dir }, table)).rejects.toThrow(/signing\.key does not exist, but this hub's receipts are signed with the key/);
     expect(() => statSync(join(dir, 'signing.key'))).toThrow(/ENOENT/);
+
+    // The old key is lost, and the operator says so: the hub starts with the new one.
+    const replaced = newSigningKeyText();
+    expect((await hubKeyFromEnv({ KYOTEN_SIGNING_KEY: replaced, DATABASE_URL: 'postgres://x', KYOTEN_ACCEPT_NEW_SIGNING_KEY: '1' }, table)).fingerprint).not.toBe(signed.fingerprint);
+    expect((await hubKeyFromEnv({ KYOTEN_DATA_DIR: dir, KYOTEN_ACCEPT_NEW_SIGNING_KEY: '1' }, table)).source).toBe('file');
   });
 });

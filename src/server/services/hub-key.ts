@@ -23,6 +23,12 @@ import { openSecret, sealSecret, SecretKeyError, secretKeyFromEnv, type SecretKe
 
 export interface SigningKeyEnv extends SecretKeyEnv {
   readonly KYOTEN_SIGNING_KEY?: string | undefined;
+  /**
+   * '1': start with a key other than the one this hub's receipts were signed with (that key is
+   * lost). The hub runs, syncs and signs again; the devices count the new receipts as not matching
+   * the key they hold, and the old receipts cannot be checked against the new key.
+   */
+  readonly KYOTEN_ACCEPT_NEW_SIGNING_KEY?: string | undefined;
 }
 
 export interface HubKey extends ReceiptSigner {
@@ -73,11 +79,12 @@ export function generateHubKey(): HubKey {
  * With `create: false` (the admin command that checks exports) a missing key is an error.
  */
 export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore, options: { readonly create?: boolean } = {}): Promise<HubKey> {
-  const key = await chosenKey(env, store, options);
+  const accept = env.KYOTEN_ACCEPT_NEW_SIGNING_KEY === '1';
+  const key = await chosenKey(env, store, options, accept);
   // A key other than the one the receipts held were signed with would sign receipts no device and
   // no auditor can check against the key they hold, and two servers with two keys would hand out
-  // both: the hub does not start with it.
-  const other = await store.receiptKeyOtherThan(key.fingerprint);
+  // both: the hub does not start with it, unless told the old key is lost.
+  const other = accept ? null : await store.receiptKeyOtherThan(key.fingerprint);
   if (other !== null) throw new SigningKeyMismatchError(key, other);
   return key;
 }
@@ -89,7 +96,7 @@ export class SigningKeyMismatchError extends Error {
     super(
       `the hub signing key ${formatFingerprint(key.fingerprint)} (${keySourceWords[key.source]}) is not the key this hub's receipts were signed with ` +
         `(${formatFingerprint(held)}): give this server that key (the same KYOTEN_SIGNING_KEY as every other server, or the hub's signing.key from where it was kept), ` +
-        `never a new one (docs/hub-server.md, "The signing key")`,
+        `never a new one; if that key is lost, start with KYOTEN_ACCEPT_NEW_SIGNING_KEY=1 (docs/hub-server.md, "The signing key")`,
     );
   }
 }
@@ -102,7 +109,7 @@ const keySourceWords: Record<HubKey['source'], string> = {
   generated: 'generated',
 };
 
-async function chosenKey(env: SigningKeyEnv, store: SigningKeyStore, { create = true }: { readonly create?: boolean }): Promise<HubKey> {
+async function chosenKey(env: SigningKeyEnv, store: SigningKeyStore, { create = true }: { readonly create?: boolean }, acceptNew: boolean): Promise<HubKey> {
   const given = env.KYOTEN_SIGNING_KEY;
   if (given !== undefined && given !== '') return hubKeyFromText(given, 'KYOTEN_SIGNING_KEY', 'env');
   if (!env.DATABASE_URL) {
@@ -112,11 +119,11 @@ async function chosenKey(env: SigningKeyEnv, store: SigningKeyStore, { create = 
     if (!existsSync(file)) {
       // A hub whose data was restored on a new machine without its key file: a new key would sign
       // receipts that contradict every one the phones and the exports hold.
-      const held = await store.receiptKeyOtherThan('');
+      const held = acceptNew ? null : await store.receiptKeyOtherThan('');
       if (held !== null) {
         throw new Error(
           `${file} does not exist, but this hub's receipts are signed with the key ${formatFingerprint(held)}: ` +
-            `put the hub's signing.key back from where it was kept (the backups leave it out), then start again (docs/hub-server.md, "The signing key")`,
+            `put the hub's signing.key back from where it was kept (the backups leave it out), then start again; if it is lost, start with KYOTEN_ACCEPT_NEW_SIGNING_KEY=1 (docs/hub-server.md, "The signing key")`,
         );
       }
       mkdirSync(dir, { recursive: true });

@@ -88,6 +88,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         throw error;
       }
       options.log?.(`hub signing key ${formatFingerprint(hubKey.fingerprint)} (${hubKey.source})`);
+      if (options.env.KYOTEN_ACCEPT_NEW_SIGNING_KEY === '1') {
+        options.log?.(
+          'KYOTEN_ACCEPT_NEW_SIGNING_KEY=1: this key is used even if the receipts so far were signed with another (a lost key). The phones will show the new receipts as 署名が一致しません until they are set up again; remove the variable once the new key is the only one in use (docs/hub-server.md).',
+        );
+      }
       if (hubKey.source === 'database-clear') {
         options.log?.('KYOTEN_SECRET_KEY is not set: the hub signing key is stored in clear in the database. Set KYOTEN_SIGNING_KEY or KYOTEN_SECRET_KEY (docs/hub-server.md).');
       }
