@@ -559,10 +559,12 @@ function addWrites(
 
 /**
  * Writes what `addWrites` collected, in one statement (one round trip while the hub's counter is
- * held). [S9] received_at is the server's clock as this statement runs, once the hub's counter is
- * held, so that of two pushes the later version is never given the earlier time (K1: a receipt's
- * time follows its position); the transaction's start, the time the device's clock is checked
- * against (E7), comes before the wait for the counter. The device's `at` is kept as device_at.
+ * held). [S9] received_at is the server's clock: for evidence, as this statement runs, once the hub's
+ * counter is held, so that of two pushes the later version is never given the earlier time (K1: a
+ * receipt's time follows its position); for records and changes, the transaction's start, which
+ * the timeline check [S15] compares with a pull's mark (read at its own start: a record's time
+ * must never pass the mark of a pull that saw it). The device's clock is checked against the
+ * transaction's start (E7). The device's `at` is kept as device_at.
  *
  * The accepted changes travel as ONE json parameter, a row per change, expanded by PostgreSQL
  * (json_to_recordset): each payload's JSON text is spliced in as it is (a `json` value keeps its
@@ -615,7 +617,7 @@ async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId'
          SELECT $1, t.i, t.c, t.h, t.v, at.now FROM at, unnest($5::text[], $6::text[], $7::text[], $8::bigint[]) AS t (i, c, h, v)),
        r AS (
          INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
-         SELECT $1, t.k, t.e, t.v, t.oi, t.w, coalesce(t.st, t.p)::text, $3, at.now FROM at, t WHERE t.r
+         SELECT $1, t.k, t.e, t.v, t.oi, t.w, coalesce(t.st, t.p)::text, $3, now() FROM t WHERE t.r
          ON CONFLICT (tenant_id, kind, entity_id) DO UPDATE
            SET version = EXCLUDED.version, office_id = EXCLUDED.office_id, withdrawn = EXCLUDED.withdrawn,
                payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at),
