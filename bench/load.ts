@@ -22,7 +22,7 @@
  * (bench/pg-delay-proxy.ts).
  */
 import pg from 'pg';
-import { openPostgresStore } from '../src/server/db/postgres-store';
+import { HUB_APPLICATION_NAME, openPostgresStore } from '../src/server/db/postgres-store';
 import type { WireChange } from '../src/protocol/sync';
 import { type HubClient } from '../src/sync/client';
 import { schemaUrl, seedDevices, spawnHub, type SimDevice } from '../test/integration/hub-process';
@@ -339,7 +339,8 @@ async function ours(url: string): Promise<{ target: LoadTarget; households: (d: 
   // as 0 made a phase's database CPU come out negative.
   const backends = new Map<number, number>();
   const database = async () => {
-    const rows = await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
+    // The hub names its connections HUB_APPLICATION_NAME, then the URL's application_name.
+    const rows = await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`${HUB_APPLICATION_NAME} ${application}`]);
     for (const r of rows.rows) if (!backends.has(r.pid)) backends.set(r.pid, 0);
     let total = 0;
     for (const [pid, last] of backends) {
