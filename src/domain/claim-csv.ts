@@ -203,6 +203,18 @@ const COUNTERSIGN_COLUMNS = [
 ] as const satisfies readonly DetailColumn[];
 type CountersignColumn = (typeof COUNTERSIGN_COLUMNS)[number];
 
+/** The claim's columns, on a case's first row only. */
+const CLAIM_COLUMNS = ['算定判定', '判定理由', '算定回数目', '単位数'] as const satisfies readonly DetailColumn[];
+
+/**
+ * The columns written alike on every row of a case (caseCells): all but a contact's, the claim's
+ * and a receipt's (事例の拠点署名, the whole case's, is one of them).
+ */
+export const CASE_WIDE_COLUMNS: readonly DetailColumn[] = (() => {
+  const perRow = new Set<string>([...CONTACT_COLUMNS, ...CLAIM_COLUMNS, ...COUNTERSIGN_COLUMNS]);
+  return CLAIM_DETAIL_HEADERS.filter((column) => !perRow.has(column));
+})();
+
 /** The countersign columns of the row whose entry is `entryId`. */
 function countersignCells(c: EmergencyCase, entryId: string, lookup: CountersignLookup): Record<CountersignColumn, string> {
   const cs = lookup(entryId);

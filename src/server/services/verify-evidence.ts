@@ -26,7 +26,7 @@ import { verifyReceipt, type EvidenceReceipt, type HubVerifyKey } from '../../pr
 import { EvidenceReceipt as ReceiptSchema } from '../../protocol/countersign-schema';
 import { compareEntries, hashOfEntry, orderEntries, verifyChain } from '../../domain/case-chain';
 import { foldCase } from '../../domain/case-fold';
-import { asWrittenInCsv, CLAIM_DETAIL_HEADERS, claimDetailCsv, entryCells, fromCsvCell } from '../../domain/claim-csv';
+import { asWrittenInCsv, CASE_WIDE_COLUMNS, CLAIM_DETAIL_HEADERS, claimDetailCsv, entryCells, fromCsvCell } from '../../domain/claim-csv';
 import type { ClaimDecision } from '../../domain/claim-types';
 import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
 import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
@@ -78,37 +78,6 @@ const SIGNED_ONLY_COLUMNS = ['拠点受付時刻', '拠点ID', '拠点受付番�
 
 const REQUIRED = ['記録ID', '拠点署名', '拠点受付時刻', '拠点ID', 'エントリID', 'エントリのハッシュ', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名'] as const;
 
-/**
- * The columns written alike on every row of a case (claim-csv.ts caseCells), so a cell changed on
- * one row only shows even without the entries that decide it. The claim columns are on the first
- * row only and are left out.
- */
-const CASE_COLUMNS = [
-  '事業所名',
-  '事業所番号',
-  '対象月',
-  '記録ID',
-  '受給者証番号',
-  '氏名',
-  '要請のあった時間',
-  '要請時間の記録時刻',
-  '要請時間を遡った理由',
-  '要請者',
-  '要請の内容（区分）',
-  '要請の内容（詳細）',
-  '要請の訂正',
-  '要請の訂正（訂正前 → 訂正後）',
-  '対応結果',
-  '入所先',
-  '入所日時',
-  '対応結果のメモ',
-  '対応結果の訂正',
-  '対応結果の訂正（訂正前 → 訂正後）',
-  '対応者',
-  '終了時刻',
-  'ハッシュ',
-  '事例の拠点署名',
-] as const;
 
 /**
  * Cells the hub's entries do not decide, left out of the comparison with the re-folded case: the
@@ -473,7 +442,9 @@ function caseConsistency(byCase: ReadonlyMap<string, readonly FileRow[]>): Map<n
   const problems = new Map<number, string>();
   for (const caseRows of byCase.values()) {
     if (caseRows.length < 2) continue;
-    for (const column of CASE_COLUMNS) {
+    // Written alike on every row of a case: a cell changed on one row only shows even without the
+    // entries that decide it. The claim columns are on the first row only and are left out.
+    for (const column of CASE_WIDE_COLUMNS) {
       const counts = new Map<string, number>();
       for (const r of caseRows) counts.set(r.cells[column] ?? '', (counts.get(r.cells[column] ?? '') ?? 0) + 1);
       if (counts.size < 2) continue;
