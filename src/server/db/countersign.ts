@@ -67,6 +67,19 @@ const toReceipt = (tenantId: string, r: ReceiptRow): EvidenceReceipt => ({
   signature: r.signature,
 });
 
+/** Receipts as the seven arrays the inserts unnest ($2 to $8: entry, case, hash, position, time, key, signature). */
+function receiptArrays(receipts: readonly Omit<EvidenceReceipt, 'hub'>[]): unknown[][] {
+  return [
+    receipts.map((r) => r.entryId),
+    receipts.map((r) => r.caseId),
+    receipts.map((r) => r.entryHash),
+    receipts.map((r) => r.position),
+    receipts.map((r) => r.receivedAt),
+    receipts.map((r) => r.keyFingerprint),
+    receipts.map((r) => r.signature),
+  ];
+}
+
 export async function countersign(db: Queryable, tenantId: string, entryIds: readonly string[], signer: ReceiptSigner): Promise<EvidenceReceipt[]> {
   const ids = [...new Set(entryIds)].filter((id) => !id.includes('\u0000'));
   if (ids.length === 0) return [];
@@ -96,16 +109,7 @@ export async function countersign(db: Queryable, tenantId: string, entryIds: rea
          SELECT $1, t.e, t.c, t.h, t.p, t.r, t.k, t.s
            FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[]) AS t (e, c, h, p, r, k, s)
          ON CONFLICT (tenant_id, entry_id) DO NOTHING`,
-        [
-          tenantId,
-          made.map((m) => m.entryId),
-          made.map((m) => m.caseId),
-          made.map((m) => m.entryHash),
-          made.map((m) => m.position),
-          made.map((m) => m.receivedAt),
-          made.map((m) => m.keyFingerprint),
-          made.map((m) => m.signature),
-        ],
+        [tenantId, ...receiptArrays(made)],
       );
       const stored = await db.query<ReceiptRow>(`SELECT ${COLUMNS} FROM countersignatures WHERE tenant_id = $1 AND entry_id = ANY ($2::text[])`, [
         tenantId,
@@ -153,17 +157,7 @@ export async function adoptReceipts(db: Queryable, tenantId: string, receipts: r
        JOIN evidence e ON e.tenant_id = $1 AND e.id = t.e AND e.case_id = t.c AND e.hash = t.h
       WHERE NOT EXISTS (SELECT 1 FROM countersignatures c WHERE c.tenant_id = $1 AND c.position = t.p)
      ON CONFLICT (tenant_id, entry_id) DO NOTHING`,
-    [
-      tenantId,
-      receipts.map((r) => r.entryId),
-      receipts.map((r) => r.caseId),
-      receipts.map((r) => r.entryHash),
-      receipts.map((r) => r.position),
-      receipts.map((r) => r.receivedAt),
-      receipts.map((r) => r.keyFingerprint),
-      receipts.map((r) => r.signature),
-      RESTORE_VERSION_GAP,
-    ],
+    [tenantId, ...receiptArrays(receipts), RESTORE_VERSION_GAP],
   );
   return kept.rowCount ?? 0;
 }
