@@ -21,38 +21,24 @@ export function UpdatePrompt() {
     apply();
   };
 
-  if (takenOver) {
-    return (
-      <section aria-label={T.updateRegion} className="no-print">
-        <Notice
-          kind="warn"
-          action={
-            <Button variant="primary" disabled={hasUnsaved} onClick={go}>
-              {T.reload}
-            </Button>
-          }
-        >
-          <strong>{T.updateTaken}</strong>
-          {hasUnsaved ? <p className="field__error">{T.updateTakenBlocked}</p> : <p>{T.updateTakenReady}</p>}
-        </Notice>
-      </section>
-    );
-  }
-
+  // 「新しいバージョンに切り替わりました」 asks only for a reload once this tab's text is saved;
+  // 「新しいバージョンがあります」 also waits for the other tabs and for the switch under way.
+  const disabled = hasUnsaved || (!takenOver && (unsavedElsewhere || applying));
+  const blocked = hasUnsaved ? (takenOver ? T.updateTakenBlocked : T.updateBlocked) : !takenOver && unsavedElsewhere ? T.updateBlockedElsewhere : null;
   return (
     <section aria-label={T.updateRegion} className="no-print">
       <Notice
-        kind="info"
+        kind={takenOver ? 'warn' : 'info'}
         action={
-          <Button variant="primary" disabled={hasUnsaved || unsavedElsewhere || applying} onClick={go}>
-            {T.updateNow}
+          <Button variant="primary" disabled={disabled} onClick={go}>
+            {takenOver ? T.reload : T.updateNow}
           </Button>
         }
       >
-        <strong>{T.updateAvailable}</strong>
-        {hasUnsaved ? <p className="field__error">{T.updateBlocked}</p> : null}
-        {!hasUnsaved && unsavedElsewhere ? <p className="field__error">{T.updateBlockedElsewhere}</p> : null}
-        {applying ? <p>{T.updating}</p> : null}
+        <strong>{takenOver ? T.updateTaken : T.updateAvailable}</strong>
+        {blocked !== null ? <p className="field__error">{blocked}</p> : null}
+        {takenOver && !hasUnsaved ? <p>{T.updateTakenReady}</p> : null}
+        {!takenOver && applying ? <p>{T.updating}</p> : null}
       </Notice>
     </section>
   );
