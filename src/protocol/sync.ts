@@ -86,6 +86,19 @@ export const CHANGE_KINDS = ['household', 'facility', 'office', 'case-entry', 'm
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export const CHANGE_OPS = ['create', 'update', 'withdraw', 'append'] as const;
 export type ChangeOp = (typeof CHANGE_OPS)[number];
+/**
+ * The kinds of record a role may write at all [S10]. The hub decides each change further, by
+ * office and facility (decideChanges in src/server/services/sync.ts, whose tests hold it to this
+ * table): a kind not listed is refused `scope` whatever the record. A device uses it to leave out
+ * of what it sends again after a restore the records its user could never write (S15).
+ */
+export const KINDS_A_ROLE_WRITES: Readonly<Record<Role, ReadonlySet<ChangeKind>>> = {
+  admin: new Set(CHANGE_KINDS),
+  coordinator: new Set(['household', 'facility', 'case-entry', 'month-close', 'access', 'trial-stay']),
+  'case-worker': new Set(['household', 'case-entry', 'month-close', 'access', 'trial-stay']),
+  'facility-liaison': new Set(['facility', 'access', 'trial-stay']),
+};
+
 /** Kinds merged field by field against the version the edit was based on. */
 export const MERGED_KINDS = ['household', 'facility', 'office', 'trial-stay', ...FUNCTION_BONUS_KINDS] as const;
 export type MergedKind = (typeof MERGED_KINDS)[number];

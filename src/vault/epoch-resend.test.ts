@@ -3,8 +3,10 @@ import { chainNext } from '../domain/case-chain';
 import type { CaseEntry } from '../domain/emergency-case';
 import type { Household } from '../domain/household';
 import { contactBody, openBody } from '../../test/factories/emergency-case';
+import { createFacility } from '../../test/factories/facility';
 import { createHousehold } from '../../test/factories/household';
-import type { WireRecord } from '../protocol/sync';
+import { createOffice } from '../../test/factories/office';
+import type { Role, WireRecord } from '../protocol/sync';
 import { newId, setUpTestVault } from './testing';
 import type { HubLink, VaultSession } from './types';
 
@@ -78,6 +80,34 @@ describe('[S15] what a device sends again after its hub was restored', () => {
     // The other phone's entry is its writer's to send; nothing kept is left for a second time.
     expect(queue.some((e) => e.entityId === theirs.id)).toBe(false);
     expect(await session.sync.resendLostRecords()).toBe(0);
+  });
+
+  it("leaves out what the unlocked user's role never writes: a case worker's phone does not send again the facility and office it pulled", async () => {
+    const resent = async (role: Role) => {
+      const { session } = await setUpTestVault();
+      const sent = await sentAll(session);
+      const link: HubLink = {
+        hub: 'hub-a', loginName: 'me', userId: 'u-me', displayName: session.user.displayName, role, deviceSecret: 's',
+        members: { [session.user.id]: { userId: 'u-me', loginName: 'me', displayName: session.user.displayName, role, signedOut: false } },
+        cursor: 16, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false,
+      };
+      await session.sync.saveHubLink(link);
+      // Written by colleagues after the backup and pulled here: the restore lost them all.
+      await session.sync.applyRemote([
+        pulled('household', createHousehold({ id: 'hh-1' }), 12),
+        pulled('facility', createFacility({ id: 'fac-1', name: '短期入所あおば' }), 13),
+        pulled('office', createOffice({ id: 'office-x' }), 14),
+      ]);
+      const kept = await session.sync.keepLostRecords(FLOOR, sent);
+      await session.sync.applyRemote([], { ...link, cursor: 9 });
+      expect(await session.sync.resendLostRecords()).toBe(kept);
+      const queue = await session.outbox();
+      // What is not sent again stays as the restored hub has it: no refusal waits on the phone.
+      return { kinds: queue.map((e) => e.kind).sort(), facility: (await session.get('facility', 'fac-1')) !== undefined };
+    };
+    expect(await resent('case-worker')).toEqual({ kinds: ['household'], facility: true });
+    expect((await resent('coordinator')).kinds).toEqual(['facility', 'household']);
+    expect((await resent('admin')).kinds).toEqual(['facility', 'household', 'office']);
   });
 
   it('makes a refusal the restored hub has no receipt of unsent again', async () => {

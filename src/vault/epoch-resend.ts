@@ -10,8 +10,9 @@ import { bindingOf, seal, unseal } from './crypto';
 import { HELD_BACK_PREFIX, readMeta, syncedColumnsOf, type OutboxRow, type RecordRow } from './db';
 import { prepareOutbox, queueAheadOfUnsent, type SessionContext } from './journal';
 import { loadCache } from './cache';
-import { followServerSeq } from './sync-store';
-import { APPEND_ONLY_KINDS, type EntityKind, type VaultSession } from './types';
+import { followServerSeq, readHubLink } from './sync-store';
+import { KINDS_A_ROLE_WRITES, type Role } from '../protocol/sync';
+import { APPEND_ONLY_KINDS, type EntityKind, type HubLink, type VaultSession } from './types';
 
 const RESEND_KEY = 'epoch-resend';
 
@@ -31,7 +32,10 @@ interface KeptRecord {
  * (the restored hub would refuse that base, or merge on another record's state: the edit goes
  * again as one on what the hub holds now). Forgets their versions (the restored hub does not know
  * them), makes refusals the hub no longer remembers (seq above `lastSeq`) unsent again, and numbers
- * the queue on from `lastSeq`. Returns how many records were kept aside.
+ * the queue on from `lastSeq`. A record pulled from colleagues goes again in the unlocked user's
+ * name, so one of a kind their role never writes (a facility or an office on a case worker's
+ * phone) is not kept: the hub would refuse it `scope`, and the phone would show a refusal its user
+ * could do nothing about. Its writer's phone sends it. Returns how many records were kept aside.
  */
 export async function keepLostRecords(ctx: SessionContext, floor: number, lastSeq: number): Promise<number> {
   const { db } = ctx;
@@ -64,6 +68,7 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
     .toArray();
   // The queue is in seq order: the last edit of each record names its author and whether it withdrew it.
   const lastEdit = new Map(stale.map((o) => [keyOf(o.kind, o.entityId), o]));
+  const resender = roleOf(await readHubLink(ctx), ctx.user.id);
   const kept: KeptRecord[] = [];
   for (const row of lost) {
     if (row.demo === 1) continue;
@@ -73,12 +78,16 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
     if (APPEND_ONLY_KINDS.has(row.kind) && (data as { deviceId?: unknown }).deviceId !== ctx.deviceId) continue;
     const edit = lastEdit.get(keyOf(row.kind, row.id));
     const takenAuthor = takenFrom.get(keyOf(row.kind, row.id));
+    const takenHere = (taken.get(keyOf(row.kind, row.id)) ?? 0) > (row.version ?? 0);
     const queued =
       edit !== undefined
         ? { author: edit.userId, ...(edit.op === 'withdraw' ? { op: 'withdraw' as const } : {}) }
-        : takenAuthor !== undefined && (taken.get(keyOf(row.kind, row.id)) ?? 0) > (row.version ?? 0)
+        : takenAuthor !== undefined && takenHere
           ? { author: takenAuthor }
           : {};
+    // Only pulled here: it goes in the unlocked user's name, if their role writes its kind at all.
+    const pulledOnly = edit === undefined && !takenHere && !APPEND_ONLY_KINDS.has(row.kind);
+    if (pulledOnly && resender !== undefined && !KINDS_A_ROLE_WRITES[resender].has(row.kind)) continue;
     kept.push({ kind: row.kind, id: row.id, data, ...queued });
   }
   // A restore met twice before the first was resent: both lists are kept, the newer copy first.
@@ -107,6 +116,14 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
   });
   await followServerSeq(ctx, lastSeq);
   return kept.length;
+}
+
+/** The role on the hub of a user of this device; undefined when they have not signed in on it. */
+function roleOf(link: HubLink | undefined, vaultUserId: string): Role | undefined {
+  if (link === undefined) return undefined;
+  // A link made before per-user sign-in is its joining user's alone.
+  if (link.members === undefined) return link.role;
+  return link.members[vaultUserId]?.role;
 }
 
 /**
