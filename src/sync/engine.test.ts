@@ -366,6 +366,43 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     expect(h.status.getState().heldFor).toBe('当番 次郎');
   });
 
+  it('two tabs unlocked by two people: each run goes under its own person, though the browser holds one session cookie', async () => {
+    const hub = createFakeHub();
+    const hanako = hub.addUser({ displayName: '拠点 花子', role: 'coordinator' });
+    const jiro = hub.addUser({ displayName: '相談 次郎', role: 'case-worker', officeId: 'office-b' });
+    const browser = hub.browser();
+    const d = await device(hub, { fetch: browser });
+    const engineFor = (session: VaultSession) => {
+      const status = createStore<SyncStatus>()(() => initialSyncStatus);
+      return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
+    };
+    await d.engine.join(signInOf(hanako));
+    const localJiro = await d.session.addUser(PASSPHRASE, '相談 次郎', OTHER_PASSPHRASE);
+    // Tab 2: Jiro unlocks the same phone and signs in on it; tab 1 stays unlocked by Hanako.
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    const j = engineFor(asJiro);
+    expect(await j.engine.join(signInOf(jiro))).toBe('done');
+    const inOfficeA = newId();
+    hub.write({ kind: 'household', entityId: inOfficeA, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id: inOfficeA })) });
+
+    // Hanako's tab syncs after Jiro's: under her session, so the phone keeps what a coordinator holds.
+    expect(await d.engine.run()).toBe('done');
+    expect((await d.session.sync.hubLink())?.scope).toMatchObject({ role: 'coordinator', officeIds: 'all' });
+    expect(await d.session.get('household', inOfficeA)).toBeDefined();
+    const byHanako = await household(d.session, '花子の世帯');
+    expect(await d.engine.run()).toBe('done');
+    expect(hub.taken.find((t) => t.entityId === byHanako)?.author).toBe(hanako.id);
+
+    // Jiro's tab opens his session again; Hanako then signs out in hers: his session is not ended.
+    expect(await j.engine.run()).toBe('done');
+    await d.engine.signOut();
+    const opened = () => hub.requests.filter((r) => r.path === API.deviceSession).length;
+    const before = opened();
+    expect(await j.engine.run()).toBe('done');
+    expect(opened()).toBe(before);
+    expect(j.status.getState()).toMatchObject({ signedOut: false, displayName: '相談 次郎' });
+  });
+
   it('[A6] a re-enrolment follows the seq the hub has: a queue behind a lost answer is numbered on, and nothing is stranded', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

@@ -106,6 +106,27 @@ export interface SyncEngine {
 
 const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
+/** localStorage, shared by the app's tabs: the hub user id the browser's session cookie was last opened for. */
+const BROWSER_SESSION_KEY = 'kyoten:hub-session-user';
+
+/** Who the browser's session is for, as the tabs noted it; null when unknown or no storage (Node, blocked). */
+function browserSessionUser(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(BROWSER_SESSION_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function noteBrowserSession(userId: string | null): void {
+  try {
+    if (userId === null) globalThis.localStorage?.removeItem(BROWSER_SESSION_KEY);
+    else globalThis.localStorage?.setItem(BROWSER_SESSION_KEY, userId);
+  } catch {
+    // Storage blocked: each tab knows only its own sign-ins (as before tabs were told).
+  }
+}
+
 /** Without a service worker or Cache Storage there is nothing to forget. */
 export async function forgetAppInstall(): Promise<void> {
   const sw = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
@@ -205,13 +226,25 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     await session.sync.saveHubLink({ ...link, members: { ...link.members, [session.user.id]: { ...me, signedOut: true } } }).catch(() => undefined);
   }
 
-  /** A8: opens the unlocked user's session with their device token unless this engine already holds it. */
+  /** The browser holds a session for `userId` now, opened by this engine (every tab is told). */
+  function opened(userId: string): void {
+    sessionFor = userId;
+    noteBrowserSession(userId);
+  }
+
+  /**
+   * A8: opens the unlocked user's session with their device token unless this engine holds it. The
+   * cookie is the browser's, one for every tab: when another tab opened a session for someone else
+   * since, this one opens its user's again (pulling under another person's scope would drop what
+   * this user holds, and show them as signed in).
+   */
   async function ensureSession(link: HubLink, me: HubMember): Promise<void> {
-    if (sessionFor === me.userId) return;
+    const inBrowser = browserSessionUser();
+    if (sessionFor === me.userId && (inBrowser === null || inBrowser === me.userId)) return;
     const token = await session.sync.userToken();
     if (token === undefined) throw new SyncError('signed-out', 'no device token for this user');
     const info = await client.deviceSession(device(link), token);
-    sessionFor = info.user.id;
+    opened(info.user.id);
   }
 
   /**
@@ -622,7 +655,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function join(form: JoinForm): Promise<RunOutcome> {
     const { deviceName, ...signIn } = form;
     const info = await client.signIn(signIn);
-    sessionFor = info.user.id;
+    opened(info.user.id);
     const old = await session.sync.hubLink();
     // A6: a device already in this hub proves its secret, so its new user is added to it.
     const same = old !== undefined && old.hub === info.user.hub;
@@ -662,7 +695,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (link === undefined) return;
     // Offline, the hub's session simply expires; this device stops using it either way, and the
     // user's device token is forgotten here: they sign in with password and code next time.
-    await client.signOut().catch(() => undefined);
+    // The cookie may be another tab's person's by now: their session is theirs to end.
+    const inBrowser = browserSessionUser();
+    if (inBrowser === null || inBrowser === memberOf(link)?.userId) {
+      await client.signOut().catch(() => undefined);
+      noteBrowserSession(null);
+    }
     await session.sync.clearUserToken();
     await markSignedOut();
     set({ problem: null });
