@@ -279,6 +279,12 @@ describe('sync engine: joining and pushing', () => {
   });
 });
 
+/** An engine for another unlock of the phone's vault (another person, or another tab) in the same browser. */
+function engineIn(browser: FetchLike, session: VaultSession) {
+  const status = createStore<SyncStatus>()(() => initialSyncStatus);
+  return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
+}
+
 describe('sync engine: several people on one phone (A8, A9)', () => {
   it('pushes each change under its author, holds the queue at a change whose author has not signed in here, and hands over without a new sign-in', async () => {
     const hub = createFakeHub();
@@ -286,10 +292,7 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     const jiro = hub.addUser({ displayName: '当番 次郎' });
     const browser = hub.browser();
     const d = await device(hub, { fetch: browser });
-    const engineFor = (session: VaultSession) => {
-      const status = createStore<SyncStatus>()(() => initialSyncStatus);
-      return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
-    };
+    const engineFor = (session: VaultSession) => engineIn(browser, session);
     expect(await d.engine.join(signInOf(hanako))).toBe('done');
     const morning = await household(d.session, '朝 一郎');
     expect(await d.engine.run()).toBe('done');
@@ -340,10 +343,7 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     const jiro = hub.addUser({ displayName: '当番 次郎' });
     const browser = hub.browser();
     const d = await device(hub, { fetch: browser });
-    const engineFor = (session: VaultSession) => {
-      const status = createStore<SyncStatus>()(() => initialSyncStatus);
-      return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
-    };
+    const engineFor = (session: VaultSession) => engineIn(browser, session);
     await d.engine.join(signInOf(hanako));
     const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
     d.session.lock();
@@ -372,10 +372,7 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     const jiro = hub.addUser({ displayName: '相談 次郎', role: 'case-worker', officeId: 'office-b' });
     const browser = hub.browser();
     const d = await device(hub, { fetch: browser });
-    const engineFor = (session: VaultSession) => {
-      const status = createStore<SyncStatus>()(() => initialSyncStatus);
-      return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
-    };
+    const engineFor = (session: VaultSession) => engineIn(browser, session);
     await d.engine.join(signInOf(hanako));
     const localJiro = await d.session.addUser(PASSPHRASE, '相談 次郎', OTHER_PASSPHRASE);
     // Tab 2: Jiro unlocks the same phone and signs in on it; tab 1 stays unlocked by Hanako.
