@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
-import { casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims } from './claim-rules';
+import { caseKeyLookupOf, casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims } from './claim-rules';
 import type { ServiceEnrolments } from './household';
 import {
   DEFAULT_CLAIM_FACTS,
@@ -978,5 +978,108 @@ describe('留意事項通知 第四19 (2): 計画相談 default from the househo
     expect(only(decideClaims([unknownCase], OFFICES, undefined, placed(null))).status).toBe('pending');
     const recordedOther = makeCase({ id: 'o', planning: 'other-office', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
     expect(only(decideClaims([recordedOther], OFFICES, undefined, placed(HUB_OFFICE.id))).status).toBe('not-claimable');
+  });
+});
+
+// ─── The person, the emergency and the placement as the claim reads them (review of 2026-12-05) ─────
+
+describe('one person under the cap, though their first case was recorded before the 受給者証番号', () => {
+  const noNumberYet: CaseSubject = { ...HANAKO, recipientNumber: '' };
+  // The household holds the number now; the cases recorded after it copied it.
+  const facts = personFactsLookupOf(new Map([['h-1', { officeId: null, persons: [{ id: 'p-1', recipientNumber: HANAKO.recipientNumber }] }]]));
+  const cases = [
+    makeCase({ id: 'c0', subject: noNumberYet, contacts: [{ at: '2026-12-01T02:00:00+09:00' }] }),
+    ...[3, 5, 7, 9].map((day) => makeCase({ id: `c${day}`, contacts: [{ at: `2026-12-0${day}T02:00:00+09:00` }] })),
+  ];
+
+  it('counts five emergencies against one cap of 4: the fifth is over it, not a second person’s first', () => {
+    const decisions = decideClaims(cases, OFFICES, undefined, facts);
+    expect(decisions.map((d) => [d.caseId, d.status, d.ordinal])).toEqual([
+      ['c0', 'pending', 1],
+      ['c3', 'claimed', 2],
+      ['c5', 'claimed', 3],
+      ['c7', 'claimed', 4],
+      ['c9', 'over-cap', 5],
+    ]);
+    expect(decisions.filter((d) => d.units > 0)).toHaveLength(3);
+    // The case still waits for its number to be linked before it is billed.
+    expect(decisions[0]!.reasons).toContain(CLAIM_REASONS.noRecipientNumber);
+  });
+
+  it('asks 「同じ緊急事態ですか？」 between such cases, and counts them for 「今月はすでに4回」', () => {
+    const night = makeCase({ id: 'night', subject: noNumberYet, contacts: [{ at: '2026-12-12T02:00:00+09:00' }] });
+    const next = makeCase({ id: 'next', contacts: [{ at: '2026-12-12T20:00:00+09:00' }] });
+    expect(casesWithin24Hours(next, [night, next], caseKeyLookupOf(facts)).map((c) => c.id)).toEqual(['night']);
+    expect(only(decideClaims([night, next], OFFICES, undefined, facts).filter((d) => d.caseId === 'next')).status).toBe('pending');
+    // A new call for her first case's subject finds all four that count (the fifth is over the cap).
+    expect(countThisMonth(cases, OFFICES, noNumberYet, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00', facts)).toBe(4);
+    expect(countThisMonth(cases, OFFICES, noNumberYet, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00')).toBe(1);
+  });
+});
+
+describe('one emergency opened twice (answered 同じ) is claimed in the month of its first coordination', () => {
+  // A: requested 23:00 on 30 November, a facility reached at 00:30 on 1 December.
+  // B: requested 23:30 the same night, a facility reached at 23:45: the emergency's first coordination.
+  const a = makeCase({ id: 'a', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-12-01T00:30:00+09:00' }] });
+  const b = answer(makeCase({ id: 'b', requestedAt: '2026-11-30T23:30:00+09:00', contacts: [{ at: '2026-11-30T23:45:00+09:00' }] }), a, 'same');
+
+  it('claims it once, by the first request’s case, in November, saying why', () => {
+    const [da, db] = decideClaims([a, b], OFFICES);
+    expect([da!.status, da!.month, da!.coordinatedAt, da!.units]).toEqual(['claimed', '2026-11', '2026-11-30T23:45:00+09:00', CONSULTATION_BONUS_UNITS]);
+    expect(da!.reasons).toContain(CLAIM_REASONS.firstInSameEmergency(b.open.body.requestedAt, '2026-11-30T23:45:00+09:00'));
+    expect([db!.status, db!.units]).toEqual(['not-claimable', 0]);
+    expect(summarizeClaims([da!, db!], [a, b], HUB_OFFICE.id, '2026-11').map((r) => r.count)).toEqual([1]);
+    expect(summarizeClaims([da!, db!], [a, b], HUB_OFFICE.id, '2026-12')).toEqual([]);
+  });
+
+  it('takes November’s room: December’s four stay claimed', () => {
+    // more than 24 hours after the night's requests: no 問74 pair with them
+    const december = [3, 4, 5, 6].map((day, i) => makeCase({ id: `dec-${i + 1}`, contacts: [{ at: `2026-12-0${day}T02:00:00+09:00` }] }));
+    const decisions = decideClaims([a, b, ...december], OFFICES);
+    expect(decisions.filter((d) => d.status === 'claimed').map((d) => [d.caseId, d.month])).toEqual([
+      ['a', '2026-11'],
+      ['dec-1', '2026-12'],
+      ['dec-2', '2026-12'],
+      ['dec-3', '2026-12'],
+      ['dec-4', '2026-12'],
+    ]);
+  });
+
+  it('keeps the first request’s own month when its own call came first', () => {
+    const later = answer(makeCase({ id: 'b2', requestedAt: '2026-11-30T23:30:00+09:00', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] }), a, 'same');
+    const [held] = decideClaims([a, later], OFFICES);
+    expect(held).toMatchObject({ status: 'claimed', month: '2026-12', coordinatedAt: '2026-12-01T00:30:00+09:00' });
+    expect(held!.reasons.some((r) => r.startsWith('同じ緊急事態と記録された'))).toBe(false);
+  });
+});
+
+describe('留意事項通知 第四19 (2): the default is the household’s office on the day of the coordination', () => {
+  const december = makeCase({ id: 'dec', planning: 'unknown', contacts: [{ at: '2026-12-01T02:00:00+09:00' }] });
+  const movedInJanuary = personFactsLookupOf(
+    new Map([['h-1', { officeId: HUB_OFFICE.id, officeMoves: [{ at: '2027-01-10T01:00:00.000Z', from: 'office-2', to: HUB_OFFICE.id }], persons: [{ id: 'p-1' }] }]]),
+  );
+
+  it('a household moved here after the call was not this office’s then: still 要確認', () => {
+    expect(only(decideClaims([december], OFFICES, undefined, movedInJanuary)).status).toBe('pending');
+    const january = makeCase({ id: 'jan', planning: 'unknown', contacts: [{ at: '2027-01-12T02:00:00+09:00' }] });
+    expect(only(decideClaims([january], OFFICES, undefined, movedInJanuary)).status).toBe('claimed');
+  });
+
+  it('a household moved away after the call was this office’s then: 算定 as 当事業所', () => {
+    const movedAway = personFactsLookupOf(
+      new Map([['h-1', { officeId: 'office-2', officeMoves: [{ at: '2027-01-10T01:00:00.000Z', from: HUB_OFFICE.id, to: 'office-2' }], persons: [{ id: 'p-1' }] }]]),
+    );
+    expect(only(decideClaims([december], OFFICES, undefined, movedAway))).toMatchObject({ status: 'claimed', reasons: expect.arrayContaining([CLAIM_REASONS.planningDefault]) });
+  });
+});
+
+describe('「今月はすでに4回」 counts as the claims screen decides', () => {
+  it('leaves out cases excluded by the person’s enrolment at an office run as one body with 地域定着支援', () => {
+    const oneBody = new Map([[HUB_OFFICE.id, { ...HUB_OFFICE, oneBody: { settlement: true, independentLiving: false } }]]);
+    const enrolled = personFactsLookupOf(
+      new Map([['h-1', { persons: [{ id: 'p-1', enrolments: { settlement: [{ from: '2026-10-01', to: null, note: '' }], independentLiving: [] } }] }]]),
+    );
+    const cases = emergenciesIn('2026-12', 4);
+    expect(countThisMonth(cases, oneBody, HANAKO, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00', enrolled)).toBe(0);
   });
 });

@@ -28,7 +28,7 @@ import {
   type Planning,
   type SameEmergencyBody,
 } from './emergency-case';
-import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type IsoDate, type IsoInstant, type ServiceEnrolments } from './household';
+import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type IsoDate, type IsoInstant, type OfficeMove, type ServiceEnrolments } from './household';
 import { ADULT_AGE, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
 import { formatPeriod, ONE_BODY_LABELS, periodOn, periodTouchesMonth, type HubPeriod, type OneBodyServices } from './office';
@@ -75,6 +75,9 @@ export const CLAIM_REASONS = {
   /** Q&A R6 問74: a pair of cases for one person within 24 hours, not yet answered */
   sameEmergencyUnanswered: (otherRequestedAt: IsoInstant) =>
     `${formatJapanDateTime(otherRequestedAt)}の要請の記録と同じ緊急事態か未確認です（要請が24時間以内。1つの緊急事態につき算定は1回：Q&A R6 問74）。記録の画面で「同じ緊急事態ですか？」に答えると判定されます`,
+  /** a case answered 'same' by a later request's case that reached a facility first: the emergency's first coordination */
+  firstInSameEmergency: (otherRequestedAt: IsoInstant, at: IsoInstant) =>
+    `同じ緊急事態と記録された${formatJapanDateTime(otherRequestedAt)}の要請の記録で、${formatJapanDateTime(at)}に短期入所事業所と連絡・調整しています。この緊急事態の最初の連絡・調整のため、算定月はその月です`,
   sameEmergency: (otherRequestedAt: IsoInstant) =>
     `${formatJapanDateTime(otherRequestedAt)}の要請の記録と同じ緊急事態のため算定しません（1つの緊急事態につき算定は1回：Q&A R6 問74）`,
   separateEmergency: (otherRequestedAt: IsoInstant, reason: string) =>
@@ -174,25 +177,58 @@ function admissionFailure(c: EmergencyCase): string | null {
  */
 export interface PersonFacts {
   readonly enrolments: ServiceEnrolments;
+  /** the office the household is placed under now */
   readonly householdOfficeId: string | null;
+  /** the household's moves between offices, oldest first: where it was placed on an earlier day */
+  readonly officeMoves?: readonly Pick<OfficeMove, 'at' | 'from' | 'to'>[] | undefined;
+  /** the person's 受給者証番号 as the household holds it now ('' or absent: none) */
+  readonly recipientNumber?: string | undefined;
 }
-export type PersonFactsLookup = (c: EmergencyCase) => PersonFacts | null;
+export type PersonFactsLookup = (subject: CaseSubject) => PersonFacts | null;
 
 type HeldHousehold = {
   readonly officeId?: string | null | undefined;
-  readonly persons: readonly { readonly id: string; readonly enrolments?: ServiceEnrolments | undefined }[];
+  readonly officeMoves?: readonly Pick<OfficeMove, 'at' | 'from' | 'to'>[] | undefined;
+  readonly persons: readonly { readonly id: string; readonly enrolments?: ServiceEnrolments | undefined; readonly recipientNumber?: string | undefined }[];
 };
 
 /** The PersonFactsLookup for households as the app holds them (summaries will do); absent enrolments are 未確認. */
 export function personFactsLookupOf(households: ReadonlyMap<string, HeldHousehold>): PersonFactsLookup {
-  return (c) => {
-    const { householdId, personId } = c.subject;
+  return ({ householdId, personId }) => {
     if (householdId === null || personId === null) return null;
     const household = households.get(householdId);
     const person = household?.persons.find((p) => p.id === personId);
     if (household === undefined || person === undefined) return null;
-    return { enrolments: person.enrolments ?? UNKNOWN_ENROLMENTS, householdOfficeId: household.officeId ?? null };
+    return {
+      enrolments: person.enrolments ?? UNKNOWN_ENROLMENTS,
+      householdOfficeId: household.officeId ?? null,
+      officeMoves: household.officeMoves,
+      recipientNumber: person.recipientNumber,
+    };
   };
+}
+
+/**
+ * The office the household was placed under at `at` (rule d's default is the placement on the
+ * day of the coordination, not today's): the office a later move left, else where it is now.
+ */
+export function placementAt(facts: PersonFacts, at: IsoInstant): string | null {
+  const t = Date.parse(at);
+  const later = facts.officeMoves?.find((m) => Date.parse(m.at) > t);
+  return later === undefined ? facts.householdOfficeId : later.from;
+}
+
+/**
+ * Who the claim is for, as the cap of 4 and 「同じ緊急事態ですか？」 group cases: personKeyOf the
+ * case's subject, except that a linked person whose case was recorded before their 受給者証番号
+ * was entered is grouped under the number the household holds now, with that person's later cases
+ * (the case still waits for the number to be linked before it is billed).
+ */
+export function claimPersonKey(subject: CaseSubject, facts: PersonFacts | null): string | null {
+  const own = personKeyOf(subject);
+  if (own !== null && own.startsWith('recipient:')) return own;
+  const number = normalizeDigits(facts?.recipientNumber ?? '');
+  return number === '' ? own : `recipient:${number}`;
 }
 
 /** The fee the one-body service claims for the person's month, which the 相談強化加算 may not join (§24 注). */
@@ -252,7 +288,8 @@ function verdictOf(
   offices: ReadonlyMap<string, Office>,
   coordinatedAt: IsoInstant | null,
   childAt: ChildLookup,
-  factsOf: PersonFactsLookup,
+  facts: PersonFacts | null,
+  personKey: string | null,
 ): Verdict {
   if (coordinatedAt === null) {
     // a: no short-stay facility reached; with no day of coordination, only the outcome can be judged too
@@ -261,17 +298,17 @@ function verdictOf(
     if (anyShortStay && c.outcome === null) reasons.push(CLAIM_REASONS.noOutcome);
     return { status: 'not-claimable', reasons: reasons.filter((r): r is string => r !== null) };
   }
-  const facts = factsOf(c);
   const { independentLivingClaimed } = c.claimFacts;
-  // Rule d's default: not yet recorded for this case, but the household is placed under this office.
-  const placedHere = c.claimFacts.planning === 'unknown' && facts !== null && facts.householdOfficeId === c.open.body.officeId;
+  // Rule d's default: not yet recorded for this case, but the household was placed under this
+  // office on the day of the coordination.
+  const placedHere = c.claimFacts.planning === 'unknown' && facts !== null && placementAt(facts, coordinatedAt) === c.open.body.officeId;
   const planning = placedHere ? 'this-office' : c.claimFacts.planning;
   const wording = childAt(c, coordinatedAt) === true ? CLAIM_REASONS.planningChild : CLAIM_REASONS.planning;
   const office = offices.get(c.open.body.officeId);
   const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt));
   const failures = [
     admissionFailure(c),
-    personKeyOf(c.subject) === null ? CLAIM_REASONS.noPerson : null,
+    personKey === null ? CLAIM_REASONS.noPerson : null,
     hubFailure(offices.get(c.open.body.officeId), coordinatedAt),
     planning === 'other-office' ? wording['other-office'] : null,
     independentLivingClaimed ? CLAIM_REASONS.independentLiving : null,
@@ -295,15 +332,22 @@ function verdictOf(
   return { status: waiting ? 'pending' : 'claimed', reasons };
 }
 
-function baseDecision(c: EmergencyCase, offices: ReadonlyMap<string, Office>, childAt: ChildLookup, factsOf: PersonFactsLookup): ClaimDecision {
-  const claimMonth = claimMonthOf(c);
-  const verdict = verdictOf(c, offices, claimMonth?.coordinatedAt ?? null, childAt, factsOf);
+/** What decideClaims knows of one case before deciding it. */
+interface Known {
+  readonly c: EmergencyCase;
+  readonly facts: PersonFacts | null;
+  readonly personKey: string | null;
+}
+
+/** Rules a–e for one case, at its own first coordination or (`at`) its emergency's. */
+function baseDecision(k: Known, offices: ReadonlyMap<string, Office>, childAt: ChildLookup, at: IsoInstant | null = claimMonthOf(k.c)?.coordinatedAt ?? null): ClaimDecision {
+  const verdict = verdictOf(k.c, offices, at, childAt, k.facts, k.personKey);
   return {
-    caseId: c.id,
-    officeId: c.open.body.officeId,
-    personKey: personKeyOf(c.subject),
-    month: claimMonth?.month ?? null,
-    coordinatedAt: claimMonth?.coordinatedAt ?? null,
+    caseId: k.c.id,
+    officeId: k.c.open.body.officeId,
+    personKey: k.personKey,
+    month: at === null ? null : japanMonthOf(at),
+    coordinatedAt: at,
     status: verdict.status,
     ordinal: null,
     units: 0,
@@ -352,23 +396,35 @@ function withOrdinal(d: ClaimDecision, ordinal: number): ClaimDecision {
 const requestOrder = (a: EmergencyCase, b: EmergencyCase) =>
   instantOrder(a.open.body.requestedAt, b.open.body.requestedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** Who a case is about, as the claim groups cases (claimPersonKey); null for an unidentified caller. */
+export type CaseKeyOf = (c: EmergencyCase) => string | null;
+
+/** The key of the case's own subject, for callers that hold no households. */
+export const subjectKeyOf: CaseKeyOf = (c) => personKeyOf(c.subject);
+
+/** claimPersonKey with the households as the app holds them (personFactsLookupOf). */
+export function caseKeyLookupOf(factsOf: PersonFactsLookup): CaseKeyOf {
+  return (c) => claimPersonKey(c.subject, factsOf(c.subject));
+}
+
 /**
  * The other cases of the same person whose request came within 24 hours of this one's
  * (SAME_EMERGENCY_WINDOW_MS, strictly), oldest request first: the cases 「同じ緊急事態ですか？」 asks about.
- * Persons are matched as the claim matches them (personKeyOf); an unidentified caller has none.
+ * Persons are matched as the claim matches them (`keyOf`); an unidentified caller has none.
  */
-export function casesWithin24Hours(c: EmergencyCase, cases: readonly EmergencyCase[]): EmergencyCase[] {
-  return casesNear(c.subject, c.open.body.requestedAt, cases).filter((o) => o.id !== c.id);
+export function casesWithin24Hours(c: EmergencyCase, cases: readonly EmergencyCase[], keyOf: CaseKeyOf = subjectKeyOf): EmergencyCase[] {
+  return near(keyOf(c), c.open.body.requestedAt, cases, keyOf).filter((o) => o.id !== c.id);
 }
 
 /** The cases of this person requested less than 24 hours from `requestedAt`: asked about when a case is started. */
-export function casesNear(subject: CaseSubject, requestedAt: IsoInstant, cases: readonly EmergencyCase[]): EmergencyCase[] {
-  const key = personKeyOf(subject);
+export function casesNear(subject: CaseSubject, requestedAt: IsoInstant, cases: readonly EmergencyCase[], keyOf: CaseKeyOf = subjectKeyOf): EmergencyCase[] {
+  return near(personKeyOf(subject), requestedAt, cases, keyOf);
+}
+
+function near(key: string | null, requestedAt: IsoInstant, cases: readonly EmergencyCase[], keyOf: CaseKeyOf): EmergencyCase[] {
   if (key === null) return [];
   const at = Date.parse(requestedAt);
-  return cases
-    .filter((o) => personKeyOf(o.subject) === key && Math.abs(Date.parse(o.open.body.requestedAt) - at) < SAME_EMERGENCY_WINDOW_MS)
-    .sort(requestOrder);
+  return cases.filter((o) => keyOf(o) === key && Math.abs(Date.parse(o.open.body.requestedAt) - at) < SAME_EMERGENCY_WINDOW_MS).sort(requestOrder);
 }
 
 /** The answer recorded for a pair, on either case; the later recorded one stands if both were answered. */
@@ -377,39 +433,100 @@ export function sameEmergencyAnswer(a: EmergencyCase, b: EmergencyCase): Current
   return answers.sort((x, y) => instantOrder(x.recordedAt, y.recordedAt)).at(-1) ?? null;
 }
 
+/** What 問74 says of one case against the earlier requests of its person within 24 hours. */
+interface Pairs {
+  /** the earlier case it was answered 'same' with (the first, by request): that case holds the claim */
+  readonly sameAs: number | null;
+  /** earlier cases not yet answered, and those answered 'separate' */
+  readonly unanswered: readonly number[];
+  readonly separate: readonly { readonly other: number; readonly reason: string }[];
+}
+
 /**
  * Q&A R6 問74 across cases: two cases of one person whose requests came within 24 hours may be one
- * emergency opened twice. When both pass rules a–e (both would count), the later request's case is
- * 要確認 until someone answers 「同じ緊急事態ですか？」; 'same' makes it 算定不可 (the earlier case
- * holds the claim), 'separate' decides it normally, with the answer's reason among its reasons.
+ * emergency opened twice. For each case that passes rules a–e (it would count), its earlier such
+ * cases that count too, and how each pair was answered.
  */
-function withSameEmergencyRule(base: readonly ClaimDecision[], cases: readonly EmergencyCase[]): ClaimDecision[] {
-  const index = new Map(cases.map((c, i) => [c.id, i] as const));
-  return base.map((d, i) => {
-    if (!countsTowardCap(d)) return d;
-    const c = cases[i]!;
-    const earlier = casesWithin24Hours(c, cases).filter((o) => requestOrder(o, c) < 0 && countsTowardCap(base[index.get(o.id)!]!));
-    let status: ClaimDecision['status'] = d.status;
-    const reasons = [...d.reasons];
-    for (const o of earlier) {
-      const answer = sameEmergencyAnswer(c, o);
-      const at = o.open.body.requestedAt;
-      if (answer?.body.answer === 'same') return { ...d, status: 'not-claimable', reasons: [CLAIM_REASONS.sameEmergency(at)] };
-      if (answer === null) {
-        status = 'pending';
-        reasons.push(CLAIM_REASONS.sameEmergencyUnanswered(at));
-      } else reasons.push(CLAIM_REASONS.separateEmergency(at, answer.body.reason));
-    }
-    return { ...d, status, reasons };
+function pairsOf(base: readonly ClaimDecision[], known: readonly Known[]): ReadonlyMap<number, Pairs> {
+  const byPerson = new Map<string, number[]>();
+  known.forEach((k, i) => {
+    if (k.personKey === null || !countsTowardCap(base[i]!)) return;
+    byPerson.set(k.personKey, [...(byPerson.get(k.personKey) ?? []), i]);
+  });
+  const pairs = new Map<number, Pairs>();
+  for (const indexes of byPerson.values()) {
+    const inOrder = [...indexes].sort((i, j) => requestOrder(known[i]!.c, known[j]!.c));
+    inOrder.forEach((i, n) => {
+      const c = known[i]!.c;
+      const at = Date.parse(c.open.body.requestedAt);
+      const unanswered: number[] = [];
+      const separate: { other: number; reason: string }[] = [];
+      for (const j of inOrder.slice(0, n)) {
+        const o = known[j]!.c;
+        if (Math.abs(at - Date.parse(o.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
+        const answer = sameEmergencyAnswer(c, o);
+        if (answer?.body.answer === 'same') {
+          pairs.set(i, { sameAs: j, unanswered: [], separate: [] });
+          return;
+        }
+        if (answer === null) unanswered.push(j);
+        else separate.push({ other: j, reason: answer.body.reason });
+      }
+      pairs.set(i, { sameAs: null, unanswered, separate });
+    });
+  }
+  return pairs;
+}
+
+/**
+ * One emergency opened as several cases (answered 'same') is claimed once, by the earliest request's
+ * case, in the month of the emergency's first short-stay coordination, whichever of its cases made
+ * it (DOMAIN.md §5; the product owner: the claim month is that of the first coordination). For each
+ * such holding case, the earliest coordination among the cases answered 'same' with it (at any
+ * remove), when it came before the holder's own; with the request of the case that made it.
+ */
+function emergencyFirstCoordination(base: readonly ClaimDecision[], known: readonly Known[], pairs: ReadonlyMap<number, Pairs>): ReadonlyMap<number, { at: IsoInstant; requestedAt: IsoInstant }> {
+  const holderOf = (i: number): number => {
+    const to = pairs.get(i)?.sameAs ?? null;
+    return to === null ? i : holderOf(to);
+  };
+  const first = new Map<number, { at: IsoInstant; requestedAt: IsoInstant }>();
+  for (const [i, p] of pairs) {
+    if (p.sameAs === null) continue;
+    const holder = holderOf(i);
+    const at = base[i]!.coordinatedAt!;
+    const best = first.get(holder)?.at ?? base[holder]!.coordinatedAt!;
+    if (Date.parse(at) < Date.parse(best)) first.set(holder, { at, requestedAt: known[i]!.c.open.body.requestedAt });
+  }
+  return first;
+}
+
+/**
+ * The 問74 rule on each decision: a case answered 'same' with an earlier one is 算定不可 (the earlier
+ * holds the claim); one with an unanswered pair is 要確認 until someone answers 「同じ緊急事態ですか？」;
+ * 'separate' decides it normally, with the answer's reason among its reasons.
+ */
+function withSameEmergencyRule(decisions: readonly ClaimDecision[], known: readonly Known[], pairs: ReadonlyMap<number, Pairs>): ClaimDecision[] {
+  const requestOf = (j: number) => known[j]!.c.open.body.requestedAt;
+  return decisions.map((d, i) => {
+    const p = pairs.get(i);
+    if (p === undefined || !countsTowardCap(d)) return d;
+    if (p.sameAs !== null) return { ...d, status: 'not-claimable', reasons: [CLAIM_REASONS.sameEmergency(requestOf(p.sameAs))] };
+    // in request order, as the pairs were read
+    const notes = [
+      ...p.unanswered.map((j) => ({ j, reason: CLAIM_REASONS.sameEmergencyUnanswered(requestOf(j)) })),
+      ...p.separate.map(({ other, reason }) => ({ j: other, reason: CLAIM_REASONS.separateEmergency(requestOf(other), reason) })),
+    ].sort((a, b) => requestOrder(known[a.j]!.c, known[b.j]!.c));
+    return { ...d, status: p.unanswered.length > 0 ? 'pending' : d.status, reasons: [...d.reasons, ...notes.map((n) => n.reason)] };
   });
 }
 
 /**
  * One decision per case, in input order. A case is one emergency, however many facilities were
  * contacted for it (問74), so it is numbered once under the cap; two cases of one person within
- * 24 hours wait for 「同じ緊急事態ですか？」 (withSameEmergencyRule). Without `factsOf`, a person's
- * enrolment is 未確認 (only an office running 地域定着支援 / 自立生活援助 as one body asks for it)
- * and no household gives rule d a default.
+ * 24 hours wait for 「同じ緊急事態ですか？」, and cases answered 'same' are claimed once, in the month
+ * of their first coordination. Without `factsOf`, a person's enrolment is 未確認 (only an office
+ * running 地域定着支援 / 自立生活援助 as one body asks for it) and no household gives rule d a default.
  */
 export function decideClaims(
   cases: readonly EmergencyCase[],
@@ -417,10 +534,20 @@ export function decideClaims(
   childAt: ChildLookup = () => null,
   factsOf: PersonFactsLookup = () => null,
 ): ClaimDecision[] {
-  const base = withSameEmergencyRule(
-    cases.map((c) => baseDecision(c, offices, childAt, factsOf)),
-    cases,
-  );
+  const known = cases.map((c): Known => {
+    const facts = factsOf(c.subject);
+    return { c, facts, personKey: claimPersonKey(c.subject, facts) };
+  });
+  const own = known.map((k) => baseDecision(k, offices, childAt));
+  const pairs = pairsOf(own, known);
+  const first = emergencyFirstCoordination(own, known, pairs);
+  const atFirst = own.map((d, i) => {
+    const earlier = first.get(i);
+    if (earlier === undefined) return d;
+    const again = baseDecision(known[i]!, offices, childAt, earlier.at);
+    return { ...again, reasons: [...again.reasons, CLAIM_REASONS.firstInSameEmergency(earlier.requestedAt, earlier.at)] };
+  });
+  const base = withSameEmergencyRule(atFirst, known, pairs);
   const ordinals = ordinalsByIndex(base);
   return base.map((d, i) => {
     const ordinal = ordinals.get(i);
@@ -471,7 +598,9 @@ export function summarizeClaims(
 
 /**
  * How many of this person's emergencies in the Japan month of `at` already count toward the
- * office's cap (claimed + pending), for 「今月はすでに4回」 on a new call. 0 for an unidentified person.
+ * office's cap (claimed + pending), for 「今月はすでに4回」 on a new call: decided as the claims
+ * screen decides them (with the households, `factsOf`), the person found as the claim finds them.
+ * 0 for an unidentified person.
  */
 export function countThisMonth(
   cases: readonly EmergencyCase[],
@@ -479,11 +608,13 @@ export function countThisMonth(
   subject: CaseSubject,
   officeId: string,
   at: IsoInstant,
+  factsOf: PersonFactsLookup = () => null,
+  childAt: ChildLookup = () => null,
 ): number {
-  const personKey = personKeyOf(subject);
+  const personKey = claimPersonKey(subject, factsOf(subject));
   if (personKey === null) return 0;
   const month = japanMonthOf(at);
-  return decideClaims(cases, offices).filter(
+  return decideClaims(cases, offices, childAt, factsOf).filter(
     (d) => countsTowardCap(d) && d.officeId === officeId && d.personKey === personKey && d.month === month,
   ).length;
 }

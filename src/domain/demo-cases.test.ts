@@ -57,6 +57,7 @@ function reasonMatchers(month: string): Record<keyof typeof CLAIM_REASONS, ((r: 
     independentLiving: [is(CLAIM_REASONS.independentLiving)],
     sameEmergencyUnanswered: [(r) => r.includes('の要請の記録と同じ緊急事態か未確認です')],
     sameEmergency: [(r) => r.includes('の要請の記録と同じ緊急事態のため算定しません')],
+    firstInSameEmergency: [(r) => r.startsWith('同じ緊急事態と記録された') && r.endsWith('この緊急事態の最初の連絡・調整のため、算定月はその月です')],
     separateEmergency: [(r) => r.includes('の要請の記録とは別の緊急事態と記録されています（理由: （デモ）')],
     ordinal: [1, 2, 3, 4].map((n) => is(CLAIM_REASONS.ordinal(n))),
     overCap: [is(CLAIM_REASONS.overCap(5))],

@@ -25,7 +25,7 @@ const CLAIM_DAYS = 10;
 
 export interface DemoCase {
   readonly bodies: readonly EntryBody[];
-  /** 「同じ緊急事態ですか？」 answered on this case about the demo case at index `other` */
+  /** 「同じ緊急事態ですか？」 answered on this case about the demo case at index `other` of beforeClose, then afterClose (the order they are appended in) */
   readonly answer?: { readonly other: number; readonly answer: 'same' | 'separate'; readonly reason: string };
 }
 
@@ -62,6 +62,8 @@ interface Scenario {
   readonly noNumber?: boolean;
   readonly answer?: DemoCase['answer'];
   readonly late?: boolean;
+  /** minutes between the request and the first call (and everything after it): 0 when absent */
+  readonly callsAfter?: number;
 }
 
 /** Each line is one case; the comment names what it shows on 請求・出力. */
@@ -107,6 +109,8 @@ const SCENARIOS: readonly Scenario[] = [
   { who: 'adult', month: 'shown', day: 10, hour: 20, office: 'one-body', pick: 'enrolled' }, // 30: e by enrolment 算定不可
   { who: 'adult', month: 'shown', day: 10, hour: 22, office: 'one-body', pick: 'unknown-enrolment' }, // 31: e 要確認
   { who: 'child', month: 'shown', day: 9, hour: 20, planning: 'unknown', pick: 'placed' }, // 32: d by the household's office
+  { who: 'adult', samePerson: 5, month: 'shown', day: 10, hour: 1, callsAfter: 120 }, // 33: a pair whose later request reached a facility first…
+  { who: 'adult', samePerson: 33, month: 'shown', day: 10, hour: 2, answer: { other: 33, answer: 'same', reason: '' } }, // 34: …同じ: 33 is claimed at 34's call
 ];
 
 const MINUTE = 60_000;
@@ -211,6 +215,8 @@ export function demoClaimMonth(
     const m = s.month === 'shown' ? month : closedMonth;
     const requested = Date.parse(instantAtJapanWallClock(Number(m.slice(0, 4)), Number(m.slice(5, 7)), s.day, s.hour, 10));
     const at = (minutes: number) => new Date(requested + minutes * MINUTE).toISOString();
+    // after the request, every time moves on by the scenario's wait for the first call
+    const after = (minutes: number) => at(minutes + (s.callsAfter ?? 0));
     const subject: CaseSubject = person
       ? { householdId: person.h.id, personId: person.p.id, name: person.p.name, recipientNumber: s.noNumber ? '' : person.p.recipientNumber }
       : { householdId: null, personId: null, name: '（デモ）名乗らなかった相談者', recipientNumber: '' };
@@ -222,7 +228,7 @@ export function demoClaimMonth(
       facilityName: f?.name ?? '基幹相談支援センター（デモ）',
       facilityOfficeNumber: f?.officeNumber ?? '',
       shortStay: f !== null,
-      contactedAt: at(minutes),
+      contactedAt: after(minutes),
       method: '電話',
       result,
       note: '',
@@ -252,9 +258,9 @@ export function demoClaimMonth(
     if (outcome !== null) {
       const admitted = outcome === '短期入所';
       bodies.push(
-        { type: 'outcome', outcome, facilityId: admitted ? yes.id : null, facilityName: admitted ? yes.name : '', from: admitted ? at(60) : null, note: '' },
-        { type: 'close', closedAt: at(75) },
-        ...(admitted ? stayEnd(i, at(60), now) : []),
+        { type: 'outcome', outcome, facilityId: admitted ? yes.id : null, facilityName: admitted ? yes.name : '', from: admitted ? after(60) : null, note: '' },
+        { type: 'close', closedAt: after(75) },
+        ...(admitted ? stayEnd(i, after(60), now) : []),
       );
     }
     return { bodies, late: s.late ?? false, ...(s.answer ? { answer: s.answer } : {}) };
@@ -263,7 +269,10 @@ export function demoClaimMonth(
     if (e instanceof NotEnoughPersons) return empty;
     throw e;
   }
-  const strip = ({ late: _late, ...c }: DemoCase & { late: boolean }): DemoCase => c;
+  // The scenarios' answers name scenarios; the plan's name the cases in the order they are appended.
+  const appended = [...cases.filter((c) => !c.late), ...cases.filter((c) => c.late)];
+  const strip = ({ late: _late, ...c }: DemoCase & { late: boolean }): DemoCase =>
+    c.answer === undefined ? c : { ...c, answer: { ...c.answer, other: appended.indexOf(cases[c.answer.other]!) } };
   return {
     offices: otherOffices(month, now),
     month,

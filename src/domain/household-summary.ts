@@ -5,7 +5,7 @@
  * list without reading every full record first (docs/performance.md). A summary is never shown as
  * a household's detail: the detail always reads the full record.
  */
-import type { Consent, EmergencyContact, FamilyMember, Household, Person } from './household';
+import type { Consent, EmergencyContact, FamilyMember, Household, OfficeMove, Person } from './household';
 import { lastReview } from './household-rules';
 import type { StoredSearchIndex } from './search-stored';
 
@@ -24,6 +24,8 @@ export interface HouseholdSummary
   readonly registeringOffice?: string;
   /** who did the latest review (household-rules lastReview), null when unknown (absent in older snapshots) */
   readonly lastReviewedBy?: string | null;
+  /** its moves between offices, oldest first: the claim's rule d default on an earlier day (absent: never moved, or an older snapshot) */
+  readonly officeMoves?: readonly Pick<OfficeMove, 'at' | 'from' | 'to'>[];
 }
 
 export function summarizeHousehold(h: Household): HouseholdSummary {
@@ -41,6 +43,7 @@ export function summarizeHousehold(h: Household): HouseholdSummary {
     registeringOffice: h.registeringOffice,
     // the office it is placed under: the claim's rule d default (absent when never placed)
     ...(h.officeId ? { officeId: h.officeId } : {}),
+    ...(h.officeMoves && h.officeMoves.length > 0 ? { officeMoves: h.officeMoves.map(({ at, from, to }) => ({ at, from, to })) } : {}),
     persons: h.persons.map(({ id, name, furigana, birthDate, recipientNumber, enrolments }) => ({
       id,
       name,

@@ -204,6 +204,25 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     expect(claims.total).toEqual({ count: 2, units: 1400 });
   });
 
+  it('相談強化加算: a case of the year answered 同じ with one of the year before claims nothing in the year (the claims screen’s decision)', async () => {
+    // C again: 31 March 2026 23:00 JST, coordinated 23:30 (March's claim); 1 April 01:00, coordinated 01:10, the same emergency.
+    const march = await buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h2', C), requestedAt: '2026-03-31T14:00:00.000Z' }),
+      contactBody({ contactedAt: '2026-03-31T14:30:00.000Z' }),
+      admit('2026-03-31T15:00:00.000Z'),
+      facts(),
+    ], 'march');
+    const april = await buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h2', C), requestedAt: '2026-03-31T16:00:00.000Z' }),
+      contactBody({ contactedAt: '2026-03-31T16:10:00.000Z' }),
+      admit('2026-03-31T16:30:00.000Z'),
+      facts(),
+      { type: 'same-emergency', otherCaseId: 'march', otherRequestedAt: '2026-03-31T14:00:00.000Z', answer: 'same', reason: '' },
+    ], 'april');
+    const r = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: [march, april], trialStays: [], facilities: [], offices });
+    expect(r.claims.total).toEqual({ count: 0, units: 0 });
+  });
+
   it('a stay still going on counts only to today when the range runs past it', async () => {
     const r = buildYearlyReport({ range: FY2026, today: '2027-03-30', households, cases: await cases(), trialStays: [], facilities: [], offices });
     expect(r.emergencies.stayDays).toBe(9); // K3 counts 30 March only

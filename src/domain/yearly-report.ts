@@ -5,7 +5,7 @@
  * same figures, in any device zone. Each figure is defined in docs/yearly-report.md.
  */
 import { stayDays, stayOf } from './case-fold';
-import { childLookupOf, claimMonthOf, decideClaims, personFactsLookupOf, personKeyOf } from './claim-rules';
+import { childLookupOf, claimPersonKey, decideClaims, personFactsLookupOf } from './claim-rules';
 import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type Office, type RequestCategory } from './emergency-case';
 import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import type { Household, IsoDate, Person } from './household';
@@ -167,6 +167,7 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
   }
   const households = new Map<string, Household>();
   for (const h of input.households) households.set(h.id, h);
+  const factsOf = personFactsLookupOf(households);
   const personOf = (householdId: string | null, personId: string | null) =>
     householdId === null || personId === null ? undefined : households.get(householdId)?.persons.find((p) => p.id === personId);
 
@@ -216,7 +217,7 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
     }
     if (!inRange(japanDateOf(c.open.body.requestedAt), range)) continue;
     caseCount += 1;
-    const key = personKeyOf(c.subject) ?? `case:${c.id}`;
+    const key = claimPersonKey(c.subject, factsOf(c.subject)) ?? `case:${c.id}`;
     persons.add(key);
     categories.set(c.open.body.category, (categories.get(c.open.body.category) ?? 0) + 1);
     if (stay !== null) {
@@ -255,17 +256,11 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
   // a hub for some day of the range (its periods are kept with history)
   const hubOffices = [...input.offices.values()].filter((o) => o.hubPeriods.some((p) => p.from <= range.to && (p.to === null || p.to >= range.from))).length;
 
-  // 相談強化加算: decided over every case (the cap of 4 counts the whole month), kept when the
-  // coordination that fixes the claim month falls in the range.
-  // The cap groups a person's month at one office, so deciding only the cases of the months the
-  // range touches gives those cases the same decisions as deciding every case, at a fraction of the cost.
-  const firstMonth = range.from.slice(0, 7);
-  const lastMonth = range.to.slice(0, 7);
-  const inMonths = input.cases.filter((c) => {
-    const m = claimMonthOf(c)?.month;
-    return m !== undefined && firstMonth <= m && m <= lastMonth;
-  });
-  const decisions = decideClaims(inMonths, input.offices, childLookupOf(households), personFactsLookupOf(households));
+  // 相談強化加算: decided over every case, as the claims screen decides them, kept when the
+  // coordination that fixes the claim month falls in the range. Not only the cases of the range's
+  // months: 問74's pairs (requests within 24 hours) and an emergency's first coordination cross a
+  // month's end, so a case of the range may be decided by one outside it.
+  const decisions = decideClaims(input.cases, input.offices, childLookupOf(households), factsOf);
   const claimed = new Map<string, { count: number; units: number }>();
   for (const d of decisions) {
     if (d.status !== 'claimed' || d.coordinatedAt === null || !inRange(japanDateOf(d.coordinatedAt), range)) continue;

@@ -19,7 +19,7 @@ import { EntryErrors } from './errors-list';
 import { casePaths, navigate } from './route';
 import { T } from './text';
 import { useAllCases } from './use-cases';
-import { casesNear } from '../../domain/claim-rules';
+import { caseKeyLookupOf, casesNear, personFactsLookupOf } from '../../domain/claim-rules';
 
 interface StartForm {
   /** ISO instant of the tap */
@@ -76,6 +76,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const { household, loading } = useHousehold(householdId);
   useLogOpen(householdId);
   const offices = useApp((s) => s.offices);
+  const summaries = useApp((s) => s.summaries);
   const session = useApp((s) => s.session);
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);
   const allCases = useAllCases();
@@ -124,7 +125,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const edited = form.requestedAt !== toJapanInputValue(form.stampedAt);
   const update = (patch: Partial<StartForm>) => setForm({ ...form, ...patch });
   // Q&A R6 問74: another case of this person requested within 24 hours may be this same emergency.
-  const nearby = casesNear(subject, fromJapanInputValue(form.requestedAt) ?? form.stampedAt, allCases);
+  // Persons as the claim finds them: a case recorded before the 受給者証番号 was entered is this person's too.
+  const nearby = casesNear(subject, fromJapanInputValue(form.requestedAt) ?? form.stampedAt, allCases, caseKeyLookupOf(personFactsLookupOf(summaries)));
   const separate = form.separate === true;
   const separateReason = form.separateReason ?? '';
 

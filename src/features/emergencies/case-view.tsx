@@ -10,7 +10,7 @@ import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { useCountersigns } from '../../state/use-countersigns';
 import { countersignSummary } from '../../domain/countersign-status';
-import { childLookupOf, countThisMonth, decideClaims, personFactsLookupOf } from '../../domain/claim-rules';
+import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
 import type { EmergencyCase } from '../../domain/emergency-case';
@@ -185,9 +185,13 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
   const offices = useApp((s) => s.offices);
   const summaries = useApp((s) => s.summaries);
   const { decision, before } = useMemo(() => {
-    const decision = decideClaims(cases, offices, childLookupOf(summaries), personFactsLookupOf(summaries)).find((d) => d.caseId === kase.id);
+    const childAt = childLookupOf(summaries);
+    const factsOf = personFactsLookupOf(summaries);
+    const decision = decideClaims(cases, offices, childAt, factsOf).find((d) => d.caseId === kase.id);
     const others = cases.filter((c) => c.id !== kase.id);
-    const before = countThisMonth(others, offices, kase.subject, kase.open.body.officeId, kase.contacts[0]?.body.contactedAt ?? new Date().toISOString());
+    // The month the case would be claimed in (its first reached short-stay call), else this one.
+    const at = claimMonthOf(kase)?.coordinatedAt ?? new Date().toISOString();
+    const before = countThisMonth(others, offices, kase.subject, kase.open.body.officeId, at, factsOf, childAt);
     return { decision, before };
   }, [cases, offices, summaries, kase]);
 

@@ -4,7 +4,8 @@
  * (again). Each answer is a 'same-emergency' entry of this case; the last one stands.
  */
 import { useState, type FormEvent } from 'react';
-import { casesWithin24Hours, sameEmergencyAnswer } from '../../domain/claim-rules';
+import { caseKeyLookupOf, casesWithin24Hours, personFactsLookupOf, sameEmergencyAnswer } from '../../domain/claim-rules';
+import { useApp } from '../../state/store';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -18,7 +19,9 @@ import { useAppend } from './use-append';
 
 export function SameEmergencySection({ kase, readOnly }: { kase: EmergencyCase; readOnly: boolean }) {
   const all = useAllCases();
-  const nearby = casesWithin24Hours(kase, all);
+  const summaries = useApp((s) => s.summaries);
+  // Persons as the claim finds them: a case recorded before the 受給者証番号 was entered is this person's too.
+  const nearby = casesWithin24Hours(kase, all, caseKeyLookupOf(personFactsLookupOf(summaries)));
   if (nearby.length === 0) return null;
   return (
     <Section title={T.sameSection} id="case-same-emergency">
