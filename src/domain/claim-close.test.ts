@@ -2,6 +2,7 @@ import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { admittedNight, appendEntries, contactBody, subjectYota } from '../../test/factories/emergency-case';
+import { createHousehold, createPerson } from '../../test/factories/household';
 import { createOffice } from '../../test/factories/office';
 import { foldCase } from './case-fold';
 import { casesForMonth, claimSummaryCsv, encodeClaimCsv, exportMonthOf } from './claim-csv';
@@ -9,6 +10,7 @@ import { CLAIM_CHANGES_HEADERS, claimChangesCsv } from './claim-close-csv';
 import {
   buildMonthCancel,
   buildMonthClose,
+  CHANGE_CAUSE_LABELS,
   claimChanges,
   closeProblems,
   CLOSE_MESSAGES,
@@ -17,8 +19,9 @@ import {
   type MonthClose,
   type MonthCloseRecord,
 } from './claim-close';
-import { decideClaims, summarizeClaims } from './claim-rules';
+import { decideClaims, personFactsLookupOf, summarizeClaims } from './claim-rules';
 import type { CaseEntry, CaseSubject, EmergencyCase, Office } from './emergency-case';
+import type { Household, ServiceEnrolments } from './household';
 
 const office: Office = createOffice({ name: '市川相談支援センター', officeNumber: '1234567890' });
 const offices = new Map([[office.id, office]]);
@@ -30,20 +33,21 @@ function night(id: string, day: number, subject: CaseSubject = subjectYota): Pro
   return admittedNight(id, `2026-12-${String(day).padStart(2, '0')}T03:00:00.000Z`, subject);
 }
 
-/** The month's claim as the screen computes it from every case it holds. */
-function claimOf(chains: readonly (readonly CaseEntry[])[], month = '2026-12', o: Office = office) {
+/** The month's claim as the screen computes it from every case it holds (and the households, for rules d and e). */
+function claimOf(chains: readonly (readonly CaseEntry[])[], month = '2026-12', o: Office = office, households: readonly Household[] = []) {
   const all = chains.map((c) => foldCase(c));
-  const decisions = new Map(decideClaims(all, new Map([[o.id, o]])).map((d) => [d.caseId, d] as const));
+  const factsOf = personFactsLookupOf(new Map(households.map((h) => [h.id, h] as const)));
+  const decisions = new Map(decideClaims(all, new Map([[o.id, o]]), undefined, factsOf).map((d) => [d.caseId, d] as const));
   const listed = casesForMonth(all, decisions, o.id, month);
   return { all, decisions, listed, summary: summarizeClaims([...decisions.values()], all, o.id, month) };
 }
 
-async function closeDecember(chains: readonly (readonly CaseEntry[])[]): Promise<MonthClose> {
-  const claim = claimOf(chains);
-  const summaryBytes = encodeClaimCsv(claimSummaryCsv(claim.summary, office, '2026-12'), 'utf-8-bom');
+async function closeDecember(chains: readonly (readonly CaseEntry[])[], o: Office = office, households: readonly Household[] = []): Promise<MonthClose> {
+  const claim = claimOf(chains, '2026-12', o, households);
+  const summaryBytes = encodeClaimCsv(claimSummaryCsv(claim.summary, o, '2026-12'), 'utf-8-bom');
   const close = buildMonthClose({
     id: 'close-1',
-    office,
+    office: o,
     month: '2026-12',
     cases: claim.listed,
     decisions: claim.decisions,
@@ -58,11 +62,22 @@ async function closeDecember(chains: readonly (readonly CaseEntry[])[]): Promise
   return close;
 }
 
-const changesNow = (close: MonthClose, chains: readonly (readonly CaseEntry[])[], o: Office = office) => {
-  const claim = claimOf(chains, '2026-12', o);
+const changesNow = (close: MonthClose, chains: readonly (readonly CaseEntry[])[], o: Office = office, households: readonly Household[] = []) => {
+  const claim = claimOf(chains, '2026-12', o, households);
   const monthOf = (c: EmergencyCase) => exportMonthOf(c, claim.decisions.get(c.id));
   return claimChanges(close, { office: o, listed: claim.listed, all: claim.all, decisions: claim.decisions, monthOf });
 };
+
+/** The contact of `chain` corrected after the close to a call nobody answered (不在): the case no longer counts. */
+function unanswered(chain: readonly CaseEntry[]): Promise<CaseEntry[]> {
+  const contact = chain[1]!;
+  return appendEntries(chain, [
+    {
+      body: { type: 'correction', corrects: contact.id, reason: '結果を取り違えたため訂正', replacement: { ...(contact.body as ReturnType<typeof contactBody>), result: '不在' } },
+      at: '2027-01-20T00:00:00.000Z',
+    },
+  ]);
+}
 
 describe('請求済み: the claim as sent is kept, and later changes are listed beside it (issue 14 point 3)', () => {
   it('closes December, then a late-synced case and a correction: the kept claim is unchanged, and each difference is listed with its cause', async () => {
@@ -81,14 +96,7 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
     // A phone that was offline all month syncs a case of 3 December: Yota's 2nd emergency, so case-2 and case-3 move down.
     const late = await night('case-late', 3);
     // And Hanako's only contact is corrected: it was a 不在, not a 受入可 → 算定不可, 700 units to return.
-    const hanakoChain = chains[3]!;
-    const contactId = hanakoChain[1]!.id;
-    const corrected = await appendEntries(hanakoChain, [
-      {
-        body: { type: 'correction', corrects: contactId, reason: '結果を取り違えたため訂正', replacement: { ...(hanakoChain[1]!.body as ReturnType<typeof contactBody>), result: '不在' } },
-        at: '2027-01-20T00:00:00.000Z',
-      },
-    ]);
+    const corrected = await unanswered(chains[3]!);
     const now = [chains[0]!, chains[1]!, chains[2]!, corrected, late];
 
     const changes = changesNow(close, now);
@@ -144,6 +152,49 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
     ]);
     // (the request must precede the contact: the open entry is corrected too in real life; the rules only read the contact)
     expect(changesNow(close, [moved])).toMatchObject([{ caseId: 'case-1', cause: 'corrected', after: null, movedTo: '2027-01', difference: -700 }]);
+  });
+});
+
+describe('請求後の変更: the household record, or another case of the person, named as the cause', () => {
+  // An office running 地域定着支援 as one body asks for the person's enrolment (rule e).
+  const settlementOffice = createOffice({ ...office, oneBody: { settlement: true, independentLiving: false } });
+  const yotaHousehold = (enrolments?: ServiceEnrolments) =>
+    createHousehold({ id: subjectYota.householdId!, persons: [createPerson({ id: subjectYota.personId!, recipientNumber: subjectYota.recipientNumber, ...(enrolments ? { enrolments } : {}) })] });
+
+  it('an enrolment recorded on the household after the close (要確認 → 算定不可) is the household\'s change, not another case\'s, even when another person\'s case changed', async () => {
+    const chains = await Promise.all([night('case-1', 1), night('case-h', 5, hanako)]);
+    const close = await closeDecember(chains, settlementOffice, [yotaHousehold()]);
+    expect(close.body.cases.find((k) => k.caseId === 'case-1')).toMatchObject({ status: 'pending', ordinal: 1 });
+
+    // 地域定着支援 from October recorded on Yota's household; and Hanako had a second emergency, synced late.
+    const enrolled = yotaHousehold({ settlement: [{ from: '2026-10-01', to: null }], independentLiving: [] });
+    const changes = changesNow(close, [...chains, await night('case-h2', 12, hanako)], settlementOffice, [enrolled]);
+    expect(changes.map((c) => [c.caseId, c.cause, c.before?.status, c.after?.status])).toEqual([
+      ['case-1', 'household', 'pending', 'not-claimable'],
+      ['case-h2', 'new-case', undefined, 'pending'],
+    ]);
+    expect(CHANGE_CAUSE_LABELS.household).toBe('世帯の情報（利用状況・受給者証番号・担当事業所など）の変更');
+  });
+
+  it('another case of the same person corrected after the close stays the cause of the case that moved up under the cap', async () => {
+    const chains = await Promise.all([night('case-1', 1), night('case-2', 10)]);
+    const households = [yotaHousehold({ settlement: [], independentLiving: [] })];
+    const close = await closeDecember(chains, settlementOffice, households);
+    const changes = changesNow(close, [await unanswered(chains[0]!), chains[1]!], settlementOffice, households);
+    expect(changes.map((c) => [c.caseId, c.cause, c.before?.ordinal ?? null, c.after?.ordinal ?? null])).toEqual([
+      ['case-1', 'corrected', 1, null],
+      ['case-2', 'other-cases', 2, 1],
+    ]);
+  });
+
+  it('a case of another month within 24 hours (「同じ緊急事態ですか？」) is not in the close: the cause names both the household and the other case', async () => {
+    // 30 November 23:00 JST, coordinated in November; then 1 December 12:00 JST, 13 hours later: 要確認 until answered.
+    const november = await admittedNight('case-nov', '2026-11-30T14:00:00.000Z');
+    const chains = [november, await night('case-dec', 1)];
+    const close = await closeDecember(chains);
+    expect(close.body.cases.map((k) => [k.caseId, k.status])).toEqual([['case-dec', 'pending']]);
+    const changes = changesNow(close, [await unanswered(november), chains[1]!]);
+    expect(changes).toMatchObject([{ caseId: 'case-dec', cause: 'household-or-other-cases', after: { status: 'claimed' }, difference: 700 }]);
   });
 });
 

@@ -9,9 +9,11 @@
  * Month-close records are append-only like case entries: a mistaken close is undone by a 'cancel'
  * record with a reason, never deleted. Pure, except `sha256OfBytes` (WebCrypto, async).
  */
+import { foldCase } from './case-fold';
 import type { ClaimCsvEncoding } from './claim-csv';
+import { personKeyOf } from './claim-rules';
 import { CLAIM_STATUS_LABELS, type ClaimDecision, type ClaimStatus, type ClaimSummaryRow } from './claim-types';
-import type { Actor, EmergencyCase, Office } from './emergency-case';
+import { SAME_EMERGENCY_WINDOW_MS, type Actor, type EmergencyCase, type Office } from './emergency-case';
 import type { IsoDate, IsoInstant } from './household';
 import { addMonthsToDate, formatJapanDate, isValidIsoDate } from './japan-time';
 
@@ -189,9 +191,18 @@ export function buildMonthCancel(
  * - corrected: the case has a correction entry made after the close
  * - added: the case has other entries made after the close (a result, claim facts, an answer…)
  * - office: the office record changed after the close (e.g. its hub period)
- * - other-cases: the case itself did not change; another case of the person moved its place under the cap
+ * - other-cases: the case itself did not change; another case of the person in the month did
+ *   (entries after the close, or it joined or left the month): its place under the cap, or its
+ *   「同じ緊急事態ですか？」 pairing, moved with it
+ * - household: neither the case, the office nor another case of the person in the month changed:
+ *   what the rules read from the household did (the person's 地域定着支援 / 自立生活援助 enrolment,
+ *   受給者証番号 or birth date, the office the household is placed under). The close does not keep
+ *   the household, so this is what is left once the others are ruled out.
+ * - household-or-other-cases: as household, but a case of the person outside the month or the office
+ *   is joined to it by 「同じ緊急事態ですか？」 (requests less than 24 hours apart): the close does not
+ *   keep that case, so which of the two changed cannot be told
  */
-export type ChangeCause = 'new-case' | 'corrected' | 'added' | 'office' | 'other-cases';
+export type ChangeCause = 'new-case' | 'corrected' | 'added' | 'office' | 'other-cases' | 'household' | 'household-or-other-cases';
 
 export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'new-case': '請求後に追加（同期）された記録',
@@ -199,6 +210,8 @@ export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   added: '記録への追記',
   office: '事業所の情報の変更',
   'other-cases': '同じ人のほかの記録の変更',
+  household: '世帯の情報（利用状況・受給者証番号・担当事業所など）の変更',
+  'household-or-other-cases': '世帯の情報、または同じ人のほかの月・事業所の記録の変更',
 };
 
 export interface DecisionAt {
@@ -230,14 +243,80 @@ const sameDecision = (a: DecisionAt, b: DecisionAt) =>
 
 const decisionAt = (d: ClaimDecision): DecisionAt => ({ status: d.status, ordinal: d.ordinal, units: d.units, reasons: d.reasons });
 
-function causeOf(c: EmergencyCase | undefined, kept: KeptCase, close: MonthClose, office: Office | undefined): { cause: ChangeCause; detail: string } {
+/** The month's cases as claimed and as listed now, to tell which of the person's other cases changed since. */
+interface MonthNow {
+  readonly office: Office | undefined;
+  readonly all: readonly EmergencyCase[];
+  readonly decisions: ReadonlyMap<string, ClaimDecision>;
+  /** the close's cases and the cases listed under the month now */
+  readonly inMonth: ReadonlySet<string>;
+  /** per case of the month changed since the close, whom it was about then and now */
+  readonly changed: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Whom `c` is about: as the rules group it now (the household's number may join cases), and as its own record says. */
+function personKeysOf(c: EmergencyCase, decisions: ReadonlyMap<string, ClaimDecision>): string[] {
+  return [decisions.get(c.id)?.personKey ?? null, personKeyOf(c.subject)].filter((k): k is string => k !== null);
+}
+
+/**
+ * The cases of the month that changed since the close, as far as the close can tell: a kept case
+ * with entries it did not keep, gone from the month or no longer held, and a case listed now that
+ * it did not keep. Each with the persons it was about when closed (its kept entries folded) and now.
+ */
+function changedSinceClose(
+  close: MonthClose,
+  listed: readonly EmergencyCase[],
+  byId: ReadonlyMap<string, EmergencyCase>,
+  decisions: ReadonlyMap<string, ClaimDecision>,
+): Map<string, ReadonlySet<string>> {
+  const listedIds = new Set(listed.map((c) => c.id));
+  const changed = new Map<string, ReadonlySet<string>>();
+  for (const k of close.body.cases) {
+    const c = byId.get(k.caseId);
+    const known = new Set(k.entryIds);
+    if (c !== undefined && listedIds.has(c.id) && c.entries.every((e) => known.has(e.id))) continue;
+    const keptEntries = c?.entries.filter((e) => known.has(e.id)) ?? [];
+    const subjectThen =
+      keptEntries[0]?.body.type === 'open' ? foldCase(keptEntries).subject : { householdId: null, personId: null, name: k.name, recipientNumber: k.recipientNumber };
+    changed.set(k.caseId, new Set([personKeyOf(subjectThen), ...(c ? personKeysOf(c, decisions) : [])].filter((p): p is string => p !== null)));
+  }
+  const kept = new Set(close.body.cases.map((k) => k.caseId));
+  for (const c of listed) if (!kept.has(c.id)) changed.set(c.id, new Set(personKeysOf(c, decisions)));
+  return changed;
+}
+
+/**
+ * The person's cases that 「同じ緊急事態ですか？」 may join to `c`: those reached from it by requests
+ * less than 24 hours apart, one after another (an answer 'same' chains them into one emergency).
+ */
+function sameEmergencyReach(c: EmergencyCase, all: readonly EmergencyCase[], decisions: ReadonlyMap<string, ClaimDecision>): EmergencyCase[] {
+  const keys = new Set(personKeysOf(c, decisions));
+  if (keys.size === 0) return [];
+  const at = (o: EmergencyCase) => Date.parse(o.open.body.requestedAt);
+  const person = all.filter((o) => personKeysOf(o, decisions).some((k) => keys.has(k))).sort((a, b) => at(a) - at(b));
+  const i = person.findIndex((o) => o.id === c.id);
+  let from = i;
+  let to = i;
+  while (from > 0 && at(person[from]!) - at(person[from - 1]!) < SAME_EMERGENCY_WINDOW_MS) from -= 1;
+  while (to < person.length - 1 && at(person[to + 1]!) - at(person[to]!) < SAME_EMERGENCY_WINDOW_MS) to += 1;
+  return person.slice(from, to + 1).filter((o) => o.id !== c.id);
+}
+
+function causeOf(c: EmergencyCase | undefined, kept: KeptCase, close: MonthClose, now: MonthNow): { cause: ChangeCause; detail: string } {
   const known = new Set(kept.entryIds);
   const later = c?.entries.filter((e) => !known.has(e.id)) ?? [];
   const corrections = later.flatMap((e) => (e.body.type === 'correction' ? [e.body.reason] : []));
   if (corrections.length > 0) return { cause: 'corrected', detail: corrections.join('／') };
   if (later.length > 0) return { cause: 'added', detail: '' };
-  if (office !== undefined && office.updatedAt !== close.body.office.updatedAt) return { cause: 'office', detail: '' };
-  return { cause: 'other-cases', detail: '' };
+  if (now.office !== undefined && now.office.updatedAt !== close.body.office.updatedAt) return { cause: 'office', detail: '' };
+  // A case no longer held: nothing left to tell its causes apart.
+  if (c === undefined) return { cause: 'other-cases', detail: '' };
+  const keys = personKeysOf(c, now.decisions);
+  const otherChanged = [...now.changed].some(([id, persons]) => id !== c.id && keys.some((k) => persons.has(k)));
+  if (otherChanged) return { cause: 'other-cases', detail: '' };
+  const outside = sameEmergencyReach(c, now.all, now.decisions).some((o) => !now.inMonth.has(o.id));
+  return { cause: outside ? 'household-or-other-cases' : 'household', detail: '' };
 }
 
 /**
@@ -257,6 +336,13 @@ export function claimChanges(
 ): ClaimChange[] {
   const kept = new Map(close.body.cases.map((k) => [k.caseId, k] as const));
   const byId = new Map(now.all.map((c) => [c.id, c] as const));
+  const month: MonthNow = {
+    office: now.office,
+    all: now.all,
+    decisions: now.decisions,
+    inMonth: new Set([...kept.keys(), ...now.listed.map((c) => c.id)]),
+    changed: changedSinceClose(close, now.listed, byId, now.decisions),
+  };
   const changes: ClaimChange[] = [];
   for (const c of now.listed) {
     const d = now.decisions.get(c.id);
@@ -267,7 +353,7 @@ export function claimChanges(
     if (k === undefined) {
       changes.push({ ...base, cause: 'new-case', detail: '', before: null, difference: after.units });
     } else if (!sameDecision(k, after)) {
-      changes.push({ ...base, ...causeOf(c, k, close, now.office), before: k, difference: after.units - k.units });
+      changes.push({ ...base, ...causeOf(c, k, close, month), before: k, difference: after.units - k.units });
     }
   }
   const listedIds = new Set(now.listed.map((c) => c.id));
@@ -278,7 +364,7 @@ export function claimChanges(
       caseId: k.caseId,
       name: c?.subject.name ?? k.name,
       recipientNumber: c?.subject.recipientNumber ?? k.recipientNumber,
-      ...causeOf(c, k, close, now.office),
+      ...causeOf(c, k, close, month),
       before: k,
       after: null,
       movedTo: c ? now.monthOf(c) : null,
