@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldCase, mayBeDeleted, retentionUntil, validateEntry } from './case-fold';
+import { earlierOutcomes, foldCase, mayBeDeleted, retentionUntil, validateEntry } from './case-fold';
 import type { CorrectionBody, OutcomeBody } from './emergency-case';
 import { appendEntries, buildCase, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
 
@@ -96,6 +96,39 @@ describe('foldCase: the case as it stands', () => {
     expect(c.outcome?.body.outcome).toBe('短期入所');
     expect(c.withdrawnOutcomes.map((o) => o.body.outcome)).toEqual(['入院']);
     expect(c.withdrawnOutcomes[0]!.corrections).toMatchObject([{ reason: '別の方の記録だった', withdrawn: true, before: hospital, after: null }]);
+  });
+
+  it('keeps an outcome a later outcome entry replaced as an earlier outcome, with when and by whom it was recorded', async () => {
+    const atHome: OutcomeBody = { ...admitted, outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '叔母が泊まる' };
+    const morning = { userId: 'user-2', name: '鈴木 主任' };
+    const c = await buildCase([
+      openBody(),
+      contactBody(),
+      { body: atHome, at: '2026-11-30T15:40:00.000Z' },
+      { body: admitted, at: '2026-12-01T00:30:00.000Z', by: morning },
+    ]);
+    expect(c.outcome?.body.outcome).toBe('短期入所');
+    expect(c.withdrawnOutcomes).toEqual([]);
+    expect(earlierOutcomes(c)).toEqual([
+      { entryId: c.entries[2]!.id, body: atHome, recordedAt: '2026-11-30T15:40:00.000Z', recordedBy: { userId: 'user-1', name: '山田 夜勤' }, corrections: [] },
+    ]);
+  });
+
+  it('lists earlier outcomes in the order recorded, leaves withdrawn ones to withdrawnOutcomes, and has none for a single outcome', async () => {
+    const hospital: OutcomeBody = { ...admitted, outcome: '入院', facilityId: null, facilityName: '', from: null };
+    const atHome: OutcomeBody = { ...hospital, outcome: '在宅で対応' };
+    const entries = await appendEntries([], [openBody(), contactBody(), hospital, atHome]);
+    expect(earlierOutcomes(foldCase(entries.slice(0, 3)))).toEqual([]);
+    const c = foldCase(await appendEntries(entries, [admitted, { type: 'correction', corrects: entries[3]!.id, reason: '別の方の記録だった', replacement: null }]));
+    expect(c.outcome?.body.outcome).toBe('短期入所');
+    expect(earlierOutcomes(c).map((o) => o.body.outcome)).toEqual(['入院']);
+    expect(c.withdrawnOutcomes.map((o) => o.body.outcome)).toEqual(['在宅で対応']);
+    // Withdrawing the current outcome brings the one before back as the outcome; it is no longer earlier.
+    const back = foldCase(await appendEntries(entries, [{ type: 'correction', corrects: entries[3]!.id, reason: '別の方の記録だった', replacement: null }]));
+    expect(back.outcome?.body.outcome).toBe('入院');
+    expect(earlierOutcomes(back)).toEqual([]);
+    // A case built by hand, without entries, has none.
+    expect(earlierOutcomes({ entries: [] })).toEqual([]);
   });
 
   it('links an unknown caller to a registered person', async () => {

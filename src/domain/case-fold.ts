@@ -5,6 +5,11 @@
  *
  * Entries are never changed: a correction replaces the fact it names from then on, and the
  * replaced version stays listed in `corrections` so every report can show what changed and why.
+ * A later outcome entry replaces the outcome too, without a reason: `earlierOutcomes` keeps the
+ * ones it replaced readable.
+ *
+ * Several phones may continue a case at once (case-chain.ts), so "from then on" is what the
+ * correction's writer had seen (`writerHeld`), not what happens to come before it in read order.
  */
 import { addMonthsToDate, formatJapanDateTime, japanDateOf } from './japan-time';
 import type { IsoDate, IsoInstant } from './household';
@@ -46,9 +51,14 @@ interface Slot<B extends FactBody> {
   recordedBy: CaseEntry['recordedBy'];
   corrections: Superseded[];
   withdrawn: boolean;
-  /** position in read order of the entry that stated it (for a contact: of its last correction) */
+  /** position in read order of the entry that stated it */
   seq: number;
+  /** the body as stated, then as each correction replaced it, with the position of the entry that said so */
+  versions: { readonly seq: number; readonly body: B }[];
 }
+
+/** Whether the writer of the entry at read position `writer` held the entry at position `held`. */
+type WriterHeld = (writer: number, held: number) => boolean;
 
 /** Reads entries (sorted by index, starting with the open entry) into the case as it stands. */
 export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
@@ -56,57 +66,14 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
   if (first === undefined || first.body.type !== 'open') {
     throw new RangeError('case-fold: a case starts with its open entry');
   }
-  const slots = new Map<string, Slot<FactBody>>();
-  const order: string[] = [];
-  entries.forEach((entry, seq) => {
-    const { body } = entry;
-    if (body.type === 'correction') {
-      const slot = slots.get(body.corrects);
-      if (slot === undefined) return; // validateEntry refuses these; a damaged chain is reported by verifyChain
-      const replaces = body.replacement !== null && body.replacement.type === slot.body.type;
-      slot.corrections.push({
-        byEntryId: entry.id,
-        reason: body.reason,
-        at: entry.recordedAt,
-        by: entry.recordedBy,
-        withdrawn: body.replacement === null,
-        // What the reader saw until now: a contact with the result recorded after the call.
-        before: slot.body.type === 'contact' ? shownContact(slot as Slot<ContactBody>, slots.values()).body : slot.body,
-        after: body.replacement,
-      });
-      if (body.replacement === null) slot.withdrawn = true;
-      else if (replaces) {
-        slot.body = body.replacement;
-        // A corrected contact restates what was shown; results recorded before it are inside it.
-        if (slot.body.type === 'contact') slot.seq = seq;
-      }
-      return;
-    }
-    slots.set(entry.id, {
-      entryId: entry.id,
-      body,
-      recordedAt: entry.recordedAt,
-      recordedBy: entry.recordedBy,
-      corrections: [],
-      withdrawn: false,
-      seq,
-    });
-    order.push(entry.id);
-  });
-
-  const standing = order.map((id) => slots.get(id)!);
+  const { standing, held } = readFacts(entries);
   const latest = <T extends FactBody['type']>(type: T) =>
     standing.filter((s) => s.body.type === type && !s.withdrawn).at(-1) as Slot<Extract<FactBody, { type: T }>> | undefined;
-  const current = <B extends FactBody>(s: Slot<B>): Current<B> => ({
-    entryId: s.entryId,
-    body: s.body,
-    recordedAt: s.recordedAt,
-    recordedBy: s.recordedBy,
-    corrections: s.corrections,
-  });
 
-  const open = current(slots.get(first.id) as Slot<OpenBody>);
-  const contactSlots = standing.filter((s): s is Slot<ContactBody> => s.body.type === 'contact').map((s) => shownContact(s, standing));
+  const open = current(standing[0] as Slot<OpenBody>);
+  const contactSlots = standing
+    .filter((s): s is Slot<ContactBody> => s.body.type === 'contact')
+    .map((s) => shownContact(s, standing, held, () => true));
   // By instant, not by text: '…T15:20Z' and '…T15:20:30.000Z' are both valid and sort wrongly as text.
   const byTime = (a: Current<ContactBody>, b: Current<ContactBody>) =>
     Date.parse(a.body.contactedAt) - Date.parse(b.body.contactedAt) || Date.parse(a.recordedAt) - Date.parse(b.recordedAt);
@@ -137,22 +104,118 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
 }
 
 /**
- * The contact as shown: with the last result recorded for it after the call. A correction of the
- * contact replaces the whole of what was shown (the dialog starts from it, result and note
- * included), so only results recorded after its last correction still apply.
+ * The outcomes a later outcome entry replaced (not withdrawn: replaced by recording the outcome
+ * again, e.g. 在宅で対応 at night and 短期入所 the next day, or two phones recording at once), in
+ * read order. Read from the case's entries, so it holds for every case foldCase made; a case
+ * without entries (built by hand) has none.
  */
-function shownContact(s: Slot<ContactBody>, slots: Iterable<Slot<FactBody>>): Slot<ContactBody> {
+export function earlierOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<OutcomeBody>[] {
+  if (c.entries[0]?.body.type !== 'open') return [];
+  const standing = readFacts(c.entries).standing.filter((s): s is Slot<OutcomeBody> => s.body.type === 'outcome' && !s.withdrawn);
+  return standing.slice(0, -1).map(current);
+}
+
+function current<B extends FactBody>(s: Slot<B>): Current<B> {
+  return { entryId: s.entryId, body: s.body, recordedAt: s.recordedAt, recordedBy: s.recordedBy, corrections: s.corrections };
+}
+
+/** Every fact of the case in read order, each with the corrections applied to it. */
+function readFacts(entries: readonly CaseEntry[]): { standing: Slot<FactBody>[]; held: WriterHeld } {
+  const held = writerHeld(entries);
+  const slots = new Map<string, Slot<FactBody>>();
+  const order: string[] = [];
+  entries.forEach((entry, seq) => {
+    const { body } = entry;
+    if (body.type === 'correction') {
+      const slot = slots.get(body.corrects);
+      if (slot === undefined) return; // validateEntry refuses these; a damaged chain is reported by verifyChain
+      const replaces = body.replacement !== null && body.replacement.type === slot.body.type;
+      slot.corrections.push({
+        byEntryId: entry.id,
+        reason: body.reason,
+        at: entry.recordedAt,
+        by: entry.recordedBy,
+        withdrawn: body.replacement === null,
+        // What its writer was shown: a contact with the result recorded after the call.
+        before:
+          slot.body.type === 'contact'
+            ? shownContact(slot as Slot<ContactBody>, slots.values(), held, (at) => held(seq, at)).body
+            : slot.body,
+        after: body.replacement,
+      });
+      if (body.replacement === null) slot.withdrawn = true;
+      else if (replaces) {
+        slot.body = body.replacement;
+        slot.versions.push({ seq, body: body.replacement });
+      }
+      return;
+    }
+    slots.set(entry.id, {
+      entryId: entry.id,
+      body,
+      recordedAt: entry.recordedAt,
+      recordedBy: entry.recordedBy,
+      corrections: [],
+      withdrawn: false,
+      seq,
+      versions: [{ seq, body }],
+    });
+    order.push(entry.id);
+  });
+  return { standing: order.map((id) => slots.get(id)!), held };
+}
+
+/**
+ * Which entries the writer of an entry held when it wrote it, as far as the chain tells
+ * (case-chain.ts: `index` counts the entries the writer held, `prevHash` names the last of them
+ * in read order). When the entries up to its parent are exactly `index` many, it held all of
+ * them; otherwise (another phone's entry came in later below its parent) only its ancestors
+ * through `prevHash` are certain. An entry whose parent is missing (a damaged chain, reported by
+ * verifyChain) is read as having held everything before it.
+ */
+function writerHeld(entries: readonly CaseEntry[]): WriterHeld {
+  const position = new Map(entries.map((e, i) => [e.hash, i]));
+  const parentOf = (i: number) => (i === 0 ? undefined : position.get(entries[i]!.prevHash));
+  const ancestors = new Map<number, ReadonlySet<number>>();
+  const ancestorsOf = (i: number): ReadonlySet<number> => {
+    let found = ancestors.get(i);
+    if (found === undefined) {
+      const path = new Set<number>();
+      for (let p = parentOf(i); p !== undefined && p < i && !path.has(p); p = parentOf(p)) path.add(p);
+      ancestors.set(i, (found = path));
+    }
+    return found;
+  };
+  return (writer, heldAt) => {
+    const parent = parentOf(writer);
+    if (parent === undefined || parent >= writer) return heldAt < writer;
+    if (heldAt > parent) return false;
+    return parent + 1 === entries[writer]!.index || ancestorsOf(writer).has(heldAt);
+  };
+}
+
+/**
+ * The contact as shown to a reader who holds the entries `shown` accepts (everyone: every entry).
+ * A correction of the contact restates the whole of what its writer was shown (the dialog starts
+ * from it, result and note included), so a result its writer had seen no longer applies after it;
+ * a result its writer could not have seen (recorded on another phone at the same time) still does.
+ */
+function shownContact(s: Slot<ContactBody>, slots: Iterable<Slot<FactBody>>, held: WriterHeld, shown: (seq: number) => boolean): Slot<ContactBody> {
+  // The contact itself is always held: whoever corrects it or records its result has it.
+  const versions = s.versions.filter((v, i) => i === 0 || shown(v.seq));
+  const restated = versions.slice(1).map((v) => v.seq);
+  const body = versions.at(-1)!.body;
   let result: ResultBody | undefined;
   let resultSeq = -1;
   for (const r of slots) {
-    if (r.body.type === 'result' && !r.withdrawn && r.body.contact === s.entryId && r.seq > s.seq && r.seq > resultSeq) {
-      result = r.body;
-      resultSeq = r.seq;
-    }
+    if (r.body.type !== 'result' || r.withdrawn || r.body.contact !== s.entryId || !shown(r.seq) || r.seq < resultSeq) continue;
+    if (restated.some((c) => held(c, r.seq))) continue;
+    result = r.body;
+    resultSeq = r.seq;
   }
-  if (result === undefined) return s;
-  const note = [s.body.note, result.note].filter((n) => n.trim() !== '').join(' / ');
-  return { ...s, body: { ...s.body, result: result.result, note } };
+  if (result === undefined) return body === s.body ? s : { ...s, body };
+  const note = [body.note, result.note].filter((n) => n.trim() !== '').join(' / ');
+  return { ...s, body: { ...body, result: result.result, note } };
 }
 
 /** The entry with this id, if the case has it. */

@@ -349,6 +349,34 @@ describe('claimDetailCsv', () => {
     });
   });
 
+  it('lists an outcome a later outcome entry replaced, with when, by whom and what it said, among the outcome\'s history', async () => {
+    // 入院 at night (山田), then 短期入所 the next morning (鈴木); a withdrawn 在宅で対応 in between.
+    const hospital: OutcomeBody = { type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '救急外来で様子見' };
+    const atHome: OutcomeBody = { ...hospital, outcome: '在宅で対応', note: '' };
+    const admitted: OutcomeBody = { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: '2026-12-01T01:00:00.000Z', note: '' };
+    const entries = await appendEntries([], [
+      { body: openBody({ officeId: office.id }), at: '2026-11-30T14:50:00.000Z' },
+      { body: contactBody(), at: '2026-11-30T15:20:00.000Z' },
+      { body: hospital, at: '2026-11-30T15:50:00.000Z', by: coordinator },
+      { body: atHome, at: '2026-11-30T16:00:00.000Z', by: coordinator },
+    ], 'case-o');
+    const kase = foldCase(
+      await appendEntries(entries, [
+        { body: { type: 'correction', corrects: entries[3]!.id, reason: '別の方の対応結果だったため', replacement: null }, at: '2026-11-30T16:20:00.000Z', by: supervisor },
+        { body: admitted, at: '2026-12-01T00:30:00.000Z', by: supervisor },
+        { body: { type: 'close', closedAt: '2026-12-01T00:40:00.000Z' }, at: '2026-12-01T00:40:00.000Z', by: supervisor },
+      ]),
+    );
+    const { rows, fields } = detail([kase], decisionsOf(createDecision('case-o')));
+    expect(fields).toEqual([...CLAIM_DETAIL_HEADERS]);
+    expect(rows[0]).toMatchObject({
+      対応結果: '短期入所',
+      入所先: 'あおぞら短期入所',
+      対応結果の訂正: '以前の対応結果（2026-12-01 00:50 山田 夜勤）／別の方の対応結果だったため（2026-12-01 01:20 鈴木 主任）',
+      '対応結果の訂正（訂正前 → 訂正後）': '以前の対応結果（対応結果 入院、対応結果のメモ 救急外来で様子見）／取消（対応結果 在宅で対応）',
+    });
+  });
+
   it('keeps the list of changes in step with the list of reasons when a correction changed nothing shown', () => {
     const c = createCase({ contacts: [createContact({ corrections: [correction('確認のため', '2026-11-30T17:00:00.000Z')] })] });
     const [row] = detail([c], decisionsOf(createDecision('case-1'))).rows;

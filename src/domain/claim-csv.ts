@@ -12,6 +12,7 @@ import type { CaseEntry, ContactBody, Current, EmergencyCase, Office, Superseded
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv, japanMonthOf } from './japan-time';
 import { changesText, correctionChanges, filledFieldsText } from './correction-changes';
+import { earlierOutcomes } from './case-fold';
 
 export type ClaimCsvEncoding = CsvByteEncoding;
 
@@ -290,14 +291,40 @@ function correctionNotes(corrections: readonly Superseded[]): string {
 /** a correction that changed nothing shown, so that the list stays in step with correctionNotes */
 const NOTHING_CHANGED = '（変更なし）';
 
+/** What a correction changed (or, for a withdrawal, what the withdrawn fact said). */
+function correctionValue(s: Superseded): string {
+  return s.withdrawn ? `取消（${filledFieldsText(s.before, time)}）` : changesText(correctionChanges(s, time)) || NOTHING_CHANGED;
+}
+
 /**
  * 「連絡・調整を行った時刻 2026-12-01 00:05 → 2026-11-30 23:55」: what each correction changed, in
  * the same order as correctionNotes (the n-th item of one is the n-th of the other).
  */
 function correctionValues(corrections: readonly Superseded[]): string {
-  return corrections
-    .map((s) => (s.withdrawn ? `取消（${filledFieldsText(s.before, time)}）` : changesText(correctionChanges(s, time)) || NOTHING_CHANGED))
-    .join(REASON_SEPARATOR);
+  return corrections.map(correctionValue).join(REASON_SEPARATOR);
+}
+
+/** An outcome a later outcome entry replaced (case-fold.ts earlierOutcomes): not withdrawn, and still evidence. */
+const EARLIER_OUTCOME = '以前の対応結果';
+
+/**
+ * The outcome's history for 対応結果の訂正 and its companion, oldest first, the n-th note beside
+ * the n-th value: each correction and withdrawal of any outcome (when and by whom it was made),
+ * and each earlier outcome a later outcome entry replaced (when and by whom it was recorded, and
+ * what it said), so that an outcome recorded again is never lost from the file.
+ */
+function outcomeHistory(c: EmergencyCase): { notes: string; values: string } {
+  const earlier = earlierOutcomes(c);
+  const outcomes = [...(c.outcome === null ? [] : [c.outcome]), ...c.withdrawnOutcomes, ...earlier];
+  const items = [
+    ...outcomes.flatMap((o) => o.corrections).map((s) => ({ at: s.at, note: correctionNotes([s]), value: correctionValue(s) })),
+    ...earlier.map((o) => ({
+      at: o.recordedAt,
+      note: `${EARLIER_OUTCOME}（${time(o.recordedAt)} ${o.recordedBy.name}）`,
+      value: `${EARLIER_OUTCOME}（${filledFieldsText(o.body, time)}）`,
+    })),
+  ].sort((a, b) => ms(a.at) - ms(b.at));
+  return { notes: items.map((i) => i.note).join(REASON_SEPARATOR), values: items.map((i) => i.value).join(REASON_SEPARATOR) };
 }
 
 function contactCells(k: Current<ContactBody>): Record<ContactColumn, string> {
@@ -330,10 +357,7 @@ function caseCells(
 ): Omit<DetailRow, ContactColumn | CountersignColumn> {
   const open = c.open.body;
   const outcome = c.outcome;
-  // The outcome's corrections and every withdrawn outcome (「誤って記録」), oldest first.
-  const outcomeFixes = [...(outcome?.corrections ?? []), ...c.withdrawnOutcomes.flatMap((w) => w.corrections)].sort(
-    (a, b) => ms(a.at) - ms(b.at),
-  );
+  const history = outcomeHistory(c);
   return {
     事業所名: office.name,
     事業所番号: office.officeNumber,
@@ -353,8 +377,8 @@ function caseCells(
     入所先: outcome?.body.facilityName ?? '',
     入所日時: time(outcome?.body.from ?? null),
     対応結果のメモ: outcome?.body.note ?? '',
-    対応結果の訂正: correctionNotes(outcomeFixes),
-    '対応結果の訂正（訂正前 → 訂正後）': correctionValues(outcomeFixes),
+    対応結果の訂正: history.notes,
+    '対応結果の訂正（訂正前 → 訂正後）': history.values,
     対応者: c.handler.name,
     終了時刻: time(c.closedAt),
     算定判定: CLAIM_STATUS_LABELS[d.status],

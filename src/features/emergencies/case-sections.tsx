@@ -15,6 +15,7 @@ import {
   type OutcomeKind,
   type Planning,
 } from '../../domain/emergency-case';
+import { earlierOutcomes } from '../../domain/case-fold';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { searchHouseholds } from '../../domain/search';
@@ -36,6 +37,7 @@ export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWi
   const { append, errors, busy } = useAppend(kase.id);
   const closed = kase.closedAt !== null;
   const o = kase.outcome;
+  const earlier = useMemo(() => earlierOutcomes(kase), [kase]);
   const lineOf = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
   const label = o ? lineOf(o.body) : '';
   // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.
@@ -62,6 +64,17 @@ export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWi
       ) : (
         <p>{T.noOutcome}</p>
       )}
+      {/* An outcome recorded again replaces the one before; that one stays readable, with who recorded it and when. */}
+      {earlier.map((e) => (
+        <div key={e.entryId} className="case-outcome case-outcome--earlier">
+          <p className="case-outcome__line">
+            <span className="case-tag">{T.earlierOutcome}</span> {lineOf(e.body)}
+          </p>
+          {e.body.note ? <p>{e.body.note}</p> : null}
+          <p className="case-meta">{T.recordedLine(formatJapanDateTime(e.recordedAt), e.recordedBy.name)}</p>
+          <CorrectionNotes corrections={e.corrections} />
+        </div>
+      ))}
       {/* A withdrawn outcome stays readable, marked 取消 with the reason, who and when. */}
       {kase.withdrawnOutcomes.map((w) => (
         <div key={w.entryId} className="case-outcome case-outcome--withdrawn">

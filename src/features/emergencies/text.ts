@@ -107,6 +107,8 @@ export const T = {
   outcomeFrom: '入所の日時（日本時間）',
   outcomeNote: '内容・メモ',
   recordOutcome: '対応結果を記録',
+  /** an outcome a later 対応結果を記録 replaced (not withdrawn), shown under the current one */
+  earlierOutcome: '以前の対応結果',
   outcomeLine: (kind: string, facility: string, from: string) =>
     [kind, facility, from ? `${from}から` : ''].filter(Boolean).join('　'),
   close: '対応を終了',

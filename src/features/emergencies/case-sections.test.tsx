@@ -1,0 +1,87 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
+import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import type { CaseEntry, OutcomeBody } from '../../domain/emergency-case';
+import { useApp } from '../../state/store';
+import { CasesScreen } from './cases-screen';
+
+const initial = useApp.getState();
+let session: FakeSession;
+const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' })] });
+const morning = { userId: 'user-2', name: '鈴木 主任' };
+
+/** The night's outcome 在宅で対応 (山田, 00:40 Japan time), replaced the next morning by 短期入所 (鈴木). */
+async function outcomeRecordedTwice(): Promise<CaseEntry[]> {
+  const atHome: OutcomeBody = { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '叔母が今夜は泊まる' };
+  const admitted: OutcomeBody = {
+    type: 'outcome',
+    outcome: '短期入所',
+    facilityId: 'fac-1',
+    facilityName: 'あおぞら短期入所',
+    from: '2026-12-01T01:00:00.000Z',
+    note: '',
+  };
+  return appendEntries([], [
+    { body: openBody(), at: '2026-11-30T14:50:00.000Z' },
+    { body: contactBody(), at: '2026-11-30T15:20:00.000Z' },
+    { body: atHome, at: '2026-11-30T15:40:00.000Z' },
+    { body: admitted, at: '2026-12-01T00:30:00.000Z', by: morning },
+  ]);
+}
+
+beforeEach(() => {
+  session = createFakeSession();
+  useApp.setState({ session, phase: 'unlocked', households: new Map([[household.id, household]]) });
+});
+afterEach(() => {
+  useApp.setState(initial, true);
+  window.location.hash = '';
+});
+
+async function go(hash: string) {
+  await act(async () => {
+    window.location.hash = hash;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+}
+
+describe('対応結果: an outcome recorded again', () => {
+  it('shows the current outcome, and under it the earlier one marked 以前の対応結果 with when and by whom it was recorded', async () => {
+    useApp.setState({ caseEntries: new Map([['case-1', await outcomeRecordedTwice()]]) });
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = await screen.findByRole('region', { name: '対応結果' });
+    const lines = [...section.querySelectorAll('.case-outcome__line')].map((p) => p.textContent);
+    expect(lines).toEqual(['短期入所　あおぞら短期入所　2026年12月1日 10:00から', '以前の対応結果 在宅で対応']);
+    const earlier = section.querySelector<HTMLElement>('.case-outcome--earlier')!;
+    expect(within(earlier).getByText('叔母が今夜は泊まる')).toBeInTheDocument();
+    expect(within(earlier).getByText('記録 2026年12月1日 00:40・山田 夜勤')).toBeInTheDocument();
+    // Replaced, not withdrawn: it is not marked 取消.
+    expect(within(section).queryByText('取消', { selector: '.case-tag' })).toBeNull();
+  });
+
+  it('keeps the first outcome on the screen when 対応結果を記録 is pressed again', async () => {
+    const user = userEvent.setup();
+    useApp.setState({ caseEntries: new Map([['case-1', await appendEntries([], [openBody(), contactBody()])]]) });
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = () => screen.getByRole('region', { name: '対応結果' });
+    await user.click(await within(section()).findByRole('button', { name: '対応結果を記録' }));
+    await user.selectOptions(within(section()).getByRole('combobox', { name: '対応結果' }), '在宅で対応');
+    await user.click(within(section()).getByRole('button', { name: '記録する' }));
+    await within(section()).findByText('在宅で対応', { selector: '.case-outcome__line' });
+
+    await user.click(within(section()).getByRole('button', { name: '対応結果を記録' }));
+    await user.selectOptions(within(section()).getByRole('combobox', { name: '対応結果' }), '入院');
+    await user.click(within(section()).getByRole('button', { name: '記録する' }));
+    await within(section()).findByText('入院', { selector: '.case-outcome__line' });
+
+    const earlier = section().querySelector<HTMLElement>('.case-outcome--earlier')!;
+    expect(earlier).toHaveTextContent('以前の対応結果 在宅で対応');
+    expect(within(earlier).getByText(/^記録 \d{4}年\d+月\d+日 \d{2}:\d{2}・テスト 太郎$/)).toBeInTheDocument();
+    await waitFor(() => expect(useApp.getState().caseEntries.get('case-1')!.map((e) => e.body.type)).toEqual(['open', 'contact', 'outcome', 'outcome']));
+  });
+});
