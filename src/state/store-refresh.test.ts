@@ -46,3 +46,41 @@ describe('refreshRecords', () => {
     expect(state.caseEntries.get('case-1')?.map((e) => e.id)).toEqual([entry!.id]);
   });
 });
+
+describe('a write that ends after a lock', () => {
+  it('is kept in the vault but brings nothing decrypted back into the locked app (a household, a case entry)', async () => {
+    await useApp.getState().start(createVault(`lock-race-${crypto.randomUUID()}`));
+    await useApp.getState().setUp('夜間 太郎', PASSPHRASE);
+    const session = useApp.getState().session!;
+    const sato = createHousehold({ id: 'h-sato', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', furigana: 'さとう ようた' })] });
+    // Both are written, but their answers come back only after the phone has locked (a big
+    // household, a slow disk: the lock's own transaction may finish first).
+    let locked!: () => void;
+    const lockDone = new Promise<void>((resolve) => (locked = resolve));
+    for (const method of ['put', 'append'] as const) {
+      const original = session[method].bind(session) as (...args: unknown[]) => Promise<unknown>;
+      vi.spyOn(session, method).mockImplementation((async (...args: unknown[]) => {
+        const written = await original(...args);
+        await lockDone;
+        return written;
+      }) as never);
+    }
+    const saving = useApp.getState().saveHousehold(sato, 'create');
+    const appending = useApp.getState().appendCaseEntry(null, openBody({ requestedAtReason: '折り返しの電話で記録' }));
+    await vi.waitFor(() => expect(session.append).toHaveBeenCalled());
+    await useApp.getState().lock('manual');
+    locked();
+    await Promise.allSettled([saving, appending]);
+
+    const state = useApp.getState();
+    expect(state.phase).toBe('locked');
+    expect(state.households.size).toBe(0);
+    expect(state.summaries.size).toBe(0);
+    expect(searchHouseholds(state.index, 'さとう')).toEqual([]);
+    expect(state.caseEntries.size).toBe(0);
+    // What was written stays written: the next unlock shows it.
+    await useApp.getState().unlock(session.user.id, PASSPHRASE);
+    await vi.waitFor(() => expect(useApp.getState().summaries.has('h-sato')).toBe(true));
+    expect(useApp.getState().caseEntries.size).toBe(1);
+  });
+});

@@ -218,6 +218,14 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     return session;
   }
 
+  /**
+   * The app was locked (or another person unlocked) while `session` wrote: what it wrote is in the
+   * vault, but must not come back into the locked app's memory (a lock drops every decrypted record).
+   */
+  function lockedSince(session: VaultSession): boolean {
+    return get().session !== session;
+  }
+
   function summariesOf(households: Iterable<Household>): Map<string, HouseholdSummary> {
     const summaries = new Map<string, HouseholdSummary>();
     for (const h of households) summaries.set(h.id, summarizeHousehold(h));
@@ -442,6 +450,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async saveHousehold(household, op) {
       const session = requireSession();
       await guarded(() => session.put('household', household.id, household, op));
+      if (lockedSince(session)) return;
       const households = new Map(get().households);
       households.set(household.id, household);
       const summary = summarizeHousehold(household);
@@ -455,6 +464,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async saveFacility(facility, op) {
       const session = requireSession();
       await guarded(() => session.put('facility', facility.id, facility, op));
+      if (lockedSince(session)) return;
       set({ facilities: new Map(get().facilities).set(facility.id, facility) });
     },
 
@@ -463,6 +473,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() =>
         session.putMany('facility', items.map(({ facility, op }) => ({ id: facility.id, data: facility, op }))),
       );
+      if (lockedSince(session)) return;
       const facilities = new Map(get().facilities);
       for (const { facility } of items) facilities.set(facility.id, facility);
       set({ facilities });
@@ -471,12 +482,14 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async saveOffice(office, op) {
       const session = requireSession();
       await guarded(() => session.put('office', office.id, office, op));
+      if (lockedSince(session)) return;
       set({ offices: new Map(get().offices).set(office.id, office) });
     },
 
     async saveBonusRecord(kind, record, op) {
       const session = requireSession();
       await guarded(() => session.put(kind, record.id, record, op));
+      if (lockedSince(session)) return;
       set({ bonus: withBonus(get().bonus, kind, record) });
     },
     async saveTrialStay(stay, op) {
@@ -484,6 +497,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       // A stay of a demo household is demo data: kept off the change log, cleared with the demo.
       if (get().demoIds.has(stay.householdId)) await guarded(() => session.putDemo('trial-stay', [{ id: stay.id, data: stay }]));
       else await guarded(() => session.put('trial-stay', stay.id, stay, op));
+      if (lockedSince(session)) return;
       set({ trialStays: new Map(get().trialStays).set(stay.id, stay) });
     },
 
@@ -509,6 +523,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const demo = subjectHousehold !== null && get().demoIds.has(subjectHousehold);
         await guarded(() => session.append('case-entry', entry.id, entry, { demo }));
         const entries = [...before, entry];
+        if (lockedSince(session)) return foldCase(entries);
         set({ caseEntries: new Map(get().caseEntries).set(id, entries) });
         return foldCase(entries);
       });
@@ -521,6 +536,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         if (record.body.type === 'close' && active !== null) throw new CaseEntryRejected([CLOSE_MESSAGES.alreadyClosed(active.body.sentOn)]);
         if (record.body.type === 'cancel' && active?.id !== record.body.cancels) throw new CaseEntryRejected([CLOSE_MESSAGES.notClosed]);
         await guarded(() => session.append('month-close', record.id, record, { demo: options.demo ?? false }));
+        if (lockedSince(session)) return;
         set({ monthCloses: new Map(get().monthCloses).set(record.id, record) });
       });
     },
