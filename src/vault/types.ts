@@ -266,7 +266,11 @@ export type AccessAction =
   /** a wrong passphrase before this unlock: no key exists then, so it is written by the next unlock of the same person */
   | 'unlock-failed'
   /** a household's details shared (printed for a facility) with no 同意書 recorded; `reason` says why */
-  | 'share-without-consent';
+  | 'share-without-consent'
+  /** a claim file written (明細・一覧・請求後の変更, at 請求済みにする too); `reason` says which month, office and file */
+  | 'export-claims'
+  /** the claims' evidence report opened for printing; `reason` says which month and office */
+  | 'print-evidence';
 
 /** 閲覧記録: who opened what, when. Append-only. */
 export interface AccessLogEntry {
@@ -276,7 +280,7 @@ export interface AccessLogEntry {
   readonly userName: string;
   readonly action: AccessAction;
   readonly householdId: string | null;
-  /** why, when the action needs one (share-without-consent) */
+  /** why, when the action needs one (share-without-consent), or what left the device (export-claims, print-evidence) */
   readonly reason?: string;
 }
 

@@ -284,6 +284,21 @@ describe('claims screen', () => {
       '',
     ]);
     expect(screen.getByText(T.exported('soudan-kyouka-summary-1234567890-2026-12-sjis.csv', '集計CSV', 'Shift_JIS'))).toBeInTheDocument();
+    // Both files left the device: each is in the 閲覧記録, with the month, the office and the file.
+    const log = await useApp.getState().session!.accessLog();
+    expect(log.filter((e) => e.action === 'export-claims').map((e) => e.reason)).toEqual([
+      `2026年12月・${office.name}・明細CSV`,
+      `2026年12月・${office.name}・集計CSV`,
+    ]);
+  });
+
+  it('writes no file when the 閲覧記録 cannot be written, and says why', async () => {
+    const { user } = mount(await decemberCases());
+    await screen.findByText(T.chainAllOk(7));
+    vi.spyOn(useApp.getState().session!, 'logAccess').mockRejectedValue(new Error('QuotaExceededError'));
+    await user.click(screen.getByRole('button', { name: T.exportDetail }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(T.exportNotLogged);
+    expect(downloads).toEqual([]);
   });
 
   it('refuses a Shift_JIS file that cannot hold a name, says where, and offers UTF-8', async () => {
@@ -318,6 +333,15 @@ describe('claims screen', () => {
 });
 
 describe('evidence report', () => {
+  it('is in the 閲覧記録 once per opening: a page made to be printed', async () => {
+    mount(await decemberCases(), '#/claims/print?office=office-1&month=2026-12');
+    expect(screen.getByRole('heading', { name: T.reportTitle })).toBeInTheDocument();
+    const printed = async () => (await useApp.getState().session!.accessLog()).filter((e) => e.action === 'print-evidence');
+    await waitFor(async () => expect((await printed()).map((e) => e.reason)).toEqual([`2026年12月・${office.name}・${T.reportTitle}`]));
+    await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
+    expect(await printed()).toHaveLength(1);
+  });
+
   it('shows every contact with its Japan time, withdrawn and corrected ones with the original value, reason, who and when', async () => {
     const supervisor: Actor = { userId: 'user-2', name: '鈴木 主任' };
     const entries = await night('case-r', '2026-11-30T14:50:00.000Z', {

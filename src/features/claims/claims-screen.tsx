@@ -45,6 +45,7 @@ import { T } from './text';
 import { brokenCases, subjectName, useChainChecks, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
 import './claims.css';
 import { downloadBytes } from '../../ui/download';
+import { exportSubject, useLogExport } from './log-export';
 
 export function ClaimsScreen() {
   const route = parseClaimsRoute(useHash());
@@ -286,6 +287,7 @@ function ExportSection({
 }) {
   const [written, setWritten] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const logExport = useLogExport();
   const blocked = brokenCases(claim.cases, chain).length > 0;
   const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
   const countersigns = useCountersigns(entries);
@@ -293,24 +295,31 @@ function ExportSection({
   const pending = claim.cases.filter((c) => claim.decisions.get(c.id)?.status === 'pending').length;
   const open = claim.cases.filter((c) => c.closedAt === null).length;
 
-  function run(kind: ExportKind, enc: ClaimCsvEncoding) {
+  async function run(kind: ExportKind, enc: ClaimCsvEncoding) {
     setWritten(null);
     setProblem(null);
     if (blocked || waiting) return;
+    let file: { bytes: Uint8Array; fileName: string };
     try {
       assertExportable(claim.cases, month);
       const text =
         kind === 'summary'
           ? claimSummaryCsv(claim.summary, office, month)
           : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup });
-      const bytes = encodeClaimCsv(text, enc);
-      const fileName = claimExportFileName(kind, office.officeNumber, month, enc);
-      downloadBytes(bytes, fileName, 'text/csv');
-      setWritten(T.exported(fileName, T.exportKinds[kind], T.encodingNames[enc]));
+      file = { bytes: encodeClaimCsv(text, enc), fileName: claimExportFileName(kind, office.officeNumber, month, enc) };
     } catch (e) {
       if (e instanceof ClaimCsvError) setProblem({ kind, code: e.code, message: e.message });
       else setProblem({ kind, code: 'failed', message: T.exportFailed });
+      return;
     }
+    try {
+      await logExport(exportSubject(month, office.name, T.exportKinds[kind]));
+    } catch {
+      setProblem({ kind, code: 'failed', message: T.exportNotLogged });
+      return;
+    }
+    downloadBytes(file.bytes, file.fileName, 'text/csv');
+    setWritten(T.exported(file.fileName, T.exportKinds[kind], T.encodingNames[enc]));
   }
 
   return (
@@ -334,11 +343,12 @@ function ExportSection({
           { value: 'shift_jis', label: T.encodingSjis },
         ]}
       />
+      <p className="muted claims-export-privacy">{T.exportPrivacy}</p>
       <div className="claims-actions">
-        <Button variant="primary" disabled={blocked || waiting} onClick={() => run('summary', encoding)}>
+        <Button variant="primary" disabled={blocked || waiting} onClick={() => void run('summary', encoding)}>
           {T.exportSummary}
         </Button>
-        <Button variant="primary" disabled={blocked || waiting} onClick={() => run('detail', encoding)}>
+        <Button variant="primary" disabled={blocked || waiting} onClick={() => void run('detail', encoding)}>
           {T.exportDetail}
         </Button>
       </div>
@@ -350,7 +360,7 @@ function ExportSection({
               <Button
                 onClick={() => {
                   setEncoding('utf-8-bom');
-                  run(problem.kind, 'utf-8-bom');
+                  void run(problem.kind, 'utf-8-bom');
                 }}
               >
                 {T.useUtf8}

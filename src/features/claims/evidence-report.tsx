@@ -10,9 +10,10 @@
  * Printing writes no 閲覧記録 entry: the vault's access actions are per household and this report
  * spans many; widening them is a vault change, not a screen's.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useApp } from '../../state/store';
 import { useCountersigns, type Countersigns } from '../../state/use-countersigns';
+import { useLogOpen } from '../../state/use-log-open';
 import { COUNTERSIGN_LABELS, countersignSummary, type EntryCountersign } from '../../domain/countersign-status';
 import { formatFingerprint } from '../../protocol/countersign';
 import { retentionUntil } from '../../domain/case-fold';
@@ -30,6 +31,7 @@ import { SummaryTable } from './summary-table';
 import { T } from './text';
 import { useClaimChanges } from './month-close';
 import { brokenCases, subjectName, useChainChecks, useMonthClaim } from './use-claims';
+import { exportSubject, useLogExport } from './log-export';
 import './claims.css';
 
 const at = (instant: string) => formatJapanDateTime(instant);
@@ -264,6 +266,13 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
   const countersigns = useCountersigns(entries);
   const ready = chain.done && countersigns.done;
   const printedBy = useApp((s) => s.session?.user.displayName ?? '');
+  // A page made to be printed (the browser's own print too): in the 閲覧記録 once per opening, as a household's print sheet.
+  const logPrint = useLogExport('print-evidence');
+  const reportName = claim.office?.name;
+  const logOpen = useCallback(async () => {
+    if (reportName !== undefined) await logPrint(exportSubject(month, reportName, T.reportTitle));
+  }, [logPrint, month, reportName]);
+  useLogOpen(reportName !== undefined && claim.cases.length > 0 ? `${officeId}:${month}` : null, logOpen);
   const [printedAt] = useState(() => formatJapanDateTime(new Date()));
   const office = claim.office;
   const broken = brokenCases(claim.cases, chain);

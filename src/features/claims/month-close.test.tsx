@@ -102,6 +102,9 @@ describe('請求済み on the claims screen (issue 14 point 3)', () => {
 
     await user.click(within(changes).getByRole('button', { name: T.exportChanges }));
     expect(blobs.at(-1)!.name).toBe('soudan-kyouka-changes-1234567890-2026-11.csv');
+    // Every file that left the device is in the 閲覧記録: the two sent at the close, then the changes.
+    const exported = (await useApp.getState().session!.accessLog()).filter((e) => e.action === 'export-claims').map((e) => e.reason);
+    expect(exported).toEqual([`2026年11月・${office.name}・集計CSV・明細CSV`, `2026年11月・${office.name}・${T.exportChanges}`]);
     const text = new TextDecoder().decode(new Uint8Array(await blobs.at(-1)!.blob.arrayBuffer()));
     expect(text).toContain('case-h,1200000002,田中 花子,記録の訂正,結果を取り違えたため訂正,算定,1,700,算定不可,,0,0,700,返還（過誤調整）');
 

@@ -37,6 +37,7 @@ import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { downloadBytes } from '../../ui/download';
+import { exportSubject, useLogExport } from './log-export';
 import { TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { monthLabel } from './route';
@@ -74,6 +75,7 @@ export function CloseSection({
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<readonly string[]>([]);
+  const logExport = useLogExport();
   const waiting = !chain.done || !countersigns.done;
   const total = summaryTotals(claim.summary);
   const history = historyOf(records, office.id, month);
@@ -115,6 +117,13 @@ export function CloseSection({
         recordedBy: actorOf(session),
         deviceId: session.deviceId,
       });
+      // The files leave the device: in the 閲覧記録 first, or not at all (nothing is closed then).
+      try {
+        await logExport(exportSubject(month, office.name, files.map((f) => T.exportKinds[f.kind]).join('・')));
+      } catch {
+        setProblems([T.exportNotLogged]);
+        return;
+      }
       await appendMonthClose(record, { demo });
       for (const f of files) downloadBytes(f.bytes, f.fileName, 'text/csv');
       setProblems([]);
@@ -253,17 +262,28 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
   const claimMore = changes.reduce((n, c) => n + Math.max(c.difference, 0), 0);
   const giveBack = changes.reduce((n, c) => n + Math.max(-c.difference, 0), 0);
 
-  function exportChanges() {
+  const logExport = useLogExport();
+
+  async function exportChanges() {
     setProblem(null);
     setWritten(null);
+    let bytes: Uint8Array;
+    let fileName: string;
     try {
-      const bytes = encodeClaimCsv(claimChangesCsv(close, changes), encoding);
-      const fileName = claimExportFileName('changes', close.body.office.officeNumber, close.month, encoding);
-      downloadBytes(bytes, fileName, 'text/csv');
-      setWritten(T.exported(fileName, T.exportChanges, T.encodingNames[encoding]));
+      bytes = encodeClaimCsv(claimChangesCsv(close, changes), encoding);
+      fileName = claimExportFileName('changes', close.body.office.officeNumber, close.month, encoding);
     } catch (e) {
       setProblem(e instanceof ClaimCsvError ? e.message : T.exportFailed);
+      return;
     }
+    try {
+      await logExport(exportSubject(close.month, close.body.office.name, T.exportChanges));
+    } catch {
+      setProblem(T.exportNotLogged);
+      return;
+    }
+    downloadBytes(bytes, fileName, 'text/csv');
+    setWritten(T.exported(fileName, T.exportChanges, T.encodingNames[encoding]));
   }
 
   return (
@@ -289,7 +309,7 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
               </li>
             ))}
           </ul>
-          <Button variant="primary" className="claims-wide" onClick={exportChanges}>
+          <Button variant="primary" className="claims-wide" onClick={() => void exportChanges()}>
             {T.exportChanges}
           </Button>
         </>

@@ -74,6 +74,8 @@ export const T = {
     lock: 'ロック',
     'unlock-failed': '解錠の失敗（パスフレーズ違い・この次の解錠で記録）',
     'share-without-consent': '同意書なしで世帯の情報を提供',
+    'export-claims': '請求のファイルを書き出し',
+    'print-evidence': '対応記録の報告書を開いた（印刷用）',
   } satisfies Record<AccessAction, string>,
   unknownHousehold: '（この端末にない世帯）',
   unnamedHousehold: '（氏名未入力の世帯）',
