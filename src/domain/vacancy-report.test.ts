@@ -5,7 +5,7 @@ import { futureReportError, reportVacancy, VACANCY_HISTORY_KEPT } from './vacanc
 
 const NOW = '2026-12-04T08:00:00.000Z'; // Friday 17:00 in Japan
 const facility = (patch: Partial<Facility> = {}): Facility => ({ ...emptyFacility('f-1', '2026-01-01T00:00:00.000Z'), name: 'ひだまり', ...patch });
-const input = { beds: '2', reportedBy: '田中', from: '' as const, until: '' as const, note: '' };
+const input = { beds: '2', reportedBy: '田中', ranged: false, from: '' as const, until: '' as const, note: '' };
 
 describe('空床の報告', () => {
   it('records beds now with the typed reporter and keeps the report before it as history', () => {
@@ -19,7 +19,7 @@ describe('空床の報告', () => {
 
   it('records beds for a date range (the weekend) and keeps only the last reports', () => {
     const history = Array.from({ length: VACANCY_HISTORY_KEPT }, (_, i) => ({ beds: i, asOf: NOW, reportedBy: 'x' }));
-    const r = reportVacancy(facility({ vacancy: { beds: 9, asOf: NOW, reportedBy: 'y' }, vacancyHistory: history }), { ...input, from: '2026-12-05', until: '2026-12-06' }, NOW);
+    const r = reportVacancy(facility({ vacancy: { beds: 9, asOf: NOW, reportedBy: 'y' }, vacancyHistory: history }), { ...input, ranged: true, from: '2026-12-05', until: '2026-12-06' }, NOW);
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.facility.vacancy).toMatchObject({ beds: 2, from: '2026-12-05', until: '2026-12-06' });
     expect(r.facility.vacancyHistory).toHaveLength(VACANCY_HISTORY_KEPT);
@@ -27,12 +27,28 @@ describe('空床の報告', () => {
   });
 
   it('says what is wrong: beds, reporter, an upside-down or past period', () => {
-    const r = reportVacancy(facility(), { beds: 'たくさん', reportedBy: ' ', from: '2026-12-06', until: '2026-12-05', note: '' }, NOW);
+    const r = reportVacancy(facility(), { beds: 'たくさん', reportedBy: ' ', ranged: true, from: '2026-12-06', until: '2026-12-05', note: '' }, NOW);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(Object.keys(r.errors).sort()).toEqual(['beds', 'reportedBy', 'until']);
-    const past = reportVacancy(facility(), { ...input, from: '2026-12-01', until: '2026-12-02' }, NOW);
+    const past = reportVacancy(facility(), { ...input, ranged: true, from: '2026-12-01', until: '2026-12-02' }, NOW);
     expect(past.ok ? null : past.errors.until).toBe('過ぎた期間の空床は報告できません。');
+  });
+
+  it('a period chosen with its dates left empty is refused with what to enter, never saved as beds now', () => {
+    const before = facility({ vacancy: { beds: 0, asOf: '2026-12-03T08:00:00.000Z', reportedBy: '佐藤' } });
+    const r = reportVacancy(before, { ...input, ranged: true }, NOW);
+    expect(r.ok ? r.facility.vacancy : null).toBeNull();
+    if (r.ok) return;
+    expect(r.errors).toEqual({ from: '期間の初日（空きが始まる日）を入れてください。', until: '期間の最終日（空きが終わる日）を入れてください。' });
+    const half = reportVacancy(before, { ...input, ranged: true, from: '2026-12-05' }, NOW);
+    expect(half.ok ? null : half.errors).toEqual({ until: '期間の最終日（空きが終わる日）を入れてください。' });
+  });
+
+  it('dates typed before switching back to now are left out of a report for now', () => {
+    const r = reportVacancy(facility(), { ...input, from: '2026-12-05', until: '2026-12-06' }, NOW);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.facility.vacancy).toEqual({ beds: 2, asOf: NOW, reportedBy: '田中' });
   });
 
   it('refuses a report dated in the future, beyond a few minutes of clock difference', () => {

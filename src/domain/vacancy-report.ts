@@ -16,7 +16,12 @@ export interface VacancyReportInput {
   /** as typed (full-width digits are fine) */
   readonly beds: string;
   readonly reportedBy: string;
-  /** '' for "now"; otherwise both dates (YYYY-MM-DD, Japan) */
+  /**
+   * 「期間を指定」 chosen: both dates are then required. Without it the report is for now and the
+   * dates (perhaps typed before switching back) are ignored.
+   */
+  readonly ranged: boolean;
+  /** YYYY-MM-DD, Japan; '' until typed */
   readonly from: IsoDate | '';
   readonly until: IsoDate | '';
   readonly note: string;
@@ -37,10 +42,11 @@ export function reportVacancy(
   const reportedBy = input.reportedBy.trim();
   if (reportedBy === '') errors.reportedBy = '報告者（あなたの名前）を入れてください。';
   const today = japanDateOf(now);
-  const period = input.from !== '' || input.until !== '';
+  // The choice, not the dates, says whether there is a period: empty dates must not turn a weekend into "now".
+  const period = input.ranged;
   if (period) {
-    if (!isValidIsoDate(input.from)) errors.from = '期間の初日を入れてください。';
-    if (!isValidIsoDate(input.until)) errors.until = '期間の最終日を入れてください。';
+    if (!isValidIsoDate(input.from)) errors.from = '期間の初日（空きが始まる日）を入れてください。';
+    if (!isValidIsoDate(input.until)) errors.until = '期間の最終日（空きが終わる日）を入れてください。';
     else if (isValidIsoDate(input.from) && input.until < input.from) errors.until = '最終日が初日より前になっています。';
     else if (input.until < today) errors.until = '過ぎた期間の空床は報告できません。';
   }

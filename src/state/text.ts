@@ -2,4 +2,8 @@
 export const T = {
   draftRestored: '保存していない入力を復元しました',
   discardDraft: '破棄',
+  // asked before 「破棄」 throws the restored input away, worded as the forms' キャンセル asks
+  discardDraftTitle: '復元した入力を破棄しますか',
+  discardDraftBody: '保存していない入力は失われます。破棄すると元に戻せません。',
+  discardDraftConfirm: '破棄する',
 } as const;

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from '../ui/button';
+import { ConfirmDialog } from '../ui/dialog';
 import { Notice } from '../ui/layout';
 import { useApp } from './store';
 import { T } from './text';
@@ -90,17 +91,37 @@ export function useReopenForDraft(key: string | null, reopen: () => void) {
   }, [key, session]);
 }
 
-/** 「保存していない入力を復元しました」 (or the form's own `message`) with 「破棄」, atop every form that restores a draft. */
+/**
+ * 「保存していない入力を復元しました」 (or the form's own `message`) with 「破棄」, atop every form that
+ * restores a draft. 「破棄」 asks first, as キャンセル does: the draft may be an hour's interview, and
+ * once discarded nothing brings it back.
+ */
 export function DraftRestored({ onDiscard, message = T.draftRestored }: { onDiscard: () => void; message?: string }) {
+  const [confirming, setConfirming] = useState(false);
   return (
-    <Notice
-      action={
-        <Button variant="ghost" onClick={onDiscard}>
-          {T.discardDraft}
-        </Button>
-      }
-    >
-      {message}
-    </Notice>
+    <>
+      <Notice
+        action={
+          <Button variant="ghost" onClick={() => setConfirming(true)}>
+            {T.discardDraft}
+          </Button>
+        }
+      >
+        {message}
+      </Notice>
+      <ConfirmDialog
+        open={confirming}
+        title={T.discardDraftTitle}
+        confirmLabel={T.discardDraftConfirm}
+        danger
+        onConfirm={() => {
+          setConfirming(false);
+          onDiscard();
+        }}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{T.discardDraftBody}</p>
+      </ConfirmDialog>
+    </>
   );
 }

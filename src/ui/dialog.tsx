@@ -1,5 +1,5 @@
 /** A confirmation before anything destructive. Uses the native <dialog> for focus trapping and Esc. */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Button } from './button';
 
 export function ConfirmDialog({
@@ -22,6 +22,8 @@ export function ConfirmDialog({
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Its own id: a dialog may open over another (「破棄」 of a draft restored inside a dialog), each named by its own title.
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -34,10 +36,20 @@ export function ConfirmDialog({
     }
   }, [open]);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onCancel={(e) => (e.preventDefault(), onCancel())}>
+    // Esc answers this dialog only: React passes 'cancel' on to the dialogs around it.
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        onCancel();
+      }}
+    >
       {open ? (
         <>
-          <h2 id="dialog-title" className="dialog__title">
+          <h2 id={titleId} className="dialog__title">
             {title}
           </h2>
           <div className="dialog__body">{children}</div>

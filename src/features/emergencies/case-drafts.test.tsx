@@ -92,6 +92,21 @@ describe('case drafts across an idle lock', () => {
     expect(useApp.getState().unsaved.size).toBe(0);
   });
 
+  it('破棄 of a restored call note asks first; only 破棄する empties the form and drops the draft', async () => {
+    const { user, caseId, lockAndUnlock } = await openCase();
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+    await lockAndUnlock();
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '破棄' }));
+    const ask = screen.getByRole('dialog', { name: '復元した入力を破棄しますか' });
+    expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認中、折り返し2時半');
+    await user.click(within(ask).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(screen.getByLabelText('メモ')).toHaveValue(''));
+    await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).not.toContain(contactDraftKey(caseId)));
+  });
+
   it('reopens the outcome form by itself after unlock, and keeps the claim note on the page', async () => {
     const { user, lockAndUnlock } = await openCase();
     await user.click(screen.getByRole('button', { name: '対応結果を記録' }));

@@ -2,8 +2,12 @@
  * Starting a case. The request time is stamped the moment the coordinator taps 「緊急対応を開始」
  * (the form's first render), and kept in an encrypted draft, so a lock in the middle of a long call
  * does not lose it. Setting the time back by hand asks for a reason (seeds/004 §24-3 (3)).
+ * The office it is handled by (and claimed under) sits near the top: the user's own or last used,
+ * else chosen, never the alphabetically first of a network (case-office.ts).
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useStore } from 'zustand';
+import { syncStatus } from '../../sync/status';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { useFormDraft } from '../../state/use-form-draft';
 import { useHousehold } from '../../state/use-household';
@@ -20,6 +24,7 @@ import { casePaths, navigate } from './route';
 import { T } from './text';
 import { useAllCases } from './use-cases';
 import { caseKeyLookupOf, casesNear, personFactsLookupOf } from '../../domain/claim-rules';
+import { defaultCaseOffice, lastCaseOffice, ownOfficeIdOf, rememberCaseOffice } from './case-office';
 
 interface StartForm {
   /** ISO instant of the tap */
@@ -31,6 +36,7 @@ interface StartForm {
   readonly detail: string;
   readonly caller: string;
   readonly callerPhone: string;
+  /** '' until chosen, when several offices could handle it and none is known to be this user's */
   readonly officeId: string;
   /** 「同じ緊急事態ですか？」: '' until answered 「別の緊急事態」 (absent in drafts from before the question) */
   readonly separate?: boolean;
@@ -82,22 +88,27 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const allCases = useAllCases();
   const person = household?.persons.find((p) => p.id === personId);
   const officeList = useMemo(() => [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')), [offices]);
+  const userId = session?.user.id ?? null;
+  const ownOffice = useStore(syncStatus, ownOfficeIdOf);
+  const officeDefault = useMemo(() => defaultCaseOffice(officeList, ownOffice, userId === null ? null : lastCaseOffice(userId)), [officeList, ownOffice, userId]);
   const draftKey = `case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}`;
 
   const [form, setForm] = useState<StartForm | null>(null);
   const [errors, setErrors] = useState<readonly string[]>([]);
+  const [officeError, setOfficeError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const { finish } = useFormDraft(draftKey, form, form !== null);
 
   useEffect(() => {
     let live = true;
-    const fallback = freshForm(officeList[0]?.id ?? '');
+    const fallback = freshForm(officeDefault);
     // Stamp first, then look for a draft: a draft from before a lock keeps its original stamp.
     setForm(fallback);
     void session
       ?.loadDraft<StartForm>(draftKey)
       .then((draft) => {
-        if (live && draft) setForm(draft);
+        // a draft from before any office was known takes the one known now, as a fresh form would
+        if (live && draft) setForm(draft.officeId === '' ? { ...draft, officeId: fallback.officeId } : draft);
       })
       .catch(() => undefined);
     return () => {
@@ -105,6 +116,11 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     };
     // Only on open (draftKey): the stamp must not move when the offices or the session object change.
   }, [draftKey]);
+
+  // The user's office learnt after the form opened (the first sync since the unlock): filled in while none is chosen.
+  useEffect(() => {
+    if (officeDefault !== '') setForm((f) => (f !== null && f.officeId === '' ? { ...f, officeId: officeDefault } : f));
+  }, [officeDefault]);
 
   if (householdId !== null && !person) {
     return (
@@ -129,6 +145,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const nearby = casesNear(subject, fromJapanInputValue(form.requestedAt) ?? form.stampedAt, allCases, caseKeyLookupOf(personFactsLookupOf(summaries)));
   const separate = form.separate === true;
   const separateReason = form.separateReason ?? '';
+  const chooseOffice = officeList.length > 1;
+  const officeChosen = officeList.some((o) => o.id === form.officeId);
 
   /** 「同じ緊急事態」: no second case; the draft is dropped and the existing case opens. */
   async function openExisting(caseId: string) {
@@ -136,14 +154,23 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     navigate(casePaths.case(caseId), { replace: true });
   }
 
-  async function submit(e: FormEvent) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (busy || form === null) return;
     const body = openBodyOf(form, subject, Date.now());
+    const officeMissing = chooseOffice && !officeChosen;
+    setOfficeError(officeMissing ? T.officeMissing : undefined);
+    if (officeMissing) {
+      // the field is near the top, the button at the bottom: show where the answer is wanted
+      const field = e.currentTarget.elements.namedItem('officeId');
+      if (field instanceof HTMLSelectElement) field.focus();
+    }
     if (Array.isArray(body)) {
       setErrors(body);
       return;
     }
+    setErrors([]);
+    if (officeMissing) return;
     if (nearby.length > 0 && !separate) return setErrors([T.sameUnanswered]);
     if (nearby.length > 0 && separateReason.trim() === '') return setErrors([T.sameReasonMissing]);
     setBusy(true);
@@ -165,6 +192,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         ),
       );
       if (answered.includes(false)) window.alert(T.sameAnswerFailed);
+      if (userId !== null) rememberCaseOffice(userId, body.officeId);
       await finish();
       // Back from the case must not reach this form again (it would start another case).
       navigate(casePaths.case(kase.id), { replace: true });
@@ -194,6 +222,23 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         <p className="case-stamp" role="status">
           {T.stampedAt(formatJapanDateTime(form.stampedAt))}
         </p>
+        {chooseOffice ? (
+          <SelectField
+            label={T.office}
+            name="officeId"
+            required
+            hint={officeChosen ? undefined : T.officeChooseHint}
+            error={officeError}
+            value={officeChosen ? form.officeId : ''}
+            onChange={(e) => {
+              setOfficeError(undefined);
+              update({ officeId: e.target.value });
+            }}
+            options={[...(officeChosen ? [] : [{ value: '', label: T.officePlaceholder }]), ...officeList.map((o) => ({ value: o.id, label: o.name }))]}
+          />
+        ) : officeList.length === 0 ? (
+          <Notice kind="warn">{T.noOfficeHint}</Notice>
+        ) : null}
         {nearby.length > 0 ? (
           <fieldset className="field case-same">
             <legend className="field__label">
@@ -279,16 +324,6 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
             value={form.reason}
             onChange={(e) => update({ reason: e.target.value })}
           />
-        ) : null}
-        {officeList.length > 1 ? (
-          <SelectField
-            label={T.office}
-            value={form.officeId}
-            onChange={(e) => update({ officeId: e.target.value })}
-            options={officeList.map((o) => ({ value: o.id, label: o.name }))}
-          />
-        ) : officeList.length === 0 ? (
-          <Notice kind="warn">{T.noOfficeHint}</Notice>
         ) : null}
         <EntryErrors errors={errors} />
         <Button type="submit" variant="primary" className="case-primary case-start__submit" disabled={busy}>

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -76,5 +76,27 @@ describe('facility form', () => {
     mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
     expect(await screen.findByText('保存されていない入力を復元しました。内容を確認して保存してください。')).toBeInTheDocument();
     expect(screen.getByLabelText('連携担当者')).toHaveValue('高橋');
+  });
+
+  it('破棄 of a restored draft asks first, and only 破棄する throws the input away', async () => {
+    const session = createFakeSession();
+    const facility = createFacility({ id: 'fac-1' });
+    const first = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    await first.user.type(screen.getByLabelText('連携担当者'), '高橋');
+    await waitFor(() => expect(session.drafts.has('facility:fac-1')).toBe(true));
+    first.unmount();
+    const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    expect(await screen.findByText('保存されていない入力を復元しました。内容を確認して保存してください。')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '破棄' }));
+    const ask = screen.getByRole('dialog', { name: '復元した入力を破棄しますか' });
+    await user.click(within(ask).getByRole('button', { name: 'キャンセル' }));
+    expect(screen.getByLabelText('連携担当者')).toHaveValue('高橋');
+    expect(session.drafts.has('facility:fac-1')).toBe(true);
+
+    await user.click(screen.getByRole('button', { name: '破棄' }));
+    await user.click(within(screen.getByRole('dialog', { name: '復元した入力を破棄しますか' })).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(screen.getByLabelText('連携担当者')).toHaveValue(''));
+    await waitFor(() => expect(session.drafts.has('facility:fac-1')).toBe(false));
   });
 });

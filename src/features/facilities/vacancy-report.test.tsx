@@ -50,6 +50,35 @@ describe('空床を報告 (the liaison screen)', () => {
     expect((await session.outbox()).map((e) => e.op)).toEqual(['update']);
   });
 
+  it('a weekend chosen with the dates left empty says which dates to enter and saves nothing (never beds "now")', async () => {
+    const full = facility('f-04', 'さくら荘', { vacancy: { beds: 0, asOf: minutesAgo(60), reportedBy: '佐藤' } });
+    const { user, session } = mountFacilities({ hash: '#/facilities/f-04/vacancy', facilities: [full] });
+    const beds = screen.getByLabelText(/空床数/);
+    await user.clear(beds);
+    await user.type(beds, '2');
+    await user.click(screen.getByRole('radio', { name: '期間を指定（週末など）' }));
+    await user.type(screen.getByLabelText(/報告者/), '田中');
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+
+    const from = screen.getByLabelText(/初日/);
+    const until = screen.getByLabelText(/最終日/);
+    expect(from).toHaveAccessibleDescription('期間の初日（空きが始まる日）を入れてください。');
+    expect(until).toHaveAccessibleDescription('期間の最終日（空きが終わる日）を入れてください。');
+    expect(from).toBeInvalid();
+    expect(until).toBeInvalid();
+    expect(window.location.hash).toBe('#/facilities/f-04/vacancy');
+    expect(useApp.getState().facilities.get('f-04')).toEqual(full);
+    expect(await session.outbox()).toHaveLength(0);
+
+    // 今 again: the same report goes through as beds now
+    await user.click(screen.getByRole('radio', { name: '今（この報告から）' }));
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/f-04'));
+    const saved = useApp.getState().facilities.get('f-04')!.vacancy!;
+    expect(saved).toMatchObject({ beds: 2, reportedBy: '田中' });
+    expect(saved).not.toHaveProperty('from');
+  });
+
   it('keeps the last reports as history on the screen', () => {
     const f = facility('f-03', 'あおば荘', {
       vacancy: { beds: 0, asOf: minutesAgo(5), reportedBy: '田中' },

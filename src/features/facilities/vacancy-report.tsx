@@ -41,11 +41,11 @@ export function VacancyReport({ id }: { id: string }) {
     // the current count to start from, not an empty box
     beds: facility?.vacancy ? String(facility.vacancy.beds) : '',
     reportedBy: '',
+    ranged: false,
     from: '',
     until: '',
     note: '',
   }));
-  const [ranged, setRanged] = useState(false);
   const [errors, setErrors] = useState<VacancyReportErrors>({});
   const [failed, setFailed] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -66,8 +66,7 @@ export function VacancyReport({ id }: { id: string }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const input = ranged ? form : { ...form, from: '' as const, until: '' as const };
-    const result = reportVacancy(f, input, new Date().toISOString());
+    const result = reportVacancy(f, form, new Date().toISOString());
     if (!result.ok) return setErrors(result.errors);
     setErrors({});
     setBusy(true);
@@ -103,15 +102,15 @@ export function VacancyReport({ id }: { id: string }) {
         <fieldset className="field">
           <legend className="field__label">{T.reportWhen}</legend>
           <label className="check">
-            <input type="radio" name="when" checked={!ranged} onChange={() => setRanged(false)} />
+            <input type="radio" name="when" checked={!form.ranged} onChange={() => set({ ranged: false })} />
             <span>{T.reportNow}</span>
           </label>
           <label className="check">
-            <input type="radio" name="when" checked={ranged} onChange={() => setRanged(true)} />
+            <input type="radio" name="when" checked={form.ranged} onChange={() => set({ ranged: true })} />
             <span>{T.reportRange}</span>
           </label>
         </fieldset>
-        {ranged ? (
+        {form.ranged ? (
           <div className="fac-report__range">
             <TextField label={T.reportFrom} type="date" value={form.from} onChange={(e) => set({ from: e.target.value })} error={errors.from} required />
             <TextField label={T.reportUntil} type="date" value={form.until} onChange={(e) => set({ until: e.target.value })} error={errors.until} required />

@@ -1,5 +1,5 @@
 /** Drafts against the real vault (Dexie over fake-indexeddb, WebCrypto): encrypted, restored after remount. */
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useApp } from '../../state/store';
@@ -25,7 +25,7 @@ function mountNewForm() {
 }
 
 describe('household form drafts', () => {
-  it('autosaves an encrypted draft and restores it after a remount, until 破棄', async () => {
+  it('autosaves an encrypted draft and restores it after a remount, until 破棄 is confirmed', async () => {
     const { session } = await unlockedRealVault();
     const user = userEvent.setup();
     const first = mountNewForm();
@@ -39,7 +39,19 @@ describe('household form drafts', () => {
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(screen.getByLabelText('氏名')).toHaveValue('佐藤 陽太');
 
+    // 破棄 asks first, as キャンセル does; キャンセル in the question keeps everything
     await user.click(screen.getByRole('button', { name: '破棄' }));
+    const ask = screen.getByRole('dialog', { name: '復元した入力を破棄しますか' });
+    expect(ask).toHaveTextContent('保存していない入力は失われます。破棄すると元に戻せません。');
+    expect(screen.getByLabelText('氏名')).toHaveValue('佐藤 陽太');
+    await user.click(within(ask).getByRole('button', { name: 'キャンセル' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('氏名')).toHaveValue('佐藤 陽太');
+    expect(screen.getByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(await session.listDraftKeys()).toContain('household:new');
+
+    await user.click(screen.getByRole('button', { name: '破棄' }));
+    await user.click(within(screen.getByRole('dialog', { name: '復元した入力を破棄しますか' })).getByRole('button', { name: '破棄する' }));
     await waitFor(() => expect(screen.getByLabelText('氏名')).toHaveValue(''));
     expect(screen.queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
     await waitFor(async () => expect(await session.listDraftKeys()).not.toContain('household:new'));

@@ -70,6 +70,30 @@ describe('登録廃止 dialog', () => {
     expect(within(screen.getByRole('dialog')).getByLabelText(/理由/)).toHaveValue('転居のため（県外）');
   });
 
+  it('破棄 of the restored reason asks in a dialog of its own; Esc there leaves the 登録廃止 dialog and its text alone', async () => {
+    const session = createFakeSession();
+    await session.saveDraft(withdrawDraftKey('hh-1'), { date: '2026-11-01', reason: '転居のため（県外）' });
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    await user.click(await screen.findByRole('button', { name: '登録廃止' }));
+    const withdraw = screen.getByRole('dialog', { name: '登録廃止' });
+    expect(await within(withdraw).findByText('保存していない入力を復元しました')).toBeInTheDocument();
+
+    await user.click(within(withdraw).getByRole('button', { name: '破棄' }));
+    const ask = screen.getByRole('dialog', { name: '復元した入力を破棄しますか' });
+    fireEvent(ask, new Event('cancel', { cancelable: true })); // Esc
+    expect(screen.queryByRole('dialog', { name: '復元した入力を破棄しますか' })).not.toBeInTheDocument();
+    expect(screen.getByRole('dialog', { name: '登録廃止' })).toBeInTheDocument();
+    expect(within(withdraw).getByLabelText(/理由/)).toHaveValue('転居のため（県外）');
+    expect(session.drafts.has(withdrawDraftKey('hh-1'))).toBe(true);
+
+    await user.click(within(withdraw).getByRole('button', { name: '破棄' }));
+    await user.click(within(screen.getByRole('dialog', { name: '復元した入力を破棄しますか' })).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(within(withdraw).getByLabelText(/理由/)).toHaveValue(''));
+    expect(within(withdraw).queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
+    expect(screen.getByRole('dialog', { name: '登録廃止' })).toBeInTheDocument();
+    await waitFor(() => expect(session.drafts.has(withdrawDraftKey('hh-1'))).toBe(false));
+  });
+
   it('remembers at a lock which forms were open and whose, and reopens each once for that user only', () => {
     const key = withdrawDraftKey('hh-1');
     useApp.setState({ session: createFakeSession({ id: 'user-a' }), unsaved: new Set([key]) });

@@ -1,0 +1,45 @@
+/**
+ * Which office (対応する事業所) a new case starts under, and the office each user of this device last
+ * started one under: localStorage, one office id per vault user, nothing personal. Storage disabled
+ * or full: nothing is remembered, and a network of several offices asks, as on a first use.
+ */
+import type { SyncStatus } from '../../sync/status';
+
+const LAST_OFFICE_KEY = 'kyoten:case-office:';
+
+/** The office this user last started a case under on this device, or null. */
+export function lastCaseOffice(userId: string): string | null {
+  try {
+    return localStorage.getItem(LAST_OFFICE_KEY + userId);
+  } catch {
+    return null;
+  }
+}
+
+export function rememberCaseOffice(userId: string, officeId: string): void {
+  if (officeId === '') return;
+  try {
+    localStorage.setItem(LAST_OFFICE_KEY + userId, officeId);
+  } catch {
+    // Storage disabled or full: the next case asks again.
+  }
+}
+
+/**
+ * The unlocked user's own office as the hub names it (their entry in the hub's users); null while
+ * the hub has not answered since the unlock, on a device working alone, or for a hub-wide coordinator.
+ */
+export function ownOfficeIdOf(status: Pick<SyncStatus, 'joined' | 'staff' | 'hubUserId'>): string | null {
+  if (!status.joined || status.staff === null || status.hubUserId === null) return null;
+  return status.staff.find((p) => p.userId === status.hubUserId)?.officeId ?? null;
+}
+
+/**
+ * The office a new case starts under: the user's own, else the one they last used here, else the only
+ * office there is. '' when there are several and none is known: the coordinator chooses, for a case
+ * claimed under the alphabetically first office of a network is a claim in the wrong office's name.
+ */
+export function defaultCaseOffice(offices: readonly { readonly id: string }[], own: string | null, last: string | null): string {
+  for (const id of [own, last]) if (id !== null && offices.some((o) => o.id === id)) return id;
+  return offices.length === 1 ? (offices[0]?.id ?? '') : '';
+}

@@ -1,0 +1,133 @@
+/**
+ * 対応する事業所 of a new case in a network of several offices: the user's own office, else the one
+ * they last used on this device, else chosen; never silently the alphabetically first.
+ */
+import { act, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { createOffice } from '../../../test/factories/office';
+import type { CaseEntry, Office } from '../../domain/emergency-case';
+import { useApp } from '../../state/store';
+import { initialSyncStatus, syncStatus } from '../../sync/status';
+import { CasesScreen } from './cases-screen';
+
+const initial = useApp.getState();
+const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate: '2010-05-01' })] });
+// sorted by name: あおば, さくら, みどり
+const aoba = createOffice({ id: 'office-a', name: 'あおば相談支援センター' });
+const sakura = createOffice({ id: 'office-s', name: 'さくら相談支援事業所', officeNumber: '1210000002' });
+const midori = createOffice({ id: 'office-m', name: 'みどり相談室', officeNumber: '1210000003' });
+const network = [midori, aoba, sakura];
+
+afterEach(() => {
+  useApp.setState(initial, true);
+  syncStatus.setState(initialSyncStatus, true);
+  localStorage.clear();
+  window.location.hash = '';
+});
+
+/** The case start for 佐藤 陽太, unlocked as `userId` on a device holding `offices`. */
+async function openStart({ userId = 'user-1', offices = network }: { userId?: string; offices?: readonly Office[] } = {}) {
+  const session = createFakeSession({ id: userId });
+  useApp.setState({ session, phase: 'unlocked', households: new Map([[household.id, household]]), offices: new Map(offices.map((o) => [o.id, o])) });
+  await act(async () => {
+    window.location.hash = '#/cases/new/hh-1/p-1';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+  const user = userEvent.setup();
+  const view = render(<CasesScreen />);
+  await screen.findByText(/要請時刻 .*（開始を押した時刻）/);
+  return { user, session, view };
+}
+
+/** The hub has answered since the unlock: its users, with this user's office. */
+function hubKnows(officeId: string | null) {
+  syncStatus.setState({
+    joined: true,
+    hubUserId: 'hub-u-1',
+    staff: [
+      { userId: 'hub-u-0', displayName: '拠点 一郎', role: 'coordinator', officeId: aoba.id },
+      { userId: 'hub-u-1', displayName: '夜間 太郎', role: 'coordinator', officeId },
+    ],
+  });
+}
+
+async function opened(session: FakeSession): Promise<CaseEntry[]> {
+  return (await session.list<CaseEntry>('case-entry')).map((r) => r.data).filter((e) => e.body.type === 'open');
+}
+
+async function start(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(screen.getByRole('radio', { name: '介護者の入院' }));
+  await user.click(screen.getByRole('button', { name: '記録を開始' }));
+}
+
+describe('対応する事業所 of a new case', () => {
+  it("starts under the user's own office as the hub names it, shown above the category, not the alphabetically first", async () => {
+    hubKnows(midori.id);
+    const { user, session } = await openStart();
+    const office = screen.getByRole('combobox', { name: /対応する事業所/ });
+    expect(office).toHaveValue(midori.id);
+    expect(screen.getByRole('option', { selected: true })).toHaveTextContent('みどり相談室');
+    // where it is seen before 記録を開始, not under the sticky button
+    const category = screen.getByRole('group', { name: /要請の内容（区分）/ });
+    expect(office.compareDocumentPosition(category) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+
+    await start(user);
+    await waitFor(async () => expect(await opened(session)).toHaveLength(1));
+    expect((await opened(session))[0]!.body).toMatchObject({ officeId: midori.id });
+  });
+
+  it('with several offices and none known, asks for one and records nothing until it is chosen; then offers it again to the same user only', async () => {
+    const first = await openStart();
+    const office = screen.getByRole('combobox', { name: /対応する事業所/ });
+    expect(office).toHaveValue('');
+    expect(screen.getByRole('option', { selected: true })).toHaveTextContent('選んでください');
+    expect(office).toHaveAccessibleDescription('相談強化加算は、ここで選んだ事業所で算定されます。');
+
+    await start(first.user);
+    expect(office).toHaveAccessibleDescription(/対応する事業所を選んでください。/);
+    expect(office).toHaveFocus();
+    expect(await opened(first.session)).toEqual([]);
+
+    await first.user.selectOptions(office, sakura.id);
+    expect(office).not.toHaveAccessibleDescription(/選んでください/);
+    await first.user.click(screen.getByRole('button', { name: '記録を開始' }));
+    await waitFor(async () => expect(await opened(first.session)).toHaveLength(1));
+    expect((await opened(first.session))[0]!.body).toMatchObject({ officeId: sakura.id });
+    first.view.unmount();
+
+    // the next case on this device: the office this user used last
+    const again = await openStart();
+    expect(screen.getByRole('combobox', { name: /対応する事業所/ })).toHaveValue(sakura.id);
+    again.view.unmount();
+    // a colleague unlocking the same phone is asked
+    await openStart({ userId: 'user-2' });
+    expect(screen.getByRole('combobox', { name: /対応する事業所/ })).toHaveValue('');
+  });
+
+  it("prefers the user's own office to the one last used, and fills it in when the hub answers after the form opened", async () => {
+    localStorage.setItem('kyoten:case-office:user-1', sakura.id);
+    hubKnows(midori.id);
+    const first = await openStart();
+    expect(screen.getByRole('combobox', { name: /対応する事業所/ })).toHaveValue(midori.id);
+    first.view.unmount();
+
+    syncStatus.setState(initialSyncStatus, true);
+    localStorage.clear();
+    await openStart();
+    const office = screen.getByRole('combobox', { name: /対応する事業所/ });
+    expect(office).toHaveValue('');
+    act(() => hubKnows(midori.id));
+    await waitFor(() => expect(office).toHaveValue(midori.id));
+  });
+
+  it('a hub with one office keeps it simple: no field, the case is under that office', async () => {
+    const { user, session } = await openStart({ offices: [midori] });
+    expect(screen.queryByRole('combobox', { name: /対応する事業所/ })).not.toBeInTheDocument();
+    await start(user);
+    await waitFor(async () => expect(await opened(session)).toHaveLength(1));
+    expect((await opened(session))[0]!.body).toMatchObject({ officeId: midori.id });
+  });
+});
