@@ -2,10 +2,24 @@
  * Locks an unattended phone. Activity only stamps a time; a single timer compares against it, so
  * typing costs nothing. Background tabs get their timers throttled or frozen (iOS stops them
  * entirely), so on return to the page the elapsed time is checked again from the timestamp.
+ *
+ * One exception, bounded and explicit (docs/security.md, Locking): a facility call dialled from the
+ * app. While the dialer is in front nothing counts as activity, and a coordinator making one call
+ * after another at night should not retype the passphrase after each. So when the page goes to the
+ * background within CALL_TAP_WINDOW_MS of a tap on a number (noteCallStarted), that one absence is
+ * not idle time as long as it stays shorter than CALL_AWAY_LIMIT_MS. Once: the next absence counts
+ * again unless another number is tapped; one that reaches the bound locks as any other would.
  */
 import { useEffect, useRef } from 'react';
+import { takeCallStartedAt } from '../state/phone-call';
 
 export const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'scroll', 'wheel'] as const;
+
+/** How long a facility call may keep the app in the background without it locking: a long call, not a night. */
+export const CALL_AWAY_LIMIT_MS = 20 * 60_000;
+
+/** The page must leave the screen this soon after the tap for the absence to be the call's (iOS asks to confirm first). */
+export const CALL_TAP_WINDOW_MS = 60_000;
 
 export function useIdleLock(minutes: number, onIdle: () => void): void {
   const onIdleRef = useRef(onIdle);
@@ -16,30 +30,53 @@ export function useIdleLock(minutes: number, onIdle: () => void): void {
   useEffect(() => {
     const limitMs = Math.max(1, minutes) * 60_000;
     let lastActivity = Date.now();
+    /** When the page went to the background for a call dialled from the app; null otherwise. */
+    let callAwaySince: number | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let fired = false;
 
     const check = () => {
       clearTimeout(timer);
       if (fired) return;
-      const idleMs = Date.now() - lastActivity;
-      if (idleMs >= limitMs) {
+      const now = Date.now();
+      // A timer that still runs in the background (Android throttles rather than stops) must not
+      // lock in the middle of the call; the call never locks sooner than the idle time would.
+      const deadline = Math.max(lastActivity + limitMs, callAwaySince === null ? 0 : callAwaySince + CALL_AWAY_LIMIT_MS);
+      if (now >= deadline) {
         fired = true;
         onIdleRef.current();
       } else {
-        timer = setTimeout(check, limitMs - idleMs);
+        timer = setTimeout(check, deadline - now);
       }
     };
     const onActivity = () => {
       lastActivity = Date.now();
     };
+    const onHidden = () => {
+      // Read (and so spent) by every absence: a call tapped long ago, or used up, excuses nothing.
+      const tappedAt = takeCallStartedAt();
+      if (callAwaySince !== null || tappedAt === null) return;
+      const now = Date.now();
+      if (now - tappedAt <= CALL_TAP_WINDOW_MS) callAwaySince = now;
+    };
     const onReturn = () => {
-      if (document.visibilityState === 'visible') check();
+      if (document.visibilityState !== 'visible') return;
+      if (callAwaySince !== null) {
+        const awayMs = Date.now() - callAwaySince;
+        callAwaySince = null;
+        // The call's time away is not idle time; a longer absence is judged as any other.
+        if (awayMs < CALL_AWAY_LIMIT_MS) lastActivity += awayMs;
+      }
+      check();
+    };
+    const onVisibilityChange = () => {
+      if (document.visibilityState === 'hidden') onHidden();
+      else onReturn();
     };
 
     const options = { capture: true, passive: true } as const;
     for (const type of ACTIVITY_EVENTS) window.addEventListener(type, onActivity, options);
-    document.addEventListener('visibilitychange', onReturn);
+    document.addEventListener('visibilitychange', onVisibilityChange);
     // A page restored from the back/forward cache comes back without a visibilitychange.
     window.addEventListener('pageshow', onReturn);
     timer = setTimeout(check, limitMs);
@@ -47,8 +84,10 @@ export function useIdleLock(minutes: number, onIdle: () => void): void {
     return () => {
       clearTimeout(timer);
       for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, onActivity, options);
-      document.removeEventListener('visibilitychange', onReturn);
+      document.removeEventListener('visibilitychange', onVisibilityChange);
       window.removeEventListener('pageshow', onReturn);
+      // Locked (the shell unmounts) or restarted: a call noted before belongs to no absence of this one.
+      takeCallStartedAt();
     };
   }, [minutes]);
 }

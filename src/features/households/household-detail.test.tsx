@@ -4,6 +4,8 @@ import { createHousehold, createPerson } from '../../../test/factories/household
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../state/store';
 import { addMonthsToDate, japanDateOf } from '../../domain/japan-time';
+import { admittedNight, appendEntries, openBody } from '../../../test/factories/emergency-case';
+import type { CaseEntry } from '../../domain/emergency-case';
 import { mountScreen, resetStore } from './test-helpers';
 
 afterEach(() => {
@@ -172,6 +174,25 @@ describe('household detail', () => {
       ['print-household', 'hh-1', undefined],
       ['share-without-consent', 'hh-1', '母が救急搬送、短期入所先へ情報提供'],
     ]);
+  });
+
+  describe('受入先を探す', () => {
+    const holdCases = (...chains: CaseEntry[][]) => useApp.setState({ caseEntries: new Map(chains.map((c) => [c[0]!.caseId, c])) });
+
+    it('opens the match for the person\'s open case, so the calls made there are recorded, and says so', async () => {
+      // 23:50 Japan time, still open; an earlier night of the same person, closed
+      holdCases(await appendEntries([], [openBody({ requestedAt: '2026-11-30T14:50:00.000Z' })], 'case-open'), await admittedNight('case-closed', '2026-10-01T12:00:00.000Z'));
+      mountScreen({ hash: '#/households/hh-1', households: [household] });
+      expect(screen.getByRole('link', { name: '佐藤 陽太さんの受入先を探す' })).toHaveAttribute('href', '#/match/hh-1/p-1?case=case-open');
+      expect(screen.getByText('対応中の緊急対応（要請 11/30 23:50）に電話を記録します')).toBeInTheDocument();
+    });
+
+    it('opens the match without a case when the person has none open (the match says nothing is recorded)', async () => {
+      holdCases(await admittedNight('case-closed', '2026-10-01T12:00:00.000Z'));
+      mountScreen({ hash: '#/households/hh-1', households: [household] });
+      expect(screen.getByRole('link', { name: '佐藤 陽太さんの受入先を探す' })).toHaveAttribute('href', '#/match/hh-1/p-1');
+      expect(screen.queryByText(/対応中の緊急対応/)).not.toBeInTheDocument();
+    });
   });
 
   it('says so when the household is not on this device', () => {

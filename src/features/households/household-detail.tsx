@@ -3,7 +3,9 @@ import { useState } from 'react';
 import { useApp } from '../../state/store';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
-import type { Household } from '../../domain/household';
+import { useOpenCaseOf } from '../../state/use-open-case';
+import type { Household, Person } from '../../domain/household';
+import { formatJapanShortDateTime } from '../../domain/japan-time';
 import { lastReview, nextReviewDate, reviewBasis } from '../../domain/household-rules';
 import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
 import { Button } from '../../ui/button';
@@ -140,7 +142,7 @@ function ReviewLine({ household: h, reviewMonths, onRecord }: { household: House
   );
 }
 
-/** Who each person is (kana, birth date, sex) and the match without a case. */
+/** Who each person is (kana, birth date, sex) and the match: for their open case, if they have one. */
 function PersonsBasics({ household: h, today }: { household: Household; today: string }) {
   const status = householdStatus(h);
   return (
@@ -152,16 +154,26 @@ function PersonsBasics({ household: h, today }: { household: Household; today: s
             <p className="hh-head__names">{p.name || T.noName}</p>
             <div className="hh-head__kana">{p.furigana}</div>
             <div>{[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')}</div>
-            {status === 'withdrawn' ? null : (
-              <div className="hh-head__actions">
-                <a className="btn btn--secondary hh-match-link" href={paths.match(h.id, p.id)}>
-                  {T.findFacility(p.name || T.noName)}
-                </a>
-              </div>
-            )}
+            {status === 'withdrawn' ? null : <MatchLink householdId={h.id} person={p} />}
           </div>
         );
       })}
     </section>
+  );
+}
+
+/**
+ * 「受入先を探す」: while the person has an open case, the match records the calls in it (the link
+ * says which); without one, the match itself says that nothing is recorded and offers to start.
+ */
+function MatchLink({ householdId, person }: { householdId: string; person: Person }) {
+  const kase = useOpenCaseOf(householdId, person.id);
+  return (
+    <div className="hh-head__actions">
+      <a className="btn btn--secondary hh-match-link" href={kase ? paths.matchForCase(householdId, person.id, kase.id) : paths.match(householdId, person.id)}>
+        {T.findFacility(person.name || T.noName)}
+      </a>
+      {kase ? <p className="hh-match-case">{T.matchRecordsInCase(formatJapanShortDateTime(kase.open.body.requestedAt))}</p> : null}
+    </div>
   );
 }

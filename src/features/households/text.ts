@@ -19,6 +19,8 @@ export const T = {
   startCase: (name: string) => `${name}さんの緊急対応を開始`,
   /** one per person on the detail page: opens the emergency match */
   findFacility: (name: string) => `${name}さんの受入先を探す`,
+  /** under 「受入先を探す」 while the person has an open case: the calls go into it */
+  matchRecordsInCase: (requestedAt: string) => `対応中の緊急対応（要請 ${requestedAt}）に電話を記録します`,
   demoSize: 'デモデータの規模',
   demoSizeOption: (households: number, facilities: number) =>
     `${households.toLocaleString('ja-JP')}世帯・${facilities.toLocaleString('ja-JP')}事業所`,

@@ -30,6 +30,9 @@ export const paths = {
   print: (id: string) => `#/households/${encodeURIComponent(id)}/print`,
   /** the emergency match for one person (served by the match feature) */
   match: (id: string, personId: string) => `#/match/${encodeURIComponent(id)}/${encodeURIComponent(personId)}`,
+  /** the match recording its calls in the person's open case */
+  matchForCase: (id: string, personId: string, caseId: string) =>
+    `#/match/${encodeURIComponent(id)}/${encodeURIComponent(personId)}?case=${encodeURIComponent(caseId)}`,
   /** starts an emergency case for one person, stamping the request time (served by the emergencies feature) */
   startCase: (id: string, personId: string) => `#/cases/new/${encodeURIComponent(id)}/${encodeURIComponent(personId)}`,
 };

@@ -25,6 +25,11 @@ export function parseCaseParam(hash: string): string | null {
 export const matchPaths = {
   match: (householdId: string, personId: string) =>
     `#/match/${encodeURIComponent(householdId)}/${encodeURIComponent(personId)}`,
+  /** the match recording its calls in a case */
+  matchForCase: (householdId: string, personId: string, caseId: string) =>
+    `#/match/${encodeURIComponent(householdId)}/${encodeURIComponent(personId)}?case=${encodeURIComponent(caseId)}`,
+  /** 「緊急対応を開始」 for the person (served by the emergencies feature) */
+  startCase: (householdId: string, personId: string) => `#/cases/new/${encodeURIComponent(householdId)}/${encodeURIComponent(personId)}`,
   edit: (householdId: string) => `#/households/${encodeURIComponent(householdId)}/edit`,
   detail: (householdId: string) => `#/households/${encodeURIComponent(householdId)}`,
   facilities: () => '#/facilities',

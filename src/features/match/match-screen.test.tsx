@@ -1,16 +1,19 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { emptyAcceptance, emptyFacility, type Facility } from '../../domain/facility';
 import type { Household } from '../../domain/household';
+import { foldCase } from '../../domain/case-fold';
+import { claimMonthOf } from '../../domain/claim-rules';
 import { MatchScreen, parseMatchRoute } from './match-screen';
 
 const initial = useApp.getState();
 
 afterEach(() => {
+  vi.useRealTimers();
   useApp.setState(initial, true);
   window.location.hash = '';
 });
@@ -141,6 +144,24 @@ describe('match screen', () => {
     mount('#/match/nope/p-1', [household], facilities);
     expect(screen.getByText(/見つかりません/)).toBeInTheDocument();
   });
+
+  it('says at the top, without a case, that calls are not recorded, offers 緊急対応を開始, and shows no 要請 time', () => {
+    mount('#/match/hh-1/p-1', [household], facilities);
+    const notice = screen.getAllByRole('status')[0]!;
+    expect(notice).toHaveTextContent('この画面からの電話は記録されません');
+    expect(within(notice).getByRole('link', { name: '緊急対応を開始' })).toHaveAttribute('href', '#/cases/new/hh-1/p-1');
+    // the time the screen opened is not a request
+    expect(screen.queryByText(/^要請 /)).not.toBeInTheDocument();
+    // first on the page, before the person and the facilities
+    const person = screen.getByText(/佐藤 陽太（\d+歳・児）/);
+    expect(notice.compareDocumentPosition(person) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('says so too when the case it was opened for is not on this phone', () => {
+    mount('#/match/hh-1/p-1?case=not-synced-yet', [household], facilities);
+    expect(screen.getByText(/この画面からの電話は記録されません/)).toBeInTheDocument();
+    expect(screen.queryByText(/^要請 /)).not.toBeInTheDocument();
+  });
 });
 
 describe('calls made from the match, with a case open', () => {
@@ -161,6 +182,16 @@ describe('calls made from the match, with a case open', () => {
     });
     return kase.id;
   }
+
+  async function append(caseId: string, body: Parameters<ReturnType<typeof useApp.getState>['appendCaseEntry']>[1]) {
+    await useApp.getState().appendCaseEntry(caseId, body);
+  }
+  const kaseOf = (caseId: string) => foldCase(useApp.getState().caseEntries.get(caseId)!);
+  /** the phone's dialer is not there in a test; the app's own click handler is what records */
+  const dial = async (user: ReturnType<typeof userEvent.setup>, link: HTMLElement) => {
+    link.addEventListener('click', (e) => e.preventDefault());
+    await user.click(link);
+  };
 
   /** a busy 2-core machine: the appends go through hashing and the fake vault */
   const SLOW = { timeout: 10_000 };
@@ -190,11 +221,30 @@ describe('calls made from the match, with a case open', () => {
     const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
     expect(within(fits).queryByRole('article', { name: 'ひだまり' })).not.toBeInTheDocument();
 
+    // folded to one line: 「電話・訂正」 unfolds it
+    expect(within(row).queryByRole('button', { name: '結果を訂正' })).not.toBeInTheDocument();
+    await user.click(within(row).getByRole('button', { name: '電話・訂正' }));
     await user.click(within(row).getByRole('button', { name: '結果を訂正' }));
     await user.click(within(row).getByRole('button', { name: '折り返し待ち' }));
     await waitFor(() => expect(within(called()!).getByRole('article', { name: 'ひだまり' })).toHaveTextContent(/折り返し待ち・/), SLOW);
     const types = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body.type);
     expect(types).toEqual(['open', 'contact', 'result', 'result']);
+  });
+
+  it('offers the person\'s open case when opened without one, instead of 緊急対応を開始', async () => {
+    const caseId = await openCase();
+    mount('#/match/hh-1/p-1', [household], facilities);
+    const notice = screen.getByText(/この画面からの電話は記録されません。この人には対応中の緊急対応（要請 .+）があります。/).closest('.notice')!;
+    expect(within(notice as HTMLElement).getByRole('link', { name: '対応中の記録で電話する' })).toHaveAttribute('href', `#/match/hh-1/p-1?case=${caseId}`);
+    expect(screen.queryByRole('link', { name: '緊急対応を開始' })).not.toBeInTheDocument();
+  });
+
+  it('shows the case\'s request time and no not-recorded notice when opened for a case', async () => {
+    const caseId = await openCase();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    expect(screen.getByText(/^要請 \d+\/\d+ \d{2}:\d{2}$/)).toBeInTheDocument();
+    expect(screen.getByText('記録中：電話すると時刻を記録します')).toBeInTheDocument();
+    expect(screen.queryByText(/この画面からの電話は記録されません/)).not.toBeInTheDocument();
   });
 
   it('offers 入所を記録 on a 受入可 and closes the case in the same step', async () => {
@@ -213,6 +263,94 @@ describe('calls made from the match, with a case open', () => {
     const bodies = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body);
     expect(bodies.map((b) => b.type)).toEqual(['open', 'contact', 'result', 'outcome', 'close']);
     expect(bodies[3]).toMatchObject({ outcome: '短期入所', facilityId: 'f-a', facilityName: 'あおば荘' });
+  });
+
+  it('shows a facility called twice once, in 電話済み, with each call; its number there records a new call, the first keeps its result', async () => {
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    await dial(user, within(screen.getByRole('article', { name: 'ひだまり' })).getByRole('link', { name: '電話 047-333-3333' }));
+    await user.click(within(await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW)).getByRole('button', { name: '不在' }));
+    await waitFor(() => expect(within(called()!).getByRole('article', { name: 'ひだまり' })).toHaveTextContent(/不在・/), SLOW);
+
+    // the 電話済み card has the number again: a tap records a second call, with its own time
+    const card = within(called()!).getByRole('article', { name: 'ひだまり' });
+    await user.click(within(card).getByRole('button', { name: '電話・訂正' }));
+    expect(within(card).getByRole('button', { name: '閉じる' })).toHaveAttribute('aria-expanded', 'true');
+    await dial(user, within(card).getByRole('link', { name: '電話 047-333-3333' }));
+    await user.click(within(await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW)).getByRole('button', { name: '受入不可' }));
+    await waitFor(() => expect(within(called()!).getByRole('article', { name: 'ひだまり' })).toHaveTextContent(/受入不可・/), SLOW);
+
+    expect(screen.getAllByRole('article', { name: 'ひだまり' })).toHaveLength(1);
+    expect(screen.getByRole('heading', { name: '電話済み（1件）' })).toBeInTheDocument();
+    // folded again after the new call: one line with both calls
+    const folded = within(called()!).getByRole('article', { name: 'ひだまり' });
+    expect(folded).toHaveTextContent(/ひだまり不在・\d{2}:\d{2}受入不可・\d{2}:\d{2}電話・訂正/);
+    await user.click(within(folded).getByRole('button', { name: '電話・訂正' }));
+    const lines = within(screen.getByRole('list', { name: 'ひだまり への電話' })).getAllByRole('listitem');
+    expect(lines.map((l) => l.textContent)).toEqual([expect.stringMatching(/^不在・\d{2}:\d{2}/), expect.stringMatching(/^受入不可・\d{2}:\d{2}/)]);
+
+    const bodies = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body);
+    expect(bodies.map((b) => b.type)).toEqual(['open', 'contact', 'result', 'contact', 'result']);
+    const kase = kaseOf(caseId);
+    expect(kase.contacts.map((c) => [c.body.facilityId, c.body.result])).toEqual([
+      ['f-c', '不在'],
+      ['f-c', '受入不可'],
+    ]);
+    expect(kase.contacts[1]!.entryId).not.toBe(kase.contacts[0]!.entryId);
+  });
+
+  it('records 「折り返しがあった」 as a new contact at its own time: a 23:50 不在 called back at 00:20 with 受入可 is claimed in December', async () => {
+    const year = new Date().getFullYear();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(`${year}-11-30T14:50:00.000Z`)); // 23:50 on 30 November, Japan time
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    await dial(user, within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!);
+    await user.click(within(await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW)).getByRole('button', { name: '不在' }));
+    await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/不在・23:50/), SLOW);
+
+    vi.setSystemTime(new Date(`${year}-11-30T15:20:00.000Z`)); // 00:20 on 1 December: あおば荘 calls back
+    const aoba = within(called()!).getByRole('article', { name: 'あおば荘' });
+    await user.click(within(aoba).getByRole('button', { name: '電話・訂正' }));
+    await user.click(within(aoba).getByRole('button', { name: '折り返しがあった' }));
+    await user.click(within(await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW)).getByRole('button', { name: '受入可' }));
+    await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/受入可・00:20/), SLOW);
+
+    const card = within(called()!).getByRole('article', { name: 'あおば荘' });
+    expect(card).toHaveTextContent(/不在・23:50/);
+    expect(within(card).getByRole('button', { name: '入所を記録' })).toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: '電話・訂正' }));
+    const lines = within(within(card).getByRole('list', { name: 'あおば荘 への電話' })).getAllByRole('listitem');
+    expect(lines.map((l) => l.textContent)).toEqual([expect.stringMatching(/^不在・23:50/), expect.stringMatching(/^受入可・00:20事業所からの折り返し/)]);
+
+    const bodies = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body);
+    expect(bodies.map((b) => b.type)).toEqual(['open', 'contact', 'result', 'contact', 'result']);
+    expect(bodies[3]).toMatchObject({
+      type: 'contact',
+      facilityId: 'f-a',
+      facilityName: 'あおば荘',
+      method: '電話',
+      contactedAt: `${year}-11-30T15:20:00.000Z`,
+      result: null,
+      note: '事業所からの折り返し',
+    });
+    const kase = kaseOf(caseId);
+    expect(kase.contacts.map((c) => c.body.result)).toEqual(['不在', '受入可']);
+    expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: `${year}-11-30T15:20:00.000Z` });
+  });
+
+  it('asks for every call\'s result before calling again: no number or 折り返し on a card while a call waits for its result', async () => {
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    await dial(user, within(screen.getByRole('article', { name: 'ひだまり' })).getByRole('link', { name: '電話 047-333-3333' }));
+    const card = await waitFor(() => within(called()!).getByRole('article', { name: 'ひだまり' }), SLOW);
+    expect(within(card).getByRole('group', { name: 'ひだまり の結果' })).toBeInTheDocument();
+    expect(within(card).queryByRole('link')).not.toBeInTheDocument();
+    expect(within(card).queryByRole('button', { name: '電話・訂正' })).not.toBeInTheDocument();
+    expect(within(card).queryByRole('button', { name: '折り返しがあった' })).not.toBeInTheDocument();
   });
 
   it('puts a facility\'s 夜間 number first at night (Japan time)', () => {

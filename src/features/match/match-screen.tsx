@@ -1,7 +1,9 @@
 /**
  * 受入先を探す: the night-time match (DOMAIN.md §3, SCENARIOS.md 1). Who takes this person tonight,
  * freshest vacancy first, with the facilities that miss a need listed apart (never hidden) and a
- * big tap-to-call link on every card.
+ * big tap-to-call link on every card. Opened for a case, a call is recorded in it; opened without
+ * one, the top of the screen says that nothing is recorded and offers to start (or to use the
+ * person's open case).
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
@@ -14,11 +16,15 @@ import type { Person } from '../../domain/household';
 import { AGE_CATEGORY_LABELS, formatJapanShortDateTime } from '../../domain/japan-time';
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
 import { trialStaysByFacility, type TrialStay } from '../../domain/trial-stay';
-import { formatPhoneForTel, normalizeName } from '../../domain/normalize';
-import { agoInWords, formatJapanesePhone, isJapanNight } from '../../domain/night-call';
+import { normalizeName } from '../../domain/normalize';
+import { agoInWords } from '../../domain/night-call';
+import type { EmergencyCase } from '../../domain/emergency-case';
+import { useOpenCaseOf } from '../../state/use-open-case';
 import { Notice, Page, Section } from '../../ui/layout';
 import { matchPaths, parseCaseParam, parseMatchRoute } from './match-route';
-import { CalledGroup, callsByFacility, useCallRecorder, useRecordingCase } from './calls';
+import { callsByFacility, useCallRecorder, useRecordingCase } from './calls';
+import { CalledGroup } from './called-group';
+import { CallLinks, type OnCall } from './call-links';
 import { T } from './text';
 import './match.css';
 
@@ -57,11 +63,19 @@ export function MatchScreen() {
   const recording = kase !== null && kase.closedAt === null;
   const recorder = useCallRecorder(recording ? kase.id : null);
   const calls = useMemo(() => callsByFacility(kase), [kase]);
-  // A facility called in this case moves to 電話済み at the top, where its result is asked for,
-  // in the order of the calls (the one just dialled last, its result buttons in reach).
-  const called = useMemo(() => [...calls.values()].sort((a, b) => (a.body.contactedAt < b.body.contactedAt ? -1 : 1)), [calls]);
+  // A facility called in this case moves to 電話済み at the top, once, with all its calls; the
+  // cards in the order of each one's last call (the one just dialled last, its result buttons in reach).
+  const called = useMemo(
+    () =>
+      [...calls]
+        .map(([facilityId, list]) => ({ facilityId, calls: list }))
+        .sort((a, b) => Date.parse(a.calls.at(-1)!.body.contactedAt) - Date.parse(b.calls.at(-1)!.body.contactedAt)),
+    [calls],
+  );
   const open = (m: FacilityMatch) => !calls.has(m.facility.id);
   const [now] = useState(() => new Date());
+  // Opened without a case it can record in: the person's open case, if there is one, is offered.
+  const personsCase = useOpenCaseOf(kase ? null : route?.householdId, route?.personId);
 
   const person = household?.persons.find((p) => p.id === route?.personId);
   const facilities = useMemo(() => [...facilityMap.values()], [facilityMap]);
@@ -102,14 +116,15 @@ export function MatchScreen() {
   }
 
   const name = person.name.trim() || T.noName;
-  const callText = T.callAt(formatJapanShortDateTime(callAt));
+  // 要請 is the case's request time; a match without a case shows none (nothing was requested).
+  const callText = requestedAt ? T.callAt(formatJapanShortDateTime(requestedAt)) : null;
 
   if (result.kind === 'incomplete') {
     return (
       <Page title={T.title} back={back}>
         <div className="match-person">
           <p className="match-person__name">{name}</p>
-          <p className="match-person__call">{callText}</p>
+          {callText ? <p className="match-person__call">{callText}</p> : null}
         </div>
         <Notice
           kind="error"
@@ -127,11 +142,15 @@ export function MatchScreen() {
 
   return (
     <Page title={T.title} back={back}>
-      {kase ? <RecordingBanner closed={!recording} message={recorder.message} /> : null}
+      {kase ? (
+        <RecordingBanner closed={!recording} message={recorder.message} />
+      ) : (
+        <NotRecordedNotice householdId={household.id} personId={person.id} openCase={personsCase} />
+      )}
       <div className="match-person">
         <p className="match-person__name">{T.personLine(name, result.age, AGE_CATEGORY_LABELS[result.category])}</p>
         <div className="match-person__row">
-          <p className="match-person__call">{callText}</p>
+          {callText ? <p className="match-person__call">{callText}</p> : null}
           <ul className="match-chips" aria-label={T.needsLabel}>
             {result.needs.map((n) => (
               <li key={n} className="match-chip">
@@ -154,7 +173,7 @@ export function MatchScreen() {
         </Notice>
       ) : (
         <>
-          {kase ? <CalledGroup kase={kase} calls={called} facilities={facilityMap} /> : null}
+          {kase ? <CalledGroup kase={kase} groups={called} facilities={facilityMap} onCall={recorder.record} now={now} /> : null}
           {result.fits.length > 0 && !result.fits.some(open) ? (
             <p className="match-all-called">{T.allCalled}</p>
           ) : (
@@ -209,31 +228,40 @@ function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
   );
 }
 
-type OnCall = ((facility: Facility) => void) | null;
+/**
+ * A match opened without a case (from the household screen, say): calls made here leave no
+ * evidence, so the top of the screen says so, and offers the person's open case or a new one.
+ */
+function NotRecordedNotice({ householdId, personId, openCase }: { householdId: string; personId: string; openCase: EmergencyCase | null }) {
+  return openCase ? (
+    <Notice
+      kind="warn"
+      action={
+        <a className="btn btn--primary" href={matchPaths.matchForCase(householdId, personId, openCase.id)}>
+          {T.useOpenCase}
+        </a>
+      }
+    >
+      {T.notRecordedOpenCase(formatJapanShortDateTime(openCase.open.body.requestedAt))}
+    </Notice>
+  ) : (
+    <Notice
+      kind="warn"
+      action={
+        <a className="btn btn--primary" href={matchPaths.startCase(householdId, personId)}>
+          {T.startCase}
+        </a>
+      }
+    >
+      {T.notRecorded}
+    </Notice>
+  );
+}
 
 function RecordingBanner({ closed, message }: { closed: boolean; message: string | null }) {
   return (
     <div className="match-recording" role="status">
       <p>{message ?? (closed ? T.caseClosed : T.recording)}</p>
-    </div>
-  );
-}
-
-/** The facility's numbers, the 夜間 one first between 20:00 and 07:00 Japan time. */
-function CallLinks({ facility, onCall, now }: { facility: Facility; onCall: OnCall; now: Date }) {
-  const links: { key: string; href: string; text: string }[] = [];
-  const day = formatPhoneForTel(facility.phone);
-  if (day) links.push({ key: 'day', href: day, text: T.phone(formatJapanesePhone(facility.phone)) });
-  const night = formatPhoneForTel(facility.nightPhone);
-  if (night) links[isJapanNight(now) ? 'unshift' : 'push']({ key: 'night', href: night, text: T.nightPhone(formatJapanesePhone(facility.nightPhone)) });
-  if (links.length === 0) return <p>{T.noPhone}</p>;
-  return (
-    <div className="match-card__calls">
-      {links.map((l) => (
-        <a key={l.key} className="tel" href={l.href} onClick={onCall ? () => onCall(facility) : undefined}>
-          {l.text}
-        </a>
-      ))}
     </div>
   );
 }

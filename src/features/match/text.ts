@@ -4,6 +4,7 @@ export const T = {
   back: '世帯の詳細へ戻る',
   loading: '読み込んでいます…',
   backToList: '一覧へ戻る',
+  /** the case's 要請のあった時間; a match without a case shows no time (no request was made) */
   callAt: (when: string) => `要請 ${when}`,
   personLine: (name: string, age: number, cat: string) => `${name}（${age}歳・${cat}）`,
   needsLabel: '必要な受入れ',
@@ -43,6 +44,11 @@ export const T = {
   noPhone: '電話番号が登録されていません',
   noArea: '地区未登録',
   recording: '記録中：電話すると時刻を記録します',
+  notRecorded: 'この画面からの電話は記録されません。',
+  startCase: '緊急対応を開始',
+  notRecordedOpenCase: (requestedAt: string) =>
+    `この画面からの電話は記録されません。この人には対応中の緊急対応（要請 ${requestedAt}）があります。`,
+  useOpenCase: '対応中の記録で電話する',
   allCalled: '受入可能な事業所は、すべて電話済みです。',
   callNotRecorded: '電話の記録に失敗しました。対応記録の画面で「連絡を記録」から記録してください。',
   backToCase: '対応記録へ',
@@ -55,6 +61,18 @@ export const T = {
   admittedHere: '入所を記録しました',
   recordAdmission: '入所を記録',
   correctResult: '結果を訂正',
+  /** the calls made to one facility in this case, on its 電話済み card */
+  callsOf: (name: string) => `${name} への電話`,
+  /** unfolds a 電話済み card: its numbers again, 「折り返しがあった」 and each call's 「結果を訂正」 */
+  unfold: '電話・訂正',
+  fold: '閉じる',
+  /** the facility called back: a new contact at this minute, its result asked for like a call made */
+  callback: '折り返しがあった',
+  /**
+   * The contact's note for a call the facility made to us. The contact methods (電話・FAX・訪問・その他)
+   * have no "incoming call", and the entry's shape is the hub's: 電話 it is, and the note says who called.
+   */
+  callbackNote: '事業所からの折り返し',
   correctHint: '正しい結果を選んでください（元の結果も記録に残ります）。',
   cancel: 'やめる',
   admissionLine: (name: string, when: string) => `${name} に入所（${when}）`,

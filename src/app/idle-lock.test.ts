@@ -1,0 +1,142 @@
+/**
+ * The idle lock's clock, without the vault: the hook alone with fake timers. The page's time in the
+ * background is played both ways a phone does it: timers that keep running (Android, throttled) and
+ * timers that do not (iOS: only the wall clock moves). app.test.tsx checks the lock itself.
+ */
+import { renderHook } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { noteCallStarted, takeCallStartedAt } from '../state/phone-call';
+import { CALL_AWAY_LIMIT_MS, CALL_TAP_WINDOW_MS, useIdleLock } from './idle-lock';
+
+const MINUTE = 60_000;
+const DEFAULT_MINUTES = 5;
+
+function setVisibility(state: 'visible' | 'hidden') {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+type Background = 'timers run' | 'timers frozen';
+const BACKGROUNDS: readonly Background[] = ['timers run', 'timers frozen'];
+
+/** The app out of sight for `ms` (the dialer, another app, the screen off), then back. */
+function away(ms: number, background: Background) {
+  setVisibility('hidden');
+  if (background === 'timers run') vi.advanceTimersByTime(ms);
+  else vi.setSystemTime(Date.now() + ms);
+  setVisibility('visible');
+}
+
+function idleLock(minutes = DEFAULT_MINUTES) {
+  const onIdle = vi.fn();
+  const hook = renderHook(() => useIdleLock(minutes, onIdle));
+  return { onIdle, unmount: hook.unmount };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  setVisibility('visible');
+  takeCallStartedAt();
+  vi.useRealTimers();
+});
+
+describe('idle lock', () => {
+  it('locks after the minutes without activity; activity pushes the deadline back', () => {
+    const { onIdle } = idleLock();
+    vi.advanceTimersByTime(4 * MINUTE);
+    window.dispatchEvent(new Event('pointerdown'));
+    vi.advanceTimersByTime(4 * MINUTE);
+    expect(onIdle).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(MINUTE);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(BACKGROUNDS)('12 minutes away without a call locks (%s)', (background) => {
+    const { onIdle } = idleLock();
+    away(12 * MINUTE, background);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('idle lock around a facility call dialled from the app', () => {
+  it.each(BACKGROUNDS)('a call, then 12 minutes in the dialer: still unlocked on return, and idle from there (%s)', (background) => {
+    const { onIdle } = idleLock();
+    noteCallStarted();
+    away(12 * MINUTE, background);
+    expect(onIdle).not.toHaveBeenCalled();
+
+    // Back in the app, the usual rule: the minutes count from the return.
+    vi.advanceTimersByTime(DEFAULT_MINUTES * MINUTE - 1_000);
+    expect(onIdle).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1_000);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(BACKGROUNDS)('a call, then 25 minutes away: locked (%s)', (background) => {
+    const { onIdle } = idleLock();
+    noteCallStarted();
+    away(25 * MINUTE, background);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it('a call still in front at the bound locks there, if the background lets timers run', () => {
+    const { onIdle } = idleLock();
+    noteCallStarted();
+    setVisibility('hidden');
+    vi.advanceTimersByTime(CALL_AWAY_LIMIT_MS - 1_000);
+    expect(onIdle).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1_000);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(BACKGROUNDS)('excuses that one absence only: the next, without a new call, follows the usual rule (%s)', (background) => {
+    const { onIdle } = idleLock();
+    noteCallStarted();
+    away(12 * MINUTE, background);
+    expect(onIdle).not.toHaveBeenCalled();
+
+    away(2 * MINUTE, background);
+    expect(onIdle).not.toHaveBeenCalled();
+    away(4 * MINUTE, background);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(BACKGROUNDS)('each call excuses its own absence (%s)', (background) => {
+    const { onIdle } = idleLock();
+    noteCallStarted();
+    away(12 * MINUTE, background);
+    window.dispatchEvent(new Event('pointerdown'));
+    noteCallStarted();
+    away(15 * MINUTE, background);
+    expect(onIdle).not.toHaveBeenCalled();
+  });
+
+  it.each(BACKGROUNDS)('a tap long before the app leaves the screen excuses nothing (%s)', (background) => {
+    const { onIdle } = idleLock();
+    noteCallStarted();
+    vi.advanceTimersByTime(CALL_TAP_WINDOW_MS + 1_000);
+    away(12 * MINUTE, background);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(BACKGROUNDS)('a call never locks sooner than the idle time would (30 minutes set, %s)', (background) => {
+    const { onIdle } = idleLock(30);
+    noteCallStarted();
+    away(25 * MINUTE, background);
+    expect(onIdle).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(5 * MINUTE);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it('a call noted before a lock is not carried into the next unlock', () => {
+    const first = idleLock();
+    noteCallStarted();
+    first.unmount(); // the lock unmounts the shell
+    const { onIdle } = idleLock();
+    away(12 * MINUTE, 'timers frozen');
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+});

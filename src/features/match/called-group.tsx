@@ -1,0 +1,284 @@
+/**
+ * 電話済み: each facility called in this case, once, with every call made to it (its own time and
+ * result: a 23:50 不在 stays 不在 when the facility says 受入可 at 00:20). Under 「電話・訂正」 a
+ * facility is called again (a tap on its number records a new call, as the first one did) or its
+ * call back is recorded (「折り返しがあった」: a new contact at this minute, its result asked for like
+ * a call made); a result is corrected with a new entry, nothing is changed in place; a 受入可
+ * offers 「入所を記録」, with the closing in the same step.
+ */
+import { useState } from 'react';
+import type { ContactBody, ContactResult, Current, EmergencyCase } from '../../domain/emergency-case';
+import type { Facility } from '../../domain/facility';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { navigate } from '../../state/router';
+import { Button } from '../../ui/button';
+import { CallLinks, type OnCall } from './call-links';
+import { Errors, PendingCall, ResultButtons, useCaseAppend } from './calls';
+import { matchPaths } from './match-route';
+import { T } from './text';
+
+/** One facility's calls in the case, oldest first. */
+export interface FacilityCalls {
+  readonly facilityId: string;
+  readonly calls: readonly Current<ContactBody>[];
+}
+
+const timeOf = (c: Current<ContactBody>) => formatJapanDateTime(c.body.contactedAt).slice(-5);
+
+export function CalledGroup({
+  kase,
+  groups,
+  facilities,
+  onCall,
+  now,
+}: {
+  kase: EmergencyCase;
+  /** in the order of each facility's last call: the one just dialled last, its result buttons in reach */
+  groups: readonly FacilityCalls[];
+  facilities: ReadonlyMap<string, Facility>;
+  onCall: OnCall;
+  now: Date;
+}) {
+  if (groups.length === 0) return null;
+  return (
+    <section className="match-called" aria-labelledby="match-called">
+      <h2 className="section__title" id="match-called">
+        {T.calledTitle(groups.length)}
+      </h2>
+      <ul className="match-list">
+        {groups.map((g) => (
+          <li key={g.facilityId}>
+            <CalledCard kase={kase} calls={g.calls} facility={facilities.get(g.facilityId)} onCall={onCall} now={now} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * One facility's card. Folded, it is one line (name, each call's result and time, 「電話・訂正」), so
+ * the facilities not yet called stay on the first screen at 360 px; unfolded, each call has its
+ * 「結果を訂正」 and the facility can be called again or its call back recorded. A call waiting for
+ * its result, and 「入所を記録」 after a 受入可, are never folded away.
+ */
+function CalledCard({
+  kase,
+  calls,
+  facility,
+  onCall,
+  now,
+}: {
+  kase: EmergencyCase;
+  calls: readonly Current<ContactBody>[];
+  facility: Facility | undefined;
+  onCall: OnCall;
+  now: Date;
+}) {
+  // Unfolded for the calls there were when it was opened: a new call folds it again.
+  const [openedWith, setOpenedWith] = useState<number | null>(null);
+  const [correcting, setCorrecting] = useState<string | null>(null);
+  const [admitting, setAdmitting] = useState(false);
+  const latest = calls.at(-1)!;
+  const name = latest.body.facilityName;
+  const closed = kase.closedAt !== null;
+  const pending = calls.some((c) => c.body.result === null);
+  const yes = [...calls].reverse().find((c) => c.body.result === '受入可');
+  const admitted = kase.outcome?.body.facilityId === latest.body.facilityId && kase.outcome?.body.outcome === '短期入所';
+  const idle = !closed && !pending && correcting === null && !admitting;
+  const unfolded = !closed && !pending && openedWith === calls.length;
+  const answered = calls.filter((c) => c.body.result !== null);
+  const kind = pending ? 'pending' : yes ? 'yes' : 'other';
+  return (
+    <article className={`match-called__card match-called__card--${kind}`} aria-label={name}>
+      <div className="match-called__line">
+        <p className="match-called__what">
+          <span className="match-called__name">{name}</span>
+          {unfolded || pending ? null : answered.map((c) => <CallSummary key={c.entryId} call={c} />)}
+          {admitted ? <span className="match-called__admitted">{T.admittedHere}</span> : null}
+        </p>
+        {idle ? (
+          <Button variant="ghost" className="match-called__fix" aria-expanded={unfolded} onClick={() => setOpenedWith(unfolded ? null : calls.length)}>
+            {unfolded ? T.fold : T.unfold}
+          </Button>
+        ) : null}
+      </div>
+      {unfolded || pending ? (
+        <ul className="match-called__calls" aria-label={T.callsOf(name)}>
+          {calls.map((c) => (
+            <li key={c.entryId}>
+              {c.body.result === null ? (
+                closed ? (
+                  <p className="match-called__result">{T.calledResult(T.resultPendingClosed, timeOf(c))}</p>
+                ) : (
+                  <PendingCall caseId={kase.id} call={c} />
+                )
+              ) : unfolded ? (
+                <AnsweredCall
+                  kase={kase}
+                  call={c}
+                  result={c.body.result}
+                  correcting={correcting === c.entryId}
+                  canCorrect={correcting === null && !admitting}
+                  onCorrect={(on) => setCorrecting(on ? c.entryId : null)}
+                />
+              ) : (
+                <CallSummary call={c} />
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {idle && yes && !admitted ? (
+        <Button variant="primary" className="match-called__admit" onClick={() => setAdmitting(true)}>
+          {T.recordAdmission}
+        </Button>
+      ) : null}
+      {admitting && yes ? <AdmissionPanel kase={kase} call={yes} facility={facility} onCancel={() => setAdmitting(false)} /> : null}
+      {unfolded && idle ? <CallAgain kase={kase} latest={latest} facility={facility} onCall={onCall} now={now} /> : null}
+    </article>
+  );
+}
+
+/** A call's result and time on the folded card (its note, e.g. 「事業所からの折り返し」, shows unfolded). */
+function CallSummary({ call }: { call: Current<ContactBody> }) {
+  return <span className="match-called__result">{T.calledResult(call.body.result ?? T.resultPendingClosed, timeOf(call))}</span>;
+}
+
+function AnsweredCall({
+  kase,
+  call,
+  result,
+  correcting,
+  canCorrect,
+  onCorrect,
+}: {
+  kase: EmergencyCase;
+  call: Current<ContactBody>;
+  result: ContactResult;
+  correcting: boolean;
+  canCorrect: boolean;
+  onCorrect: (on: boolean) => void;
+}) {
+  const note = call.body.note.trim();
+  return (
+    <>
+      <div className="match-called__line">
+        <p className="match-called__what">
+          <span className="match-called__result">{T.calledResult(result, timeOf(call))}</span>
+          {note !== '' ? <span className="match-called__note">{note}</span> : null}
+        </p>
+        {canCorrect ? (
+          <Button variant="ghost" className="match-called__fix" onClick={() => onCorrect(true)}>
+            {T.correctResult}
+          </Button>
+        ) : null}
+      </div>
+      {correcting ? (
+        <>
+          <p className="match-called__hint">{T.correctHint}</p>
+          <ResultButtons caseId={kase.id} call={call} onDone={() => onCorrect(false)} />
+          <Button variant="ghost" onClick={() => onCorrect(false)}>
+            {T.cancel}
+          </Button>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * The numbers again (a tap records a new call with its own time) and 「折り返しがあった」: the
+ * facility calls back, a new contact at this minute whose result is then chosen like a call made.
+ */
+function CallAgain({
+  kase,
+  latest,
+  facility,
+  onCall,
+  now,
+}: {
+  kase: EmergencyCase;
+  latest: Current<ContactBody>;
+  facility: Facility | undefined;
+  onCall: OnCall;
+  now: Date;
+}) {
+  const { append, errors, busy } = useCaseAppend(kase.id);
+  function recordCallback() {
+    void append({
+      type: 'contact',
+      facilityId: latest.body.facilityId,
+      facilityName: latest.body.facilityName,
+      facilityOfficeNumber: facility?.officeNumber ?? latest.body.facilityOfficeNumber,
+      shortStay: latest.body.shortStay,
+      contactedAt: new Date().toISOString(),
+      method: '電話',
+      result: null,
+      note: T.callbackNote,
+    });
+  }
+  return (
+    <div className="match-called__again">
+      {facility ? <CallLinks facility={facility} onCall={onCall} now={now} /> : null}
+      <Button variant="secondary" className="match-called__callback" disabled={busy} onClick={recordCallback}>
+        {T.callback}
+      </Button>
+      <Errors errors={errors} />
+    </div>
+  );
+}
+
+/**
+ * 「入所を記録」: the admission to the facility that said yes, at this minute; with the closing of
+ * the case in the same tap (the usual end of the call), or the admission alone.
+ */
+function AdmissionPanel({
+  kase,
+  call,
+  facility,
+  onCancel,
+}: {
+  kase: EmergencyCase;
+  call: Current<ContactBody>;
+  facility: Facility | undefined;
+  onCancel: () => void;
+}) {
+  const { append, errors, busy } = useCaseAppend(kase.id);
+  const [now] = useState(() => new Date());
+  const pending = kase.contacts.filter((c) => c.body.result === null).map((c) => c.body.facilityName);
+
+  async function record(close: boolean) {
+    const at = new Date().toISOString();
+    const ok = await append({
+      type: 'outcome',
+      outcome: '短期入所',
+      facilityId: facility?.id ?? call.body.facilityId,
+      facilityName: facility?.name ?? call.body.facilityName,
+      from: at,
+      note: '',
+    });
+    if (!ok) return;
+    if (close && !(await append({ type: 'close', closedAt: new Date().toISOString() }))) return;
+    navigate(matchPaths.case(kase.id));
+  }
+
+  return (
+    <div className="match-admit" role="group" aria-label={T.recordAdmission}>
+      <p>{T.admissionLine(call.body.facilityName, formatJapanDateTime(now))}</p>
+      {pending.length > 0 ? <p className="match-admit__warn">{T.pendingBeforeClose(pending.join('、'))}</p> : null}
+      <div className="match-admit__actions">
+        <Button variant="primary" disabled={busy || pending.length > 0} onClick={() => void record(true)}>
+          {T.admitAndClose}
+        </Button>
+        <Button variant="secondary" disabled={busy} onClick={() => void record(false)}>
+          {T.admitOnly}
+        </Button>
+        <Button variant="ghost" disabled={busy} onClick={onCancel}>
+          {T.cancel}
+        </Button>
+      </div>
+      <Errors errors={errors} />
+    </div>
+  );
+}
