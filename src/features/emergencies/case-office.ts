@@ -1,29 +1,10 @@
 /**
- * Which office (対応する事業所) a new case starts under, and the office each user of this device last
- * started one under: localStorage, one office id per vault user, nothing personal. Storage disabled
- * or full: nothing is remembered, and a network of several offices asks, as on a first use.
+ * Which office (対応する事業所) a new case starts under; the office each user of this device last
+ * started one under is kept by src/state/case-office.ts.
  */
 import type { SyncStatus } from '../../sync/status';
 
-const LAST_OFFICE_KEY = 'kyoten:case-office:';
-
-/** The office this user last started a case under on this device, or null. */
-export function lastCaseOffice(userId: string): string | null {
-  try {
-    return localStorage.getItem(LAST_OFFICE_KEY + userId);
-  } catch {
-    return null;
-  }
-}
-
-export function rememberCaseOffice(userId: string, officeId: string): void {
-  if (officeId === '') return;
-  try {
-    localStorage.setItem(LAST_OFFICE_KEY + userId, officeId);
-  } catch {
-    // Storage disabled or full: the next case asks again.
-  }
-}
+export { lastCaseOffice, rememberCaseOffice } from '../../state/case-office';
 
 /**
  * The unlocked user's own office as the hub names it (their entry in the hub's users); null while

@@ -2,6 +2,8 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
+import { lastCaseOffice } from '../../state/case-office';
+import { DEMO_OFFICE_ID } from '../../domain/demo-data';
 import { useApp } from '../../state/store';
 import { addMonthsToDate, japanDateOf } from '../../domain/japan-time';
 import { buildHouseholdIndex } from '../../domain/search';
@@ -108,6 +110,8 @@ describe('household list and search', () => {
     expect(demoCount).toBeGreaterThanOrEqual(30);
     expect(screen.getAllByText('デモ').length).toBeGreaterThan(0);
     expect(await session.pendingChanges()).toBe(0);
+    // A case tried by hand starts under the demo's office, as its night calls do (it has several).
+    expect(lastCaseOffice(session.user.id)).toBe(DEMO_OFFICE_ID);
 
     await user.click(screen.getByRole('button', { name: 'デモデータを消去' }));
     const dialog = screen.getByRole('dialog');
