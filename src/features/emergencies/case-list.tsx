@@ -89,8 +89,9 @@ export function CaseList() {
       </a>
       <p className="case-hint">{T.startUnknownHint}</p>
       {cases.length === 0 ? <Notice>{T.noCases}</Notice> : null}
-      <InStaySection cases={cases} today={japanDateOf(new Date())} />
+      {/* Tonight's case first: the one being worked on is what the coordinator comes back for. */}
       <CaseSection title={`${T.openCases}（${open.length}件）`} id="cases-open" cases={open} />
+      <InStaySection cases={cases} today={japanDateOf(new Date())} />
       <CaseSection title={T.recentCases} id="cases-recent" cases={recent} />
     </Page>
   );

@@ -55,6 +55,16 @@ describe('emergency stays with an end', () => {
     expect(await screen.findByText('入所中・3日目')).toBeVisible();
   });
 
+  it('lists tonight’s open cases above the people in stay: the case being worked on is what the coordinator comes back for', async () => {
+    const tonight = await appendEntries([], [{ body: openBody({ requestedAt: new Date().toISOString() }), at: new Date().toISOString() }], 'case-2');
+    useApp.setState({ caseEntries: new Map([...useApp.getState().caseEntries, ['case-2', tonight]]) });
+    await go('#/cases');
+    render(<CasesScreen />);
+    const open = screen.getByRole('heading', { name: /^対応中/ });
+    const inStay = screen.getByRole('heading', { name: /^緊急入所中/ });
+    expect(open.compareDocumentPosition(inStay) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
   it('records the end and the exit as a new entry; the person leaves the in-stay list; a missing note is refused first', async () => {
     const user = userEvent.setup();
     await go('#/cases/case-1');
