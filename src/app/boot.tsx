@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { createVault } from '../vault/vault';
 import { App, startApp } from './app';
 import { InsecureScreen } from './insecure-screen';
+import { listenForRetirement } from './retired-tabs';
 import { registerServiceWorker } from './service-worker';
 import { useApp } from '../state/store';
 
@@ -25,6 +26,8 @@ if (!window.isSecureContext) {
 } else {
   // Open IndexedDB now: it opens in the browser while React renders.
   startApp(openVault);
+  // A retirement wipe in another tab closes this one's vault too, and locks it (retired-tabs.ts).
+  listenForRetirement();
 
   // index.html's frame is on screen already: React's first render may yield to the browser (a
   // transition renders in slices) instead of holding the main thread in one long task.

@@ -10,6 +10,7 @@ import { resetSyncStatus, runEventsOf, syncStatus } from '../sync/status';
 import { changeNotifier, installSyncTriggers } from '../sync/triggers';
 import type { VaultSession } from '../vault/types';
 import { useApp } from '../state/store';
+import { retiredHere } from './retired-tabs';
 
 /** Starts syncing for `session`; the returned function stops it (on lock). */
 export function startSync(session: VaultSession): () => void {
@@ -18,8 +19,9 @@ export function startSync(session: VaultSession): () => void {
     // Just the records a pull wrote; everything when records were dropped or there are many.
     onRecordsChanged: (changed) =>
       (changed === 'all' ? useApp.getState().reload() : useApp.getState().refreshRecords(changed)).catch(() => undefined),
-    // The vault is gone: drop every decrypted record from memory; the app shows the retired notice.
-    onRetired: () => useApp.getState().lock('manual'),
+    // The vault is gone: the other tabs are told (theirs is gone too), every decrypted record is
+    // dropped from memory, and the app shows the retired notice.
+    onRetired: (serverMessage) => retiredHere(serverMessage),
   });
   syncStatus.setState({ engine });
   // A busy hub's Retry-After brings the next run forward, whoever started the one it refused.

@@ -43,7 +43,7 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                  (asks for the password, or reads it from stdin with --password-stdin;
                   prints the TOTP secret and the otpauth:// URI for the authenticator app)
   disable-user   --hub <id> --login <login>      (ends the user's sessions; their devices retire)
-  disable-device --device <device id>
+  disable-device --device <device id>            (ends the sessions opened through it; the device retires)
   list-users     --hub <id>
   list-records   --hub <id> [--kind household|facility|office|case-entry] [--invalid]
                  (every record with its version and office; --invalid: only those the app cannot read, and why)
@@ -226,7 +226,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       }
       case 'disable-device': {
         await accounts.disableDevice(o['device'] as string);
-        io.out(`端末 ${o['device']} を停止しました。次の接続で未送信の記録を送ってからデータを消去します。`);
+        io.out(`端末 ${o['device']} を停止しました。この端末で開かれたセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
         return;
       }
       case 'list-users': {

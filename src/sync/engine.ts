@@ -28,6 +28,8 @@ export const PULL_PAGE = 2000;
 const PULL_AHEAD = 2;
 /** A gap that stays after this many fresh starts is reported instead of retried in a loop. */
 const GAP_RESTARTS = 3;
+/** How long a retiring device waits for the hub to end its session before it wipes anyway. */
+const RETIRE_SIGN_OUT_WAIT_MS = 5_000;
 
 /** A pull page asked for, in the making: its next page's cursor, its head, then its sealed records. */
 interface PullPage {
@@ -55,8 +57,11 @@ export interface SyncEngineOptions {
    * written, or 'all' when records were dropped (a narrower scope) or written here outside a pull.
    */
   readonly onRecordsChanged?: (changed: RecordsChanged) => Promise<void> | void;
-  /** called after the device was wiped on retirement (drop whatever the app holds in memory) */
-  readonly onRetired?: () => Promise<void> | void;
+  /**
+   * Called after the device was wiped on retirement, with the hub's words: drop whatever the app
+   * holds in memory, and tell the app's other tabs (their database is gone too).
+   */
+  readonly onRetired?: (serverMessage: string | null) => Promise<void> | void;
   /** unregisters the service worker and clears Cache Storage; replaceable in tests */
   readonly forgetInstall?: () => Promise<void>;
   readonly status?: StoreApi<SyncStatus>;
@@ -497,11 +502,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const unanswered = left.filter((e) => e.refusal === null);
     if (unanswered.length > 0) throw new SyncError('retired', `retire: ${unanswered.length} changes not answered`);
     await client.retireDone(device(link), left.length);
+    // The wipe cannot clear the HttpOnly session cookie, and whoever holds the browser next must
+    // not find a session in it: the hub ends it (and clears the cookie). Best effort, and never for
+    // long: the hub ended it already when the device was disabled (A5); the wipe must not wait.
+    await endHubSession();
     await session.sync.wipe();
     await forgetInstall().catch(() => undefined);
     set({ ...clearedStatus(), retired: { serverMessage } });
-    await options.onRetired?.();
+    await options.onRetired?.(serverMessage);
     return 'retired';
+  }
+
+  /** DELETE /api/session, waited for at most RETIRE_SIGN_OUT_WAIT_MS; whatever the answer, the browser forgets whose it was. */
+  async function endHubSession(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((done) => {
+      timer = setTimeout(done, RETIRE_SIGN_OUT_WAIT_MS);
+    });
+    await Promise.race([client.signOut().catch(() => undefined), waited]);
+    clearTimeout(timer);
+    sessionFor = null;
+    noteBrowserSession(null);
   }
 
   async function runLocked(): Promise<RunOutcome> {

@@ -3,7 +3,7 @@
  * Works wholly offline; a full disk or a dropped connection surfaces as a VaultError through `withStorage`.
  */
 import Dexie, { type Table, type Transaction } from 'dexie';
-import { toVaultError } from './errors';
+import { isVaultError, toVaultError, VaultError } from './errors';
 import type { EvidenceReceipt } from '../protocol/countersign';
 import type { RefusalReason } from '../protocol/sync';
 import type { ChangeOp, DeviceSettings, EntityKind } from './types';
@@ -296,9 +296,23 @@ export class VaultDatabase extends Dexie {
   receipts!: Table<ReceiptRow, string>;
   setAside!: Table<SetAsideRow, [EntityKind, string]>;
   userSecrets!: Table<UserSecretRow, [string, string]>;
+  /**
+   * Deleted under this page (the device retired and wiped, here or in another tab): see markDeleted.
+   * Not a #private field: Dexie reads the database through a Proxy (`vip`), where those throw.
+   */
+  private wasDeleted = false;
 
   constructor(name: string) {
     super(name);
+    // Another tab deletes the database (its retirement wipe, Session.sync.wipe). Dexie's own handler
+    // would close this connection but leave it to open again at the next call, which would create
+    // the database afresh: sealed rows with no key slot to read them, in a vault that was wiped.
+    // Upgrades (a newer version of the app in another tab) keep Dexie's handling.
+    this.on('versionchange', (event: IDBVersionChangeEvent) => {
+      if (event.newVersion !== null) return undefined;
+      this.markDeleted();
+      return false;
+    });
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2);
     // Rows queued before version 3 have no baseVersion and read as null (made on no server version);
@@ -325,6 +339,20 @@ export class VaultDatabase extends Dexie {
     // re-encrypt payloads; a change to the sealed JSON is migrated lazily on read instead.
     // Add the step to db.test.ts (open at the old version, write, reopen at the new one).
   }
+
+  get deleted(): boolean {
+    return this.wasDeleted;
+  }
+
+  /**
+   * The database is deleted, or is being deleted (the device retired and wiped, in this tab or
+   * another): the connection closes and is never opened again in this page, so nothing written
+   * here later creates it anew. withStorage answers 'wiped'; a reload starts a fresh device.
+   */
+  markDeleted(): void {
+    this.wasDeleted = true;
+    this.close();
+  }
 }
 
 export const CURRENT_SCHEMA_VERSION = 8;
@@ -335,11 +363,15 @@ export const CURRENT_SCHEMA_VERSION = 8;
  */
 export async function withStorage<T>(db: VaultDatabase, work: () => Promise<T>): Promise<T> {
   try {
+    // A wiped vault is never opened again in this page: opening would create it anew, empty.
+    if (db.deleted) throw new VaultError('wiped');
     if (!db.isOpen()) await db.open();
     return await work();
   } catch (e) {
     // Programming errors (a bad id, a setting out of range) reach the developer as they are.
     if (e instanceof TypeError || e instanceof RangeError) throw e;
+    // Work cut off by the deletion (its connection closed under it) is no lost connection to retry.
+    if (db.deleted) throw isVaultError(e, 'wiped') ? e : new VaultError('wiped', { cause: e });
     const error = toVaultError(e);
     if (error.code === 'connection-lost') db.close({ disableAutoOpen: false });
     throw error;

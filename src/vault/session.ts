@@ -182,9 +182,11 @@ export class Session implements VaultSession {
     saveReceipts: (list) => this.run((ctx) => receiptStore.saveReceipts(ctx, list)),
     receipts: () => this.read(receiptStore.readReceipts),
     wipe: async () => {
-      // Not through withStorage: it would reopen the database it is deleting.
+      // Not through withStorage: it would reopen the database it is deleting. Marked first, so that
+      // nothing in this tab opens it again meanwhile or after (it would be created anew, empty of key slots).
       if (this.#key === null) throw new VaultError('locked');
       this.lock();
+      this.db.markDeleted();
       await this.db.delete();
     },
   };

@@ -6,7 +6,10 @@ import { createHousehold } from '../../test/factories/household';
 import type { WireRecord } from '../protocol/sync';
 import { sealPage } from './seal-page';
 import { runsOf } from './sync-store';
-import { PASSPHRASE, createSampleRecord, newId, setUpTestVault } from './testing';
+import Dexie from 'dexie';
+import { VaultDatabase } from './db';
+import { PASSPHRASE, createSampleRecord, createTestVault, newId, setUpTestVault } from './testing';
+import { openVault } from './vault';
 import type { HubLink, OutboxEntry, VaultSession } from './types';
 
 /** A pulled record; by default a whole household (or facility) under its own id, as the hub holds it. */
@@ -463,10 +466,40 @@ describe('sync store: hub link and wipe', () => {
     await session.put('household', newId(), createSampleRecord(), 'create');
     await session.sync.wipe();
     expect(session.isLocked).toBe(true);
-    const { default: Dexie } = await import('dexie');
     expect(await Dexie.exists(db.name)).toBe(false);
-    // Opened again, it is a device that was never set up.
-    expect(await vault.isSetUp()).toBe(false);
+    // Not opened again in this page (that would create it anew)...
+    await expect(vault.isSetUp()).rejects.toMatchObject({ code: 'wiped' });
+    expect(await Dexie.exists(db.name)).toBe(false);
+    // ...a reload is a device that was never set up.
+    expect(await createTestVault(db.name).vault.isSetUp()).toBe(false);
+  });
+
+  it('[retire] a wipe in one tab closes the database in another for good: its next write recreates nothing', async () => {
+    const tabA = await setUpTestVault();
+    // Tab B: the same database through a handle of its own, unlocked by the same person.
+    const tabB = openVault(new VaultDatabase(tabA.db.name));
+    const sessionB = await tabB.unlock(tabA.session.user.id, PASSPHRASE);
+    await sessionB.put('household', newId(), createSampleRecord(), 'create');
+
+    await tabA.session.sync.wipe();
+    expect(await Dexie.exists(tabA.db.name)).toBe(false);
+
+    await expect(sessionB.put('household', newId(), createSampleRecord(), 'create')).rejects.toMatchObject({ code: 'wiped' });
+    await expect(sessionB.list('household')).rejects.toMatchObject({ code: 'wiped' });
+    await expect(tabB.isSetUp()).rejects.toMatchObject({ code: 'wiped' });
+    await expect(tabB.unlock(tabA.session.user.id, PASSPHRASE)).rejects.toMatchObject({ code: 'wiped' });
+    expect(await Dexie.exists(tabA.db.name)).toBe(false);
+  });
+
+  it('[retire] a tab told of the wipe while its connection was closed opens nothing again (Vault.markWiped)', async () => {
+    const tabA = await setUpTestVault();
+    const tabB = createTestVault(tabA.db.name);
+    expect(await tabB.vault.isSetUp()).toBe(true);
+    tabB.vault.close();
+    await tabA.session.sync.wipe();
+    tabB.vault.markWiped();
+    await expect(tabB.vault.settings()).rejects.toMatchObject({ code: 'wiped' });
+    expect(await Dexie.exists(tabA.db.name)).toBe(false);
   });
 });
 

@@ -401,11 +401,6 @@ export async function dismissRefused(ctx: SessionContext, seq: number): Promise<
   });
 }
 
-/** Deletes the whole database, every user's data with it. The connection closes first. */
-export async function wipe(ctx: SessionContext): Promise<void> {
-  await ctx.db.delete();
-}
-
 export async function followServerSeq(ctx: SessionContext, lastSeq: number): Promise<void> {
   const { db } = ctx;
   await db.transaction('rw', [db.outbox, db.meta], async () => {

@@ -325,6 +325,8 @@ export type VaultErrorCode =
   | 'backup-version'
   /** restoreBackup() on a device that already holds (non-demo) records */
   | 'restore-not-empty'
+  /** the database was deleted when this device retired (in this tab or another): never opened again in this page */
+  | 'wiped'
   /** anything else; the original error is the VaultError's cause */
   | 'unexpected';
 
@@ -410,4 +412,9 @@ export interface Vault {
   settings(): Promise<DeviceSettings>;
   updateSettings(patch: Partial<DeviceSettings>): Promise<DeviceSettings>;
   close(): void;
+  /**
+   * The device retired and its database was deleted (another tab said so): every session locks and
+   * the database is never opened again in this page; every later call rejects with 'wiped'.
+   */
+  markWiped(): void;
 }

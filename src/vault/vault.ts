@@ -124,6 +124,12 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
       sessions.clear();
       db.close();
     },
+
+    markWiped(): void {
+      for (const session of sessions) session.lock();
+      sessions.clear();
+      db.markDeleted();
+    },
   };
 }
 

@@ -602,15 +602,20 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await other.push([entryWire(entries[0]!)], API.retirePush)).status).toBe(403);
       });
 
-      it('[A7] a disabled device gets 410 while its user carries on with another device; re-enrolling it is refused', async () => {
+      it('[A7] a disabled device gets 410 while its user carries on with another device; its session ends, re-enrolling it is refused', async () => {
         const phone = await device('phone-1').join(coord);
         await api.accounts.disableDevice('phone-1');
         expect((await phone.push([householdWire('hh-1')])).status).toBe(410);
-        expect((await phone.request('GET', API.session)).status).toBe(200);
+        // [A5] the session opened through it ends with it: its cookie enrols nothing (the phone wipes, the cookie stays)
+        expect((await phone.request('GET', API.session)).status).toBe(401);
+        const taken = device('tablet-1');
+        taken.cookie = phone.cookie;
+        expect((await taken.enrol()).status).toBe(401);
+        api.clock.advance(30_000); // the next TOTP code [A3]
+        expect((await phone.signIn(coord)).status).toBe(200);
         expect((await phone.enrol()).status).toBe(410);
-        const tablet = device('tablet-1');
-        tablet.cookie = phone.cookie;
-        await tablet.enrol();
+        api.clock.advance(30_000);
+        const tablet = await device('tablet-1').join(coord);
         expect((await tablet.push([householdWire('hh-1')])).body.results[0]!.status).toBe('accepted');
       });
     });

@@ -10,6 +10,7 @@ import Dexie from 'dexie';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { chainNext } from '../../src/domain/case-chain';
+import { API } from '../../src/protocol/sync';
 import { runAdminCommand } from '../../src/server/admin-commands';
 import { totpCode } from '../../src/server/services/credentials';
 import type { FetchLike } from '../../src/sync/client';
@@ -25,15 +26,15 @@ const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
 afterAll(() => target.dropAll());
 
 /** The browser's fetch for a same-origin app: relative paths, and the session cookie kept. */
-function browserFetch(base: string): FetchLike {
-  let cookie: string | undefined;
+function browserFetch(base: string, jar: { cookie?: string } = {}, onRequest?: (method: string, path: string) => Promise<void> | void): FetchLike {
   return async (input, init) => {
+    await onRequest?.(init.method ?? 'GET', String(input));
     const headers = new Headers(init.headers);
-    if (cookie !== undefined) headers.set('cookie', cookie);
+    if (jar.cookie !== undefined) headers.set('cookie', jar.cookie);
     const { credentials: _credentials, cache: _cache, ...rest } = init;
     const res = await fetch(`${base}${input}`, { ...rest, headers });
     const set = res.headers.get('set-cookie');
-    if (set !== null) cookie = set.split(';')[0];
+    if (set !== null) jar.cookie = set.split(';')[0];
     return res;
   };
 }
@@ -108,5 +109,33 @@ describe('[retire] a retired phone with a refused change, against the real hub',
     const row = lines.find((l) => l.startsWith(session.deviceId))!;
     expect(row).toContain('消去済み');
     expect(row).toContain('隔離 2件（未対応）');
+  });
+
+  it('[retire] the phone ends its hub session after the hub heard it wipes, before it wipes: the browser keeps no session cookie', async () => {
+    const coord = await api.user('coord1', 'coordinator');
+    const { session, db } = await setUpTestVault();
+    const jar: { cookie?: string } = {};
+    /** each request as it left, and whether the vault still existed then */
+    const sent: [string, boolean][] = [];
+    const engine = createSyncEngine({
+      session,
+      fetch: browserFetch(api.base, jar, async (method, path) => void sent.push([`${method} ${path.split('?')[0]}`, await Dexie.exists(db.name)])),
+      locks: null,
+      forgetInstall: async () => undefined,
+    });
+    expect(await engine.join({ hub: HUB, loginName: coord.loginName, password: PASSWORD, totp: totpCode(coord.totpSecret, api.clock.now), deviceName: '当番の携帯' })).toBe('done');
+    const cookie = jar.cookie;
+    expect(cookie).toMatch(/^kyoten_session=.+/);
+    // Written before the hub disabled the phone, so the retire flow has something to send.
+    await session.put('household', newId(), createSampleRecord({ name: '山田 太郎' }), 'create');
+    await api.accounts.disableDevice(session.deviceId);
+    sent.length = 0;
+
+    expect(await engine.run()).toBe('retired');
+    expect(await Dexie.exists(db.name)).toBe(false);
+    const order = sent.map(([request]) => request);
+    expect(order.indexOf(`DELETE ${API.session}`)).toBeGreaterThan(order.indexOf(`POST ${API.retireDone}`));
+    expect(sent.find(([request]) => request === `DELETE ${API.session}`)![1]).toBe(true);
+    expect(jar.cookie).toBe('kyoten_session=');
   });
 });

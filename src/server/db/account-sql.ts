@@ -132,10 +132,10 @@ export class SqlAccountStore implements AccountStore {
     await this.pool.query('DELETE FROM login_throttle WHERE tenant_id = $1 AND login_name = $2', [key.tenantId, key.name]);
   }
 
-  async createSession(s: { id: string; tenantId: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+  async createSession(s: { id: string; tenantId: string; userId: string; createdAt: Date; expiresAt: Date; deviceId?: string }): Promise<void> {
     await this.pool.query(
-      `INSERT INTO sessions (id, tenant_id, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)`,
-      [s.id, s.tenantId, s.userId, s.createdAt, s.expiresAt],
+      `INSERT INTO sessions (id, tenant_id, user_id, created_at, last_seen_at, expires_at, device_id) VALUES ($1, $2, $3, $4, $4, $5, $6)`,
+      [s.id, s.tenantId, s.userId, s.createdAt, s.expiresAt, s.deviceId ?? null],
     );
   }
 
@@ -149,7 +149,15 @@ export class SqlAccountStore implements AccountStore {
         last_seen_at: Date;
         expires_at: Date;
         ended_at: Date | null;
-      }>('SELECT id, tenant_id, user_id, created_at, last_seen_at, expires_at, ended_at FROM sessions WHERE id = $1', [id])
+        device_id: string | null;
+        device_disabled: boolean;
+      }>(
+        `SELECT s.id, s.tenant_id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, s.device_id,
+                coalesce(d.disabled, false) AS device_disabled
+           FROM sessions s LEFT JOIN devices d ON d.id = s.device_id
+          WHERE s.id = $1`,
+        [id],
+      )
     ).rows[0];
     if (row === undefined) return null;
     return {
@@ -160,6 +168,8 @@ export class SqlAccountStore implements AccountStore {
       lastSeenAt: row.last_seen_at,
       expiresAt: row.expires_at,
       endedAt: row.ended_at,
+      deviceId: row.device_id,
+      deviceDisabled: row.device_disabled,
     };
   }
 
@@ -188,6 +198,16 @@ export class SqlAccountStore implements AccountStore {
     return result.rowCount ?? 0;
   }
 
+  async endSessionsOfDevice(deviceId: string, at: Date): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE sessions SET ended_at = $2, end_reason = 'device-disabled'
+        WHERE ended_at IS NULL
+          AND (device_id = $1 OR (device_id IS NULL AND user_id IN (SELECT user_id FROM device_users WHERE device_id = $1)))`,
+      [deviceId, at],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async findSyncCaller(deviceId: string, sessionId: string): Promise<SyncCallerFacts> {
     const row = (
       await this.pool.query<
@@ -207,6 +227,8 @@ export class SqlAccountStore implements AccountStore {
           s_last_seen_at: Date;
           s_expires_at: Date;
           s_ended_at: Date | null;
+          s_device_id: string | null;
+          s_device_disabled: boolean;
           m_device_id: string | null;
           m_revoked_at: Date | null;
           m_created_at: Date;
@@ -220,12 +242,14 @@ export class SqlAccountStore implements AccountStore {
                 NOT EXISTS (SELECT 1 FROM device_users dx JOIN users ux ON ux.id = dx.user_id WHERE dx.device_id = d.id AND NOT ux.disabled) AS d_user_disabled,
                 s.id AS s_id, s.tenant_id AS s_tenant_id, s.user_id AS s_user_id, s.created_at AS s_created_at,
                 s.last_seen_at AS s_last_seen_at, s.expires_at AS s_expires_at, s.ended_at AS s_ended_at,
+                s.device_id AS s_device_id, coalesce(sd.disabled, false) AS s_device_disabled,
                 ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')},
                 du.device_id AS m_device_id, du.revoked_at AS m_revoked_at, du.created_at AS m_created_at,
                 du.last_used_at AS m_last_used_at, du.vault_user_id AS m_vault_user_id
            FROM (VALUES (1)) AS one (x)
            LEFT JOIN devices d ON d.id = $1
            LEFT JOIN sessions s ON s.id = $2
+           LEFT JOIN devices sd ON sd.id = s.device_id
            LEFT JOIN users u ON u.id = s.user_id
            LEFT JOIN device_users du ON du.device_id = $1 AND du.user_id = s.user_id` },
         [deviceId, sessionId],
@@ -256,6 +280,8 @@ export class SqlAccountStore implements AccountStore {
               lastSeenAt: row.s_last_seen_at,
               expiresAt: row.s_expires_at,
               endedAt: row.s_ended_at,
+              deviceId: row.s_device_id,
+              deviceDisabled: row.s_device_disabled,
             },
       user: row.id === null ? null : toUser(row),
       member:

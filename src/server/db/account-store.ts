@@ -36,9 +36,16 @@ export interface SessionRecord {
   /** absolute expiry */
   readonly expiresAt: Date;
   readonly endedAt: Date | null;
+  /**
+   * The device it was opened through (migration 20): the device token's, or the device it enrolled.
+   * Null for a password sign-in that enrolled nothing yet, and for sessions from before migration 20.
+   */
+  readonly deviceId: string | null;
+  /** that device is disabled: the session is not used again (A5) */
+  readonly deviceDisabled: boolean;
 }
 
-export type SessionEndReason = 'signed-out' | 'idle' | 'expired' | 'user-disabled';
+export type SessionEndReason = 'signed-out' | 'idle' | 'expired' | 'user-disabled' | 'device-disabled';
 
 export interface DeviceRecord {
   readonly id: string;
@@ -127,12 +134,26 @@ export interface AccountStore {
   /** A successful sign-in clears its login's count. */
   clearSignInAttempts(key: ThrottleKey): Promise<void>;
 
-  createSession(s: { readonly id: string; readonly tenantId: string; readonly userId: string; readonly createdAt: Date; readonly expiresAt: Date }): Promise<void>;
+  /** `deviceId`: the device the session is opened through (a device token's, A8); absent for a password sign-in. */
+  createSession(s: {
+    readonly id: string;
+    readonly tenantId: string;
+    readonly userId: string;
+    readonly createdAt: Date;
+    readonly expiresAt: Date;
+    readonly deviceId?: string;
+  }): Promise<void>;
   findSession(id: string): Promise<SessionRecord | null>;
   touchSession(id: string, at: Date): Promise<void>;
   endSession(id: string, at: Date, reason: SessionEndReason): Promise<void>;
   /** Ends every open session of a user; returns how many. */
   endSessionsOfUser(userId: string, at: Date, reason: SessionEndReason): Promise<number>;
+  /**
+   * Ends, with reason 'device-disabled', every open session opened through the device, and every
+   * open session of its users that names no device (a password sign-in that enrolled nothing, or
+   * one from before migration 20, which may have enrolled it); returns how many.
+   */
+  endSessionsOfDevice(deviceId: string, at: Date): Promise<number>;
 
   findDevice(id: string): Promise<DeviceRecord | null>;
   /**

@@ -42,6 +42,11 @@ export interface EnrolDeviceUser {
   readonly tokenHash: string;
   readonly vaultUserId?: string | null;
   readonly at: Date;
+  /**
+   * The session that asks (SHA-256 hex of its token): tied to this device from now on (migration
+   * 20), or refused when it is tied to another (SessionDeviceError). Absent: no session to tie.
+   */
+  readonly sessionId?: string | null;
 }
 
 /**
@@ -64,6 +69,22 @@ export class AlreadyEnrolledError extends StoreError {
 export class VaultUserTakenError extends StoreError {
   constructor(vaultUserId: string, userId: string) {
     super('forbidden', `vault user id ${vaultUserId} is another hub user's id, or is bound to another hub user; user ${userId} may not take it`);
+  }
+}
+
+/**
+ * [A5] The enrolling session is tied to another device (opened with that device's token, or it
+ * enrolled that device first), or it ended meanwhile (`ended`). A session enrols only the device
+ * it was opened through: the cookie left in the browser of a phone that was retired and wiped must
+ * not enrol a new device id and pull the user's whole scope with it. Refused; nothing changes.
+ */
+export class SessionDeviceError extends StoreError {
+  constructor(
+    readonly ended: boolean,
+    deviceId: string,
+    boundTo: string | null,
+  ) {
+    super('forbidden', ended ? `the session ended while it enrolled device ${deviceId}` : `the session was opened through device ${boundTo}; it may not enrol device ${deviceId}`);
   }
 }
 
@@ -178,6 +199,17 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
         if (member.rows.length > 0) throw new AlreadyEnrolledError(d.id, d.userId);
         throw new StoreError('forbidden', `device ${d.id} is registered; enrolling it again needs its secret or an admin's move-device`);
       }
+    }
+    if (d.sessionId !== undefined && d.sessionId !== null) {
+      // After the device row's lock (as a disable-device queues on it), so an enrolment and the
+      // disabling of its device never wait on each other in turn; one statement, so two
+      // enrolments of one session at once tie it to one device, and the other is refused.
+      const tied = await client.query<{ device_id: string }>(
+        'UPDATE sessions SET device_id = coalesce(device_id, $2) WHERE id = $1 AND ended_at IS NULL RETURNING device_id',
+        [d.sessionId, d.id],
+      );
+      const boundTo = tied.rows[0]?.device_id;
+      if (boundTo !== d.id) throw new SessionDeviceError(boundTo === undefined, d.id, boundTo ?? null);
     }
     if (d.vaultUserId !== undefined && d.vaultUserId !== null) await claimVaultUserId(client, d.userId, d.vaultUserId);
     await client.query(

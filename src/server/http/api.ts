@@ -305,10 +305,11 @@ export function createApiHandler(options: ApiOptions) {
     if (path === API.devices) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { accounts, devices } = services();
-      const { user } = await accounts.authenticate(sessionToken(req));
+      const { user, sessionId } = await accounts.authenticate(sessionToken(req));
       const body = await readJson(req, EnrolRequest);
-      // A6: a registered device id takes another user only with the device's current secret.
-      sendJson(res, 200, (await devices.enrol(user, body, header(req, DEVICE_SECRET_HEADER))) satisfies EnrolResponse);
+      // A6: a registered device id takes another user only with the device's current secret; the
+      // session is tied to the device it enrols, and enrols no other.
+      sendJson(res, 200, (await devices.enrol(user, body, header(req, DEVICE_SECRET_HEADER), sessionId)) satisfies EnrolResponse);
       return;
     }
     if (path === API.push) {

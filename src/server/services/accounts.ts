@@ -128,6 +128,8 @@ function secondsToNextStep(now: Date): number {
 export interface Authenticated {
   readonly user: UserRecord;
   readonly info: SessionInfo;
+  /** the session's id (SHA-256 hex of its token), which an enrolment ties to its device (A6) */
+  readonly sessionId: string;
 }
 
 export function sessionUser(user: UserRecord): SessionUser {
@@ -185,11 +187,17 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       await store.endSession(session.id, now, 'user-disabled');
       throw signedOut('the user is disabled');
     }
+    // Disabling a device ends its sessions (disableDevice); this catches one opened through it
+    // while it was being disabled, so a retired phone's cookie is never used again.
+    if (session.deviceDisabled) {
+      await store.endSession(session.id, now, 'device-disabled');
+      throw signedOut(`device ${session.deviceId} this session was opened through is disabled`);
+    }
     // [A5] The idle expiry slides at most once a minute: a sync every few seconds must not
     // write (and wait for a flushed commit) on every pull. A session may so end up to a minute
     // before SESSION_IDLE_MINUTES after its last request, never after.
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await store.touchSession(session.id, now);
-    return { user, info: info(user, session.expiresAt) };
+    return { user, info: info(user, session.expiresAt), sessionId: session.id };
   }
 
   /** `found`: the device already read (the sync caller's one lookup); read here when absent. */
@@ -335,8 +343,15 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       await store.endSessionsOfUser(userId, config.now(), 'user-disabled');
     },
 
+    /**
+     * Disables a device: it is answered 410 from now on, and the sessions opened through it end now
+     * (with any session of its users tied to no device, which may have enrolled it before migration
+     * 20): the browser of a phone that retires and wipes keeps its cookie, which must not enrol
+     * another device. Its users' sessions on their other devices go on.
+     */
     async disableDevice(deviceId: string): Promise<void> {
       await store.setDisabled('device', deviceId, true);
+      await store.endSessionsOfDevice(deviceId, config.now());
     },
   };
 }

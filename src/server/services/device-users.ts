@@ -7,7 +7,7 @@ import type { ChangeResult, EnrolResponse, SessionInfo, WireChange } from '../..
 import type { DeviceRecord, PushOptions, UserRecord } from '../db/account-store';
 import type { DeviceUserRecord } from '../db/device-users';
 import { StoreError, type Store } from '../db/store';
-import { AlreadyEnrolledError, VaultUserTakenError } from '../db/device-users';
+import { AlreadyEnrolledError, SessionDeviceError, VaultUserTakenError } from '../db/device-users';
 import type { AccountsConfig } from './accounts';
 import { sessionUser } from './accounts';
 import { newToken, sha256Hex } from './credentials';
@@ -88,8 +88,15 @@ export function createDevices(store: Store, config: AccountsConfig) {
      * [A6] Enrols the device for the signed-in user: a new id is registered; a registered id of
      * this hub takes the user only with the device's current secret (`proof`) or an admin's
      * hand-over. Returns the device secret (the proven one, or a fresh one) and the user's token.
+     * `sessionId`: the asking session, tied to this device from now on; one tied to another device
+     * is refused (403), so a session enrols one device only.
      */
-    async enrol(user: UserRecord, req: { deviceId: string; name: string; vaultUserId?: string | undefined }, proof: string | undefined): Promise<EnrolResponse> {
+    async enrol(
+      user: UserRecord,
+      req: { deviceId: string; name: string; vaultUserId?: string | undefined },
+      proof: string | undefined,
+      sessionId?: string,
+    ): Promise<EnrolResponse> {
       const freshSecret = newToken();
       const userToken = newToken();
       const proofHash = proof === undefined || proof === '' ? null : sha256Hex(proof);
@@ -103,11 +110,17 @@ export function createDevices(store: Store, config: AccountsConfig) {
           tokenHash: sha256Hex(userToken),
           vaultUserId: req.vaultUserId ?? null,
           at: config.now(),
+          sessionId: sessionId ?? null,
         });
         return { deviceId: req.deviceId, deviceSecret: outcome === 'added' ? proof! : freshSecret, lastSeq, userToken };
       } catch (error) {
         if (error instanceof StoreError && error.code === 'exists') throw new ServiceError('exists', 'この端末は別の拠点に登録されています。', error.message);
         if (error instanceof StoreError && error.code === 'device-disabled') throw retired(error.message);
+        if (error instanceof SessionDeviceError) {
+          if (error.ended) throw new ServiceError('signed-out', 'サインインの有効期限が切れました。もう一度サインインしてください（未送信の変更は残っています）。', error.message);
+          // [A5] The app signs in anew before every enrolment: a session of another device is not the app's.
+          throw new ServiceError('forbidden', 'このサインインは別の端末のものです。この端末で、もう一度サインインしてください。', error.message);
+        }
         if (error instanceof AlreadyEnrolledError) {
           throw new ServiceError(
             'forbidden',
@@ -155,7 +168,8 @@ export function createDevices(store: Store, config: AccountsConfig) {
       await store.clearTokenFailures(device.id);
       const sessionToken = newToken();
       const expiresAt = new Date(now.getTime() + config.maxHours * 3_600_000);
-      await store.createSession({ id: sha256Hex(sessionToken), tenantId: user.tenantId, userId: user.id, createdAt: now, expiresAt });
+      // Tied to the device (migration 20): disabling it ends the session, and it enrols no other.
+      await store.createSession({ id: sha256Hex(sessionToken), tenantId: user.tenantId, userId: user.id, createdAt: now, expiresAt, deviceId: device.id });
       return {
         token: sessionToken,
         info: { user: sessionUser(user), expiresAt: expiresAt.toISOString(), idleTimeoutSeconds: Math.round(config.idleMinutes * 60) },

@@ -260,11 +260,18 @@ export const retirementAttacks: AttackGroup = (attack, ctx) => {
     expect((await hub.store.listQuarantine(HUB)).map((q) => q.entityId)).toEqual(['hh-1']);
   });
 
-  attack('[retire] a retired device can neither pull nor push nor re-enrol', async () => {
+  attack('[retire] a retired device can neither pull nor push nor re-enrol, nor its session enrol another', async () => {
     const hub = await ctx.hub();
-    const { phone } = await retired(hub);
+    const { phone, coord } = await retired(hub);
     expect((await phone.pull(0)).status).toBe(410);
     expect((await phone.push([householdWire('hh-2')])).status).toBe(410);
+    // the session it was opened through ended with it (A5): its cookie enrols neither it nor a new id
+    expect((await phone.enrol()).status).toBe(401);
+    const taken = new DeviceClient(hub, 'new-id');
+    taken.cookie = phone.cookie;
+    expect((await taken.enrol()).status).toBe(401);
+    hub.clock.advance(30_000); // the next TOTP code [A3]
+    expect((await phone.signIn(coord)).status).toBe(200);
     expect((await phone.enrol()).status).toBe(410);
   });
 

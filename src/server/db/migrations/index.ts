@@ -15,6 +15,7 @@ import { sql as wireLines } from './0016-wire-lines';
 import { sql as ownChanges } from './0017-own-changes';
 import { sql as pullPage } from './0018-pull-page';
 import { sql as receiptPositions } from './0019-receipt-positions';
+import { sql as sessionDevices } from './0020-session-devices';
 
 export interface Migration {
   readonly version: number;
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 17, name: 'own-changes', sql: ownChanges },
   { version: 18, name: 'pull-page', sql: pullPage },
   { version: 19, name: 'receipt-positions', sql: receiptPositions },
+  { version: 20, name: 'session-devices', sql: sessionDevices },
 ];
