@@ -179,7 +179,8 @@ describe('lock screen', () => {
     await user.click(await screen.findByRole('radio', { name: '夜間 太郎' }));
     await user.type(screen.getByLabelText('パスフレーズ'), 'whatever-it-is');
     await user.click(screen.getByRole('button', { name: '解錠' }));
-    await screen.findByText('パスフレーズが違います。');
+    // With several people on the phone, the message names whose passphrase was asked for.
+    await screen.findByText('夜間 太郎さんのパスフレーズが違います。ご自分の名前が「利用者」で選ばれているか確かめてください。');
     expect(unlock).toHaveBeenCalledWith('u2', 'whatever-it-is');
     expect(screen.getByRole('radio', { name: '夜間 太郎' })).toBeChecked();
   });

@@ -109,7 +109,8 @@ export function LockScreen() {
       rememberUser(userId);
     } catch (err) {
       const ve = toVaultError(err);
-      if (ve.code === 'wrong-passphrase') setError(T.wrongPassphrase);
+      // A phone handed over at 18:00 still shows the last person: say whose passphrase was asked for.
+      if (ve.code === 'wrong-passphrase') setError(users.length > 1 ? T.wrongPassphraseOf(users.find((u) => u.id === userId)?.displayName ?? '') : T.wrongPassphrase);
       else if (ve.code !== 'throttled') setError(vaultErrorMessage(ve.code));
       if (ve.code === 'throttled' && ve.retryAt) setRetryAt(Date.parse(ve.retryAt));
       else if (vault) {

@@ -134,7 +134,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
       ) : null}
 
       <Section title={`${T.contactsTitle}（${kase.contacts.length}件）`} id="case-contacts">
-        {kase.contacts.length === 0 ? <p>{T.noContacts}</p> : null}
+        {kase.contacts.length === 0 ? <p>{kase.subject.personId === null ? T.noContactsUnknown : T.noContacts}</p> : null}
         <ul className="case-contacts">
           {kase.contacts.map((c) => (
             <li key={c.entryId}>

@@ -6,6 +6,7 @@ import { createFacility } from '../../../test/factories/facility';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { useApp } from '../../state/store';
 import type { CaseEntry, Office } from '../../domain/emergency-case';
+import { T } from './text';
 import { CasesScreen } from './cases-screen';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createTestHubKey } from '../../../test/factories/receipts';
@@ -255,6 +256,8 @@ describe('緊急対応: from the tap to the closed case', () => {
     // no person yet: no match to open, a search to link instead
     expect(await screen.findByRole('heading', { name: '登録者と結び付ける' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: '受入先を探して電話する' })).not.toBeInTheDocument();
+    // …and the empty list of calls says how to record them without it, not to use a button that is not there
+    expect(screen.getByText(T.noContactsUnknown)).toBeInTheDocument();
 
     await user.type(screen.getByLabelText('氏名・ふりがな・電話番号で検索'), '佐藤');
     await user.click(await screen.findByRole('button', { name: '佐藤 陽太 と結び付ける' }));

@@ -84,6 +84,8 @@ export const T = {
 
   contactsTitle: '連絡・調整',
   noContacts: 'まだ連絡・調整の記録はありません。「受入先を探して電話する」から電話すると、自動で記録されます。',
+  noContactsUnknown:
+    'まだ連絡・調整の記録はありません。登録者と結び付けると「受入先を探して電話する」が使え、電話が自動で記録されます。結び付けられないときは「連絡を記録（手入力）」で記録します。',
   contactLine: (when: string, method: string) => `${when}・${method}`,
   resultPending: '結果未記録',
   resultAsk: '結果を記録してください',

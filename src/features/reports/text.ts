@@ -22,5 +22,5 @@ export const T = {
   colUnknown: '不明',
   colTotal: '計',
   colUnits: '単位数',
-  notes: '各数値の定義は docs/yearly-report.md のとおり。者/児は18歳以上/未満。日付と日数は日本時間。',
+  notes: '各数値の数え方は、使い方ガイドの「年次の報告」のとおり。者/児は18歳以上/未満。日付と日数は日本時間。',
 } as const;
