@@ -58,6 +58,14 @@ async function opened(session: FakeSession): Promise<CaseEntry[]> {
   return (await session.list<CaseEntry>('case-entry')).map((r) => r.data).filter((e) => e.body.type === 'open');
 }
 
+/** The office the form shows: the one-line summary when it is known, else the select's choice ('' while none). */
+function shownOffice(): string {
+  const line = screen.queryByText(/^対応する事業所：/);
+  if (line) return line.textContent!.replace('対応する事業所：', '');
+  const select = screen.getByRole('combobox', { name: /対応する事業所/ }) as HTMLSelectElement;
+  return select.value === '' ? '' : select.selectedOptions[0]!.textContent!;
+}
+
 async function start(user: ReturnType<typeof userEvent.setup>) {
   await user.click(screen.getByRole('radio', { name: '介護者の入院' }));
   await user.click(screen.getByRole('button', { name: '記録を開始' }));
@@ -67,16 +75,27 @@ describe('対応する事業所 of a new case', () => {
   it("starts under the user's own office as the hub names it, shown above the category, not the alphabetically first", async () => {
     hubKnows(midori.id);
     const { user, session } = await openStart();
-    const office = screen.getByRole('combobox', { name: /対応する事業所/ });
-    expect(office).toHaveValue(midori.id);
-    expect(screen.getByRole('option', { selected: true })).toHaveTextContent('みどり相談室');
-    // where it is seen before 記録を開始, not under the sticky button
+    // known: one line (the night's fields stay on the first screen), where it is seen before 記録を開始
+    expect(shownOffice()).toBe('みどり相談室');
+    const line = screen.getByText(/^対応する事業所：/);
     const category = screen.getByRole('group', { name: /要請の内容（区分）/ });
-    expect(office.compareDocumentPosition(category) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(line.compareDocumentPosition(category) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
 
     await start(user);
     await waitFor(async () => expect(await opened(session)).toHaveLength(1));
     expect((await opened(session))[0]!.body).toMatchObject({ officeId: midori.id });
+  });
+
+  it('changes the known office with 変更, for a case another office handles', async () => {
+    hubKnows(midori.id);
+    const { user, session } = await openStart();
+    await user.click(screen.getByRole('button', { name: '変更' }));
+    const office = screen.getByRole('combobox', { name: /対応する事業所/ });
+    expect(office).toHaveValue(midori.id);
+    await user.selectOptions(office, sakura.id);
+    await start(user);
+    await waitFor(async () => expect(await opened(session)).toHaveLength(1));
+    expect((await opened(session))[0]!.body).toMatchObject({ officeId: sakura.id });
   });
 
   it('with several offices and none known, asks for one and records nothing until it is chosen; then offers it again to the same user only', async () => {
@@ -100,7 +119,7 @@ describe('対応する事業所 of a new case', () => {
 
     // the next case on this device: the office this user used last
     const again = await openStart();
-    expect(screen.getByRole('combobox', { name: /対応する事業所/ })).toHaveValue(sakura.id);
+    expect(shownOffice()).toBe('さくら相談支援事業所');
     again.view.unmount();
     // a colleague unlocking the same phone is asked
     await openStart({ userId: 'user-2' });
@@ -111,16 +130,15 @@ describe('対応する事業所 of a new case', () => {
     localStorage.setItem('kyoten:case-office:user-1', sakura.id);
     hubKnows(midori.id);
     const first = await openStart();
-    expect(screen.getByRole('combobox', { name: /対応する事業所/ })).toHaveValue(midori.id);
+    expect(shownOffice()).toBe('みどり相談室');
     first.view.unmount();
 
     syncStatus.setState(initialSyncStatus, true);
     localStorage.clear();
     await openStart();
-    const office = screen.getByRole('combobox', { name: /対応する事業所/ });
-    expect(office).toHaveValue('');
+    expect(shownOffice()).toBe('');
     act(() => hubKnows(midori.id));
-    await waitFor(() => expect(office).toHaveValue(midori.id));
+    await waitFor(() => expect(shownOffice()).toBe('みどり相談室'));
   });
 
   it('a hub with one office keeps it simple: no field, the case is under that office', async () => {

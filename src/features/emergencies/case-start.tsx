@@ -96,6 +96,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const [form, setForm] = useState<StartForm | null>(null);
   const [errors, setErrors] = useState<readonly string[]>([]);
   const [officeError, setOfficeError] = useState<string | undefined>(undefined);
+  const [changingOffice, setChangingOffice] = useState(false);
   const [busy, setBusy] = useState(false);
   const { finish } = useFormDraft(draftKey, form, form !== null);
 
@@ -222,7 +223,17 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         <p className="case-stamp" role="status">
           {T.stampedAt(formatJapanDateTime(form.stampedAt))}
         </p>
-        {chooseOffice ? (
+        {chooseOffice && officeChosen && !changingOffice ? (
+          // Known (the user's own, or the one they last used): one line, so the night's fields stay on the first screen.
+          <p className="case-office">
+            <span>
+              {T.office}：{officeList.find((o) => o.id === form.officeId)?.name}
+            </span>
+            <Button variant="ghost" onClick={() => setChangingOffice(true)}>
+              {T.officeChange}
+            </Button>
+          </p>
+        ) : chooseOffice ? (
           <SelectField
             label={T.office}
             name="officeId"
@@ -232,6 +243,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
             value={officeChosen ? form.officeId : ''}
             onChange={(e) => {
               setOfficeError(undefined);
+              // chosen here: the select stays where the user's hand is
+              setChangingOffice(true);
               update({ officeId: e.target.value });
             }}
             options={[...(officeChosen ? [] : [{ value: '', label: T.officePlaceholder }]), ...officeList.map((o) => ({ value: o.id, label: o.name }))]}

@@ -54,6 +54,7 @@ export const T = {
   officePlaceholder: '選んでください',
   officeChooseHint: '相談強化加算は、ここで選んだ事業所で算定されます。',
   officeMissing: '対応する事業所を選んでください。',
+  officeChange: '変更',
   noOffice: '（事業所未設定）',
   noOfficeHint: '事業所が設定されていません。記録はできますが、相談強化加算の算定には「設定」で事業所を登録してください。',
   start: '記録を開始',
