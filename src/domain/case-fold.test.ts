@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { earlierOutcomes, foldCase, mayBeDeleted, retentionUntil, validateEntry } from './case-fold';
-import type { CorrectionBody, OutcomeBody } from './emergency-case';
+import { earlierOutcomes, foldCase, mayBeDeleted, retentionUntil, standingCloseOf, validateEntry } from './case-fold';
+import type { CorrectionBody, EntryBody, OutcomeBody } from './emergency-case';
 import { appendEntries, buildCase, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
 
 const admitted: OutcomeBody = {
@@ -194,8 +194,25 @@ describe('validateEntry: bad input is refused with a reason', () => {
       '訂正する記録が見つかりません。',
     ]);
     expect(validateEntry(c, { type: 'correction', corrects: entries[0]!.id, reason: 'x', replacement: null }, at)).toEqual([
-      '取り消せるのは連絡・調整と対応結果の記録だけです。',
+      '取り消せるのは連絡・調整、対応結果、終了の記録だけです。',
     ]);
+  });
+
+  it('reopens a closed case by the 取消 of its close (対応を再開): open again, new calls taken, the close kept as withdrawn', async () => {
+    const closeBody: EntryBody = { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' };
+    const entries = await appendEntries([], [openBody(), contactBody(), admitted, closeBody]);
+    const closed = foldCase(entries);
+    const closeId = standingCloseOf(closed)!;
+    expect(closeId).toBe(entries[3]!.id);
+    const at = '2026-11-30T19:00:00.000Z';
+    // closed: a new call is refused
+    expect(validateEntry(closed, contactBody({ contactedAt: at }), at)).not.toEqual([]);
+    const reopen: EntryBody = { type: 'correction', corrects: closeId, reason: '受入先から今夜は預かれないと電話があった', replacement: null };
+    expect(validateEntry(closed, reopen, at)).toEqual([]);
+    const reopened = foldCase(await appendEntries(entries, [{ body: reopen, at }]));
+    expect(reopened.closedAt).toBeNull();
+    expect(standingCloseOf(reopened)).toBeNull();
+    expect(validateEntry(reopened, contactBody({ contactedAt: at }), at)).toEqual([]);
   });
 
   it('refuses moving the request time after a recorded contact', async () => {

@@ -218,6 +218,15 @@ function shownContact(s: Slot<ContactBody>, slots: Iterable<Slot<FactBody>>, hel
   return { ...s, body: { ...body, result: result.result, note } };
 }
 
+/**
+ * The close entry that stands, for 対応を再開 (a 取消 of it, with a reason, opens the case again);
+ * null for a case that is open.
+ */
+export function standingCloseOf(c: Pick<EmergencyCase, 'entries' | 'closedAt'>): string | null {
+  if (c.closedAt === null || c.entries[0]?.body.type !== 'open') return null;
+  return readFacts(c.entries).standing.filter((s) => s.body.type === 'close' && !s.withdrawn).at(-1)?.entryId ?? null;
+}
+
 /** The entry with this id, if the case has it. */
 export function entryOf(c: EmergencyCase, entryId: string): CaseEntry | undefined {
   return c.entries.find((e) => e.id === entryId);
@@ -391,8 +400,9 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
   if (target.body.type === 'correction') return ['訂正の記録そのものは訂正できません。元の記録を訂正してください。'];
   if (body.reason.trim() === '') errors.push('訂正の理由を入力してください。');
   if (body.replacement === null) {
-    if (target.body.type !== 'contact' && target.body.type !== 'outcome') {
-      errors.push('取り消せるのは連絡・調整と対応結果の記録だけです。');
+    // 取消 of the close reopens the case (対応を再開): the facility called back at 04:00, say.
+    if (target.body.type !== 'contact' && target.body.type !== 'outcome' && target.body.type !== 'close') {
+      errors.push('取り消せるのは連絡・調整、対応結果、終了の記録だけです。');
     }
   } else if (body.replacement.type !== target.body.type) {
     errors.push('訂正後の記録は、元の記録と同じ種類にしてください。');

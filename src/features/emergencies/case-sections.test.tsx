@@ -85,3 +85,28 @@ describe('対応結果: an outcome recorded again', () => {
     await waitFor(() => expect(useApp.getState().caseEntries.get('case-1')!.map((e) => e.body.type)).toEqual(['open', 'contact', 'outcome', 'outcome']));
   });
 });
+
+describe('対応を再開: a closed case opened again', () => {
+  it('asks the reason, then takes calls again in the same case; the close stays in the history, withdrawn', async () => {
+    const entries = [...(await outcomeRecordedTwice())];
+    const closed = await appendEntries(entries, [{ body: { type: 'close', closedAt: '2026-12-01T00:35:00.000Z' }, at: '2026-12-01T00:35:00.000Z' }]);
+    useApp.setState({ caseEntries: new Map([['case-1', closed]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    expect(screen.queryByRole('link', { name: '受入先を探して電話する' })).not.toBeInTheDocument();
+
+    await user.click(await screen.findByRole('button', { name: '対応を再開' }));
+    const dialog = screen.getByRole('dialog', { name: '対応を再開' });
+    // no reason: nothing written
+    await user.click(within(dialog).getByRole('button', { name: '再開する' }));
+    expect(await within(dialog).findByText('訂正の理由を入力してください。')).toBeInTheDocument();
+    await user.type(within(dialog).getByLabelText(/再開の理由/), '受入先から今夜は預かれないと電話があった');
+    await user.click(within(dialog).getByRole('button', { name: '再開する' }));
+
+    expect(await screen.findByRole('link', { name: '受入先を探して電話する' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '対応を再開' })).not.toBeInTheDocument();
+    const written = useApp.getState().caseEntries.get('case-1')!.at(-1)!;
+    expect(written.body).toEqual({ type: 'correction', corrects: closed.at(-1)!.id, reason: '受入先から今夜は預かれないと電話があった', replacement: null });
+  });
+});

@@ -15,7 +15,7 @@ import {
   type OutcomeKind,
   type Planning,
 } from '../../domain/emergency-case';
-import { earlierOutcomes } from '../../domain/case-fold';
+import { earlierOutcomes, standingCloseOf } from '../../domain/case-fold';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { searchHouseholds } from '../../domain/search';
@@ -31,13 +31,23 @@ import { EntryErrors } from './errors-list';
 import { T } from './text';
 import { useAppend } from './use-append';
 
-export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWithdraw: (entryId: string, label: string) => void }) {
+export function OutcomeSection({
+  kase,
+  onWithdraw,
+  onReopen,
+}: {
+  kase: EmergencyCase;
+  onWithdraw: (entryId: string, label: string) => void;
+  /** 対応を再開: asks the reason, then writes the 取消 of the close entry */
+  onReopen: (closeEntryId: string) => void;
+}) {
   const [editing, setEditing] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
   const { append, errors, busy } = useAppend(kase.id);
   const closed = kase.closedAt !== null;
   const o = kase.outcome;
   const earlier = useMemo(() => earlierOutcomes(kase), [kase]);
+  const closeEntryId = useMemo(() => standingCloseOf(kase), [kase]);
   const lineOf = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
   const label = o ? lineOf(o.body) : '';
   // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.
@@ -94,6 +104,11 @@ export function OutcomeSection({ kase, onWithdraw }: { kase: EmergencyCase; onWi
       {!closed && o ? (
         <Button variant="primary" className="case-wide" disabled={busy} onClick={() => setConfirmClose(true)}>
           {T.close}
+        </Button>
+      ) : null}
+      {closeEntryId !== null ? (
+        <Button className="case-wide" onClick={() => onReopen(closeEntryId)}>
+          {T.reopen}
         </Button>
       ) : null}
       <EntryErrors errors={errors} />

@@ -168,7 +168,11 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
 
       {readOnly ? null : (
         <>
-          <OutcomeSection kase={kase} onWithdraw={(entryId, label) => setCorrecting({ kind: 'withdraw', entryId, label })} />
+          <OutcomeSection
+            kase={kase}
+            onWithdraw={(entryId, label) => setCorrecting({ kind: 'withdraw', entryId, label })}
+            onReopen={(entryId) => setCorrecting({ kind: 'reopen', entryId })}
+          />
           <ClaimFactsSection kase={kase} />
         </>
       )}

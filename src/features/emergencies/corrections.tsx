@@ -57,6 +57,8 @@ export function CorrectionNotes({ corrections }: { corrections: readonly Superse
 export type CorrectionTarget =
   | { readonly kind: 'contact'; readonly contact: Current<ContactBody> }
   | { readonly kind: 'withdraw'; readonly entryId: string; readonly label: string }
+  /** 対応を再開: the 取消 of the close entry, with its reason */
+  | { readonly kind: 'reopen'; readonly entryId: string }
   | { readonly kind: 'open'; readonly open: Current<OpenBody> };
 
 interface CorrectionForm {
@@ -82,6 +84,7 @@ function correctionFormOf(target: CorrectionTarget | null): CorrectionForm {
 function correctionDraftKey(caseId: string, target: CorrectionTarget | null): string | null {
   if (target === null) return null;
   const entryId = target.kind === 'contact' ? target.contact.entryId : target.kind === 'open' ? target.open.entryId : target.entryId;
+  // (a reopen and a withdrawal never name the same entry: one is of the close, the other of a fact)
   return `case-correction:${caseId}:${target.kind}:${entryId}`;
 }
 
@@ -105,12 +108,13 @@ export function CorrectionDialog({
 
   if (target === null) return null;
   const withdraw = target.kind === 'withdraw';
+  const reopen = target.kind === 'reopen';
 
   async function save() {
     if (target === null) return;
     let replacement: FactBody | null = null;
     let corrects: string;
-    if (target.kind === 'withdraw') {
+    if (target.kind === 'withdraw' || target.kind === 'reopen') {
       corrects = target.entryId;
     } else if (target.kind === 'contact') {
       corrects = target.contact.entryId;
@@ -143,14 +147,14 @@ export function CorrectionDialog({
   return (
     <ConfirmDialog
       open
-      title={withdraw ? T.withdrawTitle : T.correctionTitle}
-      confirmLabel={busy ? T.saving : withdraw ? T.saveWithdraw : T.saveCorrection}
+      title={reopen ? T.reopenTitle : withdraw ? T.withdrawTitle : T.correctionTitle}
+      confirmLabel={busy ? T.saving : reopen ? T.saveReopen : withdraw ? T.saveWithdraw : T.saveCorrection}
       danger={withdraw}
       onConfirm={() => void save()}
       onCancel={() => void cancel()}
     >
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-      <p className="case-hint">{withdraw ? T.withdrawHint : T.correctionHint}</p>
+      <p className="case-hint">{reopen ? T.reopenHint : withdraw ? T.withdrawHint : T.correctionHint}</p>
       {target.kind === 'withdraw' ? <p className="case-subject">{target.label}</p> : null}
       {target.kind === 'contact' ? <ContactFields value={contact} onChange={setContact} /> : null}
       {target.kind === 'open' ? (
@@ -171,7 +175,7 @@ export function CorrectionDialog({
         </>
       ) : null}
       <TextArea
-        label={withdraw ? T.withdrawReasonLabel : T.correctionReason}
+        label={reopen ? T.reopenReason : withdraw ? T.withdrawReasonLabel : T.correctionReason}
         required
         value={reason}
         onChange={(e) => setReason(e.target.value)}

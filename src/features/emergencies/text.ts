@@ -135,6 +135,12 @@ export const T = {
   correctionHint: '元の記録は消えずに残り、訂正の理由・記録者・時刻とともに表示されます。',
   correctionReason: '訂正の理由',
   withdrawTitle: '記録の取消',
+  reopen: '対応を再開',
+  reopenTitle: '対応を再開',
+  reopenHint:
+    '終了した対応をもう一度開きます（受入先から「今夜は預かれない」と電話があった、など）。終了の記録は「取消」と表示されて残り、同じ記録に電話や結果を続けて記録できます。新しい記録を作らないので、同じ緊急事態が2回算定されることはありません。',
+  reopenReason: '再開の理由',
+  saveReopen: '再開する',
   withdrawHint: '誤って記録した連絡などを取り消します。元の記録は「取消」と表示されて残ります。',
   withdrawReasonLabel: '取消の理由',
   saveCorrection: '訂正を記録',
