@@ -1,7 +1,8 @@
 /**
  * [S10] Over randomized data: coordinators push households of three offices (some with no office,
  * some moved to another office later) and cases for them; each 相談支援専門員's device pulls
- * exactly its office's households and cases, and never one of another office.
+ * exactly its office's households and cases, and never one of another office; pulling on from its
+ * cursor, it is told of each household that left its office, and holds exactly what it would pull.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,20 +40,36 @@ const household = fc.record({
   caseBy: fc.nat(1),
   moveTo: fc.option(fc.constantFrom(...OFFICES), { nil: undefined }),
 });
+/** a household pushed in an earlier run (`pick`, of those held), moved to another office */
+const laterMove = fc.record({ pick: fc.nat(), to: fc.constantFrom(...OFFICES), by: fc.nat(1) });
 
 describe('[S10] case workers pull only their own office, over randomized data', () => {
   it("[S10] a case worker's device never receives another office's households or cases", async () => {
     /** entity id → the office it must be held under */
     const expected = new Map<string, string>();
+    /** each office's device, pulling on from its cursor: entity id → the office it came under */
+    const heldBy = new Map<string, Map<string, string>>();
+    /** household id → its version on the hub */
+    const versions = new Map<string, number>();
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(household, { minLength: 1, maxLength: 8 }), async (households) => {
+      fc.asyncProperty(fc.array(household, { minLength: 1, maxLength: 8 }), fc.array(laterMove, { maxLength: 3 }), async (households, laterMoves) => {
         run++;
+        // households of earlier runs, which the case workers' devices may hold, moved now
+        const earlier = [...versions.keys()].sort();
+        for (const m of earlier.length === 0 ? [] : laterMoves) {
+          const id = earlier[m.pick % earlier.length]!;
+          const moved = await coordinators[m.by]!.push([{ ...householdWire(id, { officeId: m.to }, 'update'), baseVersion: versions.get(id)! }]);
+          expect(moved.body.results[0]).toMatchObject({ status: 'accepted' });
+          versions.set(id, (moved.body.results[0] as { version: number }).version);
+          expected.set(id, m.to);
+        }
         for (const [i, h] of households.entries()) {
           const id = `hh-${run}-${i}`;
           const pushed = await coordinators[h.by]!.push([householdWire(id, h.office === null ? {} : { officeId: h.office })]);
           expect(pushed.body.results[0]!.status).toBe('accepted');
           expected.set(id, h.office ?? HUB_ONLY_OFFICE);
+          versions.set(id, (pushed.body.results[0] as { version: number }).version);
           if (h.withCase) {
             const entries = await coordinators[h.caseBy]!.caseEntries(`case-${run}-${i}`, [
               openBody({ subject: { householdId: id, personId: null, name: '利用者', recipientNumber: '' } }),
@@ -68,6 +85,7 @@ describe('[S10] case workers pull only their own office, over randomized data', 
             const moved = await coordinators[h.by]!.push([{ ...householdWire(id, { officeId: h.moveTo }, 'update'), baseVersion: version }]);
             expect(moved.body.results[0]!.status).toBe('accepted');
             expected.set(id, h.moveTo);
+            versions.set(id, (moved.body.results[0] as { version: number }).version);
           }
         }
         for (const w of workers) {
@@ -75,6 +93,22 @@ describe('[S10] case workers pull only their own office, over randomized data', 
           for (const r of records) expect(r.officeId, `${r.kind} ${r.entityId} pulled by ${w.office}`).toBe(w.office);
           const mine = [...expected].filter(([, o]) => o === w.office).map(([id]) => id);
           expect(records.map((r) => r.entityId).sort()).toEqual(mine.sort());
+          // Pulling on from its cursor, as a phone does (small pages): what left the office since
+          // comes as a removal, so the device holds exactly what a pull from the start gives.
+          const held = heldBy.get(w.office) ?? new Map<string, string>();
+          heldBy.set(w.office, held);
+          for (;;) {
+            const page = await w.device.pull(w.device.cursor, 3);
+            expect(page.status).toBe(200);
+            for (const r of page.body.records) {
+              if (r.kind !== 'household' && r.kind !== 'case-entry') continue;
+              if (r.withdrawn && r.payloadJson === 'null') held.delete(r.entityId);
+              else held.set(r.entityId, r.officeId ?? '');
+            }
+            w.device.cursor = page.body.cursor;
+            if (!page.body.hasMore) break;
+          }
+          expect([...held.keys()].sort(), `held by ${w.office}'s device`).toEqual(mine.sort());
         }
       }),
       { numRuns: 12 },

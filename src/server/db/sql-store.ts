@@ -210,9 +210,11 @@ export class SqlStore extends SqlAccountStore implements Store {
     // database's machine); without a mark nothing is checked.
     // [S2] One statement, so one snapshot for the epoch, the hub's head, the rows and the open
     // conflicts (and one round trip), as pullSince: the function pull_page (migration 18, where
-    // PostgreSQL keeps its plan for the session) called by a COPY (copy-out.ts). Its first line is
-    // the page's facts as JSON, each later line ',' and one record as the JSON text of a
-    // WireRecord (built once, when the record was written: migration 16), handed over as
+    // PostgreSQL keeps its plan for the session; replaced by migration 21) called by a COPY
+    // (copy-out.ts). Its first line is the page's facts as JSON, each later line ',' and one record
+    // as the JSON text of a WireRecord (built once, when the record was written: migration 16), or,
+    // for a scope of offices, a removal of a record that left one of them [S10] (migration 21: R4's
+    // form, in version order with the records and counted with them), handed over as
     // PostgreSQL's bytes. The hub writes those bytes into its answer as they are (a newline between
     // array elements is JSON's whitespace): no decoding, no parse, no stringify, no encoding. COPY
     // takes no parameters, so the function's arguments are literals (sqlLiteral, sqlInt). The two

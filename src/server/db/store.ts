@@ -103,9 +103,11 @@ export interface PullPage {
 export interface PullAnswer {
   /**
    * the page's records as UTF-8 bytes, in pieces as PostgreSQL sent them: each a WireRecord as
-   * JSON text, separated by commas and newlines (nothing when none); spliced into a JSON array as they are
+   * JSON text, separated by commas and newlines (nothing when none); spliced into a JSON array as they are.
+   * For a scope of offices, with a removal (R4's form) for each record that left one of them [S10].
    */
   readonly records: readonly Buffer[];
+  /** how many WireRecords `records` holds, removals included */
   readonly count: number;
   /** pass back as the next cursor (in `epoch`); every version up to it has been seen [S2] */
   readonly cursor: number;

@@ -16,6 +16,7 @@ import { sql as ownChanges } from './0017-own-changes';
 import { sql as pullPage } from './0018-pull-page';
 import { sql as receiptPositions } from './0019-receipt-positions';
 import { sql as sessionDevices } from './0020-session-devices';
+import { sql as officeDepartures } from './0021-office-departures';
 
 export interface Migration {
   readonly version: number;
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 18, name: 'pull-page', sql: pullPage },
   { version: 19, name: 'receipt-positions', sql: receiptPositions },
   { version: 20, name: 'session-devices', sql: sessionDevices },
+  { version: 21, name: 'office-departures', sql: officeDepartures },
 ];
