@@ -313,8 +313,8 @@ const EARLIER_OUTCOME = '以前の対応結果';
  * and each earlier outcome a later outcome entry replaced (when and by whom it was recorded, and
  * what it said), so that an outcome recorded again is never lost from the file.
  */
-function outcomeHistory(c: EmergencyCase): { notes: string; values: string } {
-  const earlier = earlierOutcomes(c);
+function outcomeHistory(c: EmergencyCase, withEarlier = true): { notes: string; values: string } {
+  const earlier = withEarlier ? earlierOutcomes(c) : [];
   const outcomes = [...(c.outcome === null ? [] : [c.outcome]), ...c.withdrawnOutcomes, ...earlier];
   const items = [
     ...outcomes.flatMap((o) => o.corrections).map((s) => ({ at: s.at, note: correctionNotes([s]), value: correctionValue(s) })),
@@ -354,10 +354,11 @@ function caseCells(
   c: EmergencyCase,
   d: ClaimDecision,
   lookup: CountersignLookup,
+  withEarlier: boolean,
 ): Omit<DetailRow, ContactColumn | CountersignColumn> {
   const open = c.open.body;
   const outcome = c.outcome;
-  const history = outcomeHistory(c);
+  const history = outcomeHistory(c, withEarlier);
   return {
     事業所名: office.name,
     事業所番号: office.officeNumber,
@@ -417,6 +418,11 @@ export interface ClaimDetailInput {
   readonly decisions: ReadonlyMap<string, ClaimDecision>;
   /** each entry's countersign status (countersign-status.ts); without it, every entry is この端末のみ */
   readonly countersign?: CountersignLookup;
+  /**
+   * false: the outcome's history as exports before 2026-12-05 wrote it, without the earlier outcomes
+   * a later outcome entry replaced (verify-evidence accepts those files as they were written)
+   */
+  readonly earlierOutcomes?: boolean;
 }
 
 /**
@@ -427,7 +433,7 @@ export interface ClaimDetailInput {
  * filter on 算定 then counts each claim once, and 単位数 sums to the month's claim. The other rows
  * of the case carry its 記録ID (docs/claim-csv.md).
  */
-export function claimDetailCsv({ office, month, cases, decisions, countersign = DEVICE_ONLY }: ClaimDetailInput): string {
+export function claimDetailCsv({ office, month, cases, decisions, countersign = DEVICE_ONLY, earlierOutcomes: withEarlierOutcomes = true }: ClaimDetailInput): string {
   const { year, month: m } = parseMonth(month);
   assertExportable(cases, month);
   const monthLabel = `${year}年${m}月`;
@@ -441,7 +447,7 @@ export function claimDetailCsv({ office, month, cases, decisions, countersign = 
     const listedIn = exportMonthOf(c, d);
     if (listedIn !== month) throw new RangeError(`claim-csv: case ${c.id} is listed under ${listedIn}, not ${month}`);
 
-    const shared = caseCells(office, monthLabel, c, d, countersign);
+    const shared = caseCells(office, monthLabel, c, d, countersign, withEarlierOutcomes);
     const contacts = [...c.contacts, ...c.withdrawnContacts].sort(byContactTime);
     const rows = contacts.length === 0 ? [{ ...NO_CONTACT, entryId: c.open.entryId }] : contacts.map((k) => ({ ...contactCells(k), entryId: k.entryId }));
     rows.forEach(({ entryId, ...contact }, i) => {

@@ -214,7 +214,9 @@ export function personFactsLookupOf(households: ReadonlyMap<string, HeldHousehol
  */
 export function placementAt(facts: PersonFacts, at: IsoInstant): string | null {
   const t = Date.parse(at);
-  const later = facts.officeMoves?.find((m) => Date.parse(m.at) > t);
+  // In time order: moves made on two phones may have been merged in the order they arrived.
+  const moves = [...(facts.officeMoves ?? [])].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const later = moves.find((m) => Date.parse(m.at) > t);
   return later === undefined ? facts.householdOfficeId : later.from;
 }
 

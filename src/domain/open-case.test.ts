@@ -26,6 +26,14 @@ describe('openCaseOfPerson', () => {
     expect(openCaseOfPerson([linked], 'hh-1', 'p-1')?.id).toBe('unknown');
   });
 
+  it('finds a closed case opened again with 対応を再開 (the 取消 of its close)', async () => {
+    const closed = await admittedNight('reopened', '2026-11-01T12:00:00.000Z');
+    expect(openCaseOfPerson([closed], 'hh-1', 'p-1')).toBeNull();
+    const close = closed.find((e) => e.body.type === 'close')!;
+    const reopened = await appendEntries(closed, [{ type: 'correction', corrects: close.id, reason: '受入先から今夜は預かれないと電話があった', replacement: null }]);
+    expect(openCaseOfPerson([reopened], 'hh-1', 'p-1')?.id).toBe('reopened');
+  });
+
   it('takes the latest request when the person has two open cases', async () => {
     const chains = [
       await appendEntries([], [openBody({ requestedAt: '2026-11-30T15:00:00.000Z' })], 'later'),

@@ -12,11 +12,17 @@ function namesPerson(body: EntryBody, personId: string): boolean {
   return (fact?.type === 'open' || fact?.type === 'link') && fact.subject.personId === personId;
 }
 
+/** Whether the chain stands closed without folding it: a close entry no 取消 (対応を再開) withdrew. */
+function surelyClosed(entries: readonly CaseEntry[]): boolean {
+  const withdrawn = new Set(entries.flatMap((e) => (e.body.type === 'correction' && e.body.replacement === null ? [e.body.corrects] : [])));
+  return entries.some((e) => e.body.type === 'close' && !withdrawn.has(e.id));
+}
+
 /**
  * The open case (not closed) about this household's person, the latest request first when there
  * are several; null when there is none. Chains are folded only when an entry names the person and
- * none closes it (a close is never withdrawn, only its time corrected), so a phone holding years of
- * closed cases does not fold them all at every render.
+ * a close no 取消 withdrew does not close it (a case reopened with 対応を再開 is open again), so a
+ * phone holding years of closed cases does not fold them all at every render.
  */
 export function openCaseOfPerson(
   chains: Iterable<readonly CaseEntry[]>,
@@ -25,7 +31,7 @@ export function openCaseOfPerson(
 ): EmergencyCase | null {
   let found: EmergencyCase | null = null;
   for (const entries of chains) {
-    if (!entries.some((e) => namesPerson(e.body, personId)) || entries.some((e) => e.body.type === 'close')) continue;
+    if (!entries.some((e) => namesPerson(e.body, personId)) || surelyClosed(entries)) continue;
     let kase: EmergencyCase;
     try {
       kase = foldCase(entries);

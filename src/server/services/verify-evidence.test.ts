@@ -244,6 +244,27 @@ describe('verify-evidence', () => {
     }
   });
 
+  it('[K7] an outcome recorded twice: the file as exported now and as exported before 2026-12-05 (without 以前の対応結果) both pass beside the hub; a changed history fails', async () => {
+    const key = createTestHubKey();
+    const night = await admittedNight('case-o', '2026-12-10T10:00:00.000Z');
+    const closeAt = night.findIndex((e) => e.body.type === 'close');
+    // 入院 recorded first, then 短期入所 over it (the night's outcome entry is the admission)
+    const hospital: EntryBody = { type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '救急搬送' };
+    const entries = await appendEntries(night.slice(0, closeAt - 1), [hospital, night[closeAt - 1]!.body, night[closeAt]!.body]);
+    const receipts = signAll(key, entries);
+    const pub = await importHubKey(key.info.publicKey);
+    const hub = hubOf(entries, receipts);
+    const now = exportOf(entries, receipts);
+    expect(parse(now)[0]!['対応結果の訂正']).toContain('以前の対応結果');
+    expect(await verifyEvidenceCsv(encodeClaimCsv(now, 'utf-8-bom'), pub, hub)).toMatchObject({ ng: 0, caseNg: 0 });
+    // as the export wrote it before: no 以前の対応結果 in the outcome's history
+    const before = edited(now, (rows) => rows.map((r) => ({ ...r, 対応結果の訂正: '', '対応結果の訂正（訂正前 → 訂正後）': '' })));
+    expect(await verifyEvidenceCsv(before, pub, hub)).toMatchObject({ ng: 0, caseNg: 0 });
+    // neither rendering: fails
+    const changed = edited(now, (rows) => rows.map((r) => ({ ...r, '対応結果の訂正（訂正前 → 訂正後）': r['対応結果の訂正（訂正前 → 訂正後）']!.replace('入院', '在宅で対応') })));
+    expect(failed(await verifyEvidenceCsv(changed, pub, hub))).toBeGreaterThan(0);
+  });
+
   it('[K7] an entry another device wrote at once that reached the hub after the export leaves the case unchecked, not failed', async () => {
     const key = createTestHubKey();
     const base = await appendEntries([], [{ body: openBody({ requestedAt: '2026-11-30T14:50:00.000Z' }), at: '2026-11-30T14:50:00.000Z' }, contactBody({ contactedAt: '2026-11-30T15:00:00.000Z' })], 'case-3');

@@ -136,8 +136,12 @@ interface FileRow {
 /** The outcome of comparing one case with the hub's entries. */
 interface CaseCheck {
   readonly verdict: CaseVerdict;
-  /** the rows the export writes for the case as the hub's entries make it, by エントリID cell */
-  readonly expected: ReadonlyMap<string, Cells> | null;
+  /**
+   * the rows the export writes for the case as the hub's entries make it, by エントリID cell: as it
+   * writes them now, then as it wrote them before a change of format (a file keeps the format it
+   * was written in; a row may match either, whole)
+   */
+  readonly expected: ReadonlyMap<string, readonly Cells[]> | null;
 }
 
 export async function verifyEvidenceCsv(bytes: Uint8Array, key: HubVerifyKey, hub?: HubRecords): Promise<EvidenceReport> {
@@ -345,11 +349,16 @@ async function checkReceipt(cells: Cells, key: HubVerifyKey): Promise<EvidenceRe
 const CP932_SAME: Readonly<Record<string, string>> = { '〜': '～', '−': '－', '‖': '∥', '¢': '￠', '£': '￡', '¬': '￢' };
 const same = (text: string) => text.replace(/[〜−‖¢£¬]/g, (ch) => CP932_SAME[ch]!);
 
-/** Every cell the hub's entries decide against the row the export writes from them. */
-function compareWithRefold(cells: Cells, expected: Cells | undefined): string | null {
-  if (expected === undefined) {
+/** Every cell the hub's entries decide against the row the export writes (or wrote) from them. */
+function compareWithRefold(cells: Cells, renderings: readonly Cells[] | undefined): string | null {
+  if (renderings === undefined || renderings.length === 0) {
     return 'this entry is not a row of the case as the hub holds it up to its ハッシュ / この行の記録は、拠点の記録（ハッシュの時点）ではこの事例の行になりません';
   }
+  const problems = renderings.map((expected) => compareCells(cells, expected));
+  return problems.includes(null) ? null : problems[0]!;
+}
+
+function compareCells(cells: Cells, expected: Cells): string | null {
   for (const column of REFOLD_COLUMNS) {
     const cell = cells[column];
     if (cell === undefined) continue; // an older export without the column
@@ -528,7 +537,7 @@ async function checkState(caseId: string, state: readonly CaseEntry[], head: str
     return ng('the hub\'s entries of this case cannot be read as a case / 拠点の記録を事例として読めません');
   }
   if (kase.headHash !== head) return ng('the hub\'s entries do not end with the case\'s ハッシュ / 拠点の記録がハッシュの記録で終わりません');
-  let expected: Map<string, Cells>;
+  let expected: Map<string, Cells[]>;
   try {
     expected = exportedRows(kase);
   } catch {
@@ -537,7 +546,7 @@ async function checkState(caseId: string, state: readonly CaseEntry[], head: str
   const shown = new Set(caseRows.map((r) => r.cells['エントリID'] ?? ''));
   const lacking = [...expected.entries()].filter(([id]) => !shown.has(id));
   if (lacking.length > 0) {
-    const what = lacking.map(([id, r]) => (r['連絡先事業所'] ? `${r['連絡・調整を行った時刻']} ${r['連絡先事業所']}（${fromCsvCell(id)}）` : fromCsvCell(id))).join('、');
+    const what = lacking.map(([id, [r]]) => (r?.['連絡先事業所'] ? `${r['連絡・調整を行った時刻']} ${r['連絡先事業所']}（${fromCsvCell(id)}）` : fromCsvCell(id))).join('、');
     return {
       verdict: { caseId, verdict: 'ng', reason: `${lacking.length} row(s) of the case are missing / この事例の行が${lacking.length}行ありません（削除されています）: ${what}` },
       expected,
@@ -548,15 +557,23 @@ async function checkState(caseId: string, state: readonly CaseEntry[], head: str
 
 /**
  * The rows the export writes for a case, by エントリID cell, through the export itself
- * (claimDetailCsv), so the check cannot drift from what is written. The office and the claim
- * decision given are placeholders: their columns are not compared (NOT_FROM_ENTRIES).
+ * (claimDetailCsv), so the check cannot drift from what is written: as it writes them now, then as
+ * it wrote them before 2026-12-05 (without the earlier outcomes in the outcome's history), so that
+ * a file sent before then still verifies. The office and the claim decision given are
+ * placeholders: their columns are not compared (NOT_FROM_ENTRIES).
  */
-function exportedRows(kase: EmergencyCase): Map<string, Cells> {
+function exportedRows(kase: EmergencyCase): Map<string, Cells[]> {
+  const now = renderedRows(kase, true);
+  const before = renderedRows(kase, false);
+  return new Map([...now].map(([id, row]) => [id, [row, ...(before.has(id) ? [before.get(id)!] : [])]]));
+}
+
+function renderedRows(kase: EmergencyCase, earlierOutcomes: boolean): Map<string, Cells> {
   const officeId = kase.open.body.officeId;
   const month = japanMonthOf(kase.open.body.requestedAt);
   const office: Office = { id: officeId, name: '', officeNumber: '', hubPeriods: [], oneBody: NO_ONE_BODY, createdAt: kase.open.recordedAt, updatedAt: kase.open.recordedAt };
   const decision: ClaimDecision = { caseId: kase.id, officeId, personKey: null, month, coordinatedAt: null, status: 'not-claimable', ordinal: null, units: 0, reasons: [] };
-  const text = claimDetailCsv({ office, month, cases: [kase], decisions: new Map([[kase.id, decision]]) });
+  const text = claimDetailCsv({ office, month, cases: [kase], decisions: new Map([[kase.id, decision]]), earlierOutcomes });
   const parsed = Papa.parse<Cells>(text, { header: true, skipEmptyLines: true });
   return new Map(parsed.data.map((r) => [r['エントリID'] ?? '', r]));
 }
