@@ -6,6 +6,7 @@ import { createFakeSession, type FakeSession } from '../../../test/factories/fak
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import type { CaseEntry, OutcomeBody } from '../../domain/emergency-case';
 import { useApp } from '../../state/store';
+import { summarizeHousehold } from '../../domain/household-summary';
 import { CasesScreen } from './cases-screen';
 
 const initial = useApp.getState();
@@ -108,5 +109,21 @@ describe('対応を再開: a closed case opened again', () => {
     expect(screen.queryByRole('button', { name: '対応を再開' })).not.toBeInTheDocument();
     const written = useApp.getState().caseEntries.get('case-1')!.at(-1)!;
     expect(written.body).toEqual({ type: 'correction', corrects: closed.at(-1)!.id, reason: '受入先から今夜は預かれないと電話があった', replacement: null });
+  });
+});
+
+describe('a case recorded before the person’s 受給者証番号 was entered', () => {
+  it('takes the number the household holds now into the case with one tap (a link entry), and then offers it no more', async () => {
+    const noNumber = { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' };
+    const entries = await appendEntries([], [{ body: openBody({ subject: noNumber }), at: '2026-11-30T14:50:00.000Z' }], 'case-1');
+    const numbered = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890' })] });
+    useApp.setState({ caseEntries: new Map([['case-1', entries]]), summaries: new Map([['hh-1', summarizeHousehold(numbered)]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('button', { name: '世帯の受給者証番号を記録に入れる' }));
+    await waitFor(() => expect(screen.queryByRole('button', { name: '世帯の受給者証番号を記録に入れる' })).not.toBeInTheDocument());
+    const written = useApp.getState().caseEntries.get('case-1')!.at(-1)!;
+    expect(written.body).toEqual({ type: 'link', subject: { ...noNumber, recipientNumber: '1234567890' } });
   });
 });

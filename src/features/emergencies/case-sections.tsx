@@ -19,6 +19,7 @@ import { earlierOutcomes, standingCloseOf } from '../../domain/case-fold';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { searchHouseholds } from '../../domain/search';
+import { normalizeDigits } from '../../domain/normalize';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
@@ -333,6 +334,31 @@ export function LinkPerson({ kase }: { kase: EmergencyCase }) {
           </li>
         ))}
       </ul>
+      <EntryErrors errors={errors} />
+    </div>
+  );
+}
+
+/**
+ * A case recorded before its person's 受給者証番号 was entered cannot be billed (the claim is made
+ * by the number the evidence names): once the household holds the number, one tap links the case
+ * again with it (a 'link' entry: the subject as the household holds it now).
+ */
+export function NumberFromHousehold({ kase }: { kase: EmergencyCase }) {
+  const households = useApp((s) => s.summaries);
+  const { append, errors, busy } = useAppend(kase.id);
+  const { householdId, personId } = kase.subject;
+  const person = householdId === null ? undefined : households.get(householdId)?.persons.find((p) => p.id === personId);
+  if (person === undefined || normalizeDigits(kase.subject.recipientNumber) !== '' || normalizeDigits(person.recipientNumber) === '') return null;
+  return (
+    <div className="case-number-link">
+      <p>{T.numberFromHousehold(person.recipientNumber)}</p>
+      <Button
+        disabled={busy}
+        onClick={() => void append({ type: 'link', subject: { householdId, personId, name: person.name || kase.subject.name, recipientNumber: person.recipientNumber } })}
+      >
+        {T.numberFromHouseholdButton}
+      </Button>
       <EntryErrors errors={errors} />
     </div>
   );

@@ -18,7 +18,7 @@ import { AGE_CATEGORY_LABELS, ageCategory, ageOn, formatJapanDate, formatJapanDa
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
-import { ChainBanner, ClaimFactsSection, History, LinkPerson, OutcomeSection } from './case-sections';
+import { ChainBanner, ClaimFactsSection, History, LinkPerson, NumberFromHousehold, OutcomeSection } from './case-sections';
 import { ContactCard, ContactForm, contactDraftKey } from './contacts';
 import { useReopenForDraft } from '../../state/use-drafted-form';
 import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
@@ -120,6 +120,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
       ) : null}
 
       <ClaimLine kase={kase} />
+      {readOnly ? null : <NumberFromHousehold kase={kase} />}
       <SameEmergencySection kase={kase} readOnly={readOnly} />
 
       {editable && kase.subject.householdId && kase.subject.personId ? (

@@ -82,6 +82,9 @@ export const T = {
   linkSearch: '氏名・ふりがな・電話番号で検索',
   linkPick: (name: string) => `${name} と結び付ける`,
   linkNone: '該当する登録者がいません。',
+  numberFromHousehold: (n: string) =>
+    `この記録には受給者証番号がありません。世帯には ${n} が登録されています。記録に入れると、相談強化加算を請求できるようになります。`,
+  numberFromHouseholdButton: '世帯の受給者証番号を記録に入れる',
 
   contactsTitle: '連絡・調整',
   noContacts: 'まだ連絡・調整の記録はありません。「受入先を探して電話する」から電話すると、自動で記録されます。',
