@@ -87,11 +87,11 @@ async function decemberCases(): Promise<CaseEntry[][]> {
   ]);
 }
 
-function mount(cases: readonly CaseEntry[][], hash = '#/claims?office=office-1&month=2026-12', offices: readonly Office[] = [office]) {
+function mount(cases: readonly CaseEntry[][], hash = '#/claims?office=office-1&month=2026-12', offices: readonly Office[] = [office], session = createFakeSession()) {
   // as the sync engine leaves it after unlock (a device that has not joined, unless a test set more)
   countersignState.setState({ loaded: true });
   useApp.setState({
-    session: createFakeSession(),
+    session,
     phase: 'unlocked',
     settings: DEFAULT_SETTINGS,
     offices: new Map(offices.map((o) => [o.id, o])),
@@ -340,6 +340,17 @@ describe('evidence report', () => {
     await waitFor(async () => expect((await printed()).map((e) => e.reason)).toEqual([`2026年12月・${office.name}・${T.reportTitle}`]));
     await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
     expect(await printed()).toHaveLength(1);
+  });
+
+  it('does not print when its 閲覧記録 cannot be written, and says why', async () => {
+    const session = createFakeSession();
+    vi.spyOn(session, 'logAccess').mockRejectedValue(new Error('QuotaExceededError'));
+    mount(await decemberCases(), '#/claims/print?office=office-1&month=2026-12', [office], session);
+    expect(await screen.findByText(T.reportNotLogged)).toBeInTheDocument();
+    // the chains are checked (each case says so), and still it does not print
+    await waitFor(() => expect(screen.getAllByText(/^改ざんなし（\d+件の記録を確認）$/)).toHaveLength(7));
+    expect(screen.getByRole('button', { name: T.print })).toBeDisabled();
+    expect(screen.getByText(T.printWaiting)).toBeInTheDocument();
   });
 
   it('shows every contact with its Japan time, withdrawn and corrected ones with the original value, reason, who and when', async () => {

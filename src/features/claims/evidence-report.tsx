@@ -7,8 +7,9 @@
  * Each entry says whether the hub has countersigned it and when (拠点の署名), and the header
  * carries the fingerprint of the hub key the signatures are checked against.
  *
- * Printing writes no 閲覧記録 entry: the vault's access actions are per household and this report
- * spans many; widening them is a vault change, not a screen's.
+ * Opening it writes a 'print-evidence' 閲覧記録 entry (a page made to be printed, the browser's own
+ * print too), once per opening: until it is written the report does not print (印刷 waits, and
+ * the page prints blank), and when it cannot be written the screen says why.
  */
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useApp } from '../../state/store';
@@ -269,10 +270,19 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
   // A page made to be printed (the browser's own print too): in the 閲覧記録 once per opening, as a household's print sheet.
   const logPrint = useLogExport('print-evidence');
   const reportName = claim.office?.name;
+  const [logged, setLogged] = useState<'waiting' | 'done' | 'failed'>('waiting');
   const logOpen = useCallback(async () => {
-    if (reportName !== undefined) await logPrint(exportSubject(month, reportName, T.reportTitle));
+    if (reportName === undefined) return;
+    try {
+      await logPrint(exportSubject(month, reportName, T.reportTitle));
+      setLogged('done');
+    } catch (e) {
+      setLogged('failed');
+      throw e;
+    }
   }, [logPrint, month, reportName]);
   useLogOpen(reportName !== undefined && claim.cases.length > 0 ? `${officeId}:${month}` : null, logOpen);
+  const printable = ready && logged === 'done';
   const [printedAt] = useState(() => formatJapanDateTime(new Date()));
   const office = claim.office;
   const broken = brokenCases(claim.cases, chain);
@@ -282,15 +292,16 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
   const changes = useClaimChanges(closed, office, claim);
 
   return (
-    <div className="claims-report">
+    <div className={printable ? 'claims-report' : 'claims-report claims-report--unprinted'}>
       <div className="claims-report__controls no-print">
         <a className="btn btn--ghost claims-link-btn" href={claimsPaths.screen(officeId, month)}>
           ← {T.backToClaims}
         </a>
-        <Button variant="primary" disabled={!ready} onClick={() => window.print()}>
+        <Button variant="primary" disabled={!printable} onClick={() => window.print()}>
           {T.print}
         </Button>
-        <p className="claims-report__hint">{ready ? T.printHint : T.printWaiting}</p>
+        <p className="claims-report__hint">{printable ? T.printHint : T.printWaiting}</p>
+        {logged === 'failed' ? <Notice kind="error">{T.reportNotLogged}</Notice> : null}
       </div>
       {!office ? (
         <Notice kind="warn">{T.officeNotFound}</Notice>
