@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
@@ -8,6 +8,7 @@ import type { CaseEntry, OutcomeBody } from '../../domain/emergency-case';
 import { useApp } from '../../state/store';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { CasesScreen } from './cases-screen';
+import { go } from '../../../test/factories/route';
 
 const initial = useApp.getState();
 let session: FakeSession;
@@ -41,13 +42,6 @@ afterEach(() => {
   useApp.setState(initial, true);
   window.location.hash = '';
 });
-
-async function go(hash: string) {
-  await act(async () => {
-    window.location.hash = hash;
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  });
-}
 
 describe('対応結果: an outcome recorded again', () => {
   it('shows the current outcome, and under it the earlier one marked 以前の対応結果 with when and by whom it was recorded', async () => {

@@ -14,6 +14,7 @@ import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
 import { countersignState, resetCountersignState } from '../../sync/countersign';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { buildHouseholdIndex } from '../../domain/search';
+import { go } from '../../../test/factories/route';
 
 const initial = useApp.getState();
 let session: FakeSession;
@@ -50,13 +51,6 @@ afterEach(() => {
   useApp.setState(initial, true);
   window.location.hash = '';
 });
-
-async function go(hash: string) {
-  await act(async () => {
-    window.location.hash = hash;
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  });
-}
 
 /**
  * After 記録を開始 for a registered person the app goes on to the match (where the calls are made),

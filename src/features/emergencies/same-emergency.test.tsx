@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendEntries, openBody } from '../../../test/factories/emergency-case';
@@ -9,6 +9,7 @@ import type { CaseEntry, Office } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { CasesScreen } from './cases-screen';
 import { T } from './text';
+import { go } from '../../../test/factories/route';
 
 const initial = useApp.getState();
 let session: FakeSession;
@@ -38,13 +39,6 @@ async function earlierCase(id: string, h: number): Promise<CaseEntry[]> {
 async function hold(...chains: CaseEntry[][]) {
   for (const chain of chains) for (const e of chain) await session.append('case-entry', e.id, e);
   useApp.setState({ caseEntries: new Map(chains.map((c) => [c[0]!.caseId, c] as const)) });
-}
-
-async function go(hash: string) {
-  await act(async () => {
-    window.location.hash = hash;
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  });
 }
 
 const stored = async () => (await session.list<CaseEntry>('case-entry')).map((r) => r.data);

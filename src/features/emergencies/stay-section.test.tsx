@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
@@ -8,6 +8,7 @@ import type { CaseEntry, EntryBody } from '../../domain/emergency-case';
 import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
 import { useApp } from '../../state/store';
 import { CasesScreen } from './cases-screen';
+import { go } from '../../../test/factories/route';
 
 const initial = useApp.getState();
 let session: FakeSession;
@@ -36,13 +37,6 @@ afterEach(() => {
   useApp.setState(initial, true);
   window.location.hash = '';
 });
-
-async function go(hash: string) {
-  await act(async () => {
-    window.location.hash = hash;
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  });
-}
 
 describe('emergency stays with an end', () => {
   it('lists who is in emergency stay now with the day count, and the case shows it too', async () => {

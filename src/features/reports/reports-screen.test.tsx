@@ -1,10 +1,11 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createTrialStay } from '../../../test/factories/trial-stay';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { ReportsScreen } from './reports-screen';
+import { go } from '../../../test/factories/route';
 
 const initial = useApp.getState();
 const household = createHousehold({
@@ -27,13 +28,6 @@ afterEach(() => {
   window.location.hash = '';
   vi.restoreAllMocks();
 });
-
-async function go(hash: string) {
-  await act(async () => {
-    window.location.hash = hash;
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  });
-}
 
 const cell = (section: string, item: string) =>
   within(screen.getByRole('region', { name: section })).getByRole('rowheader', { name: item }).closest('tr')!;
