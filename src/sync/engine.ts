@@ -675,18 +675,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function join(form: JoinForm): Promise<RunOutcome> {
     const { deviceName, ...signIn } = form;
+    const info = await client.signIn(signIn);
+    opened(info.user.id);
     const old = await session.sync.hubLink();
-    // Sign-in and enrolment under the sync lock: another tab's run is not switched to this
-    // person's session halfway, nor does it switch this one before the enrolment (A8).
-    const { info, enrolled } = await underSyncLock(async () => {
-      const info = await client.signIn(signIn);
-      opened(info.user.id);
-      // A6: a device already in this hub proves its secret, so its new user is added to it.
-      const same = old !== undefined && old.hub === info.user.hub;
-      const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id }, same ? device(old) : undefined);
-      return { info, enrolled };
-    });
+    // A6: a device already in this hub proves its secret, so its new user is added to it.
     const same = old !== undefined && old.hub === info.user.hub;
+    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id }, same ? device(old) : undefined);
     // The queue goes on from the seq the hub has of this device: none is stranded behind it.
     await session.sync.followServerSeq(enrolled.lastSeq);
     await session.sync.saveUserToken(enrolled.userToken);
@@ -741,37 +735,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     await refresh();
   }
 
-  /**
-   * The Web Lock every tab's run holds, waited for: a request of this tab's own outside a run opens
-   * its person's session only between other tabs' runs, never in the middle of one (the browser's
-   * session cookie is every tab's). Without Web Locks, at once.
-   */
-  function underSyncLock<T>(work: () => Promise<T>): Promise<T> {
-    return locks === null ? work() : locks.request(SYNC_LOCK_NAME, { ifAvailable: false }, () => work());
-  }
-
   async function joinedLink(): Promise<HubLink> {
     const link = await session.sync.hubLink();
     const me = memberOf(link);
     if (link === undefined || me === undefined || me.signedOut) throw new SyncError('signed-out', 'not joined or signed out');
+    await ensureSession(link, me);
     return link;
   }
 
-  /** One request in this person's session, opened for it if another tab's person holds the cookie. */
-  function inOwnSession<T>(call: (link: HubLink) => Promise<T>): Promise<T> {
-    return underSyncLock(async () => {
-      const link = await joinedLink();
-      await ensureSession(link, memberOf(link)!);
-      return call(link);
-    });
-  }
-
   async function conflicts(): Promise<readonly WireConflict[]> {
-    return (await inOwnSession((link) => client.conflicts(device(link)))).conflicts;
+    return (await client.conflicts(device(await joinedLink()))).conflicts;
   }
 
   async function settleConflict(conflict: WireConflict, choice: 'kept' | 'lost'): Promise<void> {
-    await joinedLink();
+    const link = await joinedLink();
     if (choice === 'lost') {
       const held = await session.get<Record<string, unknown>>(conflict.kind, conflict.entityId);
       const updated = held === undefined ? null : setAtPath(held.data, conflict.field, conflict.lostValue);
@@ -784,7 +761,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const queued = (await session.outbox()).some((e) => e.kind === conflict.kind && e.entityId === conflict.entityId);
       if (queued) throw status.getState().problem !== null ? new SyncError(status.getState().problem!.code, 'the edit is still queued') : new SyncError('unreachable', 'the edit is still queued');
     }
-    await inOwnSession((link) => client.resolveConflict(device(link), conflict.id, choice));
+    await client.resolveConflict(device(link), conflict.id, choice);
     if (running) await running;
     await run();
   }
