@@ -97,7 +97,8 @@ describe('at-rest scan of the browser profile', () => {
     await page.getByRole('link', { name: new RegExp(CANARY.name) }).first().click();
     await page.getByText(CANARY.medication).first().waitFor();
     await page.getByRole('button', { name: '編集' }).click();
-    await page.getByLabel('服薬').first().fill(`${CANARY.medication} 朝夕`);
+    // the form's field, not the detail's 医療・服薬 section, which is still there until the form replaces it
+    await page.getByRole('textbox', { name: '服薬' }).first().fill(`${CANARY.medication} 朝夕`);
     await page.getByRole('button', { name: '保存', exact: true }).click();
     await page.getByRole('button', { name: '編集' }).waitFor();
 
