@@ -127,7 +127,7 @@ describe('device users (PostgreSQL)', () => {
     expect(hashes.rows.map((r) => r.token_hash)).not.toContain(second.token);
 
     // 18:00: the phone is handed over; no password, no code
-    const evening = device('oncall-phone');
+    const evening = staffDevice('oncall-phone', coord2);
     evening.secret = phone.secret;
     const session = await evening.request<SessionInfo>('POST', API.deviceSession, { token: second.token });
     expect(session.status).toBe(200);
@@ -148,8 +148,12 @@ describe('device users (PostgreSQL)', () => {
     const revoked = await evening.request<ErrorResponse>('POST', API.deviceSession, { token: second.token });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error).toBe('signed-out');
-    // the revoked user's open session no longer syncs this device either
-    expect((await evening.pull(0)).status).toBe(403);
+    // the revocation ended the revoked user's open session: it no longer syncs this device, nor
+    // can it enrol the user on the phone again (with the phone's own secret) without a password
+    expect((await evening.pull(0)).status).toBe(401);
+    const again = await evening.enrol();
+    expect(again.status).toBe(401);
+    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`${coord2.id}\t取り消し済み`));
 
     // signing in again on the phone gives a new token; disabling the user ends it
     api.clock.advance(30_000);

@@ -180,8 +180,9 @@ describe('device takeover and impersonation (PostgreSQL)', () => {
   attack('[A10] a revoked user cannot push their queued evidence under their name until they sign in again; nothing is lost', async () => {
     const entries = await appendEntries([], [{ body: openBody({ officeId: 'office-b', subject: { householdId: 'hh-1', personId: null, name: '佐藤', recipientNumber: '' } }), at: '2026-11-30T11:50:00.000Z', by: { userId: victim.id, name: 'victim さん' } }], 'case-1', { by: coordinator, deviceId: phone.deviceId });
     await api.store.revokeDeviceUser('victim-phone', victim.id, api.clock.now);
+    // the revocation ended the session the phone held: it is asked to sign in again
     const held = await phone.push([entryWire(entries[0]!)]);
-    expect(held.status).toBe(403);
+    expect(held.status).toBe(401);
     api.clock.advance(30_000);
     expect((await phone.signIn(victim)).status).toBe(200);
     expect((await phone.enrol()).status).toBe(200);

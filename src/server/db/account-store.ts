@@ -45,7 +45,7 @@ export interface SessionRecord {
   readonly deviceDisabled: boolean;
 }
 
-export type SessionEndReason = 'signed-out' | 'idle' | 'expired' | 'user-disabled' | 'device-disabled';
+export type SessionEndReason = 'signed-out' | 'idle' | 'expired' | 'user-disabled' | 'device-disabled' | 'device-user-revoked';
 
 export interface DeviceRecord {
   readonly id: string;

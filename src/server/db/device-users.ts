@@ -357,13 +357,23 @@ export async function lockTokensIfDue(pool: pg.Pool, deviceId: string, at: Date)
   );
 }
 
+/**
+ * Revokes the user's sign-in on the device and, in the same statement, ends the user's sessions
+ * opened through it (and any not yet tied to a device): with one of them, the phone could enrol the
+ * user again with its own secret, and no password, undoing the revocation.
+ */
 export async function revokeDeviceUser(pool: pg.Pool, deviceId: string, userId: string, at: Date): Promise<void> {
-  const result = await pool.query('UPDATE device_users SET revoked_at = coalesce(revoked_at, $3) WHERE device_id = $1 AND user_id = $2', [
-    deviceId,
-    userId,
-    at,
-  ]);
-  if (result.rowCount === 0) throw new StoreError('not-found', `user ${userId} has not signed in on device ${deviceId}`);
+  const result = await pool.query(
+    `WITH revoked AS (
+       UPDATE device_users SET revoked_at = coalesce(revoked_at, $3) WHERE device_id = $1 AND user_id = $2 RETURNING user_id
+     ), ended AS (
+       UPDATE sessions SET ended_at = $3, end_reason = 'device-user-revoked'
+        WHERE ended_at IS NULL AND user_id IN (SELECT user_id FROM revoked) AND (device_id = $1 OR device_id IS NULL)
+     )
+     SELECT count(*)::int AS n FROM revoked`,
+    [deviceId, userId, at],
+  );
+  if ((result.rows[0] as { n: number }).n === 0) throw new StoreError('not-found', `user ${userId} has not signed in on device ${deviceId}`);
 }
 
 export async function handOverDevice(pool: pg.Pool, deviceId: string, userId: string): Promise<void> {
