@@ -49,7 +49,11 @@ function facility(id: string, patch: Partial<Facility>, opts: { medicalCareChild
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
 
 const facilities: Facility[] = [
-  facility('f-a', { name: 'あおば荘', area: '北部', phone: '047-111-1111', nightPhone: '090-1111-2222' }, { medicalCareChild: true, note: '要相談' }),
+  facility(
+    'f-a',
+    { name: 'あおば荘', area: '北部', phone: '047-111-1111', nightPhone: '090-1111-2222', emergencyRequestHow: '夜間は当直携帯へ。受入れ可否は30分以内に折り返します。' },
+    { medicalCareChild: true, note: '要相談' },
+  ),
   facility('f-b', { name: 'いずみ園', area: '北部', phone: '047-222-2222' }, { medicalCareChild: false }),
   facility(
     'f-c',
@@ -109,6 +113,9 @@ describe('match screen', () => {
     const aoba = screen.getByRole('article', { name: 'あおば荘' });
     expect(within(aoba).getByText('知的（児）: 条件あり — 要相談')).toBeInTheDocument();
     expect(within(aoba).getByRole('link', { name: '夜間 090-1111-2222' })).toHaveAttribute('href', 'tel:09011112222');
+    // how to ask this facility, in its own words, read while the phone rings; none where none is kept
+    expect(within(aoba).getByText('夜間は当直携帯へ。受入れ可否は30分以内に折り返します。')).toHaveTextContent(/^依頼方法夜間は当直携帯へ/);
+    expect(within(first).queryByText('依頼方法')).not.toBeInTheDocument();
     expect(within(aoba).getByText('適合の理由').closest('details')).not.toHaveAttribute('open');
     expect(within(aoba).queryByText('以前に利用')).not.toBeInTheDocument();
 

@@ -305,6 +305,12 @@ function MatchCard({
         </ul>
       ) : null}
       <CallLinks facility={f} onCall={onCall} now={now} />
+      {f.emergencyRequestHow.trim() ? (
+        <p className="match-card__how">
+          <span className="match-card__how-label">{T.requestHow}</span>
+          {f.emergencyRequestHow.trim()}
+        </p>
+      ) : null}
       {match.stayedBefore ? <p className="match-card__badge">{T.stayedBefore}</p> : null}
       {trials && trials.length > 0 ? (
         <p className="match-card__trial">{T.trialStays(trials.map((s) => T.trialPeriod(s.from, s.to)).join('、'))}</p>

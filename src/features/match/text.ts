@@ -26,6 +26,8 @@ export const T = {
   oldVacancy: (beds: string, ago: string) => `${beds}（${ago}の報告・古い情報）`,
   noVacancy: '空きの報告なし',
   stayedBefore: '以前に利用',
+  /** the facility's own words on how to ask it for an emergency admission (its record's 緊急時の受入れ依頼方法) */
+  requestHow: '依頼方法',
   trialStays: (dates: string) => `体験利用あり：${dates}`,
   /** '2026-06-01', '2026-06-03' → '2026/6/1〜6/3' (one day: '2026/6/1') */
   trialPeriod: (from: string, to: string) => {
