@@ -360,6 +360,24 @@ describe('calls made from the match, with a case open', () => {
     expect(within(card).queryByRole('button', { name: '折り返しがあった' })).not.toBeInTheDocument();
   });
 
+  it('draws the first 20 fits and 10 near misses, the likeliest first, and the rest on 「さらに表示」 with how many', async () => {
+    const many = Array.from({ length: 45 }, (_, i) =>
+      facility(`f-${String(i).padStart(2, '0')}`, { name: `事業所${String(i).padStart(2, '0')}`, phone: '047-000-0000' }, { medicalCareChild: i % 3 !== 0 }),
+    );
+    mount('#/match/hh-1/p-1', [household], many);
+    const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
+    const near = screen.getByRole('heading', { name: '条件が合わない事業所（参考）' }).closest('section')!;
+    expect(within(fits).getAllByRole('article')).toHaveLength(20);
+    expect(within(near).getAllByRole('article')).toHaveLength(10);
+    await userEvent.click(within(fits).getByRole('button', { name: 'さらに表示（残り10件）' }));
+    expect(within(fits).getAllByRole('article')).toHaveLength(30);
+    expect(within(fits).queryByRole('button', { name: /さらに表示/ })).not.toBeInTheDocument();
+    await userEvent.click(within(near).getByRole('button', { name: 'さらに表示（残り5件）' }));
+    expect(within(near).getAllByRole('article').map((c) => c.getAttribute('aria-label'))).toEqual(
+      many.filter((_, i) => i % 3 === 0).map((f) => f.name),
+    );
+  });
+
   it('puts a facility\'s 夜間 number first at night (Japan time)', () => {
     mount('#/match/hh-1/p-1', [household], facilities);
     const links = within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link').map((l) => l.textContent);

@@ -5,7 +5,7 @@
  * one, the top of the screen says that nothing is recorded and offers to start (or to use the
  * person's open case).
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useApp } from '../../state/store';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
@@ -21,6 +21,7 @@ import { agoInWords } from '../../domain/night-call';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { useOpenCaseOf } from '../../state/use-open-case';
 import { Notice, Page, Section } from '../../ui/layout';
+import { Button } from '../../ui/button';
 import { matchPaths, parseCaseParam, parseMatchRoute } from './match-route';
 import { callsByFacility, useCallRecorder, useRecordingCase } from './calls';
 import { CalledGroup } from './called-group';
@@ -181,13 +182,11 @@ export function MatchScreen() {
               {result.fits.length === 0 ? (
                 <Notice kind="warn">{T.noFits}</Notice>
               ) : (
-                <ul className="match-list">
-                  {result.fits.filter(open).map((m) => (
-                    <li key={m.facility.id}>
-                      <MatchCard match={m} now={now} callAt={callAt} trials={trials.get(m.facility.id)} onCall={recorder.record} />
-                    </li>
-                  ))}
-                </ul>
+                <CardList
+                  matches={result.fits.filter(open)}
+                  first={FIRST_FITS}
+                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trials.get(m.facility.id)} onCall={recorder.record} />}
+                />
               )}
               <p className="match-order">{result.orderExplanation}</p>
             </Section>
@@ -197,13 +196,11 @@ export function MatchScreen() {
               <p>{T.noNearMisses}</p>
             ) : (
               <>
-                <ul className="match-list">
-                  {result.nearMisses.filter(open).map((m) => (
-                    <li key={m.facility.id}>
-                      <MatchCard match={m} now={now} callAt={callAt} trials={trials.get(m.facility.id)} near onCall={recorder.record} />
-                    </li>
-                  ))}
-                </ul>
+                <CardList
+                  matches={result.nearMisses.filter(open)}
+                  first={FIRST_NEAR_MISSES}
+                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trials.get(m.facility.id)} near onCall={recorder.record} />}
+                />
                 <p className="match-order">{T.nearMissNote}</p>
               </>
             )}
@@ -255,6 +252,33 @@ function NotRecordedNotice({ householdId, personId, openCase }: { householdId: s
     >
       {T.notRecorded}
     </Notice>
+  );
+}
+
+/**
+ * How many cards are drawn before 「さらに表示」: a city's list can hold hundreds of facilities, and
+ * near misses are every facility that misses a need. The order puts the likeliest first (freshest
+ * vacancy; fewest misses), so the rest are one tap away, never hidden without a word.
+ */
+const FIRST_FITS = 20;
+const FIRST_NEAR_MISSES = 10;
+
+function CardList({ matches, first, render }: { matches: readonly FacilityMatch[]; first: number; render: (m: FacilityMatch) => ReactNode }) {
+  const [shown, setShown] = useState(first);
+  const rest = matches.length - shown;
+  return (
+    <>
+      <ul className="match-list">
+        {matches.slice(0, shown).map((m) => (
+          <li key={m.facility.id}>{render(m)}</li>
+        ))}
+      </ul>
+      {rest > 0 ? (
+        <Button className="match-more btn--block" onClick={() => setShown((n) => n + first)}>
+          {T.showMore(rest)}
+        </Button>
+      ) : null}
+    </>
   );
 }
 

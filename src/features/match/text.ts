@@ -18,6 +18,7 @@ export const T = {
   nearMissNote: '条件が一つ足りなくても、電話で相談すれば受け入れてもらえることがあります。',
   noFits: '条件に合う事業所はありません。下の「条件が合わない事業所（参考）」にも電話で相談できます。',
   noNearMisses: '該当する事業所はありません。',
+  showMore: (rest: number) => `さらに表示（残り${rest}件）`,
   beds: (n: number) => `空き ${n}床`,
   /** 0 beds reported */
   full: '満床',
