@@ -5,6 +5,7 @@
  */
 import type { EmergencyContact, Household } from '../../domain/household';
 import type { FieldError } from '../../domain/household-schema';
+import { mergeRecord, type Json } from '../../protocol/merge';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
   /** phones as typed: separated by commas, 、 or newlines */
@@ -22,6 +23,12 @@ export interface HouseholdForm extends Omit<Household, 'emergencyContacts' | 'co
   readonly consent: ConsentInput;
   /** why the household moves to another office (asked only when it does; kept in officeMoves) */
   readonly moveReason?: string;
+  /**
+   * The record as it was when this form (or the draft it came back from) was opened: what the save
+   * merges against, so a change made since (a 見直し recorded, a colleague's edit synced) is kept
+   * unless the form changed the same field. Absent for a new household.
+   */
+  readonly formBase?: Household | null;
 }
 
 export function splitPhones(text: string): string[] {
@@ -41,7 +48,7 @@ export function toForm(h: Household): HouseholdForm {
 
 /** The record to validate and save; `now` stamps updatedAt (createdAt stays as it was). */
 export function fromForm(form: HouseholdForm, now: string): Household {
-  const { consent, emergencyContacts, moveReason: _moveReason, ...rest } = form;
+  const { consent, emergencyContacts, moveReason: _moveReason, formBase: _formBase, ...rest } = form;
   const hasConsent = Boolean(consent.date || consent.consentedBy.trim() || consent.scope.trim());
   return {
     ...rest,
@@ -50,6 +57,20 @@ export function fromForm(form: HouseholdForm, now: string): Household {
     updatedAt: now,
   };
 }
+
+/**
+ * The record to save when the form was opened on `base` and the device holds `held` now: each field
+ * the form changed takes the form's value, each other field the held one (three-way, as the hub
+ * merges a push: src/protocol/merge.ts). What the form never edits (見直しの記録, 登録廃止, the office
+ * moves) is always the held record's, also for a draft written before the form kept its base.
+ */
+export function mergeOverHeld(mine: Household, base: Household | null | undefined, held: Household | undefined): Household {
+  if (!held) return mine;
+  const merged = base ? (mergeRecord(json(base), json(mine), json(held)).merged as unknown as Household) : mine;
+  return { ...merged, reviews: held.reviews, withdrawal: held.withdrawal, officeMoves: held.officeMoves ?? [], updatedAt: mine.updatedAt, createdAt: held.createdAt };
+}
+
+const json = (h: Household) => JSON.parse(JSON.stringify(h)) as { readonly [key: string]: Json };
 
 /** True when the form holds the same content as the record it was opened from. */
 export function sameContent(a: HouseholdForm, b: HouseholdForm): boolean {

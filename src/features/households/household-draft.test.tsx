@@ -7,6 +7,8 @@ import { createVault } from '../../vault/vault';
 import type { VaultSession } from '../../vault/types';
 import { HouseholdsScreen } from './households-screen';
 import { resetStore, setUnlocked } from './test-helpers';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import type { Household } from '../../domain/household';
 
 const PASSPHRASE = 'あおぞら拠点-当番用';
 
@@ -19,6 +21,8 @@ async function unlockedRealVault(): Promise<{ session: VaultSession; unlockAgain
   return { session, unlockAgain: () => vault.unlock(session.user.id, PASSPHRASE) };
 }
 
+const newKey = (session: VaultSession) => `household:new:${session.user.id}`;
+
 function mountNewForm() {
   window.location.hash = '#/households/new';
   return render(<HouseholdsScreen />);
@@ -30,10 +34,10 @@ describe('household form drafts', () => {
     const user = userEvent.setup();
     const first = mountNewForm();
     await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
-    expect(useApp.getState().unsaved.has('household:new')).toBe(true);
-    await waitFor(async () => expect(await session.listDraftKeys()).toContain('household:new'), { timeout: 3000 });
+    expect(useApp.getState().unsaved.has(newKey(session))).toBe(true);
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(newKey(session)), { timeout: 3000 });
     first.unmount();
-    expect(useApp.getState().unsaved.has('household:new')).toBe(false);
+    expect(useApp.getState().unsaved.has(newKey(session))).toBe(false);
 
     mountNewForm();
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
@@ -48,13 +52,13 @@ describe('household form drafts', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(screen.getByLabelText('氏名')).toHaveValue('佐藤 陽太');
     expect(screen.getByText('保存していない入力を復元しました')).toBeInTheDocument();
-    expect(await session.listDraftKeys()).toContain('household:new');
+    expect(await session.listDraftKeys()).toContain(newKey(session));
 
     await user.click(screen.getByRole('button', { name: '破棄' }));
     await user.click(within(screen.getByRole('dialog', { name: '復元した入力を破棄しますか' })).getByRole('button', { name: '破棄する' }));
     await waitFor(() => expect(screen.getByLabelText('氏名')).toHaveValue(''));
     expect(screen.queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
-    await waitFor(async () => expect(await session.listDraftKeys()).not.toContain('household:new'));
+    await waitFor(async () => expect(await session.listDraftKeys()).not.toContain(newKey(session)));
   });
 
   it('saves the draft at once when the app locks, before the key is dropped', async () => {
@@ -66,7 +70,7 @@ describe('household form drafts', () => {
     view.unmount();
 
     const session = await unlockAgain();
-    expect(await session.loadDraft<{ persons: { name: string }[] }>('household:new')).toMatchObject({ persons: [{ name: '鈴木' }] });
+    expect(await session.loadDraft<{ persons: { name: string }[] }>(newKey(session))).toMatchObject({ persons: [{ name: '鈴木' }] });
     setUnlocked(session);
     mountNewForm();
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
@@ -78,11 +82,69 @@ describe('household form drafts', () => {
     const user = userEvent.setup();
     mountNewForm();
     await user.type(await screen.findByLabelText('氏名'), '田中 一郎');
-    await waitFor(async () => expect(await session.listDraftKeys()).toContain('household:new'), { timeout: 3000 });
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(newKey(session)), { timeout: 3000 });
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByRole('button', { name: '編集' });
     expect(await session.listDraftKeys()).toEqual([]);
     expect(await session.list('household')).toHaveLength(1);
     expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
+  it('keeps what changed on the record since the draft was written: a 見直し recorded and a colleague\'s synced edit survive the draft\'s save', async () => {
+    const { session } = await unlockedRealVault();
+    const saved: Household = createHousehold({ id: 'hh-1', phone: '047-000-0000', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', medications: 'なし' })] });
+    await session.put('household', saved.id, saved, 'create');
+    setUnlocked(session, [saved]);
+    const user = userEvent.setup();
+    window.location.hash = '#/households/hh-1/edit';
+    const first = render(<HouseholdsScreen />);
+    const meds = await screen.findByLabelText('服薬');
+    await user.clear(meds);
+    await user.type(meds, 'デパケン 朝夕');
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`), { timeout: 3000 });
+    first.unmount();
+
+    // meanwhile: a 見直し recorded on the detail, and the household's phone changed on another phone (synced)
+    const review = { id: 'rv-1', reviewedOn: '2026-12-05', reviewedBy: '相談 花子', reviewedByUserId: session.user.id, note: '', recordedAt: '2026-12-05T05:00:00.000Z' };
+    await useApp.getState().saveHousehold({ ...saved, phone: '047-111-1111', reviews: [review], updatedAt: '2026-12-05T05:00:00.000Z' }, 'update');
+
+    window.location.hash = '#/households/hh-1/edit';
+    render(<HouseholdsScreen />);
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getByLabelText('服薬')).toHaveValue('デパケン 朝夕');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+    const after = (await session.get<Household>('household', 'hh-1'))?.data;
+    expect(after?.persons[0]?.medications).toBe('デパケン 朝夕');
+    expect(after?.reviews).toEqual([review]);
+    expect(after?.phone).toBe('047-111-1111');
+  });
+
+  it('keeps each user\'s draft of a new household to that user on a shared phone', async () => {
+    const vault = createVault(`households-draft-${crypto.randomUUID()}`);
+    const hanako = await vault.setUp('拠点 花子', PASSPHRASE);
+    setUnlocked(hanako);
+    const user = userEvent.setup();
+    const view = mountNewForm();
+    await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
+    await waitFor(async () => expect(await hanako.listDraftKeys()).toContain(newKey(hanako)), { timeout: 3000 });
+    view.unmount();
+    // her list says the interview is waiting (one household already saved, so the list is not empty)
+    const other = createHousehold({ id: 'hh-9' });
+    await hanako.put('household', other.id, other, 'create');
+    setUnlocked(hanako, [other]);
+    window.location.hash = '#/';
+    const list = render(<HouseholdsScreen />);
+    await user.click(await screen.findByRole('button', { name: '登録の続き（入力途中）' }));
+    expect(await screen.findByLabelText('氏名')).toHaveValue('佐藤 陽太');
+    list.unmount();
+    const added = await hanako.addUser(PASSPHRASE, '夜勤 次郎', 'よる-の-当番-次郎');
+    await useApp.getState().lock();
+
+    const jiro = await vault.unlock(added.id, 'よる-の-当番-次郎');
+    setUnlocked(jiro, [other]);
+    mountNewForm();
+    expect(await screen.findByLabelText('氏名')).toHaveValue('');
+    expect(screen.queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
   });
 });

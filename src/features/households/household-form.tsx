@@ -14,11 +14,14 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
 import { ErrorSummary, focusField } from './form-errors';
-import { errorFor, fromForm, moveReasonMissing, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
+import { errorFor, fromForm, mergeOverHeld, moveReasonMissing, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { F, T } from './text';
 import { useFormDraft } from '../../state/use-form-draft';
+import { draftKey } from './draft-key';
+
+export { draftKey } from './draft-key';
 import { DraftRestored } from '../../state/use-drafted-form';
 import { useLogOpen } from '../../state/use-log-open';
 import { navigate, paths } from './use-route';
@@ -55,10 +58,6 @@ export function ownPlacement(): Partial<FormValue> {
   };
 }
 
-export function draftKey(id: string | null): string {
-  return id ? `household:${id}` : 'household:new';
-}
-
 interface Loaded {
   /** the form as the saved record (or a blank one) has it: "unsaved" means different from this */
   readonly baseline: FormValue;
@@ -81,7 +80,10 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
       }
       const draft = await session?.loadDraft<FormValue>(draftKey(id)).catch(() => undefined);
       const now = new Date().toISOString();
-      const base = existing ? toForm(existing) : { ...toForm(emptyHousehold(draft?.id ?? crypto.randomUUID(), draft?.createdAt ?? now)), ...ownPlacement() };
+      const base = existing
+        ? { ...toForm(existing), formBase: existing }
+        : { ...toForm(emptyHousehold(draft?.id ?? crypto.randomUUID(), draft?.createdAt ?? now)), ...ownPlacement() };
+      // A draft keeps the record it was started on (formBase), so the save merges over what changed since.
       const form = draft ? { ...base, ...draft } : base;
       if (!live) return;
       setForm(form);
@@ -151,7 +153,12 @@ export function HouseholdForm({ id }: { id: string | null }) {
     }
     const now = new Date().toISOString();
     const me = useApp.getState().session?.user ?? { id: '', displayName: '' };
-    const record: Household = withOfficeMove({ ...v.value, createdAt: id ? v.value.createdAt : now, updatedAt: now }, savedOffice, form.moveReason ?? '', me, now);
+    const mine: Household = { ...v.value, createdAt: id ? v.value.createdAt : now, updatedAt: now };
+    // What changed on the record since the form was opened (a 見直し, a 登録廃止, a colleague's synced
+    // edit) stays, unless the form changed that field itself.
+    const held = id ? useApp.getState().households.get(id) : undefined;
+    const merged = mergeOverHeld(mine, form.formBase, held);
+    const record: Household = withOfficeMove(validateHousehold(merged).ok ? merged : mergeOverHeld(mine, undefined, held), savedOffice, form.moveReason ?? '', me, now);
     setBusy(true);
     setSaveError(null);
     try {

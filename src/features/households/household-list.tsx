@@ -18,6 +18,7 @@ import { HouseholdRow } from './household-row';
 import { T } from './text';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
+import { useNewHouseholdDraft } from './draft-key';
 import './households.css';
 
 /** One screen and a half on a phone: more rows only cost time per keystroke; 「さらに表示」 gives the rest. */
@@ -79,6 +80,8 @@ export function HouseholdList() {
   const today = useToday();
   const [query, setQuery] = useState('');
   const [pages, setPages] = useState(1);
+  // A new household's interview left unsaved (a first visit of two): 「登録の続き」 says it is there.
+  const register = useNewHouseholdDraft() ? T.registerContinue : T.register;
 
   // Just after unlock the index is built after the first paint; the snapshot's order shows the list meanwhile.
   const pendingOrder = useApp((s) => s.pendingOrder);
@@ -112,7 +115,7 @@ export function HouseholdList() {
       actions={
         households.size > 0 ? (
           <Button variant="primary" onClick={() => navigate(paths.new())}>
-            {T.register}
+            {register}
           </Button>
         ) : undefined
       }
@@ -153,7 +156,7 @@ export function HouseholdList() {
           </Notice>
           <div className="hh-empty__actions">
             <Button variant="primary" onClick={() => navigate(paths.new())}>
-              {T.register}
+              {register}
             </Button>
             <DemoControls demoCount={0} />
           </div>

@@ -10,6 +10,8 @@ export const T = {
   noMatch: '該当する世帯はありません。ひらがな・カタカナ、電話番号の一部（下4桁など）でも探せます。',
   showMore: 'さらに表示',
   register: '世帯を登録',
+  /** 世帯を登録, when the user left a new household's form unsaved: its draft comes back */
+  registerContinue: '登録の続き（入力途中）',
   emptyTitle: 'この端末にはまだ登録世帯がありません',
   emptyBody:
     '事前登録（聞き取り票）の内容を「世帯を登録」から入力してください。操作を試すだけなら、架空のデモデータを読み込めます（デモデータは同期されず、いつでも消去できます）。',

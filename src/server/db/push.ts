@@ -22,7 +22,7 @@ import type { PushOptions } from './account-store';
 import { lockDeviceForUser } from './device-users';
 import { checkEvidence } from './evidence';
 import { readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
-import { equal, mergeRecord, type Json } from './merge';
+import { equal, mergeRecord, type Json } from '../../protocol/merge';
 import {
   APPEND_ONLY_KINDS,
   CHANGE_KINDS,

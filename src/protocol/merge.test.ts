@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHousehold } from '../../../test/factories/household';
+import { createHousehold } from '../../test/factories/household';
 import { equal, mergeRecord, type Json } from './merge';
 
 type Obj = { readonly [key: string]: Json };
