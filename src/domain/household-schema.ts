@@ -41,11 +41,27 @@ function requiredText(message: string) {
   return z.string({ error: message }).trim().min(1, { error: message, abort: true });
 }
 
-/** Optional phone: blank is fine, otherwise it must hold enough digits to dial. */
+/**
+ * Why a written phone cannot be dialled as it is, or null: too few digits; a mobile or IP number
+ * (070/080/090/050) that is not 11 digits (one digit dropped, which the screen would otherwise
+ * format as a plausible number); more than 11 digits (two numbers run together).
+ */
+export function phoneDigitsProblem(written: string): string | null {
+  const digits = normalizePhone(written);
+  if (digits.length < MIN_PHONE_DIGITS) return '電話番号の桁数が足りません';
+  if (digits.startsWith('0') && digits.length > 11) return '電話番号の桁数が多すぎます（番号が2つ続いているときは改行で分けてください）';
+  if (/^0[5789]0[1-9]/.test(digits) && digits.length !== 11) return '携帯電話・IP電話の番号は11桁です（桁を確かめてください）';
+  return null;
+}
+
+/** Optional phone: blank is fine, otherwise it must be a number that can be dialled. */
 const phone = z
   .string({ error: '電話番号を入力してください' })
   .trim()
-  .refine((v) => v === '' || normalizePhone(v).length >= MIN_PHONE_DIGITS, { error: '電話番号の桁数が足りません' });
+  .superRefine((v, ctx) => {
+    const problem = v === '' ? null : phoneDigitsProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Blank form inputs arrive as '' (or are missing); the domain stores absence as null. */
 function blankToNull(v: unknown): unknown {

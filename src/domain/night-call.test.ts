@@ -15,6 +15,19 @@ describe('night-call rules', () => {
     expect(phonesInCallOrder(phones, '2026-12-02T03:00:00.000Z')).toEqual(['03-1111-2222', '夜間 090-1234-5678']);
   });
 
+  it('never puts a phone marked 夜間不可 or 日中のみ first at night: it goes last', () => {
+    const phones = ['03-1234-5678 夜間不可', '090-1111-2222', '夜間 080-3333-4444', '047-555-6666（日中のみ）', '夜は出ない 070-7777-8888'];
+    expect(phonesInCallOrder(phones, '2026-12-02T17:10:00.000Z')).toEqual([
+      '夜間 080-3333-4444',
+      '090-1111-2222',
+      '03-1234-5678 夜間不可',
+      '047-555-6666（日中のみ）',
+      '夜は出ない 070-7777-8888',
+    ]);
+    for (const p of ['夜×090-1111-2222', '夜間NG 03-1111-2222', '夜間はつながらない', '昼間のみ']) expect(phonesInCallOrder([p, '03-0000-0000'], '2026-12-02T17:10:00.000Z')[0]).toBe('03-0000-0000');
+    expect(phonesInCallOrder(phones, '2026-12-02T03:00:00.000Z')).toEqual(phones);
+  });
+
   it('writes phone numbers as Japanese numbers are written, keeping a label', () => {
     expect(formatJapanesePhone('07000875391')).toBe('070-0087-5391');
     expect(formatJapanesePhone('03 0316 6239')).toBe('03-0316-6239');

@@ -24,16 +24,33 @@ export function isJapanNight(at: Date | IsoInstant): boolean {
   return h >= NIGHT_FROM_HOUR || h < NIGHT_UNTIL_HOUR;
 }
 
-/** A phone entry the family marked as the night one: 「夜間 090-…」「090-…（夜間）」「夜: …」. */
-export function isNightPhone(entry: string): boolean {
-  return /夜間|夜/.test(entry.normalize('NFKC'));
+/**
+ * A phone entry the family marked as not answering at night: 「夜間不可」「夜×」「夜は出ない」
+ * 「日中のみ」「昼間のみ」 and the like.
+ */
+export function isDaytimeOnlyPhone(entry: string): boolean {
+  const t = entry.normalize('NFKC');
+  return (
+    /夜(間)?\s*(は|の)?\s*(不可|x|×|✕|✖|ng|だめ|ダメ|出ない|出られない|出れない|つながらない|繋がらない|不通|通じない|なし|無し)/i.test(t) ||
+    /(日中|昼|昼間|平日|勤務中|営業時間)\s*(の)?\s*(のみ|だけ|限り)/.test(t)
+  );
 }
 
-/** The phones in the order to try them at `at`: at night the 夜間 ones first, by day as written. */
+/** A phone entry the family marked as the night one: 「夜間 090-…」「090-…（夜間）」「夜: …」, not 「夜間不可」. */
+export function isNightPhone(entry: string): boolean {
+  return /夜/.test(entry.normalize('NFKC')) && !isDaytimeOnlyPhone(entry);
+}
+
+/**
+ * The phones in the order to try them at `at`: at night the 夜間 ones first and the daytime-only
+ * ones (「夜間不可」「日中のみ」) last; by day as written.
+ */
 export function phonesInCallOrder(phones: readonly string[], at: Date | IsoInstant): string[] {
   const list = phones.filter((p) => p.trim() !== '');
   if (!isJapanNight(at)) return list;
-  return [...list.filter(isNightPhone), ...list.filter((p) => !isNightPhone(p))];
+  const night = list.filter(isNightPhone);
+  const dayOnly = list.filter((p) => !isNightPhone(p) && isDaytimeOnlyPhone(p));
+  return [...night, ...list.filter((p) => !night.includes(p) && !dayOnly.includes(p)), ...dayOnly];
 }
 
 /**

@@ -8,7 +8,7 @@ import type { FieldError } from '../../domain/household-schema';
 import { mergeRecord, type Json } from '../../protocol/merge';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
-  /** phones as typed: separated by commas, 、 or newlines */
+  /** phones as typed: separated by commas, 、, slashes or newlines */
   readonly phonesText: string;
 }
 
@@ -33,7 +33,9 @@ export interface HouseholdForm extends Omit<Household, 'emergencyContacts' | 'co
 
 export function splitPhones(text: string): string[] {
   return text
-    .split(/[,，、;；\n\r]+/)
+    // commas, 、, semicolons, slashes, line breaks; and a space between two numbers (「090-… 03-…」),
+    // not the one after a label (「夜間 090-…」)
+    .split(/[,，、;；/／\n\r]+|(?<=\d)[\s\u3000]+(?=[0０+＋])/)
     .map((p) => p.trim())
     .filter(Boolean);
 }
