@@ -116,12 +116,17 @@ export function personAgeLabel(p: Pick<Person, 'birthDate'>, today: IsoDate): st
  * 障害支援区分 for a 障害児. A withdrawal dated before the consent is allowed (the form may have
  * been entered after the fact).
  */
+const OLDEST_BIRTH_DATE = '1900-01-01';
+
 export function validateAgainstToday(h: Household, today: IsoDate): FieldError[] {
   const errors: FieldError[] = [];
   h.persons.forEach((p, i) => {
     if (p.birthDate === null) return;
     if (p.birthDate > today) {
       errors.push({ path: `persons.${i}.birthDate`, message: '生年月日が今日より後になっています' });
+    } else if (p.birthDate < OLDEST_BIRTH_DATE) {
+      // A year typed short (0215 for 2015) would make a child 者 in the match, and a claim 計画相談支援.
+      errors.push({ path: `persons.${i}.birthDate`, message: '生年月日の年を確かめてください（1900年より前になっています）' });
     } else if (p.supportLevel !== null && ageOn(p.birthDate, today) < ADULT_AGE) {
       errors.push({ path: `persons.${i}.supportLevel`, message: '障害児には障害支援区分はありません' });
     }

@@ -163,6 +163,8 @@ const enrolmentsSchema = z
   .optional();
 
 const RECIPIENT_MESSAGE = '受給者証番号は10桁の数字で入力してください';
+/** Kana, with the long vowel mark, the middle dot and spaces between names (after NFKC). */
+const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s]+$/u;
 
 /**
  * A person (対象者). Output normalisation: 受給者証番号 is stored as ASCII digits, and a person who
@@ -173,7 +175,8 @@ export const personSchema = z
   .object({
     id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
     name: requiredText('氏名を入力してください'),
-    furigana: freeText.trim(),
+    // The night search finds a family by its kana: a name in kanji here would hide them from 「いとう」.
+    furigana: freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います）' }),
     birthDate: optionalIsoDate('生年月日は 2010-04-01 の形式で入力してください', '生年月日'),
     sex: z.enum(SEXES, { error: '性別を選択してください' }),
     recipientNumber: z.preprocess(
@@ -263,7 +266,14 @@ export const householdSchema = z
     persons: z
       .array(personSchema, { error: '対象者を1人以上登録してください' })
       .min(1, { error: '対象者を1人以上登録してください' })
-      .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, { error: '対象者のIDが重複しています' }),
+      .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, { error: '対象者のIDが重複しています' })
+      // Two people with one 受給者証番号 would share one claim cap, and the search would find the wrong one.
+      .superRefine((ps, ctx) => {
+        ps.forEach((p, i) => {
+          const first = p.recipientNumber === '' ? -1 : ps.findIndex((q) => q.recipientNumber === p.recipientNumber);
+          if (first !== -1 && first < i) ctx.addIssue({ code: 'custom', path: [i, 'recipientNumber'], message: `受給者証番号が本人 ${first + 1} と同じです` });
+        });
+      }),
     emergencyContacts: z.array(emergencyContactSchema),
     legalRepresentative: freeText,
     family: z.array(familyMemberSchema),

@@ -38,6 +38,21 @@ describe('a household registered on the device is found offline after a reload',
     expect(miss).toBe(true);
   });
 
+  it('refuses a birth date left half typed, which the browser would hand over as empty (saved as 年齢不明)', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: '世帯を登録' }).first().click();
+    await page.getByLabel('氏名', { exact: true }).first().fill('佐藤 陽太');
+    const birth = page.getByLabel('生年月日').first();
+    // one part of the date set (as a thumb on a spinner does), the others left blank
+    await birth.focus();
+    await page.keyboard.press('ArrowUp');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('日付が途中までしか入力されていません').first().waitFor();
+    expect(await page.getByRole('heading', { level: 1, name: '佐藤 陽太' }).count()).toBe(0);
+  });
+
   it('says so when the passphrase is wrong and stays locked', async () => {
     browser = await openBrowser();
     const { page } = browser;

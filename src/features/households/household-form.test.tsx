@@ -50,6 +50,34 @@ describe('household form', () => {
     expect(screen.getByLabelText('生年月日')).toHaveAccessibleDescription(expect.stringContaining('今日より後'));
   });
 
+  it('shows every error at the first 保存: the date rules beside the schema\'s, not in a second round', async () => {
+    const { user } = mountScreen({ hash: '#/households/new' });
+    await user.type(await screen.findByLabelText('生年月日'), '2999-01-01');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(screen.getByLabelText('氏名')).toHaveAccessibleDescription(expect.stringContaining('氏名を入力してください'));
+    expect(screen.getByLabelText('生年月日')).toHaveAccessibleDescription(expect.stringContaining('今日より後'));
+  });
+
+  it('refuses a birth year typed short, kanji in ふりがな, and one 受給者証番号 for two people', async () => {
+    const { user, session } = mountScreen({ hash: '#/households/new' });
+    await user.type(await screen.findByLabelText('氏名'), '伊藤 湊');
+    await user.type(screen.getByLabelText('ふりがな'), '伊藤 湊');
+    await user.type(screen.getByLabelText('生年月日'), '0215-04-01');
+    await user.type(screen.getByLabelText('受給者証番号'), '1234567890');
+    await user.click(screen.getByRole('button', { name: /本人を追加/ }));
+    await user.type(screen.getAllByLabelText('氏名')[1]!, '伊藤 葵');
+    await user.type(screen.getAllByLabelText('受給者証番号')[1]!, '1234567890');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(screen.getAllByLabelText('ふりがな')[0]).toHaveAccessibleDescription(expect.stringContaining('ひらがなかカタカナ'));
+    expect(screen.getAllByLabelText('生年月日')[0]).toHaveAccessibleDescription(expect.stringContaining('1900年より前'));
+    expect(screen.getAllByLabelText('受給者証番号')[1]).toHaveAccessibleDescription(expect.stringContaining('本人 1 と同じです'));
+    expect(await session.list('household')).toHaveLength(0);
+
+    await user.clear(screen.getAllByLabelText('ふりがな')[0]!);
+    await user.type(screen.getAllByLabelText('ふりがな')[0]!, 'イトウ ミナト');
+    expect(screen.getAllByLabelText('ふりがな')[0]).not.toHaveAccessibleDescription(expect.stringContaining('ひらがなかカタカナ'));
+  });
+
   it('saves a valid household and shows the detail with emergency contacts first and tap-to-call links', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/new', session });

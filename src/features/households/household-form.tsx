@@ -4,10 +4,10 @@
  * as an encrypted draft (use-form-draft) and offered back when the form is opened again. Editing shows
  * the whole record, so opening the form for an existing household writes a 閲覧記録 entry, as the detail does.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../../state/store';
 import { syncStatus } from '../../sync/status';
-import { emptyHousehold, validateAgainstToday, validateHousehold, type ValidationResult } from '../../domain/household-schema';
+import { emptyHousehold, validateAgainstToday, validateHousehold, type FieldError, type ValidationResult } from '../../domain/household-schema';
 import type { Household } from '../../domain/household';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
@@ -29,12 +29,33 @@ import { useToday } from './use-today';
 import './households.css';
 
 /** `savedOffice`: the office the saved household is under (undefined for a new one): moving it away needs a reason. */
-function validate(form: FormValue, today: string, savedOffice: string | null | undefined): ValidationResult {
-  const result = validateHousehold(fromForm(form, new Date().toISOString()));
+function validate(form: FormValue, today: string, savedOffice: string | null | undefined, partial: readonly FieldError[] = []): ValidationResult {
+  const raw = fromForm(form, new Date().toISOString());
+  const result = validateHousehold(raw);
   const move = moveReasonMissing(form, savedOffice) ? [{ path: 'moveReason', message: F.moveReasonMissing }] : [];
-  if (!result.ok) return { ok: false, errors: [...result.errors, ...move] };
-  const errors = [...validateAgainstToday(result.value, today), ...move];
-  return errors.length ? { ok: false, errors } : result;
+  // The date rules run on the input as it is too, so every error shows at the first 保存, not in two rounds.
+  const dated = (() => {
+    try {
+      return validateAgainstToday(result.ok ? result.value : raw, today);
+    } catch {
+      return [];
+    }
+  })();
+  const errors = [...partial, ...(result.ok ? [] : result.errors), ...dated, ...move];
+  const seen = new Set<string>();
+  const unique = errors.filter((e) => !seen.has(e.path) && seen.add(e.path));
+  return unique.length || !result.ok ? { ok: false, errors: unique } : result;
+}
+
+/**
+ * Date fields left half typed: the browser gives them no value (''), so they would be saved as
+ * empty (a birth date as 年齢不明) without a word. Read from the inputs themselves.
+ */
+function partlyTypedDates(form: HTMLFormElement | null): FieldError[] {
+  if (!form) return [];
+  return [...form.querySelectorAll<HTMLInputElement>('input[type="date"]')]
+    .filter((input) => input.validity.badInput && input.dataset['path'])
+    .map((input) => ({ path: input.dataset['path']!, message: F.datePartlyTyped }));
 }
 
 const savedOfficeOf = (id: string | null): string | null | undefined => (id ? (useApp.getState().households.get(id)?.officeId ?? null) : undefined);
@@ -108,6 +129,9 @@ export function HouseholdForm({ id }: { id: string | null }) {
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Half-typed dates, read from the inputs at 保存 and again as the user leaves each field after it.
+  const [partial, setPartial] = useState<FieldError[]>([]);
 
   const key = draftKey(id);
   const baseline = loaded && loaded !== 'missing' ? loaded.baseline : null;
@@ -117,9 +141,9 @@ export function HouseholdForm({ id }: { id: string | null }) {
   // After the first attempt, errors follow the input so a fixed field clears at once.
   const errors = useMemo(() => {
     if (!submitted || !form) return [];
-    const v = validate(form, today, savedOfficeOf(id));
+    const v = validate(form, today, savedOfficeOf(id), partial);
     return v.ok ? [] : v.errors;
-  }, [submitted, form, today]);
+  }, [submitted, form, today, partial]);
   const err = (path: string) => errorFor(errors, path);
 
   const backTo = id ? paths.detail(id) : paths.list();
@@ -146,7 +170,9 @@ export function HouseholdForm({ id }: { id: string | null }) {
     if (!form || busy) return;
     setSubmitted(true);
     const savedOffice = savedOfficeOf(id);
-    const v = validate(form, today, savedOffice);
+    const halfTyped = partlyTypedDates(formRef.current);
+    setPartial(halfTyped);
+    const v = validate(form, today, savedOffice, halfTyped);
     if (!v.ok) {
       focusField(v.errors[0]?.path);
       return;
@@ -189,8 +215,12 @@ export function HouseholdForm({ id }: { id: string | null }) {
   return (
     <Page title={title} back={<BackLink href={backTo} label={id ? T.backToDetail : T.back} />}>
       <form
+        ref={formRef}
         className="hh-form"
         noValidate
+        onBlur={() => {
+          if (submitted) setPartial(partlyTypedDates(formRef.current));
+        }}
         onSubmit={(e) => {
           e.preventDefault();
           void save();

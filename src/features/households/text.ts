@@ -225,6 +225,7 @@ export const F = {
   contactName: '連絡先の氏名',
   relation: '続柄',
   contactPhones: '電話番号（複数可）',
+  datePartlyTyped: '日付が途中までしか入力されていません（年・月・日をすべて入れるか、消してください）',
   contactPhonesHint: '複数ある場合は改行（または読点・カンマ）で区切る。夜につながる番号には「夜間」、つながらない番号には「夜間不可」と添える（夜は「夜間」の番号が先に出ます）',
   addContact: '緊急連絡先を追加',
   contactN: (i: number) => `連絡先 ${i + 1}`,
