@@ -43,6 +43,22 @@ interface StartForm {
   readonly separateReason?: string;
 }
 
+/**
+ * How long a started case's stamp is kept for the same user (a lock in the middle of a long call, the
+ * screen left and opened again): beyond it, opening 「緊急対応を開始」 is a new call, stamped anew.
+ */
+const STAMP_KEPT_MS = 60 * 60_000;
+
+/** Anything typed or chosen beyond the stamp and the office. */
+function typedInto(form: StartForm): boolean {
+  return (
+    form.requestedAt !== toJapanInputValue(form.stampedAt) ||
+    form.category !== '' ||
+    [form.reason, form.detail, form.caller, form.callerPhone, form.separateReason ?? ''].some((t) => t.trim() !== '') ||
+    form.separate === true
+  );
+}
+
 function freshForm(officeId: string): StartForm {
   const stampedAt = new Date().toISOString();
   return {
@@ -91,13 +107,16 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const userId = session?.user.id ?? null;
   const ownOffice = useStore(syncStatus, ownOfficeIdOf);
   const officeDefault = useMemo(() => defaultCaseOffice(officeList, ownOffice, userId === null ? null : lastCaseOffice(userId)), [officeList, ownOffice, userId]);
-  const draftKey = `case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}`;
+  // Per person unlocking the phone: a colleague's half-started case, and its stamp, are not this user's.
+  const draftKey = `case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}${userId && /^[A-Za-z0-9_-]{1,128}$/.test(userId) ? `:${userId}` : ''}`;
 
   const [form, setForm] = useState<StartForm | null>(null);
   const [errors, setErrors] = useState<readonly string[]>([]);
   const [officeError, setOfficeError] = useState<string | undefined>(undefined);
   const [changingOffice, setChangingOffice] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** the stamp came back from a draft (a lock mid-call, or the screen left and opened again) */
+  const [restored, setRestored] = useState(false);
   const { finish } = useFormDraft(draftKey, form, form !== null);
 
   useEffect(() => {
@@ -108,8 +127,12 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     void session
       ?.loadDraft<StartForm>(draftKey)
       .then((draft) => {
+        if (!live || !draft) return;
+        // A stamp older than a call can last is another call's: this one starts now.
+        if (!(Date.now() - Date.parse(draft.stampedAt) <= STAMP_KEPT_MS)) return;
         // a draft from before any office was known takes the one known now, as a fresh form would
-        if (live && draft) setForm(draft.officeId === '' ? { ...draft, officeId: fallback.officeId } : draft);
+        setForm(draft.officeId === '' ? { ...draft, officeId: fallback.officeId } : draft);
+        setRestored(true);
       })
       .catch(() => undefined);
     return () => {
@@ -206,12 +229,16 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     }
   }
 
+  // Leaving a form nothing was typed into drops it: opened again, the case starts at that moment.
+  const leave = () => {
+    if (!typedInto(form)) void finish();
+  };
   const back = household ? (
-    <a className="case-link" href={casePaths.household(household.id)}>
+    <a className="case-link" href={casePaths.household(household.id)} onClick={leave}>
       {T.backToHousehold}
     </a>
   ) : (
-    <a className="case-link" href={casePaths.list()}>
+    <a className="case-link" href={casePaths.list()} onClick={leave}>
       {T.backToList}
     </a>
   );
@@ -220,9 +247,29 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     <Page title={T.startTitle} back={back}>
       <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
         <p className="case-subject">{person ? person.name || '（氏名未入力）' : T.unknownCaller}</p>
-        <p className="case-stamp" role="status">
-          {T.stampedAt(formatJapanDateTime(form.stampedAt))}
-        </p>
+        {restored ? (
+          // Said, not silently kept: the request time of this evidence is the one shown here.
+          <Notice
+            action={
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  const now = new Date().toISOString();
+                  setForm({ ...form, stampedAt: now, requestedAt: toJapanInputValue(now) });
+                  setRestored(false);
+                }}
+              >
+                {T.restampNow}
+              </Button>
+            }
+          >
+            <span role="status">{T.stampedAtRestored(formatJapanDateTime(form.stampedAt))}</span>
+          </Notice>
+        ) : (
+          <p className="case-stamp" role="status">
+            {T.stampedAt(formatJapanDateTime(form.stampedAt))}
+          </p>
+        )}
         {chooseOffice && officeChosen && !changingOffice ? (
           // Known (the user's own, or the one they last used): one line, so the night's fields stay on the first screen.
           <p className="case-office">

@@ -40,6 +40,9 @@ export const T = {
 
   // start
   stampedAt: (when: string) => `要請時刻 ${when}（開始を押した時刻）`,
+  /** the stamp of this user's case start left unfinished within the hour (a lock mid-call) */
+  stampedAtRestored: (when: string) => `要請時刻 ${when}（前にこの画面を開いた時刻です。入力も戻しました）`,
+  restampNow: '今の時刻にする',
   requestedAt: '要請のあった時間（日本時間）',
   requestedAtHint: '後から記録する場合は、実際に電話があった時刻に直してください。',
   requestedAtReason: '要請時間を変更した理由',

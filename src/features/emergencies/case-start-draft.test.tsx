@@ -1,0 +1,70 @@
+/**
+ * A started case's stamp comes back for the same user within the hour (a lock mid-call), says so, and
+ * can be set to now; an older stamp, or a colleague's, starts the case at this moment.
+ */
+import { act, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeSession } from '../../../test/factories/fake-session';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { toJapanInputValue } from '../../domain/japan-input';
+import { useApp } from '../../state/store';
+import { CasesScreen } from './cases-screen';
+
+const initial = useApp.getState();
+const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate: '2010-05-01' })] });
+
+afterEach(() => {
+  useApp.setState(initial, true);
+  window.location.hash = '';
+});
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+function draftStampedAt(stampedAt: string) {
+  return { stampedAt, requestedAt: toJapanInputValue(stampedAt), reason: '', category: '介護者の入院', detail: '母が救急搬送', caller: '叔母', callerPhone: '', officeId: '' };
+}
+
+async function openStart(userId: string, drafts: Record<string, unknown>) {
+  const session = createFakeSession({ id: userId });
+  for (const [key, value] of Object.entries(drafts)) await session.saveDraft(key, value);
+  useApp.setState({ session, phase: 'unlocked', households: new Map([[household.id, household]]) });
+  await act(async () => {
+    window.location.hash = '#/cases/new/hh-1/p-1';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+  render(<CasesScreen />);
+  await screen.findByText(/要請時刻 /);
+  // the draft is read after the first paint: let that read land before looking
+  await act(async () => {
+    await session.listDraftKeys();
+  });
+  return { user: userEvent.setup(), session };
+}
+
+describe('the case start after a lock or a return', () => {
+  it('brings back the same user\'s stamp and text within the hour, says so, and sets the time to now on request', async () => {
+    const stamped = minutesAgo(20);
+    const { user } = await openStart('user-1', { 'case-start:hh-1:p-1:user-1': draftStampedAt(stamped) });
+    expect(await screen.findByText(`要請時刻 ${formatJapanDateTime(stamped)}（前にこの画面を開いた時刻です。入力も戻しました）`)).toBeInTheDocument();
+    expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('母が救急搬送');
+    await user.click(screen.getByRole('button', { name: '今の時刻にする' }));
+    expect(screen.getByText(/要請時刻 .*（開始を押した時刻）/)).toBeInTheDocument();
+    expect(screen.queryByText(/前にこの画面を開いた時刻/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('母が救急搬送');
+  });
+
+  it('starts anew when the stamp is over an hour old, or was another user\'s', async () => {
+    await openStart('user-1', { 'case-start:hh-1:p-1:user-1': draftStampedAt(minutesAgo(90)) });
+    expect(screen.queryByText(/前にこの画面を開いた時刻/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('');
+  });
+
+  it('does not give one user another user\'s started case, nor one kept for whoever opened it next', async () => {
+    // under user-1's key, and under the key every user shared before drafts were kept per user
+    await openStart('user-2', { 'case-start:hh-1:p-1:user-1': draftStampedAt(minutesAgo(5)), 'case-start:hh-1:p-1': draftStampedAt(minutesAgo(5)) });
+    expect(screen.queryByText(/前にこの画面を開いた時刻/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('');
+  });
+});
