@@ -18,19 +18,32 @@ export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
 export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順';
 
 /**
- * A free bed (beds > 0) reported within 24 hours before `nowMs`. A malformed `asOf` counts as not
- * fresh rather than throwing: one bad report must not stop the whole night-time search.
+ * What a bed report says about `nowMs`: 'fresh' (free beds now: reported within 24 hours, or a
+ * period that holds today), 'full' (満床 said as recently), 'later' (a period still to come: the
+ * weekend's beds seen on Tuesday), 'old' (anything else: too old, a period gone, a report from
+ * the future beyond the clocks' tolerance). A malformed `asOf` counts as old rather than throwing:
+ * one bad report must not stop the whole night-time search.
  */
-export function isFreshVacancy(vacancy: Vacancy | null, nowMs: number): boolean {
-  if (vacancy === null || !(vacancy.beds > 0)) return false;
+export type VacancyStanding = 'fresh' | 'full' | 'later' | 'old';
+
+export function vacancyStanding(vacancy: Vacancy, nowMs: number): VacancyStanding {
   const asOfMs = Date.parse(vacancy.asOf);
-  if (Number.isNaN(asOfMs) || asOfMs > nowMs + CLOCK_SKEW_TOLERANCE_MS) return false;
+  if (Number.isNaN(asOfMs) || asOfMs > nowMs + CLOCK_SKEW_TOLERANCE_MS) return 'old';
+  const free = vacancy.beds > 0;
   // A report for a period (the weekend) holds on its days, however long ago it was made.
   if (vacancy.from && vacancy.until) {
     const today = japanDateOf(new Date(nowMs));
-    return vacancy.from <= today && today <= vacancy.until;
+    if (today < vacancy.from) return 'later';
+    if (today > vacancy.until) return 'old';
+    return free ? 'fresh' : 'full';
   }
-  return asOfMs >= nowMs - FRESH_VACANCY_MS;
+  if (asOfMs < nowMs - FRESH_VACANCY_MS) return 'old';
+  return free ? 'fresh' : 'full';
+}
+
+/** A free bed (beds > 0) reported within 24 hours before `nowMs`, or for a period holding today. */
+export function isFreshVacancy(vacancy: Vacancy | null, nowMs: number): boolean {
+  return vacancy !== null && vacancyStanding(vacancy, nowMs) === 'fresh';
 }
 
 // One collator for all comparisons: same result as localeCompare(…, 'ja'), without rebuilding it per call.

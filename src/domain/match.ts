@@ -28,8 +28,8 @@ export interface MatchInput {
   readonly facilities: readonly Facility[];
   /** Ids of facilities this person has stayed at before */
   readonly previousStays?: ReadonlySet<string>;
-  /** When vacancy freshness is judged; defaults to `callAt` */
-  readonly now?: IsoInstant;
+  /** When vacancy freshness is judged (the screen passes the clock); defaults to `callAt` */
+  readonly now?: IsoInstant | Date;
 }
 
 export interface FacilityMatch {

@@ -172,16 +172,16 @@ describe('match screen', () => {
 });
 
 describe('calls made from the match, with a case open', () => {
-  async function openCase(): Promise<string> {
+  async function openCase(requestedAt = new Date()): Promise<string> {
     const session = createFakeSession();
     useApp.setState({ session });
-    const now = new Date().toISOString();
+    const now = requestedAt.toISOString();
     const kase = await useApp.getState().appendCaseEntry(null, {
       type: 'open',
       officeId: 'office-1',
       subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' },
       requestedAt: now,
-      requestedAtReason: '',
+      requestedAtReason: Date.now() - requestedAt.getTime() > 60_000 ? '通話を優先し、後で記録した' : '',
       category: '介護者の入院',
       detail: '',
       caller: '',
@@ -252,6 +252,23 @@ describe('calls made from the match, with a case open', () => {
     expect(screen.getByText(/^要請 \d+\/\d+ \d{2}:\d{2}$/)).toBeInTheDocument();
     expect(screen.getByText('記録中：電話すると時刻を記録します')).toBeInTheDocument();
     expect(screen.queryByText(/この画面からの電話は記録されません/)).not.toBeInTheDocument();
+  });
+
+  it('reads bed reports against the clock, not the request time: a report made after the call is fresh and first; 満床 just said is not 古い情報', async () => {
+    // the call came in three hours ago; あおば荘 reported a bed 30 minutes ago, いずみ園 (near miss) 満床 10 minutes ago
+    const caseId = await openCase(new Date(Date.now() - 3 * 3600_000));
+    const later = facilities.map((f) =>
+      f.id === 'f-a'
+        ? { ...f, vacancy: { beds: 1, asOf: hoursAgo(0.5), reportedBy: '当直' } }
+        : f.id === 'f-b'
+          ? { ...f, vacancy: { beds: 0, asOf: hoursAgo(1 / 6), reportedBy: '当直' } }
+          : f,
+    );
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], later);
+    const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
+    expect(within(fits).getAllByRole('article').map((c) => c.getAttribute('aria-label'))).toEqual(['あおば荘', 'ひだまり']);
+    expect(within(screen.getByRole('article', { name: 'あおば荘' })).getByText('空き 1床（30分前の報告）')).toBeInTheDocument();
+    expect(within(screen.getByRole('article', { name: 'いずみ園' })).getByText('満床（10分前の報告）')).toBeInTheDocument();
   });
 
   it('offers 入所を記録 on a 受入可 and closes the case in the same step', async () => {

@@ -13,8 +13,10 @@ import { useHash } from '../../state/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';
-import { AGE_CATEGORY_LABELS, formatJapanShortDateTime } from '../../domain/japan-time';
+import { AGE_CATEGORY_LABELS, formatJapanDateTime, formatJapanShortDateTime } from '../../domain/japan-time';
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
+import { vacancyStanding } from '../../domain/match-order';
+import { useMinuteClock } from '../../state/use-minute-clock';
 import { trialStaysByFacility, type TrialStay } from '../../domain/trial-stay';
 import { normalizeName } from '../../domain/normalize';
 import { agoInWords } from '../../domain/night-call';
@@ -74,7 +76,9 @@ export function MatchScreen() {
     [calls],
   );
   const open = (m: FacilityMatch) => !calls.has(m.facility.id);
-  const [now] = useState(() => new Date());
+  // Bed reports are read against the clock, not the request time: a report made after the call
+  // came in is the freshest news there is, and one a day old has expired even in a case still open.
+  const now = useMinuteClock();
   // Opened without a case it can record in: the person's open case, if there is one, is offered.
   const personsCase = useOpenCaseOf(kase ? null : route?.householdId, route?.personId);
 
@@ -89,9 +93,9 @@ export function MatchScreen() {
   const result = useMemo(
     () =>
       person
-        ? matchFacilities({ person, callAt, facilities, previousStays: new Set([...previousStayIds(person, facilities), ...trials.keys()]) })
+        ? matchFacilities({ person, callAt, now, facilities, previousStays: new Set([...previousStayIds(person, facilities), ...trials.keys()]) })
         : null,
-    [person, callAt, facilities, trials],
+    [person, callAt, now, facilities, trials],
   );
 
   // Calling for a case, back is the case; otherwise the household.
@@ -215,14 +219,12 @@ export function MatchScreen() {
 function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
   const v = match.facility.vacancy;
   if (!v) return <p className="match-card__vacancy">{T.noVacancy}</p>;
-  const ago = agoInWords(v.asOf, now) ?? v.asOf;
+  const ago = agoInWords(v.asOf, now) ?? formatJapanDateTime(v.asOf);
   const count = v.beds === 0 ? T.full : T.beds(v.beds);
   const beds = v.from && v.until ? T.bedsFor(count, v.from.slice(5).replace('-', '/'), v.until.slice(5).replace('-', '/')) : count;
-  return (
-    <p className={match.freshVacancy ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>
-      {match.freshVacancy ? T.vacancy(beds, ago) : T.oldVacancy(beds, ago)}
-    </p>
-  );
+  const standing = vacancyStanding(v, now.getTime());
+  const text = standing === 'fresh' || standing === 'full' ? T.vacancy(beds, ago) : standing === 'later' ? T.laterVacancy(beds, ago) : T.oldVacancy(beds, ago);
+  return <p className={standing === 'fresh' ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>{text}</p>;
 }
 
 /**

@@ -25,6 +25,8 @@ export const T = {
   bedsFor: (beds: string, from: string, until: string) => `${beds}・${from}〜${until}`,
   vacancy: (beds: string, ago: string) => `${beds}（${ago}の報告）`,
   oldVacancy: (beds: string, ago: string) => `${beds}（${ago}の報告・古い情報）`,
+  /** a report for days still to come (the weekend's beds, seen on Tuesday) */
+  laterVacancy: (beds: string, ago: string) => `${beds}（${ago}の報告・今夜は対象外）`,
   noVacancy: '空きの報告なし',
   stayedBefore: '以前に利用',
   /** the facility's own words on how to ask it for an emergency admission (its record's 緊急時の受入れ依頼方法) */
