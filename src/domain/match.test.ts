@@ -208,7 +208,7 @@ describe('incomplete person', () => {
 });
 
 describe('short-stay hub bonus (+200 units)', () => {
-  const accepts = { 'medical-care': both, intellectual: both };
+  const accepts = { 'medical-care': both, intellectual: both, 'severe-behavior': both };
   const hub = createFacility({ name: '拠点・担当者あり', accepts, liaison: '佐藤', hubFunctions: ['emergency-acceptance'] });
   const noLiaison = createFacility({ name: '担当者なし', accepts, hubFunctions: ['emergency-acceptance'] });
   const notHub = createFacility({ name: '拠点外', accepts, liaison: '鈴木' });
@@ -296,5 +296,26 @@ describe('searchFacilities', () => {
     expect(names(searchFacilities(all, { text: '高橋　真理' }))).toEqual(['サクラ荘']); // full-width space: two words
     expect(names(searchFacilities(all, { text: '高橋 南部' }))).toEqual(['サクラ荘']);
     expect(names(searchFacilities(all, { text: 'さくら 北部' }))).toEqual([]);
+  });
+});
+
+describe('強度行動障害 from the behaviour scores', () => {
+  const takesIntellectual = createFacility({ name: '知的のみ', accepts: { intellectual: both } });
+  const takesBoth = createFacility({ name: '行動障害も可', accepts: { intellectual: both, 'severe-behavior': both } });
+
+  it('needs a facility that takes 強度行動障害 for 者 with 行動関連項目 ≥ 10 and 児 with 強度行動障害判定基準 ≥ 20, though not ticked', () => {
+    const adult = createPerson({ birthDate: '1990-01-01', disabilityTypes: ['intellectual'], behaviorScore: 18 });
+    const r = ok(matchFacilities({ person: adult, callAt: CALL, facilities: [takesIntellectual, takesBoth] }));
+    expect(r.needs).toEqual(['intellectual', 'severe-behavior']);
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['行動障害も可']);
+    expect(r.nearMisses.map((m) => [m.facility.name, m.failures])).toEqual([['知的のみ', ['強度行動障害（者）: 受入不可']]]);
+
+    const child = createPerson({ birthDate: '2015-01-01', disabilityTypes: ['intellectual'], childBehaviorScore: 24 });
+    expect(ok(matchFacilities({ person: child, callAt: CALL, facilities: [takesIntellectual, takesBoth] })).needs).toContain('severe-behavior');
+  });
+
+  it('does not for scores under the thresholds, nor for the other age\'s score', () => {
+    const low = createPerson({ birthDate: '1990-01-01', disabilityTypes: ['intellectual'], behaviorScore: 9, childBehaviorScore: 30 });
+    expect(ok(matchFacilities({ person: low, callAt: CALL, facilities: [takesIntellectual] })).needs).toEqual(['intellectual']);
   });
 });

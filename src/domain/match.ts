@@ -78,11 +78,19 @@ export const INCOMPLETE_MESSAGES = {
   birthInvalid: '生年月日の形式が正しくありません。世帯の情報を編集して生年月日を確かめてください。',
 } as const;
 
-/** Every disability type of the person, plus 医療的ケア and 重症心身障害 from their own flags, in form order. */
-export function personNeeds(person: Person): DisabilityType[] {
+/**
+ * Every disability type of the person, plus 医療的ケア and 重症心身障害 from their own flags, and
+ * 強度行動障害 from a behaviour score at the bonus's threshold on `day` (行動関連項目 ≥ 10 for 者,
+ * 強度行動障害判定基準 ≥ 20 for 児, as hubBonusEligible reads them): a facility that takes no
+ * 強度行動障害 must not be offered as a fit for him. In form order.
+ */
+export function personNeeds(person: Person, day?: IsoDate): DisabilityType[] {
   const wanted = new Set<DisabilityType>(person.disabilityTypes);
   if (person.medicalCare.length > 0) wanted.add('medical-care');
   if (person.severeMultiple) wanted.add('severe-multiple');
+  if (day !== undefined && hubBonusEligible(person, day).reasons.some((r) => r.startsWith('行動関連項目') || r.startsWith('強度行動障害判定基準'))) {
+    wanted.add('severe-behavior');
+  }
   return DISABILITY_TYPES.filter((t) => wanted.has(t));
 }
 
@@ -119,7 +127,9 @@ function hubBonusTable(person: HubBonusEligibility): (f: Facility) => HubBonusEl
 /** Match one person against the facility list, for the day of the call in Japan. */
 export function matchFacilities(input: MatchInput): MatchResult {
   const { person, callAt, facilities } = input;
-  const needs = personNeeds(person);
+  const day = japanDateOf(callAt);
+  const birthOk = person.birthDate !== null && isValidIsoDate(person.birthDate) && person.birthDate <= day;
+  const needs = personNeeds(person, birthOk ? day : undefined);
   const missing: MissingPersonField[] = [];
   if (person.birthDate === null) missing.push('birthDate');
   if (needs.length === 0) missing.push('disabilityTypes');
@@ -130,7 +140,6 @@ export function matchFacilities(input: MatchInput): MatchResult {
   const birthDate = person.birthDate!;
   if (!isValidIsoDate(birthDate)) return incomplete(['birthDate'], INCOMPLETE_MESSAGES.birthInvalid);
 
-  const day = japanDateOf(callAt);
   const age = ageOn(birthDate, day);
   if (age < 0) return incomplete(['birthDate'], INCOMPLETE_MESSAGES.birthAfterCall);
   const category: AgeCategory = age >= ADULT_AGE ? 'adult' : 'child';
