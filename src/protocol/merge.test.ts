@@ -97,4 +97,12 @@ describe('[S14] two reviews of one household (issue 15 point 3)', () => {
     expect(conflicts).toEqual([]);
     expect((merged['reviews'] as Obj[]).map((r) => r['reviewedBy'])).toEqual(['小野 恵美', '田中 進']);
   });
+
+  it('keeps a bed report whole: two reports at once keep the later one, never one\'s beds with the other\'s time', () => {
+    const base = { id: 'f', vacancy: { beds: 1, asOf: '2026-11-24T00:00:00.000Z', reportedBy: 'A' } };
+    const held = { id: 'f', vacancy: { beds: 2, asOf: '2026-11-24T03:00:00.000Z', reportedBy: '連携 田中', from: '2026-11-28', until: '2026-11-29' } };
+    const incoming = { id: 'f', vacancy: { beds: 0, asOf: '2026-11-24T02:00:00.000Z', reportedBy: '佐藤' } };
+    expect(mergeRecord(base, held, incoming)).toEqual({ merged: held, conflicts: [] });
+    expect(mergeRecord(base, incoming, held)).toEqual({ merged: held, conflicts: [] });
+  });
 });

@@ -34,6 +34,19 @@ export interface MergeResult {
  */
 const LATEST_WINS = new Set(['updatedAt']);
 
+/**
+ * Values that are one report, never merged field by field: a facility's bed report (beds, its time,
+ * who, the dates it holds for). Two reports made at once keep the later one whole; mixing them gave
+ * one liaison's beds with the other's time and name.
+ */
+const WHOLE_REPORTS = new Set(['vacancy']);
+
+function reportTime(v: Json | undefined): number {
+  if (!isObject(v) || typeof v['asOf'] !== 'string') return Number.NEGATIVE_INFINITY;
+  const ms = Date.parse(v['asOf']);
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+}
+
 export function mergeRecord(base: JsonObject, held: JsonObject, incoming: JsonObject): MergeResult {
   const conflicts: FieldConflict[] = [];
   const merged = mergeObject(base, held, incoming, '', conflicts);
@@ -51,6 +64,7 @@ function mergeValue(
   if (equal(incoming, base)) return held;
   if (equal(held, base) || equal(held, incoming)) return incoming;
   if (LATEST_WINS.has(key) && typeof held === 'string' && typeof incoming === 'string') return held > incoming ? held : incoming;
+  if (WHOLE_REPORTS.has(key)) return reportTime(incoming) > reportTime(held) ? incoming : held;
   if (isObject(base) && isObject(held) && isObject(incoming)) return mergeObject(base, held, incoming, path, conflicts);
   if (isIdList(base) && isIdList(held) && isIdList(incoming)) return mergeIdList(base, held, incoming, path, conflicts);
   conflicts.push({ path, kept: held, lost: incoming });
@@ -121,4 +135,15 @@ export function equal(a: Json | undefined, b: Json | undefined): boolean {
   const bo = b as JsonObject;
   const ak = Object.keys(ao);
   return ak.length === Object.keys(bo).length && ak.every((k) => k in bo && equal(ao[k], bo[k]));
+}
+
+/**
+ * A form's save on the device, over a record that may have changed since the form was opened on
+ * `base` (a 見直し recorded, a bed report or a colleague's edit synced): each field the form changed
+ * takes the form's value, each other field `held`'s. Where both changed one field, the form wins: it
+ * is what the user just chose; the hub sees the push as based on `held` and merges from there.
+ */
+export function mergeFormEdit<T extends object>(base: T, mine: T, held: T): T {
+  const json = (v: T) => JSON.parse(JSON.stringify(v)) as JsonObject;
+  return mergeRecord(json(base), json(mine), json(held)).merged as unknown as T;
 }

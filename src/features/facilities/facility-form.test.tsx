@@ -46,6 +46,22 @@ describe('facility form', () => {
     expect(screen.getByText('小学生以上')).toBeInTheDocument();
   });
 
+  it('keeps a bed report that came in while the form was open, saving only what the form changed', async () => {
+    const session = createFakeSession();
+    const facility = createFacility({ id: 'fac-1', name: 'あおぞら短期入所', vacancy: null });
+    const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    await user.clear(screen.getByLabelText(/連携担当者/));
+    await user.type(screen.getByLabelText(/連携担当者/), '田中');
+    // the liaison reports two beds from another phone; the report syncs in
+    const report = { beds: 2, asOf: new Date().toISOString(), reportedBy: '連携 田中', from: '2026-11-28', until: '2026-11-29' };
+    await useApp.getState().saveFacility({ ...facility, vacancy: report }, 'update');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
+    const saved = useApp.getState().facilities.get('fac-1');
+    expect(saved?.liaison).toBe('田中');
+    expect(saved?.vacancy).toEqual(report);
+  });
+
   it('saves FAX, mail and hub functions, and refuses a malformed mail address beside the field', async () => {
     const session = createFakeSession();
     const facility = createFacility({ id: 'fac-1' });

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store';
+import { mergeFormEdit } from '../../protocol/merge';
 import { useFormDraft } from '../../state/use-form-draft';
 import { DraftRestored } from '../../state/use-drafted-form';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
@@ -39,6 +40,8 @@ interface FacilityDraft {
   /** the new facility's id, so a restored draft saves as the same record */
   readonly baseId: string;
   readonly state: FacilityFormState;
+  /** the facility as it was when the form was opened: the save merges over what changed since */
+  readonly base?: Facility;
 }
 
 export function FacilityForm({ id }: { id: string | null }) {
@@ -49,6 +52,7 @@ export function FacilityForm({ id }: { id: string | null }) {
   const [initial] = useState<FacilityFormState | null>(() => (base ? toFormState(base, reporter) : null));
   const [state, setState] = useState<FacilityFormState | null>(initial);
   const [baseId, setBaseId] = useState(base?.id ?? '');
+  const [mergeBase, setMergeBase] = useState<Facility | undefined>(base);
   const [restored, setRestored] = useState(false);
   const [errors, setErrors] = useState<FacilityFormErrors>({});
   const [saveError, setSaveError] = useState<string | null>(null);
@@ -56,7 +60,7 @@ export function FacilityForm({ id }: { id: string | null }) {
 
   const key = facilityDraftKey(id);
   const dirty = state !== null && initial !== null && JSON.stringify(state) !== JSON.stringify(initial);
-  const draft = useFormDraft<FacilityDraft>(key, state ? { baseId, state } : null, dirty);
+  const draft = useFormDraft<FacilityDraft>(key, state ? { baseId, state, ...(mergeBase ? { base: mergeBase } : {}) } : null, dirty);
 
   useEffect(() => {
     let live = true;
@@ -67,6 +71,7 @@ export function FacilityForm({ id }: { id: string | null }) {
         if (!live || !saved) return;
         setState(saved.state);
         setBaseId(saved.baseId);
+        if (saved.base) setMergeBase(saved.base);
         setRestored(true);
       })
       .catch(() => undefined);
@@ -97,7 +102,10 @@ export function FacilityForm({ id }: { id: string | null }) {
     setSaving(true);
     setSaveError(null);
     try {
-      const facility = applyForm({ ...base, id: baseId }, state, new Date().toISOString());
+      const mine = applyForm({ ...(mergeBase ?? base), id: baseId }, state, new Date().toISOString());
+      // A bed report or an edit synced while the form was open stays, unless the form changed that field.
+      const held = id === null ? undefined : useApp.getState().facilities.get(id);
+      const facility = held && mergeBase ? mergeFormEdit({ ...mergeBase, id: baseId }, mine, held) : mine;
       await saveFacility(facility, id === null ? 'create' : 'update');
       await draft.finish();
       navigate(paths.detail(facility.id), { replace: true });
@@ -117,6 +125,7 @@ export function FacilityForm({ id }: { id: string | null }) {
     await draft.discard();
     setState(initial);
     setBaseId(base?.id ?? baseId);
+    setMergeBase(base);
     setRestored(false);
   }
 

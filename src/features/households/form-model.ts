@@ -5,7 +5,7 @@
  */
 import type { EmergencyContact, Household } from '../../domain/household';
 import type { FieldError } from '../../domain/household-schema';
-import { mergeRecord, type Json } from '../../protocol/merge';
+import { mergeFormEdit } from '../../protocol/merge';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
   /** phones as typed: separated by commas, 、, slashes or newlines */
@@ -68,11 +68,9 @@ export function fromForm(form: HouseholdForm, now: string): Household {
  */
 export function mergeOverHeld(mine: Household, base: Household | null | undefined, held: Household | undefined): Household {
   if (!held) return mine;
-  const merged = base ? (mergeRecord(json(base), json(mine), json(held)).merged as unknown as Household) : mine;
+  const merged = base ? mergeFormEdit(base, mine, held) : mine;
   return { ...merged, reviews: held.reviews, withdrawal: held.withdrawal, officeMoves: held.officeMoves ?? [], updatedAt: mine.updatedAt, createdAt: held.createdAt };
 }
-
-const json = (h: Household) => JSON.parse(JSON.stringify(h)) as { readonly [key: string]: Json };
 
 /** True when the form holds the same content as the record it was opened from. */
 export function sameContent(a: HouseholdForm, b: HouseholdForm): boolean {
