@@ -225,13 +225,17 @@ export function readFields(cell: Cell, base: Facility, errors: FacilityCsvCellEr
   return fields;
 }
 
-/** undefined: the file has no vacancy columns, so the stored report stays. */
+/**
+ * undefined: the stored report stays: the file has no vacancy columns, or leaves them blank (a list
+ * kept by the city says nothing about tonight's beds), or holds an older report than the stored
+ * one (a file from last week must not undo the liaison's report of this morning).
+ */
 function readVacancy(cell: Cell, stored: Vacancy | null, fail: (column: string, message: string) => void): Vacancy | null | undefined {
   const bedsCell = cell(COLUMN.vacancyBeds);
   const asOfCell = cell(COLUMN.vacancyAsOf);
   const reportedBy = cell(COLUMN.vacancyReportedBy);
   if (bedsCell === undefined && asOfCell === undefined && reportedBy === undefined) return undefined;
-  if (!bedsCell && !asOfCell && !reportedBy) return null;
+  if (!bedsCell && !asOfCell && !reportedBy) return undefined;
   const beds = bedsCell ? parseCount(bedsCell) : null;
   if (beds === null) fail(COLUMN.vacancyBeds, bedsCell ? '空床数は0以上の整数です' : '空床報告日時があるときは空床数も入れてください');
   let asOf = asOfCell ? parseJapanDateTimeCell(asOfCell) : null;
@@ -239,8 +243,12 @@ function readVacancy(cell: Cell, stored: Vacancy | null, fail: (column: string, 
     fail(COLUMN.vacancyAsOf, asOfCell ? `"${asOfCell}" は日時として読めません（例: 2026-11-23 02:10）` : '空床数があるときは空床報告日時も入れてください');
   }
   if (beds === null || asOf === null) return undefined;
-  // The file keeps minutes only: a stored report in the same minute is the same report.
-  if (stored && formatJapanDateTimeCsv(stored.asOf) === formatJapanDateTimeCsv(asOf)) asOf = stored.asOf;
+  // The file keeps minutes only, and no period or note: a stored report in the same minute is the
+  // same report (exported, then imported again), kept whole unless its beds were changed in the file.
+  if (stored && formatJapanDateTimeCsv(stored.asOf) === formatJapanDateTimeCsv(asOf)) {
+    return beds === stored.beds && (reportedBy ?? stored.reportedBy) === stored.reportedBy ? stored : { ...stored, beds, reportedBy: reportedBy ?? stored.reportedBy };
+  }
+  if (stored && Date.parse(asOf) < Date.parse(stored.asOf)) return undefined;
   return { beds, asOf, reportedBy: reportedBy ?? stored?.reportedBy ?? '' };
 }
 

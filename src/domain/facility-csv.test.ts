@@ -115,6 +115,22 @@ describe('parseFacilityCsv', () => {
     expect(future!.facility).toBeNull();
   });
 
+  it('keeps the stored bed report against a file that is older, blank, or the same report exported (its weekend dates and note kept)', () => {
+    const header = ['事業所番号', '事業所名', 'サービス種別', '空床数', '空床報告日時', '空床報告者'];
+    const weekend = { beds: 2, asOf: '2026-11-22T23:00:00.000Z', reportedBy: '田中', from: '2026-11-28', until: '2026-11-29', note: '個室' };
+    const stored = createFacility({ serviceType: '福祉型', vacancy: weekend });
+    const parse = (row: string[]) => parseFacilityCsv(utf8(csv(header, row)), [stored], NOW, idSequence()).rows[0]!;
+    // exported and imported again: the same report, unchanged
+    expect(parse(['1210100001', 'あおぞら短期入所', '福祉型', '2', '2026-11-23 08:00', '田中'])).toMatchObject({ action: 'unchanged' });
+    // a file from last week, and one with the bed columns left blank
+    expect(parse(['1210100001', 'あおぞら短期入所', '福祉型', '0', '2026-11-16 08:00', '佐藤']).facility!.vacancy).toEqual(weekend);
+    expect(parse(['1210100001', 'あおぞら短期入所', '福祉型', '', '', '']).facility!.vacancy).toEqual(weekend);
+    // a newer report replaces it, and the stored one goes to the history
+    const newer = parse(['1210100001', 'あおぞら短期入所', '福祉型', '0', '2026-11-23 08:30', '佐藤']).facility!;
+    expect(newer.vacancy).toEqual({ beds: 0, asOf: '2026-11-22T23:30:00.000Z', reportedBy: '佐藤' });
+    expect(newer.vacancyHistory).toEqual([weekend]);
+  });
+
   it('reads labels that themselves contain 「・」, joined by 「・」 or 「、」', () => {
     const header = ['事業所番号', '事業所名', '拠点機能', '対応できる医療的ケア', '空床数', '空床報告日時'];
     const file = utf8(csv(header, ['1210100001', 'あおぞら', '緊急時の受け入れ・対応・相談', '胃ろう・腸ろう、喀痰吸引', '1', '2026/11/23 2:10']));

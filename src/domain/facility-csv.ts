@@ -3,7 +3,7 @@
  * Pure: bytes in, a preview out. Nothing is written here; the caller stores every row of the
  * preview in one transaction, and only when `ok`, so a file is taken whole or not at all.
  */
-import { futureReportError } from './vacancy-report';
+import { futureReportError, VACANCY_HISTORY_KEPT } from './vacancy-report';
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom } from './csv-encoding';
@@ -181,7 +181,10 @@ export function parseFacilityCsv(
     const action = previous ? 'update' : 'create';
     if (errors.length > 0) return { line: record.line, officeNumber, name, action, errors, facility: null };
 
-    const candidate: Facility = { ...base, ...fields, officeNumber, name };
+    // A report the file replaces goes to the history, as a report made on the screen does.
+    const replaced = previous?.vacancy && fields.vacancy !== undefined && fields.vacancy !== previous.vacancy ? previous.vacancy : null;
+    const history = replaced ? { vacancyHistory: [replaced, ...(previous?.vacancyHistory ?? [])].slice(0, VACANCY_HISTORY_KEPT) } : {};
+    const candidate: Facility = { ...base, ...fields, ...history, officeNumber, name };
     if (!previous) {
       return { line: record.line, officeNumber, name, action, errors, facility: { ...candidate, id: newId(), createdAt: now, updatedAt: now } };
     }

@@ -35,6 +35,14 @@ describe('空床の報告', () => {
     expect(past.ok ? null : past.errors.until).toBe('過ぎた期間の空床は報告できません。');
   });
 
+  it('refuses a period over two weeks, or starting months ahead (a year typed wrong would head every match for a year)', () => {
+    const year = reportVacancy(facility(), { ...input, ranged: true, from: '2026-12-05', until: '2027-12-06' }, NOW);
+    expect(year.ok ? null : year.errors.until).toBe('期間は14日以内で報告してください（最終日の年・月を確かめてください）。');
+    const far = reportVacancy(facility(), { ...input, ranged: true, from: '2027-12-05', until: '2027-12-06' }, NOW);
+    expect(far.ok ? null : far.errors.from).toBe('初日が28日より先になっています（年・月を確かめてください）。');
+    expect(reportVacancy(facility(), { ...input, ranged: true, from: '2026-12-05', until: '2026-12-18' }, NOW).ok).toBe(true);
+  });
+
   it('a period chosen with its dates left empty is refused with what to enter, never saved as beds now', () => {
     const before = facility({ vacancy: { beds: 0, asOf: '2026-12-03T08:00:00.000Z', reportedBy: '佐藤' } });
     const r = reportVacancy(before, { ...input, ranged: true }, NOW);

@@ -5,7 +5,10 @@
  */
 import type { Facility, Vacancy } from './facility';
 import type { IsoDate, IsoInstant } from './household';
-import { formatJapanDateTimeCsv, isValidIsoDate, japanDateOf } from './japan-time';
+import { addDaysToDate, formatJapanDateTimeCsv, isValidIsoDate, japanDateOf } from './japan-time';
+
+/** A dated report holds for at most two weeks: beds are known days ahead, not months. */
+export const MAX_PERIOD_DAYS = 14;
 import { CLOCK_SKEW_TOLERANCE_MS } from './match-order';
 
 /** how many earlier reports a facility keeps */
@@ -49,6 +52,12 @@ export function reportVacancy(
     if (!isValidIsoDate(input.until)) errors.until = '期間の最終日（空きが終わる日）を入れてください。';
     else if (isValidIsoDate(input.from) && input.until < input.from) errors.until = '最終日が初日より前になっています。';
     else if (input.until < today) errors.until = '過ぎた期間の空床は報告できません。';
+    else if (isValidIsoDate(input.from) && input.until > addDaysToDate(input.from, MAX_PERIOD_DAYS - 1)) {
+      // A year typed for a month (2027-11-29 for 2026-11-29) would head every match for a year.
+      errors.until = `期間は${MAX_PERIOD_DAYS}日以内で報告してください（最終日の年・月を確かめてください）。`;
+    } else if (isValidIsoDate(input.from) && input.from > addDaysToDate(today, MAX_PERIOD_DAYS * 2)) {
+      errors.from = `初日が${MAX_PERIOD_DAYS * 2}日より先になっています（年・月を確かめてください）。`;
+    }
   }
   if (Object.keys(errors).length > 0 || beds === null) return { ok: false, errors };
   const note = input.note.trim();
