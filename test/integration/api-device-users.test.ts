@@ -258,6 +258,25 @@ describe('device users (PostgreSQL)', () => {
     expect(users.map((u) => [u.userId, u.vaultUserId])).toEqual([[coord.id, phone.vaultUserId], [coord2.id, 'vault-jiro']]);
   });
 
+  it("[A9] a second person of the phone cannot sign in with a hub account the first one uses on it: their queued entries would stop matching their writer", async () => {
+    const phone = await device('oncall-phone').join(coord);
+    const jiro = device('oncall-phone');
+    jiro.secret = phone.secret;
+    api.clock.advance(30_000); // a TOTP code is taken once
+    expect((await jiro.signIn(coord)).status).toBe(200);
+    const refused = await jiro.request<ErrorResponse>('POST', API.devices, { deviceId: 'oncall-phone', name: '当番携帯', vaultUserId: 'vault-jiro' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('この端末では別の人');
+    expect((await api.store.listDeviceUsers('oncall-phone')).map((u) => [u.userId, u.vaultUserId])).toEqual([[coord.id, phone.vaultUserId]]);
+    // the first one carries on as before
+    expect((await phone.push([householdWire('hh-1')])).body.results[0]).toMatchObject({ status: 'accepted' });
+    // the way out when it is the same person on a new vault: the admin revokes the old sign-in
+    await admin('revoke-device-user', '--hub', HUB, '--device', 'oncall-phone', '--login', coord.loginName);
+    api.clock.advance(30_000);
+    expect((await jiro.signIn(coord)).status).toBe(200);
+    expect((await jiro.request('POST', API.devices, { deviceId: 'oncall-phone', name: '当番携帯', vaultUserId: 'vault-jiro' })).status).toBe(200);
+  });
+
   it("[A9] a vault user id stays one person's: they enrol it again, on the phone or another; a new id is taken; enrolments racing for one id bind it once", async () => {
     const phone = await device('oncall-phone').join(coord);
     const enrol = (client: DeviceClient, vaultUserId: string) =>

@@ -66,6 +66,17 @@ export class AlreadyEnrolledError extends StoreError {
  * written by whoever it is bound to, so binding it to a second person would let them write entries
  * in the first one's name. Refused (403).
  */
+/**
+ * [A9] On this device the hub user is already signed in by another person of the phone's vault: a
+ * second person signing in with it (a shared 当番 account, a slip) would take over the first one's
+ * sign-in, and the first one's queued case entries would no longer match their writer.
+ */
+export class HubUserBoundError extends StoreError {
+  constructor(deviceId: string, userId: string) {
+    super('forbidden', `user ${userId} is signed in on device ${deviceId} by another vault user`);
+  }
+}
+
 export class VaultUserTakenError extends StoreError {
   constructor(vaultUserId: string, userId: string) {
     super('forbidden', `vault user id ${vaultUserId} is another hub user's id, or is bound to another hub user; user ${userId} may not take it`);
@@ -211,7 +222,15 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
       const boundTo = tied.rows[0]?.device_id;
       if (boundTo !== d.id) throw new SessionDeviceError(boundTo === undefined, d.id, boundTo ?? null);
     }
-    if (d.vaultUserId !== undefined && d.vaultUserId !== null) await claimVaultUserId(client, d.userId, d.vaultUserId);
+    if (d.vaultUserId !== undefined && d.vaultUserId !== null) {
+      // A revoked sign-in may be taken again (the admin's way out: the same person on a new vault).
+      const bound = await client.query(
+        'SELECT 1 FROM device_users WHERE device_id = $1 AND user_id = $2 AND revoked_at IS NULL AND vault_user_id IS NOT NULL AND vault_user_id <> $3',
+        [d.id, d.userId, d.vaultUserId],
+      );
+      if (bound.rows.length > 0) throw new HubUserBoundError(d.id, d.userId);
+      await claimVaultUserId(client, d.userId, d.vaultUserId);
+    }
     await client.query(
       `INSERT INTO device_users (device_id, user_id, token_hash, created_at, vault_user_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (device_id, user_id) DO UPDATE

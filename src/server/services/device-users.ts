@@ -7,7 +7,7 @@ import type { ChangeResult, EnrolResponse, SessionInfo, WireChange } from '../..
 import type { DeviceRecord, PushOptions, UserRecord } from '../db/account-store';
 import type { DeviceUserRecord } from '../db/device-users';
 import { StoreError, type Store } from '../db/store';
-import { AlreadyEnrolledError, SessionDeviceError, VaultUserTakenError } from '../db/device-users';
+import { AlreadyEnrolledError, HubUserBoundError, SessionDeviceError, VaultUserTakenError } from '../db/device-users';
 import type { AccountsConfig } from './accounts';
 import { sessionUser } from './accounts';
 import { newToken, sha256Hex } from './credentials';
@@ -125,6 +125,13 @@ export function createDevices(store: Store, config: AccountsConfig) {
           throw new ServiceError(
             'forbidden',
             'この端末は、同じ利用者の別の画面からの登録と重なりました。登録はその画面で済んでいます。この画面を開き直してください。',
+            error.message,
+          );
+        }
+        if (error instanceof HubUserBoundError) {
+          throw new ServiceError(
+            'forbidden',
+            'このアカウントは、この端末では別の人（別のパスフレーズで解錠する人）がサインインしています。記録者を取り違えないため、ご自分のアカウントでサインインしてください。同じ人が端末を設定し直した場合は、管理者にこの端末でのサインインの取り消し（revoke-device-user）を依頼してください。',
             error.message,
           );
         }
