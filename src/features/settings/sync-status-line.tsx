@@ -17,16 +17,23 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   // First, where the narrow line still shows it: evidence dated by a clock this far off is refused [E7].
   const clockOff = isClockOff(s.clockOffset);
   if (clockOff) parts.push(S.clock.short(s.clockOffset.offsetMs));
+  // Then the count of changes waiting, before the words of why: cut short on a narrow phone, the
+  // line must still say how many wait (the handover's question).
+  if (s.pending > 0) parts.push(ST.linePending(s.pending));
   if (s.running) parts.push(ST.lineRunning);
   else if (s.needsSignIn) parts.push(ST.lineNeedsSignIn);
   else if (s.signedOut) parts.push(S.short['signed-out']);
   else if (s.problem) parts.push(S.short[s.problem.code]);
-  if (s.pending > 0) parts.push(ST.linePending(s.pending));
   if (s.refused > 0) parts.push(ST.lineRefused(s.refused));
+  // A field of one's own edit that lost to someone else's waits to be settled.
+  if (s.openConflicts > 0) parts.push(ST.lineConflicts(s.openConflicts));
   if (s.setAside.total > 0) parts.push(ST.lineSetAside(s.setAside.total));
   if (s.heldFor !== null && !s.signedOut) parts.push(ST.lineHeld(s.heldFor));
   if (!s.running && !s.problem && !s.signedOut) parts.push(s.lastSyncAt ? ST.lineSynced(s.lastSyncAt) : ST.lineNever);
-  return { text: parts.join('・'), problem: clockOff || s.signedOut || s.problem !== null || s.refused > 0 || s.setAside.total > 0 };
+  return {
+    text: parts.join('・'),
+    problem: clockOff || s.signedOut || s.problem !== null || s.refused > 0 || s.setAside.total > 0 || s.openConflicts > 0,
+  };
 }
 
 export function SyncStatusLine() {
@@ -39,7 +46,7 @@ export function SyncStatusLine() {
       aria-label={`${ST.lineLabel}：${text}`}
       role="status"
     >
-      {text}
+      <span>{text}</span>
     </a>
   );
 }
