@@ -26,8 +26,8 @@ export function startSync(session: VaultSession): () => void {
   syncStatus.setState({ engine });
   // A busy hub's Retry-After brings the next run forward, whoever started the one it refused.
   const dispose = installSyncTriggers(engine, { runs: runEventsOf(syncStatus) });
-  // A record written here (a save, an evidence entry, an import) changes one of these maps: count
-  // it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
+  // A record written here (a save, an evidence entry, a trial stay, a month marked 請求済み, an
+  // import, a 閲覧記録 entry) changes one of these: count it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
   // finds nothing to send and ends after one small pull (no loop: an empty pull reloads nothing).
   const changes = changeNotifier(engine);
   const unsubscribe = useApp.subscribe((state, before) => {
@@ -36,7 +36,11 @@ export function startSync(session: VaultSession): () => void {
       state.households !== before.households ||
       state.caseEntries !== before.caseEntries ||
       state.facilities !== before.facilities ||
-      state.offices !== before.offices
+      state.offices !== before.offices ||
+      state.trialStays !== before.trialStays ||
+      state.bonus !== before.bonus ||
+      state.monthCloses !== before.monthCloses ||
+      state.accessLogged !== before.accessLogged
     ) {
       changes.notify();
     }

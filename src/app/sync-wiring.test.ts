@@ -1,0 +1,40 @@
+/** What counts as a change waiting to be sent: every kind of record written here, and the 閲覧記録. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createFakeSession } from '../../test/factories/fake-session';
+import { useApp } from '../state/store';
+
+const engine = vi.hoisted(() => ({ run: vi.fn(async () => undefined), refresh: vi.fn(async () => undefined) }));
+vi.mock('../sync/engine', () => ({ createSyncEngine: () => engine }));
+
+const { startSync } = await import('./sync-wiring');
+const initial = useApp.getState();
+
+afterEach(() => {
+  useApp.setState(initial, true);
+  vi.clearAllMocks();
+});
+
+describe('startSync', () => {
+  it('counts again at once when a trial stay, a month marked 請求済み, or a 閲覧記録 entry is written, as for a household', async () => {
+    const session = createFakeSession();
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = startSync(session);
+    try {
+      const refreshes = () => engine.refresh.mock.calls.length;
+      let before = refreshes();
+      useApp.setState({ trialStays: new Map() });
+      expect(refreshes()).toBe(before + 1);
+      before = refreshes();
+      useApp.setState({ monthCloses: new Map() });
+      expect(refreshes()).toBe(before + 1);
+      before = refreshes();
+      await useApp.getState().openHousehold('hh-1');
+      expect(refreshes()).toBe(before + 1);
+      before = refreshes();
+      useApp.setState({ error: null });
+      expect(refreshes()).toBe(before);
+    } finally {
+      stop();
+    }
+  });
+});
