@@ -1,5 +1,5 @@
 /** An editable list of small records (contacts, doctors, services…): add, remove, and optionally reorder. */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button } from '../../ui/button';
 import { moveItem, removeAt, replaceAt } from './form-model';
 import { F } from './text';
@@ -22,6 +22,13 @@ export function ListEditor<T>({
   ordered?: boolean;
   children: (item: T, i: number, update: (patch: Partial<T>) => void) => ReactNode;
 }) {
+  // The last item removed, with its place, until 元に戻す or the next change of the list: 削除 sits
+  // beside 下へ, and one slip of the thumb must not lose a contact typed with the family.
+  const [removed, setRemoved] = useState<{ readonly item: T; readonly index: number; readonly label: string } | null>(null);
+  const change = (next: T[]) => {
+    setRemoved(null);
+    onChange(next);
+  };
   return (
     <div className="hh-list-editor">
       {items.map((item, i) => {
@@ -29,30 +36,50 @@ export function ListEditor<T>({
         return (
           <fieldset key={i} className="hh-item">
             <legend>{label}</legend>
-            {children(item, i, (patch) => onChange(replaceAt(items, i, { ...item, ...patch })))}
+            {children(item, i, (patch) => change(replaceAt(items, i, { ...item, ...patch })))}
             <div className="hh-item__bar">
               {ordered ? (
                 <>
-                  <Button aria-label={`${label}を${F.moveUp}`} disabled={i === 0} onClick={() => onChange(moveItem(items, i, i - 1))}>
+                  <Button aria-label={`${label}を${F.moveUp}`} disabled={i === 0} onClick={() => change(moveItem(items, i, i - 1))}>
                     ↑ {F.moveUp}
                   </Button>
                   <Button
                     aria-label={`${label}を${F.moveDown}`}
                     disabled={i === items.length - 1}
-                    onClick={() => onChange(moveItem(items, i, i + 1))}
+                    onClick={() => change(moveItem(items, i, i + 1))}
                   >
                     ↓ {F.moveDown}
                   </Button>
                 </>
               ) : null}
-              <Button variant="ghost" aria-label={`${label}を${F.remove}`} onClick={() => onChange(removeAt(items, i))}>
+              <Button
+                variant="ghost"
+                aria-label={`${label}を${F.remove}`}
+                onClick={() => {
+                  onChange(removeAt(items, i));
+                  setRemoved({ item, index: i, label });
+                }}
+              >
                 {F.remove}
               </Button>
             </div>
           </fieldset>
         );
       })}
-      <Button onClick={() => onChange([...items, blank()])}>＋ {addLabel}</Button>
+      {removed ? (
+        <p className="hh-undo" role="status">
+          {F.removedItem(removed.label)}
+          <Button
+            onClick={() => {
+              onChange([...items.slice(0, removed.index), removed.item, ...items.slice(removed.index)]);
+              setRemoved(null);
+            }}
+          >
+            {F.undo}
+          </Button>
+        </p>
+      ) : null}
+      <Button onClick={() => change([...items, blank()])}>＋ {addLabel}</Button>
     </div>
   );
 }

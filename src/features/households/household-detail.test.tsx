@@ -145,6 +145,13 @@ describe('household detail', () => {
     await waitFor(async () => expect((await session.accessLog()).map((e) => e.action)).toEqual(['print-household']));
   });
 
+  it('shows the family\'s 共有の範囲 before printing, and prints it on the sheet', () => {
+    const consent = { date: '2026-04-01', consentedBy: '佐藤 花子（母）', scope: '短期入所事業所のみ。診断名は伝えないでほしい' };
+    mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, consent }] });
+    expect(screen.getByText(/同意書の共有の範囲：「短期入所事業所のみ。診断名は伝えないでほしい」/)).toBeInTheDocument();
+    expect(screen.getByRole('row', { name: /共有の範囲/ })).toHaveTextContent('短期入所事業所のみ。診断名は伝えないでほしい');
+  });
+
   it('the printed sheet says how current it is: the last review, who made it, and 次回見直し日', () => {
     const reviews = [{ id: 'rv-1', reviewedOn: '2026-04-10', reviewedBy: '田中 一郎', reviewedByUserId: 'u-tanaka', note: '', recordedAt: '2026-04-10T03:00:00.000Z' }];
     mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, lastReviewedOn: '2025-12-01', reviews }] });

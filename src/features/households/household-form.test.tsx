@@ -78,6 +78,33 @@ describe('household form', () => {
     expect(screen.getAllByLabelText('ふりがな')[0]).not.toHaveAccessibleDescription(expect.stringContaining('ひらがなかカタカナ'));
   });
 
+  it('does not erase a recorded 同意書 by emptying its fields; it points to 登録廃止', async () => {
+    const consent = { date: '2026-04-01', consentedBy: '佐藤 花子', scope: '短期入所事業所' };
+    const saved = createHousehold({ id: 'hh-1', consent, persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' })] });
+    const { user, session } = mountScreen({ hash: '#/households/hh-1/edit', households: [saved] });
+    await user.clear(await screen.findByLabelText('同意日'));
+    await user.clear(screen.getByLabelText('同意者'));
+    await user.clear(screen.getByLabelText('共有の範囲'));
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(screen.getByLabelText('同意日')).toHaveAccessibleDescription(expect.stringContaining('記録した同意書は消せません'));
+    expect(await session.outbox()).toHaveLength(0);
+  });
+
+  it('brings back a contact removed by a slip with 元に戻す, in its place', async () => {
+    const { user } = mountScreen({ hash: '#/households/new' });
+    await screen.findByLabelText('氏名');
+    for (const name of ['佐藤 花子', '佐藤 一郎']) {
+      await user.click(screen.getByRole('button', { name: /緊急連絡先を追加/ }));
+      await user.type(screen.getAllByLabelText('連絡先の氏名').at(-1)!, name);
+    }
+    await user.click(screen.getByRole('button', { name: '連絡先 1を削除' }));
+    expect(screen.getAllByLabelText('連絡先の氏名').map((e) => (e as HTMLInputElement).value)).toEqual(['佐藤 一郎']);
+    expect(screen.getByText('連絡先 1を削除しました。')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '元に戻す' }));
+    expect(screen.getAllByLabelText('連絡先の氏名').map((e) => (e as HTMLInputElement).value)).toEqual(['佐藤 花子', '佐藤 一郎']);
+    expect(screen.queryByRole('button', { name: '元に戻す' })).not.toBeInTheDocument();
+  });
+
   it('saves a valid household and shows the detail with emergency contacts first and tap-to-call links', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/new', session });

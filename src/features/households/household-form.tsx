@@ -29,10 +29,12 @@ import { useToday } from './use-today';
 import './households.css';
 
 /** `savedOffice`: the office the saved household is under (undefined for a new one): moving it away needs a reason. */
-function validate(form: FormValue, today: string, savedOffice: string | null | undefined, partial: readonly FieldError[] = []): ValidationResult {
+function validate(form: FormValue, today: string, savedOffice: string | null | undefined, partial: readonly FieldError[] = [], id: string | null = null): ValidationResult {
   const raw = fromForm(form, new Date().toISOString());
   const result = validateHousehold(raw);
-  const move = moveReasonMissing(form, savedOffice) ? [{ path: 'moveReason', message: F.moveReasonMissing }] : [];
+  const move: FieldError[] = moveReasonMissing(form, savedOffice) ? [{ path: 'moveReason', message: F.moveReasonMissing }] : [];
+  // A 同意書 once recorded is not erased by emptying its fields: its withdrawal is a recorded act.
+  if (raw.consent === null && id !== null && useApp.getState().households.get(id)?.consent) move.push({ path: 'consent.date', message: F.consentErased });
   // The date rules run on the input as it is too, so every error shows at the first 保存, not in two rounds.
   const dated = (() => {
     try {
@@ -141,7 +143,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
   // After the first attempt, errors follow the input so a fixed field clears at once.
   const errors = useMemo(() => {
     if (!submitted || !form) return [];
-    const v = validate(form, today, savedOfficeOf(id), partial);
+    const v = validate(form, today, savedOfficeOf(id), partial, id);
     return v.ok ? [] : v.errors;
   }, [submitted, form, today, partial]);
   const err = (path: string) => errorFor(errors, path);
@@ -172,7 +174,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
     const savedOffice = savedOfficeOf(id);
     const halfTyped = partlyTypedDates(formRef.current);
     setPartial(halfTyped);
-    const v = validate(form, today, savedOffice, halfTyped);
+    const v = validate(form, today, savedOffice, halfTyped, id);
     if (!v.ok) {
       focusField(v.errors[0]?.path);
       return;

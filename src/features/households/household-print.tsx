@@ -104,6 +104,12 @@ export function HouseholdPrint({ id }: { id: string }) {
         ) : null}
       </div>
       {h.consent ? null : <NoConsentPrint householdId={h.id} />}
+      {h.consent?.scope ? (
+        // What the family agreed to share, read before the sheet goes out (it is printed on it too).
+        <div className="no-print">
+          <Notice kind="warn">{T.printScopeCheck(h.consent.scope)}</Notice>
+        </div>
+      ) : null}
       <div className="hh-print__meta">
         <h1>{T.printTitle}</h1>
         <span>{T.printedAt(formatJapanDateTime(new Date()))}</span>
@@ -119,6 +125,7 @@ export function HouseholdPrint({ id }: { id: string }) {
           <Row label={F.address} value={[h.address, h.phone].filter(Boolean).join('　')} />
           <Row label={F.mainCaregiver} value={[h.mainCaregiver, h.caregiverHealth].filter(Boolean).join('　')} />
           <Row label={RT.sheetReviewed} value={reviewedText(h, reviewMonths)} />
+          {h.consent ? <Row label={F.consentScope} value={h.consent.scope || T.printScopeNone} /> : null}
         </tbody>
       </table>
       <p className="hh-print__foot">{T.printFooter}</p>
