@@ -12,6 +12,13 @@ describe('vacancyStanding', () => {
     expect(vacancyStanding(weekend, Date.parse('2026-11-30T13:00:00.000Z'))).toBe('old');
   });
 
+  it('reads a period as nights: Sunday\'s beds still hold at 00:30 on Monday; Saturday\'s not yet at 00:30 on Saturday (Friday\'s night)', () => {
+    expect(vacancyStanding(weekend, Date.parse('2026-11-29T15:30:00.000Z'))).toBe('fresh'); // Mon 00:30 JST
+    expect(vacancyStanding(weekend, Date.parse('2026-11-29T21:30:00.000Z'))).toBe('old'); // Mon 06:30 JST
+    expect(vacancyStanding(weekend, Date.parse('2026-11-27T15:30:00.000Z'))).toBe('later'); // Sat 00:30 JST
+    expect(vacancyStanding(weekend, Date.parse('2026-11-27T21:30:00.000Z'))).toBe('fresh'); // Sat 06:30 JST
+  });
+
   it('says 満床 reported within the day is news (full), not old; any report over a day old is old', () => {
     expect(vacancyStanding({ beds: 0, asOf: '2026-11-24T11:50:00.000Z', reportedBy: '' }, TUESDAY_NIGHT)).toBe('full');
     expect(vacancyStanding({ beds: 1, asOf: '2026-11-24T11:50:00.000Z', reportedBy: '' }, TUESDAY_NIGHT)).toBe('fresh');

@@ -15,6 +15,9 @@ export const FRESH_VACANCY_MS = 24 * 60 * 60 * 1000;
  */
 export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
 
+/** A night on the wall clock in Japan ends at this hour of the next morning. */
+export const NIGHT_ENDS_HOUR = 6;
+
 export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順';
 
 /**
@@ -30,9 +33,11 @@ export function vacancyStanding(vacancy: Vacancy, nowMs: number): VacancyStandin
   const asOfMs = Date.parse(vacancy.asOf);
   if (Number.isNaN(asOfMs) || asOfMs > nowMs + CLOCK_SKEW_TOLERANCE_MS) return 'old';
   const free = vacancy.beds > 0;
-  // A report for a period (the weekend) holds on its days, however long ago it was made.
+  // A report for a period (the weekend) holds on its days, however long ago it was made. Its days
+  // are nights: a day's night lasts until 06:00 the next morning (Sunday's beds still hold at 00:30
+  // on Monday, Saturday's do not yet at 00:30 on Saturday, which is Friday's night).
   if (vacancy.from && vacancy.until) {
-    const today = japanDateOf(new Date(nowMs));
+    const today = japanDateOf(new Date(nowMs - NIGHT_ENDS_HOUR * 3_600_000));
     if (today < vacancy.from) return 'later';
     if (today > vacancy.until) return 'old';
     return free ? 'fresh' : 'full';

@@ -69,7 +69,8 @@ describe('空床の報告', () => {
     const weekend = { beds: 2, asOf: NOW, reportedBy: '田中', from: '2026-12-05', until: '2026-12-06' };
     expect(isFreshVacancy(weekend, Date.parse(NOW))).toBe(false); // Friday: not yet
     expect(isFreshVacancy(weekend, Date.parse('2026-12-06T13:00:00.000Z'))).toBe(true); // Sunday 22:00, 2 days later
-    expect(isFreshVacancy(weekend, Date.parse('2026-12-06T15:30:00.000Z'))).toBe(false); // Monday 00:30
+    expect(isFreshVacancy(weekend, Date.parse('2026-12-06T15:30:00.000Z'))).toBe(true); // Monday 00:30: still Sunday's night
+    expect(isFreshVacancy(weekend, Date.parse('2026-12-06T21:30:00.000Z'))).toBe(false); // Monday 06:30
 
     const at = (asOf: string, name: string) => ({ facility: facility({ name, area: name, vacancy: { beds: 1, asOf, reportedBy: '' } }), freshVacancy: true, stayedBefore: false });
     const older = at('2026-12-04T07:40:00.000Z', 'あ');
