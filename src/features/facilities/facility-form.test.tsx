@@ -24,6 +24,17 @@ describe('facility form', () => {
     expect(await session.outbox()).toHaveLength(0);
   });
 
+  it('refuses a 事業所番号 another facility already has, naming it', async () => {
+    const session = createFakeSession();
+    const other = createFacility({ id: 'fac-9', name: 'ひだまり', officeNumber: '1210100002' });
+    const { user } = mountFacilities({ hash: '#/facilities/new', session, facilities: [other] });
+    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await user.type(screen.getByLabelText(/事業所番号/), '１２１０１００００２');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(screen.getByLabelText(/事業所番号/)).toHaveAccessibleDescription('この事業所番号は「ひだまり」で登録済みです。その事業所を開いて編集してください。');
+    expect(await session.outbox()).toHaveLength(0);
+  });
+
   it('saves the acceptance matrix and a vacancy stamped now, then shows it on the detail page', async () => {
     const session = createFakeSession();
     const facility = createFacility({ id: 'fac-1', nightPhone: '090-9999-0000' });

@@ -97,6 +97,10 @@ export function FacilityForm({ id }: { id: string | null }) {
   async function submit() {
     if (!base || !state) return;
     const found = validateForm(state);
+    // One 事業所番号, one facility: a second copy would go stale (a CSV import updates the first).
+    const number = state.officeNumber.normalize('NFKC').replace(/\s+/g, '');
+    const twin = found.officeNumber ? undefined : [...useApp.getState().facilities.values()].find((f) => f.id !== baseId && f.officeNumber === number);
+    if (twin) found.officeNumber = T.errors.officeNumberTaken(twin.name.trim() || twin.id);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setSaving(true);

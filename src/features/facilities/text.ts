@@ -102,6 +102,7 @@ export const T = {
   errors: {
     name: '事業所名を入力してください',
     officeNumber: '事業所番号は10桁の数字で入力してください',
+    officeNumberTaken: (name: string) => `この事業所番号は「${name}」で登録済みです。その事業所を開いて編集してください。`,
     email: 'メールアドレスの形式を確認してください（例: tanki@example.jp）',
     capacity: '定員は0以上の整数で入力してください',
     beds: '空床数は0以上の整数で入力してください',
