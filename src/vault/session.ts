@@ -220,8 +220,8 @@ export class Session implements VaultSession {
    * and unwraps an extractable copy that lives only until it is wrapped for the new slot.
    * The re-entered passphrase goes through the same throttle as unlock.
    */
-  addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser> {
-    return this.run(async ({ db, now }) => {
+  async addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser> {
+    const added = await this.run(async ({ db, now }) => {
       const name = assertDisplayName(displayName);
       assertStrongPassphrase(newPassphrase);
       const slot = await findSlot(db, this.user.id);
@@ -232,11 +232,14 @@ export class Session implements VaultSession {
       await db.keySlots.add({ userId: user.id, displayName: user.displayName, createdAt: user.createdAt, ...wrapping, userKey });
       return user;
     });
+    // Every person added can read every household on the phone: who added whom is in the 閲覧記録.
+    await this.logAccess('add-user', null, `${added.displayName}（${added.id}）`);
+    return added;
   }
 
   /** Re-wraps the same data key under the new passphrase (fresh salt); no record is re-encrypted. */
-  changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void> {
-    return this.run(async ({ db, now }) => {
+  async changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void> {
+    await this.run(async ({ db, now }) => {
       assertStrongPassphrase(newPassphrase);
       const slot = await findSlot(db, this.user.id);
       const derived: { kek?: CryptoKey } = {};
@@ -245,6 +248,7 @@ export class Session implements VaultSession {
       // The user's own key follows the passphrase, or their hub sign-in would be lost with the old one.
       await db.keySlots.update(slot.userId, { ...wrapping, ...(await rewrapUserKey(slot, derived.kek!, kek)) });
     });
+    await this.logAccess('change-passphrase', null);
   }
 
   /**

@@ -270,7 +270,13 @@ export type AccessAction =
   /** a claim file written (明細・一覧・請求後の変更, at 請求済みにする too); `reason` says which month, office and file */
   | 'export-claims'
   /** the claims' evidence report opened for printing; `reason` says which month and office */
-  | 'print-evidence';
+  | 'print-evidence'
+  /** another person added to this phone (they can read every household on it); `reason` names them */
+  | 'add-user'
+  /** the unlocked person changed their passphrase */
+  | 'change-passphrase'
+  /** a change the hub refused was set aside (no longer sent); `reason` says which */
+  | 'dismiss-refused';
 
 /** 閲覧記録: who opened what, when. Append-only. */
 export interface AccessLogEntry {

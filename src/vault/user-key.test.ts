@@ -65,3 +65,20 @@ describe('per-user secrets (A8)', () => {
     expect(await (await vault.unlock(session.user.id, PASSPHRASE)).sync.userToken()).toBe(TOKEN_A);
   });
 });
+
+describe('who was added to the phone, and passphrase changes, in the 閲覧記録', () => {
+  it('writes add-user (naming the person added) and change-passphrase under whoever did it', async () => {
+    const { vault } = createTestVault();
+    const hanako = await vault.setUp(STAFF_NAME, PASSPHRASE);
+    const jiro = await hanako.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+    await hanako.changePassphrase(PASSPHRASE, THIRD);
+    const log = (await hanako.accessLog()).filter((e) => e.action === 'add-user' || e.action === 'change-passphrase');
+    expect(log.map((e) => [e.action, e.userId, e.reason ?? ''])).toEqual(
+      expect.arrayContaining([
+        ['add-user', hanako.user.id, `当番 次郎（${jiro.id}）`],
+        ['change-passphrase', hanako.user.id, ''],
+      ]),
+    );
+    expect(log).toHaveLength(2);
+  });
+});

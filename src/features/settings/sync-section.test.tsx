@@ -176,6 +176,8 @@ describe('拠点サーバーと同期', () => {
     expect(within(list).getByText(REFUSAL_LABELS.scope)).toBeInTheDocument();
     expect(within(list).getByText(ST.refusedAdvice.scope)).toBeInTheDocument();
     expect(within(list).getByText('office-b は担当外')).toBeInTheDocument();
+    // whose change it is, on a shared phone
+    expect(within(list).getByText(new RegExp(`${session.user.displayName}さん`))).toBeInTheDocument();
 
     const u = userEvent.setup();
     await u.click(within(list).getByRole('button', { name: ST.dismiss }));
@@ -183,6 +185,10 @@ describe('拠点サーバーと同期', () => {
     await waitFor(() => expect(screen.queryByRole('list', { name: ST.refusedTitle })).not.toBeInTheDocument());
     expect(await session.get('household', refused)).toBeDefined();
     expect((await session.outbox()).some((e) => e.entityId === refused)).toBe(false);
+    // and the setting aside is in the 閲覧記録, with what was set aside
+    const logged = (await session.accessLog()).filter((e) => e.action === 'dismiss-refused');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.reason).toContain(refused);
   });
 
   it('shows the open conflicts the last pull reported', async () => {

@@ -252,10 +252,17 @@ function RefusedChanges() {
   const engine = useStore(syncStatus, (s) => s.engine);
   const list = useAsync(async () => ((await session?.outbox()) ?? []).filter((e) => e.refusal !== null), `${refusedCount}`);
   const [dismissing, setDismissing] = useState<OutboxEntry | null>(null);
+  const users = useApp((s) => s.users);
+  const me = session?.user.id ?? null;
 
   if (list.status !== 'done' || list.value.length === 0) return null;
+  const nameOf = (userId: string) => users.find((u) => u.id === userId)?.displayName ?? ST.unknownAuthor;
+  // Set aside only by whoever made the change, and written in the 閲覧記録: on a shared phone the
+  // night person must not quietly drop the day person's refused record.
   const dismiss = async (entry: OutboxEntry) => {
     setDismissing(null);
+    if (!session || entry.userId !== me) return;
+    await session.logAccess('dismiss-refused', null, ST.dismissedLog(ST.kind[entry.kind], entry.entityId, entry.at, entry.refusal?.reason ?? ''));
     await engine?.dismissRefused(entry.seq);
     list.reload();
   };
@@ -268,7 +275,7 @@ function RefusedChanges() {
           <li key={entry.seq}>
             <p>
               <strong>
-                {ST.kind[entry.kind]}（{ST.refusedWhen(entry.at)}）
+                {ST.kind[entry.kind]}（{ST.refusedWhen(entry.at)}・{ST.refusedBy(nameOf(entry.userId))}）
               </strong>
               <br />
               {REFUSAL_LABELS[entry.refusal!.reason]}
@@ -280,7 +287,11 @@ function RefusedChanges() {
                 <p>{entry.refusal!.detail}</p>
               </details>
             ) : null}
-            <Button onClick={() => setDismissing(entry)}>{ST.dismiss}</Button>
+            {entry.userId === me ? (
+              <Button onClick={() => setDismissing(entry)}>{ST.dismiss}</Button>
+            ) : (
+              <p className="muted">{ST.dismissOthers(nameOf(entry.userId))}</p>
+            )}
           </li>
         ))}
       </ul>

@@ -68,6 +68,10 @@ export const ST = {
   refusedTitle: 'サーバーが受け付けなかった変更',
   refusedIntro: 'これらの変更は送信されていませんが、この端末の記録は残っています。',
   refusedWhen: (at: string) => `変更 ${syncTimeText(at)}`,
+  refusedBy: (name: string) => `${name}さん`,
+  unknownAuthor: '（この端末にいない利用者）',
+  dismissOthers: (name: string) => `${name}さんの変更です。一覧から外せるのは${name}さんだけです（解錠して確かめてもらってください）。`,
+  dismissedLog: (kind: string, id: string, at: string, reason: string) => `${kind} ${id}（変更 ${syncTimeText(at)}、理由 ${reason}）`,
   refusedAdvice: {
     gap: '自動で再送します。何もする必要はありません。',
     'seq-conflict': '管理者に連絡してください。',
