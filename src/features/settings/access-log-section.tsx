@@ -1,4 +1,6 @@
 /** 閲覧記録 (read-only): who unlocked and which household they opened, newest first, in Japan time. */
+import { useStore } from 'zustand';
+import { syncStatus } from '../../sync/status';
 import { useApp } from '../../state/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -53,14 +55,32 @@ export function AccessLogSection() {
   );
 }
 
+/**
+ * The same counts as the app bar's sync line (the engine's, refreshed on every change and run): the
+ * changes waiting to be sent, and apart, those the hub refused. Read once, it disagreed with the
+ * bar after the first save or sync.
+ */
 export function PendingChangesSection() {
   const session = useApp((s) => s.session);
-  const pending = useAsync(async () => (await session?.pendingChanges()) ?? 0, session);
+  const engine = useStore(syncStatus, (s) => s.engine);
+  const pending = useStore(syncStatus, (s) => s.pending);
+  const refused = useStore(syncStatus, (s) => s.refused);
+  // Before the engine's first count (just after the unlock), the vault's own total.
+  const first = useAsync(async () => (engine ? null : ((await session?.pendingChanges()) ?? 0)), `${session === null}:${engine === null}`);
   return (
     <Section title={T.pendingTitle} id="settings-pending">
-      {pending.status === 'loading' ? <p className="muted">{T.loading}</p> : null}
-      {pending.status === 'error' ? <Notice kind="error">{vaultErrorMessage(toVaultError(pending.error).code)}</Notice> : null}
-      {pending.status === 'done' ? <p>{T.pendingCount(pending.value)}</p> : null}
+      {engine ? (
+        <p>
+          {T.pendingCount(pending)}
+          {refused > 0 ? ` ${T.refusedCount(refused)}` : null}
+        </p>
+      ) : first.status === 'done' && first.value !== null ? (
+        <p>{T.pendingCount(first.value)}</p>
+      ) : first.status === 'error' ? (
+        <Notice kind="error">{vaultErrorMessage(toVaultError(first.error).code)}</Notice>
+      ) : (
+        <p className="muted">{T.loading}</p>
+      )}
       <p className="muted">{T.pendingNote}</p>
     </Section>
   );

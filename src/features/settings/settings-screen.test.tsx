@@ -11,6 +11,9 @@ import { createVault } from '../../vault/vault';
 import { HomeScreenBanner } from './home-screen-warning';
 import { SettingsScreen } from './settings-screen';
 import { T } from './text';
+import { act } from 'react';
+import { initialSyncStatus, syncStatus } from '../../sync/status';
+import type { SyncEngine } from '../../sync/engine';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -95,6 +98,19 @@ describe('settings: access log and pending changes', () => {
     ]);
     expect(await screen.findByText(T.pendingCount(1))).toBeVisible();
     expect(screen.getByText(T.pendingNote)).toBeVisible();
+  });
+
+  it('変更待ち follows the same counts as the sync line, the refused ones apart, as they change', async () => {
+    unlockedWithFakeSession();
+    syncStatus.setState({ ...initialSyncStatus, engine: {} as SyncEngine, pending: 3, refused: 1 });
+    try {
+      render(<SettingsScreen />);
+      expect(screen.getByText(new RegExp(`${T.pendingCount(3)}`))).toHaveTextContent(T.refusedCount(1));
+      act(() => syncStatus.setState({ pending: 0, refused: 0 }));
+      expect(screen.getByText(T.pendingCount(0))).toBeVisible();
+    } finally {
+      syncStatus.setState(initialSyncStatus, true);
+    }
   });
 
   it('shows at most the latest 100 entries', async () => {
