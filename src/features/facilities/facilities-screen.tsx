@@ -7,23 +7,36 @@ import { FacilityDetail } from './facility-detail';
 import { FacilityForm } from './facility-form';
 import { FacilityImport } from './facility-import';
 import { FacilityList } from './facility-list';
-import { parseRoute, useHash } from './use-route';
+import { parseRoute, paths, useHash } from './use-route';
+import { useFacilityWrites } from './use-facility-writes';
+import { Notice, Page } from '../../ui/layout';
+import { T } from './text';
 import { VacancyReport } from './vacancy-report';
 
 export function FacilitiesScreen() {
   const route = parseRoute(useHash());
+  const writes = useFacilityWrites();
   switch (route.name) {
     case 'list':
       return <FacilityList />;
     case 'new':
-      return <FacilityForm key="new" id={null} />;
+      return writes.create ? <FacilityForm key="new" id={null} /> : <ReadOnly />;
     case 'import':
-      return <FacilityImport />;
+      return writes.create ? <FacilityImport /> : <ReadOnly />;
     case 'detail':
       return <FacilityDetail key={route.id} id={route.id} />;
     case 'edit':
-      return <FacilityForm key={`edit:${route.id}`} id={route.id} />;
+      return writes.edit ? <FacilityForm key={`edit:${route.id}`} id={route.id} /> : <ReadOnly />;
     case 'vacancy':
-      return <VacancyReport key={`vacancy:${route.id}`} id={route.id} />;
+      return writes.edit ? <VacancyReport key={`vacancy:${route.id}`} id={route.id} /> : <ReadOnly />;
   }
+}
+
+/** A link to a form this person may not use (kept from before, or typed): said, with the way back. */
+function ReadOnly() {
+  return (
+    <Page title={T.listTitle} back={<a href={paths.list()}>{T.back}</a>}>
+      <Notice kind="warn">{T.readOnlyForRole}</Notice>
+    </Page>
+  );
 }

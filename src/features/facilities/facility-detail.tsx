@@ -1,5 +1,6 @@
 /** One facility for the coordinator on the phone: who to call first, then whom it accepts. */
 import { useApp } from '../../state/store';
+import { useFacilityWrites } from './use-facility-writes';
 import { HUB_FUNCTION_LABELS } from '../../domain/facility';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -13,6 +14,7 @@ const telHref = (phone: string) => `tel:${phone.normalize('NFKC').replace(/[^\d+
 
 export function FacilityDetail({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
+  const writes = useFacilityWrites();
   const back = (
     <a className="btn btn--ghost" href={paths.list()}>
       {T.back}
@@ -30,7 +32,7 @@ export function FacilityDetail({ id }: { id: string }) {
     <Page
       title={f.name || T.noName}
       back={back}
-      actions={<Button onClick={() => navigate(paths.edit(f.id))}>{T.edit}</Button>}
+      actions={writes.edit ? <Button onClick={() => navigate(paths.edit(f.id))}>{T.edit}</Button> : undefined}
     >
       <Section title={T.phoneLabel}>
         {f.phone ? (
@@ -48,9 +50,13 @@ export function FacilityDetail({ id }: { id: string }) {
       <Section title={T.vacancyTitle}>
         <p>{f.vacancy ? T.vacancyAsOf(vacancyText(f.vacancy), formatJapanDateTime(f.vacancy.asOf), f.vacancy.reportedBy) : T.vacancyUnknown}</p>
         {f.vacancy?.note ? <p>{f.vacancy.note}</p> : null}
-        <a className="btn btn--primary" href={paths.vacancy(f.id)}>
-          {T.reportVacancy}
-        </a>
+        {writes.edit ? (
+          <a className="btn btn--primary" href={paths.vacancy(f.id)}>
+            {T.reportVacancy}
+          </a>
+        ) : (
+          <p className="muted">{T.readOnlyForRole}</p>
+        )}
       </Section>
       <Section title={T.emergencyHowTitle}>
         <p style={{ whiteSpace: 'pre-wrap' }}>{f.emergencyRequestHow || T.notEntered}</p>

@@ -1,5 +1,6 @@
 /** The manual search: free text, 者/児 and disability-type chips over every facility on this device. */
 import { useDeferredValue, useMemo, useState } from 'react';
+import { useFacilityWrites } from './use-facility-writes';
 import { useApp } from '../../state/store';
 import { DISABILITY_LABELS, DISABILITY_TYPES, type DisabilityType } from '../../domain/disability';
 import type { AgeCategory } from '../../domain/japan-time';
@@ -16,6 +17,7 @@ const TYPE_OPTIONS = DISABILITY_TYPES.map((t) => ({ value: t, label: DISABILITY_
 
 export function FacilityList() {
   const facilities = useApp((s) => s.facilities);
+  const writes = useFacilityWrites();
   const [text, setText] = useState('');
   const [category, setCategory] = useState<AgeCategory | 'any'>('any');
   const [types, setTypes] = useState<DisabilityType[]>([]);
@@ -31,9 +33,11 @@ export function FacilityList() {
     <Page
       title={T.listTitle}
       actions={
-        <Button variant="primary" onClick={() => navigate(paths.new())}>
-          {T.register}
-        </Button>
+        writes.create ? (
+          <Button variant="primary" onClick={() => navigate(paths.new())}>
+            {T.register}
+          </Button>
+        ) : undefined
       }
     >
       <div className="fac-search" role="search">
@@ -60,16 +64,22 @@ export function FacilityList() {
               </span>
               <VacancyBadge vacancy={f.vacancy} now={now} />
             </a>
-            <a className="btn btn--secondary fac-row__report" href={paths.vacancy(f.id)} aria-label={T.reportVacancyOf(f.name || T.noName)}>
-              {T.reportVacancy}
-            </a>
+            {writes.edit ? (
+              <a className="btn btn--secondary fac-row__report" href={paths.vacancy(f.id)} aria-label={T.reportVacancyOf(f.name || T.noName)}>
+                {T.reportVacancy}
+              </a>
+            ) : null}
           </li>
         ))}
       </ul>
       <div className="fac-toolbar">
-        <a className="btn btn--secondary" href={paths.import()}>
-          {T.importCsv}
-        </a>
+        {writes.create ? (
+          <a className="btn btn--secondary" href={paths.import()}>
+            {T.importCsv}
+          </a>
+        ) : (
+          <p className="muted">{T.readOnlyForRole}</p>
+        )}
         <ExportButtons />
       </div>
     </Page>
