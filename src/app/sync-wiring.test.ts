@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 describe('startSync', () => {
-  it('counts again at once when a trial stay, a month marked 請求済み, or a 閲覧記録 entry is written, as for a household', async () => {
+  it('counts again at once when a trial stay, a month marked 請求済み, or any 閲覧記録 entry is written, as for a household', async () => {
     const session = createFakeSession();
     useApp.setState({ session, phase: 'unlocked' });
     const stop = startSync(session);
@@ -29,6 +29,10 @@ describe('startSync', () => {
       expect(refreshes()).toBe(before + 1);
       before = refreshes();
       await useApp.getState().openHousehold('hh-1');
+      expect(refreshes()).toBe(before + 1);
+      // an entry the session writes itself (a print, a claim file, a person added…)
+      before = refreshes();
+      await session.logAccess('print-household', 'hh-1');
       expect(refreshes()).toBe(before + 1);
       before = refreshes();
       useApp.setState({ error: null });

@@ -27,7 +27,7 @@ export function startSync(session: VaultSession): () => void {
   // A busy hub's Retry-After brings the next run forward, whoever started the one it refused.
   const dispose = installSyncTriggers(engine, { runs: runEventsOf(syncStatus) });
   // A record written here (a save, an evidence entry, a trial stay, a month marked 請求済み, an
-  // import, a 閲覧記録 entry) changes one of these: count it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
+  // import) changes one of these: count it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
   // finds nothing to send and ends after one small pull (no loop: an empty pull reloads nothing).
   const changes = changeNotifier(engine);
   const unsubscribe = useApp.subscribe((state, before) => {
@@ -39,13 +39,20 @@ export function startSync(session: VaultSession): () => void {
       state.offices !== before.offices ||
       state.trialStays !== before.trialStays ||
       state.bonus !== before.bonus ||
-      state.monthCloses !== before.monthCloses ||
-      state.accessLogged !== before.accessLogged
+      state.monthCloses !== before.monthCloses
     ) {
       changes.notify();
     }
   });
+  // Every 閲覧記録 entry waits to be sent too (a household opened or printed, a claim file, a person
+  // added to the phone…), and most are written by the session itself, not through the store.
+  const logAccess = session.logAccess;
+  session.logAccess = async (...args) => {
+    await logAccess.apply(session, args);
+    changes.notify();
+  };
   return () => {
+    session.logAccess = logAccess;
     unsubscribe();
     changes.dispose();
     dispose();

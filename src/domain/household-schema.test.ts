@@ -103,10 +103,23 @@ describe('validateHousehold', () => {
 
   it('refuses a mobile number with a digit dropped, and two numbers run together, which the screen would show as one plausible number', () => {
     expect(messageAt(validateHousehold(createHousehold({ phone: '090-1234-567' })), 'phone')).toBe('携帯電話・IP電話の番号は11桁です（桁を確かめてください）');
-    expect(messageAt(validateHousehold(createHousehold({ phone: '090111122220333334444' })), 'phone')).toBe(
-      '電話番号の桁数が多すぎます（番号が2つ続いているときは改行で分けてください）',
-    );
-    for (const ok of ['090-1234-5678', '03-1234-5678', '0120-123-456', '0800-123-4567', '047-123-4567', '050-1234-5678', '夜間 080-1111-2222'])
+    expect(messageAt(validateHousehold(createHousehold({ phone: '090111122220333334444' })), 'phone')).toBe('電話番号の桁数が多すぎます（番号が2つ続いていませんか）');
+    expect(messageAt(validateHousehold(createHousehold({ phone: '090-1111-2222 03-3333-4444' })), 'phone')).toBe('電話番号の桁数が多すぎます（番号が2つ続いていませんか）');
+    // a note with digits after the number, and two numbers a slash apart (as kept before), are fine
+    for (const ok of [
+      '090-1234-5678',
+      '03-1234-5678',
+      '03 1234 5678',
+      '0120-123-456',
+      '0800-123-4567',
+      '047-123-4567',
+      '050-1234-5678',
+      '夜間 080-1111-2222',
+      '047-366-1111 内線1234',
+      '090-1234-5678（19時以降）',
+      '03-1234-5678（平日9時〜17時）',
+      '047-111-2222 / 090-3333-4444',
+    ])
       expect(validateHousehold(createHousehold({ phone: ok })).ok, ok).toBe(true);
   });
 

@@ -49,10 +49,18 @@ function requiredText(message: string) {
 export function phoneDigitsProblem(written: string): string | null {
   const digits = normalizePhone(written);
   if (digits.length < MIN_PHONE_DIGITS) return '電話番号の桁数が足りません';
-  if (digits.startsWith('0') && digits.length > 11) return '電話番号の桁数が多すぎます（番号が2つ続いているときは改行で分けてください）';
-  if (/^0[5789]0[1-9]/.test(digits) && digits.length !== 11) return '携帯電話・IP電話の番号は11桁です（桁を確かめてください）';
+  // The number is what the entry starts with, up to a note (内線…, （19時以降）, ／ another number).
+  const text = written.normalize('NFKC').replace(BRACKETED_NOTE, ' ');
+  const number = normalizePhone(FIRST_NUMBER.exec(text)?.[0] ?? written);
+  if (number.startsWith('0') && number.length > 11) return '電話番号の桁数が多すぎます（番号が2つ続いていませんか）';
+  if (/^0[5789]0[1-9]/.test(number) && number.length !== 11) return '携帯電話・IP電話の番号は11桁です（桁を確かめてください）';
   return null;
 }
+
+/** The entry's first number: a label may come first (夜間), digits with hyphens, brackets and spaces follow. */
+const FIRST_NUMBER = /[+]?\d[\d\-‐−ー―()\s]*/;
+/** A note in brackets, 「(19時以降)」: anything bracketed that is not only a number's digits. */
+const BRACKETED_NOTE = /\([^)]*[^\d\s\-‐−ー―)][^)]*\)/g;
 
 /** Optional phone: blank is fine, otherwise it must be a number that can be dialled. */
 const phone = z
@@ -176,7 +184,7 @@ export const personSchema = z
     id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
     name: requiredText('氏名を入力してください'),
     // The night search finds a family by its kana: a name in kanji here would hide them from 「いとう」.
-    furigana: freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います）' }),
+    furigana: freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います。わからなければ空欄にできます）' }),
     birthDate: optionalIsoDate('生年月日は 2010-04-01 の形式で入力してください', '生年月日'),
     sex: z.enum(SEXES, { error: '性別を選択してください' }),
     recipientNumber: z.preprocess(

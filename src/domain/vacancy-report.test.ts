@@ -39,8 +39,10 @@ describe('空床の報告', () => {
     const year = reportVacancy(facility(), { ...input, ranged: true, from: '2026-12-05', until: '2027-12-06' }, NOW);
     expect(year.ok ? null : year.errors.until).toBe('期間は14日以内で報告してください（最終日の年・月を確かめてください）。');
     const far = reportVacancy(facility(), { ...input, ranged: true, from: '2027-12-05', until: '2027-12-06' }, NOW);
-    expect(far.ok ? null : far.errors.from).toBe('初日が28日より先になっています（年・月を確かめてください）。');
+    expect(far.ok ? null : far.errors.from).toBe('初日が今日から28日より先になっています（年・月を確かめてください）。');
     expect(reportVacancy(facility(), { ...input, ranged: true, from: '2026-12-05', until: '2026-12-18' }, NOW).ok).toBe(true);
+    // at 01:00 on Monday, Sunday night can still be reported (the match holds it until 06:00)
+    expect(reportVacancy(facility(), { ...input, ranged: true, from: '2026-12-05', until: '2026-12-06' }, '2026-12-06T16:00:00.000Z').ok).toBe(true);
   });
 
   it('a period chosen with its dates left empty is refused with what to enter, never saved as beds now', () => {

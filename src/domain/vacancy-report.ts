@@ -9,7 +9,7 @@ import { addDaysToDate, formatJapanDateTimeCsv, isValidIsoDate, japanDateOf } fr
 
 /** A dated report holds for at most two weeks: beds are known days ahead, not months. */
 export const MAX_PERIOD_DAYS = 14;
-import { CLOCK_SKEW_TOLERANCE_MS } from './match-order';
+import { CLOCK_SKEW_TOLERANCE_MS, NIGHT_ENDS_HOUR } from './match-order';
 
 /** how many earlier reports a facility keeps */
 export const VACANCY_HISTORY_KEPT = 10;
@@ -44,7 +44,8 @@ export function reportVacancy(
   if (beds === null || beds > MAX_BEDS) errors.beds = '空床数を0以上の整数で入れてください（満床は0）。';
   const reportedBy = input.reportedBy.trim();
   if (reportedBy === '') errors.reportedBy = '報告者（あなたの名前）を入れてください。';
-  const today = japanDateOf(now);
+  // Nights, as the match reads a period (match-order.ts): at 01:00 on Monday, Sunday night still holds.
+  const today = japanDateOf(new Date(Date.parse(now) - NIGHT_ENDS_HOUR * 3_600_000));
   // The choice, not the dates, says whether there is a period: empty dates must not turn a weekend into "now".
   const period = input.ranged;
   if (period) {
@@ -56,7 +57,7 @@ export function reportVacancy(
       // A year typed for a month (2027-11-29 for 2026-11-29) would head every match for a year.
       errors.until = `期間は${MAX_PERIOD_DAYS}日以内で報告してください（最終日の年・月を確かめてください）。`;
     } else if (isValidIsoDate(input.from) && input.from > addDaysToDate(today, MAX_PERIOD_DAYS * 2)) {
-      errors.from = `初日が${MAX_PERIOD_DAYS * 2}日より先になっています（年・月を確かめてください）。`;
+      errors.from = `初日が今日から${MAX_PERIOD_DAYS * 2}日より先になっています（年・月を確かめてください）。`;
     }
   }
   if (Object.keys(errors).length > 0 || beds === null) return { ok: false, errors };

@@ -73,8 +73,6 @@ export interface AppState {
   readonly beforeLock: ReadonlySet<BeforeLock>;
   /** why the app last locked; null once someone unlocks */
   readonly lockedBy: LockReason | null;
-  /** counts the 閲覧記録 entries this session wrote: each one waits to be sent, as a record does */
-  readonly accessLogged: number;
   /**
    * The forms that had unsaved text when the app locked, and whose they were: after that user
    * unlocks, each reopens once (takeResumedForm). Not for another user, nor on a later visit.
@@ -208,7 +206,6 @@ const emptyData = () => ({
   monthCloses: new Map<string, MonthCloseRecord>(),
   index: buildHouseholdIndex([]),
   pendingOrder: null as readonly string[] | null,
-  accessLogged: 0,
 });
 
 // The vault writes the 'unlock' access entry itself (an unlock is never handed out unlogged).
@@ -556,7 +553,6 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async openHousehold(id) {
       const session = requireSession();
       await guarded(() => session.logAccess('open-household', id));
-      if (get().session === session) set({ accessLogged: get().accessLogged + 1 });
     },
 
     async loadDemo(households, facilities, offices = [], trialStays = [], bonus = EMPTY_BONUS) {

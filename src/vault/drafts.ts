@@ -5,6 +5,7 @@
 import { bindingOf, seal, unseal } from './crypto';
 import { isoAt, type SessionContext } from './journal';
 import type { EntityKind } from './types';
+import type { VaultDatabase } from './db';
 
 /** Draft keys are stored in clear: a kind, then opaque ids or 'new', joined by ':'. */
 const DRAFT_KEY = /^[a-z][a-z-]*(?::[A-Za-z0-9_-]{1,128})*$/;
@@ -39,4 +40,17 @@ export async function deleteDraft(ctx: SessionContext, key: string): Promise<voi
 
 export async function listDraftKeys(ctx: SessionContext): Promise<string[]> {
   return ctx.db.drafts.toCollection().primaryKeys();
+}
+
+/**
+ * Deletes every draft of each record: the record's own (`<kind>:<id>`) and each person's
+ * (`<kind>:<id>:<user id>`, the household form's). For a record removed from the device: a draft
+ * holds its personal data too. Runs in the caller's transaction when it holds `drafts`.
+ */
+export async function deleteDraftsOf(db: Pick<VaultDatabase, 'drafts'>, records: readonly (readonly [string, string])[]): Promise<void> {
+  for (const [kind, id] of records) {
+    const key = `${kind}:${id}`;
+    await db.drafts.delete(key);
+    await db.drafts.where(':id').startsWith(`${key}:`).delete();
+  }
 }

@@ -5,6 +5,7 @@
  * Works offline (nothing here talks to the network); a full disk aborts the page or the
  * acknowledgement whole, and the next sync run does it again (both are idempotent).
  */
+import { deleteDraftsOf } from './drafts';
 import { HUB_ONLY_OFFICE } from '../protocol/constants';
 import type { ChangeResult, WireChange, WireRecord, WireScope } from '../protocol/sync';
 import { bindingOf, seal, unseal } from './crypto';
@@ -285,7 +286,7 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     keptPending += removals.length - drop.length;
     for (const r of removed) if (!APPEND_ONLY_KINDS.has(r.kind) && pending.has(`${r.kind}/${r.entityId}`)) heldBack.push(heldBackRow(r, updatedAt, null));
     await db.records.bulkDelete(drop);
-    await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
+    await deleteDraftsOf(db, drop);
     await db.setAside.bulkDelete(removedSetAside);
     // A copy held back before is stale once the record is written or dropped, or held back anew.
     await dropHeldBack(db, [...rows.map((r) => [r.kind, r.id] as const), ...drop]);
@@ -336,7 +337,7 @@ async function applyHeldBack(db: VaultDatabase, kind: EntityKind, id: string): P
   if (row?.version !== undefined && row.version > held.version) return null;
   if (held.copy === null) {
     await db.records.delete([kind, id]);
-    await db.drafts.delete(`${kind}:${id}`);
+    await deleteDraftsOf(db, [[kind, id]]);
     return { kind, id, removed: true };
   }
   // No demo column: a real row stays out of the demo index (db.ts RecordRow.demo).
@@ -373,7 +374,7 @@ export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Pro
     const drop = keys.filter(([kind, id]) => !pending.has(`${kind}/${id}`));
     await db.records.bulkDelete(drop);
     // A draft of a record this user may no longer hold goes with it (draft key `<kind>:<id>`).
-    await db.drafts.bulkDelete(drop.map(([kind, id]) => `${kind}:${id}`));
+    await deleteDraftsOf(db, drop);
     return drop.length;
   });
 }

@@ -558,11 +558,18 @@ export function apiSuite(name: string, target: ContractTarget): void {
         const stranger = { userId: 'staff-never-signed-in', name: '未登録の職員' };
         const opened = await appendEntries([], [openBody({ subject })], 'case-1', { by: stranger, deviceId: phone.deviceId });
         expect(reasons(await phone.push([entryWire(opened[0]!)]))).toEqual(['writer']);
-        // that member of staff signs in on this phone (the app sends their vault id with the enrolment)
-        const bound = await phone.request<{ deviceSecret: string }>('POST', API.devices, { deviceId: phone.deviceId, name: '端末', vaultUserId: stranger.userId });
+        // that member of staff signs in on this phone with their own hub account (the app sends
+        // their vault id with the enrolment); the phone sends their entry under their name [A9]
+        const staff = await api.user('staff-1', 'coordinator');
+        const theirs = device('phone-1');
+        theirs.secret = phone.secret;
+        expect((await theirs.signIn(staff)).status).toBe(200);
+        const bound = await theirs.request('POST', API.devices, { deviceId: phone.deviceId, name: '端末', vaultUserId: stranger.userId });
         expect(bound.status).toBe(200);
-        phone.secret = bound.body.deviceSecret;
-        expect(reasons(await phone.push([entryWire(opened[0]!)]))).toEqual(['accepted']);
+        expect(reasons(await phone.push([{ ...entryWire(opened[0]!), author: staff.id }]))).toEqual(['accepted']);
+        // the first person's hub account is theirs on this phone: another vault user cannot take it
+        const taken = await phone.request<ErrorResponse>('POST', API.devices, { deviceId: phone.deviceId, name: '端末', vaultUserId: 'someone-else' });
+        expect(taken.status).toBe(403);
       });
     });
 

@@ -55,10 +55,15 @@ describe('the case start after a lock or a return', () => {
     expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('母が救急搬送');
   });
 
-  it('starts anew when the stamp is over an hour old, or was another user\'s', async () => {
-    await openStart('user-1', { 'case-start:hh-1:p-1:user-1': draftStampedAt(minutesAgo(90)) });
+  it('over an hour on, stamps the case now and brings back what was typed, said so, to keep or clear', async () => {
+    const then = minutesAgo(90);
+    const { user } = await openStart('user-1', { 'case-start:hh-1:p-1:user-1': draftStampedAt(then) });
     expect(screen.queryByText(/前にこの画面を開いた時刻/)).not.toBeInTheDocument();
+    expect(await screen.findByText(new RegExp(`${formatJapanDateTime(then)}に開いた画面で入力した内容を戻しました`))).toBeInTheDocument();
+    expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('母が救急搬送');
+    await user.click(screen.getByRole('button', { name: '入力を消す' }));
     expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('');
+    expect(screen.getByText(/要請時刻 .*（開始を押した時刻）/)).toBeInTheDocument();
   });
 
   it('does not give one user another user\'s started case, nor one kept for whoever opened it next', async () => {

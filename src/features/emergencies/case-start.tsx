@@ -115,8 +115,11 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const [officeError, setOfficeError] = useState<string | undefined>(undefined);
   const [changingOffice, setChangingOffice] = useState(false);
   const [busy, setBusy] = useState(false);
-  /** the stamp came back from a draft (a lock mid-call, or the screen left and opened again) */
-  const [restored, setRestored] = useState(false);
+  /**
+   * What came back from this user's draft: 'stamp' (within the hour: a lock mid-call, the screen left
+   * and opened again) or 'text' (older: what was typed, under a new stamp); the draft's stamp for 'text'.
+   */
+  const [restored, setRestored] = useState<false | 'stamp' | { readonly text: string }>(false);
   const { finish } = useFormDraft(draftKey, form, form !== null);
 
   useEffect(() => {
@@ -128,11 +131,18 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
       ?.loadDraft<StartForm>(draftKey)
       .then((draft) => {
         if (!live || !draft) return;
-        // A stamp older than a call can last is another call's: this one starts now.
-        if (!(Date.now() - Date.parse(draft.stampedAt) <= STAMP_KEPT_MS)) return;
-        // a draft from before any office was known takes the one known now, as a fresh form would
-        setForm(draft.officeId === '' ? { ...draft, officeId: fallback.officeId } : draft);
-        setRestored(true);
+        const office = draft.officeId === '' ? fallback.officeId : draft.officeId;
+        if (Date.now() - Date.parse(draft.stampedAt) <= STAMP_KEPT_MS) {
+          setForm({ ...draft, officeId: office });
+          setRestored('stamp');
+          return;
+        }
+        // A stamp older than a call can last is another call's: this one starts now. What was typed
+        // comes back, said so, to keep or clear (a request time set back by hand stays, with its reason).
+        if (!typedInto(draft)) return;
+        const setBack = draft.requestedAt !== toJapanInputValue(draft.stampedAt);
+        setForm({ ...draft, officeId: office, stampedAt: fallback.stampedAt, requestedAt: setBack ? draft.requestedAt : fallback.requestedAt, reason: setBack ? draft.reason : '' });
+        setRestored({ text: draft.stampedAt });
       })
       .catch(() => undefined);
     return () => {
@@ -247,7 +257,23 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     <Page title={T.startTitle} back={back}>
       <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
         <p className="case-subject">{person ? person.name || '（氏名未入力）' : T.unknownCaller}</p>
-        {restored ? (
+        {typeof restored === 'object' ? (
+          <Notice
+            action={
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  setForm({ ...freshForm(form.officeId), stampedAt: form.stampedAt, requestedAt: toJapanInputValue(form.stampedAt) });
+                  setRestored(false);
+                }}
+              >
+                {T.clearRestored}
+              </Button>
+            }
+          >
+            <span role="status">{T.restoredTextOnly(formatJapanDateTime(restored.text), formatJapanDateTime(form.stampedAt))}</span>
+          </Notice>
+        ) : restored === 'stamp' ? (
           // Said, not silently kept: the request time of this evidence is the one shown here.
           <Notice
             action={

@@ -43,6 +43,9 @@ export const T = {
   /** the stamp of this user's case start left unfinished within the hour (a lock mid-call) */
   stampedAtRestored: (when: string) => `要請時刻 ${when}（前にこの画面を開いた時刻です。入力も戻しました）`,
   restampNow: '今の時刻にする',
+  /** this user's case start left over an hour ago: its text back, under a new stamp */
+  restoredTextOnly: (then: string, now: string) => `${then}に開いた画面で入力した内容を戻しました。要請時刻 ${now}（開始を押した時刻）。別の要請なら「入力を消す」を押してください。`,
+  clearRestored: '入力を消す',
   requestedAt: '要請のあった時間（日本時間）',
   requestedAtHint: '後から記録する場合は、実際に電話があった時刻に直してください。',
   requestedAtReason: '要請時間を変更した理由',

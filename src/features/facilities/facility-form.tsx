@@ -99,7 +99,9 @@ export function FacilityForm({ id }: { id: string | null }) {
     const found = validateForm(state);
     // One 事業所番号, one facility: a second copy would go stale (a CSV import updates the first).
     const number = state.officeNumber.normalize('NFKC').replace(/\s+/g, '');
-    const twin = found.officeNumber ? undefined : [...useApp.getState().facilities.values()].find((f) => f.id !== baseId && f.officeNumber === number);
+    // Checked when the number is new here: two copies made before this check can still be edited.
+    const changed = id === null || number !== (mergeBase ?? base).officeNumber;
+    const twin = found.officeNumber || !changed ? undefined : [...useApp.getState().facilities.values()].find((f) => f.id !== baseId && f.officeNumber === number);
     if (twin) found.officeNumber = T.errors.officeNumberTaken(twin.name.trim() || twin.id);
     setErrors(found);
     if (Object.keys(found).length > 0) return;

@@ -25,6 +25,8 @@ export const T = {
   full: '満床',
   /** '（12分前の報告）' after the beds in the list */
   vacancyAgo: (ago: string) => `${ago}の報告`,
+  badgeLater: '今夜は対象外',
+  badgeOld: '古い情報',
 
   // 空床を報告 (vacancy-report.tsx)
   /** a 相談支援専門員 (or a facility's liaison, for the list) on a phone joined to a hub */

@@ -72,6 +72,16 @@ export function mergeOverHeld(mine: Household, base: Household | null | undefine
   return { ...merged, reviews: held.reviews, withdrawal: held.withdrawal, officeMoves: held.officeMoves ?? [], updatedAt: mine.updatedAt, createdAt: held.createdAt };
 }
 
+/**
+ * The form moved onto `held` (the record as the device holds it now): what the form changed since
+ * its base is kept, everything else shows the held values, and `held` becomes the base. For a draft
+ * restored after others changed the record, so the screen shows what will be saved.
+ */
+export function rebaseForm(form: HouseholdForm, held: Household): HouseholdForm {
+  const merged = mergeOverHeld(fromForm(form, form.updatedAt), form.formBase, held);
+  return { ...toForm(merged), formBase: held, ...(form.moveReason === undefined ? {} : { moveReason: form.moveReason }) };
+}
+
 /** True when the form holds the same content as the record it was opened from. */
 export function sameContent(a: HouseholdForm, b: HouseholdForm): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

@@ -112,6 +112,8 @@ describe('household form drafts', () => {
     render(<HouseholdsScreen />);
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(screen.getByLabelText('服薬')).toHaveValue('デパケン 朝夕');
+    // what the screen shows is what will be saved: the colleague's phone, not the draft's old one
+    expect(screen.getByLabelText('電話番号')).toHaveValue('047-111-1111');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByRole('button', { name: '編集' });
     const after = (await session.get<Household>('household', 'hh-1'))?.data;
@@ -146,5 +148,14 @@ describe('household form drafts', () => {
     mountNewForm();
     expect(await screen.findByLabelText('氏名')).toHaveValue('');
     expect(screen.queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
+  });
+
+  it('offers a draft saved before drafts were kept per person once, then keeps it under that person', async () => {
+    const { session } = await unlockedRealVault();
+    await session.saveDraft('household:new', { persons: [{ ...createPerson({ id: 'p-1', name: '' }), name: '古い 下書き' }] });
+    mountNewForm();
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getByLabelText('氏名')).toHaveValue('古い 下書き');
+    await waitFor(async () => expect(await session.listDraftKeys()).toEqual([newKey(session)]), { timeout: 3000 });
   });
 });

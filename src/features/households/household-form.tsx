@@ -14,7 +14,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
 import { ErrorSummary, focusField } from './form-errors';
-import { errorFor, fromForm, mergeOverHeld, moveReasonMissing, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
+import { errorFor, fromForm, mergeOverHeld, moveReasonMissing, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { F, T } from './text';
@@ -34,7 +34,7 @@ function validate(form: FormValue, today: string, savedOffice: string | null | u
   const result = validateHousehold(raw);
   const move: FieldError[] = moveReasonMissing(form, savedOffice) ? [{ path: 'moveReason', message: F.moveReasonMissing }] : [];
   // A 同意書 once recorded is not erased by emptying its fields: its withdrawal is a recorded act.
-  if (raw.consent === null && id !== null && useApp.getState().households.get(id)?.consent) move.push({ path: 'consent.date', message: F.consentErased });
+  if (raw.consent === null && id !== null && form.formBase?.consent) move.push({ path: 'consent.date', message: F.consentErased });
   // The date rules run on the input as it is too, so every error shows at the first 保存, not in two rounds.
   const dated = (() => {
     try {
@@ -101,13 +101,23 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
         if (live) setLoaded('missing');
         return;
       }
-      const draft = await session?.loadDraft<FormValue>(draftKey(id)).catch(() => undefined);
+      const own = draftKey(id);
+      let draft = await session?.loadDraft<FormValue>(own).catch(() => undefined);
+      // A draft saved before drafts were kept per person (one key for everyone): taken over once.
+      const legacy = `household:${id ?? 'new'}`;
+      if (draft === undefined && legacy !== own) {
+        draft = await session?.loadDraft<FormValue>(legacy).catch(() => undefined);
+        if (draft !== undefined) await session?.deleteDraft(legacy).catch(() => undefined);
+      }
       const now = new Date().toISOString();
       const base = existing
         ? { ...toForm(existing), formBase: existing }
         : { ...toForm(emptyHousehold(draft?.id ?? crypto.randomUUID(), draft?.createdAt ?? now)), ...ownPlacement() };
-      // A draft keeps the record it was started on (formBase), so the save merges over what changed since.
-      const form = draft ? { ...base, ...draft } : base;
+      // A draft keeps the record it was started on (formBase): restored after the record changed
+      // (a 見直し, a colleague's synced edit), it is moved onto the record as it is now, so what the
+      // screen shows is what will be saved.
+      const restoredForm = draft ? { ...base, ...draft } : base;
+      const form = draft && existing && draft.formBase && JSON.stringify(draft.formBase) !== JSON.stringify(existing) ? rebaseForm(restoredForm, existing) : restoredForm;
       if (!live) return;
       setForm(form);
       setLoaded({ baseline: base, restored: Boolean(draft) && !sameContent(form, base) });
@@ -186,7 +196,14 @@ export function HouseholdForm({ id }: { id: string | null }) {
     // edit) stays, unless the form changed that field itself.
     const held = id ? useApp.getState().households.get(id) : undefined;
     const merged = mergeOverHeld(mine, form.formBase, held);
-    const record: Household = withOfficeMove(validateHousehold(merged).ok ? merged : mergeOverHeld(mine, undefined, held), savedOffice, form.moveReason ?? '', me, now);
+    if (held && !validateHousehold(merged).ok) {
+      // This input with what others changed meanwhile does not hold together (a person added on
+      // another phone, say): the form shows the two together, with the errors, to be put right.
+      setForm(rebaseForm(form, held));
+      setSaveError(T.mergedInvalid);
+      return;
+    }
+    const record: Household = withOfficeMove(merged, savedOffice, form.moveReason ?? '', me, now);
     setBusy(true);
     setSaveError(null);
     try {

@@ -120,6 +120,7 @@ export const T = {
   discardConfirm: '破棄する',
   errorSummary: (n: number) => `入力内容に${n}件の問題があります。保存されていません。`,
   saveFailed: '保存できませんでした。入力内容はこの画面に残っています。',
+  mergedInvalid: 'この入力と、ほかの端末での変更を合わせた内容に問題があります。両方を合わせた内容を表示しました。確かめて、もう一度「保存」を押してください。',
   loading: '読み込んでいます…',
 } as const;
 

@@ -256,12 +256,16 @@ function RefusedChanges() {
   const me = session?.user.id ?? null;
 
   if (list.status !== 'done' || list.value.length === 0) return null;
-  const nameOf = (userId: string) => users.find((u) => u.id === userId)?.displayName ?? ST.unknownAuthor;
-  // Set aside only by whoever made the change, and written in the 閲覧記録: on a shared phone the
-  // night person must not quietly drop the day person's refused record.
+  const nameOf = (userId: string) => {
+    const name = users.find((u) => u.id === userId)?.displayName;
+    return name ? ST.refusedBy(name) : ST.unknownAuthor;
+  };
+  // Whose change it is, asked before another person's is set aside, and written in the 閲覧記録:
+  // on a shared phone the night person must not quietly drop the day person's refused record (nor
+  // be stuck with one whose author left the phone).
   const dismiss = async (entry: OutboxEntry) => {
     setDismissing(null);
-    if (!session || entry.userId !== me) return;
+    if (!session) return;
     await session.logAccess('dismiss-refused', null, ST.dismissedLog(ST.kind[entry.kind], entry.entityId, entry.at, entry.refusal?.reason ?? ''));
     await engine?.dismissRefused(entry.seq);
     list.reload();
@@ -275,7 +279,7 @@ function RefusedChanges() {
           <li key={entry.seq}>
             <p>
               <strong>
-                {ST.kind[entry.kind]}（{ST.refusedWhen(entry.at)}・{ST.refusedBy(nameOf(entry.userId))}）
+                {ST.kind[entry.kind]}（{ST.refusedWhen(entry.at)}・{nameOf(entry.userId)}）
               </strong>
               <br />
               {REFUSAL_LABELS[entry.refusal!.reason]}
@@ -287,11 +291,7 @@ function RefusedChanges() {
                 <p>{entry.refusal!.detail}</p>
               </details>
             ) : null}
-            {entry.userId === me ? (
-              <Button onClick={() => setDismissing(entry)}>{ST.dismiss}</Button>
-            ) : (
-              <p className="muted">{ST.dismissOthers(nameOf(entry.userId))}</p>
-            )}
+            <Button onClick={() => setDismissing(entry)}>{ST.dismiss}</Button>
           </li>
         ))}
       </ul>
@@ -303,6 +303,7 @@ function RefusedChanges() {
         onConfirm={() => dismissing && void dismiss(dismissing)}
         onCancel={() => setDismissing(null)}
       >
+        {dismissing && dismissing.userId !== me ? <p>{ST.dismissOthers(nameOf(dismissing.userId))}</p> : null}
         <p>{ST.dismissBody}</p>
       </ConfirmDialog>
     </div>

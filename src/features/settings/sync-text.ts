@@ -69,8 +69,8 @@ export const ST = {
   refusedIntro: 'これらの変更は送信されていませんが、この端末の記録は残っています。',
   refusedWhen: (at: string) => `変更 ${syncTimeText(at)}`,
   refusedBy: (name: string) => `${name}さん`,
-  unknownAuthor: '（この端末にいない利用者）',
-  dismissOthers: (name: string) => `${name}さんの変更です。一覧から外せるのは${name}さんだけです（解錠して確かめてもらってください）。`,
+  unknownAuthor: 'この端末に登録のない利用者',
+  dismissOthers: (who: string) => `あなたではなく、${who}の変更です。できれば本人に確かめてもらってください。外したことは閲覧記録に残ります。`,
   dismissedLog: (kind: string, id: string, at: string, reason: string) => `${kind} ${id}（変更 ${syncTimeText(at)}、理由 ${reason}）`,
   refusedAdvice: {
     gap: '自動で再送します。何もする必要はありません。',
