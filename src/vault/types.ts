@@ -276,7 +276,9 @@ export type AccessAction =
   /** the unlocked person changed their passphrase */
   | 'change-passphrase'
   /** a change the hub refused was set aside (no longer sent); `reason` says which */
-  | 'dismiss-refused';
+  | 'dismiss-refused'
+  /** a case about a caller with no registered household opened (it holds their name and words); `reason` names the case */
+  | 'open-case';
 
 /** 閲覧記録: who opened what, when. Append-only. */
 export interface AccessLogEntry {

@@ -262,7 +262,7 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(entries[1]!.body).toMatchObject({ subject: { householdId: 'hh-1', personId: 'p-1', recipientNumber: '1234567890' } });
   });
 
-  it('logs the household (閲覧記録) once per opening of the case start and the case, and nothing for an unknown caller', async () => {
+  it('logs the household (閲覧記録) once per opening of the case start and the case; an unknown caller\'s case by its id', async () => {
     const opened = async () => (await session.accessLog()).filter((e) => e.action === 'open-household').map((e) => e.householdId);
     const kase = await useApp.getState().appendCaseEntry(null, {
       type: 'open',
@@ -289,8 +289,29 @@ describe('緊急対応: from the tap to the closed case', () => {
     start.unmount();
 
     await go('#/cases/new');
-    render(<CasesScreen />);
+    const unknownStart = render(<CasesScreen />);
     expect(await screen.findByText('相談者不明')).toBeInTheDocument();
+    expect(await opened()).toEqual(['hh-1', 'hh-1']);
+    unknownStart.unmount();
+
+    // a case about an unknown caller holds their name and words: its opening is logged by case
+    const unknown = await useApp.getState().appendCaseEntry(null, {
+      type: 'open',
+      officeId: 'office-1',
+      subject: { householdId: null, personId: null, name: '名乗らない男性', recipientNumber: '' },
+      requestedAt: new Date().toISOString(),
+      requestedAtReason: '',
+      category: 'その他',
+      detail: '兄が倒れた',
+      caller: '',
+      callerPhone: '',
+    });
+    await go(`#/cases/${unknown.id}`);
+    render(<CasesScreen />);
+    expect(await screen.findByText(/改ざんなし/)).toBeInTheDocument();
+    await waitFor(async () =>
+      expect((await session.accessLog()).filter((e) => e.action === 'open-case').map((e) => [e.householdId, e.reason])).toEqual([[null, `記録ID ${unknown.id}`]]),
+    );
     expect(await opened()).toEqual(['hh-1', 'hh-1']);
   });
 });

@@ -80,6 +80,7 @@ export const T = {
     'add-user': 'この端末に利用者を追加',
     'change-passphrase': 'パスフレーズを変更',
     'dismiss-refused': '送信できなかった変更を一覧から外した',
+    'open-case': '対応記録を開いた（登録のない相談者）',
   } satisfies Record<AccessAction, string>,
   unknownHousehold: '（この端末にない世帯）',
   unnamedHousehold: '（氏名未入力の世帯）',
