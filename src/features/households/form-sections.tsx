@@ -13,13 +13,39 @@ import { removeAt, replaceAt } from './form-model';
 import { PersonBasic, PersonDaily, PersonDisability, PersonMedical, PersonServices, type PersonFieldsProps } from './form-person';
 import { F, T } from './text';
 
+/**
+ * A folded section remembers, for this tab, whether it was opened or closed: after an idle lock in an
+ * hour-long interview the form comes back with the section being filled still open. (Only the
+ * section's title is kept, in sessionStorage: nothing of the family.)
+ */
 function Fold({ title, open = false, children }: { title: string; open?: boolean; children: ReactNode }) {
+  const key = `kyoten:form-fold:${title}`;
+  const [initial] = useState(() => {
+    const kept = readKept(key);
+    return kept === null ? open : kept === '1';
+  });
   return (
-    <details open={open}>
+    <details open={initial} onToggle={(e) => keep(key, e.currentTarget.open ? '1' : '0')}>
       <summary>{title}</summary>
       <div className="hh-form__body">{children}</div>
     </details>
   );
+}
+
+function readKept(key: string): string | null {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function keep(key: string, value: string): void {
+  try {
+    sessionStorage.setItem(key, value);
+  } catch {
+    // private mode or storage full: the section opens as it always did
+  }
 }
 
 export interface FormSectionsProps {

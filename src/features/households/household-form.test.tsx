@@ -105,6 +105,19 @@ describe('household form', () => {
     expect(screen.queryByRole('button', { name: '元に戻す' })).not.toBeInTheDocument();
   });
 
+  it('keeps a section opened during the interview open when the form comes back (after a lock, say)', async () => {
+    const first = mountScreen({ hash: '#/households/new' });
+    await screen.findByLabelText('氏名');
+    const services = () => screen.getByText('福祉サービス利用状況').closest('details')!;
+    expect(services()).not.toHaveAttribute('open');
+    await first.user.click(screen.getByText('福祉サービス利用状況'));
+    await waitFor(() => expect(services()).toHaveAttribute('open'));
+    first.unmount();
+    mountScreen({ hash: '#/households/new' });
+    await screen.findAllByLabelText('氏名');
+    expect(services()).toHaveAttribute('open');
+  });
+
   it('saves a valid household and shows the detail with emergency contacts first and tap-to-call links', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/new', session });

@@ -14,6 +14,8 @@ const initial = useApp.getState();
 /** Back to the store as the app starts (zustand's testing guide: reset between tests). */
 export function resetStore(): void {
   useApp.setState(initial, true);
+  // the form's folded sections remember their state per tab (form-sections.tsx)
+  sessionStorage.clear();
 }
 
 export function setUnlocked(session: VaultSession, households: readonly Household[] = [], demo: readonly string[] = []): void {
