@@ -141,6 +141,11 @@ export function formatJapanDateTimeCsv(instant: Date | IsoInstant): string {
   return `${pad(w.getUTCFullYear(), 4)}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
 }
 
+/** '2026-11-28' → '11/28': a period's days where the year goes without saying (a bed report). */
+export function formatMonthDay(date: IsoDate): string {
+  return date.slice(5).replace('-', '/');
+}
+
 /** '2026-11-23' → '2026年11月23日'. */
 export function formatJapanDate(date: IsoDate): string {
   const { year, month, day } = parseIsoDate(date);

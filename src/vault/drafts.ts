@@ -5,6 +5,7 @@
 import { bindingOf, seal, unseal } from './crypto';
 import { isoAt, type SessionContext } from './journal';
 import type { EntityKind } from './types';
+import { RECORD_ID_PATTERN } from '../protocol/constants';
 import type { VaultDatabase } from './db';
 
 /** Draft keys are stored in clear: a kind, then opaque ids or 'new', joined by ':'. */
@@ -13,6 +14,15 @@ const DRAFT_KEY = /^[a-z][a-z-]*(?::[A-Za-z0-9_-]{1,128})*$/;
 /** The key of the draft of one record ('household:new' for one not yet saved); clearDemo relies on it. */
 export function draftKeyFor(kind: EntityKind, id: string | 'new'): string {
   return `${kind}:${id}`;
+}
+
+/**
+ * A form's draft key for one person unlocking the phone (`<key>:<user id>`): on a shared phone a
+ * colleague's unsaved input is neither shown to another user nor saved under their name. An id that
+ * cannot stand in a key in clear leaves the key shared, as before.
+ */
+export function personalDraftKey(key: string, userId: string | null | undefined): string {
+  return userId && RECORD_ID_PATTERN.test(userId) ? `${key}:${userId}` : key;
 }
 
 function assertDraftKey(key: string): void {

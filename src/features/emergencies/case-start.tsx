@@ -10,6 +10,7 @@ import { useStore } from 'zustand';
 import { syncStatus } from '../../sync/status';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { useFormDraft } from '../../state/use-form-draft';
+import { personalDraftKey } from '../../vault/drafts';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { CLOCK_TOLERANCE_MS } from '../../domain/case-fold';
@@ -108,7 +109,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const ownOffice = useStore(syncStatus, ownOfficeIdOf);
   const officeDefault = useMemo(() => defaultCaseOffice(officeList, ownOffice, userId === null ? null : lastCaseOffice(userId)), [officeList, ownOffice, userId]);
   // Per person unlocking the phone: a colleague's half-started case, and its stamp, are not this user's.
-  const draftKey = `case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}${userId && /^[A-Za-z0-9_-]{1,128}$/.test(userId) ? `:${userId}` : ''}`;
+  const draftKey = personalDraftKey(`case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}`, userId);
 
   const [form, setForm] = useState<StartForm | null>(null);
   const [errors, setErrors] = useState<readonly string[]>([]);

@@ -22,7 +22,7 @@ import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Page, Section } from '../../ui/layout';
-import { applyForm, toFormState, validateForm, type FacilityFormErrors, type FacilityFormState } from './form-model';
+import { applyForm, normalizeOfficeNumber, toFormState, validateForm, type FacilityFormErrors, type FacilityFormState } from './form-model';
 import { T } from './text';
 import { navigate, paths } from './use-route';
 
@@ -98,7 +98,7 @@ export function FacilityForm({ id }: { id: string | null }) {
     if (!base || !state) return;
     const found = validateForm(state);
     // One 事業所番号, one facility: a second copy would go stale (a CSV import updates the first).
-    const number = state.officeNumber.normalize('NFKC').replace(/\s+/g, '');
+    const number = normalizeOfficeNumber(state.officeNumber);
     // Checked when the number is new here: two copies made before this check can still be edited.
     const changed = id === null || number !== (mergeBase ?? base).officeNumber;
     const twin = found.officeNumber || !changed ? undefined : [...useApp.getState().facilities.values()].find((f) => f.id !== baseId && f.officeNumber === number);

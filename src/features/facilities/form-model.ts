@@ -65,7 +65,7 @@ export function validateForm(s: FacilityFormState): FacilityFormErrors {
   return errors;
 }
 
-function normalizeOfficeNumber(s: string): string {
+export function normalizeOfficeNumber(s: string): string {
   return s.normalize('NFKC').replace(/\s+/g, '');
 }
 

@@ -1,4 +1,5 @@
 import type { Vacancy } from '../../domain/facility';
+import { formatMonthDay } from '../../domain/japan-time';
 import { vacancyStanding } from '../../domain/match-order';
 import { agoInWords } from '../../domain/night-call';
 import { T } from './text';
@@ -13,7 +14,7 @@ export function VacancyBadge({ vacancy, now }: { vacancy: Vacancy | null; now: D
   const standing = vacancyStanding(vacancy, now.getTime());
   const kind = standing === 'fresh' ? 'open' : standing === 'full' ? 'full' : 'unknown';
   const ago = agoInWords(vacancy.asOf, now);
-  const period = vacancy.from && vacancy.until ? `（${T.period(vacancy.from.slice(5).replace('-', '/'), vacancy.until.slice(5).replace('-', '/'))}）` : '';
+  const period = vacancy.from && vacancy.until ? `（${T.period(formatMonthDay(vacancy.from), formatMonthDay(vacancy.until))}）` : '';
   const note = standing === 'later' ? T.badgeLater : standing === 'old' ? T.badgeOld : null;
   return (
     <span className={`fac-badge fac-badge--${kind}`}>

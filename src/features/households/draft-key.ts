@@ -1,14 +1,14 @@
 /** The household form's draft key, and whether the unlocked user has one waiting. */
 import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store';
+import { personalDraftKey } from '../../vault/drafts';
 
 /**
  * One draft per household and per person unlocking the phone: on a shared phone a colleague's
  * unsaved interview is neither shown to another user nor saved under their name.
  */
 export function draftKey(id: string | null, userId: string | undefined = useApp.getState().session?.user.id): string {
-  const who = userId && /^[A-Za-z0-9_-]{1,128}$/.test(userId) ? `:${userId}` : '';
-  return `household:${id ?? 'new'}${who}`;
+  return personalDraftKey(`household:${id ?? 'new'}`, userId);
 }
 
 /** True when the unlocked user left a new household's form unsaved (its draft is on the device). */

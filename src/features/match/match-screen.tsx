@@ -13,7 +13,7 @@ import { useHash } from '../../state/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';
-import { AGE_CATEGORY_LABELS, formatJapanDateTime, formatJapanShortDateTime } from '../../domain/japan-time';
+import { AGE_CATEGORY_LABELS, formatJapanDateTime, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
 import { vacancyStanding } from '../../domain/match-order';
 import { useMinuteClock } from '../../state/use-minute-clock';
@@ -221,7 +221,7 @@ function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
   if (!v) return <p className="match-card__vacancy">{T.noVacancy}</p>;
   const ago = agoInWords(v.asOf, now) ?? formatJapanDateTime(v.asOf);
   const count = v.beds === 0 ? T.full : T.beds(v.beds);
-  const beds = v.from && v.until ? T.bedsFor(count, v.from.slice(5).replace('-', '/'), v.until.slice(5).replace('-', '/')) : count;
+  const beds = v.from && v.until ? T.bedsFor(count, formatMonthDay(v.from), formatMonthDay(v.until)) : count;
   const standing = vacancyStanding(v, now.getTime());
   const text = standing === 'fresh' || standing === 'full' ? T.vacancy(beds, ago) : standing === 'later' ? T.laterVacancy(beds, ago) : T.oldVacancy(beds, ago);
   return <p className={standing === 'fresh' ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>{text}</p>;
