@@ -9,6 +9,7 @@ import type { CountersignLookup, EntryCountersign } from '../domain/countersign-
 import type { CaseEntry } from '../domain/emergency-case';
 import type { HubKeyInfo } from '../protocol/countersign';
 import { countersignState, entryCountersigns, lookupOf } from '../sync/countersign';
+import { useSameItems } from './use-same-items';
 
 export interface Countersigns {
   /** every entry's status (entries still being checked read as pending) */
@@ -20,7 +21,9 @@ export interface Countersigns {
   readonly hubKey: HubKeyInfo | null;
 }
 
-export function useCountersigns(entries: readonly CaseEntry[]): Countersigns {
+export function useCountersigns(listed: readonly CaseEntry[]): Countersigns {
+  // the same entries, gathered again because something else changed, keep their results
+  const entries = useSameItems(listed);
   const state = useStore(countersignState);
   const [checked, setChecked] = useState<{ for: unknown; byEntry: Map<string, EntryCountersign> } | null>(null);
   const key = useMemo(() => ({ entries, state }), [entries, state]);

@@ -1,5 +1,5 @@
 import Encoding from 'encoding-japanese';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, contactBody, openBody, subjectYota } from '../../../test/factories/emergency-case';
@@ -340,6 +340,18 @@ describe('evidence report', () => {
     await waitFor(async () => expect((await printed()).map((e) => e.reason)).toEqual([`2026年12月・${office.name}・${T.reportTitle}`]));
     await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
     expect(await printed()).toHaveLength(1);
+  });
+
+  it('stays printable when the store changes elsewhere (a summary rewritten in the background), with the same cases', async () => {
+    mount(await decemberCases(), '#/claims/print?office=office-1&month=2026-12');
+    const print = screen.getByRole('button', { name: T.print });
+    await waitFor(() => expect(print).toBeEnabled());
+    const report = screen.getByRole('heading', { name: T.reportTitle }).closest('.claims-report')!;
+    // Before, each rebuilt list ran every chain and countersign check again: the button was
+    // disabled and the report hidden from print until they ended (a PDF printed then was blank).
+    act(() => useApp.setState({ summaries: new Map(useApp.getState().summaries) }));
+    expect(print).toBeEnabled();
+    expect(report).not.toHaveClass('claims-report--unprinted');
   });
 
   it('does not print when its 閲覧記録 cannot be written, and says why', async () => {

@@ -11,6 +11,7 @@ import { casesForMonth } from '../../domain/claim-csv';
 import { childLookupOf, decideClaims, personFactsLookupOf, summarizeClaims } from '../../domain/claim-rules';
 import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
 import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
+import { useSameItems } from '../../state/use-same-items';
 import { T } from './text';
 
 /** A chain whose first entry is missing cannot be read: it is reported by id, never hidden. */
@@ -101,7 +102,12 @@ export interface ChainChecks {
 /** Runs verifyChain for each listed case (again whenever a case gains an entry). */
 export function useChainChecks(cases: readonly EmergencyCase[]): ChainChecks {
   // foldCase keeps the store's entries array as it is: its identity changes with every append.
-  const lists = useMemo(() => cases.map((c) => [c.id, c.entries] as const), [cases]);
+  // The same cases with the same entries (the list rebuilt because summaries or offices changed)
+  // keep their results: the report stays printable and the screen's exports stay enabled.
+  const lists = useSameItems(
+    useMemo(() => cases.map((c) => [c.id, c.entries] as const), [cases]),
+    (a, b) => a[0] === b[0] && a[1] === b[1],
+  );
   const [result, setResult] = useState<{ for: typeof lists; byCase: Map<string, ChainCheck> } | null>(null);
   useEffect(() => {
     let live = true;
