@@ -10,7 +10,7 @@ import { toJapanInputValue } from '../../src/domain/japan-input';
 import { formatJapanDateTime, japanMonthOf } from '../../src/domain/japan-time';
 import { openBrowser, type BrowserSession } from './browser';
 import { search, setUpFirstUser } from './app-flows';
-import { pdfPages } from './pdf-text';
+import { pdfOutline, pdfPages } from './pdf-text';
 
 const baseUrl = inject('baseUrl');
 let browser: BrowserSession | undefined;
@@ -139,8 +139,10 @@ describe('corrections in plain sight', () => {
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     const text = compact(pdfPages(pdf).join('\n'));
+    // Once in several full runs this read no text at all: say what the PDF held when it does again.
+    const read = `the PDF (${pdfOutline(pdf)}) reads: ${text.slice(0, 300) || '(no text)'}`;
 
-    expect(text).toContain(compact(changeLine('連絡・調整を行った時刻', callBefore, callAfter)));
+    expect(text, read).toContain(compact(changeLine('連絡・調整を行った時刻', callBefore, callAfter)));
     expect(text).toContain(compact('通話履歴で確かめた時刻に訂正'));
     expect(text).toContain(compact(changeLine('要請のあった時間', requestBefore, requestAfter)));
     expect(text).toContain(compact('通話を優先し、後から記録したため'));
