@@ -10,7 +10,7 @@ import { Busy } from '../ui/status';
 import { guidePageFor, HelpLink } from './help-link';
 import { useIdleLock } from './idle-lock';
 import { appPaths, parseArea, placeOf, useHash, type AppArea } from '../state/router';
-import { restorePlace, trackPlace } from './place';
+import { restorePlace, restoreScroll, trackPlace } from './place';
 import { StorageErrorBanner } from './storage-error';
 import { useApp } from '../state/store';
 import { T } from './text';
@@ -40,8 +40,10 @@ const NAV: readonly { area: AppArea; label: string }[] = [
 export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) {
   const userId = useApp((s) => s.session?.user.id ?? '');
   // Before the first render reads the route: the same person returns to their place, anyone else to the list.
-  useState(() => restorePlace(userId));
+  const [scroll] = useState(() => restorePlace(userId));
   useEffect(() => trackPlace(), []);
+  // …and to the same part of the screen (an hour's 聞き取り票 locked halfway down), once it is drawn.
+  useEffect(() => restoreScroll(scroll), [scroll]);
   const hash = useHash();
   const area = parseArea(hash);
   const place = placeOf(hash);

@@ -76,4 +76,49 @@ describe('the place of the unlocked user (route and open forms)', () => {
     restorePlace('night');
     expect(window.location.hash).toBe('#/claims');
   });
+
+  it('remembers how far down the screen the one who locked was, and gives it back to them only, on the same screen', () => {
+    const session = createFakeSession({ id: 'night' });
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/households/hh-1/edit';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    Object.defineProperty(window, 'scrollY', { value: 2400, configurable: true });
+    try {
+      useApp.setState({ session: null, phase: 'locked' });
+    } finally {
+      Object.defineProperty(window, 'scrollY', { value: 0, configurable: true });
+    }
+    stop();
+    expect(readPlace()?.scroll).toEqual({ y: 2400 });
+    expect(restorePlace('evening')).toBeNull();
+    window.location.hash = '#/households/hh-1/edit';
+    expect(restorePlace('night')).toEqual({ y: 2400 });
+    // a route asked for while locked is another screen: it opens at its top
+    window.location.hash = '#/settings';
+    expect(restorePlace('night')).toBeNull();
+  });
+
+  it('remembers it when the page goes away unlocked (a reload), and forgets it on the next route', () => {
+    useApp.setState({ session: createFakeSession({ id: 'night' }), phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/cases/case-1';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    Object.defineProperty(window, 'scrollY', { value: 800, configurable: true });
+    try {
+      window.dispatchEvent(new Event('pagehide'));
+    } finally {
+      Object.defineProperty(window, 'scrollY', { value: 0, configurable: true });
+    }
+    expect(readPlace()?.scroll).toEqual({ y: 800 });
+    window.location.hash = '#/settings';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    expect(readPlace()?.scroll).toBeUndefined();
+    stop();
+  });
+
+  it('reads a stored place whose scroll is not one as having none', () => {
+    sessionStorage.setItem('kyoten:place', JSON.stringify({ userId: 'night', hash: '#/', forms: [], scroll: { y: 'far', field: null } }));
+    expect(readPlace()).toEqual({ userId: 'night', hash: '#/', forms: [] });
+  });
 });

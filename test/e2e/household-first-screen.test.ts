@@ -13,16 +13,17 @@ import type { Household } from '../../src/domain/household';
 import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
 import { expectNoViolations, PASSPHRASE, search, setUpFirstUser } from './app-flows';
 
-/** Whether the vault holds an outcome-form draft (its key only; the text is sealed). */
-const OUTCOME_DRAFT_SAVED = `new Promise((done) => {
+/** Whether the vault holds a draft whose key starts so (its key only; the text is sealed). */
+const draftSaved = (prefix: string) => `new Promise((done) => {
   const open = indexedDB.open('kyoten-vault');
   open.onsuccess = () => {
     const keys = open.result.transaction('drafts').objectStore('drafts').getAllKeys();
-    keys.onsuccess = () => { done(keys.result.some((k) => String(k).startsWith('case-outcome:'))); open.result.close(); };
+    keys.onsuccess = () => { done(keys.result.some((k) => String(k).startsWith(${JSON.stringify(prefix)}))); open.result.close(); };
     keys.onerror = () => done(false);
   };
   open.onerror = () => done(false);
 })`;
+const OUTCOME_DRAFT_SAVED = draftSaved('case-outcome:');
 
 const baseUrl = inject('baseUrl');
 const VIEWPORT = { width: 360, height: 740 };
@@ -125,5 +126,34 @@ describe('the household first screen and the routes, at 360 × 740', () => {
     expect(page.url()).toBe(caseUrl);
     await expect.poll(() => page.getByLabel('内容・メモ').inputValue(), { timeout: 15_000 }).toContain('明朝まで');
     expectNoViolations('case after reload', await seriousA11yViolations(page));
+  });
+
+  it('returns to the same place in a long 聞き取り票 after the phone locks, with the typed text', async () => {
+    browser = await openBrowser({ viewport: VIEWPORT });
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');
+    await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
+    await page.getByRole('button', { name: '編集' }).click();
+
+    // Halfway down an hour's interview: the daily-living section opened, a field being filled.
+    await page.getByText('日常生活状況（支援の程度）', { exact: true }).click();
+    const field = page.getByLabel('落ち着く方法', { exact: true }).first();
+    await field.fill('好きな電車の動画を見せると落ち着く');
+    await field.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    const topOf = () => field.evaluate((el) => Math.round(el.getBoundingClientRect().top));
+    const before = await topOf();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(1_000);
+    await expect.poll(() => page.evaluate(draftSaved('household:')), { timeout: 15_000 }).toBe(true);
+
+    await page.getByRole('button', { name: 'ロック' }).click();
+    await page.getByLabel('パスフレーズ', { exact: true }).fill(PASSPHRASE);
+    await page.getByRole('button', { name: '解錠' }).click();
+    // The text is back, and so is the screen: the same field where it stood, not the form's top.
+    await expect.poll(() => field.inputValue(), { timeout: 30_000 }).toBe('好きな電車の動画を見せると落ち着く');
+    await expect.poll(async () => Math.abs((await topOf()) - before), { timeout: 15_000 }).toBeLessThanOrEqual(2);
+    await page.getByText('保存していない入力を復元しました').waitFor({ state: 'attached' });
   });
 });
