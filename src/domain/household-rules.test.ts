@@ -109,6 +109,8 @@ describe('personAgeLabel', () => {
   it('copes with an unknown or future birth date', () => {
     expect(personAgeLabel(createPerson({ birthDate: null }), TODAY)).toBe('年齢不明');
     expect(personAgeLabel(createPerson({ birthDate: '2027-01-01' }), TODAY)).toBe('年齢不明（生年月日を確認）');
+    // a day that does not exist, held from before the hub checked days: the list still shows
+    expect(personAgeLabel(createPerson({ birthDate: '2024-02-31' }), TODAY)).toBe('年齢不明（生年月日を確認）');
   });
 });
 

@@ -4,7 +4,7 @@
  * person side of the short-stay hub bonus (DOMAIN.md §4).
  */
 import type { Consent, Household, HouseholdReview, HouseholdStatus, IsoDate, Person } from './household';
-import { AGE_CATEGORY_LABELS, ADULT_AGE, addMonthsToDate, ageOn } from './japan-time';
+import { AGE_CATEGORY_LABELS, ADULT_AGE, addMonthsToDate, ageOn, isValidIsoDate } from './japan-time';
 
 /** A message for one form field; `path` is dotted, e.g. 'persons.0.recipientNumber' ('' for the whole form). */
 export interface FieldError {
@@ -106,6 +106,8 @@ export function householdDisplayName(h: Household): string {
 /** '16歳（児）' on `today`; '年齢不明' without a birth date. */
 export function personAgeLabel(p: Pick<Person, 'birthDate'>, today: IsoDate): string {
   if (p.birthDate === null) return '年齢不明';
+  // A day that does not exist (a record from before the hub checked days) reads as one to check.
+  if (!isValidIsoDate(p.birthDate)) return '年齢不明（生年月日を確認）';
   const age = ageOn(p.birthDate, today);
   if (age < 0) return '年齢不明（生年月日を確認）';
   return `${age}歳（${AGE_CATEGORY_LABELS[age >= ADULT_AGE ? 'adult' : 'child']}）`;

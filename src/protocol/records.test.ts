@@ -50,6 +50,28 @@ describe('record payloads [R2]', () => {
     expect(problem!.message).not.toContain('秘密');
   });
 
+  it('[R2] a day that does not exist, a score out of its range or a fraction of a bed is refused, naming the field', () => {
+    const on = (birthDate: string) => createHousehold({ persons: [createPerson({ birthDate })] });
+    const leap = on('2024-02-29');
+    expect(checkRecord('household', leap.id, leap)).toBeNull();
+    for (const day of ['2024-02-31', '2023-02-29', '9999-99-99', '2026-13-01']) {
+      const household = on(day);
+      expect(checkRecord('household', household.id, household), day).toMatchObject({ code: 'shape', field: 'persons.0.birthDate' });
+    }
+    const reviewed = createHousehold({ lastReviewedOn: '2026-04-31' });
+    expect(checkRecord('household', reviewed.id, reviewed)).toMatchObject({ field: 'lastReviewedOn' });
+    for (const score of [-1e308, 25, 3.5]) {
+      const household = createHousehold({ persons: [createPerson({ behaviorScore: score })] });
+      expect(checkRecord('household', household.id, household), String(score)).toMatchObject({ field: 'persons.0.behaviorScore' });
+    }
+    const child = createHousehold({ persons: [createPerson({ childBehaviorScore: 56 })] });
+    expect(checkRecord('household', child.id, child)).toMatchObject({ field: 'persons.0.childBehaviorScore' });
+    const facility = createFacility({ capacity: 2.5 });
+    expect(checkRecord('facility', facility.id, facility)).toMatchObject({ field: 'capacity' });
+    const beds = createFacility({ vacancy: { beds: -1, asOf: '2026-12-01T00:00:00.000Z', reportedBy: '' } });
+    expect(checkRecord('facility', beds.id, beds)).toMatchObject({ field: 'vacancy.beds' });
+  });
+
   it('[R2] a payload whose own id differs from the id it travels under is refused', () => {
     const household = createHousehold();
     expect(checkRecord('household', 'another-id', household)).toMatchObject({ code: 'shape', field: 'id' });

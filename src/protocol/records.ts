@@ -30,7 +30,8 @@ import type { Household, Person } from '../domain/household';
 import type { MonthCloseRecord } from '../domain/claim-close';
 import { hubPeriodErrors, periodErrorPath, upgradeOfficeRecord, type Office } from '../domain/office';
 import type { TrialStay } from '../domain/trial-stay';
-import { SEXES } from '../domain/household-schema';
+import { BEHAVIOR_SCORE_MAX, CHILD_BEHAVIOR_SCORE_MAX, SEXES } from '../domain/household-schema';
+import { isValidIsoDate } from '../domain/japan-time';
 import { FUNCTION_BONUS_KINDS, isRecordId, RECORD_ID_PATTERN } from './constants';
 
 export { RECORD_ID_PATTERN, isRecordId };
@@ -43,7 +44,11 @@ export type StoredKind = (typeof STORED_KINDS)[number];
 export const recordId = z.string().regex(RECORD_ID_PATTERN, 'record ids are 1-128 characters of A-Z a-z 0-9 _ -');
 
 const text = z.string();
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+// A day that exists (2024-02-29, never 2024-02-31): the app reckons ages and nights from it, and a
+// day it cannot read stopped the household list on every phone that pulled one.
+const isoDate = z.string().refine(isValidIsoDate, 'expected a real date YYYY-MM-DD');
+/** A whole number from 0 (a count of beds, a score) up to `max` when it has one. */
+const count = (max?: number) => (max === undefined ? z.number().int().nonnegative() : z.number().int().min(0).max(max));
 const instant = z.iso.datetime({ offset: true });
 /** Absent in records written before the field existed: read as null, as the form does. */
 const orNull = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined ? null : v), schema.nullable());
@@ -72,8 +77,8 @@ const personRecord = z.object({
   severeMultiple: z.boolean(),
   medicalCare: z.array(z.enum(MEDICAL_CARE_KINDS)),
   medicalCareDetails: text,
-  behaviorScore: orNull(z.number()),
-  childBehaviorScore: orNull(z.number()),
+  behaviorScore: orNull(count(BEHAVIOR_SCORE_MAX)),
+  childBehaviorScore: orNull(count(CHILD_BEHAVIOR_SCORE_MAX)),
   doctors: z.array(z.object({ name: text, hospital: text, phone: text, note: text })),
   medications: text,
   allergies: text,
@@ -146,11 +151,11 @@ export const facilityRecord = z.object({
   email: text,
   hubFunctions: z.array(z.enum(HUB_FUNCTIONS)),
   liaison: text,
-  capacity: z.number(),
+  capacity: count(),
   acceptance: z.record(z.enum(DISABILITY_TYPES), acceptance),
   medicalCare: z.array(z.enum(MEDICAL_CARE_KINDS)),
   emergencyRequestHow: text,
-  vacancy: orNull(z.object({ beds: z.number(), asOf: instant, reportedBy: text })),
+  vacancy: orNull(z.object({ beds: count(), asOf: instant, reportedBy: text })),
   createdAt: instant,
   updatedAt: instant,
 }) satisfies z.ZodType<Facility>;

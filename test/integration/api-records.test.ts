@@ -15,7 +15,7 @@ import { createSyncEngine } from '../../src/sync/engine';
 import { initialSyncStatus, type SyncStatus } from '../../src/sync/status';
 import { setUpTestVault } from '../../src/vault/testing';
 import { openBody } from '../factories/emergency-case';
-import { createHousehold } from '../factories/household';
+import { createHousehold, createPerson } from '../factories/household';
 import { DeviceClient, entryWire, householdWire, HUB, PASSWORD, startApi, type ApiHarness, type TestUser } from './api-harness';
 import { schemaTarget } from './schema-target';
 
@@ -95,24 +95,27 @@ describe('records the app cannot read (PostgreSQL)', () => {
   });
   afterEach(() => api.close());
 
-  it('[R1][R2] the hub refuses the poison id and a household whose persons is not a list, naming the rule, stores neither, and takes what follows', async () => {
+  it('[R1][R2] the hub refuses the poison id, a household whose persons is not a list and one born on a day that does not exist, naming the rule, stores none, and takes what follows', async () => {
     const phone = await new DeviceClient(api, 'phone-1').join(coord);
     const before = (await api.store.health()).headVersion;
+    const noSuchDay = createHousehold({ id: 'hh-no-such-day', persons: [createPerson({ birthDate: '2024-02-31' })] });
     const answer = await phone.push([
       householdWire(POISON),
       { ...householdWire('hh-bad'), payload: malformed('hh-bad') } as Omit<WireChange, 'seq'>,
+      { ...householdWire('hh-no-such-day'), payload: noSuchDay as unknown as Record<string, unknown> },
       householdWire('hh-good'),
     ]);
     expect(answer.status).toBe(200);
-    const [poison, bad, good] = answer.body.results;
+    const [poison, bad, day, good] = answer.body.results;
     expect(poison).toMatchObject({ status: 'refused', reason: 'invalid', retryable: false, detail: expect.stringContaining('entityId must match') });
     expect(bad).toMatchObject({ status: 'refused', reason: 'invalid', detail: expect.stringContaining('persons') });
+    expect(day).toMatchObject({ status: 'refused', reason: 'invalid', detail: expect.stringContaining('persons.0.birthDate') });
     expect(good).toMatchObject({ status: 'accepted' });
     expect((await api.store.health()).headVersion).toBe(before + 1);
     expect((await phone.pullAll()).map((r) => r.entityId)).toEqual(['hh-good']);
-    // Nothing the device sent is lost: the admin sees both refusals with their reasons.
+    // Nothing the device sent is lost: the admin sees every refusal with its reason.
     const lines = await admin(api, ['list-refusals', '--hub', HUB]);
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines.join('\n')).toContain(JSON.stringify(POISON));
     expect(lines.join('\n')).toContain('内容が不正です');
     expect(lines.join('\n')).toContain('persons');
@@ -123,6 +126,8 @@ describe('records the app cannot read (PostgreSQL)', () => {
     await early.push([householdWire('hh-before')]);
     await insertOld(api, coord.id, POISON, createHousehold({ id: POISON }));
     await insertOld(api, coord.id, 'hh-malformed', malformed('hh-malformed'));
+    // a day that does not exist: read by the list, it stopped the app on every phone that took it
+    await insertOld(api, coord.id, 'hh-no-such-day', createHousehold({ id: 'hh-no-such-day', persons: [createPerson({ birthDate: '2024-02-31' })] }));
     await early.push([householdWire('hh-after')]);
 
     const app = await appDevice(api, await api.user('coord2', 'coordinator'));
@@ -132,7 +137,7 @@ describe('records the app cannot read (PostgreSQL)', () => {
 
     expect((await app.session.list('household')).map((h) => h.id).sort()).toEqual(['hh-after', 'hh-before', 'hh-later']);
     expect((await app.session.sync.hubLink())?.cursor).toBe((await api.store.health()).headVersion);
-    expect(app.status.getState()).toMatchObject({ problem: null, setAside: { total: 2, byReason: { id: 1, json: 0, shape: 1 } } });
+    expect(app.status.getState()).toMatchObject({ problem: null, setAside: { total: 3, byReason: { id: 1, json: 0, shape: 2 } } });
   });
 
   it('[R5][R4] the admin lists both as unreadable and withdraws them: devices drop them, the audit keeps who, when and why; evidence is never withdrawn', async () => {
