@@ -8,7 +8,7 @@ import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from './disability';
 import type { Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
-import { normalizePhone } from './normalize';
+import { firstPhoneNumber, normalizePhone } from './normalize';
 import { ONE_BODY_LABELS, periodErrorPath, periodErrors } from './office';
 
 export {
@@ -50,17 +50,11 @@ export function phoneDigitsProblem(written: string): string | null {
   const digits = normalizePhone(written);
   if (digits.length < MIN_PHONE_DIGITS) return '電話番号の桁数が足りません';
   // The number is what the entry starts with, up to a note (内線…, （19時以降）, ／ another number).
-  const text = written.normalize('NFKC').replace(BRACKETED_NOTE, ' ');
-  const number = normalizePhone(FIRST_NUMBER.exec(text)?.[0] ?? written);
+  const number = normalizePhone(firstPhoneNumber(written) || written);
   if (number.startsWith('0') && number.length > 11) return '電話番号の桁数が多すぎます（番号が2つ続いていませんか）';
   if (/^0[5789]0[1-9]/.test(number) && number.length !== 11) return '携帯電話・IP電話の番号は11桁です（桁を確かめてください）';
   return null;
 }
-
-/** The entry's first number: a label may come first (夜間), digits with hyphens, brackets and spaces follow. */
-const FIRST_NUMBER = /[+]?\d[\d\-‐−ー―()\s]*/;
-/** A note in brackets, 「(19時以降)」: anything bracketed that is not only a number's digits. */
-const BRACKETED_NOTE = /\([^)]*[^\d\s\-‐−ー―)][^)]*\)/g;
 
 /** Optional phone: blank is fine, otherwise it must be a number that can be dialled. */
 const phone = z

@@ -105,4 +105,14 @@ describe('formatPhoneForTel', () => {
     expect(formatPhoneForTel('')).toBeNull();
     expect(formatPhoneForTel('未定')).toBeNull();
   });
+
+  it('dials the first number only: a note\'s digits or a second number never join it', () => {
+    // The form accepts these on purpose; the call button once dialled 0901234567819.
+    expect(formatPhoneForTel('090-1234-5678（19時以降）')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('047-000-0000 内線12')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('047-000-0000／090-1111-2222')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('夜間 080-1111-2222')).toBe('tel:08011112222');
+    expect(formatPhoneForTel('03 (1234) 5678')).toBe('tel:0312345678');
+    expect(formatPhoneForTel('＋81 (0)90-1234-5678')).toBe('tel:09012345678');
+  });
 });

@@ -74,13 +74,29 @@ export function normalizePhone(s: string): string {
   return digits;
 }
 
+/** The entry's first number: a label may come first (夜間), digits with hyphens, brackets and spaces follow. */
+const FIRST_NUMBER = /[+]?\d[\d\-‐−ー―()\s]*/;
+/** A note in brackets, 「(19時以降)」: anything bracketed that is not only a number's digits. */
+const BRACKETED_NOTE = /\([^)]*[^\d\s\-‐−ー―)][^)]*\)/g;
+
 /**
- * The href for a phone link ('tel:09012345678'), or null when there is nothing to dial.
+ * The number a written phone starts with, as written ('047-000-0000' of '047-000-0000 内線12',
+ * '090-1234-5678（19時以降）' or '047-000-0000／090-1111-2222'); '' when it holds no digit.
+ */
+export function firstPhoneNumber(written: string): string {
+  const text = written.normalize('NFKC').replace(BRACKETED_NOTE, ' ');
+  return (FIRST_NUMBER.exec(text)?.[0] ?? '').trim();
+}
+
+/**
+ * The href for a phone link ('tel:09012345678'), or null when there is nothing to dial. Only the
+ * first number is dialled: the digits of a note (内線12, 19時以降) or of a second number never join it.
  * A non-Japanese international number keeps its '+' so the dialler still reaches it.
  */
 export function formatPhoneForTel(s: string): string | null {
-  const normalized = normalizePhone(s);
+  const first = firstPhoneNumber(s);
+  const normalized = normalizePhone(first);
   if (normalized === '') return null;
-  const foreign = s.normalize('NFKC').trimStart().startsWith('+') && !normalized.startsWith('0');
+  const foreign = first.startsWith('+') && !normalized.startsWith('0');
   return `tel:${foreign ? '+' : ''}${normalized}`;
 }

@@ -4,13 +4,14 @@ import { useFacilityWrites } from './use-facility-writes';
 import { HUB_FUNCTION_LABELS } from '../../domain/facility';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTime } from '../../domain/japan-time';
+import { formatPhoneForTel } from '../../domain/normalize';
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { T } from './text';
 import { navigate, paths } from './use-route';
 import { vacancyText } from './vacancy-report';
 
-const telHref = (phone: string) => `tel:${phone.normalize('NFKC').replace(/[^\d+]/g, '')}`;
+const telHref = (phone: string) => formatPhoneForTel(phone) ?? undefined;
 
 export function FacilityDetail({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
