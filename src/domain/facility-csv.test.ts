@@ -2,7 +2,7 @@ import Encoding from 'encoding-japanese';
 import { describe, expect, it } from 'vitest';
 import { DISABILITY_LABELS, DISABILITY_TYPES } from './disability';
 import { emptyAcceptance, emptyFacility, type Facility } from './facility';
-import { FACILITY_CSV_HEADERS, FacilityCsvError, decodeCsvBytes, exportFacilityCsv, parseFacilityCsv } from './facility-csv';
+import { FACILITY_CSV_HEADERS, FACILITY_CSV_MAX_BYTES, FACILITY_CSV_MAX_ROWS, FacilityCsvError, decodeCsvBytes, exportFacilityCsv, parseFacilityCsv } from './facility-csv';
 
 const NOW = '2026-11-23T00:00:00.000Z';
 const LATER = '2026-12-01T00:00:00.000Z';
@@ -81,6 +81,36 @@ describe('parseFacilityCsv', () => {
     const preview = parseFacilityCsv(file, [], NOW, idSequence());
     expect(preview.rows[0]!.facility!.emergencyRequestHow).toBe('電話で\r\n夜間は携帯へ');
     expect(preview.rows[1]).toMatchObject({ line: 4, errors: [{ column: '事業所番号', message: '事業所番号は10桁の数字です' }] });
+  });
+
+  it('refuses a row with a stray quote, which ran the next row into its cell and lost that facility', () => {
+    const header = ['事業所番号', '事業所名', '緊急時の受入れ依頼方法'];
+    const file = utf8(csv(header, ['1210100001', '"ひかり"ホーム', ''], ['1210100002', 'みどり園', '"夜間は携帯へ"'], ['1210100003', 'そら', '']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(false);
+    expect(preview.rows[0]).toMatchObject({ line: 2, facility: null, errors: [{ column: '行全体', message: expect.stringContaining('引用符 (") の使い方が正しくありません') }] });
+  });
+
+  it('refuses a row cut short of the columns the header names: blank 受入れ cells would wipe what the facility accepts', () => {
+    const header = [...BASIC, DISABILITY_LABELS['physical-limb'], '備考'];
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '福祉型', '者・児', '者・児', '夜間は要相談'], ['1210100002', 'ひかり園', '福祉型']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(false);
+    expect(preview.rows[0]!.errors).toEqual([]);
+    expect(preview.rows[1]).toMatchObject({
+      line: 3,
+      facility: null,
+      errors: [{ column: '行全体', message: '見出しより列が少なくなっています（3列、見出しは6列）。値の中の改行や、行の途中で切れていないかを確認してください。' }],
+    });
+    // a header's empty trailing cells ask nothing of the rows
+    const trailing = utf8(['事業所番号,事業所名,,', '1210100001,あおぞら'].join('\r\n'));
+    expect(parseFacilityCsv(trailing, [], NOW, idSequence()).ok).toBe(true);
+  });
+
+  it('refuses a file larger than a city lists before reading it, saying how much it takes', () => {
+    const rows = Array.from({ length: FACILITY_CSV_MAX_ROWS + 1 }, (_, i) => [String(1210100000 + i), `事業所${i}`]);
+    expect(() => parseFacilityCsv(utf8(csv(['事業所番号', '事業所名'], ...rows)), [], NOW, idSequence())).toThrow(/行が多すぎます（5,001 行）。一度に取り込めるのは 5,000 件までです/);
+    expect(() => parseFacilityCsv(new Uint8Array(FACILITY_CSV_MAX_BYTES + 1), [], NOW, idSequence())).toThrow(/ファイルが大きすぎます（10.0 MB）/);
   });
 
   it('rejects a file without a required column', () => {

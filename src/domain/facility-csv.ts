@@ -24,6 +24,10 @@ import { formatJapanDateTimeCsv } from './japan-time';
 
 export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError } from './facility-csv-columns';
 
+/** More than a city lists (the demo hub has 1,000): a bigger file is refused before it is read. */
+export const FACILITY_CSV_MAX_BYTES = 10_000_000;
+export const FACILITY_CSV_MAX_ROWS = 5_000;
+
 /** A problem with the file as a whole; the message is Japanese and tells the user what to do. */
 export class FacilityCsvError extends Error {
   override readonly name = 'FacilityCsvError';
@@ -100,8 +104,15 @@ function readRows(text: string): RawRow[] {
     skipEmptyLines: false,
     step: (result) => {
       const end = result.meta.cursor;
-      const quoteError = result.errors.find((e) => e.code === 'MissingQuotes');
-      rows.push({ line, cells: result.data, parseError: quoteError ? '引用符 (") が閉じていません' : null });
+      // A quote left open swallows the lines after it; a stray one ("ひかり"ホーム) runs the next row
+      // into this one's cell. Either way the row is not what the file meant: it is refused.
+      const codes = new Set(result.errors.map((e) => e.code));
+      const parseError = codes.has('MissingQuotes')
+        ? '引用符 (") が閉じていません'
+        : codes.has('InvalidQuotes')
+          ? '引用符 (") の使い方が正しくありません。値の中の「"」は「""」と2つ重ねてください（次の行と1つにつながっています）'
+          : null;
+      rows.push({ line, cells: result.data, parseError });
       line += countLineBreaks(text.slice(start, end));
       start = end;
     },
@@ -124,10 +135,16 @@ export function parseFacilityCsv(
   now: IsoInstant,
   newId: () => string,
 ): FacilityImportPreview {
+  if (bytes.length > FACILITY_CSV_MAX_BYTES) {
+    throw new FacilityCsvError(`ファイルが大きすぎます（${(bytes.length / 1_000_000).toFixed(1)} MB）。一度に取り込めるのは ${FACILITY_CSV_MAX_BYTES / 1_000_000} MB、${FACILITY_CSV_MAX_ROWS.toLocaleString('ja-JP')} 件までです。分けて取り込んでください。`);
+  }
   const { text, encoding } = decodeCsvBytes(bytes);
   const records = readRows(text).filter((r) => r.parseError !== null || r.cells.some((c) => c.trim() !== ''));
   const header = records.shift();
   if (!header) throw new FacilityCsvError('ファイルが空です。1行目に見出し（事業所番号、事業所名 など）が必要です。');
+  if (records.length > FACILITY_CSV_MAX_ROWS) {
+    throw new FacilityCsvError(`行が多すぎます（${records.length.toLocaleString('ja-JP')} 行）。一度に取り込めるのは ${FACILITY_CSV_MAX_ROWS.toLocaleString('ja-JP')} 件までです。分けて取り込んでください。`);
+  }
 
   const known = new Map(FACILITY_CSV_HEADERS.map((h) => [headerKey(h), h]));
   const indexOf = new Map<string, number>();
@@ -144,6 +161,10 @@ export function parseFacilityCsv(
   });
   const missing = FACILITY_CSV_REQUIRED_HEADERS.filter((h) => !indexOf.has(h));
   if (missing.length > 0) throw new FacilityCsvError(`必須の列がありません: ${missing.join('、')}`);
+  // A row must reach every column the header names: a blank 受入れ cell means 不可, so a row cut
+  // short (a line break in a value) would otherwise wipe what the facility accepts.
+  const cellsNeeded = Math.max(...indexOf.values()) + 1;
+  const headerWidth = header.cells.reduce((width, cell, i) => (cell.trim() === '' ? width : i + 1), 0);
 
   const byOfficeNumber = new Map<string, Facility>();
   for (const f of existing) if (!byOfficeNumber.has(f.officeNumber)) byOfficeNumber.set(f.officeNumber, f);
@@ -154,6 +175,8 @@ export function parseFacilityCsv(
     if (record.parseError) errors.push({ column: WHOLE_ROW, message: record.parseError });
     if (record.cells.length > header.cells.length) {
       errors.push({ column: WHOLE_ROW, message: '見出しより列が多くなっています。値の中の「,」を確認してください。' });
+    } else if (record.parseError === null && record.cells.length < cellsNeeded) {
+      errors.push({ column: WHOLE_ROW, message: `見出しより列が少なくなっています（${record.cells.length}列、見出しは${headerWidth}列）。値の中の改行や、行の途中で切れていないかを確認してください。` });
     }
     const cell = (column: string): string | undefined => {
       const i = indexOf.get(column);
