@@ -40,6 +40,12 @@ describe('validateHousehold', () => {
     expect(result.ok && result.value.persons[0]!.name).toBe('佐藤 陽太');
   });
 
+  it('saves a name and its ふりがな without the invisible characters a paste carries', () => {
+    const result = withPerson({ name: '山田\u200B花子', furigana: 'やまだ\u200Bはなこ' });
+    expect(result.ok && result.value.persons[0]).toMatchObject({ name: '山田花子', furigana: 'やまだはなこ' });
+    expect(messageAt(withPerson({ name: '\u200B' }), 'persons.0.name')).toBe('氏名を入力してください');
+  });
+
   it('checks the 受給者証番号 after reading full-width digits and hyphens', () => {
     expect(messageAt(withPerson({ recipientNumber: '12345' }), 'persons.0.recipientNumber')).toBe(
       '受給者証番号は10桁の数字で入力してください',

@@ -8,7 +8,7 @@ import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from './disability';
 import type { Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
-import { firstPhoneNumber, normalizePhone } from './normalize';
+import { firstPhoneNumber, normalizePhone, withoutInvisible } from './normalize';
 import { ONE_BODY_LABELS, periodErrorPath, periodErrors } from './office';
 
 export {
@@ -39,6 +39,14 @@ const freeText = z.string({ error: '文字で入力してください' });
 
 function requiredText(message: string) {
   return z.string({ error: message }).trim().min(1, { error: message, abort: true });
+}
+
+/**
+ * A name as saved: without the invisible characters a paste may carry (U+200B…), which showed
+ * nothing on screen and hid the household from a search for the name as typed.
+ */
+function visible<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (typeof v === 'string' ? withoutInvisible(v) : v), schema);
 }
 
 /**
@@ -176,9 +184,9 @@ const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s]+$/u;
 export const personSchema = z
   .object({
     id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
-    name: requiredText('氏名を入力してください'),
+    name: visible(requiredText('氏名を入力してください')),
     // The night search finds a family by its kana: a name in kanji here would hide them from 「いとう」.
-    furigana: freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います。わからなければ空欄にできます）' }),
+    furigana: visible(freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います。わからなければ空欄にできます）' })),
     birthDate: optionalIsoDate('生年月日は 2010-04-01 の形式で入力してください', '生年月日'),
     sex: z.enum(SEXES, { error: '性別を選択してください' }),
     recipientNumber: z.preprocess(
@@ -224,7 +232,7 @@ export const personSchema = z
 // --- household ------------------------------------------------------------------------------
 
 const emergencyContactSchema = z.object({
-  name: requiredText('緊急連絡先の氏名を入力してください'),
+  name: visible(requiredText('緊急連絡先の氏名を入力してください')),
   relation: freeText.trim(),
   // A form keeps a spare blank phone row; blanks are dropped before counting.
   phones: z.preprocess(

@@ -94,6 +94,15 @@ describe('normalizeDigits', () => {
   });
 });
 
+describe('invisible characters pasted with a name', () => {
+  it('are not part of the search key: 「山田\u200B花子」 is found as 山田花子 and やまだはなこ', () => {
+    expect(normalizeName('山田\u200B花子')).toBe('山田花子');
+    expect(normalizeName('山田\u00AD花子\u200D')).toBe(normalizeName('山田 花子'));
+    expect(normalizeKana('やまだ\u200Bはなこ')).toBe('やまだはなこ');
+    expect(normalizeKana('ヤマダ\u200Eハナコ')).toBe('やまだはなこ');
+  });
+});
+
 describe('formatPhoneForTel', () => {
   it('builds a tel: href', () => {
     expect(formatPhoneForTel('090-1234-5678')).toBe('tel:09012345678');

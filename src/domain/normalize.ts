@@ -4,7 +4,16 @@
  * any punctuation or with +81, and 受給者証番号 in full-width digits.
  */
 
-const WHITESPACE = /\s+/g; // \s covers U+3000 (full-width space) and U+FEFF
+// \s covers U+3000 (full-width space) and U+FEFF; \p{Cf} the invisible format characters pasted
+// with a name (U+200B zero-width space, U+200D, U+00AD soft hyphen, direction marks), which hid a
+// household from a search for the name as anyone would type it.
+const WHITESPACE = /[\s\p{Cf}]+/gu;
+const INVISIBLE = /\p{Cf}/gu;
+
+/** Text without the invisible format characters a paste may carry ('山田\u200B花子' → '山田花子'). */
+export function withoutInvisible(s: string): string {
+  return s.replace(INVISIBLE, '');
+}
 const MIDDLE_DOTS = /[・･·•]/g;
 const KATAKANA = /[\u30a1-\u30f6\u30fd\u30fe]/g; // ァ…ヶ (incl. ヴ ヵ ヶ) and ヽ ヾ
 const KANA_SHIFT = 0x60; // distance from a katakana to its hiragana
