@@ -1,4 +1,4 @@
-import { afterEach, describe, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
 import { expectNoViolations, PASSPHRASE, setUpFirstUser } from './app-flows';
 
@@ -43,6 +43,17 @@ describe('accessibility (axe-core, serious and critical)', () => {
       await page.goto(`${baseUrl}/#/settings`);
       await page.getByRole('heading', { name: '設定' }).first().waitFor();
       expectNoViolations(`settings (${scheme})`, await seriousA11yViolations(page));
+      if (scheme === 'dark') {
+        // The status line's link: the section it opens shows its title below the sticky bars.
+        await page.goto(`${baseUrl}/#/`);
+        await page.getByLabel('検索').waitFor();
+        await page.goto(`${baseUrl}/#/settings/sync`);
+        const title = page.getByRole('heading', { name: '拠点サーバーと同期' });
+        const covered = () =>
+          title.evaluate((h) => h.getBoundingClientRect().top - document.querySelector('.page__header')!.getBoundingClientRect().bottom);
+        await expect.poll(covered).toBeGreaterThanOrEqual(0);
+        expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+      }
 
       await page.getByRole('button', { name: 'ロック' }).click();
       await page.getByRole('button', { name: '解錠' }).waitFor();
@@ -70,10 +81,25 @@ describe('accessibility (axe-core, serious and critical)', () => {
       await page.goto(`${baseUrl}/#/claims`);
       await page.getByText(/改ざんはありません|この月の緊急対応はありません|対応がありません/).first().waitFor();
       expectNoViolations(`claims (${scheme})`, await seriousA11yViolations(page));
+      // paper on the screen: the evidence report keeps its own light colours in the dark theme
+      await page.getByRole('link', { name: '証跡レポートを印刷' }).click();
+      await page.getByRole('heading', { name: '相談強化加算 証跡レポート' }).waitFor();
+      await page.getByRole('button', { name: '印刷', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 });
+      expectNoViolations(`evidence report (${scheme})`, await seriousA11yViolations(page));
+
+      // the household's print sheet, with its notices (shared scope, or no 同意書)
+      await page.goto(`${baseUrl}/#/`);
+      await page.getByRole('list').first().getByRole('link').first().click();
+      await page.getByRole('button', { name: '編集' }).waitFor();
+      await page.goto(page.url().replace(/#\/households\/([^/]+).*$/, '#/households/$1/print'));
+      await page.getByRole('button', { name: /印刷する|理由を記録して印刷/ }).waitFor();
+      expectNoViolations(`household print sheet (${scheme})`, await seriousA11yViolations(page));
 
       await page.goto(`${baseUrl}/#/facilities`);
       await page.getByRole('heading', { level: 1, name: '短期入所事業所' }).waitFor();
       expectNoViolations(`facility list (${scheme})`, await seriousA11yViolations(page));
+      // a long badge (…の報告・古い情報) once pushed the list 32 px past the screen's edge
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth), `facility list (${scheme}) scrolls sideways`).toBeLessThanOrEqual(360);
       await page.getByRole('link', { name: / の空床を報告$/ }).first().click();
       await page.getByRole('heading', { level: 1, name: '空床を報告' }).waitFor();
       expectNoViolations(`空床を報告 (${scheme})`, await seriousA11yViolations(page));

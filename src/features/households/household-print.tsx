@@ -94,7 +94,7 @@ export function HouseholdPrint({ id }: { id: string }) {
   if (!household) return loading ? <p role="status">{T.loading}</p> : <Notice kind="warn">{T.notFound}</Notice>;
   const h = household;
   return (
-    <div className="hh-print">
+    <div className="hh-print paper">
       <div className="hh-print-controls hh-actions no-print">
         <BackLink href={paths.detail(id)} label={T.backToDetail} />
         {h.consent ? (

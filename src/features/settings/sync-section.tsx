@@ -36,7 +36,7 @@ export function SyncSection() {
   }, []);
 
   return (
-    <div ref={ref}>
+    <div ref={ref} className="scroll-target">
       <Section title={ST.title} id="settings-sync">
         <ClockWarning />
         {joined && !signedOut ? <JoinedView /> : <JoinForm />}
