@@ -10,6 +10,7 @@ import { Busy } from '../ui/status';
 import { guidePageFor, HelpLink } from './help-link';
 import { useIdleLock } from './idle-lock';
 import { appPaths, parseArea, placeOf, useHash, type AppArea } from '../state/router';
+import { ScreenBoundary } from './error-boundary';
 import { restorePlace, restoreScroll, trackPlace } from './place';
 import { StorageErrorBanner } from './storage-error';
 import { useApp } from '../state/store';
@@ -90,9 +91,11 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
           <StorageErrorBanner onReconnect={onReconnect} />
           {area === 'households' ? <HomeScreenBanner /> : null}
         </div>
-        <Suspense fallback={<div className="splash"><Busy>{T.loadingScreen}</Busy></div>}>
-          <Screen />
-        </Suspense>
+        <ScreenBoundary route={hash}>
+          <Suspense fallback={<div className="splash"><Busy>{T.loadingScreen}</Busy></div>}>
+            <Screen />
+          </Suspense>
+        </ScreenBoundary>
       </main>
       <nav className="bottom-nav" aria-label={T.navLabel}>
         <ul className="bottom-nav__list">

@@ -11,9 +11,14 @@ import { ErrorBoundary } from './error-boundary';
 import { useApp } from '../state/store';
 import { T } from './text';
 
-// The households feature is tested on its own; here it only has to show that the shell mounted it.
+// The households feature is tested on its own; here it only has to show that the shell mounted it
+// (or, when a test says so, fail to render as a record it cannot read once made it).
+const listFails = vi.hoisted(() => ({ now: false }));
 vi.mock('../features/households/households-screen', () => ({
-  HouseholdsScreen: () => <p>世帯一覧（テスト用）</p>,
+  HouseholdsScreen: () => {
+    if (listFails.now) throw new RangeError('Not a valid ISO calendar date: "2024-02-31"');
+    return <p>世帯一覧（テスト用）</p>;
+  },
 }));
 
 const PASSPHRASE = 'yoru-no-denwa-2026';
@@ -39,6 +44,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  listFails.now = false;
   vi.useRealTimers();
   useApp.getState().vault?.close();
 });
@@ -120,6 +126,31 @@ describe('lock screen', () => {
     await user.click(screen.getByRole('button', { name: '解錠' }));
     await screen.findByText(MAIN_SCREEN, {}, DERIVE);
     expect(useApp.getState().lockedBy).toBeNull();
+  });
+
+  it('keeps the app bar, the nav and sync when one screen fails to render, and shows the next screen afresh', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const user = userEvent.setup();
+    const name = freshName();
+    await setUpVault(name);
+    listFails.now = true;
+    render(<App openVault={() => createVault(name)} />);
+    await user.type(await screen.findByLabelText('パスフレーズ'), PASSPHRASE);
+    await user.click(screen.getByRole('button', { name: '解錠' }));
+
+    await screen.findByRole('heading', { level: 1, name: T.screenCrashTitle }, DERIVE);
+    expect(screen.getByRole('alert')).toHaveTextContent('同期も続いています');
+    expect(screen.getByRole('button', { name: T.lock })).toBeVisible();
+    expect(screen.getByRole('navigation', { name: T.navLabel })).toBeVisible();
+    expect(useApp.getState().session).not.toBeNull();
+    // once what made it fail is gone (the hub withdrew the record), the screen shows again
+    listFails.now = false;
+    act(() => {
+      window.location.hash = '#/households?q=';
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    await screen.findByText(MAIN_SCREEN);
+    expect(screen.queryByRole('heading', { name: T.screenCrashTitle })).toBeNull();
   });
 
   it('starts a fresh page from the list, whatever record the URL pointed at', async () => {

@@ -1,7 +1,43 @@
 /** Never a blank screen: a render error shows a Japanese message and a reload button. */
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { Button } from '../ui/button';
+import { Page } from '../ui/layout';
 import { T } from './text';
+
+/**
+ * One screen's render error, inside the unlocked app: the app bar, the bottom nav and sync stay
+ * (a record the screen cannot show may be withdrawn by the hub, and only a sync brings that), and
+ * another route (the nav, the back button) is tried afresh.
+ */
+export class ScreenBoundary extends Component<{ children: ReactNode; route: string }, { error: unknown; route: string }> {
+  override state: { error: unknown; route: string } = { error: null, route: this.props.route };
+
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+
+  static getDerivedStateFromProps(props: { route: string }, state: { error: unknown; route: string }) {
+    return props.route === state.route ? null : { error: null, route: props.route };
+  }
+
+  override componentDidCatch(error: unknown, info: ErrorInfo) {
+    console.error('Render error in a screen', error, info.componentStack);
+  }
+
+  override render() {
+    if (this.state.error === null) return this.props.children;
+    return (
+      <Page title={T.screenCrashTitle}>
+        <div className="notice notice--error" role="alert">
+          <div className="notice__text">{T.screenCrashBody}</div>
+        </div>
+        <Button variant="secondary" className="btn--block" onClick={() => window.location.reload()}>
+          {T.reload}
+        </Button>
+      </Page>
+    );
+  }
+}
 
 export class ErrorBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
   override state: { error: unknown } = { error: null };
