@@ -43,6 +43,18 @@ function densestDemoHousehold(): Household {
   return households.filter((h) => h.consent !== null && !h.withdrawal).sort((a, b) => weight(b) - weight(a))[0]!;
 }
 
+/** A new phone at 360 × 740 with the demo hub, on 佐藤 陽太's household. */
+async function openYotasHousehold(): Promise<Page> {
+  browser = await openBrowser({ viewport: VIEWPORT });
+  const { page } = browser;
+  await setUpFirstUser(page, baseUrl);
+  await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+  await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+  expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');
+  await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
+  return page;
+}
+
 async function expectOnScreen(page: Page, target: Locator, what: string): Promise<void> {
   const box = await target.boundingBox();
   expect(box, `${what} is not shown`).not.toBeNull();
@@ -90,14 +102,7 @@ describe('the household first screen and the routes, at 360 × 740', () => {
   });
 
   it('returns to the same case with its draft after a reload, and the back button follows the screens', async () => {
-    browser = await openBrowser({ viewport: VIEWPORT });
-    const { page } = browser;
-    await setUpFirstUser(page, baseUrl);
-    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
-
-    expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');
-    await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
+    const page = await openYotasHousehold();
     const household = page.url();
     await page.getByRole('link', { name: '佐藤 陽太さんの緊急対応を開始' }).click();
     await page.getByText('介護者の入院', { exact: true }).click();
@@ -129,13 +134,7 @@ describe('the household first screen and the routes, at 360 × 740', () => {
   });
 
   it('returns to the same place in a long 聞き取り票 after the phone locks, with the typed text', async () => {
-    browser = await openBrowser({ viewport: VIEWPORT });
-    const { page } = browser;
-    await setUpFirstUser(page, baseUrl);
-    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
-    expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');
-    await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
+    const page = await openYotasHousehold();
     await page.getByRole('button', { name: '編集' }).click();
 
     // Halfway down an hour's interview: the daily-living section opened, a field being filled.
