@@ -8,7 +8,7 @@ import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from './disability';
 import type { Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
-import { firstPhoneNumber, normalizePhone, withoutInvisible } from './normalize';
+import { firstPhoneRun, normalizePhone, withoutInvisible } from './normalize';
 import { ONE_BODY_LABELS, periodErrorPath, periodErrors } from './office';
 
 export {
@@ -58,7 +58,7 @@ export function phoneDigitsProblem(written: string): string | null {
   const digits = normalizePhone(written);
   if (digits.length < MIN_PHONE_DIGITS) return '電話番号の桁数が足りません';
   // The number is what the entry starts with, up to a note (内線…, （19時以降）, ／ another number).
-  const number = normalizePhone(firstPhoneNumber(written) || written);
+  const number = normalizePhone(firstPhoneRun(written) || written);
   if (number.startsWith('0') && number.length > 11) return '電話番号の桁数が多すぎます（番号が2つ続いていませんか）';
   if (/^0[5789]0[1-9]/.test(number) && number.length !== 11) return '携帯電話・IP電話の番号は11桁です（桁を確かめてください）';
   return null;

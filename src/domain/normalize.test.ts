@@ -124,4 +124,20 @@ describe('formatPhoneForTel', () => {
     expect(formatPhoneForTel('03 (1234) 5678')).toBe('tel:0312345678');
     expect(formatPhoneForTel('＋81 (0)90-1234-5678')).toBe('tel:09012345678');
   });
+
+  it('passes over a label\'s digits, and reads a number written with dots, dashes or 「・」 whole', () => {
+    expect(formatPhoneForTel('24時間対応 090-1234-5678')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('2号棟 047-000-0000')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('平日9-17時 047-000-0000')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('090.1234.5678')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('047—000—0000')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('０４７．０００．００００')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('047・000・0000')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('047-000-0000 090-1111-2222')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('03 1234 5678')).toBe('tel:0312345678');
+    expect(formatPhoneForTel('+81 90 1234 5678')).toBe('tel:09012345678');
+    // short numbers are dialled as they are
+    expect(formatPhoneForTel('#7119')).toBe('tel:7119');
+    expect(formatPhoneForTel('110')).toBe('tel:110');
+  });
 });

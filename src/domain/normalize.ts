@@ -83,18 +83,47 @@ export function normalizePhone(s: string): string {
   return digits;
 }
 
-/** The entry's first number: a label may come first (夜間), digits with hyphens, brackets and spaces follow. */
-const FIRST_NUMBER = /[+]?\d[\d\-‐−ー―()\s]*/;
+/** Between a number's digits: hyphens and every dash, dots, 「・」, brackets and spaces. */
+const NUMBER_RUN = /[+]?\d[\d\-‐‑‒–—―−﹣ー.・()\s]*/g;
 /** A note in brackets, 「(19時以降)」: anything bracketed that is not only a number's digits. */
-const BRACKETED_NOTE = /\([^)]*[^\d\s\-‐−ー―)][^)]*\)/g;
+const BRACKETED_NOTE = /\([^)]*[^\d\s\-‐‑‒–—―−﹣ー.・)][^)]*\)/g;
+/** Fewer digits than a Japanese landline (10) cannot be dialled. */
+const DIALLABLE_DIGITS = 10;
 
 /**
- * The number a written phone starts with, as written ('047-000-0000' of '047-000-0000 内線12',
- * '090-1234-5678（19時以降）' or '047-000-0000／090-1111-2222'); '' when it holds no digit.
+ * The number a written phone holds first, as written ('047-000-0000' of '047-000-0000 内線12',
+ * '090-1234-5678（19時以降）', '047-000-0000／090-1111-2222' or '2号棟 047-000-0000'): the first run
+ * of digits that can be a number (10 digits or more, or from a 0 or +), so that a label's digits
+ * (24時間対応, 2号棟, 平日9-17時) are passed over. Short numbers (#7119, 110) read whole; '' when
+ * the entry holds no digit.
  */
+const digitCount = (s: string): number => s.replace(/\D/g, '').length;
+
+/** '047-000-0000 090-1111-2222' → the first; '03 1234 5678' stays whole (its parts end at 10 digits). */
+function firstOfSpaced(number: string): string {
+  let taken = '';
+  for (const part of number.split(/\s+/)) {
+    taken = taken ? `${taken} ${part}` : part;
+    if (digitCount(taken) >= DIALLABLE_DIGITS) return taken;
+  }
+  return number;
+}
+
 export function firstPhoneNumber(written: string): string {
+  return firstOfSpaced(firstPhoneRun(written));
+}
+
+/**
+ * The same run before numbers a space apart are told apart: the form refuses '090-1111-2222
+ * 03-3333-4444' in one field as two numbers run together (household-schema phoneDigitsProblem).
+ */
+export function firstPhoneRun(written: string): string {
   const text = written.normalize('NFKC').replace(BRACKETED_NOTE, ' ');
-  return (FIRST_NUMBER.exec(text)?.[0] ?? '').trim();
+  for (const [run] of text.matchAll(NUMBER_RUN)) {
+    const number = run.trim();
+    if (/^[0+]/.test(number) || digitCount(number) >= DIALLABLE_DIGITS) return number;
+  }
+  return text.replace(/\D/g, '') === '' ? '' : text.trim();
 }
 
 /**
