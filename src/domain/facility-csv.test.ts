@@ -91,20 +91,23 @@ describe('parseFacilityCsv', () => {
     expect(preview.rows[0]).toMatchObject({ line: 2, facility: null, errors: [{ column: '行全体', message: expect.stringContaining('引用符 (") の使い方が正しくありません') }] });
   });
 
-  it('refuses a row cut short of the columns the header names: blank 受入れ cells would wipe what the facility accepts', () => {
-    const header = [...BASIC, DISABILITY_LABELS['physical-limb'], '備考'];
-    const file = utf8(csv(header, ['1210100001', 'あおぞら', '福祉型', '者・児', '者・児', '夜間は要相談'], ['1210100002', 'ひかり園', '福祉型']));
-    const preview = parseFacilityCsv(file, [], NOW, idSequence());
-    expect(preview.ok).toBe(false);
-    expect(preview.rows[0]!.errors).toEqual([]);
-    expect(preview.rows[1]).toMatchObject({
-      line: 3,
-      facility: null,
-      errors: [{ column: '行全体', message: '見出しより列が少なくなっています（3列、見出しは6列）。値の中の改行や、行の途中で切れていないかを確認してください。' }],
+  it('keeps what a row cut short leaves out (Excel drops trailing blank cells): the stored 受入れ and notes stay', () => {
+    const header = [...BASIC, DISABILITY_LABELS['physical-limb'], '緊急時の受入れ依頼方法'];
+    const stored = createFacility({
+      officeNumber: '1210100002',
+      acceptance: { ...emptyAcceptance(), intellectual: { adult: true, child: true, note: '' }, 'physical-limb': { adult: true, child: false, note: '' } },
+      emergencyRequestHow: '夜間は携帯へ',
     });
-    // a header's empty trailing cells ask nothing of the rows
-    const trailing = utf8(['事業所番号,事業所名,,', '1210100001,あおぞら'].join('\r\n'));
-    expect(parseFacilityCsv(trailing, [], NOW, idSequence()).ok).toBe(true);
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '福祉型'], ['1210100002', 'ひかり園', '福祉型']));
+    const preview = parseFacilityCsv(file, [stored], NOW, idSequence());
+    expect(preview.ok).toBe(true);
+    const [created, updated] = preview.rows;
+    expect(created!.facility!.acceptance.intellectual).toEqual({ adult: false, child: false, note: '' });
+    expect(updated!.facility).toMatchObject({ acceptance: stored.acceptance, emergencyRequestHow: '夜間は携帯へ' });
+    // a cell that is there and blank still means 不可
+    const blank = parseFacilityCsv(utf8(csv(header, ['1210100002', 'ひかり園', '福祉型', '', '', ''])), [stored], NOW, idSequence()).rows[0]!;
+    expect(blank.facility!.acceptance['physical-limb']).toEqual({ adult: false, child: false, note: '' });
+    expect(blank.facility!.emergencyRequestHow).toBe('');
   });
 
   it('refuses a file larger than a city lists before reading it, saying how much it takes', () => {

@@ -28,6 +28,12 @@ export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCe
 export const FACILITY_CSV_MAX_BYTES = 10_000_000;
 export const FACILITY_CSV_MAX_ROWS = 5_000;
 
+/** Why a file of `size` bytes is not read at all, or null; checked before the file is read. */
+export function facilityCsvTooLarge(size: number): string | null {
+  if (size <= FACILITY_CSV_MAX_BYTES) return null;
+  return `ファイルが大きすぎます（${(size / 1_000_000).toFixed(1)} MB）。一度に取り込めるのは ${FACILITY_CSV_MAX_BYTES / 1_000_000} MB、${FACILITY_CSV_MAX_ROWS.toLocaleString('ja-JP')} 件までです。分けて取り込んでください。`;
+}
+
 /** A problem with the file as a whole; the message is Japanese and tells the user what to do. */
 export class FacilityCsvError extends Error {
   override readonly name = 'FacilityCsvError';
@@ -135,9 +141,8 @@ export function parseFacilityCsv(
   now: IsoInstant,
   newId: () => string,
 ): FacilityImportPreview {
-  if (bytes.length > FACILITY_CSV_MAX_BYTES) {
-    throw new FacilityCsvError(`ファイルが大きすぎます（${(bytes.length / 1_000_000).toFixed(1)} MB）。一度に取り込めるのは ${FACILITY_CSV_MAX_BYTES / 1_000_000} MB、${FACILITY_CSV_MAX_ROWS.toLocaleString('ja-JP')} 件までです。分けて取り込んでください。`);
-  }
+  const tooLarge = facilityCsvTooLarge(bytes.length);
+  if (tooLarge !== null) throw new FacilityCsvError(tooLarge);
   const { text, encoding } = decodeCsvBytes(bytes);
   const records = readRows(text).filter((r) => r.parseError !== null || r.cells.some((c) => c.trim() !== ''));
   const header = records.shift();
@@ -161,10 +166,6 @@ export function parseFacilityCsv(
   });
   const missing = FACILITY_CSV_REQUIRED_HEADERS.filter((h) => !indexOf.has(h));
   if (missing.length > 0) throw new FacilityCsvError(`必須の列がありません: ${missing.join('、')}`);
-  // A row must reach every column the header names: a blank 受入れ cell means 不可, so a row cut
-  // short (a line break in a value) would otherwise wipe what the facility accepts.
-  const cellsNeeded = Math.max(...indexOf.values()) + 1;
-  const headerWidth = header.cells.reduce((width, cell, i) => (cell.trim() === '' ? width : i + 1), 0);
 
   const byOfficeNumber = new Map<string, Facility>();
   for (const f of existing) if (!byOfficeNumber.has(f.officeNumber)) byOfficeNumber.set(f.officeNumber, f);
@@ -175,12 +176,13 @@ export function parseFacilityCsv(
     if (record.parseError) errors.push({ column: WHOLE_ROW, message: record.parseError });
     if (record.cells.length > header.cells.length) {
       errors.push({ column: WHOLE_ROW, message: '見出しより列が多くなっています。値の中の「,」を確認してください。' });
-    } else if (record.parseError === null && record.cells.length < cellsNeeded) {
-      errors.push({ column: WHOLE_ROW, message: `見出しより列が少なくなっています（${record.cells.length}列、見出しは${headerWidth}列）。値の中の改行や、行の途中で切れていないかを確認してください。` });
     }
     const cell = (column: string): string | undefined => {
       const i = indexOf.get(column);
-      return i === undefined ? undefined : unescapeFormula(record.cells[i] ?? '').trim();
+      // A row that ends before the column (Excel leaves off a row's trailing blank cells) says
+      // nothing of it: the stored value stays, as for a column the file leaves out. Read as blank,
+      // it wiped what the facility accepts (a blank 受入れ cell means 不可).
+      return i === undefined || i >= record.cells.length ? undefined : unescapeFormula(record.cells[i]!).trim();
     };
 
     const officeNumber = (cell(COLUMN.officeNumber) ?? '').normalize('NFKC').replace(/\s+/g, '');

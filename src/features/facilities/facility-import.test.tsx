@@ -37,6 +37,15 @@ describe('facility CSV import', () => {
     expect(useApp.getState().facilities.size).toBe(0);
   });
 
+  it('refuses a file far larger than a city lists before reading it, saying how much it takes', async () => {
+    const { user } = mountFacilities({ hash: '#/facilities/import', session: createFakeSession() });
+    const huge = csvFile(new Uint8Array(1));
+    Object.defineProperty(huge, 'size', { value: 12_000_000 });
+    await user.upload(screen.getByLabelText('CSVファイル'), huge);
+    expect(await screen.findByText(/ファイルが大きすぎます（12.0 MB）。一度に取り込めるのは 10 MB、5,000 件までです/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '取り込む' })).toBeNull();
+  });
+
   it('imports every row of a good file at once, creating and updating by 事業所番号', async () => {
     const session = createFakeSession();
     const existing = createFacility({ id: 'fac-old', officeNumber: '1210100001', name: '旧名称' });

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { useApp } from '../../state/store';
-import { FacilityCsvError, parseFacilityCsv, type FacilityImportPreview } from '../../domain/facility-csv';
+import { FacilityCsvError, facilityCsvTooLarge, parseFacilityCsv, type FacilityImportPreview } from '../../domain/facility-csv';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
@@ -39,6 +39,9 @@ export function FacilityImport() {
   async function choose(file: File | undefined) {
     setImportError(null);
     if (!file) return setPhase({ name: 'idle' });
+    // a file far larger than a city lists is not read into memory at all
+    const tooLarge = facilityCsvTooLarge(file.size);
+    if (tooLarge !== null) return setPhase({ name: 'failed', message: tooLarge });
     setPhase({ name: 'reading' });
     try {
       const bytes = await readBytes(file);
