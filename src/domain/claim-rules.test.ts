@@ -806,6 +806,10 @@ describe('childLookupOf: 者/児 from the household, in Japan time on the day of
     expect(lookup(makeCase({ id: 'c-u', subject: UNKNOWN_CALLER }), '2026-12-01T00:00:00.000Z')).toBeNull();
     expect(lookup(makeCase({ id: 'c-j', subject: JIRO }), '2026-12-01T00:00:00.000Z')).toBeNull();
   });
+  it('does not guess, nor stop the claims screen, on a birth date that is not a day (held from before the hub checked days)', () => {
+    const held = childLookupOf(new Map([['h-1', { persons: [{ id: 'p-1', birthDate: '2008-02-31' }] }]]));
+    expect(held(kase, '2026-12-01T00:00:00.000Z')).toBeNull();
+  });
 });
 
 // seeds/004 §24: a child's 相談強化加算 is claimed with the 障害児相談支援給付費; the summary CSV's サービス種別 says which.

@@ -29,7 +29,7 @@ import {
   type SameEmergencyBody,
 } from './emergency-case';
 import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type IsoDate, type IsoInstant, type OfficeMove, type ServiceEnrolments } from './household';
-import { ADULT_AGE, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
+import { ADULT_AGE, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
 import { formatPeriod, ONE_BODY_LABELS, periodOn, periodTouchesMonth, type HubPeriod, type OneBodyServices } from './office';
 
@@ -154,9 +154,8 @@ export function childLookupOf(
     const { householdId, personId } = c.subject;
     if (householdId === null || personId === null) return null;
     const person = households.get(householdId)?.persons.find((p) => p.id === personId);
-    if (person === undefined || person.birthDate === null || !/^\d{4}-\d{2}-\d{2}$/.test(person.birthDate)) return null;
-    const age = ageOn(person.birthDate, japanDateOf(at));
-    return age < 0 ? null : age < ADULT_AGE;
+    const age = ageIfKnown(person?.birthDate, japanDateOf(at));
+    return age === null || age < 0 ? null : age < ADULT_AGE;
   };
 }
 

@@ -6,6 +6,7 @@ import {
   householdStatus,
   hubBonusEligible,
   needsReview,
+  nextReviewDate,
   personAgeLabel,
   reviewBasis,
   validateAgainstToday,
@@ -111,6 +112,15 @@ describe('personAgeLabel', () => {
     expect(personAgeLabel(createPerson({ birthDate: '2027-01-01' }), TODAY)).toBe('年齢不明（生年月日を確認）');
     // a day that does not exist, held from before the hub checked days: the list still shows
     expect(personAgeLabel(createPerson({ birthDate: '2024-02-31' }), TODAY)).toBe('年齢不明（生年月日を確認）');
+  });
+
+  it('lets every screen go on past a day that does not exist, held from before the hub checked days', () => {
+    const person = createPerson({ birthDate: '2024-02-31', behaviorScore: 12 });
+    // the behaviour score counts only when the age is known
+    expect(hubBonusEligible(person, TODAY).eligible).toBe(false);
+    const household = createHousehold({ persons: [person], lastReviewedOn: '2026-04-31' });
+    expect(nextReviewDate(household, 12)).toBeNull();
+    expect(() => needsReview(household, TODAY, 12)).not.toThrow();
   });
 });
 

@@ -4,7 +4,7 @@
  * person side of the short-stay hub bonus (DOMAIN.md §4).
  */
 import type { Consent, Household, HouseholdReview, HouseholdStatus, IsoDate, Person } from './household';
-import { AGE_CATEGORY_LABELS, ADULT_AGE, addMonthsToDate, ageOn, isValidIsoDate } from './japan-time';
+import { AGE_CATEGORY_LABELS, ADULT_AGE, addMonthsToDate, ageIfKnown, ageOn, isValidIsoDate } from './japan-time';
 
 /** A message for one form field; `path` is dotted, e.g. 'persons.0.recipientNumber' ('' for the whole form). */
 export interface FieldError {
@@ -92,7 +92,8 @@ export function needsReview(h: ReviewFields, today: IsoDate, reviewAfterMonths: 
 export function nextReviewDate(h: ReviewFields, reviewAfterMonths: number): IsoDate | null {
   if (householdStatus(h) === 'withdrawn') return null;
   const from = reviewBasis(h);
-  return from === null ? null : addMonthsToDate(from.date, reviewAfterMonths);
+  // a basis on a day that does not exist (held from before the hub checked days) counts as none
+  return from === null || !isValidIsoDate(from.date) ? null : addMonthsToDate(from.date, reviewAfterMonths);
 }
 
 export const UNNAMED_HOUSEHOLD = '（氏名未入力）';
@@ -107,9 +108,8 @@ export function householdDisplayName(h: Household): string {
 export function personAgeLabel(p: Pick<Person, 'birthDate'>, today: IsoDate): string {
   if (p.birthDate === null) return '年齢不明';
   // A day that does not exist (a record from before the hub checked days) reads as one to check.
-  if (!isValidIsoDate(p.birthDate)) return '年齢不明（生年月日を確認）';
-  const age = ageOn(p.birthDate, today);
-  if (age < 0) return '年齢不明（生年月日を確認）';
+  const age = ageIfKnown(p.birthDate, today);
+  if (age === null || age < 0) return '年齢不明（生年月日を確認）';
   return `${age}歳（${AGE_CATEGORY_LABELS[age >= ADULT_AGE ? 'adult' : 'child']}）`;
 }
 
@@ -165,7 +165,7 @@ export function hubBonusEligible(p: Person, today: IsoDate): HubBonusEligibility
   const reasons: string[] = [];
   if (p.medicalCare.length > 0 || p.disabilityTypes.includes('medical-care')) reasons.push('医療的ケア児者');
   if (p.severeMultiple || p.disabilityTypes.includes('severe-multiple')) reasons.push('重症心身障害児者');
-  const age = p.birthDate === null ? null : ageOn(p.birthDate, today);
+  const age = ageIfKnown(p.birthDate, today);
   if (age !== null && age >= ADULT_AGE && p.behaviorScore !== null && p.behaviorScore >= HUB_BONUS_BEHAVIOR_THRESHOLD) {
     reasons.push(`行動関連項目 ${p.behaviorScore}点（${HUB_BONUS_BEHAVIOR_THRESHOLD}点以上）`);
   }

@@ -111,6 +111,14 @@ export function ageOn(birthDate: IsoDate, day: IsoDate): number {
 /** 18歳以上 = 者 (adult), 18歳未満 = 児 (child); the 18th birthday itself is 者 (DOMAIN.md §3, §5). */
 export type AgeCategory = 'adult' | 'child';
 
+/**
+ * The age on `day`, or null when the birth date is unknown or is not a day that exists (a record
+ * held from before the hub checked days): screens that show an age must not stop on it.
+ */
+export function ageIfKnown(birthDate: string | null | undefined, day: IsoDate): number | null {
+  return birthDate && isValidIsoDate(birthDate) ? ageOn(birthDate, day) : null;
+}
+
 export const ADULT_AGE = 18;
 
 export function ageCategory(birthDate: IsoDate, day: IsoDate): AgeCategory {

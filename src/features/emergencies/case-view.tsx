@@ -14,7 +14,7 @@ import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsL
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
 import type { EmergencyCase } from '../../domain/emergency-case';
-import { AGE_CATEGORY_LABELS, ageCategory, ageOn, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
@@ -81,7 +81,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
   const office = offices.get(open.officeId);
 
   const day = japanDateOf(open.requestedAt);
-  const age = person?.birthDate ? ageOn(person.birthDate, day) : null;
+  const age = ageIfKnown(person?.birthDate, day);
   const name = kase.subject.name || (kase.subject.personId ? '（氏名未入力）' : T.unknownCaller);
   const until = retentionUntil(kase);
   const countersigns = useCountersigns(kase.entries);
