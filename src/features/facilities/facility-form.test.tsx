@@ -24,6 +24,19 @@ describe('facility form', () => {
     expect(await session.outbox()).toHaveLength(0);
   });
 
+  it('refuses a 定員 of more than 4 digits beside the field (17 digits passed the form and the hub refused it)', async () => {
+    const session = createFakeSession();
+    const { user } = mountFacilities({ hash: '#/facilities/new', session });
+    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await user.type(screen.getByLabelText(/事業所番号/), '1210100002');
+    const capacity = screen.getByLabelText(/定員/);
+    await user.clear(capacity);
+    await user.type(capacity, '12345678901234567');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(capacity).toHaveAccessibleDescription('定員は0〜9999の整数で入力してください');
+    expect(await session.outbox()).toHaveLength(0);
+  });
+
   it('refuses a 事業所番号 another facility already has, naming it', async () => {
     const session = createFakeSession();
     const other = createFacility({ id: 'fac-9', name: 'ひだまり', officeNumber: '1210100002' });

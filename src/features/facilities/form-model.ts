@@ -52,7 +52,8 @@ export function toFormState(f: Facility, reporter: string): FacilityFormState {
   };
 }
 
-const isCount = (s: string) => /^\d+$/.test(s.normalize('NFKC').trim());
+/** Up to 4 digits, as the CSV reads a count: a longer one is a slip (and past 2^53 the hub refuses it). */
+const isCount = (s: string) => /^\d{1,4}$/.test(s.normalize('NFKC').trim());
 
 export function validateForm(s: FacilityFormState): FacilityFormErrors {
   const errors: FacilityFormErrors = {};
