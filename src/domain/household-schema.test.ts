@@ -44,6 +44,9 @@ describe('validateHousehold', () => {
     const result = withPerson({ name: '山田\u200B花子', furigana: 'やまだ\u200Bはなこ' });
     expect(result.ok && result.value.persons[0]).toMatchObject({ name: '山田花子', furigana: 'やまだはなこ' });
     expect(messageAt(withPerson({ name: '\u200B' }), 'persons.0.name')).toBe('氏名を入力してください');
+    // a joiner spells some names in other scripts: it stays
+    const joined = withPerson({ name: 'मित्\u200Dर' });
+    expect(joined.ok && joined.value.persons[0]!.name).toBe('मित्\u200Dर');
   });
 
   it('checks the 受給者証番号 after reading full-width digits and hyphens', () => {

@@ -5,15 +5,18 @@
  */
 
 // \s covers U+3000 (full-width space) and U+FEFF; \p{Cf} the invisible format characters pasted
-// with a name (U+200B zero-width space, U+200D, U+00AD soft hyphen, direction marks), which hid a
-// household from a search for the name as anyone would type it.
+// with a name (U+200B zero-width space, U+00AD soft hyphen, direction marks), which hid a household
+// from a search for the name as anyone would type it. A search key drops them all.
 const WHITESPACE = /[\s\p{Cf}]+/gu;
-const INVISIBLE = /\p{Cf}/gu;
+// What a saved name loses: the characters that are only ever noise in one. The joiners U+200C and
+// U+200D stay: they spell some names in other scripts (and emoji).
+const INVISIBLE = /[\u00AD\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
-/** Text without the invisible format characters a paste may carry ('山田\u200B花子' → '山田花子'). */
+/** Text without the invisible characters a paste may carry ('山田\u200B花子' → '山田花子'). */
 export function withoutInvisible(s: string): string {
   return s.replace(INVISIBLE, '');
 }
+
 const MIDDLE_DOTS = /[・･·•]/g;
 const KATAKANA = /[\u30a1-\u30f6\u30fd\u30fe]/g; // ァ…ヶ (incl. ヴ ヵ ヶ) and ヽ ヾ
 const KANA_SHIFT = 0x60; // distance from a katakana to its hiragana
