@@ -178,8 +178,11 @@ export function restoreScroll(place: ScrollPlace | null): () => void {
       const { label, nth, top } = place.field;
       const found = labelledFields().find((f) => f.label === label && f.nth === nth)?.field;
       const box = found?.getBoundingClientRect();
-      if (box && box.height > 0 && Math.abs(box.top - top) > 1) window.scrollBy(0, box.top - top);
-      return;
+      if (box && box.height > 0) {
+        if (Math.abs(box.top - top) > 1) window.scrollBy(0, box.top - top);
+        return;
+      }
+      // the field is not drawn (yet, or its fold stays closed): the offset meanwhile
     }
     if (Math.abs(window.scrollY - place.y) > 1) window.scrollTo(0, place.y);
   };
