@@ -58,6 +58,14 @@ describe('年次実績報告 screen', () => {
     expect(screen.getByText('年次実績報告_2025-04-01_2026-03-31_sjis.csv を保存しました。')).toBeVisible();
   });
 
+  it('offers no print or CSV while the households load: their figures would read 0 and 不明', async () => {
+    useApp.setState({ householdsLoaded: false });
+    await go('#/reports?from=2025-04-01&to=2026-03-31');
+    render(<ReportsScreen />);
+    expect(screen.getByRole('status')).toHaveTextContent('読み込んでいます');
+    for (const name of ['印刷（A4）', 'CSV（UTF-8）', 'CSV（Shift_JIS）']) expect(screen.getByRole('button', { name })).toBeDisabled();
+  });
+
   it('refuses a range that ends before it starts', async () => {
     await go('#/reports?from=2026-04-01&to=2026-03-01');
     render(<ReportsScreen />);

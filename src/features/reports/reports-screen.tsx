@@ -59,12 +59,13 @@ export function ReportsScreen() {
   const cases = useCases();
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
+  // Nothing to print or save while the households load: their figures would read 0 and 不明.
   const report = useMemo(
     () =>
-      range.to < range.from
+      range.to < range.from || !loaded
         ? null
         : buildYearlyReport({ range, today, households: households.values(), cases, trialStays: trialStays.values(), facilities: facilities.values(), offices }),
-    [range, today, households, cases, trialStays, facilities, offices],
+    [range, today, households, cases, trialStays, facilities, offices, loaded],
   );
   const rows = useMemo(() => (report ? yearlyReportRows(report) : []), [report]);
 
