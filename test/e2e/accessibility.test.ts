@@ -69,6 +69,12 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
     // a file with one good row and one with a bad 事業所番号 and a report from the future
     const csv = '事業所番号,事業所名,サービス種別,空床数,空床報告日時\r\n1210100001,あおぞら,福祉型,1,2026-01-01 10:00\r\n12345,みどり,福祉型,2,2099-01-01 10:00\r\n';
+    // 機能強化加算 as the first screen with figures after the demo loads: its tables once took their
+    // styles from 請求・出力 and spilled 170 px past the screen when that had not been opened yet.
+    await page.goto(`${baseUrl}/#/bonus`);
+    await page.getByRole('heading', { level: 1, name: '機能強化加算' }).waitFor();
+    await page.locator('table').first().waitFor();
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth), '機能強化加算 scrolls sideways').toBeLessThanOrEqual(360);
     for (const scheme of ['dark', 'light'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(`${baseUrl}/#/cases`);
