@@ -488,7 +488,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
 
     async saveBonusRecord(kind, record, op) {
       const session = requireSession();
-      await guarded(() => session.put(kind, record.id, record, op));
+      // A demo record edited (every demo id starts with 'demo-', demo-function-bonus.ts) stays demo:
+      // kept off the change log and cleared with the demo, never left behind as real figures.
+      if (record.id.startsWith('demo-')) await guarded(() => session.putDemo(kind, [{ id: record.id, data: record }]));
+      else await guarded(() => session.put(kind, record.id, record, op));
       if (lockedSince(session)) return;
       set({ bonus: withBonus(get().bonus, kind, record) });
     },

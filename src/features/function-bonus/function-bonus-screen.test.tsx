@@ -98,6 +98,19 @@ describe('機能強化加算: the month', () => {
     expect(screen.getByText('算定 155件・残り 45件')).toBeInTheDocument();
   });
 
+  it('replaces a demo count in place and keeps it demo: no second count, nothing left as real figures', async () => {
+    const demo: BonusClaimCount = { ...count('off-h', 60), id: 'demo-bonus-count-off-h-2026-05' };
+    const { user, session } = mount('#/bonus?month=2026-05', [demo, count('off-f', 100)]);
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    const input = within(entry).getByLabelText('算定件数');
+    await user.clear(input);
+    await user.type(input, '55');
+    await user.click(within(entry).getByRole('button', { name: '保存' }));
+    await waitFor(async () => expect((await session.list<BonusClaimCount>('bonus-count')).map((r) => [r.id, r.data.count, r.demo])).toEqual([[demo.id, 55, true]]));
+    expect(await session.outbox()).toHaveLength(0);
+    expect(screen.getByText('算定 155件・残り 45件')).toBeInTheDocument();
+  });
+
   it('refuses a negative count with the message beside the field, and saves nothing', async () => {
     const { user, session } = mount('#/bonus?month=2026-05');
     const entry = screen.getByRole('region', { name: '算定件数の入力' });

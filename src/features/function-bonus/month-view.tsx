@@ -97,7 +97,8 @@ function CountEntry({ records, month }: { records: BonusRecords; month: YearMont
   const draft = () => {
     const now = new Date().toISOString();
     const before = held(officeId);
-    return { id: claimCountId(officeId, month), officeId, month, count: countText, createdAt: before?.createdAt ?? now, updatedAt: now };
+    // the month's count as held is replaced, whatever its id (a demo one's, say): never a second one
+    return { id: before?.id ?? claimCountId(officeId, month), officeId, month, count: countText, createdAt: before?.createdAt ?? now, updatedAt: now };
   };
   // Checked as typed: the warning shows before 保存 is pressed.
   const parsed = validateWith(claimCountSchema(new Set(offices.keys())), draft());
