@@ -223,6 +223,49 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     expect(r.claims.total).toEqual({ count: 0, units: 0 });
   });
 
+  it('緊急対応: one emergency opened as two cases (answered 同じ) is one 件, one stay of 11 days and one exit (問74)', async () => {
+    // C, 10 May 2026: a second coordinator opened a case for the same call; both recorded the stay 10–20 May.
+    const stay = (id: string, requestedAt: string, extra: EntryBody[] = []) =>
+      buildCase([
+        openBody({ officeId: 'office-1', subject: subject('h2', C), requestedAt, category: '介護者の入院' }),
+        contactBody({ contactedAt: '2026-05-10T01:00:00.000Z' }),
+        admit('2026-05-10T03:00:00.000Z'),
+        facts(),
+        close('2026-05-10T04:00:00.000Z'),
+        stayEnd('2026-05-20T01:00:00.000Z', '自宅に戻った'),
+        ...extra,
+      ], id);
+    const one = await stay('one', '2026-05-10T00:00:00.000Z');
+    const two = await stay('two', '2026-05-10T00:20:00.000Z', [{ type: 'same-emergency', otherCaseId: 'one', otherRequestedAt: '2026-05-10T00:00:00.000Z', answer: 'same', reason: '' }]);
+    for (const order of [[one, two], [two, one]]) {
+      const { emergencies } = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: order, trialStays: [], facilities: [], offices });
+      expect(emergencies.cases).toBe(1);
+      expect(emergencies.admitted).toBe(1);
+      expect(emergencies.stayDays).toBe(11);
+      expect(emergencies.exits.find((r) => r.exit === '自宅に戻った')!.count).toBe(1);
+    }
+    // answered 別 (separate): two 件, and still 11 days, as the person was in one short stay
+    const separate = await stay('three', '2026-05-10T00:20:00.000Z', [{ type: 'same-emergency', otherCaseId: 'one', otherRequestedAt: '2026-05-10T00:00:00.000Z', answer: 'separate', reason: '別の依頼' }]);
+    const apart = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: [one, separate], trialStays: [], facilities: [], offices }).emergencies;
+    expect([apart.cases, apart.stayDays]).toEqual([2, 11]);
+  });
+
+  it('緊急対応: 者/児 of a person admitted twice is read on the first admission of the range, whatever the order of the records', async () => {
+    // A is 17 (児) on 1 May 2026 and 18 (者) on 31 March 2027, her birthday
+    const may = (await cases()).find((c) => c.id === 'k1')!;
+    const birthday = await buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h1', A), requestedAt: '2027-03-31T00:00:00.000Z' }),
+      contactBody({ contactedAt: '2027-03-31T00:20:00.000Z' }),
+      admit('2027-03-31T01:00:00.000Z'),
+      facts(),
+      close('2027-03-31T01:30:00.000Z'),
+    ], 'birthday');
+    for (const order of [[may, birthday], [birthday, may]]) {
+      const { emergencies } = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: order, trialStays: [], facilities: [], offices });
+      expect(emergencies.admittedPersons).toEqual({ adult: 0, child: 1, unknown: 0, total: 1 });
+    }
+  });
+
   it('a stay still going on counts only to today when the range runs past it', async () => {
     const r = buildYearlyReport({ range: FY2026, today: '2027-03-30', households, cases: await cases(), trialStays: [], facilities: [], offices });
     expect(r.emergencies.stayDays).toBe(9); // K3 counts 30 March only

@@ -5,11 +5,11 @@
  * same figures, in any device zone. Each figure is defined in docs/yearly-report.md.
  */
 import { stayDays, stayOf } from './case-fold';
-import { childLookupOf, claimPersonKey, decideClaims, personFactsLookupOf } from './claim-rules';
+import { childLookupOf, claimPersonKey, decideClaims, personFactsLookupOf, sameEmergencyAnswer } from './claim-rules';
 import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type Office, type RequestCategory } from './emergency-case';
 import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import type { Household, IsoDate, Person } from './household';
-import { ADULT_AGE, isValidIsoDate, japanDateOf } from './japan-time';
+import { ADULT_AGE, addDaysToDate, isValidIsoDate, japanDateOf } from './japan-time';
 import { isLiveStay, type TrialStay } from './trial-stay';
 
 /** Both days included, Japan dates. */
@@ -160,6 +160,40 @@ function daysInside(first: IsoDate, last: IsoDate, r: ReportRange): number {
   return stayDays(a, b);
 }
 
+/** The Japan days of [first, last] that lie inside the range. */
+function daysBetween(first: IsoDate, last: IsoDate, r: ReportRange): IsoDate[] {
+  const days: IsoDate[] = [];
+  for (let day = first > r.from ? first : r.from; day <= last && day <= r.to; day = addDaysToDate(day, 1)) days.push(day);
+  return days;
+}
+
+/**
+ * The cases grouped into emergencies: cases joined by a standing 同じ answer (either side, at any
+ * remove) are one, earliest request first; every other case is one on its own.
+ */
+function emergencies(cases: Iterable<EmergencyCase>): EmergencyCase[][] {
+  const byId = new Map<string, EmergencyCase>();
+  for (const c of cases) byId.set(c.id, c);
+  const parent = new Map<string, string>();
+  const root = (id: string): string => {
+    const up = parent.get(id);
+    return up === undefined || up === id ? id : root(up);
+  };
+  for (const c of byId.values()) {
+    for (const answer of c.sameEmergency) {
+      const other = byId.get(answer.body.otherCaseId);
+      if (other === undefined || sameEmergencyAnswer(c, other)?.body.answer !== 'same') continue;
+      const [a, b] = [root(c.id), root(other.id)];
+      if (a !== b) parent.set(b, a);
+    }
+  }
+  const groups = new Map<string, EmergencyCase[]>();
+  for (const c of byId.values()) groups.set(root(c.id), [...(groups.get(root(c.id)) ?? []), c]);
+  const byRequest = (a: EmergencyCase, b: EmergencyCase) =>
+    Date.parse(a.open.body.requestedAt) - Date.parse(b.open.body.requestedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return [...groups.values()].map((g) => g.sort(byRequest));
+}
+
 export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
   const { range, today } = input;
   if (!isValidIsoDate(range.from) || !isValidIsoDate(range.to) || range.to < range.from) {
@@ -197,36 +231,46 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
     }
   }
 
-  // 緊急対応
+  // 緊急対応: one emergency opened as several cases (answered 同じ, Q&A R6 問74) is one 件, with
+  // one stay and one exit; a person's days in short stay are counted once however many cases
+  // record them (docs/yearly-report.md).
   const categories = new Map<RequestCategory, number>(REQUEST_CATEGORIES.map((c) => [c, 0]));
   const exits = new Map<ExitKind, number>(EXIT_KINDS.map((e) => [e, 0]));
   const persons = new Set<string>();
-  const admittedPersons = new Map<string, Category>();
+  const admittedPersons = new Map<string, { first: IsoDate; category: Category }>();
+  const stayDaysOf = new Map<string, Set<IsoDate>>();
   let caseCount = 0;
   let admitted = 0;
-  let emergencyDays = 0;
-  for (const c of input.cases) {
-    const stay = stayOf(c);
-    if (stay !== null) {
-      const last = stay.endDay ?? today;
-      emergencyDays += daysInside(stay.fromDay, last, range);
-      if (stay.endDay !== null && inRange(stay.endDay, range)) {
-        const exit = c.stayEnd!.body.exit;
-        exits.set(exit, (exits.get(exit) ?? 0) + 1);
-      }
+  for (const group of emergencies(input.cases)) {
+    const first = group[0]!;
+    const key = claimPersonKey(first.subject, factsOf(first.subject)) ?? `case:${first.id}`;
+    const stays = group.map(stayOf).filter((x) => x !== null);
+    const days = stayDaysOf.get(key) ?? new Set<IsoDate>();
+    for (const stay of stays) for (const day of daysBetween(stay.fromDay, stay.endDay ?? today, range)) days.add(day);
+    stayDaysOf.set(key, days);
+    // the emergency's stay ends when its last recorded end does
+    const ended = group.filter((c) => stayOf(c)?.endDay != null).sort((a, b) => (stayOf(a)!.endDay! < stayOf(b)!.endDay! ? -1 : 1)).at(-1);
+    if (ended !== undefined && inRange(stayOf(ended)!.endDay!, range)) {
+      const exit = ended.stayEnd!.body.exit;
+      exits.set(exit, (exits.get(exit) ?? 0) + 1);
     }
-    if (!inRange(japanDateOf(c.open.body.requestedAt), range)) continue;
+    if (!inRange(japanDateOf(first.open.body.requestedAt), range)) continue;
     caseCount += 1;
-    const key = claimPersonKey(c.subject, factsOf(c.subject)) ?? `case:${c.id}`;
     persons.add(key);
-    categories.set(c.open.body.category, (categories.get(c.open.body.category) ?? 0) + 1);
-    if (stay !== null) {
-      admitted += 1;
-      if (!admittedPersons.has(key)) admittedPersons.set(key, categoryOn(personOf(c.subject.householdId, c.subject.personId), stay.fromDay));
+    categories.set(first.open.body.category, (categories.get(first.open.body.category) ?? 0) + 1);
+    if (stays.length === 0) continue;
+    admitted += 1;
+    // 者/児 on the person's first admission of the range, whatever order the records come in
+    const firstDay = stays.map((x) => x.fromDay).sort()[0]!;
+    const seen = admittedPersons.get(key);
+    if (seen === undefined || firstDay < seen.first) {
+      admittedPersons.set(key, { first: firstDay, category: categoryOn(personOf(first.subject.householdId, first.subject.personId), firstDay) });
     }
   }
+  let emergencyDays = 0;
+  for (const days of stayDaysOf.values()) emergencyDays += days.size;
   const admittedSplit = new Split();
-  for (const c of admittedPersons.values()) admittedSplit.add(c);
+  for (const p of admittedPersons.values()) admittedSplit.add(p.category);
 
   // 体験の機会・場
   const trialCount = new Split();
