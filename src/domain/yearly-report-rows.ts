@@ -29,7 +29,7 @@ export function yearlyReportRows(r: YearlyReport): ReportRow[] {
   const reg = r.registration;
   const e = r.emergencies;
   const t = r.trialStays;
-  const last = formatJapanDate(r.range.to);
+  const last = formatJapanDate(r.registration.asOf);
   return [
     split('事前登録者', `登録者数（${last}時点）`, reg.onLastDay),
     one('事前登録者', `登録世帯数（${last}時点）`, reg.households),

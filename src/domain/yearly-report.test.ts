@@ -10,6 +10,7 @@ import { createHousehold, createPerson } from '../../test/factories/household';
 import { createTrialStay } from '../../test/factories/trial-stay';
 import type { CaseSubject, EmergencyCase, EntryBody, Office } from './emergency-case';
 import { buildYearlyReport, fiscalYearOf, fiscalYearRange } from './yearly-report';
+import { yearlyReportRows } from './yearly-report-rows';
 
 const FY2026 = fiscalYearRange(2026);
 const TODAY = '2027-04-10';
@@ -264,6 +265,14 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
       const { emergencies } = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: order, trialStays: [], facilities: [], offices });
       expect(emergencies.admittedPersons).toEqual({ adult: 0, child: 1, unknown: 0, total: 1 });
     }
+  });
+
+  it('事前登録者 of a year still running are read on today, not on a 31 March to come', async () => {
+    const r = buildYearlyReport({ range: FY2026, today: '2026-12-06', households, cases: [], trialStays: [], facilities: [], offices });
+    // A is 17 today (18 only on 31 March 2027): 児 now
+    expect(r.registration.asOf).toBe('2026-12-06');
+    expect(r.registration.onLastDay).toEqual({ adult: 1, child: 2, unknown: 1, total: 4 });
+    expect(yearlyReportRows(r)[0]!.label).toBe('登録者数（2026年12月6日時点）');
   });
 
   it('a stay still going on counts only to today when the range runs past it', async () => {

@@ -54,7 +54,9 @@ export interface OfficeClaimRow {
 export interface YearlyReport {
   readonly range: ReportRange;
   readonly registration: {
-    /** registered persons on the last day of the range, 者/児 by age on that day */
+    /** the day the registration figures are read on: the range's last day, or today while the range runs on */
+    readonly asOf: IsoDate;
+    /** registered persons on that day, 者/児 by age on that day */
     readonly onLastDay: AgeSplit;
     /** households registered on the last day */
     readonly households: number;
@@ -206,6 +208,9 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
     householdId === null || personId === null ? undefined : households.get(householdId)?.persons.find((p) => p.id === personId);
 
   // 事前登録者
+  // A year still running is read on today: as of 31 March next year, a child turning 18 by then
+  // would already be counted 者 and a withdrawal dated ahead would already count.
+  const asOf = range.to > today ? (today < range.from ? range.from : today) : range.to;
   const onLastDay = new Split();
   const newly = new Split();
   const withdrawn = new Split();
@@ -213,12 +218,12 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
   let registeredHouseholds = 0;
   for (const h of households.values()) {
     if (h.consent === null) continue;
-    const registered = h.consent.date <= range.to && (h.withdrawal === null || h.withdrawal.date > range.to);
+    const registered = h.consent.date <= asOf && (h.withdrawal === null || h.withdrawal.date > asOf);
     const isNew = inRange(h.consent.date, range);
     const isWithdrawn = h.withdrawal !== null && inRange(h.withdrawal.date, range);
     if (registered) registeredHouseholds += 1;
     for (const p of h.persons) {
-      const c = categoryOn(p, range.to);
+      const c = categoryOn(p, asOf);
       if (registered) {
         onLastDay.add(c);
         const key = (p.municipality ?? '').trim();
@@ -324,6 +329,7 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
   return {
     range,
     registration: {
+      asOf,
       onLastDay: onLastDay.done(),
       households: registeredHouseholds,
       newlyRegistered: newly.done(),
