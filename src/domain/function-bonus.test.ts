@@ -7,6 +7,7 @@ import {
   fiscalYearOf,
   monthlyCap,
   monthSummary,
+  replacedTables,
   shareOfCap,
   unitsToYen,
   yearSummary,
@@ -128,6 +129,18 @@ describe('[FB1][FB5] units and yen (seeds/001 §5(3): 500単位 × 100回 × 12�
     const m = monthSummary(records({ prices: [price('2027-04', 10.18)], counts: [count('H', '2026-05', 1)] }), '2026-05');
     expect(m.yen).toBeNull();
     expect(yearSummary(records({ prices: [], counts: [count('H', '2026-05', 1)] }), 2026).yen).toBeNull();
+  });
+});
+
+describe('a unit price or split entered again for the same month corrects the first', () => {
+  it('uses the one entered later, whatever the random ids, and names the other as replaced', () => {
+    const price = (id: string, yenPerUnit: number, createdAt: string): BonusUnitPrice => ({ id, validFrom: '2026-04', yenPerUnit, createdAt, updatedAt: createdAt });
+    const wrong = price('price-ffff', 11.18, '2026-04-01T00:00:00.000Z');
+    const right = price('price-0000', 10.18, '2026-04-02T00:00:00.000Z');
+    for (const prices of [[wrong, right], [right, wrong]]) {
+      expect(monthSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], prices }), '2026-05').yenPerUnit).toBe(10.18);
+      expect([...replacedTables(prices)]).toEqual(['price-ffff']);
+    }
   });
 });
 

@@ -118,14 +118,34 @@ export function monthlyCap(coordinators: Iterable<BonusCoordinator>, month: Year
   return CLAIMS_PER_COORDINATOR * coordinatorsInPost(coordinators, month).length;
 }
 
-/** The table valid in `month`: the latest validFrom not after it (null before the first one). */
-export function validFor<T extends { readonly validFrom: YearMonth; readonly id: string }>(tables: Iterable<T>, month: YearMonth): T | null {
+type Table = { readonly validFrom: YearMonth; readonly id: string; readonly createdAt: string };
+
+/** Of two tables from the same month, the one entered later (a correction), then the greater id. */
+const enteredLater = (a: Table, b: Table): boolean => a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
+
+/**
+ * The table valid in `month`: the latest validFrom not after it (null before the first one). Two
+ * from the same month: the one entered later, so a wrong figure is corrected by entering it again
+ * (it was decided by the random ids, the wrong one winning half the time).
+ */
+export function validFor<T extends Table>(tables: Iterable<T>, month: YearMonth): T | null {
   let best: T | null = null;
   for (const t of tables) {
     if (t.validFrom > month) continue;
-    if (best === null || t.validFrom > best.validFrom || (t.validFrom === best.validFrom && t.id > best.id)) best = t;
+    if (best === null || t.validFrom > best.validFrom || (t.validFrom === best.validFrom && enteredLater(t, best))) best = t;
   }
   return best;
+}
+
+/** The ids of tables another from the same month, entered later, replaces: shown as such, never used. */
+export function replacedTables(tables: Iterable<Table>): ReadonlySet<string> {
+  const latest = new Map<YearMonth, Table>();
+  const all = [...tables];
+  for (const t of all) {
+    const held = latest.get(t.validFrom);
+    if (held === undefined || enteredLater(t, held)) latest.set(t.validFrom, t);
+  }
+  return new Set(all.filter((t) => latest.get(t.validFrom) !== t).map((t) => t.id));
 }
 
 /**

@@ -3,9 +3,9 @@
  * tables (offices and municipalities, each adding up to 100%). Each form is checked whole by its
  * schema (domain function-bonus-schema.ts) and saved as one record, or not at all.
  */
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useApp } from '../../state/store';
-import type { BonusCoordinator, BonusSplit } from '../../domain/function-bonus';
+import { replacedTables, type BonusCoordinator, type BonusSplit } from '../../domain/function-bonus';
 import { coordinatorSchema, splitSchema, unitPriceSchema, validateWith } from '../../domain/function-bonus-schema';
 import type { FunctionBonusKind } from '../../protocol/constants';
 import type { BonusRecordOf } from '../../state/store';
@@ -54,6 +54,7 @@ function Saved({ errors, done }: { errors: Errors; done: boolean }) {
 
 function PriceSection({ canEdit }: { canEdit: boolean }) {
   const prices = useApp((s) => s.bonus.prices);
+  const replacedPrices = useMemo(() => replacedTables(prices), [prices]);
   const save = useSave();
   const [form, setForm] = useState({ validFrom: '', yenPerUnit: '' });
   const [errors, setErrors] = useState<Errors>({});
@@ -69,7 +70,7 @@ function PriceSection({ canEdit }: { canEdit: boolean }) {
   return (
     <Section title={B.priceTitle} id="bonus-price">
       <p>{B.priceIntro}</p>
-      <List items={byFrom(prices).map((p) => ({ key: p.id, text: B.priceLine(B.monthLabel(p.validFrom), p.yenPerUnit) }))} />
+      <List items={byFrom(prices).map((p) => ({ key: p.id, text: B.priceLine(B.monthLabel(p.validFrom), p.yenPerUnit) + (replacedPrices.has(p.id) ? B.replaced : '') }))} />
       {canEdit ? (
         <div className="bonus-form">
           <TextField label={B.validFrom} type="month" value={form.validFrom} error={errors['validFrom']} onChange={(e) => setForm({ ...form, validFrom: e.target.value })} />
@@ -170,6 +171,7 @@ const replace = <T,>(list: readonly T[], i: number, item: T) => list.map((x, n) 
 
 function SplitSection({ canEdit }: { canEdit: boolean }) {
   const splits = useApp((s) => s.bonus.splits);
+  const replacedSplits = useMemo(() => replacedTables(splits), [splits]);
   const offices = useApp((s) => s.offices);
   const officeName = useOfficeName();
   const save = useSave();
@@ -192,7 +194,7 @@ function SplitSection({ canEdit }: { canEdit: boolean }) {
   return (
     <Section title={B.splitTitle} id="bonus-split">
       <p>{B.splitIntro}</p>
-      <List items={byFrom(splits).map((s) => ({ key: s.id, text: `${B.splitLine(B.monthLabel(s.validFrom))}　${describe(s)}` }))} />
+      <List items={byFrom(splits).map((s) => ({ key: s.id, text: `${B.splitLine(B.monthLabel(s.validFrom))}　${describe(s)}${replacedSplits.has(s.id) ? B.replaced : ''}` }))} />
       {canEdit ? (
         <div className="bonus-form">
           <TextField label={B.validFrom} type="month" value={form.validFrom} error={errors['validFrom']} onChange={(e) => setForm({ ...form, validFrom: e.target.value })} />

@@ -84,6 +84,8 @@ export const B = {
   yenPerUnit: '単価（円／単位）',
   validFrom: '適用開始月',
   priceLine: (from: string, p: number) => `${from}から　${p}円／単位`,
+  /** after a table another from the same month, entered later, replaces */
+  replaced: '（同じ月から後で登録したものに置き換え・使いません）',
   coordinatorsTitle: '拠点コーディネーター',
   coordinatorsIntro: '配置した月から配置終了月まで（両端を含む）、1人につき月100件が上限に加わります。',
   coordinatorName: '氏名',
