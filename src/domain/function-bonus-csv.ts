@@ -12,6 +12,7 @@ export const BONUS_CSV_HEADERS = ['対象', '区分', '名称', '割合（%）',
 
 const monthLabel = (m: YearMonth) => `${Number(m.slice(0, 4))}年${Number(m.slice(5, 7))}月`;
 const cell = (v: number | null) => (v === null ? '' : String(v));
+const NOT_ENTERED = '未入力';
 
 function toCsv(rows: readonly (readonly string[])[]): string {
   // escapeFormulae: a name starting with = + - @ gets a leading ' so that Excel does not run it.
@@ -22,7 +23,12 @@ function toCsv(rows: readonly (readonly string[])[]): string {
 function monthRows(m: MonthSummary, officeName: (id: string) => string): string[][] {
   const label = monthLabel(m.month);
   return [
-    ...m.offices.map((o) => [label, '事業所', officeName(o.officeId), cell(o.percent), cell(o.share), cell(o.claimed ?? 0), String(o.overShare), String(o.units), cell(o.yen)]),
+    // an office with no count entered reads 未入力, as on the screen: a 0 would say it claimed none
+    ...m.offices.map((o) =>
+      o.claimed === null
+        ? [label, '事業所', officeName(o.officeId), cell(o.percent), cell(o.share), NOT_ENTERED, '', '', '']
+        : [label, '事業所', officeName(o.officeId), cell(o.percent), cell(o.share), String(o.claimed), String(o.overShare), String(o.units), cell(o.yen)],
+    ),
     ...m.municipalities.map((x) => [label, '市町村', x.name, String(x.percent), String(x.share), '', '', String(x.units), cell(x.yen)]),
     [label, '合計', `上限 ${m.cap}件（コーディネーター${m.coordinators}人）`, '', String(m.cap), String(m.claimed), String(Math.max(0, -m.remaining)), String(m.units), cell(m.yen)],
   ];

@@ -253,6 +253,8 @@ describe('the CSV of a month and of a fiscal year', () => {
     const lines = text.trim().split('\r\n');
     expect(lines[0]).toBe('対象,区分,名称,割合（%）,割当件数,算定件数,割当超過,単位数,金額（円）');
     expect(lines).toContain('2026年5月,事業所,K事業所,5,10,12,2,6000,61080');
+    // no count entered for S: 未入力, as the screen says, not a claim of 0
+    expect(lines).toContain('2026年5月,事業所,S事業所,10,20,未入力,,,');
     expect(lines).toContain('2026年5月,市町村,米原市,25,50,,,17750,180695');
     expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（コーディネーター2人）,,200,142,0,71000,722780');
     const sjis = encodeBonusCsv(text, 'shift_jis');
