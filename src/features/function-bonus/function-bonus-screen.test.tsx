@@ -96,6 +96,10 @@ describe('機能強化加算: the month', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     await waitFor(async () => expect((await session.list<BonusClaimCount>('bonus-count')).map((r) => r.data.count)).toEqual([55]));
     expect(screen.getByText('算定 155件・残り 45件')).toBeInTheDocument();
+    // the printed month is its figures: the entry form and the CSV box are left off the paper
+    expect(entry.closest('.no-print')).not.toBeNull();
+    expect(screen.getByRole('region', { name: 'CSVで保存' }).closest('.no-print')).not.toBeNull();
+    expect(screen.getByRole('region', { name: '2026年5月' }).closest('.no-print')).toBeNull();
   });
 
   it('replaces a demo count in place and keeps it demo: no second count, nothing left as real figures', async () => {

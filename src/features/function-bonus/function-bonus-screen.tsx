@@ -118,8 +118,9 @@ function CsvSection({ route }: { route: BonusRoute }) {
     }
   }
   return (
-    <Section title={B.csvTitle} id="bonus-csv">
-      <div className="no-print">
+    // for the screen only: the printed page is the figures (the empty box printed with them)
+    <div className="no-print">
+      <Section title={B.csvTitle} id="bonus-csv">
         <SelectField
           label={B.encoding}
           value={encoding}
@@ -133,7 +134,7 @@ function CsvSection({ route }: { route: BonusRoute }) {
           {route.tab === 'year' ? B.csvYear : B.csvMonth}
         </Button>
         {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
-      </div>
-    </Section>
+      </Section>
+    </div>
   );
 }

@@ -22,7 +22,12 @@ export function MonthView({ month }: { month: YearMonth }) {
   return (
     <>
       <MonthTables summary={summary} />
-      {canEdit ? <CountEntry key={month} records={bonus} month={month} /> : null}
+      {canEdit ? (
+        // the entry form is for the screen: the printed month is its figures
+        <div className="no-print">
+          <CountEntry key={month} records={bonus} month={month} />
+        </div>
+      ) : null}
     </>
   );
 }
