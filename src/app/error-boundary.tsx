@@ -4,6 +4,20 @@ import { Button } from '../ui/button';
 import { Page } from '../ui/layout';
 import { T } from './text';
 
+/** What failed and the way out: the message, and a reload. */
+function CrashNotice({ body, variant }: { body: string; variant: 'primary' | 'secondary' }) {
+  return (
+    <>
+      <div className="notice notice--error" role="alert">
+        <div className="notice__text">{body}</div>
+      </div>
+      <Button variant={variant} className="btn--block" onClick={() => window.location.reload()}>
+        {T.reload}
+      </Button>
+    </>
+  );
+}
+
 /**
  * One screen's render error, inside the unlocked app: the app bar, the bottom nav and sync stay
  * (a record the screen cannot show may be withdrawn by the hub, and only a sync brings that), and
@@ -28,12 +42,7 @@ export class ScreenBoundary extends Component<{ children: ReactNode; route: stri
     if (this.state.error === null) return this.props.children;
     return (
       <Page title={T.screenCrashTitle}>
-        <div className="notice notice--error" role="alert">
-          <div className="notice__text">{T.screenCrashBody}</div>
-        </div>
-        <Button variant="secondary" className="btn--block" onClick={() => window.location.reload()}>
-          {T.reload}
-        </Button>
+        <CrashNotice body={T.screenCrashBody} variant="secondary" />
       </Page>
     );
   }
@@ -60,12 +69,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: u
         </header>
         <main className="gate__main">
           <h1 className="gate__title">{T.crashTitle}</h1>
-          <div className="notice notice--error" role="alert">
-            <div className="notice__text">{T.crashBody}</div>
-          </div>
-          <Button variant="primary" className="btn--block" onClick={() => window.location.reload()}>
-            {T.reload}
-          </Button>
+          <CrashNotice body={T.crashBody} variant="primary" />
         </main>
       </div>
     );

@@ -146,7 +146,7 @@ function labelledFields(): { field: Field; label: string; nth: number }[] {
 }
 
 /** Where the screen stands now (see ScrollPlace); null at its top. */
-export function scrollPlaceNow(): ScrollPlace | null {
+function scrollPlaceNow(): ScrollPlace | null {
   const y = Math.round(window.scrollY);
   if (y <= 0) return null;
   for (const { field, label, nth } of labelledFields()) {

@@ -112,7 +112,7 @@ function firstOfSpaced(number: string): string {
   return number;
 }
 
-export function firstPhoneNumber(written: string): string {
+function firstPhoneNumber(written: string): string {
   return firstOfSpaced(firstPhoneRun(written));
 }
 

@@ -190,7 +190,11 @@ function emergencies(cases: Iterable<EmergencyCase>): EmergencyCase[][] {
     }
   }
   const groups = new Map<string, EmergencyCase[]>();
-  for (const c of byId.values()) groups.set(root(c.id), [...(groups.get(root(c.id)) ?? []), c]);
+  for (const c of byId.values()) {
+    const group = groups.get(root(c.id));
+    if (group) group.push(c);
+    else groups.set(root(c.id), [c]);
+  }
   const byRequest = (a: EmergencyCase, b: EmergencyCase) =>
     Date.parse(a.open.body.requestedAt) - Date.parse(b.open.body.requestedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return [...groups.values()].map((g) => g.sort(byRequest));
@@ -249,14 +253,18 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
   for (const group of emergencies(input.cases)) {
     const first = group[0]!;
     const key = claimPersonKey(first.subject, factsOf(first.subject)) ?? `case:${first.id}`;
-    const stays = group.map(stayOf).filter((x) => x !== null);
+    const stays = group.flatMap((c) => {
+      const stay = stayOf(c);
+      return stay === null ? [] : [{ c, stay }];
+    });
     const days = stayDaysOf.get(key) ?? new Set<IsoDate>();
-    for (const stay of stays) for (const day of daysBetween(stay.fromDay, stay.endDay ?? today, range)) days.add(day);
+    for (const { stay } of stays) for (const day of daysBetween(stay.fromDay, stay.endDay ?? today, range)) days.add(day);
     stayDaysOf.set(key, days);
     // the emergency's stay ends when its last recorded end does
-    const ended = group.filter((c) => stayOf(c)?.endDay != null).sort((a, b) => (stayOf(a)!.endDay! < stayOf(b)!.endDay! ? -1 : 1)).at(-1);
-    if (ended !== undefined && inRange(stayOf(ended)!.endDay!, range)) {
-      const exit = ended.stayEnd!.body.exit;
+    let last: { c: EmergencyCase; endDay: IsoDate } | null = null;
+    for (const { c, stay } of stays) if (stay.endDay !== null && (last === null || stay.endDay > last.endDay)) last = { c, endDay: stay.endDay };
+    if (last !== null && inRange(last.endDay, range)) {
+      const exit = last.c.stayEnd!.body.exit;
       exits.set(exit, (exits.get(exit) ?? 0) + 1);
     }
     if (!inRange(japanDateOf(first.open.body.requestedAt), range)) continue;
@@ -266,7 +274,7 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
     if (stays.length === 0) continue;
     admitted += 1;
     // 者/児 on the person's first admission of the range, whatever order the records come in
-    const firstDay = stays.map((x) => x.fromDay).sort()[0]!;
+    const firstDay = stays.map(({ stay }) => stay.fromDay).sort()[0]!;
     const seen = admittedPersons.get(key);
     if (seen === undefined || firstDay < seen.first) {
       admittedPersons.set(key, { first: firstDay, category: categoryOn(personOf(first.subject.householdId, first.subject.personId), firstDay) });
