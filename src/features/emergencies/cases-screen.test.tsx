@@ -90,15 +90,28 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(entries[0]!.body).toMatchObject({ type: 'open', category: '介護者の急病・けが', detail: '母が救急搬送', officeId: 'office-1' });
     expect(entries[0]!.body).toMatchObject({ subject: { personId: 'p-1', recipientNumber: '1234567890' } });
 
-    // A contact typed in by hand, with 折り返し待ち: the card then offers the other results.
+    // A contact typed in by hand, with 折り返し待ち. The call back is a new contact at its own
+    // time, whose result is then asked for: the 折り返し待ち stays as it was, so the facility is
+    // reached (and the claim's month read) when it called back, not at the first call.
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-2');
     await user.selectOptions(screen.getByLabelText('結果'), '折り返し待ち');
     await user.click(screen.getByRole('button', { name: '記録する' }));
     const card = await screen.findByRole('article', { name: 'みどり園' });
     expect(within(card).getByText('結果: 折り返し待ち')).toBeInTheDocument();
-    await user.click(within(card).getByRole('button', { name: '受入可' }));
-    expect(await within(card).findByText('結果: 受入可')).toBeInTheDocument();
+    expect(within(card).queryByRole('button', { name: '受入可' })).not.toBeInTheDocument();
+    const beforeCallback = Date.now();
+    await user.click(within(card).getByRole('button', { name: '折り返しがあった' }));
+    await waitFor(() => expect(screen.getAllByRole('article', { name: 'みどり園' })).toHaveLength(2));
+    const callback = screen.getAllByRole('article', { name: 'みどり園' }).find((a) => within(a).queryByText('結果: 結果未記録'))!;
+    expect(within(callback).getByText('事業所からの折り返し')).toBeInTheDocument();
+    await user.click(within(callback).getByRole('button', { name: '受入可' }));
+    expect(await within(callback).findByText('結果: 受入可')).toBeInTheDocument();
+    expect(within(card).getByText('結果: 折り返し待ち')).toBeInTheDocument();
+    const contacts = (await storedEntries()).flatMap((e) => (e.body.type === 'contact' ? [e.body] : []));
+    expect(contacts.map((c) => c.result)).toEqual(['折り返し待ち', null]);
+    expect(Date.parse(contacts[1]!.contactedAt)).toBeGreaterThanOrEqual(beforeCallback);
+    expect(Date.parse(contacts[1]!.contactedAt)).toBeGreaterThan(Date.parse(contacts[0]!.contactedAt));
 
     // Closing needs an outcome: the button appears only after one is recorded.
     expect(screen.queryByRole('button', { name: '対応を終了' })).not.toBeInTheDocument();
@@ -113,9 +126,9 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(screen.queryByRole('button', { name: '連絡を記録（手入力）' })).not.toBeInTheDocument();
 
     const types = (await storedEntries()).map((e) => e.body.type);
-    expect(types).toEqual(['open', 'contact', 'result', 'outcome', 'close']);
+    expect(types).toEqual(['open', 'contact', 'contact', 'result', 'outcome', 'close']);
     // every entry went to the change log as an append
-    expect((await session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => e.op)).toEqual(Array(5).fill('append'));
+    expect((await session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => e.op)).toEqual(Array(6).fill('append'));
   });
 
   it('corrects a contact with a reason and shows the original result beside the corrected one (issue 14 point 4)', async () => {

@@ -1,6 +1,9 @@
 /**
  * 連絡・調整: the calls of a case. A call made from the match arrives with no result; its card
- * asks for one with four large buttons. Each card can be corrected or withdrawn, never edited.
+ * asks for one with four large buttons. A 折り返し待ち card offers 「折り返しがあった」 instead, as
+ * the match does: the call back is a new contact at its own minute (a 23:50 折り返し待ち answered
+ * 受入可 at 00:30 is a reach at 00:30, and the claim's month and times read it so). Each card can
+ * be corrected or withdrawn, never edited.
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
@@ -45,8 +48,12 @@ export function ContactCard({
 }) {
   const { body } = contact;
   const { append, errors, busy } = useAppend(caseId);
-  const askResult = !withdrawn && !caseClosed && (body.result === null || body.result === '折り返し待ち');
+  const open = !withdrawn && !caseClosed;
+  const askResult = open && body.result === null;
+  const askCallback = open && body.result === '折り返し待ち';
   const setResult = (result: ContactResult) => void append({ type: 'result', contact: contact.entryId, result, note: '' });
+  const recordCallback = () =>
+    void append({ ...body, contactedAt: new Date().toISOString(), method: '電話', result: null, note: T.callbackNote });
 
   return (
     <article className={withdrawn ? 'case-contact case-contact--withdrawn' : 'case-contact'} aria-label={body.facilityName}>
@@ -63,11 +70,18 @@ export function ContactCard({
       <CorrectionNotes corrections={contact.corrections} />
       {askResult ? (
         <div className="case-results" role="group" aria-label={T.resultAsk}>
-          {CONTACT_RESULTS.filter((r) => r !== body.result).map((r) => (
+          {CONTACT_RESULTS.map((r) => (
             <Button key={r} variant="secondary" disabled={busy} onClick={() => setResult(r)}>
               {r}
             </Button>
           ))}
+        </div>
+      ) : null}
+      {askCallback ? (
+        <div className="case-results">
+          <Button variant="secondary" disabled={busy} onClick={recordCallback}>
+            {T.callback}
+          </Button>
         </div>
       ) : null}
       <EntryErrors errors={errors} />
