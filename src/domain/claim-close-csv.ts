@@ -3,7 +3,7 @@
  * as sent, with the units to claim additionally or return (過誤調整), then a 合計 row. Encoded like
  * the other claim files (encodeClaimCsv: UTF-8 with BOM, or Shift_JIS that refuses rather than replaces).
  */
-import { toCsv } from './claim-csv';
+import { toCsv } from './csv-text';
 import { CLAIM_STATUS_LABELS } from './claim-types';
 import { formatJapanDate } from './japan-time';
 import { CHANGE_CAUSE_LABELS, changesTotal, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';

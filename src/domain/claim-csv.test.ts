@@ -12,11 +12,11 @@ import {
   claimDetailCsv,
   claimExportFileName,
   claimSummaryCsv,
-  asWrittenInCsv,
   encodeClaimCsv,
   entryCells,
   exportMonthOf,
 } from './claim-csv';
+import { asWrittenInCsv } from './csv-text';
 import type { ClaimDecision, ClaimSummaryRow } from './claim-types';
 import {
   DEFAULT_CLAIM_FACTS,

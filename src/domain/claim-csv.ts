@@ -5,6 +5,7 @@
  * every claim decision with its reasons. Pure: cases and decisions in, text and bytes out.
  */
 import Papa from 'papaparse';
+import { toCsv } from './csv-text';
 import { CLAIM_STATUS_LABELS, CONSULTATION_BONUS_UNITS, type ClaimDecision, type ClaimSummaryRow } from './claim-types';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, shiftJisUnencodable, type CsvByteEncoding } from './csv-encoding';
 import { COUNTERSIGN_LABELS, countersignSummary, DEVICE_ONLY, type CountersignLookup } from './countersign-status';
@@ -13,6 +14,7 @@ import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv, japanMonthOf } from './japan-time';
 import { changesText, correctionChanges, filledFieldsText } from './correction-changes';
 import { earlierOutcomes } from './case-fold';
+import { summaryTotals } from './claim-rules';
 
 export type ClaimCsvEncoding = CsvByteEncoding;
 
@@ -74,13 +76,6 @@ export function casesForMonth(
   return cases.filter((c) => c.open.body.officeId === officeId && exportMonthOf(c, decisions.get(c.id)) === month);
 }
 
-/** CSV text as every claim file writes it: papaparse, CRLF, formula-escaped cells (docs/claim-csv.md). */
-export function toCsv(fields: readonly string[], data: readonly (readonly string[])[]): string {
-  // escapeFormulae: a note starting with = + - @ gets a leading ' so that Excel does not run it.
-  const text = Papa.unparse({ fields: [...fields], data: data.map((r) => [...r]) }, { newline: '\r\n', escapeFormulae: true });
-  return text.endsWith('\r\n') ? text : `${text}\r\n`;
-}
-
 // ─── Summary ────────────────────────────────────────────────────────────────
 
 export const CLAIM_SUMMARY_HEADERS = ['事業所番号', '対象月', 'サービス種別', '受給者証番号', '氏名', '算定回数', '単位数'] as const;
@@ -95,18 +90,15 @@ export const CLAIM_SUMMARY_HEADERS = ['事業所番号', '対象月', 'サービ
 export function claimSummaryCsv(rows: readonly ClaimSummaryRow[], office: Pick<Office, 'officeNumber'>, month: string): string {
   const { year, month: m } = parseMonth(month);
   const monthLabel = `${year}年${m}月`;
-  let count = 0;
-  let units = 0;
   const data = rows.map((r) => {
     const rowUnits = CONSULTATION_BONUS_UNITS * r.count;
     if (r.units !== rowUnits) {
       throw new RangeError(`claim-csv: ${r.personKey} has ${r.count} claims but ${r.units} units (expected ${rowUnits})`);
     }
-    count += r.count;
-    units += rowUnits;
     return [office.officeNumber, monthLabel, r.serviceType, r.recipientNumber, r.name, String(r.count), String(rowUnits)];
   });
-  data.push([office.officeNumber, monthLabel, '', '合計', `${rows.length}名`, String(count), String(units)]);
+  const { persons, count, units } = summaryTotals(rows);
+  data.push([office.officeNumber, monthLabel, '', '合計', `${persons}名`, String(count), String(units)]);
   return toCsv(CLAIM_SUMMARY_HEADERS, data);
 }
 
@@ -268,15 +260,6 @@ export function entryCells(entry: CaseEntry): Partial<Record<DetailColumn, strin
   return {};
 }
 
-/** Text as papaparse writes it with escapeFormulae: a leading ' before = + - @ (and tab, CR). */
-export function asWrittenInCsv(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
-
-/** The value asWrittenInCsv wrote (a signature in base64 may start with +). */
-export function fromCsvCell(cell: string): string {
-  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
-}
 const REASON_SEPARATOR = '／';
 /** a call recorded from the match whose result was never entered (ContactBody.result null) */
 const RESULT_NOT_RECORDED = '未記録';

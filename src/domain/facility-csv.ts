@@ -7,6 +7,7 @@ import { futureReportError, VACANCY_HISTORY_KEPT } from './vacancy-report';
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom } from './csv-encoding';
+import { fromCsvCell, toCsv } from './csv-text';
 import { DISABILITY_TYPES, MEDICAL_CARE_LABELS } from './disability';
 import { HUB_FUNCTION_LABELS, emptyFacility, type Facility } from './facility';
 import {
@@ -130,10 +131,6 @@ function countLineBreaks(s: string): number {
   return s.match(/\r\n|\r|\n/g)?.length ?? 0;
 }
 
-/** Excel and our exporter put a ' before a cell starting with = + - @ so it is not run as a formula. */
-function unescapeFormula(cell: string): string {
-  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
-}
 
 export function parseFacilityCsv(
   bytes: Uint8Array,
@@ -182,7 +179,7 @@ export function parseFacilityCsv(
       // A row that ends before the column (Excel leaves off a row's trailing blank cells) says
       // nothing of it: the stored value stays, as for a column the file leaves out. Read as blank,
       // it wiped what the facility accepts (a blank 受入れ cell means 不可).
-      return i === undefined || i >= record.cells.length ? undefined : unescapeFormula(record.cells[i]!).trim();
+      return i === undefined || i >= record.cells.length ? undefined : fromCsvCell(record.cells[i]!).trim();
     };
 
     const officeNumber = (cell(COLUMN.officeNumber) ?? '').normalize('NFKC').replace(/\s+/g, '');
@@ -260,8 +257,7 @@ export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UT
     f.vacancy ? formatJapanDateTimeCsv(f.vacancy.asOf) : '',
     f.vacancy ? f.vacancy.reportedBy : '',
   ]);
-  const unparsed = Papa.unparse({ fields: [...FACILITY_CSV_HEADERS], data }, { newline: '\r\n', escapeFormulae: true });
-  const text = unparsed.endsWith('\r\n') ? unparsed : `${unparsed}\r\n`;
+  const text = toCsv(FACILITY_CSV_HEADERS, data);
   if (encoding === 'UTF-8') return encodeUtf8WithBom(text);
   try {
     return encodeShiftJis(text);

@@ -4,7 +4,7 @@
  * Bytes through csv-encoding.ts: UTF-8 with BOM or Shift_JIS, refused rather than '?' for a
  * character Shift_JIS cannot hold.
  */
-import Papa from 'papaparse';
+import { toCsv } from './csv-text';
 import { encodeCsvBytes, ShiftJisUnencodableError, type CsvByteEncoding } from './csv-encoding';
 import { FUNCTION_BONUS_UNITS, type MonthSummary, type YearMonth, type YearSummary } from './function-bonus';
 
@@ -14,11 +14,7 @@ const monthLabel = (m: YearMonth) => `${Number(m.slice(0, 4))}年${Number(m.slic
 const cell = (v: number | null) => (v === null ? '' : String(v));
 const NOT_ENTERED = '未入力';
 
-function toCsv(rows: readonly (readonly string[])[]): string {
-  // escapeFormulae: a name starting with = + - @ gets a leading ' so that Excel does not run it.
-  const text = Papa.unparse({ fields: [...BONUS_CSV_HEADERS], data: rows.map((r) => [...r]) }, { newline: '\r\n', escapeFormulae: true });
-  return text.endsWith('\r\n') ? text : `${text}\r\n`;
-}
+const bonusCsv = (rows: readonly (readonly string[])[]) => toCsv(BONUS_CSV_HEADERS, rows);
 
 function monthRows(m: MonthSummary, officeName: (id: string) => string): string[][] {
   const label = monthLabel(m.month);
@@ -36,7 +32,7 @@ function monthRows(m: MonthSummary, officeName: (id: string) => string): string[
 
 /** One month: offices, municipalities, then the total against the cap. */
 export function monthBonusCsv(m: MonthSummary, officeName: (id: string) => string): string {
-  return toCsv(monthRows(m, officeName));
+  return bonusCsv(monthRows(m, officeName));
 }
 
 /** A fiscal year: each month's total, then the year per office and per municipality, then the year's total. */
@@ -46,7 +42,7 @@ export function yearBonusCsv(y: YearSummary, officeName: (id: string) => string)
   for (const o of y.offices) rows.push([label, '事業所', officeName(o.officeId), '', '', String(o.claimed), '', String(o.units), cell(o.yen)]);
   for (const x of y.municipalities) rows.push([label, '市町村', x.name, '', '', '', '', String(x.units), cell(x.yen)]);
   rows.push([label, '合計', `${FUNCTION_BONUS_UNITS}単位／件`, '', String(y.cap), String(y.claimed), '', String(y.units), cell(y.yen)]);
-  return toCsv(rows);
+  return bonusCsv(rows);
 }
 
 /** Bytes to save; a Japanese error naming the characters Shift_JIS cannot hold. */

@@ -2,7 +2,7 @@
  * The 年次実績報告 as labelled rows: what the screen shows section by section, what it prints and
  * what the CSV holds, from one list so the three cannot disagree. Definitions: docs/yearly-report.md.
  */
-import Papa from 'papaparse';
+import { toCsv } from './csv-text';
 import { HUB_FUNCTION_LABELS } from './facility';
 import { formatJapanDate } from './japan-time';
 import type { AgeSplit, YearlyReport } from './yearly-report';
@@ -69,9 +69,7 @@ export function yearlyReportCsv(r: YearlyReport): string {
     ['期間', `${formatJapanDate(r.range.from)}〜${formatJapanDate(r.range.to)}`, '', '', '', '', ''],
     ...yearlyReportRows(r).map((row) => [row.section, row.label, n(row.split?.adult), n(row.split?.child), n(row.split?.unknown), String(row.total), n(row.units)]),
   ];
-  // escapeFormulae: a municipality or office name starting with = + - @ is not run by Excel.
-  const text = Papa.unparse({ fields: [...YEARLY_REPORT_CSV_HEADERS], data }, { newline: '\r\n', escapeFormulae: true });
-  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+  return toCsv(YEARLY_REPORT_CSV_HEADERS, data);
 }
 
 /** 年次実績報告_2026-04-01_2027-03-31.csv */

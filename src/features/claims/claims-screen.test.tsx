@@ -6,7 +6,8 @@ import { appendEntries, contactBody, openBody, subjectYota } from '../../../test
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createOffice } from '../../../test/factories/office';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
-import { asWrittenInCsv, CLAIM_DETAIL_HEADERS, CLAIM_SUMMARY_HEADERS, noCasesMessage } from '../../domain/claim-csv';
+import { CLAIM_DETAIL_HEADERS, CLAIM_SUMMARY_HEADERS, noCasesMessage } from '../../domain/claim-csv';
+import { asWrittenInCsv } from '../../domain/csv-text';
 import { CLAIM_REASONS } from '../../domain/claim-rules';
 import type {
   Actor,
@@ -386,6 +387,8 @@ describe('evidence report', () => {
         }),
         (t) => ({ body: { type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '救急搬送' }, at: t(56) }),
         (t) => ({ body: { type: 'correction', corrects: 'case-r-e6', reason: '別の方の対応結果だったため', replacement: null }, at: t(57), by: supervisor }),
+        // recorded at night, then replaced by the 短期入所 recorded later: still on paper
+        (t) => ({ body: { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '叔母宅で一泊' }, at: t(58) }),
       ],
     });
     const printSpy = vi.fn();
@@ -418,6 +421,8 @@ describe('evidence report', () => {
     expect(outcomeRow).toHaveTextContent('短期入所 あおぞら短期入所');
     expect(within(outcomeRow).getByText('入院 救急搬送')).toBeInTheDocument();
     expect(outcomeRow).toHaveTextContent('取消（2026年12月1日 00:47 鈴木 主任）: 別の方の対応結果だったため');
+    const earlier = within(outcomeRow).getByText(T.earlierOutcomeMark).parentElement!;
+    expect(earlier).toHaveTextContent(/在宅で対応\s+叔母宅で一泊（2026年12月1日 00:48 山田 夜勤）/);
 
     expect(screen.getByText(entries.at(-1)!.hash)).toBeInTheDocument();
     expect(screen.getByText('2031年12月1日まで（5年間）')).toBeInTheDocument();

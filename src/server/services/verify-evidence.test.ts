@@ -115,6 +115,27 @@ describe('verify-evidence', () => {
     expect(report).toMatchObject({ ok: 1, ng: 0, unsigned: 0 });
   });
 
+  it('[K7] a note of two lines starting with - is written as text for Excel, and the untouched file passes (as does one written before the escape covered it)', async () => {
+    const key = createTestHubKey();
+    const note = '- 母が救急搬送\n- 叔母に連絡';
+    const entries = await appendEntries([], [openBody({ officeId: office.id, detail: '=夜間の要請\n本人は在宅' }), contactBody({ note })], 'case-m');
+    const receipts = signAll(key, entries);
+    const text = exportOf(entries, receipts);
+    // papaparse's own escapeFormulae left a cell with a line break as it was
+    expect(text).toContain(`"'${note}"`);
+    expect(text).toContain(`"'=夜間の要請\n本人は在宅"`);
+    const publicKey = await importHubKey(key.info.publicKey);
+    for (const file of [text, text.replace(`'${note}`, note).replaceAll(`'=夜間`, '=夜間')]) {
+      const alone = await verifyEvidenceCsv(encodeClaimCsv(file, 'utf-8-bom'), publicKey);
+      expect(alone).toMatchObject({ ok: 1, ng: 0, caseNg: 0 });
+      const beside = await verifyEvidenceCsv(encodeClaimCsv(file, 'utf-8-bom'), publicKey, hubOf(entries, receipts));
+      expect(beside).toMatchObject({ ok: 1, ng: 0, caseNg: 0 });
+    }
+    // a note changed in the file still fails
+    const changed = await verifyEvidenceCsv(encodeClaimCsv(text.replace('叔母に連絡', '叔母に連絡済み'), 'utf-8-bom'), publicKey);
+    expect(failed(changed)).toBe(1);
+  });
+
   it('[K7] passes an untouched export with a withdrawn, a corrected and a later-answered contact and a corrected request, standalone and beside the hub', async () => {
     const { key, text, hub, rows } = await nightCall();
     expect(rows.map((r) => [r['連絡先事業所'], r['結果'], r['取消']])).toEqual([

@@ -26,7 +26,8 @@ import { verifyReceipt, type EvidenceReceipt, type HubVerifyKey } from '../../pr
 import { EvidenceReceipt as ReceiptSchema } from '../../protocol/countersign-schema';
 import { compareEntries, hashOfEntry, orderEntries, verifyChain } from '../../domain/case-chain';
 import { foldCase } from '../../domain/case-fold';
-import { asWrittenInCsv, CASE_WIDE_COLUMNS, CLAIM_DETAIL_HEADERS, claimDetailCsv, entryCells, fromCsvCell } from '../../domain/claim-csv';
+import { CASE_WIDE_COLUMNS, CLAIM_DETAIL_HEADERS, claimDetailCsv, entryCells } from '../../domain/claim-csv';
+import { asWrittenInCsv, fromCsvCell } from '../../domain/csv-text';
 import type { ClaimDecision } from '../../domain/claim-types';
 import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
 import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
@@ -363,7 +364,8 @@ function compareCells(cells: Cells, expected: Cells): string | null {
     const cell = cells[column];
     if (cell === undefined) continue; // an older export without the column
     const want = expected[column] ?? '';
-    if (same(cell) !== same(want)) {
+    // written with or without the ' before = + - @ (see checkAlone): the same value
+    if (same(cell) !== same(want) && same(cell) !== same(fromCsvCell(want))) {
       return `${column} 「${cell}」 is not what the hub's entries make it (「${fromCsvCell(want)}」) / 「${column}」が拠点の記録から求めた値と違います`;
     }
   }
@@ -431,7 +433,9 @@ function checkAlone(entry: CaseEntry, cells: Cells, signed: boolean): string | r
   for (const always of ['記録者', '記録時刻', '記録ID', '要請時間の記録時刻', '対応者']) excused.delete(always);
   for (const [column, value] of Object.entries(expected)) {
     const cell = cells[column];
-    if (cell === undefined || same(cell) === same(asWrittenInCsv(value))) continue;
+    // The ' before = + - @ is Excel's and ours; before 2026-12-06 a cell with a line break went
+    // out without it, and such a file is as genuine as one with it.
+    if (cell === undefined || same(cell) === same(asWrittenInCsv(value)) || same(cell) === same(value)) continue;
     if (excused.has(column)) {
       unchecked.push(column);
       continue;
