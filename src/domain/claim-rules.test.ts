@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
-import { caseKeyLookupOf, casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims } from './claim-rules';
+import { caseKeyLookupOf, casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims, summaryTotals } from './claim-rules';
+import { claimSummaryCsv } from './claim-csv';
 import type { ServiceEnrolments } from './household';
 import {
   DEFAULT_CLAIM_FACTS,
@@ -826,6 +827,26 @@ describe('issue 14 Why「the summary CSV has no サービス種別」— seeds/0
       ['山田 花子', '障害児相談支援'],
       ['鈴木 次郎', '計画相談支援'],
     ]);
+  });
+
+  it('gives a person who turns 18 in the month a 児 row and a 者 row, each claim under the 給付 of its day, as the detail says; the 合計 counts the person once', () => {
+    const households = new Map([['h-1', { persons: [{ id: 'p-1', birthDate: '2008-12-15' }] }]]);
+    const childAt = childLookupOf(households);
+    const cases = [
+      makeCase({ id: 'c-17', contacts: [{ at: '2026-12-05T01:00:00+09:00' }] }),
+      makeCase({ id: 'c-17b', contacts: [{ at: '2026-12-14T23:00:00+09:00' }] }),
+      makeCase({ id: 'c-18', contacts: [{ at: '2026-12-20T01:00:00+09:00' }] }),
+    ];
+    const decisions = decideClaims(cases, OFFICES, childAt);
+    expect(decisions.map((d) => d.status)).toEqual(['claimed', 'claimed', 'claimed']);
+    const rows = summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12', childAt);
+    expect(rows.map((r) => [r.serviceType, r.count, r.units])).toEqual([
+      ['障害児相談支援', 2, 1400],
+      ['計画相談支援', 1, 700],
+    ]);
+    expect(summaryTotals(rows)).toEqual({ persons: 1, count: 3, units: 2100 });
+    const csv = claimSummaryCsv(rows, HUB_OFFICE, '2026-12');
+    expect(csv.split('\r\n').at(-2)).toBe(`${HUB_OFFICE.officeNumber},2026年12月,,合計,1名,3,2100`);
   });
 });
 

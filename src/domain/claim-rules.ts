@@ -559,13 +559,17 @@ export function decideClaims(
 function compareRows(a: ClaimSummaryRow, b: ClaimSummaryRow): number {
   if (a.recipientNumber !== b.recipientNumber) return a.recipientNumber < b.recipientNumber ? -1 : 1;
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  return a.personKey < b.personKey ? -1 : a.personKey > b.personKey ? 1 : 0;
+  if (a.personKey !== b.personKey) return a.personKey < b.personKey ? -1 : 1;
+  // a person who turned 18 in the month: the 児 row (earlier claims) before the 者 row
+  return a.serviceType === b.serviceType ? 0 : a.serviceType === '障害児相談支援' ? -1 : 1;
 }
 
 /**
- * The month's claim for one office: one row per person with at least one claimed emergency.
- * Name and 受給者証番号 come from the person's latest claimed case (by coordination time), as the
- * evidence recorded them.
+ * The month's claim for one office: one row per person and サービス種別 with at least one claimed
+ * emergency. Each claim belongs to the 給付 of the day of its coordination (障害児相談支援 while
+ * the person is 児), as its detail row says: a person who turns 18 in the month has a 児 row and
+ * a 者 row. Name and 受給者証番号 come from the latest claimed case of the row (by coordination
+ * time), as the evidence recorded them.
  */
 export function summarizeClaims(
   decisions: readonly ClaimDecision[],
@@ -578,23 +582,33 @@ export function summarizeClaims(
   const claimed = decisions
     .filter((d) => d.status === 'claimed' && d.officeId === officeId && d.month === month && d.personKey !== null)
     .sort(compareForCap);
-  const byPerson = new Map<string, { count: number; subject: CaseSubject | undefined; child: boolean }>();
+  const rows = new Map<string, { personKey: string; count: number; subject: CaseSubject | undefined; child: boolean }>();
   for (const d of claimed) {
-    const previous = byPerson.get(d.personKey!);
     const kase = caseById.get(d.caseId);
-    const subject = kase?.subject ?? previous?.subject;
-    const child = kase !== undefined ? childAt(kase, d.coordinatedAt!) === true : (previous?.child ?? false);
-    byPerson.set(d.personKey!, { count: (previous?.count ?? 0) + 1, subject, child });
+    const child = kase !== undefined && childAt(kase, d.coordinatedAt!) === true;
+    const key = `${child ? '児' : '者'}\u0000${d.personKey!}`;
+    const previous = rows.get(key);
+    rows.set(key, { personKey: d.personKey!, count: (previous?.count ?? 0) + 1, subject: kase?.subject ?? previous?.subject, child });
   }
-  const rows = [...byPerson].map(([personKey, { count, subject, child }]): ClaimSummaryRow => ({
-    personKey,
-    serviceType: child ? '障害児相談支援' : '計画相談支援',
-    recipientNumber: subject?.recipientNumber ?? '',
-    name: subject?.name ?? '',
-    count,
-    units: CONSULTATION_BONUS_UNITS * count,
-  }));
-  return rows.sort(compareRows);
+  return [...rows.values()]
+    .map(({ personKey, count, subject, child }): ClaimSummaryRow => ({
+      personKey,
+      serviceType: child ? '障害児相談支援' : '計画相談支援',
+      recipientNumber: subject?.recipientNumber ?? '',
+      name: subject?.name ?? '',
+      count,
+      units: CONSULTATION_BONUS_UNITS * count,
+    }))
+    .sort(compareRows);
+}
+
+/** The 合計 of a month's rows: persons (not rows: one who turned 18 has two), claims and units. */
+export function summaryTotals(rows: readonly ClaimSummaryRow[]): { persons: number; count: number; units: number } {
+  return {
+    persons: new Set(rows.map((r) => r.personKey)).size,
+    count: rows.reduce((n, r) => n + r.count, 0),
+    units: rows.reduce((n, r) => n + r.units, 0),
+  };
 }
 
 /**

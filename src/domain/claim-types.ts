@@ -49,7 +49,7 @@ export type ClaimServiceType = '計画相談支援' | '障害児相談支援';
 /** One row of the month's summary: a person and how many emergencies are claimed. */
 export interface ClaimSummaryRow {
   readonly personKey: string;
-  /** 障害児相談支援 when the person was a child (児) on the day of their latest claimed coordination */
+  /** 障害児相談支援 for the claims whose coordination fell on a day the person was a child (児) */
   readonly serviceType: ClaimServiceType;
   readonly recipientNumber: string;
   readonly name: string;

@@ -37,7 +37,8 @@ import {
   useHash,
 } from './route';
 import { parseArea } from '../../state/router';
-import { SummaryTable, summaryTotals } from './summary-table';
+import { SummaryTable } from './summary-table';
+import { summaryTotals } from '../../domain/claim-rules';
 import { ClosedMonth, CloseSection } from './month-close';
 import { monthCloseState } from '../../domain/claim-close';
 import { formatPeriod, periodTouchesMonth } from '../../domain/office';

@@ -41,7 +41,8 @@ import { exportSubject, useLogExport } from './log-export';
 import { TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { monthLabel } from './route';
-import { SummaryTable, summaryTotals } from './summary-table';
+import { SummaryTable } from './summary-table';
+import { summaryTotals } from '../../domain/claim-rules';
 import { T } from './text';
 import type { ChainChecks, MonthClaim } from './use-claims';
 

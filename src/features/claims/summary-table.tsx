@@ -1,14 +1,7 @@
-/** The month's claim, one row per person (summarizeClaims), with the total: shared by the screen and the report. */
+/** The month's claim, one row per person and サービス種別 (summarizeClaims), with the total: shared by the screen and the report. */
+import { summaryTotals } from '../../domain/claim-rules';
 import type { ClaimSummaryRow } from '../../domain/claim-types';
 import { T } from './text';
-
-export function summaryTotals(rows: readonly ClaimSummaryRow[]): { persons: number; count: number; units: number } {
-  return rows.reduce((t, r) => ({ persons: t.persons + 1, count: t.count + r.count, units: t.units + r.units }), {
-    persons: 0,
-    count: 0,
-    units: 0,
-  });
-}
 
 export function SummaryTable({ rows, caption }: { rows: readonly ClaimSummaryRow[]; caption: string }) {
   const total = summaryTotals(rows);
@@ -30,7 +23,7 @@ export function SummaryTable({ rows, caption }: { rows: readonly ClaimSummaryRow
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.personKey}>
+            <tr key={`${r.personKey}\u0000${r.serviceType}`}>
               <td className="nowrap">{r.recipientNumber || T.noRecipient}</td>
               <td>{r.name || T.noName}</td>
               <td className="num">{r.count}</td>
