@@ -17,7 +17,7 @@ import { useCountersigns, type Countersigns } from '../../state/use-countersigns
 import { useLogOpen } from '../../state/use-log-open';
 import { COUNTERSIGN_LABELS, countersignSummary, type EntryCountersign } from '../../domain/countersign-status';
 import { formatFingerprint } from '../../protocol/countersign';
-import { retentionUntil } from '../../domain/case-fold';
+import { earlierOutcomes, retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
 import { monthCloseState } from '../../domain/claim-close';
@@ -223,6 +223,15 @@ function CaseReport({
                 <strong className="claims-report__mark">{T.withdrawnMark}</strong>
                 <span className="claims-report__struck pre">{outcomeText(w.body)}</span>
                 <Corrections kind={T.correctedMark} corrections={w.corrections} />
+              </div>
+            ))}
+            {/* an outcome a later outcome entry replaced is still evidence, as in the detail CSV's 以前の対応結果 */}
+            {earlierOutcomes(kase).map((o) => (
+              <div key={o.entryId} className="claims-report__earlier">
+                <strong className="claims-report__mark">{T.earlierOutcomeMark}</strong>
+                <span className="pre">{outcomeText(o.body)}</span>
+                {`（${T.recordedBy(at(o.recordedAt), o.recordedBy.name)}）`}
+                <Corrections kind={T.correctedMark} corrections={o.corrections} />
               </div>
             ))}
           </Row>

@@ -149,6 +149,8 @@ export const T = {
   shortStay: '短期入所',
   resultNotRecorded: '未記録',
   withdrawnMark: '取消',
+  /** an outcome replaced by one recorded later (claim-csv.ts 以前の対応結果) */
+  earlierOutcomeMark: '以前の対応結果',
   correctedMark: '訂正',
   correctionLine: (kind: string, reason: string, who: string, when: string) => `${kind}（${when} ${who}）: ${reason}`,
   correctionChange: (field: string, before: string, after: string) => `${field}: 訂正前 ${before} → 訂正後 ${after}`,
