@@ -11,6 +11,7 @@ import { Notice } from '../ui/layout';
 import { useApp } from './store';
 import { T } from './text';
 import { useFormDraft } from './use-form-draft';
+import { personalDraftKey } from '../vault/drafts';
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -21,9 +22,14 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  * form with nothing typed; a stored draft, read once on open, replaces it unless typing has begun.
  * Drafts hold only text not yet written: a written entry is never changed, only corrected.
  * A null key keeps no draft (the form is not open).
+ *
+ * The draft is the unlocked person's (personalDraftKey): on the shared hub phone, a call note the
+ * day coordinator left unsaved is not offered to the night one, whose 保存 would record it as
+ * theirs in the evidence, signed and for good.
  */
-export function useDraftedForm<F>(key: string | null, baseline: F, same: (a: F, b: F) => boolean = sameJson) {
+export function useDraftedForm<F>(formKey: string | null, baseline: F, same: (a: F, b: F) => boolean = sameJson) {
   const session = useApp((s) => s.session);
+  const key = useDraftKey(formKey);
   const [form, setFormState] = useState<F>(baseline);
   const [loaded, setLoaded] = useState(false);
   const [restored, setRestored] = useState(false);
@@ -75,8 +81,9 @@ export function useDraftedForm<F>(key: string | null, baseline: F, same: (a: F, 
  * opens again with its text. A later visit, or a colleague unlocking the shared phone, opens nothing;
  * the draft still comes back when the form is opened by hand.
  */
-export function useReopenForDraft(key: string | null, reopen: () => void) {
+export function useReopenForDraft(formKey: string | null, reopen: () => void) {
   const session = useApp((s) => s.session);
+  const key = useDraftKey(formKey);
   const latest = useRef(reopen);
   latest.current = reopen;
   useEffect(() => {
@@ -89,6 +96,12 @@ export function useReopenForDraft(key: string | null, reopen: () => void) {
       })
       .catch(() => undefined);
   }, [key, session]);
+}
+
+/** The key a small form's draft is kept under for the person unlocked now. */
+function useDraftKey(formKey: string | null): string | null {
+  const userId = useApp((s) => s.session?.user.id);
+  return formKey === null ? null : personalDraftKey(formKey, userId);
 }
 
 /**

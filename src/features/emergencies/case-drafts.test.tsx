@@ -13,8 +13,12 @@ import type { CaseEntry, OpenBody } from '../../domain/emergency-case';
 import { createVault } from '../../vault/vault';
 import { CasesScreen } from './cases-screen';
 import { contactDraftKey } from './contacts';
+import { personalDraftKey } from '../../vault/drafts';
 
 const PASSPHRASE = 'あおぞら拠点-当番用';
+const NIGHT_PASSPHRASE = 'よる当番-ひかり-2026';
+/** The call note's draft key of whoever is unlocked now. */
+const noteKey = (caseId: string) => personalDraftKey(contactDraftKey(caseId), useApp.getState().session?.user.id);
 const initial = useApp.getState();
 const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate: '2010-05-01' })] });
 
@@ -58,11 +62,16 @@ async function openCase() {
   return {
     user,
     caseId: kase.id,
-    async lockAndUnlock() {
+    async lockAndUnlock(as: { id: string; passphrase: string } = { id: userId, passphrase: PASSPHRASE }) {
       await act(() => useApp.getState().lock('idle'));
       expect(screen.getByText('ロック中')).toBeInTheDocument();
-      await act(() => useApp.getState().unlock(userId, PASSPHRASE));
+      await act(() => useApp.getState().unlock(as.id, as.passphrase));
       await screen.findByText(/改ざんなし/);
+    },
+    /** A colleague who takes the shared phone over (scenario 3), with their own passphrase. */
+    async addColleague() {
+      const night = await useApp.getState().session!.addUser(PASSPHRASE, '夜勤 次郎', NIGHT_PASSPHRASE);
+      return { id: night.id, passphrase: NIGHT_PASSPHRASE };
     },
     async entries(): Promise<CaseEntry[]> {
       const list = await useApp.getState().session!.list<CaseEntry>('case-entry');
@@ -77,19 +86,48 @@ describe('case drafts across an idle lock', () => {
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
     await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
-    expect(useApp.getState().unsaved.has(contactDraftKey(caseId))).toBe(true);
+    expect(useApp.getState().unsaved.has(noteKey(caseId))).toBe(true);
 
     await lockAndUnlock();
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認中、折り返し2時半');
     expect(screen.getByLabelText('連絡先の事業所')).toHaveValue('fac-1');
-    await waitFor(() => expect(useApp.getState().unsaved.has(contactDraftKey(caseId))).toBe(true));
+    await waitFor(() => expect(useApp.getState().unsaved.has(noteKey(caseId))).toBe(true));
 
     await user.click(screen.getByRole('button', { name: '記録する' }));
     await waitFor(() => expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument());
     expect((await entries()).at(-1)?.body).toMatchObject({ type: 'contact', facilityId: 'fac-1', note: '看護師に確認中、折り返し2時半' });
     expect(await useApp.getState().session!.listDraftKeys()).toEqual([]);
     expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
+  it('a colleague taking the phone over is not offered the call note left unsaved, so it is never recorded under their name', async () => {
+    const { user, caseId, lockAndUnlock, addColleague, entries } = await openCase();
+    const day = useApp.getState().session!.user;
+    const night = await addColleague();
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+
+    await lockAndUnlock(night);
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    // the form opened by hand is the night coordinator's own, empty
+    expect(screen.getByLabelText('メモ')).toHaveValue('');
+    await act(async () => {
+      await useApp.getState().session!.listDraftKeys();
+    });
+    expect(screen.getByLabelText('メモ')).toHaveValue('');
+    expect(screen.queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+
+    // the day coordinator's note is still theirs when they unlock again and open the form
+    await lockAndUnlock({ id: day.id, passphrase: PASSPHRASE });
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認中、折り返し2時半');
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    await waitFor(() => expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument());
+    expect((await entries()).at(-1)).toMatchObject({ body: { type: 'contact', note: '看護師に確認中、折り返し2時半' }, recordedBy: { userId: day.id } });
   });
 
   it('破棄 of a restored call note asks first; only 破棄する empties the form and drops the draft', async () => {
@@ -104,7 +142,7 @@ describe('case drafts across an idle lock', () => {
     expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認中、折り返し2時半');
     await user.click(within(ask).getByRole('button', { name: '破棄する' }));
     await waitFor(() => expect(screen.getByLabelText('メモ')).toHaveValue(''));
-    await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).not.toContain(contactDraftKey(caseId)));
+    await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).not.toContain(noteKey(caseId)));
   });
 
   it('reopens the outcome form by itself after unlock, and keeps the claim note on the page', async () => {

@@ -10,6 +10,10 @@ import { createVault } from '../../vault/vault';
 import { HouseholdsScreen } from './households-screen';
 import { mountScreen, resetStore, setUnlocked } from './test-helpers';
 import { withdrawDraftKey } from './withdraw-dialog';
+import { personalDraftKey } from '../../vault/drafts';
+
+/** The 登録廃止 draft of hh-1 as kept for the person unlocked now. */
+const draftKey = () => personalDraftKey(withdrawDraftKey('hh-1'), useApp.getState().session?.user.id ?? 'user-1');
 
 const PASSPHRASE = 'あおぞら拠点-当番用';
 const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' })] });
@@ -36,7 +40,7 @@ describe('登録廃止 dialog', () => {
 
     await user.click(screen.getByRole('button', { name: '登録廃止' }));
     await user.type(within(screen.getByRole('dialog')).getByLabelText(/理由/), '転居のため（県外）');
-    expect(useApp.getState().unsaved.has(withdrawDraftKey('hh-1'))).toBe(true);
+    expect(useApp.getState().unsaved.has(draftKey())).toBe(true);
 
     await useApp.getState().lock('idle');
     expect(await screen.findByText('ロック中')).toBeInTheDocument();
@@ -47,7 +51,7 @@ describe('登録廃止 dialog', () => {
     const dialog = await screen.findByRole('dialog');
     expect(await within(dialog).findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(within(dialog).getByLabelText(/理由/)).toHaveValue('転居のため（県外）');
-    await waitFor(() => expect(useApp.getState().unsaved.has(withdrawDraftKey('hh-1'))).toBe(true));
+    await waitFor(() => expect(useApp.getState().unsaved.has(draftKey())).toBe(true));
 
     await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
@@ -58,7 +62,7 @@ describe('登録廃止 dialog', () => {
 
   it('opens by itself only after the lock it was interrupted by: a later visit, or a colleague unlocking, finds it closed', async () => {
     const session = createFakeSession();
-    await session.saveDraft(withdrawDraftKey('hh-1'), { date: '2026-11-01', reason: '転居のため（県外）' });
+    await session.saveDraft(draftKey(), { date: '2026-11-01', reason: '転居のため（県外）' });
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
     await screen.findByRole('button', { name: '登録廃止' });
     // Give the detail every chance to reopen it (its draft check is asynchronous).
@@ -72,7 +76,7 @@ describe('登録廃止 dialog', () => {
 
   it('破棄 of the restored reason asks in a dialog of its own; Esc there leaves the 登録廃止 dialog and its text alone', async () => {
     const session = createFakeSession();
-    await session.saveDraft(withdrawDraftKey('hh-1'), { date: '2026-11-01', reason: '転居のため（県外）' });
+    await session.saveDraft(draftKey(), { date: '2026-11-01', reason: '転居のため（県外）' });
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
     await user.click(await screen.findByRole('button', { name: '登録廃止' }));
     const withdraw = screen.getByRole('dialog', { name: '登録廃止' });
@@ -84,18 +88,18 @@ describe('登録廃止 dialog', () => {
     expect(screen.queryByRole('dialog', { name: '復元した入力を破棄しますか' })).not.toBeInTheDocument();
     expect(screen.getByRole('dialog', { name: '登録廃止' })).toBeInTheDocument();
     expect(within(withdraw).getByLabelText(/理由/)).toHaveValue('転居のため（県外）');
-    expect(session.drafts.has(withdrawDraftKey('hh-1'))).toBe(true);
+    expect(session.drafts.has(draftKey())).toBe(true);
 
     await user.click(within(withdraw).getByRole('button', { name: '破棄' }));
     await user.click(within(screen.getByRole('dialog', { name: '復元した入力を破棄しますか' })).getByRole('button', { name: '破棄する' }));
     await waitFor(() => expect(within(withdraw).getByLabelText(/理由/)).toHaveValue(''));
     expect(within(withdraw).queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
     expect(screen.getByRole('dialog', { name: '登録廃止' })).toBeInTheDocument();
-    await waitFor(() => expect(session.drafts.has(withdrawDraftKey('hh-1'))).toBe(false));
+    await waitFor(() => expect(session.drafts.has(draftKey())).toBe(false));
   });
 
   it('remembers at a lock which forms were open and whose, and reopens each once for that user only', () => {
-    const key = withdrawDraftKey('hh-1');
+    const key = 'household-withdraw:hh-1';
     useApp.setState({ session: createFakeSession({ id: 'user-a' }), unsaved: new Set([key]) });
     return useApp
       .getState()
@@ -114,7 +118,7 @@ describe('登録廃止 dialog', () => {
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
     await user.click(screen.getByRole('button', { name: '登録廃止' }));
     await user.type(within(screen.getByRole('dialog')).getByLabelText(/理由/), '転居のため');
-    await waitFor(() => expect(session.drafts.has(withdrawDraftKey('hh-1'))).toBe(true), { timeout: 3000 });
+    await waitFor(() => expect(session.drafts.has(draftKey())).toBe(true), { timeout: 3000 });
 
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'キャンセル' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
