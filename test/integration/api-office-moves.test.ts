@@ -208,6 +208,29 @@ describe('[S10] records that move between offices (PostgreSQL)', () => {
     expect(page.body.records).toEqual([removal('household', 'hh-1', moved, 'office-a'), removal('trial-stay', stay.id, again, 'office-a')]);
   });
 
+  it('[S10] a case worker cannot take another office\'s trial stay by naming a household of their own; once the family moves to them, they write it', async () => {
+    await write('hh-a', { officeId: 'office-a' });
+    await write('hh-b', { officeId: 'office-b' });
+    const stay = createTrialStay({ householdId: 'hh-b', purpose: '夜間の様子をみる' });
+    const [created] = (await coord.push([wireChange('trial-stay', stay.id, { ...stay }, 'create')])).body.results;
+    const held = (created as { version: number }).version;
+    const workerA = await caughtUp('worker-a-phone', await api.user('worker-a', 'case-worker', { officeId: 'office-a' }));
+    const taken = { ...stay, householdId: 'hh-a', purpose: '書き換え' };
+    for (const [op, baseVersion] of [['update', null], ['update', held], ['withdraw', held]] as const) {
+      const [result] = (await workerA.push([{ ...wireChange('trial-stay', stay.id, taken, op), baseVersion }])).body.results;
+      expect(result).toMatchObject({ status: 'refused', reason: 'scope' });
+      // the refusal says nothing of the stay's version
+      expect(JSON.stringify(result)).not.toContain(`version ${held}`);
+    }
+    expect((await workerA.pull()).body.records).toEqual([]);
+    const still = (await coord.pullAll()).find((r) => r.kind === 'trial-stay' && r.entityId === stay.id)!;
+    expect([still.version, still.officeId, JSON.parse(still.payloadJson)]).toEqual([held, 'office-b', expect.objectContaining({ householdId: 'hh-b', purpose: '夜間の様子をみる' })]);
+
+    await write('hh-b', { officeId: 'office-a' });
+    const [moved] = (await workerA.push([{ ...wireChange('trial-stay', stay.id, { ...stay, purpose: '移管後に追記' }, 'update'), baseVersion: held }])).body.results;
+    expect(moved).toMatchObject({ status: 'accepted' });
+  });
+
   it('[S10][R4] a phone with an unsent edit of the moved household keeps it until the refused edit is set aside; then it goes', async () => {
     await write('hh-1', { officeId: 'office-a' });
     const workerA = await phone('worker-a', 'case-worker', 'office-a');

@@ -12,6 +12,7 @@ import type {
   DeviceRecord,
   PushOptions,
   ScopeFacts,
+  HeldTrialStay,
   SessionEndReason,
   Reservation,
   SessionRecord,
@@ -331,7 +332,7 @@ export class SqlAccountStore implements AccountStore {
     };
   }
 
-  async scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts> {
+  async scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[], trialStayIds: readonly string[] = []): Promise<ScopeFacts> {
     // One round trip for every push (three statements before): the hub's offices, the offices the
     // named households are held under, and each named case's office, which is the one its first
     // entry was held under (every later entry follows it).
@@ -342,7 +343,12 @@ export class SqlAccountStore implements AccountStore {
     // against the ids, for a push of one edit as for one of 1,000 (~100–175 ms then; ~6 ms before
     // the sixth run).
     const row = (
-      await this.pool.query<{ offices: string[]; households: Record<string, string | null>; cases: Record<string, string | null> }>(
+      await this.pool.query<{
+        offices: string[];
+        households: Record<string, string | null>;
+        cases: Record<string, string | null>;
+        trial_stays: Record<string, HeldTrialStay>;
+      }>(
         {
           name: 'scope-facts',
           text: `SELECT (SELECT coalesce(json_agg(id), '[]') FROM offices WHERE tenant_id = $1) AS offices,
@@ -357,15 +363,24 @@ export class SqlAccountStore implements AccountStore {
                        SELECT r.office_id FROM evidence e
                          JOIN records r ON r.tenant_id = e.tenant_id AND r.kind = 'case-entry' AND r.entity_id = e.id
                         WHERE e.tenant_id = $1 AND e.case_id = k.id
-                        ORDER BY e.version LIMIT 1) AS c) AS cases`,
+                        ORDER BY e.version LIMIT 1) AS c) AS cases,
+                  (SELECT coalesce(json_object_agg(t.entity_id, json_build_object('householdOffice', t.household_office, 'facilityId', t.facility_id)), '{}')
+                     FROM (SELECT DISTINCT id FROM unnest($4::text[]) AS k (id)) AS k
+                     CROSS JOIN LATERAL (
+                       SELECT r.entity_id, s.payload ->> 'facilityId' AS facility_id,
+                              (SELECT h.office_id FROM records h
+                                WHERE h.tenant_id = $1 AND h.kind = 'household' AND h.entity_id = s.payload ->> 'householdId' LIMIT 1) AS household_office
+                         FROM records r CROSS JOIN LATERAL (SELECT r.payload_json::jsonb AS payload) AS s
+                        WHERE r.tenant_id = $1 AND r.kind = 'trial-stay' AND r.entity_id = k.id LIMIT 1) AS t) AS trial_stays`,
         },
-        [tenantId, householdIds, caseIds],
+        [tenantId, householdIds, caseIds, trialStayIds],
       )
     ).rows[0]!;
     return {
       officeIds: new Set(row.offices),
       households: new Map(Object.entries(row.households)),
       cases: new Map(Object.entries(row.cases)),
+      trialStays: new Map(Object.entries(row.trial_stays)),
     };
   }
 

@@ -84,6 +84,17 @@ export interface ScopeFacts {
   readonly households: ReadonlyMap<string, string | null>;
   /** case id → the office its earlier entries are held under (absent: no entry held) */
   readonly cases: ReadonlyMap<string, string | null>;
+  /**
+   * trial stay id → as held now (absent: not held): the office its household is held under now
+   * (null when that household is not held), and its facility. A case worker may write a stay only
+   * when the family it is held for is their office's; a liaison, only a stay at their facility.
+   */
+  readonly trialStays: ReadonlyMap<string, HeldTrialStay>;
+}
+
+export interface HeldTrialStay {
+  readonly householdOffice: string | null;
+  readonly facilityId: string | null;
 }
 
 export interface PushOptions {
@@ -162,7 +173,7 @@ export interface AccountStore {
    */
   findSyncCaller(deviceId: string, sessionId: string): Promise<SyncCallerFacts>;
 
-  scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[]): Promise<ScopeFacts>;
+  scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[], trialStayIds?: readonly string[]): Promise<ScopeFacts>;
   /**
    * Records a change the sync service refused before it reached applyPush (reason 'scope'), so its
    * seq is taken and the refusal kept like any other [S3][S11]. Returns null when the seq was taken

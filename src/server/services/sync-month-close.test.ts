@@ -16,7 +16,7 @@ const user = (role: UserRecord['role'], officeId: string | null): UserRecord => 
   totpSecret: null,
   totpLastStep: null,
 });
-const facts: ScopeFacts = { officeIds: new Set(['office-a', 'office-b']), households: new Map(), cases: new Map() };
+const facts: ScopeFacts = { officeIds: new Set(['office-a', 'office-b']), households: new Map(), cases: new Map(), trialStays: new Map() };
 const close = (officeId: string): WireChange =>
   ({ seq: 1, mutationId: '00000000-0000-4000-8000-000000000001', kind: 'month-close', entityId: 'close-1', op: 'append', at: '2027-01-08T01:00:00.000Z', payload: { id: 'close-1', officeId }, baseVersion: null }) as WireChange;
 

@@ -20,6 +20,7 @@ const facts = {
   officeIds: new Set(['office-a', 'office-b']),
   households: new Map<string, string | null>([['hh-a', 'office-a']]),
   cases: new Map<string, string | null>([['case-a', 'office-a']]),
+  trialStays: new Map(),
 };
 
 /** Changes of one kind, each as likely to be taken as a user of office-a and fac-1 can make it. */

@@ -24,6 +24,10 @@ const facts = {
     ['hh-b', 'office-b'],
   ]),
   cases: new Map<string, string | null>(),
+  trialStays: new Map([
+    ['ts-held-b', { householdOffice: 'office-b', facilityId: 'fac-2' }],
+    ['ts-moved-to-a', { householdOffice: 'office-a', facilityId: 'fac-2' }],
+  ]),
 };
 let seq = 0;
 const stay = (householdId: string, facilityId = 'fac-1'): WireChange => ({
@@ -55,5 +59,18 @@ describe('[S10] who may write a trial stay: the household’s scope', () => {
     expect(own).toEqual({ ok: true, officeId: 'office-a' });
     expect(elsewhere).toMatchObject({ ok: false, reason: 'scope' });
     expect(unknown).toMatchObject({ ok: false, reason: 'scope' });
+  });
+
+  it('judges a stay the hub holds as held: naming an own household does not take another office\'s stay, nor another facility\'s', () => {
+    const update = (entityId: string, householdId: string, facilityId = 'fac-1'): WireChange => ({ ...stay(householdId, facilityId), entityId, op: 'update' });
+    const worker = user('case-worker', { officeId: 'office-a' });
+    const [taken, followed, created, createdThenEdited] = decideChanges(worker, [update('ts-held-b', 'hh-a'), update('ts-moved-to-a', 'hh-a'), stay('hh-a'), update(`ts-${seq}`, 'hh-a')], facts);
+    expect(taken).toMatchObject({ ok: false, reason: 'scope', detail: expect.stringContaining('another office') });
+    // its household moved to office A: A's case worker writes it (and so moves it to A)
+    expect(followed).toEqual({ ok: true, officeId: 'office-a' });
+    expect([created, createdThenEdited]).toEqual([{ ok: true, officeId: 'office-a' }, { ok: true, officeId: 'office-a' }]);
+    const liaison = user('facility-liaison', { facilityId: 'fac-1' });
+    expect(decideChanges(liaison, [update('ts-held-b', 'hh-b', 'fac-1')], facts)).toEqual([expect.objectContaining({ ok: false, reason: 'scope', detail: expect.stringContaining('another facility') })]);
+    expect(decideChanges(user('coordinator'), [update('ts-held-b', 'hh-a')], facts)).toEqual([{ ok: true, officeId: 'office-a' }]);
   });
 });

@@ -46,6 +46,7 @@ const asRecord = (v: unknown): Record<string, unknown> | undefined =>
 export function decideChanges(authorOf: UserRecord | ((index: number) => UserRecord), changes: readonly WireChange[], facts: ScopeFacts): Decision[] {
   const households = new Map(facts.households);
   const cases = new Map(facts.cases);
+  const trialStays = new Map(facts.trialStays);
   const refuse = (detail: string): Decision => ({ ok: false, reason: 'scope', detail });
 
   return changes.map((c, index): Decision => {
@@ -118,15 +119,25 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
         return user.role === 'admin' ? { ok: true, officeId: null } : refuse(`only an admin writes ${c.kind}`);
       case 'trial-stay': {
         // A trial stay is held under its household's office, so whoever may hold the family holds its stays.
+        // A stay the hub holds is judged as held too, not only as sent: naming one of their own
+        // households would otherwise let a case worker take another office's stay into theirs.
         const householdId = c.payload['householdId'];
         const held = typeof householdId === 'string' ? households.get(householdId) : undefined;
+        const before = trialStays.get(c.entityId);
+        const facilityId = typeof c.payload['facilityId'] === 'string' ? c.payload['facilityId'] : null;
+        let officeId: string | null;
         if (user.role === 'facility-liaison') {
-          if (user.facilityId === null || c.payload['facilityId'] !== user.facilityId) return refuse(`trial stay ${c.entityId} is not at this liaison's facility`);
+          if (user.facilityId === null || facilityId !== user.facilityId) return refuse(`trial stay ${c.entityId} is not at this liaison's facility`);
+          if (before !== undefined && before.facilityId !== user.facilityId) return refuse(`trial stay ${c.entityId} is held at another facility`);
           if (held === undefined) return refuse(`trial stay ${c.entityId} names no household the hub holds`);
-          return { ok: true, officeId: held };
-        }
-        if (user.role === 'case-worker' && (own === null || held !== own)) return refuse(`trial stay ${c.entityId} is not for a household of this user's office`);
-        return { ok: true, officeId: held ?? fallback };
+          officeId = held;
+        } else if (user.role === 'case-worker') {
+          if (own === null || held !== own) return refuse(`trial stay ${c.entityId} is not for a household of this user's office`);
+          if (before !== undefined && before.householdOffice !== own) return refuse(`trial stay ${c.entityId} is held for a household of another office`);
+          officeId = held;
+        } else officeId = held ?? fallback;
+        trialStays.set(c.entityId, { householdOffice: held ?? null, facilityId });
+        return { ok: true, officeId };
       }
     }
   });
@@ -165,6 +176,7 @@ export async function pushChanges(
   }
   const householdIds = new Set<string>();
   const caseIds = new Set<string>();
+  const trialStayIds = new Set<string>();
   // An id PostgreSQL cannot hold (a NUL) is never held: it is left out of the lookup, and the
   // change itself is refused as 'invalid' by the push rules, not the whole push.
   const lookup = (set: Set<string>, id: unknown) => {
@@ -172,7 +184,10 @@ export async function pushChanges(
   };
   for (const c of changes) {
     if (c.kind === 'household') lookup(householdIds, c.entityId);
-    if (c.kind === 'trial-stay') lookup(householdIds, c.payload['householdId']);
+    if (c.kind === 'trial-stay') {
+      lookup(householdIds, c.payload['householdId']);
+      lookup(trialStayIds, c.entityId);
+    }
     if (c.kind !== 'case-entry') continue;
     lookup(caseIds, c.payload['caseId']);
     lookup(householdIds, asRecord(asRecord(c.payload['body'])?.['subject'])?.['householdId']);
@@ -180,7 +195,7 @@ export async function pushChanges(
   // A9: who wrote each change; the stream stops at the first whose author may not be credited.
   const { authors, held } = await authorsOf(store, device.id, user, changes, options, signedIn);
   const taking = changes.slice(0, changes.length - held.length);
-  const facts = await store.scopeFacts(user.tenantId, [...householdIds], [...caseIds]);
+  const facts = await store.scopeFacts(user.tenantId, [...householdIds], [...caseIds], [...trialStayIds]);
   const decisions = decideChanges((i) => authors[i]!.user, taking, facts);
 
   const results: ChangeResult[] = [];
