@@ -22,7 +22,7 @@ import {
 } from '../../src/protocol/sync';
 import { openPostgresStore } from '../../src/server/db/postgres-store';
 import type { SqlStore } from '../../src/server/db/sql-store';
-import { createAccounts, MAX_SIGN_IN_FAILURES, MAX_SIGN_IN_FAILURES_PER_ADDRESS } from '../../src/server/services/accounts';
+import { ADDRESS_THROTTLE, createAccounts, MAX_SIGN_IN_FAILURES, MAX_SIGN_IN_FAILURES_PER_ADDRESS } from '../../src/server/services/accounts';
 import { totpCode } from '../../src/server/services/credentials';
 import { secretKeyFromEnv } from '../../src/server/services/secret-box';
 import { createHousehold } from '../factories/household';
@@ -33,8 +33,6 @@ const schema = `kyoten_two_sessions_${process.pid}_${Date.now().toString(36)}`;
 const HUB = 'hub-two-sessions';
 const PASSWORD = 'yoru-no-denwa-2026';
 const SECRET_KEY = Buffer.alloc(32, 5).toString('base64');
-/** The throttle's row for client addresses (accounts.ts ADDRESS_THROTTLE). */
-const ADDRESS_THROTTLE = '(address)';
 
 const admin = new pg.Pool({ connectionString: url, max: 2 });
 let store: SqlStore | undefined;

@@ -97,8 +97,12 @@ const throttled = (lockedUntil: Date, now: Date) => {
   return new ServiceError('throttled', `失敗が続いたため、しばらくサインインできません。${seconds}秒後にもう一度お試しください。`, undefined, seconds);
 };
 
-/** Addresses share the throttle table with logins under a tenant id no hub can have. */
-const ADDRESS_THROTTLE = '(address)';
+/**
+ * Addresses share the throttle table with logins, under a tenant id no sign-in can name: the
+ * sign-in's hub is at least one character. It was '(address)', which a sign-in could name as its
+ * hub, with an office's address as its login, and so lock every sign-in from that address out.
+ */
+export const ADDRESS_THROTTLE = '';
 
 const badCredentials = () =>
   new ServiceError('bad-credentials', '拠点ID・ログイン名・パスワード・確認コードのいずれかが違います。');

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { API, type ErrorResponse } from '../../../src/protocol/sync';
 import { totpCode } from '../../../src/server/services/credentials';
-import { SIGN_IN_CHECKS_IN_FLIGHT } from '../../../src/server/services/accounts';
+import { MAX_SIGN_IN_FAILURES, SIGN_IN_CHECKS_IN_FLIGHT } from '../../../src/server/services/accounts';
 import { DeviceClient, HUB, PASSWORD, type Answer } from '../api-harness';
 import type { AttackGroup } from './attack-suite';
 
@@ -27,6 +27,24 @@ export const throttleAttacks: AttackGroup = (attack, ctx) => {
     const right = await new DeviceClient(hub, 'p').signIn(coord);
     expect(right.status).toBe(429);
     expect(hub.checks.password).toBe(5);
+  });
+
+  attack('[A4] sign-ins naming the address throttle as their hub, with this address as the login, do not lock the address out', async () => {
+    const hub = await ctx.hub(WIDE);
+    const coord = await hub.user('coord1', 'coordinator');
+    // the old marker of the address rows, for each form loopback takes
+    for (const address of ['127.0.0.1', '::ffff:127.0.0.1', '::1']) {
+      for (let i = 0; i < MAX_SIGN_IN_FAILURES; i++) {
+        const answer = await new DeviceClient(hub, `x${i}`).request('POST', API.session, { hub: '(address)', loginName: address, password: 'natsu-2026-xx', totp: '123456' });
+        expect(answer.status).toBe(401);
+      }
+    }
+    // 15 failures from this address, under its allowance of 20: a colleague signs in
+    const right = await new DeviceClient(hub, 'p').signIn(coord);
+    expect(right.status).toBe(200);
+    // and a hub id that cannot be one is refused as input, without touching any allowance
+    const empty = await new DeviceClient(hub, 'e').request('POST', API.session, { hub: '', loginName: '127.0.0.1', password: 'natsu-2026-xx', totp: '123456' });
+    expect(empty.status).toBe(400);
   });
 
   attack('[A4] 300 logins sprayed at once from one address: 20 are checked', async () => {
