@@ -236,6 +236,14 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect((await drain()).records.map((r) => r.entityId)).toEqual(['hh-1']);
       });
 
+      it('[S4][K4] a taken seq sent again with its mutation id but naming another record is refused, not answered as the first', async () => {
+        const change = householdChange(1);
+        await push(0, [change]);
+        expect(await push(0, [change])).toMatchObject([{ status: 'duplicate' }]);
+        expect(await push(0, [{ ...change, entityId: 'hh-not-mine' }])).toMatchObject([{ status: 'refused', reason: 'seq-conflict', retryable: false }]);
+        expect((await drain()).records.map((r) => r.entityId)).toEqual(['hh-1']);
+      });
+
       it('[S4] a retried refusal gets the same refusal, and a retried push after a partial answer only adds what is new', async () => {
         const bad = householdChange(2, { kind: 'nonsense' as never });
         const first = await push(0, [householdChange(1), bad]);

@@ -764,7 +764,16 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   return { ok: true, payloadJson };
 }
 
-type TakenReceipt = { device_seq: string; mutation_id: string; outcome: string; version: string | null; reason: RefusalReason | null; detail: string | null };
+type TakenReceipt = {
+  device_seq: string;
+  mutation_id: string;
+  kind: string;
+  entity_id: string;
+  outcome: string;
+  version: string | null;
+  reason: RefusalReason | null;
+  detail: string | null;
+};
 
 /**
  * The receipts of the seqs this device has already had taken, by seq, in one statement: a push
@@ -774,15 +783,21 @@ type TakenReceipt = { device_seq: string; mutation_id: string; outcome: string; 
 async function receiptsOf(ctx: PushContext, seqs: readonly number[]): Promise<Map<number, TakenReceipt>> {
   if (seqs.length === 0) return new Map();
   const rows = await ctx.tx.query<TakenReceipt>(
-    'SELECT device_seq, mutation_id, outcome, version, reason, detail FROM receipts WHERE device_id = $1 AND device_seq = ANY ($2::bigint[])',
+    'SELECT device_seq, mutation_id, kind, entity_id, outcome, version, reason, detail FROM receipts WHERE device_id = $1 AND device_seq = ANY ($2::bigint[])',
     [ctx.deviceId, seqs],
   );
   return new Map(rows.rows.map((r) => [Number(r.device_seq), r]));
 }
 
-/** [S4] A seq the server has already taken gets the answer it got then, if it is the same mutation. */
+/**
+ * [S4] A seq the server has already taken gets the answer it got then, if it is the same mutation
+ * of the same record. Its mutation id alone is the device's to repeat: sent again naming another
+ * office's case entry, a taken answer got that entry's receipt signed back to a device never in
+ * its scope [K4].
+ */
 function replay(r: TakenReceipt | undefined, change: PushedChange): Outcome & { retryable?: boolean } {
-  if (r === undefined || r.mutation_id !== change.mutationId) {
+  const sameRecord = r !== undefined && (r.outcome === 'refused' || (r.kind === change.kind && r.entity_id === change.entityId));
+  if (r === undefined || r.mutation_id !== change.mutationId || !sameRecord) {
     return {
       status: 'refused',
       reason: 'seq-conflict',
