@@ -327,11 +327,14 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.pull) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      // The lane is chosen before the caller is checked (a forged device id only queues its sender)
-      // by the query as it is checked, but a query that fails is refused after the caller's check
-      // (which comes first, as for every sync request). A request without a device's credentials
-      // and a session is refused through the gate, at once: it cannot fill the lane's long queue
-      // ahead of phones being set up.
+      // The lane is chosen before the caller is checked, by the query as it is checked, but a
+      // query that fails is refused after the caller's check (which comes first, as for every sync
+      // request). A request without a device's credentials and a session is refused through the
+      // gate, at once: it cannot fill the lane's long queue ahead of phones being set up. One with
+      // made-up credentials does queue in the lane, and is refused at its turn in a statement or
+      // two; the caller is not checked before the lane, since the lane exists to let a device
+      // catch up while the gate is busy. A flood of such requests is a flood like any other (the
+      // gate's queue meets it too): the reverse proxy's to limit (docs/security.md, Floods).
       const checked = pullQuery(req.url ?? '/');
       const deviceId = header(req, DEVICE_ID_HEADER);
       const credentialed = deviceId !== undefined && header(req, DEVICE_SECRET_HEADER) !== undefined && sessionToken(req) !== undefined;
