@@ -311,9 +311,10 @@ export class SqlAccountStore implements AccountStore {
         user_disabled: boolean;
         secret_hash: string | null;
         last_seq: string;
+        wiped_at: Date | null;
       }>(
         // Retired when every user who signed in on it is disabled (A7, A10).
-        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, d.secret_hash, d.last_seq,
+        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, d.secret_hash, d.last_seq, d.wiped_at,
                 NOT EXISTS (SELECT 1 FROM device_users du JOIN users u ON u.id = du.user_id WHERE du.device_id = d.id AND NOT u.disabled) AS user_disabled
            FROM devices d WHERE d.id = $1`,
         [id],
@@ -329,6 +330,7 @@ export class SqlAccountStore implements AccountStore {
       userDisabled: row.user_disabled,
       secretHash: row.secret_hash,
       lastSeq: Number(row.last_seq),
+      wipedAt: row.wiped_at,
     };
   }
 

@@ -59,6 +59,8 @@ export interface DeviceRecord {
   /** SHA-256 hex of the device secret, or null for a device registered without one */
   readonly secretHash: string | null;
   readonly lastSeq: number;
+  /** when the retired device said it had erased its data (POST /api/sync/retire/done); read by findDevice */
+  readonly wipedAt?: Date | null;
 }
 
 /** What sign-in attempts are counted on: a hub + login name, or an address (under a tenant id no hub has). */

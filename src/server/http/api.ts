@@ -401,7 +401,7 @@ export function createApiHandler(options: ApiOptions) {
     if (path === API.retireDone) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { store, accounts } = services();
-      const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
+      const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER), 'done');
       await readJson(req, RetireDoneRequest);
       await store.markRetirement(device.id, 'wiped', options.accounts.now());
       res.writeHead(204, NO_STORE);

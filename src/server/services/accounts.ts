@@ -313,11 +313,19 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       return device;
     },
 
-    /** The device behind the headers of POST /api/sync/retire: it must be retired (disabled, or its user). */
-    async checkRetiringDevice(deviceId: string | undefined, secret: string | undefined): Promise<DeviceRecord> {
+    /**
+     * The device behind the headers of POST /api/sync/retire and …/done: it must be retired
+     * (disabled, or its user). Its last evidence is taken until it says it has erased its data:
+     * after that nothing more can come from it, and the secret alone (which whoever held the
+     * phone may know) must not go on adding evidence. `done` may be said again (its answer lost).
+     */
+    async checkRetiringDevice(deviceId: string | undefined, secret: string | undefined, step: 'push' | 'done' = 'push'): Promise<DeviceRecord> {
       const device = await deviceBySecret(deviceId, secret);
       if (!device.disabled && !device.userDisabled) {
         throw new ServiceError('forbidden', 'この端末は停止されていません。通常の同期を使ってください。', 'retire is only for a disabled device or user');
+      }
+      if (step === 'push' && device.wipedAt != null) {
+        throw new ServiceError('forbidden', 'この端末はデータの消去を報告済みです。これ以上の記録は受け取れません。', `device ${device.id} reported its data erased at ${device.wipedAt.toISOString()}`);
       }
       return device;
     },

@@ -260,6 +260,21 @@ export const retirementAttacks: AttackGroup = (attack, ctx) => {
     expect((await hub.store.listQuarantine(HUB)).map((q) => q.entityId)).toEqual(['hh-1']);
   });
 
+  attack('[retire] once a retired device has said it erased its data, its secret adds no more evidence; saying so again is still answered', async () => {
+    const hub = await ctx.hub();
+    const { phone } = await retired(hub);
+    phone.cookie = undefined;
+    const last = wireChange('access', 'acc-last', { householdId: 'hh-1', at: '2026-11-30T15:00:00.000Z' }, 'append');
+    expect((await phone.push([last], API.retirePush)).status).toBe(200);
+    expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(204);
+    const later = await phone.push([wireChange('access', 'acc-later', { householdId: 'hh-1', at: '2026-12-01T15:00:00.000Z' }, 'append')], API.retirePush);
+    expect(later.status).toBe(403);
+    expect(later.body).toMatchObject({ message: expect.stringContaining('消去を報告済み') });
+    expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(204);
+    const taken = await hub.raw.query<{ entity_id: string }>("SELECT entity_id FROM changes WHERE kind = 'access' ORDER BY version");
+    expect(taken.rows.map((r) => r.entity_id)).toEqual(['acc-last']);
+  });
+
   attack('[retire] a retired device can neither pull nor push nor re-enrol, nor its session enrol another', async () => {
     const hub = await ctx.hub();
     const { phone, coord } = await retired(hub);
