@@ -88,6 +88,8 @@ export interface AppActions {
   lock(reason?: LockReason): Promise<void>;
   saveHousehold(household: Household, op: ChangeOp): Promise<void>;
   openHousehold(id: string): Promise<void>;
+  /** The 閲覧記録 of a case about a caller not registered ('open-case', by its 記録ID); a failure shows in the error banner, as openHousehold's. */
+  openUnregisteredCase(caseId: string): Promise<void>;
   /** Makes sure the full record of one household is in memory (decrypting just that one if needed). */
   ensureHousehold(id: string): Promise<void>;
   saveFacility(facility: Facility, op: ChangeOp): Promise<void>;
@@ -556,6 +558,11 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async openHousehold(id) {
       const session = requireSession();
       await guarded(() => session.logAccess('open-household', id));
+    },
+
+    async openUnregisteredCase(caseId) {
+      const session = requireSession();
+      await guarded(() => session.logAccess('open-case', null, `記録ID ${caseId}`));
     },
 
     async loadDemo(households, facilities, offices = [], trialStays = [], bonus = EMPTY_BONUS) {

@@ -58,17 +58,14 @@ export function CaseView({ id }: { id: string }) {
   );
 }
 
-/** The 閲覧記録 entry of a case with no registered household: the case id in its reason. */
-async function logOpenCase(caseId: string): Promise<void> {
-  await useApp.getState().session?.logAccess('open-case', null, `記録ID ${caseId}`);
-}
-
 function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly: boolean; chainText: string | null }) {
   const { household } = useHousehold(kase.subject.householdId);
   // The case shows the registered person's record (age from the birth date): a 閲覧記録 entry, as the detail writes.
   useLogOpen(kase.subject.householdId);
   // A case about a caller not registered holds their name and words all the same: its opening is logged by case.
-  useLogOpen(kase.subject.householdId ? null : kase.id, logOpenCase);
+  // Its failure shows in the error banner, as a household's does (it was dropped unsaid).
+  const openUnregisteredCase = useApp((s) => s.openUnregisteredCase);
+  useLogOpen(kase.subject.householdId ? null : kase.id, openUnregisteredCase);
   const offices = useApp((s) => s.offices);
   const [correcting, setCorrecting] = useState<CorrectionTarget | null>(null);
   const [addingContact, setAddingContact] = useState(false);

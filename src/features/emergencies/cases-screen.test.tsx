@@ -1,6 +1,6 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createFacility } from '../../../test/factories/facility';
 import { createHousehold, createPerson } from '../../../test/factories/household';
@@ -326,6 +326,25 @@ describe('緊急対応: from the tap to the closed case', () => {
       expect((await session.accessLog()).filter((e) => e.action === 'open-case').map((e) => [e.householdId, e.reason])).toEqual([[null, `記録ID ${unknown.id}`]]),
     );
     expect(await opened()).toEqual(['hh-1', 'hh-1']);
+  });
+
+  it('says so in the error banner when the opening of an unknown caller\'s case cannot be logged', async () => {
+    const unknown = await useApp.getState().appendCaseEntry(null, {
+      type: 'open',
+      officeId: 'office-1',
+      subject: { householdId: null, personId: null, name: '名乗らない男性', recipientNumber: '' },
+      requestedAt: new Date().toISOString(),
+      requestedAtReason: '',
+      category: 'その他',
+      detail: '兄が倒れた',
+      caller: '',
+      callerPhone: '',
+    });
+    vi.spyOn(session, 'logAccess').mockRejectedValue(new Error('QuotaExceededError'));
+    await go(`#/cases/${unknown.id}`);
+    render(<CasesScreen />);
+    expect(await screen.findByText(/改ざんなし/)).toBeInTheDocument();
+    await waitFor(() => expect(useApp.getState().error).not.toBeNull());
   });
 });
 
