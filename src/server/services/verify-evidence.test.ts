@@ -136,6 +136,22 @@ describe('verify-evidence', () => {
     expect(failed(changed)).toBe(1);
   });
 
+  it('[K7] a made-up unsigned row chained onto a case (right hash, ハッシュ moved to it) is not 一致 beside the hub: the hub never received it', async () => {
+    const key = createTestHubKey();
+    const real = await appendEntries([], [openBody({ officeId: office.id }), contactBody({ result: '不在', facilityName: 'ひだまり' })], 'case-f');
+    const forged = await appendEntries(real, [contactBody({ result: '受入可', facilityName: 'あおぞら短期入所' })]);
+    const receipts = signAll(key, real);
+    const text = exportOf(forged, receipts);
+    const publicKey = await importHubKey(key.info.publicKey);
+    const beside = await verifyEvidenceCsv(encodeClaimCsv(text, 'utf-8-bom'), publicKey, hubOf(real, receipts));
+    expect(beside.cases).toEqual([expect.objectContaining({ caseId: 'case-f', verdict: 'unchecked', reason: expect.stringContaining('拠点に届いていない') })]);
+    expect(describeEvidenceReport(beside, 'key').join('\n')).not.toMatch(/一致 拠点の記録/);
+    // the same file, once the hub holds that entry too, is 一致
+    const sent = signAll(key, forged);
+    const later = await verifyEvidenceCsv(encodeClaimCsv(exportOf(forged, sent), 'utf-8-bom'), publicKey, hubOf(forged, sent));
+    expect(later.cases).toEqual([expect.objectContaining({ caseId: 'case-f', verdict: 'ok' })]);
+  });
+
   it('[K7] passes an untouched export with a withdrawn, a corrected and a later-answered contact and a corrected request, standalone and beside the hub', async () => {
     const { key, text, hub, rows } = await nightCall();
     expect(rows.map((r) => [r['連絡先事業所'], r['結果'], r['取消']])).toEqual([
