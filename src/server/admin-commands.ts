@@ -15,6 +15,7 @@ import { StoreError, type Store } from './db/store';
 import { createAccounts } from './services/accounts';
 import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
 import { runRetirementCommand } from './retirement-commands';
+import { terminalRow, terminalSafe } from './terminal-text';
 import { runVerifyEvidence } from './services/verify-evidence-command';
 import type { HubKey } from './services/hub-key';
 
@@ -221,19 +222,19 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'disable-user': {
         const user = await userOf(o['login'] as string);
         await accounts.disableUser(user.id);
-        io.out(`利用者 ${user.loginName} を停止しました。サインイン中のセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
+        io.out(`利用者 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
         return;
       }
       case 'disable-device': {
         await accounts.disableDevice(o['device'] as string);
-        io.out(`端末 ${o['device']} を停止しました。この端末で開かれたセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
+        io.out(`端末 ${terminalSafe(o['device'] as string)} を停止しました。この端末で開かれたセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
         return;
       }
       case 'list-users': {
         const users = await store.listUsers(hub);
         if (users.length === 0) io.out(`拠点 ${hub} に利用者はいません。`);
         for (const u of users) {
-          io.out([u.loginName, u.role, u.displayName, u.officeId ?? '-', u.facilityId ?? '-', u.disabled ? '停止中' : '有効'].join('\t'));
+          io.out(terminalRow([u.loginName, u.role, u.displayName, u.officeId ?? '-', u.facilityId ?? '-', u.disabled ? '停止中' : '有効']));
         }
         return;
       }
@@ -249,22 +250,23 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'move-device': {
         const user = await userOf(o['login'] as string);
         await store.handOverDevice(o['device'] as string, user.id);
-        io.out(`端末 ${o['device']} を ${user.loginName} に移行できるようにしました。その端末で ${user.loginName} がサインインすると登録されます（一度だけ）。`);
+        const [device, login] = [terminalSafe(o['device'] as string), terminalSafe(user.loginName)];
+        io.out(`端末 ${device} を ${login} に移行できるようにしました。その端末で ${login} がサインインすると登録されます（一度だけ）。`);
         return;
       }
       case 'device-users': {
         const users = await store.listDeviceUsers(o['device'] as string);
-        if (users.length === 0) io.out(`端末 ${o['device']} でサインインした利用者はいません。`);
+        if (users.length === 0) io.out(`端末 ${terminalSafe(o['device'] as string)} でサインインした利用者はいません。`);
         for (const u of users) {
           const state = u.userDisabled ? '停止中' : u.revoked ? '取り消し済み' : '有効';
-          io.out([u.userId, state, u.createdAt.toISOString(), u.lastUsedAt?.toISOString() ?? '-'].join('\t'));
+          io.out(terminalRow([u.userId, state, u.createdAt.toISOString(), u.lastUsedAt?.toISOString() ?? '-']));
         }
         return;
       }
       case 'revoke-device-user': {
         const user = await userOf(o['login'] as string);
         await store.revokeDeviceUser(o['device'] as string, user.id, io.now?.() ?? new Date());
-        io.out(`端末 ${o['device']} での ${user.loginName} のサインインを取り消しました。この利用者の未送信の変更は、再びサインインするまで端末に残ります。`);
+        io.out(`端末 ${terminalSafe(o['device'] as string)} での ${terminalSafe(user.loginName)} のサインインを取り消しました。この利用者の未送信の変更は、再びサインインするまで端末に残ります。`);
         return;
       }
       case 'verify-evidence':

@@ -11,6 +11,14 @@ import { backupDatabase, restoreDatabase } from './backup-commands';
 import { secretKeyFromEnv } from './services/secret-box';
 import { hubKeyFromEnv } from './services/hub-key';
 import { runVerifyEvidence } from './services/verify-evidence-command';
+import { terminalSafeLines } from './terminal-text';
+
+// What the commands print may quote what devices and users sent (a device's name, a refusal's
+// detail, an error naming a device id): the commands escape each such field (terminalSafe), and
+// every line and message still goes through terminalSafeLines here, so that no control sequence a
+// device chose reaches the admin's terminal. Tabs and newlines stay, as the commands lay them out.
+const print = (line: string) => console.log(terminalSafeLines(line));
+const printError = (message: string) => console.error(terminalSafeLines(message));
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -49,16 +57,16 @@ try {
   // A refused restore names what it would have replaced, so the admin sees whether the shell's
   // environment points where they mean before adding --yes.
   const target = process.argv[2] === 'restore' ? `\nThe database a restore would replace: ${describeStore(process.env)}` : '';
-  console.error((error as Error).message + target);
+  printError((error as Error).message + target);
   process.exit(2);
 }
 
 // Checking an export against a public key needs no store: an auditor may run it anywhere.
 if (parsed.command === 'verify-evidence' && parsed.options['public-key'] !== undefined) {
   try {
-    await runVerifyEvidence(parsed.options['file'] as string, parsed.options['public-key'] as string, { out: (line) => console.log(line) }, null);
+    await runVerifyEvidence(parsed.options['file'] as string, parsed.options['public-key'] as string, { out: print }, null);
   } catch (error) {
-    console.error((error as Error).message);
+    printError((error as Error).message);
     process.exitCode = 1;
   }
   process.exit();
@@ -68,11 +76,10 @@ if (parsed.command === 'verify-evidence' && parsed.options['public-key'] !== und
 if (parsed.command === 'backup' || parsed.command === 'restore') {
   try {
     const file = parsed.options['file'] as string;
-    const log = (line: string) => console.log(line);
-    if (parsed.command === 'backup') await backupDatabase(process.env, file, log);
-    else await restoreDatabase(process.env, file, log);
+    if (parsed.command === 'backup') await backupDatabase(process.env, file, print);
+    else await restoreDatabase(process.env, file, print);
   } catch (error) {
-    console.error((error as Error).message);
+    printError((error as Error).message);
     process.exitCode = 1;
   }
   process.exit();
@@ -91,20 +98,20 @@ try {
         '(With DATABASE_URL the server and this command share the database and may run together.)',
     );
   } else {
-    console.error(`The store could not be opened (${describeStore(process.env)}): ${message}`);
+    printError(`The store could not be opened (${describeStore(process.env)}): ${message}`);
   }
   process.exit(1);
 }
 try {
   await runAdminCommand(store, parsed.command, parsed.options, {
-    out: (line) => console.log(line),
+    out: print,
     readPassword,
     secretKey: secretKeyFromEnv(process.env),
     operator: osUserName(),
     hubKey: () => hubKeyFromEnv(process.env, store, { create: false }),
   });
 } catch (error) {
-  console.error((error as Error).message);
+  printError((error as Error).message);
   process.exitCode = 1;
 } finally {
   await store.close();

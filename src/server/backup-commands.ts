@@ -7,7 +7,7 @@
  * the database a new epoch [S15], so every device notices, pulls again and sends what was lost.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { openEmbeddedStore } from './db/embedded-store';
@@ -49,12 +49,41 @@ function assertStopped(dataDir: string): void {
   }
 }
 
+/**
+ * Creates the dump's file, empty and readable by its owner alone (0600, whatever the umask), for
+ * pg_dump to write into: it holds every hub's records, health data among them, which the usual
+ * umask (022, a file of mode 0644) would open to every account on the machine. Refuses a file that exists
+ * (O_EXCL: a backup never overwrites another, even one written meanwhile).
+ */
+export function createPrivateFile(target: string): void {
+  let fd: number;
+  try {
+    fd = openSync(target, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${target} exists already: a backup never overwrites another`);
+    throw error;
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function backupDatabase(env: BackupEnv, file: string, log: Log): Promise<void> {
   const target = resolve(file);
   if (existsSync(target)) throw new Error(`${target} exists already: a backup never overwrites another`);
   if (env.DATABASE_URL) {
     // Without the columns' lz4 setting (migration 15): the backup restores on a PostgreSQL built without lz4.
-    run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', '--no-toast-compression', `--file=${target}`, `--dbname=${env.DATABASE_URL}`]);
+    // pg_dump truncates the file it is given and keeps its mode: 0600, made here.
+    createPrivateFile(target);
+    try {
+      run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', '--no-toast-compression', `--file=${target}`, `--dbname=${env.DATABASE_URL}`]);
+    } catch (error) {
+      // Neither an empty file nor a partial dump is a backup, and either would block the next try.
+      rmSync(target, { force: true });
+      throw error;
+    }
     log(`backed up the database to ${target} (pg_dump custom format)`);
     return;
   }

@@ -1,13 +1,15 @@
 /**
  * The admin commands about a hub's records [R5]: list them (flagging those the app cannot read),
  * withdraw one from every device, and list the changes the hub refused. Output is tab-separated,
- * one record a line, and never prints a record's content (it is personal): ids, versions, reasons.
+ * one record a line, and never prints a record's content (it is personal): ids, versions, reasons,
+ * each through terminalSafe (terminal-text.ts): devices chose those ids and the details quote them.
  */
 import { FUNCTION_BONUS_KIND_LABELS } from '../protocol/constants';
 import type { StoredKind } from '../protocol/records';
 import { REFUSAL_LABELS } from '../protocol/sync';
 import type { AdminIo } from './admin-commands';
 import type { Store } from './db/store';
+import { terminalRow, terminalSafe } from './terminal-text';
 
 const KIND_LABELS: Readonly<Record<StoredKind, string>> = {
   household: '世帯',
@@ -34,7 +36,7 @@ export async function runRecordCommand(
       for (const r of shown) {
         const state = r.removed ? '管理者が取り下げ' : r.withdrawn ? '取り下げ' : '有効';
         const check = r.problem === null ? 'OK' : `読み込めません（${r.problem.code}）: ${r.problem.message}`;
-        io.out([r.kind, JSON.stringify(r.entityId), r.version, r.officeId ?? '-', state, check].join('\t'));
+        io.out(terminalRow([r.kind, JSON.stringify(r.entityId), r.version, r.officeId ?? '-', state, check]));
       }
       io.out(`拠点 ${hub}: ${all.length} 件中 ${bad.length} 件はアプリで読み込めません（端末では保留になります）。`);
       if (bad.length > 0) {
@@ -48,8 +50,8 @@ export async function runRecordCommand(
       const by = (options['by'] as string | undefined) ?? io.operator ?? 'unknown';
       const { version } = await store.withdrawRecord({ tenantId: hub, kind, entityId, reason: options['reason'] as string, by });
       io.out(
-        `${KIND_LABELS[kind]} ${JSON.stringify(entityId)} を取り下げました（版 ${version}）。各端末は次の同期でこの記録を削除します。` +
-          `取り下げ前の内容・理由・実行者（${by}）は監査表 admin_audit に残りました。`,
+        `${KIND_LABELS[kind]} ${terminalSafe(JSON.stringify(entityId))} を取り下げました（版 ${version}）。各端末は次の同期でこの記録を削除します。` +
+          `取り下げ前の内容・理由・実行者（${terminalSafe(by)}）は監査表 admin_audit に残りました。`,
       );
       return;
     }
@@ -58,7 +60,7 @@ export async function runRecordCommand(
       if (refusals.length === 0) io.out(`拠点 ${hub} でサーバーが受け付けなかった変更はありません。`);
       for (const r of refusals) {
         const label = (REFUSAL_LABELS as Readonly<Record<string, string>>)[r.reason] ?? r.reason;
-        io.out([r.receivedAt, r.deviceId, r.seq, r.userId, r.kind, JSON.stringify(r.entityId), r.reason, label, r.detail].join('\t'));
+        io.out(terminalRow([r.receivedAt, r.deviceId, r.seq, r.userId, r.kind, JSON.stringify(r.entityId), r.reason, label, r.detail]));
       }
       return;
     }

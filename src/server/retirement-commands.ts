@@ -1,10 +1,12 @@
 /**
  * The admin's view of retirement (`npm run admin -- list-devices | list-quarantine |
  * resolve-quarantine`): each device's state, and the changes retired devices sent that the hub
- * refused and keeps (docs/sync-protocol.md "Retirement"). Output is tab-separated, one row a line.
+ * refused and keeps (docs/sync-protocol.md "Retirement"). Output is tab-separated, one row a line;
+ * what devices sent (ids, names, details) is printed through terminalRow (terminal-text.ts).
  */
 import type { DeviceListing } from './db/retirement-sql';
 import type { Store } from './db/store';
+import { terminalRow } from './terminal-text';
 
 /** What an admin needs to know of a device: in use, or how far its retirement got. */
 export function retirementState(d: DeviceListing): string {
@@ -28,7 +30,7 @@ export async function runRetirementCommand(
     case 'list-devices': {
       const devices = await store.listDevices(o.hub);
       if (devices.length === 0) out(`拠点 ${o.hub} に端末はありません。`);
-      for (const d of devices) out([d.id, d.name || '-', d.loginName, `seq ${d.lastSeq}`, retirementState(d)].join('\t'));
+      for (const d of devices) out(terminalRow([d.id, d.name || '-', d.loginName, `seq ${d.lastSeq}`, retirementState(d)]));
       return;
     }
     case 'list-quarantine': {
@@ -36,7 +38,7 @@ export async function runRetirementCommand(
       if (items.length === 0) out(`拠点 ${o.hub} に隔離された変更はありません。`);
       for (const q of items) {
         const state = q.resolvedAt === null ? '未対応' : `対応済み ${q.resolvedAt.toISOString()}: ${q.resolution}`;
-        out([`#${q.id}`, q.deviceId, `seq ${q.seq}`, q.kind, q.entityId, q.reason, q.detail, state, q.changeJson].join('\t'));
+        out(terminalRow([`#${q.id}`, q.deviceId, `seq ${q.seq}`, q.kind, q.entityId, q.reason, q.detail, state, q.changeJson]));
       }
       return;
     }

@@ -4,7 +4,7 @@
  * types them over DATABASE_URL (docs/hub-server.md, "Backups that restore").
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -169,6 +169,8 @@ describe('npm run admin -- backup / restore over DATABASE_URL [S15]', () => {
       expect(backup.code, backup.err).toBe(0);
       expect(backup.out).toContain(`backed up the database to ${file}`);
       expect(existsSync(file)).toBe(true);
+      // the whole hub's health data: its owner's alone, whatever the umask
+      expect(statSync(file).mode & 0o777).toBe(0o600);
       const written = readFileSync(file);
 
       // Written after the backup: the restore must take it away.

