@@ -167,7 +167,7 @@ describe('請求後の変更: the household record, or another case of the perso
     expect(close.body.cases.find((k) => k.caseId === 'case-1')).toMatchObject({ status: 'pending', ordinal: 1 });
 
     // 地域定着支援 from October recorded on Yota's household; and Hanako had a second emergency, synced late.
-    const enrolled = yotaHousehold({ settlement: [{ from: '2026-10-01', to: null }], independentLiving: [] });
+    const enrolled = yotaHousehold({ settlement: [{ from: '2026-10-01', to: null, officeId: settlementOffice.id }], independentLiving: [] });
     const changes = changesNow(close, [...chains, await night('case-h2', 12, hanako)], settlementOffice, [enrolled]);
     expect(changes.map((c) => [c.caseId, c.cause, c.before?.status, c.after?.status])).toEqual([
       ['case-1', 'household', 'pending', 'not-claimable'],

@@ -938,7 +938,7 @@ describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自
     personFactsLookupOf(new Map([['h-1', { persons: [{ id: 'p-1', enrolments: { settlement, independentLiving } }] }]]));
 
   it('留意事項通知 第四19 (2): enrolled in 地域定着支援 in the claim month → 算定不可 naming the service, the month and the period', () => {
-    const d = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null }])));
+    const d = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: HUB_OFFICE.id }])));
     expect(d).toMatchObject({ status: 'not-claimable', units: 0, ordinal: null });
     expect(d.reasons).toEqual([
       '当事業所が一体的に運営する地域定着支援を、本人が2026年12月に利用しています（利用期間 2026年10月1日〜）。地域定着支援サービス費の対象となる月のため、相談強化加算は算定できません',
@@ -946,11 +946,11 @@ describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自
   });
 
   it('留意事項通知 第四19 (2): an enrolment that touches the month by one day excludes it; one that ended the month before does not', () => {
-    const lastDayInDecember = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-06-01', to: '2026-12-01' }])));
+    const lastDayInDecember = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-06-01', to: '2026-12-01', officeId: HUB_OFFICE.id }])));
     expect(lastDayInDecember.status).toBe('not-claimable');
-    const endedInNovember = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-06-01', to: '2026-11-30' }])));
+    const endedInNovember = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-06-01', to: '2026-11-30', officeId: HUB_OFFICE.id }])));
     expect(endedInNovember).toMatchObject({ status: 'claimed', units: CONSULTATION_BONUS_UNITS });
-    const startsInJanuary = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2027-01-01', to: null }])));
+    const startsInJanuary = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2027-01-01', to: null, officeId: HUB_OFFICE.id }])));
     expect(startsInJanuary.status).toBe('claimed');
   });
 
@@ -965,13 +965,29 @@ describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自
     expect(only(decideClaims([unlinked], offices, undefined, enrolled([]))).status).toBe('pending');
   });
 
+  it('留意事項通知 第四19 (2): enrolled at another office (the fee is not this office\'s) → claimed; where not recorded → 要確認 saying so', () => {
+    const elsewhere = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: 'office-2' }])));
+    expect(elsewhere).toMatchObject({ status: 'claimed', units: CONSULTATION_BONUS_UNITS });
+    const outside = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: null }])));
+    expect(outside.status).toBe('claimed');
+    const where = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null }])));
+    expect(where).toMatchObject({ status: 'pending', ordinal: 1, units: 0 });
+    expect(where.reasons).toContain(
+      '本人は2026年12月に地域定着支援を利用していますが（利用期間 2026年10月1日〜）、利用している事業所が未確認です。当事業所（一体的に運営）での利用なら算定できません。世帯の情報に利用している事業所を記録すると算定の可否が決まります',
+    );
+    // at this office in one period and elsewhere in another: excluded, naming the one here
+    const both = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: '2026-12-05', officeId: 'office-2' }, { from: '2026-12-06', to: null, officeId: HUB_OFFICE.id }])));
+    expect(both.status).toBe('not-claimable');
+    expect(both.reasons[0]).toContain('（利用期間 2026年12月6日〜）');
+  });
+
   it('留意事項通知 第四19 (2): an office running neither service never asks, whatever the enrolment', () => {
-    expect(only(decideClaims([decemberCase], OFFICES, undefined, enrolled([{ from: '2026-10-01', to: null }], null))).status).toBe('claimed');
+    expect(only(decideClaims([decemberCase], OFFICES, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: HUB_OFFICE.id }], null))).status).toBe('claimed');
   });
 
   it('留意事項通知 第四19 (2): 自立生活援助 run as one body is judged on its own enrolment, not 地域定着支援’s', () => {
     const both: Office = { ...HUB_OFFICE, oneBody: { settlement: false, independentLiving: true } };
-    const d = only(decideClaims([decemberCase], new Map([[both.id, both]]), undefined, enrolled(null, [{ from: '2026-12-20', to: '2027-03-31' }])));
+    const d = only(decideClaims([decemberCase], new Map([[both.id, both]]), undefined, enrolled(null, [{ from: '2026-12-20', to: '2027-03-31', officeId: HUB_OFFICE.id }])));
     expect(d.status).toBe('not-claimable');
     expect(d.reasons[0]).toContain('自立生活援助の緊急時支援加算の対象となる月');
   });
@@ -1102,7 +1118,7 @@ describe('「今月はすでに4回」 counts as the claims screen decides', () 
   it('leaves out cases excluded by the person’s enrolment at an office run as one body with 地域定着支援', () => {
     const oneBody = new Map([[HUB_OFFICE.id, { ...HUB_OFFICE, oneBody: { settlement: true, independentLiving: false } }]]);
     const enrolled = personFactsLookupOf(
-      new Map([['h-1', { persons: [{ id: 'p-1', enrolments: { settlement: [{ from: '2026-10-01', to: null, note: '' }], independentLiving: [] } }] }]]),
+      new Map([['h-1', { persons: [{ id: 'p-1', enrolments: { settlement: [{ from: '2026-10-01', to: null, officeId: HUB_OFFICE.id }], independentLiving: [] } }] }]]),
     );
     const cases = emergenciesIn('2026-12', 4);
     expect(countThisMonth(cases, oneBody, HANAKO, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00', enrolled)).toBe(0);

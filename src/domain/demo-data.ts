@@ -20,6 +20,8 @@ import { createRandom, streamSeed, type Random } from './demo-random';
 export const DEFAULT_DEMO_SEED = 20_261_123;
 /** the demo hub's own 相談支援事業所 */
 export const DEMO_OFFICE_ID = 'demo-office-1';
+/** The demo office that runs 地域定着支援 and 自立生活援助 as one body (demo-cases.ts makes it). */
+export const DEMO_OFFICE_ONE_BODY = 'demo-office-one-body';
 
 export interface DemoHubOptions {
   readonly households: number;
@@ -147,8 +149,16 @@ function makePerson(r: Random, ctx: Context, id: string, surname: NamePair, scri
     allergies: r.pick(ALLERGIES),
     services,
     // 地域定着支援 / 自立生活援助 (rule e): known to use none, but one household in four uses
-    // 地域定着支援 and one in four was never asked (未確認)
-    ...(householdNo % 4 === 3 ? {} : { enrolments: { settlement: householdNo % 4 === 1 && script.age >= 18 ? [{ from: '2024-04-01', to: null }] : [], independentLiving: [] } }),
+    // 地域定着支援 (at the demo office that runs it as one body, or, one in two, where is not
+    // recorded) and one in four was never asked (未確認)
+    ...(householdNo % 4 === 3
+      ? {}
+      : {
+          enrolments: {
+            settlement: householdNo % 4 === 1 && script.age >= 18 ? [{ from: '2024-04-01', to: null, ...(householdNo % 8 === 1 ? { officeId: DEMO_OFFICE_ONE_BODY } : {}) }] : [],
+            independentLiving: [],
+          },
+        }),
     pastShortStays: stays.map((facility) => ({
       facility,
       when: `${r.int(2022, 2026)}年${r.int(1, 12)}月（${r.int(1, 5)}泊）`,

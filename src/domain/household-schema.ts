@@ -157,6 +157,8 @@ const enrolmentPeriodsSchema = (service: keyof ServiceEnrolments) =>
       z.object({
         from: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string({ error: FALLBACK_MESSAGE })),
         to: z.preprocess(blankToNull, z.string({ error: FALLBACK_MESSAGE }).nullable()),
+        // absent: the office is not recorded (未確認); null: an office outside the hub
+        officeId: z.string({ error: FALLBACK_MESSAGE }).nullable().optional(),
       }),
       { error: FALLBACK_MESSAGE },
     )

@@ -57,6 +57,12 @@ export interface DailyLiving {
 export interface EnrolmentPeriod {
   readonly from: IsoDate;
   readonly to: IsoDate | null;
+  /**
+   * Where the person uses it: an office of the hub (the claim's rule e excludes the month only at
+   * the office that runs the service as one body with its 相談支援 and so claims its fee), null for
+   * an office outside the hub, absent when not recorded (the claim asks: 要確認).
+   */
+  readonly officeId?: string | null;
 }
 
 /**

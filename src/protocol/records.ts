@@ -56,6 +56,8 @@ const orNull = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === un
 // ─── Household ──────────────────────────────────────────────────────────────
 
 const enrolmentPeriod = z.object({ from: isoDate, to: isoDate.nullable() });
+/** a person's enrolment also says where (an office of the hub, null elsewhere, absent not recorded) */
+const personEnrolmentPeriod = enrolmentPeriod.extend({ officeId: z.string().nullable().optional() });
 
 const personRecord = z.object({
   id: z.string().min(1),
@@ -87,7 +89,7 @@ const personRecord = z.object({
   services: z.array(z.object({ service: text, office: text, phone: text, schedule: text })),
   pastShortStays: z.array(z.object({ facility: text, when: text, howItWent: text })),
   // absent in records written before it: 未確認 for both services
-  enrolments: z.object({ settlement: z.array(enrolmentPeriod).nullable(), independentLiving: z.array(enrolmentPeriod).nullable() }).optional(),
+  enrolments: z.object({ settlement: z.array(personEnrolmentPeriod).nullable(), independentLiving: z.array(personEnrolmentPeriod).nullable() }).optional(),
   dailyLiving: z.object({
     meals: text,
     toileting: text,

@@ -112,10 +112,12 @@ function DisabilityBlock({ person: p, today }: { person: Person; today: string }
   );
 }
 
-/** 未確認, 利用なし, or the periods (2026年10月1日〜、…). */
-function enrolmentText(periods: readonly EnrolmentPeriod[] | null): string {
+/** 未確認, 利用なし, or the periods with where (2026年10月1日〜（ひかり相談支援事業所）、…). */
+function enrolmentText(periods: readonly EnrolmentPeriod[] | null, officeName: (id: string) => string): string {
   if (periods === null) return F.enrolmentUnknown;
-  return periods.length === 0 ? F.enrolmentNone : periods.map(formatPeriod).join('、');
+  const where = (p: EnrolmentPeriod) =>
+    p.officeId === undefined ? `${F.enrolmentWhere}${F.enrolmentWhereUnknown}` : p.officeId === null ? F.enrolmentWhereElsewhere : officeName(p.officeId);
+  return periods.length === 0 ? F.enrolmentNone : periods.map((p) => `${formatPeriod(p)}（${where(p)}）`).join('、');
 }
 
 export function RecordSections({ household: h }: { household: Household }) {
@@ -134,7 +136,7 @@ export function RecordSections({ household: h }: { household: Household }) {
               {p.pastShortStays.length ? <h4 className="hh-person-title">{T.pastStaysTitle}</h4> : null}
               <Items items={p.pastShortStays.map((s) => [s.facility, s.when, s.howItWent].filter(Boolean).join('　'))} />
               <h4 className="hh-person-title">{F.enrolmentsTitle}</h4>
-              <Dl rows={(['settlement', 'independentLiving'] as const).map((k) => [ONE_BODY_LABELS[k], enrolmentText((p.enrolments ?? UNKNOWN_ENROLMENTS)[k])] as const)} />
+              <Dl rows={(['settlement', 'independentLiving'] as const).map((k) => [ONE_BODY_LABELS[k], enrolmentText((p.enrolments ?? UNKNOWN_ENROLMENTS)[k], (id) => officeName(id, F.enrolmentWhereGone))] as const)} />
             </>
           )}
         />

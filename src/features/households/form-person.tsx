@@ -7,6 +7,7 @@ import { UNKNOWN_ENROLMENTS, type DailyLiving, type EnrolmentPeriod, type Handbo
 import { ONE_BODY_LABELS } from '../../domain/office';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
 import { ListEditor } from './form-list';
+import { useApp } from '../../state/store';
 import { F, SEX_OPTIONS } from './text';
 
 export interface PersonFieldsProps {
@@ -138,8 +139,18 @@ function enrolmentState(periods: readonly EnrolmentPeriod[] | null): EnrolmentSt
   return periods === null ? 'unknown' : periods.length === 0 ? 'none' : 'enrolled';
 }
 
-/** 地域定着支援・自立生活援助: 未確認, 利用なし or the periods of use (claim rule e reads them). */
+/** 利用している事業所 as a select value: '' not recorded, ELSEWHERE an office outside the hub, else the office's id. */
+const ELSEWHERE = '__elsewhere__';
+const whereValue = (officeId: string | null | undefined) => (officeId === undefined ? '' : officeId === null ? ELSEWHERE : officeId);
+const whereOf = (value: string): Pick<EnrolmentPeriod, 'officeId'> => (value === '' ? { officeId: undefined } : { officeId: value === ELSEWHERE ? null : value });
+
+/**
+ * 地域定着支援・自立生活援助: 未確認, 利用なし or the periods of use, each with where (claim rule e
+ * reads them: a month of use excludes the claim only at the office that runs the service as one
+ * body, and asks while where is not recorded).
+ */
 function PersonEnrolments({ person: p, at, update, err }: PersonFieldsProps) {
+  const offices = useApp((s) => s.offices);
   const enrolments = p.enrolments ?? UNKNOWN_ENROLMENTS;
   const set = (service: EnrolmentService, periods: readonly EnrolmentPeriod[] | null) => update({ enrolments: { ...enrolments, [service]: periods } });
   return (
@@ -149,6 +160,10 @@ function PersonEnrolments({ person: p, at, update, err }: PersonFieldsProps) {
       {(['settlement', 'independentLiving'] as const).map((service) => {
         const label = ONE_BODY_LABELS[service];
         const periods = enrolments[service];
+        // the hub's offices, those running this service as one body first (they alone exclude the claim)
+        const officeOptions = [...offices.values()]
+          .sort((a, b) => Number(b.oneBody[service]) - Number(a.oneBody[service]) || a.name.localeCompare(b.name, 'ja'))
+          .map((o) => ({ value: o.id, label: o.oneBody[service] ? F.enrolmentWhereOneBody(o.name) : o.name }));
         const path = `${at}.enrolments.${service}`;
         return (
           <div key={service}>
@@ -164,12 +179,31 @@ function PersonEnrolments({ person: p, at, update, err }: PersonFieldsProps) {
             />
             {periods !== null && periods.length > 0 ? (
               <ListEditor items={periods} onChange={(next) => set(service, next)} blank={() => ({ from: '', to: null })} addLabel={F.addEnrolment} itemLabel={(i) => F.enrolmentPeriod(label, i)}>
-                {(period, i, change) => (
-                  <div className="hh-grid2">
-                    <TextField label={F.enrolmentFrom} type="date" value={period.from} data-path={`${path}.${i}.from`} error={err(`${path}.${i}.from`)} onChange={(e) => change({ from: e.target.value })} />
-                    <TextField label={F.enrolmentTo} type="date" value={period.to ?? ''} data-path={`${path}.${i}.to`} error={err(`${path}.${i}.to`)} onChange={(e) => change({ to: e.target.value || null })} />
-                  </div>
-                )}
+                {(period, i, change) => {
+                  const where = whereValue(period.officeId);
+                  // an office no longer held here keeps its id, shown as such
+                  const held = where === '' || where === ELSEWHERE || offices.has(where);
+                  return (
+                    <>
+                      <div className="hh-grid2">
+                        <TextField label={F.enrolmentFrom} type="date" value={period.from} data-path={`${path}.${i}.from`} error={err(`${path}.${i}.from`)} onChange={(e) => change({ from: e.target.value })} />
+                        <TextField label={F.enrolmentTo} type="date" value={period.to ?? ''} data-path={`${path}.${i}.to`} error={err(`${path}.${i}.to`)} onChange={(e) => change({ to: e.target.value || null })} />
+                      </div>
+                      <SelectField
+                        label={F.enrolmentWhere}
+                        value={where}
+                        data-path={`${path}.${i}.officeId`}
+                        onChange={(e) => change(whereOf(e.target.value))}
+                        options={[
+                          { value: '', label: F.enrolmentWhereUnknown },
+                          ...officeOptions,
+                          ...(held ? [] : [{ value: where, label: F.enrolmentWhereGone }]),
+                          { value: ELSEWHERE, label: F.enrolmentWhereElsewhere },
+                        ]}
+                      />
+                    </>
+                  );
+                }}
               </ListEditor>
             ) : null}
           </div>

@@ -8,6 +8,9 @@ import { createFakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import type { Household } from '../../domain/household';
 import { mountScreen, resetStore } from './test-helpers';
+import { act } from '@testing-library/react';
+import { useApp } from '../../state/store';
+import { createOffice } from '../../../test/factories/office';
 
 afterEach(resetStore);
 
@@ -18,17 +21,32 @@ describe('household form: 地域定着支援・自立生活援助 の利用', ()
     const session = createFakeSession();
     await session.put('household', household.id, household, 'create');
     const { user } = mountScreen({ hash: `#/households/${household.id}/edit`, households: [household], session });
+    const hikari = createOffice({ id: 'office-hikari', name: 'ひかり相談支援事業所', oneBody: { settlement: true, independentLiving: false } });
+    act(() => useApp.setState({ offices: new Map([[hikari.id, hikari]]) }));
     await user.selectOptions(await screen.findByLabelText('地域定着支援の利用'), '利用あり（期間を入力）');
     const period = screen.getByRole('group', { name: '地域定着支援の利用期間 1' });
-    await user.type(within(period).getByLabelText('利用開始日'), '2026-10-01');
+    await user.type(within(period).getByLabelText('利用開始日'), '2024-04-01');
+    await user.type(within(period).getByLabelText(/利用終了日/), '2025-03-31');
+    // where: the offices of the hub (one running it as one body says so), 拠点外, or 未確認
+    const where = within(period).getByLabelText('利用している事業所');
+    expect([...(where as HTMLSelectElement).options].map((o) => o.text)).toEqual(['未確認', 'ひかり相談支援事業所（一体的に運営）', '拠点外の事業所']);
+    expect(where).toHaveValue('');
+    await user.click(within(period.parentElement!).getByRole('button', { name: /追加/ }));
+    const second = screen.getByRole('group', { name: '地域定着支援の利用期間 2' });
+    await user.type(within(second).getByLabelText('利用開始日'), '2026-10-01');
+    await user.selectOptions(within(second).getByLabelText('利用している事業所'), 'ひかり相談支援事業所（一体的に運営）');
     await user.selectOptions(screen.getByLabelText('自立生活援助の利用'), '利用なし');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByRole('button', { name: '編集' });
 
     const saved = (await session.get<Household>('household', household.id))!.data;
-    expect(saved.persons[0]!.enrolments).toEqual({ settlement: [{ from: '2026-10-01', to: null }], independentLiving: [] });
+    expect(saved.persons[0]!.enrolments!.settlement!.map(({ from, to, officeId }) => ({ from, to, officeId }))).toEqual([
+      { from: '2024-04-01', to: '2025-03-31', officeId: undefined },
+      { from: '2026-10-01', to: null, officeId: 'office-hikari' },
+    ]);
+    expect(saved.persons[0]!.enrolments!.independentLiving).toEqual([]);
     const services = screen.getByRole('region', { name: '福祉サービス' });
-    expect(within(services).getByText('2026年10月1日〜')).toBeInTheDocument();
+    expect(within(services).getByText('2024年4月1日〜2025年3月31日（利用している事業所未確認）、2026年10月1日〜（ひかり相談支援事業所）')).toBeInTheDocument();
     expect(within(services).getByText('利用なし')).toBeInTheDocument();
   });
 
