@@ -63,9 +63,18 @@ describe('[S14] two devices edit one household offline', () => {
     expect((await oncall.request('POST', `${API.conflicts}/${id}/resolve`, { choice: 'maybe' })).status).toBe(400);
     expect(PullResponse.parse((await oncall.pull(0)).body).openConflicts).toBe(1);
 
-    // The coordinator settles it: gone for everyone.
-    expect((await oncall.request('POST', `${API.conflicts}/${id}/resolve`, { choice: 'kept' })).status).toBe(204);
+    // The household moves to office B with the conflict open: the conflict goes with it.
+    const held = (await oncall.pullAll()).find((r) => r.entityId === 'hh-1')!;
+    const moved = await oncall.push([{ ...householdWire('hh-1', { ...onCall, officeId: 'office-b' }, 'update'), baseVersion: held.version }]);
+    expect(moved.body.results[0]).toMatchObject({ status: 'accepted' });
     expect(ConflictList.parse((await day.request('GET', API.conflicts)).body).conflicts).toEqual([]);
     expect(PullResponse.parse((await day.pull(0)).body).openConflicts).toBe(0);
+    expect(ConflictList.parse((await other.request('GET', API.conflicts)).body).conflicts.map((c) => c.id)).toEqual([id]);
+    expect((await day.request('POST', `${API.conflicts}/${id}/resolve`, { choice: 'kept' })).status).toBe(404);
+
+    // The coordinator settles it: gone for everyone.
+    expect((await oncall.request('POST', `${API.conflicts}/${id}/resolve`, { choice: 'kept' })).status).toBe(204);
+    expect(ConflictList.parse((await other.request('GET', API.conflicts)).body).conflicts).toEqual([]);
+    expect(PullResponse.parse((await other.pull(0)).body).openConflicts).toBe(0);
   });
 });

@@ -623,7 +623,13 @@ async function flushWrites(ctx: Pick<PushContext, 'tx' | 'tenantId' | 'deviceId'
                payload_json = EXCLUDED.payload_json, updated_by = EXCLUDED.updated_by, received_at = EXCLUDED.received_at),
        rv AS (
          INSERT INTO record_versions (tenant_id, kind, entity_id, version, payload_json)
-         SELECT $1, t.k, t.e, t.v, coalesce(t.st, t.p)::text FROM t WHERE t.rv)` +
+         SELECT $1, t.k, t.e, t.v, coalesce(t.st, t.p)::text FROM t WHERE t.rv),
+       -- [S10] An open conflict follows its record to the office it moved to: the office it left
+       -- no longer lists its values, and the one it joined can settle it.
+       co AS (
+         UPDATE conflicts c SET office_id = t.oi FROM t
+          WHERE t.r AND c.tenant_id = $1 AND c.kind = t.k AND c.entity_id = t.e AND c.resolved_at IS NULL
+            AND c.office_id IS DISTINCT FROM t.oi)` +
         (end ? `,\n       cf AS (${conflicts}),\n       ${end.ctes}\n       ${end.insert}` : `\n       ${conflicts}`),
     },
     [
