@@ -370,9 +370,13 @@ describe('device users (PostgreSQL)', () => {
       { entity_id: 'hh-2', user_id: coord2.id },
     ]);
     expect((await evening.pull(0)).status).toBe(200);
+    // and the admin sees it as the hub treats it: still in use, though the user who registered it left
+    const listed = async () => (await admin('list-devices', '--hub', HUB)).split('\n').find((l) => l.startsWith('oncall-phone\t'))!;
+    expect(await listed()).toMatch(/\t有効$/);
     // when its last user is disabled too, the phone retires (410) and sends its evidence by retire-push
     await api.accounts.disableUser(coord2.id);
     expect((await phone.pull(0)).status).toBe(410);
+    expect(await listed()).toContain('停止（端末からの送信待ち）');
     // a case entry by someone who never signed in on the phone is kept for the admin, credited to nobody
     const stranger = await appendEntries([], [{ body: openBody({ officeId: 'office-a' }), at: '2026-11-30T11:55:00.000Z', by: { userId: 'vault-saburo', name: '三郎' } }], 'case-2', { by: coordinator, deviceId: phone.deviceId });
     phone.cookie = undefined;

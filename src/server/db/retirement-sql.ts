@@ -83,7 +83,11 @@ export async function listDevices(pool: pg.Pool, tenantId: string): Promise<read
     open: string;
     all: string;
   }>(
-    `SELECT d.id, d.name, u.login_name, (d.disabled OR u.disabled) AS retired, d.last_seq, d.last_seen_at, d.retire_sent_at, d.wiped_at,
+    // Retired as the hub treats it (account-sql.ts findDevice): the device is disabled, or every
+    // user who signed in on it is; a shared phone whose registering user left syncs on.
+    `SELECT d.id, d.name, u.login_name,
+            (d.disabled OR NOT EXISTS (SELECT 1 FROM device_users du JOIN users x ON x.id = du.user_id WHERE du.device_id = d.id AND NOT x.disabled)) AS retired,
+            d.last_seq, d.last_seen_at, d.retire_sent_at, d.wiped_at,
             (SELECT count(*) FROM quarantine q WHERE q.device_id = d.id AND q.resolved_at IS NULL) AS open,
             (SELECT count(*) FROM quarantine q WHERE q.device_id = d.id) AS all
        FROM devices d JOIN users u ON u.id = d.user_id
