@@ -3,13 +3,14 @@
  * Decrypted data lives only here, and only while unlocked; `lock()` drops all of it.
  */
 import { create } from 'zustand';
-import type { Household } from '../domain/household';
+import type { Household, IsoInstant } from '../domain/household';
 import { summarizeHousehold, type HouseholdSummary, type SummarySnapshot } from '../domain/household-summary';
 import type { Facility } from '../domain/facility';
 import type { TrialStay } from '../domain/trial-stay';
 import { chainNext, compareEntries } from '../domain/case-chain';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
+import { EVIDENCE_CLOCK_TOLERANCE_MS } from '../protocol/evidence-rules';
 import { CLOSE_MESSAGES, monthCloseState, type MonthCloseRecord } from '../domain/claim-close';
 import { readOffice } from '../domain/office';
 import { buildHouseholdIndex, idsInNameOrder, upsertIndex, type HouseholdIndex } from '../domain/search';
@@ -32,6 +33,19 @@ export type LockReason = 'manual' | 'idle';
  * decrypted data in memory on an unattended phone.
  */
 export const BEFORE_LOCK_TIMEOUT_MS = 3000;
+
+/**
+ * When an entry is recorded: now, but never more than a minute inside the hub's tolerance before
+ * the entry it follows ([E7]: the hub refuses, for good, an entry dated over 5 minutes before its
+ * parent). A phone whose clock runs 2 minutes slow, answering a call another phone 4 minutes fast
+ * recorded a moment before, stamped its entry 6 minutes earlier: refused, and every later entry of
+ * that phone on the case refused with it as a broken link. An entry is recorded after the one it
+ * follows, so the stamp that keeps it in the chain is as true as the clock it replaces.
+ */
+export function stampAfter(parent: Pick<CaseEntry, 'recordedAt'> | undefined, now: Date): IsoInstant {
+  const floor = parent === undefined ? Number.NaN : Date.parse(parent.recordedAt) - (EVIDENCE_CLOCK_TOLERANCE_MS - 60_000);
+  return new Date(Number.isNaN(floor) || floor <= now.getTime() ? now.getTime() : floor).toISOString();
+}
 
 export interface AppState {
   readonly vault: Vault | null;
@@ -512,7 +526,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const session = requireSession();
         const before = get().caseEntries.get(id) ?? [];
         if (caseId !== null && before.length === 0) throw new CaseEntryRejected(['この対応記録が見つかりません。']);
-        const recordedAt = new Date().toISOString();
+        const recordedAt = stampAfter(before.at(-1), new Date());
         const errors = validateEntry(before.length === 0 ? null : foldCase(before), body, recordedAt);
         if (errors.length > 0) throw new CaseEntryRejected(errors);
         const entry = await chainNext(before, {

@@ -1,0 +1,42 @@
+/**
+ * [E7] An entry appended to a case is stamped so that the hub takes it: a phone whose clock runs
+ * slow, answering a call another phone (running fast) recorded a moment before, stamped its entry
+ * over 5 minutes before the one it follows, and the hub refused it and every later entry of that
+ * phone on the case, for good.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeSession } from '../../test/factories/fake-session';
+import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
+import { checkAppend, EVIDENCE_CLOCK_TOLERANCE_MS } from '../protocol/evidence-rules';
+import { stampAfter, useApp } from './store';
+
+const initial = useApp.getState();
+afterEach(() => useApp.setState(initial, true));
+
+describe('[E7] the stamp of an appended entry', () => {
+  it('is now, unless that is over the hub\'s tolerance before the entry it follows', () => {
+    const now = new Date('2026-12-01T00:00:00.000Z');
+    expect(stampAfter(undefined, now)).toBe(now.toISOString());
+    expect(stampAfter({ recordedAt: '2026-11-30T23:59:00.000Z' }, now)).toBe(now.toISOString());
+    // the other phone's clock ran 6 minutes ahead: 4 minutes before its stamp, one inside the tolerance
+    expect(stampAfter({ recordedAt: '2026-12-01T00:06:00.000Z' }, now)).toBe('2026-12-01T00:02:00.000Z');
+  });
+
+  it('a result recorded on a slow phone just after a fast phone\'s call is taken by the hub', async () => {
+    const session = createFakeSession({ id: 'user-b' });
+    const ahead = new Date(Date.now() + 6 * 60_000).toISOString();
+    const held = await appendEntries([], [{ body: openBody({ requestedAt: new Date(Date.now() - 60_000).toISOString() }), at: new Date(Date.now() - 60_000).toISOString() }, { body: contactBody({ contactedAt: ahead, result: null }), at: ahead }], 'case-clock');
+    useApp.setState({ session, phase: 'unlocked', caseEntries: new Map([['case-clock', held]]) });
+    const kase = await useApp.getState().appendCaseEntry('case-clock', { type: 'result', contact: held[1]!.id, result: '受入可', note: '' });
+    const entry = kase.entries.at(-1)!;
+    expect(Date.parse(entry.recordedAt)).toBeGreaterThanOrEqual(Date.parse(ahead) - EVIDENCE_CLOCK_TOLERANCE_MS + 60_000);
+    const check = checkAppend(entry, {
+      held: held.map((e) => ({ id: e.id, hash: e.hash, index: e.index, recordedAt: e.recordedAt })),
+      authorId: 'user-b',
+      authorIds: ['user-b'],
+      deviceId: entry.deviceId,
+      receivedAt: new Date(),
+    });
+    expect(check).toEqual({ ok: true });
+  });
+});
