@@ -541,7 +541,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const subjectHousehold = (before[0]?.body ?? body).type === 'open' ? ((before[0]?.body ?? body) as OpenBody).subject.householdId : null;
         const demo = subjectHousehold !== null && get().demoIds.has(subjectHousehold);
         await guarded(() => session.append('case-entry', entry.id, entry, { demo }));
-        const entries = [...before, entry];
+        // What the store holds now, not `before`: a sync may have brought another phone's entry of
+        // this case while this one was written, and dropping it hid, say, its 受入可 until a reload.
+        const held = get().caseEntries.get(id) ?? before;
+        const entries = [...held.filter((e) => e.id !== entry.id), entry].sort(compareEntries);
         if (lockedSince(session)) return foldCase(entries);
         set({ caseEntries: new Map(get().caseEntries).set(id, entries) });
         return foldCase(entries);

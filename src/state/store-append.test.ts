@@ -1,8 +1,8 @@
 /**
- * [E7] An entry appended to a case is stamped so that the hub takes it: a phone whose clock runs
- * slow, answering a call another phone (running fast) recorded a moment before, stamped its entry
- * over 5 minutes before the one it follows, and the hub refused it and every later entry of that
- * phone on the case, for good.
+ * Appending a case entry. [E7] Its stamp is one the hub takes: a phone whose clock ran slow,
+ * answering a call another phone (running fast) recorded a moment before, stamped its entry over
+ * 5 minutes before the one it follows, and the hub refused it and every later entry of that phone
+ * on the case, for good. And an entry of another phone that a sync brings meanwhile stays.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
@@ -38,5 +38,24 @@ describe('[E7] the stamp of an appended entry', () => {
       receivedAt: new Date(),
     });
     expect(check).toEqual({ ok: true });
+  });
+});
+
+describe('an entry written while a sync brings another phone\'s entry of the same case', () => {
+  it('keeps both in memory, in read order', async () => {
+    const session = createFakeSession({ id: 'user-b' });
+    const held = await appendEntries([], [openBody({ requestedAt: new Date(Date.now() - 120_000).toISOString() })], 'case-race');
+    // the other phone's call, arriving by sync while this phone's entry is being written
+    const theirs = await appendEntries(held, [{ body: contactBody({ contactedAt: new Date(Date.now() - 60_000).toISOString(), result: '受入可', facilityName: 'ひだまり' }), at: new Date(Date.now() - 60_000).toISOString() }]);
+    const append = session.append.bind(session);
+    session.append = async (...args: Parameters<typeof session.append>) => {
+      useApp.setState({ caseEntries: new Map([['case-race', theirs]]) });
+      return append(...args);
+    };
+    useApp.setState({ session, phase: 'unlocked', caseEntries: new Map([['case-race', held]]) });
+    await useApp.getState().appendCaseEntry('case-race', contactBody({ contactedAt: new Date().toISOString(), result: '不在', facilityName: 'みどり園' }));
+    const inMemory = useApp.getState().caseEntries.get('case-race')!;
+    expect(inMemory.map((e) => e.body.type === 'contact' ? e.body.facilityName : e.body.type).sort()).toEqual(['open', 'ひだまり', 'みどり園'].sort());
+    expect(inMemory[0]!.body.type).toBe('open');
   });
 });
