@@ -110,6 +110,18 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
     expect(changes.find((c) => c.caseId === 'case-h')).toMatchObject({ detail: '結果を取り違えたため訂正', after: { status: 'not-claimable', units: 0 } });
   });
 
+  it('counts persons, not rows: one who turned 18 in the month (a 児 row and a 者 row) is one person in the kept total', async () => {
+    const chains = await Promise.all([night('case-1', 1), night('case-2', 10), night('case-3', 20)]);
+    const claim = claimOf(chains, '2026-12', office);
+    const [row] = claim.summary;
+    const split = [
+      { ...row!, serviceType: '障害児相談支援' as const, count: 2, units: 1400 },
+      { ...row!, serviceType: '計画相談支援' as const, count: 1, units: 700 },
+    ];
+    const close = buildMonthClose({ ...(await closeDecember(chains)).body, id: 'close-2', office, month: '2026-12', cases: claim.listed, decisions: claim.decisions, summary: split, recordedAt: '2027-01-08T01:00:00.000Z', recordedBy: clerk, deviceId: 'device-1' });
+    expect(close.body).toMatchObject({ persons: 1, count: 3, units: 2100 });
+  });
+
   it('a fifth emergency synced late pushes the month over the cap: the difference is 0 units, and the over-cap case is listed', async () => {
     const chains = await Promise.all([night('c1', 1), night('c2', 8), night('c3', 15), night('c4', 22)]);
     const close = await closeDecember(chains);

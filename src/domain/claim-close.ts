@@ -11,7 +11,7 @@
  */
 import { foldCase } from './case-fold';
 import type { ClaimCsvEncoding } from './claim-csv';
-import { personKeyOf } from './claim-rules';
+import { personKeyOf, summaryTotals } from './claim-rules';
 import { CLAIM_STATUS_LABELS, type ClaimDecision, type ClaimStatus, type ClaimSummaryRow } from './claim-types';
 import { SAME_EMERGENCY_WINDOW_MS, type Actor, type EmergencyCase, type Office } from './emergency-case';
 import type { IsoDate, IsoInstant } from './household';
@@ -149,8 +149,8 @@ export function buildMonthClose(r: CloseRequest): MonthClose {
       reasons: d.reasons,
     };
   });
-  const count = r.summary.reduce((n, row) => n + row.count, 0);
-  const units = r.summary.reduce((n, row) => n + row.units, 0);
+  // persons, not rows: one who turned 18 in the month has a row per サービス種別
+  const { persons, count, units } = summaryTotals(r.summary);
   return {
     id: r.id,
     officeId: r.office.id,
@@ -165,7 +165,7 @@ export function buildMonthClose(r: CloseRequest): MonthClose {
       office: { name: r.office.name, officeNumber: r.office.officeNumber, updatedAt: r.office.updatedAt },
       cases,
       summary: r.summary,
-      persons: r.summary.length,
+      persons,
       count,
       units,
       exports: r.exports,

@@ -965,18 +965,20 @@ describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自
     expect(only(decideClaims([unlinked], offices, undefined, enrolled([]))).status).toBe('pending');
   });
 
-  it('留意事項通知 第四19 (2): enrolled at another office (the fee is not this office\'s) → claimed; where not recorded → 要確認 saying so', () => {
-    const elsewhere = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: 'office-2' }])));
+  it('留意事項通知 第四19 (2): enrolled at another office (of the hub or 拠点外: the fee is not this office\'s) → claimed; where not recorded, or an office not held here → taken as here, as before', () => {
+    const withOther = new Map([...offices, ['office-2', { ...HUB_OFFICE, id: 'office-2', name: '別の事業所' }]]);
+    const elsewhere = only(decideClaims([decemberCase], withOther, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: 'office-2' }])));
     expect(elsewhere).toMatchObject({ status: 'claimed', units: CONSULTATION_BONUS_UNITS });
-    const outside = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: null }])));
+    const outside = only(decideClaims([decemberCase], withOther, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: null }])));
     expect(outside.status).toBe('claimed');
-    const where = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null }])));
-    expect(where).toMatchObject({ status: 'pending', ordinal: 1, units: 0 });
-    expect(where.reasons).toContain(
-      '本人は2026年12月に地域定着支援を利用していますが（利用期間 2026年10月1日〜）、利用している事業所が未確認です。当事業所（一体的に運営）での利用なら算定できません。世帯の情報に利用している事業所を記録すると算定の可否が決まります',
-    );
-    // at this office in one period and elsewhere in another: excluded, naming the one here
-    const both = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: '2026-12-05', officeId: 'office-2' }, { from: '2026-12-06', to: null, officeId: HUB_OFFICE.id }])));
+    const notRecorded = only(decideClaims([decemberCase], withOther, undefined, enrolled([{ from: '2026-10-01', to: null }])));
+    expect(notRecorded.status).toBe('not-claimable');
+    // the same reason as before the office was recorded: a month already closed sees no change
+    expect(notRecorded.reasons).toEqual(only(decideClaims([decemberCase], withOther, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: HUB_OFFICE.id }]))).reasons);
+    const gone = only(decideClaims([decemberCase], offices, undefined, enrolled([{ from: '2026-10-01', to: null, officeId: 'office-2' }])));
+    expect(gone.status).toBe('not-claimable');
+    // at another office until the 5th, at this one from the 6th: excluded, naming the one here
+    const both = only(decideClaims([decemberCase], withOther, undefined, enrolled([{ from: '2026-10-01', to: '2026-12-05', officeId: 'office-2' }, { from: '2026-12-06', to: null, officeId: HUB_OFFICE.id }])));
     expect(both.status).toBe('not-claimable');
     expect(both.reasons[0]).toContain('（利用期間 2026年12月6日〜）');
   });

@@ -87,9 +87,6 @@ export const CLAIM_REASONS = {
     `当事業所が一体的に運営する${ONE_BODY_LABELS[service]}を、本人が${formatMonth(month)}に利用しています（利用期間 ${periods.map(formatPeriod).join('、')}）。${ONE_BODY_FEES[service]}の対象となる月のため、相談強化加算は算定できません`,
   enrolmentUnknown: (service: keyof OneBodyServices) =>
     `当事業所は${ONE_BODY_LABELS[service]}を一体的に運営していますが、本人の${ONE_BODY_LABELS[service]}の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります`,
-  /** rule e by enrolment: used in the claim month, but where is not recorded */
-  enrolmentWhereUnknown: (service: keyof OneBodyServices, month: string, periods: readonly EnrolmentPeriod[]) =>
-    `本人は${formatMonth(month)}に${ONE_BODY_LABELS[service]}を利用していますが（利用期間 ${periods.map(formatPeriod).join('、')}）、利用している事業所が未確認です。当事業所（一体的に運営）での利用なら算定できません。世帯の情報に利用している事業所を記録すると算定の可否が決まります`,
   /** rule d's default: the case did not record it, and the household is placed under this office */
   planningDefault: '世帯が当事業所に登録されているため、当事業所の担当として判定しています（この記録で別の担当を記録できます）',
   ordinal: (n: number) => `この月の${n}回目`,
@@ -246,11 +243,19 @@ const ONE_BODY_SERVICES = ['settlement', 'independentLiving'] as const satisfies
 /**
  * Rule e by enrolment (product owner, issue 14): an office running 地域定着支援 or 自立生活援助 as
  * one body does not claim for a person enrolled in that service at it in the claim month (it
- * claims the service's fee for them: seeds/004 留意事項通知 第四19 (2)); an enrolment at another
- * office excludes nothing. When the enrolment, or where it is, is not known, the claim asks
- * (要確認). An office running neither is not asked.
+ * claims the service's fee for them: seeds/004 留意事項通知 第四19 (2)); an enrolment recorded at
+ * another office (of the hub, or 拠点外) excludes nothing. A period whose office is not recorded
+ * (every period before 2026-12-06, or one a phone on an older app saved) or names an office not
+ * held here is taken as at this office, as before: the claim never leans to a fee the office may
+ * have to pay back. When the enrolment is not known, the claim asks (要確認). An office running
+ * neither is not asked.
  */
-function enrolmentFindings(office: Office | undefined, enrolments: ServiceEnrolments | null, month: string): { excluded: string[]; unknown: string[] } {
+function enrolmentFindings(
+  office: Office | undefined,
+  enrolments: ServiceEnrolments | null,
+  month: string,
+  offices: ReadonlyMap<string, Office>,
+): { excluded: string[]; unknown: string[] } {
   const excluded: string[] = [];
   const unknown: string[] = [];
   if (!office) return { excluded, unknown };
@@ -260,10 +265,9 @@ function enrolmentFindings(office: Office | undefined, enrolments: ServiceEnrolm
     if (periods === null) unknown.push(CLAIM_REASONS.enrolmentUnknown(service));
     else {
       const inMonth = periods.filter((p) => periodTouchesMonth(p, month));
-      const here = inMonth.filter((p) => p.officeId === office.id);
-      const where = inMonth.filter((p) => p.officeId === undefined);
+      const elsewhere = (p: EnrolmentPeriod) => p.officeId === null || (p.officeId !== undefined && p.officeId !== office.id && offices.has(p.officeId));
+      const here = inMonth.filter((p) => !elsewhere(p));
       if (here.length > 0) excluded.push(CLAIM_REASONS.enrolled(service, month, here));
-      else if (where.length > 0) unknown.push(CLAIM_REASONS.enrolmentWhereUnknown(service, month, where));
     }
   }
   return { excluded, unknown };
@@ -314,7 +318,7 @@ function verdictOf(
   const planning = placedHere ? 'this-office' : c.claimFacts.planning;
   const wording = childAt(c, coordinatedAt) === true ? CLAIM_REASONS.planningChild : CLAIM_REASONS.planning;
   const office = offices.get(c.open.body.officeId);
-  const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt));
+  const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt), offices);
   const failures = [
     admissionFailure(c),
     personKey === null ? CLAIM_REASONS.noPerson : null,

@@ -51,7 +51,6 @@ function reasonMatchers(month: string): Record<keyof typeof CLAIM_REASONS, ((r: 
     inHub: [(r) => r.startsWith('拠点として位置付けられていた期間（')],
     enrolled: [(r) => r.startsWith('当事業所が一体的に運営する地域定着支援を、本人が')],
     enrolmentUnknown: [is(CLAIM_REASONS.enrolmentUnknown('settlement')), is(CLAIM_REASONS.enrolmentUnknown('independentLiving'))],
-    enrolmentWhereUnknown: [(r) => r.startsWith('本人は') && r.includes('に地域定着支援を利用していますが（利用期間 ') && r.endsWith('世帯の情報に利用している事業所を記録すると算定の可否が決まります')],
     planningDefault: [is(CLAIM_REASONS.planningDefault)],
     planning: PLANNING_VALUES.map((p) => is(CLAIM_REASONS.planning[p])),
     planningChild: PLANNING_VALUES.map((p) => is(CLAIM_REASONS.planningChild[p])),

@@ -53,8 +53,8 @@ interface Scenario {
   readonly day: number;
   readonly hour: number;
   readonly office?: 'main' | 'hub-later' | 'not-hub' | 'one-body';
-  /** pick a person by the household record: enrolled in 地域定着支援 at the one-body office, enrolment 未確認, enrolled where not recorded, or placed under the main office */
-  readonly pick?: 'enrolled' | 'unknown-enrolment' | 'enrolled-where-unknown' | 'placed';
+  /** pick a person by the household record: enrolled in 地域定着支援 (at the one-body office), enrolment 未確認, or placed under the main office */
+  readonly pick?: 'enrolled' | 'unknown-enrolment' | 'placed';
   /** reached: 受入不可 then 受入可; absent: one 不在; not-short-stay: a call to a place that is no 短期入所 */
   readonly contacts?: 'reached' | 'absent' | 'not-short-stay';
   readonly outcome?: OutcomeKind | null;
@@ -79,7 +79,7 @@ const SCENARIOS: readonly Scenario[] = [
   { who: 'adult', month: 'shown', day: 3, hour: 22, planning: 'unknown' }, // 7: d 要確認
   { who: 'adult', month: 'shown', day: 4, hour: 1, independent: true }, // 8: e 算定不可
   { who: 'adult', month: 'shown', day: 4, hour: 3, contacts: 'absent', outcome: '入院' }, // 9: a (不在 only) + g 入院
-  { who: 'adult', samePerson: 9, month: 'shown', day: 5, hour: 20, contacts: 'not-short-stay', outcome: '在宅で対応' }, // 10: a (no short stay); 9's person, 41 hours on
+  { who: 'adult', month: 'shown', day: 5, hour: 20, contacts: 'not-short-stay', outcome: '在宅で対応' }, // 10: a (no short stay)
   { who: 'adult', month: 'shown', day: 6, hour: 1, outcome: '在宅で対応' }, // 11: g 算定不可
   { who: 'adult', month: 'shown', day: 6, hour: 23, outcome: null }, // 12: g 要確認 (still open)
   { who: 'adult', month: 'shown', day: 7, hour: 22, noNumber: true }, // 13: 要確認, no 受給者証番号
@@ -112,7 +112,6 @@ const SCENARIOS: readonly Scenario[] = [
   { who: 'child', month: 'shown', day: 9, hour: 20, planning: 'unknown', pick: 'placed' }, // 32: d by the household's office
   { who: 'adult', samePerson: 5, month: 'shown', day: 10, hour: 1, callsAfter: 120 }, // 33: a pair whose later request reached a facility first…
   { who: 'adult', samePerson: 33, month: 'shown', day: 10, hour: 2, answer: { other: 33, answer: 'same', reason: '' } }, // 34: …同じ: 33 is claimed at 34's call
-  { who: 'adult', month: 'shown', day: 10, hour: 23, office: 'one-body', pick: 'enrolled-where-unknown' }, // 35: e 要確認 (where the person uses it)
 ];
 
 const MINUTE = 60_000;
@@ -186,7 +185,6 @@ export function demoClaimMonth(
   // Persons picked by their household record (rule e by enrolment, rule d's default), unused by the others.
   const picks: Readonly<Record<NonNullable<Scenario['pick']>, (x: Person) => boolean>> = {
     enrolled: ({ p }) => (p.enrolments?.settlement ?? []).some((e) => e.to === null && e.officeId === DEMO_OFFICE_ONE_BODY),
-    'enrolled-where-unknown': ({ p }) => (p.enrolments?.settlement ?? []).some((e) => e.to === null && e.officeId === undefined),
     'unknown-enrolment': ({ p }) => p.enrolments === undefined,
     placed: ({ h }) => h.officeId === officeId,
   };

@@ -149,13 +149,13 @@ function makePerson(r: Random, ctx: Context, id: string, surname: NamePair, scri
     allergies: r.pick(ALLERGIES),
     services,
     // 地域定着支援 / 自立生活援助 (rule e): known to use none, but one household in four uses
-    // 地域定着支援 (at the demo office that runs it as one body, or, one in two, where is not
-    // recorded) and one in four was never asked (未確認)
+    // 地域定着支援 (at the demo office that runs it as one body, or, one in two, at an office
+    // outside the hub) and one in four was never asked (未確認)
     ...(householdNo % 4 === 3
       ? {}
       : {
           enrolments: {
-            settlement: householdNo % 4 === 1 && script.age >= 18 ? [{ from: '2024-04-01', to: null, ...(householdNo % 8 === 1 ? { officeId: DEMO_OFFICE_ONE_BODY } : {}) }] : [],
+            settlement: householdNo % 4 === 1 && script.age >= 18 ? [{ from: '2024-04-01', to: null, officeId: householdNo % 8 === 1 ? DEMO_OFFICE_ONE_BODY : null }] : [],
             independentLiving: [],
           },
         }),

@@ -195,7 +195,7 @@ function PersonEnrolments({ person: p, at, update, err }: PersonFieldsProps) {
                         data-path={`${path}.${i}.officeId`}
                         onChange={(e) => change(whereOf(e.target.value))}
                         options={[
-                          { value: '', label: F.enrolmentWhereUnknown },
+                          { value: '', label: F.enrolmentWhereUnknownOption },
                           ...officeOptions,
                           ...(held ? [] : [{ value: where, label: F.enrolmentWhereGone }]),
                           { value: ELSEWHERE, label: F.enrolmentWhereElsewhere },

@@ -29,7 +29,7 @@ describe('household form: 地域定着支援・自立生活援助 の利用', ()
     await user.type(within(period).getByLabelText(/利用終了日/), '2025-03-31');
     // where: the offices of the hub (one running it as one body says so), 拠点外, or 未確認
     const where = within(period).getByLabelText('利用している事業所');
-    expect([...(where as HTMLSelectElement).options].map((o) => o.text)).toEqual(['未確認', 'ひかり相談支援事業所（一体的に運営）', '拠点外の事業所']);
+    expect([...(where as HTMLSelectElement).options].map((o) => o.text)).toEqual(['未確認（一体的に運営する事業所での利用とみなす）', 'ひかり相談支援事業所（一体的に運営）', '拠点外の事業所']);
     expect(where).toHaveValue('');
     await user.click(within(period.parentElement!).getByRole('button', { name: /追加/ }));
     const second = screen.getByRole('group', { name: '地域定着支援の利用期間 2' });

@@ -207,7 +207,7 @@ export const F = {
   howItWent: '様子',
   addPastStay: '短期入所歴を追加',
   enrolmentsTitle: '地域定着支援・自立生活援助の利用',
-  enrolmentsHint: '相談支援事業所がこのサービスを一体的に運営し、本人がそこで利用している月は、その事業所では相談強化加算を算定しません。わからなければ「未確認」のままにします（請求の前に確認を求められます）。',
+  enrolmentsHint: '相談支援事業所がこのサービスを一体的に運営し、本人がそこで利用している月は、その事業所では相談強化加算を算定しません。利用の有無がわからなければ「未確認」のままにします（請求の前に確認を求められます）。利用している事業所が未確認の期間は、一体的に運営する事業所での利用とみなします。',
   enrolmentUse: (service: string) => `${service}の利用`,
   enrolmentUnknown: '未確認',
   enrolmentNone: '利用なし',
@@ -217,6 +217,8 @@ export const F = {
   enrolmentTo: '利用終了日（利用中は空欄）',
   enrolmentWhere: '利用している事業所',
   enrolmentWhereUnknown: '未確認',
+  /** the select's option: until recorded, the claim takes the period as at the office that runs it as one body */
+  enrolmentWhereUnknownOption: '未確認（一体的に運営する事業所での利用とみなす）',
   enrolmentWhereOneBody: (office: string) => `${office}（一体的に運営）`,
   enrolmentWhereElsewhere: '拠点外の事業所',
   enrolmentWhereGone: '（この端末にない事業所）',
