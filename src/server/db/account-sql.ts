@@ -366,10 +366,10 @@ export class SqlAccountStore implements AccountStore {
                          JOIN records r ON r.tenant_id = e.tenant_id AND r.kind = 'case-entry' AND r.entity_id = e.id
                         WHERE e.tenant_id = $1 AND e.case_id = k.id
                         ORDER BY e.version LIMIT 1) AS c) AS cases,
-                  (SELECT coalesce(json_object_agg(t.entity_id, json_build_object('householdOffice', t.household_office, 'facilityId', t.facility_id)), '{}')
+                  (SELECT coalesce(json_object_agg(t.entity_id, json_build_object('householdId', t.household_id, 'householdOffice', t.household_office, 'facilityId', t.facility_id)), '{}')
                      FROM (SELECT DISTINCT id FROM unnest($4::text[]) AS k (id)) AS k
                      CROSS JOIN LATERAL (
-                       SELECT r.entity_id, s.payload ->> 'facilityId' AS facility_id,
+                       SELECT r.entity_id, s.payload ->> 'facilityId' AS facility_id, s.payload ->> 'householdId' AS household_id,
                               (SELECT h.office_id FROM records h
                                 WHERE h.tenant_id = $1 AND h.kind = 'household' AND h.entity_id = s.payload ->> 'householdId' LIMIT 1) AS household_office
                          FROM records r CROSS JOIN LATERAL (SELECT r.payload_json::jsonb AS payload) AS s

@@ -95,6 +95,8 @@ export interface ScopeFacts {
 }
 
 export interface HeldTrialStay {
+  /** the household it is held for (null when its payload names none) */
+  readonly householdId: string | null;
   readonly householdOffice: string | null;
   readonly facilityId: string | null;
 }

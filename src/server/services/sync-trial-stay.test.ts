@@ -25,8 +25,8 @@ const facts = {
   ]),
   cases: new Map<string, string | null>(),
   trialStays: new Map([
-    ['ts-held-b', { householdOffice: 'office-b', facilityId: 'fac-2' }],
-    ['ts-moved-to-a', { householdOffice: 'office-a', facilityId: 'fac-2' }],
+    ['ts-held-b', { householdId: 'hh-b', householdOffice: 'office-b', facilityId: 'fac-2' }],
+    ['ts-moved-to-a', { householdId: 'hh-moved', householdOffice: 'office-a', facilityId: 'fac-2' }],
   ]),
 };
 let seq = 0;
@@ -72,5 +72,15 @@ describe('[S10] who may write a trial stay: the household’s scope', () => {
     const liaison = user('facility-liaison', { facilityId: 'fac-1' });
     expect(decideChanges(liaison, [update('ts-held-b', 'hh-b', 'fac-1')], facts)).toEqual([expect.objectContaining({ ok: false, reason: 'scope', detail: expect.stringContaining('another facility') })]);
     expect(decideChanges(user('coordinator'), [update('ts-held-b', 'hh-a')], facts)).toEqual([{ ok: true, officeId: 'office-a' }]);
+  });
+
+  it('counts a household moved earlier in the same push where it went: a shared phone\'s coordinator moves hh-b to A, then A\'s case worker edits its stay', () => {
+    const coordinator = user('coordinator');
+    const worker = user('case-worker', { officeId: 'office-a' });
+    const move: WireChange = { ...stay('hh-b'), kind: 'household', entityId: 'hh-b', op: 'update', payload: { officeId: 'office-a' } };
+    const edit: WireChange = { ...stay('hh-b'), entityId: 'ts-held-b', op: 'update' };
+    const [moved, edited] = decideChanges((i) => (i === 0 ? coordinator : worker), [move, edit], facts);
+    expect(moved).toEqual({ ok: true, officeId: 'office-a' });
+    expect(edited).toEqual({ ok: true, officeId: 'office-a' });
   });
 });

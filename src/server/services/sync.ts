@@ -133,10 +133,12 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
           officeId = held;
         } else if (user.role === 'case-worker') {
           if (own === null || held !== own) return refuse(`trial stay ${c.entityId} is not for a household of this user's office`);
-          if (before !== undefined && before.householdOffice !== own) return refuse(`trial stay ${c.entityId} is held for a household of another office`);
+          // (its household as held now: moved earlier in this push, it counts where it went)
+          const beforeOffice = before === undefined ? own : before.householdId !== null && households.has(before.householdId) ? households.get(before.householdId) : before.householdOffice;
+          if (beforeOffice !== own) return refuse(`trial stay ${c.entityId} is held for a household of another office`);
           officeId = held;
         } else officeId = held ?? fallback;
-        trialStays.set(c.entityId, { householdOffice: held ?? null, facilityId });
+        trialStays.set(c.entityId, { householdId: typeof householdId === 'string' ? householdId : null, householdOffice: held ?? null, facilityId });
         return { ok: true, officeId };
       }
     }
