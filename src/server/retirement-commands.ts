@@ -6,7 +6,7 @@
  */
 import type { DeviceListing } from './db/retirement-sql';
 import type { Store } from './db/store';
-import { terminalRow } from './terminal-text';
+import { terminalRow, terminalSafeJson } from './terminal-text';
 
 /** What an admin needs to know of a device: in use, or how far its retirement got. */
 export function retirementState(d: DeviceListing): string {
@@ -38,7 +38,7 @@ export async function runRetirementCommand(
       if (items.length === 0) out(`拠点 ${o.hub} に隔離された変更はありません。`);
       for (const q of items) {
         const state = q.resolvedAt === null ? '未対応' : `対応済み ${q.resolvedAt.toISOString()}: ${q.resolution}`;
-        out(terminalRow([`#${q.id}`, q.deviceId, `seq ${q.seq}`, q.kind, q.entityId, q.reason, q.detail, state, q.changeJson]));
+        out([terminalRow([`#${q.id}`, q.deviceId, `seq ${q.seq}`, q.kind, q.entityId, q.reason, q.detail, state]), terminalSafeJson(q.changeJson)].join('\t'));
       }
       return;
     }

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { terminalRow, terminalSafe, terminalSafeLines } from './terminal-text';
+import { terminalRow, terminalSafe, terminalSafeJson, terminalSafeLines } from './terminal-text';
 
 /** Anything a terminal could take as a control, or that reorders what follows it. */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
@@ -44,5 +44,14 @@ describe('terminalSafe: what devices and users sent, as the admin commands print
     expect(terminalSafeLines('a\u009b31m\u202eb')).toBe('a\\x9b31m\\u202eb');
     // what terminalSafe wrote stays as it is
     expect(terminalSafeLines(terminalSafe('\u001b[2J'))).toBe('\\x1b[2J');
+  });
+});
+
+describe('terminalSafeJson', () => {
+  it('writes DEL, C1 and bidi characters as JSON escapes: safe on the terminal, and the same JSON when copied', () => {
+    const change = JSON.stringify({ payload: { name: 'ひかり\u009b31m\u202eenohp\u007f', note: 'a\nb' } });
+    const printed = terminalSafeJson(change);
+    expect(printed).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+    expect(JSON.parse(printed)).toEqual(JSON.parse(change));
   });
 });

@@ -25,6 +25,15 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, visible);
 }
 
+/**
+ * JSON text (JSON.stringify's, which escapes C0 controls already) with DEL, the C1 controls and
+ * the bidi characters written as JSON escapes (\u009b): safe on the terminal, and still the same
+ * JSON when an admin copies it. Those characters can only stand inside JSON strings.
+ */
+export function terminalSafeJson(json: string): string {
+  return json.replace(UNSAFE, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
 /** One output row of fields, tab-separated, each made safe by terminalSafe. */
 export function terminalRow(fields: readonly (string | number)[]): string {
   return fields.map((field) => terminalSafe(String(field))).join('\t');

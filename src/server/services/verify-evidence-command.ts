@@ -11,6 +11,7 @@ import { MAX_PULL_LIMIT } from '../../protocol/sync';
 import type { Store } from '../db/store';
 import type { HubKey } from './hub-key';
 import { describeEvidenceReport, verifyEvidenceCsv, type HubRecords } from './verify-evidence';
+import { terminalSafe } from '../terminal-text';
 
 export interface VerifyIo {
   out(line: string): void;
@@ -37,7 +38,9 @@ export async function runVerifyEvidence(file: string, publicKey: string | undefi
   }
   // Beside the hub's store, each row must also be the receipt the hub holds, and each case what the hub's entries make it.
   const report = await verifyEvidenceCsv(bytes, key, store === null ? undefined : hubRecordsOf(store));
-  const lines = describeEvidenceReport(report, formatFingerprint(key.fingerprint));
+  // One line each: a report line quotes cells of the file, and a line break in one must not print
+  // a line of its own (a forged 「3行目 OK」 under an NG row).
+  const lines = describeEvidenceReport(report, formatFingerprint(key.fingerprint)).map(terminalSafe);
   for (const line of lines.slice(0, -1)) io.out(line);
   const summary = lines.at(-1)!;
   if (report.ng > 0 || report.caseNg > 0) {

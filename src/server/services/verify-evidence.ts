@@ -349,6 +349,7 @@ async function checkReceipt(cells: Cells, key: HubVerifyKey): Promise<EvidenceRe
 /** Shift_JIS (CP932) reads these back as other code points: compare them as one. */
 const CP932_SAME: Readonly<Record<string, string>> = { '〜': '～', '−': '－', '‖': '∥', '¢': '￠', '£': '￡', '¬': '￢' };
 const same = (text: string) => text.replace(/[〜−‖¢£¬]/g, (ch) => CP932_SAME[ch]!);
+const LINE_BREAK = /[\r\n]/;
 
 /** Every cell the hub's entries decide against the row the export writes (or wrote) from them. */
 function compareWithRefold(cells: Cells, renderings: readonly Cells[] | undefined): string | null {
@@ -364,8 +365,8 @@ function compareCells(cells: Cells, expected: Cells): string | null {
     const cell = cells[column];
     if (cell === undefined) continue; // an older export without the column
     const want = expected[column] ?? '';
-    // written with or without the ' before = + - @ (see checkAlone): the same value
-    if (same(cell) !== same(want) && same(cell) !== same(fromCsvCell(want))) {
+    // a cell with a line break written with or without the ' before = + - @ (see checkAlone)
+    if (same(cell) !== same(want) && !(LINE_BREAK.test(cell) && same(cell) === same(fromCsvCell(want)))) {
       return `${column} 「${cell}」 is not what the hub's entries make it (「${fromCsvCell(want)}」) / 「${column}」が拠点の記録から求めた値と違います`;
     }
   }
@@ -434,8 +435,8 @@ function checkAlone(entry: CaseEntry, cells: Cells, signed: boolean): string | r
   for (const [column, value] of Object.entries(expected)) {
     const cell = cells[column];
     // The ' before = + - @ is Excel's and ours; before 2026-12-06 a cell with a line break went
-    // out without it, and such a file is as genuine as one with it.
-    if (cell === undefined || same(cell) === same(asWrittenInCsv(value)) || same(cell) === same(value)) continue;
+    // out without it, and such a file is as genuine as one with it (only such a cell).
+    if (cell === undefined || same(cell) === same(asWrittenInCsv(value)) || (LINE_BREAK.test(value) && same(cell) === same(value))) continue;
     if (excused.has(column)) {
       unchecked.push(column);
       continue;
