@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -252,6 +252,24 @@ describe('calls made from the match, with a case open', () => {
     expect(screen.getByText(/^要請 \d+\/\d+ \d{2}:\d{2}$/)).toBeInTheDocument();
     expect(screen.getByText('記録中：電話すると時刻を記録します')).toBeInTheDocument();
     expect(screen.queryByText(/この画面からの電話は記録されません/)).not.toBeInTheDocument();
+  });
+
+  it('reads 者/児 on the request time as corrected: 要請 put back from 00:05 to 23:50 on the eve of the 18th birthday is 児', async () => {
+    const turning = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate: '2008-12-01', disabilityTypes: ['intellectual'] })] });
+    const caseId = await openCase(new Date('2026-11-30T15:05:00.000Z')); // 12/1 00:05 in Japan: 18
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [turning], facilities);
+    expect(screen.getByText(/佐藤 陽太（18歳・者）/)).toBeInTheDocument();
+    const open = kaseOf(caseId).open;
+    await act(() =>
+      append(caseId, {
+        type: 'correction',
+        corrects: open.entryId,
+        reason: '叔母からの電話は日付が変わる前だったため',
+        replacement: { ...open.body, requestedAt: '2026-11-30T14:50:00.000Z' },
+      }),
+    );
+    expect(await screen.findByText(/佐藤 陽太（17歳・児）/)).toBeInTheDocument();
+    expect(screen.getByText('要請 11/30 23:50')).toBeInTheDocument();
   });
 
   it('reads bed reports against the clock, not the request time: a report made after the call is fresh and first; 満床 just said is not 古い情報', async () => {

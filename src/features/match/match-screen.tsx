@@ -58,11 +58,13 @@ export function MatchScreen() {
   const facilityMap = useApp((s) => s.facilities);
   const caseId = parseCaseParam(hash);
   const caseOpen = useApp((s) => (caseId ? s.caseEntries.get(caseId)?.[0] : undefined));
-  const requestedAt = caseOpen?.body.type === 'open' ? caseOpen.body.requestedAt : null;
+  const kase = useRecordingCase(caseOpen ? caseId : null);
+  // The request time as the case reads it, its correction applied (要請 put back from 00:05 to the
+  // 23:50 the aunt rang decides 者/児 on a birthday), as on the case screen.
+  const requestedAt = kase !== null ? kase.open.body.requestedAt : caseOpen?.body.type === 'open' ? caseOpen.body.requestedAt : null;
   // The call time decides the day, hence 者/児: the case's request time, else when the screen opened.
   const [openedAt] = useState(() => new Date());
   const callAt = useMemo(() => (requestedAt ? new Date(requestedAt) : openedAt), [requestedAt, openedAt]);
-  const kase = useRecordingCase(caseOpen ? caseId : null);
   const recording = kase !== null && kase.closedAt === null;
   const recorder = useCallRecorder(recording ? kase.id : null);
   const calls = useMemo(() => callsByFacility(kase), [kase]);
