@@ -149,14 +149,17 @@ describe('backup round trip', () => {
       { detail: '夜間に電話、短期入所を調整' },
       { note: '翌朝、家族に引き継ぎ' },
     ]);
-    // The old device's unsent access entries are queued again, under their own mutation ids,
-    // followed by this device's 'restore-backup' entry.
+    // The old device's unsent access entries are queued again, under their own mutation ids, in the
+    // name of the person restoring (the old phone's user has no sign-in here: their changes held the
+    // queue back for good), each still saying who opened what; then this device's 'restore-backup' entry.
     const sourceAccess = sourceOutbox.filter((e) => e.kind === 'access');
     const addedAccess = added.filter((e) => e.kind === 'access');
     expect(addedAccess.at(-1)).toMatchObject({ kind: 'access', op: 'append', entityId: targetLog.at(-1)!.id, payload: targetLog.at(-1) });
     expect(addedAccess.slice(0, -1).map(({ mutationId, entityId, payload, at, userId }) => ({ mutationId, entityId, payload, at, userId }))).toEqual(
-      sourceAccess.map(({ mutationId, entityId, payload, at, userId }) => ({ mutationId, entityId, payload, at, userId })),
+      sourceAccess.map(({ mutationId, entityId, payload, at }) => ({ mutationId, entityId, payload, at, userId: target.session.user.id })),
     );
+    expect(sourceAccess.length).toBeGreaterThan(0);
+    expect(sourceAccess.every((e) => (e.payload as { userId: string }).userId !== target.session.user.id)).toBe(true);
     expect(await target.session.pendingChanges()).toBe(outbox.length);
 
     // The restored data is sealed with the new device's key: it survives a lock and an unlock.
@@ -309,6 +312,25 @@ describe('backup access entries', () => {
 
     // A second restore is refused as not empty and logs nothing more.
     expect(await codeOf(target.session.restoreBackup(bytes, BACKUP_PASSPHRASE))).toBe('restore-not-empty');
+    expect((await target.session.accessLog()).filter((e) => e.action === 'restore-backup')).toHaveLength(1);
+  });
+
+  it("writes the 'restore-backup' entry in the restore's transaction: when it cannot be written, nothing is restored", async () => {
+    const { bytes } = await shared;
+    const target = await targetVault();
+    const before = await dumpTables(target.db);
+    const add = target.db.accessLog.add.bind(target.db.accessLog);
+    let restored = 0;
+    // the restore's own entry is the last access row written; the restored ones go by bulkAdd
+    const spy = vi.spyOn(target.db.accessLog, 'add').mockImplementation(((row: Parameters<typeof add>[0], key?: number) => {
+      restored += 1;
+      return restored === 1 ? Promise.reject(new Error('QuotaExceededError')) : add(row, key);
+    }) as typeof add);
+    await expect(target.session.restoreBackup(bytes, BACKUP_PASSPHRASE)).rejects.toThrow();
+    spy.mockRestore();
+    expect(await dumpTables(target.db)).toEqual(before);
+    // and with storage back, the same file restores, its entry with it
+    await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
     expect((await target.session.accessLog()).filter((e) => e.action === 'restore-backup')).toHaveLength(1);
   });
 });

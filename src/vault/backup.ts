@@ -25,9 +25,11 @@ import { VaultError } from './errors';
 import {
   appendOutbox,
   isoAt,
+  prepareAccess,
   prepareOutbox,
   readAccessLog,
   readOutbox,
+  writeAccess,
   type PendingOutboxRow,
   type SessionContext,
 } from './journal';
@@ -527,11 +529,18 @@ export async function restoreBackup(
         entityId: o.entityId,
         op: o.op,
         at: o.at,
-        userId: o.userId,
+        // Sent in the name of the person restoring (A9): the old phone's vault user has no key and
+        // no hub sign-in here, and a change of theirs held every later one of this phone back for
+        // good. The entry itself still says who opened what, and when.
+        userId: ctx.user.id,
         ...(await seal(ctx.key, bindingOf('outbox', o.mutationId), o.payload)),
       })),
   );
 
+  // The restore's own 閲覧記録 entry, written in the same transaction (the product owner): a restore
+  // is never on the phone without it, nor it without the restore. After the restored entries, so
+  // it is the newest.
+  const restoring = await prepareAccess(ctx, 'restore-backup', null);
   const { db } = ctx;
   const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog], async () => {
     // Real rows written since version 8 have no demo column: any row that is not demo counts.
@@ -548,6 +557,7 @@ export async function restoreBackup(
       (await db.outbox.where('mutationId').anyOf(requeued.map((p) => p.mutationId)).toArray()).map((r) => r.mutationId),
     );
     for (const pending of requeued) if (!queued.has(pending.mutationId)) await appendOutbox(db, pending);
+    await writeAccess(db, restoring);
     return newAccess.length;
   });
 

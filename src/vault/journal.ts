@@ -3,7 +3,7 @@
  * Offline, entries accumulate until sync sends them; a full disk aborts the whole transaction, change included.
  */
 import { bindingOf, seal, unseal } from './crypto';
-import { readMeta, type OutboxRow, type VaultDatabase } from './db';
+import { readMeta, type AccessLogRow, type OutboxRow, type VaultDatabase } from './db';
 import type { AccessAction, AccessLogEntry, ChangeOp, EntityKind, OutboxEntry, VaultUser } from './types';
 
 /** What a storage function needs from an unlocked session. */
@@ -117,6 +117,20 @@ export async function appendAccess(
   householdId: string | null,
   reason?: string,
 ): Promise<AccessLogEntry> {
+  const prepared = await prepareAccess(ctx, action, householdId, reason);
+  const { db } = ctx;
+  await db.transaction('rw', [db.accessLog, db.outbox, db.meta], () => writeAccess(db, prepared));
+  return prepared.entry;
+}
+
+/** An access entry sealed and its change prepared (WebCrypto), to be written in a transaction of the caller's (writeAccess). */
+export interface PreparedAccess {
+  readonly entry: AccessLogEntry;
+  readonly row: AccessLogRow;
+  readonly pending: PendingOutboxRow;
+}
+
+export async function prepareAccess(ctx: SessionContext, action: AccessAction, householdId: string | null, reason?: string): Promise<PreparedAccess> {
   const entry: AccessLogEntry = {
     id: globalThis.crypto.randomUUID(),
     at: isoAt(ctx.now),
@@ -130,12 +144,13 @@ export async function appendAccess(
     seal(ctx.key, bindingOf('accessLog', entry.id), entry),
     prepareOutbox(ctx, 'access', entry.id, 'append', entry),
   ]);
-  const { db } = ctx;
-  await db.transaction('rw', [db.accessLog, db.outbox, db.meta], async () => {
-    await db.accessLog.add({ id: entry.id, at: entry.at, ...sealed });
-    await appendOutbox(db, pending);
-  });
-  return entry;
+  return { entry, row: { id: entry.id, at: entry.at, ...sealed }, pending };
+}
+
+/** Writes a prepared access entry and its change; inside a transaction holding accessLog, outbox and meta. */
+export async function writeAccess(db: VaultDatabase, prepared: PreparedAccess): Promise<void> {
+  await db.accessLog.add(prepared.row);
+  await appendOutbox(db, prepared.pending);
 }
 
 export async function readAccessLog(ctx: SessionContext): Promise<AccessLogEntry[]> {

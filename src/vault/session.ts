@@ -270,14 +270,8 @@ export class Session implements VaultSession {
     return file;
   }
 
-  /**
-   * Restores, then writes the 'restore-backup' access entry (after the restored entries, so it is
-   * the newest). The restore has committed by then: if the entry cannot be written, the error still
-   * goes to the caller, and the records stay (a second restore would be refused as not empty).
-   */
-  async restoreBackup(bytes: Uint8Array, backupPassphrase: string): Promise<RestoreResult> {
-    const result = await this.run((ctx) => restoreBackup(ctx, bytes, backupPassphrase));
-    await this.logAccess('restore-backup', null);
-    return result;
+  /** Restores, with the 'restore-backup' access entry in the same transaction (backup.ts). */
+  restoreBackup(bytes: Uint8Array, backupPassphrase: string): Promise<RestoreResult> {
+    return this.run((ctx) => restoreBackup(ctx, bytes, backupPassphrase));
   }
 }
