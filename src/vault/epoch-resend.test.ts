@@ -63,7 +63,7 @@ describe('[S15] what a device sends again after its hub was restored', () => {
 
     // The pull from the start: the restored hub has hh-edited as it was before the backup, and no hh-created.
     const before = createHousehold({ id: 'hh-edited', note: 'バックアップ前の内容' });
-    await session.sync.applyRemote([pulled('household', kept, 3), pulled('case-entry', open, 4), pulled('household', before, 11)]);
+    await session.sync.applyRemote([pulled('household', kept, 3), pulled('case-entry', open, 4), pulled('household', before, 9)]);
     expect((await session.get<Household>('household', 'hh-edited'))?.data.note).toBe('バックアップ前の内容');
 
     expect(await session.sync.resendLostRecords()).toBe(3);
@@ -72,7 +72,7 @@ describe('[S15] what a device sends again after its hub was restored', () => {
     const queue = await session.outbox();
     expect(queue.map((e) => [e.entityId, e.op, e.baseVersion, e.seq - sent])).toEqual([
       ['hh-created', 'create', null, 1],
-      ['hh-edited', 'update', 11, 2],
+      ['hh-edited', 'update', 9, 2],
       [mine.id, 'append', null, 3],
       ['hh-unsent', 'create', null, 4],
     ]);
@@ -80,6 +80,20 @@ describe('[S15] what a device sends again after its hub was restored', () => {
     // The other phone's entry is its writer's to send; nothing kept is left for a second time.
     expect(queue.some((e) => e.entityId === theirs.id)).toBe(false);
     expect(await session.sync.resendLostRecords()).toBe(0);
+  });
+
+  it('sends a kept copy of a record someone edited on the restored hub since as an edit based on nothing: the hub keeps their edit and lists the differences, instead of taking the older copy whole', async () => {
+    const { session } = await setUpTestVault();
+    const sent = await sentAll(session);
+    const mine = createHousehold({ id: 'hh-1', note: 'バックアップの後に直した', phone: '047-111-1111' });
+    await session.sync.applyRemote([pulled('household', mine, 12)]);
+    expect(await session.sync.keepLostRecords(FLOOR, sent)).toBe(1);
+    // the restored hub's counter moved on: a coordinator's edit since the restore is far above the floor
+    const theirs = createHousehold({ id: 'hh-1', note: 'バックアップ前の内容', phone: '090-2222-2222' });
+    await session.sync.applyRemote([pulled('household', theirs, 1_000_000_020)]);
+    expect(await session.sync.resendLostRecords()).toBe(1);
+    const queue = await session.outbox();
+    expect(queue.map((e) => [e.entityId, e.op, e.baseVersion])).toEqual([['hh-1', 'update', null]]);
   });
 
   it("leaves out what the unlocked user's role never writes: a case worker's phone does not send again the facility and office it pulled", async () => {

@@ -24,6 +24,8 @@ interface KeptRecord {
   readonly author?: string;
   /** a queued withdrawal stays one */
   readonly op?: 'withdraw';
+  /** the floor of the restore that lost it (absent in lists kept before 2026-12-06) */
+  readonly floor?: number;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
     // Only pulled here: it goes in the unlocked user's name, if their role writes its kind at all.
     const pulledOnly = edit === undefined && !takenHere && !APPEND_ONLY_KINDS.has(row.kind);
     if (pulledOnly && resender !== undefined && !KINDS_A_ROLE_WRITES[resender].has(row.kind)) continue;
-    kept.push({ kind: row.kind, id: row.id, data, ...queued });
+    kept.push({ kind: row.kind, id: row.id, data, ...queued, floor });
   }
   // A restore met twice before the first was resent: both lists are kept, the newer copy first.
   const earlier = (await loadCache<KeptRecord[]>(ctx, RESEND_KEY)) ?? [];
@@ -138,8 +140,12 @@ export async function lostRecordsWaiting(vault: Pick<VaultSession, 'loadCache'>)
 
 /**
  * After the pull from the start: each kept record is written back (evidence is already held as
- * it was) and queued: an update on the version the hub has now, a create when the hub has none,
- * an append for evidence. One transaction; the kept list is removed in it. Returns how many.
+ * it was) and queued: an update on the version the hub has now when that is the restored copy
+ * (at or below the floor), a create when the hub has none, an append for evidence. When someone
+ * edited the record on the restored hub since (its version above the floor), this copy was made
+ * without their edit: it goes as an edit based on nothing, so the hub keeps their values and lists
+ * each field that differs as a conflict to settle, instead of taking this older copy whole and
+ * undoing their edit unseen. One transaction; the kept list is removed in it. Returns how many.
  */
 export async function resendLostRecords(ctx: SessionContext): Promise<number> {
   const stored = await loadCache<KeptRecord[]>(ctx, RESEND_KEY);
@@ -154,8 +160,9 @@ export async function resendLostRecords(ctx: SessionContext): Promise<number> {
     kept.map(async (k, i) => {
       const meta: RecordRow | undefined = metas[i];
       const evidence = APPEND_ONLY_KINDS.has(k.kind);
-      const baseVersion = evidence ? null : (meta?.version ?? null);
-      const op = evidence ? ('append' as const) : (k.op ?? (baseVersion === null ? ('create' as const) : ('update' as const)));
+      const editedSince = meta?.version !== undefined && k.floor !== undefined && meta.version > k.floor;
+      const baseVersion = evidence || editedSince ? null : (meta?.version ?? null);
+      const op = evidence ? ('append' as const) : (k.op ?? (baseVersion === null && !editedSince ? ('create' as const) : ('update' as const)));
       const [sealed, queued] = await Promise.all([seal(ctx.key, bindingOf('records', k.kind, k.id), k.data), prepareOutbox(ctx, k.kind, k.id, op, k.data)]);
       // An entry is sent in its writer's name, an edit in its author's, whoever has the phone unlocked now (A9).
       const writer = evidence ? (k.data as { recordedBy?: { userId?: unknown } }).recordedBy?.userId : k.author;
