@@ -192,8 +192,12 @@ describe('settings: restore a backup', () => {
     await user.click(screen.getByRole('button', { name: BT.restore }));
     const form = screen.getByRole('form', { name: BT.restoreTitle });
     const input = within(form).getByLabelText(BT.file);
-    await user.upload(input, new File(['事業所番号,名称\n'], 'facilities.csv'));
+    // Not a backup: refused on its first byte, the rest never read (a video picked by mistake)
+    const csv = new File(['事業所番号,名称\n'], 'facilities.csv');
+    const readWhole = vi.spyOn(csv, 'arrayBuffer');
+    await user.upload(input, csv);
     expect(await within(form).findByText(vaultErrorMessage('backup-invalid'))).toBeVisible();
+    expect(readWhole).not.toHaveBeenCalled();
     expect(input).toHaveAccessibleDescription(expect.stringContaining(vaultErrorMessage('backup-invalid')));
 
     await user.upload(input, new File(['{"format":"kyoten-navi-backup","version":1'], 'cut.kyoten'));
