@@ -107,18 +107,29 @@ describe('near misses', () => {
     const lacksOxygen = createFacility({ name: 'B', accepts: { intellectual: both, 'medical-care': both } });
     const adultsOnly = createFacility({ name: 'C', accepts: { intellectual: { adult: true }, 'medical-care': { adult: true } } });
     const nothing = createFacility({ name: 'D' });
-    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [nothing, adultsOnly, lacksOxygen, fit] }));
+    const otherKinds = createFacility({ name: 'E', accepts: { intellectual: both, 'medical-care': both }, medicalCare: ['suction'] });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [nothing, adultsOnly, lacksOxygen, otherKinds, fit] }));
     expect(r.fits.map((m) => m.facility.name)).toEqual(['A']);
+    // a facility that recorded no kinds of 医療的ケア has not said it cannot: said so, to ask on the phone
     expect(r.nearMisses.map((m) => [m.facility.name, m.failures])).toEqual([
-      ['B', ['医療的ケア 酸素療法: 対応不可']],
-      ['C', ['知的（児）: 受入不可', '医療的ケア（児）: 受入不可', '医療的ケア 酸素療法: 対応不可']],
-      ['D', ['知的（児）: 受入不可', '医療的ケア（児）: 受入不可', '医療的ケア 酸素療法: 対応不可']],
+      ['B', ['医療的ケア 酸素療法: 登録なし（電話で確認）']],
+      ['E', ['医療的ケア 酸素療法: 対応不可']],
+      ['C', ['知的（児）: 受入不可', '医療的ケア（児）: 受入不可', '医療的ケア 酸素療法: 登録なし（電話で確認）']],
+      ['D', ['知的（児）: 受入不可', '医療的ケア（児）: 受入不可', '医療的ケア 酸素療法: 登録なし（電話で確認）']],
     ]);
     expect(r.nearMisses[0]?.reasons).toEqual(['知的（児）: 受入可', '医療的ケア（児）: 受入可']);
   });
 });
 
 describe('備考 conditions', () => {
+  it('says a row\'s 備考 on a near miss too: it is what the call may turn on', () => {
+    const person = createPerson({ birthDate: '2014-01-01', disabilityTypes: [], medicalCare: ['tube-feeding'] });
+    const f = createFacility({ name: '要相談', accepts: { 'medical-care': { adult: true, note: '経管栄養は要相談' } }, medicalCare: ['tube-feeding'] });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [f] }));
+    expect(r.nearMisses.map((m) => [m.failures, m.conditions])).toEqual([[['医療的ケア（児）: 受入不可'], [expect.stringContaining('経管栄養は要相談')]]]);
+  });
+
+
   it('keeps a fit whose accepted type carries a note, and says it depends on the condition', () => {
     const person = createPerson({ birthDate: '2016-02-02', disabilityTypes: ['intellectual'], severeMultiple: true });
     const f = createFacility({
@@ -314,8 +325,17 @@ describe('強度行動障害 from the behaviour scores', () => {
     expect(ok(matchFacilities({ person: child, callAt: CALL, facilities: [takesIntellectual, takesBoth] })).needs).toContain('severe-behavior');
   });
 
-  it('does not for scores under the thresholds, nor for the other age\'s score', () => {
+  it('does not for scores under the thresholds, nor for the other age\'s score when his own is recorded', () => {
     const low = createPerson({ birthDate: '1990-01-01', disabilityTypes: ['intellectual'], behaviorScore: 9, childBehaviorScore: 30 });
     expect(ok(matchFacilities({ person: low, callAt: CALL, facilities: [takesIntellectual] })).needs).toEqual(['intellectual']);
+  });
+
+  it('keeps the need across the 18th birthday while his 行動関連項目 is not recorded yet (a child has no 区分 to score it)', () => {
+    const turning = createPerson({ birthDate: '2008-12-01', disabilityTypes: ['intellectual'], behaviorScore: null, childBehaviorScore: 24 });
+    for (const callAt of ['2026-11-30T14:50:00.000Z', '2026-11-30T15:10:00.000Z']) {
+      const r = ok(matchFacilities({ person: turning, callAt, facilities: [takesIntellectual, takesBoth] }));
+      expect(r.needs).toContain('severe-behavior');
+      expect(r.fits.map((m) => m.facility.name)).toEqual(['行動障害も可']);
+    }
   });
 });

@@ -14,8 +14,8 @@ import {
 } from './disability';
 import type { Facility } from './facility';
 import type { IsoDate, IsoInstant, Person } from './household';
-import { hubBonusEligible, type HubBonusEligibility } from './household-rules';
-import { AGE_CATEGORY_LABELS, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
+import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
+import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
 import { compareByAreaName, compareMatches, isFreshVacancy, MATCH_ORDER_EXPLANATION } from './match-order';
 import { normalizeKana } from './normalize';
 
@@ -82,13 +82,20 @@ export const INCOMPLETE_MESSAGES = {
  * Every disability type of the person, plus 医療的ケア and 重症心身障害 from their own flags, and
  * 強度行動障害 from a behaviour score at the bonus's threshold on `day` (行動関連項目 ≥ 10 for 者,
  * 強度行動障害判定基準 ≥ 20 for 児, as hubBonusEligible reads them): a facility that takes no
- * 強度行動障害 must not be offered as a fit for him. In form order.
+ * 強度行動障害 must not be offered as a fit for him. A young adult whose 行動関連項目 is not
+ * recorded yet (a child has no 区分 to score it) keeps the need his 強度行動障害判定基準 showed:
+ * the behaviour does not end at midnight on the 18th birthday, though the bonus's rule does. In
+ * form order.
  */
 export function personNeeds(person: Person, day?: IsoDate): DisabilityType[] {
   const wanted = new Set<DisabilityType>(person.disabilityTypes);
   if (person.medicalCare.length > 0) wanted.add('medical-care');
   if (person.severeMultiple) wanted.add('severe-multiple');
   if (day !== undefined && hubBonusEligible(person, day).reasons.some((r) => r.startsWith('行動関連項目') || r.startsWith('強度行動障害判定基準'))) {
+    wanted.add('severe-behavior');
+  }
+  const age = day === undefined ? null : ageIfKnown(person.birthDate, day);
+  if (age !== null && age >= ADULT_AGE && person.behaviorScore === null && (person.childBehaviorScore ?? 0) >= HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD) {
     wanted.add('severe-behavior');
   }
   return DISABILITY_TYPES.filter((t) => wanted.has(t));
@@ -162,6 +169,8 @@ export function matchFacilities(input: MatchInput): MatchResult {
     kind: k,
     handled: `医療的ケア ${MEDICAL_CARE_LABELS[k]}: 対応可`,
     notHandled: `医療的ケア ${MEDICAL_CARE_LABELS[k]}: 対応不可`,
+    // a facility that recorded no kinds at all (a city list has only the 医療的ケア row) has not said it cannot
+    notRecorded: `医療的ケア ${MEDICAL_CARE_LABELS[k]}: 登録なし（電話で確認）`,
   }));
   const hubBonusFor = hubBonusTable(hubBonusEligible(person, day));
   const previousStays = input.previousStays;
@@ -174,17 +183,16 @@ export function matchFacilities(input: MatchInput): MatchResult {
     const conditions: string[] = [];
     for (const t of typeTexts) {
       const row = facility.acceptance[t.type];
-      if (row !== undefined && row[category]) {
-        reasons.push(t.accepted);
-        const note = row.note.trim();
-        if (note !== '') conditions.push(t.conditionPrefix + note);
-      } else {
-        failures.push(t.refused);
-      }
+      // A row's 備考 is said whether it accepts or not: on a near miss it is what the call may
+      // turn on (「経管栄養は要相談」 beside 「医療的ケア（児）: 受入不可」).
+      const note = row?.note.trim() ?? '';
+      if (note !== '') conditions.push(t.conditionPrefix + note);
+      if (row !== undefined && row[category]) reasons.push(t.accepted);
+      else failures.push(t.refused);
     }
     for (const c of careTexts) {
       if (facility.medicalCare.includes(c.kind)) reasons.push(c.handled);
-      else failures.push(c.notHandled);
+      else failures.push(facility.medicalCare.length === 0 ? c.notRecorded : c.notHandled);
     }
     const match: FacilityMatch = {
       facility,
