@@ -1,7 +1,8 @@
 /**
  * The order in which the match lists facilities (DOMAIN.md §3): the coordinator calls from the top
  * at night, so a facility that has just reported a free bed comes first, then one the person knows,
- * then the rest by 地区 and name so that the list reads the same way every night.
+ * then the rest by 地区 and name so that the list reads the same way every night, and last those
+ * that said 満床 within the day (a call there at 02:10 is the least likely to find a bed).
  */
 import type { Facility, Vacancy } from './facility';
 import { japanDateOf } from './japan-time';
@@ -18,7 +19,7 @@ export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
 /** A night on the wall clock in Japan ends at this hour of the next morning. */
 export const NIGHT_ENDS_HOUR = 6;
 
-export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順';
+export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所';
 
 /**
  * What a bed report says about `nowMs`: 'fresh' (free beds now: reported within 24 hours, or a
@@ -67,10 +68,13 @@ export interface Orderable {
   readonly facility: Facility;
   readonly freshVacancy: boolean;
   readonly stayedBefore: boolean;
+  /** 満床 said within the day (vacancyStanding 'full') */
+  readonly fullVacancy?: boolean;
 }
 
 function rank(m: Orderable): number {
   if (m.freshVacancy) return 0;
+  if (m.fullVacancy === true) return 3;
   if (m.stayedBefore) return 1;
   return 2;
 }
@@ -93,7 +97,7 @@ function reportedMs(v: Vacancy | null): number {
   return ms;
 }
 
-/** Fresh vacancy (newest report first) → stayed before → 地区・名前順. */
+/** Fresh vacancy (newest report first) → stayed before → 地区・名前順 → 満床 said within the day. */
 export function compareMatches(a: Orderable, b: Orderable): number {
   return rank(a) - rank(b) || newerReportFirst(a, b) || compareByAreaName(a.facility, b.facility);
 }

@@ -146,28 +146,28 @@ describe('order of fits', () => {
   const accepts = { mental: both };
   const vacancy = (asOf: IsoInstant, beds = 1) => ({ beds, asOf, reportedBy: '夜勤' });
 
-  it('puts a fresh vacancy first, then a previous stay, then 地区 and name', () => {
+  it('puts a fresh vacancy first, then a previous stay, then 地区 and name, and 満床 said within the day last (even where he stayed before)', () => {
     const plain1 = createFacility({ name: 'いろは', area: '南部', accepts });
     const plain2 = createFacility({ name: 'あおば', area: '南部', accepts });
     const plain3 = createFacility({ name: 'わかば', area: '北部', accepts });
     const stale = createFacility({ name: '古い報告', area: '南部', accepts, vacancy: vacancy('2026-11-29T14:10:00Z') }); // 25 h
     const fresh = createFacility({ name: '新しい報告', area: '南部', accepts, vacancy: vacancy('2026-11-29T15:10:00Z') }); // 24 h
-    const zeroBeds = createFacility({ name: '満床', area: '北部', accepts, vacancy: vacancy('2026-11-30T15:00:00Z', 0) });
+    const zeroBeds = createFacility({ name: 'あ満床', area: '南部', accepts, vacancy: vacancy('2026-11-30T15:00:00Z', 0) });
     const stayed = createFacility({ name: 'ん', area: '西部', accepts });
     const r = ok(
       matchFacilities({
         person,
         callAt: CALL,
         facilities: [plain1, stale, plain3, zeroBeds, stayed, plain2, fresh],
-        previousStays: new Set([stayed.id]),
+        previousStays: new Set([stayed.id, zeroBeds.id]),
       }),
     );
-    expect(r.fits.map((m) => m.facility.name)).toEqual(['新しい報告', 'ん', 'あおば', 'いろは', '古い報告', 'わかば', '満床']);
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['新しい報告', 'ん', 'あおば', 'いろは', '古い報告', 'わかば', 'あ満床']);
     expect(r.fits[0]).toMatchObject({ freshVacancy: true, stayedBefore: false });
     expect(r.fits[1]).toMatchObject({ freshVacancy: false, stayedBefore: true });
     expect(r.fits.find((m) => m.facility === stale)?.freshVacancy).toBe(false);
     expect(r.orderExplanation).toBe(MATCH_ORDER_EXPLANATION);
-    expect(r.orderExplanation).toBe('空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順');
+    expect(r.orderExplanation).toBe('空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所');
   });
 
   it('judges freshness against `now` when given', () => {

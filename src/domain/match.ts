@@ -16,7 +16,7 @@ import type { Facility } from './facility';
 import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
-import { compareByAreaName, compareMatches, isFreshVacancy, MATCH_ORDER_EXPLANATION } from './match-order';
+import { compareByAreaName, compareMatches, isFreshVacancy, MATCH_ORDER_EXPLANATION, vacancyStanding } from './match-order';
 import { normalizeKana } from './normalize';
 
 export { MATCH_ORDER_EXPLANATION } from './match-order';
@@ -42,6 +42,8 @@ export interface FacilityMatch {
   readonly conditions: readonly string[];
   /** A free bed reported within 24 hours */
   readonly freshVacancy: boolean;
+  /** 満床 said within the day: listed last */
+  readonly fullVacancy: boolean;
   readonly stayedBefore: boolean;
   /** Whether the facility could claim the +200 unit short-stay hub bonus for this person */
   readonly hubBonus: HubBonusEligibility;
@@ -200,6 +202,7 @@ export function matchFacilities(input: MatchInput): MatchResult {
       failures,
       conditions,
       freshVacancy: isFreshVacancy(facility.vacancy, nowMs),
+      fullVacancy: facility.vacancy !== null && vacancyStanding(facility.vacancy, nowMs) === 'full',
       stayedBefore: previousStays?.has(facility.id) ?? false,
       hubBonus: hubBonusFor(facility),
     };
