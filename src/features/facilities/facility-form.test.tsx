@@ -48,9 +48,10 @@ describe('facility form', () => {
     expect(await session.outbox()).toHaveLength(0);
   });
 
-  it('saves the acceptance matrix and a vacancy stamped now, then shows it on the detail page', async () => {
+  it('saves the acceptance matrix and a vacancy stamped now (the report it replaces kept, as 空床を報告 keeps it), then shows it on the detail page', async () => {
     const session = createFakeSession();
-    const facility = createFacility({ id: 'fac-1', nightPhone: '090-9999-0000' });
+    const before = { beds: 0, asOf: new Date(Date.now() - 86_400_000).toISOString(), reportedBy: '前の報告' };
+    const facility = createFacility({ id: 'fac-1', nightPhone: '090-9999-0000', vacancy: before });
     const { user, unmount } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
     await user.click(screen.getByRole('checkbox', { name: '知的 児' }));
     await user.type(screen.getByLabelText('知的 備考'), '小学生以上');
@@ -61,6 +62,7 @@ describe('facility form', () => {
     const saved = useApp.getState().facilities.get('fac-1');
     expect(saved?.acceptance.intellectual).toEqual({ adult: false, child: true, note: '小学生以上' });
     expect(saved?.vacancy?.beds).toBe(2);
+    expect(saved?.vacancyHistory?.[0]).toEqual(before);
     expect((await session.outbox())[0]?.op).toBe('update');
     unmount();
 

@@ -1,4 +1,5 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
+import { VACANCY_HISTORY_KEPT } from '../../domain/vacancy-report';
 import type { Facility } from '../../domain/facility';
 import { T } from './text';
 
@@ -95,6 +96,8 @@ export function applyForm(base: Facility, s: FacilityFormState, now: string): Fa
       beds === ''
         ? base.vacancy
         : { beds: Number(beds.normalize('NFKC')), asOf: now, reportedBy: s.vacancyReporter.trim() },
+    // A bed count entered here is a report like one made on 空床を報告: the report it replaces is kept.
+    ...(beds !== '' && base.vacancy ? { vacancyHistory: [base.vacancy, ...(base.vacancyHistory ?? [])].slice(0, VACANCY_HISTORY_KEPT) } : {}),
     updatedAt: now,
   };
 }
