@@ -70,6 +70,13 @@ describe('record payloads [R2]', () => {
     expect(checkRecord('facility', facility.id, facility)).toMatchObject({ field: 'capacity' });
     const beds = createFacility({ vacancy: { beds: -1, asOf: '2026-12-01T00:00:00.000Z', reportedBy: '' } });
     expect(checkRecord('facility', beds.id, beds)).toMatchObject({ field: 'vacancy.beds' });
+    // a weekend report's days, and the reports kept in the history, are days the screens can format
+    const weekend = createFacility({ vacancy: { beds: 2, asOf: '2026-12-01T00:00:00.000Z', reportedBy: '', from: '2026-12-05', until: '2026-02-31' } });
+    expect(checkRecord('facility', weekend.id, weekend)).toMatchObject({ field: 'vacancy.until' });
+    const history = createFacility({ vacancyHistory: [{ beds: 1, asOf: 'yesterday', reportedBy: '' }] });
+    expect(checkRecord('facility', history.id, history)).toMatchObject({ field: 'vacancyHistory.0.asOf' });
+    const fine = createFacility({ vacancy: { beds: 2, asOf: '2026-12-01T00:00:00.000Z', reportedBy: '田中', from: '2026-12-05', until: '2026-12-06', note: '土曜の夜のみ' }, vacancyHistory: [{ beds: 0, asOf: '2026-11-30T00:00:00.000Z', reportedBy: '' }] });
+    expect(checkRecord('facility', fine.id, fine)).toBeNull();
   });
 
   it('[R2] a payload whose own id differs from the id it travels under is refused', () => {

@@ -138,6 +138,8 @@ export const householdRecord = z.object({
 // ─── Facility and office ────────────────────────────────────────────────────
 
 const acceptance = z.object({ adult: z.boolean(), child: z.boolean(), note: text });
+/** A bed report: its days (a weekend ahead) are real days, as every screen formats them. */
+const vacancyRecord = z.object({ beds: count(), asOf: instant, reportedBy: text, from: isoDate.optional(), until: isoDate.optional(), note: text.optional() });
 
 export const facilityRecord = z.object({
   id: recordId,
@@ -157,7 +159,9 @@ export const facilityRecord = z.object({
   acceptance: z.record(z.enum(DISABILITY_TYPES), acceptance),
   medicalCare: z.array(z.enum(MEDICAL_CARE_KINDS)),
   emergencyRequestHow: text,
-  vacancy: orNull(z.object({ beds: count(), asOf: instant, reportedBy: text })),
+  vacancy: orNull(vacancyRecord),
+  // the reports it replaced, newest first (absent in records written before it)
+  vacancyHistory: z.array(vacancyRecord).optional(),
   createdAt: instant,
   updatedAt: instant,
 }) satisfies z.ZodType<Facility>;
