@@ -62,6 +62,21 @@ async function backFromMatch(): Promise<void> {
   await go(`#/cases/${caseId}`);
 }
 
+/** A case about a caller not registered (no household): its opening is logged by case. */
+function openUnknownCallerCase() {
+  return useApp.getState().appendCaseEntry(null, {
+    type: 'open',
+    officeId: 'office-1',
+    subject: { householdId: null, personId: null, name: '名乗らない男性', recipientNumber: '' },
+    requestedAt: new Date().toISOString(),
+    requestedAtReason: '',
+    category: 'その他',
+    detail: '兄が倒れた',
+    caller: '',
+    callerPhone: '',
+  });
+}
+
 async function storedEntries(): Promise<CaseEntry[]> {
   return (await session.list<CaseEntry>('case-entry')).map((r) => r.data).sort((a, b) => a.index - b.index);
 }
@@ -308,17 +323,7 @@ describe('緊急対応: from the tap to the closed case', () => {
     unknownStart.unmount();
 
     // a case about an unknown caller holds their name and words: its opening is logged by case
-    const unknown = await useApp.getState().appendCaseEntry(null, {
-      type: 'open',
-      officeId: 'office-1',
-      subject: { householdId: null, personId: null, name: '名乗らない男性', recipientNumber: '' },
-      requestedAt: new Date().toISOString(),
-      requestedAtReason: '',
-      category: 'その他',
-      detail: '兄が倒れた',
-      caller: '',
-      callerPhone: '',
-    });
+    const unknown = await openUnknownCallerCase();
     await go(`#/cases/${unknown.id}`);
     render(<CasesScreen />);
     expect(await screen.findByText(/改ざんなし/)).toBeInTheDocument();
@@ -329,17 +334,7 @@ describe('緊急対応: from the tap to the closed case', () => {
   });
 
   it('says so in the error banner when the opening of an unknown caller\'s case cannot be logged', async () => {
-    const unknown = await useApp.getState().appendCaseEntry(null, {
-      type: 'open',
-      officeId: 'office-1',
-      subject: { householdId: null, personId: null, name: '名乗らない男性', recipientNumber: '' },
-      requestedAt: new Date().toISOString(),
-      requestedAtReason: '',
-      category: 'その他',
-      detail: '兄が倒れた',
-      caller: '',
-      callerPhone: '',
-    });
+    const unknown = await openUnknownCallerCase();
     vi.spyOn(session, 'logAccess').mockRejectedValue(new Error('QuotaExceededError'));
     await go(`#/cases/${unknown.id}`);
     render(<CasesScreen />);
