@@ -110,6 +110,31 @@ export interface ContactBody {
   readonly note: string;
 }
 
+/**
+ * The note a call back carries (stored with the contact). The contact methods (電話・FAX・訪問・その他)
+ * have no "incoming call", and the entry's shape is the hub's: 電話 it is, and the note says who called.
+ */
+export const CALL_BACK_NOTE = '事業所からの折り返し';
+
+/**
+ * The facility calling back after a 折り返し待ち: a new contact at `at`, its result then asked for
+ * like a call made (never a result on the old call: a 23:50 call answered at 00:30 was reached at
+ * 00:30, and the claim's month reads it so). The 事業所番号 as held now when given.
+ */
+export function callBackOf(call: ContactBody, at: IsoInstant, facilityOfficeNumber = call.facilityOfficeNumber): ContactBody {
+  return {
+    type: 'contact',
+    facilityId: call.facilityId,
+    facilityName: call.facilityName,
+    facilityOfficeNumber,
+    shortStay: call.shortStay,
+    contactedAt: at,
+    method: '電話',
+    result: null,
+    note: CALL_BACK_NOTE,
+  };
+}
+
 /** The result of a contact recorded as an attempt (its `result` was null). */
 export interface ResultBody {
   readonly type: 'result';

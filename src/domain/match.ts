@@ -16,7 +16,7 @@ import type { Facility } from './facility';
 import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
-import { compareByAreaName, compareMatches, isFreshVacancy, MATCH_ORDER_EXPLANATION, vacancyStanding } from './match-order';
+import { compareByAreaName, compareMatches, MATCH_ORDER_EXPLANATION, vacancyStanding } from './match-order';
 import { normalizeKana } from './normalize';
 
 export { MATCH_ORDER_EXPLANATION } from './match-order';
@@ -196,13 +196,14 @@ export function matchFacilities(input: MatchInput): MatchResult {
       if (facility.medicalCare.includes(c.kind)) reasons.push(c.handled);
       else failures.push(facility.medicalCare.length === 0 ? c.notRecorded : c.notHandled);
     }
+    const standing = facility.vacancy === null ? null : vacancyStanding(facility.vacancy, nowMs);
     const match: FacilityMatch = {
       facility,
       reasons,
       failures,
       conditions,
-      freshVacancy: isFreshVacancy(facility.vacancy, nowMs),
-      fullVacancy: facility.vacancy !== null && vacancyStanding(facility.vacancy, nowMs) === 'full',
+      freshVacancy: standing === 'fresh',
+      fullVacancy: standing === 'full',
       stayedBefore: previousStays?.has(facility.id) ?? false,
       hubBonus: hubBonusFor(facility),
     };

@@ -182,6 +182,14 @@ interface ParsedFile {
 }
 
 /**
+ * Whether a file's first byte can start a backup (its JSON header): a file picked by mistake (a
+ * video, a photo) is refused on it before the whole of it is read into memory.
+ */
+export function startsLikeBackup(firstBytes: Uint8Array): boolean {
+  return firstBytes[0] === 0x7b; /* { */
+}
+
+/**
  * Checks the header and the trailer; no passphrase needed. Not ours → 'backup-invalid'; a later
  * format version → 'backup-version'; ours but cut short or altered → 'backup-damaged'.
  */
@@ -191,7 +199,7 @@ async function parseFile(input: Uint8Array): Promise<ParsedFile> {
   bytes.set(input);
   const scan = bytes.subarray(0, Math.min(bytes.length, MAX_HEADER_BYTES + 1));
   const end = scan.indexOf(NEWLINE);
-  if (bytes[0] !== 0x7b /* { */ || end < 0) {
+  if (!startsLikeBackup(bytes) || end < 0) {
     // Ours starts with '{"format":"kyoten-navi-backup"'; a cut inside the header is still damage.
     const prefix = encoder.encode(`{"format":"${BACKUP_FORMAT}"`);
     const ours = bytes.length >= prefix.length && equalBytes(bytes.subarray(0, prefix.length), prefix);

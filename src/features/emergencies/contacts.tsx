@@ -11,6 +11,7 @@ import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
+  callBackOf,
   type ContactBody,
   type ContactMethod,
   type ContactResult,
@@ -52,8 +53,7 @@ export function ContactCard({
   const askResult = open && body.result === null;
   const askCallback = open && body.result === '折り返し待ち';
   const setResult = (result: ContactResult) => void append({ type: 'result', contact: contact.entryId, result, note: '' });
-  const recordCallback = () =>
-    void append({ ...body, contactedAt: new Date().toISOString(), method: '電話', result: null, note: T.callbackNote });
+  const recordCallback = () => void append(callBackOf(body, new Date().toISOString()));
 
   return (
     <article className={withdrawn ? 'case-contact case-contact--withdrawn' : 'case-contact'} aria-label={body.facilityName}>

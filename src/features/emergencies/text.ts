@@ -102,7 +102,6 @@ export const T = {
   resultSaved: '結果を記録しました。',
   /** on a 折り返し待ち card: the call back, a new contact at this minute (as in the match) */
   callback: '折り返しがあった',
-  callbackNote: '事業所からの折り返し',
   recordContact: '連絡を記録（手入力）',
   contactFacility: '連絡先の事業所',
   contactFacilityOther: '一覧にない連絡先',

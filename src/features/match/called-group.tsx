@@ -7,7 +7,7 @@
  * offers 「入所を記録」, with the closing in the same step.
  */
 import { useState } from 'react';
-import type { ContactBody, ContactResult, Current, EmergencyCase } from '../../domain/emergency-case';
+import { callBackOf, type ContactBody, type ContactResult, type Current, type EmergencyCase } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { navigate } from '../../state/router';
@@ -206,17 +206,7 @@ function CallAgain({
 }) {
   const { append, errors, busy } = useCaseAppend(kase.id);
   function recordCallback() {
-    void append({
-      type: 'contact',
-      facilityId: latest.body.facilityId,
-      facilityName: latest.body.facilityName,
-      facilityOfficeNumber: facility?.officeNumber ?? latest.body.facilityOfficeNumber,
-      shortStay: latest.body.shortStay,
-      contactedAt: new Date().toISOString(),
-      method: '電話',
-      result: null,
-      note: T.callbackNote,
-    });
+    void append(callBackOf(latest.body, new Date().toISOString(), facility?.officeNumber));
   }
   return (
     <div className="match-called__again">

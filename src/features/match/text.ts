@@ -73,11 +73,6 @@ export const T = {
   fold: '閉じる',
   /** the facility called back: a new contact at this minute, its result asked for like a call made */
   callback: '折り返しがあった',
-  /**
-   * The contact's note for a call the facility made to us. The contact methods (電話・FAX・訪問・その他)
-   * have no "incoming call", and the entry's shape is the hub's: 電話 it is, and the note says who called.
-   */
-  callbackNote: '事業所からの折り返し',
   correctHint: '正しい結果を選んでください（元の結果も記録に残ります）。',
   cancel: 'やめる',
   admissionLine: (name: string, when: string) => `${name} に入所（${when}）`,

@@ -7,7 +7,7 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { formatJapanDateTime, formatJapanDateTimeCsv } from '../../domain/japan-time';
-import { BACKUP_EXTENSION, inspectBackup } from '../../vault/backup';
+import { BACKUP_EXTENSION, inspectBackup, startsLikeBackup } from '../../vault/backup';
 import { toVaultError, VaultError, vaultErrorMessage } from '../../vault/errors';
 import type { BackupInfo } from '../../vault/types';
 import { Button } from '../../ui/button';
@@ -179,10 +179,8 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
     setErrors({});
     if (!chosen) return;
     try {
-      // A backup starts with its JSON header: anything else (a video, a photo) is refused on its
-      // first byte, before a phone reads the whole of it into memory.
-      const first = new Uint8Array(await chosen.slice(0, 1).arrayBuffer());
-      if (first[0] !== 0x7b /* { */) throw new VaultError('backup-invalid', { detail: 'no backup header' });
+      // Refused on its first byte before the phone reads the whole of it into memory.
+      if (!startsLikeBackup(new Uint8Array(await chosen.slice(0, 1).arrayBuffer()))) throw new VaultError('backup-invalid', { detail: 'no backup header' });
       const bytes = new Uint8Array(await chosen.arrayBuffer());
       setFile({ bytes, info: await inspectBackup(bytes) });
     } catch (err) {
