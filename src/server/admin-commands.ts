@@ -173,6 +173,11 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
     if (user === null) throw new Error(`no user "${login}" in hub "${hub}"`);
     return user;
   };
+  // A listing or a change for a hub that does not exist says so (a mistyped --hub listed
+  // 「利用者はいません」 and exited 0, as if the hub were empty).
+  if (command !== 'create-hub' && typeof o['hub'] === 'string' && !(await store.hubExists(hub))) {
+    throw new Error(`no hub "${hub}": check --hub (a hub is made with: npm run admin -- create-hub --hub <id> --name <名前>)`);
+  }
   try {
     switch (command) {
       case 'create-hub':

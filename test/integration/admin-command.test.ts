@@ -114,6 +114,11 @@ describe('npm run admin', () => {
       const bad = await cli(['create-user', '--hub', 'h1'], env);
       expect(bad.code).toBe(2);
       expect(bad.err).toContain('--login');
+      // A mistyped hub is named as unknown and fails, instead of listing an empty hub with success.
+      const typo = await cli(['list-users', '--hub', 'h2'], env);
+      expect(typo.code).toBe(1);
+      expect(typo.err).toContain('no hub "h2"');
+      expect(typo.out).not.toContain('利用者はいません');
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();

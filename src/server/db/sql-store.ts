@@ -50,6 +50,11 @@ export class SqlStore extends SqlAccountStore implements Store {
     await this.write('INSERT INTO tenants (id, name) VALUES ($1, $2)', [t.id, t.name]);
   }
 
+  async hubExists(tenantId: string): Promise<boolean> {
+    const rows = await this.pool.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId]);
+    return rows.rows.length > 0;
+  }
+
   async createOffice(o: { id: string; tenantId: string; name: string }): Promise<void> {
     await this.write('INSERT INTO offices (id, tenant_id, name) VALUES ($1, $2, $3)', [o.id, o.tenantId, o.name]);
   }

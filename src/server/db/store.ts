@@ -201,6 +201,8 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   migrate(): Promise<{ readonly applied: readonly number[]; readonly schemaVersion: number }>;
 
   createTenant(t: { readonly id: string; readonly name: string }): Promise<void>;
+  /** Whether a hub (tenant) of this id exists: the admin commands name an unknown one instead of listing nothing. */
+  hubExists(tenantId: string): Promise<boolean>;
   createOffice(o: { readonly id: string; readonly tenantId: string; readonly name: string }): Promise<void>;
   createUser(u: {
     readonly id: string;
