@@ -116,4 +116,35 @@ describe('accessibility (axe-core, serious and critical)', () => {
       expectNoViolations(`import errors (${scheme})`, await seriousA11yViolations(page));
     }
   });
+  it('keeps each field reached with Tab on the 聞き取り票 in view, clear of the sticky bars at 360 px', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: '世帯を登録' }).first().click();
+    await page.getByRole('button', { name: '保存', exact: true }).waitFor();
+    await page.getByLabel('氏名', { exact: true }).first().focus();
+    const hidden: string[] = [];
+    let stops = 0;
+    for (let i = 0; i < 200; i += 1) {
+      await page.keyboard.press('Tab');
+      const seen = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const form = document.querySelector('.hh-form');
+        if (el === null || form === null || !form.contains(el) || el.closest('.hh-savebar') !== null) return null;
+        const r = el.getBoundingClientRect();
+        const top = Math.max(...['.app-bar', '.page__header'].map((s) => document.querySelector(s)?.getBoundingClientRect().bottom ?? 0));
+        const bottom = Math.min(...['.hh-savebar', '.bottom-nav'].map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? innerHeight));
+        const name = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? el.tagName;
+        return { covered: r.top < top - 1 || r.bottom > bottom + 1, name: name.trim().slice(0, 30) };
+      });
+      if (seen === null) {
+        if (stops > 0) break;
+        continue;
+      }
+      stops += 1;
+      if (seen.covered) hidden.push(seen.name);
+    }
+    expect(stops, 'fields reached with Tab').toBeGreaterThan(40);
+    expect(hidden, 'fields focused under the app bar, the 保存 bar or the bottom nav').toEqual([]);
+  });
 });

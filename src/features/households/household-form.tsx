@@ -237,6 +237,11 @@ export function HouseholdForm({ id }: { id: string | null }) {
         ref={formRef}
         className="hh-form"
         noValidate
+        onFocus={(e) => {
+          // A text area's caret, not its box, is what the browser keeps in view on focus: under the
+          // 保存 bar it stays unseen. The box is brought clear of the bars (households.css's margins).
+          if (e.target instanceof HTMLTextAreaElement) e.target.scrollIntoView?.({ block: 'nearest' });
+        }}
         onBlur={() => {
           if (submitted) setPartial(partlyTypedDates(formRef.current));
         }}
