@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { createVault } from '../vault/vault';
 import { App, startApp } from './app';
 import { InsecureScreen } from './insecure-screen';
+import { shareLocks } from './lock-tabs';
 import { listenForRetirement } from './retired-tabs';
 import { registerServiceWorker } from './service-worker';
 import { useApp } from '../state/store';
@@ -28,6 +29,8 @@ if (!window.isSecureContext) {
   startApp(openVault);
   // A retirement wipe in another tab closes this one's vault too, and locks it (retired-tabs.ts).
   listenForRetirement();
+  // The handover's lock, and an unlock by someone else, lock the other tabs too (lock-tabs.ts).
+  shareLocks();
 
   // index.html's frame is on screen already: React's first render may yield to the browser (a
   // transition renders in slices) instead of holding the main thread in one long task.

@@ -26,7 +26,8 @@ export type AppPhase = 'starting' | 'setup' | 'locked' | 'unlocking' | 'unlocked
 type BeforeLock = () => Promise<void> | void;
 
 /** Why the app locked: the lock screen tells the user when it was the idle timer. */
-export type LockReason = 'manual' | 'idle';
+/** 'elsewhere': another tab of the app was locked, or unlocked by someone else (lock-tabs.ts). */
+export type LockReason = 'manual' | 'idle' | 'elsewhere';
 
 /**
  * How long a beforeLock handler may take. A draft that hangs (a stuck transaction) must not keep

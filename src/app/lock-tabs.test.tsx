@@ -1,0 +1,104 @@
+/**
+ * [scenario 3] The 18:00 handover locks every tab (lock-tabs.ts): the day coordinator presses ロック
+ * in one tab, and a second tab of the app, unlocked as the day coordinator, locks too; so does one
+ * left unlocked when the night coordinator unlocks another. An idle lock stays the tab's own.
+ */
+import { render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useApp } from '../state/store';
+import { createVault } from '../vault/vault';
+import { createHousehold } from '../../test/factories/household';
+import { App } from './app';
+import { shareLocks } from './lock-tabs';
+import { T } from './text';
+
+const PASSPHRASE = 'yoru-no-denwa-2026';
+const NIGHT_PASSPHRASE = 'yakin-no-hito-2026';
+// Key derivation (PBKDF2, 600k iterations) takes about half a second per call in Node.
+const DERIVE = 20_000;
+
+/** One tab's end of the channel: what it posts is recorded; `receive` is a message from another tab. */
+class FakeChannel extends EventTarget {
+  readonly postMessage = vi.fn();
+  receive(data: unknown): void {
+    this.dispatchEvent(new MessageEvent('message', { data }));
+  }
+}
+
+let stop: (() => void) | undefined;
+
+beforeEach(() => {
+  useApp.setState(useApp.getInitialState(), true);
+});
+
+afterEach(() => {
+  stop?.();
+  stop = undefined;
+  useApp.getState().vault?.close();
+});
+
+/** This tab, unlocked as the day coordinator with a household decrypted; the night one enrolled too. */
+async function unlockedTab(channel: FakeChannel) {
+  const name = `lock-tabs-${crypto.randomUUID()}`;
+  const day = await createVault(name).setUp('日勤 花子', PASSPHRASE);
+  const night = await day.addUser(PASSPHRASE, '夜勤 次郎', NIGHT_PASSPHRASE);
+  const household = createHousehold();
+  await day.put('household', household.id, household, 'create');
+  day.lock();
+  stop = shareLocks(channel);
+  await useApp.getState().start(createVault(name));
+  await useApp.getState().unlock(day.user.id, PASSPHRASE);
+  expect(useApp.getState().households.has(household.id)).toBe(true);
+  return { dayId: day.user.id, nightId: night.id };
+}
+
+describe('[scenario 3] a lock reaches the other tabs', () => {
+  it(
+    'says who unlocked, and that the ロック button locked, to the other tabs; an idle lock is its own',
+    async () => {
+      const channel = new FakeChannel();
+      const { dayId } = await unlockedTab(channel);
+      expect(channel.postMessage).toHaveBeenLastCalledWith({ type: 'unlocked', userId: dayId });
+      await useApp.getState().lock('idle');
+      expect(channel.postMessage).toHaveBeenCalledTimes(1);
+      await useApp.getState().unlock(dayId, PASSPHRASE);
+      await useApp.getState().lock('manual');
+      expect(channel.postMessage).toHaveBeenLastCalledWith({ type: 'locked' });
+    },
+    DERIVE,
+  );
+
+  it(
+    'an unlocked tab locks at once when another tab is locked, drops the records and says why',
+    async () => {
+      const channel = new FakeChannel();
+      await unlockedTab(channel);
+      const posted = channel.postMessage.mock.calls.length;
+      channel.receive({ type: 'locked' });
+      await vi.waitFor(() => expect(useApp.getState().phase).toBe('locked'));
+      expect(useApp.getState().session).toBeNull();
+      expect(useApp.getState().households.size).toBe(0);
+      // It does not say the lock again (the tab that locked would hear its own lock back).
+      expect(channel.postMessage).toHaveBeenCalledTimes(posted);
+      render(<App openVault={() => useApp.getState().vault!} />);
+      expect(await screen.findByText(T.elsewhereLocked)).toBeVisible();
+    },
+    DERIVE,
+  );
+
+  it(
+    'locks when another tab is unlocked by someone else, not by the same person',
+    async () => {
+      const channel = new FakeChannel();
+      const { dayId, nightId } = await unlockedTab(channel);
+      channel.receive({ type: 'unlocked', userId: dayId });
+      channel.receive({ type: 'nonsense' });
+      channel.receive({ type: 'unlocked' });
+      expect(useApp.getState().phase).toBe('unlocked');
+      channel.receive({ type: 'unlocked', userId: nightId });
+      await vi.waitFor(() => expect(useApp.getState().phase).toBe('locked'));
+      expect(useApp.getState().lockedBy).toBe('elsewhere');
+    },
+    DERIVE,
+  );
+});

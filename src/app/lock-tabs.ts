@@ -1,0 +1,62 @@
+/**
+ * [scenario 3] The handover locks every tab of the app, not only the one in front. A second tab is
+ * easy to have without knowing it (the help link opens the guide in a new tab, and every guide page
+ * has 「拠点ナビを開く」); left unlocked as the day coordinator, whatever the night one opened there
+ * would be written to the 閲覧記録 under the day one's name.
+ *
+ * Over a BroadcastChannel each tab says when its person locked it (the ロック button, or a
+ * retirement) and who unlocked it. Another tab that is unlocked locks at once when told of a lock,
+ * or of an unlock by someone else. An idle lock is said to nobody: it is the tab's own (a background
+ * tab idles out while its person works in another). Where BroadcastChannel is missing each tab
+ * still locks on its own idle timer.
+ */
+import { useApp } from '../state/store';
+
+const CHANNEL_NAME = 'kyoten-lock';
+
+type LockMessage = { readonly type: 'locked' } | { readonly type: 'unlocked'; readonly userId: string };
+
+/** The parts of a BroadcastChannel used here (a fake in the tests). */
+export type LockChannel = Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
+
+const isLockMessage = (data: unknown): data is LockMessage => {
+  if (typeof data !== 'object' || data === null) return false;
+  const m = data as { type?: unknown; userId?: unknown };
+  return m.type === 'locked' || (m.type === 'unlocked' && typeof m.userId === 'string');
+};
+
+let shared: LockChannel | null | undefined;
+
+/** The page's one channel (a tab does not hear its own messages); null where BroadcastChannel is missing. */
+function lockChannel(): LockChannel | null {
+  shared ??= typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
+  return shared;
+}
+
+/** Tells the other tabs of this one's locks and unlocks, and follows theirs (boot.tsx, once per page). */
+export function shareLocks(channel: LockChannel | null = lockChannel()): () => void {
+  if (channel === null) return () => undefined;
+  // A lock this tab makes because another told it to is not said again (two tabs would echo it).
+  let following = false;
+  channel.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const message = event.data;
+    const { session } = useApp.getState();
+    if (!isLockMessage(message) || session === null) return;
+    if (message.type === 'unlocked' && message.userId === session.user.id) return;
+    following = true;
+    void useApp
+      .getState()
+      .lock('elsewhere')
+      .catch(() => undefined)
+      .finally(() => {
+        following = false;
+      });
+  });
+  return useApp.subscribe((now, before) => {
+    if (before.session === null && now.session !== null) {
+      channel.postMessage({ type: 'unlocked', userId: now.session.user.id } satisfies LockMessage);
+    } else if (before.session !== null && now.session === null && now.lockedBy === 'manual' && !following) {
+      channel.postMessage({ type: 'locked' } satisfies LockMessage);
+    }
+  });
+}
