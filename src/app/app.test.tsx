@@ -92,6 +92,13 @@ describe('first run', () => {
     await user.click(screen.getByRole('button', { name: 'はじめる' }));
     expect(await screen.findByText('パスフレーズは8文字以上にしてください。')).toBeVisible();
 
+    await user.clear(screen.getByLabelText('パスフレーズ'));
+    await user.type(screen.getByLabelText('パスフレーズ'), 'aaaaaaaa');
+    await user.click(screen.getByRole('button', { name: 'はじめる' }));
+    expect(await screen.findByText(/推測されやすいパスフレーズです。/)).toBeVisible();
+    await user.clear(screen.getByLabelText('パスフレーズ'));
+    await user.type(screen.getByLabelText('パスフレーズ'), 'short');
+
     await user.type(screen.getByLabelText('パスフレーズ'), '-and-longer');
     await user.click(screen.getByRole('button', { name: 'はじめる' }));
     expect(await screen.findByText('確認用のパスフレーズが一致しません。')).toBeVisible();

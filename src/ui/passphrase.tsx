@@ -3,6 +3,7 @@
  * (at least 8 characters, typed twice) and the same plain warning everywhere a passphrase is chosen.
  */
 import { useId, useState, type InputHTMLAttributes, type Ref } from 'react';
+import { isGuessablePassphrase } from '../vault/passphrase-rule';
 import { FieldMessages } from './field';
 
 /** The vault rejects shorter passphrases with 'weak-passphrase'; the form says so before it tries. */
@@ -13,6 +14,7 @@ export const PASSPHRASE_TEXT = {
     'パスフレーズを忘れると、この端末のデータは誰にも読めなくなります。（拠点サーバーに参加した端末は、再登録してデータを取り戻せます。）',
   acknowledge: '上記を理解しました',
   tooShort: `パスフレーズは${MIN_PASSPHRASE_LENGTH}文字以上にしてください。`,
+  guessable: '推測されやすいパスフレーズです。同じ文字の繰り返し、連続した数字や文字、よく使われるパスワードは使えません。短い文がおすすめです。',
   mismatch: '確認用のパスフレーズが一致しません。',
   empty: 'パスフレーズを入力してください。',
   hint: `${MIN_PASSPHRASE_LENGTH}文字以上。覚えやすい短い文（例：「夜勤の日はカレー」）がおすすめです。`,
@@ -30,6 +32,7 @@ export function newPassphraseErrors(passphrase: string, confirmation: string): N
   if (passphrase.length === 0) return { passphrase: PASSPHRASE_TEXT.empty };
   // Count code points, not UTF-16 units: 8 kanji are 8 characters to the person typing them.
   if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) return { passphrase: PASSPHRASE_TEXT.tooShort };
+  if (isGuessablePassphrase(passphrase)) return { passphrase: PASSPHRASE_TEXT.guessable };
   if (passphrase !== confirmation) return { confirmation: PASSPHRASE_TEXT.mismatch };
   return {};
 }

@@ -13,6 +13,7 @@ import {
 } from './crypto';
 import type { KeySlotRow, ThrottleRow, VaultDatabase } from './db';
 import { VaultError } from './errors';
+import { isGuessablePassphrase } from './passphrase-rule';
 import type { UnlockThrottle, VaultUser } from './types';
 
 export const MIN_PASSPHRASE_LENGTH = 8;
@@ -23,7 +24,7 @@ const MAX_DELAY_MS = 15 * 60_000;
 
 /** Counts characters as the user sees them, so a Japanese passphrase is not measured in UTF-16 units. */
 export function assertStrongPassphrase(passphrase: string): void {
-  if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) throw new VaultError('weak-passphrase');
+  if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH || isGuessablePassphrase(passphrase)) throw new VaultError('weak-passphrase');
 }
 
 export function assertDisplayName(displayName: string): string {

@@ -224,6 +224,8 @@ export class Session implements VaultSession {
     const added = await this.run(async ({ db, now }) => {
       const name = assertDisplayName(displayName);
       assertStrongPassphrase(newPassphrase);
+      // Each person's own passphrase is what attributes an unlock, and every record opened, to them.
+      if (newPassphrase.normalize('NFC') === currentPassphrase.normalize('NFC')) throw new VaultError('same-passphrase');
       const slot = await findSlot(db, this.user.id);
       const extractable = await openSlot(db, slot, currentPassphrase, now, true);
       const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);

@@ -315,6 +315,8 @@ export type VaultErrorCode =
   | 'not-set-up'
   | 'already-set-up'
   | 'weak-passphrase'
+  /** addUser() with the new person's passphrase the same as the enrolling person's: both could unlock as either */
+  | 'same-passphrase'
   /** unlock() with an id that has no key slot on this device */
   | 'unknown-user'
   /** a ciphertext failed authentication: tampered, swapped between records, or damaged */

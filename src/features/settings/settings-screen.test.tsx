@@ -200,8 +200,26 @@ describe('settings: users', () => {
 
     await user.clear(within(add).getByLabelText(T.newUserName));
     await user.type(within(add).getByLabelText(T.newUserName), '日勤 花子');
+    // The enrolling person's own passphrase for the new person: either could unlock as the other.
+    await user.clear(within(add).getByLabelText(T.newUserPassphrase));
+    await user.type(within(add).getByLabelText(T.newUserPassphrase), PASSPHRASE);
     await user.clear(within(add).getByLabelText(T.newUserPassphraseConfirm));
-    await user.type(within(add).getByLabelText(T.newUserPassphraseConfirm), 'nikkin-no-hanako');
+    await user.type(within(add).getByLabelText(T.newUserPassphraseConfirm), PASSPHRASE);
+    await user.click(submit);
+    expect(within(add).getByText(/あなたのパスフレーズと同じです。/)).toBeVisible();
+    // A passphrase a thief tries first.
+    for (const field of [T.newUserPassphrase, T.newUserPassphraseConfirm]) {
+      await user.clear(within(add).getByLabelText(field));
+      await user.type(within(add).getByLabelText(field), '12345678');
+    }
+    await user.click(submit);
+    expect(within(add).getByText(/推測されやすいパスフレーズです。/)).toBeVisible();
+    expect(useApp.getState().users).toHaveLength(1);
+
+    for (const field of [T.newUserPassphrase, T.newUserPassphraseConfirm]) {
+      await user.clear(within(add).getByLabelText(field));
+      await user.type(within(add).getByLabelText(field), 'nikkin-no-hanako');
+    }
     await user.click(submit);
 
     expect(await screen.findByText(T.userAdded('日勤 花子'), {}, { timeout: 15_000 })).toBeVisible();

@@ -28,7 +28,7 @@ interface FormErrors extends NewPassphraseErrors {
 function rejectionErrors(err: unknown): FormErrors {
   const e = toVaultError(err);
   if (e.code === 'wrong-passphrase' || e.code === 'throttled') return { current: vaultErrorMessage(e.code) };
-  if (e.code === 'weak-passphrase') return { passphrase: vaultErrorMessage(e.code) };
+  if (e.code === 'weak-passphrase' || e.code === 'same-passphrase') return { passphrase: vaultErrorMessage(e.code) };
   return { form: vaultErrorMessage(e.code) };
 }
 
@@ -53,6 +53,7 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
       ...(displayName ? {} : { name: T.nameRequired }),
       ...(users.some((u) => u.displayName === displayName) ? { name: T.nameTaken } : {}),
       ...newPassphraseErrors(passphrase, confirmation),
+      ...(passphrase.length > 0 && passphrase === current ? { passphrase: vaultErrorMessage('same-passphrase') } : {}),
     };
     setErrors(next);
     if (Object.keys(next).length > 0) return;
