@@ -83,6 +83,13 @@ export function startServer(options: ServerOptions): Promise<Server> {
     });
   });
   server.on('clientError', answerClientError);
+  // An Expect other than 100-continue is answered by Node itself, without the headers every answer
+  // carries (CSP, nosniff, no-store): answered here instead, with them.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    setSecurityHeaders(req, res, options.trustProxy === true);
+    res.writeHead(417, { ...NO_STORE, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Expect ヘッダーには対応していません (417)');
+  });
   // An idle connection is kept past a 30 s sync interval (Node closes it after 5 s), so a phone's
   // next sync reuses it instead of a new handshake; and a client that picks an idle connection
   // just as the server closes it sees a reset, which under load made pushes fail.

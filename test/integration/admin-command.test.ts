@@ -115,6 +115,12 @@ describe('npm run admin', () => {
       expect(bad.code).toBe(2);
       expect(bad.err).toContain('--login');
       // A mistyped hub is named as unknown and fails, instead of listing an empty hub with success.
+      // An office of another hub is not this hub's user's office.
+      expect(await cli(['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば'], env)).toMatchObject({ code: 0 });
+      expect(await cli(['create-hub', '--hub', 'h3', '--name', '別の拠点'], env)).toMatchObject({ code: 0 });
+      const elsewhere = await cli(['create-user', '--hub', 'h3', '--login', 'cw1', '--name', '相談 一郎', '--role', 'case-worker', '--office', 'aoba', '--password-stdin'], env, `${PASSWORD}\n`);
+      expect(elsewhere.code).toBe(1);
+      expect(elsewhere.err).toContain('no office aoba in hub h3');
       const typo = await cli(['list-users', '--hub', 'h2'], env);
       expect(typo.code).toBe(1);
       expect(typo.err).toContain('no hub "h2"');

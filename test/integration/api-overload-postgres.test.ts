@@ -42,6 +42,11 @@ it('[A12] with the database slot taken and the queue full, pulls get 503 with Re
       expect(a.body as unknown as ErrorResponse).toMatchObject({ error: 'unavailable', retryAfterSeconds: 2 });
       expect((a.body as unknown as ErrorResponse).message).toMatch(/混み合っています/);
     }
+    // The staff list each device asks for after its pull goes through the same gate (it took a
+    // connection of its own, unqueued and unshed, in every sync).
+    const staff = await readers[1]!.request('GET', API.staff);
+    expect(staff.status).toBe(503);
+    expect(staff.headers.get('retry-after')).toBe('2');
     expect(Date.now() - started).toBeLessThan(15_000);
   } finally {
     await release();

@@ -186,8 +186,23 @@ export function apiSuite(name: string, target: ContractTarget): void {
         const out = await phone.request('DELETE', API.session);
         expect(out.status).toBe(204);
         expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+        expect(out.headers.get('cache-control')).toBe('no-store');
         phone.cookie = token;
         expect((await phone.request('GET', API.session)).status).toBe(401);
+      });
+
+      it('[A5] takes no session from a request carrying two session cookies (one planted beside the real one)', async () => {
+        const phone = device('phone-1');
+        await phone.signIn(coord);
+        // The planter: an insider with an account of their own.
+        const planter = device('phone-2');
+        await planter.signIn(await api.user('insider', 'coordinator'));
+        const [real, planted] = [phone.cookie!, planter.cookie!];
+        expect(planted).toMatch(/^kyoten_session=./);
+        expect((await phone.request('GET', API.session, undefined, { cookie: real })).status).toBe(200);
+        // The browser sends the narrower-Path cookie first: it must not be the session used.
+        expect((await phone.request('GET', API.session, undefined, { cookie: `${planted}; ${real}` })).status).toBe(401);
+        expect((await phone.request('GET', API.session, undefined, { cookie: `${real}; ${planted}` })).status).toBe(401);
       });
     });
 

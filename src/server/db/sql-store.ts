@@ -60,11 +60,15 @@ export class SqlStore extends SqlAccountStore implements Store {
   }
 
   async createUser(u: Parameters<Store['createUser']>[0]): Promise<void> {
-    await this.write(
+    // An office of another hub is not this user's (office ids are unique across hubs, and the
+    // scope checks know only the user's own hub's offices): refused as not found.
+    const made = await this.write(
       `INSERT INTO users (id, tenant_id, role, login_name, display_name, office_id, facility_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+       SELECT $1, $2, $3, $4, $5, $6, $7
+        WHERE $6::text IS NULL OR EXISTS (SELECT 1 FROM offices WHERE id = $6 AND tenant_id = $2)`,
       [u.id, u.tenantId, u.role, u.loginName, u.displayName, u.officeId ?? null, u.facilityId ?? null],
     );
+    if (made.rowCount === 0) throw new StoreError('not-found', `no office ${u.officeId ?? ''} in hub ${u.tenantId}`);
   }
 
   async registerDevice(d: { id: string; userId: string; name?: string }): Promise<void> {

@@ -265,14 +265,20 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
   throw badRequest(detail);
 }
 
+/**
+ * The session cookie's token. Two cookies of that name mean one was planted beside the one set at
+ * sign-in (with a narrower Path, from a sibling host or a page altered in transit; the browser sends
+ * it first): neither is taken, so a planted session is never used (session fixation).
+ */
 export function sessionToken(req: IncomingMessage): string | undefined {
   const header = req.headers.cookie;
   if (header === undefined) return undefined;
+  const tokens: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) tokens.push(part.slice(eq + 1).trim());
   }
-  return undefined;
+  return tokens.length === 1 ? tokens[0] : undefined;
 }
 
 /** Secure when the request came over https, directly or through a TLS proxy in front. */

@@ -286,7 +286,7 @@ export function createApiHandler(options: ApiOptions) {
       }
       if (method === 'DELETE') {
         await db(() => accounts.signOut(sessionToken(req)));
-        res.writeHead(204, { 'Set-Cookie': clearedCookie(req) });
+        res.writeHead(204, { ...NO_STORE, 'Set-Cookie': clearedCookie(req) });
         res.end();
         return;
       }
@@ -295,9 +295,9 @@ export function createApiHandler(options: ApiOptions) {
     if (path === API.deviceSession) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { accounts, devices } = services();
-      const device = await accounts.checkDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
+      const device = await db(() => accounts.checkDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER)));
       const body = await readJson(req, DeviceSessionRequest);
-      const { token, info } = await devices.openSession(device, body.token);
+      const { token, info } = await db(() => devices.openSession(device, body.token));
       const maxAge = Math.max(0, Math.floor((Date.parse(info.expiresAt) - options.accounts.now().getTime()) / 1000));
       sendJson(res, 200, info satisfies SessionInfo, { 'Set-Cookie': sessionCookie(req, token, maxAge) });
       return;
@@ -305,11 +305,12 @@ export function createApiHandler(options: ApiOptions) {
     if (path === API.devices) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { accounts, devices } = services();
-      const { user, sessionId } = await accounts.authenticate(sessionToken(req));
+      const { user, sessionId } = await db(() => accounts.authenticate(sessionToken(req)));
       const body = await readJson(req, EnrolRequest);
       // A6: a registered device id takes another user only with the device's current secret; the
       // session is tied to the device it enrols, and enrols no other.
-      sendJson(res, 200, (await devices.enrol(user, body, header(req, DEVICE_SECRET_HEADER), sessionId)) satisfies EnrolResponse);
+      const enrolled = await db(() => devices.enrol(user, body, header(req, DEVICE_SECRET_HEADER), sessionId));
+      sendJson(res, 200, enrolled satisfies EnrolResponse);
       return;
     }
     if (path === API.push) {
@@ -419,8 +420,12 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.staff) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      const { store, user } = await syncCaller(req);
-      sendJson(res, 200, (await listStaff(store, user)) satisfies StaffList);
+      // Through the gate as every sync's other requests: each device asks for it after its pull.
+      const staff = await db(async () => {
+        const { store, user } = await syncCaller(req);
+        return listStaff(store, user);
+      });
+      sendJson(res, 200, staff satisfies StaffList);
       return;
     }
     const resolve = /^\/api\/conflicts\/([^/]+)\/resolve$/.exec(path);

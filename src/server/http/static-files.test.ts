@@ -60,6 +60,14 @@ afterAll(async () => {
 });
 
 describe('static files: compressed at build, chosen by Accept-Encoding', () => {
+  it('answers an Expect it cannot meet with 417 carrying the security headers every answer has', async () => {
+    const res = await get('/', { Expect: 'foo' });
+    expect(res.status).toBe(417);
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('sends brotli to a browser that takes it, and the bytes decode to the file', async () => {
     const res = await get('/assets/app-abc123.js', { 'Accept-Encoding': 'gzip, deflate, br, zstd' });
     expect(res.status).toBe(200);
