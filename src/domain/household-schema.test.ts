@@ -60,6 +60,13 @@ describe('validateHousehold', () => {
     expect(withPerson({ recipientNumber: '' }).ok).toBe(true);
   });
 
+  it('takes the 受給者証番号 with the dashes a Japanese IME types (ー, ‐, −, –, —, ―)', () => {
+    for (const typed of ['12345ー67890', '１２３４５ー６７８９０', '12345ｰ67890', '12345‐67890', '12345−67890', '12345–67890', '12345—67890', '12345―67890']) {
+      const result = withPerson({ recipientNumber: typed });
+      expect(result.ok ? result.value.persons[0]!.recipientNumber : messageAt(result, 'persons.0.recipientNumber'), typed).toBe('1234567890');
+    }
+  });
+
   it('takes a blank birth date as unknown and rejects other shapes and impossible days', () => {
     const blank = withPerson({ birthDate: '' });
     expect(blank.ok && blank.value.persons[0]!.birthDate).toBeNull();

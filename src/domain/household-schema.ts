@@ -175,6 +175,11 @@ const enrolmentsSchema = z
   .optional();
 
 const RECIPIENT_MESSAGE = '受給者証番号は10桁の数字で入力してください';
+/**
+ * Spaces and the dashes a Japanese IME types between digits (after NFKC): the long vowel mark ー,
+ * ‐ (U+2010), − (U+2212), – — ― and the small ﹣, as a phone number's digits may be written.
+ */
+const RECIPIENT_SEPARATORS = /[\s\-‐‑‒–—―−﹣ー]/g;
 /** Kana, with the long vowel mark, the middle dot and spaces between names (after NFKC). */
 const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s]+$/u;
 
@@ -192,7 +197,7 @@ export const personSchema = z
     birthDate: optionalIsoDate('生年月日は 2010-04-01 の形式で入力してください', '生年月日'),
     sex: z.enum(SEXES, { error: '性別を選択してください' }),
     recipientNumber: z.preprocess(
-      (v) => (typeof v === 'string' ? v.normalize('NFKC').replace(/[\s-]/g, '') : v),
+      (v) => (typeof v === 'string' ? v.normalize('NFKC').replace(RECIPIENT_SEPARATORS, '') : v),
       z.string({ error: RECIPIENT_MESSAGE }).regex(/^(\d{10})?$/, { error: RECIPIENT_MESSAGE }),
     ),
     // Absent in records saved before the field existed.

@@ -13,7 +13,7 @@ import type { StoredSearchIndex } from './search-stored';
 export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber' | 'enrolments'>;
 
 export interface HouseholdSummary
-  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerPhone' | 'withdrawal' | 'lastReviewedOn' | 'officeId'> {
+  extends Pick<Household, 'id' | 'phone' | 'caseWorker' | 'caseWorkerUserId' | 'caseWorkerPhone' | 'withdrawal' | 'lastReviewedOn' | 'officeId'> {
   /** Whether there is a 同意書 and its date: the status needs no more, and its 共有範囲 text would be a
    *  quarter of the snapshot that every unlock reads. */
   readonly consent: Pick<Consent, 'date'> | null;
@@ -34,6 +34,8 @@ export function summarizeHousehold(h: Household): HouseholdSummary {
     id: h.id,
     phone: h.phone,
     caseWorker: h.caseWorker,
+    // the 担当's hub user id, for 見直し予定 › 自分の担当 (absent when none, or in an older snapshot)
+    ...(h.caseWorkerUserId ? { caseWorkerUserId: h.caseWorkerUserId } : {}),
     caseWorkerPhone: h.caseWorkerPhone,
     consent: h.consent && { date: h.consent.date },
     withdrawal: h.withdrawal,

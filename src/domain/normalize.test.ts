@@ -40,6 +40,15 @@ describe('normalizeKana', () => {
     expect(normalizeKana('佐藤 陽太')).toBe('佐藤陽太');
   });
 
+  it('folds 異体字 of one name to the common form, and keeps different names apart', () => {
+    for (const [variant, common] of [['髙橋', '高橋'], ['山﨑', '山崎'], ['德永', '徳永'], ['渡邊', '渡辺'], ['渡邉', '渡辺'], ['齋藤', '斎藤'], ['齊藤', '斉藤'], ['長濱', '長浜'], ['小澤', '小沢'], ['廣田', '広田'], ['櫻井', '桜井'], ['國分', '国分']] as const) {
+      expect(normalizeKana(variant), variant).toBe(normalizeKana(common));
+    }
+    expect(normalizeKana('ﾀｶﾊｼ 髙橋')).toBe('たかはし高橋');
+    expect(normalizeKana('龍')).not.toBe(normalizeKana('竜'));
+    expect(normalizeKana('斎藤')).not.toBe(normalizeKana('斉藤'));
+  });
+
   it('is idempotent', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (s) => {

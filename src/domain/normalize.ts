@@ -25,6 +25,28 @@ const KANA_SHIFT = 0x60; // distance from a katakana to its hiragana
 const DASH_AFTER_KANA = /(?<=[\u3041-\u30ff][-‐‑‒–—―−﹣]*)[-‐‑‒–—―−﹣]/g;
 const DASH = /[-‐‑‒–—―−﹣]/g;
 
+/**
+ * 異体字: one name written two ways (髙橋/高橋, 山﨑/山崎, 渡邊/渡邉/渡辺), folded to the common form so
+ * either finds the other. Only variants of the same character: 龍/竜 or 斎/斉 are different names
+ * and stay apart (齋 is the old form of 斎, 齊 of 斉).
+ */
+export const KANJI_VARIANTS: Readonly<Record<string, string>> = {
+  髙: '高',
+  﨑: '崎',
+  德: '徳',
+  邊: '辺',
+  邉: '辺',
+  齋: '斎',
+  齊: '斉',
+  濱: '浜',
+  澤: '沢',
+  廣: '広',
+  櫻: '桜',
+  國: '国',
+};
+const KANJI_VARIANT = new RegExp(`[${Object.keys(KANJI_VARIANTS).join('')}]`, 'g');
+const commonForm = (kanji: string): string => KANJI_VARIANTS[kanji] ?? kanji;
+
 function toHiragana(katakana: string): string {
   return String.fromCharCode(katakana.charCodeAt(0) - KANA_SHIFT);
 }
@@ -33,18 +55,19 @@ function toHiragana(katakana: string): string {
  * A search key for kana and names: NFKC (half-width katakana → full-width, full-width latin → ASCII),
  * katakana → hiragana (ヴ → ゔ, small kana stay small), spaces and middle dots removed, latin lowercased.
  * The long vowel mark ー is kept; a hyphen typed right after a kana is read as ー, any other hyphen is dropped.
- * Kanji pass through, so a name field can use the same key. Regex-only, as it runs over every
- * searchable string when the index is built.
+ * Kanji pass through but for the 異体字 above (髙 → 高), so a name field can use the same key.
+ * Regex-only, as it runs over every searchable string when the index is built.
  */
 /**
- * Hiragana (ぁ-ゖ, ー) and CJK unified ideographs are already in the form normalizeKana gives:
- * NFKC leaves them alone and no replacement below touches them. Most name words are exactly that,
- * so they skip the work (building the index at 10,000 households does this ~200,000 times).
+ * Hiragana (ぁ-ゖ, ー) and CJK unified ideographs are already in the form normalizeKana gives but
+ * for the 異体字: NFKC leaves them alone and no other replacement below touches them. Most name
+ * words are exactly that, so they skip the rest of the work (building the index at 10,000
+ * households does this ~200,000 times).
  */
 const ALREADY_NORMAL = /^[\u3041-\u3096\u30fc\u4e00-\u9fff]*$/;
 
 export function normalizeKana(s: string): string {
-  if (ALREADY_NORMAL.test(s)) return s;
+  if (ALREADY_NORMAL.test(s)) return s.replace(KANJI_VARIANT, commonForm);
   return s
     .normalize('NFKC')
     .replace(WHITESPACE, '')
@@ -52,7 +75,8 @@ export function normalizeKana(s: string): string {
     .toLowerCase()
     .replace(KATAKANA, toHiragana)
     .replace(DASH_AFTER_KANA, 'ー')
-    .replace(DASH, '');
+    .replace(DASH, '')
+    .replace(KANJI_VARIANT, commonForm);
 }
 
 /** A name as typed, comparable: NFKC with all spaces removed ('佐藤　陽太' → '佐藤陽太'). */

@@ -73,6 +73,16 @@ describe('reviewWorklist: per case worker and per office', () => {
     expect(mine.map((i) => i.household.id)).toEqual(['h-a', 'h-c']);
   });
 
+  it("takes a household by its 担当's hub user id when both are known, by name otherwise", () => {
+    const byId = reviewed('h-id', '2025-11-01', { caseWorker: '小野 恵美', caseWorkerUserId: 'hub-ono' });
+    const otherId = reviewed('h-other', '2025-11-01', { caseWorker: 'おの', caseWorkerUserId: 'hub-other' });
+    const typed = reviewed('h-typed', '2025-11-01', { caseWorker: 'おの' });
+    const items = reviewWorklist([byId, otherId, typed].map(summarizeHousehold), TODAY, 12);
+    expect(ownedBy(items, 'おの', 'hub-ono').map((i) => i.household.id)).toEqual(['h-id', 'h-typed']);
+    // not signed in to the hub: the name decides
+    expect(ownedBy(items, 'おの').map((i) => i.household.id)).toEqual(['h-other', 'h-typed']);
+  });
+
   it("an office's list groups by 事業所, each group most overdue first", () => {
     const groups = groupWorklist(reviewWorklist([c, b, a], TODAY, 12), (h) => h.registeringOffice ?? '');
     expect(groups.map((g) => [g.key, g.items.map((i) => i.household.id)])).toEqual([

@@ -15,6 +15,7 @@ export const REVIEW_WINDOW_DAYS = 30;
 export type WorklistHousehold = ReviewFields & {
   readonly id: string;
   readonly caseWorker: string;
+  readonly caseWorkerUserId?: string | null;
   readonly registeringOffice?: string;
   readonly lastReviewedBy?: string | null;
 };
@@ -77,9 +78,19 @@ export function sameName(a: string, b: string): boolean {
   return norm(a) !== '' && norm(a) === norm(b);
 }
 
-/** A case worker's own households: those whose 担当の相談支援専門員 is this name. */
-export function ownedBy<H extends WorklistHousehold>(items: readonly WorklistItem<H>[], caseWorkerName: string): WorklistItem<H>[] {
-  return items.filter((i) => sameName(i.household.caseWorker, caseWorkerName));
+/**
+ * A case worker's own households: those whose 担当の相談支援専門員 is this hub user, or, where either
+ * hub user id is not known (a device working alone, a 担当 typed by name), this name. The id decides
+ * when both are known: the name on the device need not be the one on the hub.
+ */
+export function ownedBy<H extends WorklistHousehold>(
+  items: readonly WorklistItem<H>[],
+  caseWorkerName: string,
+  hubUserId: string | null = null,
+): WorklistItem<H>[] {
+  return items.filter(({ household: h }) =>
+    hubUserId && h.caseWorkerUserId ? h.caseWorkerUserId === hubUserId : sameName(h.caseWorker, caseWorkerName),
+  );
 }
 
 /** Items grouped by a key (担当者 or 事業所), groups in name order, '' (未設定) last. */

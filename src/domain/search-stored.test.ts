@@ -50,6 +50,13 @@ describe('the search index kept in the snapshot', () => {
     expect(restoreSearchIndex({ version: 2 }, summaries, order)).toBeNull();
     // stored by a build that indexed households differently (another normalisation, other fields)
     expect(restoreSearchIndex({ ...s, format: indexFormat().replace('さとう', 'サトウ') }, summaries, order)).toBeNull();
+  });
+
+  it('stored before names folded 異体字 (髙 → 高) is refused, so the index is rebuilt with the fold', () => {
+    const s = stored as { format: string };
+    expect(restoreSearchIndex({ ...s, version: 1 }, summaries, order)).toBeNull();
+    // the format of a build that kept 髙 as written
+    expect(restoreSearchIndex({ ...s, format: indexFormat().replace('高', '髙') }, summaries, order)).toBeNull();
     expect(restoreSearchIndex(undefined, summaries, order)).toBeNull();
   });
 

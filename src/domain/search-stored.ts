@@ -7,6 +7,7 @@
  */
 import type { HouseholdSummary } from './household-summary';
 import { householdStatus } from './household-rules';
+import { KANJI_VARIANTS } from './normalize';
 import {
   FIELD_KINDS,
   buildHouseholdIndex,
@@ -21,7 +22,8 @@ import {
 } from './search-index';
 
 export interface StoredSearchIndex {
-  readonly version: 1;
+  /** 2: names fold 異体字 (髙 → 高); an index stored before is rebuilt */
+  readonly version: 2;
   /** indexFormat() of the build that stored it */
   readonly format: string;
   readonly texts: StoredHaystack;
@@ -62,7 +64,7 @@ const KIND_IS_PHONE = FIELD_KINDS.map((_, kind) => fieldNumbers(kind, 0).isPhone
 export function storeSearchIndex(index: HouseholdIndex, ids: readonly string[]): StoredSearchIndex | null {
   const prep = prepare(index);
   if (prep.ids.length !== ids.length || prep.ids.some((id, i) => id !== ids[i])) return null;
-  return { version: 1, format: indexFormat(), ...storeHaystacks(index, ids.length) };
+  return { version: 2, format: indexFormat(), ...storeHaystacks(index, ids.length) };
 }
 
 function storeHaystacks(index: HouseholdIndex, households: number): Pick<StoredSearchIndex, 'texts' | 'digits'> {
@@ -81,7 +83,8 @@ const FORMAT_PROBE: HouseholdSummary = {
   lastReviewedOn: null,
   persons: [{ id: 'p', name: '佐藤　陽太', furigana: 'ｻﾄｳ ヨウタ・ゔぁ', birthDate: null, recipientNumber: '１３０００８７１０９' }],
   emergencyContacts: [{ name: 'たなか ユミコ', relation: '叔母', phones: ['080-0987-6543'] }],
-  family: [{ name: 'Sato Misaki', relation: '母' }],
+  // every 異体字 folded, so a build that folds other ones has another format
+  family: [{ name: 'Sato Misaki', relation: '母' }, { name: Object.keys(KANJI_VARIANTS).join(''), relation: '祖父' }],
 };
 
 let format: string | undefined;
@@ -153,7 +156,7 @@ export function restoreSearchIndex(stored: unknown, households: readonly Househo
 
 function isStored(value: unknown): value is StoredSearchIndex {
   const v = value as StoredSearchIndex | null;
-  return typeof v === 'object' && v !== null && v.version === 1 && typeof v.format === 'string' && isStoredHaystack(v.texts) && isStoredHaystack(v.digits);
+  return typeof v === 'object' && v !== null && v.version === 2 && typeof v.format === 'string' && isStoredHaystack(v.texts) && isStoredHaystack(v.digits);
 }
 
 function isStoredHaystack(value: unknown): value is StoredHaystack {

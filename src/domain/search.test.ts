@@ -73,6 +73,13 @@ describe('searchHouseholds: what one box finds', () => {
     expect(searchHouseholds(index, '・')).toEqual([]);
   });
 
+  it('finds a name written with 異体字 by its common form, and the other way round', () => {
+    const takahashi = createHousehold({ id: 'takahashi', persons: [createPerson({ id: 'takahashi-p', name: '髙橋 蓮', furigana: '' })] });
+    const yamasaki = createHousehold({ id: 'yamasaki', persons: [createPerson({ id: 'yamasaki-p', name: '山崎 湊', furigana: '' })] });
+    for (const q of ['高橋', '髙橋', '高橋 蓮']) expect(ids([takahashi, yamasaki], q), q).toEqual(['takahashi']);
+    for (const q of ['山﨑', '山崎']) expect(ids([takahashi, yamasaki], q), q).toEqual(['yamasaki']);
+  });
+
   it('returns one hit per household', () => {
     expect(searchHouseholds(index, '田中').map((h) => h.householdId)).toEqual(['tanaka', 'sato']);
   });

@@ -6,7 +6,7 @@
  * Shared by the household screen and the case screen.
  */
 import type { ReactNode } from 'react';
-import { MEDICAL_CARE_LABELS } from '../domain/disability';
+import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
 import type { EmergencyContact, IsoDate, Person } from '../domain/household';
 import { personAgeLabel } from '../domain/household-rules';
 import { formatJapanesePhone, phonesInCallOrder } from '../domain/night-call';
@@ -19,6 +19,7 @@ const L = {
   calming: '落ち着く',
   triggers: '苦手',
   none: 'なし',
+  careNotWritten: '要（内容未記入）',
   noName: '（氏名未入力）',
   summaryOf: (name: string) => `${name}さんの要点`,
   contacts: '緊急連絡先',
@@ -43,6 +44,10 @@ export function PersonEssentials({ person: p, today, headingLevel = 2 }: { perso
   const name = p.name.trim() || L.noName;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const care = join(p.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]).join('、'), p.medicalCareDetails);
+  // 障害の種類 says 医療的ケア or 重症心身障害 but no care is written: the match treats them as
+  // needing it, so the first screen must not say なし (same line, no new one: 360×740).
+  const severe = p.severeMultiple || p.disabilityTypes.includes('severe-multiple');
+  const careUnwritten = severe || p.disabilityTypes.includes('medical-care') ? join(L.careNotWritten, severe ? DISABILITY_LABELS['severe-multiple'] : '') : '';
   const meds = join(p.medications, p.allergies ? `${L.allergies}: ${p.allergies}` : '');
   return (
     <section className="ps-person" aria-label={L.summaryOf(name)}>
@@ -51,7 +56,7 @@ export function PersonEssentials({ person: p, today, headingLevel = 2 }: { perso
         <span className="ps-person__age">{personAgeLabel(p, today)}</span>
       </Heading>
       <dl className="ps-lines">
-        <Line label={L.medicalCare}>{care || L.none}</Line>
+        <Line label={L.medicalCare}>{care || careUnwritten || L.none}</Line>
         <Line label={L.medications}>{meds}</Line>
         <Line label={L.calming} short>
           {p.calming.trim()}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { splitPhones } from './form-model';
+import { createHousehold } from '../../../test/factories/household';
+import { validateHousehold } from '../../domain/household-schema';
+import { fromForm, splitPhones, toForm } from './form-model';
 
 describe('splitPhones', () => {
   it('splits numbers written on one line with a slash or a space between them, and keeps a label with its number', () => {
@@ -7,5 +9,14 @@ describe('splitPhones', () => {
     expect(splitPhones('090-1111-2222　03-3333-4444')).toEqual(['090-1111-2222', '03-3333-4444']);
     expect(splitPhones('夜間 090-1111-2222、03-3333-4444 夜間不可')).toEqual(['夜間 090-1111-2222', '03-3333-4444 夜間不可']);
     expect(splitPhones('047-111-2222\n\n携帯 080-1234-5678')).toEqual(['047-111-2222', '携帯 080-1234-5678']);
+  });
+
+  it('keeps a bracketed note with 、 or a comma whole, so the number saves without a digits message', () => {
+    expect(splitPhones('090-1234-5678（夜間、土日も可）')).toEqual(['090-1234-5678（夜間、土日も可）']);
+    expect(splitPhones('047-000-0000 (平日9時～17時, 土日不可)、090-1111-2222')).toEqual(['047-000-0000 (平日9時～17時, 土日不可)', '090-1111-2222']);
+    const form = toForm(createHousehold());
+    const typed = { ...form, emergencyContacts: [{ ...form.emergencyContacts[0]!, phonesText: '090-1234-5678（夜間、土日も可）' }] };
+    const saved = validateHousehold(fromForm(typed, '2026-05-01T00:00:00.000Z'));
+    expect(saved.ok ? saved.value.emergencyContacts[0]!.phones : saved.errors).toEqual(['090-1234-5678（夜間、土日も可）']);
   });
 });

@@ -8,7 +8,7 @@ import type { FieldError } from '../../domain/household-schema';
 import { mergeFormEdit } from '../../protocol/merge';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
-  /** phones as typed: separated by commas, 、, slashes or newlines */
+  /** phones as typed: separated by commas, 、, slashes or newlines (not inside brackets) */
   readonly phonesText: string;
 }
 
@@ -34,8 +34,9 @@ export interface HouseholdForm extends Omit<Household, 'emergencyContacts' | 'co
 export function splitPhones(text: string): string[] {
   return text
     // commas, 、, semicolons, slashes, line breaks; and a space between two numbers (「090-… 03-…」),
-    // not the one after a label (「夜間 090-…」)
-    .split(/[,，、;；/／\n\r]+|(?<=\d)[\s\u3000]+(?=[0０+＋])/)
+    // not the one after a label (「夜間 090-…」); none inside a bracketed note (「（夜間、土日も可）」),
+    // i.e. where a closing bracket comes before any opening one
+    .split(/(?:[,，、;；/／\n\r]+|(?<=\d)[\s\u3000]+(?=[0０+＋]))(?![^（(]*[）)])/)
     .map((p) => p.trim())
     .filter(Boolean);
 }

@@ -62,6 +62,17 @@ describe('見直し予定 (review worklist)', () => {
     expect(screen.queryByText('伊藤 凛')).not.toBeInTheDocument();
   });
 
+  it("shows a signed-in case worker the households whose 担当 is their hub user, though the device's name differs", () => {
+    const mine = { ...dueIn('h-mine', '佐藤 陽太', -5, '小野 恵美', KAMOME), caseWorkerUserId: 'hub-ono' };
+    const typed = dueIn('h-typed', '鈴木 結菜', 3, 'おの', KAMOME); // 担当 typed by name, no hub user
+    const namesake = { ...dueIn('h-namesake', '伊藤 凛', 3, 'おの', NAGISA), caseWorkerUserId: 'hub-other' };
+    syncStatus.setState({ joined: true, role: 'case-worker', hubUserId: 'hub-ono', displayName: '小野 恵美' });
+    mountScreen({ hash: '#/households/reviews', households: [mine, typed, namesake], session: createFakeSession({ displayName: 'おの' }) });
+    const rows = within(screen.getByRole('region', { name: '自分の担当（おの）' })).getAllByRole('link');
+    expect(rows.map((r) => r.getAttribute('href'))).toEqual(['#/households/h-mine', '#/households/h-typed']);
+    expect(screen.queryByText('自分が担当の世帯で、見直し予定はありません。')).not.toBeInTheDocument();
+  });
+
   it('shows a manager every office, grouped by 事業所 with counts', async () => {
     syncStatus.setState({ role: 'admin' });
     const { user } = mountScreen({ hash: '#/households/reviews', households, session: createFakeSession({ displayName: '管理 花子' }) });

@@ -1,8 +1,8 @@
 /**
  * 見直し予定 (issue 15 point 3): households whose review is overdue or due within 30 days, with
  * the due date and the last reviewer. A case worker sees their own households first (担当 = their
- * name); anyone may look per 担当者 or per 事業所 (a manager's view of the office). Read from the
- * summaries, so it is ready right after unlock.
+ * hub user, or their name where no hub user id is known); anyone may look per 担当者 or per 事業所
+ * (a manager's view of the office). Read from the summaries, so it is ready right after unlock.
  */
 import { useMemo, useState } from 'react';
 import { useStore } from 'zustand';
@@ -33,14 +33,16 @@ export function ReviewWorklist() {
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
   const userName = useApp((s) => s.session?.user.displayName ?? '');
   const role = useStore(syncStatus, (s) => s.role);
+  // 自分の担当 by hub user id when signed in to the hub: the device's name may differ from the hub's
+  const hubUserId = useStore(syncStatus, (s) => s.hubUserId);
   const today = useToday();
   const [view, setView] = useState<View>(() => (role === 'case-worker' ? 'mine' : 'office'));
 
   const all = useMemo(() => reviewWorklist(summaries.values(), today, reviewMonths), [summaries, today, reviewMonths]);
   const groups = useMemo(() => {
-    if (view === 'mine') return [{ key: userName, items: ownedBy(all, userName) }];
+    if (view === 'mine') return [{ key: userName, items: ownedBy(all, userName, hubUserId) }];
     return groupWorklist(all, (h) => (view === 'office' ? (h.registeringOffice ?? '') : h.caseWorker));
-  }, [all, view, userName]);
+  }, [all, view, userName, hubUserId]);
   const count = groups.reduce((n, g) => n + g.items.length, 0);
 
   return (
