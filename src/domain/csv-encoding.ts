@@ -47,6 +47,29 @@ export function encodeShiftJis(text: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(toShiftJisCodes(text));
 }
 
+/**
+ * Pairs of characters a Shift_JIS file turns one into the other: JIS and CP932 map one code to
+ * different Unicode characters (〜 is written as the code Windows reads back as ～), and a dash
+ * typed on a Mac (— U+2014) comes back from CP932 as ―. Keyed by the one that does not come back.
+ */
+const SHIFT_JIS_ROUND_TRIP: Readonly<Record<string, string>> = {
+  '\u301C': '\uFF5E', // 〜 ～
+  '\u2212': '\uFF0D', // − －
+  '\u2016': '\u2225', // ‖ ∥
+  '\u00A2': '\uFFE0', // ¢ ￠
+  '\u00A3': '\uFFE1', // £ ￡
+  '\u00AC': '\uFFE2', // ¬ ￢
+  '\u2014': '\u2015', // — ―
+};
+const ROUND_TRIP_CHARS = new RegExp(`[${Object.keys(SHIFT_JIS_ROUND_TRIP).join('')}]`, 'gu');
+
+/** True when `a` and `b` differ only by characters a Shift_JIS round trip swaps (〜 and ～, − and －, …). */
+export function sameAfterShiftJisRoundTrip(a: string, b: string): boolean {
+  if (a === b) return true;
+  const fold = (s: string) => s.replace(ROUND_TRIP_CHARS, (ch) => SHIFT_JIS_ROUND_TRIP[ch] ?? ch);
+  return a.length === b.length && fold(a) === fold(b);
+}
+
 export function encodeCsvBytes(text: string, encoding: CsvByteEncoding): Uint8Array<ArrayBuffer> {
   return encoding === 'utf-8-bom' ? encodeUtf8WithBom(text) : encodeShiftJis(text);
 }

@@ -8,6 +8,7 @@ import {
   FACILITY_UNIT_TYPES,
   HUB_FUNCTIONS,
   HUB_FUNCTION_LABELS,
+  isPlausibleEmail,
   type Acceptance,
   type Facility,
   type Vacancy,
@@ -77,6 +78,51 @@ export const FACILITY_CSV_REQUIRED_HEADERS: readonly string[] = [COLUMN.officeNu
  */
 export function headerKey(s: string): string {
   return s.normalize('NFKC').replace(/\s+/g, '');
+}
+
+/** headerKey, with 障がい and 障碍 read as 障害: the city's forms write 障がい, lists often 障害. */
+function headerMatchKey(s: string): string {
+  return headerKey(s).replace(/障がい|障碍/g, '障害');
+}
+
+/**
+ * Other headers of a 受入 column, as the city's form prints its rows (別紙「緊急時に受入れ可能な
+ * 障がいの種類」: 知的障がい, 医療的ケアを必要とする方, 身体障がい split into 視覚 … 内部).
+ */
+function acceptanceAliases(t: DisabilityType): string[] {
+  const physical = /^身体（(.+)）$/.exec(DISABILITY_LABELS[t])?.[1];
+  if (physical !== undefined) return ['身体障害', '身体'].flatMap((group) => [`${group}（${physical}）`, `${group} ${physical}`, `${group}・${physical}`]);
+  if (t === 'medical-care') return ['医療的ケアを必要とする方'];
+  if (t === 'intellectual' || t === 'mental' || t === 'developmental') return [`${DISABILITY_LABELS[t]}障害`];
+  return [];
+}
+
+const NOTE_SUFFIXES = ['備考', '備考（受入れ条件など）'];
+
+const HEADER_BY_KEY: ReadonlyMap<string, string> = new Map([
+  ...FACILITY_CSV_HEADERS.map((h) => [headerMatchKey(h), h] as const),
+  ...DISABILITY_TYPES.flatMap((t) =>
+    acceptanceAliases(t).flatMap((alias) => [
+      [headerMatchKey(alias), acceptanceColumn(t)] as const,
+      ...NOTE_SUFFIXES.map((suffix) => [headerMatchKey(`${alias} ${suffix}`), acceptanceNoteColumn(t)] as const),
+    ]),
+  ),
+]);
+
+/** The column of FACILITY_CSV_HEADERS a header cell names (its own name or one the city prints), or undefined. */
+export function columnOfHeader(cell: string): string | undefined {
+  return HEADER_BY_KEY.get(headerMatchKey(cell));
+}
+
+const ACCEPTANCE_COLUMNS: ReadonlySet<string> = new Set(DISABILITY_TYPES.map(acceptanceColumn));
+
+export function isAcceptanceColumn(column: string): boolean {
+  return ACCEPTANCE_COLUMNS.has(column);
+}
+
+/** 身体障がい with no type: the form's heading over five columns (視覚 … 内部), not one of them. */
+export function isPhysicalGroupHeading(cell: string): boolean {
+  return ['身体', '身体障害'].includes(headerMatchKey(cell));
 }
 
 // ---- 受入 (者 / 児) ----
@@ -160,17 +206,49 @@ export interface FacilityCsvCellError {
   readonly message: string;
 }
 
+/** Something the importer changed in a cell rather than refuse it; shown in the preview. */
+export type FacilityCsvCellNotice = FacilityCsvCellError;
+
+/** What reading a row found: errors refuse the row, notices only tell what was read differently. */
+export interface RowFindings {
+  readonly errors: FacilityCsvCellError[];
+  readonly notices: FacilityCsvCellNotice[];
+}
+
+export function leadingZeroRestored(value: string): string {
+  return `先頭の0を補いました: ${value}（Excel で保存すると消えることがあります）`;
+}
+
+/**
+ * Excel stores a cell of digits only as a number and drops its leading 0 ('0471234567' comes back
+ * as '471234567'). A phone number always starts with 0, and so does a 事業所番号 of the prefectures
+ * 01–09: digits only, one short of `lengths` and not starting with 0, are that number with its 0 lost.
+ */
+export function restoreLeadingZero(cell: string, lengths: readonly number[]): string | null {
+  return /^[1-9]\d+$/.test(cell) && lengths.includes(cell.length + 1) ? `0${cell}` : null;
+}
+
 export type Cell = (column: string) => string | undefined;
 export type Fields = Partial<Omit<Facility, 'id' | 'createdAt' | 'updatedAt' | 'officeNumber' | 'name'>>;
 
-/** The fields of the columns present in the file; a column left out keeps the stored (or empty) value. */
-export function readFields(cell: Cell, base: Facility, errors: FacilityCsvCellError[]): Fields {
+/**
+ * The fields of the columns present in the file; a column left out keeps the stored (or empty) value.
+ * `base` is the stored facility, or an empty one when `creating`.
+ */
+export function readFields(cell: Cell, base: Facility, creating: boolean, findings: RowFindings): Fields {
   const fields: { -readonly [K in keyof Fields]: Fields[K] } = {};
-  const fail = (column: string, message: string) => errors.push({ column, message });
+  const fail = (column: string, message: string) => findings.errors.push({ column, message });
   const text = (column: string, set: (v: string) => void) => {
     const v = cell(column);
     if (v !== undefined) set(v);
   };
+  // Phone numbers are 10 digits (fixed lines) or 11 (mobiles), with their leading 0.
+  const phone = (column: string, set: (v: string) => void) =>
+    text(column, (v) => {
+      const restored = restoreLeadingZero(v, [10, 11]);
+      if (restored !== null) findings.notices.push({ column, message: leadingZeroRestored(restored) });
+      set(restored ?? v);
+    });
 
   text(COLUMN.serviceType, (v) => {
     const t = v.normalize('NFKC');
@@ -184,10 +262,13 @@ export function readFields(cell: Cell, base: Facility, errors: FacilityCsvCellEr
   });
   text(COLUMN.address, (v) => (fields.address = v));
   text(COLUMN.area, (v) => (fields.area = v));
-  text(COLUMN.phone, (v) => (fields.phone = v));
-  text(COLUMN.nightPhone, (v) => (fields.nightPhone = v));
-  text(COLUMN.fax, (v) => (fields.fax = v));
-  text(COLUMN.email, (v) => (fields.email = v));
+  phone(COLUMN.phone, (v) => (fields.phone = v));
+  phone(COLUMN.nightPhone, (v) => (fields.nightPhone = v));
+  phone(COLUMN.fax, (v) => (fields.fax = v));
+  text(COLUMN.email, (v) => {
+    if (isPlausibleEmail(v)) fields.email = v;
+    else fail(COLUMN.email, `"${v}" はメールアドレスの形式ではありません（例: tanki@example.jp）`);
+  });
   text(COLUMN.liaison, (v) => (fields.liaison = v));
   text(COLUMN.emergencyRequestHow, (v) => (fields.emergencyRequestHow = v));
   text(COLUMN.hubFunctions, (v) => {
@@ -201,6 +282,11 @@ export function readFields(cell: Cell, base: Facility, errors: FacilityCsvCellEr
     else fail(COLUMN.medicalCare, `"${r.unknown}" は医療的ケアの名前ではありません（${MEDICAL_CARE_KINDS.map((k) => MEDICAL_CARE_LABELS[k]).join(' / ')}）`);
   });
   text(COLUMN.capacity, (v) => {
+    // The form refuses a blank 定員; a blank cell on a stored facility says nothing of it.
+    if (v === '') {
+      if (creating) fail(COLUMN.capacity, '定員が空です（0以上の整数を入れてください）');
+      return;
+    }
     const n = parseCount(v);
     if (n === null) fail(COLUMN.capacity, '定員は0以上の整数です');
     else fields.capacity = n;
@@ -254,7 +340,6 @@ function readVacancy(cell: Cell, stored: Vacancy | null, fail: (column: string, 
 
 function parseCount(cell: string): number | null {
   const s = cell.normalize('NFKC').replace(/\s+/g, '').replace(/[名人床]$/, '');
-  if (s === '') return 0;
   return /^\d{1,4}$/.test(s) ? Number(s) : null;
 }
 

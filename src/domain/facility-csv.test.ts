@@ -121,11 +121,81 @@ describe('parseFacilityCsv', () => {
     expect(() => parseFacilityCsv(file, [], NOW, idSequence())).toThrow(new FacilityCsvError('必須の列がありません: 事業所番号'));
   });
 
-  it('rejects a malformed 事業所番号 and hints at a lost leading zero', () => {
-    const file = utf8(csv(BASIC, ['12101-0001', 'あおぞら', '福祉型', ''], ['110100001', 'ひかり園', '福祉型', '']));
+  it('rejects a malformed 事業所番号', () => {
+    const file = utf8(csv(BASIC, ['12101-0001', 'あおぞら', '福祉型', ''], ['10100001', 'ひかり園', '福祉型', '']));
     const [first, second] = parseFacilityCsv(file, [], NOW, idSequence()).rows;
     expect(first!.errors).toEqual([{ column: '事業所番号', message: '事業所番号は10桁の数字です' }]);
-    expect(second!.errors[0]!.message).toContain('先頭の 0');
+    expect(second!.errors).toEqual([{ column: '事業所番号', message: '事業所番号は10桁の数字です' }]);
+  });
+
+  it('puts back the leading 0 Excel drops from a 事業所番号 and phone numbers, naming the row and column', () => {
+    const header = ['事業所番号', '事業所名', '電話番号', '夜間連絡先', 'FAX'];
+    const file = utf8(csv(header, ['110100001', 'あおぞら', '471234567', '9012345678', '471234568'], ['1210100002', 'ひかり園', '047-123-4567', '12345678', '+81471234567']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(true);
+    const [hokkaido, untouched] = preview.rows;
+    expect(hokkaido!.facility).toMatchObject({ officeNumber: '0110100001', phone: '0471234567', nightPhone: '09012345678', fax: '0471234568' });
+    expect(hokkaido!.notices).toEqual([
+      { column: '事業所番号', message: '先頭の0を補いました: 0110100001（Excel で保存すると消えることがあります）' },
+      { column: '電話番号', message: '先頭の0を補いました: 0471234567（Excel で保存すると消えることがあります）' },
+      { column: '夜間連絡先', message: '先頭の0を補いました: 09012345678（Excel で保存すると消えることがあります）' },
+      { column: 'FAX', message: '先頭の0を補いました: 0471234568（Excel で保存すると消えることがあります）' },
+    ]);
+    // hyphens, too few digits or a + are not what Excel makes of a number: left as written
+    expect(untouched!.facility).toMatchObject({ phone: '047-123-4567', nightPhone: '12345678', fax: '+81471234567' });
+    expect(untouched!.notices).toEqual([]);
+  });
+
+  it('reads a list saved again by Excel (leading 0s lost) as unchanged', () => {
+    const stored = createFacility({ officeNumber: '0110100001', phone: '0471234567', nightPhone: '09012345678' });
+    const file = utf8(csv(['事業所番号', '事業所名', '電話番号', '夜間連絡先'], ['110100001', 'あおぞら短期入所', '471234567', '9012345678']));
+    const row = parseFacilityCsv(file, [stored], LATER, idSequence()).rows[0]!;
+    expect(row.action).toBe('unchanged');
+    expect(row.facility).toBe(stored);
+  });
+
+  it('reads the 受入 columns under the headings the city form prints (障がい / 障害, 医療的ケアを必要とする方)', () => {
+    const header = ['事業所番号', '事業所名', '知的障がい', '知的障がい 備考', '精神障害', '発達障がい', '医療的ケアを必要とする方', '身体障がい（視覚）', '身体障害 肢体不自由', '重症心身障がい'];
+    const preview = parseFacilityCsv(utf8(csv(header, ['1210100001', 'あおぞら', '者・児', '行動障害は要相談', '者', '児', '者', '児', '者・児', '者'])), [], NOW, idSequence());
+    expect(preview.ignoredColumns).toEqual([]);
+    expect(preview.acceptanceUnread).toBe(false);
+    const a = preview.rows[0]!.facility!.acceptance;
+    expect(a.intellectual).toEqual({ adult: true, child: true, note: '行動障害は要相談' });
+    expect(a.mental).toMatchObject({ adult: true, child: false });
+    expect(a.developmental).toMatchObject({ adult: false, child: true });
+    expect(a['medical-care']).toMatchObject({ adult: true, child: false });
+    expect(a['physical-visual']).toMatchObject({ adult: false, child: true });
+    expect(a['physical-limb']).toMatchObject({ adult: true, child: true });
+    expect(a['severe-multiple']).toMatchObject({ adult: true, child: false });
+  });
+
+  it('names both headers when a file holds one 受入 column twice, under two spellings', () => {
+    const file = utf8(csv(['事業所番号', '事業所名', '知的', '知的障がい'], ['1210100001', 'あおぞら', '者', '児']));
+    expect(() => parseFacilityCsv(file, [], NOW, idSequence())).toThrow('列「知的」と「知的障がい」は同じ列（知的）です。どちらか一方を削除してください。');
+  });
+
+  it('flags a file whose 受入 columns are not read at all, or that has 身体障がい without its type', () => {
+    const flag = (header: string[]) => parseFacilityCsv(utf8(csv(header, header.map(() => ''))), [], NOW, idSequence()).acceptanceUnread;
+    expect(flag(['事業所番号', '事業所名', '知的障がい者', '精神障がい者'])).toBe(true);
+    expect(flag(['事業所番号', '事業所名', '知的', '身体障がい'])).toBe(true);
+    expect(flag(['事業所番号', '事業所名', '知的', 'No.'])).toBe(false);
+    // nothing unread: a list of names and addresses only says nothing about 受入れ
+    expect(flag(['事業所番号', '事業所名', '住所'])).toBe(false);
+  });
+
+  it('keeps the stored 定員 when the cell is blank, and refuses a blank 定員 for a new facility', () => {
+    const stored = createFacility({ capacity: 20 });
+    const file = utf8(csv(['事業所番号', '事業所名', '定員'], ['1210100001', 'あおぞら短期入所', ''], ['1210100002', 'ひかり園', ' ']));
+    const [kept, created] = parseFacilityCsv(file, [stored], LATER, idSequence()).rows;
+    expect(kept).toMatchObject({ action: 'unchanged', facility: { capacity: 20 } });
+    expect(created).toMatchObject({ line: 3, facility: null, errors: [{ column: '定員', message: '定員が空です（0以上の整数を入れてください）' }] });
+  });
+
+  it('refuses an e-mail address the form would refuse, naming the row', () => {
+    const file = utf8(csv(['事業所番号', '事業所名', 'メール'], ['1210100001', 'あおぞら', 'tanki@example'], ['1210100002', 'ひかり園', 'tanki@example.jp'], ['1210100003', 'みどり', '']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(false);
+    expect(preview.rows.map((r) => r.errors)).toEqual([[{ column: 'メール', message: '"tanki@example" はメールアドレスの形式ではありません（例: tanki@example.jp）' }], [], []]);
   });
 
   it('rejects unknown service types, labels, counts and dates, naming each column', () => {
@@ -252,6 +322,33 @@ describe('exportFacilityCsv', () => {
       expect(preview.rows.map((r) => r.action)).toEqual(['unchanged', 'unchanged']);
     });
   }
+
+  it('re-importing an untouched export keeps 拠点機能 and 医療的ケア in the order they were ticked', () => {
+    const ticked = createFacility({ hubFunctions: ['specialists', 'consultation'], medicalCare: ['insulin', 'suction'] });
+    for (const encoding of ['UTF-8', 'Shift_JIS'] as const) {
+      const preview = parseFacilityCsv(exportFacilityCsv([ticked], encoding), [ticked], LATER, idSequence());
+      expect(preview.rows[0]).toMatchObject({ action: 'unchanged' });
+    }
+    // an update of another field keeps the stored order too
+    const text = decodeCsvBytes(exportFacilityCsv([ticked], 'UTF-8')).text.replace('あおぞら短期入所,福祉型,単独型,', 'あおぞら短期入所,福祉型,単独型,新住所');
+    const updated = parseFacilityCsv(utf8(text), [ticked], LATER, idSequence()).rows[0]!;
+    expect(updated.action).toBe('update');
+    expect(updated.facility).toMatchObject({ address: '新住所', hubFunctions: ['specialists', 'consultation'], medicalCare: ['insulin', 'suction'] });
+  });
+
+  it('reads back text a Shift_JIS round trip changed (〜 → ～, − → －, …) as unchanged, keeping the stored text', () => {
+    const acceptance = { ...emptyAcceptance(), intellectual: { adult: true, child: false, note: '¢£¬‖ は読み替え' } };
+    const stored = createFacility({ emergencyRequestHow: '平日9時〜17時は代表電話へ', address: '八幡1−1−1', acceptance });
+    const preview = parseFacilityCsv(exportFacilityCsv([stored], 'Shift_JIS'), [stored], LATER, idSequence());
+    expect(preview.rows[0]).toMatchObject({ action: 'unchanged' });
+    expect(preview.rows[0]!.facility).toBe(stored);
+    // — (U+2014, typed on a Mac) comes back from CP932 as ― (U+2015); a real change is still one
+    const dashed = createFacility({ liaison: '山田—花子', address: '八幡1−1−1' });
+    const file = sjis(csv(['事業所番号', '事業所名', '連携担当者', '住所'], ['1210100001', 'あおぞら短期入所', '山田―花子', '八幡2－1－1']));
+    const row = parseFacilityCsv(file, [dashed], LATER, idSequence()).rows[0]!;
+    expect(row.action).toBe('update');
+    expect(row.facility).toMatchObject({ liaison: '山田—花子', address: '八幡2－1－1' });
+  });
 
   it('writes the shared header row first', () => {
     const text = decodeCsvBytes(exportFacilityCsv([], 'UTF-8')).text;

@@ -6,7 +6,7 @@
 import { futureReportError, VACANCY_HISTORY_KEPT } from './vacancy-report';
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
-import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom } from './csv-encoding';
+import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, sameAfterShiftJisRoundTrip } from './csv-encoding';
 import { fromCsvCell, toCsv } from './csv-text';
 import { DISABILITY_TYPES, MEDICAL_CARE_LABELS } from './disability';
 import { HUB_FUNCTION_LABELS, emptyFacility, type Facility } from './facility';
@@ -14,16 +14,22 @@ import {
   COLUMN,
   FACILITY_CSV_HEADERS,
   FACILITY_CSV_REQUIRED_HEADERS,
+  columnOfHeader,
   formatAcceptanceCell,
   formatLabelList,
-  headerKey,
+  isAcceptanceColumn,
+  isPhysicalGroupHeading,
+  leadingZeroRestored,
   readFields,
+  restoreLeadingZero,
   type FacilityCsvCellError,
+  type FacilityCsvCellNotice,
+  type RowFindings,
 } from './facility-csv-columns';
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv } from './japan-time';
 
-export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError } from './facility-csv-columns';
+export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError, type FacilityCsvCellNotice } from './facility-csv-columns';
 
 /** More than a city lists (the demo hub has 1,000): a bigger file is refused before it is read. */
 export const FACILITY_CSV_MAX_BYTES = 10_000_000;
@@ -49,8 +55,15 @@ export interface FacilityImportRow {
   readonly name: string;
   readonly action: 'create' | 'update' | 'unchanged';
   readonly errors: readonly FacilityCsvCellError[];
+  /** Cells read other than as written (a leading 0 Excel dropped, put back); the row is still taken. */
+  readonly notices: readonly FacilityCsvCellNotice[];
   /** The record to store; null when the row has errors. */
   readonly facility: Facility | null;
+  /**
+   * The stored facility the row was read against, null for a new one: a report or an edit synced
+   * while the preview is open is merged over it when the rows are written, not overwritten.
+   */
+  readonly stored: Facility | null;
 }
 
 export interface FacilityImportPreview {
@@ -58,6 +71,12 @@ export interface FacilityImportPreview {
   readonly rows: readonly FacilityImportRow[];
   /** Headers this layout does not know; their cells are not read. */
   readonly ignoredColumns: readonly string[];
+  /**
+   * True when the file seems to say what the facilities accept but no 受入 column was read: none is
+   * recognised while others are not, or 身体障がい stands alone over its five types. A facility
+   * created from such a file accepts nobody; the screen says so in red.
+   */
+  readonly acceptanceUnread: boolean;
   readonly errorCount: number;
   /** True when no row has an error: only then may the caller write the rows. */
   readonly ok: boolean;
@@ -148,28 +167,33 @@ export function parseFacilityCsv(
     throw new FacilityCsvError(`行が多すぎます（${records.length.toLocaleString('ja-JP')} 行）。一度に取り込めるのは ${FACILITY_CSV_MAX_ROWS.toLocaleString('ja-JP')} 件までです。分けて取り込んでください。`);
   }
 
-  const known = new Map(FACILITY_CSV_HEADERS.map((h) => [headerKey(h), h]));
   const indexOf = new Map<string, number>();
   const ignoredColumns: string[] = [];
   header.cells.forEach((cell, i) => {
-    const name = known.get(headerKey(cell));
+    const name = columnOfHeader(cell);
+    const first = name === undefined ? undefined : indexOf.get(name);
     if (name === undefined) {
       if (cell.trim() !== '') ignoredColumns.push(cell.trim());
-    } else if (indexOf.has(name)) {
-      throw new FacilityCsvError(`列「${name}」が2つあります。どちらか一方を削除してください。`);
+    } else if (first !== undefined) {
+      const other = header.cells[first]!.trim();
+      const which = other === cell.trim() ? `列「${name}」が2つあります` : `列「${other}」と「${cell.trim()}」は同じ列（${name}）です`;
+      throw new FacilityCsvError(`${which}。どちらか一方を削除してください。`);
     } else {
       indexOf.set(name, i);
     }
   });
   const missing = FACILITY_CSV_REQUIRED_HEADERS.filter((h) => !indexOf.has(h));
   if (missing.length > 0) throw new FacilityCsvError(`必須の列がありません: ${missing.join('、')}`);
+  const acceptanceUnread =
+    ignoredColumns.some(isPhysicalGroupHeading) || (ignoredColumns.length > 0 && ![...indexOf.keys()].some(isAcceptanceColumn));
 
   const byOfficeNumber = new Map<string, Facility>();
   for (const f of existing) if (!byOfficeNumber.has(f.officeNumber)) byOfficeNumber.set(f.officeNumber, f);
   const firstLineOf = new Map<string, number>();
 
   const rows = records.map((record): FacilityImportRow => {
-    const errors: FacilityCsvCellError[] = [];
+    const findings: RowFindings = { errors: [], notices: [] };
+    const { errors, notices } = findings;
     if (record.parseError) errors.push({ column: WHOLE_ROW, message: record.parseError });
     if (record.cells.length > header.cells.length) {
       errors.push({ column: WHOLE_ROW, message: '見出しより列が多くなっています。値の中の「,」を確認してください。' });
@@ -182,11 +206,13 @@ export function parseFacilityCsv(
       return i === undefined || i >= record.cells.length ? undefined : fromCsvCell(record.cells[i]!).trim();
     };
 
-    const officeNumber = (cell(COLUMN.officeNumber) ?? '').normalize('NFKC').replace(/\s+/g, '');
+    const written = (cell(COLUMN.officeNumber) ?? '').normalize('NFKC').replace(/\s+/g, '');
+    const restored = restoreLeadingZero(written, [10]);
+    if (restored !== null) notices.push({ column: COLUMN.officeNumber, message: leadingZeroRestored(restored) });
+    const officeNumber = restored ?? written;
     const name = cell(COLUMN.name) ?? '';
     if (!/^\d{10}$/.test(officeNumber)) {
-      const hint = /^\d{9}$/.test(officeNumber) ? '（先頭の 0 が消えていないか確認してください）' : '';
-      errors.push({ column: COLUMN.officeNumber, message: `事業所番号は10桁の数字です${hint}` });
+      errors.push({ column: COLUMN.officeNumber, message: '事業所番号は10桁の数字です' });
     } else {
       const firstLine = firstLineOf.get(officeNumber);
       if (firstLine === undefined) firstLineOf.set(officeNumber, record.line);
@@ -196,26 +222,49 @@ export function parseFacilityCsv(
 
     const previous = byOfficeNumber.get(officeNumber);
     const base = previous ?? emptyFacility('', now);
-    const fields = readFields(cell, base, errors);
+    const fields = readFields(cell, base, previous === undefined, findings);
     // A report from the future would be shown as a past one: refused, with the row named.
     const future = fields.vacancy ? futureReportError(fields.vacancy.asOf, now) : null;
     if (future) errors.push({ column: COLUMN.vacancyAsOf, message: future });
     const action = previous ? 'update' : 'create';
-    if (errors.length > 0) return { line: record.line, officeNumber, name, action, errors, facility: null };
+    const row = { line: record.line, officeNumber, name, action, errors, notices, stored: previous ?? null } as const;
+    if (errors.length > 0) return { ...row, facility: null };
 
     // A report the file replaces goes to the history, as a report made on the screen does.
     const replaced = previous?.vacancy && fields.vacancy !== undefined && fields.vacancy !== previous.vacancy ? previous.vacancy : null;
     const history = replaced ? { vacancyHistory: [replaced, ...(previous?.vacancyHistory ?? [])].slice(0, VACANCY_HISTORY_KEPT) } : {};
-    const candidate: Facility = { ...base, ...fields, ...history, officeNumber, name };
-    if (!previous) {
-      return { line: record.line, officeNumber, name, action, errors, facility: { ...candidate, id: newId(), createdAt: now, updatedAt: now } };
-    }
-    if (deepEqual(candidate, previous)) return { line: record.line, officeNumber, name, action: 'unchanged', errors, facility: previous };
-    return { line: record.line, officeNumber, name, action, errors, facility: { ...candidate, updatedAt: now } };
+    const read: Facility = { ...base, ...fields, ...history, officeNumber, name };
+    if (!previous) return { ...row, facility: { ...read, id: newId(), createdAt: now, updatedAt: now } };
+    const candidate = keepStoredWhereSame(read, previous) as Facility;
+    if (deepEqual(candidate, previous)) return { ...row, action: 'unchanged', facility: previous };
+    return { ...row, facility: { ...candidate, updatedAt: now } };
   });
 
   const errorCount = rows.reduce((n, r) => n + r.errors.length, 0);
-  return { encoding, rows, ignoredColumns, errorCount, ok: errorCount === 0 };
+  return { encoding, rows, ignoredColumns, acceptanceUnread, errorCount, ok: errorCount === 0 };
+}
+
+/**
+ * Where the file says what is stored in other words, the stored value: the same 拠点機能 or 医療的ケア
+ * in another order (the form keeps them in the order ticked, the file in the list's), or text a
+ * Shift_JIS round trip changed (〜 comes back as ～, − as －). An untouched export then reads back
+ * as 変更なし, and an update changes only what the file changed.
+ */
+function keepStoredWhereSame(read: unknown, stored: unknown): unknown {
+  if (typeof read === 'string' && typeof stored === 'string') return sameAfterShiftJisRoundTrip(read, stored) ? stored : read;
+  if (Array.isArray(read) || Array.isArray(stored)) return isStringList(read) && isStringList(stored) && sameMembers(read, stored) ? stored : read;
+  if (typeof read !== 'object' || typeof stored !== 'object' || read === null || stored === null) return read;
+  const storedFields = stored as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(read).map(([k, v]) => [k, k in storedFields ? keepStoredWhereSame(v, storedFields[k]) : v]));
+}
+
+function isStringList(v: unknown): v is readonly string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  const inB = new Set(b);
+  return new Set(a).size === inB.size && a.every((x) => inB.has(x));
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

@@ -109,3 +109,12 @@ export function emptyFacility(id: string, now: IsoInstant): Facility {
     updatedAt: now,
   };
 }
+
+/**
+ * A light check of an e-mail address, shared by the form and the CSV import: a typo is caught, an
+ * unusual but valid address is not refused. Blank is fine (the field is optional).
+ */
+export function isPlausibleEmail(email: string): boolean {
+  const s = email.trim();
+  return s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+}

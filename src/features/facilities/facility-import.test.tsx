@@ -2,6 +2,7 @@ import Encoding from 'encoding-japanese';
 import { screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
+import { exportFacilityCsv } from '../../domain/facility-csv';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
@@ -22,7 +23,7 @@ describe('facility CSV import', () => {
   it('shows a bad CP932 row with its line and column, keeps 取り込む disabled, and writes nothing', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/import', session });
-    const file = csvFile(sjis(csv(HEADER, '1210100001,髙﨑ホーム①,中央', '121010002,つばさ苑,北部')));
+    const file = csvFile(sjis(csv(HEADER, '1210100001,髙﨑ホーム①,中央', '12101002,つばさ苑,北部')));
     await user.upload(screen.getByLabelText('CSVファイル'), file);
 
     expect(await screen.findByText('文字コード: Shift_JIS')).toBeInTheDocument();
@@ -74,5 +75,84 @@ describe('facility CSV import', () => {
     await user.click(screen.getByRole('button', { name: '取り込む' }));
     await waitFor(() => expect(screen.getByText(/取り込めませんでした。何も書き込まれていません。/)).toBeInTheDocument());
     expect(await session.outbox()).toHaveLength(0);
+  });
+
+  it('puts back the leading 0 Excel dropped, telling which row and column, and stores the whole number', async () => {
+    const session = createFakeSession();
+    const { user } = mountFacilities({ hash: '#/facilities/import', session });
+    const bytes = new TextEncoder().encode(csv('事業所番号,事業所名,夜間連絡先', '110100001,つばさ苑,9012345678'));
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(bytes));
+
+    expect(await screen.findByText('2か所で、Excel が消した先頭の0を補いました。下の一覧で確認してください。')).toBeInTheDocument();
+    expect(screen.getByText('2行目「事業所番号」: 先頭の0を補いました: 0110100001（Excel で保存すると消えることがあります）')).toBeInTheDocument();
+    expect(screen.getByText('2行目「夜間連絡先」: 先頭の0を補いました: 09012345678（Excel で保存すると消えることがあります）')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+    expect(await screen.findByText('1件の事業所を取り込みました。')).toBeInTheDocument();
+    const [stored] = useApp.getState().facilities.values();
+    expect(stored).toMatchObject({ officeNumber: '0110100001', nightPhone: '09012345678' });
+  });
+
+  it('keeps a bed report that synced in while the preview was open, with the report it replaced', async () => {
+    const session = createFakeSession();
+    const before = { beds: 0, asOf: '2026-11-22T12:00:00.000Z', reportedBy: '佐藤' };
+    const existing = createFacility({ id: 'fac-old', officeNumber: '1210100001', name: 'あおぞら', phone: '047-000-0000', vacancy: before });
+    const { user } = mountFacilities({ hash: '#/facilities/import', session, facilities: [existing] });
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(csv('事業所番号,事業所名,電話番号', '1210100001,あおぞら,047-000-9999'))));
+    expect(await screen.findByText('新規 0件・更新 1件・変更なし 0件')).toBeInTheDocument();
+
+    // the liaison reports 2 beds; the report syncs in before 取り込む is pressed
+    const report = { beds: 2, asOf: '2026-11-23T00:05:00.000Z', reportedBy: '連携担当 山田' };
+    const synced = { ...existing, vacancy: report, vacancyHistory: [before], updatedAt: '2026-11-23T00:05:00.000Z' };
+    useApp.setState({ facilities: new Map([[synced.id, synced]]) });
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+
+    expect(await screen.findByText('1件の事業所を取り込みました。')).toBeInTheDocument();
+    const expected = { phone: '047-000-9999', vacancy: report, vacancyHistory: [before] };
+    expect(useApp.getState().facilities.get('fac-old')).toMatchObject(expected);
+    expect((await session.list('facility'))[0]!.data).toMatchObject(expected);
+  });
+
+  it('reads 受入れ under the headings the city form prints, and says in red when no 受入れ column is read', async () => {
+    const session = createFakeSession();
+    const { user } = mountFacilities({ hash: '#/facilities/import', session });
+    const formHeaders = csv('事業所番号,事業所名,知的障がい,医療的ケアを必要とする方', '1210100002,つばさ苑,者・児,児');
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(formHeaders)));
+    expect(await screen.findByText('新規 1件・更新 0件・変更なし 0件')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+    expect(await screen.findByText('1件の事業所を取り込みました。')).toBeInTheDocument();
+    const [created] = useApp.getState().facilities.values();
+    expect(created!.acceptance.intellectual).toMatchObject({ adult: true, child: true });
+    expect(created!.acceptance['medical-care']).toMatchObject({ adult: false, child: true });
+
+    const unread = csv('事業所番号,事業所名,知的障がい者,精神障がい者', '1210100003,ひかりの家,可,可');
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(unread)));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/受入れ（障害種別ごとの 者・児）の列を読み取れませんでした（読み取らない列: 知的障がい者、精神障がい者）/);
+  });
+
+  it('shows an untouched Shift_JIS export as 変更なし, whatever order 拠点機能 and 医療的ケア were ticked in', async () => {
+    const existing = createFacility({
+      id: 'fac-old',
+      hubFunctions: ['specialists', 'consultation'],
+      medicalCare: ['insulin', 'suction'],
+      emergencyRequestHow: '平日9時〜17時は代表電話へ',
+      address: '八幡1−1−1',
+    });
+    const { user } = mountFacilities({ hash: '#/facilities/import', facilities: [existing] });
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(exportFacilityCsv([existing], 'Shift_JIS')));
+    expect(await screen.findByText('新規 0件・更新 0件・変更なし 1件')).toBeInTheDocument();
+  });
+
+  it('refuses a new facility with a blank 定員 or a mistyped e-mail, naming the row, and keeps a stored 定員', async () => {
+    const session = createFakeSession();
+    const existing = createFacility({ id: 'fac-old', officeNumber: '1210100001', capacity: 20 });
+    const { user } = mountFacilities({ hash: '#/facilities/import', session, facilities: [existing] });
+    const file = csv('事業所番号,事業所名,定員,メール', '1210100001,あおぞら短期入所,,', '1210100002,つばさ苑,,', '1210100003,ひかりの家,10,hikari@example');
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(file)));
+
+    expect(await screen.findByText('3行目「定員」: 定員が空です（0以上の整数を入れてください）')).toBeInTheDocument();
+    expect(screen.getByText('4行目「メール」: "hikari@example" はメールアドレスの形式ではありません（例: tanki@example.jp）')).toBeInTheDocument();
+    expect(screen.getByText(/2行目 変更なし 1210100001/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: '取り込む' })).toBeDisabled();
   });
 });

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { useApp } from '../../state/store';
+import { mergeFormEdit } from '../../protocol/merge';
 import { FacilityCsvError, facilityCsvTooLarge, parseFacilityCsv, type FacilityImportPreview } from '../../domain/facility-csv';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
@@ -55,9 +56,15 @@ export function FacilityImport() {
 
   async function run(preview: FacilityImportPreview) {
     if (!preview.ok) return;
-    const items = preview.rows.flatMap((r) =>
-      r.facility && r.action !== 'unchanged' ? [{ facility: r.facility, op: r.action }] : [],
-    );
+    // The preview was read against the facilities held then: a bed report or an edit synced since
+    // stays, unless the file changed that field (as the form saves, facility-form.tsx).
+    const heldNow = useApp.getState().facilities;
+    const items = preview.rows.flatMap((r) => {
+      if (!r.facility || r.action === 'unchanged') return [];
+      const held = r.stored ? heldNow.get(r.stored.id) : undefined;
+      const facility = r.stored && held ? mergeFormEdit(r.stored, r.facility, held) : r.facility;
+      return [{ facility, op: r.action }];
+    });
     setPhase({ name: 'importing', preview });
     try {
       await importFacilities(items);
@@ -97,10 +104,13 @@ export function FacilityImport() {
 
 function PreviewView({ preview }: { preview: FacilityImportPreview }) {
   const count = (a: 'create' | 'update' | 'unchanged') => preview.rows.filter((r) => r.action === a && r.errors.length === 0).length;
+  const noticeCount = preview.rows.reduce((n, r) => n + r.notices.length, 0);
   return (
     <Section title={T.previewTitle}>
       <p role="status">{T.encoding(preview.encoding)}</p>
       {preview.ignoredColumns.length > 0 ? <p className="muted">{T.ignored(preview.ignoredColumns)}</p> : null}
+      {preview.acceptanceUnread ? <Notice kind="error">{T.acceptanceUnread(preview.ignoredColumns)}</Notice> : null}
+      {noticeCount > 0 ? <Notice kind="warn">{T.hasNotices(noticeCount)}</Notice> : null}
       {preview.ok ? (
         <p>{T.summary(count('create'), count('update'), count('unchanged'))}</p>
       ) : (
@@ -112,10 +122,13 @@ function PreviewView({ preview }: { preview: FacilityImportPreview }) {
             <span>
               {T.rowLine(r.line)} {T.action[r.action]} {r.officeNumber} {r.name}
             </span>
-            {r.errors.length > 0 ? (
+            {r.errors.length > 0 || r.notices.length > 0 ? (
               <ul>
                 {r.errors.map((e, i) => (
-                  <li key={i}>{T.rowError(r.line, e.column, e.message)}</li>
+                  <li key={`e${i}`}>{T.rowError(r.line, e.column, e.message)}</li>
+                ))}
+                {r.notices.map((n, i) => (
+                  <li key={`n${i}`}>{T.rowError(r.line, n.column, n.message)}</li>
                 ))}
               </ul>
             ) : null}

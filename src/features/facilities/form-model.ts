@@ -1,6 +1,6 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
 import { VACANCY_HISTORY_KEPT } from '../../domain/vacancy-report';
-import type { Facility } from '../../domain/facility';
+import { isPlausibleEmail, type Facility } from '../../domain/facility';
 import { T } from './text';
 
 /** The fields the form edits as they are; numbers are kept as typed text until validation. */
@@ -60,8 +60,7 @@ export function validateForm(s: FacilityFormState): FacilityFormErrors {
   const errors: FacilityFormErrors = {};
   if (s.name.trim() === '') errors.name = T.errors.name;
   if (!/^\d{10}$/.test(normalizeOfficeNumber(s.officeNumber))) errors.officeNumber = T.errors.officeNumber;
-  // A light check: a typo in the address is caught, an unusual but valid address is not refused.
-  if (s.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.email.trim())) errors.email = T.errors.email;
+  if (!isPlausibleEmail(s.email)) errors.email = T.errors.email;
   if (!isCount(s.capacity)) errors.capacity = T.errors.capacity;
   if (s.vacancyBeds.trim() !== '' && !isCount(s.vacancyBeds)) errors.vacancyBeds = T.errors.beds;
   return errors;

@@ -121,6 +121,9 @@ export const T = {
   previewTitle: '取り込み内容の確認',
   encoding: (e: string) => `文字コード: ${e}`,
   ignored: (cols: readonly string[]) => `読み取らない列: ${cols.join('、')}`,
+  acceptanceUnread: (cols: readonly string[]) =>
+    `受入れ（障害種別ごとの 者・児）の列を読み取れませんでした（読み取らない列: ${cols.join('、')}）。見出しを「知的」「身体（視覚）」のように直してください。このまま取り込むと受入れは変わらず、新規の事業所はすべて受入不可になります。`,
+  hasNotices: (n: number) => `${n}か所で、Excel が消した先頭の0を補いました。下の一覧で確認してください。`,
   summary: (create: number, update: number, unchanged: number) => `新規 ${create}件・更新 ${update}件・変更なし ${unchanged}件`,
   hasErrors: (n: number) =>
     `エラーが${n}件あります。このファイルからは何も取り込みません。ファイルを直して、選び直してください。`,
