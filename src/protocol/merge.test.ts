@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHousehold } from '../../test/factories/household';
-import { equal, mergeRecord, type Json } from './merge';
+import { equal, mergeFormEdit, mergeRecord, type Json } from './merge';
 
 type Obj = { readonly [key: string]: Json };
 const household = (overrides: Record<string, unknown> = {}) => JSON.parse(JSON.stringify(createHousehold(overrides))) as Obj;
@@ -104,5 +104,29 @@ describe('[S14] two reviews of one household (issue 15 point 3)', () => {
     const incoming = { id: 'f', vacancy: { beds: 0, asOf: '2026-11-24T02:00:00.000Z', reportedBy: '佐藤' } };
     expect(mergeRecord(base, held, incoming)).toEqual({ merged: held, conflicts: [] });
     expect(mergeRecord(base, incoming, held)).toEqual({ merged: held, conflicts: [] });
+  });
+});
+
+describe('a form saved over a colleague\'s change to a list without ids (mergeFormEdit)', () => {
+  const c = (relation: string, phone: string) => ({ name: relation, relation, phones: [phone], note: '' });
+  it('keeps the colleague\'s corrected contact in its place and adds the form\'s new one', () => {
+    const base = household({ id: 'h1', emergencyContacts: [c('母', '090-1111-1111'), c('祖母', '047-000-0000')] });
+    const form = { ...base, emergencyContacts: [c('母', '090-1111-1111'), c('祖母', '047-000-0000'), c('叔母', '080-3333-3333')] };
+    const held = { ...base, emergencyContacts: [c('母', '090-2222-2222'), c('祖母', '047-000-0000')] };
+    expect((mergeFormEdit(base, form, held)['emergencyContacts'] as Obj[]).map((x) => x['phones'])).toEqual([['090-2222-2222'], ['047-000-0000'], ['080-3333-3333']]);
+  });
+
+  it('keeps both versions of a contact both sides changed, and drops one the form removed', () => {
+    const base = household({ id: 'h1', emergencyContacts: [c('母', '090-1111-1111'), c('祖母', '047-000-0000')] });
+    const form = { ...base, emergencyContacts: [c('母', '090-3333-3333')] };
+    const held = { ...base, emergencyContacts: [c('母', '090-2222-2222'), c('祖母', '047-000-0000')] };
+    expect((mergeFormEdit(base, form, held)['emergencyContacts'] as Obj[]).map((x) => x['phones'])).toEqual([['090-3333-3333'], ['090-2222-2222']]);
+  });
+
+  it('leaves the hub\'s merge as it was: such a list both sides changed is a conflict there', () => {
+    const base = household({ id: 'h1', emergencyContacts: [c('母', '090-1111-1111')] });
+    const held = { ...base, emergencyContacts: [c('母', '090-2222-2222')] };
+    const incoming = { ...base, emergencyContacts: [c('母', '090-1111-1111'), c('叔母', '080-3333-3333')] };
+    expect(mergeRecord(base, held, incoming).conflicts.map((x) => x.path)).toEqual(['emergencyContacts']);
   });
 });

@@ -9,8 +9,9 @@
  * someone to settle.
  *
  * "Field" goes down into nested objects, and into arrays whose elements are all objects with a
- * string `id` (persons, emergency contacts, agencies): two people editing different persons of
- * one household do not conflict. Any other array, and any scalar, is one value.
+ * string `id` (persons, trial stays' lists): two people editing different persons of one household
+ * do not conflict. Any other array (emergency contacts, doctors, family, agencies have no ids), and
+ * any scalar, is one value here; a form's save merges those lists item by item (mergeFormEdit).
  */
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -47,9 +48,17 @@ function reportTime(v: Json | undefined): number {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }
 
-export function mergeRecord(base: JsonObject, held: JsonObject, incoming: JsonObject): MergeResult {
+interface MergeOptions {
+  /**
+   * Lists of objects without ids (emergency contacts, doctors, family, agencies) merged item by item
+   * where both sides changed them, not taken whole from one side (mergeFormEdit).
+   */
+  readonly itemLists?: boolean;
+}
+
+export function mergeRecord(base: JsonObject, held: JsonObject, incoming: JsonObject, options: MergeOptions = {}): MergeResult {
   const conflicts: FieldConflict[] = [];
-  const merged = mergeObject(base, held, incoming, '', conflicts);
+  const merged = mergeObject(base, held, incoming, '', conflicts, options);
   return { merged, conflicts };
 }
 
@@ -60,23 +69,25 @@ function mergeValue(
   path: string,
   key: string,
   conflicts: FieldConflict[],
+  options: MergeOptions,
 ): Json | undefined {
   if (equal(incoming, base)) return held;
   if (equal(held, base) || equal(held, incoming)) return incoming;
   if (LATEST_WINS.has(key) && typeof held === 'string' && typeof incoming === 'string') return held > incoming ? held : incoming;
   if (WHOLE_REPORTS.has(key)) return reportTime(incoming) > reportTime(held) ? incoming : held;
-  if (isObject(base) && isObject(held) && isObject(incoming)) return mergeObject(base, held, incoming, path, conflicts);
-  if (isIdList(base) && isIdList(held) && isIdList(incoming)) return mergeIdList(base, held, incoming, path, conflicts);
+  if (isObject(base) && isObject(held) && isObject(incoming)) return mergeObject(base, held, incoming, path, conflicts, options);
+  if (isIdList(base) && isIdList(held) && isIdList(incoming)) return mergeIdList(base, held, incoming, path, conflicts, options);
+  if (options.itemLists === true && isObjectList(base) && isObjectList(held) && isObjectList(incoming)) return mergeItemList(base, held, incoming);
   conflicts.push({ path, kept: held, lost: incoming });
   return held;
 }
 
-function mergeObject(base: JsonObject, held: JsonObject, incoming: JsonObject, path: string, conflicts: FieldConflict[]): JsonObject {
+function mergeObject(base: JsonObject, held: JsonObject, incoming: JsonObject, path: string, conflicts: FieldConflict[], options: MergeOptions): JsonObject {
   const out: Record<string, Json> = {};
   // Held key order first, then keys only the edit has: the stored text stays stable.
   const keys = [...new Set([...Object.keys(held), ...Object.keys(incoming), ...Object.keys(base)])];
   for (const key of keys) {
-    const value = mergeValue(base[key], held[key], incoming[key], path === '' ? key : `${path}.${key}`, key, conflicts);
+    const value = mergeValue(base[key], held[key], incoming[key], path === '' ? key : `${path}.${key}`, key, conflicts, options);
     if (value !== undefined) out[key] = value;
   }
   return out;
@@ -95,6 +106,7 @@ function mergeIdList(
   incoming: readonly IdObject[],
   path: string,
   conflicts: FieldConflict[],
+  options: MergeOptions,
 ): Json[] {
   const byId = (list: readonly IdObject[]) => new Map(list.map((e) => [e.id, e]));
   const b = byId(base);
@@ -102,10 +114,48 @@ function mergeIdList(
   const out: Json[] = [];
   const ids = [...held.map((e) => e.id), ...incoming.map((e) => e.id).filter((id) => !held.some((h) => h.id === id))];
   for (const id of ids) {
-    const value = mergeValue(b.get(id), held.find((e) => e.id === id), i.get(id), `${path}[${id}]`, id, conflicts);
+    const value = mergeValue(b.get(id), held.find((e) => e.id === id), i.get(id), `${path}[${id}]`, id, conflicts, options);
     if (value !== undefined) out.push(value);
   }
   return out;
+}
+
+/**
+ * A list of objects without ids, merged as items (MergeOptions.itemLists): `held` less the items the
+ * edit removed from `base`, plus the items the edit added, each once, in the place of an item it
+ * replaced (a corrected contact stays where it was: the first contacts are on the first screen). A contact the edit left alone
+ * keeps `held`'s value (a colleague's corrected number stays); one both sides changed is kept in
+ * both versions, for a person to see, rather than one lost.
+ */
+function mergeItemList(base: readonly JsonObject[], held: readonly JsonObject[], incoming: readonly JsonObject[]): Json[] {
+  const without = (list: readonly JsonObject[], gone: readonly JsonObject[]) => {
+    const left = [...gone];
+    return list.filter((e) => {
+      const n = left.findIndex((g) => equal(g, e));
+      if (n < 0) return true;
+      left.splice(n, 1);
+      return false;
+    });
+  };
+  const removed = without(base, incoming);
+  // what the edit added and `held` does not have yet, each taking the place of an item it replaced
+  const adds = without(without(incoming, base), held);
+  const out: Json[] = [];
+  for (const e of held) {
+    const n = removed.findIndex((g) => equal(g, e));
+    if (n < 0) {
+      out.push(e);
+      continue;
+    }
+    removed.splice(n, 1);
+    const replacement = adds.shift();
+    if (replacement !== undefined) out.push(replacement);
+  }
+  return [...out, ...adds];
+}
+
+function isObjectList(v: Json | undefined): v is readonly JsonObject[] {
+  return Array.isArray(v) && (v as readonly Json[]).every((e) => isObject(e) && !('id' in e));
 }
 
 function isObject(v: Json | undefined): v is JsonObject {
@@ -141,9 +191,11 @@ export function equal(a: Json | undefined, b: Json | undefined): boolean {
  * A form's save on the device, over a record that may have changed since the form was opened on
  * `base` (a 見直し recorded, a bed report or a colleague's edit synced): each field the form changed
  * takes the form's value, each other field `held`'s. Where both changed one field, the form wins: it
- * is what the user just chose; the hub sees the push as based on `held` and merges from there.
+ * is what the user just chose; the hub sees the push as based on `held` and merges from there. A
+ * list without ids (contacts, doctors, family) is merged item by item: a contact added in the form
+ * does not bring back the number a colleague corrected meanwhile.
  */
 export function mergeFormEdit<T extends object>(base: T, mine: T, held: T): T {
   const json = (v: T) => JSON.parse(JSON.stringify(v)) as JsonObject;
-  return mergeRecord(json(base), json(mine), json(held)).merged as unknown as T;
+  return mergeRecord(json(base), json(mine), json(held), { itemLists: true }).merged as unknown as T;
 }

@@ -122,6 +122,38 @@ describe('household form drafts', () => {
     expect(after?.phone).toBe('047-111-1111');
   });
 
+  it('adds a contact in the draft without bringing back the number a colleague corrected meanwhile', async () => {
+    const { session } = await unlockedRealVault();
+    const mother = { name: '佐藤 花子', relation: '母', phones: ['090-1111-1111'], note: '' };
+    const saved: Household = createHousehold({ id: 'hh-1', emergencyContacts: [mother] });
+    await session.put('household', saved.id, saved, 'create');
+    setUnlocked(session, [saved]);
+    const user = userEvent.setup();
+    window.location.hash = '#/households/hh-1/edit';
+    const first = render(<HouseholdsScreen />);
+    await user.click(await screen.findByRole('button', { name: /緊急連絡先を追加/ }));
+    await user.type(screen.getAllByLabelText('連絡先の氏名')[1]!, '佐藤 幸子');
+    await user.type(screen.getAllByLabelText('続柄')[1]!, '叔母');
+    await user.type(screen.getAllByLabelText('電話番号（複数可）')[1]!, '080-3333-3333');
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`), { timeout: 3000 });
+    first.unmount();
+
+    // meanwhile a colleague corrects the mother's number on another phone (synced)
+    await useApp.getState().saveHousehold({ ...saved, emergencyContacts: [{ ...mother, phones: ['090-2222-2222'] }], updatedAt: '2026-12-05T05:00:00.000Z' }, 'update');
+
+    window.location.hash = '#/households/hh-1/edit';
+    render(<HouseholdsScreen />);
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getAllByLabelText('電話番号（複数可）').map((e) => (e as HTMLTextAreaElement | HTMLInputElement).value)).toEqual(['090-2222-2222', '080-3333-3333']);
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+    const after = (await session.get<Household>('household', 'hh-1'))?.data;
+    expect(after?.emergencyContacts.map((c) => [c.relation, c.phones])).toEqual([
+      ['母', ['090-2222-2222']],
+      ['叔母', ['080-3333-3333']],
+    ]);
+  });
+
   it('keeps each user\'s draft of a new household to that user on a shared phone', async () => {
     const vault = createVault(`households-draft-${crypto.randomUUID()}`);
     const hanako = await vault.setUp('拠点 花子', PASSPHRASE);
