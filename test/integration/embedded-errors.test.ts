@@ -5,7 +5,7 @@
  * "postgres" and the folder is root's 0700; otherwise the folder is made read-only).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -48,6 +48,33 @@ describe('the embedded store says why it cannot start', () => {
     expect(jaWhat).toMatch(/^対処：.*KYOTEN_DATA_DIR/);
     expect(en).toContain(`cannot enter or write the data directory ${dataDir}`);
     expect(enWhat).toMatch(/^What to do: .*KYOTEN_DATA_DIR/);
+  });
+
+  it('root on a database the service user made: run as that user, not another folder (which would be an empty hub); the folder left as it was', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kyoten-owned-'));
+    made.push(dataDir);
+    mkdirSync(join(dataDir, 'pg'), { mode: 0o700 });
+    writeFileSync(join(dataDir, 'pg', 'PG_VERSION'), '16\n');
+    // The service user: "nobody" under root (CI); elsewhere this process's own user runs the database, so it is not refused.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chownSync(join(dataDir, 'pg'), 65534, 65534);
+    const error = await EmbeddedPostgres.start({ dataDir }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EmbeddedStartError);
+    const { reason, message } = error as EmbeddedStartError;
+    if (!asRoot) {
+      expect(reason).not.toBe('other-owner');
+      return;
+    }
+    expect(reason).toBe('other-owner');
+    const [ja, jaWhat, en, enWhat] = message.split('\n');
+    expect(ja).toContain(`${join(dataDir, 'pg')} のデータベースはユーザー「nobody」のものです`);
+    expect(jaWhat).toContain('runuser -u nobody --');
+    expect(en).toContain('belongs to the user "nobody"');
+    expect(enWhat).toContain('Changing KYOTEN_DATA_DIR would open an empty hub');
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
   });
 
   it('npm start prints it and exits 1, instead of a bare spawn error', async () => {

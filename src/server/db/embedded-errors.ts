@@ -14,6 +14,8 @@ export type EmbeddedFailure =
   | 'disk-full'
   | 'socket-busy'
   | 'in-use'
+  /** under root, a cluster another user made (the service user): postgres may not read it */
+  | 'other-owner'
   | 'no-binary'
   | 'no-postgres-user'
   | 'start';
@@ -49,8 +51,8 @@ function detailOf(error: unknown): string {
   return `${code === undefined ? '' : `${code}: `}${error.message}`;
 }
 
-/** Every reason but 'in-use', which is known where the lock is read, not guessed from an error. */
-type Classified = Exclude<EmbeddedFailure, 'in-use'>;
+/** Every reason but 'in-use' and 'other-owner', known where the lock or the cluster is read, not guessed from an error. */
+type Classified = Exclude<EmbeddedFailure, 'in-use' | 'other-owner'>;
 
 function classify(error: unknown): Classified {
   const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
@@ -171,6 +173,24 @@ export function explainEmbeddedFailure(error: unknown, context: StartContext): E
   if (error instanceof EmbeddedStartError) return error;
   const reason = classify(error);
   return new EmbeddedStartError(reason, [...wordsFor(reason, error, context), `(detail: ${detailOf(error).trim()})`].join('\n'), { cause: error });
+}
+
+/**
+ * Run as root on a data folder whose database another user made (the hub's service user, as the
+ * production recipe runs it): under root the database runs as "postgres", which may not read that
+ * user's files. Said before anything is changed, with the user to run as; moving KYOTEN_DATA_DIR
+ * would start an empty hub.
+ */
+export function ownedByAnotherUser(pgData: string, owner: string): EmbeddedStartError {
+  return new EmbeddedStartError(
+    'other-owner',
+    [
+      `${CANNOT_START}${pgData} のデータベースはユーザー「${owner}」のものです。root で動かすと内蔵データベースはユーザー「postgres」で動くため、読めません。`,
+      `対処：「${owner}」として動かしてください（例：runuser -u ${owner} -- npm run admin -- …、本番の手順では sh docs/kyoten-admin.sh …）。KYOTEN_DATA_DIR を変えると空の拠点になります。`,
+      `${CANNOT_START_EN} the database in ${pgData} belongs to the user "${owner}"; under root it would run as "postgres", which cannot read it.`,
+      `What to do: run as "${owner}" (e.g. runuser -u ${owner} -- npm run admin -- …, or the recipe's docs/kyoten-admin.sh). Changing KYOTEN_DATA_DIR would open an empty hub.`,
+    ].join('\n'),
+  );
 }
 
 /** The data directory's lock is held by another hub server: nothing failed, so there is no detail. */

@@ -9,11 +9,11 @@
  * left running by a server that was killed — which is exactly the case that must work here.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { anotherHubServer, explainEmbeddedFailure } from './embedded-errors';
+import { anotherHubServer, explainEmbeddedFailure, ownedByAnotherUser } from './embedded-errors';
 
 export interface EmbeddedPostgresOptions {
   /** where the cluster (pg/), its log (postgres.log) and the server lock live */
@@ -68,6 +68,10 @@ export class EmbeddedPostgres {
     try {
       const bin = await binaries();
       const runAs = postgresUser(log);
+      // A cluster the service user made, opened by root: said in words before anything is changed.
+      if (runAs !== undefined && existsSync(pgData) && statSync(pgData).uid !== runAs.uid) {
+        throw ownedByAnotherUser(pgData, userNameOf(statSync(pgData).uid));
+      }
       if (runAs !== undefined) chmodSync(dataDir, 0o711); // let the postgres user reach pg/
       if (!existsSync(join(pgData, 'PG_VERSION'))) await initialise(bin, pgData, runAs, log);
       await stopOrphan(pgData, log);
@@ -169,6 +173,15 @@ async function binaries(): Promise<Binaries> {
  * PostgreSQL refuses to run as root. Under root (containers, CI) it runs as the system user
  * "postgres", created when missing; otherwise as whoever runs the hub.
  */
+/** A uid's user name (getent), or the number when it has none. */
+function userNameOf(uid: number): string {
+  try {
+    return execFileSync('getent', ['passwd', String(uid)], { encoding: 'utf8' }).split(':')[0] || String(uid);
+  } catch {
+    return String(uid);
+  }
+}
+
 function postgresUser(log: (line: string) => void): RunAs | undefined {
   if (process.getuid === undefined || process.getuid() !== 0) return undefined;
   const ids = (): RunAs => ({
