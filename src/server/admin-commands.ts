@@ -43,6 +43,9 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                  [--office <office id>] [--facility <facility id>] [--password-stdin]
                  (asks for the password, or reads it from stdin with --password-stdin;
                   prints the TOTP secret and the otpauth:// URI for the authenticator app)
+  reset-credentials --hub <id> --login <login> [--password-stdin]
+                 (a new password and a new TOTP secret, e.g. the authenticator phone was lost; the
+                  user's sign-ins end, their devices keep syncing with their device secret)
   disable-user   --hub <id> --login <login>      (ends the user's sessions; their devices retire)
   disable-device --device <device id>            (ends the sessions opened through it; the device retires)
   list-users     --hub <id>
@@ -95,6 +98,7 @@ const schemas = {
     facility: z.string().min(1).max(200).optional(),
     'password-stdin': z.boolean().optional(),
   }),
+  'reset-credentials': z.strictObject({ hub: slug, login: z.string().min(1), 'password-stdin': z.boolean().optional() }),
   'disable-user': z.strictObject({ hub: slug, login: z.string().min(1) }),
   'disable-device': z.strictObject({ device: z.string().min(1).max(200) }),
   'list-users': z.strictObject({ hub: slug }),
@@ -219,9 +223,16 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
           password,
         });
         io.out(`利用者 ${login}（${o['name']}、${role}）を拠点 ${hub} に作成しました。`);
-        io.out('認証アプリ（Google Authenticator など）に次の秘密鍵を登録してください。表示はこの一度だけです。');
-        io.out(`TOTP secret: ${totpSecret}`);
-        io.out(`otpauth URI: ${totpUri(totpSecret, hub, login)}`);
+        printTotp(io, totpSecret, hub, login);
+        return;
+      }
+      case 'reset-credentials': {
+        const user = await userOf(o['login'] as string);
+        const password = await io.readPassword(o['password-stdin'] === true);
+        if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+        const { totpSecret } = await accounts.resetCredentials(user.id, password);
+        io.out(`利用者 ${terminalSafe(user.loginName)} のパスワードと認証アプリの秘密鍵を新しくしました。前のパスワードとコードは使えません。サインイン中のブラウザーは次の操作でサインインし直しになります（参加済みの端末はそのまま同期します）。`);
+        printTotp(io, totpSecret, hub, user.loginName);
         return;
       }
       case 'disable-user': {
@@ -288,6 +299,13 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
     if (error instanceof StoreError && error.code === 'not-found') throw new Error(`not found (is the hub, office or device id right?): ${error.message}`);
     throw error;
   }
+}
+
+/** The TOTP secret a new or reset user registers in their authenticator app, shown once. */
+function printTotp(io: AdminIo, totpSecret: string, hub: string, login: string): void {
+  io.out('認証アプリ（Google Authenticator など）に次の秘密鍵を登録してください。表示はこの一度だけです。');
+  io.out(`TOTP secret: ${totpSecret}`);
+  io.out(`otpauth URI: ${totpUri(totpSecret, hub, login)}`);
 }
 
 /** What `npm start` prints while nobody can sign in yet. */

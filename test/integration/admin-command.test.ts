@@ -99,6 +99,28 @@ describe('npm run admin', () => {
     expect((await run(store, ['list-users', '--hub', 'h1']))[0]).toContain('停止中');
   });
 
+  it('resets a user who lost their authenticator: a new password and TOTP secret; the old ones and their sign-ins end', async () => {
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点']);
+    const lines = await run(store, ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤', '--role', 'coordinator']);
+    const oldSecret = lines.find((l) => l.startsWith('TOTP secret: '))!.slice(13);
+    const now = new Date('2026-11-30T12:00:00Z');
+    const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: () => now });
+    const { token } = await accounts.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(oldSecret, now) });
+
+    const NEW_PASSWORD = 'atarashii-pass-2026';
+    const reset = await run(store, ['reset-credentials', '--hub', 'h1', '--login', 'coord'], NEW_PASSWORD);
+    const newSecret = reset.find((l) => l.startsWith('TOTP secret: '))!.slice(13);
+    expect(newSecret).not.toBe(oldSecret);
+    expect(reset.find((l) => l.startsWith('otpauth URI: '))).toContain(`secret=${newSecret}`);
+    await expect(accounts.authenticate(token)).rejects.toMatchObject({ code: 'signed-out' });
+    const later = new Date('2026-11-30T12:01:00Z');
+    const after = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: () => later });
+    await expect(after.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(newSecret, later) })).rejects.toThrow();
+    const { info } = await after.signIn({ hub: 'h1', loginName: 'coord', password: NEW_PASSWORD, totp: totpCode(newSecret, later) });
+    expect(info.user).toMatchObject({ displayName: '夜勤' });
+    await expect(run(store, ['reset-credentials', '--hub', 'h1', '--login', 'nobody'], NEW_PASSWORD)).rejects.toThrow('no user "nobody"');
+  });
+
   it('runs as a command over DATABASE_URL, reading the password from stdin', async () => {
     const schema = `kyoten_admin_${process.pid}`;
     const admin = new pg.Pool({ connectionString: url, max: 1 });

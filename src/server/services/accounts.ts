@@ -349,6 +349,19 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       return { totpSecret };
     },
 
+    /**
+     * A new password and TOTP secret for a user who lost theirs (the admin command): the old ones
+     * stop working, and every session they signed in with ends. Their devices open new sessions
+     * with their device secrets, as after any end of a session.
+     */
+    async resetCredentials(userId: string, password: string): Promise<{ totpSecret: string }> {
+      const totpSecret = newTotpSecret();
+      const passwordHash = await hashPassword(password);
+      await store.setCredentials(userId, { passwordHash, totpSecret: sealSecret(config.secretKey ?? null, totpSecret, userId) });
+      await store.endSessionsOfUser(userId, config.now(), 'signed-out');
+      return { totpSecret };
+    },
+
     /** Disables a user: their sessions end now, and their devices are answered 410 from now on. */
     async disableUser(userId: string): Promise<void> {
       await store.setDisabled('user', userId, true);
