@@ -100,3 +100,46 @@ describe("what the answers say of the hub's clock [E7]", () => {
     expect(undated.readings).toEqual([]);
   });
 });
+
+describe('a request that stalls', () => {
+  /** A 200 whose body comes in `parts`, `gapMs` apart; after them it ends, or never does (`stall`). */
+  function trickling(parts: readonly string[], gapMs: number, stall = false): Response {
+    const bytes = new TextEncoder();
+    let i = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((resolve) => setTimeout(resolve, gapMs));
+        if (i < parts.length) controller.enqueue(bytes.encode(parts[i++]!));
+        else if (stall) await new Promise(() => undefined);
+        else controller.close();
+      },
+    });
+    return new Response(body, { status: 200 });
+  }
+  const staffJson = JSON.stringify({ staff: [{ userId: 'u-1', displayName: '夜間 太郎', role: 'coordinator', officeId: null }] });
+
+  it('gives a request up when no answer begins within the time limit, as an unreachable hub, and aborts it', async () => {
+    let signal: AbortSignal | undefined;
+    const client = new HubClient(
+      async (_path, init) => {
+        signal = init.signal ?? undefined;
+        return new Promise<Response>(() => undefined);
+      },
+      true,
+      null,
+      100,
+    );
+    await expect(client.push(device, [change(0)])).rejects.toMatchObject({ code: 'unreachable', message: expect.stringContaining('変更はこの端末に保存されています') });
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it('reads an answer that keeps coming to its end however long it takes, and gives one up once its body stops', async () => {
+    const parts = staffJson.match(/.{1,12}/g)!;
+    const slow = new HubClient(async () => trickling(parts, 30), true, null, 100);
+    expect(parts.length * 30).toBeGreaterThan(100);
+    expect((await slow.staff(device)).staff[0]?.displayName).toBe('夜間 太郎');
+
+    const stalled = new HubClient(async () => trickling(parts.slice(0, 2), 10, true), true, null, 100);
+    await expect(stalled.staff(device)).rejects.toMatchObject({ code: 'unreachable' });
+  });
+});

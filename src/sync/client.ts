@@ -28,6 +28,7 @@ import { HubKeyInfo } from '../protocol/countersign-schema';
 import { S } from './text';
 import type { PullFailure } from './pull-job';
 import { hubTimeOfDateHeader, type HubTimeReading } from './clock-offset';
+import { fetchWithTimeLimit, REQUEST_TIME_LIMIT_MS, type TimedAnswer } from './time-limit';
 
 export type SyncProblemCode =
   /** the browser says it has no network */
@@ -60,7 +61,17 @@ export type SyncProblemCode =
   /** the device's own storage failed */
   | 'storage'
   /** settling a conflict with the other value: the record, or the place in it, is no longer there */
-  | 'conflict-gone';
+  | 'conflict-gone'
+  /**
+   * a pull page came under another scope than the run's user's: the browser's one session cookie
+   * was switched by another tab's sign-in during the run; nothing of it was applied, the next run
+   * tries again
+   */
+  | 'session-switched'
+  /** another tab of this app holds the sync lock: this tab's run did not go */
+  | 'busy'
+  /** the queue waits at another person's change until they sign in on this device (A9) */
+  | 'held';
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';
@@ -171,11 +182,13 @@ export class HubClient {
    * `fetchImpl`: how requests are made. `injected`: it is not the browser's own fetch (a test's
    * hub, the bench's timing), so pull jobs make their requests with it on this thread. `clock`:
    * told the hub's time from every answer that carries it (pull jobs' answers are not seen here).
+   * `timeLimitMs`: how long a request may go without a sign of life (time-limit.ts), pull jobs too.
    */
   constructor(
     private readonly fetchImpl: FetchLike,
     private readonly injected = true,
     private readonly clock: HubClockWatch | null = null,
+    private readonly timeLimitMs = REQUEST_TIME_LIMIT_MS,
   ) {}
 
   /**
@@ -190,19 +203,21 @@ export class HubClient {
     device?: DeviceCredentials,
     { gzip = false, hubTime }: { readonly gzip?: boolean; readonly hubTime?: (answer: z.infer<S>) => string } = {},
   ): Promise<z.infer<S>> {
-    let response: Response;
+    let answer: TimedAnswer;
     let sentAt = 0;
     try {
       const init = requestInit(method, body, device);
       const sent = gzip ? await compressedInit(init) : init;
       sentAt = this.clock?.now() ?? 0;
-      response = await this.fetchImpl(path, sent);
+      // A request that stalls is given up, and taken for an unreachable hub (time-limit.ts).
+      answer = await fetchWithTimeLimit(this.fetchImpl, path, sent, this.timeLimitMs);
     } catch (e) {
       throw networkError(method, path, String(e));
     }
+    const { response } = answer;
     const receivedAt = this.clock?.now() ?? 0;
     const dated = () => this.read(hubTimeOfDateHeader(response.headers.get('date')), 1000, sentAt, receivedAt);
-    const text = await response.text().catch(() => null);
+    const text = await answer.text().catch(() => null);
     if (text === null) throw new SyncError('unreachable', `${method} ${path}: the answer was cut off`);
     if (!response.ok) {
       // An error answer tells the time as well as any (a busy hub's 503, an ended session's 401).
@@ -260,8 +275,8 @@ export class HubClient {
    * The same pull as a job (pull-job.ts: fetched, checked and sealed, in a worker when it can): the
    * request to make, and `fetch`, the injected fetch to make it with (none: the browser's own).
    */
-  pullJob(device: DeviceCredentials, cursor: string, limit: number): { url: string; init: RequestInit; fetch: FetchLike | undefined } {
-    return { url: pullPath(cursor, limit), init: requestInit('GET', undefined, device), fetch: this.injected ? this.fetchImpl : undefined };
+  pullJob(device: DeviceCredentials, cursor: string, limit: number): { url: string; init: RequestInit; timeLimitMs: number; fetch: FetchLike | undefined } {
+    return { url: pullPath(cursor, limit), init: requestInit('GET', undefined, device), timeLimitMs: this.timeLimitMs, fetch: this.injected ? this.fetchImpl : undefined };
   }
 
   /** A pull job's failure as the SyncError the same pull would have thrown. */

@@ -15,6 +15,8 @@ import type { FetchLike } from './client';
 import { isClockOff } from './clock-offset';
 import { createSyncEngine, type LockManagerLike, type SyncEngineOptions } from './engine';
 import { initialSyncStatus, runEventsOf, type SyncStatus } from './status';
+import { S } from './text';
+import type { WireConflict } from '../protocol/sync';
 
 function signInOf(user: FakeHubUser) {
   return { hub: user.hub, loginName: user.loginName, password: user.password, totp: user.totp, deviceName: '拠点 花子の端末' };
@@ -606,8 +608,9 @@ describe('sync engine: pulling', () => {
 
     await d.session.put('household', a2, createHousehold({ id: a2, note: '手元で編集中' }), 'update');
     hub.refuseEntity(a2, 'scope');
+    // an admin moves the case worker to office-b: a real change of their scope, met with the session this engine opened before it
     user.officeId = 'office-b';
-    await d.engine.run();
+    expect(await d.engine.run()).toBe('done');
 
     expect(await d.session.get('household', a1)).toBeUndefined();
     expect((await d.session.get<Household>('household', a2))?.data.note).toBe('手元で編集中');
@@ -1026,5 +1029,222 @@ describe('sync engine: the device clock against the hub [E7]', () => {
     near(skew);
     expect(isClockOff(offset())).toBe(false);
     expect(hub.requests.filter((r) => r.path === API.push)).toHaveLength(pushes);
+  });
+});
+
+describe('sync engine: another tab switches the session cookie during a run (A8)', () => {
+  /** Hanako (coordinator) and Jiro (office-b case worker) on one phone, each in a tab; office-a households Hanako holds, one with a draft. */
+  async function twoTabs() {
+    const hub = createFakeHub();
+    const hanako = hub.addUser({ displayName: '拠点 花子', role: 'coordinator' });
+    const jiro = hub.addUser({ displayName: '相談 次郎', role: 'case-worker', officeId: 'office-b' });
+    const browser = hub.browser();
+    const d = await device(hub, { fetch: browser });
+    expect(await d.engine.join(signInOf(hanako))).toBe('done');
+    const localJiro = await d.session.addUser(PASSPHRASE, '相談 次郎', OTHER_PASSPHRASE);
+    const j = engineIn(browser, await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE));
+    expect(await j.engine.join(signInOf(jiro))).toBe('done');
+    const write = () => {
+      const id = newId();
+      hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id })) });
+      return id;
+    };
+    const ids = Array.from({ length: 6 }, write);
+    expect(await d.engine.run()).toBe('done');
+    await d.session.saveDraft(`household:${ids[0]}`, { note: '聞き取り途中（2回目の訪問で続き）' });
+    for (let i = 0; i < 4; i += 1) write();
+    const held = async () => (await Promise.all(ids.map((id) => d.session.get('household', id)))).filter(Boolean).length;
+    return { hub, browser, d, j, ids, held };
+  }
+
+  it("[A8] a page pulled under the other tab's person's scope drops nothing: the run opens its own session again and pulls on", async () => {
+    const { browser, d, j, ids, held } = await twoTabs();
+    // Hanako's run, with small pages: the other tab opens its conflict list before her second page
+    let pulls = 0;
+    const fetch: FetchLike = async (input, init) => {
+      if (input.startsWith(API.pull) && ++pulls === 2) await j.engine.conflicts().catch(() => undefined);
+      return browser(input, init);
+    };
+    const a = createSyncEngine({ session: d.session, fetch, locks: null, status: d.status, forgetInstall: async () => undefined, pullPage: 2 });
+
+    expect(await a.run()).toBe('done');
+    expect(await held()).toBe(ids.length);
+    expect(await d.session.loadDraft(`household:${ids[0]}`)).toEqual({ note: '聞き取り途中（2回目の訪問で続き）' });
+    expect((await d.session.sync.hubLink())?.scope).toEqual({ role: 'coordinator', officeIds: 'all', facilityId: null });
+  });
+
+  it('[A8] when the cookie is switched again after the run opened its session anew, the run fails to be tried again, dropping nothing', async () => {
+    const { browser, d, j, ids, held } = await twoTabs();
+    let switching = true;
+    const fetch: FetchLike = async (input, init) => {
+      if (switching && input.startsWith(API.pull)) await j.engine.conflicts().catch(() => undefined);
+      return browser(input, init);
+    };
+    const a = createSyncEngine({ session: d.session, fetch, locks: null, status: d.status, forgetInstall: async () => undefined, pullPage: 2 });
+
+    expect(await a.run()).toBe('failed');
+    expect(d.status.getState().problem).toMatchObject({ code: 'session-switched', message: S.problem['session-switched'] });
+    expect(d.status.getState().signedOut).toBe(false);
+    expect(await held()).toBe(ids.length);
+    expect(await d.session.loadDraft(`household:${ids[0]}`)).toEqual({ note: '聞き取り途中（2回目の訪問で続き）' });
+    expect((await d.session.sync.hubLink())?.scope).toEqual({ role: 'coordinator', officeIds: 'all', facilityId: null });
+
+    switching = false;
+    expect(await a.run()).toBe('done');
+    expect(d.status.getState().problem).toBeNull();
+    expect(await held()).toBe(ids.length);
+  });
+});
+
+describe('sync engine: settling a conflict with the other value', () => {
+  /** The fake hub has no conflicts API: resolving answers 204 here, and is counted. */
+  function resolving(inner: FetchLike) {
+    const resolved: string[] = [];
+    const fetch: FetchLike = async (input, init) => {
+      if (input.startsWith(`${API.conflicts}/`)) {
+        resolved.push(input);
+        return new Response(null, { status: 204 });
+      }
+      return inner(input, init);
+    };
+    return { fetch, resolved };
+  }
+  const conflictOn = (entityId: string): WireConflict => ({
+    id: 'c-1',
+    kind: 'household',
+    entityId,
+    field: 'phone',
+    baseVersion: 1,
+    keptVersion: 2,
+    keptValue: '047-000-0000',
+    lostVersion: 3,
+    lostValue: '090-1111-2222',
+    keptBy: '拠点 花子',
+    lostBy: '当番 次郎',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
+
+  it('settles once the edit reached the hub, though an older change of the record is still listed as refused', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { fetch, resolved } = resolving(hub.browser());
+    const d = await device(hub, { fetch });
+    const id = await household(d.session);
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    hub.refuseEntity(id, 'invalid', 'an earlier edit the hub refused');
+    await d.session.put('household', id, createHousehold({ id, note: '別の編集' }), 'update');
+    await d.engine.run();
+    expect(d.status.getState().refused).toBe(1);
+
+    await d.engine.settleConflict(conflictOn(id), 'lost');
+    expect(resolved).toEqual([`${API.conflicts}/c-1/resolve`]);
+    expect(JSON.parse(hub.records.get(`household/${id}`)!.payloadJson)).toMatchObject({ phone: '090-1111-2222' });
+  });
+
+  it('says another tab is syncing when its run could not go, and settles nothing', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { fetch, resolved } = resolving(hub.browser());
+    let othersHoldIt = false;
+    const locks: LockManagerLike = { request: async (_name, _options, callback) => callback(othersHoldIt ? null : {}) };
+    const d = await device(hub, { fetch, locks });
+    const id = await household(d.session);
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+
+    othersHoldIt = true;
+    const error = await d.engine.settleConflict(conflictOn(id), 'lost').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'busy', message: S.settle.busy });
+    expect(resolved).toEqual([]);
+  });
+
+  it('names whose sign-in the queue waits for when the edit is held behind their change, and settles nothing', async () => {
+    const hub = createFakeHub();
+    const hanako = hub.addUser({ displayName: '拠点 花子' });
+    const { fetch, resolved } = resolving(hub.browser());
+    const d = await device(hub, { fetch });
+    const id = await household(d.session);
+    expect(await d.engine.join(signInOf(hanako))).toBe('done');
+    // Jiro, who never signed in on the hub here, saves a change first
+    const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    await household(asJiro, '夜 次郎の世帯');
+
+    const error = await d.engine.settleConflict(conflictOn(id), 'lost').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'held', message: S.settle.heldFor('当番 次郎') });
+    expect(resolved).toEqual([]);
+  });
+});
+
+describe('sync engine: a join cut short (A6)', () => {
+  it('keeps the device secret as soon as the hub enrolled the device: a join cut short after it is tried again and syncs', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    const made = await household(d.session);
+    vi.spyOn(d.session.sync, 'saveUserToken').mockRejectedValueOnce(new DOMException('quota', 'QuotaExceededError'));
+    await expect(d.engine.join(signInOf(user))).rejects.toThrow();
+    // nothing was sent under the half-made link
+    expect(hub.records.has(`household/${made}`)).toBe(false);
+    expect(await d.engine.run()).toBe('failed');
+    expect(hub.requests.some((r) => r.path === API.push)).toBe(false);
+
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    expect(hub.records.has(`household/${made}`)).toBe(true);
+    expect(d.status.getState()).toMatchObject({ joined: true, signedOut: false, pending: 0 });
+  });
+
+  it('asks for the hub admin\'s move-device when the hub has this device and no link is held here', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    // the link is gone from here (the app's data cleared, say); the hub still has the device
+    await d.session.sync.clearHubLink();
+
+    const error = await d.engine.join(signInOf(user)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'forbidden', message: S.enrolForbidden });
+    expect((error as Error).message).toContain('npm run admin -- move-device');
+  });
+});
+
+describe('sync engine: a request that stalls', () => {
+  it('gives a stalled push up after the time limit: the run ends unreachable, the change stays queued, and the next run sends it', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const browser = hub.browser();
+    let stall = false;
+    const fetch: FetchLike = (input, init) => {
+      if (stall && input === API.push) return new Promise<Response>(() => undefined);
+      return browser(input, init);
+    };
+    const d = await device(hub, { fetch, requestTimeLimitMs: 300 });
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const id = await household(d.session);
+
+    stall = true;
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState()).toMatchObject({ running: false, problem: { code: 'unreachable' } });
+    expect(await queued(d.session)).toContain(id);
+
+    stall = false;
+    expect(await d.engine.run()).toBe('done');
+    expect(hub.records.has(`household/${id}`)).toBe(true);
+  });
+
+  it('gives a stalled pull page up the same way', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const browser = hub.browser();
+    let stall = false;
+    const fetch: FetchLike = (input, init) => {
+      if (stall && input.startsWith(API.pull)) return new Promise<Response>(() => undefined);
+      return browser(input, init);
+    };
+    const d = await device(hub, { fetch, requestTimeLimitMs: 300 });
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+
+    stall = true;
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState()).toMatchObject({ running: false, problem: { code: 'unreachable' } });
   });
 });

@@ -5,7 +5,7 @@
  * has answered for it, so a lost answer only means the same changes go again (answered 'duplicate').
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
+import { type SessionUser, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath } from './conflict-path';
 import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
@@ -69,6 +69,8 @@ export interface SyncEngineOptions {
   readonly countersign?: StoreApi<CountersignState>;
   readonly now?: () => number;
   readonly pullPage?: number;
+  /** how long a request may go without a sign of life before it is given up (time-limit.ts); tests shorten it */
+  readonly requestTimeLimitMs?: number;
   /**
    * Pull pages in a worker with the browser's own fetch even though `fetch` is given (the sync
    * bench times its other requests); without `fetch` they always are, where a worker can start.
@@ -172,6 +174,28 @@ function sameScope(a: WireScope | null, b: WireScope): boolean {
   return a !== null && JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * What a pull under `user`'s session hands out (docs/sync-protocol.md, Scope [S10], "What a pull
+ * hands out"): every office for an admin or coordinator, their own office for a case worker, their
+ * one facility for a facility liaison.
+ */
+function scopeOf(user: SessionUser): WireScope {
+  switch (user.role) {
+    case 'admin':
+    case 'coordinator':
+      return { role: user.role, officeIds: 'all', facilityId: null };
+    case 'case-worker':
+      return { role: user.role, officeIds: user.officeId === null ? [] : [user.officeId], facilityId: null };
+    case 'facility-liaison':
+      return { role: user.role, officeIds: [], facilityId: user.facilityId };
+  }
+}
+
+function isScopeOf(user: SessionUser, scope: WireScope): boolean {
+  const own = scopeOf(user);
+  return own.role === scope.role && JSON.stringify(own.officeIds) === JSON.stringify(scope.officeIds) && own.facilityId === scope.facilityId;
+}
+
 /** A 413 from the hub or its proxy: the batch goes again as two halves (push-batches.ts). */
 const isTooLarge = (e: unknown) => e instanceof SyncError && e.code === 'too-large';
 
@@ -198,13 +222,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // Pull jobs use the browser's fetch in a worker unless a fetch was injected (see workerPulls).
   // Each answer that tells the hub's time measures this device's clock against it [E7]: the last
   // measure stays in the status (across runs) until a newer one replaces it.
-  const client = new HubClient(options.fetch ?? defaultFetch, options.fetch !== undefined && options.workerPulls !== true, {
-    now: () => now(),
-    onReading: (reading) => {
-      const clockOffset = clockOffsetOf(reading);
-      if (clockOffset !== null) status.setState({ clockOffset });
+  // A request that stalls is given up after options.requestTimeLimitMs (time-limit.ts).
+  const client = new HubClient(
+    options.fetch ?? defaultFetch,
+    options.fetch !== undefined && options.workerPulls !== true,
+    {
+      now: () => now(),
+      onReading: (reading) => {
+        const clockOffset = clockOffsetOf(reading);
+        if (clockOffset !== null) status.setState({ clockOffset });
+      },
     },
-  });
+    options.requestTimeLimitMs,
+  );
   const pullPage = options.pullPage ?? PULL_PAGE;
   const locks = options.locks === undefined ? (globalThis.navigator?.locks as LockManagerLike | undefined) ?? null : options.locks;
   const forgetInstall = options.forgetInstall ?? forgetAppInstall;
@@ -216,6 +246,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const memberOf = (link: HubLink | undefined): HubMember | undefined => link?.members?.[session.user.id];
   /** The hub user whose session this engine's browser holds (opened by join or a device token). */
   let sessionFor: string | null = null;
+  /** Who the hub said that session is for when it opened it: what a pull under it must hand out. */
+  let sessionUser: SessionUser | null = null;
 
   /**
    * Marks the unlocked user as needing to sign in again on this device, in the link as the vault
@@ -231,25 +263,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     await session.sync.saveHubLink({ ...link, members: { ...link.members, [session.user.id]: { ...me, signedOut: true } } }).catch(() => undefined);
   }
 
-  /** The browser holds a session for `userId` now, opened by this engine (every tab is told). */
-  function opened(userId: string): void {
-    sessionFor = userId;
-    noteBrowserSession(userId);
+  /** The browser holds a session for `user` now, opened by this engine (every tab is told). */
+  function opened(user: SessionUser): void {
+    sessionFor = user.id;
+    sessionUser = user;
+    noteBrowserSession(user.id);
   }
 
   /**
    * A8: opens the unlocked user's session with their device token unless this engine holds it. The
    * cookie is the browser's, one for every tab: when another tab opened a session for someone else
    * since, this one opens its user's again (pulling under another person's scope would drop what
-   * this user holds, and show them as signed in).
+   * this user holds, and show them as signed in). Returns who the hub said the session is for.
    */
-  async function ensureSession(link: HubLink, me: HubMember): Promise<void> {
+  async function ensureSession(link: HubLink, me: HubMember): Promise<SessionUser> {
     const inBrowser = browserSessionUser();
-    if (sessionFor === me.userId && (inBrowser === null || inBrowser === me.userId)) return;
+    if (sessionUser !== null && sessionFor === me.userId && (inBrowser === null || inBrowser === me.userId)) return sessionUser;
     const token = await session.sync.userToken();
     if (token === undefined) throw new SyncError('signed-out', 'no device token for this user');
     const info = await client.deviceSession(device(link), token);
-    opened(info.user.id);
+    opened(info.user);
+    return info.user;
   }
 
   /**
@@ -365,8 +399,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * its errors kept until it is awaited (a page asked ahead and not used drops them).
    */
   function askPage(link: HubLink, cursor: string, limit: number): PullPage {
-    const { url, init, fetch } = client.pullJob(device(link), cursor, limit);
-    const job = session.sync.sealPulled((key, now) => startPullJob({ url, init, key, now }, fetch));
+    const { url, init, timeLimitMs, fetch } = client.pullJob(device(link), cursor, limit);
+    const job = session.sync.sealPulled((key, now) => startPullJob({ url, init, key, now, timeLimitMs }, fetch));
     const failed = (e: unknown): never => {
       throw e instanceof PullJobError ? HubClient.pullFailure(cursor, limit, e.failure) : e;
     };
@@ -379,10 +413,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   /**
    * Pulls page after page; each page and the cursor after it are written in one transaction.
-   * `early`: a page already asked for (push's pullFirst), used if it is at the cursor to pull from.
+   * `as`: who the run's session is for (ensureSession). `early`: a page already asked for (push's
+   * pullFirst), used if it is at the cursor to pull from.
    */
   async function pull(
     start: HubLink,
+    as: SessionUser,
     early?: PullPage,
   ): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean; evidenceIds: readonly string[] }> {
     let link = start;
@@ -428,6 +464,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const ask: PullPage = queued !== undefined && queued.cursor === asked ? queued : fetchPage(asked);
         current = ask;
         const page: PullHead = await ask.head;
+        if (!isScopeOf(as, page.scope)) {
+          // [A8] Not this user's scope: the browser's one session cookie was switched to another
+          // person's by another tab (a sign-in, its conflict list) since this run opened it, or this
+          // user's scope changed since their session was opened. Nothing of the page is written,
+          // dropped or kept as the scope: their session is opened again (the run does it once).
+          sessionFor = null;
+          throw new SyncError('session-switched', `pull: scope ${JSON.stringify(page.scope)} is not ${as.id}'s`);
+        }
         const at = parseCursor(page.cursor);
         if (at === null) throw new SyncError('bad-response', `pull: not a cursor: ${page.cursor.slice(0, 80)}`);
         if (page.epochChange !== undefined) {
@@ -563,7 +607,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           // epoch change) moved the cursor and epoch on, and the next must not pull from the old ones.
           if (attempt > 0) link = (await session.sync.hubLink()) ?? link;
           pushProblem = null;
-          await ensureSession(link, me);
+          const as = await ensureSession(link, me);
           // The hub's key, once (kept in the link): asked with the session, like a pull.
           link = await withHubKey(receipts, session, link, () => client.hubKey(device(link!)));
           // [S15] Records kept aside at an epoch change wait for the pull from the start to end (a run
@@ -581,7 +625,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               pushProblem = e;
             }
           }
-          let pulled = await pull(link, first);
+          let pulled = await pull(link, as, first);
           wrote(pulled.changed);
           // [S15] What the restored hub lost goes back into the queue (also after a run that was cut
           // off between the two steps), then out at once, and the pull brings back its new versions.
@@ -600,7 +644,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               if (!blocksOnlyThePush(e)) throw e;
               pushProblem = e;
             }
-            pulled = await pull(link);
+            pulled = await pull(link, as);
             wrote(pulled.changed === null ? null : 'all');
             more = (await session.sync.retryChainRefusals(pulled.evidenceIds)) > 0;
           }
@@ -612,7 +656,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           );
           finished = pulled.link;
         } catch (e) {
-          if (!(e instanceof SyncError && e.code === 'signed-out' && attempt === 0 && sessionFor !== null)) throw e;
+          // An ended session, or a page under another scope (the cookie switched, or this user's scope
+          // changed since): the user's session is opened again once. A second page under another
+          // scope fails the run as 'session-switched'; the next run tries again.
+          const reopen = e instanceof SyncError && attempt === 0 && ((e.code === 'signed-out' && sessionFor !== null) || e.code === 'session-switched');
+          if (!reopen) throw e;
           sessionFor = null;
         }
       }
@@ -676,17 +724,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function join(form: JoinForm): Promise<RunOutcome> {
     const { deviceName, ...signIn } = form;
     const info = await client.signIn(signIn);
-    opened(info.user.id);
+    opened(info.user);
     const old = await session.sync.hubLink();
     // A6: a device already in this hub proves its secret, so its new user is added to it.
     const same = old !== undefined && old.hub === info.user.hub;
-    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id }, same ? device(old) : undefined);
-    // The queue goes on from the seq the hub has of this device: none is stranded behind it.
-    await session.sync.followServerSeq(enrolled.lastSeq);
-    await session.sync.saveUserToken(enrolled.userToken);
+    const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id }, same ? device(old) : undefined).catch((e: unknown) => {
+      // [A6] Registered in this hub, and no secret held here to prove it (a join cut short before
+      // this kept it, the app's data cleared): only the hub's admin can hand the device over.
+      throw e instanceof SyncError && e.code === 'forbidden' && !same ? new SyncError('forbidden', e.detail, e.serverMessage, null, S.enrolForbidden) : e;
+    });
     const member: HubMember = { userId: info.user.id, loginName: form.loginName, displayName: info.user.displayName, role: info.user.role, signedOut: false };
     // The device's cursor and scope are kept on the same hub; the pull drops what this user may not hold.
-    await session.sync.saveHubLink({
+    const link: HubLink = {
       hub: info.user.hub,
       loginName: form.loginName,
       userId: info.user.id,
@@ -703,7 +752,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       lastSyncAt: same ? old.lastSyncAt : null,
       openConflicts: same ? old.openConflicts : 0,
       signedOut: false,
-    });
+    };
+    // The hub has enrolled the device: its secret is kept before anything else is written, so a join
+    // cut short after this (storage full, the app closed) can be tried again, proving it (A6). Until
+    // the queue follows the hub's seq and the token is kept, this user counts as signed out here:
+    // no run sends under the link meanwhile.
+    await session.sync.saveHubLink({ ...link, members: { ...link.members, [session.user.id]: { ...member, signedOut: true } } });
+    // The queue goes on from the seq the hub has of this device: none is stranded behind it.
+    await session.sync.followServerSeq(enrolled.lastSeq);
+    await session.sync.saveUserToken(enrolled.userToken);
+    await session.sync.saveHubLink(link);
     set({ problem: null });
     await refresh();
     // A run already under way (a timer) must not swallow the first sync: wait for it, then run.
@@ -753,17 +811,32 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const held = await session.get<Record<string, unknown>>(conflict.kind, conflict.entityId);
       const updated = held === undefined ? null : setAtPath(held.data, conflict.field, conflict.lostValue);
       if (held === undefined || updated === null) throw new SyncError('conflict-gone', `${conflict.kind} ${conflict.entityId} ${conflict.field}`);
+      const before = new Set((await session.outbox()).map((e) => e.mutationId));
       await session.put(conflict.kind, conflict.entityId, { ...updated, updatedAt: new Date(now()).toISOString() }, 'update');
+      // This edit, by its mutation id: another change of the record still listed (one the hub
+      // refused before) is not it.
+      const edit = new Set((await session.outbox()).filter((e) => !before.has(e.mutationId) && e.kind === conflict.kind && e.entityId === conflict.entityId).map((e) => e.mutationId));
       await options.onRecordsChanged?.([[conflict.kind, conflict.entityId]]);
       // The edit must reach the hub before the conflict is closed for everyone.
       if (running) await running;
-      await run();
-      const queued = (await session.outbox()).some((e) => e.kind === conflict.kind && e.entityId === conflict.entityId);
-      if (queued) throw status.getState().problem !== null ? new SyncError(status.getState().problem!.code, 'the edit is still queued') : new SyncError('unreachable', 'the edit is still queued');
+      const outcome = await run();
+      const left = (await session.outbox()).find((e) => edit.has(e.mutationId));
+      if (left !== undefined) throw stillQueued(left, outcome);
     }
     await client.resolveConflict(device(link), conflict.id, choice);
     if (running) await running;
     await run();
+  }
+
+  /** Why the edit settling a conflict is still here after the run that was to send it, in words. */
+  function stillQueued(edit: OutboxEntry, outcome: RunOutcome): SyncError {
+    const detail = `the edit ${edit.mutationId} is still queued (run: ${outcome})`;
+    const { heldFor, problem } = status.getState();
+    if (edit.refusal !== null) return new SyncError('rejected', `${detail}, refused: ${edit.refusal.reason}`, null, null, S.settle.refused);
+    if (outcome === 'busy') return new SyncError('busy', detail, null, null, S.settle.busy);
+    if (outcome !== 'done' && problem !== null) return new SyncError(problem.code, detail, problem.serverMessage, problem.retryAfterSeconds ?? null, problem.message);
+    if (heldFor !== null) return new SyncError('held', detail, null, null, S.settle.heldFor(heldFor));
+    return new SyncError('unreachable', detail);
   }
 
   async function pullAgain(): Promise<RunOutcome> {

@@ -82,6 +82,13 @@ describe('pull job', () => {
     expect(strange.detail).toContain('cursor');
   });
 
+  it('gives a page up when the hub does not answer within the time limit: a network failure, taken for an unreachable hub', async () => {
+    const request = { url: '/api/sync/pull?cursor=0', init: {}, key: await key(), now: 0, timeLimitMs: 50 };
+    const error = await runPullJob(() => new Promise<Response>(() => undefined), request, () => undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PullJobError);
+    expect(HubClient.pullFailure('0', 2000, (error as PullJobError).failure).code).toBe('unreachable');
+  });
+
   it('runs on this thread with an injected fetch (or where no worker can start)', async () => {
     const job = startPullJob({ url: '/p', init: {}, key: await key(), now: 0 }, respond(200, JSON.stringify(answerOf(records.slice(0, 1), false))));
 

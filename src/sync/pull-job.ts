@@ -10,6 +10,7 @@ import { PULL_NEXT_HEADER } from '../protocol/cursor';
 import { PullResponse } from '../protocol/sync';
 import { sealPage, type PortablePage } from '../vault/seal-page';
 import type { FetchLike } from './client';
+import { fetchWithTimeLimit } from './time-limit';
 
 /** A pull answer without its records (they come sealed); `count` is how many it held. */
 export type PullHead = Omit<PullResponse, 'records'> & { readonly count: number };
@@ -43,6 +44,8 @@ export interface PullJobRequest {
   readonly key: CryptoKey;
   /** the instant the page's rows are stamped with (ms since the epoch) */
   readonly now: number;
+  /** how long the request may go without a sign of life (time-limit.ts; its default when absent) */
+  readonly timeLimitMs?: number;
 }
 
 /**
@@ -58,10 +61,12 @@ export async function runPullJob(
   let text: string;
   let status: number;
   try {
-    const response = await fetchImpl(request.url, request.init);
+    // A page that stalls is given up: a network failure, the page asked for again at the next run.
+    const answer = await fetchWithTimeLimit(fetchImpl, request.url, request.init, request.timeLimitMs);
+    const { response } = answer;
     status = response.status;
     onNext(response.ok ? response.headers.get(PULL_NEXT_HEADER) : null);
-    text = await response.text();
+    text = await answer.text();
   } catch (e) {
     onNext(null);
     throw new PullJobError({ type: 'network', detail: String(e) });

@@ -32,6 +32,10 @@ export const S = {
     /** followed by the vault's own words: what failed and what to do (VaultError's message) */
     storage: 'この端末への保存に失敗しました。',
     'conflict-gone': 'この記録（または該当する項目）がもうありません。内容を確認して、必要なら編集し直してください。',
+    'session-switched':
+      '同期の途中で、別のタブで別の人が拠点にサインインしたため、同期を中断しました。この端末の記録は何も消していません。次の同期で自動的にやり直します。',
+    busy: '別のタブで同期中のため、まだ送信できていません。少し待ってから、もう一度お試しください。変更はこの端末に保存されています。',
+    held: 'この端末でまだサインインしていない人の変更が先にあるため、送信を待っています。変更はこの端末に保存されています。',
   } satisfies Record<SyncProblemCode, string>,
   /** the short form for the one-line status in the app bar */
   short: {
@@ -51,7 +55,21 @@ export const S = {
     gap: '再送待ち',
     storage: '保存エラー',
     'conflict-gone': '競合を解決できません',
+    'session-switched': '同期を中断（別のタブ）',
+    busy: '別のタブで同期中',
+    held: 'サインイン待ち',
   } satisfies Record<SyncProblemCode, string>,
+  /** settling a conflict with the other value: why the edit has not reached the hub, so nothing was settled */
+  settle: {
+    busy: '別のタブで同期中のため、この変更をまだ送信できていません（重なりはまだ解決していません）。少し待ってから、もう一度選んでください。変更はこの端末に保存されています。',
+    refused:
+      'サーバーがこの変更を受け付けなかったため、重なりはまだ解決していません。「サーバーが受け付けなかった変更」で理由を確認してください。',
+    heldFor: (name: string) =>
+      `${name ? `${name}さん` : 'この端末でサインインしていない人'}の変更が先に送信を待っているため、この変更もまだ送信されていません（重なりはまだ解決していません）。${name ? `${name}さん` : 'その人'}がこの端末で拠点にサインインしてから、もう一度選んでください。変更はこの端末に保存されています。`,
+  },
+  /** [A6] enrolment refused while this device holds no link to the hub: its secret is gone from here */
+  enrolForbidden:
+    'この端末は拠点サーバーに登録済みですが、登録の情報（端末の鍵）がこの端末に残っていないため、参加できません。拠点の管理者に「この端末を移す操作（npm run admin -- move-device）」を依頼してから、もう一度ログインしてください。',
   /** the device's clock is off the hub's past CLOCK_WARNING_MS (clock-offset.ts); `offsetMs`: device minus hub */
   clock: {
     warning: (offsetMs: number) =>

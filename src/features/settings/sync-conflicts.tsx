@@ -14,7 +14,7 @@ import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
 import { Busy } from '../../ui/status';
 import { householdName } from './access-log-section';
-import { CT, fieldLabel, valueText } from './sync-conflicts-text';
+import { CT, fieldLabel, valueLines, type ValueNames } from './sync-conflicts-text';
 import { useAsync } from './use-async';
 
 export function SyncConflicts() {
@@ -72,6 +72,7 @@ function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; bu
   const facilities = useApp((s) => s.facilities);
   const offices = useApp((s) => s.offices);
   const bonus = useApp((s) => s.bonus);
+  const staff = useStore(syncStatus, (s) => s.staff);
   const record =
     conflict.kind === 'household'
       ? householdName(summaries.get(conflict.entityId))
@@ -81,7 +82,9 @@ function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; bu
           ? (offices.get(conflict.entityId)?.name ?? CT.unknownRecord)
           : bonusRecordName(bonus, conflict.entityId, (id) => offices.get(id)?.name ?? id);
   const persons = households.get(conflict.entityId)?.persons ?? summaries.get(conflict.entityId)?.persons ?? [];
-  const field = fieldLabel(conflict.field, (id) => persons.find((p) => p.id === id)?.name);
+  const field = fieldLabel(conflict.field, (id) => persons.find((p) => p.id === id)?.name, conflict.kind);
+  const names: ValueNames = { office: (id) => offices.get(id)?.name, staff: (id) => staff?.find((m) => m.userId === id)?.displayName };
+  const value = (v: unknown) => valueLines(v, conflict.field, names).map((line, i) => <div key={i}>{line}</div>);
   return (
     <li className="conflict" aria-label={`${record} ${field}`}>
       <p>
@@ -93,9 +96,9 @@ function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; bu
       </p>
       <dl className="conflict__values">
         <dt>{CT.kept(conflict.keptBy)}</dt>
-        <dd>{valueText(conflict.keptValue)}</dd>
+        <dd>{value(conflict.keptValue)}</dd>
         <dt>{CT.lost(conflict.lostBy)}</dt>
-        <dd>{valueText(conflict.lostValue)}</dd>
+        <dd>{value(conflict.lostValue)}</dd>
       </dl>
       <div className="form-actions">
         <Button className="btn--block" disabled={busy} onClick={() => onSettle('kept')}>

@@ -191,6 +191,31 @@ describe('拠点サーバーと同期', () => {
     expect(logged[0]!.reason).toContain(refused);
   });
 
+  it("[R4] says in words that a change was refused because the hub's admin withdrew the record, and that saving again does not help", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session, engine } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+    await fillJoinForm(user);
+    await firstSyncDone();
+
+    const withdrawn = newId();
+    await session.put('household', withdrawn, createSampleRecord(), 'create');
+    // what the hub answers an edit of a record its admin withdrew (src/server/db/push.ts)
+    hub.refuseEntity(withdrawn, 'invalid', `household ${withdrawn} was withdrawn by the hub's admin`);
+    await engine.run();
+
+    const list = await screen.findByRole('list', { name: ST.refusedTitle });
+    expect(within(list).getByText(ST.refusedWithdrawn)).toBeInTheDocument();
+    expect(within(list).getByText(ST.refusedWithdrawnAdvice)).toBeInTheDocument();
+    expect(ST.refusedWithdrawnAdvice).toContain('保存し直しても受け付けられません');
+    expect(within(list).queryByText(REFUSAL_LABELS.invalid)).not.toBeInTheDocument();
+    expect(within(list).queryByText(ST.refusedAdvice.invalid)).not.toBeInTheDocument();
+    // the hub's own words stay, for the admin, said to be in English
+    expect(within(list).getByText('管理者向けの詳細（英語）')).toBeInTheDocument();
+    expect(within(list).queryByText('サーバーからの説明')).not.toBeInTheDocument();
+  });
+
   it('shows the open conflicts the last pull reported', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
-import { REFUSAL_LABELS, ROLE_LABELS } from '../../protocol/sync';
+import { ROLE_LABELS } from '../../protocol/sync';
 import { SyncError } from '../../sync/client';
 import { isClockOff } from '../../sync/clock-offset';
 import { syncStatus } from '../../sync/status';
@@ -21,7 +21,7 @@ import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import type { OutboxEntry, SetAsideCounts } from '../../vault/types';
 import { SyncConflicts } from './sync-conflicts';
 import { SYNC_SETTINGS_HASH } from './sync-status-line';
-import { ST } from './sync-text';
+import { refusalWords, ST } from './sync-text';
 import { HubKeyLine } from './hub-key-line';
 import { useAsync } from './use-async';
 
@@ -282,9 +282,9 @@ function RefusedChanges() {
                 {ST.kind[entry.kind]}（{ST.refusedWhen(entry.at)}・{nameOf(entry.userId)}）
               </strong>
               <br />
-              {REFUSAL_LABELS[entry.refusal!.reason]}
+              {refusalWords(entry.refusal!).label}
             </p>
-            <p className="muted">{ST.refusedAdvice[entry.refusal!.reason]}</p>
+            <p className="muted">{refusalWords(entry.refusal!).advice}</p>
             {entry.refusal!.detail ? (
               <details>
                 <summary>{ST.refusedDetail}</summary>

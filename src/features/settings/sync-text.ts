@@ -1,8 +1,8 @@
 /** Every user-facing string of 「拠点サーバーと同期」 and the sync status line (STYLE.md habit 9). */
 import { formatJapanShortDateTime } from '../../domain/japan-time';
 import { FUNCTION_BONUS_KIND_LABELS } from '../../protocol/constants';
-import type { RefusalReason } from '../../protocol/sync';
-import type { OutboxEntry, SetAsideCounts } from '../../vault/types';
+import { REFUSAL_LABELS, type RefusalReason } from '../../protocol/sync';
+import type { OutboxEntry, OutboxRefusal, SetAsideCounts } from '../../vault/types';
 
 /** 「11/23 02:14」 in Japan time, whatever the device's zone. */
 export const syncTimeText = (instant: string): string => formatJapanShortDateTime(instant);
@@ -86,7 +86,12 @@ export const ST = {
     clock: '端末の日付と時刻を「自動設定」にしてから管理者に連絡してください。この端末の記録は残ります。',
     author: '書いた人がこの端末を開いて「この端末で拠点にサインイン」を行うと送信されます。',
   } satisfies Record<RefusalReason, string>,
-  refusedDetail: 'サーバーからの説明',
+  /** [R4] an edit of a record the hub's admin withdrew: refused 'invalid', and again whenever it is saved again */
+  refusedWithdrawn: '拠点の管理者がこの記録をサーバーから取り下げたため、受け付けられませんでした',
+  refusedWithdrawnAdvice:
+    '保存し直しても受け付けられません。この記録をどうするか、拠点の管理者に確認してください。この端末の記録は残っています。',
+  /** the hub's own detail, for the admin: it is in English */
+  refusedDetail: '管理者向けの詳細（英語）',
   dismiss: '一覧から外す',
   dismissTitle: 'この変更を一覧から外しますか？',
   dismissBody:
@@ -126,3 +131,15 @@ export const ST = {
   receiptsRejected: (n: number) =>
     `拠点から届いた署名のうち${n}件を、参加時に受け取った拠点の鍵で確かめられませんでした。該当する記録は「未署名」のまま端末に残っています。拠点の管理者に連絡してください。`,
 } as const;
+
+/**
+ * The hub refuses an edit of a record its admin withdrew [R4] as 'invalid', saying so in its detail
+ * (src/server/db/push.ts): "<kind> <id> was withdrawn by the hub's admin".
+ */
+const WITHDRAWN_BY_ADMIN = / was withdrawn by the hub's admin$/;
+
+/** A refused change's reason and what to do about it, in words. */
+export function refusalWords(refusal: OutboxRefusal): { readonly label: string; readonly advice: string } {
+  if (refusal.reason === 'invalid' && WITHDRAWN_BY_ADMIN.test(refusal.detail)) return { label: ST.refusedWithdrawn, advice: ST.refusedWithdrawnAdvice };
+  return { label: REFUSAL_LABELS[refusal.reason], advice: ST.refusedAdvice[refusal.reason] };
+}

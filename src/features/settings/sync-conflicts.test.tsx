@@ -1,0 +1,109 @@
+import { render, screen, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { createFacility } from '../../../test/factories/facility';
+import type { WireConflict } from '../../protocol/sync';
+import { useApp } from '../../state/store';
+import type { SyncEngine } from '../../sync/engine';
+import { initialSyncStatus, syncStatus } from '../../sync/status';
+import { SyncConflicts } from './sync-conflicts';
+import { fieldLabel, valueText } from './sync-conflicts-text';
+
+const conflict = (over: Partial<WireConflict>): WireConflict => ({
+  id: over.field ?? 'c',
+  kind: 'household',
+  entityId: 'hh-1',
+  field: 'phone',
+  baseVersion: 1,
+  keptVersion: 2,
+  keptValue: null,
+  lostVersion: 3,
+  lostValue: null,
+  keptBy: '拠点 花子',
+  lostBy: '当番 次郎',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  ...over,
+});
+
+/** The conflict list as the settings show it, for these conflicts (an engine that lists only them). */
+async function shown(conflicts: readonly WireConflict[]) {
+  syncStatus.setState({ ...initialSyncStatus, openConflicts: conflicts.length, engine: { conflicts: async () => conflicts } as unknown as SyncEngine });
+  render(<SyncConflicts />);
+  return screen.findAllByRole('listitem');
+}
+
+beforeEach(() => {
+  useApp.setState(useApp.getInitialState(), true);
+  syncStatus.setState(initialSyncStatus, true);
+});
+
+describe('重なった変更: the fields and values in Japanese', () => {
+  it('names the fields of a household, its persons and a facility as their forms do', () => {
+    const name = (id: string) => (id === 'p-1' ? '山田 太郎' : undefined);
+    expect(fieldLabel('persons[p-1].medications', name)).toBe('本人（山田 太郎）の服薬');
+    expect(fieldLabel('persons[p-1].furigana', name)).toBe('本人（山田 太郎）のふりがな');
+    expect(fieldLabel('persons[p-1].disabilityTypes', name)).toBe('本人（山田 太郎）の障害の種類');
+    expect(fieldLabel('persons[p-1].dailyLiving.meals', name)).toBe('本人（山田 太郎）の日常生活状況（支援の程度）の食事');
+    expect(fieldLabel('persons[p-1].recipientNumber', name)).toBe('本人（山田 太郎）の受給者証番号');
+    expect(fieldLabel('persons[p-1].handbooks.physicalGrade', name)).toBe('本人（山田 太郎）の手帳の身体障害者手帳 等級');
+    expect(fieldLabel('family', name)).toBe('家族状況');
+    expect(fieldLabel('caseWorkerUserId', name)).toBe('担当の相談支援専門員');
+    expect(fieldLabel('consent.scope', name)).toBe('同意書の共有の範囲');
+    expect(fieldLabel('officeId', name, 'household')).toBe('登録事業所（相談支援事業所）');
+    expect(fieldLabel('name', name, 'facility')).toBe('事業所名');
+    expect(fieldLabel('nightPhone', name, 'facility')).toBe('夜間・緊急連絡先');
+    expect(fieldLabel('acceptance.intellectual.adult', name, 'facility')).toBe('受入可能な障害種別の知的の者');
+    expect(fieldLabel('hubFunctions', name, 'facility')).toBe('担う拠点機能');
+  });
+
+  it("reads codes by the app's labels and lists one item a line, never as JSON", () => {
+    expect(valueText(['intellectual', 'developmental'], 'persons[p-1].disabilityTypes')).toBe('知的、発達');
+    expect(valueText(['tube-feeding', 'suction'], 'persons[p-1].medicalCare')).toBe('経管栄養（経鼻）、喀痰吸引');
+    expect(valueText(['consultation'], 'hubFunctions')).toBe('相談');
+    expect(valueText('female', 'persons[p-1].sex')).toBe('女性');
+    expect(valueText(2, 'persons[p-1].handbooks.physicalGrade')).toBe('2級');
+    expect(valueText(true, 'acceptance.intellectual.adult')).toBe('受入可');
+    expect(valueText(null, 'persons[p-1].enrolments.settlement')).toBe('未確認');
+    expect(valueText({ date: '2026-04-01', consentedBy: '山田 花子', scope: '拠点の関係機関' }, 'consent')).toBe(
+      '同意日：2026-04-01　同意者：山田 花子　共有の範囲：拠点の関係機関',
+    );
+    expect(valueText('u-7', 'caseWorkerUserId', { staff: (id) => (id === 'u-7' ? '相談 一郎' : undefined) })).toBe('相談 一郎');
+    expect(valueText(createPerson({ name: '山田 次郎', furigana: 'やまだ じろう' }), 'persons[p-2]')).toBe('山田 次郎（やまだ じろう）');
+    for (const text of [
+      valueText({ adult: true, child: false, note: '' }, 'acceptance.intellectual'),
+      valueText([{ name: '山田 一郎', relation: '父', age: '70', note: '' }], 'family'),
+      valueText({ physicalGrade: 1, ryoiku: null, mentalGrade: null }, 'persons[p-1].handbooks'),
+    ]) {
+      expect(text).not.toMatch(/[{}[\]"]/);
+    }
+  });
+
+  it('shows each value in Japanese: contacts as 「氏名（続柄） 電話」 lines, codes by their labels', async () => {
+    const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '山田 太郎' })] });
+    useApp.setState({ households: new Map([[household.id, household]]), facilities: new Map([['fa-1', createFacility({ id: 'fa-1', name: 'すみれ短期入所' })]]) });
+    const items = await shown([
+      conflict({
+        field: 'emergencyContacts',
+        keptValue: [
+          { name: '佐藤 花子', relation: '姉', phones: ['090-1111-2222', '047-333-4444'], note: '' },
+          { name: '山田 一郎', relation: '父', phones: ['080-5555-6666'], note: '' },
+        ],
+        lostValue: [{ name: '佐藤 花子', relation: '姉', phones: ['090-9999-0000'], note: '' }],
+      }),
+      conflict({ field: 'persons[p-1].medicalCare', keptValue: ['tube-feeding'], lostValue: ['tube-feeding', 'suction'] }),
+      conflict({ kind: 'facility', entityId: 'fa-1', field: 'hubFunctions', keptValue: ['consultation'], lostValue: [] }),
+    ]);
+
+    const [contacts, care, functions] = items;
+    expect(within(contacts!).getByText('項目：緊急連絡先')).toBeInTheDocument();
+    expect(within(contacts!).getByText('佐藤 花子（姉） 090-1111-2222、047-333-4444')).toBeInTheDocument();
+    expect(within(contacts!).getByText('山田 一郎（父） 080-5555-6666')).toBeInTheDocument();
+    expect(within(contacts!).getByText('佐藤 花子（姉） 090-9999-0000')).toBeInTheDocument();
+    expect(within(care!).getByText('項目：本人（山田 太郎）の医療的ケア')).toBeInTheDocument();
+    expect(within(care!).getByText('経管栄養（経鼻）、喀痰吸引')).toBeInTheDocument();
+    expect(within(functions!).getByText('項目：担う拠点機能')).toBeInTheDocument();
+    expect(within(functions!).getByText('相談')).toBeInTheDocument();
+    expect(within(functions!).getByText('なし')).toBeInTheDocument();
+    for (const item of items) expect(item.textContent).not.toMatch(/[{}[\]"]|tube-feeding|consultation|medicalCare/);
+  });
+});
