@@ -1,7 +1,8 @@
 /**
  * The demo hub must show a 年次実績報告 worth looking at: every figure of the year non-zero
  * (issue 15). Built as the demo button builds it: the hub, its month of night calls (chained and
- * checked by the case rules), and its trial stays.
+ * checked by the case rules), and its trial stays. This is the report of the records given: the
+ * 年次実績報告 screen leaves demo records out (leaveOutDemo, yearly-report.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { chainNext } from './case-chain';

@@ -1,6 +1,8 @@
 /**
  * The 機能強化加算 summaries as CSV (docs/function-bonus.md): a month (one row per office, one per
  * municipality, the total) or a fiscal year (one row per month, then per office and municipality).
+ * 単位数 and 金額 count the claims within the cap; the claims above it are in the last two columns,
+ * 算定不可 ([FB9]).
  * Bytes through csv-encoding.ts: UTF-8 with BOM or Shift_JIS, refused rather than '?' for a
  * character Shift_JIS cannot hold.
  */
@@ -8,7 +10,7 @@ import { toCsv } from './csv-text';
 import { encodeCsvBytes, ShiftJisUnencodableError, type CsvByteEncoding } from './csv-encoding';
 import { FUNCTION_BONUS_UNITS, type MonthSummary, type YearMonth, type YearSummary } from './function-bonus';
 
-export const BONUS_CSV_HEADERS = ['対象', '区分', '名称', '割合（%）', '割当件数', '算定件数', '割当超過', '単位数', '金額（円）'] as const;
+export const BONUS_CSV_HEADERS = ['対象', '区分', '名称', '割合（%）', '割当件数', '算定件数', '割当超過', '単位数', '金額（円）', '算定不可件数（上限超過）', '算定不可単位数（上限超過）'] as const;
 
 const monthLabel = (m: YearMonth) => `${Number(m.slice(0, 4))}年${Number(m.slice(5, 7))}月`;
 const cell = (v: number | null) => (v === null ? '' : String(v));
@@ -22,12 +24,17 @@ function monthRows(m: MonthSummary, officeName: (id: string) => string): string[
     // an office with no count entered reads 未入力, as on the screen: a 0 would say it claimed none
     ...m.offices.map((o) =>
       o.claimed === null
-        ? [label, '事業所', officeName(o.officeId), cell(o.percent), cell(o.share), NOT_ENTERED, '', '', '']
-        : [label, '事業所', officeName(o.officeId), cell(o.percent), cell(o.share), String(o.claimed), String(o.overShare), String(o.units), cell(o.yen)],
+        ? [label, '事業所', officeName(o.officeId), cell(o.percent), cell(o.share), NOT_ENTERED, '', '', '', '', '']
+        : [label, '事業所', officeName(o.officeId), cell(o.percent), cell(o.share), String(o.claimed), String(o.overShare), String(o.units), cell(o.yen), String(o.unpayable), String(o.unpayableUnits)],
     ),
-    ...m.municipalities.map((x) => [label, '市町村', x.name, String(x.percent), String(x.share), '', '', String(x.units), cell(x.yen)]),
-    [label, '合計', `上限 ${m.cap}件（コーディネーター${m.coordinators}人）`, '', String(m.cap), String(m.claimed), String(Math.max(0, -m.remaining)), String(m.units), cell(m.yen)],
+    ...m.municipalities.map((x) => [label, '市町村', x.name, String(x.percent), String(x.share), '', '', String(x.units), cell(x.yen), '', '']),
+    monthTotal(m, '合計'),
   ];
+}
+
+function monthTotal(m: MonthSummary, kind: '合計' | '月計'): string[] {
+  const label = `上限 ${m.cap}件（コーディネーター${m.coordinators}人）`;
+  return [monthLabel(m.month), kind, label, '', String(m.cap), String(m.claimed), String(Math.max(0, -m.remaining)), String(m.units), cell(m.yen), String(m.unpayable), String(m.unpayableUnits)];
 }
 
 /** One month: offices, municipalities, then the total against the cap. */
@@ -38,10 +45,10 @@ export function monthBonusCsv(m: MonthSummary, officeName: (id: string) => strin
 /** A fiscal year: each month's total, then the year per office and per municipality, then the year's total. */
 export function yearBonusCsv(y: YearSummary, officeName: (id: string) => string): string {
   const label = `${y.fiscalYear}年度`;
-  const rows: string[][] = y.months.map((m) => [monthLabel(m.month), '月計', `上限 ${m.cap}件（コーディネーター${m.coordinators}人）`, '', String(m.cap), String(m.claimed), String(Math.max(0, -m.remaining)), String(m.units), cell(m.yen)]);
-  for (const o of y.offices) rows.push([label, '事業所', officeName(o.officeId), '', '', String(o.claimed), '', String(o.units), cell(o.yen)]);
-  for (const x of y.municipalities) rows.push([label, '市町村', x.name, '', '', '', '', String(x.units), cell(x.yen)]);
-  rows.push([label, '合計', `${FUNCTION_BONUS_UNITS}単位／件`, '', String(y.cap), String(y.claimed), '', String(y.units), cell(y.yen)]);
+  const rows: string[][] = y.months.map((m) => monthTotal(m, '月計'));
+  for (const o of y.offices) rows.push([label, '事業所', officeName(o.officeId), '', '', String(o.claimed), '', String(o.units), cell(o.yen), String(o.unpayable), String(o.unpayableUnits)]);
+  for (const x of y.municipalities) rows.push([label, '市町村', x.name, '', '', '', '', String(x.units), cell(x.yen), '', '']);
+  rows.push([label, '合計', `${FUNCTION_BONUS_UNITS}単位／件`, '', String(y.cap), String(y.claimed), '', String(y.units), cell(y.yen), String(y.unpayable), String(y.unpayableUnits)]);
   return bonusCsv(rows);
 }
 

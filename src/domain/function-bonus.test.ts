@@ -132,6 +132,50 @@ describe('[FB1][FB5] units and yen (seeds/001 §5(3): 500単位 × 100回 × 12�
   });
 });
 
+describe('[FB9] claims above the cap are 算定不可: not in the units, the yen or the municipalities’ parts', () => {
+  it('a year of 100 claims a month with May at 120 is paid 6,108,000 yen, the seed’s maximum, with 20 claims 算定不可 apart', () => {
+    const oneCoordinator = [coordinator('c1', 'H', '2026-04')];
+    const counts = fiscalYearMonths(2026).map((m) => count('H', m, m === '2026-05' ? 120 : 100));
+    const year = yearSummary(records({ coordinators: oneCoordinator, counts }), 2026);
+    expect(year.claimed).toBe(1220);
+    // seeds/001 §5(3): 500 × 100 × 12 = 600,000 units × 10.18 = 6,108,000 yen at most
+    expect([year.units, year.yen]).toEqual([600_000, 6_108_000]);
+    expect([year.unpayable, year.unpayableUnits]).toEqual([20, 10_000]);
+    expect(year.offices.find((o) => o.officeId === 'H')).toMatchObject({ claimed: 1220, unpayable: 20, units: 600_000, yen: 6_108_000 });
+    const may = year.months.find((m) => m.month === '2026-05')!;
+    expect([may.claimed, may.payable, may.unpayable, may.unpayableUnits, may.units, may.yen]).toEqual([120, 100, 20, 10_000, 50_000, 509_000]);
+  });
+
+  it('a month over the cap: the excess falls on the claims beyond the shares, and each city pays its percent of the payable units only', () => {
+    // cap 200; H 45 of a share of 40 (+5), F 100 of 90 (+10), K 5 of 10, S 20, P 40: 210 claimed, 10 above the cap
+    const counts = [count('H', '2026-05', 45), count('K', '2026-05', 5), count('S', '2026-05', 20), count('F', '2026-05', 100), count('P', '2026-05', 40)];
+    const m = monthSummary(records({ counts }), '2026-05');
+    expect([m.claimed, m.remaining, m.payable, m.unpayable, m.unpayableUnits]).toEqual([210, -10, 200, 10, 5_000]);
+    // 200 × 500 = 100,000 units × 10.18 = 1,018,000 yen (not 210 × 500 = 105,000 units, 1,068,900 yen)
+    expect([m.units, m.yen]).toEqual([100_000, 1_018_000]);
+    // 10 over 5 + 10 beyond the shares: H 3.3 → 3, F 6.7 → 7 (the larger remainder takes the one left)
+    expect(m.offices.map((o) => [o.officeId, o.claimed, o.unpayable, o.units])).toEqual([
+      ['H', 45, 3, 21_000],
+      ['K', 5, 0, 2_500],
+      ['S', 20, 0, 10_000],
+      ['F', 100, 7, 46_500],
+      ['P', 40, 0, 20_000],
+    ]);
+    expect(m.offices.reduce((a, o) => a + o.units, 0)).toBe(m.units);
+    // 米原市 25% of 100,000 = 25,000 units → 254,500 yen; 長浜市 75% = 75,000 units → 763,500 yen
+    expect(m.municipalities.map((x) => [x.name, x.units, x.yen])).toEqual([
+      ['米原市', 25_000, 254_500],
+      ['長浜市', 75_000, 763_500],
+    ]);
+  });
+
+  it('a month with no coordinator in post pays nothing: every claim is 算定不可', () => {
+    const m = monthSummary(records({ coordinators: [], counts: [count('H', '2026-05', 3)] }), '2026-05');
+    expect([m.cap, m.units, m.yen, m.unpayable, m.unpayableUnits]).toEqual([0, 0, 0, 3, 1_500]);
+    expect(m.offices.find((o) => o.officeId === 'H')).toMatchObject({ unpayable: 3, units: 0, yen: 0 });
+  });
+});
+
 describe('a unit price or split entered again for the same month corrects the first', () => {
   it('uses the one entered later, whatever the random ids, and names the other as replaced', () => {
     const price = (id: string, yenPerUnit: number, createdAt: string): BonusUnitPrice => ({ id, validFrom: '2026-04', yenPerUnit, createdAt, updatedAt: createdAt });
@@ -155,8 +199,8 @@ describe('[FB7] the fiscal year runs April to March', () => {
   it('counts a claim of March 2027 in FY2026, not one of April 2027', () => {
     const year = yearSummary(records({ counts: [count('H', '2027-03', 7), count('H', '2027-04', 9)] }), 2026);
     expect(year.claimed).toBe(7);
-    expect(year.offices.find((o) => o.officeId === 'H')).toEqual({ officeId: 'H', claimed: 7, units: 3_500, yen: 35_630 });
-    expect(year.offices.find((o) => o.officeId === 'K')).toEqual({ officeId: 'K', claimed: 0, units: 0, yen: 0 });
+    expect(year.offices.find((o) => o.officeId === 'H')).toEqual({ officeId: 'H', claimed: 7, unpayable: 0, unpayableUnits: 0, units: 3_500, yen: 35_630 });
+    expect(year.offices.find((o) => o.officeId === 'K')).toEqual({ officeId: 'K', claimed: 0, unpayable: 0, unpayableUnits: 0, units: 0, yen: 0 });
   });
 });
 
@@ -251,12 +295,12 @@ describe('the CSV of a month and of a fiscal year', () => {
     const counts = [count('H', '2026-05', 40), count('K', '2026-05', 12), count('F', '2026-05', 90)];
     const text = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), (id) => `${id}事業所`);
     const lines = text.trim().split('\r\n');
-    expect(lines[0]).toBe('対象,区分,名称,割合（%）,割当件数,算定件数,割当超過,単位数,金額（円）');
-    expect(lines).toContain('2026年5月,事業所,K事業所,5,10,12,2,6000,61080');
+    expect(lines[0]).toBe('対象,区分,名称,割合（%）,割当件数,算定件数,割当超過,単位数,金額（円）,算定不可件数（上限超過）,算定不可単位数（上限超過）');
+    expect(lines).toContain('2026年5月,事業所,K事業所,5,10,12,2,6000,61080,0,0');
     // no count entered for S: 未入力, as the screen says, not a claim of 0
-    expect(lines).toContain('2026年5月,事業所,S事業所,10,20,未入力,,,');
-    expect(lines).toContain('2026年5月,市町村,米原市,25,50,,,17750,180695');
-    expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（コーディネーター2人）,,200,142,0,71000,722780');
+    expect(lines).toContain('2026年5月,事業所,S事業所,10,20,未入力,,,,,');
+    expect(lines).toContain('2026年5月,市町村,米原市,25,50,,,17750,180695,,');
+    expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（コーディネーター2人）,,200,142,0,71000,722780,0,0');
     const sjis = encodeBonusCsv(text, 'shift_jis');
     expect(new TextDecoder('shift_jis').decode(sjis)).toBe(text);
     expect([...encodeBonusCsv(text, 'utf-8-bom').slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -265,7 +309,22 @@ describe('the CSV of a month and of a fiscal year', () => {
   it('a year ends with the total of 600,000 units and 6,108,000 yen for one coordinator at the cap (seeds/001 §5(3))', () => {
     const counts = fiscalYearMonths(2026).map((m) => count('H', m, 100));
     const text = yearBonusCsv(yearSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], counts }), 2026), (id) => id);
-    expect(text.trim().split('\r\n').at(-1)).toBe('2026年度,合計,500単位／件,,1200,1200,,600000,6108000');
+    expect(text.trim().split('\r\n').at(-1)).toBe('2026年度,合計,500単位／件,,1200,1200,,600000,6108000,0,0');
+  });
+
+  it('[FB9] writes the claims above the cap apart, as 算定不可, out of 単位数 and 金額: a month and the year', () => {
+    const counts = [count('H', '2026-05', 45), count('K', '2026-05', 5), count('S', '2026-05', 20), count('F', '2026-05', 100), count('P', '2026-05', 40)];
+    const month = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), (id) => `${id}事業所`).trim().split('\r\n');
+    expect(month).toContain('2026年5月,事業所,F事業所,45,90,100,10,46500,473370,7,3500');
+    expect(month).toContain('2026年5月,市町村,長浜市,75,150,,,75000,763500,,');
+    expect(month.at(-1)).toBe('2026年5月,合計,上限 200件（コーディネーター2人）,,200,210,10,100000,1018000,10,5000');
+
+    const year = yearBonusCsv(
+      yearSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], counts: fiscalYearMonths(2026).map((m) => count('H', m, m === '2026-05' ? 120 : 100)) }), 2026),
+      (id) => id,
+    ).trim().split('\r\n');
+    expect(year).toContain('2026年5月,月計,上限 100件（コーディネーター1人）,,100,120,20,50000,509000,20,10000');
+    expect(year.at(-1)).toBe('2026年度,合計,500単位／件,,1200,1220,,600000,6108000,20,10000');
   });
 
   it('refuses Shift_JIS for a name it cannot hold, naming the character', () => {

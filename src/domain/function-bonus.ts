@@ -1,7 +1,7 @@
 /**
  * 地域生活支援拠点等機能強化加算 (issue 15 point 5; docs/function-bonus.md): the monthly cap the
  * network shares, the agreed split between offices and municipalities, and the units and yen of
- * what each office claimed. Pure: records in, figures out. Rule ids [FB1]-[FB7] are in the doc.
+ * what each office claimed. Pure: records in, figures out. Rule ids [FB1]-[FB9] are in the doc.
  *
  * - [FB1] 500 units per claim a month (seeds/000 「【新設】地域生活支援拠点等機能強化加算 500単位／月」).
  * - [FB2] At most 100 claims a month per coordinator, the cap being the total of every office's
@@ -9,6 +9,8 @@
  *   サービスの算定回数の合計」): cap = 100 × coordinators in post that month.
  * - [FB3] The offices agree beforehand how many each claims (seeds/001 §5(2) ① 「事前に請求する件数を
  *   取り決め」), and the split between the cities (図2: 200件 → 米原市 25% 50件 / 長浜市 75% 150件).
+ * - [FB9] Claims above the cap cannot be paid (「超えた分は算定できません」): units, yen and the
+ *   municipalities' parts count min(claimed, cap) a month; the excess is shown apart as 算定不可.
  */
 import type { IsoInstant } from './household';
 
@@ -157,6 +159,42 @@ export function shareOfCap(cap: number, percent: number): number {
 }
 
 /**
+ * [FB9] `amount` (at most the sum of `weights`) split in proportion to the weights: each part rounded
+ * down, then the claims left over one each to the largest remainders (ties: the earlier). No part
+ * passes its weight, and the parts add up to `amount` exactly.
+ */
+function apportion(amount: number, weights: readonly number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (amount <= 0 || total <= 0) return weights.map(() => 0);
+  const parts = weights.map((w) => Math.floor((amount * w) / total));
+  let left = amount - parts.reduce((a, b) => a + b, 0);
+  const order = weights.map((w, i) => ({ i, rest: (amount * w) % total })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of order) {
+    if (left === 0) break;
+    parts[i] = parts[i]! + 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+/**
+ * [FB9] Which office's claims are the month's 算定不可 (the claims above the cap). The seeds do not
+ * say; the app puts them first on the claims beyond the agreed shares (an office over its share,
+ * or claiming with no share), in proportion, so an office that kept to the agreement keeps its
+ * claims whole. The shares never pass the cap [FB4], so that is enough whenever the split adds up
+ * to 100%; if not, the rest falls on every office's remaining claims, in proportion.
+ */
+function unpayableByOffice(excess: number, offices: readonly { readonly share: number | null; readonly claimed: number | null }[]): number[] {
+  const beyond = offices.map((o) => (o.claimed === null ? 0 : o.share === null ? o.claimed : Math.max(0, o.claimed - o.share)));
+  const first = apportion(Math.min(excess, beyond.reduce((a, b) => a + b, 0)), beyond);
+  const rest = apportion(
+    excess - first.reduce((a, b) => a + b, 0),
+    offices.map((o, i) => (o.claimed ?? 0) - first[i]!),
+  );
+  return first.map((n, i) => n + rest[i]!);
+}
+
+/**
  * [FB5] Yen for units at a unit price, rounded down to the yen: 600,000単位 × 10.18円 = 6,108,000円
  * (seeds/001 §5(3)). Computed in hundredths of a yen, exact (no floating-point 6,107,999.99…).
  */
@@ -182,6 +220,10 @@ export interface OfficeMonth {
   readonly claimed: number | null;
   /** claimed above the share (0 when within it or with no share) */
   readonly overShare: number;
+  /** [FB9] of its claims, the ones above the month's cap put on this office (算定不可) */
+  readonly unpayable: number;
+  readonly unpayableUnits: number;
+  /** [FB9] units of the claims that can be paid: (claimed − unpayable) × 500 */
   readonly units: number;
   readonly yen: number | null;
 }
@@ -190,7 +232,7 @@ export interface MunicipalityMonth {
   readonly name: string;
   readonly percent: number;
   readonly share: number;
-  /** [FB6] the month's claimed units × percent: what the agreement puts on this municipality */
+  /** [FB6][FB9] the month's payable units × percent: what the agreement puts on this municipality */
   readonly units: number;
   readonly yen: number | null;
 }
@@ -206,14 +248,21 @@ export interface MonthSummary {
   readonly claimed: number;
   /** cap − claimed; negative when the cap was passed */
   readonly remaining: number;
+  /** [FB9] claims that can be paid: min(claimed, cap) */
+  readonly payable: number;
+  /** [FB9] claims above the cap (算定不可): max(0, claimed − cap), and their units */
+  readonly unpayable: number;
+  readonly unpayableUnits: number;
+  /** [FB9] units of the payable claims only */
   readonly units: number;
-  /** null without a unit price for the month */
+  /** of `units`; null without a unit price for the month */
   readonly yen: number | null;
 }
 
 /**
  * One month: the cap, each office's share and claim (offices in the split first, in its order,
- * then any office that claimed without a share), each municipality's part, totals in units and yen.
+ * then any office that claimed without a share), each municipality's part, totals in units and yen
+ * of the claims within the cap, and the claims above it (算定不可) apart [FB9].
  */
 export function monthSummary(records: BonusRecords, month: YearMonth): MonthSummary {
   const coordinators = coordinatorsInPost(records.coordinators, month).length;
@@ -226,20 +275,49 @@ export function monthSummary(records: BonusRecords, month: YearMonth): MonthSumm
   for (const c of records.counts) if (c.month === month) claimedBy.set(c.officeId, c.count);
 
   const officeIds = [...(split?.offices.map((o) => o.officeId) ?? []), ...[...claimedBy.keys()].filter((id) => !split?.offices.some((o) => o.officeId === id)).sort()];
-  const offices = officeIds.map((officeId): OfficeMonth => {
+  const claims = officeIds.map((officeId) => {
     const percent = split?.offices.find((o) => o.officeId === officeId)?.percent ?? null;
-    const share = percent === null ? null : shareOfCap(cap, percent);
-    const claimed = claimedBy.get(officeId) ?? null;
-    const units = (claimed ?? 0) * FUNCTION_BONUS_UNITS;
-    return { officeId, percent, share, claimed, overShare: share === null || claimed === null ? 0 : Math.max(0, claimed - share), units, yen: yen(units) };
+    return { officeId, percent, share: percent === null ? null : shareOfCap(cap, percent), claimed: claimedBy.get(officeId) ?? null };
   });
   const claimed = [...claimedBy.values()].reduce((a, b) => a + b, 0);
-  const units = claimed * FUNCTION_BONUS_UNITS;
+  const payable = Math.min(claimed, cap);
+  const unpayable = claimed - payable;
+  const unpayableOf = unpayableByOffice(unpayable, claims);
+  const offices = claims.map(({ officeId, percent, share, claimed }, i): OfficeMonth => {
+    const units = ((claimed ?? 0) - unpayableOf[i]!) * FUNCTION_BONUS_UNITS;
+    return {
+      officeId,
+      percent,
+      share,
+      claimed,
+      overShare: share === null || claimed === null ? 0 : Math.max(0, claimed - share),
+      unpayable: unpayableOf[i]!,
+      unpayableUnits: unpayableOf[i]! * FUNCTION_BONUS_UNITS,
+      units,
+      yen: yen(units),
+    };
+  });
+  const units = payable * FUNCTION_BONUS_UNITS;
   const municipalities = (split?.municipalities ?? []).map((m): MunicipalityMonth => {
     const mUnits = Math.floor((units * Math.round(m.percent * 10)) / 1000);
     return { name: m.name, percent: m.percent, share: shareOfCap(cap, m.percent), units: mUnits, yen: yen(mUnits) };
   });
-  return { month, coordinators, cap, split, yenPerUnit, offices, municipalities, claimed, remaining: cap - claimed, units, yen: yen(units) };
+  return {
+    month,
+    coordinators,
+    cap,
+    split,
+    yenPerUnit,
+    offices,
+    municipalities,
+    claimed,
+    remaining: cap - claimed,
+    payable,
+    unpayable,
+    unpayableUnits: unpayable * FUNCTION_BONUS_UNITS,
+    units,
+    yen: yen(units),
+  };
 }
 
 export interface YearSummary {
@@ -247,11 +325,22 @@ export interface YearSummary {
   readonly months: readonly MonthSummary[];
   readonly cap: number;
   readonly claimed: number;
+  /** [FB9] the months' claims above their caps (算定不可), and their units: not in `units` or `yen` */
+  readonly unpayable: number;
+  readonly unpayableUnits: number;
+  /** [FB9] the months' payable units */
   readonly units: number;
   /** [FB5] the sum of each month's yen (each month is its own claim), null if any month with claims has no price */
   readonly yen: number | null;
-  /** per office over the year: claimed, units, yen */
-  readonly offices: readonly { readonly officeId: string; readonly claimed: number; readonly units: number; readonly yen: number | null }[];
+  /** per office over the year: claimed, of them 算定不可 (and its units), payable units, yen */
+  readonly offices: readonly {
+    readonly officeId: string;
+    readonly claimed: number;
+    readonly unpayable: number;
+    readonly unpayableUnits: number;
+    readonly units: number;
+    readonly yen: number | null;
+  }[];
   /** per municipality over the year */
   readonly municipalities: readonly { readonly name: string; readonly units: number; readonly yen: number | null }[];
 }
@@ -261,12 +350,13 @@ export function yearSummary(records: BonusRecords, fiscalYear: number): YearSumm
   const months = fiscalYearMonths(fiscalYear).map((m) => monthSummary(records, m));
   const sumYen = (values: readonly (number | null)[], units: readonly number[]) =>
     values.some((v, i) => v === null && units[i]! > 0) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0);
-  const offices = new Map<string, { claimed: number; units: number; yen: (number | null)[]; unitList: number[] }>();
+  const offices = new Map<string, { claimed: number; unpayable: number; units: number; yen: (number | null)[]; unitList: number[] }>();
   const municipalities = new Map<string, { units: number; yen: (number | null)[]; unitList: number[] }>();
   for (const m of months) {
     for (const o of m.offices) {
-      const acc = offices.get(o.officeId) ?? { claimed: 0, units: 0, yen: [], unitList: [] };
+      const acc = offices.get(o.officeId) ?? { claimed: 0, unpayable: 0, units: 0, yen: [], unitList: [] };
       acc.claimed += o.claimed ?? 0;
+      acc.unpayable += o.unpayable;
       acc.units += o.units;
       acc.yen.push(o.yen);
       acc.unitList.push(o.units);
@@ -285,12 +375,21 @@ export function yearSummary(records: BonusRecords, fiscalYear: number): YearSumm
     months,
     cap: months.reduce((a, m) => a + m.cap, 0),
     claimed: months.reduce((a, m) => a + m.claimed, 0),
+    unpayable: months.reduce((a, m) => a + m.unpayable, 0),
+    unpayableUnits: months.reduce((a, m) => a + m.unpayableUnits, 0),
     units: months.reduce((a, m) => a + m.units, 0),
     yen: sumYen(
       months.map((m) => m.yen),
       months.map((m) => m.units),
     ),
-    offices: [...offices].map(([officeId, o]) => ({ officeId, claimed: o.claimed, units: o.units, yen: sumYen(o.yen, o.unitList) })),
+    offices: [...offices].map(([officeId, o]) => ({
+      officeId,
+      claimed: o.claimed,
+      unpayable: o.unpayable,
+      unpayableUnits: o.unpayable * FUNCTION_BONUS_UNITS,
+      units: o.units,
+      yen: sumYen(o.yen, o.unitList),
+    })),
     municipalities: [...municipalities].map(([name, m]) => ({ name, units: m.units, yen: sumYen(m.yen, m.unitList) })),
   };
 }

@@ -27,6 +27,25 @@ describe('the yearly report CSV', () => {
     expect(lines.at(-1)).toBe('');
   });
 
+  it('says under the period how many demo records it left out, and says nothing of demo when none were', () => {
+    const demoHousehold = createHousehold({ id: 'demo-h-00001', persons: [createPerson({ id: 'p9', birthDate: '1990-01-01' })], consent: { date: '2026-05-01', consentedBy: '本人', scope: '緊急時' } });
+    const withDemo = buildYearlyReport({
+      range: fiscalYearRange(2026),
+      today: '2027-04-10',
+      households: [demoHousehold, createHousehold({ id: 'h1', persons: [createPerson({ id: 'p1', birthDate: '2000-01-01', municipality: 'みなと市' })], consent: { date: '2026-05-01', consentedBy: '本人', scope: '緊急時' } })],
+      cases: [],
+      trialStays: [createTrialStay({ householdId: 'h1', personId: 'p1', from: '2026-06-01', to: '2026-06-02' }), createTrialStay({ householdId: 'demo-h-00001', personId: 'p9', from: '2026-06-01', to: '2026-06-05' })],
+      facilities: [],
+      offices: new Map(),
+      leaveOutDemo: { householdIds: new Set(['demo-h-00001']) },
+    });
+    const lines = yearlyReportCsv(withDemo).split('\r\n');
+    expect(lines[2]).toBe('注記,デモデータ 2件は含めていません（世帯 1件・体験利用 1件）。,,,,,');
+    // the figures are the real household's alone, and otherwise the file is the one without demo data
+    expect(lines.filter((l) => !l.startsWith('注記'))).toEqual(yearlyReportCsv(report).split('\r\n'));
+    expect(yearlyReportCsv(report)).not.toContain('デモ');
+  });
+
   it('encodes as UTF-8 with a BOM or as Shift_JIS, named by its period', () => {
     const csv = yearlyReportCsv(report);
     expect([...encodeCsvBytes(csv, 'utf-8-bom').slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

@@ -5,7 +5,7 @@
 import { toCsv } from './csv-text';
 import { HUB_FUNCTION_LABELS } from './facility';
 import { formatJapanDate } from './japan-time';
-import type { AgeSplit, YearlyReport } from './yearly-report';
+import type { AgeSplit, DemoLeftOut, YearlyReport } from './yearly-report';
 
 export const REPORT_SECTIONS = ['事前登録者', '緊急対応', '体験の機会・場', '登録事業所', '相談強化加算'] as const;
 export type ReportSection = (typeof REPORT_SECTIONS)[number];
@@ -60,13 +60,39 @@ export function yearlyReportRows(r: YearlyReport): ReportRow[] {
   ];
 }
 
+/**
+ * What a report says when it left demo records out (null when it left none): on the screen, the
+ * printed page and in the CSV, so no reader takes the figures for the demo's.
+ */
+export function demoLeftOutNote(d: DemoLeftOut): string | null {
+  if (d.total === 0) return null;
+  const n = (v: number) => v.toLocaleString('ja-JP');
+  const kinds = (
+    [
+      ['世帯', d.households],
+      ['緊急対応の記録', d.cases],
+      ['体験利用', d.trialStays],
+      ['短期入所事業所', d.facilities],
+      ['相談支援事業所', d.offices],
+    ] as const
+  )
+    .filter(([, v]) => v > 0)
+    .map(([label, v]) => `${label} ${n(v)}件`);
+  return `デモデータ ${n(d.total)}件は含めていません（${kinds.join('・')}）。`;
+}
+
 export const YEARLY_REPORT_CSV_HEADERS = ['区分', '項目', '者', '児', '不明', '計', '単位数'] as const;
 
-/** The rows as CSV text (CRLF), the period first; encode with csv-encoding.ts (UTF-8 with BOM or Shift_JIS). */
+/**
+ * The rows as CSV text (CRLF), the period first, then a 注記 line only when demo records were left
+ * out; encode with csv-encoding.ts (UTF-8 with BOM or Shift_JIS).
+ */
 export function yearlyReportCsv(r: YearlyReport): string {
   const n = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  const note = demoLeftOutNote(r.demoLeftOut);
   const data = [
     ['期間', `${formatJapanDate(r.range.from)}〜${formatJapanDate(r.range.to)}`, '', '', '', '', ''],
+    ...(note === null ? [] : [['注記', note, '', '', '', '', '']]),
     ...yearlyReportRows(r).map((row) => [row.section, row.label, n(row.split?.adult), n(row.split?.child), n(row.split?.unknown), String(row.total), n(row.units)]),
   ];
   return toCsv(YEARLY_REPORT_CSV_HEADERS, data);

@@ -10,7 +10,7 @@ import { createHousehold, createPerson } from '../../test/factories/household';
 import { createTrialStay } from '../../test/factories/trial-stay';
 import type { CaseSubject, EmergencyCase, EntryBody, Office } from './emergency-case';
 import { buildYearlyReport, fiscalYearOf, fiscalYearRange } from './yearly-report';
-import { yearlyReportRows } from './yearly-report-rows';
+import { demoLeftOutNote, yearlyReportRows } from './yearly-report-rows';
 
 const FY2026 = fiscalYearRange(2026);
 const TODAY = '2027-04-10';
@@ -278,6 +278,61 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
   it('a stay still going on counts only to today when the range runs past it', async () => {
     const r = buildYearlyReport({ range: FY2026, today: '2027-03-30', households, cases: await cases(), trialStays: [], facilities: [], offices });
     expect(r.emergencies.stayDays).toBe(9); // K3 counts 30 March only
+  });
+
+  it('leaves the demo hub’s records out of every figure when asked, and counts what it left out', async () => {
+    // the demo: a household made by the generator and one stored as demo under another id, each with a
+    // case and a trial stay; a case of its unnamed caller at its office; its facility and its office
+    const demoPerson = createPerson({ id: 'p-demo', birthDate: '1995-01-01', municipality: 'みなと市', recipientNumber: '9999999999' });
+    const demoHouseholds = [
+      createHousehold({ id: 'demo-h-00001', persons: [demoPerson], consent: consent('2026-06-01') }),
+      createHousehold({ id: 'h-stored-as-demo', persons: [createPerson({ id: 'p-demo2', birthDate: '2012-01-01' })], consent: consent('2026-07-01') }),
+    ];
+    const demoOffice = office('demo-office-1', '2024-04-01', '9912345678');
+    const demoCases = await Promise.all([
+      buildCase([
+        openBody({ officeId: 'demo-office-1', subject: subject('demo-h-00001', demoPerson), requestedAt: '2026-06-10T03:00:00.000Z', category: '災害' }),
+        contactBody({ contactedAt: '2026-06-10T03:30:00.000Z' }),
+        admit('2026-06-10T06:00:00.000Z'),
+        facts(),
+        close('2026-06-10T06:30:00.000Z'),
+      ], 'demo-k1'),
+      buildCase([
+        openBody({ officeId: 'office-1', subject: { householdId: 'h-stored-as-demo', personId: 'p-demo2', name: 'デモ', recipientNumber: '' }, requestedAt: '2026-07-10T03:00:00.000Z', category: '災害' }),
+        close('2026-07-10T03:30:00.000Z'),
+      ], 'demo-k2'),
+      buildCase([
+        openBody({ officeId: 'demo-office-1', subject: { householdId: null, personId: null, name: '（デモ）名乗らなかった相談者', recipientNumber: '' }, requestedAt: '2026-08-10T03:00:00.000Z', category: '災害' }),
+        close('2026-08-10T03:30:00.000Z'),
+      ], 'demo-k3'),
+    ]);
+    const demoStays = [
+      createTrialStay({ id: 'demo-ts-demo-h-00001-p-demo-1', householdId: 'demo-h-00001', personId: 'p-demo', from: '2026-06-01', to: '2026-06-03' }),
+      createTrialStay({ householdId: 'h-stored-as-demo', personId: 'p-demo2', from: '2026-08-01', to: '2026-08-01' }),
+    ];
+    const demoFacility = createFacility({ id: 'demo-f-00001', hubFunctions: ['emergency-acceptance', 'consultation'] });
+    const all = {
+      range: FY2026,
+      today: TODAY,
+      households: [...households, ...demoHouseholds],
+      cases: [...(await cases()), ...demoCases],
+      trialStays: [...trialStays, ...demoStays],
+      facilities: [...facilities, demoFacility],
+      offices: new Map([...offices, ['demo-office-1', demoOffice]]),
+    };
+    const { demoLeftOut, ...figures } = buildYearlyReport({ ...all, leaveOutDemo: { householdIds: new Set(['h-stored-as-demo']) } });
+    const { demoLeftOut: none, ...real } = await report();
+    // the same figures as the hub without its demo: 4 emergencies, not 7; 4 registered, not 6
+    expect(figures).toEqual(real);
+    expect(figures.emergencies.cases).toBe(4);
+    expect(figures.registration.onLastDay.total).toBe(4);
+    expect(figures.claims.byOffice.map((o) => o.officeId)).not.toContain('demo-office-1');
+    expect(demoLeftOut).toEqual({ households: 2, cases: 3, trialStays: 2, facilities: 1, offices: 1, total: 9 });
+    expect(none.total).toBe(0);
+    expect(demoLeftOutNote(demoLeftOut)).toBe('デモデータ 9件は含めていません（世帯 2件・緊急対応の記録 3件・体験利用 2件・短期入所事業所 1件・相談支援事業所 1件）。');
+    expect(demoLeftOutNote(none)).toBeNull();
+    // not asked: the records given are counted, demo or not (the demo hub's own report, demo-report.test.ts)
+    expect(buildYearlyReport(all).emergencies.cases).toBe(7);
   });
 
   it('refuses a range that ends before it starts', () => {

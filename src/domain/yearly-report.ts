@@ -102,6 +102,18 @@ export interface YearlyReport {
     readonly byOffice: readonly OfficeClaimRow[];
     readonly total: { readonly count: number; readonly units: number };
   };
+  /** demo records given but not counted (`leaveOutDemo`): all 0 when none were, or when not asked */
+  readonly demoLeftOut: DemoLeftOut;
+}
+
+/** How many demo records of each kind a report left out. */
+export interface DemoLeftOut {
+  readonly households: number;
+  readonly cases: number;
+  readonly trialStays: number;
+  readonly facilities: number;
+  readonly offices: number;
+  readonly total: number;
 }
 
 export interface YearlyReportInput {
@@ -113,6 +125,48 @@ export interface YearlyReportInput {
   readonly trialStays: Iterable<TrialStay>;
   readonly facilities: Iterable<Facility>;
   readonly offices: ReadonlyMap<string, Office>;
+  /**
+   * Leave the demo hub's records out of every figure, counting them in `demoLeftOut` (the screen
+   * always asks; a report of the records given, demo or not, without it). `householdIds`: the
+   * households stored as demo (the store's demoIds).
+   */
+  readonly leaveOutDemo?: { readonly householdIds: ReadonlySet<string> };
+}
+
+/** Every id the demo hub makes starts with 'demo-' (demo-data.ts, demo-facilities.ts, demo-cases.ts, demo-trial-stays.ts). */
+const isDemoId = (id: string) => id.startsWith('demo-');
+
+/**
+ * The records of the input that are real, and how many demo ones were set aside. Demo: a household
+ * stored as demo; a case about a demo household, or about no registered household handled at a
+ * demo office (the demo's unnamed caller); a trial stay made by the demo or of a demo household (the
+ * store keeps both as demo); a facility or office made by the demo.
+ */
+function withoutDemo(input: YearlyReportInput): { input: YearlyReportInput; leftOut: DemoLeftOut } {
+  const demoIds = input.leaveOutDemo?.householdIds;
+  const households = [...input.households];
+  const trialStays = [...input.trialStays];
+  const facilities = [...input.facilities];
+  if (demoIds === undefined) {
+    return { input: { ...input, households, trialStays, facilities }, leftOut: { households: 0, cases: 0, trialStays: 0, facilities: 0, offices: 0, total: 0 } };
+  }
+  const demoHousehold = (id: string | null) => id !== null && (demoIds.has(id) || isDemoId(id));
+  const real = {
+    households: households.filter((h) => !demoHousehold(h.id)),
+    cases: input.cases.filter((c) => !(demoHousehold(c.subject.householdId) || (c.subject.householdId === null && isDemoId(c.open.body.officeId)))),
+    trialStays: trialStays.filter((s) => !isDemoId(s.id) && !demoHousehold(s.householdId)),
+    facilities: facilities.filter((f) => !isDemoId(f.id)),
+    offices: new Map([...input.offices].filter(([id]) => !isDemoId(id))),
+  };
+  const counts = {
+    households: households.length - real.households.length,
+    cases: input.cases.length - real.cases.length,
+    trialStays: trialStays.length - real.trialStays.length,
+    facilities: facilities.length - real.facilities.length,
+    offices: input.offices.size - real.offices.size,
+  };
+  const total = counts.households + counts.cases + counts.trialStays + counts.facilities + counts.offices;
+  return { input: { ...input, ...real }, leftOut: { ...counts, total } };
 }
 
 type Category = 'adult' | 'child' | 'unknown';
@@ -200,11 +254,12 @@ function emergencies(cases: Iterable<EmergencyCase>): EmergencyCase[][] {
   return [...groups.values()].map((g) => g.sort(byRequest));
 }
 
-export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
-  const { range, today } = input;
+export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
+  const { range, today } = given;
   if (!isValidIsoDate(range.from) || !isValidIsoDate(range.to) || range.to < range.from) {
     throw new RangeError(`yearly-report: not a range of dates: ${range.from}..${range.to}`);
   }
+  const { input, leftOut } = withoutDemo(given);
   const households = new Map<string, Household>();
   for (const h of input.households) households.set(h.id, h);
   const factsOf = personFactsLookupOf(households);
@@ -358,5 +413,6 @@ export function buildYearlyReport(input: YearlyReportInput): YearlyReport {
     trialStays: { count: trialCount.done(), persons: trialPersonSplit.done(), days: trialDays },
     members: { hubOffices, byFunction: HUB_FUNCTIONS.map((fn) => ({ fn, count: byFunction.get(fn) ?? 0 })), facilities: memberFacilities },
     claims: { byOffice, total },
+    demoLeftOut: leftOut,
   };
 }

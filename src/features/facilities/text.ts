@@ -20,6 +20,8 @@ export const T = {
   exportUtf8: 'CSV（Excel用 UTF-8）',
   exportSjis: 'CSV（Shift_JIS）',
   exportFailed: '書き出せませんでした。',
+  /** beside the CSV buttons while demo facilities are held: they are not written */
+  exportDemoLeftOut: (n: number) => `デモデータの事業所 ${n.toLocaleString('ja-JP')}件は、CSVに含めていません。`,
   vacancy: (beds: number) => (beds > 0 ? `空き ${beds}床` : '満床'),
   vacancyUnknown: '空床情報なし',
   full: '満床',

@@ -63,6 +63,39 @@ describe('機能強化加算: the month', () => {
     expect(within(screen.getByRole('row', { name: /米原市/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['25%', '50', '20,000', '203,600円']);
   });
 
+  it('counts units and yen within the cap only, and shows the claims above it apart as 算定不可', () => {
+    // H 80 of a share of 60, F 100, P 40: 220 claimed against a cap of 200, the 20 above it on H
+    mount('#/bonus?month=2026-05', [count('off-h', 80), count('off-f', 100), count('off-p', 40)]);
+    expect(screen.getByText('算定 220件・上限を 20件 超えています')).toBeInTheDocument();
+    // 200 × 500 = 100,000 units × 10.18 = 1,018,000 yen, not 110,000 units and 1,119,800 yen
+    expect(screen.getByText(/^100,000単位・1,018,000円/)).toBeInTheDocument();
+    expect(screen.getByText('算定不可 20件・10,000単位（上限を超えた分は、単位数・金額に含めていません）')).toBeInTheDocument();
+    const offices = screen.getByRole('region', { name: '事業所ごと' });
+    expect(within(offices).getByRole('columnheader', { name: '算定不可' })).toBeInTheDocument();
+    expect(within(screen.getByRole('row', { name: /H相談支援事業所/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['30%', '60', '80', '20', '30,000', '305,400円', '20']);
+    expect(within(screen.getByRole('row', { name: /F相談支援事業所/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['50%', '100', '100', '', '50,000', '509,000円', '']);
+    expect(within(within(offices).getByRole('row', { name: /合計/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['', '200', '220', '20', '100,000', '1,018,000円', '20']);
+    // 米原市 25% of the 100,000 payable units = 25,000 units × 10.18 = 254,500 yen
+    expect(within(screen.getByRole('row', { name: /米原市/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['25%', '50', '25,000', '254,500円']);
+  });
+
+  it('a month within the cap has no 算定不可 line or column', () => {
+    mount('#/bonus?month=2026-05');
+    expect(screen.queryByText(/算定不可/)).not.toBeInTheDocument();
+    expect(within(screen.getByRole('region', { name: '事業所ごと' })).queryByRole('columnheader', { name: '算定不可' })).not.toBeInTheDocument();
+  });
+
+  it('the year counts each month within its cap, the claims above it apart as 算定不可', () => {
+    mount('#/bonus/year?fy=2026', [count('off-h', 80), count('off-f', 100), count('off-p', 40)]);
+    expect(screen.getByText('算定 220件／上限 2,400件・100,000単位・1,018,000円')).toBeInTheDocument();
+    expect(screen.getByText('算定不可 20件・10,000単位（各月の上限を超えた分は、単位数・金額に含めていません）')).toBeInTheDocument();
+    const months = screen.getByRole('region', { name: '月ごと' });
+    expect(within(within(months).getByRole('row', { name: /2026年5月/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['2', '200', '220', '100,000', '1,018,000円', '20']);
+    expect(within(within(months).getByRole('row', { name: /2026年6月/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['2', '200', '0', '0', '0円', '']);
+    const offices = screen.getByRole('region', { name: '事業所ごと' });
+    expect(within(within(offices).getByRole('row', { name: /H相談支援事業所/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['80', '30,000', '305,400円', '20']);
+  });
+
   it('warns as the count is typed, before saving, that it passes the cap and the share, and asks before saving it', async () => {
     const { user, session } = mount('#/bonus?month=2026-05');
     const entry = screen.getByRole('region', { name: '算定件数の入力' });

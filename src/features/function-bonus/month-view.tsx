@@ -34,6 +34,7 @@ export function MonthView({ month }: { month: YearMonth }) {
 
 export function MonthTables({ summary: m }: { summary: MonthSummary }) {
   const officeName = useOfficeName();
+  const over = m.unpayable > 0;
   return (
     <>
       <Section title={B.monthLabel(m.month)} id="bonus-month">
@@ -43,6 +44,12 @@ export function MonthTables({ summary: m }: { summary: MonthSummary }) {
           <span className={m.remaining < 0 ? 'bonus-over' : undefined}>{B.claimedLine(m.claimed, m.remaining)}</span>
           <br />
           {B.totalLine(m.units, m.yen)}
+          {m.unpayable > 0 ? (
+            <>
+              <br />
+              <span className="bonus-over">{B.unpayableLine(m.unpayable, m.unpayableUnits)}</span>
+            </>
+          ) : null}
         </p>
         {m.split === null ? <Notice kind="warn">{B.noSplit}</Notice> : null}
         {m.yenPerUnit === null ? <Notice kind="warn">{B.noPrice}</Notice> : null}
@@ -51,18 +58,27 @@ export function MonthTables({ summary: m }: { summary: MonthSummary }) {
         title={B.officesTitle}
         id="bonus-offices"
         nameColumn={B.col.name}
-        columns={[B.col.percent, B.col.share, B.col.claimed, B.col.over, B.col.units, B.col.yen]}
+        // [FB9] the 算定不可 column only in a month over its cap: a month within it reads as before
+        columns={[B.col.percent, B.col.share, B.col.claimed, B.col.over, B.col.units, B.col.yen, ...(over ? [B.col.unpayable] : [])]}
         rows={m.offices.map((o) => ({
           key: o.officeId,
           name: officeName(o.officeId),
-          cells: [B.percentCell(o.percent), B.numCell(o.share), o.claimed === null ? B.notEntered : B.numCell(o.claimed), o.overShare > 0 ? B.numCell(o.overShare) : '', B.numCell(o.units), B.yenCell(o.yen)],
-          over: o.overShare > 0,
+          cells: [
+            B.percentCell(o.percent),
+            B.numCell(o.share),
+            o.claimed === null ? B.notEntered : B.numCell(o.claimed),
+            o.overShare > 0 ? B.numCell(o.overShare) : '',
+            B.numCell(o.units),
+            B.yenCell(o.yen),
+            ...(over ? [o.unpayable > 0 ? B.numCell(o.unpayable) : ''] : []),
+          ],
+          over: o.overShare > 0 || o.unpayable > 0,
         }))}
         total={{
           key: 'total',
           name: B.totalRow,
-          cells: ['', B.numCell(m.cap), B.numCell(m.claimed), m.remaining < 0 ? B.numCell(-m.remaining) : '', B.numCell(m.units), B.yenCell(m.yen)],
-          over: m.remaining < 0,
+          cells: ['', B.numCell(m.cap), B.numCell(m.claimed), over ? B.numCell(-m.remaining) : '', B.numCell(m.units), B.yenCell(m.yen), ...(over ? [B.numCell(m.unpayable)] : [])],
+          over,
         }}
       />
       {m.municipalities.length > 0 ? (

@@ -24,11 +24,13 @@ export const B = {
   claimedLine: (claimed: number, remaining: number) =>
     remaining >= 0 ? `算定 ${num(claimed)}件・残り ${num(remaining)}件` : `算定 ${num(claimed)}件・上限を ${num(-remaining)}件 超えています`,
   totalLine: (units: number, y: number | null) => `${num(units)}単位${y === null ? '（単価未設定のため金額なし）' : `・${yen(y)}`}`,
+  /** [FB9] the claims above the cap, shown apart from the units and yen */
+  unpayableLine: (count: number, units: number) => `算定不可 ${num(count)}件・${num(units)}単位（上限を超えた分は、単位数・金額に含めていません）`,
   noSplit: 'この月に有効な取り決め（割合の表）がありません。「取り決め・コーディネーター」で登録してください。',
   noPrice: 'この月に有効な地域区分の単価がありません。金額は表示されません。',
   officesTitle: '事業所ごと',
   municipalitiesTitle: '市町村ごと',
-  col: { name: '名称', percent: '割合', share: '割当', claimed: '算定件数', over: '割当超過', units: '単位数', yen: '金額' },
+  col: { name: '名称', percent: '割合', share: '割当', claimed: '算定件数', over: '割当超過', units: '単位数', yen: '金額', unpayable: '算定不可' },
   notEntered: '未入力',
   unknownOffice: (id: string) => `（登録のない事業所 ${id}）`,
   totalRow: '合計',
@@ -65,6 +67,7 @@ export const B = {
   yearMonthsTitle: '月ごと',
   yearTotal: (claimed: number, cap: number, units: number, y: number | null) =>
     `算定 ${num(claimed)}件／上限 ${num(cap)}件・${num(units)}単位${y === null ? '（単価未設定の月があるため金額なし）' : `・${yen(y)}`}`,
+  yearUnpayableLine: (count: number, units: number) => `算定不可 ${num(count)}件・${num(units)}単位（各月の上限を超えた分は、単位数・金額に含めていません）`,
   colMonth: '月',
   colCap: '上限',
   colCoordinators: 'コーディネーター',

@@ -15,32 +15,46 @@ export function YearView({ fiscalYear }: { fiscalYear: number }) {
 
 function YearTables({ year: y }: { year: YearSummary }) {
   const officeName = useOfficeName();
+  // [FB9] the 算定不可 column only in a year with a month over its cap: any other year reads as before
+  const over = y.unpayable > 0;
+  const unpayableCell = (n: number) => (over ? [n > 0 ? B.numCell(n) : ''] : []);
   return (
     <>
       <Section title={B.fiscalYearOption(y.fiscalYear)} id="bonus-year">
         <p className="bonus-figures">
           <strong>{B.yearTotal(y.claimed, y.cap, y.units, y.yen)}</strong>
+          {over ? (
+            <>
+              <br />
+              <span className="bonus-over">{B.yearUnpayableLine(y.unpayable, y.unpayableUnits)}</span>
+            </>
+          ) : null}
         </p>
       </Section>
       <FigureTable
         title={B.yearMonthsTitle}
         id="bonus-year-months"
         nameColumn={B.colMonth}
-        columns={[B.colCoordinators, B.colCap, B.col.claimed, B.col.units, B.col.yen]}
+        columns={[B.colCoordinators, B.colCap, B.col.claimed, B.col.units, B.col.yen, ...(over ? [B.col.unpayable] : [])]}
         rows={y.months.map((m) => ({
           key: m.month,
           name: B.monthLabel(m.month),
-          cells: [B.numCell(m.coordinators), B.numCell(m.cap), B.numCell(m.claimed), B.numCell(m.units), B.yenCell(m.yen)],
+          cells: [B.numCell(m.coordinators), B.numCell(m.cap), B.numCell(m.claimed), B.numCell(m.units), B.yenCell(m.yen), ...unpayableCell(m.unpayable)],
           over: m.remaining < 0,
         }))}
-        total={{ key: 'total', name: B.totalRow, cells: ['', B.numCell(y.cap), B.numCell(y.claimed), B.numCell(y.units), B.yenCell(y.yen)] }}
+        total={{ key: 'total', name: B.totalRow, cells: ['', B.numCell(y.cap), B.numCell(y.claimed), B.numCell(y.units), B.yenCell(y.yen), ...(over ? [B.numCell(y.unpayable)] : [])] }}
       />
       <FigureTable
         title={B.officesTitle}
         id="bonus-year-offices"
         nameColumn={B.col.name}
-        columns={[B.col.claimed, B.col.units, B.col.yen]}
-        rows={y.offices.map((o) => ({ key: o.officeId, name: officeName(o.officeId), cells: [B.numCell(o.claimed), B.numCell(o.units), B.yenCell(o.yen)] }))}
+        columns={[B.col.claimed, B.col.units, B.col.yen, ...(over ? [B.col.unpayable] : [])]}
+        rows={y.offices.map((o) => ({
+          key: o.officeId,
+          name: officeName(o.officeId),
+          cells: [B.numCell(o.claimed), B.numCell(o.units), B.yenCell(o.yen), ...unpayableCell(o.unpayable)],
+          over: o.unpayable > 0,
+        }))}
       />
       {y.municipalities.length > 0 ? (
         <FigureTable

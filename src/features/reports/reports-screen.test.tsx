@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createTrialStay } from '../../../test/factories/trial-stay';
+import { createFacility } from '../../../test/factories/facility';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { ReportsScreen } from './reports-screen';
 import { go } from '../../../test/factories/route';
@@ -46,6 +47,38 @@ describe('年次実績報告 screen', () => {
     expect(window.location.hash).toBe('#/reports?from=2024-04-01&to=2025-03-31');
     await go(window.location.hash);
     expect(within(cell('事前登録者', '登録者数（2025年3月31日時点）')).getAllByRole('cell').at(-1)!.textContent).toBe('0');
+  });
+
+  it('leaves the demo data out of every figure and says how much it left out; says nothing of demo without any', async () => {
+    await go('#/reports?from=2025-04-01&to=2026-03-31');
+    const view = render(<ReportsScreen />);
+    expect(screen.queryByText(/デモデータ/)).not.toBeInTheDocument();
+    const before = screen.getAllByRole('table').map((t) => t.textContent);
+    view.unmount();
+
+    // the demo hub loaded beside it: a demo household with a trial stay, a demo facility carrying a hub function
+    const demo = createHousehold({ id: 'demo-h-00001', persons: [createPerson({ id: 'p9', birthDate: '1990-01-01', municipality: 'みなと市' })], consent: { date: '2025-05-01', consentedBy: '本人', scope: '緊急時' } });
+    useApp.setState({
+      households: new Map([[household.id, household], [demo.id, demo]]),
+      demoIds: new Set([demo.id]),
+      trialStays: new Map([...useApp.getState().trialStays, ['demo-ts-1', createTrialStay({ id: 'demo-ts-1', householdId: demo.id, personId: 'p9', from: '2025-08-01', to: '2025-08-02' })]]),
+      facilities: new Map([['demo-f-00001', createFacility({ id: 'demo-f-00001', hubFunctions: ['experience'] })]]),
+    });
+    render(<ReportsScreen />);
+    expect(screen.getByText('デモデータ 3件は含めていません（世帯 1件・体験利用 1件・短期入所事業所 1件）。')).toBeVisible();
+    // every figure as without the demo: 2 registered, not 3; 3 trial days, not 5; no facility
+    expect(screen.getAllByRole('table').map((t) => t.textContent)).toEqual(before);
+    expect(within(cell('事前登録者', '登録者数（2026年3月31日時点）')).getAllByRole('cell').at(-1)!.textContent).toBe('2');
+  });
+
+  it('shows the demo\'s own figures on a phone holding only the demo, saying they are the demo\'s', async () => {
+    const demo = createHousehold({ id: 'demo-h-00001', persons: [createPerson({ id: 'p9', birthDate: '1990-01-01', municipality: 'みなと市' })], consent: { date: '2025-05-01', consentedBy: '本人', scope: '緊急時' } });
+    useApp.setState({ households: new Map([[demo.id, demo]]), demoIds: new Set([demo.id]) });
+    await go('#/reports?from=2025-04-01&to=2026-03-31');
+    render(<ReportsScreen />);
+    expect(screen.getByText(/^デモデータの集計です/)).toBeVisible();
+    expect(screen.queryByText(/は含めていません/)).not.toBeInTheDocument();
+    expect(within(cell('事前登録者', '登録者数（2026年3月31日時点）')).getAllByRole('cell').at(-1)!.textContent).toBe('1');
   });
 
   it('saves the CSV in Shift_JIS when asked and says so', async () => {

@@ -11,7 +11,7 @@ import type { EmergencyCase } from '../../domain/emergency-case';
 import { encodeCsvBytes, ShiftJisUnencodableError, type CsvByteEncoding } from '../../domain/csv-encoding';
 import { formatJapanDate, isValidIsoDate, japanDateOf } from '../../domain/japan-time';
 import { buildYearlyReport, fiscalYearOf, fiscalYearRange, type ReportRange } from '../../domain/yearly-report';
-import { REPORT_SECTIONS, yearlyReportCsv, yearlyReportFileName, yearlyReportRows, type ReportRow } from '../../domain/yearly-report-rows';
+import { demoLeftOutNote, REPORT_SECTIONS, yearlyReportCsv, yearlyReportFileName, yearlyReportRows, type ReportRow } from '../../domain/yearly-report-rows';
 import { downloadBytes } from '../../ui/download';
 import { Button } from '../../ui/button';
 import { SelectField, TextField } from '../../ui/field';
@@ -56,17 +56,31 @@ export function ReportsScreen() {
   const facilities = useApp((s) => s.facilities);
   const offices = useApp((s) => s.offices);
   const trialStays = useApp((s) => s.trialStays);
+  const demoIds = useApp((s) => s.demoIds);
   const cases = useCases();
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
   // Nothing to print or save while the households load: their figures would read 0 and 不明.
+  // The demo hub's records are left out of every figure once real households are held, and the
+  // report says how many; a phone holding only the demo shows the demo's figures, saying so.
+  const onlyDemo = useMemo(() => [...households.keys()].every((id) => demoIds.has(id)), [households, demoIds]);
   const report = useMemo(
     () =>
       range.to < range.from || !loaded
         ? null
-        : buildYearlyReport({ range, today, households: households.values(), cases, trialStays: trialStays.values(), facilities: facilities.values(), offices }),
-    [range, today, households, cases, trialStays, facilities, offices, loaded],
+        : buildYearlyReport({
+            range,
+            today,
+            households: households.values(),
+            cases,
+            trialStays: trialStays.values(),
+            facilities: facilities.values(),
+            offices,
+            ...(onlyDemo ? {} : { leaveOutDemo: { householdIds: demoIds } }),
+          }),
+    [range, today, households, cases, trialStays, facilities, offices, loaded, demoIds, onlyDemo],
   );
+  const demoNote = report ? demoLeftOutNote(report.demoLeftOut) : null;
   const rows = useMemo(() => (report ? yearlyReportRows(report) : []), [report]);
 
   function save(encoding: CsvByteEncoding) {
@@ -103,6 +117,8 @@ export function ReportsScreen() {
           <>
             <p className="yr-period">{T.period(formatJapanDate(range.from), formatJapanDate(range.to))}</p>
             <p className="yr-notes">{T.madeOn(formatJapanDate(today))}</p>
+            {demoNote ? <p className="yr-demo">{demoNote}</p> : null}
+            {onlyDemo && demoIds.size > 0 ? <p className="yr-demo">{T.demoOnly}</p> : null}
             {REPORT_SECTIONS.map((section, i) => (
               <ReportTable key={section} id={`yr-${i}`} title={section} rows={rows.filter((r) => r.section === section)} />
             ))}

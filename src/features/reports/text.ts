@@ -16,6 +16,7 @@ export const T = {
   sjisLost: (chars: string) => `Shift_JIS で表せない文字があります（${chars}）。UTF-8 で保存してください。`,
   period: (from: string, to: string) => `対象期間：${from}〜${to}`,
   madeOn: (day: string) => `作成日：${day}`,
+  demoOnly: 'デモデータの集計です（この端末にはまだ実際の世帯がありません）。実際の世帯を登録すると、デモデータは集計から外れます。',
   colItem: '項目',
   colAdult: '者',
   colChild: '児',
