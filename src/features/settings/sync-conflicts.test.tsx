@@ -107,3 +107,13 @@ describe('重なった変更: the fields and values in Japanese', () => {
     for (const item of items) expect(item.textContent).not.toMatch(/[{}[\]"]|tube-feeding|consultation|medicalCare/);
   });
 });
+
+describe('重なった変更: the 閲覧記録', () => {
+  it('logs the opening of a household whose values the list shows, once, and nothing for a facility', async () => {
+    const opened: string[] = [];
+    useApp.setState({ session: {} as never, openHousehold: async (id: string) => void opened.push(id) });
+    useApp.setState({ facilities: new Map([['f-1', createFacility({ id: 'f-1' })]]) });
+    await shown([conflict({ field: 'persons[p-1].medications', keptValue: 'デパケン', lostValue: 'なし' }), conflict({ id: 'c2', kind: 'facility', entityId: 'f-1', field: 'phone' })]);
+    expect(opened).toEqual(['hh-1']);
+  });
+});

@@ -13,6 +13,7 @@ import { syncStatus } from '../../sync/status';
 import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
 import { Busy } from '../../ui/status';
+import { useLogOpen } from '../../state/use-log-open';
 import { householdName } from './access-log-section';
 import { CT, fieldLabel, valueLines, type ValueNames } from './sync-conflicts-text';
 import { useAsync } from './use-async';
@@ -73,6 +74,8 @@ function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; bu
   const offices = useApp((s) => s.offices);
   const bonus = useApp((s) => s.bonus);
   const staff = useStore(syncStatus, (s) => s.staff);
+  // Both values of a household's field (a medication, a diagnosis) are its record shown: in the 閲覧記録.
+  useLogOpen(conflict.kind === 'household' ? conflict.entityId : null);
   const record =
     conflict.kind === 'household'
       ? householdName(summaries.get(conflict.entityId))
