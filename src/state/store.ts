@@ -179,9 +179,6 @@ function mark(name: string): void {
   globalThis.performance?.mark?.(name);
 }
 
-/** At most this many failed unlocks are written by the next unlock (the throttle counts them all). */
-const MAX_FAILED_LOGGED = 20;
-
 /** Above this many records a sync brought, the screens re-read everything at once (one read per kind). */
 const REFRESH_ONE_BY_ONE_MAX = 200;
 
@@ -424,12 +421,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       try {
         await guarded(async () => {
           mark('unlock:start');
-          // Wrong passphrases leave no entry (there is no key to seal one with): the unlock that
-          // follows writes them, one per failure, so the 閲覧記録 shows them.
-          const failed = (await vault.throttle(userId).catch(() => null))?.failures ?? 0;
+          // Wrong passphrases leave no entry then (there is no key to seal one with): the vault's
+          // unlock writes them, on anyone's slot, at their own times (vault/failed-unlocks.ts).
           const session = await vault.unlock(userId, passphrase);
           mark('unlock:key');
-          for (let i = 0; i < Math.min(failed, MAX_FAILED_LOGGED); i++) await session.logAccess('unlock-failed', null).catch(() => undefined);
           set({ session, lockedBy: null });
           await loadAll(session);
           set({ phase: 'unlocked' });

@@ -65,12 +65,27 @@ export interface UserSecretRow extends SealedColumns {
   name: string;
 }
 
-/** Failed unlock attempts, kept apart from the slot so a wrong passphrase rewrites nothing else. */
+/**
+ * Failed unlock attempts on one slot, kept apart from the slot so a wrong passphrase rewrites
+ * nothing else. No key exists when one fails, so they wait here, in clear (times only), until the
+ * next unlock by anyone on the phone writes them to the 閲覧記録 (key-slots.ts pendingFailures).
+ * The two fields below are in the row's value, not indexed: no schema change.
+ */
 export interface ThrottleRow {
   userId: string;
+  /** consecutive failures since the slot last opened: what the wait is counted from */
   failures: number;
   /** epoch ms before which no attempt is accepted */
   retryAt: number | null;
+  /**
+   * When each failure not yet in the 閲覧記録 happened (epoch ms, oldest first; the last
+   * MAX_FAILURE_TIMES kept). A slot opening resets `failures` but keeps these until they are
+   * written. Absent on rows written before times were kept: their `failures` are all unwritten,
+   * times unknown.
+   */
+  failedAt?: number[];
+  /** failures not yet in the 閲覧記録 whose time is not known (dropped past the cap, or from a row written before `failedAt`) */
+  untimed?: number;
 }
 
 export interface RecordRow extends SealedColumns {

@@ -130,10 +130,20 @@ export interface PreparedAccess {
   readonly pending: PendingOutboxRow;
 }
 
-export async function prepareAccess(ctx: SessionContext, action: AccessAction, householdId: string | null, reason?: string): Promise<PreparedAccess> {
+/**
+ * `at`: when it happened, when that was before now (a failed unlock, written by the next unlock:
+ * failed-unlocks.ts); the change queued for the hub is stamped now all the same.
+ */
+export async function prepareAccess(
+  ctx: SessionContext,
+  action: AccessAction,
+  householdId: string | null,
+  reason?: string,
+  at: string = isoAt(ctx.now),
+): Promise<PreparedAccess> {
   const entry: AccessLogEntry = {
     id: globalThis.crypto.randomUUID(),
-    at: isoAt(ctx.now),
+    at,
     userId: ctx.user.id,
     userName: ctx.user.displayName,
     action,

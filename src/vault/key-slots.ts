@@ -17,6 +17,11 @@ import { isGuessablePassphrase } from './passphrase-rule';
 import type { UnlockThrottle, VaultUser } from './types';
 
 export const MIN_PASSPHRASE_LENGTH = 8;
+/**
+ * How many failure times a slot keeps until they are written to the 閲覧記録 (each becomes one
+ * entry); older ones are counted in `untimed` instead. The throttle's count is not capped.
+ */
+export const MAX_FAILURE_TIMES = 20;
 /** Failures allowed before each further attempt has to wait. */
 export const FREE_ATTEMPTS = 3;
 const BASE_DELAY_MS = 5_000;
@@ -76,13 +81,56 @@ export function throttleOf(row: ThrottleRow | undefined, now: number): UnlockThr
   return { failures: row.failures, retryAt: waiting ? new Date(row.retryAt as number).toISOString() : null };
 }
 
+/** Failed attempts on one slot not yet written to the 閲覧記録: their times, and how many more with no time known. */
+export interface PendingFailures {
+  /** epoch ms, oldest first */
+  readonly times: readonly number[];
+  readonly untimed: number;
+}
+
+export function pendingFailures(row: ThrottleRow | undefined): PendingFailures {
+  if (row === undefined) return { times: [], untimed: 0 };
+  // A row written before times were kept: every failure it counts is unwritten (a success deleted the row then).
+  if (row.failedAt === undefined) return { times: [], untimed: row.failures };
+  return { times: row.failedAt, untimed: row.untimed ?? 0 };
+}
+
+export function hasPendingFailures(pending: PendingFailures): boolean {
+  return pending.times.length > 0 || pending.untimed > 0;
+}
+
+/** The row with these pending failures, the oldest times past the cap counted as untimed; null when nothing is left to keep. */
+export function throttleRowWith(throttle: Pick<ThrottleRow, 'userId' | 'failures' | 'retryAt'>, pending: PendingFailures): ThrottleRow | null {
+  if (throttle.failures === 0 && throttle.retryAt === null && !hasPendingFailures(pending)) return null;
+  const dropped = Math.max(0, pending.times.length - MAX_FAILURE_TIMES);
+  const untimed = pending.untimed + dropped;
+  return { ...throttle, failedAt: pending.times.slice(dropped), ...(untimed > 0 ? { untimed } : {}) };
+}
+
 async function recordFailure(db: VaultDatabase, userId: string, now: number): Promise<number | null> {
   return db.transaction('rw', db.throttles, async () => {
-    const failures = ((await db.throttles.get(userId))?.failures ?? 0) + 1;
+    const row = await db.throttles.get(userId);
+    const failures = (row?.failures ?? 0) + 1;
     const delay = throttleDelayMs(failures);
     const retryAt = delay > 0 ? now + delay : null;
-    await db.throttles.put({ userId, failures, retryAt });
+    // The time too: the 閲覧記録 shows when each attempt was made, written by the next unlock.
+    const pending = pendingFailures(row);
+    await db.throttles.put(throttleRowWith({ userId, failures, retryAt }, { times: [...pending.times, now], untimed: pending.untimed })!);
     return retryAt;
+  });
+}
+
+/**
+ * The right passphrase: the wait starts over, but the failures not yet written stay (a session
+ * writes them, failed-unlocks.ts), so that opening the slot never wipes the trace of guesses on it.
+ */
+async function resetThrottle(db: VaultDatabase, userId: string): Promise<void> {
+  await db.transaction('rw', db.throttles, async () => {
+    const row = await db.throttles.get(userId);
+    if (row === undefined) return;
+    const kept = throttleRowWith({ userId, failures: 0, retryAt: null }, pendingFailures(row));
+    if (kept === null) await db.throttles.delete(userId);
+    else await db.throttles.put(kept);
   });
 }
 
@@ -94,8 +142,9 @@ export async function findSlot(db: VaultDatabase, userId: string): Promise<KeySl
 
 /**
  * Checks a user's passphrase against their slot and returns the data key. While throttled it
- * rejects before deriving anything; a wrong passphrase writes the failure count and nothing else;
- * a right one resets the count. `extractable` only for re-wrapping (enrolment, passphrase change).
+ * rejects before deriving anything; a wrong passphrase writes the failure count and time and
+ * nothing else; a right one resets the count, leaving the times for the session to write to the
+ * 閲覧記録 (failed-unlocks.ts). `extractable` only for re-wrapping (enrolment, passphrase change).
  */
 export async function openSlot(
   db: VaultDatabase,
@@ -123,6 +172,6 @@ export async function openSlot(
       ...(retryAt === null ? {} : { retryAt: new Date(retryAt).toISOString() }),
     });
   }
-  if (throttle.failures > 0) await db.throttles.delete(slot.userId);
+  if (throttle.failures > 0) await resetThrottle(db, slot.userId);
   return dataKey;
 }

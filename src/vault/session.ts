@@ -4,9 +4,11 @@
  */
 import { keepLostRecords, resendLostRecords } from './epoch-resend';
 import { retryChainRefusals } from './chain-retry';
-import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, wrapForPassphrase } from './key-slots';
+import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, userOf, wrapForPassphrase } from './key-slots';
+import { logFailedUnlocks } from './failed-unlocks';
 import { exportBackup, restoreBackup } from './backup';
 import { clearUserSecret, newUserKey, readUserSecret, rewrapUserKey, saveUserSecret } from './user-key';
+import Dexie from 'dexie';
 import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
 import * as cache from './cache';
 import * as drafts from './drafts';
@@ -14,7 +16,7 @@ import * as syncStore from './sync-store';
 import { countSetAside } from './set-aside';
 import * as receiptStore from './receipts';
 import { VaultError } from './errors';
-import { appendAccess, isoAt, readAccessLog, readOutbox, type SessionContext } from './journal';
+import { appendAccess, isoAt, prepareAccess, readAccessLog, readOutbox, writeAccess, type SessionContext } from './journal';
 import {
   appendRecord,
   assertOpaqueId,
@@ -41,7 +43,9 @@ import type {
 /**
  * Opens a session for a user whose key has just been unwrapped, and writes the 'unlock' entry of
  * the access log. The audit trail must not miss an unlock: if the entry cannot be written, the
- * session is locked again and the error goes to the caller.
+ * session is locked again and the error goes to the caller. Then the failed unlocks made on this
+ * phone since the key was last at hand, on anyone's slot (failed-unlocks.ts); if they cannot be
+ * written now, they stay for the next unlock.
  */
 export async function openSession(
   db: VaultDatabase,
@@ -59,6 +63,7 @@ export async function openSession(
     session.lock();
     throw e;
   }
+  await session.writeFailedUnlocks();
   return session;
 }
 
@@ -141,6 +146,15 @@ export class Session implements VaultSession {
   async logAccess(action: AccessAction, householdId: string | null, reason?: string): Promise<void> {
     if (householdId !== null) assertOpaqueId(householdId);
     await this.run((ctx) => appendAccess(ctx, action, householdId, reason));
+  }
+
+  /**
+   * Writes the failed unlocks waiting in the throttle rows (failed-unlocks.ts): after an unlock and
+   * after each passphrase re-entered right in 設定. Never fails the caller: what is not written
+   * now stays for the next time.
+   */
+  async writeFailedUnlocks(): Promise<void> {
+    await this.run(logFailedUnlocks).catch(() => undefined);
   }
 
   accessLog(): Promise<AccessLogEntry[]> {
@@ -228,6 +242,7 @@ export class Session implements VaultSession {
       if (newPassphrase.normalize('NFC') === currentPassphrase.normalize('NFC')) throw new VaultError('same-passphrase');
       const slot = await findSlot(db, this.user.id);
       const extractable = await openSlot(db, slot, currentPassphrase, now, true);
+      await this.writeFailedUnlocks();
       const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);
       const { wrapped: userKey } = await newUserKey(kek);
       const user: VaultUser = { id: globalThis.crypto.randomUUID(), displayName: name, createdAt: isoAt(now) };
@@ -239,6 +254,53 @@ export class Session implements VaultSession {
     return added;
   }
 
+  /**
+   * Takes a person off this phone: their key slot goes (they can no longer unlock it, offline or
+   * not), with their own secrets (their hub device token), their throttle row and their personal
+   * drafts (personalDraftKey: `<key>:<their id>`). What they made stays: records, the 閲覧記録, and
+   * their changes not yet sent, which stay queued under their name and go to the hub as before
+   * (the hub link keeps them as a member, A9). The unlocked person re-enters their own passphrase,
+   * through the same throttle as addUser ('wrong-passphrase', 'throttled'); they cannot remove
+   * themselves ('remove-self') nor the last person ('last-user'). The 'remove-user' entry, naming
+   * the person, is written in the same transaction as the removal: no removal goes unlogged.
+   */
+  async removeUser(currentPassphrase: string, userId: string): Promise<VaultUser> {
+    return this.run(async (ctx) => {
+      const { db, now } = ctx;
+      // Refused before the passphrase is checked: such a request costs no attempt. With one person
+      // left, they are the one asking: the phone would be left with no one who can open it.
+      if ((await db.keySlots.count()) <= 1) throw new VaultError('last-user');
+      if (userId === this.user.id) throw new VaultError('remove-self');
+      const target = await db.keySlots.get(userId);
+      if (target === undefined) throw new VaultError('unknown-user');
+      // [A9] Their unsent changes go under their name; the hub takes them only from a person who has
+      // signed in on this phone. Without that, nobody could ever send them, nor anything queued after.
+      const unsent = await db.outbox.filter((row) => row.userId === userId && (row.refusedReason === undefined || row.refusedReason === null)).count();
+      if (unsent > 0 && (await syncStore.readHubLink(ctx))?.members?.[userId] === undefined) throw new VaultError('remove-unsent');
+      const slot = await findSlot(db, this.user.id);
+      await openSlot(db, slot, currentPassphrase, now, false);
+      // Guesses on the slot that goes are written before its throttle row goes with it.
+      await this.writeFailedUnlocks();
+      const removed = userOf(target);
+      const logged = await prepareAccess(ctx, 'remove-user', null, `${removed.displayName}（${removed.id}）`);
+      const personal = `:${userId}`;
+      await db.transaction('rw', [db.keySlots, db.throttles, db.userSecrets, db.drafts, db.accessLog, db.outbox, db.meta], async () => {
+        // Another tab may have removed them, or this person, meanwhile.
+        if ((await db.keySlots.get(this.user.id)) === undefined) throw new VaultError('unknown-user');
+        if ((await db.keySlots.get(userId)) === undefined) throw new VaultError('unknown-user');
+        if ((await db.keySlots.count()) <= 1) throw new VaultError('last-user');
+        await db.keySlots.delete(userId);
+        await db.throttles.delete(userId);
+        await db.userSecrets.where('[userId+name]').between([userId, Dexie.minKey], [userId, Dexie.maxKey]).delete();
+        const drafts = (await db.drafts.toCollection().primaryKeys()).filter((key) => key.endsWith(personal));
+        await db.drafts.bulkDelete(drafts);
+        // The outbox is not touched: their unsent changes are evidence, and are sent as before.
+        await writeAccess(db, logged);
+      });
+      return removed;
+    });
+  }
+
   /** Re-wraps the same data key under the new passphrase (fresh salt); no record is re-encrypted. */
   async changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void> {
     await this.run(async ({ db, now }) => {
@@ -246,6 +308,7 @@ export class Session implements VaultSession {
       const slot = await findSlot(db, this.user.id);
       const derived: { kek?: CryptoKey } = {};
       const extractable = await openSlot(db, slot, currentPassphrase, now, true, derived);
+      await this.writeFailedUnlocks();
       const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);
       // The user's own key follows the passphrase, or their hub sign-in would be lost with the old one.
       await db.keySlots.update(slot.userId, { ...wrapping, ...(await rewrapUserKey(slot, derived.kek!, kek)) });
@@ -266,6 +329,7 @@ export class Session implements VaultSession {
       assertStrongPassphrase(backupPassphrase);
       const slot = await findSlot(ctx.db, this.user.id);
       await openSlot(ctx.db, slot, currentPassphrase, ctx.now, false);
+      await this.writeFailedUnlocks();
       return exportBackup(ctx, backupPassphrase);
     });
     await this.logAccess('export-backup', null);

@@ -263,7 +263,11 @@ export type AccessAction =
   | 'restore-backup'
   /** the app locked (by the button or the idle timer); written just before the key is dropped */
   | 'lock'
-  /** a wrong passphrase before this unlock: no key exists then, so it is written by the next unlock of the same person */
+  /**
+   * a wrong passphrase: no key exists then, so it is written by the next unlock (or passphrase
+   * re-entered in 設定) of anyone on the phone, in their name, with `at` the attempt's own time
+   * and `reason` naming the person whose slot was tried (vault/failed-unlocks.ts)
+   */
   | 'unlock-failed'
   /** a household's details shared (printed for a facility) with no 同意書 recorded; `reason` says why */
   | 'share-without-consent'
@@ -273,6 +277,8 @@ export type AccessAction =
   | 'print-evidence'
   /** another person added to this phone (they can read every household on it); `reason` names them */
   | 'add-user'
+  /** a person removed from this phone (their key slot deleted: they can no longer unlock it); `reason` names them */
+  | 'remove-user'
   /** the unlocked person changed their passphrase */
   | 'change-passphrase'
   /** a change the hub refused was set aside (no longer sent); `reason` says which */
@@ -319,6 +325,15 @@ export type VaultErrorCode =
   | 'same-passphrase'
   /** unlock() with an id that has no key slot on this device */
   | 'unknown-user'
+  /** removeUser() of the unlocked person themselves: someone else removes them */
+  | 'remove-self'
+  /** removeUser() when one person is left: the phone would have no one who can unlock it */
+  | 'last-user'
+  /**
+   * removeUser() of a person with unsent changes who has not signed in to the hub on this phone:
+   * nobody could send them (A9 holds the queue behind its author's sign-in), everyone's after them too
+   */
+  | 'remove-unsent'
   /** a ciphertext failed authentication: tampered, swapped between records, or damaged */
   | 'corrupt'
   /** append() of an evidence record whose id is already taken */
@@ -394,6 +409,15 @@ export interface VaultSession {
   loadCache<T>(key: string): Promise<T | undefined>;
   /** Enrols another user on this device; the current user re-enters their passphrase. */
   addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser>;
+  /**
+   * Removes another person from this device: their key slot (they can no longer unlock it), their
+   * own secrets, throttle row and personal drafts. Their unsent changes stay queued and are sent as
+   * before. The current user re-enters their passphrase, through the unlock throttle
+   * ('wrong-passphrase', 'throttled'); refuses the current user ('remove-self'), the last person
+   * ('last-user') and an id with no slot ('unknown-user'). Writes a 'remove-user' access entry
+   * naming them, in the same transaction. Returns who was removed.
+   */
+  removeUser(currentPassphrase: string, userId: string): Promise<VaultUser>;
   changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void>;
   /**
    * Every non-demo record, the access log and the outbox as one file encrypted with

@@ -219,6 +219,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
     async addUser(_current: string, displayName: string) {
       return { id: crypto.randomUUID(), displayName, createdAt: now() };
     },
+    // Removal needs the real vault (key slots, the re-check of the passphrase); UI tests stub it with vi.spyOn.
+    async removeUser(_currentPassphrase: string, _userId: string): Promise<VaultUser> {
+      throw new VaultError('unexpected');
+    },
     async changePassphrase() {},
     // Backups need the real vault (src/vault/backup.ts, including the re-check of the current
     // passphrase and the access entries); UI tests stub these with vi.spyOn.

@@ -227,6 +227,45 @@ describe('settings: users', () => {
     expect(screen.getByText('日勤 花子')).toBeVisible();
   });
 
+  it('removes another person from the phone after the current one re-enters their passphrase, and says what happens first', async () => {
+    const user = userEvent.setup();
+    const PASSPHRASE = 'yoru-no-denwa-2026';
+    await useApp.getState().start(createVault(freshName()));
+    await useApp.getState().setUp('夜間 太郎', PASSPHRASE);
+    const session = useApp.getState().session!;
+    const hanako = await session.addUser(PASSPHRASE, '日勤 花子', 'nikkin-no-hanako');
+    await useApp.getState().refreshUsers();
+    render(<SettingsScreen />);
+
+    // Only the others can be removed: no button beside the person unlocked.
+    expect(screen.queryByRole('button', { name: T.removeUserLabel('夜間 太郎') })).toBeNull();
+    const remove = screen.getByRole('button', { name: T.removeUserLabel('日勤 花子') });
+    expect(remove).toHaveTextContent(T.removeUser);
+    await user.click(remove);
+    const form = screen.getByRole('form', { name: T.removeUserTitle('日勤 花子') });
+    expect(within(form).getByText('この人はこの端末を解錠できなくなります。送信前の記録は残り、送信されます。')).toBeVisible();
+    const submit = within(form).getByRole('button', { name: T.removeUserSubmit });
+
+    await user.click(submit);
+    expect(within(form).getByLabelText(T.currentPassphraseForRemove)).toHaveAccessibleDescription(T.currentRequired);
+    await user.type(within(form).getByLabelText(T.currentPassphraseForRemove), 'not-my-passphrase');
+    await user.click(submit);
+    expect(await within(form).findByText('パスフレーズが違います。', {}, { timeout: 15_000 })).toBeVisible();
+    expect(within(form).getByLabelText(T.currentPassphraseForRemove)).toHaveAccessibleDescription('パスフレーズが違います。');
+    expect(useApp.getState().users).toHaveLength(2);
+
+    await user.clear(within(form).getByLabelText(T.currentPassphraseForRemove));
+    await user.type(within(form).getByLabelText(T.currentPassphraseForRemove), PASSPHRASE);
+    await user.click(submit);
+
+    expect(await screen.findByText(T.userRemoved('日勤 花子'), {}, { timeout: 15_000 })).toBeVisible();
+    await waitFor(() => expect(useApp.getState().users.map((u) => u.displayName)).toEqual(['夜間 太郎']));
+    expect(screen.queryByText('日勤 花子')).toBeNull();
+    expect(screen.queryByRole('button', { name: T.removeUser })).toBeNull();
+    await expect(useApp.getState().vault!.unlock(hanako.id, 'nikkin-no-hanako')).rejects.toMatchObject({ code: 'unknown-user' });
+    expect((await session.accessLog()).filter((e) => e.action === 'remove-user').map((e) => e.reason)).toEqual([`日勤 花子（${hanako.id}）`]);
+  });
+
   it('says so beside the field when the current passphrase is wrong', async () => {
     const user = userEvent.setup();
     const session = unlockedWithFakeSession();

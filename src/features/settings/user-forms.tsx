@@ -1,6 +1,7 @@
 /**
- * 「利用者を追加」 and 「パスフレーズを変更」. Both need the current user's passphrase again: an unlocked
- * phone left on a desk must not be enough to enrol someone or take over the account.
+ * 「利用者を追加」, 「パスフレーズを変更」 and 「この端末から削除」. All need the current user's passphrase
+ * again: an unlocked phone left on a desk must not be enough to enrol someone, take over the
+ * account, or lock a colleague out.
  */
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
@@ -16,6 +17,7 @@ import {
   type NewPassphraseErrors,
 } from '../../ui/passphrase';
 import { Busy } from '../../ui/status';
+import type { VaultUser } from '../../vault/types';
 import { T } from './text';
 
 interface FormErrors extends NewPassphraseErrors {
@@ -149,7 +151,52 @@ export function ChangePassphraseForm({ onDone, onCancel }: { onDone: () => void;
   );
 }
 
-/** What both passphrase forms end with: the form-level error, progress while deriving keys, submit and cancel. */
+/**
+ * Takes another person off this phone: named, with what it does in plain words, after the current
+ * user's passphrase. Their unsent records stay queued and are sent (Session.removeUser).
+ */
+export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; onDone: (displayName: string) => void; onCancel: () => void }) {
+  const session = useApp((s) => s.session);
+  const refreshUsers = useApp((s) => s.refreshUsers);
+  const [current, setCurrent] = useState('');
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!session) return;
+    const next: FormErrors = current ? {} : { current: T.currentRequired };
+    setErrors(next);
+    if (Object.keys(next).length > 0) return;
+    setBusy(true);
+    try {
+      await session.removeUser(current, user.id);
+      await refreshUsers().catch(() => undefined);
+      onDone(user.displayName);
+    } catch (err) {
+      setErrors(rejectionErrors(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby="remove-user-title" aria-describedby="remove-user-what">
+      <h3 id="remove-user-title">{T.removeUserTitle(user.displayName)}</h3>
+      <p id="remove-user-what">{T.removeUserWhat}</p>
+      <SecretField
+        label={T.currentPassphraseForRemove}
+        autoComplete="current-password"
+        autoFocus
+        value={current}
+        error={errors.current}
+        onChange={(e) => setCurrent(e.target.value)}
+      />
+      <FormFooter error={errors.form} busy={busy} submitLabel={T.removeUserSubmit} canSubmit onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** What the passphrase forms end with: the form-level error, progress while deriving keys, submit and cancel. */
 function FormFooter({ error, busy, submitLabel, canSubmit, onCancel }: { error: string | undefined; busy: boolean; submitLabel: string; canSubmit: boolean; onCancel: () => void }) {
   return (
     <>
