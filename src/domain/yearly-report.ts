@@ -11,6 +11,7 @@ import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import type { Household, IsoDate, Person } from './household';
 import { ADULT_AGE, addDaysToDate, isValidIsoDate, japanDateOf } from './japan-time';
 import { isLiveStay, type TrialStay } from './trial-stay';
+import { isDemoId } from './demo-id';
 
 /** Both days included, Japan dates. */
 export interface ReportRange {
@@ -133,9 +134,6 @@ export interface YearlyReportInput {
   readonly leaveOutDemo?: { readonly householdIds: ReadonlySet<string> };
 }
 
-/** Every id the demo hub makes starts with 'demo-' (demo-data.ts, demo-facilities.ts, demo-cases.ts, demo-trial-stays.ts). */
-const isDemoId = (id: string) => id.startsWith('demo-');
-
 /**
  * The records of the input that are real, and how many demo ones were set aside. Demo: a household
  * stored as demo; a case about a demo household, or about no registered household handled at a
@@ -153,7 +151,7 @@ function withoutDemo(input: YearlyReportInput): { input: YearlyReportInput; left
   const demoHousehold = (id: string | null) => id !== null && (demoIds.has(id) || isDemoId(id));
   const real = {
     households: households.filter((h) => !demoHousehold(h.id)),
-    cases: input.cases.filter((c) => !(demoHousehold(c.subject.householdId) || (c.subject.householdId === null && isDemoId(c.open.body.officeId)))),
+    cases: input.cases.filter((c) => !(isDemoId(c.id) || demoHousehold(c.subject.householdId) || (c.subject.householdId === null && isDemoId(c.open.body.officeId)))),
     trialStays: trialStays.filter((s) => !isDemoId(s.id) && !demoHousehold(s.householdId)),
     facilities: facilities.filter((f) => !isDemoId(f.id)),
     offices: new Map([...input.offices].filter(([id]) => !isDemoId(id))),

@@ -19,6 +19,7 @@ import type { ChangeOp, EntityKind, Vault, VaultSession, VaultUser, DeviceSettin
 import { FUNCTION_BONUS_KINDS, type FunctionBonusKind } from '../protocol/constants';
 import type { BonusClaimCount, BonusCoordinator, BonusRecords, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
 import { toVaultError, type VaultError } from '../vault/errors';
+import { DEMO_ID_PREFIX, isDemoId } from '../domain/demo-id';
 
 export type AppPhase = 'starting' | 'setup' | 'locked' | 'unlocking' | 'unlocked' | 'failed';
 
@@ -120,7 +121,11 @@ export interface AppActions {
    * entry), chained to the entries before it. Rejects with CaseEntryRejected (Japanese messages)
    * when the entry breaks a rule; nothing is written then.
    */
-  appendCaseEntry(caseId: string | null, body: EntryBody): Promise<EmergencyCase>;
+  /**
+   * `demo`: a new case the demo makes (its id starts with 'demo-'): with every later entry, kept
+   * off the change log and cleared with the demo, whoever it is about.
+   */
+  appendCaseEntry(caseId: string | null, body: EntryBody, options?: { readonly demo?: boolean }): Promise<EmergencyCase>;
   /**
    * Appends a 請求済み record (a close, or the 取消 of one). Rejects with CaseEntryRejected when
    * the month is already closed (a close) or the close is not the standing one (a 取消); `demo`
@@ -516,8 +521,8 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       set({ trialStays: new Map(get().trialStays).set(stay.id, stay) });
     },
 
-    appendCaseEntry(caseId, body) {
-      const id = caseId ?? globalThis.crypto.randomUUID();
+    appendCaseEntry(caseId, body, options) {
+      const id = caseId ?? `${options?.demo === true ? DEMO_ID_PREFIX : ''}${globalThis.crypto.randomUUID()}`;
       return queued(id, async () => {
         const session = requireSession();
         const before = get().caseEntries.get(id) ?? [];
@@ -533,9 +538,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           deviceId: session.deviceId,
           body,
         });
-        // A case about a demo household is demo evidence: kept off the change log, cleared with the demo.
+        // A case about a demo household, or one the demo made (its unnamed caller), is demo evidence:
+        // kept off the change log, cleared with the demo.
         const subjectHousehold = (before[0]?.body ?? body).type === 'open' ? ((before[0]?.body ?? body) as OpenBody).subject.householdId : null;
-        const demo = subjectHousehold !== null && get().demoIds.has(subjectHousehold);
+        const demo = isDemoId(id) || (subjectHousehold !== null && get().demoIds.has(subjectHousehold));
         await guarded(() => session.append('case-entry', entry.id, entry, { demo }));
         // What the store holds now, not `before`: a sync may have brought another phone's entry of
         // this case while this one was written, and dropping it hid, say, its 受入可 until a reload.

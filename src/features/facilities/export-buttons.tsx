@@ -9,6 +9,7 @@ import { FacilityCsvError, exportFacilityCsv } from '../../domain/facility-csv';
 import { japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
+import { isDemoId } from '../../domain/demo-id';
 import { T } from './text';
 import { downloadBytes } from '../../ui/download';
 
@@ -16,7 +17,7 @@ export function ExportButtons() {
   const facilities = useApp((s) => s.facilities);
   const [error, setError] = useState<string | null>(null);
   // Every facility the demo makes has an id starting 'demo-' (demo-facilities.ts); the store keeps them as demo.
-  const real = useMemo(() => [...facilities.values()].filter((f) => !f.id.startsWith('demo-')), [facilities]);
+  const real = useMemo(() => [...facilities.values()].filter((f) => !isDemoId(f.id)), [facilities]);
   const demoCount = facilities.size - real.length;
 
   function run(encoding: 'UTF-8' | 'Shift_JIS') {

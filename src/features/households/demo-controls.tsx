@@ -61,7 +61,7 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
         const append = async (cases: typeof plan.beforeClose) => {
           for (const { bodies, answer } of cases) {
             const [open, ...rest] = bodies;
-            const kase = await appendCaseEntry(null, open!);
+            const kase = await appendCaseEntry(null, open!, { demo: true });
             for (const body of rest) await appendCaseEntry(kase.id, body);
             const other = answer ? ids[answer.other] : undefined;
             if (answer && other !== undefined) {
