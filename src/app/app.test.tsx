@@ -281,6 +281,30 @@ describe('idle lock', () => {
     expect(useApp.getState().households.size).toBe(0);
   });
 
+  it('covers the screens at once while a slow draft save holds the lock back: nothing shown, nothing to tap', async () => {
+    await unlockedWithData(5);
+    let release: () => void = () => undefined;
+    useApp.getState().onBeforeLock(() => new Promise<void>((done) => (release = done)));
+    render(<App openVault={() => useApp.getState().vault!} />);
+    const lockButton = await screen.findByRole('button', { name: 'ロック' });
+    let locked: Promise<void> = Promise.resolve();
+    act(() => {
+      locked = useApp.getState().lock('idle');
+    });
+    // The draft is still being saved: the records are still in memory, but no screen shows them.
+    expect(useApp.getState().session).not.toBeNull();
+    expect(await screen.findByText(T.locking)).toBeVisible();
+    expect(screen.getByText(MAIN_SCREEN)).not.toBeVisible();
+    expect(lockButton).not.toBeVisible();
+    expect(lockButton.closest('[inert]')).not.toBeNull();
+    await act(async () => {
+      release();
+      await locked;
+    });
+    expect(await screen.findByRole('button', { name: '解錠' })).toBeVisible();
+    expect(screen.queryByText(T.locking)).toBeNull();
+  });
+
   it('the lock button locks at once, without the idle message', async () => {
     const user = userEvent.setup();
     const { beforeLock } = await unlockedWithData(5);

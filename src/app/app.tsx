@@ -37,6 +37,7 @@ export function startApp(openVault: () => Vault): void {
 
 function Root({ openVault }: { openVault: () => Vault }) {
   const phase = useApp((s) => s.phase);
+  const locking = useApp((s) => s.locking);
   const start = useApp((s) => s.start);
   const started = useRef(false);
   const retired = useStore(syncStatus, (s) => s.retired !== null);
@@ -83,10 +84,23 @@ function Root({ openVault }: { openVault: () => Vault }) {
       return <LockScreen />;
     case 'unlocked':
       // Fetched while the lock or set-up screen was shown; offline the service worker has it.
+      // While a lock saves the drafts and logs itself, the screens stay mounted (their forms are
+      // what is saved) but hidden and inert under the lock's own frame.
       return (
-        <Suspense fallback={starting}>
-          <appShell.Screen onReconnect={reopen} />
-        </Suspense>
+        <>
+          <div className="app-frame" hidden={locking} inert={locking}>
+            <Suspense fallback={starting}>
+              <appShell.Screen onReconnect={reopen} />
+            </Suspense>
+          </div>
+          {locking ? (
+            <Gate title={T.lockingTitle}>
+              <div className="splash">
+                <Busy>{T.locking}</Busy>
+              </div>
+            </Gate>
+          ) : null}
+        </>
       );
   }
 }

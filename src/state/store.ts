@@ -52,6 +52,12 @@ export function stampAfter(parent: Pick<CaseEntry, 'recordedAt'> | undefined, no
 export interface AppState {
   readonly vault: Vault | null;
   readonly phase: AppPhase;
+  /**
+   * A lock is under way: the open forms save their drafts and the lock is logged (up to seconds on
+   * a slow disk). The screens are covered at once meanwhile (app.tsx): the records they show are
+   * neither seen nor touched after the idle time ran out or ロック was pressed.
+   */
+  readonly locking: boolean;
   readonly users: readonly VaultUser[];
   readonly session: VaultSession | null;
   readonly settings: DeviceSettings;
@@ -390,6 +396,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
   return {
     vault: null,
     phase: 'starting',
+    locking: false,
     users: [],
     session: null,
     settings: DEFAULT_SETTINGS,
@@ -444,6 +451,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     lock(reason = 'manual') {
       // Idle timer, visibility check and the button may all fire together: lock once.
       if (locking) return locking;
+      if (get().phase === 'unlocked') set({ locking: true });
       locking = (async () => {
         await Promise.all(
           [...get().beforeLock].map((fn) =>
@@ -457,9 +465,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         // The lock is in the 閲覧記録 too; a log that cannot be written must not keep the data unlocked.
         if (session && !session.isLocked) await withTimeout(() => session.logAccess('lock', null), BEFORE_LOCK_TIMEOUT_MS).catch(() => undefined);
         session?.lock();
-        set({ session: null, phase: 'locked', lockedBy: reason, unsaved: new Set(), resumeForms, ...emptyData() });
+        set({ session: null, phase: 'locked', locking: false, lockedBy: reason, unsaved: new Set(), resumeForms, ...emptyData() });
       })().finally(() => {
         locking = null;
+        if (get().locking) set({ locking: false });
       });
       return locking;
     },

@@ -110,9 +110,8 @@ describe('household list and search', () => {
     expect(demoCount).toBeGreaterThanOrEqual(30);
     expect(screen.getAllByText('デモ').length).toBeGreaterThan(0);
     // the demo's night calls, the unnamed caller's among them, are demo evidence: none is queued for a hub
-    await waitFor(() => expect(useApp.getState().caseEntries.size).toBeGreaterThan(5), { timeout: 10_000 });
-    await waitFor(() => expect(screen.getByRole('button', { name: 'デモデータを消去' })).toBeEnabled());
-    expect([...useApp.getState().caseEntries.values()].some((entries) => entries[0]?.body.type === 'open' && entries[0].body.subject.householdId === null)).toBe(true);
+    const unnamed = () => [...useApp.getState().caseEntries.values()].find((entries) => entries[0]?.body.type === 'open' && entries[0].body.subject.householdId === null);
+    await waitFor(() => expect(unnamed()?.length).toBeGreaterThan(1), { timeout: 10_000 });
     expect(await session.pendingChanges()).toBe(0);
     // A case tried by hand starts under the demo's office, as its night calls do (it has several).
     expect(lastCaseOffice(session.user.id)).toBe(DEMO_OFFICE_ID);
