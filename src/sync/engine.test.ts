@@ -632,6 +632,10 @@ describe('sync engine: pulling', () => {
     await d.engine.run();
     expect((await d.session.get('case-entry', e.id))?.data).toEqual(e);
     expect(d.status.getState().evidenceMismatches).toEqual([e.id]);
+    // A lock empties the status; the next run past that entry still says so (kept in the vault).
+    d.status.setState({ evidenceMismatches: [] });
+    expect(await d.engine.run()).toBe('done');
+    expect(d.status.getState().evidenceMismatches).toEqual([e.id]);
   });
 });
 

@@ -314,7 +314,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function refresh(): Promise<void> {
     if (session.isLocked) return;
-    const [link, counts, setAside] = await Promise.all([session.sync.hubLink(), session.sync.queueCounts(), session.sync.setAsideCounts()]);
+    const [link, counts, setAside, evidenceMismatches] = await Promise.all([
+      session.sync.hubLink(),
+      session.sync.queueCounts(),
+      session.sync.setAsideCounts(),
+      session.sync.evidenceMismatches(),
+    ]);
     const me = memberOf(link);
     await loadCountersigns(receipts, session, link);
     set({
@@ -332,6 +337,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       pending: counts.pending,
       refused: counts.refused,
       setAside,
+      evidenceMismatches,
     });
   }
 
@@ -429,7 +435,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const evidenceIds: string[] = [];
     const changedOf = (): RecordsChanged | null => (dropped ? 'all' : written.length > 0 ? written : null);
     let received = 0;
-    const mismatches = new Set(status.getState().evidenceMismatches);
+    let mismatches: readonly string[] = status.getState().evidenceMismatches;
     // Each page is a pull job (pull-job.ts): fetched, checked and sealed in a worker when it can, so
     // this thread only writes. The next page is asked for as soon as the hub names its cursor (in
     // the answer's headers, before the body: PULL_NEXT_HEADER; else in the body), up to PULL_AHEAD
@@ -506,9 +512,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         written.push(...applied.writtenKeys);
         evidenceIds.push(...applied.evidenceIds);
         if (applied.removed > 0) dropped = true;
-        for (const id of applied.evidenceMismatches) mismatches.add(id);
+        // Kept in the vault across locks, until a copy that matches comes (sync-store.ts).
+        if (applied.evidenceMismatches.length > 0 || mismatches.length > 0) mismatches = await session.sync.evidenceMismatches();
         received += page.count;
-        set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: [...mismatches] });
+        set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: mismatches });
         if (page.hasMore && at.version <= link.cursor) throw new SyncError('bad-response', `pull: hasMore without progress at cursor ${page.cursor}`);
         link = next;
         if (!page.hasMore) return { link, changed: changedOf(), epochChanged, evidenceIds };

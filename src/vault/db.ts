@@ -28,6 +28,12 @@ export interface MetaValues {
    * only, in clear as on every record row.
    */
   takenUnpulled: TakenNote[];
+  /**
+   * Case entries held here whose copy from the hub has another hash (a sign of tampering or of a
+   * diverged chain): their ids, kept across locks until a pull brings a copy that matches
+   * (sync-store.ts applyRemote). Random ids only, in clear as every row's key.
+   */
+  evidenceMismatches: string[];
 }
 
 /** A change the hub took: of which record, under which version (an entry's: its position, K1). */

@@ -9,7 +9,7 @@ import { logFailedUnlocks } from './failed-unlocks';
 import { exportBackup, restoreBackup } from './backup';
 import { clearUserSecret, newUserKey, readUserSecret, rewrapUserKey, saveUserSecret } from './user-key';
 import Dexie from 'dexie';
-import { ensureDeviceId, withStorage, type VaultDatabase } from './db';
+import { ensureDeviceId, readMeta, withStorage, type VaultDatabase } from './db';
 import * as cache from './cache';
 import * as drafts from './drafts';
 import * as syncStore from './sync-store';
@@ -184,6 +184,7 @@ export class Session implements VaultSession {
     dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
     dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
     queueCounts: () => this.read(syncStore.queueCounts),
+    evidenceMismatches: () => this.read(async ({ db }) => (await readMeta(db, 'evidenceMismatches')) ?? []),
     setAsideCounts: () => this.read(countSetAside),
     userToken: () => this.read(({ db, user }) => readUserSecret<string>(db, this.userKey(), user.id, HUB_TOKEN)),
     saveUserToken: (token) => this.run(({ db, user }) => saveUserSecret(db, this.userKey(), user.id, HUB_TOKEN, token)),

@@ -195,6 +195,13 @@ describe('sync store: applyRemote', () => {
     expect(await db.records.get(['case-entry', entry.id])).toMatchObject({ version: 3 });
     expect(await session.sync.applyRemote([other])).toMatchObject({ written: 0, evidenceMismatches: [entry.id] });
     expect((await session.get('case-entry', entry.id))?.data).toEqual(entry);
+    // kept in mind past this pull (the cursor moves on, and a lock empties the status)...
+    expect(await session.sync.evidenceMismatches()).toEqual([entry.id]);
+    await session.sync.applyRemote([wire({ kind: 'household', entityId: newId(), version: 5 })]);
+    expect(await session.sync.evidenceMismatches()).toEqual([entry.id]);
+    // ...until the hub's copy matches again
+    await session.sync.applyRemote([wire({ kind: 'case-entry', entityId: entry.id, version: 6, data: entry })]);
+    expect(await session.sync.evidenceMismatches()).toEqual([]);
 
     const fresh = await caseEntry(session, '別端末の記録');
     await session.sync.applyRemote([wire({ kind: 'case-entry', entityId: fresh.id, version: 5, data: fresh })]);

@@ -293,6 +293,13 @@ export async function applyRemote(ctx: SessionContext, records: readonly WireRec
     await db.cache.bulkPut(heldBack);
     if (linkRow !== undefined) await db.hubLink.put(linkRow);
     if (link !== undefined) await passTaken(db, link.cursor);
+    // An entry whose hub copy differed is kept in mind across locks, until a copy that matches comes.
+    const mismatchesBefore = (await readMeta(db, 'evidenceMismatches')) ?? [];
+    if (evidenceMismatches.length > 0 || (mismatchesBefore.length > 0 && versioned.length > 0)) {
+      const matched = new Set(versioned.map((r) => r.id));
+      const held = [...new Set([...mismatchesBefore, ...evidenceMismatches])].filter((id) => !matched.has(id) || evidenceMismatches.includes(id));
+      await db.meta.put({ key: 'evidenceMismatches', value: held });
+    }
     return {
       written: rows.length,
       writtenKeys: rows.map((r) => [r.kind, r.id] as const),

@@ -217,6 +217,8 @@ export interface SyncStore {
    * nothing decrypted (the status line asks after every change).
    */
   queueCounts(): Promise<{ readonly pending: number; readonly refused: number }>;
+  /** Case entries whose hub copy had another hash, kept until a matching copy is pulled (ids only). */
+  evidenceMismatches(): Promise<readonly string[]>;
   /** How many pulled records were set aside as unreadable, by reason [R3]; nothing decrypted. */
   setAsideCounts(): Promise<SetAsideCounts>;
   /** Keeps the hub's receipts for case entries (checked by the sync engine first; receipts.ts). */

@@ -161,6 +161,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
         check();
         return [];
       },
+      async evidenceMismatches() {
+        check();
+        return [];
+      },
       async queueCounts() {
         check();
         const refused = out.filter((e) => e.refusal !== null).length;

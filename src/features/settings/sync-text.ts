@@ -117,6 +117,7 @@ export const ST = {
   lineRunning: '同期中…',
   lineRefused: (n: number) => `送信不可 ${n}件`,
   lineSetAside: (n: number) => `受信保留 ${n}件`,
+  lineEvidenceMismatch: (n: number) => `記録の食い違い ${n}件`,
   lineConflicts: (n: number) => `重なり ${n}件`,
   lineLabel: '同期の状態（タップで同期の設定を開く）',
 
