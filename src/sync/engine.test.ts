@@ -124,6 +124,12 @@ describe('sync engine: joining and pushing', () => {
         { userId: user.id, displayName: '夜間 太郎', role: 'coordinator', officeId: null },
       ]),
     );
+    // The next unlock, offline (a family's home): the list is there, kept with the link.
+    const held = d.status.getState().staff;
+    d.status.setState({ staff: null });
+    hub.down = true;
+    expect(await d.engine.run()).not.toBe('done');
+    expect(d.status.getState().staff).toEqual(held);
   });
 
   it('refuses a wrong password with words, and links nothing', async () => {

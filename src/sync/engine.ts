@@ -332,6 +332,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       displayName: me?.displayName ?? null,
       role: me?.role ?? null,
       hubUserId: me?.userId ?? null,
+      // the hub's users as of the last sync (kept with the link): a registration offline still knows them
+      ...(link?.staff !== undefined && status.getState().staff === null ? { staff: link.staff } : {}),
       lastSyncAt: link?.lastSyncAt ?? null,
       openConflicts: link?.openConflicts ?? 0,
       pending: counts.pending,
@@ -655,13 +657,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             wrote(pulled.changed === null ? null : 'all');
             more = (await session.sync.retryChainRefusals(pulled.evidenceIds)) > 0;
           }
-          // The hub's users, for the 担当 picker: a hub that does not answer it leaves the list as it was.
+          // The hub's users, for the 担当 picker and one's own office on a new 聞き取り票: a hub that does
+          // not answer it leaves the list as it was. Kept with the link, so it is there offline too.
           const staffLink = link;
-          await client.staff(device(staffLink)).then(
-            (answer) => set({ staff: answer.staff }),
+          const staff = await client.staff(device(staffLink)).then(
+            (answer) => answer.staff,
             () => undefined,
           );
-          finished = pulled.link;
+          if (staff !== undefined) set({ staff });
+          finished = staff === undefined ? pulled.link : { ...pulled.link, staff };
         } catch (e) {
           // An ended session, or a page under another scope (the cookie switched, or this user's scope
           // changed since): the user's session is opened again once. A second page under another

@@ -1,6 +1,6 @@
 import type { FunctionBonusKind } from '../protocol/constants';
 import type { EvidenceReceipt, HubKeyInfo } from '../protocol/countersign';
-import type { ChangeResult, RefusalReason, Role, WireChange, WireRecord, WireScope } from '../protocol/sync';
+import type { ChangeResult, RefusalReason, Role, StaffMember, WireChange, WireRecord, WireScope } from '../protocol/sync';
 import type { PortablePage } from './seal-page';
 
 /**
@@ -112,6 +112,8 @@ export interface HubLink {
    * is checked against it. Absent on links saved before receipts; null when the hub has none.
    */
   readonly hubKey?: HubKeyInfo | null;
+  /** The hub's users as of the last sync (GET /api/staff), for the screens offline; absent before. */
+  readonly staff?: readonly StaffMember[];
 }
 
 /** What acknowledge() did with a push's results. */

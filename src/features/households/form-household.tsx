@@ -24,9 +24,9 @@ export function useCaseWorkers(officeId: string | null): readonly Pick<StaffMemb
   const joined = useStore(syncStatus, (s) => s.joined);
   const staff = useStore(syncStatus, (s) => s.staff);
   const users = useApp((s) => s.users);
-  if (joined && staff !== null) {
-    return staff.filter((p) => p.role === 'case-worker' && (officeId === null || p.officeId === officeId));
-  }
+  // Joined, the 担当 is a hub user: before the hub's list is known here (kept from the last sync),
+  // none is offered rather than the device's people, whose ids mean nothing to the hub.
+  if (joined) return staff === null ? [] : staff.filter((p) => p.role === 'case-worker' && (officeId === null || p.officeId === officeId));
   return users.map((u) => ({ userId: u.id, displayName: u.displayName }));
 }
 

@@ -38,6 +38,13 @@ async function editing() {
 }
 
 describe('household under an office, with its 担当 picked', () => {
+  it('joined, before the hub\'s list is known here: offers none of the device\'s people, whose ids mean nothing to the hub', async () => {
+    syncStatus.setState({ joined: true, staff: null });
+    await editing();
+    const picker = screen.getByLabelText('担当の相談支援専門員', { exact: false });
+    expect(within(picker).getAllByRole('option').map((o) => o.textContent)).toEqual(['（未設定）', '小野 恵美（以前の入力）']);
+  });
+
   it('alone: picks the 担当 from the device users; moving to another office asks why, then is kept in the history', async () => {
     const { user, session } = await editing();
     const picker = screen.getByLabelText('担当の相談支援専門員', { exact: false });
