@@ -69,7 +69,7 @@ describe('reviewWorklist: per case worker and per office', () => {
   const c = reviewed('h-c', '2025-12-20', { caseWorker: '小野　恵美', registeringOffice: '相談支援事業所 かもめ' });
 
   it("a case worker's own list holds only the households they are 担当 of (spaces in the name do not matter)", () => {
-    const mine = ownedBy(reviewWorklist([a, b, c], TODAY, 12), '小野恵美');
+    const mine = ownedBy(reviewWorklist([a, b, c], TODAY, 12), { name: '小野恵美' });
     expect(mine.map((i) => i.household.id)).toEqual(['h-a', 'h-c']);
   });
 
@@ -77,10 +77,14 @@ describe('reviewWorklist: per case worker and per office', () => {
     const byId = reviewed('h-id', '2025-11-01', { caseWorker: '小野 恵美', caseWorkerUserId: 'hub-ono' });
     const otherId = reviewed('h-other', '2025-11-01', { caseWorker: 'おの', caseWorkerUserId: 'hub-other' });
     const typed = reviewed('h-typed', '2025-11-01', { caseWorker: 'おの' });
-    const items = reviewWorklist([byId, otherId, typed].map(summarizeHousehold), TODAY, 12);
-    expect(ownedBy(items, 'おの', 'hub-ono').map((i) => i.household.id)).toEqual(['h-id', 'h-typed']);
-    // not signed in to the hub: the name decides
-    expect(ownedBy(items, 'おの').map((i) => i.household.id)).toEqual(['h-other', 'h-typed']);
+    // picked on this phone before it joined a hub: its 担当 holds the phone's user id
+    const before = reviewed('h-before', '2025-11-01', { caseWorker: 'おの', caseWorkerUserId: 'device-ono' });
+    const items = reviewWorklist([byId, otherId, typed, before].map(summarizeHousehold), TODAY, 12);
+    const hubIds = new Set(['hub-ono', 'hub-other']);
+    const me = { name: 'おの', hubUserId: 'hub-ono', deviceUserId: 'device-ono', isHubUser: (id: string) => hubIds.has(id) };
+    expect(ownedBy(items, me).map((i) => i.household.id).sort()).toEqual(['h-before', 'h-id', 'h-typed']);
+    // not signed in to the hub: the name decides where the id is not this phone's user
+    expect(ownedBy(items, { name: 'おの' }).map((i) => i.household.id).sort()).toEqual(['h-before', 'h-other', 'h-typed']);
   });
 
   it("an office's list groups by 事業所, each group most overdue first", () => {

@@ -78,19 +78,32 @@ export function sameName(a: string, b: string): boolean {
   return norm(a) !== '' && norm(a) === norm(b);
 }
 
+/** Who "自分" is for 自分の担当: the name on this device, and the ids this person may be known by. */
+export interface Me {
+  readonly name: string;
+  /** their user id on the hub, when signed in there */
+  readonly hubUserId?: string | null;
+  /** their user id on this phone (a 担当 picked before the phone joined a hub holds this one) */
+  readonly deviceUserId?: string | null;
+  /** whether an id is a hub user's (the hub's staff list), when known */
+  readonly isHubUser?: (id: string) => boolean;
+}
+
 /**
- * A case worker's own households: those whose 担当の相談支援専門員 is this hub user, or, where either
- * hub user id is not known (a device working alone, a 担当 typed by name), this name. The id decides
- * when both are known: the name on the device need not be the one on the hub.
+ * A case worker's own households: those whose 担当の相談支援専門員 is this person by id (their hub
+ * user, or their user on this phone from before it joined), or by name where the 担当's id is none
+ * of those and no other hub user's (a 担当 typed by name, or picked on another phone alone). The
+ * name on the device need not be the one on the hub.
  */
-export function ownedBy<H extends WorklistHousehold>(
-  items: readonly WorklistItem<H>[],
-  caseWorkerName: string,
-  hubUserId: string | null = null,
-): WorklistItem<H>[] {
-  return items.filter(({ household: h }) =>
-    hubUserId && h.caseWorkerUserId ? h.caseWorkerUserId === hubUserId : sameName(h.caseWorker, caseWorkerName),
-  );
+export function ownedBy<H extends WorklistHousehold>(items: readonly WorklistItem<H>[], me: Me): WorklistItem<H>[] {
+  return items.filter(({ household: h }) => {
+    const id = h.caseWorkerUserId;
+    if (id) {
+      if (id === me.hubUserId || id === me.deviceUserId) return true;
+      if (me.isHubUser?.(id) === true) return false;
+    }
+    return sameName(h.caseWorker, me.name);
+  });
 }
 
 /** Items grouped by a key (担当者 or 事業所), groups in name order, '' (未設定) last. */

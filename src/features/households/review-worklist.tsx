@@ -35,14 +35,21 @@ export function ReviewWorklist() {
   const role = useStore(syncStatus, (s) => s.role);
   // 自分の担当 by hub user id when signed in to the hub: the device's name may differ from the hub's
   const hubUserId = useStore(syncStatus, (s) => s.hubUserId);
+  const staff = useStore(syncStatus, (s) => s.staff);
+  const deviceUserId = useApp((s) => s.session?.user.id ?? null);
   const today = useToday();
   const [view, setView] = useState<View>(() => (role === 'case-worker' ? 'mine' : 'office'));
 
   const all = useMemo(() => reviewWorklist(summaries.values(), today, reviewMonths), [summaries, today, reviewMonths]);
   const groups = useMemo(() => {
-    if (view === 'mine') return [{ key: userName, items: ownedBy(all, userName, hubUserId) }];
+    if (view === 'mine') {
+      // another id is a hub user's: by the hub's list when held; signed in without it, any id not this phone's
+      const hubIds = staff === null ? null : new Set(staff.map((m) => m.userId));
+      const isHubUser = (id: string) => (hubIds === null ? hubUserId !== null : hubIds.has(id));
+      return [{ key: userName, items: ownedBy(all, { name: userName, hubUserId, deviceUserId, isHubUser }) }];
+    }
     return groupWorklist(all, (h) => (view === 'office' ? (h.registeringOffice ?? '') : h.caseWorker));
-  }, [all, view, userName, hubUserId]);
+  }, [all, view, userName, hubUserId, deviceUserId, staff]);
   const count = groups.reduce((n, g) => n + g.items.length, 0);
 
   return (
