@@ -230,7 +230,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         const user = await userOf(o['login'] as string);
         const password = await io.readPassword(o['password-stdin'] === true);
         if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-        const { totpSecret } = await accounts.resetCredentials(user.id, password);
+        const { totpSecret } = await accounts.resetCredentials(user, password);
         io.out(`利用者 ${terminalSafe(user.loginName)} のパスワードと認証アプリの秘密鍵を新しくしました。前のパスワードとコードは使えません。サインイン中のブラウザーは次の操作でサインインし直しになります（参加済みの端末はそのまま同期します）。`);
         printTotp(io, totpSecret, hub, user.loginName);
         return;

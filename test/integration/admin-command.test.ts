@@ -106,6 +106,9 @@ describe('npm run admin', () => {
     const now = new Date('2026-11-30T12:00:00Z');
     const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: () => now });
     const { token } = await accounts.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(oldSecret, now) });
+    // the authenticator is lost: wrong codes until the login is locked
+    for (let i = 0; i < 12; i++) await accounts.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: '000000' }).catch(() => undefined);
+    await expect(accounts.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(oldSecret, now) })).rejects.toMatchObject({ code: 'throttled' });
 
     const NEW_PASSWORD = 'atarashii-pass-2026';
     const reset = await run(store, ['reset-credentials', '--hub', 'h1', '--login', 'coord'], NEW_PASSWORD);

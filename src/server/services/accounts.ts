@@ -354,11 +354,13 @@ export function createAccounts(store: Store, config: AccountsConfig) {
      * stop working, and every session they signed in with ends. Their devices open new sessions
      * with their device secrets, as after any end of a session.
      */
-    async resetCredentials(userId: string, password: string): Promise<{ totpSecret: string }> {
+    async resetCredentials(user: { id: string; tenantId: string; loginName: string }, password: string): Promise<{ totpSecret: string }> {
       const totpSecret = newTotpSecret();
       const passwordHash = await hashPassword(password);
-      await store.setCredentials(userId, { passwordHash, totpSecret: sealSecret(config.secretKey ?? null, totpSecret, userId) });
-      await store.endSessionsOfUser(userId, config.now(), 'signed-out');
+      await store.setCredentials(user.id, { passwordHash, totpSecret: sealSecret(config.secretKey ?? null, totpSecret, user.id) });
+      await store.endSessionsOfUser(user.id, config.now(), 'signed-out');
+      // Whoever needs a reset has usually failed often: their login's lock would refuse the new password for up to an hour.
+      await store.clearSignInAttempts({ tenantId: user.tenantId, name: user.loginName });
       return { totpSecret };
     },
 
