@@ -101,4 +101,18 @@ describe('[scenario 3] a lock reaches the other tabs', () => {
     },
     DERIVE,
   );
+
+  it(
+    'locks when the person it is unlocked for is taken off the phone in another tab, not for someone else',
+    async () => {
+      const channel = new FakeChannel();
+      const { dayId, nightId } = await unlockedTab(channel);
+      channel.receive({ type: 'removed', userId: nightId });
+      expect(useApp.getState().phase).toBe('unlocked');
+      channel.receive({ type: 'removed', userId: dayId });
+      await vi.waitFor(() => expect(useApp.getState().phase).toBe('locked'));
+      expect(useApp.getState().households.size).toBe(0);
+    },
+    DERIVE,
+  );
 });

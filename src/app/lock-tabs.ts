@@ -10,28 +10,16 @@
  * tab idles out while its person works in another). Where BroadcastChannel is missing each tab
  * still locks on its own idle timer.
  */
+import { lockChannel, type LockChannel, type LockMessage } from '../state/lock-channel';
 import { useApp } from '../state/store';
 
-const CHANNEL_NAME = 'kyoten-lock';
-
-type LockMessage = { readonly type: 'locked' } | { readonly type: 'unlocked'; readonly userId: string };
-
-/** The parts of a BroadcastChannel used here (a fake in the tests). */
-export type LockChannel = Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
+export type { LockChannel };
 
 const isLockMessage = (data: unknown): data is LockMessage => {
   if (typeof data !== 'object' || data === null) return false;
   const m = data as { type?: unknown; userId?: unknown };
-  return m.type === 'locked' || (m.type === 'unlocked' && typeof m.userId === 'string');
+  return m.type === 'locked' || ((m.type === 'unlocked' || m.type === 'removed') && typeof m.userId === 'string');
 };
-
-let shared: LockChannel | null | undefined;
-
-/** The page's one channel (a tab does not hear its own messages); null where BroadcastChannel is missing. */
-function lockChannel(): LockChannel | null {
-  shared ??= typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
-  return shared;
-}
 
 /** Tells the other tabs of this one's locks and unlocks, and follows theirs (boot.tsx, once per page). */
 export function shareLocks(channel: LockChannel | null = lockChannel()): () => void {
@@ -43,6 +31,7 @@ export function shareLocks(channel: LockChannel | null = lockChannel()): () => v
     const { session } = useApp.getState();
     if (!isLockMessage(message) || session === null) return;
     if (message.type === 'unlocked' && message.userId === session.user.id) return;
+    if (message.type === 'removed' && message.userId !== session.user.id) return;
     following = true;
     void useApp
       .getState()

@@ -121,6 +121,9 @@ describe('removing a person from the phone', () => {
     await session.sync.saveHubLink({ ...linkWithJiro(jiro.id), members: {} });
     await expect(session.removeUser(PASSPHRASE, jiro.id)).rejects.toMatchObject({ code: 'remove-unsent' });
     expect((await vault.listUsers()).map((u) => u.displayName)).toEqual([STAFF_NAME, JIRO]);
+    // signed out of this phone (his sign-in revoked), his changes wait for a sign-in as much
+    await session.sync.saveHubLink({ ...linkWithJiro(jiro.id), members: { [jiro.id]: { ...linkWithJiro(jiro.id).members![jiro.id]!, signedOut: true } } });
+    await expect(session.removeUser(PASSPHRASE, jiro.id)).rejects.toMatchObject({ code: 'remove-unsent' });
     // once he has signed in here, his changes can go: he may be removed
     await session.sync.saveHubLink(linkWithJiro(jiro.id));
     await session.removeUser(PASSPHRASE, jiro.id);

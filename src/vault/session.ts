@@ -277,7 +277,9 @@ export class Session implements VaultSession {
       // [A9] Their unsent changes go under their name; the hub takes them only from a person who has
       // signed in on this phone. Without that, nobody could ever send them, nor anything queued after.
       const unsent = await db.outbox.filter((row) => row.userId === userId && (row.refusedReason === undefined || row.refusedReason === null)).count();
-      if (unsent > 0 && (await syncStore.readHubLink(ctx))?.members?.[userId] === undefined) throw new VaultError('remove-unsent');
+      // A member signed out of this phone (their sign-in revoked) holds the queue the same way.
+      const member = (await syncStore.readHubLink(ctx))?.members?.[userId];
+      if (unsent > 0 && (member === undefined || member.signedOut)) throw new VaultError('remove-unsent');
       const slot = await findSlot(db, this.user.id);
       await openSlot(db, slot, currentPassphrase, now, false);
       // Guesses on the slot that goes are written before its throttle row goes with it.

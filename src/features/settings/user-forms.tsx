@@ -19,6 +19,7 @@ import {
 import { Busy } from '../../ui/status';
 import type { VaultUser } from '../../vault/types';
 import { T } from './text';
+import { tellRemoved } from '../../state/lock-channel';
 
 interface FormErrors extends NewPassphraseErrors {
   readonly current?: string;
@@ -171,6 +172,8 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
     setBusy(true);
     try {
       await session.removeUser(current, user.id);
+      // A tab they hold unlocked elsewhere in this browser locks now (lock-tabs.ts).
+      tellRemoved(user.id);
       await refreshUsers().catch(() => undefined);
       onDone(user.displayName);
     } catch (err) {

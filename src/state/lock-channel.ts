@@ -1,0 +1,27 @@
+/**
+ * What the app's tabs tell each other about locks (src/app/lock-tabs.ts listens): the channel's
+ * name and messages, here so that a screen (利用者を削除) can speak without reaching into app/.
+ */
+export const LOCK_CHANNEL_NAME = 'kyoten-lock';
+
+export type LockMessage =
+  | { readonly type: 'locked' }
+  | { readonly type: 'unlocked'; readonly userId: string }
+  /** a person was taken off the phone: a tab they have unlocked locks */
+  | { readonly type: 'removed'; readonly userId: string };
+
+/** The parts of a BroadcastChannel used (a fake in the tests). */
+export type LockChannel = Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
+
+let shared: LockChannel | null | undefined;
+
+/** The page's one channel (a tab does not hear its own messages); null where BroadcastChannel is missing. */
+export function lockChannel(): LockChannel | null {
+  shared ??= typeof BroadcastChannel === 'function' ? new BroadcastChannel(LOCK_CHANNEL_NAME) : null;
+  return shared;
+}
+
+/** Tells the other tabs that a person was taken off the phone: a tab they hold unlocked locks at once. */
+export function tellRemoved(userId: string, channel: LockChannel | null = lockChannel()): void {
+  channel?.postMessage({ type: 'removed', userId } satisfies LockMessage);
+}
