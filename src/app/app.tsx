@@ -94,11 +94,12 @@ function Root({ openVault }: { openVault: () => Vault }) {
             </Suspense>
           </div>
           {locking ? (
-            <Gate title={T.lockingTitle}>
+            // Not a Gate: it would scroll to the top, and the place to return to is the scroll kept below.
+            <div className="lock-cover">
               <div className="splash">
                 <Busy>{T.locking}</Busy>
               </div>
-            </Gate>
+            </div>
           ) : null}
         </>
       );

@@ -2,6 +2,7 @@
  * Protocol constants without zod: the vault (in the start bundle) needs some of them, and the
  * schemas in sync.ts would bring zod into the JavaScript a cold start waits for.
  */
+import type { RefusalReason } from './sync';
 
 /**
  * Households with no office are held for the hub's coordinators and admins only: their officeId
@@ -35,3 +36,20 @@ export const FUNCTION_BONUS_KIND_LABELS: Readonly<Record<FunctionBonusKind, stri
   'bonus-count': '機能強化加算の算定件数',
   'bonus-price': '地域区分の単価',
 };
+
+/** The words for each refusal reason, as the sync settings and the admin CLI show them. */
+export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
+  gap: '前の変更がまだ届いていません（自動で再送します）',
+  'seq-conflict': 'この端末の変更番号が別の変更で使われています',
+  'mutation-conflict': '同じ変更IDで内容の違う変更が既にあります',
+  'evidence-conflict': '同じ記録IDで内容の違う記録がサーバーにあります（記録は変更されていません）',
+  'hash-mismatch': '記録の内容とハッシュが一致しません（途中で改変された可能性があります）',
+  'append-only': '追記のみの記録を変更しようとしました',
+  invalid: '内容が不正です',
+  scope: 'この利用者には書き込みの権限がない記録です',
+  chain: '対応記録のつながりが確認できません（前の記録が届いていないか、受け付けられていません）',
+  writer: '記録した職員または端末が、送信した職員・端末と一致しません',
+  clock: '記録の時刻がサーバーの時刻と合いません（端末の時計を確認してください）',
+  author: '書いた人がこの端末で拠点にサインインすると送信されます',
+};
+

@@ -270,20 +270,8 @@ export const REFUSAL_REASONS = [
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** Japanese words for a refusal, shown beside the change that stays queued. */
-export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
-  gap: '前の変更がまだ届いていません（自動で再送します）',
-  'seq-conflict': 'この端末の変更番号が別の変更で使われています',
-  'mutation-conflict': '同じ変更IDで内容の違う変更が既にあります',
-  'evidence-conflict': '同じ記録IDで内容の違う記録がサーバーにあります（記録は変更されていません）',
-  'hash-mismatch': '記録の内容とハッシュが一致しません（途中で改変された可能性があります）',
-  'append-only': '追記のみの記録を変更しようとしました',
-  invalid: '内容が不正です',
-  scope: 'この利用者には書き込みの権限がない記録です',
-  chain: '対応記録のつながりが確認できません（前の記録が届いていないか、受け付けられていません）',
-  writer: '記録した職員または端末が、送信した職員・端末と一致しません',
-  clock: '記録の時刻がサーバーの時刻と合いません（端末の時計を確認してください）',
-  author: '書いた人がこの端末で拠点にサインインすると送信されます',
-};
+// REFUSAL_LABELS lives in constants.ts (no zod: the first screen's bundle reads it).
+export { REFUSAL_LABELS } from './constants';
 
 export const ChangeResult = z.discriminatedUnion('status', [
   z.strictObject({ seq: z.number().int(), mutationId: z.string(), status: z.literal('accepted'), version: z.number().int() }),

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { WireChange } from '../protocol/sync';
 import { GZIP_PUSH_BYTES, HubClient } from './client';
+import { timeLimitFor } from './time-limit';
 import type { HubTimeReading } from './clock-offset';
 
 const device = { deviceId: 'phone-1', deviceSecret: 'A'.repeat(43) };
@@ -131,6 +132,13 @@ describe('a request that stalls', () => {
     );
     await expect(client.push(device, [change(0)])).rejects.toMatchObject({ code: 'unreachable', message: expect.stringContaining('変更はこの端末に保存されています') });
     expect(signal?.aborted).toBe(true);
+  });
+
+  it('gives a large push the time to be sent on a slow line before its answer is awaited', () => {
+    expect(timeLimitFor(60_000, undefined)).toBe(60_000);
+    // 1 MB of gzipped changes at 64 kbit/s: 125 s of sending, then the limit for the answer
+    expect(timeLimitFor(60_000, new Uint8Array(1_000_000))).toBe(185_000);
+    expect(timeLimitFor(60_000, 'あ'.repeat(8_000))).toBe(63_000);
   });
 
   it('reads an answer that keeps coming to its end however long it takes, and gives one up once its body stops', async () => {

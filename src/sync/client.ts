@@ -28,7 +28,7 @@ import { HubKeyInfo } from '../protocol/countersign-schema';
 import { S } from './text';
 import type { PullFailure } from './pull-job';
 import { hubTimeOfDateHeader, type HubTimeReading } from './clock-offset';
-import { fetchWithTimeLimit, REQUEST_TIME_LIMIT_MS, type TimedAnswer } from './time-limit';
+import { fetchWithTimeLimit, REQUEST_TIME_LIMIT_MS, timeLimitFor, type TimedAnswer } from './time-limit';
 
 export type SyncProblemCode =
   /** the browser says it has no network */
@@ -210,7 +210,7 @@ export class HubClient {
       const sent = gzip ? await compressedInit(init) : init;
       sentAt = this.clock?.now() ?? 0;
       // A request that stalls is given up, and taken for an unreachable hub (time-limit.ts).
-      answer = await fetchWithTimeLimit(this.fetchImpl, path, sent, this.timeLimitMs);
+      answer = await fetchWithTimeLimit(this.fetchImpl, path, sent, timeLimitFor(this.timeLimitMs, sent.body));
     } catch (e) {
       throw networkError(method, path, String(e));
     }

@@ -58,7 +58,10 @@ describe('device takeover and impersonation (PostgreSQL)', () => {
   attack('[A6] enrolling the victim’s device id is refused, 100 times in parallel; the victim keeps syncing', async () => {
     const thief = await insiderClient();
     const answers = await Promise.all(Array.from({ length: 100 }, () => thief.request('POST', API.devices, { deviceId: 'victim-phone', name: 'x' })));
-    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([403]));
+    // Each is refused: 403, or 503 where the hub's database gate sheds the burst [A12]; none enrols.
+    const statuses = new Set(answers.map((a) => a.status));
+    expect([...statuses].filter((s) => s !== 403 && s !== 503)).toEqual([]);
+    expect(statuses.has(403)).toBe(true);
     expect(await deviceUsers()).toEqual([victim.id]);
     await victimStillSyncs();
   });

@@ -1,7 +1,7 @@
 /** Every user-facing string of 「拠点サーバーと同期」 and the sync status line (STYLE.md habit 9). */
 import { formatJapanShortDateTime } from '../../domain/japan-time';
-import { FUNCTION_BONUS_KIND_LABELS } from '../../protocol/constants';
-import { REFUSAL_LABELS, type RefusalReason } from '../../protocol/sync';
+import { FUNCTION_BONUS_KIND_LABELS, REFUSAL_LABELS } from '../../protocol/constants';
+import type { RefusalReason } from '../../protocol/sync';
 import type { OutboxEntry, OutboxRefusal, SetAsideCounts } from '../../vault/types';
 
 /** 「11/23 02:14」 in Japan time, whatever the device's zone. */
