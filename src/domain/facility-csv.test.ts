@@ -130,7 +130,7 @@ describe('parseFacilityCsv', () => {
 
   it('puts back the leading 0 Excel drops from a 事業所番号 and phone numbers, naming the row and column', () => {
     const header = ['事業所番号', '事業所名', '電話番号', '夜間連絡先', 'FAX'];
-    const file = utf8(csv(header, ['110100001', 'あおぞら', '471234567', '9012345678', '471234568'], ['1210100002', 'ひかり園', '047-123-4567', '12345678', '+81471234567']));
+    const file = utf8(csv(header, ['110100001', 'あおぞら', '471234567', '9012345678', '471234568'], ['0110100002', 'ひかり園', '047-123-4567', '12345678', '+81471234567']));
     const preview = parseFacilityCsv(file, [], NOW, idSequence());
     expect(preview.ok).toBe(true);
     const [hokkaido, untouched] = preview.rows;
@@ -144,6 +144,19 @@ describe('parseFacilityCsv', () => {
     // hyphens, too few digits or a + are not what Excel makes of a number: left as written
     expect(untouched!.facility).toMatchObject({ phone: '047-123-4567', nightPhone: '12345678', fax: '+81471234567' });
     expect(untouched!.notices).toEqual([]);
+  });
+
+  it('takes a 9-digit 事業所番号 among numbers starting 1-9 for a digit missing, not a lost 0: a row error with both readings', () => {
+    const file = utf8(csv(['事業所番号', '事業所名'], ['1312345678', 'あおぞら'], ['131234567', 'ひかり園']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(false);
+    expect(preview.rows[1]!.errors).toEqual([
+      { column: '事業所番号', message: '事業所番号は10桁の数字です（9桁です。1桁抜けていないか確認してください。Excel で先頭の0が消えた場合は 0131234567 です）' },
+    ]);
+    // one that names a facility held is that facility's, whatever the rest of the file
+    const held = createFacility({ officeNumber: '0110100001', name: 'ほくと' });
+    const mixed = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名'], ['1312345678', 'あおぞら'], ['110100001', 'ほくと'])), [held], NOW, idSequence());
+    expect(mixed.rows[1]).toMatchObject({ officeNumber: '0110100001', action: 'unchanged', errors: [] });
   });
 
   it('reads a list saved again by Excel (leading 0s lost) as unchanged', () => {

@@ -190,6 +190,14 @@ export function parseFacilityCsv(
   const byOfficeNumber = new Map<string, Facility>();
   for (const f of existing) if (!byOfficeNumber.has(f.officeNumber)) byOfficeNumber.set(f.officeNumber, f);
   const firstLineOf = new Map<string, number>();
+  const officeNumberOf = (record: (typeof records)[number]): string => {
+    const i = indexOf.get(COLUMN.officeNumber);
+    return i === undefined || i >= record.cells.length ? '' : fromCsvCell(record.cells[i]!).trim().normalize('NFKC').replace(/\s+/g, '');
+  };
+  // Excel drops the leading 0 of every number in the column it saved as numbers: a 9-digit 事業所番号
+  // gets its 0 back when no number of the file starts with 1-9 (a whole column of 01–09 prefectures),
+  // or when it names a facility held. A 9-digit one among 10-digit ones is a digit missing: an error.
+  const strippedColumn = !records.some((record) => /^[1-9]\d{9}$/.test(officeNumberOf(record)));
 
   const rows = records.map((record): FacilityImportRow => {
     const findings: RowFindings = { errors: [], notices: [] };
@@ -206,13 +214,15 @@ export function parseFacilityCsv(
       return i === undefined || i >= record.cells.length ? undefined : fromCsvCell(record.cells[i]!).trim();
     };
 
-    const written = (cell(COLUMN.officeNumber) ?? '').normalize('NFKC').replace(/\s+/g, '');
-    const restored = restoreLeadingZero(written, [10]);
+    const written = officeNumberOf(record);
+    const padded = restoreLeadingZero(written, [10]);
+    const restored = padded !== null && (strippedColumn || byOfficeNumber.has(padded)) ? padded : null;
     if (restored !== null) notices.push({ column: COLUMN.officeNumber, message: leadingZeroRestored(restored) });
     const officeNumber = restored ?? written;
     const name = cell(COLUMN.name) ?? '';
     if (!/^\d{10}$/.test(officeNumber)) {
-      errors.push({ column: COLUMN.officeNumber, message: '事業所番号は10桁の数字です' });
+      const hint = padded !== null ? `（9桁です。1桁抜けていないか確認してください。Excel で先頭の0が消えた場合は ${padded} です）` : '';
+      errors.push({ column: COLUMN.officeNumber, message: `事業所番号は10桁の数字です${hint}` });
     } else {
       const firstLine = firstLineOf.get(officeNumber);
       if (firstLine === undefined) firstLineOf.set(officeNumber, record.line);
