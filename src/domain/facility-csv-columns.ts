@@ -215,6 +215,9 @@ export interface RowFindings {
   readonly notices: FacilityCsvCellNotice[];
 }
 
+/** A new facility's blank 定員, taken as 0 (the facility form asks for it at its next save). */
+export const CAPACITY_BLANK = '定員が空のため0として取り込みます。事業所の画面で正しい定員を入れてください';
+
 export function leadingZeroRestored(value: string): string {
   return `先頭の0を補いました: ${value}（Excel で保存すると消えることがあります）`;
 }
@@ -282,9 +285,10 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
     else fail(COLUMN.medicalCare, `"${r.unknown}" は医療的ケアの名前ではありません（${MEDICAL_CARE_KINDS.map((k) => MEDICAL_CARE_LABELS[k]).join(' / ')}）`);
   });
   text(COLUMN.capacity, (v) => {
-    // The form refuses a blank 定員; a blank cell on a stored facility says nothing of it.
+    // A blank cell on a stored facility says nothing of it. A new one is taken with 0, said in the
+    // preview: a city's list often leaves 定員 blank, and one such row must not stop the whole file.
     if (v === '') {
-      if (creating) fail(COLUMN.capacity, '定員が空です（0以上の整数を入れてください）');
+      if (creating) findings.notices.push({ column: COLUMN.capacity, message: CAPACITY_BLANK });
       return;
     }
     const n = parseCount(v);

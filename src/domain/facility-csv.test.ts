@@ -196,12 +196,12 @@ describe('parseFacilityCsv', () => {
     expect(flag(['事業所番号', '事業所名', '住所'])).toBe(false);
   });
 
-  it('keeps the stored 定員 when the cell is blank, and refuses a blank 定員 for a new facility', () => {
+  it('keeps the stored 定員 when the cell is blank, and takes a new facility\'s blank 定員 as 0, saying so', () => {
     const stored = createFacility({ capacity: 20 });
     const file = utf8(csv(['事業所番号', '事業所名', '定員'], ['1210100001', 'あおぞら短期入所', ''], ['1210100002', 'ひかり園', ' ']));
     const [kept, created] = parseFacilityCsv(file, [stored], LATER, idSequence()).rows;
     expect(kept).toMatchObject({ action: 'unchanged', facility: { capacity: 20 } });
-    expect(created).toMatchObject({ line: 3, facility: null, errors: [{ column: '定員', message: '定員が空です（0以上の整数を入れてください）' }] });
+    expect(created).toMatchObject({ line: 3, action: 'create', facility: { capacity: 0 }, errors: [], notices: [{ column: '定員', message: '定員が空のため0として取り込みます。事業所の画面で正しい定員を入れてください' }] });
   });
 
   it('refuses an e-mail address the form would refuse, naming the row', () => {

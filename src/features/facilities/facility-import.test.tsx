@@ -143,14 +143,14 @@ describe('facility CSV import', () => {
     expect(await screen.findByText('新規 0件・更新 0件・変更なし 1件')).toBeInTheDocument();
   });
 
-  it('refuses a new facility with a blank 定員 or a mistyped e-mail, naming the row, and keeps a stored 定員', async () => {
+  it('takes a new facility\'s blank 定員 as 0 saying so, refuses a mistyped e-mail naming the row, and keeps a stored 定員', async () => {
     const session = createFakeSession();
     const existing = createFacility({ id: 'fac-old', officeNumber: '1210100001', capacity: 20 });
     const { user } = mountFacilities({ hash: '#/facilities/import', session, facilities: [existing] });
     const file = csv('事業所番号,事業所名,定員,メール', '1210100001,あおぞら短期入所,,', '1210100002,つばさ苑,,', '1210100003,ひかりの家,10,hikari@example');
     await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(file)));
 
-    expect(await screen.findByText('3行目「定員」: 定員が空です（0以上の整数を入れてください）')).toBeInTheDocument();
+    expect(await screen.findByText(/3行目「定員」: 定員が空のため0として取り込みます/)).toBeInTheDocument();
     expect(screen.getByText('4行目「メール」: "hikari@example" はメールアドレスの形式ではありません（例: tanki@example.jp）')).toBeInTheDocument();
     expect(screen.getByText(/2行目 変更なし 1210100001/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '取り込む' })).toBeDisabled();
