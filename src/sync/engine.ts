@@ -7,6 +7,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { type SessionUser, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath } from './conflict-path';
+import { wireScopeOf } from '../protocol/scope';
 import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
 import { lostRecordsWaiting } from '../vault/epoch-resend';
@@ -174,25 +175,9 @@ function sameScope(a: WireScope | null, b: WireScope): boolean {
   return a !== null && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/**
- * What a pull under `user`'s session hands out (docs/sync-protocol.md, Scope [S10], "What a pull
- * hands out"): every office for an admin or coordinator, their own office for a case worker, their
- * one facility for a facility liaison.
- */
-function scopeOf(user: SessionUser): WireScope {
-  switch (user.role) {
-    case 'admin':
-    case 'coordinator':
-      return { role: user.role, officeIds: 'all', facilityId: null };
-    case 'case-worker':
-      return { role: user.role, officeIds: user.officeId === null ? [] : [user.officeId], facilityId: null };
-    case 'facility-liaison':
-      return { role: user.role, officeIds: [], facilityId: user.facilityId };
-  }
-}
-
+/** Whether a pull page's scope is what a pull under `user`'s session hands out (protocol/scope.ts). */
 function isScopeOf(user: SessionUser, scope: WireScope): boolean {
-  const own = scopeOf(user);
+  const own = wireScopeOf(user);
   return own.role === scope.role && JSON.stringify(own.officeIds) === JSON.stringify(scope.officeIds) && own.facilityId === scope.facilityId;
 }
 

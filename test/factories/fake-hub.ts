@@ -30,6 +30,7 @@ import { checkAppend, type HeldEntry } from '../../src/protocol/evidence-rules';
 import type { CaseEntry } from '../../src/domain/emergency-case';
 import { HUB_KEY_PATH, RECEIPTS_HEADER, type EvidenceReceipt, type HubKeyInfo } from '../../src/protocol/countersign';
 import { createTestHubKey, type TestHubKey } from './receipts';
+import { wireScopeOf } from '../../src/protocol/scope';
 
 /** The fake hub's database never changes: one epoch for its life (protocol/cursor.ts). */
 const FAKE_EPOCH = 'fake-hub';
@@ -180,17 +181,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
 
   const keyOf = (kind: string, id: string) => `${kind}/${id}`;
 
-  function scopeOf(user: FakeHubUser): WireScope {
-    switch (user.role) {
-      case 'coordinator':
-      case 'admin':
-        return { role: user.role, officeIds: 'all', facilityId: null };
-      case 'case-worker':
-        return { role: user.role, officeIds: user.officeId === null ? [] : [user.officeId], facilityId: null };
-      case 'facility-liaison':
-        return { role: user.role, officeIds: [], facilityId: user.facilityId };
-    }
-  }
+  const scopeOf = (user: FakeHubUser): WireScope => wireScopeOf(user);
 
   function inScope(scope: WireScope, held: Held): boolean {
     if (scope.role === 'facility-liaison') return held.kind === 'facility' && held.entityId === scope.facilityId;

@@ -10,6 +10,7 @@ import type { DeviceUserRecord } from '../db/device-users';
 import { APPEND_ONLY_KINDS, type ChangeResult, type PullAnswer, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
 import { ServiceError } from './errors';
 import { unstorableText } from './storable-text';
+import { wireScopeOf } from '../../protocol/scope';
 
 export type Decision =
   | { readonly ok: true; readonly officeId: string | null }
@@ -21,17 +22,12 @@ export function pullScopeFor(user: UserRecord): { readonly store: PullScope; rea
   switch (user.role) {
     case 'admin':
     case 'coordinator':
-      return { store: { tenantId, officeIds: 'all' }, wire: { role: user.role, officeIds: 'all', facilityId: null } };
-    case 'case-worker': {
-      const officeIds = user.officeId === null ? [] : [user.officeId];
-      return { store: { tenantId, officeIds }, wire: { role: user.role, officeIds, facilityId: null } };
-    }
+      return { store: { tenantId, officeIds: 'all' }, wire: wireScopeOf(user) };
+    case 'case-worker':
+      return { store: { tenantId, officeIds: user.officeId === null ? [] : [user.officeId] }, wire: wireScopeOf(user) };
     case 'facility-liaison':
       // A liaison without a facility holds nothing: '' names no facility.
-      return {
-        store: { tenantId, officeIds: [], facilityId: user.facilityId ?? '' },
-        wire: { role: user.role, officeIds: [], facilityId: user.facilityId },
-      };
+      return { store: { tenantId, officeIds: [], facilityId: user.facilityId ?? '' }, wire: wireScopeOf(user) };
   }
 }
 
