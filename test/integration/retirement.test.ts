@@ -99,6 +99,33 @@ describe('[retire] retirement', () => {
     expect(row).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
   });
 
+  it('[retire] a disabled coordinator\'s phone sends its evidence, not a 請求済み or its 取消: that is quarantined, the month stays as it was', async () => {
+    const coord = await api.user('coord1', 'coordinator');
+    const phone = await new DeviceClient(api, 'coord-phone').join(coord);
+    const close = (id: string, body: Record<string, unknown>) =>
+      wireChange(
+        'month-close',
+        id,
+        { id, officeId: 'office-a', month: '2026-11', recordedAt: '2026-12-08T01:00:00.000Z', recordedBy: { userId: phone.vaultUserId, name: '鈴木 主任' }, deviceId: phone.deviceId, body },
+        'append',
+      );
+    const office = { name: '相談支援センターA', officeNumber: '1210100001', updatedAt: '2026-11-01T00:00:00.000Z' };
+    const sent = { type: 'close', sentOn: '2026-12-08', encoding: 'utf-8-bom', office, cases: [], summary: [], persons: 0, count: 0, units: 0, exports: [] };
+    const closed = await phone.push([close('close-1', sent)]);
+    expect(closed.body.results.map((r) => r.status)).toEqual(['accepted']);
+    const entries = await phone.caseEntries('case-1', [openBody()]);
+    await api.accounts.disableUser(coord.id);
+
+    phone.cookie = undefined;
+    const retire = await phone.push([entryWire(entries[0]!), close('close-2', { type: 'cancel', cancels: 'close-1', reason: '誤って請求済みにした' })], API.retirePush);
+    expect(retire.status).toBe(200);
+    expect(retire.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['accepted', 'scope']);
+    expect((await api.store.listQuarantine(HUB)).map((q) => [q.kind, q.entityId, q.reason])).toEqual([['month-close', 'close-2', 'scope']]);
+    // the office's colleagues still see November 請求済み, with no 取消
+    const colleague = await new DeviceClient(api, 'office-phone').join(await api.user('coord2', 'coordinator'));
+    expect((await colleague.pullAll()).filter((r) => r.kind === 'month-close').map((r) => r.entityId)).toEqual(['close-1']);
+  });
+
   it('[retire] only a retired device may say it wipes, with its own secret', async () => {
     const coord = await api.user('coord1', 'coordinator');
     const phone = await new DeviceClient(api, 'phone-1').join(coord);

@@ -7,7 +7,7 @@ import { HUB_ONLY_OFFICE, type ConflictList, type StaffList, type WireChange, ty
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { authorsOf, type Author } from './device-users';
 import type { DeviceUserRecord } from '../db/device-users';
-import { APPEND_ONLY_KINDS, type ChangeResult, type PullAnswer, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
+import { type ChangeResult, type PullAnswer, type PullPage, type PullScope, type PushedChange, type Store } from '../db/store';
 import { ServiceError } from './errors';
 import { unstorableText } from './storable-text';
 import { wireScopeOf } from '../../protocol/scope';
@@ -141,6 +141,13 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
   });
 }
 
+/**
+ * What a retired device or a disabled author still sends: its evidence and its access log. Not a
+ * 請求済み (month-close) or its 取消, though append-only too: closing or reopening a month is a
+ * decision, not a record of what happened, and a disabled person no longer makes it.
+ */
+const RETIRE_KINDS: ReadonlySet<WireChange['kind']> = new Set(['case-entry', 'access']);
+
 const toPushed = (c: WireChange, officeId: string | null): PushedChange => ({
   seq: c.seq,
   mutationId: c.mutationId,
@@ -216,7 +223,7 @@ export async function pushChanges(
       results.push(...(refused === null ? await store.applyPush(device.id, author.user.id, [toPushed(change, null)], optionsOf(author)) : [refused]));
       continue;
     }
-    const retiringRefusal = optionsOf(author).retiring === true && !APPEND_ONLY_KINDS.has(change.kind);
+    const retiringRefusal = optionsOf(author).retiring === true && !RETIRE_KINDS.has(change.kind);
     if (decision.ok && !retiringRefusal) {
       run.push(toPushed(change, decision.officeId));
       continue;
