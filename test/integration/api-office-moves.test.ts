@@ -190,6 +190,59 @@ describe('[S10] records that move between offices (PostgreSQL)', () => {
     expect((await workerA.pull()).body.records).toEqual([removal('household', 'hh-1', (result as { version: number }).version, 'office-a')]);
   });
 
+  it("[S10] a coordinator's edit made on a copy from before a move keeps the household where it moved: B's case worker keeps it, with the edit; A's gets nothing back", async () => {
+    const before = await write('hh-1', { officeId: 'office-a' });
+    const workerA = await caughtUp('worker-a-phone', await api.user('worker-a', 'case-worker', { officeId: 'office-a' }));
+    const workerB = await caughtUp('worker-b-phone', await api.user('worker-b', 'case-worker', { officeId: 'office-b' }));
+    const moved = await write('hh-1', { officeId: 'office-b' });
+    // A second coordinator's phone had not pulled since: its copy still says office A.
+    const other = await new DeviceClient(api, 'coord2-phone').join(await api.user('coord2', 'coordinator'));
+    const stale = { ...householdWire('hh-1', { officeId: 'office-a', note: '夜間は長女の携帯へ' }, 'update'), baseVersion: before };
+    const [result] = (await other.push([stale])).body.results;
+
+    expect(result).toMatchObject({ status: 'accepted' });
+    const edited = (result as { version: number }).version;
+
+    expect((await workerA.pull()).body.records).toEqual([removal('household', 'hh-1', moved, 'office-a')]);
+    const b = (await workerB.pull()).body.records;
+    expect(short(b)).toEqual([['household', 'hh-1', edited, 'office-b', false]]);
+    expect(JSON.parse(b[0]!.payloadJson)).toMatchObject({ officeId: 'office-b', note: '夜間は長女の携帯へ' });
+    // B's case worker can go on writing it; A's cannot
+    const [next] = (await workerB.push([{ ...householdWire('hh-1', { officeId: 'office-b', note: '確認済み' }, 'update'), baseVersion: edited }])).body.results;
+    expect(next).toMatchObject({ status: 'accepted' });
+  });
+
+  it("[S2][S10] a case worker's edit decided while the household was still their office's, and written after its move, is refused, not written into the office the family moved to", async () => {
+    const before = await write('hh-1', { officeId: 'office-a' });
+    const workerA = await caughtUp('worker-a-phone', await api.user('worker-a', 'case-worker', { officeId: 'office-a' }));
+    const workerB = await caughtUp('worker-b-phone', await api.user('worker-b', 'case-worker', { officeId: 'office-b' }));
+    // The case worker's push is decided on what the hub held (office A), then waits for its device's row...
+    const holder = await api.raw.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', ['worker-a-phone']);
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const edit = workerA.push([{ ...householdWire('hh-1', { officeId: 'office-a', note: '事業所Aの記入' }, 'update'), baseVersion: before }]);
+      await expect
+        .poll(async () => (await api.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
+          timeout: 20_000,
+        })
+        .toBe(1);
+      // ...while a coordinator moves the family to office B.
+      const [move] = (await coord.push([{ ...householdWire('hh-1', { officeId: 'office-b' }, 'update'), baseVersion: before }])).body.results;
+      expect(move).toMatchObject({ status: 'accepted' });
+      await holder.query('ROLLBACK');
+      expect((await edit).body.results[0]).toMatchObject({ status: 'refused', reason: 'scope' });
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+    const b = (await workerB.pull()).body.records;
+    expect(short(b)).toEqual([['household', 'hh-1', expect.any(Number), 'office-b', false]]);
+    expect(JSON.parse(b[0]!.payloadJson).note).not.toBe('事業所Aの記入');
+    expect((await workerA.pull()).body.records).toMatchObject([{ entityId: 'hh-1', withdrawn: true, officeId: 'office-a' }]);
+  });
+
   it('[S10] a trial stay held under its household\'s office (decided at its push) leaves office A when written again after its household moved', async () => {
     await write('hh-1', { officeId: 'office-a' });
     const stay = createTrialStay({ householdId: 'hh-1' });

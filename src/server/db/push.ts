@@ -54,6 +54,8 @@ interface HeldRecord {
   readonly withdrawn: boolean;
   /** [R4] withdrawn by the hub's admin (its state is REMOVED_PAYLOAD) */
   readonly removed: boolean;
+  /** the office it is held under (null: hub-wide) */
+  readonly officeId: string | null;
 }
 
 /** What the push has read or written so far, by key; kept in step with the transaction. */
@@ -298,6 +300,7 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     payload_json: string | null;
     withdrawn: boolean;
     removed: boolean;
+    office_id: string | null;
     mutation_id: string | null;
     op: string | null;
   }>(
@@ -305,17 +308,17 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
       name: 'push-known',
       text: `WITH k AS (SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[]) AS k (kind, entity_id, base))
        SELECT 'mutation' AS row, c.kind, c.entity_id, c.version, c.payload::text AS payload_json, false AS withdrawn, false AS removed,
-              c.mutation_id::text AS mutation_id, c.op
+              NULL AS office_id, c.mutation_id::text AS mutation_id, c.op
          FROM changes c WHERE c.tenant_id = $1 AND c.mutation_id = ANY ($7::uuid[])
        UNION ALL
        SELECT 'held', r.kind, r.entity_id, r.version,
               CASE WHEN r.kind = 'month-close' OR k.base IS NULL OR k.base <> r.version THEN r.payload_json END,
-              r.withdrawn, r.withdrawn AND r.payload_json = $6, NULL, NULL
+              r.withdrawn, r.withdrawn AND r.payload_json = $6, r.office_id, NULL, NULL
          FROM records r JOIN k USING (kind, entity_id)
         WHERE r.tenant_id = $1
        UNION ALL
        SELECT 'own', k.kind, k.entity_id, c.version,
-              CASE WHEN k.base IS NULL OR c.version > k.base THEN c.payload::text END, false, false, NULL, NULL
+              CASE WHEN k.base IS NULL OR c.version > k.base THEN c.payload::text END, false, false, NULL, NULL, NULL
          FROM k CROSS JOIN LATERAL (
                 SELECT c.version, c.payload FROM changes c
                  WHERE c.device_id = $2 AND c.kind = k.kind AND c.entity_id = k.entity_id AND c.tenant_id = $1
@@ -329,7 +332,7 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     if (r.row === 'mutation') {
       known.mutations.set(r.mutation_id!.toLowerCase(), { version, kind: r.kind, entityId: r.entity_id, op: r.op!, payload: JSON.parse(r.payload_json!) as Json });
     } else if (r.row === 'held') {
-      known.records.set(key, { version, payloadJson: r.payload_json ?? undefined, withdrawn: r.withdrawn, removed: r.removed });
+      known.records.set(key, { version, payloadJson: r.payload_json ?? undefined, withdrawn: r.withdrawn, removed: r.removed, officeId: r.office_id });
     } else {
       known.own.set(key, { version, payload: r.payload_json !== null ? (JSON.parse(r.payload_json) as Json) : undefined });
     }
@@ -399,9 +402,12 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
     if (!planned.ok) return { status: 'refused', reason: 'invalid', detail: planned.detail };
     merge = planned;
   }
+  const office = officeAfter(ctx, change, merge);
+  if (!office.ok) return { status: 'refused', reason: 'scope', detail: office.detail };
+  const { officeId } = office;
   // The fast pass writes everything at the end; the careful pass writes each change in its savepoint.
   const writes = ctx.careful ? noWrites() : ctx.writes;
-  addWrites(writes, ctx, change, version, shape.payloadJson, evidenceHash, merge);
+  addWrites(writes, ctx, change, version, shape.payloadJson, evidenceHash, merge, officeId);
   if (ctx.careful) await flushWrites(ctx, writes);
 
   ctx.nextVersion += 1;
@@ -410,12 +416,38 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
     ctx.known.evidence.set(entityId, { hash: evidenceHash, version });
     rememberEntry(ctx.known.cases, change.payload);
   }
-  if (kind === 'month-close') ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: shape.payloadJson, withdrawn: false, removed: false });
+  if (kind === 'month-close') ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: shape.payloadJson, withdrawn: false, removed: false, officeId });
   if (merge !== undefined) {
-    ctx.known.records.set(recordKey(kind, entityId), { version, payloadJson: merge.stateJson, withdrawn: merge.withdrawn, removed: merge.withdrawn && merge.stateJson === REMOVED_PAYLOAD });
+    ctx.known.records.set(recordKey(kind, entityId), {
+      version,
+      payloadJson: merge.stateJson,
+      withdrawn: merge.withdrawn,
+      removed: merge.withdrawn && merge.stateJson === REMOVED_PAYLOAD,
+      officeId,
+    });
     ctx.known.own.set(recordKey(kind, entityId), { version, payload: change.payload as Json });
   }
   return { status: 'accepted', version };
+}
+
+/**
+ * [S10] The office a household is held under after this change. The sync service decided it from
+ * what the hub held before the push; by now, holding the hub's counter, the household may have
+ * moved (a coordinator's move committed in between), or the edit was made on a copy from before
+ * a move:
+ * - a case worker's edit of a household now held under another office is refused, as it would
+ *   have been had the move come first (their office's phones get the removal);
+ * - an edit that names the old office from a copy before the move is merged with the move, which
+ *   the merge keeps (only the held side changed the field): the household stays where it is held,
+ *   as its merged state says. Only an edit that changes the office itself moves it.
+ */
+function officeAfter(ctx: PushContext, change: PushedChange, merge: MergePlan | undefined): { ok: true; officeId: string | null } | { ok: false; detail: string } {
+  const held = change.kind === 'household' ? ctx.known.records.get(recordKey(change.kind, change.entityId)) : undefined;
+  if (held === undefined || held.officeId === change.officeId) return { ok: true, officeId: change.officeId };
+  if (change.ownOfficeOnly === true) return { ok: false, detail: `household ${change.entityId} is held under another office` };
+  if (merge === undefined) return { ok: true, officeId: change.officeId };
+  const named = (json: unknown) => (json !== null && typeof json === 'object' ? (json as { officeId?: unknown }).officeId : undefined);
+  return { ok: true, officeId: named(JSON.parse(merge.stateJson)) === named(change.payload) ? change.officeId : held.officeId };
 }
 
 interface MergePlan {
@@ -531,6 +563,7 @@ function addWrites(
   payloadJson: string,
   evidenceHash: string | undefined,
   merge: MergePlan | undefined,
+  officeId: string | null,
 ): void {
   const { kind, entityId, op } = change;
   w.changes.push({ version, seq: change.seq, mutationId: change.mutationId, kind, entityId, op, payloadJson, at: change.at });
@@ -539,7 +572,7 @@ function addWrites(
   }
   if (!RECORD_KINDS.has(kind)) return;
   const stateJson = merge?.stateJson ?? payloadJson;
-  w.records.set(recordKey(kind, entityId), { kind, entityId, version, officeId: change.officeId, withdrawn: merge?.withdrawn ?? op === 'withdraw', stateJson });
+  w.records.set(recordKey(kind, entityId), { kind, entityId, version, officeId, withdrawn: merge?.withdrawn ?? op === 'withdraw', stateJson });
   if (merge === undefined) return;
   w.versions.push({ kind, entityId, version, stateJson });
   for (const c of merge.conflicts) {
@@ -552,7 +585,7 @@ function addWrites(
       kept: JSON.stringify(c.kept ?? null),
       lost: JSON.stringify(c.lost ?? null),
       version,
-      officeId: change.officeId,
+      officeId,
     });
   }
 }
@@ -735,9 +768,10 @@ function checkRequest(changes: readonly PushedChange[]): void {
 
 function checkShape(change: PushedChange): { ok: true; payloadJson: string } | { ok: false; detail: string } {
   const c = change as unknown as Record<string, unknown>;
-  const allowed = ['seq', 'mutationId', 'kind', 'entityId', 'op', 'at', 'payload', 'officeId', 'baseVersion'];
+  const allowed = ['seq', 'mutationId', 'kind', 'entityId', 'op', 'at', 'payload', 'officeId', 'baseVersion', 'ownOfficeOnly'];
   const extra = Object.keys(c).filter((k) => !allowed.includes(k));
   if (extra.length > 0) return { ok: false, detail: `unknown field(s): ${extra.join(', ')}` };
+  if (c['ownOfficeOnly'] !== undefined && typeof c['ownOfficeOnly'] !== 'boolean') return { ok: false, detail: 'ownOfficeOnly must be a boolean' };
   if (typeof c['mutationId'] !== 'string' || !UUID.test(c['mutationId'])) return { ok: false, detail: 'mutationId must be a UUID' };
   if (!(CHANGE_KINDS as readonly unknown[]).includes(c['kind'])) return { ok: false, detail: `unknown kind ${JSON.stringify(c['kind'])}` };
   if (!(CHANGE_OPS as readonly unknown[]).includes(c['op'])) return { ok: false, detail: `unknown op ${JSON.stringify(c['op'])}` };

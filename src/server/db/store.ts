@@ -45,6 +45,12 @@ export interface PushedChange {
    */
   readonly officeId: string | null;
   /**
+   * The author writes only their own office's records (a case worker's household edit): refused
+   * as `scope` when, by the time the push holds the hub's counter, the record is held under another
+   * office than `officeId` (a move committed since the sync service decided).
+   */
+  readonly ownOfficeOnly?: boolean;
+  /**
    * For merged kinds (household, facility, office): the version of the record the edit was made
    * on, or null/absent when the device never pulled it [S14]. Ignored for append-only kinds.
    */

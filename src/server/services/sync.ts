@@ -225,7 +225,7 @@ export async function pushChanges(
     }
     const retiringRefusal = optionsOf(author).retiring === true && !RETIRE_KINDS.has(change.kind);
     if (decision.ok && !retiringRefusal) {
-      run.push(toPushed(change, decision.officeId));
+      run.push({ ...toPushed(change, decision.officeId), ...(author.user.role === 'case-worker' && change.kind === 'household' ? { ownOfficeOnly: true } : {}) });
       continue;
     }
     await flush();
