@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAdminArgs, runAdminCommand } from '../../src/server/admin-commands';
 import { readOffice, type Office } from '../../src/domain/office';
-import { API, type StaffList } from '../../src/protocol/sync';
+import { API, ConflictList, type StaffList } from '../../src/protocol/sync';
 import { createOffice } from '../factories/office';
 import { DeviceClient, HUB, householdWire, startApi, wireChange, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
@@ -79,6 +79,16 @@ describe('offices kept by the hub (PostgreSQL)', () => {
     const ended = { ...readOffice(JSON.parse(record!.payloadJson)), hubPeriods: [{ from: '2026-04-01', to: '2026-12-31', note: '廃止届' }] };
     expect((await admin.push([{ ...officeWire(ended, 'update'), baseVersion: record!.version }])).body.results[0]).toMatchObject({ status: 'accepted' });
     expect((await api.raw.query('SELECT name FROM offices WHERE id = $1', ['office-cli'])).rows).toEqual([{ name: '相談支援 ひかり' }]);
+    // a second admin's phone, offline since the command line wrote it, renames it on that same version:
+    // the hub holds no state at that version to merge on, so the edit goes as a conflict to settle, not refused for good
+    const phone = await new DeviceClient(api, 'admin-phone').join(await api.user('admin2', 'admin'));
+    const renamed = { ...readOffice(JSON.parse(record!.payloadJson)), name: '相談支援センター ひかり' };
+    expect((await phone.push([{ ...officeWire(renamed, 'update'), baseVersion: record!.version }])).body.results[0]).toMatchObject({ status: 'accepted' });
+    const conflicts = ConflictList.parse((await phone.request('GET', API.conflicts)).body).conflicts.filter((c) => c.entityId === 'office-cli');
+    expect(conflicts.map((c) => [c.field, c.keptValue, c.lostValue])).toEqual([
+      ['name', '相談支援 ひかり', '相談支援センター ひかり'],
+      ['hubPeriods', [{ from: '2026-04-01', to: '2026-12-31', note: '廃止届' }], [{ from: '2026-04-01', to: null, note: '' }]],
+    ]);
     expect(() => parseAdminArgs(['create-office', '--hub', HUB, '--office', 'x', '--name', 'x', '--hub-from', '2026-02-30'])).toThrow(/--hub-from/);
     await expect(runAdminCommand(api.store, command, options, { out: () => undefined, readPassword: async () => '' })).rejects.toThrow(/already exists/);
   });

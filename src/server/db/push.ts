@@ -500,8 +500,11 @@ async function planMerge(
         [ctx.tenantId, kind, entityId, baseVersion],
       )
     ).rows[0];
-    if (row === undefined) return { ok: false, detail: `baseVersion ${baseVersion} is not a version of ${kind} ${entityId}` };
-    base = JSON.parse(row.payload_json) as Json;
+    // No state kept at that version: the record was written there without a change (an office of
+    // `create-office`, or a record from before migration 3). The edit is merged as based on nothing:
+    // every field it differs in from the held one is a conflict, the held value kept and the edit's
+    // listed to settle, rather than refused for good.
+    base = row === undefined ? {} : (JSON.parse(row.payload_json) as Json);
   } else {
     basedOn = null;
     base = {};
