@@ -2,16 +2,20 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { Button } from '../ui/button';
 import { Page } from '../ui/layout';
+import { reloadIntoNewest } from './service-worker';
 import { T } from './text';
 
-/** What failed and the way out: the message, and a reload. */
+/**
+ * What failed and the way out: the message, and a reload. The reload lets a version that waits
+ * take over first: reloading into the version that failed would fail again.
+ */
 function CrashNotice({ body, variant }: { body: string; variant: 'primary' | 'secondary' }) {
   return (
     <>
       <div className="notice notice--error" role="alert">
         <div className="notice__text">{body}</div>
       </div>
-      <Button variant={variant} className="btn--block" onClick={() => window.location.reload()}>
+      <Button variant={variant} className="btn--block" onClick={reloadIntoNewest}>
         {T.reload}
       </Button>
     </>

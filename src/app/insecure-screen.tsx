@@ -8,16 +8,21 @@ import { Gate } from './gate';
 import { T } from './text';
 
 export function InsecureScreen({ origin }: { origin: string }) {
-  const https = origin.replace(/^http:/, 'https:');
   const port = /:(\d+)$/.exec(origin)?.[1];
   return (
     <Gate title={T.insecureTitle}>
       <p>{T.insecureWhy}</p>
       <h2>{T.insecureHowTitle}</h2>
       <ul>
-        <li>
-          {T.insecureUseHttps} <code>{https}/</code>
-        </li>
+        {port === undefined ? (
+          <li>
+            {T.insecureUseHttps} <code>{origin.replace(/^http:/, 'https:')}/</code>
+          </li>
+        ) : (
+          // The server itself speaks plain http on that port (https://host:port/ cannot open): https
+          // is the reverse proxy's, at an address only the administrator knows.
+          <li>{T.insecureUseHubHttps}</li>
+        )}
         <li>
           {T.insecureUseLocalhost} <code>{`http://localhost${port === undefined ? '' : `:${port}`}/`}</code>
         </li>

@@ -21,15 +21,33 @@ async function load(): Promise<void> {
   await import('./boot');
 }
 
+/**
+ * A file of this version is missing (a half-deployed update, a line that dropped): say so instead
+ * of spinning, with a button to reload, since the app installed on a home screen has no reload of
+ * its own. Plain DOM, styled by the stylesheet's classes: React is what could not load.
+ */
+function showLoadFailure(): void {
+  const status = document.querySelector('#root [role=status]');
+  if (!status) return;
+  const reload = document.createElement('button');
+  reload.type = 'button';
+  reload.className = 'btn btn--primary';
+  reload.textContent = '再読み込み';
+  reload.addEventListener('click', () => window.location.reload());
+  const notice = document.createElement('div');
+  notice.className = 'notice notice--error';
+  status.replaceWith(notice);
+  status.classList.add('notice__text');
+  notice.append(status, reload);
+  // Changed once in place, so that a screen reader announces it.
+  status.textContent = '読み込めませんでした。通信を確かめて、再読み込みしてください。';
+}
+
 let started = false;
 function boot(): void {
   if (started) return;
   started = true;
-  load().catch(() => {
-    // A file of this version is missing (a half-deployed update): say so instead of spinning.
-    const status = document.querySelector('#root [role=status]');
-    if (status) status.textContent = '読み込めませんでした。通信を確かめて、ページを開き直してください。';
-  });
+  load().catch(showLoadFailure);
 }
 
 /**

@@ -2,10 +2,12 @@
  * The update watch against a fake registration, worker container and tabs' channel: a new version
  * is offered whenever one waits (however many installs failed before it, however it was found),
  * and a tab taken over by the new version reloads at once or, holding typed text, keeps it and asks.
+ * A first download of the offline copy that failed is tried again at the next chance, and the
+ * crash screen's 再読み込み lets a waiting version take over first.
  */
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** A service worker whose state the test moves on, as the browser would. */
 class FakeWorker extends EventTarget {
@@ -63,12 +65,19 @@ class FakeChannel extends EventTarget {
 let sw: typeof import('./service-worker');
 let store: typeof import('../state/store');
 let prompt: typeof import('./update-prompt');
+let boundary: typeof import('./error-boundary');
 
 beforeEach(async () => {
   vi.resetModules();
   sw = await import('./service-worker');
   store = await import('../state/store');
   prompt = await import('./update-prompt');
+  boundary = await import('./error-boundary');
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 function setUp(options: { channel?: FakeChannel } = {}) {
@@ -260,5 +269,160 @@ describe('unsaved input in other tabs', () => {
     returnToApp();
     expect(sw.useUpdate.getState().unsavedElsewhere).toBe(false);
     expect(channel.postMessage).toHaveBeenLastCalledWith({ type: 'ask' });
+  });
+});
+
+/**
+ * A page no worker controls yet: each register() begins a first install, as on a new phone; the
+ * first `failures` calls reject instead (sw.js itself did not download).
+ */
+function firstVisit({ failures = 0 } = {}) {
+  const container = new FakeContainer(null);
+  let calls = 0;
+  const register = vi.fn(() => {
+    calls += 1;
+    if (calls <= failures) return Promise.reject(new TypeError('Failed to register a ServiceWorker: a network error'));
+    const registration = new FakeRegistration();
+    registration.installing = new FakeWorker();
+    return Promise.resolve(registration as unknown as ServiceWorkerRegistration);
+  });
+  sw.startUpdateWatch({ container: container as unknown as ServiceWorkerContainer, reload: vi.fn(), channel: null }).register(register);
+  /** The registration of register()'s call `n`, once the watch has taken it up. */
+  const registered = async (n: number) => {
+    expect(register).toHaveBeenCalledTimes(n);
+    return (await register.mock.results[n - 1]?.value) as unknown as FakeRegistration;
+  };
+  return { container, register, registered };
+}
+
+/** The first install broke off: its worker is dropped, and with it the browser's registration. */
+function downloadBreaksOff(registration: FakeRegistration): void {
+  const worker = registration.installing!;
+  // The worker is redundant before the registration lets go of it.
+  worker.to('redundant');
+  registration.installing = null;
+}
+
+/** The first install succeeded: its worker activates and claims the page. */
+function downloadCompletes(registration: FakeRegistration, container: FakeContainer): void {
+  const worker = registration.installing!;
+  registration.installing = null;
+  worker.to('installed');
+  registration.active = worker;
+  worker.to('activating');
+  worker.to('activated');
+  container.claim(worker);
+}
+
+const goOnline = () => window.dispatchEvent(new Event('online'));
+
+describe('the first download of the offline copy', () => {
+  it('is not ready offline while the first download runs, and is once its worker is active', async () => {
+    const { container, registered } = firstVisit();
+    expect(sw.useUpdate.getState()).toMatchObject({ offlineReady: false, offlineFailed: false });
+    const registration = await registered(1);
+    // a download under way is not a failure: nothing is said yet
+    expect(sw.useUpdate.getState()).toMatchObject({ offlineReady: false, offlineFailed: false });
+    downloadCompletes(registration, container);
+    expect(sw.useUpdate.getState()).toMatchObject({ offlineReady: true, offlineFailed: false });
+  });
+
+  it('registers again once back online after the download broke off, until the app is ready offline', async () => {
+    const { container, register, registered } = firstVisit();
+    downloadBreaksOff(await registered(1));
+    expect(sw.useUpdate.getState()).toMatchObject({ offlineReady: false, offlineFailed: true });
+    // Nothing tries again by itself: only the next chance does.
+    expect(register).toHaveBeenCalledTimes(1);
+
+    goOnline();
+    const second = await registered(2);
+    expect(sw.useUpdate.getState().offlineFailed).toBe(false);
+    // While that download runs, another chance starts no second one.
+    goOnline();
+    returnToApp();
+    expect(register).toHaveBeenCalledTimes(2);
+    downloadCompletes(second, container);
+    expect(sw.useUpdate.getState().offlineReady).toBe(true);
+
+    goOnline();
+    returnToApp();
+    expect(register).toHaveBeenCalledTimes(2);
+  });
+
+  it('registers again on a return to the app after register() itself failed', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { container, register, registered } = firstVisit({ failures: 1 });
+    await expect(register.mock.results[0]?.value).rejects.toThrow(TypeError);
+    expect(warn).toHaveBeenCalled();
+    expect(sw.useUpdate.getState()).toMatchObject({ offlineReady: false, offlineFailed: true });
+
+    returnToApp();
+    downloadCompletes(await registered(2), container);
+    expect(sw.useUpdate.getState().offlineReady).toBe(true);
+  });
+
+  it('registers again at the hourly check instead of updating a registration the browser dropped', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval'] });
+    const { container, register, registered } = firstVisit();
+    const first = await registered(1);
+    first.update.mockRejectedValue(new DOMException('Failed to update a ServiceWorker: the registration is gone', 'InvalidStateError'));
+    downloadBreaksOff(first);
+
+    vi.advanceTimersByTime(60 * 60 * 1000);
+    expect(first.update).not.toHaveBeenCalled();
+    downloadCompletes(await registered(2), container);
+    expect(sw.useUpdate.getState().offlineReady).toBe(true);
+  });
+
+  it('is ready offline at once on a page a worker controls already', () => {
+    setUp();
+    expect(sw.useUpdate.getState().offlineReady).toBe(true);
+  });
+
+  it('says nothing where no service worker is used (development, this test browser)', () => {
+    sw.registerServiceWorker();
+    expect(sw.useUpdate.getState().offlineReady).toBeNull();
+  });
+});
+
+describe('再読み込み on the crash screen', () => {
+  const Boom = () => {
+    throw new Error('boom');
+  };
+
+  it('lets the waiting version take over first, then reloads into it', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const user = userEvent.setup();
+    const { registration, container, reload } = setUp();
+    const next = registration.found();
+    registration.installed(next, true);
+    render(
+      <boundary.ErrorBoundary>
+        <Boom />
+      </boundary.ErrorBoundary>,
+    );
+
+    await user.click(screen.getByRole('button', { name: '再読み込み' }));
+    expect(next.postMessage).toHaveBeenCalledWith({ type: 'SKIP_WAITING' });
+    expect(reload).not.toHaveBeenCalled();
+    // Typed text the crash left in the store does not hold the reload back: the user asked for it.
+    store.useApp.getState().markUnsaved('household:new', true);
+    container.claim(next);
+    expect(reload).toHaveBeenCalledTimes(1);
+  });
+
+  it('just reloads when no version waits', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const user = userEvent.setup();
+    const { reload, running } = setUp();
+    render(
+      <boundary.ErrorBoundary>
+        <Boom />
+      </boundary.ErrorBoundary>,
+    );
+
+    await user.click(screen.getByRole('button', { name: '再読み込み' }));
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(running.postMessage).not.toHaveBeenCalled();
   });
 });

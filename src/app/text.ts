@@ -10,6 +10,9 @@ export const T = {
     'このページは暗号化されていない接続（http://）で開かれています。拠点ナビは入力した情報を端末の中で暗号化して守るため、安全な接続（https://）か、サーバーを動かしているこのパソコン（localhost）でしか使えません。パスフレーズはまだ入力しないでください。',
   insecureHowTitle: '開き直す方法',
   insecureUseHttps: 'スマートフォンや別のパソコンでは、https:// で始まるアドレスで開いてください。例：',
+  /** opened at http://host:port/: that port speaks plain http, and https comes from the proxy in front */
+  insecureUseHubHttps:
+    'スマートフォンや別のパソコンでは、管理者から知らされた拠点サーバーの https:// で始まるアドレスで開いてください（今のアドレスの http を https に変えても開けません）。アドレスがわからないときは、管理者に尋ねてください。',
   insecureUseLocalhost: 'サーバーを動かしているこのパソコンで使うときは：',
   insecureForAdmin:
     '管理者の方へ：https で開けない場合は、サーバーの前に TLS（https）を終端するリバースプロキシを置いてください（docs/hub-server.md「TLS」、設定例 docs/nginx-kyoten.conf）。',
@@ -85,6 +88,8 @@ export const T = {
   updateTaken: '新しいバージョンに切り替わりました',
   updateTakenBlocked: '保存していない入力があります。保存してから再読み込みしてください。',
   updateTakenReady: '再読み込みすると、新しいバージョンで続けられます。',
+  /** no worker is active yet (the first download of the offline copy runs, or failed and is tried again) */
+  notReadyOffline: 'まだオフラインでは使えません。通信のある所でこの画面を開いたままにしてください。',
 
   // iOS
   iosBannerRegion: 'ホーム画面への追加',

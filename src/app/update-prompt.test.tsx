@@ -36,4 +36,16 @@ describe('update prompt', () => {
     await user.click(button);
     expect(apply).toHaveBeenCalledTimes(1);
   });
+
+  it('says the app is not yet usable offline while a failed first download waits for its next try, and nothing once it is', () => {
+    const notReady = 'まだオフラインでは使えません。通信のある所でこの画面を開いたままにしてください。';
+    useUpdate.setState({ offlineReady: false, offlineFailed: false });
+    render(<UpdatePrompt />);
+    // a download under way says nothing
+    expect(screen.queryByText(notReady)).toBeNull();
+    act(() => useUpdate.setState({ offlineFailed: true }));
+    expect(screen.getByText(notReady)).toBeVisible();
+    act(() => useUpdate.setState({ offlineReady: true, offlineFailed: false }));
+    expect(screen.queryByText(notReady)).toBeNull();
+  });
 });

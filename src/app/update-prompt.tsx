@@ -10,8 +10,16 @@ import { useApp } from '../state/store';
 import { T } from './text';
 
 export function UpdatePrompt() {
-  const { waiting, applying, takenOver, unsavedElsewhere, apply } = useUpdate();
+  const { waiting, applying, takenOver, unsavedElsewhere, apply, offlineFailed } = useUpdate();
   const hasUnsaved = useApp((s) => s.unsaved.size > 0);
+  if (!waiting && !takenOver && offlineFailed) {
+    // The first download of the offline copy broke off; it is tried again at the next chance (service-worker.ts).
+    return (
+      <section aria-label={T.updateRegion} className="no-print">
+        <Notice kind="warn">{T.notReadyOffline}</Notice>
+      </section>
+    );
+  }
   if ((!waiting && !takenOver) || !apply) return null;
 
   const go = () => {
