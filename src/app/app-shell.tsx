@@ -3,7 +3,7 @@
  * reach. Screens other than the lock screen are loaded lazily: unlocking must not wait for them.
  */
 import { Suspense, useCallback, useEffect, useLayoutEffect, useState, type ComponentType } from 'react';
-import { HomeScreenBanner } from '../features/settings/home-screen-warning';
+import { HomeScreenBanner, StorageProtectionBanner } from '../features/settings/home-screen-warning';
 import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
 import { Busy } from '../ui/status';
@@ -90,6 +90,8 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
           <UpdatePrompt />
           <StorageErrorBanner onReconnect={onReconnect} />
           {area === 'households' ? <HomeScreenBanner /> : null}
+          {/* mounted once per unlock, whatever the screen: each unlock asks the browser again */}
+          <StorageProtectionBanner show={area === 'households'} />
         </div>
         <ScreenBoundary route={hash}>
           <Suspense fallback={<div className="splash"><Busy>{T.loadingScreen}</Busy></div>}>

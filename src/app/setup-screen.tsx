@@ -3,7 +3,7 @@
  * device's data, so the warning is plain and must be acknowledged before the button enables.
  */
 import { useState, type FormEvent } from 'react';
-import { requestPersistence } from '../features/settings/platform';
+import { SetupHomeScreenWarning } from '../features/settings/home-screen-warning';
 import { toVaultError, vaultErrorMessage } from '../vault/errors';
 import { Button } from '../ui/button';
 import { TextField } from '../ui/field';
@@ -45,9 +45,9 @@ export function SetupScreen() {
     if (Object.keys(next).length > 0) return;
     setBusy(true);
     try {
+      // Set up means unlocked: the shell that opens next asks the browser to protect the data from
+      // eviction, as every later unlock does (StorageProtectionBanner; Android grants it once installed).
       await setUp(displayName, passphrase);
-      // Ask once, right away: an evicted vault is unrecoverable on a device that never joined a hub.
-      void requestPersistence();
     } catch (err) {
       const code = toVaultError(err).code;
       setErrors(code === 'weak-passphrase' ? { passphrase: vaultErrorMessage(code) } : { form: vaultErrorMessage(code) });
@@ -57,6 +57,8 @@ export function SetupScreen() {
 
   return (
     <Gate title={T.setupTitle}>
+      {/* before anything is typed: on iOS what is entered here would stay behind in Safari */}
+      <SetupHomeScreenWarning />
       <p>{T.setupIntro}</p>
       <form noValidate onFocus={warmUp} onSubmit={(e) => void submit(e)}>
         <TextField

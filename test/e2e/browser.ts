@@ -47,6 +47,10 @@ export async function openBrowser(
     serviceWorkers: 'allow',
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // The phone of these tests has the app on its Home Screen: Chromium protects an installed app's
+  // data from eviction (navigator.storage.persist() is granted), and the app's banner asking for
+  // that protection (StorageProtectionBanner, unit-tested) stays away from the screens measured.
+  await (await context.newCDPSession(page)).send('Browser.grantPermissions', { permissions: ['durableStorage'] });
   page.on('pageerror', (error) => console.error('[page error]', error.message));
   let closed = false;
   const close = async () => {

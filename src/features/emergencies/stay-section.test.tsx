@@ -80,6 +80,22 @@ describe('emergency stays with an end', () => {
     expect(screen.queryByRole('region', { name: /緊急入所中/ })).toBeNull();
   });
 
+  it('holds an app update back while the end is being typed and not yet recorded, and lets it through once recorded', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('button', { name: '退所を記録' }));
+    const form = screen.getByRole('form', { name: '退所を記録' });
+    // the form as it opens (now, 自宅に戻った) is nothing typed yet
+    expect(useApp.getState().unsaved.size).toBe(0);
+    await user.type(within(form).getByLabelText(/備考/), '家族が迎えに来た');
+    expect(useApp.getState().unsaved.has('stay-end:case-1')).toBe(true);
+
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('退所後：自宅に戻った（家族が迎えに来た）')).toBeVisible();
+    expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
   it('corrects the recorded end with a reason: a new entry, the first kept, the reason shown', async () => {
     const user = userEvent.setup();
     await go('#/cases/case-1');

@@ -8,6 +8,7 @@ import { stayDays, stayOf } from '../../domain/case-fold';
 import { EXIT_KINDS, type Current, type EmergencyCase, type ExitKind, type StayEndBody } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { changedFrom, useUnsaved } from '../../state/use-unsaved';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Section } from '../../ui/layout';
@@ -52,10 +53,17 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
 
 /** Records the end; with `correcting`, a correction of the recorded end (the first stays in the chain). */
 function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correcting?: Current<StayEndBody>; onDone: () => void }) {
-  const [endedAt, setEndedAt] = useState(() => toJapanInputValue(correcting ? correcting.body.endedAt : new Date()));
-  const [exit, setExit] = useState<ExitKind>(correcting?.body.exit ?? '自宅に戻った');
-  const [note, setNote] = useState(correcting?.body.note ?? '');
-  const [reason, setReason] = useState('');
+  const [initial] = useState((): { endedAt: string; exit: ExitKind; note: string; reason: string } => ({
+    endedAt: toJapanInputValue(correcting ? correcting.body.endedAt : new Date()),
+    exit: correcting?.body.exit ?? '自宅に戻った',
+    note: correcting?.body.note ?? '',
+    reason: '',
+  }));
+  const [endedAt, setEndedAt] = useState(initial.endedAt);
+  const [exit, setExit] = useState<ExitKind>(initial.exit);
+  const [note, setNote] = useState(initial.note);
+  const [reason, setReason] = useState(initial.reason);
+  const saved = useUnsaved(`stay-end:${caseId}`, changedFrom(initial, { endedAt, exit, note, reason }));
   const { append, errors, busy, setErrors } = useAppend(caseId);
 
   async function submit(e: FormEvent) {
@@ -66,7 +74,10 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
     const ok = correcting
       ? await append({ type: 'correction', corrects: correcting.entryId, reason: reason.trim(), replacement: body })
       : await append(body);
-    if (ok) onDone();
+    if (ok) {
+      saved();
+      onDone();
+    }
   }
 
   return (

@@ -79,6 +79,21 @@ describe('空床を報告 (the liaison screen)', () => {
     expect(saved).not.toHaveProperty('from');
   });
 
+  it('holds an app update back while a report is typed and not yet sent, and lets it through once sent', async () => {
+    const f = facility('f-05', 'なぎさ荘', { vacancy: { beds: 1, asOf: minutesAgo(60), reportedBy: '佐藤' } });
+    const { user } = mountFacilities({ hash: '#/facilities/f-05/vacancy', facilities: [f] });
+    // the current figure filled in is not the user's typing
+    expect(useApp.getState().unsaved.size).toBe(0);
+    await user.type(screen.getByLabelText('ひとこと（任意）'), '夜のみ');
+    expect(useApp.getState().unsaved.has('vacancy-report:f-05')).toBe(true);
+
+    await user.type(screen.getByLabelText(/報告者/), '田中');
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/f-05'));
+    expect(useApp.getState().facilities.get('f-05')!.vacancy).toMatchObject({ note: '夜のみ', reportedBy: '田中' });
+    expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
   it('keeps the last reports as history on the screen', () => {
     const f = facility('f-03', 'あおば荘', {
       vacancy: { beds: 0, asOf: minutesAgo(5), reportedBy: '田中' },

@@ -6,6 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
+import { changedFrom, useUnsaved } from '../../state/use-unsaved';
 import type { Vacancy } from '../../domain/facility';
 import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
@@ -37,7 +38,7 @@ export function VacancyReport({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
   const saveFacility = useApp((s) => s.saveFacility);
   const [now] = useState(() => new Date());
-  const [form, setForm] = useState<VacancyReportInput>(() => ({
+  const [initial] = useState<VacancyReportInput>(() => ({
     // the current count to start from, not an empty box
     beds: facility?.vacancy ? String(facility.vacancy.beds) : '',
     reportedBy: '',
@@ -46,6 +47,8 @@ export function VacancyReport({ id }: { id: string }) {
     until: '',
     note: '',
   }));
+  const [form, setForm] = useState(initial);
+  const saved = useUnsaved(`vacancy-report:${id}`, changedFrom(initial, form));
   const [errors, setErrors] = useState<VacancyReportErrors>({});
   const [failed, setFailed] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -73,6 +76,7 @@ export function VacancyReport({ id }: { id: string }) {
     setFailed(false);
     try {
       await saveFacility(result.facility, 'update');
+      saved();
       navigate(paths.detail(f.id), { replace: true });
     } catch {
       setFailed(true);

@@ -87,6 +87,35 @@ describe('trial stays on the household record', () => {
     expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ to: '2026-05-12', createdAt: '2026-05-12T01:00:00.000Z' });
   });
 
+  it('holds an app update back while how it went is typed and not yet saved, and lets it through once saved', async () => {
+    const { user } = mount();
+    await user.click(await screen.findByRole('button', { name: 'この記録を直す' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用を直す' });
+    // the recorded stay shown for correcting is not unsaved text
+    expect(useApp.getState().unsaved.size).toBe(0);
+    const howItWent = within(form).getByLabelText('利用の様子');
+    await user.clear(howItWent);
+    expect(useApp.getState().unsaved.has('trial-stay:ts-old')).toBe(true);
+    await user.type(howItWent, '朝食を残した');
+    expect(useApp.getState().unsaved.has('trial-stay:ts-old')).toBe(true);
+
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+    expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ howItWent: '朝食を残した' });
+    expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
+  it('a new stay’s form left with やめる no longer holds an update back', async () => {
+    const { user } = mount();
+    await user.click(await screen.findByRole('button', { name: '佐藤 美月の体験利用を記録' }));
+    const form = screen.getByRole('form', { name: '佐藤 美月の体験利用' });
+    await user.type(within(form).getByLabelText('次回への申し送り'), '荷物は前日に');
+    expect(useApp.getState().unsaved.has('trial-stay:new:hh-1:p-2')).toBe(true);
+    await user.click(within(form).getByRole('button', { name: 'やめる' }));
+    expect(screen.queryByRole('form', { name: '佐藤 美月の体験利用' })).toBeNull();
+    expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
   it('取消 of a stay entered by mistake asks why, keeps it struck out with who and when, and frees its days', async () => {
     const { user, session } = mount();
     const list = await screen.findByRole('list', { name: '佐藤 陽太 体験利用（体験の機会・場）' });

@@ -6,6 +6,7 @@
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
+import { changedFrom, useUnsaved } from '../../state/use-unsaved';
 import type { Household, Person } from '../../domain/household';
 import { stayDays } from '../../domain/case-fold';
 import { cancelTrialStay, EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
@@ -117,11 +118,13 @@ function TrialStayForm({
   const stays = useApp((s) => s.trialStays);
   const user = useApp((s) => s.session?.user.displayName ?? '');
   const saveTrialStay = useApp((s) => s.saveTrialStay);
-  const [draft, setDraft] = useState<TrialStayDraft>(() =>
+  const [initial] = useState<TrialStayDraft>(() =>
     previous
       ? { facilityId: previous.facilityId, from: previous.from, to: previous.to, purpose: previous.purpose, howItWent: previous.howItWent, nextTime: previous.nextTime }
       : EMPTY_TRIAL_STAY_DRAFT,
   );
+  const [draft, setDraft] = useState(initial);
+  const saved = useUnsaved(`trial-stay:${previous?.id ?? `new:${h.id}:${p.id}`}`, changedFrom(initial, draft));
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -155,6 +158,7 @@ function TrialStayForm({
     setBusy(true);
     try {
       await saveTrialStay(result.value, previous ? 'update' : 'create');
+      saved();
       onDone(true);
     } catch {
       setFailed(TT.saveFailed);

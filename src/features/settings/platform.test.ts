@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  ensurePersistence,
   formatMegabytes,
   isIos,
   needsHomeScreenWarning,
@@ -85,6 +86,21 @@ describe('storage status', () => {
   it('passes on the browser answer to persist()', async () => {
     expect(await requestPersistence({ persist: async () => false })).toBe(false);
     expect(await requestPersistence({ persist: async () => true })).toBe(true);
+  });
+
+  it('asks for protection again only while it is not granted, and says null where it cannot ask', async () => {
+    const persist = vi.fn(async () => true);
+    expect(await ensurePersistence({ persisted: async () => false, persist })).toBe(true);
+    expect(persist).toHaveBeenCalledTimes(1);
+    expect(await ensurePersistence({ persisted: async () => false, persist: async () => false })).toBe(false);
+
+    const notAgain = vi.fn(async () => true);
+    expect(await ensurePersistence({ persisted: async () => true, persist: notAgain })).toBe(true);
+    expect(notAgain).not.toHaveBeenCalled();
+
+    expect(await ensurePersistence(undefined)).toBeNull();
+    expect(await ensurePersistence({ persisted: async () => false })).toBeNull();
+    expect(await ensurePersistence({ persisted: async () => false, persist: () => Promise.reject(new Error('SecurityError')) })).toBeNull();
   });
 
   it('formats bytes as decimal megabytes with one decimal', () => {

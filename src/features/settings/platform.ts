@@ -81,6 +81,17 @@ export function requestPersistence(storage: StorageApi | undefined = storageApi(
   return ask(storage?.persist?.bind(storage));
 }
 
+/**
+ * On each unlock: whether our data is protected from eviction, asking the browser once more when it
+ * is not (Android Chrome refuses before the app is on the Home Screen and grants silently after, but
+ * only when asked again). null where the browser cannot ask (API missing, or it threw).
+ */
+export async function ensurePersistence(storage: StorageApi | undefined = storageApi()): Promise<boolean | null> {
+  if (!storage?.persist) return null;
+  if ((await ask(storage.persisted?.bind(storage))) === true) return true;
+  return requestPersistence(storage);
+}
+
 /** '12.3 MB' — one decimal, decimal megabytes as the browsers' own settings pages show them. */
 export function formatMegabytes(bytes: number): string {
   return `${(bytes / 1_000_000).toLocaleString('ja-JP', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB`;

@@ -1,0 +1,107 @@
+/** The unlocked shell asks the browser to protect the data on each unlock, and says so when it will not. */
+import { act, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeSession } from '../../test/factories/fake-session';
+import { T as ST } from '../features/settings/text';
+import type { StorageApi } from '../features/settings/platform';
+import { useApp } from '../state/store';
+import { AppShell } from './app-shell';
+
+vi.mock('../features/households/households-screen', () => ({ HouseholdsScreen: () => <p>世帯一覧（テスト用）</p> }));
+
+const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+/** navigator.storage as a browser that answers `persisted` now and `granted` when asked. */
+function fakeStorage({ persisted, granted }: { persisted: boolean; granted: boolean }) {
+  let now = persisted;
+  const storage = {
+    persisted: vi.fn(async () => now),
+    persist: vi.fn(async () => (now = granted)),
+  } satisfies StorageApi;
+  useStorage(storage);
+  return storage;
+}
+
+function useStorage(storage: StorageApi | undefined) {
+  Object.defineProperty(navigator, 'storage', { value: storage, configurable: true });
+}
+
+/** An unlock: the shell mounts, as App mounts it whenever the phase turns 'unlocked'. */
+async function unlock() {
+  useApp.setState({ session: createFakeSession(), phase: 'unlocked' });
+  const view = render(<AppShell onReconnect={async () => undefined} />);
+  await screen.findByText('世帯一覧（テスト用）');
+  return view;
+}
+
+/** Lets the shell's check of the storage settle: it waits on promises only, all resolved before the next task. */
+const settle = () => act(() => new Promise<void>((done) => setTimeout(done, 0)));
+
+beforeEach(() => {
+  useApp.setState(useApp.getInitialState(), true);
+  window.location.hash = '';
+  sessionStorage.clear();
+  localStorage.clear();
+});
+
+afterEach(() => {
+  delete (navigator as { storage?: unknown }).storage;
+  vi.restoreAllMocks();
+});
+
+describe('storage protection on unlock', () => {
+  it('asks again when not protected; a refusal shows a banner pointing to 保存領域, dismissed for this session but asked again at the next unlock', async () => {
+    const user = userEvent.setup();
+    const storage = fakeStorage({ persisted: false, granted: false });
+    const first = await unlock();
+    expect(await screen.findByText(ST.notProtected)).toBeVisible();
+    expect(ST.notProtected).toContain('「保存領域」');
+    expect(storage.persist).toHaveBeenCalledTimes(1);
+
+    await user.click(screen.getByRole('button', { name: '閉じる' }));
+    expect(screen.queryByText(ST.notProtected)).toBeNull();
+
+    // locked and unlocked again in the same tab: asked again, the banner stays dismissed
+    first.unmount();
+    await unlock();
+    await waitFor(() => expect(storage.persist).toHaveBeenCalledTimes(2));
+    await settle();
+    expect(screen.queryByText(ST.notProtected)).toBeNull();
+  });
+
+  it('says nothing once the browser grants it when asked again (Android after adding to the Home Screen)', async () => {
+    const storage = fakeStorage({ persisted: false, granted: true });
+    await unlock();
+    await waitFor(() => expect(storage.persist).toHaveBeenCalledTimes(1));
+    await settle();
+    expect(screen.queryByText(ST.notProtected)).toBeNull();
+  });
+
+  it('does not ask when already protected', async () => {
+    const storage = fakeStorage({ persisted: true, granted: true });
+    await unlock();
+    await waitFor(() => expect(storage.persisted).toHaveBeenCalled());
+    await settle();
+    expect(storage.persist).not.toHaveBeenCalled();
+    expect(screen.queryByText(ST.notProtected)).toBeNull();
+  });
+
+  it('says nothing where the browser has no Storage API', async () => {
+    useStorage(undefined);
+    await unlock();
+    await settle();
+    expect(screen.queryByText(ST.notProtected)).toBeNull();
+  });
+
+  it('leaves iOS Safari to the Home Screen warning, which names the remedy that works there', async () => {
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(IPHONE_UA);
+    const storage = fakeStorage({ persisted: false, granted: false });
+    await unlock();
+    await waitFor(() => expect(storage.persist).toHaveBeenCalledTimes(1));
+    await settle();
+    expect(screen.queryByText(ST.notProtected)).toBeNull();
+    expect(screen.getByText(/ホーム画面に追加していないと/)).toBeVisible();
+  });
+});
