@@ -16,7 +16,7 @@ import { initialSyncStatus, type SyncStatus } from '../../src/sync/status';
 import { setUpTestVault } from '../../src/vault/testing';
 import { openBody } from '../factories/emergency-case';
 import { createHousehold, createPerson } from '../factories/household';
-import { DeviceClient, entryWire, householdWire, HUB, PASSWORD, startApi, type ApiHarness, type TestUser } from './api-harness';
+import { DeviceClient, entryWire, householdWire, HUB, PASSWORD, startApi, type ApiHarness, type TestUser, wireChange } from './api-harness';
 import { schemaTarget } from './schema-target';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -164,6 +164,18 @@ describe('records the app cannot read (PostgreSQL)', () => {
     }
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'case-entry', '--id', entry!.id, '--reason', 'x'])).rejects.toThrow(/never withdrawn/);
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-none', '--reason', 'x'])).rejects.toThrow(/not found/);
+    // a 請求済み (the claim as sent) is not taken back behind the app's 取消 either
+    const close = {
+      id: 'close-1',
+      officeId: 'office-a',
+      month: '2026-11',
+      recordedAt: '2026-12-08T01:00:00.000Z',
+      recordedBy: { userId: early.vaultUserId, name: '鈴木 主任' },
+      deviceId: early.deviceId,
+      body: { type: 'cancel', cancels: 'close-0', reason: '別の月を誤って請求済みにした' },
+    };
+    expect((await early.push([wireChange('month-close', 'close-1', close, 'append')])).body.results[0]).toMatchObject({ status: 'accepted' });
+    await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'month-close', '--id', 'close-1', '--reason', 'x'])).rejects.toThrow(/請求済みの記録は取り下げられません/);
 
     // An edit of a withdrawn record from a device that still had it is refused, not merged into nothing.
     const late = await early.push([householdWire('hh-malformed', { note: '直しました' }, 'update')]);
@@ -173,7 +185,7 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(app.status.getState().setAside.total).toBe(0);
     expect((await app.session.list('household')).map((h) => h.id)).toEqual(['hh-good']);
     expect((await app.session.get('case-entry', entry!.id))?.data).toEqual(entry);
-    expect(await admin(api, ['list-records', '--hub', HUB, '--invalid'])).toContainEqual(expect.stringContaining('4 件中 0 件'));
+    expect(await admin(api, ['list-records', '--hub', HUB, '--invalid'])).toContainEqual(expect.stringContaining('5 件中 0 件'));
 
     const audit = await api.store.listAudit(HUB);
     expect(audit.map((a) => [a.action, a.kind, a.entityId, a.reason, a.by])).toEqual([

@@ -69,7 +69,7 @@ export async function listRecords(pool: pg.Pool, tenantId: string, kind?: Stored
 /**
  * Withdraws one record: it takes the next version (so every device sees it on its next pull),
  * is marked withdrawn with nothing in it, and what it held goes into admin_audit with who and why.
- * Throws StoreError: 'bad-request' for evidence or a record already withdrawn, 'not-found'.
+ * Throws StoreError: 'bad-request' for evidence, a readable 請求済み or a record already withdrawn, 'not-found'.
  */
 export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<{ readonly version: number }> {
   if (w.kind === 'case-entry') {
@@ -87,6 +87,14 @@ export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<
     if (held === undefined) throw new StoreError('not-found', `no ${w.kind} ${JSON.stringify(w.entityId)} in hub ${w.tenantId}`);
     if (held.withdrawn && held.payload_json === REMOVED_PAYLOAD) {
       throw new StoreError('bad-request', `${w.kind} ${JSON.stringify(w.entityId)} was already withdrawn by an admin`);
+    }
+    // A 請求済み is the claim as sent, written once [S6]: undone by its 取消 in the app, which keeps
+    // both. Only one no device can read (a poison record, what this command is for) is withdrawn.
+    if (w.kind === 'month-close' && checkRecordJson(w.kind, w.entityId, held.payload_json) === null) {
+      throw new StoreError(
+        'bad-request',
+        `請求済みの記録は取り下げられません。アプリの「請求・出力」で請求済みを取り消してください（取消の理由が残ります） / a month-close is the claim as sent and is never withdrawn while readable: cancel it in the app (請求済みを取り消す), which keeps both`,
+      );
     }
     const version = head + 1;
     await tx.query(
