@@ -1,14 +1,16 @@
 /**
  * `npm run admin -- backup --file <path>` and `restore --file <path> --yes` (docs/hub-server.md,
- * "Backups that restore"). Over DATABASE_URL: pg_dump's custom format and pg_restore, the tools of
- * the PostgreSQL installed beside the server (PG_DUMP / PG_RESTORE name others). The embedded store
- * is copied whole while no server runs (its PostgreSQL 18 is newer than a system pg_dump can read).
- * A restore never destroys what it replaces (the embedded cluster is moved aside) and ends by giving
- * the database a new epoch [S15], so every device notices, pulls again and sends what was lost.
+ * "Backups that restore"). Over DATABASE_URL: pg_dump's custom format, restored by pg_restore
+ * through psql, the tools of the PostgreSQL installed beside the server (PG_DUMP / PG_RESTORE /
+ * PSQL name others); the URL's password goes to them as PGPASSWORD, never on a command line that
+ * `ps` shows. The embedded store is copied whole while no server runs (its PostgreSQL 18 is newer
+ * than a system pg_dump can read). A restore never destroys what it replaces (the database is
+ * dumped beside the backup first; the embedded cluster is moved aside) and ends by giving the
+ * database a new epoch [S15], so every device notices, pulls again and sends what was lost.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, fchmodSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { openEmbeddedStore } from './db/embedded-store';
 import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
@@ -18,17 +20,71 @@ import type { StoreEnv } from './db/open-store';
 export interface BackupEnv extends StoreEnv {
   readonly PG_DUMP?: string | undefined;
   readonly PG_RESTORE?: string | undefined;
+  readonly PSQL?: string | undefined;
 }
 
 type Log = (line: string) => void;
 
-function run(tool: string, args: readonly string[]): void {
+const notFound = (tool: string) =>
+  new Error(`${tool} が見つかりません。PostgreSQL のクライアント（postgresql-client）を入れてください / ${tool} was not found: install the PostgreSQL client tools`);
+
+/**
+ * DATABASE_URL as the PostgreSQL tools take it: the URL without its password, which goes into
+ * their environment instead (PGPASSWORD): any account on the machine reads a command line.
+ */
+function connection(databaseUrl: string): { readonly dbname: string; readonly env: NodeJS.ProcessEnv } {
+  const url = new URL(databaseUrl);
+  const password = decodeURIComponent(url.password);
+  url.password = '';
+  return { dbname: url.toString(), env: password === '' ? process.env : { ...process.env, PGPASSWORD: password } };
+}
+
+function run(tool: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   try {
-    execFileSync(tool, [...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    execFileSync(tool, [...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env });
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error(`${tool} が見つかりません。PostgreSQL のクライアント（postgresql-client）を入れてください / ${tool} was not found: install the PostgreSQL client tools`);
+    if (e.code === 'ENOENT') throw notFound(tool);
     throw new Error(`${tool} failed:\n${(e.stderr ?? e.message).trim()}`);
+  }
+}
+
+/**
+ * The backup's SQL (pg_restore to standard output) run by psql in one transaction, after the
+ * database's schema is emptied: `pg_restore --clean` drops only what the backup holds, so a table
+ * a later migration added (and its foreign keys) stopped the restore of a backup taken before an
+ * upgrade, the documented way back. Any error rolls the whole of it back: the database stays as it was.
+ */
+async function restoreIntoEmptySchema(env: BackupEnv, databaseUrl: string, source: string): Promise<void> {
+  const { dbname, env: toolEnv } = connection(databaseUrl);
+  const restoreTool = env.PG_RESTORE ?? 'pg_restore';
+  const psqlTool = env.PSQL ?? 'psql';
+  const dump = spawn(restoreTool, ['--no-owner', '--file=-', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const psql = spawn(psqlTool, ['--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', `--dbname=${dbname}`], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    env: toolEnv,
+  });
+  const ended = (child: ReturnType<typeof spawn>, tool: string) =>
+    new Promise<string | null>((done) => {
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', (error: NodeJS.ErrnoException) => done(error.code === 'ENOENT' ? notFound(tool).message : error.message));
+      child.on('close', (code) => done(code === 0 ? null : `${tool} failed:\n${stderr.trim()}`));
+    });
+  const dumped = ended(dump, restoreTool);
+  const applied = ended(psql, psqlTool);
+  // psql may stop first (an error): what is still piped to it is not wanted.
+  psql.stdin.on('error', () => undefined);
+  psql.stdin.write('BEGIN;\nDROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n');
+  dump.stdout.pipe(psql.stdin, { end: false });
+  // COMMIT only once the whole backup was read: a file pg_restore cannot read must not leave the
+  // schema emptied (psql would commit what it got).
+  const dumpFailure = await dumped;
+  psql.stdin.end(dumpFailure === null ? 'COMMIT;\n' : 'ROLLBACK;\n');
+  const psqlFailure = await applied;
+  const failure = psqlFailure ?? dumpFailure;
+  if (failure !== null) {
+    throw new Error(`復元できませんでした。データベースは元のままです / the restore failed and was rolled back; the database is as it was:\n${failure}`);
   }
 }
 
@@ -77,8 +133,9 @@ export async function backupDatabase(env: BackupEnv, file: string, log: Log): Pr
     // Without the columns' lz4 setting (migration 15): the backup restores on a PostgreSQL built without lz4.
     // pg_dump truncates the file it is given and keeps its mode: 0600, made here.
     createPrivateFile(target);
+    const { dbname, env: toolEnv } = connection(env.DATABASE_URL);
     try {
-      run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', '--no-toast-compression', `--file=${target}`, `--dbname=${env.DATABASE_URL}`]);
+      run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', '--no-toast-compression', `--file=${target}`, `--dbname=${dbname}`], toolEnv);
     } catch (error) {
       // Neither an empty file nor a partial dump is a backup, and either would block the next try.
       rmSync(target, { force: true });
@@ -141,7 +198,13 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
   let store: Store;
   if (env.DATABASE_URL) {
     await assertNoHubConnected(env.DATABASE_URL);
-    run(env.PG_RESTORE ?? 'pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${env.DATABASE_URL}`, source]);
+    // What it replaces is kept first, beside the backup: what phones wrote since the backup and
+    // never send again (case entries, once their writer's phone is wiped), the access log, the
+    // admin's audit, the accounts. Without that copy nothing is replaced.
+    const before = join(dirname(source), `before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.dump`);
+    await backupDatabase(env, before, () => undefined);
+    log(`the database it replaces is kept in ${before} (pg_dump custom format; keep it until the restore is checked)`);
+    await restoreIntoEmptySchema(env, env.DATABASE_URL, source);
     // pg_restore brings no planner statistics, and the new epoch sends every device to pull again
     // at once: without them each pull page's plan read every remaining row of the hub.
     const client = new pg.Client({ connectionString: env.DATABASE_URL });

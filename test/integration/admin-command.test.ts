@@ -3,8 +3,8 @@
  * when the embedded store is held by a running server, and backup and restore as an operator
  * types them over DATABASE_URL (docs/hub-server.md, "Backups that restore").
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -250,12 +250,34 @@ describe('npm run admin -- backup / restore over DATABASE_URL [S15]', () => {
         await running.close();
       }
 
+      // A file that is no backup: refused, and the database is as it was (not emptied, not half restored).
+      const notADump = join(dir, 'notes.txt');
+      writeFileSync(notADump, 'これはバックアップではありません\n');
+      const wrong = await cli(['restore', '--file', notADump, '--yes'], env);
+      expect(wrong.code).toBe(1);
+      expect(wrong.err).toContain('復元できませんでした。データベースは元のままです');
+      expect(await hubs()).toEqual(['hub-early', 'hub-late']);
+      expect(await epoch()).toBe(epochBefore);
+
+      // A later migration's table that refers to the hubs (as 21's record_departures does): the
+      // backup taken before the upgrade must still restore, the documented way back.
+      await query(env.DATABASE_URL, 'CREATE TABLE later_migration (tenant_id text NOT NULL REFERENCES tenants (id))');
+      await query(env.DATABASE_URL, "INSERT INTO later_migration VALUES ('hub-late')");
+      const asides = () => readdirSync(dir).filter((f) => f.startsWith('before-restore-'));
+      expect(asides()).toHaveLength(1); // the refused file's try kept one too, before it was refused
+
       const restore = await cli(['restore', '--file', file, '--yes'], env);
       expect(restore.code, restore.err).toBe(0);
       const epochAfter = await epoch();
       expect(epochAfter).not.toBe(epochBefore);
       expect(restore.out).toContain(`restored ${file}; the database's new epoch is ${epochAfter}`);
       expect(await hubs()).toEqual(['hub-early']);
+      expect(await query(env.DATABASE_URL, "SELECT to_regclass('later_migration') IS NULL AS gone")).toEqual([{ gone: true }]);
+      // What it replaced is kept beside the backup, its owner's alone: hub-late is in it.
+      const kept = asides().map((f) => join(dir, f)).find((f) => restore.out.includes(f));
+      expect(kept).toBeDefined();
+      expect(statSync(kept!).mode & 0o777).toBe(0o600);
+      expect(execFileSync('pg_restore', ['--data-only', '--table=tenants', '--file=-', kept!], { encoding: 'utf8' })).toContain('hub-late');
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.end();
