@@ -1,9 +1,10 @@
 // @vitest-environment node
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backupDatabase, createPrivateFile } from './backup-commands';
+import { backupDatabase, createPrivateFile, restoreDatabase } from './backup-commands';
 
 const dir = mkdtempSync(join(tmpdir(), 'kyoten-backup-mode-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,5 +56,44 @@ describe('backup over DATABASE_URL: the dump holds the whole hub, so only its ow
     writeFileSync(file, 'an older backup');
     expect(() => createPrivateFile(file)).toThrow(/exists already: a backup never overwrites another/);
     expect(readFileSync(file, 'utf8')).toBe('an older backup');
+  });
+});
+
+describe('the embedded store: copied and replaced only while nothing has it open', () => {
+  /** A data directory as the embedded store leaves it (data/pg with PG_VERSION), its PostgreSQL's lock naming `pid`. */
+  function dataDir(name: string, postmasterPid?: number): string {
+    const data = join(dir, name);
+    mkdirSync(join(data, 'pg'), { recursive: true });
+    writeFileSync(join(data, 'pg', 'PG_VERSION'), '18\n');
+    if (postmasterPid !== undefined) writeFileSync(join(data, 'pg', 'postmaster.pid'), `${postmasterPid}\n${join(data, 'pg')}\n`);
+    return data;
+  }
+
+  it('refuses to copy a cluster whose PostgreSQL a killed server left running, and copies one whose lock is stale', async () => {
+    // A live process whose command line names postgres, as the orphaned postmaster's does.
+    const orphan = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)', 'postgres'], { stdio: 'ignore' });
+    try {
+      await new Promise((ready) => orphan.once('spawn', ready));
+      const running = dataDir('orphaned', orphan.pid);
+      const file = join(dir, 'orphaned.backup');
+      await expect(backupDatabase({ KYOTEN_DATA_DIR: running }, file, () => undefined)).rejects.toThrow(/PostgreSQL（pid \d+）が、サーバーなしで/);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      orphan.kill();
+    }
+    // a lock whose process is gone (the machine rebooted): the copy goes ahead
+    const stale = dataDir('stale', 2 ** 22 + 12345);
+    const copy = join(dir, 'stale.backup');
+    await backupDatabase({ KYOTEN_DATA_DIR: stale }, copy, () => undefined);
+    expect(readFileSync(join(copy, 'PG_VERSION'), 'utf8')).toBe('18\n');
+  });
+
+  it('a restore from something that is not such a copy is refused before the database is moved aside', async () => {
+    const data = dataDir('restore-target');
+    const dump = join(dir, 'a-pg_dump-file.dump');
+    writeFileSync(dump, 'PGDMP fake dump');
+    await expect(restoreDatabase({ KYOTEN_DATA_DIR: data }, dump, () => undefined)).rejects.toThrow(/組み込みデータベースのバックアップではありません/);
+    expect(readdirSync(data)).toEqual(['pg']);
+    expect(readFileSync(join(data, 'pg', 'PG_VERSION'), 'utf8')).toBe('18\n');
   });
 });

@@ -12,6 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, fchmodSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { liveHolder } from './db/embedded-postgres';
 import { openEmbeddedStore } from './db/embedded-store';
 import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
 import type { Store } from './db/store';
@@ -88,20 +89,22 @@ async function restoreIntoEmptySchema(env: BackupEnv, databaseUrl: string, sourc
   }
 }
 
-/** The embedded cluster may be copied only while no hub server has it open (its lock, embedded-postgres.ts). */
+/**
+ * The embedded cluster may be copied only while nothing has it open: no hub server (its lock,
+ * embedded-postgres.ts) and no PostgreSQL left running by a server killed with SIGKILL (which
+ * goes on writing: a copy taken under it may not start). A pid reused by another program is no holder.
+ */
 function assertStopped(dataDir: string): void {
-  const lock = join(dataDir, 'server.pid');
-  if (!existsSync(lock)) return;
-  const pid = Number(readFileSync(lock, 'utf8').trim());
-  let alive = false;
-  try {
-    process.kill(pid, 0);
-    alive = true;
-  } catch (error) {
-    alive = (error as NodeJS.ErrnoException).code === 'EPERM';
+  const server = liveHolder(join(dataDir, 'server.pid'), 'node');
+  if (server !== null) {
+    throw new Error(`拠点サーバー（pid ${server}）が ${dataDir} を使っています。止めてからもう一度実行してください / The hub server (pid ${server}) is using ${dataDir}: stop it first.`);
   }
-  if (Number.isInteger(pid) && pid > 0 && alive) {
-    throw new Error(`拠点サーバー（pid ${pid}）が ${dataDir} を使っています。止めてからもう一度実行してください / The hub server (pid ${pid}) is using ${dataDir}: stop it first.`);
+  const postgres = liveHolder(join(dataDir, 'pg', 'postmaster.pid'), 'postgres');
+  if (postgres !== null) {
+    throw new Error(
+      `拠点サーバーの PostgreSQL（pid ${postgres}）が、サーバーなしで ${join(dataDir, 'pg')} を使い続けています（サーバーが強制終了されたとき）。拠点サーバーを一度起動して止めてから（npm start のあと Ctrl+C、または systemctl stop）、もう一度実行してください / ` +
+        `the embedded PostgreSQL (pid ${postgres}) still runs on ${join(dataDir, 'pg')} without its server (the server was killed): start the hub once and stop it, then run this again`,
+    );
   }
 }
 
@@ -218,14 +221,30 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
   } else {
     const dataDir = resolve(env.KYOTEN_DATA_DIR ?? 'data');
     assertStopped(dataDir);
+    // A backup of the embedded store is its data directory (`backup` copies data/pg): checked before
+    // anything is moved, since a dump file or a wrong folder copied in would open as no database.
+    if (!existsSync(join(source, 'PG_VERSION'))) {
+      throw new Error(
+        `${source} は組み込みデータベースのバックアップではありません（backup が作るフォルダーを指定してください。何も変えていません） / ` +
+          `${source} is not a backup of the embedded database (a folder backup made, holding PG_VERSION): nothing was changed`,
+      );
+    }
     const current = join(dataDir, 'pg');
+    let aside: string | null = null;
     if (existsSync(current)) {
-      const aside = join(dataDir, `pg.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      aside = join(dataDir, `pg.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       renameSync(current, aside);
       log(`the database it replaces is kept in ${aside} (remove it once the restore is checked)`);
     }
-    execFileSync('cp', ['-a', source, current]);
-    store = await openEmbeddedStore({ dataDir, log });
+    try {
+      execFileSync('cp', ['-a', source, current]);
+      store = await openEmbeddedStore({ dataDir, log });
+    } catch (error) {
+      // The copy or its start failed: the database it was to replace goes back where it was.
+      rmSync(current, { recursive: true, force: true });
+      if (aside !== null) renameSync(aside, current);
+      throw error;
+    }
   }
   try {
     // A backup from an older server is brought up to this one's schema before it is served.

@@ -243,6 +243,18 @@ async function stopOrphan(pgData: string, log: (line: string) => void): Promise<
   }
 }
 
+/**
+ * The pid of a live program `name` whose pid the lock file names, or null (no file, a dead or
+ * zombie process, a pid reused by another program): the hub server (`server.pid`, node) or its
+ * PostgreSQL (`postmaster.pid`, postgres; one left running by a server killed with SIGKILL).
+ */
+export function liveHolder(lockFile: string, name: 'node' | 'postgres'): number | null {
+  if (!existsSync(lockFile)) return null;
+  const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]!.trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || processState(pid) === 'Z' || !isProgram(pid, name)) return null;
+  return pid;
+}
+
 /** The state letter of /proc/<pid>/stat ('Z' for a zombie), or '' where /proc does not tell. */
 function processState(pid: number): string {
   try {
