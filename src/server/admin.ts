@@ -3,6 +3,8 @@
  * or the embedded PostgreSQL in KYOTEN_DATA_DIR), runs one command, closes it.
  */
 import { osUserName } from './os-user';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EmbeddedStartError } from './db/embedded-errors';
 import { describeStore, openStoreFromEnv } from './db/open-store';
@@ -85,9 +87,22 @@ if (parsed.command === 'backup' || parsed.command === 'restore') {
   process.exit();
 }
 
+// Which database this command acts on, said first (on stderr, apart from what it prints): run from
+// a shell without the service's DATABASE_URL, a command would act on an embedded store of its own.
+const embeddedDir = process.env['DATABASE_URL'] ? null : resolve(process.env['KYOTEN_DATA_DIR'] ?? 'data', 'pg');
+const freshEmbedded = embeddedDir !== null && !existsSync(embeddedDir);
+console.error(terminalSafeLines(`対象のデータベース / database: ${describeStore(process.env)}`));
 let store;
 try {
   store = await openStoreFromEnv(process.env);
+  if (freshEmbedded) {
+    console.error(
+      terminalSafeLines(
+        `注意: ${embeddedDir} にデータベースがなかったため、新しい空の内蔵データベースを作りました。拠点サーバーが DATABASE_URL の PostgreSQL を使っている場合は、docs/kyoten-admin.sh（または同じ DATABASE_URL）でコマンドを実行してください / ` +
+          `note: no database was at ${embeddedDir}, so a new empty embedded one was made; if the hub server runs on DATABASE_URL, run admin commands through docs/kyoten-admin.sh (or with the same DATABASE_URL)`,
+      ),
+    );
+  }
 } catch (error) {
   const message = (error as Error).message;
   if (error instanceof EmbeddedStartError && error.reason === 'in-use') {

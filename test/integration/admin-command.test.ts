@@ -150,6 +150,9 @@ describe('npm run admin', () => {
       expect(typo.code).toBe(1);
       expect(typo.err).toContain('no hub "h2"');
       expect(typo.out).not.toContain('利用者はいません');
+      // each command names the database it acts on first
+      expect(typo.err).toContain(`対象のデータベース / database: PostgreSQL database`);
+      expect(typo.err).not.toContain('新しい空の内蔵データベース');
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();
@@ -169,6 +172,13 @@ describe('npm run admin', () => {
     } finally {
       await running.close();
     }
+    // Run where no database is (a root shell without the service's DATABASE_URL): it says it made an empty one.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'kyoten-admin-fresh-'));
+    dirs.push(elsewhere);
+    const fresh = await cli(['list-users', '--hub', 'h1'], { KYOTEN_DATA_DIR: elsewhere });
+    expect(fresh.err).toContain(`対象のデータベース / database: embedded PostgreSQL in ${elsewhere}`);
+    expect(fresh.err).toContain('新しい空の内蔵データベースを作りました');
+    expect(fresh.err).toContain('kyoten-admin.sh');
   });
 });
 
