@@ -32,3 +32,21 @@ describe('PersonEssentials: the 医ケア line', () => {
     expect(careLine()).toHaveTextContent(/^なし$/);
   });
 });
+
+describe('PersonEssentials: the 服薬 line keeps the allergy on the first screen', () => {
+  const medsLine = () => screen.getByText('服薬').nextElementSibling;
+  const longMedications = 'デパケンR 200mg 朝夕、リスパダール 1mg 就寝前、マイスリー 5mg 不眠時、酸化マグネシウム 330mg 毎食後、ミヤBM 毎食後、ラコール 1日3回 経管';
+
+  it('puts アレルギー before a long medication list, which the two-line cut would hide it behind', () => {
+    render(<PersonEssentials person={createPerson({ medications: longMedications, allergies: 'ペニシリン' })} today="2026-05-01" />);
+    expect(medsLine()).toHaveTextContent(/^アレルギー: ペニシリン／デパケンR/);
+  });
+
+  it('shows the allergy alone when no medication is written, and the medications alone when no allergy is', () => {
+    const { unmount } = render(<PersonEssentials person={createPerson({ medications: '', allergies: 'そば' })} today="2026-05-01" />);
+    expect(medsLine()).toHaveTextContent(/^アレルギー: そば$/);
+    unmount();
+    render(<PersonEssentials person={createPerson({ medications: 'デパケン 朝夕', allergies: '' })} today="2026-05-01" />);
+    expect(medsLine()).toHaveTextContent(/^デパケン 朝夕$/);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * What matters at 2 a.m., on one phone screen (SCENARIOS.md §1): for each person the name, age and
- * 者/児, 医療的ケア, 服薬 with allergies, what calms and what triggers; then the household's first
+ * 者/児, 医療的ケア, allergies then 服薬, what calms and what triggers; then the household's first
  * two contacts as tap-to-call buttons (a 夜間 number first at night). Long answers are cut to two
  * lines (what calms and triggers to one) here; the full 聞き取り票 follows on the household screen.
  * Shared by the household screen and the case screen.
@@ -39,7 +39,7 @@ function join(...parts: readonly string[]): string {
   return parts.map((p) => p.trim()).filter(Boolean).join('／');
 }
 
-/** One person's lines (no contacts): name and age, 医ケア, 服薬・アレルギー, 落ち着く・苦手. */
+/** One person's lines (no contacts): name and age, 医ケア, アレルギー・服薬, 落ち着く・苦手. */
 export function PersonEssentials({ person: p, today, headingLevel = 2 }: { person: Person; today: IsoDate; headingLevel?: 2 | 3 }) {
   const name = p.name.trim() || L.noName;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
@@ -48,7 +48,18 @@ export function PersonEssentials({ person: p, today, headingLevel = 2 }: { perso
   // needing it, so the first screen must not say なし (same line, no new one: 360×740).
   const severe = p.severeMultiple || p.disabilityTypes.includes('severe-multiple');
   const careUnwritten = severe || p.disabilityTypes.includes('medical-care') ? join(L.careNotWritten, severe ? DISABILITY_LABELS['severe-multiple'] : '') : '';
-  const meds = join(p.medications, p.allergies ? `${L.allergies}: ${p.allergies}` : '');
+  // The allergy leads the line: a long medication list is cut at two lines and must not take
+  // 「ペニシリン」 with it (same line, no new one: 360×740).
+  const allergies = p.allergies.trim();
+  const medications = p.medications.trim();
+  const meds =
+    allergies || medications ? (
+      <>
+        {allergies ? <strong>{`${L.allergies}: ${allergies}`}</strong> : null}
+        {allergies && medications ? '／' : null}
+        {medications}
+      </>
+    ) : null;
   return (
     <section className="ps-person" aria-label={L.summaryOf(name)}>
       <Heading className="ps-person__name">

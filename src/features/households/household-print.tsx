@@ -1,12 +1,17 @@
 /**
  * The one-page A4 sheet handed to a short-stay facility: only what the staff need tonight.
  * Opening it writes a 'print-household' 閲覧記録 entry, since a printed sheet leaves the device.
+ * Without a standing 同意書 (none recorded, or the registration 登録廃止) the sheet goes out only
+ * with a reason written to the 閲覧記録 first; until then, and whenever the 閲覧記録 cannot be
+ * written, the sheet is held back from printing, from the browser's menu too (styles.css .print-held).
  */
 import { useCallback, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useApp } from '../../state/store';
+import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
-import type { Household, Person } from '../../domain/household';
+import type { Household, Person, Withdrawal } from '../../domain/household';
 import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -88,32 +93,71 @@ export function HouseholdPrint({ id }: { id: string }) {
   const session = useApp((s) => s.session);
   const today = useToday();
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
-  const logPrint = useCallback(async (hid: string) => session?.logAccess('print-household', hid), [session]);
+  // The opening's 'print-household' entry; when it cannot be written the sheet is not printed.
+  const [logFailure, setLogFailure] = useState<{ readonly householdId: string; readonly message: string } | null>(null);
+  // The reason written for a sheet without a standing 同意書, in this opening.
+  const [sharedWithReason, setSharedWithReason] = useState<string | null>(null);
+  const logPrint = useCallback(
+    async (hid: string) => {
+      if (!session) return;
+      try {
+        await session.logAccess('print-household', hid);
+        setLogFailure(null);
+      } catch (e) {
+        setLogFailure({ householdId: hid, message: vaultErrorMessage(toVaultError(e).code) });
+        throw e;
+      }
+    },
+    [session],
+  );
   useLogOpen(id, logPrint);
 
   if (!household) return loading ? <p role="status">{T.loading}</p> : <Notice kind="warn">{T.notFound}</Notice>;
   const h = household;
+  // A 登録廃止 (a withdrawn 同意 is recorded as one) leaves no 同意書 to share under.
+  const consent = h.withdrawal ? null : h.consent;
+  const logFailed = logFailure?.householdId === h.id;
+  const held = consent ? logFailed : sharedWithReason !== h.id;
   return (
-    <div className="hh-print paper">
+    <div className={held ? 'hh-print paper print-held' : 'hh-print paper'}>
       <div className="hh-print-controls hh-actions no-print">
         <BackLink href={paths.detail(id)} label={T.backToDetail} />
-        {h.consent ? (
+        {held ? null : (
           <Button variant="primary" onClick={() => window.print()}>
             {T.printNow}
           </Button>
-        ) : null}
+        )}
       </div>
-      {h.consent ? null : <NoConsentPrint householdId={h.id} />}
-      {h.consent?.scope ? (
+      {held ? <p className="print-held__note">{consent ? T.printHeldLog : T.printHeldReason}</p> : null}
+      {logFailed ? (
+        <div className="no-print">
+          <Notice
+            kind="error"
+            action={
+              <Button onClick={() => void logPrint(h.id).catch(() => undefined)}>
+                {T.retry}
+              </Button>
+            }
+          >
+            {T.printLogFailed(logFailure.message)}
+          </Notice>
+        </div>
+      ) : null}
+      {consent ? null : <NoConsentPrint householdId={h.id} withdrawal={h.withdrawal} onShared={() => setSharedWithReason(h.id)} />}
+      {consent?.scope ? (
         // What the family agreed to share, read before the sheet goes out (it is printed on it too).
         <div className="no-print">
-          <Notice kind="warn">{T.printScopeCheck(h.consent.scope)}</Notice>
+          <Notice kind="warn">{T.printScopeCheck(consent.scope)}</Notice>
         </div>
       ) : null}
       <div className="hh-print__meta">
         <h1>{T.printTitle}</h1>
         <span>{T.printedAt(formatJapanDateTime(new Date()))}</span>
       </div>
+      {h.withdrawal ? (
+        // First on the sheet: the facility must know the record is no longer kept up to date.
+        <p className="hh-withdrawn">{T.printWithdrawn(dateText(h.withdrawal.date), h.withdrawal.reason)}</p>
+      ) : null}
       {h.persons.map((p) => (
         <PersonBlock key={p.id} person={p} today={today} />
       ))}
@@ -125,7 +169,7 @@ export function HouseholdPrint({ id }: { id: string }) {
           <Row label={F.address} value={[h.address, h.phone].filter(Boolean).join('　')} />
           <Row label={F.mainCaregiver} value={[h.mainCaregiver, h.caregiverHealth].filter(Boolean).join('　')} />
           <Row label={RT.sheetReviewed} value={reviewedText(h, reviewMonths)} />
-          {h.consent ? <Row label={F.consentScope} value={h.consent.scope || T.printScopeNone} /> : null}
+          {consent ? <Row label={F.consentScope} value={consent.scope || T.printScopeNone} /> : null}
         </tbody>
       </table>
       <p className="hh-print__foot">{T.printFooter}</p>
@@ -134,24 +178,36 @@ export function HouseholdPrint({ id }: { id: string }) {
 }
 
 /**
- * No 同意書 recorded: the sheet may still go to a facility when it protects the person's life or
- * body and consent cannot be had (個人情報保護法 27条1項2号). The reason is asked, prefilled with that
- * exception, and written to the 閲覧記録 with the printing; the night call is never blocked.
+ * No standing 同意書 (none recorded, or the registration 登録廃止): the sheet may still go to a
+ * facility when it protects the person's life or body and consent cannot be had (個人情報保護法
+ * 27条1項2号). The reason is asked, prefilled with that exception, and written to the 閲覧記録
+ * before the printing; the night call is never blocked, but nothing prints unless the entry is written.
  */
-function NoConsentPrint({ householdId }: { householdId: string }) {
+function NoConsentPrint({ householdId, withdrawal, onShared }: { householdId: string; withdrawal: Withdrawal | null; onShared: () => void }) {
   const session = useApp((s) => s.session);
   const [reason, setReason] = useState<string>(T.noConsentDefaultReason);
   const [error, setError] = useState<string | undefined>();
+  const [writeError, setWriteError] = useState<string | undefined>();
   async function print() {
     if (reason.trim() === '') return setError(T.noConsentReasonRequired);
     setError(undefined);
-    await session?.logAccess('share-without-consent', householdId, reason.trim()).catch(() => undefined);
+    setWriteError(undefined);
+    if (!session) return;
+    try {
+      await session.logAccess('share-without-consent', householdId, reason.trim());
+    } catch (e) {
+      setWriteError(T.printLogFailed(vaultErrorMessage(toVaultError(e).code)));
+      return;
+    }
+    // The sheet must be printable in the DOM before the print dialog takes its picture of it.
+    flushSync(onShared);
     window.print();
   }
   return (
     <div className="no-print hh-no-consent">
-      <Notice kind="warn">{T.noConsentPrint}</Notice>
+      <Notice kind="warn">{withdrawal ? T.withdrawnPrint : T.noConsentPrint}</Notice>
       <TextArea label={T.noConsentReason} value={reason} onChange={(e) => setReason(e.target.value)} error={error} required />
+      {writeError ? <Notice kind="error">{writeError}</Notice> : null}
       <Button variant="primary" onClick={() => void print()}>
         {T.noConsentPrintNow}
       </Button>

@@ -103,6 +103,15 @@ export const T = {
   noConsentDefaultReason: '緊急の短期入所のため、本人の生命・身体の保護に必要（同意を得ることが困難）',
   noConsentReasonRequired: '理由を入力してください。',
   noConsentPrintNow: '理由を記録して印刷',
+  /** on the print screen of a 登録廃止 household (a withdrawn 同意 is one): the same reason flow as without a 同意書 */
+  withdrawnPrint:
+    'この世帯は登録廃止されています（同意の取り消しを含む）。記載内容が古い可能性があります。本人の生命・身体の保護のために必要で、同意を得ることが難しい場合に限り、理由を記録して提供できます。',
+  /** printed at the top of the sheet of a 登録廃止 household */
+  printWithdrawn: (date: string, reason: string) => `登録廃止（${date}・理由：${reason || '記録なし'}）　登録は廃止されています。記載内容は最新でない可能性があります。`,
+  /** what a print from the browser's menu gives while the sheet is held back */
+  printHeldReason: '理由を記録してから印刷してください（拠点ナビの「理由を記録して印刷」から）。',
+  printHeldLog: '閲覧記録に書き込めていないため印刷できません。拠点ナビの画面で「再試行」を押してください。',
+  printLogFailed: (message: string) => `閲覧記録に書き込めなかったため、印刷していません。${message}`,
   printNow: '印刷する',
   printTitle: '事前登録者 情報シート',
   printedAt: (at: string) => `出力：${at}`,

@@ -1,0 +1,134 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
+import { VaultError } from '../../vault/errors';
+import type { AccessAction } from '../../vault/types';
+import { mountScreen, resetStore } from './test-helpers';
+
+afterEach(() => {
+  resetStore();
+  vi.restoreAllMocks();
+});
+
+const household = createHousehold({
+  id: 'hh-1',
+  persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', medications: 'デパケン 朝夕', allergies: 'ペニシリン' })],
+  emergencyContacts: [{ name: '佐藤 花子', relation: '叔母', phones: ['090-1234-5678'], note: '' }],
+  consent: { date: '2025-04-01', consentedBy: '佐藤 恵', scope: '拠点の短期入所事業所' },
+});
+const withdrawn = { ...household, withdrawal: { date: '2026-03-01', reason: '同意の撤回' } };
+
+/** The 閲覧記録 as [action, reason]. */
+const logOf = async (session: FakeSession) => (await session.accessLog()).map((e) => [e.action, e.reason]);
+
+/** `action` fails `times` times with a full disk, then writes as before. */
+function failLog(session: FakeSession, action: AccessAction, times = 1) {
+  const write = session.logAccess.bind(session);
+  let left = times;
+  return vi.spyOn(session, 'logAccess').mockImplementation(async (a, householdId, reason) => {
+    if (a === action && left > 0) {
+      left -= 1;
+      throw new VaultError('quota-exceeded');
+    }
+    return write(a, householdId, reason);
+  });
+}
+
+/** The sheet as a print from the browser's menu takes it: held back (styles.css .print-held) or not. */
+const sheet = () => screen.getByRole('heading', { level: 1, name: '事前登録者 情報シート' }).closest('.hh-print')!;
+const heldFromPrint = () => sheet().classList.contains('print-held');
+
+describe('the print sheet of a 登録廃止 household', () => {
+  it('asks for the reason as without a 同意書, writes it to the 閲覧記録, then prints', async () => {
+    const session = createFakeSession();
+    const print = vi.spyOn(window, 'print').mockImplementation(() => undefined);
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [withdrawn], session });
+    expect(screen.getByText(/この世帯は登録廃止されています/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '印刷する' })).toBeNull();
+    // the 同意書 on record no longer stands: its scope is neither checked nor printed
+    expect(screen.queryByText(/同意書の共有の範囲/)).toBeNull();
+    expect(screen.queryByRole('row', { name: /共有の範囲/ })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    await waitFor(() => expect(print).toHaveBeenCalledOnce());
+    expect(await logOf(session)).toEqual([
+      ['print-household', undefined],
+      ['share-without-consent', '緊急の短期入所のため、本人の生命・身体の保護に必要（同意を得ることが困難）'],
+    ]);
+    // printing again after the reason is on record needs no second reason
+    expect(screen.getByRole('button', { name: '印刷する' })).toBeInTheDocument();
+  });
+
+  it('prints 登録廃止 with its date and reason on the sheet, so the facility knows it may be stale', () => {
+    mountScreen({ hash: '#/households/hh-1/print', households: [withdrawn] });
+    const line = within(sheet() as HTMLElement).getByText(/^登録廃止（/);
+    expect(line).toHaveTextContent('登録廃止（2026年3月1日・理由：同意の撤回）');
+    expect(line).toHaveTextContent('記載内容は最新でない可能性があります');
+    expect(line).not.toHaveClass('no-print');
+  });
+});
+
+describe('a print from the browser menu before the reason is written', () => {
+  it('is held back, with a line saying to record the reason, until the reason is written', async () => {
+    // what the print dialog gets when 「理由を記録して印刷」 opens it: the sheet, not the blank page
+    const heldWhenPrinted: boolean[] = [];
+    vi.spyOn(window, 'print').mockImplementation(() => void heldWhenPrinted.push(heldFromPrint()));
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, consent: null }] });
+    expect(heldFromPrint()).toBe(true);
+    expect(screen.getByText(/理由を記録してから印刷してください/)).toHaveClass('print-held__note');
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    await waitFor(() => expect(heldWhenPrinted).toEqual([false]));
+    expect(heldFromPrint()).toBe(false);
+    expect(screen.queryByText(/理由を記録してから印刷してください/)).toBeNull();
+  });
+
+  it('is held back for a 登録廃止 household too', () => {
+    mountScreen({ hash: '#/households/hh-1/print', households: [withdrawn] });
+    expect(heldFromPrint()).toBe(true);
+  });
+
+  it('is not held back for a household with a 同意書 once its opening is on record', async () => {
+    const session = createFakeSession();
+    mountScreen({ hash: '#/households/hh-1/print', households: [household], session });
+    await waitFor(async () => expect(await logOf(session)).toEqual([['print-household', undefined]]));
+    expect(heldFromPrint()).toBe(false);
+    expect(screen.getByRole('button', { name: '印刷する' })).toBeInTheDocument();
+  });
+});
+
+describe('when the 閲覧記録 cannot be written, nothing prints and the user is told', () => {
+  it('the reason: the error shows, nothing prints, and a second try prints', async () => {
+    const session = createFakeSession();
+    const print = vi.spyOn(window, 'print').mockImplementation(() => undefined);
+    failLog(session, 'share-without-consent');
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, consent: null }], session });
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/閲覧記録に書き込めなかったため、印刷していません。端末の保存容量が足りません/);
+    expect(print).not.toHaveBeenCalled();
+    expect(heldFromPrint()).toBe(true);
+    expect(screen.queryByRole('button', { name: '印刷する' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    await waitFor(() => expect(print).toHaveBeenCalledOnce());
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect((await logOf(session)).map(([action]) => action)).toEqual(['print-household', 'share-without-consent']);
+  });
+
+  it('the opening (print-household): the error shows with 再試行, 「印刷する」 and the sheet are held until it is written', async () => {
+    const session = createFakeSession();
+    failLog(session, 'print-household');
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [household], session });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(/閲覧記録に書き込めなかったため、印刷していません。端末の保存容量が足りません/);
+    expect(screen.queryByRole('button', { name: '印刷する' })).toBeNull();
+    expect(heldFromPrint()).toBe(true);
+    expect(await logOf(session)).toEqual([]);
+
+    await user.click(within(alert).getByRole('button', { name: '再試行' }));
+    expect(await screen.findByRole('button', { name: '印刷する' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(heldFromPrint()).toBe(false);
+    expect(await logOf(session)).toEqual([['print-household', undefined]]);
+  });
+});
