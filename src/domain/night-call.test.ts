@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agoInWords, formatJapanesePhone, isJapanNight, phonesInCallOrder } from './night-call';
+import { agoInWords, formatJapanesePhone, isJapanNight, isNightPhone, phonesInCallOrder } from './night-call';
 
 describe('night-call rules', () => {
   it('reads night as 20:00–07:00 in Japan, whatever the device zone', () => {
@@ -26,6 +26,28 @@ describe('night-call rules', () => {
     ]);
     for (const p of ['夜×090-1111-2222', '夜間NG 03-1111-2222', '夜間はつながらない', '昼間のみ']) expect(phonesInCallOrder([p, '03-0000-0000'], '2026-12-02T17:10:00.000Z')[0]).toBe('03-0000-0000');
     expect(phonesInCallOrder(phones, '2026-12-02T03:00:00.000Z')).toEqual(phones);
+  });
+
+  it('reads 夜 with a limit (「夜は出られません」「夜9時まで」「夜勤あり」…) as not the night number: last at night', () => {
+    const at = '2026-12-02T17:10:00.000Z'; // 02:10 JST
+    const limited = [
+      '090-1111-2222（夜は出られません）',
+      '090-1111-2222 夜9時まで',
+      '夜勤あり 090-1111-2222',
+      '夜間は留守電 090-1111-2222',
+      '夜間つながりにくい 090-1111-2222',
+      '夜間は不在 090-1111-2222',
+      '夜間以外 090-1111-2222',
+    ];
+    for (const p of limited) {
+      expect(isNightPhone(p), p).toBe(false);
+      expect(phonesInCallOrder([p, '03-0000-0000', '夜間 080-3333-4444'], at), p).toEqual(['夜間 080-3333-4444', '03-0000-0000', p]);
+    }
+    // a plain label, or a limiting word that says the night is fine, still marks the night number
+    for (const p of ['夜間 090-1111-2222', '夜間可 090-1111-2222', '夜間はこちら 090-1111-2222', '携帯（090-1111-2222 夜間可）', '夜: 090-1111-2222', '夜間でも構いません 090-1111-2222', '深夜も問題ない 090-1111-2222']) {
+      expect(isNightPhone(p), p).toBe(true);
+      expect(phonesInCallOrder(['03-0000-0000', p], at)[0], p).toBe(p);
+    }
   });
 
   it('writes phone numbers as Japanese numbers are written, keeping a label', () => {

@@ -25,18 +25,37 @@ export function isJapanNight(at: Date | IsoInstant): boolean {
 }
 
 /**
+ * Words that limit or deny the night in an entry that mentions 夜: 「夜は出られません」「夜9時まで」
+ * 「夜勤あり」「夜間は留守電」「夜間つながりにくい」「夜間不可」「夜×」「夜間NG」. Such an entry is
+ * not the night number, however it is worded; it is the one least likely to answer at 02:10.
+ */
+const NIGHT_LIMIT =
+  /ません|ない|無い|不在|留守|まで|にくい|難い|づらい|夜勤|不可|不通|×|✕|✖|(?<![a-z])ng(?![a-z])|だめ|ダメ|駄目|無理|以外|避け|控え|禁止|断り|なし|無し/i;
+/** Phrases that hold a limiting word but say the night is fine: 「夜間でも構いません」「朝まで可」. */
+const NIGHT_ALLOWED = /(構わ|かまわ|構い|かまい|差し?支え|さしつかえ|問題|制限)(ない|無い|ありません|ません|なし|無し)|朝まで/g;
+
+/** The entry mentions 夜 and limits it: when in doubt, a number is not promised for the night. */
+function limitsTheNight(t: string): boolean {
+  return /夜/.test(t) && NIGHT_LIMIT.test(t.replace(NIGHT_ALLOWED, ''));
+}
+
+/**
  * A phone entry the family marked as not answering at night: 「夜間不可」「夜×」「夜は出ない」
- * 「日中のみ」「昼間のみ」 and the like.
+ * 「日中のみ」「昼間のみ」, and any entry that mentions 夜 with a limit (「夜9時まで」「夜勤あり」).
  */
 export function isDaytimeOnlyPhone(entry: string): boolean {
   const t = entry.normalize('NFKC');
   return (
     /夜(間)?\s*(は|の)?\s*(不可|x|×|✕|✖|ng|だめ|ダメ|出ない|出られない|出れない|つながらない|繋がらない|不通|通じない|なし|無し)/i.test(t) ||
-    /(日中|昼|昼間|平日|勤務中|営業時間)\s*(の)?\s*(のみ|だけ|限り)/.test(t)
+    /(日中|昼|昼間|平日|勤務中|営業時間)\s*(の)?\s*(のみ|だけ|限り)/.test(t) ||
+    limitsTheNight(t)
   );
 }
 
-/** A phone entry the family marked as the night one: 「夜間 090-…」「090-…（夜間）」「夜: …」, not 「夜間不可」. */
+/**
+ * A phone entry the family marked as the night one: 「夜間 090-…」「090-…（夜間）」「夜: …」「夜間可」
+ * 「夜間はこちら」; not one that limits the night (「夜間不可」「夜は出られません」「夜9時まで」).
+ */
 export function isNightPhone(entry: string): boolean {
   return /夜/.test(entry.normalize('NFKC')) && !isDaytimeOnlyPhone(entry);
 }

@@ -49,6 +49,17 @@ describe('normalizeKana', () => {
     expect(normalizeKana('斎藤')).not.toBe(normalizeKana('斉藤'));
   });
 
+  it('folds the common name variants 嶋 冨 𠮷 眞 嵜 栁 舘 惠 瀨 槇, 𠮷 (outside the BMP) whole', () => {
+    for (const [variant, common] of [['中嶋', '中島'], ['冨田', '富田'], ['𠮷田', '吉田'], ['眞子', '真子'], ['宮嵜', '宮崎'], ['栁田', '柳田'], ['舘野', '館野'], ['惠子', '恵子'], ['瀨戸', '瀬戸'], ['槇原', '槙原']] as const) {
+      expect(normalizeKana(variant), variant).toBe(common);
+      expect(normalizeKana(`ﾅｶ ${variant}`), variant).toBe(`なか${common}`);
+    }
+    // 𠮟 (U+20B9F) shares 𠮷's high surrogate: it stays whole, and so does a lone half
+    expect(normalizeKana('𠮟る')).toBe('𠮟る');
+    expect(normalizeKana('𠮷𠮟')).toBe('吉𠮟');
+    expect(normalizeKana('\uD842x')).toBe('\uD842x');
+  });
+
   it('is idempotent', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (s) => {
@@ -122,6 +133,14 @@ describe('formatPhoneForTel', () => {
   it('gives null when there is nothing to dial', () => {
     expect(formatPhoneForTel('')).toBeNull();
     expect(formatPhoneForTel('未定')).toBeNull();
+  });
+
+  it('dials a number written inside a bracketed note', () => {
+    expect(formatPhoneForTel('携帯（090-1234-5678 夜間可）')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('母（携帯 090-1234-5678）')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('自宅（19時以降 047-000-0000）')).toBe('tel:0470000000');
+    // a number outside the note still comes first
+    expect(formatPhoneForTel('047-000-0000（夜間 090-1111-2222）')).toBe('tel:0470000000');
   });
 
   it('dials the first number only: a note\'s digits or a second number never join it', () => {

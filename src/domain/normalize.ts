@@ -26,7 +26,7 @@ const DASH_AFTER_KANA = /(?<=[\u3041-\u30ff][-‐‑‒–—―−﹣]*)[-‐�
 const DASH = /[-‐‑‒–—―−﹣]/g;
 
 /**
- * 異体字: one name written two ways (髙橋/高橋, 山﨑/山崎, 渡邊/渡邉/渡辺), folded to the common form so
+ * 異体字: one name written two ways (髙橋/高橋, 山﨑/山崎, 渡邊/渡邉/渡辺, 中嶋/中島, 𠮷田/吉田), folded to the common form so
  * either finds the other. Only variants of the same character: 龍/竜 or 斎/斉 are different names
  * and stay apart (齋 is the old form of 斎, 齊 of 斉).
  */
@@ -43,8 +43,19 @@ export const KANJI_VARIANTS: Readonly<Record<string, string>> = {
   廣: '広',
   櫻: '桜',
   國: '国',
+  嶋: '島',
+  冨: '富',
+  𠮷: '吉',
+  眞: '真',
+  嵜: '崎',
+  栁: '柳',
+  舘: '館',
+  惠: '恵',
+  瀨: '瀬',
+  槇: '槙',
 };
-const KANJI_VARIANT = new RegExp(`[${Object.keys(KANJI_VARIANTS).join('')}]`, 'g');
+// `u`: 𠮷 (U+20BB7) is two UTF-16 units; without it the class would hold its halves, not the kanji.
+const KANJI_VARIANT = new RegExp(`[${Object.keys(KANJI_VARIANTS).join('')}]`, 'gu');
 const commonForm = (kanji: string): string => KANJI_VARIANTS[kanji] ?? kanji;
 
 function toHiragana(katakana: string): string {
@@ -145,12 +156,21 @@ function firstPhoneNumber(written: string): string {
  * 03-3333-4444' in one field as two numbers run together (household-schema phoneDigitsProblem).
  */
 export function firstPhoneRun(written: string): string {
-  const text = written.normalize('NFKC').replace(BRACKETED_NOTE, ' ');
+  const nfkc = written.normalize('NFKC');
+  const text = nfkc.replace(BRACKETED_NOTE, ' ');
+  // A number written inside the note itself (「携帯（090-1234-5678 夜間可）」) is the one to dial.
+  const number = numberRunIn(text) ?? numberRunIn(nfkc);
+  if (number !== null) return number;
+  return text.replace(/\D/g, '') === '' ? '' : text.trim();
+}
+
+/** The first run in `text` that can be a number (from a 0 or +, or 10 digits or more), or null. */
+function numberRunIn(text: string): string | null {
   for (const [run] of text.matchAll(NUMBER_RUN)) {
     const number = run.trim();
     if (/^[0+]/.test(number) || digitCount(number) >= DIALLABLE_DIGITS) return number;
   }
-  return text.replace(/\D/g, '') === '' ? '' : text.trim();
+  return null;
 }
 
 /**

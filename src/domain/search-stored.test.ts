@@ -60,6 +60,14 @@ describe('the search index kept in the snapshot', () => {
     expect(restoreSearchIndex(undefined, summaries, order)).toBeNull();
   });
 
+  it('stored before names folded 嶋 → 島 and 𠮷 → 吉 is refused, so the index is rebuilt with the fold', () => {
+    const s = stored as { format: string };
+    // the format of a build that kept 嶋 or 𠮷 as written
+    expect(restoreSearchIndex({ ...s, format: indexFormat().replace('島', '嶋') }, summaries, order)).toBeNull();
+    expect(restoreSearchIndex({ ...s, format: indexFormat().replace('吉', '𠮷') }, summaries, order)).toBeNull();
+    expect(restoreSearchIndex(stored, summaries, order)).not.toBeNull();
+  });
+
   it('is not stored for households in another order than the index has', () => {
     expect(storeSearchIndex(built, [...ids].reverse())).toBeNull();
     expect(storeSearchIndex(built, ids.slice(1))).toBeNull();

@@ -80,6 +80,36 @@ describe('searchHouseholds: what one box finds', () => {
     for (const q of ['山﨑', '山崎']) expect(ids([takahashi, yamasaki], q), q).toEqual(['yamasaki']);
   });
 
+  it('finds a name written with 嶋 or 𠮷 by 島 or 吉, and the other way round', () => {
+    const nakajima = createHousehold({ id: 'nakajima', persons: [createPerson({ id: 'nakajima-p', name: '中嶋 陸', furigana: '' })] });
+    const yoshida = createHousehold({ id: 'yoshida', persons: [createPerson({ id: 'yoshida-p', name: '吉田 結衣', furigana: '' })] });
+    const yoshida2 = createHousehold({ id: 'yoshida2', persons: [createPerson({ id: 'yoshida2-p', name: '𠮷田 翔', furigana: '' })] });
+    const nakashima = createHousehold({ id: 'nakashima', persons: [createPerson({ id: 'nakashima-p', name: '中島 葵', furigana: '' })] });
+    const all = [nakajima, yoshida, yoshida2, nakashima];
+    for (const q of ['中島', '中嶋']) expect(ids(all, q).sort(), q).toEqual(['nakajima', 'nakashima']);
+    for (const q of ['吉田', '𠮷田']) expect(ids(all, q).sort(), q).toEqual(['yoshida', 'yoshida2']);
+    expect(ids(all, '𠮷田 翔')).toEqual(['yoshida2']);
+    expect(ids(all, '吉田 翔')).toEqual(['yoshida2']);
+  });
+
+  it('finds a number pasted from iOS Contacts or Recents, wrapped in invisible direction marks', () => {
+    const kimura = createHousehold({
+      id: 'kimura',
+      phone: '03-0777-8888',
+      persons: [createPerson({ id: 'kimura-p', name: '木村 紬', furigana: 'キムラ ツムギ' })],
+      emergencyContacts: [{ name: '木村 浩', relation: '父', phones: ['090-1234-5678'], note: '' }],
+    });
+    for (const q of ['\u202D090-1234-5678\u202C', '\u202D+81 90-1234-5678\u202C', '\u2066090-1234-5678\u2069', '\uFEFF\u200E09012345678\u200F', '\u202D5678\u202C']) {
+      expect(searchHouseholds(buildHouseholdIndex([kimura, tanaka]), q), JSON.stringify(q)).toEqual([
+        expect.objectContaining({ householdId: 'kimura', personId: null, matchedOn: 'phone' }),
+      ]);
+    }
+    expect(first('\u202D080-0987-6543\u202C')).toEqual(expect.objectContaining({ householdId: 'sato', matchedOn: 'phone' }));
+    expect(first('\u202D1311223344\u202C')).toEqual(expect.objectContaining({ householdId: 'sato', matchedOn: 'recipient' }));
+    expect(first('\u202Dさとう\u202C')?.householdId).toBe('sato');
+    expect(searchHouseholds(index, '\u202D\u202C\u200B')).toEqual([]);
+  });
+
   it('returns one hit per household', () => {
     expect(searchHouseholds(index, '田中').map((h) => h.householdId)).toEqual(['tanaka', 'sato']);
   });

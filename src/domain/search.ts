@@ -5,7 +5,7 @@
  * than visiting 100,000 small strings.
  */
 import { normalizeDigits, normalizeKana, normalizePhone } from './normalize';
-import { FIELD_KINDS, CONTROL_CHARS, prepare, type Haystack, type HouseholdIndex, type MatchedOn, type Prepared } from './search-index';
+import { FIELD_KINDS, prepare, type Haystack, type HouseholdIndex, type MatchedOn, type Prepared } from './search-index';
 import { RANK_SPAN, TopK, rankKey } from './search-heap';
 
 export {
@@ -37,6 +37,12 @@ export const MIN_PHONE_QUERY_DIGITS = 3;
 export const MIN_RECIPIENT_QUERY_DIGITS = 4;
 
 const DIGIT_QUERY = /^[\d\s+()\-‐‑–—―−ー.]+$/;
+/**
+ * Control and format characters a query loses before anything else: a number copied from iOS
+ * Contacts or Recents arrives as U+202D 090-1234-5678 U+202C, and with the direction marks left in
+ * it failed DIGIT_QUERY and was searched as a name (U+200B…U+200F, U+2066…U+2069, U+FEFF alike).
+ */
+const INVISIBLE_IN_QUERY = /[\p{Cc}\p{Cf}]/gu;
 
 /** The field containing text offset `pos`, searching from `from` (hits arrive in increasing order). */
 function fieldAt(starts: Int32Array, pos: number, from: number): number {
@@ -102,7 +108,7 @@ function scan(hay: Haystack, prep: Prepared, q: string, digits: boolean, phonesO
  */
 export function searchHouseholds(index: HouseholdIndex, query: string, limit = 50): SearchHit[] {
   if (limit <= 0) return [];
-  const nfkc = query.normalize('NFKC').replace(CONTROL_CHARS, '').trim();
+  const nfkc = query.normalize('NFKC').replace(INVISIBLE_IN_QUERY, '').trim();
   if (nfkc === '') return [];
   const prep = prepare(index);
   if (prep.ids.length === 0) return [];
