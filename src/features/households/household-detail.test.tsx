@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -35,6 +35,13 @@ const household = createHousehold({
 });
 
 describe('household detail', () => {
+  it('says in its title that a demo household is made up, and not for a real one', () => {
+    mountScreen({ hash: '#/households/hh-1', households: [household] });
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(/^佐藤 陽太$/);
+    act(() => useApp.setState({ demoIds: new Set(['hh-1']) }));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('佐藤 陽太（デモ・架空）');
+  });
+
   it('puts who to call first, then medical care, and logs the opening once', async () => {
     const session = createFakeSession();
     mountScreen({ hash: '#/households/hh-1', households: [household], session });

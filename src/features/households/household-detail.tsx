@@ -39,6 +39,7 @@ export function HouseholdDetail({ id }: { id: string }) {
   const [withdrawing, setWithdrawing] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const [reviewSaved, setReviewSaved] = useState<string | null>(null);
+  const demo = useApp((s) => s.demoIds.has(id));
   useLogOpen(id);
   // A 登録廃止 being typed when the app locked opens again after the unlock, with its text.
   useReopenForDraft(household && !household.withdrawal ? withdrawDraftKey(household.id) : null, () => setWithdrawing(true));
@@ -52,8 +53,11 @@ export function HouseholdDetail({ id }: { id: string }) {
   }
 
   const status = householdStatus(household);
+  // A demo household (made-up people and numbers) says so in its title, on its own screen too: in
+  // the list only the row's badge told it from a real family of the same name.
+  const title = `${household.persons[0]?.name || T.noName}${demo ? T.demoTitle : ''}`;
   return (
-    <Page title={household.persons[0]?.name || T.noName} back={<BackLink href={paths.list()} label={T.back} />}>
+    <Page title={title} back={<BackLink href={paths.list()} label={T.back} />}>
       <Header household={household} today={today} review={needsReview(household, today, reviewMonths)} />
       <PersonsBasics household={household} today={today} />
       <ReviewLine household={household} reviewMonths={reviewMonths} onRecord={status === 'withdrawn' ? null : () => setReviewing(true)} />

@@ -34,6 +34,7 @@ export const T = {
   clearDemoConfirm: '消去する',
   demoCleared: (n: number) => `デモデータ${n}件を消去しました。`,
   demoBadge: 'デモ',
+  demoTitle: '（デモ・架空）',
   reviewBadge: '見直し時期',
   status: { registered: '登録済', draft: '仮登録（同意書なし）', withdrawn: '登録廃止' } satisfies Record<HouseholdStatus, string>,
   matchedPhone: (p: string) => `電話 ${p}`,
