@@ -46,8 +46,10 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   reset-credentials --hub <id> --login <login> [--password-stdin]
                  (a new password and a new TOTP secret, e.g. the authenticator phone was lost; the
                   user's sign-ins end, their devices keep syncing with their device secret)
-  disable-user   --hub <id> --login <login>      (ends the user's sessions; their devices retire)
-  disable-device --device <device id>            (ends the sessions opened through it; the device retires)
+  disable-user   --hub <id> --login <login> --yes  (ends the user's sessions; their devices retire;
+                  without --yes it only says whom it would stop: it cannot be undone)
+  disable-device --device <device id> --yes      (ends the sessions opened through it; the device retires;
+                  without --yes it only says which device it would stop)
   list-users     --hub <id>
   list-records   --hub <id> [--kind household|facility|office|case-entry] [--invalid]
                  (every record with its version and office; --invalid: only those the app cannot read, and why)
@@ -99,8 +101,8 @@ const schemas = {
     'password-stdin': z.boolean().optional(),
   }),
   'reset-credentials': z.strictObject({ hub: slug, login: z.string().min(1), 'password-stdin': z.boolean().optional() }),
-  'disable-user': z.strictObject({ hub: slug, login: z.string().min(1) }),
-  'disable-device': z.strictObject({ device: z.string().min(1).max(200) }),
+  'disable-user': z.strictObject({ hub: slug, login: z.string().min(1), yes: z.boolean().optional() }),
+  'disable-device': z.strictObject({ device: z.string().min(1).max(200), yes: z.boolean().optional() }),
   'list-users': z.strictObject({ hub: slug }),
   'list-records': z.strictObject({ hub: slug, kind: z.enum(STORED_KINDS).optional(), invalid: z.boolean().optional() }),
   'withdraw-record': z.strictObject({
@@ -237,11 +239,23 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       }
       case 'disable-user': {
         const user = await userOf(o['login'] as string);
+        // Its phones send what they hold and wipe themselves at their next sync, and no command
+        // brings the account back: a mistyped login is shown first, and stops nothing.
+        if (o['yes'] !== true) {
+          io.out(`停止する利用者：${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}）`);
+          throw new Error('まだ停止していません。停止は元に戻せません（その人の端末は次の同期でデータを消去します）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (it cannot be undone)');
+        }
         await accounts.disableUser(user.id);
         io.out(`利用者 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
         return;
       }
       case 'disable-device': {
+        if (o['yes'] !== true) {
+          const device = await store.findDevice(o['device'] as string);
+          if (device === null) throw new Error(`no device ${terminalSafe(o['device'] as string)}`);
+          io.out(`停止する端末：${terminalSafe(device.id)}（${terminalSafe(device.name)}、拠点 ${terminalSafe(device.tenantId)}${device.disabled ? '、停止済み' : ''}）`);
+          throw new Error('まだ停止していません。停止は元に戻せません（端末は次の同期で未送信の記録を送ってからデータを消去します）。上の端末で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this device (it cannot be undone)');
+        }
         await accounts.disableDevice(o['device'] as string);
         io.out(`端末 ${terminalSafe(o['device'] as string)} を停止しました。この端末で開かれたセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
         return;

@@ -94,7 +94,11 @@ describe('npm run admin', () => {
     const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: () => now });
     const { token } = await accounts.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(secret, now) });
     await accounts.authenticate(token);
-    await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord']);
+    // without --yes it names whom it would stop, and stops no one
+    await expect(run(store, ['disable-user', '--hub', 'h1', '--login', 'coord'])).rejects.toThrow(/まだ停止していません/);
+    await accounts.authenticate(token);
+    expect((await run(store, ['list-users', '--hub', 'h1']))[0]).toContain('有効');
+    await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord', '--yes']);
     await expect(accounts.authenticate(token)).rejects.toMatchObject({ code: 'signed-out' });
     expect((await run(store, ['list-users', '--hub', 'h1']))[0]).toContain('停止中');
   });

@@ -27,7 +27,7 @@ describe('[retire] the session of a retired device', () => {
   afterEach(() => api.close());
 
   const disableDevice = (device: string) =>
-    runAdminCommand(api.store, 'disable-device', { hub: HUB, device }, { out: () => undefined, readPassword: async () => '', now: () => api.clock.now });
+    runAdminCommand(api.store, 'disable-device', { hub: HUB, device, yes: true }, { out: () => undefined, readPassword: async () => '', now: () => api.clock.now });
 
   /** The browser's cookie, taken to a device id of the taker's choosing. */
   const withCookieOf = (phone: DeviceClient, deviceId: string) => {
