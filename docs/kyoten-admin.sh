@@ -23,8 +23,11 @@ if ! runuser -u "$user" -- test -r "$env_file"; then
   exit 1
 fi
 cd "$app"
+# Who ran it, for the admin's audit (admin_audit.done_by): every command runs as $user, so the
+# person is sudo's user, else the terminal's login name.
+operator="${SUDO_USER:-$(logname 2>/dev/null || id -un)}"
 # Node's --env-file reads the KEY=value lines systemd's EnvironmentFile= reads (a value holding # or
 # spaces goes in double quotes for both). The environment is emptied first: a variable already set
 # would win over the file's.
-exec runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$app" LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+exec runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$app" LANG=C.UTF-8 TERM="${TERM:-dumb}" KYOTEN_OPERATOR="$operator" \
   node --env-file="$env_file" node_modules/tsx/dist/cli.mjs src/server/admin.ts "$@"

@@ -187,7 +187,7 @@ describe('production recipe', () => {
       const envFile = join(dir, 'env');
       writeFileSync(envFile, `# as /etc/kyoten-navi/env\nDATABASE_URL=${url}\nKYOTEN_SECRET_KEY=${Buffer.alloc(32, 3).toString('base64')}\n`, { mode: 0o600 });
       // A DATABASE_URL left in the root shell that calls it does not win over the file's.
-      const callerEnv = { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/elsewhere' };
+      const callerEnv = { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/elsewhere', SUDO_USER: 'suzuki-admin' };
       const run = (user: string, ...args: string[]) =>
         spawnSync('sh', [docs('kyoten-admin.sh'), ...args], { env: { ...callerEnv, KYOTEN_USER: user, KYOTEN_ENV_FILE: envFile, KYOTEN_APP_DIR: root }, encoding: 'utf8' });
       const made1 = run('root', 'create-hub', '--hub', 'hub-admin-sh', '--name', '管理コマンドの拠点');
@@ -196,6 +196,11 @@ describe('production recipe', () => {
       await check.connect();
       try {
         expect((await check.query('SELECT name FROM tenants WHERE id = $1', ['hub-admin-sh'])).rows).toEqual([{ name: '管理コマンドの拠点' }]);
+        // The admin's audit names the person who ran it through sudo, not only the service user.
+        expect(run('root', 'create-office', '--hub', 'hub-admin-sh', '--office', 'aoba', '--name', 'あおば')).toMatchObject({ status: 0 });
+        const withdrawn = run('root', 'withdraw-record', '--hub', 'hub-admin-sh', '--kind', 'office', '--id', 'aoba', '--reason', '試験');
+        expect(withdrawn.status, withdrawn.stderr).toBe(0);
+        expect((await check.query('SELECT done_by FROM admin_audit WHERE entity_id = $1', ['aoba'])).rows).toEqual([{ done_by: 'suzuki-admin (as root)' }]);
       } finally {
         await check.end();
       }
