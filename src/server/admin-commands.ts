@@ -309,7 +309,11 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
     }
   } catch (error) {
     if (error instanceof StoreError && error.code === 'bad-request') throw new Error(error.message);
-    if (error instanceof StoreError && error.code === 'exists') throw new Error(`already exists: ${error.message}`);
+    if (error instanceof StoreError && error.code === 'exists') {
+      // A create-user that stopped between the account and its password leaves the login taken: reset-credentials gives it one.
+      const hint = command === 'create-user' ? '（パスワードと認証コードを作り直すには reset-credentials / to give it a new password and TOTP secret: reset-credentials）' : '';
+      throw new Error(`already exists: ${error.message}${hint}`);
+    }
     if (error instanceof StoreError && error.code === 'not-found') throw new Error(`not found (is the hub, office or device id right?): ${error.message}`);
     throw error;
   }

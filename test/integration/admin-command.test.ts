@@ -80,7 +80,7 @@ describe('npm run admin', () => {
     const user = ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤', '--role', 'coordinator'];
     await expect(run(store, user, 'short')).rejects.toThrow(/at least 10/);
     await run(store, user);
-    await expect(run(store, user)).rejects.toThrow(/already exists/);
+    await expect(run(store, user)).rejects.toThrow(/already exists.*reset-credentials/);
     await expect(run(store, ['create-user', '--hub', 'h1', '--login', 'w', '--name', 'w', '--role', 'case-worker'])).rejects.toThrow(/needs --office/);
     await expect(run(store, ['create-user', '--hub', 'h1', '--login', 'w', '--name', 'w', '--role', 'case-worker', '--office', 'nowhere'])).rejects.toThrow(/not found/);
     expect((await store.listUsers('h1')).map((u) => u.loginName)).toEqual(['coord']);

@@ -29,7 +29,8 @@ export async function migrate(
     if (unknown.length > 0) {
       throw new StoreError(
         'schema-too-new',
-        `The database has migration(s) ${unknown.join(', ')} that this server does not know: it was written by a newer server. Run that version (or newer).`,
+        `このデータベースは、より新しいバージョンの拠点サーバーで更新されています。そのバージョン以降で起動してください / ` +
+          `The database has migration(s) ${unknown.join(', ')} that this server does not know: it was written by a newer server. Run that version (or newer).`,
       );
     }
     const applied: number[] = [];

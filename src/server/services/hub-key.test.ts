@@ -101,6 +101,8 @@ describe('the hub signing key', () => {
     // another one, or none (the database's own key) where receipts were signed with the variable's
     await expect(hubKeyFromEnv({ KYOTEN_SIGNING_KEY: newSigningKeyText(), DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/is not the key this hub's receipts were signed with/);
     await expect(hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/is not the key this hub's receipts were signed with/);
+    // said in Japanese first, with what to do
+    await expect(hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/^拠点の署名鍵が、これまでの受領印を署名した鍵と違います。.*新しい鍵は作らないでください/);
 
     // the embedded store restored on a new machine without signing.key: no new key is made
     const dir = tempDir();

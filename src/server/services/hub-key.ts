@@ -94,7 +94,8 @@ export class SigningKeyMismatchError extends Error {
   override readonly name = 'SigningKeyMismatchError';
   constructor(key: HubKey, held: string) {
     super(
-      `the hub signing key ${formatFingerprint(key.fingerprint)} (${keySourceWords[key.source]}) is not the key this hub's receipts were signed with ` +
+      `拠点の署名鍵が、これまでの受領印を署名した鍵と違います。ほかのサーバーと同じ KYOTEN_SIGNING_KEY、または保管しておいた signing.key を渡してください（新しい鍵は作らないでください） / ` +
+        `the hub signing key ${formatFingerprint(key.fingerprint)} (${keySourceWords[key.source]}) is not the key this hub's receipts were signed with ` +
         `(${formatFingerprint(held)}): give this server that key (the same KYOTEN_SIGNING_KEY as every other server, or the hub's signing.key from where it was kept), ` +
         `never a new one; if that key is lost, start with KYOTEN_ACCEPT_NEW_SIGNING_KEY=1 (docs/hub-server.md, "The signing key")`,
     );
