@@ -205,7 +205,14 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     // never send again (case entries, once their writer's phone is wiped), the access log, the
     // admin's audit, the accounts. Without that copy nothing is replaced.
     const before = join(dirname(source), `before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.dump`);
-    await backupDatabase(env, before, () => undefined);
+    try {
+      await backupDatabase(env, before, () => undefined);
+    } catch (error) {
+      throw new Error(
+        `いまのデータベースを ${before} に保存できなかったため、復元していません（バックアップのあるフォルダーに書き込めるか、空きがあるかを確かめてください） / ` +
+          `the database was not replaced: keeping it in ${before} failed (can this user write that folder, is there room?):\n${(error as Error).message}`,
+      );
+    }
     log(`the database it replaces is kept in ${before} (pg_dump custom format; keep it until the restore is checked)`);
     await restoreIntoEmptySchema(env, env.DATABASE_URL, source);
     // pg_restore brings no planner statistics, and the new epoch sends every device to pull again

@@ -273,6 +273,12 @@ describe('npm run admin -- backup / restore over DATABASE_URL [S15]', () => {
       expect(await hubs()).toEqual(['hub-early', 'hub-late']);
       expect(await epoch()).toBe(epochBefore);
 
+      // Without the copy of what it replaces, nothing is replaced.
+      const noCopy = await cli(['restore', '--file', file, '--yes'], { ...env, PG_DUMP: 'false' });
+      expect(noCopy.code).toBe(1);
+      expect(noCopy.err).toContain('保存できなかったため、復元していません');
+      expect(await hubs()).toEqual(['hub-early', 'hub-late']);
+
       // A later migration's table that refers to the hubs (as 21's record_departures does): the
       // backup taken before the upgrade must still restore, the documented way back.
       await query(env.DATABASE_URL, 'CREATE TABLE later_migration (tenant_id text NOT NULL REFERENCES tenants (id))');
