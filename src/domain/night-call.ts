@@ -31,12 +31,22 @@ export function isJapanNight(at: Date | IsoInstant): boolean {
  */
 const NIGHT_LIMIT =
   /ません|ない|無い|不在|留守|まで|にくい|難い|づらい|夜勤|不可|不通|×|✕|✖|(?<![a-z])ng(?![a-z])|だめ|ダメ|駄目|無理|以外|避け|控え|禁止|断り|なし|無し/i;
-/** Phrases that hold a limiting word but say the night is fine: 「夜間でも構いません」「朝まで可」. */
-const NIGHT_ALLOWED = /(構わ|かまわ|構い|かまい|差し?支え|さしつかえ|問題|制限)(ない|無い|ありません|ません|なし|無し)|朝まで/g;
+/** Phrases that hold a limiting word but say the night is fine: 「夜間でも構いません」「朝まで可」「遠慮なしに」「気にしないで」. */
+const NIGHT_ALLOWED = /(構わ|かまわ|構い|かまい|差し?支え|さしつかえ|問題|制限|遠慮|気に(し|せ)?)(ない|無い|ありません|ません|なし|無し|なく|無く)|朝まで/g;
 
-/** The entry mentions 夜 and limits it: when in doubt, a number is not promised for the night. */
+/** Where one statement of a note ends: 「夜間はこちら。それ以外は自宅へ」「夜間専用・日中は出られません」. */
+const CLAUSE_BREAK = /[、。，,・（）()［］\[\]「」／/;；;:：\n]/;
+
+/**
+ * A statement of the entry that mentions 夜 limits it: when in doubt, a number is not promised for
+ * the night. Only the statements about the night count: 「夜間専用・日中は出られません」 and
+ * 「夜間は携帯へ（固定電話はつながりにくい）」 limit the day or another phone, not the night.
+ */
 function limitsTheNight(t: string): boolean {
-  return /夜/.test(t) && NIGHT_LIMIT.test(t.replace(NIGHT_ALLOWED, ''));
+  return t
+    .replace(NIGHT_ALLOWED, '')
+    .split(CLAUSE_BREAK)
+    .some((clause) => /夜/.test(clause) && NIGHT_LIMIT.test(clause.replace(/夜勤(なし|無し)/g, '')));
 }
 
 /**

@@ -141,6 +141,9 @@ describe('formatPhoneForTel', () => {
     expect(formatPhoneForTel('自宅（19時以降 047-000-0000）')).toBe('tel:0470000000');
     // a number outside the note still comes first
     expect(formatPhoneForTel('047-000-0000（夜間 090-1111-2222）')).toBe('tel:0470000000');
+    // the note's times are no number: 「0時以降」 is not tel:0, 「08:30〜」 not tel:08
+    expect(formatPhoneForTel('携帯（0時以降 090-1234-5678）')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('自宅（08:30〜 047-000-0000）')).toBe('tel:0470000000');
   });
 
   it('dials the first number only: a note\'s digits or a second number never join it', () => {

@@ -159,16 +159,17 @@ export function firstPhoneRun(written: string): string {
   const nfkc = written.normalize('NFKC');
   const text = nfkc.replace(BRACKETED_NOTE, ' ');
   // A number written inside the note itself (「携帯（090-1234-5678 夜間可）」) is the one to dial.
-  const number = numberRunIn(text) ?? numberRunIn(nfkc);
+  // There only a whole number counts: the note's times (「0時以降」「08:30〜」) are no number to dial.
+  const number = numberRunIn(text) ?? numberRunIn(nfkc, DIALLABLE_DIGITS);
   if (number !== null) return number;
   return text.replace(/\D/g, '') === '' ? '' : text.trim();
 }
 
-/** The first run in `text` that can be a number (from a 0 or +, or 10 digits or more), or null. */
-function numberRunIn(text: string): string | null {
+/** The first run in `text` that can be a number (from a 0 or +, or 10 digits or more; at least `minDigits`), or null. */
+function numberRunIn(text: string, minDigits = 1): string | null {
   for (const [run] of text.matchAll(NUMBER_RUN)) {
     const number = run.trim();
-    if (/^[0+]/.test(number) || digitCount(number) >= DIALLABLE_DIGITS) return number;
+    if ((/^[0+]/.test(number) || digitCount(number) >= DIALLABLE_DIGITS) && digitCount(number) >= minDigits) return number;
   }
   return null;
 }
