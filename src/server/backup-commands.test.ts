@@ -59,6 +59,29 @@ describe('backup over DATABASE_URL: the dump holds the whole hub, so only its ow
   });
 });
 
+describe('backup over DATABASE_URL: what pg_dump is given', () => {
+  /** A pg_dump that writes down its arguments and PGPASSWORD, then a dump. */
+  const recording = () => fakePgDump(`pg_dump-args-${Math.random().toString(36).slice(2)}`, 'printf "%s\\n" "$@" "PGPASSWORD=${PGPASSWORD:-}" > "$file.args"; printf "PGDMP" > "$file"');
+
+  it('takes the password out of the command line (any account reads it there) and gives it as PGPASSWORD', async () => {
+    const file = join(dir, 'with-password.dump');
+    await backupDatabase({ DATABASE_URL: 'postgres://kyoten:s3cr%40t@db.example.jp:5432/kyoten', PG_DUMP: recording() }, file, () => undefined);
+    const lines = readFileSync(`${file}.args`, 'utf8').trim().split('\n');
+    const password = lines.pop();
+    expect(password).toBe('PGPASSWORD=s3cr@t');
+    expect(lines.join(' ')).not.toContain('s3cr');
+    expect(lines).toContain('--dbname=postgres://kyoten@db.example.jp:5432/kyoten');
+  });
+
+  it('takes the recipe\'s socket URL (no host: not a URL to Node) as it is', async () => {
+    const file = join(dir, 'socket.dump');
+    const url = 'postgres://kyoten@/kyoten?host=/run/postgresql';
+    await backupDatabase({ DATABASE_URL: url, PG_DUMP: recording() }, file, () => undefined);
+    expect(readFileSync(`${file}.args`, 'utf8')).toContain(`--dbname=${url}`);
+    expect(readFileSync(file, 'utf8')).toBe('PGDMP');
+  });
+});
+
 describe('the embedded store: copied and replaced only while nothing has it open', () => {
   /** A data directory as the embedded store leaves it (data/pg with PG_VERSION), its PostgreSQL's lock naming `pid`. */
   function dataDir(name: string, postmasterPid?: number): string {

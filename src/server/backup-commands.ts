@@ -34,7 +34,14 @@ const notFound = (tool: string) =>
  * their environment instead (PGPASSWORD): any account on the machine reads a command line.
  */
 function connection(databaseUrl: string): { readonly dbname: string; readonly env: NodeJS.ProcessEnv } {
-  const url = new URL(databaseUrl);
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    // Not a URL to Node (`postgres://kyoten@/kyoten?host=/run/postgresql`, the recipe's socket form,
+    // or libpq's key=value form): libpq reads it as it is, and it holds no password to move.
+    return { dbname: databaseUrl, env: process.env };
+  }
   const password = decodeURIComponent(url.password);
   url.password = '';
   return { dbname: url.toString(), env: password === '' ? process.env : { ...process.env, PGPASSWORD: password } };
@@ -74,8 +81,11 @@ async function restoreIntoEmptySchema(env: BackupEnv, databaseUrl: string, sourc
     });
   const dumped = ended(dump, restoreTool);
   const applied = ended(psql, psqlTool);
-  // psql may stop first (an error): what is still piped to it is not wanted.
+  // psql may stop first (an error, or no psql at all): what is still piped to it is not wanted,
+  // and pg_restore, its pipe full, would wait for ever.
   psql.stdin.on('error', () => undefined);
+  psql.on('close', () => dump.kill());
+  psql.on('error', () => dump.kill());
   psql.stdin.write('BEGIN;\nDROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n');
   dump.stdout.pipe(psql.stdin, { end: false });
   // COMMIT only once the whole backup was read: a file pg_restore cannot read must not leave the
@@ -135,8 +145,8 @@ export async function backupDatabase(env: BackupEnv, file: string, log: Log): Pr
   if (env.DATABASE_URL) {
     // Without the columns' lz4 setting (migration 15): the backup restores on a PostgreSQL built without lz4.
     // pg_dump truncates the file it is given and keeps its mode: 0600, made here.
-    createPrivateFile(target);
     const { dbname, env: toolEnv } = connection(env.DATABASE_URL);
+    createPrivateFile(target);
     try {
       run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', '--no-toast-compression', `--file=${target}`, `--dbname=${dbname}`], toolEnv);
     } catch (error) {

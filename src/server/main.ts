@@ -38,7 +38,8 @@ const hub = await startHub({ port, host, distDir, env: process.env, log: (line) 
           `Cannot write ${path}: a read-only place (e.g. systemd's ProtectSystem=strict). Set KYOTEN_DATA_DIR to a writable folder (under systemd, one in ReadWritePaths=, e.g. /var/lib/kyoten-navi), or set KYOTEN_SECRET_KEY and DATABASE_URL.`,
       );
     } else {
-      const me = osUserName() ?? String(process.getuid?.() ?? 'the user running the server');
+      // The account itself (not who ran an admin command through kyoten-admin.sh): it goes into a chown.
+      const me = osUserName({ ...process.env, KYOTEN_OPERATOR: undefined }) ?? String(process.getuid?.() ?? 'the user running the server');
       // A folder that could not be made does not exist to be taken back: it is made for that user.
       const fix = syscall === 'mkdir' ? `sudo install -d -o ${me} -m 0700 ${path}` : `sudo chown -R ${me} ${dir}`;
       console.error(
