@@ -331,7 +331,7 @@ describe('the first download of the offline copy', () => {
     const { container, register, registered } = firstVisit();
     downloadBreaksOff(await registered(1));
     expect(sw.useUpdate.getState()).toMatchObject({ offlineReady: false, offlineFailed: true });
-    // Nothing tries again by itself: only the next chance does.
+    // Not at once: at the next chance (or a minute later, below).
     expect(register).toHaveBeenCalledTimes(1);
 
     goOnline();
@@ -347,6 +347,24 @@ describe('the first download of the offline copy', () => {
     goOnline();
     returnToApp();
     expect(register).toHaveBeenCalledTimes(2);
+  });
+
+  it('registers again a minute after the download broke off, on a page kept open where the line stayed up', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const { container, register, registered } = firstVisit();
+      downloadBreaksOff(await registered(1));
+      vi.advanceTimersByTime(59_000);
+      expect(register).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(1_000);
+      downloadCompletes(await registered(2), container);
+      expect(sw.useUpdate.getState()).toMatchObject({ offlineReady: true, offlineFailed: false });
+      // ready: nothing more is tried
+      vi.advanceTimersByTime(120_000);
+      expect(register).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('registers again on a return to the app after register() itself failed', async () => {

@@ -59,6 +59,11 @@ export const useUpdate = create<UpdateState>()(() => ({
 }));
 
 const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+/**
+ * A failed first download is tried again this long after, with nothing else happening: the page
+ * asks to be kept open where there is a line, and no `online` event comes on a line that stayed up.
+ */
+const RETRY_FAILED_INSTALL_MS = 60 * 1000;
 /** the crash screen's reload goes ahead in the old version if the waiting one has not taken over by then */
 const RESTART_GIVE_UP_MS = 5000;
 const CHANNEL_NAME = 'kyoten-update';
@@ -124,6 +129,7 @@ export function startUpdateWatch(env: UpdateEnv): UpdateWatch {
   let registerApp: Register | null = null;
   let registering = false;
   let listening = false;
+  let retry: ReturnType<typeof setTimeout> | null = null;
 
   container.addEventListener('controllerchange', () => {
     const previous = controller;
@@ -199,6 +205,12 @@ export function startUpdateWatch(env: UpdateEnv): UpdateWatch {
     const failed = !ready && registerApp !== null && !registering && unregistered();
     const state = useUpdate.getState();
     if (state.offlineReady !== ready || state.offlineFailed !== failed) useUpdate.setState({ offlineReady: ready, offlineFailed: failed });
+    if (failed && retry === null) {
+      retry = setTimeout(() => {
+        retry = null;
+        registerAgain();
+      }, RETRY_FAILED_INSTALL_MS);
+    }
   };
 
   /** No worker is active, installing or waiting: the first install failed, or never began. */
