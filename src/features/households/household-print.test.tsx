@@ -95,6 +95,23 @@ describe('a print from the browser menu before the reason is written', () => {
     expect(heldFromPrint()).toBe(false);
     expect(screen.getByRole('button', { name: '印刷する' })).toBeInTheDocument();
   });
+
+  it('is held back for a household with a 同意書 while its opening is still being written', async () => {
+    const session = createFakeSession();
+    const write = session.logAccess.bind(session);
+    let finish: () => void = () => undefined;
+    vi.spyOn(session, 'logAccess').mockImplementation(async (a, householdId, reason) => {
+      await new Promise<void>((done) => (finish = done));
+      return write(a, householdId, reason);
+    });
+    mountScreen({ hash: '#/households/hh-1/print', households: [household], session });
+    await waitFor(() => expect(session.logAccess).toHaveBeenCalled());
+    expect(heldFromPrint()).toBe(true);
+    expect(screen.queryByRole('button', { name: '印刷する' })).toBeNull();
+    finish();
+    await waitFor(() => expect(heldFromPrint()).toBe(false));
+    expect(screen.getByRole('button', { name: '印刷する' })).toBeInTheDocument();
+  });
 });
 
 describe('when the 閲覧記録 cannot be written, nothing prints and the user is told', () => {

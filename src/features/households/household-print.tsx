@@ -95,6 +95,8 @@ export function HouseholdPrint({ id }: { id: string }) {
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
   // The opening's 'print-household' entry; when it cannot be written the sheet is not printed.
   const [logFailure, setLogFailure] = useState<{ readonly householdId: string; readonly message: string } | null>(null);
+  // The household whose 'print-household' entry is written: until then its sheet is held back.
+  const [loggedFor, setLoggedFor] = useState<string | null>(null);
   // The reason written for a sheet without a standing 同意書, in this opening.
   const [sharedWithReason, setSharedWithReason] = useState<string | null>(null);
   const logPrint = useCallback(
@@ -103,6 +105,7 @@ export function HouseholdPrint({ id }: { id: string }) {
       try {
         await session.logAccess('print-household', hid);
         setLogFailure(null);
+        setLoggedFor(hid);
       } catch (e) {
         setLogFailure({ householdId: hid, message: vaultErrorMessage(toVaultError(e).code) });
         throw e;
@@ -117,7 +120,8 @@ export function HouseholdPrint({ id }: { id: string }) {
   // A 登録廃止 (a withdrawn 同意 is recorded as one) leaves no 同意書 to share under.
   const consent = h.withdrawal ? null : h.consent;
   const logFailed = logFailure?.householdId === h.id;
-  const held = consent ? logFailed : sharedWithReason !== h.id;
+  // Printable once what it is written down: the opening's 閲覧記録 (and without a 同意書, the reason).
+  const held = consent ? loggedFor !== h.id : sharedWithReason !== h.id;
   return (
     <div className={held ? 'hh-print paper print-held' : 'hh-print paper'}>
       <div className="hh-print-controls hh-actions no-print">

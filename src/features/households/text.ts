@@ -111,7 +111,7 @@ export const T = {
   printWithdrawn: (date: string, reason: string) => `登録廃止（${date}・理由：${reason || '記録なし'}）　登録は廃止されています。記載内容は最新でない可能性があります。`,
   /** what a print from the browser's menu gives while the sheet is held back */
   printHeldReason: '理由を記録してから印刷してください（拠点ナビの「理由を記録して印刷」から）。',
-  printHeldLog: '閲覧記録に書き込めていないため印刷できません。拠点ナビの画面で「再試行」を押してください。',
+  printHeldLog: '閲覧記録に書き込むまで印刷できません。書き込めないときは、拠点ナビの画面で「再試行」を押してください。',
   printLogFailed: (message: string) => `閲覧記録に書き込めなかったため、印刷していません。${message}`,
   printNow: '印刷する',
   printTitle: '事前登録者 情報シート',
