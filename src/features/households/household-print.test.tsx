@@ -92,7 +92,7 @@ describe('a print from the browser menu before the reason is written', () => {
     const session = createFakeSession();
     mountScreen({ hash: '#/households/hh-1/print', households: [household], session });
     await waitFor(async () => expect(await logOf(session)).toEqual([['print-household', undefined]]));
-    expect(heldFromPrint()).toBe(false);
+    await waitFor(() => expect(heldFromPrint()).toBe(false));
     expect(screen.getByRole('button', { name: '印刷する' })).toBeInTheDocument();
   });
 
