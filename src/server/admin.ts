@@ -4,10 +4,10 @@
  */
 import { osUserName } from './os-user';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EmbeddedStartError } from './db/embedded-errors';
-import { describeStore, openStoreFromEnv } from './db/open-store';
+import { dataDirOf, describeStore, openStoreFromEnv } from './db/open-store';
 import { parseAdminArgs, runAdminCommand } from './admin-commands';
 import { backupDatabase, restoreDatabase } from './backup-commands';
 import { secretKeyFromEnv } from './services/secret-box';
@@ -89,7 +89,7 @@ if (parsed.command === 'backup' || parsed.command === 'restore') {
 
 // Which database this command acts on, said first (on stderr, apart from what it prints): run from
 // a shell without the service's DATABASE_URL, a command would act on an embedded store of its own.
-const embeddedDir = process.env['DATABASE_URL'] ? null : resolve(process.env['KYOTEN_DATA_DIR'] ?? 'data', 'pg');
+const embeddedDir = process.env['DATABASE_URL'] ? null : join(dataDirOf(process.env), 'pg');
 const freshEmbedded = embeddedDir !== null && !existsSync(embeddedDir);
 console.error(terminalSafeLines(`対象のデータベース / database: ${describeStore(process.env)}`));
 let store;

@@ -16,7 +16,7 @@ import { liveHolder } from './db/embedded-postgres';
 import { openEmbeddedStore } from './db/embedded-store';
 import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
 import type { Store } from './db/store';
-import type { StoreEnv } from './db/open-store';
+import { dataDirOf, type StoreEnv } from './db/open-store';
 
 export interface BackupEnv extends StoreEnv {
   readonly PG_DUMP?: string | undefined;
@@ -157,7 +157,7 @@ export async function backupDatabase(env: BackupEnv, file: string, log: Log): Pr
     log(`backed up the database to ${target} (pg_dump custom format)`);
     return;
   }
-  const dataDir = resolve(env.KYOTEN_DATA_DIR ?? 'data');
+  const dataDir = dataDirOf(env);
   assertStopped(dataDir);
   // cp -a keeps owners and modes: under root the cluster belongs to "postgres" and must stay so.
   execFileSync('cp', ['-a', join(dataDir, 'pg'), target]);
@@ -236,7 +236,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     }
     store = await openPostgresStore({ connectionString: env.DATABASE_URL });
   } else {
-    const dataDir = resolve(env.KYOTEN_DATA_DIR ?? 'data');
+    const dataDir = dataDirOf(env);
     assertStopped(dataDir);
     // A backup of the embedded store is its data directory (`backup` copies data/pg): checked before
     // anything is moved, since a dump file or a wrong folder copied in would open as no database.

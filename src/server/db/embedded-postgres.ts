@@ -216,10 +216,9 @@ async function initialise(bin: Binaries, pgData: string, runAs: RunAs | undefine
  */
 async function stopOrphan(pgData: string, log: (line: string) => void): Promise<void> {
   const pidFile = join(pgData, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  if (alive(pid) && processState(pid) !== 'Z' && isProgram(pid, 'postgres')) {
+  const pid = lockPid(pidFile);
+  if (pid === null) return;
+  if (running(pid, 'postgres')) {
     log(`stopping the embedded PostgreSQL (pid ${pid}) left running by a server that was killed`);
     process.kill(pid, 'SIGINT');
     const deadline = Date.now() + STOP_TIMEOUT_MS;
@@ -249,10 +248,20 @@ async function stopOrphan(pgData: string, log: (line: string) => void): Promise<
  * PostgreSQL (`postmaster.pid`, postgres; one left running by a server killed with SIGKILL).
  */
 export function liveHolder(lockFile: string, name: 'node' | 'postgres'): number | null {
+  const pid = lockPid(lockFile);
+  return pid !== null && running(pid, name) ? pid : null;
+}
+
+/** The pid a lock file names on its first line, or null (no file, no pid). */
+function lockPid(lockFile: string): number | null {
   if (!existsSync(lockFile)) return null;
   const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]!.trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || processState(pid) === 'Z' || !isProgram(pid, name)) return null;
-  return pid;
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** `pid` is a live process (not a zombie) running `name` (a pid reused by another program is not). */
+function running(pid: number, name: string): boolean {
+  return alive(pid) && processState(pid) !== 'Z' && isProgram(pid, name);
 }
 
 /** The state letter of /proc/<pid>/stat ('Z' for a zombie), or '' where /proc does not tell. */
@@ -276,10 +285,8 @@ const heldHere = new Set<string>();
 function takeServerLock(dataDir: string): string {
   const lockFile = join(dataDir, 'server.pid');
   if (heldHere.has(dataDir)) throw anotherHubServer(dataDir);
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) && isProgram(pid, 'node')) throw anotherHubServer(dataDir, pid);
-  }
+  const holder = liveHolder(lockFile, 'node');
+  if (holder !== null && holder !== process.pid) throw anotherHubServer(dataDir, holder);
   writeFileSync(lockFile, `${process.pid}\n`);
   heldHere.add(dataDir);
   return lockFile;

@@ -42,8 +42,13 @@ export function poolSizeFromEnv(env: StoreEnv): number {
  * DATABASE_URL is named by its database, host and port, never its password; one that is not a URL
  * (libpq's "key=value" form) is named by its variable alone.
  */
+/** The embedded store's folder (its cluster in `pg/`, beside the key files): KYOTEN_DATA_DIR, or `data`. */
+export function dataDirOf(env: StoreEnv): string {
+  return resolve(env.KYOTEN_DATA_DIR ?? 'data');
+}
+
 export function describeStore(env: StoreEnv): string {
-  if (!env.DATABASE_URL) return `embedded PostgreSQL in ${resolve(env.KYOTEN_DATA_DIR ?? 'data')}`;
+  if (!env.DATABASE_URL) return `embedded PostgreSQL in ${dataDirOf(env)}`;
   let url: URL;
   try {
     url = new URL(env.DATABASE_URL);
@@ -60,7 +65,7 @@ export function describeStore(env: StoreEnv): string {
 export async function openStoreFromEnv(env: StoreEnv, log: (line: string) => void = () => undefined): Promise<Store> {
   const store = env.DATABASE_URL
     ? await openPostgresStore({ connectionString: env.DATABASE_URL, maxConnections: poolSizeFromEnv(env) })
-    : await openEmbeddedStore({ dataDir: resolve(env.KYOTEN_DATA_DIR ?? 'data'), log });
+    : await openEmbeddedStore({ dataDir: dataDirOf(env), log });
   try {
     const { applied, schemaVersion } = await store.migrate();
     log(applied.length > 0 ? `database migrated to schema ${schemaVersion}` : `database schema ${schemaVersion} is up to date`);
