@@ -81,6 +81,8 @@ describe('the print sheet for a facility', () => {
       await page.emulateMedia({ media: 'screen' });
       await page.goto(`${baseUrl}/#/households/${h.id}/print`);
       await page.getByRole('heading', { name: new RegExp(h.persons[0]!.name) }).waitFor();
+      // The sheet is held back from print until its opening is on the 閲覧記録; then 「印刷する」 comes.
+      await page.getByRole('button', { name: '印刷する' }).waitFor();
       await page.emulateMedia({ media: 'print' });
       expect(await smallestEssentialFontPt(page), h.id).toBeGreaterThanOrEqual(9);
 
