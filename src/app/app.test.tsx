@@ -374,4 +374,25 @@ describe('storage errors', () => {
     expect(screen.getByRole('heading', { name: T.crashTitle })).toBeVisible();
     expect(screen.getByRole('button', { name: T.reload })).toBeVisible();
   });
+
+  it('locks when the app shell crashes: the crash screen has no idle lock, so nothing decrypted stays behind it', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const session = createFakeSession();
+    useApp.setState({ vault: createVault(freshName()), phase: 'unlocked', session });
+    const Boom = () => {
+      throw new Error('boom');
+    };
+    render(
+      <ErrorBoundary>
+        <Boom />
+      </ErrorBoundary>,
+    );
+    expect(screen.getByRole('heading', { name: T.crashTitle })).toBeVisible();
+    await waitFor(() => expect(useApp.getState().phase).toBe('locked'));
+    expect(useApp.getState().session).toBeNull();
+    expect(session.isLocked).toBe(true);
+    // the lock is on the 閲覧記録 like any other, and the crash screen stays
+    expect((await session.accessLog()).map((e) => e.action)).toContain('lock');
+    expect(screen.getByRole('button', { name: T.reload })).toBeVisible();
+  });
 });

@@ -1,5 +1,6 @@
 /** Never a blank screen: a render error shows a Japanese message and a reload button. */
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { useApp } from '../state/store';
 import { Button } from '../ui/button';
 import { Page } from '../ui/layout';
 import { reloadIntoNewest } from './service-worker';
@@ -61,6 +62,12 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: u
 
   override componentDidCatch(error: unknown, info: ErrorInfo) {
     console.error('Render error', error, info.componentStack);
+    // The app shell is gone, and its idle lock with it; the only way on is a reload, which starts
+    // locked. So the key and the decrypted records are dropped now (and the lock logged), not left
+    // in memory behind the crash screen of an unattended phone. This tab only, as an idle lock.
+    void Promise.resolve()
+      .then(() => useApp.getState().lock('crash'))
+      .catch(() => undefined);
   }
 
   override render() {

@@ -28,7 +28,8 @@ type BeforeLock = () => Promise<void> | void;
 
 /** Why the app locked: the lock screen tells the user when it was the idle timer. */
 /** 'elsewhere': another tab of the app was locked, or unlocked by someone else (lock-tabs.ts). */
-export type LockReason = 'manual' | 'idle' | 'elsewhere';
+/** 'crash': the app shell failed to render (error-boundary.tsx); only a reload leads on, so nothing stays unlocked. */
+export type LockReason = 'manual' | 'idle' | 'elsewhere' | 'crash';
 
 /**
  * How long a beforeLock handler may take. A draft that hangs (a stuck transaction) must not keep
