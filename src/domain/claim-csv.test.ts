@@ -1,3 +1,4 @@
+import { COUNTERSIGN_LABELS, type CountersignLookup } from './countersign-status';
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
@@ -551,6 +552,25 @@ describe('the countersign columns of the detail', () => {
     const [back] = parse(sjis).rows;
     expect(JSON.parse(back!['エントリ（JSON）']!)).toEqual(entries[1]);
     expect(back!['エントリ（JSON）']).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  it('say an entry the hub refused is refused, with the reason, and count it on the case', async () => {
+    const entries = await appendEntries([], [openBody({ officeId: office.id }), contactBody()], 'case-c');
+    const kase = foldCase(entries);
+    const refused: CountersignLookup = (id) => (id === entries[1]!.id ? { status: 'refused', reason: '記録の時刻がサーバーの時刻と合いません' } : { status: 'pending' });
+    const text = claimDetailCsv({
+      office,
+      month: exportMonthOf(kase, createDecision('case-c', { month: null })),
+      cases: [kase],
+      decisions: decisionsOf(createDecision('case-c', { month: null })),
+      countersign: refused,
+    });
+    const [row] = parse(text).rows;
+    expect(row).toMatchObject({
+      拠点署名: `${COUNTERSIGN_LABELS.refused}: 記録の時刻がサーバーの時刻と合いません`,
+      拠点の署名: '',
+      事例の拠点署名: '2件中0件 拠点署名済み（1件は拠点が受け付けていません）',
+    });
   });
 
   it('entryCells: the cells a contact or a request alone decides, as written when nothing corrected it', async () => {

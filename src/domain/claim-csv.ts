@@ -214,7 +214,8 @@ function countersignCells(c: EmergencyCase, entryId: string, lookup: Countersign
   const held = c.entries.find((e) => e.id === entryId);
   const signed = cs.status === 'countersigned' ? cs : null;
   return {
-    拠点署名: cs.status === 'invalid' ? `${COUNTERSIGN_LABELS.invalid}: ${cs.problem}` : COUNTERSIGN_LABELS[cs.status],
+    拠点署名:
+      cs.status === 'invalid' ? `${COUNTERSIGN_LABELS.invalid}: ${cs.problem}` : cs.status === 'refused' ? `${COUNTERSIGN_LABELS.refused}: ${cs.reason}` : COUNTERSIGN_LABELS[cs.status],
     拠点受付時刻: signed ? time(signed.receivedAt) : '',
     拠点ID: signed?.hub ?? '',
     エントリID: entryId,

@@ -24,7 +24,12 @@ export type EntryCountersign =
   /** this device has no hub: nobody countersigns */
   | { readonly status: 'device-only' }
   /** a receipt is held but does not verify, or is for another hash: shown, never trusted */
-  | { readonly status: 'invalid'; readonly problem: string };
+  | { readonly status: 'invalid'; readonly problem: string }
+  /**
+   * the hub refused the entry for good (it stays here, queued and marked; the sync settings list it
+   * with what to do): never countersigned as it stands. `reason` is the refusal in words.
+   */
+  | { readonly status: 'refused'; readonly reason: string };
 
 export type CountersignStatus = EntryCountersign['status'];
 
@@ -33,6 +38,7 @@ export const COUNTERSIGN_LABELS: Readonly<Record<CountersignStatus, string>> = {
   pending: '未署名（拠点の受付待ち）',
   'device-only': 'この端末のみ（拠点の署名なし）',
   invalid: '署名が一致しません（拠点に確認してください）',
+  refused: '拠点が受け付けていません（設定の「同期」で確認してください）',
 };
 
 /** Looks up an entry's status; an entry the map does not name is pending (or device-only without a hub). */
@@ -46,6 +52,7 @@ export function countersignSummary(entryIds: readonly string[], lookup: Counters
   if (statuses.length > 0 && statuses.every((s) => s === 'device-only')) return COUNTERSIGN_LABELS['device-only'];
   const signed = statuses.filter((s) => s === 'countersigned').length;
   const invalid = statuses.filter((s) => s === 'invalid').length;
-  const bad = invalid > 0 ? `（${invalid}件は署名が一致しません）` : '';
-  return `${statuses.length}件中${signed}件 拠点署名済み${bad}`;
+  const refused = statuses.filter((s) => s === 'refused').length;
+  const bad = [invalid > 0 ? `${invalid}件は署名が一致しません` : '', refused > 0 ? `${refused}件は拠点が受け付けていません` : ''].filter(Boolean).join('、');
+  return `${statuses.length}件中${signed}件 拠点署名済み${bad ? `（${bad}）` : ''}`;
 }

@@ -8,8 +8,38 @@ import { useStore } from 'zustand';
 import type { CountersignLookup, EntryCountersign } from '../domain/countersign-status';
 import type { CaseEntry } from '../domain/emergency-case';
 import type { HubKeyInfo } from '../protocol/countersign';
+import { REFUSAL_LABELS } from '../protocol/constants';
 import { countersignState, entryCountersigns, lookupOf } from '../sync/countersign';
+import { syncStatus } from '../sync/status';
+import { useApp } from './store';
 import { useSameItems } from './use-same-items';
+
+const NONE_REFUSED: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The case entries the hub refused for good, by id (the refusal in words): read again whenever a
+ * sync ends or the count of refused changes changes (one set aside in the settings, say).
+ */
+function useRefusedEntries(): ReadonlyMap<string, string> {
+  const session = useApp((s) => s.session);
+  const key = useStore(syncStatus, (s) => `${s.refused}|${s.lastSyncAt ?? ''}|${s.running}`);
+  const [refused, setRefused] = useState<{ for: unknown; byEntry: ReadonlyMap<string, string> }>({ for: null, byEntry: NONE_REFUSED });
+  useEffect(() => {
+    if (session === null) return;
+    let live = true;
+    void session.sync
+      .refusedOf('case-entry')
+      .then((byId) => {
+        if (live) setRefused({ for: session, byEntry: new Map([...byId].map(([id, reason]) => [id, REFUSAL_LABELS[reason]])) });
+      })
+      // a read that fails leaves the entries as they read before (pending): the settings still list them
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [session, key]);
+  return refused.for === session ? refused.byEntry : NONE_REFUSED;
+}
 
 export interface Countersigns {
   /** every entry's status (entries still being checked read as pending) */
@@ -36,7 +66,11 @@ export function useCountersigns(listed: readonly CaseEntry[]): Countersigns {
       live = false;
     };
   }, [key, entries, state]);
+  const refused = useRefusedEntries();
   const current = checked !== null && checked.for === key && state.loaded;
-  const lookup = useMemo(() => lookupOf(current ? checked.byEntry : new Map(), state.joined || state.receipts.size > 0), [current, checked, state]);
+  const lookup = useMemo(
+    () => lookupOf(current ? checked.byEntry : new Map(), state.joined || state.receipts.size > 0, refused),
+    [current, checked, state, refused],
+  );
   return { lookup, done: current, joined: state.joined, hubKey: state.hubKey };
 }

@@ -91,7 +91,17 @@ export async function entryCountersigns(entries: readonly CaseEntry[], state: Pi
   return out;
 }
 
-/** A lookup for the CSV and the report: an entry not in the map is pending (or this device only). */
-export function lookupOf(checked: ReadonlyMap<string, EntryCountersign>, joined: boolean): CountersignLookup {
-  return (entryId) => checked.get(entryId) ?? (joined ? { status: 'pending' } : { status: 'device-only' });
+/**
+ * A lookup for the CSV and the report: an entry not in the map is pending (or this device only),
+ * unless the hub refused it for good (`refused`, by entry id: its reason in words). A receipt that
+ * verifies wins over a refusal.
+ */
+export function lookupOf(checked: ReadonlyMap<string, EntryCountersign>, joined: boolean, refused: ReadonlyMap<string, string> = new Map()): CountersignLookup {
+  return (entryId) => {
+    const held = checked.get(entryId);
+    if (held?.status === 'countersigned' || held?.status === 'invalid') return held;
+    const reason = refused.get(entryId);
+    if (reason !== undefined) return { status: 'refused', reason };
+    return held ?? (joined ? { status: 'pending' } : { status: 'device-only' });
+  };
 }

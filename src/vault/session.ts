@@ -184,6 +184,7 @@ export class Session implements VaultSession {
     dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
     dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
     queueCounts: () => this.read(syncStore.queueCounts),
+    refusedOf: (kind) => this.read((ctx) => syncStore.refusedOf(ctx, kind)),
     evidenceMismatches: () => this.read(async ({ db }) => (await readMeta(db, 'evidenceMismatches')) ?? []),
     setAsideCounts: () => this.read(countSetAside),
     userToken: () => this.read(({ db, user }) => readUserSecret<string>(db, this.userKey(), user.id, HUB_TOKEN)),

@@ -78,6 +78,9 @@ describe('sync store: acknowledge', () => {
     // The status line's counts, read without decrypting: the refused one apart from those waiting.
     const all = await session.outbox();
     expect(await session.sync.queueCounts()).toEqual({ pending: all.length - 1, refused: 1 });
+    // Which records were refused, and why, for the screens that show them (the gap is not the hub's last word).
+    expect([...(await session.sync.refusedOf('household'))]).toEqual([[c, 'scope']]);
+    expect((await session.sync.refusedOf('case-entry')).size).toBe(0);
     // The records themselves stay.
     for (const id of [a, b, c, d]) expect(await session.get('household', id)).toBeDefined();
   });

@@ -7,7 +7,7 @@
  */
 import { deleteDraftsOf } from './drafts';
 import { HUB_ONLY_OFFICE } from '../protocol/constants';
-import type { ChangeResult, WireChange, WireRecord, WireScope } from '../protocol/sync';
+import type { ChangeResult, RefusalReason, WireChange, WireRecord, WireScope } from '../protocol/sync';
 import { bindingOf, seal, unseal } from './crypto';
 import { VaultError } from './errors';
 import {
@@ -394,6 +394,12 @@ export async function queueCounts(ctx: SessionContext): Promise<{ pending: numbe
     const refused = await db.outbox.orderBy('refusedReason').count();
     return { pending: total - refused, refused };
   });
+}
+
+export async function refusedOf(ctx: SessionContext, kind: EntityKind | 'access'): Promise<ReadonlyMap<string, RefusalReason>> {
+  // Only refused rows have a key in this index; they are few, and read without their payloads.
+  const rows = await ctx.db.outbox.orderBy('refusedReason').filter((row) => row.kind === kind).toArray();
+  return new Map(rows.map((row) => [row.entityId, row.refusedReason!]));
 }
 
 export async function dismissRefused(ctx: SessionContext, seq: number): Promise<HeldBackApplied | null> {

@@ -219,6 +219,11 @@ export interface SyncStore {
    * nothing decrypted (the status line asks after every change).
    */
   queueCounts(): Promise<{ readonly pending: number; readonly refused: number }>;
+  /**
+   * The records of one kind with a change the hub refused for good (by entity id, its reason):
+   * from clear columns, nothing decrypted. The case screen says an entry was refused, not pending.
+   */
+  refusedOf(kind: EntityKind | 'access'): Promise<ReadonlyMap<string, RefusalReason>>;
   /** Case entries whose hub copy had another hash, kept until a matching copy is pulled (ids only). */
   evidenceMismatches(): Promise<readonly string[]>;
   /** How many pulled records were set aside as unreadable, by reason [R3]; nothing decrypted. */

@@ -170,6 +170,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
         const refused = out.filter((e) => e.refusal !== null).length;
         return { pending: out.length - refused, refused };
       },
+      async refusedOf(kind: EntityKind | 'access') {
+        check();
+        return new Map(out.filter((e) => e.kind === kind && e.refusal !== null).map((e) => [e.entityId, e.refusal!.reason]));
+      },
       async setAsideCounts() {
         check();
         return { total: 0, byReason: { id: 0, json: 0, shape: 0 } };

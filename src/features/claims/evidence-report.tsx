@@ -123,6 +123,8 @@ function CountersignCell({ status }: { status: EntryCountersign }) {
       return <>{T.countersignedAt(COUNTERSIGN_LABELS.countersigned, at(status.receivedAt), status.position)}</>;
     case 'invalid':
       return <strong className="claims-report__broken">{`${COUNTERSIGN_LABELS.invalid}（${status.problem}）`}</strong>;
+    case 'refused':
+      return <strong className="claims-report__broken">{`${COUNTERSIGN_LABELS.refused}：${status.reason}`}</strong>;
     default:
       return <strong>{COUNTERSIGN_LABELS[status.status]}</strong>;
   }

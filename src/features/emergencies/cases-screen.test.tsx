@@ -383,4 +383,17 @@ describe('拠点の署名 on the case screen', () => {
     expect(screen.getByText('拠点署名済み 2026年12月1日 00:00（拠点の受付番号 17）')).toBeInTheDocument();
     expect(screen.getByText(COUNTERSIGN_LABELS.pending)).toBeInTheDocument();
   });
+
+  it('says an entry the hub refused is refused, with the reason, not waiting for the hub', async () => {
+    const key = createTestHubKey();
+    const entries = await appendEntries([], [openBody(), contactBody()], 'case-9');
+    const receipt = key.receiptFor(entries[0]!, 17, '2026-11-30T15:00:00.000Z');
+    countersignState.setState({ joined: true, hubKey: key.info, receipts: new Map([[receipt.entryId, receipt]]) });
+    // the hub refused the second entry for good (the sync settings list it too)
+    vi.spyOn(session.sync, 'refusedOf').mockImplementation(async (kind) => new Map(kind === 'case-entry' ? [[entries[1]!.id, 'clock' as const]] : []));
+    await openCase();
+    expect(await screen.findByText('拠点の署名: 2件中1件 拠点署名済み（1件は拠点が受け付けていません）')).toBeInTheDocument();
+    expect(screen.getByText(`${COUNTERSIGN_LABELS.refused}：記録の時刻がサーバーの時刻と合いません（端末の時計を確認してください）`)).toBeInTheDocument();
+    expect(screen.queryByText(COUNTERSIGN_LABELS.pending)).toBeNull();
+  });
 });
