@@ -23,7 +23,7 @@ if ! runuser -u "$user" -- test -r "$env_file"; then
   exit 1
 fi
 cd "$app"
-# Who ran it, for the admin's audit (admin_audit.done_by): every command runs as $user, so the
+# Who ran it, for the admin's audit (done_by of admin_audit, account_audit): every command runs as $user, so the
 # person is sudo's user, else the terminal's login name.
 operator="${SUDO_USER:-$(logname 2>/dev/null || id -un)}"
 # Node's --env-file reads the KEY=value lines systemd's EnvironmentFile= reads (a value holding # or

@@ -11,6 +11,8 @@ import { NO_ONE_BODY, type Office } from '../domain/office';
 import { STORED_KINDS } from '../protocol/records';
 import { ROLES } from '../protocol/sync';
 import { runRecordCommand } from './record-commands';
+import { runAuditCommand } from './audit-commands';
+import type { AccountAudit } from './db/account-audit';
 import { StoreError, type Store } from './db/store';
 import { createAccounts } from './services/accounts';
 import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
@@ -34,21 +36,21 @@ export interface AdminIo {
 
 export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
 
-  create-hub     --hub <id> --name <拠点名>
-  create-office  --hub <id> --office <id> --name <事業所名> [--number <事業所番号>] [--hub-from <YYYY-MM-DD>]
+  create-hub     --hub <id> --name <拠点名> [--by <名前>]
+  create-office  --hub <id> --office <id> --name <事業所名> [--number <事業所番号>] [--hub-from <YYYY-MM-DD>] [--by <名前>]
                  (the office every device pulls at its next sync, and the office users and households
                   are placed under; --hub-from: the first day it is positioned as a hub in its 運営規程.
                   Later changes, ending a period with a 廃止届 among them: the admin, in 設定 → 事業所)
   create-user    --hub <id> --login <login> --name <表示名> --role admin|coordinator|case-worker|facility-liaison
-                 [--office <office id>] [--facility <facility id>] [--password-stdin]
+                 [--office <office id>] [--facility <facility id>] [--password-stdin] [--by <名前>]
                  (asks for the password, or reads it from stdin with --password-stdin;
                   prints the TOTP secret and the otpauth:// URI for the authenticator app)
-  reset-credentials --hub <id> --login <login> [--password-stdin]
+  reset-credentials --hub <id> --login <login> [--password-stdin] [--by <名前>]
                  (a new password and a new TOTP secret, e.g. the authenticator phone was lost; the
                   user's sign-ins end, their devices keep syncing with their device secret)
-  disable-user   --hub <id> --login <login> --yes  (ends the user's sessions; their devices retire;
+  disable-user   --hub <id> --login <login> --yes [--by <名前>]  (ends the user's sessions; their devices retire;
                   without --yes it only says whom it would stop: it cannot be undone)
-  disable-device --device <device id> --yes      (ends the sessions opened through it; the device retires;
+  disable-device --device <device id> --yes [--by <名前>]  (ends the sessions opened through it; the device retires;
                   without --yes it only says which device it would stop)
   list-users     --hub <id>
   list-records   --hub <id> [--kind household|facility|office|case-entry] [--invalid]
@@ -57,14 +59,16 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                  (removes the record from every device at its next sync; the hub keeps it in the audit
                   table with who, when and why. Case entries are evidence and are never withdrawn.)
   list-refusals  --hub <id> [--limit <n>]   (changes the hub refused, newest first, with the reason)
+  list-audit     --hub <id> [--limit <n>]   (what the account commands changed and withdraw-record withdrew,
+                  newest first: time (Japan), action, subject, detail or reason, who)
   list-devices   --hub <id>                      (each device's state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
   list-quarantine --hub <id>                     (what retired devices sent that the hub refused; nothing is lost)
   resolve-quarantine --hub <id> --id <n> --note <how it was dealt with>
-  move-device    --hub <id> --device <device id> --login <login>
+  move-device    --hub <id> --device <device id> --login <login> [--by <名前>]
                  (the device's secret is lost, e.g. the app was reinstalled: this user's next
                   sign-in on that device id is taken without it, once; a new secret is issued)
   device-users   --device <device id>          (who has signed in on the device)
-  revoke-device-user --hub <id> --device <device id> --login <login>
+  revoke-device-user --hub <id> --device <device id> --login <login> [--by <名前>]
                  (the user's sign-in on that device no longer opens a session)
   backup         --file <path>
                  (pg_dump of DATABASE_URL in custom format; for the embedded store, with the server
@@ -77,19 +81,25 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                  (checks each countersigned row of an exported detail CSV against the hub's key:
                   the server's own, or the public key given; exit 1 when a row fails)
 
+Each command that changes an account or withdraws a record is recorded in the audit table, under
+--by <名前> when given, else the OS user who runs it (docs/kyoten-admin.sh: the person behind sudo).
+
 The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
 which only one process may open at a time: stop the server first.`;
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use a-z, 0-9, - and _ (at most 63)');
 const text = z.string().trim().min(1).max(100);
+/** who ran it, for the audit table, when the OS user is not the person (docs/hub-server.md) */
+const by = z.string().trim().min(1).max(100).optional();
 const schemas = {
-  'create-hub': z.strictObject({ hub: slug, name: text }),
+  'create-hub': z.strictObject({ hub: slug, name: text, by }),
   'create-office': z.strictObject({
     hub: slug,
     office: slug,
     name: text,
     number: z.string().regex(/^\d{10}$/, '事業所番号 is 10 digits').optional(),
     'hub-from': z.string().refine(isValidIsoDate, 'a day written YYYY-MM-DD').optional(),
+    by,
   }),
   'create-user': z.strictObject({
     hub: slug,
@@ -99,10 +109,11 @@ const schemas = {
     office: slug.optional(),
     facility: z.string().min(1).max(200).optional(),
     'password-stdin': z.boolean().optional(),
+    by,
   }),
-  'reset-credentials': z.strictObject({ hub: slug, login: z.string().min(1), 'password-stdin': z.boolean().optional() }),
-  'disable-user': z.strictObject({ hub: slug, login: z.string().min(1), yes: z.boolean().optional() }),
-  'disable-device': z.strictObject({ device: z.string().min(1).max(200), yes: z.boolean().optional() }),
+  'reset-credentials': z.strictObject({ hub: slug, login: z.string().min(1), 'password-stdin': z.boolean().optional(), by }),
+  'disable-user': z.strictObject({ hub: slug, login: z.string().min(1), yes: z.boolean().optional(), by }),
+  'disable-device': z.strictObject({ device: z.string().min(1).max(200), yes: z.boolean().optional(), by }),
   'list-users': z.strictObject({ hub: slug }),
   'list-records': z.strictObject({ hub: slug, kind: z.enum(STORED_KINDS).optional(), invalid: z.boolean().optional() }),
   'withdraw-record': z.strictObject({
@@ -111,15 +122,16 @@ const schemas = {
     // Any id the hub may hold, the poison ones included: that is what this command is for.
     id: z.string().min(1).max(200),
     reason: z.string().trim().min(1).max(500),
-    by: z.string().trim().min(1).max(100).optional(),
+    by,
   }),
   'list-refusals': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
+  'list-audit': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
   'list-devices': z.strictObject({ hub: slug }),
   'list-quarantine': z.strictObject({ hub: slug }),
   'resolve-quarantine': z.strictObject({ hub: slug, id: z.coerce.number().int().positive(), note: text }),
-  'move-device': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1) }),
+  'move-device': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1), by }),
   'device-users': z.strictObject({ device: z.string().min(1).max(200) }),
-  'revoke-device-user': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1) }),
+  'revoke-device-user': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1), by }),
   backup: z.strictObject({ file: z.string().min(1, 'give the file to write') }),
   restore: z.strictObject({
     file: z.string().min(1, 'give the backup to restore'),
@@ -179,6 +191,18 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
     if (user === null) throw new Error(`no user "${login}" in hub "${hub}"`);
     return user;
   };
+  // Who ran it, as withdraw-record has it (record-commands.ts): --by, else the OS user.
+  const doneBy = (o['by'] as string | undefined) ?? io.operator ?? 'unknown';
+  const audit = (action: AccountAudit['action'], subject: string, detail: Readonly<Record<string, string | null | undefined>> = {}): AccountAudit => ({
+    action,
+    subject,
+    detail: Object.entries(detail)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([key, value]) => `${key}=${value}`)
+      .join('; '),
+    by: doneBy,
+  });
+  const recorded = () => io.out(`この操作は監査表 account_audit に記録しました（実行者 ${terminalSafe(doneBy)}）。`);
   // A listing or a change for a hub that does not exist says so (a mistyped --hub listed
   // 「利用者はいません」 and exited 0, as if the hub were empty).
   if (command !== 'create-hub' && typeof o['hub'] === 'string' && !(await store.hubExists(hub))) {
@@ -187,8 +211,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
   try {
     switch (command) {
       case 'create-hub':
-        await store.createTenant({ id: hub, name: o['name'] as string });
+        await store.createTenant({ id: hub, name: o['name'] as string }, audit('create-hub', hub, { name: o['name'] as string }));
         io.out(`拠点 ${hub}（${o['name']}）を作成しました。次は管理者: npm run admin -- create-user --hub ${hub} --login <login> --name <表示名> --role admin`);
+        recorded();
         return;
       case 'create-office': {
         const at = (io.now?.() ?? new Date()).toISOString();
@@ -202,8 +227,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
           createdAt: at,
           updatedAt: at,
         };
-        await store.putHubOffice(hub, office);
+        await store.putHubOffice(hub, office, audit('create-office', office.id, { name: office.name, number: o['number'] as string | undefined, 'hub-from': from }));
         io.out(`事業所 ${office.id}（${office.name}）を拠点 ${hub} に作成しました。各端末の次の同期で届きます。`);
+        recorded();
         if (from === undefined) io.out('拠点として位置付けられた期間はまだありません。管理者が端末の「設定 → 事業所」で追加すると、相談強化加算の判定に使われます。');
         return;
       }
@@ -214,17 +240,14 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         const password = await io.readPassword(o['password-stdin'] === true);
         if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
         const login = o['login'] as string;
-        const { totpSecret } = await accounts.createUser({
-          id: randomUUID(),
-          tenantId: hub,
-          role,
-          loginName: login,
-          displayName: o['name'] as string,
-          officeId: (o['office'] as string | undefined) ?? null,
-          facilityId: (o['facility'] as string | undefined) ?? null,
-          password,
-        });
+        const officeId = (o['office'] as string | undefined) ?? null;
+        const facilityId = (o['facility'] as string | undefined) ?? null;
+        const { totpSecret } = await accounts.createUser(
+          { id: randomUUID(), tenantId: hub, role, loginName: login, displayName: o['name'] as string, officeId, facilityId, password },
+          audit('create-user', login, { role, name: o['name'] as string, office: officeId, facility: facilityId }),
+        );
         io.out(`利用者 ${login}（${o['name']}、${role}）を拠点 ${hub} に作成しました。`);
+        recorded();
         printTotp(io, totpSecret, hub, login);
         return;
       }
@@ -232,8 +255,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         const user = await userOf(o['login'] as string);
         const password = await io.readPassword(o['password-stdin'] === true);
         if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-        const { totpSecret } = await accounts.resetCredentials(user, password);
+        const { totpSecret } = await accounts.resetCredentials(user, password, audit('reset-credentials', user.loginName));
         io.out(`利用者 ${terminalSafe(user.loginName)} のパスワードと認証アプリの秘密鍵を新しくしました。前のパスワードとコードは使えません。サインイン中のブラウザーは次の操作でサインインし直しになります（参加済みの端末はそのまま同期します）。`);
+        recorded();
         printTotp(io, totpSecret, hub, user.loginName);
         return;
       }
@@ -245,8 +269,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
           io.out(`停止する利用者：${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}）`);
           throw new Error('まだ停止していません。停止は元に戻せません（その人の端末は次の同期でデータを消去します）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (it cannot be undone)');
         }
-        await accounts.disableUser(user.id);
+        await accounts.disableUser(user.id, audit('disable-user', user.loginName));
         io.out(`利用者 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
+        recorded();
         return;
       }
       case 'disable-device': {
@@ -256,8 +281,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
           io.out(`停止する端末：${terminalSafe(device.id)}（${terminalSafe(device.name)}、拠点 ${terminalSafe(device.tenantId)}${device.disabled ? '、停止済み' : ''}）`);
           throw new Error('まだ停止していません。停止は元に戻せません（端末は次の同期で未送信の記録を送ってからデータを消去します）。上の端末で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this device (it cannot be undone)');
         }
-        await accounts.disableDevice(o['device'] as string);
+        await accounts.disableDevice(o['device'] as string, audit('disable-device', o['device'] as string));
         io.out(`端末 ${terminalSafe(o['device'] as string)} を停止しました。この端末で開かれたセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
+        recorded();
         return;
       }
       case 'list-users': {
@@ -273,15 +299,19 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'list-refusals':
         await runRecordCommand(store, command, options, io);
         return;
+      case 'list-audit':
+        await runAuditCommand(store, hub, (o['limit'] as unknown as number | undefined) ?? 100, io.out);
+        return;
       case 'list-devices':
       case 'list-quarantine':
       case 'resolve-quarantine':
         return await runRetirementCommand(store, command, { hub, id: o['id'] as unknown as number, note: o['note'] as string }, io.out, io.now ?? (() => new Date()));
       case 'move-device': {
         const user = await userOf(o['login'] as string);
-        await store.handOverDevice(o['device'] as string, user.id);
+        await store.handOverDevice(o['device'] as string, user.id, audit('move-device', o['device'] as string, { login: user.loginName }));
         const [device, login] = [terminalSafe(o['device'] as string), terminalSafe(user.loginName)];
         io.out(`端末 ${device} を ${login} に移行できるようにしました。その端末で ${login} がサインインすると登録されます（一度だけ）。`);
+        recorded();
         return;
       }
       case 'device-users': {
@@ -295,8 +325,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       }
       case 'revoke-device-user': {
         const user = await userOf(o['login'] as string);
-        await store.revokeDeviceUser(o['device'] as string, user.id, io.now?.() ?? new Date());
+        await store.revokeDeviceUser(o['device'] as string, user.id, io.now?.() ?? new Date(), audit('revoke-device-user', o['device'] as string, { login: user.loginName }));
         io.out(`端末 ${terminalSafe(o['device'] as string)} での ${terminalSafe(user.loginName)} のサインインを取り消しました。この利用者の未送信の変更は、再びサインインするまで端末に残ります。`);
+        recorded();
         return;
       }
       case 'verify-evidence':
@@ -310,7 +341,8 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
   } catch (error) {
     if (error instanceof StoreError && error.code === 'bad-request') throw new Error(error.message);
     if (error instanceof StoreError && error.code === 'exists') {
-      // A create-user that stopped between the account and its password leaves the login taken: reset-credentials gives it one.
+      // A login that is taken (by a create-user that stopped between the account and its password,
+      // before the two were written in one statement) gets a new password from reset-credentials.
       const hint = command === 'create-user' ? '（パスワードと認証コードを作り直すには reset-credentials / to give it a new password and TOTP secret: reset-credentials）' : '';
       throw new Error(`already exists: ${error.message}${hint}`);
     }

@@ -1,7 +1,8 @@
 /**
- * `npm run admin`: the first hub, office and admin, the account commands, the clear message
- * when the embedded store is held by a running server, and backup and restore as an operator
- * types them over DATABASE_URL (docs/hub-server.md, "Backups that restore").
+ * `npm run admin`: the first hub, office and admin, the account commands and their audit rows
+ * (account_audit, `list-audit`), the clear message when the embedded store is held by a running
+ * server, and backup and restore as an operator types them over DATABASE_URL (docs/hub-server.md,
+ * "Backups that restore").
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { openPostgresStore } from '../../src/server/db/postgres-store';
 import type { Store } from '../../src/server/db/store';
 import { createAccounts } from '../../src/server/services/accounts';
 import { totpCode } from '../../src/server/services/credentials';
+import { osUserName } from '../../src/server/os-user';
 import { schemaTarget } from './schema-target';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -27,12 +29,21 @@ afterAll(async () => {
 
 const PASSWORD = 'yoru-no-denwa-2026';
 
-async function run(store: Store, argv: string[], password = PASSWORD): Promise<string[]> {
+/** `operator`: the OS user admin.ts would pass (io.operator); absent, as when it has none. */
+async function run(store: Store, argv: string[], password = PASSWORD, operator?: string): Promise<string[]> {
   const lines: string[] = [];
   const { command, options } = parseAdminArgs(argv);
-  await runAdminCommand(store, command, options, { out: (l) => lines.push(l), readPassword: async () => password });
+  await runAdminCommand(store, command, options, { out: (l) => lines.push(l), readPassword: async () => password, ...(operator === undefined ? {} : { operator }) });
   return lines;
 }
+
+/** The account audit as an auditor reads the table, oldest first. */
+async function auditRows(raw: pg.Pool): Promise<{ tenant_id: string; action: string; subject: string; detail: string; done_by: string }[]> {
+  return (await raw.query('SELECT tenant_id, action, subject, detail, done_by FROM account_audit ORDER BY id')).rows;
+}
+
+/** The time list-audit prints for an instant: Japan time, as Intl has it (not the command's own arithmetic). */
+const inJapan = (at: Date) => `${at.toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).replace(' ', 'T')}+09:00`;
 
 function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
@@ -51,10 +62,14 @@ function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<{
 
 describe('npm run admin', () => {
   let store: Store;
+  let raw: pg.Pool;
   beforeEach(async () => {
-    ({ store } = await target.fresh());
+    ({ store, raw } = await target.fresh());
     await store.migrate();
-    return () => store.close();
+    return async () => {
+      await raw.end();
+      await store.close();
+    };
   });
 
   it('creates the hub, an office and the first admin, who signs in with the password and the printed TOTP secret', async () => {
@@ -128,6 +143,119 @@ describe('npm run admin', () => {
     await expect(run(store, ['reset-credentials', '--hub', 'h1', '--login', 'nobody'], NEW_PASSWORD)).rejects.toThrow('no user "nobody"');
   });
 
+  it('[audit] each account command writes one account_audit row: action, subject, detail and who, never a password or TOTP secret', async () => {
+    const by = (name: string) => ['--by', name];
+    const made: string[][] = [];
+    const step = async (argv: string[], password = PASSWORD) => {
+      const lines = await run(store, argv, password, 'sato');
+      made.push(lines);
+      return lines;
+    };
+    await step(['create-hub', '--hub', 'h1', '--name', '拠点']);
+    await step(['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば', '--number', '1210000001', '--hub-from', '2024-04-01', ...by('鈴木')]);
+    await step(['create-user', '--hub', 'h1', '--login', 'admin', '--name', '管理者', '--role', 'admin']);
+    await step(['create-user', '--hub', 'h1', '--login', 'aoba1', '--name', '相談 一郎', '--role', 'case-worker', '--office', 'aoba']);
+    const NEW_PASSWORD = 'atarashii-pass-2026';
+    await step(['reset-credentials', '--hub', 'h1', '--login', 'aoba1'], NEW_PASSWORD);
+    await store.registerDevice({ id: 'phone-1', userId: (await store.findUserByLogin('h1', 'aoba1'))!.id, name: '当番の電話' });
+    await step(['move-device', '--hub', 'h1', '--device', 'phone-1', '--login', 'admin', ...by('鈴木')]);
+    await step(['revoke-device-user', '--hub', 'h1', '--device', 'phone-1', '--login', 'aoba1']);
+    // disable-device names no hub: its row is under the device's
+    await step(['disable-device', '--device', 'phone-1', '--yes']);
+    await step(['disable-user', '--hub', 'h1', '--login', 'aoba1', '--yes']);
+
+    const rows = await auditRows(raw);
+    expect(rows.map((r) => [r.tenant_id, r.action, r.subject, r.detail, r.done_by])).toEqual([
+      ['h1', 'create-hub', 'h1', 'name=拠点', 'sato'],
+      ['h1', 'create-office', 'aoba', 'name=あおば; number=1210000001; hub-from=2024-04-01', '鈴木'],
+      ['h1', 'create-user', 'admin', 'role=admin; name=管理者', 'sato'],
+      ['h1', 'create-user', 'aoba1', 'role=case-worker; name=相談 一郎; office=aoba', 'sato'],
+      ['h1', 'reset-credentials', 'aoba1', '', 'sato'],
+      ['h1', 'move-device', 'phone-1', 'login=admin', '鈴木'],
+      ['h1', 'revoke-device-user', 'phone-1', 'login=aoba1', 'sato'],
+      ['h1', 'disable-device', 'phone-1', '', 'sato'],
+      ['h1', 'disable-user', 'aoba1', '', 'sato'],
+    ]);
+    // Each command says so, naming who it recorded.
+    for (const [i, lines] of made.entries()) {
+      expect(lines.filter((l) => l.includes('監査表 account_audit に記録しました')), `command ${i}`).toEqual([
+        `この操作は監査表 account_audit に記録しました（実行者 ${rows[i]!.done_by}）。`,
+      ]);
+    }
+    // What create-user and reset-credentials printed once is in no row, nor the passwords.
+    const secrets = made.flatMap((lines) => lines.filter((l) => l.startsWith('TOTP secret: ')).map((l) => l.slice('TOTP secret: '.length)));
+    expect(secrets).toHaveLength(3);
+    const stored = JSON.stringify(await raw.query('SELECT * FROM account_audit'));
+    for (const secret of [...secrets, PASSWORD, NEW_PASSWORD, 'otpauth']) expect(stored).not.toContain(secret);
+    // Without --by and without an OS user the row still names someone.
+    await run(store, ['create-office', '--hub', 'h1', '--office', 'kaede', '--name', 'かえで']);
+    expect((await auditRows(raw)).at(-1)).toMatchObject({ action: 'create-office', subject: 'kaede', done_by: 'unknown' });
+  });
+
+  it('[audit] a refused command writes no audit row, and a change whose row cannot be written is not made', async () => {
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点'], PASSWORD, 'sato');
+    await run(store, ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤', '--role', 'coordinator'], PASSWORD, 'sato');
+    const coord = (await store.findUserByLogin('h1', 'coord'))!;
+    await store.registerDevice({ id: 'phone-1', userId: coord.id });
+    const before = await auditRows(raw);
+    expect(before.map((r) => r.action)).toEqual(['create-hub', 'create-user']);
+
+    const refused: [string[], RegExp, string?][] = [
+      [['disable-user', '--hub', 'h1', '--login', 'coord'], /まだ停止していません/],
+      [['disable-device', '--device', 'phone-1'], /まだ停止していません/],
+      [['disable-user', '--hub', 'h1', '--login', 'nobody', '--yes'], /no user "nobody"/],
+      [['reset-credentials', '--hub', 'h1', '--login', 'nobody'], /no user "nobody"/],
+      [['reset-credentials', '--hub', 'h1', '--login', 'coord'], /at least 10/, 'short'],
+      [['disable-device', '--device', 'phone-9', '--yes'], /not found/],
+      [['move-device', '--hub', 'h1', '--device', 'phone-9', '--login', 'coord'], /not found/],
+      [['revoke-device-user', '--hub', 'h1', '--device', 'phone-9', '--login', 'coord'], /not found/],
+      [['create-hub', '--hub', 'h1', '--name', '同じID'], /already exists/],
+      [['create-user', '--hub', 'h1', '--login', 'coord', '--name', '二人目', '--role', 'coordinator'], /already exists/],
+      [['create-user', '--hub', 'h1', '--login', 'cw', '--name', 'w', '--role', 'case-worker', '--office', 'nowhere'], /not found/],
+    ];
+    for (const [argv, error, password] of refused) await expect(run(store, [...argv, '--by', '鈴木'], password ?? PASSWORD, 'sato'), argv.join(' ')).rejects.toThrow(error);
+    expect(await auditRows(raw)).toEqual(before);
+
+    // The row is written in the change's transaction: when it cannot be, nothing changes.
+    await raw.query(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$;
+                     CREATE TRIGGER refuse_audit BEFORE INSERT ON account_audit FOR EACH ROW EXECUTE FUNCTION refuse_audit()`);
+    await expect(run(store, ['disable-user', '--hub', 'h1', '--login', 'coord', '--yes'], PASSWORD, 'sato')).rejects.toThrow('audit refused');
+    await expect(run(store, ['disable-device', '--device', 'phone-1', '--yes'], PASSWORD, 'sato')).rejects.toThrow('audit refused');
+    await expect(run(store, ['create-user', '--hub', 'h1', '--login', 'later', '--name', '後', '--role', 'coordinator'], PASSWORD, 'sato')).rejects.toThrow('audit refused');
+    await expect(run(store, ['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば'], PASSWORD, 'sato')).rejects.toThrow('audit refused');
+    await expect(run(store, ['move-device', '--hub', 'h1', '--device', 'phone-1', '--login', 'coord'], PASSWORD, 'sato')).rejects.toThrow('audit refused');
+    expect(await run(store, ['list-users', '--hub', 'h1'])).toEqual(['coord\tcoordinator\t夜勤\t-\t-\t有効']);
+    expect(await store.findDevice('phone-1')).toMatchObject({ disabled: false });
+    expect((await raw.query('SELECT handover_to FROM devices')).rows).toEqual([{ handover_to: null }]);
+    expect((await raw.query('SELECT id FROM offices')).rows).toEqual([]);
+  });
+
+  it('[audit] list-audit prints the account changes and the withdrawals, newest first, in Japan time', async () => {
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点'], PASSWORD, 'sato');
+    await run(store, ['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば'], PASSWORD, 'sato');
+    // a display name typed with a terminal escape in it
+    await run(store, ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤\u001b[2J', '--role', 'coordinator'], PASSWORD, 'sato');
+    await run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '試験の事業所', '--by', '鈴木']);
+    await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord', '--yes', '--by', '鈴木']);
+
+    const listed = await run(store, ['list-audit', '--hub', 'h1']);
+    const times = (await raw.query<{ done_at: Date }>('SELECT done_at FROM account_audit UNION ALL SELECT done_at FROM admin_audit ORDER BY done_at DESC')).rows.map((r) =>
+      inJapan(r.done_at),
+    );
+    expect(listed).toEqual([
+      `${times[0]}\tdisable-user\tcoord\t-\t鈴木`,
+      `${times[1]}\twithdraw-record\toffice "aoba"\tversion 1 → 2; reason: 試験の事業所\t鈴木`,
+      `${times[2]}\tcreate-user\tcoord\trole=coordinator; name=夜勤\\x1b[2J\tsato`,
+      `${times[3]}\tcreate-office\taoba\tname=あおば\tsato`,
+      `${times[4]}\tcreate-hub\th1\tname=拠点\tsato`,
+    ]);
+    expect(await run(store, ['list-audit', '--hub', 'h1', '--limit', '2'])).toEqual(listed.slice(0, 2));
+    // A hub made before migration 22 (no create-hub row) has nothing to list, and says so.
+    await store.createTenant({ id: 'h-old', name: '前からの拠点' });
+    expect(await run(store, ['list-audit', '--hub', 'h-old'])).toEqual(['拠点 h-old の監査記録はありません。']);
+    expect(() => parseAdminArgs(['list-audit', '--hub', 'h1', '--limit', '0'])).toThrow(/--limit/);
+  });
+
   it('runs as a command over DATABASE_URL, reading the password from stdin', async () => {
     const schema = `kyoten_admin_${process.pid}`;
     const admin = new pg.Pool({ connectionString: url, max: 1 });
@@ -140,6 +268,11 @@ describe('npm run admin', () => {
       expect(made.out).toMatch(/TOTP secret: [A-Z2-7]{32}/);
       const hash = await admin.query<{ password_hash: string }>(`SELECT password_hash FROM ${schema}.users WHERE login_name = 'admin'`);
       expect(hash.rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
+      // [audit] Without --by, the rows name the OS user the command ran as.
+      expect((await admin.query(`SELECT action, done_by FROM ${schema}.account_audit ORDER BY id`)).rows).toEqual([
+        { action: 'create-hub', done_by: osUserName() ?? 'unknown' },
+        { action: 'create-user', done_by: osUserName() ?? 'unknown' },
+      ]);
       const bad = await cli(['create-user', '--hub', 'h1'], env);
       expect(bad.code).toBe(2);
       expect(bad.err).toContain('--login');

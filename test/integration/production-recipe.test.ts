@@ -201,6 +201,10 @@ describe('production recipe', () => {
         const withdrawn = run('root', 'withdraw-record', '--hub', 'hub-admin-sh', '--kind', 'office', '--id', 'aoba', '--reason', '試験');
         expect(withdrawn.status, withdrawn.stderr).toBe(0);
         expect((await check.query('SELECT done_by FROM admin_audit WHERE entity_id = $1', ['aoba'])).rows).toEqual([{ done_by: 'suzuki-admin (as root)' }]);
+        expect((await check.query('SELECT action, done_by FROM account_audit ORDER BY id')).rows).toEqual([
+          { action: 'create-hub', done_by: 'suzuki-admin (as root)' },
+          { action: 'create-office', done_by: 'suzuki-admin (as root)' },
+        ]);
       } finally {
         await check.end();
       }

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
+import { withAccountAudit, type AccountAudit } from './account-audit';
 import * as retirement from './retirement-sql';
 import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirement-sql';
 import { lockDeviceForUser } from './device-users';
@@ -77,13 +78,15 @@ export class SqlAccountStore implements AccountStore {
     return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0]!.n);
   }
 
-  async setCredentials(userId: string, c: { passwordHash: string; totpSecret: string }): Promise<void> {
-    const result = await this.pool.query('UPDATE users SET password_hash = $2, totp_secret = $3, totp_last_step = NULL WHERE id = $1', [
-      userId,
-      c.passwordHash,
-      c.totpSecret,
-    ]);
-    if (result.rowCount === 0) throw new StoreError('not-found', `no user ${userId}`);
+  async setCredentials(userId: string, c: { passwordHash: string; totpSecret: string }, audit?: AccountAudit): Promise<void> {
+    await withAccountAudit(this.pool, audit, async (db) => {
+      const result = await db.query<{ tenant_id: string }>(
+        'UPDATE users SET password_hash = $2, totp_secret = $3, totp_last_step = NULL WHERE id = $1 RETURNING tenant_id',
+        [userId, c.passwordHash, c.totpSecret],
+      );
+      if (result.rows[0] === undefined) throw new StoreError('not-found', `no user ${userId}`);
+      return result.rows[0].tenant_id;
+    });
   }
 
   async takeTotpStep(userId: string, step: number): Promise<boolean> {

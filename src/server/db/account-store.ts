@@ -8,6 +8,7 @@ import type { DeviceListing, QuarantineItem, QuarantinedChange } from './retirem
 import type { ChangeResult, PushedChange, RefusalReason, Role } from './store';
 import type { DeviceUserRecord } from './device-users';
 import type { EvidenceReceipt } from '../../protocol/countersign';
+import type { AccountAudit } from './account-audit';
 
 export interface UserRecord {
   readonly id: string;
@@ -135,7 +136,8 @@ export interface AccountStore {
   listUsers(tenantId: string): Promise<readonly UserRecord[]>;
   /** users over all hubs: 0 means nobody can sign in yet (npm start says how to make the first admin) */
   countUsers(): Promise<number>;
-  setCredentials(userId: string, c: { readonly passwordHash: string; readonly totpSecret: string }): Promise<void>;
+  /** With `audit`, in one transaction with its account_audit row (reset-credentials). */
+  setCredentials(userId: string, c: { readonly passwordHash: string; readonly totpSecret: string }, audit?: AccountAudit): Promise<void>;
   /** Takes a TOTP step for the user if it is later than the last one taken; false when it is not (a replay). */
   takeTotpStep(userId: string, step: number): Promise<boolean>;
 

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { PushOptions } from './account-store';
 import { StoreError } from './store';
 import { inTransaction } from './transaction';
+import { withAccountAudit, type AccountAudit } from './account-audit';
 
 export interface DeviceUserRecord {
   readonly deviceId: string;
@@ -128,9 +129,9 @@ export interface DeviceUserStore {
   /** The reserved attempt failed: at MAX_TOKEN_FAILURES the device is locked for TOKEN_LOCK_SECONDS. */
   lockTokensIfDue(deviceId: string, at: Date): Promise<void>;
   /** [A10] The user's token on the device no longer opens a session; their queued changes wait. */
-  revokeDeviceUser(deviceId: string, userId: string, at: Date): Promise<void>;
+  revokeDeviceUser(deviceId: string, userId: string, at: Date, audit?: AccountAudit): Promise<void>;
   /** [A6] An admin hands the device to a user: their next enrolment of it needs no secret. */
-  handOverDevice(deviceId: string, userId: string): Promise<void>;
+  handOverDevice(deviceId: string, userId: string, audit?: AccountAudit): Promise<void>;
 }
 
 interface Row {
@@ -381,24 +382,30 @@ export async function lockTokensIfDue(pool: pg.Pool, deviceId: string, at: Date)
  * opened through it (and any not yet tied to a device): with one of them, the phone could enrol the
  * user again with its own secret, and no password, undoing the revocation.
  */
-export async function revokeDeviceUser(pool: pg.Pool, deviceId: string, userId: string, at: Date): Promise<void> {
-  const result = await pool.query(
-    `WITH revoked AS (
-       UPDATE device_users SET revoked_at = coalesce(revoked_at, $3) WHERE device_id = $1 AND user_id = $2 RETURNING user_id
-     ), ended AS (
-       UPDATE sessions SET ended_at = $3, end_reason = 'device-user-revoked'
-        WHERE ended_at IS NULL AND user_id IN (SELECT user_id FROM revoked) AND (device_id = $1 OR device_id IS NULL)
-     )
-     SELECT count(*)::int AS n FROM revoked`,
-    [deviceId, userId, at],
-  );
-  if ((result.rows[0] as { n: number }).n === 0) throw new StoreError('not-found', `user ${userId} has not signed in on device ${deviceId}`);
+export async function revokeDeviceUser(pool: pg.Pool, deviceId: string, userId: string, at: Date, audit?: AccountAudit): Promise<void> {
+  await withAccountAudit(pool, audit, async (db) => {
+    const result = await db.query<{ n: number; tenant_id: string }>(
+      `WITH revoked AS (
+         UPDATE device_users SET revoked_at = coalesce(revoked_at, $3) WHERE device_id = $1 AND user_id = $2 RETURNING user_id
+       ), ended AS (
+         UPDATE sessions SET ended_at = $3, end_reason = 'device-user-revoked'
+          WHERE ended_at IS NULL AND user_id IN (SELECT user_id FROM revoked) AND (device_id = $1 OR device_id IS NULL)
+       )
+       SELECT count(*)::int AS n, (SELECT tenant_id FROM devices WHERE id = $1) AS tenant_id FROM revoked`,
+      [deviceId, userId, at],
+    );
+    if (result.rows[0]!.n === 0) throw new StoreError('not-found', `user ${userId} has not signed in on device ${deviceId}`);
+    return result.rows[0]!.tenant_id;
+  });
 }
 
-export async function handOverDevice(pool: pg.Pool, deviceId: string, userId: string): Promise<void> {
-  const result = await pool.query(
-    `UPDATE devices d SET handover_to = u.id FROM users u WHERE d.id = $1 AND u.id = $2 AND u.tenant_id = d.tenant_id`,
-    [deviceId, userId],
-  );
-  if (result.rowCount === 0) throw new StoreError('not-found', `no device ${deviceId} with a user ${userId} of its hub`);
+export async function handOverDevice(pool: pg.Pool, deviceId: string, userId: string, audit?: AccountAudit): Promise<void> {
+  await withAccountAudit(pool, audit, async (db) => {
+    const result = await db.query<{ tenant_id: string }>(
+      `UPDATE devices d SET handover_to = u.id FROM users u WHERE d.id = $1 AND u.id = $2 AND u.tenant_id = d.tenant_id RETURNING d.tenant_id`,
+      [deviceId, userId],
+    );
+    if (result.rows[0] === undefined) throw new StoreError('not-found', `no device ${deviceId} with a user ${userId} of its hub`);
+    return result.rows[0].tenant_id;
+  });
 }

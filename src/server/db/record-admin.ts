@@ -9,6 +9,7 @@ import { checkRecordJson, type RecordProblem, type StoredKind } from '../../prot
 import { inTransaction } from './transaction';
 import { lockHubHead, moveHubHead } from './hub-head';
 import { StoreError } from './store';
+import { insertAccountAudit, type AccountAudit } from './account-audit';
 
 export interface AdminRecord {
   readonly kind: StoredKind;
@@ -117,8 +118,14 @@ export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<
  * (offices) and the record every device pulls, written together at the next version, credited to
  * no user (the command line). The record must be one the app reads ([R2], officeRecord). Throws
  * StoreError: 'bad-request' for a record the app could not read, 'exists' when the id is taken.
+ * With `audit`, its account_audit row is written in the same transaction (create-office).
  */
-export async function putHubOffice(pool: pg.Pool, tenantId: string, office: { readonly id: string; readonly name: string }): Promise<{ readonly version: number }> {
+export async function putHubOffice(
+  pool: pg.Pool,
+  tenantId: string,
+  office: { readonly id: string; readonly name: string },
+  audit?: AccountAudit,
+): Promise<{ readonly version: number }> {
   const payloadJson = JSON.stringify(office);
   const problem = checkRecordJson('office', office.id, payloadJson);
   if (problem !== null) throw new StoreError('bad-request', `office ${office.id}: ${problem.message}`);
@@ -139,6 +146,7 @@ export async function putHubOffice(pool: pg.Pool, tenantId: string, office: { re
     // No record_versions row: it names a change, and this write has none. An admin's edit names
     // this version as its base, which is the record held, so it needs no merge base.
     await moveHubHead(tx, tenantId, version);
+    if (audit !== undefined) await insertAccountAudit(tx, tenantId, audit);
     return { version };
   });
 }

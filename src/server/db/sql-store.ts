@@ -13,6 +13,7 @@ import { copyJsonLines, countLines, splitFirstLine, sqlInt, sqlLiteral, sqlTextA
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
+import { listAuditTrail, withAccountAudit, type AccountAudit, type AuditTrailEntry } from './account-audit';
 import { countersign, heldReceipts, receiptKeyOtherThan, signingKey, type ReceiptSigner } from './countersign';
 import { readHubEpoch, renewHubEpoch, type HubEpoch, type MarkedCursor } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
@@ -46,8 +47,11 @@ export class SqlStore extends SqlAccountStore implements Store {
     return migrate(this.pool);
   }
 
-  async createTenant(t: { id: string; name: string }): Promise<void> {
-    await this.write('INSERT INTO tenants (id, name) VALUES ($1, $2)', [t.id, t.name]);
+  async createTenant(t: { id: string; name: string }, audit?: AccountAudit): Promise<void> {
+    await withAccountAudit(this.pool, audit, async (db) => {
+      await this.write('INSERT INTO tenants (id, name) VALUES ($1, $2)', [t.id, t.name], db);
+      return t.id;
+    });
   }
 
   async hubExists(tenantId: string): Promise<boolean> {
@@ -59,16 +63,30 @@ export class SqlStore extends SqlAccountStore implements Store {
     await this.write('INSERT INTO offices (id, tenant_id, name) VALUES ($1, $2, $3)', [o.id, o.tenantId, o.name]);
   }
 
-  async createUser(u: Parameters<Store['createUser']>[0]): Promise<void> {
-    // An office of another hub is not this user's (office ids are unique across hubs, and the
-    // scope checks know only the user's own hub's offices): refused as not found.
-    const made = await this.write(
-      `INSERT INTO users (id, tenant_id, role, login_name, display_name, office_id, facility_id)
-       SELECT $1, $2, $3, $4, $5, $6, $7
-        WHERE $6::text IS NULL OR EXISTS (SELECT 1 FROM offices WHERE id = $6 AND tenant_id = $2)`,
-      [u.id, u.tenantId, u.role, u.loginName, u.displayName, u.officeId ?? null, u.facilityId ?? null],
-    );
-    if (made.rowCount === 0) throw new StoreError('not-found', `no office ${u.officeId ?? ''} in hub ${u.tenantId}`);
+  async createUser(u: Parameters<Store['createUser']>[0], audit?: AccountAudit): Promise<void> {
+    await withAccountAudit(this.pool, audit, async (db) => {
+      // An office of another hub is not this user's (office ids are unique across hubs, and the
+      // scope checks know only the user's own hub's offices): refused as not found.
+      const made = await this.write(
+        `INSERT INTO users (id, tenant_id, role, login_name, display_name, office_id, facility_id, password_hash, totp_secret)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+          WHERE $6::text IS NULL OR EXISTS (SELECT 1 FROM offices WHERE id = $6 AND tenant_id = $2)`,
+        [
+          u.id,
+          u.tenantId,
+          u.role,
+          u.loginName,
+          u.displayName,
+          u.officeId ?? null,
+          u.facilityId ?? null,
+          u.credentials?.passwordHash ?? null,
+          u.credentials?.totpSecret ?? null,
+        ],
+        db,
+      );
+      if (made.rowCount === 0) throw new StoreError('not-found', `no office ${u.officeId ?? ''} in hub ${u.tenantId}`);
+      return u.tenantId;
+    });
   }
 
   async registerDevice(d: { id: string; userId: string; name?: string }): Promise<void> {
@@ -109,18 +127,21 @@ export class SqlStore extends SqlAccountStore implements Store {
     return deviceUsers.lockTokensIfDue(this.pool, deviceId, at);
   }
 
-  revokeDeviceUser(deviceId: string, userId: string, at: Date) {
-    return deviceUsers.revokeDeviceUser(this.pool, deviceId, userId, at);
+  revokeDeviceUser(deviceId: string, userId: string, at: Date, audit?: AccountAudit) {
+    return deviceUsers.revokeDeviceUser(this.pool, deviceId, userId, at, audit);
   }
 
-  handOverDevice(deviceId: string, userId: string) {
-    return deviceUsers.handOverDevice(this.pool, deviceId, userId);
+  handOverDevice(deviceId: string, userId: string, audit?: AccountAudit) {
+    return deviceUsers.handOverDevice(this.pool, deviceId, userId, audit);
   }
 
-  async setDisabled(what: 'user' | 'device', id: string, disabled: boolean): Promise<void> {
+  async setDisabled(what: 'user' | 'device', id: string, disabled: boolean, audit?: AccountAudit): Promise<void> {
     const table = what === 'user' ? 'users' : 'devices';
-    const result = await this.pool.query(`UPDATE ${table} SET disabled = $2 WHERE id = $1`, [id, disabled]);
-    if (result.rowCount === 0) throw new StoreError('not-found', `no ${what} ${id}`);
+    await withAccountAudit(this.pool, audit, async (db) => {
+      const result = await db.query<{ tenant_id: string }>(`UPDATE ${table} SET disabled = $2 WHERE id = $1 RETURNING tenant_id`, [id, disabled]);
+      if (result.rows[0] === undefined) throw new StoreError('not-found', `no ${what} ${id}`);
+      return result.rows[0].tenant_id;
+    });
   }
 
   applyPush(deviceId: string, userId: string, changes: readonly PushedChange[], options?: PushOptions): Promise<readonly ChangeResult[]> {
@@ -378,12 +399,16 @@ export class SqlStore extends SqlAccountStore implements Store {
     return withdrawRecord(this.pool, w);
   }
 
-  putHubOffice(tenantId: string, office: { readonly id: string; readonly name: string }): Promise<{ readonly version: number }> {
-    return putHubOffice(this.pool, tenantId, office);
+  putHubOffice(tenantId: string, office: { readonly id: string; readonly name: string }, audit?: AccountAudit): Promise<{ readonly version: number }> {
+    return putHubOffice(this.pool, tenantId, office, audit);
   }
 
   listAudit(tenantId: string): Promise<readonly AuditEntry[]> {
     return listAudit(this.pool, tenantId);
+  }
+
+  listAuditTrail(tenantId: string, limit = 100): Promise<readonly AuditTrailEntry[]> {
+    return listAuditTrail(this.pool, tenantId, limit);
   }
 
   async health(): Promise<StoreHealth> {
@@ -409,9 +434,9 @@ export class SqlStore extends SqlAccountStore implements Store {
    * error names the constraint and SQLSTATE, never PostgreSQL's words: they quote the values (a
    * login, a name), and the API hands a StoreError's words to the client [A2][A11].
    */
-  private async write(text: string, values: unknown[]): Promise<pg.QueryResult> {
+  private async write(text: string, values: unknown[], db: Pick<pg.Pool, 'query'> = this.pool): Promise<pg.QueryResult> {
     try {
-      return await this.pool.query(text, values);
+      return await db.query(text, values);
     } catch (error) {
       const { code, constraint } = error as { code?: unknown; constraint?: unknown };
       const which = typeof constraint === 'string' ? `constraint ${constraint}, ` : '';

@@ -10,6 +10,7 @@ import type { StoredKind } from '../../protocol/records';
 import type { AdminRecord, AuditEntry, WithdrawRecord } from './record-admin';
 import type { DeviceUserStore } from './device-users';
 import type { CountersignStore, SigningKeyStore } from './countersign';
+import type { AccountAudit, AuditTrailEntry } from './account-audit';
 
 /**
  * What a device's change log may carry, the roles, the refusal reasons and the size limits are the
@@ -206,21 +207,30 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   /** Applies the migrations not yet applied, in order, in one transaction; a no-op when up to date [S1]. */
   migrate(): Promise<{ readonly applied: readonly number[]; readonly schemaVersion: number }>;
 
-  createTenant(t: { readonly id: string; readonly name: string }): Promise<void>;
+  /**
+   * The account changes of the admin commands take an `audit`: then the change and its account_audit
+   * row (migration 22) commit in one transaction, under the hub of what was changed.
+   */
+  createTenant(t: { readonly id: string; readonly name: string }, audit?: AccountAudit): Promise<void>;
   /** Whether a hub (tenant) of this id exists: the admin commands name an unknown one instead of listing nothing. */
   hubExists(tenantId: string): Promise<boolean>;
   createOffice(o: { readonly id: string; readonly tenantId: string; readonly name: string }): Promise<void>;
-  createUser(u: {
-    readonly id: string;
-    readonly tenantId: string;
-    readonly role: Role;
-    readonly loginName: string;
-    readonly displayName: string;
-    readonly officeId?: string | null;
-    readonly facilityId?: string | null;
-  }): Promise<void>;
+  /** With its credentials when given (already hashed and sealed), in the same statement. */
+  createUser(
+    u: {
+      readonly id: string;
+      readonly tenantId: string;
+      readonly role: Role;
+      readonly loginName: string;
+      readonly displayName: string;
+      readonly officeId?: string | null;
+      readonly facilityId?: string | null;
+      readonly credentials?: { readonly passwordHash: string; readonly totpSecret: string };
+    },
+    audit?: AccountAudit,
+  ): Promise<void>;
   registerDevice(d: { readonly id: string; readonly userId: string; readonly name?: string }): Promise<void>;
-  setDisabled(what: 'user' | 'device', id: string, disabled: boolean): Promise<void>;
+  setDisabled(what: 'user' | 'device', id: string, disabled: boolean, audit?: AccountAudit): Promise<void>;
 
   /**
    * Takes a device's changes, in seq order, in one transaction; answers each change on its own
@@ -261,8 +271,10 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
    * A new office from the command line: its scope row and the office record devices pull, in one
    * transaction (issue 14). Throws StoreError 'bad-request' (not a record the app reads), 'exists'.
    */
-  putHubOffice(tenantId: string, office: { readonly id: string; readonly name: string }): Promise<{ readonly version: number }>;
+  putHubOffice(tenantId: string, office: { readonly id: string; readonly name: string }, audit?: AccountAudit): Promise<{ readonly version: number }>;
   listAudit(tenantId: string): Promise<readonly AuditEntry[]>;
+  /** What the admin commands changed (account_audit) and withdrew (admin_audit), newest first (`list-audit`). */
+  listAuditTrail(tenantId: string, limit?: number): Promise<readonly AuditTrailEntry[]>;
 
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@
 import type { SessionInfo, SessionUser } from '../../protocol/sync';
 import type { DeviceRecord, SyncCallerFacts, UserRecord } from '../db/account-store';
 import type { DeviceUserRecord } from '../db/device-users';
+import type { AccountAudit } from '../db/account-audit';
 import { StoreError, type Role, type Store } from '../db/store';
 import {
   dummyPasswordHash,
@@ -330,22 +331,27 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       return device;
     },
 
-    /** Creates a user with a password and a fresh TOTP secret (the admin command). */
-    async createUser(u: {
-      id: string;
-      tenantId: string;
-      role: Role;
-      loginName: string;
-      displayName: string;
-      officeId?: string | null;
-      facilityId?: string | null;
-      password: string;
-    }): Promise<{ totpSecret: string }> {
+    /**
+     * Creates a user with a password and a fresh TOTP secret (the admin command), in one statement:
+     * no account is left without its credentials. `audit`: its account_audit row, in the same transaction.
+     */
+    async createUser(
+      u: {
+        id: string;
+        tenantId: string;
+        role: Role;
+        loginName: string;
+        displayName: string;
+        officeId?: string | null;
+        facilityId?: string | null;
+        password: string;
+      },
+      audit?: AccountAudit,
+    ): Promise<{ totpSecret: string }> {
       const { password, ...rest } = u;
       const totpSecret = newTotpSecret();
       const passwordHash = await hashPassword(password);
-      await store.createUser(rest);
-      await store.setCredentials(u.id, { passwordHash, totpSecret: sealSecret(config.secretKey ?? null, totpSecret, u.id) });
+      await store.createUser({ ...rest, credentials: { passwordHash, totpSecret: sealSecret(config.secretKey ?? null, totpSecret, u.id) } }, audit);
       return { totpSecret };
     },
 
@@ -354,19 +360,27 @@ export function createAccounts(store: Store, config: AccountsConfig) {
      * stop working, and every session they signed in with ends. Their devices open new sessions
      * with their device secrets, as after any end of a session.
      */
-    async resetCredentials(user: { id: string; tenantId: string; loginName: string }, password: string): Promise<{ totpSecret: string }> {
+    async resetCredentials(
+      user: { id: string; tenantId: string; loginName: string },
+      password: string,
+      audit?: AccountAudit,
+    ): Promise<{ totpSecret: string }> {
       const totpSecret = newTotpSecret();
       const passwordHash = await hashPassword(password);
-      await store.setCredentials(user.id, { passwordHash, totpSecret: sealSecret(config.secretKey ?? null, totpSecret, user.id) });
+      // The audit row commits with the new credentials; the sessions end and the lock lifts after.
+      await store.setCredentials(user.id, { passwordHash, totpSecret: sealSecret(config.secretKey ?? null, totpSecret, user.id) }, audit);
       await store.endSessionsOfUser(user.id, config.now(), 'signed-out');
       // Whoever needs a reset has usually failed often: their login's lock would refuse the new password for up to an hour.
       await store.clearSignInAttempts({ tenantId: user.tenantId, name: user.loginName });
       return { totpSecret };
     },
 
-    /** Disables a user: their sessions end now, and their devices are answered 410 from now on. */
-    async disableUser(userId: string): Promise<void> {
-      await store.setDisabled('user', userId, true);
+    /**
+     * Disables a user: their sessions end now, and their devices are answered 410 from now on.
+     * `audit` commits with the disabling; the sessions end after it.
+     */
+    async disableUser(userId: string, audit?: AccountAudit): Promise<void> {
+      await store.setDisabled('user', userId, true, audit);
       await store.endSessionsOfUser(userId, config.now(), 'user-disabled');
     },
 
@@ -376,8 +390,8 @@ export function createAccounts(store: Store, config: AccountsConfig) {
      * 20): the browser of a phone that retires and wipes keeps its cookie, which must not enrol
      * another device. Its users' sessions on their other devices go on.
      */
-    async disableDevice(deviceId: string): Promise<void> {
-      await store.setDisabled('device', deviceId, true);
+    async disableDevice(deviceId: string, audit?: AccountAudit): Promise<void> {
+      await store.setDisabled('device', deviceId, true, audit);
       await store.endSessionsOfDevice(deviceId, config.now());
     },
   };

@@ -17,6 +17,7 @@ import { sql as pullPage } from './0018-pull-page';
 import { sql as receiptPositions } from './0019-receipt-positions';
 import { sql as sessionDevices } from './0020-session-devices';
 import { sql as officeDepartures } from './0021-office-departures';
+import { sql as accountAudit } from './0022-account-audit';
 
 export interface Migration {
   readonly version: number;
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 19, name: 'receipt-positions', sql: receiptPositions },
   { version: 20, name: 'session-devices', sql: sessionDevices },
   { version: 21, name: 'office-departures', sql: officeDepartures },
+  { version: 22, name: 'account-audit', sql: accountAudit },
 ];

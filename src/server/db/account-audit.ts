@@ -1,0 +1,83 @@
+/**
+ * The audit of the admin commands (migration 22, `account_audit`; migration 5, `admin_audit`): one
+ * row per account change made from the command line, written in the transaction of the change, and
+ * the two tables read together for `npm run admin -- list-audit`. Rows are only ever added.
+ */
+import type pg from 'pg';
+import { inTransaction } from './transaction';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+/** The account commands that leave a row (migration 22's CHECK lists the same). */
+export const ACCOUNT_ACTIONS = [
+  'create-hub',
+  'create-office',
+  'create-user',
+  'reset-credentials',
+  'disable-user',
+  'disable-device',
+  'move-device',
+  'revoke-device-user',
+] as const;
+export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
+
+/** What a change writes beside itself; the hub is the one of the row it changed. */
+export interface AccountAudit {
+  readonly action: AccountAction;
+  /** the hub, office or device id, or the login, acted on */
+  readonly subject: string;
+  /** what else an auditor needs (a new user's role and office); never a password or TOTP secret */
+  readonly detail: string;
+  /** the command's --by, else the OS user who ran it */
+  readonly by: string;
+}
+
+/** A row of `list-audit`: an account change or a withdrawal of a record, newest first. */
+export interface AuditTrailEntry {
+  readonly at: Date;
+  readonly action: AccountAction | 'withdraw-record';
+  readonly subject: string;
+  readonly detail: string;
+  readonly by: string;
+}
+
+/**
+ * Runs `change` (which returns the hub of what it changed) alone when there is nothing to record,
+ * else in one transaction with its account_audit row: the row commits with the change or not at all.
+ */
+export async function withAccountAudit(pool: pg.Pool, audit: AccountAudit | undefined, change: (db: Queryable) => Promise<string>): Promise<void> {
+  if (audit === undefined) {
+    await change(pool);
+    return;
+  }
+  await inTransaction(pool, async (tx) => {
+    await insertAccountAudit(tx, await change(tx), audit);
+  });
+}
+
+export async function insertAccountAudit(db: Queryable, tenantId: string, audit: AccountAudit): Promise<void> {
+  await db.query('INSERT INTO account_audit (tenant_id, action, subject, detail, done_by) VALUES ($1, $2, $3, $4, $5)', [
+    tenantId,
+    audit.action,
+    audit.subject,
+    audit.detail,
+    audit.by,
+  ]);
+}
+
+/** Both audit tables of a hub, newest first; a withdrawal's subject is its kind and id (as JSON, so spaces show). */
+export async function listAuditTrail(pool: pg.Pool, tenantId: string, limit: number): Promise<AuditTrailEntry[]> {
+  const rows = await pool.query<{ done_at: Date; action: AuditTrailEntry['action']; subject: string; detail: string; done_by: string }>(
+    `SELECT done_at, action, subject, detail, done_by FROM (
+       (SELECT done_at, action, subject, detail, done_by, 1 AS source, id FROM account_audit
+         WHERE tenant_id = $1 ORDER BY done_at DESC, id DESC LIMIT $2)
+       UNION ALL
+       (SELECT done_at, action, kind || ' ' || to_json(entity_id)::text,
+               'version ' || previous_version || ' → ' || version || '; reason: ' || reason, done_by, 0 AS source, id
+          FROM admin_audit WHERE tenant_id = $1 ORDER BY done_at DESC, id DESC LIMIT $2)
+     ) AS a
+     ORDER BY done_at DESC, source DESC, id DESC LIMIT $2`,
+    [tenantId, limit],
+  );
+  return rows.rows.map((r) => ({ at: r.done_at, action: r.action, subject: r.subject, detail: r.detail, by: r.done_by }));
+}
