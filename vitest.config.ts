@@ -20,6 +20,13 @@ const inZone = (name: string, tz: string) => ({
 });
 
 /**
+ * The component tests (.tsx) run in jsdom; so do the few plain tests that render a hook or use the
+ * window's events. Setting up jsdom takes over a second a file, so every other test runs in node
+ * (project unit-node; `npm run test:unit` runs both).
+ */
+const NEEDS_DOM = ['src/app/*.test.ts', 'src/sync/triggers.test.ts', 'src/sync/engine.test.ts'];
+
+/**
  * Vitest's default on a 2-core machine is one worker: every file in turn. The browser and
  * PostgreSQL do their work in processes of their own, so two files at a time keep both cores busy.
  * The three groups run one after another (sequence.groupOrder): unit and zone tests, then the
@@ -39,9 +46,21 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.{ts,tsx}'],
+          include: ['src/**/*.test.tsx', ...NEEDS_DOM],
           environment: 'jsdom',
           setupFiles: ['test/setup/unit.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The rules, the vault, sync and the server's units draw nothing: no jsdom to set up per file.
+        extends: true,
+        test: {
+          name: 'unit-node',
+          include: ['src/**/*.test.ts'],
+          exclude: NEEDS_DOM,
+          environment: 'node',
+          setupFiles: ['test/setup/unit-node.ts'],
           testTimeout: 30_000,
         },
       },
