@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
 import { useApp } from '../state/store';
+import { isClockOff } from '../sync/clock-offset';
+import { syncStatus } from '../sync/status';
 
 const engine = vi.hoisted(() => ({ run: vi.fn(async () => undefined), refresh: vi.fn(async () => undefined) }));
 vi.mock('../sync/engine', () => ({ createSyncEngine: () => engine }));
@@ -40,5 +42,16 @@ describe('startSync', () => {
     } finally {
       stop();
     }
+  });
+
+  it('a lock forgets what the session knew of the hub, but not how far the phone\'s clock is off: the next person is warned at once', () => {
+    const session = createFakeSession();
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = startSync(session);
+    const clockOffset = { offsetMs: 4 * 60_000, uncertaintyMs: 50, measuredAt: '2026-12-05T17:00:00.000Z' };
+    syncStatus.setState({ joined: true, hub: 'hub-1', pending: 3, refused: 1, clockOffset });
+    stop();
+    expect(syncStatus.getState()).toMatchObject({ joined: false, hub: null, pending: 0, refused: 0, clockOffset });
+    expect(isClockOff(syncStatus.getState().clockOffset)).toBe(true);
   });
 });

@@ -92,9 +92,15 @@ export const initialSyncStatus: SyncStatus = {
 
 export const syncStatus = createStore<SyncStatus>()(() => initialSyncStatus);
 
-/** Back to nothing known (on lock), keeping only the retired notice, which outlives every session. */
+/**
+ * Back to nothing known (on lock), keeping the retired notice, which outlives every session, and
+ * the clock's offset: it is the phone's, not the person's, and the next person to unlock at a
+ * handover is warned before their first entry, not only after their first sync (the next reading
+ * replaces it).
+ */
 export function resetSyncStatus(): void {
-  syncStatus.setState({ ...initialSyncStatus, retired: syncStatus.getState().retired });
+  const { retired, clockOffset } = syncStatus.getState();
+  syncStatus.setState({ ...initialSyncStatus, retired, clockOffset });
 }
 
 /**
