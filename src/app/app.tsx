@@ -8,7 +8,7 @@ import { ErrorBoundary } from './error-boundary';
 import { Gate } from './gate';
 import { LockScreen } from './lock-screen';
 import { RetiredScreen } from './retired-screen';
-import { appShell } from './screens';
+import { appShell, mustChangeScreen } from './screens';
 import { SetupScreen } from './setup-screen';
 import { FailedContent } from './storage-error';
 import { useApp } from '../state/store';
@@ -38,6 +38,7 @@ export function startApp(openVault: () => Vault): void {
 function Root({ openVault }: { openVault: () => Vault }) {
   const phase = useApp((s) => s.phase);
   const locking = useApp((s) => s.locking);
+  const mustChangePassphrase = useApp((s) => s.mustChangePassphrase);
   const start = useApp((s) => s.start);
   const started = useRef(false);
   const retired = useStore(syncStatus, (s) => s.retired !== null);
@@ -86,11 +87,13 @@ function Root({ openVault }: { openVault: () => Vault }) {
       // Fetched while the lock or set-up screen was shown; offline the service worker has it.
       // While a lock saves the drafts and logs itself, the screens stay mounted (their forms are
       // what is saved) but hidden and inert under the lock's own frame.
+      // A person added by someone else first replaces the passphrase that person typed: no record is
+      // read, and nothing of the app shown, until then (must-change-screen.tsx).
       return (
         <>
           <div className="app-frame" hidden={locking} inert={locking}>
             <Suspense fallback={starting}>
-              <appShell.Screen onReconnect={reopen} />
+              {mustChangePassphrase ? <mustChangeScreen.Screen /> : <appShell.Screen onReconnect={reopen} />}
             </Suspense>
           </div>
           {locking ? (

@@ -48,6 +48,9 @@ export function lazyScreen(load: () => Promise<{ default: ComponentType }>): Laz
  */
 export const appShell = lazyComponent<{ onReconnect: () => Promise<void> }>(() => import('./app-shell').then((m) => ({ default: m.AppShell })));
 
+/** An added person's first unlock, before anything opens (rare: not fetched ahead). */
+export const mustChangeScreen = lazyScreen(() => import('./must-change-screen').then((m) => ({ default: m.MustChangePassphraseScreen })));
+
 export const householdsScreen = lazyScreen(() =>
   import('../features/households/households-screen').then((m) => ({ default: m.HouseholdsScreen })),
 );

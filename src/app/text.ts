@@ -50,6 +50,11 @@ export const T = {
   throttledWait: (seconds: number) => `あと${formatWait(seconds)}お待ちください。`,
   noUsers: 'この端末に利用者が登録されていません。',
 
+  // an added person's first unlock (must-change-screen.tsx)
+  mustChangeTitle: 'ご自身のパスフレーズを設定してください',
+  mustChangeWhy:
+    '今のパスフレーズは、この端末にあなたを登録した人が決めたもので、その人も知っています。記録を開く前に、あなただけが知るパスフレーズに変えてください。',
+
   // shell
   lock: 'ロック',
   navLabel: 'メイン',

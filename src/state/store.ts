@@ -61,6 +61,12 @@ export interface AppState {
   readonly locking: boolean;
   readonly users: readonly VaultUser[];
   readonly session: VaultSession | null;
+  /**
+   * The unlocked person was added by someone who typed their passphrase and so knows it
+   * (VaultSession.mustChangePassphrase): the app shows only the change of it, and no record is
+   * decrypted, until they have replaced it (passphraseChanged). False while locked.
+   */
+  readonly mustChangePassphrase: boolean;
   readonly settings: DeviceSettings;
   /**
    * Full household records. Right after an unlock from the snapshot this may hold only the ones
@@ -109,6 +115,8 @@ export interface AppActions {
   unlock(userId: string, passphrase: string): Promise<void>;
   /** Runs the beforeLock handlers, then drops the key and every decrypted record. */
   lock(reason?: LockReason): Promise<void>;
+  /** After the session's passphrase change: when it was the one required at unlock, the records are read and the app opens. */
+  passphraseChanged(): Promise<void>;
   saveHousehold(household: Household, op: ChangeOp): Promise<void>;
   openHousehold(id: string): Promise<void>;
   /** The 閲覧記録 of a case about a caller not registered ('open-case', by its 記録ID); a failure shows in the error banner, as openHousehold's. */
@@ -386,7 +394,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     } catch (e) {
       const err = toVaultError(e);
       if (err.code === 'locked') {
-        set({ session: null, phase: 'locked', ...emptyData() });
+        set({ session: null, phase: 'locked', mustChangePassphrase: false, ...emptyData() });
       } else if (err.code !== 'wrong-passphrase' && err.code !== 'throttled' && err.code !== 'weak-passphrase') {
         set({ error: err });
       }
@@ -400,6 +408,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     locking: false,
     users: [],
     session: null,
+    mustChangePassphrase: false,
     settings: DEFAULT_SETTINGS,
     ...emptyData(),
     error: null,
@@ -411,7 +420,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async start(vault) {
       // start() also reopens after a lost connection: nothing of the old session may survive it.
       get().session?.lock();
-      set({ vault, phase: 'starting', error: null, session: null, unsaved: new Set(), resumeForms: null, ...emptyData() });
+      set({ vault, phase: 'starting', error: null, session: null, mustChangePassphrase: false, unsaved: new Set(), resumeForms: null, ...emptyData() });
       await guarded(async () => {
         const [setUp, users, settings] = await Promise.all([vault.isSetUp(), vault.listUsers(), vault.settings()]);
         set({ users, settings, phase: setUp ? 'locked' : 'setup' });
@@ -438,8 +447,9 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           // unlock writes them, on anyone's slot, at their own times (vault/failed-unlocks.ts).
           const session = await vault.unlock(userId, passphrase);
           mark('unlock:key');
-          set({ session, lockedBy: null });
-          await loadAll(session);
+          set({ session, lockedBy: null, mustChangePassphrase: session.mustChangePassphrase });
+          // A passphrase someone else knows opens nothing until its holder replaces it (passphraseChanged).
+          if (!session.mustChangePassphrase) await loadAll(session);
           set({ phase: 'unlocked' });
           mark('unlock:done');
         });
@@ -466,12 +476,23 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         // The lock is in the 閲覧記録 too; a log that cannot be written must not keep the data unlocked.
         if (session && !session.isLocked) await withTimeout(() => session.logAccess('lock', null), BEFORE_LOCK_TIMEOUT_MS).catch(() => undefined);
         session?.lock();
-        set({ session: null, phase: 'locked', locking: false, lockedBy: reason, unsaved: new Set(), resumeForms, ...emptyData() });
+        set({ session: null, mustChangePassphrase: false, phase: 'locked', locking: false, lockedBy: reason, unsaved: new Set(), resumeForms, ...emptyData() });
       })().finally(() => {
         locking = null;
         if (get().locking) set({ locking: false });
       });
       return locking;
+    },
+
+    async passphraseChanged() {
+      const session = requireSession();
+      if (!get().mustChangePassphrase || session.mustChangePassphrase) return;
+      try {
+        await guarded(() => loadAll(session));
+      } finally {
+        // As after an unlock whose reading failed: the app opens, with the error shown and 再試行.
+        if (!lockedSince(session)) set({ mustChangePassphrase: false });
+      }
     },
 
     async saveHousehold(household, op) {

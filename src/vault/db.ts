@@ -63,6 +63,14 @@ export interface KeySlotRow {
    * alone (their hub device token). Absent in slots made before version 7 until their next unlock.
    */
   userKey?: Uint8Array<ArrayBuffer>;
+  /**
+   * Set by addUser: the person who enrolled this one typed the passphrase, so two people know it and
+   * the 閲覧記録 could not tell them apart. The session says so (VaultSession.mustChangePassphrase),
+   * the app opens nothing but the passphrase change, and changePassphrase drops it with the old
+   * wrapping. In the row's value, not indexed: no schema version. Absent on the first person's slot
+   * (set up by themselves) and on slots made before it.
+   */
+  mustChangePassphrase?: true;
 }
 
 /** Version 7: a secret of one user, sealed with their user key under bindingOf('userSecrets', userId, name). */

@@ -54,9 +54,11 @@ export async function openSession(
   now: () => number,
   /** the user's own key (user-key.ts); null: their per-user secrets cannot be read in this session */
   userKey: CryptoKey | null = null,
+  /** their slot says so (KeySlotRow.mustChangePassphrase): they were added by someone who knows their passphrase */
+  options: { readonly mustChangePassphrase?: boolean } = {},
 ): Promise<Session> {
   const deviceId = await db.transaction('rw', db.meta, () => ensureDeviceId(db));
-  const session = new Session(db, key, user, deviceId, now, userKey);
+  const session = new Session(db, key, user, deviceId, now, userKey, options.mustChangePassphrase === true);
   try {
     await session.logAccess('unlock', null);
   } catch (e) {
@@ -73,6 +75,7 @@ const HUB_TOKEN = 'hub-device-token';
 export class Session implements VaultSession {
   #key: CryptoKey | null;
   #userKey: CryptoKey | null;
+  #mustChangePassphrase: boolean;
 
   constructor(
     private readonly db: VaultDatabase,
@@ -81,9 +84,15 @@ export class Session implements VaultSession {
     readonly deviceId: string,
     private readonly now: () => number,
     userKey: CryptoKey | null = null,
+    mustChangePassphrase = false,
   ) {
     this.#key = key;
     this.#userKey = userKey;
+    this.#mustChangePassphrase = mustChangePassphrase;
+  }
+
+  get mustChangePassphrase(): boolean {
+    return this.#mustChangePassphrase;
   }
 
   get isLocked(): boolean {
@@ -248,7 +257,8 @@ export class Session implements VaultSession {
       const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);
       const { wrapped: userKey } = await newUserKey(kek);
       const user: VaultUser = { id: globalThis.crypto.randomUUID(), displayName: name, createdAt: isoAt(now) };
-      await db.keySlots.add({ userId: user.id, displayName: user.displayName, createdAt: user.createdAt, ...wrapping, userKey });
+      // Typed on this screen, so known to the one enrolling: the new person replaces it before anything opens.
+      await db.keySlots.add({ userId: user.id, displayName: user.displayName, createdAt: user.createdAt, ...wrapping, userKey, mustChangePassphrase: true });
       return user;
     });
     // Every person added can read every household on the phone: who added whom is in the 閲覧記録.
@@ -305,18 +315,33 @@ export class Session implements VaultSession {
     });
   }
 
-  /** Re-wraps the same data key under the new passphrase (fresh salt); no record is re-encrypted. */
+  /**
+   * Re-wraps the same data key under the new passphrase (fresh salt); no record is re-encrypted.
+   * The slot is rewritten whole, without mustChangePassphrase: the flag goes with the passphrase
+   * someone else knew, in the same write, never before it nor after.
+   */
   async changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void> {
     await this.run(async ({ db, now }) => {
       assertStrongPassphrase(newPassphrase);
+      // Refused before the passphrase is checked: costs no attempt. Kept, it would stay known to whoever knew it.
+      if (newPassphrase.normalize('NFC') === currentPassphrase.normalize('NFC')) throw new VaultError('unchanged-passphrase');
       const slot = await findSlot(db, this.user.id);
       const derived: { kek?: CryptoKey } = {};
       const extractable = await openSlot(db, slot, currentPassphrase, now, true, derived);
       await this.writeFailedUnlocks();
       const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);
       // The user's own key follows the passphrase, or their hub sign-in would be lost with the old one.
-      await db.keySlots.update(slot.userId, { ...wrapping, ...(await rewrapUserKey(slot, derived.kek!, kek)) });
+      const userKey = await rewrapUserKey(slot, derived.kek!, kek);
+      await db.transaction('rw', db.keySlots, async () => {
+        // Removed from this phone in another tab meanwhile: a put would bring the slot back.
+        const current = await db.keySlots.get(slot.userId);
+        if (current === undefined) throw new VaultError('unknown-user');
+        // put, not update: Dexie's update deep-clones typed arrays, and drops no field as plainly.
+        const { mustChangePassphrase: _known, ...kept } = current;
+        await db.keySlots.put({ ...kept, ...wrapping, ...userKey });
+      });
     });
+    this.#mustChangePassphrase = false;
     await this.logAccess('change-passphrase', null);
   }
 

@@ -332,6 +332,8 @@ export type VaultErrorCode =
   | 'weak-passphrase'
   /** addUser() with the new person's passphrase the same as the enrolling person's: both could unlock as either */
   | 'same-passphrase'
+  /** changePassphrase() to the passphrase in use: whoever knew it still would */
+  | 'unchanged-passphrase'
   /** unlock() with an id that has no key slot on this device */
   | 'unknown-user'
   /** removeUser() of the unlocked person themselves: someone else removes them */
@@ -383,6 +385,12 @@ export interface RestoreResult {
 export interface VaultSession {
   readonly user: VaultUser;
   readonly deviceId: string;
+  /**
+   * This person was added by someone else, who typed (so knows) their passphrase, and has not
+   * changed it since (KeySlotRow.mustChangePassphrase): read at unlock, false once changePassphrase
+   * succeeds. The app opens the records only after that change.
+   */
+  readonly mustChangePassphrase: boolean;
   list<T>(kind: EntityKind): Promise<StoredEntity<T>[]>;
   get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined>;
   /** Writes the record and its outbox entry in one transaction. */
@@ -416,7 +424,10 @@ export interface VaultSession {
   saveCache(key: string, value: unknown): Promise<void>;
   /** undefined when absent or unreadable. */
   loadCache<T>(key: string): Promise<T | undefined>;
-  /** Enrols another user on this device; the current user re-enters their passphrase. */
+  /**
+   * Enrols another user on this device; the current user re-enters their passphrase. The new slot
+   * must change its passphrase (mustChangePassphrase) at its first unlock: it was typed here.
+   */
   addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser>;
   /**
    * Removes another person from this device: their key slot (they can no longer unlock it), their
@@ -427,6 +438,11 @@ export interface VaultSession {
    * naming them, in the same transaction. Returns who was removed.
    */
   removeUser(currentPassphrase: string, userId: string): Promise<VaultUser>;
+  /**
+   * Wraps the data key for a new passphrase ('weak-passphrase', 'unchanged-passphrase' when it is
+   * the one in use) after the current one, checked like an unlock; clears mustChangePassphrase in
+   * the same write as the new wrapping.
+   */
   changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void>;
   /**
    * Every non-demo record, the access log and the outbox as one file encrypted with

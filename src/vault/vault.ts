@@ -52,9 +52,9 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
   const now = options.now ?? Date.now;
   const sessions = new Set<Session>();
 
-  async function startSession(key: CryptoKey, user: VaultUser, userKey: CryptoKey): Promise<VaultSession> {
+  async function startSession(key: CryptoKey, user: VaultUser, userKey: CryptoKey, mustChangePassphrase = false): Promise<VaultSession> {
     const { openSession } = await loadSessionCode();
-    const session = await openSession(db, key, user, now, userKey);
+    const session = await openSession(db, key, user, now, userKey, { mustChangePassphrase });
     for (const old of sessions) if (old.isLocked) sessions.delete(old);
     sessions.add(session);
     return session;
@@ -106,7 +106,7 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
           kek = rewrapped.kek;
         }
         const userKey = await openUserKey(db, current, kek);
-        return startSession(key, userOf(slot), userKey);
+        return startSession(key, userOf(slot), userKey, slot.mustChangePassphrase === true);
       });
     },
 

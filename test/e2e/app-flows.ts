@@ -21,6 +21,33 @@ export async function unlock(page: Page, passphrase = PASSPHRASE): Promise<void>
   await page.getByRole('button', { name: 'ロック' }).waitFor({ timeout: 30_000 });
 }
 
+/** 設定 › 利用者（この端末） › 「利用者を追加」, by the unlocked person, typing the new person's first passphrase. */
+export async function addUser(page: Page, baseUrl: string, displayName: string, passphrase: string, current = PASSPHRASE): Promise<void> {
+  await page.goto(`${baseUrl}/#/settings`);
+  await page.getByRole('button', { name: '利用者を追加' }).click();
+  await page.getByLabel('あなたの現在のパスフレーズ').fill(current);
+  await page.getByLabel('新しい利用者の表示名').fill(displayName);
+  await page.getByLabel('新しい利用者のパスフレーズ', { exact: true }).fill(passphrase);
+  await page.getByLabel('新しい利用者のパスフレーズ（確認）').fill(passphrase);
+  await page.getByLabel('上記を理解しました').check();
+  await page.getByRole('button', { name: '追加する' }).click();
+  await page.getByText(`${displayName}さんを追加しました`, { exact: false }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * An added person's first unlock: the app shows only 「ご自身のパスフレーズを設定してください」 until
+ * the passphrase they received (typed by whoever added them) is replaced by their own; then the list.
+ */
+export async function setOwnPassphrase(page: Page, received: string, own: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: 'ご自身のパスフレーズを設定してください' }).waitFor({ timeout: 30_000 });
+  await page.getByLabel('登録時に受け取ったパスフレーズ').fill(received);
+  await page.getByLabel('新しいパスフレーズ', { exact: true }).fill(own);
+  await page.getByLabel('新しいパスフレーズ（確認）').fill(own);
+  await page.getByLabel('上記を理解しました').check();
+  await page.getByRole('button', { name: '変更する' }).click();
+  await page.getByLabel('検索').waitFor({ timeout: 30_000 });
+}
+
 export interface NewHousehold {
   readonly name: string;
   readonly furigana: string;

@@ -22,7 +22,12 @@ export interface FakeSession extends VaultSession {
   readonly drafts: Map<string, unknown>;
 }
 
-export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
+export interface FakeSessionOptions {
+  /** as an added person's first unlock: cleared by changePassphrase */
+  readonly mustChangePassphrase?: boolean;
+}
+
+export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSessionOptions = {}): FakeSession {
   const me: VaultUser = { id: 'user-1', displayName: 'テスト 太郎', createdAt: '2024-04-01T00:00:00.000Z', ...user };
   const records = new Map<string, StoredEntity<unknown>>();
   const drafts = new Map<string, unknown>();
@@ -30,6 +35,7 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
   const log: AccessLogEntry[] = [];
   const out: OutboxEntry[] = [];
   let locked = false;
+  let mustChangePassphrase = options.mustChangePassphrase === true;
   let failure: VaultErrorCode | null = null;
   let seq = 0;
   let hubLink: HubLink | undefined;
@@ -50,6 +56,9 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
   return {
     user: me,
     deviceId: 'device-1',
+    get mustChangePassphrase() {
+      return mustChangePassphrase;
+    },
     drafts,
     failNext(code) {
       failure = code;
@@ -231,7 +240,12 @@ export function createFakeSession(user: Partial<VaultUser> = {}): FakeSession {
     async removeUser(_currentPassphrase: string, _userId: string): Promise<VaultUser> {
       throw new VaultError('unexpected');
     },
-    async changePassphrase() {},
+    // No passphrase is checked here: the real vault's own tests do that (src/vault).
+    async changePassphrase(current: string, next: string) {
+      check();
+      if (next.normalize('NFC') === current.normalize('NFC')) throw new VaultError('unchanged-passphrase');
+      mustChangePassphrase = false;
+    },
     // Backups need the real vault (src/vault/backup.ts, including the re-check of the current
     // passphrase and the access entries); UI tests stub these with vi.spyOn.
     async exportBackup(_currentPassphrase: string, _backupPassphrase: string) {

@@ -47,7 +47,7 @@ export const T = {
   newUserPassphrase: '新しい利用者のパスフレーズ',
   newUserPassphraseConfirm: '新しい利用者のパスフレーズ（確認）',
   addUserSubmit: '追加する',
-  userAdded: (name: string) => `${name}さんを追加しました。ロック画面で名前を選んで解錠できます。`,
+  userAdded: (name: string) => `${name}さんを追加しました。ロック画面で名前を選んで解錠できます。最初の解錠で、ご本人だけが知るパスフレーズに変えてもらいます。`,
   nameRequired: '表示名を入力してください。',
   nameTaken: '同じ表示名の利用者がすでにいます。区別できる名前にしてください。',
   changePassphrase: 'パスフレーズを変更',
@@ -58,6 +58,9 @@ export const T = {
   changeSubmit: '変更する',
   passphraseChanged: 'パスフレーズを変更しました。次の解錠から新しいパスフレーズを使ってください。',
   currentRequired: '現在のパスフレーズを入力してください。',
+  /** the added person's first unlock: the passphrase the one who added them chose (src/app/must-change-screen.tsx) */
+  receivedPassphrase: '登録時に受け取ったパスフレーズ',
+  receivedRequired: '登録時に受け取ったパスフレーズを入力してください。',
   removeUser: 'この端末から削除',
   /** the button's name for screen readers: which person it removes (the visible text is part of it) */
   removeUserLabel: (name: string) => `${name}さんをこの端末から削除`,

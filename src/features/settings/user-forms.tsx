@@ -31,7 +31,7 @@ interface FormErrors extends NewPassphraseErrors {
 function rejectionErrors(err: unknown): FormErrors {
   const e = toVaultError(err);
   if (e.code === 'wrong-passphrase' || e.code === 'throttled') return { current: vaultErrorMessage(e.code) };
-  if (e.code === 'weak-passphrase' || e.code === 'same-passphrase') return { passphrase: vaultErrorMessage(e.code) };
+  if (e.code === 'weak-passphrase' || e.code === 'same-passphrase' || e.code === 'unchanged-passphrase') return { passphrase: vaultErrorMessage(e.code) };
   return { form: vaultErrorMessage(e.code) };
 }
 
@@ -98,7 +98,19 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
   );
 }
 
-export function ChangePassphraseForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
+export interface ChangePassphraseFormProps {
+  readonly onDone: () => void;
+  readonly onCancel: () => void;
+  /**
+   * The change an added person makes at their first unlock (src/app: its screen's heading names
+   * it): the current passphrase is the one they received, and the form has no heading of its own.
+   */
+  readonly received?: boolean;
+  /** what the cancel button says where it does more than close the form (ロック) */
+  readonly cancelLabel?: string;
+}
+
+export function ChangePassphraseForm({ onDone, onCancel, received = false, cancelLabel }: ChangePassphraseFormProps) {
   const session = useApp((s) => s.session);
   const [current, setCurrent] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -111,8 +123,9 @@ export function ChangePassphraseForm({ onDone, onCancel }: { onDone: () => void;
     e.preventDefault();
     if (!session) return;
     const next: FormErrors = {
-      ...(current ? {} : { current: T.currentRequired }),
+      ...(current ? {} : { current: received ? T.receivedRequired : T.currentRequired }),
       ...newPassphraseErrors(passphrase, confirmation),
+      ...(passphrase.length > 0 && passphrase === current ? { passphrase: vaultErrorMessage('unchanged-passphrase') } : {}),
     };
     setErrors(next);
     if (Object.keys(next).length > 0) return;
@@ -127,10 +140,10 @@ export function ChangePassphraseForm({ onDone, onCancel }: { onDone: () => void;
   };
 
   return (
-    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby="change-passphrase-title">
-      <h3 id="change-passphrase-title">{T.changePassphraseTitle}</h3>
+    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby={received ? undefined : 'change-passphrase-title'}>
+      {received ? null : <h3 id="change-passphrase-title">{T.changePassphraseTitle}</h3>}
       <SecretField
-        label={T.currentPassphrase}
+        label={received ? T.receivedPassphrase : T.currentPassphrase}
         autoComplete="current-password"
         autoFocus
         value={current}
@@ -147,7 +160,7 @@ export function ChangePassphraseForm({ onDone, onCancel }: { onDone: () => void;
         errors={errors}
       />
       <PassphraseWarning acknowledged={acknowledged} onChange={setAcknowledged} />
-      <FormFooter error={errors.form} busy={busy} submitLabel={T.changeSubmit} canSubmit={acknowledged} onCancel={onCancel} />
+      <FormFooter error={errors.form} busy={busy} submitLabel={T.changeSubmit} canSubmit={acknowledged} onCancel={onCancel} cancelLabel={cancelLabel} />
     </form>
   );
 }
@@ -200,7 +213,21 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
 }
 
 /** What the passphrase forms end with: the form-level error, progress while deriving keys, submit and cancel. */
-function FormFooter({ error, busy, submitLabel, canSubmit, onCancel }: { error: string | undefined; busy: boolean; submitLabel: string; canSubmit: boolean; onCancel: () => void }) {
+function FormFooter({
+  error,
+  busy,
+  submitLabel,
+  canSubmit,
+  onCancel,
+  cancelLabel = T.cancel,
+}: {
+  error: string | undefined;
+  busy: boolean;
+  submitLabel: string;
+  canSubmit: boolean;
+  onCancel: () => void;
+  cancelLabel?: string | undefined;
+}) {
   return (
     <>
       {error ? <Notice kind="error">{error}</Notice> : null}
@@ -210,7 +237,7 @@ function FormFooter({ error, busy, submitLabel, canSubmit, onCancel }: { error: 
           {submitLabel}
         </Button>
         <Button onClick={onCancel} disabled={busy}>
-          {T.cancel}
+          {cancelLabel}
         </Button>
       </div>
     </>
