@@ -66,6 +66,13 @@ async function openCase() {
       await act(() => useApp.getState().lock('idle'));
       expect(screen.getByText('ロック中')).toBeInTheDocument();
       await act(() => useApp.getState().unlock(as.id, as.passphrase));
+      // An added colleague's first unlock replaces the passphrase they were given (must-change-screen.tsx).
+      if (useApp.getState().mustChangePassphrase) {
+        await act(async () => {
+          await useApp.getState().session!.changePassphrase(as.passphrase, `${as.passphrase}-own`);
+          await useApp.getState().passphraseChanged();
+        });
+      }
       await screen.findByText(/改ざんなし/);
     },
     /** A colleague who takes the shared phone over (scenario 3), with their own passphrase. */
