@@ -269,7 +269,10 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
           io.out(`停止する利用者：${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}）`);
           throw new Error('まだ停止していません。停止は元に戻せません（その人の端末は次の同期でデータを消去します）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (it cannot be undone)');
         }
-        await accounts.disableUser(user.id, audit('disable-user', user.loginName));
+        if (!(await accounts.disableUser(user.id, audit('disable-user', user.loginName)))) {
+          io.out(`利用者 ${terminalSafe(user.loginName)} はすでに停止しています。何も変えていません（監査表にも記録していません）。`);
+          return;
+        }
         io.out(`利用者 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
         recorded();
         return;
@@ -281,7 +284,10 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
           io.out(`停止する端末：${terminalSafe(device.id)}（${terminalSafe(device.name)}、拠点 ${terminalSafe(device.tenantId)}${device.disabled ? '、停止済み' : ''}）`);
           throw new Error('まだ停止していません。停止は元に戻せません（端末は次の同期で未送信の記録を送ってからデータを消去します）。上の端末で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this device (it cannot be undone)');
         }
-        await accounts.disableDevice(o['device'] as string, audit('disable-device', o['device'] as string));
+        if (!(await accounts.disableDevice(o['device'] as string, audit('disable-device', o['device'] as string)))) {
+          io.out(`端末 ${terminalSafe(o['device'] as string)} はすでに停止しています。何も変えていません（監査表にも記録していません）。`);
+          return;
+        }
         io.out(`端末 ${terminalSafe(o['device'] as string)} を停止しました。この端末で開かれたセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
         recorded();
         return;
@@ -325,7 +331,10 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       }
       case 'revoke-device-user': {
         const user = await userOf(o['login'] as string);
-        await store.revokeDeviceUser(o['device'] as string, user.id, io.now?.() ?? new Date(), audit('revoke-device-user', o['device'] as string, { login: user.loginName }));
+        if (!(await store.revokeDeviceUser(o['device'] as string, user.id, io.now?.() ?? new Date(), audit('revoke-device-user', o['device'] as string, { login: user.loginName })))) {
+          io.out(`端末 ${terminalSafe(o['device'] as string)} での ${terminalSafe(user.loginName)} のサインインはすでに取り消されています。何も変えていません（監査表にも記録していません）。`);
+          return;
+        }
         io.out(`端末 ${terminalSafe(o['device'] as string)} での ${terminalSafe(user.loginName)} のサインインを取り消しました。この利用者の未送信の変更は、再びサインインするまで端末に残ります。`);
         recorded();
         return;

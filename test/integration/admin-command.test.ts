@@ -187,6 +187,18 @@ describe('npm run admin', () => {
     expect(secrets).toHaveLength(3);
     const stored = JSON.stringify(await raw.query('SELECT * FROM account_audit'));
     for (const secret of [...secrets, PASSWORD, NEW_PASSWORD, 'otpauth']) expect(stored).not.toContain(secret);
+    // Run again, they change nothing: each says so, and no second row gives the stop a later date.
+    const done = await auditRows(raw);
+    expect(await run(store, ['revoke-device-user', '--hub', 'h1', '--device', 'phone-1', '--login', 'aoba1'], PASSWORD, 'sato')).toContain(
+      '端末 phone-1 での aoba1 のサインインはすでに取り消されています。何も変えていません（監査表にも記録していません）。',
+    );
+    expect(await run(store, ['disable-device', '--device', 'phone-1', '--yes'], PASSWORD, 'sato')).toContain(
+      '端末 phone-1 はすでに停止しています。何も変えていません（監査表にも記録していません）。',
+    );
+    expect(await run(store, ['disable-user', '--hub', 'h1', '--login', 'aoba1', '--yes'], PASSWORD, 'sato')).toContain(
+      '利用者 aoba1 はすでに停止しています。何も変えていません（監査表にも記録していません）。',
+    );
+    expect(await auditRows(raw)).toEqual(done);
     // Without --by and without an OS user the row still names someone.
     await run(store, ['create-office', '--hub', 'h1', '--office', 'kaede', '--name', 'かえで']);
     expect((await auditRows(raw)).at(-1)).toMatchObject({ action: 'create-office', subject: 'kaede', done_by: 'unknown' });

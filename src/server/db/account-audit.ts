@@ -42,16 +42,18 @@ export interface AuditTrailEntry {
 }
 
 /**
- * Runs `change` (which returns the hub of what it changed) alone when there is nothing to record,
- * else in one transaction with its account_audit row: the row commits with the change or not at all.
+ * Runs `change` (which returns the hub of what it changed, or null when it was already so and
+ * nothing changed) alone when there is nothing to record, else in one transaction with its
+ * account_audit row: the row commits with the change or not at all, and a change that changed
+ * nothing (a second disable-user) writes none. Says whether anything changed.
  */
-export async function withAccountAudit(pool: pg.Pool, audit: AccountAudit | undefined, change: (db: Queryable) => Promise<string>): Promise<void> {
-  if (audit === undefined) {
-    await change(pool);
-    return;
-  }
-  await inTransaction(pool, async (tx) => {
-    await insertAccountAudit(tx, await change(tx), audit);
+export async function withAccountAudit(pool: pg.Pool, audit: AccountAudit | undefined, change: (db: Queryable) => Promise<string | null>): Promise<boolean> {
+  if (audit === undefined) return (await change(pool)) !== null;
+  return inTransaction(pool, async (tx) => {
+    const hub = await change(tx);
+    if (hub === null) return false;
+    await insertAccountAudit(tx, hub, audit);
+    return true;
   });
 }
 

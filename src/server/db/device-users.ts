@@ -128,8 +128,11 @@ export interface DeviceUserStore {
   clearTokenFailures(deviceId: string): Promise<void>;
   /** The reserved attempt failed: at MAX_TOKEN_FAILURES the device is locked for TOKEN_LOCK_SECONDS. */
   lockTokensIfDue(deviceId: string, at: Date): Promise<void>;
-  /** [A10] The user's token on the device no longer opens a session; their queued changes wait. */
-  revokeDeviceUser(deviceId: string, userId: string, at: Date, audit?: AccountAudit): Promise<void>;
+  /**
+   * [A10] The user's token on the device no longer opens a session; their queued changes wait.
+   * false when it was revoked before (its date stays, no audit row).
+   */
+  revokeDeviceUser(deviceId: string, userId: string, at: Date, audit?: AccountAudit): Promise<boolean>;
   /** [A6] An admin hands the device to a user: their next enrolment of it needs no secret. */
   handOverDevice(deviceId: string, userId: string, audit?: AccountAudit): Promise<void>;
 }
@@ -382,20 +385,26 @@ export async function lockTokensIfDue(pool: pg.Pool, deviceId: string, at: Date)
  * opened through it (and any not yet tied to a device): with one of them, the phone could enrol the
  * user again with its own secret, and no password, undoing the revocation.
  */
-export async function revokeDeviceUser(pool: pg.Pool, deviceId: string, userId: string, at: Date, audit?: AccountAudit): Promise<void> {
-  await withAccountAudit(pool, audit, async (db) => {
-    const result = await db.query<{ n: number; tenant_id: string }>(
-      `WITH revoked AS (
-         UPDATE device_users SET revoked_at = coalesce(revoked_at, $3) WHERE device_id = $1 AND user_id = $2 RETURNING user_id
+export async function revokeDeviceUser(pool: pg.Pool, deviceId: string, userId: string, at: Date, audit?: AccountAudit): Promise<boolean> {
+  return withAccountAudit(pool, audit, async (db) => {
+    // A sign-in revoked before keeps its date, and a second revoke writes no audit row; its
+    // sessions are ended again all the same.
+    const result = await db.query<{ n: number; revoked: number; tenant_id: string }>(
+      `WITH target AS (
+         SELECT user_id FROM device_users WHERE device_id = $1 AND user_id = $2
+       ), revoked AS (
+         UPDATE device_users SET revoked_at = $3 WHERE device_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING user_id
        ), ended AS (
          UPDATE sessions SET ended_at = $3, end_reason = 'device-user-revoked'
-          WHERE ended_at IS NULL AND user_id IN (SELECT user_id FROM revoked) AND (device_id = $1 OR device_id IS NULL)
+          WHERE ended_at IS NULL AND user_id IN (SELECT user_id FROM target) AND (device_id = $1 OR device_id IS NULL)
        )
-       SELECT count(*)::int AS n, (SELECT tenant_id FROM devices WHERE id = $1) AS tenant_id FROM revoked`,
+       SELECT (SELECT count(*)::int FROM target) AS n, (SELECT count(*)::int FROM revoked) AS revoked,
+              (SELECT tenant_id FROM devices WHERE id = $1) AS tenant_id`,
       [deviceId, userId, at],
     );
-    if (result.rows[0]!.n === 0) throw new StoreError('not-found', `user ${userId} has not signed in on device ${deviceId}`);
-    return result.rows[0]!.tenant_id;
+    const row = result.rows[0]!;
+    if (row.n === 0) throw new StoreError('not-found', `user ${userId} has not signed in on device ${deviceId}`);
+    return row.revoked === 0 ? null : row.tenant_id;
   });
 }
 

@@ -135,12 +135,17 @@ export class SqlStore extends SqlAccountStore implements Store {
     return deviceUsers.handOverDevice(this.pool, deviceId, userId, audit);
   }
 
-  async setDisabled(what: 'user' | 'device', id: string, disabled: boolean, audit?: AccountAudit): Promise<void> {
+  async setDisabled(what: 'user' | 'device', id: string, disabled: boolean, audit?: AccountAudit): Promise<boolean> {
     const table = what === 'user' ? 'users' : 'devices';
-    await withAccountAudit(this.pool, audit, async (db) => {
-      const result = await db.query<{ tenant_id: string }>(`UPDATE ${table} SET disabled = $2 WHERE id = $1 RETURNING tenant_id`, [id, disabled]);
-      if (result.rows[0] === undefined) throw new StoreError('not-found', `no ${what} ${id}`);
-      return result.rows[0].tenant_id;
+    return withAccountAudit(this.pool, audit, async (db) => {
+      const result = await db.query<{ tenant_id: string }>(`UPDATE ${table} SET disabled = $2 WHERE id = $1 AND disabled IS DISTINCT FROM $2 RETURNING tenant_id`, [
+        id,
+        disabled,
+      ]);
+      if (result.rows[0] !== undefined) return result.rows[0].tenant_id;
+      // Already so: nothing changed, and no audit row says it did (with a date that is not the stop's).
+      if ((await db.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id])).rowCount === 0) throw new StoreError('not-found', `no ${what} ${id}`);
+      return null;
     });
   }
 

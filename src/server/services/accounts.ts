@@ -379,9 +379,10 @@ export function createAccounts(store: Store, config: AccountsConfig) {
      * Disables a user: their sessions end now, and their devices are answered 410 from now on.
      * `audit` commits with the disabling; the sessions end after it.
      */
-    async disableUser(userId: string, audit?: AccountAudit): Promise<void> {
-      await store.setDisabled('user', userId, true, audit);
+    async disableUser(userId: string, audit?: AccountAudit): Promise<boolean> {
+      const changed = await store.setDisabled('user', userId, true, audit);
       await store.endSessionsOfUser(userId, config.now(), 'user-disabled');
+      return changed;
     },
 
     /**
@@ -390,9 +391,10 @@ export function createAccounts(store: Store, config: AccountsConfig) {
      * 20): the browser of a phone that retires and wipes keeps its cookie, which must not enrol
      * another device. Its users' sessions on their other devices go on.
      */
-    async disableDevice(deviceId: string, audit?: AccountAudit): Promise<void> {
-      await store.setDisabled('device', deviceId, true, audit);
+    async disableDevice(deviceId: string, audit?: AccountAudit): Promise<boolean> {
+      const changed = await store.setDisabled('device', deviceId, true, audit);
       await store.endSessionsOfDevice(deviceId, config.now());
+      return changed;
     },
   };
 }
