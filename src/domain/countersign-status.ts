@@ -38,7 +38,7 @@ export const COUNTERSIGN_LABELS: Readonly<Record<CountersignStatus, string>> = {
   pending: '未署名（拠点の受付待ち）',
   'device-only': 'この端末のみ（拠点の署名なし）',
   invalid: '署名が一致しません（拠点に確認してください）',
-  refused: '拠点が受け付けていません（設定の「同期」で確認してください）',
+  refused: '拠点が受け付けていません',
 };
 
 /** Looks up an entry's status; an entry the map does not name is pending (or device-only without a hub). */

@@ -1,7 +1,7 @@
 /**
  * Each entry's countersign status (src/sync/countersign.ts) for the case screen and the evidence
  * report: the receipts held are checked against the hub key again for what is on screen, off the
- * render path, whenever the entries or the receipts change.
+ * render path, whenever the entries or the receipts change; and the entries the hub refused.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
@@ -18,33 +18,36 @@ const NONE_REFUSED: ReadonlyMap<string, string> = new Map();
 
 /**
  * The case entries the hub refused for good, by id (the refusal in words): read again whenever a
- * sync ends or the count of refused changes changes (one set aside in the settings, say).
+ * sync ends or the count of refused changes changes (one set aside in the settings, say). `loaded`
+ * only once read for the current session and key: until then the CSV and the report wait, so a
+ * refused entry never goes out as 未署名. A read that fails stays not loaded until the next key.
  */
-function useRefusedEntries(): ReadonlyMap<string, string> {
+function useRefusedEntries(): { readonly byEntry: ReadonlyMap<string, string>; readonly loaded: boolean } {
   const session = useApp((s) => s.session);
-  const key = useStore(syncStatus, (s) => `${s.refused}|${s.lastSyncAt ?? ''}|${s.running}`);
-  const [refused, setRefused] = useState<{ for: unknown; byEntry: ReadonlyMap<string, string> }>({ for: null, byEntry: NONE_REFUSED });
+  const key = useStore(syncStatus, (s) => `${s.refused}|${s.lastSyncAt ?? ''}`);
+  const [read, setRead] = useState<{ session: unknown; key: string; byEntry: ReadonlyMap<string, string> } | null>(null);
   useEffect(() => {
     if (session === null) return;
     let live = true;
     void session.sync
       .refusedOf('case-entry')
       .then((byId) => {
-        if (live) setRefused({ for: session, byEntry: new Map([...byId].map(([id, reason]) => [id, REFUSAL_LABELS[reason]])) });
+        if (live) setRead({ session, key, byEntry: new Map([...byId].map(([id, reason]) => [id, REFUSAL_LABELS[reason]])) });
       })
-      // a read that fails leaves the entries as they read before (pending): the settings still list them
       .catch(() => undefined);
     return () => {
       live = false;
     };
   }, [session, key]);
-  return refused.for === session ? refused.byEntry : NONE_REFUSED;
+  if (session === null) return { byEntry: NONE_REFUSED, loaded: true };
+  const mine = read !== null && read.session === session;
+  return { byEntry: mine ? read.byEntry : NONE_REFUSED, loaded: mine && read.key === key };
 }
 
 export interface Countersigns {
   /** every entry's status (entries still being checked read as pending) */
   readonly lookup: CountersignLookup;
-  /** every listed entry has been checked */
+  /** every listed entry has been checked, and the hub's refusals read */
   readonly done: boolean;
   readonly joined: boolean;
   /** the hub key this device took at join, or null */
@@ -69,8 +72,8 @@ export function useCountersigns(listed: readonly CaseEntry[]): Countersigns {
   const refused = useRefusedEntries();
   const current = checked !== null && checked.for === key && state.loaded;
   const lookup = useMemo(
-    () => lookupOf(current ? checked.byEntry : new Map(), state.joined || state.receipts.size > 0, refused),
-    [current, checked, state, refused],
+    () => lookupOf(current ? checked.byEntry : new Map(), state.joined || state.receipts.size > 0, refused.byEntry),
+    [current, checked, state, refused.byEntry],
   );
-  return { lookup, done: current, joined: state.joined, hubKey: state.hubKey };
+  return { lookup, done: current && refused.loaded, joined: state.joined, hubKey: state.hubKey };
 }

@@ -398,7 +398,7 @@ export function CountersignText({ done, status }: { done: boolean; status: Entry
     case 'invalid':
       return <strong className="case-countersign case-countersign--bad">{`${COUNTERSIGN_LABELS.invalid}（${status.problem}）`}</strong>;
     case 'refused':
-      return <strong className="case-countersign case-countersign--bad">{`${COUNTERSIGN_LABELS.refused}：${status.reason}`}</strong>;
+      return <strong className="case-countersign case-countersign--bad">{T.countersignRefused(COUNTERSIGN_LABELS.refused, status.reason)}</strong>;
     default:
       return <span className="case-countersign case-countersign--none">{COUNTERSIGN_LABELS[status.status]}</span>;
   }

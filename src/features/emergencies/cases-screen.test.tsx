@@ -11,7 +11,7 @@ import { CasesScreen } from './cases-screen';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createTestHubKey } from '../../../test/factories/receipts';
 import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
-import { countersignState, resetCountersignState } from '../../sync/countersign';
+import { countersignState, entryCountersigns, resetCountersignState } from '../../sync/countersign';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { buildHouseholdIndex } from '../../domain/search';
 import { go } from '../../../test/factories/route';
@@ -389,11 +389,25 @@ describe('拠点の署名 on the case screen', () => {
     const entries = await appendEntries([], [openBody(), contactBody()], 'case-9');
     const receipt = key.receiptFor(entries[0]!, 17, '2026-11-30T15:00:00.000Z');
     countersignState.setState({ joined: true, hubKey: key.info, receipts: new Map([[receipt.entryId, receipt]]) });
-    // the hub refused the second entry for good (the sync settings list it too)
-    vi.spyOn(session.sync, 'refusedOf').mockImplementation(async (kind) => new Map(kind === 'case-entry' ? [[entries[1]!.id, 'clock' as const]] : []));
+    // the hub refused the second entry for good (the sync settings list it too); read slowly
+    let readRefusals = () => undefined as void;
+    const read = new Promise<void>((resolve) => (readRefusals = resolve));
+    vi.spyOn(session.sync, 'refusedOf').mockImplementation(async (kind) => {
+      await read;
+      return new Map(kind === 'case-entry' ? [[entries[1]!.id, 'clock' as const]] : []);
+    });
     await openCase();
+    // until the refusals are read, no entry is said to be waiting for the hub, even once the
+    // receipts are checked (the same check, run here to its end)
+    expect((await screen.findAllByText('拠点の署名を確認中…')).length).toBeGreaterThan(0);
+    await act(async () => {
+      await entryCountersigns(entries, countersignState.getState());
+    });
+    expect(screen.queryByText(COUNTERSIGN_LABELS.pending)).toBeNull();
+    expect(screen.getAllByText('拠点の署名を確認中…').length).toBeGreaterThan(0);
+    readRefusals();
     expect(await screen.findByText('拠点の署名: 2件中1件 拠点署名済み（1件は拠点が受け付けていません）')).toBeInTheDocument();
-    expect(screen.getByText(`${COUNTERSIGN_LABELS.refused}：記録の時刻がサーバーの時刻と合いません（端末の時計を確認してください）`)).toBeInTheDocument();
+    expect(screen.getByText(/^拠点が受け付けていません：記録の時刻がサーバーの時刻と合いません（端末の時計を確認してください）（設定の「拠点サーバーと同期」の「サーバーが受け付けなかった変更」に/)).toBeInTheDocument();
     expect(screen.queryByText(COUNTERSIGN_LABELS.pending)).toBeNull();
   });
 });

@@ -166,6 +166,8 @@ export const T = {
   /** 拠点の署名 (countersign): per entry in the history, and for the case in its head */
   countersignLine: (summary: string) => `拠点の署名: ${summary}`,
   countersignChecking: '拠点の署名を確認中…',
+  /** an entry the hub refused for good: its reason, and where the phone lists it with what to do */
+  countersignRefused: (label: string, reason: string) => `${label}：${reason}（設定の「拠点サーバーと同期」の「サーバーが受け付けなかった変更」に、どうするかがあります）`,
   countersignedAt: (label: string, when: string, position: number) => `${label} ${when}（拠点の受付番号 ${position}）`,
   saveFailed: '記録できませんでした。',
 } as const;
