@@ -375,6 +375,39 @@ describe('storage errors', () => {
     expect(screen.getByRole('button', { name: T.reload })).toBeVisible();
   });
 
+  it('a crash while the key is being derived: the unlock finishes locked, nothing is read behind the crash screen', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const name = freshName();
+    await setUpVault(name);
+    const vault = createVault(name);
+    useApp.setState({ vault, phase: 'locked', users: await vault.listUsers() });
+    const [staff] = useApp.getState().users;
+    let derive = () => undefined as void;
+    const derived = new Promise<void>((resolve) => (derive = resolve));
+    const unlockWithKey = vault.unlock.bind(vault);
+    let opened: Awaited<ReturnType<Vault['unlock']>> | undefined;
+    vi.spyOn(vault, 'unlock').mockImplementation(async (...args) => {
+      await derived;
+      opened = await unlockWithKey(...args);
+      return opened;
+    });
+    const unlocking = useApp.getState().unlock(staff!.id, PASSPHRASE);
+    const Boom = () => {
+      throw new Error('boom');
+    };
+    render(
+      <ErrorBoundary>
+        <Boom />
+      </ErrorBoundary>,
+    );
+    await waitFor(() => expect(useApp.getState().lockedBy).toBe('crash'));
+    derive();
+    await unlocking;
+    expect(opened?.isLocked).toBe(true);
+    expect(useApp.getState()).toMatchObject({ session: null, phase: 'locked', households: new Map() });
+    expect(screen.getByRole('heading', { name: T.crashTitle })).toBeVisible();
+  }, 30_000);
+
   it('locks when the app shell crashes: the crash screen has no idle lock, so nothing decrypted stays behind it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const session = createFakeSession();

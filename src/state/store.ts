@@ -447,9 +447,18 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           // unlock writes them, on anyone's slot, at their own times (vault/failed-unlocks.ts).
           const session = await vault.unlock(userId, passphrase);
           mark('unlock:key');
+          // The app crashed while the key was being derived (error-boundary.tsx): only a reload leads
+          // on, so nothing opens behind the crash screen.
+          if (get().lockedBy === 'crash') {
+            session.lock();
+            set({ phase: 'locked' });
+            return;
+          }
           set({ session, lockedBy: null, mustChangePassphrase: session.mustChangePassphrase });
           // A passphrase someone else knows opens nothing until its holder replaces it (passphraseChanged).
           if (!session.mustChangePassphrase) await loadAll(session);
+          // Locked meanwhile (another tab's lock, a crash): it stays locked.
+          if (lockedSince(session)) return;
           set({ phase: 'unlocked' });
           mark('unlock:done');
         });
