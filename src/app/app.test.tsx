@@ -37,6 +37,18 @@ async function setUpVault(name: string) {
   vault.close();
 }
 
+/** The app's top-level boundary around a render that throws: the crash screen. */
+function renderCrash() {
+  const Boom = () => {
+    throw new Error('boom');
+  };
+  render(
+    <ErrorBoundary>
+      <Boom />
+    </ErrorBoundary>,
+  );
+}
+
 beforeEach(() => {
   useApp.setState(useApp.getInitialState(), true);
   window.location.hash = '';
@@ -363,14 +375,7 @@ describe('storage errors', () => {
 
   it('catches a render error with a Japanese message and a reload button', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const Boom = () => {
-      throw new Error('boom');
-    };
-    render(
-      <ErrorBoundary>
-        <Boom />
-      </ErrorBoundary>,
-    );
+    renderCrash();
     expect(screen.getByRole('heading', { name: T.crashTitle })).toBeVisible();
     expect(screen.getByRole('button', { name: T.reload })).toBeVisible();
   });
@@ -392,14 +397,7 @@ describe('storage errors', () => {
       return opened;
     });
     const unlocking = useApp.getState().unlock(staff!.id, PASSPHRASE);
-    const Boom = () => {
-      throw new Error('boom');
-    };
-    render(
-      <ErrorBoundary>
-        <Boom />
-      </ErrorBoundary>,
-    );
+    renderCrash();
     await waitFor(() => expect(useApp.getState().lockedBy).toBe('crash'));
     derive();
     await unlocking;
@@ -412,14 +410,7 @@ describe('storage errors', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const session = createFakeSession();
     useApp.setState({ vault: createVault(freshName()), phase: 'unlocked', session });
-    const Boom = () => {
-      throw new Error('boom');
-    };
-    render(
-      <ErrorBoundary>
-        <Boom />
-      </ErrorBoundary>,
-    );
+    renderCrash();
     expect(screen.getByRole('heading', { name: T.crashTitle })).toBeVisible();
     await waitFor(() => expect(useApp.getState().phase).toBe('locked'));
     expect(useApp.getState().session).toBeNull();
