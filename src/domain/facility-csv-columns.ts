@@ -14,6 +14,7 @@ import {
   type Vacancy,
 } from './facility';
 import type { IsoInstant } from './household';
+import { phoneDigitsProblem } from './household-schema';
 import { daysInMonth, formatJapanDateTimeCsv, instantAtJapanWallClock } from './japan-time';
 
 export const COLUMN = {
@@ -245,10 +246,13 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
     const v = cell(column);
     if (v !== undefined) set(v);
   };
-  // Phone numbers are 10 digits (fixed lines) or 11 (mobiles), with their leading 0.
-  const phone = (column: string, set: (v: string) => void) =>
+  // Phone numbers are 10 digits (fixed lines) or 11 (mobiles), with their leading 0. The two the
+  // coordinator taps at night must be numbers that can be dialled (as on the form); the fax is kept as written.
+  const phone = (column: string, set: (v: string) => void, dialled = true) =>
     text(column, (v) => {
       const restored = restoreLeadingZero(v, [10, 11]);
+      const problem = dialled && v.trim() !== '' ? phoneDigitsProblem(restored ?? v) : null;
+      if (problem) return fail(column, `"${v}": ${problem}`);
       if (restored !== null) findings.notices.push({ column, message: leadingZeroRestored(restored) });
       set(restored ?? v);
     });
@@ -267,7 +271,7 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
   text(COLUMN.area, (v) => (fields.area = v));
   phone(COLUMN.phone, (v) => (fields.phone = v));
   phone(COLUMN.nightPhone, (v) => (fields.nightPhone = v));
-  phone(COLUMN.fax, (v) => (fields.fax = v));
+  phone(COLUMN.fax, (v) => (fields.fax = v), false);
   text(COLUMN.email, (v) => {
     if (isPlausibleEmail(v)) fields.email = v;
     else fail(COLUMN.email, `"${v}" はメールアドレスの形式ではありません（例: tanki@example.jp）`);

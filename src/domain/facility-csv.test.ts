@@ -130,7 +130,7 @@ describe('parseFacilityCsv', () => {
 
   it('puts back the leading 0 Excel drops from a 事業所番号 and phone numbers, naming the row and column', () => {
     const header = ['事業所番号', '事業所名', '電話番号', '夜間連絡先', 'FAX'];
-    const file = utf8(csv(header, ['110100001', 'あおぞら', '471234567', '9012345678', '471234568'], ['0110100002', 'ひかり園', '047-123-4567', '12345678', '+81471234567']));
+    const file = utf8(csv(header, ['110100001', 'あおぞら', '471234567', '9012345678', '471234568'], ['0110100002', 'ひかり園', '047-123-4567', '+81471234567', '12345678']));
     const preview = parseFacilityCsv(file, [], NOW, idSequence());
     expect(preview.ok).toBe(true);
     const [hokkaido, untouched] = preview.rows;
@@ -142,8 +142,22 @@ describe('parseFacilityCsv', () => {
       { column: 'FAX', message: '先頭の0を補いました: 0471234568（Excel で保存すると消えることがあります）' },
     ]);
     // hyphens, too few digits or a + are not what Excel makes of a number: left as written
-    expect(untouched!.facility).toMatchObject({ phone: '047-123-4567', nightPhone: '12345678', fax: '+81471234567' });
+    expect(untouched!.facility).toMatchObject({ phone: '047-123-4567', nightPhone: '+81471234567', fax: '12345678' });
     expect(untouched!.notices).toEqual([]);
+  });
+
+  it('refuses a 電話番号 or 夜間連絡先 that cannot be dialled, naming the cell; the FAX is kept as written', () => {
+    const header = ['事業所番号', '事業所名', '電話番号', '夜間連絡先', 'FAX'];
+    const file = utf8(csv(header, ['0110100001', 'あおぞら', '047-123-456', '090-1234-567', '12345'], ['0110100002', 'ひかり園', '047-123-4567（代表）', '090-1234-5678 夜間のみ', '']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(false);
+    const [short, fine] = preview.rows;
+    expect(short!.errors).toEqual([
+      { column: '電話番号', message: '"047-123-456": 電話番号の桁数が足りません' },
+      { column: '夜間連絡先', message: '"090-1234-567": 携帯電話・IP電話の番号は11桁です（桁を確かめてください）' },
+    ]);
+    expect(fine!.errors).toEqual([]);
+    expect(fine!.facility).toMatchObject({ phone: '047-123-4567（代表）', nightPhone: '090-1234-5678 夜間のみ' });
   });
 
   it('takes a 9-digit 事業所番号 among numbers starting 1-9 for a digit missing, not a lost 0: a row error with both readings', () => {

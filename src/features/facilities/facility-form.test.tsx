@@ -106,6 +106,24 @@ describe('facility form', () => {
     expect(saved).toMatchObject({ fax: '047-111-2223', email: 'tanki@example.jp', hubFunctions: ['emergency-acceptance'] });
   });
 
+  it('refuses a 電話番号 or 夜間・緊急連絡先 that cannot be dialled, beside the field, and saves nothing', async () => {
+    const session = createFakeSession();
+    const facility = createFacility({ id: 'fac-1', phone: '', nightPhone: '' });
+    const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    await user.type(screen.getByLabelText('電話番号'), '047-123-456');
+    await user.type(screen.getByLabelText('夜間・緊急連絡先'), '090-1234-567');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(screen.getByLabelText('電話番号')).toHaveAccessibleDescription(/^電話番号の桁数が足りません（例: 047-123-4567/);
+    expect(screen.getByLabelText('夜間・緊急連絡先')).toHaveAccessibleDescription(/^携帯電話・IP電話の番号は11桁です/);
+    expect(await session.outbox()).toHaveLength(0);
+
+    await user.type(screen.getByLabelText('電話番号'), '7');
+    await user.type(screen.getByLabelText('夜間・緊急連絡先'), '8 夜間のみ');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
+    expect(useApp.getState().facilities.get('fac-1')).toMatchObject({ phone: '047-123-4567', nightPhone: '090-1234-5678 夜間のみ' });
+  });
+
   it('marks the form unsaved while edited and brings the input back from the encrypted draft', async () => {
     const session = createFakeSession();
     const facility = createFacility({ id: 'fac-1' });

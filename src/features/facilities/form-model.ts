@@ -1,6 +1,7 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
 import { VACANCY_HISTORY_KEPT } from '../../domain/vacancy-report';
 import { isPlausibleEmail, type Facility } from '../../domain/facility';
+import { phoneDigitsProblem } from '../../domain/household-schema';
 import { T } from './text';
 
 /** The fields the form edits as they are; numbers are kept as typed text until validation. */
@@ -28,7 +29,7 @@ export interface FacilityFormState extends Pick<Facility, EditedAsIs> {
   readonly vacancyReporter: string;
 }
 
-export type FacilityFormErrors = Partial<Record<'name' | 'officeNumber' | 'email' | 'capacity' | 'vacancyBeds', string>>;
+export type FacilityFormErrors = Partial<Record<'name' | 'officeNumber' | 'phone' | 'nightPhone' | 'email' | 'capacity' | 'vacancyBeds', string>>;
 
 export function toFormState(f: Facility, reporter: string): FacilityFormState {
   return {
@@ -60,6 +61,11 @@ export function validateForm(s: FacilityFormState): FacilityFormErrors {
   const errors: FacilityFormErrors = {};
   if (s.name.trim() === '') errors.name = T.errors.name;
   if (!/^\d{10}$/.test(normalizeOfficeNumber(s.officeNumber))) errors.officeNumber = T.errors.officeNumber;
+  // The numbers the coordinator taps at night: one that cannot be dialled is said now, not at 2 a.m.
+  for (const field of ['phone', 'nightPhone'] as const) {
+    const problem = s[field].trim() === '' ? null : phoneDigitsProblem(s[field]);
+    if (problem) errors[field] = `${problem}${T.errors.phoneHint}`;
+  }
   if (!isPlausibleEmail(s.email)) errors.email = T.errors.email;
   if (!isCount(s.capacity)) errors.capacity = T.errors.capacity;
   if (s.vacancyBeds.trim() !== '' && !isCount(s.vacancyBeds)) errors.vacancyBeds = T.errors.beds;
