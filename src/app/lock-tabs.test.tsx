@@ -115,4 +115,40 @@ describe('[scenario 3] a lock reaches the other tabs', () => {
     },
     DERIVE,
   );
+
+  it(
+    'an added person who sets their own passphrase in one tab locks their other tab still asking for it, and only that one',
+    async () => {
+      const channel = new FakeChannel();
+      const { dayId, nightId } = await unlockedTab(channel);
+      // the night person, added by the day one, unlocks this tab: it asks for their own passphrase
+      await useApp.getState().lock('idle');
+      await useApp.getState().unlock(nightId, NIGHT_PASSPHRASE);
+      expect(useApp.getState()).toMatchObject({ phase: 'unlocked', mustChangePassphrase: true });
+      channel.receive({ type: 'passphrase-changed', userId: dayId });
+      channel.receive({ type: 'passphrase-changed' });
+      expect(useApp.getState().phase).toBe('unlocked');
+      channel.receive({ type: 'passphrase-changed', userId: nightId });
+      await vi.waitFor(() => expect(useApp.getState().phase).toBe('locked'));
+      expect(useApp.getState().lockedBy).toBe('elsewhere');
+    },
+    DERIVE,
+  );
+
+  it(
+    'says so to the other tabs once an added person has set their own passphrase',
+    async () => {
+      const channel = new FakeChannel();
+      const { nightId } = await unlockedTab(channel);
+      await useApp.getState().lock('idle');
+      await useApp.getState().unlock(nightId, NIGHT_PASSPHRASE);
+      await useApp.getState().session!.changePassphrase(NIGHT_PASSPHRASE, 'jibun-dake-no-2026');
+      await useApp.getState().passphraseChanged();
+      expect(channel.postMessage).toHaveBeenLastCalledWith({ type: 'passphrase-changed', userId: nightId });
+      // a tab that has opened the records after the change stays open when it hears it back
+      channel.receive({ type: 'passphrase-changed', userId: nightId });
+      expect(useApp.getState().phase).toBe('unlocked');
+    },
+    DERIVE,
+  );
 });

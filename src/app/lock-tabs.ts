@@ -18,7 +18,7 @@ export type { LockChannel };
 const isLockMessage = (data: unknown): data is LockMessage => {
   if (typeof data !== 'object' || data === null) return false;
   const m = data as { type?: unknown; userId?: unknown };
-  return m.type === 'locked' || ((m.type === 'unlocked' || m.type === 'removed') && typeof m.userId === 'string');
+  return m.type === 'locked' || ((m.type === 'unlocked' || m.type === 'removed' || m.type === 'passphrase-changed') && typeof m.userId === 'string');
 };
 
 /** Tells the other tabs of this one's locks and unlocks, and follows theirs (boot.tsx, once per page). */
@@ -32,6 +32,9 @@ export function shareLocks(channel: LockChannel | null = lockChannel()): () => v
     if (!isLockMessage(message) || session === null) return;
     if (message.type === 'unlocked' && message.userId === session.user.id) return;
     if (message.type === 'removed' && message.userId !== session.user.id) return;
+    // Only a tab of theirs still on 「ご自身のパスフレーズを設定してください」: there, the passphrase
+    // they were given would now be refused as wrong, and count against the unlock throttle.
+    if (message.type === 'passphrase-changed' && (message.userId !== session.user.id || !useApp.getState().mustChangePassphrase)) return;
     following = true;
     void useApp
       .getState()
@@ -46,6 +49,8 @@ export function shareLocks(channel: LockChannel | null = lockChannel()): () => v
       channel.postMessage({ type: 'unlocked', userId: now.session.user.id } satisfies LockMessage);
     } else if (before.session !== null && now.session === null && now.lockedBy === 'manual' && !following) {
       channel.postMessage({ type: 'locked' } satisfies LockMessage);
+    } else if (now.session !== null && now.session === before.session && before.mustChangePassphrase && !now.mustChangePassphrase) {
+      channel.postMessage({ type: 'passphrase-changed', userId: now.session.user.id } satisfies LockMessage);
     }
   });
 }

@@ -8,7 +8,12 @@ export type LockMessage =
   | { readonly type: 'locked' }
   | { readonly type: 'unlocked'; readonly userId: string }
   /** a person was taken off the phone: a tab they have unlocked locks */
-  | { readonly type: 'removed'; readonly userId: string };
+  | { readonly type: 'removed'; readonly userId: string }
+  /**
+   * an added person replaced the passphrase they were given: another tab of theirs still asking for
+   * that change locks (its unlock was with the old passphrase, which someone else knows)
+   */
+  | { readonly type: 'passphrase-changed'; readonly userId: string };
 
 /** The parts of a BroadcastChannel used (a fake in the tests). */
 export type LockChannel = Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
