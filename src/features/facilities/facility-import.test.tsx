@@ -112,6 +112,30 @@ describe('facility CSV import', () => {
     expect((await session.list('facility'))[0]!.data).toMatchObject(expected);
   });
 
+  it('a facility that synced in after the preview with a 新規 row\'s 事業所番号 is not made twice: the file is read again and shown first', async () => {
+    const session = createFakeSession();
+    const { user } = mountFacilities({ hash: '#/facilities/import', session });
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(csv(HEADER, '1210100002,つばさ苑,北部', '1210100003,ひかりの家,南部'))));
+    expect(await screen.findByText('新規 2件・更新 0件・変更なし 0件')).toBeInTheDocument();
+
+    // another phone registered つばさ苑; it syncs in before 取り込む is pressed
+    const synced = createFacility({ id: 'fac-synced', officeNumber: '1210100002', name: 'つばさ苑', area: '' });
+    useApp.setState({ facilities: new Map([[synced.id, synced]]) });
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+
+    expect(await screen.findByText(/事業所番号 1210100002 の事業所が同期で届きました。/)).toBeInTheDocument();
+    expect(screen.getByText('新規 1件・更新 1件・変更なし 0件')).toBeInTheDocument();
+    expect(await session.outbox()).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+    expect(await screen.findByText('2件の事業所を取り込みました。')).toBeInTheDocument();
+    expect(screen.queryByText(/同期で届きました/)).toBeNull();
+    const byNumber = [...useApp.getState().facilities.values()].map((f) => [f.officeNumber, f.id === 'fac-synced']).sort();
+    expect(byNumber).toEqual([
+      ['1210100002', true],
+      ['1210100003', false],
+    ]);
+  });
+
   it('reads 受入れ under the headings the city form prints, and says in red when no 受入れ column is read', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/import', session });

@@ -28,9 +28,16 @@ type Phase =
   | { readonly name: 'idle' }
   | { readonly name: 'reading' }
   | { readonly name: 'failed'; readonly message: string }
-  | { readonly name: 'preview'; readonly preview: FacilityImportPreview }
-  | { readonly name: 'importing'; readonly preview: FacilityImportPreview }
+  /** `bytes`: the file, read again when facilities arrived by sync since the preview */
+  | { readonly name: 'preview'; readonly preview: FacilityImportPreview; readonly bytes: Uint8Array }
+  | { readonly name: 'importing'; readonly preview: FacilityImportPreview; readonly bytes: Uint8Array }
   | { readonly name: 'done'; readonly count: number };
+
+/** The file read against the facilities held now. */
+function previewOf(bytes: Uint8Array): FacilityImportPreview {
+  const existing = [...useApp.getState().facilities.values()];
+  return parseFacilityCsv(bytes, existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
+}
 
 export function FacilityImport() {
   const importFacilities = useApp((s) => s.importFacilities);
@@ -46,32 +53,40 @@ export function FacilityImport() {
     setPhase({ name: 'reading' });
     try {
       const bytes = await readBytes(file);
-      const existing = [...useApp.getState().facilities.values()];
-      const preview = parseFacilityCsv(bytes, existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
-      setPhase({ name: 'preview', preview });
+      setPhase({ name: 'preview', preview: previewOf(bytes), bytes });
     } catch (e) {
       setPhase({ name: 'failed', message: e instanceof FacilityCsvError ? e.message : T.importFailed });
     }
   }
 
-  async function run(preview: FacilityImportPreview) {
+  async function run(preview: FacilityImportPreview, bytes: Uint8Array) {
     if (!preview.ok) return;
+    setImportError(null);
+    const heldNow = useApp.getState().facilities;
+    // A facility that arrived by sync since the preview with the 事業所番号 of a 新規 row would be
+    // made twice (the match would list it twice at night): the file is read again against what is
+    // held now, and shown before anything is written.
+    const arrived = preview.rows.filter((r) => r.action === 'create' && r.facility && [...heldNow.values()].some((f) => f.officeNumber === r.officeNumber));
+    if (arrived.length > 0) {
+      setImportError(T.arrivedSincePreview(arrived.map((r) => r.officeNumber)));
+      setPhase({ name: 'preview', preview: previewOf(bytes), bytes });
+      return;
+    }
     // The preview was read against the facilities held then: a bed report or an edit synced since
     // stays, unless the file changed that field (as the form saves, facility-form.tsx).
-    const heldNow = useApp.getState().facilities;
     const items = preview.rows.flatMap((r) => {
       if (!r.facility || r.action === 'unchanged') return [];
       const held = r.stored ? heldNow.get(r.stored.id) : undefined;
       const facility = r.stored && held ? mergeFormEdit(r.stored, r.facility, held) : r.facility;
       return [{ facility, op: r.action }];
     });
-    setPhase({ name: 'importing', preview });
+    setPhase({ name: 'importing', preview, bytes });
     try {
       await importFacilities(items);
       setPhase({ name: 'done', count: items.length });
     } catch (e) {
       setImportError(`${T.importFailed} ${vaultErrorMessage(toVaultError(e).code)}`);
-      setPhase({ name: 'preview', preview });
+      setPhase({ name: 'preview', preview, bytes });
     }
   }
 
@@ -93,7 +108,13 @@ export function FacilityImport() {
       {importError ? <Notice kind="error">{importError}</Notice> : null}
       {preview ? (
         <div className="form-actions">
-          <Button variant="primary" disabled={!preview.ok || phase.name === 'importing'} onClick={() => void run(preview)}>
+          <Button
+            variant="primary"
+            disabled={!preview.ok || phase.name === 'importing'}
+            onClick={() => {
+              if (phase.name === 'preview') void run(phase.preview, phase.bytes);
+            }}
+          >
             {phase.name === 'importing' ? T.importing : T.importButton}
           </Button>
         </div>
