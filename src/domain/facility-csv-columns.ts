@@ -6,6 +6,7 @@ import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_L
 import {
   FACILITY_SERVICE_TYPES,
   FACILITY_UNIT_TYPES,
+  facilityPhoneProblem,
   HUB_FUNCTIONS,
   HUB_FUNCTION_LABELS,
   isPlausibleEmail,
@@ -14,7 +15,6 @@ import {
   type Vacancy,
 } from './facility';
 import type { IsoInstant } from './household';
-import { phoneDigitsProblem } from './household-schema';
 import { daysInMonth, formatJapanDateTimeCsv, instantAtJapanWallClock } from './japan-time';
 
 export const COLUMN = {
@@ -248,10 +248,11 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
   };
   // Phone numbers are 10 digits (fixed lines) or 11 (mobiles), with their leading 0. The two the
   // coordinator taps at night must be numbers that can be dialled (as on the form); the fax is kept as written.
-  const phone = (column: string, set: (v: string) => void, dialled = true) =>
+  const phone = (column: string, set: (v: string) => void, held: string | null) =>
     text(column, (v) => {
       const restored = restoreLeadingZero(v, [10, 11]);
-      const problem = dialled && v.trim() !== '' ? phoneDigitsProblem(restored ?? v) : null;
+      // the facility's own stored number (an export read back in) is taken as it is
+      const problem = held === null ? null : facilityPhoneProblem(restored ?? v, held);
       if (problem) return fail(column, `"${v}": ${problem}`);
       if (restored !== null) findings.notices.push({ column, message: leadingZeroRestored(restored) });
       set(restored ?? v);
@@ -269,9 +270,9 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
   });
   text(COLUMN.address, (v) => (fields.address = v));
   text(COLUMN.area, (v) => (fields.area = v));
-  phone(COLUMN.phone, (v) => (fields.phone = v));
-  phone(COLUMN.nightPhone, (v) => (fields.nightPhone = v));
-  phone(COLUMN.fax, (v) => (fields.fax = v), false);
+  phone(COLUMN.phone, (v) => (fields.phone = v), base.phone);
+  phone(COLUMN.nightPhone, (v) => (fields.nightPhone = v), base.nightPhone);
+  phone(COLUMN.fax, (v) => (fields.fax = v), null);
   text(COLUMN.email, (v) => {
     if (isPlausibleEmail(v)) fields.email = v;
     else fail(COLUMN.email, `"${v}" はメールアドレスの形式ではありません（例: tanki@example.jp）`);

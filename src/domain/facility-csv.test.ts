@@ -160,6 +160,15 @@ describe('parseFacilityCsv', () => {
     expect(fine!.facility).toMatchObject({ phone: '047-123-4567（代表）', nightPhone: '090-1234-5678 夜間のみ' });
   });
 
+  it('takes a facility\'s own stored number back as it is (an export read in again), and says what to write for no number', () => {
+    const header = ['事業所番号', '事業所名', '電話番号', '夜間連絡先'];
+    const held = createFacility({ officeNumber: '0110100001', name: 'あおぞら', phone: '047-123-4567', nightPhone: '－' });
+    const file = utf8(csv(header, ['0110100001', 'あおぞら', '047-123-4567', '－'], ['0110100002', 'ひかり園', 'なし', '']));
+    const [again, fresh] = parseFacilityCsv(file, [held], NOW, idSequence()).rows;
+    expect(again!.errors).toEqual([]);
+    expect(fresh!.errors).toEqual([{ column: '電話番号', message: '"なし": 番号がないときは空欄にしてください（「なし」「－」などは書けません）' }]);
+  });
+
   it('takes a 9-digit 事業所番号 among numbers starting 1-9 for a digit missing, not a lost 0: a row error with both readings', () => {
     const file = utf8(csv(['事業所番号', '事業所名'], ['1312345678', 'あおぞら'], ['131234567', 'ひかり園']));
     const preview = parseFacilityCsv(file, [], NOW, idSequence());

@@ -4,6 +4,7 @@
  */
 import { DISABILITY_TYPES, type DisabilityType, type MedicalCareKind } from './disability';
 import type { IsoDate, IsoInstant } from './household';
+import { phoneDigitsProblem } from './household-schema';
 
 /** サービス種別 of 短期入所 */
 export const FACILITY_SERVICE_TYPES = ['福祉型', '医療型'] as const;
@@ -108,6 +109,21 @@ export function emptyFacility(id: string, now: IsoInstant): Facility {
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * Why a facility's 電話番号 or 夜間・緊急連絡先 cannot be dialled as written, or null, shared by the
+ * form and the CSV import: the household's rule (phoneDigitsProblem), with the facility's words.
+ * Blank is fine, and so is the value already stored (`held`): a facility saved before the rule, with
+ * 「－」 or two numbers in one cell, is still edited and re-imported; its number is checked once changed.
+ */
+export function facilityPhoneProblem(written: string, held = ''): string | null {
+  const v = written.trim();
+  if (v === '' || v === held.trim()) return null;
+  if (!/\d/.test(v.normalize('NFKC'))) return '番号がないときは空欄にしてください（「なし」「－」などは書けません）';
+  const problem = phoneDigitsProblem(v);
+  if (problem === null) return null;
+  return problem.includes('2つ') ? `${problem}。2つの番号は「／」で区切ってください` : problem;
 }
 
 /**

@@ -124,6 +124,17 @@ describe('facility form', () => {
     expect(useApp.getState().facilities.get('fac-1')).toMatchObject({ phone: '047-123-4567', nightPhone: '090-1234-5678 夜間のみ' });
   });
 
+  it('still saves a facility whose stored night number predates the check, until that number is changed', async () => {
+    const session = createFakeSession();
+    const facility = createFacility({ id: 'fac-1', phone: '047-123-4567', nightPhone: '－', capacity: 4 });
+    const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    await user.clear(screen.getByLabelText('定員'));
+    await user.type(screen.getByLabelText('定員'), '6');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
+    expect(useApp.getState().facilities.get('fac-1')).toMatchObject({ capacity: 6, nightPhone: '－' });
+  });
+
   it('marks the form unsaved while edited and brings the input back from the encrypted draft', async () => {
     const session = createFakeSession();
     const facility = createFacility({ id: 'fac-1' });

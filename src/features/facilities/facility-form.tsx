@@ -96,7 +96,8 @@ export function FacilityForm({ id }: { id: string | null }) {
 
   async function submit() {
     if (!base || !state) return;
-    const found = validateForm(state);
+    // A number stored before it was checked is taken as it is until it is changed.
+    const found = validateForm(state, id === null ? undefined : (mergeBase ?? base));
     // One 事業所番号, one facility: a second copy would go stale (a CSV import updates the first).
     const number = normalizeOfficeNumber(state.officeNumber);
     // Checked when the number is new here: two copies made before this check can still be edited.

@@ -1,7 +1,6 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
 import { VACANCY_HISTORY_KEPT } from '../../domain/vacancy-report';
-import { isPlausibleEmail, type Facility } from '../../domain/facility';
-import { phoneDigitsProblem } from '../../domain/household-schema';
+import { facilityPhoneProblem, isPlausibleEmail, type Facility } from '../../domain/facility';
 import { T } from './text';
 
 /** The fields the form edits as they are; numbers are kept as typed text until validation. */
@@ -57,13 +56,13 @@ export function toFormState(f: Facility, reporter: string): FacilityFormState {
 /** Up to 4 digits, as the CSV reads a count: a longer one is a slip (and past 2^53 the hub refuses it). */
 const isCount = (s: string) => /^\d{1,4}$/.test(s.normalize('NFKC').trim());
 
-export function validateForm(s: FacilityFormState): FacilityFormErrors {
+export function validateForm(s: FacilityFormState, held?: Pick<Facility, 'phone' | 'nightPhone'>): FacilityFormErrors {
   const errors: FacilityFormErrors = {};
   if (s.name.trim() === '') errors.name = T.errors.name;
   if (!/^\d{10}$/.test(normalizeOfficeNumber(s.officeNumber))) errors.officeNumber = T.errors.officeNumber;
   // The numbers the coordinator taps at night: one that cannot be dialled is said now, not at 2 a.m.
   for (const field of ['phone', 'nightPhone'] as const) {
-    const problem = s[field].trim() === '' ? null : phoneDigitsProblem(s[field]);
+    const problem = facilityPhoneProblem(s[field], held?.[field]);
     if (problem) errors[field] = `${problem}${T.errors.phoneHint}`;
   }
   if (!isPlausibleEmail(s.email)) errors.email = T.errors.email;

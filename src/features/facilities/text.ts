@@ -136,7 +136,7 @@ export const T = {
   imported: (n: number) => `${n}件の事業所を取り込みました。`,
   importFailed: '取り込めませんでした。何も書き込まれていません。',
   arrivedSincePreview: (officeNumbers: readonly string[]) =>
-    `確認の後に、事業所番号 ${officeNumbers.join('、')} の事業所が同期で届きました。新規のままでは二重に登録されるため、届いた内容と照らして読み直しました。何も書き込まれていません。下の内容を確かめて、もう一度「取り込む」を押してください。`,
+    `確認の後に、事業所番号 ${officeNumbers.join('、')} の事業所が同期で届きました。新規のままでは二重に登録されるため、届いた内容と照らして読み直しました。何も書き込まれていません。上の一覧を確かめて、もう一度「取り込む」を押してください。`,
   rowLine: (line: number) => `${line}行目`,
   action: { create: '新規', update: '更新', unchanged: '変更なし' } satisfies Record<FacilityImportRow['action'], string>,
   rowError: (line: number, column: string, message: string) => `${line}行目「${column}」: ${message}`,
