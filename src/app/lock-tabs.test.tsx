@@ -9,6 +9,7 @@ import { useApp } from '../state/store';
 import { createVault } from '../vault/vault';
 import { createHousehold } from '../../test/factories/household';
 import { App } from './app';
+import { LOCK_CHANNEL_NAME } from '../state/lock-channel';
 import { shareLocks } from './lock-tabs';
 import { T } from './text';
 
@@ -127,27 +128,43 @@ describe('[scenario 3] a lock reaches the other tabs', () => {
       expect(useApp.getState()).toMatchObject({ phase: 'unlocked', mustChangePassphrase: true });
       channel.receive({ type: 'passphrase-changed', userId: dayId });
       channel.receive({ type: 'passphrase-changed' });
-      expect(useApp.getState().phase).toBe('unlocked');
+      // a lock starts at once (locking) when it starts at all
+      expect(useApp.getState()).toMatchObject({ phase: 'unlocked', locking: false });
       channel.receive({ type: 'passphrase-changed', userId: nightId });
       await vi.waitFor(() => expect(useApp.getState().phase).toBe('locked'));
-      expect(useApp.getState().lockedBy).toBe('elsewhere');
+      expect(useApp.getState().lockedBy).toBe('passphrase-changed');
+      render(<App openVault={() => useApp.getState().vault!} />);
+      expect(await screen.findByText(T.passphraseChangedLocked)).toBeVisible();
     },
     DERIVE,
   );
 
   it(
-    'says so to the other tabs once an added person has set their own passphrase',
+    'tells the other tabs as soon as an added person has set their own passphrase, even when a lock cuts the reading of the records short',
     async () => {
-      const channel = new FakeChannel();
-      const { nightId } = await unlockedTab(channel);
-      await useApp.getState().lock('idle');
-      await useApp.getState().unlock(nightId, NIGHT_PASSPHRASE);
-      await useApp.getState().session!.changePassphrase(NIGHT_PASSPHRASE, 'jibun-dake-no-2026');
-      await useApp.getState().passphraseChanged();
-      expect(channel.postMessage).toHaveBeenLastCalledWith({ type: 'passphrase-changed', userId: nightId });
-      // a tab that has opened the records after the change stays open when it hears it back
-      channel.receive({ type: 'passphrase-changed', userId: nightId });
-      expect(useApp.getState().phase).toBe('unlocked');
+      const heard: unknown[] = [];
+      const other = new BroadcastChannel(LOCK_CHANNEL_NAME);
+      other.addEventListener('message', (e) => heard.push(e.data));
+      try {
+        const channel = new FakeChannel();
+        const { nightId } = await unlockedTab(channel);
+        await useApp.getState().lock('idle');
+        await useApp.getState().unlock(nightId, NIGHT_PASSPHRASE);
+        await useApp.getState().session!.changePassphrase(NIGHT_PASSPHRASE, 'jibun-dake-no-2026');
+        const reading = useApp.getState().passphraseChanged();
+        await useApp.getState().lock('idle');
+        await reading;
+        await vi.waitFor(() => expect(heard).toEqual([{ type: 'passphrase-changed', userId: nightId }]));
+        expect(useApp.getState().phase).toBe('locked');
+
+        // a tab that has opened the records after the change stays open when it hears it back
+        await useApp.getState().unlock(nightId, 'jibun-dake-no-2026');
+        expect(useApp.getState().mustChangePassphrase).toBe(false);
+        channel.receive({ type: 'passphrase-changed', userId: nightId });
+        expect(useApp.getState()).toMatchObject({ phase: 'unlocked', locking: false });
+      } finally {
+        other.close();
+      }
     },
     DERIVE,
   );

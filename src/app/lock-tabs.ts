@@ -38,7 +38,7 @@ export function shareLocks(channel: LockChannel | null = lockChannel()): () => v
     following = true;
     void useApp
       .getState()
-      .lock('elsewhere')
+      .lock(message.type === 'passphrase-changed' ? 'passphrase-changed' : 'elsewhere')
       .catch(() => undefined)
       .finally(() => {
         following = false;
@@ -49,8 +49,6 @@ export function shareLocks(channel: LockChannel | null = lockChannel()): () => v
       channel.postMessage({ type: 'unlocked', userId: now.session.user.id } satisfies LockMessage);
     } else if (before.session !== null && now.session === null && now.lockedBy === 'manual' && !following) {
       channel.postMessage({ type: 'locked' } satisfies LockMessage);
-    } else if (now.session !== null && now.session === before.session && before.mustChangePassphrase && !now.mustChangePassphrase) {
-      channel.postMessage({ type: 'passphrase-changed', userId: now.session.user.id } satisfies LockMessage);
     }
   });
 }

@@ -46,6 +46,7 @@ export const T = {
   idleLocked: '一定時間操作がなかったためロックしました',
   locking: 'ロックしています…（入力途中の内容を保存しています）',
   elsewhereLocked: '別のタブでロックまたは別の人が解錠したため、このタブもロックしました',
+  passphraseChangedLocked: '別のタブでご自身のパスフレーズを設定したため、このタブをロックしました。新しいパスフレーズで解錠してください。',
   throttled: '続けて間違えたため、しばらく解錠できません。',
   throttledWait: (seconds: number) => `あと${formatWait(seconds)}お待ちください。`,
   noUsers: 'この端末に利用者が登録されていません。',

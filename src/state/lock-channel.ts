@@ -26,6 +26,14 @@ export function lockChannel(): LockChannel | null {
   return shared;
 }
 
+/**
+ * Tells the other tabs that this person has just set their own passphrase (the store's
+ * passphraseChanged, before it reads the records): a tab of theirs still asking for it locks.
+ */
+export function tellPassphraseChanged(userId: string, channel: LockChannel | null = lockChannel()): void {
+  channel?.postMessage({ type: 'passphrase-changed', userId } satisfies LockMessage);
+}
+
 /** Tells the other tabs that a person was taken off the phone: a tab they hold unlocked locks at once. */
 export function tellRemoved(userId: string, channel: LockChannel | null = lockChannel()): void {
   channel?.postMessage({ type: 'removed', userId } satisfies LockMessage);

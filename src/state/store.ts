@@ -20,6 +20,7 @@ import { FUNCTION_BONUS_KINDS, type FunctionBonusKind } from '../protocol/consta
 import type { BonusClaimCount, BonusCoordinator, BonusRecords, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
 import { toVaultError, type VaultError } from '../vault/errors';
 import { DEMO_ID_PREFIX, isDemoId } from '../domain/demo-id';
+import { tellPassphraseChanged } from './lock-channel';
 
 export type AppPhase = 'starting' | 'setup' | 'locked' | 'unlocking' | 'unlocked' | 'failed';
 
@@ -29,7 +30,8 @@ type BeforeLock = () => Promise<void> | void;
 /** Why the app locked: the lock screen tells the user when it was the idle timer. */
 /** 'elsewhere': another tab of the app was locked, or unlocked by someone else (lock-tabs.ts). */
 /** 'crash': the app shell failed to render (error-boundary.tsx); only a reload leads on, so nothing stays unlocked. */
-export type LockReason = 'manual' | 'idle' | 'elsewhere' | 'crash';
+/** 'passphrase-changed': this tab asked an added person for their own passphrase, and they set it in another tab. */
+export type LockReason = 'manual' | 'idle' | 'elsewhere' | 'crash' | 'passphrase-changed';
 
 /**
  * How long a beforeLock handler may take. A draft that hangs (a stuck transaction) must not keep
@@ -496,6 +498,8 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async passphraseChanged() {
       const session = requireSession();
       if (!get().mustChangePassphrase || session.mustChangePassphrase) return;
+      // At once, not after the reading (seconds with many households, and a lock may cut it short).
+      tellPassphraseChanged(session.user.id);
       try {
         await guarded(() => loadAll(session));
       } finally {
