@@ -7,6 +7,7 @@ import {
   ageOn,
   formatJapanDate,
   formatJapanDateTime,
+  formatJapanTimestamp,
   formatJapanShortDateTime,
   isValidIsoDate,
   japanDateOf,
@@ -96,6 +97,10 @@ describe('ageCategory', () => {
 });
 
 describe('formatting', () => {
+  it('writes an instant as Japan time to the second with its offset, across the day and year line', () => {
+    expect(formatJapanTimestamp(new Date('2026-12-31T15:00:05.900Z'))).toBe('2027-01-01T00:00:05+09:00');
+    expect(formatJapanTimestamp('2026-11-30T12:00:00Z')).toBe('2026-11-30T21:00:00+09:00');
+  });
   it('prints an instant in Japan time', () => {
     expect(formatJapanDateTime('2026-11-22T17:10:00Z')).toBe('2026年11月23日 02:10');
     expect(formatJapanDateTime('2026-12-31T15:05:00Z')).toBe('2027年1月1日 00:05');

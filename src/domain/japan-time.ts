@@ -134,6 +134,11 @@ export function formatJapanDateTime(instant: Date | IsoInstant): string {
   return `${date} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
 }
 
+/** '2026-11-30T21:00:05+09:00': Japan time to the second with its offset, sortable as text (the admin's listings). */
+export function formatJapanTimestamp(instant: Date | IsoInstant): string {
+  return `${japanWallClock(instant).toISOString().slice(0, 19)}+09:00`;
+}
+
 /** '11/23 02:10' in Japan time: the short form of a status line. */
 export function formatJapanShortDateTime(instant: Date | IsoInstant): string {
   const w = japanWallClock(instant);

@@ -5,18 +5,12 @@
  * Tab-separated, one row a line: time (Japan), action, subject, detail or reason, who. Logins,
  * names, ids and reasons were typed by people: each field goes through terminalRow.
  */
+import { formatJapanTimestamp } from '../domain/japan-time';
 import type { Store } from './db/store';
 import { terminalRow } from './terminal-text';
-
-const JAPAN_OFFSET_MS = 9 * 3_600_000;
-
-/** '2026-11-30T21:00:05+09:00': Japan time to the second, with its offset, sortable as text. */
-export function japanTimestamp(at: Date): string {
-  return `${new Date(at.getTime() + JAPAN_OFFSET_MS).toISOString().slice(0, 19)}+09:00`;
-}
 
 export async function runAuditCommand(store: Store, hub: string, limit: number, out: (line: string) => void): Promise<void> {
   const entries = await store.listAuditTrail(hub, limit);
   if (entries.length === 0) out(`拠点 ${hub} の監査記録はありません。`);
-  for (const e of entries) out(terminalRow([japanTimestamp(e.at), e.action, e.subject, e.detail || '-', e.by]));
+  for (const e of entries) out(terminalRow([formatJapanTimestamp(e.at), e.action, e.subject, e.detail || '-', e.by]));
 }

@@ -66,7 +66,8 @@ export function FacilityImport() {
     // A facility that arrived by sync since the preview with the 事業所番号 of a 新規 row would be
     // made twice (the match would list it twice at night): the file is read again against what is
     // held now, and shown before anything is written.
-    const arrived = preview.rows.filter((r) => r.action === 'create' && r.facility && [...heldNow.values()].some((f) => f.officeNumber === r.officeNumber));
+    const heldNumbers = new Set([...heldNow.values()].map((f) => f.officeNumber));
+    const arrived = preview.rows.filter((r) => r.action === 'create' && r.facility && heldNumbers.has(r.officeNumber));
     if (arrived.length > 0) {
       setImportError(T.arrivedSincePreview(arrived.map((r) => r.officeNumber)));
       setPhase({ name: 'preview', preview: previewOf(bytes), bytes });

@@ -125,7 +125,6 @@ export function ChangePassphraseForm({ onDone, onCancel, received = false, cance
     const next: FormErrors = {
       ...(current ? {} : { current: received ? T.receivedRequired : T.currentRequired }),
       ...newPassphraseErrors(passphrase, confirmation),
-      ...(passphrase.length > 0 && passphrase === current ? { passphrase: vaultErrorMessage('unchanged-passphrase') } : {}),
     };
     setErrors(next);
     if (Object.keys(next).length > 0) return;
