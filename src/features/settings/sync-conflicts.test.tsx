@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFacility } from '../../../test/factories/facility';
@@ -114,6 +114,7 @@ describe('重なった変更: the 閲覧記録', () => {
     useApp.setState({ session: {} as never, openHousehold: async (id: string) => void opened.push(id) });
     useApp.setState({ facilities: new Map([['f-1', createFacility({ id: 'f-1' })]]) });
     await shown([conflict({ field: 'persons[p-1].medications', keptValue: 'デパケン', lostValue: 'なし' }), conflict({ id: 'c2', kind: 'facility', entityId: 'f-1', field: 'phone' })]);
-    expect(opened).toEqual(['hh-1']);
+    // the entry is written from an effect, which may run a moment after the list is drawn
+    await waitFor(() => expect(opened).toEqual(['hh-1']));
   });
 });
