@@ -177,7 +177,11 @@ describe('device takeover and impersonation (PostgreSQL)', () => {
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 200)).toEqual([]);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(290);
+    // The rest are throttled (429), or, on a busy machine, turned away before their body was read
+    // (503, the hub's bound on bodies read at once, api.ts): unchecked either way.
+    const tally = JSON.stringify(Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((t) => t === s).length])));
+    expect(statuses.filter((s) => s !== 401 && s !== 429 && s !== 503), tally).toEqual([]);
+    expect(statuses.filter((s) => s === 429 || s === 503).length, tally).toBeGreaterThanOrEqual(290);
   });
 
   attack('[A10] a revoked user cannot push their queued evidence under their name until they sign in again; nothing is lost', async () => {
