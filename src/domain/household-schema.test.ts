@@ -121,6 +121,9 @@ describe('validateHousehold', () => {
     expect(messageAt(validateHousehold(createHousehold({ phone: '090-1234-567' })), 'phone')).toBe('携帯電話・IP電話の番号は11桁です（桁を確かめてください）');
     expect(messageAt(validateHousehold(createHousehold({ phone: '090111122220333334444' })), 'phone')).toBe('電話番号の桁数が多すぎます（番号が2つ続いていませんか）');
     expect(messageAt(validateHousehold(createHousehold({ phone: '090-1111-2222 03-3333-4444' })), 'phone')).toBe('電話番号の桁数が多すぎます（番号が2つ続いていませんか）');
+    // a note's digits before the number do not hide the dropped digit
+    expect(messageAt(validateHousehold(createHousehold({ phone: '内線12 090-1234-567' })), 'phone')).toBe('携帯電話・IP電話の番号は11桁です（桁を確かめてください）');
+    expect(validateHousehold(createHousehold({ phone: '内線12 047-123-4567' })).ok).toBe(true);
     // a note with digits after the number, and two numbers a slash apart (as kept before), are fine
     for (const ok of [
       '090-1234-5678',

@@ -160,6 +160,10 @@ describe('formatPhoneForTel', () => {
     expect(formatPhoneForTel('24時間対応 090-1234-5678')).toBe('tel:09012345678');
     expect(formatPhoneForTel('2号棟 047-000-0000')).toBe('tel:0470000000');
     expect(formatPhoneForTel('平日9-17時 047-000-0000')).toBe('tel:0470000000');
+    // a note's digits a space before the number are no part of it (once dialled 120470000000)
+    expect(formatPhoneForTel('内線12 047-000-0000')).toBe('tel:0470000000');
+    expect(formatPhoneForTel('内線 12 090-1234-5678')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('第2 ＋81 90 1234 5678')).toBe('tel:09012345678');
     expect(formatPhoneForTel('090.1234.5678')).toBe('tel:09012345678');
     expect(formatPhoneForTel('047—000—0000')).toBe('tel:0470000000');
     expect(formatPhoneForTel('０４７．０００．００００')).toBe('tel:0470000000');

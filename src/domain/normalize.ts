@@ -130,7 +130,7 @@ const DIALLABLE_DIGITS = 10;
 
 /**
  * The number a written phone holds first, as written ('047-000-0000' of '047-000-0000 内線12',
- * '090-1234-5678（19時以降）', '047-000-0000／090-1111-2222' or '2号棟 047-000-0000'): the first run
+ * '090-1234-5678（19時以降）', '047-000-0000／090-1111-2222', '2号棟 047-000-0000' or '内線12 047-000-0000'): the first run
  * of digits that can be a number (10 digits or more, or from a 0 or +), so that a label's digits
  * (24時間対応, 2号棟, 平日9-17時) are passed over. Short numbers (#7119, 110) read whole; '' when
  * the entry holds no digit.
@@ -165,10 +165,23 @@ export function firstPhoneRun(written: string): string {
   return text.replace(/\D/g, '') === '' ? '' : text.trim();
 }
 
+/**
+ * A run whose first digits are a note's and not the number's: '12 047-000-0000' of
+ * 「内線12 047-000-0000」 → '047-000-0000', the first part a space apart that starts with 0 or + and
+ * holds a whole number from there on. A run that starts with 0 or + is the number as it is.
+ */
+function fromItsNumber(run: string): string {
+  if (/^[0+]/.test(run)) return run;
+  for (const [, rest] of run.matchAll(/\s(?=([0+][^]*)$)/g)) {
+    if (rest !== undefined && digitCount(rest) >= DIALLABLE_DIGITS) return rest;
+  }
+  return run;
+}
+
 /** The first run in `text` that can be a number (from a 0 or +, or 10 digits or more; at least `minDigits`), or null. */
 function numberRunIn(text: string, minDigits = 1): string | null {
   for (const [run] of text.matchAll(NUMBER_RUN)) {
-    const number = run.trim();
+    const number = fromItsNumber(run.trim());
     if ((/^[0+]/.test(number) || digitCount(number) >= DIALLABLE_DIGITS) && digitCount(number) >= minDigits) return number;
   }
   return null;
