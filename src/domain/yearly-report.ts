@@ -182,19 +182,22 @@ class Split {
 }
 
 // A report asks the age of every registered person on the same few days: each birth date is checked
-// once, and the age read from the dates' digits (the same rule as ageOn, 29 February included).
-const validBirthDates = new Map<string, boolean>();
-function isValidBirthDate(date: string): boolean {
-  let ok = validBirthDates.get(date);
-  if (ok === undefined) {
-    ok = isValidIsoDate(date);
-    if (validBirthDates.size > 100_000) validBirthDates.clear();
-    validBirthDates.set(date, ok);
-  }
-  return ok;
+// once per report (a cache that lives no longer than the report, so no birth date outlives a lock),
+// and the age read from the dates' digits (the same rule as ageOn, 29 February included).
+type BirthDateCheck = (date: string) => boolean;
+function birthDateCheck(): BirthDateCheck {
+  const valid = new Map<string, boolean>();
+  return (date) => {
+    let ok = valid.get(date);
+    if (ok === undefined) {
+      ok = isValidIsoDate(date);
+      valid.set(date, ok);
+    }
+    return ok;
+  };
 }
 
-function categoryOn(person: Pick<Person, 'birthDate'> | undefined, day: IsoDate): Category {
+function categoryOn(person: Pick<Person, 'birthDate'> | undefined, day: IsoDate, isValidBirthDate: BirthDateCheck): Category {
   const birth = person?.birthDate;
   if (birth == null || !isValidBirthDate(birth)) return 'unknown';
   if (birth > day) return 'unknown';
@@ -261,6 +264,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   const households = new Map<string, Household>();
   for (const h of input.households) households.set(h.id, h);
   const factsOf = personFactsLookupOf(households);
+  const validBirth = birthDateCheck();
   const personOf = (householdId: string | null, personId: string | null) =>
     householdId === null || personId === null ? undefined : households.get(householdId)?.persons.find((p) => p.id === personId);
 
@@ -280,7 +284,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
     const isWithdrawn = h.withdrawal !== null && inRange(h.withdrawal.date, range);
     if (registered) registeredHouseholds += 1;
     for (const p of h.persons) {
-      const c = categoryOn(p, asOf);
+      const c = categoryOn(p, asOf, validBirth);
       if (registered) {
         onLastDay.add(c);
         const key = (p.municipality ?? '').trim();
@@ -330,7 +334,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
     const firstDay = stays.map(({ stay }) => stay.fromDay).sort()[0]!;
     const seen = admittedPersons.get(key);
     if (seen === undefined || firstDay < seen.first) {
-      admittedPersons.set(key, { first: firstDay, category: categoryOn(personOf(first.subject.householdId, first.subject.personId), firstDay) });
+      admittedPersons.set(key, { first: firstDay, category: categoryOn(personOf(first.subject.householdId, first.subject.personId), firstDay, validBirth) });
     }
   }
   let emergencyDays = 0;
@@ -346,7 +350,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
     if (!isLiveStay(s)) continue;
     trialDays += daysInside(s.from, s.to, range);
     if (!inRange(s.from, range)) continue;
-    const category = categoryOn(personOf(s.householdId, s.personId), s.from);
+    const category = categoryOn(personOf(s.householdId, s.personId), s.from, validBirth);
     trialCount.add(category);
     const key = JSON.stringify([s.householdId, s.personId]);
     const seen = trialPersons.get(key);
