@@ -25,3 +25,12 @@ export function rememberCaseOffice(userId: string, officeId: string): void {
   }
 }
 
+
+/** Forgets it: the person was taken off this phone (settings), so nothing of theirs stays behind. */
+export function forgetCaseOffice(userId: string): void {
+  try {
+    localStorage.removeItem(LAST_OFFICE_KEY + userId);
+  } catch {
+    // Storage disabled: nothing was remembered.
+  }
+}

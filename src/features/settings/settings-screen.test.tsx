@@ -14,6 +14,7 @@ import { T } from './text';
 import { act } from 'react';
 import { initialSyncStatus, syncStatus } from '../../sync/status';
 import type { SyncEngine } from '../../sync/engine';
+import { lastCaseOffice, rememberCaseOffice } from '../../state/case-office';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -234,6 +235,7 @@ describe('settings: users', () => {
     await useApp.getState().setUp('夜間 太郎', PASSPHRASE);
     const session = useApp.getState().session!;
     const hanako = await session.addUser(PASSPHRASE, '日勤 花子', 'nikkin-no-hanako');
+    rememberCaseOffice(hanako.id, 'office-sakura');
     await useApp.getState().refreshUsers();
     render(<SettingsScreen />);
 
@@ -264,6 +266,8 @@ describe('settings: users', () => {
     expect(screen.queryByRole('button', { name: T.removeUser })).toBeNull();
     await expect(useApp.getState().vault!.unlock(hanako.id, 'nikkin-no-hanako')).rejects.toMatchObject({ code: 'unknown-user' });
     expect((await session.accessLog()).filter((e) => e.action === 'remove-user').map((e) => e.reason)).toEqual([`日勤 花子（${hanako.id}）`]);
+    // Nothing of theirs stays on the phone, not even the office they last started a case under.
+    expect(lastCaseOffice(hanako.id)).toBeNull();
   });
 
   it('says so beside the field when the current passphrase is wrong', async () => {

@@ -20,6 +20,7 @@ import { Busy } from '../../ui/status';
 import type { VaultUser } from '../../vault/types';
 import { T } from './text';
 import { tellRemoved } from '../../state/lock-channel';
+import { forgetCaseOffice } from '../../state/case-office';
 
 interface FormErrors extends NewPassphraseErrors {
   readonly current?: string;
@@ -184,6 +185,7 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
     setBusy(true);
     try {
       await session.removeUser(current, user.id);
+      forgetCaseOffice(user.id);
       // A tab they hold unlocked elsewhere in this browser locks now (lock-tabs.ts).
       tellRemoved(user.id);
       await refreshUsers().catch(() => undefined);
