@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { isValidIsoDate } from '../domain/japan-time';
+import { formatJapanTimestamp, isValidIsoDate } from '../domain/japan-time';
 import { NO_ONE_BODY, type Office } from '../domain/office';
 import { STORED_KINDS } from '../protocol/records';
 import { ROLES } from '../protocol/sync';
@@ -325,7 +325,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         if (users.length === 0) io.out(`端末 ${terminalSafe(o['device'] as string)} でサインインした利用者はいません。`);
         for (const u of users) {
           const state = u.userDisabled ? '停止中' : u.revoked ? '取り消し済み' : '有効';
-          io.out(terminalRow([u.userId, state, u.createdAt.toISOString(), u.lastUsedAt?.toISOString() ?? '-']));
+          io.out(terminalRow([u.userId, state, formatJapanTimestamp(u.createdAt), u.lastUsedAt ? formatJapanTimestamp(u.lastUsedAt) : '-']));
         }
         return;
       }

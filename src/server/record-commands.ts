@@ -4,6 +4,7 @@
  * one record a line, and never prints a record's content (it is personal): ids, versions, reasons,
  * each through terminalSafe (terminal-text.ts): devices chose those ids and the details quote them.
  */
+import { formatJapanTimestamp } from '../domain/japan-time';
 import { FUNCTION_BONUS_KIND_LABELS } from '../protocol/constants';
 import type { StoredKind } from '../protocol/records';
 import { REFUSAL_LABELS } from '../protocol/sync';
@@ -60,7 +61,7 @@ export async function runRecordCommand(
       if (refusals.length === 0) io.out(`拠点 ${hub} でサーバーが受け付けなかった変更はありません。`);
       for (const r of refusals) {
         const label = (REFUSAL_LABELS as Readonly<Record<string, string>>)[r.reason] ?? r.reason;
-        io.out(terminalRow([r.receivedAt, r.deviceId, r.seq, r.userId, r.kind, JSON.stringify(r.entityId), r.reason, label, r.detail]));
+        io.out(terminalRow([formatJapanTimestamp(r.receivedAt), r.deviceId, r.seq, r.userId, r.kind, JSON.stringify(r.entityId), r.reason, label, r.detail]));
       }
       return;
     }

@@ -1,9 +1,11 @@
 /**
  * The admin's view of retirement (`npm run admin -- list-devices | list-quarantine |
  * resolve-quarantine`): each device's state, and the changes retired devices sent that the hub
- * refused and keeps (docs/sync-protocol.md "Retirement"). Output is tab-separated, one row a line;
+ * refused and keeps (docs/sync-protocol.md "Retirement"). Output is tab-separated, one row a line,
+ * times in Japan time (+09:00) as in every admin listing;
  * what devices sent (ids, names, details) is printed through terminalRow (terminal-text.ts).
  */
+import { formatJapanTimestamp } from '../domain/japan-time';
 import type { DeviceListing } from './db/retirement-sql';
 import type { Store } from './db/store';
 import { terminalRow, terminalSafeJson } from './terminal-text';
@@ -13,7 +15,7 @@ export function retirementState(d: DeviceListing): string {
   if (!d.retired) return '有効';
   const quarantined = d.quarantinedOpen > 0 ? `隔離 ${d.quarantinedOpen}件（未対応）` : d.quarantined > 0 ? `隔離 ${d.quarantined}件（対応済み）` : null;
   const steps = [
-    d.wipedAt !== null ? `消去済み ${d.wipedAt.toISOString()}` : d.retireSentAt !== null ? `送信済み ${d.retireSentAt.toISOString()}（消去の連絡待ち）` : '停止（端末からの送信待ち）',
+    d.wipedAt !== null ? `消去済み ${formatJapanTimestamp(d.wipedAt)}` : d.retireSentAt !== null ? `送信済み ${formatJapanTimestamp(d.retireSentAt)}（消去の連絡待ち）` : '停止（端末からの送信待ち）',
     ...(quarantined === null ? [] : [quarantined]),
   ];
   return steps.join('、');
@@ -37,7 +39,7 @@ export async function runRetirementCommand(
       const items = await store.listQuarantine(o.hub);
       if (items.length === 0) out(`拠点 ${o.hub} に隔離された変更はありません。`);
       for (const q of items) {
-        const state = q.resolvedAt === null ? '未対応' : `対応済み ${q.resolvedAt.toISOString()}: ${q.resolution}`;
+        const state = q.resolvedAt === null ? '未対応' : `対応済み ${formatJapanTimestamp(q.resolvedAt)}: ${q.resolution}`;
         out([terminalRow([`#${q.id}`, q.deviceId, `seq ${q.seq}`, q.kind, q.entityId, q.reason, q.detail, state]), terminalSafeJson(q.changeJson)].join('\t'));
       }
       return;

@@ -142,7 +142,7 @@ describe('device users (PostgreSQL)', () => {
     const noSecret = device('oncall-phone');
     expect((await noSecret.request('POST', API.deviceSession, { token: second.token })).status).toBe(403);
 
-    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`${coord2.id}\t有効`));
+    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`${coord2.id}\t有効\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+09:00\t`));
     await admin('revoke-device-user', '--hub', HUB, '--device', 'oncall-phone', '--login', 'coord2');
     expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`${coord2.id}\t取り消し済み`));
     const revoked = await evening.request<ErrorResponse>('POST', API.deviceSession, { token: second.token });

@@ -116,6 +116,8 @@ describe('records the app cannot read (PostgreSQL)', () => {
     // Nothing the device sent is lost: the admin sees every refusal with its reason.
     const lines = await admin(api, ['list-refusals', '--hub', HUB]);
     expect(lines).toHaveLength(3);
+    // when the hub received it, in Japan time as every admin listing
+    for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00\t/);
     expect(lines.join('\n')).toContain(JSON.stringify(POISON));
     expect(lines.join('\n')).toContain('内容が不正です');
     expect(lines.join('\n')).toContain('persons');
