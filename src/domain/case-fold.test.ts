@@ -169,6 +169,19 @@ describe('validateEntry: bad input is refused with a reason', () => {
     expect(validateEntry(null, { ...late, requestedAtReason: '電話対応を優先し、後から入力' }, '2026-11-30T15:00:00.000Z')).toEqual([]);
   });
 
+  it('takes a correction of the 区分 or the words an hour later without a reason for the time, which did not move', async () => {
+    const entries = await appendEntries([], [{ body: openBody(), at: '2026-11-30T14:52:00.000Z' }]);
+    const c = foldCase(entries);
+    const later = '2026-11-30T15:50:00.000Z';
+    const recategorized: EntryBody = { ...openBody(), category: '介護者の入院', detail: '母は入院と決まった' };
+    expect(validateEntry(c, { type: 'correction', corrects: entries[0]!.id, reason: '区分の選び間違い', replacement: recategorized }, later)).toEqual([]);
+    // the time moved back at that correction: its reason is asked for
+    const moved: EntryBody = { ...recategorized, requestedAt: '2026-11-30T14:30:00.000Z' };
+    expect(validateEntry(c, { type: 'correction', corrects: entries[0]!.id, reason: '区分の選び間違い', replacement: moved }, later)).toEqual([
+      '要請のあった時間を記録時刻より前にする場合は、その理由を入力してください。',
+    ]);
+  });
+
   it('refuses to close a case with no outcome, and new contacts after close', async () => {
     const open = await buildCase([openBody()]);
     expect(validateEntry(open, { type: 'close', closedAt: '2026-11-30T16:00:00.000Z' }, '2026-11-30T16:00:00.000Z')).toContain(

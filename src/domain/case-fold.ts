@@ -261,13 +261,18 @@ function checkSubject(errors: string[], subject: CaseSubject): void {
   }
 }
 
-function checkOpen(errors: string[], body: OpenBody, recordedAt: IsoInstant): void {
+/**
+ * `setBackJudged`: the request time is the one already recorded (a correction of the 区分 or the
+ * words only), whose distance from its own recording was judged when it was written; measured from
+ * the correction instead, any correction made more than 5 minutes later would ask for a reason.
+ */
+function checkOpen(errors: string[], body: OpenBody, recordedAt: IsoInstant, setBackJudged = false): void {
   if (!isInstant(body.requestedAt)) {
     errors.push('要請のあった時間を入力してください。');
     return;
   }
   checkNotAhead(errors, '要請のあった時間', body.requestedAt, recordedAt);
-  if (ms(body.requestedAt) < ms(recordedAt) - CLOCK_TOLERANCE_MS && body.requestedAtReason.trim() === '') {
+  if (!setBackJudged && ms(body.requestedAt) < ms(recordedAt) - CLOCK_TOLERANCE_MS && body.requestedAtReason.trim() === '') {
     errors.push('要請のあった時間を記録時刻より前にする場合は、その理由を入力してください。');
   }
   if (!REQUEST_CATEGORIES.includes(body.category)) errors.push('要請の内容の区分を選んでください。');
@@ -408,7 +413,7 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
     errors.push('訂正後の記録は、元の記録と同じ種類にしてください。');
   } else if (body.replacement.type === 'open') {
     // The request time moves: every contact must still come after it.
-    checkOpen(errors, body.replacement, recordedAt);
+    checkOpen(errors, body.replacement, recordedAt, body.replacement.requestedAt === c.open.body.requestedAt);
     const early = c.contacts.find((k) => beforeMinuteOf(k.body.contactedAt, (body.replacement as OpenBody).requestedAt));
     if (early !== undefined) errors.push('訂正後の要請のあった時間が、記録済みの連絡・調整の時刻より後になっています。');
   } else if (body.replacement.type === 'close') {
