@@ -192,14 +192,26 @@ describe('緊急対応: from the tap to the closed case', () => {
     await user.click(within(section()).getByRole('button', { name: '取消' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText(/取消の理由/), '別の方の対応結果だった');
-    await user.click(within(dialog).getByRole('button', { name: '取消を記録' }));
+    // a second tap while the first is written records nothing: evidence is never taken back, so a
+    // second 取消 would stay for good (the write is held until both taps are in)
+    const append = useApp.getState().appendCaseEntry;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    act(() => useApp.setState({ appendCaseEntry: async (...args) => held.then(() => append(...args)) }));
+    const save = within(dialog).getByRole('button', { name: '取消を記録' });
+    await user.click(save);
+    await user.click(save);
+    release();
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    act(() => useApp.setState({ appendCaseEntry: append }));
 
     const outcome = section();
     expect(within(outcome).getByText('まだ対応結果は記録されていません。')).toBeInTheDocument();
     const withdrawn = outcome.querySelector('.case-outcome--withdrawn')!;
     expect(withdrawn).toHaveTextContent('取消 在宅で対応');
     expect(within(withdrawn as HTMLElement).getByText(/が取消: 別の方の対応結果だった$/)).toBeInTheDocument();
+    const entries = [...useApp.getState().caseEntries.values()][0]!;
+    expect(entries.filter((e) => e.body.type === 'correction')).toHaveLength(1);
   });
 
   it('shows a broken chain loudly and takes no new entries', async () => {

@@ -2,7 +2,7 @@
  * Corrections: a new entry that names the entry it corrects, with the reason, who and when
  * (DOMAIN.md §5). The dialog never edits anything; it appends.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useApp } from '../../state/store';
 import {
   REQUEST_CATEGORIES,
@@ -101,6 +101,7 @@ export function CorrectionDialog({
   const { append, errors, busy, setErrors } = useAppend(kase.id);
   const [blank] = useState(() => correctionFormOf(target));
   const { form, setForm, restored, finish, discard } = useDraftedForm(correctionDraftKey(kase.id, target), blank);
+  const saving = useRef(false);
   const { reason, contact, request } = form;
   const setReason = (value: string) => setForm({ ...form, reason: value });
   const setContact = (value: CorrectionForm['contact']) => setForm({ ...form, contact: value });
@@ -111,7 +112,17 @@ export function CorrectionDialog({
   const reopen = target.kind === 'reopen';
 
   async function save() {
-    if (target === null) return;
+    // A second tap while the first is saved, or while the dialog closes, writes nothing.
+    if (target === null || saving.current) return;
+    saving.current = true;
+    try {
+      await write(target);
+    } finally {
+      saving.current = false;
+    }
+  }
+
+  async function write(target: CorrectionTarget) {
     let replacement: FactBody | null = null;
     let corrects: string;
     if (target.kind === 'withdraw' || target.kind === 'reopen') {

@@ -3,7 +3,7 @@
  * card then asks for the result right there (four equal buttons: 受入可 ends the search, so it is
  * not the easiest to hit by mistake). Called facilities move to 電話済み (called-group.tsx).
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { foldCase } from '../../domain/case-fold';
 import { CONTACT_RESULTS, type ContactBody, type Current, type EmergencyCase, type EntryBody } from '../../domain/emergency-case';
@@ -47,7 +47,11 @@ export function useCaseAppend(caseId: string) {
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);
   const [errors, setErrors] = useState<readonly string[]>([]);
   const [busy, setBusy] = useState(false);
+  // One at a time: a second tap while the first entry is written writes nothing (evidence stays).
+  const writing = useRef(false);
   async function append(body: EntryBody): Promise<boolean> {
+    if (writing.current) return false;
+    writing.current = true;
     setBusy(true);
     setErrors([]);
     try {
@@ -57,6 +61,7 @@ export function useCaseAppend(caseId: string) {
       setErrors(err instanceof CaseEntryRejected ? err.messages : [T.saveFailed]);
       return false;
     } finally {
+      writing.current = false;
       setBusy(false);
     }
   }
