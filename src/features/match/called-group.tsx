@@ -13,7 +13,7 @@ import { formatJapanDateTime } from '../../domain/japan-time';
 import { navigate } from '../../state/router';
 import { Button } from '../../ui/button';
 import { CallLinks, type OnCall } from './call-links';
-import { Errors, PendingCall, ResultButtons, useCaseAppend } from './calls';
+import { CorrectResult, Errors, PendingCall, useCaseAppend } from './calls';
 import { matchPaths } from './match-route';
 import { T } from './text';
 
@@ -177,7 +177,7 @@ function AnsweredCall({
       {correcting ? (
         <>
           <p className="match-called__hint">{T.correctHint}</p>
-          <ResultButtons caseId={kase.id} call={call} onDone={() => onCorrect(false)} />
+          <CorrectResult caseId={kase.id} call={call} onDone={() => onCorrect(false)} />
           <Button variant="ghost" onClick={() => onCorrect(false)}>
             {T.cancel}
           </Button>

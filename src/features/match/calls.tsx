@@ -6,10 +6,11 @@
 import { useMemo, useRef, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { foldCase } from '../../domain/case-fold';
-import { CONTACT_RESULTS, type ContactBody, type Current, type EmergencyCase, type EntryBody } from '../../domain/emergency-case';
+import { CONTACT_RESULTS, type ContactBody, type ContactResult, type Current, type EmergencyCase, type EntryBody } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
+import { TextField } from '../../ui/field';
 import { noteCallStarted } from '../../state/phone-call';
 import { T } from './text';
 
@@ -98,6 +99,47 @@ export function ResultButtons({ caseId, call, onDone }: { caseId: string; call: 
               })
             }
           >
+            {r}
+          </Button>
+        ))}
+      </div>
+      <Errors errors={errors} />
+    </>
+  );
+}
+
+/**
+ * 「結果を訂正」: the call's result chosen again with the reason, recorded as a correction of the
+ * call (the first result stays in the evidence, shown with 訂正あり and why, as on the case screen).
+ * The result it has now is not offered: choosing it again would correct nothing.
+ */
+export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: Current<ContactBody>; onDone: () => void }) {
+  const { append, errors, busy } = useCaseAppend(caseId);
+  const [reason, setReason] = useState('');
+  const [missing, setMissing] = useState(false);
+  const name = call.body.facilityName;
+  function choose(result: ContactResult) {
+    if (reason.trim() === '') {
+      setMissing(true);
+      return;
+    }
+    void append({ type: 'correction', corrects: call.entryId, reason: reason.trim(), replacement: { ...call.body, result } }).then((ok) => {
+      if (ok) onDone();
+    });
+  }
+  return (
+    <>
+      <TextField
+        label={T.correctReason}
+        required
+        autoFocus
+        value={reason}
+        error={missing && reason.trim() === '' ? T.correctReasonMissing : undefined}
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <div className="match-results" role="group" aria-label={T.correctAsk(name)}>
+        {CONTACT_RESULTS.filter((r) => r !== call.body.result).map((r) => (
+          <Button key={r} variant="secondary" className="match-results__btn" disabled={busy} onClick={() => choose(r)}>
             {r}
           </Button>
         ))}

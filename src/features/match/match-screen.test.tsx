@@ -232,10 +232,18 @@ describe('calls made from the match, with a case open', () => {
     expect(within(row).queryByRole('button', { name: '結果を訂正' })).not.toBeInTheDocument();
     await user.click(within(row).getByRole('button', { name: '電話・訂正' }));
     await user.click(within(row).getByRole('button', { name: '結果を訂正' }));
-    await user.click(within(row).getByRole('button', { name: '折り返し待ち' }));
+    // a correction with its reason, as on the case screen: the result it has now is not offered
+    const choices = within(row).getByRole('group', { name: 'ひだまり の正しい結果' });
+    expect(within(choices).getAllByRole('button').map((b) => b.textContent)).toEqual(['受入可', '折り返し待ち', '不在']);
+    await user.click(within(choices).getByRole('button', { name: '折り返し待ち' }));
+    expect(within(row).getByLabelText(/訂正の理由/)).toHaveAccessibleDescription('訂正の理由を入力してください。');
+    expect(useApp.getState().caseEntries.get(caseId)!.map((e) => e.body.type)).toEqual(['open', 'contact', 'result']);
+    await user.type(within(row).getByLabelText(/訂正の理由/), '押し間違い。担当者の折り返し待ち');
+    await user.click(within(choices).getByRole('button', { name: '折り返し待ち' }));
     await waitFor(() => expect(within(called()!).getByRole('article', { name: 'ひだまり' })).toHaveTextContent(/折り返し待ち・/), SLOW);
-    const types = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body.type);
-    expect(types).toEqual(['open', 'contact', 'result', 'result']);
+    const entries = useApp.getState().caseEntries.get(caseId)!;
+    expect(entries.map((e) => e.body.type)).toEqual(['open', 'contact', 'result', 'correction']);
+    expect(entries[3]!.body).toMatchObject({ corrects: entries[1]!.id, reason: '押し間違い。担当者の折り返し待ち', replacement: { type: 'contact', result: '折り返し待ち' } });
   });
 
   it('offers the person\'s open case when opened without one, instead of 緊急対応を開始', async () => {

@@ -73,7 +73,11 @@ export const T = {
   fold: '閉じる',
   /** the facility called back: a new contact at this minute, its result asked for like a call made */
   callback: '折り返しがあった',
-  correctHint: '正しい結果を選んでください（元の結果も記録に残ります）。',
+  correctHint: '訂正の理由を書いてから、正しい結果を選んでください（元の結果も理由と一緒に記録に残ります）。',
+  correctReason: '訂正の理由',
+  correctReasonMissing: '訂正の理由を入力してください。',
+  /** the results a call can be corrected to, on its 電話済み card */
+  correctAsk: (name: string) => `${name} の正しい結果`,
   cancel: 'やめる',
   admissionLine: (name: string, when: string) => `${name} に入所（${when}）`,
   pendingBeforeClose: (names: string) => `結果が未記録の電話があります（${names}）。結果を選ぶと終了できます。`,
