@@ -81,6 +81,30 @@ describe('対応結果: an outcome recorded again', () => {
   });
 });
 
+describe('訂正 of a call still waiting for its result', () => {
+  it('keeps it 結果未記録 when only the time is corrected, instead of writing 折り返し待ち nobody said', async () => {
+    const entries = await appendEntries([], [
+      { body: openBody(), at: '2026-11-30T14:50:00.000Z' },
+      { body: contactBody({ result: null }), at: '2026-11-30T15:20:00.000Z' },
+    ]);
+    useApp.setState({ caseEntries: new Map([['case-1', entries]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const card = await screen.findByRole('article', { name: 'あおぞら短期入所' });
+    await user.click(within(card).getByRole('button', { name: '訂正' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByLabelText('結果')).toHaveDisplayValue('結果未記録');
+    const time = within(dialog).getByLabelText(/連絡・調整を行った時刻/);
+    await user.clear(time);
+    await user.type(time, '2026-12-01T00:15');
+    await user.type(within(dialog).getByLabelText(/訂正の理由/), '時刻の入力誤り');
+    await user.click(within(dialog).getByRole('button', { name: '訂正を記録' }));
+    await waitFor(() => expect(useApp.getState().caseEntries.get('case-1')!.at(-1)!.body.type).toBe('correction'));
+    expect(useApp.getState().caseEntries.get('case-1')!.at(-1)!.body).toMatchObject({ replacement: { result: null, contactedAt: '2026-11-30T15:15:00.000Z' } });
+  });
+});
+
 describe('対応を再開: a closed case opened again', () => {
   it('asks the reason, then takes calls again in the same case; the close stays in the history, withdrawn', async () => {
     const entries = [...(await outcomeRecordedTwice())];

@@ -109,7 +109,8 @@ interface ContactFormValue {
   shortStay: boolean;
   contactedAt: string;
   method: ContactMethod;
-  result: ContactResult;
+  /** null: no result yet (a call still waiting for one, corrected for its facility or time) */
+  result: ContactResult | null;
   note: string;
 }
 
@@ -132,13 +133,17 @@ export function contactFormOf(body: ContactBody | null): ContactFormValue {
     shortStay: body.shortStay,
     contactedAt: toJapanInputValue(body.contactedAt),
     method: body.method,
-    result: body.result ?? '折り返し待ち',
+    result: body.result,
     note: body.note,
   };
 }
 
-/** The fields of a contact; used by the manual form and by the correction dialog. */
-export function ContactFields({ value, onChange }: { value: ContactFormValue; onChange: (v: ContactFormValue) => void }) {
+/**
+ * The fields of a contact; used by the manual form and by the correction dialog. `resultNotYet`:
+ * the call corrected had no result, which the correction keeps unless another is chosen (it once
+ * became 折り返し待ち, which nobody had said, and the case could then be closed with it unanswered).
+ */
+export function ContactFields({ value, onChange, resultNotYet = false }: { value: ContactFormValue; onChange: (v: ContactFormValue) => void; resultNotYet?: boolean }) {
   const facilities = useApp((s) => s.facilities);
   const options = useMemo(
     () => [...facilities.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')).map((f) => ({ value: f.id, label: f.name })),
@@ -174,9 +179,9 @@ export function ContactFields({ value, onChange }: { value: ContactFormValue; on
       />
       <SelectField
         label={T.result}
-        value={value.result}
-        onChange={(e) => set({ result: e.target.value as ContactResult })}
-        options={CONTACT_RESULTS.map((r) => ({ value: r, label: r }))}
+        value={value.result ?? ''}
+        onChange={(e) => set({ result: e.target.value === '' ? null : (e.target.value as ContactResult) })}
+        options={[...(resultNotYet ? [{ value: '', label: T.resultPending }] : []), ...CONTACT_RESULTS.map((r) => ({ value: r, label: r }))]}
       />
       <TextArea label={T.note} value={value.note} onChange={(e) => set({ note: e.target.value })} />
     </>
