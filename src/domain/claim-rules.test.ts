@@ -1060,6 +1060,37 @@ describe('one person under the cap, though their first case was recorded before 
   });
 });
 
+describe('one person under the cap, though their 受給者証番号 was corrected on the household mid-month', () => {
+  // Three cases under the mistyped number, then the household's number is corrected and two more follow.
+  const mistyped: CaseSubject = { ...HANAKO, recipientNumber: '0000000001' };
+  const corrected: CaseSubject = { ...HANAKO, recipientNumber: '0000000011' };
+  const facts = personFactsLookupOf(new Map([['h-1', { officeId: null, persons: [{ id: 'p-1', recipientNumber: corrected.recipientNumber }] }]]));
+  const cases = [
+    ...[1, 3, 5].map((day) => makeCase({ id: `o${day}`, subject: mistyped, contacts: [{ at: `2026-12-0${day}T02:00:00+09:00` }] })),
+    ...[7, 9].map((day) => makeCase({ id: `n${day}`, subject: corrected, contacts: [{ at: `2026-12-0${day}T02:00:00+09:00` }] })),
+  ];
+
+  it('counts all five against one cap of 4 (it billed 5), and says the recorded number differs', () => {
+    const decisions = decideClaims(cases, OFFICES, undefined, facts);
+    expect(decisions.map((d) => [d.caseId, d.status, d.ordinal])).toEqual([
+      ['o1', 'claimed', 1],
+      ['o3', 'claimed', 2],
+      ['o5', 'claimed', 3],
+      ['n7', 'claimed', 4],
+      ['n9', 'over-cap', 5],
+    ]);
+    expect(decisions[0]!.reasons).toContain(CLAIM_REASONS.numberDiffers('0000000011'));
+    expect(decisions[3]!.reasons.some((r) => r.startsWith('記録の受給者証番号が'))).toBe(false);
+    // billed by the number each record names: two rows, one person, four claims
+    const rows = summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12');
+    expect(rows.map((r) => [r.recipientNumber, r.count])).toEqual([
+      ['0000000001', 3],
+      ['0000000011', 1],
+    ]);
+    expect(summaryTotals(rows)).toEqual({ persons: 1, count: 4, units: 4 * CONSULTATION_BONUS_UNITS });
+  });
+});
+
 describe('one emergency opened twice (answered 同じ) is claimed in the month of its first coordination', () => {
   // A: requested 23:00 on 30 November, a facility reached at 00:30 on 1 December.
   // B: requested 23:30 the same night, a facility reached at 23:45: the emergency's first coordination.

@@ -48,6 +48,8 @@ export const CLAIM_REASONS = {
   notAdmitted: (outcome: OutcomeKind) => `対応結果が「${outcome}」のため算定できません（指定短期入所の利用に至った場合に算定します）`,
   admitted: '指定短期入所の利用に至りました',
   noRecipientNumber: '受給者証番号が未登録です。世帯の情報に受給者証番号を入力し、対応記録の対象者を結び付け直すと算定されます',
+  numberDiffers: (household: string) =>
+    `記録の受給者証番号が世帯の情報（${household}）と違います。上限4回は世帯の番号で数えています。記録の番号が誤りなら、対応記録の画面で世帯の番号を記録に入れてください`,
   noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）',
   unknownOffice: '対応した相談支援事業所が登録されていません（拠点として位置付けられていることを確認できません）',
   notHub: '当事業所は運営規程で地域生活支援拠点等として位置付けられていません',
@@ -220,16 +222,16 @@ export function placementAt(facts: PersonFacts, at: IsoInstant): string | null {
 }
 
 /**
- * Who the claim is for, as the cap of 4 and 「同じ緊急事態ですか？」 group cases: personKeyOf the
- * case's subject, except that a linked person whose case was recorded before their 受給者証番号
- * was entered is grouped under the number the household holds now, with that person's later cases
- * (the case still waits for the number to be linked before it is billed).
+ * Who the claim is for, as the cap of 4 and 「同じ緊急事態ですか？」 group cases: for a linked
+ * person, the 受給者証番号 the household holds now, else personKeyOf the case's subject. So a case
+ * recorded before the number was entered joins that person's later cases (it still waits for the
+ * number to be linked before it is billed), and a person whose number was corrected on the
+ * household keeps one cap of 4 across the cases recorded under the old number and the new (each
+ * is still billed by the number its evidence names, with a reason that says they differ).
  */
 export function claimPersonKey(subject: CaseSubject, facts: PersonFacts | null): string | null {
-  const own = personKeyOf(subject);
-  if (own !== null && own.startsWith('recipient:')) return own;
   const number = normalizeDigits(facts?.recipientNumber ?? '');
-  return number === '' ? own : `recipient:${number}`;
+  return number === '' ? personKeyOf(subject) : `recipient:${number}`;
 }
 
 /** The fee the one-body service claims for the person's month, which the 相談強化加算 may not join (§24 注). */
@@ -338,8 +340,13 @@ function verdictOf(
     ...(placedHere ? [CLAIM_REASONS.planningDefault] : []),
   ];
   // A linked person without a 受給者証番号 cannot be billed yet: it holds its cap slot until entered.
-  const noNumber = normalizeDigits(c.subject.recipientNumber) === '';
+  const ownNumber = normalizeDigits(c.subject.recipientNumber);
+  const noNumber = ownNumber === '';
   if (noNumber) reasons.push(CLAIM_REASONS.noRecipientNumber);
+  // Billed by the number the evidence names. The household's differing is told, not held against
+  // the claim: it may be a new 受給者証 since (a move), as well as a typo corrected.
+  const householdNumber = normalizeDigits(facts?.recipientNumber ?? '');
+  if (!noNumber && householdNumber !== '' && householdNumber !== ownNumber) reasons.push(CLAIM_REASONS.numberDiffers(householdNumber));
   reasons.push(...enrolment.unknown);
   const waiting = planning === 'unknown' || noNumber || !admitted || enrolment.unknown.length > 0;
   return { status: waiting ? 'pending' : 'claimed', reasons };
@@ -598,7 +605,8 @@ export function summarizeClaims(
   for (const d of claimed) {
     const kase = caseById.get(d.caseId);
     const child = kase !== undefined && childAt(kase, d.coordinatedAt!) === true;
-    const key = `${child ? '児' : '者'}\u0000${d.personKey!}`;
+    // one row per number billed: a person whose number was corrected mid-month has two (one cap)
+    const key = `${child ? '児' : '者'}\u0000${d.personKey!}\u0000${normalizeDigits(kase?.subject.recipientNumber ?? '')}`;
     const previous = rows.get(key);
     rows.set(key, { personKey: d.personKey!, count: (previous?.count ?? 0) + 1, subject: kase?.subject ?? previous?.subject, child });
   }

@@ -42,6 +42,7 @@ function reasonMatchers(month: string): Record<keyof typeof CLAIM_REASONS, ((r: 
     notAdmitted: [is(CLAIM_REASONS.notAdmitted('入院')), is(CLAIM_REASONS.notAdmitted('在宅で対応'))],
     admitted: [is(CLAIM_REASONS.admitted)],
     noRecipientNumber: [is(CLAIM_REASONS.noRecipientNumber)],
+    numberDiffers: [(r) => r.startsWith('記録の受給者証番号が世帯の情報（')],
     noPerson: [is(CLAIM_REASONS.noPerson)],
     // A case of an office not registered is listed under no registered office's month: the screen
     // (which lists by office) cannot show it, so the demo does not make one.

@@ -61,6 +61,8 @@ interface Scenario {
   readonly planning?: Planning;
   readonly independent?: boolean;
   readonly noNumber?: boolean;
+  /** the case names a number one digit off the household's (corrected there since) */
+  readonly oldNumber?: boolean;
   readonly answer?: DemoCase['answer'];
   readonly late?: boolean;
   /** minutes between the request and the first call (and everything after it): 0 when absent */
@@ -112,9 +114,13 @@ const SCENARIOS: readonly Scenario[] = [
   { who: 'child', month: 'shown', day: 9, hour: 20, planning: 'unknown', pick: 'placed' }, // 32: d by the household's office
   { who: 'adult', samePerson: 5, month: 'shown', day: 10, hour: 1, callsAfter: 120 }, // 33: a pair whose later request reached a facility first…
   { who: 'adult', samePerson: 33, month: 'shown', day: 10, hour: 2, answer: { other: 33, answer: 'same', reason: '' } }, // 34: …同じ: 33 is claimed at 34's call
+  { who: 'adult', samePerson: 6, month: 'shown', day: 10, hour: 3, oldNumber: true }, // 35: 算定, the recorded 受給者証番号 differs from the household's
 ];
 
 const MINUTE = 60_000;
+
+/** '1234567890' → '1234567891': the number as mistyped when the case was recorded. */
+const oneDigitOff = (n: string): string => n.slice(0, -1) + String((Number(n.at(-1)) + 1) % 10);
 
 export const DEMO_OFFICE_NOT_HUB = 'demo-office-not-hub';
 export const DEMO_OFFICE_HUB_LATER = 'demo-office-hub-later';
@@ -219,7 +225,7 @@ export function demoClaimMonth(
     // after the request, every time moves on by the scenario's wait for the first call
     const after = (minutes: number) => at(minutes + (s.callsAfter ?? 0));
     const subject: CaseSubject = person
-      ? { householdId: person.h.id, personId: person.p.id, name: person.p.name, recipientNumber: s.noNumber ? '' : person.p.recipientNumber }
+      ? { householdId: person.h.id, personId: person.p.id, name: person.p.name, recipientNumber: s.noNumber ? '' : s.oldNumber ? oneDigitOff(person.p.recipientNumber) : person.p.recipientNumber }
       : { householdId: null, personId: null, name: '（デモ）名乗らなかった相談者', recipientNumber: '' };
     const no = places[(i * 2) % places.length]!;
     const yes = places[(i * 2 + 1) % places.length]!;

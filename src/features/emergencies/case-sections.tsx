@@ -342,17 +342,21 @@ export function LinkPerson({ kase }: { kase: EmergencyCase }) {
 /**
  * A case recorded before its person's 受給者証番号 was entered cannot be billed (the claim is made
  * by the number the evidence names): once the household holds the number, one tap links the case
- * again with it (a 'link' entry: the subject as the household holds it now).
+ * again with it (a 'link' entry: the subject as the household holds it now). A case whose number
+ * differs from the household's (a typo corrected there since) is offered the same.
  */
 export function NumberFromHousehold({ kase }: { kase: EmergencyCase }) {
   const households = useApp((s) => s.summaries);
   const { append, errors, busy } = useAppend(kase.id);
   const { householdId, personId } = kase.subject;
   const person = householdId === null ? undefined : households.get(householdId)?.persons.find((p) => p.id === personId);
-  if (person === undefined || normalizeDigits(kase.subject.recipientNumber) !== '' || normalizeDigits(person.recipientNumber) === '') return null;
+  if (person === undefined) return null;
+  const own = normalizeDigits(kase.subject.recipientNumber);
+  const held = normalizeDigits(person.recipientNumber);
+  if (held === '' || own === held) return null;
   return (
     <div className="case-number-link">
-      <p>{T.numberFromHousehold(person.recipientNumber)}</p>
+      <p>{own === '' ? T.numberFromHousehold(person.recipientNumber) : T.numberDiffersFromHousehold(kase.subject.recipientNumber, person.recipientNumber)}</p>
       <Button
         disabled={busy}
         onClick={() => void append({ type: 'link', subject: { householdId, personId, name: person.name || kase.subject.name, recipientNumber: person.recipientNumber } })}

@@ -90,6 +90,8 @@ export const T = {
   linkNone: '該当する登録者がいません。',
   numberFromHousehold: (n: string) =>
     `この記録には受給者証番号がありません。世帯には ${n} が登録されています。記録に入れると、相談強化加算を請求できるようになります。`,
+  numberDiffersFromHousehold: (own: string, held: string) =>
+    `この記録の受給者証番号（${own}）は、世帯の情報（${held}）と違います。記録の番号が誤りなら、世帯の番号を記録に入れてください（相談強化加算は記録の番号で請求します）。`,
   numberFromHouseholdButton: '世帯の受給者証番号を記録に入れる',
 
   contactsTitle: '連絡・調整',
