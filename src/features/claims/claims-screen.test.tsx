@@ -510,11 +510,11 @@ describe('claims routes and the default month (Japan time)', () => {
     expect(defaultClaimMonth('2027-01-05')).toBe('2026-12');
   });
 
-  it('offers this month and the 12 before it', () => {
+  it('offers this month and the 5 years before it, as long as an audit may ask for one', () => {
     const months = offeredMonths('2026-12-20');
-    expect(months).toHaveLength(13);
+    expect(months).toHaveLength(61);
     expect(months[0]).toBe('2026-12');
-    expect(months.at(-1)).toBe('2025-12');
+    expect(months.at(-1)).toBe('2021-12');
   });
 
   it('reads the office and month of the screen and the print route', () => {

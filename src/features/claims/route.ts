@@ -54,8 +54,12 @@ export const claimsPaths = {
 
 /** Claims are made early in the next month: in the first 10 days, the month before is the default. */
 export const CLAIM_DAYS = 10;
-/** how many months the month select offers: this month and the 12 before it */
-export const MONTHS_OFFERED = 13;
+/**
+ * How many months the month select offers: this month and the 5 years before it, as long as the
+ * records are kept for an audit (§24-3 (3): 5 years): a month further back was reachable only by
+ * typing its address.
+ */
+export const MONTHS_OFFERED = 61;
 
 /** The month a coordinator most likely wants on `today` (a Japan date). */
 export function defaultClaimMonth(today: IsoDate): string {
@@ -63,7 +67,7 @@ export function defaultClaimMonth(today: IsoDate): string {
   return (day <= CLAIM_DAYS ? addMonthsToDate(today, -1) : today).slice(0, 7);
 }
 
-/** This Japan month and the 12 before it, newest first. */
+/** This Japan month and the 60 before it, newest first. */
 export function offeredMonths(today: IsoDate): string[] {
   const first = `${today.slice(0, 7)}-01`;
   return Array.from({ length: MONTHS_OFFERED }, (_, i) => addMonthsToDate(first, -i).slice(0, 7));
