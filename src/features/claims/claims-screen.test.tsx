@@ -143,9 +143,9 @@ describe('claims screen', () => {
     const table = screen.getByRole('table', { name: T.summaryTitle });
     const rows = within(table).getAllByRole('row');
     expect(rows.map((r) => within(r).getAllByRole(r.closest('thead') ? 'columnheader' : 'cell').map((c) => c.textContent))).toEqual([
-      ['受給者証番号', '氏名', '回数', '単位'],
-      ['1200000003', '鈴木 次郎', '1', '700'],
-      ['1234567890', '佐藤 陽太', '4', '2,800'],
+      ['受給者証番号', '氏名・サービス種別', '回数', '単位'],
+      ['1200000003', '鈴木 次郎計画相談支援', '1', '700'],
+      ['1234567890', '佐藤 陽太計画相談支援', '4', '2,800'],
       ['2名', '5', '3,500'],
     ]);
     expect(screen.getByText('合計 2名・5回・3,500単位')).toBeInTheDocument();

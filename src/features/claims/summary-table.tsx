@@ -1,4 +1,4 @@
-/** The month's claim, one row per person and サービス種別 (summarizeClaims), with the total: shared by the screen and the report. */
+/** The month's claim, one row per person, サービス種別 and number billed (summarizeClaims), with the total: shared by the screen and the report. */
 import { summaryTotals } from '../../domain/claim-rules';
 import type { ClaimSummaryRow } from '../../domain/claim-types';
 import { T } from './text';
@@ -23,9 +23,13 @@ export function SummaryTable({ rows, caption }: { rows: readonly ClaimSummaryRow
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={`${r.personKey}\u0000${r.serviceType}`}>
+            <tr key={`${r.personKey}\u0000${r.serviceType}\u0000${r.recipientNumber}`}>
               <td className="nowrap">{r.recipientNumber || T.noRecipient}</td>
-              <td>{r.name || T.noName}</td>
+              {/* the 給付 under the name, as the CSV has it: one who turned 18 this month has two rows */}
+              <td>
+                {r.name || T.noName}
+                <span className="claims-table__service">{r.serviceType}</span>
+              </td>
               <td className="num">{r.count}</td>
               <td className="num">{r.units.toLocaleString('ja-JP')}</td>
             </tr>
