@@ -6,7 +6,7 @@
 import { toCsv } from './csv-text';
 import { CLAIM_STATUS_LABELS } from './claim-types';
 import { formatJapanDate } from './japan-time';
-import { CHANGE_CAUSE_LABELS, changesTotal, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
+import { CHANGE_CAUSE_LABELS, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
 
 export const CLAIM_CHANGES_HEADERS = [
   '事業所番号',
@@ -67,7 +67,9 @@ export function claimChangesCsv(close: MonthClose, changes: readonly ClaimChange
   });
   const more = changes.reduce((n, c) => n + Math.max(c.difference, 0), 0);
   const back = changes.reduce((n, c) => n + Math.max(-c.difference, 0), 0);
-  const net = changesTotal(changes);
-  rows.push([officeNumber, month, sentOn, '合計', '', `${changes.length}件`, '', '', '', '', '', '', '', '', String(more), String(back), adjustmentLabel(net), '']);
+  // Not netted: each person's claim is adjusted on its own, so an addition and a return of the same
+  // size are both still to be made (the screen's total says both too).
+  const total = more > 0 && back > 0 ? `${adjustmentLabel(more)}・${adjustmentLabel(-back)}` : adjustmentLabel(more - back);
+  rows.push([officeNumber, month, sentOn, '合計', '', `${changes.length}件`, '', '', '', '', '', '', '', '', String(more), String(back), total, '']);
   return toCsv(CLAIM_CHANGES_HEADERS, rows);
 }

@@ -132,6 +132,9 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
       ['c3', 'claimed', 0],
       ['c4', 'over-cap', -700],
     ]);
+    // the CSV's 合計 does not net them: both adjustments are still to be made, one each
+    const total = Papa.parse<string[]>(claimChangesCsv(close, changes).trimEnd()).data.at(-1)!;
+    expect(total.slice(3, 17)).toEqual(['合計', '', '4件', '', '', '', '', '', '', '', '', '700', '700', '追加請求・返還（過誤調整）']);
   });
 
   it('an office edit after the close (its hub date moved past the month) is named as the cause; the CSV reads back in both encodings', async () => {
