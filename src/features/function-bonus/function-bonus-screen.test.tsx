@@ -59,6 +59,8 @@ describe('機能強化加算: the month', () => {
     const h = screen.getByRole('row', { name: /H相談支援事業所/ });
     // share 200 × 30% = 60: claimed 60 is within it
     expect(within(h).getAllByRole('cell').map((c) => c.textContent)).toEqual(['30%', '60', '60', '', '30,000', '305,400円']);
+    // P has entered no count: 未入力 and nothing else, as in the CSV (not 0 units, 0 yen)
+    expect(within(screen.getByRole('row', { name: /P相談支援事業所/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['20%', '40', '未入力', '', '', '']);
     // 米原市 25% of 80,000 units = 20,000 units × 10.18 = 203,600 yen
     expect(within(screen.getByRole('row', { name: /米原市/ })).getAllByRole('cell').map((c) => c.textContent)).toEqual(['25%', '50', '20,000', '203,600円']);
   });

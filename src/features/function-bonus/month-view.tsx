@@ -66,10 +66,11 @@ export function MonthTables({ summary: m }: { summary: MonthSummary }) {
           cells: [
             B.percentCell(o.percent),
             B.numCell(o.share),
+            // no count entered: 未入力 and the rest empty, as in the CSV (a 0 would say it claimed none)
             o.claimed === null ? B.notEntered : B.numCell(o.claimed),
             o.overShare > 0 ? B.numCell(o.overShare) : '',
-            B.numCell(o.units),
-            B.yenCell(o.yen),
+            o.claimed === null ? '' : B.numCell(o.units),
+            o.claimed === null ? '' : B.yenCell(o.yen),
             ...(over ? [o.unpayable > 0 ? B.numCell(o.unpayable) : ''] : []),
           ],
           over: o.overShare > 0 || o.unpayable > 0,
