@@ -17,7 +17,7 @@ import {
 } from '../../domain/emergency-case';
 import { earlierOutcomes, standingCloseOf } from '../../domain/case-fold';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
-import { formatJapanDateTime } from '../../domain/japan-time';
+import { ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { searchHouseholds } from '../../domain/search';
 import { normalizeDigits } from '../../domain/normalize';
 import { Button } from '../../ui/button';
@@ -300,12 +300,20 @@ function ClaimFactsEditor({
   );
 }
 
+/**
+ * 相談者不明 → a registered person: each candidate with what tells two of the same name apart
+ * (ふりがな, birth date and age, 受給者証番号), and a confirmation naming them before the link is
+ * written, since a link is evidence: the case then shows that person's medication and counts
+ * against their cap of 4.
+ */
 export function LinkPerson({ kase }: { kase: EmergencyCase }) {
   const index = useApp((s) => s.index);
   const households = useApp((s) => s.summaries);
   const [query, setQuery] = useState('');
+  const [chosen, setChosen] = useState<{ subject: CaseSubject; label: string } | null>(null);
   const { append, errors, busy } = useAppend(kase.id);
   const hits = useMemo(() => (query.trim() ? searchHouseholds(index, query, 8) : []), [index, query]);
+  const today = japanDateOf(new Date().toISOString());
 
   const candidates = hits.flatMap((hit) => {
     const h = households.get(hit.householdId);
@@ -314,29 +322,59 @@ export function LinkPerson({ kase }: { kase: EmergencyCase }) {
     return persons.map((p) => ({ household: h, person: p }));
   });
 
-  const link = (subject: CaseSubject) => void append({ type: 'link', subject });
+  async function link() {
+    if (chosen === null) return;
+    if (await append({ type: 'link', subject: chosen.subject })) setChosen(null);
+  }
 
   return (
     <div className="case-link-person">
       <TextField label={T.linkSearch} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
       {query.trim() && candidates.length === 0 ? <p>{T.linkNone}</p> : null}
       <ul className="case-candidates">
-        {candidates.map(({ household, person }) => (
-          <li key={`${household.id}:${person.id}`}>
-            <Button
-              disabled={busy}
-              onClick={() =>
-                link({ householdId: household.id, personId: person.id, name: person.name, recipientNumber: person.recipientNumber })
-              }
-            >
-              {T.linkPick(person.name || '（氏名未入力）')}
-            </Button>
-          </li>
-        ))}
+        {candidates.map(({ household, person }) => {
+          const name = person.name || T.linkNoName;
+          const details = personDetails(person, today);
+          return (
+            <li key={`${household.id}:${person.id}`}>
+              <Button
+                disabled={busy}
+                onClick={() =>
+                  setChosen({
+                    subject: { householdId: household.id, personId: person.id, name: person.name, recipientNumber: person.recipientNumber },
+                    label: details === '' ? name : `${name}（${details}）`,
+                  })
+                }
+              >
+                {T.linkPick(name)}
+                {details !== '' ? <span className="case-candidates__details">{details}</span> : null}
+              </Button>
+            </li>
+          );
+        })}
       </ul>
+      {chosen !== null ? (
+        <ConfirmDialog open title={T.linkConfirmTitle} confirmLabel={busy ? T.saving : T.linkConfirm} onConfirm={() => void link()} onCancel={() => setChosen(null)}>
+          <p className="case-subject">{chosen.label}</p>
+          <p>{T.linkConfirmWhat}</p>
+          <EntryErrors errors={errors} />
+        </ConfirmDialog>
+      ) : null}
       <EntryErrors errors={errors} />
     </div>
   );
+}
+
+/** 'さとう はなこ・2001年4月1日生（25歳）・受給者証 1234567890': what tells two of one name apart. */
+function personDetails(person: { furigana: string; birthDate: string | null; recipientNumber: string }, today: string): string {
+  const age = ageIfKnown(person.birthDate, today);
+  return [
+    person.furigana.trim(),
+    person.birthDate !== null && age !== null ? `${formatJapanDate(person.birthDate)}生（${age}歳）` : '',
+    person.recipientNumber.trim() !== '' ? `受給者証 ${person.recipientNumber.trim()}` : '',
+  ]
+    .filter((x) => x !== '')
+    .join('・');
 }
 
 /**

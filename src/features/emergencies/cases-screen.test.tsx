@@ -294,7 +294,16 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(screen.getByText(T.noContactsUnknown)).toBeInTheDocument();
 
     await user.type(screen.getByLabelText('氏名・ふりがな・電話番号で検索'), '佐藤');
-    await user.click(await screen.findByRole('button', { name: '佐藤 陽太 と結び付ける' }));
+    // each candidate says what tells two of the same name apart, and the link is confirmed, naming them
+    const candidate = await screen.findByRole('button', { name: /^佐藤 陽太 と結び付ける/ });
+    expect(candidate).toHaveTextContent(/受給者証 1234567890/);
+    await user.click(candidate);
+    const confirm = screen.getByRole('dialog', { name: 'この方と結び付けますか？' });
+    expect(within(confirm).getByText(/^佐藤 陽太（.*受給者証 1234567890）$/)).toBeInTheDocument();
+    await user.click(within(confirm).getByRole('button', { name: 'キャンセル' }));
+    expect(await storedEntries()).toHaveLength(1);
+    await user.click(candidate);
+    await user.click(within(screen.getByRole('dialog', { name: 'この方と結び付けますか？' })).getByRole('button', { name: '結び付ける' }));
     expect(await screen.findByRole('link', { name: '受入先を探して電話する' })).toBeInTheDocument();
     const entries = await storedEntries();
     expect(entries.map((e) => e.body.type)).toEqual(['open', 'link']);

@@ -88,6 +88,10 @@ export const T = {
   linkSearch: '氏名・ふりがな・電話番号で検索',
   linkPick: (name: string) => `${name} と結び付ける`,
   linkNone: '該当する登録者がいません。',
+  linkNoName: '（氏名未入力）',
+  linkConfirmTitle: 'この方と結び付けますか？',
+  linkConfirmWhat: '結び付けると、この記録はこの方の緊急対応になり、相談強化加算もこの方の回数に数えます。結び付けは記録として残り、あとから外せません。',
+  linkConfirm: '結び付ける',
   numberFromHousehold: (n: string) =>
     `この記録には受給者証番号がありません。世帯には ${n} が登録されています。記録に入れると、相談強化加算を請求できるようになります。`,
   numberDiffersFromHousehold: (own: string, held: string) =>
