@@ -18,6 +18,7 @@ import { REQUEST_CATEGORIES, type CaseSubject, type OpenBody, type RequestCatego
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Page } from '../../ui/layout';
 import { EntryErrors } from './errors-list';
@@ -116,6 +117,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const [officeError, setOfficeError] = useState<string | undefined>(undefined);
   const [changingOffice, setChangingOffice] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** the case 「同じ緊急事態：この記録を開く」 would open, while it asks about what was typed */
+  const [confirmOpen, setConfirmOpen] = useState<string | null>(null);
   /**
    * What came back from this user's draft: 'stamp' (within the hour: a lock mid-call, the screen left
    * and opened again) or 'text' (older: what was typed, under a new stamp); the draft's stamp for 'text'.
@@ -183,11 +186,18 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const chooseOffice = officeList.length > 1;
   const officeChosen = officeList.some((o) => o.id === form.officeId);
 
-  /** 「同じ緊急事態」: no second case; the draft is dropped and the existing case opens. */
+  /**
+   * 「同じ緊急事態」: no second case; the draft is dropped and the existing case opens. What was
+   * typed for this call goes with it, so that is asked first (confirmOpen) when anything was.
+   */
   async function openExisting(caseId: string) {
     await finish();
     navigate(casePaths.case(caseId), { replace: true });
   }
+  const askOpenExisting = (caseId: string) => {
+    if (typedInto({ ...form, separate: false, separateReason: '' })) setConfirmOpen(caseId);
+    else void openExisting(caseId);
+  };
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -337,12 +347,24 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
               {nearby.map((o) => (
                 <li key={o.id}>
                   <p className="case-meta">{T.sameCaseLine(formatJapanDateTime(o.open.body.requestedAt), o.closedAt ? T.statusClosed(formatJapanDateTime(o.closedAt)) : T.statusOpen)}</p>
-                  <Button className="case-wide" onClick={() => void openExisting(o.id)}>
+                  <Button className="case-wide" onClick={() => askOpenExisting(o.id)}>
                     {T.sameOpenExisting}
                   </Button>
                 </li>
               ))}
             </ul>
+            {confirmOpen !== null ? (
+              <ConfirmDialog
+                open
+                title={T.sameOpenTypedTitle}
+                confirmLabel={T.sameOpenTypedConfirm}
+                cancelLabel={T.sameOpenTypedCancel}
+                onConfirm={() => void openExisting(confirmOpen)}
+                onCancel={() => setConfirmOpen(null)}
+              >
+                <p>{T.sameOpenTypedWhat}</p>
+              </ConfirmDialog>
+            ) : null}
             <button type="button" className={separate ? 'case-chip case-chip--on' : 'case-chip'} aria-pressed={separate} onClick={() => update({ separate: true })}>
               {separate ? T.sameSeparateOn : T.sameSeparate}
             </button>

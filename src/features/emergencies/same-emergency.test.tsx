@@ -71,9 +71,27 @@ describe('「同じ緊急事態ですか？」 when a case is started (Q&A R6 �
     expect(await screen.findByText(T.sameUnanswered)).toBeInTheDocument();
     expect(await stored()).toHaveLength(1);
 
+    // what was typed for this call is not recorded: asked first, and 「入力に戻る」 keeps it
     await user.click(within(question).getByRole('button', { name: T.sameOpenExisting }));
+    const ask = screen.getByRole('dialog', { name: T.sameOpenTypedTitle });
+    await user.click(within(ask).getByRole('button', { name: T.sameOpenTypedCancel }));
+    expect(window.location.hash).toBe('#/cases/new/hh-1/p-1');
+    expect(screen.getByRole('radio', { name: '介護者の急病・けが' })).toBeChecked();
+    await user.click(within(question).getByRole('button', { name: T.sameOpenExisting }));
+    await user.click(within(screen.getByRole('dialog', { name: T.sameOpenTypedTitle })).getByRole('button', { name: T.sameOpenTypedConfirm }));
     await waitFor(() => expect(window.location.hash).toBe('#/cases/case-earlier'));
     expect(await stored()).toHaveLength(1);
+  });
+
+  it('「同じ緊急事態」 opens that case at once when nothing was typed for this call', async () => {
+    await hold(await earlierCase('case-earlier', 3));
+    const user = userEvent.setup();
+    await go('#/cases/new/hh-1/p-1');
+    render(<CasesScreen />);
+    const question = (await screen.findByText(T.sameQuestion)).closest('fieldset')!;
+    await user.click(within(question).getByRole('button', { name: T.sameOpenExisting }));
+    await waitFor(() => expect(window.location.hash).toBe('#/cases/case-earlier'));
+    expect(screen.queryByRole('dialog', { name: T.sameOpenTypedTitle })).not.toBeInTheDocument();
   });
 
   it('「別の緊急事態」 requires a reason, recorded as an entry of the new case naming the other', async () => {

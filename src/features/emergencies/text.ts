@@ -9,6 +9,11 @@ export const T = {
     `この方には、要請が24時間以内の対応記録が${n}件あります。同じ緊急事態なら、新しい記録を開かずにその記録に続けて記録してください（1つの緊急事態につき相談強化加算は1回です）。`,
   sameCaseLine: (when: string, status: string) => `要請 ${when}（${status}）`,
   sameOpenExisting: '同じ緊急事態：この記録を開く',
+  sameOpenTypedTitle: '入力した内容は記録されません',
+  sameOpenTypedWhat:
+    'この電話のために入力した内容（要請の区分・内容、電話をくれた方など）は、新しい記録を作らないので残りません。必要なことは、開いた記録の連絡・調整のメモや訂正で書き足してください。',
+  sameOpenTypedConfirm: '入力をやめて記録を開く',
+  sameOpenTypedCancel: '入力に戻る',
   sameSeparate: '別の緊急事態として新しく記録する',
   sameSeparateOn: '別の緊急事態として記録します',
   sameReason: '別の緊急事態とする理由',
