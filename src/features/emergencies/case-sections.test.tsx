@@ -81,6 +81,30 @@ describe('対応結果: an outcome recorded again', () => {
   });
 });
 
+describe('the claim line of the case', () => {
+  it('counts the open case that has reached no facility yet, and shows a closed one as decided: 算定不可, taking no slot', async () => {
+    const open = await appendEntries([], [
+      { body: openBody(), at: '2026-11-30T14:50:00.000Z' },
+      { body: contactBody({ result: '不在' }), at: '2026-11-30T15:20:00.000Z' },
+    ]);
+    useApp.setState({ caseEntries: new Map([['case-1', open]]) });
+    await go('#/cases/case-1');
+    const { unmount } = render(<CasesScreen />);
+    expect(await screen.findByText('この方の今月の相談強化加算: 1回目（上限4回）')).toBeInTheDocument();
+    unmount();
+
+    const closed = await appendEntries(open, [
+      { body: { type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '' }, at: '2026-11-30T16:00:00.000Z' },
+      { body: { type: 'close', closedAt: '2026-11-30T16:10:00.000Z' }, at: '2026-11-30T16:10:00.000Z' },
+    ]);
+    useApp.setState({ caseEntries: new Map([['case-1', closed]]) });
+    render(<CasesScreen />);
+    const line = await screen.findByText('算定不可', { selector: '.case-claim-line summary' });
+    expect(line.closest('details')).toHaveTextContent('対応結果が「入院」のため算定できません');
+    expect(screen.queryByText(/回目（上限4回）/)).not.toBeInTheDocument();
+  });
+});
+
 describe('訂正 of a call still waiting for its result', () => {
   it('keeps it 結果未記録 when only the time is corrected, instead of writing 折り返し待ち nobody said', async () => {
     const entries = await appendEntries([], [

@@ -207,7 +207,9 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
   if (decision?.status === 'over-cap' || (kase.contacts.length === 0 && before >= MONTHLY_CAP)) {
     return <Notice kind="warn">{T.monthFull(Math.max(before, MONTHLY_CAP))}</Notice>;
   }
-  if (!decision || decision.month === null) {
+  // No facility reached yet: while the case is open, the count it would take if one is reached now.
+  // A closed case stays as decided (算定不可 with why): it takes no slot, this month or any other.
+  if (!decision || (decision.month === null && kase.closedAt === null)) {
     return kase.subject.personId || kase.subject.recipientNumber ? <p className="case-claim-line">{T.monthCount(before + 1)}</p> : null;
   }
   return (
