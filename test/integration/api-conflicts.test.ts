@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API, ConflictList, PullResponse, type WireRecord } from '../../src/protocol/sync';
-import { DeviceClient, householdWire, startApi, type ApiHarness } from './api-harness';
+import { DeviceClient, facilityPayload, householdWire, startApi, wireChange, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -76,5 +76,23 @@ describe('[S14] two devices edit one household offline', () => {
     expect((await oncall.request('POST', `${API.conflicts}/${id}/resolve`, { choice: 'kept' })).status).toBe(204);
     expect(ConflictList.parse((await other.request('GET', API.conflicts)).body).conflicts).toEqual([]);
     expect(PullResponse.parse((await other.pull(0)).body).openConflicts).toBe(0);
+  });
+
+  it('a conflict over a record a role does not write is settled only by someone who writes it: a case worker is answered 404 and it stays open', async () => {
+    const caseWorker = await new DeviceClient(api, 'phone-day').join(await api.user('sato', 'case-worker', { officeId: 'office-a' }));
+    const night = await new DeviceClient(api, 'phone-night').join(await api.user('yoru', 'coordinator'));
+    const lead = await new DeviceClient(api, 'phone-lead').join(await api.user('kanri', 'admin'));
+    const created = await night.push([wireChange('facility', 'fac-1', facilityPayload('fac-1', { phone: '047-111-1111' }), 'create')]);
+    const v1 = (created.body.results[0] as { version: number }).version;
+    const edit = (phone: string) => ({ ...wireChange('facility', 'fac-1', facilityPayload('fac-1', { phone }), 'update'), baseVersion: v1 });
+    expect((await night.push([edit('047-222-2222')])).body.results[0]).toMatchObject({ status: 'accepted' });
+    expect((await lead.push([edit('047-333-3333')])).body.results[0]).toMatchObject({ status: 'accepted' });
+    const [conflict] = ConflictList.parse((await lead.request('GET', API.conflicts)).body).conflicts;
+    expect(conflict).toMatchObject({ kind: 'facility', field: 'phone' });
+
+    expect((await caseWorker.request('POST', `${API.conflicts}/${conflict!.id}/resolve`, { choice: 'kept' })).status).toBe(404);
+    expect(ConflictList.parse((await lead.request('GET', API.conflicts)).body).conflicts.map((c) => c.id)).toEqual([conflict!.id]);
+    expect((await night.request('POST', `${API.conflicts}/${conflict!.id}/resolve`, { choice: 'kept' })).status).toBe(204);
+    expect(ConflictList.parse((await lead.request('GET', API.conflicts)).body).conflicts).toEqual([]);
   });
 });

@@ -600,9 +600,12 @@ export function storeContract(name: string, target: ContractTarget): void {
         ]);
         // a case worker of the other office does not see it
         expect(await store.countOpenConflicts({ tenantId: TENANT, officeIds: [OFFICE_B] })).toBe(0);
-        await store.resolveConflict(ALL, conflicts[0]!.id, dev(0).userId);
+        // only someone whose role writes the kind settles it
+        await expect(store.resolveConflict(ALL, conflicts[0]!.id, dev(0).userId, ['facility', 'access'])).rejects.toMatchObject({ code: 'not-found' });
+        expect(await store.countOpenConflicts(ALL)).toBe(1);
+        await store.resolveConflict(ALL, conflicts[0]!.id, dev(0).userId, ['household']);
         expect(await store.countOpenConflicts(ALL)).toBe(0);
-        await expect(store.resolveConflict(ALL, conflicts[0]!.id, dev(0).userId)).rejects.toMatchObject({ code: 'not-found' });
+        await expect(store.resolveConflict(ALL, conflicts[0]!.id, dev(0).userId, ['household'])).rejects.toMatchObject({ code: 'not-found' });
       });
 
       it('[S2][S5][S14] pushes that read and decided while the hub\'s counter was held decide again once they hold it: one mutation from two devices is taken once, and one field edited on one base is merged, not written over', async () => {

@@ -108,6 +108,20 @@ describe('重なった変更: the fields and values in Japanese', () => {
   });
 });
 
+describe('重なった変更: who settles', () => {
+  it('offers to settle only the records the user’s role writes; a case worker is told who settles a facility’s', async () => {
+    useApp.setState({ facilities: new Map([['f-1', createFacility({ id: 'f-1' })]]) });
+    syncStatus.setState({ role: 'case-worker' });
+    const conflicts = [conflict({ id: 'c1' }), conflict({ id: 'c2', kind: 'facility', entityId: 'f-1', field: 'phone' })];
+    syncStatus.setState({ openConflicts: conflicts.length, engine: { conflicts: async () => conflicts } as unknown as SyncEngine });
+    render(<SyncConflicts />);
+    const [household, facility] = await screen.findAllByRole('listitem');
+    expect(within(household!).getAllByRole('button')).toHaveLength(2);
+    expect(within(facility!).queryByRole('button')).toBeNull();
+    expect(within(facility!).getByText('この記録はあなたの役割では書き換えられないため、書き換えられる人（管理者など）が解決します。')).toBeInTheDocument();
+  });
+});
+
 describe('重なった変更: the 閲覧記録', () => {
   it('logs the opening of a household whose values the list shows, once, and nothing for a facility', async () => {
     const opened: string[] = [];

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
 import type { BonusRecords } from '../../domain/function-bonus';
-import type { WireConflict } from '../../protocol/sync';
+import { KINDS_A_ROLE_WRITES, type WireConflict } from '../../protocol/sync';
 import { SyncError } from '../../sync/client';
 import { syncStatus } from '../../sync/status';
 import { Button } from '../../ui/button';
@@ -74,6 +74,9 @@ function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; bu
   const offices = useApp((s) => s.offices);
   const bonus = useApp((s) => s.bonus);
   const staff = useStore(syncStatus, (s) => s.staff);
+  // Settled only by someone whose role writes the record (the hub refuses anyone else).
+  const role = useStore(syncStatus, (s) => s.role);
+  const canSettle = role !== null && KINDS_A_ROLE_WRITES[role].has(conflict.kind);
   // Both values of a household's field (a medication, a diagnosis) are its record shown: in the 閲覧記録.
   useLogOpen(conflict.kind === 'household' ? conflict.entityId : null);
   const record =
@@ -103,14 +106,18 @@ function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; bu
         <dt>{CT.lost(conflict.lostBy)}</dt>
         <dd>{value(conflict.lostValue)}</dd>
       </dl>
-      <div className="form-actions">
-        <Button className="btn--block" disabled={busy} onClick={() => onSettle('kept')}>
-          {CT.keep(conflict.keptBy)}
-        </Button>
-        <Button className="btn--block" disabled={busy} onClick={() => onSettle('lost')}>
-          {CT.restore(conflict.lostBy)}
-        </Button>
-      </div>
+      {canSettle ? (
+        <div className="form-actions">
+          <Button className="btn--block" disabled={busy} onClick={() => onSettle('kept')}>
+            {CT.keep(conflict.keptBy)}
+          </Button>
+          <Button className="btn--block" disabled={busy} onClick={() => onSettle('lost')}>
+            {CT.restore(conflict.lostBy)}
+          </Button>
+        </div>
+      ) : (
+        <p className="muted">{CT.notYours}</p>
+      )}
     </li>
   );
 }

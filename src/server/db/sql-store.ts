@@ -386,14 +386,14 @@ export class SqlStore extends SqlAccountStore implements Store {
     return Number(row.rows[0]!.n);
   }
 
-  async resolveConflict(scope: PullScope, conflictId: string, userId: string): Promise<void> {
+  async resolveConflict(scope: PullScope, conflictId: string, userId: string, kinds: readonly string[]): Promise<void> {
     if (!/^\d{1,18}$/.test(conflictId)) throw new StoreError('not-found', `no open conflict ${conflictId}`);
     const result = await this.pool.query(
       `UPDATE conflicts c SET resolved_at = now(), resolved_by = $5
-        WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 2)} AND c.id = $6`,
-      [...scopeParams(scope), userId, conflictId],
+        WHERE c.tenant_id = $1 AND c.resolved_at IS NULL AND ${conflictScope('c', 2)} AND c.id = $6 AND c.kind = ANY ($7::text[])`,
+      [...scopeParams(scope), userId, conflictId, kinds],
     );
-    if (result.rowCount === 0) throw new StoreError('not-found', `no open conflict ${conflictId}`);
+    if (result.rowCount === 0) throw new StoreError('not-found', `no open conflict ${conflictId} of a kind this user writes`);
   }
 
   listRecords(tenantId: string, kind?: StoredKind): Promise<readonly AdminRecord[]> {

@@ -262,7 +262,8 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
    * Marks a conflict settled by `userId`. Throws StoreError('not-found') for an id that is not an
    * open conflict of a record in scope.
    */
-  resolveConflict(scope: PullScope, conflictId: string, userId: string): Promise<void>;
+  /** closes a conflict within the scope, of a kind in `kinds` (those the user's role writes): not-found otherwise */
+  resolveConflict(scope: PullScope, conflictId: string, userId: string, kinds: readonly string[]): Promise<void>;
 
   /** [R5] Every record of a hub (or one kind), each checked as the app would read it (record-admin.ts). */
   listRecords(tenantId: string, kind?: StoredKind): Promise<readonly AdminRecord[]>;

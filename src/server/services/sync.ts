@@ -3,7 +3,7 @@
  * (the store never guesses it), refuses per change what the user may not write (reason 'scope'),
  * passes the rest to the store's push rules in order, and turns a role into a pull scope.
  */
-import { HUB_ONLY_OFFICE, type ConflictList, type StaffList, type WireChange, type WireScope } from '../../protocol/sync';
+import { HUB_ONLY_OFFICE, KINDS_A_ROLE_WRITES, type ConflictList, type StaffList, type WireChange, type WireScope } from '../../protocol/sync';
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { authorsOf, type Author } from './device-users';
 import type { DeviceUserRecord } from '../db/device-users';
@@ -264,7 +264,9 @@ export async function listConflicts(store: Store, user: UserRecord): Promise<Con
  * worker settles only conflicts on records they may hold.
  */
 export async function resolveConflict(store: Store, user: UserRecord, conflictId: string): Promise<void> {
-  await store.resolveConflict(pullScopeFor(user).store, conflictId, user.id);
+  // Only someone who may write the record settles it: a case worker closing a conflict over an
+  // office or a 機能強化加算 figure would take the admin's losing value off their list unseen.
+  await store.resolveConflict(pullScopeFor(user).store, conflictId, user.id, [...KINDS_A_ROLE_WRITES[user.role]]);
 }
 
 /**
