@@ -109,6 +109,12 @@ describe('validateHousehold', () => {
     expect(already.ok && already.value.persons[0]!.disabilityTypes).toEqual(['medical-care']);
   });
 
+  it('says a household is too large to save before the hub refuses it (128 KB of JSON)', () => {
+    const result = validateHousehold(createHousehold({ note: 'あ'.repeat(50_000) }));
+    expect(result).toEqual({ ok: false, errors: [{ path: '', message: expect.stringMatching(/^記録が大きすぎて保存できません（\d+ KB、上限 128 KB）。長い文章を短くしてください。$/) }] });
+    expect(validateHousehold(createHousehold({ note: 'あ'.repeat(10_000) })).ok).toBe(true);
+  });
+
   it('wants enough digits in a phone number, wherever it is', () => {
     const short = validateHousehold(createHousehold({ phone: '123-4567' }));
     expect(messageAt(short, 'phone')).toBe('電話番号の桁数が足りません');

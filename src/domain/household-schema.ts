@@ -9,6 +9,7 @@ import type { Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
 import { firstPhoneRun, normalizePhone, withoutInvisible } from './normalize';
+import { MAX_RECORD_BYTES, recordBytes } from './record-limits';
 import { ONE_BODY_LABELS, periodErrorPath, periodErrors } from './office';
 
 export {
@@ -326,6 +327,9 @@ export const householdSchema = z
 
 // --- validation -----------------------------------------------------------------------------
 
+const tooLarge = (bytes: number) =>
+  `記録が大きすぎて保存できません（${Math.ceil(bytes / 1024)} KB、上限 ${MAX_RECORD_BYTES / 1024} KB）。長い文章を短くしてください。`;
+
 export type ValidationResult = { ok: true; value: Household } | { ok: false; errors: FieldError[] };
 
 /** One message per field (the first one found), keyed by a dotted path such as 'persons.0.recipientNumber'. */
@@ -344,7 +348,12 @@ export function firstErrorPerField(issues: readonly { readonly path: readonly Pr
 /** Checks a household with the form's messages (firstErrorPerField). */
 export function validateHousehold(input: unknown): ValidationResult {
   const result = householdSchema.safeParse(input, { error: () => FALLBACK_MESSAGE });
-  if (result.success) return { ok: true, value: result.data };
+  if (result.success) {
+    // The hub takes no record above MAX_RECORD_BYTES: said here, not found refused after the save.
+    const bytes = recordBytes(result.data);
+    if (bytes > MAX_RECORD_BYTES) return { ok: false, errors: [{ path: '', message: tooLarge(bytes) }] };
+    return { ok: true, value: result.data };
+  }
   return { ok: false, errors: firstErrorPerField(result.error.issues) };
 }
 

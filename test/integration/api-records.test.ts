@@ -123,6 +123,15 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(lines.join('\n')).toContain('persons');
   });
 
+  it('[R2] the hub refuses a change larger than a record can be (128 KB of JSON), storing none of it, and takes the next', async () => {
+    const phone = await new DeviceClient(api, 'phone-1').join(coord);
+    const huge = createHousehold({ id: 'hh-huge', note: 'あ'.repeat(50_000) }); // 150 KB of UTF-8
+    const answer = await phone.push([{ ...householdWire('hh-huge'), payload: huge as unknown as Record<string, unknown> }, householdWire('hh-next')]);
+    expect(answer.body.results[0]).toMatchObject({ status: 'refused', reason: 'invalid', retryable: false, detail: expect.stringMatching(/^payload is \d+ bytes: a change holds at most 131072$/) });
+    expect(answer.body.results[1]).toMatchObject({ status: 'accepted' });
+    expect((await phone.pullAll()).map((r) => r.entityId)).toEqual(['hh-next']);
+  });
+
   it('[R3] a fresh device of a hub whose old database holds both sets them aside, receives every later record and says how many', async () => {
     const early = await new DeviceClient(api, 'phone-early').join(coord);
     await early.push([householdWire('hh-before')]);

@@ -15,6 +15,7 @@ import type pg from 'pg';
 import { inTransaction } from './transaction';
 import { lockHubHead } from './hub-head';
 import { adoptReceipts } from './countersign';
+import { MAX_RECORD_BYTES } from '../../domain/record-limits';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import { REMOVED_PAYLOAD } from './record-admin';
@@ -801,6 +802,9 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   } catch (error) {
     return { ok: false, detail: `payload is not JSON: ${(error as Error).message}` };
   }
+  // One record of megabytes, pushed many times, would take the hub's memory at every pull page.
+  const bytes = Buffer.byteLength(payloadJson);
+  if (bytes > MAX_RECORD_BYTES) return { ok: false, detail: `payload is ${bytes} bytes: a change holds at most ${MAX_RECORD_BYTES}` };
   // [R2] A record the app could not read is refused here, not found on a phone later.
   const problem = RECORD_KINDS.has(c['kind'] as ChangeKind) ? checkRecord(c['kind'] as StoredKind, entityId, payload) : null;
   if (problem !== null) return { ok: false, detail: `${String(c['kind'])} ${problem.message}` };
