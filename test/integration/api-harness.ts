@@ -71,6 +71,9 @@ export interface ApiHarnessOptions {
   readonly dbWork?: ApiOptions['dbWork'];
   /** the API's bound on push bodies read and not yet answered (default PUSH_CHARS_HELD) */
   readonly pushCharsHeld?: number;
+  /** push bodies read at once and waiting (default PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) */
+  readonly pushBodiesInFlight?: number;
+  readonly pushBodiesWaiting?: number;
 }
 
 export async function startApi(target: ContractTarget, options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -101,6 +104,8 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
       hubKey: () => hubKey,
       ...(options.dbWork === undefined ? {} : { dbWork: options.dbWork }),
       ...(options.pushCharsHeld === undefined ? {} : { pushCharsHeld: options.pushCharsHeld }),
+      ...(options.pushBodiesInFlight === undefined ? {} : { pushBodiesInFlight: options.pushBodiesInFlight }),
+      ...(options.pushBodiesWaiting === undefined ? {} : { pushBodiesWaiting: options.pushBodiesWaiting }),
     }),
   });
   return {

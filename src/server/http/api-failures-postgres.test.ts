@@ -153,6 +153,25 @@ describe('[A2][A12] the database busy or out of reach: 503 with Retry-After, nev
   });
 });
 
+describe('[A11] one push at a time for a device', () => {
+  it('[A11] a second push of a device while its first is under way is turned away at once with 503, and taken once the first is answered', async () => {
+    api = await startApi(target);
+    const writer = await new DeviceClient(api, 'phone-w').join(await api.user('coord', 'coordinator'));
+    const { pushed, release } = await pushHeldAtTheCounter(api, writer);
+    let again: Awaited<ReturnType<DeviceClient['push']>>;
+    try {
+      again = await writer.push([householdWire('hh-again')]);
+    } finally {
+      await release();
+    }
+    expect(again.status).toBe(503);
+    expect(again.headers.get('retry-after')).toBe('2');
+    expect(again.body).toMatchObject({ error: 'unavailable', message: 'この端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。' });
+    expect((await pushed).status).toBe(200);
+    expect((await writer.push([householdWire('hh-again')])).status).toBe(200);
+  });
+});
+
 describe('[A11] push bodies waiting for the database', () => {
   it('[A11] a push read while the bodies already read and unanswered are at the bound is turned away with 503, and taken once they are answered', async () => {
     // One body alone is always taken; a second is over a bound of 1.

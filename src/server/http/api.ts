@@ -51,8 +51,9 @@ export interface ApiOptions {
   readonly hubKey?: () => HubKey | undefined;
   /** characters of push bodies read and not yet answered (default PUSH_CHARS_HELD) */
   readonly pushCharsHeld?: number;
-  /** push bodies read at once (default PUSH_BODIES_IN_FLIGHT) */
+  /** push bodies read at once, and waiting for a slot (default PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING) */
   readonly pushBodiesInFlight?: number;
+  readonly pushBodiesWaiting?: number;
   /** database work in flight, waiting, and the longest wait (default DB_WORK) */
   readonly dbWork?: DbWork;
 }
@@ -179,13 +180,17 @@ const STORE_ERRORS: Readonly<Record<StoreErrorCode, () => ServiceError>> = {
 };
 
 export function createApiHandler(options: ApiOptions) {
+  // [A11] One push at a time for a device, two for a user: a device sends its batches in turn, so
+  // more at once is a fault or an attack, and one account trickling bodies slowly must not hold
+  // every body slot while the city's other phones are answered 503.
+  const pushing = new PushesUnderWay(1, 2);
   // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
   const heldPushBodies = new HeldBodies(options.pushCharsHeld ?? PUSH_CHARS_HELD);
   const pushBody = {
     maxBytes: MAX_BODY_BYTES,
     perChangeText: true,
     gzip: true,
-    gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING),
+    gate: createGate(options.pushBodiesInFlight ?? PUSH_BODIES_IN_FLIGHT, options.pushBodiesWaiting ?? PUSH_BODIES_WAITING),
     held: heldPushBodies,
   };
   const dbWork = options.dbWork ?? DB_WORK;
@@ -316,14 +321,19 @@ export function createApiHandler(options: ApiOptions) {
     if (path === API.push) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { store, device, user, member } = await db(() => syncCaller(req));
-      const body = await readJson(req, PushRequest, pushBody);
-      const carried = await carriedReceipts(body.receipts, options.hubKey?.(), user.tenantId);
-      const { results, receipts } = await db(async () => {
-        const results = await pushChanges(store, device, user, body.changes, carried.length === 0 ? {} : { carriedReceipts: carried }, member);
-        const key = receiptKey(req);
-        return { results, receipts: key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] } };
-      });
-      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString(), ...receipts } satisfies PushResponse);
+      const release = pushing.take(device.id, user.id);
+      try {
+        const body = await readJson(req, PushRequest, pushBody);
+        const carried = await carriedReceipts(body.receipts, options.hubKey?.(), user.tenantId);
+        const { results, receipts } = await db(async () => {
+          const results = await pushChanges(store, device, user, body.changes, carried.length === 0 ? {} : { carriedReceipts: carried }, member);
+          const key = receiptKey(req);
+          return { results, receipts: key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] } };
+        });
+        sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString(), ...receipts } satisfies PushResponse);
+      } finally {
+        release();
+      }
       return;
     }
     if (path === API.pull) {
@@ -394,9 +404,14 @@ export function createApiHandler(options: ApiOptions) {
       const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
       const user = await store.findUser(device.userId);
       if (user === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。');
-      const body = await readJson(req, RetirePushRequest, pushBody);
-      const results = await retirePush(store, device, user, body.changes, options.accounts.now());
-      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      const release = pushing.take(device.id, user.id);
+      try {
+        const body = await readJson(req, RetirePushRequest, pushBody);
+        const results = await retirePush(store, device, user, body.changes, options.accounts.now());
+        sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      } finally {
+        release();
+      }
       return;
     }
     if (path === API.retireDone) {
@@ -506,4 +521,42 @@ async function drainedSmall(req: IncomingMessage): Promise<boolean> {
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {
   sendJson(res, 405, { error: 'bad-request', message: '許可されていないメソッドです。', detail: `allowed: ${allow}` }, { Allow: allow });
+}
+
+/**
+ * Pushes being read or written now, by device and by user: `take` refuses (503, Retry-After) a
+ * push over either bound, and gives back the release to call once the push is answered.
+ */
+export class PushesUnderWay {
+  private readonly devices = new Map<string, number>();
+  private readonly users = new Map<string, number>();
+  constructor(
+    private readonly perDevice: number,
+    private readonly perUser: number,
+  ) {}
+
+  take(deviceId: string, userId: string): () => void {
+    if ((this.devices.get(deviceId) ?? 0) >= this.perDevice || (this.users.get(userId) ?? 0) >= this.perUser) {
+      throw new ServiceError(
+        'unavailable',
+        'この端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。',
+        `a push of device ${deviceId} or user ${userId} is under way (at most ${this.perDevice} a device, ${this.perUser} a user)`,
+        2,
+      );
+    }
+    const add = (m: Map<string, number>, k: string, n: number) => {
+      const v = (m.get(k) ?? 0) + n;
+      if (v === 0) m.delete(k);
+      else m.set(k, v);
+    };
+    add(this.devices, deviceId, 1);
+    add(this.users, userId, 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      add(this.devices, deviceId, -1);
+      add(this.users, userId, -1);
+    };
+  }
 }
