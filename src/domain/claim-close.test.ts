@@ -12,6 +12,7 @@ import {
   buildMonthClose,
   CHANGE_CAUSE_LABELS,
   claimChanges,
+  claimedInOtherMonths,
   closeProblems,
   CLOSE_MESSAGES,
   monthCloseState,
@@ -167,6 +168,12 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
     ]);
     // (the request must precede the contact: the open entry is corrected too in real life; the rules only read the contact)
     expect(changesNow(close, [moved])).toMatchObject([{ caseId: 'case-1', cause: 'corrected', after: null, movedTo: '2027-01', difference: -700 }]);
+    // January, where it is now, is told that December claimed it (a close 取消'd claims nothing)
+    expect(claimedInOtherMonths([close], office.id, '2027-01')).toEqual(new Map([['case-1', '2026-12']]));
+    expect(claimedInOtherMonths([close], office.id, '2026-12')).toEqual(new Map());
+    expect(claimedInOtherMonths([close], 'another-office', '2027-01')).toEqual(new Map());
+    const cancel = buildMonthCancel(close, { id: 'cancel-1', reason: '誤って請求済みにした', recordedAt: '2027-01-09T00:00:00.000Z', recordedBy: clerk, deviceId: 'device-1' }) as MonthCloseRecord;
+    expect(claimedInOtherMonths([close, cancel], office.id, '2027-01')).toEqual(new Map());
   });
 });
 

@@ -91,6 +91,22 @@ export function monthCloseState(
   return { history, active };
 }
 
+/**
+ * The cases an office claimed (算定) in a month closed as 請求済み other than `month`, by case id →
+ * that month. A correction can move a case to another month after its month was sent: shown in
+ * its new month as claimed, it would be billed twice unless the first month's claim is returned
+ * (that month's 請求後の変更 lists the return).
+ */
+export function claimedInOtherMonths(records: readonly MonthCloseRecord[], officeId: string, month: string): ReadonlyMap<string, string> {
+  const claimed = new Map<string, string>();
+  const months = new Set(records.filter((r) => r.officeId === officeId && r.month !== month).map((r) => r.month));
+  for (const other of months) {
+    const { active } = monthCloseState(records, officeId, other);
+    for (const k of active?.body.cases ?? []) if (k.status === 'claimed') claimed.set(k.caseId, other);
+  }
+  return claimed;
+}
+
 /** What the screen hands over to close a month. */
 export interface CloseRequest {
   readonly id: string;

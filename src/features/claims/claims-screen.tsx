@@ -40,7 +40,7 @@ import { parseArea } from '../../state/router';
 import { SummaryTable } from './summary-table';
 import { summaryTotals } from '../../domain/claim-rules';
 import { ClosedMonth, CloseSection } from './month-close';
-import { monthCloseState } from '../../domain/claim-close';
+import { claimedInOtherMonths, monthCloseState } from '../../domain/claim-close';
 import { formatPeriod, periodTouchesMonth } from '../../domain/office';
 import { T } from './text';
 import { brokenCases, subjectName, useChainChecks, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
@@ -149,6 +149,8 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
   const office = claim.office;
   const total = summaryTotals(claim.summary);
   const { active } = useMemo(() => monthCloseState([...records.values()], officeId, month), [records, officeId, month]);
+  const claimedBefore = useMemo(() => claimedInOtherMonths([...records.values()], officeId, month), [records, officeId, month]);
+  const billedTwice = claim.cases.filter((c) => claimedBefore.has(c.id) && claim.decisions.get(c.id)?.status === 'claimed');
   // A month of demo cases closes as demo: kept off the change log and cleared with the demo.
   const demo = claim.cases.length > 0 && claim.cases.every((c) => c.subject.householdId !== null && demoIds.has(c.subject.householdId));
   if (!office) return <Notice kind="warn">{T.officeNotFound}</Notice>;
@@ -178,6 +180,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
   return (
     <>
       {header}
+      {billedTwice.length > 0 ? <Notice kind="warn">{T.claimedBeforeWarning(billedTwice.length)}</Notice> : null}
 
       <Section title={`${T.summaryTitle}　${monthLabel(month)}`} id="claims-summary">
         <p className="claims-total">{T.totalLine(total.persons, total.count, total.units)}</p>
@@ -190,7 +193,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
         ) : (
           <ul className="claims-cases">
             {claim.cases.map((c) => (
-              <CaseItem key={c.id} kase={c} decision={claim.decisions.get(c.id)} broken={chain.byCase.get(c.id)?.ok === false} />
+              <CaseItem key={c.id} kase={c} decision={claim.decisions.get(c.id)} broken={chain.byCase.get(c.id)?.ok === false} claimedIn={claimedBefore.get(c.id)} />
             ))}
           </ul>
         )}
@@ -236,7 +239,7 @@ function ChainStatus({ claim, chain }: { claim: MonthClaim; chain: ChainChecks }
   );
 }
 
-function CaseItem({ kase, decision, broken }: { kase: EmergencyCase; decision: ClaimDecision | undefined; broken: boolean }) {
+function CaseItem({ kase, decision, broken, claimedIn }: { kase: EmergencyCase; decision: ClaimDecision | undefined; broken: boolean; claimedIn?: string | undefined }) {
   const status = decision?.status ?? 'not-claimable';
   return (
     <li className={broken ? 'claims-case claims-case--broken' : 'claims-case'}>
@@ -249,6 +252,7 @@ function CaseItem({ kase, decision, broken }: { kase: EmergencyCase; decision: C
         {decision && decision.units > 0 ? <span>{T.units(decision.units)}</span> : null}
         {broken ? <span className="claims-status claims-status--broken">{T.chainBrokenTag}</span> : null}
       </p>
+      {claimedIn !== undefined ? <p className="claims-case__warn">{T.claimedIn(monthLabel(claimedIn))}</p> : null}
       <p className="claims-case__meta">{T.requestLine(formatJapanDateTime(kase.open.body.requestedAt))}</p>
       {decision?.coordinatedAt ? <p className="claims-case__meta">{T.coordinatedLine(formatJapanDateTime(decision.coordinatedAt))}</p> : null}
       <p className="claims-case__meta">{kase.closedAt ? T.statusClosed(formatJapanDateTime(kase.closedAt)) : T.statusOpen}</p>

@@ -43,6 +43,35 @@ afterEach(() => {
   window.location.hash = '';
 });
 
+describe('a case claimed in a month already sent, now counted in the next', () => {
+  it('warns on the month it is in now, and names the month that billed it, so it is not billed twice', async () => {
+    // case-1's coordination was corrected from 30 November into 1 December after November was sent
+    const chains = await Promise.all([admittedNight('case-1', '2026-11-30T16:10:00.000Z'), night('case-h', 5, hanako)]);
+    const november = {
+      id: 'close-11',
+      officeId: office.id,
+      month: '2026-11',
+      recordedAt: '2026-12-08T01:00:00.000Z',
+      recordedBy: { userId: 'u-1', name: '請求 担当' },
+      deviceId: 'device-1',
+      body: { type: 'close', cases: [{ caseId: 'case-1', status: 'claimed' }] },
+    } as unknown as MonthClose;
+    countersignState.setState({ loaded: true });
+    useApp.setState({
+      session: createFakeSession(),
+      phase: 'unlocked',
+      settings: DEFAULT_SETTINGS,
+      offices: new Map([[office.id, office]]),
+      caseEntries: held(chains),
+      monthCloses: new Map([[november.id, november]]),
+    });
+    window.location.hash = '#/claims?office=office-1&month=2026-12';
+    render(<ClaimsScreen />);
+    expect(await screen.findByText(T.claimedBeforeWarning(1))).toBeInTheDocument();
+    expect(screen.getByText(T.claimedIn('2026年11月'))).toBeInTheDocument();
+  });
+});
+
 describe('請求済み on the claims screen (issue 14 point 3)', () => {
   it('closes November after a confirmation, keeps the claim as sent when a late case and a correction arrive, lists the difference, and is undone only by a 取消 with a reason', async () => {
     const chains = await Promise.all([night('case-1', 2), night('case-h', 5, hanako)]);
