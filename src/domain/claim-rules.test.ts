@@ -1091,6 +1091,19 @@ describe('one person under the cap, though their 受給者証番号 was correcte
   });
 });
 
+describe('a registered person with no 生年月日', () => {
+  it('waits (要確認) with the reason instead of being billed as 者 by default; with the date entered it is claimed', () => {
+    const kase = makeCase({ id: 'c', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+    const households = (birthDate: string | null) => new Map([['h-1', { officeId: null, persons: [{ id: 'p-1', recipientNumber: HANAKO.recipientNumber, birthDate }] }]]);
+    const unknown = only(decideClaims([kase], OFFICES, childLookupOf(households(null)), personFactsLookupOf(households(null))));
+    expect(unknown.status).toBe('pending');
+    expect(unknown.reasons).toContain(CLAIM_REASONS.noBirthDate);
+    const known = only(decideClaims([kase], OFFICES, childLookupOf(households('1990-04-01')), personFactsLookupOf(households('1990-04-01'))));
+    expect(known.status).toBe('claimed');
+    expect(known.reasons).not.toContain(CLAIM_REASONS.noBirthDate);
+  });
+});
+
 describe('one emergency opened twice (answered 同じ) is claimed in the month of its first coordination', () => {
   // A: requested 23:00 on 30 November, a facility reached at 00:30 on 1 December.
   // B: requested 23:30 the same night, a facility reached at 23:45: the emergency's first coordination.

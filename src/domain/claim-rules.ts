@@ -48,6 +48,7 @@ export const CLAIM_REASONS = {
   notAdmitted: (outcome: OutcomeKind) => `対応結果が「${outcome}」のため算定できません（指定短期入所の利用に至った場合に算定します）`,
   admitted: '指定短期入所の利用に至りました',
   noRecipientNumber: '受給者証番号が未登録です。世帯の情報に受給者証番号を入力し、対応記録の対象者を結び付け直すと算定されます',
+  noBirthDate: '生年月日が未登録のため、障害児相談支援か計画相談支援かを判断できません。世帯の情報に生年月日を入力すると算定されます',
   numberDiffers: (household: string) =>
     `記録の受給者証番号が世帯の情報（${household}）と違います。上限4回は世帯の番号で数えています。記録の番号が誤りなら、対応記録の画面で世帯の番号を記録に入れてください`,
   noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）',
@@ -184,13 +185,20 @@ export interface PersonFacts {
   readonly officeMoves?: readonly Pick<OfficeMove, 'at' | 'from' | 'to'>[] | undefined;
   /** the person's 受給者証番号 as the household holds it now ('' or absent: none) */
   readonly recipientNumber?: string | undefined;
+  /** the person's 生年月日 as the household holds it: null when not entered (absent: not read) */
+  readonly birthDate?: string | null | undefined;
 }
 export type PersonFactsLookup = (subject: CaseSubject) => PersonFacts | null;
 
 type HeldHousehold = {
   readonly officeId?: string | null | undefined;
   readonly officeMoves?: readonly Pick<OfficeMove, 'at' | 'from' | 'to'>[] | undefined;
-  readonly persons: readonly { readonly id: string; readonly enrolments?: ServiceEnrolments | undefined; readonly recipientNumber?: string | undefined }[];
+  readonly persons: readonly {
+    readonly id: string;
+    readonly enrolments?: ServiceEnrolments | undefined;
+    readonly recipientNumber?: string | undefined;
+    readonly birthDate?: string | null | undefined;
+  }[];
 };
 
 /** The PersonFactsLookup for households as the app holds them (summaries will do); absent enrolments are 未確認. */
@@ -205,6 +213,7 @@ export function personFactsLookupOf(households: ReadonlyMap<string, HeldHousehol
       householdOfficeId: household.officeId ?? null,
       officeMoves: household.officeMoves,
       recipientNumber: person.recipientNumber,
+      birthDate: person.birthDate,
     };
   };
 }
@@ -347,8 +356,12 @@ function verdictOf(
   // the claim: it may be a new 受給者証 since (a move), as well as a typo corrected.
   const householdNumber = normalizeDigits(facts?.recipientNumber ?? '');
   if (!noNumber && householdNumber !== '' && householdNumber !== ownNumber) reasons.push(CLAIM_REASONS.numberDiffers(householdNumber));
+  // A registered person whose age on the day is not known cannot be told 児 from 者, which decides
+  // the 給付 billed (障害児相談支援 or 計画相談支援): it waits, rather than billed as 者 by default.
+  const ageUnknown = facts !== null && facts.birthDate !== undefined && childAt(c, coordinatedAt) === null;
+  if (ageUnknown) reasons.push(CLAIM_REASONS.noBirthDate);
   reasons.push(...enrolment.unknown);
-  const waiting = planning === 'unknown' || noNumber || !admitted || enrolment.unknown.length > 0;
+  const waiting = planning === 'unknown' || noNumber || ageUnknown || !admitted || enrolment.unknown.length > 0;
   return { status: waiting ? 'pending' : 'claimed', reasons };
 }
 

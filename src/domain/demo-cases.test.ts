@@ -43,6 +43,8 @@ function reasonMatchers(month: string): Record<keyof typeof CLAIM_REASONS, ((r: 
     admitted: [is(CLAIM_REASONS.admitted)],
     noRecipientNumber: [is(CLAIM_REASONS.noRecipientNumber)],
     numberDiffers: [(r) => r.startsWith('記録の受給者証番号が世帯の情報（')],
+    // Every demo person has a 生年月日 (the demo's 聞き取り票 are filled in): no case can show it.
+    noBirthDate: [],
     noPerson: [is(CLAIM_REASONS.noPerson)],
     // A case of an office not registered is listed under no registered office's month: the screen
     // (which lists by office) cannot show it, so the demo does not make one.
