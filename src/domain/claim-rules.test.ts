@@ -1081,13 +1081,30 @@ describe('one person under the cap, though their 受給者証番号 was correcte
     ]);
     expect(decisions[0]!.reasons).toContain(CLAIM_REASONS.numberDiffers('0000000011'));
     expect(decisions[3]!.reasons.some((r) => r.startsWith('記録の受給者証番号が'))).toBe(false);
-    // billed by the number each record names: two rows, one person, four claims
+    // billed by the number each record names: two rows, four claims, and two 名 as the billing
+    // counts them (by number)
     const rows = summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12');
     expect(rows.map((r) => [r.recipientNumber, r.count])).toEqual([
       ['0000000001', 3],
       ['0000000011', 1],
     ]);
-    expect(summaryTotals(rows)).toEqual({ persons: 1, count: 4, units: 4 * CONSULTATION_BONUS_UNITS });
+    expect(summaryTotals(rows)).toEqual({ persons: 2, count: 4, units: 4 * CONSULTATION_BONUS_UNITS });
+  });
+
+  it('keeps one cap of 4 on a number recorded by mistake for a sibling: the two are one group, never 6 under one number', () => {
+    // A's number was typed as B's (0000000002) for three of A's cases; B has three cases of their own.
+    const siblings = personFactsLookupOf(
+      new Map([['h-1', { officeId: null, persons: [{ id: 'p-a', recipientNumber: '0000000001' }, { id: 'p-b', recipientNumber: '0000000002' }] }]]),
+    );
+    const asB = (personId: string): CaseSubject => ({ householdId: 'h-1', personId, name: personId, recipientNumber: '0000000002' });
+    const all = [
+      ...[1, 3, 5].map((day) => makeCase({ id: `a${day}`, subject: asB('p-a'), contacts: [{ at: `2026-12-0${day}T02:00:00+09:00` }] })),
+      ...[2, 4, 6].map((day) => makeCase({ id: `b${day}`, subject: asB('p-b'), contacts: [{ at: `2026-12-0${day}T02:00:00+09:00` }] })),
+    ];
+    const decisions = decideClaims(all, OFFICES, undefined, siblings);
+    expect(decisions.filter((d) => d.status === 'claimed')).toHaveLength(4);
+    const rows = summarizeClaims(decisions, all, HUB_OFFICE.id, '2026-12');
+    expect(rows.filter((r) => r.recipientNumber === '0000000002').reduce((n, r) => n + r.count, 0)).toBeLessThanOrEqual(4);
   });
 });
 

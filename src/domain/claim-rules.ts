@@ -50,7 +50,7 @@ export const CLAIM_REASONS = {
   noRecipientNumber: '受給者証番号が未登録です。世帯の情報に受給者証番号を入力し、対応記録の対象者を結び付け直すと算定されます',
   noBirthDate: '生年月日が未登録のため、障害児相談支援か計画相談支援かを判断できません。世帯の情報に生年月日を入力すると算定されます',
   numberDiffers: (household: string) =>
-    `記録の受給者証番号が世帯の情報（${household}）と違います。上限4回は世帯の番号で数えています。記録の番号が誤りなら、対応記録の画面で世帯の番号を記録に入れてください`,
+    `記録の受給者証番号が世帯の情報（${household}）と違います。記録の番号で請求し、上限4回は両方の番号の記録を合わせて数えています。記録の番号が誤りでないか確かめてください`,
   noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）',
   unknownOffice: '対応した相談支援事業所が登録されていません（拠点として位置付けられていることを確認できません）',
   notHub: '当事業所は運営規程で地域生活支援拠点等として位置付けられていません',
@@ -365,6 +365,41 @@ function verdictOf(
   return { status: waiting ? 'pending' : 'claimed', reasons };
 }
 
+/**
+ * The cap's groups (rule f): a case counts under the number it was recorded with (the number it is
+ * billed by) and under the number the person's household holds now, and any two cases sharing
+ * either are one group. So a person whose number was corrected on the household keeps one cap of 4
+ * across the old and the new number, and a number recorded by mistake for a sibling still takes at
+ * most 4 claims in all. Each group is named by one of its keys (a 受給者証番号 first).
+ */
+function withCapKeys(cases: readonly { readonly c: EmergencyCase; readonly facts: PersonFacts | null }[]): Known[] {
+  const parent = new Map<string, string>();
+  const rank = (k: string) => (k.startsWith('recipient:') ? `0${k}` : `1${k}`);
+  const find = (k: string): string => {
+    let root = k;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+    for (let at = k; at !== root; ) {
+      const next = parent.get(at)!;
+      parent.set(at, root);
+      at = next;
+    }
+    return root;
+  };
+  const join = (a: string, b: string) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb) return;
+    if (rank(ra) < rank(rb)) parent.set(rb, ra);
+    else parent.set(ra, rb);
+  };
+  const keys = cases.map(({ c, facts }) => {
+    const recorded = personKeyOf(c.subject);
+    const held = claimPersonKey(c.subject, facts);
+    if (recorded !== null && held !== null) join(recorded, held);
+    return recorded ?? held;
+  });
+  return cases.map(({ c, facts }, i) => ({ c, facts, personKey: keys[i] === null ? null : find(keys[i]!) }));
+}
+
 /** What decideClaims knows of one case before deciding it. */
 interface Known {
   readonly c: EmergencyCase;
@@ -567,10 +602,7 @@ export function decideClaims(
   childAt: ChildLookup = () => null,
   factsOf: PersonFactsLookup = () => null,
 ): ClaimDecision[] {
-  const known = cases.map((c): Known => {
-    const facts = factsOf(c.subject);
-    return { c, facts, personKey: claimPersonKey(c.subject, facts) };
-  });
+  const known = withCapKeys(cases.map((c) => ({ c, facts: factsOf(c.subject) })));
   const own = known.map((k) => baseDecision(k, offices, childAt));
   const pairs = pairsOf(own, known);
   const first = emergencyFirstCoordination(own, known, pairs);
@@ -635,10 +667,13 @@ export function summarizeClaims(
     .sort(compareRows);
 }
 
-/** The 合計 of a month's rows: persons (not rows: one who turned 18 has two), claims and units. */
+/**
+ * The 合計 of a month's rows: persons (not rows: one who turned 18 has two) as the billing counts
+ * them, by 受給者証番号 (a person billed under two numbers in one month is two), claims and units.
+ */
 export function summaryTotals(rows: readonly ClaimSummaryRow[]): { persons: number; count: number; units: number } {
   return {
-    persons: new Set(rows.map((r) => r.personKey)).size,
+    persons: new Set(rows.map((r) => r.recipientNumber || r.personKey)).size,
     count: rows.reduce((n, r) => n + r.count, 0),
     units: rows.reduce((n, r) => n + r.units, 0),
   };

@@ -381,7 +381,8 @@ function personDetails(person: { furigana: string; birthDate: string | null; rec
  * A case recorded before its person's 受給者証番号 was entered cannot be billed (the claim is made
  * by the number the evidence names): once the household holds the number, one tap links the case
  * again with it (a 'link' entry: the subject as the household holds it now). A case whose number
- * differs from the household's (a typo corrected there since) is offered the same.
+ * differs from the household's (a typo corrected there since, or a new 受給者証 after a move) is
+ * told so, and keeps its number: the claim is billed by it, and a link would replace it unseen.
  */
 export function NumberFromHousehold({ kase }: { kase: EmergencyCase }) {
   const households = useApp((s) => s.summaries);
@@ -392,9 +393,11 @@ export function NumberFromHousehold({ kase }: { kase: EmergencyCase }) {
   const own = normalizeDigits(kase.subject.recipientNumber);
   const held = normalizeDigits(person.recipientNumber);
   if (held === '' || own === held) return null;
+  // A number recorded is evidence (the claim was billed by it): told, never replaced with one tap.
+  if (own !== '') return <p className="case-number-link">{T.numberDiffersFromHousehold(kase.subject.recipientNumber, person.recipientNumber)}</p>;
   return (
     <div className="case-number-link">
-      <p>{own === '' ? T.numberFromHousehold(person.recipientNumber) : T.numberDiffersFromHousehold(kase.subject.recipientNumber, person.recipientNumber)}</p>
+      <p>{T.numberFromHousehold(person.recipientNumber)}</p>
       <Button
         disabled={busy}
         onClick={() => void append({ type: 'link', subject: { householdId, personId, name: person.name || kase.subject.name, recipientNumber: person.recipientNumber } })}
