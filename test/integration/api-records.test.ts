@@ -130,6 +130,17 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(answer.body.results[0]).toMatchObject({ status: 'refused', reason: 'invalid', retryable: false, detail: expect.stringMatching(/^payload is \d+ bytes: a change holds at most 131072$/) });
     expect(answer.body.results[1]).toMatchObject({ status: 'accepted' });
     expect((await phone.pullAll()).map((r) => r.entityId)).toEqual(['hh-next']);
+    // A month's 請求済み record is built by the app, a line a case (500 cases are ~450 KB): not bounded.
+    const close = {
+      id: 'close-big',
+      officeId: 'office-a',
+      month: '2026-11',
+      recordedAt: '2026-12-08T01:00:00.000Z',
+      recordedBy: { userId: phone.vaultUserId, name: '鈴木 主任' },
+      deviceId: phone.deviceId,
+      body: { type: 'cancel', cancels: 'close-0', reason: 'あ'.repeat(50_000) },
+    };
+    expect((await phone.push([wireChange('month-close', 'close-big', close, 'append')])).body.results[0]).toMatchObject({ status: 'accepted' });
   });
 
   it('[R3] a fresh device of a hub whose old database holds both sets them aside, receives every later record and says how many', async () => {

@@ -367,6 +367,14 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
       ? { status: 'duplicate', version: prior.version }
       : { status: 'refused', reason: 'mutation-conflict', detail: `mutation ${change.mutationId} was accepted with other content (version ${prior.version})` };
   }
+  // One record of megabytes, pushed many times, would take the hub's memory at every pull page.
+  // After the duplicate check: a change held from before the bound is still answered as held. A
+  // month's 請求済み record is built by the app, one line a case of the office's month, and is not
+  // bounded (500 cases are ~450 KB).
+  const bytes = Buffer.byteLength(shape.payloadJson);
+  if (kind !== 'month-close' && bytes > MAX_RECORD_BYTES) {
+    return { status: 'refused', reason: 'invalid', detail: `payload is ${bytes} bytes: a change holds at most ${MAX_RECORD_BYTES}` };
+  }
   let evidenceHash: string | undefined;
   if (kind === 'case-entry') {
     // [S8] then [S7]
@@ -802,9 +810,6 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
   } catch (error) {
     return { ok: false, detail: `payload is not JSON: ${(error as Error).message}` };
   }
-  // One record of megabytes, pushed many times, would take the hub's memory at every pull page.
-  const bytes = Buffer.byteLength(payloadJson);
-  if (bytes > MAX_RECORD_BYTES) return { ok: false, detail: `payload is ${bytes} bytes: a change holds at most ${MAX_RECORD_BYTES}` };
   // [R2] A record the app could not read is refused here, not found on a phone later.
   const problem = RECORD_KINDS.has(c['kind'] as ChangeKind) ? checkRecord(c['kind'] as StoredKind, entityId, payload) : null;
   if (problem !== null) return { ok: false, detail: `${String(c['kind'])} ${problem.message}` };

@@ -321,7 +321,7 @@ export function createApiHandler(options: ApiOptions) {
     if (path === API.push) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       const { store, device, user, member } = await db(() => syncCaller(req));
-      const release = pushing.take(device.id, user.id);
+      const release = pushing.take(device.id, user.id, req);
       try {
         const body = await readJson(req, PushRequest, pushBody);
         const carried = await carriedReceipts(body.receipts, options.hubKey?.(), user.tenantId);
@@ -404,7 +404,7 @@ export function createApiHandler(options: ApiOptions) {
       const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
       const user = await store.findUser(device.userId);
       if (user === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。');
-      const release = pushing.take(device.id, user.id);
+      const release = pushing.take(device.id, user.id, req);
       try {
         const body = await readJson(req, RetirePushRequest, pushBody);
         const results = await retirePush(store, device, user, body.changes, options.accounts.now());
@@ -525,38 +525,42 @@ function methodNotAllowed(res: ServerResponse, allow: string): void {
 
 /**
  * Pushes being read or written now, by device and by user: `take` refuses (503, Retry-After) a
- * push over either bound, and gives back the release to call once the push is answered.
+ * push over either bound, and gives back the release to call once the push is answered. A device's
+ * push whose body has not all come yet gives way to the device's next one: a phone that lost its
+ * line mid-upload sends nothing more (no FIN through a tunnel or a NAT drop), and its slot would
+ * otherwise be held until the request timed out, minutes later.
  */
 export class PushesUnderWay {
-  private readonly devices = new Map<string, number>();
+  private readonly devices = new Map<string, { readonly req: IncomingMessage | undefined; readonly release: () => void }>();
   private readonly users = new Map<string, number>();
   constructor(
-    private readonly perDevice: number,
+    private readonly perDevice: 1,
     private readonly perUser: number,
   ) {}
 
-  take(deviceId: string, userId: string): () => void {
-    if ((this.devices.get(deviceId) ?? 0) >= this.perDevice || (this.users.get(userId) ?? 0) >= this.perUser) {
-      throw new ServiceError(
-        'unavailable',
-        'この端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。',
-        `a push of device ${deviceId} or user ${userId} is under way (at most ${this.perDevice} a device, ${this.perUser} a user)`,
-        2,
-      );
+  take(deviceId: string, userId: string, req?: IncomingMessage): () => void {
+    const holder = this.devices.get(deviceId);
+    if (holder !== undefined && holder.req !== undefined && !holder.req.complete) {
+      holder.req.destroy();
+      holder.release();
     }
-    const add = (m: Map<string, number>, k: string, n: number) => {
-      const v = (m.get(k) ?? 0) + n;
-      if (v === 0) m.delete(k);
-      else m.set(k, v);
-    };
-    add(this.devices, deviceId, 1);
-    add(this.users, userId, 1);
+    if (this.devices.has(deviceId)) throw busy('この端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `a push of device ${deviceId} is under way (at most ${this.perDevice} a device)`);
+    if ((this.users.get(userId) ?? 0) >= this.perUser) {
+      throw busy('この利用者のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `${this.perUser} pushes of user ${userId} are under way (at most ${this.perUser} a user)`);
+    }
+    this.users.set(userId, (this.users.get(userId) ?? 0) + 1);
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
-      add(this.devices, deviceId, -1);
-      add(this.users, userId, -1);
+      if (this.devices.get(deviceId)?.release === release) this.devices.delete(deviceId);
+      const left = (this.users.get(userId) ?? 1) - 1;
+      if (left === 0) this.users.delete(userId);
+      else this.users.set(userId, left);
     };
+    this.devices.set(deviceId, { req, release });
+    return release;
   }
 }
+
+const busy = (message: string, detail: string) => new ServiceError('unavailable', message, detail, 2);

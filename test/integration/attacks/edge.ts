@@ -167,6 +167,32 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     await expect.poll(async () => (await phones[0]!.push([householdWire('hh-1')])).status, { timeout: 30_000 }).toBe(200);
   });
 
+  attack('[A11] one person cannot take more than two push slots; a push whose line died mid-upload gives way to its device’s next one', async () => {
+    const hub = await ctx.hub();
+    const sato = await hub.user('c-sato', 'coordinator');
+    const phones: DeviceClient[] = [];
+    for (const id of ['phone-a', 'phone-b', 'phone-c']) {
+      phones.push(await new DeviceClient(hub, id).join(sato));
+      hub.clock.advance(30_000); // a TOTP code is taken once: the next sign-in waits for the next one
+    }
+    const [a, b, c] = phones;
+    const auth = (p: DeviceClient) => ({ Cookie: p.cookie!, 'x-kyoten-device': p.deviceId, 'x-kyoten-device-secret': p.secret! });
+    // two phones of one person upload slowly (or have lost their line mid-upload)
+    const stalled = [slowBody(hub.base, API.push, auth(a!), 1024 * 1024), slowBody(hub.base, API.push, auth(b!), 1024 * 1024)];
+    try {
+      await expect.poll(async () => (await c!.push([householdWire('hh-c')])).status, { timeout: 30_000 }).toBe(503);
+      const third = await c!.push([householdWire('hh-c')]);
+      expect(third.headers.get('retry-after')).toBe('2');
+      expect((third.body as unknown as ErrorResponse).message).toBe('この利用者のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。');
+      // phone A comes back and pushes again: its stalled upload gives way, not minutes later
+      expect((await a!.push([householdWire('hh-a')])).status).toBe(200);
+      // and that freed the person's place for phone C
+      expect((await c!.push([householdWire('hh-c')])).status).toBe(200);
+    } finally {
+      for (const s of stalled) s.close();
+    }
+  });
+
   attack('[A2] a household with a NUL in its medication is refused before SQL: PostgreSQL refuses no statement and logs nothing of it', async () => {
     const hub = await ctx.hub();
     const phone = await joined(hub);
