@@ -327,8 +327,13 @@ export const householdSchema = z
 
 // --- validation -----------------------------------------------------------------------------
 
-const tooLarge = (bytes: number) =>
-  `記録が大きすぎて保存できません（${Math.ceil(bytes / 1024)} KB、上限 ${MAX_RECORD_BYTES / 1024} KB）。長い文章を短くしてください。`;
+/** Why a record cannot be saved for its size (the hub takes none above MAX_RECORD_BYTES), or null. */
+export function recordTooLarge(record: unknown): string | null {
+  const bytes = recordBytes(record);
+  return bytes > MAX_RECORD_BYTES
+    ? `記録が大きすぎて保存できません（${Math.ceil(bytes / 1024)} KB、上限 ${MAX_RECORD_BYTES / 1024} KB）。長い文章を短くしてください。`
+    : null;
+}
 
 export type ValidationResult = { ok: true; value: Household } | { ok: false; errors: FieldError[] };
 
@@ -350,8 +355,8 @@ export function validateHousehold(input: unknown): ValidationResult {
   const result = householdSchema.safeParse(input, { error: () => FALLBACK_MESSAGE });
   if (result.success) {
     // The hub takes no record above MAX_RECORD_BYTES: said here, not found refused after the save.
-    const bytes = recordBytes(result.data);
-    if (bytes > MAX_RECORD_BYTES) return { ok: false, errors: [{ path: '', message: tooLarge(bytes) }] };
+    const problem = recordTooLarge(result.data);
+    if (problem !== null) return { ok: false, errors: [{ path: '', message: problem }] };
     return { ok: true, value: result.data };
   }
   return { ok: false, errors: firstErrorPerField(result.error.issues) };

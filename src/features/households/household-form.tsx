@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../../state/store';
 import { syncStatus } from '../../sync/status';
-import { emptyHousehold, validateAgainstToday, validateHousehold, type FieldError, type ValidationResult } from '../../domain/household-schema';
+import { emptyHousehold, recordTooLarge, validateAgainstToday, validateHousehold, type FieldError, type ValidationResult } from '../../domain/household-schema';
 import type { Household } from '../../domain/household';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
@@ -204,6 +204,12 @@ export function HouseholdForm({ id }: { id: string | null }) {
       return;
     }
     const record: Household = withOfficeMove(merged, savedOffice, form.moveReason ?? '', me, now);
+    // The record as saved (others' edits merged, the move's entry added) is what the hub bounds.
+    const tooLarge = recordTooLarge(record);
+    if (tooLarge !== null) {
+      setSaveError(tooLarge);
+      return;
+    }
     setBusy(true);
     setSaveError(null);
     try {
