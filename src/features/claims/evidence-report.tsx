@@ -20,7 +20,7 @@ import { formatFingerprint } from '../../protocol/countersign';
 import { earlierOutcomes, retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
-import { monthCloseState } from '../../domain/claim-close';
+import { claimedInOtherMonths, monthCloseState } from '../../domain/claim-close';
 import { correctionChanges } from '../../domain/correction-changes';
 import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
 import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type OutcomeBody, type Superseded } from '../../domain/emergency-case';
@@ -174,12 +174,15 @@ function CaseReport({
   decision,
   check,
   countersigns,
+  claimedIn,
 }: {
   n: number;
   kase: EmergencyCase;
   decision: ClaimDecision | undefined;
   check: ChainCheck | undefined;
   countersigns: Countersigns;
+  /** the month (請求済み) that claimed this case before a correction moved it here */
+  claimedIn?: string | undefined;
 }) {
   const open = kase.open.body;
   const outcome = kase.outcome;
@@ -242,6 +245,7 @@ function CaseReport({
           <Row label={T.decision}>
             <strong>{decision ? CLAIM_STATUS_LABELS[decision.status] : T.none}</strong>
             {decision ? `　${T.units(decision.units)}` : ''}
+            {claimedIn !== undefined ? <strong className="claims-report__mark">{`　${T.claimedIn(monthLabel(claimedIn))}`}</strong> : null}
             {decision ? (
               <ul className="claims-report__notes">
                 {decision.reasons.map((r) => (
@@ -301,6 +305,9 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
   const closes = useApp((s) => s.monthCloses);
   const closed = useMemo(() => (officeId === null ? null : monthCloseState([...closes.values()], officeId, month).active), [closes, officeId, month]);
   const changes = useClaimChanges(closed, office, claim);
+  // A case another month (請求済み) claimed, moved into this one by a correction: billed twice unless returned there.
+  const claimedBefore = useMemo(() => (officeId === null ? new Map<string, string>() : claimedInOtherMonths([...closes.values()], officeId, month)), [closes, officeId, month]);
+  const billedTwice = claim.cases.filter((c) => claimedBefore.has(c.id) && claim.decisions.get(c.id)?.status === 'claimed');
 
   return (
     <div className={printable ? 'claims-report paper' : 'claims-report paper claims-report--unprinted'}>
@@ -349,6 +356,11 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
               <strong>{T.reportChangedSinceClose(changes.length)}</strong>
             </div>
           ) : null}
+          {billedTwice.length > 0 ? (
+            <div className="claims-report__alert" role="alert">
+              <strong>{T.claimedBeforeWarning(billedTwice.length)}</strong>
+            </div>
+          ) : null}
           {broken.length > 0 ? (
             <div className="claims-report__alert" role="alert">
               <strong>{T.chainBrokenTitle}</strong>
@@ -364,7 +376,7 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
           <h2>{T.reportCases(claim.cases.length)}</h2>
           {claim.cases.length === 0 ? <p>{noCasesMessage(month)}</p> : null}
           {claim.cases.map((c, i) => (
-            <CaseReport key={c.id} n={i + 1} kase={c} decision={claim.decisions.get(c.id)} check={chain.byCase.get(c.id)} countersigns={countersigns} />
+            <CaseReport key={c.id} n={i + 1} kase={c} decision={claim.decisions.get(c.id)} check={chain.byCase.get(c.id)} countersigns={countersigns} claimedIn={claimedBefore.get(c.id)} />
           ))}
           <p className="claims-report__foot">{T.reportFoot}</p>
           <p className="claims-report__foot">{T.verifyHint}</p>

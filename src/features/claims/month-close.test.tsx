@@ -66,9 +66,15 @@ describe('a case claimed in a month already sent, now counted in the next', () =
       monthCloses: new Map([[november.id, november]]),
     });
     window.location.hash = '#/claims?office=office-1&month=2026-12';
-    render(<ClaimsScreen />);
+    const { unmount } = render(<ClaimsScreen />);
     expect(await screen.findByText(T.claimedBeforeWarning(1))).toBeInTheDocument();
     expect(screen.getByText(T.claimedIn('2026年11月'))).toBeInTheDocument();
+    unmount();
+    // the printed evidence report says so too, at the top and on the case's 判定
+    window.location.hash = '#/claims/print?office=office-1&month=2026-12';
+    render(<ClaimsScreen />);
+    expect(await screen.findByText(T.claimedBeforeWarning(1))).toBeInTheDocument();
+    expect(screen.getByText(T.claimedIn('2026年11月'), { selector: '.claims-report__mark' })).toBeInTheDocument();
   });
 });
 
