@@ -9,6 +9,7 @@ export function ConfirmDialog({
   confirmLabel,
   cancelLabel = 'キャンセル',
   danger = false,
+  busy = false,
   onConfirm,
   onCancel,
 }: {
@@ -18,6 +19,8 @@ export function ConfirmDialog({
   confirmLabel: string;
   cancelLabel?: string;
   danger?: boolean;
+  /** while what the dialog confirms is being written: neither button nor Esc acts */
+  busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -44,7 +47,7 @@ export function ConfirmDialog({
       onCancel={(e) => {
         e.preventDefault();
         e.stopPropagation();
-        onCancel();
+        if (!busy) onCancel();
       }}
     >
       {open ? (
@@ -54,8 +57,10 @@ export function ConfirmDialog({
           </h2>
           <div className="dialog__body">{children}</div>
           <div className="dialog__actions">
-            <Button onClick={onCancel}>{cancelLabel}</Button>
-            <Button variant={danger ? 'danger' : 'primary'} onClick={onConfirm}>
+            <Button onClick={onCancel} disabled={busy}>
+              {cancelLabel}
+            </Button>
+            <Button variant={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={busy}>
               {confirmLabel}
             </Button>
           </div>

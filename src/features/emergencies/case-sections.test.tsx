@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
+import { admittedNight, appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import type { CaseEntry, OutcomeBody } from '../../domain/emergency-case';
@@ -9,6 +9,7 @@ import { useApp } from '../../state/store';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { CasesScreen } from './cases-screen';
 import { go } from '../../../test/factories/route';
+import { createOffice } from '../../../test/factories/office';
 
 const initial = useApp.getState();
 let session: FakeSession;
@@ -102,6 +103,25 @@ describe('the claim line of the case', () => {
     const line = await screen.findByText('算定不可', { selector: '.case-claim-line summary' });
     expect(line.closest('details')).toHaveTextContent('対応結果が「入院」のため算定できません');
     expect(screen.queryByText(/回目（上限4回）/)).not.toBeInTheDocument();
+  });
+});
+
+describe('the claim line of a closed case that called no one', () => {
+  it('shows 算定不可 with why, not 「今月すでに4回」 counted in the month it is opened', async () => {
+    // four claims of the person this month, and an old case closed 在宅で対応 without a call
+    const now = Date.now();
+    const claimed = await Promise.all([1, 2, 3, 4].map((d) => admittedNight(`c${d}`, new Date(now - d * 3 * 3_600_000).toISOString())));
+    const quiet = await appendEntries([], [
+      { body: openBody({ requestedAt: '2026-10-01T12:00:00.000Z' }), at: '2026-10-01T12:01:00.000Z' },
+      { body: { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '' }, at: '2026-10-01T12:30:00.000Z' },
+      { body: { type: 'close', closedAt: '2026-10-01T12:40:00.000Z' }, at: '2026-10-01T12:40:00.000Z' },
+    ], 'case-1');
+    const office = createOffice();
+    useApp.setState({ offices: new Map([[office.id, office]]), caseEntries: new Map([...claimed.map((c) => [c[0]!.caseId, c] as const), ['case-1', quiet]]) });
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    expect(await screen.findByText('算定不可', { selector: '.case-claim-line summary' })).toBeInTheDocument();
+    expect(screen.queryByText(/今月すでに/)).not.toBeInTheDocument();
   });
 });
 

@@ -354,13 +354,14 @@ export function LinkPerson({ kase }: { kase: EmergencyCase }) {
         })}
       </ul>
       {chosen !== null ? (
-        <ConfirmDialog open title={T.linkConfirmTitle} confirmLabel={busy ? T.saving : T.linkConfirm} onConfirm={() => void link()} onCancel={() => setChosen(null)}>
+        <ConfirmDialog open title={T.linkConfirmTitle} confirmLabel={busy ? T.saving : T.linkConfirm} busy={busy} onConfirm={() => void link()} onCancel={() => setChosen(null)}>
           <p className="case-subject">{chosen.label}</p>
           <p>{T.linkConfirmWhat}</p>
           <EntryErrors errors={errors} />
         </ConfirmDialog>
-      ) : null}
-      <EntryErrors errors={errors} />
+      ) : (
+        <EntryErrors errors={errors} />
+      )}
     </div>
   );
 }

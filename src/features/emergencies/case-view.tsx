@@ -204,7 +204,7 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
     return { decision, before };
   }, [cases, offices, summaries, kase]);
 
-  if (decision?.status === 'over-cap' || (kase.contacts.length === 0 && before >= MONTHLY_CAP)) {
+  if (decision?.status === 'over-cap' || (kase.closedAt === null && kase.contacts.length === 0 && before >= MONTHLY_CAP)) {
     return <Notice kind="warn">{T.monthFull(Math.max(before, MONTHLY_CAP))}</Notice>;
   }
   // No facility reached yet: while the case is open, the count it would take if one is reached now.
