@@ -71,13 +71,25 @@ export class FaultProxy {
 
   /**
    * Sends `count` pushes seen earlier to the server again: one after another, oldest first, or
-   * (`reorder`) all at once, newest first. Their answers are thrown away.
+   * (`reorder`) newest first, the devices' at once and each device's one after another (the hub
+   * takes one push of a device at a time; more would be turned away before reaching the store).
+   * Their answers are thrown away.
    */
   async replay(count: number, reorder: boolean): Promise<number> {
     const picked = Array.from({ length: Math.min(count, this.seen.length) }, () => this.seen[Math.floor(Math.random() * this.seen.length)]!);
     const ordered = [...picked].sort((x, y) => this.seen.indexOf(x) - this.seen.indexOf(y));
-    if (reorder) await Promise.allSettled(ordered.reverse().map((s) => this.forward(s)));
-    else for (const s of ordered) await this.forward(s).catch(() => undefined);
+    if (reorder) {
+      const byDevice = new Map<string, Seen[]>();
+      for (const s of ordered.reverse()) {
+        const device = String(s.headers['x-kyoten-device'] ?? '');
+        byDevice.set(device, [...(byDevice.get(device) ?? []), s]);
+      }
+      await Promise.allSettled(
+        [...byDevice.values()].map(async (pushes) => {
+          for (const s of pushes) await this.forward(s).catch(() => undefined);
+        }),
+      );
+    } else for (const s of ordered) await this.forward(s).catch(() => undefined);
     return picked.length;
   }
 
