@@ -74,6 +74,20 @@ async function admin(api: ApiHarness, argv: string[]): Promise<string[]> {
   return lines;
 }
 
+/** A 取消 of November's 請求済み (a month-close record), written on `phone`. */
+function monthCancel(phone: DeviceClient, id: string, reason: string) {
+  const close = {
+    id,
+    officeId: 'office-a',
+    month: '2026-11',
+    recordedAt: '2026-12-08T01:00:00.000Z',
+    recordedBy: { userId: phone.vaultUserId, name: '鈴木 主任' },
+    deviceId: phone.deviceId,
+    body: { type: 'cancel', cancels: 'close-0', reason },
+  };
+  return wireChange('month-close', id, close, 'append');
+}
+
 describe('npm run admin: the record commands refuse wrong arguments with a message', () => {
   it('[R5] needs a reason to withdraw, a known kind, and a hub', () => {
     expect(() => parseAdminArgs(['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-1'])).toThrow(/--reason/);
@@ -131,16 +145,7 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(answer.body.results[1]).toMatchObject({ status: 'accepted' });
     expect((await phone.pullAll()).map((r) => r.entityId)).toEqual(['hh-next']);
     // A month's 請求済み record is built by the app, a line a case (500 cases are ~450 KB): not bounded.
-    const close = {
-      id: 'close-big',
-      officeId: 'office-a',
-      month: '2026-11',
-      recordedAt: '2026-12-08T01:00:00.000Z',
-      recordedBy: { userId: phone.vaultUserId, name: '鈴木 主任' },
-      deviceId: phone.deviceId,
-      body: { type: 'cancel', cancels: 'close-0', reason: 'あ'.repeat(50_000) },
-    };
-    expect((await phone.push([wireChange('month-close', 'close-big', close, 'append')])).body.results[0]).toMatchObject({ status: 'accepted' });
+    expect((await phone.push([monthCancel(phone, 'close-big', 'あ'.repeat(50_000))])).body.results[0]).toMatchObject({ status: 'accepted' });
   });
 
   it('[R3] a fresh device of a hub whose old database holds both sets them aside, receives every later record and says how many', async () => {
@@ -187,16 +192,7 @@ describe('records the app cannot read (PostgreSQL)', () => {
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'case-entry', '--id', entry!.id, '--reason', 'x'])).rejects.toThrow(/never withdrawn/);
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-none', '--reason', 'x'])).rejects.toThrow(/not found/);
     // a 請求済み (the claim as sent) is not taken back behind the app's 取消 either
-    const close = {
-      id: 'close-1',
-      officeId: 'office-a',
-      month: '2026-11',
-      recordedAt: '2026-12-08T01:00:00.000Z',
-      recordedBy: { userId: early.vaultUserId, name: '鈴木 主任' },
-      deviceId: early.deviceId,
-      body: { type: 'cancel', cancels: 'close-0', reason: '別の月を誤って請求済みにした' },
-    };
-    expect((await early.push([wireChange('month-close', 'close-1', close, 'append')])).body.results[0]).toMatchObject({ status: 'accepted' });
+    expect((await early.push([monthCancel(early, 'close-1', '別の月を誤って請求済みにした')])).body.results[0]).toMatchObject({ status: 'accepted' });
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'month-close', '--id', 'close-1', '--reason', 'x'])).rejects.toThrow(/請求済みの記録は取り下げられません/);
 
     // An edit of a withdrawn record from a device that still had it is refused, not merged into nothing.
