@@ -131,7 +131,7 @@ describe('two phones continue one case offline', () => {
       await page.getByText(/改ざんはありません。/).waitFor();
       const row = page.getByRole('row', { name: /1234567890/ });
       await expect.poll(async () => (await row.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
-        expect.stringMatching(/^1234567890 山田 一郎 1 700$/),
+        expect.stringMatching(/^1234567890 山田 一郎 計画相談支援 1 700$/),
       ]);
     }
   }, 300_000);
