@@ -404,14 +404,11 @@ export function createApiHandler(options: ApiOptions) {
       const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
       const user = await store.findUser(device.userId);
       if (user === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。');
-      const release = pushing.take(device.id, user.id, req);
-      try {
-        const body = await readJson(req, RetirePushRequest, pushBody);
-        const results = await retirePush(store, device, user, body.changes, options.accounts.now());
-        sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
-      } finally {
-        release();
-      }
+      // Not held to one at a time: a retiring phone sends its last evidence once, and must not be
+      // kept from wiping by a push of its own still under way (the body gate bounds it).
+      const body = await readJson(req, RetirePushRequest, pushBody);
+      const results = await retirePush(store, device, user, body.changes, options.accounts.now());
+      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
       return;
     }
     if (path === API.retireDone) {
