@@ -3,8 +3,9 @@
  * card then asks for the result right there (four equal buttons: 受入可 ends the search, so it is
  * not the easiest to hit by mistake). Called facilities move to 電話済み (called-group.tsx).
  */
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../state/store';
+import { useCaseAppend as useSharedCaseAppend } from '../../state/use-case-append';
 import { foldCase } from '../../domain/case-fold';
 import { CONTACT_RESULTS, type ContactBody, type ContactResult, type Current, type EmergencyCase, type EntryBody } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
@@ -44,29 +45,11 @@ export function callsByFacility(kase: EmergencyCase | null): Map<string, Current
   return calls;
 }
 
+const failed = () => T.saveFailed;
+
+/** Appending one entry from the match (useCaseAppend), its failure in this screen's words. */
 export function useCaseAppend(caseId: string) {
-  const appendCaseEntry = useApp((s) => s.appendCaseEntry);
-  const [errors, setErrors] = useState<readonly string[]>([]);
-  const [busy, setBusy] = useState(false);
-  // One at a time: a second tap while the first entry is written writes nothing (evidence stays).
-  const writing = useRef(false);
-  async function append(body: EntryBody): Promise<boolean> {
-    if (writing.current) return false;
-    writing.current = true;
-    setBusy(true);
-    setErrors([]);
-    try {
-      await appendCaseEntry(caseId, body);
-      return true;
-    } catch (err) {
-      setErrors(err instanceof CaseEntryRejected ? err.messages : [T.saveFailed]);
-      return false;
-    } finally {
-      writing.current = false;
-      setBusy(false);
-    }
-  }
-  return { append, errors, busy };
+  return useSharedCaseAppend(caseId, failed);
 }
 
 export function Errors({ errors }: { errors: readonly string[] }) {
