@@ -40,10 +40,10 @@ import { parseArea } from '../../state/router';
 import { SummaryTable } from './summary-table';
 import { summaryTotals } from '../../domain/claim-rules';
 import { ClosedMonth, CloseSection } from './month-close';
-import { claimedInOtherMonths, monthCloseState } from '../../domain/claim-close';
+import { monthCloseState } from '../../domain/claim-close';
 import { formatPeriod, periodTouchesMonth } from '../../domain/office';
 import { T } from './text';
-import { brokenCases, subjectName, useChainChecks, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
+import { brokenCases, subjectName, useChainChecks, useClaimedBefore, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
 import './claims.css';
 import { downloadBytes } from '../../ui/download';
 import { exportSubject, useLogExport } from './log-export';
@@ -149,8 +149,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
   const office = claim.office;
   const total = summaryTotals(claim.summary);
   const { active } = useMemo(() => monthCloseState([...records.values()], officeId, month), [records, officeId, month]);
-  const claimedBefore = useMemo(() => claimedInOtherMonths([...records.values()], officeId, month), [records, officeId, month]);
-  const billedTwice = claim.cases.filter((c) => claimedBefore.has(c.id) && claim.decisions.get(c.id)?.status === 'claimed');
+  const { claimedIn: claimedBefore, billedTwice } = useClaimedBefore(officeId, month, claim);
   // A month of demo cases closes as demo: kept off the change log and cleared with the demo.
   const demo = claim.cases.length > 0 && claim.cases.every((c) => c.subject.householdId !== null && demoIds.has(c.subject.householdId));
   if (!office) return <Notice kind="warn">{T.officeNotFound}</Notice>;
@@ -180,7 +179,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
   return (
     <>
       {header}
-      {billedTwice.length > 0 ? <Notice kind="warn">{T.claimedBeforeWarning(billedTwice.length)}</Notice> : null}
+      {billedTwice > 0 ? <Notice kind="warn">{T.claimedBeforeWarning(billedTwice)}</Notice> : null}
 
       <Section title={`${T.summaryTitle}　${monthLabel(month)}`} id="claims-summary">
         <p className="claims-total">{T.totalLine(total.persons, total.count, total.units)}</p>

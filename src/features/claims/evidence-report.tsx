@@ -20,7 +20,7 @@ import { formatFingerprint } from '../../protocol/countersign';
 import { earlierOutcomes, retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
-import { claimedInOtherMonths, monthCloseState } from '../../domain/claim-close';
+import { monthCloseState } from '../../domain/claim-close';
 import { correctionChanges } from '../../domain/correction-changes';
 import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
 import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type OutcomeBody, type Superseded } from '../../domain/emergency-case';
@@ -31,7 +31,7 @@ import { claimsPaths, monthLabel } from './route';
 import { SummaryTable } from './summary-table';
 import { T } from './text';
 import { useClaimChanges } from './month-close';
-import { brokenCases, subjectName, useChainChecks, useMonthClaim } from './use-claims';
+import { brokenCases, subjectName, useChainChecks, useClaimedBefore, useMonthClaim } from './use-claims';
 import { exportSubject, useLogExport } from './log-export';
 import './claims.css';
 
@@ -306,8 +306,7 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
   const closed = useMemo(() => (officeId === null ? null : monthCloseState([...closes.values()], officeId, month).active), [closes, officeId, month]);
   const changes = useClaimChanges(closed, office, claim);
   // A case another month (請求済み) claimed, moved into this one by a correction: billed twice unless returned there.
-  const claimedBefore = useMemo(() => (officeId === null ? new Map<string, string>() : claimedInOtherMonths([...closes.values()], officeId, month)), [closes, officeId, month]);
-  const billedTwice = claim.cases.filter((c) => claimedBefore.has(c.id) && claim.decisions.get(c.id)?.status === 'claimed');
+  const { claimedIn: claimedBefore, billedTwice } = useClaimedBefore(officeId, month, claim);
 
   return (
     <div className={printable ? 'claims-report paper' : 'claims-report paper claims-report--unprinted'}>
@@ -356,9 +355,9 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
               <strong>{T.reportChangedSinceClose(changes.length)}</strong>
             </div>
           ) : null}
-          {billedTwice.length > 0 ? (
+          {billedTwice > 0 ? (
             <div className="claims-report__alert" role="alert">
-              <strong>{T.claimedBeforeWarning(billedTwice.length)}</strong>
+              <strong>{T.claimedBeforeWarning(billedTwice)}</strong>
             </div>
           ) : null}
           {broken.length > 0 ? (

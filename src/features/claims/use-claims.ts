@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { verifyChain, type ChainCheck } from '../../domain/case-chain';
 import { foldCase } from '../../domain/case-fold';
+import { claimedInOtherMonths } from '../../domain/claim-close';
 import { casesForMonth } from '../../domain/claim-csv';
 import { childLookupOf, decideClaims, personFactsLookupOf, summarizeClaims } from '../../domain/claim-rules';
 import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
@@ -90,6 +91,18 @@ function checkOf(entries: readonly CaseEntry[]): Promise<ChainCheck> {
     checks.set(entries, check);
   }
   return check;
+}
+
+/**
+ * The cases of the month an earlier month (請求済み) claimed before a correction moved them here
+ * (case id → that month), and how many of them are claimed here again: billed twice unless the
+ * earlier month's claim is returned. For the screen and the evidence report alike.
+ */
+export function useClaimedBefore(officeId: string | null, month: string, claim: Pick<MonthClaim, 'cases' | 'decisions'>) {
+  const closes = useApp((s) => s.monthCloses);
+  const claimedIn = useMemo(() => (officeId === null ? new Map<string, string>() : claimedInOtherMonths([...closes.values()], officeId, month)), [closes, officeId, month]);
+  const billedTwice = claim.cases.filter((c) => claimedIn.has(c.id) && claim.decisions.get(c.id)?.status === 'claimed').length;
+  return { claimedIn, billedTwice };
 }
 
 export interface ChainChecks {
