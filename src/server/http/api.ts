@@ -183,7 +183,7 @@ export function createApiHandler(options: ApiOptions) {
   // [A11] One push at a time for a device, two for a user: a device sends its batches in turn, so
   // more at once is a fault or an attack, and one account trickling bodies slowly must not hold
   // every body slot while the city's other phones are answered 503.
-  const pushing = new PushesUnderWay(1, 2);
+  const pushing = new PushesUnderWay(2);
   // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
   const heldPushBodies = new HeldBodies(options.pushCharsHeld ?? PUSH_CHARS_HELD);
   const pushBody = {
@@ -530,10 +530,8 @@ function methodNotAllowed(res: ServerResponse, allow: string): void {
 export class PushesUnderWay {
   private readonly devices = new Map<string, { readonly req: IncomingMessage | undefined; readonly release: () => void }>();
   private readonly users = new Map<string, number>();
-  constructor(
-    private readonly perDevice: 1,
-    private readonly perUser: number,
-  ) {}
+  /** `perUser`: pushes of one user at once (a device has one at a time) */
+  constructor(private readonly perUser: number) {}
 
   take(deviceId: string, userId: string, req?: IncomingMessage): () => void {
     const holder = this.devices.get(deviceId);
@@ -541,7 +539,7 @@ export class PushesUnderWay {
       holder.req.destroy();
       holder.release();
     }
-    if (this.devices.has(deviceId)) throw busy('この端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `a push of device ${deviceId} is under way (at most ${this.perDevice} a device)`);
+    if (this.devices.has(deviceId)) throw busy('この端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `a push of device ${deviceId} is under way (one at a time a device)`);
     if ((this.users.get(userId) ?? 0) >= this.perUser) {
       throw busy('この利用者のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `${this.perUser} pushes of user ${userId} are under way (at most ${this.perUser} a user)`);
     }

@@ -6,7 +6,7 @@ const request = (complete: boolean) => ({ complete, destroy: vi.fn() }) as unkno
 
 describe('[A11] pushes under way, by device and by user', () => {
   it('takes one push a device and two a user at once; a release gives the place back, once', () => {
-    const pushing = new PushesUnderWay(1, 2);
+    const pushing = new PushesUnderWay(2);
     const first = pushing.take('phone-1', 'sato', request(true));
     expect(() => pushing.take('phone-1', 'sato')).toThrow(expect.objectContaining({ code: 'unavailable', retryAfterSeconds: 2, message: expect.stringContaining('この端末からの送信') }));
     const second = pushing.take('phone-2', 'sato');
@@ -22,7 +22,7 @@ describe('[A11] pushes under way, by device and by user', () => {
   });
 
   it('gives a push whose body has not all come way to the same device’s next one (its line died mid-upload), not one already read', () => {
-    const pushing = new PushesUnderWay(1, 2);
+    const pushing = new PushesUnderWay(2);
     const stalled = request(false);
     const releaseStalled = pushing.take('phone-1', 'sato', stalled);
     const next = pushing.take('phone-1', 'sato', request(true));
