@@ -231,12 +231,11 @@ export function placementAt(facts: PersonFacts, at: IsoInstant): string | null {
 }
 
 /**
- * Who the claim is for, as the cap of 4 and 「同じ緊急事態ですか？」 group cases: for a linked
- * person, the 受給者証番号 the household holds now, else personKeyOf the case's subject. So a case
- * recorded before the number was entered joins that person's later cases (it still waits for the
- * number to be linked before it is billed), and a person whose number was corrected on the
- * household keeps one cap of 4 across the cases recorded under the old number and the new (each
- * is still billed by the number its evidence names, with a reason that says they differ).
+ * Who a case is about, as 「同じ緊急事態ですか？」 groups cases: for a linked person, the
+ * 受給者証番号 the household holds now, else personKeyOf the case's subject. So a case recorded
+ * before the number was entered joins that person's later cases (it still waits for the number to
+ * be linked before it is billed). The cap of 4 joins this key with the recorded number's
+ * (withCapKeys): each case is billed by the number its evidence names.
  */
 export function claimPersonKey(subject: CaseSubject, facts: PersonFacts | null): string | null {
   const number = normalizeDigits(facts?.recipientNumber ?? '');
