@@ -41,7 +41,7 @@ describe('unlock from the summary snapshot', () => {
       expect(JSON.stringify(snapshot)).not.toContain('デパケン');
       expect(JSON.stringify(snapshot)).not.toContain(sato.consent!.scope);
       expect(snapshot?.summaries[0]?.consent).toEqual({ date: sato.consent!.date });
-    });
+    }, { timeout: 15_000 });
 
     const list = vi.spyOn(useApp.getState().session!.constructor.prototype, 'list');
     await relock();
@@ -51,7 +51,7 @@ describe('unlock from the summary snapshot', () => {
     // The search index comes with the snapshot: a query is answered at once, nothing is built.
     expect(state.pendingOrder).toBeNull();
     expect(searchHouseholds(state.index, 'サトウ').map((h) => h.householdId)).toEqual(['h-sato']);
-    await vi.waitFor(() => expect(useApp.getState().householdsLoaded).toBe(true));
+    await vi.waitFor(() => expect(useApp.getState().householdsLoaded).toBe(true), { timeout: 15_000 });
     expect(useApp.getState().households.get('h-sato')?.persons[0]?.medications).toBe('デパケン');
     expect(list).toHaveBeenCalledWith('household');
     list.mockRestore();
@@ -64,14 +64,14 @@ describe('unlock from the summary snapshot', () => {
     await useApp.getState().saveHousehold(sato, 'create');
     await useApp.getState().saveHousehold(suzuki, 'create');
     const session = useApp.getState().session!;
-    await vi.waitFor(async () => expect((await session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY))?.index).toBeDefined());
+    await vi.waitFor(async () => expect((await session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY))?.index).toBeDefined(), { timeout: 15_000 });
     const { index: _index, ...older } = (await session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY))!;
     await session.saveCache(SUMMARY_SNAPSHOT_KEY, older);
 
     await relock();
     // The list's order comes with the snapshot; the search index is built just after the first paint.
     expect(useApp.getState().pendingOrder).toEqual(['h-sato', 'h-suzuki']);
-    await vi.waitFor(() => expect(searchHouseholds(useApp.getState().index, 'スズキ').map((h) => h.householdId)).toEqual(['h-suzuki']));
+    await vi.waitFor(() => expect(searchHouseholds(useApp.getState().index, 'スズキ').map((h) => h.householdId)).toEqual(['h-suzuki']), { timeout: 15_000 });
     expect(useApp.getState().pendingOrder).toBeNull();
   });
 
@@ -84,14 +84,14 @@ describe('unlock from the summary snapshot', () => {
     await useApp.getState().session!.put('household', suzuki.id, suzuki, 'create');
 
     await relock();
-    await vi.waitFor(() => expect(useApp.getState().householdsLoaded).toBe(true));
+    await vi.waitFor(() => expect(useApp.getState().householdsLoaded).toBe(true), { timeout: 15_000 });
     const state = useApp.getState();
     expect([...state.summaries.keys()].sort()).toEqual(['h-sato', 'h-suzuki']);
     expect(searchHouseholds(state.index, 'すずき').map((h) => h.householdId)).toEqual(['h-suzuki']);
     await vi.waitFor(async () => {
       const snapshot = await useApp.getState().session!.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
       expect(snapshot?.summaries.map((s) => s.id).sort()).toEqual(['h-sato', 'h-suzuki']);
-    });
+    }, { timeout: 15_000 });
   });
 
   it('reads one full record on demand before the background load is done', async () => {
