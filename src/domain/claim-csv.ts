@@ -407,6 +407,19 @@ export interface ClaimDetailInput {
    * a later outcome entry replaced (verify-evidence accepts those files as they were written)
    */
   readonly earlierOutcomes?: boolean;
+  /**
+   * The cases claimed (算定) in another month closed as 請求済み, by case id → that month
+   * (claimedInOtherMonths): their 判定理由 says so, as the screen does, so that the file does not
+   * read as a plain claim that would be billed twice.
+   */
+  readonly claimedIn?: ReadonlyMap<string, string>;
+}
+
+/** 判定理由's line for a case claimed in another month already 請求済み ('YYYY-MM'). */
+export function claimedInReason(month: string): string {
+  const { year, month: m } = parseMonth(month);
+  const label = `${year}年${m}月`;
+  return `${label}（請求済み）に算定として請求した記録です。${label}の返還を確かめてください`;
 }
 
 /**
@@ -417,7 +430,15 @@ export interface ClaimDetailInput {
  * filter on 算定 then counts each claim once, and 単位数 sums to the month's claim. The other rows
  * of the case carry its 記録ID (docs/claim-csv.md).
  */
-export function claimDetailCsv({ office, month, cases, decisions, countersign = DEVICE_ONLY, earlierOutcomes: withEarlierOutcomes = true }: ClaimDetailInput): string {
+export function claimDetailCsv({
+  office,
+  month,
+  cases,
+  decisions,
+  countersign = DEVICE_ONLY,
+  earlierOutcomes: withEarlierOutcomes = true,
+  claimedIn = new Map(),
+}: ClaimDetailInput): string {
   const { year, month: m } = parseMonth(month);
   assertExportable(cases, month);
   const monthLabel = `${year}年${m}月`;
@@ -431,7 +452,8 @@ export function claimDetailCsv({ office, month, cases, decisions, countersign = 
     const listedIn = exportMonthOf(c, d);
     if (listedIn !== month) throw new RangeError(`claim-csv: case ${c.id} is listed under ${listedIn}, not ${month}`);
 
-    const shared = caseCells(office, monthLabel, c, d, countersign, withEarlierOutcomes);
+    const before = claimedIn.get(c.id);
+    const shared = caseCells(office, monthLabel, c, before === undefined ? d : { ...d, reasons: [claimedInReason(before), ...d.reasons] }, countersign, withEarlierOutcomes);
     const contacts = [...c.contacts, ...c.withdrawnContacts].sort(byContactTime);
     const rows = contacts.length === 0 ? [{ ...NO_CONTACT, entryId: c.open.entryId }] : contacts.map((k) => ({ ...contactCells(k), entryId: k.entryId }));
     rows.forEach(({ entryId, ...contact }, i) => {

@@ -165,7 +165,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
       ) : null}
     </>
   );
-  const exports = <ExportSection office={office} month={month} claim={claim} chain={chain} encoding={encoding} setEncoding={setEncoding} closed={active !== null} />;
+  const exports = <ExportSection office={office} month={month} claim={claim} claimedIn={claimedBefore} chain={chain} encoding={encoding} setEncoding={setEncoding} closed={active !== null} />;
   // Once closed, the month shows the claim as sent, never recomputed; what differs now is listed apart.
   if (active !== null) {
     return (
@@ -199,7 +199,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
       </Section>
 
       {exports}
-      <CloseSection office={office} month={month} claim={claim} chain={chain} encoding={encoding} blocked={blocked} demo={demo} />
+      <CloseSection office={office} month={month} claim={claim} claimedIn={claimedBefore} chain={chain} encoding={encoding} blocked={blocked} demo={demo} />
     </>
   );
 }
@@ -251,7 +251,7 @@ function CaseItem({ kase, decision, broken, claimedIn }: { kase: EmergencyCase; 
         {decision && decision.units > 0 ? <span>{T.units(decision.units)}</span> : null}
         {broken ? <span className="claims-status claims-status--broken">{T.chainBrokenTag}</span> : null}
       </p>
-      {claimedIn !== undefined ? <p className="claims-case__warn">{T.claimedIn(monthLabel(claimedIn))}</p> : null}
+      {claimedIn !== undefined ? <p className="claims-case__warn">{T.claimedIn(claimedIn)}</p> : null}
       <p className="claims-case__meta">{T.requestLine(formatJapanDateTime(kase.open.body.requestedAt))}</p>
       {decision?.coordinatedAt ? <p className="claims-case__meta">{T.coordinatedLine(formatJapanDateTime(decision.coordinatedAt))}</p> : null}
       <p className="claims-case__meta">{kase.closedAt ? T.statusClosed(formatJapanDateTime(kase.closedAt)) : T.statusOpen}</p>
@@ -276,6 +276,7 @@ function ExportSection({
   office,
   month,
   claim,
+  claimedIn,
   chain,
   encoding,
   setEncoding,
@@ -284,6 +285,8 @@ function ExportSection({
   office: Office;
   month: string;
   claim: MonthClaim;
+  /** the cases claimed in another month already 請求済み (useClaimedBefore): the 明細 says so */
+  claimedIn: ReadonlyMap<string, string>;
   chain: ChainChecks;
   encoding: ClaimCsvEncoding;
   setEncoding: (e: ClaimCsvEncoding) => void;
@@ -309,7 +312,7 @@ function ExportSection({
       const text =
         kind === 'summary'
           ? claimSummaryCsv(claim.summary, office, month)
-          : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup });
+          : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup, claimedIn });
       file = { bytes: encodeClaimCsv(text, enc), fileName: claimExportFileName(kind, office.officeNumber, month, enc) };
     } catch (e) {
       if (e instanceof ClaimCsvError) setProblem({ kind, code: e.code, message: e.message });

@@ -245,7 +245,7 @@ function CaseReport({
           <Row label={T.decision}>
             <strong>{decision ? CLAIM_STATUS_LABELS[decision.status] : T.none}</strong>
             {decision ? `　${T.units(decision.units)}` : ''}
-            {claimedIn !== undefined ? <strong className="claims-report__mark">{`　${T.claimedIn(monthLabel(claimedIn))}`}</strong> : null}
+            {claimedIn !== undefined ? <strong className="claims-report__mark">{`　${T.claimedIn(claimedIn)}`}</strong> : null}
             {decision ? (
               <ul className="claims-report__notes">
                 {decision.reasons.map((r) => (

@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { admittedNight, appendEntries, subjectYota } from '../../../test/factories/emergency-case';
 import { createOffice } from '../../../test/factories/office';
@@ -68,13 +69,21 @@ describe('a case claimed in a month already sent, now counted in the next', () =
     window.location.hash = '#/claims?office=office-1&month=2026-12';
     const { unmount } = render(<ClaimsScreen />);
     expect(await screen.findByText(T.claimedBeforeWarning(1))).toBeInTheDocument();
-    expect(screen.getByText(T.claimedIn('2026年11月'))).toBeInTheDocument();
+    expect(screen.getByText(T.claimedIn('2026-11'))).toBeInTheDocument();
+    // the 明細 CSV says so in the case's 判定理由, not as a plain 算定 billed twice
+    await userEvent.setup().click(await screen.findByRole('button', { name: T.exportDetail }));
+    await waitFor(() => expect(blobs).toHaveLength(1));
+    const detail = Papa.parse<Record<string, string>>((await blobs[0]!.blob.text()).replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
+    const first = detail.find((r) => r['記録ID'] === 'case-1')!;
+    expect(first['算定判定']).toBe('算定');
+    expect(first['判定理由']!.split('／')[0]).toBe('2026年11月（請求済み）に算定として請求した記録です。2026年11月の返還を確かめてください');
+    expect(detail.filter((r) => r['判定理由']!.includes('請求済み'))).toHaveLength(1);
     unmount();
     // the printed evidence report says so too, at the top and on the case's 判定
     window.location.hash = '#/claims/print?office=office-1&month=2026-12';
     render(<ClaimsScreen />);
     expect(await screen.findByText(T.claimedBeforeWarning(1))).toBeInTheDocument();
-    expect(screen.getByText(T.claimedIn('2026年11月'), { selector: '.claims-report__mark' })).toBeInTheDocument();
+    expect(screen.getByText(T.claimedIn('2026-11'), { selector: '.claims-report__mark' })).toBeInTheDocument();
   });
 });
 

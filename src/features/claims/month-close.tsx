@@ -53,6 +53,7 @@ export function CloseSection({
   office,
   month,
   claim,
+  claimedIn,
   chain,
   encoding,
   blocked,
@@ -61,6 +62,8 @@ export function CloseSection({
   office: Office;
   month: string;
   claim: MonthClaim;
+  /** the cases claimed in another month already 請求済み (useClaimedBefore): the 明細 says so */
+  claimedIn: ReadonlyMap<string, string>;
   chain: ChainChecks;
   encoding: ClaimCsvEncoding;
   blocked: boolean;
@@ -94,7 +97,7 @@ export function CloseSection({
     try {
       const texts = {
         summary: claimSummaryCsv(claim.summary, office, month),
-        detail: claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup }),
+        detail: claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup, claimedIn }),
       };
       const files = (['summary', 'detail'] as const).map((kind) => ({
         kind,

@@ -1,4 +1,5 @@
 /** Every user-facing string of the claim screen and the evidence report, in one place for review (STYLE.md habit 9). */
+import { claimedInReason } from '../../domain/claim-csv';
 const units = (n: number) => `${n.toLocaleString('ja-JP')}単位`;
 
 export const T = {
@@ -56,7 +57,8 @@ export const T = {
     `「要確認」の記録が${n}件あります。各記録の判定理由にある未確認の事項（計画相談支援の担当事業所、対応結果、受給者証番号、同じ緊急事態かなど）を記録すると、算定の可否が決まります。要確認の記録は請求一覧に入りません。`,
   claimedBeforeWarning: (n: number) =>
     `別の月（請求済み）に算定として請求した記録が${n}件、この月に入っています（訂正で月が変わった記録）。その月の「請求後の変更」で返還（過誤調整）を確かめてから請求してください。二重に請求しないためです。`,
-  claimedIn: (month: string) => `${month}（請求済み）に算定として請求した記録です。${month}の返還を確かめてください`,
+  /** 'YYYY-MM' → the line the case shows, as 判定理由 in the 明細 CSV */
+  claimedIn: claimedInReason,
   openWarning: (n: number) =>
     `対応中（未終了）の記録が${n}件あります。対応結果と終了を記録してから出力すると、明細に終了時刻まで残ります。`,
 
