@@ -178,9 +178,6 @@ function AnsweredCall({
         <>
           <p className="match-called__hint">{T.correctHint}</p>
           <CorrectResult caseId={kase.id} call={call} onDone={() => onCorrect(false)} />
-          <Button variant="ghost" onClick={() => onCorrect(false)}>
-            {T.cancel}
-          </Button>
         </>
       ) : null}
     </>

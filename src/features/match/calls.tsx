@@ -13,6 +13,7 @@ import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { noteCallStarted } from '../../state/phone-call';
+import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { T } from './text';
 
 /** The case the match records in, folded from the store's chain; null while unknown or unreadable. */
@@ -98,7 +99,10 @@ export function ResultButtons({ caseId, call, onDone }: { caseId: string; call: 
  */
 export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: Current<ContactBody>; onDone: () => void }) {
   const { append, errors, busy } = useCaseAppend(caseId);
-  const [reason, setReason] = useState('');
+  // The reason is kept as a draft, as the case screen's correction dialog keeps it: a lock in the
+  // middle (the phone left on the desk while the facility is asked) does not lose it, and 「結果を訂正」
+  // on the same call after the unlock brings it back.
+  const { form: reason, setForm: setReason, restored, finish, discard } = useDraftedForm(correctionDraftKey(caseId, call.entryId), '');
   const [missing, setMissing] = useState(false);
   const name = call.body.facilityName;
   function choose(result: ContactResult) {
@@ -106,12 +110,19 @@ export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: 
       setMissing(true);
       return;
     }
-    void append({ type: 'correction', corrects: call.entryId, reason: reason.trim(), replacement: { ...call.body, result } }).then((ok) => {
-      if (ok) onDone();
+    void append({ type: 'correction', corrects: call.entryId, reason: reason.trim(), replacement: { ...call.body, result } }).then(async (ok) => {
+      if (!ok) return;
+      await finish();
+      onDone();
     });
+  }
+  async function cancel() {
+    await finish();
+    onDone();
   }
   return (
     <>
+      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <TextField
         label={T.correctReason}
         required
@@ -128,8 +139,16 @@ export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: 
         ))}
       </div>
       <Errors errors={errors} />
+      <Button variant="ghost" onClick={() => void cancel()}>
+        {T.cancel}
+      </Button>
     </>
   );
+}
+
+/** One draft per corrected call: 「結果を訂正」 on the same call after an unlock brings the reason back. */
+function correctionDraftKey(caseId: string, entryId: string): string {
+  return `match-correction:${caseId}:${entryId}`;
 }
 
 /** On a card just dialled (or called back): when the call was recorded, and its result to choose. */

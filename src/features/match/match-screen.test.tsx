@@ -246,6 +246,34 @@ describe('calls made from the match, with a case open', () => {
     expect(entries[3]!.body).toMatchObject({ corrects: entries[1]!.id, reason: '押し間違い。担当者の折り返し待ち', replacement: { type: 'contact', result: '折り返し待ち' } });
   });
 
+  it('keeps a correction\'s reason typed on the card when the screen goes (a lock), and brings it back on the same call', async () => {
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    const { unmount } = mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    await dial(user, within(screen.getByRole('article', { name: 'ひだまり' })).getByRole('link', { name: '電話 047-333-3333' }));
+    await user.click(within(await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW)).getByRole('button', { name: '受入不可' }));
+    await waitFor(() => expect(called()).not.toBeNull(), SLOW);
+    const openCorrection = async () => {
+      const row = within(called()!).getByRole('article', { name: 'ひだまり' });
+      await user.click(within(row).getByRole('button', { name: '電話・訂正' }));
+      await user.click(within(row).getByRole('button', { name: '結果を訂正' }));
+      return row;
+    };
+    let row = await openCorrection();
+    await user.type(within(row).getByLabelText(/訂正の理由/), '押し間違い。担当者は不在');
+    // the app unmounts the screen while locked; the draft is written as it goes
+    unmount();
+    await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).toHaveLength(1));
+
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    row = await openCorrection();
+    await waitFor(() => expect(within(row).getByLabelText(/訂正の理由/)).toHaveValue('押し間違い。担当者は不在'));
+    expect(within(row).getByText('保存していない入力を復元しました')).toBeInTheDocument();
+    await user.click(within(within(row).getByRole('group', { name: 'ひだまり の正しい結果' })).getByRole('button', { name: '不在' }));
+    await waitFor(() => expect(useApp.getState().caseEntries.get(caseId)!.at(-1)!.body).toMatchObject({ type: 'correction', reason: '押し間違い。担当者は不在' }), SLOW);
+    await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).toEqual([]));
+  });
+
   it('offers the person\'s open case when opened without one, instead of 緊急対応を開始', async () => {
     const caseId = await openCase();
     mount('#/match/hh-1/p-1', [household], facilities);
