@@ -3,7 +3,7 @@
  * the receipts of its pushes and pulls that verify against it, and each entry's status says
  * whether the hub countersigned it and when. Against the in-memory hub, with a real (fake-IndexedDB) vault.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { openBody, contactBody } from '../../test/factories/emergency-case';
 import { createFakeHub, type FakeHub, type FakeHubUser } from '../../test/factories/fake-hub';
@@ -15,6 +15,7 @@ import type { VaultSession } from '../vault/types';
 import { countersignState as appState, entryCountersigns, initialCountersignState, type CountersignState } from './countersign';
 import type { FetchLike } from './client';
 import { createSyncEngine } from './engine';
+import { NO_KEY_ASKED_AGAIN_MS } from './receipts';
 import { initialSyncStatus, type SyncStatus } from './status';
 
 const signInOf = (user: FakeHubUser) => ({ hub: user.hub, loginName: user.loginName, password: user.password, totp: user.totp, deviceName: '当番携帯' });
@@ -131,6 +132,29 @@ describe('receipts on the device', () => {
     expect(await statusOf(a, entry)).toEqual({ status: 'pending' });
     await a.engine.run();
     expect(hub.requests.filter((r) => r.path === HUB_KEY_PATH)).toHaveLength(1);
+  });
+
+  it('[K5] a hub that begins to sign after an upgrade is asked for its key again an hour later, and the entries get their receipts', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const a = await phone(hub);
+    const entry = await write(a.session);
+    await a.engine.join(signInOf(user));
+    expect((await a.session.sync.hubLink())?.hubKey).toBeNull();
+    hub.replaceKey(); // the hub is upgraded and signs from now on
+    const asked = () => hub.requests.filter((r) => r.path === HUB_KEY_PATH).length;
+    await a.engine.run();
+    expect(asked()).toBe(1); // not at every sync
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + NO_KEY_ASKED_AGAIN_MS + 1_000);
+      expect(await a.engine.run()).toBe('done');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(asked()).toBe(2);
+    expect((await a.session.sync.hubLink())?.hubKey).toEqual(hub.hubKey);
+    expect(await statusOf(a, entry)).toMatchObject({ status: 'countersigned' });
   });
 
   it('[K5] a device joined before receipts pulls once more from the start, and its entries get theirs', async () => {

@@ -47,13 +47,23 @@ export async function keepReceipts(
   countersignState.setState({ receipts: held });
 }
 
+/** How long a hub that signs nothing (404 on its key) is left before it is asked again: it may have been upgraded since. */
+export const NO_KEY_ASKED_AGAIN_MS = 60 * 60_000;
+
+/** When each engine's state last heard that its hub signs nothing (in memory: a new session asks at once). */
+const askedWithoutKey = new WeakMap<State, number>();
+
 /**
  * The link with the hub's key: taken from the hub the first time (after joining, or on a link from
- * before receipts) and kept. A device that pulled before it held any receipt pulls once more from
- * the start, so the entries it already holds get theirs.
+ * before receipts) and kept. A hub that signed nothing is asked again an hour later, and at every
+ * start: once it signs, its receipts are taken from then on. A device that pulled before it held
+ * any receipt pulls once more from the start, so the entries it already holds get theirs.
  */
 export async function withHubKey(countersignState: State, session: VaultSession, link: HubLink, fetchKey: () => Promise<HubKeyInfo>): Promise<HubLink> {
-  if (link.hubKey !== undefined) return link;
+  if (link.hubKey) return link;
+  const now = Date.now();
+  const asked = askedWithoutKey.get(countersignState);
+  if (link.hubKey === null && asked !== undefined && now - asked < NO_KEY_ASKED_AGAIN_MS) return link;
   let hubKey: HubKeyInfo | null;
   try {
     hubKey = await fetchKey();
@@ -61,6 +71,10 @@ export async function withHubKey(countersignState: State, session: VaultSession,
     // A hub from before receipts (or without a key) answers 404: it signs nothing.
     if (!(e instanceof SyncError && e.code === 'rejected' && /→ 404\b/.test(e.detail))) throw e;
     hubKey = null;
+  }
+  if (hubKey === null) {
+    askedWithoutKey.set(countersignState, now);
+    if (link.hubKey === null) return link;
   }
   // A key whose fingerprint is not its own is not taken: every receipt would be checked against it.
   if (hubKey !== null) await verifyKeyOf(hubKey).catch((e: unknown) => Promise.reject(new SyncError('bad-response', `hub key: ${String(e)}`)));
