@@ -121,6 +121,15 @@ describe('sync store: acknowledge', () => {
     await session.sync.dismissRefused(x!.seq);
     expect((await session.outbox()).map((e) => e.seq)).not.toContain(x!.seq);
   });
+
+  it('keeps a refused case entry queued: evidence is not set aside', async () => {
+    const { session } = await setUpTestVault();
+    await session.append('case-entry', 'entry-1', createSampleRecord());
+    const entry = (await session.outbox()).find((e) => e.kind === 'case-entry')!;
+    await session.sync.acknowledge([{ seq: entry.seq, mutationId: entry.mutationId, status: 'refused', reason: 'writer', detail: '?', retryable: false }]);
+    await expect(session.sync.dismissRefused(entry.seq)).rejects.toThrow(/evidence/);
+    expect((await session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => [e.seq, e.refusal?.reason])).toEqual([[entry.seq, 'writer']]);
+  });
 });
 
 describe('sync store: applyRemote', () => {

@@ -410,6 +410,10 @@ export async function dismissRefused(ctx: SessionContext, seq: number): Promise<
     if (row === undefined || row.refusedReason === undefined || row.refusedReason === null) {
       throw new RangeError(`vault: outbox entry ${seq} was not refused`);
     }
+    // A case entry is evidence: out of the queue, it would read 未署名 instead of refused, never be
+    // sent again (not when its chain's parent arrives, nor to the hub's quarantine as the device
+    // retires), and the wipe would take the only copy.
+    if (row.kind === 'case-entry') throw new RangeError(`vault: outbox entry ${seq} is a case entry: evidence stays queued until the hub takes it`);
     await db.outbox.delete(seq);
     return row.kind === 'access' ? null : applyHeldBack(db, row.kind, row.entityId);
   });

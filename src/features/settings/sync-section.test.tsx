@@ -191,6 +191,25 @@ describe('拠点サーバーと同期', () => {
     expect(logged[0]!.reason).toContain(refused);
   });
 
+  it('offers no setting aside for a refused case entry: evidence stays queued, and the list says why', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session, engine } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+    await fillJoinForm(user);
+    await firstSyncDone();
+
+    const entry = newId();
+    await session.append('case-entry', entry, createSampleRecord());
+    hub.refuseEntity(entry, 'writer', 'recordedBy.userId is not the pushing user');
+    await engine.run();
+
+    const list = await screen.findByRole('list', { name: ST.refusedTitle });
+    expect(within(list).getByText(ST.evidenceStays)).toBeInTheDocument();
+    expect(within(list).queryByRole('button', { name: ST.dismiss })).not.toBeInTheDocument();
+    expect((await session.outbox()).some((e) => e.entityId === entry)).toBe(true);
+  });
+
   it("[R4] says in words that a change was refused because the hub's admin withdrew the record, and that saving again does not help", async () => {
     const hub = createFakeHub();
     const user = hub.addUser();

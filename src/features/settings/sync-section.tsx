@@ -291,7 +291,7 @@ function RefusedChanges() {
                 <p>{entry.refusal!.detail}</p>
               </details>
             ) : null}
-            <Button onClick={() => setDismissing(entry)}>{ST.dismiss}</Button>
+            {entry.kind === 'case-entry' ? <p className="muted">{ST.evidenceStays}</p> : <Button onClick={() => setDismissing(entry)}>{ST.dismiss}</Button>}
           </li>
         ))}
       </ul>

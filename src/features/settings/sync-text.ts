@@ -93,6 +93,9 @@ export const ST = {
   /** the hub's own detail, for the admin: it is in English */
   refusedDetail: '管理者向けの詳細（英語）',
   dismiss: '一覧から外す',
+  /** a refused case entry: evidence, never set aside (it stays queued, and goes to the hub's safekeeping if the phone is retired) */
+  evidenceStays:
+    '対応記録は証跡のため、一覧から外せません。この端末に残り、端末を停止するときは拠点サーバーに預けられます。管理者に連絡してください。',
   dismissTitle: 'この変更を一覧から外しますか？',
   dismissBody:
     'この変更はサーバーに送られません。この変更のあとにサーバーで更新された内容を受信していれば、この端末の記録はその内容に置き換わります（サーバーで削除された記録は、この端末からも消えます）。そうでなければ、この端末の記録はそのまま残ります。',
