@@ -302,6 +302,34 @@ describe('verify-evidence', () => {
     expect(failed(await verifyEvidenceCsv(changed, pub, hub))).toBeGreaterThan(0);
   });
 
+  it('[K7] a file rolled back to before a 取消 (or exported before it) is not 一致 beside the hub: the case fails, naming the withdrawal', async () => {
+    const key = createTestHubKey();
+    const before = await appendEntries(
+      [],
+      [{ body: openBody({ requestedAt: '2026-11-30T14:50:00.000Z' }), at: '2026-11-30T14:50:00.000Z' }, contactBody({ contactedAt: '2026-11-30T15:00:00.000Z', result: '受入可' })],
+      'case-4',
+    );
+    const all = await appendEntries(before, [{ body: { type: 'correction', corrects: before[1]!.id, reason: '別の利用者の記録に入力したため', replacement: null }, at: '2026-11-30T16:00:00.000Z' }]);
+    const receipts = signAll(key, all);
+    // the rows as they were before the withdrawal: 取消 empty, ハッシュ the contact's, every row signed
+    const text = exportOf(before, receipts);
+    const report = await verifyEvidenceCsv(encodeClaimCsv(text, 'utf-8-bom'), await importHubKey(key.info.publicKey), hubOf(all, receipts));
+    expect(report.caseNg).toBe(1);
+    expect(report.cases[0]!.reason).toMatch(/より後の記録が1件あります: 取消 2026-12-01 01:00（case-4-e2）/);
+    expect(describeEvidenceReport(report, 'key').join('\n')).toMatch(/事例 case-4: NG/);
+    // the file as it is now passes
+    const now = await verifyEvidenceCsv(encodeClaimCsv(exportOf(all, receipts), 'utf-8-bom'), await importHubKey(key.info.publicKey), hubOf(all, receipts));
+    expect(now).toMatchObject({ ng: 0, caseNg: 0, cases: [{ verdict: 'ok' }] });
+  });
+
+  it('[K7] a file without the エントリ（JSON） column is refused: no row of it could be checked standalone', async () => {
+    const { key, text } = await nightCall();
+    const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+    const fields = parsed.meta.fields!.filter((f) => f !== 'エントリ（JSON）');
+    const bytes = encodeClaimCsv(Papa.unparse({ fields, data: parsed.data.map((r) => fields.map((f) => r[f] ?? '')) }, { newline: '\r\n' }), 'utf-8-bom');
+    await expect(verifyEvidenceCsv(bytes, key)).rejects.toThrow(/missing column\(s\) エントリ（JSON）/);
+  });
+
   it('[K7] an entry another device wrote at once that reached the hub after the export leaves the case unchecked, not failed', async () => {
     const key = createTestHubKey();
     const base = await appendEntries([], [{ body: openBody({ requestedAt: '2026-11-30T14:50:00.000Z' }), at: '2026-11-30T14:50:00.000Z' }, contactBody({ contactedAt: '2026-11-30T15:00:00.000Z' })], 'case-3');

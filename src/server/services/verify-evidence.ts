@@ -30,7 +30,7 @@ import { CASE_WIDE_COLUMNS, CLAIM_DETAIL_HEADERS, claimDetailCsv, entryCells } f
 import { asWrittenInCsv, fromCsvCell } from '../../domain/csv-text';
 import type { ClaimDecision } from '../../domain/claim-types';
 import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
-import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
+import { ENTRY_TYPE_LABELS, type CaseEntry, type EmergencyCase, type Office } from '../../domain/emergency-case';
 import { decodeCsvBytes } from '../../domain/facility-csv';
 import { formatJapanDateTimeCsv, japanMonthOf } from '../../domain/japan-time';
 import { NO_ONE_BODY } from '../../domain/office';
@@ -77,7 +77,12 @@ const RECEIPT_COLUMNS = ['記録ID', '拠点受付時刻', '拠点ID', 'エン�
 /** The receipt's own cells: the export leaves them empty on a row it does not call countersigned. */
 const SIGNED_ONLY_COLUMNS = ['拠点受付時刻', '拠点ID', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名'] as const;
 
-const REQUIRED = ['記録ID', '拠点署名', '拠点受付時刻', '拠点ID', 'エントリID', 'エントリのハッシュ', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名'] as const;
+/**
+ * The columns a file must have. エントリ（JSON） came with the receipt columns (both on 2026-12-03,
+ * in one change): a file with receipts and without it is not an export, and without it no row's
+ * content could be checked standalone (a changed time, facility or result would read OK).
+ */
+const REQUIRED = ['記録ID', '拠点署名', '拠点受付時刻', '拠点ID', 'エントリID', 'エントリのハッシュ', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名', 'エントリ（JSON）'] as const;
 
 
 /**
@@ -158,7 +163,6 @@ export async function verifyEvidenceCsv(bytes: Uint8Array, key: HubVerifyKey, hu
   if (missing.length > 0) {
     throw new EvidenceFileError(`not a detail CSV with the hub's countersignatures: missing column(s) ${missing.join(', ')} (export it again from the claims screen of an app that has joined the hub)`);
   }
-  const hasEntries = fields.includes('エントリ（JSON）');
   const rows: FileRow[] = [];
   for (const [i, cells] of parsed.data.entries()) {
     const { entry, problem } = await readEntry(cells);
@@ -180,9 +184,6 @@ export async function verifyEvidenceCsv(bytes: Uint8Array, key: HubVerifyKey, hu
   }
 
   const notChecked: string[] = [];
-  if (!hasEntries) {
-    notChecked.push('エントリ（JSON）の列がない古い書き出しです: 行の内容は、拠点の記録と照合するとき以外は確かめていません / an export from before the entry column: the row cells are checked only against the hub\'s store');
-  }
   // One export is one hub's; a row naming another hub finds no receipt held and fails.
   const hubId = fromCsvCell(rows.find((r) => r.signed)?.cells['拠点ID'] ?? '');
   let held: ReadonlyMap<string, EvidenceReceipt> | undefined;
@@ -230,8 +231,7 @@ export async function verifyEvidenceCsv(bytes: Uint8Array, key: HubVerifyKey, hu
 
 /** The row's entry (エントリ（JSON）) read back, and whether it holds together with the row's cells. */
 async function readEntry(cells: Cells): Promise<{ entry: CaseEntry | null; problem: string | null }> {
-  const json = cells['エントリ（JSON）'];
-  if (json === undefined) return { entry: null, problem: null }; // an export from before the column
+  const json = cells['エントリ（JSON）'] ?? '';
   let entry: CaseEntry;
   try {
     entry = JSON.parse(json) as CaseEntry;
@@ -502,6 +502,12 @@ async function checkCase(caseId: string, caseRows: readonly FileRow[], hubEntrie
   }
   const ordered = orderEntries([...all.values()]);
   const prefix = ordered.filter((e) => compareEntries(e, last) <= 0);
+  // What the hub holds after the exported state: a 取消 or 訂正 recorded after the export, or one a
+  // rewritten file left out with the rows rolled back to before it (its ハッシュ set to an earlier
+  // entry's). The hub cannot tell which, so the case is not passed: the auditor exports again.
+  const later = ordered.filter((e) => compareEntries(e, last) > 0);
+  const passed = (check: CaseCheck): CaseCheck =>
+    later.length === 0 || check.verdict.verdict === 'ng' ? check : { verdict: { caseId, verdict: 'ng', reason: laterReason(later) }, expected: check.expected };
   const byHash = new Map(ordered.map((e) => [e.hash, e]));
   const ancestry = new Set<string>();
   for (const stack = [last, ...rowEntries]; stack.length > 0; ) {
@@ -529,20 +535,32 @@ async function checkCase(caseId: string, caseRows: readonly FileRow[], hubEntrie
           expected: check.expected,
         };
   const before = await checkState(caseId, prefix, head, caseRows);
-  if (known.length === prefix.length || matches(before)) return vouched(before);
+  if (known.length === prefix.length || matches(before)) return passed(vouched(before));
   const descended = await checkState(caseId, known, head, caseRows);
-  if (!matches(descended)) return vouched(before);
+  if (!matches(descended)) return passed(vouched(before));
   // The hub cannot tell an entry of another branch that reached it after the export from one whose
   // row was deleted: the rows are checked against the case without it, and the case is not passed.
   const others = prefix.filter((e) => !ancestry.has(e.id)).map((e) => e.id);
-  return {
+  return passed({
     verdict: {
       caseId,
       verdict: 'unchecked',
       reason: `the file matches the case without ${others.join(', ')} (another device's entries, which may have reached the hub after the export) / 別の端末の記録（${others.join('、')}）を除くと一致します。書き出しの後に拠点に届いた記録か、行が削除されたのかは拠点の記録からは分かりません`,
     },
     expected: descended.expected,
-  };
+  });
+}
+
+/** Says which entries the hub holds after the exported state: kind, time (Japan) and id. */
+function laterReason(later: readonly CaseEntry[]): string {
+  const what = (e: CaseEntry) =>
+    e.body.type === 'correction' ? (e.body.replacement === null ? '取消' : '訂正') : (ENTRY_TYPE_LABELS[e.body.type] ?? e.body.type);
+  const list = later.map((e) => `${what(e)} ${formatJapanDateTimeCsv(e.recordedAt)}（${e.id}）`).join('、');
+  return (
+    `the hub holds ${later.length} entr${later.length === 1 ? 'y' : 'ies'} after the case's ハッシュ: ${later.map((e) => e.id).join(', ')} / ` +
+    `拠点には、このファイルの時点（ハッシュ）より後の記録が${later.length}件あります: ${list}。` +
+    '書き出しの後に記録された（届いた）ものなら、書き出し直してください。そうでなければ、この記録を除いて書き換えられたファイルです'
+  );
 }
 
 /** One candidate state of the case: its chain, its fold, and which of its rows the file lacks. */
