@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { createVault } from '../vault/vault';
 import { App, startApp } from './app';
 import { InsecureScreen } from './insecure-screen';
+import { missingFeatures, OldBrowserScreen } from './old-browser';
 import { shareLocks } from './lock-tabs';
 import { listenForRetirement } from './retired-tabs';
 import { registerServiceWorker } from './service-worker';
@@ -25,6 +26,15 @@ if (!window.isSecureContext) {
     </StrictMode>,
   );
 } else {
+  // A browser too old for the evidence's canonical JSON and the hub's signatures says so instead
+  // (the check is one key import: a millisecond).
+  void missingFeatures().then((missing) => {
+    if (missing.length === 0) start(container);
+    else createRoot(container).render(<OldBrowserScreen missing={missing} />);
+  });
+}
+
+function start(container: HTMLElement): void {
   // Open IndexedDB now: it opens in the browser while React renders.
   startApp(openVault);
   // A retirement wipe in another tab closes this one's vault too, and locks it (retired-tabs.ts).

@@ -17,6 +17,18 @@ export const T = {
   insecureForAdmin:
     '管理者の方へ：https で開けない場合は、サーバーの前に TLS（https）を終端するリバースプロキシを置いてください（docs/hub-server.md「TLS」、設定例 docs/nginx-kyoten.conf）。',
   insecureOpenedAt: '今開いているアドレス：',
+
+  // a browser without what the evidence needs (old-browser.tsx)
+  oldBrowserTitle: 'このブラウザーでは使えません',
+  oldBrowserWhy:
+    '拠点ナビは、対応記録が書き換えられていないことを暗号の機能で確かめます。このブラウザー（または端末のOS）は古いため、その機能がありません。このまま記録すると、記録を残せないか、改ざんありと表示されてしまいます。',
+  oldBrowserHowTitle: '使えるようにする方法',
+  oldBrowserHow: [
+    'iPhone・iPad：「設定」→「一般」→「ソフトウェアアップデート」で iOS／iPadOS 17 以降にしてください（それより新しくできない機種では使えません）。',
+    'Android：Google Play で Chrome を最新版に更新してください。',
+    'パソコン：最新の Chrome、Edge、Firefox または Safari で開いてください。',
+  ],
+  oldBrowserMissing: '足りない機能（管理者向け）：',
   loadingScreen: '画面を読み込んでいます…',
 
   // first run
