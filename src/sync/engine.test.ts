@@ -913,6 +913,66 @@ describe('sync engine: signed out and retired', () => {
   });
 });
 
+describe('sync engine: a run the app locks under', () => {
+  it('leaves no storage problem in the status for whoever unlocks next', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const browser = hub.browser();
+    let lockOnPush = false;
+    const d = await device(hub, {
+      fetch: async (input, init) => {
+        const answer = await browser(input, init);
+        // the handover's lock lands while the hub's answer is on its way
+        if (lockOnPush && input.includes(API.push)) d.session.lock();
+        return answer;
+      },
+    });
+    await d.engine.join(signInOf(user));
+    await household(d.session);
+    lockOnPush = true;
+    expect(await d.engine.run()).toBe('locked');
+    expect(d.status.getState().problem).toBeNull();
+  });
+});
+
+describe('sync engine: a retiring phone that locks before its wipe', () => {
+  it('[retire] wipes at the next run although the hub, told it wipes, takes no more retire pushes', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    await household(d.session); // refused at retirement (quarantined): the device still wipes
+    await evidence(d.session);
+    hub.disableUser(user.id);
+    // the app locks (idle, ロック) between the hub hearing "wiping" and the wipe itself
+    const wipe = d.session.sync.wipe;
+    let stopped = false;
+    d.session.sync.wipe = async () => {
+      stopped = true;
+      throw new Error('locked while the hub was told');
+    };
+    expect(await d.engine.run()).toBe('failed');
+    expect(stopped).toBe(true);
+    expect(hub.wiped.has(d.session.deviceId)).toBe(true);
+    expect(await Dexie.exists(d.db.name)).toBe(true);
+    d.session.sync.wipe = wipe;
+
+    // the next run goes straight to the wipe: no retire push (the hub would answer 403)
+    const pushes = hub.requests.filter((r) => r.path === API.retirePush).length;
+    expect(await d.engine.run()).toBe('retired');
+    expect(hub.requests.filter((r) => r.path === API.retirePush)).toHaveLength(pushes);
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+
+  it('a locked session erases the vault when asked to wipe', async () => {
+    const hub = createFakeHub();
+    const d = await device(hub);
+    d.session.lock();
+    await d.session.sync.wipe();
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+});
+
 describe('sync engine: one run at a time', () => {
   /** A LockManager as browsers have it, for one origin: `ifAvailable` gives null while held. */
   function createLocks(): LockManagerLike {

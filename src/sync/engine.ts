@@ -522,6 +522,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * with no answer yet (a gap, a lost connection) keeps everything for the next contact.
    */
   async function retire(link: HubLink, serverMessage: string | null): Promise<RunOutcome> {
+    if (link.retireReported === true) return wipeRetired(link, serverMessage, (await session.outbox()).length);
     const outbox = await session.outbox();
     // A link from before per-user sign-in names no authors: its last evidence goes as it always
     // did, credited to the device's user, so a retired phone is never kept from wiping.
@@ -539,7 +540,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const left = await session.outbox();
     const unanswered = left.filter((e) => e.refusal === null);
     if (unanswered.length > 0) throw new SyncError('retired', `retire: ${unanswered.length} changes not answered`);
-    await client.retireDone(device(link), left.length);
+    // Kept before the hub is told: from its answer on, the hub takes no more retire pushes from
+    // this device, and a wipe stopped after it (a lock, the app closed) goes straight on next time.
+    await session.sync.saveHubLink({ ...link, retireReported: true });
+    return wipeRetired(link, serverMessage, left.length);
+  }
+
+  /** Tells the hub (again, if its answer was lost) that this device erases its data, then erases it. */
+  async function wipeRetired(link: HubLink, serverMessage: string | null, refused: number): Promise<RunOutcome> {
+    await client.retireDone(device(link), refused);
     // The wipe cannot clear the HttpOnly session cookie, and whoever holds the browser next must
     // not find a session in it: the hub ends it (and clears the cookie). Best effort, and never for
     // long: the hub ended it already when the device was disabled (A5); the wipe must not wait.
@@ -680,6 +689,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if ((error.code === 'signed-out' || error.code === 'unknown-device' || error.code === 'forbidden') && link !== undefined && !session.isLocked) {
         await markSignedOut();
       }
+      // The app locked under the run (a handover, the idle lock): what failed for that is no problem
+      // to show, least of all to the next person to unlock, whose status starts clean.
+      if (session.isLocked) return 'locked';
       report(error);
       await refresh().catch(() => undefined);
       return 'failed';

@@ -37,6 +37,8 @@ export const S = {
     busy: '別のタブで同期中のため、まだ送信できていません。少し待ってから、もう一度お試しください。変更はこの端末に保存されています。',
     held: 'この端末でまだサインインしていない人の変更が先にあるため、送信を待っています。変更はこの端末に保存されています。',
   } satisfies Record<SyncProblemCode, string>,
+  /** the app bar's line for a hub that sheds load (503 with Retry-After): waiting, not failing */
+  shortHubBusy: 'サーバー混雑・自動で再送します',
   /** the short form for the one-line status in the app bar */
   short: {
     offline: 'オフライン',

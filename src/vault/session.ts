@@ -209,7 +209,8 @@ export class Session implements VaultSession {
     wipe: async () => {
       // Not through withStorage: it would reopen the database it is deleting. Marked first, so that
       // nothing in this tab opens it again meanwhile or after (it would be created anew, empty of key slots).
-      if (this.#key === null) throw new VaultError('locked');
+      // Needs no key: a retiring phone that locked while the hub was told (idle, ロック, the app
+      // sent to the background) still erases everything.
       this.lock();
       this.db.markDeleted();
       await this.db.delete();

@@ -114,6 +114,12 @@ export interface HubLink {
   readonly hubKey?: HubKeyInfo | null;
   /** The hub's users as of the last sync (GET /api/staff), for the screens offline; absent before. */
   readonly staff?: readonly StaffMember[];
+  /**
+   * Set as a retiring device tells the hub it erases its data (retire/done): a wipe a lock or a
+   * closed app stopped after that goes straight on at the next run, since the hub takes no more
+   * retire pushes from it (403) and would otherwise keep the phone from ever wiping.
+   */
+  readonly retireReported?: boolean;
 }
 
 /** What acknowledge() did with a push's results. */

@@ -418,6 +418,8 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
       const device = devices.get(header(init, DEVICE_ID_HEADER) ?? '');
       if (!device || device.secret !== header(init, DEVICE_SECRET_HEADER)) return error(403, 'forbidden', '端末の認証に失敗しました');
       if (!device.disabled && ![...device.users.keys()].every((id) => users.get(id)!.disabled)) return error(403, 'forbidden', 'この端末は無効にされていません');
+      // as the hub does: once the device said it wipes, its secret adds nothing more
+      if (wiped.has(device.id)) return error(403, 'forbidden', 'この端末はデータの消去を報告済みです。これ以上の記録は受け取れません。');
       return push(device, users.get(device.userId)!, body, true);
     }
     if (url.pathname === API.retireDone && method === 'POST') {

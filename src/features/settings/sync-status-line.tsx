@@ -23,7 +23,7 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   if (s.running) parts.push(ST.lineRunning);
   else if (s.needsSignIn) parts.push(ST.lineNeedsSignIn);
   else if (s.signedOut) parts.push(S.short['signed-out']);
-  else if (s.problem) parts.push(S.short[s.problem.code]);
+  else if (s.problem) parts.push(s.problem.code === 'server' && s.problem.retryAfterSeconds !== undefined ? S.shortHubBusy : S.short[s.problem.code]);
   if (s.refused > 0) parts.push(ST.lineRefused(s.refused));
   // A field of one's own edit that lost to someone else's waits to be settled.
   if (s.openConflicts > 0) parts.push(ST.lineConflicts(s.openConflicts));
