@@ -57,10 +57,16 @@ export async function listDraftKeys(ctx: SessionContext): Promise<string[]> {
  * (`<kind>:<id>:<user id>`, the household form's). For a record removed from the device: a draft
  * holds its personal data too. Runs in the caller's transaction when it holds `drafts`.
  */
-export async function deleteDraftsOf(db: Pick<VaultDatabase, 'drafts'>, records: readonly (readonly [string, string])[]): Promise<void> {
+export async function deleteDraftsOf(
+  db: Pick<VaultDatabase, 'drafts'>,
+  records: readonly (readonly [string, string])[],
+  /** only this person's drafts (and the record's own): the others' are theirs to keep */
+  onlyOf?: string,
+): Promise<void> {
   for (const [kind, id] of records) {
     const key = `${kind}:${id}`;
     await db.drafts.delete(key);
-    await db.drafts.where(':id').startsWith(`${key}:`).delete();
+    if (onlyOf === undefined) await db.drafts.where(':id').startsWith(`${key}:`).delete();
+    else await db.drafts.delete(personalDraftKey(key, onlyOf));
   }
 }

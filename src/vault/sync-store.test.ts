@@ -8,6 +8,7 @@ import { sealPage } from './seal-page';
 import { runsOf } from './sync-store';
 import Dexie from 'dexie';
 import { VaultDatabase } from './db';
+import { personalDraftKey } from './drafts';
 import { PASSPHRASE, createSampleRecord, createTestVault, newId, setUpTestVault } from './testing';
 import { openVault } from './vault';
 import type { HubLink, OutboxEntry, VaultSession } from './types';
@@ -434,6 +435,10 @@ describe('sync store: dropOutOfScope', () => {
     await session.sync.applyRemote([mine, theirs, hubOnly, theirsEdited, facility]);
     await session.put('household', theirsEdited.entityId, createSampleRecord({ name: '未送信' }), 'update');
     await session.saveDraft(`household:${theirs.entityId}`, { step: 2 });
+    await session.saveDraft(personalDraftKey(`household:${theirs.entityId}`, session.user.id), { step: 3 });
+    // a colleague's unsaved interview on the shared phone, under their own key
+    const colleague = newId();
+    await session.saveDraft(personalDraftKey(`household:${theirs.entityId}`, colleague), { step: 4 });
 
     const dropped = await session.sync.dropOutOfScope({ role: 'case-worker', officeIds: ['office-a'], facilityId: null });
 
@@ -442,6 +447,8 @@ describe('sync store: dropOutOfScope', () => {
     expect(await session.get('household', hubOnly.entityId)).toBeUndefined();
     expect(await db.records.get(['household', theirs.entityId])).toBeUndefined();
     expect(await session.loadDraft(`household:${theirs.entityId}`)).toBeUndefined();
+    expect(await session.loadDraft(personalDraftKey(`household:${theirs.entityId}`, session.user.id))).toBeUndefined();
+    expect(await session.loadDraft(personalDraftKey(`household:${theirs.entityId}`, colleague))).toEqual({ step: 4 });
     for (const kept of [mine, theirsEdited, facility]) expect(await session.get(kept.kind, kept.entityId)).toBeDefined();
   });
 

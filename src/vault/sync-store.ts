@@ -380,8 +380,12 @@ export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Pro
     const pending = new Set(pendingKeys.map(([kind, id]) => `${kind}/${id}`));
     const drop = keys.filter(([kind, id]) => !pending.has(`${kind}/${id}`));
     await db.records.bulkDelete(drop);
-    // A draft of a record this user may no longer hold goes with it (draft key `<kind>:<id>`).
-    await deleteDraftsOf(db, drop);
+    // A draft of a record this user may no longer hold goes with it (draft key `<kind>:<id>`, and
+    // this user's own). Another person's draft on a shared phone stays: the scope is this user's,
+    // and a coordinator's unsaved interview must not go because a case worker of another office
+    // synced; it is sealed like the records, and comes back to its form when their pull brings the
+    // record back.
+    await deleteDraftsOf(db, drop, ctx.user.id);
     return drop.length;
   });
 }
