@@ -372,6 +372,15 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     expect(await queued(asHanako)).toContain(byJiro);
     expect((await asHanako.outbox()).every((e) => e.refusal === null)).toBe(true);
     expect(h.status.getState().heldFor).toBe('当番 次郎');
+
+    // the next runs hold his changes here instead of sending the same queue up again
+    const pushes = () => hub.requests.filter((r) => r.path === API.push && (r.body as { changes: { entityId: string }[] }).changes.some((c) => c.entityId === byJiro)).length;
+    const before = pushes();
+    expect(await h.engine.run()).toBe('done');
+    expect(pushes()).toBe(before);
+    expect(h.status.getState().heldFor).toBe('当番 次郎');
+    // and he cannot be removed from the phone with them unsent: nobody could ever send them
+    await expect(asHanako.removeUser(PASSPHRASE, localJiro.id)).rejects.toMatchObject({ code: 'remove-unsent' });
   });
 
   it('two tabs unlocked by two people: each run goes under its own person, though the browser holds one session cookie', async () => {

@@ -286,7 +286,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         wire.push(toWire(e, e.userId));
         continue;
       }
-      if (author === undefined || author.userId === undefined) {
+      if (author === undefined || author.userId === undefined || author.authorRefused === true) {
         const names = await session.sync.userNames();
         set({ heldFor: names[e.userId] ?? '' });
         return wire;
@@ -341,7 +341,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * after the acknowledgement (pull() runs after push()), so what it brings back is not taken for an
    * unsent change. Not asked when the answer holds the queue (a gap, an author awaited).
    */
-  async function push(link: HubLink, pullFirst?: (page: PullPage) => void): Promise<number> {
+  async function push(link: HubLink, pullFirst?: (page: PullPage) => void): Promise<HubLink> {
     let sent = 0;
     for (let restart = 0; ; restart += 1) {
       const outbox = (await session.outbox()).filter((e) => e.refusal === null);
@@ -376,13 +376,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           if (held !== undefined) {
             const author = (await session.outbox()).find((e) => e.seq === held.seq)?.userId;
             set({ heldFor: author === undefined ? '' : ((await session.sync.userNames())[author] ?? '') });
+            // Kept with the member: the next runs hold their changes here instead of sending the
+            // same queue up again, and the phone does not let them be removed with it unsent.
+            const member = author === undefined ? undefined : link.members?.[author];
+            if (member !== undefined && member.authorRefused !== true) {
+              link = { ...link, members: { ...link.members, [author!]: { ...member, authorRefused: true } } };
+              await session.sync.saveHubLink(link);
+            }
             return false;
           }
           return true;
         },
         isTooLarge,
       );
-      if (!gap) return sent;
+      if (!gap) return link;
       if (restart >= GAP_RESTARTS) throw new SyncError('gap', 'the hub keeps answering gap');
     }
   }
@@ -620,7 +627,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           let first: PullPage | undefined;
           if (!resendFirst) {
             try {
-              await push(link, (page) => (first = page));
+              link = await push(link, (page) => (first = page));
             } catch (e) {
               // A lasting gap, or a change too large for the hub, blocks only the push: records still
               // come in (the problem is reported at the run's end).
@@ -641,7 +648,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           for (let round = 0; more && round < RESEND_ROUNDS; round += 1) {
             link = pulled.link;
             try {
-              await push(link);
+              link = await push(link);
               pushProblem = null;
             } catch (e) {
               if (!blocksOnlyThePush(e)) throw e;

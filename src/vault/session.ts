@@ -291,7 +291,7 @@ export class Session implements VaultSession {
       const unsent = await db.outbox.filter((row) => row.userId === userId && (row.refusedReason === undefined || row.refusedReason === null)).count();
       // A member signed out of this phone (their sign-in revoked) holds the queue the same way.
       const member = (await syncStore.readHubLink(ctx))?.members?.[userId];
-      if (unsent > 0 && (member === undefined || member.signedOut)) throw new VaultError('remove-unsent');
+      if (unsent > 0 && (member === undefined || member.signedOut || member.authorRefused === true)) throw new VaultError('remove-unsent');
       const slot = await findSlot(db, this.user.id);
       await openSlot(db, slot, currentPassphrase, now, false);
       // Guesses on the slot that goes are written before its throttle row goes with it.

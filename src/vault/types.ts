@@ -74,6 +74,12 @@ export interface HubMember {
   readonly role: Role;
   /** true after they signed out here, or the hub refused their device token: they sign in again */
   readonly signedOut: boolean;
+  /**
+   * The hub refused to credit a change of theirs from this phone (A9 'author': an admin revoked
+   * their sign-in here): their changes, and all queued after, wait here unsent until they sign in
+   * on this phone again (which clears it), rather than go up again at every run.
+   */
+  readonly authorRefused?: boolean;
 }
 
 /**
