@@ -196,6 +196,19 @@ export function equal(a: Json | undefined, b: Json | undefined): boolean {
  * does not bring back the number a colleague corrected meanwhile.
  */
 export function mergeFormEdit<T extends object>(base: T, mine: T, held: T): T {
+  return formMerge(base, mine, held).merged as unknown as T;
+}
+
+/**
+ * The fields both the form and someone else changed since `base`, each with the form's value
+ * (`kept`, what mergeFormEdit saves) and the other one (`lost`): for the form to ask before it
+ * saves over a colleague's correction it never saw.
+ */
+export function formEditConflicts<T extends object>(base: T, mine: T, held: T): readonly FieldConflict[] {
+  return formMerge(base, mine, held).conflicts;
+}
+
+function formMerge<T extends object>(base: T, mine: T, held: T): MergeResult {
   const json = (v: T) => JSON.parse(JSON.stringify(v)) as JsonObject;
-  return mergeRecord(json(base), json(mine), json(held), { itemLists: true }).merged as unknown as T;
+  return mergeRecord(json(base), json(mine), json(held), { itemLists: true });
 }

@@ -5,7 +5,7 @@
  */
 import type { EmergencyContact, Household } from '../../domain/household';
 import type { FieldError } from '../../domain/household-schema';
-import { mergeFormEdit } from '../../protocol/merge';
+import { formEditConflicts, mergeFormEdit, type FieldConflict } from '../../protocol/merge';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
   /** phones as typed: separated by commas, 、, slashes or newlines (not inside brackets) */
@@ -71,6 +71,19 @@ export function mergeOverHeld(mine: Household, base: Household | null | undefine
   if (!held) return mine;
   const merged = base ? mergeFormEdit(base, mine, held) : mine;
   return { ...merged, reviews: held.reviews, withdrawal: held.withdrawal, officeMoves: held.officeMoves ?? [], updatedAt: mine.updatedAt, createdAt: held.createdAt };
+}
+
+/** What the save keeps of the record as held, whatever the form says: never a clash of the form's. */
+const NOT_THE_FORMS = /^(updatedAt|createdAt|reviews|withdrawal|officeMoves)(\b|$)/;
+
+/**
+ * The fields the form changed since `base` that someone else changed too (a colleague's synced
+ * edit): saved as they are, the form's value replaces theirs, so the form asks first. Each with
+ * the form's value (`kept`) and theirs (`lost`).
+ */
+export function clashesOverHeld(mine: Household, base: Household | null | undefined, held: Household | undefined): readonly FieldConflict[] {
+  if (!held || !base) return [];
+  return formEditConflicts(base, mine, held).filter((c) => !NOT_THE_FORMS.test(c.path));
 }
 
 /**

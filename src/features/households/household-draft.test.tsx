@@ -122,6 +122,44 @@ describe('household form drafts', () => {
     expect(after?.phone).toBe('047-111-1111');
   });
 
+  it('asks before saving over a field a colleague changed meanwhile, showing both values: from the open form and from a restored draft', async () => {
+    const { session } = await unlockedRealVault();
+    const saved: Household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', medications: 'デパケン 200mg' })] });
+    await session.put('household', saved.id, saved, 'create');
+    setUnlocked(session, [saved]);
+    const user = userEvent.setup();
+    window.location.hash = '#/households/hh-1/edit';
+    const first = render(<HouseholdsScreen />);
+    const meds = await screen.findByLabelText('服薬');
+    await user.clear(meds);
+    await user.type(meds, 'デパケン 200mg 朝夕');
+    // meanwhile the coordinator's correction arrives by sync
+    await useApp.getState().saveHousehold({ ...saved, persons: [{ ...saved.persons[0]!, medications: 'デパケン 400mg（主治医変更）' }], updatedAt: '2026-12-05T05:00:00.000Z' }, 'update');
+
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    let ask = await screen.findByRole('dialog', { name: '別の端末で変更された項目があります' });
+    expect(within(ask).getByText('本人（佐藤 陽太）の服薬')).toBeInTheDocument();
+    expect(ask).toHaveTextContent('ほかの人の値：デパケン 400mg（主治医変更）');
+    expect(ask).toHaveTextContent('あなたの入力：デパケン 200mg 朝夕');
+    await user.click(within(ask).getByRole('button', { name: '戻って確かめる' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect((await session.get<Household>('household', 'hh-1'))?.data.persons[0]?.medications).toBe('デパケン 400mg（主治医変更）');
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`), { timeout: 3000 });
+    first.unmount();
+
+    // the draft restored later shows the typed value, and its save asks again
+    window.location.hash = '#/households/hh-1/edit';
+    render(<HouseholdsScreen />);
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getByLabelText('服薬')).toHaveValue('デパケン 200mg 朝夕');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    ask = await screen.findByRole('dialog', { name: '別の端末で変更された項目があります' });
+    expect(ask).toHaveTextContent('ほかの人の値：デパケン 400mg（主治医変更）');
+    await user.click(within(ask).getByRole('button', { name: '入力どおり保存する' }));
+    await screen.findByRole('button', { name: '編集' });
+    expect((await session.get<Household>('household', 'hh-1'))?.data.persons[0]?.medications).toBe('デパケン 200mg 朝夕');
+  });
+
   it('adds a contact in the draft without bringing back the number a colleague corrected meanwhile', async () => {
     const { session } = await unlockedRealVault();
     const mother = { name: '佐藤 花子', relation: '母', phones: ['090-1111-1111'], note: '' };

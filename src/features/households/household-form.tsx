@@ -14,7 +14,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
 import { ErrorSummary, focusField } from './form-errors';
-import { errorFor, fromForm, mergeOverHeld, moveReasonMissing, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
+import { clashesOverHeld, errorFor, fromForm, mergeOverHeld, moveReasonMissing, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { F, T } from './text';
@@ -24,6 +24,8 @@ import { draftKey } from './draft-key';
 export { draftKey } from './draft-key';
 import { DraftRestored } from '../../state/use-drafted-form';
 import { useLogOpen } from '../../state/use-log-open';
+import { fieldLabel, valueText } from '../../state/record-words';
+import type { FieldConflict } from '../../protocol/merge';
 import { navigate, paths } from './use-route';
 import { useToday } from './use-today';
 import './households.css';
@@ -85,6 +87,11 @@ interface Loaded {
   /** the form as the saved record (or a blank one) has it: "unsaved" means different from this */
   readonly baseline: FormValue;
   readonly restored: boolean;
+  /**
+   * A restored draft's fields that someone else changed since the draft was started: the draft's
+   * value is shown, and the first 保存 asks before it replaces theirs.
+   */
+  readonly clashes?: readonly FieldConflict[];
 }
 
 /** Reads the record and any draft once; later store updates (our own save) must not reset the form. */
@@ -117,10 +124,12 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
       // (a 見直し, a colleague's synced edit), it is moved onto the record as it is now, so what the
       // screen shows is what will be saved.
       const restoredForm = draft ? { ...base, ...draft } : base;
-      const form = draft && existing && draft.formBase && JSON.stringify(draft.formBase) !== JSON.stringify(existing) ? rebaseForm(restoredForm, existing) : restoredForm;
+      const rebase = Boolean(draft && existing && draft.formBase && JSON.stringify(draft.formBase) !== JSON.stringify(existing));
+      const form = rebase ? rebaseForm(restoredForm, existing!) : restoredForm;
+      const clashes = rebase ? clashesOverHeld(fromForm(restoredForm, restoredForm.updatedAt), draft!.formBase, existing) : [];
       if (!live) return;
       setForm(form);
-      setLoaded({ baseline: base, restored: Boolean(draft) && !sameContent(form, base) });
+      setLoaded({ baseline: base, restored: Boolean(draft) && !sameContent(form, base), clashes });
     };
     void load();
     return () => {
@@ -141,6 +150,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [clashes, setClashes] = useState<readonly FieldConflict[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
   // Half-typed dates, read from the inputs at 保存 and again as the user leaves each field after it.
   const [partial, setPartial] = useState<FieldError[]>([]);
@@ -178,7 +188,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
 
   const update = (patch: Partial<FormValue>) => setForm((f) => (f ? { ...f, ...patch } : f));
 
-  async function save() {
+  async function save(overClashes = false) {
     if (!form || busy) return;
     setSubmitted(true);
     const savedOffice = savedOfficeOf(id);
@@ -195,6 +205,16 @@ export function HouseholdForm({ id }: { id: string | null }) {
     // What changed on the record since the form was opened (a 見直し, a 登録廃止, a colleague's synced
     // edit) stays, unless the form changed that field itself.
     const held = id ? useApp.getState().households.get(id) : undefined;
+    // A field a colleague changed meanwhile (a medication corrected, a phone number) that this form
+    // changed too: saved as typed, theirs is gone without a word. Asked first, with both values.
+    if (!overClashes && loaded && loaded !== 'missing') {
+      const found = [...(loaded.clashes ?? []), ...clashesOverHeld(mine, form.formBase, held)];
+      const unique = found.filter((c, i) => found.findIndex((d) => d.path === c.path) === i);
+      if (unique.length > 0) {
+        setClashes(unique);
+        return;
+      }
+    }
     const merged = mergeOverHeld(mine, form.formBase, held);
     if (held && !validateHousehold(merged).ok) {
       // This input with what others changed meanwhile does not hold together (a person added on
@@ -263,7 +283,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
           <Notice
             kind="error"
             action={
-              <Button variant="primary" onClick={save} disabled={busy}>
+              <Button variant="primary" onClick={() => void save()} disabled={busy}>
                 {T.retry}
               </Button>
             }
@@ -278,6 +298,20 @@ export function HouseholdForm({ id }: { id: string | null }) {
           </Button>
         </div>
       </form>
+      <ClashDialog
+        clashes={clashes}
+        form={form}
+        onSave={() => {
+          setClashes([]);
+          // asked once: the restored draft's clashes are answered with this save or with the edits that follow
+          setLoaded({ ...loaded, clashes: [] });
+          void save(true);
+        }}
+        onBack={() => {
+          setClashes([]);
+          setLoaded({ ...loaded, clashes: [] });
+        }}
+      />
       <ConfirmDialog
         open={confirmCancel}
         title={T.discardTitle}
@@ -289,5 +323,36 @@ export function HouseholdForm({ id }: { id: string | null }) {
         <p>{T.discardBody}</p>
       </ConfirmDialog>
     </Page>
+  );
+}
+
+/**
+ * 「別の端末で変更されています」: each field both this form and someone else changed since it was
+ * opened, with their value and the one typed here. 「入力どおり保存」 replaces theirs (they stay in
+ * the record's history on the hub); 「戻って確かめる」 returns to the form to take theirs by hand.
+ */
+function ClashDialog({ clashes, form, onSave, onBack }: { clashes: readonly FieldConflict[]; form: FormValue; onSave: () => void; onBack: () => void }) {
+  const offices = useApp((s) => s.offices);
+  const personName = (pid: string) => form.persons.find((p) => p.id === pid)?.name || undefined;
+  const names = { office: (oid: string) => offices.get(oid)?.name };
+  return (
+    <ConfirmDialog open={clashes.length > 0} title={T.clashTitle} confirmLabel={T.clashSave} cancelLabel={T.clashBack} onConfirm={onSave} onCancel={onBack}>
+      <p>{T.clashBody}</p>
+      <ul className="hh-clashes">
+        {clashes.map((c) => (
+          <li key={c.path}>
+            <strong>{fieldLabel(c.path, personName, 'household')}</strong>
+            <p className="hh-clashes__value">
+              {T.clashTheirs}
+              {valueText(c.lost, c.path, names)}
+            </p>
+            <p className="hh-clashes__value">
+              {T.clashMine}
+              {valueText(c.kept, c.path, names)}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </ConfirmDialog>
   );
 }

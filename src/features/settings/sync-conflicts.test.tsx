@@ -7,7 +7,7 @@ import { useApp } from '../../state/store';
 import type { SyncEngine } from '../../sync/engine';
 import { initialSyncStatus, syncStatus } from '../../sync/status';
 import { SyncConflicts } from './sync-conflicts';
-import { fieldLabel, valueText } from './sync-conflicts-text';
+import { fieldLabel, valueText } from '../../state/record-words';
 
 const conflict = (over: Partial<WireConflict>): WireConflict => ({
   id: over.field ?? 'c',

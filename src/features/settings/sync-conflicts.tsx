@@ -15,7 +15,7 @@ import { Notice } from '../../ui/layout';
 import { Busy } from '../../ui/status';
 import { useLogOpen } from '../../state/use-log-open';
 import { householdName } from './access-log-section';
-import { CT, fieldLabel, valueLines, type ValueNames } from './sync-conflicts-text';
+import { CT, fieldLabel, valueLines, type ValueNames } from '../../state/record-words';
 import { useAsync } from './use-async';
 
 export function SyncConflicts() {

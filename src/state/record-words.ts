@@ -1,11 +1,11 @@
-/** Words of the conflict list (STYLE.md habit 9), and how a conflict's path and values read. */
-import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../../domain/disability';
-import { HUB_FUNCTION_LABELS } from '../../domain/facility';
-import { SEX_LABELS } from '../../domain/household-schema';
-import { formatJapanShortDateTime } from '../../domain/japan-time';
-import { ONE_BODY_LABELS } from '../../domain/office';
-import { FUNCTION_BONUS_KIND_LABELS } from '../../protocol/constants';
-import { parseConflictPath } from '../../sync/conflict-path';
+/** Words of the conflict list and of the household form's save over a colleague's edit (STYLE.md habit 9): how a record's field path and values read. */
+import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
+import { HUB_FUNCTION_LABELS } from '../domain/facility';
+import { SEX_LABELS } from '../domain/household-schema';
+import { formatJapanShortDateTime } from '../domain/japan-time';
+import { ONE_BODY_LABELS } from '../domain/office';
+import { FUNCTION_BONUS_KIND_LABELS } from '../protocol/constants';
+import { parseConflictPath } from '../sync/conflict-path';
 
 export const CT = {
   title: (n: number) => `重なった変更（${n}件）`,
