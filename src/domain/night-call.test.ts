@@ -64,6 +64,11 @@ describe('night-call rules', () => {
     expect(formatJapanesePhone('夜間 09012345678')).toBe('夜間 090-1234-5678');
     expect(formatJapanesePhone('+1 415 555 0100')).toBe('+1 415 555 0100');
     expect(formatJapanesePhone('内線12')).toBe('内線12');
+    // dashes typed with the Japanese IME are the number's, not a label's
+    expect(formatJapanesePhone('０９０ー１１１１ー２２２２')).toBe('090-1111-2222');
+    expect(formatJapanesePhone('母 090−1111−2222')).toBe('母 090-1111-2222');
+    expect(formatJapanesePhone('090.1111.2222')).toBe('090-1111-2222');
+    expect(formatJapanesePhone('センター 047ー111ー2222')).toBe('センター 047-111-2222');
   });
 
   it('says how long ago in words, and nothing for the future', () => {

@@ -89,7 +89,13 @@ export function phonesInCallOrder(phones: readonly string[], at: Date | IsoInsta
  * that is not a domestic number of 10–11 digits is returned as written (trimmed).
  */
 export function formatJapanesePhone(written: string): string {
-  const label = written.normalize('NFKC').replace(/[\d\s()+\-‐]+/g, ' ').trim();
+  // A dash typed with the Japanese IME between digits (ー, −, –, a full stop) is the number's own,
+  // not a word of the label; ー elsewhere is a word's (センター).
+  const label = written
+    .normalize('NFKC')
+    .replace(/(?<=\d)\s*[ー−–—―‒‑.・]\s*(?=\d)/g, '-')
+    .replace(/[\d\s()+\-‐]+/g, ' ')
+    .trim();
   const digits = normalizePhone(written);
   let formatted: string | null = null;
   if (/^0[5789]0\d{8}$/.test(digits)) formatted = `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`;

@@ -11,6 +11,17 @@ describe('splitPhones', () => {
     expect(splitPhones('047-111-2222\n\n携帯 080-1234-5678')).toEqual(['047-111-2222', '携帯 080-1234-5678']);
   });
 
+  it('keeps a note after 、 with its number, and a label before it, instead of refusing it as a number too short', () => {
+    expect(splitPhones('090-1111-2222 夜間、土日可')).toEqual(['090-1111-2222 夜間、土日可']);
+    expect(splitPhones('夜間、090-1111-2222')).toEqual(['夜間 090-1111-2222']);
+    expect(splitPhones('047-111-2222、平日のみ、090-3333-4444')).toEqual(['047-111-2222、平日のみ', '090-3333-4444']);
+    expect(splitPhones('不明')).toEqual(['不明']);
+    const form = toForm(createHousehold());
+    const typed = { ...form, emergencyContacts: [{ ...form.emergencyContacts[0]!, phonesText: '090-1111-2222 夜間、土日可' }] };
+    const saved = validateHousehold(fromForm(typed, '2026-05-01T00:00:00.000Z'));
+    expect(saved.ok ? saved.value.emergencyContacts[0]!.phones : saved.errors).toEqual(['090-1111-2222 夜間、土日可']);
+  });
+
   it('keeps a bracketed note with 、 or a comma whole, so the number saves without a digits message', () => {
     expect(splitPhones('090-1234-5678（夜間、土日も可）')).toEqual(['090-1234-5678（夜間、土日も可）']);
     expect(splitPhones('047-000-0000 (平日9時～17時, 土日不可)、090-1111-2222')).toEqual(['047-000-0000 (平日9時～17時, 土日不可)', '090-1111-2222']);

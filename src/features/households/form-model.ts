@@ -32,13 +32,28 @@ export interface HouseholdForm extends Omit<Household, 'emergencyContacts' | 'co
 }
 
 export function splitPhones(text: string): string[] {
-  return text
+  const parts = text
     // commas, 、, semicolons, slashes, line breaks; and a space between two numbers (「090-… 03-…」),
     // not the one after a label (「夜間 090-…」); none inside a bracketed note (「（夜間、土日も可）」),
     // i.e. where a closing bracket comes before any opening one
     .split(/(?:[,，、;；/／\n\r]+|(?<=\d)[\s\u3000]+(?=[0０+＋]))(?![^（(]*[）)])/)
     .map((p) => p.trim())
     .filter(Boolean);
+  // A part with no digit is a note: of the number before it (「090-… 夜間、土日可」), or the label of
+  // the one after it when none came before (「夜間、090-…」); never a number of its own.
+  const phones: string[] = [];
+  let label = '';
+  for (const part of parts) {
+    const note = !/[0-9０-９]/.test(part);
+    if (note && phones.length > 0) phones[phones.length - 1] = `${phones.at(-1)!}、${part}`;
+    else if (note) label = label ? `${label}、${part}` : part;
+    else {
+      phones.push(label ? `${label} ${part}` : part);
+      label = '';
+    }
+  }
+  if (label) phones.push(label); // only words: the form says a number is missing
+  return phones;
 }
 
 export function toForm(h: Household): HouseholdForm {
