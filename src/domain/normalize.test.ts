@@ -13,9 +13,9 @@ describe('normalizeKana', () => {
     expect(normalizeKana('ｶﾞｯｺｳ ﾊﾟﾝ')).toBe('がっこうぱん');
   });
 
-  it('maps ヴ and small kana to their hiragana', () => {
+  it('maps ヴ and small kana to their hiragana (ヵ and ヶ, read カ and ケ in names, to か and け)', () => {
     expect(normalizeKana('ヴァイオリン')).toBe('ゔぁいおりん');
-    expect(normalizeKana('ヵヶッャ')).toBe('ゕゖっゃ');
+    expect(normalizeKana('ヵヶッャ')).toBe('かけっゃ');
     expect(normalizeKana('ｳﾞｨ')).toBe('ゔぃ');
   });
 
@@ -47,6 +47,14 @@ describe('normalizeKana', () => {
     expect(normalizeKana('ﾀｶﾊｼ 髙橋')).toBe('たかはし高橋');
     expect(normalizeKana('龍')).not.toBe(normalizeKana('竜'));
     expect(normalizeKana('斎藤')).not.toBe(normalizeKana('斉藤'));
+  });
+
+  it('folds the old forms common in names (濵田, 曾根, 瀧本, 黑田…) and ヶ/ヵ, so either spelling finds the other', () => {
+    const pairs = [['濵田', '浜田'], ['濱田', '浜田'], ['曾根', '曽根'], ['瀧本', '滝本'], ['實', '実'], ['榮一', '栄一'], ['大藏', '大蔵'], ['淺野', '浅野'], ['黑田', '黒田'], ['桒原', '桑原'], ['北條', '北条'], ['關', '関'], ['壽子', '寿子'], ['穗積', '穂積'], ['澁谷', '渋谷'], ['峯岸', '峰岸'], ['大嶌', '大島'], ['圓山', '円山']] as const;
+    for (const [variant, common] of pairs) expect(normalizeKana(variant), variant).toBe(normalizeKana(common));
+    expect(normalizeKana('三ヶ島')).toBe(normalizeKana('三ケ島'));
+    expect(normalizeKana('一ヵ月')).toBe(normalizeKana('一カ月'));
+    expect(normalizeKana('ケ')).toBe('け');
   });
 
   it('folds the common name variants 嶋 冨 𠮷 眞 嵜 栁 舘 惠 瀨 槇, 𠮷 (outside the BMP) whole', () => {

@@ -53,6 +53,23 @@ export const KANJI_VARIANTS: Readonly<Record<string, string>> = {
   惠: '恵',
   瀨: '瀬',
   槇: '槙',
+  濵: '浜',
+  曾: '曽',
+  瀧: '滝',
+  實: '実',
+  榮: '栄',
+  藏: '蔵',
+  淺: '浅',
+  黑: '黒',
+  桒: '桑',
+  條: '条',
+  關: '関',
+  壽: '寿',
+  穗: '穂',
+  澁: '渋',
+  峯: '峰',
+  嶌: '島',
+  圓: '円',
 };
 // `u`: 𠮷 (U+20BB7) is two UTF-16 units; without it the class would hold its halves, not the kanji.
 const KANJI_VARIANT = new RegExp(`[${Object.keys(KANJI_VARIANTS).join('')}]`, 'gu');
@@ -64,7 +81,7 @@ function toHiragana(katakana: string): string {
 
 /**
  * A search key for kana and names: NFKC (half-width katakana → full-width, full-width latin → ASCII),
- * katakana → hiragana (ヴ → ゔ, small kana stay small), spaces and middle dots removed, latin lowercased.
+ * katakana → hiragana (ヴ → ゔ, small kana stay small but ヵ ヶ, read カ ケ: か け), spaces and middle dots removed, latin lowercased.
  * The long vowel mark ー is kept; a hyphen typed right after a kana is read as ー, any other hyphen is dropped.
  * Kanji pass through but for the 異体字 above (髙 → 高), so a name field can use the same key.
  * Regex-only, as it runs over every searchable string when the index is built.
@@ -75,7 +92,11 @@ function toHiragana(katakana: string): string {
  * words are exactly that, so they skip the rest of the work (building the index at 10,000
  * households does this ~200,000 times).
  */
-const ALREADY_NORMAL = /^[\u3041-\u3096\u30fc\u4e00-\u9fff]*$/;
+const ALREADY_NORMAL = /^[\u3041-\u3094\u30fc\u4e00-\u9fff]*$/;
+
+/** The small ヶ and ヵ of place names (三ヶ島, 一ヵ月) read as ケ and カ: 三ヶ島 and 三ケ島 are one name. */
+const SMALL_KA_KE = /[ゕゖ]/g;
+const fullKaKe = (c: string) => (c === 'ゕ' ? 'か' : 'け');
 
 export function normalizeKana(s: string): string {
   if (ALREADY_NORMAL.test(s)) return s.replace(KANJI_VARIANT, commonForm);
@@ -87,6 +108,7 @@ export function normalizeKana(s: string): string {
     .replace(KATAKANA, toHiragana)
     .replace(DASH_AFTER_KANA, 'ー')
     .replace(DASH, '')
+    .replace(SMALL_KA_KE, fullKaKe)
     .replace(KANJI_VARIANT, commonForm);
 }
 
