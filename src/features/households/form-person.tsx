@@ -2,7 +2,7 @@
  * The per-person parts of the 聞き取り票 (DOMAIN.md §2). Each block edits one person; the form repeats it
  * per person inside each section, so the first 「氏名」 on the page is always the first person's.
  */
-import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS } from '../../domain/disability';
+import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
 import { UNKNOWN_ENROLMENTS, type DailyLiving, type EnrolmentPeriod, type Handbooks, type Person, type ServiceEnrolments } from '../../domain/household';
 import { ONE_BODY_LABELS } from '../../domain/office';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
@@ -45,21 +45,43 @@ export function PersonBasic({ person: p, at, update, err }: PersonFieldsProps) {
   );
 }
 
+/** The types with `type` in or out, in the list's order. */
+function withType(types: readonly DisabilityType[], type: DisabilityType, on: boolean): DisabilityType[] {
+  return on ? (types.includes(type) ? [...types] : [...types, type]) : types.filter((t) => t !== type);
+}
+
 export function PersonDisability({ person: p, at, update, err }: PersonFieldsProps) {
   const setHandbooks = (patch: Partial<Handbooks>) => update({ handbooks: { ...p.handbooks, ...patch } });
+  // 重症心身障害 is asked twice on the paper form (a type, and a box of its own): one answer here,
+  // the box and the type ticked and unticked together.
+  const severe = p.severeMultiple || p.disabilityTypes.includes('severe-multiple');
+  const setSevere = (on: boolean) => update({ severeMultiple: on, disabilityTypes: withType(p.disabilityTypes, 'severe-multiple', on) });
+  // The save adds 医療的ケア to the types when any care is ticked: shown as it happens, and taken
+  // away again when the last care is unticked (ticked back by hand if it still applies).
+  const setCare = (medicalCare: Person['medicalCare']) => {
+    const started = p.medicalCare.length === 0 && medicalCare.length > 0;
+    const ended = p.medicalCare.length > 0 && medicalCare.length === 0;
+    update({ medicalCare, ...(started || ended ? { disabilityTypes: withType(p.disabilityTypes, 'medical-care', started) } : {}) });
+  };
   return (
     <>
       <div data-path={`${at}.disabilityTypes`}>
-        <CheckboxGroup legend={F.disabilityTypes} options={DISABILITY_OPTIONS} value={p.disabilityTypes} error={err(`${at}.disabilityTypes`)} onChange={(disabilityTypes) => update({ disabilityTypes })} />
+        <CheckboxGroup
+          legend={F.disabilityTypes}
+          options={DISABILITY_OPTIONS}
+          value={severe ? withType(p.disabilityTypes, 'severe-multiple', true) : p.disabilityTypes}
+          error={err(`${at}.disabilityTypes`)}
+          onChange={(disabilityTypes) => update({ disabilityTypes, severeMultiple: disabilityTypes.includes('severe-multiple') })}
+        />
       </div>
       <TextField label={F.otherDisabilities} value={p.otherDisabilities} data-path={`${at}.otherDisabilities`} error={err(`${at}.otherDisabilities`)} onChange={(e) => update({ otherDisabilities: e.target.value })} />
       <TextField label={F.diagnosis} value={p.diagnosis} data-path={`${at}.diagnosis`} error={err(`${at}.diagnosis`)} onChange={(e) => update({ diagnosis: e.target.value })} />
       <label className="check">
-        <input type="checkbox" checked={p.severeMultiple} data-path={`${at}.severeMultiple`} onChange={(e) => update({ severeMultiple: e.target.checked })} />
+        <input type="checkbox" checked={severe} data-path={`${at}.severeMultiple`} onChange={(e) => setSevere(e.target.checked)} />
         <span>{F.severeMultiple}</span>
       </label>
       <div data-path={`${at}.medicalCare`}>
-        <CheckboxGroup legend={F.medicalCare} options={CARE_OPTIONS} value={p.medicalCare} error={err(`${at}.medicalCare`)} onChange={(medicalCare) => update({ medicalCare })} />
+        <CheckboxGroup legend={F.medicalCare} options={CARE_OPTIONS} value={p.medicalCare} error={err(`${at}.medicalCare`)} onChange={setCare} />
       </div>
       <TextArea label={F.medicalCareDetails} value={p.medicalCareDetails} data-path={`${at}.medicalCareDetails`} error={err(`${at}.medicalCareDetails`)} onChange={(e) => update({ medicalCareDetails: e.target.value })} />
       <div className="hh-grid2">

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../state/store';
 import type { Household } from '../../domain/household';
+import { createHousehold, createPerson } from '../../../test/factories/household';
 import { mountScreen, resetStore } from './test-helpers';
 
 afterEach(resetStore);
@@ -125,5 +126,39 @@ describe('household form with two persons', () => {
     expect(await session.list('household')).toHaveLength(0);
     expect(useApp.getState().households.size).toBe(0);
     expect(screen.queryByRole('button', { name: '編集' })).toBeNull();
+  });
+});
+
+describe('the answers the form keeps together', () => {
+  it('takes 医療的ケア off the types when the last care is unticked, and ticks 重症心身障害 once for its two boxes', async () => {
+    const session = createFakeSession();
+    const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', medicalCare: ['suction'], disabilityTypes: ['intellectual', 'medical-care'] })] });
+    await session.put('household', household.id, household, 'create');
+    const { user } = mountScreen({ hash: '#/households/hh-1/edit', households: [household], session });
+    const types = await screen.findByRole('group', { name: '障害の種類' });
+    const care = screen.getByRole('group', { name: '医療的ケア' });
+    expect(within(types).getByLabelText('医療的ケア')).toBeChecked();
+    await user.click(within(care).getByLabelText('喀痰吸引'));
+    expect(within(types).getByLabelText('医療的ケア')).not.toBeChecked();
+    // ticking the first care again puts it back, as the save would
+    await user.click(within(care).getByLabelText('喀痰吸引'));
+    expect(within(types).getByLabelText('医療的ケア')).toBeChecked();
+    await user.click(within(care).getByLabelText('喀痰吸引'));
+
+    // the box of its own, outside the list of types
+    const own = screen.getAllByRole('checkbox', { name: '重症心身障害' }).find((b) => !types.contains(b))!;
+    await user.click(own);
+    const severeBoxes = screen.getAllByRole('checkbox', { name: '重症心身障害' });
+    expect(severeBoxes).toHaveLength(2);
+    expect(severeBoxes.every((b) => (b as HTMLInputElement).checked)).toBe(true);
+    await user.click(within(types).getByLabelText('重症心身障害'));
+    expect(severeBoxes.every((b) => !(b as HTMLInputElement).checked)).toBe(true);
+    await user.click(within(types).getByLabelText('重症心身障害'));
+
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+    const saved = (await session.get<Household>('household', 'hh-1'))!.data.persons[0]!;
+    expect(saved).toMatchObject({ medicalCare: [], severeMultiple: true });
+    expect([...saved.disabilityTypes].sort()).toEqual(['intellectual', 'severe-multiple']);
   });
 });
