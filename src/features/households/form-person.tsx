@@ -2,6 +2,7 @@
  * The per-person parts of the 聞き取り票 (DOMAIN.md §2). Each block edits one person; the form repeats it
  * per person inside each section, so the first 「氏名」 on the page is always the first person's.
  */
+import { useState } from 'react';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
 import { UNKNOWN_ENROLMENTS, type DailyLiving, type EnrolmentPeriod, type Handbooks, type Person, type ServiceEnrolments } from '../../domain/household';
 import { ONE_BODY_LABELS } from '../../domain/office';
@@ -175,6 +176,9 @@ function PersonEnrolments({ person: p, at, update, err }: PersonFieldsProps) {
   const offices = useApp((s) => s.offices);
   const enrolments = p.enrolments ?? UNKNOWN_ENROLMENTS;
   const set = (service: EnrolmentService, periods: readonly EnrolmentPeriod[] | null) => update({ enrolments: { ...enrolments, [service]: periods } });
+  // Periods put aside by 未確認 or 利用なし, brought back by 利用あり while the form is open: a
+  // choice changed by mistake must not lose the periods and offices typed (they go only if saved so).
+  const [putAside, setPutAside] = useState<Partial<Record<EnrolmentService, readonly EnrolmentPeriod[]>>>({});
   return (
     <>
       <h3 className="hh-person-title">{F.enrolmentsTitle}</h3>
@@ -196,7 +200,8 @@ function PersonEnrolments({ person: p, at, update, err }: PersonFieldsProps) {
               data-path={path}
               onChange={(e) => {
                 const state = e.target.value as EnrolmentState;
-                set(service, state === 'unknown' ? null : state === 'none' ? [] : periods?.length ? periods : [{ from: '', to: null }]);
+                if (state !== 'enrolled' && periods?.length) setPutAside({ ...putAside, [service]: periods });
+                set(service, state === 'unknown' ? null : state === 'none' ? [] : periods?.length ? periods : (putAside[service] ?? [{ from: '', to: null }]));
               }}
             />
             {periods !== null && periods.length > 0 ? (

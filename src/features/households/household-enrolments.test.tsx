@@ -35,6 +35,11 @@ describe('household form: 地域定着支援・自立生活援助 の利用', ()
     const second = screen.getByRole('group', { name: '地域定着支援の利用期間 2' });
     await user.type(within(second).getByLabelText('利用開始日'), '2026-10-01');
     await user.selectOptions(within(second).getByLabelText('利用している事業所'), 'ひかり相談支援事業所（一体的に運営）');
+    // 利用なし chosen by mistake and back: the periods and offices typed come back
+    await user.selectOptions(screen.getByLabelText('地域定着支援の利用'), '利用なし');
+    expect(screen.queryByRole('group', { name: '地域定着支援の利用期間 1' })).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('地域定着支援の利用'), '利用あり（期間を入力）');
+    expect(within(screen.getByRole('group', { name: '地域定着支援の利用期間 2' })).getByLabelText('利用している事業所')).toHaveValue('office-hikari');
     await user.selectOptions(screen.getByLabelText('自立生活援助の利用'), '利用なし');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByRole('button', { name: '編集' });
