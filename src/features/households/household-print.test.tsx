@@ -119,7 +119,7 @@ describe('when the 閲覧記録 cannot be written, nothing prints and the user i
     const session = createFakeSession();
     const print = vi.spyOn(window, 'print').mockImplementation(() => undefined);
     failLog(session, 'share-without-consent');
-    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, consent: null }], session });
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, consent: null, reviews: [], lastReviewedOn: null }], session });
     await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(/閲覧記録に書き込めなかったため、印刷していません。端末の保存容量が足りません/);
     expect(print).not.toHaveBeenCalled();
@@ -130,6 +130,8 @@ describe('when the 閲覧記録 cannot be written, nothing prints and the user i
     await waitFor(() => expect(print).toHaveBeenCalledOnce());
     expect(screen.queryByRole('alert')).toBeNull();
     expect((await logOf(session)).map(([action]) => action)).toEqual(['print-household', 'share-without-consent']);
+    // a 仮登録 has no 同意日 to count the review from
+    expect(document.body).toHaveTextContent('前回見直し なし（同意書なし）');
   });
 
   it('the opening (print-household): the error shows with 再試行, 「印刷する」 and the sheet are held until it is written', async () => {

@@ -83,7 +83,7 @@ function reviewedText(h: Household, reviewMonths: number): string {
   const last = lastReview(h);
   const next = nextReviewDate(h, reviewMonths);
   return [
-    `${RT.lastReview} ${last ? `${dateText(last.date)}${last.by ? `（${last.by}）` : ''}` : RT.sheetNoReview}`,
+    `${RT.lastReview} ${last ? `${dateText(last.date)}${last.by ? `（${last.by}）` : ''}` : h.consent?.date ? RT.sheetNoReview : RT.sheetNoReviewNoConsent}`,
     `${RT.nextReview} ${next ? dateText(next) : '—'}`,
   ].join('　');
 }

@@ -27,6 +27,8 @@ export const RT = {
   /** the print sheet's row: how current what it says is */
   sheetReviewed: '記載内容の見直し',
   sheetNoReview: 'なし（同意日から起算）',
+  /** a 仮登録: no 同意日 to count from */
+  sheetNoReviewNoConsent: 'なし（同意書なし）',
   reviewHistory: '見直しの記録',
   noReviews: '見直しの記録はまだありません',
   historyLine: (date: string, by: string, note: string) => `${date}　${by}${note ? `　${note}` : ''}`,

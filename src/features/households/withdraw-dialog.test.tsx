@@ -51,6 +51,8 @@ describe('登録廃止 dialog', () => {
     const dialog = await screen.findByRole('dialog');
     expect(await within(dialog).findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(within(dialog).getByLabelText(/理由/)).toHaveValue('転居のため（県外）');
+    // it says, before it is done, that it cannot be undone
+    expect(dialog).toHaveTextContent('登録廃止は取り消せません');
     await waitFor(() => expect(useApp.getState().unsaved.has(draftKey())).toBe(true));
 
     await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
