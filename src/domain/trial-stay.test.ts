@@ -39,6 +39,17 @@ describe('validateTrialStay', () => {
     expect(result).toEqual({ ok: false, errors: [{ path: 'to', message: '利用終了日が利用開始日より前になっています' }] });
   });
 
+  it('refuses a stay that has not begun by today in Japan (a plan), and takes one that began today', () => {
+    // 2026-06-04 10:00 JST
+    expect(validateTrialStay(draft({ from: '2026-06-05', to: '2026-06-06' }), ctx())).toEqual({
+      ok: false,
+      errors: [{ path: 'from', message: '利用開始日が今日より後です。体験利用は、利用が始まってから記録してください（予定は記録できません）' }],
+    });
+    expect(validateTrialStay(draft({ from: '2026-06-04', to: '2026-06-05' }), ctx()).ok).toBe(true);
+    // 15:30 UTC on the 3rd is already 00:30 on the 4th in Japan
+    expect(validateTrialStay(draft({ from: '2026-06-04', to: '2026-06-04' }), { ...ctx(), now: '2026-06-03T15:30:00.000Z' }).ok).toBe(true);
+  });
+
   it('refuses a facility that is not registered', () => {
     const result = validateTrialStay(draft({ facilityId: 'fac-gone' }), ctx());
     expect(result).toEqual({ ok: false, errors: [{ path: 'facilityId', message: '選んだ事業所は登録されていません。事業所の一覧を確かめてください' }] });

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { IsoDate, IsoInstant } from './household';
 import type { FieldError } from './household-rules';
-import { isValidIsoDate } from './japan-time';
+import { isValidIsoDate, japanDateOf } from './japan-time';
 
 export interface TrialStay {
   readonly id: string;
@@ -116,8 +116,8 @@ export interface TrialStayContext {
 export type TrialStayResult = { readonly ok: true; readonly value: TrialStay } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 /**
- * Checks a trial stay before anything is saved: dates that are dates, an end not before the start,
- * a facility that exists, and no other stay of the same person on any of its days. Every message is
+ * Checks a trial stay before anything is saved: dates that are dates, a start not after today (Japan
+ * time), an end not before the start, a facility that exists, and no other stay of the same person on any of its days. Every message is
  * Japanese and keyed by the field it is about ('facilityId', 'from', 'to').
  */
 export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext): TrialStayResult {
@@ -135,7 +135,9 @@ export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext):
   if (facilityId !== '' && facility === undefined) add('facilityId', '選んだ事業所は登録されていません。事業所の一覧を確かめてください');
   if (!parsed.success || facility === undefined) return { ok: false, errors };
   const d = parsed.data;
-  if (d.to < d.from) add('to', '利用終了日が利用開始日より前になっています');
+  // A stay is recorded once it has begun: a planned one would count as done in the yearly report.
+  if (d.from > japanDateOf(ctx.now)) add('from', '利用開始日が今日より後です。体験利用は、利用が始まってから記録してください（予定は記録できません）');
+  else if (d.to < d.from) add('to', '利用終了日が利用開始日より前になっています');
   else {
     for (const other of ctx.stays) {
       if (other.id === ctx.id || other.householdId !== ctx.householdId || other.personId !== ctx.personId || !isLiveStay(other)) continue;
