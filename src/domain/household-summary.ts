@@ -8,6 +8,7 @@
 import type { Consent, EmergencyContact, FamilyMember, Household, OfficeMove, Person } from './household';
 import { lastReview } from './household-rules';
 import type { StoredSearchIndex } from './search-stored';
+import { normalizeKana } from './normalize';
 
 /** enrolments: for the claim's rule e on the claims screen (absent when never recorded: 未確認) */
 export type PersonSummary = Pick<Person, 'id' | 'name' | 'furigana' | 'birthDate' | 'recipientNumber' | 'enrolments'>;
@@ -74,4 +75,35 @@ export interface SummarySnapshot {
    * (~0.2 s at 10,000 households). Absent in older snapshots and when it could not be stored.
    */
   readonly index?: StoredSearchIndex;
+}
+
+/** A person of another registered household who may be the same as one being saved. */
+export interface PossibleDuplicate {
+  readonly householdId: string;
+  /** the other household's person, as registered there */
+  readonly name: string;
+  /** the person being saved */
+  readonly savedName: string;
+  readonly why: '受給者証番号' | '氏名と生年月日';
+}
+
+/**
+ * The people of other households (not withdrawn) who may be the same as a person of `record`: the
+ * same 受給者証番号, or the same name (spaces and 異体字 aside) and 生年月日. Two records of one person
+ * show two answers at night, and count twice in the yearly report.
+ */
+export function possibleDuplicates(record: Pick<Household, 'id' | 'persons'>, others: Iterable<HouseholdSummary>): PossibleDuplicate[] {
+  const found: PossibleDuplicate[] = [];
+  const nameKey = (name: string) => normalizeKana(name);
+  for (const other of others) {
+    if (other.id === record.id || other.withdrawal !== null) continue;
+    for (const theirs of other.persons) {
+      for (const mine of record.persons) {
+        const number = mine.recipientNumber !== '' && mine.recipientNumber === theirs.recipientNumber;
+        const named = !number && mine.birthDate !== null && mine.birthDate === theirs.birthDate && mine.name.trim() !== '' && nameKey(mine.name) === nameKey(theirs.name);
+        if (number || named) found.push({ householdId: other.id, name: theirs.name, savedName: mine.name, why: number ? '受給者証番号' : '氏名と生年月日' });
+      }
+    }
+  }
+  return found;
 }

@@ -204,3 +204,35 @@ describe('household form: 閲覧記録 (editing shows the whole record)', () => 
     expect(await opened(before)).toEqual(['hh-1']);
   });
 });
+
+describe('household form: the same person in another household', () => {
+  it('asks before saving a person another household already has (same 受給者証番号, or name and 生年月日), and saves when told they differ', async () => {
+    const session = createFakeSession();
+    const other = createHousehold({ id: 'hh-other', persons: [createPerson({ id: 'p-o', name: '佐藤　陽太', birthDate: '2010-05-01', recipientNumber: '1234567890' })] });
+    await session.put('household', other.id, other, 'create');
+    const { user } = mountScreen({ hash: '#/households/new', households: [other], session });
+    await screen.findByLabelText('氏名');
+    await fillValidHousehold(user);
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    let ask = await screen.findByRole('dialog', { name: '同じ方が別の世帯に登録されていませんか' });
+    expect(ask).toHaveTextContent('佐藤 陽太：別の世帯の「佐藤 陽太」と氏名と生年月日が同じです。');
+    expect(within(ask).getByRole('link', { name: 'その世帯を開く（別のタブ）' })).toHaveAttribute('href', '#/households/hh-other');
+    await user.click(within(ask).getByRole('button', { name: '戻る' }));
+    expect(await session.list('household')).toHaveLength(1);
+
+    await user.type(screen.getByLabelText('受給者証番号'), '1234567890');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    ask = await screen.findByRole('dialog', { name: '同じ方が別の世帯に登録されていませんか' });
+    expect(ask).toHaveTextContent('と受給者証番号が同じです');
+    await user.click(within(ask).getByRole('button', { name: '別の方なので保存する' }));
+    await screen.findByRole('button', { name: '編集' });
+    expect(await session.list('household')).toHaveLength(2);
+
+    // an edit of the household saved so asks no more
+    await user.click(screen.getByRole('button', { name: '編集' }));
+    await user.type(await screen.findByLabelText('服薬'), 'なし');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+});

@@ -9,6 +9,7 @@ import { useApp } from '../../state/store';
 import { syncStatus } from '../../sync/status';
 import { emptyHousehold, recordTooLarge, validateAgainstToday, validateHousehold, type FieldError, type ValidationResult } from '../../domain/household-schema';
 import type { Household } from '../../domain/household';
+import { possibleDuplicates, type PossibleDuplicate } from '../../domain/household-summary';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
@@ -150,7 +151,8 @@ export function HouseholdForm({ id }: { id: string | null }) {
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const [clashes, setClashes] = useState<readonly FieldConflict[]>([]);
+  const [clashes, setClashes] = useState<{ found: readonly FieldConflict[]; asked: ReadonlySet<'duplicates' | 'clashes'> } | null>(null);
+  const [duplicates, setDuplicates] = useState<{ found: readonly PossibleDuplicate[]; asked: ReadonlySet<'duplicates' | 'clashes'> } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   // Half-typed dates, read from the inputs at 保存 and again as the user leaves each field after it.
   const [partial, setPartial] = useState<FieldError[]>([]);
@@ -188,7 +190,8 @@ export function HouseholdForm({ id }: { id: string | null }) {
 
   const update = (patch: Partial<FormValue>) => setForm((f) => (f ? { ...f, ...patch } : f));
 
-  async function save(overClashes = false) {
+  /** `asked`: the questions the user has answered 保存 to in this save (the other household, the colleague's edit). */
+  async function save(asked: ReadonlySet<'duplicates' | 'clashes'> = new Set()) {
     if (!form || busy) return;
     setSubmitted(true);
     const savedOffice = savedOfficeOf(id);
@@ -205,13 +208,24 @@ export function HouseholdForm({ id }: { id: string | null }) {
     // What changed on the record since the form was opened (a 見直し, a 登録廃止, a colleague's synced
     // edit) stays, unless the form changed that field itself.
     const held = id ? useApp.getState().households.get(id) : undefined;
+    // The same person registered in another household (by another office, or twice): two answers at
+    // night, one of them stale. Asked when this save makes a match the saved record did not have.
+    if (!asked.has('duplicates')) {
+      const summaries = [...useApp.getState().summaries.values()];
+      const before = new Set((held ? possibleDuplicates(held, summaries) : []).map((d) => `${d.householdId}/${d.savedName}`));
+      const found = possibleDuplicates(mine, summaries).filter((d) => !before.has(`${d.householdId}/${d.savedName}`));
+      if (found.length > 0) {
+        setDuplicates({ found, asked });
+        return;
+      }
+    }
     // A field a colleague changed meanwhile (a medication corrected, a phone number) that this form
     // changed too: saved as typed, theirs is gone without a word. Asked first, with both values.
-    if (!overClashes && loaded && loaded !== 'missing') {
+    if (!asked.has('clashes') && loaded && loaded !== 'missing') {
       const found = [...(loaded.clashes ?? []), ...clashesOverHeld(mine, form.formBase, held)];
       const unique = found.filter((c, i) => found.findIndex((d) => d.path === c.path) === i);
       if (unique.length > 0) {
-        setClashes(unique);
+        setClashes({ found: unique, asked });
         return;
       }
     }
@@ -298,17 +312,27 @@ export function HouseholdForm({ id }: { id: string | null }) {
           </Button>
         </div>
       </form>
+      <DuplicateDialog
+        found={duplicates?.found ?? []}
+        onSave={() => {
+          const asked = new Set(duplicates?.asked).add('duplicates');
+          setDuplicates(null);
+          void save(asked);
+        }}
+        onBack={() => setDuplicates(null)}
+      />
       <ClashDialog
-        clashes={clashes}
+        clashes={clashes?.found ?? []}
         form={form}
         onSave={() => {
-          setClashes([]);
+          const asked = new Set(clashes?.asked).add('clashes');
+          setClashes(null);
           // asked once: the restored draft's clashes are answered with this save or with the edits that follow
           setLoaded({ ...loaded, clashes: [] });
-          void save(true);
+          void save(asked);
         }}
         onBack={() => {
-          setClashes([]);
+          setClashes(null);
           setLoaded({ ...loaded, clashes: [] });
         }}
       />
@@ -350,6 +374,25 @@ function ClashDialog({ clashes, form, onSave, onBack }: { clashes: readonly Fiel
               {T.clashMine}
               {valueText(c.kept, c.path, names)}
             </p>
+          </li>
+        ))}
+      </ul>
+    </ConfirmDialog>
+  );
+}
+
+/** 「同じ方が別の世帯に登録されていませんか」: each match, with a link to open the other household. */
+function DuplicateDialog({ found, onSave, onBack }: { found: readonly PossibleDuplicate[]; onSave: () => void; onBack: () => void }) {
+  return (
+    <ConfirmDialog open={found.length > 0} title={T.duplicateTitle} confirmLabel={T.duplicateSave} cancelLabel={T.duplicateBack} onConfirm={onSave} onCancel={onBack}>
+      <p>{T.duplicateBody}</p>
+      <ul className="hh-clashes">
+        {found.map((d) => (
+          <li key={`${d.householdId}/${d.savedName}/${d.name}`}>
+            {T.duplicateLine(d.savedName, d.name, d.why)}{' '}
+            <a href={paths.detail(d.householdId)} target="_blank" rel="noreferrer">
+              {T.duplicateOpen}
+            </a>
           </li>
         ))}
       </ul>
