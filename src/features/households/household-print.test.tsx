@@ -151,3 +151,23 @@ describe('when the 閲覧記録 cannot be written, nothing prints and the user i
     expect(await logOf(session)).toEqual([['print-household', undefined]]);
   });
 });
+
+describe('the sheet of one person of a household of two', () => {
+  it('leaves a sibling off the sheet when unticked, and keeps at least one person on it', async () => {
+    const sisters = createHousehold({
+      ...household,
+      persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', medications: 'デパケン 朝夕' }), createPerson({ id: 'p-2', name: '佐藤 紗希', medications: 'リスパダール 夕' })],
+    });
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [sisters] });
+    const who = await screen.findByRole('group', { name: '印刷する方' });
+    expect(sheet()).toHaveTextContent('リスパダール 夕');
+    await user.click(within(who).getByLabelText('佐藤 紗希'));
+    expect(sheet()).not.toHaveTextContent('佐藤 紗希（');
+    expect(sheet()).not.toHaveTextContent('リスパダール 夕');
+    expect(sheet()).toHaveTextContent('デパケン 朝夕');
+    // the one left cannot be unticked too
+    expect(within(who).getByLabelText('佐藤 陽太')).toBeDisabled();
+    await user.click(within(who).getByLabelText('佐藤 紗希'));
+    expect(sheet()).toHaveTextContent('リスパダール 夕');
+  });
+});

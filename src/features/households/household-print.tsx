@@ -99,6 +99,9 @@ export function HouseholdPrint({ id }: { id: string }) {
   const [loggedFor, setLoggedFor] = useState<string | null>(null);
   // The reason written for a sheet without a standing 同意書, in this opening.
   const [sharedWithReason, setSharedWithReason] = useState<string | null>(null);
+  // The people left off the sheet (a sibling who is not going to the facility): only the person
+  // admitted is the facility's to know about, the more so without a 同意書.
+  const [leftOff, setLeftOff] = useState<ReadonlySet<string>>(new Set());
   const logPrint = useCallback(
     async (hid: string) => {
       if (!session) return;
@@ -162,9 +165,34 @@ export function HouseholdPrint({ id }: { id: string }) {
         // First on the sheet: the facility must know the record is no longer kept up to date.
         <p className="hh-withdrawn">{T.printWithdrawn(dateText(h.withdrawal.date), h.withdrawal.reason)}</p>
       ) : null}
-      {h.persons.map((p) => (
-        <PersonBlock key={p.id} person={p} today={today} />
-      ))}
+      {h.persons.length > 1 ? (
+        <fieldset className="hh-print__who no-print">
+          <legend>{T.printWho}</legend>
+          <p className="muted">{T.printWhoHint}</p>
+          {h.persons.map((p) => (
+            <label key={p.id} className="check">
+              <input
+                type="checkbox"
+                checked={!leftOff.has(p.id)}
+                // one person at least: a sheet of no one is no sheet
+                disabled={!leftOff.has(p.id) && leftOff.size === h.persons.length - 1}
+                onChange={(e) => {
+                  const next = new Set(leftOff);
+                  if (e.target.checked) next.delete(p.id);
+                  else next.add(p.id);
+                  setLeftOff(next);
+                }}
+              />
+              <span>{p.name || T.noName}</span>
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {h.persons
+        .filter((p) => !leftOff.has(p.id))
+        .map((p) => (
+          <PersonBlock key={p.id} person={p} today={today} />
+        ))}
       <h2>{T.contactsTitle}</h2>
       <table>
         <tbody>
