@@ -17,7 +17,8 @@ export function ConfirmDialog({
   title: string;
   children?: ReactNode;
   confirmLabel: string;
-  cancelLabel?: string;
+  /** null: no cancel button, for a dialog that only tells (Esc still closes it, as onCancel) */
+  cancelLabel?: string | null;
   danger?: boolean;
   /** while what the dialog confirms is being written: neither button nor Esc acts */
   busy?: boolean;
@@ -57,9 +58,11 @@ export function ConfirmDialog({
           </h2>
           <div className="dialog__body">{children}</div>
           <div className="dialog__actions">
-            <Button onClick={onCancel} disabled={busy}>
-              {cancelLabel}
-            </Button>
+            {cancelLabel === null ? null : (
+              <Button onClick={onCancel} disabled={busy}>
+                {cancelLabel}
+              </Button>
+            )}
             <Button variant={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={busy}>
               {confirmLabel}
             </Button>

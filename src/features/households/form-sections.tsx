@@ -5,6 +5,7 @@
 import { useState, type ReactNode } from 'react';
 import type { Person } from '../../domain/household';
 import { emptyPerson } from '../../domain/household-schema';
+import { useApp } from '../../state/store';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { AgencyFields, ConsentFields, ContactFields, FamilyFields, HomeFields, ReviewFields } from './form-household';
@@ -56,6 +57,14 @@ export interface FormSectionsProps {
 
 export function FormSections({ form, update, err }: FormSectionsProps) {
   const [removing, setRemoving] = useState<number | null>(null);
+  const caseEntries = useApp((s) => s.caseEntries);
+  const trialStays = useApp((s) => s.trialStays);
+  /** Whether a case or a trial stay of this household names the person. */
+  const recordsOf = (personId: string): boolean =>
+    [...trialStays.values()].some((t) => t.householdId === form.id && t.personId === personId) ||
+    [...caseEntries.values()].some((entries) =>
+      entries.some((e) => (e.body.type === 'open' || e.body.type === 'link') && e.body.subject.householdId === form.id && e.body.subject.personId === personId),
+    );
   const persons = form.persons;
   const setPerson = (i: number) => (patch: Partial<Person>) => {
     const current = persons[i];
@@ -121,19 +130,27 @@ export function FormSections({ form, update, err }: FormSectionsProps) {
       <Fold title={F.other}>
         <ReviewFields form={form} update={update} err={err} />
       </Fold>
-      <ConfirmDialog
-        open={removing !== null}
-        title={F.removePersonTitle}
-        confirmLabel={F.removeConfirm}
-        danger
-        onCancel={() => setRemoving(null)}
-        onConfirm={() => {
-          if (removing !== null) update({ persons: removeAt(persons, removing) });
-          setRemoving(null);
-        }}
-      >
-        <p>{F.removePersonBody(persons[removing ?? 0]?.name || T.noName)}</p>
-      </ConfirmDialog>
+      {removing !== null && recordsOf(persons[removing]?.id ?? '') ? (
+        // Their cases and trial stays read the person from here: the claim (者 or 児, the 計画相談
+        // office), the yearly report's 事前登録者. Removed, past months would be counted again wrong.
+        <ConfirmDialog open title={F.removePersonRecordedTitle} confirmLabel={F.removePersonRecordedClose} cancelLabel={null} onCancel={() => setRemoving(null)} onConfirm={() => setRemoving(null)}>
+          <p>{F.removePersonRecorded(persons[removing]?.name || T.noName)}</p>
+        </ConfirmDialog>
+      ) : (
+        <ConfirmDialog
+          open={removing !== null}
+          title={F.removePersonTitle}
+          confirmLabel={F.removeConfirm}
+          danger
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            if (removing !== null) update({ persons: removeAt(persons, removing) });
+            setRemoving(null);
+          }}
+        >
+          <p>{F.removePersonBody(persons[removing ?? 0]?.name || T.noName)}</p>
+        </ConfirmDialog>
+      )}
     </>
   );
 }

@@ -3,7 +3,7 @@
  * person whose answers sit in their own 「本人 2」 fieldsets, are saved on that person only, and are
  * shown on the detail view; the second person's invalid answer is reported beside their own field.
  */
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../state/store';
@@ -160,5 +160,34 @@ describe('the answers the form keeps together', () => {
     const saved = (await session.get<Household>('household', 'hh-1'))!.data.persons[0]!;
     expect(saved).toMatchObject({ medicalCare: [], severeMultiple: true });
     expect([...saved.disabilityTypes].sort()).toEqual(['intellectual', 'severe-multiple']);
+  });
+});
+
+describe('removing a person who has records', () => {
+  it('refuses to remove a person a case names (the claim and the yearly report read them), and removes one with none', async () => {
+    const session = createFakeSession();
+    const household = createHousehold({
+      id: 'hh-1',
+      persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' }), createPerson({ id: 'p-2', name: '佐藤 紗希' }), createPerson({ id: 'p-3', name: '佐藤 蓮' })],
+    });
+    await session.put('household', household.id, household, 'create');
+    const { user } = mountScreen({ hash: '#/households/hh-1/edit', households: [household], session });
+    await screen.findAllByLabelText('氏名');
+    // 紗希 was the subject of a night call
+    const open = { type: 'open', subject: { householdId: 'hh-1', personId: 'p-2', name: '佐藤 紗希', recipientNumber: '' } };
+    act(() => useApp.setState({ caseEntries: new Map([['case-1', [{ id: 'e-1', caseId: 'case-1', body: open } as never]]]) }));
+
+    const saki = screen.getAllByRole('group', { name: '本人 2：佐藤 紗希' })[0]!;
+    await user.click(within(saki).getByRole('button', { name: 'この人を削除' }));
+    const refused = screen.getByRole('dialog', { name: 'この方は削除できません' });
+    expect(refused).toHaveTextContent('緊急対応の記録か体験利用の記録があります');
+    expect(within(refused).queryByRole('button', { name: 'キャンセル' })).toBeNull();
+    await user.click(within(refused).getByRole('button', { name: '閉じる' }));
+    expect(screen.getAllByRole('group', { name: '本人 2：佐藤 紗希' }).length).toBeGreaterThan(0);
+
+    const ren = screen.getAllByRole('group', { name: '本人 3：佐藤 蓮' })[0]!;
+    await user.click(within(ren).getByRole('button', { name: 'この人を削除' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'この人を削除しますか' })).getByRole('button', { name: '削除する' }));
+    expect(screen.queryAllByRole('group', { name: /^本人 3/ })).toHaveLength(0);
   });
 });

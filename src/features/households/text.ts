@@ -179,6 +179,10 @@ export const F = {
   addPerson: '本人を追加',
   removePerson: 'この人を削除',
   removePersonTitle: 'この人を削除しますか',
+  removePersonRecordedTitle: 'この方は削除できません',
+  removePersonRecorded: (name: string) =>
+    `「${name}」には緊急対応の記録か体験利用の記録があります。請求（者・児の区分、計画相談支援の事業所）と年次報告は、この方の登録情報を使うため、削除すると過去の月の判定や件数が変わってしまいます。世帯から離れたときは、「見直し・備考」のメモに日付と事情を記録してください。`,
+  removePersonRecordedClose: '閉じる',
   removePersonBody: (name: string) => `「${name}」の入力内容をこの世帯から削除します。`,
   removeConfirm: '削除する',
   name: '氏名',
