@@ -381,6 +381,11 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     expect(h.status.getState().heldFor).toBe('当番 次郎');
     // and he cannot be removed from the phone with them unsent: nobody could ever send them
     await expect(asHanako.removeUser(PASSPHRASE, localJiro.id)).rejects.toMatchObject({ code: 'remove-unsent' });
+
+    // retired later, the phone still sends his changes (the hub keeps a retiring device's evidence) and wipes
+    hub.disableDevice(asHanako.deviceId);
+    expect(await h.engine.run()).toBe('retired');
+    expect(hub.wiped.has(asHanako.deviceId)).toBe(true);
   });
 
   it('two tabs unlocked by two people: each run goes under its own person, though the browser holds one session cookie', async () => {

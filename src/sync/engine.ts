@@ -286,7 +286,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         wire.push(toWire(e, e.userId));
         continue;
       }
-      if (author === undefined || author.userId === undefined || author.authorRefused === true) {
+      // A retiring phone sends a revoked person's changes too: the hub takes a retiring device's
+      // evidence from them, and the phone must not be kept from wiping.
+      if (author === undefined || author.userId === undefined || (author.authorRefused === true && !retiring)) {
         const names = await session.sync.userNames();
         set({ heldFor: names[e.userId] ?? '' });
         return wire;

@@ -299,9 +299,10 @@ describe('sync status line', () => {
       problem: true,
     });
     // a hub shedding load (503, Retry-After) is waited for, not a server failure
-    expect(syncLineText({ ...joined, pending: 2, problem: { code: 'server', message: '', serverMessage: null, retryAfterSeconds: 2 } }).text).toBe(
-      '未送信 2件・サーバー混雑・自動で再送します',
-    );
+    expect(syncLineText({ ...joined, pending: 2, problem: { code: 'server', message: '', serverMessage: null, retryAfterSeconds: 2 } })).toEqual({
+      text: '未送信 2件・サーバー混雑・自動で再送します',
+      problem: false,
+    });
     expect(syncLineText({ ...joined, lastSyncAt: '2026-11-22T17:14:00.000Z', setAside: { total: 2, byReason: { id: 1, json: 0, shape: 1 } } })).toEqual({
       text: '受信保留 2件・最終同期 11/23 02:14',
       problem: true,

@@ -11,6 +11,9 @@ import { ST } from './sync-text';
 
 export const SYNC_SETTINGS_HASH = '#/settings/sync';
 
+/** The hub shedding load (503 with Retry-After): a wait the engine sees out by itself, not a problem. */
+const hubBusy = (s: SyncStatus) => s.problem?.code === 'server' && s.problem.retryAfterSeconds !== undefined;
+
 export function syncLineText(s: SyncStatus): { text: string; problem: boolean } {
   if (!s.joined) return { text: ST.lineAlone, problem: false };
   const parts: string[] = [];
@@ -23,7 +26,7 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   if (s.running) parts.push(ST.lineRunning);
   else if (s.needsSignIn) parts.push(ST.lineNeedsSignIn);
   else if (s.signedOut) parts.push(S.short['signed-out']);
-  else if (s.problem) parts.push(s.problem.code === 'server' && s.problem.retryAfterSeconds !== undefined ? S.shortHubBusy : S.short[s.problem.code]);
+  else if (s.problem) parts.push(hubBusy(s) ? S.shortHubBusy : S.short[s.problem.code]);
   if (s.refused > 0) parts.push(ST.lineRefused(s.refused));
   // A field of one's own edit that lost to someone else's waits to be settled.
   if (s.openConflicts > 0) parts.push(ST.lineConflicts(s.openConflicts));
@@ -33,7 +36,7 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   if (!s.running && !s.problem && !s.signedOut) parts.push(s.lastSyncAt ? ST.lineSynced(s.lastSyncAt) : ST.lineNever);
   return {
     text: parts.join('・'),
-    problem: clockOff || s.signedOut || s.problem !== null || s.refused > 0 || s.setAside.total > 0 || s.openConflicts > 0 || s.evidenceMismatches.length > 0,
+    problem: clockOff || s.signedOut || (s.problem !== null && !hubBusy(s)) || s.refused > 0 || s.setAside.total > 0 || s.openConflicts > 0 || s.evidenceMismatches.length > 0,
   };
 }
 
