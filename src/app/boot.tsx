@@ -25,13 +25,11 @@ if (!window.isSecureContext) {
       <InsecureScreen origin={window.location.origin} />
     </StrictMode>,
   );
+} else if (missingFeatures().length > 0) {
+  // A browser too old for the evidence's canonical JSON says so instead, before anything is typed.
+  createRoot(container).render(<OldBrowserScreen missing={missingFeatures()} />);
 } else {
-  // A browser too old for the evidence's canonical JSON and the hub's signatures says so instead
-  // (the check is one key import: a millisecond).
-  void missingFeatures().then((missing) => {
-    if (missing.length === 0) start(container);
-    else createRoot(container).render(<OldBrowserScreen missing={missing} />);
-  });
+  start(container);
 }
 
 function start(container: HTMLElement): void {

@@ -10,24 +10,19 @@ afterEach(() => {
 });
 
 describe('a browser too old for the evidence', () => {
-  it('finds nothing missing where WebCrypto has Ed25519 and strings have isWellFormed', async () => {
-    expect(await missingFeatures()).toEqual([]);
+  it('finds nothing missing where strings have isWellFormed', () => {
+    expect(missingFeatures()).toEqual([]);
   });
 
-  it('names Ed25519 when WebCrypto refuses the algorithm (Safari 16, Chrome before 137)', async () => {
-    const subtle = { importKey: () => Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError')) };
-    expect(await missingFeatures({ crypto: { subtle } as unknown as Crypto })).toEqual(['WebCrypto Ed25519']);
-  });
-
-  it('names isWellFormed when strings lack it (Safari before 16.4): the case chain cannot be hashed', async () => {
+  it('names isWellFormed when strings lack it (Safari before 16.4): the case chain cannot be hashed', () => {
     delete (String.prototype as { isWellFormed?: unknown }).isWellFormed;
-    expect(await missingFeatures()).toEqual(['String.prototype.isWellFormed']);
+    expect(missingFeatures()).toEqual(['String.prototype.isWellFormed']);
   });
 
   it('says in Japanese that the app cannot be used here and what to update', () => {
-    render(<OldBrowserScreen missing={['WebCrypto Ed25519']} />);
+    render(<OldBrowserScreen missing={['String.prototype.isWellFormed']} />);
     expect(screen.getByRole('heading', { name: T.oldBrowserTitle })).toBeInTheDocument();
     expect(screen.getByText(/iOS／iPadOS 17 以降/)).toBeInTheDocument();
-    expect(screen.getByText('WebCrypto Ed25519')).toBeInTheDocument();
+    expect(screen.getByText('String.prototype.isWellFormed')).toBeInTheDocument();
   });
 });

@@ -21,10 +21,10 @@ export const T = {
   // a browser without what the evidence needs (old-browser.tsx)
   oldBrowserTitle: 'このブラウザーでは使えません',
   oldBrowserWhy:
-    '拠点ナビは、対応記録が書き換えられていないことを暗号の機能で確かめます。このブラウザー（または端末のOS）は古いため、その機能がありません。このまま記録すると、記録を残せないか、改ざんありと表示されてしまいます。',
+    '拠点ナビは、対応記録が書き換えられていないことを確かめるため、記録をハッシュでつないで残します。このブラウザー（または端末のOS）は古いため、その計算に必要な機能がありません。このままでは対応記録を残せません。',
   oldBrowserHowTitle: '使えるようにする方法',
   oldBrowserHow: [
-    'iPhone・iPad：「設定」→「一般」→「ソフトウェアアップデート」で iOS／iPadOS 17 以降にしてください（それより新しくできない機種では使えません）。',
+    'iPhone・iPad：「設定」→「一般」→「ソフトウェアアップデート」で iOS／iPadOS 17 以降にしてください（16.4 以降なら使えますが、拠点サーバーの署名は確かめられません）。',
     'Android：Google Play で Chrome を最新版に更新してください。',
     'パソコン：最新の Chrome、Edge、Firefox または Safari で開いてください。',
   ],

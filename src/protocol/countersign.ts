@@ -99,6 +99,22 @@ export async function importHubKey(publicKeyBase64: string): Promise<HubVerifyKe
   return { fingerprint: await keyFingerprint(raw), key };
 }
 
+/** RFC 8032's first test vector's public key: a valid point, so only a missing algorithm fails to import. */
+const RFC8032_PUBLIC_KEY = new Uint8Array([
+  0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64, 0x07, 0x3a, 0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25, 0xaf, 0x02, 0x1a,
+  0x68, 0xf7, 0x07, 0x51, 0x1a,
+]);
+
+/** Whether WebCrypto here verifies Ed25519 (Safari 17, Chrome 137, Firefox 129 and later). */
+export async function ed25519Supported(subtle: Pick<SubtleCrypto, 'importKey'> = globalThis.crypto.subtle): Promise<boolean> {
+  try {
+    await subtle.importKey('raw', RFC8032_PUBLIC_KEY, { name: 'Ed25519' }, false, ['verify']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export type ReceiptProblem =
   /** signed by another key than the one given */
   | 'other-key'

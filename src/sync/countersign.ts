@@ -27,9 +27,14 @@ export interface CountersignState {
    * kept): the hub's key changed, or something between rewrote them. The sync settings say so.
    */
   readonly rejected: number;
+  /**
+   * This browser's WebCrypto has no Ed25519 (Safari before 17, Chrome before 137): the hub's key and
+   * receipts cannot be checked, so none is kept and entries read 未署名; syncing goes on.
+   */
+  readonly noEd25519: boolean;
 }
 
-export const initialCountersignState: CountersignState = { loaded: false, joined: false, hubKey: null, receipts: new Map(), rejected: 0 };
+export const initialCountersignState: CountersignState = { loaded: false, joined: false, hubKey: null, receipts: new Map(), rejected: 0, noEd25519: false };
 
 export const countersignState = createStore<CountersignState>()(() => initialCountersignState);
 

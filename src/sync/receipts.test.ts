@@ -157,6 +157,29 @@ describe('receipts on the device', () => {
     expect(await statusOf(a, entry)).toMatchObject({ status: 'countersigned' });
   });
 
+  it('[K5] a browser without Ed25519 syncs on without receipts (entries 未署名) and says why, instead of failing every run', async () => {
+    const hub = createFakeHub({ signs: true });
+    const user = hub.addUser();
+    const a = await phone(hub);
+    const entry = await write(a.session);
+    const importKey = globalThis.crypto.subtle.importKey.bind(globalThis.crypto.subtle);
+    const spy = vi.spyOn(globalThis.crypto.subtle, 'importKey').mockImplementation(((format: never, data: never, algorithm: { name?: string } | string, ...rest: never[]) =>
+      (typeof algorithm === 'object' && algorithm.name === 'Ed25519'
+        ? Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError'))
+        : importKey(format, data, algorithm as never, ...(rest as [never, never])))) as never);
+    try {
+      expect(await a.engine.join(signInOf(user))).toBe('done');
+      expect(await a.engine.run()).toBe('done');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(hub.records.has(`case-entry/${entry.id}`)).toBe(true);
+    expect(a.countersign.getState().noEd25519).toBe(true);
+    expect(await a.session.sync.receipts()).toEqual([]);
+    // the key is asked once, not at every run
+    expect(hub.requests.filter((r) => r.path === HUB_KEY_PATH)).toHaveLength(1);
+  });
+
   it('[K5] a device joined before receipts pulls once more from the start, and its entries get theirs', async () => {
     const hub = createFakeHub({ signs: true });
     const user = hub.addUser();

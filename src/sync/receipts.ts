@@ -4,7 +4,7 @@
  * countersignState), and loads what is kept when a session starts.
  */
 import type { StoreApi } from 'zustand/vanilla';
-import type { EvidenceReceipt, HubKeyInfo } from '../protocol/countersign';
+import { ed25519Supported, type EvidenceReceipt, type HubKeyInfo } from '../protocol/countersign';
 import type { HubLink, VaultSession } from '../vault/types';
 import { SyncError } from './client';
 import { goodReceipts, verifyKeyOf, type CountersignState } from './countersign';
@@ -60,7 +60,7 @@ const askedWithoutKey = new WeakMap<State, number>();
  * any receipt pulls once more from the start, so the entries it already holds get theirs.
  */
 export async function withHubKey(countersignState: State, session: VaultSession, link: HubLink, fetchKey: () => Promise<HubKeyInfo>): Promise<HubLink> {
-  if (link.hubKey) return link;
+  if (link.hubKey || countersignState.getState().noEd25519) return link;
   const now = Date.now();
   const asked = askedWithoutKey.get(countersignState);
   if (link.hubKey === null && asked !== undefined && now - asked < NO_KEY_ASKED_AGAIN_MS) return link;
@@ -77,7 +77,21 @@ export async function withHubKey(countersignState: State, session: VaultSession,
     if (link.hubKey === null) return link;
   }
   // A key whose fingerprint is not its own is not taken: every receipt would be checked against it.
-  if (hubKey !== null) await verifyKeyOf(hubKey).catch((e: unknown) => Promise.reject(new SyncError('bad-response', `hub key: ${String(e)}`)));
+  if (hubKey !== null) {
+    const checked = await verifyKeyOf(hubKey).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (checked !== null) {
+      // A browser without Ed25519 cannot check any key: it syncs on without receipts (entries read
+      // 未署名, and the settings say why), asking again once the browser is updated (a new start).
+      if (!(await ed25519Supported())) {
+        countersignState.setState({ noEd25519: true });
+        return link;
+      }
+      throw new SyncError('bad-response', `hub key: ${String(checked)}`);
+    }
+  }
   const again = hubKey !== null && link.cursor > 0 && (await session.sync.receipts()).length === 0;
   const next: HubLink = { ...link, hubKey, ...(again ? { cursor: 0 } : {}) };
   await session.sync.saveHubLink(next);

@@ -12,8 +12,10 @@ import { ST } from './sync-text';
 export function HubKeyLine() {
   const hubKey = useStore(countersignState, (s) => s.hubKey);
   const rejected = useStore(countersignState, (s) => s.rejected);
+  const noEd25519 = useStore(countersignState, (s) => s.noEd25519);
   return (
     <>
+      {noEd25519 ? <Notice kind="warn">{ST.noEd25519}</Notice> : null}
       <p className="muted">{hubKey ? ST.hubKeyLine(formatFingerprint(hubKey.fingerprint)) : ST.hubKeyNone}</p>
       {rejected > 0 ? <Notice kind="warn">{ST.receiptsRejected(rejected)}</Notice> : null}
     </>

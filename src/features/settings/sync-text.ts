@@ -132,6 +132,8 @@ export const ST = {
   /** the hub's signing key (hub-key-line.tsx) */
   hubKeyLine: (fingerprint: string) => `拠点の署名鍵: ${fingerprint}`,
   hubKeyNone: '拠点の署名鍵: まだ受け取っていません（次の同期で受け取ります）',
+  noEd25519:
+    'このブラウザーは古いため、拠点サーバーの署名を確かめられません。記録の送受信はできますが、この端末では記録が「未署名」と表示されます。iPhone・iPad は iOS／iPadOS 17 以降に、Android は Chrome を最新版に更新してください。',
   receiptsRejected: (n: number) =>
     `拠点から届いた署名のうち${n}件を、参加時に受け取った拠点の鍵で確かめられませんでした。該当する記録は「未署名」のまま端末に残っています。拠点の管理者に連絡してください。`,
 } as const;
