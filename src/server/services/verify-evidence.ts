@@ -78,9 +78,10 @@ const RECEIPT_COLUMNS = ['記録ID', '拠点受付時刻', '拠点ID', 'エン�
 const SIGNED_ONLY_COLUMNS = ['拠点受付時刻', '拠点ID', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名'] as const;
 
 /**
- * The columns a file must have. エントリ（JSON） came with the receipt columns (both on 2026-12-03,
- * in one change): a file with receipts and without it is not an export, and without it no row's
- * content could be checked standalone (a changed time, facility or result would read OK).
+ * The columns a file must have. エントリ（JSON） came with the receipt columns: both were written on
+ * 2026-12-03 on one branch, which reached main in one merge (0dd5a13), so no released app wrote
+ * receipts without it. Without it no row's content could be checked standalone (a changed time,
+ * facility or result would read OK).
  */
 const REQUIRED = ['記録ID', '拠点署名', '拠点受付時刻', '拠点ID', 'エントリID', 'エントリのハッシュ', '拠点受付番号', '拠点受付時刻（UTC）', '署名鍵の指紋', '拠点の署名', 'エントリ（JSON）'] as const;
 
@@ -502,12 +503,15 @@ async function checkCase(caseId: string, caseRows: readonly FileRow[], hubEntrie
   }
   const ordered = orderEntries([...all.values()]);
   const prefix = ordered.filter((e) => compareEntries(e, last) <= 0);
-  // What the hub holds after the exported state: a 取消 or 訂正 recorded after the export, or one a
-  // rewritten file left out with the rows rolled back to before it (its ハッシュ set to an earlier
-  // entry's). The hub cannot tell which, so the case is not passed: the auditor exports again.
+  // What the hub holds after the exported state: an entry recorded after the export (a call the
+  // next day, a 退所, a 訂正), or one a rewritten file left out with its rows rolled back to before
+  // it (a 取消 cleared, its ハッシュ set to an earlier entry's). The hub cannot tell which, so the
+  // case is not 一致: unchecked, naming each such entry, and the auditor exports again.
   const later = ordered.filter((e) => compareEntries(e, last) > 0);
   const passed = (check: CaseCheck): CaseCheck =>
-    later.length === 0 || check.verdict.verdict === 'ng' ? check : { verdict: { caseId, verdict: 'ng', reason: laterReason(later) }, expected: check.expected };
+    later.length === 0 || check.verdict.verdict === 'ng'
+      ? check
+      : { verdict: { caseId, verdict: 'unchecked', reason: laterReason(later) }, expected: check.expected };
   const byHash = new Map(ordered.map((e) => [e.hash, e]));
   const ancestry = new Set<string>();
   for (const stack = [last, ...rowEntries]; stack.length > 0; ) {
@@ -559,7 +563,7 @@ function laterReason(later: readonly CaseEntry[]): string {
   return (
     `the hub holds ${later.length} entr${later.length === 1 ? 'y' : 'ies'} after the case's ハッシュ: ${later.map((e) => e.id).join(', ')} / ` +
     `拠点には、このファイルの時点（ハッシュ）より後の記録が${later.length}件あります: ${list}。` +
-    '書き出しの後に記録された（届いた）ものなら、書き出し直してください。そうでなければ、この記録を除いて書き換えられたファイルです'
+    '書き出しの後に記録された（届いた）ものか、この記録を除いて書き換えられたファイルかは、拠点の記録からは分かりません。書き出し直して照合してください'
   );
 }
 
