@@ -6,6 +6,7 @@
 import type { EmergencyContact, Household } from '../../domain/household';
 import type { FieldError } from '../../domain/household-schema';
 import { formEditConflicts, mergeFormEdit, type FieldConflict } from '../../protocol/merge';
+import { parseConflictPath, setAtPath } from '../../sync/conflict-path';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
   /** phones as typed: separated by commas, 、, slashes or newlines (not inside brackets) */
@@ -107,8 +108,25 @@ export function clashesOverHeld(mine: Household, base: Household | null | undefi
  * restored after others changed the record, so the screen shows what will be saved.
  */
 export function rebaseForm(form: HouseholdForm, held: Household): HouseholdForm {
-  const merged = mergeOverHeld(fromForm(form, form.updatedAt), form.formBase, held);
-  return { ...toForm(merged), formBase: held, ...(form.moveReason === undefined ? {} : { moveReason: form.moveReason }) };
+  const mine = fromForm(form, form.updatedAt);
+  const merged = mergeOverHeld(mine, form.formBase, held);
+  // A field both the form and someone else changed keeps its old value in the new base: the save
+  // still sees the clash and asks (also after the draft is written, closed and opened again).
+  const base = clashesOverHeld(mine, form.formBase, held).reduce<Household>(
+    (b, c) => setAtPath(b, c.path, valueAtPath(form.formBase, c.path)) ?? b,
+    held,
+  );
+  return { ...toForm(merged), formBase: base, ...(form.moveReason === undefined ? {} : { moveReason: form.moveReason }) };
+}
+
+/** The value at a merge path (`persons[p-1].medications`) of `record`, or undefined. */
+function valueAtPath(record: unknown, path: string): unknown {
+  let node: unknown = record;
+  for (const step of parseConflictPath(path) ?? []) {
+    if ('key' in step) node = typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[step.key] : undefined;
+    else node = Array.isArray(node) ? node.find((item) => typeof item === 'object' && item !== null && (item as { id?: unknown }).id === step.id) : undefined;
+  }
+  return node;
 }
 
 /** True when the form holds the same content as the record it was opened from. */

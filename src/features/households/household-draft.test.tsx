@@ -137,7 +137,7 @@ describe('household form drafts', () => {
     await useApp.getState().saveHousehold({ ...saved, persons: [{ ...saved.persons[0]!, medications: 'デパケン 400mg（主治医変更）' }], updatedAt: '2026-12-05T05:00:00.000Z' }, 'update');
 
     await user.click(screen.getByRole('button', { name: '保存' }));
-    let ask = await screen.findByRole('dialog', { name: '別の端末で変更された項目があります' });
+    let ask = await screen.findByRole('dialog', { name: 'ほかの人が変更した項目があります' });
     expect(within(ask).getByText('本人（佐藤 陽太）の服薬')).toBeInTheDocument();
     expect(ask).toHaveTextContent('ほかの人の値：デパケン 400mg（主治医変更）');
     expect(ask).toHaveTextContent('あなたの入力：デパケン 200mg 朝夕');
@@ -147,14 +147,25 @@ describe('household form drafts', () => {
     await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`), { timeout: 3000 });
     first.unmount();
 
-    // the draft restored later shows the typed value, and its save asks again
+    // the draft restored later shows the typed value; moved onto the record as it is now and written
+    // again, it still knows the clash: closed and opened once more, its save asks
+    window.location.hash = '#/households/hh-1/edit';
+    const second = render(<HouseholdsScreen />);
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getByLabelText('服薬')).toHaveValue('デパケン 200mg 朝夕');
+    await user.type(screen.getByLabelText('アレルギー'), 'なし');
+    await waitFor(async () => expect((await session.loadDraft<{ formBase: Household }>(`household:hh-1:${session.user.id}`))?.formBase.updatedAt).toBe('2026-12-05T05:00:00.000Z'), { timeout: 3000 });
+    second.unmount();
     window.location.hash = '#/households/hh-1/edit';
     render(<HouseholdsScreen />);
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
-    expect(screen.getByLabelText('服薬')).toHaveValue('デパケン 200mg 朝夕');
     await user.click(screen.getByRole('button', { name: '保存' }));
-    ask = await screen.findByRole('dialog', { name: '別の端末で変更された項目があります' });
+    ask = await screen.findByRole('dialog', { name: 'ほかの人が変更した項目があります' });
     expect(ask).toHaveTextContent('ほかの人の値：デパケン 400mg（主治医変更）');
+    // 戻って確かめる and 保存 again, nothing changed: asked again, not saved over
+    await user.click(within(ask).getByRole('button', { name: '戻って確かめる' }));
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    ask = await screen.findByRole('dialog', { name: 'ほかの人が変更した項目があります' });
     await user.click(within(ask).getByRole('button', { name: '入力どおり保存する' }));
     await screen.findByRole('button', { name: '編集' });
     expect((await session.get<Household>('household', 'hh-1'))?.data.persons[0]?.medications).toBe('デパケン 200mg 朝夕');

@@ -216,7 +216,7 @@ describe('household form: the same person in another household', () => {
     await user.click(screen.getByRole('button', { name: '保存' }));
     let ask = await screen.findByRole('dialog', { name: '同じ方が別の世帯に登録されていませんか' });
     expect(ask).toHaveTextContent('佐藤 陽太：別の世帯の「佐藤 陽太」と氏名と生年月日が同じです。');
-    expect(within(ask).getByRole('link', { name: 'その世帯を開く（別のタブ）' })).toHaveAttribute('href', '#/households/hh-other');
+    expect(within(ask).getByRole('link', { name: 'その世帯を開く（入力は下書きに残ります）' })).toHaveAttribute('href', '#/households/hh-other');
     await user.click(within(ask).getByRole('button', { name: '戻る' }));
     expect(await session.list('household')).toHaveLength(1);
 

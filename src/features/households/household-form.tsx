@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../../state/store';
+import { useStore } from 'zustand';
 import { syncStatus } from '../../sync/status';
 import { emptyHousehold, recordTooLarge, validateAgainstToday, validateHousehold, type FieldError, type ValidationResult } from '../../domain/household-schema';
 import type { Household } from '../../domain/household';
@@ -88,11 +89,6 @@ interface Loaded {
   /** the form as the saved record (or a blank one) has it: "unsaved" means different from this */
   readonly baseline: FormValue;
   readonly restored: boolean;
-  /**
-   * A restored draft's fields that someone else changed since the draft was started: the draft's
-   * value is shown, and the first 保存 asks before it replaces theirs.
-   */
-  readonly clashes?: readonly FieldConflict[];
 }
 
 /** Reads the record and any draft once; later store updates (our own save) must not reset the form. */
@@ -125,12 +121,11 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
       // (a 見直し, a colleague's synced edit), it is moved onto the record as it is now, so what the
       // screen shows is what will be saved.
       const restoredForm = draft ? { ...base, ...draft } : base;
-      const rebase = Boolean(draft && existing && draft.formBase && JSON.stringify(draft.formBase) !== JSON.stringify(existing));
-      const form = rebase ? rebaseForm(restoredForm, existing!) : restoredForm;
-      const clashes = rebase ? clashesOverHeld(fromForm(restoredForm, restoredForm.updatedAt), draft!.formBase, existing) : [];
+      // A field both the draft and someone else changed keeps the draft's value, and its save asks (rebaseForm).
+      const form = draft && existing && draft.formBase && JSON.stringify(draft.formBase) !== JSON.stringify(existing) ? rebaseForm(restoredForm, existing) : restoredForm;
       if (!live) return;
       setForm(form);
-      setLoaded({ baseline: base, restored: Boolean(draft) && !sameContent(form, base), clashes });
+      setLoaded({ baseline: base, restored: Boolean(draft) && !sameContent(form, base) });
     };
     void load();
     return () => {
@@ -152,6 +147,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
   const [saveError, setSaveError] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [clashes, setClashes] = useState<{ found: readonly FieldConflict[]; asked: ReadonlySet<'duplicates' | 'clashes'> } | null>(null);
+  const [retryAsked, setRetryAsked] = useState<ReadonlySet<'duplicates' | 'clashes'>>(new Set());
   const [duplicates, setDuplicates] = useState<{ found: readonly PossibleDuplicate[]; asked: ReadonlySet<'duplicates' | 'clashes'> } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   // Half-typed dates, read from the inputs at 保存 and again as the user leaves each field after it.
@@ -221,11 +217,10 @@ export function HouseholdForm({ id }: { id: string | null }) {
     }
     // A field a colleague changed meanwhile (a medication corrected, a phone number) that this form
     // changed too: saved as typed, theirs is gone without a word. Asked first, with both values.
-    if (!asked.has('clashes') && loaded && loaded !== 'missing') {
-      const found = [...(loaded.clashes ?? []), ...clashesOverHeld(mine, form.formBase, held)];
-      const unique = found.filter((c, i) => found.findIndex((d) => d.path === c.path) === i);
-      if (unique.length > 0) {
-        setClashes({ found: unique, asked });
+    if (!asked.has('clashes')) {
+      const found = clashesOverHeld(mine, form.formBase, held);
+      if (found.length > 0) {
+        setClashes({ found, asked });
         return;
       }
     }
@@ -246,6 +241,8 @@ export function HouseholdForm({ id }: { id: string | null }) {
     }
     setBusy(true);
     setSaveError(null);
+    // 再試行 after a storage failure does not ask again what was just answered
+    setRetryAsked(asked);
     try {
       await saveHousehold(record, id ? 'update' : 'create');
       await draft.finish();
@@ -297,7 +294,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
           <Notice
             kind="error"
             action={
-              <Button variant="primary" onClick={() => void save()} disabled={busy}>
+              <Button variant="primary" onClick={() => void save(retryAsked)} disabled={busy}>
                 {T.retry}
               </Button>
             }
@@ -327,14 +324,9 @@ export function HouseholdForm({ id }: { id: string | null }) {
         onSave={() => {
           const asked = new Set(clashes?.asked).add('clashes');
           setClashes(null);
-          // asked once: the restored draft's clashes are answered with this save or with the edits that follow
-          setLoaded({ ...loaded, clashes: [] });
           void save(asked);
         }}
-        onBack={() => {
-          setClashes(null);
-          setLoaded({ ...loaded, clashes: [] });
-        }}
+        onBack={() => setClashes(null)}
       />
       <ConfirmDialog
         open={confirmCancel}
@@ -357,8 +349,9 @@ export function HouseholdForm({ id }: { id: string | null }) {
  */
 function ClashDialog({ clashes, form, onSave, onBack }: { clashes: readonly FieldConflict[]; form: FormValue; onSave: () => void; onBack: () => void }) {
   const offices = useApp((s) => s.offices);
+  const staff = useStore(syncStatus, (s) => s.staff);
   const personName = (pid: string) => form.persons.find((p) => p.id === pid)?.name || undefined;
-  const names = { office: (oid: string) => offices.get(oid)?.name };
+  const names = { office: (oid: string) => offices.get(oid)?.name, staff: (uid: string) => staff?.find((p) => p.userId === uid)?.displayName };
   return (
     <ConfirmDialog open={clashes.length > 0} title={T.clashTitle} confirmLabel={T.clashSave} cancelLabel={T.clashBack} onConfirm={onSave} onCancel={onBack}>
       <p>{T.clashBody}</p>
@@ -390,9 +383,7 @@ function DuplicateDialog({ found, onSave, onBack }: { found: readonly PossibleDu
         {found.map((d) => (
           <li key={`${d.householdId}/${d.savedName}/${d.name}`}>
             {T.duplicateLine(d.savedName, d.name, d.why)}{' '}
-            <a href={paths.detail(d.householdId)} target="_blank" rel="noreferrer">
-              {T.duplicateOpen}
-            </a>
+            <a href={paths.detail(d.householdId)}>{T.duplicateOpen}</a>
           </li>
         ))}
       </ul>
