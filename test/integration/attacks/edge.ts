@@ -178,9 +178,28 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     const [a, b, c] = phones;
     const auth = (p: DeviceClient) => ({ Cookie: p.cookie!, 'x-kyoten-device': p.deviceId, 'x-kyoten-device-secret': p.secret! });
     // two phones of one person upload slowly (or have lost their line mid-upload)
-    const stalled = [slowBody(hub.base, API.push, auth(a!), 1024 * 1024), slowBody(hub.base, API.push, auth(b!), 1024 * 1024)];
+    const stall = (p: DeviceClient) => {
+      const upload = { ...slowBody(hub.base, API.push, auth(p), 1024 * 1024), answered: false };
+      void upload.answer.then(() => (upload.answered = true));
+      return upload;
+    };
+    const stalled = [stall(a!), stall(b!)];
     try {
-      await expect.poll(async () => (await c!.push([householdWire('hh-c')])).status, { timeout: 30_000 }).toBe(503);
+      // C's probe may be under way as a stalled upload arrives, which then is the person's third
+      // and is turned away: it is started again, until both hold their place and C is the third.
+      await expect
+        .poll(
+          async () => {
+            stalled.forEach((upload, i) => {
+              if (!upload.answered) return;
+              upload.close();
+              stalled[i] = stall([a!, b!][i]!);
+            });
+            return (await c!.push([householdWire('hh-c')])).status;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(503);
       const third = await c!.push([householdWire('hh-c')]);
       expect(third.headers.get('retry-after')).toBe('2');
       expect((third.body as unknown as ErrorResponse).message).toBe('この利用者のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。');
