@@ -261,6 +261,13 @@ function CaseReport({
           <Row label={T.headHash}>
             <code className="claims-report__hash">{kase.headHash}</code>
           </Row>
+          {check?.ok === true && check.tips > 1 ? (
+            // Continued on two phones at once: the last entry names one branch only. This hash names
+            // every entry, so a copy kept elsewhere shows an entry of the other branch taken away.
+            <Row label={T.stateHash(check.tips)}>
+              <code className="claims-report__hash">{check.headHash}</code>
+            </Row>
+          ) : null}
           <Row label={T.caseId}>
             <code className="claims-report__hash">{kase.id}</code>
           </Row>

@@ -2,7 +2,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import userEvent from '@testing-library/user-event';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { admittedNight, appendEntries, subjectYota } from '../../../test/factories/emergency-case';
+import { admittedNight, appendEntries, contactBody, subjectYota } from '../../../test/factories/emergency-case';
+import { orderEntries, verifyChain } from '../../domain/case-chain';
 import { createOffice } from '../../../test/factories/office';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
@@ -84,6 +85,28 @@ describe('a case claimed in a month already sent, now counted in the next', () =
     render(<ClaimsScreen />);
     expect(await screen.findByText(T.claimedBeforeWarning(1))).toBeInTheDocument();
     expect(screen.getByText(T.claimedIn('2026-11'), { selector: '.claims-report__mark' })).toBeInTheDocument();
+  });
+});
+
+describe('a case continued on two phones at once, in the evidence report', () => {
+  it('prints the hash of the whole case beside the last entry\'s, which names one branch only', async () => {
+    const base = await night('case-f', 3);
+    const mine = await appendEntries(base, [{ body: contactBody({ contactedAt: '2026-11-03T05:00:00.000Z', facilityName: 'そよかぜ' }), at: '2026-11-03T05:01:00.000Z' }]);
+    const theirs = await appendEntries(base, [{ body: contactBody({ contactedAt: '2026-11-03T04:59:00.000Z', facilityName: 'ひだまり' }), at: '2026-11-03T05:00:00.000Z' }], 'case-f', {
+      by: { userId: 'u-2', name: '鈴木 主任' },
+      deviceId: 'device-2',
+      idPrefix: 'case-f-d2',
+    });
+    const entries = orderEntries([...mine, theirs.at(-1)!]);
+    const check = await verifyChain(entries);
+    expect(check).toMatchObject({ ok: true, tips: 2 });
+    countersignState.setState({ loaded: true });
+    useApp.setState({ session: createFakeSession(), phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map([[office.id, office]]), caseEntries: held([entries]) });
+    window.location.hash = '#/claims/print?office=office-1&month=2026-11';
+    render(<ClaimsScreen />);
+    const stateHash = await screen.findByText(check.ok ? check.headHash : '');
+    expect(stateHash.closest('tr')).toHaveTextContent('事例全体のハッシュ（2台の端末で同時に記録・全記録から計算）');
+    expect(screen.getByText(entries.at(-1)!.hash)).toBeInTheDocument();
   });
 });
 
