@@ -3,6 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeHub, type FakeHub, type FakeHubUser } from '../../../test/factories/fake-hub';
 import { createHousehold } from '../../../test/factories/household';
+import { openBody } from '../../../test/factories/emergency-case';
+import { chainNext } from '../../domain/case-chain';
 import { useApp } from '../../state/store';
 import { API, REFUSAL_LABELS } from '../../protocol/sync';
 import { createSyncEngine } from '../../sync/engine';
@@ -346,5 +348,18 @@ describe('the device clock against the hub [E7]', () => {
   it('[E7] the status line words hours and days as such', () => {
     expect(syncLineText({ ...joined, clockOffset: { offsetMs: 9 * 3600_000, uncertaintyMs: 0, measuredAt } }).text).toMatch(/^時計が約9時間進んでいます・/);
     expect(syncLineText({ ...joined, clockOffset: { offsetMs: -3 * 86_400_000, uncertaintyMs: 0, measuredAt } }).text).toMatch(/^時計が約3日遅れています・/);
+  });
+});
+
+describe('拠点サーバーと同期: evidence the hub holds otherwise', () => {
+  it('names each entry that differs by its case, with a link to it, not only how many', async () => {
+    const { session } = await setUpTestVault();
+    const entry = await chainNext([], { id: 'e-1', caseId: 'case-1', recordedAt: '2026-12-01T15:10:00.000Z', recordedBy: { userId: session.user.id, name: '夜勤 太郎' }, deviceId: session.deviceId, body: openBody({ subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' } }) });
+    useApp.setState({ vault: null, phase: 'unlocked', session, users: [session.user], caseEntries: new Map([['case-1', [entry]]]) });
+    syncStatus.setState({ ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜勤 太郎', role: 'coordinator', evidenceMismatches: ['e-1', 'e-gone'] });
+    render(<SyncSection />);
+    const link = await screen.findByRole('link', { name: '佐藤 陽太・要請（2026年12月2日 00:10 記録）・記録ID case-1' });
+    expect(link).toHaveAttribute('href', '#/cases/case-1');
+    expect(screen.getByText('この端末にない事例の記録（エントリID e-gone）')).toBeInTheDocument();
   });
 });

@@ -7,6 +7,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
 import { ROLE_LABELS } from '../../protocol/sync';
+import { ENTRY_TYPE_LABELS } from '../../domain/emergency-case';
+import { formatJapanDateTime } from '../../domain/japan-time';
 import { SyncError } from '../../sync/client';
 import { isClockOff } from '../../sync/clock-offset';
 import { syncStatus } from '../../sync/status';
@@ -181,7 +183,7 @@ function JoinedView() {
       ) : null}
       {s.openConflicts > 0 ? <Notice kind="warn">{ST.conflicts(s.openConflicts)}</Notice> : null}
       <SyncConflicts />
-      {s.evidenceMismatches.length > 0 ? <Notice kind="error">{ST.evidenceMismatch(s.evidenceMismatches.length)}</Notice> : null}
+      {s.evidenceMismatches.length > 0 ? <EvidenceMismatches entryIds={s.evidenceMismatches} /> : null}
       <SetAsideNotice counts={s.setAside} />
       {s.running ? <Busy>{s.progress ? ST.progress(s.progress.sent, s.progress.received) : ST.syncing}</Busy> : null}
       <div className="form-actions">
@@ -307,5 +309,41 @@ function RefusedChanges() {
         <p>{ST.dismissBody}</p>
       </ConfirmDialog>
     </div>
+  );
+}
+
+/**
+ * The entries the hub holds otherwise than this phone, each by its case (the person, the entry's
+ * kind and time, a link to the case), so the admin is told which records, not only how many.
+ */
+function EvidenceMismatches({ entryIds }: { entryIds: readonly string[] }) {
+  const caseEntries = useApp((s) => s.caseEntries);
+  const found = entryIds.map((id) => {
+    for (const [caseId, entries] of caseEntries) {
+      const entry = entries.find((e) => e.id === id);
+      if (entry !== undefined) {
+        const open = entries[0]?.body;
+        return { id, caseId, entry, name: open?.type === 'open' ? open.subject.name : '' };
+      }
+    }
+    return { id, caseId: null, entry: null, name: '' };
+  });
+  return (
+    <Notice kind="error">
+      <p>{ST.evidenceMismatch(entryIds.length)}</p>
+      <ul className="plain-list">
+        {found.map((f) =>
+          f.caseId === null || f.entry === null ? (
+            <li key={f.id}>{ST.evidenceMismatchUnknown(f.id)}</li>
+          ) : (
+            <li key={f.id}>
+              <a href={`#/cases/${encodeURIComponent(f.caseId)}`}>
+                {ST.evidenceMismatchItem(f.name, ENTRY_TYPE_LABELS[f.entry.body.type], formatJapanDateTime(f.entry.recordedAt), f.caseId)}
+              </a>
+            </li>
+          ),
+        )}
+      </ul>
+    </Notice>
   );
 }

@@ -38,7 +38,9 @@ export const ST = {
   pending: (n: number) => (n === 0 ? '未送信の変更はありません。' : `未送信の変更が${n}件あります。`),
   conflicts: (n: number) => `別の人の変更と重なった項目が${n}件あります。下の一覧で、どちらを残すか選んでください。`,
   evidenceMismatch: (n: number) =>
-    `サーバーにある対応記録${n}件が、この端末の記録と内容が違います。この端末の記録はそのまま残しています。管理者に連絡してください。`,
+    `サーバーにある対応記録${n}件が、この端末の記録と内容が違います。この端末の記録はそのまま残しています。管理者に連絡してください（次の記録です）。`,
+  evidenceMismatchItem: (name: string, kind: string, at: string, caseId: string) => `${name || '（氏名なし）'}・${kind}（${at} 記録）・記録ID ${caseId}`,
+  evidenceMismatchUnknown: (entryId: string) => `この端末にない事例の記録（エントリID ${entryId}）`,
   setAside: (n: number) =>
     `サーバーから受信した記録のうち${n}件は、このアプリで読み込めないため保留しました（この端末には入れていません）。ほかの記録は通常どおり同期しています。管理者に連絡してください。`,
   setAsideReasons: {
