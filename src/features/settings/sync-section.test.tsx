@@ -53,6 +53,16 @@ afterEach(() => {
   useApp.getState().vault?.close();
 });
 
+/** The section on screen, joined to `hub` through its form, the first sync done. */
+async function joinedOnScreen(hub: FakeHub) {
+  const user = hub.addUser();
+  const joined = await unlockedWithHub(hub);
+  render(<SyncSection />);
+  await fillJoinForm(user);
+  await firstSyncDone();
+  return joined;
+}
+
 describe('拠点サーバーと同期', () => {
   it('explains working alone, then joins: sign-in, enrolment and a first sync that uploads what was made here', async () => {
     const hub = createFakeHub();
@@ -163,11 +173,7 @@ describe('拠点サーバーと同期', () => {
 
   it('lists a refused change with its reason and what to do; setting it aside keeps the record', async () => {
     const hub = createFakeHub();
-    const user = hub.addUser();
-    const { session, engine } = await unlockedWithHub(hub);
-    render(<SyncSection />);
-    await fillJoinForm(user);
-    await firstSyncDone();
+    const { session, engine } = await joinedOnScreen(hub);
 
     const refused = newId();
     await session.put('household', refused, createSampleRecord(), 'create');
@@ -195,11 +201,7 @@ describe('拠点サーバーと同期', () => {
 
   it('offers no setting aside for a refused case entry: evidence stays queued, and the list says why', async () => {
     const hub = createFakeHub();
-    const user = hub.addUser();
-    const { session, engine } = await unlockedWithHub(hub);
-    render(<SyncSection />);
-    await fillJoinForm(user);
-    await firstSyncDone();
+    const { session, engine } = await joinedOnScreen(hub);
 
     const entry = newId();
     await session.append('case-entry', entry, createSampleRecord());
@@ -214,11 +216,7 @@ describe('拠点サーバーと同期', () => {
 
   it("[R4] says in words that a change was refused because the hub's admin withdrew the record, and that saving again does not help", async () => {
     const hub = createFakeHub();
-    const user = hub.addUser();
-    const { session, engine } = await unlockedWithHub(hub);
-    render(<SyncSection />);
-    await fillJoinForm(user);
-    await firstSyncDone();
+    const { session, engine } = await joinedOnScreen(hub);
 
     const withdrawn = newId();
     await session.put('household', withdrawn, createSampleRecord(), 'create');
