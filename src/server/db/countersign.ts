@@ -36,10 +36,11 @@ export interface SigningKeyStore {
    */
   signingKey(candidate: string | null): Promise<string | null>;
   /**
-   * The fingerprint of a key other than `fingerprint` that receipts held here were signed with,
-   * or null when there is none (with '', any receipt's key: has anything been signed at all?).
+   * The fingerprint of the key the newest receipt held here was signed with, or null when nothing
+   * has been signed yet. The newest, not any: after a lost key was replaced (accepted once), the
+   * old receipts stay, and the new key is the hub's from its first receipt on.
    */
-  receiptKeyOtherThan(fingerprint: string): Promise<string | null>;
+  newestReceiptKey(): Promise<string | null>;
 }
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -162,8 +163,8 @@ export async function adoptReceipts(db: Queryable, tenantId: string, receipts: r
   return kept.rowCount ?? 0;
 }
 
-export async function receiptKeyOtherThan(db: Queryable, fingerprint: string): Promise<string | null> {
-  const rows = await db.query<{ key_fingerprint: string }>('SELECT key_fingerprint FROM countersignatures WHERE key_fingerprint <> $1 LIMIT 1', [fingerprint]);
+export async function newestReceiptKey(db: Queryable): Promise<string | null> {
+  const rows = await db.query<{ key_fingerprint: string }>('SELECT key_fingerprint FROM countersignatures ORDER BY signed_at DESC, position DESC LIMIT 1');
   return rows.rows[0]?.key_fingerprint ?? null;
 }
 

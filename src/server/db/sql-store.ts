@@ -14,7 +14,7 @@ import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
 import { listAuditTrail, withAccountAudit, type AccountAudit, type AuditTrailEntry } from './account-audit';
-import { countersign, heldReceipts, receiptKeyOtherThan, signingKey, type ReceiptSigner } from './countersign';
+import { countersign, heldReceipts, newestReceiptKey, signingKey, type ReceiptSigner } from './countersign';
 import { readHubEpoch, renewHubEpoch, type HubEpoch, type MarkedCursor } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
@@ -164,8 +164,8 @@ export class SqlStore extends SqlAccountStore implements Store {
   signingKey(candidate: string | null): Promise<string | null> {
     return signingKey(this.pool, candidate);
   }
-  receiptKeyOtherThan(fingerprint: string): Promise<string | null> {
-    return receiptKeyOtherThan(this.pool, fingerprint);
+  newestReceiptKey(): Promise<string | null> {
+    return newestReceiptKey(this.pool);
   }
 
   hubEpoch(tenantId: string): Promise<HubEpoch> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importHubKey, receiptStatementBytes, verifyReceipt, type ReceiptFacts } from '../../protocol/countersign';
 import type { SigningKeyStore } from '../db/countersign';
-import { generateHubKey, hubKeyFromEnv, newSigningKeyText, type HubKey } from './hub-key';
+import { generateHubKey, hubKeyFromEnv, hubKeyFromText, newSigningKeyText, type HubKey } from './hub-key';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -22,8 +22,8 @@ function sharedTable(signedWith: string[] = []): SigningKeyStore & { stored: str
       this.stored ??= candidate;
       return this.stored;
     },
-    async receiptKeyOtherThan(fingerprint) {
-      return signedWith.find((f) => f !== fingerprint) ?? null;
+    async newestReceiptKey() {
+      return signedWith.at(-1) ?? null;
     },
   };
 }
@@ -113,5 +113,22 @@ describe('the hub signing key', () => {
     const replaced = newSigningKeyText();
     expect((await hubKeyFromEnv({ KYOTEN_SIGNING_KEY: replaced, DATABASE_URL: 'postgres://x', KYOTEN_ACCEPT_NEW_SIGNING_KEY: '1' }, table)).fingerprint).not.toBe(signed.fingerprint);
     expect((await hubKeyFromEnv({ KYOTEN_DATA_DIR: dir, KYOTEN_ACCEPT_NEW_SIGNING_KEY: '1' }, table)).source).toBe('file');
+  });
+
+  it('starts without the flag once the replacing key has signed a receipt, and refuses the lost key or a third one then', async () => {
+    const lost = newSigningKeyText();
+    const replaced = newSigningKeyText();
+    const [lostKey, newKey] = [hubKeyFromText(lost, 'x', 'env'), hubKeyFromText(replaced, 'x', 'env')];
+    const signedWith = [lostKey.fingerprint];
+    const table = sharedTable(signedWith);
+    const env = { KYOTEN_SIGNING_KEY: replaced, DATABASE_URL: 'postgres://x' };
+    // accepted once; until the new key signs, the flag is still needed
+    expect((await hubKeyFromEnv({ ...env, KYOTEN_ACCEPT_NEW_SIGNING_KEY: '1' }, table)).fingerprint).toBe(newKey.fingerprint);
+    await expect(hubKeyFromEnv(env, table)).rejects.toThrow(/is not the key this hub's receipts were signed with/);
+    // the next entry is signed with the new key: the hub starts with it alone
+    signedWith.push(newKey.fingerprint);
+    expect((await hubKeyFromEnv(env, table)).fingerprint).toBe(newKey.fingerprint);
+    await expect(hubKeyFromEnv({ KYOTEN_SIGNING_KEY: lost, DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/is not the key this hub's receipts were signed with/);
+    await expect(hubKeyFromEnv({ KYOTEN_SIGNING_KEY: newSigningKeyText(), DATABASE_URL: 'postgres://x' }, table)).rejects.toThrow(/is not the key/);
   });
 });

@@ -84,8 +84,8 @@ export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore, 
   // A key other than the one the receipts held were signed with would sign receipts no device and
   // no auditor can check against the key they hold, and two servers with two keys would hand out
   // both: the hub does not start with it, unless told the old key is lost.
-  const other = accept ? null : await store.receiptKeyOtherThan(key.fingerprint);
-  if (other !== null) throw new SigningKeyMismatchError(key, other);
+  const newest = accept ? null : await store.newestReceiptKey();
+  if (newest !== null && newest !== key.fingerprint) throw new SigningKeyMismatchError(key, newest);
   return key;
 }
 
@@ -120,7 +120,7 @@ async function chosenKey(env: SigningKeyEnv, store: SigningKeyStore, { create = 
     if (!existsSync(file)) {
       // A hub whose data was restored on a new machine without its key file: a new key would sign
       // receipts that contradict every one the phones and the exports hold.
-      const held = acceptNew ? null : await store.receiptKeyOtherThan('');
+      const held = acceptNew ? null : await store.newestReceiptKey();
       if (held !== null) {
         throw new Error(
           `${file} does not exist, but this hub's receipts are signed with the key ${formatFingerprint(held)}: ` +
