@@ -264,7 +264,7 @@ function CaseReport({
           {check?.ok === true && check.tips > 1 ? (
             // Continued on two phones at once: the last entry names one branch only. This hash names
             // every entry, so a copy kept elsewhere shows an entry of the other branch taken away.
-            <Row label={T.stateHash(check.tips)}>
+            <Row label={T.stateHash}>
               <code className="claims-report__hash">{check.headHash}</code>
             </Row>
           ) : null}

@@ -105,7 +105,7 @@ describe('a case continued on two phones at once, in the evidence report', () =>
     window.location.hash = '#/claims/print?office=office-1&month=2026-11';
     render(<ClaimsScreen />);
     const stateHash = await screen.findByText(check.ok ? check.headHash : '');
-    expect(stateHash.closest('tr')).toHaveTextContent('事例全体のハッシュ（2台の端末で同時に記録・全記録から計算）');
+    expect(stateHash.closest('tr')).toHaveTextContent('事例全体のハッシュ（複数の端末で同時に記録されたため、全記録から計算）');
     expect(screen.getByText(entries.at(-1)!.hash)).toBeInTheDocument();
   });
 });

@@ -178,7 +178,7 @@ export const T = {
   chainBroken: (problem: string) => `改ざんまたは破損しています: ${problem}`,
   headHash: 'ハッシュ（最後の記録）',
   /** a case continued on two phones at once: SHA-256 over every entry's hash, in read order (case-chain.ts) */
-  stateHash: (tips: number) => `事例全体のハッシュ（${tips}台の端末で同時に記録・全記録から計算）`,
+  stateHash: '事例全体のハッシュ（複数の端末で同時に記録されたため、全記録から計算）',
   /** 拠点の署名 (countersign) */
   hubKey: '拠点の署名鍵（指紋）',
   hubKeyNone: 'この端末のみ（拠点の署名なし）',

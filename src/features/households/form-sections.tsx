@@ -6,6 +6,7 @@ import { useState, type ReactNode } from 'react';
 import type { Person } from '../../domain/household';
 import { emptyPerson } from '../../domain/household-schema';
 import { useApp } from '../../state/store';
+import { personHasRecords } from './person-records';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { AgencyFields, ConsentFields, ContactFields, FamilyFields, HomeFields, ReviewFields } from './form-household';
@@ -59,12 +60,7 @@ export function FormSections({ form, update, err }: FormSectionsProps) {
   const [removing, setRemoving] = useState<number | null>(null);
   const caseEntries = useApp((s) => s.caseEntries);
   const trialStays = useApp((s) => s.trialStays);
-  /** Whether a case or a trial stay of this household names the person. */
-  const recordsOf = (personId: string): boolean =>
-    [...trialStays.values()].some((t) => t.householdId === form.id && t.personId === personId) ||
-    [...caseEntries.values()].some((entries) =>
-      entries.some((e) => (e.body.type === 'open' || e.body.type === 'link') && e.body.subject.householdId === form.id && e.body.subject.personId === personId),
-    );
+  const recordsOf = (personId: string): boolean => personHasRecords(form.id, personId, caseEntries, trialStays);
   const persons = form.persons;
   const setPerson = (i: number) => (patch: Partial<Person>) => {
     const current = persons[i];

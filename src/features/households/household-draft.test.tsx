@@ -137,9 +137,9 @@ describe('household form drafts', () => {
     await useApp.getState().saveHousehold({ ...saved, persons: [{ ...saved.persons[0]!, medications: 'デパケン 400mg（主治医変更）' }], updatedAt: '2026-12-05T05:00:00.000Z' }, 'update');
 
     await user.click(screen.getByRole('button', { name: '保存' }));
-    let ask = await screen.findByRole('dialog', { name: 'ほかの人が変更した項目があります' });
+    let ask = await screen.findByRole('dialog', { name: 'あとから保存された変更と重なる項目があります' });
     expect(within(ask).getByText('本人（佐藤 陽太）の服薬')).toBeInTheDocument();
-    expect(ask).toHaveTextContent('ほかの人の値：デパケン 400mg（主治医変更）');
+    expect(ask).toHaveTextContent('あとから保存された値：デパケン 400mg（主治医変更）');
     expect(ask).toHaveTextContent('あなたの入力：デパケン 200mg 朝夕');
     await user.click(within(ask).getByRole('button', { name: '戻って確かめる' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
@@ -160,12 +160,12 @@ describe('household form drafts', () => {
     render(<HouseholdsScreen />);
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: '保存' }));
-    ask = await screen.findByRole('dialog', { name: 'ほかの人が変更した項目があります' });
-    expect(ask).toHaveTextContent('ほかの人の値：デパケン 400mg（主治医変更）');
+    ask = await screen.findByRole('dialog', { name: 'あとから保存された変更と重なる項目があります' });
+    expect(ask).toHaveTextContent('あとから保存された値：デパケン 400mg（主治医変更）');
     // 戻って確かめる and 保存 again, nothing changed: asked again, not saved over
     await user.click(within(ask).getByRole('button', { name: '戻って確かめる' }));
     await user.click(screen.getByRole('button', { name: '保存' }));
-    ask = await screen.findByRole('dialog', { name: 'ほかの人が変更した項目があります' });
+    ask = await screen.findByRole('dialog', { name: 'あとから保存された変更と重なる項目があります' });
     await user.click(within(ask).getByRole('button', { name: '入力どおり保存する' }));
     await screen.findByRole('button', { name: '編集' });
     expect((await session.get<Household>('household', 'hh-1'))?.data.persons[0]?.medications).toBe('デパケン 200mg 朝夕');

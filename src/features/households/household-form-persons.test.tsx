@@ -9,6 +9,7 @@ import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../state/store';
 import type { Household } from '../../domain/household';
 import { createHousehold, createPerson } from '../../../test/factories/household';
+import { appendEntries, openBody } from '../../../test/factories/emergency-case';
 import { mountScreen, resetStore } from './test-helpers';
 
 afterEach(resetStore);
@@ -168,14 +169,18 @@ describe('removing a person who has records', () => {
     const session = createFakeSession();
     const household = createHousehold({
       id: 'hh-1',
-      persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' }), createPerson({ id: 'p-2', name: '佐藤 紗希' }), createPerson({ id: 'p-3', name: '佐藤 蓮' })],
+      persons: [
+        createPerson({ id: 'p-1', name: '佐藤 陽太', recipientNumber: '1000000001' }),
+        createPerson({ id: 'p-2', name: '佐藤 紗希', recipientNumber: '1000000002' }),
+        createPerson({ id: 'p-3', name: '佐藤 蓮', recipientNumber: '1000000003' }),
+      ],
     });
     await session.put('household', household.id, household, 'create');
     const { user } = mountScreen({ hash: '#/households/hh-1/edit', households: [household], session });
     await screen.findAllByLabelText('氏名');
     // 紗希 was the subject of a night call
-    const open = { type: 'open', subject: { householdId: 'hh-1', personId: 'p-2', name: '佐藤 紗希', recipientNumber: '' } };
-    act(() => useApp.setState({ caseEntries: new Map([['case-1', [{ id: 'e-1', caseId: 'case-1', body: open } as never]]]) }));
+    const sakiCase = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: 'p-2', name: '佐藤 紗希', recipientNumber: '' } })], 'case-1');
+    act(() => useApp.setState({ caseEntries: new Map([['case-1', sakiCase]]) }));
 
     const saki = screen.getAllByRole('group', { name: '本人 2：佐藤 紗希' })[0]!;
     await user.click(within(saki).getByRole('button', { name: 'この人を削除' }));
@@ -189,5 +194,12 @@ describe('removing a person who has records', () => {
     await user.click(within(ren).getByRole('button', { name: 'この人を削除' }));
     await user.click(within(screen.getByRole('dialog', { name: 'この人を削除しますか' })).getByRole('button', { name: '削除する' }));
     expect(screen.queryAllByRole('group', { name: /^本人 3/ })).toHaveLength(0);
+
+    // a case naming 蓮 arrives by sync before the save: the save refuses to remove him
+    const renCase = await appendEntries([], [openBody({ subject: { householdId: 'hh-1', personId: 'p-3', name: '佐藤 蓮', recipientNumber: '' } })], 'case-2');
+    act(() => useApp.setState({ caseEntries: new Map([...useApp.getState().caseEntries, ['case-2', renCase]]) }));
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(await screen.findByText(/「佐藤 蓮」には緊急対応の記録か体験利用の記録があります/)).toBeInTheDocument();
+    expect((await session.get<Household>('household', 'hh-1'))!.data.persons).toHaveLength(3);
   });
 });

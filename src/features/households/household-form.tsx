@@ -22,6 +22,7 @@ import { BackLink } from './household-detail';
 import { F, T } from './text';
 import { useFormDraft } from '../../state/use-form-draft';
 import { draftKey } from './draft-key';
+import { personHasRecords } from './person-records';
 
 export { draftKey } from './draft-key';
 import { DraftRestored } from '../../state/use-drafted-form';
@@ -148,6 +149,9 @@ export function HouseholdForm({ id }: { id: string | null }) {
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [clashes, setClashes] = useState<{ found: readonly FieldConflict[]; asked: ReadonlySet<'duplicates' | 'clashes'> } | null>(null);
   const [retryAsked, setRetryAsked] = useState<ReadonlySet<'duplicates' | 'clashes'>>(new Set());
+  // What was answered holds for the save that failed to be written, not for a form changed since
+  // (an edit, or the form moved onto a record that changed meanwhile).
+  useEffect(() => setRetryAsked(new Set()), [form]);
   const [duplicates, setDuplicates] = useState<{ found: readonly PossibleDuplicate[]; asked: ReadonlySet<'duplicates' | 'clashes'> } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   // Half-typed dates, read from the inputs at 保存 and again as the user leaves each field after it.
@@ -204,6 +208,17 @@ export function HouseholdForm({ id }: { id: string | null }) {
     // What changed on the record since the form was opened (a 見直し, a 登録廃止, a colleague's synced
     // edit) stays, unless the form changed that field itself.
     const held = id ? useApp.getState().households.get(id) : undefined;
+    // A person a case or a trial stay names is not removed (the form refuses it at the click; a
+    // case may have arrived by sync since, or the removal come back in a draft).
+    if (held) {
+      const { caseEntries, trialStays } = useApp.getState();
+      const kept = new Set(mine.persons.map((p) => p.id));
+      const named = held.persons.find((p) => !kept.has(p.id) && personHasRecords(held.id, p.id, caseEntries, trialStays));
+      if (named !== undefined) {
+        setSaveError(F.removePersonRecorded(named.name || T.noName));
+        return;
+      }
+    }
     // The same person registered in another household (by another office, or twice): two answers at
     // night, one of them stale. Asked when this save makes a match the saved record did not have.
     if (!asked.has('duplicates')) {

@@ -16,7 +16,7 @@ export function HubKeyLine() {
   return (
     <>
       {noEd25519 ? <Notice kind="warn">{ST.noEd25519}</Notice> : null}
-      <p className="muted">{hubKey ? ST.hubKeyLine(formatFingerprint(hubKey.fingerprint)) : ST.hubKeyNone}</p>
+      <p className="muted">{hubKey ? ST.hubKeyLine(formatFingerprint(hubKey.fingerprint)) : noEd25519 ? ST.hubKeyUnusable : ST.hubKeyNone}</p>
       {rejected > 0 ? <Notice kind="warn">{ST.receiptsRejected(rejected)}</Notice> : null}
     </>
   );

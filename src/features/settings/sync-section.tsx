@@ -7,7 +7,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
 import { ROLE_LABELS } from '../../protocol/sync';
-import { ENTRY_TYPE_LABELS } from '../../domain/emergency-case';
+import { foldCase } from '../../domain/case-fold';
+import { ENTRY_TYPE_LABELS, type CaseEntry } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { SyncError } from '../../sync/client';
 import { isClockOff } from '../../sync/clock-offset';
@@ -316,15 +317,22 @@ function RefusedChanges() {
  * The entries the hub holds otherwise than this phone, each by its case (the person, the entry's
  * kind and time, a link to the case), so the admin is told which records, not only how many.
  */
+/** The person a case is about now (a 登録者との結び付け after the request included). */
+function subjectNameOf(entries: readonly CaseEntry[]): string {
+  try {
+    return foldCase(entries).subject.name;
+  } catch {
+    const open = entries[0]?.body;
+    return open?.type === 'open' ? open.subject.name : '';
+  }
+}
+
 function EvidenceMismatches({ entryIds }: { entryIds: readonly string[] }) {
   const caseEntries = useApp((s) => s.caseEntries);
   const found = entryIds.map((id) => {
     for (const [caseId, entries] of caseEntries) {
       const entry = entries.find((e) => e.id === id);
-      if (entry !== undefined) {
-        const open = entries[0]?.body;
-        return { id, caseId, entry, name: open?.type === 'open' ? open.subject.name : '' };
-      }
+      if (entry !== undefined) return { id, caseId, entry, name: subjectNameOf(entries) };
     }
     return { id, caseId: null, entry: null, name: '' };
   });

@@ -134,8 +134,9 @@ export const ST = {
   /** the hub's signing key (hub-key-line.tsx) */
   hubKeyLine: (fingerprint: string) => `拠点の署名鍵: ${fingerprint}`,
   hubKeyNone: '拠点の署名鍵: まだ受け取っていません（次の同期で受け取ります）',
+  hubKeyUnusable: '拠点の署名鍵: このブラウザーでは使えません（下の注意を見てください）',
   noEd25519:
-    'このブラウザーは古いため、拠点サーバーの署名を確かめられません。記録の送受信はできますが、この端末では記録が「未署名」と表示されます。iPhone・iPad は iOS／iPadOS 17 以降に、Android は Chrome を最新版に更新してください。',
+    'このブラウザーは古いため、拠点サーバーの署名を確かめられません。記録の送受信はできますが、この端末では記録がいつまでも「未署名（拠点の受付待ち）」と表示され、この端末で書き出した明細CSVでは署名を確かめられません（請求の書き出しは、新しいブラウザーの端末で行ってください）。iPhone・iPad は iOS／iPadOS 17 以降に、Android とパソコンは Chrome・Edge・Firefox を最新版に更新してください。',
   receiptsRejected: (n: number) =>
     `拠点から届いた署名のうち${n}件を、参加時に受け取った拠点の鍵で確かめられませんでした。該当する記録は「未署名」のまま端末に残っています。拠点の管理者に連絡してください。`,
 } as const;

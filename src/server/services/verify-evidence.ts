@@ -511,7 +511,15 @@ async function checkCase(caseId: string, caseRows: readonly FileRow[], hubEntrie
   const passed = (check: CaseCheck): CaseCheck =>
     later.length === 0 || check.verdict.verdict === 'ng'
       ? check
-      : { verdict: { caseId, verdict: 'unchecked', reason: laterReason(later) }, expected: check.expected };
+      : {
+          verdict: {
+            caseId,
+            verdict: 'unchecked',
+            // an unchecked case keeps its own reason (entries the hub never received, another branch) first
+            reason: check.verdict.verdict === 'unchecked' ? `${check.verdict.reason}／${laterReason(later)}` : laterReason(later),
+          },
+          expected: check.expected,
+        };
   const byHash = new Map(ordered.map((e) => [e.hash, e]));
   const ancestry = new Set<string>();
   for (const stack = [last, ...rowEntries]; stack.length > 0; ) {

@@ -179,19 +179,22 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     const auth = (p: DeviceClient) => ({ Cookie: p.cookie!, 'x-kyoten-device': p.deviceId, 'x-kyoten-device-secret': p.secret! });
     // two phones of one person upload slowly (or have lost their line mid-upload)
     const stall = (p: DeviceClient) => {
-      const upload = { ...slowBody(hub.base, API.push, auth(p), 1024 * 1024), answered: false };
-      void upload.answer.then(() => (upload.answered = true));
+      const body = slowBody(hub.base, API.push, auth(p), 1024 * 1024);
+      const upload: { close(): void; answered?: number } = { close: body.close };
+      void body.answer.then((r) => (upload.answered = r.status));
       return upload;
     };
     const stalled = [stall(a!), stall(b!)];
     try {
       // C's probe may be under way as a stalled upload arrives, which then is the person's third
-      // and is turned away: it is started again, until both hold their place and C is the third.
+      // and is turned away (503, nothing else): it is started again, until both hold their place
+      // and C is the third.
       await expect
         .poll(
           async () => {
             stalled.forEach((upload, i) => {
-              if (!upload.answered) return;
+              if (upload.answered === undefined) return;
+              expect(upload.answered).toBe(503);
               upload.close();
               stalled[i] = stall([a!, b!][i]!);
             });
@@ -200,6 +203,8 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
           { timeout: 30_000 },
         )
         .toBe(503);
+      // both uploads still hold their place: C was turned away as the third, not by a bound of one
+      expect(stalled.map((u) => u.answered)).toEqual([undefined, undefined]);
       const third = await c!.push([householdWire('hh-c')]);
       expect(third.headers.get('retry-after')).toBe('2');
       expect((third.body as unknown as ErrorResponse).message).toBe('この利用者のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。');
