@@ -48,8 +48,10 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   reset-credentials --hub <id> --login <login> [--password-stdin] [--by <名前>]
                  (a new password and a new TOTP secret, e.g. the authenticator phone was lost; the
                   user's sign-ins end, their devices keep syncing with their device secret)
-  disable-user   --hub <id> --login <login> --yes [--by <名前>]  (ends the user's sessions; their devices retire;
-                  without --yes it only says whom it would stop: it cannot be undone)
+  disable-user   --hub <id> --login <login> --yes [--by <名前>]  (ends the user's sessions; their devices retire
+                  and wipe at their next sync; without --yes it only says whom it would stop)
+  enable-user    --hub <id> --login <login> [--by <名前>]  (a user stopped by mistake: they sign in again with
+                  their password and code; a device of theirs that already wiped stays wiped)
   disable-device --device <device id> --yes [--by <名前>]  (ends the sessions opened through it; the device retires;
                   without --yes it only says which device it would stop)
   list-users     --hub <id>
@@ -113,6 +115,7 @@ const schemas = {
   }),
   'reset-credentials': z.strictObject({ hub: slug, login: z.string().min(1), 'password-stdin': z.boolean().optional(), by }),
   'disable-user': z.strictObject({ hub: slug, login: z.string().min(1), yes: z.boolean().optional(), by }),
+  'enable-user': z.strictObject({ hub: slug, login: z.string().min(1), by }),
   'disable-device': z.strictObject({ device: z.string().min(1).max(200), yes: z.boolean().optional(), by }),
   'list-users': z.strictObject({ hub: slug }),
   'list-records': z.strictObject({ hub: slug, kind: z.enum(STORED_KINDS).optional(), invalid: z.boolean().optional() }),
@@ -267,13 +270,23 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         // brings the account back: a mistyped login is shown first, and stops nothing.
         if (o['yes'] !== true) {
           io.out(`停止する利用者：${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}）`);
-          throw new Error('まだ停止していません。停止は元に戻せません（その人の端末は次の同期でデータを消去します）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (it cannot be undone)');
+          throw new Error('まだ停止していません。停止すると、その人の端末は次の同期でデータを消去します（利用者は enable-user で戻せますが、消去された端末のデータは戻りません）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (their phones wipe at their next sync)');
         }
         if (!(await accounts.disableUser(user.id, audit('disable-user', user.loginName)))) {
           io.out(`利用者 ${terminalSafe(user.loginName)} はすでに停止しています。何も変えていません（監査表にも記録していません）。`);
           return;
         }
         io.out(`利用者 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
+        recorded();
+        return;
+      }
+      case 'enable-user': {
+        const user = await userOf(o['login'] as string);
+        if (!(await accounts.enableUser(user.id, audit('enable-user', user.loginName)))) {
+          io.out(`利用者 ${terminalSafe(user.loginName)} は停止されていません。何も変えていません（監査表にも記録していません）。`);
+          return;
+        }
+        io.out(`利用者 ${terminalSafe(user.loginName)} を有効に戻しました。本人は、パスワードと認証アプリのコードで、端末からもう一度サインインしてください。すでにデータを消去した端末は、拠点サーバーに参加し直します。`);
         recorded();
         return;
       }

@@ -116,6 +116,18 @@ describe('npm run admin', () => {
     await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord', '--yes']);
     await expect(accounts.authenticate(token)).rejects.toMatchObject({ code: 'signed-out' });
     expect((await run(store, ['list-users', '--hub', 'h1']))[0]).toContain('停止中');
+    const later = new Date('2026-11-30T12:01:00Z');
+    const after = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: () => later });
+    await expect(after.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(secret, later) })).rejects.toThrow();
+
+    // stopped by mistake: enable-user brings them back; they sign in again, the old sign-in stays ended
+    expect(await run(store, ['enable-user', '--hub', 'h1', '--login', 'coord'])).toContain(
+      '利用者 coord を有効に戻しました。本人は、パスワードと認証アプリのコードで、端末からもう一度サインインしてください。すでにデータを消去した端末は、拠点サーバーに参加し直します。',
+    );
+    expect((await run(store, ['list-users', '--hub', 'h1']))[0]).toContain('有効');
+    await expect(accounts.authenticate(token)).rejects.toMatchObject({ code: 'signed-out' });
+    expect((await after.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(secret, later) })).info.user.displayName).toBe('夜勤');
+    expect(await run(store, ['enable-user', '--hub', 'h1', '--login', 'coord'])).toContain('利用者 coord は停止されていません。何も変えていません（監査表にも記録していません）。');
   });
 
   it('resets a user who lost their authenticator: a new password and TOTP secret; the old ones and their sign-ins end', async () => {
@@ -163,6 +175,9 @@ describe('npm run admin', () => {
     // disable-device names no hub: its row is under the device's
     await step(['disable-device', '--device', 'phone-1', '--yes']);
     await step(['disable-user', '--hub', 'h1', '--login', 'aoba1', '--yes']);
+    // stopped by mistake, brought back, and stopped again: each a row
+    await step(['enable-user', '--hub', 'h1', '--login', 'aoba1']);
+    await step(['disable-user', '--hub', 'h1', '--login', 'aoba1', '--yes']);
 
     const rows = await auditRows(raw);
     expect(rows.map((r) => [r.tenant_id, r.action, r.subject, r.detail, r.done_by])).toEqual([
@@ -174,6 +189,8 @@ describe('npm run admin', () => {
       ['h1', 'move-device', 'phone-1', 'login=admin', '鈴木'],
       ['h1', 'revoke-device-user', 'phone-1', 'login=aoba1', 'sato'],
       ['h1', 'disable-device', 'phone-1', '', 'sato'],
+      ['h1', 'disable-user', 'aoba1', '', 'sato'],
+      ['h1', 'enable-user', 'aoba1', '', 'sato'],
       ['h1', 'disable-user', 'aoba1', '', 'sato'],
     ]);
     // Each command says so, naming who it recorded.

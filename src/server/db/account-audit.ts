@@ -8,13 +8,14 @@ import { inTransaction } from './transaction';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-/** The account commands that leave a row (migration 22's CHECK lists the same). */
+/** The account commands that leave a row (migration 22's CHECK, and 23's for enable-user, list the same). */
 export const ACCOUNT_ACTIONS = [
   'create-hub',
   'create-office',
   'create-user',
   'reset-credentials',
   'disable-user',
+  'enable-user',
   'disable-device',
   'move-device',
   'revoke-device-user',

@@ -386,6 +386,15 @@ export function createAccounts(store: Store, config: AccountsConfig) {
     },
 
     /**
+     * Enables a user disabled by mistake: they sign in again with their password and code (their
+     * sessions and device tokens ended with the disabling). A phone of theirs that has already
+     * retired and wiped stays so; one that had not been in touch carries on after a sign-in.
+     */
+    async enableUser(userId: string, audit?: AccountAudit): Promise<boolean> {
+      return store.setDisabled('user', userId, false, audit);
+    },
+
+    /**
      * Disables a device: it is answered 410 from now on, and the sessions opened through it end now
      * (with any session of its users tied to no device, which may have enrolled it before migration
      * 20): the browser of a phone that retires and wipes keeps its cookie, which must not enrol

@@ -18,6 +18,7 @@ import { sql as receiptPositions } from './0019-receipt-positions';
 import { sql as sessionDevices } from './0020-session-devices';
 import { sql as officeDepartures } from './0021-office-departures';
 import { sql as accountAudit } from './0022-account-audit';
+import { sql as enableUser } from './0023-enable-user';
 
 export interface Migration {
   readonly version: number;
@@ -45,4 +46,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, name: 'session-devices', sql: sessionDevices },
   { version: 21, name: 'office-departures', sql: officeDepartures },
   { version: 22, name: 'account-audit', sql: accountAudit },
+  { version: 23, name: 'enable-user', sql: enableUser },
 ];
