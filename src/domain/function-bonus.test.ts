@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBonusSplit } from '../../test/factories/function-bonus';
 import {
+  withoutDemoBonus,
   checkCount,
   claimCountId,
   fiscalYearMonths,
@@ -50,6 +51,20 @@ const records = (over: Partial<BonusRecords> = {}): BonusRecords => ({
   counts: [],
   prices: [price('2024-04', 10.18)],
   ...over,
+});
+
+const monthlySummaryCoordinators = (cs: BonusCoordinator[]) => monthSummary(records({ coordinators: cs }), '2026-06').coordinators;
+
+describe('the demo beside real records', () => {
+  it('leaves the demo\'s records out once a real one is held, so its coordinators do not raise the cap; a demo-only device counts the demo', () => {
+    const demo = records({ coordinators: [coordinator('demo-bonus-coordinator-1', 'H', '2026-04'), coordinator('demo-bonus-coordinator-2', 'F', '2026-04')], counts: [count('H', '2026-12', 80)].map((c) => ({ ...c, id: `demo-${c.id}` })), splits: [], prices: [] });
+    expect(withoutDemoBonus(demo)).toEqual({ records: demo, leftOut: 0 });
+    const mixed: BonusRecords = { ...demo, coordinators: [...demo.coordinators, coordinator('c-real', 'H', '2026-04')], counts: [...demo.counts, count('H', '2026-12', 150)] };
+    const { records: counted, leftOut } = withoutDemoBonus(mixed);
+    expect(leftOut).toBe(3);
+    const m = monthSummary(counted, '2026-12');
+    expect([m.cap, m.claimed, m.payable, m.unpayable]).toEqual([100, 150, 100, 50]);
+  });
 });
 
 describe('[FB2] the monthly cap: 100 claims per coordinator in post (seeds/001 §5(1))', () => {
@@ -107,6 +122,10 @@ describe('[FB1][FB5] units and yen (seeds/001 §5(3): 500単位 × 100回 × 12�
   it('rounds yen down to the yen, exactly: 1,500 units × 10.18 = 15,270 yen; 3 units × 10.18 = 30.54 → 30 yen', () => {
     expect(unitsToYen(1_500, 10.18)).toBe(15_270);
     expect(unitsToYen(3, 10.18)).toBe(30);
+    // one person who moved office in June, entered as two placements meeting that month: one coordinator
+    const moved = [coordinator('a', 'H', '2026-04', '2026-06'), { ...coordinator('a2', 'F', '2026-06'), name: 'コーディネーター　a' }];
+    expect(monthlyCap(moved, '2026-06')).toBe(100);
+    expect(monthlySummaryCoordinators(moved)).toBe(1);
     // 0.29 × 100 is 28.999… in floating point: computed in hundredths it stays 29.
     expect(unitsToYen(100, 0.29)).toBe(29);
   });
@@ -123,6 +142,22 @@ describe('[FB1][FB5] units and yen (seeds/001 §5(3): 500単位 × 100回 × 12�
       ['米原市', 17_750, 180_695],
       ['長浜市', 53_250, 542_085],
     ]);
+  });
+
+  it('the cities\' parts add up to the month exactly, units and yen, however the percentages round', () => {
+    const split = createBonusSplit({ offices: [{ officeId: 'H', percent: 100 }], municipalities: [{ name: '米原市', percent: 37.5 }, { name: '長浜市', percent: 62.5 }] });
+    const one = monthSummary(records({ splits: [split], counts: [count('H', '2026-05', 1)] }), '2026-05');
+    // 500 units × 37.5% = 187.5 and × 62.5% = 312.5: rounded down both, one unit was lost
+    expect(one.municipalities.map((x) => [x.name, x.units, x.yen])).toEqual([
+      ['米原市', 188, 1_909],
+      ['長浜市', 312, 3_181],
+    ]);
+    expect([one.units, one.yen]).toEqual([500, 5_090]);
+    for (const n of [1, 7, 73, 199]) {
+      const m = monthSummary(records({ splits: [split], counts: [count('H', '2026-05', n)] }), '2026-05');
+      expect(m.municipalities.reduce((a, x) => a + x.units, 0), `${n} claims`).toBe(m.units);
+      expect(m.municipalities.reduce((a, x) => a + (x.yen ?? 0), 0), `${n} claims`).toBe(m.yen);
+    }
   });
 
   it('has no yen for a month before any unit price is set, and says so rather than guess', () => {

@@ -13,6 +13,8 @@
  *   municipalities' parts count min(claimed, cap) a month; the excess is shown apart as 算定不可.
  */
 import type { IsoInstant } from './household';
+import { isDemoId } from './demo-id';
+import { normalizeName } from './normalize';
 
 /** 'YYYY-MM', a claim month in Japan time. */
 export type YearMonth = string;
@@ -115,9 +117,18 @@ export function coordinatorsInPost(coordinators: Iterable<BonusCoordinator>, mon
   return [...coordinators].filter((c) => c.fromMonth <= month && (c.toMonth === null || month <= c.toMonth));
 }
 
+/**
+ * [FB2] The people in post in `month`, each once: one person's two placements meeting in a month
+ * (moved to another office in September, both ends counted) are one coordinator, not two (the cap
+ * is per person: seeds/004 問6). Told apart by name, spaces aside.
+ */
+export function coordinatorCount(coordinators: Iterable<BonusCoordinator>, month: YearMonth): number {
+  return new Set(coordinatorsInPost(coordinators, month).map((c) => normalizeName(c.name))).size;
+}
+
 /** [FB2] cap = 100 × coordinators in post that month. */
 export function monthlyCap(coordinators: Iterable<BonusCoordinator>, month: YearMonth): number {
-  return CLAIMS_PER_COORDINATOR * coordinatorsInPost(coordinators, month).length;
+  return CLAIMS_PER_COORDINATOR * coordinatorCount(coordinators, month);
 }
 
 type Table = { readonly validFrom: YearMonth; readonly id: string; readonly createdAt: string };
@@ -159,9 +170,10 @@ export function shareOfCap(cap: number, percent: number): number {
 }
 
 /**
- * [FB9] `amount` (at most the sum of `weights`) split in proportion to the weights: each part rounded
- * down, then the claims left over one each to the largest remainders (ties: the earlier). No part
- * passes its weight, and the parts add up to `amount` exactly.
+ * [FB9] `amount` split in proportion to the weights: each part rounded down, then what is left over
+ * one each to the largest remainders (ties: the earlier). The parts add up to `amount` exactly;
+ * when `amount` is at most the sum of the weights (claims over shares), no part passes its weight.
+ * [FB6] also splits a month's units and yen between the cities this way.
  */
 function apportion(amount: number, weights: readonly number[]): number[] {
   const total = weights.reduce((a, b) => a + b, 0);
@@ -209,6 +221,22 @@ export interface BonusRecords {
   readonly splits: readonly BonusSplit[];
   readonly counts: readonly BonusClaimCount[];
   readonly prices: readonly BonusUnitPrice[];
+}
+
+/**
+ * The records to count: once any real one is held, the demo's are left out (its two coordinators
+ * would triple a real hub's cap and hide its over-cap warning); a device holding only the demo
+ * counts the demo. `leftOut`: how many demo records were left out, for the screen to say so.
+ */
+export function withoutDemoBonus(records: BonusRecords): { readonly records: BonusRecords; readonly leftOut: number } {
+  const all = [...records.coordinators, ...records.splits, ...records.counts, ...records.prices];
+  const demo = all.filter((r) => isDemoId(r.id)).length;
+  if (demo === 0 || demo === all.length) return { records, leftOut: 0 };
+  const real = <T extends { readonly id: string }>(list: readonly T[]) => list.filter((r) => !isDemoId(r.id));
+  return {
+    records: { coordinators: real(records.coordinators), splits: real(records.splits), counts: real(records.counts), prices: real(records.prices) },
+    leftOut: demo,
+  };
 }
 
 export interface OfficeMonth {
@@ -265,7 +293,7 @@ export interface MonthSummary {
  * of the claims within the cap, and the claims above it (算定不可) apart [FB9].
  */
 export function monthSummary(records: BonusRecords, month: YearMonth): MonthSummary {
-  const coordinators = coordinatorsInPost(records.coordinators, month).length;
+  const coordinators = coordinatorCount(records.coordinators, month);
   const cap = CLAIMS_PER_COORDINATOR * coordinators;
   const split = validFor(records.splits, month);
   const price = validFor(records.prices, month);
@@ -298,10 +326,16 @@ export function monthSummary(records: BonusRecords, month: YearMonth): MonthSumm
     };
   });
   const units = payable * FUNCTION_BONUS_UNITS;
-  const municipalities = (split?.municipalities ?? []).map((m): MunicipalityMonth => {
-    const mUnits = Math.floor((units * Math.round(m.percent * 10)) / 1000);
-    return { name: m.name, percent: m.percent, share: shareOfCap(cap, m.percent), units: mUnits, yen: yen(mUnits) };
-  });
+  // [FB6] The month's units and its yen each split by the percentages (in tenths), the largest
+  // remainders taking what rounding down leaves: the cities' parts add up to the month's exactly.
+  const cities = split?.municipalities ?? [];
+  const tenths = cities.map((m) => Math.round(m.percent * 10));
+  const cityUnits = apportion(units, tenths);
+  const monthYen = yen(units);
+  const cityYen = monthYen === null ? null : apportion(monthYen, tenths);
+  const municipalities = cities.map(
+    (m, i): MunicipalityMonth => ({ name: m.name, percent: m.percent, share: shareOfCap(cap, m.percent), units: cityUnits[i]!, yen: cityYen === null ? null : cityYen[i]! }),
+  );
   return {
     month,
     coordinators,
@@ -316,7 +350,7 @@ export function monthSummary(records: BonusRecords, month: YearMonth): MonthSumm
     unpayable,
     unpayableUnits: unpayable * FUNCTION_BONUS_UNITS,
     units,
-    yen: yen(units),
+    yen: monthYen,
   };
 }
 

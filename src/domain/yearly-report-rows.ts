@@ -5,6 +5,7 @@
 import { toCsv } from './csv-text';
 import { HUB_FUNCTION_LABELS } from './facility';
 import { formatJapanDate } from './japan-time';
+import type { IsoDate } from './household';
 import type { AgeSplit, DemoLeftOut, YearlyReport } from './yearly-report';
 
 export const REPORT_SECTIONS = ['事前登録者', '緊急対応', '体験の機会・場', '登録事業所', '相談強化加算'] as const;
@@ -83,16 +84,21 @@ export function demoLeftOutNote(d: DemoLeftOut): string | null {
 
 export const YEARLY_REPORT_CSV_HEADERS = ['区分', '項目', '者', '児', '不明', '計', '単位数'] as const;
 
+/** The words for a report of the demo's own figures (a device holding nothing else). */
+export const DEMO_ONLY_NOTE = 'デモデータの集計です（この端末にはまだ実際の世帯がありません）。実際の世帯を登録すると、デモデータは集計から外れます。';
+
 /**
- * The rows as CSV text (CRLF), the period first, then a 注記 line only when demo records were left
- * out; encode with csv-encoding.ts (UTF-8 with BOM or Shift_JIS).
+ * The rows as CSV text (CRLF): the period, the day it was made (a year still running is read up to
+ * it), then a 注記 line when demo records were left out, or when the figures are the demo's own;
+ * encode with csv-encoding.ts (UTF-8 with BOM or Shift_JIS).
  */
-export function yearlyReportCsv(r: YearlyReport): string {
+export function yearlyReportCsv(r: YearlyReport, made: { readonly on: IsoDate; readonly demoOnly?: boolean }): string {
   const n = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
-  const note = demoLeftOutNote(r.demoLeftOut);
+  const notes = [demoLeftOutNote(r.demoLeftOut), made.demoOnly === true ? DEMO_ONLY_NOTE : null].filter((x): x is string => x !== null);
   const data = [
     ['期間', `${formatJapanDate(r.range.from)}〜${formatJapanDate(r.range.to)}`, '', '', '', '', ''],
-    ...(note === null ? [] : [['注記', note, '', '', '', '', '']]),
+    ['作成日', formatJapanDate(made.on), '', '', '', '', ''],
+    ...notes.map((note) => ['注記', note, '', '', '', '', '']),
     ...yearlyReportRows(r).map((row) => [row.section, row.label, n(row.split?.adult), n(row.split?.child), n(row.split?.unknown), String(row.total), n(row.units)]),
   ];
   return toCsv(YEARLY_REPORT_CSV_HEADERS, data);

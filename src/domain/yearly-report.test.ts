@@ -182,6 +182,13 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     expect(t.days).toBe(9); // 3 + 1 + 2 + 1 + 2
   });
 
+  it('体験利用日数 read mid-year counts a stay going on up to today, not the nights still to come', () => {
+    const going = [createTrialStay({ householdId: 'h1', personId: 'p-a', from: '2026-12-05', to: '2027-01-10' })];
+    const r = buildYearlyReport({ range: FY2026, today: '2026-12-06', households, cases: [], trialStays: going, facilities, offices });
+    expect(r.trialStays.days).toBe(2); // 5 and 6 December
+    expect(buildYearlyReport({ range: FY2026, today: '2027-04-10', households, cases: [], trialStays: going, facilities, offices }).trialStays.days).toBe(37);
+  });
+
   it('登録事業所: hub offices on the last day, facilities per hub function', async () => {
     const { members } = await report();
     expect(members.hubOffices).toBe(1); // office-2 is not a hub, office-3 only from April 2027

@@ -348,7 +348,8 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   let trialDays = 0;
   for (const s of input.trialStays) {
     if (!isLiveStay(s)) continue;
-    trialDays += daysInside(s.from, s.to, range);
+    // up to today, as an emergency stay still going on is: a stay recorded as it began counts no night to come
+    trialDays += daysInside(s.from, s.to < today ? s.to : today, range);
     if (!inRange(s.from, range)) continue;
     const category = categoryOn(personOf(s.householdId, s.personId), s.from, validBirth);
     trialCount.add(category);

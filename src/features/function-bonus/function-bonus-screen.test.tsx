@@ -147,7 +147,9 @@ describe('機能強化加算: the month', () => {
     await user.click(within(entry).getByRole('button', { name: '保存' }));
     await waitFor(async () => expect((await session.list<BonusClaimCount>('bonus-count')).map((r) => [r.id, r.data.count, r.demo])).toEqual([[demo.id, 55, true]]));
     expect(await session.outbox()).toHaveLength(0);
-    expect(screen.getByText('算定 155件・残り 45件')).toBeInTheDocument();
+    // beside a real count the demo's is not counted, and the screen says so
+    expect(screen.getByText('算定 100件・残り 100件')).toBeInTheDocument();
+    expect(screen.getByText(/デモデータの記録1件は集計に入れていません/)).toBeInTheDocument();
   });
 
   it('refuses a negative count with the message beside the field, and saves nothing', async () => {

@@ -16,7 +16,7 @@ import { MonthView } from './month-view';
 import { bonusPaths, navigate, parseBonusRoute, useHash, type BonusRoute } from './route';
 import { SetupView } from './setup-view';
 import { B } from './text';
-import { useOfficeName } from './use-bonus';
+import { useCountedBonus, useOfficeName } from './use-bonus';
 import { YearView } from './year-view';
 import './function-bonus.css';
 
@@ -100,7 +100,7 @@ function Tab({ route }: { route: BonusRoute }) {
 }
 
 function CsvSection({ route }: { route: BonusRoute }) {
-  const bonus = useApp((s) => s.bonus);
+  const { records: bonus } = useCountedBonus();
   const officeName = useOfficeName();
   const [encoding, setEncoding] = useState<CsvByteEncoding>('utf-8-bom');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);

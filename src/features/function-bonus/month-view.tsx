@@ -13,19 +13,21 @@ import { SelectField, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { FigureTable } from './figure-table';
 import { B } from './text';
-import { useCanEdit, useOfficeName } from './use-bonus';
+import { useCanEdit, useCountedBonus, useOfficeName } from './use-bonus';
 
 export function MonthView({ month }: { month: YearMonth }) {
-  const bonus = useApp((s) => s.bonus);
+  const { records: bonus, leftOut } = useCountedBonus();
+  const all = useApp((s) => s.bonus);
   const canEdit = useCanEdit();
   const summary = useMemo(() => monthSummary(bonus, month), [bonus, month]);
   return (
     <>
+      {leftOut > 0 ? <Notice kind="info">{B.demoLeftOut(leftOut)}</Notice> : null}
       <MonthTables summary={summary} />
       {canEdit ? (
         // the entry form is for the screen: the printed month is its figures
         <div className="no-print">
-          <CountEntry key={month} records={bonus} month={month} />
+          <CountEntry key={month} records={bonus} held={all.counts} month={month} />
         </div>
       ) : null}
     </>
@@ -95,7 +97,11 @@ export function MonthTables({ summary: m }: { summary: MonthSummary }) {
   );
 }
 
-function CountEntry({ records, month }: { records: BonusRecords; month: YearMonth }) {
+/**
+ * `records`: what the figures count; `held`: every count held, a demo one too, so that a count
+ * entered again replaces the one held in place (a demo one stays demo).
+ */
+function CountEntry({ records, held: heldCounts, month }: { records: BonusRecords; held: BonusRecords['counts']; month: YearMonth }) {
   const offices = useApp((s) => s.offices);
   const saveBonusRecord = useApp((s) => s.saveBonusRecord);
   const clearError = useApp((s) => s.clearError);
@@ -107,7 +113,7 @@ function CountEntry({ records, month }: { records: BonusRecords; month: YearMont
     const rest = [...offices.values()].filter((o) => !inSplit.includes(o.id)).sort((a, b) => a.name.localeCompare(b.name, 'ja'));
     return [...inSplit, ...rest.map((o) => o.id)];
   }, [split, offices]);
-  const held = (officeId: string) => records.counts.find((c) => c.officeId === officeId && c.month === month);
+  const held = (officeId: string) => heldCounts.find((c) => c.officeId === officeId && c.month === month);
   const [officeId, setOfficeId] = useState(choices[0] ?? '');
   const [countText, setCountText] = useState(() => String(held(choices[0] ?? '')?.count ?? ''));
   const [error, setError] = useState<string | null>(null);

@@ -5,6 +5,8 @@ const yen = (n: number) => `${n.toLocaleString('ja-JP')}円`;
 const num = (n: number) => n.toLocaleString('ja-JP');
 
 export const B = {
+  /** demo records left out once real ones are held */
+  demoLeftOut: (n: number) => `デモデータの記録${n}件は集計に入れていません（実際の記録があるため）。デモデータは、世帯の一覧の「デモデータを消去」で消せます。`,
   title: '機能強化加算',
   back: '請求・出力へ戻る',
   intro:

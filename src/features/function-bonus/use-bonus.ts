@@ -1,5 +1,6 @@
 /** What the 機能強化加算 views share: the records, office names, and whether this user may change them. */
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
+import { withoutDemoBonus } from '../../domain/function-bonus';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
 import { syncStatus } from '../../sync/status';
@@ -15,4 +16,10 @@ export function useCanEdit(): boolean {
 export function useOfficeName(): (id: string) => string {
   const offices = useApp((s) => s.offices);
   return useCallback((id: string) => offices.get(id)?.name ?? B.unknownOffice(id), [offices]);
+}
+
+/** The records the figures count: the demo's left out once real ones are held (withoutDemoBonus). */
+export function useCountedBonus() {
+  const bonus = useApp((s) => s.bonus);
+  return useMemo(() => withoutDemoBonus(bonus), [bonus]);
 }

@@ -1,16 +1,20 @@
 /** A fiscal year (April–March, [FB7]): each month against its cap, then the year per office and municipality. */
 import { useMemo } from 'react';
-import { useApp } from '../../state/store';
 import { yearSummary, type YearSummary } from '../../domain/function-bonus';
-import { Section } from '../../ui/layout';
+import { Notice, Section } from '../../ui/layout';
 import { FigureTable } from './figure-table';
 import { B } from './text';
-import { useOfficeName } from './use-bonus';
+import { useCountedBonus, useOfficeName } from './use-bonus';
 
 export function YearView({ fiscalYear }: { fiscalYear: number }) {
-  const bonus = useApp((s) => s.bonus);
+  const { records: bonus, leftOut } = useCountedBonus();
   const year = useMemo(() => yearSummary(bonus, fiscalYear), [bonus, fiscalYear]);
-  return <YearTables year={year} />;
+  return (
+    <>
+      {leftOut > 0 ? <Notice kind="info">{B.demoLeftOut(leftOut)}</Notice> : null}
+      <YearTables year={year} />
+    </>
+  );
 }
 
 function YearTables({ year: y }: { year: YearSummary }) {

@@ -87,7 +87,7 @@ export function ReportsScreen() {
     if (!report) return;
     try {
       const name = yearlyReportFileName(report, encoding);
-      downloadBytes(encodeCsvBytes(yearlyReportCsv(report), encoding), name, 'text/csv');
+      downloadBytes(encodeCsvBytes(yearlyReportCsv(report, { on: today, demoOnly: onlyDemo && demoIds.size > 0 }), encoding), name, 'text/csv');
       setMessage({ kind: 'ok', text: T.csvSaved(name) });
     } catch (e) {
       if (e instanceof ShiftJisUnencodableError) setMessage({ kind: 'error', text: T.sjisLost(e.chars.join(' ')) });

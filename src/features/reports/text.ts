@@ -1,4 +1,5 @@
 /** Every user-facing string of the 年次実績報告 screen, in one place for review (STYLE.md habit 9). */
+import { DEMO_ONLY_NOTE } from '../../domain/yearly-report-rows';
 export const T = {
   title: '年次実績報告',
   fiscalYear: '年度',
@@ -16,7 +17,7 @@ export const T = {
   sjisLost: (chars: string) => `Shift_JIS で表せない文字があります（${chars}）。UTF-8 で保存してください。`,
   period: (from: string, to: string) => `対象期間：${from}〜${to}`,
   madeOn: (day: string) => `作成日：${day}`,
-  demoOnly: 'デモデータの集計です（この端末にはまだ実際の世帯がありません）。実際の世帯を登録すると、デモデータは集計から外れます。',
+  demoOnly: DEMO_ONLY_NOTE,
   colItem: '項目',
   colAdult: '者',
   colChild: '児',
