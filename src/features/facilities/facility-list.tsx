@@ -2,6 +2,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useFacilityWrites } from './use-facility-writes';
 import { useApp } from '../../state/store';
+import { useMinuteClock } from '../../state/use-minute-clock';
 import { DISABILITY_LABELS, DISABILITY_TYPES, type DisabilityType } from '../../domain/disability';
 import type { AgeCategory } from '../../domain/japan-time';
 import { searchFacilities } from '../../domain/match';
@@ -22,7 +23,8 @@ export function FacilityList() {
   const [category, setCategory] = useState<AgeCategory | 'any'>('any');
   const [types, setTypes] = useState<DisabilityType[]>([]);
   const deferredText = useDeferredValue(text);
-  const [now] = useState(() => new Date());
+  // the badges age as the coordinator keeps the list open (a report at 01:50 is fresh, not old)
+  const now = useMinuteClock();
   const all = useMemo(() => [...facilities.values()], [facilities]);
   const found = useMemo(
     () => searchFacilities(all, { text: deferredText, category, types }),

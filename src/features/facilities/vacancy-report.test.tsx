@@ -1,5 +1,5 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyFacility, type Facility } from '../../domain/facility';
 import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
 import { useApp } from '../../state/store';
@@ -48,6 +48,33 @@ describe('空床を報告 (the liaison screen)', () => {
     expect(saved.vacancy).toMatchObject({ beds: 2, reportedBy: '田中', from: addDaysToDate(today, 2), until: addDaysToDate(today, 3), note: '土曜の夜のみ' });
     expect(saved.vacancyHistory).toEqual([hidamari.vacancy]);
     expect((await session.outbox()).map((e) => e.op)).toEqual(['update']);
+  });
+
+  it('the list\'s report ages keep time while it stays open', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    try {
+      mountFacilities({ facilities: [facility('f-06', 'かえで', { vacancy: { beds: 1, asOf: minutesAgo(12), reportedBy: '佐藤' } })] });
+      expect(screen.getByRole('link', { name: /^かえで.*の報告$/ })).toHaveTextContent('空き 1床・12分前の報告');
+      await act(async () => vi.advanceTimersByTime(60 * 60_000));
+      expect(screen.getByRole('link', { name: /^かえで.*の報告$/ })).toHaveTextContent('空き 1床・1時間前の報告');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('correcting a weekend\'s count keeps its dates: the form starts on them, so the beds do not become tonight\'s', async () => {
+    const today = japanDateOf(new Date());
+    const weekend = { beds: 2, asOf: minutesAgo(60), reportedBy: '佐藤', from: addDaysToDate(today, 3), until: addDaysToDate(today, 4), note: '土曜の夜のみ' };
+    const { user } = mountFacilities({ hash: '#/facilities/f-05/vacancy', facilities: [facility('f-05', 'あおば荘', { vacancy: weekend })] });
+    expect(screen.getByRole('radio', { name: '期間を指定（週末など）' })).toBeChecked();
+    expect(screen.getByLabelText(/初日/)).toHaveValue(weekend.from);
+    expect(screen.getByLabelText(/最終日/)).toHaveValue(weekend.until);
+    const beds = screen.getByLabelText(/空床数/);
+    await user.clear(beds);
+    await user.type(beds, '1');
+    await user.type(screen.getByLabelText(/報告者/), '田中');
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+    await waitFor(() => expect(useApp.getState().facilities.get('f-05')!.vacancy).toMatchObject({ beds: 1, from: weekend.from, until: weekend.until }));
   });
 
   it('a weekend chosen with the dates left empty says which dates to enter and saves nothing (never beds "now")', async () => {

@@ -7,8 +7,9 @@
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { changedFrom, useUnsaved } from '../../state/use-unsaved';
+import { useMinuteClock } from '../../state/use-minute-clock';
 import type { Vacancy } from '../../domain/facility';
-import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
+import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
 import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
 import { Button } from '../../ui/button';
@@ -37,16 +38,21 @@ function ReportLine({ v, now }: { v: Vacancy; now: Date }) {
 export function VacancyReport({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
   const saveFacility = useApp((s) => s.saveFacility);
-  const [now] = useState(() => new Date());
-  const [initial] = useState<VacancyReportInput>(() => ({
-    // the current count to start from, not an empty box
-    beds: facility?.vacancy ? String(facility.vacancy.beds) : '',
-    reportedBy: '',
-    ranged: false,
-    from: '',
-    until: '',
-    note: '',
-  }));
+  const now = useMinuteClock();
+  const [initial] = useState<VacancyReportInput>(() => {
+    const v = facility?.vacancy;
+    // the current report to start from, not an empty box: a count for dates still to come keeps its
+    // dates, so correcting the weekend's count does not make it a count for tonight
+    const dated = v?.from !== undefined && v.until !== undefined && v.until >= japanDateOf(new Date());
+    return {
+      beds: v ? String(v.beds) : '',
+      reportedBy: '',
+      ranged: dated,
+      from: dated ? v.from! : '',
+      until: dated ? v.until! : '',
+      note: dated ? (v.note ?? '') : '',
+    };
+  });
   const [form, setForm] = useState(initial);
   const saved = useUnsaved(`vacancy-report:${id}`, changedFrom(initial, form));
   const [errors, setErrors] = useState<VacancyReportErrors>({});
