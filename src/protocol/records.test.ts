@@ -75,6 +75,19 @@ describe('record payloads [R2]', () => {
     expect(checkRecord('facility', weekend.id, weekend)).toMatchObject({ field: 'vacancy.until' });
     const history = createFacility({ vacancyHistory: [{ beds: 1, asOf: 'yesterday', reportedBy: '' }] });
     expect(checkRecord('facility', history.id, history)).toMatchObject({ field: 'vacancyHistory.0.asOf' });
+    // a report's period holds together as the form makes it: both days or none, in order, two weeks at most, and beds a count the form takes
+    const at = '2026-12-01T00:00:00.000Z';
+    for (const [vacancy, field] of [
+      [{ beds: 2, asOf: at, reportedBy: '', from: '2026-12-05' }, 'vacancy.until'],
+      [{ beds: 2, asOf: at, reportedBy: '', from: '2026-12-06', until: '2026-12-05' }, 'vacancy.until'],
+      [{ beds: 2, asOf: at, reportedBy: '', from: '2026-11-01', until: '2027-12-31' }, 'vacancy.until'],
+      [{ beds: 100_000, asOf: at, reportedBy: '' }, 'vacancy.beds'],
+    ] as const) {
+      const odd = createFacility({ vacancy });
+      expect(checkRecord('facility', odd.id, odd), JSON.stringify(vacancy)).toMatchObject({ field });
+    }
+    const fortnight = createFacility({ vacancy: { beds: 1, asOf: at, reportedBy: '', from: '2026-12-01', until: '2026-12-14' } });
+    expect(checkRecord('facility', fortnight.id, fortnight)).toBeNull();
     const fine = createFacility({ vacancy: { beds: 2, asOf: '2026-12-01T00:00:00.000Z', reportedBy: '田中', from: '2026-12-05', until: '2026-12-06', note: '土曜の夜のみ' }, vacancyHistory: [{ beds: 0, asOf: '2026-11-30T00:00:00.000Z', reportedBy: '' }] });
     expect(checkRecord('facility', fine.id, fine)).toBeNull();
   });

@@ -31,7 +31,8 @@ import type { MonthCloseRecord } from '../domain/claim-close';
 import { hubPeriodErrors, periodErrorPath, upgradeOfficeRecord, type Office } from '../domain/office';
 import type { TrialStay } from '../domain/trial-stay';
 import { BEHAVIOR_SCORE_MAX, CHILD_BEHAVIOR_SCORE_MAX, SEXES } from '../domain/household-schema';
-import { isValidIsoDate } from '../domain/japan-time';
+import { addDaysToDate, isValidIsoDate } from '../domain/japan-time';
+import { MAX_BEDS, MAX_PERIOD_DAYS } from '../domain/vacancy-report';
 import { FUNCTION_BONUS_KINDS, isRecordId, RECORD_ID_PATTERN } from './constants';
 
 export { RECORD_ID_PATTERN, isRecordId };
@@ -138,8 +139,20 @@ export const householdRecord = z.object({
 // ─── Facility and office ────────────────────────────────────────────────────
 
 const acceptance = z.object({ adult: z.boolean(), child: z.boolean(), note: text });
-/** A bed report: its days (a weekend ahead) are real days, as every screen formats them. */
-const vacancyRecord = z.object({ beds: count(), asOf: instant, reportedBy: text, from: isoDate.optional(), until: isoDate.optional(), note: text.optional() });
+/**
+ * A bed report: its days (a weekend ahead) are real days, as every screen formats them, and hold
+ * together as the report form makes them: both or neither, the first not after the last, at most
+ * MAX_PERIOD_DAYS. A report dated for a year would head the match every night of it.
+ */
+const vacancyRecord = z
+  .object({ beds: count(MAX_BEDS), asOf: instant, reportedBy: text, from: isoDate.optional(), until: isoDate.optional(), note: text.optional() })
+  .superRefine((v, ctx) => {
+    if ((v.from === undefined) !== (v.until === undefined)) ctx.addIssue({ code: 'custom', path: ['until'], message: 'a bed report has both from and until, or neither' });
+    else if (v.from !== undefined && v.until !== undefined) {
+      if (v.until < v.from) ctx.addIssue({ code: 'custom', path: ['until'], message: 'until is before from' });
+      else if (v.until > addDaysToDate(v.from, MAX_PERIOD_DAYS - 1)) ctx.addIssue({ code: 'custom', path: ['until'], message: `a bed report's period is at most ${MAX_PERIOD_DAYS} days` });
+    }
+  });
 
 export const facilityRecord = z.object({
   id: recordId,

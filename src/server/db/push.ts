@@ -16,6 +16,7 @@ import { inTransaction } from './transaction';
 import { lockHubHead } from './hub-head';
 import { adoptReceipts } from './countersign';
 import { MAX_RECORD_BYTES } from '../../domain/record-limits';
+import { EVIDENCE_CLOCK_TOLERANCE_MS } from '../../protocol/evidence-rules';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import { REMOVED_PAYLOAD } from './record-admin';
@@ -374,6 +375,11 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
   const bytes = Buffer.byteLength(shape.payloadJson);
   if (kind !== 'month-close' && bytes > MAX_RECORD_BYTES) {
     return { status: 'refused', reason: 'invalid', detail: `payload is ${bytes} bytes: a change holds at most ${MAX_RECORD_BYTES}` };
+  }
+  // A bed report dated after its arrival would win every merge and head the match until then.
+  if (kind === 'facility') {
+    const late = reportedAfter(change.payload, ctx.receivedAt);
+    if (late !== null) return { status: 'refused', reason: 'clock', detail: `vacancy.asOf ${late} is after the hub received it (${ctx.receivedAt.toISOString()}) by more than ${EVIDENCE_CLOCK_TOLERANCE_MS / 60_000} min` };
   }
   let evidenceHash: string | undefined;
   if (kind === 'case-entry') {
@@ -873,4 +879,12 @@ function safeText(value: unknown, max = 200): string {
 
 function asObject(value: Json | undefined): { readonly [key: string]: Json } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { readonly [key: string]: Json }) : {};
+}
+
+/** The bed report's time when it is after `receivedAt` by more than the clock tolerance, else null. */
+function reportedAfter(payload: unknown, receivedAt: Date): string | null {
+  const vacancy = (payload as { vacancy?: { asOf?: unknown } | null } | null)?.vacancy;
+  const asOf = vacancy?.asOf;
+  if (typeof asOf !== 'string') return null;
+  return Date.parse(asOf) > receivedAt.getTime() + EVIDENCE_CLOCK_TOLERANCE_MS ? asOf : null;
 }
