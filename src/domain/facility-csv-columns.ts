@@ -317,7 +317,32 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
 
   const vacancy = readVacancy(cell, base.vacancy, fail);
   if (vacancy !== undefined) fields.vacancy = vacancy;
+  if (!creating) noteCleared(fields, base, findings);
   return fields;
+}
+
+/**
+ * An update that empties a field the night relies on (a blank cell of a city file that does not
+ * keep it): said on the row of the preview, with the value it takes away, before anything is written.
+ */
+function noteCleared(fields: Fields, base: Facility, findings: RowFindings): void {
+  const cleared = (column: string, was: string) => findings.notices.push({ column, message: `空欄のため、いまの値（${was}）を消します` });
+  const texts = [
+    [COLUMN.phone, 'phone'],
+    [COLUMN.nightPhone, 'nightPhone'],
+    [COLUMN.liaison, 'liaison'],
+    [COLUMN.emergencyRequestHow, 'emergencyRequestHow'],
+  ] as const;
+  for (const [column, key] of texts) {
+    const now = fields[key];
+    if (now !== undefined && now.trim() === '' && base[key].trim() !== '') cleared(column, base[key]);
+  }
+  if (fields.hubFunctions !== undefined && fields.hubFunctions.length === 0 && base.hubFunctions.length > 0) {
+    cleared(COLUMN.hubFunctions, base.hubFunctions.map((f) => HUB_FUNCTION_LABELS[f]).join('・'));
+  }
+  if (fields.medicalCare !== undefined && fields.medicalCare.length === 0 && base.medicalCare.length > 0) {
+    cleared(COLUMN.medicalCare, base.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]).join('・'));
+  }
 }
 
 /**

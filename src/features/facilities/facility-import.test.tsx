@@ -6,6 +6,7 @@ import { exportFacilityCsv } from '../../domain/facility-csv';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
+import { T } from './text';
 
 afterEach(() => {
   resetStore();
@@ -83,7 +84,7 @@ describe('facility CSV import', () => {
     const bytes = new TextEncoder().encode(csv('事業所番号,事業所名,夜間連絡先', '110100001,つばさ苑,9012345678'));
     await user.upload(screen.getByLabelText('CSVファイル'), csvFile(bytes));
 
-    expect(await screen.findByText('2か所で、Excel が消した先頭の0を補いました。下の一覧で確認してください。')).toBeInTheDocument();
+    expect(await screen.findByText(T.hasNotices(2))).toBeInTheDocument();
     expect(screen.getByText('2行目「事業所番号」: 先頭の0を補いました: 0110100001（Excel で保存すると消えることがあります）')).toBeInTheDocument();
     expect(screen.getByText('2行目「夜間連絡先」: 先頭の0を補いました: 09012345678（Excel で保存すると消えることがあります）')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: '取り込む' }));
@@ -178,5 +179,17 @@ describe('facility CSV import', () => {
     expect(screen.getByText('4行目「メール」: "hikari@example" はメールアドレスの形式ではありません（例: tanki@example.jp）')).toBeInTheDocument();
     expect(screen.getByText(/2行目 変更なし 1210100001/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '取り込む' })).toBeDisabled();
+  });
+});
+
+describe('facility CSV import over what the hub keeps', () => {
+  it('says on the row, before importing, which stored night phone, liaison and hub functions a blank cell clears', async () => {
+    const held = createFacility({ id: 'fac-1', name: 'あおぞら短期入所', officeNumber: '1210100001', nightPhone: '090-1234-5678', liaison: '山田 花子', hubFunctions: ['emergency-acceptance'] });
+    const { user } = mountFacilities({ hash: '#/facilities/import', facilities: [held] });
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(csv('事業所番号,事業所名,夜間連絡先,連携担当者,拠点機能', '1210100001,あおぞら短期入所,,,'))));
+    expect(await screen.findByText(T.hasNotices(3))).toBeInTheDocument();
+    expect(screen.getByText('2行目「夜間連絡先」: 空欄のため、いまの値（090-1234-5678）を消します')).toBeInTheDocument();
+    expect(screen.getByText('2行目「連携担当者」: 空欄のため、いまの値（山田 花子）を消します')).toBeInTheDocument();
+    expect(screen.getByText(/2行目「拠点機能」: 空欄のため、いまの値（.+）を消します/)).toBeInTheDocument();
   });
 });

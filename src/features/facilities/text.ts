@@ -127,7 +127,7 @@ export const T = {
   ignored: (cols: readonly string[]) => `読み取らない列: ${cols.join('、')}`,
   acceptanceUnread: (cols: readonly string[]) =>
     `受入れ（障害種別ごとの 者・児）の列を読み取れませんでした（読み取らない列: ${cols.join('、')}）。見出しを「知的」「身体（視覚）」のように直してください。このまま取り込むと受入れは変わらず、新規の事業所はすべて受入不可になります。`,
-  hasNotices: (n: number) => `${n}か所で、Excel が消した先頭の0を補いました。下の一覧で確認してください。`,
+  hasNotices: (n: number) => `${n}か所で、書かれた値のとおりではない読み方をするか、いまの値を消します（先頭の0を補う、空欄の値を消すなど）。取り込む前に、下の一覧で確認してください。`,
   summary: (create: number, update: number, unchanged: number) => `新規 ${create}件・更新 ${update}件・変更なし ${unchanged}件`,
   hasErrors: (n: number) =>
     `エラーが${n}件あります。このファイルからは何も取り込みません。ファイルを直して、選び直してください。`,
