@@ -341,6 +341,12 @@ describe('exportFacilityCsv', () => {
   });
   const bare = createFacility({ id: 'b', officeNumber: '1210100002', name: 'ひかり園' });
 
+  it('leaves the beds blank for a report of dates ahead: read back, the weekend\'s beds would be tonight\'s', () => {
+    const weekend = createFacility({ id: 'c', officeNumber: '1210100003', name: 'あおば荘', vacancy: { beds: 2, asOf: '2026-11-22T01:00:00.000Z', reportedBy: '佐藤', from: '2026-11-28', until: '2026-11-29', note: '土曜の夜のみ' } });
+    const rows = parseFacilityCsv(exportFacilityCsv([weekend, full], 'UTF-8'), [], LATER, idSequence()).rows;
+    expect(rows.map((r) => r.facility?.vacancy ?? null)).toEqual([null, expect.objectContaining({ beds: 2, reportedBy: '佐藤' })]);
+  });
+
   for (const encoding of ['UTF-8', 'Shift_JIS'] as const) {
     it(`round-trips every field through ${encoding}`, () => {
       const bytes = exportFacilityCsv([full, bare], encoding);

@@ -294,6 +294,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
  * Shift_JIS cannot hold every character (emoji, some rare kanji); rather than write '?' in their
  * place, it throws so the user can export as UTF-8 instead.
  */
+/** The facility's report is for now (no period): the one the CSV's three bed columns can carry. */
+const nowReport = (f: Facility): boolean => f.vacancy !== null && f.vacancy.from === undefined;
+
 export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UTF-8' | 'Shift_JIS'): Uint8Array {
   const data = facilities.map((f) => [
     f.officeNumber,
@@ -312,9 +315,9 @@ export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UT
     ...DISABILITY_TYPES.flatMap((t) => [formatAcceptanceCell(f.acceptance[t]), f.acceptance[t].note]),
     formatLabelList(f.medicalCare, MEDICAL_CARE_LABELS),
     f.emergencyRequestHow,
-    f.vacancy ? String(f.vacancy.beds) : '',
-    f.vacancy ? formatJapanDateTimeCsv(f.vacancy.asOf) : '',
-    f.vacancy ? f.vacancy.reportedBy : '',
+    // A report for dates ahead (the weekend) is not written: the file has no period, and read back
+    // elsewhere its beds would read as free tonight. Left blank, the file says nothing about beds.
+    ...(nowReport(f) ? [String(f.vacancy!.beds), formatJapanDateTimeCsv(f.vacancy!.asOf), f.vacancy!.reportedBy] : ['', '', '']),
   ]);
   const text = toCsv(FACILITY_CSV_HEADERS, data);
   if (encoding === 'UTF-8') return encodeUtf8WithBom(text);
