@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBonusSplit } from '../../test/factories/function-bonus';
+import { isDemoId } from './demo-id';
 import {
   withoutDemoBonus,
   checkCount,
@@ -58,9 +59,9 @@ const monthlySummaryCoordinators = (cs: BonusCoordinator[]) => monthSummary(reco
 describe('the demo beside real records', () => {
   it('leaves the demo\'s records out once a real one is held, so its coordinators do not raise the cap; a demo-only device counts the demo', () => {
     const demo = records({ coordinators: [coordinator('demo-bonus-coordinator-1', 'H', '2026-04'), coordinator('demo-bonus-coordinator-2', 'F', '2026-04')], counts: [count('H', '2026-12', 80)].map((c) => ({ ...c, id: `demo-${c.id}` })), splits: [], prices: [] });
-    expect(withoutDemoBonus(demo)).toEqual({ records: demo, leftOut: 0 });
+    expect(withoutDemoBonus(demo, isDemoId)).toEqual({ records: demo, leftOut: 0 });
     const mixed: BonusRecords = { ...demo, coordinators: [...demo.coordinators, coordinator('c-real', 'H', '2026-04')], counts: [...demo.counts, count('H', '2026-12', 150)] };
-    const { records: counted, leftOut } = withoutDemoBonus(mixed);
+    const { records: counted, leftOut } = withoutDemoBonus(mixed, isDemoId);
     expect(leftOut).toBe(3);
     const m = monthSummary(counted, '2026-12');
     expect([m.cap, m.claimed, m.payable, m.unpayable]).toEqual([100, 150, 100, 50]);

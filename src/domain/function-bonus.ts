@@ -13,7 +13,6 @@
  *   municipalities' parts count min(claimed, cap) a month; the excess is shown apart as 算定不可.
  */
 import type { IsoInstant } from './household';
-import { isDemoId } from './demo-id';
 import { normalizeName } from './normalize';
 
 /** 'YYYY-MM', a claim month in Japan time. */
@@ -227,8 +226,10 @@ export interface BonusRecords {
  * The records to count: once any real one is held, the demo's are left out (its two coordinators
  * would triple a real hub's cap and hide its over-cap warning); a device holding only the demo
  * counts the demo. `leftOut`: how many demo records were left out, for the screen to say so.
+ * `isDemoId` is demo-id.ts's, given by the caller: imported here, that one-line module became a
+ * chunk of its own on the first screen (an extra request the precompressed files do not cover).
  */
-export function withoutDemoBonus(records: BonusRecords): { readonly records: BonusRecords; readonly leftOut: number } {
+export function withoutDemoBonus(records: BonusRecords, isDemoId: (id: string) => boolean): { readonly records: BonusRecords; readonly leftOut: number } {
   const all = [...records.coordinators, ...records.splits, ...records.counts, ...records.prices];
   const demo = all.filter((r) => isDemoId(r.id)).length;
   if (demo === 0 || demo === all.length) return { records, leftOut: 0 };

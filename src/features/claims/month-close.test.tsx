@@ -72,8 +72,11 @@ describe('a case claimed in a month already sent, now counted in the next', () =
     expect(await screen.findByText(T.claimedBeforeWarning(1))).toBeInTheDocument();
     expect(screen.getByText(T.claimedIn('2026-11'))).toBeInTheDocument();
     // the 明細 CSV says so in the case's 判定理由, not as a plain 算定 billed twice
-    await userEvent.setup().click(await screen.findByRole('button', { name: T.exportDetail }));
-    await waitFor(() => expect(blobs).toHaveLength(1));
+    // the export waits for the chain checks and the receipts: on a busy machine that takes a while
+    const exportDetail = await screen.findByRole('button', { name: T.exportDetail });
+    await waitFor(() => expect(exportDetail).toBeEnabled(), { timeout: 15_000 });
+    await userEvent.setup().click(exportDetail);
+    await waitFor(() => expect(blobs).toHaveLength(1), { timeout: 15_000 });
     const detail = Papa.parse<Record<string, string>>((await blobs[0]!.blob.text()).replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
     const first = detail.find((r) => r['記録ID'] === 'case-1')!;
     expect(first['算定判定']).toBe('算定');

@@ -1,5 +1,6 @@
 /** What the 機能強化加算 views share: the records, office names, and whether this user may change them. */
 import { useCallback, useMemo } from 'react';
+import { isDemoId } from '../../domain/demo-id';
 import { withoutDemoBonus } from '../../domain/function-bonus';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
@@ -21,5 +22,5 @@ export function useOfficeName(): (id: string) => string {
 /** The records the figures count: the demo's left out once real ones are held (withoutDemoBonus). */
 export function useCountedBonus() {
   const bonus = useApp((s) => s.bonus);
-  return useMemo(() => withoutDemoBonus(bonus), [bonus]);
+  return useMemo(() => withoutDemoBonus(bonus, isDemoId), [bonus]);
 }
