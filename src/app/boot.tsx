@@ -18,6 +18,7 @@ const openVault = () => createVault();
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
+const missing = missingFeatures();
 if (!window.isSecureContext) {
   // No WebCrypto, no service worker: say why and how, before anything asks for a passphrase.
   createRoot(container).render(
@@ -25,9 +26,9 @@ if (!window.isSecureContext) {
       <InsecureScreen origin={window.location.origin} />
     </StrictMode>,
   );
-} else if (missingFeatures().length > 0) {
+} else if (missing.length > 0) {
   // A browser too old for the evidence's canonical JSON says so instead, before anything is typed.
-  createRoot(container).render(<OldBrowserScreen missing={missingFeatures()} />);
+  createRoot(container).render(<OldBrowserScreen missing={missing} />);
 } else {
   start(container);
 }

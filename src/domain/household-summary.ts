@@ -94,13 +94,15 @@ export interface PossibleDuplicate {
  */
 export function possibleDuplicates(record: Pick<Household, 'id' | 'persons'>, others: Iterable<HouseholdSummary>): PossibleDuplicate[] {
   const found: PossibleDuplicate[] = [];
-  const nameKey = (name: string) => normalizeKana(name);
+  // each name of the record keyed once, not once for every person of every other household
+  const mineKeyed = record.persons.map((p) => ({ p, key: p.name.trim() === '' ? null : normalizeKana(p.name) }));
   for (const other of others) {
     if (other.id === record.id || other.withdrawal !== null) continue;
     for (const theirs of other.persons) {
-      for (const mine of record.persons) {
+      let theirKey: string | undefined; // keyed only when a birth date matches
+      for (const { p: mine, key } of mineKeyed) {
         const number = mine.recipientNumber !== '' && mine.recipientNumber === theirs.recipientNumber;
-        const named = !number && mine.birthDate !== null && mine.birthDate === theirs.birthDate && mine.name.trim() !== '' && nameKey(mine.name) === nameKey(theirs.name);
+        const named = !number && key !== null && mine.birthDate !== null && mine.birthDate === theirs.birthDate && key === (theirKey ??= normalizeKana(theirs.name));
         if (number || named) found.push({ householdId: other.id, name: theirs.name, savedName: mine.name, why: number ? '受給者証番号' : '氏名と生年月日' });
       }
     }

@@ -196,16 +196,17 @@ export function equal(a: Json | undefined, b: Json | undefined): boolean {
  * does not bring back the number a colleague corrected meanwhile.
  */
 export function mergeFormEdit<T extends object>(base: T, mine: T, held: T): T {
-  return formMerge(base, mine, held).merged as unknown as T;
+  return formEditMerge(base, mine, held).merged;
 }
 
 /**
- * The fields both the form and someone else changed since `base`, each with the form's value
- * (`kept`, what mergeFormEdit saves) and the other one (`lost`): for the form to ask before it
- * saves over a colleague's correction it never saw.
+ * mergeFormEdit's record, with the fields both the form and someone else changed since `base`,
+ * each with the form's value (`kept`, what is saved) and the other one (`lost`): for the form to
+ * ask before it saves over a colleague's correction it never saw.
  */
-export function formEditConflicts<T extends object>(base: T, mine: T, held: T): readonly FieldConflict[] {
-  return formMerge(base, mine, held).conflicts;
+export function formEditMerge<T extends object>(base: T, mine: T, held: T): { readonly merged: T; readonly conflicts: readonly FieldConflict[] } {
+  const { merged, conflicts } = formMerge(base, mine, held);
+  return { merged: merged as unknown as T, conflicts };
 }
 
 function formMerge<T extends object>(base: T, mine: T, held: T): MergeResult {

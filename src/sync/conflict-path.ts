@@ -27,6 +27,16 @@ export function parseConflictPath(path: string): Step[] | null {
   return null;
 }
 
+/** The value at `path` of `record`, or undefined when the path leads nowhere (setAtPath's reader). */
+export function valueAtPath(record: unknown, path: string): unknown {
+  let node: unknown = record;
+  for (const step of parseConflictPath(path) ?? []) {
+    if ('key' in step) node = typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[step.key] : undefined;
+    else node = Array.isArray(node) ? node.find((item) => typeof item === 'object' && item !== null && (item as { id?: unknown }).id === step.id) : undefined;
+  }
+  return node;
+}
+
 /**
  * A copy of `record` with `value` at `path` (undefined removes it). Null when the path no longer
  * leads anywhere (the person was removed since): the caller says so instead of guessing.

@@ -5,8 +5,8 @@
  */
 import type { EmergencyContact, Household } from '../../domain/household';
 import type { FieldError } from '../../domain/household-schema';
-import { formEditConflicts, mergeFormEdit, type FieldConflict } from '../../protocol/merge';
-import { parseConflictPath, setAtPath } from '../../sync/conflict-path';
+import { formEditMerge, type FieldConflict } from '../../protocol/merge';
+import { setAtPath, valueAtPath } from '../../sync/conflict-path';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
   /** phones as typed: separated by commas, 、, slashes or newlines (not inside brackets) */
@@ -77,29 +77,25 @@ export function fromForm(form: HouseholdForm, now: string): Household {
   };
 }
 
+/** What the save keeps of the record as held, whatever the form says: never a clash of the form's. */
+const NOT_THE_FORMS = /^(updatedAt|createdAt|reviews|withdrawal|officeMoves)(\b|$)/;
+
 /**
  * The record to save when the form was opened on `base` and the device holds `held` now: each field
  * the form changed takes the form's value, each other field the held one (three-way, as the hub
  * merges a push: src/protocol/merge.ts). What the form never edits (見直しの記録, 登録廃止, the office
  * moves) is always the held record's, also for a draft written before the form kept its base.
+ * `clashes`: the fields the form changed that someone else changed too (a colleague's synced edit),
+ * each with the form's value (`kept`) and theirs (`lost`): saved as they are, the form's replaces
+ * theirs, so the form asks first.
  */
-export function mergeOverHeld(mine: Household, base: Household | null | undefined, held: Household | undefined): Household {
-  if (!held) return mine;
-  const merged = base ? mergeFormEdit(base, mine, held) : mine;
-  return { ...merged, reviews: held.reviews, withdrawal: held.withdrawal, officeMoves: held.officeMoves ?? [], updatedAt: mine.updatedAt, createdAt: held.createdAt };
-}
-
-/** What the save keeps of the record as held, whatever the form says: never a clash of the form's. */
-const NOT_THE_FORMS = /^(updatedAt|createdAt|reviews|withdrawal|officeMoves)(\b|$)/;
-
-/**
- * The fields the form changed since `base` that someone else changed too (a colleague's synced
- * edit): saved as they are, the form's value replaces theirs, so the form asks first. Each with
- * the form's value (`kept`) and theirs (`lost`).
- */
-export function clashesOverHeld(mine: Household, base: Household | null | undefined, held: Household | undefined): readonly FieldConflict[] {
-  if (!held || !base) return [];
-  return formEditConflicts(base, mine, held).filter((c) => !NOT_THE_FORMS.test(c.path));
+export function overHeld(mine: Household, base: Household | null | undefined, held: Household | undefined): { readonly record: Household; readonly clashes: readonly FieldConflict[] } {
+  if (!held) return { record: mine, clashes: [] };
+  const { merged, conflicts } = base ? formEditMerge(base, mine, held) : { merged: mine, conflicts: [] };
+  return {
+    record: { ...merged, reviews: held.reviews, withdrawal: held.withdrawal, officeMoves: held.officeMoves ?? [], updatedAt: mine.updatedAt, createdAt: held.createdAt },
+    clashes: conflicts.filter((c) => !NOT_THE_FORMS.test(c.path)),
+  };
 }
 
 /**
@@ -108,25 +104,11 @@ export function clashesOverHeld(mine: Household, base: Household | null | undefi
  * restored after others changed the record, so the screen shows what will be saved.
  */
 export function rebaseForm(form: HouseholdForm, held: Household): HouseholdForm {
-  const mine = fromForm(form, form.updatedAt);
-  const merged = mergeOverHeld(mine, form.formBase, held);
+  const { record, clashes } = overHeld(fromForm(form, form.updatedAt), form.formBase, held);
   // A field both the form and someone else changed keeps its old value in the new base: the save
   // still sees the clash and asks (also after the draft is written, closed and opened again).
-  const base = clashesOverHeld(mine, form.formBase, held).reduce<Household>(
-    (b, c) => setAtPath(b, c.path, valueAtPath(form.formBase, c.path)) ?? b,
-    held,
-  );
-  return { ...toForm(merged), formBase: base, ...(form.moveReason === undefined ? {} : { moveReason: form.moveReason }) };
-}
-
-/** The value at a merge path (`persons[p-1].medications`) of `record`, or undefined. */
-function valueAtPath(record: unknown, path: string): unknown {
-  let node: unknown = record;
-  for (const step of parseConflictPath(path) ?? []) {
-    if ('key' in step) node = typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[step.key] : undefined;
-    else node = Array.isArray(node) ? node.find((item) => typeof item === 'object' && item !== null && (item as { id?: unknown }).id === step.id) : undefined;
-  }
-  return node;
+  const base = clashes.reduce<Household>((b, c) => setAtPath(b, c.path, valueAtPath(form.formBase, c.path)) ?? b, held);
+  return { ...toForm(record), formBase: base, ...(form.moveReason === undefined ? {} : { moveReason: form.moveReason }) };
 }
 
 /** True when the form holds the same content as the record it was opened from. */

@@ -16,7 +16,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
 import { ErrorSummary, focusField } from './form-errors';
-import { clashesOverHeld, errorFor, fromForm, mergeOverHeld, moveReasonMissing, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
+import { errorFor, fromForm, moveReasonMissing, overHeld, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { F, T } from './text';
@@ -205,8 +205,6 @@ export function HouseholdForm({ id }: { id: string | null }) {
     const now = new Date().toISOString();
     const me = useApp.getState().session?.user ?? { id: '', displayName: '' };
     const mine: Household = { ...v.value, createdAt: id ? v.value.createdAt : now, updatedAt: now };
-    // What changed on the record since the form was opened (a 見直し, a 登録廃止, a colleague's synced
-    // edit) stays, unless the form changed that field itself.
     const held = id ? useApp.getState().households.get(id) : undefined;
     // A person a case or a trial stay names is not removed (the form refuses it at the click; a
     // case may have arrived by sync since, or the removal come back in a draft).
@@ -230,16 +228,14 @@ export function HouseholdForm({ id }: { id: string | null }) {
         return;
       }
     }
-    // A field a colleague changed meanwhile (a medication corrected, a phone number) that this form
-    // changed too: saved as typed, theirs is gone without a word. Asked first, with both values.
-    if (!asked.has('clashes')) {
-      const found = clashesOverHeld(mine, form.formBase, held);
-      if (found.length > 0) {
-        setClashes({ found, asked });
-        return;
-      }
+    // What changed on the record since the form was opened (a 見直し, a 登録廃止, a colleague's synced
+    // edit) stays, unless the form changed that field itself. A field a colleague changed meanwhile
+    // (a medication corrected) that this form changed too would be gone without a word: asked first.
+    const { record: merged, clashes: found } = overHeld(mine, form.formBase, held);
+    if (!asked.has('clashes') && found.length > 0) {
+      setClashes({ found, asked });
+      return;
     }
-    const merged = mergeOverHeld(mine, form.formBase, held);
     if (held && !validateHousehold(merged).ok) {
       // This input with what others changed meanwhile does not hold together (a person added on
       // another phone, say): the form shows the two together, with the errors, to be put right.
