@@ -3,7 +3,7 @@
  * Pure: bytes in, a preview out. Nothing is written here; the caller stores every row of the
  * preview in one transaction, and only when `ok`, so a file is taken whole or not at all.
  */
-import { futureReportError, VACANCY_HISTORY_KEPT } from './vacancy-report';
+import { futureReportError, historyAfter } from './vacancy-report';
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, sameAfterShiftJisRoundTrip } from './csv-encoding';
@@ -242,7 +242,7 @@ export function parseFacilityCsv(
 
     // A report the file replaces goes to the history, as a report made on the screen does.
     const replaced = previous?.vacancy && fields.vacancy !== undefined && fields.vacancy !== previous.vacancy ? previous.vacancy : null;
-    const history = replaced ? { vacancyHistory: [replaced, ...(previous?.vacancyHistory ?? [])].slice(0, VACANCY_HISTORY_KEPT) } : {};
+    const history = replaced ? { vacancyHistory: historyAfter({ vacancy: replaced, vacancyHistory: previous?.vacancyHistory }, now) } : {};
     const read: Facility = { ...base, ...fields, ...history, officeNumber, name };
     if (!previous) return { ...row, facility: { ...read, id: newId(), createdAt: now, updatedAt: now } };
     const candidate = keepStoredWhereSame(read, previous) as Facility;

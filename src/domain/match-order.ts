@@ -38,13 +38,67 @@ export function vacancyStanding(vacancy: Vacancy, nowMs: number): VacancyStandin
   // are nights: a day's night lasts until 06:00 the next morning (Sunday's beds still hold at 00:30
   // on Monday, Saturday's do not yet at 00:30 on Saturday, which is Friday's night).
   if (vacancy.from && vacancy.until) {
-    const today = japanDateOf(new Date(nowMs - NIGHT_ENDS_HOUR * 3_600_000));
+    const today = nightOf(nowMs);
     if (today < vacancy.from) return 'later';
     if (today > vacancy.until) return 'old';
     return free ? 'fresh' : 'full';
   }
   if (asOfMs < nowMs - FRESH_VACANCY_MS) return 'old';
   return free ? 'fresh' : 'full';
+}
+
+/** The Japan date whose night `ms` falls in: until 06:00 it is still the day before's night. */
+function nightOf(ms: number): string {
+  return japanDateOf(new Date(ms - NIGHT_ENDS_HOUR * 3_600_000));
+}
+
+/**
+ * The report that speaks for the night of `nowMs`, out of the facility's current report and the
+ * ones it replaced: a report for tonight and one for the weekend replace each other as the current
+ * figure, but each still holds on its own nights (Tuesday's 「空き 1床」 made after the weekend's
+ * report, the weekend's on Saturday after Tuesday's). Of the reports that hold tonight, one made
+ * for tonight (a period with tonight in it, or a report made this night) goes before one left
+ * from last night's 24 hours, then the newer; a period's report no longer holds once a report for
+ * now was made on one of its nights after it. With none holding, the newest for nights to come
+ * (今夜は対象外), else the current report (古い情報), else null.
+ */
+export function reportForNight(facility: Pick<Facility, 'vacancy' | 'vacancyHistory'>, nowMs: number): Vacancy | null {
+  const tonight = nightOf(nowMs);
+  let best: Vacancy | null = null;
+  let bestTier = -1;
+  let bestMs = 0;
+  const reports = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])] : (facility.vacancyHistory ?? []);
+  // A report for now made on one of a period's nights, after the period's report, ends that report
+  // from its night on: 「満床」 said on Thursday of a week reported free stands for the rest of the week.
+  const ended = (v: Vacancy, ms: number) =>
+    reports.some((u) => u.from === undefined && reportedMs(u) > ms && nightOf(reportedMs(u)) >= v.from! && nightOf(reportedMs(u)) <= tonight);
+  for (const v of reports) {
+    const standing = vacancyStanding(v, nowMs);
+    if (standing === 'old') continue;
+    const ms = reportedMs(v);
+    if (v.from !== undefined && standing !== 'later' && ended(v, ms)) continue;
+    const tier = standing === 'later' ? 0 : v.from !== undefined || nightOf(ms) === tonight ? 2 : 1;
+    // newest first in the list: on equal tier and time the earlier in the list (the later report) stays
+    if (tier > bestTier || (tier === bestTier && ms > bestMs)) {
+      best = v;
+      bestTier = tier;
+      bestMs = ms;
+    }
+  }
+  return best ?? facility.vacancy;
+}
+
+/**
+ * The reports for nights still to come (the weekend's, seen on Tuesday), by their first night,
+ * leaving out one whose nights a newer report for nights to come covers whole (the weekend's 2床
+ * corrected to 満床 the next day).
+ */
+export function reportsAhead(facility: Pick<Facility, 'vacancy' | 'vacancyHistory'>, nowMs: number): Vacancy[] {
+  const reports = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])] : (facility.vacancyHistory ?? []);
+  const ahead = reports.filter((v) => vacancyStanding(v, nowMs) === 'later');
+  const covered = (v: Vacancy) =>
+    ahead.some((w) => w !== v && reportedMs(w) > reportedMs(v) && w.from! <= v.from! && w.until! >= v.until!);
+  return ahead.filter((v) => !covered(v)).sort((a, b) => (a.from! < b.from! ? -1 : a.from! > b.from! ? 1 : reportedMs(b) - reportedMs(a)));
 }
 
 /** A free bed (beds > 0) reported within 24 hours before `nowMs`, or for a period holding today. */
@@ -70,6 +124,8 @@ export interface Orderable {
   readonly stayedBefore: boolean;
   /** 満床 said within the day (vacancyStanding 'full') */
   readonly fullVacancy?: boolean;
+  /** the report read for tonight (reportForNight); the facility's current report when absent */
+  readonly vacancy?: Vacancy | null;
 }
 
 function rank(m: Orderable): number {
@@ -82,7 +138,11 @@ function rank(m: Orderable): number {
 /** The newer report first (a liaison's update from a minute ago above one from 20 minutes before). */
 function newerReportFirst(a: Orderable, b: Orderable): number {
   if (!a.freshVacancy || !b.freshVacancy) return 0;
-  return reportedMs(b.facility.vacancy) - reportedMs(a.facility.vacancy);
+  return reportedMs(reportOf(b)) - reportedMs(reportOf(a));
+}
+
+function reportOf(m: Orderable): Vacancy | null {
+  return m.vacancy !== undefined ? m.vacancy : m.facility.vacancy;
 }
 
 // A sort compares each report many times: its time is read once.

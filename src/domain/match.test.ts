@@ -170,6 +170,19 @@ describe('order of fits', () => {
     expect(r.orderExplanation).toBe('空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所');
   });
 
+  it("reads the weekend's beds on the weekend though a report for one night replaced it since", () => {
+    const weekend = { beds: 2, asOf: '2026-11-27T03:00:00Z', reportedBy: '田中', from: '2026-12-05', until: '2026-12-06' };
+    const tuesdayFull = { beds: 0, asOf: '2026-12-01T01:00:00Z', reportedBy: '田中' };
+    const f = createFacility({ name: '週末に空き', area: '北部', accepts, vacancy: tuesdayFull, vacancyHistory: [weekend] });
+    const other = createFacility({ name: 'あ', area: '北部', accepts });
+    const saturday = ok(matchFacilities({ person, callAt: '2026-12-05T13:00:00Z', facilities: [other, f] }));
+    expect(saturday.fits.map((m) => m.facility.name)).toEqual(['週末に空き', 'あ']);
+    expect(saturday.fits[0]).toMatchObject({ freshVacancy: true, vacancy: weekend });
+    const tuesday = ok(matchFacilities({ person, callAt: '2026-12-01T14:00:00Z', facilities: [other, f] }));
+    expect(tuesday.fits.map((m) => m.facility.name)).toEqual(['あ', '週末に空き']); // 満床 tonight: last
+    expect(tuesday.fits[1]).toMatchObject({ fullVacancy: true, vacancy: tuesdayFull });
+  });
+
   it('judges freshness against `now` when given', () => {
     const f = createFacility({ accepts, vacancy: vacancy('2026-11-30T15:00:00Z') });
     const later = ok(matchFacilities({ person, callAt: CALL, now: '2026-12-01T16:00:00Z', facilities: [f] }));

@@ -12,11 +12,11 @@ import {
   type DisabilityType,
   type MedicalCareKind,
 } from './disability';
-import type { Facility } from './facility';
+import type { Facility, Vacancy } from './facility';
 import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
-import { compareByAreaName, compareMatches, MATCH_ORDER_EXPLANATION, vacancyStanding } from './match-order';
+import { compareByAreaName, compareMatches, MATCH_ORDER_EXPLANATION, reportForNight, vacancyStanding } from './match-order';
 import { normalizeKana } from './normalize';
 
 export { MATCH_ORDER_EXPLANATION } from './match-order';
@@ -40,7 +40,9 @@ export interface FacilityMatch {
   readonly failures: readonly string[];
   /** 備考 on an accepted type, e.g. 「重症心身障害（児）: 条件あり — 要相談」 */
   readonly conditions: readonly string[];
-  /** A free bed reported within 24 hours */
+  /** The bed report read for tonight: the current one, or one it replaced that holds tonight (reportForNight) */
+  readonly vacancy: Vacancy | null;
+  /** A free bed reported within 24 hours, or for a period holding tonight */
   readonly freshVacancy: boolean;
   /** 満床 said within the day: listed last */
   readonly fullVacancy: boolean;
@@ -196,9 +198,11 @@ export function matchFacilities(input: MatchInput): MatchResult {
       if (facility.medicalCare.includes(c.kind)) reasons.push(c.handled);
       else failures.push(facility.medicalCare.length === 0 ? c.notRecorded : c.notHandled);
     }
-    const standing = facility.vacancy === null ? null : vacancyStanding(facility.vacancy, nowMs);
+    const vacancy = reportForNight(facility, nowMs);
+    const standing = vacancy === null ? null : vacancyStanding(vacancy, nowMs);
     const match: FacilityMatch = {
       facility,
+      vacancy,
       reasons,
       failures,
       conditions,

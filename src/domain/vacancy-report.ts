@@ -11,8 +11,10 @@ import { addDaysToDate, formatJapanDateTimeCsv, isValidIsoDate, japanDateOf } fr
 export const MAX_PERIOD_DAYS = 14;
 import { CLOCK_SKEW_TOLERANCE_MS, NIGHT_ENDS_HOUR } from './match-order';
 
-/** how many earlier reports a facility keeps */
+/** how many earlier reports a facility keeps (beyond these, only reports for nights still to come) */
 export const VACANCY_HISTORY_KEPT = 10;
+/** and at most this many in all: a bound on the record, whatever is reported ahead */
+export const VACANCY_HISTORY_MAX = 30;
 export const MAX_BEDS = 999;
 
 export interface VacancyReportInput {
@@ -69,8 +71,19 @@ export function reportVacancy(
     ...(period ? { from: input.from as IsoDate, until: input.until as IsoDate } : {}),
     ...(note ? { note } : {}),
   };
-  const history = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])].slice(0, VACANCY_HISTORY_KEPT) : (facility.vacancyHistory ?? []);
-  return { ok: true, facility: { ...facility, vacancy, vacancyHistory: history, updatedAt: now } };
+  return { ok: true, facility: { ...facility, vacancy, vacancyHistory: historyAfter(facility, now), updatedAt: now } };
+}
+
+/**
+ * The history once a new report replaces `facility.vacancy`: the replaced report first, the last
+ * ten, and beyond them any report whose nights are still to come, so that a weekend's beds reported
+ * days ahead still hold on the weekend after a week of reports for each night (the match reads
+ * them all, reportForNight).
+ */
+export function historyAfter(facility: Pick<Facility, 'vacancy' | 'vacancyHistory'>, now: IsoInstant): Vacancy[] {
+  const all = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])] : [...(facility.vacancyHistory ?? [])];
+  const today = japanDateOf(new Date(Date.parse(now) - NIGHT_ENDS_HOUR * 3_600_000));
+  return all.filter((v, i) => i < VACANCY_HISTORY_KEPT || (v.until !== undefined && v.until >= today)).slice(0, VACANCY_HISTORY_MAX);
 }
 
 /**

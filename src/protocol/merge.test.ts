@@ -102,8 +102,23 @@ describe('[S14] two reviews of one household (issue 15 point 3)', () => {
     const base = { id: 'f', vacancy: { beds: 1, asOf: '2026-11-24T00:00:00.000Z', reportedBy: 'A' } };
     const held = { id: 'f', vacancy: { beds: 2, asOf: '2026-11-24T03:00:00.000Z', reportedBy: '連携 田中', from: '2026-11-28', until: '2026-11-29' } };
     const incoming = { id: 'f', vacancy: { beds: 0, asOf: '2026-11-24T02:00:00.000Z', reportedBy: '佐藤' } };
-    expect(mergeRecord(base, held, incoming)).toEqual({ merged: held, conflicts: [] });
-    expect(mergeRecord(base, incoming, held)).toEqual({ merged: held, conflicts: [] });
+    // the other report goes to the history, where the match still reads it on its own nights
+    expect(mergeRecord(base, held, incoming)).toEqual({ merged: { ...held, vacancyHistory: [incoming.vacancy] }, conflicts: [] });
+    expect(mergeRecord(base, incoming, held)).toEqual({ merged: { ...held, vacancyHistory: [incoming.vacancy] }, conflicts: [] });
+  });
+
+  it("keeps the report that lost to a later one in the history, with what each side moved there, and no conflict", () => {
+    const v = (beds: number, hour: number, dated = false) => ({ beds, asOf: `2026-11-24T0${hour}:00:00.000Z`, reportedBy: '田中', ...(dated ? { from: '2026-11-28', until: '2026-11-29' } : {}) });
+    const base = { id: 'f', vacancy: v(1, 0), vacancyHistory: [v(3, 0)] };
+    // this phone reported twice (tonight's 満床, then the weekend), the other once
+    const held = { id: 'f', vacancy: v(2, 3, true), vacancyHistory: [v(0, 2), v(1, 0), v(3, 0)] };
+    const incoming = { id: 'f', vacancy: v(4, 1), vacancyHistory: [v(1, 0), v(3, 0)] };
+    const { merged, conflicts } = mergeRecord(base, held, incoming);
+    expect(conflicts).toEqual([]);
+    expect(merged['vacancy']).toEqual(held.vacancy);
+    expect(merged['vacancyHistory']).toEqual([v(0, 2), v(4, 1), v(1, 0), v(3, 0)]);
+    // one side alone reporting moves the report as it made it
+    expect(mergeRecord(base, base, held).merged).toEqual(held);
   });
 });
 

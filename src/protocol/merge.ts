@@ -14,6 +14,8 @@
  * any scalar, is one value here; a form's save merges those lists item by item (mergeFormEdit).
  */
 
+import { VACANCY_HISTORY_MAX } from '../domain/vacancy-report';
+
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 type JsonObject = { readonly [key: string]: Json };
 
@@ -41,6 +43,13 @@ const LATEST_WINS = new Set(['updatedAt']);
  * one liaison's beds with the other's time and name.
  */
 const WHOLE_REPORTS = new Set(['vacancy']);
+
+/**
+ * Where a whole report's replaced ones are kept: the report that loses to a later one made at once
+ * goes there too, as a report made after it on the same phone would have put it, with what either
+ * side moved there (the match reads the history: a weekend's beds lost to tonight's report hid them).
+ */
+const REPORT_HISTORY: Readonly<Record<string, string>> = { vacancy: 'vacancyHistory' };
 
 function reportTime(v: Json | undefined): number {
   if (!isObject(v) || typeof v['asOf'] !== 'string') return Number.NEGATIVE_INFINITY;
@@ -90,7 +99,26 @@ function mergeObject(base: JsonObject, held: JsonObject, incoming: JsonObject, p
     const value = mergeValue(base[key], held[key], incoming[key], path === '' ? key : `${path}.${key}`, key, conflicts, options);
     if (value !== undefined) out[key] = value;
   }
+  for (const [key, historyKey] of Object.entries(REPORT_HISTORY)) {
+    const [b, h, i] = [base[key], held[key], incoming[key]];
+    if (!isObject(h) || !isObject(i) || equal(h, b) || equal(i, b) || equal(h, i)) continue;
+    const lost = out[key] === h ? i : h;
+    const historyPath = path === '' ? historyKey : `${path}.${historyKey}`;
+    const history: JsonObject[] = [];
+    for (const r of [lost, ...objectsIn(held[historyKey]), ...objectsIn(incoming[historyKey])]) {
+      if (!history.some((kept) => equal(kept, r))) history.push(r);
+    }
+    // newest first, as a phone keeps it; the bound is the one every report keeps (historyAfter)
+    history.sort((x, y) => reportTime(y) - reportTime(x));
+    out[historyKey] = history.slice(0, VACANCY_HISTORY_MAX);
+    const at = conflicts.findIndex((c) => c.path === historyPath);
+    if (at >= 0) conflicts.splice(at, 1);
+  }
   return out;
+}
+
+function objectsIn(v: Json | undefined): readonly JsonObject[] {
+  return Array.isArray(v) ? (v as readonly Json[]).filter(isObject) : [];
 }
 
 type IdObject = JsonObject & { readonly id: string };

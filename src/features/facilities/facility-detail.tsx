@@ -1,21 +1,24 @@
 /** One facility for the coordinator on the phone: who to call first, then whom it accepts. */
 import { useApp } from '../../state/store';
+import { useMinuteClock } from '../../state/use-minute-clock';
 import { useFacilityWrites } from './use-facility-writes';
 import { HUB_FUNCTION_LABELS } from '../../domain/facility';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTime } from '../../domain/japan-time';
+import { reportForNight } from '../../domain/match-order';
 import { formatPhoneForTel } from '../../domain/normalize';
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { T } from './text';
 import { navigate, paths } from './use-route';
-import { vacancyText } from './vacancy-report';
+import { ReportsAhead, vacancyText } from './vacancy-report';
 
 const telHref = (phone: string) => formatPhoneForTel(phone) ?? undefined;
 
 export function FacilityDetail({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
   const writes = useFacilityWrites();
+  const now = useMinuteClock();
   const back = (
     <a className="btn btn--ghost" href={paths.list()}>
       {T.back}
@@ -29,6 +32,8 @@ export function FacilityDetail({ id }: { id: string }) {
     );
   }
   const f = facility;
+  // the report the match reads tonight: a report for the weekend made after tonight's does not hide it
+  const tonight = reportForNight(f, now.getTime());
   return (
     <Page
       title={f.name || T.noName}
@@ -49,8 +54,9 @@ export function FacilityDetail({ id }: { id: string }) {
         {!f.phone && !f.nightPhone ? <p>{T.noPhone}</p> : null}
       </Section>
       <Section title={T.vacancyTitle}>
-        <p>{f.vacancy ? T.vacancyAsOf(vacancyText(f.vacancy), formatJapanDateTime(f.vacancy.asOf), f.vacancy.reportedBy) : T.vacancyUnknown}</p>
-        {f.vacancy?.note ? <p>{f.vacancy.note}</p> : null}
+        <p>{tonight ? T.vacancyAsOf(vacancyText(tonight), formatJapanDateTime(tonight.asOf), tonight.reportedBy) : T.vacancyUnknown}</p>
+        {tonight?.note ? <p>{tonight.note}</p> : null}
+        <ReportsAhead facility={f} now={now} shown={tonight} />
         {writes.edit ? (
           <a className="btn btn--primary" href={paths.vacancy(f.id)}>
             {T.reportVacancy}

@@ -6,6 +6,7 @@ import { useMinuteClock } from '../../state/use-minute-clock';
 import { DISABILITY_LABELS, DISABILITY_TYPES, type DisabilityType } from '../../domain/disability';
 import type { AgeCategory } from '../../domain/japan-time';
 import { searchFacilities } from '../../domain/match';
+import { reportForNight } from '../../domain/match-order';
 import { Button } from '../../ui/button';
 import { CheckboxGroup, SelectField, TextField } from '../../ui/field';
 import { Page } from '../../ui/layout';
@@ -64,7 +65,7 @@ export function FacilityList() {
                 <br />
                 <span className="muted">{f.area || T.noArea}</span>
               </span>
-              <VacancyBadge vacancy={f.vacancy} now={now} />
+              <VacancyBadge vacancy={reportForNight(f, now.getTime())} now={now} />
             </a>
             {writes.edit ? (
               <a className="btn btn--secondary fac-row__report" href={paths.vacancy(f.id)} aria-label={T.reportVacancyOf(f.name || T.noName)}>

@@ -1,5 +1,5 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
-import { VACANCY_HISTORY_KEPT } from '../../domain/vacancy-report';
+import { historyAfter } from '../../domain/vacancy-report';
 import { facilityPhoneProblem, isPlausibleEmail, type Facility } from '../../domain/facility';
 import { T } from './text';
 
@@ -101,7 +101,7 @@ export function applyForm(base: Facility, s: FacilityFormState, now: string): Fa
         ? base.vacancy
         : { beds: Number(beds.normalize('NFKC')), asOf: now, reportedBy: s.vacancyReporter.trim() },
     // A bed count entered here is a report like one made on 空床を報告: the report it replaces is kept.
-    ...(beds !== '' && base.vacancy ? { vacancyHistory: [base.vacancy, ...(base.vacancyHistory ?? [])].slice(0, VACANCY_HISTORY_KEPT) } : {}),
+    ...(beds !== '' && base.vacancy ? { vacancyHistory: historyAfter(base, now) } : {}),
     updatedAt: now,
   };
 }

@@ -8,7 +8,8 @@ import { useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { changedFrom, useUnsaved } from '../../state/use-unsaved';
 import { useMinuteClock } from '../../state/use-minute-clock';
-import type { Vacancy } from '../../domain/facility';
+import type { Facility, Vacancy } from '../../domain/facility';
+import { reportForNight, reportsAhead } from '../../domain/match-order';
 import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
 import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
@@ -32,6 +33,27 @@ function ReportLine({ v, now }: { v: Vacancy; now: Date }) {
       {T.reportedAgo(agoInWords(v.asOf, now) ?? formatJapanDateTime(v.asOf), v.reportedBy)}
       {v.note ? <span className="fac-report__note">{v.note}</span> : null}
     </>
+  );
+}
+
+/**
+ * The reports for nights still to come beside the one read tonight (a weekend's beds reported
+ * before tonight's 満床), so that whoever reports or calls sees both; `shown` is left out.
+ */
+export function ReportsAhead({ facility, now, shown }: { facility: Facility; now: Date; shown: Vacancy | null }) {
+  const ahead = reportsAhead(facility, now.getTime()).filter((v) => v !== shown);
+  if (ahead.length === 0) return null;
+  return (
+    <div className="fac-report__ahead">
+      <p>{T.reportsAhead}</p>
+      <ul>
+        {ahead.map((v, i) => (
+          <li key={`${v.asOf}-${i}`}>
+            <ReportLine v={v} now={now} />
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -71,6 +93,7 @@ export function VacancyReport({ id }: { id: string }) {
     );
   }
   const f = facility;
+  const tonight = reportForNight(f, now.getTime());
   const set = (patch: Partial<VacancyReportInput>) => setForm({ ...form, ...patch });
 
   async function submit(e: FormEvent) {
@@ -96,8 +119,9 @@ export function VacancyReport({ id }: { id: string }) {
       <p className="fac-report__facility">{f.name || T.noName}</p>
       <p className="fac-report__current">
         {T.current}
-        {f.vacancy ? <ReportLine v={f.vacancy} now={now} /> : T.vacancyUnknown}
+        {tonight ? <ReportLine v={tonight} now={now} /> : T.vacancyUnknown}
       </p>
+      <ReportsAhead facility={f} now={now} shown={tonight} />
       <form className="fac-report" onSubmit={(e) => void submit(e)} noValidate>
         <TextField
           label={T.reportBeds}

@@ -219,7 +219,7 @@ export function MatchScreen() {
 
 /** The vacancy as reported, and how long ago in words; 0 beds reads 満床. */
 function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
-  const v = match.facility.vacancy;
+  const v = match.vacancy;
   if (!v) return <p className="match-card__vacancy">{T.noVacancy}</p>;
   const ago = agoInWords(v.asOf, now) ?? formatJapanDateTime(v.asOf);
   const count = v.beds === 0 ? T.full : T.beds(v.beds);
