@@ -92,6 +92,7 @@ describe('corrections in plain sight', () => {
     const facility = (await facilitySelect.locator('option:checked').innerText()).trim();
     const callBefore = new Date(requestBefore.getTime() - 10 * MINUTE);
     await page.getByLabel('連絡・調整を行った時刻（日本時間）').fill(toJapanInputValue(callBefore));
+    await page.getByLabel('結果', { exact: true }).selectOption('受入可');
     await page.getByRole('button', { name: '記録する' }).click();
     const card = page.getByRole('article', { name: facility });
     await card.getByText(`${formatJapanDateTime(callBefore)}・電話`).waitFor();

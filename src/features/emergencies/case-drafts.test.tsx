@@ -92,6 +92,7 @@ describe('case drafts across an idle lock', () => {
     const { user, caseId, lockAndUnlock, entries } = await openCase();
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
+    await user.selectOptions(screen.getByLabelText('結果'), '折り返し待ち');
     await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
     expect(useApp.getState().unsaved.has(noteKey(caseId))).toBe(true);
 
@@ -99,11 +100,12 @@ describe('case drafts across an idle lock', () => {
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認中、折り返し2時半');
     expect(screen.getByLabelText('連絡先の事業所')).toHaveValue('fac-1');
+    expect(screen.getByLabelText('結果')).toHaveValue('折り返し待ち');
     await waitFor(() => expect(useApp.getState().unsaved.has(noteKey(caseId))).toBe(true));
 
     await user.click(screen.getByRole('button', { name: '記録する' }));
     await waitFor(() => expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument());
-    expect((await entries()).at(-1)?.body).toMatchObject({ type: 'contact', facilityId: 'fac-1', note: '看護師に確認中、折り返し2時半' });
+    expect((await entries()).at(-1)?.body).toMatchObject({ type: 'contact', facilityId: 'fac-1', result: '折り返し待ち', note: '看護師に確認中、折り返し2時半' });
     expect(await useApp.getState().session!.listDraftKeys()).toEqual([]);
     expect(useApp.getState().unsaved.size).toBe(0);
   });
@@ -114,6 +116,7 @@ describe('case drafts across an idle lock', () => {
     const night = await addColleague();
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
+    await user.selectOptions(screen.getByLabelText('結果'), '折り返し待ち');
     await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
 
     await lockAndUnlock(night);

@@ -155,6 +155,11 @@ describe('緊急対応: from the tap to the closed case', () => {
     await backFromMatch();
     await user.click(await screen.findByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
+    // the result is chosen, never assumed: saved untouched, a 不在 went in as 受入可
+    expect(screen.getByLabelText('結果')).toHaveValue('');
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('結果を選んでください（つながらなかったときは「不在」）。')).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('結果'), '受入可');
     await user.click(screen.getByRole('button', { name: '記録する' }));
     const card = await screen.findByRole('article', { name: 'あおぞら短期入所' });
 

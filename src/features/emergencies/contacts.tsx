@@ -123,7 +123,8 @@ export function contactFormOf(body: ContactBody | null): ContactFormValue {
       shortStay: true,
       contactedAt: toJapanInputValue(new Date()),
       method: '電話',
-      result: '受入可',
+      // chosen, never assumed: a 不在 typed without touching it was recorded 受入可, a reached facility
+      result: null,
       note: '',
     };
   }
@@ -157,7 +158,8 @@ export function ContactFields({ value, onChange, resultNotYet = false }: { value
         value={value.facilityKey}
         onChange={(e) => {
           const f = facilities.get(e.target.value);
-          set(f ? { facilityKey: f.id, facilityName: f.name, shortStay: true } : { facilityKey: e.target.value, facilityName: '' });
+          // a place typed by hand (a hospital, the family) is not a short-stay facility until ticked
+          set(f ? { facilityKey: f.id, facilityName: f.name, shortStay: true } : { facilityKey: e.target.value, facilityName: '', shortStay: false });
         }}
         options={[{ value: '', label: '選んでください' }, ...options, { value: OTHER, label: T.contactFacilityOther }]}
       />
@@ -181,7 +183,10 @@ export function ContactFields({ value, onChange, resultNotYet = false }: { value
         label={T.result}
         value={value.result ?? ''}
         onChange={(e) => set({ result: e.target.value === '' ? null : (e.target.value as ContactResult) })}
-        options={[...(resultNotYet ? [{ value: '', label: T.resultPending }] : []), ...CONTACT_RESULTS.map((r) => ({ value: r, label: r }))]}
+        options={[
+          ...(resultNotYet ? [{ value: '', label: T.resultPending }] : value.result === null ? [{ value: '', label: T.chooseResult }] : []),
+          ...CONTACT_RESULTS.map((r) => ({ value: r, label: r })),
+        ]}
       />
       <TextArea label={T.note} value={value.note} onChange={(e) => set({ note: e.target.value })} />
     </>
@@ -218,6 +223,7 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
     e.preventDefault();
     const body = contactBodyOf(value, (id) => facilities.get(id)?.officeNumber ?? '');
     if (Array.isArray(body)) return setErrors(body);
+    if (body.result === null) return setErrors([T.resultRequired]);
     if (!(await append(body))) return;
     await finish();
     onDone();

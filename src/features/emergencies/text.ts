@@ -109,6 +109,8 @@ export const T = {
     'まだ連絡・調整の記録はありません。登録者と結び付けると「受入先を探して電話する」が使え、電話が自動で記録されます。結び付けられないときは「連絡を記録（手入力）」で記録します。',
   contactLine: (when: string, method: string) => `${when}・${method}`,
   resultPending: '結果未記録',
+  chooseResult: '選んでください',
+  resultRequired: '結果を選んでください（つながらなかったときは「不在」）。',
   resultAsk: '結果を記録してください',
   resultSaved: '結果を記録しました。',
   /** on a 折り返し待ち card: the call back, a new contact at this minute (as in the match) */
