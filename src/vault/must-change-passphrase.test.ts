@@ -88,3 +88,32 @@ describe('a passphrase chosen by someone else', () => {
     expect(await db.keySlots.get(jiro.id)).toBeUndefined();
   });
 });
+
+describe('an access entry that cannot be written', () => {
+  const fullDisk = (db: { accessLog: { add: (...args: never[]) => unknown } }) =>
+    vi.spyOn(db.accessLog as never as { add: () => Promise<unknown> }, 'add').mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+
+  it('adds nobody: no one can unlock unlogged', async () => {
+    const { db, vault, hanako } = await phoneWithJiro();
+    const slots = await db.keySlots.count();
+    fullDisk(db);
+    await expect(hanako.addUser(PASSPHRASE, '夜勤 三郎', 'さぶろう-の-ため-の-文')).rejects.toMatchObject({ code: 'quota-exceeded' });
+    vi.restoreAllMocks();
+    expect(await db.keySlots.count()).toBe(slots);
+    expect((await vault.listUsers()).map((u) => u.displayName)).not.toContain('夜勤 三郎');
+  });
+
+  it('changes no passphrase: the old one still opens, and the flag stays', async () => {
+    const { db, vault, hanako, jiro } = await phoneWithJiro();
+    hanako.lock();
+    const first = await vault.unlock(jiro.id, OTHER_PASSPHRASE);
+    fullDisk(db);
+    await expect(first.changePassphrase(OTHER_PASSPHRASE, JIRO_OWN)).rejects.toMatchObject({ code: 'quota-exceeded' });
+    vi.restoreAllMocks();
+    expect(first.mustChangePassphrase).toBe(true);
+    first.lock();
+    const again = await vault.unlock(jiro.id, OTHER_PASSPHRASE);
+    expect(again.mustChangePassphrase).toBe(true);
+    expect((await again.accessLog()).some((e) => e.action === 'change-passphrase')).toBe(false);
+  });
+});

@@ -247,7 +247,8 @@ export class Session implements VaultSession {
    * The re-entered passphrase goes through the same throttle as unlock.
    */
   async addUser(currentPassphrase: string, displayName: string, newPassphrase: string): Promise<VaultUser> {
-    const added = await this.run(async ({ db, now }) => {
+    return this.run(async (ctx) => {
+      const { db, now } = ctx;
       const name = assertDisplayName(displayName);
       assertStrongPassphrase(newPassphrase);
       // Each person's own passphrase is what attributes an unlock, and every record opened, to them.
@@ -258,13 +259,16 @@ export class Session implements VaultSession {
       const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);
       const { wrapped: userKey } = await newUserKey(kek);
       const user: VaultUser = { id: globalThis.crypto.randomUUID(), displayName: name, createdAt: isoAt(now) };
-      // Typed on this screen, so known to the one enrolling: the new person replaces it before anything opens.
-      await db.keySlots.add({ userId: user.id, displayName: user.displayName, createdAt: user.createdAt, ...wrapping, userKey, mustChangePassphrase: true });
+      // Every person added can read every household on the phone: who added whom is in the 閲覧記録,
+      // written with the slot in one transaction (a full disk left an unlogged person who could unlock).
+      const logged = await prepareAccess(ctx, 'add-user', null, `${user.displayName}（${user.id}）`);
+      await db.transaction('rw', [db.keySlots, db.accessLog, db.outbox, db.meta], async () => {
+        // Typed on this screen, so known to the one enrolling: the new person replaces it before anything opens.
+        await db.keySlots.add({ userId: user.id, displayName: user.displayName, createdAt: user.createdAt, ...wrapping, userKey, mustChangePassphrase: true });
+        await writeAccess(db, logged);
+      });
       return user;
     });
-    // Every person added can read every household on the phone: who added whom is in the 閲覧記録.
-    await this.logAccess('add-user', null, `${added.displayName}（${added.id}）`);
-    return added;
   }
 
   /**
@@ -322,7 +326,8 @@ export class Session implements VaultSession {
    * someone else knew, in the same write, never before it nor after.
    */
   async changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void> {
-    await this.run(async ({ db, now }) => {
+    await this.run(async (ctx) => {
+      const { db, now } = ctx;
       assertStrongPassphrase(newPassphrase);
       // Refused before the passphrase is checked: costs no attempt. Kept, it would stay known to whoever knew it.
       if (newPassphrase.normalize('NFC') === currentPassphrase.normalize('NFC')) throw new VaultError('unchanged-passphrase');
@@ -333,17 +338,20 @@ export class Session implements VaultSession {
       const { wrapping, kek } = await wrapForPassphrase(newPassphrase, extractable);
       // The user's own key follows the passphrase, or their hub sign-in would be lost with the old one.
       const userKey = await rewrapUserKey(slot, derived.kek!, kek);
-      await db.transaction('rw', db.keySlots, async () => {
+      // logged in the same transaction: a change that failed to log was made all the same, its error
+      // shown, and the old passphrase, tried again, counted as a failed unlock
+      const logged = await prepareAccess(ctx, 'change-passphrase', null);
+      await db.transaction('rw', [db.keySlots, db.accessLog, db.outbox, db.meta], async () => {
         // Removed from this phone in another tab meanwhile: a put would bring the slot back.
         const current = await db.keySlots.get(slot.userId);
         if (current === undefined) throw new VaultError('unknown-user');
         // put, not update: Dexie's update deep-clones typed arrays, and drops no field as plainly.
         const { mustChangePassphrase: _known, ...kept } = current;
         await db.keySlots.put({ ...kept, ...wrapping, ...userKey });
+        await writeAccess(db, logged);
       });
     });
     this.#mustChangePassphrase = false;
-    await this.logAccess('change-passphrase', null);
   }
 
   /**
