@@ -223,6 +223,14 @@ describe('backup round trip', () => {
     expect(await dumpTables(source.db)).toEqual(before);
   });
 
+  it('refuses the unlock passphrase as the backup passphrase (whoever restores the file would learn it), before it costs an attempt', async () => {
+    const { vault, session, db } = await setUpTestVault();
+    const before = await dumpTables(db);
+    expect(await codeOf(session.exportBackup(PASSPHRASE, PASSPHRASE.normalize('NFD')))).toBe('backup-same-passphrase');
+    expect(await dumpTables(db)).toEqual(before);
+    expect(await vault.throttle(session.user.id)).toEqual({ failures: 0, retryAt: null });
+  });
+
   it('rejects once locked', async () => {
     const source = await setUpTestVault();
     source.session.lock();
@@ -239,7 +247,7 @@ describe('export re-checks the current user\'s unlock passphrase', () => {
     expect(error).toBeInstanceOf(VaultError);
     expect(error).toMatchObject({ code: 'wrong-passphrase', message: 'パスフレーズが違います。' });
     // The backup passphrase is not the unlock passphrase either.
-    expect(await codeOf(session.exportBackup(BACKUP_PASSPHRASE, BACKUP_PASSPHRASE))).toBe('wrong-passphrase');
+    expect(await codeOf(session.exportBackup(BACKUP_PASSPHRASE, OTHER_PASSPHRASE))).toBe('wrong-passphrase');
     // Only the failure count was written.
     const after = await dumpTables(db);
     expect({ ...after, throttles: [] }).toEqual({ ...before, throttles: [] });

@@ -365,6 +365,8 @@ export class Session implements VaultSession {
   async exportBackup(currentPassphrase: string, backupPassphrase: string): Promise<Uint8Array> {
     const file = await this.read(async (ctx) => {
       assertStrongPassphrase(backupPassphrase);
+      // Told to whoever restores the file, it would open this phone as this person.
+      if (backupPassphrase.normalize('NFC') === currentPassphrase.normalize('NFC')) throw new VaultError('backup-same-passphrase');
       const slot = await findSlot(ctx.db, this.user.id);
       await openSlot(ctx.db, slot, currentPassphrase, ctx.now, false);
       await this.writeFailedUnlocks();

@@ -344,6 +344,8 @@ export type VaultErrorCode =
   | 'weak-passphrase'
   /** addUser() with the new person's passphrase the same as the enrolling person's: both could unlock as either */
   | 'same-passphrase'
+  /** exportBackup() with the backup's passphrase the same as the exporting person's own: whoever gets the file would learn it */
+  | 'backup-same-passphrase'
   /** changePassphrase() to the passphrase in use: whoever knew it still would */
   | 'unchanged-passphrase'
   /** unlock() with an id that has no key slot on this device */

@@ -73,6 +73,16 @@ describe('settings: create a backup', () => {
     expect(session.exportBackup).not.toHaveBeenCalled();
 
     await user.type(within(form).getByLabelText(BT.currentPassphrase), UNLOCK);
+    // the unlock passphrase is not the backup's: whoever restores the file would learn it
+    for (const field of [BT.passphrase, BT.passphraseConfirm]) {
+      await user.clear(within(form).getByLabelText(field));
+      await user.type(within(form).getByLabelText(field), UNLOCK);
+    }
+    await user.click(submit);
+    expect(within(form).getByText(/^あなたの解錠用のパスフレーズと同じです。/)).toBeVisible();
+    expect(session.exportBackup).not.toHaveBeenCalled();
+    await user.clear(within(form).getByLabelText(BT.passphrase));
+    await user.type(within(form).getByLabelText(BT.passphrase), BACKUP);
 
     await user.clear(within(form).getByLabelText(BT.passphraseConfirm));
     await user.type(within(form).getByLabelText(BT.passphraseConfirm), BACKUP);

@@ -72,7 +72,7 @@ interface ExportErrors extends NewPassphraseErrors {
 function exportRejection(err: unknown): ExportErrors {
   const code = toVaultError(err).code;
   if (code === 'wrong-passphrase' || code === 'throttled') return { current: vaultErrorMessage(code) };
-  if (code === 'weak-passphrase') return { passphrase: vaultErrorMessage(code) };
+  if (code === 'weak-passphrase' || code === 'backup-same-passphrase') return { passphrase: vaultErrorMessage(code) };
   return { form: vaultErrorMessage(code) };
 }
 
@@ -95,6 +95,7 @@ function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; 
     const next: ExportErrors = {
       ...(current ? {} : { current: BT.currentRequired }),
       ...newPassphraseErrors(passphrase, confirmation),
+      ...(passphrase.length > 0 && passphrase.normalize('NFC') === current.normalize('NFC') ? { passphrase: vaultErrorMessage('backup-same-passphrase') } : {}),
     };
     setErrors(next);
     if (Object.keys(next).length > 0) return;
