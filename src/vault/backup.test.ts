@@ -436,7 +436,11 @@ describe('restore refuses, and writes nothing', () => {
     await source.session.put('household', good, household(good, '佐藤 陽太'), 'create');
     // Written by an older app that did not check (the vault stores what it is given).
     await source.session.put('household', bad, { ...household(bad, CANARY), persons: 'not-a-list' }, 'create');
+    // This app makes no such file (below); an older one did, before the export checked.
+    const records = await import('../protocol/records');
+    const check = vi.spyOn(records, 'checkRecord').mockReturnValue(null);
     const bytes = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
+    check.mockRestore();
     const target = await targetVault();
     const before = await dumpTables(target.db);
 
@@ -445,6 +449,13 @@ describe('restore refuses, and writes nothing', () => {
     expect(error).toMatchObject({ code: 'backup-record', message: expect.stringContaining(`世帯 ID ${bad} の項目 persons`) });
     expect((error as Error).message).not.toContain(CANARY);
     expect(await dumpTables(target.db)).toEqual(before);
+
+    // this app says so while the phone still works: no file, the record named, nothing logged
+    const logged = (await source.session.accessLog()).length;
+    const refused = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'backup-export-record', message: expect.stringContaining(`世帯 ID ${bad} の項目 persons`) });
+    expect((refused as Error).message).toMatch(/^この端末に、このアプリで読み込めない形の記録があるため、バックアップを作成していません/);
+    expect(await source.session.accessLog()).toHaveLength(logged);
   });
 
   it('into a device that already holds records, even with the right passphrase', async () => {

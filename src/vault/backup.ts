@@ -308,6 +308,9 @@ export async function exportBackup(ctx: SessionContext, backupPassphrase: string
     counts[entity.kind] += 1;
     records.push({ kind: entity.kind, id: entity.id, updatedAt: entity.updatedAt, data: entity.data });
   }
+  // [R2] checked here too: a file the restore would refuse whole must be known while this phone
+  // still works, not on the new one after it is gone
+  await assertReadable(records, 'backup-export-record');
   const createdAt = isoAt(ctx.now);
   const payload: BackupPayload = {
     format: BACKUP_FORMAT,
@@ -458,17 +461,17 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
 const KIND_WORDS: Readonly<Record<EntityKind, string>> = { household: '世帯', facility: '事業所', office: '相談支援事業所', 'case-entry': '対応記録', 'month-close': '請求済みの記録', 'trial-stay': '体験利用', ...FUNCTION_BONUS_KIND_LABELS };
 
 /**
- * [R2] Every record must be one the app can read, or nothing is restored: a household whose
+ * [R2] Every record must be one the app can read, or nothing is restored (and no file is made): a household whose
  * persons is not a list would otherwise come back only to stop the household screen. The check
  * (zod) is loaded here, not with the first screen.
  */
-async function assertReadable(records: readonly BackupRecord[]): Promise<void> {
+async function assertReadable(records: readonly BackupRecord[], code: 'backup-record' | 'backup-export-record' = 'backup-record'): Promise<void> {
   const { checkRecord } = await import('../protocol/records');
   for (const r of records) {
     const problem = checkRecord(r.kind, r.id, r.data);
     if (problem === null) continue;
     const subject = `${KIND_WORDS[r.kind]} ID ${r.id}${problem.field === '' ? '' : ` の項目 ${problem.field}`}`;
-    throw new VaultError('backup-record', { subject, detail: `${r.kind} ${r.id}: ${problem.message}` });
+    throw new VaultError(code, { subject, detail: `${r.kind} ${r.id}: ${problem.message}` });
   }
 }
 

@@ -344,6 +344,8 @@ export type VaultErrorCode =
   | 'weak-passphrase'
   /** addUser() with the new person's passphrase the same as the enrolling person's: both could unlock as either */
   | 'same-passphrase'
+  /** exportBackup() of a phone holding a record the app cannot read: the restore would refuse the file whole */
+  | 'backup-export-record'
   /** exportBackup() with the backup's passphrase the same as the exporting person's own: whoever gets the file would learn it */
   | 'backup-same-passphrase'
   /** changePassphrase() to the passphrase in use: whoever knew it still would */

@@ -70,10 +70,12 @@ interface ExportErrors extends NewPassphraseErrors {
 
 /** Maps a vault rejection to the field it concerns (as user-forms.tsx does). */
 function exportRejection(err: unknown): ExportErrors {
-  const code = toVaultError(err).code;
+  const error = toVaultError(err);
+  const code = error.code;
   if (code === 'wrong-passphrase' || code === 'throttled') return { current: vaultErrorMessage(code) };
   if (code === 'weak-passphrase' || code === 'backup-same-passphrase') return { passphrase: vaultErrorMessage(code) };
-  return { form: vaultErrorMessage(code) };
+  // the message names the record when one cannot be read ('backup-export-record')
+  return { form: error.message };
 }
 
 /**
