@@ -134,6 +134,20 @@ export function formatJapanDateTime(instant: Date | IsoInstant): string {
   return `${date} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
 }
 
+/**
+ * formatJapanDateTime for a time another device wrote, which may not be an instant: the text as
+ * it is then, rather than a thrown error that would stop the whole screen (one bad bed report
+ * must not stop the night's match).
+ */
+export function formatJapanDateTimeOrText(text: string): string {
+  return isInstantText(text) ? formatJapanDateTime(text) : text;
+}
+
+/** An ISO instant with its zone that is a real time ('2026-11-30 02:10' would be read in the device's zone). */
+export function isInstantText(text: string): boolean {
+  return ISO_INSTANT_WITH_ZONE.test(text) && !Number.isNaN(Date.parse(text));
+}
+
 /** '2026-11-30T21:00:05+09:00': Japan time to the second with its offset, sortable as text (the admin's listings). */
 export function formatJapanTimestamp(instant: Date | IsoInstant): string {
   return `${japanWallClock(instant).toISOString().slice(0, 19)}+09:00`;

@@ -5,7 +5,7 @@
  * that said 満床 within the day (a call there at 02:10 is the least likely to find a bed).
  */
 import type { Facility, Vacancy } from './facility';
-import { japanDateOf } from './japan-time';
+import { isInstantText, japanDateOf } from './japan-time';
 
 /** A bed report older than this no longer says anything about tonight. */
 export const FRESH_VACANCY_MS = 24 * 60 * 60 * 1000;
@@ -31,8 +31,8 @@ export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にあ�
 export type VacancyStanding = 'fresh' | 'full' | 'later' | 'old';
 
 export function vacancyStanding(vacancy: Vacancy, nowMs: number): VacancyStanding {
-  const asOfMs = Date.parse(vacancy.asOf);
-  if (Number.isNaN(asOfMs) || asOfMs > nowMs + CLOCK_SKEW_TOLERANCE_MS) return 'old';
+  const asOfMs = reportedMs(vacancy);
+  if (asOfMs === 0 || asOfMs > nowMs + CLOCK_SKEW_TOLERANCE_MS) return 'old';
   const free = vacancy.beds > 0;
   // A report for a period (the weekend) holds on its days, however long ago it was made. Its days
   // are nights: a day's night lasts until 06:00 the next morning (Sunday's beds still hold at 00:30
@@ -151,7 +151,8 @@ function reportedMs(v: Vacancy | null): number {
   if (v === null) return 0;
   let ms = reportedAt.get(v);
   if (ms === undefined) {
-    ms = Date.parse(v.asOf) || 0;
+    // an instant with its zone only: '2026-11-30 02:10' would be read in the device's own zone
+    ms = isInstantText(v.asOf) ? Date.parse(v.asOf) : 0;
     reportedAt.set(v, ms);
   }
   return ms;

@@ -4,7 +4,7 @@
  * was reported, in words. Pure functions; every time is read in Japan time.
  */
 import type { IsoInstant } from './household';
-import { formatJapanDateTime, japanDateOf, addDaysToDate } from './japan-time';
+import { formatJapanDateTime, isInstantText, japanDateOf, addDaysToDate } from './japan-time';
 import { normalizePhone } from './normalize';
 
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
@@ -115,7 +115,8 @@ const MINUTE_MS = 60_000;
  */
 export function agoInWords(at: IsoInstant, now: Date): string | null {
   const ms = Date.parse(at);
-  if (Number.isNaN(ms)) return null;
+  // not an instant with its zone (another device's bad text): no words rather than a thrown error
+  if (!isInstantText(at)) return null;
   const diff = now.getTime() - ms;
   if (diff < -MINUTE_MS) return null;
   const minutes = Math.max(0, Math.floor(diff / MINUTE_MS));

@@ -4,7 +4,7 @@ import { useMinuteClock } from '../../state/use-minute-clock';
 import { useFacilityWrites } from './use-facility-writes';
 import { HUB_FUNCTION_LABELS } from '../../domain/facility';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
-import { formatJapanDateTime } from '../../domain/japan-time';
+import { formatJapanDateTimeOrText } from '../../domain/japan-time';
 import { reportForNight } from '../../domain/match-order';
 import { formatPhoneForTel } from '../../domain/normalize';
 import { Button } from '../../ui/button';
@@ -54,7 +54,7 @@ export function FacilityDetail({ id }: { id: string }) {
         {!f.phone && !f.nightPhone ? <p>{T.noPhone}</p> : null}
       </Section>
       <Section title={T.vacancyTitle}>
-        <p>{tonight ? T.vacancyAsOf(vacancyText(tonight), formatJapanDateTime(tonight.asOf), tonight.reportedBy) : T.vacancyUnknown}</p>
+        <p>{tonight ? T.vacancyAsOf(vacancyText(tonight), formatJapanDateTimeOrText(tonight.asOf), tonight.reportedBy) : T.vacancyUnknown}</p>
         {tonight?.note ? <p>{tonight.note}</p> : null}
         <ReportsAhead facility={f} now={now} shown={tonight} />
         {writes.edit ? (

@@ -10,7 +10,7 @@ import { changedFrom, useUnsaved } from '../../state/use-unsaved';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import type { Facility, Vacancy } from '../../domain/facility';
 import { reportForNight, reportsAhead } from '../../domain/match-order';
-import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { formatJapanDate, formatJapanDateTimeOrText, japanDateOf } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
 import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
 import { Button } from '../../ui/button';
@@ -30,7 +30,7 @@ function ReportLine({ v, now }: { v: Vacancy; now: Date }) {
     <>
       <strong>{vacancyText(v)}</strong>
       {'　'}
-      {T.reportedAgo(agoInWords(v.asOf, now) ?? formatJapanDateTime(v.asOf), v.reportedBy)}
+      {T.reportedAgo(agoInWords(v.asOf, now) ?? formatJapanDateTimeOrText(v.asOf), v.reportedBy)}
       {v.note ? <span className="fac-report__note">{v.note}</span> : null}
     </>
   );

@@ -126,6 +126,26 @@ describe('match screen', () => {
     expect(within(fits).queryByRole('article', { name: 'いずみ園' })).not.toBeInTheDocument();
   });
 
+  it('shows a bed report whose time is not an instant as its text, and the rest of the match (one bad report once stopped the screen)', () => {
+    const bad = facility('f-bad', { name: 'かえで', area: '北部', phone: '047-444-4444', vacancy: { beds: 1, asOf: '2026-11-30 02:10', reportedBy: '' } }, { medicalCareChild: true });
+    mount('#/match/hh-1/p-1', [household], [...facilities, bad]);
+    const card = screen.getByRole('article', { name: 'かえで' });
+    expect(within(card).getByText('空き 1床（2026-11-30 02:10の報告・古い情報）')).toBeInTheDocument();
+    expect(screen.getByRole('article', { name: 'ひだまり' })).toBeInTheDocument();
+  });
+
+  it("leaves the demo's facilities out of a real person's match, saying so, and keeps them for a demo household", () => {
+    const demo = facility('demo-facility-1', { name: 'デモ短期入所', area: '北部', phone: '03-0000-0001' }, { medicalCareChild: true });
+    const { unmount } = mount('#/match/hh-1/p-1', [household], [...facilities, demo]);
+    expect(screen.queryByRole('article', { name: 'デモ短期入所' })).not.toBeInTheDocument();
+    expect(screen.getByText('デモデータの事業所（1件）は、実際の方の受入先には表示していません。')).toBeInTheDocument();
+    unmount();
+    const demoHousehold = { ...household, id: 'demo-household-1' };
+    mount('#/match/demo-household-1/p-1', [demoHousehold], [...facilities, demo]);
+    expect(screen.getByRole('article', { name: 'デモ短期入所' })).toBeInTheDocument();
+    expect(screen.queryByText(/デモデータの事業所/)).not.toBeInTheDocument();
+  });
+
   it('logs the household (閲覧記録) once when opened for a person', async () => {
     const session = createFakeSession();
     useApp.setState({ session });

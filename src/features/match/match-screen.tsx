@@ -13,7 +13,8 @@ import { useHash } from '../../state/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';
-import { AGE_CATEGORY_LABELS, formatJapanDateTime, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
+import { AGE_CATEGORY_LABELS, formatJapanDateTime, formatJapanDateTimeOrText, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
+import { isDemoId } from '../../domain/demo-id';
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
 import { vacancyStanding } from '../../domain/match-order';
 import { useMinuteClock } from '../../state/use-minute-clock';
@@ -85,7 +86,11 @@ export function MatchScreen() {
   const personsCase = useOpenCaseOf(kase ? null : route?.householdId, route?.personId);
 
   const person = household?.persons.find((p) => p.id === route?.personId);
-  const facilities = useMemo(() => [...facilityMap.values()], [facilityMap]);
+  // The demo's facilities are made up: a real person's match leaves them out (a call to one, recorded
+  // in a real case, named a facility that does not exist); a demo household's match has them.
+  const demoHousehold = household ? isDemoId(household.id) : false;
+  const facilities = useMemo(() => [...facilityMap.values()].filter((f) => demoHousehold || !isDemoId(f.id)), [facilityMap, demoHousehold]);
+  const demoLeftOut = demoHousehold ? 0 : facilityMap.size - facilities.length;
   const allTrialStays = useApp((s) => s.trialStays);
   // 体験利用 recorded for this person: those facilities count as 以前に利用した事業所 too.
   const trials = useMemo(
@@ -167,6 +172,7 @@ export function MatchScreen() {
           </ul>
         </div>
       </div>
+      {demoLeftOut > 0 ? <p className="match-order">{T.demoLeftOut(demoLeftOut)}</p> : null}
       {facilities.length === 0 ? (
         <Notice
           kind="warn"
@@ -221,7 +227,7 @@ export function MatchScreen() {
 function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
   const v = match.vacancy;
   if (!v) return <p className="match-card__vacancy">{T.noVacancy}</p>;
-  const ago = agoInWords(v.asOf, now) ?? formatJapanDateTime(v.asOf);
+  const ago = agoInWords(v.asOf, now) ?? formatJapanDateTimeOrText(v.asOf);
   const count = v.beds === 0 ? T.full : T.beds(v.beds);
   const beds = v.from && v.until ? T.bedsFor(count, formatMonthDay(v.from), formatMonthDay(v.until)) : count;
   const standing = vacancyStanding(v, now.getTime());

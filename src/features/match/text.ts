@@ -27,6 +27,7 @@ export const T = {
   oldVacancy: (beds: string, ago: string) => `${beds}（${ago}の報告・古い情報）`,
   /** a report for days still to come (the weekend's beds, seen on Tuesday) */
   laterVacancy: (beds: string, ago: string) => `${beds}（${ago}の報告・今夜は対象外）`,
+  demoLeftOut: (n: number) => `デモデータの事業所（${n}件）は、実際の方の受入先には表示していません。`,
   noVacancy: '空きの報告なし',
   stayedBefore: '以前に利用',
   /** the facility's own words on how to ask it for an emergency admission (its record's 緊急時の受入れ依頼方法) */
