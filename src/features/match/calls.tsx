@@ -3,7 +3,7 @@
  * card then asks for the result right there (four equal buttons: 受入可 ends the search, so it is
  * not the easiest to hit by mistake). Called facilities move to 電話済み (called-group.tsx).
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { useCaseAppend as useSharedCaseAppend } from '../../state/use-case-append';
 import { foldCase } from '../../domain/case-fold';
@@ -168,11 +168,17 @@ export function PendingCall({ caseId, call }: { caseId: string; call: Current<Co
 export function useCallRecorder(caseId: string | null) {
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);
   const [message, setMessage] = useState<string | null>(null);
+  // A double tap on a number is one call: a second tap on the same facility while the first is
+  // being written records nothing more (it was a second empty call to answer or withdraw). Once
+  // written, the card has moved to 電話済み, its numbers there until the result is given.
+  const writing = useRef(new Set<string>());
   const record = useMemo(
     () =>
       caseId === null
         ? null
         : (facility: Facility) => {
+            if (writing.current.has(facility.id)) return;
+            writing.current.add(facility.id);
             noteCallStarted();
             const name = facility.name.trim() || facility.id;
             appendCaseEntry(caseId, {
@@ -185,10 +191,12 @@ export function useCallRecorder(caseId: string | null) {
               method: '電話',
               result: null,
               note: '',
-            }).then(
-              () => setMessage(null),
-              (err: unknown) => setMessage(err instanceof CaseEntryRejected ? err.messages.join(' ') : T.callNotRecorded),
-            );
+            })
+              .then(
+                () => setMessage(null),
+                (err: unknown) => setMessage(err instanceof CaseEntryRejected ? err.messages.join(' ') : T.callNotRecorded),
+              )
+              .finally(() => writing.current.delete(facility.id));
           },
     [caseId, appendCaseEntry],
   );

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -223,6 +223,20 @@ describe('calls made from the match, with a case open', () => {
   /** a busy 2-core machine: the appends go through hashing and the fake vault */
   const SLOW = { timeout: 10_000 };
   const called = () => screen.queryByRole('heading', { name: /^電話済み/ })?.closest('section') ?? null;
+
+  it('records a double tap on a number as one call', async () => {
+    const caseId = await openCase();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    const link = within(screen.getByRole('article', { name: 'ひだまり' })).getByRole('link', { name: '電話 047-333-3333' });
+    link.addEventListener('click', (e) => e.preventDefault());
+    fireEvent.click(link);
+    fireEvent.click(link);
+    await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW);
+    // a call typed in after them is written after both taps' entries (one queue per case)
+    await act(() => append(caseId, { type: 'contact', facilityId: 'f-a', facilityName: 'あおば荘', facilityOfficeNumber: '', shortStay: true, contactedAt: new Date().toISOString(), method: '電話', result: '不在', note: '' }));
+    expect(kaseOf(caseId).contacts.map((c) => c.body.facilityId)).toEqual(['f-c', 'f-a']);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
 
   it('asks for the result on the card just dialled, moves it to 電話済み with its time, and corrects it with a new entry', async () => {
     const caseId = await openCase();
