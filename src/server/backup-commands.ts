@@ -17,6 +17,8 @@ import { openEmbeddedStore } from './db/embedded-store';
 import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
 import type { Store } from './db/store';
 import { dataDirOf, type StoreEnv } from './db/open-store';
+import type { AccountChange } from './db/account-audit';
+import { changesLost, lostChangesReport } from './restore-changes';
 
 export interface BackupEnv extends StoreEnv {
   readonly PG_DUMP?: string | undefined;
@@ -209,8 +211,24 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
   const source = resolve(file);
   if (!existsSync(source)) throw new Error(`no backup at ${source}`);
   let store: Store;
+  // The account changes of the database replaced: those the backup lacks are named at the end.
+  let before: readonly AccountChange[] | null = null;
+  const readBefore = async (open: () => Promise<Store>) => {
+    try {
+      const current = await open();
+      try {
+        before = await current.listAccountChanges();
+      } finally {
+        await current.close();
+      }
+    } catch (error) {
+      log(`いまのデータベースの監査表を読めませんでした。バックアップの後のアカウントの操作（停止など）は、復元の後に list-audit で確かめてください / could not read the account changes of the database it replaces: ${(error as Error).message}`);
+    }
+  };
   if (env.DATABASE_URL) {
     await assertNoHubConnected(env.DATABASE_URL);
+    const url = env.DATABASE_URL;
+    await readBefore(() => openPostgresStore({ connectionString: url }));
     // What it replaces is kept first, beside the backup: what phones wrote since the backup and
     // never send again (case entries, once their writer's phone is wiped), the access log, the
     // admin's audit, the accounts. Without that copy nothing is replaced.
@@ -248,6 +266,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     }
     const current = join(dataDir, 'pg');
     let aside: string | null = null;
+    if (existsSync(current)) await readBefore(() => openEmbeddedStore({ dataDir, log: () => undefined }));
     if (existsSync(current)) {
       aside = join(dataDir, `pg.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       renameSync(current, aside);
@@ -268,6 +287,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     await store.migrate();
     const epoch = await store.renewEpoch();
     log(`restored ${source}; the database's new epoch is ${epoch}: every device will pull again and send what this backup lacks`);
+    if (before !== null) for (const line of lostChangesReport(changesLost(before, await store.listAccountChanges()))) log(line);
     return { epoch };
   } finally {
     await store.close();

@@ -39,7 +39,7 @@ describe('[S15] the embedded store: stop, copy, restore', () => {
     await expect(backupDatabase(env, copy, () => undefined)).rejects.toThrow(/never overwrites/);
 
     store = await open();
-    await store.createTenant({ id: 'hub-after', name: 'バックアップ後' });
+    await store.createTenant({ id: 'hub-after', name: 'バックアップ後' }, { action: 'create-hub', subject: 'hub-after', detail: 'name=バックアップ後', by: 'root' });
     await store.close();
 
     const lines: string[] = [];
@@ -47,6 +47,8 @@ describe('[S15] the embedded store: stop, copy, restore', () => {
     expect(epoch).not.toBe(epochBefore);
     expect(readdirSync(env.KYOTEN_DATA_DIR).some((name) => name.startsWith('pg.before-restore-'))).toBe(true);
     expect(lines.join('\n')).toContain('pg.before-restore-');
+    // the hub made after the copy is named, with the command that makes it again
+    expect(lines.at(-1)).toMatch(/ create-hub hub-after（実行者 root）→ npm run admin -- create-hub --hub hub-after --name 'バックアップ後'$/);
 
     store = await open();
     try {

@@ -12,13 +12,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '../../src/server/backup-commands';
+import { openPostgresStore } from '../../src/server/db/postgres-store';
 import { parseAdminArgs } from '../../src/server/admin-commands';
 import { parseCursor } from '../../src/protocol/cursor';
 import { ownDatabaseHub } from './own-database-hub';
 import { createHousehold } from '../factories/household';
 import { contactBody, openBody } from '../factories/emergency-case';
 
-const own = ownDatabaseHub('restore', 'hub-restore', '復元テスト拠点', ['coord-a', 'coord-b', 'coord-c']);
+const own = ownDatabaseHub('restore', 'hub-restore', '復元テスト拠点', ['coord-a', 'coord-b', 'coord-c', 'coord-leaver']);
 const { dir, env, held, phone, synced, credentials, start: startTheHub, stop: stopTheHub } = own;
 
 beforeAll(own.setUp);
@@ -47,6 +48,14 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     const lines: string[] = [];
     await backupDatabase(env, file, (l) => lines.push(l));
     expect(lines.join('\n')).toContain('pg_dump');
+    // After the backup the admin stops a leaver's account (as `disable-user` does, with its audit row).
+    const admin = await openPostgresStore({ connectionString: own.databaseUrl });
+    try {
+      const leaver = (await own.sql<{ id: string }>(`SELECT id FROM users WHERE login_name = 'coord-leaver'`))[0]!.id;
+      expect(await admin.setDisabled('user', leaver, true, { action: 'disable-user', subject: 'coord-leaver', detail: '', by: '管理 太郎' })).toBe(true);
+    } finally {
+      await admin.close();
+    }
 
     // After the backup: edits, new households and entries on both phones, synced (the hub
     // acknowledged them and the phones dropped them from their queues)...
@@ -91,6 +100,12 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     const restoreLines: string[] = [];
     const { epoch } = await restoreDatabase(env, file, (l) => restoreLines.push(l));
     expect(restoreLines.join('\n')).toContain(epoch);
+    // The backup knew nothing of the stop: the restore says so, with the command to stop them again.
+    expect((await own.sql<{ disabled: boolean }>(`SELECT disabled FROM users WHERE login_name = 'coord-leaver'`))[0]!.disabled).toBe(false);
+    const warning = restoreLines.findIndex((l) => l.startsWith('注意：バックアップの後に行ったアカウントの操作 1 件は'));
+    expect(warning).toBeGreaterThan(-1);
+    expect(restoreLines[warning + 1]).toMatch(/ disable-user coord-leaver（実行者 管理 太郎）→ npm run admin -- disable-user --hub hub-restore --login coord-leaver --yes$/);
+    expect(restoreLines).toHaveLength(warning + 2);
     // The planner has statistics again before any device pulls (pg_restore brings none).
     const check = new pg.Client({ connectionString: own.databaseUrl });
     await check.connect();

@@ -84,3 +84,26 @@ export async function listAuditTrail(pool: pg.Pool, tenantId: string, limit: num
   );
   return rows.rows.map((r) => ({ at: r.done_at, action: r.action, subject: r.subject, detail: r.detail, by: r.done_by }));
 }
+
+/** One account change as the audit table holds it, of any hub (a restore compares them: restore-changes.ts). */
+export interface AccountChange {
+  readonly hub: string;
+  readonly at: Date;
+  readonly action: AccountAction;
+  readonly subject: string;
+  readonly detail: string;
+  readonly by: string;
+}
+
+/** Every account change of every hub, oldest first; none on a database from before migration 22. */
+export async function listAccountChanges(pool: Queryable): Promise<AccountChange[]> {
+  try {
+    const rows = await pool.query<{ tenant_id: string; done_at: Date; action: AccountAction; subject: string; detail: string; done_by: string }>(
+      'SELECT tenant_id, done_at, action, subject, detail, done_by FROM account_audit ORDER BY done_at, id',
+    );
+    return rows.rows.map((r) => ({ hub: r.tenant_id, at: r.done_at, action: r.action, subject: r.subject, detail: r.detail, by: r.done_by }));
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return [];
+    throw error;
+  }
+}

@@ -13,7 +13,7 @@ import { copyJsonLines, countLines, splitFirstLine, sqlInt, sqlLiteral, sqlTextA
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
-import { listAuditTrail, withAccountAudit, type AccountAudit, type AuditTrailEntry } from './account-audit';
+import { listAccountChanges, listAuditTrail, withAccountAudit, type AccountAudit, type AccountChange, type AuditTrailEntry } from './account-audit';
 import { countersign, heldReceipts, newestReceiptKey, signingKey, type ReceiptSigner } from './countersign';
 import { readHubEpoch, renewHubEpoch, type HubEpoch, type MarkedCursor } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
@@ -414,6 +414,10 @@ export class SqlStore extends SqlAccountStore implements Store {
 
   listAuditTrail(tenantId: string, limit = 100): Promise<readonly AuditTrailEntry[]> {
     return listAuditTrail(this.pool, tenantId, limit);
+  }
+
+  listAccountChanges(): Promise<readonly AccountChange[]> {
+    return listAccountChanges(this.pool);
   }
 
   async health(): Promise<StoreHealth> {

@@ -10,7 +10,7 @@ import type { StoredKind } from '../../protocol/records';
 import type { AdminRecord, AuditEntry, WithdrawRecord } from './record-admin';
 import type { DeviceUserStore } from './device-users';
 import type { CountersignStore, SigningKeyStore } from './countersign';
-import type { AccountAudit, AuditTrailEntry } from './account-audit';
+import type { AccountAudit, AccountChange, AuditTrailEntry } from './account-audit';
 
 /**
  * What a device's change log may carry, the roles, the refusal reasons and the size limits are the
@@ -277,6 +277,8 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   listAudit(tenantId: string): Promise<readonly AuditEntry[]>;
   /** What the admin commands changed (account_audit) and withdrew (admin_audit), newest first (`list-audit`). */
   listAuditTrail(tenantId: string, limit?: number): Promise<readonly AuditTrailEntry[]>;
+  /** Every account change of every hub, oldest first (a restore says which the backup lacks). */
+  listAccountChanges(): Promise<readonly AccountChange[]>;
 
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

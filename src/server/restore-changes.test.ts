@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT_ACTIONS, type AccountChange } from './db/account-audit';
+import { parseAdminArgs } from './admin-commands';
+import { changesLost, commandAgain, lostChangesReport } from './restore-changes';
+
+const at = new Date('2026-12-05T01:00:00.000Z');
+const change = (action: AccountChange['action'], subject: string, detail = ''): AccountChange => ({ hub: 'aozora', at, action, subject, detail, by: 'root' });
+
+/** How the shell splits the line the restore prints (single quotes only, as commandAgain writes them). */
+function words(line: string): string[] {
+  return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll(`'\\''`, "'") : m[2]!));
+}
+
+describe('the account changes a restore takes back', () => {
+  it('gives each action a command the admin parser takes, with what the audit row kept', () => {
+    const changes: Record<AccountChange['action'], AccountChange> = {
+      'create-hub': change('create-hub', 'aozora', 'name=あおぞら 拠点'),
+      'create-office': change('create-office', 'office-1', 'name=相談室 あおば; number=1234567890; hub-from=2026-04-01'),
+      'create-user': change('create-user', 'kato', "role=case-worker; name=加藤 'ゆう'; office=office-1"),
+      'reset-credentials': change('reset-credentials', 'kato'),
+      'disable-user': change('disable-user', 'kato'),
+      'enable-user': change('enable-user', 'kato'),
+      'disable-device': change('disable-device', 'dev-1'),
+      'move-device': change('move-device', 'dev-1', 'login=kato'),
+      'revoke-device-user': change('revoke-device-user', 'dev-1', 'login=kato'),
+    };
+    for (const action of ACCOUNT_ACTIONS) {
+      const parsed = parseAdminArgs(words(commandAgain(changes[action])));
+      expect(parsed.command, action).toBe(action);
+    }
+    expect(parseAdminArgs(words(commandAgain(changes['create-user'])))).toMatchObject({
+      options: { hub: 'aozora', login: 'kato', role: 'case-worker', name: "加藤 'ゆう'", office: 'office-1' },
+    });
+    expect(parseAdminArgs(words(commandAgain(changes['disable-device'])))).toMatchObject({ options: { device: 'dev-1', yes: true } });
+  });
+
+  it('names only what the restored database lacks, oldest first', () => {
+    const stop = change('disable-user', 'kato');
+    const made = change('create-user', 'kato', 'role=coordinator; name=加藤');
+    expect(changesLost([made, stop], [made])).toEqual([stop]);
+    expect(lostChangesReport(changesLost([made], [made]))).toEqual([]);
+    const report = lostChangesReport([stop]);
+    expect(report[0]).toMatch(/^注意：バックアップの後に行ったアカウントの操作 1 件は/);
+    expect(report[1]).toBe('  2026-12-05T10:00:00+09:00  disable-user kato（実行者 root）→ npm run admin -- disable-user --hub aozora --login kato --yes');
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * What a restore takes back of the admin's account commands: the database it replaces may hold
+ * account changes made after the backup was taken (a lost phone stopped, a leaver's account
+ * stopped, a leaked password reset), which the restored one lacks, so the phone, the person or
+ * the old password works again. The restore names each, with the command that makes it again.
+ */
+import type { AccountChange } from './db/account-audit';
+import { formatJapanTimestamp } from '../domain/japan-time';
+import { terminalSafe } from './terminal-text';
+
+const keyOf = (c: AccountChange) => `${c.hub}\u0000${c.action}\u0000${c.subject}\u0000${c.at.toISOString()}\u0000${c.by}`;
+
+/** The changes in `before` (the database replaced) that `after` (the one restored) lacks, oldest first. */
+export function changesLost(before: readonly AccountChange[], after: readonly AccountChange[]): AccountChange[] {
+  const kept = new Set(after.map(keyOf));
+  return before.filter((c) => !kept.has(keyOf(c)));
+}
+
+/** `detail`'s `key=value; …` (account_audit), read back. */
+function detailOf(c: AccountChange): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const part of c.detail.split('; ')) {
+    const at = part.indexOf('=');
+    if (at > 0) out[part.slice(0, at)] = part.slice(at + 1);
+  }
+  return out;
+}
+
+/** The admin command that makes the change again (passwords and secrets are asked anew). */
+export function commandAgain(c: AccountChange): string {
+  const d = detailOf(c);
+  const q = (value: string) => (/^[\w@.:/+-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
+  const hub = `--hub ${q(c.hub)}`;
+  switch (c.action) {
+    case 'create-hub':
+      return `create-hub --hub ${q(c.subject)} --name ${q(d['name'] ?? '<名前>')}`;
+    case 'create-office':
+      return `create-office ${hub} --office ${q(c.subject)} --name ${q(d['name'] ?? '<名前>')}${d['number'] ? ` --number ${q(d['number'])}` : ''}${d['hub-from'] ? ` --hub-from ${q(d['hub-from'])}` : ''}`;
+    case 'create-user':
+      return `create-user ${hub} --login ${q(c.subject)} --name ${q(d['name'] ?? '<表示名>')} --role ${q(d['role'] ?? '<役割>')}${d['office'] ? ` --office ${q(d['office'])}` : ''}${d['facility'] ? ` --facility ${q(d['facility'])}` : ''}`;
+    case 'reset-credentials':
+      return `reset-credentials ${hub} --login ${q(c.subject)}`;
+    case 'disable-user':
+      return `disable-user ${hub} --login ${q(c.subject)} --yes`;
+    case 'enable-user':
+      return `enable-user ${hub} --login ${q(c.subject)}`;
+    case 'disable-device':
+      return `disable-device --device ${q(c.subject)} --yes`;
+    case 'move-device':
+      return `move-device ${hub} --device ${q(c.subject)} --login ${q(d['login'] ?? '<login>')}`;
+    case 'revoke-device-user':
+      return `revoke-device-user ${hub} --device ${q(c.subject)} --login ${q(d['login'] ?? '<login>')}`;
+  }
+}
+
+/** The restore's lines about them: none when the backup lacks nothing. */
+export function lostChangesReport(lost: readonly AccountChange[]): string[] {
+  if (lost.length === 0) return [];
+  return [
+    `注意：バックアップの後に行ったアカウントの操作 ${lost.length} 件は、復元したデータベースにありません。停止した利用者や端末、変えたパスワードが、バックアップの時点に戻っています。今も必要な操作は、もう一度実行してください（置き換えたデータベースの監査表にあったものです） / ` +
+      `${lost.length} account change(s) made after this backup are not in the restored database (stopped users and devices, reset passwords are as they were at the backup): run again those that still apply:`,
+    ...lost.map((c) => `  ${formatJapanTimestamp(c.at)}  ${terminalSafe(c.action)} ${terminalSafe(c.subject)}（実行者 ${terminalSafe(c.by)}）→ npm run admin -- ${terminalSafe(commandAgain(c))}`),
+  ];
+}
