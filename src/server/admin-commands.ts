@@ -57,9 +57,10 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   list-users     --hub <id>
   list-records   --hub <id> [--kind household|facility|office|case-entry] [--invalid]
                  (every record with its version and office; --invalid: only those the app cannot read, and why)
-  withdraw-record --hub <id> --kind household|facility|office --id <record id> --reason <理由> [--by <名前>]
+  withdraw-record --hub <id> --kind household|facility|office --id <record id> --reason <理由> --yes [--by <名前>]
                  (removes the record from every device at its next sync; the hub keeps it in the audit
-                  table with who, when and why. Case entries are evidence and are never withdrawn.)
+                  table with who, when and why. Case entries are evidence and are never withdrawn.
+                  Without --yes it only shows the record it would withdraw.)
   list-refusals  --hub <id> [--limit <n>]   (changes the hub refused, newest first, with the reason)
   list-audit     --hub <id> [--limit <n>]   (what the account commands changed and withdraw-record withdrew,
                   newest first: time (Japan), action, subject, detail or reason, who)
@@ -125,6 +126,7 @@ const schemas = {
     // Any id the hub may hold, the poison ones included: that is what this command is for.
     id: z.string().min(1).max(200),
     reason: z.string().trim().min(1).max(500),
+    yes: z.boolean().optional(),
     by,
   }),
   'list-refusals': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),

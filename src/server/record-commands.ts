@@ -41,7 +41,7 @@ export async function runRecordCommand(
       }
       io.out(`拠点 ${hub}: ${all.length} 件中 ${bad.length} 件はアプリで読み込めません（端末では保留になります）。`);
       if (bad.length > 0) {
-        io.out(`端末から取り除くには: npm run admin -- withdraw-record --hub ${hub} --kind <kind> --id '<id>' --reason "<理由>"`);
+        io.out(`端末から取り除くには: npm run admin -- withdraw-record --hub ${hub} --kind <kind> --id '<id>' --reason "<理由>" --yes`);
       }
       return;
     }
@@ -49,6 +49,19 @@ export async function runRecordCommand(
       const kind = options['kind'] as StoredKind;
       const entityId = options['id'] as string;
       const by = (options['by'] as string | undefined) ?? io.operator ?? 'unknown';
+      // Every phone deletes it at its next sync and no command brings it back: the record is shown
+      // first, and a mistyped id or kind withdraws nothing.
+      // (evidence and 請求済み are never withdrawn: the hub says so below, with or without --yes)
+      if (options['yes'] !== true && kind !== 'case-entry' && kind !== 'month-close') {
+        const record = (await store.listRecords(hub, kind)).find((r) => r.entityId === entityId);
+        if (record === undefined) throw new Error(`拠点 ${hub} に ${KIND_LABELS[kind]} ${terminalSafe(JSON.stringify(entityId))} はありません。--kind と --id を確かめてください / no ${kind} ${terminalSafe(JSON.stringify(entityId))} in hub ${hub}`);
+        const state = record.removed ? '管理者が取り下げ済み' : record.withdrawn ? '取り下げ済み' : '有効';
+        io.out(`取り下げる記録：${KIND_LABELS[kind]} ${terminalSafe(JSON.stringify(entityId))}（版 ${record.version}、事業所 ${terminalSafe(record.officeId ?? '-')}、${state}、${record.problem === null ? 'アプリで読み込める記録です' : `読み込めません: ${terminalSafe(record.problem.message)}`}）`);
+        throw new Error(
+          `まだ取り下げていません。取り下げると、各端末は次の同期でこの記録を削除し、元に戻すコマンドはありません${record.problem === null ? '（読み込める記録は、ふつう端末で直します）' : ''}。上の記録で正しければ --yes を付けて実行してください / ` +
+            'nothing was withdrawn: add --yes to withdraw this record from every device (no command brings it back)',
+        );
+      }
       const { version } = await store.withdrawRecord({ tenantId: hub, kind, entityId, reason: options['reason'] as string, by });
       io.out(
         `${KIND_LABELS[kind]} ${terminalSafe(JSON.stringify(entityId))} を取り下げました（版 ${version}）。各端末は次の同期でこの記録を削除します。` +

@@ -264,7 +264,7 @@ describe('npm run admin', () => {
     await run(store, ['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば'], PASSWORD, 'sato');
     // a display name typed with a terminal escape in it
     await run(store, ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤\u001b[2J', '--role', 'coordinator'], PASSWORD, 'sato');
-    await run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '試験の事業所', '--by', '鈴木']);
+    await run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '試験の事業所', '--yes', '--by', '鈴木']);
     await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord', '--yes', '--by', '鈴木']);
 
     const listed = await run(store, ['list-audit', '--hub', 'h1']);

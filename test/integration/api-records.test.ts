@@ -185,12 +185,16 @@ describe('records the app cannot read (PostgreSQL)', () => {
     ]);
     expect(listed).toContainEqual(expect.stringContaining('4 件中 2 件'));
 
+    // without --yes it shows the record and withdraws nothing: no command brings one back
+    await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-malformed', '--reason', '不正な記録（issue 11）'])).rejects.toThrow(/まだ取り下げていません.*--yes/);
+    expect(await admin(api, ['list-records', '--hub', HUB, '--invalid'])).toContainEqual(expect.stringMatching(/^household\t"hh-malformed"\t\d+\t.*\t有効\t/));
+    await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-typo', '--reason', 'x'])).rejects.toThrow(/no household "hh-typo"/);
     for (const id of [POISON, 'hh-malformed']) {
-      const out = await admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', id, '--reason', '不正な記録（issue 11）']);
+      const out = await admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', id, '--reason', '不正な記録（issue 11）', '--yes']);
       expect(out.join('\n')).toContain('取り下げました');
     }
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'case-entry', '--id', entry!.id, '--reason', 'x'])).rejects.toThrow(/never withdrawn/);
-    await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-none', '--reason', 'x'])).rejects.toThrow(/not found/);
+    await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'household', '--id', 'hh-none', '--reason', 'x', '--yes'])).rejects.toThrow(/not found/);
     // a 請求済み (the claim as sent) is not taken back behind the app's 取消 either
     expect((await early.push([monthCancel(early, 'close-1', '別の月を誤って請求済みにした')])).body.results[0]).toMatchObject({ status: 'accepted' });
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'month-close', '--id', 'close-1', '--reason', 'x'])).rejects.toThrow(/請求済みの記録は取り下げられません/);

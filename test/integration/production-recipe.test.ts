@@ -198,7 +198,7 @@ describe('production recipe', () => {
         expect((await check.query('SELECT name FROM tenants WHERE id = $1', ['hub-admin-sh'])).rows).toEqual([{ name: '管理コマンドの拠点' }]);
         // The admin's audit names the person who ran it through sudo, not only the service user.
         expect(run('root', 'create-office', '--hub', 'hub-admin-sh', '--office', 'aoba', '--name', 'あおば')).toMatchObject({ status: 0 });
-        const withdrawn = run('root', 'withdraw-record', '--hub', 'hub-admin-sh', '--kind', 'office', '--id', 'aoba', '--reason', '試験');
+        const withdrawn = run('root', 'withdraw-record', '--hub', 'hub-admin-sh', '--kind', 'office', '--id', 'aoba', '--reason', '試験', '--yes');
         expect(withdrawn.status, withdrawn.stderr).toBe(0);
         expect((await check.query('SELECT done_by FROM admin_audit WHERE entity_id = $1', ['aoba'])).rows).toEqual([{ done_by: 'suzuki-admin (as root)' }]);
         expect((await check.query('SELECT action, done_by FROM account_audit ORDER BY id')).rows).toEqual([
