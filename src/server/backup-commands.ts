@@ -211,13 +211,15 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
   const source = resolve(file);
   if (!existsSync(source)) throw new Error(`no backup at ${source}`);
   let store: Store;
+  // How to put back what was replaced, should the restored database not migrate (a backup from a newer server)
+  let putBack: () => Promise<void> = async () => undefined;
   // The account changes of the database replaced: those the backup lacks are named at the end.
-  let before: readonly AccountChange[] | null = null;
+  let accountsBefore: readonly AccountChange[] | null = null;
   const readBefore = async (open: () => Promise<Store>) => {
     try {
       const current = await open();
       try {
-        before = await current.listAccountChanges();
+        accountsBefore = await current.listAccountChanges();
       } finally {
         await current.close();
       }
@@ -243,6 +245,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     }
     log(`the database it replaces is kept in ${before} (pg_dump custom format; keep it until the restore is checked)`);
     await restoreIntoEmptySchema(env, env.DATABASE_URL, source);
+    putBack = () => restoreIntoEmptySchema(env, url, before);
     // pg_restore brings no planner statistics, and the new epoch sends every device to pull again
     // at once: without them each pull page's plan read every remaining row of the hub.
     const client = new pg.Client({ connectionString: env.DATABASE_URL });
@@ -272,24 +275,48 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
       renameSync(current, aside);
       log(`the database it replaces is kept in ${aside} (remove it once the restore is checked)`);
     }
+    const moveBack = () => {
+      rmSync(current, { recursive: true, force: true });
+      if (aside !== null) renameSync(aside, current);
+    };
     try {
       execFileSync('cp', ['-a', source, current]);
       store = await openEmbeddedStore({ dataDir, log });
     } catch (error) {
       // The copy or its start failed: the database it was to replace goes back where it was.
-      rmSync(current, { recursive: true, force: true });
-      if (aside !== null) renameSync(aside, current);
+      moveBack();
       throw error;
     }
+    putBack = async () => moveBack();
   }
+  let closed = false;
   try {
     // A backup from an older server is brought up to this one's schema before it is served.
-    await store.migrate();
+    try {
+      await store.migrate();
+    } catch (error) {
+      // A backup a newer server made (or a migration that failed): this server cannot serve it,
+      // and the database it replaced goes back, so the hub is as it was.
+      closed = true;
+      await store.close();
+      try {
+        await putBack();
+      } catch (back) {
+        throw new Error(
+          `復元したデータベースをこのサーバーの版にできず、元のデータベースにも戻せませんでした。置き換える前の写し（上に表示した before-restore）から戻してください / ` +
+            `the restored database could not be migrated (${(error as Error).message}), and putting back the database it replaced failed too: restore the before-restore copy named above:\n${(back as Error).message}`,
+        );
+      }
+      throw new Error(
+        `復元したデータベースをこのサーバーの版にできなかったため、元のデータベースに戻しました（何も変わっていません） / ` +
+          `the restored database could not be brought to this server's schema, so the database it replaced was put back (nothing changed):\n${(error as Error).message}`,
+      );
+    }
     const epoch = await store.renewEpoch();
     log(`restored ${source}; the database's new epoch is ${epoch}: every device will pull again and send what this backup lacks`);
-    if (before !== null) for (const line of lostChangesReport(changesLost(before, await store.listAccountChanges()))) log(line);
+    if (accountsBefore !== null) for (const line of lostChangesReport(changesLost(accountsBefore, await store.listAccountChanges()))) log(line);
     return { epoch };
   } finally {
-    await store.close();
+    if (!closed) await store.close();
   }
 }

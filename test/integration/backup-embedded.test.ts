@@ -58,4 +58,32 @@ describe('[S15] the embedded store: stop, copy, restore', () => {
       await store.close();
     }
   });
+
+  it('a copy a newer server made is not served: the database it replaced is put back as it was', async () => {
+    const env = { KYOTEN_DATA_DIR: join(dir, 'data-newer') };
+    const open = async () => {
+      const store = await openEmbeddedStore({ dataDir: env.KYOTEN_DATA_DIR });
+      await store.migrate();
+      return store;
+    };
+    const sql = async (store: Awaited<ReturnType<typeof open>>, text: string) => (store as unknown as { pool: { query: (t: string) => Promise<unknown> } }).pool.query(text);
+    let store = await open();
+    await sql(store, `INSERT INTO schema_migrations (version, name) VALUES (999, 'from a newer server')`);
+    await store.close();
+    const newer = join(dir, 'newer-copy');
+    await backupDatabase(env, newer, () => undefined);
+    // this hub goes on (without the newer server's migration) and makes a hub of its own since
+    store = await openEmbeddedStore({ dataDir: env.KYOTEN_DATA_DIR });
+    await sql(store, 'DELETE FROM schema_migrations WHERE version = 999');
+    await store.createTenant({ id: 'hub-now', name: 'いまの拠点' });
+    await store.close();
+
+    await expect(restoreDatabase(env, newer, () => undefined)).rejects.toThrow(/元のデータベースに戻しました.*put back.*newer server/s);
+    store = await open();
+    try {
+      expect(await store.hubExists('hub-now')).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -174,4 +174,21 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
       expect((await device.household('hh-late-b'))?.id).toBe('hh-late-b');
     }
   });
+
+  it('a backup a newer server made is not served: the database it replaced is put back as it was', async () => {
+    await stopTheHub();
+    await own.sql(`INSERT INTO schema_migrations (version, name) VALUES (999, 'from a newer server')`);
+    const newer = join(dir, 'newer.dump');
+    await backupDatabase(env, newer, () => undefined);
+    await own.sql('DELETE FROM schema_migrations WHERE version = 999');
+    const admin = await openPostgresStore({ connectionString: own.databaseUrl });
+    try {
+      await admin.createTenant({ id: 'hub-now', name: 'いまの拠点' });
+    } finally {
+      await admin.close();
+    }
+    await expect(restoreDatabase(env, newer, () => undefined)).rejects.toThrow(/元のデータベースに戻しました.*put back.*newer server/s);
+    expect(await own.sql(`SELECT id FROM tenants WHERE id = 'hub-now'`)).toEqual([{ id: 'hub-now' }]);
+    expect(await own.sql('SELECT version FROM schema_migrations WHERE version = 999')).toEqual([]);
+  });
 });
