@@ -243,7 +243,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         if (role === 'case-worker' && o['office'] === undefined) throw new Error('a case-worker needs --office');
         if (role === 'facility-liaison' && o['facility'] === undefined) throw new Error('a facility-liaison needs --facility');
         const password = await io.readPassword(o['password-stdin'] === true);
-        if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+        if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください / the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
         const login = o['login'] as string;
         const officeId = (o['office'] as string | undefined) ?? null;
         const facilityId = (o['facility'] as string | undefined) ?? null;
@@ -259,7 +259,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'reset-credentials': {
         const user = await userOf(o['login'] as string);
         const password = await io.readPassword(o['password-stdin'] === true);
-        if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+        if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください / the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
         const { totpSecret } = await accounts.resetCredentials(user, password, audit('reset-credentials', user.loginName));
         io.out(`利用者 ${terminalSafe(user.loginName)} のパスワードと認証アプリの秘密鍵を新しくしました。前のパスワードとコードは使えません。サインイン中のブラウザーは次の操作でサインインし直しになります（参加済みの端末はそのまま同期します）。`);
         recorded();

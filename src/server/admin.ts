@@ -30,7 +30,7 @@ async function readStdin(): Promise<string> {
 
 /** Asks on the terminal without echoing what is typed. */
 function ask(prompt: string): Promise<string> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
     const muted = rl as unknown as { _writeToOutput: (s: string) => void };
     process.stdout.write(prompt);
@@ -40,6 +40,14 @@ function ask(prompt: string): Promise<string> {
       process.stdout.write('\n');
       resolve(answer);
     });
+    // Ctrl+C ends the command (the store closed as after any error), not only the hidden input:
+    // readline's default paused it, and what was typed next showed on the screen.
+    rl.on('SIGINT', () => {
+      rl.close();
+      process.stdout.write('\n');
+      process.exitCode = 130;
+      reject(new Error('中断しました。何も変えていません / interrupted: nothing was changed'));
+    });
   });
 }
 
@@ -47,7 +55,7 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) return readStdin();
   const first = await ask('パスワード: ');
   const again = await ask('パスワード（確認）: ');
-  if (first !== again) throw new Error('the two passwords differ');
+  if (first !== again) throw new Error('2回のパスワードが違います。何も変えていません / the two passwords differ: nothing was changed');
   return first;
 }
 
@@ -127,7 +135,8 @@ try {
   });
 } catch (error) {
   printError((error as Error).message);
-  process.exitCode = 1;
+  // 130 for Ctrl+C at a password prompt (ask), as a shell reports it
+  if (process.exitCode !== 130) process.exitCode = 1;
 } finally {
   await store.close();
 }

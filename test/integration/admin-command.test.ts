@@ -60,6 +60,29 @@ function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<{
   });
 }
 
+/**
+ * The command on a terminal of its own (util-linux `script`): once `prompt` shows, `keys` are typed.
+ * Resolves when it exits, with its exit code and everything the terminal showed.
+ */
+function onTerminal(args: string[], env: Record<string, string>, prompt: string, keys: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((done) => {
+    const line = [resolve('node_modules/.bin/tsx'), 'src/server/admin.ts', ...args].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', line, '/dev/null'], { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let sent = false;
+    const read = (d: Buffer) => {
+      out += d.toString();
+      if (!sent && out.includes(prompt)) {
+        sent = true;
+        child.stdin.write(keys);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('close', (code) => done({ code, out }));
+  });
+}
+
 describe('npm run admin', () => {
   let store: Store;
   let raw: pg.Pool;
@@ -319,6 +342,14 @@ describe('npm run admin', () => {
       // each command names the database it acts on first
       expect(typo.err).toContain(`対象のデータベース / database: PostgreSQL database`);
       expect(typo.err).not.toContain('新しい空の内蔵データベース');
+
+      // Ctrl+C at the password prompt (a terminal: script gives it one) ends the command with 130,
+      // makes no one, and nothing typed after it shows on the screen
+      const typed = await onTerminal(['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤', '--role', 'coordinator'], env, 'パスワード: ', 'abc\u0003himitsu-xyz\r');
+      expect(typed.code).toBe(130);
+      expect(typed.out).toContain('中断しました');
+      expect(typed.out).not.toContain('himitsu');
+      expect((await admin.query(`SELECT login_name FROM ${schema}.users ORDER BY login_name`)).rows).toEqual([{ login_name: 'admin' }]);
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();
