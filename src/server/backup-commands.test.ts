@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupDatabase, createPrivateFile, restoreDatabase } from './backup-commands';
+import { describeStore } from './db/open-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'kyoten-backup-mode-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,12 +74,18 @@ describe('backup over DATABASE_URL: what pg_dump is given', () => {
     expect(lines).toContain('--dbname=postgres://kyoten@db.example.jp:5432/kyoten');
   });
 
-  it('takes the recipe\'s socket URL (no host: not a URL to Node) as it is', async () => {
+  it('takes the recipe\'s socket URL (no host: not a URL to Node) as it is, its password moved to PGPASSWORD too', async () => {
     const file = join(dir, 'socket.dump');
     const url = 'postgres://kyoten@/kyoten?host=/run/postgresql';
     await backupDatabase({ DATABASE_URL: url, PG_DUMP: recording() }, file, () => undefined);
     expect(readFileSync(`${file}.args`, 'utf8')).toContain(`--dbname=${url}`);
     expect(readFileSync(file, 'utf8')).toBe('PGDMP');
+    const withPassword = join(dir, 'socket-password.dump');
+    await backupDatabase({ DATABASE_URL: 'postgres://kyoten:S3cret%21Pw@/kyoten?host=/run/postgresql', PG_DUMP: recording() }, withPassword, () => undefined);
+    const lines = readFileSync(`${withPassword}.args`, 'utf8').trim().split('\n');
+    expect(lines.pop()).toBe('PGPASSWORD=S3cret!Pw');
+    expect(lines).toContain(`--dbname=${url}`);
+    expect(describeStore({ DATABASE_URL: 'postgres://kyoten:S3cret@/kyoten?host=/run/postgresql' })).toBe('PostgreSQL database "kyoten" on /run/postgresql (DATABASE_URL)');
   });
 });
 

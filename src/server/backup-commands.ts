@@ -16,7 +16,7 @@ import { liveHolder } from './db/embedded-postgres';
 import { openEmbeddedStore } from './db/embedded-store';
 import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
 import type { Store } from './db/store';
-import { dataDirOf, type StoreEnv } from './db/open-store';
+import { dataDirOf, databaseUrlText, parseDatabaseUrl, type StoreEnv } from './db/open-store';
 import type { AccountChange } from './db/account-audit';
 import { changesLost, lostChangesReport } from './restore-changes';
 
@@ -36,17 +36,13 @@ const notFound = (tool: string) =>
  * their environment instead (PGPASSWORD): any account on the machine reads a command line.
  */
 function connection(databaseUrl: string): { readonly dbname: string; readonly env: NodeJS.ProcessEnv } {
-  let url: URL;
-  try {
-    url = new URL(databaseUrl);
-  } catch {
-    // Not a URL to Node (`postgres://kyoten@/kyoten?host=/run/postgresql`, the recipe's socket form,
-    // or libpq's key=value form): libpq reads it as it is, and it holds no password to move.
-    return { dbname: databaseUrl, env: process.env };
-  }
-  const password = decodeURIComponent(url.password);
-  url.password = '';
-  return { dbname: url.toString(), env: password === '' ? process.env : { ...process.env, PGPASSWORD: password } };
+  // The recipe's socket form (`postgres://kyoten:pw@/kyoten?host=/run/postgresql`) is read too.
+  const parsed = parseDatabaseUrl(databaseUrl);
+  // libpq's key=value form: libpq reads it as it is (a password there belongs in PGPASSWORD or ~/.pgpass)
+  if (parsed === null) return { dbname: databaseUrl, env: process.env };
+  const password = decodeURIComponent(parsed.url.password);
+  parsed.url.password = '';
+  return { dbname: databaseUrlText(parsed), env: password === '' ? process.env : { ...process.env, PGPASSWORD: password } };
 }
 
 function run(tool: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {

@@ -49,17 +49,42 @@ export function dataDirOf(env: StoreEnv): string {
 
 export function describeStore(env: StoreEnv): string {
   if (!env.DATABASE_URL) return `embedded PostgreSQL in ${dataDirOf(env)}`;
-  let url: URL;
-  try {
-    url = new URL(env.DATABASE_URL);
-  } catch {
-    return 'PostgreSQL (DATABASE_URL)';
-  }
+  const parsed = parseDatabaseUrl(env.DATABASE_URL);
+  if (parsed === null) return 'PostgreSQL (DATABASE_URL)';
+  const url = parsed.url;
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return 'PostgreSQL (DATABASE_URL)';
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || url.searchParams.get('dbname') || '(the user\'s own)';
-  const host = url.hostname !== '' ? url.hostname : (url.searchParams.get('host') ?? 'the local socket');
+  const host = url.hostname !== '' && !parsed.socketForm ? url.hostname : (url.searchParams.get('host') ?? 'the local socket');
   const port = url.port !== '' ? `:${url.port}` : '';
   return `PostgreSQL database "${database}" on ${host}${port} (DATABASE_URL)`;
+}
+
+// Stands in for the host the recipe's socket URL leaves out, so that Node reads the rest as a URL.
+const NO_HOST = 'no-host.invalid';
+
+/**
+ * DATABASE_URL read as a URL: also the recipe's socket form, which has no host
+ * (`postgres://kyoten:pw@/kyoten?host=/run/postgresql`) and is not a URL to Node though libpq and
+ * node-pg take it. `databaseUrlText` writes it back in the form it came in. Null for anything
+ * else (libpq's key=value form).
+ */
+export function parseDatabaseUrl(databaseUrl: string): { readonly url: URL; readonly socketForm: boolean } | null {
+  try {
+    return { url: new URL(databaseUrl), socketForm: false };
+  } catch {
+    const withHost = databaseUrl.replace(/^(postgres(?:ql)?:\/\/(?:[^@/?#]*@)?)(?=[/?#]|$)/, `$1${NO_HOST}`);
+    if (withHost === databaseUrl) return null;
+    try {
+      return { url: new URL(withHost), socketForm: true };
+    } catch {
+      return null;
+    }
+  }
+}
+
+export function databaseUrlText(parsed: { readonly url: URL; readonly socketForm: boolean }): string {
+  const text = parsed.url.toString();
+  return parsed.socketForm ? text.replace(NO_HOST, '') : text;
 }
 
 export async function openStoreFromEnv(env: StoreEnv, log: (line: string) => void = () => undefined): Promise<Store> {
