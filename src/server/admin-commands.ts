@@ -70,7 +70,7 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   move-device    --hub <id> --device <device id> --login <login> [--by <名前>]
                  (the device's secret is lost, e.g. the app was reinstalled: this user's next
                   sign-in on that device id is taken without it, once; a new secret is issued)
-  device-users   --device <device id>          (who has signed in on the device)
+  device-users   --device <device id>          (who has signed in on the device: login, name, state, first and last use)
   revoke-device-user --hub <id> --device <device id> --login <login> [--by <名前>]
                  (the user's sign-in on that device no longer opens a session)
   backup         --file <path>
@@ -336,11 +336,16 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         return;
       }
       case 'device-users': {
-        const users = await store.listDeviceUsers(o['device'] as string);
-        if (users.length === 0) io.out(`端末 ${terminalSafe(o['device'] as string)} でサインインした利用者はいません。`);
+        const device = await store.findDevice(o['device'] as string);
+        if (device === null) throw new Error(`no device ${terminalSafe(o['device'] as string)}: check --device (list-devices --hub <id> lists them)`);
+        const users = await store.listDeviceUsers(device.id);
+        if (users.length === 0) io.out(`端末 ${terminalSafe(device.id)} でサインインした利用者はいません。`);
+        // by login and name, as revoke-device-user and move-device take them (not the account's internal id)
+        const accounts = new Map((await store.listUsers(device.tenantId)).map((u) => [u.id, u]));
         for (const u of users) {
           const state = u.userDisabled ? '停止中' : u.revoked ? '取り消し済み' : '有効';
-          io.out(terminalRow([u.userId, state, formatJapanTimestamp(u.createdAt), u.lastUsedAt ? formatJapanTimestamp(u.lastUsedAt) : '-']));
+          const account = accounts.get(u.userId);
+          io.out(terminalRow([account?.loginName ?? u.userId, account?.displayName ?? '-', state, formatJapanTimestamp(u.createdAt), u.lastUsedAt ? formatJapanTimestamp(u.lastUsedAt) : '-']));
         }
         return;
       }

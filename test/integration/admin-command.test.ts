@@ -197,6 +197,8 @@ describe('npm run admin', () => {
     await step(['revoke-device-user', '--hub', 'h1', '--device', 'phone-1', '--login', 'aoba1']);
     // disable-device names no hub: its row is under the device's
     await step(['disable-device', '--device', 'phone-1', '--yes']);
+    // a stopped device never enrols again: handing it over is refused, and leaves no row
+    await expect(run(store, ['move-device', '--hub', 'h1', '--device', 'phone-1', '--login', 'admin'], PASSWORD, 'sato')).rejects.toThrow(/停止されているため、移行できません/);
     await step(['disable-user', '--hub', 'h1', '--login', 'aoba1', '--yes']);
     // stopped by mistake, brought back, and stopped again: each a row
     await step(['enable-user', '--hub', 'h1', '--login', 'aoba1']);

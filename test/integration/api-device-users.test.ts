@@ -142,9 +142,13 @@ describe('device users (PostgreSQL)', () => {
     const noSecret = device('oncall-phone');
     expect((await noSecret.request('POST', API.deviceSession, { token: second.token })).status).toBe(403);
 
-    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`${coord2.id}\t有効\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+09:00\t`));
+    // by login and name, as revoke-device-user takes them, not the account's internal id
+    const listed = await admin('device-users', '--device', 'oncall-phone');
+    expect(listed).toMatch(new RegExp(`^coord2\tcoord2 さん\t有効\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+09:00\t`, 'm'));
+    expect(listed).not.toContain(coord2.id);
+    await expect(admin('device-users', '--device', 'no-such-phone')).rejects.toThrow(/no device no-such-phone/);
     await admin('revoke-device-user', '--hub', HUB, '--device', 'oncall-phone', '--login', 'coord2');
-    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`${coord2.id}\t取り消し済み`));
+    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`^coord2\t[^\t]*\t取り消し済み`, 'm'));
     const revoked = await evening.request<ErrorResponse>('POST', API.deviceSession, { token: second.token });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error).toBe('signed-out');
@@ -153,7 +157,7 @@ describe('device users (PostgreSQL)', () => {
     expect((await evening.pull(0)).status).toBe(401);
     const again = await evening.enrol();
     expect(again.status).toBe(401);
-    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`${coord2.id}\t取り消し済み`));
+    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`^coord2\t[^\t]*\t取り消し済み`, 'm'));
 
     // signing in again on the phone gives a new token; disabling the user ends it
     api.clock.advance(30_000);

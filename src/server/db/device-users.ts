@@ -411,10 +411,17 @@ export async function revokeDeviceUser(pool: pg.Pool, deviceId: string, userId: 
 export async function handOverDevice(pool: pg.Pool, deviceId: string, userId: string, audit?: AccountAudit): Promise<void> {
   await withAccountAudit(pool, audit, async (db) => {
     const result = await db.query<{ tenant_id: string }>(
-      `UPDATE devices d SET handover_to = u.id FROM users u WHERE d.id = $1 AND u.id = $2 AND u.tenant_id = d.tenant_id RETURNING d.tenant_id`,
+      `UPDATE devices d SET handover_to = u.id FROM users u WHERE d.id = $1 AND u.id = $2 AND u.tenant_id = d.tenant_id AND NOT d.disabled RETURNING d.tenant_id`,
       [deviceId, userId],
     );
-    if (result.rows[0] === undefined) throw new StoreError('not-found', `no device ${deviceId} with a user ${userId} of its hub`);
+    if (result.rows[0] === undefined) {
+      // A stopped device never enrols again (device-disabled): handing it over would say it could.
+      const stopped = await db.query('SELECT 1 FROM devices WHERE id = $1 AND disabled', [deviceId]);
+      if (stopped.rows.length > 0) {
+        throw new StoreError('device-disabled', `端末 ${deviceId} は停止されているため、移行できません。新しい端末として参加させてください / device ${deviceId} is stopped (disable-device): it cannot be handed over; join the phone as a new device`);
+      }
+      throw new StoreError('not-found', `no device ${deviceId} with a user ${userId} of its hub`);
+    }
     return result.rows[0].tenant_id;
   });
 }
