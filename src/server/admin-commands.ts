@@ -56,7 +56,8 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                   without --yes it only says which device it would stop)
   list-users     --hub <id>
   list-records   --hub <id> [--kind household|facility|office|case-entry] [--invalid]
-                 (every record with its version and office; --invalid: only those the app cannot read, and why)
+                 (every record with its version and office, a facility's or office's name last;
+                  --invalid: only those the app cannot read, and why)
   withdraw-record --hub <id> --kind household|facility|office --id <record id> --reason <理由> --yes [--by <名前>]
                  (removes the record from every device at its next sync; the hub keeps it in the audit
                   table with who, when and why. Case entries are evidence and are never withdrawn.
@@ -242,6 +243,17 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         const role = o['role'] as (typeof ROLES)[number];
         if (role === 'case-worker' && o['office'] === undefined) throw new Error('a case-worker needs --office');
         if (role === 'facility-liaison' && o['facility'] === undefined) throw new Error('a facility-liaison needs --facility');
+        if (role === 'facility-liaison') {
+          // A liaison sees and reports for their own facility only: a mistyped id made an account
+          // that received nothing. Checked before the password is asked.
+          const facility = (await store.listRecords(hub, 'facility')).find((r) => r.entityId === o['facility'] && !r.withdrawn);
+          if (facility === undefined) {
+            throw new Error(
+              `拠点 ${hub} に事業所（短期入所） ${terminalSafe(o['facility'] as string)} はありません。事業所のIDは list-records --hub ${hub} --kind facility で確かめてください（事業所名が最後の列に出ます。端末で登録した事業所は、同期のあとに出ます） / ` +
+                `no facility ${terminalSafe(o['facility'] as string)} in hub ${hub}: list-records --hub ${hub} --kind facility lists the ids with their names`,
+            );
+          }
+        }
         const password = await io.readPassword(o['password-stdin'] === true);
         if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください / the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
         const login = o['login'] as string;

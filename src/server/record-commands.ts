@@ -37,7 +37,7 @@ export async function runRecordCommand(
       for (const r of shown) {
         const state = r.removed ? '管理者が取り下げ' : r.withdrawn ? '取り下げ' : '有効';
         const check = r.problem === null ? 'OK' : `読み込めません（${r.problem.code}）: ${r.problem.message}`;
-        io.out(terminalRow([r.kind, JSON.stringify(r.entityId), r.version, r.officeId ?? '-', state, check]));
+        io.out(terminalRow([r.kind, JSON.stringify(r.entityId), r.version, r.officeId ?? '-', state, check, ...(r.label === null ? [] : [r.label])]));
       }
       io.out(`拠点 ${hub}: ${all.length} 件中 ${bad.length} 件はアプリで読み込めません（端末では保留になります）。`);
       if (bad.length > 0) {

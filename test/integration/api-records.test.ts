@@ -16,7 +16,7 @@ import { initialSyncStatus, type SyncStatus } from '../../src/sync/status';
 import { setUpTestVault } from '../../src/vault/testing';
 import { openBody } from '../factories/emergency-case';
 import { createHousehold, createPerson } from '../factories/household';
-import { DeviceClient, entryWire, householdWire, HUB, PASSWORD, startApi, type ApiHarness, type TestUser, wireChange } from './api-harness';
+import { DeviceClient, entryWire, facilityPayload, householdWire, HUB, PASSWORD, startApi, type ApiHarness, type TestUser, wireChange } from './api-harness';
 import { schemaTarget } from './schema-target';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -70,7 +70,7 @@ async function appDevice(api: ApiHarness, user: TestUser) {
 async function admin(api: ApiHarness, argv: string[]): Promise<string[]> {
   const lines: string[] = [];
   const { command, options } = parseAdminArgs(argv);
-  await runAdminCommand(api.store, command, options, { out: (l) => lines.push(l), readPassword: async () => '', operator: 'kanri-taro' });
+  await runAdminCommand(api.store, command, options, { out: (l) => lines.push(l), readPassword: async () => PASSWORD, operator: 'kanri-taro' });
   return lines;
 }
 
@@ -135,6 +135,17 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(lines.join('\n')).toContain(JSON.stringify(POISON));
     expect(lines.join('\n')).toContain('内容が不正です');
     expect(lines.join('\n')).toContain('persons');
+  });
+
+  it("list-records names each facility, and create-user takes a liaison only for a facility the hub holds", async () => {
+    const phone = await new DeviceClient(api, 'phone-1').join(coord);
+    expect((await phone.push([wireChange('facility', 'fac-1', facilityPayload('fac-1', { name: 'ひだまり', officeNumber: '1210000001' }), 'create')])).body.results[0]).toMatchObject({ status: 'accepted' });
+    expect(await admin(api, ['list-records', '--hub', HUB, '--kind', 'facility'])).toContainEqual(expect.stringMatching(/^facility\t"fac-1"\t\d+\t.*\tOK\tひだまり（1210000001）$/));
+    const liaison = (facility: string) => ['create-user', '--hub', HUB, '--login', 'liaison', '--name', '連携 花子', '--role', 'facility-liaison', '--facility', facility];
+    await expect(admin(api, liaison('fac-l'))).rejects.toThrow(/事業所（短期入所） fac-l はありません.*list-records/s);
+    expect((await api.store.listUsers(HUB)).map((u) => u.loginName)).not.toContain('liaison');
+    await admin(api, liaison('fac-1'));
+    expect((await api.store.listUsers(HUB)).find((u) => u.loginName === 'liaison')).toMatchObject({ facilityId: 'fac-1' });
   });
 
   it('[R2] the hub refuses a change larger than a record can be (128 KB of JSON), storing none of it, and takes the next', async () => {

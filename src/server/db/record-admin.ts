@@ -21,6 +21,23 @@ export interface AdminRecord {
   readonly removed: boolean;
   /** why the app could not read it [R1][R2], or null */
   readonly problem: RecordProblem | null;
+  /**
+   * A facility's or office's name (and 事業所番号), which is no one's personal data, so that an
+   * admin can tell which id to give (create-user --facility); null for other kinds.
+   */
+  readonly label: string | null;
+}
+
+function labelOf(kind: StoredKind, payloadJson: string): string | null {
+  if (kind !== 'facility' && kind !== 'office') return null;
+  try {
+    const data = JSON.parse(payloadJson) as { name?: unknown; officeNumber?: unknown };
+    const name = typeof data.name === 'string' ? data.name : '';
+    const number = typeof data.officeNumber === 'string' && data.officeNumber !== '' ? `（${data.officeNumber}）` : '';
+    return name === '' && number === '' ? null : `${name}${number}`;
+  } catch {
+    return null;
+  }
 }
 
 export interface WithdrawRecord {
@@ -63,6 +80,7 @@ export async function listRecords(pool: pg.Pool, tenantId: string, kind?: Stored
       withdrawn: r.withdrawn,
       removed,
       problem: removed ? null : checkRecordJson(r.kind, r.entity_id, r.payload_json),
+      label: removed ? null : labelOf(r.kind, r.payload_json),
     };
   });
 }
