@@ -181,7 +181,9 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
     },
   });
   if (positionals.length > 1) throw new Error(`one file at a time, got ${positionals.length}`);
-  const parsed = schemas[command as AdminCommand].safeParse(command === 'verify-evidence' ? { ...values, file: positionals[0] ?? '' } : values);
+  // verify-evidence takes its file as the other commands do (--file) or as it is shown (<FILE>), not both
+  if (command === 'verify-evidence' && positionals.length > 0 && values.file !== undefined) throw new Error('give the CSV file once: verify-evidence <FILE> (or --file <FILE>)');
+  const parsed = schemas[command as AdminCommand].safeParse(command === 'verify-evidence' ? { ...values, file: positionals[0] ?? values.file ?? '' } : values);
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.') || command}: ${i.message}`).join('\n'));
   }
