@@ -22,6 +22,9 @@ if ! runuser -u "$user" -- test -r "$env_file"; then
   echo "kyoten-admin: $user cannot read $env_file: chgrp $user $env_file && chmod 0640 $env_file (the recipe's step 2)." >&2
   exit 1
 fi
+# A file named on the command line (backup --file, restore --file, verify-evidence <FILE>) is read
+# from the folder the admin is in, not the app's: admin.ts resolves it against KYOTEN_CALLER_DIR.
+caller_dir="$PWD"
 cd "$app"
 # Who ran it, for the admin's audit (done_by of admin_audit, account_audit): every command runs as $user, so the
 # person is sudo's user, else the terminal's login name.
@@ -29,5 +32,5 @@ operator="${SUDO_USER:-$(logname 2>/dev/null || id -un)}"
 # Node's --env-file reads the KEY=value lines systemd's EnvironmentFile= reads (a value holding # or
 # spaces goes in double quotes for both). The environment is emptied first: a variable already set
 # would win over the file's.
-exec runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$app" LANG=C.UTF-8 TERM="${TERM:-dumb}" KYOTEN_OPERATOR="$operator" \
+exec runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$app" LANG=C.UTF-8 TERM="${TERM:-dumb}" KYOTEN_OPERATOR="$operator" KYOTEN_CALLER_DIR="$caller_dir" \
   node --env-file="$env_file" node_modules/tsx/dist/cli.mjs src/server/admin.ts "$@"

@@ -4,7 +4,7 @@
  */
 import { osUserName } from './os-user';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EmbeddedStartError } from './db/embedded-errors';
 import { dataDirOf, describeStore, openStoreFromEnv } from './db/open-store';
@@ -70,6 +70,10 @@ try {
   printError((error as Error).message + target);
   process.exit(2);
 }
+
+// docs/kyoten-admin.sh runs the command from the app's folder: a relative file is the caller's.
+const callerDir = process.env['KYOTEN_CALLER_DIR'];
+if (callerDir && typeof parsed.options['file'] === 'string') parsed.options['file'] = resolve(callerDir, parsed.options['file']);
 
 // Checking an export against a public key needs no store: an auditor may run it anywhere.
 if (parsed.command === 'verify-evidence' && parsed.options['public-key'] !== undefined) {

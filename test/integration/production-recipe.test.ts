@@ -208,6 +208,17 @@ describe('production recipe', () => {
       } finally {
         await check.end();
       }
+      // A file named relative to where the admin stands is theirs, not the app folder's.
+      const backups = mkdtempSync(join(tmpdir(), 'kyoten-backups-'));
+      made.push(backups);
+      const backup = spawnSync('sh', [docs('kyoten-admin.sh'), 'backup', '--file', 'nightly.dump'], {
+        cwd: backups,
+        env: { ...callerEnv, KYOTEN_USER: 'root', KYOTEN_ENV_FILE: envFile, KYOTEN_APP_DIR: root },
+        encoding: 'utf8',
+      });
+      expect(backup.status, backup.stderr).toBe(0);
+      expect(existsSync(join(backups, 'nightly.dump'))).toBe(true);
+      expect(existsSync(join(root, 'nightly.dump'))).toBe(false);
       // The file is root's, mode 0600: the service user must be let read it (the recipe's step 2).
       const refused = run('nobody', 'list-users', '--hub', 'hub-admin-sh');
       expect(refused.status).toBe(1);
