@@ -19,6 +19,7 @@ import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
 import { runRetirementCommand } from './retirement-commands';
 import { terminalRow, terminalSafe } from './terminal-text';
 import { runVerifyEvidence } from './services/verify-evidence-command';
+import { openSecret, SEALED_PREFIX } from './services/secret-box';
 import type { HubKey } from './services/hub-key';
 
 export interface AdminIo {
@@ -210,6 +211,25 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       .join('; '),
     by: doneBy,
   });
+  // The TOTP secret a new password comes with is sealed with the hub's key: a key that does not
+  // open the secrets already there (another KYOTEN_SECRET_KEY) would make one no one signs in with,
+  // and no key at all (DATABASE_URL from a plain shell) stores it in clear. Checked before the password is asked.
+  const checkSecretKey = async () => {
+    const key = io.secretKey ?? null;
+    const sealed = (await store.listUsers(hub)).find((u) => u.totpSecret?.startsWith(SEALED_PREFIX) === true);
+    if (sealed !== undefined) {
+      try {
+        openSecret(key, sealed.totpSecret!, sealed.id);
+      } catch {
+        throw new Error(
+          `この拠点の認証アプリの秘密鍵は、${key === null ? 'KYOTEN_SECRET_KEY で暗号化されていますが、鍵が設定されていません' : '別の鍵で暗号化されています（KYOTEN_SECRET_KEY が違います）'}。何も変えていません。本番の拠点では sudo sh /opt/kyoten-navi/docs/kyoten-admin.sh で実行してください / ` +
+            `nothing was changed: this hub's TOTP secrets are sealed with ${key === null ? 'a key this shell does not set (KYOTEN_SECRET_KEY)' : 'another KYOTEN_SECRET_KEY'}; run the command with the server's key (docs/kyoten-admin.sh)`,
+        );
+      }
+    } else if (key === null) {
+      io.out('注意：KYOTEN_SECRET_KEY が設定されていないため、認証アプリの秘密鍵を暗号化せずにデータベースに保存します（本番の拠点では鍵を設定し、kyoten-admin.sh で実行してください） / warning: no KYOTEN_SECRET_KEY: the TOTP secret is stored in clear');
+    }
+  };
   const recorded = () => io.out(`この操作は監査表 account_audit に記録しました（実行者 ${terminalSafe(doneBy)}）。`);
   // A listing or a change for a hub that does not exist says so (a mistyped --hub listed
   // 「利用者はいません」 and exited 0, as if the hub were empty).
@@ -256,6 +276,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
             );
           }
         }
+        await checkSecretKey();
         const password = await io.readPassword(o['password-stdin'] === true);
         if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください / the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
         const login = o['login'] as string;
@@ -272,6 +293,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       }
       case 'reset-credentials': {
         const user = await userOf(o['login'] as string);
+        await checkSecretKey();
         const password = await io.readPassword(o['password-stdin'] === true);
         if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください / the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
         const { totpSecret } = await accounts.resetCredentials(user, password, audit('reset-credentials', user.loginName));

@@ -124,6 +124,25 @@ describe('npm run admin', () => {
     expect((await store.listUsers('h1')).map((u) => u.loginName)).toEqual(['coord']);
   });
 
+  it('seals the TOTP secret with the hub key; says when there is none, and refuses a key that does not open the secrets already there', async () => {
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点']);
+    const withKey = async (key: Buffer | null, login: string) => {
+      const lines: string[] = [];
+      const { command, options } = parseAdminArgs(['create-user', '--hub', 'h1', '--login', login, '--name', login, '--role', 'coordinator']);
+      await runAdminCommand(store, command, options, { out: (l) => lines.push(l), readPassword: async () => PASSWORD, secretKey: key });
+      return lines;
+    };
+    // no key (DATABASE_URL from a plain shell): stored in clear, and said so
+    expect((await withKey(null, 'clear'))[0]).toMatch(/^注意：KYOTEN_SECRET_KEY が設定されていないため/);
+    const key = Buffer.alloc(32, 7);
+    expect((await withKey(key, 'sealed')).join('\n')).not.toContain('注意：');
+    expect((await store.findUserByLogin('h1', 'sealed'))?.totpSecret).toMatch(/^v1:/);
+    // the hub's secrets are sealed now: another key, or none, makes no one
+    await expect(withKey(Buffer.alloc(32, 8), 'other-key')).rejects.toThrow(/別の鍵で暗号化されています.*何も変えていません/s);
+    await expect(withKey(null, 'no-key')).rejects.toThrow(/鍵が設定されていません/);
+    expect((await store.listUsers('h1')).map((u) => u.loginName)).toEqual(['clear', 'sealed']);
+  });
+
   it('disables a user: their open sessions end at once', async () => {
     await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点']);
     const lines = await run(store, ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤', '--role', 'coordinator']);

@@ -11,7 +11,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const PREFIX = 'v1:';
+/** how a sealed secret begins (one stored in clear does not) */
+export const SEALED_PREFIX = 'v1:';
+const PREFIX = SEALED_PREFIX;
 const KEY_BYTES = 32;
 
 export interface SecretKeyEnv {
