@@ -308,13 +308,13 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         // brings the account back: a mistyped login is shown first, and stops nothing.
         if (o['yes'] !== true) {
           io.out(`停止する利用者：${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}）`);
-          throw new Error('まだ停止していません。停止すると、その人の端末は次の同期でデータを消去します（利用者は enable-user で戻せますが、消去された端末のデータは戻りません）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (their phones wipe at their next sync)');
+          throw new Error('まだ停止していません。停止すると、その人だけが使っていた端末は次の同期でデータを消去します（ほかに有効な利用者がいる共有の端末は消去せず、その人のサインインだけが使えなくなります。利用者は enable-user で戻せますが、消去された端末のデータは戻りません）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (phones only they use wipe at their next sync; a shared phone keeps working for its other users)');
         }
         if (!(await accounts.disableUser(user.id, audit('disable-user', user.loginName)))) {
           io.out(`利用者 ${terminalSafe(user.loginName)} はすでに停止しています。何も変えていません（監査表にも記録していません）。`);
           return;
         }
-        io.out(`利用者 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了し、端末は次の接続で未送信の記録を送ってからデータを消去します。`);
+        io.out(`利用者 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了しました。その人だけが使っていた端末は、次の接続で未送信の記録を送ってからデータを消去します（ほかに有効な利用者がいる共有の端末はそのまま使えます。どの端末かは list-devices で確かめられます）。`);
         recorded();
         return;
       }
