@@ -88,8 +88,19 @@ describe('緊急対応: from the tap to the closed case', () => {
     render(<CasesScreen />);
 
     expect(await screen.findByText(/要請時刻 .*（開始を押した時刻）/)).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: '記録を開始' }));
-    expect(await screen.findByText('要請の内容の区分を選んでください。')).toBeInTheDocument();
+    // the message is brought into view: the button is pinned at the bottom, the message under the last field
+    const scrolled: Element[] = [];
+    const scrollIntoView = vi.fn(function (this: Element) {
+      scrolled.push(this);
+    });
+    Object.defineProperty(Element.prototype, 'scrollIntoView', { value: scrollIntoView, configurable: true });
+    try {
+      await user.click(screen.getByRole('button', { name: '記録を開始' }));
+      expect(await screen.findByText('要請の内容の区分を選んでください。')).toBeInTheDocument();
+      expect(scrolled.some((el) => el.contains(screen.getByText('要請の内容の区分を選んでください。')))).toBe(true);
+    } finally {
+      delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+    }
     expect(await storedEntries()).toEqual([]);
 
     await user.click(screen.getByRole('radio', { name: '介護者の急病・けが' }));

@@ -1,15 +1,27 @@
+import { useEffect, useRef } from 'react';
 import { Notice } from '../../ui/layout';
 
-/** The rules' messages for a refused entry, beside the form that sent it. */
+/**
+ * The rules' messages for a refused entry, beside the form that sent it, brought into view when
+ * they appear: the case start's 「記録を開始」 is pinned at the bottom of the screen, and a message
+ * drawn under the last field at 360 px showed nothing for the tap (「要請の内容の区分を選んでください」).
+ */
 export function EntryErrors({ errors }: { errors: readonly string[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  const said = errors.join('\n');
+  useEffect(() => {
+    if (said !== '') box.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  }, [said]);
   if (errors.length === 0) return null;
   return (
-    <Notice kind="error">
-      <ul className="case-errors">
-        {errors.map((m) => (
-          <li key={m}>{m}</li>
-        ))}
-      </ul>
-    </Notice>
+    <div ref={box}>
+      <Notice kind="error">
+        <ul className="case-errors">
+          {errors.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      </Notice>
+    </div>
   );
 }
