@@ -139,6 +139,9 @@ describe('「同じ緊急事態ですか？」 when a case is started (Q&A R6 �
 
     const section = await screen.findByRole('region', { name: T.sameSection });
     expect(within(section).getByText(T.sameNotAnswered)).toBeInTheDocument();
+    // a reason typed for 別, then 同じ chosen: the reason, hidden, is not recorded with 同じ
+    await user.click(within(section).getByRole('radio', { name: T.sameAnswerSeparate }));
+    await user.type(within(section).getByLabelText(new RegExp(T.sameReason)), '前日の要請は入院で対応済み');
     await user.click(within(section).getByRole('radio', { name: T.sameAnswerSame }));
     await user.click(within(section).getByRole('button', { name: T.sameSave }));
     expect(await within(section).findByText(new RegExp(`^回答: ${T.sameAnswerSame}\\s`))).toBeInTheDocument();
@@ -150,6 +153,6 @@ describe('「同じ緊急事態ですか？」 when a case is started (Q&A R6 �
     await user.click(within(section).getByRole('button', { name: T.sameSave }));
     expect(await within(section).findByText(new RegExp(`^回答: ${T.sameAnswerSeparate}（理由: 別の要請）`))).toBeInTheDocument();
     const answers = (await stored()).filter((e) => e.body.type === 'same-emergency').map((e) => e.body);
-    expect(answers).toMatchObject([{ answer: 'same', otherCaseId: 'case-a' }, { answer: 'separate', otherCaseId: 'case-a', reason: '別の要請' }]);
+    expect(answers).toMatchObject([{ answer: 'same', otherCaseId: 'case-a', reason: '' }, { answer: 'separate', otherCaseId: 'case-a', reason: '別の要請' }]);
   });
 });

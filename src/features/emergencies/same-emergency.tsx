@@ -49,7 +49,9 @@ function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: Emerg
     e.preventDefault();
     setSaved(false);
     if (choice === null) return setErrors([T.sameUnanswered]);
-    const ok = await append({ type: 'same-emergency', otherCaseId: other.id, otherRequestedAt: other.open.body.requestedAt, answer: choice, reason: reason.trim() });
+    // the reason is asked for 別の緊急事態 only: one typed, then hidden by 同じ, is not this answer's
+    const said = choice === 'separate' ? reason.trim() : '';
+    const ok = await append({ type: 'same-emergency', otherCaseId: other.id, otherRequestedAt: other.open.body.requestedAt, answer: choice, reason: said });
     if (!ok) return;
     setChoice(null);
     setReason('');
