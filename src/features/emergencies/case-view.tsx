@@ -14,7 +14,7 @@ import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsL
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
 import type { EmergencyCase } from '../../domain/emergency-case';
-import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
@@ -193,7 +193,7 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
   const cases = useAllCases();
   const offices = useApp((s) => s.offices);
   const summaries = useApp((s) => s.summaries);
-  const { decision, before } = useMemo(() => {
+  const { decision, before, monthWord } = useMemo(() => {
     const childAt = childLookupOf(summaries);
     const factsOf = personFactsLookupOf(summaries);
     const decision = decideClaims(cases, offices, childAt, factsOf).find((d) => d.caseId === kase.id);
@@ -201,21 +201,24 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
     // The month the case would be claimed in (its first reached short-stay call), else this one.
     const at = claimMonthOf(kase)?.coordinatedAt ?? new Date().toISOString();
     const before = countThisMonth(others, offices, kase.subject, kase.open.body.officeId, at, factsOf, childAt);
-    return { decision, before };
+    // 今月 only for this month: a case from October read in December said 「今月…3回目」
+    const month = decision?.month ?? japanMonthOf(at);
+    const monthWord = month === japanMonthOf(new Date()) ? T.thisMonth : T.monthOf(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
+    return { decision, before, monthWord };
   }, [cases, offices, summaries, kase]);
 
   if (decision?.status === 'over-cap' || (kase.closedAt === null && kase.contacts.length === 0 && before >= MONTHLY_CAP)) {
-    return <Notice kind="warn">{T.monthFull(Math.max(before, MONTHLY_CAP))}</Notice>;
+    return <Notice kind="warn">{T.monthFull(monthWord, Math.max(before, MONTHLY_CAP))}</Notice>;
   }
   // No facility reached yet: while the case is open, the count it would take if one is reached now.
   // A closed case stays as decided (算定不可 with why): it takes no slot, this month or any other.
   if (!decision || (decision.month === null && kase.closedAt === null)) {
-    return kase.subject.personId || kase.subject.recipientNumber ? <p className="case-claim-line">{T.monthCount(before + 1)}</p> : null;
+    return kase.subject.personId || kase.subject.recipientNumber ? <p className="case-claim-line">{T.monthCount(monthWord, before + 1)}</p> : null;
   }
   return (
     <details className="disclosure case-claim-line">
       <summary>
-        {decision.ordinal !== null ? `${T.monthCount(decision.ordinal)}・` : ''}
+        {decision.ordinal !== null ? `${T.monthCount(monthWord, decision.ordinal)}・` : ''}
         {CLAIM_STATUS_LABELS[decision.status]}
       </summary>
       <ul>

@@ -14,6 +14,7 @@ import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
 import { countersignState, entryCountersigns, resetCountersignState } from '../../sync/countersign';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { buildHouseholdIndex } from '../../domain/search';
+import { japanMonthOf } from '../../domain/japan-time';
 import { go } from '../../../test/factories/route';
 
 const initial = useApp.getState();
@@ -289,6 +290,28 @@ describe('緊急対応: from the tap to the closed case', () => {
     await user.click(screen.getByRole('button', { name: '記録を開始' }));
     await backFromMatch();
     expect(await screen.findByText(/この方は今月すでに4回、相談強化加算の対象となっています。/)).toBeInTheDocument();
+  });
+
+  it("names the case's own month, not 今月, for a case coordinated in an earlier month", async () => {
+    const appendCaseEntry = useApp.getState().appendCaseEntry;
+    const at = new Date(Date.now() - 70 * 24 * 3600_000).toISOString();
+    const kase = await appendCaseEntry(null, {
+      type: 'open',
+      officeId: 'office-1',
+      subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890' },
+      requestedAt: at,
+      requestedAtReason: '記録を後から入力した',
+      category: '介護者の急病・けが',
+      detail: '',
+      caller: '',
+      callerPhone: '',
+    });
+    await appendCaseEntry(kase.id, { type: 'contact', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', facilityOfficeNumber: '1210100001', shortStay: true, contactedAt: at, method: '電話', result: '受入不可', note: '' });
+    await go(`#/cases/${kase.id}`);
+    render(<CasesScreen />);
+    const [year, month] = japanMonthOf(at).split('-').map(Number);
+    expect(await screen.findByText(new RegExp(`^この方の${year}年${month}月の相談強化加算: 1回目（上限4回）`))).toBeInTheDocument();
+    expect(screen.queryByText(/今月の相談強化加算/)).not.toBeInTheDocument();
   });
 
   it('starts a case for an unknown caller and links it to a registered person later', async () => {
