@@ -88,6 +88,24 @@ async function openCase() {
 }
 
 describe('case drafts across an idle lock', () => {
+  it('keeps a 退所 note typed when the phone locks, and opens the form again with it after the unlock', async () => {
+    const { user, caseId, lockAndUnlock } = await openCase();
+    const app = useApp.getState();
+    const at = new Date(Date.now() - 5 * 60_000).toISOString();
+    await act(async () => {
+      await app.appendCaseEntry(caseId, { type: 'contact', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', facilityOfficeNumber: '', shortStay: true, contactedAt: at, method: '電話', result: '受入可', note: '' });
+      await app.appendCaseEntry(caseId, { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: at, note: '' });
+      await app.appendCaseEntry(caseId, { type: 'close', closedAt: new Date().toISOString() });
+    });
+    await user.click(await screen.findByRole('button', { name: '退所を記録' }));
+    await user.type(within(screen.getByRole('form', { name: '退所を記録' })).getByLabelText(/備考/), '家族が迎えに来た、薬は持ち帰り');
+
+    await lockAndUnlock();
+    const form = await screen.findByRole('form', { name: '退所を記録' });
+    expect(within(form).getByLabelText(/備考/)).toHaveValue('家族が迎えに来た、薬は持ち帰り');
+    expect(within(form).getByText('保存していない入力を復元しました')).toBeInTheDocument();
+  });
+
   it('keeps a call note typed mid-call and opens it again by itself after unlock; the update waits meanwhile', async () => {
     const { user, caseId, lockAndUnlock, entries } = await openCase();
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));

@@ -8,6 +8,7 @@ import { caseKeyLookupOf, casesWithin24Hours, personFactsLookupOf, sameEmergency
 import { useApp } from '../../state/store';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
+import { useDraftedForm } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
 import { TextArea } from '../../ui/field';
 import { Section } from '../../ui/layout';
@@ -39,8 +40,12 @@ export function SameEmergencySection({ kase, readOnly }: { kase: EmergencyCase; 
 
 function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: EmergencyCase; readOnly: boolean }) {
   const answer = sameEmergencyAnswer(kase, other);
-  const [choice, setChoice] = useState<'same' | 'separate' | null>(null);
-  const [reason, setReason] = useState('');
+  // kept as a draft: a reason typed when the phone locks (a call taken meanwhile) is there after the unlock
+  const [blank] = useState<{ choice: 'same' | 'separate' | null; reason: string }>({ choice: null, reason: '' });
+  const { form, setForm, discard } = useDraftedForm(readOnly ? null : `case-same:${kase.id}:${other.id}`, blank);
+  const { choice, reason } = form;
+  const setChoice = (value: 'same' | 'separate') => setForm({ ...form, choice: value });
+  const setReason = (value: string) => setForm({ ...form, reason: value });
   const [saved, setSaved] = useState(false);
   const { append, errors, busy, setErrors } = useAppend(kase.id);
   const status = other.closedAt ? T.statusClosed(formatJapanDateTime(other.closedAt)) : T.statusOpen;
@@ -53,8 +58,8 @@ function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: Emerg
     const said = choice === 'separate' ? reason.trim() : '';
     const ok = await append({ type: 'same-emergency', otherCaseId: other.id, otherRequestedAt: other.open.body.requestedAt, answer: choice, reason: said });
     if (!ok) return;
-    setChoice(null);
-    setReason('');
+    // written: the draft goes, and the form is empty again for the next answer
+    await discard();
     setSaved(true);
   }
 

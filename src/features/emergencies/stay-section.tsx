@@ -8,7 +8,7 @@ import { stayDays, stayOf } from '../../domain/case-fold';
 import { EXIT_KINDS, type Current, type EmergencyCase, type ExitKind, type StayEndBody } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
-import { changedFrom, useUnsaved } from '../../state/use-unsaved';
+import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Section } from '../../ui/layout';
@@ -17,11 +17,16 @@ import { EntryErrors } from './errors-list';
 import { ST } from './stay-text';
 import { useAppend } from './use-append';
 
+/** One draft per case and form: the 退所 being recorded, or its correction. */
+const stayEndDraftKey = (caseId: string, correcting: boolean) => `stay-end:${caseId}:${correcting ? 'correct' : 'record'}`;
+
 export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly: boolean }) {
   const [editing, setEditing] = useState(false);
   const stay = stayOf(kase);
-  if (stay === null) return null;
   const end = kase.stayEnd ?? null;
+  // A 退所 note typed when the phone locked (a call taken meanwhile) opens again after the unlock.
+  useReopenForDraft(stay === null || readOnly ? null : stayEndDraftKey(kase.id, end !== null), () => setEditing(true));
+  if (stay === null) return null;
   const facility = kase.outcome?.body.facilityName ?? '';
   return (
     <Section title={ST.title} id="case-stay">
@@ -59,11 +64,9 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
     note: correcting?.body.note ?? '',
     reason: '',
   }));
-  const [endedAt, setEndedAt] = useState(initial.endedAt);
-  const [exit, setExit] = useState<ExitKind>(initial.exit);
-  const [note, setNote] = useState(initial.note);
-  const [reason, setReason] = useState(initial.reason);
-  const saved = useUnsaved(`stay-end:${caseId}`, changedFrom(initial, { endedAt, exit, note, reason }));
+  const { form, setForm, restored, finish, discard } = useDraftedForm(stayEndDraftKey(caseId, correcting !== undefined), initial);
+  const { endedAt, exit, note, reason } = form;
+  const set = (patch: Partial<typeof initial>) => setForm({ ...form, ...patch });
   const { append, errors, busy, setErrors } = useAppend(caseId);
 
   async function submit(e: FormEvent) {
@@ -75,20 +78,26 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
       ? await append({ type: 'correction', corrects: correcting.entryId, reason: reason.trim(), replacement: body })
       : await append(body);
     if (ok) {
-      saved();
+      await finish();
       onDone();
     }
   }
 
+  async function cancel() {
+    await finish();
+    onDone();
+  }
+
   return (
     <form className="case-form case-subform" aria-label={correcting ? ST.correct : ST.record} onSubmit={(e) => void submit(e)} noValidate>
-      <TextField label={ST.endedAt} type="datetime-local" required value={endedAt} onChange={(e) => setEndedAt(e.target.value)} />
-      <SelectField label={ST.exit} value={exit} onChange={(e) => setExit(e.target.value as ExitKind)} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />
-      <TextArea label={ST.note} hint={ST.noteHint} value={note} onChange={(e) => setNote(e.target.value)} required={exit === 'その他' || exit === '別の事業所'} />
-      {correcting ? <TextArea label={ST.reason} required value={reason} onChange={(e) => setReason(e.target.value)} /> : null}
+      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+      <TextField label={ST.endedAt} type="datetime-local" required value={endedAt} onChange={(e) => set({ endedAt: e.target.value })} />
+      <SelectField label={ST.exit} value={exit} onChange={(e) => set({ exit: e.target.value as ExitKind })} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />
+      <TextArea label={ST.note} hint={ST.noteHint} value={note} onChange={(e) => set({ note: e.target.value })} required={exit === 'その他' || exit === '別の事業所'} />
+      {correcting ? <TextArea label={ST.reason} required value={reason} onChange={(e) => set({ reason: e.target.value })} /> : null}
       <EntryErrors errors={errors} />
       <div className="case-form__actions">
-        <Button onClick={onDone}>{ST.cancel}</Button>
+        <Button onClick={() => void cancel()}>{ST.cancel}</Button>
         <Button type="submit" variant="primary" disabled={busy}>
           {busy ? ST.saving : ST.save}
         </Button>
