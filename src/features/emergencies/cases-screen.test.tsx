@@ -218,6 +218,8 @@ describe('緊急対応: from the tap to the closed case', () => {
     const save = within(dialog).getByRole('button', { name: '取消を記録' });
     await user.click(save);
     await user.click(save);
+    // and キャンセル does nothing meanwhile: the dialog closing said nothing was written, and it was
+    expect(within(dialog).getByRole('button', { name: 'キャンセル' })).toBeDisabled();
     release();
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     act(() => useApp.setState({ appendCaseEntry: append }));

@@ -161,6 +161,8 @@ export function CorrectionDialog({
       title={reopen ? T.reopenTitle : withdraw ? T.withdrawTitle : T.correctionTitle}
       confirmLabel={busy ? T.saving : reopen ? T.saveReopen : withdraw ? T.saveWithdraw : T.saveCorrection}
       danger={withdraw}
+      // while the 訂正 or 取消 is written, neither キャンセル nor Esc closes it: it was recorded all the same
+      busy={busy}
       onConfirm={() => void save()}
       onCancel={() => void cancel()}
     >
