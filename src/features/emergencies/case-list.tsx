@@ -9,11 +9,14 @@ import { ST } from './stay-text';
 import { T } from './text';
 import { useAllCases } from './use-cases';
 
+/** As the case screen names it: a registered person without a name is （氏名未入力）, not 相談者不明. */
+const subjectName = (kase: EmergencyCase) => kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
+
 function CaseRow({ kase }: { kase: EmergencyCase }) {
   const pending = kase.contacts.filter((c) => c.body.result === null).length;
   return (
     <a className="case-row" href={casePaths.case(kase.id)}>
-      <span className="case-row__name">{kase.subject.name || T.unknownCaller}</span>
+      <span className="case-row__name">{subjectName(kase)}</span>
       <span className="case-row__meta">
         {T.requestLine(formatJapanDateTime(kase.open.body.requestedAt))}・{kase.open.body.category}
       </span>
@@ -55,7 +58,7 @@ function InStaySection({ cases, today }: { cases: readonly EmergencyCase[]; toda
         {staying.map(({ kase, stay }) => (
           <li key={kase.id}>
             <a className="case-row" href={casePaths.case(kase.id)}>
-              <span className="case-row__name">{kase.subject.name || T.unknownCaller}</span>
+              <span className="case-row__name">{subjectName(kase)}</span>
               <span className="case-row__meta">{ST.listLine(kase.outcome?.body.facilityName ?? '', formatJapanDateTime(stay.from), stayDays(stay.fromDay, today))}</span>
             </a>
           </li>

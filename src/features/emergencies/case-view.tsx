@@ -79,7 +79,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
 
   const day = japanDateOf(open.requestedAt);
   const age = ageIfKnown(person?.birthDate, day);
-  const name = kase.subject.name || (kase.subject.personId ? '（氏名未入力）' : T.unknownCaller);
+  const name = kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
   const until = retentionUntil(kase);
   const countersigns = useCountersigns(kase.entries);
 
