@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { SetupHomeScreenWarning } from '../features/settings/home-screen-warning';
-import { toVaultError, vaultErrorMessage } from '../vault/errors';
+import { MAX_DISPLAY_NAME, toVaultError, vaultErrorMessage } from '../vault/errors';
 import { Button } from '../ui/button';
 import { TextField } from '../ui/field';
 import { Notice } from '../ui/layout';
@@ -40,7 +40,11 @@ export function SetupScreen() {
     e.preventDefault();
     if (busy) return;
     const displayName = name.trim();
-    const next: SetupErrors = { ...(displayName ? {} : { name: T.displayNameRequired }), ...newPassphraseErrors(passphrase, confirmation) };
+    const next: SetupErrors = {
+      ...(displayName ? {} : { name: T.displayNameRequired }),
+      ...(displayName.length > MAX_DISPLAY_NAME ? { name: T.displayNameTooLong(MAX_DISPLAY_NAME) } : {}),
+      ...newPassphraseErrors(passphrase, confirmation),
+    };
     setErrors(next);
     if (Object.keys(next).length > 0) return;
     setBusy(true);

@@ -38,6 +38,7 @@ export const T = {
   displayName: '表示名',
   displayNameHint: '閲覧記録・対応記録に残る名前です（例：山田 花子）。',
   displayNameRequired: '表示名を入力してください。',
+  displayNameTooLong: (max: number) => `表示名は${max}文字以内で入力してください。`,
   passphrase: 'パスフレーズ',
   passphraseConfirm: 'パスフレーズ（確認）',
   start: 'はじめる',

@@ -458,7 +458,7 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
   return raw as unknown as BackupPayload;
 }
 
-const KIND_WORDS: Readonly<Record<EntityKind, string>> = { household: '世帯', facility: '事業所', office: '相談支援事業所', 'case-entry': '対応記録', 'month-close': '請求済みの記録', 'trial-stay': '体験利用', ...FUNCTION_BONUS_KIND_LABELS };
+const KIND_WORDS: Readonly<Record<EntityKind, string>> = { household: '世帯', facility: '短期入所事業所', office: '相談支援事業所', 'case-entry': '対応記録', 'month-close': '請求済みの記録', 'trial-stay': '体験利用', ...FUNCTION_BONUS_KIND_LABELS };
 
 /**
  * [R2] Every record must be one the app can read, or nothing is restored (and no file is made): a household whose

@@ -35,6 +35,12 @@ const MESSAGES: Readonly<Record<VaultErrorCode, string>> = {
   unexpected: '予期しないエラーが発生しました。アプリを再起動しても直らない場合は、管理者に連絡してください。',
 };
 
+/**
+ * The longest display name a person may have on a phone (key-slots.ts refuses longer): here, beside
+ * the vault's words the forms already read, so that they say so before the vault refuses.
+ */
+export const MAX_DISPLAY_NAME = 100;
+
 export function vaultErrorMessage(code: VaultErrorCode): string {
   return MESSAGES[code];
 }

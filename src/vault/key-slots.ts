@@ -12,7 +12,7 @@ import {
   wrapDataKey,
 } from './crypto';
 import type { KeySlotRow, ThrottleRow, VaultDatabase } from './db';
-import { VaultError } from './errors';
+import { MAX_DISPLAY_NAME, VaultError } from './errors';
 import { isGuessablePassphrase } from './passphrase-rule';
 import type { UnlockThrottle, VaultUser } from './types';
 
@@ -34,7 +34,7 @@ export function assertStrongPassphrase(passphrase: string): void {
 
 export function assertDisplayName(displayName: string): string {
   const name = displayName.trim();
-  if (name.length === 0 || name.length > 100) {
+  if (name.length === 0 || name.length > MAX_DISPLAY_NAME) {
     throw new RangeError('vault: a user display name must have 1 to 100 characters');
   }
   return name;

@@ -4,8 +4,8 @@ import type { EntityKind, RestoreResult } from '../../vault/types';
 
 const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   household: '世帯',
-  facility: '施設',
-  office: '事業所',
+  facility: '短期入所事業所',
+  office: '相談支援事業所',
   'case-entry': '対応記録',
   ...FUNCTION_BONUS_KIND_LABELS,
   'month-close': '請求済みの記録',
@@ -17,7 +17,7 @@ const ALWAYS_NAMED = ['household', 'facility', 'office', 'case-entry'] as const;
 export const BT = {
   title: 'バックアップ',
   intro:
-    'この端末の記録（世帯・施設・事業所・対応記録・閲覧記録）を、暗号化した1つのファイルに保存します。機種変更や故障に備えて、新しい端末に復元できます。',
+    'この端末の記録（世帯・短期入所事業所・相談支援事業所・対応記録・閲覧記録）を、暗号化した1つのファイルに保存します。機種変更や故障に備えて、新しい端末に復元できます。',
 
   create: 'バックアップを作成',
   createTitle: 'バックアップを作成',

@@ -199,6 +199,12 @@ describe('settings: users', () => {
     expect(within(add).getByText(T.nameTaken)).toBeVisible();
     expect(within(add).getByText('確認用のパスフレーズが一致しません。')).toBeVisible();
 
+    // a name over 100 characters is said beside the field, not as 予期しないエラー from the vault
+    await user.clear(within(add).getByLabelText(T.newUserName));
+    await user.click(within(add).getByLabelText(T.newUserName));
+    await user.paste('長'.repeat(101));
+    await user.click(submit);
+    expect(within(add).getByText('表示名は100文字以内で入力してください。')).toBeVisible();
     await user.clear(within(add).getByLabelText(T.newUserName));
     await user.type(within(add).getByLabelText(T.newUserName), '日勤 花子');
     // The enrolling person's own passphrase for the new person: either could unlock as the other.

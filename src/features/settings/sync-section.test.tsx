@@ -293,6 +293,8 @@ describe('sync status line', () => {
     expect(syncLineText({ ...joined, openConflicts: 2, lastSyncAt: '2026-11-22T17:14:00.000Z' })).toEqual({ text: '重なり 2件・最終同期 11/23 02:14', problem: true });
     expect(syncLineText({ ...joined, evidenceMismatches: ['e-1'], lastSyncAt: '2026-11-22T17:14:00.000Z' })).toEqual({ text: '記録の食い違い 1件・最終同期 11/23 02:14', problem: true });
     expect(syncLineText({ ...joined, pending: 3, heldFor: '当番 次郎', lastSyncAt: null }).text).toBe('未送信 3件・当番 次郎さんのサインイン待ち・未同期');
+    // an author whose name the phone does not know is not 「別の人さん」
+    expect(syncLineText({ ...joined, pending: 3, heldFor: '', lastSyncAt: null }).text).toBe('未送信 3件・サインインしていない人の変更が送信待ち・未同期');
     expect(syncLineText({ ...joined, problem: { code: 'offline', message: '', serverMessage: null } }).text).toBe('オフライン');
     expect(syncLineText({ ...joined, problem: { code: 'server', message: '', serverMessage: null }, refused: 1 })).toEqual({
       text: 'サーバーエラー・送信不可 1件',

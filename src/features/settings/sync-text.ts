@@ -118,7 +118,7 @@ export const ST = {
   lineSynced: (at: string) => `最終同期 ${syncTimeText(at)}`,
   lineNever: '未同期',
   lineNeedsSignIn: 'この端末でサインインが必要',
-  lineHeld: (name: string) => `${name || '別の人'}さんのサインイン待ち`,
+  lineHeld: (name: string) => (name ? `${name}さんのサインイン待ち` : 'サインインしていない人の変更が送信待ち'),
   lineRunning: '同期中…',
   lineRefused: (n: number) => `送信不可 ${n}件`,
   lineSetAside: (n: number) => `受信保留 ${n}件`,

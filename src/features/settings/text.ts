@@ -49,6 +49,7 @@ export const T = {
   addUserSubmit: '追加する',
   userAdded: (name: string) => `${name}さんを追加しました。ロック画面で名前を選んで解錠できます。最初の解錠で、ご本人だけが知るパスフレーズに変えてもらいます。`,
   nameRequired: '表示名を入力してください。',
+  nameTooLong: (max: number) => `表示名は${max}文字以内で入力してください。`,
   nameTaken: '同じ表示名の利用者がすでにいます。区別できる名前にしてください。',
   changePassphrase: 'パスフレーズを変更',
   changePassphraseTitle: 'パスフレーズを変更',

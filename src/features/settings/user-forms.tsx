@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
-import { toVaultError, vaultErrorMessage } from '../../vault/errors';
+import { MAX_DISPLAY_NAME, toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { Notice } from '../../ui/layout';
@@ -55,6 +55,7 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
     const next: FormErrors = {
       ...(current ? {} : { current: T.currentRequired }),
       ...(displayName ? {} : { name: T.nameRequired }),
+      ...(displayName.length > MAX_DISPLAY_NAME ? { name: T.nameTooLong(MAX_DISPLAY_NAME) } : {}),
       ...(users.some((u) => u.displayName === displayName) ? { name: T.nameTaken } : {}),
       ...newPassphraseErrors(passphrase, confirmation),
       ...(passphrase.length > 0 && passphrase === current ? { passphrase: vaultErrorMessage('same-passphrase') } : {}),
