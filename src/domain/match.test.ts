@@ -119,6 +119,20 @@ describe('near misses', () => {
     ]);
     expect(r.nearMisses[0]?.reasons).toEqual(['知的（児）: 受入可', '医療的ケア（児）: 受入可']);
   });
+
+  it('puts a facility whose care kinds are only not listed before one that refuses the child outright', () => {
+    // a city list with no care kinds: あ takes 知的 and 医療的ケア for children, its kinds unlisted
+    const person = createPerson({ birthDate: '2014-01-01', disabilityTypes: ['intellectual'], medicalCare: ['tube-feeding', 'suction'] });
+    const unlisted = createFacility({ name: 'あ', accepts: { intellectual: both, 'medical-care': both } });
+    const noCareForChildren = createFacility({ name: 'い', accepts: { intellectual: both, 'medical-care': { adult: true } }, medicalCare: ['tube-feeding', 'suction'] });
+    const noIntellectualChild = createFacility({ name: 'う', accepts: { intellectual: { adult: true }, 'medical-care': both }, medicalCare: ['tube-feeding', 'suction'] });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [noIntellectualChild, noCareForChildren, unlisted] }));
+    expect(r.nearMisses.map((m) => [m.facility.name, m.unconfirmed])).toEqual([
+      ['あ', 2],
+      ['い', 0],
+      ['う', 0],
+    ]);
+  });
 });
 
 describe('備考 conditions', () => {

@@ -49,6 +49,8 @@ export interface FacilityMatch {
   readonly stayedBefore: boolean;
   /** Whether the facility could claim the +200 unit short-stay hub bonus for this person */
   readonly hubBonus: HubBonusEligibility;
+  /** how many of `failures` are 登録なし（電話で確認）, not a refusal: near misses are ordered by the rest first */
+  readonly unconfirmed: number;
 }
 
 export type MissingPersonField = 'birthDate' | 'disabilityTypes';
@@ -69,7 +71,7 @@ export type MatchResult =
       readonly needs: readonly DisabilityType[];
       /** Facilities accepting every need, in call order */
       readonly fits: readonly FacilityMatch[];
-      /** Facilities missing at least one need, fewest failures first */
+      /** Facilities missing at least one need, fewest refusals first (a 登録なし is asked, not refused) */
       readonly nearMisses: readonly FacilityMatch[];
       readonly orderExplanation: string;
     };
@@ -185,6 +187,8 @@ export function matchFacilities(input: MatchInput): MatchResult {
     const reasons: string[] = [];
     const failures: string[] = [];
     const conditions: string[] = [];
+    // failures that are only 登録なし (a city list without care kinds): asked on the phone, not refused
+    let unconfirmed = 0;
     for (const t of typeTexts) {
       const row = facility.acceptance[t.type];
       // A row's 備考 is said whether it accepts or not: on a near miss it is what the call may
@@ -196,7 +200,10 @@ export function matchFacilities(input: MatchInput): MatchResult {
     }
     for (const c of careTexts) {
       if (facility.medicalCare.includes(c.kind)) reasons.push(c.handled);
-      else failures.push(facility.medicalCare.length === 0 ? c.notRecorded : c.notHandled);
+      else if (facility.medicalCare.length === 0) {
+        failures.push(c.notRecorded);
+        unconfirmed += 1;
+      } else failures.push(c.notHandled);
     }
     const vacancy = reportForNight(facility, nowMs);
     const standing = vacancy === null ? null : vacancyStanding(vacancy, nowMs);
@@ -210,11 +217,15 @@ export function matchFacilities(input: MatchInput): MatchResult {
       fullVacancy: standing === 'full',
       stayedBefore: previousStays?.has(facility.id) ?? false,
       hubBonus: hubBonusFor(facility),
+      unconfirmed,
     };
     (failures.length === 0 ? fits : nearMisses).push(match);
   }
   fits.sort(compareMatches);
-  nearMisses.sort((a, b) => a.failures.length - b.failures.length || compareMatches(a, b));
+  // refusals first counted: a facility that takes 医療的ケア（児） but lists no kinds (登録なし) is
+  // likelier than one that refuses the child outright, and goes before it
+  const refusals = (m: FacilityMatch) => m.failures.length - m.unconfirmed;
+  nearMisses.sort((a, b) => refusals(a) - refusals(b) || a.unconfirmed - b.unconfirmed || compareMatches(a, b));
   return { kind: 'ok', category, age, day, needs, fits, nearMisses, orderExplanation: MATCH_ORDER_EXPLANATION };
 }
 
