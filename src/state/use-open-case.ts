@@ -4,13 +4,22 @@
  */
 import { useMemo } from 'react';
 import type { EmergencyCase } from '../domain/emergency-case';
-import { openCaseOfPerson } from '../domain/open-case';
+import { admittedFacilityIds, openCaseOfPerson } from '../domain/open-case';
 import { useApp } from './store';
 
 export function useOpenCaseOf(householdId: string | null | undefined, personId: string | null | undefined): EmergencyCase | null {
   const caseEntries = useApp((s) => s.caseEntries);
   return useMemo(
     () => (householdId && personId ? openCaseOfPerson(caseEntries.values(), householdId, personId) : null),
+    [caseEntries, householdId, personId],
+  );
+}
+
+/** The facilities this person was admitted to in an emergency this phone holds (admittedFacilityIds). */
+export function useAdmittedFacilities(householdId: string | null | undefined, personId: string | null | undefined): ReadonlySet<string> {
+  const caseEntries = useApp((s) => s.caseEntries);
+  return useMemo(
+    () => (householdId && personId ? admittedFacilityIds(caseEntries.values(), householdId, personId) : new Set<string>()),
     [caseEntries, householdId, personId],
   );
 }

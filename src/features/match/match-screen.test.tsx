@@ -224,6 +224,19 @@ describe('calls made from the match, with a case open', () => {
   const SLOW = { timeout: 10_000 };
   const called = () => screen.queryByRole('heading', { name: /^電話済み/ })?.closest('section') ?? null;
 
+  it("counts a facility the person was admitted to in an earlier emergency as 以前に利用", async () => {
+    const before = new Date(Date.now() - 40 * 24 * 3600_000);
+    const earlier = await openCase(before);
+    const at = new Date(before.getTime() + 10 * 60_000).toISOString();
+    await append(earlier, { type: 'contact', facilityId: 'f-a', facilityName: 'あおば荘', facilityOfficeNumber: '', shortStay: true, contactedAt: at, method: '電話', result: '受入可', note: '' });
+    await append(earlier, { type: 'outcome', outcome: '短期入所', facilityId: 'f-a', facilityName: 'あおば荘', from: at, note: '' });
+    await append(earlier, { type: 'close', closedAt: at });
+    const tonight = await openCase();
+    mount(`#/match/hh-1/p-1?case=${tonight}`, [household], facilities);
+    const aoba = await screen.findByRole('article', { name: 'あおば荘' });
+    expect(within(aoba).getByText('以前に利用')).toBeInTheDocument();
+  });
+
   it('records a double tap on a number as one call', async () => {
     const caseId = await openCase();
     mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);

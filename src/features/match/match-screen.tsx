@@ -22,7 +22,7 @@ import { trialStaysByFacility, type TrialStay } from '../../domain/trial-stay';
 import { normalizeName } from '../../domain/normalize';
 import { agoInWords } from '../../domain/night-call';
 import type { EmergencyCase } from '../../domain/emergency-case';
-import { useOpenCaseOf } from '../../state/use-open-case';
+import { useAdmittedFacilities, useOpenCaseOf } from '../../state/use-open-case';
 import { Notice, Page, Section } from '../../ui/layout';
 import { Button } from '../../ui/button';
 import { matchPaths, parseCaseParam, parseMatchRoute } from './match-route';
@@ -97,12 +97,14 @@ export function MatchScreen() {
     () => (household && person ? trialStaysByFacility(allTrialStays.values(), household.id, person.id) : new Map<string, TrialStay[]>()),
     [allTrialStays, household, person],
   );
+  // and a past emergency admission there (短期入所 as a case's outcome)
+  const admitted = useAdmittedFacilities(household?.id, person?.id);
   const result = useMemo(
     () =>
       person
-        ? matchFacilities({ person, callAt, now, facilities, previousStays: new Set([...previousStayIds(person, facilities), ...trials.keys()]) })
+        ? matchFacilities({ person, callAt, now, facilities, previousStays: new Set([...previousStayIds(person, facilities), ...trials.keys(), ...admitted]) })
         : null,
-    [person, callAt, now, facilities, trials],
+    [person, callAt, now, facilities, trials, admitted],
   );
 
   // Calling for a case, back is the case; otherwise the household.
