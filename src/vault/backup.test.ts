@@ -112,7 +112,13 @@ describe('backup round trip', () => {
     const before = await target.session.outbox();
 
     const result = await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
-    expect(result).toEqual({ counts: { ...NO_BONUS, household: 3, facility: 1, office: 1, 'case-entry': 2, 'bonus-split': 1, 'month-close': 1, 'trial-stay': 1 }, accessLog: 3 });
+    const made = await inspectBackup(bytes);
+    expect(result).toEqual({
+      counts: { ...NO_BONUS, household: 3, facility: 1, office: 1, 'case-entry': 2, 'bonus-split': 1, 'month-close': 1, 'trial-stay': 1 },
+      accessLog: 3,
+      createdBy: source.session.user.displayName,
+      createdAt: made.createdAt,
+    });
 
     const expected = (await snapshot(source.session)).filter((r) => !r.demo);
     expect(await snapshot(target.session)).toEqual(expected);

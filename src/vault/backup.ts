@@ -21,6 +21,7 @@
 import { FUNCTION_BONUS_KIND_LABELS, FUNCTION_BONUS_KINDS } from '../protocol/constants';
 import { IV_BYTES, PBKDF2_ITERATIONS, SALT_BYTES, bindingOf, randomBytes, seal } from './crypto';
 import type { AccessLogRow, RecordRow, SyncMetaRow } from './db';
+import { formatJapanDateTimeOrText } from '../domain/japan-time';
 import { VaultError } from './errors';
 import {
   appendOutbox,
@@ -551,7 +552,9 @@ export async function restoreBackup(
   // The restore's own 閲覧記録 entry, written in the same transaction (the product owner): a restore
   // is never on the phone without it, nor it without the restore. After the restored entries, so
   // it is the newest.
-  const restoring = await prepareAccess(ctx, 'restore-backup', null);
+  // Whose file it was, in the entry: the 閲覧記録 says what came onto the phone, not only that something did.
+  const maker = isObject(payload.createdBy) && isString(payload.createdBy.displayName) ? payload.createdBy.displayName.slice(0, 100) : '不明';
+  const restoring = await prepareAccess(ctx, 'restore-backup', null, restoreReason(maker, payload.createdAt, payload.deviceId));
   const { db } = ctx;
   const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog], async () => {
     // Real rows written since version 8 have no demo column: any row that is not demo counts.
@@ -574,5 +577,10 @@ export async function restoreBackup(
 
   const counts = zeroCounts();
   for (const r of records) counts[r.kind] += 1;
-  return { counts, accessLog: accessLogWritten };
+  return { counts, accessLog: accessLogWritten, createdBy: maker, createdAt: payload.createdAt };
+}
+
+/** The 'restore-backup' entry's reason: the file's maker, when and on which device it was made. */
+function restoreReason(maker: string, createdAt: string, deviceId: string): string {
+  return `${formatJapanDateTimeOrText(createdAt)}に${maker}が作成したバックアップ（端末 ${deviceId.slice(0, 8)}）`;
 }

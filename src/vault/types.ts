@@ -396,6 +396,9 @@ export interface BackupInfo {
 export interface RestoreResult {
   readonly counts: Readonly<Record<EntityKind, number>>;
   readonly accessLog: number;
+  /** who made the file (their display name on the old phone), and when */
+  readonly createdBy: string;
+  readonly createdAt: string;
 }
 
 export interface VaultSession {

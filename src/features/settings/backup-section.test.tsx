@@ -174,11 +174,16 @@ describe('settings: restore a backup', () => {
     await user.click(within(form).getByRole('button', { name: BT.restoreSubmit }));
     await user.click(within(screen.getByRole('dialog', { name: BT.confirmTitle })).getByRole('button', { name: BT.confirm }));
     const counts = { household: 1, facility: 0, office: 0, 'case-entry': 0, 'bonus-coordinator': 0, 'bonus-split': 0, 'bonus-count': 0, 'bonus-price': 0, 'month-close': 0, 'trial-stay': 0 };
-    const report = BT.restored({ counts, accessLog: 1 });
-    expect(report).toBe('復元しました：世帯 1件、短期入所事業所 0件、相談支援事業所 0件、対応記録 0件、閲覧記録 1件。');
+    const report = BT.restored({ counts, accessLog: 1, createdBy: '旧端末 花子', createdAt: info.createdAt });
+    expect(report).toBe('旧端末 花子さんが作成したバックアップを復元しました：世帯 1件、短期入所事業所 0件、相談支援事業所 0件、対応記録 0件、閲覧記録 1件。');
     expect(await screen.findByText(report, {}, { timeout: 10_000 })).toBeVisible();
     expect([...useApp.getState().households.values()].map((h) => h.persons[0]?.name)).toEqual(['佐藤 陽太']);
-    expect((await session.accessLog()).at(-1)).toMatchObject({ action: 'restore-backup', householdId: null });
+    // the 閲覧記録 says whose file came onto the phone, made when and where
+    expect((await session.accessLog()).at(-1)).toMatchObject({
+      action: 'restore-backup',
+      householdId: null,
+      reason: `${formatJapanDateTime(info.createdAt)}に旧端末 花子が作成したバックアップ（端末 ${info.deviceId.slice(0, 8)}）`,
+    });
 
     // Once it holds records, this device refuses a second restore.
     await user.click(screen.getByRole('button', { name: BT.restore }));

@@ -57,8 +57,8 @@ export const BT = {
     `${createdAt}に作成されたバックアップの記録を、この端末に書き込みます。書き込んだ記録は、拠点サーバーへの送信待ちになります。`,
   confirm: '復元する',
   cancel: 'やめる',
-  restored: ({ counts, accessLog }: RestoreResult) =>
-    `復元しました：${(Object.keys(KIND_LABELS) as EntityKind[])
+  restored: ({ counts, accessLog, createdBy }: RestoreResult) =>
+    `${createdBy}さんが作成したバックアップを復元しました：${(Object.keys(KIND_LABELS) as EntityKind[])
       // Beyond the four every device keeps (households, facilities, offices, cases), a kind is
       // named only when the file held some: most devices have no 機能強化加算 tables or closed months.
       .filter((kind) => counts[kind] > 0 || (ALWAYS_NAMED as readonly string[]).includes(kind))
