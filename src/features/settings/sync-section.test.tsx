@@ -188,7 +188,14 @@ describe('拠点サーバーと同期', () => {
     expect(within(list).getByText(new RegExp(`${session.user.displayName}さん`))).toBeInTheDocument();
 
     const u = userEvent.setup();
+    // a setting aside that cannot be written (a full disk) is said, and the change stays listed
+    const logAccess = vi.spyOn(session, 'logAccess').mockRejectedValueOnce(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
     await u.click(within(list).getByRole('button', { name: ST.dismiss }));
+    await u.click(within(screen.getByRole('dialog')).getByRole('button', { name: ST.dismiss }));
+    expect(await screen.findByText(/^一覧から外せませんでした。もう一度お試しください（/)).toBeInTheDocument();
+    expect(screen.getByRole('list', { name: ST.refusedTitle })).toBeInTheDocument();
+    logAccess.mockRestore();
+    await u.click(within(screen.getByRole('list', { name: ST.refusedTitle })).getByRole('button', { name: ST.dismiss }));
     await u.click(within(screen.getByRole('dialog')).getByRole('button', { name: ST.dismiss }));
     await waitFor(() => expect(screen.queryByRole('list', { name: ST.refusedTitle })).not.toBeInTheDocument());
     expect(await session.get('household', refused)).toBeDefined();

@@ -255,6 +255,7 @@ function RefusedChanges() {
   const engine = useStore(syncStatus, (s) => s.engine);
   const list = useAsync(async () => ((await session?.outbox()) ?? []).filter((e) => e.refusal !== null), `${refusedCount}`);
   const [dismissing, setDismissing] = useState<OutboxEntry | null>(null);
+  const [dismissFailed, setDismissFailed] = useState<string | null>(null);
   const users = useApp((s) => s.users);
   const me = session?.user.id ?? null;
 
@@ -268,15 +269,23 @@ function RefusedChanges() {
   // be stuck with one whose author left the phone).
   const dismiss = async (entry: OutboxEntry) => {
     setDismissing(null);
+    setDismissFailed(null);
     if (!session) return;
-    await session.logAccess('dismiss-refused', null, ST.dismissedLog(ST.kind[entry.kind], entry.entityId, entry.at, entry.refusal?.reason ?? ''));
-    await engine?.dismissRefused(entry.seq);
-    list.reload();
+    try {
+      await session.logAccess('dismiss-refused', null, ST.dismissedLog(ST.kind[entry.kind], entry.entityId, entry.at, entry.refusal?.reason ?? ''));
+      await engine?.dismissRefused(entry.seq);
+    } catch (error) {
+      // said, not dropped: the dialog had closed and the entry simply stayed, without a word
+      setDismissFailed(ST.dismissFailed(toVaultError(error).message));
+    } finally {
+      list.reload();
+    }
   };
   return (
     <div className="refused">
       <h3 id="settings-sync-refused">{ST.refusedTitle}</h3>
       <p className="muted">{ST.refusedIntro}</p>
+      {dismissFailed ? <Notice kind="error">{dismissFailed}</Notice> : null}
       <ul className="plain-list" aria-labelledby="settings-sync-refused">
         {list.value.map((entry) => (
           <li key={entry.seq}>

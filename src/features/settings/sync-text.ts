@@ -118,6 +118,7 @@ export const ST = {
   lineSynced: (at: string) => `最終同期 ${syncTimeText(at)}`,
   lineNever: '未同期',
   lineNeedsSignIn: 'この端末でサインインが必要',
+  dismissFailed: (why: string) => `一覧から外せませんでした。もう一度お試しください（${why}）`,
   lineHeld: (name: string) => (name ? `${name}さんのサインイン待ち` : 'サインインしていない人の変更が送信待ち'),
   lineRunning: '同期中…',
   lineRefused: (n: number) => `送信不可 ${n}件`,
