@@ -17,6 +17,7 @@ import { Notice, Section } from '../../ui/layout';
 import { newPassphraseErrors, NewPassphraseFields, SecretField, type NewPassphraseErrors } from '../../ui/passphrase';
 import { Busy } from '../../ui/status';
 import { BT } from './backup-text';
+import { currentPassphraseRejection } from './passphrase-words';
 import { downloadBytes } from '../../ui/download';
 
 /** `kyoten-backup-YYYYMMDD-HHmm.kyoten`, in Japan time whatever the device's zone. */
@@ -72,7 +73,7 @@ interface ExportErrors extends NewPassphraseErrors {
 function exportRejection(err: unknown): ExportErrors {
   const error = toVaultError(err);
   const code = error.code;
-  if (code === 'wrong-passphrase' || code === 'throttled') return { current: vaultErrorMessage(code) };
+  if (code === 'wrong-passphrase' || code === 'throttled') return { current: currentPassphraseRejection(error) };
   if (code === 'weak-passphrase' || code === 'backup-same-passphrase') return { passphrase: vaultErrorMessage(code) };
   // the message names the record when one cannot be read ('backup-export-record')
   return { form: error.message };

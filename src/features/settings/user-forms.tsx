@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { MAX_DISPLAY_NAME, toVaultError, vaultErrorMessage } from '../../vault/errors';
+import { currentPassphraseRejection } from './passphrase-words';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { Notice } from '../../ui/layout';
@@ -31,7 +32,7 @@ interface FormErrors extends NewPassphraseErrors {
 /** Maps a vault rejection to the field it concerns. */
 function rejectionErrors(err: unknown): FormErrors {
   const e = toVaultError(err);
-  if (e.code === 'wrong-passphrase' || e.code === 'throttled') return { current: vaultErrorMessage(e.code) };
+  if (e.code === 'wrong-passphrase' || e.code === 'throttled') return { current: currentPassphraseRejection(e) };
   if (e.code === 'weak-passphrase' || e.code === 'same-passphrase' || e.code === 'unchanged-passphrase') return { passphrase: vaultErrorMessage(e.code) };
   return { form: vaultErrorMessage(e.code) };
 }
