@@ -62,6 +62,8 @@ export interface AppState {
    */
   readonly locking: boolean;
   readonly users: readonly VaultUser[];
+  /** Counts the 閲覧記録 entries 設定 wrote (accessLogged): the list on the same screen reads the log again */
+  readonly accessLogVersion: number;
   readonly session: VaultSession | null;
   /**
    * The unlocked person was added by someone who typed their passphrase and so knows it
@@ -166,6 +168,8 @@ export interface AppActions {
   refreshRecords(keys: readonly (readonly [EntityKind, string])[]): Promise<void>;
   updateSettings(patch: Partial<DeviceSettings>): Promise<void>;
   refreshUsers(): Promise<void>;
+  /** A screen wrote to the 閲覧記録 (a backup, a restore, a person added): the list shown reads it again. */
+  accessLogged(): void;
   markUnsaved(key: string, unsaved: boolean): void;
   /** True once if the form `key` was open with unsaved text when this user's session locked. */
   takeResumedForm(key: string): boolean;
@@ -409,6 +413,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     phase: 'starting',
     locking: false,
     users: [],
+    accessLogVersion: 0,
     session: null,
     mustChangePassphrase: false,
     settings: DEFAULT_SETTINGS,
@@ -709,6 +714,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async refreshUsers() {
       const vault = get().vault!;
       set({ users: await guarded(() => vault.listUsers()) });
+    },
+
+    accessLogged() {
+      set({ accessLogVersion: get().accessLogVersion + 1 });
     },
 
     takeResumedForm(key) {

@@ -1,4 +1,5 @@
 /** 閲覧記録 (read-only): who unlocked and which household they opened, newest first, in Japan time. */
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { syncStatus } from '../../sync/status';
 import { useApp } from '../../state/store';
@@ -27,7 +28,13 @@ export function householdName(household: HouseholdSummary | undefined): string {
 export function AccessLogSection() {
   const session = useApp((s) => s.session);
   const households = useApp((s) => s.summaries);
+  // read again when a section of this screen writes to it (a backup made, a restore, a person added)
+  const version = useApp((s) => s.accessLogVersion);
   const log = useAsync(async () => latestEntries((await session?.accessLog()) ?? []), session);
+  const { reload } = log;
+  useEffect(() => {
+    if (version > 0) reload();
+  }, [version, reload]);
 
   return (
     <Section title={T.accessLogTitle} id="settings-access-log">

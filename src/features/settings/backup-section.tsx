@@ -105,6 +105,7 @@ function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; 
     setBusy(true);
     try {
       const bytes = await session.exportBackup(current, passphrase);
+      useApp.getState().accessLogged();
       const fileName = backupFileName(new Date());
       downloadBytes(bytes, fileName);
       onDone(fileName);
@@ -210,6 +211,7 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
     let text: string;
     try {
       text = BT.restored(await session.restoreBackup(file.bytes, passphrase));
+      useApp.getState().accessLogged();
     } catch (err) {
       const error = toVaultError(err);
       const code = error.code;

@@ -232,6 +232,9 @@ describe('settings: users', () => {
     expect(await screen.findByText(T.userAdded('日勤 花子'), {}, { timeout: 15_000 })).toBeVisible();
     await waitFor(() => expect(useApp.getState().users.map((u) => u.displayName)).toEqual(['夜間 太郎', '日勤 花子']));
     expect(screen.getByText('日勤 花子')).toBeVisible();
+    // the 閲覧記録 on the same screen shows who added whom at once, not after leaving 設定
+    const log = screen.getByRole('list', { name: T.accessLogTitle });
+    expect(await within(log).findByText(new RegExp(`^${T.action['add-user']}`))).toBeVisible();
   });
 
   it('removes another person from the phone after the current one re-enters their passphrase, and says what happens first', async () => {

@@ -274,6 +274,7 @@ function RefusedChanges() {
     try {
       await session.logAccess('dismiss-refused', null, ST.dismissedLog(ST.kind[entry.kind], entry.entityId, entry.at, entry.refusal?.reason ?? ''));
       await engine?.dismissRefused(entry.seq);
+      useApp.getState().accessLogged();
     } catch (error) {
       // said, not dropped: the dialog had closed and the entry simply stayed, without a word
       setDismissFailed(ST.dismissFailed(toVaultError(error).message));

@@ -66,6 +66,7 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
     setBusy(true);
     try {
       await session.addUser(current, displayName, passphrase);
+      useApp.getState().accessLogged();
       await refreshUsers().catch(() => undefined);
       onDone(displayName);
     } catch (err) {
@@ -134,6 +135,7 @@ export function ChangePassphraseForm({ onDone, onCancel, received = false, cance
     setBusy(true);
     try {
       await session.changePassphrase(current, passphrase);
+      useApp.getState().accessLogged();
       onDone();
     } catch (err) {
       setErrors(rejectionErrors(err));
@@ -187,6 +189,7 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
     setBusy(true);
     try {
       await session.removeUser(current, user.id);
+      useApp.getState().accessLogged();
       forgetCaseOffice(user.id);
       // A tab they hold unlocked elsewhere in this browser locks now (lock-tabs.ts).
       tellRemoved(user.id);
