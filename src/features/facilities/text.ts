@@ -49,7 +49,7 @@ export const T = {
   reportUntil: '最終日（その夜、翌朝6時まで）',
   reportNote: 'ひとこと（任意）',
   reportSubmit: '報告する',
-  reportsAhead: 'この先の夜の報告:',
+  reportsAhead: 'この先の夜の報告',
   reportFailed: '保存できませんでした。もう一度「報告する」を押してください。',
   historyTitle: 'これまでの報告',
   noHistory: 'これまでの報告はありません。',

@@ -52,7 +52,7 @@ describe('空床を報告 (the liaison screen)', () => {
     await act(async () => window.dispatchEvent(new HashChangeEvent('hashchange')));
     const vacancySection = (await screen.findByRole('heading', { name: '空床' })).closest('section')!;
     expect(vacancySection).toHaveTextContent(/^空床空き 1床（.+ 時点、報告: 佐藤）/);
-    expect(within(vacancySection).getByText('この先の夜の報告:').nextElementSibling).toHaveTextContent(/^空き 2床（.+〜.+）.*の報告・田中土曜の夜のみ$/);
+    expect(within(vacancySection).getByText('この先の夜の報告：').nextElementSibling).toHaveTextContent(/^空き 2床（.+〜.+）.*の報告・田中土曜の夜のみ$/);
   });
 
   it('the list\'s report ages keep time while it stays open', async () => {

@@ -45,7 +45,7 @@ export function ReportsAhead({ facility, now, shown }: { facility: Facility; now
   if (ahead.length === 0) return null;
   return (
     <div className="fac-report__ahead">
-      <p>{T.reportsAhead}</p>
+      <p>{T.reportsAhead}：</p>
       <ul>
         {ahead.map((v, i) => (
           <li key={`${v.asOf}-${i}`}>
