@@ -27,6 +27,7 @@ import { Notice, Section } from '../../ui/layout';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import type { Countersigns } from '../../state/use-countersigns';
 import { COUNTERSIGN_LABELS, type EntryCountersign } from '../../domain/countersign-status';
+import { useCaseFacilities } from './case-facilities';
 import { CorrectionNotes } from './corrections';
 import { EntryErrors } from './errors-list';
 import { T } from './text';
@@ -138,6 +139,7 @@ interface OutcomeFormValue {
 
 function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void }) {
   const facilities = useApp((s) => s.facilities);
+  const choices = useCaseFacilities(kase);
   // Offer first the facilities that said yes on this call.
   const accepted = kase.contacts.filter((c) => c.body.result === '受入可');
   const [blank] = useState<OutcomeFormValue>(() => ({
@@ -159,12 +161,12 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
       if (!seen.has(key)) list.push({ value: key, label: `${c.body.facilityName}（受入可）` });
       seen.add(key);
     }
-    for (const f of [...facilities.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja'))) {
+    for (const f of choices) {
       if (!seen.has(f.id)) list.push({ value: f.id, label: f.name });
       seen.add(f.id);
     }
     return list;
-  }, [accepted, facilities]);
+  }, [accepted, choices]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

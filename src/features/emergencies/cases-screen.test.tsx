@@ -294,6 +294,24 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(await screen.findByText(/この方は今月すでに4回、相談強化加算の対象となっています。/)).toBeInTheDocument();
   });
 
+  it("offers no demo facility in a real case's call typed by hand nor in its outcome", async () => {
+    useApp.setState({ facilities: new Map([...useApp.getState().facilities, ['demo-facility-1', createFacility({ id: 'demo-facility-1', name: 'デモ短期入所' })]]) });
+    const user = userEvent.setup();
+    await go('#/cases/new/hh-1/p-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('radio', { name: '本人の状態悪化' }));
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    await backFromMatch();
+    await user.click(await screen.findByRole('button', { name: '連絡を記録（手入力）' }));
+    const choices = () => within(screen.getByLabelText('連絡先の事業所')).getAllByRole('option').map((o) => o.textContent);
+    expect(choices()).toContain('あおぞら短期入所');
+    expect(choices()).not.toContain('デモ短期入所');
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    await user.click(await screen.findByRole('button', { name: '対応結果を記録' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: '対応結果' }), '短期入所');
+    expect(within(screen.getByLabelText('入所先')).getAllByRole('option').map((o) => o.textContent)).not.toContain('デモ短期入所');
+  });
+
   it("names the case's own month, not 今月, for a case coordinated in an earlier month", async () => {
     const appendCaseEntry = useApp.getState().appendCaseEntry;
     const at = new Date(Date.now() - 70 * 24 * 3600_000).toISOString();

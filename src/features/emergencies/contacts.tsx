@@ -22,6 +22,7 @@ import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
+import { useCaseFacilities } from './case-facilities';
 import { CorrectionNotes } from './corrections';
 import { EntryErrors } from './errors-list';
 import { T } from './text';
@@ -144,12 +145,20 @@ export function contactFormOf(body: ContactBody | null): ContactFormValue {
  * the call corrected had no result, which the correction keeps unless another is chosen (it once
  * became 折り返し待ち, which nobody had said, and the case could then be closed with it unanswered).
  */
-export function ContactFields({ value, onChange, resultNotYet = false }: { value: ContactFormValue; onChange: (v: ContactFormValue) => void; resultNotYet?: boolean }) {
+export function ContactFields({
+  kase,
+  value,
+  onChange,
+  resultNotYet = false,
+}: {
+  kase: EmergencyCase;
+  value: ContactFormValue;
+  onChange: (v: ContactFormValue) => void;
+  resultNotYet?: boolean;
+}) {
   const facilities = useApp((s) => s.facilities);
-  const options = useMemo(
-    () => [...facilities.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')).map((f) => ({ value: f.id, label: f.name })),
-    [facilities],
-  );
+  const choices = useCaseFacilities(kase);
+  const options = useMemo(() => choices.map((f) => ({ value: f.id, label: f.name })), [choices]);
   const set = (patch: Partial<ContactFormValue>) => onChange({ ...value, ...patch });
   return (
     <>
@@ -237,7 +246,7 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
   return (
     <form className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-      <ContactFields value={value} onChange={setValue} />
+      <ContactFields kase={kase} value={value} onChange={setValue} />
       <EntryErrors errors={errors} />
       <div className="case-form__actions">
         <Button onClick={() => void cancel()}>{T.cancel}</Button>

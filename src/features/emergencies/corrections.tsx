@@ -169,7 +169,7 @@ export function CorrectionDialog({
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <p className="case-hint">{reopen ? T.reopenHint : withdraw ? T.withdrawHint : T.correctionHint}</p>
       {target.kind === 'withdraw' ? <p className="case-subject">{target.label}</p> : null}
-      {target.kind === 'contact' ? <ContactFields value={contact} onChange={setContact} resultNotYet={target.contact.body.result === null || contact.result === null} /> : null}
+      {target.kind === 'contact' ? <ContactFields kase={kase} value={contact} onChange={setContact} resultNotYet={target.contact.body.result === null || contact.result === null} /> : null}
       {target.kind === 'open' ? (
         <>
           <TextField
