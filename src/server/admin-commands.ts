@@ -19,7 +19,7 @@ import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
 import { runRetirementCommand } from './retirement-commands';
 import { terminalRow, terminalSafe } from './terminal-text';
 import { runVerifyEvidence } from './services/verify-evidence-command';
-import { openSecret, SEALED_PREFIX } from './services/secret-box';
+import { openSecret } from './services/secret-box';
 import type { HubKey } from './services/hub-key';
 
 export interface AdminIo {
@@ -216,10 +216,12 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
   // and no key at all (DATABASE_URL from a plain shell) stores it in clear. Checked before the password is asked.
   const checkSecretKey = async () => {
     const key = io.secretKey ?? null;
-    const sealed = (await store.listUsers(hub)).find((u) => u.totpSecret?.startsWith(SEALED_PREFIX) === true);
-    if (sealed !== undefined) {
+    // any hub's: the server has one key for all (a new hub's first user sealed with another key
+    // could never sign in)
+    const sealed = await store.anySealedSecret();
+    if (sealed !== null) {
       try {
-        openSecret(key, sealed.totpSecret!, sealed.id);
+        openSecret(key, sealed.stored, sealed.userId);
       } catch {
         throw new Error(
           `この拠点の認証アプリの秘密鍵は、${key === null ? 'KYOTEN_SECRET_KEY で暗号化されていますが、鍵が設定されていません' : '別の鍵で暗号化されています（KYOTEN_SECRET_KEY が違います）'}。何も変えていません。本番の拠点では sudo sh /opt/kyoten-navi/docs/kyoten-admin.sh で実行してください / ` +

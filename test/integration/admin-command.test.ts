@@ -141,6 +141,15 @@ describe('npm run admin', () => {
     await expect(withKey(Buffer.alloc(32, 8), 'other-key')).rejects.toThrow(/別の鍵で暗号化されています.*何も変えていません/s);
     await expect(withKey(null, 'no-key')).rejects.toThrow(/鍵が設定されていません/);
     expect((await store.listUsers('h1')).map((u) => u.loginName)).toEqual(['clear', 'sealed']);
+    // the server has one key for every hub: a new hub's first user is checked against the others'
+    await run(store, ['create-hub', '--hub', 'h2', '--name', '新しい拠点']);
+    const first = async (k: Buffer) => {
+      const { command, options } = parseAdminArgs(['create-user', '--hub', 'h2', '--login', 'first', '--name', '最初', '--role', 'admin']);
+      await runAdminCommand(store, command, options, { out: () => undefined, readPassword: async () => PASSWORD, secretKey: k });
+    };
+    await expect(first(Buffer.alloc(32, 8))).rejects.toThrow(/別の鍵で暗号化されています/);
+    await first(key);
+    expect((await store.listUsers('h2')).map((u) => u.loginName)).toEqual(['first']);
   });
 
   it('disables a user: their open sessions end at once', async () => {

@@ -78,6 +78,12 @@ export class SqlAccountStore implements AccountStore {
     return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0]!.n);
   }
 
+  async anySealedSecret(): Promise<{ readonly userId: string; readonly stored: string } | null> {
+    // 'v1:' begins a sealed secret (services/secret-box.ts); one stored in clear does not
+    const row = (await this.pool.query<{ id: string; totp_secret: string }>(`SELECT id, totp_secret FROM users WHERE totp_secret LIKE 'v1:%' LIMIT 1`)).rows[0];
+    return row === undefined ? null : { userId: row.id, stored: row.totp_secret };
+  }
+
   async setCredentials(userId: string, c: { passwordHash: string; totpSecret: string }, audit?: AccountAudit): Promise<void> {
     await withAccountAudit(this.pool, audit, async (db) => {
       const result = await db.query<{ tenant_id: string }>(

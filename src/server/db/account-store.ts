@@ -136,6 +136,11 @@ export interface AccountStore {
   listUsers(tenantId: string): Promise<readonly UserRecord[]>;
   /** users over all hubs: 0 means nobody can sign in yet (npm start says how to make the first admin) */
   countUsers(): Promise<number>;
+  /**
+   * One user's TOTP secret as stored sealed (secret-box.ts), of any hub, or null when none is: the
+   * server has one key for every hub, so a command checks its key against it.
+   */
+  anySealedSecret(): Promise<{ readonly userId: string; readonly stored: string } | null>;
   /** With `audit`, in one transaction with its account_audit row (reset-credentials). */
   setCredentials(userId: string, c: { readonly passwordHash: string; readonly totpSecret: string }, audit?: AccountAudit): Promise<void>;
   /** Takes a TOTP step for the user if it is later than the last one taken; false when it is not (a replay). */

@@ -11,9 +11,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** how a sealed secret begins (one stored in clear does not) */
-export const SEALED_PREFIX = 'v1:';
-const PREFIX = SEALED_PREFIX;
+const PREFIX = 'v1:';
 const KEY_BYTES = 32;
 
 export interface SecretKeyEnv {
