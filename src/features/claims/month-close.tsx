@@ -333,12 +333,13 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
   const records = useApp((s) => s.monthCloses);
   const appendMonthClose = useApp((s) => s.appendMonthClose);
   const [open, setOpen] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<readonly string[]>([]);
   const history = historyOf(records, close.officeId, close.month);
 
   async function cancel() {
-    if (session === null) return;
+    if (session === null || cancelling) return;
     const record = buildMonthCancel(close, {
       id: globalThis.crypto.randomUUID(),
       reason,
@@ -350,11 +351,14 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
       setErrors(record);
       return;
     }
+    setCancelling(true);
     try {
       await appendMonthClose(record, { demo });
       setOpen(false);
     } catch (e) {
       setErrors(e instanceof CaseEntryRejected ? e.messages : [T.closeFailed]);
+    } finally {
+      setCancelling(false);
     }
   }
 
@@ -368,7 +372,7 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
       <Button variant="danger" className="claims-wide" onClick={() => (setErrors([]), setOpen(true))}>
         {T.cancelButton}
       </Button>
-      <ConfirmDialog open={open} title={T.cancelTitle} confirmLabel={T.cancelConfirm} danger onConfirm={() => void cancel()} onCancel={() => setOpen(false)}>
+      <ConfirmDialog open={open} title={T.cancelTitle} confirmLabel={T.cancelConfirm} danger busy={cancelling} onConfirm={() => void cancel()} onCancel={() => setOpen(false)}>
         <p>{T.cancelBody}</p>
         <TextArea label={T.cancelReason} required value={reason} onChange={(e) => setReason(e.target.value)} error={errors[0]} />
       </ConfirmDialog>

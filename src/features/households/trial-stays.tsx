@@ -217,7 +217,7 @@ function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: b
   }
 
   return (
-    <ConfirmDialog open title={TT.cancelTitle} confirmLabel={TT.cancelConfirm} cancelLabel={TT.cancel} danger onConfirm={() => void confirm()} onCancel={() => onDone(false)}>
+    <ConfirmDialog open title={TT.cancelTitle} confirmLabel={TT.cancelConfirm} cancelLabel={TT.cancel} danger busy={busy} onConfirm={() => void confirm()} onCancel={() => onDone(false)}>
       <p>
         <strong>{stay.facilityName}</strong>　{TT.period(dateText(stay.from), dateText(stay.to), stayDays(stay.from, stay.to))}
       </p>

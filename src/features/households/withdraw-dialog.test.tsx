@@ -1,5 +1,5 @@
 /** 登録廃止: the typed reason survives a lock (real vault over fake-indexeddb), and a future date is refused. */
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
@@ -126,6 +126,23 @@ describe('登録廃止 dialog', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(session.drafts.size).toBe(0);
     expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
+  it('holds キャンセル while the 登録廃止 is written: closing then dropped the draft of what was saved all the same', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    await user.type(within(screen.getByRole('dialog')).getByLabelText(/理由/), '転居のため');
+    const save = useApp.getState().saveHousehold;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    act(() => useApp.setState({ saveHousehold: async (...args) => held.then(() => save(...args)) }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: '登録廃止する' }));
+    expect(within(screen.getByRole('dialog')).getByRole('button', { name: 'キャンセル' })).toBeDisabled();
+    release();
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    act(() => useApp.setState({ saveHousehold: save }));
+    expect(useApp.getState().households.get('hh-1')?.withdrawal?.reason).toBe('転居のため');
   });
 
   it('refuses a 廃止日 after today (Japan time) beside the field and saves nothing', async () => {

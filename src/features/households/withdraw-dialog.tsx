@@ -91,6 +91,8 @@ export function WithdrawDialog({
       title={T.withdrawTitle}
       confirmLabel={failure ? T.retry : T.withdrawConfirm}
       danger
+      // while the 登録廃止 is written, キャンセル and Esc wait: closing dropped the draft while it was saved all the same
+      busy={busy}
       onConfirm={() => void confirm()}
       onCancel={() => void cancel()}
     >
