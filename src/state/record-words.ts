@@ -2,7 +2,7 @@
 import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
 import { HUB_FUNCTION_LABELS } from '../domain/facility';
 import { SEX_LABELS } from '../domain/household-schema';
-import { formatJapanShortDateTime } from '../domain/japan-time';
+import { formatJapanShortDateTime, isInstantText } from '../domain/japan-time';
 import { ONE_BODY_LABELS } from '../domain/office';
 import { FUNCTION_BONUS_KIND_LABELS } from '../protocol/constants';
 import { parseConflictPath } from '../sync/conflict-path';
@@ -214,10 +214,11 @@ function itemLine(key: string | undefined, item: Obj, names: ValueNames): string
     case 'hubPeriods':
       return line(CT.period(str(item['from']), typeof item['to'] === 'string' ? item['to'] : null), item['note']);
     case 'officeMoves':
-      return CT.move(typeof item['at'] === 'string' ? formatJapanShortDateTime(item['at']) : '', str(item['byName']), office(item['from']) || CT.noOffice, office(item['to']) || CT.noOffice, str(item['reason']));
+      return CT.move(typeof item['at'] === 'string' ? (isInstantText(item['at']) ? formatJapanShortDateTime(item['at']) : item['at']) : '', str(item['byName']), office(item['from']) || CT.noOffice, office(item['to']) || CT.noOffice, str(item['reason']));
     case 'vacancy':
     case 'vacancyHistory':
-      return CT.vacancy(str(item['beds']), typeof item['asOf'] === 'string' ? formatJapanShortDateTime(item['asOf']) : '', str(item['reportedBy']));
+      // another device's time that is not an instant shows as its text, not as a thrown error
+      return CT.vacancy(str(item['beds']), typeof item['asOf'] === 'string' ? (isInstantText(item['asOf']) ? formatJapanShortDateTime(item['asOf']) : item['asOf']) : '', str(item['reportedBy']));
     case 'persons':
       return `${str(item['name']) || CT.empty}${str(item['furigana']) ? `（${str(item['furigana'])}）` : ''}`;
     case 'reviews':

@@ -553,7 +553,7 @@ export async function restoreBackup(
   // is never on the phone without it, nor it without the restore. After the restored entries, so
   // it is the newest.
   // Whose file it was, in the entry: the 閲覧記録 says what came onto the phone, not only that something did.
-  const maker = isObject(payload.createdBy) && isString(payload.createdBy.displayName) ? payload.createdBy.displayName.slice(0, 100) : '不明';
+  const maker = isObject(payload.createdBy) && isString(payload.createdBy.displayName) ? payload.createdBy.displayName.slice(0, 100) : '';
   const restoring = await prepareAccess(ctx, 'restore-backup', null, restoreReason(maker, payload.createdAt, payload.deviceId));
   const { db } = ctx;
   const accessLogWritten = await db.transaction('rw', [db.records, db.outbox, db.meta, db.accessLog], async () => {
@@ -582,5 +582,5 @@ export async function restoreBackup(
 
 /** The 'restore-backup' entry's reason: the file's maker, when and on which device it was made. */
 function restoreReason(maker: string, createdAt: string, deviceId: string): string {
-  return `${formatJapanDateTimeOrText(createdAt)}に${maker}が作成したバックアップ（端末 ${deviceId.slice(0, 8)}）`;
+  return `${formatJapanDateTimeOrText(createdAt)}に${maker === '' ? '' : `${maker}が`}作成したバックアップ（端末 ${deviceId.slice(0, 8)}）`;
 }

@@ -396,7 +396,7 @@ export interface BackupInfo {
 export interface RestoreResult {
   readonly counts: Readonly<Record<EntityKind, number>>;
   readonly accessLog: number;
-  /** who made the file (their display name on the old phone), and when */
+  /** who made the file (their display name on the old phone; '' when the file does not say), and when */
   readonly createdBy: string;
   readonly createdAt: string;
 }

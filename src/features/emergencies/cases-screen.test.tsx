@@ -99,6 +99,10 @@ describe('緊急対応: from the tap to the closed case', () => {
       await user.click(screen.getByRole('button', { name: '記録を開始' }));
       expect(await screen.findByText('要請の内容の区分を選んでください。')).toBeInTheDocument();
       expect(scrolled.some((el) => el.contains(screen.getByText('要請の内容の区分を選んでください。')))).toBe(true);
+      // a second tap with the same answer missing brings the same message into view again
+      const before = scrolled.length;
+      await user.click(screen.getByRole('button', { name: '記録を開始' }));
+      await waitFor(() => expect(scrolled.length).toBeGreaterThan(before));
     } finally {
       delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
     }

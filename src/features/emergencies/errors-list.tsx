@@ -8,10 +8,10 @@ import { Notice } from '../../ui/layout';
  */
 export function EntryErrors({ errors }: { errors: readonly string[] }) {
   const box = useRef<HTMLDivElement>(null);
-  const said = errors.join('\n');
+  // each refusal (a new list: the same words again after another tap too) is brought into view
   useEffect(() => {
-    if (said !== '') box.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
-  }, [said]);
+    if (errors.length > 0) box.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  }, [errors]);
   if (errors.length === 0) return null;
   return (
     <div ref={box}>

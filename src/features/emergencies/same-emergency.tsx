@@ -8,7 +8,7 @@ import { caseKeyLookupOf, casesWithin24Hours, personFactsLookupOf, sameEmergency
 import { useApp } from '../../state/store';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
-import { useDraftedForm } from '../../state/use-drafted-form';
+import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
 import { TextArea } from '../../ui/field';
 import { Section } from '../../ui/layout';
@@ -42,7 +42,7 @@ function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: Emerg
   const answer = sameEmergencyAnswer(kase, other);
   // kept as a draft: a reason typed when the phone locks (a call taken meanwhile) is there after the unlock
   const [blank] = useState<{ choice: 'same' | 'separate' | null; reason: string }>({ choice: null, reason: '' });
-  const { form, setForm, discard } = useDraftedForm(readOnly ? null : `case-same:${kase.id}:${other.id}`, blank);
+  const { form, setForm, restored, discard } = useDraftedForm(readOnly ? null : `case-same:${kase.id}:${other.id}`, blank);
   const { choice, reason } = form;
   const setChoice = (value: 'same' | 'separate') => setForm({ ...form, choice: value });
   const setReason = (value: string) => setForm({ ...form, reason: value });
@@ -82,6 +82,7 @@ function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: Emerg
       </p>
       {readOnly ? null : (
         <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+          {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
           <fieldset className="field case-chips">
             <legend className="field__label">{T.sameQuestion}</legend>
             <div className="case-chips__grid">

@@ -89,7 +89,7 @@ export const T = {
   monthOf: (year: number, month: number) => `${year}年${month}月`,
   monthCount: (month: string, n: number) => `この方の${month}の相談強化加算: ${n}回目（上限4回）`,
   monthFull: (month: string, n: number) =>
-    `この方は${month}すでに${n}回、相談強化加算の対象となっています。この対応は記録されますが、算定されません（上限4回）。`,
+    `この方は${month === '今月' ? '今月' : `${month}に`}すでに${n}回、相談強化加算の対象となっています。この対応は記録されますが、算定されません（上限4回）。`,
   findFacilities: '受入先を探して電話する',
   linkPerson: '登録者と結び付ける',
   linkSearch: '氏名・ふりがな・電話番号で検索',

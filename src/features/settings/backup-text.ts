@@ -58,7 +58,7 @@ export const BT = {
   confirm: '復元する',
   cancel: 'やめる',
   restored: ({ counts, accessLog, createdBy }: RestoreResult) =>
-    `${createdBy}さんが作成したバックアップを復元しました：${(Object.keys(KIND_LABELS) as EntityKind[])
+    `${createdBy === '' ? '' : `${createdBy}さんが作成した`}バックアップを復元しました：${(Object.keys(KIND_LABELS) as EntityKind[])
       // Beyond the four every device keeps (households, facilities, offices, cases), a kind is
       // named only when the file held some: most devices have no 機能強化加算 tables or closed months.
       .filter((kind) => counts[kind] > 0 || (ALWAYS_NAMED as readonly string[]).includes(kind))
