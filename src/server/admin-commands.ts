@@ -55,6 +55,8 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                   their password and code; a device of theirs that already wiped stays wiped)
   disable-device --device <device id> --yes [--by <名前>]  (ends the sessions opened through it; the device retires;
                   without --yes it only says which device it would stop)
+  enable-device  --device <device id> [--by <名前>]  (a device stopped by mistake, while it has not been in touch
+                  since: once it has begun to retire or wiped, it joins again as a new device)
   list-users     --hub <id>
   list-records   --hub <id> [--kind household|facility|office|case-entry] [--invalid]
                  (every record with its version and office, a facility's or office's name last;
@@ -68,7 +70,7 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                   newest first: time (Japan), action, subject, detail or reason, who)
   list-devices   --hub <id>                      (each device's state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
   list-quarantine --hub <id>                     (what retired devices sent that the hub refused; nothing is lost)
-  resolve-quarantine --hub <id> --id <n> --note <how it was dealt with>
+  resolve-quarantine --hub <id> --id <n> --note <how it was dealt with> [--by <名前>]
   move-device    --hub <id> --device <device id> --login <login> [--by <名前>]
                  (the device's secret is lost, e.g. the app was reinstalled: this user's next
                   sign-in on that device id is taken without it, once; a new secret is issued)
@@ -120,6 +122,7 @@ const schemas = {
   'disable-user': z.strictObject({ hub: slug, login: z.string().min(1), yes: z.boolean().optional(), by }),
   'enable-user': z.strictObject({ hub: slug, login: z.string().min(1), by }),
   'disable-device': z.strictObject({ device: z.string().min(1).max(200), yes: z.boolean().optional(), by }),
+  'enable-device': z.strictObject({ device: z.string().min(1).max(200), by }),
   'list-users': z.strictObject({ hub: slug }),
   'list-records': z.strictObject({ hub: slug, kind: z.enum(STORED_KINDS).optional(), invalid: z.boolean().optional() }),
   'withdraw-record': z.strictObject({
@@ -135,7 +138,7 @@ const schemas = {
   'list-audit': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
   'list-devices': z.strictObject({ hub: slug }),
   'list-quarantine': z.strictObject({ hub: slug }),
-  'resolve-quarantine': z.strictObject({ hub: slug, id: z.coerce.number().int().positive(), note: text }),
+  'resolve-quarantine': z.strictObject({ hub: slug, id: z.coerce.number().int().positive(), note: text, by }),
   'move-device': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1), by }),
   'device-users': z.strictObject({ device: z.string().min(1).max(200) }),
   'revoke-device-user': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1), by }),
@@ -345,6 +348,16 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         recorded();
         return;
       }
+      case 'enable-device': {
+        const device = o['device'] as string;
+        if (!(await store.enableDevice(device, audit('enable-device', device)))) {
+          io.out(`端末 ${terminalSafe(device)} は停止されていません。何も変えていません（監査表にも記録していません）。`);
+          return;
+        }
+        io.out(`端末 ${terminalSafe(device)} を有効に戻しました。端末は次の同期からそのまま使えます（データは消去されません）。`);
+        recorded();
+        return;
+      }
       case 'list-users': {
         const users = await store.listUsers(hub);
         if (users.length === 0) io.out(`拠点 ${hub} に利用者はいません。`);
@@ -364,7 +377,18 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'list-devices':
       case 'list-quarantine':
       case 'resolve-quarantine':
-        return await runRetirementCommand(store, command, { hub, id: o['id'] as unknown as number, note: o['note'] as string }, io.out, io.now ?? (() => new Date()));
+        return await runRetirementCommand(
+          store,
+          command,
+          {
+            hub,
+            id: o['id'] as unknown as number,
+            note: o['note'] as string,
+            ...(command === 'resolve-quarantine' ? { audit: audit('resolve-quarantine', String(o['id']), { note: o['note'] as string }) } : {}),
+          },
+          io.out,
+          io.now ?? (() => new Date()),
+        );
       case 'move-device': {
         const user = await userOf(o['login'] as string);
         await store.handOverDevice(o['device'] as string, user.id, audit('move-device', o['device'] as string, { login: user.loginName }));

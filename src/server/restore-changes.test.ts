@@ -23,6 +23,8 @@ describe('the account changes a restore takes back', () => {
       'disable-device': change('disable-device', 'dev-1'),
       'move-device': change('move-device', 'dev-1', 'login=kato'),
       'revoke-device-user': change('revoke-device-user', 'dev-1', 'login=kato'),
+      'enable-device': change('enable-device', 'dev-1'),
+      'resolve-quarantine': change('resolve-quarantine', '3', 'note=case-2 の記録として確認済み'),
     };
     for (const action of ACCOUNT_ACTIONS) {
       const parsed = parseAdminArgs(words(commandAgain(changes[action])));

@@ -50,6 +50,10 @@ export function commandAgain(c: AccountChange): string {
       return `move-device ${hub} --device ${q(c.subject)} --login ${q(d['login'] ?? '<login>')}`;
     case 'revoke-device-user':
       return `revoke-device-user ${hub} --device ${q(c.subject)} --login ${q(d['login'] ?? '<login>')}`;
+    case 'enable-device':
+      return `enable-device --device ${q(c.subject)}`;
+    case 'resolve-quarantine':
+      return `resolve-quarantine ${hub} --id ${q(c.subject)} --note ${q(d['note'] ?? '<対応の内容>')}`;
   }
 }
 

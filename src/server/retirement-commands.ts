@@ -8,7 +8,8 @@
 import { formatJapanTimestamp } from '../domain/japan-time';
 import type { DeviceListing } from './db/retirement-sql';
 import type { Store } from './db/store';
-import { terminalRow, terminalSafeJson } from './terminal-text';
+import { terminalRow, terminalSafe, terminalSafeJson } from './terminal-text';
+import type { AccountAudit } from './db/account-audit';
 
 /** What an admin needs to know of a device: in use, or how far its retirement got. */
 export function retirementState(d: DeviceListing): string {
@@ -24,7 +25,7 @@ export function retirementState(d: DeviceListing): string {
 export async function runRetirementCommand(
   store: Store,
   command: 'list-devices' | 'list-quarantine' | 'resolve-quarantine',
-  o: { readonly hub: string; readonly id?: number; readonly note?: string },
+  o: { readonly hub: string; readonly id?: number; readonly note?: string; readonly audit?: AccountAudit },
   out: (line: string) => void,
   now: () => Date,
 ): Promise<void> {
@@ -45,7 +46,7 @@ export async function runRetirementCommand(
       return;
     }
     case 'resolve-quarantine':
-      await store.resolveQuarantined(o.hub, o.id!, o.note!, now());
-      out(`隔離 #${o.id} を対応済みにしました（記録は残ります）。`);
+      await store.resolveQuarantined(o.hub, o.id!, o.note!, now(), o.audit);
+      out(`隔離 #${o.id} を対応済みにしました（記録は残ります）。${o.audit ? `この操作は監査表 account_audit に記録しました（実行者 ${terminalSafe(o.audit.by)}）。` : ''}`);
   }
 }

@@ -227,6 +227,10 @@ describe('npm run admin', () => {
     await step(['disable-device', '--device', 'phone-1', '--yes']);
     // a stopped device never enrols again: handing it over is refused, and leaves no row
     await expect(run(store, ['move-device', '--hub', 'h1', '--device', 'phone-1', '--login', 'admin'], PASSWORD, 'sato')).rejects.toThrow(/停止されているため、移行できません/);
+    // stopped by mistake and brought back before it was in touch; stopped again
+    await step(['enable-device', '--device', 'phone-1']);
+    expect((await store.findDevice('phone-1'))?.disabled).toBe(false);
+    await step(['disable-device', '--device', 'phone-1', '--yes']);
     await step(['disable-user', '--hub', 'h1', '--login', 'aoba1', '--yes']);
     // stopped by mistake, brought back, and stopped again: each a row
     await step(['enable-user', '--hub', 'h1', '--login', 'aoba1']);
@@ -241,6 +245,8 @@ describe('npm run admin', () => {
       ['h1', 'reset-credentials', 'aoba1', '', 'sato'],
       ['h1', 'move-device', 'phone-1', 'login=admin', '鈴木'],
       ['h1', 'revoke-device-user', 'phone-1', 'login=aoba1', 'sato'],
+      ['h1', 'disable-device', 'phone-1', '', 'sato'],
+      ['h1', 'enable-device', 'phone-1', '', 'sato'],
       ['h1', 'disable-device', 'phone-1', '', 'sato'],
       ['h1', 'disable-user', 'aoba1', '', 'sato'],
       ['h1', 'enable-user', 'aoba1', '', 'sato'],

@@ -82,8 +82,12 @@ describe('[retire] retirement', () => {
     const listed = await admin('list-quarantine');
     expect(listed).toHaveLength(2);
     expect(listed[1]).toContain('夜間は長女に連絡');
-    await admin('resolve-quarantine', '--id', String(quarantine[1]!.id), '--note', '事業所Bの担当者が入力し直した');
+    await admin('resolve-quarantine', '--id', String(quarantine[1]!.id), '--note', '事業所Bの担当者が入力し直した', '--by', '管理 花子');
     expect((await api.store.listQuarantine(HUB))[1]).toMatchObject({ resolution: '事業所Bの担当者が入力し直した' });
+    // who closed it is in the audit, with the note (migration 24)
+    expect((await api.store.listAuditTrail(HUB, 1))[0]).toMatchObject({ action: 'resolve-quarantine', subject: String(quarantine[1]!.id), detail: 'note=事業所Bの担当者が入力し直した', by: '管理 花子' });
+    // a wiped phone is not brought back: it joins again
+    await expect(admin('enable-device', '--device', 'worker-phone')).rejects.toThrow(/データを消去しました.*参加し直してください/s);
     expect((await admin('list-devices')).find((l) => l.startsWith('worker-phone'))).toContain('隔離 1件（未対応）');
     await expect(admin('resolve-quarantine', '--id', String(quarantine[1]!.id), '--note', 'again')).rejects.toThrow(/not found/);
   });

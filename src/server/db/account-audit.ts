@@ -8,7 +8,7 @@ import { inTransaction } from './transaction';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-/** The account commands that leave a row (migration 22's CHECK, and 23's for enable-user, list the same). */
+/** The account commands that leave a row (migration 22's CHECK, 23's for enable-user and 24's for enable-device and resolve-quarantine list the same). */
 export const ACCOUNT_ACTIONS = [
   'create-hub',
   'create-office',
@@ -17,8 +17,10 @@ export const ACCOUNT_ACTIONS = [
   'disable-user',
   'enable-user',
   'disable-device',
+  'enable-device',
   'move-device',
   'revoke-device-user',
+  'resolve-quarantine',
 ] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 

@@ -457,8 +457,26 @@ export class SqlAccountStore implements AccountStore {
     return retirement.listQuarantine(this.pool, tenantId);
   }
 
-  resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date): Promise<void> {
-    return retirement.resolveQuarantined(this.pool, tenantId, id, resolution, at);
+  resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date, audit?: AccountAudit): Promise<void> {
+    return retirement.resolveQuarantined(this.pool, tenantId, id, resolution, at, audit);
+  }
+
+  enableDevice(deviceId: string, audit?: AccountAudit): Promise<boolean> {
+    return withAccountAudit(this.pool, audit, async (db) => {
+      const result = await db.query<{ tenant_id: string }>(
+        'UPDATE devices SET disabled = false WHERE id = $1 AND disabled AND retire_sent_at IS NULL AND wiped_at IS NULL RETURNING tenant_id',
+        [deviceId],
+      );
+      if (result.rows[0] !== undefined) return result.rows[0].tenant_id;
+      const held = (await db.query<{ disabled: boolean; retire_sent_at: Date | null; wiped_at: Date | null }>('SELECT disabled, retire_sent_at, wiped_at FROM devices WHERE id = $1', [deviceId])).rows[0];
+      if (held === undefined) throw new StoreError('not-found', `no device ${deviceId}`);
+      // (a phone retired because its people were stopped has its own state: said as for a stopped one)
+      if (!held.disabled && held.retire_sent_at === null && held.wiped_at === null) return null;
+      throw new StoreError(
+        'device-disabled',
+        `端末 ${deviceId} は停止のあとすでに拠点に連絡し、${held.wiped_at !== null ? 'データを消去しました' : 'データを消去する手続きに入っています'}。戻せません。拠点サーバーに参加し直してください / device ${deviceId} has already begun to retire since it was stopped: join it again as a new device`,
+      );
+    });
   }
 }
 

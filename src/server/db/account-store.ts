@@ -204,5 +204,11 @@ export interface AccountStore {
   markRetirement(deviceId: string, step: 'sent' | 'wiped', at: Date): Promise<void>;
   listDevices(tenantId: string): Promise<readonly DeviceListing[]>;
   listQuarantine(tenantId: string): Promise<readonly QuarantinedChange[]>;
-  resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date): Promise<void>;
+  resolveQuarantined(tenantId: string, id: number, resolution: string, at: Date, audit?: AccountAudit): Promise<void>;
+  /**
+   * Brings back a device stopped by mistake (disable-device) that has not been in touch since: not
+   * begun to send its data (retire) nor wiped. Null when it was not stopped; StoreError
+   * 'device-disabled' when it has already begun to retire, 'not-found' for no such device.
+   */
+  enableDevice(deviceId: string, audit?: AccountAudit): Promise<boolean>;
 }

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { StoreError } from './store';
+import { withAccountAudit, type AccountAudit } from './account-audit';
 
 /** A refused change of a retiring device, as it goes into the quarantine. */
 export interface QuarantineItem {
@@ -146,10 +147,14 @@ export async function listQuarantine(pool: pg.Pool, tenantId: string): Promise<r
 }
 
 /** Marks a quarantined change as dealt with (the row stays). StoreError 'not-found' when there is no open one. */
-export async function resolveQuarantined(pool: pg.Pool, tenantId: string, id: number, resolution: string, at: Date): Promise<void> {
-  const result = await pool.query(
-    'UPDATE quarantine SET resolved_at = $4, resolution = $3 WHERE tenant_id = $1 AND id = $2 AND resolved_at IS NULL',
-    [tenantId, id, resolution, at],
-  );
-  if (result.rowCount === 0) throw new StoreError('not-found', `no open quarantined change ${id} in hub ${tenantId}`);
+export async function resolveQuarantined(pool: pg.Pool, tenantId: string, id: number, resolution: string, at: Date, audit?: AccountAudit): Promise<void> {
+  // with its audit row (who closed it) in the same transaction (migration 24)
+  await withAccountAudit(pool, audit, async (db) => {
+    const result = await db.query(
+      'UPDATE quarantine SET resolved_at = $4, resolution = $3 WHERE tenant_id = $1 AND id = $2 AND resolved_at IS NULL',
+      [tenantId, id, resolution, at],
+    );
+    if (result.rowCount === 0) throw new StoreError('not-found', `no open quarantined change ${id} in hub ${tenantId}`);
+    return tenantId;
+  });
 }

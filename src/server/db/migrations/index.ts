@@ -19,6 +19,7 @@ import { sql as sessionDevices } from './0020-session-devices';
 import { sql as officeDepartures } from './0021-office-departures';
 import { sql as accountAudit } from './0022-account-audit';
 import { sql as enableUser } from './0023-enable-user';
+import { sql as enableDevice } from './0024-enable-device';
 
 export interface Migration {
   readonly version: number;
@@ -47,4 +48,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 21, name: 'office-departures', sql: officeDepartures },
   { version: 22, name: 'account-audit', sql: accountAudit },
   { version: 23, name: 'enable-user', sql: enableUser },
+  { version: 24, name: 'enable-device', sql: enableDevice },
 ];
