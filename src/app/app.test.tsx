@@ -330,6 +330,35 @@ describe('idle lock', () => {
 });
 
 describe('storage errors', () => {
+  it('a lost connection at the first 解錠 asks for 解錠 again, and the app opens after it without a stale 再試行 banner', async () => {
+    const name = freshName();
+    await setUpVault(name);
+    let first = true;
+    const openVault = () => {
+      const vault = createVault(name);
+      return {
+        ...vault,
+        unlock: (id: string, passphrase: string) => {
+          if (first) {
+            first = false;
+            return Promise.reject(new VaultError('connection-lost'));
+          }
+          return vault.unlock(id, passphrase);
+        },
+      } as typeof vault;
+    };
+    render(<App openVault={openVault} />);
+    fireEvent.change(await screen.findByLabelText('パスフレーズ'), { target: { value: PASSPHRASE } });
+    fireEvent.click(screen.getByRole('button', { name: '解錠' }));
+    expect(await screen.findByText(T.unlockConnectionLost)).toBeVisible();
+    fireEvent.change(screen.getByLabelText('パスフレーズ'), { target: { value: PASSPHRASE } });
+    fireEvent.click(screen.getByRole('button', { name: '解錠' }));
+    await screen.findByText(MAIN_SCREEN, {}, DERIVE);
+    // the banner asked for 再試行, which locked the phone again: a third passphrase during the call
+    expect(screen.queryByRole('button', { name: '再試行' })).not.toBeInTheDocument();
+    expect(useApp.getState().error).toBeNull();
+  });
+
   it('offers 再試行 after a lost connection: reopens the vault and starts again', async () => {
     const user = userEvent.setup();
     const old = { close: vi.fn() } as unknown as Vault;

@@ -111,6 +111,8 @@ export function LockScreen() {
       const ve = toVaultError(err);
       // A phone handed over at 18:00 still shows the last person: say whose passphrase was asked for.
       if (ve.code === 'wrong-passphrase') setError(users.length > 1 ? T.wrongPassphraseOf(users.find((u) => u.id === userId)?.displayName ?? '') : T.wrongPassphrase);
+      // the lock screen has no 再試行: the next 解錠 opens the database again
+      else if (ve.code === 'connection-lost') setError(T.unlockConnectionLost);
       else if (ve.code !== 'throttled') setError(vaultErrorMessage(ve.code));
       if (ve.code === 'throttled' && ve.retryAt) setRetryAt(Date.parse(ve.retryAt));
       else if (vault) {

@@ -37,6 +37,7 @@ export const T = {
     'この端末で使う人の名前とパスフレーズを決めます。入力した情報は、パスフレーズで暗号化してこの端末だけに保存されます。',
   displayName: '表示名',
   displayNameHint: '閲覧記録・対応記録に残る名前です（例：山田 花子）。',
+  unlockConnectionLost: 'データベースとの接続が切れました。もう一度「解錠」を押してください。',
   displayNameRequired: '表示名を入力してください。',
   displayNameTooLong: (max: number) => `表示名は${max}文字以内で入力してください。`,
   passphrase: 'パスフレーズ',

@@ -461,7 +461,9 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
             set({ phase: 'locked' });
             return;
           }
-          set({ session, lockedBy: null, mustChangePassphrase: session.mustChangePassphrase });
+          // an error met before this unlock (a lost connection, at the first try) is not this session's:
+          // its banner asked for 再試行, which then locked the phone again
+          set({ session, lockedBy: null, mustChangePassphrase: session.mustChangePassphrase, error: null });
           // A passphrase someone else knows opens nothing until its holder replaces it (passphraseChanged).
           if (!session.mustChangePassphrase) await loadAll(session);
           // Locked meanwhile (another tab's lock, a crash): it stays locked.
@@ -492,7 +494,8 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         // The lock is in the 閲覧記録 too; a log that cannot be written must not keep the data unlocked.
         if (session && !session.isLocked) await withTimeout(() => session.logAccess('lock', null), BEFORE_LOCK_TIMEOUT_MS).catch(() => undefined);
         session?.lock();
-        set({ session: null, mustChangePassphrase: false, phase: 'locked', locking: false, lockedBy: reason, unsaved: new Set(), resumeForms, ...emptyData() });
+        // (an error banner is the session's: not shown to whoever unlocks next)
+        set({ session: null, mustChangePassphrase: false, phase: 'locked', locking: false, lockedBy: reason, unsaved: new Set(), resumeForms, error: null, ...emptyData() });
       })().finally(() => {
         locking = null;
         if (get().locking) set({ locking: false });
