@@ -78,7 +78,10 @@ export function throttleDelayMs(failures: number): number {
 export function throttleOf(row: ThrottleRow | undefined, now: number): UnlockThrottle {
   if (row === undefined) return { failures: 0, retryAt: null };
   const waiting = row.retryAt !== null && row.retryAt > now;
-  return { failures: row.failures, retryAt: waiting ? new Date(row.retryAt as number).toISOString() : null };
+  // Never longer than the longest wait from now: a clock put back a day after the failures (a
+  // phone's time corrected) locked its coordinator out for the day.
+  const until = waiting ? Math.min(row.retryAt as number, now + MAX_DELAY_MS) : null;
+  return { failures: row.failures, retryAt: until === null ? null : new Date(until).toISOString() };
 }
 
 /** Failed attempts on one slot not yet written to the 閲覧記録: their times, and how many more with no time known. */
@@ -107,16 +110,46 @@ export function throttleRowWith(throttle: Pick<ThrottleRow, 'userId' | 'failures
   return { ...throttle, failedAt: pending.times.slice(dropped), ...(untimed > 0 ? { untimed } : {}) };
 }
 
-async function recordFailure(db: VaultDatabase, userId: string, now: number): Promise<number | null> {
+/**
+ * Counts an attempt as failed before its key is derived, in one transaction with the check of the
+ * wait (IndexedDB orders them across tabs): attempts made at once in several tabs were all derived,
+ * however many, before any was counted. Refused 'throttled' while a wait runs; returns when the
+ * attempt was made and the wait it starts should it fail. A right passphrase takes it back
+ * (passedAttempt), anything but a wrong one too (notAnAttempt).
+ */
+async function claimAttempt(db: VaultDatabase, userId: string, now: number): Promise<{ readonly at: number; readonly retryAt: number | null }> {
   return db.transaction('rw', db.throttles, async () => {
     const row = await db.throttles.get(userId);
+    const throttle = throttleOf(row, now);
+    if (throttle.retryAt !== null) throw new VaultError('throttled', { retryAt: throttle.retryAt });
     const failures = (row?.failures ?? 0) + 1;
     const delay = throttleDelayMs(failures);
     const retryAt = delay > 0 ? now + delay : null;
-    // The time too: the 閲覧記録 shows when each attempt was made, written by the next unlock.
+    // (its time goes to the 閲覧記録's list only once it has failed: failedAttempt)
+    await db.throttles.put(throttleRowWith({ userId, failures, retryAt }, pendingFailures(row))!);
+    return { at: now, retryAt };
+  });
+}
+
+/** The attempt claimed at `at` failed: its time joins those the next unlock writes to the 閲覧記録. */
+async function failedAttempt(db: VaultDatabase, userId: string, at: number): Promise<void> {
+  await db.transaction('rw', db.throttles, async () => {
+    const row = await db.throttles.get(userId);
     const pending = pendingFailures(row);
-    await db.throttles.put(throttleRowWith({ userId, failures, retryAt }, { times: [...pending.times, now], untimed: pending.untimed })!);
-    return retryAt;
+    await db.throttles.put(throttleRowWith({ userId, failures: row?.failures ?? 1, retryAt: row?.retryAt ?? null }, { times: [...pending.times, at], untimed: pending.untimed })!);
+  });
+}
+
+/** Something other than a wrong passphrase stopped the attempt: it was no guess, and is not counted. */
+async function notAnAttempt(db: VaultDatabase, userId: string, at: number): Promise<void> {
+  await db.transaction('rw', db.throttles, async () => {
+    const row = await db.throttles.get(userId);
+    if (row === undefined) return;
+    const failures = Math.max(0, row.failures - 1);
+    const delay = throttleDelayMs(failures);
+    const kept = throttleRowWith({ userId, failures, retryAt: delay > 0 ? at + delay : null }, pendingFailures(row));
+    if (kept === null) await db.throttles.delete(userId);
+    else await db.throttles.put(kept);
   });
 }
 
@@ -124,7 +157,7 @@ async function recordFailure(db: VaultDatabase, userId: string, now: number): Pr
  * The right passphrase: the wait starts over, but the failures not yet written stay (a session
  * writes them, failed-unlocks.ts), so that opening the slot never wipes the trace of guesses on it.
  */
-async function resetThrottle(db: VaultDatabase, userId: string): Promise<void> {
+async function passedAttempt(db: VaultDatabase, userId: string): Promise<void> {
   await db.transaction('rw', db.throttles, async () => {
     const row = await db.throttles.get(userId);
     if (row === undefined) return;
@@ -159,19 +192,23 @@ export async function openSlot(
   if (throttle.retryAt !== null) throw new VaultError('throttled', { retryAt: throttle.retryAt });
   // Shorter than any slot was ever made with: a mis-tap, not a guess worth counting or deriving for.
   if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) throw new VaultError('wrong-passphrase');
+  const attempt = await claimAttempt(db, slot.userId, now());
   let dataKey: CryptoKey;
   try {
     const kek = await deriveKek(passphrase, slot.salt, slot.iterations);
     dataKey = await unwrapDataKey(slot.wrappedKey, kek, extractable);
     if (out !== undefined) out.kek = kek;
   } catch (e) {
-    if (!(e instanceof VaultError && e.code === 'wrong-passphrase')) throw e;
-    const retryAt = await recordFailure(db, slot.userId, now());
+    if (!(e instanceof VaultError && e.code === 'wrong-passphrase')) {
+      await notAnAttempt(db, slot.userId, attempt.at).catch(() => undefined);
+      throw e;
+    }
+    await failedAttempt(db, slot.userId, attempt.at);
     throw new VaultError('wrong-passphrase', {
       cause: e.cause,
-      ...(retryAt === null ? {} : { retryAt: new Date(retryAt).toISOString() }),
+      ...(attempt.retryAt === null ? {} : { retryAt: new Date(attempt.retryAt).toISOString() }),
     });
   }
-  if (throttle.failures > 0) await resetThrottle(db, slot.userId);
+  await passedAttempt(db, slot.userId);
   return dataKey;
 }

@@ -271,6 +271,27 @@ describe('unlock throttle', () => {
     await vault.unlock(userId, PASSPHRASE);
     expect(await vault.throttle(userId)).toEqual({ failures: 0, retryAt: null });
   });
+
+  it('counts guesses made at once (several tabs) before deriving: only the free three are tried', async () => {
+    const { vault, session } = await setUpTestVault();
+    const userId = session.user.id;
+    session.lock();
+    const codes = await Promise.all(Array.from({ length: 8 }, () => vault.unlock(userId, OTHER_PASSPHRASE).then(() => 'opened', (e: VaultError) => e.code)));
+    expect(codes.filter((c) => c === 'wrong-passphrase')).toHaveLength(3);
+    expect(codes.filter((c) => c === 'throttled')).toHaveLength(5);
+    expect((await vault.throttle(userId)).failures).toBe(3);
+  });
+
+  it('waits at most 15 minutes from now, whatever the clock did since the failures', async () => {
+    const { vault, session, clock } = await setUpTestVault();
+    const userId = session.user.id;
+    session.lock();
+    for (let i = 0; i < 3; i += 1) await expectCode(vault.unlock(userId, OTHER_PASSPHRASE), 'wrong-passphrase');
+    clock.advance(-24 * 3_600_000); // the phone's clock corrected a day back
+    const wait = Date.parse((await vault.throttle(userId)).retryAt!) - clock.now();
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(15 * 60_000);
+  });
 });
 
 describe('device settings', () => {
