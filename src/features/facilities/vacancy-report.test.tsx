@@ -4,6 +4,16 @@ import { emptyFacility, type Facility } from '../../domain/facility';
 import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
 import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
+import { render } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createVault } from '../../vault/vault';
+import { FacilitiesScreen } from './facilities-screen';
+
+/** As app.tsx does: the screens are unmounted while locked and mounted again after the unlock. */
+function Shell() {
+  const phase = useApp((s) => s.phase);
+  return phase === 'unlocked' ? <FacilitiesScreen /> : <p>ロック中</p>;
+}
 
 afterEach(() => {
   resetStore();
@@ -117,13 +127,31 @@ describe('空床を報告 (the liaison screen)', () => {
     // the current figure filled in is not the user's typing
     expect(useApp.getState().unsaved.size).toBe(0);
     await user.type(screen.getByLabelText('ひとこと（任意）'), '夜のみ');
-    expect(useApp.getState().unsaved.has('vacancy-report:f-05')).toBe(true);
+    expect([...useApp.getState().unsaved].some((k) => k.startsWith('vacancy-report:f-05'))).toBe(true);
 
     await user.type(screen.getByLabelText(/報告者/), '田中');
     await user.click(screen.getByRole('button', { name: '報告する' }));
     await waitFor(() => expect(window.location.hash).toBe('#/facilities/f-05'));
     expect(useApp.getState().facilities.get('f-05')!.vacancy).toMatchObject({ note: '夜のみ', reportedBy: '田中' });
     expect(useApp.getState().unsaved.size).toBe(0);
+  });
+
+  it('keeps a report typed when the phone locks, and shows it again after the unlock', async () => {
+    const app = useApp.getState();
+    await app.start(createVault(`vacancy-draft-${crypto.randomUUID()}`));
+    await app.setUp('連携 花子', 'あおぞら拠点-当番用');
+    await app.saveFacility(facility('f-07', 'みなと荘', { vacancy: { beds: 1, asOf: minutesAgo(60), reportedBy: '佐藤' } }), 'create');
+    const userId = useApp.getState().session!.user.id;
+    window.location.hash = '#/facilities/f-07/vacancy';
+    const user = userEvent.setup();
+    render(<Shell />);
+    await user.type(await screen.findByLabelText('ひとこと（任意）'), '土曜の夜のみ、送迎なし');
+    await act(() => useApp.getState().lock('idle'));
+    expect(screen.getByText('ロック中')).toBeInTheDocument();
+    await act(() => useApp.getState().unlock(userId, 'あおぞら拠点-当番用'));
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getByLabelText('ひとこと（任意）')).toHaveValue('土曜の夜のみ、送迎なし');
+    useApp.getState().session?.lock();
   });
 
   it('keeps the last reports as history on the screen', () => {

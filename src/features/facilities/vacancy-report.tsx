@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
-import { changedFrom, useUnsaved } from '../../state/use-unsaved';
+import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import type { Facility, Vacancy } from '../../domain/facility';
 import { NIGHT_ENDS_HOUR, reportForNight, reportsAhead } from '../../domain/match-order';
@@ -77,8 +77,9 @@ export function VacancyReport({ id }: { id: string }) {
       note: dated ? (v.note ?? '') : '',
     };
   });
-  const [form, setForm] = useState(initial);
-  const saved = useUnsaved(`vacancy-report:${id}`, changedFrom(initial, form));
+  // kept as a draft: a report typed when the phone locked comes back after the unlock (this screen
+  // is where the hash still points); the lock lost it
+  const { form, setForm, restored, finish, discard } = useDraftedForm(`vacancy-report:${id}`, initial);
   const [errors, setErrors] = useState<VacancyReportErrors>({});
   const [failed, setFailed] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -107,7 +108,7 @@ export function VacancyReport({ id }: { id: string }) {
     setFailed(false);
     try {
       await saveFacility(result.facility, 'update');
-      saved();
+      await finish();
       navigate(paths.detail(f.id), { replace: true });
     } catch {
       setFailed(true);
@@ -125,6 +126,7 @@ export function VacancyReport({ id }: { id: string }) {
       </p>
       <ReportsAhead facility={f} now={now} shown={tonight} />
       <form className="fac-report" onSubmit={(e) => void submit(e)} noValidate>
+        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
         <TextField
           label={T.reportBeds}
           hint={T.reportBedsHint}

@@ -6,7 +6,7 @@
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
-import { changedFrom, useUnsaved } from '../../state/use-unsaved';
+import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import type { Household, Person } from '../../domain/household';
 import { stayDays } from '../../domain/case-fold';
 import { cancelTrialStay, EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
@@ -123,8 +123,9 @@ function TrialStayForm({
       ? { facilityId: previous.facilityId, from: previous.from, to: previous.to, purpose: previous.purpose, howItWent: previous.howItWent, nextTime: previous.nextTime }
       : EMPTY_TRIAL_STAY_DRAFT,
   );
-  const [draft, setDraft] = useState(initial);
-  const saved = useUnsaved(`trial-stay:${previous?.id ?? `new:${h.id}:${p.id}`}`, changedFrom(initial, draft));
+  // kept as a draft: what was typed when the phone locked (5 minutes' pause) comes back when the
+  // form is opened again, as the other small forms do; it was lost with the lock
+  const { form: draft, setForm: setDraft, restored, finish, discard } = useDraftedForm(`trial-stay:${previous?.id ?? `new:${h.id}:${p.id}`}`, initial);
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -135,7 +136,7 @@ function TrialStayForm({
     ],
     [facilities],
   );
-  const set = (patch: Partial<TrialStayDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const set = (patch: Partial<TrialStayDraft>) => setDraft({ ...draft, ...patch });
   const name = p.name || T.noName;
 
   async function submit(e: FormEvent) {
@@ -158,7 +159,7 @@ function TrialStayForm({
     setBusy(true);
     try {
       await saveTrialStay(result.value, previous ? 'update' : 'create');
-      saved();
+      await finish();
       onDone(true);
     } catch {
       setFailed(TT.saveFailed);
@@ -168,6 +169,7 @@ function TrialStayForm({
 
   return (
     <form className="hh-trial-form" aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
+      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       {facilities.size === 0 ? <Notice kind="warn">{TT.noFacilities}</Notice> : null}
       <SelectField label={TT.facility} required options={options} value={draft.facilityId} error={errors['facilityId']} onChange={(e) => set({ facilityId: e.target.value })} />
       <div className="hh-grid2">
@@ -182,7 +184,7 @@ function TrialStayForm({
         <button type="submit" className="btn btn--primary" disabled={busy}>
           {TT.save}
         </button>
-        <Button onClick={() => onDone(false)} disabled={busy}>
+        <Button onClick={() => void finish().then(() => onDone(false))} disabled={busy}>
           {TT.cancel}
         </Button>
       </div>
