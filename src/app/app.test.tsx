@@ -91,6 +91,23 @@ describe('first run', () => {
     check.close();
   });
 
+  it('set up meanwhile in another tab, goes to the lock screen with its person instead of a dead end', async () => {
+    const user = userEvent.setup();
+    const name = freshName();
+    render(<App openVault={() => createVault(name)} />);
+    await screen.findByRole('heading', { level: 1, name: T.setupTitle });
+    // the other tab (opened from the guide's link) sets the phone up first
+    await setUpVault(name);
+    await user.type(screen.getByLabelText('表示名'), '日勤 花子');
+    await user.type(screen.getByLabelText('パスフレーズ'), PASSPHRASE);
+    await user.type(screen.getByLabelText('パスフレーズ（確認）'), PASSPHRASE);
+    await user.click(screen.getByLabelText('上記を理解しました'));
+    await user.click(screen.getByRole('button', { name: 'はじめる' }));
+    await waitFor(() => expect(useApp.getState().phase).toBe('locked'), DERIVE);
+    expect(await screen.findByLabelText('パスフレーズ')).toBeVisible();
+    expect(useApp.getState().users.map((u) => u.displayName)).toEqual([STAFF]);
+  });
+
   it('checks the passphrase before deriving anything', async () => {
     const user = userEvent.setup();
     const vault = createVault(freshName());

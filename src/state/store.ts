@@ -436,12 +436,22 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
 
     async setUp(displayName, passphrase) {
       const vault = get().vault!;
-      await guarded(async () => {
-        const session = await vault.setUp(displayName, passphrase);
-        set({ session, lockedBy: null, users: await vault.listUsers() });
-        await loadAll(session);
-        set({ phase: 'unlocked' });
-      });
+      try {
+        await guarded(async () => {
+          const session = await vault.setUp(displayName, passphrase);
+          set({ session, lockedBy: null, users: await vault.listUsers() });
+          await loadAll(session);
+          set({ phase: 'unlocked' });
+        });
+      } catch (e) {
+        // Set up meanwhile in another tab: this one goes to the lock screen with its people, not a
+        // setup screen whose every try says so (only a reload led on, and an installed app has none)
+        if (toVaultError(e).code === 'already-set-up') {
+          const users = await vault.listUsers().catch(() => get().users);
+          set({ users, phase: 'locked', error: null });
+        }
+        throw e;
+      }
     },
 
     async unlock(userId, passphrase) {
