@@ -82,6 +82,9 @@ describe('first run', () => {
     expect(useApp.getState().phase).toBe('unlocked');
     expect(useApp.getState().session?.user.displayName).toBe(STAFF);
     expect(screen.getByRole('banner')).toContainElement(screen.getByRole('button', { name: 'ロック' }));
+    // whose session it is: the name shown whole, 「利用者：」 for screen readers only (it took the name's room at 360 px)
+    expect(screen.getByRole('banner')).toHaveTextContent(`利用者：${STAFF}`);
+    expect(screen.getByText(T.signedInAsLabel)).toHaveClass('visually-hidden');
     expect(screen.getByRole('link', { name: '世帯' })).toHaveAttribute('aria-current', 'page');
     expect(screen.getByRole('link', { name: '設定' })).toHaveAttribute('href', '#/settings');
 

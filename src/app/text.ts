@@ -78,7 +78,7 @@ export const T = {
   navCases: '緊急対応',
   navFacilities: '事業所',
   navReports: '実績',
-  signedInAs: (name: string) => `利用者：${name}`,
+  signedInAsLabel: '利用者：',
   /** the small link to this screen's page of the guide (help-link.tsx) */
   help: '使い方',
   helpTitle: (page: string) => `手引き「${page}」を新しいタブで開きます`,
