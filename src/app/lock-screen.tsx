@@ -134,6 +134,7 @@ export function LockScreen() {
       {lockedBy === 'idle' ? <Notice kind="info">{T.idleLocked}</Notice> : null}
       {lockedBy === 'elsewhere' ? <Notice kind="info">{T.elsewhereLocked}</Notice> : null}
       {lockedBy === 'passphrase-changed' ? <Notice kind="info">{T.passphraseChangedLocked}</Notice> : null}
+      {lockedBy === 'removed' ? <Notice kind="info">{T.removedLocked}</Notice> : null}
       {users.length === 0 ? <Notice kind="error">{T.noUsers}</Notice> : null}
       <form noValidate onSubmit={(e) => void submit(e)}>
         {users.length > 1 ? (

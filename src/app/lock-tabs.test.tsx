@@ -113,6 +113,28 @@ describe('[scenario 3] a lock reaches the other tabs', () => {
       channel.receive({ type: 'removed', userId: dayId });
       await vi.waitFor(() => expect(useApp.getState().phase).toBe('locked'));
       expect(useApp.getState().households.size).toBe(0);
+      // said as what it was, not 「別のタブでロック」
+      expect(useApp.getState().lockedBy).toBe('removed');
+    },
+    DERIVE,
+  );
+
+  it(
+    'a locked tab lists the people as another tab left them: one added, one taken off',
+    async () => {
+      const channel = new FakeChannel();
+      const { dayId, nightId } = await unlockedTab(channel);
+      await useApp.getState().lock('idle');
+      // another tab (the same phone's database) adds a third person, and takes the night one off
+      const other = await useApp.getState().vault!.unlock(dayId, PASSPHRASE);
+      await other.addUser(PASSPHRASE, '日勤 三郎', 'saburo-no-pass-2026');
+      channel.receive({ type: 'users-changed' });
+      await vi.waitFor(() => expect(useApp.getState().users.map((u) => u.displayName)).toContain('日勤 三郎'));
+      await other.removeUser(PASSPHRASE, nightId);
+      other.lock();
+      channel.receive({ type: 'removed', userId: nightId });
+      await vi.waitFor(() => expect(useApp.getState().users.map((u) => u.displayName)).not.toContain('夜勤 次郎'));
+      expect(useApp.getState().phase).toBe('locked');
     },
     DERIVE,
   );

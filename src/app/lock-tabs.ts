@@ -18,7 +18,7 @@ export type { LockChannel };
 const isLockMessage = (data: unknown): data is LockMessage => {
   if (typeof data !== 'object' || data === null) return false;
   const m = data as { type?: unknown; userId?: unknown };
-  return m.type === 'locked' || ((m.type === 'unlocked' || m.type === 'removed' || m.type === 'passphrase-changed') && typeof m.userId === 'string');
+  return m.type === 'locked' || m.type === 'users-changed' || ((m.type === 'unlocked' || m.type === 'removed' || m.type === 'passphrase-changed') && typeof m.userId === 'string');
 };
 
 /** Tells the other tabs of this one's locks and unlocks, and follows theirs (boot.tsx, once per page). */
@@ -28,8 +28,14 @@ export function shareLocks(channel: LockChannel | null = lockChannel()): () => v
   let following = false;
   channel.addEventListener('message', (event: MessageEvent<unknown>) => {
     const message = event.data;
+    if (!isLockMessage(message)) return;
+    // A person added or taken off in another tab: this tab's lock screen lists the people as they are
+    // (it offered a removed person, preselected, whose unlock was then refused as not on the phone).
+    if ((message.type === 'users-changed' || message.type === 'removed') && useApp.getState().vault !== null) {
+      void useApp.getState().refreshUsers().catch(() => undefined);
+    }
     const { session } = useApp.getState();
-    if (!isLockMessage(message) || session === null) return;
+    if (message.type === 'users-changed' || session === null) return;
     if (message.type === 'unlocked' && message.userId === session.user.id) return;
     if (message.type === 'removed' && message.userId !== session.user.id) return;
     // Only a tab of theirs still on 「ご自身のパスフレーズを設定してください」: there, the passphrase
@@ -38,7 +44,7 @@ export function shareLocks(channel: LockChannel | null = lockChannel()): () => v
     following = true;
     void useApp
       .getState()
-      .lock(message.type === 'passphrase-changed' ? 'passphrase-changed' : 'elsewhere')
+      .lock(message.type === 'passphrase-changed' ? 'passphrase-changed' : message.type === 'removed' ? 'removed' : 'elsewhere')
       .catch(() => undefined)
       .finally(() => {
         following = false;

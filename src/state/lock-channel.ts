@@ -13,7 +13,9 @@ export type LockMessage =
    * an added person replaced the passphrase they were given: another tab of theirs still asking for
    * that change locks (its unlock was with the old passphrase, which someone else knows)
    */
-  | { readonly type: 'passphrase-changed'; readonly userId: string };
+  | { readonly type: 'passphrase-changed'; readonly userId: string }
+  /** a person was added to the phone: the other tabs read the list of people again (their lock screens) */
+  | { readonly type: 'users-changed' };
 
 /** The parts of a BroadcastChannel used (a fake in the tests). */
 export type LockChannel = Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
@@ -37,4 +39,9 @@ export function tellPassphraseChanged(userId: string, channel: LockChannel | nul
 /** Tells the other tabs that a person was taken off the phone: a tab they hold unlocked locks at once. */
 export function tellRemoved(userId: string, channel: LockChannel | null = lockChannel()): void {
   channel?.postMessage({ type: 'removed', userId } satisfies LockMessage);
+}
+
+/** Tells the other tabs that a person was added: their lock screens list them without a reload. */
+export function tellUsersChanged(channel: LockChannel | null = lockChannel()): void {
+  channel?.postMessage({ type: 'users-changed' } satisfies LockMessage);
 }

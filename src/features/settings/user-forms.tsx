@@ -20,7 +20,7 @@ import {
 import { Busy } from '../../ui/status';
 import type { VaultUser } from '../../vault/types';
 import { T } from './text';
-import { tellRemoved } from '../../state/lock-channel';
+import { tellRemoved, tellUsersChanged } from '../../state/lock-channel';
 import { forgetCaseOffice } from '../../state/case-office';
 
 interface FormErrors extends NewPassphraseErrors {
@@ -67,6 +67,8 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
     try {
       await session.addUser(current, displayName, passphrase);
       useApp.getState().accessLogged();
+      // the other tabs' lock screens list them too
+      tellUsersChanged();
       await refreshUsers().catch(() => undefined);
       onDone(displayName);
     } catch (err) {
