@@ -47,9 +47,28 @@ export function vacancyStanding(vacancy: Vacancy, nowMs: number): VacancyStandin
   return free ? 'fresh' : 'full';
 }
 
+// One match asks for the same night a thousand times (its clock for each facility): the last is kept.
+let lastNightMs = Number.NaN;
+let lastNight = '';
+
 /** The Japan date whose night `ms` falls in: until 06:00 it is still the day before's night. */
 function nightOf(ms: number): string {
-  return japanDateOf(new Date(ms - NIGHT_ENDS_HOUR * 3_600_000));
+  if (ms !== lastNightMs) {
+    lastNight = japanDateOf(new Date(ms - NIGHT_ENDS_HOUR * 3_600_000));
+    lastNightMs = ms;
+  }
+  return lastNight;
+}
+
+// The night a report was made in, read once per report (a sort and the night rule ask again).
+const madeInNight = new WeakMap<Vacancy, string>();
+function nightMadeIn(v: Vacancy): string {
+  let night = madeInNight.get(v);
+  if (night === undefined) {
+    night = japanDateOf(new Date(reportedMs(v) - NIGHT_ENDS_HOUR * 3_600_000));
+    madeInNight.set(v, night);
+  }
+  return night;
 }
 
 /**
@@ -63,21 +82,25 @@ function nightOf(ms: number): string {
  * (今夜は対象外), else the current report (古い情報), else null.
  */
 export function reportForNight(facility: Pick<Facility, 'vacancy' | 'vacancyHistory'>, nowMs: number): Vacancy | null {
+  const current = facility.vacancy;
+  const history = facility.vacancyHistory ?? EMPTY;
+  // the usual facility: one report, nothing it replaced
+  if (history.length === 0) return current;
   const tonight = nightOf(nowMs);
+  // A report for now made on one of a period's nights, after the period's report, ends that report
+  // from its night on: 「満床」 said on Thursday of a week reported free stands for the rest of the week.
+  const endsPeriod = (u: Vacancy, v: Vacancy, ms: number) => u.from === undefined && reportedMs(u) > ms && nightMadeIn(u) >= v.from! && nightMadeIn(u) <= tonight;
+  const ended = (v: Vacancy, ms: number) => (current !== null && endsPeriod(current, v, ms)) || history.some((u) => endsPeriod(u, v, ms));
   let best: Vacancy | null = null;
   let bestTier = -1;
   let bestMs = 0;
-  const reports = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])] : (facility.vacancyHistory ?? []);
-  // A report for now made on one of a period's nights, after the period's report, ends that report
-  // from its night on: 「満床」 said on Thursday of a week reported free stands for the rest of the week.
-  const ended = (v: Vacancy, ms: number) =>
-    reports.some((u) => u.from === undefined && reportedMs(u) > ms && nightOf(reportedMs(u)) >= v.from! && nightOf(reportedMs(u)) <= tonight);
-  for (const v of reports) {
+  for (let i = current === null ? 0 : -1; i < history.length; i++) {
+    const v = i < 0 ? current! : history[i]!;
     const standing = vacancyStanding(v, nowMs);
     if (standing === 'old') continue;
     const ms = reportedMs(v);
     if (v.from !== undefined && standing !== 'later' && ended(v, ms)) continue;
-    const tier = standing === 'later' ? 0 : v.from !== undefined || nightOf(ms) === tonight ? 2 : 1;
+    const tier = standing === 'later' ? 0 : v.from !== undefined || nightMadeIn(v) === tonight ? 2 : 1;
     // newest first in the list: on equal tier and time the earlier in the list (the later report) stays
     if (tier > bestTier || (tier === bestTier && ms > bestMs)) {
       best = v;
@@ -85,8 +108,10 @@ export function reportForNight(facility: Pick<Facility, 'vacancy' | 'vacancyHist
       bestMs = ms;
     }
   }
-  return best ?? facility.vacancy;
+  return best ?? current;
 }
+
+const EMPTY: readonly Vacancy[] = [];
 
 /**
  * The reports for nights still to come (the weekend's, seen on Tuesday), by their first night,
