@@ -54,6 +54,20 @@ describe('idle lock', () => {
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
 
+  it('counts dictation and a conversion candidate picked (input, composition, no key) as activity', () => {
+    const { onIdle } = idleLock();
+    const field = document.body.appendChild(document.createElement('textarea'));
+    vi.advanceTimersByTime(4 * MINUTE);
+    field.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: '家族が迎えに来た' }));
+    vi.advanceTimersByTime(4 * MINUTE);
+    field.dispatchEvent(new CompositionEvent('compositionupdate', { bubbles: true, data: 'むかえ' }));
+    vi.advanceTimersByTime(4 * MINUTE);
+    expect(onIdle).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(MINUTE);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+    field.remove();
+  });
+
   it.each(BACKGROUNDS)('12 minutes away without a call locks (%s)', (background) => {
     const { onIdle } = idleLock();
     away(12 * MINUTE, background);

@@ -13,7 +13,8 @@
 import { useEffect, useRef } from 'react';
 import { takeCallStartedAt } from '../state/phone-call';
 
-export const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'scroll', 'wheel'] as const;
+// input and composition too: dictation (iOS, Android) and picking a conversion candidate send no key
+export const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'scroll', 'wheel', 'input', 'compositionupdate'] as const;
 
 /** How long a facility call may keep the app in the background without it locking: a long call, not a night. */
 export const CALL_AWAY_LIMIT_MS = 20 * 60_000;
