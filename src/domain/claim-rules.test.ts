@@ -621,6 +621,17 @@ describe('countThisMonth', () => {
     const numbered = emergenciesIn('2026-12', 2, { subject: byNumber });
     expect(countThisMonth(numbered, OFFICES, byNumber, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00')).toBe(2);
   });
+
+  it("counts the cases under a number the household has since corrected, as the claim's cap does", () => {
+    // four cases recorded under a typo (1… and 3… both, so the group's name is not the new number)
+    for (const old of ['1000000000', '3000000000']) {
+      const recorded: CaseSubject = { ...HANAKO, recipientNumber: old };
+      const four = emergenciesIn('2026-12', 4, { subject: recorded });
+      const facts = personFactsLookupOf(new Map([['h-1', { officeId: null, persons: [{ id: 'p-1', recipientNumber: '2000000000' }] }]]));
+      const now: CaseSubject = { ...HANAKO, recipientNumber: '2000000000' };
+      expect(countThisMonth(four, OFFICES, now, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00', facts), old).toBe(4);
+    }
+  });
 });
 
 // ─── Purity and time-zone independence ──────────────────────────────────────────────────────

@@ -372,6 +372,22 @@ function verdictOf(
  * most 4 claims in all. Each group is named by one of its keys (a 受給者証番号 first).
  */
 function withCapKeys(cases: readonly { readonly c: EmergencyCase; readonly facts: PersonFacts | null }[]): Known[] {
+  const { rootOf, keyOf } = capRoots(cases.map(({ c, facts }) => ({ subject: c.subject, facts })));
+  return cases.map(({ c, facts }) => {
+    const key = keyOf(c.subject, facts);
+    return { c, facts, personKey: key === null ? null : rootOf(key) };
+  });
+}
+
+/**
+ * The union-find behind the cap's groups: each subject joins the number it was recorded with and
+ * the one its household holds now. `rootOf` names a key's group (a 受給者証番号 first); `keyOf` is
+ * the key a subject counts under before grouping (the recorded one, else the household's).
+ */
+function capRoots(subjects: readonly { readonly subject: CaseSubject; readonly facts: PersonFacts | null }[]): {
+  rootOf: (key: string) => string;
+  keyOf: (subject: CaseSubject, facts: PersonFacts | null) => string | null;
+} {
   const parent = new Map<string, string>();
   const rank = (k: string) => (k.startsWith('recipient:') ? `0${k}` : `1${k}`);
   const find = (k: string): string => {
@@ -390,13 +406,13 @@ function withCapKeys(cases: readonly { readonly c: EmergencyCase; readonly facts
     if (rank(ra) < rank(rb)) parent.set(rb, ra);
     else parent.set(ra, rb);
   };
-  const keys = cases.map(({ c, facts }) => {
-    const recorded = personKeyOf(c.subject);
-    const held = claimPersonKey(c.subject, facts);
+  const keyOf = (subject: CaseSubject, facts: PersonFacts | null) => personKeyOf(subject) ?? claimPersonKey(subject, facts);
+  for (const { subject, facts } of subjects) {
+    const recorded = personKeyOf(subject);
+    const held = claimPersonKey(subject, facts);
     if (recorded !== null && held !== null) join(recorded, held);
-    return recorded ?? held;
-  });
-  return cases.map(({ c, facts }, i) => ({ c, facts, personKey: keys[i] === null ? null : find(keys[i]!) }));
+  }
+  return { rootOf: find, keyOf };
 }
 
 /** What decideClaims knows of one case before deciding it. */
@@ -693,10 +709,16 @@ export function countThisMonth(
   factsOf: PersonFactsLookup = () => null,
   childAt: ChildLookup = () => null,
 ): number {
-  const personKey = claimPersonKey(subject, factsOf(subject));
-  if (personKey === null) return 0;
+  const facts = factsOf(subject);
+  const ownKey = claimPersonKey(subject, facts);
+  if (ownKey === null) return 0;
   const month = japanMonthOf(at);
+  // The person's cap group as the claim forms it, the new call's own numbers in it: four cases under
+  // a number the household has since corrected are this person's too (the warning read 「1回目」, the
+  // claim went over the cap once a facility was reached).
+  const { rootOf } = capRoots([...cases.map((c) => ({ subject: c.subject, facts: factsOf(c.subject) })), { subject, facts }]);
+  const group = rootOf(ownKey);
   return decideClaims(cases, offices, childAt, factsOf).filter(
-    (d) => countsTowardCap(d) && d.officeId === officeId && d.personKey === personKey && d.month === month,
+    (d) => countsTowardCap(d) && d.officeId === officeId && d.personKey !== null && rootOf(d.personKey) === group && d.month === month,
   ).length;
 }
