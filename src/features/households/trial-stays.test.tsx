@@ -1,11 +1,22 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createTrialStay } from '../../../test/factories/trial-stay';
 import { useApp } from '../../state/store';
-import { mountScreen, resetStore } from './test-helpers';
+import { mountScreen, resetStore, setUnlocked } from './test-helpers';
+import { createVault } from '../../vault/vault';
+import { HouseholdsScreen } from './households-screen';
+
+const PASSPHRASE = 'あおぞら拠点-当番用';
+
+/** As app.tsx does: the screens are unmounted while locked and mounted again after the unlock. */
+function Shell() {
+  const phase = useApp((s) => s.phase);
+  return phase === 'unlocked' ? <HouseholdsScreen /> : <p>ロック中</p>;
+}
 
 afterEach(() => resetStore());
 
@@ -142,5 +153,29 @@ describe('trial stays on the household record', () => {
     await user.type(within(form).getByLabelText(/利用終了日/), '2026-05-11');
     await user.click(within(form).getByRole('button', { name: '記録する' }));
     expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+  });
+});
+
+describe('a trial stay typed when the phone locks', () => {
+  it('opens the form again by itself after the unlock, with the text', async () => {
+    const vault = createVault(`trial-draft-${crypto.randomUUID()}`);
+    const first = await vault.setUp('相談 一郎', PASSPHRASE);
+    setUnlocked(first, [household]);
+    useApp.setState({ facilities: new Map([['fac-1', createFacility({ id: 'fac-1', name: 'みどり荘' })]]) });
+    window.location.hash = '#/households/hh-1';
+    const user = userEvent.setup();
+    render(<Shell />);
+    await user.click(await screen.findByRole('button', { name: '佐藤 美月の体験利用を記録' }));
+    await user.type(within(screen.getByRole('form', { name: '佐藤 美月の体験利用' })).getByLabelText(/様子/), '夜は落ち着いて眠れた。朝の服薬は自分で');
+
+    await useApp.getState().lock('idle');
+    expect(await screen.findByText('ロック中')).toBeInTheDocument();
+    const second = await vault.unlock(first.user.id, PASSPHRASE);
+    setUnlocked(second, [household]);
+    useApp.setState({ facilities: new Map([['fac-1', createFacility({ id: 'fac-1', name: 'みどり荘' })]]) });
+    const form = await screen.findByRole('form', { name: '佐藤 美月の体験利用' });
+    expect(await within(form).findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(within(form).getByLabelText(/様子/)).toHaveValue('夜は落ち着いて眠れた。朝の服薬は自分で');
+    second.lock();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
-import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
+import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import type { Household, Person } from '../../domain/household';
 import { stayDays } from '../../domain/case-fold';
 import { cancelTrialStay, EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
@@ -43,6 +43,11 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
         const name = p.name || T.noName;
         return (
           <div key={p.id} className="hh-trial">
+            {/* a form left with text when the phone locked opens again by itself after the unlock */}
+            {canAdd ? <ReopenWhenDrafted formKey={newStayKey(h.id, p.id)} onReopen={() => setAdding(p.id)} /> : null}
+            {canAdd
+              ? stays.filter((s) => !s.cancelled).map((s) => <ReopenWhenDrafted key={s.id} formKey={stayKey(s.id)} onReopen={() => setEditing(s)} />)
+              : null}
             {h.persons.length > 1 ? <h3 className="hh-person-title">{name}</h3> : null}
             {stays.length === 0 ? <p>{TT.none}</p> : null}
             <ul className="hh-items" aria-label={`${name} ${TT.title}`}>
@@ -102,6 +107,15 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
   );
 }
 
+const newStayKey = (householdId: string, personId: string) => `trial-stay:new:${householdId}:${personId}`;
+const stayKey = (stayId: string) => `trial-stay:${stayId}`;
+
+/** Opens a trial-stay form again after an unlock when it was left with text at the lock (useReopenForDraft). */
+function ReopenWhenDrafted({ formKey, onReopen }: { formKey: string; onReopen: () => void }) {
+  useReopenForDraft(formKey, onReopen);
+  return null;
+}
+
 function TrialStayForm({
   household: h,
   person: p,
@@ -125,7 +139,7 @@ function TrialStayForm({
   );
   // kept as a draft: what was typed when the phone locked (5 minutes' pause) comes back when the
   // form is opened again, as the other small forms do; it was lost with the lock
-  const { form: draft, setForm: setDraft, restored, finish, discard } = useDraftedForm(`trial-stay:${previous?.id ?? `new:${h.id}:${p.id}`}`, initial);
+  const { form: draft, setForm: setDraft, restored, finish, discard } = useDraftedForm(previous ? stayKey(previous.id) : newStayKey(h.id, p.id), initial);
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
