@@ -63,6 +63,21 @@ async function backFromMatch(): Promise<void> {
   await go(`#/cases/${caseId}`);
 }
 
+/** 記録を開始 for the registered person (本人の状態悪化), and back from the match to the case. */
+async function startCase(user: ReturnType<typeof userEvent.setup>): Promise<void> {
+  await go('#/cases/new/hh-1/p-1');
+  render(<CasesScreen />);
+  await user.click(await screen.findByRole('radio', { name: '本人の状態悪化' }));
+  await user.click(screen.getByRole('button', { name: '記録を開始' }));
+  await backFromMatch();
+}
+
+/** A case started (startCase), and 連絡を記録（手入力） opened. */
+async function openManualContact(user: ReturnType<typeof userEvent.setup>): Promise<void> {
+  await startCase(user);
+  await user.click(await screen.findByRole('button', { name: '連絡を記録（手入力）' }));
+}
+
 /** A case about a caller not registered (no household): its opening is logged by case. */
 function openUnknownCallerCase() {
   return useApp.getState().appendCaseEntry(null, {
@@ -164,12 +179,7 @@ describe('緊急対応: from the tap to the closed case', () => {
 
   it('corrects a contact with a reason and shows the original result beside the corrected one (issue 14 point 4)', async () => {
     const user = userEvent.setup();
-    await go('#/cases/new/hh-1/p-1');
-    render(<CasesScreen />);
-    await user.click(await screen.findByRole('radio', { name: '本人の状態悪化' }));
-    await user.click(screen.getByRole('button', { name: '記録を開始' }));
-    await backFromMatch();
-    await user.click(await screen.findByRole('button', { name: '連絡を記録（手入力）' }));
+    await openManualContact(user);
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
     // the result is chosen, never assumed: saved untouched, a 不在 went in as 受入可
     expect(screen.getByLabelText('結果')).toHaveValue('');
@@ -199,11 +209,7 @@ describe('緊急対応: from the tap to the closed case', () => {
 
   it('keeps a withdrawn outcome on the case screen, marked 取消 with the reason (issue 14 point 4)', async () => {
     const user = userEvent.setup();
-    await go('#/cases/new/hh-1/p-1');
-    render(<CasesScreen />);
-    await user.click(await screen.findByRole('radio', { name: '本人の状態悪化' }));
-    await user.click(screen.getByRole('button', { name: '記録を開始' }));
-    await backFromMatch();
+    await startCase(user);
     await user.click(await screen.findByRole('button', { name: '対応結果を記録' }));
     await user.selectOptions(screen.getByRole('combobox', { name: '対応結果' }), '在宅で対応');
     await user.click(screen.getByRole('button', { name: '記録する' }));
@@ -301,12 +307,7 @@ describe('緊急対応: from the tap to the closed case', () => {
   it("offers no demo facility in a real case's call typed by hand nor in its outcome", async () => {
     useApp.setState({ facilities: new Map([...useApp.getState().facilities, ['demo-facility-1', createFacility({ id: 'demo-facility-1', name: 'デモ短期入所' })]]) });
     const user = userEvent.setup();
-    await go('#/cases/new/hh-1/p-1');
-    render(<CasesScreen />);
-    await user.click(await screen.findByRole('radio', { name: '本人の状態悪化' }));
-    await user.click(screen.getByRole('button', { name: '記録を開始' }));
-    await backFromMatch();
-    await user.click(await screen.findByRole('button', { name: '連絡を記録（手入力）' }));
+    await openManualContact(user);
     const choices = () => within(screen.getByLabelText('連絡先の事業所')).getAllByRole('option').map((o) => o.textContent);
     expect(choices()).toContain('あおぞら短期入所');
     expect(choices()).not.toContain('デモ短期入所');
@@ -319,17 +320,8 @@ describe('緊急対応: from the tap to the closed case', () => {
   it("names the case's own month, not 今月, for a case coordinated in an earlier month", async () => {
     const appendCaseEntry = useApp.getState().appendCaseEntry;
     const at = new Date(Date.now() - 70 * 24 * 3600_000).toISOString();
-    const kase = await appendCaseEntry(null, {
-      type: 'open',
-      officeId: 'office-1',
-      subject: { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890' },
-      requestedAt: at,
-      requestedAtReason: '記録を後から入力した',
-      category: '介護者の急病・けが',
-      detail: '',
-      caller: '',
-      callerPhone: '',
-    });
+    const subject = { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890' };
+    const kase = await appendCaseEntry(null, openBody({ subject, requestedAt: at, requestedAtReason: '記録を後から入力した' }));
     await appendCaseEntry(kase.id, { type: 'contact', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', facilityOfficeNumber: '1210100001', shortStay: true, contactedAt: at, method: '電話', result: '受入不可', note: '' });
     await go(`#/cases/${kase.id}`);
     render(<CasesScreen />);
