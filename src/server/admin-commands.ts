@@ -49,8 +49,9 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   reset-credentials --hub <id> --login <login> [--password-stdin] [--by <名前>]
                  (a new password and a new TOTP secret, e.g. the authenticator phone was lost; the
                   user's sign-ins end, their devices keep syncing with their device secret)
-  disable-user   --hub <id> --login <login> --yes [--by <名前>]  (ends the user's sessions; their devices retire
-                  and wipe at their next sync; without --yes it only says whom it would stop)
+  disable-user   --hub <id> --login <login> --yes [--by <名前>]  (ends the user's sessions; a device no one else
+                  active uses retires and wipes at its next sync; without --yes it only says whom it would stop
+                  and which of their devices would wipe)
   enable-user    --hub <id> --login <login> [--by <名前>]  (a user stopped by mistake: they sign in again with
                   their password and code; a device of theirs that already wiped stays wiped)
   disable-device --device <device id> --yes [--by <名前>]  (ends the sessions opened through it; the device retires;
@@ -313,6 +314,14 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         // brings the account back: a mistyped login is shown first, and stops nothing.
         if (o['yes'] !== true) {
           io.out(`停止する利用者：${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}）`);
+          // each phone they signed in on, and whether it wipes: a phone retires once no one on it is active
+          for (const device of await store.listDevices(hub)) {
+            if (device.retired) continue;
+            const people = await store.listDeviceUsers(device.id);
+            if (!people.some((p) => p.userId === user.id)) continue;
+            const othersActive = people.some((p) => p.userId !== user.id && !p.userDisabled);
+            io.out(`  端末 ${terminalSafe(device.id)}（${terminalSafe(device.name || '-')}）：${othersActive ? 'ほかに有効な利用者がいるため、消去しません（この人のサインインだけ使えなくなります）' : '次の同期で未送信の記録を送ってから、データを消去します'}`);
+          }
           throw new Error('まだ停止していません。停止すると、その人だけが使っていた端末は次の同期でデータを消去します（ほかに有効な利用者がいる共有の端末は消去せず、その人のサインインだけが使えなくなります。利用者は enable-user で戻せますが、消去された端末のデータは戻りません）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (phones only they use wipe at their next sync; a shared phone keeps working for its other users)');
         }
         if (!(await accounts.disableUser(user.id, audit('disable-user', user.loginName)))) {

@@ -160,8 +160,13 @@ describe('npm run admin', () => {
     const accounts = createAccounts(store, { idleMinutes: 30, maxHours: 12, now: () => now });
     const { token } = await accounts.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(secret, now) });
     await accounts.authenticate(token);
-    // without --yes it names whom it would stop, and stops no one
-    await expect(run(store, ['disable-user', '--hub', 'h1', '--login', 'coord'])).rejects.toThrow(/まだ停止していません/);
+    // without --yes it names whom it would stop, and which of their phones would wipe, and stops no one
+    const coordId = (await store.findUserByLogin('h1', 'coord'))!.id;
+    await store.registerDevice({ id: 'own-phone', userId: coordId, name: '個人の携帯' });
+    const said: string[] = [];
+    const preview = parseAdminArgs(['disable-user', '--hub', 'h1', '--login', 'coord']);
+    await expect(runAdminCommand(store, preview.command, preview.options, { out: (l) => said.push(l), readPassword: async () => PASSWORD })).rejects.toThrow(/まだ停止していません/);
+    expect(said).toContain('  端末 own-phone（個人の携帯）：次の同期で未送信の記録を送ってから、データを消去します');
     await accounts.authenticate(token);
     expect((await run(store, ['list-users', '--hub', 'h1']))[0]).toContain('有効');
     await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord', '--yes']);
