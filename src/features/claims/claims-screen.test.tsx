@@ -435,6 +435,30 @@ describe('evidence report', () => {
 });
 
 describe('the hub countersignature on the report and the detail CSV', () => {
+  it("blocks the exports and 請求済み while an entry does not match the hub's signature, naming the case (a chain rewritten with its hashes recomputed still holds)", async () => {
+    const entries = await night('case-s', dec(5));
+    const key = createTestHubKey();
+    const signed = entries.map((e, i) => key.receiptFor(e, 40 + i));
+    // the phone now holds the chain rewritten: another facility in the call, every hash recomputed
+    const rewritten = await appendEntries(
+      [],
+      [
+        { body: openBody({ requestedAt: dec(5), subject: subjectYota }), at: entries[0]!.recordedAt },
+        { body: contactBody({ contactedAt: new Date(Date.parse(dec(5)) + 10 * 60_000).toISOString(), facilityName: '書き換えた短期入所' }), at: entries[1]!.recordedAt },
+        ...entries.slice(2).map((e) => ({ body: e.body, at: e.recordedAt })),
+      ],
+      'case-s',
+    );
+    countersignState.setState({ joined: true, hubKey: key.info, receipts: new Map(signed.map((r, i) => [rewritten[i]!.id, { ...r, entryId: rewritten[i]!.id }])) });
+    mount([rewritten]);
+    expect(await screen.findByText(T.chainBrokenTitle)).toBeInTheDocument();
+    expect(screen.getByText(/拠点の署名と一致しません/)).toBeInTheDocument();
+    expect(screen.queryByText(T.chainAllOk(1))).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: T.exportSummary })).toBeDisabled();
+    expect(screen.getByRole('button', { name: T.exportDetail })).toBeDisabled();
+    expect(screen.getByRole('button', { name: T.closeButton })).toBeDisabled();
+  });
+
   /** A synced device: the hub key taken at join, and receipts for the first `signed` entries of the case. */
   async function synced(signed: number) {
     const entries = await night('case-s', '2026-11-30T14:50:00.000Z');

@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { useCountersigns } from '../../state/use-countersigns';
+import type { CountersignLookup } from '../../domain/countersign-status';
 import {
   ClaimCsvError,
   assertExportable,
@@ -143,6 +144,9 @@ function ClaimsMain({ today, initialOfficeId, initialMonth }: { today: IsoDate; 
 function MonthView({ officeId, month }: { officeId: string; month: string }) {
   const claim = useMonthClaim(officeId, month);
   const chain = useChainChecks(claim.cases);
+  // the hub's receipts too: an entry its signature does not match blocks as a broken chain does
+  const signedEntries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
+  const signatures = useCountersigns(signedEntries);
   const records = useApp((s) => s.monthCloses);
   const demoIds = useApp((s) => s.demoIds);
   const [encoding, setEncoding] = useState<ClaimCsvEncoding>('utf-8-bom');
@@ -153,11 +157,11 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
   // A month of demo cases closes as demo: kept off the change log and cleared with the demo.
   const demo = claim.cases.length > 0 && claim.cases.every((c) => c.subject.householdId !== null && demoIds.has(c.subject.householdId));
   if (!office) return <Notice kind="warn">{T.officeNotFound}</Notice>;
-  const blocked = brokenCases(claim.cases, chain).length > 0;
+  const blocked = brokenCases(claim.cases, chain, signatures.done ? signatures.lookup : undefined).length > 0;
   const header = (
     <>
       {claim.unreadable.length > 0 ? <Notice kind="error">{T.unreadable(claim.unreadable.join('、'))}</Notice> : null}
-      <ChainStatus claim={claim} chain={chain} />
+      <ChainStatus claim={claim} chain={chain} countersign={signatures.done ? signatures.lookup : undefined} />
       {office.hubPeriods.length === 0 ? (
         <Notice kind="warn">{T.notHub}</Notice>
       ) : !office.hubPeriods.some((p) => periodTouchesMonth(p, month)) ? (
@@ -205,7 +209,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
 }
 
 /** The chain checks of the month's cases: a quiet line when all hold, a loud alert naming each that does not. */
-function ChainStatus({ claim, chain }: { claim: MonthClaim; chain: ChainChecks }) {
+function ChainStatus({ claim, chain, countersign }: { claim: MonthClaim; chain: ChainChecks; countersign: CountersignLookup | undefined }) {
   if (claim.cases.length === 0) return null;
   // The waiting line and the line that replaces it take the same room, so nothing below moves when the check ends.
   if (!chain.done) {
@@ -215,7 +219,7 @@ function ChainStatus({ claim, chain }: { claim: MonthClaim; chain: ChainChecks }
       </div>
     );
   }
-  const broken = brokenCases(claim.cases, chain);
+  const broken = brokenCases(claim.cases, chain, countersign);
   if (broken.length === 0) {
     return (
       <div className="claims-chain">
@@ -295,9 +299,9 @@ function ExportSection({
   const [written, setWritten] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const logExport = useLogExport();
-  const blocked = brokenCases(claim.cases, chain).length > 0;
   const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
   const countersigns = useCountersigns(entries);
+  const blocked = brokenCases(claim.cases, chain, countersigns.done ? countersigns.lookup : undefined).length > 0;
   const waiting = claim.cases.length > 0 && (!chain.done || !countersigns.done);
   const pending = claim.cases.filter((c) => claim.decisions.get(c.id)?.status === 'pending').length;
   const open = claim.cases.filter((c) => c.closedAt === null).length;

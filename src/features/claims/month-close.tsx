@@ -44,7 +44,7 @@ import { monthLabel } from './route';
 import { SummaryTable } from './summary-table';
 import { summaryTotals } from '../../domain/claim-rules';
 import { T } from './text';
-import type { ChainChecks, MonthClaim } from './use-claims';
+import { brokenCases, type ChainChecks, type MonthClaim } from './use-claims';
 
 const actorOf = (s: { user: { id: string; displayName: string } }) => ({ userId: s.user.id, name: s.user.displayName });
 
@@ -81,6 +81,8 @@ export function CloseSection({
   const [problems, setProblems] = useState<readonly string[]>([]);
   const logExport = useLogExport();
   const waiting = !chain.done || !countersigns.done;
+  // an entry the hub's signature does not match blocks the close as a broken chain does
+  const mismatched = countersigns.done && brokenCases(claim.cases, chain, countersigns.lookup).length > 0;
   const total = summaryTotals(claim.summary);
   const history = historyOf(records, office.id, month);
 
@@ -152,7 +154,7 @@ export function CloseSection({
         </>
       ) : null}
       <TextField label={T.sentOn} hint={T.sentOnHint} type="date" required value={sentOn} max={today} onChange={(e) => setSentOn(e.target.value)} />
-      {blocked || waiting ? <p className="muted">{T.closeBlocked}</p> : null}
+      {blocked || mismatched || waiting ? <p className="muted">{T.closeBlocked}</p> : null}
       {problems.length > 0 ? (
         <Notice kind="error">
           {problems.map((p) => (
@@ -160,7 +162,7 @@ export function CloseSection({
           ))}
         </Notice>
       ) : null}
-      <Button variant="primary" className="claims-wide" disabled={blocked || waiting || busy} onClick={ask}>
+      <Button variant="primary" className="claims-wide" disabled={blocked || mismatched || waiting || busy} onClick={ask}>
         {busy ? T.closing : T.closeButton}
       </Button>
       <ConfirmDialog

@@ -12,6 +12,7 @@ import { casesForMonth } from '../../domain/claim-csv';
 import { childLookupOf, decideClaims, personFactsLookupOf, summarizeClaims } from '../../domain/claim-rules';
 import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
 import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
+import type { CountersignLookup } from '../../domain/countersign-status';
 import { useSameItems } from '../../state/use-same-items';
 import { T } from './text';
 
@@ -135,10 +136,21 @@ export function useChainChecks(cases: readonly EmergencyCase[]): ChainChecks {
   return { byCase: current ? result.byCase : new Map(), done: current };
 }
 
-/** The cases whose chain does not hold, with the problem, in list order. */
-export function brokenCases(cases: readonly EmergencyCase[], chain: ChainChecks): { kase: EmergencyCase; problem: string }[] {
+/**
+ * The cases whose chain does not hold, with the problem, in list order; with the hub's receipts
+ * (`countersign`, once checked), also those holding an entry the hub's signature does not match:
+ * a chain rewritten on the phone with every hash recomputed still holds, and only the receipts
+ * catch it (case-chain.ts). The exports and 請求済み wait for both.
+ */
+export function brokenCases(
+  cases: readonly EmergencyCase[],
+  chain: ChainChecks,
+  countersign?: CountersignLookup,
+): { kase: EmergencyCase; problem: string }[] {
   return cases.flatMap((kase) => {
     const check = chain.byCase.get(kase.id);
-    return check && !check.ok ? [{ kase, problem: check.problem }] : [];
+    if (check && !check.ok) return [{ kase, problem: check.problem }];
+    const mismatch = countersign === undefined ? undefined : kase.entries.find((e) => countersign(e.id).status === 'invalid');
+    return mismatch ? [{ kase, problem: T.signatureMismatch(mismatch.index + 1) }] : [];
   });
 }
