@@ -60,6 +60,8 @@ export function phoneDigitsProblem(written: string): string | null {
   if (digits.length < MIN_PHONE_DIGITS) return '電話番号の桁数が足りません';
   // The number is what the entry starts with, up to a note (内線…, （19時以降）, ／ another number).
   const number = normalizePhone(firstPhoneRun(written) || written);
+  // What the button dials must be the number shown: 「090/1234/5678」 showed whole and dialled 「090」.
+  if (number.length < MIN_PHONE_DIGITS) return '電話番号の区切りには「-」を使ってください（この書き方では、電話をかけるときに番号の途中で切れます）';
   if (number.startsWith('0') && number.length > 11) return '電話番号の桁数が多すぎます（番号が2つ続いていませんか）';
   if (/^0[5789]0[1-9]/.test(number) && number.length !== 11) return '携帯電話・IP電話の番号は11桁です（桁を確かめてください）';
   return null;

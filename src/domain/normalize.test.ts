@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPhoneForTel, normalizeDigits, normalizeKana, normalizeName, normalizePhone } from './normalize';
+import { phoneDigitsProblem } from './household-schema';
 
 describe('normalizeKana', () => {
   it('makes katakana, hiragana and half-width katakana equal', () => {
@@ -132,6 +133,13 @@ describe('invisible characters pasted with a name', () => {
 });
 
 describe('formatPhoneForTel', () => {
+  it('dials the whole number written with wave dashes, 「_」 or 「*」 between its parts (it dialled 「090」)', () => {
+    for (const written of ['090～1234～5678', '090〜1234〜5678', '090~1234~5678', '090_1234_5678', '090*1234*5678']) {
+      expect(formatPhoneForTel(written), written).toBe('tel:09012345678');
+    }
+    expect(formatPhoneForTel('03～1234～5678（19時以降）')).toBe('tel:0312345678');
+  });
+
   it('builds a tel: href', () => {
     expect(formatPhoneForTel('090-1234-5678')).toBe('tel:09012345678');
     expect(formatPhoneForTel('+81 90-1234-5678')).toBe('tel:09012345678');
@@ -182,5 +190,15 @@ describe('formatPhoneForTel', () => {
     // short numbers are dialled as they are
     expect(formatPhoneForTel('#7119')).toBe('tel:7119');
     expect(formatPhoneForTel('110')).toBe('tel:110');
+  });
+});
+
+describe('a phone the form takes', () => {
+  it('is refused when the button would dial only its first part (「090/1234/5678」)', () => {
+    expect(phoneDigitsProblem('090/1234/5678')).toMatch(/^電話番号の区切りには「-」を使ってください/);
+    expect(phoneDigitsProblem('090-1234-5678')).toBeNull();
+    expect(phoneDigitsProblem('090～1234～5678')).toBeNull();
+    expect(phoneDigitsProblem('047-000-0000 内線12')).toBeNull();
+    expect(phoneDigitsProblem('047-000-0000／090-1111-2222')).toBeNull();
   });
 });

@@ -143,10 +143,14 @@ export function normalizePhone(s: string): string {
   return digits;
 }
 
-/** Between a number's digits: hyphens and every dash, dots, 「・」, brackets and spaces. */
-const NUMBER_RUN = /[+]?\d[\d\-‐‑‒–—―−﹣ー.・()\s]*/g;
+/**
+ * Between a number's digits: hyphens and every dash, the wave dashes （～ 〜, ~ once NFKC), 「_」 and
+ * 「*」 typed for one, dots, 「・」, brackets and spaces. (A number broken at 「～」 showed whole and
+ * dialled 「090」.)
+ */
+const NUMBER_RUN = /[+]?\d[\d\-‐‑‒–—―−﹣ー~〜_*.・()\s]*/g;
 /** A note in brackets, 「(19時以降)」: anything bracketed that is not only a number's digits. */
-const BRACKETED_NOTE = /\([^)]*[^\d\s\-‐‑‒–—―−﹣ー.・)][^)]*\)/g;
+const BRACKETED_NOTE = /\([^)]*[^\d\s\-‐‑‒–—―−﹣ー~〜_*.・)][^)]*\)/g;
 /** Fewer digits than a Japanese landline (10) cannot be dialled. */
 const DIALLABLE_DIGITS = 10;
 
