@@ -318,6 +318,8 @@ describe('claims screen', () => {
     expect(downloads).toEqual(['soudan-kyouka-detail-1234567890-2026-12.csv']);
     expect(screen.getByLabelText(T.encoding)).toHaveValue('utf-8-bom');
     expect(screen.queryByRole('alert')).toBeNull();
+    // Excel opened by a double click drops a number's leading 0: the hint says how to keep it
+    expect(screen.getByLabelText(T.encoding)).toHaveAccessibleDescription(/先頭の0が消えます.*「文字列」/);
   });
 
   it('tells to register an office when there is none', async () => {

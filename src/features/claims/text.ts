@@ -68,7 +68,8 @@ export const T = {
   encoding: '文字コード',
   encodingUtf8: 'UTF-8（BOM付き・推奨）',
   encodingSjis: 'Shift_JIS',
-  encodingHint: 'UTF-8 は Excel でそのまま開けます。請求ソフトなどが Shift_JIS しか読めない場合だけ Shift_JIS を選んでください。',
+  encodingHint:
+    'UTF-8 は Excel でそのまま開けます。ただし、ダブルクリックで開くと受給者証番号・事業所番号の先頭の0が消えます。番号を写すときは、Excel の「データ」→「テキストまたはCSVから」で、その列を「文字列」にして開いてください。請求ソフトなどが Shift_JIS しか読めない場合だけ Shift_JIS を選んでください。',
   exportSummary: '集計CSV',
   exportDetail: '明細CSV',
   exportKinds: { summary: '集計CSV', detail: '明細CSV' } as Readonly<Record<'summary' | 'detail', string>>,
