@@ -136,6 +136,18 @@ async function bytesOf(blob: Blob): Promise<Uint8Array> {
 }
 
 describe('claims screen', () => {
+  it("leaves the demo household's cases out of a real office's month, saying so", async () => {
+    const demoSubject: CaseSubject = { householdId: 'demo-household-1', personId: 'demo-person-1', name: 'デモ 太郎', recipientNumber: '1300000001' };
+    const real = await night('case-j', dec(7), { subject: jiro });
+    const demo = await night('case-demo', dec(8), { subject: demoSubject });
+    mount([real, demo]);
+    expect(await screen.findByText(T.chainAllOk(1))).toBeInTheDocument();
+    expect(screen.getByText(T.demoLeftOut(1))).toBeInTheDocument();
+    const table = screen.getByRole('table', { name: T.summaryTitle });
+    expect(within(table).queryByText('1300000001')).not.toBeInTheDocument();
+    expect(within(table).getByText('1200000003')).toBeInTheDocument();
+  });
+
   it('shows the month per person with counts and 700-unit totals, after checking every chain', async () => {
     mount(await decemberCases());
     expect(await screen.findByText(T.chainAllOk(7))).toBeInTheDocument();

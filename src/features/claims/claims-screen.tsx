@@ -161,6 +161,7 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
   const header = (
     <>
       {claim.unreadable.length > 0 ? <Notice kind="error">{T.unreadable(claim.unreadable.join('、'))}</Notice> : null}
+      {claim.demoLeftOut > 0 ? <p className="muted">{T.demoLeftOut(claim.demoLeftOut)}</p> : null}
       <ChainStatus claim={claim} chain={chain} countersign={signatures.done ? signatures.lookup : undefined} />
       {office.hubPeriods.length === 0 ? (
         <Notice kind="warn">{T.notHub}</Notice>

@@ -22,6 +22,7 @@ export const T = {
   // chain checks
   checking: '記録に改ざんがないか確認しています…',
   chainAllOk: (n: number) => `この月の${n}件の記録を確認しました。改ざんはありません。`,
+  demoLeftOut: (n: number) => `デモデータの対応記録（${n}件）は、実際の記録がある端末では請求に含めません。`,
   signatureMismatch: (n: number) => `${n}番目の記録が拠点の署名と一致しません（端末で書き換えられた可能性があります）`,
   chainBrokenTitle: '改ざんまたは破損している記録があります',
   chainBrokenItem: (name: string, id: string, problem: string) => `${name}（記録ID ${id}）: ${problem}`,

@@ -14,6 +14,7 @@ import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
 import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
 import type { CountersignLookup } from '../../domain/countersign-status';
 import { useSameItems } from '../../state/use-same-items';
+import { isDemoId } from '../../domain/demo-id';
 import { T } from './text';
 
 /** A chain whose first entry is missing cannot be read: it is reported by id, never hidden. */
@@ -62,23 +63,34 @@ export interface MonthClaim {
   readonly unreadable: readonly string[];
   /** every readable case (the decisions cover them all): where a case that left the month went */
   readonly all: readonly EmergencyCase[];
+  /** the demo's cases left out of a phone that holds real ones (each is its own claim otherwise) */
+  readonly demoLeftOut: number;
 }
 
 export function useMonthClaim(officeId: string | null, month: string): MonthClaim {
-  const { cases: all, unreadable } = useFoldedCases();
+  const { cases: folded, unreadable } = useFoldedCases();
   const offices = useApp((s) => s.offices);
   const summaries = useApp((s) => s.summaries);
+  const demoIds = useApp((s) => s.demoIds);
+  // A phone that holds real cases claims those only: a case started on the demo household (under
+  // the user's own office) went into the real office's CSV and its 請求済み. A demo-only phone keeps
+  // the demo's claims to try the screen with.
+  const { all, demoLeftOut } = useMemo(() => {
+    const isDemo = (c: EmergencyCase) => isDemoId(c.id) || (c.subject.householdId !== null && (demoIds.has(c.subject.householdId) || isDemoId(c.subject.householdId)));
+    const real = folded.filter((c) => !isDemo(c));
+    return real.length === 0 ? { all: folded, demoLeftOut: 0 } : { all: real, demoLeftOut: folded.length - real.length };
+  }, [folded, demoIds]);
   return useMemo(() => {
     const office = officeId ? offices.get(officeId) : undefined;
     // 障害児相談支援 wording for a child: the person's age on the day of the coordination
     const childAt = childLookupOf(summaries);
     // rule e: the person's enrolment in a service the office runs as one body
     const decisions = new Map(decideClaims(all, offices, childAt, personFactsLookupOf(summaries)).map((d) => [d.caseId, d] as const));
-    if (!office) return { office, cases: [], decisions, summary: [], unreadable, all };
+    if (!office) return { office, cases: [], decisions, summary: [], unreadable, all, demoLeftOut };
     const cases = casesForMonth(all, decisions, office.id, month).sort(byRequest);
     const summary = summarizeClaims([...decisions.values()], all, office.id, month, childAt);
-    return { office, cases, decisions, summary, unreadable, all };
-  }, [all, offices, summaries, officeId, month, unreadable]);
+    return { office, cases, decisions, summary, unreadable, all, demoLeftOut };
+  }, [all, offices, summaries, officeId, month, unreadable, demoLeftOut]);
 }
 
 // An entries array is never changed in place (the store replaces it on append), so its check is
