@@ -72,14 +72,15 @@ export function useMonthClaim(officeId: string | null, month: string): MonthClai
   const offices = useApp((s) => s.offices);
   const summaries = useApp((s) => s.summaries);
   const demoIds = useApp((s) => s.demoIds);
-  // A phone that holds real cases claims those only: a case started on the demo household (under
-  // the user's own office) went into the real office's CSV and its 請求済み. A demo-only phone keeps
-  // the demo's claims to try the screen with.
+  // A real office claims real cases only: a case started on the demo household under the user's own
+  // office went into the office's CSV and its 請求済み. The demo's offices keep the demo's claims to
+  // try the screen with.
   const { all, demoLeftOut } = useMemo(() => {
+    if (officeId === null || isDemoId(officeId)) return { all: folded, demoLeftOut: 0 };
     const isDemo = (c: EmergencyCase) => isDemoId(c.id) || (c.subject.householdId !== null && (demoIds.has(c.subject.householdId) || isDemoId(c.subject.householdId)));
     const real = folded.filter((c) => !isDemo(c));
-    return real.length === 0 ? { all: folded, demoLeftOut: 0 } : { all: real, demoLeftOut: folded.length - real.length };
-  }, [folded, demoIds]);
+    return { all: real, demoLeftOut: folded.filter((c) => isDemo(c) && c.open.body.officeId === officeId).length };
+  }, [folded, demoIds, officeId]);
   return useMemo(() => {
     const office = officeId ? offices.get(officeId) : undefined;
     // 障害児相談支援 wording for a child: the person's age on the day of the coordination
