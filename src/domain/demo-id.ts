@@ -7,3 +7,12 @@
 export const DEMO_ID_PREFIX = 'demo-';
 
 export const isDemoId = (id: string): boolean => id.startsWith(DEMO_ID_PREFIX);
+
+/**
+ * A case is the demo's by its own id or its household's: a household the demo made (by its id, or
+ * as the phone marks it, `demoHouseholds`). Its calls and claims stay out of real evidence.
+ */
+export function isDemoCase(kase: { readonly id: string; readonly subject: { readonly householdId: string | null } }, demoHouseholds?: ReadonlySet<string>): boolean {
+  const household = kase.subject.householdId;
+  return isDemoId(kase.id) || (household !== null && (isDemoId(household) || demoHouseholds?.has(household) === true));
+}

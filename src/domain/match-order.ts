@@ -47,14 +47,18 @@ export function vacancyStanding(vacancy: Vacancy, nowMs: number): VacancyStandin
   return free ? 'fresh' : 'full';
 }
 
+/** The Japan date whose night `ms` falls in: until 06:00 it is still the day before's night. */
+export function japanNightOf(ms: number): string {
+  return japanDateOf(new Date(ms - NIGHT_ENDS_HOUR * 3_600_000));
+}
+
 // One match asks for the same night a thousand times (its clock for each facility): the last is kept.
 let lastNightMs = Number.NaN;
 let lastNight = '';
 
-/** The Japan date whose night `ms` falls in: until 06:00 it is still the day before's night. */
 function nightOf(ms: number): string {
   if (ms !== lastNightMs) {
-    lastNight = japanDateOf(new Date(ms - NIGHT_ENDS_HOUR * 3_600_000));
+    lastNight = japanNightOf(ms);
     lastNightMs = ms;
   }
   return lastNight;
@@ -65,7 +69,7 @@ const madeInNight = new WeakMap<Vacancy, string>();
 function nightMadeIn(v: Vacancy): string {
   let night = madeInNight.get(v);
   if (night === undefined) {
-    night = japanDateOf(new Date(reportedMs(v) - NIGHT_ENDS_HOUR * 3_600_000));
+    night = japanNightOf(reportedMs(v));
     madeInNight.set(v, night);
   }
   return night;

@@ -9,7 +9,7 @@ import { addDaysToDate, formatJapanDateTimeCsv, isValidIsoDate, japanDateOf } fr
 
 /** A dated report holds for at most two weeks: beds are known days ahead, not months. */
 export const MAX_PERIOD_DAYS = 14;
-import { CLOCK_SKEW_TOLERANCE_MS, NIGHT_ENDS_HOUR } from './match-order';
+import { CLOCK_SKEW_TOLERANCE_MS, japanNightOf } from './match-order';
 
 /** how many earlier reports a facility keeps (beyond these, only reports for nights still to come) */
 export const VACANCY_HISTORY_KEPT = 10;
@@ -47,7 +47,7 @@ export function reportVacancy(
   const reportedBy = input.reportedBy.trim();
   if (reportedBy === '') errors.reportedBy = '報告者（あなたの名前）を入れてください。';
   // Nights, as the match reads a period (match-order.ts): at 01:00 on Monday, Sunday night still holds.
-  const today = japanDateOf(new Date(Date.parse(now) - NIGHT_ENDS_HOUR * 3_600_000));
+  const today = japanNightOf(Date.parse(now));
   // The choice, not the dates, says whether there is a period: empty dates must not turn a weekend into "now".
   const period = input.ranged;
   if (period) {
@@ -82,7 +82,7 @@ export function reportVacancy(
  */
 export function historyAfter(facility: Pick<Facility, 'vacancy' | 'vacancyHistory'>, now: IsoInstant): Vacancy[] {
   const all = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])] : [...(facility.vacancyHistory ?? [])];
-  const today = japanDateOf(new Date(Date.parse(now) - NIGHT_ENDS_HOUR * 3_600_000));
+  const today = japanNightOf(Date.parse(now));
   return all.filter((v, i) => i < VACANCY_HISTORY_KEPT || (v.until !== undefined && v.until >= today)).slice(0, VACANCY_HISTORY_MAX);
 }
 

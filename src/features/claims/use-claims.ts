@@ -14,7 +14,7 @@ import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
 import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
 import type { CountersignLookup } from '../../domain/countersign-status';
 import { useSameItems } from '../../state/use-same-items';
-import { isDemoId } from '../../domain/demo-id';
+import { isDemoCase, isDemoId } from '../../domain/demo-id';
 import { T } from './text';
 
 /** A chain whose first entry is missing cannot be read: it is reported by id, never hidden. */
@@ -77,7 +77,7 @@ export function useMonthClaim(officeId: string | null, month: string): MonthClai
   // try the screen with.
   const { all, demoLeftOut } = useMemo(() => {
     if (officeId === null || isDemoId(officeId)) return { all: folded, demoLeftOut: 0 };
-    const isDemo = (c: EmergencyCase) => isDemoId(c.id) || (c.subject.householdId !== null && (demoIds.has(c.subject.householdId) || isDemoId(c.subject.householdId)));
+    const isDemo = (c: EmergencyCase) => isDemoCase(c, demoIds);
     const real = folded.filter((c) => !isDemo(c));
     return { all: real, demoLeftOut: folded.filter((c) => isDemo(c) && c.open.body.officeId === officeId).length };
   }, [folded, demoIds, officeId]);

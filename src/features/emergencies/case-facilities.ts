@@ -4,19 +4,16 @@
  * does: a real person's call to one went into real evidence, and counted as a facility reached.
  */
 import { useMemo } from 'react';
-import { isDemoId } from '../../domain/demo-id';
+import { isDemoCase, isDemoId } from '../../domain/demo-id';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { useApp } from '../../state/store';
 
-export function isDemoCase(kase: EmergencyCase): boolean {
-  return isDemoId(kase.id) || (kase.subject.householdId !== null && isDemoId(kase.subject.householdId));
-}
-
 /** By name, in Japanese order. */
 export function useCaseFacilities(kase: EmergencyCase): readonly Facility[] {
   const facilities = useApp((s) => s.facilities);
-  const demo = isDemoCase(kase);
+  const demoHouseholds = useApp((s) => s.demoIds);
+  const demo = isDemoCase(kase, demoHouseholds);
   return useMemo(
     () => [...facilities.values()].filter((f) => demo || !isDemoId(f.id)).sort((a, b) => a.name.localeCompare(b.name, 'ja')),
     [facilities, demo],

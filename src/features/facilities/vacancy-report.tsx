@@ -9,7 +9,7 @@ import { useApp } from '../../state/store';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import type { Facility, Vacancy } from '../../domain/facility';
-import { NIGHT_ENDS_HOUR, reportForNight, reportsAhead } from '../../domain/match-order';
+import { japanNightOf, reportForNight, reportsAhead } from '../../domain/match-order';
 import { formatJapanDate, formatJapanDateTimeOrText, japanDateOf } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
 import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
@@ -66,7 +66,7 @@ export function VacancyReport({ id }: { id: string }) {
     // the current report to start from, not an empty box: a count for dates still to come keeps its
     // dates, so correcting the weekend's count does not make it a count for tonight
     // (by nights, as the match reads them: at 01:00 on Monday, Sunday's night still holds)
-    const tonight = japanDateOf(new Date(Date.now() - NIGHT_ENDS_HOUR * 3_600_000));
+    const tonight = japanNightOf(Date.now());
     const dated = v?.from !== undefined && v.until !== undefined && v.until >= tonight;
     return {
       beds: v ? String(v.beds) : '',
