@@ -214,6 +214,15 @@ function numberRunIn(text: string, minDigits = 1): string | null {
 }
 
 /**
+ * The digits of the number a written phone holds first ('09012345496' of
+ * '090-1234-5496（22時まで）'), '' when none: the search reads it, so the last four digits of the
+ * number find it however its note is worded.
+ */
+export function firstPhoneDigits(written: string): string {
+  return normalizePhone(firstPhoneNumber(written));
+}
+
+/**
  * The href for a phone link ('tel:09012345678'), or null when there is nothing to dial. Only the
  * first number is dialled: the digits of a note (内線12, 19時以降) or of a second number never join it.
  * A non-Japanese international number keeps its '+' so the dialler still reaches it.

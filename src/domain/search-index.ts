@@ -7,7 +7,7 @@
  */
 import type { HouseholdSummary } from './household-summary';
 import { householdStatus } from './household-rules';
-import { normalizeDigits, normalizeKana, normalizePhone } from './normalize';
+import { firstPhoneDigits, normalizeDigits, normalizeKana, normalizePhone } from './normalize';
 import { RANK_SPAN } from './search-heap';
 
 export type MatchedOn = 'name' | 'furigana' | 'phone' | 'recipient' | 'contact';
@@ -87,6 +87,17 @@ function digitField(value: string, person: number, kind: number): IndexedField |
   return value === '' ? null : { value, person, kind, wordStarts: [0] };
 }
 
+/**
+ * A written phone's fields: its first number's digits, so that 「090-1234-5496（22時まで）」 ends in
+ * 5496 as the caller reads it out, and, when the entry holds more digits (a second number, a note's
+ * hours), all of them, so a second number written in the same entry is still found.
+ */
+function phoneFields(written: string, kind: number): (IndexedField | null)[] {
+  const first = firstPhoneDigits(written);
+  const all = normalizePhone(written);
+  return all === first ? [digitField(first, -1, kind)] : [digitField(first, -1, kind), digitField(all, -1, kind)];
+}
+
 function indexHousehold(h: HouseholdSummary): IndexedHousehold {
   const texts: (IndexedField | null)[] = [];
   const digits: (IndexedField | null)[] = [];
@@ -97,11 +108,10 @@ function indexHousehold(h: HouseholdSummary): IndexedHousehold {
   // The caller at night is often a relative: their name and number find the household too.
   for (const c of h.emergencyContacts) {
     texts.push(textField(c.name, -1, KIND_CONTACT));
-    for (const ph of c.phones) digits.push(digitField(normalizePhone(ph), -1, KIND_PHONE));
+    for (const ph of c.phones) digits.push(...phoneFields(ph, KIND_PHONE));
   }
   for (const f of h.family) texts.push(textField(f.name, -1, KIND_CONTACT));
-  digits.push(digitField(normalizePhone(h.phone), -1, KIND_PHONE));
-  digits.push(digitField(normalizePhone(h.caseWorkerPhone), -1, KIND_CASE_WORKER_PHONE));
+  digits.push(...phoneFields(h.phone, KIND_PHONE), ...phoneFields(h.caseWorkerPhone, KIND_CASE_WORKER_PHONE));
   const first = h.persons[0];
   return {
     id: h.id,

@@ -138,6 +138,15 @@ describe('searchHouseholds: ranking', () => {
     expect(ids([mid2, middle, end], '5678')).toEqual(['end', 'mid2', 'middle']);
   });
 
+  it('reads the end of a number written with a note after it as its end, and still finds a second number in the entry', () => {
+    const noted = createHousehold({ id: 'noted', phone: '090-1234-5496（22時まで）' });
+    const middle = createHousehold({ id: 'middle', phone: '03-5496-0999' });
+    // the note's 「22」 does not push 5496 into the middle of the number
+    expect(ids([middle, noted], '5496')).toEqual(['noted', 'middle']);
+    const two = createHousehold({ id: 'two', phone: '047-000-0000／090-1111-2468' });
+    expect(ids([two], '2468')).toEqual(['two']);
+  });
+
   it('puts registered before draft before withdrawn, then orders by furigana', () => {
     const person = (furigana: string) => [createPerson({ name: '佐藤', furigana })];
     const withdrawn = createHousehold({ id: 'w', persons: person('サトウ ア'), withdrawal: { date: '2026-01-01', reason: '転出' } });
