@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agoInWords, formatJapanesePhone, isJapanNight, isNightPhone, phonesInCallOrder } from './night-call';
+import { agoInWords, contactsInCallOrder, formatJapanesePhone, isJapanNight, isNightPhone, phonesInCallOrder, saysNoAnswerAt } from './night-call';
 
 describe('night-call rules', () => {
   it('reads night as 20:00–07:00 in Japan, whatever the device zone', () => {
@@ -53,6 +53,44 @@ describe('night-call rules', () => {
       expect(isNightPhone(p), p).toBe(true);
       expect(phonesInCallOrder(['03-0000-0000', p], at)[0], p).toBe(p);
     }
+  });
+
+  it('reads an evening 「21時まで」 as no answer once it is past, and leaves a morning hour alone', () => {
+    const at2110 = '2026-12-02T12:10:00.000Z'; // 21:10 JST
+    const at2030 = '2026-12-02T11:30:00.000Z'; // 20:30 JST
+    const at0210 = '2026-12-02T17:10:00.000Z'; // 02:10 JST
+    expect(saysNoAnswerAt('21時まで', at2110)).toBe(true);
+    expect(saysNoAnswerAt('21時まで', at2030)).toBe(false);
+    expect(saysNoAnswerAt('２２：００まで', at0210)).toBe(true);
+    expect(saysNoAnswerAt('23時迄 090-1111-2222', at0210)).toBe(true);
+    // 「9時まで」 may be the morning: not ruled out
+    expect(saysNoAnswerAt('9時まで', at0210)).toBe(false);
+    // by day nothing is ruled out
+    expect(saysNoAnswerAt('夜勤のため夜間は不在', '2026-12-02T03:00:00.000Z')).toBe(false);
+    expect(phonesInCallOrder(['090-1111-2222（22時まで）', '03-0000-0000'], at0210)).toEqual(['03-0000-0000', '090-1111-2222（22時まで）']);
+  });
+
+  it('calls at night in the family\'s order, but last those whose number or note says no one answers', () => {
+    const contacts = [
+      { name: '佐藤 花子', relation: '母', phones: ['090-1111-2222'], note: '夜勤のため夜間は不在' },
+      { name: '田中 一郎', relation: '叔父', phones: ['03-3333-4444'], note: '21時まで' },
+      { name: '佐藤 次郎', relation: '兄', phones: ['047-555-6666'], note: '' },
+      { name: '鈴木 三郎', relation: '近所', phones: ['03-0000-0000', '夜間 080-7777-8888'], note: '' },
+      { name: '番号なし', relation: '祖母', phones: [''], note: '' },
+    ];
+    const at0210 = '2026-12-02T17:10:00.000Z';
+    const night = contactsInCallOrder(contacts, at0210);
+    expect(night.map((c) => [c.contact.relation, c.phone, c.noAnswerNow])).toEqual([
+      ['兄', '047-555-6666', false],
+      ['近所', '夜間 080-7777-8888', false],
+      ['母', '090-1111-2222', true],
+      ['叔父', '03-3333-4444', true],
+    ]);
+    // by day as written, none ruled out
+    const day = contactsInCallOrder(contacts, '2026-12-02T03:00:00.000Z');
+    expect(day.map((c) => [c.contact.relation, c.noAnswerNow])).toEqual([['母', false], ['叔父', false], ['兄', false], ['近所', false]]);
+    // a note's 夜 that limits nothing leaves the contact where it was
+    expect(contactsInCallOrder([{ ...contacts[2]!, relation: '父', note: '夜は母の介護あり' }, contacts[2]!], at0210).map((c) => c.contact.relation)).toEqual(['父', '兄']);
   });
 
   it('writes phone numbers as Japanese numbers are written, keeping a label', () => {

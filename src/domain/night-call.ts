@@ -71,15 +71,66 @@ export function isNightPhone(entry: string): boolean {
 }
 
 /**
- * The phones in the order to try them at `at`: at night the 夜間 ones first and the daytime-only
- * ones (「夜間不可」「日中のみ」) last; by day as written.
+ * The hour an entry says it answers until, 「21時まで」「22:00まで」「23時迄」, when it is an evening
+ * one (12–24); null otherwise. An earlier hour is left alone: 「9時まで」 may be the morning (and
+ * then the night is fine) or 夜9時, which the night rule above reads.
+ */
+function answersUntilHour(t: string): number | null {
+  const m = /(\d{1,2})\s*(?:時|:\d{2})\s*(?:まで|迄)/.exec(t);
+  if (!m) return null;
+  const hour = Number(m[1]);
+  return hour >= 12 && hour <= 24 ? hour : null;
+}
+
+/**
+ * Whether an entry (a phone as written, or a contact's note) says no one answers at `at`: at night
+ * one marked 「夜間不可」「日中のみ」「夜勤のため夜間は不在」, or 「21時まで」 once it is past 21:00.
+ * By day nothing is ruled out: the day's limits are not read.
+ */
+export function saysNoAnswerAt(entry: string, at: Date | IsoInstant): boolean {
+  if (!isJapanNight(at)) return false;
+  const t = entry.normalize('NFKC');
+  if (isDaytimeOnlyPhone(t)) return true;
+  const until = answersUntilHour(t);
+  if (until === null) return false;
+  const hour = japanHourOf(at);
+  return hour >= until || hour < NIGHT_UNTIL_HOUR;
+}
+
+/**
+ * The phones in the order to try them at `at`: at night the 夜間 ones first and those that say no
+ * one answers now (「夜間不可」「日中のみ」「21時まで」 after 21:00) last; by day as written.
  */
 export function phonesInCallOrder(phones: readonly string[], at: Date | IsoInstant): string[] {
   const list = phones.filter((p) => p.trim() !== '');
   if (!isJapanNight(at)) return list;
   const night = list.filter(isNightPhone);
-  const dayOnly = list.filter((p) => !isNightPhone(p) && isDaytimeOnlyPhone(p));
+  const dayOnly = list.filter((p) => !isNightPhone(p) && saysNoAnswerAt(p, at));
   return [...night, ...list.filter((p) => !night.includes(p) && !dayOnly.includes(p)), ...dayOnly];
+}
+
+/** A contact with the number to try first now, and whether its entry or note says no one answers now. */
+export interface ContactToCall<C> {
+  readonly contact: C;
+  readonly phone: string;
+  readonly noAnswerNow: boolean;
+}
+
+/**
+ * The contacts with a number, in the order to call them at `at`: as the family wrote them (their
+ * order is their priority), except that at night those whose number or note says no one answers
+ * then go last: 「夜勤のため夜間は不在」「21時まで」 written in the note, not in the number, no longer
+ * keeps the first button at 02:10. Each with the number to try first now (a 夜間 one at night).
+ */
+export function contactsInCallOrder<C extends { readonly phones: readonly string[]; readonly note: string }>(
+  contacts: readonly C[],
+  at: Date | IsoInstant,
+): ContactToCall<C>[] {
+  const all = contacts.flatMap((contact) => {
+    const phone = phonesInCallOrder(contact.phones, at)[0];
+    return phone ? [{ contact, phone, noAnswerNow: saysNoAnswerAt(phone, at) || saysNoAnswerAt(contact.note, at) }] : [];
+  });
+  return [...all.filter((c) => !c.noAnswerNow), ...all.filter((c) => c.noAnswerNow)];
 }
 
 /**

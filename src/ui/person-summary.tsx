@@ -1,7 +1,8 @@
 /**
  * What matters at 2 a.m., on one phone screen (SCENARIOS.md §1): for each person the name, age and
  * 者/児, 医療的ケア, allergies then 服薬, what calms and what triggers; then the household's first
- * two contacts as tap-to-call buttons (a 夜間 number first at night). Long answers are cut to two
+ * two contacts to call now as tap-to-call buttons (a 夜間 number first at night, one the family
+ * marked as not answering at night last). Long answers are cut to two
  * lines (what calms and triggers to one) here; the full 聞き取り票 follows on the household screen.
  * Shared by the household screen and the case screen.
  */
@@ -9,7 +10,7 @@ import type { ReactNode } from 'react';
 import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
 import type { EmergencyContact, IsoDate, Person } from '../domain/household';
 import { personAgeLabel } from '../domain/household-rules';
-import { formatJapanesePhone, phonesInCallOrder } from '../domain/night-call';
+import { contactsInCallOrder, formatJapanesePhone } from '../domain/night-call';
 import { formatPhoneForTel } from '../domain/normalize';
 
 const L = {
@@ -19,10 +20,13 @@ const L = {
   calming: '落ち着く',
   triggers: '苦手',
   none: 'なし',
+  provisionalNone: '未記入（仮登録）',
   careNotWritten: '要（内容未記入）',
   noName: '（氏名未入力）',
   summaryOf: (name: string) => `${name}さんの要点`,
   contacts: '緊急連絡先',
+  noAnswerNow: '今の時間は不在の記載あり',
+  caseWorker: '相談支援専門員',
 } as const;
 
 function Line({ label, children, short = false }: { label: string; children: ReactNode; short?: boolean }) {
@@ -39,8 +43,22 @@ function join(...parts: readonly string[]): string {
   return parts.map((p) => p.trim()).filter(Boolean).join('／');
 }
 
-/** One person's lines (no contacts): name and age, 医ケア, アレルギー・服薬, 落ち着く・苦手. */
-export function PersonEssentials({ person: p, today, headingLevel = 2 }: { person: Person; today: IsoDate; headingLevel?: 2 | 3 }) {
+/**
+ * One person's lines (no contacts): name and age, 医ケア, アレルギー・服薬, 落ち着く・苦手.
+ * `provisional`: a 仮登録, often a name and a number taken in a hurry, where an empty 医ケア is not
+ * known to be none: it reads 未記入, not なし.
+ */
+export function PersonEssentials({
+  person: p,
+  today,
+  headingLevel = 2,
+  provisional = false,
+}: {
+  person: Person;
+  today: IsoDate;
+  headingLevel?: 2 | 3;
+  provisional?: boolean;
+}) {
   const name = p.name.trim() || L.noName;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const care = join(p.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]).join('、'), p.medicalCareDetails);
@@ -67,7 +85,7 @@ export function PersonEssentials({ person: p, today, headingLevel = 2 }: { perso
         <span className="ps-person__age">{personAgeLabel(p, today)}</span>
       </Heading>
       <dl className="ps-lines">
-        <Line label={L.medicalCare}>{care || careUnwritten || L.none}</Line>
+        <Line label={L.medicalCare}>{care || careUnwritten || (provisional ? L.provisionalNone : L.none)}</Line>
         <Line label={L.medications}>{meds}</Line>
         <Line label={L.calming} short>
           {p.calming.trim()}
@@ -80,23 +98,40 @@ export function PersonEssentials({ person: p, today, headingLevel = 2 }: { perso
   );
 }
 
-/** The first two contacts, each its first number to try now as a big call button. */
-export function FirstContacts({ contacts, at }: { contacts: readonly EmergencyContact[]; at: Date }) {
-  const shown = contacts.slice(0, 2).flatMap((c, i) => {
-    const phone = phonesInCallOrder(c.phones, at)[0];
-    const href = phone ? formatPhoneForTel(phone) : null;
-    if (!phone || !href) return [];
+/**
+ * The first two contacts to call now, each its first number to try as a big call button: at night
+ * one whose note or number says no one answers then (「夜勤のため夜間は不在」「21時まで」) goes after the
+ * others and, when still shown, says so under its number. With fewer than two, the 相談支援専門員's
+ * number fills the place.
+ */
+export function FirstContacts({
+  contacts,
+  caseWorker,
+  at,
+}: {
+  contacts: readonly EmergencyContact[];
+  caseWorker?: { readonly name: string; readonly phone: string };
+  at: Date;
+}) {
+  const shown = contactsInCallOrder(contacts, at).flatMap(({ contact: c, phone, noAnswerNow }) => {
+    const href = formatPhoneForTel(phone);
+    if (!href) return [];
     // The relation says who it is at a glance; the name is in the full list below.
     const who = c.relation.trim() || c.name.trim();
-    return [{ key: i, href, who, number: formatJapanesePhone(phone)}];
+    return [{ href, who, number: formatJapanesePhone(phone), note: noAnswerNow ? c.note.trim() || L.noAnswerNow : '' }];
   });
+  const caseWorkerHref = caseWorker && shown.length < 2 ? formatPhoneForTel(caseWorker.phone) : null;
+  if (caseWorker && caseWorkerHref) {
+    shown.push({ href: caseWorkerHref, who: L.caseWorker, number: formatJapanesePhone(caseWorker.phone), note: caseWorker.name.trim() });
+  }
   if (shown.length === 0) return null;
   return (
     <ul className="ps-calls" aria-label={L.contacts}>
-      {shown.map((c) => (
-        <li key={c.key}>
+      {shown.slice(0, 2).map((c, i) => (
+        <li key={i}>
           <a className="tel ps-call" href={c.href}>
             <span className="ps-call__who">{c.who}</span> <span className="ps-call__number">{c.number}</span>
+            {c.note ? <span className="ps-call__note">{c.note}</span> : null}
           </a>
         </li>
       ))}

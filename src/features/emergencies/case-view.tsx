@@ -18,6 +18,7 @@ import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJa
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
+import { householdStatus } from '../../domain/household-rules';
 import { ChainBanner, ClaimFactsSection, History, LinkPerson, NumberFromHousehold, OutcomeSection } from './case-sections';
 import { ContactCard, ContactForm, contactDraftKey } from './contacts';
 import { useReopenForDraft } from '../../state/use-drafted-form';
@@ -118,8 +119,8 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
       {/* The same essentials as the household's first screen: medication and what calms, while on the phone. */}
       {person && household ? (
         <div className="section case-person">
-          <PersonEssentials person={person} today={day} />
-          <FirstContacts contacts={household.emergencyContacts} at={new Date()} />
+          <PersonEssentials person={person} today={day} provisional={householdStatus(household) === 'draft'} />
+          <FirstContacts contacts={household.emergencyContacts} caseWorker={{ name: household.caseWorker, phone: household.caseWorkerPhone }} at={new Date()} />
         </div>
       ) : null}
 

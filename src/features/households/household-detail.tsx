@@ -105,9 +105,9 @@ function Header({ household: h, today, review }: { household: Household; today: 
   return (
     <header className="section hh-first">
       {h.persons.map((p) => (
-        <PersonEssentials key={p.id} person={p} today={today} />
+        <PersonEssentials key={p.id} person={p} today={today} provisional={status === 'draft'} />
       ))}
-      <FirstContacts contacts={h.emergencyContacts} at={now} />
+      <FirstContacts contacts={h.emergencyContacts} caseWorker={{ name: h.caseWorker, phone: h.caseWorkerPhone }} at={now} />
       <div className={h.persons.length > 1 ? 'hh-head__actions hh-starts hh-starts--many' : 'hh-head__actions hh-starts'}>
         {h.persons.map((p) => (
           <a key={p.id} className="btn btn--primary hh-start" href={paths.startCase(h.id, p.id)}>
