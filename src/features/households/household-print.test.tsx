@@ -4,6 +4,8 @@ import { createHousehold, createPerson } from '../../../test/factories/household
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { VaultError } from '../../vault/errors';
 import type { AccessAction } from '../../vault/types';
+import { useApp } from '../../state/store';
+import { appendEntries, openBody } from '../../../test/factories/emergency-case';
 import { mountScreen, resetStore } from './test-helpers';
 
 afterEach(() => {
@@ -169,5 +171,38 @@ describe('the sheet of one person of a household of two', () => {
     expect(within(who).getByLabelText('佐藤 陽太')).toBeDisabled();
     await user.click(within(who).getByLabelText('佐藤 紗希'));
     expect(sheet()).toHaveTextContent('リスパダール 夕');
+  });
+});
+
+describe('what the sheet tells the facility', () => {
+  it('prints the 受給者証番号 with its city, the 障害支援区分 and the behaviour score', async () => {
+    const scored = createHousehold({
+      ...household,
+      persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', recipientNumber: '0123456789', municipality: '松戸市', supportLevel: 5, behaviorScore: 14 })],
+    });
+    mountScreen({ hash: '#/households/hh-1/print', households: [scored] });
+    await screen.findByRole('heading', { level: 2, name: /佐藤 陽太/ });
+    expect(screen.getByRole('row', { name: /受給者証番号/ })).toHaveTextContent('0123456789（松戸市）');
+    expect(screen.getByRole('row', { name: /区分・行動関連/ })).toHaveTextContent(/障害支援区分 区分5\s行動関連項目 合計点 14点/);
+  });
+
+  it('ticks only the person whose emergency is open, and says so, until the user ticks another', async () => {
+    const sisters = createHousehold({
+      ...household,
+      persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', medications: 'デパケン 朝夕' }), createPerson({ id: 'p-2', name: '佐藤 紗希', medications: 'リスパダール 夕' })],
+    });
+    const saki = { householdId: 'hh-1', personId: 'p-2', name: '佐藤 紗希', recipientNumber: '' };
+    const chain = await appendEntries([], [openBody({ subject: saki })], 'case-saki');
+    useApp.setState({ caseEntries: new Map([['case-saki', chain]]) });
+    const { user } = mountScreen({ hash: '#/households/hh-1/print', households: [sisters] });
+    const who = await screen.findByRole('group', { name: '印刷する方' });
+    expect(within(who).getByText('緊急対応中の方だけにチェックを入れています。')).toBeInTheDocument();
+    expect(within(who).getByLabelText('佐藤 紗希')).toBeChecked();
+    expect(within(who).getByLabelText('佐藤 陽太')).not.toBeChecked();
+    expect(sheet()).toHaveTextContent('リスパダール 夕');
+    expect(sheet()).not.toHaveTextContent('デパケン 朝夕');
+    await user.click(within(who).getByLabelText('佐藤 陽太'));
+    expect(sheet()).toHaveTextContent('デパケン 朝夕');
+    expect(within(who).queryByText('緊急対応中の方だけにチェックを入れています。')).toBeNull();
   });
 });

@@ -5,13 +5,14 @@
  * with a reason written to the 閲覧記録 first; until then, and whenever the 閲覧記録 cannot be
  * written, the sheet is held back from printing, from the browser's menu too (styles.css .print-held).
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { useApp } from '../../state/store';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import type { Household, Person, Withdrawal } from '../../domain/household';
+import { openCaseOfPerson } from '../../domain/open-case';
 import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -51,7 +52,11 @@ function PersonBlock({ person: p, today }: { person: Person; today: string }) {
       <table>
         <tbody>
           <Row label={F.birthDate} value={[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')} />
+          {/* the facility's own paperwork for the stay asks for the 受給者証 first */}
+          <Row label={F.recipientNumber} value={[p.recipientNumber, p.municipality ? `（${p.municipality}）` : ''].join('')} />
           <Row label={F.disabilityTypes} value={[disabilityText(p), p.diagnosis, handbookText(p)].filter(Boolean).join('／')} />
+          {/* what the staffing of the night depends on: the 区分 and the behaviour score */}
+          <Row label={T.printSupportTitle} value={supportText(p)} />
           <Row label={F.medicalCare} value={[medicalCareText(p), p.severeMultiple ? T.severeMultipleYes : '', p.medicalCareDetails].filter(Boolean).join('\n')} />
           <Row label={T.doctorsTitle} value={doctorsText(p)} />
           <Row label={T.medications} value={p.medications} />
@@ -65,6 +70,17 @@ function PersonBlock({ person: p, today }: { person: Person; today: string }) {
       </table>
     </>
   );
+}
+
+/** 障害支援区分 and the behaviour scores, the figures a facility staffs the night by. */
+function supportText(p: Person): string {
+  return [
+    p.supportLevel ? `${F.supportLevel} ${F.level(p.supportLevel)}` : '',
+    p.behaviorScore === null ? '' : `${F.behaviorScore} ${p.behaviorScore}点`,
+    p.childBehaviorScore === null ? '' : `${F.childBehaviorScore} ${p.childBehaviorScore}点`,
+  ]
+    .filter(Boolean)
+    .join('　');
 }
 
 /** The hospital and doctor a facility calls with a medical question tonight. */
@@ -100,8 +116,17 @@ export function HouseholdPrint({ id }: { id: string }) {
   // The reason written for a sheet without a standing 同意書, in this opening.
   const [sharedWithReason, setSharedWithReason] = useState<string | null>(null);
   // The people left off the sheet (a sibling who is not going to the facility): only the person
-  // admitted is the facility's to know about, the more so without a 同意書.
-  const [leftOff, setLeftOff] = useState<ReadonlySet<string>>(new Set());
+  // admitted is the facility's to know about, the more so without a 同意書. Until the user ticks,
+  // the persons with an emergency open are the sheet's (the sheet goes with the one being placed),
+  // or everyone when none is.
+  const [ticked, setLeftOff] = useState<ReadonlySet<string> | null>(null);
+  const caseEntries = useApp((s) => s.caseEntries);
+  const inEmergency = useMemo(
+    () => new Set((household?.persons ?? []).filter((p) => openCaseOfPerson(caseEntries.values(), id, p.id) !== null).map((p) => p.id)),
+    [caseEntries, household, id],
+  );
+  const leftOff: ReadonlySet<string> =
+    ticked ?? (inEmergency.size > 0 && household ? new Set(household.persons.filter((p) => !inEmergency.has(p.id)).map((p) => p.id)) : new Set());
   const logPrint = useCallback(
     async (hid: string) => {
       if (!session) return;
@@ -169,6 +194,7 @@ export function HouseholdPrint({ id }: { id: string }) {
         <fieldset className="hh-print__who no-print">
           <legend>{T.printWho}</legend>
           <p className="muted">{T.printWhoHint}</p>
+          {ticked === null && inEmergency.size > 0 ? <p className="muted">{T.printWhoInEmergency}</p> : null}
           {h.persons.map((p) => (
             <label key={p.id} className="check">
               <input

@@ -103,6 +103,8 @@ export const T = {
   // print
   printWho: '印刷する方',
   printWhoHint: '施設に渡すのは、利用する方の情報だけにしてください。ほかの方のチェックを外すと、その方の欄は印刷されません。',
+  printWhoInEmergency: '緊急対応中の方だけにチェックを入れています。',
+  printSupportTitle: '区分・行動関連',
   noConsentPrint: '同意書が記録されていません。本人の生命・身体の保護のために必要で、同意を得ることが難しい場合に限り、理由を記録して提供できます。',
   noConsentReason: '提供する理由（閲覧記録に残ります）',
   noConsentDefaultReason: '緊急の短期入所のため、本人の生命・身体の保護に必要（同意を得ることが困難）',
