@@ -79,7 +79,7 @@ function freshForm(officeId: string): StartForm {
 export function openBodyOf(form: StartForm, subject: CaseSubject, now: number): OpenBody | string[] {
   const requestedAt = fromJapanInputValue(form.requestedAt);
   if (requestedAt === null) return ['要請のあった時間を入力してください。'];
-  if (form.category === '') return ['要請の内容の区分を選んでください。'];
+  if (form.category === '') return [T.categoryMissing];
   const edited = form.requestedAt !== toJapanInputValue(form.stampedAt);
   const late = now - Date.parse(requestedAt) > CLOCK_TOLERANCE_MS;
   const requestedAtReason = edited ? form.reason.trim() : late ? T.autoStampReason : '';
@@ -114,6 +114,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
 
   const [form, setForm] = useState<StartForm | null>(null);
   const [errors, setErrors] = useState<readonly string[]>([]);
+  // 「要請の内容の区分を選んでください」 beside the choices, not under the last field far below them
+  const [categoryErrors, setCategoryErrors] = useState<readonly string[]>([]);
   const [officeError, setOfficeError] = useState<string | undefined>(undefined);
   const [changingOffice, setChangingOffice] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -211,10 +213,16 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
       if (field instanceof HTMLSelectElement) field.focus();
     }
     if (Array.isArray(body)) {
-      setErrors(body);
+      const categoryMissing = body.includes(T.categoryMissing);
+      setCategoryErrors(categoryMissing ? [T.categoryMissing] : []);
+      setErrors(body.filter((m) => m !== T.categoryMissing));
+      // the first choice takes the focus, unless the office above it is missing too
+      const first = e.currentTarget.elements.namedItem('category');
+      if (categoryMissing && !officeMissing && first instanceof RadioNodeList && first[0] instanceof HTMLInputElement) first[0].focus({ preventScroll: true });
       return;
     }
     setErrors([]);
+    setCategoryErrors([]);
     if (officeMissing) return;
     if (nearby.length > 0 && !separate) return setErrors([T.sameUnanswered]);
     if (nearby.length > 0 && separateReason.trim() === '') return setErrors([T.sameReasonMissing]);
@@ -379,7 +387,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
             ) : null}
           </fieldset>
         ) : null}
-        <fieldset className="field case-chips">
+        <fieldset className="field case-chips" aria-invalid={categoryErrors.length > 0 || undefined} aria-describedby={categoryErrors.length > 0 ? 'case-category-errors' : undefined}>
           <legend className="field__label">
             {T.category}
             <span className="field__required">必須</span>
@@ -387,11 +395,21 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
           <div className="case-chips__grid">
             {REQUEST_CATEGORIES.map((c) => (
               <label key={c} className={form.category === c ? 'case-chip case-chip--on' : 'case-chip'}>
-                <input type="radio" name="category" value={c} checked={form.category === c} onChange={() => update({ category: c })} />
+                <input
+                  type="radio"
+                  name="category"
+                  value={c}
+                  checked={form.category === c}
+                  onChange={() => {
+                    update({ category: c });
+                    setCategoryErrors([]);
+                  }}
+                />
                 <span>{c}</span>
               </label>
             ))}
           </div>
+          <EntryErrors errors={categoryErrors} id="case-category-errors" />
         </fieldset>
         <TextArea label={T.detail} value={form.detail} onChange={(e) => update({ detail: e.target.value })} required={form.category === 'その他'} />
         {household && household.emergencyContacts.length > 0 ? (

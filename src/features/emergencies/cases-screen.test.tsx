@@ -114,6 +114,11 @@ describe('緊急対応: from the tap to the closed case', () => {
       await user.click(screen.getByRole('button', { name: '記録を開始' }));
       expect(await screen.findByText('要請の内容の区分を選んでください。')).toBeInTheDocument();
       expect(scrolled.some((el) => el.contains(screen.getByText('要請の内容の区分を選んでください。')))).toBe(true);
+      // said beside the choices, not under the last field, and the first choice takes the focus
+      const choices = screen.getByRole('group', { name: /要請の内容（区分）/ });
+      expect(within(choices).getByText('要請の内容の区分を選んでください。')).toBeInTheDocument();
+      expect(choices).toHaveAccessibleDescription('要請の内容の区分を選んでください。');
+      expect(within(choices).getAllByRole('radio')[0]).toHaveFocus();
       // a second tap with the same answer missing brings the same message into view again
       const before = scrolled.length;
       await user.click(screen.getByRole('button', { name: '記録を開始' }));
@@ -131,6 +136,8 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(await screen.findByText('佐藤 陽太（16歳・児）', { exact: false })).toBeInTheDocument();
     expect(window.location.hash).toMatch(/^#\/cases\/[0-9a-f-]+$/);
     expect(await screen.findByText(/改ざんなし（1件の記録を確認）/)).toBeInTheDocument();
+    // the essentials are cut short on the case screen: the whole 聞き取り票 is a tap away
+    expect(screen.getByRole('link', { name: /聞き取り票の全文/ })).toHaveAttribute('href', '#/households/hh-1');
     const entries = await storedEntries();
     expect(entries).toHaveLength(1);
     expect(entries[0]!.body).toMatchObject({ type: 'open', category: '介護者の急病・けが', detail: '母が救急搬送', officeId: 'office-1' });

@@ -6,15 +6,17 @@ import { Notice } from '../../ui/layout';
  * they appear: the case start's 「記録を開始」 is pinned at the bottom of the screen, and a message
  * drawn under the last field at 360 px showed nothing for the tap (「要請の内容の区分を選んでください」).
  */
-export function EntryErrors({ errors }: { errors: readonly string[] }) {
+export function EntryErrors({ errors, id }: { errors: readonly string[]; id?: string }) {
   const box = useRef<HTMLDivElement>(null);
-  // each refusal (a new list: the same words again after another tap too) is brought into view
+  // each refusal (a new list: the same words again after another tap too) is brought into view,
+  // at once for a user who asked the system for less motion
   useEffect(() => {
-    if (errors.length > 0) box.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+    const still = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (errors.length > 0) box.current?.scrollIntoView?.({ block: 'center', behavior: still ? 'auto' : 'smooth' });
   }, [errors]);
   if (errors.length === 0) return null;
   return (
-    <div ref={box}>
+    <div ref={box} id={id}>
       <Notice kind="error">
         <ul className="case-errors">
           {errors.map((m) => (

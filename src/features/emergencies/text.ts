@@ -91,6 +91,9 @@ export const T = {
   monthFull: (month: string, n: number) =>
     `この方は${month === '今月' ? '今月' : `${month}に`}すでに${n}回、相談強化加算の対象となっています。この対応は記録されますが、算定されません（上限4回）。`,
   findFacilities: '受入先を探して電話する',
+  categoryMissing: '要請の内容の区分を選んでください。',
+  /** the essentials above are cut short; the whole 聞き取り票 (contacts' notes, seizure steps) is there */
+  wholeRecord: '聞き取り票の全文（連絡先・発作時の対応など）',
   linkPerson: '登録者と結び付ける',
   linkSearch: '氏名・ふりがな・電話番号で検索',
   linkPick: (name: string) => `${name} と結び付ける`,

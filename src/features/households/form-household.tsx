@@ -56,7 +56,7 @@ export function ContactFields({ form, update, err }: HouseholdFieldsProps) {
               <TextField label={F.contactName} value={c.name} data-path={`emergencyContacts.${i}.name`} error={err(`emergencyContacts.${i}.name`)} onChange={(e) => set({ name: e.target.value })} />
               <TextField label={F.relation} value={c.relation} data-path={`emergencyContacts.${i}.relation`} error={err(`emergencyContacts.${i}.relation`)} onChange={(e) => set({ relation: e.target.value })} />
             </div>
-            <TextArea label={F.contactPhones} hint={F.contactPhonesHint} rows={2} inputMode="tel" value={c.phonesText} data-path={`emergencyContacts.${i}.phonesText`} error={err(`emergencyContacts.${i}.phonesText`)} onChange={(e) => set({ phonesText: e.target.value })} />
+            <TextArea label={F.contactPhones} hint={F.contactPhonesHint} rows={2} value={c.phonesText} data-path={`emergencyContacts.${i}.phonesText`} error={err(`emergencyContacts.${i}.phonesText`)} onChange={(e) => set({ phonesText: e.target.value })} />
             <TextField label={F.note} value={c.note} data-path={`emergencyContacts.${i}.note`} onChange={(e) => set({ note: e.target.value })} />
           </>
         )}

@@ -42,6 +42,15 @@ describe('household form', () => {
     expect(screen.getByText(/入力内容に1件の問題があります/)).toBeInTheDocument();
   });
 
+  it("brings up the text keyboard for a contact's phones, whose hint asks for 「夜間」 beside a number", async () => {
+    const { user } = mountScreen({ hash: '#/households/new', session: createFakeSession() });
+    await user.click(await screen.findByRole('button', { name: /緊急連絡先を追加/ }));
+    const phones = screen.getByLabelText('電話番号（複数可）');
+    // a phone keypad has no key for 夜間 and no return key for a second number
+    expect(phones).not.toHaveAttribute('inputmode', 'tel');
+    expect(phones).toHaveAccessibleDescription(expect.stringContaining('「夜間」'));
+  });
+
   it('rejects a birth date after today (date rules beside the field)', async () => {
     const { user } = mountScreen({ hash: '#/households/new' });
     await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
