@@ -28,6 +28,19 @@ export function ConfirmDialog({
   const ref = useRef<HTMLDialogElement>(null);
   // Its own id: a dialog may open over another (「破棄」 of a draft restored inside a dialog), each named by its own title.
   const titleId = useId();
+  // Focus goes back to what opened the dialog when it goes. A dialog closed by its own close()
+  // does that itself; most are unmounted to close, which leaves the focus on <body> (a screen
+  // reader's user lost their place, a keyboard's Tab started from the top).
+  useEffect(() => {
+    if (!open) return;
+    const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    const dialog = ref.current;
+    return () => {
+      const now = document.activeElement;
+      const lost = now === null || now === document.body || (dialog !== null && dialog.contains(now));
+      if (opener?.isConnected && lost) opener.focus({ preventScroll: true });
+    };
+  }, [open]);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;

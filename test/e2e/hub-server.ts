@@ -78,7 +78,7 @@ export async function startE2eHub(hub: string, options: { readonly offices?: rea
   };
 }
 
-export const statusLine = (page: Page) => page.getByRole('status', { name: /^同期の状態/ });
+export const statusLine = (page: Page) => page.getByRole('link', { name: /^同期の状態/ });
 
 /**
  * The status line says only when the last sync succeeded: nothing waits to be sent, nothing is

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Notice } from '../../ui/layout';
+import { bringIntoView } from '../../ui/scroll';
 
 /**
  * The rules' messages for a refused entry, beside the form that sent it, brought into view when
@@ -11,8 +12,7 @@ export function EntryErrors({ errors, id }: { errors: readonly string[]; id?: st
   // each refusal (a new list: the same words again after another tap too) is brought into view,
   // at once for a user who asked the system for less motion
   useEffect(() => {
-    const still = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    if (errors.length > 0) box.current?.scrollIntoView?.({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+    if (errors.length > 0) bringIntoView(box.current);
   }, [errors]);
   if (errors.length === 0) return null;
   return (

@@ -3,7 +3,7 @@
  * card then asks for the result right there (four equal buttons: 受入可 ends the search, so it is
  * not the easiest to hit by mistake). Called facilities move to 電話済み (called-group.tsx).
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { useCaseAppend as useSharedCaseAppend } from '../../state/use-case-append';
 import { foldCase } from '../../domain/case-fold';
@@ -12,6 +12,7 @@ import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
+import { bringIntoView } from '../../ui/scroll';
 import { noteCallStarted } from '../../state/phone-call';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { T } from './text';
@@ -151,10 +152,20 @@ function correctionDraftKey(caseId: string, entryId: string): string {
   return `match-correction:${caseId}:${entryId}`;
 }
 
+/** How recent a call's card is brought into view when it appears: the tap that made it, not one found on opening the screen. */
+const JUST_CALLED_MS = 60_000;
+
 /** On a card just dialled (or called back): when the call was recorded, and its result to choose. */
 export function PendingCall({ caseId, call }: { caseId: string; call: Current<ContactBody> }) {
+  const box = useRef<HTMLDivElement>(null);
+  // A call just made moves its card up to 電話済み: back from the dialer, the coordinator meets its
+  // result buttons, not the next facility (a card further down the list left them above the screen).
+  useEffect(() => {
+    if (Date.now() - Date.parse(call.body.contactedAt) <= JUST_CALLED_MS) bringIntoView(box.current);
+    // once, when the card appears for this call
+  }, [call.entryId]);
   return (
-    <div className="match-pending">
+    <div className="match-pending" ref={box}>
       <p className="match-pending__line" role="status">
         {T.calledAt(formatJapanDateTime(call.body.contactedAt).slice(-5))}
       </p>

@@ -258,10 +258,18 @@ describe('calls made from the match, with a case open', () => {
     const hidamari = screen.getByRole('article', { name: 'ひだまり' });
     // the phone's dialer is not there in a test; the app's own click handler is what records
     within(hidamari).getByRole('link', { name: '電話 047-333-3333' }).addEventListener('click', (e) => e.preventDefault());
-    await user.click(within(hidamari).getByRole('link', { name: '電話 047-333-3333' }));
-
-    // the card moves to 電話済み once the call is recorded: look for it there, not in the card tapped
-    const results = await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW);
+    const scrolled: Element[] = [];
+    Object.defineProperty(Element.prototype, 'scrollIntoView', { value: function (this: Element) { scrolled.push(this); }, configurable: true });
+    let results: HTMLElement;
+    try {
+      await user.click(within(hidamari).getByRole('link', { name: '電話 047-333-3333' }));
+      // the card moves to 電話済み once the call is recorded: look for it there, not in the card tapped
+      results = await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW);
+      // and is brought into view: back from the dialer, its result buttons are on the screen
+      expect(scrolled.some((el) => el.contains(results))).toBe(true);
+    } finally {
+      delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+    }
     const buttons = within(results).getAllByRole('button');
     expect(buttons.map((b) => b.textContent)).toEqual(['受入可', '受入不可', '折り返し待ち', '不在']);
     // 受入可 ends the search: it looks like the others, not the filled accent button
@@ -269,7 +277,8 @@ describe('calls made from the match, with a case open', () => {
     expect(within(results).getByRole('button', { name: '受入可' })).not.toHaveClass('btn--primary');
 
     await user.click(within(results).getByRole('button', { name: '受入不可' }));
-    await waitFor(() => expect(called()).not.toBeNull(), SLOW);
+    // the result is written when its buttons go (the card was in 電話済み already, waiting for it)
+    await waitFor(() => expect(screen.queryByRole('group', { name: 'ひだまり の結果' })).toBeNull(), SLOW);
     const row = within(called()!).getByRole('article', { name: 'ひだまり' });
     expect(row).toHaveTextContent(/受入不可・\d{2}:\d{2}/);
     const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
@@ -299,7 +308,8 @@ describe('calls made from the match, with a case open', () => {
     const { unmount } = mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
     await dial(user, within(screen.getByRole('article', { name: 'ひだまり' })).getByRole('link', { name: '電話 047-333-3333' }));
     await user.click(within(await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW)).getByRole('button', { name: '受入不可' }));
-    await waitFor(() => expect(called()).not.toBeNull(), SLOW);
+    // the result is written when its buttons go (the card was in 電話済み already, waiting for it)
+    await waitFor(() => expect(screen.queryByRole('group', { name: 'ひだまり の結果' })).toBeNull(), SLOW);
     const openCorrection = async () => {
       const row = within(called()!).getByRole('article', { name: 'ひだまり' });
       await user.click(within(row).getByRole('button', { name: '電話・訂正' }));
@@ -380,7 +390,8 @@ describe('calls made from the match, with a case open', () => {
     link.addEventListener('click', (e) => e.preventDefault());
     await user.click(link);
     await user.click(within(await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW)).getByRole('button', { name: '受入可' }));
-    await waitFor(() => expect(called()).not.toBeNull(), SLOW);
+    // the result is written when its buttons go (the card was in 電話済み already, waiting for it)
+    await waitFor(() => expect(screen.queryByRole('group', { name: 'あおば荘 の結果' })).toBeNull(), SLOW);
     const row = within(called()!).getByRole('article', { name: 'あおば荘' });
     await user.click(within(row).getByRole('button', { name: '入所を記録' }));
     await user.click(within(row).getByRole('button', { name: '入所を記録して対応を終了' }));

@@ -234,7 +234,7 @@ function SetAsideNotice({ counts }: { readonly counts: SetAsideCounts }) {
         ))}
       </ul>
       {counts.first && counts.first.length > 0 ? (
-        <details>
+        <details className="disclosure">
           <summary>{ST.setAsideDetails}</summary>
           <ul>
             {counts.first.map((e) => (
@@ -299,7 +299,7 @@ function RefusedChanges() {
             </p>
             <p className="muted">{refusalWords(entry.refusal!).advice}</p>
             {entry.refusal!.detail ? (
-              <details>
+              <details className="disclosure">
                 <summary>{ST.refusedDetail}</summary>
                 <p>{entry.refusal!.detail}</p>
               </details>

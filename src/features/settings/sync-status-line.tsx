@@ -17,12 +17,12 @@ const hubBusy = (s: SyncStatus) => s.problem?.code === 'server' && s.problem.ret
 export function syncLineText(s: SyncStatus): { text: string; problem: boolean } {
   if (!s.joined) return { text: ST.lineAlone, problem: false };
   const parts: string[] = [];
-  // First, where the narrow line still shows it: evidence dated by a clock this far off is refused [E7].
+  // First the count of changes waiting: cut to two short lines at 360 px, the line must still say
+  // how many wait (the handover's question); a clock put first hid it.
+  if (s.pending > 0) parts.push(ST.linePending(s.pending));
+  // Then, before the rest, a clock this far off: evidence dated by it is refused [E7] (the line is red).
   const clockOff = isClockOff(s.clockOffset);
   if (clockOff) parts.push(S.clock.short(s.clockOffset.offsetMs));
-  // Then the count of changes waiting, before the words of why: cut short on a narrow phone, the
-  // line must still say how many wait (the handover's question).
-  if (s.pending > 0) parts.push(ST.linePending(s.pending));
   if (s.running) parts.push(ST.lineRunning);
   else if (s.needsSignIn) parts.push(ST.lineNeedsSignIn);
   else if (s.signedOut) parts.push(S.short['signed-out']);
@@ -40,17 +40,27 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   };
 }
 
+/**
+ * What a screen reader says of its own accord: the changes waiting and a problem, when they change.
+ * Not 「同期中…」 and the time of each run: the line changed every minute, and a status role on the
+ * link itself hid that it is a link.
+ */
+function announcedText(s: SyncStatus, problem: boolean, text: string): string {
+  if (problem) return text.replace(/・?最終同期 .*$/, '');
+  return s.joined && s.pending > 0 ? ST.linePending(s.pending) : '';
+}
+
 export function SyncStatusLine() {
   const status = useStore(syncStatus);
   const { text, problem } = syncLineText(status);
   return (
-    <a
-      className={['sync-line', problem ? 'sync-line--problem' : ''].filter(Boolean).join(' ')}
-      href={SYNC_SETTINGS_HASH}
-      aria-label={`${ST.lineLabel}：${text}`}
-      role="status"
-    >
-      <span>{text}</span>
-    </a>
+    <>
+      <a className={['sync-line', problem ? 'sync-line--problem' : ''].filter(Boolean).join(' ')} href={SYNC_SETTINGS_HASH} aria-label={`${ST.lineLabel}：${text}`}>
+        <span>{text}</span>
+      </a>
+      <span className="visually-hidden" role="status">
+        {announcedText(status, problem, text)}
+      </span>
+    </>
   );
 }
