@@ -1241,6 +1241,49 @@ describe('sync engine: settling a conflict with the other value', () => {
     expect(resolved).toEqual([]);
   });
 
+  it('keeps the hub\'s value when chosen after a 「戻す」 that could not be sent: the queued edit does not win at the next run', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { fetch, resolved } = resolving(hub.browser());
+    let othersHoldIt = false;
+    const locks: LockManagerLike = { request: async (_name, _options, callback) => callback(othersHoldIt ? null : {}) };
+    const d = await device(hub, { fetch, locks });
+    const id = await household(d.session);
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const phoneOnHub = () => (JSON.parse(hub.records.get(`household/${id}`)!.payloadJson) as { phone: string }).phone;
+
+    othersHoldIt = true;
+    await expect(d.engine.settleConflict(conflictOn(id), 'lost')).rejects.toMatchObject({ code: 'busy' });
+    othersHoldIt = false;
+    await d.engine.settleConflict(conflictOn(id), 'kept');
+    expect(resolved).toEqual([`${API.conflicts}/c-1/resolve`]);
+    await d.engine.run();
+    expect(phoneOnHub()).toBe('047-000-0000');
+    expect((await d.session.get<{ phone: string }>('household', id))!.data.phone).toBe('047-000-0000');
+    expect(await d.session.outbox()).toEqual([]);
+  });
+
+  it('sends the 「戻す」 already queued when it is pressed again, without a second edit', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { fetch, resolved } = resolving(hub.browser());
+    let othersHoldIt = false;
+    const locks: LockManagerLike = { request: async (_name, _options, callback) => callback(othersHoldIt ? null : {}) };
+    const d = await device(hub, { fetch, locks });
+    const id = await household(d.session);
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    othersHoldIt = true;
+    await expect(d.engine.settleConflict(conflictOn(id), 'lost')).rejects.toMatchObject({ code: 'busy' });
+    expect((await d.session.outbox()).filter((e) => e.kind === 'household')).toHaveLength(1);
+    othersHoldIt = false;
+    const put = vi.spyOn(d.session, 'put');
+    await d.engine.settleConflict(conflictOn(id), 'lost');
+    expect(put).not.toHaveBeenCalled();
+    expect(resolved).toEqual([`${API.conflicts}/c-1/resolve`]);
+    expect(JSON.parse(hub.records.get(`household/${id}`)!.payloadJson)).toMatchObject({ phone: '090-1111-2222' });
+    expect(await d.session.outbox()).toEqual([]);
+  });
+
   it('names whose sign-in the queue waits for when the edit is held behind their change, and settles nothing', async () => {
     const hub = createFakeHub();
     const hanako = hub.addUser({ displayName: '拠点 花子' });

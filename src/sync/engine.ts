@@ -6,7 +6,7 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { type SessionUser, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
-import { setAtPath } from './conflict-path';
+import { setAtPath, valueAtPath } from './conflict-path';
 import { wireScopeOf } from '../protocol/scope';
 import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
@@ -150,6 +150,12 @@ export async function forgetAppInstall(): Promise<void> {
   } catch {
     // Storage disabled: nothing held there.
   }
+}
+
+/** Whether a queued, unrefused edit of the conflict's record writes `value` into its field. */
+function writesValue(e: OutboxEntry, conflict: WireConflict, value: unknown): boolean {
+  if (e.refusal !== null || e.kind !== conflict.kind || e.entityId !== conflict.entityId) return false;
+  return JSON.stringify(valueAtPath(e.payload, conflict.field)) === JSON.stringify(value);
 }
 
 function toWire(e: OutboxEntry, author?: string): WireChange {
@@ -824,15 +830,23 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function settleConflict(conflict: WireConflict, choice: 'kept' | 'lost'): Promise<void> {
     const link = await joinedLink();
-    if (choice === 'lost') {
-      const held = await session.get<Record<string, unknown>>(conflict.kind, conflict.entityId);
-      const updated = held === undefined ? null : setAtPath(held.data, conflict.field, conflict.lostValue);
-      if (held === undefined || updated === null) throw new SyncError('conflict-gone', `${conflict.kind} ${conflict.entityId} ${conflict.field}`);
+    // A 「もう一方の値に戻す」 whose run could not send it is still queued. Keeping the hub's value
+    // then writes that value back after it: closing the conflict alone left the queued edit to set,
+    // at the next run, the very value the user had just turned down.
+    const queuedBack = (await session.outbox()).filter((e) => writesValue(e, conflict, conflict.lostValue));
+    if (choice === 'lost' || queuedBack.length > 0) {
       const before = new Set((await session.outbox()).map((e) => e.mutationId));
-      await session.put(conflict.kind, conflict.entityId, { ...updated, updatedAt: new Date(now()).toISOString() }, 'update');
+      if (choice === 'kept' || queuedBack.length === 0) {
+        const held = await session.get<Record<string, unknown>>(conflict.kind, conflict.entityId);
+        const updated = held === undefined ? null : setAtPath(held.data, conflict.field, choice === 'lost' ? conflict.lostValue : conflict.keptValue);
+        if (held === undefined || updated === null) throw new SyncError('conflict-gone', `${conflict.kind} ${conflict.entityId} ${conflict.field}`);
+        await session.put(conflict.kind, conflict.entityId, { ...updated, updatedAt: new Date(now()).toISOString() }, 'update');
+      }
       // This edit, by its mutation id: another change of the record still listed (one the hub
-      // refused before) is not it.
-      const edit = new Set((await session.outbox()).filter((e) => !before.has(e.mutationId) && e.kind === conflict.kind && e.entityId === conflict.entityId).map((e) => e.mutationId));
+      // refused before) is not it. 「戻す」 pressed again after a run that could not send it is
+      // the edit already queued, not a second one.
+      const fresh = (await session.outbox()).filter((e) => !before.has(e.mutationId) && e.kind === conflict.kind && e.entityId === conflict.entityId);
+      const edit = new Set((fresh.length > 0 ? fresh : queuedBack).map((e) => e.mutationId));
       await options.onRecordsChanged?.([[conflict.kind, conflict.entityId]]);
       // The edit must reach the hub before the conflict is closed for everyone.
       if (running) await running;
