@@ -147,6 +147,19 @@ const KIND_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = 
   household: { officeId: '登録事業所（相談支援事業所）' },
   facility: { name: '事業所名' },
   office: { name: '事業所名' },
+  // a 体験利用 (domain/trial-stay.ts), as its form names them
+  'trial-stay': {
+    personId: '本人',
+    facilityId: '事業所',
+    facilityName: '事業所',
+    from: '利用開始日',
+    to: '利用終了日',
+    purpose: '利用の目的',
+    howItWent: '利用の様子',
+    nextTime: '次回への申し送り',
+    recordedBy: '記録者',
+    cancelled: '取消',
+  },
 };
 
 /** A key's name: under its parent, then for its kind (top level), then anywhere; a disability type by its label. */

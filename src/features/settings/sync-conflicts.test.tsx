@@ -2,6 +2,8 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFacility } from '../../../test/factories/facility';
+import { createTrialStay } from '../../../test/factories/trial-stay';
+import { summarizeHousehold } from '../../domain/household-summary';
 import type { WireConflict } from '../../protocol/sync';
 import { useApp } from '../../state/store';
 import type { SyncEngine } from '../../sync/engine';
@@ -105,6 +107,15 @@ describe('重なった変更: the fields and values in Japanese', () => {
     expect(within(functions!).getByText('相談')).toBeInTheDocument();
     expect(within(functions!).getByText('なし')).toBeInTheDocument();
     for (const item of items) expect(item.textContent).not.toMatch(/[{}[\]"]|tube-feeding|consultation|medicalCare/);
+  });
+
+  it('names a 体験利用 by the person, the facility and its days, and its fields as its form does', async () => {
+    const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '山田 太郎' })] });
+    const stay = createTrialStay({ id: 'ts-1', householdId: 'hh-1', personId: 'p-1', facilityName: 'すみれ短期入所', from: '2026-11-01', to: '2026-11-03' });
+    useApp.setState({ households: new Map([[household.id, household]]), summaries: new Map([[household.id, summarizeHousehold(household)]]), trialStays: new Map([[stay.id, stay]]) });
+    const [item] = await shown([conflict({ kind: 'trial-stay', entityId: 'ts-1', field: 'howItWent', keptValue: '落ち着いて過ごせた', lostValue: '夜間に不穏' })]);
+    expect(within(item!).getByText('体験利用：山田 太郎 すみれ短期入所 2026-11-01〜2026-11-03')).toBeInTheDocument();
+    expect(within(item!).getByText('項目：利用の様子')).toBeInTheDocument();
   });
 });
 

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
 import type { BonusRecords } from '../../domain/function-bonus';
+import type { TrialStay } from '../../domain/trial-stay';
 import { KINDS_A_ROLE_WRITES, type WireConflict } from '../../protocol/sync';
 import { SyncError } from '../../sync/client';
 import { syncStatus } from '../../sync/status';
@@ -67,12 +68,19 @@ function bonusRecordName(bonus: BonusRecords, id: string, officeName: (id: strin
   return table ? CT.validFrom(table.validFrom) : CT.unknownRecord;
 }
 
+/** A 体験利用 by whom, where and when: 「佐藤 陽太 あおば荘 2026-11-01〜2026-11-03」. */
+function trialStayName(stay: TrialStay | undefined, personName: (householdId: string, personId: string) => string | undefined): string {
+  if (!stay) return CT.unknownRecord;
+  return [personName(stay.householdId, stay.personId) ?? '', stay.facilityName, `${stay.from}〜${stay.to}`].filter(Boolean).join(' ');
+}
+
 function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; busy: boolean; onSettle: (choice: 'kept' | 'lost') => void }) {
   const summaries = useApp((s) => s.summaries);
   const households = useApp((s) => s.households);
   const facilities = useApp((s) => s.facilities);
   const offices = useApp((s) => s.offices);
   const bonus = useApp((s) => s.bonus);
+  const trialStays = useApp((s) => s.trialStays);
   const staff = useStore(syncStatus, (s) => s.staff);
   // Settled only by someone whose role writes the record (the hub refuses anyone else).
   const role = useStore(syncStatus, (s) => s.role);
@@ -86,7 +94,9 @@ function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; bu
         ? (facilities.get(conflict.entityId)?.name ?? CT.unknownRecord)
         : conflict.kind === 'office'
           ? (offices.get(conflict.entityId)?.name ?? CT.unknownRecord)
-          : bonusRecordName(bonus, conflict.entityId, (id) => offices.get(id)?.name ?? id);
+          : conflict.kind === 'trial-stay'
+            ? trialStayName(trialStays.get(conflict.entityId), (hid, pid) => summaries.get(hid)?.persons.find((p) => p.id === pid)?.name)
+            : bonusRecordName(bonus, conflict.entityId, (id) => offices.get(id)?.name ?? id);
   const persons = households.get(conflict.entityId)?.persons ?? summaries.get(conflict.entityId)?.persons ?? [];
   const field = fieldLabel(conflict.field, (id) => persons.find((p) => p.id === id)?.name, conflict.kind);
   const names: ValueNames = { office: (id) => offices.get(id)?.name, staff: (id) => staff?.find((m) => m.userId === id)?.displayName };
