@@ -13,6 +13,7 @@ import { createSampleRecord, newId, setUpTestVault } from '../../vault/testing';
 import { SyncSection } from './sync-section';
 import { SyncStatusLine, syncLineText } from './sync-status-line';
 import { ST } from './sync-text';
+import { S } from '../../sync/text';
 
 async function unlockedWithHub(hub: FakeHub) {
   const vault = await setUpTestVault();
@@ -145,6 +146,18 @@ describe('拠点サーバーと同期', () => {
     expect(await session.sync.hubLink()).toBeUndefined();
   });
 
+  it('says a join made offline must be made again, not that it will sync by itself', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+    hub.fail({ type: 'network' }, API.session);
+    await fillJoinForm(user);
+    expect(await screen.findByText(ST.joinOffline)).toBeInTheDocument();
+    expect(screen.queryByText(/自動で同期します/)).toBeNull();
+    expect(await session.sync.hubLink()).toBeUndefined();
+  });
+
   it('syncs on 今すぐ同期, and signing out keeps the queued changes after saying so', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
@@ -169,6 +182,19 @@ describe('拠点サーバーと同期', () => {
     expect(await screen.findByText(ST.aloneSignedOut)).toBeInTheDocument();
     expect(screen.getByLabelText(ST.hub)).toHaveValue(user.hub);
     expect((await session.outbox()).map((e) => e.entityId)).toContain(queuedOffline);
+  });
+
+  it('says so when 今すぐ同期 cannot run because another tab is syncing, instead of doing nothing', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    await unlockedWithHub(hub);
+    render(<SyncSection />);
+    const u = await fillJoinForm(user);
+    await firstSyncDone();
+    await waitFor(() => expect(syncStatus.getState().running).toBe(false));
+    vi.spyOn(syncStatus.getState().engine!, 'run').mockResolvedValueOnce('busy');
+    await u.click(screen.getByRole('button', { name: ST.syncNow }));
+    expect(await screen.findByText(S.problem.busy)).toBeInTheDocument();
   });
 
   it('lists a refused change with its reason and what to do; setting it aside keeps the record', async () => {

@@ -77,6 +77,10 @@ function problemText(error: unknown): string {
     // A code just used by another sign-in of the same user comes with when to try the next one:
     // the hub's words say so, where the usual ones would blame the password.
     if (error.code === 'bad-credentials') return error.retryAfterSeconds !== null && error.serverMessage ? error.serverMessage : error.message;
+    // Nothing tries a sign-in again by itself: 「接続が戻ると自動で同期します」 promised what no one does.
+    if (error.code === 'offline' || error.code === 'unreachable') return ST.joinOffline;
+    // The hub's own reason is the answer here: the general words send the user to the button just pressed.
+    if (error.code === 'forbidden' && error.serverMessage) return error.serverMessage;
     return error.serverMessage ? `${error.message}（${error.serverMessage}）` : error.message;
   }
   return vaultErrorMessage(toVaultError(error).code);
@@ -149,7 +153,12 @@ function JoinedView() {
   const [confirming, setConfirming] = useState(false);
   const [working, setWorking] = useState(false);
 
-  const syncNow = () => void s.engine?.run();
+  // Another tab holding the sync lock makes a run give up at once: said, not silently nothing.
+  const [othersSyncing, setOthersSyncing] = useState(false);
+  const syncNow = () => {
+    setOthersSyncing(false);
+    void s.engine?.run().then((outcome) => setOthersSyncing(outcome === 'busy'));
+  };
   const [pullingAgain, setPullingAgain] = useState(false);
   const pullAgain = () => {
     setPullingAgain(false);
@@ -182,6 +191,7 @@ function JoinedView() {
           {s.problem.serverMessage ? `（${s.problem.serverMessage}）` : ''}
         </Notice>
       ) : null}
+      {othersSyncing && !s.running ? <Notice kind="warn">{S.problem.busy}</Notice> : null}
       {s.openConflicts > 0 ? <Notice kind="warn">{ST.conflicts(s.openConflicts)}</Notice> : null}
       <SyncConflicts />
       {s.evidenceMismatches.length > 0 ? <EvidenceMismatches entryIds={s.evidenceMismatches} /> : null}
@@ -215,7 +225,8 @@ function JoinedView() {
         onConfirm={() => void signOut()}
         onCancel={() => setConfirming(false)}
       >
-        <p>{ST.signOutBody(s.pending + s.refused)}</p>
+        {/* refused changes are never sent again: only those waiting go at the next sign-in */}
+        <p>{ST.signOutBody(s.pending)}</p>
       </ConfirmDialog>
     </>
   );

@@ -21,6 +21,7 @@ export const ST = {
   required: (label: string) => `${label}を入力してください。`,
   totpInvalid: '確認コードは6桁の数字で入力してください。',
   join: 'ログインして参加',
+  joinOffline: '拠点サーバーに接続できませんでした。電波のある所で、新しい確認コードを入れてもう一度押してください（サインインは自動ではやり直しません）。',
   signInAgain: 'ログイン',
   signInHere: 'この端末で拠点にサインイン',
   needsSignIn: (name: string, hub: string) =>
