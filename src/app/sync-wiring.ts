@@ -9,6 +9,7 @@ import { createSyncEngine } from '../sync/engine';
 import { resetSyncStatus, runEventsOf, syncStatus } from '../sync/status';
 import { changeNotifier, installSyncTriggers } from '../sync/triggers';
 import type { VaultSession } from '../vault/types';
+import { toVaultError } from '../vault/errors';
 import { useApp } from '../state/store';
 import { retiredHere } from './retired-tabs';
 
@@ -22,6 +23,12 @@ export function startSync(session: VaultSession): () => void {
     // The vault is gone: the other tabs are told (theirs is gone too), every decrypted record is
     // dropped from memory, and the app shows the retired notice.
     onRetired: (serverMessage) => retiredHere(serverMessage),
+    // A full disk or a lost database connection met by a run: the app's banner says so and offers
+    // 再試行, which the sync section's message asks for (it had no such button).
+    onStorageError: (e) => {
+      const error = toVaultError(e);
+      if (error.code === 'connection-lost' || error.code === 'quota-exceeded') useApp.setState({ error });
+    },
   });
   syncStatus.setState({ engine });
   // A busy hub's Retry-After brings the next run forward, whoever started the one it refused.

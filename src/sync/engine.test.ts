@@ -1302,6 +1302,21 @@ describe('sync engine: settling a conflict with the other value', () => {
   });
 });
 
+describe('sync engine: the phone\'s own storage failing during a run', () => {
+  it('hands a lost database connection to the app (its banner has 再試行) and reports it in words', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const onStorageError = vi.fn();
+    const d = await device(hub, { onStorageError });
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    vi.spyOn(d.session.sync, 'saveHubLink').mockRejectedValueOnce(new DOMException('the connection is closed', 'InvalidStateError'));
+    expect(await d.engine.run()).toBe('failed');
+    expect(onStorageError).toHaveBeenCalledOnce();
+    expect(d.status.getState().problem).toMatchObject({ code: 'storage' });
+    expect(d.status.getState().problem!.message).toContain('データベースとの接続が切れました');
+  });
+});
+
 describe('sync engine: a join cut short (A6)', () => {
   it('keeps the device secret as soon as the hub enrolled the device: a join cut short after it is tried again and syncs', async () => {
     const hub = createFakeHub();

@@ -63,6 +63,11 @@ export interface SyncEngineOptions {
    * holds in memory, and tell the app's other tabs (their database is gone too).
    */
   readonly onRetired?: (serverMessage: string | null) => Promise<void> | void;
+  /**
+   * The phone's own storage failed during a run (a full disk, the database connection lost): the
+   * app's banner with its 再試行 is where that is mended, which the sync section's words send the user to.
+   */
+  readonly onStorageError?: (error: unknown) => void;
   /** unregisters the service worker and clears Cache Storage; replaceable in tests */
   readonly forgetInstall?: () => Promise<void>;
   readonly status?: StoreApi<SyncStatus>;
@@ -707,6 +712,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // The app locked under the run (a handover, the idle lock): what failed for that is no problem
       // to show, least of all to the next person to unlock, whose status starts clean.
       if (session.isLocked) return 'locked';
+      if (error.code === 'storage') options.onStorageError?.(e);
       report(error);
       await refresh().catch(() => undefined);
       return 'failed';

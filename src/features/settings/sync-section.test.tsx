@@ -303,6 +303,32 @@ describe('拠点サーバーと同期: records set aside [R3]', () => {
   });
 });
 
+describe('the status line opens the sync section', () => {
+  it('brings the section into view when the settings were already open, and on a tap while already there', async () => {
+    const scrolled: Element[] = [];
+    Object.defineProperty(Element.prototype, 'scrollIntoView', { value: function (this: Element) { scrolled.push(this); }, configurable: true });
+    try {
+      window.location.hash = '#/settings';
+      render(
+        <>
+          <SyncStatusLine />
+          <SyncSection />
+        </>,
+      );
+      const section = screen.getByRole('heading', { name: ST.title }).closest('.scroll-target')!;
+      expect(scrolled).toEqual([]);
+      window.location.hash = '#/settings/sync';
+      await waitFor(() => expect(scrolled).toContain(section));
+      scrolled.length = 0;
+      await userEvent.setup().click(screen.getByRole('link', { name: /^同期の状態/ }));
+      expect(scrolled).toContain(section);
+    } finally {
+      delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+      window.location.hash = '';
+    }
+  });
+});
+
 describe('sync status line', () => {
   const joined: SyncStatus = { ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜間 太郎', role: 'coordinator' };
 

@@ -34,8 +34,15 @@ export function SyncSection() {
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    // Opened from the status line: bring the section into view.
-    if (window.location.hash === SYNC_SETTINGS_HASH) ref.current?.scrollIntoView?.({ block: 'start' });
+    // Opened from the status line: bring the section into view. Also when the settings were open
+    // already (the screen stays; the shell's scroll to the top for the new place runs first).
+    const show = () => {
+      if (window.location.hash === SYNC_SETTINGS_HASH) ref.current?.scrollIntoView?.({ block: 'start' });
+    };
+    show();
+    const later = () => requestAnimationFrame(show);
+    window.addEventListener('hashchange', later);
+    return () => window.removeEventListener('hashchange', later);
   }, []);
 
   return (

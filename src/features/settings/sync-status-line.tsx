@@ -55,7 +55,17 @@ export function SyncStatusLine() {
   const { text, problem } = syncLineText(status);
   return (
     <>
-      <a className={['sync-line', problem ? 'sync-line--problem' : ''].filter(Boolean).join(' ')} href={SYNC_SETTINGS_HASH} aria-label={`${ST.lineLabel}：${text}`}>
+      <a
+        className={['sync-line', problem ? 'sync-line--problem' : ''].filter(Boolean).join(' ')}
+        href={SYNC_SETTINGS_HASH}
+        aria-label={`${ST.lineLabel}：${text}`}
+        onClick={(e) => {
+          // already there, scrolled away: the same address changes nothing, so the tap brings the section back
+          if (window.location.hash !== SYNC_SETTINGS_HASH) return;
+          e.preventDefault();
+          document.getElementById('settings-sync')?.closest('.scroll-target')?.scrollIntoView?.({ block: 'start' });
+        }}
+      >
         <span>{text}</span>
       </a>
       <span className="visually-hidden" role="status">
