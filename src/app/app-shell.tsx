@@ -30,6 +30,17 @@ const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
   settings: settingsScreen.Screen,
 };
 
+const AREA_TITLES: Readonly<Record<AppArea, string>> = {
+  households: T.navHouseholds,
+  facilities: T.navFacilities,
+  match: T.areaMatch,
+  cases: T.navCases,
+  claims: T.areaClaims,
+  bonus: T.areaBonus,
+  reports: T.navReports,
+  settings: T.navSettings,
+};
+
 const NAV: readonly { area: AppArea; label: string }[] = [
   { area: 'households', label: T.navHouseholds },
   { area: 'cases', label: T.navCases },
@@ -59,8 +70,10 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
     useCallback(() => void lock('idle'), [lock]),
   );
 
+  // Each area its own title, for a screen reader's user who moved (never a person's name: titles go
+  // into the browser's history).
   useEffect(() => {
-    document.title = area === 'settings' ? `${T.navSettings}｜${T.appName}` : T.appFullName;
+    document.title = `${AREA_TITLES[area]}｜${T.appName}`;
   }, [area]);
 
   // Every screen opens at its top: a household opened from far down the list, the case after

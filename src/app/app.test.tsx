@@ -87,6 +87,8 @@ describe('first run', () => {
     expect(screen.getByText(T.signedInAsLabel)).toHaveClass('visually-hidden');
     expect(screen.getByRole('link', { name: '世帯' })).toHaveAttribute('aria-current', 'page');
     expect(screen.getByRole('link', { name: '設定' })).toHaveAttribute('href', '#/settings');
+    // the area in the title (never a person's name: titles go into the browser's history)
+    expect(document.title).toBe('世帯｜拠点ナビ');
 
     const check = createVault(name);
     expect(await check.isSetUp()).toBe(true);

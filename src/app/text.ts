@@ -79,6 +79,9 @@ export const T = {
   navCases: '緊急対応',
   navFacilities: '事業所',
   navReports: '実績',
+  areaMatch: '受入先を探す',
+  areaClaims: '相談強化加算の請求',
+  areaBonus: '機能強化加算',
   signedInAsLabel: '利用者：',
   /** the small link to this screen's page of the guide (help-link.tsx) */
   help: '使い方',

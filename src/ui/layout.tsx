@@ -1,12 +1,23 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
-/** A page: a sticky header with the title and optional actions, then content in one column (360 px first). */
+/**
+ * A page: a sticky header with the title and optional actions, then content in one column (360 px
+ * first). A page opened by a link that went with the last screen (the focus left on <body>) takes
+ * the focus on its title, so a screen reader's user hears where they are and Tab starts there.
+ */
 export function Page({ title, actions, children, back }: { title: string; actions?: ReactNode; children: ReactNode; back?: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const now = document.activeElement;
+    if (now === null || now === document.body) heading.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <section className="page">
       <header className="page__header">
         {back}
-        <h1 className="page__title">{title}</h1>
+        <h1 className="page__title" ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
         {actions ? <div className="page__actions">{actions}</div> : null}
       </header>
       <div className="page__body">{children}</div>
