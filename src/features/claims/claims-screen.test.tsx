@@ -1,4 +1,5 @@
 import Encoding from 'encoding-japanese';
+import { sha256OfBytes } from '../../domain/claim-close';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -297,11 +298,13 @@ describe('claims screen', () => {
       '',
     ]);
     expect(screen.getByText(T.exported('soudan-kyouka-summary-1234567890-2026-12-sjis.csv', '集計CSV', 'Shift_JIS'))).toBeInTheDocument();
-    // Both files left the device: each is in the 閲覧記録, with the month, the office and the file.
+    // Both files left the device: each is in the 閲覧記録, with the month, the office, the file, its
+    // encoding and the start of its hash (請求済み compares it with the files it keeps).
     const log = await useApp.getState().session!.accessLog();
+    const start = async (blob: Blob) => (await sha256OfBytes(new Uint8Array(await blob.arrayBuffer()))).slice(0, 16);
     expect(log.filter((e) => e.action === 'export-claims').map((e) => e.reason)).toEqual([
-      `2026年12月・${office.name}・明細CSV`,
-      `2026年12月・${office.name}・集計CSV`,
+      `2026年12月・${office.name}・明細CSV（UTF-8（BOM付き）・SHA-256 ${await start(blobs[0]!)}）`,
+      `2026年12月・${office.name}・集計CSV（Shift_JIS・SHA-256 ${await start(blobs[1]!)}）`,
     ]);
   });
 

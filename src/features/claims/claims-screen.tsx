@@ -41,13 +41,13 @@ import { parseArea } from '../../state/router';
 import { SummaryTable } from './summary-table';
 import { summaryTotals } from '../../domain/claim-rules';
 import { ClosedMonth, CloseSection } from './month-close';
-import { monthCloseState } from '../../domain/claim-close';
+import { monthCloseState, sha256OfBytes } from '../../domain/claim-close';
 import { formatPeriod, periodTouchesMonth } from '../../domain/office';
 import { T } from './text';
 import { brokenCases, subjectName, useChainChecks, useClaimedBefore, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
 import './claims.css';
 import { downloadBytes } from '../../ui/download';
-import { exportSubject, useLogExport } from './log-export';
+import { exportFileSubject, useLogExport } from './log-export';
 
 export function ClaimsScreen() {
   const route = parseClaimsRoute(useHash());
@@ -311,7 +311,7 @@ function ExportSection({
     setWritten(null);
     setProblem(null);
     if (blocked || waiting) return;
-    let file: { bytes: Uint8Array; fileName: string };
+    let file: { bytes: Uint8Array<ArrayBuffer>; fileName: string };
     try {
       assertExportable(claim.cases, month);
       const text =
@@ -325,7 +325,8 @@ function ExportSection({
       return;
     }
     try {
-      await logExport(exportSubject(month, office.name, T.exportKinds[kind]));
+      // the file's hash with it: 請求済み compares it with the files it writes then
+      await logExport(exportFileSubject(month, office.name, kind, enc, await sha256OfBytes(file.bytes)));
     } catch {
       setProblem({ kind, code: 'failed', message: T.exportNotLogged });
       return;

@@ -113,6 +113,38 @@ describe('a case continued on two phones at once, in the evidence report', () =>
   });
 });
 
+describe('請求済み after the files were written and sent', () => {
+  it('says at the confirmation that a file written earlier differs from what the close keeps, and nothing when it is the same', async () => {
+    const chains = await Promise.all([night('case-1', 2)]);
+    countersignState.setState({ loaded: true });
+    useApp.setState({ session: createFakeSession(), phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map([[office.id, office]]), caseEntries: held(chains) });
+    window.location.hash = '#/claims?office=office-1&month=2026-11';
+    const user = userEvent.setup();
+    render(<ClaimsScreen />);
+    await screen.findByText(T.chainAllOk(1));
+    // the 明細 written on the 5th and sent; its hash goes into the 閲覧記録 with it
+    await user.click(screen.getByRole('button', { name: T.exportDetail }));
+    const [logged] = (await useApp.getState().session!.accessLog()).filter((e) => e.action === 'export-claims');
+    const written = new Uint8Array(await blobs.at(-1)!.blob.arrayBuffer());
+    expect(logged!.reason).toBe(`2026年11月・${office.name}・明細CSV（UTF-8（BOM付き）・SHA-256 ${(await sha256OfBytes(written)).slice(0, 16)}）`);
+
+    fireEvent.change(screen.getByLabelText(new RegExp(T.sentOn)), { target: { value: '2026-12-01' } });
+    await user.click(screen.getByRole('button', { name: T.closeButton }));
+    let dialog = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    expect(within(dialog).queryByText(T.changedSinceAdvice)).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: 'キャンセル' }));
+
+    // a phone offline all month syncs a case after the file was sent
+    const late = await night('case-late', 1, hanako);
+    act(() => useApp.setState({ caseEntries: held([...chains, late]) }));
+    await screen.findByText(T.chainAllOk(2));
+    await user.click(screen.getByRole('button', { name: T.closeButton }));
+    dialog = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    expect(within(dialog).getByText(T.changedSinceExport('明細CSV', formatJapanDateTime(logged!.at)))).toBeInTheDocument();
+    expect(within(dialog).getByText(T.changedSinceAdvice)).toBeInTheDocument();
+  });
+});
+
 describe('請求済み on the claims screen (issue 14 point 3)', () => {
   it('closes November after a confirmation, keeps the claim as sent when a late case and a correction arrive, lists the difference, and is undone only by a 取消 with a reason', async () => {
     const chains = await Promise.all([night('case-1', 2), night('case-h', 5, hanako)]);

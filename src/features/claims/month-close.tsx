@@ -37,7 +37,7 @@ import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { downloadBytes } from '../../ui/download';
-import { exportSubject, useLogExport } from './log-export';
+import { exportSubject, lastExports, useLogExport } from './log-export';
 import { TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { monthLabel } from './route';
@@ -86,10 +86,34 @@ export function CloseSection({
   const total = summaryTotals(claim.summary);
   const history = historyOf(records, office.id, month);
 
-  function ask() {
+  // The files last written for the month (by the 閲覧記録) that differ from the ones the close
+  // writes: a case synced or corrected since, so what was sent is not what the close would keep.
+  const [changedSince, setChangedSince] = useState<readonly string[]>([]);
+  const texts = () => ({
+    summary: claimSummaryCsv(claim.summary, office, month),
+    detail: claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup, claimedIn }),
+  });
+
+  async function ask() {
     const found = closeProblems([...records.values()], { office, month, cases: claim.cases, sentOn }, today);
     setProblems(found);
-    if (found.length === 0) setConfirming(true);
+    if (found.length > 0 || session === null) return;
+    let changed: string[] = [];
+    try {
+      const last = lastExports(await session.accessLog(), month, office.name);
+      const now = texts();
+      for (const kind of ['summary', 'detail'] as const) {
+        const sent = last[kind];
+        if (sent === undefined) continue;
+        const hash = await sha256OfBytes(encodeClaimCsv(now[kind], sent.encoding));
+        if (!hash.startsWith(sent.sha256Start)) changed.push(T.changedSinceExport(T.exportKinds[kind], formatJapanDateTime(sent.at)));
+      }
+    } catch {
+      // a file that cannot be built is the close's to report; an unreadable 閲覧記録 only skips the comparison
+      changed = [];
+    }
+    setChangedSince(changed);
+    setConfirming(true);
   }
 
   async function close() {
@@ -97,13 +121,10 @@ export function CloseSection({
     if (session === null || busy) return;
     setBusy(true);
     try {
-      const texts = {
-        summary: claimSummaryCsv(claim.summary, office, month),
-        detail: claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup, claimedIn }),
-      };
+      const built = texts();
       const files = (['summary', 'detail'] as const).map((kind) => ({
         kind,
-        bytes: encodeClaimCsv(texts[kind], encoding),
+        bytes: encodeClaimCsv(built[kind], encoding),
         fileName: claimExportFileName(kind, office.officeNumber, month, encoding),
       }));
       const exports = await Promise.all(
@@ -162,7 +183,7 @@ export function CloseSection({
           ))}
         </Notice>
       ) : null}
-      <Button variant="primary" className="claims-wide" disabled={blocked || mismatched || waiting || busy} onClick={ask}>
+      <Button variant="primary" className="claims-wide" disabled={blocked || mismatched || waiting || busy} onClick={() => void ask()}>
         {busy ? T.closing : T.closeButton}
       </Button>
       <ConfirmDialog
@@ -172,6 +193,14 @@ export function CloseSection({
         onConfirm={() => void close()}
         onCancel={() => setConfirming(false)}
       >
+        {changedSince.length > 0 ? (
+          <Notice kind="warn">
+            {changedSince.map((line) => (
+              <p key={line}>{line}</p>
+            ))}
+            <p>{T.changedSinceAdvice}</p>
+          </Notice>
+        ) : null}
         <p>{T.closeConfirmBody(total.persons, total.count, T.units(total.units), T.encodingNames[encoding])}</p>
         <p>
           {T.sentOn}: {formatJapanDate(sentOn)}

@@ -97,6 +97,9 @@ export const T = {
   closeConfirmBody: (persons: number, count: number, units: string, encoding: string) =>
     `請求一覧 ${persons}名・${count}回・${units} で請求済みにします。集計CSVと明細CSV（${encoding}）を書き出し、そのハッシュを記録します。請求済みは取り消せますが、記録は消えません（取消の理由が残ります）。`,
   closeConfirm: '請求済みにする',
+  changedSinceExport: (kind: string, at: string) => `${at}に書き出した${kind}と、いまの内容が違います（書き出した後に届いた記録や訂正があります）。`,
+  changedSinceAdvice:
+    '請求済みには、いまの内容が「請求した内容」として記録されます。国保連に送ったのが書き出したときのファイルなら、送っていない内容まで請求したことになり、後で「請求後の変更」にも出ません。送ったファイルを確かめ、違うときは、いまの内容のファイルを送り直してから請求済みにしてください。',
   closeBlocked: '記録の確認が終わるまで、または改ざん・破損した記録がある間は請求済みにできません。',
   closing: '請求済みにしています…',
   closeFailed: '請求済みにできませんでした。もう一度お試しください。',
