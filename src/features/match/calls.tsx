@@ -161,7 +161,8 @@ export function PendingCall({ caseId, call }: { caseId: string; call: Current<Co
   // A call just made moves its card up to 電話済み: back from the dialer, the coordinator meets its
   // result buttons, not the next facility (a card further down the list left them above the screen).
   useEffect(() => {
-    if (Date.now() - Date.parse(call.body.contactedAt) <= JUST_CALLED_MS) bringIntoView(box.current);
+    // only when it is off the screen: a card already in view stays where the thumb is
+    if (Date.now() - Date.parse(call.body.contactedAt) <= JUST_CALLED_MS) bringIntoView(box.current, 'nearest');
     // once, when the card appears for this call
   }, [call.entryId]);
   return (
