@@ -4,6 +4,7 @@
  * after that first paint, so a phone on a slow line shows 拠点ナビ before the JavaScript is ready.
  */
 import '../ui/styles.css';
+import { missingFeatures, showOldBrowser } from './old-browser-check';
 
 /** Lets the browser run a task of its own (input, a frame) before the next step. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -26,7 +27,10 @@ async function load(): Promise<void> {
  * of spinning, with a button to reload, since the app installed on a home screen has no reload of
  * its own. Plain DOM, styled by the stylesheet's classes: React is what could not load.
  */
-function showLoadFailure(): void {
+function showLoadFailure(error: unknown): void {
+  // A module this browser cannot parse is no connection problem: say what to update instead.
+  const root = document.getElementById('root');
+  if (error instanceof SyntaxError && root) return showOldBrowser(root, [String(error.message).slice(0, 120)]);
   const status = document.querySelector('#root [role=status]');
   if (!status) return;
   const reload = document.createElement('button');
@@ -71,9 +75,13 @@ function afterFirstPaint(then: () => void): void {
   observer.observe({ type: 'paint', buffered: true });
 }
 
+// A browser too old to run the app is told so before its code is fetched and fails to parse.
 // A tab that paints nothing (opened hidden, or hidden before its first frame) starts at once; the
 // 3 s timer only guards against a browser that never reports a paint.
-if (document.visibilityState === 'hidden') boot();
+const missing = missingFeatures();
+const root = document.getElementById('root');
+if (missing.length > 0 && root) showOldBrowser(root, missing);
+else if (document.visibilityState === 'hidden') boot();
 else {
   afterFirstPaint(boot);
   document.addEventListener('visibilitychange', boot, { once: true });

@@ -8,10 +8,8 @@
 import { Gate } from './gate';
 import { T } from './text';
 
-/** What the browser lacks of what the app cannot run without (empty when it has it all). */
-export function missingFeatures(): string[] {
-  return typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function' ? [] : ['String.prototype.isWellFormed'];
-}
+/** What the browser lacks (old-browser-check.ts, checked by main.tsx before the app loads). */
+export { missingFeatures } from './old-browser-check';
 
 export function OldBrowserScreen({ missing }: { missing: readonly string[] }) {
   return (

@@ -1,4 +1,5 @@
 /** Every user-facing string of the app shell (setup, lock, errors, update), in one place (STYLE.md habit 9). */
+import { OLD_BROWSER_TEXT } from './old-browser-check';
 export const T = {
   appName: '拠点ナビ',
   appFullName: '拠点ナビ 緊急対応',
@@ -19,16 +20,11 @@ export const T = {
   insecureOpenedAt: '今開いているアドレス：',
 
   // a browser without what the evidence needs (old-browser.tsx)
-  oldBrowserTitle: 'このブラウザーでは使えません',
-  oldBrowserWhy:
-    '拠点ナビは、対応記録が書き換えられていないことを確かめるため、記録をハッシュでつないで残します。このブラウザー（または端末のOS）は古いため、その計算に必要な機能がありません。このままでは対応記録を残せません。',
-  oldBrowserHowTitle: '使えるようにする方法',
-  oldBrowserHow: [
-    'iPhone・iPad：「設定」→「一般」→「ソフトウェアアップデート」で iOS／iPadOS 17 以降にしてください（16.4 以降なら使えますが、拠点サーバーの署名は確かめられません）。',
-    'Android：Google Play で Chrome を最新版に更新してください。',
-    'パソコン：最新の Chrome、Edge、Firefox または Safari で開いてください。',
-  ],
-  oldBrowserMissing: '足りない機能（管理者向け）：',
+  oldBrowserTitle: OLD_BROWSER_TEXT.title,
+  oldBrowserWhy: OLD_BROWSER_TEXT.why,
+  oldBrowserHowTitle: OLD_BROWSER_TEXT.howTitle,
+  oldBrowserHow: OLD_BROWSER_TEXT.how,
+  oldBrowserMissing: OLD_BROWSER_TEXT.missing,
   loadingScreen: '画面を読み込んでいます…',
 
   // first run
