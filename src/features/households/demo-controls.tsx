@@ -3,6 +3,7 @@
  * first load of a real device; demo records never enter the change log (see VaultSession.putDemo).
  */
 import { useState } from 'react';
+import { create } from 'zustand';
 import { useApp } from '../../state/store';
 import { lastCaseOffice, rememberCaseOffice } from '../../state/case-office';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
@@ -23,17 +24,35 @@ function messageOf(e: unknown): string {
   return isVaultError(e) ? vaultErrorMessage(e.code) : vaultErrorMessage('unexpected');
 }
 
+type DemoStatus = { readonly kind: 'info' | 'ok' | 'error'; readonly text: string } | null;
+
+/**
+ * The load or clear under way, and what it said, outside the panel: the list's empty-state panel
+ * goes as soon as the demo's households are saved, while its cases and month close are still being
+ * written, and the panel under the list takes over. Held in the panel, the rest of the load went
+ * unseen (its result, a failure), and that panel's 「消去」 was live in the middle of it.
+ */
+const useDemoTask = create<{ readonly busy: boolean; readonly status: DemoStatus }>(() => ({ busy: false, status: null }));
+const setBusy = (busy: boolean) => useDemoTask.setState({ busy });
+const setStatus = (status: DemoStatus) => useDemoTask.setState({ status });
+
+/** For tests: no load or clear under way, nothing said. */
+export function resetDemoTask(): void {
+  useDemoTask.setState({ busy: false, status: null });
+}
+
 export function DemoControls({ demoCount }: { demoCount: number }) {
   const loadDemo = useApp((s) => s.loadDemo);
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);
   const appendMonthClose = useApp((s) => s.appendMonthClose);
   const clearDemo = useApp((s) => s.clearDemo);
-  const [busy, setBusy] = useState(false);
+  const busy = useDemoTask((s) => s.busy);
+  const status = useDemoTask((s) => s.status);
   const [confirming, setConfirming] = useState(false);
-  const [status, setStatus] = useState<{ kind: 'info' | 'ok' | 'error'; text: string } | null>(null);
   const [sizeIndex, setSizeIndex] = useState(0);
 
   async function load() {
+    if (useDemoTask.getState().busy) return;
     setBusy(true);
     setStatus({ kind: 'info', text: T.loadingDemo });
     try {
@@ -100,6 +119,7 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
 
   async function clear() {
     setConfirming(false);
+    if (useDemoTask.getState().busy) return;
     setBusy(true);
     try {
       const removed = await clearDemo();

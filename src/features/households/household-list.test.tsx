@@ -106,6 +106,13 @@ describe('household list and search', () => {
 
     await user.click(screen.getByRole('button', { name: 'デモデータを読み込む' }));
     await waitFor(() => expect(screen.getAllByRole('listitem').length).toBeGreaterThan(10));
+    // the households are in while the night calls are still being written: the panel under the list
+    // takes over, its 消去 held until the load ends, which it then says
+    const clear = screen.getByRole('button', { name: 'デモデータを消去' });
+    expect(clear).toBeDisabled();
+    expect(screen.getByText('デモデータを作成しています…')).toBeInTheDocument();
+    await waitFor(() => expect(clear).toBeEnabled(), { timeout: 10_000 });
+    expect(screen.getByText(/デモデータ（\d+世帯）を読み込みました/)).toBeInTheDocument();
     const demoCount = useApp.getState().demoIds.size;
     expect(demoCount).toBeGreaterThanOrEqual(30);
     expect(screen.getAllByText('デモ').length).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 /** Mounts the households screen over a given store state. Imported only by this feature's *.test.tsx. */
 import { render } from '@testing-library/react';
+import { resetDemoTask } from './demo-controls';
 import userEvent from '@testing-library/user-event';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import type { Household } from '../../domain/household';
@@ -14,6 +15,7 @@ const initial = useApp.getState();
 /** Back to the store as the app starts (zustand's testing guide: reset between tests). */
 export function resetStore(): void {
   useApp.setState(initial, true);
+  resetDemoTask();
   // the form's folded sections remember their state per tab (form-sections.tsx)
   sessionStorage.clear();
 }
