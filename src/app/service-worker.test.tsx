@@ -164,6 +164,24 @@ describe('applying it', () => {
     expect(reload).toHaveBeenCalledTimes(1);
   });
 
+  it('reloads into it on a page no worker controlled (a hard reload), instead of staying on 更新しています…', () => {
+    const registration = new FakeRegistration();
+    registration.active = new FakeWorker();
+    registration.active.state = 'activated';
+    const container = new FakeContainer(null);
+    const reload = vi.fn();
+    sw.startUpdateWatch({ container: container as unknown as ServiceWorkerContainer, reload, channel: null }).watch(
+      registration as unknown as ServiceWorkerRegistration,
+    );
+    const next = registration.found();
+    registration.installed(next, true);
+    expect(sw.useUpdate.getState().waiting).toBe(true);
+    sw.useUpdate.getState().apply?.();
+    expect(next.postMessage).toHaveBeenCalledWith({ type: 'SKIP_WAITING' });
+    container.claim(next);
+    expect(reload).toHaveBeenCalledTimes(1);
+  });
+
   it('lets go of 更新しています… when the waiting worker is dropped instead', () => {
     const { registration } = setUp();
     const next = registration.found();

@@ -139,8 +139,11 @@ export function startUpdateWatch(env: UpdateEnv): UpdateWatch {
       restarted();
       return;
     }
-    // The first worker claiming a page that had none (clientsClaim) serves the page's own version.
-    if (previous === null || controller === null) return;
+    // The first worker claiming a page that had none (clientsClaim) serves the page's own version,
+    // unless the user asked for the update: a page no worker controlled (a hard reload) sent the
+    // waiting one SKIP_WAITING, and its claim is the new version, to reload into (or the button
+    // stayed on 更新しています… for good).
+    if ((previous === null || controller === null) && !(controller !== null && useUpdate.getState().applying)) return;
     replaced = true;
     if (!hasUnsaved()) {
       reload();

@@ -47,6 +47,7 @@ export function UpdatePrompt() {
         {blocked !== null ? <p className="field__error">{blocked}</p> : null}
         {takenOver && !hasUnsaved ? <p>{T.updateTakenReady}</p> : null}
         {!takenOver && applying ? <p>{T.updating}</p> : null}
+        {!takenOver && !applying && blocked === null ? <p>{T.updateRelocks}</p> : null}
       </Notice>
     </section>
   );

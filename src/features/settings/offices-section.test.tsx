@@ -90,7 +90,10 @@ describe('設定 → 事業所: hub periods are history', () => {
     unlockedWith([]);
     render(<OfficesSection />);
     await user.click(screen.getByRole('button', { name: OT.add }));
+    // an untouched form holds nothing unsaved; a typed one holds 「更新する」 back until saved
+    expect(useApp.getState().unsaved.size).toBe(0);
     await user.type(screen.getByLabelText(OT.name, { exact: false }), '相談支援 みどり');
+    expect(useApp.getState().unsaved.has('settings:office')).toBe(true);
     await user.type(screen.getByLabelText(OT.number, { exact: false }), '１２３４５６７８９０');
     await user.click(screen.getByRole('button', { name: OT.addPeriod }));
     setDate(OT.addFrom, '2026-04-01');
@@ -105,6 +108,7 @@ describe('設定 → 事業所: hub periods are history', () => {
       oneBody: { settlement: true, independentLiving: false },
     });
     expect(screen.getByText(OT.oneBodyLine('地域定着支援'))).toBeInTheDocument();
+    expect(useApp.getState().unsaved.size).toBe(0);
   });
 });
 

@@ -5,6 +5,7 @@
  * hub refuses anyone else's office change); a device alone edits them here with the same model.
  */
 import { useMemo, useState, type FormEvent } from 'react';
+import { useUnsaved } from '../../state/use-unsaved';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
 import { formatPeriod, ONE_BODY_LABELS, type Office, type OneBodyServices } from '../../domain/office';
@@ -53,6 +54,9 @@ export function OfficesSection() {
   const editable = useOfficesEditable();
   const list = useMemo(() => [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')), [offices]);
   const [form, setForm] = useState<OfficeForm | null>(null);
+  // the form as opened: typed into since, 「更新する」 waits instead of reloading over it
+  const [opened, setOpened] = useState<OfficeForm | null>(null);
+  useUnsaved('settings:office', form !== null && JSON.stringify(form) !== JSON.stringify(opened));
   const [errors, setErrors] = useState<OfficeErrors>({});
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -60,7 +64,9 @@ export function OfficesSection() {
   const open = (o: Office | null) => {
     setDone(null);
     setErrors({});
-    setForm(formOf(o));
+    const fresh = formOf(o);
+    setForm(fresh);
+    setOpened(fresh);
   };
 
   async function submit(e: FormEvent) {
