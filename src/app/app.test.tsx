@@ -424,6 +424,16 @@ describe('storage errors', () => {
     await screen.findByRole('heading', { level: 1, name: T.setupTitle });
   });
 
+  it('says the browser refuses its storage (a private window, site data blocked) and offers a reload, not a 再試行 that fails again', async () => {
+    const refused = createVault(freshName());
+    vi.spyOn(refused, 'isSetUp').mockRejectedValue(Object.assign(new Error('The operation is insecure.'), { name: 'SecurityError' }));
+    render(<App openVault={() => refused} />);
+    await screen.findByRole('heading', { level: 1, name: T.failedTitle });
+    expect(screen.getByText(/端末へのデータの保存を許可していません（プライベートブラウズのウィンドウか/)).toBeVisible();
+    expect(screen.queryByRole('button', { name: '再試行' })).toBeNull();
+    expect(screen.getByRole('button', { name: T.reload })).toBeVisible();
+  });
+
   it('catches a render error with a Japanese message and a reload button', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     renderCrash();

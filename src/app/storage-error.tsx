@@ -83,16 +83,28 @@ export function FailedContent({ onRetry }: { onRetry: () => Promise<void> }) {
       setBusy(false);
     }
   };
+  // Storage the browser refuses is mended in the browser, then by a reload: 再試行 would fail the same way.
+  const refused = error?.code === 'storage-unavailable';
   return (
     <>
       <Notice kind="error">
         {vaultErrorMessage(error?.code ?? 'unexpected')}
-        <br />
-        {T.failedHint}
+        {refused ? null : (
+          <>
+            <br />
+            {T.failedHint}
+          </>
+        )}
       </Notice>
-      <Button variant="primary" className="btn--block" disabled={busy} onClick={() => void retry()}>
-        {T.retry}
-      </Button>
+      {refused ? (
+        <Button variant="primary" className="btn--block" onClick={() => window.location.reload()}>
+          {T.reload}
+        </Button>
+      ) : (
+        <Button variant="primary" className="btn--block" disabled={busy} onClick={() => void retry()}>
+          {T.retry}
+        </Button>
+      )}
     </>
   );
 }

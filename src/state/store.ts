@@ -18,7 +18,7 @@ import { restoreSearchIndex, storeSearchIndex } from '../domain/search-stored';
 import type { ChangeOp, EntityKind, Vault, VaultSession, VaultUser, DeviceSettings } from '../vault/types';
 import { FUNCTION_BONUS_KINDS, type FunctionBonusKind } from '../protocol/constants';
 import type { BonusClaimCount, BonusCoordinator, BonusRecords, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
-import { toVaultError, type VaultError } from '../vault/errors';
+import { toOpenError, toVaultError, type VaultError } from '../vault/errors';
 import { DEMO_ID_PREFIX, isDemoId } from '../domain/demo-id';
 import { tellPassphraseChanged } from './lock-channel';
 
@@ -425,13 +425,15 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     resumeForms: null,
 
     async start(vault) {
+      // the page's first open: a failure there is storage the browser refuses, not a lost connection
+      const first = get().vault === null;
       // start() also reopens after a lost connection: nothing of the old session may survive it.
       get().session?.lock();
       set({ vault, phase: 'starting', error: null, session: null, mustChangePassphrase: false, unsaved: new Set(), resumeForms: null, ...emptyData() });
       await guarded(async () => {
         const [setUp, users, settings] = await Promise.all([vault.isSetUp(), vault.listUsers(), vault.settings()]);
         set({ users, settings, phase: setUp ? 'locked' : 'setup' });
-      }).catch(() => set({ phase: 'failed' }));
+      }).catch((e: unknown) => set(first ? { phase: 'failed', error: toOpenError(e) } : { phase: 'failed' }));
     },
 
     async setUp(displayName, passphrase) {

@@ -11,6 +11,8 @@ const MESSAGES: Readonly<Record<VaultErrorCode, string>> = {
   locked: 'ロックされました。パスフレーズを入力して、もう一度開いてください。',
   'quota-exceeded': '端末の保存容量が足りません。不要なデータを削除してから、もう一度お試しください。',
   'connection-lost': 'データベースとの接続が切れました。「再試行」を押してください。',
+  'storage-unavailable':
+    'このブラウザーが、端末へのデータの保存を許可していません（プライベートブラウズのウィンドウか、サイトのデータの保存がブロックされています）。通常のウィンドウで開くか、ブラウザーの設定でこのサイトのデータの保存を許可してから、再読み込みしてください。',
   'not-set-up': 'この端末はまだ設定されていません。最初の利用者を登録してください。',
   'already-set-up': 'この端末はすでに設定されています。登録済みの利用者でロックを解除してください。',
   'weak-passphrase': 'パスフレーズは8文字以上で、推測されにくいものにしてください（同じ文字の繰り返し・連続した数字や文字・よく使われるパスワードは使えません）。',
@@ -104,6 +106,25 @@ function errorNames(e: unknown, seen = new Set<unknown>()): string[] {
 
 function isVaultErrorCode(code: unknown): code is VaultErrorCode {
   return typeof code === 'string' && Object.hasOwn(MESSAGES, code);
+}
+
+// MissingAPIError: Dexie finds no IndexedDB at all; SecurityError: the browser refuses it (site
+// data blocked); InvalidStateError at the first open: Firefox's private windows ("A mutation
+// operation was attempted on a database that did not allow mutations"). Safari's UnknownError
+// (its connection lost) stays one: a 再試行 opens it again.
+const REFUSED_NAMES = new Set(['MissingAPIError', 'SecurityError', 'InvalidStateError']);
+
+/**
+ * An error met opening the database for the first time in this page, as a VaultError: storage the
+ * browser refuses is said so, with what to change, not as a lost connection that 再試行 mends.
+ */
+export function toOpenError(e: unknown): VaultError {
+  const error = toVaultError(e);
+  if (error.code === 'quota-exceeded') return error;
+  if (errorNames(e).some((n) => REFUSED_NAMES.has(n))) {
+    return new VaultError('storage-unavailable', { detail: error.detail ?? error.code, cause: e });
+  }
+  return error;
 }
 
 /**

@@ -339,6 +339,8 @@ export type VaultErrorCode =
   | 'locked'
   | 'quota-exceeded'
   | 'connection-lost'
+  /** the browser refuses the app its storage: a private window, site data blocked */
+  | 'storage-unavailable'
   | 'not-set-up'
   | 'already-set-up'
   | 'weak-passphrase'
