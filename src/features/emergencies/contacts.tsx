@@ -5,6 +5,7 @@
  * 受入可 at 00:30 is a reach at 00:30, and the claim's month and times read it so). Each card can
  * be corrected or withdrawn, never edited.
  */
+import { announce } from '../../ui/announce';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
@@ -53,7 +54,11 @@ export function ContactCard({
   const open = !withdrawn && !caseClosed;
   const askResult = open && body.result === null;
   const askCallback = open && body.result === '折り返し待ち';
-  const setResult = (result: ContactResult) => void append({ type: 'result', contact: contact.entryId, result, note: '' });
+  const setResult = (result: ContactResult) =>
+    void append({ type: 'result', contact: contact.entryId, result, note: '' }).then((ok) => {
+      // the buttons go with the written result: said, for whoever cannot see them go
+      if (ok) announce(T.resultRecorded(body.facilityName, result));
+    });
   const recordCallback = () => void append(callBackOf(body, new Date().toISOString()));
 
   return (

@@ -91,6 +91,7 @@ export const T = {
   monthFull: (month: string, n: number) =>
     `この方は${month === '今月' ? '今月' : `${month}に`}すでに${n}回、相談強化加算の対象となっています。この対応は記録されますが、算定されません（上限4回）。`,
   findFacilities: '受入先を探して電話する',
+  resultRecorded: (name: string, result: string) => `${name}：${result}を記録しました`,
   categoryMissing: '要請の内容の区分を選んでください。',
   /** the essentials above are cut short; the whole 聞き取り票 (contacts' notes, seizure steps) is there */
   wholeRecord: '聞き取り票の全文（連絡先・発作時の対応など）',

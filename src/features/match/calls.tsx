@@ -13,6 +13,7 @@ import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { bringIntoView } from '../../ui/scroll';
+import { announce } from '../../ui/announce';
 import { noteCallStarted } from '../../state/phone-call';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { T } from './text';
@@ -80,7 +81,10 @@ export function ResultButtons({ caseId, call, onDone }: { caseId: string; call: 
             disabled={busy}
             onClick={() =>
               void append({ type: 'result', contact: call.entryId, result: r, note: '' }).then((ok) => {
-                if (ok) onDone?.();
+                if (!ok) return;
+                // the buttons go with the written result: said, for whoever cannot see the card move
+                announce(T.resultRecorded(name, r));
+                onDone?.();
               })
             }
           >

@@ -277,6 +277,8 @@ describe('calls made from the match, with a case open', () => {
     expect(within(results).getByRole('button', { name: '受入可' })).not.toHaveClass('btn--primary');
 
     await user.click(within(results).getByRole('button', { name: '受入不可' }));
+    // the buttons go with the written result; a screen reader is told what was written
+    await waitFor(() => expect(screen.getByText('ひだまり：受入不可を記録しました')).toHaveAttribute('role', 'status'), SLOW);
     // the result is written when its buttons go (the card was in 電話済み already, waiting for it)
     await waitFor(() => expect(screen.queryByRole('group', { name: 'ひだまり の結果' })).toBeNull(), SLOW);
     const row = within(called()!).getByRole('article', { name: 'ひだまり' });
