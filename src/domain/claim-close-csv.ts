@@ -6,7 +6,7 @@
 import { toCsv } from './csv-text';
 import { CLAIM_STATUS_LABELS } from './claim-types';
 import { formatJapanDate } from './japan-time';
-import { CHANGE_CAUSE_LABELS, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
+import { CHANGE_CAUSE_LABELS, type ChangeCause, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
 
 export const CLAIM_CHANGES_HEADERS = [
   '事業所番号',
@@ -30,7 +30,9 @@ export const CLAIM_CHANGES_HEADERS = [
 ] as const;
 
 /** 追加請求 for more units, 返還（過誤調整） for fewer. */
-export function adjustmentLabel(difference: number): string {
+export function adjustmentLabel(difference: number, cause?: ChangeCause): string {
+  // the same units, billed under the wrong number: returned and billed again under the right one
+  if (cause === 'recipient-number') return '返還と再請求（過誤調整）';
   return difference > 0 ? '追加請求' : difference < 0 ? '返還（過誤調整）' : '単位数の変更なし';
 }
 
@@ -61,7 +63,7 @@ export function claimChangesCsv(close: MonthClose, changes: readonly ClaimChange
       ...cells(c.before),
       ...now,
       ...split(c.difference),
-      adjustmentLabel(c.difference),
+      adjustmentLabel(c.difference, c.cause),
       c.after?.reasons.join('／') ?? '',
     ];
   });

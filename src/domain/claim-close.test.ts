@@ -6,7 +6,7 @@ import { createHousehold, createPerson } from '../../test/factories/household';
 import { createOffice } from '../../test/factories/office';
 import { foldCase } from './case-fold';
 import { casesForMonth, claimSummaryCsv, encodeClaimCsv, exportMonthOf } from './claim-csv';
-import { CLAIM_CHANGES_HEADERS, claimChangesCsv } from './claim-close-csv';
+import { adjustmentLabel, CLAIM_CHANGES_HEADERS, claimChangesCsv } from './claim-close-csv';
 import {
   buildMonthCancel,
   buildMonthClose,
@@ -182,6 +182,19 @@ describe('請求後の変更: the household record, or another case of the perso
   const settlementOffice = createOffice({ ...office, oneBody: { settlement: true, independentLiving: false } });
   const yotaHousehold = (enrolments?: ServiceEnrolments) =>
     createHousehold({ id: subjectYota.householdId!, persons: [createPerson({ id: subjectYota.personId!, recipientNumber: subjectYota.recipientNumber, ...(enrolments ? { enrolments } : {}) })] });
+
+  it('a case claimed under one 受給者証番号 and now under another is listed, to return and bill again, though its units did not change', async () => {
+    const chains = await Promise.all([night('case-1', 1), night('case-h', 5, hanako)]);
+    const close = await closeDecember(chains);
+    const claim = claimOf(chains);
+    const relinked = (c: EmergencyCase) => (c.id === 'case-h' ? { ...c, subject: { ...c.subject, recipientNumber: '1200000099' } } : c);
+    const listed = claim.listed.map(relinked);
+    const all = claim.all.map(relinked);
+    const changes = claimChanges(close, { office, listed, all, decisions: claim.decisions, monthOf: (c) => exportMonthOf(c, claim.decisions.get(c.id)) });
+    expect(changes.map((c) => [c.caseId, c.cause, c.detail, c.difference])).toEqual([['case-h', 'recipient-number', '1200000002 → 1200000099', 0]]);
+    expect(adjustmentLabel(0, 'recipient-number')).toBe('返還と再請求（過誤調整）');
+    expect(claimChangesCsv(close, changes)).toContain('返還と再請求（過誤調整）');
+  });
 
   it('an enrolment recorded on the household after the close (要確認 → 算定不可) is the household\'s change, not another case\'s, even when another person\'s case changed', async () => {
     const chains = await Promise.all([night('case-1', 1), night('case-h', 5, hanako)]);

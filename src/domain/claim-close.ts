@@ -218,7 +218,7 @@ export function buildMonthCancel(
  *   is joined to it by 「同じ緊急事態ですか？」 (requests less than 24 hours apart): the close does not
  *   keep that case, so which of the two changed cannot be told
  */
-export type ChangeCause = 'new-case' | 'corrected' | 'added' | 'office' | 'other-cases' | 'household' | 'household-or-other-cases';
+export type ChangeCause = 'new-case' | 'corrected' | 'added' | 'office' | 'other-cases' | 'household' | 'household-or-other-cases' | 'recipient-number';
 
 export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'new-case': '請求後に追加（同期）された記録',
@@ -228,6 +228,7 @@ export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'other-cases': '同じ人のほかの記録の変更',
   household: '世帯の情報（利用状況・受給者証番号・担当事業所など）の変更',
   'household-or-other-cases': '世帯の情報、または同じ人のほかの月・事業所の記録の変更',
+  'recipient-number': '受給者証番号の変更（請求した番号の分を返還し、いまの番号で請求し直す）',
 };
 
 export interface DecisionAt {
@@ -370,6 +371,11 @@ export function claimChanges(
       changes.push({ ...base, cause: 'new-case', detail: '', before: null, difference: after.units });
     } else if (!sameDecision(k, after)) {
       changes.push({ ...base, ...causeOf(c, k, close, month), before: k, difference: after.units - k.units });
+    } else if (k.status === 'claimed' && k.recipientNumber !== c.subject.recipientNumber) {
+      // The same units under another 受給者証番号 (a case linked to another person, a number taken
+      // from the household): the row billed is not the row to bill, though nothing else differs.
+      const number = (n: string) => n || '（番号なし）';
+      changes.push({ ...base, cause: 'recipient-number', detail: `${number(k.recipientNumber)} → ${number(c.subject.recipientNumber)}`, before: k, difference: 0 });
     }
   }
   const listedIds = new Set(now.listed.map((c) => c.id));

@@ -340,7 +340,7 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
                 <p className="claims-case__meta">
                   {T.changeCause(CHANGE_CAUSE_LABELS[c.cause], [c.detail, c.movedTo ? T.movedTo(monthLabel(c.movedTo)) : ''].filter(Boolean).join('／'))}
                 </p>
-                <p className="claims-case__line">{T.changeDifference(adjustmentLabel(c.difference), c.difference)}</p>
+                <p className="claims-case__line">{T.changeDifference(adjustmentLabel(c.difference, c.cause), c.difference)}</p>
               </li>
             ))}
           </ul>
