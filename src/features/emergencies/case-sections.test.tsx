@@ -44,6 +44,24 @@ afterEach(() => {
   window.location.hash = '';
 });
 
+describe('算定に関する事項: the plan\'s office, in the words of the person\'s age', () => {
+  it('asks a child\'s case for 障害児相談支援, an adult\'s for 計画相談支援', async () => {
+    const child = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate: '2012-04-01' })] });
+    useApp.setState({ households: new Map([[child.id, child]]), caseEntries: new Map([['case-1', await appendEntries([], [openBody(), contactBody()])]]) });
+    await go('#/cases/case-1');
+    const { unmount } = render(<CasesScreen />);
+    let section = await screen.findByRole('region', { name: '算定に関する事項' });
+    expect(within(section).getByRole('combobox', { name: '障害児相談支援の担当' })).toHaveTextContent('当事業所が障害児相談支援を担当');
+    unmount();
+
+    const adult = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate: '1990-04-01' })] });
+    useApp.setState({ households: new Map([[adult.id, adult]]) });
+    render(<CasesScreen />);
+    section = await screen.findByRole('region', { name: '算定に関する事項' });
+    expect(within(section).getByRole('combobox', { name: '計画相談支援の担当' })).toHaveTextContent('当事業所が計画相談支援を担当');
+  });
+});
+
 describe('対応結果: an outcome recorded again', () => {
   it('shows the current outcome, and under it the earlier one marked 以前の対応結果 with when and by whom it was recorded', async () => {
     useApp.setState({ caseEntries: new Map([['case-1', await outcomeRecordedTwice()]]) });

@@ -229,7 +229,11 @@ interface ClaimFactsForm {
 const sameClaimFacts = (a: ClaimFactsForm, b: ClaimFactsForm) =>
   a.planning === b.planning && a.independent === b.independent && a.note.trim() === b.note.trim();
 
-export function ClaimFactsSection({ kase }: { kase: EmergencyCase }) {
+/**
+ * `child`: the person was a 児 on the day of the request, whose plan is the 障害児支援利用計画 of
+ * 障害児相談支援 (the claim's reasons say so), not 計画相談支援's.
+ */
+export function ClaimFactsSection({ kase, child = false }: { kase: EmergencyCase; child?: boolean }) {
   // Each save starts a fresh form (and draft) from the facts just recorded.
   const [generation, setGeneration] = useState(0);
   const [saved, setSaved] = useState(false);
@@ -238,6 +242,7 @@ export function ClaimFactsSection({ kase }: { kase: EmergencyCase }) {
       <ClaimFactsEditor
         key={generation}
         kase={kase}
+        child={child}
         saved={saved}
         onSaving={() => setSaved(false)}
         onSaved={() => {
@@ -251,11 +256,13 @@ export function ClaimFactsSection({ kase }: { kase: EmergencyCase }) {
 
 function ClaimFactsEditor({
   kase,
+  child,
   saved,
   onSaving,
   onSaved,
 }: {
   kase: EmergencyCase;
+  child: boolean;
   saved: boolean;
   onSaving: () => void;
   onSaved: () => void;
@@ -283,10 +290,10 @@ function ClaimFactsEditor({
     <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <SelectField
-        label={T.planning}
+        label={child ? T.planningChild : T.planning}
         value={planning}
         onChange={(e) => setForm({ ...form, planning: e.target.value as Planning })}
-        options={PLANNING_VALUES.map((p) => ({ value: p, label: PLANNING_LABELS[p] }))}
+        options={PLANNING_VALUES.map((p) => ({ value: p, label: child ? PLANNING_LABELS[p].replace('計画相談支援', '障害児相談支援') : PLANNING_LABELS[p] }))}
       />
       <label className="check">
         <input type="checkbox" checked={independent} onChange={(e) => setForm({ ...form, independent: e.target.checked })} />

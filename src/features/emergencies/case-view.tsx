@@ -183,7 +183,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
             onWithdraw={(entryId, label) => setCorrecting({ kind: 'withdraw', entryId, label })}
             onReopen={(entryId) => setCorrecting({ kind: 'reopen', entryId })}
           />
-          <ClaimFactsSection kase={kase} />
+          <ClaimFactsSection kase={kase} child={person?.birthDate ? ageCategory(person.birthDate, day) === 'child' : false} />
         </>
       )}
       <StaySection kase={kase} readOnly={readOnly} />

@@ -154,6 +154,7 @@ export const T = {
 
   claimTitle: '算定に関する事項',
   planning: '計画相談支援の担当',
+  planningChild: '障害児相談支援の担当',
   independentLiving: '同じ緊急事態について、当事業所が自立生活援助の緊急時支援加算または地域定着支援サービス費を算定する',
   claimNote: '備考',
   saveClaimFacts: '算定に関する事項を記録',
