@@ -117,6 +117,29 @@ describe('the place of the unlocked user (route and open forms)', () => {
     stop();
   });
 
+  it('keeps a form\'s own label as the place, never a choice\'s, which can be a person\'s name (the print sheet\'s 「印刷する方」)', () => {
+    const main = document.createElement('main');
+    main.innerHTML = '<label><input type="checkbox"> <span>山田 花子</span></label><label>服薬 <textarea></textarea></label>';
+    document.body.append(main);
+    const box = (top: number) => () => ({ top, height: 24, bottom: top + 24, left: 0, right: 100, width: 100, x: 0, y: top, toJSON: () => ({}) }) as DOMRect;
+    main.querySelector('input')!.getBoundingClientRect = box(10);
+    main.querySelector('textarea')!.getBoundingClientRect = box(60);
+    useApp.setState({ session: createFakeSession({ id: 'night' }), phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/households/hh-1/print';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    Object.defineProperty(window, 'scrollY', { value: 300, configurable: true });
+    try {
+      useApp.setState({ session: null, phase: 'locked' });
+    } finally {
+      Object.defineProperty(window, 'scrollY', { value: 0, configurable: true });
+      stop();
+      main.remove();
+    }
+    expect(readPlace()?.scroll).toEqual({ y: 300, field: { label: '服薬', nth: 0, top: 60 } });
+    expect(JSON.stringify({ ...sessionStorage })).not.toContain('山田');
+  });
+
   it('reads a stored place whose scroll is not one as having none', () => {
     sessionStorage.setItem('kyoten:place', JSON.stringify({ userId: 'night', hash: '#/', forms: [], scroll: { y: 'far', field: null } }));
     expect(readPlace()).toEqual({ userId: 'night', hash: '#/', forms: [] });

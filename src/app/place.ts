@@ -131,11 +131,16 @@ function labelOf(field: Field): string | null {
   return label || null;
 }
 
-/** The labelled fields on the screen, each with which of its label it is, in page order. */
+/**
+ * The labelled fields on the screen, each with which of its label it is, in page order. Not
+ * checkboxes nor radio buttons: their labels are the choices, and a choice can be a person (the
+ * print sheet's 「印刷する方」, a caller picked from the contacts), whose name would then be kept
+ * in clear in the session's storage. A form's own labels (氏名, 服薬) say nothing of anyone.
+ */
 function labelledFields(): { field: Field; label: string; nth: number }[] {
   const seen = new Map<string, number>();
   const out: { field: Field; label: string; nth: number }[] = [];
-  for (const field of document.querySelectorAll<Field>('main input, main select, main textarea')) {
+  for (const field of document.querySelectorAll<Field>('main input:not([type=checkbox]):not([type=radio]), main select, main textarea')) {
     const label = labelOf(field);
     if (label === null) continue;
     const nth = seen.get(label) ?? 0;
