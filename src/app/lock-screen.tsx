@@ -136,7 +136,7 @@ export function LockScreen() {
       {lockedBy === 'passphrase-changed' ? <Notice kind="info">{T.passphraseChangedLocked}</Notice> : null}
       {lockedBy === 'removed' ? <Notice kind="info">{T.removedLocked}</Notice> : null}
       {users.length === 0 ? <Notice kind="error">{T.noUsers}</Notice> : null}
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
         {users.length > 1 ? (
           <fieldset className="field users">
             <legend className="field__label">{T.chooseUser}</legend>

@@ -64,7 +64,7 @@ export function SetupScreen() {
       {/* before anything is typed: on iOS what is entered here would stay behind in Safari */}
       <SetupHomeScreenWarning />
       <p>{T.setupIntro}</p>
-      <form noValidate onFocus={warmUp} onSubmit={(e) => void submit(e)}>
+      <form autoComplete="off" noValidate onFocus={warmUp} onSubmit={(e) => void submit(e)}>
         <TextField
           label={T.displayName}
           autoComplete="username"

@@ -80,8 +80,9 @@ export function SelectField({
 }: Common & SelectHTMLAttributes<HTMLSelectElement> & { options: readonly { value: string; label: string }[] }) {
   return (
     <FieldShell label={label} error={error} hint={hint} required={required}>
+      {/* autocomplete off: the browser keeps no choice of a record (a 障害支援区分, a 手帳 grade) in its session files */}
       {({ id, describedBy, invalid }) => (
-        <select id={id} className="input" aria-describedby={describedBy} aria-invalid={invalid || undefined} {...select}>
+        <select id={id} className="input" autoComplete="off" aria-describedby={describedBy} aria-invalid={invalid || undefined} {...select}>
           {options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -116,6 +117,7 @@ export function CheckboxGroup<T extends string>({
           <label key={o.value} className="check">
             <input
               type="checkbox"
+              autoComplete="off"
               checked={value.includes(o.value)}
               onChange={(e) => onChange(e.target.checked ? [...value, o.value] : value.filter((v) => v !== o.value))}
             />

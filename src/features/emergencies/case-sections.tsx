@@ -194,7 +194,7 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
   }
 
   return (
-    <form className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <SelectField
         label={T.outcomeKind}
@@ -287,7 +287,7 @@ function ClaimFactsEditor({
   }
 
   return (
-    <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="case-form" onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <SelectField
         label={child ? T.planningChild : T.planning}
@@ -296,7 +296,7 @@ function ClaimFactsEditor({
         options={PLANNING_VALUES.map((p) => ({ value: p, label: child ? PLANNING_LABELS[p].replace('計画相談支援', '障害児相談支援') : PLANNING_LABELS[p] }))}
       />
       <label className="check">
-        <input type="checkbox" checked={independent} onChange={(e) => setForm({ ...form, independent: e.target.checked })} />
+        <input type="checkbox" autoComplete="off" checked={independent} onChange={(e) => setForm({ ...form, independent: e.target.checked })} />
         <span>{T.independentLiving}</span>
       </label>
       <TextArea label={T.claimNote} value={note} onChange={(e) => setForm({ ...form, note: e.target.value })} />

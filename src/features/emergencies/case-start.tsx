@@ -274,7 +274,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
 
   return (
     <Page title={T.startTitle} back={back}>
-      <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+      <form autoComplete="off" className="case-form" onSubmit={(e) => void submit(e)} noValidate>
         <p className="case-subject">{person ? person.name || '（氏名未入力）' : T.unknownCaller}</p>
         {typeof restored === 'object' ? (
           <Notice
@@ -397,6 +397,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
               <label key={c} className={form.category === c ? 'case-chip case-chip--on' : 'case-chip'}>
                 <input
                   type="radio"
+                  autoComplete="off"
                   name="category"
                   value={c}
                   checked={form.category === c}

@@ -181,7 +181,7 @@ export function ContactFields({
         <>
           <TextField label={T.contactFacilityName} value={value.facilityName} onChange={(e) => set({ facilityName: e.target.value })} required />
           <label className="check">
-            <input type="checkbox" checked={value.shortStay} onChange={(e) => set({ shortStay: e.target.checked })} />
+            <input type="checkbox" autoComplete="off" checked={value.shortStay} onChange={(e) => set({ shortStay: e.target.checked })} />
             <span>{T.contactShortStay}</span>
           </label>
         </>
@@ -249,7 +249,7 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
   }
 
   return (
-    <form className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <ContactFields kase={kase} value={value} onChange={setValue} />
       <EntryErrors errors={errors} />

@@ -81,14 +81,14 @@ function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: Emerg
           : T.sameNotAnswered}
       </p>
       {readOnly ? null : (
-        <form className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+        <form autoComplete="off" className="case-form" onSubmit={(e) => void submit(e)} noValidate>
           {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
           <fieldset className="field case-chips">
             <legend className="field__label">{T.sameQuestion}</legend>
             <div className="case-chips__grid">
               {(['same', 'separate'] as const).map((value) => (
                 <label key={value} className={choice === value ? 'case-chip case-chip--on' : 'case-chip'}>
-                  <input type="radio" name={`same-${other.id}`} value={value} checked={choice === value} onChange={() => setChoice(value)} />
+                  <input type="radio" autoComplete="off" name={`same-${other.id}`} value={value} checked={choice === value} onChange={() => setChoice(value)} />
                   <span>{value === 'same' ? T.sameAnswerSame : T.sameAnswerSeparate}</span>
                 </label>
               ))}

@@ -89,7 +89,7 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
   }
 
   return (
-    <form className="case-form case-subform" aria-label={correcting ? ST.correct : ST.record} onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="case-form case-subform" aria-label={correcting ? ST.correct : ST.record} onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <TextField label={ST.endedAt} type="datetime-local" required value={endedAt} onChange={(e) => set({ endedAt: e.target.value })} />
       <SelectField label={ST.exit} value={exit} onChange={(e) => set({ exit: e.target.value as ExitKind })} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />

@@ -138,7 +138,7 @@ export function FacilityForm({ id }: { id: string | null }) {
 
   return (
     <Page title={title}>
-      <form
+      <form autoComplete="off"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();

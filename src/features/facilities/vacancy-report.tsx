@@ -125,7 +125,7 @@ export function VacancyReport({ id }: { id: string }) {
         {tonight ? <ReportLine v={tonight} now={now} /> : T.vacancyUnknown}
       </p>
       <ReportsAhead facility={f} now={now} shown={tonight} />
-      <form className="fac-report" onSubmit={(e) => void submit(e)} noValidate>
+      <form autoComplete="off" className="fac-report" onSubmit={(e) => void submit(e)} noValidate>
         {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
         <TextField
           label={T.reportBeds}

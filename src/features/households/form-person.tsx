@@ -78,7 +78,7 @@ export function PersonDisability({ person: p, at, update, err }: PersonFieldsPro
       <TextField label={F.otherDisabilities} value={p.otherDisabilities} data-path={`${at}.otherDisabilities`} error={err(`${at}.otherDisabilities`)} onChange={(e) => update({ otherDisabilities: e.target.value })} />
       <TextField label={F.diagnosis} value={p.diagnosis} data-path={`${at}.diagnosis`} error={err(`${at}.diagnosis`)} onChange={(e) => update({ diagnosis: e.target.value })} />
       <label className="check">
-        <input type="checkbox" checked={severe} data-path={`${at}.severeMultiple`} onChange={(e) => setSevere(e.target.checked)} />
+        <input type="checkbox" autoComplete="off" checked={severe} data-path={`${at}.severeMultiple`} onChange={(e) => setSevere(e.target.checked)} />
         <span>{F.severeMultiple}</span>
       </label>
       <div data-path={`${at}.medicalCare`}>

@@ -51,6 +51,16 @@ describe('household form', () => {
     expect(phones).toHaveAccessibleDescription(expect.stringContaining('「夜間」'));
   });
 
+  it('leaves no choice of the record to the browser\'s saved form state: the form, its selects and checkboxes are autocomplete off', async () => {
+    const { user } = mountScreen({ hash: '#/households/new', session: createFakeSession() });
+    await user.click(await screen.findByRole('button', { name: /緊急連絡先を追加/ }));
+    const form = document.querySelector('form')!;
+    expect(form).toHaveAttribute('autocomplete', 'off');
+    const choices = [...form.querySelectorAll('select, input[type=checkbox]')];
+    expect(choices.length).toBeGreaterThan(5);
+    expect(choices.filter((el) => el.getAttribute('autocomplete') !== 'off')).toEqual([]);
+  });
+
   it('rejects a birth date after today (date rules beside the field)', async () => {
     const { user } = mountScreen({ hash: '#/households/new' });
     await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');

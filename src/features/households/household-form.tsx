@@ -281,7 +281,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
 
   return (
     <Page title={title} back={<BackLink href={backTo} label={id ? T.backToDetail : T.back} />}>
-      <form
+      <form autoComplete="off"
         ref={formRef}
         className="hh-form"
         noValidate

@@ -198,7 +198,7 @@ export function HouseholdPrint({ id }: { id: string }) {
           {h.persons.map((p) => (
             <label key={p.id} className="check">
               <input
-                type="checkbox"
+                type="checkbox" autoComplete="off"
                 checked={!leftOff.has(p.id)}
                 // one person at least: a sheet of no one is no sheet
                 disabled={!leftOff.has(p.id) && leftOff.size === h.persons.length - 1}

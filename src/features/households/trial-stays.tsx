@@ -182,7 +182,7 @@ function TrialStayForm({
   }
 
   return (
-    <form className="hh-trial-form" aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="hh-trial-form" aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       {facilities.size === 0 ? <Notice kind="warn">{TT.noFacilities}</Notice> : null}
       <SelectField label={TT.facility} required options={options} value={draft.facilityId} error={errors['facilityId']} onChange={(e) => set({ facilityId: e.target.value })} />

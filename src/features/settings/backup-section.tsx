@@ -116,7 +116,7 @@ function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; 
   };
 
   return (
-    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby="backup-export-title">
+    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="backup-export-title">
       <h3 id="backup-export-title">{BT.createTitle}</h3>
       <SecretField
         label={BT.currentPassphrase}
@@ -231,7 +231,7 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
   const createdAt = file ? formatJapanDateTime(file.info.createdAt) : '';
 
   return (
-    <form noValidate onSubmit={ask} aria-labelledby="backup-restore-title">
+    <form autoComplete="off" noValidate onSubmit={ask} aria-labelledby="backup-restore-title">
       <h3 id="backup-restore-title">{BT.restoreTitle}</h3>
       <p className="muted">{BT.restoreIntro}</p>
       <TextField

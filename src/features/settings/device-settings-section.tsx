@@ -43,7 +43,7 @@ export function DeviceSettingsSection() {
 
   return (
     <Section title={T.deviceTitle} id="settings-device">
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
         <TextField
           label={T.idleLockLabel}
           inputMode="numeric"

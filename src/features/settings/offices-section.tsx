@@ -129,7 +129,7 @@ function OfficeFormView({ form, errors, busy, onChange, onCancel, onSubmit }: Fo
   const openSaved = form.saved.length > 0 && form.saved[form.saved.length - 1]!.to === null;
   const oneBody = ONE_BODY_OPTIONS.filter((o) => form.oneBody[o.value]).map((o) => o.value);
   return (
-    <form className="settings-form" onSubmit={onSubmit} noValidate>
+    <form autoComplete="off" className="settings-form" onSubmit={onSubmit} noValidate>
       <TextField label={OT.name} required value={form.name} error={errors.name} onChange={(e) => onChange({ ...form, name: e.target.value })} />
       <TextField
         label={OT.number}

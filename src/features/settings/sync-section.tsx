@@ -127,7 +127,7 @@ function JoinForm() {
   };
 
   return (
-    <form noValidate onSubmit={(e) => void submit(e)} aria-label={ST.title}>
+    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-label={ST.title}>
       <p className="muted">{status.needsSignIn ? ST.needsSignIn(userName, status.hub ?? '') : status.signedOut ? ST.aloneSignedOut : ST.aloneIntro}</p>
       {status.signedOut && status.problem ? <Notice kind="warn">{status.problem.message}</Notice> : null}
       {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}

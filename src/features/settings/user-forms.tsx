@@ -78,7 +78,7 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
   };
 
   return (
-    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby="add-user-title">
+    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="add-user-title">
       <h3 id="add-user-title">{T.addUserTitle}</h3>
       <SecretField
         label={T.currentPassphraseForAdd}
@@ -146,7 +146,7 @@ export function ChangePassphraseForm({ onDone, onCancel, received = false, cance
   };
 
   return (
-    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby={received ? undefined : 'change-passphrase-title'}>
+    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={received ? undefined : 'change-passphrase-title'}>
       {received ? null : <h3 id="change-passphrase-title">{T.changePassphraseTitle}</h3>}
       <SecretField
         label={received ? T.receivedPassphrase : T.currentPassphrase}
@@ -204,7 +204,7 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
   };
 
   return (
-    <form noValidate onSubmit={(e) => void submit(e)} aria-labelledby="remove-user-title" aria-describedby="remove-user-what">
+    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="remove-user-title" aria-describedby="remove-user-what">
       <h3 id="remove-user-title">{T.removeUserTitle(user.displayName)}</h3>
       <p id="remove-user-what">{T.removeUserWhat}</p>
       <SecretField
