@@ -142,4 +142,12 @@ describe('重なった変更: the 閲覧記録', () => {
     // the entry is written from an effect, which may run a moment after the list is drawn
     await waitFor(() => expect(opened).toEqual(['hh-1']));
   });
+
+  it('logs the household of a 体験利用 whose values the list shows', async () => {
+    const opened: string[] = [];
+    const stay = createTrialStay({ id: 'ts-1', householdId: 'hh-7', personId: 'p-1' });
+    useApp.setState({ session: {} as never, openHousehold: async (id: string) => void opened.push(id), trialStays: new Map([[stay.id, stay]]) });
+    await shown([conflict({ kind: 'trial-stay', entityId: 'ts-1', field: 'howItWent', keptValue: '落ち着いて過ごせた', lostValue: '夜間に不穏' })]);
+    await waitFor(() => expect(opened).toEqual(['hh-7']));
+  });
 });

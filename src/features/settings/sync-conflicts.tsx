@@ -86,7 +86,8 @@ function ConflictItem({ conflict, busy, onSettle }: { conflict: WireConflict; bu
   const role = useStore(syncStatus, (s) => s.role);
   const canSettle = role !== null && KINDS_A_ROLE_WRITES[role].has(conflict.kind);
   // Both values of a household's field (a medication, a diagnosis) are its record shown: in the 閲覧記録.
-  useLogOpen(conflict.kind === 'household' ? conflict.entityId : null);
+  // A 体験利用's values (how the stay went, what to pass on) are its household's record too.
+  useLogOpen(conflict.kind === 'household' ? conflict.entityId : conflict.kind === 'trial-stay' ? (trialStays.get(conflict.entityId)?.householdId ?? null) : null);
   const record =
     conflict.kind === 'household'
       ? householdName(summaries.get(conflict.entityId))
