@@ -68,6 +68,8 @@ describe('the reverse proxy configuration in docs/', () => {
     expect(directives).toContain('proxy_set_header X-Forwarded-Proto $scheme;');
     expect(directives).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
     expect(directives).toContain('return 301 https://$host$request_uri;');
+    // a pull page (every household in scope) is never spooled to nginx's temporary files
+    expect(directives).toContain('proxy_max_temp_file_size 0;');
     expect(directives.some((d) => /^listen 443 ssl\b/.test(d))).toBe(true);
     const maxBody = /^client_max_body_size (\d+)m;$/.exec(directives.find((d) => d.startsWith('client_max_body_size')) ?? '');
     expect(Number(maxBody?.[1]) * 1024 * 1024).toBeGreaterThanOrEqual(MAX_BODY_BYTES);
