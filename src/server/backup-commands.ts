@@ -223,6 +223,8 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
       log(`いまのデータベースの監査表を読めませんでした。バックアップの後のアカウントの操作（停止など）は、復元の後に list-audit で確かめてください / could not read the account changes of the database it replaces: ${(error as Error).message}`);
     }
   };
+  // The copy of the database replaced: every household in clear, outside the backups' rotation.
+  let keptCopy: string | null = null;
   if (env.DATABASE_URL) {
     await assertNoHubConnected(env.DATABASE_URL);
     const url = env.DATABASE_URL;
@@ -240,6 +242,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
       );
     }
     log(`the database it replaces is kept in ${before} (pg_dump custom format; keep it until the restore is checked)`);
+    keptCopy = before;
     await restoreIntoEmptySchema(env, env.DATABASE_URL, source);
     // pg_restore brings no planner statistics, and the new epoch sends every device to pull again
     // at once: without them each pull page's plan read every remaining row of the hub.
@@ -276,6 +279,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
       aside = join(dataDir, `pg.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       renameSync(current, aside);
       log(`the database it replaces is kept in ${aside} (remove it once the restore is checked)`);
+      keptCopy = aside;
     }
     const moveBack = () => {
       rmSync(current, { recursive: true, force: true });
@@ -316,6 +320,12 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     }
     const epoch = await store.renewEpoch();
     log(`restored ${source}; the database's new epoch is ${epoch}: every device will pull again and send what this backup lacks`);
+    if (keptCopy !== null) {
+      log(
+        `置き換えたデータベースの写し ${keptCopy} には、すべての記録が暗号化されずに残っています。夜間のバックアップの整理では消えません。復元を確かめたら、削除してください / ` +
+          `${keptCopy} holds every record of the database replaced, in clear, and the nightly rotation does not remove it: delete it once the restore is checked`,
+      );
+    }
     // (the restore is done: a failure to compare is said, and the restore still succeeds)
     if (accountsBefore !== null) {
       try {

@@ -47,6 +47,8 @@ describe('[S15] the embedded store: stop, copy, restore', () => {
     expect(epoch).not.toBe(epochBefore);
     expect(readdirSync(env.KYOTEN_DATA_DIR).some((name) => name.startsWith('pg.before-restore-'))).toBe(true);
     expect(lines.join('\n')).toContain('pg.before-restore-');
+    // the copy holds every record in clear, outside the rotation: the restore says to delete it once checked
+    expect(lines.some((l) => /写し .*pg\.before-restore-.*復元を確かめたら、削除してください/.test(l))).toBe(true);
     // the hub made after the copy is named, with the command that makes it again
     expect(lines.at(-1)).toMatch(/ create-hub hub-after（実行者 root）→ npm run admin -- create-hub --hub hub-after --name 'バックアップ後'$/);
 
