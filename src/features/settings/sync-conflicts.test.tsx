@@ -1,5 +1,5 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFacility } from '../../../test/factories/facility';
 import { createTrialStay } from '../../../test/factories/trial-stay';
@@ -130,6 +130,23 @@ describe('重なった変更: who settles', () => {
     expect(within(household!).getAllByRole('button')).toHaveLength(2);
     expect(within(facility!).queryByRole('button')).toBeNull();
     expect(within(facility!).getByText('この記録はあなたの役割では書き換えられないため、書き換えられる人（管理者など）が解決します。')).toBeInTheDocument();
+  });
+});
+
+describe('重なった変更: a list that could not be read', () => {
+  it('is read again after the next sync, though the count stayed the same', async () => {
+    let fail = true;
+    const conflicts = vi.fn(async () => {
+      if (fail) throw new Error('offline');
+      return [conflict({ field: 'phone', keptValue: '047-000-0000', lostValue: '090-1111-2222' })];
+    });
+    syncStatus.setState({ ...initialSyncStatus, openConflicts: 1, lastSyncAt: '2026-12-01T00:00:00.000Z', engine: { conflicts } as unknown as SyncEngine });
+    render(<SyncConflicts />);
+    await waitFor(() => expect(conflicts).toHaveBeenCalledTimes(1));
+    expect(screen.queryAllByRole('listitem')).toHaveLength(0);
+    fail = false;
+    act(() => syncStatus.setState({ lastSyncAt: '2026-12-01T00:01:00.000Z' }));
+    expect(await screen.findAllByRole('listitem')).toHaveLength(1);
   });
 });
 
