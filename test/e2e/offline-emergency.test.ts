@@ -87,7 +87,8 @@ describe('the emergency case, offline', () => {
     await page.getByLabel('入所先').selectOption({ label: `${names[1]}（受入可）` });
     await page.getByRole('button', { name: '記録する' }).click();
     await page.getByText(new RegExp(`^短期入所\\s+${names[1]}`)).waitFor();
-    await page.getByLabel('計画相談支援の担当').selectOption('this-office');
+    // 佐藤 陽太 is 16: his plan is 障害児相談支援's
+    await page.getByLabel('障害児相談支援の担当').selectOption('this-office');
     await page.getByRole('button', { name: '算定に関する事項を記録' }).click();
     await page.getByText('算定に関する事項を記録しました。').waitFor();
     await page.getByRole('button', { name: '対応を終了' }).click();
