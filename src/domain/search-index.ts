@@ -87,14 +87,19 @@ function digitField(value: string, person: number, kind: number): IndexedField |
   return value === '' ? null : { value, person, kind, wordStarts: [0] };
 }
 
+/** Digits and what separates them, nothing else: no note, no second number to tell apart. */
+const PLAIN_NUMBER = /^[+]?[\d\s\-‐‑‒–—―−ー－().（）]{0,20}$/;
+
 /**
  * A written phone's fields: its first number's digits, so that 「090-1234-5496（22時まで）」 ends in
  * 5496 as the caller reads it out, and, when the entry holds more digits (a second number, a note's
  * hours), all of them, so a second number written in the same entry is still found.
  */
 function phoneFields(written: string, kind: number): (IndexedField | null)[] {
-  const first = firstPhoneDigits(written);
   const all = normalizePhone(written);
+  // a number written alone, the usual case, is its own first number (10,000 households' phones at unlock)
+  if (PLAIN_NUMBER.test(written)) return [digitField(all, -1, kind)];
+  const first = firstPhoneDigits(written);
   return all === first ? [digitField(first, -1, kind)] : [digitField(first, -1, kind), digitField(all, -1, kind)];
 }
 
