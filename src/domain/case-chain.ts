@@ -111,7 +111,7 @@ export async function verifyChain(entries: readonly CaseEntry[]): Promise<ChainC
       return broken(i, `${label}の形式が正しくありません。`);
     }
     if (i === 0) {
-      if (entry.index !== 0 || entry.prevHash !== '') return broken(0, '最初の記録（受付）が欠けています。');
+      if (entry.index !== 0 || entry.prevHash !== '') return broken(0, '最初の記録（要請）が欠けています。');
     } else {
       if (entry.prevHash === '') return broken(i, `${label}が最初の記録を名乗っています（記録の差し替え）。`);
       if (compareEntries(entries[i - 1]!, entry) >= 0) return broken(i, `${label}の順序が正しくありません（記録の入れ替え）。`);

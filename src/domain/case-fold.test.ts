@@ -189,7 +189,7 @@ describe('validateEntry: bad input is refused with a reason', () => {
     );
     const closed = await buildCase([openBody(), admitted, { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' }]);
     expect(validateEntry(closed, contactBody(), '2026-11-30T16:40:00.000Z')).toEqual([
-      '終了した対応記録には追加できません。誤りは「訂正」で記録してください。',
+      '終了した対応記録には追加できません。続きを記録するときは「対応を再開」を押してください。誤りは「訂正」で記録してください。',
     ]);
   });
 

@@ -367,7 +367,7 @@ function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedA
       if (body.subject.personId === null) errors.push('結び付ける登録者を選んでください。');
       return checkSubject(errors, body.subject);
     case 'claim-facts':
-      if (!PLANNING_VALUES.includes(body.planning)) errors.push('計画相談支援の担当を選んでください。');
+      if (!PLANNING_VALUES.includes(body.planning)) errors.push('計画相談支援（障害児相談支援）の担当を選んでください。');
       return;
     case 'same-emergency':
       if (body.otherCaseId === '' || body.otherCaseId === c.id) errors.push('比べる緊急対応の記録を選んでください。');
@@ -393,7 +393,7 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
   }
   if (body.type === 'open') return ['この対応記録はすでに開始されています。'];
   if (c.closedAt !== null && !AFTER_CLOSE.has(body.type)) {
-    return ['終了した対応記録には追加できません。誤りは「訂正」で記録してください。'];
+    return ['終了した対応記録には追加できません。続きを記録するときは「対応を再開」を押してください。誤りは「訂正」で記録してください。'];
   }
   if (body.type === 'stay-end' && (c.stayEnd ?? null) !== null) return ['退所はすでに記録されています。誤りは「訂正」で記録してください。'];
   if (body.type !== 'correction') {

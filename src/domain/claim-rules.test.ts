@@ -504,7 +504,7 @@ describe('§24-3 (2) and 告示 exclusions', () => {
   it('nobody identified (no linked person, no 受給者証番号) → not claimable', () => {
     const d = only(decideClaims([makeCase({ id: 'c1', contacts: [{ at: AT }], subject: UNKNOWN_CALLER })], OFFICES));
     expect(d).toMatchObject({ status: 'not-claimable', personKey: null, ordinal: null });
-    expect(d.reasons).toEqual(['対象者が特定されていません（受給者証番号の入力または登録者との紐づけが必要です）']);
+    expect(d.reasons).toEqual(['対象者が特定されていません（受給者証番号の入力または登録者との結び付けが必要です）']);
   });
 
   it('lists every exclusion that applies, not just the first', () => {

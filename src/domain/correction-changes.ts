@@ -66,7 +66,7 @@ function fieldsOf(body: FactBody, time: TimeText): [string, string][] {
       ];
     case 'claim-facts':
       return [
-        ['計画相談支援の担当', PLANNING_LABELS[body.planning]],
+        ['計画相談支援（障害児相談支援）の担当', PLANNING_LABELS[body.planning]],
         ['自立生活援助・地域定着支援の算定', yesNo(body.independentLivingClaimed)],
         ['備考', body.note],
       ];

@@ -264,7 +264,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         await store.putHubOffice(hub, office, audit('create-office', office.id, { name: office.name, number: o['number'] as string | undefined, 'hub-from': from }));
         io.out(`事業所 ${office.id}（${office.name}）を拠点 ${hub} に作成しました。各端末の次の同期で届きます。`);
         recorded();
-        if (from === undefined) io.out('拠点として位置付けられた期間はまだありません。管理者が端末の「設定 → 事業所」で追加すると、相談強化加算の判定に使われます。');
+        if (from === undefined) io.out('拠点として位置付けられた期間はまだありません。管理者が端末の「設定」の「事業所（相談強化加算）」で追加すると、相談強化加算の判定に使われます。');
         return;
       }
       case 'create-user': {

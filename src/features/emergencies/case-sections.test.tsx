@@ -52,6 +52,7 @@ describe('算定に関する事項: the plan\'s office, in the words of the pers
     const { unmount } = render(<CasesScreen />);
     let section = await screen.findByRole('region', { name: '算定に関する事項' });
     expect(within(section).getByRole('combobox', { name: '障害児相談支援の担当' })).toHaveTextContent('当事業所が障害児相談支援を担当');
+    expect(within(section).getByRole('option', { name: 'サービス未利用で、当事業所が障害児支援利用計画を作成' })).toBeInTheDocument();
     unmount();
 
     const adult = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate: '1990-04-01' })] });

@@ -229,6 +229,9 @@ interface ClaimFactsForm {
 const sameClaimFacts = (a: ClaimFactsForm, b: ClaimFactsForm) =>
   a.planning === b.planning && a.independent === b.independent && a.note.trim() === b.note.trim();
 
+/** A planning choice in a child's words: 障害児相談支援 and its 障害児支援利用計画. */
+const planningLabelForChild = (label: string) => label.replace('計画相談支援', '障害児相談支援').replace('サービス等利用計画', '障害児支援利用計画');
+
 /**
  * `child`: the person was a 児 on the day of the request, whose plan is the 障害児支援利用計画 of
  * 障害児相談支援 (the claim's reasons say so), not 計画相談支援's.
@@ -293,7 +296,7 @@ function ClaimFactsEditor({
         label={child ? T.planningChild : T.planning}
         value={planning}
         onChange={(e) => setForm({ ...form, planning: e.target.value as Planning })}
-        options={PLANNING_VALUES.map((p) => ({ value: p, label: child ? PLANNING_LABELS[p].replace('計画相談支援', '障害児相談支援') : PLANNING_LABELS[p] }))}
+        options={PLANNING_VALUES.map((p) => ({ value: p, label: child ? planningLabelForChild(PLANNING_LABELS[p]) : PLANNING_LABELS[p] }))}
       />
       <label className="check">
         <input type="checkbox" autoComplete="off" checked={independent} onChange={(e) => setForm({ ...form, independent: e.target.checked })} />

@@ -18,7 +18,7 @@ export const B = {
   fiscalYearOption: (y: number) => `${y}年度（${y}年4月〜${y + 1}年3月）`,
   monthLabel: (m: string) => `${Number(m.slice(0, 4))}年${Number(m.slice(5, 7))}月`,
   readOnly: '取り決め・コーディネーター・算定件数は管理者だけが変更できます（拠点サーバーの管理者アカウント）。',
-  noOffices: '事業所が登録されていません。設定の「事業所」で拠点機能強化事業所を登録してください。',
+  noOffices: '事業所が登録されていません。「設定」の「事業所（相談強化加算）」で拠点機能強化事業所を登録してください。',
   openSettings: '設定を開く',
 
   // month

@@ -139,7 +139,7 @@ export function createDevices(store: Store, config: AccountsConfig) {
           // [A9] The person unlocked on the phone is already known to the hub as someone else.
           throw new ServiceError(
             'forbidden',
-            'いまロックを解除している利用者は、拠点の別のアカウントで既にサインインしています。記録者を取り違えないため、そのアカウントでサインインしてください。心当たりがない場合は管理者に連絡してください。',
+            'いま解錠している利用者は、拠点の別のアカウントで既にサインインしています。記録者を取り違えないため、そのアカウントでサインインしてください。心当たりがない場合は管理者に連絡してください。',
             error.message,
           );
         }
