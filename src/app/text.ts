@@ -100,7 +100,7 @@ export const T = {
   updateRegion: 'アプリの更新',
   updateAvailable: '新しいバージョンがあります',
   /** an update reloads the app, and a reloaded app opens locked */
-  updateRelocks: '更新すると読み込み直し、もう一度の解錠が必要です。電話の対応中は、終わってから更新してください。',
+  updateRelocks: '更新すると読み込み直すため、もう一度解錠する必要があります。電話の対応中は、終わってから更新してください。',
   updateBlocked: '保存していない入力があります。保存してから更新してください。',
   updateNow: '更新する',
   updating: '更新しています…',

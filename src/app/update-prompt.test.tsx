@@ -31,10 +31,10 @@ describe('update prompt', () => {
     expect(apply).not.toHaveBeenCalled();
 
     // the update's cost is said before it is taken: the app opens locked after it
-    expect(screen.queryByText(/もう一度の解錠が必要です/)).toBeNull();
+    expect(screen.queryByText(/もう一度解錠する必要があります/)).toBeNull();
     act(() => useApp.getState().markUnsaved('household:new', false));
     expect(screen.queryByText('保存していない入力があります。保存してから更新してください。')).toBeNull();
-    expect(screen.getByText(/更新すると読み込み直し、もう一度の解錠が必要です/)).toBeVisible();
+    expect(screen.getByText(/更新すると読み込み直すため、もう一度解錠する必要があります/)).toBeVisible();
     expect(button).toBeEnabled();
     await user.click(button);
     expect(apply).toHaveBeenCalledTimes(1);

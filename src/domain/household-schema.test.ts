@@ -185,7 +185,7 @@ describe('validateHousehold', () => {
   });
 
   it('needs at least one person', () => {
-    expect(messageAt(validateHousehold(createHousehold({ persons: [] })), 'persons')).toBe('対象者を1人以上登録してください');
+    expect(messageAt(validateHousehold(createHousehold({ persons: [] })), 'persons')).toBe('本人を1人以上登録してください');
   });
 
   it('flags a blank new form only where the user must act', () => {

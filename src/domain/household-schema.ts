@@ -284,8 +284,8 @@ export const householdSchema = z
     address: freeText,
     phone,
     persons: z
-      .array(personSchema, { error: '対象者を1人以上登録してください' })
-      .min(1, { error: '対象者を1人以上登録してください' })
+      .array(personSchema, { error: '本人を1人以上登録してください' })
+      .min(1, { error: '本人を1人以上登録してください' })
       .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, { error: '対象者のIDが重複しています' })
       // Two people with one 受給者証番号 would share one claim cap, and the search would find the wrong one.
       .superRefine((ps, ctx) => {

@@ -47,7 +47,7 @@ describe('toVaultError', () => {
   it('speaks Japanese to the user', () => {
     expect(vaultErrorMessage('wrong-passphrase')).toBe('パスフレーズが違います。');
     expect(vaultErrorMessage('quota-exceeded')).toBe(
-      '端末の保存容量が足りません。不要なデータを削除してから、もう一度お試しください。',
+      '端末の保存容量が足りません。写真やほかのアプリなど、端末の不要なデータを削除してから、もう一度お試しください。',
     );
     expect(vaultErrorMessage('connection-lost')).toBe('データベースとの接続が切れました。「再試行」を押してください。');
   });

@@ -77,7 +77,7 @@ export const T = {
   encodingNames: { 'utf-8-bom': 'UTF-8（BOM付き）', shift_jis: 'Shift_JIS' } as Readonly<Record<'utf-8-bom' | 'shift_jis', string>>,
   exported: (file: string, kind: string, encoding: string) => `${kind}を書き出しました: ${file}（${encoding}）`,
   exportFailed: '書き出せませんでした。もう一度お試しください。',
-  reportNotLogged: '閲覧記録に書き込めないため、この報告書は印刷できません（個人情報が端末の外に出る操作は記録してから行います）。空き容量を確かめて、画面を開き直してください。',
+  reportNotLogged: '閲覧記録に書き込めないため、この証跡レポートは印刷できません（個人情報が端末の外に出る操作は記録してから行います）。空き容量を確かめて、画面を開き直してください。',
   exportNotLogged: '閲覧記録に書き込めないため、書き出しませんでした（個人情報が端末の外に出る操作は記録してから行います）。空き容量を確かめて、もう一度お試しください。',
   exportPrivacy:
     '書き出すファイルには、氏名・受給者証番号・要請の内容など要配慮個人情報が暗号化されずに入ります。保存先と受け渡しに注意し、請求が済んで不要になったら削除してください。書き出しは閲覧記録に残ります。',

@@ -102,7 +102,7 @@ export const T = {
 
   // print
   printWho: '印刷する方',
-  printWhoHint: '施設に渡すのは、利用する方の情報だけにしてください。ほかの方のチェックを外すと、その方の欄は印刷されません。',
+  printWhoHint: '受入先の事業所に渡すのは、利用する方の情報だけにしてください。ほかの方のチェックを外すと、その方の欄は印刷されません。',
   printWhoInEmergency: '緊急対応中の方だけにチェックを入れています。',
   printSupportTitle: '区分・行動関連',
   noConsentPrint: '同意書が記録されていません。本人の生命・身体の保護のために必要で、同意を得ることが難しい場合に限り、理由を記録して提供できます。',
@@ -122,7 +122,7 @@ export const T = {
   printNow: '印刷する',
   printTitle: '事前登録者 情報シート',
   printedAt: (at: string) => `出力：${at}`,
-  printFooter: '個人情報です。用済み後は施設の規程に従い廃棄してください。',
+  printFooter: '個人情報です。使い終わったら、受け取った事業所の規程に従って廃棄してください。',
 
   // form
   newTitle: '世帯を登録',

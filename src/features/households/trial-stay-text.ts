@@ -25,7 +25,7 @@ export const TT = {
   recordedBy: (name: string) => `記録：${name}`,
   cancelStay: 'この記録を取り消す',
   cancelTitle: '体験利用の記録を取り消しますか？',
-  cancelBody: '誤って記録した場合に取り消します。記録は消えずに「取消」として残り、マッチングと年次の報告には数えません。',
+  cancelBody: '誤って記録した場合に取り消します。記録は消えずに「取消」として残り、受入先を探す画面と年次の報告には数えません。',
   cancelReason: '取り消す理由',
   cancelConfirm: '取り消す',
   cancelled: '体験利用の記録を取り消しました。',
