@@ -80,12 +80,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function setUp(options: { channel?: FakeChannel } = {}) {
+/** A page under an active worker (`controlled: false`: one the worker does not control, after a hard reload). */
+function setUp(options: { channel?: FakeChannel; controlled?: boolean } = {}) {
   const running = new FakeWorker();
   running.state = 'activated';
   const registration = new FakeRegistration();
   registration.active = running;
-  const container = new FakeContainer(running);
+  const container = new FakeContainer(options.controlled === false ? null : running);
   const reload = vi.fn();
   const watch = sw.startUpdateWatch({
     container: container as unknown as ServiceWorkerContainer,
@@ -165,14 +166,7 @@ describe('applying it', () => {
   });
 
   it('reloads into it on a page no worker controlled (a hard reload), instead of staying on 更新しています…', () => {
-    const registration = new FakeRegistration();
-    registration.active = new FakeWorker();
-    registration.active.state = 'activated';
-    const container = new FakeContainer(null);
-    const reload = vi.fn();
-    sw.startUpdateWatch({ container: container as unknown as ServiceWorkerContainer, reload, channel: null }).watch(
-      registration as unknown as ServiceWorkerRegistration,
-    );
+    const { registration, container, reload } = setUp({ controlled: false });
     const next = registration.found();
     registration.installed(next, true);
     expect(sw.useUpdate.getState().waiting).toBe(true);

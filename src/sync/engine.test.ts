@@ -1225,7 +1225,8 @@ describe('sync engine: settling a conflict with the other value', () => {
     expect(JSON.parse(hub.records.get(`household/${id}`)!.payloadJson)).toMatchObject({ phone: '090-1111-2222' });
   });
 
-  it('says another tab is syncing when its run could not go, and settles nothing', async () => {
+  /** A joined phone with a household, whose sync lock another tab holds while `busy(true)`. */
+  async function joinedWithLock() {
     const hub = createFakeHub();
     const user = hub.addUser();
     const { fetch, resolved } = resolving(hub.browser());
@@ -1234,27 +1235,25 @@ describe('sync engine: settling a conflict with the other value', () => {
     const d = await device(hub, { fetch, locks });
     const id = await household(d.session);
     expect(await d.engine.join(signInOf(user))).toBe('done');
+    return { hub, resolved, d, id, busy: (held: boolean) => void (othersHoldIt = held) };
+  }
 
-    othersHoldIt = true;
+  it('says another tab is syncing when its run could not go, and settles nothing', async () => {
+    const { resolved, d, id, busy } = await joinedWithLock();
+
+    busy(true);
     const error = await d.engine.settleConflict(conflictOn(id), 'lost').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'busy', message: S.settle.busy });
     expect(resolved).toEqual([]);
   });
 
   it('keeps the hub\'s value when chosen after a 「戻す」 that could not be sent: the queued edit does not win at the next run', async () => {
-    const hub = createFakeHub();
-    const user = hub.addUser();
-    const { fetch, resolved } = resolving(hub.browser());
-    let othersHoldIt = false;
-    const locks: LockManagerLike = { request: async (_name, _options, callback) => callback(othersHoldIt ? null : {}) };
-    const d = await device(hub, { fetch, locks });
-    const id = await household(d.session);
-    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const { hub, resolved, d, id, busy } = await joinedWithLock();
     const phoneOnHub = () => (JSON.parse(hub.records.get(`household/${id}`)!.payloadJson) as { phone: string }).phone;
 
-    othersHoldIt = true;
+    busy(true);
     await expect(d.engine.settleConflict(conflictOn(id), 'lost')).rejects.toMatchObject({ code: 'busy' });
-    othersHoldIt = false;
+    busy(false);
     await d.engine.settleConflict(conflictOn(id), 'kept');
     expect(resolved).toEqual([`${API.conflicts}/c-1/resolve`]);
     await d.engine.run();
@@ -1264,18 +1263,11 @@ describe('sync engine: settling a conflict with the other value', () => {
   });
 
   it('sends the 「戻す」 already queued when it is pressed again, without a second edit', async () => {
-    const hub = createFakeHub();
-    const user = hub.addUser();
-    const { fetch, resolved } = resolving(hub.browser());
-    let othersHoldIt = false;
-    const locks: LockManagerLike = { request: async (_name, _options, callback) => callback(othersHoldIt ? null : {}) };
-    const d = await device(hub, { fetch, locks });
-    const id = await household(d.session);
-    expect(await d.engine.join(signInOf(user))).toBe('done');
-    othersHoldIt = true;
+    const { hub, resolved, d, id, busy } = await joinedWithLock();
+    busy(true);
     await expect(d.engine.settleConflict(conflictOn(id), 'lost')).rejects.toMatchObject({ code: 'busy' });
     expect((await d.session.outbox()).filter((e) => e.kind === 'household')).toHaveLength(1);
-    othersHoldIt = false;
+    busy(false);
     const put = vi.spyOn(d.session, 'put');
     await d.engine.settleConflict(conflictOn(id), 'lost');
     expect(put).not.toHaveBeenCalled();
