@@ -6,7 +6,7 @@
 import { toCsv } from './csv-text';
 import { CLAIM_STATUS_LABELS } from './claim-types';
 import { formatJapanDate } from './japan-time';
-import { CHANGE_CAUSE_LABELS, type ChangeCause, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
+import { CHANGE_CAUSE_LABELS, unitsToClaim, unitsToReturn, type ChangeCause, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
 
 export const CLAIM_CHANGES_HEADERS = [
   '事業所番号',
@@ -39,10 +39,10 @@ export function adjustmentLabel(difference: number, cause?: ChangeCause): string
 const cells = (d: DecisionAt | null) => (d === null ? ['', '', ''] : [CLAIM_STATUS_LABELS[d.status], d.ordinal === null ? '' : String(d.ordinal), String(d.units)]);
 
 /**
- * The difference as two non-negative columns (追加請求, 返還): a cell starting with '-' would be
+ * The change as two non-negative columns (追加請求, 返還): a cell starting with '-' would be
  * written with a leading ' (formula guard) and not read as a number.
  */
-const split = (difference: number) => [String(Math.max(difference, 0)), String(Math.max(-difference, 0))];
+const split = (c: ClaimChange) => [String(unitsToClaim(c)), String(unitsToReturn(c))];
 
 export function claimChangesCsv(close: MonthClose, changes: readonly ClaimChange[]): string {
   const { officeNumber } = close.body.office;
@@ -62,13 +62,13 @@ export function claimChangesCsv(close: MonthClose, changes: readonly ClaimChange
       [c.detail, moved].filter((x) => x !== '').join('／'),
       ...cells(c.before),
       ...now,
-      ...split(c.difference),
+      ...split(c),
       adjustmentLabel(c.difference, c.cause),
       c.after?.reasons.join('／') ?? '',
     ];
   });
-  const more = changes.reduce((n, c) => n + Math.max(c.difference, 0), 0);
-  const back = changes.reduce((n, c) => n + Math.max(-c.difference, 0), 0);
+  const more = changes.reduce((n, c) => n + unitsToClaim(c), 0);
+  const back = changes.reduce((n, c) => n + unitsToReturn(c), 0);
   // Not netted: each person's claim is adjusted on its own, so an addition and a return of the same
   // size are both still to be made (the screen's total says both too).
   const total = more > 0 && back > 0 ? `${adjustmentLabel(more)}・${adjustmentLabel(-back)}` : adjustmentLabel(more - back);

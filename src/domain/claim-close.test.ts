@@ -6,7 +6,7 @@ import { createHousehold, createPerson } from '../../test/factories/household';
 import { createOffice } from '../../test/factories/office';
 import { foldCase } from './case-fold';
 import { casesForMonth, claimSummaryCsv, encodeClaimCsv, exportMonthOf } from './claim-csv';
-import { adjustmentLabel, CLAIM_CHANGES_HEADERS, claimChangesCsv } from './claim-close-csv';
+import { CLAIM_CHANGES_HEADERS, claimChangesCsv } from './claim-close-csv';
 import {
   buildMonthCancel,
   buildMonthClose,
@@ -17,6 +17,8 @@ import {
   CLOSE_MESSAGES,
   monthCloseState,
   sha256OfBytes,
+  unitsToClaim,
+  unitsToReturn,
   type MonthClose,
   type MonthCloseRecord,
 } from './claim-close';
@@ -183,17 +185,23 @@ describe('請求後の変更: the household record, or another case of the perso
   const yotaHousehold = (enrolments?: ServiceEnrolments) =>
     createHousehold({ id: subjectYota.householdId!, persons: [createPerson({ id: subjectYota.personId!, recipientNumber: subjectYota.recipientNumber, ...(enrolments ? { enrolments } : {}) })] });
 
-  it('a case claimed under one 受給者証番号 and now under another is listed, to return and bill again, though its units did not change', async () => {
-    const chains = await Promise.all([night('case-1', 1), night('case-h', 5, hanako)]);
+  it('a case claimed under one 受給者証番号 and linked to another person since is returned whole and billed again, in the totals too', async () => {
+    const chains = await Promise.all([night('case-1', 1), night('case-2', 10), night('case-h', 5, hanako)]);
     const close = await closeDecember(chains);
-    const claim = claimOf(chains);
-    const relinked = (c: EmergencyCase) => (c.id === 'case-h' ? { ...c, subject: { ...c.subject, recipientNumber: '1200000099' } } : c);
-    const listed = claim.listed.map(relinked);
-    const all = claim.all.map(relinked);
-    const changes = claimChanges(close, { office, listed, all, decisions: claim.decisions, monthOf: (c) => exportMonthOf(c, claim.decisions.get(c.id)) });
-    expect(changes.map((c) => [c.caseId, c.cause, c.detail, c.difference])).toEqual([['case-h', 'recipient-number', '1200000002 → 1200000099', 0]]);
-    expect(adjustmentLabel(0, 'recipient-number')).toBe('返還と再請求（過誤調整）');
-    expect(claimChangesCsv(close, changes)).toContain('返還と再請求（過誤調整）');
+    expect(close.body.cases.find((k) => k.caseId === 'case-2')).toMatchObject({ recipientNumber: subjectYota.recipientNumber, ordinal: 2 });
+    // Yota's second case was Hanako's (another phone linked it so): her 2nd, billed under his number
+    const relinked = await appendEntries(chains[1]!, [{ body: { type: 'link', subject: hanako }, at: '2027-01-20T00:00:00.000Z' }]);
+    const changes = changesNow(close, [chains[0]!, relinked, chains[2]!]);
+    const moved = changes.find((c) => c.caseId === 'case-2')!;
+    expect(moved).toMatchObject({ cause: 'recipient-number', detail: `${subjectYota.recipientNumber} → ${hanako.recipientNumber}`, before: { ordinal: 2, units: 700 }, after: { ordinal: 2, units: 700 } });
+    expect([unitsToReturn(moved), unitsToClaim(moved)]).toEqual([700, 700]);
+    const rows = Papa.parse<string[]>(claimChangesCsv(close, changes).replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+    const row = rows.find((r) => r[3] === 'case-2')!;
+    expect(row.slice(-4, -1)).toEqual(['700', '700', '返還と再請求（過誤調整）']);
+    // the total counts the return and the claim again, not 0 and 0
+    const total = rows.at(-1)!;
+    expect(Number(total[14])).toBeGreaterThanOrEqual(700);
+    expect(Number(total[15])).toBeGreaterThanOrEqual(700);
   });
 
   it('an enrolment recorded on the household after the close (要確認 → 算定不可) is the household\'s change, not another case\'s, even when another person\'s case changed', async () => {

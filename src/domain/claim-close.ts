@@ -369,13 +369,13 @@ export function claimChanges(
     const base = { caseId: c.id, name: c.subject.name, recipientNumber: c.subject.recipientNumber, movedTo: null, after };
     if (k === undefined) {
       changes.push({ ...base, cause: 'new-case', detail: '', before: null, difference: after.units });
+    } else if (k.status === 'claimed' && k.recipientNumber !== c.subject.recipientNumber) {
+      // Billed under another 受給者証番号 (the case linked to another person since): the row billed
+      // is returned whole and the case billed again as it stands, whatever else changed with it.
+      const number = (n: string) => n || '（番号なし）';
+      changes.push({ ...base, cause: 'recipient-number', detail: `${number(k.recipientNumber)} → ${number(c.subject.recipientNumber)}`, before: k, difference: after.units - k.units });
     } else if (!sameDecision(k, after)) {
       changes.push({ ...base, ...causeOf(c, k, close, month), before: k, difference: after.units - k.units });
-    } else if (k.status === 'claimed' && k.recipientNumber !== c.subject.recipientNumber) {
-      // The same units under another 受給者証番号 (a case linked to another person, a number taken
-      // from the household): the row billed is not the row to bill, though nothing else differs.
-      const number = (n: string) => n || '（番号なし）';
-      changes.push({ ...base, cause: 'recipient-number', detail: `${number(k.recipientNumber)} → ${number(c.subject.recipientNumber)}`, before: k, difference: 0 });
     }
   }
   const listedIds = new Set(now.listed.map((c) => c.id));
@@ -402,6 +402,18 @@ export function decisionLabel(d: DecisionAt | null): string {
   if (d === null) return '（この月の請求になし）';
   const parts = [d.ordinal !== null ? `${d.ordinal}回目` : null, `${d.units}単位`].filter((p) => p !== null);
   return `${CLAIM_STATUS_LABELS[d.status]}（${parts.join('・')}）`;
+}
+
+/**
+ * The units a change asks to claim and to return: the difference's sign, except for a case billed
+ * under another 受給者証番号, whose row is returned whole and billed again whole.
+ */
+export function unitsToClaim(c: ClaimChange): number {
+  return c.cause === 'recipient-number' ? (c.after?.units ?? 0) : Math.max(c.difference, 0);
+}
+
+export function unitsToReturn(c: ClaimChange): number {
+  return c.cause === 'recipient-number' ? (c.before?.units ?? 0) : Math.max(-c.difference, 0);
 }
 
 /** The total to claim additionally (positive) or to return (negative) through 過誤調整. */

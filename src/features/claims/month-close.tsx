@@ -26,6 +26,8 @@ import {
   monthCloseState,
   sha256OfBytes,
   type ClaimChange,
+  unitsToClaim,
+  unitsToReturn,
   type KeptExport,
   type MonthClose,
   type MonthCloseRecord,
@@ -294,8 +296,8 @@ export function ClosedMonth({
 function ChangesSection({ close, changes, encoding }: { close: MonthClose; changes: readonly ClaimChange[]; encoding: ClaimCsvEncoding }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [written, setWritten] = useState<string | null>(null);
-  const claimMore = changes.reduce((n, c) => n + Math.max(c.difference, 0), 0);
-  const giveBack = changes.reduce((n, c) => n + Math.max(-c.difference, 0), 0);
+  const claimMore = changes.reduce((n, c) => n + unitsToClaim(c), 0);
+  const giveBack = changes.reduce((n, c) => n + unitsToReturn(c), 0);
 
   const logExport = useLogExport();
 
@@ -340,7 +342,9 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
                 <p className="claims-case__meta">
                   {T.changeCause(CHANGE_CAUSE_LABELS[c.cause], [c.detail, c.movedTo ? T.movedTo(monthLabel(c.movedTo)) : ''].filter(Boolean).join('／'))}
                 </p>
-                <p className="claims-case__line">{T.changeDifference(adjustmentLabel(c.difference, c.cause), c.difference)}</p>
+                <p className="claims-case__line">
+                  {c.cause === 'recipient-number' ? T.changeRebill(unitsToReturn(c), unitsToClaim(c)) : T.changeDifference(adjustmentLabel(c.difference), c.difference)}
+                </p>
               </li>
             ))}
           </ul>

@@ -116,6 +116,8 @@ export const T = {
   changeCause: (cause: string, detail: string) => (detail ? `${cause}: ${detail}` : cause),
   movedTo: (month: string) => `${month}の記録に移動`,
   changeDifference: (label: string, n: number) => `${label} ${units(Math.abs(n))}`,
+  /** a case billed under another 受給者証番号: its row returned whole, billed again under the number now */
+  changeRebill: (back: number, more: number) => `返還 ${units(back)}・再請求 ${units(more)}（過誤調整）`,
   changesTotal: (claim: number, ret: number) => `追加請求 ${units(claim)}・返還（過誤調整） ${units(ret)}`,
   exportChanges: '請求後の変更CSV',
   cancelButton: '請求済みを取り消す',
