@@ -12,10 +12,6 @@ import type { CountersignLookup } from '../../domain/countersign-status';
 import {
   ClaimCsvError,
   assertExportable,
-  claimDetailCsv,
-  claimExportFileName,
-  claimSummaryCsv,
-  encodeClaimCsv,
   noCasesMessage,
   type ClaimCsvEncoding,
 } from '../../domain/claim-csv';
@@ -41,13 +37,14 @@ import { parseArea } from '../../state/router';
 import { SummaryTable } from './summary-table';
 import { summaryTotals } from '../../domain/claim-rules';
 import { ClosedMonth, CloseSection } from './month-close';
-import { monthCloseState, sha256OfBytes } from '../../domain/claim-close';
+import { monthCloseState } from '../../domain/claim-close';
 import { formatPeriod, periodTouchesMonth } from '../../domain/office';
 import { T } from './text';
 import { brokenCases, subjectName, useChainChecks, useClaimedBefore, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
 import './claims.css';
 import { downloadBytes } from '../../ui/download';
 import { exportFileSubject, useLogExport } from './log-export';
+import { claimFile, type ClaimFile } from './claim-files';
 
 export function ClaimsScreen() {
   const route = parseClaimsRoute(useHash());
@@ -311,22 +308,18 @@ function ExportSection({
     setWritten(null);
     setProblem(null);
     if (blocked || waiting) return;
-    let file: { bytes: Uint8Array<ArrayBuffer>; fileName: string };
+    let file: ClaimFile;
     try {
       assertExportable(claim.cases, month);
-      const text =
-        kind === 'summary'
-          ? claimSummaryCsv(claim.summary, office, month)
-          : claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup, claimedIn });
-      file = { bytes: encodeClaimCsv(text, enc), fileName: claimExportFileName(kind, office.officeNumber, month, enc) };
+      file = await claimFile(kind, { office, month, claim, claimedIn, countersign: countersigns.lookup }, enc);
     } catch (e) {
       if (e instanceof ClaimCsvError) setProblem({ kind, code: e.code, message: e.message });
       else setProblem({ kind, code: 'failed', message: T.exportFailed });
       return;
     }
     try {
-      // the file's hash with it: 請求済み compares it with the files it writes then
-      await logExport(exportFileSubject(month, office.name, kind, enc, await sha256OfBytes(file.bytes)));
+      // the file's hashes with it: 請求済み compares them with the files it keeps then
+      await logExport(exportFileSubject(month, office.name, file, enc));
     } catch {
       setProblem({ kind, code: 'failed', message: T.exportNotLogged });
       return;

@@ -8,6 +8,7 @@ import { useCallback } from 'react';
 import type { ClaimCsvEncoding } from '../../domain/claim-csv';
 import { useApp } from '../../state/store';
 import type { AccessAction, AccessLogEntry } from '../../vault/types';
+import type { ClaimFile, ClaimFileKind } from './claim-files';
 import { T } from './text';
 
 /** 2026年11月・相談支援センター みなと・明細: what left, as the 閲覧記録 shows it. */
@@ -20,31 +21,37 @@ const HASH_SHOWN = 16;
 
 /**
  * A claim file written, as the 閲覧記録 keeps it: 「2026年11月・みなと・明細CSV（Shift_JIS・SHA-256
- * 3f9a…）」. The close reads it back to tell whether the files it writes are the ones sent.
+ * 3f9a…・署名を除く 8c21…）」, the second hash that of what the file says of the claim (claim-files.ts),
+ * when it differs. 請求済み reads it back to tell whether the files it keeps are the ones sent.
  */
-export function exportFileSubject(month: string, officeName: string, kind: 'summary' | 'detail', encoding: ClaimCsvEncoding, sha256: string): string {
-  return exportSubject(month, officeName, `${T.exportKinds[kind]}（${T.encodingNames[encoding]}・SHA-256 ${sha256.slice(0, HASH_SHOWN)}）`);
+export function exportFileSubject(month: string, officeName: string, file: ClaimFile, encoding: ClaimCsvEncoding): string {
+  const content = file.contentSha256 === file.sha256 ? '' : `・${CONTENT} ${file.contentSha256.slice(0, HASH_SHOWN)}`;
+  return exportSubject(month, officeName, `${T.exportKinds[file.kind]}（${T.encodingNames[encoding]}・SHA-256 ${file.sha256.slice(0, HASH_SHOWN)}${content}）`);
 }
 
-/** The last time each file of the month was written, by the 閲覧記録: when, in which encoding, its hash's start. */
+const CONTENT = '署名を除く';
+
+/** The last time each file of the month was written, by the 閲覧記録: when, in which encoding, the start of its content's hash. */
 export interface LastExport {
   readonly at: string;
   readonly encoding: ClaimCsvEncoding;
-  readonly sha256Start: string;
+  /** the start of the hash of what the file said of the claim (of the whole file when the entry names one hash) */
+  readonly contentStart: string;
 }
 
-export function lastExports(log: readonly AccessLogEntry[], month: string, officeName: string): Partial<Record<'summary' | 'detail', LastExport>> {
+export function lastExports(log: readonly AccessLogEntry[], month: string, officeName: string): Partial<Record<ClaimFileKind, LastExport>> {
   const prefix = exportSubject(month, officeName, '');
-  const found: Partial<Record<'summary' | 'detail', LastExport>> = {};
+  const found: Partial<Record<ClaimFileKind, LastExport>> = {};
+  const hashes = new RegExp(`^([0-9a-f]+)(?:・${CONTENT} ([0-9a-f]+))?）$`);
   for (const e of log) {
     if (e.action !== 'export-claims' || !e.reason?.startsWith(prefix)) continue;
     const rest = e.reason.slice(prefix.length);
     for (const kind of ['summary', 'detail'] as const) {
       for (const encoding of Object.keys(T.encodingNames) as ClaimCsvEncoding[]) {
         const head = `${T.exportKinds[kind]}（${T.encodingNames[encoding]}・SHA-256 `;
-        const m = rest.startsWith(head) ? /^([0-9a-f]+)）$/.exec(rest.slice(head.length)) : null;
+        const m = rest.startsWith(head) ? hashes.exec(rest.slice(head.length)) : null;
         const before = found[kind];
-        if (m && (before === undefined || Date.parse(e.at) >= Date.parse(before.at))) found[kind] = { at: e.at, encoding, sha256Start: m[1]! };
+        if (m && (before === undefined || Date.parse(e.at) >= Date.parse(before.at))) found[kind] = { at: e.at, encoding, contentStart: m[2] ?? m[1]! };
       }
     }
   }

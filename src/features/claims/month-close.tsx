@@ -9,9 +9,7 @@ import { useApp, CaseEntryRejected } from '../../state/store';
 import { useCountersigns } from '../../state/use-countersigns';
 import {
   ClaimCsvError,
-  claimDetailCsv,
   claimExportFileName,
-  claimSummaryCsv,
   encodeClaimCsv,
   exportMonthOf,
   type ClaimCsvEncoding,
@@ -24,7 +22,6 @@ import {
   closeProblems,
   decisionLabel,
   monthCloseState,
-  sha256OfBytes,
   type ClaimChange,
   unitsToClaim,
   unitsToReturn,
@@ -39,7 +36,8 @@ import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { downloadBytes } from '../../ui/download';
-import { exportSubject, lastExports, useLogExport } from './log-export';
+import { exportFileSubject, exportSubject, lastExports, useLogExport } from './log-export';
+import { claimFile } from './claim-files';
 import { TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { monthLabel } from './route';
@@ -89,30 +87,24 @@ export function CloseSection({
   const history = historyOf(records, office.id, month);
 
   // The files last written for the month (by the 閲覧記録) that differ from the ones the close
-  // writes: a case synced or corrected since, so what was sent is not what the close would keep.
+  // keeps: a case synced or corrected since, so what was sent is not what the close would keep.
   const [changedSince, setChangedSince] = useState<readonly string[]>([]);
-  const texts = () => ({
-    summary: claimSummaryCsv(claim.summary, office, month),
-    detail: claimDetailCsv({ office, month, cases: claim.cases, decisions: claim.decisions, countersign: countersigns.lookup, claimedIn }),
-  });
+  const source = { office, month, claim, claimedIn, countersign: countersigns.lookup };
 
   async function ask() {
     const found = closeProblems([...records.values()], { office, month, cases: claim.cases, sentOn }, today);
     setProblems(found);
     if (found.length > 0 || session === null) return;
-    let changed: string[] = [];
-    try {
-      const last = lastExports(await session.accessLog(), month, office.name);
-      const now = texts();
-      for (const kind of ['summary', 'detail'] as const) {
-        const sent = last[kind];
-        if (sent === undefined) continue;
-        const hash = await sha256OfBytes(encodeClaimCsv(now[kind], sent.encoding));
-        if (!hash.startsWith(sent.sha256Start)) changed.push(T.changedSinceExport(T.exportKinds[kind], formatJapanDateTime(sent.at)));
-      }
-    } catch {
-      // a file that cannot be built is the close's to report; an unreadable 閲覧記録 only skips the comparison
-      changed = [];
+    const changed: string[] = [];
+    // an unreadable 閲覧記録 only skips the comparison (the close itself logs before it writes)
+    const last = await session.accessLog().then((log) => lastExports(log, month, office.name), () => ({}) as ReturnType<typeof lastExports>);
+    for (const kind of ['summary', 'detail'] as const) {
+      const sent = last[kind];
+      if (sent === undefined) continue;
+      // what the file says of the claim, in the encoding it was sent in: a hub signature since is no change,
+      // and a text that encoding can no longer hold certainly is one
+      const now = await claimFile(kind, source, sent.encoding).catch(() => null);
+      if (now === null || !now.contentSha256.startsWith(sent.contentStart)) changed.push(T.changedSinceExport(T.exportKinds[kind], formatJapanDateTime(sent.at)));
     }
     setChangedSince(changed);
     setConfirming(true);
@@ -123,15 +115,8 @@ export function CloseSection({
     if (session === null || busy) return;
     setBusy(true);
     try {
-      const built = texts();
-      const files = (['summary', 'detail'] as const).map((kind) => ({
-        kind,
-        bytes: encodeClaimCsv(built[kind], encoding),
-        fileName: claimExportFileName(kind, office.officeNumber, month, encoding),
-      }));
-      const exports = await Promise.all(
-        files.map(async (f): Promise<KeptExport> => ({ kind: f.kind, fileName: f.fileName, sha256: await sha256OfBytes(f.bytes), size: f.bytes.length })),
-      );
+      const files = [await claimFile('summary', source, encoding), await claimFile('detail', source, encoding)];
+      const exports = files.map((f): KeptExport => ({ kind: f.kind, fileName: f.fileName, sha256: f.sha256, size: f.bytes.length }));
       const record = buildMonthClose({
         id: globalThis.crypto.randomUUID(),
         office,
@@ -146,9 +131,10 @@ export function CloseSection({
         recordedBy: actorOf(session),
         deviceId: session.deviceId,
       });
-      // The files leave the device: in the 閲覧記録 first, or not at all (nothing is closed then).
+      // The files leave the device: in the 閲覧記録 first, each with its hashes (a close made again
+      // after a 取消 compares with them), or not at all (nothing is closed then).
       try {
-        await logExport(exportSubject(month, office.name, files.map((f) => T.exportKinds[f.kind]).join('・')));
+        for (const f of files) await logExport(exportFileSubject(month, office.name, f, encoding));
       } catch {
         setProblems([T.exportNotLogged]);
         return;
