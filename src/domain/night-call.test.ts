@@ -68,6 +68,24 @@ describe('night-call rules', () => {
     // by day nothing is ruled out
     expect(saysNoAnswerAt('夜勤のため夜間は不在', '2026-12-02T03:00:00.000Z')).toBe(false);
     expect(phonesInCallOrder(['090-1111-2222（22時まで）', '03-0000-0000'], at0210)).toEqual(['03-0000-0000', '090-1111-2222（22時まで）']);
+    // the minutes count: 「21:30まで」 still answers at 21:10
+    expect(saysNoAnswerAt('21:30まで', at2110)).toBe(false);
+    expect(saysNoAnswerAt('21時半まで', at2110)).toBe(false);
+    expect(saysNoAnswerAt('21時半まで', '2026-12-02T12:40:00.000Z')).toBe(true); // 21:40
+  });
+
+  it('reads 「20時まで仕事」「21時まで不在」 as when someone is away, and a note\'s 「日中のみ仕事」 as no limit on the night', () => {
+    const at2230 = '2026-12-02T13:30:00.000Z'; // 22:30 JST
+    for (const away of ['20時まで仕事', '21時まで不在', '21時まで外出しています', '20:00まで勤務']) {
+      expect(saysNoAnswerAt(away, at2230), away).toBe(false);
+      expect(saysNoAnswerAt(away, at2230, 'note'), away).toBe(false);
+    }
+    for (const note of ['平日のみ勤務', '日中のみ仕事']) expect(saysNoAnswerAt(note, at2230, 'note'), note).toBe(false);
+    // a phone marked 日中のみ is still one for the day only; a note that says the night is out still says so
+    expect(saysNoAnswerAt('047-555-6666（日中のみ）', at2230)).toBe(true);
+    expect(saysNoAnswerAt('夜勤のため夜間は不在', at2230, 'note')).toBe(true);
+    expect(saysNoAnswerAt('21時まで', at2230, 'note')).toBe(true);
+    expect(contactsInCallOrder([{ phones: ['090-1111-2222'], note: '20時まで仕事' }, { phones: ['03-3333-4444'], note: '' }], at2230).map((c) => c.noAnswerNow)).toEqual([false, false]);
   });
 
   it('calls at night in the family\'s order, but last those whose number or note says no one answers', () => {

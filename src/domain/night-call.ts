@@ -55,11 +55,15 @@ function limitsTheNight(t: string): boolean {
  */
 export function isDaytimeOnlyPhone(entry: string): boolean {
   const t = entry.normalize('NFKC');
-  return (
-    /夜(間)?\s*(は|の)?\s*(不可|x|×|✕|✖|ng|だめ|ダメ|出ない|出られない|出れない|つながらない|繋がらない|不通|通じない|なし|無し)/i.test(t) ||
-    /(日中|昼|昼間|平日|勤務中|営業時間)\s*(の)?\s*(のみ|だけ|限り)/.test(t) ||
-    limitsTheNight(t)
-  );
+  return saysNotAtNight(t) || /(日中|昼|昼間|平日|勤務中|営業時間)\s*(の)?\s*(のみ|だけ|限り)/.test(t);
+}
+
+/**
+ * What says the night itself is out: 「夜間不可」「夜は出ない」, any 夜 with a limit. Alone for a
+ * contact's note, where 「日中のみ仕事」「平日のみ勤務」 say when the person is away, not the phone.
+ */
+function saysNotAtNight(t: string): boolean {
+  return /夜(間)?\s*(は|の)?\s*(不可|x|×|✕|✖|ng|だめ|ダメ|出ない|出られない|出れない|つながらない|繋がらない|不通|通じない|なし|無し)/i.test(t) || limitsTheNight(t);
 }
 
 /**
@@ -70,31 +74,43 @@ export function isNightPhone(entry: string): boolean {
   return /夜/.test(entry.normalize('NFKC')) && !isDaytimeOnlyPhone(entry);
 }
 
+/** 「21時まで」「22:00まで」「21時30分まで」「21時半迄」, and what the same statement says after it. */
+const UNTIL = /(\d{1,2})\s*(?:時\s*(?:(\d{1,2})\s*分|(半))?|:(\d{2}))\s*(?:まで|迄)([^、。，,・（）()［］\[\]「」／/;；;\n]*)/g;
+/** After 「…時まで」, words that make it the time someone is away till, not the time they answer till. */
+const AWAY_TILL = /不在|仕事|勤務|留守|外出|出勤|通学|学校|通院|いない|居ない|出られない|出れない|つながらない|繋がらない/;
+
 /**
- * The hour an entry says it answers until, 「21時まで」「22:00まで」「23時迄」, when it is an evening
- * one (12–24); null otherwise. An earlier hour is left alone: 「9時まで」 may be the morning (and
- * then the night is fine) or 夜9時, which the night rule above reads.
+ * The minute of the day (Japan time) an entry says it answers until, 「21時まで」「22:00まで」
+ * 「21時半まで」, when it is an evening one (12:00–24:00); null otherwise. 「20時まで仕事」「21時まで不在」
+ * say when someone is away, not when they stop answering. An earlier hour is left alone: 「9時まで」
+ * may be the morning (and then the night is fine) or 夜9時, which the night rule above reads.
  */
-function answersUntilHour(t: string): number | null {
-  const m = /(\d{1,2})\s*(?:時|:\d{2})\s*(?:まで|迄)/.exec(t);
-  if (!m) return null;
-  const hour = Number(m[1]);
-  return hour >= 12 && hour <= 24 ? hour : null;
+function answersUntilMinute(t: string): number | null {
+  for (const m of t.matchAll(UNTIL)) {
+    if (AWAY_TILL.test(m[5] ?? '')) continue;
+    const hour = Number(m[1]);
+    const minute = m[3] ? 30 : Number(m[2] ?? m[4] ?? 0);
+    if (hour >= 12 && hour <= 24 && minute < 60) return hour * 60 + minute;
+  }
+  return null;
 }
 
 /**
- * Whether an entry (a phone as written, or a contact's note) says no one answers at `at`: at night
- * one marked 「夜間不可」「日中のみ」「夜勤のため夜間は不在」, or 「21時まで」 once it is past 21:00.
+ * Whether an entry says no one answers at `at`: at night a phone marked 「夜間不可」「日中のみ」, a
+ * note that says 「夜勤のため夜間は不在」, or either saying 「21時まで」 once it is past 21:00. A
+ * note's 「日中のみ仕事」 says when the person is away and is not read as the phone's hours (`note`).
  * By day nothing is ruled out: the day's limits are not read.
  */
-export function saysNoAnswerAt(entry: string, at: Date | IsoInstant): boolean {
+export function saysNoAnswerAt(entry: string, at: Date | IsoInstant, what: 'phone' | 'note' = 'phone'): boolean {
   if (!isJapanNight(at)) return false;
   const t = entry.normalize('NFKC');
-  if (isDaytimeOnlyPhone(t)) return true;
-  const until = answersUntilHour(t);
+  if (what === 'phone' ? isDaytimeOnlyPhone(t) : saysNotAtNight(t)) return true;
+  const until = answersUntilMinute(t);
   if (until === null) return false;
   const hour = japanHourOf(at);
-  return hour >= until || hour < NIGHT_UNTIL_HOUR;
+  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  const now = hour * 60 + new Date(ms + JST_OFFSET_MS).getUTCMinutes();
+  return now >= until || hour < NIGHT_UNTIL_HOUR;
 }
 
 /**
@@ -128,7 +144,7 @@ export function contactsInCallOrder<C extends { readonly phones: readonly string
 ): ContactToCall<C>[] {
   const all = contacts.flatMap((contact) => {
     const phone = phonesInCallOrder(contact.phones, at)[0];
-    return phone ? [{ contact, phone, noAnswerNow: saysNoAnswerAt(phone, at) || saysNoAnswerAt(contact.note, at) }] : [];
+    return phone ? [{ contact, phone, noAnswerNow: saysNoAnswerAt(phone, at) || saysNoAnswerAt(contact.note, at, 'note') }] : [];
   });
   return [...all.filter((c) => !c.noAnswerNow), ...all.filter((c) => c.noAnswerNow)];
 }
