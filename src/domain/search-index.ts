@@ -87,7 +87,7 @@ function digitField(value: string, person: number, kind: number): IndexedField |
   return value === '' ? null : { value, person, kind, wordStarts: [0] };
 }
 
-/** Digits and what separates them, nothing else: no note, no second number to tell apart. */
+/** Digits and what separates them, nothing else: with at most 11 digits, no note and no second number to tell apart. */
 const PLAIN_NUMBER = /^[+]?[\d\s\-‐‑‒–—―−ー－().（）]{0,20}$/;
 
 /**
@@ -98,7 +98,7 @@ const PLAIN_NUMBER = /^[+]?[\d\s\-‐‑‒–—―−ー－().（）]{0,20}$/;
 function phoneFields(written: string, kind: number): (IndexedField | null)[] {
   const all = normalizePhone(written);
   // a number written alone, the usual case, is its own first number (10,000 households' phones at unlock)
-  if (PLAIN_NUMBER.test(written)) return [digitField(all, -1, kind)];
+  if (all.length <= 11 && PLAIN_NUMBER.test(written)) return [digitField(all, -1, kind)];
   const first = firstPhoneDigits(written);
   return all === first ? [digitField(first, -1, kind)] : [digitField(first, -1, kind), digitField(all, -1, kind)];
 }

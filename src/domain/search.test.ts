@@ -145,6 +145,10 @@ describe('searchHouseholds: ranking', () => {
     expect(ids([middle, noted], '5496')).toEqual(['noted', 'middle']);
     const two = createHousehold({ id: 'two', phone: '047-000-0000／090-1111-2468' });
     expect(ids([two], '2468')).toEqual(['two']);
+    // digits after the number in brackets or after a space are no part of it either
+    const extension = createHousehold({ id: 'extension', phone: '03-1234-5496 (12)' });
+    const spaced = createHousehold({ id: 'spaced', phone: '090 1234 5496 22' });
+    expect(ids([middle, extension, spaced], '5496')).toEqual(['extension', 'spaced', 'middle']);
   });
 
   it('puts registered before draft before withdrawn, then orders by furigana', () => {
