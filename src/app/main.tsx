@@ -75,7 +75,8 @@ function afterFirstPaint(then: () => void): void {
   observer.observe({ type: 'paint', buffered: true });
 }
 
-// A browser too old to run the app is told so before its code is fetched and fails to parse.
+// A browser too old to run the app is told so before its code runs (modulepreload may fetch it; a
+// module that cannot be parsed is only an error once imported).
 // A tab that paints nothing (opened hidden, or hidden before its first frame) starts at once; the
 // 3 s timer only guards against a browser that never reports a paint.
 const missing = missingFeatures();

@@ -1,4 +1,20 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useRef, type ReactNode } from 'react';
+
+/**
+ * The ref of a page's <h1 tabIndex={-1}>, which takes the focus when the page opens from a link that
+ * went with the last screen (the focus left on <body>), and not when the page put it somewhere itself.
+ * For the pages that draw their own heading (the print sheet, the evidence report) as Page does.
+ */
+export function useHeadingFocus(): (heading: HTMLHeadingElement | null) => void {
+  const done = useRef(false);
+  // a ref callback, not an effect: a heading drawn once the record has loaded takes it too
+  return useCallback((heading: HTMLHeadingElement | null) => {
+    if (heading === null || done.current) return;
+    done.current = true;
+    const now = document.activeElement;
+    if (now === null || now === document.body) heading.focus({ preventScroll: true });
+  }, []);
+}
 
 /**
  * A page: a sticky header with the title and optional actions, then content in one column (360 px
@@ -6,11 +22,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
  * the focus on its title, so a screen reader's user hears where they are and Tab starts there.
  */
 export function Page({ title, actions, children, back }: { title: string; actions?: ReactNode; children: ReactNode; back?: ReactNode }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    const now = document.activeElement;
-    if (now === null || now === document.body) heading.current?.focus({ preventScroll: true });
-  }, []);
+  const heading = useHeadingFocus();
   return (
     <section className="page">
       <header className="page__header">

@@ -26,7 +26,7 @@ import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-type
 import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type OutcomeBody, type Superseded } from '../../domain/emergency-case';
 import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
-import { Notice } from '../../ui/layout';
+import { Notice, useHeadingFocus } from '../../ui/layout';
 import { claimsPaths, monthLabel } from './route';
 import { SummaryTable } from './summary-table';
 import { T } from './text';
@@ -283,6 +283,7 @@ function CaseReport({
 }
 
 export function EvidenceReport({ officeId, month }: { officeId: string | null; month: string }) {
+  const heading = useHeadingFocus();
   const claim = useMonthClaim(officeId, month);
   const chain = useChainChecks(claim.cases);
   const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
@@ -332,7 +333,9 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
       ) : (
         <>
           <header className="claims-report__header">
-            <h1>{T.reportTitle}</h1>
+            <h1 ref={heading} tabIndex={-1}>
+              {T.reportTitle}
+            </h1>
             <table className="claims-report__facts">
               <tbody>
                 <Row label={T.office}>{office.name}</Row>

@@ -2,7 +2,7 @@
  * Load or clear the fictional demo hub. The generator is imported on demand so it never weighs on the
  * first load of a real device; demo records never enter the change log (see VaultSession.putDemo).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { create } from 'zustand';
 import { useApp } from '../../state/store';
 import { lastCaseOffice, rememberCaseOffice } from '../../state/case-office';
@@ -50,6 +50,14 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
   const status = useDemoTask((s) => s.status);
   const [confirming, setConfirming] = useState(false);
   const [sizeIndex, setSizeIndex] = useState(0);
+  // What a finished load or clear said goes with the screen (a lock, another person unlocking);
+  // a load under way keeps it, for the panel that takes over.
+  useEffect(
+    () => () => {
+      if (!useDemoTask.getState().busy) resetDemoTask();
+    },
+    [],
+  );
 
   async function load() {
     if (useDemoTask.getState().busy) return;

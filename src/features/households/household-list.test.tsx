@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -129,5 +129,10 @@ describe('household list and search', () => {
     await user.click(within(dialog).getByRole('button', { name: '消去する' }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'デモデータを読み込む' })).toBeInTheDocument());
     expect(useApp.getState().households.size).toBe(0);
+    expect(screen.getByText(/デモデータ\d+件を消去しました/)).toBeInTheDocument();
+    // what the clear said goes with the screen: the next person to unlock does not meet it
+    cleanup();
+    mountScreen({ session });
+    expect(screen.queryByText(/デモデータ\d+件を消去しました/)).toBeNull();
   });
 });

@@ -182,6 +182,8 @@ describe('what the sheet tells the facility', () => {
     });
     mountScreen({ hash: '#/households/hh-1/print', households: [scored] });
     await screen.findByRole('heading', { level: 2, name: /佐藤 陽太/ });
+    // opened by a button that went with the household's screen: the sheet's title takes the focus
+    expect(screen.getByRole('heading', { level: 1, name: '事前登録者 情報シート' })).toHaveFocus();
     expect(screen.getByRole('row', { name: /受給者証番号/ })).toHaveTextContent('0123456789（松戸市）');
     expect(screen.getByRole('row', { name: /区分・行動関連/ })).toHaveTextContent(/障害支援区分 区分5\s行動関連項目 合計点 14点/);
   });

@@ -17,7 +17,7 @@ import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { TextArea } from '../../ui/field';
-import { Notice } from '../../ui/layout';
+import { Notice, useHeadingFocus } from '../../ui/layout';
 import { lastReview, nextReviewDate } from '../../domain/household-rules';
 import { dailyRows, dateText, disabilityText, handbookText, medicalCareText } from './detail-parts';
 import { BackLink } from './household-detail';
@@ -53,7 +53,7 @@ function PersonBlock({ person: p, today }: { person: Person; today: string }) {
         <tbody>
           <Row label={F.birthDate} value={[dateText(p.birthDate), age, SEX_LABELS[p.sex]].filter(Boolean).join('　')} />
           {/* the facility's own paperwork for the stay asks for the 受給者証 first */}
-          <Row label={F.recipientNumber} value={[p.recipientNumber, p.municipality ? `（${p.municipality}）` : ''].join('')} />
+          <Row label={F.recipientNumber} value={p.recipientNumber ? `${p.recipientNumber}${p.municipality ? `（${p.municipality}）` : ''}` : ''} />
           <Row label={F.disabilityTypes} value={[disabilityText(p), p.diagnosis, handbookText(p)].filter(Boolean).join('／')} />
           {/* what the staffing of the night depends on: the 区分 and the behaviour score */}
           <Row label={T.printSupportTitle} value={supportText(p)} />
@@ -127,6 +127,8 @@ export function HouseholdPrint({ id }: { id: string }) {
   );
   const leftOff: ReadonlySet<string> =
     ticked ?? (inEmergency.size > 0 && household ? new Set(household.persons.filter((p) => !inEmergency.has(p.id)).map((p) => p.id)) : new Set());
+  // opened from the household's 「印刷（A4）」, which goes with that screen: the sheet's title takes the focus
+  const heading = useHeadingFocus();
   const logPrint = useCallback(
     async (hid: string) => {
       if (!session) return;
@@ -183,7 +185,9 @@ export function HouseholdPrint({ id }: { id: string }) {
         </div>
       ) : null}
       <div className="hh-print__meta">
-        <h1>{T.printTitle}</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          {T.printTitle}
+        </h1>
         <span>{T.printedAt(formatJapanDateTime(new Date()))}</span>
       </div>
       {h.withdrawal ? (

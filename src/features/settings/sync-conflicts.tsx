@@ -22,10 +22,10 @@ import { useAsync } from './use-async';
 export function SyncConflicts() {
   const engine = useStore(syncStatus, (s) => s.engine);
   const open = useStore(syncStatus, (s) => s.openConflicts);
-  // read again after each sync too: a list that failed to load (offline when the settings opened)
-  // is not left in its error while the count stays the same
+  // read again after each sync while there are conflicts: a list that failed to load (offline when
+  // the settings opened) is not left in its error while the count stays the same; none, no request
   const lastSyncAt = useStore(syncStatus, (s) => s.lastSyncAt);
-  const list = useAsync(async () => (engine ? await engine.conflicts() : []), `${open}:${engine === null}:${lastSyncAt ?? ''}`);
+  const list = useAsync(async () => (engine ? await engine.conflicts() : []), `${open}:${engine === null}:${open > 0 ? (lastSyncAt ?? '') : ''}`);
   const [settling, setSettling] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
