@@ -109,7 +109,10 @@ export function normalizeKana(s: string): string {
     .replace(DASH_AFTER_KANA, 'ー')
     .replace(DASH, '')
     .replace(SMALL_KA_KE, fullKaKe)
-    .replace(KANJI_VARIANT, commonForm);
+    .replace(KANJI_VARIANT, commonForm)
+    // a space taken out can leave a mark beside a letter it now composes with (「C ¸」 → 「ç」): composed
+    // here, or the key would change when normalized again
+    .normalize('NFC');
 }
 
 /** A name as typed, comparable: NFKC with all spaces removed ('佐藤　陽太' → '佐藤陽太'). */
