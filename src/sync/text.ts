@@ -21,7 +21,7 @@ export const S = {
     'bad-credentials': '拠点ID・ログインID・パスワード・確認コードのいずれかが違います。',
     throttled: 'ログインの失敗が続いたため、しばらく待ってからお試しください。',
     // A7: the session's user has not signed in on this device (or its secret no longer matches).
-    forbidden: 'この端末で拠点へのサインインが必要です。「この端末で拠点にサインイン」からサインインしてください。変更はこの端末に保存されています。',
+    forbidden: 'この端末で拠点へのログインが必要です。「設定」の「拠点サーバーと同期」から、もう一度ログインしてください。変更はこの端末に保存されています。',
     'unknown-device': 'この端末の登録が見つかりません。もう一度ログインしてください。',
     exists: 'この端末は別の拠点に登録されています。管理者に連絡してください。',
     retired: 'この端末は拠点サーバーから外されました。',

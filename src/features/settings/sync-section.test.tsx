@@ -303,6 +303,17 @@ describe('拠点サーバーと同期: records set aside [R3]', () => {
   });
 });
 
+describe('signed out by the hub', () => {
+  it('says the hub ended the sign-in, not that the person logged out, and names where to log in again', () => {
+    syncStatus.setState({ ...initialSyncStatus, joined: true, signedOut: true, hub: 'aozora', problem: { code: 'forbidden', message: S.problem.forbidden, serverMessage: null } });
+    render(<SyncSection />);
+    expect(screen.getByText(ST.hubSignedOut)).toBeInTheDocument();
+    expect(screen.queryByText(ST.aloneSignedOut)).toBeNull();
+    expect(screen.getByText(S.problem.forbidden)).toHaveTextContent('「設定」の「拠点サーバーと同期」から、もう一度ログインしてください');
+    expect(screen.getByRole('button', { name: ST.signInAgain })).toBeInTheDocument();
+  });
+});
+
 describe('the status line opens the sync section', () => {
   it('brings the section into view when the settings were already open, and on a tap while already there', async () => {
     const scrolled: Element[] = [];

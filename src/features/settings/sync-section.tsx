@@ -128,7 +128,7 @@ function JoinForm() {
 
   return (
     <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-label={ST.title}>
-      <p className="muted">{status.needsSignIn ? ST.needsSignIn(userName, status.hub ?? '') : status.signedOut ? ST.aloneSignedOut : ST.aloneIntro}</p>
+      <p className="muted">{status.needsSignIn ? ST.needsSignIn(userName, status.hub ?? '') : status.signedOut ? (status.problem ? ST.hubSignedOut : ST.aloneSignedOut) : ST.aloneIntro}</p>
       {status.signedOut && status.problem ? <Notice kind="warn">{status.problem.message}</Notice> : null}
       {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
       <TextField label={ST.hub} hint={ST.hubHint} value={hub} error={errors.hub} disabled={busy} autoComplete="organization" onChange={(e) => setHub(e.target.value)} />

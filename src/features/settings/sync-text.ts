@@ -12,6 +12,8 @@ export const ST = {
   aloneIntro:
     'このアプリは、拠点サーバーに参加しなくても、この端末だけで使えます。参加すると、この端末で作った世帯・事業所・対応記録・閲覧記録がサーバーに送られ、同じ拠点の端末と共有されます。',
   aloneSignedOut: 'ログアウトしています。変更はこの端末に保存されており、次にログインしたときに送信されます。',
+  /** signed out by the hub, not by the person: a session ended, a password changed, a sign-in stopped by the admin */
+  hubSignedOut: '拠点へのログインが切れました（時間切れ、パスワードの変更、管理者による停止など）。変更はこの端末に保存されており、もう一度ログインすると送信されます。',
   hub: '拠点ID',
   hubHint: '管理者から伝えられた拠点のIDです。',
   loginName: 'ログインID',
