@@ -275,7 +275,7 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
   phone(COLUMN.fax, (v) => (fields.fax = v), null);
   text(COLUMN.email, (v) => {
     if (isPlausibleEmail(v)) fields.email = v;
-    else fail(COLUMN.email, `"${v}" はメールアドレスの形式ではありません（例: tanki@example.jp）`);
+    else fail(COLUMN.email, `"${v}" はメールアドレスの形式ではありません（例：tanki@example.jp）`);
   });
   text(COLUMN.liaison, (v) => (fields.liaison = v));
   text(COLUMN.emergencyRequestHow, (v) => (fields.emergencyRequestHow = v));
@@ -360,7 +360,7 @@ function readVacancy(cell: Cell, stored: Vacancy | null, fail: (column: string, 
   if (beds === null) fail(COLUMN.vacancyBeds, bedsCell ? '空床数は0以上の整数です' : '空床報告日時があるときは空床数も入れてください');
   let asOf = asOfCell ? parseJapanDateTimeCell(asOfCell) : null;
   if (asOf === null) {
-    fail(COLUMN.vacancyAsOf, asOfCell ? `"${asOfCell}" は日時として読めません（例: 2026-11-23 02:10）` : '空床数があるときは空床報告日時も入れてください');
+    fail(COLUMN.vacancyAsOf, asOfCell ? `"${asOfCell}" は日時として読めません（例：2026-11-23 02:10）` : '空床数があるときは空床報告日時も入れてください');
   }
   if (beds === null || asOf === null) return undefined;
   // The file keeps minutes only, and no period or note: a stored report in the same minute is the

@@ -231,7 +231,7 @@ describe('parseFacilityCsv', () => {
     const file = utf8(csv(['事業所番号', '事業所名', 'メール'], ['1210100001', 'あおぞら', 'tanki@example'], ['1210100002', 'ひかり園', 'tanki@example.jp'], ['1210100003', 'みどり', '']));
     const preview = parseFacilityCsv(file, [], NOW, idSequence());
     expect(preview.ok).toBe(false);
-    expect(preview.rows.map((r) => r.errors)).toEqual([[{ column: 'メール', message: '"tanki@example" はメールアドレスの形式ではありません（例: tanki@example.jp）' }], [], []]);
+    expect(preview.rows.map((r) => r.errors)).toEqual([[{ column: 'メール', message: '"tanki@example" はメールアドレスの形式ではありません（例：tanki@example.jp）' }], [], []]);
   });
 
   it('rejects unknown service types, labels, counts and dates, naming each column', () => {

@@ -199,7 +199,7 @@ export const T = {
   colEntryHash: 'ハッシュ',
   colCountersign: '拠点の署名（受付時刻・受付番号）',
   countersignedAt: (label: string, when: string, position: number) => `${label} ${when}（受付番号 ${position}）`,
-  verifyHint: '拠点の署名は、書き出した明細CSVを拠点で npm run admin -- verify-evidence <ファイル> にかけると拠点の鍵で確かめられます。',
+  verifyHint: '拠点の署名は、書き出した明細CSVを拠点サーバーの管理者に渡すと、拠点の鍵で確かめてもらえます（手引き「拠点サーバーの管理」の「証跡の確認」）。',
   reportClaimState: '請求',
   reportNotClosed: '未請求（この月の締めは記録されていません）',
   reportChangedSinceClose: (n: number) =>

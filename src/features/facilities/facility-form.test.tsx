@@ -96,7 +96,7 @@ describe('facility form', () => {
     await user.type(screen.getByLabelText('メールアドレス'), 'tanki@example');
     await user.click(screen.getByRole('checkbox', { name: '緊急時の受け入れ・対応' }));
     await user.click(screen.getByRole('button', { name: '保存' }));
-    expect(screen.getByLabelText('メールアドレス')).toHaveAccessibleDescription('メールアドレスの形式を確認してください（例: tanki@example.jp）');
+    expect(screen.getByLabelText('メールアドレス')).toHaveAccessibleDescription('メールアドレスの形式を確認してください（例：tanki@example.jp）');
     expect(await session.outbox()).toHaveLength(0);
 
     await user.type(screen.getByLabelText('メールアドレス'), '.jp');
@@ -113,7 +113,7 @@ describe('facility form', () => {
     await user.type(screen.getByLabelText('電話番号'), '047-123-456');
     await user.type(screen.getByLabelText('夜間・緊急連絡先'), '090-1234-567');
     await user.click(screen.getByRole('button', { name: '保存' }));
-    expect(screen.getByLabelText('電話番号')).toHaveAccessibleDescription(/^電話番号の桁数が足りません（例: 047-123-4567/);
+    expect(screen.getByLabelText('電話番号')).toHaveAccessibleDescription(/^電話番号の桁数が足りません（例：047-123-4567/);
     expect(screen.getByLabelText('夜間・緊急連絡先')).toHaveAccessibleDescription(/^携帯電話・IP電話の番号は11桁です/);
     expect(await session.outbox()).toHaveLength(0);
 

@@ -176,7 +176,7 @@ describe('facility CSV import', () => {
     await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(file)));
 
     expect(await screen.findByText(/3行目「定員」: 定員が空のため0として取り込みます/)).toBeInTheDocument();
-    expect(screen.getByText('4行目「メール」: "hikari@example" はメールアドレスの形式ではありません（例: tanki@example.jp）')).toBeInTheDocument();
+    expect(screen.getByText('4行目「メール」: "hikari@example" はメールアドレスの形式ではありません（例：tanki@example.jp）')).toBeInTheDocument();
     expect(screen.getByText(/2行目 変更なし 1210100001/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '取り込む' })).toBeDisabled();
   });

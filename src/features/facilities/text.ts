@@ -111,8 +111,8 @@ export const T = {
     officeNumber: '事業所番号は10桁の数字で入力してください',
     officeNumberTaken: (name: string) => `この事業所番号は「${name}」で登録済みです。その事業所を開いて編集してください。`,
     /** after the household form's words for a number that cannot be dialled */
-    phoneHint: '（例: 047-123-4567、090-1234-5678。内線や時間帯は番号の後に書けます）',
-    email: 'メールアドレスの形式を確認してください（例: tanki@example.jp）',
+    phoneHint: '（例：047-123-4567、090-1234-5678。内線や時間帯は番号の後に書けます）',
+    email: 'メールアドレスの形式を確認してください（例：tanki@example.jp）',
     capacity: '定員は0〜9999の整数で入力してください',
     beds: '空床数は0〜9999の整数で入力してください',
     summary: '入力内容を確認してください（赤い項目）',
