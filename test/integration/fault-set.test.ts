@@ -340,7 +340,11 @@ describe('fault test ("set" of evidence entries, and app phones continuing share
     // (one change row per entry), nothing altered; the retired phone sent everything, then wiped.
     expect(retiring.wiped).toBe(true);
     for (const p of phones.filter((q) => !q.wiped)) expect(await p.queued(), p.label).toBe(0);
-    for (const [id, text] of phoneEvidence) expect(held.get(id), `${id}${quarantined.has(id) ? ` quarantined (${quarantined.get(id)})` : ' (not in the quarantine either)'}`).toBe(text);
+    const writer = new Map(phones.flatMap((p) => [...p.evidence.keys()].map((id) => [id, p === retiring ? `${p.label}, the retired phone` : p.label] as const)));
+    for (const [id, text] of phoneEvidence) {
+      const why = quarantined.has(id) ? `quarantined (${quarantined.get(id)})` : 'not in the quarantine either';
+      expect(held.get(id), `${id} written by ${writer.get(id)}: ${why}`).toBe(text);
+    }
     expect(evidenceRows).toBe(simWritten + phoneEvidence.size);
     const onHub = [...held.values()].map((t) => JSON.parse(t) as { caseId?: string }).filter((e) => caseIds.includes(e.caseId ?? '')) as CaseEntry[];
     const claims = new Set<string>();
