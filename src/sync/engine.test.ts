@@ -927,6 +927,40 @@ describe('sync engine: signed out and retired', () => {
   });
 });
 
+describe('sync engine: a retiring phone used after the hub was told', () => {
+  it('[retire] sends a call recorded after 「消去します」 went unanswered, before it wipes', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    await evidence(d.session);
+    hub.disableUser(user.id);
+    hub.fail({ type: 'network' }, API.retireDone);
+    expect(await d.engine.run()).toBe('failed');
+    expect((await d.session.sync.hubLink())?.retireReported).toBe(true);
+    // the phone is still in use: a call is recorded before the next run
+    const later = await evidence(d.session, '折り返しの電話を受けた');
+    expect(await d.engine.run()).toBe('retired');
+    expect(hub.records.has(`case-entry/${later.id}`)).toBe(true);
+    expect(hub.wiped.has(d.session.deviceId)).toBe(true);
+  });
+
+  it('[retire] still wipes when the hub heard 「消去します」 and only its answer was lost: it takes nothing more', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    await evidence(d.session);
+    hub.disableUser(user.id);
+    hub.fail({ type: 'drop-after-commit' }, API.retireDone);
+    expect(await d.engine.run()).toBe('failed');
+    expect(hub.wiped.has(d.session.deviceId)).toBe(true);
+    await evidence(d.session, '折り返しの電話を受けた');
+    expect(await d.engine.run()).toBe('retired');
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+});
+
 describe('sync engine: a run the app locks under', () => {
   it('leaves no storage problem in the status for whoever unlocks next', async () => {
     const hub = createFakeHub();

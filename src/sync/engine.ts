@@ -542,21 +542,33 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * with no answer yet (a gap, a lost connection) keeps everything for the next contact.
    */
   async function retire(link: HubLink, serverMessage: string | null): Promise<RunOutcome> {
-    if (link.retireReported === true) return wipeRetired(link, serverMessage, (await session.outbox()).length);
     const outbox = await session.outbox();
+    // Told before, and nothing written since: straight to the wipe. Written since (the hub's answer
+    // to 「消去します」 was lost, the run failed, and the phone was used meanwhile: a call recorded),
+    // it goes first, as any other: wiping it unsent lost it (the fault test, twice).
+    if (link.retireReported === true && !outbox.some((e) => e.refusal === null)) return wipeRetired(link, serverMessage, outbox.length);
     // A link from before per-user sign-in names no authors: its last evidence goes as it always
     // did, credited to the device's user, so a retired phone is never kept from wiping.
     const queue = link.members === undefined ? outbox.map((e) => toWire(e)) : await sendable(link, outbox, true);
-    await sendInBatches(
-      queue,
-      async (batch) => {
-        const answer = await client.retirePush(device(link), batch);
-        const ack = await session.sync.acknowledge(answer.results, batch);
-        if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
-        return true;
-      },
-      isTooLarge,
-    );
+    try {
+      await sendInBatches(
+        queue,
+        async (batch) => {
+          const answer = await client.retirePush(device(link), batch);
+          const ack = await session.sync.acknowledge(answer.results, batch);
+          if (ack.gapAt !== null) throw new SyncError('gap', `retire: gap at seq ${ack.gapAt}`);
+          return true;
+        },
+        isTooLarge,
+      );
+    } catch (error) {
+      // The hub heard 「消去します」 (only its answer was lost) and takes nothing more: what was
+      // written since cannot go, and the phone must not be kept from wiping by it.
+      if (link.retireReported === true && error instanceof SyncError && error.code === 'forbidden') {
+        return wipeRetired(link, serverMessage, (await session.outbox()).length);
+      }
+      throw error;
+    }
     const left = await session.outbox();
     const unanswered = left.filter((e) => e.refusal === null);
     if (unanswered.length > 0) throw new SyncError('retired', `retire: ${unanswered.length} changes not answered`);
