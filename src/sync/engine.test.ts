@@ -928,16 +928,22 @@ describe('sync engine: signed out and retired', () => {
 });
 
 describe('sync engine: a retiring phone used after the hub was told', () => {
-  it('[retire] sends a call recorded after 「消去します」 went unanswered, before it wipes', async () => {
+  /** A joined phone with a case entry, its user stopped, whose 「消去します」 (retire/done) meets `fault`: its first run fails. */
+  async function retiringWhenDoneMeets(fault: Parameters<FakeHub['fail']>[0]) {
     const hub = createFakeHub();
     const user = hub.addUser();
     const d = await device(hub);
     await d.engine.join(signInOf(user));
     await evidence(d.session);
     hub.disableUser(user.id);
-    hub.fail({ type: 'network' }, API.retireDone);
+    hub.fail(fault, API.retireDone);
     expect(await d.engine.run()).toBe('failed');
     expect((await d.session.sync.hubLink())?.retireReported).toBe(true);
+    return { hub, d };
+  }
+
+  it('[retire] sends a call recorded after 「消去します」 went unanswered, before it wipes', async () => {
+    const { hub, d } = await retiringWhenDoneMeets({ type: 'network' });
     // the phone is still in use: a call is recorded before the next run
     const later = await evidence(d.session, '折り返しの電話を受けた');
     expect(await d.engine.run()).toBe('retired');
@@ -946,14 +952,7 @@ describe('sync engine: a retiring phone used after the hub was told', () => {
   });
 
   it('[retire] still wipes when the hub heard 「消去します」 and only its answer was lost: it takes nothing more', async () => {
-    const hub = createFakeHub();
-    const user = hub.addUser();
-    const d = await device(hub);
-    await d.engine.join(signInOf(user));
-    await evidence(d.session);
-    hub.disableUser(user.id);
-    hub.fail({ type: 'drop-after-commit' }, API.retireDone);
-    expect(await d.engine.run()).toBe('failed');
+    const { hub, d } = await retiringWhenDoneMeets({ type: 'drop-after-commit' });
     expect(hub.wiped.has(d.session.deviceId)).toBe(true);
     await evidence(d.session, '折り返しの電話を受けた');
     expect(await d.engine.run()).toBe('retired');
