@@ -11,8 +11,14 @@ const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 
 /** The hour (0–23) on the wall clock in Japan at that instant. */
 export function japanHourOf(at: Date | IsoInstant): number {
+  return Math.floor(japanMinuteOfDay(at) / 60);
+}
+
+/** The minute of the day (0–1439) on the wall clock in Japan at that instant. */
+function japanMinuteOfDay(at: Date | IsoInstant): number {
   const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
-  return new Date(ms + JST_OFFSET_MS).getUTCHours();
+  const wall = new Date(ms + JST_OFFSET_MS);
+  return wall.getUTCHours() * 60 + wall.getUTCMinutes();
 }
 
 /** 夜間: from 20:00 to 07:00 Japan time, when a contact's night number is the one that answers. */
@@ -107,10 +113,8 @@ export function saysNoAnswerAt(entry: string, at: Date | IsoInstant, what: 'phon
   if (what === 'phone' ? isDaytimeOnlyPhone(t) : saysNotAtNight(t)) return true;
   const until = answersUntilMinute(t);
   if (until === null) return false;
-  const hour = japanHourOf(at);
-  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
-  const now = hour * 60 + new Date(ms + JST_OFFSET_MS).getUTCMinutes();
-  return now >= until || hour < NIGHT_UNTIL_HOUR;
+  const now = japanMinuteOfDay(at);
+  return now >= until || now < NIGHT_UNTIL_HOUR * 60;
 }
 
 /**
