@@ -942,10 +942,14 @@ describe('sync engine: a retiring phone used after the hub was told', () => {
     return { hub, d };
   }
 
-  it('[retire] sends a call recorded after 「消去します」 went unanswered, before it wipes', async () => {
+  it('[retire] takes no new call once it knows it is stopped, and sends one written in another session before it wipes', async () => {
     const { hub, d } = await retiringWhenDoneMeets({ type: 'network' });
-    // the phone is still in use: a call is recorded before the next run
-    const later = await evidence(d.session, '折り返しの電話を受けた');
+    // the phone is still in use: a call recorded now is refused, not wiped unsent
+    await expect(evidence(d.session, '折り返しの電話を受けた')).rejects.toMatchObject({ code: 'retiring' });
+    // one recorded in the vault from another session (the app reopened, unlocked) goes before the wipe
+    const other = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    const later = await evidence(other, '折り返しの電話を受けた');
+    other.lock();
     expect(await d.engine.run()).toBe('retired');
     expect(hub.records.has(`case-entry/${later.id}`)).toBe(true);
     expect(hub.wiped.has(d.session.deviceId)).toBe(true);
@@ -954,7 +958,9 @@ describe('sync engine: a retiring phone used after the hub was told', () => {
   it('[retire] still wipes when the hub heard 「消去します」 and only its answer was lost: it takes nothing more', async () => {
     const { hub, d } = await retiringWhenDoneMeets({ type: 'drop-after-commit' });
     expect(hub.wiped.has(d.session.deviceId)).toBe(true);
-    await evidence(d.session, '折り返しの電話を受けた');
+    const other = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    await evidence(other, '折り返しの電話を受けた');
+    other.lock();
     expect(await d.engine.run()).toBe('retired');
     expect(await Dexie.exists(d.db.name)).toBe(false);
   });

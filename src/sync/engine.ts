@@ -542,6 +542,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * with no answer yet (a gap, a lost connection) keeps everything for the next contact.
    */
   async function retire(link: HubLink, serverMessage: string | null): Promise<RunOutcome> {
+    // Nothing new from here on: what is sent now is all there is (a call recorded between the push
+    // and the wipe was wiped unsent: the fault test).
+    session.sync.stopWrites();
     const outbox = await session.outbox();
     // Told before, and nothing written since: straight to the wipe. Written since (the hub's answer
     // to 「消去します」 was lost, the run failed, and the phone was used meanwhile: a call recorded),

@@ -132,16 +132,23 @@ export class Session implements VaultSession {
     return this.read((ctx) => getRecord<T>(ctx, kind, id));
   }
 
+  /** Set by sync.stopWrites: a retiring phone queues nothing more (it would be wiped unsent). */
+  #writesStopped = false;
+
+  private writable(): void {
+    if (this.#writesStopped) throw new VaultError('retiring');
+  }
+
   put<T>(kind: EntityKind, id: string, data: T, op: ChangeOp): Promise<void> {
-    return this.run((ctx) => putRecord(ctx, kind, id, data, op));
+    return this.run((ctx) => (this.writable(), putRecord(ctx, kind, id, data, op)));
   }
 
   putMany<T>(kind: EntityKind, items: readonly { id: string; data: T; op: ChangeOp }[]): Promise<void> {
-    return this.run((ctx) => putRecords(ctx, kind, items));
+    return this.run((ctx) => (this.writable(), putRecords(ctx, kind, items)));
   }
 
   append<T>(kind: EntityKind, id: string, data: T, options: { readonly demo?: boolean } = {}): Promise<void> {
-    return this.run((ctx) => appendRecord(ctx, kind, id, data, options.demo === true));
+    return this.run((ctx) => (this.writable(), appendRecord(ctx, kind, id, data, options.demo === true)));
   }
 
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void> {
@@ -154,7 +161,7 @@ export class Session implements VaultSession {
 
   async logAccess(action: AccessAction, householdId: string | null, reason?: string): Promise<void> {
     if (householdId !== null) assertOpaqueId(householdId);
-    await this.run((ctx) => appendAccess(ctx, action, householdId, reason));
+    await this.run((ctx) => (this.writable(), appendAccess(ctx, action, householdId, reason)));
   }
 
   /**
@@ -179,6 +186,9 @@ export class Session implements VaultSession {
   }
 
   readonly sync: SyncStore = {
+    stopWrites: () => {
+      this.#writesStopped = true;
+    },
     hubLink: () => this.read(syncStore.readHubLink),
     saveHubLink: (link) => this.run((ctx) => syncStore.saveHubLink(ctx, link)),
     clearHubLink: () => this.run(syncStore.clearHubLink),

@@ -193,6 +193,12 @@ export interface HeldBackApplied {
 
 /** The vault's side of sync (src/sync drives it). Every call needs an unlocked session. */
 export interface SyncStore {
+  /**
+   * The hub stopped this phone: from here on this session takes no new change (put, append, an
+   * access entry), so what the retire push sends is all there is, and nothing is written between it
+   * and the wipe to be wiped unsent ('retiring').
+   */
+  stopWrites(): void;
   hubLink(): Promise<HubLink | undefined>;
   saveHubLink(link: HubLink): Promise<void>;
   /** Forgets the hub (the device leaves it); queued changes stay. */
@@ -341,6 +347,8 @@ export type VaultErrorCode =
   | 'connection-lost'
   /** the browser refuses the app its storage: a private window, site data blocked */
   | 'storage-unavailable'
+  /** the hub stopped this phone: it sends what it holds and wipes, and takes nothing new meanwhile */
+  | 'retiring'
   | 'not-set-up'
   | 'already-set-up'
   | 'weak-passphrase'

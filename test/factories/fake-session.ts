@@ -128,6 +128,9 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
     // The hub link is kept in memory; what moves records (acknowledge, applyRemote, scope, wipe)
     // needs the real vault (src/vault/sync-store.ts), as backups do: UI tests stub it with vi.spyOn.
     sync: {
+      stopWrites() {
+        // the UI tests' phones are never retired
+      },
       async hubLink() {
         if (locked) check();
         return clone(hubLink);

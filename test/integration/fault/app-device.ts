@@ -15,6 +15,7 @@ import { initialCountersignState, type CountersignState } from '../../../src/syn
 import { initialSyncStatus, type SyncStatus } from '../../../src/sync/status';
 import { setUpTestVault } from '../../../src/vault/testing';
 import type { VaultSession } from '../../../src/vault/types';
+import { isVaultError } from '../../../src/vault/errors';
 
 export interface AppCredentials {
   readonly hub: string;
@@ -78,9 +79,24 @@ export class AppDevice {
     return heldCase(this.session, caseId);
   }
 
-  /** The next entry of the case after what this phone holds (appendCaseEntry without the screens). */
-  async append(caseId: string, body: EntryBody): Promise<CaseEntry> {
-    const entry = await appendNext(this.session, caseId, body);
+  /** Entries the phone refused because the hub stopped it (it sends what it holds and wipes): never written, so never evidence. */
+  refusedWhileRetiring = 0;
+
+  /**
+   * The next entry of the case after what this phone holds (appendCaseEntry without the screens);
+   * null when the phone refused it because the hub stopped it, as the app says so to its user.
+   */
+  async append(caseId: string, body: EntryBody): Promise<CaseEntry | null> {
+    let entry: CaseEntry;
+    try {
+      entry = await appendNext(this.session, caseId, body);
+    } catch (e) {
+      if (isVaultError(e, 'retiring')) {
+        this.refusedWhileRetiring += 1;
+        return null;
+      }
+      throw e;
+    }
     this.evidence.set(entry.id, JSON.stringify(entry));
     return entry;
   }
