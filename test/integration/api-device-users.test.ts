@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { API, type ChangeResult, type ErrorResponse, type SessionInfo, type WireChange } from '../../src/protocol/sync';
+import { API, type ChangeResult, type DeviceMembers, type ErrorResponse, type SessionInfo, type WireChange } from '../../src/protocol/sync';
 import { parseAdminArgs, runAdminCommand } from '../../src/server/admin-commands';
 import { MAX_TOKEN_FAILURES, TOKEN_LOCK_SECONDS } from '../../src/server/db/device-users';
 import { appendEntries, coordinator, openBody } from '../factories/emergency-case';
@@ -167,6 +167,13 @@ describe('device users (PostgreSQL)', () => {
     expect((await evening.request('POST', API.deviceSession, { token: back.token })).status).toBe(401);
     // the phone is not retired: its other user carries on
     expect((await phone.pull(0)).status).toBe(200);
+    // enabled again, they sign in again with password and code: the phone kept by whoever has it opens nothing with the old token
+    await api.accounts.enableUser(coord2.id);
+    expect((await evening.request('POST', API.deviceSession, { token: back.token })).status).toBe(401);
+    expect(await admin('device-users', '--device', 'oncall-phone')).toMatch(new RegExp(`^coord2\t[^\t]*\t取り消し済み`, 'm'));
+    api.clock.advance(30_000);
+    const signedInAgain = await secondUser(phone, coord2);
+    expect((await evening.request('POST', API.deviceSession, { token: signedInAgain.token })).status).toBe(200);
 
     // guesses are counted per device, reserved before the check
     const guesses = await Promise.all(
@@ -374,6 +381,12 @@ describe('device users (PostgreSQL)', () => {
       { entity_id: 'hh-2', user_id: coord2.id },
     ]);
     expect((await evening.pull(0)).status).toBe(200);
+    // [A10] the phone learns who of its own people the hub stopped (it takes their key slots off); another phone learns nothing of them
+    expect(await evening.request<DeviceMembers>('GET', API.members)).toMatchObject({ status: 200, body: { stopped: [coord.id] } });
+    const dayPhone = await device('day-phone').join(await api.user('coord3', 'coordinator'));
+    expect(await dayPhone.request<DeviceMembers>('GET', API.members)).toMatchObject({ status: 200, body: { stopped: [] } });
+    dayPhone.cookie = undefined;
+    expect((await dayPhone.request('GET', API.members)).status).toBe(401);
     // and the admin sees it as the hub treats it: still in use, though the user who registered it left
     const listed = async () => (await admin('list-devices', '--hub', HUB)).split('\n').find((l) => l.startsWith('oncall-phone\t'))!;
     expect(await listed()).toMatch(/\t有効$/);
