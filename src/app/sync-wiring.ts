@@ -11,6 +11,7 @@ import { changeNotifier, installSyncTriggers } from '../sync/triggers';
 import type { VaultSession } from '../vault/types';
 import { toVaultError } from '../vault/errors';
 import { useApp } from '../state/store';
+import { tellRemoved } from '../state/lock-channel';
 import { retiredHere } from './retired-tabs';
 
 /** Starts syncing for `session`; the returned function stops it (on lock). */
@@ -25,6 +26,12 @@ export function startSync(session: VaultSession): () => void {
     onRetired: (serverMessage) => retiredHere(serverMessage),
     // A full disk or a lost database connection met by a run: the app's banner says so and offers
     // 再試行, which the sync section's message asks for (it had no such button).
+    // The hub stopped someone on this phone (A10): the lock screen no longer offers them, and a
+    // tab of theirs still unlocked locks at once.
+    onMembersRemoved: (removed) => {
+      for (const user of removed) tellRemoved(user.id);
+      void useApp.getState().refreshUsers().catch(() => undefined);
+    },
     onStorageError: (e) => {
       const error = toVaultError(e);
       if (error.code === 'connection-lost' || error.code === 'quota-exceeded') useApp.setState({ error });

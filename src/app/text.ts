@@ -56,7 +56,7 @@ export const T = {
   idleLocked: '一定時間操作がなかったためロックしました',
   locking: 'ロックしています…（入力途中の内容を保存しています）',
   elsewhereLocked: '別のタブでロックまたは別の人が解錠したため、このタブもロックしました',
-  removedLocked: '解錠していた人が別のタブでこの端末の利用者から外されたため、ロックしました。',
+  removedLocked: '解錠していた人がこの端末の利用者から外されたため（別のタブでの削除、または拠点での利用停止）、ロックしました。',
   passphraseChangedLocked: '別のタブでご自身のパスフレーズを設定したため、このタブをロックしました。新しいパスフレーズで解錠してください。',
   throttled: '続けて間違えたため、しばらく解錠できません。',
   throttledWait: (seconds: number) => `あと${formatWait(seconds)}お待ちください。`,

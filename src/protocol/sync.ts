@@ -40,6 +40,12 @@ export const API = {
   deviceSession: '/api/session/device',
   /** GET → StaffList: the hub's active users (id, name, role, office), to pick a household's 担当 */
   staff: '/api/staff',
+  /**
+   * GET → DeviceMembers, device headers and session: who of this device's users the hub has
+   * stopped (their account disabled), so that the phone takes them off (A10). A hub from before
+   * it answers 404, and the phone carries on.
+   */
+  members: '/api/sync/members',
 } as const;
 
 /** Name of the HttpOnly, SameSite=Strict session cookie. */
@@ -391,3 +397,10 @@ export type StaffMember = z.infer<typeof StaffMember>;
 
 export const StaffList = z.strictObject({ staff: z.array(StaffMember) });
 export type StaffList = z.infer<typeof StaffList>;
+
+/**
+ * [A10] The hub user ids of the people who signed in on the asking device and whose account is
+ * disabled now: the phone removes their key slots (their queued evidence still goes, A9).
+ */
+export const DeviceMembers = z.strictObject({ stopped: z.array(z.string().max(200)).max(1000) });
+export type DeviceMembers = z.infer<typeof DeviceMembers>;

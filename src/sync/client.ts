@@ -8,6 +8,7 @@ import {
   API,
   ConflictList,
   StaffList,
+  DeviceMembers,
   DEVICE_ID_HEADER,
   DEVICE_SECRET_HEADER,
   EnrolResponse,
@@ -311,6 +312,11 @@ export class HubClient {
   /** The hub's users to pick a household's 担当 from (names, roles, offices). */
   staff(device: DeviceCredentials) {
     return this.request('GET', API.staff, StaffList, undefined, device);
+  }
+
+  /** [A10] Who of this device's people the hub has stopped; 404 from a hub from before it. */
+  members(device: DeviceCredentials) {
+    return this.request('GET', API.members, DeviceMembers, undefined, device);
   }
 
   conflicts(device: DeviceCredentials) {

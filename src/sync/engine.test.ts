@@ -388,6 +388,49 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     expect(hub.wiped.has(asHanako.deviceId)).toBe(true);
   });
 
+  it('[A10] a person the hub stopped leaves the phone at a colleague\'s next sync: they cannot unlock it, and their queued call still goes under their name', async () => {
+    const hub = createFakeHub();
+    const hanako = hub.addUser({ displayName: '拠点 花子' });
+    const jiro = hub.addUser({ displayName: '当番 次郎' });
+    const browser = hub.browser();
+    const d = await device(hub, { fetch: browser });
+    await d.engine.join(signInOf(hanako));
+    const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+    d.session.lock();
+    // Jiro signs in on the phone, then records a call and edits a household offline, and leaves the hub
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    await engineIn(browser, asJiro).engine.join(signInOf(jiro));
+    const call = await evidence(asJiro, '短期入所 A に電話');
+    const edit = await household(asJiro, '次郎の世帯');
+    await asJiro.saveDraft(`household-form:${localJiro.id}`, { note: '下書き' });
+    asJiro.lock();
+    hub.disableUser(jiro.id);
+
+    const asHanako = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    const removed = vi.fn();
+    const status = createStore<SyncStatus>()(() => initialSyncStatus);
+    const h = { engine: createSyncEngine({ session: asHanako, fetch: browser, locks: null, status, forgetInstall: async () => undefined, onMembersRemoved: removed }) };
+    expect(await h.engine.run()).toBe('done');
+
+    // his key slot is gone: the phone no longer opens for him, offline or not
+    await expect(d.vault.unlock(localJiro.id, OTHER_PASSPHRASE)).rejects.toMatchObject({ code: 'unknown-user' });
+    expect((await d.vault.listUsers()).map((u) => u.displayName)).toEqual(['拠点 花子']);
+    expect(await asHanako.listDraftKeys()).not.toContain(`household-form:${localJiro.id}`);
+    expect(removed).toHaveBeenCalledWith([expect.objectContaining({ id: localJiro.id, displayName: '当番 次郎' })]);
+    expect(status.getState().stoppedRemoved).toEqual(['当番 次郎']);
+    // his call reached the hub under his name; his household edit is refused (a stopped person decides nothing)
+    expect(hub.taken.find((t) => t.entityId === call.id)?.author).toBe(jiro.id);
+    expect(hub.records.has(`household/${edit}`)).toBe(false);
+    expect(status.getState().refused).toBe(1);
+    // the 閲覧記録 says who took him off and why; it goes to the hub at the next run, which finds nobody more to take off
+    const entry = (await asHanako.accessLog()).find((e) => e.action === 'remove-user');
+    expect(entry).toMatchObject({ userName: '拠点 花子', reason: `当番 次郎（${localJiro.id}）：拠点で利用停止` });
+    expect(await h.engine.run()).toBe('done');
+    expect(hub.access.has(entry!.id)).toBe(true);
+    expect(status.getState()).toMatchObject({ pending: 0, refused: 1, stoppedRemoved: ['当番 次郎'] });
+    expect(removed).toHaveBeenCalledTimes(1);
+  });
+
   it('two tabs unlocked by two people: each run goes under its own person, though the browser holds one session cookie', async () => {
     const hub = createFakeHub();
     const hanako = hub.addUser({ displayName: '拠点 花子', role: 'coordinator' });

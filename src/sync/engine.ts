@@ -11,7 +11,7 @@ import { wireScopeOf } from '../protocol/scope';
 import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
 import { lostRecordsWaiting } from '../vault/epoch-resend';
-import type { EntityKind, HubLink, HubMember, OutboxEntry, PreparedPage, VaultSession } from '../vault/types';
+import type { EntityKind, HubLink, HubMember, OutboxEntry, PreparedPage, VaultSession, VaultUser } from '../vault/types';
 import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
 import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
 import { countersignState, type CountersignState } from './countersign';
@@ -68,6 +68,11 @@ export interface SyncEngineOptions {
    * app's banner with its 再試行 is where that is mended, which the sync section's words send the user to.
    */
   readonly onStorageError?: (error: unknown) => void;
+  /**
+   * [A10] People the hub has stopped were taken off this phone by a run: the app lists the people
+   * again, and a tab one of them holds unlocked locks.
+   */
+  readonly onMembersRemoved?: (removed: readonly VaultUser[]) => void;
   /** unregisters the service worker and clears Cache Storage; replaceable in tests */
   readonly forgetInstall?: () => Promise<void>;
   readonly status?: StoreApi<SyncStatus>;
@@ -694,6 +699,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             () => undefined,
           );
           if (staff !== undefined) set({ staff });
+          // [A10] Whoever of this phone's people the hub has stopped leaves it now, so that nobody
+          // who has left can still unlock it offline; their queued evidence still goes under their
+          // name (A9). A hub from before this answers 404, and so does nothing else here.
+          const stopped = await client.members(device(staffLink)).then(
+            (answer) => answer.stopped,
+            () => [],
+          );
+          if (stopped.length > 0) {
+            const removed = await session.sync.removeStopped(stopped);
+            if (removed.length > 0) {
+              set({ stoppedRemoved: [...status.getState().stoppedRemoved, ...removed.map((u) => u.displayName)] });
+              options.onMembersRemoved?.(removed);
+            }
+          }
           finished = staff === undefined ? pulled.link : { ...pulled.link, staff };
         } catch (e) {
           // An ended session, or a page under another scope (the cookie switched, or this user's scope

@@ -30,6 +30,8 @@ export interface SyncStatus {
   readonly needsSignIn: boolean;
   /** A9: the queue waits at a change by this person (a vault user's name) until they sign in here */
   readonly heldFor: string | null;
+  /** A10: people the hub has stopped, taken off this phone by this session's runs (their names) */
+  readonly stoppedRemoved: readonly string[];
   readonly hub: string | null;
   readonly loginName: string | null;
   readonly displayName: string | null;
@@ -71,6 +73,7 @@ export const initialSyncStatus: SyncStatus = {
   signedOut: false,
   needsSignIn: false,
   heldFor: null,
+  stoppedRemoved: [],
   hub: null,
   loginName: null,
   displayName: null,

@@ -72,6 +72,23 @@ export async function openSession(
 /** The name of the hub device token among the user's own secrets. */
 const HUB_TOKEN = 'hub-device-token';
 
+/** What a person's key slot takes with it when it goes. */
+const SLOT_TABLES = (db: VaultDatabase) => [db.keySlots, db.throttles, db.userSecrets, db.drafts];
+
+/**
+ * Deletes a person's key slot, their throttle row, their own secrets (their hub device token) and
+ * their personal drafts (`<key>:<their id>`), inside a transaction holding SLOT_TABLES. The outbox
+ * is not touched: their unsent changes are evidence, and are sent as before.
+ */
+async function deleteSlot(db: VaultDatabase, userId: string): Promise<void> {
+  await db.keySlots.delete(userId);
+  await db.throttles.delete(userId);
+  await db.userSecrets.where('[userId+name]').between([userId, Dexie.minKey], [userId, Dexie.maxKey]).delete();
+  const personal = `:${userId}`;
+  const drafts = (await db.drafts.toCollection().primaryKeys()).filter((key) => key.endsWith(personal));
+  await db.drafts.bulkDelete(drafts);
+}
+
 export class Session implements VaultSession {
   #key: CryptoKey | null;
   #userKey: CryptoKey | null;
@@ -210,6 +227,7 @@ export class Session implements VaultSession {
     saveUserToken: (token) => this.run(({ db, user }) => saveUserSecret(db, this.userKey(), user.id, HUB_TOKEN, token)),
     clearUserToken: () => this.run(({ db, user }) => clearUserSecret(db, user.id, HUB_TOKEN)),
     userNames: () => this.run(async ({ db }) => Object.fromEntries((await db.keySlots.toArray()).map((s) => [s.userId, s.displayName]))),
+    removeStopped: (hubUserIds) => this.removeStopped(hubUserIds),
     followServerSeq: (lastSeq) => this.run((ctx) => syncStore.followServerSeq(ctx, lastSeq)),
     keepLostRecords: (floor, lastSeq) => this.run((ctx) => keepLostRecords(ctx, floor, lastSeq)),
     resendLostRecords: () => this.run(resendLostRecords),
@@ -312,20 +330,44 @@ export class Session implements VaultSession {
       await this.writeFailedUnlocks();
       const removed = userOf(target);
       const logged = await prepareAccess(ctx, 'remove-user', null, `${removed.displayName}（${removed.id}）`);
-      const personal = `:${userId}`;
-      await db.transaction('rw', [db.keySlots, db.throttles, db.userSecrets, db.drafts, db.accessLog, db.outbox, db.meta], async () => {
+      await db.transaction('rw', [...SLOT_TABLES(db), db.accessLog, db.outbox, db.meta], async () => {
         // Another tab may have removed them, or this person, meanwhile.
         if ((await db.keySlots.get(this.user.id)) === undefined) throw new VaultError('unknown-user');
         if ((await db.keySlots.get(userId)) === undefined) throw new VaultError('unknown-user');
         if ((await db.keySlots.count()) <= 1) throw new VaultError('last-user');
-        await db.keySlots.delete(userId);
-        await db.throttles.delete(userId);
-        await db.userSecrets.where('[userId+name]').between([userId, Dexie.minKey], [userId, Dexie.maxKey]).delete();
-        const drafts = (await db.drafts.toCollection().primaryKeys()).filter((key) => key.endsWith(personal));
-        await db.drafts.bulkDelete(drafts);
-        // The outbox is not touched: their unsent changes are evidence, and are sent as before.
+        await deleteSlot(db, userId);
         await writeAccess(db, logged);
       });
+      return removed;
+    });
+  }
+
+  /** SyncStore.removeStopped: the hub stopped them (A10), so no passphrase is asked. */
+  private async removeStopped(hubUserIds: readonly string[]): Promise<readonly VaultUser[]> {
+    return this.run(async (ctx) => {
+      const { db } = ctx;
+      const stopped = new Set(hubUserIds);
+      const members = (await syncStore.readHubLink(ctx))?.members ?? {};
+      const targets = Object.entries(members).filter(([id, member]) => stopped.has(member.userId) && id !== this.user.id);
+      const removed: VaultUser[] = [];
+      for (const [userId] of targets) {
+        const slot = await db.keySlots.get(userId);
+        if (slot === undefined) continue;
+        // Their changes not yet answered wait for a run that sends them (a push cut short, a gap):
+        // taken off before, they would stay credited to a person the phone no longer knows.
+        if ((await db.outbox.filter((row) => row.userId === userId && (row.refusedReason === undefined || row.refusedReason === null)).count()) > 0) continue;
+        // Guesses on the slot that goes are written before its throttle row goes with it.
+        await logFailedUnlocks(ctx).catch(() => undefined);
+        const logged = await prepareAccess(ctx, 'remove-user', null, `${slot.displayName}（${userId}）：拠点で利用停止`);
+        const gone = await db.transaction('rw', [...SLOT_TABLES(db), db.accessLog, db.outbox, db.meta], async () => {
+          // Another tab may have removed them meanwhile; the last slot never goes (the unlocked person's stays).
+          if ((await db.keySlots.get(userId)) === undefined || (await db.keySlots.count()) <= 1) return false;
+          await deleteSlot(db, userId);
+          await writeAccess(db, logged);
+          return true;
+        });
+        if (gone) removed.push(userOf(slot));
+      }
       return removed;
     });
   }

@@ -259,6 +259,15 @@ export interface SyncStore {
   /** the display names of this vault's users (key slots, clear), by vault user id */
   userNames(): Promise<Readonly<Record<string, string>>>;
   /**
+   * [A10] Takes off this phone the people the hub has stopped (`hubUserIds`, their hub ids, as the
+   * link's members know them): their key slots go as with removeUser, with their secrets, throttle
+   * rows and personal drafts, each with a 'remove-user' entry saying the hub stopped them, and
+   * with no passphrase asked (the hub's word is enough). Only once none of their changes waits
+   * unanswered (the run's push sent them: the hub takes a stopped author's evidence, A9); the next
+   * run tries again. Never the unlocked person, nor the last key slot. Returns those removed.
+   */
+  removeStopped(hubUserIds: readonly string[]): Promise<readonly VaultUser[]>;
+  /**
    * A6: after (re-)enrolment, the queue follows the hub's last seq of this device: unsent changes
    * are numbered on from `lastSeq` in their order (a change the hub already took answers
    * 'duplicate' by its mutation id), so no queue is stranded behind a seq the hub used or lost.

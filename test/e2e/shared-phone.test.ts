@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
 import { addUser, PASSPHRASE, registerHousehold, search, setOwnPassphrase, setUpFirstUser } from './app-flows';
-import { fillSignIn, startE2eHub, statusLine, synced, type E2eHub, type HubUser } from './hub-server';
+import { fillSignIn, startE2eHub, statusLine, synced, syncNow, type E2eHub, type HubUser } from './hub-server';
 
 /** what Taro types for Jiro when he adds him; Jiro replaces it at his first unlock */
 const JIRO_RECEIVED = 'taro-ga-kimeta-2026';
@@ -106,4 +106,16 @@ describe('one phone, two coordinators', () => {
     expect(access).toContain('u-jiro');
     expect(access).toContain('u-taro');
   }, 240_000);
+
+  it('[A10] Jiro leaves the hub: Taro\'s next sync takes him off the phone, and the lock screen no longer offers him', async () => {
+    const { page } = phone!;
+    await hub.accounts.disableUser('u-jiro');
+    await syncNow(page, hub);
+    await page.getByText('当番 次郎さんは拠点で利用停止になったため、この端末から削除しました', { exact: false }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'ロック', exact: true }).click();
+    // one person left: the lock screen names him and offers no choice
+    await page.getByText('夜間 太郎', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('radio').count()).toBe(0);
+    expect(await page.getByText('当番 次郎').count()).toBe(0);
+  }, 120_000);
 });

@@ -437,6 +437,10 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
       const staff = user.role === 'facility-liaison' ? [] : [...users.values()].filter((u) => u.hub === user.hub && !u.disabled);
       return json(200, { staff: staff.map((u) => ({ userId: u.id, displayName: u.displayName, role: u.role, officeId: u.officeId })) });
     }
+    if (url.pathname === API.members && method === 'GET') {
+      const { device } = authDevice(init, jar);
+      return json(200, { stopped: [...device.users.keys()].filter((id) => users.get(id)!.disabled) });
+    }
     if (url.pathname === HUB_KEY_PATH && method === 'GET' && signer !== null) {
       authDevice(init, jar);
       return json(200, signer.info);

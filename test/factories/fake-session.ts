@@ -166,6 +166,9 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
       async wipe() {
         throw new VaultError('unexpected');
       },
+      async removeStopped() {
+        throw new VaultError('unexpected');
+      },
       async saveReceipts() {
         throw new VaultError('unexpected');
       },

@@ -192,6 +192,7 @@ function JoinedView() {
       <p>{ST.lastSync(s.lastSyncAt)}</p>
       <p>{ST.pending(s.pending)}</p>
       {s.heldFor !== null ? <Notice kind="warn">{ST.heldFor(s.heldFor)}</Notice> : null}
+      {s.stoppedRemoved.length > 0 ? <Notice kind="info">{ST.stoppedRemoved(s.stoppedRemoved)}</Notice> : null}
       {s.problem ? (
         <Notice kind="error">
           {s.problem.message}

@@ -30,6 +30,9 @@ export const ST = {
     `この端末は拠点 ${hub} と同期しています。${name}さんはまだこの端末で拠点にサインインしていません。一度サインインすると、次からはこの端末を開くだけで${name}さんとして同期します（ほかの人の名前では送信しません）。`,
   heldFor: (name: string) =>
     `${name ? `${name}さん` : 'この端末でサインインしていない人'}の変更があるため、それ以降の変更は送信を待っています。${name ? `${name}さん` : 'その人'}がこの端末を開いて拠点にサインインすると送信されます。`,
+  /** [A10] taken off this phone by a sync: the hub stopped them */
+  stoppedRemoved: (names: readonly string[]) =>
+    `${names.map((n) => `${n}さん`).join('、')}は拠点で利用停止になったため、この端末から削除しました（この端末を解錠できません）。送信前の記録は、その人の名前で拠点へ送ります。`,
   joining: 'ログインしています…',
   deviceName: (name: string) => `${name}の端末`,
   progress: (sent: number, received: number) => `同期中… 送信 ${sent}件・受信 ${received}件`,

@@ -19,6 +19,7 @@ import {
   RetirePushRequest,
   type ConflictList,
   type StaffList,
+  type DeviceMembers,
   SignInRequest,
   type EnrolResponse,
   type PullResponse,
@@ -35,7 +36,7 @@ import { retirePush } from '../services/retirement';
 import { carriedReceipts, hubKeyInfo, pushReceipts } from '../services/countersign';
 import { ServiceError } from '../services/errors';
 import type { HubKey } from '../services/hub-key';
-import { listConflicts, listStaff, pullAnswer, pushChanges, resolveConflict } from '../services/sync';
+import { listConflicts, listStaff, pullAnswer, stoppedMembers, pushChanges, resolveConflict } from '../services/sync';
 import { databaseUnavailable, passingDatabaseTrouble } from './database-trouble';
 import { everyTenSeconds, failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
@@ -438,6 +439,16 @@ export function createApiHandler(options: ApiOptions) {
         return listStaff(store, user);
       });
       sendJson(res, 200, staff satisfies StaffList);
+      return;
+    }
+    if (path === API.members) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      // [A10] Asked after the staff list: who of this phone's people the hub has stopped.
+      const members = await db(async () => {
+        const { store, device } = await syncCaller(req);
+        return stoppedMembers(store, device.id);
+      });
+      sendJson(res, 200, members satisfies DeviceMembers);
       return;
     }
     const resolve = /^\/api\/conflicts\/([^/]+)\/resolve$/.exec(path);

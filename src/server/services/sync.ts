@@ -3,7 +3,7 @@
  * (the store never guesses it), refuses per change what the user may not write (reason 'scope'),
  * passes the rest to the store's push rules in order, and turns a role into a pull scope.
  */
-import { HUB_ONLY_OFFICE, KINDS_A_ROLE_WRITES, type ConflictList, type StaffList, type WireChange, type WireScope } from '../../protocol/sync';
+import { HUB_ONLY_OFFICE, KINDS_A_ROLE_WRITES, type ConflictList, type DeviceMembers, type StaffList, type WireChange, type WireScope } from '../../protocol/sync';
 import type { PushOptions, ScopeFacts, UserRecord } from '../db/account-store';
 import { authorsOf, type Author } from './device-users';
 import type { DeviceUserRecord } from '../db/device-users';
@@ -267,6 +267,16 @@ export async function resolveConflict(store: Store, user: UserRecord, conflictId
   // Only someone who may write the record settles it: a case worker closing a conflict over an
   // office or a 機能強化加算 figure would take the admin's losing value off their list unseen.
   await store.resolveConflict(pullScopeFor(user).store, conflictId, user.id, [...KINDS_A_ROLE_WRITES[user.role]]);
+}
+
+/**
+ * [A10] Who of the people who signed in on the device the hub has stopped (their account
+ * disabled), revoked there or not: the phone takes their key slots off, so that nobody who has
+ * left can still unlock it offline. Only the device's own users: it learns nothing of the others.
+ */
+export async function stoppedMembers(store: Store, deviceId: string): Promise<DeviceMembers> {
+  const users = await store.listDeviceUsers(deviceId);
+  return { stopped: users.filter((u) => u.userDisabled).map((u) => u.userId) };
 }
 
 /**
