@@ -51,6 +51,8 @@ export interface ApiHarness {
   readonly accounts: Accounts;
   /** the hub's signing key (a fresh one per harness) */
   readonly hubKey: HubKey;
+  /** the API's database gate: requests running, and waiting in its queue */
+  dbLoad(): { readonly running: number; readonly waiting: number };
   /** creates a user with PASSWORD; returns its id and TOTP secret */
   user(loginName: string, role: Role, extra?: { officeId?: string; facilityId?: string }): Promise<TestUser>;
   close(): Promise<void>;
@@ -92,21 +94,22 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
   const hubKey = generateHubKey();
   const dist = mkdtempSync(join(tmpdir(), 'kyoten-api-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>shell</title>');
+  const api = createApiHandler({
+    store: () => store,
+    accounts: config,
+    trustProxy: options.trustProxy === true,
+    hubKey: () => hubKey,
+    ...(options.dbWork === undefined ? {} : { dbWork: options.dbWork }),
+    ...(options.pushCharsHeld === undefined ? {} : { pushCharsHeld: options.pushCharsHeld }),
+    ...(options.pushBodiesInFlight === undefined ? {} : { pushBodiesInFlight: options.pushBodiesInFlight }),
+    ...(options.pushBodiesWaiting === undefined ? {} : { pushBodiesWaiting: options.pushBodiesWaiting }),
+  });
   const server: Server = await startServer({
     port: 0,
     host: '127.0.0.1',
     distDir: dist,
     trustProxy: options.trustProxy === true,
-    api: createApiHandler({
-      store: () => store,
-      accounts: config,
-      trustProxy: options.trustProxy === true,
-      hubKey: () => hubKey,
-      ...(options.dbWork === undefined ? {} : { dbWork: options.dbWork }),
-      ...(options.pushCharsHeld === undefined ? {} : { pushCharsHeld: options.pushCharsHeld }),
-      ...(options.pushBodiesInFlight === undefined ? {} : { pushBodiesInFlight: options.pushBodiesInFlight }),
-      ...(options.pushBodiesWaiting === undefined ? {} : { pushBodiesWaiting: options.pushBodiesWaiting }),
-    }),
+    api,
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -115,6 +118,7 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
     clock,
     accounts,
     hubKey,
+    dbLoad: api.dbLoad,
     async user(loginName, role, extra = {}) {
       const id = `u-${loginName}`;
       const { totpSecret } = await accounts.createUser({

@@ -66,11 +66,12 @@ it('[A12] a queue that stands is shed: waiters past the standing wait get 503 at
   const { pushed, release } = await pushHeldAtTheCounter(api, writer, 'hh-1');
   let pulls: ReturnType<DeviceClient['pull']>[];
   try {
-    // The readers queue behind the push; the longest wait (60 s) is far off. They wait past both
-    // the standing queue's 300 ms and its 200 ms wait: 1.5 s leaves 1.2 s for a request to reach
-    // the queue, and a slower machine only waits longer.
+    // The readers queue behind the push; the longest wait (60 s) is far off. Once all three wait
+    // (however long they took to get there), they wait past both the standing queue's 300 ms and
+    // its 200 ms wait before the push lets go.
     pulls = readers.map((r) => r.pull(0));
-    await new Promise((r) => setTimeout(r, 1_500));
+    await expect.poll(() => api!.dbLoad().waiting, { timeout: 30_000 }).toBe(3);
+    await new Promise((r) => setTimeout(r, 600));
   } finally {
     await release();
   }

@@ -464,7 +464,7 @@ export function createApiHandler(options: ApiOptions) {
     throw new ServiceError('not-found', '見つかりません。', `no API at ${method} ${path}`);
   }
 
-  return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
     try {
@@ -506,7 +506,9 @@ export function createApiHandler(options: ApiOptions) {
     } finally {
       heldPushBodies.release(req);
     }
-  };
+  }
+  // The database gate's load (running, waiting), for a test to wait on a queue it built, not on time.
+  return Object.assign(handleApi, { dbLoad: () => dbGate.load() });
 }
 
 /** Reads and drops the rest of a body of at most SMALL_BODY_BYTES (Content-Length), for a second at most; false when it is larger or does not end. */
