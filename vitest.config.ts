@@ -70,6 +70,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          // A poll waits for the browser or the hub on a busy two-core machine, not for 1 s (the default).
+          expect: { poll: { timeout: 30_000 } },
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/global-setup.ts'],
@@ -84,6 +86,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // A poll waits for the browser or the hub on a busy two-core machine, not for 1 s (the default).
+          expect: { poll: { timeout: 30_000 } },
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
