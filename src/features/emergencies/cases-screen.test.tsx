@@ -14,7 +14,7 @@ import { COUNTERSIGN_LABELS } from '../../domain/countersign-status';
 import { countersignState, entryCountersigns, resetCountersignState } from '../../sync/countersign';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { buildHouseholdIndex } from '../../domain/search';
-import { japanMonthOf } from '../../domain/japan-time';
+import { addMonthsToDate, japanDateOf, japanMonthOf } from '../../domain/japan-time';
 import { go } from '../../../test/factories/route';
 
 const initial = useApp.getState();
@@ -31,7 +31,8 @@ const office: Office = {
 
 const household = createHousehold({
   id: 'hh-1',
-  persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890', birthDate: '2010-05-01' })],
+  // 16 (児) whatever day the test runs on
+  persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', recipientNumber: '1234567890', birthDate: addMonthsToDate(japanDateOf(new Date()), -(16 * 12 + 1)) })],
 });
 
 beforeEach(() => {

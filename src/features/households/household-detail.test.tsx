@@ -9,6 +9,7 @@ import type { CaseEntry } from '../../domain/emergency-case';
 import { mountScreen, resetStore } from './test-helpers';
 
 afterEach(() => {
+  vi.useRealTimers();
   resetStore();
   vi.restoreAllMocks();
 });
@@ -20,7 +21,8 @@ const household = createHousehold({
       id: 'p-1',
       name: '佐藤 陽太',
       furigana: 'さとう ようた',
-      birthDate: '2010-05-01',
+      // 16 (児) whatever day the test runs on
+      birthDate: addMonthsToDate(japanDateOf(new Date()), -(16 * 12 + 1)),
       medicalCare: ['tube-feeding'],
       medications: 'デパケン 朝夕',
       calming: '好きな電車の動画',
@@ -74,9 +76,17 @@ describe('household detail', () => {
     expect(within(hospital).getByRole('link', { name: '電話 みなと小児病院 047-999-0000' })).toHaveAttribute('href', 'tel:0479990000');
   });
 
-  it('opens on what matters at 2 a.m.: the essentials, the first contacts to call, then 緊急対応を開始', () => {
+  it.each([
+    ['2 a.m.', '2026-12-05T17:00:00.000Z', true],
+    ['2 p.m.', '2026-12-06T05:00:00.000Z', false],
+  ])('opens on what matters at %s: the essentials, the first contacts to call, then 緊急対応を開始', (_when, at, night) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(at));
+    // 16 on the day the clock is set to
+    const birthDate = addMonthsToDate(japanDateOf(new Date(at)), -(16 * 12 + 1));
     const twoContacts = {
       ...household,
+      persons: household.persons.map((p) => ({ ...p, birthDate })),
       emergencyContacts: [
         { name: '佐藤 花子', relation: '叔母', phones: ['09012345678'], note: '' },
         { name: '佐藤 一郎', relation: '祖父', phones: ['0311112222', '夜間 080-2222-3333'], note: '' },
@@ -91,8 +101,6 @@ describe('household detail', () => {
     expect(within(essentials).getByText('好きな電車の動画')).toBeInTheDocument();
     const calls = within(screen.getByRole('list', { name: '緊急連絡先' })).getAllByRole('link');
     // two contacts, written as numbers are written; the 夜間 number first at night (Japan time)
-    const hour = (new Date().getUTCHours() + 9) % 24;
-    const night = hour >= 20 || hour < 7;
     expect(calls.map((c) => c.textContent)).toEqual(['叔母 090-1234-5678', night ? '祖父 夜間 080-2222-3333' : '祖父 03-1111-2222']);
     const start = screen.getByRole('link', { name: '佐藤 陽太さんの緊急対応を開始' });
     expect(start).toHaveAttribute('href', '#/cases/new/hh-1/p-1');

@@ -14,7 +14,7 @@ afterEach(resetStore);
 const sato = createHousehold({
   id: 'hh-sato',
   phone: '',
-  persons: [createPerson({ id: 'p-sato', name: '佐藤 陽太', furigana: 'さとう ようた', birthDate: '2010-05-01' })],
+  persons: [createPerson({ id: 'p-sato', name: '佐藤 陽太', furigana: 'さとう ようた', birthDate: addMonthsToDate(japanDateOf(new Date()), -(16 * 12 + 1)) })],
   emergencyContacts: [{ name: '佐藤 花子', relation: '叔母', phones: ['090-1234-5678'], note: '' }],
   consent: { date: '2025-04-01', consentedBy: '佐藤 恵', scope: '拠点の短期入所事業所' },
   lastReviewedOn: '2025-04-01',
