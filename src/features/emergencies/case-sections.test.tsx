@@ -1,6 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { admittedNight, appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
@@ -40,6 +40,7 @@ beforeEach(() => {
   useApp.setState({ session, phase: 'unlocked', households: new Map([[household.id, household]]) });
 });
 afterEach(() => {
+  vi.useRealTimers();
   useApp.setState(initial, true);
   window.location.hash = '';
 });
@@ -127,7 +128,10 @@ describe('the claim line of the case', () => {
 
 describe('the claim line of a closed case that called no one', () => {
   it('shows 算定不可 with why, not 「今月すでに4回」 counted in the month it is opened', async () => {
-    // four claims of the person this month, and an old case closed 在宅で対応 without a call
+    // four claims of the person this month, and an old case closed 在宅で対応 without a call; mid-month,
+    // so that all four fall in it (in a month's first 12 hours some would fall in the last one)
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-15T03:00:00.000Z'));
     const now = Date.now();
     const claimed = await Promise.all([1, 2, 3, 4].map((d) => admittedNight(`c${d}`, new Date(now - d * 3 * 3_600_000).toISOString())));
     const quiet = await appendEntries([], [
