@@ -509,11 +509,14 @@ describe('calls made from the match, with a case open', () => {
     );
   });
 
-  it('puts a facility\'s 夜間 number first at night (Japan time)', () => {
+  it.each([
+    ['at night', '2026-12-05T17:00:00.000Z', true],
+    ['by day', '2026-12-06T05:00:00.000Z', false],
+  ])('puts a facility\'s 夜間 number first at night (Japan time): %s', (_when, at, night) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(at));
     mount('#/match/hh-1/p-1', [household], facilities);
     const links = within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link').map((l) => l.textContent);
-    const hour = (new Date().getUTCHours() + 9) % 24;
-    const night = hour >= 20 || hour < 7;
     expect(links).toEqual(night ? ['夜間 090-1111-2222', '電話 047-111-1111'] : ['電話 047-111-1111', '夜間 090-1111-2222']);
   });
 });
