@@ -22,6 +22,8 @@ import { japanMonthOf } from '../../src/domain/japan-time';
 
 const baseUrl = inject('baseUrl');
 const VIEWPORT = { width: 360, height: 740 };
+/** the page's clock for the whole walk: one night, always the same */
+const GUIDE_NOW = new Date('2026-12-03T02:10:00+09:00');
 const GUIDE_DIR = resolve(import.meta.dirname, '../../docs/guide');
 /** A picture in the guide should stay small: it is precached on every phone. */
 const MAX_PICTURE_BYTES = 120_000;
@@ -92,7 +94,7 @@ describe('the guide', () => {
       "document.addEventListener('click', (e) => { if (e.target instanceof Element && e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); }, true);",
     );
     // One night, always the same: the demo hub and every time shown are the same run after run.
-    await page.clock.setFixedTime(new Date('2026-12-03T02:10:00+09:00'));
+    await page.clock.setFixedTime(GUIDE_NOW);
     const { shot, taken, shown, look } = camera(page);
 
     await page.goto(baseUrl);
@@ -176,7 +178,8 @@ describe('the guide', () => {
     // 機能強化加算: the demo's two coordinators, its split and the counts entered until last month
     await page.getByRole('link', { name: '機能強化加算（上限と割り振り）' }).click();
     await page.getByText('上限 200件（コーディネーター2人 × 100件）').first().waitFor();
-    const lastMonth = addMonths(japanMonthOf(new Date()), -1);
+    // the month before the page's own clock, not the machine's
+    const lastMonth = addMonths(japanMonthOf(GUIDE_NOW), -1);
     await page.getByLabel('対象月').fill(lastMonth);
     await page.getByRole('heading', { name: `${Number(lastMonth.slice(0, 4))}年${Number(lastMonth.slice(5, 7))}月` }).waitFor();
     await page.getByRole('heading', { name: '事業所ごと' }).first().evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 300));
