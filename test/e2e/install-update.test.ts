@@ -54,7 +54,8 @@ const CONTROLLER_VERSION = `new Promise((done) => {
   const channel = new MessageChannel();
   channel.port1.onmessage = (e) => done(e.data);
   sw.postMessage({ type: 'E2E_VERSION' }, [channel.port2]);
-  setTimeout(() => done('shipped'), 1500);
+  // a worker the browser stopped while idle starts again to answer: 5 s leaves a busy machine room
+  setTimeout(() => done('shipped'), 5000);
 })`;
 
 const UPDATE_MARKER = `
