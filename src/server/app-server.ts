@@ -90,7 +90,7 @@ export function startServer(options: ServerOptions): Promise<Server> {
     res.writeHead(417, { ...NO_STORE, 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('Expect ヘッダーには対応していません (417)');
   });
-  // An idle connection is kept past a 30 s sync interval (Node closes it after 5 s), so a phone's
+  // An idle connection is kept past a phone's 60 s sync interval (Node closes it after 5 s), so a phone's
   // next sync reuses it instead of a new handshake; and a client that picks an idle connection
   // just as the server closes it sees a reset, which under load made pushes fail.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
