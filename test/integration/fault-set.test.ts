@@ -62,22 +62,33 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Starts the hub on a port free now (the proxy follows `serverPort`). A port freed by a killed hub
+ * may be taken meanwhile by any connection on the machine: a hub that exits before it is healthy
+ * (EADDRINUSE) is started again on another port.
+ */
 async function startServer(): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(), PORT: String(serverPort), HOST: '127.0.0.1', DIST_DIR: distDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-  server = child;
-  await waitHealthy();
+  for (let attempt = 1; ; attempt += 1) {
+    serverPort = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl(), PORT: String(serverPort), HOST: '127.0.0.1', DIST_DIR: distDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
+    child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
+    server = child;
+    if (await waitHealthy(child)) return;
+    if (attempt === 3) throw new Error(`the hub exited before it was healthy, three times:\n${log.slice(-20).join('')}`);
+  }
 }
 
-async function waitHealthy(): Promise<void> {
+/** true once the hub answers /healthz; false when it exited first. */
+async function waitHealthy(child: ChildProcess): Promise<boolean> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) return false;
     const ok = await fetch(`http://127.0.0.1:${serverPort}/healthz`).then((r) => r.status === 200, () => false);
-    if (ok) return;
+    if (ok) return true;
     await sleep(100);
   }
   throw new Error(`the hub did not become healthy:\n${log.slice(-20).join('')}`);
@@ -114,7 +125,6 @@ beforeAll(async () => {
     await store.setCredentials(`u${i}`, { passwordHash: hash, totpSecret: newTotpSecret() });
   }
   await store.close();
-  serverPort = await freePort();
   await startServer();
   proxy = new FaultProxy(() => serverPort);
 });
@@ -250,7 +260,8 @@ describe('fault test ("set" of evidence entries, and app phones continuing share
           if (await whilePushing()) midPush['PostgreSQL SIGKILL'] += 1;
           await killPostgres();
           faults['PostgreSQL SIGKILL']! += 1;
-          await waitHealthy();
+          // the hub rides out its database's crash: it must not exit
+          if (!(await waitHealthy(server!))) throw new Error(`the hub exited when PostgreSQL was killed:\n${log.slice(-20).join('')}`);
           break;
         case 2:
           proxy.dropResponses = 0.5;
