@@ -81,6 +81,14 @@ describe('night-call rules', () => {
       expect(saysNoAnswerAt(away, at2230, 'note'), away).toBe(false);
     }
     for (const note of ['平日のみ勤務', '日中のみ仕事']) expect(saysNoAnswerAt(note, at2230, 'note'), note).toBe(false);
+    // 「夜9時まで不在」: away till 21:00, then reachable; 「夜9時まで」 alone is still a limit of the night
+    for (const away of ['夜9時まで不在', '夜8時まで仕事です', '夜9時までは出られない']) {
+      expect(saysNoAnswerAt(away, at2230, 'note'), away).toBe(false);
+      expect(saysNoAnswerAt(`090-1111-2222 ${away}`, at2230), away).toBe(false);
+    }
+    expect(isNightPhone('090-1111-2222 夜9時まで不在')).toBe(false);
+    expect(saysNoAnswerAt('夜9時まで', at2230, 'note')).toBe(true);
+    expect(saysNoAnswerAt('夜9時まで。夜勤あり', at2230, 'note')).toBe(true);
     // a phone marked 日中のみ is still one for the day only; a note that says the night is out still says so
     expect(saysNoAnswerAt('047-555-6666（日中のみ）', at2230)).toBe(true);
     expect(saysNoAnswerAt('夜勤のため夜間は不在', at2230, 'note')).toBe(true);

@@ -37,6 +37,12 @@ export function isJapanNight(at: Date | IsoInstant): boolean {
  */
 const NIGHT_LIMIT =
   /ません|ない|無い|不在|留守|まで|にくい|難い|づらい|夜勤|不可|不通|×|✕|✖|(?<![a-z])ng(?![a-z])|だめ|ダメ|駄目|無理|以外|避け|控え|禁止|断り|なし|無し/i;
+/**
+ * 「夜9時まで不在」「夜8時まで仕事」: the evening hour someone is away till, after which they answer;
+ * not a limit of the night (「夜9時まで」 alone still is one).
+ */
+const AWAY_TILL_NIGHT =
+  /夜\s*間?\s*\d{1,2}\s*(?:時\s*(?:\d{1,2}\s*分|半)?|:\d{2})\s*(?:まで|迄)\s*(?:は)?\s*(?:不在|仕事|勤務|留守|外出|出勤|通院|いない|居ない|出られない|出れない|つながらない|繋がらない)/g;
 /** Phrases that hold a limiting word but say the night is fine: 「夜間でも構いません」「朝まで可」「遠慮なしに」「気にしないで」. */
 const NIGHT_ALLOWED = /(構わ|かまわ|構い|かまい|差し?支え|さしつかえ|問題|制限|遠慮|気に(し|せ)?)(ない|無い|ありません|ません|なし|無し|なく|無く)|朝まで/g;
 
@@ -51,6 +57,7 @@ const CLAUSE_BREAK = /[、。，,・（）()［］\[\]「」／/;；;:：\n]/;
 function limitsTheNight(t: string): boolean {
   return t
     .replace(NIGHT_ALLOWED, '')
+    .replace(AWAY_TILL_NIGHT, '')
     .split(CLAUSE_BREAK)
     .some((clause) => /夜/.test(clause) && NIGHT_LIMIT.test(clause.replace(/夜勤(なし|無し)/g, '')));
 }
@@ -77,7 +84,8 @@ function saysNotAtNight(t: string): boolean {
  * 「夜間はこちら」; not one that limits the night (「夜間不可」「夜は出られません」「夜9時まで」).
  */
 export function isNightPhone(entry: string): boolean {
-  return /夜/.test(entry.normalize('NFKC')) && !isDaytimeOnlyPhone(entry);
+  // 「夜9時まで不在」 says when someone is away, not that this is the number for the night
+  return /夜/.test(entry.normalize('NFKC').replace(AWAY_TILL_NIGHT, '')) && !isDaytimeOnlyPhone(entry);
 }
 
 /** 「21時まで」「22:00まで」「21時30分まで」「21時半迄」, and what the same statement says after it. */
