@@ -23,7 +23,7 @@ export {
 export type { FieldError, HubBonusEligibility } from './household-rules';
 
 export const SEXES = ['male', 'female', 'other', 'unknown'] as const satisfies readonly Sex[];
-export const SEX_LABELS: Readonly<Record<Sex, string>> = { male: '男性', female: '女性', other: 'その他', unknown: '未回答' };
+export const SEX_LABELS: Readonly<Record<Sex, string>> = { male: '男', female: '女', other: 'その他', unknown: '未選択' };
 
 /** 行動関連項目 合計点 (adults): 12 items scored 0-2. */
 export const BEHAVIOR_SCORE_MAX = 24;

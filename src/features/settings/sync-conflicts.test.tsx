@@ -62,7 +62,7 @@ describe('重なった変更: the fields and values in Japanese', () => {
     expect(valueText(['intellectual', 'developmental'], 'persons[p-1].disabilityTypes')).toBe('知的、発達');
     expect(valueText(['tube-feeding', 'suction'], 'persons[p-1].medicalCare')).toBe('経管栄養（経鼻）、喀痰吸引');
     expect(valueText(['consultation'], 'hubFunctions')).toBe('相談');
-    expect(valueText('female', 'persons[p-1].sex')).toBe('女性');
+    expect(valueText('female', 'persons[p-1].sex')).toBe('女');
     expect(valueText(2, 'persons[p-1].handbooks.physicalGrade')).toBe('2級');
     expect(valueText(true, 'acceptance.intellectual.adult')).toBe('受入可');
     expect(valueText(null, 'persons[p-1].enrolments.settlement')).toBe('未確認');
