@@ -41,7 +41,7 @@ export const T = {
   period: (from: string, until: string) => `${from}〜${until}`,
   reportedAgo: (ago: string, by: string) => `${ago}の報告・${by || '報告者不明'}`,
   reportBeds: '空床数',
-  reportBedsHint: '満床は 0。今の登録から始まっています。',
+  reportBedsHint: '満床なら 0。いま登録されている数を入れてあります。',
   reportWhen: 'いつの空床か',
   reportNow: '今（この報告から）',
   reportRange: '期間を指定（週末など）',
@@ -128,7 +128,7 @@ export const T = {
   ignored: (cols: readonly string[]) => `読み取らない列: ${cols.join('、')}`,
   acceptanceUnread: (cols: readonly string[]) =>
     `受入れ（障害種別ごとの 者・児）の列を読み取れませんでした（読み取らない列: ${cols.join('、')}）。見出しを「知的」「身体（視覚）」のように直してください。このまま取り込むと受入れは変わらず、新規の事業所はすべて受入不可になります。`,
-  hasNotices: (n: number) => `${n}か所で、書かれた値のとおりではない読み方をするか、いまの値を消します（先頭の0を補う、空欄の値を消すなど）。取り込む前に、下の一覧で確認してください。`,
+  hasNotices: (n: number) => `${n}か所は、書かれたとおりには取り込みません（先頭の0を補う、空欄なので今の値を消す、など）。取り込む前に、下の一覧で確認してください。`,
   summary: (create: number, update: number, unchanged: number) => `新規 ${create}件・更新 ${update}件・変更なし ${unchanged}件`,
   hasErrors: (n: number) =>
     `エラーが${n}件あります。このファイルからは何も取り込みません。ファイルを直して、選び直してください。`,
