@@ -171,6 +171,9 @@ export async function backupDatabase(env: BackupEnv, file: string, log: Log): Pr
   }
 }
 
+/** How long a restore waits for the connections of a hub server that has just stopped to go. */
+const CLOSING_GRACE_MS = 3_000;
+
 /**
  * Over DATABASE_URL, the hub servers (and admin commands) connected to the database, by the name
  * their connections give (HUB_APPLICATION_NAME): a restore must wait until there are none. A
@@ -181,12 +184,21 @@ async function assertNoHubConnected(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number; from: string | null }>(
-      `SELECT count(*)::int AS n, string_agg(DISTINCT coalesce(host(client_addr), 'local'), ', ') AS from
-         FROM pg_stat_activity WHERE datname = current_database() AND (application_name = $1 OR application_name LIKE $1 || ' %') AND pid <> pg_backend_pid()`,
-      [HUB_APPLICATION_NAME],
-    );
-    const { n, from } = rows[0]!;
+    const connected = async () =>
+      (
+        await client.query<{ n: number; from: string | null }>(
+          `SELECT count(*)::int AS n, string_agg(DISTINCT coalesce(host(client_addr), 'local'), ', ') AS from
+             FROM pg_stat_activity WHERE datname = current_database() AND (application_name = $1 OR application_name LIKE $1 || ' %') AND pid <> pg_backend_pid()`,
+          [HUB_APPLICATION_NAME],
+        )
+      ).rows[0]!;
+    // A server (or admin command) that has just stopped leaves its connections' backends for a
+    // moment after it closed them: they are waited for a few seconds, not counted at once.
+    let { n, from } = await connected();
+    for (const deadline = Date.now() + CLOSING_GRACE_MS; n > 0 && Date.now() < deadline; ) {
+      await new Promise((done) => setTimeout(done, 200));
+      ({ n, from } = await connected());
+    }
     if (n > 0) {
       throw new Error(
         `拠点サーバーがまだこのデータベースに接続しています（${n} 本、接続元 ${from ?? '不明'}）。すべての拠点サーバーを止めてから、もう一度実行してください / ` +
