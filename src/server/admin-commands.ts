@@ -320,9 +320,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
             const people = await store.listDeviceUsers(device.id);
             if (!people.some((p) => p.userId === user.id)) continue;
             const othersActive = people.some((p) => p.userId !== user.id && !p.userDisabled);
-            io.out(`  端末 ${terminalSafe(device.id)}（${terminalSafe(device.name || '-')}）：${othersActive ? 'ほかに有効な利用者がいるため、消去しません（この人のサインインだけ使えなくなります）' : '次の同期で未送信の記録を送ってから、データを消去します'}`);
+            io.out(`  端末 ${terminalSafe(device.id)}（${terminalSafe(device.name || '-')}）：${othersActive ? 'ほかに有効な利用者がいるため、消去しません（この人は次の同期でこの端末の利用者から外れ、解錠できなくなります）' : '次の同期で未送信の記録を送ってから、データを消去します'}`);
           }
-          throw new Error('まだ停止していません。停止すると、その人だけが使っていた端末は次の同期でデータを消去します（ほかに有効な利用者がいる共有の端末は消去せず、その人のサインインだけが使えなくなります。利用者は enable-user で戻せますが、消去された端末のデータは戻りません）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (phones only they use wipe at their next sync; a shared phone keeps working for its other users)');
+          throw new Error('まだ停止していません。停止すると、その人だけが使っていた端末は次の同期でデータを消去します（ほかに有効な利用者がいる共有の端末は消去せず、次の同期でその人をその端末の利用者から外します。利用者は enable-user で戻せますが、消去された端末のデータは戻りません）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (phones only they use wipe at their next sync; a shared phone keeps working for its other users)');
         }
         if (!(await accounts.disableUser(user.id, audit('disable-user', user.loginName)))) {
           io.out(`利用者 ${terminalSafe(user.loginName)} はすでに停止しています。何も変えていません（監査表にも記録していません）。`);
