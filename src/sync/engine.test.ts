@@ -834,7 +834,7 @@ describe('sync engine: signed out and retired', () => {
     hub.expireSessions();
     const h = await household(d.session);
     expect(await d.engine.run()).toBe('failed');
-    expect(d.status.getState()).toMatchObject({ signedOut: true, problem: { code: 'signed-out', message: expect.stringContaining('再ログインが必要です') } });
+    expect(d.status.getState()).toMatchObject({ signedOut: true, problem: { code: 'signed-out', message: expect.stringContaining('再度サインインが必要です') } });
     expect(await queued(d.session)).toContain(h);
     const requests = hub.requests.length;
     expect(await d.engine.run()).toBe('failed');

@@ -71,9 +71,9 @@ describe('pull job', () => {
       return HubClient.pullFailure('0', 2000, (error as PullJobError).failure);
     };
 
-    const signedOut = await failureOf(respond(401, JSON.stringify({ error: 'signed-out', message: 'もう一度ログインしてください' })));
+    const signedOut = await failureOf(respond(401, JSON.stringify({ error: 'signed-out', message: 'もう一度サインインしてください' })));
     expect(signedOut.code).toBe('signed-out');
-    expect(signedOut.serverMessage).toBe('もう一度ログインしてください');
+    expect(signedOut.serverMessage).toBe('もう一度サインインしてください');
     expect((await failureOf(respond(503, 'busy'))).code).toBe('server');
     expect((await failureOf(() => Promise.reject(new TypeError('Failed to fetch')))).code).toBe('unreachable');
     expect((await failureOf(respond(200, '{"records": ['))).code).toBe('bad-response');

@@ -17,12 +17,12 @@ export const S = {
     offline: 'オフラインです。接続が戻ると自動で同期します。',
     unreachable: 'サーバーに接続できません。変更はこの端末に保存されています。',
     server: 'サーバーエラーです。変更はこの端末に保存されています。しばらくして自動で再試行します。',
-    'signed-out': '再ログインが必要です。変更はこの端末に保存されています。',
+    'signed-out': '再度サインインが必要です。変更はこの端末に保存されています。',
     'bad-credentials': '拠点ID・ログインID・パスワード・確認コードのいずれかが違います。',
-    throttled: 'ログインの失敗が続いたため、しばらく待ってからお試しください。',
+    throttled: 'サインインの失敗が続いたため、しばらく待ってからお試しください。',
     // A7: the session's user has not signed in on this device (or its secret no longer matches).
-    forbidden: 'この端末で拠点へのログインが必要です。「設定」の「拠点サーバーと同期」から、もう一度ログインしてください。変更はこの端末に保存されています。',
-    'unknown-device': 'この端末の登録が見つかりません。もう一度ログインしてください。',
+    forbidden: 'この端末で拠点へのサインインが必要です。「設定」の「拠点サーバーと同期」から、もう一度サインインしてください。変更はこの端末に保存されています。',
+    'unknown-device': 'この端末の登録が見つかりません。もう一度サインインしてください。',
     exists: 'この端末は別の拠点に登録されています。管理者に連絡してください。',
     retired: 'この端末は拠点サーバーから外されました。',
     'bad-response': 'サーバーの応答が正しくありません。何も反映していません。管理者に連絡してください。',
@@ -44,11 +44,11 @@ export const S = {
     offline: 'オフライン',
     unreachable: 'サーバーに接続できません',
     server: 'サーバーエラー',
-    'signed-out': '再ログインが必要です',
-    'bad-credentials': 'ログインできません',
-    throttled: 'ログインできません',
+    'signed-out': '再度サインインが必要です',
+    'bad-credentials': 'サインインできません',
+    throttled: 'サインインできません',
     forbidden: '同期できません',
-    'unknown-device': '再ログインが必要です',
+    'unknown-device': '再度サインインが必要です',
     exists: '同期できません',
     retired: '端末が外されました',
     'bad-response': 'サーバーの応答が不正',
@@ -71,7 +71,7 @@ export const S = {
   },
   /** [A6] enrolment refused while this device holds no link to the hub: its secret is gone from here */
   enrolForbidden:
-    'この端末は拠点サーバーに登録済みですが、登録の情報（端末の鍵）がこの端末に残っていないため、参加できません。拠点の管理者に「この端末を移す操作（npm run admin -- move-device）」を依頼してから、もう一度ログインしてください。',
+    'この端末は拠点サーバーに登録済みですが、登録の情報（端末の鍵）がこの端末に残っていないため、参加できません。拠点の管理者に「この端末を移す操作（npm run admin -- move-device）」を依頼してから、もう一度サインインしてください。',
   /** the device's clock is off the hub's past CLOCK_WARNING_MS (clock-offset.ts); `offsetMs`: device minus hub */
   clock: {
     warning: (offsetMs: number) =>

@@ -191,7 +191,7 @@ describe('the guide', () => {
     await syncHeading.waitFor();
     // its heading just below the sticky bars
     await syncHeading.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 130));
-    await page.getByRole('button', { name: 'ログインして参加' }).waitFor();
+    await page.getByRole('button', { name: 'サインインして参加' }).waitFor();
     await shot('handover-sync');
     await page.getByRole('button', { name: 'ロック' }).click();
     await page.getByRole('heading', { name: 'ロック中' }).waitFor();

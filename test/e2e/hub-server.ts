@@ -106,7 +106,7 @@ export async function fillSignIn(page: Page, hub: E2eHub, user: HubUser, button:
 /** Opens 「拠点サーバーと同期」 and joins the hub as `user`; waits for the first sync to finish. */
 export async function joinHub(page: Page, hub: E2eHub, user: HubUser): Promise<void> {
   await page.goto(`${hub.baseUrl}/#/settings/sync`);
-  await fillSignIn(page, hub, user, 'ログインして参加');
+  await fillSignIn(page, hub, user, 'サインインして参加');
   await synced(page);
 }
 

@@ -55,7 +55,7 @@ describe('one phone, two coordinators', () => {
     await setUpFirstUser(page, baseUrl, '夜間 太郎');
     await registerHousehold(page, { name: '山田 一郎', furigana: 'やまだ いちろう', birthDate: '2001-05-05', phone: '047-111-1111' });
     await page.goto(`${baseUrl}/#/settings/sync`);
-    await signInForm(page, 'u-taro', 'ログインして参加');
+    await signInForm(page, 'u-taro', 'サインインして参加');
     await synced(page);
 
     // Taro adds Jiro to the phone (his own passphrase), then hands it over.

@@ -225,7 +225,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
     let user = users.get(device.userId)!;
     if (needSession) {
       const sessionUser = jar.token === null ? undefined : sessions.get(jar.token);
-      if (sessionUser === undefined) throw new Reply(error(401, 'signed-out', '再ログインしてください'));
+      if (sessionUser === undefined) throw new Reply(error(401, 'signed-out', '再度サインインしてください'));
       if (typeof device.users.get(sessionUser) !== 'string') throw new Reply(error(403, 'forbidden', 'この端末でサインインしていない利用者です'));
       user = users.get(sessionUser)!;
     }
@@ -362,7 +362,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
       if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
       const { hub: hubId, loginName, password, totp } = parsed.data;
       const user = [...users.values()].find((u) => u.hub === hubId && u.loginName === loginName && u.password === password && u.totp === totp && !u.disabled);
-      if (!user) return error(401, 'bad-credentials', 'ログインできませんでした');
+      if (!user) return error(401, 'bad-credentials', 'サインインできませんでした');
       jar.token = crypto.randomUUID();
       sessions.set(jar.token, user.id);
       const { id, hub, displayName, role, officeId, facilityId } = user;
@@ -376,7 +376,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
     }
     if (url.pathname === API.devices && method === 'POST') {
       const userId = jar.token === null ? undefined : sessions.get(jar.token);
-      if (userId === undefined) return error(401, 'signed-out', '再ログインしてください');
+      if (userId === undefined) return error(401, 'signed-out', '再度サインインしてください');
       const parsed = EnrolRequest.safeParse(body);
       if (!parsed.success) return error(400, 'bad-request', '要求が正しくありません', parsed.error.message);
       const existing = devices.get(parsed.data.deviceId);

@@ -76,7 +76,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         ];
         for (const w of wrongs) {
           expect(w.status).toBe(401);
-          expect(w.body).toEqual({ error: 'bad-credentials', message: '拠点ID・ログイン名・パスワード・確認コードのいずれかが違います。' });
+          expect(w.body).toEqual({ error: 'bad-credentials', message: '拠点ID・ログインID・パスワード・確認コードのいずれかが違います。' });
           expect(w.headers.get('set-cookie')).toBeNull();
         }
         expect((await phone.signIn(coord)).status).toBe(200);

@@ -309,7 +309,7 @@ describe('signed out by the hub', () => {
     render(<SyncSection />);
     expect(screen.getByText(ST.hubSignedOut)).toBeInTheDocument();
     expect(screen.queryByText(ST.aloneSignedOut)).toBeNull();
-    expect(screen.getByText(S.problem.forbidden)).toHaveTextContent('「設定」の「拠点サーバーと同期」から、もう一度ログインしてください');
+    expect(screen.getByText(S.problem.forbidden)).toHaveTextContent('「設定」の「拠点サーバーと同期」から、もう一度サインインしてください');
     expect(screen.getByRole('button', { name: ST.signInAgain })).toBeInTheDocument();
   });
 });
@@ -366,7 +366,7 @@ describe('sync status line', () => {
 
   it('puts the problem in words', () => {
     // the count first: cut short on a narrow phone, the line still says how many wait
-    expect(syncLineText({ ...joined, signedOut: true, pending: 2 }).text).toBe('未送信 2件・再ログインが必要です');
+    expect(syncLineText({ ...joined, signedOut: true, pending: 2 }).text).toBe('未送信 2件・再度サインインが必要です');
     expect(syncLineText({ ...joined, signedOut: true, needsSignIn: true, pending: 1 }).text).toBe('未送信 1件・この端末でサインインが必要');
     expect(syncLineText({ ...joined, openConflicts: 2, lastSyncAt: '2026-11-22T17:14:00.000Z' })).toEqual({ text: '重なり 2件・最終同期 11/23 02:14', problem: true });
     expect(syncLineText({ ...joined, evidenceMismatches: ['e-1'], lastSyncAt: '2026-11-22T17:14:00.000Z' })).toEqual({ text: '記録の食い違い 1件・最終同期 11/23 02:14', problem: true });

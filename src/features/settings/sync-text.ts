@@ -11,9 +11,9 @@ export const ST = {
   title: '拠点サーバーと同期',
   aloneIntro:
     'このアプリは、拠点サーバーに参加しなくても、この端末だけで使えます。参加すると、この端末で作った世帯・事業所・対応記録・閲覧記録がサーバーに送られ、同じ拠点の端末と共有されます。',
-  aloneSignedOut: 'ログアウトしています。変更はこの端末に保存されており、次にログインしたときに送信されます。',
+  aloneSignedOut: 'サインアウトしています。変更はこの端末に保存されており、次にサインインしたときに送信されます。',
   /** signed out by the hub, not by the person: a session ended, a password changed, a sign-in stopped by the admin */
-  hubSignedOut: '拠点へのログインが切れました（時間切れ、パスワードの変更、管理者による停止など）。変更はこの端末に保存されており、もう一度ログインすると送信されます。',
+  hubSignedOut: '拠点へのサインインが切れました（時間切れ、パスワードの変更、管理者による停止など）。変更はこの端末に保存されており、もう一度サインインすると送信されます。',
   hub: '拠点ID',
   hubHint: '管理者から伝えられた拠点のIDです。',
   loginName: 'ログインID',
@@ -22,9 +22,9 @@ export const ST = {
   totpHint: '認証アプリに表示されている6桁の数字です。',
   required: (label: string) => `${label}を入力してください。`,
   totpInvalid: '確認コードは6桁の数字で入力してください。',
-  join: 'ログインして参加',
+  join: 'サインインして参加',
   joinOffline: '拠点サーバーに接続できませんでした。電波のある所で、新しい確認コードを入れてもう一度押してください（サインインは自動ではやり直しません）。',
-  signInAgain: 'ログイン',
+  signInAgain: 'サインイン',
   signInHere: 'この端末で拠点にサインイン',
   needsSignIn: (name: string, hub: string) =>
     `この端末は拠点 ${hub} と同期しています。${name}さんはまだこの端末で拠点にサインインしていません。一度サインインすると、次からはこの端末を開くだけで${name}さんとして同期します（ほかの人の名前では送信しません）。`,
@@ -33,7 +33,7 @@ export const ST = {
   /** [A10] taken off this phone by a sync: the hub stopped them */
   stoppedRemoved: (names: readonly string[]) =>
     `${names.map((n) => `${n}さん`).join('、')}は拠点で利用停止になったため、この端末から削除しました（この端末を解錠できません）。送信前の記録は、その人の名前で拠点へ送ります。`,
-  joining: 'ログインしています…',
+  joining: 'サインインしています…',
   deviceName: (name: string) => `${name}の端末`,
   progress: (sent: number, received: number) => `同期中… 送信 ${sent}件・受信 ${received}件`,
   joined: '参加しました。',
@@ -61,12 +61,12 @@ export const ST = {
   setAsideRetry: '管理者がサーバーの記録を直したあと、「最初から受信し直す」で読み込み直せます。',
   syncNow: '今すぐ同期',
   syncing: '同期しています…',
-  signOut: 'ログアウト',
-  signOutTitle: 'ログアウトしますか？',
+  signOut: 'サインアウト',
+  signOutTitle: 'サインアウトしますか？',
   signOutBody: (n: number) =>
     n === 0
-      ? 'ログアウトすると、再びログインするまで同期しません。この端末のデータはそのまま残ります。'
-      : `未送信の変更${n}件はこの端末に残り、次にログインしたときに送信されます。ログアウトすると、それまで同期しません。`,
+      ? 'サインアウトすると、再びサインインするまで同期しません。この端末のデータはそのまま残ります。'
+      : `未送信の変更${n}件はこの端末に残り、次にサインインしたときに送信されます。サインアウトすると、それまで同期しません。`,
   pullAgain: '最初から受信し直す',
   pullAgainTitle: 'サーバーの記録を最初から受信し直しますか？',
   pullAgainBody:

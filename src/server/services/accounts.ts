@@ -106,7 +106,7 @@ const throttled = (lockedUntil: Date, now: Date) => {
 export const ADDRESS_THROTTLE = '';
 
 const badCredentials = () =>
-  new ServiceError('bad-credentials', '拠点ID・ログイン名・パスワード・確認コードのいずれかが違います。');
+  new ServiceError('bad-credentials', '拠点ID・ログインID・パスワード・確認コードのいずれかが違います。');
 /**
  * The password was right and so was the code, but the code (or a later one) was just taken by
  * another sign-in of the same user (two tabs or two phones pressing サインイン at once): a code
