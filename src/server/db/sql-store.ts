@@ -135,19 +135,13 @@ export class SqlStore extends SqlAccountStore implements Store {
     return deviceUsers.handOverDevice(this.pool, deviceId, userId, audit);
   }
 
-  async setDisabled(what: 'user' | 'device', id: string, disabled: boolean, audit?: AccountAudit, at: Date = new Date()): Promise<boolean> {
+  async setDisabled(what: 'user' | 'device', id: string, disabled: boolean, audit?: AccountAudit): Promise<boolean> {
     const table = what === 'user' ? 'users' : 'devices';
     return withAccountAudit(this.pool, audit, async (db) => {
       const result = await db.query<{ tenant_id: string }>(`UPDATE ${table} SET disabled = $2 WHERE id = $1 AND disabled IS DISTINCT FROM $2 RETURNING tenant_id`, [
         id,
         disabled,
       ]);
-      if (result.rows[0] !== undefined && what === 'user' && !disabled) {
-        // A user enabled again signs in again, with password and code, on each phone: the device
-        // tokens they held when they were stopped stay ended (a phone kept by someone who left
-        // would otherwise open a session with no password at all), in the same transaction.
-        await db.query('UPDATE device_users SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [id, at]);
-      }
       if (result.rows[0] !== undefined) return result.rows[0].tenant_id;
       // Already so: nothing changed, and no audit row says it did (with a date that is not the stop's).
       if ((await db.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id])).rowCount === 0) throw new StoreError('not-found', `no ${what} ${id}`);

@@ -231,7 +231,7 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   ): Promise<void>;
   registerDevice(d: { readonly id: string; readonly userId: string; readonly name?: string }): Promise<void>;
   /** false when it already was (nothing changed, no audit row); StoreError 'not-found' when there is no such user or device */
-  setDisabled(what: 'user' | 'device', id: string, disabled: boolean, audit?: AccountAudit, at?: Date): Promise<boolean>;
+  setDisabled(what: 'user' | 'device', id: string, disabled: boolean, audit?: AccountAudit): Promise<boolean>;
 
   /**
    * Takes a device's changes, in seq order, in one transaction; answers each change on its own

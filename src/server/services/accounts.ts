@@ -387,13 +387,11 @@ export function createAccounts(store: Store, config: AccountsConfig) {
 
     /**
      * Enables a user disabled by mistake: they sign in again with their password and code (their
-     * sessions ended with the disabling, and their device tokens end now: a token is refused only
-     * while its user is disabled, so a phone kept by someone who left would open a session again
-     * with no password). A phone of theirs that has already retired and wiped stays so; one that
-     * had not been in touch carries on after a sign-in.
+     * sessions and device tokens ended with the disabling). A phone of theirs that has already
+     * retired and wiped stays so; one that had not been in touch carries on after a sign-in.
      */
     async enableUser(userId: string, audit?: AccountAudit): Promise<boolean> {
-      return store.setDisabled('user', userId, false, audit, config.now());
+      return store.setDisabled('user', userId, false, audit);
     },
 
     /**
