@@ -55,7 +55,11 @@ export async function authorsOf(
       // The session user's sign-in was read with the request's caller (`signedIn`); the push's
       // device lock checks it again, in the transaction that writes (applyPush).
       const member = id === sessionUser.id && signedIn !== undefined ? signedIn : await store.findDeviceUser(deviceId, id);
-      const user = member === null || (member.revoked && options.retiring !== true) ? null : id === sessionUser.id ? sessionUser : await store.findUser(id);
+      const found = member === null ? null : id === sessionUser.id ? sessionUser : await store.findUser(id);
+      // A sign-in revoked on this device holds the author's changes until they sign in again (A10),
+      // unless they are stopped: then nobody ever will, and their evidence is taken as a retiring
+      // device's is (A9), or a shared phone's queue would stop behind them for good.
+      const user = found === null || (member!.revoked && options.retiring !== true && !found.disabled) ? null : found;
       const ids = member?.vaultUserId ? [id, member.vaultUserId] : [id];
       known.set(id, user === null || user.tenantId !== sessionUser.tenantId ? null : { user, disabled: user.disabled, ids });
     }
