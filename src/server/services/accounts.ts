@@ -386,9 +386,10 @@ export function createAccounts(store: Store, config: AccountsConfig) {
     },
 
     /**
-     * Enables a user disabled by mistake: they sign in again with their password and code (their
-     * sessions and device tokens ended with the disabling). A phone of theirs that has already
-     * retired and wiped stays so; one that had not been in touch carries on after a sign-in.
+     * Enables a user disabled by mistake. Their sessions ended with the disabling; their device
+     * tokens, refused while it lasted, work again (revoke-device-user ends one for good). A phone of
+     * theirs that has already retired and wiped stays so; one that took them off meanwhile (A10)
+     * has them added again, and they sign in there with their password and code.
      */
     async enableUser(userId: string, audit?: AccountAudit): Promise<boolean> {
       return store.setDisabled('user', userId, false, audit);
