@@ -71,6 +71,12 @@ export function LockScreen() {
   const busy = phase === 'unlocking';
   const throttled = secondsLeft > 0;
 
+  // The person chosen was taken off the phone meanwhile (another tab, the hub's stop, A10): the
+  // choice moves to someone who can still unlock it, not to a name the list no longer shows.
+  useEffect(() => {
+    if (users.length > 0 && !users.some((u) => u.id === userId)) setUserId(initialUserId(users));
+  }, [users, userId]);
+
   // Each user has their own failure count: ask the vault whenever the chosen user changes.
   useEffect(() => {
     if (!vault || !userId) return;
