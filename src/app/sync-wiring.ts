@@ -26,11 +26,14 @@ export function startSync(session: VaultSession): () => void {
     onRetired: (serverMessage) => retiredHere(serverMessage),
     // A full disk or a lost database connection met by a run: the app's banner says so and offers
     // 再試行, which the sync section's message asks for (it had no such button).
-    // The hub stopped someone on this phone (A10): the lock screen no longer offers them, and a
-    // tab of theirs still unlocked locks at once.
+    // The hub stopped someone on this phone (A10): the lock screen no longer offers them, a tab of
+    // theirs still unlocked locks at once, and so does this one when they are the one unlocked here.
     onMembersRemoved: (removed) => {
       for (const user of removed) tellRemoved(user.id);
-      void useApp.getState().refreshUsers().catch(() => undefined);
+      const self = removed.some((user) => user.id === session.user.id);
+      void (self ? useApp.getState().lock('removed') : Promise.resolve())
+        .then(() => useApp.getState().refreshUsers())
+        .catch(() => undefined);
     },
     onStorageError: (e) => {
       const error = toVaultError(e);

@@ -41,9 +41,9 @@ export const API = {
   /** GET → StaffList: the hub's active users (id, name, role, office), to pick a household's 担当 */
   staff: '/api/staff',
   /**
-   * GET → DeviceMembers, device headers and session: who of this device's users the hub has
-   * stopped (their account disabled), so that the phone takes them off (A10). A hub from before
-   * it answers 404, and the phone carries on.
+   * GET → DeviceMembers, the device headers alone (no session: the person unlocked may be the one
+   * stopped): who of this device's users the hub has stopped (their account disabled), so that
+   * the phone takes them off (A10). A hub from before it answers 404, and the phone carries on.
    */
   members: '/api/sync/members',
 } as const;

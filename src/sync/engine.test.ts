@@ -431,6 +431,37 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     expect(removed).toHaveBeenCalledTimes(1);
   });
 
+  it('[A10] the person unlocked, stopped on the hub, leaves the phone at their own next run: signed out, taken off, and their call still goes at a colleague\'s run', async () => {
+    const hub = createFakeHub();
+    const hanako = hub.addUser({ displayName: '拠点 花子' });
+    const jiro = hub.addUser({ displayName: '当番 次郎' });
+    const browser = hub.browser();
+    const d = await device(hub, { fetch: browser });
+    await d.engine.join(signInOf(hanako));
+    const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+    d.session.lock();
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    const removed = vi.fn();
+    const status = createStore<SyncStatus>()(() => initialSyncStatus);
+    const j = createSyncEngine({ session: asJiro, fetch: browser, locks: null, status, forgetInstall: async () => undefined, onMembersRemoved: removed });
+    expect(await j.join(signInOf(jiro))).toBe('done');
+    const call = await evidence(asJiro, '短期入所 B に電話');
+    hub.disableUser(jiro.id);
+
+    // his own run: the hub refuses his sign-in, and says he is stopped; he is taken off, the app told (it locks)
+    expect(await j.run()).toBe('failed');
+    expect(removed).toHaveBeenCalledWith([expect.objectContaining({ id: localJiro.id })]);
+    expect(status.getState()).toMatchObject({ signedOut: true, stoppedRemoved: ['当番 次郎'] });
+    asJiro.lock();
+    await expect(d.vault.unlock(localJiro.id, OTHER_PASSPHRASE)).rejects.toMatchObject({ code: 'unknown-user' });
+    expect((await d.vault.listUsers()).map((u) => u.displayName)).toEqual(['拠点 花子']);
+
+    // Hanako's next run sends his call, credited to him
+    const asHanako = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    expect(await engineIn(browser, asHanako).engine.run()).toBe('done');
+    expect(hub.taken.find((t) => t.entityId === call.id)?.author).toBe(jiro.id);
+  });
+
   it('two tabs unlocked by two people: each run goes under its own person, though the browser holds one session cookie', async () => {
     const hub = createFakeHub();
     const hanako = hub.addUser({ displayName: '拠点 花子', role: 'coordinator' });

@@ -612,6 +612,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     noteBrowserSession(null);
   }
 
+  /**
+   * [A10] Takes off this phone whoever of its people the hub has stopped, so that nobody who has
+   * left can still unlock it offline; their queued evidence still goes under their name (A9). Asked
+   * with the device's secret alone: the person unlocked may be the one stopped (their token is
+   * refused), and then they leave too, last. Best effort: a hub from before it (404), a cut or a
+   * storage failure leaves everyone as they were until the next run. Each removal is told to the
+   * app as it commits.
+   */
+  async function leaveStopped(link: HubLink): Promise<void> {
+    const stopped = await client.members(device(link)).then(
+      (answer) => answer.stopped,
+      () => [],
+    );
+    if (stopped.length === 0) return;
+    const names: string[] = [];
+    await session.sync
+      .removeStopped(stopped, (user) => {
+        names.push(user.displayName);
+        options.onMembersRemoved?.([user]);
+      })
+      .catch(() => undefined);
+    if (names.length > 0) set({ stoppedRemoved: [...status.getState().stoppedRemoved, ...names] });
+  }
+
   async function runLocked(): Promise<RunOutcome> {
     if (session.isLocked) return 'locked';
     let link: HubLink | undefined;
@@ -699,20 +723,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             () => undefined,
           );
           if (staff !== undefined) set({ staff });
-          // [A10] Whoever of this phone's people the hub has stopped leaves it now, so that nobody
-          // who has left can still unlock it offline; their queued evidence still goes under their
-          // name (A9). A hub from before this answers 404, and so does nothing else here.
-          const stopped = await client.members(device(staffLink)).then(
-            (answer) => answer.stopped,
-            () => [],
-          );
-          if (stopped.length > 0) {
-            const removed = await session.sync.removeStopped(stopped);
-            if (removed.length > 0) {
-              set({ stoppedRemoved: [...status.getState().stoppedRemoved, ...removed.map((u) => u.displayName)] });
-              options.onMembersRemoved?.(removed);
-            }
-          }
           finished = staff === undefined ? pulled.link : { ...pulled.link, staff };
         } catch (e) {
           // An ended session, or a page under another scope (the cookie switched, or this user's scope
@@ -728,6 +738,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (pushProblem) report(pushProblem);
       if (changed !== null) await options.onRecordsChanged?.(changed);
       await refresh();
+      await leaveStopped(finished);
       return pushProblem ? 'failed' : 'done';
     } catch (e) {
       const error = asSyncError(e);
@@ -742,6 +753,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       if ((error.code === 'signed-out' || error.code === 'unknown-device' || error.code === 'forbidden') && link !== undefined && !session.isLocked) {
         await markSignedOut();
+        // [A10] The hub may have stopped the person unlocked: they leave the phone at once (a phone
+        // signed out sends nothing more until a sign-in, so it is asked now or at a colleague's run).
+        if (error.code === 'signed-out' && memberOf(link) !== undefined) await leaveStopped(link);
       }
       // The app locked under the run (a handover, the idle lock): what failed for that is no problem
       // to show, least of all to the next person to unlock, whose status starts clean.

@@ -227,7 +227,7 @@ export class Session implements VaultSession {
     saveUserToken: (token) => this.run(({ db, user }) => saveUserSecret(db, this.userKey(), user.id, HUB_TOKEN, token)),
     clearUserToken: () => this.run(({ db, user }) => clearUserSecret(db, user.id, HUB_TOKEN)),
     userNames: () => this.run(async ({ db }) => Object.fromEntries((await db.keySlots.toArray()).map((s) => [s.userId, s.displayName]))),
-    removeStopped: (hubUserIds) => this.removeStopped(hubUserIds),
+    removeStopped: (hubUserIds, onRemoved) => this.removeStopped(hubUserIds, onRemoved),
     followServerSeq: (lastSeq) => this.run((ctx) => syncStore.followServerSeq(ctx, lastSeq)),
     keepLostRecords: (floor, lastSeq) => this.run((ctx) => keepLostRecords(ctx, floor, lastSeq)),
     resendLostRecords: () => this.run(resendLostRecords),
@@ -343,19 +343,19 @@ export class Session implements VaultSession {
   }
 
   /** SyncStore.removeStopped: the hub stopped them (A10), so no passphrase is asked. */
-  private async removeStopped(hubUserIds: readonly string[]): Promise<readonly VaultUser[]> {
+  private async removeStopped(hubUserIds: readonly string[], onRemoved?: (user: VaultUser) => void): Promise<readonly VaultUser[]> {
     return this.run(async (ctx) => {
       const { db } = ctx;
       const stopped = new Set(hubUserIds);
       const members = (await syncStore.readHubLink(ctx))?.members ?? {};
-      const targets = Object.entries(members).filter(([id, member]) => stopped.has(member.userId) && id !== this.user.id);
+      // The unlocked person last: their own removal ends what this session may write.
+      const targets = Object.entries(members)
+        .filter(([, member]) => stopped.has(member.userId))
+        .sort(([a], [b]) => Number(a === this.user.id) - Number(b === this.user.id));
       const removed: VaultUser[] = [];
       for (const [userId] of targets) {
         const slot = await db.keySlots.get(userId);
         if (slot === undefined) continue;
-        // Their changes not yet answered wait for a run that sends them (a push cut short, a gap):
-        // taken off before, they would stay credited to a person the phone no longer knows.
-        if ((await db.outbox.filter((row) => row.userId === userId && (row.refusedReason === undefined || row.refusedReason === null)).count()) > 0) continue;
         // Guesses on the slot that goes are written before its throttle row goes with it.
         await logFailedUnlocks(ctx).catch(() => undefined);
         const logged = await prepareAccess(ctx, 'remove-user', null, `${slot.displayName}（${userId}）：拠点で利用停止`);
@@ -366,7 +366,10 @@ export class Session implements VaultSession {
           await writeAccess(db, logged);
           return true;
         });
-        if (gone) removed.push(userOf(slot));
+        if (gone) {
+          removed.push(userOf(slot));
+          onRemoved?.(userOf(slot));
+        }
       }
       return removed;
     });

@@ -260,13 +260,14 @@ export interface SyncStore {
   userNames(): Promise<Readonly<Record<string, string>>>;
   /**
    * [A10] Takes off this phone the people the hub has stopped (`hubUserIds`, their hub ids, as the
-   * link's members know them): their key slots go as with removeUser, with their secrets, throttle
-   * rows and personal drafts, each with a 'remove-user' entry saying the hub stopped them, and
-   * with no passphrase asked (the hub's word is enough). Only once none of their changes waits
-   * unanswered (the run's push sent them: the hub takes a stopped author's evidence, A9); the next
-   * run tries again. Never the unlocked person, nor the last key slot. Returns those removed.
+   * link's members know them), the unlocked person too (last), never the last key slot: their key
+   * slots go as with removeUser, with their secrets, throttle rows and personal drafts, each with
+   * a 'remove-user' entry saying the hub stopped them, and with no passphrase asked (the hub's word
+   * is enough). Their queued changes stay, credited through their link member, and go at the next
+   * runs (the hub takes a stopped author's evidence, A9). `onRemoved` hears of each as it commits;
+   * returns those removed.
    */
-  removeStopped(hubUserIds: readonly string[]): Promise<readonly VaultUser[]>;
+  removeStopped(hubUserIds: readonly string[], onRemoved?: (user: VaultUser) => void): Promise<readonly VaultUser[]>;
   /**
    * A6: after (re-)enrolment, the queue follows the hub's last seq of this device: unsent changes
    * are numbered on from `lastSeq` in their order (a change the hub already took answers

@@ -107,15 +107,27 @@ describe('one phone, two coordinators', () => {
     expect(access).toContain('u-taro');
   }, 240_000);
 
-  it('[A10] Jiro leaves the hub: Taro\'s next sync takes him off the phone, and the lock screen no longer offers him', async () => {
+  it('[A10] Jiro leaves the hub while he has the phone: his next sync takes him off it and locks it, and the lock screen offers only Taro', async () => {
     const { page } = phone!;
+    await lockAndUnlockAs(page, '当番 次郎', JIRO_PASSPHRASE);
+    await synced(page);
     await hub.accounts.disableUser('u-jiro');
-    await syncNow(page, hub);
-    await page.getByText('当番 次郎さんは拠点で利用停止になったため、この端末から削除しました', { exact: false }).waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'ロック', exact: true }).click();
+    await page.goto(`${baseUrl}/#/settings/sync`);
+    await page.getByRole('button', { name: '今すぐ同期' }).click();
+    await page.getByText('解錠していた人がこの端末の利用者から外されたため', { exact: false }).waitFor({ timeout: 30_000 });
     // one person left: the lock screen names him and offers no choice
-    await page.getByText('夜間 太郎', { exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByLabel('パスフレーズ', { exact: true }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('radio').count()).toBe(0);
-    expect(await page.getByText('当番 次郎').count()).toBe(0);
+    const shown = await page.locator('body').innerText();
+    expect(shown).toContain('夜間 太郎');
+    expect(shown).not.toContain('当番 次郎');
+    // the 閲覧記録 on the hub says who was taken off and why (sent at Taro's next sync)
+    await page.getByLabel('パスフレーズ', { exact: true }).fill(PASSPHRASE);
+    await page.getByRole('button', { name: '解錠' }).click();
+    await page.getByLabel('検索').waitFor({ timeout: 30_000 });
+    await syncNow(page, hub);
+    await expect
+      .poll(async () => (await hub.raw.query<{ payload: string }>("SELECT payload::text AS payload FROM changes WHERE kind = 'access'")).rows.some((r) => r.payload.includes('拠点で利用停止')))
+      .toBe(true);
   }, 120_000);
 });

@@ -438,7 +438,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
       return json(200, { staff: staff.map((u) => ({ userId: u.id, displayName: u.displayName, role: u.role, officeId: u.officeId })) });
     }
     if (url.pathname === API.members && method === 'GET') {
-      const { device } = authDevice(init, jar);
+      const { device } = authDevice(init, jar, false);
       return json(200, { stopped: [...device.users.keys()].filter((id) => users.get(id)!.disabled) });
     }
     if (url.pathname === HUB_KEY_PATH && method === 'GET' && signer !== null) {

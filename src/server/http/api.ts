@@ -443,9 +443,11 @@ export function createApiHandler(options: ApiOptions) {
     }
     if (path === API.members) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      // [A10] Asked after the staff list: who of this phone's people the hub has stopped.
+      // [A10] Who of this phone's people the hub has stopped. The device's secret alone, no session:
+      // the person unlocked may be the one stopped (their token refused), and must learn it too.
       const members = await db(async () => {
-        const { store, device } = await syncCaller(req);
+        const { store, accounts } = services();
+        const device = await accounts.checkDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
         return stoppedMembers(store, device.id);
       });
       sendJson(res, 200, members satisfies DeviceMembers);
