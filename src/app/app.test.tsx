@@ -339,6 +339,27 @@ describe('idle lock', () => {
     expect(screen.queryByText(T.locking)).toBeNull();
   });
 
+  it('says at the handover how many changes still wait for the hub, on a phone joined to one (a count, read while locked)', async () => {
+    const name = freshName();
+    const vault = createVault(name);
+    const session = await vault.setUp(STAFF, PASSPHRASE);
+    await session.put('household', 'hh-1', { id: 'hh-1' }, 'create');
+    session.lock();
+    vault.close();
+    // not joined: the queue waits for a hub there is none of, and nothing is said
+    render(<App openVault={() => createVault(name)} />);
+    await screen.findByRole('button', { name: '解錠' });
+    await waitFor(() => expect(useApp.getState().vault).not.toBeNull());
+    expect(screen.queryByText(/まだ送信していない変更/)).toBeNull();
+
+    const joined = await useApp.getState().vault!.unlock(useApp.getState().users[0]!.id, PASSPHRASE);
+    await joined.sync.saveHubLink({ hub: 'aozora', loginName: 'taro', deviceSecret: 'secret-0123456789', cursor: 0, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false });
+    const pending = await joined.sync.queueCounts();
+    joined.lock();
+    act(() => useApp.setState({ lockedBy: 'manual' }));
+    expect(await screen.findByText(T.lockPending(pending.pending))).toBeInTheDocument();
+  }, 30_000);
+
   it('the lock button locks at once, without the idle message', async () => {
     const user = userEvent.setup();
     const { beforeLock } = await unlockedWithData(5);

@@ -71,6 +71,20 @@ export function LockScreen() {
   const busy = phase === 'unlocking';
   const throttled = secondsLeft > 0;
 
+  // At a handover, the screen says how many changes still wait to go to the hub (a count, nothing decrypted).
+  const [pending, setPending] = useState(0);
+  useEffect(() => {
+    if (!vault) return;
+    let live = true;
+    vault
+      .waiting()
+      .then((w) => live && setPending(w.joined ? w.pending : 0))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [vault, lockedBy]);
+
   // The person chosen was taken off the phone meanwhile (another tab, the hub's stop, A10): the
   // choice moves to someone who can still unlock it, not to a name the list no longer shows.
   useEffect(() => {
@@ -142,6 +156,7 @@ export function LockScreen() {
       {lockedBy === 'passphrase-changed' ? <Notice kind="info">{T.passphraseChangedLocked}</Notice> : null}
       {lockedBy === 'removed' ? <Notice kind="info">{T.removedLocked}</Notice> : null}
       {users.length === 0 ? <Notice kind="error">{T.noUsers}</Notice> : null}
+      {pending > 0 ? <Notice kind="info">{T.lockPending(pending)}</Notice> : null}
       <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
         {users.length > 1 ? (
           <fieldset className="field users">

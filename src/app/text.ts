@@ -56,6 +56,8 @@ export const T = {
   idleLocked: '一定時間操作がなかったためロックしました',
   locking: 'ロックしています…（入力途中の内容を保存しています）',
   elsewhereLocked: '別のタブでロックまたは別の人が解錠したため、このタブもロックしました',
+  /** a handover: changes made here that the hub has not had yet (counted while locked) */
+  lockPending: (n: number) => `拠点へまだ送信していない変更が、この端末に${n}件あります（解錠して拠点につながると送信されます）。`,
   removedLocked: '解錠していた人がこの端末の利用者から外されたため（別のタブでの削除、または拠点での利用停止）、ロックしました。',
   passphraseChangedLocked: '別のタブでご自身のパスフレーズを設定したため、このタブをロックしました。新しいパスフレーズで解錠してください。',
   throttled: '続けて間違えたため、しばらく解錠できません。',

@@ -507,6 +507,11 @@ export interface Vault {
   setUp(displayName: string, passphrase: string): Promise<VaultSession>;
   unlock(userId: string, passphrase: string): Promise<VaultSession>;
   throttle(userId: string): Promise<UnlockThrottle>;
+  /**
+   * Read while locked, for the lock screen at a handover: whether the phone is joined to a hub, and
+   * how many changes wait to be sent (refused ones not counted). Counts only, nothing decrypted.
+   */
+  waiting(): Promise<{ readonly joined: boolean; readonly pending: number }>;
   settings(): Promise<DeviceSettings>;
   updateSettings(patch: Partial<DeviceSettings>): Promise<DeviceSettings>;
   close(): void;

@@ -66,6 +66,12 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
     listUsers: () =>
       withStorage(db, async () => (await db.keySlots.toArray()).map(userOf).sort(byCreatedAt)),
 
+    waiting: () =>
+      withStorage(db, async () => ({
+        joined: (await db.hubLink.count()) > 0,
+        pending: await db.outbox.filter((row) => row.refusedReason === undefined || row.refusedReason === null).count(),
+      })),
+
     async setUp(displayName: string, passphrase: string): Promise<VaultSession> {
       const name = assertDisplayName(displayName);
       assertStrongPassphrase(passphrase);
