@@ -353,7 +353,7 @@ describe('idle lock', () => {
     expect(screen.queryByText(/まだ送信していない変更/)).toBeNull();
 
     const joined = await useApp.getState().vault!.unlock(useApp.getState().users[0]!.id, PASSPHRASE);
-    await joined.sync.saveHubLink({ hub: 'aozora', loginName: 'taro', deviceSecret: 'secret-0123456789', cursor: 0, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false });
+    await joined.sync.saveHubLink({ hub: 'aozora', loginName: 'taro', userId: 'u-taro', displayName: STAFF, role: 'coordinator', deviceSecret: 'secret-0123456789', cursor: 0, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false });
     const pending = await joined.sync.queueCounts();
     joined.lock();
     act(() => useApp.setState({ lockedBy: 'manual' }));
