@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
-import { readPlace, restorePlace, trackPlace } from './place';
+import { PLACE_STALE_MS, readPlace, restorePlace, trackPlace } from './place';
 import { useApp } from '../state/store';
 
 beforeEach(() => {
@@ -62,7 +62,35 @@ describe('the place of the unlocked user (route and open forms)', () => {
     window.location.hash = '#/';
     window.dispatchEvent(new HashChangeEvent('hashchange'));
     stop();
-    expect(readPlace()).toEqual({ userId: 'night', hash: '#/facilities/f-1', forms: ['facility:f-1'] });
+    expect(readPlace()).toEqual({ userId: 'night', hash: '#/facilities/f-1', forms: ['facility:f-1'], lockedAt: expect.any(Number) });
+  });
+
+  it('opens on the list, not the screen left, when the same person unlocks after more than 30 minutes; a form with unsaved text still brings them back', async () => {
+    useApp.setState({ session: createFakeSession({ id: 'night' }), phase: 'unlocked' });
+    const stop = trackPlace();
+    window.location.hash = '#/facilities/f-1';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    await useApp.getState().lock('manual');
+    stop();
+    const lockedAt = readPlace()!.lockedAt!;
+    // back within 30 minutes (an idle lock during a call): the same screen
+    expect(restorePlace('night', lockedAt + PLACE_STALE_MS)).toBeNull();
+    expect(window.location.hash).toBe('#/facilities/f-1');
+    // 02:10, the facility read at 19:00: the list and its search
+    restorePlace('night', lockedAt + PLACE_STALE_MS + 1);
+    expect(window.location.hash).toBe('#/');
+
+    // a household half typed at 19:00 is still where they come back to
+    window.location.hash = '#/households/hh-1/edit';
+    useApp.setState({ session: createFakeSession({ id: 'night' }), phase: 'unlocked' });
+    const again = trackPlace();
+    useApp.getState().markUnsaved('household:hh-1', true);
+    await useApp.getState().lock('manual');
+    again();
+    useApp.setState({ session: createFakeSession({ id: 'night' }), phase: 'unlocked' });
+    restorePlace('night', readPlace()!.lockedAt! + 7 * 3_600_000);
+    expect(window.location.hash).toBe('#/households/hh-1/edit');
+    expect(useApp.getState().takeResumedForm('household:hh-1')).toBe(true);
   });
 
   it('keeps a route asked for while locked (a link), instead of the place', () => {

@@ -19,7 +19,16 @@ export interface Place {
   readonly forms: readonly string[];
   /** how far down the route's screen they were when the phone locked or the page went away */
   readonly scroll?: ScrollPlace;
+  /** when the phone locked (epoch ms): a place left long ago is not where the next call starts */
+  readonly lockedAt?: number;
 }
+
+/**
+ * Past this, an unlock by the same person starts from the list (its search) rather than the screen
+ * they left: at 02:10 the phone opens on the night's search, not on the facility read at 19:00.
+ * Forms with unsaved text still bring them back to them, whatever the time.
+ */
+export const PLACE_STALE_MS = 30 * 60_000;
 
 /**
  * A place on a long screen: the topmost form field in view, named by its label and which of the
@@ -45,7 +54,13 @@ export function readPlace(): Place | null {
     const p = JSON.parse(raw) as Partial<Place>;
     if (typeof p.userId !== 'string' || typeof p.hash !== 'string' || !Array.isArray(p.forms)) return null;
     const forms = p.forms.filter((k): k is string => typeof k === 'string');
-    return { userId: p.userId, hash: p.hash, forms, ...(isScrollPlace(p.scroll) ? { scroll: p.scroll } : {}) };
+    return {
+      userId: p.userId,
+      hash: p.hash,
+      forms,
+      ...(isScrollPlace(p.scroll) ? { scroll: p.scroll } : {}),
+      ...(typeof p.lockedAt === 'number' && Number.isFinite(p.lockedAt) ? { lockedAt: p.lockedAt } : {}),
+    };
   } catch {
     return null;
   }
@@ -67,11 +82,12 @@ const LIST = '#/';
  * returns to their place (and their unsaved forms reopen once); anyone else starts from the list.
  * Returns how far down the screen they were, when they return to the same screen.
  */
-export function restorePlace(userId: string): ScrollPlace | null {
+export function restorePlace(userId: string, now = Date.now()): ScrollPlace | null {
   const place = readPlace();
   const current = window.location.hash;
   if (place === null) return null; // the first unlock in this tab: whatever the URL says
-  if (place.userId !== userId) {
+  const stale = place.lockedAt !== undefined && now - place.lockedAt > PLACE_STALE_MS && place.forms.length === 0;
+  if (place.userId !== userId || stale) {
     if (current && current !== LIST && current !== '#') window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${LIST}`);
     return null;
   }
@@ -110,7 +126,10 @@ export function trackPlace(): () => void {
       // stands is read now, into the place the last save wrote for the one who locked.
       const place = readPlace();
       const scroll = scrollPlaceNow();
-      if (scroll && place && place.userId === prev.session.user.id && place.hash === (window.location.hash || LIST)) writePlace({ ...place, scroll });
+      if (place && place.userId === prev.session.user.id) {
+        const here = place.hash === (window.location.hash || LIST);
+        writePlace({ ...place, ...(scroll && here ? { scroll } : {}), lockedAt: Date.now() });
+      }
       return;
     }
     if (s.unsaved !== prev.unsaved) save();
