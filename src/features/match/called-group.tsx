@@ -10,6 +10,8 @@ import { useState } from 'react';
 import { callBackOf, type ContactBody, type ContactResult, type Current, type EmergencyCase } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
+import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
+import { TextField } from '../../ui/field';
 import { navigate } from '../../state/router';
 import { Button } from '../../ui/button';
 import { CallLinks, type OnCall } from './call-links';
@@ -217,8 +219,10 @@ function CallAgain({
 }
 
 /**
- * 「入所を記録」: the admission to the facility that said yes, at this minute; with the closing of
- * the case in the same tap (the usual end of the call), or the admission alone.
+ * 「入所を記録」: the admission to the facility that said yes, at this minute unless 「日時を変える」
+ * gives another (the son arrives at 03:40, or the next morning: the record and the stay's days
+ * follow the admission, not the tap); with the closing of the case in the same tap (the usual end
+ * of the call), or the admission alone.
  */
 function AdmissionPanel({
   kase,
@@ -232,11 +236,18 @@ function AdmissionPanel({
   onCancel: () => void;
 }) {
   const { append, errors, busy } = useCaseAppend(kase.id);
-  const [now] = useState(() => new Date());
+  /** null: now, at the tap; else the datetime-local value (Japan time) the coordinator set */
+  const [from, setFrom] = useState<string | null>(null);
+  const [fromError, setFromError] = useState<string | undefined>();
+  const [opened] = useState(() => new Date());
   const pending = kase.contacts.filter((c) => c.body.result === null).map((c) => c.body.facilityName);
 
   async function record(close: boolean) {
-    const at = new Date().toISOString();
+    const at = from === null ? new Date().toISOString() : fromJapanInputValue(from);
+    if (at === null) {
+      setFromError(T.admissionFromMissing);
+      return;
+    }
     const ok = await append({
       type: 'outcome',
       outcome: '短期入所',
@@ -252,7 +263,26 @@ function AdmissionPanel({
 
   return (
     <div className="match-admit" role="group" aria-label={T.recordAdmission}>
-      <p>{T.admissionLine(call.body.facilityName, formatJapanDateTime(now))}</p>
+      {from === null ? (
+        <p>
+          {T.admissionLine(call.body.facilityName, formatJapanDateTime(opened))}{' '}
+          <Button variant="ghost" className="match-admit__when" disabled={busy} onClick={() => setFrom(toJapanInputValue(new Date()))}>
+            {T.admissionChangeFrom}
+          </Button>
+        </p>
+      ) : (
+        <TextField
+          label={T.admissionFrom(call.body.facilityName)}
+          type="datetime-local"
+          required
+          value={from}
+          error={fromError}
+          onChange={(e) => {
+            setFrom(e.target.value);
+            setFromError(undefined);
+          }}
+        />
+      )}
       {pending.length > 0 ? <p className="match-admit__warn">{T.pendingBeforeClose(pending.join('、'))}</p> : null}
       <div className="match-admit__actions">
         <Button variant="primary" disabled={busy || pending.length > 0} onClick={() => void record(true)}>

@@ -1,4 +1,5 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -401,6 +402,32 @@ describe('calls made from the match, with a case open', () => {
     const bodies = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body);
     expect(bodies.map((b) => b.type)).toEqual(['open', 'contact', 'result', 'outcome', 'close']);
     expect(bodies[3]).toMatchObject({ outcome: '短期入所', facilityId: 'f-a', facilityName: 'あおば荘' });
+  });
+
+  it('records the admission at the time the coordinator sets, not the tap, when 「日時を変える」 is used; an empty time is asked for', async () => {
+    // the call came two hours ago
+    const caseId = await openCase(new Date(Date.now() - 2 * 3_600_000));
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    const link = within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!;
+    link.addEventListener('click', (e) => e.preventDefault());
+    await user.click(link);
+    await user.click(within(await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW)).getByRole('button', { name: '受入可' }));
+    await waitFor(() => expect(screen.queryByRole('group', { name: 'あおば荘 の結果' })).toBeNull(), SLOW);
+    const row = within(called()!).getByRole('article', { name: 'あおば荘' });
+    await user.click(within(row).getByRole('button', { name: '入所を記録' }));
+    await user.click(within(row).getByRole('button', { name: '日時を変える' }));
+    const when = within(row).getByLabelText(/あおば荘 に入所した日時/);
+    await user.clear(when);
+    await user.click(within(row).getByRole('button', { name: '入所だけ記録' }));
+    expect(await within(row).findByText('入所の日時を入力してください。')).toBeInTheDocument();
+    // recorded once things have calmed down: he arrived 40 minutes before the tap
+    const later = toJapanInputValue(new Date(Date.now() - 40 * 60_000));
+    fireEvent.change(when, { target: { value: later } });
+    await user.click(within(row).getByRole('button', { name: '入所だけ記録' }));
+    await waitFor(() => expect(window.location.hash).toBe(`#/cases/${caseId}`), SLOW);
+    const outcome = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body).find((b) => b.type === 'outcome');
+    expect(outcome).toMatchObject({ outcome: '短期入所', facilityName: 'あおば荘', from: fromJapanInputValue(later) });
   });
 
   it('shows a facility called twice once, in 電話済み, with each call; its number there records a new call, the first keeps its result', async () => {
