@@ -162,6 +162,25 @@ describe('match screen', () => {
     expect(screen.queryByRole('heading', { name: '受入可能な事業所' })).not.toBeInTheDocument();
   });
 
+  it('searches on conditions chosen for tonight when the 聞き取り票 lacks them (仮登録), says so, shows no made-up age, and saves nothing', async () => {
+    const user = userEvent.setup();
+    mount('#/match/hh-1/p-2', [household], facilities);
+    const search = screen.getByRole('button', { name: 'この条件で探す' });
+    expect(search).toBeDisabled();
+    await user.click(screen.getByRole('radio', { name: '児（18歳未満）' }));
+    expect(search).toBeDisabled();
+    await user.click(screen.getByRole('checkbox', { name: '知的' }));
+    await user.click(search);
+
+    const fits = screen.getByRole('region', { name: /受入可能な事業所/ });
+    expect(within(fits).getAllByRole('article').length).toBeGreaterThan(0);
+    expect(screen.getByText('佐藤 未入力（児・今夜だけの条件）')).toBeInTheDocument();
+    expect(screen.queryByText(/\d+歳/)).not.toBeInTheDocument();
+    expect(screen.getByText(/聞き取り票に生年月日と障害の種類がないため、今夜の検索だけの条件で探しています/)).toBeInTheDocument();
+    // the household itself is unchanged
+    expect(useApp.getState().households.get('hh-1')!.persons[1]).toMatchObject({ birthDate: null, disabilityTypes: [] });
+  });
+
   it('points to the facility list when it is empty', () => {
     mount('#/match/hh-1/p-1', [household], []);
     expect(screen.getByText(/事業所の一覧が空です/)).toBeInTheDocument();

@@ -13,7 +13,7 @@ import { useHash } from '../../state/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';
-import { AGE_CATEGORY_LABELS, formatJapanDateTime, formatJapanDateTimeOrText, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
+import { AGE_CATEGORY_LABELS, japanDateOf, formatJapanDateTime, formatJapanDateTimeOrText, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
 import { isDemoId } from '../../domain/demo-id';
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
 import { vacancyStanding } from '../../domain/match-order';
@@ -29,6 +29,7 @@ import { matchPaths, parseCaseParam, parseMatchRoute } from './match-route';
 import { callsByFacility, useCallRecorder, useRecordingCase } from './calls';
 import { CalledGroup } from './called-group';
 import { CallLinks, type OnCall } from './call-links';
+import { personForTonight, TonightForm, useTonight } from './tonight';
 import { T } from './text';
 import './match.css';
 
@@ -99,13 +100,18 @@ export function MatchScreen() {
   );
   // and a past emergency admission there (短期入所 as a case's outcome)
   const admitted = useAdmittedFacilities(household?.id, person?.id);
-  const result = useMemo(
-    () =>
-      person
-        ? matchFacilities({ person, callAt, now, facilities, previousStays: new Set([...previousStayIds(person, facilities), ...trials.keys(), ...admitted]) })
-        : null,
-    [person, callAt, now, facilities, trials, admitted],
-  );
+  const [tonight, chooseTonight] = useTonight(`${route?.householdId ?? ''}/${route?.personId ?? ''}`);
+  const { result, recorded } = useMemo(() => {
+    if (!person) return { result: null, recorded: null };
+    const previousStays = new Set([...previousStayIds(person, facilities), ...trials.keys(), ...admitted]);
+    const asRecorded = matchFacilities({ person, callAt, now, facilities, previousStays });
+    // What the 聞き取り票 lacks, tonight's choice fills (this screen only): the record's own match otherwise.
+    if (asRecorded.kind !== 'incomplete' || tonight === null) return { result: asRecorded, recorded: asRecorded };
+    const stands = personForTonight(person, { category: asRecorded.missing.includes('birthDate') ? tonight.category : null, types: asRecorded.missing.includes('disabilityTypes') ? tonight.types : [] }, japanDateOf(callAt));
+    return { result: matchFacilities({ person: stands, callAt, now, facilities, previousStays }), recorded: asRecorded };
+  }, [person, callAt, now, facilities, trials, admitted, tonight]);
+  /** what tonight's choice stands in for, when the match runs on it */
+  const standIn = recorded?.kind === 'incomplete' && result?.kind !== 'incomplete' ? recorded.missing : null;
 
   // Calling for a case, back is the case; otherwise the household.
   const back = caseOpen ? (
@@ -150,6 +156,7 @@ export function MatchScreen() {
         >
           {result.message}
         </Notice>
+        <TonightForm missing={result.missing} onChoose={chooseTonight} />
       </Page>
     );
   }
@@ -162,7 +169,11 @@ export function MatchScreen() {
         <NotRecordedNotice householdId={household.id} personId={person.id} openCase={personsCase} />
       )}
       <div className="match-person">
-        <p className="match-person__name">{T.personLine(name, result.age, AGE_CATEGORY_LABELS[result.category])}</p>
+        <p className="match-person__name">
+          {standIn?.includes('birthDate')
+            ? T.personLineTonight(name, AGE_CATEGORY_LABELS[result.category])
+            : T.personLine(name, result.age, AGE_CATEGORY_LABELS[result.category])}
+        </p>
         <div className="match-person__row">
           {callText ? <p className="match-person__call">{callText}</p> : null}
           <ul className="match-chips" aria-label={T.needsLabel}>
@@ -174,6 +185,18 @@ export function MatchScreen() {
           </ul>
         </div>
       </div>
+      {standIn !== null ? (
+        <Notice
+          kind="warn"
+          action={
+            <a className="btn btn--secondary" href={matchPaths.edit(household.id)}>
+              {T.editHousehold}
+            </a>
+          }
+        >
+          {T.tonightNotice(T.tonightWhat[standIn.length === 2 ? 'both' : standIn[0]!])}
+        </Notice>
+      ) : null}
       {demoLeftOut > 0 ? <p className="match-order">{T.demoLeftOut(demoLeftOut)}</p> : null}
       {facilities.length === 0 ? (
         <Notice
