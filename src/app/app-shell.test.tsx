@@ -1,5 +1,5 @@
 /** The unlocked shell asks the browser to protect the data on each unlock, and says so when it will not. */
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
@@ -7,6 +7,7 @@ import { T as ST } from '../features/settings/text';
 import type { StorageApi } from '../features/settings/platform';
 import { useApp } from '../state/store';
 import { AppShell } from './app-shell';
+import { initialSyncStatus, syncStatus } from '../sync/status';
 
 vi.mock('../features/households/households-screen', () => ({ HouseholdsScreen: () => <p>世帯一覧（テスト用）</p> }));
 
@@ -103,5 +104,26 @@ describe('storage protection on unlock', () => {
     await settle();
     expect(screen.queryByText(ST.notProtected)).toBeNull();
     expect(screen.getByText(/ホーム画面に追加していないと/)).toBeVisible();
+  });
+});
+
+describe('a facility liaison\'s phone (SCENARIOS.md 5)', () => {
+  it('shows only the facilities and the settings, and opens on the facilities, not on an empty household list the hub would refuse writes from', async () => {
+    fakeStorage({ persisted: true, granted: true });
+    syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'facility-liaison' });
+    try {
+      useApp.setState({ session: createFakeSession(), phase: 'unlocked' });
+      render(<AppShell onReconnect={async () => undefined} />);
+      await waitFor(() => expect(window.location.hash).toBe('#/facilities'));
+      const nav = screen.getByRole('navigation');
+      expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['事業所', '設定']);
+      // a household address typed or kept from before leads there too
+      act(() => {
+        window.location.hash = '#/households/hh-1';
+      });
+      await waitFor(() => expect(window.location.hash).toBe('#/facilities'));
+    } finally {
+      syncStatus.setState(initialSyncStatus, true);
+    }
   });
 });

@@ -3,6 +3,8 @@
  * reach. Screens other than the lock screen are loaded lazily: unlocking must not wait for them.
  */
 import { Suspense, useCallback, useEffect, useLayoutEffect, useState, type ComponentType } from 'react';
+import { useStore } from 'zustand';
+import { syncStatus } from '../sync/status';
 import { HomeScreenBanner, StorageProtectionBanner } from '../features/settings/home-screen-warning';
 import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
@@ -49,6 +51,13 @@ const NAV: readonly { area: AppArea; label: string }[] = [
   { area: 'settings', label: T.navSettings },
 ];
 
+/**
+ * A facility's liaison (SCENARIOS.md 5) holds no household and opens no case: the hub refuses those
+ * writes. Their phone shows the facilities and the settings, and opens on the facilities, not on an
+ * empty household list offering 「世帯を登録」 and the demo, whose changes the hub then refused.
+ */
+const LIAISON_AREAS: ReadonlySet<AppArea> = new Set(['facilities', 'settings']);
+
 export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) {
   const userId = useApp((s) => s.session?.user.id ?? '');
   // Before the first render reads the route: the same person returns to their place, anyone else to the list.
@@ -57,7 +66,11 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
   // …and to the same part of the screen (an hour's 聞き取り票 locked halfway down), once it is drawn.
   useEffect(() => restoreScroll(scroll), [scroll]);
   const hash = useHash();
+  const liaison = useStore(syncStatus, (s) => s.joined && s.role === 'facility-liaison');
   const area = parseArea(hash);
+  useEffect(() => {
+    if (liaison && !LIAISON_AREAS.has(area)) window.location.replace(appPaths.facilities);
+  }, [liaison, area]);
   const place = placeOf(hash);
   const Screen = SCREENS[area];
   const userName = useApp((s) => s.session?.user.displayName ?? '');
@@ -121,7 +134,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
       </main>
       <nav className="bottom-nav" aria-label={T.navLabel}>
         <ul className="bottom-nav__list">
-          {NAV.map((item) => (
+          {NAV.filter((item) => !liaison || LIAISON_AREAS.has(item.area)).map((item) => (
             <li key={item.area} className="bottom-nav__item">
               <a className="bottom-nav__link" href={appPaths[item.area]} aria-current={item.area === area ? 'page' : undefined}>
                 {item.label}

@@ -81,7 +81,7 @@ export function FacilityList() {
             {T.importCsv}
           </a>
         ) : (
-          <p className="muted">{T.readOnlyForRole}</p>
+          <p className="muted">{writes.liaison ? T.liaisonOwnOnly : T.readOnlyForRole}</p>
         )}
         <ExportButtons />
       </div>

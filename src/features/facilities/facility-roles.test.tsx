@@ -2,6 +2,7 @@
 import { screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
+import { createFakeSession } from '../../../test/factories/fake-session';
 import { initialSyncStatus, syncStatus } from '../../sync/status';
 import type { Role } from '../../protocol/sync';
 import { mountFacilities, resetStore } from './test-helpers';
@@ -28,10 +29,15 @@ describe('facility writes by role', () => {
     expect(screen.getByText(/拠点のコーディネーターと各事業所の連携担当者が行います/)).toBeInTheDocument();
   });
 
-  it('offers a liaison the bed report of the facility they hold, not a new facility nor an import', () => {
+  it('offers a liaison the bed report of the facility they hold, not a new facility nor an import, in words meant for them; the report names them as reporter', () => {
     joinedAs('facility-liaison');
-    mountFacilities({ facilities: [facility] });
+    const view = mountFacilities({ facilities: [facility], session: createFakeSession({ displayName: '連携 一郎' }) });
     expect(offered()).toEqual({ register: false, report: true, import: false });
+    expect(screen.getByText('この端末では、ご自分の事業所の空床の報告と情報の変更ができます。')).toBeInTheDocument();
+    expect(screen.queryByText(/各事業所の連携担当者が行います/)).toBeNull();
+    view.unmount();
+    mountFacilities({ hash: '#/facilities/fac-1/vacancy', facilities: [facility], session: createFakeSession({ displayName: '連携 一郎' }) });
+    expect(screen.getByLabelText(/報告者/)).toHaveValue('連携 一郎');
   });
 
   it('offers everything to a coordinator, and on a phone without a hub', () => {

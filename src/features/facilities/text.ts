@@ -33,6 +33,7 @@ export const T = {
   // 空床を報告 (vacancy-report.tsx)
   /** a 相談支援専門員 (or a facility's liaison, for the list) on a phone joined to a hub */
   readOnlyForRole: '事業所の登録・変更と空床の報告は、拠点のコーディネーターと各事業所の連携担当者が行います。',
+  liaisonOwnOnly: 'この端末では、ご自分の事業所の空床の報告と情報の変更ができます。',
   reportVacancy: '空床を報告',
   reportVacancyOf: (name: string) => `${name} の空床を報告`,
   reportTitle: '空床を報告',

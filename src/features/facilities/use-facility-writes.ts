@@ -12,11 +12,13 @@ export interface FacilityWrites {
   readonly edit: boolean;
   /** register a new one, import the city's CSV */
   readonly create: boolean;
+  /** a facility's liaison: their own facility only */
+  readonly liaison: boolean;
 }
 
 export function useFacilityWrites(): FacilityWrites {
   const joined = useStore(syncStatus, (s) => s.joined);
   const role = useStore(syncStatus, (s) => s.role);
-  if (!joined || role === null) return { edit: true, create: true };
-  return { edit: role !== 'case-worker', create: role === 'admin' || role === 'coordinator' };
+  if (!joined || role === null) return { edit: true, create: true, liaison: false };
+  return { edit: role !== 'case-worker', create: role === 'admin' || role === 'coordinator', liaison: role === 'facility-liaison' };
 }

@@ -18,6 +18,7 @@ import { TextArea, TextField } from '../../ui/field';
 import { Notice, Page, Section } from '../../ui/layout';
 import { T } from './text';
 import { navigate, paths } from './use-route';
+import { useFacilityWrites } from './use-facility-writes';
 
 /** 「空き 2床」「満床」, with the period when there is one. */
 export function vacancyText(v: Vacancy): string {
@@ -61,6 +62,10 @@ export function VacancyReport({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
   const saveFacility = useApp((s) => s.saveFacility);
   const now = useMinuteClock();
+  // On a liaison's own phone the one reporting is the one unlocked; on the hub's phone a coordinator
+  // may take a report by phone, so the name is typed there.
+  const { liaison } = useFacilityWrites();
+  const me = useApp((s) => s.session?.user.displayName ?? '');
   const [initial] = useState<VacancyReportInput>(() => {
     const v = facility?.vacancy;
     // the current report to start from, not an empty box: a count for dates still to come keeps its
@@ -70,7 +75,7 @@ export function VacancyReport({ id }: { id: string }) {
     const dated = v?.from !== undefined && v.until !== undefined && v.until >= tonight;
     return {
       beds: v ? String(v.beds) : '',
-      reportedBy: '',
+      reportedBy: liaison ? me : '',
       ranged: dated,
       from: dated ? v.from! : '',
       until: dated ? v.until! : '',
