@@ -105,6 +105,8 @@ export const T = {
   updateRelocks: '更新すると読み込み直すため、もう一度解錠する必要があります。電話の対応中は、終わってから更新してください。',
   updateBlocked: '保存していない入力があります。保存してから更新してください。',
   updateNow: '更新する',
+  /** puts the update prompt away until the next unlock */
+  updateLater: 'あとで',
   updating: '更新しています…',
   /** another open tab of the app holds typed text: updating now would take that tab over too */
   updateBlockedElsewhere: '別のタブに保存していない入力があります。そのタブで保存してから更新してください。',

@@ -40,6 +40,23 @@ describe('update prompt', () => {
     expect(apply).toHaveBeenCalledTimes(1);
   });
 
+  it('goes away on 「あとで」 until the next unlock mounts it again; a switch made in another tab is not put off', async () => {
+    const user = userEvent.setup();
+    useUpdate.setState({ waiting: true, apply: vi.fn() });
+    const first = render(<UpdatePrompt />);
+    await user.click(screen.getByRole('button', { name: 'あとで' }));
+    expect(screen.queryByText('新しいバージョンがあります')).toBeNull();
+    first.unmount();
+    // the next unlock
+    const again = render(<UpdatePrompt />);
+    expect(screen.getByText('新しいバージョンがあります')).toBeVisible();
+    again.unmount();
+    useUpdate.setState({ waiting: false, takenOver: true });
+    render(<UpdatePrompt />);
+    expect(screen.getByText('新しいバージョンに切り替わりました')).toBeVisible();
+    expect(screen.queryByRole('button', { name: 'あとで' })).toBeNull();
+  });
+
   it('says the app is not yet usable offline while a failed first download waits for its next try, and nothing once it is', () => {
     const notReady = 'まだオフラインでは使えません。通信のある所でこの画面を開いたままにしてください。';
     useUpdate.setState({ offlineReady: false, offlineFailed: false });

@@ -3,6 +3,7 @@
  * tab or another open one. 「新しいバージョンに切り替わりました」: another tab applied it while this
  * one held typed text; the text stays until it is saved and the user reloads.
  */
+import { useState } from 'react';
 import { Button } from '../ui/button';
 import { Notice } from '../ui/layout';
 import { useUpdate } from './service-worker';
@@ -12,6 +13,10 @@ import { T } from './text';
 export function UpdatePrompt() {
   const { waiting, applying, takenOver, unsavedElsewhere, apply, offlineFailed } = useUpdate();
   const hasUnsaved = useApp((s) => s.unsaved.size > 0);
+  // 「あとで」: out of the way of a call (it pushed the match's first facility below the fold at
+  // 360 px) until the next unlock, which mounts the prompt again. A switch made in another tab is
+  // not put off: this tab runs the old version until it reloads.
+  const [later, setLater] = useState(false);
   if (!waiting && !takenOver && offlineFailed) {
     // The first download of the offline copy broke off; it is tried again at the next chance (service-worker.ts).
     return (
@@ -21,6 +26,7 @@ export function UpdatePrompt() {
     );
   }
   if ((!waiting && !takenOver) || !apply) return null;
+  if (later && !takenOver) return null;
 
   const go = () => {
     // Re-read at click time: a form (here or in another tab) may have become dirty since the last render.
@@ -38,9 +44,16 @@ export function UpdatePrompt() {
       <Notice
         kind={takenOver ? 'warn' : 'info'}
         action={
-          <Button variant="primary" disabled={disabled} onClick={go}>
-            {takenOver ? T.reload : T.updateNow}
-          </Button>
+          <>
+            <Button variant="primary" disabled={disabled} onClick={go}>
+              {takenOver ? T.reload : T.updateNow}
+            </Button>
+            {takenOver ? null : (
+              <Button variant="ghost" onClick={() => setLater(true)}>
+                {T.updateLater}
+              </Button>
+            )}
+          </>
         }
       >
         <strong>{takenOver ? T.updateTaken : T.updateAvailable}</strong>
