@@ -293,6 +293,26 @@ function engineIn(browser: FetchLike, session: VaultSession) {
   return { status, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined }) };
 }
 
+/** An engine whose status and removals (A10) the test reads. */
+function watchedEngine(browser: FetchLike, session: VaultSession) {
+  const removed = vi.fn();
+  const status = createStore<SyncStatus>()(() => initialSyncStatus);
+  return { status, removed, engine: createSyncEngine({ session, fetch: browser, locks: null, status, forgetInstall: async () => undefined, onMembersRemoved: removed }) };
+}
+
+/** The hub phone: Hanako joined it, and added Jiro (who has not signed in on it yet); locked. */
+async function phoneOfHanakoAndJiro() {
+  const hub = createFakeHub();
+  const hanako = hub.addUser({ displayName: '拠点 花子' });
+  const jiro = hub.addUser({ displayName: '当番 次郎' });
+  const browser = hub.browser();
+  const d = await device(hub, { fetch: browser });
+  await d.engine.join(signInOf(hanako));
+  const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
+  d.session.lock();
+  return { hub, hanako, jiro, browser, d, localJiro };
+}
+
 describe('sync engine: several people on one phone (A8, A9)', () => {
   it('pushes each change under its author, holds the queue at a change whose author has not signed in here, and hands over without a new sign-in', async () => {
     const hub = createFakeHub();
@@ -389,14 +409,7 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
   });
 
   it('[A10] a person the hub stopped leaves the phone at a colleague\'s next sync: they cannot unlock it, and their queued call still goes under their name', async () => {
-    const hub = createFakeHub();
-    const hanako = hub.addUser({ displayName: '拠点 花子' });
-    const jiro = hub.addUser({ displayName: '当番 次郎' });
-    const browser = hub.browser();
-    const d = await device(hub, { fetch: browser });
-    await d.engine.join(signInOf(hanako));
-    const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
-    d.session.lock();
+    const { hub, jiro, browser, d, localJiro } = await phoneOfHanakoAndJiro();
     // Jiro signs in on the phone, then records a call and edits a household offline, and leaves the hub
     const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
     await engineIn(browser, asJiro).engine.join(signInOf(jiro));
@@ -407,9 +420,8 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     hub.disableUser(jiro.id);
 
     const asHanako = await d.vault.unlock(d.session.user.id, PASSPHRASE);
-    const removed = vi.fn();
-    const status = createStore<SyncStatus>()(() => initialSyncStatus);
-    const h = { engine: createSyncEngine({ session: asHanako, fetch: browser, locks: null, status, forgetInstall: async () => undefined, onMembersRemoved: removed }) };
+    const h = watchedEngine(browser, asHanako);
+    const { status, removed } = h;
     expect(await h.engine.run()).toBe('done');
 
     // his key slot is gone: the phone no longer opens for him, offline or not
@@ -432,18 +444,9 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
   });
 
   it('[A10] the person unlocked, stopped on the hub, leaves the phone at their own next run: signed out, taken off, and their call still goes at a colleague\'s run', async () => {
-    const hub = createFakeHub();
-    const hanako = hub.addUser({ displayName: '拠点 花子' });
-    const jiro = hub.addUser({ displayName: '当番 次郎' });
-    const browser = hub.browser();
-    const d = await device(hub, { fetch: browser });
-    await d.engine.join(signInOf(hanako));
-    const localJiro = await d.session.addUser(PASSPHRASE, '当番 次郎', OTHER_PASSPHRASE);
-    d.session.lock();
+    const { hub, jiro, browser, d, localJiro } = await phoneOfHanakoAndJiro();
     const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
-    const removed = vi.fn();
-    const status = createStore<SyncStatus>()(() => initialSyncStatus);
-    const j = createSyncEngine({ session: asJiro, fetch: browser, locks: null, status, forgetInstall: async () => undefined, onMembersRemoved: removed });
+    const { engine: j, status, removed } = watchedEngine(browser, asJiro);
     expect(await j.join(signInOf(jiro))).toBe('done');
     const call = await evidence(asJiro, '短期入所 B に電話');
     hub.disableUser(jiro.id);

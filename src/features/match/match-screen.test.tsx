@@ -244,6 +244,17 @@ describe('calls made from the match, with a case open', () => {
   const SLOW = { timeout: 10_000 };
   const called = () => screen.queryByRole('heading', { name: /^電話済み/ })?.closest('section') ?? null;
 
+  /** あおば荘 called from its card and answered 受入可: its card in 電話済み, once the result is written. */
+  async function acceptedAtAoba(user: ReturnType<typeof userEvent.setup>) {
+    const link = within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!;
+    link.addEventListener('click', (e) => e.preventDefault());
+    await user.click(link);
+    await user.click(within(await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW)).getByRole('button', { name: '受入可' }));
+    // the result is written when its buttons go (the card was in 電話済み already, waiting for it)
+    await waitFor(() => expect(screen.queryByRole('group', { name: 'あおば荘 の結果' })).toBeNull(), SLOW);
+    return within(called()!).getByRole('article', { name: 'あおば荘' });
+  }
+
   it("counts a facility the person was admitted to in an earlier emergency as 以前に利用", async () => {
     const before = new Date(Date.now() - 40 * 24 * 3600_000);
     const earlier = await openCase(before);
@@ -408,13 +419,7 @@ describe('calls made from the match, with a case open', () => {
     const caseId = await openCase();
     const user = userEvent.setup();
     mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
-    const link = within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!;
-    link.addEventListener('click', (e) => e.preventDefault());
-    await user.click(link);
-    await user.click(within(await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW)).getByRole('button', { name: '受入可' }));
-    // the result is written when its buttons go (the card was in 電話済み already, waiting for it)
-    await waitFor(() => expect(screen.queryByRole('group', { name: 'あおば荘 の結果' })).toBeNull(), SLOW);
-    const row = within(called()!).getByRole('article', { name: 'あおば荘' });
+    const row = await acceptedAtAoba(user);
     await user.click(within(row).getByRole('button', { name: '入所を記録' }));
     await user.click(within(row).getByRole('button', { name: '入所を記録して対応を終了' }));
     await waitFor(() => expect(window.location.hash).toBe(`#/cases/${caseId}`), SLOW);
@@ -428,12 +433,7 @@ describe('calls made from the match, with a case open', () => {
     const caseId = await openCase(new Date(Date.now() - 2 * 3_600_000));
     const user = userEvent.setup();
     mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
-    const link = within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!;
-    link.addEventListener('click', (e) => e.preventDefault());
-    await user.click(link);
-    await user.click(within(await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW)).getByRole('button', { name: '受入可' }));
-    await waitFor(() => expect(screen.queryByRole('group', { name: 'あおば荘 の結果' })).toBeNull(), SLOW);
-    const row = within(called()!).getByRole('article', { name: 'あおば荘' });
+    const row = await acceptedAtAoba(user);
     await user.click(within(row).getByRole('button', { name: '入所を記録' }));
     await user.click(within(row).getByRole('button', { name: '日時を変える' }));
     const when = within(row).getByLabelText(/あおば荘 に入所した日時/);

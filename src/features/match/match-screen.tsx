@@ -51,6 +51,15 @@ export function previousStayIds(person: Person, facilities: readonly Facility[])
   return ids;
 }
 
+/** 「世帯の情報を編集」: what the match needs goes into the 聞き取り票 there. */
+function EditHouseholdLink({ householdId, primary = false }: { householdId: string; primary?: boolean }) {
+  return (
+    <a className={`btn ${primary ? 'btn--primary' : 'btn--secondary'}`} href={matchPaths.edit(householdId)}>
+      {T.editHousehold}
+    </a>
+  );
+}
+
 export function MatchScreen() {
   const hash = useHash();
   const route = parseMatchRoute(hash);
@@ -148,11 +157,7 @@ export function MatchScreen() {
         </div>
         <Notice
           kind="error"
-          action={
-            <a className="btn btn--primary" href={matchPaths.edit(household.id)}>
-              {T.editHousehold}
-            </a>
-          }
+          action={<EditHouseholdLink householdId={household.id} primary />}
         >
           {result.message}
         </Notice>
@@ -188,11 +193,7 @@ export function MatchScreen() {
       {standIn !== null ? (
         <Notice
           kind="warn"
-          action={
-            <a className="btn btn--secondary" href={matchPaths.edit(household.id)}>
-              {T.editHousehold}
-            </a>
-          }
+          action={<EditHouseholdLink householdId={household.id} />}
         >
           {T.tonightNotice(T.tonightWhat[standIn.length === 2 ? 'both' : standIn[0]!])}
         </Notice>
