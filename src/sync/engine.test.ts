@@ -437,10 +437,14 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     // the 閲覧記録 says who took him off and why; it goes to the hub at the next run, which finds nobody more to take off
     const entry = (await asHanako.accessLog()).find((e) => e.action === 'remove-user');
     expect(entry).toMatchObject({ userName: '拠点 花子', reason: `当番 次郎（${localJiro.id}）：拠点で利用停止` });
+    const asked = () => hub.requests.filter((r) => r.path === API.members).length;
+    const before = asked();
     expect(await h.engine.run()).toBe('done');
     expect(hub.access.has(entry!.id)).toBe(true);
     expect(status.getState()).toMatchObject({ pending: 0, refused: 1, stoppedRemoved: ['当番 次郎'] });
     expect(removed).toHaveBeenCalledTimes(1);
+    // everyone left on the phone is in the hub's staff list: the hub is not asked again
+    expect(asked()).toBe(before);
   });
 
   it('[A10] the person unlocked, stopped on the hub, leaves the phone at their own next run: signed out, taken off, and their call still goes at a colleague\'s run', async () => {

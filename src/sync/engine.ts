@@ -5,7 +5,7 @@
  * has answered for it, so a lost answer only means the same changes go again (answered 'duplicate').
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { type SessionUser, type SignInRequest, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
+import { type SessionUser, type SignInRequest, type StaffMember, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath, valueAtPath } from './conflict-path';
 import { wireScopeOf } from '../protocol/scope';
 import { formatCursor, parseCursor } from '../protocol/cursor';
@@ -618,9 +618,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * with the device's secret alone: the person unlocked may be the one stopped (their token is
    * refused), and then they leave too, last. Best effort: a hub from before it (404), a cut or a
    * storage failure leaves everyone as they were until the next run. Each removal is told to the
-   * app as it commits.
+   * app as it commits. `staff`: the hub's active users as this run just read them; when they name
+   * everyone who signed in here and still has a key slot, nobody here is stopped, and the hub is
+   * not asked (a sync's requests stay push, pull and the staff list).
    */
-  async function leaveStopped(link: HubLink): Promise<void> {
+  async function leaveStopped(link: HubLink, staff?: readonly StaffMember[]): Promise<void> {
+    if (staff !== undefined && staff.length > 0) {
+      const active = new Set(staff.map((s) => s.userId));
+      const here = await session.sync.userNames().catch(() => null);
+      if (here !== null && Object.entries(link.members ?? {}).every(([id, m]) => !(id in here) || active.has(m.userId))) return;
+    }
     const stopped = await client.members(device(link)).then(
       (answer) => answer.stopped,
       () => [],
@@ -668,6 +675,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // is through only when an attempt got to its end: one that ended after its first pull has not
       // yet sent what a restored hub lost [S15].
       let finished: HubLink | undefined;
+      /** the hub's active users as this run read them (A10 asks the hub only when one here is missing) */
+      let freshStaff: readonly StaffMember[] | undefined;
       for (let attempt = 0; finished === undefined; attempt += 1) {
         try {
           // The link as the vault holds it now: an attempt cut off after it wrote pages (or met an
@@ -723,6 +732,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             () => undefined,
           );
           if (staff !== undefined) set({ staff });
+          freshStaff = staff;
           finished = staff === undefined ? pulled.link : { ...pulled.link, staff };
         } catch (e) {
           // An ended session, or a page under another scope (the cookie switched, or this user's scope
@@ -738,7 +748,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (pushProblem) report(pushProblem);
       if (changed !== null) await options.onRecordsChanged?.(changed);
       await refresh();
-      await leaveStopped(finished);
+      await leaveStopped(finished, freshStaff);
       return pushProblem ? 'failed' : 'done';
     } catch (e) {
       const error = asSyncError(e);
