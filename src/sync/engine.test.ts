@@ -469,6 +469,28 @@ describe('sync engine: several people on one phone (A8, A9)', () => {
     expect(hub.taken.find((t) => t.entityId === call.id)?.author).toBe(jiro.id);
   });
 
+  it('[A10] a person whose sign-in here was revoked, then stopped: their held call goes under their name and the queue behind it moves again', async () => {
+    const { hub, jiro, browser, d, localJiro } = await phoneOfHanakoAndJiro();
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    await engineIn(browser, asJiro).engine.join(signInOf(jiro));
+    const call = await evidence(asJiro, '短期入所 C に電話');
+    asJiro.lock();
+    hub.revokeDeviceUser(asJiro.deviceId, jiro.id);
+    const asHanako = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    const h = watchedEngine(browser, asHanako);
+    expect(await h.engine.run()).toBe('done');
+    expect(h.status.getState().heldFor).toBe('当番 次郎');
+    const mine = await evidence(asHanako, '花子の電話');
+
+    hub.disableUser(jiro.id);
+    expect(await h.engine.run()).toBe('done');
+    expect(await h.engine.run()).toBe('done');
+    expect(hub.taken.find((t) => t.entityId === call.id)?.author).toBe(jiro.id);
+    expect(hub.records.has(`case-entry/${mine.id}`)).toBe(true);
+    expect(h.status.getState()).toMatchObject({ heldFor: null, pending: 0 });
+    await expect(d.vault.unlock(localJiro.id, OTHER_PASSPHRASE)).rejects.toMatchObject({ code: 'unknown-user' });
+  });
+
   it('two tabs unlocked by two people: each run goes under its own person, though the browser holds one session cookie', async () => {
     const hub = createFakeHub();
     const hanako = hub.addUser({ displayName: '拠点 花子', role: 'coordinator' });

@@ -622,17 +622,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * everyone who signed in here and still has a key slot, nobody here is stopped, and the hub is
    * not asked (a sync's requests stay push, pull and the staff list).
    */
+  /** Whether this unlock asked the hub who is stopped: a phone signed out asks once, not every run. */
+  let askedWhoIsStopped = false;
+
   async function leaveStopped(link: HubLink, staff?: readonly StaffMember[]): Promise<void> {
     if (staff !== undefined && staff.length > 0) {
       const active = new Set(staff.map((s) => s.userId));
       const here = await session.sync.userNames().catch(() => null);
       if (here !== null && Object.entries(link.members ?? {}).every(([id, m]) => !(id in here) || active.has(m.userId))) return;
     }
+    askedWhoIsStopped = true;
     const stopped = await client.members(device(link)).then(
       (answer) => answer.stopped,
       () => [],
     );
     if (stopped.length === 0) return;
+    // A stopped person's changes held here as refused 'author' (their sign-in revoked first) now go:
+    // the hub takes a stopped author's evidence (A9), and nobody could ever clear the mark by signing
+    // in as them. In the link as the vault holds it now (a pull may have moved the cursor on).
+    const named = new Set(stopped);
+    const current = await session.sync.hubLink().catch(() => undefined);
+    if (current?.members !== undefined && Object.values(current.members).some((m) => named.has(m.userId) && m.authorRefused === true)) {
+      const members = Object.fromEntries(Object.entries(current.members).map(([id, m]) => [id, named.has(m.userId) ? { ...m, authorRefused: false } : m]));
+      await session.sync.saveHubLink({ ...current, members }).catch(() => undefined);
+    }
     const names: string[] = [];
     await session.sync
       .removeStopped(stopped, (user) => {
@@ -661,6 +674,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             if (e instanceof SyncError && e.code === 'retired') throw e;
           });
         }
+        // [A10] Signed out before the hub stopped them: asked once an unlock (the device's secret
+        // alone), so a stopped person who holds the phone leaves it without a colleague's run.
+        if (me !== undefined && !askedWhoIsStopped) await leaveStopped(link);
         await refresh();
         return 'failed';
       }

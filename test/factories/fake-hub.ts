@@ -293,7 +293,9 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
     for (const change of parsed.data.changes) {
       // A9: credited to its author, who must have signed in on this device; else held with the rest.
       const authorId = change.author ?? user.id;
-      if (heldAt === null && !(device.users.has(authorId) && (retire || device.users.get(authorId) !== null))) heldAt = change.seq;
+      // A stopped author's evidence is taken even when revoked here first, as the real hub does (authorsOf).
+      const stopped = users.get(authorId)?.disabled === true;
+      if (heldAt === null && !(device.users.has(authorId) && (retire || stopped || device.users.get(authorId) !== null))) heldAt = change.seq;
       if (heldAt !== null) {
         results.push({ seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'author', detail: `held at ${heldAt}`, retryable: true });
         continue;
