@@ -494,8 +494,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       if (locking) return locking;
       if (get().phase === 'unlocked') set({ locking: true });
       locking = (async () => {
+        // A person taken off the phone (another tab, the hub's stop) leaves no draft behind: their
+        // key slot and personal drafts are gone, and one saved now would never be read again.
         await Promise.all(
-          [...get().beforeLock].map((fn) =>
+          [...(reason === 'removed' ? [] : get().beforeLock)].map((fn) =>
             withTimeout(fn, BEFORE_LOCK_TIMEOUT_MS).catch(() => {
               // A draft that cannot be saved must not keep the data unlocked.
             }),
