@@ -87,6 +87,9 @@ describe('night-call rules', () => {
       expect(saysNoAnswerAt(`090-1111-2222 ${away}`, at2230), away).toBe(false);
     }
     expect(isNightPhone('090-1111-2222 夜9時まで不在')).toBe(false);
+    // …and till 21:00 they are still away: at 20:30 the contact goes last, at 21:00 no more
+    expect(saysNoAnswerAt('夜9時まで不在', '2026-12-02T11:30:00.000Z', 'note')).toBe(true);
+    expect(saysNoAnswerAt('夜9時まで不在', '2026-12-02T12:00:00.000Z', 'note')).toBe(false);
     expect(saysNoAnswerAt('夜9時まで', at2230, 'note')).toBe(true);
     expect(saysNoAnswerAt('夜9時まで。夜勤あり', at2230, 'note')).toBe(true);
     // a phone marked 日中のみ is still one for the day only; a note that says the night is out still says so

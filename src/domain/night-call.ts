@@ -42,7 +42,18 @@ const NIGHT_LIMIT =
  * not a limit of the night (「夜9時まで」 alone still is one).
  */
 const AWAY_TILL_NIGHT =
-  /夜\s*間?\s*\d{1,2}\s*(?:時\s*(?:\d{1,2}\s*分|半)?|:\d{2})\s*(?:まで|迄)\s*(?:は)?\s*(?:不在|仕事|勤務|留守|外出|出勤|通院|いない|居ない|出られない|出れない|つながらない|繋がらない)/g;
+  /夜\s*間?\s*(\d{1,2})\s*(?:時\s*(?:(\d{1,2})\s*分|(半))?|:(\d{2}))\s*(?:まで|迄)\s*(?:は)?\s*(?:不在|仕事|勤務|留守|外出|出勤|通院|いない|居ない|出られない|出れない|つながらない|繋がらない)/g;
+
+/** The evening minute (Japan time) 「夜9時まで不在」 says someone is away till (21:00 = 1260); null without one. */
+function awayTillNightMinute(t: string): number | null {
+  for (const m of t.matchAll(AWAY_TILL_NIGHT)) {
+    const written = Number(m[1]);
+    const hour = written < 12 ? written + 12 : written;
+    const minute = m[3] ? 30 : Number(m[2] ?? m[4] ?? 0);
+    if (hour >= 12 && hour <= 24 && minute < 60) return hour * 60 + minute;
+  }
+  return null;
+}
 /** Phrases that hold a limiting word but say the night is fine: 「夜間でも構いません」「朝まで可」「遠慮なしに」「気にしないで」. */
 const NIGHT_ALLOWED = /(構わ|かまわ|構い|かまい|差し?支え|さしつかえ|問題|制限|遠慮|気に(し|せ)?)(ない|無い|ありません|ません|なし|無し|なく|無く)|朝まで/g;
 
@@ -119,6 +130,10 @@ export function saysNoAnswerAt(entry: string, at: Date | IsoInstant, what: 'phon
   if (!isJapanNight(at)) return false;
   const t = entry.normalize('NFKC');
   if (what === 'phone' ? isDaytimeOnlyPhone(t) : saysNotAtNight(t)) return true;
+  // 「夜9時まで不在」: away from the night's start till then, reachable after it
+  const away = awayTillNightMinute(t);
+  const minute = japanMinuteOfDay(at);
+  if (away !== null && minute >= NIGHT_FROM_HOUR * 60 && minute < away) return true;
   const until = answersUntilMinute(t);
   if (until === null) return false;
   const now = japanMinuteOfDay(at);
