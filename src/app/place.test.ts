@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
-import { PLACE_STALE_MS, readPlace, restorePlace, trackPlace } from './place';
+import { PLACE_STALE_MS, readPlace, restorePlace, trackPlace, writePlace } from './place';
 import { useApp } from '../state/store';
 
 beforeEach(() => {
@@ -79,6 +79,15 @@ describe('the place of the unlocked user (route and open forms)', () => {
     // 02:10, the facility read at 19:00: the list and its search
     restorePlace('night', lockedAt + PLACE_STALE_MS + 1);
     expect(window.location.hash).toBe('#/');
+    // a link tapped while locked is kept, however long after
+    window.location.hash = '#/claims';
+    restorePlace('night', lockedAt + PLACE_STALE_MS + 1);
+    expect(window.location.hash).toBe('#/claims');
+    // an open case waiting for a call back is where they come back to
+    writePlace({ userId: 'night', hash: '#/cases/case-1', forms: [], lockedAt });
+    window.location.hash = '#/cases/case-1';
+    restorePlace('night', lockedAt + 2 * PLACE_STALE_MS);
+    expect(window.location.hash).toBe('#/cases/case-1');
 
     // a household half typed at 19:00 is still where they come back to
     window.location.hash = '#/households/hh-1/edit';

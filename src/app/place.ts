@@ -26,7 +26,8 @@ export interface Place {
 /**
  * Past this, an unlock by the same person starts from the list (its search) rather than the screen
  * they left: at 02:10 the phone opens on the night's search, not on the facility read at 19:00.
- * Forms with unsaved text still bring them back to them, whatever the time.
+ * Forms with unsaved text, a case and its match (a call back may take long), and a link tapped
+ * while locked still bring them where they were.
  */
 export const PLACE_STALE_MS = 30 * 60_000;
 
@@ -86,7 +87,14 @@ export function restorePlace(userId: string, now = Date.now()): ScrollPlace | nu
   const place = readPlace();
   const current = window.location.hash;
   if (place === null) return null; // the first unlock in this tab: whatever the URL says
-  const stale = place.lockedAt !== undefined && now - place.lockedAt > PLACE_STALE_MS && place.forms.length === 0;
+  // Long locked, on a screen left as it was (not a link asked for while locked), not a case or its
+  // match (a 折り返し may keep the coordinator waiting past it), with nothing typed: the list.
+  const stale =
+    place.lockedAt !== undefined &&
+    now - place.lockedAt > PLACE_STALE_MS &&
+    place.forms.length === 0 &&
+    (current === '' || current === '#' || current === place.hash) &&
+    !/^#\/(cases|match)\//.test(place.hash);
   if (place.userId !== userId || stale) {
     if (current && current !== LIST && current !== '#') window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${LIST}`);
     return null;
