@@ -68,6 +68,8 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
   const hash = useHash();
   const liaison = useStore(syncStatus, (s) => s.joined && s.role === 'facility-liaison');
   const area = parseArea(hash);
+  /** where the phone opens, and where the warnings about the phone's storage are shown */
+  const home: AppArea = liaison ? 'facilities' : 'households';
   useEffect(() => {
     if (liaison && !LIAISON_AREAS.has(area)) window.location.replace(appPaths.facilities);
   }, [liaison, area]);
@@ -122,9 +124,9 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
         <div className="banner-region">
           <UpdatePrompt />
           <StorageErrorBanner onReconnect={onReconnect} />
-          {area === 'households' ? <HomeScreenBanner /> : null}
+          {area === home ? <HomeScreenBanner /> : null}
           {/* mounted once per unlock, whatever the screen: each unlock asks the browser again */}
-          <StorageProtectionBanner show={area === 'households'} />
+          <StorageProtectionBanner show={area === home} />
         </div>
         <ScreenBoundary route={hash}>
           <Suspense fallback={<div className="splash"><Busy>{T.loadingScreen}</Busy></div>}>
