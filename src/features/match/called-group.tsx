@@ -275,6 +275,8 @@ function AdmissionPanel({
           label={T.admissionFrom(call.body.facilityName)}
           type="datetime-local"
           required
+          // it replaces the button pressed: focus goes to it, not back to the page's top
+          autoFocus
           value={from}
           error={fromError}
           onChange={(e) => {

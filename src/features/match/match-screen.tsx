@@ -51,6 +51,8 @@ export function previousStayIds(person: Person, facilities: readonly Facility[])
   return ids;
 }
 
+const PERSON_LINE_ID = 'match-person-name';
+
 /** 「世帯の情報を編集」: what the match needs goes into the 聞き取り票 there. */
 function EditHouseholdLink({ householdId, primary = false }: { householdId: string; primary?: boolean }) {
   return (
@@ -161,7 +163,14 @@ export function MatchScreen() {
         >
           {result.message}
         </Notice>
-        <TonightForm missing={result.missing} onChoose={chooseTonight} />
+        <TonightForm
+          missing={result.missing}
+          onChoose={(t) => {
+            chooseTonight(t);
+            // the form goes: focus moves to the person the list is now for, not back to the page's top
+            requestAnimationFrame(() => document.getElementById(PERSON_LINE_ID)?.focus());
+          }}
+        />
       </Page>
     );
   }
@@ -174,7 +183,7 @@ export function MatchScreen() {
         <NotRecordedNotice householdId={household.id} personId={person.id} openCase={personsCase} />
       )}
       <div className="match-person">
-        <p className="match-person__name">
+        <p className="match-person__name" id={PERSON_LINE_ID} tabIndex={-1}>
           {standIn?.includes('birthDate')
             ? T.personLineTonight(name, AGE_CATEGORY_LABELS[result.category])
             : T.personLine(name, result.age, AGE_CATEGORY_LABELS[result.category])}

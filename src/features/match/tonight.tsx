@@ -28,13 +28,14 @@ useApp.subscribe((state, before) => {
   if (before.session !== null && state.session === null) chosen.clear();
 });
 
+/** The choice for the person `key` names, read each render (the screen may move to another person). */
 export function useTonight(key: string): [Tonight | null, (t: Tonight) => void] {
-  const [tonight, setTonight] = useState<Tonight | null>(() => chosen.get(key) ?? null);
+  const [, chose] = useState(0);
   return [
-    tonight,
+    chosen.get(key) ?? null,
     (t) => {
       chosen.set(key, t);
-      setTonight(t);
+      chose((n) => n + 1);
     },
   ];
 }
