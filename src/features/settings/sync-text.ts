@@ -32,7 +32,7 @@ export const ST = {
     `${name ? `${name}さん` : 'この端末でサインインしていない人'}の変更があるため、それ以降の変更は送信を待っています。${name ? `${name}さん` : 'その人'}がこの端末を開いて拠点にサインインすると送信されます。`,
   /** [A10] taken off this phone by a sync: the hub stopped them */
   stoppedRemoved: (names: readonly string[]) =>
-    `${names.map((n) => `${n}さん`).join('、')}は拠点で利用停止になったため、この端末から削除しました（この端末を解錠できません）。送信前の記録は、その人の名前で拠点へ送ります。`,
+    `${names.map((n) => `${n}さん`).join('、')}は拠点で利用停止になったため、この端末から削除しました（この端末を解錠できません）。送信前の対応記録と閲覧記録は、その人の名前で拠点へ送ります（世帯などの変更は拠点が受け付けません）。`,
   joining: 'サインインしています…',
   deviceName: (name: string) => `${name}の端末`,
   progress: (sent: number, received: number) => `同期中… 送信 ${sent}件・受信 ${received}件`,
