@@ -389,7 +389,8 @@ export function createAccounts(store: Store, config: AccountsConfig) {
      * Enables a user disabled by mistake. Their sessions ended with the disabling; their device
      * tokens, refused while it lasted, work again (revoke-device-user ends one for good). A phone of
      * theirs that has already retired and wiped stays so; one that took them off meanwhile (A10)
-     * has them added again, and they sign in there with their password and code.
+     * has them added again, and they sign in there with their password and code once an admin has
+     * revoked their old sign-in on it (revoke-device-user: it is bound to the key slot that went).
      */
     async enableUser(userId: string, audit?: AccountAudit): Promise<boolean> {
       return store.setDisabled('user', userId, false, audit);
