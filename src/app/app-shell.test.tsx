@@ -110,9 +110,21 @@ describe('storage protection on unlock', () => {
 describe('a facility liaison\'s phone (SCENARIOS.md 5)', () => {
   it('shows only the facilities and the settings, and opens on the facilities, not on an empty household list the hub would refuse writes from', async () => {
     fakeStorage({ persisted: true, granted: true });
-    syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'facility-liaison' });
+    // the phone's hub link says whose it is: the sync engine reads the role from it at the unlock
+    const session = createFakeSession();
+    const liaison = { userId: 'u-liaison', loginName: 'liaison', displayName: '連携 一郎', role: 'facility-liaison' as const, signedOut: false };
+    await session.sync.saveHubLink({
+      hub: 'aozora',
+      ...liaison,
+      members: { [session.user.id]: liaison },
+      deviceSecret: 'device-secret-0123456789',
+      cursor: 0,
+      scope: null,
+      lastSyncAt: null,
+      openConflicts: 0,
+    });
     try {
-      useApp.setState({ session: createFakeSession(), phase: 'unlocked' });
+      useApp.setState({ session, phase: 'unlocked' });
       render(<AppShell onReconnect={async () => undefined} />);
       await waitFor(() => expect(window.location.hash).toBe('#/facilities'));
       const nav = screen.getByRole('navigation');
