@@ -99,7 +99,7 @@ describe('FirstContacts: who to call first, now', () => {
     expect(calls().map((c) => c.textContent)).toEqual(['叔母 090-1111-2222', '相談支援専門員 047-000-1111山田 太郎']);
   });
 
-  it('leaves the 相談支援専門員 out when two contacts have numbers', () => {
+  it('puts the 相談支援専門員 on a slim line under two contacts with numbers', () => {
     render(
       <FirstContacts
         contacts={[
@@ -111,6 +111,6 @@ describe('FirstContacts: who to call first, now', () => {
       />,
     );
     expect(calls()).toHaveLength(2);
-    expect(screen.queryByText('相談支援専門員')).toBeNull();
+    expect(screen.getByRole('link', { name: '相談支援専門員 山田 太郎 047-000-1111' })).toHaveAttribute('href', 'tel:0470001111');
   });
 });

@@ -120,21 +120,33 @@ export function FirstContacts({
     const who = c.relation.trim() || c.name.trim();
     return [{ href, who, number: formatJapanesePhone(phone), note: noAnswerNow ? c.note.trim() || L.noAnswerNow : '' }];
   });
-  const caseWorkerHref = caseWorker && shown.length < 2 ? formatPhoneForTel(caseWorker.phone) : null;
-  if (caseWorker && caseWorkerHref) {
-    shown.push({ href: caseWorkerHref, who: L.caseWorker, number: formatJapanesePhone(caseWorker.phone), note: caseWorker.name.trim() });
-  }
+  const caseWorkerHref = caseWorker ? formatPhoneForTel(caseWorker.phone) : null;
+  const caseWorkerCall = caseWorker && caseWorkerHref ? { href: caseWorkerHref, who: L.caseWorker, number: formatJapanesePhone(caseWorker.phone), note: caseWorker.name.trim() } : null;
+  // With fewer than two contacts, the 相談支援専門員 takes the second button; else a slim line under
+  // them (SCENARIOS.md 1: who to call is the relatives and the case worker).
+  const second = caseWorkerCall !== null && shown.length < 2;
+  if (second) shown.push(caseWorkerCall);
   if (shown.length === 0) return null;
   return (
-    <ul className="ps-calls" aria-label={L.contacts}>
-      {shown.slice(0, 2).map((c, i) => (
-        <li key={i}>
-          <a className="tel ps-call" href={c.href}>
-            <span className="ps-call__who">{c.who}</span> <span className="ps-call__number">{c.number}</span>
-            {c.note ? <span className="ps-call__note">{c.note}</span> : null}
+    <>
+      <ul className="ps-calls" aria-label={L.contacts}>
+        {shown.slice(0, 2).map((c, i) => (
+          <li key={i}>
+            <a className="tel ps-call" href={c.href}>
+              <span className="ps-call__who">{c.who}</span> <span className="ps-call__number">{c.number}</span>
+              {c.note ? <span className="ps-call__note">{c.note}</span> : null}
+            </a>
+          </li>
+        ))}
+      </ul>
+      {caseWorkerCall !== null && !second ? (
+        <p className="ps-caseworker">
+          <a href={caseWorkerCall.href} className="ps-caseworker__call">
+            {L.caseWorker}
+            {caseWorkerCall.note ? ` ${caseWorkerCall.note}` : ''} <span className="ps-call__number">{caseWorkerCall.number}</span>
           </a>
-        </li>
-      ))}
-    </ul>
+        </p>
+      ) : null}
+    </>
   );
 }
