@@ -47,12 +47,21 @@ const AWAY_TILL_NIGHT =
 /** The evening minute (Japan time) 「夜9時まで不在」 says someone is away till (21:00 = 1260); null without one. */
 function awayTillNightMinute(t: string): number | null {
   for (const m of t.matchAll(AWAY_TILL_NIGHT)) {
-    const written = Number(m[1]);
-    const hour = written < 12 ? written + 12 : written;
-    const minute = m[3] ? 30 : Number(m[2] ?? m[4] ?? 0);
-    if (hour >= 12 && hour <= 24 && minute < 60) return hour * 60 + minute;
+    // 夜9時 is 21:00
+    const minute = eveningMinute(m, Number(m[1]) < 12 ? 12 : 0);
+    if (minute !== null) return minute;
   }
   return null;
+}
+
+/**
+ * The evening minute of the day a 「N時」「N時M分」「N時半」「N:MM」 match names (groups 1–4 as the
+ * two patterns here write them), `plus` hours added; null outside 12:00–24:00.
+ */
+function eveningMinute(m: RegExpMatchArray, plus = 0): number | null {
+  const hour = Number(m[1]) + plus;
+  const minute = m[3] ? 30 : Number(m[2] ?? m[4] ?? 0);
+  return hour >= 12 && hour <= 24 && minute < 60 ? hour * 60 + minute : null;
 }
 /** Phrases that hold a limiting word but say the night is fine: 「夜間でも構いません」「朝まで可」「遠慮なしに」「気にしないで」. */
 const NIGHT_ALLOWED = /(構わ|かまわ|構い|かまい|差し?支え|さしつかえ|問題|制限|遠慮|気に(し|せ)?)(ない|無い|ありません|ません|なし|無し|なく|無く)|朝まで/g;
@@ -113,9 +122,8 @@ const AWAY_TILL = /不在|仕事|勤務|留守|外出|出勤|通学|学校|通�
 function answersUntilMinute(t: string): number | null {
   for (const m of t.matchAll(UNTIL)) {
     if (AWAY_TILL.test(m[5] ?? '')) continue;
-    const hour = Number(m[1]);
-    const minute = m[3] ? 30 : Number(m[2] ?? m[4] ?? 0);
-    if (hour >= 12 && hour <= 24 && minute < 60) return hour * 60 + minute;
+    const minute = eveningMinute(m);
+    if (minute !== null) return minute;
   }
   return null;
 }

@@ -425,3 +425,14 @@ export async function ensureDeviceId(db: VaultDatabase): Promise<string> {
   await db.meta.put({ key: 'deviceId', value: deviceId });
   return deviceId;
 }
+
+/**
+ * The outbox's changes waiting to be sent and those the hub refused, counted by the refusal's index
+ * without reading a row (nothing decrypted: the lock screen asks too). Inside a transaction on outbox.
+ */
+export async function countQueue(db: VaultDatabase): Promise<{ pending: number; refused: number }> {
+  const total = await db.outbox.count();
+  // Only refused rows have a key in this index (null and undefined are not keys).
+  const refused = await db.outbox.orderBy('refusedReason').count();
+  return { pending: total - refused, refused };
+}

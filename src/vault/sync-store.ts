@@ -11,6 +11,7 @@ import type { ChangeResult, RefusalReason, WireChange, WireRecord, WireScope } f
 import { bindingOf, seal, unseal } from './crypto';
 import { VaultError } from './errors';
 import {
+  countQueue,
   HELD_BACK_PREFIX,
   heldBackKey,
   isHeldBack,
@@ -390,14 +391,9 @@ export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Pro
   });
 }
 
-export async function queueCounts(ctx: SessionContext): Promise<{ pending: number; refused: number }> {
+export function queueCounts(ctx: SessionContext): Promise<{ pending: number; refused: number }> {
   const { db } = ctx;
-  return db.transaction('r', db.outbox, async () => {
-    const total = await db.outbox.count();
-    // Only refused rows have a key in this index (null and undefined are not keys).
-    const refused = await db.outbox.orderBy('refusedReason').count();
-    return { pending: total - refused, refused };
-  });
+  return db.transaction('r', db.outbox, () => countQueue(db));
 }
 
 export async function refusedOf(ctx: SessionContext, kind: EntityKind | 'access'): Promise<ReadonlyMap<string, RefusalReason>> {

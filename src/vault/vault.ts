@@ -3,7 +3,7 @@
  * Everything is on the device; IndexedDB failures reach callers as VaultError ('quota-exceeded', 'connection-lost').
  */
 import { generateDataKey } from './crypto';
-import { VaultDatabase, withStorage } from './db';
+import { countQueue, VaultDatabase, withStorage } from './db';
 import { VaultError } from './errors';
 import { isoAt } from './journal';
 import {
@@ -70,8 +70,7 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
       withStorage(db, () =>
         db.transaction('r', [db.hubLink, db.outbox], async () => ({
           joined: (await db.hubLink.count()) > 0,
-          // only refused rows have a key in this index: counted without reading a row
-          pending: (await db.outbox.count()) - (await db.outbox.orderBy('refusedReason').count()),
+          pending: (await countQueue(db)).pending,
         })),
       ),
 
