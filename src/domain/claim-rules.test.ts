@@ -1160,6 +1160,24 @@ describe('one emergency opened twice (answered 同じ) is claimed in the month o
     ]);
   });
 
+  it('dates the claim by a call of a case that does not count on its own: 23:30 on 30 November, nobody could take him; 01:00, a bed', () => {
+    // the review's trap: the first case, closed 在宅 after a facility was reached, was left out of the
+    // pairing, so the emergency first coordinated on 30 November was claimed in December
+    const none = makeCase({ id: 'none', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-11-30T23:30:00+09:00', result: '受入不可' }], outcome: '在宅で対応' });
+    const bed = answer(makeCase({ id: 'bed', requestedAt: '2026-12-01T00:40:00+09:00', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] }), none, 'same');
+    const [dn, db] = decideClaims([none, bed], OFFICES);
+    expect(dn!.status).toBe('not-claimable');
+    expect(db).toMatchObject({ status: 'claimed', month: '2026-11', coordinatedAt: '2026-11-30T23:30:00+09:00', units: CONSULTATION_BONUS_UNITS });
+    expect(db!.reasons).toContain(CLAIM_REASONS.firstInSameEmergency(none.open.body.requestedAt, '2026-11-30T23:30:00+09:00'));
+    // answered 「別の緊急事態」, or a first case that reached no short-stay facility, leaves December's own call
+    expect(decideClaims([answer(none, bed, 'separate'), makeCase({ id: 'bed', requestedAt: '2026-12-01T00:40:00+09:00', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] })], OFFICES)[1]!.month).toBe('2026-12');
+    const notReached = makeCase({ id: 'none', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-11-30T23:30:00+09:00', result: '不在' }], outcome: '在宅で対応' });
+    expect(decideClaims([notReached, bed], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-12' });
+    // nor does one 算定不可 for more than its outcome: here another office plans for the person
+    const otherOffice = makeCase({ id: 'none', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-11-30T23:30:00+09:00', result: '受入不可' }], outcome: '在宅で対応', planning: 'other-office' });
+    expect(decideClaims([otherOffice, bed], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-12' });
+  });
+
   it('keeps the first request’s own month when its own call came first', () => {
     const later = answer(makeCase({ id: 'b2', requestedAt: '2026-11-30T23:30:00+09:00', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] }), a, 'same');
     const [held] = decideClaims([a, later], OFFICES);

@@ -438,6 +438,12 @@ function baseDecision(k: Known, offices: ReadonlyMap<string, Office>, childAt: C
   };
 }
 
+/** 算定不可 for its outcome alone: the person did not begin a short stay from this case. */
+function failsOnlyOnOutcome(d: ClaimDecision, c: EmergencyCase): boolean {
+  const outcome = admissionFailure(c);
+  return d.status === 'not-claimable' && outcome !== null && d.reasons.length === 1 && d.reasons[0] === outcome;
+}
+
 function countsTowardCap(d: ClaimDecision): boolean {
   return d.status === 'claimed' || d.status === 'pending';
 }
@@ -566,7 +572,11 @@ function pairsOf(base: readonly ClaimDecision[], known: readonly Known[]): Reado
  * case, in the month of the emergency's first short-stay coordination, whichever of its cases made
  * it (DOMAIN.md §5; the product owner: the claim month is that of the first coordination). For each
  * such holding case, the earliest coordination among the cases answered 'same' with it (at any
- * remove), when it came before the holder's own; with the request of the case that made it.
+ * remove), when it came before the holder's own; with the request of the case that made it. A case
+ * that fails only on its outcome (not 短期入所: nobody could take him at 23:00, and the case opened
+ * again at 01:00 found the bed) still made that emergency's first coordination when it reached a
+ * short-stay facility: answered 'same' with a counting case, its call dates the claim. One that
+ * fails on anything else (outside the hub's period, another office's planning) stays out, as before.
  */
 function emergencyFirstCoordination(base: readonly ClaimDecision[], known: readonly Known[], pairs: ReadonlyMap<number, Pairs>): ReadonlyMap<number, { at: IsoInstant; requestedAt: IsoInstant }> {
   const holderOf = (i: number): number => {
@@ -574,12 +584,22 @@ function emergencyFirstCoordination(base: readonly ClaimDecision[], known: reado
     return to === null ? i : holderOf(to);
   };
   const first = new Map<number, { at: IsoInstant; requestedAt: IsoInstant }>();
-  for (const [i, p] of pairs) {
-    if (p.sameAs === null) continue;
-    const holder = holderOf(i);
+  const offer = (holder: number, i: number) => {
     const at = base[i]!.coordinatedAt!;
     const best = first.get(holder)?.at ?? base[holder]!.coordinatedAt!;
     if (Date.parse(at) < Date.parse(best)) first.set(holder, { at, requestedAt: known[i]!.c.open.body.requestedAt });
+  };
+  for (const [i, p] of pairs) if (p.sameAs !== null) offer(holderOf(i), i);
+  for (const [i, k] of known.entries()) {
+    if (!failsOnlyOnOutcome(base[i]!, k.c) || base[i]!.coordinatedAt === null || k.personKey === null) continue;
+    const at = Date.parse(k.c.open.body.requestedAt);
+    const holders = new Set<number>();
+    for (const j of pairs.keys()) {
+      const o = known[j]!;
+      if (o.personKey !== k.personKey || Math.abs(at - Date.parse(o.c.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
+      if (sameEmergencyAnswer(k.c, o.c)?.body.answer === 'same') holders.add(holderOf(j));
+    }
+    for (const holder of holders) offer(holder, i);
   }
   return first;
 }
