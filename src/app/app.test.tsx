@@ -355,9 +355,27 @@ describe('idle lock', () => {
     const joined = await useApp.getState().vault!.unlock(useApp.getState().users[0]!.id, PASSPHRASE);
     await joined.sync.saveHubLink({ hub: 'aozora', loginName: 'taro', userId: 'u-taro', displayName: STAFF, role: 'coordinator', deviceSecret: 'secret-0123456789', cursor: 0, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false });
     const pending = await joined.sync.queueCounts();
+    // the household is the one change; the rest are the 閲覧記録 of the unlocks, named apart
+    const accessLog = (await joined.accessLog()).length;
     joined.lock();
     act(() => useApp.setState({ lockedBy: 'manual' }));
-    expect(await screen.findByText(T.lockPending(pending.pending))).toBeInTheDocument();
+    expect(accessLog).toBeGreaterThan(0);
+    expect(pending.pending).toBe(1 + accessLog);
+    expect(await screen.findByText(T.lockPending(1, accessLog))).toBeInTheDocument();
+    expect(screen.getByText(/変更が、この端末に1件あります（ほかに閲覧記録/)).toBeInTheDocument();
+  }, 30_000);
+
+  it('at a handover with only 閲覧記録 waiting, says that it is only those (not the day’s records)', async () => {
+    const name = freshName();
+    const vault = createVault(name);
+    const session = await vault.setUp(STAFF, PASSPHRASE);
+    await session.sync.saveHubLink({ hub: 'aozora', loginName: 'taro', userId: 'u-taro', displayName: STAFF, role: 'coordinator', deviceSecret: 'secret-0123456789', cursor: 0, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false });
+    const pending = await session.sync.queueCounts();
+    session.lock();
+    vault.close();
+    render(<App openVault={() => createVault(name)} />);
+    expect(await screen.findByText(T.lockPending(0, pending.pending))).toBeInTheDocument();
+    expect(screen.queryByText(/まだ送信していない変更/)).toBeNull();
   }, 30_000);
 
   it('the lock button locks at once, without the idle message', async () => {

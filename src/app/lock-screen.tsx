@@ -72,13 +72,13 @@ export function LockScreen() {
   const throttled = secondsLeft > 0;
 
   // At a handover, the screen says how many changes still wait to go to the hub (a count, nothing decrypted).
-  const [pending, setPending] = useState(0);
+  const [pending, setPending] = useState({ changes: 0, accessLog: 0 });
   useEffect(() => {
     if (!vault) return;
     let live = true;
     vault
       .waiting()
-      .then((w) => live && setPending(w.joined ? w.pending : 0))
+      .then((w) => live && setPending(w.joined ? { changes: w.pending - w.accessLog, accessLog: w.accessLog } : { changes: 0, accessLog: 0 }))
       .catch(() => undefined);
     return () => {
       live = false;
@@ -156,7 +156,7 @@ export function LockScreen() {
       {lockedBy === 'passphrase-changed' ? <Notice kind="info">{T.passphraseChangedLocked}</Notice> : null}
       {lockedBy === 'removed' ? <Notice kind="info">{T.removedLocked}</Notice> : null}
       {users.length === 0 ? <Notice kind="error">{T.noUsers}</Notice> : null}
-      {pending > 0 ? <Notice kind="info">{T.lockPending(pending)}</Notice> : null}
+      {pending.changes + pending.accessLog > 0 ? <Notice kind="info">{T.lockPending(pending.changes, pending.accessLog)}</Notice> : null}
       <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
         {users.length > 1 ? (
           <fieldset className="field users">

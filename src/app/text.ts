@@ -57,7 +57,12 @@ export const T = {
   locking: 'ロックしています…（入力途中の内容を保存しています）',
   elsewhereLocked: '別のタブでロックまたは別の人が解錠したため、このタブもロックしました',
   /** a handover: changes made here that the hub has not had yet (counted while locked) */
-  lockPending: (n: number) => `拠点へまだ送信していない変更が、この端末に${n}件あります（解錠して拠点につながると送信されます）。`,
+  // 閲覧記録 apart: every lock and unlock writes one, so a handover always has some, and the night
+  // person wants to know whether the day's records and households went
+  lockPending: (changes: number, accessLog: number) =>
+    changes > 0
+      ? `拠点へまだ送信していない変更が、この端末に${changes}件あります${accessLog > 0 ? `（ほかに閲覧記録${accessLog}件）` : ''}。解錠して拠点につながると送信されます。`
+      : `拠点へまだ送信していない閲覧記録が、この端末に${accessLog}件あります（対応記録や世帯の変更ではありません）。解錠して拠点につながると送信されます。`,
   removedLocked: '解錠していた人がこの端末の利用者から外されたため（別のタブでの削除、または拠点での利用停止）、ロックしました。',
   passphraseChangedLocked: '別のタブでご自身のパスフレーズを設定したため、このタブをロックしました。新しいパスフレーズで解錠してください。',
   throttled: '続けて間違えたため、しばらく解錠できません。',

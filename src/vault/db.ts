@@ -436,3 +436,11 @@ export async function countQueue(db: VaultDatabase): Promise<{ pending: number; 
   const refused = await db.outbox.orderBy('refusedReason').count();
   return { pending: total - refused, refused };
 }
+
+/**
+ * How many of the outbox's rows are 閲覧記録 entries (kind 'access'), by the [kind+entityId] index
+ * without reading a row. The hub does not refuse them, so they are counted among the pending.
+ */
+export function countAccessQueued(db: VaultDatabase): Promise<number> {
+  return db.outbox.where('[kind+entityId]').between(['access', Dexie.minKey], ['access', Dexie.maxKey]).count();
+}

@@ -3,7 +3,7 @@
  * Everything is on the device; IndexedDB failures reach callers as VaultError ('quota-exceeded', 'connection-lost').
  */
 import { generateDataKey } from './crypto';
-import { countQueue, VaultDatabase, withStorage } from './db';
+import { countAccessQueued, countQueue, VaultDatabase, withStorage } from './db';
 import { VaultError } from './errors';
 import { isoAt } from './journal';
 import {
@@ -68,10 +68,10 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
 
     waiting: () =>
       withStorage(db, () =>
-        db.transaction('r', [db.hubLink, db.outbox], async () => ({
-          joined: (await db.hubLink.count()) > 0,
-          pending: (await countQueue(db)).pending,
-        })),
+        db.transaction('r', [db.hubLink, db.outbox], async () => {
+          const { pending } = await countQueue(db);
+          return { joined: (await db.hubLink.count()) > 0, pending, accessLog: Math.min(pending, await countAccessQueued(db)) };
+        }),
       ),
 
     async setUp(displayName: string, passphrase: string): Promise<VaultSession> {
