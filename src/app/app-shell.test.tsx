@@ -1,5 +1,5 @@
 /** The unlocked shell asks the browser to protect the data on each unlock, and says so when it will not. */
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
@@ -7,9 +7,16 @@ import { T as ST } from '../features/settings/text';
 import type { StorageApi } from '../features/settings/platform';
 import { useApp } from '../state/store';
 import { AppShell } from './app-shell';
+import { rememberLiaison } from './liaison-hint';
 import { initialSyncStatus, syncStatus } from '../sync/status';
 
-vi.mock('../features/households/households-screen', () => ({ HouseholdsScreen: () => <p>世帯一覧（テスト用）</p> }));
+const drawn = vi.hoisted(() => ({ households: 0 }));
+vi.mock('../features/households/households-screen', () => ({
+  HouseholdsScreen: () => {
+    drawn.households += 1;
+    return <p>世帯一覧（テスト用）</p>;
+  },
+}));
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -137,5 +144,26 @@ describe('a facility liaison\'s phone (SCENARIOS.md 5)', () => {
     } finally {
       syncStatus.setState(initialSyncStatus, true);
     }
+  });
+
+  it('opens on the facilities from the first drawing at the next start of the app, before the hub link is read again', async () => {
+    fakeStorage({ persisted: true, granted: true });
+    const session = createFakeSession();
+    // the last unlock knew the role (the link is read by the sync engine, which loads after the unlock)
+    rememberLiaison(session.user.id, true);
+    drawn.households = 0;
+    useApp.setState({ session, phase: 'unlocked' });
+    render(<AppShell onReconnect={async () => undefined} />);
+    expect(within(screen.getByRole('navigation')).getAllByRole('link').map((l) => l.textContent)).toEqual(['事業所', '設定']);
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities'));
+    await screen.findByRole('heading', { level: 1 });
+    expect(drawn.households).toBe(0);
+    // told they are no liaison (the link said so at an unlock): their household list as ever
+    rememberLiaison(session.user.id, false);
+    cleanup();
+    window.location.hash = '';
+    sessionStorage.clear(); // not back to the place the first left
+    await unlock();
+    expect(drawn.households).toBeGreaterThan(0);
   });
 });

@@ -13,6 +13,7 @@ import { guidePageFor, HelpLink } from './help-link';
 import { useIdleLock } from './idle-lock';
 import { appPaths, parseArea, placeOf, useHash, type AppArea } from '../state/router';
 import { ScreenBoundary } from './error-boundary';
+import { rememberLiaison, wasLiaison } from './liaison-hint';
 import { restorePlace, restoreScroll, trackPlace } from './place';
 import { StorageErrorBanner } from './storage-error';
 import { useApp } from '../state/store';
@@ -66,13 +67,21 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
   // …and to the same part of the screen (an hour's 聞き取り票 locked halfway down), once it is drawn.
   useEffect(() => restoreScroll(scroll), [scroll]);
   const hash = useHash();
-  const liaison = useStore(syncStatus, (s) => s.joined && s.role === 'facility-liaison');
-  const area = parseArea(hash);
+  // What the hub link says once the sync engine has read it; until then, what it said at the last unlock.
+  const linkSays = useStore(syncStatus, (s) => (s.joined ? s.role === 'facility-liaison' : null));
+  const [wasBefore] = useState(() => wasLiaison(userId));
+  const liaison = linkSays ?? wasBefore;
+  useEffect(() => {
+    if (linkSays !== null && userId) rememberLiaison(userId, linkSays);
+  }, [userId, linkSays]);
+  const asked = parseArea(hash);
+  // a liaison never sees another area's screen, not even for the render before the redirect
+  const area = liaison && !LIAISON_AREAS.has(asked) ? 'facilities' : asked;
   /** where the phone opens, and where the warnings about the phone's storage are shown */
   const home: AppArea = liaison ? 'facilities' : 'households';
   useEffect(() => {
-    if (liaison && !LIAISON_AREAS.has(area)) window.location.replace(appPaths.facilities);
-  }, [liaison, area]);
+    if (liaison && !LIAISON_AREAS.has(asked)) window.location.replace(appPaths.facilities);
+  }, [liaison, asked]);
   const place = placeOf(hash);
   const Screen = SCREENS[area];
   const userName = useApp((s) => s.session?.user.displayName ?? '');

@@ -1,0 +1,32 @@
+/**
+ * Which of the phone's people are a facility's liaison, remembered in localStorage by vault user id
+ * (an id, no name, no record). The role is read from the hub link by the sync engine, which loads
+ * after the unlock; without this, a liaison's phone drew the household list (and its 「世帯を登録」)
+ * for the moment before it knew, at every first unlock after the app started.
+ */
+const LIAISON_KEY = 'kyoten:liaisons';
+
+function read(): string[] {
+  try {
+    const ids: unknown = JSON.parse(localStorage.getItem(LIAISON_KEY) ?? '[]');
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Whether `userId` was a liaison the last time the phone knew their role here. */
+export function wasLiaison(userId: string): boolean {
+  return read().includes(userId);
+}
+
+/** Keeps what the sync status says of `userId` for their next unlock. */
+export function rememberLiaison(userId: string, liaison: boolean): void {
+  const ids = read();
+  if (ids.includes(userId) === liaison) return;
+  try {
+    localStorage.setItem(LIAISON_KEY, JSON.stringify(liaison ? [...ids, userId] : ids.filter((id) => id !== userId)));
+  } catch {
+    // Only a convenience: the status still moves the phone to the facilities once it knows.
+  }
+}
