@@ -119,11 +119,14 @@ export function storeContract(name: string, target: ContractTarget): void {
         await push(0, [householdChange(1)]);
         const holder = await raw.connect();
         try {
+          const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
           await holder.query('BEGIN');
           await holder.query('UPDATE sync_heads SET version = version + 1 WHERE tenant_id = $1', [TENANT]);
           let settled = false;
           const pending = push(1, [householdChange(1, { entityId: 'hh-late' })]).finally(() => (settled = true));
-          await new Promise((r) => setTimeout(r, 300));
+          // the push is seen waiting on the holder's lock (not a fixed wait, which a busy machine can outlast)
+          const blocked = async () => (await raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [holderPid])).rows[0]!.n;
+          await expect.poll(blocked, { timeout: 30_000 }).toBeGreaterThan(0);
           expect(settled).toBe(false);
           expect((await store.pullSince(1, ALL, 10)).records).toEqual([]);
           await holder.query('ROLLBACK');

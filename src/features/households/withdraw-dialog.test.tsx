@@ -67,8 +67,11 @@ describe('登録廃止 dialog', () => {
     await session.saveDraft(draftKey(), { date: '2026-11-01', reason: '転居のため（県外）' });
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
     await screen.findByRole('button', { name: '登録廃止' });
-    // Give the detail every chance to reopen it (its draft check is asynchronous).
-    await new Promise((done) => setTimeout(done, 50));
+    // A draft check the detail started as it mounted has answered once a check of ours, started
+    // after it on the same session, has (no fixed wait, which a busy machine can outlast).
+    await act(async () => {
+      expect(await session.listDraftKeys()).toContain(draftKey());
+    });
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     // Opened by hand, the text is there.
     await user.click(screen.getByRole('button', { name: '登録廃止' }));
