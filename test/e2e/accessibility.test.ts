@@ -150,4 +150,37 @@ describe('accessibility (axe-core, serious and critical)', () => {
     expect(stops, 'fields reached with Tab').toBeGreaterThan(40);
     expect(hidden, 'fields focused under the app bar, the 保存 bar or the bottom nav').toEqual([]);
   });
+
+  it('keeps each field reached with Tab on the case start in view, clear of the sticky 記録を開始 and the bottom nav at 360 × 740', async () => {
+    browser = await openBrowser({ viewport: { width: 360, height: 740 } });
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    // an unknown caller's case: the longest start (who called, what happened, whom it is about)
+    await page.goto(`${baseUrl}/#/cases/new`);
+    await page.getByRole('button', { name: '記録を開始' }).waitFor();
+    await page.locator('.case-form').locator('input, select, textarea, button').first().focus();
+    const hidden: string[] = [];
+    let stops = 0;
+    for (let i = 0; i < 120; i += 1) {
+      const seen = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const form = document.querySelector('.case-form');
+        if (el === null || form === null || !form.contains(el) || el.classList.contains('case-start__submit')) return null;
+        const r = el.getBoundingClientRect();
+        const top = Math.max(...['.app-bar', '.page__header'].map((s) => document.querySelector(s)?.getBoundingClientRect().bottom ?? 0));
+        const bottom = Math.min(...['.case-start__submit', '.bottom-nav'].map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? innerHeight));
+        const name = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? el.tagName;
+        return { covered: r.top < top - 1 || r.bottom > bottom + 1, name: name.trim().slice(0, 30) };
+      });
+      if (seen === null) {
+        if (stops > 0) break;
+      } else {
+        stops += 1;
+        if (seen.covered) hidden.push(seen.name);
+      }
+      await page.keyboard.press('Tab');
+    }
+    expect(stops, 'fields reached with Tab').toBeGreaterThan(10);
+    expect(hidden, 'fields focused under the app bar, the sticky 記録を開始 or the bottom nav').toEqual([]);
+  });
 });
