@@ -12,7 +12,7 @@
 import { foldCase } from './case-fold';
 import type { ClaimCsvEncoding } from './claim-csv';
 import { personKeyOf, summaryTotals } from './claim-rules';
-import { CLAIM_STATUS_LABELS, type ClaimDecision, type ClaimStatus, type ClaimSummaryRow } from './claim-types';
+import { CLAIM_STATUS_LABELS, type ClaimDecision, type ClaimServiceType, type ClaimStatus, type ClaimSummaryRow } from './claim-types';
 import { SAME_EMERGENCY_WINDOW_MS, type Actor, type EmergencyCase, type Office } from './emergency-case';
 import type { IsoDate, IsoInstant } from './household';
 import { addMonthsToDate, formatJapanDate, isValidIsoDate } from './japan-time';
@@ -31,6 +31,8 @@ export interface KeptCase {
   readonly ordinal: number | null;
   readonly units: number;
   readonly reasons: readonly string[];
+  /** the 給付 it was billed under, when claimed (absent in closes made before it was kept) */
+  readonly serviceType?: ClaimServiceType;
 }
 
 /** A file written at the close: its name and the SHA-256 (hex) of its exact bytes. */
@@ -163,6 +165,7 @@ export function buildMonthClose(r: CloseRequest): MonthClose {
       ordinal: d.ordinal,
       units: d.units,
       reasons: d.reasons,
+      ...(d.status === 'claimed' && d.serviceType !== undefined ? { serviceType: d.serviceType } : {}),
     };
   });
   // persons, not rows: one who turned 18 in the month has a row per サービス種別
@@ -218,7 +221,16 @@ export function buildMonthCancel(
  *   is joined to it by 「同じ緊急事態ですか？」 (requests less than 24 hours apart): the close does not
  *   keep that case, so which of the two changed cannot be told
  */
-export type ChangeCause = 'new-case' | 'corrected' | 'added' | 'office' | 'other-cases' | 'household' | 'household-or-other-cases' | 'recipient-number';
+export type ChangeCause =
+  | 'new-case'
+  | 'corrected'
+  | 'added'
+  | 'office'
+  | 'other-cases'
+  | 'household'
+  | 'household-or-other-cases'
+  | 'recipient-number'
+  | 'service-type';
 
 export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'new-case': '請求後に追加（同期）された記録',
@@ -229,7 +241,13 @@ export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   household: '世帯の情報（利用状況・受給者証番号・担当事業所など）の変更',
   'household-or-other-cases': '世帯の情報、または同じ人のほかの月・事業所の記録の変更',
   'recipient-number': '受給者証番号の変更（請求した番号の分を返還し、いまの番号で請求し直す）',
+  'service-type': 'サービス種別の変更（生年月日の訂正などで児・者が変わった。請求した種別の分を返還し、いまの種別で請求し直す）',
 };
+
+/** A change whose billed row is returned whole and billed again whole (another number, or another 給付). */
+export function rebills(c: Pick<ClaimChange, 'cause'>): boolean {
+  return c.cause === 'recipient-number' || c.cause === 'service-type';
+}
 
 export interface DecisionAt {
   readonly status: ClaimStatus;
@@ -374,6 +392,10 @@ export function claimChanges(
       // is returned whole and the case billed again as it stands, whatever else changed with it.
       const number = (n: string) => n || '（番号なし）';
       changes.push({ ...base, cause: 'recipient-number', detail: `${number(k.recipientNumber)} → ${number(c.subject.recipientNumber)}`, before: k, difference: after.units - k.units });
+    } else if (k.status === 'claimed' && d.status === 'claimed' && k.serviceType !== undefined && d.serviceType !== undefined && k.serviceType !== d.serviceType) {
+      // Billed under the other 給付 (a birth date corrected since: the person was 児, not 者, that
+      // day, or the reverse): the same units, but the row billed is returned and billed again.
+      changes.push({ ...base, cause: 'service-type', detail: `${k.serviceType} → ${d.serviceType}`, before: k, difference: after.units - k.units });
     } else if (!sameDecision(k, after)) {
       changes.push({ ...base, ...causeOf(c, k, close, month), before: k, difference: after.units - k.units });
     }
@@ -406,14 +428,14 @@ export function decisionLabel(d: DecisionAt | null): string {
 
 /**
  * The units a change asks to claim and to return: the difference's sign, except for a case billed
- * under another 受給者証番号, whose row is returned whole and billed again whole.
+ * under another 受給者証番号 or another 給付, whose row is returned whole and billed again whole.
  */
 export function unitsToClaim(c: ClaimChange): number {
-  return c.cause === 'recipient-number' ? (c.after?.units ?? 0) : Math.max(c.difference, 0);
+  return rebills(c) ? (c.after?.units ?? 0) : Math.max(c.difference, 0);
 }
 
 export function unitsToReturn(c: ClaimChange): number {
-  return c.cause === 'recipient-number' ? (c.before?.units ?? 0) : Math.max(-c.difference, 0);
+  return rebills(c) ? (c.before?.units ?? 0) : Math.max(-c.difference, 0);
 }
 
 /** The total to claim additionally (positive) or to return (negative) through 過誤調整. */

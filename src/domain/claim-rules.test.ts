@@ -381,7 +381,9 @@ describe('issue 14 Why「children\'s wording」— seeds/004 §24 for a child (�
       asked.push(at);
       return false;
     });
-    expect(asked).toEqual(['2026-12-01T00:20:00+09:00']);
+    // asked for the wording and for the 給付 billed, each time with that day
+    expect(asked.length).toBeGreaterThan(0);
+    expect([...new Set(asked)]).toEqual(['2026-12-01T00:20:00+09:00']);
   });
 });
 

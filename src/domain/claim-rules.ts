@@ -651,7 +651,10 @@ export function decideClaims(
   const ordinals = ordinalsByIndex(base);
   return base.map((d, i) => {
     const ordinal = ordinals.get(i);
-    return ordinal === undefined ? d : withOrdinal(d, ordinal);
+    const decided = ordinal === undefined ? d : withOrdinal(d, ordinal);
+    if (decided.status !== 'claimed') return decided;
+    const child = childAt(known[i]!.c, decided.coordinatedAt!) === true;
+    return { ...decided, serviceType: child ? '障害児相談支援' : '計画相談支援' };
   });
 }
 

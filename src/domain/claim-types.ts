@@ -41,6 +41,11 @@ export interface ClaimDecision {
   readonly units: number;
   /** Japanese, one sentence per rule that decided it; never empty */
   readonly reasons: readonly string[];
+  /**
+   * The 給付 it is billed under when claimed: 障害児相談支援 when the person was a child on the day
+   * of the coordination (absent when not claimed, and in the records of closes made before it was kept)
+   */
+  readonly serviceType?: ClaimServiceType;
 }
 
 /** The 給付 a claim belongs to: 計画相談支援 (者), or 障害児相談支援 for a child (seeds/004 §24). */

@@ -323,6 +323,7 @@ export const caseEntryRecord = z.object({
 
 const claimStatus = z.enum(['claimed', 'pending', 'over-cap', 'not-claimable']);
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM');
+const serviceType = z.enum(['計画相談支援', '障害児相談支援']);
 
 /** A month's claim as sent, or the 取消 of one (src/domain/claim-close.ts); append-only. */
 export const monthCloseRecord = z.object({
@@ -350,12 +351,13 @@ export const monthCloseRecord = z.object({
           ordinal: z.number().int().positive().nullable(),
           units: z.number().int().nonnegative(),
           reasons: z.array(text),
+          serviceType: serviceType.optional(),
         }),
       ),
       summary: z.array(
         z.object({
           personKey: text,
-          serviceType: z.enum(['計画相談支援', '障害児相談支援']),
+          serviceType,
           recipientNumber: text,
           name: text,
           count: z.number().int().positive(),

@@ -23,6 +23,7 @@ import {
   decisionLabel,
   monthCloseState,
   type ClaimChange,
+  rebills,
   unitsToClaim,
   unitsToReturn,
   type KeptExport,
@@ -329,7 +330,7 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
                   {T.changeCause(CHANGE_CAUSE_LABELS[c.cause], [c.detail, c.movedTo ? T.movedTo(monthLabel(c.movedTo)) : ''].filter(Boolean).join('／'))}
                 </p>
                 <p className="claims-case__line">
-                  {c.cause === 'recipient-number' ? T.changeRebill(unitsToReturn(c), unitsToClaim(c)) : T.changeDifference(adjustmentLabel(c.difference), c.difference)}
+                  {rebills(c) ? T.changeRebill(unitsToReturn(c), unitsToClaim(c)) : T.changeDifference(adjustmentLabel(c.difference), c.difference)}
                 </p>
               </li>
             ))}
