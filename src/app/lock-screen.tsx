@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { toVaultError, vaultErrorMessage } from '../vault/errors';
 import type { VaultUser } from '../vault/types';
 import { Button } from '../ui/button';
+import { useFocusInvalidOnFail } from '../ui/focus-invalid';
 import { Notice } from '../ui/layout';
 import { SecretField } from '../ui/passphrase';
 import { Busy } from '../ui/status';
@@ -68,6 +69,8 @@ export function LockScreen() {
   const [failures, setFailures] = useState(0);
   const secondsLeft = useSecondsUntil(retryAt);
   const inputRef = useRef<HTMLInputElement>(null);
+  // Focus goes to the passphrase once its error is drawn; if it is there already, the error is announced.
+  const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
   const busy = phase === 'unlocking';
   const throttled = secondsLeft > 0;
 
@@ -120,7 +123,7 @@ export function LockScreen() {
     if (busy || throttled || !userId) return;
     if (!passphrase) {
       setError(T.passphraseRequired);
-      inputRef.current?.focus();
+      failed();
       return;
     }
     setError(undefined);
@@ -143,7 +146,9 @@ export function LockScreen() {
         }
       }
       inputRef.current?.select();
-      inputRef.current?.focus();
+      // throttled: no error beside the field (the notice says it), focus goes back to it as before
+      if (ve.code === 'throttled') inputRef.current?.focus();
+      else failed();
     }
   };
 
@@ -157,7 +162,7 @@ export function LockScreen() {
       {lockedBy === 'removed' ? <Notice kind="info">{T.removedLocked}</Notice> : null}
       {users.length === 0 ? <Notice kind="error">{T.noUsers}</Notice> : null}
       {pending.changes + pending.accessLog > 0 ? <Notice kind="info">{T.lockPending(pending.changes, pending.accessLog)}</Notice> : null}
-      <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
+      <form ref={formRef} autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
         {users.length > 1 ? (
           <fieldset className="field users">
             <legend className="field__label">{T.chooseUser}</legend>

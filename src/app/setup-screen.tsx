@@ -7,6 +7,7 @@ import { SetupHomeScreenWarning } from '../features/settings/home-screen-warning
 import { MAX_DISPLAY_NAME, toVaultError, vaultErrorMessage } from '../vault/errors';
 import { Button } from '../ui/button';
 import { TextField } from '../ui/field';
+import { useFocusInvalidOnFail } from '../ui/focus-invalid';
 import { Notice } from '../ui/layout';
 import { newPassphraseErrors, NewPassphraseFields, PassphraseWarning, type NewPassphraseErrors } from '../ui/passphrase';
 import { Busy } from '../ui/status';
@@ -28,6 +29,7 @@ export function SetupScreen() {
   const [acknowledged, setAcknowledged] = useState(false);
   const [errors, setErrors] = useState<SetupErrors>({});
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   // The app behind this screen is fetched once someone starts filling it in, not with the page: a
   // first visit paints this screen without it.
@@ -46,7 +48,10 @@ export function SetupScreen() {
       ...newPassphraseErrors(passphrase, confirmation),
     };
     setErrors(next);
-    if (Object.keys(next).length > 0) return;
+    if (Object.keys(next).length > 0) {
+      failed();
+      return;
+    }
     setBusy(true);
     try {
       // Set up means unlocked: the shell that opens next asks the browser to protect the data from
@@ -55,6 +60,7 @@ export function SetupScreen() {
     } catch (err) {
       const code = toVaultError(err).code;
       setErrors(code === 'weak-passphrase' ? { passphrase: vaultErrorMessage(code) } : { form: vaultErrorMessage(code) });
+      if (code === 'weak-passphrase') failed();
       setBusy(false);
     }
   };
@@ -64,7 +70,7 @@ export function SetupScreen() {
       {/* before anything is typed: on iOS what is entered here would stay behind in Safari */}
       <SetupHomeScreenWarning />
       <p>{T.setupIntro}</p>
-      <form autoComplete="off" noValidate onFocus={warmUp} onSubmit={(e) => void submit(e)}>
+      <form ref={ref} autoComplete="off" noValidate onFocus={warmUp} onSubmit={(e) => void submit(e)}>
         <TextField
           label={T.displayName}
           autoComplete="username"

@@ -30,7 +30,11 @@ function FieldShell({ label, error, hint, required, children }: FieldShellProps)
   );
 }
 
-/** The hint and the validation message under a field, linked to it through aria-describedby ids. */
+/**
+ * The hint and the validation message under a field, linked to it through aria-describedby ids.
+ * The message is no alert: one that comes back while typing would be said again over the form's
+ * summary. A failed submit moves focus to the first invalid field instead (focus-invalid.ts).
+ */
 export function FieldMessages({ hint, hintId, error, errorId }: { hint?: string | undefined; hintId: string | undefined; error?: string | undefined; errorId: string | undefined }) {
   return (
     <>
@@ -40,7 +44,7 @@ export function FieldMessages({ hint, hintId, error, errorId }: { hint?: string 
         </p>
       ) : null}
       {error ? (
-        <p id={errorId} className="field__error" role="alert">
+        <p id={errorId} className="field__error">
           {error}
         </p>
       ) : null}
@@ -110,7 +114,11 @@ export function CheckboxGroup<T extends string>({
 }) {
   const id = useId();
   return (
-    <fieldset className={error ? 'field field--invalid checks' : 'field checks'} aria-describedby={error ? `${id}-error` : undefined}>
+    <fieldset
+      className={error ? 'field field--invalid checks' : 'field checks'}
+      aria-describedby={error ? `${id}-error` : undefined}
+      aria-invalid={Boolean(error) || undefined}
+    >
       <legend className="field__label">{legend}</legend>
       <div className="checks__grid">
         {options.map((o) => (
@@ -126,7 +134,7 @@ export function CheckboxGroup<T extends string>({
         ))}
       </div>
       {error ? (
-        <p id={`${id}-error`} className="field__error" role="alert">
+        <p id={`${id}-error`} className="field__error">
           {error}
         </p>
       ) : null}

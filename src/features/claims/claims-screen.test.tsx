@@ -278,17 +278,18 @@ describe('claims screen', () => {
     await screen.findByText(T.chainAllOk(7));
 
     await user.click(screen.getByRole('button', { name: T.exportDetail }));
-    expect(downloads).toEqual(['soudan-kyouka-detail-1234567890-2026-12.csv']);
+    // the file goes once its 閲覧記録 entry is written (asynchronous, after the click)
+    await waitFor(() => expect(downloads).toEqual(['soudan-kyouka-detail-1234567890-2026-12.csv']));
     const detail = await bytesOf(blobs[0]!);
     expect([...detail.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const detailLines = new TextDecoder().decode(detail.slice(3)).split('\r\n');
     expect(detailLines[0]).toBe(CLAIM_DETAIL_HEADERS.join(','));
     expect(detailLines.filter((l) => l.includes('case-5'))[0]).toContain('算定上限超過');
-    expect(screen.getByText(T.exported('soudan-kyouka-detail-1234567890-2026-12.csv', '明細CSV', 'UTF-8（BOM付き）'))).toBeInTheDocument();
+    expect(await screen.findByText(T.exported('soudan-kyouka-detail-1234567890-2026-12.csv', '明細CSV', 'UTF-8（BOM付き）'))).toBeInTheDocument();
 
     await user.selectOptions(screen.getByLabelText(T.encoding), 'shift_jis');
     await user.click(screen.getByRole('button', { name: T.exportSummary }));
-    expect(downloads[1]).toBe('soudan-kyouka-summary-1234567890-2026-12-sjis.csv');
+    await waitFor(() => expect(downloads[1]).toBe('soudan-kyouka-summary-1234567890-2026-12-sjis.csv'));
     const summary = Encoding.convert(await bytesOf(blobs[1]!), { to: 'UNICODE', from: 'SJIS', type: 'string' });
     expect(summary.split('\r\n')).toEqual([
       CLAIM_SUMMARY_HEADERS.join(','),
@@ -297,7 +298,7 @@ describe('claims screen', () => {
       '1234567890,2026年12月,,合計,2名,5,3500',
       '',
     ]);
-    expect(screen.getByText(T.exported('soudan-kyouka-summary-1234567890-2026-12-sjis.csv', '集計CSV', 'Shift_JIS'))).toBeInTheDocument();
+    expect(await screen.findByText(T.exported('soudan-kyouka-summary-1234567890-2026-12-sjis.csv', '集計CSV', 'Shift_JIS'))).toBeInTheDocument();
     // Both files left the device: each is in the 閲覧記録, with the month, the office, the file, its
     // encoding and the start of its hash (請求済み compares it with the files it keeps).
     const log = await useApp.getState().session!.accessLog();
@@ -324,13 +325,13 @@ describe('claims screen', () => {
     await user.selectOptions(screen.getByLabelText(T.encoding), 'shift_jis');
     await user.click(screen.getByRole('button', { name: T.exportDetail }));
 
-    const alert = screen.getByRole('alert');
+    const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('2行目「氏名」の 𠮷');
     expect(alert).toHaveTextContent('UTF-8 で書き出してください');
     expect(downloads).toEqual([]);
 
     await user.click(within(alert).getByRole('button', { name: T.useUtf8 }));
-    expect(downloads).toEqual(['soudan-kyouka-detail-1234567890-2026-12.csv']);
+    await waitFor(() => expect(downloads).toEqual(['soudan-kyouka-detail-1234567890-2026-12.csv']));
     expect(screen.getByLabelText(T.encoding)).toHaveValue('utf-8-bom');
     expect(screen.queryByRole('alert')).toBeNull();
     // Excel opened by a double click drops a number's leading 0: the hint says how to keep it

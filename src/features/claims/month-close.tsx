@@ -40,6 +40,7 @@ import { downloadBytes } from '../../ui/download';
 import { exportFileSubject, exportSubject, lastExports, useLogExport } from './log-export';
 import { claimFile } from './claim-files';
 import { TextArea, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { monthLabel } from './route';
 import { SummaryTable } from './summary-table';
@@ -358,6 +359,7 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<readonly string[]>([]);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   const history = historyOf(records, close.officeId, close.month);
 
   async function cancel() {
@@ -371,6 +373,7 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
     });
     if (Array.isArray(record)) {
       setErrors(record);
+      failed();
       return;
     }
     setCancelling(true);
@@ -379,6 +382,7 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
       setOpen(false);
     } catch (e) {
       setErrors(e instanceof CaseEntryRejected ? e.messages : [T.closeFailed]);
+      failed();
     } finally {
       setCancelling(false);
     }
@@ -395,8 +399,10 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
         {T.cancelButton}
       </Button>
       <ConfirmDialog open={open} title={T.cancelTitle} confirmLabel={T.cancelConfirm} danger busy={cancelling} onConfirm={() => void cancel()} onCancel={() => setOpen(false)}>
-        <p>{T.cancelBody}</p>
-        <TextArea label={T.cancelReason} required value={reason} onChange={(e) => setReason(e.target.value)} error={errors[0]} />
+        <div ref={ref}>
+          <p>{T.cancelBody}</p>
+          <TextArea label={T.cancelReason} required value={reason} onChange={(e) => setReason(e.target.value)} error={errors[0]} />
+        </div>
       </ConfirmDialog>
     </Section>
   );

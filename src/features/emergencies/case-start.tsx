@@ -20,6 +20,7 @@ import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Page } from '../../ui/layout';
 import { EntryErrors } from './errors-list';
 import { casePaths, navigate } from './route';
@@ -127,6 +128,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
    */
   const [restored, setRestored] = useState<false | 'stamp' | { readonly text: string }>(false);
   const { finish } = useFormDraft(draftKey, form, form !== null);
+  // focus goes to the office or the first choice once their messages are drawn
+  const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   useEffect(() => {
     let live = true;
@@ -207,18 +210,14 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     const body = openBodyOf(form, subject, Date.now());
     const officeMissing = chooseOffice && !officeChosen;
     setOfficeError(officeMissing ? T.officeMissing : undefined);
-    if (officeMissing) {
-      // the field is near the top, the button at the bottom: show where the answer is wanted
-      const field = e.currentTarget.elements.namedItem('officeId');
-      if (field instanceof HTMLSelectElement) field.focus();
-    }
+    // the office field is near the top, the button at the bottom: focus (and the scroll) shows where the answer is wanted
+    if (officeMissing) failed();
     if (Array.isArray(body)) {
       const categoryMissing = body.includes(T.categoryMissing);
       setCategoryErrors(categoryMissing ? [T.categoryMissing] : []);
       setErrors(body.filter((m) => m !== T.categoryMissing));
-      // the first choice takes the focus, unless the office above it is missing too
-      const first = e.currentTarget.elements.namedItem('category');
-      if (categoryMissing && !officeMissing && first instanceof RadioNodeList && first[0] instanceof HTMLInputElement) first[0].focus({ preventScroll: true });
+      // the first choice takes the focus, unless the office above it is missing too (its message brings itself into view)
+      if (categoryMissing && !officeMissing) failed({ preventScroll: true });
       return;
     }
     setErrors([]);
@@ -274,7 +273,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
 
   return (
     <Page title={T.startTitle} back={back}>
-      <form autoComplete="off" className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={formRef} autoComplete="off" className="case-form" onSubmit={(e) => void submit(e)} noValidate>
         <p className="case-subject">{person ? person.name || '（氏名未入力）' : T.unknownCaller}</p>
         {typeof restored === 'object' ? (
           <Notice

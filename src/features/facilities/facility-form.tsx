@@ -21,6 +21,7 @@ import {
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Page, Section } from '../../ui/layout';
 import { applyForm, normalizeOfficeNumber, toFormState, validateForm, type FacilityFormErrors, type FacilityFormState } from './form-model';
 import { T } from './text';
@@ -57,6 +58,7 @@ export function FacilityForm({ id }: { id: string | null }) {
   const [errors, setErrors] = useState<FacilityFormErrors>({});
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const key = facilityDraftKey(id);
   const dirty = state !== null && initial !== null && JSON.stringify(state) !== JSON.stringify(initial);
@@ -105,7 +107,10 @@ export function FacilityForm({ id }: { id: string | null }) {
     const twin = found.officeNumber || !changed ? undefined : [...useApp.getState().facilities.values()].find((f) => f.id !== baseId && f.officeNumber === number);
     if (twin) found.officeNumber = T.errors.officeNumberTaken(twin.name.trim() || twin.id);
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    if (Object.keys(found).length > 0) {
+      failed();
+      return;
+    }
     setSaving(true);
     setSaveError(null);
     try {
@@ -138,7 +143,9 @@ export function FacilityForm({ id }: { id: string | null }) {
 
   return (
     <Page title={title}>
-      <form autoComplete="off"
+      <form
+        ref={formRef}
+        autoComplete="off"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();

@@ -121,6 +121,24 @@ describe('空床を報告 (the liaison screen)', () => {
     expect(saved).not.toHaveProperty('from');
   });
 
+  it('after a refused report, focus is on the first field in error, its message its description and no alert of its own', async () => {
+    const full = facility('f-07', 'あさひ', { vacancy: { beds: 0, asOf: minutesAgo(60), reportedBy: '佐藤' } });
+    const { user, session } = mountFacilities({ hash: '#/facilities/f-07/vacancy', facilities: [full] });
+    const beds = screen.getByLabelText(/空床数/);
+    await user.clear(beds);
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+
+    // the beds come first on the form; the reporter is in error too
+    await waitFor(() => expect(beds).toHaveFocus());
+    expect(beds).toHaveAccessibleDescription(/空床数を0以上の整数で入れてください（満床は0）。$/);
+    expect(beds).toBeInvalid();
+    expect(screen.getByLabelText(/報告者/)).toHaveAccessibleDescription('報告者（あなたの名前）を入れてください。');
+    // said by the focus on the field, not again by an alert each time it comes back while typing
+    expect(screen.getByText('空床数を0以上の整数で入れてください（満床は0）。')).not.toHaveAttribute('role');
+    expect(screen.queryAllByRole('alert')).toHaveLength(0);
+    expect(await session.outbox()).toHaveLength(0);
+  });
+
   it('holds an app update back while a report is typed and not yet sent, and lets it through once sent', async () => {
     const f = facility('f-05', 'なぎさ荘', { vacancy: { beds: 1, asOf: minutesAgo(60), reportedBy: '佐藤' } });
     const { user } = mountFacilities({ hash: '#/facilities/f-05/vacancy', facilities: [f] });

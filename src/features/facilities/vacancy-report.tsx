@@ -15,6 +15,7 @@ import { agoInWords } from '../../domain/night-call';
 import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
 import { Button } from '../../ui/button';
 import { TextArea, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Page, Section } from '../../ui/layout';
 import { T } from './text';
 import { navigate, paths } from './use-route';
@@ -88,6 +89,7 @@ export function VacancyReport({ id }: { id: string }) {
   const [errors, setErrors] = useState<VacancyReportErrors>({});
   const [failed, setFailed] = useState(false);
   const [busy, setBusy] = useState(false);
+  const { ref: formRef, failed: focusInvalid } = useFocusInvalidOnFail<HTMLFormElement>();
   const back = (
     <a className="btn btn--ghost" href={paths.detail(id)} aria-label={T.backToFacility}>
       ←
@@ -107,7 +109,11 @@ export function VacancyReport({ id }: { id: string }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const result = reportVacancy(f, form, new Date().toISOString());
-    if (!result.ok) return setErrors(result.errors);
+    if (!result.ok) {
+      setErrors(result.errors);
+      focusInvalid();
+      return;
+    }
     setErrors({});
     setBusy(true);
     setFailed(false);
@@ -130,7 +136,7 @@ export function VacancyReport({ id }: { id: string }) {
         {tonight ? <ReportLine v={tonight} now={now} /> : T.vacancyUnknown}
       </p>
       <ReportsAhead facility={f} now={now} shown={tonight} />
-      <form autoComplete="off" className="fac-report" onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={formRef} autoComplete="off" className="fac-report" onSubmit={(e) => void submit(e)} noValidate>
         {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
         <TextField
           label={T.reportBeds}

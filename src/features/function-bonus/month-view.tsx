@@ -10,6 +10,7 @@ import { claimCountSchema, validateWith } from '../../domain/function-bonus-sche
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { FigureTable } from './figure-table';
 import { B } from './text';
@@ -120,6 +121,7 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
   const [confirming, setConfirming] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
 
   if (choices.length === 0) return null;
   const draft = () => {
@@ -140,6 +142,7 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
     const result = validateWith(claimCountSchema(new Set(offices.keys())), draft());
     if (!result.ok) {
       setError(result.errors[0]!.message);
+      failed();
       return;
     }
     setError(null);
@@ -160,7 +163,7 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
   return (
     <Section title={B.entryTitle} id="bonus-entry">
       <p>{B.entryIntro}</p>
-      <div className="bonus-entry">
+      <div ref={ref} className="bonus-entry">
         <SelectField
           label={B.office}
           value={officeId}

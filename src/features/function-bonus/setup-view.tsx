@@ -11,6 +11,7 @@ import type { FunctionBonusKind } from '../../protocol/constants';
 import type { BonusRecordOf } from '../../state/store';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { B } from './text';
 import { useCanEdit, useOfficeName } from './use-bonus';
@@ -59,11 +60,13 @@ function PriceSection({ canEdit }: { canEdit: boolean }) {
   const [form, setForm] = useState({ validFrom: '', yenPerUnit: '' });
   const [errors, setErrors] = useState<Errors>({});
   const [done, setDone] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   async function submit() {
     const now = new Date().toISOString();
     const result = validateWith(unitPriceSchema, { id: newId('price'), ...form, createdAt: now, updatedAt: now });
     const problems = await save('bonus-price', result, true);
     setErrors(problems ?? {});
+    if (problems !== null) failed();
     setDone(problems === null);
     if (problems === null) setForm({ validFrom: '', yenPerUnit: '' });
   }
@@ -72,7 +75,7 @@ function PriceSection({ canEdit }: { canEdit: boolean }) {
       <p>{B.priceIntro}</p>
       <List items={byFrom(prices).map((p) => ({ key: p.id, text: B.priceLine(B.monthLabel(p.validFrom), p.yenPerUnit) + (replacedPrices.has(p.id) ? B.replaced : '') }))} />
       {canEdit ? (
-        <div className="bonus-form">
+        <div ref={ref} className="bonus-form">
           <TextField label={B.validFrom} type="month" value={form.validFrom} error={errors['validFrom']} onChange={(e) => setForm({ ...form, validFrom: e.target.value })} />
           <TextField label={B.yenPerUnit} inputMode="decimal" value={form.yenPerUnit} error={errors['yenPerUnit']} onChange={(e) => setForm({ ...form, yenPerUnit: e.target.value })} />
           <Button variant="primary" onClick={() => void submit()}>
@@ -96,11 +99,13 @@ function CoordinatorsSection({ canEdit }: { canEdit: boolean }) {
   const [editing, setEditing] = useState<BonusCoordinator | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [done, setDone] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   async function submit() {
     const now = new Date().toISOString();
     const input = { ...form, id: editing?.id ?? newId('coord'), createdAt: editing?.createdAt ?? now, updatedAt: now };
     const problems = await save('bonus-coordinator', validateWith(coordinatorSchema(new Set(offices.keys())), input), editing === null);
     setErrors(problems ?? {});
+    if (problems !== null) failed();
     setDone(problems === null);
     if (problems === null) {
       setForm(blankCoordinator);
@@ -131,7 +136,7 @@ function CoordinatorsSection({ canEdit }: { canEdit: boolean }) {
           }))}
       />
       {canEdit ? (
-        <div className="bonus-form">
+        <div ref={ref} className="bonus-form">
           <TextField label={B.coordinatorName} value={form.name} error={errors['name']} onChange={(e) => setForm({ ...form, name: e.target.value })} />
           <SelectField label={B.coordinatorOffice} value={form.officeId} error={errors['officeId']} options={officeOptions} onChange={(e) => setForm({ ...form, officeId: e.target.value })} />
           <TextField label={B.fromMonth} type="month" value={form.fromMonth} error={errors['fromMonth']} onChange={(e) => setForm({ ...form, fromMonth: e.target.value })} />
@@ -178,11 +183,13 @@ function SplitSection({ canEdit }: { canEdit: boolean }) {
   const [form, setForm] = useState<SplitForm>(blankSplit);
   const [errors, setErrors] = useState<Errors>({});
   const [done, setDone] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   async function submit() {
     const now = new Date().toISOString();
     const result = validateWith(splitSchema(new Set(offices.keys()), officeName), { id: newId('split'), ...form, createdAt: now, updatedAt: now });
     const problems = await save('bonus-split', result, true);
     setErrors(problems ?? {});
+    if (problems !== null) failed();
     setDone(problems === null);
     if (problems === null) setForm(blankSplit);
   }
@@ -196,7 +203,7 @@ function SplitSection({ canEdit }: { canEdit: boolean }) {
       <p>{B.splitIntro}</p>
       <List items={byFrom(splits).map((s) => ({ key: s.id, text: `${B.splitLine(B.monthLabel(s.validFrom))}　${describe(s)}${replacedSplits.has(s.id) ? B.replaced : ''}` }))} />
       {canEdit ? (
-        <div className="bonus-form">
+        <div ref={ref} className="bonus-form">
           <TextField label={B.validFrom} type="month" value={form.validFrom} error={errors['validFrom']} onChange={(e) => setForm({ ...form, validFrom: e.target.value })} />
           <fieldset className="bonus-rows">
             <legend>{B.officeShares}</legend>

@@ -4,7 +4,7 @@
  * as an encrypted draft (use-form-draft) and offered back when the form is opened again. Editing shows
  * the whole record, so opening the form for an existing household writes a 閲覧記録 entry, as the detail does.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { useStore } from 'zustand';
 import { syncStatus } from '../../sync/status';
@@ -15,7 +15,8 @@ import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
-import { ErrorSummary, focusField } from './form-errors';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
+import { ErrorSummary } from './form-errors';
 import { errorFor, fromForm, moveReasonMissing, overHeld, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
@@ -153,7 +154,8 @@ export function HouseholdForm({ id }: { id: string | null }) {
   // (an edit, or the form moved onto a record that changed meanwhile).
   useEffect(() => setRetryAsked(new Set()), [form]);
   const [duplicates, setDuplicates] = useState<{ found: readonly PossibleDuplicate[]; asked: ReadonlySet<'duplicates' | 'clashes'> } | null>(null);
-  const formRef = useRef<HTMLFormElement>(null);
+  // focus goes to the first field in error once the errors are drawn (focusField ran before they were)
+  const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
   // Half-typed dates, read from the inputs at 保存 and again as the user leaves each field after it.
   const [partial, setPartial] = useState<FieldError[]>([]);
 
@@ -199,7 +201,7 @@ export function HouseholdForm({ id }: { id: string | null }) {
     setPartial(halfTyped);
     const v = validate(form, today, savedOffice, halfTyped, id);
     if (!v.ok) {
-      focusField(v.errors[0]?.path);
+      failed();
       return;
     }
     const now = new Date().toISOString();

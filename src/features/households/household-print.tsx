@@ -17,6 +17,7 @@ import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { TextArea } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, useHeadingFocus } from '../../ui/layout';
 import { lastReview, nextReviewDate } from '../../domain/household-rules';
 import { dailyRows, dateText, disabilityText, handbookText, medicalCareText } from './detail-parts';
@@ -250,8 +251,13 @@ function NoConsentPrint({ householdId, withdrawal, onShared }: { householdId: st
   const [reason, setReason] = useState<string>(T.noConsentDefaultReason);
   const [error, setError] = useState<string | undefined>();
   const [writeError, setWriteError] = useState<string | undefined>();
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   async function print() {
-    if (reason.trim() === '') return setError(T.noConsentReasonRequired);
+    if (reason.trim() === '') {
+      setError(T.noConsentReasonRequired);
+      failed();
+      return;
+    }
     setError(undefined);
     setWriteError(undefined);
     if (!session) return;
@@ -266,7 +272,7 @@ function NoConsentPrint({ householdId, withdrawal, onShared }: { householdId: st
     window.print();
   }
   return (
-    <div className="no-print hh-no-consent">
+    <div ref={ref} className="no-print hh-no-consent">
       <Notice kind="warn">{withdrawal ? T.withdrawnPrint : T.noConsentPrint}</Notice>
       <TextArea label={T.noConsentReason} value={reason} onChange={(e) => setReason(e.target.value)} error={error} required />
       {writeError ? <Notice kind="error">{writeError}</Notice> : null}

@@ -9,6 +9,7 @@ import { addReview } from '../../domain/review-worklist';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { ConfirmDialog } from '../../ui/dialog';
 import { TextArea, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice } from '../../ui/layout';
 import { RT } from './review-text';
 
@@ -21,6 +22,7 @@ export function ReviewDialog({ household, today, onClose }: { household: Househo
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
 
   async function confirm() {
     if (busy) return;
@@ -28,6 +30,7 @@ export function ReviewDialog({ household, today, onClose }: { household: Househo
     const result = addReview(household, input, today, new Date().toISOString());
     if (!result.ok) {
       setErrors(Object.fromEntries(result.errors.map((e) => [e.path, e.message])));
+      failed();
       return;
     }
     setErrors({});
@@ -48,14 +51,16 @@ export function ReviewDialog({ household, today, onClose }: { household: Househo
   const whole = errors[''] ?? errors['reviewedBy'];
   return (
     <ConfirmDialog open title={RT.dialogTitle} confirmLabel={failure ? RT.retry : RT.confirm} onConfirm={() => void confirm()} onCancel={() => onClose(null)}>
-      <p>{RT.dialogBody}</p>
-      <p>
-        {RT.reviewedBy}：{user?.displayName ?? ''}
-      </p>
-      <TextField label={RT.reviewedOn} type="date" required max={today} value={date} error={errors['reviewedOn']} onChange={(e) => setDate(e.target.value)} />
-      <TextArea label={RT.note} value={note} onChange={(e) => setNote(e.target.value)} />
-      {whole ? <Notice kind="error">{whole}</Notice> : null}
-      {failure ? <Notice kind="error">{failure}</Notice> : null}
+      <div ref={ref}>
+        <p>{RT.dialogBody}</p>
+        <p>
+          {RT.reviewedBy}：{user?.displayName ?? ''}
+        </p>
+        <TextField label={RT.reviewedOn} type="date" required max={today} value={date} error={errors['reviewedOn']} onChange={(e) => setDate(e.target.value)} />
+        <TextArea label={RT.note} value={note} onChange={(e) => setNote(e.target.value)} />
+        {whole ? <Notice kind="error">{whole}</Notice> : null}
+        {failure ? <Notice kind="error">{failure}</Notice> : null}
+      </div>
     </ConfirmDialog>
   );
 }

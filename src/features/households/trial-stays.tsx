@@ -14,6 +14,7 @@ import { formatJapanDateTime } from '../../domain/japan-time';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { dateText } from './detail-parts';
 import { T } from './text';
@@ -143,6 +144,7 @@ function TrialStayForm({
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { ref: formRef, failed: focusInvalid } = useFocusInvalidOnFail<HTMLFormElement>();
   const options = useMemo(
     () => [
       { value: '', label: TT.chooseFacility },
@@ -168,6 +170,7 @@ function TrialStayForm({
     if (!result.ok) {
       setErrors(Object.fromEntries(result.errors.map((x) => [x.path, x.message])));
       setFailed(TT.fixErrors);
+      focusInvalid();
       return;
     }
     setBusy(true);
@@ -182,7 +185,7 @@ function TrialStayForm({
   }
 
   return (
-    <form autoComplete="off" className="hh-trial-form" aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
+    <form ref={formRef} autoComplete="off" className="hh-trial-form" aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       {facilities.size === 0 ? <Notice kind="warn">{TT.noFacilities}</Notice> : null}
       <SelectField label={TT.facility} required options={options} value={draft.facilityId} error={errors['facilityId']} onChange={(e) => set({ facilityId: e.target.value })} />
@@ -214,12 +217,14 @@ function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: b
   const [error, setError] = useState<string | undefined>();
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { ref, failed: focusInvalid } = useFocusInvalidOnFail<HTMLDivElement>();
 
   async function confirm() {
     if (busy) return;
     const result = cancelTrialStay(stay, reason, user, new Date().toISOString());
     if (!result.ok) {
       setError(result.message);
+      focusInvalid();
       return;
     }
     setBusy(true);
@@ -234,21 +239,23 @@ function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: b
 
   return (
     <ConfirmDialog open title={TT.cancelTitle} confirmLabel={TT.cancelConfirm} cancelLabel={TT.cancel} danger busy={busy} onConfirm={() => void confirm()} onCancel={() => onDone(false)}>
-      <p>
-        <strong>{stay.facilityName}</strong>　{TT.period(dateText(stay.from), dateText(stay.to), stayDays(stay.from, stay.to))}
-      </p>
-      <p>{TT.cancelBody}</p>
-      <TextArea
-        label={TT.cancelReason}
-        required
-        value={reason}
-        error={error}
-        onChange={(e) => {
-          setReason(e.target.value);
-          if (error) setError(undefined);
-        }}
-      />
-      {failed ? <Notice kind="error">{failed}</Notice> : null}
+      <div ref={ref}>
+        <p>
+          <strong>{stay.facilityName}</strong>　{TT.period(dateText(stay.from), dateText(stay.to), stayDays(stay.from, stay.to))}
+        </p>
+        <p>{TT.cancelBody}</p>
+        <TextArea
+          label={TT.cancelReason}
+          required
+          value={reason}
+          error={error}
+          onChange={(e) => {
+            setReason(e.target.value);
+            if (error) setError(undefined);
+          }}
+        />
+        {failed ? <Notice kind="error">{failed}</Notice> : null}
+      </div>
     </ConfirmDialog>
   );
 }

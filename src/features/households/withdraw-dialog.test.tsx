@@ -10,6 +10,7 @@ import { createVault } from '../../vault/vault';
 import { HouseholdsScreen } from './households-screen';
 import { mountScreen, resetStore, setUnlocked } from './test-helpers';
 import { withdrawDraftKey } from './withdraw-dialog';
+import { T } from './text';
 import { personalDraftKey } from '../../vault/drafts';
 
 /** The 登録廃止 draft of hh-1 as kept for the person unlocked now. */
@@ -146,6 +147,30 @@ describe('登録廃止 dialog', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     act(() => useApp.setState({ saveHousehold: save }));
     expect(useApp.getState().households.get('hh-1')?.withdrawal?.reason).toBe('転居のため');
+  });
+
+  it('after a refused 登録廃止, focus is on the first field in error, its message its description and no alert of its own', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    const dialog = screen.getByRole('dialog');
+    const reason = within(dialog).getByLabelText(/理由/);
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+
+    // the date (today) is right: the reason is the field in error
+    await waitFor(() => expect(reason).toHaveFocus());
+    expect(reason).toHaveAccessibleDescription(T.withdrawReasonRequired);
+    expect(reason).toBeInvalid();
+    expect(within(dialog).getByText(T.withdrawReasonRequired)).not.toHaveAttribute('role');
+    expect(within(dialog).queryAllByRole('alert')).toHaveLength(0);
+
+    // both in error: the date, above the reason, takes the focus
+    const date = within(dialog).getByLabelText(/廃止日/);
+    fireEvent.change(date, { target: { value: addDaysToDate(japanDateOf(new Date()), 1) } });
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+    await waitFor(() => expect(date).toHaveFocus());
+    expect(date).toHaveAccessibleDescription('登録廃止日が今日より後になっています');
+    expect(await session.outbox()).toHaveLength(0);
   });
 
   it('refuses a 廃止日 after today (Japan time) beside the field and saves nothing', async () => {

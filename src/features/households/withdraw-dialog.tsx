@@ -11,6 +11,7 @@ import { validateAgainstToday } from '../../domain/household-schema';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { ConfirmDialog } from '../../ui/dialog';
 import { TextArea, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice } from '../../ui/layout';
 import { T } from './text';
 
@@ -59,11 +60,16 @@ export function WithdrawDialog({
   const [errors, setErrors] = useState<{ date?: string; reason?: string }>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
 
   async function confirm() {
     const next = validateWithdrawal(household, form, today);
     setErrors(next);
-    if (next.date || next.reason || busy) return;
+    if (next.date || next.reason) {
+      failed();
+      return;
+    }
+    if (busy) return;
     setBusy(true);
     setFailure(null);
     try {
@@ -96,19 +102,21 @@ export function WithdrawDialog({
       onConfirm={() => void confirm()}
       onCancel={() => void cancel()}
     >
-      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-      <p>{T.withdrawBody}</p>
-      <TextField
-        label={T.withdrawDate}
-        type="date"
-        required
-        max={today}
-        value={form.date}
-        error={errors.date}
-        onChange={(e) => update({ date: e.target.value })}
-      />
-      <TextArea label={T.withdrawReason} required value={form.reason} error={errors.reason} onChange={(e) => update({ reason: e.target.value })} />
-      {failure ? <Notice kind="error">{failure}</Notice> : null}
+      <div ref={ref}>
+        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+        <p>{T.withdrawBody}</p>
+        <TextField
+          label={T.withdrawDate}
+          type="date"
+          required
+          max={today}
+          value={form.date}
+          error={errors.date}
+          onChange={(e) => update({ date: e.target.value })}
+        />
+        <TextArea label={T.withdrawReason} required value={form.reason} error={errors.reason} onChange={(e) => update({ reason: e.target.value })} />
+        {failure ? <Notice kind="error">{failure}</Notice> : null}
+      </div>
     </ConfirmDialog>
   );
 }

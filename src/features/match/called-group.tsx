@@ -12,6 +12,7 @@ import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { navigate } from '../../state/router';
 import { Button } from '../../ui/button';
 import { CallLinks, type OnCall } from './call-links';
@@ -239,6 +240,7 @@ function AdmissionPanel({
   /** null: now, at the tap; else the datetime-local value (Japan time) the coordinator set */
   const [from, setFrom] = useState<string | null>(null);
   const [fromError, setFromError] = useState<string | undefined>();
+  const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   const [opened] = useState(() => new Date());
   const pending = kase.contacts.filter((c) => c.body.result === null).map((c) => c.body.facilityName);
 
@@ -246,6 +248,7 @@ function AdmissionPanel({
     const at = from === null ? new Date().toISOString() : fromJapanInputValue(from);
     if (at === null) {
       setFromError(T.admissionFromMissing);
+      failed();
       return;
     }
     const ok = await append({
@@ -262,7 +265,7 @@ function AdmissionPanel({
   }
 
   return (
-    <div className="match-admit" role="group" aria-label={T.recordAdmission}>
+    <div ref={ref} className="match-admit" role="group" aria-label={T.recordAdmission}>
       {from === null ? (
         <p>
           {T.admissionLine(call.body.facilityName, formatJapanDateTime(opened))}{' '}

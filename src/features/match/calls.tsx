@@ -12,6 +12,7 @@ import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { bringIntoView } from '../../ui/scroll';
 import { announce } from '../../ui/announce';
 import { noteCallStarted } from '../../state/phone-call';
@@ -109,10 +110,12 @@ export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: 
   // on the same call after the unlock brings it back.
   const { form: reason, setForm: setReason, restored, finish, discard } = useDraftedForm(correctionDraftKey(caseId, call.entryId), '');
   const [missing, setMissing] = useState(false);
+  const { ref, failed: focusInvalid } = useFocusInvalidOnFail<HTMLDivElement>();
   const name = call.body.facilityName;
   function choose(result: ContactResult) {
     if (reason.trim() === '') {
       setMissing(true);
+      focusInvalid();
       return;
     }
     void append({ type: 'correction', corrects: call.entryId, reason: reason.trim(), replacement: { ...call.body, result } }).then(async (ok) => {
@@ -126,7 +129,7 @@ export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: 
     onDone();
   }
   return (
-    <>
+    <div ref={ref}>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <TextField
         label={T.correctReason}
@@ -147,7 +150,7 @@ export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: 
       <Button variant="ghost" onClick={() => void cancel()}>
         {T.cancel}
       </Button>
-    </>
+    </div>
   );
 }
 

@@ -15,6 +15,7 @@ import { demoLeftOutNote, REPORT_SECTIONS, yearlyReportCsv, yearlyReportFileName
 import { downloadBytes } from '../../ui/download';
 import { Button } from '../../ui/button';
 import { SelectField, TextField } from '../../ui/field';
+import { announce } from '../../ui/announce';
 import { Notice, Page, Section } from '../../ui/layout';
 import { T } from './text';
 import './reports.css';
@@ -137,7 +138,12 @@ function RangeControls({ range, today }: { range: ReportRange; today: string }) 
   const isFiscalYear = fy.from === range.from && fy.to === range.to;
   const [error, setError] = useState<string | null>(null);
   const setDate = (key: 'from' | 'to', value: string) => {
-    if (!isValidIsoDate(value)) return setError(T.badDate);
+    if (!isValidIsoDate(value)) {
+      // checked as typed, focus is in the field already: the message is said when it appears, not at each key
+      if (error !== T.badDate) announce(T.badDate);
+      setError(T.badDate);
+      return;
+    }
     setError(null);
     go({ ...range, [key]: value });
   };

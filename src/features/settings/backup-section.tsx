@@ -13,6 +13,8 @@ import type { BackupInfo } from '../../vault/types';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { TextField } from '../../ui/field';
+import { announce } from '../../ui/announce';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { newPassphraseErrors, NewPassphraseFields, SecretField, type NewPassphraseErrors } from '../../ui/passphrase';
 import { Busy } from '../../ui/status';
@@ -91,6 +93,7 @@ function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; 
   const [acknowledged, setAcknowledged] = useState(false);
   const [errors, setErrors] = useState<ExportErrors>({});
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -101,7 +104,10 @@ function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; 
       ...(passphrase.length > 0 && passphrase.normalize('NFC') === current.normalize('NFC') ? { passphrase: vaultErrorMessage('backup-same-passphrase') } : {}),
     };
     setErrors(next);
-    if (Object.keys(next).length > 0) return;
+    if (Object.keys(next).length > 0) {
+      failed();
+      return;
+    }
     setBusy(true);
     try {
       const bytes = await session.exportBackup(current, passphrase);
@@ -111,12 +117,13 @@ function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; 
       onDone(fileName);
     } catch (err) {
       setErrors(exportRejection(err));
+      failed();
       setBusy(false);
     }
   };
 
   return (
-    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="backup-export-title">
+    <form ref={ref} autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="backup-export-title">
       <h3 id="backup-export-title">{BT.createTitle}</h3>
       <SecretField
         label={BT.currentPassphrase}
@@ -177,6 +184,7 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
   const [errors, setErrors] = useState<RestoreErrors>({});
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const choose = async (e: ChangeEvent<HTMLInputElement>) => {
     const chosen = e.target.files?.[0];
@@ -190,7 +198,10 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
       setFile({ bytes, info: await inspectBackup(bytes) });
     } catch (err) {
       const error = toVaultError(err);
-      setErrors({ file: error.code === 'unexpected' ? BT.fileUnreadable : vaultErrorMessage(error.code) });
+      const message = error.code === 'unexpected' ? BT.fileUnreadable : vaultErrorMessage(error.code);
+      setErrors({ file: message });
+      // checked as the file is chosen, focus is on its input already: the error is said as it appears
+      announce(message);
     }
   };
 
@@ -202,6 +213,7 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
     };
     setErrors(next);
     if (Object.keys(next).length === 0) setConfirming(true);
+    else failed();
   };
 
   const restore = async () => {
@@ -217,6 +229,7 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
       const code = error.code;
       // The message names the record when one cannot be read ('backup-record').
       setErrors(code === 'backup-passphrase' ? { passphrase: vaultErrorMessage(code) } : { form: error.message });
+      if (code === 'backup-passphrase') failed();
       setBusy(false);
       return;
     }
@@ -231,7 +244,7 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
   const createdAt = file ? formatJapanDateTime(file.info.createdAt) : '';
 
   return (
-    <form autoComplete="off" noValidate onSubmit={ask} aria-labelledby="backup-restore-title">
+    <form ref={ref} autoComplete="off" noValidate onSubmit={ask} aria-labelledby="backup-restore-title">
       <h3 id="backup-restore-title">{BT.restoreTitle}</h3>
       <p className="muted">{BT.restoreIntro}</p>
       <TextField

@@ -4,6 +4,7 @@ import { useApp } from '../../state/store';
 import { vaultErrorMessage, toVaultError } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { parseSettingsInput, settingsToInput, type SettingsErrors, type SettingsInput } from './settings-form';
 import { T } from './text';
@@ -15,6 +16,7 @@ export function DeviceSettingsSection() {
   const [errors, setErrors] = useState<SettingsErrors>({});
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const change = (key: keyof SettingsInput, value: string) => {
     setInput((prev) => ({ ...prev, [key]: value }));
@@ -26,6 +28,7 @@ export function DeviceSettingsSection() {
     const parsed = parseSettingsInput(input);
     if (!parsed.ok) {
       setErrors(parsed.errors);
+      failed();
       return;
     }
     setErrors({});
@@ -43,7 +46,7 @@ export function DeviceSettingsSection() {
 
   return (
     <Section title={T.deviceTitle} id="settings-device">
-      <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
+      <form ref={ref} autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
         <TextField
           label={T.idleLockLabel}
           inputMode="numeric"

@@ -4,7 +4,7 @@
  * A device joined to a hub shows the hub's offices read-only unless its user is the hub's admin (the
  * hub refuses anyone else's office change); a device alone edits them here with the same model.
  */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent, type RefObject } from 'react';
 import { useUnsaved } from '../../state/use-unsaved';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
@@ -12,6 +12,7 @@ import { formatPeriod, ONE_BODY_LABELS, type Office, type OneBodyServices } from
 import { syncStatus } from '../../sync/status';
 import { Button } from '../../ui/button';
 import { CheckboxGroup, TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { formOf, officeFromForm, validateOfficeForm, type OfficeErrors, type OfficeForm } from './office-form';
 import { OT } from './offices-text';
@@ -60,6 +61,7 @@ export function OfficesSection() {
   const [errors, setErrors] = useState<OfficeErrors>({});
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const open = (o: Office | null) => {
     setDone(null);
@@ -76,7 +78,10 @@ export function OfficesSection() {
     setErrors(found);
     const existing = form.id ? offices.get(form.id) : undefined;
     const office = officeFromForm(form, existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
-    if (office === null) return;
+    if (office === null) {
+      failed();
+      return;
+    }
     setBusy(true);
     try {
       await saveOffice(office, existing ? 'update' : 'create');
@@ -108,7 +113,7 @@ export function OfficesSection() {
       </ul>
       {done ? <Notice kind="ok">{done}</Notice> : null}
       {form && editable ? (
-        <OfficeFormView form={form} errors={errors} busy={busy} onChange={setForm} onCancel={() => setForm(null)} onSubmit={(e) => void submit(e)} />
+        <OfficeFormView formRef={formRef} form={form} errors={errors} busy={busy} onChange={setForm} onCancel={() => setForm(null)} onSubmit={(e) => void submit(e)} />
       ) : editable ? (
         <Button onClick={() => open(null)}>{OT.add}</Button>
       ) : null}
@@ -117,6 +122,7 @@ export function OfficesSection() {
 }
 
 interface FormProps {
+  readonly formRef: RefObject<HTMLFormElement | null>;
   readonly form: OfficeForm;
   readonly errors: OfficeErrors;
   readonly busy: boolean;
@@ -125,11 +131,12 @@ interface FormProps {
   onSubmit(e: FormEvent): void;
 }
 
-function OfficeFormView({ form, errors, busy, onChange, onCancel, onSubmit }: FormProps) {
+function OfficeFormView({ formRef, form, errors, busy, onChange, onCancel, onSubmit }: FormProps) {
+  const periodsErrorId = useId();
   const openSaved = form.saved.length > 0 && form.saved[form.saved.length - 1]!.to === null;
   const oneBody = ONE_BODY_OPTIONS.filter((o) => form.oneBody[o.value]).map((o) => o.value);
   return (
-    <form autoComplete="off" className="settings-form" onSubmit={onSubmit} noValidate>
+    <form ref={formRef} autoComplete="off" className="settings-form" onSubmit={onSubmit} noValidate>
       <TextField label={OT.name} required value={form.name} error={errors.name} onChange={(e) => onChange({ ...form, name: e.target.value })} />
       <TextField
         label={OT.number}
@@ -139,12 +146,12 @@ function OfficeFormView({ form, errors, busy, onChange, onCancel, onSubmit }: Fo
         error={errors.officeNumber}
         onChange={(e) => onChange({ ...form, officeNumber: e.target.value })}
       />
-      <fieldset className="field">
+      <fieldset className="field" aria-describedby={errors.periods ? periodsErrorId : undefined} aria-invalid={errors.periods ? true : undefined}>
         <legend className="field__label">{OT.periods}</legend>
         <p className="muted">{OT.periodsHint}</p>
         <PeriodList office={{ hubPeriods: form.saved }} />
         {errors.periods ? (
-          <p className="field__error" role="alert">
+          <p id={periodsErrorId} className="field__error">
             {errors.periods}
           </p>
         ) : null}

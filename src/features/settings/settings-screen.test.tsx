@@ -279,6 +279,46 @@ describe('settings: users', () => {
     expect(lastCaseOffice(hanako.id)).toBeNull();
   });
 
+  it('after a refused 利用者を追加, focus is on the first field in error, its message its description and no alert of its own', async () => {
+    const user = userEvent.setup();
+    unlockedWithFakeSession();
+    render(<SettingsScreen />);
+
+    await user.click(screen.getByRole('button', { name: T.addUser }));
+    const add = screen.getByRole('form', { name: T.addUserTitle });
+    // only the name typed: the current passphrase, above it, is the first field in error
+    await user.type(within(add).getByLabelText(T.newUserName), '日勤 花子');
+    await user.click(within(add).getByLabelText('上記を理解しました'));
+    await user.click(within(add).getByRole('button', { name: T.addUserSubmit }));
+
+    const current = within(add).getByLabelText(T.currentPassphraseForAdd);
+    await waitFor(() => expect(current).toHaveFocus());
+    expect(current).toHaveAccessibleDescription(T.currentRequired);
+    expect(current).toBeInvalid();
+    expect(within(add).getByText(T.currentRequired)).not.toHaveAttribute('role');
+    expect(within(add).queryAllByRole('alert')).toHaveLength(0);
+  });
+
+  it('after the vault refuses the current passphrase, focus goes back to it once its message is drawn', async () => {
+    const user = userEvent.setup();
+    const session = unlockedWithFakeSession();
+    vi.spyOn(session, 'changePassphrase').mockRejectedValue(new VaultError('wrong-passphrase'));
+    render(<SettingsScreen />);
+
+    await user.click(screen.getByRole('button', { name: T.changePassphrase }));
+    const form = screen.getByRole('form', { name: T.changePassphraseTitle });
+    await user.type(within(form).getByLabelText(T.currentPassphrase), 'not-my-passphrase');
+    await user.type(within(form).getByLabelText(T.newPassphrase), 'atarashii-pass');
+    await user.type(within(form).getByLabelText(T.newPassphraseConfirm), 'atarashii-pass');
+    await user.click(within(form).getByLabelText('上記を理解しました'));
+    const submit = within(form).getByRole('button', { name: T.changeSubmit });
+    await user.click(submit);
+    const current = within(form).getByLabelText(T.currentPassphrase);
+    await waitFor(() => expect(current).toHaveFocus());
+    expect(current).toHaveAccessibleDescription('パスフレーズが違います。');
+    expect(within(form).queryAllByRole('alert')).toHaveLength(0);
+  });
+
   it('says so beside the field when the current passphrase is wrong', async () => {
     const user = userEvent.setup();
     const session = unlockedWithFakeSession();

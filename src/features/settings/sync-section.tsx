@@ -17,6 +17,7 @@ import { S } from '../../sync/text';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { SecretField } from '../../ui/passphrase';
 import { Busy } from '../../ui/status';
@@ -102,6 +103,7 @@ function JoinForm() {
   const [totp, setTotp] = useState('');
   const [errors, setErrors] = useState<JoinErrors>({});
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -114,7 +116,10 @@ function JoinForm() {
       ...(/^\d{6}$/.test(totp.trim()) ? {} : { totp: ST.totpInvalid }),
     };
     setErrors(next);
-    if (Object.keys(next).length > 0) return;
+    if (Object.keys(next).length > 0) {
+      failed();
+      return;
+    }
     setBusy(true);
     try {
       await engine.join({ hub: hub.trim(), loginName: loginName.trim(), password, totp: totp.trim(), deviceName: ST.deviceName(userName) });
@@ -127,7 +132,7 @@ function JoinForm() {
   };
 
   return (
-    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-label={ST.title}>
+    <form ref={ref} autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-label={ST.title}>
       <p className="muted">{status.needsSignIn ? ST.needsSignIn(userName, status.hub ?? '') : status.signedOut ? (status.problem ? ST.hubSignedOut : ST.aloneSignedOut) : ST.aloneIntro}</p>
       {status.signedOut && status.problem ? <Notice kind="warn">{status.problem.message}</Notice> : null}
       {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}

@@ -9,6 +9,7 @@ import { MAX_DISPLAY_NAME, toVaultError, vaultErrorMessage } from '../../vault/e
 import { currentPassphraseRejection } from './passphrase-words';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
+import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice } from '../../ui/layout';
 import {
   newPassphraseErrors,
@@ -48,6 +49,7 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
   const [acknowledged, setAcknowledged] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({});
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -62,7 +64,10 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
       ...(passphrase.length > 0 && passphrase === current ? { passphrase: vaultErrorMessage('same-passphrase') } : {}),
     };
     setErrors(next);
-    if (Object.keys(next).length > 0) return;
+    if (Object.keys(next).length > 0) {
+      failed();
+      return;
+    }
     setBusy(true);
     try {
       await session.addUser(current, displayName, passphrase);
@@ -73,12 +78,13 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
       onDone(displayName);
     } catch (err) {
       setErrors(rejectionErrors(err));
+      failed();
       setBusy(false);
     }
   };
 
   return (
-    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="add-user-title">
+    <form ref={ref} autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="add-user-title">
       <h3 id="add-user-title">{T.addUserTitle}</h3>
       <SecretField
         label={T.currentPassphraseForAdd}
@@ -124,6 +130,7 @@ export function ChangePassphraseForm({ onDone, onCancel, received = false, cance
   const [acknowledged, setAcknowledged] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({});
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -133,7 +140,10 @@ export function ChangePassphraseForm({ onDone, onCancel, received = false, cance
       ...newPassphraseErrors(passphrase, confirmation),
     };
     setErrors(next);
-    if (Object.keys(next).length > 0) return;
+    if (Object.keys(next).length > 0) {
+      failed();
+      return;
+    }
     setBusy(true);
     try {
       await session.changePassphrase(current, passphrase);
@@ -141,12 +151,13 @@ export function ChangePassphraseForm({ onDone, onCancel, received = false, cance
       onDone();
     } catch (err) {
       setErrors(rejectionErrors(err));
+      failed();
       setBusy(false);
     }
   };
 
   return (
-    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={received ? undefined : 'change-passphrase-title'}>
+    <form ref={ref} autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={received ? undefined : 'change-passphrase-title'}>
       {received ? null : <h3 id="change-passphrase-title">{T.changePassphraseTitle}</h3>}
       <SecretField
         label={received ? T.receivedPassphrase : T.currentPassphrase}
@@ -181,13 +192,17 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
   const [current, setCurrent] = useState('');
   const [errors, setErrors] = useState<FormErrors>({});
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!session) return;
     const next: FormErrors = current ? {} : { current: T.currentRequired };
     setErrors(next);
-    if (Object.keys(next).length > 0) return;
+    if (Object.keys(next).length > 0) {
+      failed();
+      return;
+    }
     setBusy(true);
     try {
       await session.removeUser(current, user.id);
@@ -199,12 +214,13 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
       onDone(user.displayName);
     } catch (err) {
       setErrors(rejectionErrors(err));
+      failed();
       setBusy(false);
     }
   };
 
   return (
-    <form autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="remove-user-title" aria-describedby="remove-user-what">
+    <form ref={ref} autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="remove-user-title" aria-describedby="remove-user-what">
       <h3 id="remove-user-title">{T.removeUserTitle(user.displayName)}</h3>
       <p id="remove-user-what">{T.removeUserWhat}</p>
       <SecretField
