@@ -60,7 +60,8 @@ describe('a household registered on the device is found offline after a reload',
     await page.getByRole('button', { name: 'ロック' }).click();
     await page.getByLabel('パスフレーズ', { exact: true }).fill('wrong-passphrase');
     await page.getByRole('button', { name: '解錠' }).click();
-    await page.getByText('パスフレーズが違います').waitFor();
+    // beside the field (a screen reader also hears it from the page's live region, which is not shown)
+    await page.locator('.field__error', { hasText: 'パスフレーズが違います' }).waitFor();
     expect(await page.getByLabel('検索').count()).toBe(0);
     await unlock(page);
     expect(await page.getByLabel('検索').isVisible()).toBe(true);
