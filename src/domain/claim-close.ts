@@ -395,7 +395,10 @@ export function claimChanges(
     } else if (k.status === 'claimed' && d.status === 'claimed' && k.serviceType !== undefined && d.serviceType !== undefined && k.serviceType !== d.serviceType) {
       // Billed under the other 給付 (a birth date corrected since: the person was 児, not 者, that
       // day, or the reverse): the same units, but the row billed is returned and billed again.
-      changes.push({ ...base, cause: 'service-type', detail: `${k.serviceType} → ${d.serviceType}`, before: k, difference: after.units - k.units });
+      // A correction that moved it (a call's time corrected across the birthday) keeps its reasons.
+      const { cause, detail } = causeOf(c, k, close, month);
+      const why = cause === 'corrected' ? `（${detail}）` : '';
+      changes.push({ ...base, cause: 'service-type', detail: `${k.serviceType} → ${d.serviceType}${why}`, before: k, difference: after.units - k.units });
     } else if (!sameDecision(k, after)) {
       changes.push({ ...base, ...causeOf(c, k, close, month), before: k, difference: after.units - k.units });
     }

@@ -1175,6 +1175,11 @@ describe('one emergency opened twice (answered 同じ) is claimed in the month o
     expect(decideClaims([answer(none, bed, 'separate'), makeCase({ id: 'bed', requestedAt: '2026-12-01T00:40:00+09:00', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] })], OFFICES)[1]!.month).toBe('2026-12');
     const notReached = makeCase({ id: 'none', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-11-30T23:30:00+09:00', result: '不在' }], outcome: '在宅で対応' });
     expect(decideClaims([notReached, bed], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-12' });
+    // a chain of such cases, each answered with its neighbour only, is one emergency too
+    const f1 = makeCase({ id: 'f1', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-11-30T23:10:00+09:00', result: '受入不可' }], outcome: '在宅で対応' });
+    const f2 = answer(makeCase({ id: 'f2', requestedAt: '2026-11-30T23:50:00+09:00', contacts: [{ at: '2026-12-01T00:05:00+09:00', result: '受入不可' }], outcome: '在宅で対応' }), f1, 'same');
+    const last = answer(makeCase({ id: 'last', requestedAt: '2026-12-01T00:40:00+09:00', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] }), f2, 'same');
+    expect(decideClaims([f1, f2, last], OFFICES)[2]).toMatchObject({ status: 'claimed', month: '2026-11', coordinatedAt: '2026-11-30T23:10:00+09:00' });
     // nor does one 算定不可 for more than its outcome: here another office plans for the person
     const otherOffice = makeCase({ id: 'none', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-11-30T23:30:00+09:00', result: '受入不可' }], outcome: '在宅で対応', planning: 'other-office' });
     expect(decideClaims([otherOffice, bed], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-12' });

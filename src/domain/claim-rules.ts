@@ -590,16 +590,27 @@ function emergencyFirstCoordination(base: readonly ClaimDecision[], known: reado
     if (Date.parse(at) < Date.parse(best)) first.set(holder, { at, requestedAt: known[i]!.c.open.body.requestedAt });
   };
   for (const [i, p] of pairs) if (p.sameAs !== null) offer(holderOf(i), i);
-  for (const [i, k] of known.entries()) {
-    if (!failsOnlyOnOutcome(base[i]!, k.c) || base[i]!.coordinatedAt === null || k.personKey === null) continue;
+  // The cases that fail only on their outcome join the 'same' groups too (a chain of them, each
+  // answered with its neighbour, is one emergency); each one's call is offered to its group's holders.
+  const outcomeOnly = known.flatMap((k, i) => (k.personKey !== null && failsOnlyOnOutcome(base[i]!, k.c) ? [i] : []));
+  if (outcomeOnly.length === 0) return first;
+  const linked = [...new Set([...pairs.keys(), ...outcomeOnly])];
+  const group = new Map(linked.map((i) => [i, i] as const));
+  const find = (i: number): number => (group.get(i) === i ? i : find(group.get(i)!));
+  for (const i of outcomeOnly) {
+    const k = known[i]!;
     const at = Date.parse(k.c.open.body.requestedAt);
-    const holders = new Set<number>();
-    for (const j of pairs.keys()) {
+    for (const j of linked) {
       const o = known[j]!;
-      if (o.personKey !== k.personKey || Math.abs(at - Date.parse(o.c.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
-      if (sameEmergencyAnswer(k.c, o.c)?.body.answer === 'same') holders.add(holderOf(j));
+      if (j === i || o.personKey !== k.personKey || Math.abs(at - Date.parse(o.c.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
+      if (sameEmergencyAnswer(k.c, o.c)?.body.answer === 'same') group.set(find(i), find(j));
     }
-    for (const holder of holders) offer(holder, i);
+  }
+  const holdersOf = new Map<number, Set<number>>();
+  for (const j of pairs.keys()) holdersOf.set(find(j), (holdersOf.get(find(j)) ?? new Set<number>()).add(holderOf(j)));
+  for (const i of outcomeOnly) {
+    if (base[i]!.coordinatedAt === null) continue;
+    for (const holder of holdersOf.get(find(i)) ?? []) offer(holder, i);
   }
   return first;
 }
