@@ -370,11 +370,19 @@ describe('idle lock', () => {
     const vault = createVault(name);
     const session = await vault.setUp(STAFF, PASSPHRASE);
     await session.sync.saveHubLink({ hub: 'aozora', loginName: 'taro', userId: 'u-taro', displayName: STAFF, role: 'coordinator', deviceSecret: 'secret-0123456789', cursor: 0, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false });
-    const pending = await session.sync.queueCounts();
     session.lock();
+    // unlocked again (another 閲覧記録 entry), and the first entry the hub refused: it is not
+    // waiting, and it is named apart (kept, with its reason under 設定)
+    const again = await vault.unlock(session.user.id, PASSPHRASE);
+    const [refusedRow, ...waiting] = await again.outbox();
+    expect(refusedRow!.kind).toBe('access');
+    await again.sync.acknowledge([{ seq: refusedRow!.seq, mutationId: refusedRow!.mutationId, status: 'refused', reason: 'invalid', detail: 'x', retryable: false }]);
+    expect(waiting.length).toBeGreaterThan(0);
+    again.lock();
     vault.close();
     render(<App openVault={() => createVault(name)} />);
-    expect(await screen.findByText(T.lockPending(0, pending.pending))).toBeInTheDocument();
+    expect(await screen.findByText(T.lockPending(0, waiting.length))).toBeInTheDocument();
+    expect(screen.getByText(T.lockRefused(1))).toBeInTheDocument();
     expect(screen.queryByText(/まだ送信していない変更/)).toBeNull();
   }, 30_000);
 

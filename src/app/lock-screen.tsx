@@ -75,13 +75,13 @@ export function LockScreen() {
   const throttled = secondsLeft > 0;
 
   // At a handover, the screen says how many changes still wait to go to the hub (a count, nothing decrypted).
-  const [pending, setPending] = useState({ changes: 0, accessLog: 0 });
+  const [pending, setPending] = useState({ changes: 0, accessLog: 0, refused: 0 });
   useEffect(() => {
     if (!vault) return;
     let live = true;
     vault
       .waiting()
-      .then((w) => live && setPending(w.joined ? { changes: w.pending - w.accessLog, accessLog: w.accessLog } : { changes: 0, accessLog: 0 }))
+      .then((w) => live && setPending(w.joined ? { changes: w.pending - w.accessLog, accessLog: w.accessLog, refused: w.refused } : { changes: 0, accessLog: 0, refused: 0 }))
       .catch(() => undefined);
     return () => {
       live = false;
@@ -162,6 +162,7 @@ export function LockScreen() {
       {lockedBy === 'removed' ? <Notice kind="info">{T.removedLocked}</Notice> : null}
       {users.length === 0 ? <Notice kind="error">{T.noUsers}</Notice> : null}
       {pending.changes + pending.accessLog > 0 ? <Notice kind="info">{T.lockPending(pending.changes, pending.accessLog)}</Notice> : null}
+      {pending.refused > 0 ? <Notice kind="warn">{T.lockRefused(pending.refused)}</Notice> : null}
       <form ref={formRef} autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
         {users.length > 1 ? (
           <fieldset className="field users">

@@ -438,9 +438,12 @@ export async function countQueue(db: VaultDatabase): Promise<{ pending: number; 
 }
 
 /**
- * How many of the outbox's rows are 閲覧記録 entries (kind 'access'), by the [kind+entityId] index
- * without reading a row. The hub does not refuse them, so they are counted among the pending.
+ * How many of the waiting rows (not refused) are 閲覧記録 entries (kind 'access'): all of them by
+ * the [kind+entityId] index without reading a row, less the refused ones, read from the refusal's
+ * index (few; only their kind is looked at, nothing decrypted). Inside a transaction on outbox.
  */
-export function countAccessQueued(db: VaultDatabase): Promise<number> {
-  return db.outbox.where('[kind+entityId]').between(['access', Dexie.minKey], ['access', Dexie.maxKey]).count();
+export async function countAccessQueued(db: VaultDatabase): Promise<number> {
+  const all = await db.outbox.where('[kind+entityId]').between(['access', Dexie.minKey], ['access', Dexie.maxKey]).count();
+  const refused = await db.outbox.orderBy('refusedReason').filter((row) => row.kind === 'access').count();
+  return all - refused;
 }

@@ -509,10 +509,11 @@ export interface Vault {
   throttle(userId: string): Promise<UnlockThrottle>;
   /**
    * Read while locked, for the lock screen at a handover: whether the phone is joined to a hub, and
-   * how many changes wait to be sent (refused ones not counted), and how many of those are 閲覧記録
-   * entries (every lock and unlock writes one, so a handover always has some). Counts only, nothing decrypted.
+   * how many changes wait to be sent (refused ones not counted), how many of those are 閲覧記録
+   * entries (every lock and unlock writes one, so a handover always has some), and how many the hub
+   * refused (kept on the phone and listed under 設定). Counts only, nothing decrypted.
    */
-  waiting(): Promise<{ readonly joined: boolean; readonly pending: number; readonly accessLog: number }>;
+  waiting(): Promise<{ readonly joined: boolean; readonly pending: number; readonly refused: number; readonly accessLog: number }>;
   settings(): Promise<DeviceSettings>;
   updateSettings(patch: Partial<DeviceSettings>): Promise<DeviceSettings>;
   close(): void;

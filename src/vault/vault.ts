@@ -69,8 +69,8 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
     waiting: () =>
       withStorage(db, () =>
         db.transaction('r', [db.hubLink, db.outbox], async () => {
-          const { pending } = await countQueue(db);
-          return { joined: (await db.hubLink.count()) > 0, pending, accessLog: Math.min(pending, await countAccessQueued(db)) };
+          const { pending, refused } = await countQueue(db);
+          return { joined: (await db.hubLink.count()) > 0, pending, refused, accessLog: await countAccessQueued(db) };
         }),
       ),
 
