@@ -13,9 +13,9 @@ import { guidePageFor, HelpLink } from './help-link';
 import { useIdleLock } from './idle-lock';
 import { appPaths, parseArea, placeOf, useHash, type AppArea } from '../state/router';
 import { ScreenBoundary } from './error-boundary';
-import { rememberLiaison, wasLiaison } from './liaison-hint';
 import { restorePlace, restoreScroll, trackPlace } from './place';
 import { StorageErrorBanner } from './storage-error';
+import { rememberLiaison, wasLiaison } from '../state/liaison-hint';
 import { useApp } from '../state/store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
@@ -79,9 +79,11 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
   const area = liaison && !LIAISON_AREAS.has(asked) ? 'facilities' : asked;
   /** where the phone opens, and where the warnings about the phone's storage are shown */
   const home: AppArea = liaison ? 'facilities' : 'households';
+  // The address moves once the hub link has said so: a hint gone stale (a liaison made coordinator
+  // since) draws the facilities for a moment, but leaves the place the unlock came back to.
   useEffect(() => {
-    if (liaison && !LIAISON_AREAS.has(asked)) window.location.replace(appPaths.facilities);
-  }, [liaison, asked]);
+    if (linkSays === true && !LIAISON_AREAS.has(asked)) window.location.replace(appPaths.facilities);
+  }, [linkSays, asked]);
   const place = placeOf(hash);
   const Screen = SCREENS[area];
   const userName = useApp((s) => s.session?.user.displayName ?? '');

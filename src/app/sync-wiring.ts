@@ -11,6 +11,8 @@ import { changeNotifier, installSyncTriggers } from '../sync/triggers';
 import type { VaultSession } from '../vault/types';
 import { toVaultError } from '../vault/errors';
 import { useApp } from '../state/store';
+import { forgetCaseOffice } from '../state/case-office';
+import { forgetLiaison } from '../state/liaison-hint';
 import { tellRemoved } from '../state/lock-channel';
 import { retiredHere } from './retired-tabs';
 
@@ -29,7 +31,12 @@ export function startSync(session: VaultSession): () => void {
     // The hub stopped someone on this phone (A10): the lock screen no longer offers them, a tab of
     // theirs still unlocked locks at once, and so does this one when they are the one unlocked here.
     onMembersRemoved: (removed) => {
-      for (const user of removed) tellRemoved(user.id);
+      for (const user of removed) {
+        tellRemoved(user.id);
+        // nothing of theirs stays on the phone, as when a colleague removes them here
+        forgetCaseOffice(user.id);
+        forgetLiaison(user.id);
+      }
       const self = removed.some((user) => user.id === session.user.id);
       void (self ? useApp.getState().lock('removed') : Promise.resolve())
         .then(() => useApp.getState().refreshUsers())

@@ -20,6 +20,11 @@ export function wasLiaison(userId: string): boolean {
   return read().includes(userId);
 }
 
+/** Drops `userId`: they left the phone (removed here, or stopped on the hub), nothing of theirs stays. */
+export function forgetLiaison(userId: string): void {
+  rememberLiaison(userId, false);
+}
+
 /** Keeps what the sync status says of `userId` for their next unlock. */
 export function rememberLiaison(userId: string, liaison: boolean): void {
   const ids = read();

@@ -68,8 +68,8 @@ describe('登録廃止 dialog', () => {
     await session.saveDraft(draftKey(), { date: '2026-11-01', reason: '転居のため（県外）' });
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
     await screen.findByRole('button', { name: '登録廃止' });
-    // A draft check the detail started as it mounted has answered once a check of ours, started
-    // after it on the same session, has (no fixed wait, which a busy machine can outlast).
+    // Had the detail asked for the draft as it mounted, its answer would come before ours, asked
+    // after it on the same session (no fixed wait, which a busy machine can outlast).
     await act(async () => {
       expect(await session.listDraftKeys()).toContain(draftKey());
     });

@@ -146,7 +146,13 @@ function OfficeFormView({ formRef, form, errors, busy, onChange, onCancel, onSub
         error={errors.officeNumber}
         onChange={(e) => onChange({ ...form, officeNumber: e.target.value })}
       />
-      <fieldset className="field" aria-describedby={errors.periods ? periodsErrorId : undefined} aria-invalid={errors.periods ? true : undefined}>
+      {/* focusable by script when in error: with only buttons in it, focus still comes here and its message is read */}
+      <fieldset
+        className="field"
+        aria-describedby={errors.periods ? periodsErrorId : undefined}
+        aria-invalid={errors.periods ? true : undefined}
+        tabIndex={errors.periods ? -1 : undefined}
+      >
         <legend className="field__label">{OT.periods}</legend>
         <p className="muted">{OT.periodsHint}</p>
         <PeriodList office={{ hubPeriods: form.saved }} />

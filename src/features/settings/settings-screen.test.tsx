@@ -15,6 +15,7 @@ import { act } from 'react';
 import { initialSyncStatus, syncStatus } from '../../sync/status';
 import type { SyncEngine } from '../../sync/engine';
 import { lastCaseOffice, rememberCaseOffice } from '../../state/case-office';
+import { rememberLiaison, wasLiaison } from '../../state/liaison-hint';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -245,6 +246,7 @@ describe('settings: users', () => {
     const session = useApp.getState().session!;
     const hanako = await session.addUser(PASSPHRASE, '日勤 花子', 'nikkin-no-hanako');
     rememberCaseOffice(hanako.id, 'office-sakura');
+    rememberLiaison(hanako.id, true);
     await useApp.getState().refreshUsers();
     render(<SettingsScreen />);
 
@@ -275,8 +277,10 @@ describe('settings: users', () => {
     expect(screen.queryByRole('button', { name: T.removeUser })).toBeNull();
     await expect(useApp.getState().vault!.unlock(hanako.id, 'nikkin-no-hanako')).rejects.toMatchObject({ code: 'unknown-user' });
     expect((await session.accessLog()).filter((e) => e.action === 'remove-user').map((e) => e.reason)).toEqual([`日勤 花子（${hanako.id}）`]);
-    // Nothing of theirs stays on the phone, not even the office they last started a case under.
+    // Nothing of theirs stays on the phone, not even the office they last started a case under,
+    // nor that they were a liaison.
     expect(lastCaseOffice(hanako.id)).toBeNull();
+    expect(wasLiaison(hanako.id)).toBe(false);
   });
 
   it('after a refused 利用者を追加, focus is on the first field in error, its message its description and no alert of its own', async () => {

@@ -23,6 +23,7 @@ import type { VaultUser } from '../../vault/types';
 import { T } from './text';
 import { tellRemoved, tellUsersChanged } from '../../state/lock-channel';
 import { forgetCaseOffice } from '../../state/case-office';
+import { forgetLiaison } from '../../state/liaison-hint';
 
 interface FormErrors extends NewPassphraseErrors {
   readonly current?: string;
@@ -208,6 +209,7 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
       await session.removeUser(current, user.id);
       useApp.getState().accessLogged();
       forgetCaseOffice(user.id);
+      forgetLiaison(user.id);
       // A tab they hold unlocked elsewhere in this browser locks now (lock-tabs.ts).
       tellRemoved(user.id);
       await refreshUsers().catch(() => undefined);
