@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
 import { expectNoViolations, PASSPHRASE, setUpFirstUser } from './app-flows';
 
@@ -9,6 +10,39 @@ afterEach(async () => {
   await browser?.dispose();
   browser = undefined;
 });
+
+/**
+ * Presses Tab from the focused field through the form until focus leaves it (or reaches its sticky
+ * bar), and names each field focused under the app bar and page header above, or under the sticky
+ * bar and the bottom nav below.
+ */
+async function tabThrough(page: Page, form: string, sticky: string): Promise<{ stops: number; hidden: string[] }> {
+  const hidden: string[] = [];
+  let stops = 0;
+  for (let i = 0; i < 200; i += 1) {
+    const seen = await page.evaluate(
+      ({ form, sticky }) => {
+        const el = document.activeElement as HTMLElement | null;
+        const root = document.querySelector(form);
+        if (el === null || root === null || !root.contains(el) || el.closest(sticky) !== null) return null;
+        const r = el.getBoundingClientRect();
+        const top = Math.max(...['.app-bar', '.page__header'].map((s) => document.querySelector(s)?.getBoundingClientRect().bottom ?? 0));
+        const bottom = Math.min(...[sticky, '.bottom-nav'].map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? innerHeight));
+        const name = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? el.tagName;
+        return { covered: r.top < top - 1 || r.bottom > bottom + 1, name: name.trim().slice(0, 30) };
+      },
+      { form, sticky },
+    );
+    if (seen === null) {
+      if (stops > 0) break;
+    } else {
+      stops += 1;
+      if (seen.covered) hidden.push(seen.name);
+    }
+    await page.keyboard.press('Tab');
+  }
+  return { stops, hidden };
+}
 
 describe('accessibility (axe-core, serious and critical)', () => {
   it('has no serious or critical violations on the main screens, in dark and light', async () => {
@@ -126,27 +160,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await page.getByRole('button', { name: '世帯を登録' }).first().click();
     await page.getByRole('button', { name: '保存', exact: true }).waitFor();
     await page.getByLabel('氏名', { exact: true }).first().focus();
-    const hidden: string[] = [];
-    let stops = 0;
-    for (let i = 0; i < 200; i += 1) {
-      await page.keyboard.press('Tab');
-      const seen = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        const form = document.querySelector('.hh-form');
-        if (el === null || form === null || !form.contains(el) || el.closest('.hh-savebar') !== null) return null;
-        const r = el.getBoundingClientRect();
-        const top = Math.max(...['.app-bar', '.page__header'].map((s) => document.querySelector(s)?.getBoundingClientRect().bottom ?? 0));
-        const bottom = Math.min(...['.hh-savebar', '.bottom-nav'].map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? innerHeight));
-        const name = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? el.tagName;
-        return { covered: r.top < top - 1 || r.bottom > bottom + 1, name: name.trim().slice(0, 30) };
-      });
-      if (seen === null) {
-        if (stops > 0) break;
-        continue;
-      }
-      stops += 1;
-      if (seen.covered) hidden.push(seen.name);
-    }
+    const { stops, hidden } = await tabThrough(page, '.hh-form', '.hh-savebar');
     expect(stops, 'fields reached with Tab').toBeGreaterThan(40);
     expect(hidden, 'fields focused under the app bar, the 保存 bar or the bottom nav').toEqual([]);
   });
@@ -159,27 +173,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await page.goto(`${baseUrl}/#/cases/new`);
     await page.getByRole('button', { name: '記録を開始' }).waitFor();
     await page.locator('.case-form').locator('input, select, textarea, button').first().focus();
-    const hidden: string[] = [];
-    let stops = 0;
-    for (let i = 0; i < 120; i += 1) {
-      const seen = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        const form = document.querySelector('.case-form');
-        if (el === null || form === null || !form.contains(el) || el.classList.contains('case-start__submit')) return null;
-        const r = el.getBoundingClientRect();
-        const top = Math.max(...['.app-bar', '.page__header'].map((s) => document.querySelector(s)?.getBoundingClientRect().bottom ?? 0));
-        const bottom = Math.min(...['.case-start__submit', '.bottom-nav'].map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? innerHeight));
-        const name = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? el.tagName;
-        return { covered: r.top < top - 1 || r.bottom > bottom + 1, name: name.trim().slice(0, 30) };
-      });
-      if (seen === null) {
-        if (stops > 0) break;
-      } else {
-        stops += 1;
-        if (seen.covered) hidden.push(seen.name);
-      }
-      await page.keyboard.press('Tab');
-    }
+    const { stops, hidden } = await tabThrough(page, '.case-form', '.case-start__submit');
     expect(stops, 'fields reached with Tab').toBeGreaterThan(10);
     expect(hidden, 'fields focused under the app bar, the sticky 記録を開始 or the bottom nav').toEqual([]);
   });
