@@ -27,6 +27,12 @@ function errorTextOf(invalid: HTMLElement, control: HTMLElement): string {
   return invalid.querySelector('.field__error')?.textContent ?? '';
 }
 
+/** Unfolds any closed <details> around `el`, then focuses it (which also scrolls it into view). */
+export function revealAndFocus(el: HTMLElement, options?: FocusOptions): void {
+  for (let d = el.closest('details'); d; d = d.parentElement?.closest('details') ?? null) d.open = true;
+  el.focus(options);
+}
+
 /**
  * Focuses the first invalid field inside root (document order), unfolding any closed <details>
  * around it. If focus is on it already (Enter pressed in that field), focusing says nothing new:
@@ -50,8 +56,7 @@ export function focusFirstInvalid(root: HTMLElement | null, options?: FocusOptio
     if (text) announce(text);
     return;
   }
-  for (let d = control.closest('details'); d; d = d.parentElement?.closest('details') ?? null) d.open = true;
-  control.focus(options);
+  revealAndFocus(control, options);
 }
 
 /**

@@ -444,6 +444,10 @@ export async function countQueue(db: VaultDatabase): Promise<{ pending: number; 
  */
 export async function countAccessQueued(db: VaultDatabase): Promise<number> {
   const all = await db.outbox.where('[kind+entityId]').between(['access', Dexie.minKey], ['access', Dexie.maxKey]).count();
-  const refused = await db.outbox.orderBy('refusedReason').filter((row) => row.kind === 'access').count();
-  return all - refused;
+  return all - (await refusedRowsOf(db, 'access').count());
+}
+
+/** The refused outbox rows of one kind: only refused rows have a key in the refusal's index, and they are few. */
+export function refusedRowsOf(db: VaultDatabase, kind: EntityKind | 'access') {
+  return db.outbox.orderBy('refusedReason').filter((row) => row.kind === kind);
 }

@@ -12,6 +12,7 @@ import { bindingOf, seal, unseal } from './crypto';
 import { VaultError } from './errors';
 import {
   countQueue,
+  refusedRowsOf,
   HELD_BACK_PREFIX,
   heldBackKey,
   isHeldBack,
@@ -397,8 +398,8 @@ export function queueCounts(ctx: SessionContext): Promise<{ pending: number; ref
 }
 
 export async function refusedOf(ctx: SessionContext, kind: EntityKind | 'access'): Promise<ReadonlyMap<string, RefusalReason>> {
-  // Only refused rows have a key in this index; they are few, and read without their payloads.
-  const rows = await ctx.db.outbox.orderBy('refusedReason').filter((row) => row.kind === kind).toArray();
+  // read without their payloads
+  const rows = await refusedRowsOf(ctx.db, kind).toArray();
   return new Map(rows.map((row) => [row.entityId, row.refusedReason!]));
 }
 

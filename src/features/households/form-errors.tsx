@@ -1,4 +1,5 @@
 /** The error summary at the top of the form, and moving focus to the field a schema path points at. */
+import { revealAndFocus } from '../../ui/focus-invalid';
 import { aliasPath, type FieldError } from './form-model';
 import { F, T } from './text';
 
@@ -18,8 +19,7 @@ export function focusField(path: string | undefined): void {
   if (path === undefined) return;
   const el = fieldFor(path);
   if (!el) return;
-  for (let d = el.closest('details'); d; d = d.parentElement?.closest('details') ?? null) d.open = true;
-  el.focus();
+  revealAndFocus(el);
 }
 
 /** Whose field it is, for a form with several persons or contacts: 「本人 2」「緊急連絡先 1」; '' otherwise. */
