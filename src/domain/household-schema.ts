@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from './disability';
-import type { Household, Person, ServiceEnrolments, Sex } from './household';
+import type { EmergencyContact, Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
 import { firstPhoneRun, normalizePhone, withoutInvisible } from './normalize';
@@ -186,6 +186,9 @@ const RECIPIENT_SEPARATORS = /[\s\-‐‑‒–—―−﹣ー]/g;
 /** Kana, with the long vowel mark, the middle dot and spaces between names (after NFKC). */
 const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s]+$/u;
 
+/** ふりがな: kana only, or blank. */
+const reading = visible(freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います。わからなければ空欄にできます）' }));
+
 /**
  * A person (対象者). Output normalisation: 受給者証番号 is stored as ASCII digits, and a person who
  * needs 医療的ケア always carries the 'medical-care' disability type, added rather than rejected,
@@ -196,7 +199,7 @@ export const personSchema = z
     id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
     name: visible(requiredText('氏名を入力してください')),
     // The night search finds a family by its kana: a name in kanji here would hide them from 「いとう」.
-    furigana: visible(freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います。わからなければ空欄にできます）' })),
+    furigana: reading,
     birthDate: optionalIsoDate('生年月日は 2010-04-01 の形式で入力してください', '生年月日'),
     sex: z.enum(SEXES, { error: '性別を選択してください' }),
     recipientNumber: z.preprocess(
@@ -250,7 +253,11 @@ const emergencyContactSchema = z.object({
     z.array(phone).min(1, { error: '緊急連絡先の電話番号を1つ以上入力してください' }),
   ),
   note: freeText,
-});
+  // The caller at night is often this relative: 「たなか」 finds the aunt 田中 by it. Absent in
+  // records saved before, and left out when blank, so such a record saved again is unchanged
+  // (a colleague's edit of the contacts meanwhile is not asked about as a clash).
+  furigana: z.preprocess((v) => (v === undefined ? '' : v), reading),
+}).transform(({ furigana, ...c }): EmergencyContact => (furigana === '' ? c : { ...c, furigana }));
 
 const familyMemberSchema = z.object({ name: freeText, relation: freeText, age: freeText, note: freeText });
 const agencySchema = z.object({ name: freeText, role: freeText, contactPerson: freeText, phone });

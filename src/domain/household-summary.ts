@@ -19,7 +19,7 @@ export interface HouseholdSummary
    *  quarter of the snapshot that every unlock reads. */
   readonly consent: Pick<Consent, 'date'> | null;
   readonly persons: readonly PersonSummary[];
-  readonly emergencyContacts: readonly Pick<EmergencyContact, 'name' | 'relation' | 'phones'>[];
+  readonly emergencyContacts: readonly Pick<EmergencyContact, 'name' | 'furigana' | 'relation' | 'phones'>[];
   readonly family: readonly Pick<FamilyMember, 'name' | 'relation'>[];
   /** 登録した相談支援事業所, for the review worklist per office (absent in snapshots written before it) */
   readonly registeringOffice?: string;
@@ -55,7 +55,7 @@ export function summarizeHousehold(h: Household): HouseholdSummary {
       recipientNumber,
       ...(enrolments ? { enrolments } : {}),
     })),
-    emergencyContacts: h.emergencyContacts.map(({ name, relation, phones }) => ({ name, relation, phones })),
+    emergencyContacts: h.emergencyContacts.map(({ name, furigana, relation, phones }) => (furigana ? { name, furigana, relation, phones } : { name, relation, phones })),
     family: h.family.map(({ name, relation }) => ({ name, relation })),
   };
 }

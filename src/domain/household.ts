@@ -127,6 +127,8 @@ export interface Person {
 
 export interface EmergencyContact {
   readonly name: string;
+  /** the name's reading, so 「たなか」 finds the aunt 田中 at night; absent in records saved before it was asked */
+  readonly furigana?: string;
   readonly relation: string;
   readonly phones: readonly string[];
   readonly note: string;

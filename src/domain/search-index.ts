@@ -112,7 +112,7 @@ function indexHousehold(h: HouseholdSummary): IndexedHousehold {
   });
   // The caller at night is often a relative: their name and number find the household too.
   for (const c of h.emergencyContacts) {
-    texts.push(textField(c.name, -1, KIND_CONTACT));
+    texts.push(textField(c.name, -1, KIND_CONTACT), textField(c.furigana ?? '', -1, KIND_CONTACT));
     for (const ph of c.phones) digits.push(...phoneFields(ph, KIND_PHONE));
   }
   for (const f of h.family) texts.push(textField(f.name, -1, KIND_CONTACT));

@@ -83,7 +83,8 @@ const FORMAT_PROBE: HouseholdSummary = {
   lastReviewedOn: null,
   persons: [{ id: 'p', name: '佐藤　陽太', furigana: 'ｻﾄｳ ヨウタ・ゔぁ', birthDate: null, recipientNumber: '１３０００８７１０９' }, { id: 'q', name: '三ヶ島　一ヵ', furigana: 'ゖゕ', birthDate: null, recipientNumber: '' }],
   // a note's digits after the number: a build that reads only the number has another format
-  emergencyContacts: [{ name: 'たなか ユミコ', relation: '叔母', phones: ['080-0987-6543（22時まで）'] }],
+  // and a contact's reading: a build that does not index it has another format
+  emergencyContacts: [{ name: 'たなか ユミコ', furigana: 'ﾀﾅｶ ゆみこ', relation: '叔母', phones: ['080-0987-6543（22時まで）'] }],
   // every 異体字 folded, so a build that folds other ones has another format
   family: [{ name: 'Sato Misaki', relation: '母' }, { name: Object.keys(KANJI_VARIANTS).join(''), relation: '祖父' }],
 };

@@ -43,6 +43,20 @@ describe('searchHouseholds: what one box finds', () => {
     expect(searchHouseholds(index, '由美子')).toEqual([expect.objectContaining({ householdId: 'sato', personId: null, matchedOn: 'contact' })]);
   });
 
+  it("finds a household by a contact's reading, typed in any kana form, and says it was the contact", () => {
+    const aunt = createHousehold({
+      id: 'ito',
+      persons: [createPerson({ id: 'ito-p1', name: '伊藤 蓮', furigana: 'いとう れん' })],
+      emergencyContacts: [{ name: '田中 由美子', furigana: 'たなか ゆみこ', relation: '叔母', phones: ['080-0987-6543'], note: '' }],
+    });
+    const withAunt = buildHouseholdIndex([aunt, tanaka]);
+    for (const q of ['ゆみこ', 'ユミコ', 'ﾀﾅｶ ﾕﾐｺ']) {
+      expect(searchHouseholds(withAunt, q), q).toEqual([expect.objectContaining({ householdId: 'ito', personId: null, matchedOn: 'contact' })]);
+    }
+    // 田中 湊 is a person of his own: he comes first, the household the aunt is a contact of after him
+    expect(searchHouseholds(withAunt, 'たなか').map((h) => h.householdId)).toEqual(['tanaka', 'ito']);
+  });
+
   it('finds a phone number in any format, including the last four digits', () => {
     for (const q of ['5678', '090-1234-5678', '09012345678', '+81 90-1234-5678', '＋８１（９０）１２３４-５６７８', '１２３４']) {
       expect(first(q)).toEqual(expect.objectContaining({ householdId: 'sato', matchedOn: 'phone', personId: null }));

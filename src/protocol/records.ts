@@ -110,7 +110,8 @@ export const householdRecord = z.object({
   address: text,
   phone: text,
   persons: z.array(personRecord),
-  emergencyContacts: z.array(z.object({ name: text, relation: text, phones: z.array(text), note: text })),
+  // furigana: absent in records written before contacts had a reading
+  emergencyContacts: z.array(z.object({ name: text, relation: text, phones: z.array(text), note: text, furigana: text.optional() })),
   legalRepresentative: text,
   family: z.array(z.object({ name: text, relation: text, age: text, note: text })),
   mainCaregiver: text,

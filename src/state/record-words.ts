@@ -210,7 +210,7 @@ function itemLine(key: string | undefined, item: Obj, names: ValueNames): string
   const office = (id: unknown) => (typeof id === 'string' ? (names.office?.(id) ?? id) : '');
   switch (key) {
     case 'emergencyContacts':
-      return line(CT.contact(str(item['name']), str(item['relation']), Array.isArray(item['phones']) ? item['phones'].map(str).join('、') : ''), item['note']);
+      return line(CT.contact(`${str(item['name'])}${str(item['furigana']) ? `（${str(item['furigana'])}）` : ''}`, str(item['relation']), Array.isArray(item['phones']) ? item['phones'].map(str).join('、') : ''), item['note']);
     case 'family':
       return line(`${str(item['name'])}${str(item['relation']) ? `（${str(item['relation'])}）` : ''}`, item['age'], item['note']);
     case 'agencies':

@@ -24,6 +24,7 @@ export function ContactsSection({ household: h }: { household: Household }) {
           <li key={i}>
             <div>
               <strong>{c.name}</strong>
+              {c.furigana ? <span className="hh-calls__kana">{c.furigana}</span> : null}
               {c.relation ? `（${c.relation}）` : ''}
             </div>
             {c.phones.map((phone, j) => (

@@ -45,7 +45,7 @@ export function ContactFields({ form, update, err }: HouseholdFieldsProps) {
       <ListEditor
         items={form.emergencyContacts}
         onChange={(emergencyContacts) => update({ emergencyContacts })}
-        blank={() => ({ name: '', relation: '', phonesText: '', note: '' })}
+        blank={() => ({ name: '', furigana: '', relation: '', phonesText: '', note: '' })}
         addLabel={F.addContact}
         itemLabel={F.contactN}
         ordered
@@ -54,8 +54,9 @@ export function ContactFields({ form, update, err }: HouseholdFieldsProps) {
           <>
             <div className="hh-grid2">
               <TextField label={F.contactName} value={c.name} data-path={`emergencyContacts.${i}.name`} error={err(`emergencyContacts.${i}.name`)} onChange={(e) => set({ name: e.target.value })} />
-              <TextField label={F.relation} value={c.relation} data-path={`emergencyContacts.${i}.relation`} error={err(`emergencyContacts.${i}.relation`)} onChange={(e) => set({ relation: e.target.value })} />
+              <TextField label={F.contactFurigana} hint={F.contactFuriganaHint} value={c.furigana} data-path={`emergencyContacts.${i}.furigana`} error={err(`emergencyContacts.${i}.furigana`)} onChange={(e) => set({ furigana: e.target.value })} />
             </div>
+            <TextField label={F.relation} value={c.relation} data-path={`emergencyContacts.${i}.relation`} error={err(`emergencyContacts.${i}.relation`)} onChange={(e) => set({ relation: e.target.value })} />
             <TextArea label={F.contactPhones} hint={F.contactPhonesHint} rows={2} value={c.phonesText} data-path={`emergencyContacts.${i}.phonesText`} error={err(`emergencyContacts.${i}.phonesText`)} onChange={(e) => set({ phonesText: e.target.value })} />
             <TextField label={F.note} value={c.note} data-path={`emergencyContacts.${i}.note`} onChange={(e) => set({ note: e.target.value })} />
           </>

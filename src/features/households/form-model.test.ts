@@ -31,3 +31,15 @@ describe('splitPhones', () => {
     expect(saved.ok ? saved.value.emergencyContacts[0]!.phones : saved.errors).toEqual(['090-1234-5678（夜間、土日も可）']);
   });
 });
+
+describe("a contact's reading in the form", () => {
+  it('opens a contact saved without a reading as a blank field and saves it back unchanged', () => {
+    const held = createHousehold({ emergencyContacts: [{ name: '田中 由美子', relation: '叔母', phones: ['090-0123-4567'], note: '' }] });
+    const form = toForm(held);
+    expect(form.emergencyContacts[0]!.furigana).toBe('');
+    // the record the form gives back is the one held: opening and saving is not a change of the contacts
+    expect(fromForm(form, held.updatedAt).emergencyContacts).toEqual(held.emergencyContacts);
+    const typed = { ...form, emergencyContacts: [{ ...form.emergencyContacts[0]!, furigana: 'たなか ゆみこ' }] };
+    expect(fromForm(typed, held.updatedAt).emergencyContacts[0]).toEqual({ ...held.emergencyContacts[0], furigana: 'たなか ゆみこ' });
+  });
+});

@@ -8,7 +8,9 @@ import type { FieldError } from '../../domain/household-schema';
 import { formEditMerge, type FieldConflict } from '../../protocol/merge';
 import { setAtPath, valueAtPath } from '../../sync/conflict-path';
 
-export interface ContactInput extends Omit<EmergencyContact, 'phones'> {
+export interface ContactInput extends Omit<EmergencyContact, 'phones' | 'furigana'> {
+  /** '' when none (a contact saved before contacts had a reading has none) */
+  readonly furigana: string;
   /** phones as typed: separated by commas, 、, slashes or newlines (not inside brackets) */
   readonly phonesText: string;
 }
@@ -60,7 +62,7 @@ export function splitPhones(text: string): string[] {
 export function toForm(h: Household): HouseholdForm {
   return {
     ...h,
-    emergencyContacts: h.emergencyContacts.map(({ phones, ...c }) => ({ ...c, phonesText: phones.join('\n') })),
+    emergencyContacts: h.emergencyContacts.map(({ phones, furigana, ...c }) => ({ ...c, furigana: furigana ?? '', phonesText: phones.join('\n') })),
     consent: h.consent ? { ...h.consent } : { date: '', consentedBy: '', scope: '' },
   };
 }
@@ -71,7 +73,8 @@ export function fromForm(form: HouseholdForm, now: string): Household {
   const hasConsent = Boolean(consent.date || consent.consentedBy.trim() || consent.scope.trim());
   return {
     ...rest,
-    emergencyContacts: emergencyContacts.map(({ phonesText, ...c }) => ({ ...c, phones: splitPhones(phonesText) })),
+    // a blank reading is left out, as the record held it (a contact saved before had none)
+    emergencyContacts: emergencyContacts.map(({ phonesText, furigana, ...c }) => ({ ...c, phones: splitPhones(phonesText), ...(furigana ? { furigana } : {}) })),
     consent: hasConsent ? { date: consent.date, consentedBy: consent.consentedBy.trim(), scope: consent.scope.trim() } : null,
     updatedAt: now,
   };

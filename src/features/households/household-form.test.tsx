@@ -160,6 +160,29 @@ describe('household form', () => {
     expect(screen.getByText('仮登録（同意書なし）')).toBeInTheDocument();
   });
 
+  it("saves a contact's reading, refuses one typed in kanji beside the field, and shows it by the contact's name", async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/new', session });
+    await screen.findByLabelText('氏名');
+    await fillValidHousehold(user);
+    const reading = screen.getByLabelText('連絡先のふりがな');
+    expect(reading).toHaveAccessibleDescription(expect.stringContaining('「たなか」'));
+    await user.type(reading, '佐藤');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(reading).toHaveAccessibleDescription(expect.stringContaining('ひらがなかカタカナで入力してください')));
+    expect(reading).toHaveFocus();
+    expect(screen.getByRole('button', { name: /^連絡先 1：ふりがなは/ })).toBeInTheDocument();
+    expect(await session.list('household')).toHaveLength(0);
+
+    await user.clear(reading);
+    await user.type(reading, 'さとう はなこ');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+    const [saved] = await session.list<{ emergencyContacts: { furigana?: string }[] }>('household');
+    expect(saved?.data.emergencyContacts[0]?.furigana).toBe('さとう はなこ');
+    expect(within(screen.getByRole('region', { name: '緊急連絡先' })).getByText('さとう はなこ')).toBeInTheDocument();
+  });
+
   it('keeps the input and offers 再試行 when storage is full', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/new', session });

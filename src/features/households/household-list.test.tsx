@@ -92,6 +92,21 @@ describe('household list and search', () => {
     expect(third).toHaveTextContent('見直し時期');
   });
 
+  it("finds the household of a caller typed by their reading, and names the contact it matched", async () => {
+    const ito = createHousehold({
+      id: 'hh-ito',
+      phone: '',
+      persons: [createPerson({ id: 'p-ito', name: '伊藤 蓮', furigana: 'いとう れん', birthDate: '1990-01-01' })],
+      emergencyContacts: [{ name: '田中 由美子', furigana: 'たなか ゆみこ', relation: '叔母', phones: ['080-0987-6543'], note: '' }],
+    });
+    const { user } = mountScreen({ households: [sato, suzuki, ito] });
+    await user.type(screen.getByRole('searchbox', { name: '検索' }), 'タナカ');
+    const items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('伊藤 蓮');
+    expect(items[0]).toHaveTextContent('連絡先 田中 由美子（叔母）');
+  });
+
   it('says so when nothing matches', async () => {
     const { user } = mountScreen({ households: [sato] });
     await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たなか');

@@ -65,7 +65,9 @@ function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string): strin
   }
   if (hit.matchedOn === 'contact') {
     const q = normalizeKana(query);
-    const c = [...h.emergencyContacts, ...h.family].find((x) => normalizeKana(x.name).includes(q));
+    const named = (text: string | undefined) => text !== undefined && normalizeKana(text).includes(q);
+    // by name, or by a contact's reading (「たなか」 finds 田中 由美子)
+    const c = h.emergencyContacts.find((x) => named(x.name) || named(x.furigana)) ?? h.family.find((x) => named(x.name));
     return c ? T.matchedContact(c.name, c.relation) : null;
   }
   return null;

@@ -91,7 +91,7 @@ function doctorsText(p: Person): string {
 
 function contactsText(h: Household): string {
   return h.emergencyContacts
-    .map((c, i) => `${i + 1}. ${c.name}${c.relation ? `（${c.relation}）` : ''} ${c.phones.join('／')}${c.note ? ` ${c.note}` : ''}`)
+    .map((c, i) => `${i + 1}. ${c.name}${c.furigana ? `（${c.furigana}）` : ''}${c.relation ? `（${c.relation}）` : ''} ${c.phones.join('／')}${c.note ? ` ${c.note}` : ''}`)
     .join('\n');
 }
 

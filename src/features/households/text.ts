@@ -268,6 +268,8 @@ export const F = {
   calming: '落ち着く方法',
   triggers: '苦手なこと・きっかけ',
   contactName: '連絡先の氏名',
+  contactFurigana: '連絡先のふりがな',
+  contactFuriganaHint: 'ひらがなかカタカナで。夜にこの人から電話が来たとき、読み（「たなか」など）で世帯を探せます',
   relation: '続柄',
   contactPhones: '電話番号（複数可）',
   removedItem: (label: string) => `${label}を削除しました。`,

@@ -90,7 +90,8 @@ describe('重なった変更: the fields and values in Japanese', () => {
           { name: '佐藤 花子', relation: '姉', phones: ['090-1111-2222', '047-333-4444'], note: '' },
           { name: '山田 一郎', relation: '父', phones: ['080-5555-6666'], note: '' },
         ],
-        lostValue: [{ name: '佐藤 花子', relation: '姉', phones: ['090-9999-0000'], note: '' }],
+        // a contact's reading is shown beside the name
+        lostValue: [{ name: '佐藤 花子', relation: '姉', phones: ['090-9999-0000'], note: '', furigana: 'さとう はなこ' }],
       }),
       conflict({ field: 'persons[p-1].medicalCare', keptValue: ['tube-feeding'], lostValue: ['tube-feeding', 'suction'] }),
       conflict({ kind: 'facility', entityId: 'fa-1', field: 'hubFunctions', keptValue: ['consultation'], lostValue: [] }),
@@ -100,7 +101,7 @@ describe('重なった変更: the fields and values in Japanese', () => {
     expect(within(contacts!).getByText('項目：緊急連絡先')).toBeInTheDocument();
     expect(within(contacts!).getByText('佐藤 花子（姉） 090-1111-2222、047-333-4444')).toBeInTheDocument();
     expect(within(contacts!).getByText('山田 一郎（父） 080-5555-6666')).toBeInTheDocument();
-    expect(within(contacts!).getByText('佐藤 花子（姉） 090-9999-0000')).toBeInTheDocument();
+    expect(within(contacts!).getByText('佐藤 花子（さとう はなこ）（姉） 090-9999-0000')).toBeInTheDocument();
     expect(within(care!).getByText('項目：本人（山田 太郎）の医療的ケア')).toBeInTheDocument();
     expect(within(care!).getByText('経管栄養（経鼻）、喀痰吸引')).toBeInTheDocument();
     expect(within(functions!).getByText('項目：担う拠点機能')).toBeInTheDocument();
