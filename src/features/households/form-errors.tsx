@@ -31,13 +31,31 @@ export function whoseField(path: string | undefined): string {
   return '';
 }
 
+/**
+ * The errors in the order their fields stand on the page, as a reader goes down the form and as
+ * the focus after a failed 保存 goes (to the first field in error): the rules find them in the
+ * record's order, which puts the home phone before the persons' fields above it. An error whose
+ * field is not drawn keeps its place after those that are.
+ */
+export function inPageOrder(errors: readonly FieldError[]): readonly FieldError[] {
+  const placed = errors.map((e, i) => ({ e, i, el: fieldFor(e.path) }));
+  return placed
+    .sort((a, b) => {
+      if (a.el && b.el && a.el !== b.el) return a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+      if (a.el && !b.el) return -1;
+      if (!a.el && b.el) return 1;
+      return a.i - b.i;
+    })
+    .map((p) => p.e);
+}
+
 export function ErrorSummary({ errors }: { errors: readonly FieldError[] }) {
   if (errors.length === 0) return null;
   return (
     <div className="hh-summary" role="alert">
       <strong>{T.errorSummary(errors.length)}</strong>
       <ul>
-        {errors.map((e) => (
+        {inPageOrder(errors).map((e) => (
           <li key={`${e.path}:${e.message}`}>
             {/* a button, not a hash link: the hash is the app's route */}
             <button type="button" className="hh-summary__link" onClick={() => focusField(e.path)}>

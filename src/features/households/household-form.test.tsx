@@ -42,6 +42,19 @@ describe('household form', () => {
     expect(screen.getByText(/入力内容に1件の問題があります/)).toBeInTheDocument();
   });
 
+  it('lists the problems in the order the fields stand on the page, the first being the one the focus went to', async () => {
+    const { user } = mountScreen({ hash: '#/households/new', session: createFakeSession() });
+    await screen.findByLabelText('氏名');
+    // the home phone stands below the person's name and number, though the record holds it first
+    await user.type(screen.getByLabelText('電話番号'), '12');
+    await user.type(screen.getByLabelText('受給者証番号'), '12345');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByText(/入力内容に3件の問題があります/);
+    const lines = within(document.querySelector<HTMLElement>('.hh-summary')!).getAllByRole('button').map((b) => b.textContent);
+    expect(lines).toEqual([expect.stringContaining('氏名を入力してください'), expect.stringContaining('10桁'), expect.stringContaining('電話番号')]);
+    expect(screen.getByLabelText('氏名')).toHaveFocus();
+  });
+
   it("brings up the text keyboard for a contact's phones, whose hint asks for 「夜間」 beside a number", async () => {
     const { user } = mountScreen({ hash: '#/households/new', session: createFakeSession() });
     await user.click(await screen.findByRole('button', { name: /緊急連絡先を追加/ }));
