@@ -167,6 +167,11 @@ describe('install and update', () => {
     // come too early to find it: Chromium's own check after the navigation waits until the worker has
     // been idle a second, and an app check made while that one is fetching joins it (and so gets the
     // sw.js from before the change). The user who comes back again is then told; so is this test.
+    // When the new worker takes over is written down where the reload it brings cannot erase it:
+    // before the user pressed 更新する would lose the typed name.
+    await page.evaluate(
+      "navigator.serviceWorker.addEventListener('controllerchange', () => sessionStorage.setItem('takenOver', window.__updatePressed === true ? 'after the press' : 'before the press'))",
+    );
     await appendFile(join(copyDir, 'sw.js'), UPDATE_MARKER);
     const prompt = page.getByRole('region', { name: 'アプリの更新' });
     const found = prompt.getByText('新しいバージョンがあります');
@@ -179,8 +184,8 @@ describe('install and update', () => {
     await prompt.getByText('保存していない入力があります。保存してから更新してください。').waitFor();
     const updateNow = prompt.getByRole('button', { name: '更新する' });
     expect(await updateNow.isDisabled()).toBe(true);
-    // Nothing takes over by itself meanwhile: the typed name stays and the old worker still serves.
-    await page.waitForTimeout(1_000);
+    // The new version waits: the typed name stays and the old worker still serves (that nothing took
+    // over until 更新する is checked after the update, by when it took over).
     expect(await page.getByLabel('氏名', { exact: true }).first().inputValue()).toBe('更新 待子');
     expect(await page.evaluate(CONTROLLER_VERSION)).toBe('shipped');
     expect(await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.waiting))')).toBe(true);
@@ -195,9 +200,11 @@ describe('install and update', () => {
     await prompt.getByText('保存していない入力があります。保存してから更新してください。').waitFor({ state: 'detached' });
     expect(await updateNow.isEnabled()).toBe(true);
 
-    await page.evaluate('window.__beforeUpdate = true');
+    await page.evaluate('window.__beforeUpdate = true; window.__updatePressed = true');
     await Promise.all([page.waitForEvent('load', { timeout: 30_000 }), updateNow.click()]);
     expect(await page.evaluate('window.__beforeUpdate === true')).toBe(false);
+    // nothing took over while the form was unsaved, nor after the save until the press
+    expect(await page.evaluate("sessionStorage.getItem('takenOver')")).toBe('after the press');
     expect(await page.evaluate(CONTROLLER_VERSION)).toBe('updated');
     expect(await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.waiting))')).toBe(false);
     await unlock(page);
