@@ -5,6 +5,7 @@
 import { DISABILITY_TYPES, type DisabilityType, type MedicalCareKind } from './disability';
 import type { IsoDate, IsoInstant } from './household';
 import { phoneDigitsProblem } from './household-schema';
+import { formatJapanDate, formatMonthDay, isValidIsoDate } from './japan-time';
 
 /** サービス種別 of 短期入所 */
 export const FACILITY_SERVICE_TYPES = ['福祉型', '医療型'] as const;
@@ -47,6 +48,23 @@ export interface Vacancy {
   readonly note?: string;
 }
 
+/** 休止 (for a time, its end known or not) or 廃止 (for good), as the office has notified the city. */
+export const CLOSURE_KINDS = ['suspended', 'closed'] as const;
+export type ClosureKind = (typeof CLOSURE_KINDS)[number];
+
+export const CLOSURE_LABELS: Readonly<Record<ClosureKind, string>> = { suspended: '休止', closed: '廃止' };
+
+/** A facility that takes nobody from `from` (a Japan date) on: through `until` for a 休止, for good for a 廃止. */
+export interface FacilityClosure {
+  readonly kind: ClosureKind;
+  /** the first day it takes nobody */
+  readonly from: IsoDate;
+  /** a 休止's last day; null when the restart is not known, and always for a 廃止 */
+  readonly until: IsoDate | null;
+  /** 「職員不足のため」「建替え工事」 */
+  readonly note: string;
+}
+
 export interface Facility {
   readonly id: string;
   readonly name: string;
@@ -75,6 +93,8 @@ export interface Facility {
   readonly vacancy: Vacancy | null;
   /** the reports before `vacancy`, newest first (vacancy-report.ts keeps the last few) */
   readonly vacancyHistory?: readonly Vacancy[];
+  /** 休止・廃止; absent in records saved before it was kept, null when the office runs */
+  readonly closure?: FacilityClosure | null;
   readonly createdAt: IsoInstant;
   readonly updatedAt: IsoInstant;
 }
@@ -133,4 +153,40 @@ export function facilityPhoneProblem(written: string, held = ''): string | null 
 export function isPlausibleEmail(email: string): boolean {
   const s = email.trim();
   return s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+}
+
+/** The facility's 休止 or 廃止 holding on `day` (a Japan date), or null when it takes people that day. */
+export function closureOn(f: Pick<Facility, 'closure'>, day: IsoDate): FacilityClosure | null {
+  const c = f.closure;
+  if (!c || day < c.from) return null;
+  return c.kind === 'closed' || c.until === null || day <= c.until ? c : null;
+}
+
+/** A 休止 or 廃止 that starts after `day`: the coordinator booking a stay that runs into it is told. */
+export function closureAhead(f: Pick<Facility, 'closure'>, day: IsoDate): FacilityClosure | null {
+  const c = f.closure;
+  return c && day < c.from ? c : null;
+}
+
+/** 「休止中（12/20まで）」「休止中（再開日未定）」「廃止（2026年11月30日から）」 */
+export function closureText(c: FacilityClosure): string {
+  if (c.kind === 'closed') return `廃止（${formatJapanDate(c.from)}から）`;
+  return c.until === null ? '休止中（再開日未定）' : `休止中（${formatMonthDay(c.until)}まで）`;
+}
+
+/** 「12/10から休止予定」「12/10から廃止予定」 */
+export function closureAheadText(c: FacilityClosure): string {
+  return `${formatMonthDay(c.from)}から${CLOSURE_LABELS[c.kind]}予定`;
+}
+
+/**
+ * Why a 休止・廃止 as entered cannot be kept, or null: the dates must be real days, and a 休止's
+ * last day cannot come before its first. Shared by the form and the hub's record check.
+ */
+export function closureProblem(c: Pick<FacilityClosure, 'kind' | 'from' | 'until'>): { readonly field: 'from' | 'until'; readonly message: string } | null {
+  if (!isValidIsoDate(c.from)) return { field: 'from', message: `${CLOSURE_LABELS[c.kind]}の開始日を入力してください（2026-12-01 の形式）` };
+  if (c.until === null) return null;
+  if (c.kind === 'closed') return { field: 'until', message: '廃止には再開日がありません' };
+  if (!isValidIsoDate(c.until)) return { field: 'until', message: '休止の最終日は 2026-12-20 の形式で入力してください' };
+  return c.until < c.from ? { field: 'until', message: '休止の最終日が開始日より前になっています' } : null;
 }

@@ -366,3 +366,36 @@ describe('強度行動障害 from the behaviour scores', () => {
     }
   });
 });
+
+describe('休止・廃止', () => {
+  const person = createPerson({ birthDate: '1990-05-01', disabilityTypes: ['intellectual'] });
+  const accepts = { intellectual: both };
+  // CALL is 1 December in Japan
+
+  it('lists a facility closed on the night after every other near miss, its closure said first, never as a fit', () => {
+    const suspended = createFacility({ name: '休止中の事業所', accepts, closure: { kind: 'suspended', from: '2026-11-20', until: '2026-12-20', note: '職員不足' } });
+    const closed = createFacility({ name: '廃止した事業所', accepts, closure: { kind: 'closed', from: '2026-12-01', until: null, note: '' } });
+    const open = createFacility({ name: '受け入れる事業所', accepts });
+    const refuses = createFacility({ name: '受け入れない事業所' });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [suspended, closed, open, refuses] }));
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['受け入れる事業所']);
+    expect(r.nearMisses.map((m) => m.facility.name)).toEqual(['受け入れない事業所', '休止中の事業所', '廃止した事業所']);
+    expect(r.nearMisses[1]!.failures).toEqual(['休止中（12/20まで）']);
+    expect(r.nearMisses[2]!.failures).toEqual(['廃止（2026年12月1日から）']);
+  });
+
+  it('takes a facility again once its 休止 has ended, and tells of one that starts later', () => {
+    const back = createFacility({ name: '再開した事業所', accepts, closure: { kind: 'suspended', from: '2026-11-01', until: '2026-11-30', note: '' } });
+    const later = createFacility({ name: '来週から休止', accepts, closure: { kind: 'suspended', from: '2026-12-08', until: null, note: '' } });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [back, later] }));
+    expect(r.fits.map((m) => m.facility.name).sort()).toEqual(['再開した事業所', '来週から休止'].sort());
+    expect(r.fits.find((m) => m.facility.name === '来週から休止')!.conditions).toEqual(['12/08から休止予定']);
+    expect(r.fits.find((m) => m.facility.name === '再開した事業所')!.conditions).toEqual([]);
+  });
+
+  it('keeps a 休止 with no restart date for good, until the office says it runs again', () => {
+    const open = createFacility({ accepts, closure: { kind: 'suspended', from: '2025-01-01', until: null, note: '' } });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [open] }));
+    expect(r.nearMisses[0]!.failures).toEqual(['休止中（再開日未定）']);
+  });
+});

@@ -12,7 +12,7 @@ import {
   type DisabilityType,
   type MedicalCareKind,
 } from './disability';
-import type { Facility, Vacancy } from './facility';
+import { closureAhead, closureAheadText, closureOn, closureText, type Facility, type FacilityClosure, type Vacancy } from './facility';
 import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
@@ -51,6 +51,8 @@ export interface FacilityMatch {
   readonly hubBonus: HubBonusEligibility;
   /** how many of `failures` are 登録なし（電話で確認）, not a refusal: near misses are ordered by the rest first */
   readonly unconfirmed: number;
+  /** 休止 or 廃止 on the night's day: the first failure, and listed after every other near miss */
+  readonly closure: FacilityClosure | null;
 }
 
 export type MissingPersonField = 'birthDate' | 'disabilityTypes';
@@ -189,6 +191,11 @@ export function matchFacilities(input: MatchInput): MatchResult {
     const conditions: string[] = [];
     // failures that are only 登録なし (a city list without care kinds): asked on the phone, not refused
     let unconfirmed = 0;
+    // Closed tonight: said first, whatever else it takes. Closing later: said, for a stay that runs into it.
+    const closure = closureOn(facility, day);
+    if (closure) failures.push(closureText(closure));
+    const ahead = closure ? null : closureAhead(facility, day);
+    if (ahead) conditions.push(closureAheadText(ahead));
     for (const t of typeTexts) {
       const row = facility.acceptance[t.type];
       // A row's 備考 is said whether it accepts or not: on a near miss it is what the call may
@@ -218,6 +225,7 @@ export function matchFacilities(input: MatchInput): MatchResult {
       stayedBefore: previousStays?.has(facility.id) ?? false,
       hubBonus: hubBonusFor(facility),
       unconfirmed,
+      closure,
     };
     (failures.length === 0 ? fits : nearMisses).push(match);
   }
@@ -225,7 +233,9 @@ export function matchFacilities(input: MatchInput): MatchResult {
   // refusals first counted: a facility that takes 医療的ケア（児） but lists no kinds (登録なし) is
   // likelier than one that refuses the child outright, and goes before it
   const refusals = (m: FacilityMatch) => m.failures.length - m.unconfirmed;
-  nearMisses.sort((a, b) => refusals(a) - refusals(b) || a.unconfirmed - b.unconfirmed || compareMatches(a, b));
+  // a facility closed tonight cannot say yes on the phone: after every other near miss
+  const closed = (m: FacilityMatch) => (m.closure ? 1 : 0);
+  nearMisses.sort((a, b) => closed(a) - closed(b) || refusals(a) - refusals(b) || a.unconfirmed - b.unconfirmed || compareMatches(a, b));
   return { kind: 'ok', category, age, day, needs, fits, nearMisses, orderExplanation: MATCH_ORDER_EXPLANATION };
 }
 

@@ -90,6 +90,20 @@ describe('record payloads [R2]', () => {
     expect(checkRecord('facility', fortnight.id, fortnight)).toBeNull();
     const fine = createFacility({ vacancy: { beds: 2, asOf: '2026-12-01T00:00:00.000Z', reportedBy: '田中', from: '2026-12-05', until: '2026-12-06', note: '土曜の夜のみ' }, vacancyHistory: [{ beds: 0, asOf: '2026-11-30T00:00:00.000Z', reportedBy: '' }] });
     expect(checkRecord('facility', fine.id, fine)).toBeNull();
+    // a 休止・廃止 holds together as the form makes it; a facility saved before it has none, or null
+    for (const [closure, field] of [
+      [{ kind: 'suspended', from: '2026-12-10', until: '2026-12-09', note: '' }, 'closure'],
+      [{ kind: 'closed', from: '2026-12-10', until: '2026-12-20', note: '' }, 'closure'],
+      [{ kind: 'suspended', from: '2026-02-30', until: null, note: '' }, 'closure.from'],
+      [{ kind: 'moved', from: '2026-12-10', until: null, note: '' }, 'closure.kind'],
+    ] as const) {
+      const odd = { ...createFacility(), closure };
+      expect(checkRecord('facility', odd.id, odd), JSON.stringify(closure)).toMatchObject({ field });
+    }
+    for (const closure of [undefined, null, { kind: 'suspended', from: '2026-12-10', until: null, note: '改修' }] as const) {
+      const held = createFacility({ closure });
+      expect(checkRecord('facility', held.id, held), JSON.stringify(closure)).toBeNull();
+    }
   });
 
   it('[R2] a payload whose own id differs from the id it travels under is refused', () => {

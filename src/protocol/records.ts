@@ -24,7 +24,7 @@ import {
   type CaseEntry,
   type FactBody,
 } from '../domain/emergency-case';
-import { FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
+import { CLOSURE_KINDS, closureProblem, FACILITY_SERVICE_TYPES, FACILITY_UNIT_TYPES, HUB_FUNCTIONS, type Facility } from '../domain/facility';
 import type { BonusClaimCount, BonusCoordinator, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
 import type { Household, Person } from '../domain/household';
 import type { MonthCloseRecord } from '../domain/claim-close';
@@ -176,6 +176,12 @@ export const facilityRecord = z.object({
   vacancy: orNull(vacancyRecord),
   // the reports it replaced, newest first (absent in records written before it)
   vacancyHistory: z.array(vacancyRecord).optional(),
+  // 休止・廃止 (absent in records written before it): real days, a 休止's last day not before its first
+  closure: orNull(
+    z
+      .object({ kind: z.enum(CLOSURE_KINDS), from: isoDate, until: isoDate.nullable(), note: text })
+      .refine((c) => closureProblem(c) === null, { error: 'a closure ends before it starts, or a 廃止 has an end' }),
+  ).optional(),
   createdAt: instant,
   updatedAt: instant,
 }) satisfies z.ZodType<Facility>;

@@ -1,6 +1,6 @@
 /** Words of the conflict list and of the household form's save over a colleague's edit (STYLE.md habit 9): how a record's field path and values read. */
 import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
-import { HUB_FUNCTION_LABELS } from '../domain/facility';
+import { CLOSURE_LABELS, HUB_FUNCTION_LABELS, type ClosureKind } from '../domain/facility';
 import { SEX_LABELS } from '../domain/household-schema';
 import { formatJapanShortDateTime, isInstantText } from '../domain/japan-time';
 import { ONE_BODY_LABELS } from '../domain/office';
@@ -36,6 +36,8 @@ export const CT = {
   move: (at: string, by: string, from: string, to: string, reason: string) => `${at}　${by}：${from} → ${to}${reason ? `（${reason}）` : ''}`,
   contact: (name: string, relation: string, phones: string) => `${name}${relation ? `（${relation}）` : ''} ${phones}`,
   period: (from: string, to: string | null) => `${from}〜${to ?? ''}`,
+  /** a facility with no 休止・廃止 */
+  running: '運営中',
   vacancy: (beds: string, asOf: string, by: string) => `空床 ${beds}床（${asOf} 時点、報告: ${by || '不明'}）`,
   item: (label: string, value: string) => `${label}：${value}`,
 } as const;
@@ -128,6 +130,7 @@ const FIELDS: Readonly<Record<string, string>> = {
   emergencyRequestHow: '緊急時の受入れ依頼方法',
   vacancy: '空床の報告',
   vacancyHistory: '空床の報告の履歴',
+  closure: '休止・廃止',
   // office (domain/office.ts)
   hubSince: '拠点としての位置づけ',
   hubPeriods: '拠点として位置付けられていた期間',
@@ -232,6 +235,8 @@ function itemLine(key: string | undefined, item: Obj, names: ValueNames): string
     case 'vacancyHistory':
       // another device's time that is not an instant shows as its text, not as a thrown error
       return CT.vacancy(str(item['beds']), typeof item['asOf'] === 'string' ? (isInstantText(item['asOf']) ? formatJapanShortDateTime(item['asOf']) : item['asOf']) : '', str(item['reportedBy']));
+    case 'closure':
+      return line(CLOSURE_LABELS[str(item['kind']) as ClosureKind] ?? str(item['kind']), CT.period(str(item['from']), typeof item['until'] === 'string' ? item['until'] : null), item['note']);
     case 'persons':
       return `${str(item['name']) || CT.empty}${str(item['furigana']) ? `（${str(item['furigana'])}）` : ''}`;
     case 'reviews':
@@ -244,6 +249,7 @@ function itemLine(key: string | undefined, item: Obj, names: ValueNames): string
 /** A value as lines of words: codes by their labels, ids by their names, lists one item a line; never JSON. */
 function lines(value: unknown, key: string | undefined, parent: string | undefined, names: ValueNames): string[] {
   if (value === null && (key === 'settlement' || key === 'independentLiving') && parent === 'enrolments') return [CT.unknown];
+  if ((value === null || value === undefined) && key === 'closure') return [CT.running];
   if (value === null || value === undefined || value === '') return [CT.empty];
   if (typeof value === 'boolean') {
     if (key === 'adult' || key === 'child') return [value ? CT.accepts : CT.refuses];

@@ -4,7 +4,7 @@ import { useMinuteClock } from '../../state/use-minute-clock';
 import { useFacilityWrites } from './use-facility-writes';
 import { HUB_FUNCTION_LABELS } from '../../domain/facility';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
-import { formatJapanDateTimeOrText } from '../../domain/japan-time';
+import { formatJapanDateTimeOrText, japanDateOf } from '../../domain/japan-time';
 import { reportForNight } from '../../domain/match-order';
 import { formatPhoneForTel } from '../../domain/normalize';
 import { Button } from '../../ui/button';
@@ -12,6 +12,7 @@ import { Notice, Page, Section } from '../../ui/layout';
 import { T } from './text';
 import { navigate, paths } from './use-route';
 import { ReportsAhead, vacancyText } from './vacancy-report';
+import { ClosureLine } from './vacancy-badge';
 
 const telHref = (phone: string) => formatPhoneForTel(phone) ?? undefined;
 
@@ -40,6 +41,7 @@ export function FacilityDetail({ id }: { id: string }) {
       back={back}
       actions={writes.edit ? <Button onClick={() => navigate(paths.edit(f.id))}>{T.edit}</Button> : undefined}
     >
+      <ClosureLine facility={f} today={japanDateOf(now)} />
       <Section title={T.phoneLabel}>
         {f.phone ? (
           <a className="tel tel--big" href={telHref(f.phone)}>

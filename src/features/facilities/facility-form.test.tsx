@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
 import { createFakeSession } from '../../../test/factories/fake-session';
+import { addDaysToDate, formatMonthDay, japanDateOf } from '../../domain/japan-time';
 import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
 
@@ -169,5 +170,46 @@ describe('facility form', () => {
     await user.click(within(screen.getByRole('dialog', { name: '復元した入力を破棄しますか' })).getByRole('button', { name: '破棄する' }));
     await waitFor(() => expect(screen.getByLabelText('連携担当者')).toHaveValue(''));
     await waitFor(() => expect(session.drafts.has('facility:fac-1')).toBe(false));
+  });
+
+  it('keeps a 休止 with its days (a last day before the first refused beside the field), says it on the detail, and clears it when the office runs again', async () => {
+    const session = createFakeSession();
+    const today = japanDateOf(new Date());
+    const facility = createFacility({ id: 'fac-1' });
+    const { user, unmount } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    expect(screen.queryByLabelText(/^休止の開始日/)).toBeNull();
+    await user.selectOptions(screen.getByLabelText('運営の状況'), '休止');
+    await user.type(screen.getByLabelText(/^休止の開始日/), addDaysToDate(today, -1));
+    const until = screen.getByLabelText('休止の最終日（未定なら空欄）');
+    await user.type(until, addDaysToDate(today, -2));
+    await user.type(screen.getByLabelText('休止・廃止の理由・備考'), '改修工事');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(until).toHaveAccessibleDescription('休止の最終日が開始日より前になっています');
+    expect(until).toHaveFocus();
+    expect(await session.outbox()).toHaveLength(0);
+
+    await user.clear(until);
+    await user.type(until, addDaysToDate(today, 10));
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
+    const saved = useApp.getState().facilities.get('fac-1')!;
+    expect(saved.closure).toEqual({ kind: 'suspended', from: addDaysToDate(today, -1), until: addDaysToDate(today, 10), note: '改修工事' });
+    expect(screen.getByText(`休止中（${formatMonthDay(addDaysToDate(today, 10))}まで）・改修工事`)).toBeInTheDocument();
+    unmount();
+
+    const again = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [saved] });
+    await again.user.selectOptions(screen.getByLabelText('運営の状況'), '運営中');
+    await again.user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(useApp.getState().facilities.get('fac-1')!.closure).toBeNull());
+    expect(screen.queryByText(/休止中/)).toBeNull();
+  });
+
+  it('saves a facility kept before closures without one: opening and saving it changes nothing of the kind', async () => {
+    const session = createFakeSession();
+    const facility = createFacility({ id: 'fac-1' });
+    const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
+    expect('closure' in useApp.getState().facilities.get('fac-1')!).toBe(false);
   });
 });

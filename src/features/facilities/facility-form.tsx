@@ -71,7 +71,8 @@ export function FacilityForm({ id }: { id: string | null }) {
       .session?.loadDraft<FacilityDraft>(key)
       .then((saved) => {
         if (!live || !saved) return;
-        setState(saved.state);
+        // a draft kept before the form had a field (休止・廃止) takes the record's value for it
+        setState((current) => (current ? { ...current, ...saved.state } : saved.state));
         setBaseId(saved.baseId);
         if (saved.base) setMergeBase(saved.base);
         setRestored(true);
@@ -168,6 +169,24 @@ export function FacilityForm({ id }: { id: string | null }) {
           {text('liaison', T.liaison)}
           <CheckboxGroup legend={T.hubFunctionsLegend} options={HUB_OPTIONS} value={state.hubFunctions} onChange={(v) => set('hubFunctions', v)} />
           <TextField label={T.capacity} inputMode="numeric" value={state.capacity} onChange={(e) => set('capacity', e.target.value)} error={errors.capacity} />
+        </Section>
+        <Section title={T.closureTitle}>
+          <SelectField
+            label={T.closureKind}
+            hint={T.closureHint}
+            options={T.closureOptions}
+            value={state.closureKind}
+            onChange={(e) => set('closureKind', e.target.value as FacilityFormState['closureKind'])}
+          />
+          {state.closureKind !== '' ? (
+            <>
+              <TextField label={T.closureFrom[state.closureKind]} type="date" value={state.closureFrom} onChange={(e) => set('closureFrom', e.target.value)} error={errors.closureFrom} required />
+              {state.closureKind === 'suspended' ? (
+                <TextField label={T.closureUntil} type="date" value={state.closureUntil} onChange={(e) => set('closureUntil', e.target.value)} error={errors.closureUntil} />
+              ) : null}
+              <TextField label={T.closureNote} value={state.closureNote} onChange={(e) => set('closureNote', e.target.value)} />
+            </>
+          ) : null}
         </Section>
         <Section title={T.acceptanceTitle}>
           {DISABILITY_TYPES.map((t) => {

@@ -4,7 +4,7 @@ import { useFacilityWrites } from './use-facility-writes';
 import { useApp } from '../../state/store';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import { DISABILITY_LABELS, DISABILITY_TYPES, type DisabilityType } from '../../domain/disability';
-import type { AgeCategory } from '../../domain/japan-time';
+import { japanDateOf, type AgeCategory } from '../../domain/japan-time';
 import { searchFacilities } from '../../domain/match';
 import { reportForNight } from '../../domain/match-order';
 import { Button } from '../../ui/button';
@@ -13,7 +13,7 @@ import { Page } from '../../ui/layout';
 import { ExportButtons } from './export-buttons';
 import { T } from './text';
 import { navigate, paths } from './use-route';
-import { VacancyBadge } from './vacancy-badge';
+import { ClosureLine, VacancyBadge } from './vacancy-badge';
 
 const TYPE_OPTIONS = DISABILITY_TYPES.map((t) => ({ value: t, label: DISABILITY_LABELS[t] }));
 
@@ -27,6 +27,7 @@ export function FacilityList() {
   // the badges age as the coordinator keeps the list open (a report at 01:50 is fresh, not old)
   const now = useMinuteClock();
   const all = useMemo(() => [...facilities.values()], [facilities]);
+  const today = japanDateOf(now);
   const found = useMemo(
     () => searchFacilities(all, { text: deferredText, category, types }),
     [all, deferredText, category, types],
@@ -64,6 +65,7 @@ export function FacilityList() {
                 <span className="fac-row__name">{f.name || T.noName}</span>
                 <br />
                 <span className="muted">{f.area || T.noArea}</span>
+                <ClosureLine facility={f} today={today} />
               </span>
               <VacancyBadge vacancy={reportForNight(f, now.getTime())} now={now} />
             </a>

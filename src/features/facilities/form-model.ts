@@ -1,6 +1,6 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
 import { historyAfter } from '../../domain/vacancy-report';
-import { facilityPhoneProblem, isPlausibleEmail, type Facility } from '../../domain/facility';
+import { closureProblem, facilityPhoneProblem, isPlausibleEmail, type ClosureKind, type Facility, type FacilityClosure } from '../../domain/facility';
 import { T } from './text';
 
 /** The fields the form edits as they are; numbers are kept as typed text until validation. */
@@ -26,9 +26,15 @@ export interface FacilityFormState extends Pick<Facility, EditedAsIs> {
   /** empty: keep the last vacancy report as it is */
   readonly vacancyBeds: string;
   readonly vacancyReporter: string;
+  /** '' while the office runs (運営中) */
+  readonly closureKind: ClosureKind | '';
+  readonly closureFrom: string;
+  /** a 休止's last day; '' when not known */
+  readonly closureUntil: string;
+  readonly closureNote: string;
 }
 
-export type FacilityFormErrors = Partial<Record<'name' | 'officeNumber' | 'phone' | 'nightPhone' | 'email' | 'capacity' | 'vacancyBeds', string>>;
+export type FacilityFormErrors = Partial<Record<'name' | 'officeNumber' | 'phone' | 'nightPhone' | 'email' | 'capacity' | 'vacancyBeds' | 'closureFrom' | 'closureUntil', string>>;
 
 export function toFormState(f: Facility, reporter: string): FacilityFormState {
   return {
@@ -50,7 +56,18 @@ export function toFormState(f: Facility, reporter: string): FacilityFormState {
     emergencyRequestHow: f.emergencyRequestHow,
     vacancyBeds: '',
     vacancyReporter: reporter,
+    closureKind: f.closure?.kind ?? '',
+    closureFrom: f.closure?.from ?? '',
+    closureUntil: f.closure?.until ?? '',
+    closureNote: f.closure?.note ?? '',
   };
+}
+
+/** The 休止・廃止 the form says, or null while the office runs (a 廃止 has no last day, whatever was typed before). */
+function closureOf(s: FacilityFormState): FacilityClosure | null {
+  if (s.closureKind === '') return null;
+  const until = s.closureKind === 'closed' || s.closureUntil.trim() === '' ? null : s.closureUntil.trim();
+  return { kind: s.closureKind, from: s.closureFrom.trim(), until, note: s.closureNote.trim() };
 }
 
 /** Up to 4 digits, as the CSV reads a count: a longer one is a slip (and past 2^53 the hub refuses it). */
@@ -68,6 +85,9 @@ export function validateForm(s: FacilityFormState, held?: Pick<Facility, 'phone'
   if (!isPlausibleEmail(s.email)) errors.email = T.errors.email;
   if (!isCount(s.capacity)) errors.capacity = T.errors.capacity;
   if (s.vacancyBeds.trim() !== '' && !isCount(s.vacancyBeds)) errors.vacancyBeds = T.errors.beds;
+  const closure = closureOf(s);
+  const problem = closure === null ? null : closureProblem(closure);
+  if (problem) errors[problem.field === 'from' ? 'closureFrom' : 'closureUntil'] = problem.message;
   return errors;
 }
 
@@ -102,6 +122,8 @@ export function applyForm(base: Facility, s: FacilityFormState, now: string): Fa
         : { beds: Number(beds.normalize('NFKC')), asOf: now, reportedBy: s.vacancyReporter.trim() },
     // A bed count entered here is a report like one made on 空床を報告: the report it replaces is kept.
     ...(beds !== '' && base.vacancy ? { vacancyHistory: historyAfter(base, now) } : {}),
+    // running, as a facility saved before closures were kept: no key, so saving it is no change of it
+    ...(closureOf(s) !== null || base.closure != null ? { closure: closureOf(s) } : {}),
     updatedAt: now,
   };
 }

@@ -1,4 +1,5 @@
-import type { Vacancy } from '../../domain/facility';
+import { closureAhead, closureAheadText, closureOn, closureText, type Facility, type Vacancy } from '../../domain/facility';
+import type { IsoDate } from '../../domain/household';
 import { formatMonthDay } from '../../domain/japan-time';
 import { vacancyStanding } from '../../domain/match-order';
 import { agoInWords } from '../../domain/night-call';
@@ -22,6 +23,23 @@ export function VacancyBadge({ vacancy, now }: { vacancy: Vacancy | null; now: D
       {period}
       {ago ? `・${T.vacancyAgo(ago)}` : ''}
       {note ? `・${note}` : ''}
+    </span>
+  );
+}
+
+/**
+ * 「休止中（12/20まで）」 or 「12/10から廃止予定」 under a facility's name, with the office's reason:
+ * nothing while it runs and nothing is planned.
+ */
+export function ClosureLine({ facility, today }: { facility: Pick<Facility, 'closure'>; today: IsoDate }) {
+  const now = closureOn(facility, today);
+  const ahead = now ? null : closureAhead(facility, today);
+  const closure = now ?? ahead;
+  if (!closure) return null;
+  return (
+    <span className={`fac-closure${now ? ' fac-closure--now' : ''}`}>
+      {now ? closureText(now) : closureAheadText(closure)}
+      {closure.note ? `・${closure.note}` : ''}
     </span>
   );
 }
