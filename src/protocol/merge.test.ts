@@ -107,6 +107,15 @@ describe('[S14] two reviews of one household (issue 15 point 3)', () => {
     expect(mergeRecord(base, incoming, held)).toEqual({ merged: { ...held, vacancyHistory: [incoming.vacancy] }, conflicts: [] });
   });
 
+  it("keeps a facility's 休止・廃止 whole: changed on both sides, the held one stays and the other is a conflict, never a 廃止 with a 休止's last day", () => {
+    const base = { id: 'f', closure: { kind: 'suspended', from: '2026-12-10', until: '2026-12-20', note: '' } };
+    const held = { id: 'f', closure: { kind: 'closed', from: '2026-12-10', until: null, note: '廃止届' } };
+    const incoming = { id: 'f', closure: { kind: 'suspended', from: '2026-12-10', until: '2026-12-27', note: '' } };
+    expect(mergeRecord(base, held, incoming)).toEqual({ merged: held, conflicts: [{ path: 'closure', kept: held.closure, lost: incoming.closure }] });
+    // one side alone changed it: that side's, whole
+    expect(mergeRecord(base, base, incoming).merged).toEqual(incoming);
+  });
+
   it("keeps the report that lost to a later one in the history, with what each side moved there, and no conflict", () => {
     const v = (beds: number, hour: number, dated = false) => ({ beds, asOf: `2026-11-24T0${hour}:00:00.000Z`, reportedBy: '田中', ...(dated ? { from: '2026-11-28', until: '2026-11-29' } : {}) });
     const base = { id: 'f', vacancy: v(1, 0), vacancyHistory: [v(3, 0)] };

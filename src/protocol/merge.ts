@@ -45,6 +45,13 @@ const LATEST_WINS = new Set(['updatedAt']);
 const WHOLE_REPORTS = new Set(['vacancy']);
 
 /**
+ * Objects that are one statement, never merged field by field: a facility's 休止・廃止 (its kind and
+ * days hold together; a 廃止 from one side and a 休止's last day from the other is neither). Both
+ * sides changed it: the held one stays and the other is a conflict, for a person to settle.
+ */
+const ONE_STATEMENT = new Set(['closure']);
+
+/**
  * Where a whole report's replaced ones are kept: the report that loses to a later one made at once
  * goes there too, as a report made after it on the same phone would have put it, with what either
  * side moved there (the match reads the history: a weekend's beds lost to tonight's report hid them).
@@ -84,7 +91,7 @@ function mergeValue(
   if (equal(held, base) || equal(held, incoming)) return incoming;
   if (LATEST_WINS.has(key) && typeof held === 'string' && typeof incoming === 'string') return held > incoming ? held : incoming;
   if (WHOLE_REPORTS.has(key)) return reportTime(incoming) > reportTime(held) ? incoming : held;
-  if (isObject(base) && isObject(held) && isObject(incoming)) return mergeObject(base, held, incoming, path, conflicts, options);
+  if (isObject(base) && isObject(held) && isObject(incoming) && !ONE_STATEMENT.has(key)) return mergeObject(base, held, incoming, path, conflicts, options);
   if (isIdList(base) && isIdList(held) && isIdList(incoming)) return mergeIdList(base, held, incoming, path, conflicts, options);
   if (options.itemLists === true && isObjectList(base) && isObjectList(held) && isObjectList(incoming)) return mergeItemList(base, held, incoming);
   conflicts.push({ path, kept: held, lost: incoming });
