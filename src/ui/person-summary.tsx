@@ -6,7 +6,7 @@
  * lines (what calms and triggers to one) here; the full 聞き取り票 follows on the household screen.
  * Shared by the household screen and the case screen.
  */
-import type { ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
 import type { EmergencyContact, IsoDate, Person } from '../domain/household';
 import { personAgeLabel } from '../domain/household-rules';
@@ -27,14 +27,59 @@ const L = {
   contacts: '緊急連絡先',
   noAnswerNow: '今の時間は不在の記載あり',
   caseWorker: '相談支援専門員',
+  more: '＋',
+  less: '－',
+  unfold: '続きを表示',
+  fold: '折りたたむ',
 } as const;
 
 function Line({ label, children, short = false }: { label: string; children: ReactNode; short?: boolean }) {
   if (children === null || children === '' || children === undefined) return null;
   return (
-    <div className={short ? 'ps-line ps-line--short' : 'ps-line'}>
-      <dt className="ps-line__label">{label}</dt>
-      <dd className="ps-line__value">{children}</dd>
+    <CutLine label={label} short={short}>
+      {children}
+    </CutLine>
+  );
+}
+
+/**
+ * An answer cut to its lines, which says so: when the text runs past them, the label becomes a
+ * button over the whole line (「服薬 ＋」) that shows the rest in place, and folds it again. A
+ * medication list cut at two lines read as the whole list at 2 a.m.
+ */
+function CutLine({ label, children, short }: { label: string; children: ReactNode; short: boolean }) {
+  const value = useRef<HTMLElement>(null);
+  const id = useId();
+  const [cut, setCut] = useState(false);
+  const [open, setOpen] = useState(false);
+  useLayoutEffect(() => {
+    const el = value.current;
+    if (!el || open) return undefined;
+    const measure = () => setCut(el.scrollHeight > el.clientHeight + 1);
+    measure();
+    // the screen turned, the text grew: measured again
+    if (typeof ResizeObserver === 'undefined') return undefined;
+    const watch = new ResizeObserver(measure);
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, [children, open]);
+  const classes = ['ps-line', short ? 'ps-line--short' : '', open ? 'ps-line--open' : ''].filter(Boolean).join(' ');
+  return (
+    <div className={classes}>
+      <dt className="ps-line__label">
+        {cut || open ? (
+          <button type="button" className="ps-line__toggle" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
+            <span>{label}</span>
+            <span aria-hidden="true">{open ? L.less : L.more}</span>
+            <span className="visually-hidden">{open ? L.fold : L.unfold}</span>
+          </button>
+        ) : (
+          label
+        )}
+      </dt>
+      <dd className="ps-line__value" id={id} ref={value}>
+        {children}
+      </dd>
     </div>
   );
 }

@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { generateDemoHub } from '../../src/domain/demo-data';
 import type { Household } from '../../src/domain/household';
 import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
-import { expectNoViolations, PASSPHRASE, search, setUpFirstUser } from './app-flows';
+import { expectNoViolations, PASSPHRASE, registerHousehold, search, setUpFirstUser } from './app-flows';
 
 /** Whether the vault holds a draft whose key starts so (its key only; the text is sealed). */
 const draftSaved = (prefix: string) => `new Promise((done) => {
@@ -155,4 +155,30 @@ describe('the household first screen and the routes, at 360 × 740', () => {
     await expect.poll(async () => Math.abs((await topOf()) - before), { timeout: 15_000 }).toBeLessThanOrEqual(2);
     await page.getByText('保存していない入力を復元しました').waitFor({ state: 'attached' });
   });
+
+  it('says when an answer runs past its lines, and shows the rest in place on a tap anywhere on the line', async () => {
+    browser = await openBrowser({ viewport: VIEWPORT });
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    const medication = 'バルプロ酸ナトリウム 200mg 朝夕、カルバマゼピン 100mg 夕、酸化マグネシウム 330mg 毎食後、頓用でジアゼパム坐剤 6mg（発作が5分続いたら）、夜間の吸入は 22時 と 4時';
+    await registerHousehold(page, { name: '長文 薬子', furigana: 'ちょうぶん くすりこ', birthDate: '2001-04-01', phone: '047-111-2222', medication });
+    const summary = page.getByRole('region', { name: '長文 薬子さんの要点' });
+    const value = summary.locator('dd', { hasText: 'バルプロ酸' });
+    const isCut = () => value.evaluate((el) => el.scrollHeight > el.clientHeight + 1);
+    expect(await isCut()).toBe(true);
+    expect(await summary.getByRole('button', { name: /^服薬\s*続きを表示$/ }).getAttribute('aria-expanded')).toBe('false');
+    const toggle = summary.getByRole('button', { name: /^服薬/ });
+    // the tap lands on the text, not on the label: the whole line is the button
+    const box = (await value.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(isCut).toBe(false);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await expectOnScreen(page, summary.getByText(/夜間の吸入は 22時 と 4時$/), 'the end of the medication list');
+    expectNoViolations('an essentials line unfolded', await seriousA11yViolations(page));
+    // folded again; a line that fits has no button
+    await summary.getByRole('button', { name: /^服薬\s*折りたたむ$/ }).click();
+    await expect.poll(isCut).toBe(true);
+    expect(await summary.getByRole('button', { name: /医ケア/ }).count()).toBe(0);
+  });
 });
+
