@@ -846,7 +846,7 @@ describe('sync engine: records it cannot read [R3][R4]', () => {
     expect((await d.session.get<Household>('household', id))?.data.note).toBe('この端末の編集');
 
     const [refused] = await d.session.outbox();
-    await d.engine.dismissRefused(refused!.seq);
+    await d.engine.dismissRefused(refused!.seq, '送信不可の変更（テスト）');
 
     expect((await d.session.get<Household>('household', id))?.data.note).toBe('他のコーディネーターの編集');
     expect((await d.db.records.get(['household', id]))?.version).toBe(version);
@@ -870,7 +870,7 @@ describe('sync engine: records it cannot read [R3][R4]', () => {
     expect(await d.session.get('household', id)).toBeDefined();
 
     const [refused] = await d.session.outbox();
-    await d.engine.dismissRefused(refused!.seq);
+    await d.engine.dismissRefused(refused!.seq, '送信不可の変更（テスト）');
 
     expect(await d.session.get('household', id)).toBeUndefined();
     expect(d.onRecordsChanged).toHaveBeenLastCalledWith('all');

@@ -105,7 +105,8 @@ export interface SyncEngine {
   signOut(): Promise<void>;
   /** re-reads the queue counts and the link into the status store */
   refresh(): Promise<void>;
-  dismissRefused(seq: number): Promise<void>;
+  /** sets a refused change aside, with the 閲覧記録 entry that says why (SyncStore.dismissRefused) */
+  dismissRefused(seq: number, logReason: string): Promise<void>;
   /**
    * Runs once from the cursor held (so a restore of the hub not yet met is met as in any run, S15),
    * then pulls everything in scope again from the start (after the admin mended records the app set
@@ -889,9 +890,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     await refresh();
   }
 
-  async function dismissRefused(seq: number): Promise<void> {
+  async function dismissRefused(seq: number, logReason: string): Promise<void> {
     // [R4] The hub's copy held back for the change is the record now (or its withdrawal took it): the screens follow.
-    const applied = await session.sync.dismissRefused(seq);
+    const applied = await session.sync.dismissRefused(seq, logReason);
     if (applied !== null) await options.onRecordsChanged?.(applied.removed ? 'all' : [[applied.kind, applied.id]]);
     await refresh();
   }

@@ -218,7 +218,7 @@ export class Session implements VaultSession {
       return { ...rest, prepared: sealed.then((page) => syncStore.preparedFrom(key, page)) };
     },
     dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
-    dismissRefused: (seq) => this.run((ctx) => syncStore.dismissRefused(ctx, seq)),
+    dismissRefused: (seq, logReason) => this.run((ctx) => (this.writable(), syncStore.dismissRefused(ctx, seq, logReason))),
     queueCounts: () => this.read(syncStore.queueCounts),
     refusedOf: (kind) => this.read((ctx) => syncStore.refusedOf(ctx, kind)),
     evidenceMismatches: () => this.read(async ({ db }) => (await readMeta(db, 'evidenceMismatches')) ?? []),

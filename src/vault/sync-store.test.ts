@@ -118,9 +118,15 @@ describe('sync store: acknowledge', () => {
     await session.put('household', newId(), createSampleRecord(), 'create');
     const [, x, y] = await session.outbox();
     await session.sync.acknowledge([{ seq: x!.seq, mutationId: x!.mutationId, status: 'refused', reason: 'invalid', detail: '?', retryable: false }]);
-    await expect(session.sync.dismissRefused(y!.seq)).rejects.toThrow(RangeError);
-    await session.sync.dismissRefused(x!.seq);
+    const logged = async () => (await session.accessLog()).filter((e) => e.action === 'dismiss-refused').map((e) => e.reason);
+    await expect(session.sync.dismissRefused(y!.seq, '待っている変更')).rejects.toThrow(RangeError);
+    // refused, so nothing was set aside: the 閲覧記録 does not say it was
+    expect(await logged()).toEqual([]);
+    await session.sync.dismissRefused(x!.seq, '世帯 x（理由 invalid）');
     expect((await session.outbox()).map((e) => e.seq)).not.toContain(x!.seq);
+    // set aside and recorded in one step, the entry queued for the hub like any other
+    expect(await logged()).toEqual(['世帯 x（理由 invalid）']);
+    expect((await session.outbox()).filter((e) => e.kind === 'access').length).toBeGreaterThan(0);
   });
 
   it('keeps a refused case entry queued: evidence is not set aside', async () => {
@@ -128,7 +134,8 @@ describe('sync store: acknowledge', () => {
     await session.append('case-entry', 'entry-1', createSampleRecord());
     const entry = (await session.outbox()).find((e) => e.kind === 'case-entry')!;
     await session.sync.acknowledge([{ seq: entry.seq, mutationId: entry.mutationId, status: 'refused', reason: 'writer', detail: '?', retryable: false }]);
-    await expect(session.sync.dismissRefused(entry.seq)).rejects.toThrow(/evidence/);
+    await expect(session.sync.dismissRefused(entry.seq, '送信不可の変更（テスト）')).rejects.toThrow(/evidence/);
+    expect((await session.accessLog()).some((e) => e.action === 'dismiss-refused')).toBe(false);
     expect((await session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => [e.seq, e.refusal?.reason])).toEqual([[entry.seq, 'writer']]);
   });
 });
@@ -349,7 +356,7 @@ describe('sync store: copies held back for a refused change [R4]', () => {
     await session.put('household', id, createHousehold({ id, note: '後の編集' }), 'update');
     const [later] = (await session.outbox()).filter((e) => e.entityId === id);
     await session.sync.acknowledge([refused(later!)]);
-    expect(await session.sync.dismissRefused(later!.seq)).toBeNull();
+    expect(await session.sync.dismissRefused(later!.seq, '送信不可の変更（テスト）')).toBeNull();
     expect(await noteOf(session, id)).toBe('後の編集');
   }
 
@@ -370,9 +377,9 @@ describe('sync store: copies held back for a refused change [R4]', () => {
     await session.sync.applyRemote([{ ...r, version: 4, payloadJson: noted(id, 'ハブの版 4') }]);
     expect(await noteOf(session, id)).toBe('二つ目');
 
-    expect(await session.sync.dismissRefused(edits[0]!.seq)).toBeNull();
+    expect(await session.sync.dismissRefused(edits[0]!.seq, '送信不可の変更（テスト）')).toBeNull();
     expect(await noteOf(session, id)).toBe('二つ目');
-    expect(await session.sync.dismissRefused(edits[1]!.seq)).toEqual({ kind: 'household', id, removed: false });
+    expect(await session.sync.dismissRefused(edits[1]!.seq, '送信不可の変更（テスト）')).toEqual({ kind: 'household', id, removed: false });
 
     expect(await noteOf(session, id)).toBe('ハブの版 4');
     expect(await db.records.get(['household', id])).toMatchObject({ version: 4, officeId: 'office-a' });
@@ -385,7 +392,7 @@ describe('sync store: copies held back for a refused change [R4]', () => {
     await session.sync.applyRemote([{ ...r, version: 3, withdrawn: true, payloadJson: 'null' }]);
     expect(await session.get('household', id)).toBeDefined();
 
-    expect(await session.sync.dismissRefused(edits[0]!.seq)).toEqual({ kind: 'household', id, removed: true });
+    expect(await session.sync.dismissRefused(edits[0]!.seq, '送信不可の変更（テスト）')).toEqual({ kind: 'household', id, removed: true });
 
     expect(await session.get('household', id)).toBeUndefined();
     expect(await session.loadDraft(`household:${id}`)).toBeUndefined();

@@ -26,7 +26,7 @@ import {
   type TakenNote,
   type VaultDatabase,
 } from './db';
-import { bindingOfRefusal, isoAt, type SessionContext } from './journal';
+import { bindingOfRefusal, isoAt, prepareAccess, writeAccess, type SessionContext } from './journal';
 import { hashOf, sealPage, type PortablePage } from './seal-page';
 import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HeldBackApplied, type HubLink, type PreparedPage } from './types';
 
@@ -403,9 +403,15 @@ export async function refusedOf(ctx: SessionContext, kind: EntityKind | 'access'
   return new Map(rows.map((row) => [row.entityId, row.refusedReason!]));
 }
 
-export async function dismissRefused(ctx: SessionContext, seq: number): Promise<HeldBackApplied | null> {
+/**
+ * Sets a refused change aside, and writes the 閲覧記録 entry that says so (`logReason`) in the same
+ * transaction: written in two steps, a failure between left an entry saying a change was set aside
+ * that still waited, or a change gone with no entry.
+ */
+export async function dismissRefused(ctx: SessionContext, seq: number, logReason: string): Promise<HeldBackApplied | null> {
   const { db } = ctx;
-  return db.transaction('rw', [db.outbox, db.records, db.drafts, db.cache], async () => {
+  const logged = await prepareAccess(ctx, 'dismiss-refused', null, logReason);
+  return db.transaction('rw', [db.outbox, db.records, db.drafts, db.cache, db.accessLog, db.meta], async () => {
     const row: OutboxRow | undefined = await db.outbox.get(seq);
     // Only a change the hub refused for good may leave the queue unsent.
     if (row === undefined || row.refusedReason === undefined || row.refusedReason === null) {
@@ -416,6 +422,7 @@ export async function dismissRefused(ctx: SessionContext, seq: number): Promise<
     // retires), and the wipe would take the only copy.
     if (row.kind === 'case-entry') throw new RangeError(`vault: outbox entry ${seq} is a case entry: evidence stays queued until the hub takes it`);
     await db.outbox.delete(seq);
+    await writeAccess(db, logged);
     return row.kind === 'access' ? null : applyHeldBack(db, row.kind, row.entityId);
   });
 }

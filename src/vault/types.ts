@@ -229,9 +229,10 @@ export interface SyncStore {
   /**
    * Removes one refused change from the queue at the user's request. When no other change to its
    * record waits, the hub's latest copy that pulls held back for it is written (or the admin's
-   * withdrawal applied) in the same transaction [R4]; else the record stays here as it is.
+   * withdrawal applied) in the same transaction [R4]; else the record stays here as it is. The
+   * 閲覧記録 entry `dismiss-refused` with `logReason` is written in that transaction too.
    */
-  dismissRefused(seq: number): Promise<HeldBackApplied | null>;
+  dismissRefused(seq: number, logReason: string): Promise<HeldBackApplied | null>;
   /**
    * How many changes wait to be sent, and how many of them the hub refused: from clear columns,
    * nothing decrypted (the status line asks after every change).

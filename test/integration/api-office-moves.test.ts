@@ -295,7 +295,7 @@ describe('[S10] records that move between offices (PostgreSQL)', () => {
     const [refused] = await workerA.session.outbox();
     expect(refused?.refusal).toMatchObject({ reason: 'scope' });
     expect(await households(workerA)).toEqual(['hh-1']);
-    await workerA.engine.dismissRefused(refused!.seq);
+    await workerA.engine.dismissRefused(refused!.seq, '送信不可の変更（テスト）');
     expect(await households(workerA)).toEqual([]);
   });
 

@@ -215,12 +215,14 @@ describe('拠点サーバーと同期', () => {
 
     const u = userEvent.setup();
     // a setting aside that cannot be written (a full disk) is said, and the change stays listed
-    const logAccess = vi.spyOn(session, 'logAccess').mockRejectedValueOnce(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    const full = vi.spyOn(session.sync, 'dismissRefused').mockRejectedValueOnce(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
     await u.click(within(list).getByRole('button', { name: ST.dismiss }));
     await u.click(within(screen.getByRole('dialog')).getByRole('button', { name: ST.dismiss }));
     expect(await screen.findByText(/^一覧から外せませんでした。もう一度お試しください（/)).toBeInTheDocument();
     expect(screen.getByRole('list', { name: ST.refusedTitle })).toBeInTheDocument();
-    logAccess.mockRestore();
+    // nothing set aside, and the 閲覧記録 does not say it was
+    expect((await session.accessLog()).some((e) => e.action === 'dismiss-refused')).toBe(false);
+    full.mockRestore();
     await u.click(within(screen.getByRole('list', { name: ST.refusedTitle })).getByRole('button', { name: ST.dismiss }));
     await u.click(within(screen.getByRole('dialog')).getByRole('button', { name: ST.dismiss }));
     await waitFor(() => expect(screen.queryByRole('list', { name: ST.refusedTitle })).not.toBeInTheDocument());

@@ -294,10 +294,10 @@ function RefusedChanges() {
   const dismiss = async (entry: OutboxEntry) => {
     setDismissing(null);
     setDismissFailed(null);
-    if (!session) return;
+    if (!session || !engine) return;
     try {
-      await session.logAccess('dismiss-refused', null, ST.dismissedLog(ST.kind[entry.kind], entry.entityId, entry.at, entry.refusal?.reason ?? ''));
-      await engine?.dismissRefused(entry.seq);
+      // set aside and written in the 閲覧記録 together, or neither
+      await engine.dismissRefused(entry.seq, ST.dismissedLog(ST.kind[entry.kind], entry.entityId, entry.at, entry.refusal?.reason ?? ''));
       useApp.getState().accessLogged();
     } catch (error) {
       // said, not dropped: the dialog had closed and the entry simply stayed, without a word
