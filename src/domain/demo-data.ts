@@ -60,7 +60,7 @@ interface Script {
   readonly surname?: NamePair;
   readonly caregiver?: { readonly given: NamePair; readonly sex: 'male' | 'female' };
   readonly persons?: readonly PersonScript[];
-  readonly firstContact?: readonly [name: string, relation: string];
+  readonly firstContact?: readonly [name: string, relation: string, furigana: string];
 }
 
 const SCRIPTS: Readonly<Record<number, Script>> = {
@@ -72,7 +72,7 @@ const SCRIPTS: Readonly<Record<number, Script>> = {
     surname: ['佐藤', 'サトウ'],
     caregiver: { given: ['美咲', 'ミサキ'], sex: 'female' },
     persons: [{ profile: 'tube-feeding-child', age: 16, sex: 'male', given: ['陽太', 'ヨウタ'] }],
-    firstContact: ['田中 由美子', '叔母（母の妹）'],
+    firstContact: ['田中 由美子', '叔母（母の妹）', 'タナカ ユミコ'],
   },
   // SCENARIOS 2: a mother caring for two disabled children.
   2: {
@@ -203,9 +203,9 @@ const RELATIVES: readonly (readonly [string, boolean, 'male' | 'female', number]
   ['母の友人', false, 'female', 1980],
 ];
 
-function contact(r: Random, name: string, relation: string): EmergencyContact {
+function contact(r: Random, name: string, relation: string, furigana: string): EmergencyContact {
   const phones = r.chance(0.3) ? [demoMobile(r), demoLandline(r)] : [demoMobile(r)];
-  return { name, relation, phones, note: r.pick(['', '', '平日日中は仕事のため夕方以降', '車で30分の距離']) };
+  return { name, relation, phones, note: r.pick(['', '', '平日日中は仕事のため夕方以降', '車で30分の距離']), furigana };
 }
 
 function generateHousehold(n: number, ctx: Context): Household {
@@ -235,7 +235,8 @@ function generateHousehold(n: number, ctx: Context): Household {
 
   const contacts = r.some(RELATIVES, r.int(1, 3)).map(([relation, sameSurname, sex, born]) => {
     const family = sameSurname ? surname : r.pick(SURNAMES);
-    return contact(r, `${family[0]} ${givenName(r, sex, born)[0]}`, relation);
+    const given = givenName(r, sex, born);
+    return contact(r, `${family[0]} ${given[0]}`, relation, `${family[1]} ${given[1]}`);
   });
   if (script.firstContact) contacts[0] = contact(r, ...script.firstContact);
 

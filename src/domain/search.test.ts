@@ -238,7 +238,7 @@ describe('searchHouseholds over a 10,000-household demo hub', () => {
 
   it('finds exactly the households that a field-by-field check finds, for broad and narrow queries', () => {
     // The reference: look at every household's fields one by one, the slow obvious way.
-    const names = (h: Household) => [...h.persons.flatMap((p) => [p.name, p.furigana]), ...h.emergencyContacts.map((c) => c.name), ...h.family.map((f) => f.name)];
+    const names = (h: Household) => [...h.persons.flatMap((p) => [p.name, p.furigana]), ...h.emergencyContacts.flatMap((c) => [c.name, c.furigana ?? '']), ...h.family.map((f) => f.name)];
     const phones = (h: Household) => [h.phone, h.caseWorkerPhone, ...h.emergencyContacts.flatMap((c) => c.phones)].filter(Boolean).map(normalizePhone);
     const byText = (q: string) => (h: Household) => names(h).some((n) => normalizeKana(n).includes(normalizeKana(q)));
     const byPhone = (q: string) => (h: Household) => phones(h).some((p) => p.includes(q));
