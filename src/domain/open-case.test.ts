@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admittedNight, appendEntries, openBody, subjectYota } from '../../test/factories/emergency-case';
 import type { CaseSubject } from './emergency-case';
-import { openCaseOfPerson } from './open-case';
+import { openCaseOfPerson, recentOpenCases } from './open-case';
 
 const unknownCaller: CaseSubject = { householdId: null, personId: null, name: '', recipientNumber: '' };
 const other: CaseSubject = { ...subjectYota, personId: 'p-2', name: '佐藤 美月' };
@@ -41,5 +41,19 @@ describe('openCaseOfPerson', () => {
     ];
     expect(openCaseOfPerson(chains, 'hh-1', 'p-1')?.id).toBe('later');
     expect(openCaseOfPerson([...chains].reverse(), 'hh-1', 'p-1')?.id).toBe('later');
+  });
+});
+
+describe('recentOpenCases', () => {
+  it("lists the night's open cases, latest first, and leaves out closed ones and one left open for days", async () => {
+    const now = new Date('2026-12-01T18:00:00.000Z');
+    const chains = [
+      await admittedNight('closed', '2026-12-01T15:00:00.000Z'),
+      await appendEntries([], [openBody({ requestedAt: '2026-11-20T15:00:00.000Z' })], 'forgotten'),
+      await appendEntries([], [openBody({ requestedAt: '2026-12-01T15:00:00.000Z', subject: unknownCaller })], 'unknown'),
+      await appendEntries([], [openBody({ requestedAt: '2026-12-01T17:10:00.000Z', subject: other })], 'latest'),
+    ];
+    expect(recentOpenCases(chains, now, 48 * 3_600_000).map((c) => c.id)).toEqual(['latest', 'unknown']);
+    expect(recentOpenCases(chains, now, 30 * 24 * 3_600_000).map((c) => c.id)).toEqual(['latest', 'unknown', 'forgotten']);
   });
 });

@@ -45,6 +45,27 @@ export function openCaseOfPerson(
 }
 
 /**
+ * Every case still open whose request came within `withinMs` before `now` (the night's cases, not
+ * one left open for weeks), the latest request first: a call made from the facility screens
+ * records nothing, and the coordinator is pointed to them. Closed chains are not folded.
+ */
+export function recentOpenCases(chains: Iterable<readonly CaseEntry[]>, now: Date, withinMs: number): EmergencyCase[] {
+  const found: EmergencyCase[] = [];
+  for (const entries of chains) {
+    if (surelyClosed(entries)) continue;
+    let kase: EmergencyCase;
+    try {
+      kase = foldCase(entries);
+    } catch {
+      continue;
+    }
+    const requested = Date.parse(kase.open.body.requestedAt);
+    if (kase.closedAt === null && requested <= now.getTime() && now.getTime() - requested <= withinMs) found.push(kase);
+  }
+  return found.sort((a, b) => Date.parse(b.open.body.requestedAt) - Date.parse(a.open.body.requestedAt));
+}
+
+/**
  * The facilities this person was admitted to (短期入所) in an emergency this phone holds: the match
  * counts them as 以前に利用した事業所, as the interview's 利用歴 and the trial stays, so last month's
  * admission ranks the facility up tonight without anyone typing it into the form. Only the chains

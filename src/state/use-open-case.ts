@@ -4,7 +4,7 @@
  */
 import { useMemo } from 'react';
 import type { EmergencyCase } from '../domain/emergency-case';
-import { admittedFacilityIds, openCaseOfPerson } from '../domain/open-case';
+import { admittedFacilityIds, openCaseOfPerson, recentOpenCases } from '../domain/open-case';
 import { useApp } from './store';
 
 export function useOpenCaseOf(householdId: string | null | undefined, personId: string | null | undefined): EmergencyCase | null {
@@ -22,4 +22,14 @@ export function useAdmittedFacilities(householdId: string | null | undefined, pe
     () => (householdId && personId ? admittedFacilityIds(caseEntries.values(), householdId, personId) : new Set<string>()),
     [caseEntries, householdId, personId],
   );
+}
+
+/** How far back an open case counts as tonight's: two days (a case opened at 02:00 yesterday is still worked on). */
+export const RECENT_OPEN_CASE_MS = 48 * 3_600_000;
+
+/** The open cases of the last two days (recentOpenCases), at `now` (a minute clock). */
+export function useRecentOpenCases(now: Date): readonly EmergencyCase[] {
+  const caseEntries = useApp((s) => s.caseEntries);
+  const minute = Math.floor(now.getTime() / 60_000);
+  return useMemo(() => recentOpenCases(caseEntries.values(), new Date(minute * 60_000), RECENT_OPEN_CASE_MS), [caseEntries, minute]);
 }

@@ -4,7 +4,8 @@ import { useMinuteClock } from '../../state/use-minute-clock';
 import { useFacilityWrites } from './use-facility-writes';
 import { HUB_FUNCTION_LABELS } from '../../domain/facility';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
-import { formatJapanDateTimeOrText, japanDateOf } from '../../domain/japan-time';
+import { formatJapanDateTimeOrText, formatJapanShortDateTime, japanDateOf } from '../../domain/japan-time';
+import { useRecentOpenCases } from '../../state/use-open-case';
 import { reportForNight } from '../../domain/match-order';
 import { formatPhoneForTel } from '../../domain/normalize';
 import { Button } from '../../ui/button';
@@ -42,6 +43,7 @@ export function FacilityDetail({ id }: { id: string }) {
       actions={writes.edit ? <Button onClick={() => navigate(paths.edit(f.id))}>{T.edit}</Button> : undefined}
     >
       <ClosureLine facility={f} today={japanDateOf(now)} />
+      <OpenCasesNotice now={now} />
       <Section title={T.phoneLabel}>
         {f.phone ? (
           <a className="tel tel--big" href={telHref(f.phone)}>
@@ -123,5 +125,35 @@ export function FacilityDetail({ id }: { id: string }) {
         </dl>
       </Section>
     </Page>
+  );
+}
+
+/**
+ * The cases open on this phone from the last two days, each with the way to its match: a call made
+ * from this screen records nothing, and the 短期入所 coordination the claim needs would be missing
+ * from the case (the coordinator looked the facility up here by name mid-call).
+ */
+function OpenCasesNotice({ now }: { now: Date }) {
+  const open = useRecentOpenCases(now).slice(0, 3);
+  if (open.length === 0) return null;
+  return (
+    <Notice kind="warn">
+      <strong>{T.openCaseTitle}</strong> {T.openCaseBody}
+      <ul className="fac-open-cases">
+        {open.map((kase) => {
+          const { householdId, personId, name } = kase.subject;
+          const since = formatJapanShortDateTime(kase.open.body.requestedAt);
+          return (
+            <li key={kase.id}>
+              {householdId && personId ? (
+                <a href={paths.matchForCase(householdId, personId, kase.id)}>{T.openCaseMatch(name || T.noPersonName, since)}</a>
+              ) : (
+                <a href={paths.case(kase.id)}>{T.openCaseScreen(name || T.unknownCaller, since)}</a>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </Notice>
   );
 }

@@ -27,4 +27,9 @@ export const paths = {
   edit: (id: string) => `#/facilities/${encodeURIComponent(id)}/edit`,
   /** 空床を報告: the liaison's one step */
   vacancy: (id: string) => `#/facilities/${encodeURIComponent(id)}/vacancy`,
+  /** the match recording its calls in an open case (served by the match feature) */
+  matchForCase: (householdId: string, personId: string, caseId: string) =>
+    `#/match/${encodeURIComponent(householdId)}/${encodeURIComponent(personId)}?case=${encodeURIComponent(caseId)}`,
+  /** the case screen (served by the emergencies feature) */
+  case: (caseId: string) => `#/cases/${encodeURIComponent(caseId)}`,
 };

@@ -1,0 +1,38 @@
+import { screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { appendEntries, openBody } from '../../../test/factories/emergency-case';
+import { createFacility } from '../../../test/factories/facility';
+import { useApp } from '../../state/store';
+import { mountFacilities, resetStore } from './test-helpers';
+
+afterEach(() => {
+  resetStore();
+  window.location.hash = '';
+});
+
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+
+describe('a facility looked up by name during an emergency', () => {
+  it("says a call from here records nothing, and leads to each of the night's open cases, the person's match first", async () => {
+    const facility = createFacility({ id: 'fac-1', name: 'ひまわり' });
+    const yota = await appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(1) }), at: hoursAgo(1) }], 'case-yota');
+    const unknown = await appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(3), subject: { householdId: null, personId: null, name: '', recipientNumber: '' } }), at: hoursAgo(3) }], 'case-unknown');
+    // opened a week ago and never closed: not tonight's
+    const old = await appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(24 * 7) }), at: hoursAgo(24 * 7) }], 'case-old');
+    useApp.setState({ caseEntries: new Map([['case-yota', yota], ['case-unknown', unknown], ['case-old', old]]) });
+    mountFacilities({ hash: '#/facilities/fac-1', facilities: [facility] });
+
+    const notice = (await screen.findByText('緊急対応中です')).closest('.notice') as HTMLElement;
+    expect(notice).toHaveTextContent('この画面からの電話は、対応の記録に残りません');
+    const links = within(notice).getAllByRole('link');
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['#/match/hh-1/p-1?case=case-yota', '#/cases/case-unknown']);
+    expect(links[0]).toHaveTextContent(/^佐藤 陽太さん（\d+\/\d+ \d\d:\d\d〜）の受入先の一覧へ$/);
+    expect(links[1]).toHaveTextContent(/^相談者不明（/);
+  });
+
+  it('says nothing of cases when none is open', async () => {
+    mountFacilities({ hash: '#/facilities/fac-1', facilities: [createFacility({ id: 'fac-1' })] });
+    expect(await screen.findByRole('link', { name: /電話/ })).toBeInTheDocument();
+    expect(screen.queryByText('緊急対応中です')).toBeNull();
+  });
+});
