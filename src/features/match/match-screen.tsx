@@ -19,7 +19,7 @@ import { matchFacilities, type FacilityMatch } from '../../domain/match';
 import { vacancyStanding } from '../../domain/match-order';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import { trialStaysByFacility, type TrialStay } from '../../domain/trial-stay';
-import { normalizeName } from '../../domain/normalize';
+import { previousStayIds } from '../../domain/past-stays';
 import { agoInWords } from '../../domain/night-call';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { useAdmittedFacilities, useOpenCaseOf } from '../../state/use-open-case';
@@ -34,22 +34,6 @@ import { T } from './text';
 import './match.css';
 
 export { parseMatchRoute, matchPaths } from './match-route';
-
-/**
- * Ids of facilities whose name matches a 利用歴 entry of the person (best effort: the interview
- * form holds free text, so a name equal to, or containing, the other after removing spaces counts).
- */
-export function previousStayIds(person: Person, facilities: readonly Facility[]): Set<string> {
-  const stayed = person.pastShortStays.map((s) => normalizeName(s.facility)).filter((n) => n !== '');
-  const ids = new Set<string>();
-  if (stayed.length === 0) return ids;
-  for (const f of facilities) {
-    const name = normalizeName(f.name);
-    if (name === '') continue;
-    if (stayed.some((s) => s === name || s.includes(name) || name.includes(s))) ids.add(f.id);
-  }
-  return ids;
-}
 
 const PERSON_LINE_ID = 'match-person-name';
 

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { previousStayIds } from './past-stays';
+
+const facilities = [
+  { id: 'himawari', name: '短期入所ひまわり' },
+  { id: 'himawari-2', name: 'ひまわり第二' },
+  { id: 'aoba', name: 'あおば苑' },
+  { id: 'sakura', name: '社会福祉法人 さくら会 ショートステイさくら' },
+];
+const stays = (...names: string[]) => ({ pastShortStays: names.map((facility) => ({ facility, when: '', howItWent: '' })) });
+const ids = (...names: string[]) => [...previousStayIds(stays(...names), facilities)].sort();
+
+describe('which facilities the 利用歴 names', () => {
+  it('takes the facility named, with or without the words for the kind of place', () => {
+    expect(ids('ひまわり')).toEqual(['himawari']);
+    expect(ids('ショートステイ ひまわり')).toEqual(['himawari']);
+    expect(ids('ひまわり第二（2024年夏、3泊）')).toEqual(['himawari-2']);
+    expect(ids('あおば')).toEqual(['aoba']);
+    expect(ids('さくら会 ショートステイさくら')).toEqual(['sakura']);
+  });
+
+  it('marks nothing for a word every facility could hold, or a part that fits two of them', () => {
+    expect(ids('短期入所')).toEqual([]);
+    expect(ids('ショートステイ（市内）')).toEqual([]);
+    expect(ids('ひ')).toEqual([]);
+    // 「ひま」 is in ひまわり and in ひまわり第二: which one is not known
+    expect(ids('ひま')).toEqual([]);
+  });
+
+  it('reads every entry of the 利用歴', () => {
+    expect(ids('あおば苑', 'ひまわり第二')).toEqual(['aoba', 'himawari-2']);
+  });
+});
