@@ -165,7 +165,7 @@ describe('validateHousehold', () => {
     expect(cleaned.ok && cleaned.value.emergencyContacts[0]!.phones).toEqual(['090-0123-4567']);
   });
 
-  it("takes a contact's reading in kana, keeps a contact saved without one unchanged, and refuses kanji there", () => {
+  it("takes a contact's reading in kana, writes '' for none (also for a contact saved before readings), and refuses kanji there", () => {
     const result = validateHousehold(
       createHousehold({
         emergencyContacts: [
@@ -175,11 +175,11 @@ describe('validateHousehold', () => {
         ],
       }),
     );
-    expect(result.ok && result.value.emergencyContacts).toEqual([
-      { name: '田中 由美子', furigana: 'たなか ユミコ', relation: '叔母', phones: ['090-0123-4567'], note: '' },
-      // blank or absent: no key, as a contact saved before readings were asked holds it
-      { name: '田中 健', relation: '叔父', phones: ['090-0123-4568'], note: '' },
-      { name: '鈴木 二郎', relation: '兄', phones: ['090-0123-4569'], note: '' },
+    // always the key: a contact without it is one an older app sent (src/protocol/older-apps.ts)
+    expect(result.ok && result.value.emergencyContacts).toStrictEqual([
+      { name: '田中 由美子', relation: '叔母', phones: ['090-0123-4567'], note: '', furigana: 'たなか ユミコ' },
+      { name: '田中 健', relation: '叔父', phones: ['090-0123-4568'], note: '', furigana: '' },
+      { name: '鈴木 二郎', relation: '兄', phones: ['090-0123-4569'], note: '', furigana: '' },
     ]);
     const kanji = validateHousehold(createHousehold({ emergencyContacts: [{ name: '田中 由美子', furigana: '田中', relation: '', phones: ['090-0123-4567'], note: '' }] }));
     expect(messageAt(kanji, 'emergencyContacts.0.furigana')).toBe('ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います。わからなければ空欄にできます）');

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from './disability';
-import type { EmergencyContact, Household, Person, ServiceEnrolments, Sex } from './household';
+import type { Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
 import { firstPhoneRun, normalizePhone, withoutInvisible } from './normalize';
@@ -254,10 +254,11 @@ const emergencyContactSchema = z.object({
   ),
   note: freeText,
   // The caller at night is often this relative: 「たなか」 finds the aunt 田中 by it. Absent in
-  // records saved before, and left out when blank, so such a record saved again is unchanged
-  // (a colleague's edit of the contacts meanwhile is not asked about as a clash).
+  // records saved before it was asked; written from now on, '' when none is known, so a contact
+  // without it is one an older app sent (it drops the field it does not know), and the hub keeps
+  // the reading it holds for it (src/protocol/older-apps.ts).
   furigana: z.preprocess((v) => (v === undefined ? '' : v), reading),
-}).transform(({ furigana, ...c }): EmergencyContact => (furigana === '' ? c : { ...c, furigana }));
+});
 
 const familyMemberSchema = z.object({ name: freeText, relation: freeText, age: freeText, note: freeText });
 const agencySchema = z.object({ name: freeText, role: freeText, contactPerson: freeText, phone });

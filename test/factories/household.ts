@@ -31,7 +31,7 @@ export function createHousehold(overrides: Partial<Household> = {}): Household {
     address: 'みなと市港町1丁目2番3号',
     phone: '03-0123-4567',
     persons: [createPerson()],
-    emergencyContacts: [{ name: '山田 一郎', relation: '父', phones: ['090-0123-4567'], note: '' }],
+    emergencyContacts: [{ name: '山田 一郎', relation: '父', phones: ['090-0123-4567'], note: '', furigana: 'やまだ いちろう' }],
     mainCaregiver: '父（山田 一郎）',
     registeringOffice: '相談支援事業所 かもめ',
     caseWorker: '小野 恵美',

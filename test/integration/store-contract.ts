@@ -580,6 +580,22 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect(await store.countOpenConflicts(ALL)).toBe(0);
       });
 
+      it("[S14] a contact's reading stays when an older app, which drops the field it does not know, saves the household; one cleared on a newer app stays cleared", async () => {
+        const v1 = await created();
+        const { furigana: _reading, ...aunt } = base.emergencyContacts[0]!;
+        const [read] = await push(1, [edit(1, v1, { emergencyContacts: [{ ...aunt, furigana: 'やまだ いちろう' }] })]);
+        const v2 = (read as { version: number }).version;
+        // the older phone, on the record with the reading, changes the address: its contacts come without the key
+        const [older] = await push(2, [edit(1, v2, { address: '松戸市本町3-3', emergencyContacts: [aunt] })]);
+        expect(older!.status).toBe('accepted');
+        expect(await held()).toMatchObject({ address: '松戸市本町3-3', emergencyContacts: [{ ...aunt, furigana: 'やまだ いちろう' }] });
+        expect(await store.countOpenConflicts(ALL)).toBe(0);
+        // a newer phone writes '' for a reading cleared: not taken for an older app's
+        const v3 = (older as { version: number }).version;
+        expect(statuses(await push(1, [edit(2, v3, { address: '松戸市本町3-3', emergencyContacts: [{ ...aunt, furigana: '' }] })]))).toEqual(['accepted']);
+        expect((await held())['emergencyContacts']).toEqual([{ ...aunt, furigana: '' }]);
+      });
+
       it('[S14] the same field changed on two devices keeps the first value and records the other, until settled', async () => {
         const v1 = await created();
         const [first] = await push(1, [edit(1, v1, { phone: '047-222-2222' })]);

@@ -5,7 +5,7 @@
  */
 import type { EmergencyContact, Household } from '../../domain/household';
 import type { FieldError } from '../../domain/household-schema';
-import { formEditMerge, type FieldConflict } from '../../protocol/merge';
+import { equal, formEditMerge, type FieldConflict, type Json } from '../../protocol/merge';
 import { setAtPath, valueAtPath } from '../../sync/conflict-path';
 
 export interface ContactInput extends Omit<EmergencyContact, 'phones' | 'furigana'> {
@@ -67,14 +67,19 @@ export function toForm(h: Household): HouseholdForm {
   };
 }
 
+/** A form read back from a draft: one kept before contacts had a reading gets a blank one (its input is controlled). */
+export function fromDraft(form: HouseholdForm): HouseholdForm {
+  return { ...form, emergencyContacts: form.emergencyContacts.map((c) => ({ ...c, furigana: c.furigana ?? '' })) };
+}
+
 /** The record to validate and save; `now` stamps updatedAt (createdAt stays as it was). */
 export function fromForm(form: HouseholdForm, now: string): Household {
   const { consent, emergencyContacts, moveReason: _moveReason, formBase: _formBase, ...rest } = form;
   const hasConsent = Boolean(consent.date || consent.consentedBy.trim() || consent.scope.trim());
   return {
     ...rest,
-    // a blank reading is left out, as the record held it (a contact saved before had none)
-    emergencyContacts: emergencyContacts.map(({ phonesText, furigana, ...c }) => ({ ...c, phones: splitPhones(phonesText), ...(furigana ? { furigana } : {}) })),
+    // the reading always written ('' when none): a contact without it is an older app's (older-apps.ts)
+    emergencyContacts: emergencyContacts.map(({ phonesText, ...c }) => ({ ...c, phones: splitPhones(phonesText) })),
     consent: hasConsent ? { date: consent.date, consentedBy: consent.consentedBy.trim(), scope: consent.scope.trim() } : null,
     updatedAt: now,
   };
@@ -94,11 +99,29 @@ const NOT_THE_FORMS = /^(updatedAt|createdAt|reviews|withdrawal|officeMoves)(\b|
  */
 export function overHeld(mine: Household, base: Household | null | undefined, held: Household | undefined): { readonly record: Household; readonly clashes: readonly FieldConflict[] } {
   if (!held) return { record: mine, clashes: [] };
-  const { merged, conflicts } = base ? formEditMerge(base, mine, held) : { merged: mine, conflicts: [] };
+  const { merged, conflicts } = base ? formEditMerge(base, asOpened(mine, base), held) : { merged: mine, conflicts: [] };
   return {
     record: { ...merged, reviews: held.reviews, withdrawal: held.withdrawal, officeMoves: held.officeMoves ?? [], updatedAt: mine.updatedAt, createdAt: held.createdAt },
     clashes: conflicts.filter((c) => !NOT_THE_FORMS.test(c.path)),
   };
+}
+
+/**
+ * `mine` with each contact the form left as it was given back as the record held it: a contact
+ * saved before contacts had a reading comes back from the form with a blank one, which is no edit
+ * (merged as one, a colleague's corrected number on that contact came back as a second contact).
+ */
+function asOpened(mine: Household, base: Household): Household {
+  const untouched = base.emergencyContacts.filter((c) => c.furigana === undefined);
+  if (untouched.length === 0) return mine;
+  const pool = [...untouched];
+  const emergencyContacts = mine.emergencyContacts.map((c) => {
+    if (c.furigana !== '') return c;
+    const { furigana: _blank, ...rest } = c;
+    const at = pool.findIndex((b) => equal(b as unknown as Json, rest as unknown as Json));
+    return at < 0 ? c : pool.splice(at, 1)[0]!;
+  });
+  return { ...mine, emergencyContacts };
 }
 
 /**

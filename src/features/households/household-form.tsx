@@ -17,7 +17,7 @@ import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { ErrorSummary } from './form-errors';
-import { errorFor, fromForm, moveReasonMissing, overHeld, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
+import { errorFor, fromDraft, fromForm, moveReasonMissing, overHeld, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { F, T } from './text';
@@ -122,7 +122,7 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
       // A draft keeps the record it was started on (formBase): restored after the record changed
       // (a 見直し, a colleague's synced edit), it is moved onto the record as it is now, so what the
       // screen shows is what will be saved.
-      const restoredForm = draft ? { ...base, ...draft } : base;
+      const restoredForm = draft ? fromDraft({ ...base, ...draft }) : base;
       // A field both the draft and someone else changed keeps the draft's value, and its save asks (rebaseForm).
       const form = draft && existing && draft.formBase && JSON.stringify(draft.formBase) !== JSON.stringify(existing) ? rebaseForm(restoredForm, existing) : restoredForm;
       if (!live) return;

@@ -25,6 +25,7 @@ import { lockDeviceForUser } from './device-users';
 import { checkEvidence } from './evidence';
 import { readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
 import { equal, mergeRecord, type Json } from '../../protocol/merge';
+import { lacksReadings, withHeldReadings } from '../../protocol/older-apps';
 import {
   APPEND_ONLY_KINDS,
   CHANGE_KINDS,
@@ -496,6 +497,15 @@ async function planMerge(
   if (held === undefined) return { ok: true, stateJson: payloadJson, withdrawn, basedOn: null, heldVersion: null, conflicts: [] };
   // [R4] An admin withdrew it from every device; an edit would bring it back half-merged.
   if (held.removed) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
+  // [S14] What an older app leaves out because it does not know it stays as held (a contact's reading).
+  let incoming = change.payload as Json;
+  if (kind === 'household' && lacksReadings(incoming)) {
+    const kept = withHeldReadings(JSON.parse(held.payloadJson ?? (await heldPayload(ctx, kind, entityId))) as Json, incoming);
+    if (kept !== incoming) {
+      incoming = kept;
+      payloadJson = JSON.stringify(kept);
+    }
+  }
   const own = ctx.known.own.get(recordKey(kind, entityId));
   const baseVersion = change.baseVersion ?? null;
   if (baseVersion !== null && baseVersion > held.version) {
@@ -526,7 +536,7 @@ async function planMerge(
   }
   if (basedOn === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
   const heldJson = held.payloadJson ?? (await heldPayload(ctx, kind, entityId));
-  const { merged, conflicts } = mergeRecord(asObject(base), asObject(JSON.parse(heldJson) as Json), asObject(change.payload as Json));
+  const { merged, conflicts } = mergeRecord(asObject(base), asObject(JSON.parse(heldJson) as Json), asObject(incoming));
   return { ok: true, stateJson: JSON.stringify(merged), withdrawn, basedOn, heldVersion: held.version, conflicts };
 }
 

@@ -1,0 +1,48 @@
+/**
+ * What a change from an older app leaves out because that app does not know the field, kept from
+ * the record the hub holds. An app from before contacts had readings saves a household's contacts
+ * without `furigana` (its form's check drops keys it does not know): its edit of anything else in
+ * the household would take every reading a newer phone typed. A newer app writes the key for
+ * every contact ('' when none is known), so a contact without it reads as "not known there", and
+ * the reading held for the same contact stays.
+ */
+import type { Json } from './merge';
+
+type Obj = { readonly [key: string]: Json };
+const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Whether a household came with a contact without its reading key: from an older app, or a record saved before. */
+export function lacksReadings(incoming: Json): boolean {
+  const contacts = isObj(incoming) ? incoming['emergencyContacts'] : undefined;
+  return Array.isArray(contacts) && contacts.some((c) => isObj(c) && !('furigana' in c));
+}
+
+/**
+ * `incoming` with the reading of each contact that came without one taken from `held`'s contact of
+ * the same name (the n-th of that name for the n-th), or `incoming` itself when there is none to keep.
+ */
+export function withHeldReadings(held: Json, incoming: Json): Json {
+  if (!isObj(held) || !isObj(incoming)) return incoming;
+  const heldContacts = held['emergencyContacts'];
+  const contacts = incoming['emergencyContacts'];
+  if (!Array.isArray(heldContacts) || !Array.isArray(contacts) || !lacksReadings(incoming)) return incoming;
+  const readings = new Map<string, string[]>();
+  for (const c of heldContacts) {
+    if (!isObj(c) || typeof c['name'] !== 'string') continue;
+    const list = readings.get(c['name']) ?? [];
+    list.push(typeof c['furigana'] === 'string' ? c['furigana'] : '');
+    readings.set(c['name'], list);
+  }
+  const seen = new Map<string, number>();
+  let kept = false;
+  const next = contacts.map((c) => {
+    if (!isObj(c) || typeof c['name'] !== 'string') return c;
+    const n = seen.get(c['name']) ?? 0;
+    seen.set(c['name'], n + 1);
+    const reading = readings.get(c['name'])?.[n] ?? '';
+    if ('furigana' in c || reading === '') return c;
+    kept = true;
+    return { ...c, furigana: reading };
+  });
+  return kept ? { ...incoming, emergencyContacts: next } : incoming;
+}
