@@ -184,7 +184,7 @@ export function closureAheadText(c: FacilityClosure): string {
  * last day cannot come before its first. Shared by the form and the hub's record check.
  */
 export function closureProblem(c: Pick<FacilityClosure, 'kind' | 'from' | 'until'>): { readonly field: 'from' | 'until'; readonly message: string } | null {
-  if (!isValidIsoDate(c.from)) return { field: 'from', message: `${CLOSURE_LABELS[c.kind]}の開始日を入力してください（2026-12-01 の形式）` };
+  if (!isValidIsoDate(c.from)) return { field: 'from', message: c.kind === 'closed' ? '廃止日を入力してください（2026-12-01 の形式）' : '休止の開始日を入力してください（2026-12-01 の形式）' };
   if (c.until === null) return null;
   if (c.kind === 'closed') return { field: 'until', message: '廃止には再開日がありません' };
   if (!isValidIsoDate(c.until)) return { field: 'until', message: '休止の最終日は 2026-12-20 の形式で入力してください' };

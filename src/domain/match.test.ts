@@ -372,16 +372,27 @@ describe('休止・廃止', () => {
   const accepts = { intellectual: both };
   // CALL is 1 December in Japan
 
-  it('lists a facility closed on the night after every other near miss, its closure said first, never as a fit', () => {
+  it('lists a facility closed on the night apart from the near misses, its closure said first, never as a fit', () => {
     const suspended = createFacility({ name: '休止中の事業所', accepts, closure: { kind: 'suspended', from: '2026-11-20', until: '2026-12-20', note: '職員不足' } });
     const closed = createFacility({ name: '廃止した事業所', accepts, closure: { kind: 'closed', from: '2026-12-01', until: null, note: '' } });
     const open = createFacility({ name: '受け入れる事業所', accepts });
     const refuses = createFacility({ name: '受け入れない事業所' });
     const r = ok(matchFacilities({ person, callAt: CALL, facilities: [suspended, closed, open, refuses] }));
     expect(r.fits.map((m) => m.facility.name)).toEqual(['受け入れる事業所']);
-    expect(r.nearMisses.map((m) => m.facility.name)).toEqual(['受け入れない事業所', '休止中の事業所', '廃止した事業所']);
-    expect(r.nearMisses[1]!.failures).toEqual(['休止中（12/20まで）']);
-    expect(r.nearMisses[2]!.failures).toEqual(['廃止（2026年12月1日から）']);
+    expect(r.nearMisses.map((m) => m.facility.name)).toEqual(['受け入れない事業所']);
+    const apart = new Map(r.closed.map((m) => [m.facility.name, m.failures]));
+    expect(apart).toEqual(new Map([['休止中の事業所', ['休止中（12/20まで）']], ['廃止した事業所', ['廃止（2026年12月1日から）']]]));
+  });
+
+  it('judges a closure by today as well as by the call: a case matched again after a 休止 began lists it as closed', () => {
+    const later = createFacility({ name: '12/10から休止', accepts, closure: { kind: 'suspended', from: '2026-12-10', until: null, note: '' } });
+    // requested on 1 December, matched again on 12 December
+    const r = ok(matchFacilities({ person, callAt: CALL, now: '2026-12-12T01:00:00Z', facilities: [later] }));
+    expect(r.fits).toEqual([]);
+    expect(r.closed.map((m) => m.failures)).toEqual([['休止中（再開日未定）']]);
+    // and one still to come is said as planned from today, not from the call's day
+    const ahead = ok(matchFacilities({ person, callAt: CALL, now: '2026-12-05T01:00:00Z', facilities: [later] }));
+    expect(ahead.fits[0]!.conditions).toEqual(['12/10から休止予定']);
   });
 
   it('takes a facility again once its 休止 has ended, and tells of one that starts later', () => {
@@ -396,6 +407,6 @@ describe('休止・廃止', () => {
   it('keeps a 休止 with no restart date for good, until the office says it runs again', () => {
     const open = createFacility({ accepts, closure: { kind: 'suspended', from: '2025-01-01', until: null, note: '' } });
     const r = ok(matchFacilities({ person, callAt: CALL, facilities: [open] }));
-    expect(r.nearMisses[0]!.failures).toEqual(['休止中（再開日未定）']);
+    expect(r.closed[0]!.failures).toEqual(['休止中（再開日未定）']);
   });
 });

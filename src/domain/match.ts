@@ -51,7 +51,7 @@ export interface FacilityMatch {
   readonly hubBonus: HubBonusEligibility;
   /** how many of `failures` are 登録なし（電話で確認）, not a refusal: near misses are ordered by the rest first */
   readonly unconfirmed: number;
-  /** 休止 or 廃止 on the night's day: the first failure, and listed after every other near miss */
+  /** 休止 or 廃止 on the night: the first failure, and the facility listed apart (`closed`) */
   readonly closure: FacilityClosure | null;
 }
 
@@ -75,6 +75,8 @@ export type MatchResult =
       readonly fits: readonly FacilityMatch[];
       /** Facilities missing at least one need, fewest refusals first (a 登録なし is asked, not refused) */
       readonly nearMisses: readonly FacilityMatch[];
+      /** Facilities 休止 or 廃止 on the night (the call's day or today, whichever it holds on), in call order */
+      readonly closed: readonly FacilityMatch[];
       readonly orderExplanation: string;
     };
 
@@ -164,6 +166,9 @@ export function matchFacilities(input: MatchInput): MatchResult {
   const nowInstant = input.now ?? callAt;
   japanDateOf(nowInstant);
   const nowMs = nowInstant instanceof Date ? nowInstant.getTime() : Date.parse(nowInstant);
+  // A case matched again after midnight, or days on: a 休止 that began since holds tonight too.
+  const today = japanDateOf(nowInstant);
+  const aheadFrom = today > day ? today : day;
 
   // Every string a facility can show is built once here; the loop only picks them.
   const typeTexts = needs.map((t) => ({
@@ -185,6 +190,7 @@ export function matchFacilities(input: MatchInput): MatchResult {
 
   const fits: FacilityMatch[] = [];
   const nearMisses: FacilityMatch[] = [];
+  const closed: FacilityMatch[] = [];
   for (const facility of facilities) {
     const reasons: string[] = [];
     const failures: string[] = [];
@@ -192,9 +198,9 @@ export function matchFacilities(input: MatchInput): MatchResult {
     // failures that are only 登録なし (a city list without care kinds): asked on the phone, not refused
     let unconfirmed = 0;
     // Closed tonight: said first, whatever else it takes. Closing later: said, for a stay that runs into it.
-    const closure = closureOn(facility, day);
+    const closure = closureOn(facility, day) ?? closureOn(facility, today);
     if (closure) failures.push(closureText(closure));
-    const ahead = closure ? null : closureAhead(facility, day);
+    const ahead = closure ? null : closureAhead(facility, aheadFrom);
     if (ahead) conditions.push(closureAheadText(ahead));
     for (const t of typeTexts) {
       const row = facility.acceptance[t.type];
@@ -227,16 +233,15 @@ export function matchFacilities(input: MatchInput): MatchResult {
       unconfirmed,
       closure,
     };
-    (failures.length === 0 ? fits : nearMisses).push(match);
+    (closure ? closed : failures.length === 0 ? fits : nearMisses).push(match);
   }
   fits.sort(compareMatches);
   // refusals first counted: a facility that takes 医療的ケア（児） but lists no kinds (登録なし) is
   // likelier than one that refuses the child outright, and goes before it
   const refusals = (m: FacilityMatch) => m.failures.length - m.unconfirmed;
-  // a facility closed tonight cannot say yes on the phone: after every other near miss
-  const closed = (m: FacilityMatch) => (m.closure ? 1 : 0);
-  nearMisses.sort((a, b) => closed(a) - closed(b) || refusals(a) - refusals(b) || a.unconfirmed - b.unconfirmed || compareMatches(a, b));
-  return { kind: 'ok', category, age, day, needs, fits, nearMisses, orderExplanation: MATCH_ORDER_EXPLANATION };
+  nearMisses.sort((a, b) => refusals(a) - refusals(b) || a.unconfirmed - b.unconfirmed || compareMatches(a, b));
+  closed.sort((a, b) => compareByAreaName(a.facility, b.facility));
+  return { kind: 'ok', category, age, day, needs, fits, nearMisses, closed, orderExplanation: MATCH_ORDER_EXPLANATION };
 }
 
 export interface FacilitySearchFilter {

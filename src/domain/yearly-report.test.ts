@@ -202,6 +202,15 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     });
   });
 
+  it('登録事業所: a facility 廃止 before the year is no longer counted; one 廃止 during it, or on 休止, still is', async () => {
+    const member = facilities.find((f) => f.hubFunctions.length > 0)!;
+    const count = async (closure: (typeof member)['closure']) =>
+      buildYearlyReport({ range: FY2026, today: TODAY, households, cases: await cases(), trialStays, facilities: facilities.map((f) => (f === member ? { ...f, closure } : f)), offices }).members.facilities;
+    expect(await count({ kind: 'closed', from: '2026-03-31', until: null, note: '' })).toBe(2);
+    expect(await count({ kind: 'closed', from: '2026-10-01', until: null, note: '' })).toBe(3);
+    expect(await count({ kind: 'suspended', from: '2026-03-01', until: null, note: '' })).toBe(3);
+  });
+
   it('相談強化加算: claims whose coordination falls in the year, per office, 700 units each', async () => {
     const { claims } = await report();
     expect(claims.byOffice.map((r) => [r.officeNumber, r.count, r.units])).toEqual([

@@ -365,6 +365,8 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   let memberFacilities = 0;
   for (const f of input.facilities) {
     if (f.hubFunctions.length === 0) continue;
+    // 廃止 before the range began: no longer a member (a 休止 stays one, as its registration does)
+    if (f.closure?.kind === 'closed' && f.closure.from <= range.from) continue;
     memberFacilities += 1;
     for (const fn of new Set(f.hubFunctions)) byFunction.set(fn, (byFunction.get(fn) ?? 0) + 1);
   }

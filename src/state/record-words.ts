@@ -38,6 +38,7 @@ export const CT = {
   period: (from: string, to: string | null) => `${from}〜${to ?? ''}`,
   /** a facility with no 休止・廃止 */
   running: '運営中',
+  noRestart: '（再開日未定）',
   vacancy: (beds: string, asOf: string, by: string) => `空床 ${beds}床（${asOf} 時点、報告: ${by || '不明'}）`,
   item: (label: string, value: string) => `${label}：${value}`,
 } as const;
@@ -236,7 +237,11 @@ function itemLine(key: string | undefined, item: Obj, names: ValueNames): string
       // another device's time that is not an instant shows as its text, not as a thrown error
       return CT.vacancy(str(item['beds']), typeof item['asOf'] === 'string' ? (isInstantText(item['asOf']) ? formatJapanShortDateTime(item['asOf']) : item['asOf']) : '', str(item['reportedBy']));
     case 'closure':
-      return line(CLOSURE_LABELS[str(item['kind']) as ClosureKind] ?? str(item['kind']), CT.period(str(item['from']), typeof item['until'] === 'string' ? item['until'] : null), item['note']);
+      return line(
+        CLOSURE_LABELS[str(item['kind']) as ClosureKind] ?? str(item['kind']),
+        item['kind'] === 'suspended' && typeof item['until'] !== 'string' ? `${CT.period(str(item['from']), null)}${CT.noRestart}` : CT.period(str(item['from']), typeof item['until'] === 'string' ? item['until'] : null),
+        item['note'],
+      );
     case 'persons':
       return `${str(item['name']) || CT.empty}${str(item['furigana']) ? `（${str(item['furigana'])}）` : ''}`;
     case 'reviews':

@@ -126,7 +126,8 @@ describe('sync store: acknowledge', () => {
     expect((await session.outbox()).map((e) => e.seq)).not.toContain(x!.seq);
     // set aside and recorded in one step, the entry queued for the hub like any other
     expect(await logged()).toEqual(['世帯 x（理由 invalid）']);
-    expect((await session.outbox()).filter((e) => e.kind === 'access').length).toBeGreaterThan(0);
+    const entry = (await session.accessLog()).find((e) => e.action === 'dismiss-refused')!;
+    expect((await session.outbox()).some((e) => e.kind === 'access' && e.entityId === entry.id)).toBe(true);
   });
 
   it('keeps a refused case entry queued: evidence is not set aside', async () => {

@@ -101,6 +101,10 @@ export function FacilityForm({ id }: { id: string | null }) {
     if (!base || !state) return;
     // A number stored before it was checked is taken as it is until it is changed.
     const found = validateForm(state, id === null ? undefined : (mergeBase ?? base));
+    // A date typed halfway gives no value (''): a 休止's last day would be saved as 再開日未定 without a word.
+    for (const field of ['closureFrom', 'closureUntil'] as const) {
+      if (formRef.current?.querySelector<HTMLInputElement>(`input[data-field="${field}"]`)?.validity.badInput) found[field] = T.errors.datePartlyTyped;
+    }
     // One 事業所番号, one facility: a second copy would go stale (a CSV import updates the first).
     const number = normalizeOfficeNumber(state.officeNumber);
     // Checked when the number is new here: two copies made before this check can still be edited.
@@ -180,9 +184,9 @@ export function FacilityForm({ id }: { id: string | null }) {
           />
           {state.closureKind !== '' ? (
             <>
-              <TextField label={T.closureFrom[state.closureKind]} type="date" value={state.closureFrom} onChange={(e) => set('closureFrom', e.target.value)} error={errors.closureFrom} required />
+              <TextField label={T.closureFrom[state.closureKind]} type="date" data-field="closureFrom" value={state.closureFrom} onChange={(e) => set('closureFrom', e.target.value)} error={errors.closureFrom} required />
               {state.closureKind === 'suspended' ? (
-                <TextField label={T.closureUntil} type="date" value={state.closureUntil} onChange={(e) => set('closureUntil', e.target.value)} error={errors.closureUntil} />
+                <TextField label={T.closureUntil} type="date" data-field="closureUntil" value={state.closureUntil} onChange={(e) => set('closureUntil', e.target.value)} error={errors.closureUntil} />
               ) : null}
               <TextField label={T.closureNote} value={state.closureNote} onChange={(e) => set('closureNote', e.target.value)} />
             </>

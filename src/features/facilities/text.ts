@@ -119,7 +119,7 @@ export const T = {
     { value: 'suspended', label: '休止' },
     { value: 'closed', label: '廃止' },
   ] as const,
-  closureHint: '休止・廃止の間は、受入先の候補の最後に理由とともに出ます（候補には入りません）。',
+  closureHint: '休止・廃止の間は受入先の候補に入らず、受入先の一覧の最後に「休止・廃止中の事業所」として理由とともに出ます。',
   closureFrom: { suspended: '休止の開始日', closed: '廃止日（この日から受け入れません）' } as const,
   closureUntil: '休止の最終日（未定なら空欄）',
   closureNote: '休止・廃止の理由・備考',
@@ -136,6 +136,7 @@ export const T = {
     capacity: '定員は0〜9999の整数で入力してください',
     beds: '空床数は0〜9999の整数で入力してください',
     summary: '入力内容を確認してください（赤い項目）',
+    datePartlyTyped: '日付が途中までしか入力されていません（年・月・日をすべて入れるか、消してください）',
   },
 
   // import

@@ -127,6 +127,22 @@ describe('match screen', () => {
     expect(within(fits).queryByRole('article', { name: 'いずみ園' })).not.toBeInTheDocument();
   });
 
+  it('lists a facility on 休止 apart, its closure first, with no bed report nor 加算 on its card', () => {
+    const today = new Date();
+    const from = new Date(today.getTime() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const hidamari = { ...facilities[2]!, closure: { kind: 'suspended' as const, from, until: null, note: '職員不足' } };
+    mount('#/match/hh-1/p-1', [household], [facilities[0]!, facilities[1]!, hidamari]);
+    const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
+    expect(within(fits).getAllByRole('article').map((c) => c.getAttribute('aria-label'))).toEqual(['あおば荘']);
+    const near = screen.getByRole('heading', { name: '条件が合わない事業所（参考）' }).closest('section')!;
+    expect(within(near).queryByRole('article', { name: 'ひだまり' })).toBeNull();
+    const closed = screen.getByRole('heading', { name: '休止・廃止中の事業所（受け入れできません）' }).closest('section')!;
+    const card = within(closed).getByRole('article', { name: 'ひだまり' });
+    expect(within(card).getAllByRole('listitem')[0]).toHaveTextContent('休止中（再開日未定）');
+    expect(within(card).queryByText(/空き 2床/)).toBeNull();
+    expect(within(card).queryByText('拠点加算（+200単位）の対象となりうる')).toBeNull();
+  });
+
   it('shows a bed report whose time is not an instant as its text, and the rest of the match (one bad report once stopped the screen)', () => {
     const bad = facility('f-bad', { name: 'かえで', area: '北部', phone: '047-444-4444', vacancy: { beds: 1, asOf: '2026-11-30 02:10', reportedBy: '' } }, { medicalCareChild: true });
     mount('#/match/hh-1/p-1', [household], [...facilities, bad]);

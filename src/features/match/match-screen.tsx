@@ -236,6 +236,16 @@ export function MatchScreen() {
               </>
             )}
           </Section>
+          {result.closed.some(open) ? (
+            <Section title={T.closedTitle} id="match-closed">
+              <p className="match-order">{T.closedNote}</p>
+              <CardList
+                matches={result.closed.filter(open)}
+                first={FIRST_NEAR_MISSES}
+                render={(m) => <MatchCard match={m} now={now} callAt={callAt} near closed onCall={recorder.record} />}
+              />
+            </Section>
+          ) : null}
         </>
       )}
     </Page>
@@ -323,6 +333,7 @@ function MatchCard({
   match,
   now,
   near = false,
+  closed = false,
   trials,
   onCall,
 }: {
@@ -330,6 +341,8 @@ function MatchCard({
   now: Date;
   callAt: Date;
   near?: boolean;
+  /** 休止・廃止 tonight: the closure first, no bed report nor 加算 (it takes nobody) */
+  closed?: boolean;
   /** this person's trial stays at the facility, the latest first */
   trials?: readonly TrialStay[] | undefined;
   onCall: OnCall;
@@ -342,7 +355,7 @@ function MatchCard({
         <h3 className="match-card__name">{name}</h3>
         <p className="match-card__area">{f.area.trim() || T.noArea}</p>
       </div>
-      <VacancyLine match={match} now={now} />
+      {closed ? null : <VacancyLine match={match} now={now} />}
       {near && match.failures.length > 0 ? (
         <ul className="match-card__failures">
           {match.failures.map((x) => (
@@ -368,7 +381,7 @@ function MatchCard({
       {trials && trials.length > 0 ? (
         <p className="match-card__trial">{T.trialStays(trials.map((s) => T.trialPeriod(s.from, s.to)).join('、'))}</p>
       ) : null}
-      {match.hubBonus.eligible ? <p className="match-card__hub">{T.hubBonus}</p> : null}
+      {match.hubBonus.eligible && !closed ? <p className="match-card__hub">{T.hubBonus}</p> : null}
       {match.reasons.length > 0 ? (
         <details className="disclosure">
           <summary>{T.reasons}</summary>

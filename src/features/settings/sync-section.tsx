@@ -294,7 +294,12 @@ function RefusedChanges() {
   const dismiss = async (entry: OutboxEntry) => {
     setDismissing(null);
     setDismissFailed(null);
-    if (!session || !engine) return;
+    if (!session) return;
+    if (!engine) {
+      // the sync code is still loading after the unlock: said, not a dialog that closes on nothing
+      setDismissFailed(ST.dismissFailed(ST.engineLoading));
+      return;
+    }
     try {
       // set aside and written in the 閲覧記録 together, or neither
       await engine.dismissRefused(entry.seq, ST.dismissedLog(ST.kind[entry.kind], entry.entityId, entry.at, entry.refusal?.reason ?? ''));

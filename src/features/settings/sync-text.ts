@@ -125,6 +125,7 @@ export const ST = {
   lineNever: '未同期',
   lineNeedsSignIn: 'この端末でサインインが必要',
   dismissFailed: (why: string) => `一覧から外せませんでした。もう一度お試しください（${why}）`,
+  engineLoading: '同期の準備中です',
   lineHeld: (name: string) => (name ? `${name}さんのサインイン待ち` : 'サインインしていない人の変更が送信待ち'),
   lineRunning: '同期中…',
   lineRefused: (n: number) => `送信不可 ${n}件`,
