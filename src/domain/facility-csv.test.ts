@@ -347,6 +347,14 @@ describe('exportFacilityCsv', () => {
     expect(rows.map((r) => r.facility?.vacancy ?? null)).toEqual([null, expect.objectContaining({ beds: 2, reportedBy: '佐藤' })]);
   });
 
+  it('writes the report for now that a report of dates ahead replaced, not blank beds', () => {
+    const tonight = { beds: 0, asOf: '2026-11-21T23:00:00.000Z', reportedBy: '田中' };
+    const older = { beds: 3, asOf: '2026-11-20T23:00:00.000Z', reportedBy: '田中' };
+    const weekend = createFacility({ id: 'c', officeNumber: '1210100003', name: 'あおば荘', vacancy: { beds: 2, asOf: '2026-11-22T01:00:00.000Z', reportedBy: '佐藤', from: '2026-11-28', until: '2026-11-29' }, vacancyHistory: [older, tonight] });
+    const [row] = parseFacilityCsv(exportFacilityCsv([weekend], 'UTF-8'), [], LATER, idSequence()).rows;
+    expect(row!.facility?.vacancy).toEqual(expect.objectContaining({ beds: 0, reportedBy: '田中' }));
+  });
+
   for (const encoding of ['UTF-8', 'Shift_JIS'] as const) {
     it(`round-trips every field through ${encoding}`, () => {
       const bytes = exportFacilityCsv([full, bare], encoding);

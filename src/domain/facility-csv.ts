@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, sameAfterShiftJisRoundTrip } from './csv-encoding';
 import { fromCsvCell, toCsv } from './csv-text';
 import { DISABILITY_TYPES, MEDICAL_CARE_LABELS } from './disability';
-import { HUB_FUNCTION_LABELS, emptyFacility, type Facility } from './facility';
+import { HUB_FUNCTION_LABELS, emptyFacility, type Facility, type Vacancy } from './facility';
 import {
   COLUMN,
   FACILITY_CSV_HEADERS,
@@ -294,11 +294,22 @@ function deepEqual(a: unknown, b: unknown): boolean {
  * Shift_JIS cannot hold every character (emoji, some rare kanji); rather than write '?' in their
  * place, it throws so the user can export as UTF-8 instead.
  */
-/** The facility's report is for now (no period): the one the CSV's three bed columns can carry. */
-const nowReport = (f: Facility): boolean => f.vacancy !== null && f.vacancy.from === undefined;
+/**
+ * The facility's latest report for now (no period), the current one or one a report for dates ahead
+ * replaced (the weekend's, made after tonight's): the one the CSV's three bed columns can carry.
+ */
+function nowReport(f: Facility): Vacancy | null {
+  let latest: Vacancy | null = null;
+  for (const v of [f.vacancy, ...(f.vacancyHistory ?? [])]) {
+    if (v && v.from === undefined && (latest === null || Date.parse(v.asOf) > Date.parse(latest.asOf))) latest = v;
+  }
+  return latest;
+}
 
 export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UTF-8' | 'Shift_JIS'): Uint8Array {
-  const data = facilities.map((f) => [
+  const data = facilities.map((f) => {
+    const report = nowReport(f);
+    return [
     f.officeNumber,
     f.name,
     f.serviceType,
@@ -316,9 +327,10 @@ export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UT
     formatLabelList(f.medicalCare, MEDICAL_CARE_LABELS),
     f.emergencyRequestHow,
     // A report for dates ahead (the weekend) is not written: the file has no period, and read back
-    // elsewhere its beds would read as free tonight. Left blank, the file says nothing about beds.
-    ...(nowReport(f) ? [String(f.vacancy!.beds), formatJapanDateTimeCsv(f.vacancy!.asOf), f.vacancy!.reportedBy] : ['', '', '']),
-  ]);
+    // elsewhere its beds would read as free tonight. With no report for now, the file says nothing about beds.
+    ...(report ? [String(report.beds), formatJapanDateTimeCsv(report.asOf), report.reportedBy] : ['', '', '']),
+    ];
+  });
   const text = toCsv(FACILITY_CSV_HEADERS, data);
   if (encoding === 'UTF-8') return encodeUtf8WithBom(text);
   try {
