@@ -212,4 +212,11 @@ describe('facility form', () => {
     await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
     expect('closure' in useApp.getState().facilities.get('fac-1')!).toBe(false);
   });
+
+  it('says a 休止 opened again after its last day is over, and that the facility is a candidate again', async () => {
+    const today = japanDateOf(new Date());
+    const facility = createFacility({ id: 'fac-1', closure: { kind: 'suspended', from: addDaysToDate(today, -20), until: addDaysToDate(today, -5), note: '' } });
+    mountFacilities({ hash: '#/facilities/fac-1/edit', facilities: [facility] });
+    expect(screen.getByLabelText('運営の状況')).toHaveAccessibleDescription(expect.stringMatching(/^この休止は\d+年\d+月\d+日で終わり、受入先の候補に戻っています/));
+  });
 });

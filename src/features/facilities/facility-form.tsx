@@ -19,6 +19,7 @@ import {
   type Facility,
 } from '../../domain/facility';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
+import { japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
@@ -177,7 +178,7 @@ export function FacilityForm({ id }: { id: string | null }) {
         <Section title={T.closureTitle}>
           <SelectField
             label={T.closureKind}
-            hint={T.closureHint}
+            hint={state.closureKind === 'suspended' && state.closureUntil !== '' && state.closureUntil < japanDateOf(new Date()) ? T.closureEnded(state.closureUntil) : T.closureHint}
             options={T.closureOptions}
             value={state.closureKind}
             onChange={(e) => set('closureKind', e.target.value as FacilityFormState['closureKind'])}

@@ -1,5 +1,6 @@
 /** Every user-facing string of the facilities feature, in one place for review (STYLE.md habit 9). */
 import type { FacilityImportRow } from '../../domain/facility-csv';
+import { formatJapanDate } from '../../domain/japan-time';
 
 export const T = {
   listTitle: '短期入所事業所',
@@ -120,6 +121,8 @@ export const T = {
     { value: 'closed', label: '廃止' },
   ] as const,
   closureHint: '休止・廃止の間は受入先の候補に入らず、受入先の一覧の最後に「休止・廃止中の事業所」として理由とともに出ます。',
+  /** a 休止 whose last day has passed, opened again */
+  closureEnded: (until: string) => `この休止は${formatJapanDate(until)}で終わり、受入先の候補に戻っています。次の休止を登録するときは、日付を書き換えてください。`,
   closureFrom: { suspended: '休止の開始日', closed: '廃止日（この日から受け入れません）' } as const,
   closureUntil: '休止の最終日（未定なら空欄）',
   closureNote: '休止・廃止の理由・備考',

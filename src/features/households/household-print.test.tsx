@@ -41,6 +41,14 @@ function failLog(session: FakeSession, action: AccessAction, times = 1) {
 const sheet = () => screen.getByRole('heading', { level: 1, name: '事前登録者 情報シート' }).closest('.hh-print')!;
 const heldFromPrint = () => sheet().classList.contains('print-held');
 
+describe('the print sheet', () => {
+  it("prints each contact with its reading, so the facility can say the name back on the phone", () => {
+    const read = { ...household, emergencyContacts: [{ ...household.emergencyContacts[0]!, furigana: 'さとう はなこ' }] };
+    mountScreen({ hash: '#/households/hh-1/print', households: [read] });
+    expect(within(sheet() as HTMLElement).getByText(/^1\. 佐藤 花子/)).toHaveTextContent('1. 佐藤 花子（さとう はなこ）（叔母） 090-1234-5678');
+  });
+});
+
 describe('the print sheet of a 登録廃止 household', () => {
   it('asks for the reason as without a 同意書, writes it to the 閲覧記録, then prints', async () => {
     const session = createFakeSession();
