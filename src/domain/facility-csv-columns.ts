@@ -4,6 +4,10 @@
  */
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from './disability';
 import {
+  CLOSURE_KINDS,
+  CLOSURE_LABELS,
+  closureProblem,
+  closureText,
   FACILITY_SERVICE_TYPES,
   FACILITY_UNIT_TYPES,
   facilityPhoneProblem,
@@ -12,10 +16,11 @@ import {
   isPlausibleEmail,
   type Acceptance,
   type Facility,
+  type FacilityClosure,
   type Vacancy,
 } from './facility';
-import type { IsoInstant } from './household';
-import { daysInMonth, formatJapanDateTimeCsv, instantAtJapanWallClock } from './japan-time';
+import type { IsoDate, IsoInstant } from './household';
+import { daysInMonth, formatJapanDateTimeCsv, instantAtJapanWallClock, isValidIsoDate } from './japan-time';
 
 export const COLUMN = {
   officeNumber: '事業所番号',
@@ -36,6 +41,10 @@ export const COLUMN = {
   vacancyBeds: '空床数',
   vacancyAsOf: '空床報告日時',
   vacancyReportedBy: '空床報告者',
+  closureKind: '休止・廃止',
+  closureFrom: '休止・廃止の開始日',
+  closureUntil: '休止の最終日',
+  closureNote: '休止・廃止の備考',
 } as const;
 
 /** 受入 column of a disability type: the label exactly as the registration form prints it. */
@@ -68,6 +77,10 @@ export const FACILITY_CSV_HEADERS: readonly string[] = [
   COLUMN.vacancyBeds,
   COLUMN.vacancyAsOf,
   COLUMN.vacancyReportedBy,
+  COLUMN.closureKind,
+  COLUMN.closureFrom,
+  COLUMN.closureUntil,
+  COLUMN.closureNote,
 ];
 
 /** Without these a row cannot be matched or shown; every other column may be left out of a file. */
@@ -199,6 +212,24 @@ export function parseJapanDateTimeCell(cell: string): IsoInstant | null {
   return instantAtJapanWallClock(year, month, day, hour, minute, second);
 }
 
+// ---- 休止・廃止の日付 (a Japan date) ----
+
+// Excel rewrites '2026-12-10' as '2026/12/10' when the file is saved again, so both are read.
+const DATE_CELL = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/;
+
+/** 'YYYY-MM-DD' or 'YYYY/M/D' → the ISO date, or null when it is not a real day. */
+export function parseDateCell(cell: string): IsoDate | null {
+  const m = DATE_CELL.exec(cell.normalize('NFKC').trim());
+  if (!m) return null;
+  const date = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  return isValidIsoDate(date) ? date : null;
+}
+
+/** The three cells of a 休止・廃止 (the kind, its first day, a 休止's last day), as the export writes them. */
+export function closureCells(c: FacilityClosure | null | undefined): [string, string, string, string] {
+  return c ? [CLOSURE_LABELS[c.kind], c.from, c.until ?? '', c.note] : ['', '', '', ''];
+}
+
 // ---- a row's cells → Facility fields ----
 
 export interface FacilityCsvCellError {
@@ -317,8 +348,51 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
 
   const vacancy = readVacancy(cell, base.vacancy, fail);
   if (vacancy !== undefined) fields.vacancy = vacancy;
+  const closure = readClosure(cell, base.closure ?? null, fail);
+  if (closure !== undefined) fields.closure = closure;
   if (!creating) noteCleared(fields, base, findings);
   return fields;
+}
+
+/**
+ * undefined: the file has no 休止・廃止 columns (a city's list), and the stored one stays. Blank
+ * cells: the office runs (a stored closure is cleared, said in the preview). Else a 休止 or 廃止
+ * checked as the form checks it.
+ */
+function readClosure(cell: Cell, stored: FacilityClosure | null, fail: (column: string, message: string) => void): FacilityClosure | null | undefined {
+  const kindCell = cell(COLUMN.closureKind);
+  const fromCell = cell(COLUMN.closureFrom);
+  const untilCell = cell(COLUMN.closureUntil);
+  const noteCell = cell(COLUMN.closureNote);
+  if (kindCell === undefined && fromCell === undefined && untilCell === undefined && noteCell === undefined) return undefined;
+  const label = (kindCell ?? '').normalize('NFKC').trim();
+  if (label === '') {
+    if (fromCell || untilCell) fail(COLUMN.closureKind, '開始日があるときは「休止」か「廃止」を入れてください');
+    // running: a stored closure is cleared; none stored, nothing changes
+    return stored ? null : undefined;
+  }
+  const kind = CLOSURE_KINDS.find((k) => CLOSURE_LABELS[k] === label);
+  if (kind === undefined) {
+    fail(COLUMN.closureKind, `"${label}" は使えません（休止 / 廃止、運営中なら空欄）`);
+    return undefined;
+  }
+  const from = fromCell ? parseDateCell(fromCell) : null;
+  if (from === null) {
+    fail(COLUMN.closureFrom, fromCell ? `"${fromCell}" は日付として読めません（例：2026-12-10）` : `${label}の開始日を入れてください（例：2026-12-10）`);
+    return undefined;
+  }
+  const until = untilCell ? parseDateCell(untilCell) : null;
+  if (untilCell && until === null) {
+    fail(COLUMN.closureUntil, `"${untilCell}" は日付として読めません（例：2026-12-20）`);
+    return undefined;
+  }
+  const closure: FacilityClosure = { kind, from, until, note: noteCell ?? (stored?.kind === kind ? stored.note : '') };
+  const problem = closureProblem(closure);
+  if (problem) {
+    fail(problem.field === 'from' ? COLUMN.closureFrom : COLUMN.closureUntil, problem.message);
+    return undefined;
+  }
+  return closure;
 }
 
 /**
@@ -343,6 +417,7 @@ function noteCleared(fields: Fields, base: Facility, findings: RowFindings): voi
   if (fields.medicalCare !== undefined && fields.medicalCare.length === 0 && base.medicalCare.length > 0) {
     cleared(COLUMN.medicalCare, base.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]).join('・'));
   }
+  if (fields.closure === null && base.closure) cleared(COLUMN.closureKind, closureText(base.closure));
 }
 
 /**

@@ -316,6 +316,34 @@ describe('parseFacilityCsv', () => {
   });
 });
 
+describe('休止・廃止 in the file', () => {
+  const HEADER = ['事業所番号', '事業所名', '休止・廃止', '休止・廃止の開始日', '休止の最終日', '休止・廃止の備考'];
+  const read = (cells: readonly string[], stored: readonly Facility[] = []) => parseFacilityCsv(utf8(csv(HEADER, ['1210100001', 'あおぞら短期入所', ...cells])), stored, NOW, idSequence()).rows[0]!;
+
+  it('reads a 休止 with its days (as Excel rewrites them too) and a 廃止', () => {
+    expect(read(['休止', '2026/12/10', '2026/12/20', '改修']).facility!.closure).toEqual({ kind: 'suspended', from: '2026-12-10', until: '2026-12-20', note: '改修' });
+    expect(read(['廃止', '2026-12-01', '', '']).facility!.closure).toEqual({ kind: 'closed', from: '2026-12-01', until: null, note: '' });
+  });
+
+  it('refuses a row whose closure the form would refuse, naming the cell', () => {
+    expect(read(['閉鎖', '2026-12-10', '', '']).errors).toEqual([{ column: '休止・廃止', message: '"閉鎖" は使えません（休止 / 廃止、運営中なら空欄）' }]);
+    expect(read(['休止', '12月10日', '', '']).errors[0]!.column).toBe('休止・廃止の開始日');
+    expect(read(['休止', '2026-12-10', '2026-12-09', '']).errors).toEqual([{ column: '休止の最終日', message: '休止の最終日が開始日より前になっています' }]);
+    expect(read(['廃止', '2026-12-10', '2026-12-20', '']).errors[0]!.column).toBe('休止の最終日');
+    expect(read(['', '2026-12-10', '', '']).errors[0]!.column).toBe('休止・廃止');
+  });
+
+  it('clears a stored closure on blank cells, said in the preview; a file without the columns keeps it', () => {
+    const stored = createFacility({ closure: { kind: 'closed', from: '2026-12-01', until: null, note: '' } });
+    const blank = read(['', '', '', ''], [stored]);
+    expect(blank.facility!.closure).toBeNull();
+    expect(blank.notices).toEqual([{ column: '休止・廃止', message: '空欄のため、いまの値（廃止（2026年12月1日から））を消します' }]);
+    const without = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名'], ['1210100001', 'あおぞら短期入所'])), [stored], NOW, idSequence()).rows[0]!;
+    expect(without.action).toBe('unchanged');
+    expect(without.facility!.closure).toEqual(stored.closure);
+  });
+});
+
 describe('exportFacilityCsv', () => {
   const acceptance = { ...emptyAcceptance() };
   for (const [i, t] of DISABILITY_TYPES.entries()) acceptance[t] = { adult: i % 2 === 0, child: i % 3 === 0, note: i === 0 ? '要相談, "夜間"は不可' : '' };
@@ -338,6 +366,7 @@ describe('exportFacilityCsv', () => {
     medicalCare: ['suction', 'gastrostomy', 'catheter'],
     emergencyRequestHow: '=まず電話\n夜間は携帯へ',
     vacancy: { beds: 2, asOf: '2026-11-22T17:10:00.000Z', reportedBy: '佐藤' },
+    closure: { kind: 'suspended', from: '2026-12-10', until: '2026-12-20', note: '改修工事' },
   });
   const bare = createFacility({ id: 'b', officeNumber: '1210100002', name: 'ひかり園' });
 

@@ -21,6 +21,7 @@ import {
   isPhysicalGroupHeading,
   leadingZeroRestored,
   readFields,
+  closureCells,
   restoreLeadingZero,
   type FacilityCsvCellError,
   type FacilityCsvCellNotice,
@@ -329,6 +330,7 @@ export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UT
     // A report for dates ahead (the weekend) is not written: the file has no period, and read back
     // elsewhere its beds would read as free tonight. With no report for now, the file says nothing about beds.
     ...(report ? [String(report.beds), formatJapanDateTimeCsv(report.asOf), report.reportedBy] : ['', '', '']),
+    ...closureCells(f.closure),
     ];
   });
   const text = toCsv(FACILITY_CSV_HEADERS, data);
