@@ -596,6 +596,22 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect((await held())['emergencyContacts']).toEqual([{ ...aunt, furigana: '' }]);
       });
 
+      it("[S14] an older app editing the contacts twice before its next pull is merged, not a conflict: the reading the hub kept in its first change is its own", async () => {
+        const v1 = await created();
+        const { furigana: _reading, ...aunt } = base.emergencyContacts[0]!;
+        const [read] = await push(1, [edit(1, v1, { emergencyContacts: [{ ...aunt, furigana: 'やまだ いちろう' }] })]);
+        const v2 = (read as { version: number }).version;
+        // the older phone on v2: the address, then (no pull between) the aunt's corrected number
+        const [first] = await push(2, [edit(1, v2, { address: '松戸市本町3-3', emergencyContacts: [aunt] })]);
+        const v3 = (first as { version: number }).version;
+        // meanwhile a colleague writes a note, so the second edit is merged on the older phone's own first one
+        expect(statuses(await push(1, [edit(2, v3, { address: '松戸市本町3-3', emergencyContacts: [{ ...aunt, furigana: 'やまだ いちろう' }], note: '夜間は裏口' })]))).toEqual(['accepted']);
+        const corrected = { ...aunt, phones: ['090-9999-0000'] };
+        expect(statuses(await push(2, [edit(2, v2, { address: '松戸市本町3-3', emergencyContacts: [corrected] })]))).toEqual(['accepted']);
+        expect(await store.countOpenConflicts(ALL)).toBe(0);
+        expect(await held()).toMatchObject({ note: '夜間は裏口', emergencyContacts: [{ ...corrected, furigana: 'やまだ いちろう' }] });
+      });
+
       it('[S14] the same field changed on two devices keeps the first value and records the other, until settled', async () => {
         const v1 = await created();
         const [first] = await push(1, [edit(1, v1, { phone: '047-222-2222' })]);

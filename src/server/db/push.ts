@@ -286,7 +286,10 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     if (!((MERGED_KINDS.has(c.kind) || c.kind === 'month-close') && storable(c.entityId))) continue;
     const key = recordKey(c.kind, c.entityId);
     const base = typeof c.baseVersion === 'number' && Number.isSafeInteger(c.baseVersion) ? c.baseVersion : null;
-    bases.set(key, bases.has(key) ? { kind: c.kind, entityId: c.entityId, base: null } : { kind: c.kind, entityId: c.entityId, base });
+    // A household whose contacts came without their reading (an older app's) keeps the held ones
+    // (older-apps.ts): its held text is read here too, in this one statement.
+    const readsHeld = bases.has(key) || (c.kind === 'household' && lacksReadings(c.payload as Json));
+    bases.set(key, readsHeld ? { kind: c.kind, entityId: c.entityId, base: null } : { kind: c.kind, entityId: c.entityId, base });
   }
   if (mutationIds.length === 0 && bases.size === 0) return known;
   const keys = [...bases.values()];
@@ -498,9 +501,10 @@ async function planMerge(
   // [R4] An admin withdrew it from every device; an edit would bring it back half-merged.
   if (held.removed) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
   // [S14] What an older app leaves out because it does not know it stays as held (a contact's reading).
+  const heldState = async (): Promise<Json> => JSON.parse(held.payloadJson ?? (await heldPayload(ctx, kind, entityId))) as Json;
   let incoming = change.payload as Json;
   if (kind === 'household' && lacksReadings(incoming)) {
-    const kept = withHeldReadings(JSON.parse(held.payloadJson ?? (await heldPayload(ctx, kind, entityId))) as Json, incoming);
+    const kept = withHeldReadings(await heldState(), incoming);
     if (kept !== incoming) {
       incoming = kept;
       payloadJson = JSON.stringify(kept);
@@ -516,6 +520,9 @@ async function planMerge(
   if (own !== undefined && own.version < version && (baseVersion === null || own.version > baseVersion)) {
     basedOn = own.version;
     base = own.payload ?? (await ownPayload(ctx, kind, entityId, own.version));
+    // The device's own earlier change, as it sent it: the readings the hub kept in it are its too,
+    // or they would read as a colleague's edit of the contacts, and this edit of them a conflict.
+    if (kind === 'household' && lacksReadings(base)) base = withHeldReadings(await heldState(), base);
   } else if (baseVersion !== null) {
     basedOn = baseVersion;
     if (baseVersion === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
