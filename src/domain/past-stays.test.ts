@@ -27,7 +27,17 @@ describe('which facilities the 利用歴 names', () => {
     expect(ids('ひま')).toEqual([]);
   });
 
-  it('reads every entry of the 利用歴', () => {
+  it('reads every entry of the 利用歴, and every facility one entry names', () => {
     expect(ids('あおば苑', 'ひまわり第二')).toEqual(['aoba', 'himawari-2']);
+    expect(ids('あおば苑、ひまわり第二（2回）')).toEqual(['aoba', 'himawari-2']);
+  });
+
+  it('takes a one-letter name written exactly, and no facility when two share the name the entry gives', () => {
+    const more = [...facilities, { id: 'niji', name: '虹' }, { id: 'himawari-ss', name: 'ショートステイひまわり' }];
+    const of = (...names: string[]) => [...previousStayIds(stays(...names), more)].sort();
+    expect(of('虹')).toEqual(['niji']);
+    // 短期入所ひまわり and ショートステイひまわり are both ひまわり: which one is not known
+    expect(of('ひまわり')).toEqual([]);
+    expect(of('ショートステイひまわり')).toEqual(['himawari-ss']);
   });
 });

@@ -16,30 +16,39 @@ function core(name: string): string {
 }
 
 /**
- * The ids of the facilities the 利用歴 names. For each entry: a facility whose name is the entry's
- * (generic words aside); else the longest names the entry contains (「ひまわり第二（2024年夏）」 is
- * ひまわり第二, not ひまわり too); else the one facility whose name contains the entry, when only
- * one does (「ひまわり」 for 「ひまわり苑」, not when ひまわり苑 and ひまわり第二 both exist).
+ * The ids of the facilities the 利用歴 names. For each entry: the facilities of exactly that name;
+ * else the one whose name is the entry's, generic words aside (two such: which one is not known);
+ * else the names the entry contains, less those inside a longer one of them (「あおば苑、ひまわり
+ * 第二」 is あおば苑 and ひまわり第二, not ひまわり too); else the one facility whose name contains
+ * the entry, when only one does (「ひまわり」 for 「ひまわり苑」, not when ひまわり第二 exists too).
  */
 export function previousStayIds(person: Pick<Person, 'pastShortStays'>, facilities: readonly Pick<Facility, 'id' | 'name'>[]): Set<string> {
-  const named = facilities.map((f) => ({ id: f.id, name: core(f.name) })).filter((f) => f.name.length >= 2);
+  const named = facilities.map((f) => ({ id: f.id, full: normalizeName(f.name), name: core(f.name) })).filter((f) => f.full !== '');
   const ids = new Set<string>();
+  const add = (list: readonly { id: string }[]) => list.forEach((f) => ids.add(f.id));
   for (const stay of person.pastShortStays) {
+    const full = normalizeName(stay.facility);
     const s = core(stay.facility);
-    if (s.length < 2) continue;
-    const exact = named.filter((f) => f.name === s);
+    if (full === '') continue;
+    const exact = named.filter((f) => f.full === full);
     if (exact.length > 0) {
-      for (const f of exact) ids.add(f.id);
+      add(exact);
       continue;
     }
-    const within = named.filter((f) => s.includes(f.name));
+    if (s === '') continue;
+    const same = named.filter((f) => f.name === s);
+    if (same.length > 0) {
+      if (same.length === 1) add(same);
+      continue;
+    }
+    if (s.length < 2) continue;
+    const within = named.filter((f) => f.name.length >= 2 && s.includes(f.name));
     if (within.length > 0) {
-      const longest = Math.max(...within.map((f) => f.name.length));
-      for (const f of within) if (f.name.length === longest) ids.add(f.id);
+      add(within.filter((f) => !within.some((g) => g.name.length > f.name.length && g.name.includes(f.name))));
       continue;
     }
     const around = named.filter((f) => f.name.includes(s));
-    if (around.length === 1) ids.add(around[0]!.id);
+    if (around.length === 1) add(around);
   }
   return ids;
 }
