@@ -7,7 +7,6 @@ import {
   CLOSURE_KINDS,
   CLOSURE_LABELS,
   closureProblem,
-  closureText,
   FACILITY_SERVICE_TYPES,
   FACILITY_UNIT_TYPES,
   facilityPhoneProblem,
@@ -225,7 +224,7 @@ export function parseDateCell(cell: string): IsoDate | null {
   return isValidIsoDate(date) ? date : null;
 }
 
-/** The three cells of a 休止・廃止 (the kind, its first day, a 休止's last day), as the export writes them. */
+/** The four cells of a 休止・廃止 (the kind, its first day, a 休止's last day, the note), as the export writes them. */
 export function closureCells(c: FacilityClosure | null | undefined): [string, string, string, string] {
   return c ? [CLOSURE_LABELS[c.kind], c.from, c.until ?? '', c.note] : ['', '', '', ''];
 }
@@ -417,7 +416,7 @@ function noteCleared(fields: Fields, base: Facility, findings: RowFindings): voi
   if (fields.medicalCare !== undefined && fields.medicalCare.length === 0 && base.medicalCare.length > 0) {
     cleared(COLUMN.medicalCare, base.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]).join('・'));
   }
-  if (fields.closure === null && base.closure) cleared(COLUMN.closureKind, closureText(base.closure));
+  if (fields.closure === null && base.closure) cleared(COLUMN.closureKind, `${CLOSURE_LABELS[base.closure.kind]} ${base.closure.from}〜${base.closure.until ?? ''}`);
 }
 
 /**

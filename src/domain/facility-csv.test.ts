@@ -337,7 +337,7 @@ describe('休止・廃止 in the file', () => {
     const stored = createFacility({ closure: { kind: 'closed', from: '2026-12-01', until: null, note: '' } });
     const blank = read(['', '', '', ''], [stored]);
     expect(blank.facility!.closure).toBeNull();
-    expect(blank.notices).toEqual([{ column: '休止・廃止', message: '空欄のため、いまの値（廃止（2026年12月1日から））を消します' }]);
+    expect(blank.notices).toEqual([{ column: '休止・廃止', message: '空欄のため、いまの値（廃止 2026-12-01〜）を消します' }]);
     const without = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名'], ['1210100001', 'あおぞら短期入所'])), [stored], NOW, idSequence()).rows[0]!;
     expect(without.action).toBe('unchanged');
     expect(without.facility!.closure).toEqual(stored.closure);

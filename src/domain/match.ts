@@ -75,7 +75,7 @@ export type MatchResult =
       readonly fits: readonly FacilityMatch[];
       /** Facilities missing at least one need, fewest refusals first (a 登録なし is asked, not refused) */
       readonly nearMisses: readonly FacilityMatch[];
-      /** Facilities 休止 or 廃止 on the night (the call's day or today, whichever it holds on), in call order */
+      /** Facilities 休止 or 廃止 on the night (the call's day or today, whichever it holds on), by 地区 and name */
       readonly closed: readonly FacilityMatch[];
       readonly orderExplanation: string;
     };

@@ -53,7 +53,9 @@ describe('recentOpenCases', () => {
       await appendEntries([], [openBody({ requestedAt: '2026-12-01T15:00:00.000Z', subject: unknownCaller })], 'unknown'),
       await appendEntries([], [openBody({ requestedAt: '2026-12-01T17:10:00.000Z', subject: other })], 'latest'),
     ];
-    expect(recentOpenCases(chains, now, 48 * 3_600_000).map((c) => c.id)).toEqual(['latest', 'unknown']);
-    expect(recentOpenCases(chains, now, 30 * 24 * 3_600_000).map((c) => c.id)).toEqual(['latest', 'unknown', 'forgotten']);
+    expect(recentOpenCases(chains, now, 48 * 3_600_000, 'device-1').map((c) => c.id)).toEqual(['latest', 'unknown']);
+    expect(recentOpenCases(chains, now, 30 * 24 * 3_600_000, 'device-1').map((c) => c.id)).toEqual(['latest', 'unknown', 'forgotten']);
+    // a colleague's open case, synced from their phone, is theirs to call for
+    expect(recentOpenCases(chains, now, 48 * 3_600_000, 'device-2')).toEqual([]);
   });
 });

@@ -45,14 +45,19 @@ export function openCaseOfPerson(
 }
 
 /**
- * Every case still open whose request came within `withinMs` before `now` (the night's cases, not
- * one left open for weeks), the latest request first: a call made from the facility screens
- * records nothing, and the coordinator is pointed to them. Closed chains are not folded.
+ * Every case still open that this device wrote in, whose request came within `withinMs` before
+ * `now` (the night's cases, not one left open for weeks, nor a colleague's synced from another
+ * phone), the latest request first: a call made from the facility screens records nothing, and the
+ * coordinator is pointed to them. Closed chains, other phones' and old ones are not folded.
  */
-export function recentOpenCases(chains: Iterable<readonly CaseEntry[]>, now: Date, withinMs: number): EmergencyCase[] {
+export function recentOpenCases(chains: Iterable<readonly CaseEntry[]>, now: Date, withinMs: number, deviceId: string): EmergencyCase[] {
   const found: EmergencyCase[] = [];
+  // a request time corrected later by more than a week is not looked for
+  const oldest = now.getTime() - withinMs - 7 * 86_400_000;
   for (const entries of chains) {
-    if (surelyClosed(entries)) continue;
+    if (!entries.some((e) => e.deviceId === deviceId) || surelyClosed(entries)) continue;
+    const opened = entries.find((e) => e.body.type === 'open');
+    if (opened?.body.type === 'open' && Date.parse(opened.body.requestedAt) < oldest) continue;
     let kase: EmergencyCase;
     try {
       kase = foldCase(entries);

@@ -27,9 +27,13 @@ export function useAdmittedFacilities(householdId: string | null | undefined, pe
 /** How far back an open case counts as tonight's: two days (a case opened at 02:00 yesterday is still worked on). */
 export const RECENT_OPEN_CASE_MS = 48 * 3_600_000;
 
-/** The open cases of the last two days (recentOpenCases), at `now` (a minute clock). */
+/** The open cases of the last two days this device wrote in (recentOpenCases), at `now` (a minute clock). */
 export function useRecentOpenCases(now: Date): readonly EmergencyCase[] {
   const caseEntries = useApp((s) => s.caseEntries);
+  const deviceId = useApp((s) => s.session?.deviceId ?? null);
   const minute = Math.floor(now.getTime() / 60_000);
-  return useMemo(() => recentOpenCases(caseEntries.values(), new Date(minute * 60_000), RECENT_OPEN_CASE_MS), [caseEntries, minute]);
+  return useMemo(
+    () => (deviceId === null ? [] : recentOpenCases(caseEntries.values(), new Date(minute * 60_000), RECENT_OPEN_CASE_MS, deviceId)),
+    [caseEntries, minute, deviceId],
+  );
 }

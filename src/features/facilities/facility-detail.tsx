@@ -146,7 +146,7 @@ function OpenCasesNotice({ now }: { now: Date }) {
           return (
             <li key={kase.id}>
               {householdId && personId ? (
-                <a href={paths.matchForCase(householdId, personId, kase.id)}>{T.openCaseMatch(name || T.noPersonName, since)}</a>
+                <a href={paths.matchForCase(householdId, personId, kase.id)}>{T.openCaseMatch(name.trim(), since)}</a>
               ) : (
                 <a href={paths.case(kase.id)}>{T.openCaseScreen(name || T.unknownCaller, since)}</a>
               )}

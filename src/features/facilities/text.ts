@@ -88,11 +88,10 @@ export const T = {
 
   /** a case is open on this phone: a call made from here records nothing in it */
   openCaseTitle: '緊急対応中です',
-  openCaseBody: 'この画面からの電話は、対応の記録に残りません。記録に残すには、対応の受入先の一覧から電話してください。',
-  openCaseMatch: (name: string, since: string) => `${name}さん（${since}〜）の受入先の一覧へ`,
+  openCaseBody: 'この画面からの電話は、対応の記録に残りません。記録に残すには、下のリンクから対応に移って電話してください。',
+  openCaseMatch: (name: string, since: string) => `${name ? `${name}さん` : '氏名未入力の方'}（${since}〜）の受入先の一覧へ`,
   openCaseScreen: (name: string, since: string) => `${name}（${since}〜）の対応の画面へ`,
   unknownCaller: '相談者不明',
-  noPersonName: '（氏名未入力）',
 
   // form
   newTitle: '事業所を登録',
