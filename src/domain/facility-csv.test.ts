@@ -382,6 +382,10 @@ describe('exportFacilityCsv', () => {
     const weekend = createFacility({ id: 'c', officeNumber: '1210100003', name: 'あおば荘', vacancy: { beds: 2, asOf: '2026-11-22T01:00:00.000Z', reportedBy: '佐藤', from: '2026-11-28', until: '2026-11-29' }, vacancyHistory: [older, tonight] });
     const [row] = parseFacilityCsv(exportFacilityCsv([weekend], 'UTF-8'), [], LATER, idSequence()).rows;
     expect(row!.facility?.vacancy).toEqual(expect.objectContaining({ beds: 0, reportedBy: '田中' }));
+    // on one of the weekend's nights its beds are tonight's, not Friday's 満床
+    const saturday = Date.parse('2026-11-28T12:00:00.000Z');
+    const [onTheNight] = parseFacilityCsv(exportFacilityCsv([weekend], 'UTF-8', saturday), [], LATER, idSequence()).rows;
+    expect(onTheNight!.facility?.vacancy).toEqual(expect.objectContaining({ beds: 2, reportedBy: '佐藤' }));
   });
 
   for (const encoding of ['UTF-8', 'Shift_JIS'] as const) {

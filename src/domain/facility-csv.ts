@@ -29,6 +29,7 @@ import {
 } from './facility-csv-columns';
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv } from './japan-time';
+import { reportForNight, vacancyStanding } from './match-order';
 
 export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError, type FacilityCsvCellNotice } from './facility-csv-columns';
 
@@ -296,10 +297,16 @@ function deepEqual(a: unknown, b: unknown): boolean {
  * place, it throws so the user can export as UTF-8 instead.
  */
 /**
- * The facility's latest report for now (no period), the current one or one a report for dates ahead
- * replaced (the weekend's, made after tonight's): the one the CSV's three bed columns can carry.
+ * The report the CSV's three bed columns carry: the one the match reads for tonight when it holds
+ * tonight (a weekend's on its own nights too: its beds are tonight's); else the latest report for
+ * now (no period), the current one or one a report for dates ahead replaced, with its time.
  */
-function nowReport(f: Facility): Vacancy | null {
+function nowReport(f: Facility, nowMs: number): Vacancy | null {
+  const tonight = reportForNight(f, nowMs);
+  if (tonight !== null) {
+    const standing = vacancyStanding(tonight, nowMs);
+    if (standing === 'fresh' || standing === 'full') return tonight;
+  }
   let latest: Vacancy | null = null;
   for (const v of [f.vacancy, ...(f.vacancyHistory ?? [])]) {
     if (v && v.from === undefined && (latest === null || Date.parse(v.asOf) > Date.parse(latest.asOf))) latest = v;
@@ -307,9 +314,9 @@ function nowReport(f: Facility): Vacancy | null {
   return latest;
 }
 
-export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UTF-8' | 'Shift_JIS'): Uint8Array {
+export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UTF-8' | 'Shift_JIS', nowMs = Date.now()): Uint8Array {
   const data = facilities.map((f) => {
-    const report = nowReport(f);
+    const report = nowReport(f, nowMs);
     return [
     f.officeNumber,
     f.name,
