@@ -580,11 +580,16 @@ export function storeContract(name: string, target: ContractTarget): void {
         expect(await store.countOpenConflicts(ALL)).toBe(0);
       });
 
-      it("[S14] a contact's reading stays when an older app, which drops the field it does not know, saves the household; one cleared on a newer app stays cleared", async () => {
+      /** The household created, then its contact given a reading on a newer phone (device 1): the contact without it, and that version. */
+      async function readingGiven() {
         const v1 = await created();
         const { furigana: _reading, ...aunt } = base.emergencyContacts[0]!;
         const [read] = await push(1, [edit(1, v1, { emergencyContacts: [{ ...aunt, furigana: 'やまだ いちろう' }] })]);
-        const v2 = (read as { version: number }).version;
+        return { aunt, v2: (read as { version: number }).version };
+      }
+
+      it("[S14] a contact's reading stays when an older app, which drops the field it does not know, saves the household; one cleared on a newer app stays cleared", async () => {
+        const { aunt, v2 } = await readingGiven();
         // the older phone, on the record with the reading, changes the address: its contacts come without the key
         const [older] = await push(2, [edit(1, v2, { address: '松戸市本町3-3', emergencyContacts: [aunt] })]);
         expect(older!.status).toBe('accepted');
@@ -597,10 +602,7 @@ export function storeContract(name: string, target: ContractTarget): void {
       });
 
       it("[S14] an older app editing the contacts twice before its next pull is merged, not a conflict: the reading the hub kept in its first change is its own", async () => {
-        const v1 = await created();
-        const { furigana: _reading, ...aunt } = base.emergencyContacts[0]!;
-        const [read] = await push(1, [edit(1, v1, { emergencyContacts: [{ ...aunt, furigana: 'やまだ いちろう' }] })]);
-        const v2 = (read as { version: number }).version;
+        const { aunt, v2 } = await readingGiven();
         // the older phone on v2: the address, then (no pull between) the aunt's corrected number
         const [first] = await push(2, [edit(1, v2, { address: '松戸市本町3-3', emergencyContacts: [aunt] })]);
         const v3 = (first as { version: number }).version;
