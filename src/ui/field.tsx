@@ -141,3 +141,19 @@ export function CheckboxGroup<T extends string>({
     </fieldset>
   );
 }
+
+/** Beside a date field typed halfway: the browser gives it no value. */
+export const DATE_PARTLY_TYPED = '日付が途中までしか入力されていません（年・月・日をすべて入れるか、消してください）';
+
+/**
+ * The date fields under `root` left half typed, named by their `data-<key>` attribute: the browser
+ * gives them no value (''), so they would be saved as empty without a word (a birth date as 年齢不明,
+ * a 休止's last day as 再開日未定). Read from the inputs themselves.
+ */
+export function halfTypedDates(root: ParentNode | null, key: string): string[] {
+  if (!root) return [];
+  return [...root.querySelectorAll<HTMLInputElement>('input[type="date"]')].flatMap((input) => {
+    const name = input.dataset[key];
+    return input.validity.badInput && name ? [name] : [];
+  });
+}

@@ -21,7 +21,7 @@ import {
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
-import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
+import { CheckboxGroup, halfTypedDates, SelectField, TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Page, Section } from '../../ui/layout';
 import { applyForm, normalizeOfficeNumber, toFormState, validateForm, type FacilityFormErrors, type FacilityFormState } from './form-model';
@@ -102,9 +102,8 @@ export function FacilityForm({ id }: { id: string | null }) {
     if (!base || !state) return;
     // A number stored before it was checked is taken as it is until it is changed.
     const found = validateForm(state, id === null ? undefined : (mergeBase ?? base));
-    // A date typed halfway gives no value (''): a 休止's last day would be saved as 再開日未定 without a word.
-    for (const field of ['closureFrom', 'closureUntil'] as const) {
-      if (formRef.current?.querySelector<HTMLInputElement>(`input[data-field="${field}"]`)?.validity.badInput) found[field] = T.errors.datePartlyTyped;
+    for (const field of halfTypedDates(formRef.current, 'field')) {
+      if (field === 'closureFrom' || field === 'closureUntil') found[field] = T.errors.datePartlyTyped;
     }
     // One 事業所番号, one facility: a second copy would go stale (a CSV import updates the first).
     const number = normalizeOfficeNumber(state.officeNumber);

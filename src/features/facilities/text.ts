@@ -1,5 +1,6 @@
 /** Every user-facing string of the facilities feature, in one place for review (STYLE.md habit 9). */
 import type { FacilityImportRow } from '../../domain/facility-csv';
+import { DATE_PARTLY_TYPED } from '../../ui/field';
 import { formatJapanDate } from '../../domain/japan-time';
 
 export const T = {
@@ -138,7 +139,7 @@ export const T = {
     capacity: '定員は0〜9999の整数で入力してください',
     beds: '空床数は0〜9999の整数で入力してください',
     summary: '入力内容を確認してください（赤い項目）',
-    datePartlyTyped: '日付が途中までしか入力されていません（年・月・日をすべて入れるか、消してください）',
+    datePartlyTyped: DATE_PARTLY_TYPED,
   },
 
   // import

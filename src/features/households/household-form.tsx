@@ -15,6 +15,7 @@ import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
+import { halfTypedDates } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { ErrorSummary } from './form-errors';
 import { errorFor, fromDraft, fromForm, moveReasonMissing, overHeld, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
@@ -55,15 +56,9 @@ function validate(form: FormValue, today: string, savedOffice: string | null | u
   return unique.length || !result.ok ? { ok: false, errors: unique } : result;
 }
 
-/**
- * Date fields left half typed: the browser gives them no value (''), so they would be saved as
- * empty (a birth date as 年齢不明) without a word. Read from the inputs themselves.
- */
+/** Date fields left half typed (halfTypedDates), as errors at their paths. */
 function partlyTypedDates(form: HTMLFormElement | null): FieldError[] {
-  if (!form) return [];
-  return [...form.querySelectorAll<HTMLInputElement>('input[type="date"]')]
-    .filter((input) => input.validity.badInput && input.dataset['path'])
-    .map((input) => ({ path: input.dataset['path']!, message: F.datePartlyTyped }));
+  return halfTypedDates(form, 'path').map((path) => ({ path, message: F.datePartlyTyped }));
 }
 
 const savedOfficeOf = (id: string | null): string | null | undefined => (id ? (useApp.getState().households.get(id)?.officeId ?? null) : undefined);

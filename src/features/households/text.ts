@@ -1,5 +1,6 @@
 /** Every user-facing string of the households feature, in one place for review (STYLE.md habit 9). */
 import type { HouseholdStatus, Sex } from '../../domain/household';
+import { DATE_PARTLY_TYPED } from '../../ui/field';
 
 export const T = {
   listTitle: '事前登録世帯',
@@ -275,7 +276,7 @@ export const F = {
   removedItem: (label: string) => `${label}を削除しました。`,
   undo: '元に戻す',
   consentErased: '記録した同意書は消せません。同意が取り消されたときは、世帯の画面の「登録廃止」で理由とともに記録してください（日付や範囲の誤りは書き直せます）。',
-  datePartlyTyped: '日付が途中までしか入力されていません（年・月・日をすべて入れるか、消してください）',
+  datePartlyTyped: DATE_PARTLY_TYPED,
   contactPhonesHint: '複数ある場合は改行（または読点・カンマ）で区切る。夜につながる番号には「夜間」、つながらない番号には「夜間不可」と添える（夜は「夜間」の番号が先に出ます）',
   addContact: '緊急連絡先を追加',
   contactN: (i: number) => `連絡先 ${i + 1}`,
