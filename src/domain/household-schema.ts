@@ -254,9 +254,9 @@ const emergencyContactSchema = z.object({
   ),
   note: freeText,
   // The caller at night is often this relative: 「たなか」 finds the aunt 田中 by it. Absent in
-  // records saved before it was asked; written from now on, '' when none is known, so a contact
-  // without it is one an older app sent (it drops the field it does not know), and the hub keeps
-  // the reading it holds for it (src/protocol/older-apps.ts).
+  // records saved before it was asked; written for every contact the form edits, '' when none is
+  // known. A contact without it is one the sending phone did not know a reading for (an older app
+  // drops the field), and the hub keeps the reading it holds for it (src/protocol/older-apps.ts).
   furigana: z.preprocess((v) => (v === undefined ? '' : v), reading),
 });
 

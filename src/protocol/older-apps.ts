@@ -1,10 +1,11 @@
 /**
- * What a change from an older app leaves out because that app does not know the field, kept from
- * the record the hub holds. An app from before contacts had readings saves a household's contacts
- * without `furigana` (its form's check drops keys it does not know): its edit of anything else in
- * the household would take every reading a newer phone typed. A newer app writes the key for
- * every contact ('' when none is known), so a contact without it reads as "not known there", and
- * the reading held for the same contact stays.
+ * What a change leaves out because the sending phone did not know it, kept from the record the hub
+ * holds. An app from before contacts had readings saves a household's contacts without `furigana`
+ * (its form's check drops keys it does not know): its edit of anything else in the household
+ * would take every reading a newer phone typed. A newer app writes the key for every contact it
+ * edits ('' when none is known); one it did not touch, or a record it saved outside the form (a
+ * 見直し, a 登録廃止), may come without it too. A contact without the key reads as "not known on
+ * the sending phone", and the reading held for the same contact stays.
  */
 import type { Json } from './merge';
 
@@ -45,4 +46,14 @@ export function withHeldReadings(held: Json, incoming: Json): Json {
     return { ...c, furigana: reading };
   });
   return kept ? { ...incoming, emergencyContacts: next } : incoming;
+}
+
+/** Whether a change of `kind` needs the held record to keep what its sender did not know. */
+export function needsHeld(kind: string, payload: Json): boolean {
+  return kind === 'household' && lacksReadings(payload);
+}
+
+/** `incoming` with what its sender did not know kept from `held` (needsHeld said it may need it). */
+export function keptFromHeld(kind: string, held: Json, incoming: Json): Json {
+  return kind === 'household' ? withHeldReadings(held, incoming) : incoming;
 }

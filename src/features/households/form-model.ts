@@ -78,7 +78,7 @@ export function fromForm(form: HouseholdForm, now: string): Household {
   const hasConsent = Boolean(consent.date || consent.consentedBy.trim() || consent.scope.trim());
   return {
     ...rest,
-    // the reading always written ('' when none): a contact without it is an older app's (older-apps.ts)
+    // the reading written ('' when none); asOpened gives a contact the form left alone back as held
     emergencyContacts: emergencyContacts.map(({ phonesText, ...c }) => ({ ...c, phones: splitPhones(phonesText) })),
     consent: hasConsent ? { date: consent.date, consentedBy: consent.consentedBy.trim(), scope: consent.scope.trim() } : null,
     updatedAt: now,

@@ -25,7 +25,7 @@ import { lockDeviceForUser } from './device-users';
 import { checkEvidence } from './evidence';
 import { readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
 import { equal, mergeRecord, type Json } from '../../protocol/merge';
-import { lacksReadings, withHeldReadings } from '../../protocol/older-apps';
+import { keptFromHeld, needsHeld } from '../../protocol/older-apps';
 import {
   APPEND_ONLY_KINDS,
   CHANGE_KINDS,
@@ -281,15 +281,15 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
   // A record's state is read only when a decision may need it: an edit based on the held version
   // (the drain of an offline queue, nearly every edit) is taken as sent, so the held text is left
   // in PostgreSQL. A record changed twice in the push is read whole (base unknown: null).
-  const bases = new Map<string, { kind: string; entityId: string; base: number | null }>();
+  const bases = new Map<string, { kind: string; entityId: string; base: number | null; readHeld: boolean }>();
   for (const c of changes) {
     if (!((MERGED_KINDS.has(c.kind) || c.kind === 'month-close') && storable(c.entityId))) continue;
     const key = recordKey(c.kind, c.entityId);
     const base = typeof c.baseVersion === 'number' && Number.isSafeInteger(c.baseVersion) ? c.baseVersion : null;
-    // A household whose contacts came without their reading (an older app's) keeps the held ones
-    // (older-apps.ts): its held text is read here too, in this one statement.
-    const readsHeld = bases.has(key) || (c.kind === 'household' && lacksReadings(c.payload as Json));
-    bases.set(key, readsHeld ? { kind: c.kind, entityId: c.entityId, base: null } : { kind: c.kind, entityId: c.entityId, base });
+    // A change that keeps something from the held record (older-apps.ts) has its held text read
+    // here too, in this one statement; its base stays, so its own earlier change is not read.
+    const readHeld = (bases.get(key)?.readHeld ?? false) || needsHeld(c.kind, c.payload as Json);
+    bases.set(key, bases.has(key) ? { kind: c.kind, entityId: c.entityId, base: null, readHeld } : { kind: c.kind, entityId: c.entityId, base, readHeld });
   }
   if (mutationIds.length === 0 && bases.size === 0) return known;
   const keys = [...bases.values()];
@@ -312,13 +312,13 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
   }>(
     {
       name: 'push-known',
-      text: `WITH k AS (SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[]) AS k (kind, entity_id, base))
+      text: `WITH k AS (SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[], $8::boolean[]) AS k (kind, entity_id, base, read_held))
        SELECT 'mutation' AS row, c.kind, c.entity_id, c.version, c.payload::text AS payload_json, false AS withdrawn, false AS removed,
               NULL AS office_id, c.mutation_id::text AS mutation_id, c.op
          FROM changes c WHERE c.tenant_id = $1 AND c.mutation_id = ANY ($7::uuid[])
        UNION ALL
        SELECT 'held', r.kind, r.entity_id, r.version,
-              CASE WHEN r.kind = 'month-close' OR k.base IS NULL OR k.base <> r.version THEN r.payload_json END,
+              CASE WHEN r.kind = 'month-close' OR k.read_held OR k.base IS NULL OR k.base <> r.version THEN r.payload_json END,
               r.withdrawn, r.withdrawn AND r.payload_json = $6, r.office_id, NULL, NULL
          FROM records r JOIN k USING (kind, entity_id)
         WHERE r.tenant_id = $1
@@ -330,7 +330,7 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
                  WHERE c.device_id = $2 AND c.kind = k.kind AND c.entity_id = k.entity_id AND c.tenant_id = $1
                  ORDER BY c.version DESC LIMIT 1) c`,
     },
-    [tenantId, deviceId, keys.map((k) => k.kind), keys.map((k) => k.entityId), keys.map((k) => k.base), REMOVED_PAYLOAD, mutationIds],
+    [tenantId, deviceId, keys.map((k) => k.kind), keys.map((k) => k.entityId), keys.map((k) => k.base), REMOVED_PAYLOAD, mutationIds, keys.map((k) => k.readHeld)],
   );
   for (const r of rows.rows) {
     const key = recordKey(r.kind, r.entity_id);
@@ -500,11 +500,13 @@ async function planMerge(
   if (held === undefined) return { ok: true, stateJson: payloadJson, withdrawn, basedOn: null, heldVersion: null, conflicts: [] };
   // [R4] An admin withdrew it from every device; an edit would bring it back half-merged.
   if (held.removed) return { ok: false, detail: `${kind} ${entityId} was withdrawn by the hub's admin` };
-  // [S14] What an older app leaves out because it does not know it stays as held (a contact's reading).
-  const heldState = async (): Promise<Json> => JSON.parse(held.payloadJson ?? (await heldPayload(ctx, kind, entityId))) as Json;
+  // [S14] What the sending app did not know stays as held (a contact's reading, older-apps.ts).
+  // The held state is parsed once, when something needs it.
+  let heldParsed: Json | undefined;
+  const heldState = async (): Promise<Json> => (heldParsed ??= JSON.parse(held.payloadJson ?? (await heldPayload(ctx, kind, entityId))) as Json);
   let incoming = change.payload as Json;
-  if (kind === 'household' && lacksReadings(incoming)) {
-    const kept = withHeldReadings(await heldState(), incoming);
+  if (needsHeld(kind, incoming)) {
+    const kept = keptFromHeld(kind, await heldState(), incoming);
     if (kept !== incoming) {
       incoming = kept;
       payloadJson = JSON.stringify(kept);
@@ -522,7 +524,7 @@ async function planMerge(
     base = own.payload ?? (await ownPayload(ctx, kind, entityId, own.version));
     // The device's own earlier change, as it sent it: the readings the hub kept in it are its too,
     // or they would read as a colleague's edit of the contacts, and this edit of them a conflict.
-    if (kind === 'household' && lacksReadings(base)) base = withHeldReadings(await heldState(), base);
+    if (needsHeld(kind, base)) base = keptFromHeld(kind, await heldState(), base);
   } else if (baseVersion !== null) {
     basedOn = baseVersion;
     if (baseVersion === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
@@ -542,8 +544,7 @@ async function planMerge(
     base = {};
   }
   if (basedOn === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
-  const heldJson = held.payloadJson ?? (await heldPayload(ctx, kind, entityId));
-  const { merged, conflicts } = mergeRecord(asObject(base), asObject(JSON.parse(heldJson) as Json), asObject(incoming));
+  const { merged, conflicts } = mergeRecord(asObject(base), asObject(await heldState()), asObject(incoming));
   return { ok: true, stateJson: JSON.stringify(merged), withdrawn, basedOn, heldVersion: held.version, conflicts };
 }
 
