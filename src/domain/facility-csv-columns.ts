@@ -6,6 +6,7 @@ import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_L
 import {
   CLOSURE_KINDS,
   CLOSURE_LABELS,
+  closurePeriodText,
   closureProblem,
   FACILITY_SERVICE_TYPES,
   FACILITY_UNIT_TYPES,
@@ -217,7 +218,7 @@ export function parseJapanDateTimeCell(cell: string): IsoInstant | null {
 const DATE_CELL = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/;
 
 /** 'YYYY-MM-DD' or 'YYYY/M/D' → the ISO date, or null when it is not a real day. */
-export function parseDateCell(cell: string): IsoDate | null {
+function parseDateCell(cell: string): IsoDate | null {
   const m = DATE_CELL.exec(cell.normalize('NFKC').trim());
   if (!m) return null;
   const date = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
@@ -416,7 +417,7 @@ function noteCleared(fields: Fields, base: Facility, findings: RowFindings): voi
   if (fields.medicalCare !== undefined && fields.medicalCare.length === 0 && base.medicalCare.length > 0) {
     cleared(COLUMN.medicalCare, base.medicalCare.map((k) => MEDICAL_CARE_LABELS[k]).join('・'));
   }
-  if (fields.closure === null && base.closure) cleared(COLUMN.closureKind, `${CLOSURE_LABELS[base.closure.kind]} ${base.closure.from}〜${base.closure.until ?? ''}`);
+  if (fields.closure === null && base.closure) cleared(COLUMN.closureKind, closurePeriodText(base.closure));
 }
 
 /**

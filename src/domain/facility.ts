@@ -174,6 +174,12 @@ export function closureText(c: FacilityClosure): string {
   return c.until === null ? '休止中（再開日未定）' : `休止中（${formatMonthDay(c.until)}まで）`;
 }
 
+/** 「休止 2026-12-10〜2026-12-20」「休止 2026-12-10〜（再開日未定）」「廃止 2026-12-01〜」: the record's days as kept (the conflicts list, the CSV's preview). */
+export function closurePeriodText(c: Pick<FacilityClosure, 'kind' | 'from' | 'until'>): string {
+  const end = c.until ?? (c.kind === 'suspended' ? '（再開日未定）' : '');
+  return `${CLOSURE_LABELS[c.kind]} ${c.from}〜${end}`;
+}
+
 /** 「12/10から休止予定」「12/10から廃止予定」 */
 export function closureAheadText(c: FacilityClosure): string {
   return `${formatMonthDay(c.from)}から${CLOSURE_LABELS[c.kind]}予定`;

@@ -162,12 +162,11 @@ export function matchFacilities(input: MatchInput): MatchResult {
   const category: AgeCategory = age >= ADULT_AGE ? 'adult' : 'child';
   const cat = AGE_CATEGORY_LABELS[category];
 
-  // Validates `now` the way the call time is validated (a zone is required), then reads it.
+  // Validates `now` the way the call time is validated (a zone is required), then reads it. Its day
+  // judges a closure too: a case matched again after midnight, or days on, meets a 休止 begun since.
   const nowInstant = input.now ?? callAt;
-  japanDateOf(nowInstant);
-  const nowMs = nowInstant instanceof Date ? nowInstant.getTime() : Date.parse(nowInstant);
-  // A case matched again after midnight, or days on: a 休止 that began since holds tonight too.
   const today = japanDateOf(nowInstant);
+  const nowMs = nowInstant instanceof Date ? nowInstant.getTime() : Date.parse(nowInstant);
   const aheadFrom = today > day ? today : day;
 
   // Every string a facility can show is built once here; the loop only picks them.

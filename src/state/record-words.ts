@@ -1,6 +1,7 @@
 /** Words of the conflict list and of the household form's save over a colleague's edit (STYLE.md habit 9): how a record's field path and values read. */
 import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
-import { CLOSURE_LABELS, HUB_FUNCTION_LABELS, type ClosureKind } from '../domain/facility';
+import { CLOSURE_KINDS, closurePeriodText, HUB_FUNCTION_LABELS } from '../domain/facility';
+
 import { SEX_LABELS } from '../domain/household-schema';
 import { formatJapanShortDateTime, isInstantText } from '../domain/japan-time';
 import { ONE_BODY_LABELS } from '../domain/office';
@@ -38,7 +39,6 @@ export const CT = {
   period: (from: string, to: string | null) => `${from}〜${to ?? ''}`,
   /** a facility with no 休止・廃止 */
   running: '運営中',
-  noRestart: '（再開日未定）',
   vacancy: (beds: string, asOf: string, by: string) => `空床 ${beds}床（${asOf} 時点、報告: ${by || '不明'}）`,
   item: (label: string, value: string) => `${label}：${value}`,
 } as const;
@@ -236,12 +236,13 @@ function itemLine(key: string | undefined, item: Obj, names: ValueNames): string
     case 'vacancyHistory':
       // another device's time that is not an instant shows as its text, not as a thrown error
       return CT.vacancy(str(item['beds']), typeof item['asOf'] === 'string' ? (isInstantText(item['asOf']) ? formatJapanShortDateTime(item['asOf']) : item['asOf']) : '', str(item['reportedBy']));
-    case 'closure':
-      return line(
-        CLOSURE_LABELS[str(item['kind']) as ClosureKind] ?? str(item['kind']),
-        item['kind'] === 'suspended' && typeof item['until'] !== 'string' ? `${CT.period(str(item['from']), null)}${CT.noRestart}` : CT.period(str(item['from']), typeof item['until'] === 'string' ? item['until'] : null),
-        item['note'],
-      );
+    case 'closure': {
+      // another device's value, read as far as it is one
+      const kind = CLOSURE_KINDS.find((k) => k === item['kind']);
+      return kind
+        ? line(closurePeriodText({ kind, from: str(item['from']), until: typeof item['until'] === 'string' ? item['until'] : null }), item['note'])
+        : line(item['kind'], item['from'], item['until'], item['note']);
+    }
     case 'persons':
       return `${str(item['name']) || CT.empty}${str(item['furigana']) ? `（${str(item['furigana'])}）` : ''}`;
     case 'reviews':

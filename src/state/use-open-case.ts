@@ -25,7 +25,7 @@ export function useAdmittedFacilities(householdId: string | null | undefined, pe
 }
 
 /** How far back an open case counts as tonight's: two days (a case opened at 02:00 yesterday is still worked on). */
-export const RECENT_OPEN_CASE_MS = 48 * 3_600_000;
+const RECENT_OPEN_CASE_MS = 48 * 3_600_000;
 
 /** The open cases of the last two days this device wrote in (recentOpenCases), at `now` (a minute clock). */
 export function useRecentOpenCases(now: Date): readonly EmergencyCase[] {

@@ -33,10 +33,11 @@ const L = {
   fold: '折りたたむ',
 } as const;
 
-function Line({ label, children, short = false }: { label: string; children: ReactNode; short?: boolean }) {
+/** `text`: the words shown, when `children` is markup made at each render (measured again only when they change). */
+function Line({ label, children, short = false, text }: { label: string; children: ReactNode; short?: boolean; text?: string }) {
   if (children === null || children === '' || children === undefined) return null;
   return (
-    <CutLine label={label} short={short}>
+    <CutLine label={label} short={short} text={text ?? children}>
       {children}
     </CutLine>
   );
@@ -47,7 +48,7 @@ function Line({ label, children, short = false }: { label: string; children: Rea
  * button over the whole line (「服薬 ＋」) that shows the rest in place, and folds it again. A
  * medication list cut at two lines read as the whole list at 2 a.m.
  */
-function CutLine({ label, children, short }: { label: string; children: ReactNode; short: boolean }) {
+function CutLine({ label, children, short, text }: { label: string; children: ReactNode; short: boolean; text: ReactNode }) {
   const value = useRef<HTMLElement>(null);
   const id = useId();
   const [cut, setCut] = useState(false);
@@ -62,7 +63,7 @@ function CutLine({ label, children, short }: { label: string; children: ReactNod
     const watch = new ResizeObserver(measure);
     watch.observe(el);
     return () => watch.disconnect();
-  }, [children, open]);
+  }, [text, open]);
   const classes = ['ps-line', short ? 'ps-line--short' : '', open ? 'ps-line--open' : ''].filter(Boolean).join(' ');
   return (
     <div className={classes}>
@@ -131,7 +132,9 @@ export function PersonEssentials({
       </Heading>
       <dl className="ps-lines">
         <Line label={L.medicalCare}>{care || careUnwritten || (provisional ? L.provisionalNone : L.none)}</Line>
-        <Line label={L.medications}>{meds}</Line>
+        <Line label={L.medications} text={`${allergies}／${medications}`}>
+          {meds}
+        </Line>
         <Line label={L.calming} short>
           {p.calming.trim()}
         </Line>

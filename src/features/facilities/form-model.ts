@@ -98,6 +98,7 @@ export function normalizeOfficeNumber(s: string): string {
 /** Applies a valid form to the stored facility; a vacancy entered now is stamped with `now`. */
 export function applyForm(base: Facility, s: FacilityFormState, now: string): Facility {
   const beds = s.vacancyBeds.trim();
+  const closure = closureOf(s);
   return {
     ...base,
     name: s.name.trim(),
@@ -123,7 +124,7 @@ export function applyForm(base: Facility, s: FacilityFormState, now: string): Fa
     // A bed count entered here is a report like one made on 空床を報告: the report it replaces is kept.
     ...(beds !== '' && base.vacancy ? { vacancyHistory: historyAfter(base, now) } : {}),
     // running, as a facility saved before closures were kept: no key, so saving it is no change of it
-    ...(closureOf(s) !== null || base.closure != null ? { closure: closureOf(s) } : {}),
+    ...(closure !== null || base.closure != null ? { closure } : {}),
     updatedAt: now,
   };
 }

@@ -37,7 +37,7 @@ export function whoseField(path: string | undefined): string {
  * record's order, which puts the home phone before the persons' fields above it. An error whose
  * field is not drawn keeps its place after those that are.
  */
-export function inPageOrder(errors: readonly FieldError[]): readonly FieldError[] {
+function inPageOrder(errors: readonly FieldError[]): readonly FieldError[] {
   const placed = errors.map((e, i) => ({ e, i, el: fieldFor(e.path) }));
   return placed
     .sort((a, b) => {

@@ -96,15 +96,17 @@ export function MatchScreen() {
   // and a past emergency admission there (短期入所 as a case's outcome)
   const admitted = useAdmittedFacilities(household?.id, person?.id);
   const [tonight, chooseTonight] = useTonight(`${route?.householdId ?? ''}/${route?.personId ?? ''}`);
+  // read once for the person and the list, not at every minute the clock moves the match
+  const stayedAt = useMemo(() => (person ? previousStayIds(person, facilities) : new Set<string>()), [person, facilities]);
   const { result, recorded } = useMemo(() => {
     if (!person) return { result: null, recorded: null };
-    const previousStays = new Set([...previousStayIds(person, facilities), ...trials.keys(), ...admitted]);
+    const previousStays = new Set([...stayedAt, ...trials.keys(), ...admitted]);
     const asRecorded = matchFacilities({ person, callAt, now, facilities, previousStays });
     // What the 聞き取り票 lacks, tonight's choice fills (this screen only): the record's own match otherwise.
     if (asRecorded.kind !== 'incomplete' || tonight === null) return { result: asRecorded, recorded: asRecorded };
     const stands = personForTonight(person, { category: asRecorded.missing.includes('birthDate') ? tonight.category : null, types: asRecorded.missing.includes('disabilityTypes') ? tonight.types : [] }, japanDateOf(callAt));
     return { result: matchFacilities({ person: stands, callAt, now, facilities, previousStays }), recorded: asRecorded };
-  }, [person, callAt, now, facilities, trials, admitted, tonight]);
+  }, [person, callAt, now, facilities, stayedAt, trials, admitted, tonight]);
   /** what tonight's choice stands in for, when the match runs on it */
   const standIn = recorded?.kind === 'incomplete' && result?.kind !== 'incomplete' ? recorded.missing : null;
 

@@ -63,6 +63,9 @@ describe('重なった変更: the fields and values in Japanese', () => {
     expect(valueText(['tube-feeding', 'suction'], 'persons[p-1].medicalCare')).toBe('経管栄養（経鼻）、喀痰吸引');
     expect(valueText(['consultation'], 'hubFunctions')).toBe('相談');
     expect(valueText('female', 'persons[p-1].sex')).toBe('女');
+    // a facility's 休止・廃止, and none (the office runs)
+    expect(valueText({ kind: 'suspended', from: '2026-12-10', until: null, note: '改修' }, 'closure')).toBe('休止 2026-12-10〜（再開日未定） 改修');
+    expect(valueText(null, 'closure')).toBe('運営中');
     expect(valueText(2, 'persons[p-1].handbooks.physicalGrade')).toBe('2級');
     expect(valueText(true, 'acceptance.intellectual.adult')).toBe('受入可');
     expect(valueText(null, 'persons[p-1].enrolments.settlement')).toBe('未確認');
