@@ -698,7 +698,8 @@ export function summarizeClaims(
   const rows = new Map<string, { personKey: string; count: number; subject: CaseSubject | undefined; child: boolean }>();
   for (const d of claimed) {
     const kase = caseById.get(d.caseId);
-    const child = kase !== undefined && childAt(kase, d.coordinatedAt!) === true;
+    // the 給付 decided with the claim (and kept when the month is 請求済み); one read here for a decision made without it
+    const child = d.serviceType !== undefined ? d.serviceType === '障害児相談支援' : kase !== undefined && childAt(kase, d.coordinatedAt!) === true;
     // one row per number billed: a person whose number was corrected mid-month has two (one cap)
     const key = `${child ? '児' : '者'}\u0000${d.personKey!}\u0000${normalizeDigits(kase?.subject.recipientNumber ?? '')}`;
     const previous = rows.get(key);
