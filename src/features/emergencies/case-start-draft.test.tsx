@@ -1,6 +1,7 @@
 /**
  * A started case's stamp comes back for the same user within the hour (a lock mid-call), says so, and
- * can be set to now; an older stamp, or a colleague's, starts the case at this moment.
+ * can be set to now; an older stamp, or a colleague's, starts the case at this moment. The caller chips
+ * show each contact's reading.
  */
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -71,5 +72,15 @@ describe('the case start after a lock or a return', () => {
     await openStart('user-2', { 'case-start:hh-1:p-1:user-1': draftStampedAt(minutesAgo(5)), 'case-start:hh-1:p-1': draftStampedAt(minutesAgo(5)) });
     expect(screen.queryByText(/前にこの画面を開いた時刻/)).not.toBeInTheDocument();
     expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('');
+  });
+});
+
+describe('the caller chips', () => {
+  it('show each contact\'s reading and write the caller without it', async () => {
+    const { user } = await openStart('user-1', {});
+    const chip = screen.getByRole('button', { name: '父 山田 一郎 やまだ いちろう' });
+    expect(chip).toHaveTextContent('やまだ いちろう');
+    await user.click(chip);
+    expect(screen.getByLabelText('電話をくれた方（続柄・氏名）')).toHaveValue('父 山田 一郎');
   });
 });

@@ -419,6 +419,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
               {household.emergencyContacts.map((c, i) => {
                 const caller = [c.relation, c.name].filter((x) => x.trim() !== '').join(' ');
                 const on = form.caller === caller;
+                const kana = c.furigana?.trim() ?? '';
                 return (
                   <button
                     key={i}
@@ -428,6 +429,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
                     onClick={() => update({ caller, callerPhone: c.phones[0]?.trim() ?? '' })}
                   >
                     {caller}
+                    {/* The reading says which 田中 it is, for a name read more than one way; the record keeps the name. */}
+                    {kana !== '' ? <> <span className="case-chip__kana">{kana}</span></> : null}
                   </button>
                 );
               })}
