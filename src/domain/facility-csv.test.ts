@@ -110,6 +110,14 @@ describe('parseFacilityCsv', () => {
     expect(blank.facility!.emergencyRequestHow).toBe('');
   });
 
+  it('updates the record the match shows of an office registered twice (two phones offline), saying the other stays as it is', () => {
+    const reported = createFacility({ id: 'f-a', name: 'ひかり園', officeNumber: '1210100002', vacancy: { beds: 1, asOf: '2026-11-22T20:00:00.000Z', reportedBy: '田中' } });
+    const twin = createFacility({ id: 'f-b', name: 'ひかり園（重複）', officeNumber: '12-1010-0002', updatedAt: '2026-11-22T23:00:00.000Z' });
+    const row = parseFacilityCsv(utf8(csv(BASIC, ['1210100002', 'ひかり園', '医療型'])), [twin, reported], NOW, idSequence()).rows[0]!;
+    expect(row).toMatchObject({ action: 'update', stored: reported, facility: { id: 'f-a', serviceType: '医療型' } });
+    expect(row.notices.map((n) => n.message)).toEqual(['同じ事業所番号の登録が2件あります。この行は受入先を探す画面に出る「ひかり園」に反映し、「ひかり園（重複）」は変えません']);
+  });
+
   it('refuses a file larger than a city lists before reading it, saying how much it takes', () => {
     const rows = Array.from({ length: FACILITY_CSV_MAX_ROWS + 1 }, (_, i) => [String(1210100000 + i), `事業所${i}`]);
     expect(() => parseFacilityCsv(utf8(csv(['事業所番号', '事業所名'], ...rows)), [], NOW, idSequence())).toThrow(/行が多すぎます（5,001 行）。一度に取り込めるのは 5,000 件までです/);

@@ -29,6 +29,7 @@ import {
 } from './facility-csv-columns';
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv } from './japan-time';
+import { officeNumberKey, officeTwins, shownTwin } from './facility-twins';
 import { reportForNight, vacancyStanding } from './match-order';
 
 export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError, type FacilityCsvCellNotice } from './facility-csv-columns';
@@ -189,8 +190,13 @@ export function parseFacilityCsv(
   const acceptanceUnread =
     ignoredColumns.some(isPhysicalGroupHeading) || (ignoredColumns.length > 0 && ![...indexOf.keys()].some(isAcceptanceColumn));
 
+  // One office registered twice (two phones offline): its row updates the record the match shows.
   const byOfficeNumber = new Map<string, Facility>();
-  for (const f of existing) if (!byOfficeNumber.has(f.officeNumber)) byOfficeNumber.set(f.officeNumber, f);
+  const twinsOf = officeTwins(existing);
+  for (const f of existing) {
+    const twins = twinsOf.get(f.id);
+    if (!twins || shownTwin([f, ...twins], Date.parse(now)) === f) byOfficeNumber.set(officeNumberKey(f.officeNumber), f);
+  }
   const firstLineOf = new Map<string, number>();
   const officeNumberOf = (record: (typeof records)[number]): string => {
     const i = indexOf.get(COLUMN.officeNumber);
@@ -233,6 +239,8 @@ export function parseFacilityCsv(
     if (name === '') errors.push({ column: COLUMN.name, message: '事業所名が空です' });
 
     const previous = byOfficeNumber.get(officeNumber);
+    const twins = previous ? twinsOf.get(previous.id) : undefined;
+    if (twins) notices.push({ column: COLUMN.officeNumber, message: twinsNotice(previous!, twins) });
     const base = previous ?? emptyFacility('', now);
     const fields = readFields(cell, base, previous === undefined, findings);
     // A report from the future would be shown as a past one: refused, with the row named.
@@ -255,6 +263,9 @@ export function parseFacilityCsv(
   const errorCount = rows.reduce((n, r) => n + r.errors.length, 0);
   return { encoding, rows, ignoredColumns, acceptanceUnread, errorCount, ok: errorCount === 0 };
 }
+
+const twinsNotice = (updated: Facility, twins: readonly Facility[]) =>
+  `同じ事業所番号の登録が${twins.length + 1}件あります。この行は受入先を探す画面に出る「${updated.name.trim() || updated.id}」に反映し、${twins.map((t) => `「${t.name.trim() || t.id}」`).join('')}は変えません`;
 
 /**
  * Where the file says what is stored in other words, the stored value: the same 拠点機能 or 医療的ケア

@@ -197,6 +197,19 @@ describe('order of fits', () => {
     expect(tuesday.fits[1]).toMatchObject({ fullVacancy: true, vacancy: tuesdayFull });
   });
 
+  it('lists one office registered twice once, as the record with the newest report, stayed at if either record was', () => {
+    const reported = createFacility({ name: 'あおば（Aの登録）', officeNumber: '1210100001', accepts, vacancy: vacancy('2026-11-30T14:00:00Z') });
+    const older = createFacility({ name: 'あおば（Bの登録）', officeNumber: '1210100001', accepts, updatedAt: '2026-11-30T15:00:00.000Z' });
+    const other = createFacility({ name: 'いろは', officeNumber: '1210100002', accepts });
+    const r = ok(matchFacilities({ person, callAt: CALL, facilities: [older, other, reported], previousStays: new Set([older.id]) }));
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['あおば（Aの登録）', 'いろは']);
+    expect(r.fits[0]).toMatchObject({ freshVacancy: true, stayedBefore: true, twins: [older] });
+    expect(r.fits[1]!.twins).toEqual([]);
+    // without a report, the record changed last
+    const bare = { ...reported, vacancy: null };
+    expect(ok(matchFacilities({ person, callAt: CALL, facilities: [bare, older] })).fits.map((m) => m.facility.name)).toEqual(['あおば（Bの登録）']);
+  });
+
   it('judges freshness against `now` when given', () => {
     const f = createFacility({ accepts, vacancy: vacancy('2026-11-30T15:00:00Z') });
     const later = ok(matchFacilities({ person, callAt: CALL, now: '2026-12-01T16:00:00Z', facilities: [f] }));

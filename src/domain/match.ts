@@ -13,6 +13,7 @@ import {
   type MedicalCareKind,
 } from './disability';
 import { closureAhead, closureAheadText, closureOn, closureText, type Facility, type FacilityClosure, type Vacancy } from './facility';
+import { officeTwins, shownTwin } from './facility-twins';
 import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
@@ -20,6 +21,8 @@ import { compareByAreaName, compareMatches, MATCH_ORDER_EXPLANATION, reportForNi
 import { normalizeKana } from './normalize';
 
 export { MATCH_ORDER_EXPLANATION } from './match-order';
+
+const NO_TWINS: readonly Facility[] = [];
 
 export interface MatchInput {
   readonly person: Person;
@@ -53,6 +56,8 @@ export interface FacilityMatch {
   readonly unconfirmed: number;
   /** 休止 or 廃止 on the night: the first failure, and the facility listed apart (`closed`) */
   readonly closure: FacilityClosure | null;
+  /** The other records of its 事業所番号 (facility-twins.ts), not listed: a call to one is a call to this office */
+  readonly twins: readonly Facility[];
 }
 
 export type MissingPersonField = 'birthDate' | 'disabilityTypes';
@@ -186,11 +191,15 @@ export function matchFacilities(input: MatchInput): MatchResult {
   }));
   const hubBonusFor = hubBonusTable(hubBonusEligible(person, day));
   const previousStays = input.previousStays;
+  // One office registered twice is listed once, as the record its liaison reports on.
+  const twinsOf = officeTwins(facilities);
 
   const fits: FacilityMatch[] = [];
   const nearMisses: FacilityMatch[] = [];
   const closed: FacilityMatch[] = [];
   for (const facility of facilities) {
+    const twins = twinsOf.get(facility.id) ?? NO_TWINS;
+    if (twins.length > 0 && shownTwin([facility, ...twins], nowMs) !== facility) continue;
     const reasons: string[] = [];
     const failures: string[] = [];
     const conditions: string[] = [];
@@ -227,10 +236,11 @@ export function matchFacilities(input: MatchInput): MatchResult {
       conditions,
       freshVacancy: standing === 'fresh',
       fullVacancy: standing === 'full',
-      stayedBefore: previousStays?.has(facility.id) ?? false,
+      stayedBefore: previousStays !== undefined && (previousStays.has(facility.id) || twins.some((t) => previousStays.has(t.id))),
       hubBonus: hubBonusFor(facility),
       unconfirmed,
       closure,
+      twins,
     };
     (closure ? closed : failures.length === 0 ? fits : nearMisses).push(match);
   }

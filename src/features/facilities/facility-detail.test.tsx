@@ -36,3 +36,31 @@ describe('a facility looked up by name during an emergency', () => {
     expect(screen.queryByText('緊急対応中です')).toBeNull();
   });
 });
+
+describe('one office registered twice', () => {
+  it('names the other record, with a link, and why', async () => {
+    const mine = createFacility({ id: 'fac-a', name: 'ひまわり', officeNumber: '1210100001' });
+    const theirs = createFacility({ id: 'fac-b', name: 'ひまわり短期入所', officeNumber: '１２１０１０００01' });
+    const other = createFacility({ id: 'fac-c', name: 'つばさ苑' });
+    mountFacilities({ hash: '#/facilities/fac-a', facilities: [mine, theirs, other] });
+    const notice = (await screen.findByText('同じ事業所番号の登録がほかにもあります')).closest('.notice') as HTMLElement;
+    expect(notice).toHaveTextContent('事業所番号 1210100001 は次の登録にもあります');
+    expect(within(notice).getByRole('link', { name: 'ひまわり短期入所' })).toHaveAttribute('href', '#/facilities/fac-b');
+  });
+
+  it('marks both rows of the list and not a facility alone on its number', async () => {
+    const mine = createFacility({ id: 'fac-a', name: 'ひまわり', officeNumber: '1210100001' });
+    const theirs = createFacility({ id: 'fac-b', name: 'ひまわり短期入所', officeNumber: '1210100001' });
+    const other = createFacility({ id: 'fac-c', name: 'つばさ苑' });
+    mountFacilities({ hash: '#/facilities', facilities: [mine, theirs, other] });
+    const list = await screen.findByRole('list', { name: '短期入所事業所' });
+    const marked = within(list).getAllByText('同じ事業所番号の登録が2件').map((el) => el.closest('a')!.querySelector('.fac-row__name')!.textContent);
+    expect(marked).toEqual(['ひまわり', 'ひまわり短期入所']);
+  });
+
+  it('says nothing of it for a facility alone on its number', async () => {
+    mountFacilities({ hash: '#/facilities/fac-1', facilities: [createFacility({ id: 'fac-1' }), createFacility({ id: 'fac-2', name: 'つばさ苑' })] });
+    expect(await screen.findByRole('link', { name: /電話/ })).toBeInTheDocument();
+    expect(screen.queryByText('同じ事業所番号の登録がほかにもあります')).toBeNull();
+  });
+});

@@ -1,8 +1,10 @@
 /** One facility for the coordinator on the phone: who to call first, then whom it accepts. */
+import { useMemo } from 'react';
 import { useApp } from '../../state/store';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import { useFacilityWrites } from './use-facility-writes';
-import { HUB_FUNCTION_LABELS } from '../../domain/facility';
+import { HUB_FUNCTION_LABELS, type Facility } from '../../domain/facility';
+import { officeTwins } from '../../domain/facility-twins';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTimeOrText, formatJapanShortDateTime, japanDateOf } from '../../domain/japan-time';
 import { useRecentOpenCases } from '../../state/use-open-case';
@@ -44,6 +46,7 @@ export function FacilityDetail({ id }: { id: string }) {
     >
       <ClosureLine facility={f} today={japanDateOf(now)} />
       <OpenCasesNotice now={now} />
+      <TwinsNotice facility={f} />
       <Section title={T.phoneLabel}>
         {f.phone ? (
           <a className="tel tel--big" href={telHref(f.phone)}>
@@ -133,6 +136,26 @@ export function FacilityDetail({ id }: { id: string }) {
  * from this screen records nothing, and the 短期入所 coordination the claim needs would be missing
  * from the case (the coordinator looked the facility up here by name mid-call).
  */
+/** One office registered twice (two phones offline): the other records, for the hub's admin to keep one. */
+function TwinsNotice({ facility }: { facility: Facility }) {
+  const facilities = useApp((s) => s.facilities);
+  const all = useMemo(() => [...facilities.values()], [facilities]);
+  const twins = officeTwins(all).get(facility.id);
+  if (!twins) return null;
+  return (
+    <Notice kind="warn">
+      <strong>{T.twinsTitle}</strong> {T.twinsBody(facility.officeNumber.trim())}
+      <ul className="fac-twins">
+        {twins.map((t) => (
+          <li key={t.id}>
+            <a href={paths.detail(t.id)}>{t.name.trim() || T.noName}</a>
+          </li>
+        ))}
+      </ul>
+    </Notice>
+  );
+}
+
 function OpenCasesNotice({ now }: { now: Date }) {
   const open = useRecentOpenCases(now).slice(0, 3);
   if (open.length === 0) return null;

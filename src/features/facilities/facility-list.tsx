@@ -5,6 +5,7 @@ import { useApp } from '../../state/store';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import { DISABILITY_LABELS, DISABILITY_TYPES, type DisabilityType } from '../../domain/disability';
 import { japanDateOf, type AgeCategory } from '../../domain/japan-time';
+import { officeTwins } from '../../domain/facility-twins';
 import { searchFacilities } from '../../domain/match';
 import { reportForNight } from '../../domain/match-order';
 import { Button } from '../../ui/button';
@@ -27,6 +28,7 @@ export function FacilityList() {
   // the badges age as the coordinator keeps the list open (a report at 01:50 is fresh, not old)
   const now = useMinuteClock();
   const all = useMemo(() => [...facilities.values()], [facilities]);
+  const twins = useMemo(() => officeTwins(all), [all]);
   const today = japanDateOf(now);
   const found = useMemo(
     () => searchFacilities(all, { text: deferredText, category, types }),
@@ -66,6 +68,7 @@ export function FacilityList() {
                 <br />
                 <span className="muted">{f.area || T.noArea}</span>
                 <ClosureLine facility={f} today={today} />
+                {twins.has(f.id) ? <span className="fac-row__twins">{T.twinsShort(twins.get(f.id)!.length + 1)}</span> : null}
               </span>
               <VacancyBadge vacancy={reportForNight(f, now.getTime())} now={now} />
             </a>

@@ -143,6 +143,18 @@ describe('match screen', () => {
     expect(within(card).queryByText('拠点加算（+200単位）の対象となりうる')).toBeNull();
   });
 
+  it('shows one office registered twice (two phones offline) as one card, the one with the bed report, saying so, with the number only the other record holds', () => {
+    const reported = { ...facilities[2]!, officeNumber: '1210100009' };
+    const twin = facility('f-c2', { name: 'ひだまり短期', area: '南部', officeNumber: '1210100009', phone: '047-333-9999' }, { medicalCareChild: true });
+    mount('#/match/hh-1/p-1', [household], [twin, facilities[0]!, reported]);
+    const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
+    expect(within(fits).getAllByRole('article').map((c) => c.getAttribute('aria-label'))).toEqual(['ひだまり', 'あおば荘']);
+    const card = within(fits).getByRole('article', { name: 'ひだまり' });
+    expect(within(card).getByText(/^同じ事業所番号の登録が2件あります/)).toHaveTextContent('同じ事業所番号の登録が2件あります（空き報告の新しい方を表示しています）もう一方の登録の電話: 047-333-9999');
+    expect(within(card).getByText('空き 2床（3時間前の報告）')).toBeInTheDocument();
+    expect(screen.queryByRole('article', { name: 'ひだまり短期' })).not.toBeInTheDocument();
+  });
+
   it('shows a bed report whose time is not an instant as its text, and the rest of the match (one bad report once stopped the screen)', () => {
     const bad = facility('f-bad', { name: 'かえで', area: '北部', phone: '047-444-4444', vacancy: { beds: 1, asOf: '2026-11-30 02:10', reportedBy: '' } }, { medicalCareChild: true });
     mount('#/match/hh-1/p-1', [household], [...facilities, bad]);
@@ -498,6 +510,18 @@ describe('calls made from the match, with a case open', () => {
       ['f-c', '受入不可'],
     ]);
     expect(kase.contacts[1]!.entryId).not.toBe(kase.contacts[0]!.entryId);
+  });
+
+  it('takes a call recorded on the other record of an office registered twice as a call to its card: listed once, in 電話済み', async () => {
+    const caseId = await openCase();
+    const reported = { ...facilities[2]!, officeNumber: '1210100009' };
+    const twin = facility('f-c2', { name: 'ひだまり短期', area: '南部', officeNumber: '1210100009', phone: '047-333-9999' }, { medicalCareChild: true });
+    // the colleague's phone showed the other record, and its call synced here
+    await append(caseId, { type: 'contact', facilityId: 'f-c2', facilityName: 'ひだまり短期', facilityOfficeNumber: '1210100009', shortStay: true, contactedAt: new Date().toISOString(), method: '電話', result: '受入不可', note: '' });
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], [twin, facilities[0]!, reported]);
+    expect(within(called()!).getAllByRole('article').map((c) => c.getAttribute('aria-label'))).toEqual(['ひだまり短期']);
+    const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
+    expect(within(fits).getAllByRole('article').map((c) => c.getAttribute('aria-label'))).toEqual(['あおば荘']);
   });
 
   it('records 「折り返しがあった」 as a new contact at its own time: a 23:50 不在 called back at 00:20 with 受入可 is claimed in December', async () => {

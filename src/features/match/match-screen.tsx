@@ -74,7 +74,8 @@ export function MatchScreen() {
         .sort((a, b) => Date.parse(a.calls.at(-1)!.body.contactedAt) - Date.parse(b.calls.at(-1)!.body.contactedAt)),
     [calls],
   );
-  const open = (m: FacilityMatch) => !calls.has(m.facility.id);
+  // one office registered twice is one card: a call to either record is a call to it
+  const open = (m: FacilityMatch) => !calls.has(m.facility.id) && !m.twins.some((t) => calls.has(t.id));
   // Bed reports are read against the clock, not the request time: a report made after the call
   // came in is the freshest news there is, and one a day old has expired even in a case still open.
   const now = useMinuteClock();
@@ -93,6 +94,11 @@ export function MatchScreen() {
     () => (household && person ? trialStaysByFacility(allTrialStays.values(), household.id, person.id) : new Map<string, TrialStay[]>()),
     [allTrialStays, household, person],
   );
+  // an office's trial stays, whichever of its records they were entered on; the latest first
+  const trialsOf = (m: FacilityMatch): readonly TrialStay[] | undefined =>
+    m.twins.length === 0
+      ? trials.get(m.facility.id)
+      : [m.facility, ...m.twins].flatMap((f) => trials.get(f.id) ?? []).sort((a, b) => (a.from < b.from ? 1 : a.from > b.from ? -1 : 0));
   // and a past emergency admission there (短期入所 as a case's outcome)
   const admitted = useAdmittedFacilities(household?.id, person?.id);
   const [tonight, chooseTonight] = useTonight(`${route?.householdId ?? ''}/${route?.personId ?? ''}`);
@@ -218,7 +224,7 @@ export function MatchScreen() {
                 <CardList
                   matches={result.fits.filter(open)}
                   first={FIRST_FITS}
-                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trials.get(m.facility.id)} onCall={recorder.record} />}
+                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} onCall={recorder.record} />}
                 />
               )}
               <p className="match-order">{result.orderExplanation}</p>
@@ -232,7 +238,7 @@ export function MatchScreen() {
                 <CardList
                   matches={result.nearMisses.filter(open)}
                   first={FIRST_NEAR_MISSES}
-                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trials.get(m.facility.id)} near onCall={recorder.record} />}
+                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} near onCall={recorder.record} />}
                 />
                 <p className="match-order">{T.nearMissNote}</p>
               </>
@@ -251,6 +257,22 @@ export function MatchScreen() {
         </>
       )}
     </Page>
+  );
+}
+
+/**
+ * One office registered twice (two phones offline): this card is the record with the newest bed report;
+ * a number only the other record holds is named, to be tried if this one does not answer.
+ */
+function TwinsLine({ match }: { match: FacilityMatch }) {
+  const f = match.facility;
+  const shown = new Set([f.phone, f.nightPhone].map((p) => p.trim()).filter(Boolean));
+  const others = [...new Set(match.twins.flatMap((t) => [t.phone, t.nightPhone].map((p) => p.trim()).filter((p) => p !== '' && !shown.has(p))))];
+  return (
+    <p className="match-card__twins">
+      {T.twins(match.twins.length + 1)}
+      {others.length > 0 ? <span className="match-card__twins-phones">{T.twinPhones(others.join('／'))}</span> : null}
+    </p>
   );
 }
 
@@ -357,6 +379,7 @@ function MatchCard({
         <h3 className="match-card__name">{name}</h3>
         <p className="match-card__area">{f.area.trim() || T.noArea}</p>
       </div>
+      {match.twins.length > 0 ? <TwinsLine match={match} /> : null}
       {closed ? null : <VacancyLine match={match} now={now} />}
       {near && match.failures.length > 0 ? (
         <ul className="match-card__failures">

@@ -42,6 +42,8 @@ export const T = {
   demoLeftOut: (n: number) => `デモデータの事業所（${n}件）は、実際の方の受入先には表示していません。`,
   noVacancy: '空きの報告なし',
   stayedBefore: '以前に利用',
+  twins: (n: number) => `同じ事業所番号の登録が${n}件あります（空き報告の新しい方を表示しています）`,
+  twinPhones: (phones: string) => `もう一方の登録の電話: ${phones}`,
   /** the facility's own words on how to ask it for an emergency admission (its record's 緊急時の受入れ依頼方法) */
   requestHow: '依頼方法',
   trialStays: (dates: string) => `体験利用あり：${dates}`,

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createFacility } from '../../test/factories/facility';
+import { officeNumberKey, officeTwins, shownTwin } from './facility-twins';
+
+describe('one office registered twice', () => {
+  it('reads one number whatever its width, spaces or hyphens, and no number as none', () => {
+    expect(officeNumberKey('１２１０１０ ０００１')).toBe('1210100001');
+    expect(officeNumberKey('12-1010-0001')).toBe('1210100001');
+    expect(officeNumberKey('  ')).toBe('');
+  });
+
+  it('names, for each record of a shared number, the others; a number held once and a blank one are not twins', () => {
+    const a = createFacility({ id: 'fac-a', officeNumber: '1210100001' });
+    const b = createFacility({ id: 'fac-b', officeNumber: '１２１０１０００01' });
+    const c = createFacility({ id: 'fac-c', officeNumber: '1210100002' });
+    const d = createFacility({ id: 'fac-d', officeNumber: '' });
+    const e = createFacility({ id: 'fac-e', officeNumber: '' });
+    const twins = officeTwins([c, b, d, a, e]);
+    expect([...twins.keys()].sort()).toEqual(['fac-a', 'fac-b']);
+    expect(twins.get('fac-a')).toEqual([b]);
+    expect(twins.get('fac-b')).toEqual([a]);
+  });
+
+  it('shows the record with the newest report for tonight, else the one changed last, else the first id', () => {
+    const now = Date.parse('2026-12-01T12:00:00.000Z');
+    const a = createFacility({ id: 'fac-a', updatedAt: '2026-12-01T00:00:00.000Z' });
+    const b = createFacility({ id: 'fac-b', updatedAt: '2026-11-01T00:00:00.000Z', vacancy: { beds: 1, asOf: '2026-12-01T10:00:00.000Z', reportedBy: '田中' } });
+    expect(shownTwin([a, b], now)).toBe(b);
+    const newer = { ...a, vacancy: { beds: 0, asOf: '2026-12-01T11:00:00.000Z', reportedBy: '佐藤' } };
+    expect(shownTwin([b, newer], now)).toBe(newer);
+    const bare = { ...b, vacancy: null };
+    expect(shownTwin([bare, a], now)).toBe(a);
+    const a2 = { ...a, updatedAt: bare.updatedAt };
+    expect(shownTwin([bare, a2], now)).toBe(a2);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * One 事業所番号, one short-stay office. The form and the CSV import keep a device from registering a
+ * number twice, but two phones offline can each register the same office, and the hub keeps both
+ * records (it merges by record id). Every list then showed the office twice: at 2 a.m. the same office
+ * was rung twice, a 受入不可 said on one card left the other at the top, and a bed report reached one
+ * card only. The match shows one of them (`shownTwin`) and every screen names the others, for the hub's
+ * admin to withdraw one.
+ */
+import type { Facility } from './facility';
+import { reportForNight } from './match-order';
+
+/** The number as compared: width, spaces and hyphens do not count; '' when none is written. */
+export function officeNumberKey(officeNumber: string): string {
+  return officeNumber.normalize('NFKC').replace(/[\s\-‐－ー―]/g, '');
+}
+
+const twinsOfList = new WeakMap<readonly Facility[], ReadonlyMap<string, readonly Facility[]>>();
+
+/**
+ * For each facility that shares its 事業所番号 with another, the others, in id order; a facility
+ * alone on its number (or with none) is not in the map. Read once per list (lists are kept, not rebuilt).
+ */
+export function officeTwins(facilities: readonly Facility[]): ReadonlyMap<string, readonly Facility[]> {
+  const known = twinsOfList.get(facilities);
+  if (known) return known;
+  const byNumber = new Map<string, Facility[]>();
+  for (const f of facilities) {
+    const key = officeNumberKey(f.officeNumber);
+    if (key === '') continue;
+    const group = byNumber.get(key);
+    if (group) group.push(f);
+    else byNumber.set(key, [f]);
+  }
+  const twins = new Map<string, readonly Facility[]>();
+  for (const group of byNumber.values()) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const f of group) twins.set(f.id, group.filter((g) => g !== f));
+  }
+  twinsOfList.set(facilities, twins);
+  return twins;
+}
+
+/**
+ * Which of one office's records a list shows: the one with the newest bed report read for tonight (the
+ * one its liaison reports on), else the one changed last, else the first id.
+ */
+export function shownTwin(group: readonly Facility[], nowMs: number): Facility {
+  const reportMs = (f: Facility) => {
+    const v = reportForNight(f, nowMs);
+    return v === null ? 0 : Date.parse(v.asOf) || 0;
+  };
+  let best = group[0]!;
+  let bestMs = reportMs(best);
+  for (const f of group.slice(1)) {
+    const ms = reportMs(f);
+    const later = Date.parse(f.updatedAt) - Date.parse(best.updatedAt);
+    if (ms > bestMs || (ms === bestMs && (later > 0 || (later === 0 && f.id < best.id)))) {
+      best = f;
+      bestMs = ms;
+    }
+  }
+  return best;
+}
