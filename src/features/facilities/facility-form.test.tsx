@@ -40,7 +40,8 @@ describe('facility form', () => {
 
   it('refuses a 事業所番号 another facility already has, naming it', async () => {
     const session = createFakeSession();
-    const other = createFacility({ id: 'fac-9', name: 'ひだまり', officeNumber: '1210100002' });
+    // stored as written before the form read numbers (hyphens), typed full-width here
+    const other = createFacility({ id: 'fac-9', name: 'ひだまり', officeNumber: '12-1010-0002' });
     const { user } = mountFacilities({ hash: '#/facilities/new', session, facilities: [other] });
     await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
     await user.type(screen.getByLabelText(/事業所番号/), '１２１０１００００２');

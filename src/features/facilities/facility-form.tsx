@@ -8,6 +8,7 @@ import { useApp } from '../../state/store';
 import { mergeFormEdit } from '../../protocol/merge';
 import { useFormDraft } from '../../state/use-form-draft';
 import { DraftRestored } from '../../state/use-drafted-form';
+import { officeNumberKey } from '../../domain/facility-twins';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
 import {
   FACILITY_SERVICE_TYPES,
@@ -109,7 +110,7 @@ export function FacilityForm({ id }: { id: string | null }) {
     const number = normalizeOfficeNumber(state.officeNumber);
     // Checked when the number is new here: two copies made before this check can still be edited.
     const changed = id === null || number !== (mergeBase ?? base).officeNumber;
-    const twin = found.officeNumber || !changed ? undefined : [...useApp.getState().facilities.values()].find((f) => f.id !== baseId && f.officeNumber === number);
+    const twin = found.officeNumber || !changed ? undefined : [...useApp.getState().facilities.values()].find((f) => f.id !== baseId && officeNumberKey(f.officeNumber) === officeNumberKey(number));
     if (twin) found.officeNumber = T.errors.officeNumberTaken(twin.name.trim() || twin.id);
     setErrors(found);
     if (Object.keys(found).length > 0) {
