@@ -436,6 +436,34 @@ export function checkRecord(kind: StoredKind, entityId: string, payload: unknown
   return null;
 }
 
+/**
+ * 閲覧記録 (who opened what, when) as an app writes it (vault/journal.ts prepareAccess). Audit only:
+ * the hub keeps it and hands it to no one, so it is checked for what an auditor reads from it, not
+ * against the author (a restored backup sends the old phone's entries in the restorer's name, each
+ * still naming who opened what; docs/sync-protocol.md A9). An action this hub does not know is taken:
+ * a newer app's entry is not lost to an older hub. Fields a newer app adds are kept.
+ */
+const accessEntry = z.looseObject({
+  id: recordId,
+  at: instant,
+  userId: z.string().min(1).max(128),
+  userName: z.string().max(200),
+  action: z.string().regex(/^[a-z][a-z-]{0,63}$/, 'expected an action name of a-z and -'),
+  householdId: z.string().min(1).max(256).nullable(),
+  reason: text.optional(),
+});
+
+/** The first thing wrong with an access-log entry sent under `entityId`, or null. */
+export function checkAccessEntry(entityId: string, payload: unknown): RecordProblem | null {
+  const result = accessEntry.safeParse(payload);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.map(String).join('.');
+    return { code: 'shape', field, message: `${field === '' ? 'the payload' : field}: ${issue.message}` };
+  }
+  return result.data.id === entityId ? null : { code: 'shape', field: 'id', message: 'id: differs from the record id it was sent under' };
+}
+
 /** checkRecord over JSON text (what pull and the hub's records table hold). */
 export function checkRecordJson(kind: StoredKind, entityId: string, payloadJson: string): RecordProblem | null {
   let payload: unknown;

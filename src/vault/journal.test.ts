@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { draftKeyFor } from './drafts';
 import { createSampleRecord, newId, PASSPHRASE, setUpTestVault, STAFF_NAME, type SampleRecord } from './testing';
 import type { AccessLogEntry } from './types';
+import { checkAccessEntry } from '../protocol/records';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -76,6 +77,15 @@ describe('access log (閲覧記録)', () => {
     const carried = (await again.outbox()).filter((e) => e.kind === 'access');
     expect(carried.map((e) => e.payload)).toEqual(log);
     expect(carried.every((e) => e.op === 'append' && e.entityId === (e.payload as AccessLogEntry).id)).toBe(true);
+  });
+
+  it("writes entries the hub's check takes, with a reason and without, for a household and for none", async () => {
+    const { session } = await setUpTestVault();
+    await session.logAccess('share-without-consent', newId(), '救急搬送先の病院へ');
+    await session.logAccess('export-claims', null, '2026年11月 請求CSV');
+    const carried = (await session.outbox()).filter((e) => e.kind === 'access');
+    expect(carried).toHaveLength(3); // with the unlock
+    for (const e of carried) expect(checkAccessEntry(e.entityId, e.payload)).toBeNull();
   });
 
   it('is append-only: the session offers no call that changes or deletes an entry', async () => {

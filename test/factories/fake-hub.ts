@@ -27,6 +27,7 @@ import {
 } from '../../src/protocol/sync';
 import type { FetchLike } from '../../src/sync/client';
 import { checkAppend, type HeldEntry } from '../../src/protocol/evidence-rules';
+import { checkAccessEntry } from '../../src/protocol/records';
 import type { CaseEntry } from '../../src/domain/emergency-case';
 import { HUB_KEY_PATH, RECEIPTS_HEADER, type EvidenceReceipt, type HubKeyInfo } from '../../src/protocol/countersign';
 import { createTestHubKey, type TestHubKey } from './receipts';
@@ -248,6 +249,11 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
     if (forced) {
       refusals.delete(change.entityId);
       return { ...base, status: 'refused', reason: forced.reason, detail: forced.detail, retryable: false };
+    }
+    if (change.kind === 'access') {
+      // The hub's check of a 閲覧記録 entry (src/protocol/records.ts)
+      const problem = checkAccessEntry(change.entityId, change.payload);
+      if (problem) return { ...base, status: 'refused', reason: 'invalid', detail: problem.message, retryable: false };
     }
     const key = keyOf(change.kind, change.entityId);
     const held = records.get(key);

@@ -274,6 +274,11 @@ export function wireChange(kind: WireChange['kind'], entityId: string, payload: 
   return { mutationId: globalThis.crypto.randomUUID(), kind, entityId, op, at: '2026-11-30T14:50:00.000Z', payload, baseVersion: null };
 }
 
+/** A 閲覧記録 entry on the wire, as an app writes it (vault/journal.ts prepareAccess). */
+export function accessWire(entityId: string, householdId: string, at: string): Omit<WireChange, 'seq'> {
+  return wireChange('access', entityId, { id: entityId, at, userId: 'vault-user-1', userName: '山田', action: 'open-household', householdId }, 'append');
+}
+
 /** A sealed case entry on the wire. */
 export function entryWire(entry: { id: string }): Omit<WireChange, 'seq'> {
   return wireChange('case-entry', entry.id, entry as unknown as Record<string, unknown>, 'append');

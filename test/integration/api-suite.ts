@@ -11,7 +11,7 @@ import { totpCode } from '../../src/server/services/credentials';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { orderEntries, verifyChain } from '../../src/domain/case-chain';
 import type { CaseEntry } from '../../src/domain/emergency-case';
-import { DeviceClient, entryWire, facilityPayload, householdWire, HUB, OFFICES, startApi, wireChange, type ApiHarness, type TestUser } from './api-harness';
+import { accessWire, DeviceClient, entryWire, facilityPayload, householdWire, HUB, OFFICES, startApi, wireChange, type ApiHarness, type TestUser } from './api-harness';
 import type { ContractTarget } from './store-contract';
 
 const MINUTE = 60_000;
@@ -606,7 +606,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         const seq = phone.nextSeq;
         phone.cookie = undefined; // the retire push needs no session
         const retire = await phone.push(
-          [entryWire(entries[0]!), wireChange('access', 'acc-1', { householdId: 'hh-1', at: '2026-11-30T15:00:00.000Z' }, 'append'), householdWire('hh-1', { note: '最後に' }, 'update')],
+          [entryWire(entries[0]!), accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z'), householdWire('hh-1', { note: '最後に' }, 'update')],
           API.retirePush,
         );
         expect(retire.status).toBe(200);

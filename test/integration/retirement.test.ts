@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API, type PushResponse } from '../../src/protocol/sync';
 import { runAdminCommand } from '../../src/server/admin-commands';
 import { appendEntries, openBody } from '../factories/emergency-case';
-import { DeviceClient, entryWire, householdWire, HUB, startApi, wireChange, type ApiHarness } from './api-harness';
+import { accessWire, DeviceClient, entryWire, householdWire, HUB, startApi, wireChange, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -44,7 +44,7 @@ describe('[retire] retirement', () => {
     const offline = [
       entryWire(entries[0]!),
       householdWire('hh-1', { officeId: 'office-a', note: '夜間は長女に連絡' }, 'update'),
-      wireChange('access', 'acc-1', { householdId: 'hh-1', at: '2026-11-30T15:00:00.000Z' }, 'append'),
+      accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z'),
     ];
     // ...while the household moves to office-b and the worker leaves.
     await lead.push([householdWire('hh-1', { officeId: 'office-b' }, 'update')]);

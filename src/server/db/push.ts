@@ -18,7 +18,7 @@ import { adoptReceipts } from './countersign';
 import { MAX_RECORD_BYTES } from '../../domain/record-limits';
 import { EVIDENCE_CLOCK_TOLERANCE_MS } from '../../protocol/evidence-rules';
 import { MAX_PUSH_CHANGES } from '../../protocol/sync';
-import { checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
+import { checkAccessEntry, checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import { REMOVED_PAYLOAD } from './record-admin';
 import type { PushOptions } from './account-store';
 import { lockDeviceForUser } from './device-users';
@@ -835,7 +835,12 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
     return { ok: false, detail: `payload is not JSON: ${(error as Error).message}` };
   }
   // [R2] A record the app could not read is refused here, not found on a phone later.
-  const problem = RECORD_KINDS.has(c['kind'] as ChangeKind) ? checkRecord(c['kind'] as StoredKind, entityId, payload) : null;
+  // The 閲覧記録 too: an auditor reads who opened what, and when, from it.
+  const problem = RECORD_KINDS.has(c['kind'] as ChangeKind)
+    ? checkRecord(c['kind'] as StoredKind, entityId, payload)
+    : c['kind'] === 'access'
+      ? checkAccessEntry(entityId, payload)
+      : null;
   if (problem !== null) return { ok: false, detail: `${String(c['kind'])} ${problem.message}` };
   return { ok: true, payloadJson };
 }

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { API, type ErrorResponse, type PullResponse } from '../../../src/protocol/sync';
 import { totpCode } from '../../../src/server/services/credentials';
 import { openBody } from '../../factories/emergency-case';
-import { DeviceClient, entryWire, facilityPayload, householdWire, HUB, PASSWORD, wireChange, type ApiHarness, type TestUser } from '../api-harness';
+import { accessWire, DeviceClient, entryWire, facilityPayload, householdWire, HUB, PASSWORD, wireChange, type ApiHarness, type TestUser } from '../api-harness';
 import type { AttackGroup } from './attack-suite';
 
 const MINUTE = 60_000;
@@ -212,6 +212,25 @@ export const accessAttacks: AttackGroup = (attack, ctx) => {
     expect((await hub.store.health()).headVersion).toBe(0);
   });
 
+  attack('[A2] a 閲覧記録 entry that does not say who opened what, and when, is refused; one with an action this hub does not know is kept', async () => {
+    const hub = await ctx.hub();
+    const phone = await new DeviceClient(hub, 'p').join(await hub.user('coord1', 'coordinator'));
+    const good = accessWire('acc-good', 'hh-1', '2026-11-30T15:00:00.000Z');
+    const entry = good.payload;
+    const answer = await phone.push([
+      wireChange('access', 'acc-blank', { id: 'acc-blank' }, 'append'),
+      wireChange('access', 'acc-who', { ...entry, id: 'acc-who', userId: '' }, 'append'),
+      wireChange('access', 'acc-when', { ...entry, id: 'acc-when', at: '2026-11-30 15:00' }, 'append'),
+      wireChange('access', 'acc-other', { ...entry, id: 'acc-else' }, 'append'),
+      wireChange('access', 'acc-huge', { ...entry, id: 'acc-huge', userName: '名'.repeat(201) }, 'append'),
+      good,
+      wireChange('access', 'acc-newer', { ...entry, id: 'acc-newer', action: 'open-visit-note', addedLater: true }, 'append'),
+    ]);
+    expect(reasons(answer.body.results)).toEqual(['invalid', 'invalid', 'invalid', 'invalid', 'invalid', 'accepted', 'accepted']);
+    const taken = await hub.raw.query<{ entity_id: string }>("SELECT entity_id FROM changes WHERE kind = 'access' ORDER BY version");
+    expect(taken.rows.map((r) => r.entity_id)).toEqual(['acc-good', 'acc-newer']);
+  });
+
   attack('[A11] path traversal on static files: encoded dot segments, backslashes and double encoding never leave dist', async () => {
     const hub = await ctx.hub();
     for (const path of ['/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/..%5c..%5cetc%5cpasswd', '/%252e%252e/etc/passwd', '/assets/../../../../etc/passwd']) {
@@ -264,10 +283,10 @@ export const retirementAttacks: AttackGroup = (attack, ctx) => {
     const hub = await ctx.hub();
     const { phone } = await retired(hub);
     phone.cookie = undefined;
-    const last = wireChange('access', 'acc-last', { householdId: 'hh-1', at: '2026-11-30T15:00:00.000Z' }, 'append');
+    const last = accessWire('acc-last', 'hh-1', '2026-11-30T15:00:00.000Z');
     expect((await phone.push([last], API.retirePush)).status).toBe(200);
     expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(204);
-    const later = await phone.push([wireChange('access', 'acc-later', { householdId: 'hh-1', at: '2026-12-01T15:00:00.000Z' }, 'append')], API.retirePush);
+    const later = await phone.push([accessWire('acc-later', 'hh-1', '2026-12-01T15:00:00.000Z')], API.retirePush);
     expect(later.status).toBe(403);
     expect(later.body).toMatchObject({ message: expect.stringContaining('消去を報告済み') });
     expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(204);
@@ -297,7 +316,7 @@ export const retirementAttacks: AttackGroup = (attack, ctx) => {
     const answer = await phone.push(
       [
         wireChange('access', 'acc\u00002', { householdId: 'hh-1\ud800', at: '2026-11-30T15:00:00.000Z' }, 'append'),
-        wireChange('access', 'acc-1', { householdId: 'hh-1', at: '2026-11-30T15:00:00.000Z' }, 'append'),
+        accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z'),
       ],
       API.retirePush,
     );
