@@ -423,15 +423,18 @@ export interface RecordProblem {
   readonly message: string;
 }
 
+/** The first field a schema refused, named by its path, never its value. */
+function shapeProblem(error: z.ZodError): RecordProblem {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  return { code: 'shape', field, message: `${field === '' ? 'the payload' : field}: ${issue.message}` };
+}
+
 /** The first thing wrong with a record, or null when the app can read it. */
 export function checkRecord(kind: StoredKind, entityId: string, payload: unknown): RecordProblem | null {
   if (!isRecordId(entityId)) return { code: 'id', field: '', message: `the id does not match ${String(RECORD_ID_PATTERN)}` };
   const result = SCHEMAS[kind].safeParse(payload);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const field = issue.path.map(String).join('.');
-    return { code: 'shape', field, message: `${field === '' ? 'the payload' : field}: ${issue.message}` };
-  }
+  if (!result.success) return shapeProblem(result.error);
   if ((payload as { id?: unknown }).id !== entityId) return { code: 'shape', field: 'id', message: 'id: differs from the record id it was sent under' };
   return null;
 }
@@ -456,11 +459,7 @@ const accessEntry = z.looseObject({
 /** The first thing wrong with an access-log entry sent under `entityId`, or null. */
 export function checkAccessEntry(entityId: string, payload: unknown): RecordProblem | null {
   const result = accessEntry.safeParse(payload);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const field = issue.path.map(String).join('.');
-    return { code: 'shape', field, message: `${field === '' ? 'the payload' : field}: ${issue.message}` };
-  }
+  if (!result.success) return shapeProblem(result.error);
   return result.data.id === entityId ? null : { code: 'shape', field: 'id', message: 'id: differs from the record id it was sent under' };
 }
 
