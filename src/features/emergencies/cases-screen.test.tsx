@@ -325,6 +325,23 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(within(screen.getByLabelText('入所先')).getAllByRole('option').map((o) => o.textContent)).not.toContain('デモ短期入所');
   });
 
+  it('offers one office registered twice once in a call typed by hand, as the record the match shows', async () => {
+    const twin = createFacility({ id: 'fac-1b', name: 'あおぞら短期入所（重複）', officeNumber: '1210100001', vacancy: { beds: 1, asOf: new Date().toISOString(), reportedBy: '田中' } });
+    useApp.setState({ facilities: new Map([...useApp.getState().facilities, [twin.id, twin]]) });
+    const user = userEvent.setup();
+    await openManualContact(user);
+    const choices = within(screen.getByLabelText('連絡先の事業所')).getAllByRole('option').map((o) => o.textContent);
+    expect(choices).toContain('あおぞら短期入所（重複）');
+    expect(choices).not.toContain('あおぞら短期入所');
+    expect(choices).toContain('みどり園');
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    // a call the case recorded on the other record (a colleague's phone showed it): its correction offers it, chosen
+    const kase = [...useApp.getState().caseEntries.keys()][0]!;
+    await useApp.getState().appendCaseEntry(kase, { type: 'contact', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', facilityOfficeNumber: '1210100001', shortStay: true, contactedAt: new Date().toISOString(), method: '電話', result: '受入可', note: '' });
+    await user.click(within(await screen.findByRole('article', { name: 'あおぞら短期入所' })).getByRole('button', { name: '訂正' }));
+    expect(within(await screen.findByRole('dialog')).getByLabelText('連絡先の事業所')).toHaveDisplayValue('あおぞら短期入所');
+  });
+
   it("names the case's own month, not 今月, for a case coordinated in an earlier month", async () => {
     const appendCaseEntry = useApp.getState().appendCaseEntry;
     const at = new Date(Date.now() - 70 * 24 * 3600_000).toISOString();
