@@ -9,7 +9,7 @@ import type { Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
 import { firstPhoneRun, normalizePhone, withoutInvisible } from './normalize';
-import { MAX_RECORD_BYTES, recordBytes } from './record-limits';
+import { recordTooLarge } from './record-limits';
 import { ONE_BODY_LABELS, periodErrorPath, periodErrors } from './office';
 
 export {
@@ -336,14 +336,6 @@ export const householdSchema = z
   }) satisfies z.ZodType<Household>;
 
 // --- validation -----------------------------------------------------------------------------
-
-/** Why a record cannot be saved for its size (the hub takes none above MAX_RECORD_BYTES), or null. */
-export function recordTooLarge(record: unknown): string | null {
-  const bytes = recordBytes(record);
-  return bytes > MAX_RECORD_BYTES
-    ? `記録が大きすぎて保存できません（${Math.ceil(bytes / 1024)} KB、上限 ${MAX_RECORD_BYTES / 1024} KB）。長い文章を短くしてください。`
-    : null;
-}
 
 export type ValidationResult = { ok: true; value: Household } | { ok: false; errors: FieldError[] };
 

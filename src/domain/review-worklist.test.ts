@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHousehold } from '../../test/factories/household';
 import type { Household, HouseholdReview } from './household';
 import { summarizeHousehold } from './household-summary';
+import { MAX_RECORD_BYTES, recordBytes } from './record-limits';
 import { addReview, groupWorklist, ownedBy, reviewWorklist } from './review-worklist';
 
 // Hand-worked against a 12-month interval: today 2026-12-03 (Japan), the window ends 2027-01-02
@@ -123,6 +124,14 @@ describe('addReview (「見直しを記録」)', () => {
       errors: [{ path: 'reviewedOn', message: '見直し日が今日より後になっています' }],
     });
     expect(h.reviews).toEqual([]);
+  });
+
+  it("refuses a review whose note takes the record over the hub's bound, saying so", () => {
+    const h = reviewed('h-4', '2025-11-01');
+    const room = MAX_RECORD_BYTES - recordBytes(h);
+    const result = addReview(h, { ...input, note: 'a'.repeat(room) }, TODAY, NOW);
+    expect(result).toMatchObject({ ok: false, errors: [{ path: '', message: expect.stringMatching(/^記録が大きすぎて保存できません（129 KB、上限 128 KB）/) }] });
+    expect(addReview(h, { ...input, note: 'a'.repeat(room - 400) }, TODAY, NOW).ok).toBe(true);
   });
 
   it('refuses a withdrawn household', () => {

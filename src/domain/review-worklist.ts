@@ -7,6 +7,7 @@
 import type { Household, HouseholdReview, IsoDate } from './household';
 import { householdStatus, lastReview, nextReviewDate, type FieldError, type ReviewFields } from './household-rules';
 import { addDaysToDate, isValidIsoDate } from './japan-time';
+import { recordTooLarge } from './record-limits';
 
 /** Days ahead the worklist looks: due within 30 days (today + 30 included, + 31 not). */
 export const REVIEW_WINDOW_DAYS = 30;
@@ -158,5 +159,8 @@ export function addReview(h: Household, input: ReviewInput, today: IsoDate, now:
     note: input.note.trim(),
     recordedAt: now,
   };
-  return { ok: true, household: { ...h, reviews: [...h.reviews, review], updatedAt: now } };
+  const household = { ...h, reviews: [...h.reviews, review], updatedAt: now };
+  // The hub takes no record above its bound: said here, not found refused after the save.
+  const tooLarge = recordTooLarge(household);
+  return tooLarge === null ? { ok: true, household } : { ok: false, errors: [{ path: '', message: tooLarge }] };
 }

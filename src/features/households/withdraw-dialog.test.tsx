@@ -12,6 +12,7 @@ import { mountScreen, resetStore, setUnlocked } from './test-helpers';
 import { withdrawDraftKey } from './withdraw-dialog';
 import { T } from './text';
 import { personalDraftKey } from '../../vault/drafts';
+import { MAX_RECORD_BYTES, recordBytes } from '../../domain/record-limits';
 
 /** The 登録廃止 draft of hh-1 as kept for the person unlocked now. */
 const draftKey = () => personalDraftKey(withdrawDraftKey('hh-1'), useApp.getState().session?.user.id ?? 'user-1');
@@ -117,6 +118,21 @@ describe('登録廃止 dialog', () => {
         expect(useApp.getState().takeResumedForm(key)).toBe(true);
         expect(useApp.getState().takeResumedForm(key)).toBe(false);
       });
+  });
+
+  it('says a reason that takes the record over the hub\'s bound is too long, at the reason, and saves nothing', async () => {
+    // a household a few bytes under the bound: the reason's words take it over
+    const room = MAX_RECORD_BYTES - recordBytes({ ...household, withdrawal: { date: '2026-11-01', reason: '' } });
+    const full = { ...household, note: 'a'.repeat(room - 20) };
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [full], session });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    const dialog = screen.getByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/理由/), '転居のため（県外）');
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+    expect(within(dialog).getByLabelText(/理由/)).toHaveAccessibleDescription(/^記録が大きすぎて保存できません（129 KB、上限 128 KB）/);
+    expect(useApp.getState().households.get('hh-1')?.withdrawal).toBeNull();
+    expect((await session.outbox()).filter((c) => c.kind === 'household')).toHaveLength(0);
   });
 
   it('removes the draft when cancelled', async () => {

@@ -8,6 +8,7 @@ import { useApp } from '../../state/store';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import type { Household } from '../../domain/household';
 import { validateAgainstToday } from '../../domain/household-schema';
+import { recordTooLarge } from '../../domain/record-limits';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { ConfirmDialog } from '../../ui/dialog';
 import { TextArea, TextField } from '../../ui/field';
@@ -70,10 +71,17 @@ export function WithdrawDialog({
       return;
     }
     if (busy) return;
+    const withdrawn: Household = { ...household, withdrawal: { date: form.date, reason: form.reason.trim() }, updatedAt: new Date().toISOString() };
+    // The hub takes no record above its bound: said at the reason, the one text this dialog adds.
+    const tooLarge = recordTooLarge(withdrawn);
+    if (tooLarge !== null) {
+      setErrors({ reason: tooLarge });
+      failed();
+      return;
+    }
     setBusy(true);
     setFailure(null);
     try {
-      const withdrawn: Household = { ...household, withdrawal: { date: form.date, reason: form.reason.trim() }, updatedAt: new Date().toISOString() };
       await saveHousehold(withdrawn, 'withdraw');
       await finish();
       onClose();
