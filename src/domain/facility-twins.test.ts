@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFacility } from '../../test/factories/facility';
-import { officeNumberKey, officeTwins, shownTwin } from './facility-twins';
+import { officeNumberKey, officeTwins, oneRecordPerOffice, shownTwin } from './facility-twins';
 
 describe('one office registered twice', () => {
   it('reads one number whatever its width, spaces or hyphens, and no number as none', () => {
@@ -32,5 +32,14 @@ describe('one office registered twice', () => {
     expect(shownTwin([bare, a], now)).toBe(a);
     const a2 = { ...a, updatedAt: bare.updatedAt };
     expect(shownTwin([bare, a2], now)).toBe(a2);
+  });
+
+  it('keeps one record per office, and a twin a record already names', () => {
+    const a = createFacility({ id: 'fac-a', officeNumber: '1210100001', updatedAt: '2026-12-01T00:00:00.000Z' });
+    const b = createFacility({ id: 'fac-b', officeNumber: '1210100001', updatedAt: '2026-11-01T00:00:00.000Z' });
+    const c = createFacility({ id: 'fac-c', officeNumber: '1210100002' });
+    const now = Date.parse('2026-12-01T12:00:00.000Z');
+    expect(oneRecordPerOffice([a, b, c], now)).toEqual([a, c]);
+    expect(oneRecordPerOffice([a, b, c], now, new Set(['fac-b']))).toEqual([a, b, c]);
   });
 });

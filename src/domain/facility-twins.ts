@@ -62,3 +62,16 @@ export function shownTwin(group: readonly Facility[], nowMs: number): Facility {
   }
   return best;
 }
+
+/**
+ * The list with one record per office: of twins, the one `shownTwin` picks, and any in `keep` (the
+ * record a call or a stay already names, which a correction or an edit must still offer).
+ */
+export function oneRecordPerOffice(facilities: readonly Facility[], nowMs: number, keep: ReadonlySet<string> = new Set()): Facility[] {
+  const twinsOf = officeTwins(facilities);
+  if (twinsOf.size === 0) return [...facilities];
+  return facilities.filter((f) => {
+    const twins = twinsOf.get(f.id);
+    return twins === undefined || keep.has(f.id) || shownTwin([f, ...twins], nowMs) === f;
+  });
+}

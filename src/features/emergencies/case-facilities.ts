@@ -9,7 +9,7 @@ import { useMemo } from 'react';
 import { isDemoCase, isDemoId } from '../../domain/demo-id';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
-import { officeTwins, shownTwin } from '../../domain/facility-twins';
+import { oneRecordPerOffice } from '../../domain/facility-twins';
 import { useApp } from '../../state/store';
 
 /** By name, in Japanese order. */
@@ -20,14 +20,7 @@ export function useCaseFacilities(kase: EmergencyCase): readonly Facility[] {
   const contacts = kase.contacts;
   return useMemo(() => {
     const offered = [...facilities.values()].filter((f) => demo || !isDemoId(f.id));
-    const twinsOf = officeTwins(offered);
-    const named = new Set(contacts.map((c) => c.body.facilityId));
-    const now = Date.now();
-    return offered
-      .filter((f) => {
-        const twins = twinsOf.get(f.id);
-        return twins === undefined || named.has(f.id) || shownTwin([f, ...twins], now) === f;
-      })
-      .sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+    const named = new Set(contacts.flatMap((c) => (c.body.facilityId === null ? [] : [c.body.facilityId])));
+    return oneRecordPerOffice(offered, Date.now(), named).sort((a, b) => a.name.localeCompare(b.name, 'ja'));
   }, [facilities, demo, contacts]);
 }

@@ -98,6 +98,21 @@ describe('trial stays on the household record', () => {
     expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ to: '2026-05-12', createdAt: '2026-05-12T01:00:00.000Z' });
   });
 
+  it('offers one office registered twice once for a new stay, and the record a stay names when it is corrected', async () => {
+    const { user } = mount();
+    // fac-1 holds the stay; its twin has the newer bed report, the record the match shows
+    const twin = createFacility({ id: 'fac-1b', name: 'みどり荘（重複）', officeNumber: '1210100001', vacancy: { beds: 1, asOf: new Date().toISOString(), reportedBy: '田中' } });
+    useApp.setState({ facilities: new Map([...useApp.getState().facilities, [twin.id, twin]]) });
+    const offered = (form: HTMLElement) => within(within(form).getByLabelText(/利用した事業所/)).getAllByRole('option').map((o) => o.textContent);
+    await user.click(await screen.findByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
+    expect(offered(screen.getByRole('form', { name: '佐藤 陽太の体験利用' }))).toEqual(['選んでください', 'みどり荘（重複）']);
+    await user.click(within(screen.getByRole('form', { name: '佐藤 陽太の体験利用' })).getByRole('button', { name: 'やめる' }));
+    await user.click(await screen.findByRole('button', { name: 'この記録を直す' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用を直す' });
+    expect(offered(form)).toEqual(['選んでください', 'みどり荘', 'みどり荘（重複）']);
+    expect(within(form).getByLabelText(/利用した事業所/)).toHaveDisplayValue('みどり荘');
+  });
+
   it('holds an app update back while how it went is typed and not yet saved, and lets it through once saved', async () => {
     const { user } = mount();
     await user.click(await screen.findByRole('button', { name: 'この記録を直す' }));

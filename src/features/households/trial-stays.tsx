@@ -10,6 +10,7 @@ import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/us
 import type { Household, Person } from '../../domain/household';
 import { stayDays } from '../../domain/case-fold';
 import { cancelTrialStay, EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
+import { oneRecordPerOffice } from '../../domain/facility-twins';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Button } from '../../ui/button';
@@ -148,9 +149,12 @@ function TrialStayForm({
   const options = useMemo(
     () => [
       { value: '', label: TT.chooseFacility },
-      ...[...facilities.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')).map((f) => ({ value: f.id, label: f.name || f.id })),
+      // one office registered twice is offered once; a stay entered on the other keeps it
+      ...oneRecordPerOffice([...facilities.values()], Date.now(), new Set(previous ? [previous.facilityId] : []))
+        .sort((a, b) => a.name.localeCompare(b.name, 'ja'))
+        .map((f) => ({ value: f.id, label: f.name || f.id })),
     ],
-    [facilities],
+    [facilities, previous],
   );
   const set = (patch: Partial<TrialStayDraft>) => setDraft({ ...draft, ...patch });
   const name = p.name || T.noName;
