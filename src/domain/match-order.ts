@@ -19,7 +19,8 @@ export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
 /** A night on the wall clock in Japan ends at this hour of the next morning. */
 export const NIGHT_ENDS_HOUR = 6;
 
-export const MATCH_ORDER_EXPLANATION = '空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所';
+export const MATCH_ORDER_EXPLANATION =
+  '空きの報告がある事業所（今夜した報告と今夜を含む期間の報告、前の夜の24時間以内の報告の順に、新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所';
 
 /**
  * What a bed report says about `nowMs`: 'fresh' (free beds now: reported within 24 hours, or a
@@ -91,6 +92,10 @@ export function reportForNight(facility: Pick<Facility, 'vacancy' | 'vacancyHist
   // the usual facility: one report, nothing it replaced
   if (history.length === 0) return current;
   const tonight = nightOf(nowMs);
+  // A report the current one replaced is older than it: one dated after it was stamped by a clock
+  // running ahead (refused by the hub as the current report, kept in the history by the next), and
+  // would have come back to head the match when its time came.
+  const currentMs = current === null ? Number.POSITIVE_INFINITY : reportedMs(current);
   // A report for now made on one of a period's nights, after the period's report, ends that report
   // from its night on: 「満床」 said on Thursday of a week reported free stands for the rest of the week.
   const endsPeriod = (u: Vacancy, v: Vacancy, ms: number) => u.from === undefined && reportedMs(u) > ms && nightMadeIn(u) >= v.from! && nightMadeIn(u) <= tonight;
@@ -100,9 +105,10 @@ export function reportForNight(facility: Pick<Facility, 'vacancy' | 'vacancyHist
   let bestMs = 0;
   for (let i = current === null ? 0 : -1; i < history.length; i++) {
     const v = i < 0 ? current! : history[i]!;
+    const ms = reportedMs(v);
+    if (i >= 0 && ms > currentMs) continue;
     const standing = vacancyStanding(v, nowMs);
     if (standing === 'old') continue;
-    const ms = reportedMs(v);
     if (v.from !== undefined && standing !== 'later' && ended(v, ms)) continue;
     const tier = standing === 'later' ? 0 : v.from !== undefined || nightMadeIn(v) === tonight ? 2 : 1;
     // newest first in the list: on equal tier and time the earlier in the list (the later report) stays
@@ -123,7 +129,9 @@ const EMPTY: readonly Vacancy[] = [];
  * corrected to 満床 the next day).
  */
 export function reportsAhead(facility: Pick<Facility, 'vacancy' | 'vacancyHistory'>, nowMs: number): Vacancy[] {
-  const reports = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])] : (facility.vacancyHistory ?? []);
+  const current = facility.vacancy;
+  const currentMs = current === null ? Number.POSITIVE_INFINITY : reportedMs(current);
+  const reports = current ? [current, ...(facility.vacancyHistory ?? []).filter((v) => reportedMs(v) <= currentMs)] : (facility.vacancyHistory ?? []);
   const ahead = reports.filter((v) => vacancyStanding(v, nowMs) === 'later');
   const covered = (v: Vacancy) =>
     ahead.some((w) => w !== v && reportedMs(w) > reportedMs(v) && w.from! <= v.from! && w.until! >= v.until!);
@@ -155,6 +163,8 @@ export interface Orderable {
   readonly fullVacancy?: boolean;
   /** the report read for tonight (reportForNight); the facility's current report when absent */
   readonly vacancy?: Vacancy | null;
+  /** its free beds were reported for tonight (madeForTonight), not left from last night's 24 hours */
+  readonly forTonight?: boolean;
 }
 
 function rank(m: Orderable): number {
@@ -164,10 +174,19 @@ function rank(m: Orderable): number {
   return 2;
 }
 
-/** The newer report first (a liaison's update from a minute ago above one from 20 minutes before). */
+/**
+ * A report for tonight first (made this night, or a period with tonight in it: the weekend's beds
+ * reported on Tuesday, on Saturday night), then one left from last night's 24 hours; of each, the
+ * newer first (a liaison's update from a minute ago above one from 20 minutes before).
+ */
 function newerReportFirst(a: Orderable, b: Orderable): number {
   if (!a.freshVacancy || !b.freshVacancy) return 0;
-  return reportedMs(reportOf(b)) - reportedMs(reportOf(a));
+  return (b.forTonight === true ? 1 : 0) - (a.forTonight === true ? 1 : 0) || reportedMs(reportOf(b)) - reportedMs(reportOf(a));
+}
+
+/** Whether a report holding tonight was made for it: during this night, or for a period with tonight in it. */
+export function madeForTonight(v: Vacancy, nowMs: number): boolean {
+  return v.from !== undefined || nightMadeIn(v) === nightOf(nowMs);
 }
 
 function reportOf(m: Orderable): Vacancy | null {
@@ -187,7 +206,7 @@ function reportedMs(v: Vacancy | null): number {
   return ms;
 }
 
-/** Fresh vacancy (newest report first) → stayed before → 地区・名前順 → 満床 said within the day. */
+/** Fresh vacancy (for tonight first, then the newest report) → stayed before → 地区・名前順 → 満床 said within the day. */
 export function compareMatches(a: Orderable, b: Orderable): number {
   return rank(a) - rank(b) || newerReportFirst(a, b) || compareByAreaName(a.facility, b.facility);
 }

@@ -181,7 +181,7 @@ describe('order of fits', () => {
     expect(r.fits[1]).toMatchObject({ freshVacancy: false, stayedBefore: true });
     expect(r.fits.find((m) => m.facility === stale)?.freshVacancy).toBe(false);
     expect(r.orderExplanation).toBe(MATCH_ORDER_EXPLANATION);
-    expect(r.orderExplanation).toBe('空きの報告が24時間以内にある事業所（新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所');
+    expect(r.orderExplanation).toBe('空きの報告がある事業所（今夜した報告と今夜を含む期間の報告、前の夜の24時間以内の報告の順に、新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所');
   });
 
   it("reads the weekend's beds on the weekend though a report for one night replaced it since", () => {
@@ -195,6 +195,19 @@ describe('order of fits', () => {
     const tuesday = ok(matchFacilities({ person, callAt: '2026-12-01T14:00:00Z', facilities: [other, f] }));
     expect(tuesday.fits.map((m) => m.facility.name)).toEqual(['あ', '週末に空き']); // 満床 tonight: last
     expect(tuesday.fits[1]).toMatchObject({ fullVacancy: true, vacancy: tuesdayFull });
+  });
+
+  it("puts the beds reported for tonight before last night's: the weekend's, reported on Tuesday, above Friday night's report on Saturday night", () => {
+    const weekend = createFacility({ name: '週末に空き', area: '北部', accepts, vacancy: { beds: 2, asOf: '2026-12-01T01:00:00Z', reportedBy: '田中', from: '2026-12-05', until: '2026-12-06' } }); // Tue 10:00
+    const friday = createFacility({ name: '金曜の夜', area: '北部', accepts, vacancy: vacancy('2026-12-04T13:30:00Z') }); // Fri 22:30
+    const saturday = createFacility({ name: '土曜の夜', area: '北部', accepts, vacancy: vacancy('2026-12-05T11:00:00Z') }); // Sat 20:00
+    const r = ok(matchFacilities({ person, callAt: '2026-12-05T13:00:00Z', facilities: [friday, weekend, saturday] })); // Sat 22:00
+    expect(r.fits.map((m) => [m.facility.name, m.forTonight])).toEqual([
+      ['土曜の夜', true],
+      ['週末に空き', true],
+      ['金曜の夜', false],
+    ]);
+    expect(r.fits.every((m) => m.freshVacancy)).toBe(true);
   });
 
   it('lists one office registered twice once, as the record with the newest report, stayed at if either record was', () => {

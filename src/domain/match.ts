@@ -17,7 +17,7 @@ import { officeTwins, shownTwin } from './facility-twins';
 import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
-import { compareByAreaName, compareMatches, MATCH_ORDER_EXPLANATION, reportForNight, vacancyStanding } from './match-order';
+import { compareByAreaName, compareMatches, madeForTonight, MATCH_ORDER_EXPLANATION, reportForNight, vacancyStanding } from './match-order';
 import { normalizeKana } from './normalize';
 
 export { MATCH_ORDER_EXPLANATION } from './match-order';
@@ -47,6 +47,8 @@ export interface FacilityMatch {
   readonly vacancy: Vacancy | null;
   /** A free bed reported within 24 hours, or for a period holding tonight */
   readonly freshVacancy: boolean;
+  /** A fresh report made this night or for a period with tonight in it: before those from last night */
+  readonly forTonight: boolean;
   /** 満床 said within the day: listed last */
   readonly fullVacancy: boolean;
   readonly stayedBefore: boolean;
@@ -235,6 +237,7 @@ export function matchFacilities(input: MatchInput): MatchResult {
       failures,
       conditions,
       freshVacancy: standing === 'fresh',
+      forTonight: standing === 'fresh' && madeForTonight(vacancy!, nowMs),
       fullVacancy: standing === 'full',
       stayedBefore: previousStays !== undefined && (previousStays.has(facility.id) || twins.some((t) => previousStays.has(t.id))),
       hubBonus: hubBonusFor(facility),
