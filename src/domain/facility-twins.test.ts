@@ -21,13 +21,16 @@ describe('one office registered twice', () => {
     expect(twins.get('fac-b')).toEqual([a]);
   });
 
-  it('shows the record with the newest report for tonight, else the one changed last, else the first id', () => {
+  it('shows the record whose report speaks for tonight, the newest, else the one changed last, else the first id', () => {
     const now = Date.parse('2026-12-01T12:00:00.000Z');
     const a = createFacility({ id: 'fac-a', updatedAt: '2026-12-01T00:00:00.000Z' });
     const b = createFacility({ id: 'fac-b', updatedAt: '2026-11-01T00:00:00.000Z', vacancy: { beds: 1, asOf: '2026-12-01T10:00:00.000Z', reportedBy: '田中' } });
     expect(shownTwin([a, b], now)).toBe(b);
     const newer = { ...a, vacancy: { beds: 0, asOf: '2026-12-01T11:00:00.000Z', reportedBy: '佐藤' } };
     expect(shownTwin([b, newer], now)).toBe(newer);
+    // tonight's free bed before a newer report for the weekend (今夜は対象外)
+    const weekend = { ...a, vacancy: { beds: 2, asOf: '2026-12-01T11:30:00.000Z', reportedBy: '佐藤', from: '2026-12-05', until: '2026-12-06' } };
+    expect(shownTwin([weekend, b], now)).toBe(b);
     const bare = { ...b, vacancy: null };
     expect(shownTwin([bare, a], now)).toBe(a);
     const a2 = { ...a, updatedAt: bare.updatedAt };

@@ -7,7 +7,7 @@
  * admin to withdraw one.
  */
 import type { Facility } from './facility';
-import { reportForNight } from './match-order';
+import { reportForNight, vacancyStanding } from './match-order';
 
 /** The number as compared: width, spaces and hyphens do not count; '' when none is written. */
 export function officeNumberKey(officeNumber: string): string {
@@ -42,21 +42,25 @@ export function officeTwins(facilities: readonly Facility[]): ReadonlyMap<string
 }
 
 /**
- * Which of one office's records a list shows: the one with the newest bed report read for tonight (the
- * one its liaison reports on), else the one changed last, else the first id.
+ * Which of one office's records a list shows: the one whose bed report speaks for tonight (free or
+ * 満床, vacancyStanding), else one with any report (for nights to come, or old), else none; of
+ * those, the newest report, then the one changed last, then the first id.
  */
 export function shownTwin(group: readonly Facility[], nowMs: number): Facility {
-  const reportMs = (f: Facility) => {
+  const rankOf = (f: Facility): readonly [number, number] => {
     const v = reportForNight(f, nowMs);
-    return v === null ? 0 : Date.parse(v.asOf) || 0;
+    if (v === null) return [0, 0];
+    const standing = vacancyStanding(v, nowMs);
+    return [standing === 'fresh' || standing === 'full' ? 2 : 1, Date.parse(v.asOf) || 0];
   };
   let best = group[0]!;
-  let bestMs = reportMs(best);
+  let [bestTier, bestMs] = rankOf(best);
   for (const f of group.slice(1)) {
-    const ms = reportMs(f);
+    const [tier, ms] = rankOf(f);
     const later = Date.parse(f.updatedAt) - Date.parse(best.updatedAt);
-    if (ms > bestMs || (ms === bestMs && (later > 0 || (later === 0 && f.id < best.id)))) {
+    if (tier > bestTier || (tier === bestTier && (ms > bestMs || (ms === bestMs && (later > 0 || (later === 0 && f.id < best.id)))))) {
       best = f;
+      bestTier = tier;
       bestMs = ms;
     }
   }

@@ -155,6 +155,14 @@ describe('match screen', () => {
     expect(screen.queryByRole('article', { name: 'ひだまり短期' })).not.toBeInTheDocument();
   });
 
+  it("shows the liaison's word on the beds under the figure, with who said it", () => {
+    const noted = { ...facilities[2]!, vacancy: { beds: 2, asOf: hoursAgo(3), reportedBy: '田中', note: '女性のみ' } };
+    mount('#/match/hh-1/p-1', [household], [facilities[0]!, noted]);
+    const card = screen.getByRole('article', { name: 'ひだまり' });
+    expect(within(card).getByText('空き 2床（3時間前の報告）').nextElementSibling).toHaveTextContent('「女性のみ」（田中）');
+    expect(within(screen.getByRole('article', { name: 'あおば荘' })).queryByText(/「/)).toBeNull();
+  });
+
   it('shows a bed report whose time is not an instant as its text, and the rest of the match (one bad report once stopped the screen)', () => {
     const bad = facility('f-bad', { name: 'かえで', area: '北部', phone: '047-444-4444', vacancy: { beds: 1, asOf: '2026-11-30 02:10', reportedBy: '' } }, { medicalCareChild: true });
     mount('#/match/hh-1/p-1', [household], [...facilities, bad]);

@@ -285,7 +285,14 @@ function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
   const beds = v.from && v.until ? T.bedsFor(count, formatMonthDay(v.from), formatMonthDay(v.until)) : count;
   const standing = vacancyStanding(v, now.getTime());
   const text = standing === 'fresh' || standing === 'full' ? T.vacancy(beds, ago) : standing === 'later' ? T.laterVacancy(beds, ago) : T.oldVacancy(beds, ago);
-  return <p className={standing === 'fresh' ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>{text}</p>;
+  // the liaison's word on it (「土曜の夜のみ」「女性のみ」) may decide the call: said under the figure, with who said it
+  const note = v.note?.trim() ?? '';
+  return (
+    <>
+      <p className={standing === 'fresh' ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>{text}</p>
+      {note !== '' ? <p className="match-card__vacancy-note">{T.vacancyNote(note, v.reportedBy.trim())}</p> : null}
+    </>
+  );
 }
 
 /**

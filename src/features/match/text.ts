@@ -41,6 +41,7 @@ export const T = {
   laterVacancy: (beds: string, ago: string) => `${beds}（${ago}の報告・今夜は対象外）`,
   demoLeftOut: (n: number) => `デモデータの事業所（${n}件）は、実際の方の受入先には表示していません。`,
   noVacancy: '空きの報告なし',
+  vacancyNote: (note: string, by: string) => (by ? `「${note}」（${by}）` : `「${note}」`),
   stayedBefore: '以前に利用',
   twins: (n: number) => `同じ事業所番号の登録が${n}件あります（空き報告の新しい方を表示しています）`,
   twinPhones: (phones: string) => `もう一方の登録の電話: ${phones}`,
