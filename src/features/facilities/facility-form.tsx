@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store';
 import { mergeFormEdit } from '../../protocol/merge';
 import { useFormDraft } from '../../state/use-form-draft';
+import { personalDraftKey } from '../../vault/drafts';
 import { DraftRestored } from '../../state/use-drafted-form';
 import { officeNumberKey } from '../../domain/facility-twins';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
@@ -34,9 +35,14 @@ const SERVICE_OPTIONS = FACILITY_SERVICE_TYPES.map((v) => ({ value: v, label: v 
 const UNIT_OPTIONS = FACILITY_UNIT_TYPES.map((v) => ({ value: v, label: v }));
 const HUB_OPTIONS = HUB_FUNCTIONS.map((v) => ({ value: v, label: HUB_FUNCTION_LABELS[v] }));
 
-/** Draft keys follow `<kind>:<id>` so clearing demo data also clears a demo facility's draft. */
-export function facilityDraftKey(id: string | null): string {
-  return `facility:${id ?? 'new'}`;
+/**
+ * Draft keys follow `<kind>:<id>:<user>` so clearing demo data also clears a demo facility's draft,
+ * and one per person unlocking the phone: on the shared hub phone, the day person's unsaved 空床数
+ * was offered to the night person, saved in their session as a report made then, in the day
+ * person's name. A draft kept for everyone before (`facility:<id>`) is not offered to anyone.
+ */
+export function facilityDraftKey(id: string | null, userId: string | undefined = useApp.getState().session?.user.id): string {
+  return personalDraftKey(`facility:${id ?? 'new'}`, userId);
 }
 
 interface FacilityDraft {
@@ -62,7 +68,8 @@ export function FacilityForm({ id }: { id: string | null }) {
   const [saving, setSaving] = useState(false);
   const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
-  const key = facilityDraftKey(id);
+  const userId = useApp((s) => s.session?.user.id);
+  const key = facilityDraftKey(id, userId);
   const dirty = state !== null && initial !== null && JSON.stringify(state) !== JSON.stringify(initial);
   const draft = useFormDraft<FacilityDraft>(key, state ? { baseId, state, ...(mergeBase ? { base: mergeBase } : {}) } : null, dirty);
 
