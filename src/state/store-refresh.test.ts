@@ -84,3 +84,44 @@ describe('a write that ends after a lock', () => {
     expect(useApp.getState().caseEntries.size).toBe(1);
   });
 });
+
+describe('a reload the handover outruns', () => {
+  it("neither throws the night person's session out nor shows them the day person's data or error", async () => {
+    const vault = createVault(`handover-race-${crypto.randomUUID()}`);
+    await useApp.getState().start(vault);
+    await useApp.getState().setUp('日勤 花子', PASSPHRASE);
+    const day = useApp.getState().session!;
+    const night = await day.addUser(PASSPHRASE, '夜勤 太郎', 'kari-no-pass-2026');
+    await useApp.getState().saveHousehold(createHousehold({ id: 'h-sato' }), 'create');
+    // the night person has replaced the passphrase the day person gave them
+    await useApp.getState().lock('manual');
+    await useApp.getState().unlock(night.id, 'kari-no-pass-2026');
+    await useApp.getState().session!.changePassphrase('kari-no-pass-2026', 'yoru-no-toban-2026');
+    await useApp.getState().lock('manual');
+    await useApp.getState().unlock(day.user.id, PASSPHRASE);
+    const dayAgain = useApp.getState().session!;
+    // the day session's full reload (a big pull) reads slowly, and ends after the handover
+    let handedOver!: () => void;
+    const handover = new Promise<void>((resolve) => (handedOver = resolve));
+    const original = dayAgain.list.bind(dayAgain);
+    vi.spyOn(dayAgain, 'list').mockImplementation((async (kind: Parameters<typeof dayAgain.list>[0]) => {
+      await handover;
+      return original(kind);
+    }) as never);
+    const reload = useApp.getState().reload();
+    await vi.waitFor(() => expect(dayAgain.list).toHaveBeenCalled());
+    await useApp.getState().lock('manual');
+    await useApp.getState().unlock(night.id, 'yoru-no-toban-2026');
+    const nightSession = useApp.getState().session!;
+    expect(nightSession.user.displayName).toBe('夜勤 太郎');
+    handedOver();
+    await expect(reload).rejects.toMatchObject({ code: 'locked' });
+
+    const state = useApp.getState();
+    expect(state.session).toBe(nightSession);
+    expect(state.phase).toBe('unlocked');
+    expect(state.error).toBeNull();
+    expect(nightSession.isLocked).toBe(false);
+    await vi.waitFor(() => expect(useApp.getState().summaries.has('h-sato')).toBe(true));
+  });
+});

@@ -309,6 +309,8 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
       monthCloses: new Map(closes.map((r) => [r.id, r.data])),
     };
+    // Read for a session locked since (a reload the handover outran): the next person's data is theirs.
+    if (get().session !== session) return;
     if (snapshot?.version === 1 && Array.isArray(snapshot.summaries)) {
       mark('unlock:decrypted');
       const summaries = new Map(snapshot.summaries.map((h) => [h.id, h]));
@@ -342,6 +344,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       return;
     }
     const households = await session.list<Household>('household');
+    if (get().session !== session) return;
     mark('unlock:decrypted');
     const byId = new Map(households.map((h) => [h.id, h.data]));
     const index = buildHouseholdIndex([...byId.values()]);
@@ -395,10 +398,14 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
   }
 
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
+    // The session the work ran in: a failure of one locked since (the day person's reload, outrun by
+    // the handover) is not the next person's, and neither locks their session nor shows them a banner.
+    const before = get().session;
     try {
       return await work();
     } catch (e) {
       const err = toVaultError(e);
+      if (before !== null && get().session !== before) throw err;
       if (err.code === 'locked') {
         set({ session: null, phase: 'locked', mustChangePassphrase: false, ...emptyData() });
       } else if (err.code !== 'wrong-passphrase' && err.code !== 'throttled' && err.code !== 'weak-passphrase') {
