@@ -386,6 +386,27 @@ describe('idle lock', () => {
     expect(screen.queryByText(/まだ送信していない変更/)).toBeNull();
   }, 30_000);
 
+  it('counts again when the lock screen comes back into view: the day\'s changes made in another tab since', async () => {
+    const name = freshName();
+    const vault = createVault(name);
+    const session = await vault.setUp(STAFF, PASSPHRASE);
+    await session.sync.saveHubLink({ hub: 'aozora', loginName: 'taro', userId: 'u-taro', displayName: STAFF, role: 'coordinator', deviceSecret: 'secret-0123456789', cursor: 0, scope: null, lastSyncAt: null, openConflicts: 0, signedOut: false });
+    session.lock();
+    vault.close();
+    render(<App openVault={() => createVault(name)} />);
+    expect(await screen.findByText(/まだ送信していない閲覧記録が/)).toBeInTheDocument();
+    // another tab (its own connection) saves three households and locks; this tab stayed locked
+    const other = createVault(name);
+    const tab = await other.unlock(session.user.id, PASSPHRASE);
+    for (const id of ['hh-1', 'hh-2', 'hh-3']) await tab.put('household', id, { id }, 'create');
+    tab.lock();
+    other.close();
+    act(() => {
+      window.dispatchEvent(new Event('focus'));
+    });
+    expect(await screen.findByText(/まだ送信していない変更が、この端末に3件あります/)).toBeInTheDocument();
+  }, 30_000);
+
   it('the lock button locks at once, without the idle message', async () => {
     const user = userEvent.setup();
     const { beforeLock } = await unlockedWithData(5);

@@ -79,12 +79,23 @@ export function LockScreen() {
   useEffect(() => {
     if (!vault) return;
     let live = true;
-    vault
-      .waiting()
-      .then((w) => live && setPending(w.joined ? { changes: w.pending - w.accessLog, accessLog: w.accessLog, refused: w.refused } : { changes: 0, accessLog: 0, refused: 0 }))
-      .catch(() => undefined);
+    const count = () =>
+      void vault
+        .waiting()
+        .then((w) => live && setPending(w.joined ? { changes: w.pending - w.accessLog, accessLog: w.accessLog, refused: w.refused } : { changes: 0, accessLog: 0, refused: 0 }))
+        .catch(() => undefined);
+    count();
+    // Counted again when the screen comes back into view: a lock screen left in another tab kept the
+    // count of when it locked, and said nothing waited while the day's changes did.
+    const again = () => {
+      if (document.visibilityState === 'visible') count();
+    };
+    document.addEventListener('visibilitychange', again);
+    window.addEventListener('focus', again);
     return () => {
       live = false;
+      document.removeEventListener('visibilitychange', again);
+      window.removeEventListener('focus', again);
     };
   }, [vault, lockedBy]);
 
