@@ -451,8 +451,12 @@ describe('storage errors', () => {
 
   it('offers 再試行 after a lost connection: reopens the vault and starts again', async () => {
     const user = userEvent.setup();
-    const old = { close: vi.fn() } as unknown as Vault;
-    useApp.setState({ vault: old, phase: 'unlocked', session: createFakeSession(), error: new VaultError('connection-lost') });
+    // the old connection answers nothing now
+    const old = { close: vi.fn(), waiting: () => new Promise(() => undefined), throttle: () => new Promise(() => undefined) } as unknown as Vault;
+    const session = createFakeSession();
+    const beforeLock = vi.fn();
+    useApp.setState({ vault: old, phase: 'unlocked', session, error: new VaultError('connection-lost') });
+    useApp.getState().onBeforeLock(beforeLock);
     const fresh = createVault(freshName());
     const openVault = vi.fn(() => fresh);
     render(<App openVault={openVault} />);
@@ -464,6 +468,10 @@ describe('storage errors', () => {
     expect(openVault).toHaveBeenCalledTimes(1);
     expect(useApp.getState().vault).toBe(fresh);
     expect(useApp.getState().session).toBeNull();
+    // the session ended as a lock ends it: drafts saved, its 'lock' in the 閲覧記録, its key dropped
+    expect(beforeLock).toHaveBeenCalledTimes(1);
+    expect((await session.accessLog()).map((e) => e.action)).toContain('lock');
+    expect(session.isLocked).toBe(true);
   });
 
   it('shows the full-disk message; 再試行 clears it so the form can save again', async () => {

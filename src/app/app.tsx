@@ -43,8 +43,11 @@ function Root({ openVault }: { openVault: () => Vault }) {
   const started = useRef(false);
   const retired = useStore(syncStatus, (s) => s.retired !== null);
 
-  // A lost connection cannot be revived: close the old handle, open a fresh one, start over.
+  // A lost connection cannot be revived: close the old handle, open a fresh one, start over. The
+  // session ends as a lock ends it first: drafts saved and its 'lock' in the 閲覧記録, each as far as
+  // the storage answers within the lock's bound (an unlock with no lock after it read as still open).
   const reopen = useCallback(async () => {
+    if (useApp.getState().session) await useApp.getState().lock('manual').catch(() => undefined);
     try {
       useApp.getState().vault?.close();
     } catch {
