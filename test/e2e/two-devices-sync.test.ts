@@ -3,7 +3,8 @@
  * and hub accounts) join one hub server (the real HTTP API over real PostgreSQL). While both are
  * offline, one opens an emergency case and both change the same household's phone number. After
  * both reconnect, the case is on the other phone, and the same-field conflict is shown there and
- * settled; both phones end with the same household.
+ * settled; both phones end with the same household. One office registered on both while offline is
+ * named as registered twice on each once they sync.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -128,7 +129,38 @@ describe('two phones, one hub', () => {
     }
   }, 240_000);
 
-  // Goes on from the test above: phone two is joined and holds the household.
+  // Goes on from the test above: both phones are joined.
+  it('one office registered offline on both phones is named as registered twice on each after they sync', async () => {
+    const [one, two] = browsers as [BrowserSession, BrowserSession];
+    const register = async (page: Page, name: string) => {
+      await page.goto(`${baseUrl}/#/facilities`);
+      await page.getByRole('button', { name: '事業所を登録' }).click();
+      await page.getByLabel(/^事業所名/).fill(name);
+      await page.getByLabel(/^事業所番号/).fill('1210100077');
+      await page.getByRole('button', { name: '保存', exact: true }).click();
+      await page.getByRole('button', { name: '編集' }).waitFor();
+    };
+    await one.context.setOffline(true);
+    await two.context.setOffline(true);
+    await register(one.page, 'みなと短期入所');
+    await register(two.page, 'みなと短期入所（夜間）');
+    await one.context.setOffline(false);
+    await synced(one.page);
+    await two.context.setOffline(false);
+    await synced(two.page);
+    await one.page.goto(`${baseUrl}/#/settings/sync`);
+    await one.page.getByRole('button', { name: '今すぐ同期' }).click();
+    await synced(one.page);
+    for (const page of [one.page, two.page]) {
+      await page.goto(`${baseUrl}/#/facilities`);
+      await expect.poll(() => page.getByText('同じ事業所番号の登録が2件').count(), { timeout: 15_000 }).toBe(2);
+      await page.getByRole('link', { name: /みなと短期入所（夜間）/ }).first().click();
+      await page.getByText('同じ事業所番号の登録がほかにもあります').waitFor();
+      await page.getByRole('link', { name: 'みなと短期入所', exact: true }).waitFor();
+    }
+  }, 120_000);
+
+  // Goes on from the first test: phone two is joined and holds the household.
   it('a disabled user’s phone first sends its unsent evidence, then wipes its data', async () => {
     const two = browsers[1]!;
     const { page, context } = two;
