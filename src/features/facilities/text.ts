@@ -48,6 +48,8 @@ export const T = {
   reportWhen: 'いつの空床か',
   reportNow: '今（この報告から）',
   reportRange: '期間を指定（週末など）',
+  reportNowEndsPeriod: (from: string, until: string) =>
+    `「今」の報告にすると、${from}〜${until}の報告は今夜から使われなくなります（「今」の報告は24時間で古い情報になります）。期間の数を直すときは「期間を指定」で同じ期間を報告してください。`,
   reportFrom: '初日（その日の夜から）',
   reportUntil: '最終日（その夜、翌朝6時まで）',
   reportNote: 'ひとこと（任意）',

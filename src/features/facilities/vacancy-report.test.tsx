@@ -1,7 +1,8 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyFacility, type Facility } from '../../domain/facility';
-import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
+import { addDaysToDate, formatMonthDay, japanDateOf } from '../../domain/japan-time';
+import { japanNightOf } from '../../domain/match-order';
 import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
 import { render } from '@testing-library/react';
@@ -119,6 +120,20 @@ describe('空床を報告 (the liaison screen)', () => {
     const saved = useApp.getState().facilities.get('f-04')!.vacancy!;
     expect(saved).toMatchObject({ beds: 2, reportedBy: '田中' });
     expect(saved).not.toHaveProperty('from');
+  });
+
+  it('says, when 今 is chosen over a period holding tonight, that the period is no longer used from tonight', async () => {
+    const tonight = japanNightOf(Date.now());
+    const until = addDaysToDate(tonight, 1);
+    const weekend = facility('f-08', 'なぎさ', { vacancy: { beds: 2, asOf: minutesAgo(60 * 30), reportedBy: '佐藤', from: tonight, until } });
+    const { user } = mountFacilities({ hash: '#/facilities/f-08/vacancy', facilities: [weekend] });
+    const words = /「今」の報告にすると、.+の報告は今夜から使われなくなります/;
+    expect(screen.queryByText(words)).toBeNull();
+    await user.click(screen.getByRole('radio', { name: '今（この報告から）' }));
+    expect(screen.getByText(words)).toHaveTextContent(`${formatMonthDay(tonight)}〜${formatMonthDay(until)}の報告は今夜から使われなくなります`);
+    // not while a period is what is being reported
+    await user.click(screen.getByRole('radio', { name: '期間を指定（週末など）' }));
+    expect(screen.queryByText(words)).toBeNull();
   });
 
   it('after a refused report, focus is on the first field in error, its message its description and no alert of its own', async () => {

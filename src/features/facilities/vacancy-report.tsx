@@ -9,8 +9,8 @@ import { useApp } from '../../state/store';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import type { Facility, Vacancy } from '../../domain/facility';
-import { japanNightOf, reportForNight, reportsAhead } from '../../domain/match-order';
-import { formatJapanDate, formatJapanDateTimeOrText, japanDateOf } from '../../domain/japan-time';
+import { japanNightOf, reportForNight, reportsAhead, vacancyStanding } from '../../domain/match-order';
+import { formatJapanDate, formatJapanDateTimeOrText, formatMonthDay, japanDateOf } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
 import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
 import { Button } from '../../ui/button';
@@ -104,6 +104,8 @@ export function VacancyReport({ id }: { id: string }) {
   }
   const f = facility;
   const tonight = reportForNight(f, now.getTime());
+  // a report for now made tonight ends a period's report holding tonight, from tonight on (reportForNight)
+  const endsPeriod = tonight?.from !== undefined && tonight.until !== undefined && ['fresh', 'full'].includes(vacancyStanding(tonight, now.getTime())) ? tonight : null;
   const set = (patch: Partial<VacancyReportInput>) => setForm({ ...form, ...patch });
 
   async function submit(e: FormEvent) {
@@ -159,6 +161,7 @@ export function VacancyReport({ id }: { id: string }) {
             <span>{T.reportRange}</span>
           </label>
         </fieldset>
+        {!form.ranged && endsPeriod ? <p className="field__hint fac-report__ends">{T.reportNowEndsPeriod(formatMonthDay(endsPeriod.from!), formatMonthDay(endsPeriod.until!))}</p> : null}
         {form.ranged ? (
           <div className="fac-report__range">
             <TextField label={T.reportFrom} type="date" value={form.from} onChange={(e) => set({ from: e.target.value })} error={errors.from} required />
