@@ -14,6 +14,19 @@ describe('possibleDuplicates', () => {
     expect(possibleDuplicates(createHousehold({ id: 'hh-1', persons: [createPerson({ name: '髙橋 蓮', birthDate: '2012-01-01' })] }), [summarizeHousehold(createHousehold({ id: 'hh-4', persons: [createPerson({ name: '高橋 蓮', birthDate: '2012-01-01' })] }))])).toHaveLength(1);
   });
 
+  it('finds the same ふりがな and 生年月日 under another choice of kanji or in kana, and not a twin who reads otherwise', () => {
+    const takumi = createPerson({ id: 'p-1', name: '佐藤 拓海', furigana: 'さとう たくみ', birthDate: '2013-04-02', recipientNumber: '' });
+    const held = summarizeHousehold(createHousehold({ id: 'hh-2', persons: [takumi, { ...takumi, id: 'p-2', name: '佐藤 拓真', furigana: 'さとう たくま' }] }));
+    const retyped = createHousehold({ id: 'hh-1', persons: [{ ...takumi, name: '佐藤 琢海' }] });
+    expect(possibleDuplicates(retyped, [held])).toEqual([{ householdId: 'hh-2', name: '佐藤 拓海', savedName: '佐藤 琢海', why: 'ふりがなと生年月日' }]);
+    const inKana = createHousehold({ id: 'hh-1', persons: [{ ...takumi, name: 'サトウ タクミ', furigana: 'サトウタクミ' }] });
+    expect(possibleDuplicates(inKana, [held]).map((d) => d.name)).toEqual(['佐藤 拓海']);
+    // the name and the reading both: said once, by the name
+    expect(possibleDuplicates(createHousehold({ id: 'hh-1', persons: [takumi] }), [held]).map((d) => d.why)).toEqual(['氏名と生年月日']);
+    // no reading on either side: nothing by reading
+    expect(possibleDuplicates(createHousehold({ id: 'hh-1', persons: [{ ...takumi, name: '佐藤 琢海', furigana: '' }] }), [held])).toEqual([]);
+  });
+
   it('leaves out the household itself, a withdrawn one, a blank number, and a namesake born another day', () => {
     const mine = createHousehold({ id: 'hh-1', persons: [yota({ recipientNumber: '' })] });
     const self = summarizeHousehold(mine);

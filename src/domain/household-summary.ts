@@ -84,26 +84,32 @@ export interface PossibleDuplicate {
   readonly name: string;
   /** the person being saved */
   readonly savedName: string;
-  readonly why: '受給者証番号' | '氏名と生年月日';
+  readonly why: '受給者証番号' | '氏名と生年月日' | 'ふりがなと生年月日';
 }
 
 /**
  * The people of other households (not withdrawn) who may be the same as a person of `record`: the
- * same 受給者証番号, or the same name (spaces and 異体字 aside) and 生年月日. Two records of one person
- * show two answers at night, and count twice in the yearly report.
+ * same 受給者証番号, or the same name (spaces and 異体字 aside) and 生年月日, or the same ふりがな and
+ * 生年月日 (佐藤 琢海 typed for 佐藤 拓海, another choice of the IME; a sibling reads otherwise).
+ * Two records of one person show two answers at night, and count twice in the yearly report.
  */
 export function possibleDuplicates(record: Pick<Household, 'id' | 'persons'>, others: Iterable<HouseholdSummary>): PossibleDuplicate[] {
   const found: PossibleDuplicate[] = [];
   // each name of the record keyed once, not once for every person of every other household
-  const mineKeyed = record.persons.map((p) => ({ p, key: p.name.trim() === '' ? null : normalizeKana(p.name) }));
+  const keyOf = (text: string) => (text.trim() === '' ? null : normalizeKana(text));
+  const mineKeyed = record.persons.map((p) => ({ p, key: keyOf(p.name), kana: keyOf(p.furigana) }));
   for (const other of others) {
     if (other.id === record.id || other.withdrawal !== null) continue;
     for (const theirs of other.persons) {
-      let theirKey: string | undefined; // keyed only when a birth date matches
-      for (const { p: mine, key } of mineKeyed) {
+      // keyed only when a birth date matches
+      let theirKey: string | null | undefined;
+      let theirKana: string | null | undefined;
+      for (const { p: mine, key, kana } of mineKeyed) {
         const number = mine.recipientNumber !== '' && mine.recipientNumber === theirs.recipientNumber;
-        const named = !number && key !== null && mine.birthDate !== null && mine.birthDate === theirs.birthDate && key === (theirKey ??= normalizeKana(theirs.name));
-        if (number || named) found.push({ householdId: other.id, name: theirs.name, savedName: mine.name, why: number ? '受給者証番号' : '氏名と生年月日' });
+        const born = !number && mine.birthDate !== null && mine.birthDate === theirs.birthDate;
+        const named = born && key !== null && key === (theirKey === undefined ? (theirKey = keyOf(theirs.name)) : theirKey);
+        const read = born && !named && kana !== null && kana === (theirKana === undefined ? (theirKana = keyOf(theirs.furigana)) : theirKana);
+        if (number || named || read) found.push({ householdId: other.id, name: theirs.name, savedName: mine.name, why: number ? '受給者証番号' : named ? '氏名と生年月日' : 'ふりがなと生年月日' });
       }
     }
   }
