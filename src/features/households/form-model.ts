@@ -36,10 +36,11 @@ export interface HouseholdForm extends Omit<Household, 'emergencyContacts' | 'co
 
 export function splitPhones(text: string): string[] {
   const parts = text
-    // commas, 、, semicolons, slashes, line breaks; and a space between two numbers (「090-… 03-…」),
+    // commas, 、, semicolons, slashes, line breaks; and a space between two numbers (「090-… 03-…」,
+    // in full-width digits too, as an office PC's IME types them),
     // not the one after a label (「夜間 090-…」); none inside a bracketed note (「（夜間、土日も可）」),
     // i.e. where a closing bracket comes before any opening one
-    .split(/(?:[,，、;；/／\n\r]+|(?<=\d)[\s\u3000]+(?=[0０+＋]))(?![^（(]*[）)])/)
+    .split(/(?:[,，、;；/／\n\r]+|(?<=[0-9０-９])[\s\u3000]+(?=[0０+＋]))(?![^（(]*[）)])/)
     .map((p) => p.trim())
     .filter(Boolean);
   // A part with no digit is a note: of the number before it (「090-… 夜間、土日可」), or the label of
