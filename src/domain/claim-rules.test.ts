@@ -1134,6 +1134,27 @@ describe('a registered person with no 生年月日', () => {
   });
 });
 
+describe('a person the app cannot age', () => {
+  it('waits (要確認) for a caller who gave a 受給者証番号 and was not linked, rather than billed as 者; once linked to a child, 障害児相談支援', () => {
+    const caller: CaseSubject = { householdId: null, personId: null, name: '名前だけ名乗った方', recipientNumber: '0120000009' };
+    const households = new Map([['h-1', { officeId: null, persons: [{ id: 'p-1', recipientNumber: '0120000009', birthDate: '2011-04-01' }] }]]);
+    const lookups = [childLookupOf(households), personFactsLookupOf(households)] as const;
+    const unlinked = only(decideClaims([makeCase({ id: 'c', subject: caller, contacts: [{ at: '2026-12-10T02:00:00+09:00' }] })], OFFICES, ...lookups));
+    expect(unlinked.status).toBe('pending');
+    expect(unlinked.reasons).toContain(CLAIM_REASONS.notLinkedAge);
+    const linked = only(decideClaims([makeCase({ id: 'c', subject: { ...caller, householdId: 'h-1', personId: 'p-1' }, contacts: [{ at: '2026-12-10T02:00:00+09:00' }] })], OFFICES, ...lookups));
+    expect([linked.status, linked.serviceType]).toEqual(['claimed', '障害児相談支援']);
+  });
+
+  it('bills a linked person whose household this phone does not hold as 者, saying so (holding it would stop the claim on every phone of the office)', () => {
+    const kase = makeCase({ id: 'c', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+    const none = new Map<string, { officeId: null; persons: { id: string; recipientNumber: string; birthDate: string }[] }>();
+    const d = only(decideClaims([kase], OFFICES, childLookupOf(none), personFactsLookupOf(none)));
+    expect([d.status, d.serviceType]).toEqual(['claimed', '計画相談支援']);
+    expect(d.reasons).toContain(CLAIM_REASONS.householdNotHeld);
+  });
+});
+
 describe('one emergency opened twice (answered 同じ) is claimed in the month of its first coordination', () => {
   // A: requested 23:00 on 30 November, a facility reached at 00:30 on 1 December.
   // B: requested 23:30 the same night, a facility reached at 23:45: the emergency's first coordination.

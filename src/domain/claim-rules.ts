@@ -49,6 +49,8 @@ export const CLAIM_REASONS = {
   admitted: '指定短期入所の利用に至りました',
   noRecipientNumber: '受給者証番号が未登録です。世帯の情報に受給者証番号を入力し、記録の画面で「世帯の受給者証番号を記録に入れる」を押すと算定されます',
   noBirthDate: '生年月日が未登録のため、障害児相談支援か計画相談支援かを判断できません。世帯の情報に生年月日を入力すると算定されます',
+  notLinkedAge: '登録者と結び付いていないため、障害児相談支援か計画相談支援かを判断できません。記録の画面の「登録者と結び付ける」で結び付けると算定されます',
+  householdNotHeld: 'この方の世帯の情報がこの端末にないため、年齢を確かめられません。計画相談支援として請求します（18歳未満なら障害児相談支援です。世帯の情報のある端末で確かめてください）',
   numberDiffers: (household: string) =>
     `記録の受給者証番号が世帯の情報（${household}）と違います。記録の番号で請求し、上限4回は両方の番号の記録を合わせて数えています。記録の番号が誤りでないか確かめてください`,
   noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との結び付けが必要です）',
@@ -144,6 +146,9 @@ export function claimMonthOf(c: EmergencyCase): { month: string; coordinatedAt: 
  * wording of 障害児相談支援; null when not known (the case does not say, the household is gone).
  */
 export type ChildLookup = (c: EmergencyCase, at: IsoInstant) => boolean | null;
+
+/** Everyone 者: the lookup for tests and tools that bill adults only. */
+const ADULTS: ChildLookup = () => false;
 
 /**
  * The ChildLookup for households as the app holds them (their summaries will do): the linked
@@ -355,10 +360,17 @@ function verdictOf(
   // the claim: it may be a new 受給者証 since (a move), as well as a typo corrected.
   const householdNumber = normalizeDigits(facts?.recipientNumber ?? '');
   if (!noNumber && householdNumber !== '' && householdNumber !== ownNumber) reasons.push(CLAIM_REASONS.numberDiffers(householdNumber));
-  // A registered person whose age on the day is not known cannot be told 児 from 者, which decides
-  // the 給付 billed (障害児相談支援 or 計画相談支援): it waits, rather than billed as 者 by default.
-  const ageUnknown = facts !== null && facts.birthDate !== undefined && childAt(c, coordinatedAt) === null;
-  if (ageUnknown) reasons.push(CLAIM_REASONS.noBirthDate);
+  // A person whose age on the day is not known cannot be told 児 from 者, which decides the 給付
+  // billed (障害児相談支援 or 計画相談支援): a registered person without a birth date, or a caller
+  // with a 受給者証番号 not linked to anyone, waits rather than billed as 者 by default (a child billed
+  // as 者 comes back 返戻). A household this phone does not hold (moved to another office since) is
+  // billed as 者, saying so: holding it would stop the claim on every phone of this office.
+  const age = childAt(c, coordinatedAt);
+  const linked = c.subject.householdId !== null && c.subject.personId !== null;
+  const registered = facts !== null && facts.birthDate !== undefined;
+  const ageUnknown = age === null && (registered || !linked);
+  if (ageUnknown) reasons.push(registered ? CLAIM_REASONS.noBirthDate : CLAIM_REASONS.notLinkedAge);
+  else if (age === null) reasons.push(CLAIM_REASONS.householdNotHeld);
   reasons.push(...enrolment.unknown);
   const waiting = planning === 'unknown' || noNumber || ageUnknown || !admitted || enrolment.unknown.length > 0;
   return { status: waiting ? 'pending' : 'claimed', reasons };
@@ -641,11 +653,13 @@ function withSameEmergencyRule(decisions: readonly ClaimDecision[], known: reado
  * 24 hours wait for 「同じ緊急事態ですか？」, and cases answered 'same' are claimed once, in the month
  * of their first coordination. Without `factsOf`, a person's enrolment is 未確認 (only an office
  * running 地域定着支援 / 自立生活援助 as one body asks for it) and no household gives rule d a default.
+ * Without `childAt`, every person is taken as 者 (the rules' own tests and tools); the app always
+ * passes the households' lookup (childLookupOf), and a person it cannot age waits as 要確認.
  */
 export function decideClaims(
   cases: readonly EmergencyCase[],
   offices: ReadonlyMap<string, Office>,
-  childAt: ChildLookup = () => null,
+  childAt: ChildLookup = ADULTS,
   factsOf: PersonFactsLookup = () => null,
 ): ClaimDecision[] {
   const known = withCapKeys(cases.map((c) => ({ c, facts: factsOf(c.subject) })));

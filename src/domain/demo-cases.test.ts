@@ -46,6 +46,9 @@ function reasonMatchers(month: string): Record<keyof typeof CLAIM_REASONS, ((r: 
     // Every demo person has a 生年月日 (the demo's 聞き取り票 are filled in): no case can show it.
     noBirthDate: [],
     noPerson: [is(CLAIM_REASONS.noPerson)],
+    notLinkedAge: [is(CLAIM_REASONS.notLinkedAge)],
+    // The demo's phone holds every demo household: no case can show it.
+    householdNotHeld: [],
     // A case of an office not registered is listed under no registered office's month: the screen
     // (which lists by office) cannot show it, so the demo does not make one.
     unknownOffice: [],

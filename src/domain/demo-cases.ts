@@ -63,6 +63,8 @@ interface Scenario {
   readonly noNumber?: boolean;
   /** the case names a number one digit off the household's (corrected there since) */
   readonly oldNumber?: boolean;
+  /** an unknown caller who gave the person's 受給者証番号, not linked to a registered person */
+  readonly givenNumber?: string;
   readonly answer?: DemoCase['answer'];
   readonly late?: boolean;
   /** minutes between the request and the first call (and everything after it): 0 when absent */
@@ -115,6 +117,7 @@ const SCENARIOS: readonly Scenario[] = [
   { who: 'adult', samePerson: 5, month: 'shown', day: 10, hour: 1, callsAfter: 120 }, // 33: a pair whose later request reached a facility first…
   { who: 'adult', samePerson: 33, month: 'shown', day: 10, hour: 2, answer: { other: 33, answer: 'same', reason: '' } }, // 34: …同じ: 33 is claimed at 34's call
   { who: 'adult', samePerson: 6, month: 'shown', day: 10, hour: 3, oldNumber: true }, // 35: 算定, the recorded 受給者証番号 differs from the household's
+  { who: 'unknown', month: 'shown', day: 10, hour: 5, givenNumber: '9900000036' }, // 36: 要確認, a 受給者証番号 but no one linked: 児 or 者 not known
 ];
 
 const MINUTE = 60_000;
@@ -226,7 +229,9 @@ export function demoClaimMonth(
     const after = (minutes: number) => at(minutes + (s.callsAfter ?? 0));
     const subject: CaseSubject = person
       ? { householdId: person.h.id, personId: person.p.id, name: person.p.name, recipientNumber: s.noNumber ? '' : s.oldNumber ? oneDigitOff(person.p.recipientNumber) : person.p.recipientNumber }
-      : { householdId: null, personId: null, name: '（デモ）名乗らなかった相談者', recipientNumber: '' };
+      : s.givenNumber !== undefined
+        ? { householdId: null, personId: null, name: '（デモ）受給者証番号だけ伝えた相談者', recipientNumber: s.givenNumber }
+        : { householdId: null, personId: null, name: '（デモ）名乗らなかった相談者', recipientNumber: '' };
     const no = places[(i * 2) % places.length]!;
     const yes = places[(i * 2 + 1) % places.length]!;
     const contact = (f: Facility | null, minutes: number, result: '受入不可' | '受入可' | '不在'): EntryBody => ({
