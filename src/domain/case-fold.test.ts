@@ -246,8 +246,9 @@ describe('retention', () => {
     // 2026-11-30T16:30Z is 1 December in Japan
     const closed = await buildCase([openBody(), admitted, { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' }]);
     expect(retentionUntil(closed)).toBe('2031-12-01');
-    expect(mayBeDeleted(closed, '2031-11-30')).toBe(false);
-    expect(mayBeDeleted(closed, '2031-12-01')).toBe(true);
+    // kept through its last day, as the screens say (「2031年12月1日まで」); deletable the day after
+    expect(mayBeDeleted(closed, '2031-12-01')).toBe(false);
+    expect(mayBeDeleted(closed, '2031-12-02')).toBe(true);
   });
 });
 

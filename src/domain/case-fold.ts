@@ -456,15 +456,17 @@ export function stayDays(fromDay: IsoDate, untilDay: IsoDate): number {
 // ─── Retention ──────────────────────────────────────────────────────────────
 
 /**
- * The first day the case may be deleted: 5 years after the Japan date it was closed
- * (seeds/004 §24-3 (3)); null while it is open (an open case is never deletable).
+ * The last day the case must be kept: 5 years from the Japan date it was closed (seeds/004 §24-3
+ * (3)), counted from the next day (民法第140条, 初日不算入): closed 2026-12-01, kept through
+ * 2031-12-01, as the screens say (「2031年12月1日まで」). Null while it is open (never deletable).
  */
 export function retentionUntil(c: EmergencyCase): IsoDate | null {
   if (c.closedAt === null) return null;
   return addMonthsToDate(japanDateOf(c.closedAt), RETENTION_YEARS * 12);
 }
 
+/** From the day after the last day it must be kept (on that day it was deletable, against 「…まで」). */
 export function mayBeDeleted(c: EmergencyCase, today: IsoDate): boolean {
   const until = retentionUntil(c);
-  return until !== null && today >= until;
+  return until !== null && today > until;
 }
