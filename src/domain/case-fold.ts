@@ -55,6 +55,8 @@ interface Slot<B extends FactBody> {
   seq: number;
   /** the body as stated, then as each correction replaced it, with the position of the entry that said so */
   versions: { readonly seq: number; readonly body: B }[];
+  /** a contact's result recorded by an entry of its own: who recorded it, and when */
+  resultBy?: { readonly recordedAt: IsoInstant; readonly recordedBy: CaseEntry['recordedBy'] };
 }
 
 /** Whether the writer of the entry at read position `writer` held the entry at position `held`. */
@@ -116,7 +118,7 @@ export function earlierOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<Outc
 }
 
 function current<B extends FactBody>(s: Slot<B>): Current<B> {
-  return { entryId: s.entryId, body: s.body, recordedAt: s.recordedAt, recordedBy: s.recordedBy, corrections: s.corrections };
+  return { entryId: s.entryId, body: s.body, recordedAt: s.recordedAt, recordedBy: s.recordedBy, corrections: s.corrections, ...(s.resultBy ? { resultBy: s.resultBy } : {}) };
 }
 
 /** Every fact of the case in read order, each with the corrections applied to it. */
@@ -206,16 +208,18 @@ function shownContact(s: Slot<ContactBody>, slots: Iterable<Slot<FactBody>>, hel
   const restated = versions.slice(1).map((v) => v.seq);
   const body = versions.at(-1)!.body;
   let result: ResultBody | undefined;
+  let resultSlot: Slot<FactBody> | undefined;
   let resultSeq = -1;
   for (const r of slots) {
     if (r.body.type !== 'result' || r.withdrawn || r.body.contact !== s.entryId || !shown(r.seq) || r.seq < resultSeq) continue;
     if (restated.some((c) => held(c, r.seq))) continue;
     result = r.body;
+    resultSlot = r;
     resultSeq = r.seq;
   }
   if (result === undefined) return body === s.body ? s : { ...s, body };
   const note = [body.note, result.note].filter((n) => n.trim() !== '').join(' / ');
-  return { ...s, body: { ...body, result: result.result, note } };
+  return { ...s, body: { ...body, result: result.result, note }, resultBy: { recordedAt: resultSlot!.recordedAt, recordedBy: resultSlot!.recordedBy } };
 }
 
 /**

@@ -295,6 +295,8 @@ export interface Current<B extends FactBody> {
   readonly recordedBy: Actor;
   /** the corrections applied, oldest first */
   readonly corrections: readonly Superseded[];
+  /** a contact's result recorded after the call, by an entry of its own: who recorded it, and when */
+  readonly resultBy?: { readonly recordedAt: IsoInstant; readonly recordedBy: Actor };
 }
 
 export interface EmergencyCase {

@@ -361,6 +361,18 @@ describe('evidence report', () => {
     expect(await printed()).toHaveLength(1);
   });
 
+  it('says who recorded a call\'s result after the call, and when, beside the result', async () => {
+    // the call (entry case-j-e1) at 12:10, its result recorded at 12:26 by a colleague
+    const late = await night('case-j', dec(7), {
+      subject: jiro,
+      contacts: [{ result: null }],
+      extra: [(t) => ({ body: { type: 'result', contact: 'case-j-e1', result: '受入可', note: '' }, at: t(26), by: { userId: 'u-sato', name: '佐藤 結' } })],
+    });
+    mount([late], '#/claims/print?office=office-1&month=2026-12');
+    const row = (await screen.findAllByRole('row')).find((r) => r.textContent?.includes('結果の記録:'))!;
+    expect(row).toHaveTextContent(/受入可結果の記録: 2026年12月7日 12:26 佐藤 結/);
+  });
+
   it('stays printable when the store changes elsewhere (a summary rewritten in the background), with the same cases', async () => {
     mount(await decemberCases(), '#/claims/print?office=office-1&month=2026-12');
     const print = screen.getByRole('button', { name: T.print });

@@ -102,7 +102,10 @@ function ContactsTable({ kase }: { kase: EmergencyCase }) {
                   {k.body.shortStay ? <span className="claims-report__sub">{T.shortStay}</span> : null}
                 </td>
                 <td>{k.body.method}</td>
-                <td>{k.body.result ?? T.resultNotRecorded}</td>
+                <td>
+                  {k.body.result ?? T.resultNotRecorded}
+                  {k.resultBy ? <span className="claims-report__sub">{T.resultRecordedBy(at(k.resultBy.recordedAt), k.resultBy.recordedBy.name)}</span> : null}
+                </td>
                 <td className="pre">{k.body.note}</td>
                 <td>
                   {T.recordedBy(at(k.recordedAt), k.recordedBy.name)}

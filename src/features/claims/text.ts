@@ -161,6 +161,8 @@ export const T = {
   colRecorded: '記録',
   shortStay: '短期入所',
   resultNotRecorded: '未記録',
+  /** a result recorded after the call, by an entry of its own */
+  resultRecordedBy: (when: string, who: string) => `結果の記録: ${when} ${who}`,
   withdrawnMark: '取消',
   /** an outcome replaced by one recorded later (claim-csv.ts 以前の対応結果) */
   earlierOutcomeMark: '以前の対応結果',
