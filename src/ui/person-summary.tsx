@@ -31,6 +31,7 @@ const L = {
   less: '－',
   unfold: '続きを表示',
   fold: '折りたたむ',
+  noConsent: '仮登録（同意書なし）：短期入所先などに伝えてよいのは、本人の生命・身体の保護に必要なことだけです',
 } as const;
 
 /** `text`: the words shown, when `children` is markup made at each render (measured again only when they change). */
@@ -87,6 +88,14 @@ function CutLine({ label, children, short, text }: { label: string; children: Re
 
 function join(...parts: readonly string[]): string {
   return parts.map((p) => p.trim()).filter(Boolean).join('／');
+}
+
+/**
+ * A 仮登録 (no 同意書), said where the person's information is passed on at night (the match, the
+ * case): without consent, only what protects their life and body may go to a facility.
+ */
+export function NoConsentLine() {
+  return <p className="ps-no-consent">{L.noConsent}</p>;
 }
 
 /**

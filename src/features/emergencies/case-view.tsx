@@ -17,7 +17,7 @@ import type { EmergencyCase } from '../../domain/emergency-case';
 import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
-import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
+import { FirstContacts, NoConsentLine, PersonEssentials } from '../../ui/person-summary';
 import { householdStatus } from '../../domain/household-rules';
 import { ChainBanner, ClaimFactsSection, History, LinkPerson, NumberFromHousehold, OutcomeSection } from './case-sections';
 import { ContactCard, ContactForm, contactDraftKey } from './contacts';
@@ -120,6 +120,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
       {person && household ? (
         <div className="section case-person">
           <PersonEssentials person={person} today={day} provisional={householdStatus(household) === 'draft'} />
+          {householdStatus(household) === 'draft' ? <NoConsentLine /> : null}
           <FirstContacts contacts={household.emergencyContacts} caseWorker={{ name: household.caseWorker, phone: household.caseWorkerPhone }} at={new Date()} />
           {/* the lines above are cut at two lines, the notes at one: the rest is a tap away */}
           <a className="case-link case-person__whole" href={casePaths.household(household.id)}>

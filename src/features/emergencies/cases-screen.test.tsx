@@ -325,6 +325,16 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(within(screen.getByLabelText('入所先')).getAllByRole('option').map((o) => o.textContent)).not.toContain('デモ短期入所');
   });
 
+  it('says on the case of a 仮登録 (no 同意書) what may be passed on to a facility', async () => {
+    const words = /^仮登録（同意書なし）：短期入所先などに伝えてよいのは/;
+    const user = userEvent.setup();
+    await startCase(user);
+    expect(await screen.findByText(/医ケア/)).toBeInTheDocument();
+    expect(screen.queryByText(words)).toBeNull();
+    act(() => useApp.setState({ households: new Map([[household.id, { ...household, consent: null }]]) }));
+    expect(await screen.findByText(words)).toBeInTheDocument();
+  });
+
   it('offers one office registered twice once in a call typed by hand, as the record the match shows', async () => {
     const twin = createFacility({ id: 'fac-1b', name: 'あおぞら短期入所（重複）', officeNumber: '1210100001', vacancy: { beds: 1, asOf: new Date().toISOString(), reportedBy: '田中' } });
     useApp.setState({ facilities: new Map([...useApp.getState().facilities, [twin.id, twin]]) });

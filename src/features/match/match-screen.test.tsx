@@ -155,6 +155,15 @@ describe('match screen', () => {
     expect(screen.queryByRole('article', { name: 'ひだまり短期' })).not.toBeInTheDocument();
   });
 
+  it('says, for a 仮登録 (no 同意書), what may be passed on to a facility; nothing for a registered household', () => {
+    const words = /^仮登録（同意書なし）：短期入所先などに伝えてよいのは、本人の生命・身体の保護に必要なことだけです$/;
+    const { unmount } = mount('#/match/hh-1/p-1', [household], facilities);
+    expect(screen.queryByText(words)).toBeNull();
+    unmount();
+    mount('#/match/hh-1/p-1', [{ ...household, consent: null }], facilities);
+    expect(screen.getByText(words)).toBeInTheDocument();
+  });
+
   it("shows the liaison's word on the beds under the figure, with who said it", () => {
     const noted = { ...facilities[2]!, vacancy: { beds: 2, asOf: hoursAgo(3), reportedBy: '田中', note: '女性のみ' } };
     mount('#/match/hh-1/p-1', [household], [facilities[0]!, noted]);
