@@ -92,10 +92,6 @@ export function reportForNight(facility: Pick<Facility, 'vacancy' | 'vacancyHist
   // the usual facility: one report, nothing it replaced
   if (history.length === 0) return current;
   const tonight = nightOf(nowMs);
-  // A report the current one replaced is older than it: one dated after it was stamped by a clock
-  // running ahead (refused by the hub as the current report, kept in the history by the next), and
-  // would have come back to head the match when its time came.
-  const currentMs = current === null ? Number.POSITIVE_INFINITY : reportedMs(current);
   // A report for now made on one of a period's nights, after the period's report, ends that report
   // from its night on: 「満床」 said on Thursday of a week reported free stands for the rest of the week.
   const endsPeriod = (u: Vacancy, v: Vacancy, ms: number) => u.from === undefined && reportedMs(u) > ms && nightMadeIn(u) >= v.from! && nightMadeIn(u) <= tonight;
@@ -105,10 +101,9 @@ export function reportForNight(facility: Pick<Facility, 'vacancy' | 'vacancyHist
   let bestMs = 0;
   for (let i = current === null ? 0 : -1; i < history.length; i++) {
     const v = i < 0 ? current! : history[i]!;
-    const ms = reportedMs(v);
-    if (i >= 0 && ms > currentMs) continue;
     const standing = vacancyStanding(v, nowMs);
     if (standing === 'old') continue;
+    const ms = reportedMs(v);
     if (v.from !== undefined && standing !== 'later' && ended(v, ms)) continue;
     const tier = standing === 'later' ? 0 : v.from !== undefined || nightMadeIn(v) === tonight ? 2 : 1;
     // newest first in the list: on equal tier and time the earlier in the list (the later report) stays
@@ -129,9 +124,7 @@ const EMPTY: readonly Vacancy[] = [];
  * corrected to 満床 the next day).
  */
 export function reportsAhead(facility: Pick<Facility, 'vacancy' | 'vacancyHistory'>, nowMs: number): Vacancy[] {
-  const current = facility.vacancy;
-  const currentMs = current === null ? Number.POSITIVE_INFINITY : reportedMs(current);
-  const reports = current ? [current, ...(facility.vacancyHistory ?? []).filter((v) => reportedMs(v) <= currentMs)] : (facility.vacancyHistory ?? []);
+  const reports = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])] : (facility.vacancyHistory ?? []);
   const ahead = reports.filter((v) => vacancyStanding(v, nowMs) === 'later');
   const covered = (v: Vacancy) =>
     ahead.some((w) => w !== v && reportedMs(w) > reportedMs(v) && w.from! <= v.from! && w.until! >= v.until!);

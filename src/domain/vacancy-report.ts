@@ -82,12 +82,8 @@ export function reportVacancy(
  */
 export function historyAfter(facility: Pick<Facility, 'vacancy' | 'vacancyHistory'>, now: IsoInstant): Vacancy[] {
   const all = facility.vacancy ? [facility.vacancy, ...(facility.vacancyHistory ?? [])] : [...(facility.vacancyHistory ?? [])];
-  const nowMs = Date.parse(now);
-  const today = japanNightOf(nowMs);
-  // A report dated after now was stamped by a clock running ahead (the hub refused it): it is not
-  // kept to come back when its time comes.
-  const stamped = all.filter((v) => !(Date.parse(v.asOf) > nowMs + CLOCK_SKEW_TOLERANCE_MS));
-  return stamped.filter((v, i) => i < VACANCY_HISTORY_KEPT || (v.until !== undefined && v.until >= today)).slice(0, VACANCY_HISTORY_MAX);
+  const today = japanNightOf(Date.parse(now));
+  return all.filter((v, i) => i < VACANCY_HISTORY_KEPT || (v.until !== undefined && v.until >= today)).slice(0, VACANCY_HISTORY_MAX);
 }
 
 /**
