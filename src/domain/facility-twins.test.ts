@@ -15,7 +15,9 @@ describe('one office registered twice', () => {
     const c = createFacility({ id: 'fac-c', officeNumber: '1210100002' });
     const d = createFacility({ id: 'fac-d', officeNumber: '' });
     const e = createFacility({ id: 'fac-e', officeNumber: '' });
-    const twins = officeTwins([c, b, d, a, e]);
+    // a demo office sharing a real number is not its twin
+    const demo = createFacility({ id: 'demo-f-00001', officeNumber: '1210100001' });
+    const twins = officeTwins([c, b, d, a, e, demo]);
     expect([...twins.keys()].sort()).toEqual(['fac-a', 'fac-b']);
     expect(twins.get('fac-a')).toEqual([b]);
     expect(twins.get('fac-b')).toEqual([a]);
@@ -31,6 +33,9 @@ describe('one office registered twice', () => {
     // tonight's free bed before a newer report for the weekend (今夜は対象外)
     const weekend = { ...a, vacancy: { beds: 2, asOf: '2026-12-01T11:30:00.000Z', reportedBy: '佐藤', from: '2026-12-05', until: '2026-12-06' } };
     expect(shownTwin([weekend, b], now)).toBe(b);
+    // one marked 廃止 (to be rid of it) never hides the one still running, whatever its reports
+    const retired = { ...newer, closure: { kind: 'closed' as const, from: '2026-11-01', until: null, note: '重複登録' } };
+    expect(shownTwin([retired, { ...b, vacancy: null }], now).id).toBe('fac-b');
     const bare = { ...b, vacancy: null };
     expect(shownTwin([bare, a], now)).toBe(a);
     const a2 = { ...a, updatedAt: bare.updatedAt };

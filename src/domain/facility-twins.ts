@@ -6,7 +6,9 @@
  * card only. The match shows one of them (`shownTwin`) and every screen names the others, for the hub's
  * admin to withdraw one.
  */
-import type { Facility } from './facility';
+import { isDemoId } from './demo-id';
+import { closureOn, type Facility } from './facility';
+import { japanDateOf } from './japan-time';
 import { reportForNight, vacancyStanding } from './match-order';
 
 /** The number as compared: width, spaces and hyphens do not count; '' when none is written. */
@@ -25,8 +27,10 @@ export function officeTwins(facilities: readonly Facility[]): ReadonlyMap<string
   if (known) return known;
   const byNumber = new Map<string, Facility[]>();
   for (const f of facilities) {
-    const key = officeNumberKey(f.officeNumber);
-    if (key === '') continue;
+    const number = officeNumberKey(f.officeNumber);
+    if (number === '') continue;
+    // the demo's made-up offices pair only with each other: a real office sharing a demo number is not its twin
+    const key = isDemoId(f.id) ? `demo:${number}` : number;
     const group = byNumber.get(key);
     if (group) group.push(f);
     else byNumber.set(key, [f]);
@@ -42,16 +46,19 @@ export function officeTwins(facilities: readonly Facility[]): ReadonlyMap<string
 }
 
 /**
- * Which of one office's records a list shows: the one whose bed report speaks for tonight (free or
- * 満床, vacancyStanding), else one with any report (for nights to come, or old), else none; of
- * those, the newest report, then the one changed last, then the first id.
+ * Which of one office's records a list shows: one not marked 休止・廃止 today before one that is (a
+ * twin marked 廃止 to be rid of it must not hide the office), then the one whose bed report speaks
+ * for tonight (free or 満床, vacancyStanding), else one with any report (for nights to come, or
+ * old), else none; of those, the newest report, then the one changed last, then the first id.
  */
 export function shownTwin(group: readonly Facility[], nowMs: number): Facility {
+  const today = japanDateOf(new Date(nowMs));
   const rankOf = (f: Facility): readonly [number, number] => {
+    const open = closureOn(f, today) === null ? 3 : 0;
     const v = reportForNight(f, nowMs);
-    if (v === null) return [0, 0];
+    if (v === null) return [open, 0];
     const standing = vacancyStanding(v, nowMs);
-    return [standing === 'fresh' || standing === 'full' ? 2 : 1, Date.parse(v.asOf) || 0];
+    return [open + (standing === 'fresh' || standing === 'full' ? 2 : 1), Date.parse(v.asOf) || 0];
   };
   let best = group[0]!;
   let [bestTier, bestMs] = rankOf(best);

@@ -150,7 +150,7 @@ describe('match screen', () => {
     const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
     expect(within(fits).getAllByRole('article').map((c) => c.getAttribute('aria-label'))).toEqual(['ひだまり', 'あおば荘']);
     const card = within(fits).getByRole('article', { name: 'ひだまり' });
-    expect(within(card).getByText(/^同じ事業所番号の登録が2件あります/)).toHaveTextContent('同じ事業所番号の登録が2件あります（空き報告の新しい方を表示しています）もう一方の登録の電話: 047-333-9999');
+    expect(within(card).getByText(/^同じ事業所番号の登録が2件あります/)).toHaveTextContent('同じ事業所番号の登録が2件あります（今夜の空き報告がある方、なければ最後に更新した方を表示しています）もう一方の登録の電話: 047-333-9999');
     expect(within(card).getByText('空き 2床（3時間前の報告）')).toBeInTheDocument();
     expect(screen.queryByRole('article', { name: 'ひだまり短期' })).not.toBeInTheDocument();
   });
