@@ -14,7 +14,7 @@ export interface FieldError {
 
 /** A household is registered only with a 同意書; a withdrawal (登録廃止) overrides both. */
 /** What the status needs of a household: a summary (household-summary.ts) has just this of the consent. */
-type StatusFields = Pick<Household, 'withdrawal'> & { readonly consent: Pick<Consent, 'date'> | null };
+export type StatusFields = Pick<Household, 'withdrawal'> & { readonly consent: Pick<Consent, 'date'> | null };
 
 export function householdStatus(h: StatusFields): HouseholdStatus {
   if (h.withdrawal !== null) return 'withdrawn';

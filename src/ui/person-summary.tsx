@@ -9,7 +9,7 @@
 import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
 import type { EmergencyContact, IsoDate, Person } from '../domain/household';
-import { personAgeLabel } from '../domain/household-rules';
+import { householdStatus, personAgeLabel, type StatusFields } from '../domain/household-rules';
 import { contactsInCallOrder, formatJapanesePhone } from '../domain/night-call';
 import { formatPhoneForTel } from '../domain/normalize';
 
@@ -32,6 +32,7 @@ const L = {
   unfold: '続きを表示',
   fold: '折りたたむ',
   noConsent: '仮登録（同意書なし）：短期入所先などに伝えてよいのは、本人の生命・身体の保護に必要なことだけです',
+  withdrawn: '登録廃止（同意書による共有は終わっています）：短期入所先などに伝えてよいのは、本人の生命・身体の保護に必要なことだけです',
 } as const;
 
 /** `text`: the words shown, when `children` is markup made at each render (measured again only when they change). */
@@ -91,11 +92,14 @@ function join(...parts: readonly string[]): string {
 }
 
 /**
- * A 仮登録 (no 同意書), said where the person's information is passed on at night (the match, the
- * case): without consent, only what protects their life and body may go to a facility.
+ * A household shared without a 同意書 in force, a 仮登録 or a 登録廃止 (as the print sheet holds
+ * them), said where the person's information is passed on at night (the match, the case): only what
+ * protects their life and body may go to a facility. Nothing for a household registered now.
  */
-export function NoConsentLine() {
-  return <p className="ps-no-consent">{L.noConsent}</p>;
+export function NoConsentLine({ household }: { household: StatusFields }) {
+  const status = householdStatus(household);
+  if (status === 'registered') return null;
+  return <p className="ps-no-consent">{status === 'withdrawn' ? L.withdrawn : L.noConsent}</p>;
 }
 
 /**

@@ -120,7 +120,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
       {person && household ? (
         <div className="section case-person">
           <PersonEssentials person={person} today={day} provisional={householdStatus(household) === 'draft'} />
-          {householdStatus(household) === 'draft' ? <NoConsentLine /> : null}
+          <NoConsentLine household={household} />
           <FirstContacts contacts={household.emergencyContacts} caseWorker={{ name: household.caseWorker, phone: household.caseWorkerPhone }} at={new Date()} />
           {/* the lines above are cut at two lines, the notes at one: the rest is a tap away */}
           <a className="case-link case-person__whole" href={casePaths.household(household.id)}>

@@ -155,13 +155,17 @@ describe('match screen', () => {
     expect(screen.queryByRole('article', { name: 'ひだまり短期' })).not.toBeInTheDocument();
   });
 
-  it('says, for a 仮登録 (no 同意書), what may be passed on to a facility; nothing for a registered household', () => {
+  it('says, for a 仮登録 (no 同意書) or a 登録廃止, what may be passed on to a facility; nothing for a registered household', () => {
     const words = /^仮登録（同意書なし）：短期入所先などに伝えてよいのは、本人の生命・身体の保護に必要なことだけです$/;
     const { unmount } = mount('#/match/hh-1/p-1', [household], facilities);
     expect(screen.queryByText(words)).toBeNull();
     unmount();
-    mount('#/match/hh-1/p-1', [{ ...household, consent: null }], facilities);
+    const draft = mount('#/match/hh-1/p-1', [{ ...household, consent: null }], facilities);
     expect(screen.getByText(words)).toBeInTheDocument();
+    draft.unmount();
+    // a 登録廃止: the 同意書's sharing has ended
+    mount('#/match/hh-1/p-1', [{ ...household, withdrawal: { date: '2026-11-01', reason: '転居' } }], facilities);
+    expect(screen.getByText(/^登録廃止（同意書による共有は終わっています）：短期入所先などに伝えてよいのは/)).toBeInTheDocument();
   });
 
   it("shows the liaison's word on the beds under the figure, with who said it", () => {

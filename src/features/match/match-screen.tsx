@@ -13,7 +13,6 @@ import { useHash } from '../../state/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import type { Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';
-import { householdStatus } from '../../domain/household-rules';
 import { NoConsentLine } from '../../ui/person-summary';
 import { AGE_CATEGORY_LABELS, japanDateOf, formatJapanDateTime, formatJapanDateTimeOrText, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
 import { isDemoId } from '../../domain/demo-id';
@@ -193,7 +192,7 @@ export function MatchScreen() {
           </ul>
         </div>
       </div>
-      {householdStatus(household) === 'draft' ? <NoConsentLine /> : null}
+      <NoConsentLine household={household} />
       {standIn !== null ? (
         <Notice
           kind="warn"
