@@ -256,6 +256,17 @@ describe('請求後の変更: the household record, or another case of the perso
     ]);
   });
 
+  it("a caller's case linked to no household that the app's rules now decide otherwise names the rules, not the household", async () => {
+    const caller: CaseSubject = { householdId: null, personId: null, name: '番号だけ伝えた方', recipientNumber: '0120000009' };
+    const chains = [await night('case-c', 3, caller)];
+    const close = await closeDecember(chains);
+    // as an app before stop 51 kept it: billed as 計画相談支援 (児 or 者 not known)
+    const before = { ...close, body: { ...close.body, cases: close.body.cases.map((k) => ({ ...k, status: 'claimed' as const, ordinal: 1, units: 700, reasons: ['（請求時の理由）'], serviceType: '計画相談支援' as const })) } };
+    const changes = changesNow(before, chains);
+    expect(changes.map((c) => [c.caseId, c.cause, c.after?.status, c.difference])).toEqual([['case-c', 'rules', 'pending', -700]]);
+    expect(CHANGE_CAUSE_LABELS.rules).toBe('アプリの判定の変更（記録・事業所・同じ人のほかの記録は変わっていません）');
+  });
+
   it('a case of another month within 24 hours (「同じ緊急事態ですか？」) is not in the close: the cause names both the household and the other case', async () => {
     // 30 November 23:00 JST, coordinated in November; then 1 December 12:00 JST, 13 hours later: 要確認 until answered.
     const november = await admittedNight('case-nov', '2026-11-30T14:00:00.000Z');

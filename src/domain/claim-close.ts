@@ -220,6 +220,8 @@ export function buildMonthCancel(
  * - household-or-other-cases: as household, but a case of the person outside the month or the office
  *   is joined to it by 「同じ緊急事態ですか？」 (requests less than 24 hours apart): the close does not
  *   keep that case, so which of the two changed cannot be told
+ * - rules: as household, for a case linked to no household: nothing the app reads changed, so the
+ *   app's rules did (stop 51: a caller with only a 受給者証番号 waits for 児 or 者)
  */
 export type ChangeCause =
   | 'new-case'
@@ -229,6 +231,7 @@ export type ChangeCause =
   | 'other-cases'
   | 'household'
   | 'household-or-other-cases'
+  | 'rules'
   | 'recipient-number'
   | 'service-type';
 
@@ -240,6 +243,7 @@ export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'other-cases': '同じ人のほかの記録の変更',
   household: '世帯の情報（利用状況・受給者証番号・担当事業所など）の変更',
   'household-or-other-cases': '世帯の情報、または同じ人のほかの月・事業所の記録の変更',
+  rules: 'アプリの判定の変更（記録・事業所・同じ人のほかの記録は変わっていません）',
   'recipient-number': '受給者証番号の変更（請求した番号の分を返還し、いまの番号で請求し直す）',
   'service-type': 'サービス種別の変更（生年月日の訂正などで児・者が変わった。請求した種別の分を返還し、いまの種別で請求し直す）',
 };
@@ -351,7 +355,9 @@ function causeOf(c: EmergencyCase | undefined, kept: KeptCase, close: MonthClose
   const otherChanged = [...now.changed].some(([id, persons]) => id !== c.id && keys.some((k) => persons.has(k)));
   if (otherChanged) return { cause: 'other-cases', detail: '' };
   const outside = sameEmergencyReach(c, now.all, now.decisions).some((o) => !now.inMonth.has(o.id));
-  return { cause: outside ? 'household-or-other-cases' : 'household', detail: '' };
+  if (outside) return { cause: 'household-or-other-cases', detail: '' };
+  // no household to have changed: what is left is the app's own rules
+  return { cause: c.subject.householdId === null ? 'rules' : 'household', detail: '' };
 }
 
 /**
