@@ -45,7 +45,8 @@ function Root({ openVault }: { openVault: () => Vault }) {
 
   // A lost connection cannot be revived: close the old handle, open a fresh one, start over. The
   // session ends as a lock ends it first: drafts saved and its 'lock' in the 閲覧記録, each as far as
-  // the storage answers within the lock's bound (an unlock with no lock after it read as still open).
+  // the storage answers within the lock's bounds (an unlock with no lock after it read as still
+  // open). The start forgets which forms were open: a draft comes back when its form is opened.
   const reopen = useCallback(async () => {
     if (useApp.getState().session) await useApp.getState().lock('manual').catch(() => undefined);
     try {

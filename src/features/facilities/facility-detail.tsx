@@ -131,11 +131,6 @@ export function FacilityDetail({ id }: { id: string }) {
   );
 }
 
-/**
- * The cases open on this phone from the last two days, each with the way to its match: a call made
- * from this screen records nothing, and the 短期入所 coordination the claim needs would be missing
- * from the case (the coordinator looked the facility up here by name mid-call).
- */
 /** One office registered twice (two phones offline): the other records, for the hub's admin to keep one. */
 function TwinsNotice({ facility }: { facility: Facility }) {
   const facilities = useApp((s) => s.facilities);
@@ -156,6 +151,11 @@ function TwinsNotice({ facility }: { facility: Facility }) {
   );
 }
 
+/**
+ * The cases open on this phone from the last two days, each with the way to its match: a call made
+ * from this screen records nothing, and the 短期入所 coordination the claim needs would be missing
+ * from the case (the coordinator looked the facility up here by name mid-call).
+ */
 function OpenCasesNotice({ now }: { now: Date }) {
   const open = useRecentOpenCases(now).slice(0, 3);
   if (open.length === 0) return null;

@@ -170,6 +170,9 @@ describe('facility form', () => {
     expect(screen.queryByText('保存されていない入力を復元しました。内容を確認して保存してください。')).not.toBeInTheDocument();
     expect(screen.getByLabelText(/空床数/)).toHaveValue('');
     expect(screen.getByLabelText(/報告者/)).toHaveValue('田中 進');
+    // the one kept for everyone goes; the day person's own stays for them
+    expect(night.drafts.has('facility:fac-1')).toBe(false);
+    expect(night.drafts.has('facility:fac-1:user-day')).toBe(true);
   });
 
   it('破棄 of a restored draft asks first, and only 破棄する throws the input away', async () => {

@@ -39,7 +39,8 @@ const HUB_OPTIONS = HUB_FUNCTIONS.map((v) => ({ value: v, label: HUB_FUNCTION_LA
  * Draft keys follow `<kind>:<id>:<user>` so clearing demo data also clears a demo facility's draft,
  * and one per person unlocking the phone: on the shared hub phone, the day person's unsaved 空床数
  * was offered to the night person, saved in their session as a report made then, in the day
- * person's name. A draft kept for everyone before (`facility:<id>`) is not offered to anyone.
+ * person's name. A draft kept for everyone before (`facility:<id>`) is offered to no one, and goes
+ * when the form opens.
  */
 export function facilityDraftKey(id: string | null, userId: string | undefined = useApp.getState().session?.user.id): string {
   return personalDraftKey(`facility:${id ?? 'new'}`, userId);
@@ -75,6 +76,9 @@ export function FacilityForm({ id }: { id: string | null }) {
 
   useEffect(() => {
     let live = true;
+    // A draft kept for everyone before drafts were per person is offered to no one: it goes.
+    const shared = `facility:${id ?? 'new'}`;
+    if (shared !== key) void useApp.getState().session?.deleteDraft(shared).catch(() => undefined);
     void useApp
       .getState()
       .session?.loadDraft<FacilityDraft>(key)

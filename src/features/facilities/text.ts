@@ -89,11 +89,12 @@ export const T = {
   liaison: '連携担当者',
   capacity: '定員',
 
-  /** a case is open on this phone: a call made from here records nothing in it */
+  /** one office registered twice (facility-twins.ts) */
   twinsShort: (n: number) => `同じ事業所番号の登録が${n}件`,
   twinsTitle: '同じ事業所番号の登録がほかにもあります',
   twinsBody: (number: string) =>
     `事業所番号 ${number} は次の登録にもあります。別々の端末で同じ事業所が登録されたものです。受入先を探す画面では、今夜の空き報告がある方（なければ最後に更新した方）を1件だけ表示します。1件にまとめるには、使わない方の登録の取り下げを拠点の管理者に依頼してください（電話の記録は残ります）。`,
+  /** a case is open on this phone: a call made from here records nothing in it */
   openCaseTitle: '緊急対応中です',
   openCaseBody: 'この画面からの電話は、対応の記録に残りません。記録に残すには、下のリンクから対応に移って電話してください。',
   openCaseMatch: (name: string, since: string) => `${name ? `${name}さん` : '氏名未入力の方'}（${since}〜）の受入先の一覧へ`,
