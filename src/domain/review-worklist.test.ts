@@ -130,7 +130,7 @@ describe('addReview (「見直しを記録」)', () => {
     const h = reviewed('h-4', '2025-11-01');
     const room = MAX_RECORD_BYTES - recordBytes(h);
     const result = addReview(h, { ...input, note: 'a'.repeat(room) }, TODAY, NOW);
-    expect(result).toMatchObject({ ok: false, errors: [{ path: '', message: expect.stringMatching(/^記録が大きすぎて保存できません（129 KB、上限 128 KB）/) }] });
+    expect(result).toMatchObject({ ok: false, errors: [{ path: 'note', message: expect.stringMatching(/^記録が大きすぎて保存できません（129 KB、上限 128 KB）/) }] });
     expect(addReview(h, { ...input, note: 'a'.repeat(room - 400) }, TODAY, NOW).ok).toBe(true);
   });
 

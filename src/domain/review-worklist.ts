@@ -160,7 +160,9 @@ export function addReview(h: Household, input: ReviewInput, today: IsoDate, now:
     recordedAt: now,
   };
   const household = { ...h, reviews: [...h.reviews, review], updatedAt: now };
-  // The hub takes no record above its bound: said here, not found refused after the save.
+  // The hub takes no record above its bound: said here, not found refused after the save; at the
+  // note when it is what takes the household over, else for the whole (the household's own text).
   const tooLarge = recordTooLarge(household);
-  return tooLarge === null ? { ok: true, household } : { ok: false, errors: [{ path: '', message: tooLarge }] };
+  if (tooLarge === null) return { ok: true, household };
+  return { ok: false, errors: [{ path: recordTooLarge(h) === null ? 'note' : '', message: tooLarge }] };
 }

@@ -57,7 +57,7 @@ export function ReviewDialog({ household, today, onClose }: { household: Househo
           {RT.reviewedBy}：{user?.displayName ?? ''}
         </p>
         <TextField label={RT.reviewedOn} type="date" required max={today} value={date} error={errors['reviewedOn']} onChange={(e) => setDate(e.target.value)} />
-        <TextArea label={RT.note} value={note} onChange={(e) => setNote(e.target.value)} />
+        <TextArea label={RT.note} value={note} error={errors['note']} onChange={(e) => setNote(e.target.value)} />
         {whole ? <Notice kind="error">{whole}</Notice> : null}
         {failure ? <Notice kind="error">{failure}</Notice> : null}
       </div>

@@ -1,9 +1,10 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import type { Household } from '../../domain/household';
 import { addDaysToDate, addMonthsToDate, formatJapanDate, japanDateOf } from '../../domain/japan-time';
+import { MAX_RECORD_BYTES } from '../../domain/record-limits';
 import { useApp } from '../../state/store';
 import { resetSyncStatus, syncStatus } from '../../sync/status';
 import { mountScreen, resetStore } from './test-helpers';
@@ -107,6 +108,18 @@ describe('「見直しを記録」 on the household', () => {
     ]);
     expect((await session.get<Household>('household', 'h-late'))?.data.reviews).toHaveLength(2);
     expect(screen.getByText(`${formatJapanDate(today)} 小野 恵美 服薬が変わった`)).toBeInTheDocument();
+  });
+
+  it("says a note that takes the household over the hub's bound beside the note, and saves nothing", async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/h-late', households, session });
+    await user.click(screen.getByRole('button', { name: '見直しを記録' }));
+    const note = screen.getByLabelText('メモ（任意）');
+    fireEvent.change(note, { target: { value: 'a'.repeat(MAX_RECORD_BYTES) } });
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    await waitFor(() => expect(note).toHaveAccessibleDescription(/^記録が大きすぎて保存できません（\d+ KB、上限 128 KB）/));
+    expect(useApp.getState().households.get('h-late')!.reviews).toHaveLength(1);
+    expect(await session.get('household', 'h-late')).toBeUndefined();
   });
 
   it('refuses a date after today with the message beside 見直し日, and saves nothing', async () => {

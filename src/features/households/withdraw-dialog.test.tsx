@@ -135,6 +135,20 @@ describe('登録廃止 dialog', () => {
     expect((await session.outbox()).filter((c) => c.kind === 'household')).toHaveLength(0);
   });
 
+  it("says a household already over the bound is shortened in its form first, not at the reason", async () => {
+    const room = MAX_RECORD_BYTES - recordBytes(household);
+    const full = { ...household, note: 'a'.repeat(room + 10) };
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [full], session });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    const dialog = screen.getByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/理由/), '転居');
+    await user.click(within(dialog).getByRole('button', { name: '登録廃止する' }));
+    expect(await within(dialog).findByText(/世帯の「編集」で長い文章を短くしてから、登録廃止してください。$/)).toHaveTextContent(/^記録が大きすぎて保存できません（129 KB、上限 128 KB）。世帯の「編集」/);
+    expect(within(dialog).getByLabelText(/理由/)).not.toHaveAccessibleDescription(/記録が大きすぎて/);
+    expect(useApp.getState().households.get('hh-1')?.withdrawal).toBeNull();
+  });
+
   it('removes the draft when cancelled', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });

@@ -72,11 +72,14 @@ export function WithdrawDialog({
     }
     if (busy) return;
     const withdrawn: Household = { ...household, withdrawal: { date: form.date, reason: form.reason.trim() }, updatedAt: new Date().toISOString() };
-    // The hub takes no record above its bound: said at the reason, the one text this dialog adds.
+    // The hub takes no record above its bound: said at the reason, the one text this dialog adds,
+    // when it is what takes the household over; else the household's own text must be shortened first.
     const tooLarge = recordTooLarge(withdrawn);
     if (tooLarge !== null) {
-      setErrors({ reason: tooLarge });
-      failed();
+      if (recordTooLarge(household) === null) {
+        setErrors({ reason: tooLarge });
+        failed();
+      } else setFailure(T.withdrawTooLarge(tooLarge));
       return;
     }
     setBusy(true);
