@@ -835,10 +835,11 @@ function checkShape(change: PushedChange): { ok: true; payloadJson: string } | {
     return { ok: false, detail: `payload is not JSON: ${(error as Error).message}` };
   }
   // [R2] A record the app could not read is refused here, not found on a phone later.
-  // The 閲覧記録 too: an auditor reads who opened what, and when, from it.
+  // The 閲覧記録 too: an auditor reads who opened what, and when, from it (an op other than append
+  // is refused as such next, whatever it carries).
   const problem = RECORD_KINDS.has(c['kind'] as ChangeKind)
     ? checkRecord(c['kind'] as StoredKind, entityId, payload)
-    : c['kind'] === 'access'
+    : c['kind'] === 'access' && c['op'] === 'append'
       ? checkAccessEntry(entityId, payload)
       : null;
   if (problem !== null) return { ok: false, detail: `${String(c['kind'])} ${problem.message}` };
