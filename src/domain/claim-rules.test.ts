@@ -1206,6 +1206,19 @@ describe('one emergency opened twice (answered 同じ) is claimed in the month o
     expect(decideClaims([otherOffice, bed], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-12' });
   });
 
+  it("asks 「同じ緊急事態ですか？」 (要確認) of such a case in another month, as the answer moves the claim's month; not of one in the same month", () => {
+    const none = makeCase({ id: 'none', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-11-30T23:30:00+09:00', result: '受入不可' }], outcome: '在宅で対応' });
+    const bed = makeCase({ id: 'bed', requestedAt: '2026-12-01T00:40:00+09:00', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] });
+    const unanswered = decideClaims([none, bed], OFFICES)[1]!;
+    expect(unanswered).toMatchObject({ status: 'pending', units: 0 });
+    expect(unanswered.reasons).toContain(CLAIM_REASONS.sameEmergencyUnanswered(none.open.body.requestedAt));
+    expect(decideClaims([none, answer(bed, none, 'same')], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-11' });
+    expect(decideClaims([none, answer(bed, none, 'separate')], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-12' });
+    // both calls in December: either answer claims December, so nothing is asked
+    const early = makeCase({ id: 'none', requestedAt: '2026-12-01T00:10:00+09:00', contacts: [{ at: '2026-12-01T00:20:00+09:00', result: '受入不可' }], outcome: '在宅で対応' });
+    expect(decideClaims([early, bed], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-12' });
+  });
+
   it('keeps the first request’s own month when its own call came first', () => {
     const later = answer(makeCase({ id: 'b2', requestedAt: '2026-11-30T23:30:00+09:00', contacts: [{ at: '2026-12-01T01:00:00+09:00' }] }), a, 'same');
     const [held] = decideClaims([a, later], OFFICES);

@@ -546,18 +546,25 @@ interface Pairs {
 /**
  * Q&A R6 問74 across cases: two cases of one person whose requests came within 24 hours may be one
  * emergency opened twice. For each case that passes rules a–e (it would count), its earlier such
- * cases that count too, and how each pair was answered.
+ * cases that count too, and how each pair was answered. An earlier case that reached a short-stay
+ * facility and failed only on its outcome is asked about too when its call came in another month
+ * first: answered 'same', that call dates the claim (emergencyFirstCoordination), so unanswered the
+ * claim's month is not known (11/30 23:30 reached, 在宅で対応; 12/1 00:40 opened again and admitted:
+ * November, if one emergency). Not when the two are one emergency already through other answers.
  */
 function pairsOf(base: readonly ClaimDecision[], known: readonly Known[]): ReadonlyMap<number, Pairs> {
   const byPerson = new Map<string, number[]>();
   known.forEach((k, i) => {
-    if (k.personKey === null || !countsTowardCap(base[i]!)) return;
+    if (k.personKey === null || !(countsTowardCap(base[i]!) || failsOnlyOnOutcome(base[i]!, k.c))) return;
     byPerson.set(k.personKey, [...(byPerson.get(k.personKey) ?? []), i]);
   });
   const pairs = new Map<number, Pairs>();
   for (const indexes of byPerson.values()) {
     const inOrder = [...indexes].sort((i, j) => requestOrder(known[i]!.c, known[j]!.c));
+    const oneEmergency = sameAnswerGroups(inOrder, known);
+    const monthOf = (j: number) => japanMonthOf(base[j]!.coordinatedAt!);
     inOrder.forEach((i, n) => {
+      if (!countsTowardCap(base[i]!)) return;
       const c = known[i]!.c;
       const at = Date.parse(c.open.body.requestedAt);
       const unanswered: number[] = [];
@@ -565,10 +572,18 @@ function pairsOf(base: readonly ClaimDecision[], known: readonly Known[]): Reado
       for (const j of inOrder.slice(0, n)) {
         const o = known[j]!.c;
         if (Math.abs(at - Date.parse(o.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
+        const counts = countsTowardCap(base[j]!);
         const answer = sameEmergencyAnswer(c, o);
         if (answer?.body.answer === 'same') {
+          // the earlier counting case holds the claim; one that failed on its outcome only dates it
+          if (!counts) continue;
           pairs.set(i, { sameAs: j, unanswered: [], separate: [] });
           return;
+        }
+        // one that failed on its outcome only is asked about when the answer could move the month
+        if (!counts && answer === null) {
+          const dates = base[i]!.coordinatedAt !== null && instantOrder(base[j]!.coordinatedAt!, base[i]!.coordinatedAt!) < 0 && monthOf(j) !== monthOf(i);
+          if (!dates || oneEmergency(i) === oneEmergency(j)) continue;
         }
         if (answer === null) unanswered.push(j);
         else separate.push({ other: j, reason: answer.body.reason });
@@ -577,6 +592,21 @@ function pairsOf(base: readonly ClaimDecision[], known: readonly Known[]): Reado
     });
   }
   return pairs;
+}
+
+/** For a person's cases, which are one emergency through 'same' answers (at any remove): a key per case. */
+function sameAnswerGroups(indexes: readonly number[], known: readonly Known[]): (i: number) => number {
+  const parent = new Map(indexes.map((i) => [i, i] as const));
+  const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
+  for (const [n, i] of indexes.entries()) {
+    for (const j of indexes.slice(0, n)) {
+      const a = known[i]!.c;
+      const b = known[j]!.c;
+      if (Math.abs(Date.parse(a.open.body.requestedAt) - Date.parse(b.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
+      if (sameEmergencyAnswer(a, b)?.body.answer === 'same') parent.set(find(i), find(j));
+    }
+  }
+  return find;
 }
 
 /**
