@@ -1217,6 +1217,11 @@ describe('one emergency opened twice (answered 同じ) is claimed in the month o
     // both calls in December: either answer claims December, so nothing is asked
     const early = makeCase({ id: 'none', requestedAt: '2026-12-01T00:10:00+09:00', contacts: [{ at: '2026-12-01T00:20:00+09:00', result: '受入不可' }], outcome: '在宅で対応' });
     expect(decideClaims([early, bed], OFFICES)[1]).toMatchObject({ status: 'claimed', month: '2026-12' });
+    // the case that ended without a stay requested after the one admitted, its call first (the review's case)
+    const admitted = makeCase({ id: 'admitted', requestedAt: '2026-11-30T23:00:00+09:00', contacts: [{ at: '2026-12-01T00:30:00+09:00' }] });
+    const home = makeCase({ id: 'home', requestedAt: '2026-11-30T23:30:00+09:00', contacts: [{ at: '2026-11-30T23:45:00+09:00', result: '受入不可' }], outcome: '在宅で対応' });
+    expect(decideClaims([admitted, home], OFFICES)[0]).toMatchObject({ status: 'pending' });
+    expect(decideClaims([answer(admitted, home, 'same'), home], OFFICES)[0]).toMatchObject({ status: 'claimed', month: '2026-11' });
   });
 
   it('keeps the first request’s own month when its own call came first', () => {

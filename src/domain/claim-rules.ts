@@ -546,9 +546,9 @@ interface Pairs {
 /**
  * Q&A R6 問74 across cases: two cases of one person whose requests came within 24 hours may be one
  * emergency opened twice. For each case that passes rules a–e (it would count), its earlier such
- * cases that count too, and how each pair was answered. An earlier case that reached a short-stay
- * facility and failed only on its outcome is asked about too when its call came in another month
- * first: answered 'same', that call dates the claim (emergencyFirstCoordination), so unanswered the
+ * cases that count too, and how each pair was answered. A case within 24 hours (requested before
+ * or after) that reached a short-stay facility and failed only on its outcome is asked about too when
+ * its call came in another month first: answered 'same', that call dates the claim (emergencyFirstCoordination), so unanswered the
  * claim's month is not known (11/30 23:30 reached, 在宅で対応; 12/1 00:40 opened again and admitted:
  * November, if one emergency). Not when the two are one emergency already through other answers.
  */
@@ -569,10 +569,12 @@ function pairsOf(base: readonly ClaimDecision[], known: readonly Known[]): Reado
       const at = Date.parse(c.open.body.requestedAt);
       const unanswered: number[] = [];
       const separate: { other: number; reason: string }[] = [];
-      for (const j of inOrder.slice(0, n)) {
+      for (const [m, j] of inOrder.entries()) {
+        const counts = countsTowardCap(base[j]!);
+        // the counting cases requested before it; one that failed on its outcome only, before or after
+        if (m === n || (m > n && counts)) continue;
         const o = known[j]!.c;
         if (Math.abs(at - Date.parse(o.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
-        const counts = countsTowardCap(base[j]!);
         const answer = sameEmergencyAnswer(c, o);
         if (answer?.body.answer === 'same') {
           // the earlier counting case holds the claim; one that failed on its outcome only dates it
@@ -639,12 +641,18 @@ function emergencyFirstCoordination(base: readonly ClaimDecision[], known: reado
   const linked = [...new Set([...pairs.keys(), ...outcomeOnly])];
   const group = new Map(linked.map((i) => [i, i] as const));
   const find = (i: number): number => (group.get(i) === i ? i : find(group.get(i)!));
+  // each person's cases only: over every person's, a year's claims took most of a second
+  const linkedOf = new Map<string, number[]>();
+  for (const j of linked) {
+    const key = known[j]!.personKey;
+    if (key !== null) linkedOf.set(key, [...(linkedOf.get(key) ?? []), j]);
+  }
   for (const i of outcomeOnly) {
     const k = known[i]!;
     const at = Date.parse(k.c.open.body.requestedAt);
-    for (const j of linked) {
+    for (const j of linkedOf.get(k.personKey!) ?? []) {
       const o = known[j]!;
-      if (j === i || o.personKey !== k.personKey || Math.abs(at - Date.parse(o.c.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
+      if (j === i || Math.abs(at - Date.parse(o.c.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
       if (sameEmergencyAnswer(k.c, o.c)?.body.answer === 'same') group.set(find(i), find(j));
     }
   }
