@@ -264,7 +264,18 @@ describe('請求後の変更: the household record, or another case of the perso
     const before = { ...close, body: { ...close.body, cases: close.body.cases.map((k) => ({ ...k, status: 'claimed' as const, ordinal: 1, units: 700, reasons: ['（請求時の理由）'], serviceType: '計画相談支援' as const })) } };
     const changes = changesNow(before, chains);
     expect(changes.map((c) => [c.caseId, c.cause, c.after?.status, c.difference])).toEqual([['case-c', 'rules', 'pending', -700]]);
-    expect(CHANGE_CAUSE_LABELS.rules).toBe('アプリの判定の変更（記録・事業所・同じ人のほかの記録は変わっていません）');
+    expect(CHANGE_CAUSE_LABELS.rules).toBe('アプリの判定方法の更新（この記録・事業所・同じ人のほかの記録に変更はありません）');
+  });
+
+  it("names the household, not the rules, when a number entered on a household since joins a caller's case to its person", async () => {
+    const caller: CaseSubject = { householdId: null, personId: null, name: '番号だけ伝えた方', recipientNumber: subjectYota.recipientNumber };
+    const noNumber = { ...subjectYota, recipientNumber: '' };
+    const linked = await admittedNight('case-y', '2026-12-05T03:00:00.000Z', noNumber);
+    const chains = [linked, await night('case-c', 20, caller)];
+    const adult = (recipientNumber: string) => createHousehold({ id: subjectYota.householdId!, persons: [createPerson({ id: subjectYota.personId!, recipientNumber, birthDate: '2000-04-01' })] });
+    const close = await closeDecember(chains, office, [adult('')]);
+    const changes = changesNow(close, chains, office, [adult(subjectYota.recipientNumber)]);
+    expect(changes.find((c) => c.caseId === 'case-c')?.cause).toBe('household');
   });
 
   it('a case of another month within 24 hours (「同じ緊急事態ですか？」) is not in the close: the cause names both the household and the other case', async () => {

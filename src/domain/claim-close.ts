@@ -220,8 +220,9 @@ export function buildMonthCancel(
  * - household-or-other-cases: as household, but a case of the person outside the month or the office
  *   is joined to it by 「同じ緊急事態ですか？」 (requests less than 24 hours apart): the close does not
  *   keep that case, so which of the two changed cannot be told
- * - rules: as household, for a case linked to no household: nothing the app reads changed, so the
- *   app's rules did (stop 51: a caller with only a 受給者証番号 waits for 児 or 者)
+ * - rules: as household, for a case linked to no household, nor sharing its person with a case that
+ *   is: nothing the app reads changed, so the app's rules did (the December 2026 update: a caller
+ *   with only a 受給者証番号 waits for 児 or 者)
  */
 export type ChangeCause =
   | 'new-case'
@@ -243,7 +244,7 @@ export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'other-cases': '同じ人のほかの記録の変更',
   household: '世帯の情報（利用状況・受給者証番号・担当事業所など）の変更',
   'household-or-other-cases': '世帯の情報、または同じ人のほかの月・事業所の記録の変更',
-  rules: 'アプリの判定の変更（記録・事業所・同じ人のほかの記録は変わっていません）',
+  rules: 'アプリの判定方法の更新（この記録・事業所・同じ人のほかの記録に変更はありません）',
   'recipient-number': '受給者証番号の変更（請求した番号の分を返還し、いまの番号で請求し直す）',
   'service-type': 'サービス種別の変更（生年月日の訂正などで児・者が変わった。請求した種別の分を返還し、いまの種別で請求し直す）',
 };
@@ -356,8 +357,10 @@ function causeOf(c: EmergencyCase | undefined, kept: KeptCase, close: MonthClose
   if (otherChanged) return { cause: 'other-cases', detail: '' };
   const outside = sameEmergencyReach(c, now.all, now.decisions).some((o) => !now.inMonth.has(o.id));
   if (outside) return { cause: 'household-or-other-cases', detail: '' };
-  // no household to have changed: what is left is the app's own rules
-  return { cause: c.subject.householdId === null ? 'rules' : 'household', detail: '' };
+  // No household of its own, nor one of a case sharing its person (a number entered on a household
+  // since joins their cap): what is left is the app's own rules.
+  const householdHeld = now.all.some((o) => o.subject.householdId !== null && personKeysOf(o, now.decisions).some((k) => keys.includes(k)));
+  return { cause: c.subject.householdId === null && !householdHeld ? 'rules' : 'household', detail: '' };
 }
 
 /**
