@@ -9,6 +9,7 @@ import { emptyAcceptance, emptyFacility, type Facility } from '../../domain/faci
 import type { Household } from '../../domain/household';
 import { foldCase } from '../../domain/case-fold';
 import { claimMonthOf } from '../../domain/claim-rules';
+import { japanDateOf } from '../../domain/japan-time';
 import { MatchScreen, parseMatchRoute } from './match-screen';
 
 const initial = useApp.getState();
@@ -150,9 +151,18 @@ describe('match screen', () => {
     const fits = screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!;
     expect(within(fits).getAllByRole('article').map((c) => c.getAttribute('aria-label'))).toEqual(['ひだまり', 'あおば荘']);
     const card = within(fits).getByRole('article', { name: 'ひだまり' });
-    expect(within(card).getByText(/^同じ事業所番号の登録が2件あります/)).toHaveTextContent('同じ事業所番号の登録が2件あります（今夜の空き報告がある方、なければ最後に更新した方を表示しています）もう一方の登録の電話: 047-333-9999');
+    expect(within(card).getByText(/^同じ事業所番号の登録が2件あります/)).toHaveTextContent('同じ事業所番号の登録が2件あります（休止・廃止でない方、空き報告のある方を優先して表示しています）もう一方の登録の電話: 047-333-9999');
     expect(within(card).getByText('空き 2床（3時間前の報告）')).toBeInTheDocument();
     expect(screen.queryByRole('article', { name: 'ひだまり短期' })).not.toBeInTheDocument();
+  });
+
+  it('says on the card when only the other record of the office is marked 休止', () => {
+    const today = japanDateOf(new Date());
+    const reported = { ...facilities[2]!, officeNumber: '1210100009' };
+    const twin = facility('f-c2', { name: 'ひだまり短期', area: '南部', officeNumber: '1210100009', closure: { kind: 'suspended', from: today, until: null, note: '' } }, { medicalCareChild: true });
+    mount('#/match/hh-1/p-1', [household], [twin, reported]);
+    const card = screen.getByRole('article', { name: 'ひだまり' });
+    expect(within(card).getByText('もう一方の登録には「休止中（再開日未定）」とあります（電話で確かめてください）')).toBeInTheDocument();
   });
 
   it('says, for a 仮登録 (no 同意書) or a 登録廃止, what may be passed on to a facility; nothing for a registered household', () => {

@@ -11,7 +11,7 @@ import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { useHash } from '../../state/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
-import type { Facility } from '../../domain/facility';
+import { closureOn, closureText, type Facility } from '../../domain/facility';
 import type { Person } from '../../domain/household';
 import { NoConsentLine } from '../../ui/person-summary';
 import { AGE_CATEGORY_LABELS, japanDateOf, formatJapanDateTime, formatJapanDateTimeOrText, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
@@ -266,13 +266,17 @@ export function MatchScreen() {
  * One office registered twice (two phones offline): this card is the record with the newest bed report;
  * a number only the other record holds is named, to be tried if this one does not answer.
  */
-function TwinsLine({ match }: { match: FacilityMatch }) {
+function TwinsLine({ match, now }: { match: FacilityMatch; now: Date }) {
   const f = match.facility;
   const shown = new Set([f.phone, f.nightPhone].map((p) => p.trim()).filter(Boolean));
   const others = [...new Set(match.twins.flatMap((t) => [t.phone, t.nightPhone].map((p) => p.trim()).filter((p) => p !== '' && !shown.has(p))))];
+  // a 休止 recorded on the other record only: this card is a candidate, and the call finds out which holds
+  const today = japanDateOf(now);
+  const closed = match.twins.map((t) => closureOn(t, today)).find((c) => c !== null) ?? null;
   return (
     <p className="match-card__twins">
       {T.twins(match.twins.length + 1)}
+      {closed ? <span className="match-card__twins-phones">{T.twinClosed(closureText(closed))}</span> : null}
       {others.length > 0 ? <span className="match-card__twins-phones">{T.twinPhones(others.join('／'))}</span> : null}
     </p>
   );
@@ -388,7 +392,7 @@ function MatchCard({
         <h3 className="match-card__name">{name}</h3>
         <p className="match-card__area">{f.area.trim() || T.noArea}</p>
       </div>
-      {match.twins.length > 0 ? <TwinsLine match={match} /> : null}
+      {match.twins.length > 0 ? <TwinsLine match={match} now={now} /> : null}
       {closed ? null : <VacancyLine match={match} now={now} />}
       {near && match.failures.length > 0 ? (
         <ul className="match-card__failures">

@@ -43,7 +43,8 @@ export const T = {
   noVacancy: '空きの報告なし',
   vacancyNote: (note: string, by: string) => (by ? `「${note}」（${by}）` : `「${note}」`),
   stayedBefore: '以前に利用',
-  twins: (n: number) => `同じ事業所番号の登録が${n}件あります（今夜の空き報告がある方、なければ最後に更新した方を表示しています）`,
+  twins: (n: number) => `同じ事業所番号の登録が${n}件あります（休止・廃止でない方、空き報告のある方を優先して表示しています）`,
+  twinClosed: (closure: string) => `もう一方の登録には「${closure}」とあります（電話で確かめてください）`,
   twinPhones: (phones: string) => `もう一方の登録の電話: ${phones}`,
   /** the facility's own words on how to ask it for an emergency admission (its record's 緊急時の受入れ依頼方法) */
   requestHow: '依頼方法',
