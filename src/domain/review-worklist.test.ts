@@ -132,6 +132,9 @@ describe('addReview (「見直しを記録」)', () => {
     const result = addReview(h, { ...input, note: 'a'.repeat(room) }, TODAY, NOW);
     expect(result).toMatchObject({ ok: false, errors: [{ path: 'note', message: expect.stringMatching(/^記録が大きすぎて保存できません（129 KB、上限 128 KB）/) }] });
     expect(addReview(h, { ...input, note: 'a'.repeat(room - 400) }, TODAY, NOW).ok).toBe(true);
+    // a household over the bound already: shortened in its form, not at the note
+    const over = { ...h, note: 'a'.repeat(room + 10) };
+    expect(addReview(over, { ...input, note: '' }, TODAY, NOW)).toMatchObject({ ok: false, errors: [{ path: '', message: expect.stringMatching(/世帯の「編集」で長い文章を短くしてから、見直しを記録してください。$/) }] });
   });
 
   it('refuses a withdrawn household', () => {

@@ -164,5 +164,6 @@ export function addReview(h: Household, input: ReviewInput, today: IsoDate, now:
   // note when it is what takes the household over, else for the whole (the household's own text).
   const tooLarge = recordTooLarge(household);
   if (tooLarge === null) return { ok: true, household };
-  return { ok: false, errors: [{ path: recordTooLarge(h) === null ? 'note' : '', message: tooLarge }] };
+  if (recordTooLarge(h) === null) return { ok: false, errors: [{ path: 'note', message: tooLarge }] };
+  return { ok: false, errors: [{ path: '', message: `${tooLarge.replace(/長い文章を短くしてください。$/, '')}世帯の「編集」で長い文章を短くしてから、見直しを記録してください。` }] };
 }

@@ -58,7 +58,7 @@ export function WithdrawDialog({
   const [blank] = useState<WithdrawForm>(() => ({ date: today, reason: '' }));
   const { form, setForm, restored, finish, discard } = useDraftedForm(withdrawDraftKey(household.id), blank);
   const update = (patch: Partial<WithdrawForm>) => setForm({ ...form, ...patch });
-  const [errors, setErrors] = useState<{ date?: string; reason?: string }>({});
+  const [errors, setErrors] = useState<{ date?: string; reason?: string; whole?: string }>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
@@ -76,10 +76,8 @@ export function WithdrawDialog({
     // when it is what takes the household over; else the household's own text must be shortened first.
     const tooLarge = recordTooLarge(withdrawn);
     if (tooLarge !== null) {
-      if (recordTooLarge(household) === null) {
-        setErrors({ reason: tooLarge });
-        failed();
-      } else setFailure(T.withdrawTooLarge(tooLarge));
+      setErrors(recordTooLarge(household) === null ? { reason: tooLarge } : { whole: T.withdrawTooLarge(tooLarge) });
+      failed();
       return;
     }
     setBusy(true);
@@ -126,6 +124,7 @@ export function WithdrawDialog({
           onChange={(e) => update({ date: e.target.value })}
         />
         <TextArea label={T.withdrawReason} required value={form.reason} error={errors.reason} onChange={(e) => update({ reason: e.target.value })} />
+        {errors.whole ? <Notice kind="error">{errors.whole}</Notice> : null}
         {failure ? <Notice kind="error">{failure}</Notice> : null}
       </div>
     </ConfirmDialog>
