@@ -552,16 +552,10 @@ interface Pairs {
  * claim's month is not known (11/30 23:30 reached, 在宅で対応; 12/1 00:40 opened again and admitted:
  * November, if one emergency). Not when the two are one emergency already through other answers.
  */
-function pairsOf(base: readonly ClaimDecision[], known: readonly Known[]): ReadonlyMap<number, Pairs> {
-  const byPerson = new Map<string, number[]>();
-  known.forEach((k, i) => {
-    if (k.personKey === null || !(countsTowardCap(base[i]!) || failsOnlyOnOutcome(base[i]!, k.c))) return;
-    byPerson.set(k.personKey, [...(byPerson.get(k.personKey) ?? []), i]);
-  });
+function pairsOf(base: readonly ClaimDecision[], known: readonly Known[], people: SameEmergencyPeople): ReadonlyMap<number, Pairs> {
+  const { byPerson, oneEmergency } = people;
   const pairs = new Map<number, Pairs>();
-  for (const indexes of byPerson.values()) {
-    const inOrder = [...indexes].sort((i, j) => requestOrder(known[i]!.c, known[j]!.c));
-    const oneEmergency = sameAnswerGroups(inOrder, known);
+  for (const inOrder of byPerson) {
     const monthOf = (j: number) => japanMonthOf(base[j]!.coordinatedAt!);
     inOrder.forEach((i, n) => {
       if (!countsTowardCap(base[i]!)) return;
@@ -596,19 +590,40 @@ function pairsOf(base: readonly ClaimDecision[], known: readonly Known[]): Reado
   return pairs;
 }
 
-/** For a person's cases, which are one emergency through 'same' answers (at any remove): a key per case. */
-function sameAnswerGroups(indexes: readonly number[], known: readonly Known[]): (i: number) => number {
-  const parent = new Map(indexes.map((i) => [i, i] as const));
-  const find = (i: number): number => (parent.get(i) === i ? i : find(parent.get(i)!));
-  for (const [n, i] of indexes.entries()) {
-    for (const j of indexes.slice(0, n)) {
-      const a = known[i]!.c;
-      const b = known[j]!.c;
-      if (Math.abs(Date.parse(a.open.body.requestedAt) - Date.parse(b.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
-      if (sameEmergencyAnswer(a, b)?.body.answer === 'same') parent.set(find(i), find(j));
+/**
+ * The cases 「同じ緊急事態ですか？」 is about: those that count, and those that fail only on their
+ * outcome (their call may date the emergency), per person in request order; and which of them are
+ * one emergency through 'same' answers at any remove (a key per case). Read once for the pairs and
+ * for the emergency's first call.
+ */
+interface SameEmergencyPeople {
+  readonly byPerson: readonly (readonly number[])[];
+  readonly oneEmergency: (i: number) => number;
+}
+
+function sameEmergencyPeople(base: readonly ClaimDecision[], known: readonly Known[]): SameEmergencyPeople {
+  const persons = new Map<string, number[]>();
+  known.forEach((k, i) => {
+    if (k.personKey === null || !(countsTowardCap(base[i]!) || failsOnlyOnOutcome(base[i]!, k.c))) return;
+    persons.set(k.personKey, [...(persons.get(k.personKey) ?? []), i]);
+  });
+  const byPerson = [...persons.values()].map((indexes) => indexes.sort((i, j) => requestOrder(known[i]!.c, known[j]!.c)));
+  const parent = new Map<number, number>();
+  const find = (i: number): number => {
+    const up = parent.get(i);
+    return up === undefined || up === i ? i : find(up);
+  };
+  for (const indexes of byPerson) {
+    for (const [n, i] of indexes.entries()) {
+      for (const j of indexes.slice(0, n)) {
+        const a = known[i]!.c;
+        const b = known[j]!.c;
+        if (Math.abs(Date.parse(a.open.body.requestedAt) - Date.parse(b.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
+        if (sameEmergencyAnswer(a, b)?.body.answer === 'same') parent.set(find(i), find(j));
+      }
     }
   }
-  return find;
+  return { byPerson, oneEmergency: find };
 }
 
 /**
@@ -622,7 +637,12 @@ function sameAnswerGroups(indexes: readonly number[], known: readonly Known[]): 
  * short-stay facility: answered 'same' with a counting case, its call dates the claim. One that
  * fails on anything else (outside the hub's period, another office's planning) stays out, as before.
  */
-function emergencyFirstCoordination(base: readonly ClaimDecision[], known: readonly Known[], pairs: ReadonlyMap<number, Pairs>): ReadonlyMap<number, { at: IsoInstant; requestedAt: IsoInstant }> {
+function emergencyFirstCoordination(
+  base: readonly ClaimDecision[],
+  known: readonly Known[],
+  pairs: ReadonlyMap<number, Pairs>,
+  { oneEmergency }: SameEmergencyPeople,
+): ReadonlyMap<number, { at: IsoInstant; requestedAt: IsoInstant }> {
   const holderOf = (i: number): number => {
     const to = pairs.get(i)?.sameAs ?? null;
     return to === null ? i : holderOf(to);
@@ -638,29 +658,11 @@ function emergencyFirstCoordination(base: readonly ClaimDecision[], known: reado
   // answered with its neighbour, is one emergency); each one's call is offered to its group's holders.
   const outcomeOnly = known.flatMap((k, i) => (k.personKey !== null && failsOnlyOnOutcome(base[i]!, k.c) ? [i] : []));
   if (outcomeOnly.length === 0) return first;
-  const linked = [...new Set([...pairs.keys(), ...outcomeOnly])];
-  const group = new Map(linked.map((i) => [i, i] as const));
-  const find = (i: number): number => (group.get(i) === i ? i : find(group.get(i)!));
-  // each person's cases only: over every person's, a year's claims took most of a second
-  const linkedOf = new Map<string, number[]>();
-  for (const j of linked) {
-    const key = known[j]!.personKey;
-    if (key !== null) linkedOf.set(key, [...(linkedOf.get(key) ?? []), j]);
-  }
-  for (const i of outcomeOnly) {
-    const k = known[i]!;
-    const at = Date.parse(k.c.open.body.requestedAt);
-    for (const j of linkedOf.get(k.personKey!) ?? []) {
-      const o = known[j]!;
-      if (j === i || Math.abs(at - Date.parse(o.c.open.body.requestedAt)) >= SAME_EMERGENCY_WINDOW_MS) continue;
-      if (sameEmergencyAnswer(k.c, o.c)?.body.answer === 'same') group.set(find(i), find(j));
-    }
-  }
   const holdersOf = new Map<number, Set<number>>();
-  for (const j of pairs.keys()) holdersOf.set(find(j), (holdersOf.get(find(j)) ?? new Set<number>()).add(holderOf(j)));
+  for (const j of pairs.keys()) holdersOf.set(oneEmergency(j), (holdersOf.get(oneEmergency(j)) ?? new Set<number>()).add(holderOf(j)));
   for (const i of outcomeOnly) {
     if (base[i]!.coordinatedAt === null) continue;
-    for (const holder of holdersOf.get(find(i)) ?? []) offer(holder, i);
+    for (const holder of holdersOf.get(oneEmergency(i)) ?? []) offer(holder, i);
   }
   return first;
 }
@@ -702,8 +704,9 @@ export function decideClaims(
 ): ClaimDecision[] {
   const known = withCapKeys(cases.map((c) => ({ c, facts: factsOf(c.subject) })));
   const own = known.map((k) => baseDecision(k, offices, childAt));
-  const pairs = pairsOf(own, known);
-  const first = emergencyFirstCoordination(own, known, pairs);
+  const people = sameEmergencyPeople(own, known);
+  const pairs = pairsOf(own, known, people);
+  const first = emergencyFirstCoordination(own, known, pairs, people);
   const atFirst = own.map((d, i) => {
     const earlier = first.get(i);
     if (earlier === undefined) return d;
