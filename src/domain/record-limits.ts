@@ -12,10 +12,11 @@ export function recordBytes(value: unknown): number {
   return new TextEncoder().encode(JSON.stringify(value)).length;
 }
 
-/** Why a record cannot be saved for its size (the hub takes none above MAX_RECORD_BYTES), or null. */
-export function recordTooLarge(record: unknown): string | null {
+/**
+ * Why a record cannot be saved for its size (the hub takes none above MAX_RECORD_BYTES), or null;
+ * `advice` says what to do where the text to shorten is not on the screen (another form's).
+ */
+export function recordTooLarge(record: unknown, advice = '長い文章を短くしてください。'): string | null {
   const bytes = recordBytes(record);
-  return bytes > MAX_RECORD_BYTES
-    ? `記録が大きすぎて保存できません（${Math.ceil(bytes / 1024)} KB、上限 ${MAX_RECORD_BYTES / 1024} KB）。長い文章を短くしてください。`
-    : null;
+  return bytes > MAX_RECORD_BYTES ? `記録が大きすぎて保存できません（${Math.ceil(bytes / 1024)} KB、上限 ${MAX_RECORD_BYTES / 1024} KB）。${advice}` : null;
 }

@@ -165,5 +165,5 @@ export function addReview(h: Household, input: ReviewInput, today: IsoDate, now:
   const tooLarge = recordTooLarge(household);
   if (tooLarge === null) return { ok: true, household };
   if (recordTooLarge(h) === null) return { ok: false, errors: [{ path: 'note', message: tooLarge }] };
-  return { ok: false, errors: [{ path: '', message: `${tooLarge.replace(/長い文章を短くしてください。$/, '')}世帯の「編集」で長い文章を短くしてから、見直しを記録してください。` }] };
+  return { ok: false, errors: [{ path: '', message: recordTooLarge(household, '世帯の「編集」で長い文章を短くしてから、見直しを記録してください。')! }] };
 }

@@ -98,7 +98,7 @@ export const T = {
   withdrawReasonRequired: '理由を入力してください',
   withdrawDateRequired: '廃止日を入力してください',
   withdrawConfirm: '登録廃止する',
-  withdrawTooLarge: (tooLarge: string) => `${tooLarge.replace(/長い文章を短くしてください。$/, '')}世帯の「編集」で長い文章を短くしてから、登録廃止してください。`,
+  withdrawShortenFirst: '世帯の「編集」で長い文章を短くしてから、登録廃止してください。',
   withdrawBody:
     '登録廃止しても記録は残り、閲覧できます。登録廃止は取り消せません（見直しや体験利用の記録もできなくなります）。世帯を取り違えていないか確かめてください。',
 

@@ -76,7 +76,7 @@ export function WithdrawDialog({
     // when it is what takes the household over; else the household's own text must be shortened first.
     const tooLarge = recordTooLarge(withdrawn);
     if (tooLarge !== null) {
-      setErrors(recordTooLarge(household) === null ? { reason: tooLarge } : { whole: T.withdrawTooLarge(tooLarge) });
+      setErrors(recordTooLarge(household) === null ? { reason: tooLarge } : { whole: recordTooLarge(withdrawn, T.withdrawShortenFirst)! });
       failed();
       return;
     }
