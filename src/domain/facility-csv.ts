@@ -29,7 +29,7 @@ import {
 } from './facility-csv-columns';
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv } from './japan-time';
-import { officeNumberKey, officeTwins, shownTwin } from './facility-twins';
+import { officeNumberKey, officeTwins, oneRecordPerOffice } from './facility-twins';
 import { reportForNight, vacancyStanding } from './match-order';
 
 export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError, type FacilityCsvCellNotice } from './facility-csv-columns';
@@ -191,12 +191,8 @@ export function parseFacilityCsv(
     ignoredColumns.some(isPhysicalGroupHeading) || (ignoredColumns.length > 0 && ![...indexOf.keys()].some(isAcceptanceColumn));
 
   // One office registered twice (two phones offline): its row updates the record the match shows.
-  const byOfficeNumber = new Map<string, Facility>();
+  const byOfficeNumber = new Map(oneRecordPerOffice(existing, Date.parse(now)).map((f) => [officeNumberKey(f.officeNumber), f] as const));
   const twinsOf = officeTwins(existing);
-  for (const f of existing) {
-    const twins = twinsOf.get(f.id);
-    if (!twins || shownTwin([f, ...twins], Date.parse(now)) === f) byOfficeNumber.set(officeNumberKey(f.officeNumber), f);
-  }
   const firstLineOf = new Map<string, number>();
   const officeNumberOf = (record: (typeof records)[number]): string => {
     const i = indexOf.get(COLUMN.officeNumber);

@@ -74,6 +74,11 @@ export function shownTwin(group: readonly Facility[], nowMs: number): Facility {
   return best;
 }
 
+/** Whether a list shows `facility`: it has no twin, or it is the one of its office `shownTwin` picks. */
+export function isShownOfItsOffice(facility: Facility, twins: readonly Facility[] | undefined, nowMs: number): boolean {
+  return twins === undefined || twins.length === 0 || shownTwin([facility, ...twins], nowMs) === facility;
+}
+
 /**
  * The list with one record per office: of twins, the one `shownTwin` picks, and any in `keep` (the
  * record a call or a stay already names, which a correction or an edit must still offer).
@@ -83,6 +88,6 @@ export function oneRecordPerOffice(facilities: readonly Facility[], nowMs: numbe
   if (twinsOf.size === 0) return [...facilities];
   return facilities.filter((f) => {
     const twins = twinsOf.get(f.id);
-    return twins === undefined || keep.has(f.id) || shownTwin([f, ...twins], nowMs) === f;
+    return keep.has(f.id) || isShownOfItsOffice(f, twins, nowMs);
   });
 }

@@ -13,7 +13,7 @@ import {
   type MedicalCareKind,
 } from './disability';
 import { closureAhead, closureAheadText, closureOn, closureText, type Facility, type FacilityClosure, type Vacancy } from './facility';
-import { officeTwins, shownTwin } from './facility-twins';
+import { isShownOfItsOffice, officeTwins } from './facility-twins';
 import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
@@ -201,7 +201,7 @@ export function matchFacilities(input: MatchInput): MatchResult {
   const closed: FacilityMatch[] = [];
   for (const facility of facilities) {
     const twins = twinsOf.get(facility.id) ?? NO_TWINS;
-    if (twins.length > 0 && shownTwin([facility, ...twins], nowMs) !== facility) continue;
+    if (!isShownOfItsOffice(facility, twins, nowMs)) continue;
     const reasons: string[] = [];
     const failures: string[] = [];
     const conditions: string[] = [];
