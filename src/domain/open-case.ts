@@ -74,10 +74,11 @@ export function recentOpenCases(chains: Iterable<readonly CaseEntry[]>, now: Dat
  * The facilities this person was admitted to (短期入所) in an emergency this phone holds: the match
  * counts them as 以前に利用した事業所, as the interview's 利用歴 and the trial stays, so last month's
  * admission ranks the facility up tonight without anyone typing it into the form. Only the chains
- * that name the person are folded; a withdrawn outcome does not count.
+ * that name the person are folded; a withdrawn outcome does not count. Each id with the facility's
+ * name as the outcome recorded it (for a record since withdrawn: `standInFor`).
  */
-export function admittedFacilityIds(chains: Iterable<readonly CaseEntry[]>, householdId: string, personId: string): Set<string> {
-  const ids = new Set<string>();
+export function admittedFacilityIds(chains: Iterable<readonly CaseEntry[]>, householdId: string, personId: string): Map<string, string> {
+  const ids = new Map<string, string>();
   for (const entries of chains) {
     if (!entries.some((e) => e.body.type === 'outcome') || !entries.some((e) => namesPerson(e.body, personId))) continue;
     let kase: EmergencyCase;
@@ -88,7 +89,7 @@ export function admittedFacilityIds(chains: Iterable<readonly CaseEntry[]>, hous
     }
     if (kase.subject.householdId !== householdId || kase.subject.personId !== personId) continue;
     const outcome = kase.outcome?.body;
-    if (outcome?.outcome === '短期入所' && outcome.facilityId) ids.add(outcome.facilityId);
+    if (outcome?.outcome === '短期入所' && outcome.facilityId) ids.set(outcome.facilityId, outcome.facilityName);
   }
   return ids;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { previousStayIds } from './past-stays';
+import { listedFacilityId, previousStayIds } from './past-stays';
 
 const facilities = [
   { id: 'himawari', name: '短期入所ひまわり' },
@@ -39,5 +39,26 @@ describe('which facilities the 利用歴 names', () => {
     // 短期入所ひまわり and ショートステイひまわり are both ひまわり: which one is not known
     expect(of('ひまわり')).toEqual([]);
     expect(of('ショートステイひまわり')).toEqual(['himawari-ss']);
+  });
+});
+
+describe('the record that stands for a facility the list no longer holds', () => {
+  const listed = [
+    { id: 'midori', name: 'みどり荘', officeNumber: '1210100011' },
+    { id: 'midori-twin', name: 'みどり荘', officeNumber: '１２１０１０００１１' },
+    { id: 'sakura-a', name: 'さくら', officeNumber: '1210100022' },
+    { id: 'sakura-b', name: 'さくら', officeNumber: '1410100033' },
+  ];
+  it('is the record itself while the list holds it', () => {
+    expect(listedFacilityId('sakura-b', 'さくら', listed)).toBe('sakura-b');
+  });
+  it('is the office of exactly that name once the record is withdrawn, its twins being one office', () => {
+    expect(listedFacilityId('gone', 'みどり荘', listed)).toBe('midori');
+    expect(listedFacilityId('gone', ' みどり荘 ', listed)).toBe('midori');
+  });
+  it('is none when two offices bear the name, or none does', () => {
+    expect(listedFacilityId('gone', 'さくら', listed)).toBeNull();
+    expect(listedFacilityId('gone', 'みどり', listed)).toBeNull();
+    expect(listedFacilityId('gone', '', listed)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  * a 利用歴 written 「短期入所」 or 「ひまわり」 must not mark every facility whose name holds it.
  */
 import type { Facility } from './facility';
+import { officeNumberKey } from './facility-twins';
 import type { Person } from './household';
 import { normalizeName } from './normalize';
 
@@ -51,4 +52,19 @@ export function previousStayIds(person: Pick<Person, 'pastShortStays'>, faciliti
     if (around.length === 1) add(around);
   }
   return ids;
+}
+
+/**
+ * The id a list knows a remembered facility by (a trial stay's, an admission's): its own, while the
+ * list holds it; else the record of exactly the name remembered, when one office bears that name (one
+ * 事業所番号, or one record without a number): an admin withdrew one of an office's two records
+ * (facility-twins.ts), and the stays entered on it still count for the office. Else null, never a guess.
+ */
+export function listedFacilityId(id: string, name: string, facilities: readonly Pick<Facility, 'id' | 'name' | 'officeNumber'>[]): string | null {
+  if (facilities.some((f) => f.id === id)) return id;
+  const full = normalizeName(name);
+  if (full === '') return null;
+  const same = facilities.filter((f) => normalizeName(f.name) === full);
+  const offices = new Set(same.map((f) => officeNumberKey(f.officeNumber) || `id:${f.id}`));
+  return offices.size === 1 ? same[0]!.id : null;
 }

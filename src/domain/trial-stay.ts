@@ -169,11 +169,14 @@ export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext):
   };
 }
 
+/** Stays in the order lists show them: the latest first. */
+export const latestStayFirst = (a: TrialStay, b: TrialStay): number => (a.from < b.from ? 1 : a.from > b.from ? -1 : 0);
+
 /** One person's stays, the latest first. */
 export function staysOfPerson(stays: Iterable<TrialStay>, householdId: string, personId: string): TrialStay[] {
   const out: TrialStay[] = [];
   for (const s of stays) if (s.householdId === householdId && s.personId === personId) out.push(s);
-  return out.sort((a, b) => (a.from < b.from ? 1 : a.from > b.from ? -1 : 0));
+  return out.sort(latestStayFirst);
 }
 
 /**

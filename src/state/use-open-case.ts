@@ -16,10 +16,10 @@ export function useOpenCaseOf(householdId: string | null | undefined, personId: 
 }
 
 /** The facilities this person was admitted to in an emergency this phone holds (admittedFacilityIds). */
-export function useAdmittedFacilities(householdId: string | null | undefined, personId: string | null | undefined): ReadonlySet<string> {
+export function useAdmittedFacilities(householdId: string | null | undefined, personId: string | null | undefined): ReadonlyMap<string, string> {
   const caseEntries = useApp((s) => s.caseEntries);
   return useMemo(
-    () => (householdId && personId ? admittedFacilityIds(caseEntries.values(), householdId, personId) : new Set<string>()),
+    () => (householdId && personId ? admittedFacilityIds(caseEntries.values(), householdId, personId) : new Map<string, string>()),
     [caseEntries, householdId, personId],
   );
 }

@@ -19,8 +19,8 @@ import { isDemoId } from '../../domain/demo-id';
 import { matchFacilities, type FacilityMatch } from '../../domain/match';
 import { vacancyStanding } from '../../domain/match-order';
 import { useMinuteClock } from '../../state/use-minute-clock';
-import { trialStaysByFacility, type TrialStay } from '../../domain/trial-stay';
-import { previousStayIds } from '../../domain/past-stays';
+import { latestStayFirst, trialStaysByFacility, type TrialStay } from '../../domain/trial-stay';
+import { listedFacilityId, previousStayIds } from '../../domain/past-stays';
 import { agoInWords } from '../../domain/night-call';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { useAdmittedFacilities, useOpenCaseOf } from '../../state/use-open-case';
@@ -91,17 +91,24 @@ export function MatchScreen() {
   const demoLeftOut = demoHousehold ? 0 : facilityMap.size - facilities.length;
   const allTrialStays = useApp((s) => s.trialStays);
   // 体験利用 recorded for this person: those facilities count as 以前に利用した事業所 too.
-  const trials = useMemo(
-    () => (household && person ? trialStaysByFacility(allTrialStays.values(), household.id, person.id) : new Map<string, TrialStay[]>()),
-    [allTrialStays, household, person],
-  );
+  // (a stay entered on a record the hub's admin has since withdrawn counts for the office's other record)
+  const trials = useMemo(() => {
+    const byListed = new Map<string, TrialStay[]>();
+    if (!household || !person) return byListed;
+    for (const [id, stays] of trialStaysByFacility(allTrialStays.values(), household.id, person.id)) {
+      const listed = listedFacilityId(id, stays[0]!.facilityName, facilities) ?? id;
+      byListed.set(listed, [...(byListed.get(listed) ?? []), ...stays].sort(latestStayFirst));
+    }
+    return byListed;
+  }, [allTrialStays, household, person, facilities]);
   // an office's trial stays, whichever of its records they were entered on; the latest first
   const trialsOf = (m: FacilityMatch): readonly TrialStay[] | undefined =>
     m.twins.length === 0
       ? trials.get(m.facility.id)
-      : [m.facility, ...m.twins].flatMap((f) => trials.get(f.id) ?? []).sort((a, b) => (a.from < b.from ? 1 : a.from > b.from ? -1 : 0));
-  // and a past emergency admission there (短期入所 as a case's outcome)
-  const admitted = useAdmittedFacilities(household?.id, person?.id);
+      : [m.facility, ...m.twins].flatMap((f) => trials.get(f.id) ?? []).sort(latestStayFirst);
+  // and a past emergency admission there (短期入所 as a case's outcome), on whichever record of the office
+  const admittedAt = useAdmittedFacilities(household?.id, person?.id);
+  const admitted = useMemo(() => [...admittedAt].map(([id, name]) => listedFacilityId(id, name, facilities) ?? id), [admittedAt, facilities]);
   const [tonight, chooseTonight] = useTonight(`${route?.householdId ?? ''}/${route?.personId ?? ''}`);
   // read once for the person and the list, not at every minute the clock moves the match
   const stayedAt = useMemo(() => (person ? previousStayIds(person, facilities) : new Set<string>()), [person, facilities]);

@@ -21,17 +21,17 @@ const facilities = [
   createFacility({ id: 'f-m', name: 'みどり荘', area: '北部', acceptance: accepts }),
 ];
 
-function mount(personId: string) {
+function mount(personId: string, stays = [
+  createTrialStay({ id: 't1', householdId: 'hh-1', personId: 'p-1', facilityId: 'f-m', from: '2026-06-01', to: '2026-06-03' }),
+  createTrialStay({ id: 't2', householdId: 'hh-1', personId: 'p-1', facilityId: 'f-m', from: '2026-09-10', to: '2026-09-10' }),
+]) {
   useApp.setState({
     phase: 'unlocked',
     settings: DEFAULT_SETTINGS,
     households: new Map([[household.id, household]]),
     householdsLoaded: true,
     facilities: new Map(facilities.map((f) => [f.id, f])),
-    trialStays: new Map([
-      ['t1', createTrialStay({ id: 't1', householdId: 'hh-1', personId: 'p-1', facilityId: 'f-m', from: '2026-06-01', to: '2026-06-03' })],
-      ['t2', createTrialStay({ id: 't2', householdId: 'hh-1', personId: 'p-1', facilityId: 'f-m', from: '2026-09-10', to: '2026-09-10' })],
-    ]),
+    trialStays: new Map(stays.map((t) => [t.id, t])),
   });
   window.location.hash = `#/match/hh-1/${personId}`;
   return render(<MatchScreen />);
@@ -52,5 +52,13 @@ describe('the match knows the person’s trial stays', () => {
     const cards = within(screen.getByRole('region', { name: '受入可能な事業所' })).getAllByRole('article');
     expect(cards.map((c) => c.getAttribute('aria-label'))).toEqual(['あおば荘', 'みどり荘']);
     expect(screen.queryByText(/体験利用あり/)).toBeNull();
+  });
+
+  it('keeps a trial stay entered on a record the hub’s admin withdrew, for the office’s record of that name', () => {
+    // みどり荘 was registered on two phones; the admin withdrew the record the stay was entered on
+    mount('p-1', [createTrialStay({ id: 't3', householdId: 'hh-1', personId: 'p-1', facilityId: 'f-m-withdrawn', facilityName: 'みどり荘', from: '2026-10-05', to: '2026-10-06' })]);
+    const cards = within(screen.getByRole('region', { name: '受入可能な事業所' })).getAllByRole('article');
+    expect(cards.map((c) => c.getAttribute('aria-label'))).toEqual(['みどり荘', 'あおば荘']);
+    expect(within(cards[0]!).getByText('体験利用あり：2026/10/5〜10/6')).toBeVisible();
   });
 });
