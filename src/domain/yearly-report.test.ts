@@ -202,6 +202,15 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     });
   });
 
+  it('登録事業所: an office registered twice (two phones offline) counts once, with the functions of both records', async () => {
+    const f1 = facilities.find((f) => f.id === 'f1')!;
+    const twin = createFacility({ id: 'f1-twin', officeNumber: ` ${f1.officeNumber} `, hubFunctions: ['emergency-response'] });
+    const { members } = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: await cases(), trialStays, facilities: [...facilities, twin], offices });
+    expect(members.facilities).toBe(3);
+    expect(members.byFunction.find((r) => r.fn === 'emergency-response')!.count).toBe(1);
+    expect(members.byFunction.find((r) => r.fn === 'experience')!.count).toBe(2);
+  });
+
   it('登録事業所: a facility 廃止 before the year is no longer counted; one 廃止 during it, or on 休止, still is', async () => {
     const member = facilities.find((f) => f.hubFunctions.length > 0)!;
     const count = async (closure: (typeof member)['closure']) =>

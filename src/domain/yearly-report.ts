@@ -8,6 +8,7 @@ import { stayDays, stayOf } from './case-fold';
 import { childLookupOf, claimPersonKey, decideClaims, personFactsLookupOf, sameEmergencyAnswer } from './claim-rules';
 import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type Office, type RequestCategory } from './emergency-case';
 import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
+import { officeNumberKey } from './facility-twins';
 import type { Household, IsoDate, Person } from './household';
 import { ADULT_AGE, addDaysToDate, isValidIsoDate, japanDateOf } from './japan-time';
 import { isLiveStay, type TrialStay } from './trial-stay';
@@ -361,15 +362,21 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   for (const p of trialPersons.values()) trialPersonSplit.add(p.category);
 
   // 登録事業所
-  const byFunction = new Map<HubFunction, number>(HUB_FUNCTIONS.map((f) => [f, 0]));
-  let memberFacilities = 0;
+  // One office registered twice (two phones offline, facility-twins.ts) is one member: its records
+  // count once per 事業所番号, with the functions either of them carries.
+  const memberOffices = new Map<string, Set<HubFunction>>();
   for (const f of input.facilities) {
     if (f.hubFunctions.length === 0) continue;
     // 廃止 before the range began: no longer a member (a 休止 stays one, as its registration does)
     if (f.closure?.kind === 'closed' && f.closure.from <= range.from) continue;
-    memberFacilities += 1;
-    for (const fn of new Set(f.hubFunctions)) byFunction.set(fn, (byFunction.get(fn) ?? 0) + 1);
+    const office = officeNumberKey(f.officeNumber) || `id:${f.id}`;
+    const functions = memberOffices.get(office) ?? new Set<HubFunction>();
+    for (const fn of f.hubFunctions) functions.add(fn);
+    memberOffices.set(office, functions);
   }
+  const byFunction = new Map<HubFunction, number>(HUB_FUNCTIONS.map((f) => [f, 0]));
+  for (const functions of memberOffices.values()) for (const fn of functions) byFunction.set(fn, (byFunction.get(fn) ?? 0) + 1);
+  const memberFacilities = memberOffices.size;
   // a hub for some day of the range (its periods are kept with history)
   const hubOffices = [...input.offices.values()].filter((o) => o.hubPeriods.some((p) => p.from <= range.to && (p.to === null || p.to >= range.from))).length;
 

@@ -42,4 +42,15 @@ describe('facility CSV export', () => {
     await user.click(screen.getByRole('button', { name: 'CSV（Excel用 UTF-8）' }));
     expect(new Uint8Array(await blobs[0]!.arrayBuffer())).toEqual(exportFacilityCsv([real, other], 'UTF-8'));
   });
+
+  it('writes an office registered twice once, the record the match shows, so that the file can be imported again', async () => {
+    // two phones offline registered ひかり; the twin has a bed report for tonight, so the match shows it
+    const twin = createFacility({ id: 'fac-twin', name: 'ひかり短期入所（本館）', officeNumber: '１２１０１０００01', vacancy: { beds: 1, asOf: new Date().toISOString(), reportedBy: '連携担当' } });
+    const { user } = mountFacilities({ facilities: [real, twin] });
+    expect(screen.getByText(/1件を含めていません/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'CSV（Excel用 UTF-8）' }));
+    const text = await savedText();
+    expect(text).toContain('ひかり短期入所（本館）');
+    expect(text.trim().split('\r\n')).toHaveLength(2);
+  });
 });

@@ -24,6 +24,8 @@ export const T = {
   exportFailed: '書き出せませんでした。',
   /** beside the CSV buttons while demo facilities are held: they are not written */
   exportDemoLeftOut: (n: number) => `デモデータの事業所 ${n.toLocaleString('ja-JP')}件は、CSVに含めていません。`,
+  exportTwinsLeftOut: (n: number) =>
+    `同じ事業所番号の登録が2件以上ある事業所は、受入先を探す画面に出る方の1件だけを書き出します（${n.toLocaleString('ja-JP')}件を含めていません。CSVを読み込み直せるように）。`,
   vacancy: (beds: number) => (beds > 0 ? `空き ${beds}床` : '満床'),
   vacancyUnknown: '空床情報なし',
   full: '満床',
