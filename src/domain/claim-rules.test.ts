@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
-import { caseKeyLookupOf, casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims, summaryTotals } from './claim-rules';
+import { capGroupKeyLookupOf, casesNear, casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims, summaryTotals } from './claim-rules';
 import { claimSummaryCsv } from './claim-csv';
 import type { ServiceEnrolments } from './household';
 import {
@@ -1065,7 +1065,8 @@ describe('one person under the cap, though their first case was recorded before 
   it('asks 「同じ緊急事態ですか？」 between such cases, and counts them for 「今月はすでに4回」', () => {
     const night = makeCase({ id: 'night', subject: noNumberYet, contacts: [{ at: '2026-12-12T02:00:00+09:00' }] });
     const next = makeCase({ id: 'next', contacts: [{ at: '2026-12-12T20:00:00+09:00' }] });
-    expect(casesWithin24Hours(next, [night, next], caseKeyLookupOf(facts)).map((c) => c.id)).toEqual(['night']);
+    const keyOf = capGroupKeyLookupOf([night, next], facts);
+    expect(casesWithin24Hours(next, [night, next], (c) => keyOf(c.subject)).map((c) => c.id)).toEqual(['night']);
     expect(only(decideClaims([night, next], OFFICES, undefined, facts).filter((d) => d.caseId === 'next')).status).toBe('pending');
     // A new call for her first case's subject finds all four that count (the fifth is over the cap).
     expect(countThisMonth(cases, OFFICES, noNumberYet, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00', facts)).toBe(4);
@@ -1118,6 +1119,25 @@ describe('one person under the cap, though their 受給者証番号 was correcte
     expect(decisions.filter((d) => d.status === 'claimed')).toHaveLength(4);
     const rows = summarizeClaims(decisions, all, HUB_OFFICE.id, '2026-12');
     expect(rows.filter((r) => r.recipientNumber === '0000000002').reduce((n, r) => n + r.count, 0)).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('every pair the claim asks 「同じ緊急事態ですか？」 about is one the case screens ask', () => {
+  // The household's number was corrected from …0001 to …0007 after a case recorded …0001; the aunt
+  // later called giving the old number, and that case was not linked to the household.
+  const facts = personFactsLookupOf(new Map([['h-1', { officeId: null, persons: [{ id: 'p-1', recipientNumber: '0000000007' }] }]]));
+  const recorded = makeCase({ id: 'recorded', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+  const caller: CaseSubject = { householdId: null, personId: null, name: '叔母からの電話', recipientNumber: '0000000001' };
+  const unlinked = makeCase({ id: 'unlinked', subject: caller, requestedAt: '2026-12-10T20:00:00+09:00', contacts: [{ at: '2026-12-10T20:30:00+09:00' }] });
+
+  it('joins an unlinked caller’s old number to the household’s corrected one, as the cap does', () => {
+    const decisions = decideClaims([recorded, unlinked], OFFICES, undefined, facts);
+    expect(decisions.find((d) => d.caseId === 'unlinked')!.reasons.some((r) => r.includes('同じ緊急事態'))).toBe(true);
+    const keyOf = capGroupKeyLookupOf([recorded, unlinked], facts);
+    expect(casesWithin24Hours(unlinked, [recorded, unlinked], (c) => keyOf(c.subject)).map((c) => c.id)).toEqual(['recorded']);
+    expect(casesWithin24Hours(recorded, [recorded, unlinked], (c) => keyOf(c.subject)).map((c) => c.id)).toEqual(['unlinked']);
+    // a third call giving the old number, while it is started
+    expect(casesNear(caller, '2026-12-11T01:00:00+09:00', [recorded, unlinked], keyOf).map((c) => c.id)).toEqual(['recorded', 'unlinked']);
   });
 });
 

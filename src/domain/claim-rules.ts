@@ -503,10 +503,23 @@ export type CaseKeyOf = (c: EmergencyCase) => string | null;
 /** The key of the case's own subject, for callers that hold no households. */
 export const subjectKeyOf: CaseKeyOf = (c) => personKeyOf(c.subject);
 
-/** claimPersonKey with the households as the app holds them (personFactsLookupOf). */
-export function caseKeyLookupOf(factsOf: PersonFactsLookup): CaseKeyOf {
-  return (c) => claimPersonKey(c.subject, factsOf(c.subject));
+/**
+ * Persons exactly as the claim groups them (capRoots, over `cases`): besides claimPersonKey, the
+ * number a case was recorded with joins the number its household holds now, so an unlinked caller's
+ * case under the old number is this person's too. The screens that ask 「同じ緊急事態ですか？」 must
+ * find every pair the claim waits on (要確認), or the month end holds a question nobody can answer.
+ * For a subject not among the cases (a case being started), its own keys as they stand.
+ */
+export function capGroupKeyLookupOf(cases: readonly EmergencyCase[], factsOf: PersonFactsLookup): SubjectKeyOf {
+  const { rootOf, keyOf } = capRoots(cases.map((c) => ({ subject: c.subject, facts: factsOf(c.subject) })));
+  return (subject) => {
+    const key = keyOf(subject, factsOf(subject));
+    return key === null ? null : rootOf(key);
+  };
 }
+
+/** Who a case's subject is, as a lookup groups persons. */
+export type SubjectKeyOf = (subject: CaseSubject) => string | null;
 
 /**
  * The other cases of the same person whose request came within 24 hours of this one's
@@ -517,9 +530,14 @@ export function casesWithin24Hours(c: EmergencyCase, cases: readonly EmergencyCa
   return near(keyOf(c), c.open.body.requestedAt, cases, keyOf).filter((o) => o.id !== c.id);
 }
 
-/** The cases of this person requested less than 24 hours from `requestedAt`: asked about when a case is started. */
-export function casesNear(subject: CaseSubject, requestedAt: IsoInstant, cases: readonly EmergencyCase[], keyOf: CaseKeyOf = subjectKeyOf): EmergencyCase[] {
-  return near(personKeyOf(subject), requestedAt, cases, keyOf);
+/**
+ * The cases of this person requested less than 24 hours from `requestedAt`: asked about when a case is
+ * started. With `subjectKey` (capGroupKeyLookupOf), the person is found as the claim groups them.
+ */
+export function casesNear(subject: CaseSubject, requestedAt: IsoInstant, cases: readonly EmergencyCase[], subjectKey?: SubjectKeyOf): EmergencyCase[] {
+  return subjectKey === undefined
+    ? near(personKeyOf(subject), requestedAt, cases, subjectKeyOf)
+    : near(subjectKey(subject), requestedAt, cases, (c) => subjectKey(c.subject));
 }
 
 function near(key: string | null, requestedAt: IsoInstant, cases: readonly EmergencyCase[], keyOf: CaseKeyOf): EmergencyCase[] {

@@ -26,7 +26,7 @@ import { EntryErrors } from './errors-list';
 import { casePaths, navigate } from './route';
 import { T } from './text';
 import { useAllCases } from './use-cases';
-import { caseKeyLookupOf, casesNear, personFactsLookupOf } from '../../domain/claim-rules';
+import { capGroupKeyLookupOf, casesNear, personFactsLookupOf } from '../../domain/claim-rules';
 import { defaultCaseOffice, lastCaseOffice, ownOfficeIdOf, rememberCaseOffice } from './case-office';
 
 interface StartForm {
@@ -106,6 +106,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const appendCaseEntry = useApp((s) => s.appendCaseEntry);
   const allCases = useAllCases();
   const person = household?.persons.find((p) => p.id === personId);
+  const capGroupKeyOf = useMemo(() => capGroupKeyLookupOf(allCases, personFactsLookupOf(summaries)), [allCases, summaries]);
   const officeList = useMemo(() => [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')), [offices]);
   const userId = session?.user.id ?? null;
   const ownOffice = useStore(syncStatus, ownOfficeIdOf);
@@ -184,8 +185,9 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const edited = form.requestedAt !== toJapanInputValue(form.stampedAt);
   const update = (patch: Partial<StartForm>) => setForm({ ...form, ...patch });
   // Q&A R6 問74: another case of this person requested within 24 hours may be this same emergency.
-  // Persons as the claim finds them: a case recorded before the 受給者証番号 was entered is this person's too.
-  const nearby = casesNear(subject, fromJapanInputValue(form.requestedAt) ?? form.stampedAt, allCases, caseKeyLookupOf(personFactsLookupOf(summaries)));
+  // Persons as the claim groups them: a case recorded before the 受給者証番号 was entered, or under a
+  // number since corrected, is this person's too.
+  const nearby = casesNear(subject, fromJapanInputValue(form.requestedAt) ?? form.stampedAt, allCases, capGroupKeyOf);
   const separate = form.separate === true;
   const separateReason = form.separateReason ?? '';
   const chooseOffice = officeList.length > 1;

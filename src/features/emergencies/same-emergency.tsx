@@ -3,8 +3,8 @@
  * the same person requested within 24 hours, the answer recorded for each, and a form to answer
  * (again). Each answer is a 'same-emergency' entry of this case; the last one stands.
  */
-import { useState, type FormEvent } from 'react';
-import { caseKeyLookupOf, casesWithin24Hours, personFactsLookupOf, sameEmergencyAnswer } from '../../domain/claim-rules';
+import { useMemo, useState, type FormEvent } from 'react';
+import { capGroupKeyLookupOf, casesWithin24Hours, personFactsLookupOf, sameEmergencyAnswer } from '../../domain/claim-rules';
 import { useApp } from '../../state/store';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -21,8 +21,10 @@ import { useAppend } from './use-append';
 export function SameEmergencySection({ kase, readOnly }: { kase: EmergencyCase; readOnly: boolean }) {
   const all = useAllCases();
   const summaries = useApp((s) => s.summaries);
-  // Persons as the claim finds them: a case recorded before the 受給者証番号 was entered is this person's too.
-  const nearby = casesWithin24Hours(kase, all, caseKeyLookupOf(personFactsLookupOf(summaries)));
+  // Persons as the claim groups them: a case recorded before the 受給者証番号 was entered, or under the
+  // number the household has since corrected, is this person's too (every pair the claim asks about).
+  const keyOf = useMemo(() => capGroupKeyLookupOf(all, personFactsLookupOf(summaries)), [all, summaries]);
+  const nearby = casesWithin24Hours(kase, all, (c) => keyOf(c.subject));
   if (nearby.length === 0) return null;
   return (
     <Section title={T.sameSection} id="case-same-emergency">
