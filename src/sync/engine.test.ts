@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import { openBody } from '../../test/factories/emergency-case';
+import { contactBody, openBody } from '../../test/factories/emergency-case';
 import { createFakeHub, type FakeHub, type FakeHubUser } from '../../test/factories/fake-hub';
 import { chainNext } from '../domain/case-chain';
 import { API } from '../protocol/sync';
@@ -1522,5 +1522,37 @@ describe('sync engine: a request that stalls', () => {
     stall = true;
     expect(await d.engine.run()).toBe('failed');
     expect(d.status.getState()).toMatchObject({ running: false, problem: { code: 'unreachable' } });
+  });
+});
+
+describe('sync engine: a phone whose clock is fast [E7]', () => {
+  it('sends again, once the hub has caught up, the entries refused for being dated ahead of it, and the rest of their case after them', async () => {
+    // The hub's clock reads 02:38 (Japan time); this phone's reads 02:45.
+    let hubMs = Date.parse('2026-12-01T17:38:00.000Z');
+    const hub = createFakeHub({ now: () => hubMs });
+    const user = hub.addUser();
+    const d = await device(hub, { now: () => hubMs + 7 * 60_000 });
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const by = { userId: d.session.user.id, name: d.session.user.displayName };
+    const stamp = () => new Date(hubMs + 7 * 60_000).toISOString();
+    const open = await chainNext([], { id: newId(), caseId: newId(), recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: openBody({ officeId: 'office-a', requestedAt: stamp() }) });
+    await d.session.append('case-entry', open.id, open);
+    const call = await chainNext([open], { id: newId(), caseId: open.caseId, recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: contactBody({ contactedAt: stamp(), result: '受入可' }) });
+    await d.session.append('case-entry', call.id, call);
+    const refusals = async () => (await d.session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => e.refusal?.reason ?? null);
+
+    // Dated 7 minutes after the hub's clock: both are refused as clock (the hub reads the time first).
+    await d.engine.run();
+    expect(await refusals()).toEqual(['clock', 'clock']);
+    expect(hub.records.has(`case-entry/${open.id}`)).toBe(false);
+    // A minute on, the hub would still refuse them: nothing is sent again.
+    hubMs += 60_000;
+    await d.engine.run();
+    expect(await refusals()).toEqual(['clock', 'clock']);
+    // Three minutes on, within the hub's tolerance: both go, and the hub holds the case.
+    hubMs += 2 * 60_000;
+    expect(await d.engine.run()).toBe('done');
+    expect(await refusals()).toEqual([]);
+    expect(JSON.parse(hub.records.get(`case-entry/${call.id}`)!.payloadJson)).toEqual(call);
   });
 });

@@ -707,6 +707,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           // cut off after it): pull, queue them again, and only then push, or what was queued
           // meanwhile would go first (an entry continuing one the restore lost is refused, E2).
           const resendFirst = await lostRecordsWaiting(session);
+          // [E7] Entries refused for being dated ahead of the hub (this phone's clock is fast) go
+          // again once the hub's clock, as its answers measured it, has caught up with them.
+          const offset = status.getState().clockOffset;
+          if (offset !== null) await session.sync.retryClockRefusals(now() - offset.offsetMs);
           let first: PullPage | undefined;
           if (!resendFirst) {
             try {

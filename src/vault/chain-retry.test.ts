@@ -93,3 +93,42 @@ describe('[E2][S15] an entry refused as chain goes again when an entry of its ca
     expect(await session.sync.retryChainRefusals(report.evidenceIds)).toBe(0);
   });
 });
+
+describe('[E7] an entry refused as clock because this phone was fast goes again once the hub has caught up', () => {
+  /** The hub's final answer about the queued change of entry `id`. */
+  async function refuse(session: VaultSession, id: string, reason: 'clock' | 'chain'): Promise<void> {
+    const change = (await session.outbox()).find((e) => e.entityId === id && e.refusal === null)!;
+    await session.sync.acknowledge([{ seq: change.seq, mutationId: change.mutationId, status: 'refused', reason, detail: 'recordedAt is after the hub received it', retryable: false }]);
+  }
+
+  it('queues it again with the entries of its case refused after it, in chain order; a second clock refusal is final', async () => {
+    const vault = await setUpTestVault();
+    const { session } = vault;
+    await session.sync.acknowledge((await session.outbox()).map((e) => ({ seq: e.seq, mutationId: e.mutationId, status: 'accepted' as const, version: 1 })));
+    // The phone is 7 minutes fast: its 受入可 is stamped 02:45 (Japan time) at 02:38 by the hub.
+    const opened = await next(session, null, 'phone-a');
+    await session.sync.applyRemote([pulled(opened, 5)]);
+    const stamped = '2026-12-01T17:45:00.000Z';
+    const result = await chainNext([opened], { id: newId(), caseId: 'case-1', recordedAt: stamped, recordedBy: { userId: session.user.id, name: session.user.displayName }, deviceId: session.deviceId, body: contactBody() });
+    await session.append('case-entry', result.id, result);
+    const admission = await chainNext([opened, result], { id: newId(), caseId: 'case-1', recordedAt: '2026-12-01T17:46:00.000Z', recordedBy: { userId: session.user.id, name: session.user.displayName }, deviceId: session.deviceId, body: contactBody() });
+    await session.append('case-entry', admission.id, admission);
+    await refuse(session, result.id, 'clock');
+    await refuse(session, admission.id, 'chain');
+    const reasons = async () => (await session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => [e.entityId, e.refusal?.reason ?? null]);
+
+    // At 02:38 by the hub's clock: too early (it would be refused again).
+    expect(await session.sync.retryClockRefusals(Date.parse('2026-12-01T17:38:00.000Z'))).toBe(0);
+    expect(await reasons()).toEqual([[result.id, 'clock'], [admission.id, 'chain']]);
+    // At 02:41 the hub takes an entry stamped 02:45: both go, the result first, word for word.
+    expect(await session.sync.retryClockRefusals(Date.parse('2026-12-01T17:41:00.000Z'))).toBe(2);
+    const again = (await session.outbox()).filter((e) => e.kind === 'case-entry');
+    expect(again.map((e) => [e.entityId, e.refusal])).toEqual([[result.id, null], [admission.id, null]]);
+    expect(again.map((e) => e.payload)).toEqual([result, admission]);
+
+    // Refused as clock once more (it was not the clock that caught up): listed for good.
+    await refuse(session, result.id, 'clock');
+    expect(await session.sync.retryClockRefusals(Date.parse('2026-12-01T18:30:00.000Z'))).toBe(0);
+    expect((await reasons())[0]).toEqual([result.id, 'clock']);
+  });
+});

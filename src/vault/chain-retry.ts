@@ -11,6 +11,7 @@
  * sacred): the same id, the same hash, the same words.
  */
 import type { CaseEntry } from '../domain/emergency-case';
+import { EVIDENCE_CLOCK_TOLERANCE_MS } from '../protocol/evidence-rules';
 import { bindingOf, unseal } from './crypto';
 import type { OutboxRow } from './db';
 import { prepareOutbox, queueAheadOfUnsent, type SessionContext } from './journal';
@@ -42,6 +43,52 @@ export async function retryChainRefusals(ctx: SessionContext, arrivedIds: readon
     // Only rows still refused as they were read (another tab may have set one aside meanwhile).
     const now = await db.outbox.bulkGet(prepared.map((p) => p.row.seq));
     const go = prepared.filter((p, i) => now[i]?.mutationId === p.row.mutationId && now[i]?.refusedReason === 'chain');
+    await db.outbox.bulkDelete(go.map((p) => p.row.seq));
+    await queueAheadOfUnsent(
+      db,
+      go.map((p) => ({ ...p.pending, baseVersion: null, seq: 0 })),
+    );
+    return go.length;
+  });
+}
+
+/** Past the hub's tolerance by this much before an entry goes again: the offset is a measure, not a fact. */
+const CLOCK_RETRY_MARGIN_MS = 30_000;
+
+/**
+ * [E7] A case entry the hub refused as `clock` because this phone's clock was ahead (a phone 7 minutes
+ * fast stamps 02:45 on a call at 02:38, and the hub, at 02:38, takes nothing dated more than 5 minutes
+ * after it) is the truth a few minutes early, not evidence to lose: the result, the admission and the
+ * close continue it, and each was refused `chain` after it. Once the hub's clock (this device's, less
+ * the offset the last answers measured, clock-offset.ts) has passed the entry's time less the
+ * tolerance, it goes again with the entries of its case refused `chain`, in chain order, ahead of what
+ * is not yet sent. Once only: a second `clock` refusal is final (an entry dated before the one it
+ * follows is no clock that catches up), and stays listed. Returns how many were queued.
+ */
+export async function retryClockRefusals(ctx: SessionContext, hubNowMs: number): Promise<number> {
+  const { db } = ctx;
+  const refused = (await db.outbox.where('refusedReason').anyOf('clock', 'chain').toArray()).filter((row) => row.kind === 'case-entry');
+  const early = refused.filter((row) => row.refusedReason === 'clock' && row.clockRetried !== true);
+  if (early.length === 0) return 0;
+  const read = async (row: OutboxRow) => ({ row, entry: await unseal<CaseEntry>(ctx.key, bindingOf('outbox', row.mutationId), row).catch(() => undefined) });
+  const due = (await Promise.all(early.map(read))).filter(
+    (r): r is { row: OutboxRow; entry: CaseEntry } => r.entry !== undefined && Date.parse(r.entry.recordedAt) - EVIDENCE_CLOCK_TOLERANCE_MS + CLOCK_RETRY_MARGIN_MS <= hubNowMs,
+  );
+  if (due.length === 0) return 0;
+  const cases = new Set(due.map((d) => d.entry.caseId));
+  const continuing = (await Promise.all(refused.filter((row) => row.refusedReason === 'chain').map(read))).filter(
+    (r): r is { row: OutboxRow; entry: CaseEntry } => r.entry !== undefined && cases.has(r.entry.caseId),
+  );
+  const retry = [...due, ...continuing].sort((a, b) => a.entry.index - b.entry.index || a.row.seq - b.row.seq);
+  const prepared = await Promise.all(
+    retry.map(async ({ row, entry }) => ({
+      row,
+      pending: { ...(await prepareOutbox(ctx, 'case-entry', row.entityId, 'append', entry)), userId: row.userId, ...(row.refusedReason === 'clock' ? { clockRetried: true } : {}) },
+    })),
+  );
+  return db.transaction('rw', [db.outbox, db.meta], async () => {
+    const now = await db.outbox.bulkGet(prepared.map((p) => p.row.seq));
+    const go = prepared.filter((p, i) => now[i]?.mutationId === p.row.mutationId && now[i]?.refusedReason === p.row.refusedReason);
     await db.outbox.bulkDelete(go.map((p) => p.row.seq));
     await queueAheadOfUnsent(
       db,

@@ -153,6 +153,8 @@ export interface OutboxRow extends SealedColumns {
   refusedAt?: string | null;
   /** the hub's words about the refusal, sealed (they may quote the payload) under bindingOf('outbox-refusal', mutationId) */
   refusedDetail?: SealedColumns | null;
+  /** a case entry sent again after a `clock` refusal, once the hub's clock had caught up (chain-retry.ts): a second one is final */
+  clockRetried?: boolean;
 }
 
 /**

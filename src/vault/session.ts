@@ -3,7 +3,7 @@
  * what it hands back. Locking drops the key; every later call rejects with VaultError('locked').
  */
 import { keepLostRecords, resendLostRecords } from './epoch-resend';
-import { retryChainRefusals } from './chain-retry';
+import { retryChainRefusals, retryClockRefusals } from './chain-retry';
 import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, userOf, wrapForPassphrase } from './key-slots';
 import { logFailedUnlocks } from './failed-unlocks';
 import { exportBackup, restoreBackup } from './backup';
@@ -232,6 +232,7 @@ export class Session implements VaultSession {
     keepLostRecords: (floor, lastSeq) => this.run((ctx) => keepLostRecords(ctx, floor, lastSeq)),
     resendLostRecords: () => this.run(resendLostRecords),
     retryChainRefusals: (arrivedIds) => this.run((ctx) => retryChainRefusals(ctx, arrivedIds)),
+    retryClockRefusals: (hubNowMs) => this.run((ctx) => retryClockRefusals(ctx, hubNowMs)),
     saveReceipts: (list) => this.run((ctx) => receiptStore.saveReceipts(ctx, list)),
     receipts: () => this.read(receiptStore.readReceipts),
     wipe: async () => {

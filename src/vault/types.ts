@@ -290,6 +290,12 @@ export interface SyncStore {
    * entries a pull just brought), with those continuing them (chain-retry.ts). Returns how many.
    */
   retryChainRefusals(arrivedIds: readonly string[]): Promise<number>;
+  /**
+   * [E7] Queues again the case entries refused as `clock` for being dated ahead of the hub, once its
+   * clock (`hubNowMs`, the device's less the measured offset) has caught up, with the entries of their
+   * cases refused `chain` after them (chain-retry.ts). Returns how many.
+   */
+  retryClockRefusals(hubNowMs: number): Promise<number>;
 }
 
 /** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */

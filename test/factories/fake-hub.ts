@@ -138,7 +138,8 @@ class Reply extends Error {
   }
 }
 
-export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeHub {
+export function createFakeHub(options: { readonly signs?: boolean; /** the hub's clock (the real one unless set) */ readonly now?: () => number } = {}): FakeHub {
+  const hubDate = () => new Date(options.now?.() ?? Date.now());
   let signer: TestHubKey | null = options.signs === true ? createTestHubKey('aozora') : null;
   const receipts = new Map<string, EvidenceReceipt>();
   /** [K4] one receipt per entry, signed when first asked for, from what the hub recorded on acceptance */
@@ -153,7 +154,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
         entryId: entityId,
         entryHash: (JSON.parse(held.payloadJson) as { hash: string }).hash,
         position: held.version,
-        receivedAt: acceptedAt.get(entityId) ?? new Date().toISOString(),
+        receivedAt: acceptedAt.get(entityId) ?? hubDate().toISOString(),
       };
       r = signer.sign(facts);
       receipts.set(entityId, r);
@@ -267,7 +268,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
       // The same rules as the hub's push (src/protocol/evidence-rules.ts).
       const entry = change.payload as unknown as CaseEntry;
       const bound = [...(bindings.get(device.id) ?? new Map<string, string>())].filter(([, u]) => u === user.id).map(([local]) => local);
-      const check = checkAppend(entry, { held: cases.get(entry.caseId) ?? [], authorId: user.id, authorIds: bound, deviceId: device.id, receivedAt: new Date() });
+      const check = checkAppend(entry, { held: cases.get(entry.caseId) ?? [], authorId: user.id, authorIds: bound, deviceId: device.id, receivedAt: hubDate() });
       if (!check.ok) return { ...base, status: 'refused', reason: check.reason, detail: check.detail, retryable: false };
       cases.set(entry.caseId, [...(cases.get(entry.caseId) ?? []), { id: entry.id, hash: entry.hash, index: entry.index, recordedAt: entry.recordedAt }]);
     }
@@ -278,7 +279,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
       access.set(change.entityId, change.payload);
     } else {
       const officeId = officeFor(change, user);
-      if (change.kind === 'case-entry') acceptedAt.set(change.entityId, new Date().toISOString());
+      if (change.kind === 'case-entry') acceptedAt.set(change.entityId, hubDate().toISOString());
       records.set(key, {
         kind: change.kind,
         entityId: change.entityId,
@@ -332,7 +333,7 @@ export function createFakeHub(options: { readonly signs?: boolean } = {}): FakeH
     const signed = asks && signer !== null && !retire
       ? { receipts: results.flatMap((r, i) => (r.status !== 'refused' && changes[i]!.kind === 'case-entry' ? receiptOf(changes[i]!.entityId) : [])) }
       : {};
-    return json(200, { results, serverTime: new Date().toISOString(), ...signed });
+    return json(200, { results, serverTime: hubDate().toISOString(), ...signed });
   }
 
   function pull(user: FakeHubUser, url: URL, asks = false): Response {

@@ -223,6 +223,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
         check();
         return 0;
       },
+      async retryClockRefusals() {
+        check();
+        return 0;
+      },
     },
     async saveDraft(k: string, value: unknown) {
       check();
