@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { orderEntries } from './case-chain';
-import { foldCase, validateEntry } from './case-fold';
-import type { Actor, CaseEntry, ContactBody, EntryBody } from './emergency-case';
+import { concurrentOutcomes, foldCase, standingClosesOf, validateEntry } from './case-fold';
+import type { Actor, CaseEntry, ContactBody, EntryBody, OutcomeBody } from './emergency-case';
 import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 
 const phone1 = { by: { userId: 'u-1', name: '山田 夜勤' } satisfies Actor, deviceId: 'phone-1', idPrefix: 'p1' };
@@ -119,5 +119,62 @@ describe('foldCase: a result and a correction of its contact written on two phon
     expect(c.contacts[0]!.body).toMatchObject({ contactedAt: at('15:10'), result: '受入可', note: '留守電 / 折り返しあり' });
     const onlyCorrected = foldCase([...seen, ...correction]);
     expect(onlyCorrected.contacts[0]!.body).toMatchObject({ result: '不在', note: '留守電' });
+  });
+});
+
+describe('two outcomes recorded on two phones at once', () => {
+  const atHome: OutcomeBody = { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '叔母が泊まる' };
+  const admitted: OutcomeBody = { type: 'outcome', outcome: '短期入所', facilityId: 'fac-f', facilityName: 'ふじ短期入所', from: at('17:50'), note: '' };
+
+  /** Phone 1 (in a basement) records three calls and 在宅で対応; phone 2 records the admission at ふじ. */
+  async function forked(): Promise<{ base: CaseEntry[]; entries: CaseEntry[]; home: CaseEntry; admission: CaseEntry }> {
+    const { base } = await pendingCall();
+    const one = await write(base, phone1, [
+      { body: contactBody({ result: '受入不可' }), at: at('15:30') },
+      { body: contactBody({ result: '受入不可' }), at: at('15:40') },
+      { body: atHome, at: at('15:45') },
+    ]);
+    const two = await write(base, phone2, [{ body: admitted, at: at('15:52') }]);
+    return { base, entries: orderEntries([...base, ...one, ...two]), home: one.at(-1)!, admission: two[0]! };
+  }
+
+  it('names the outcome the standing one’s writer had not seen, whichever read order stands', async () => {
+    const { entries, home, admission } = await forked();
+    const kase = foldCase(entries);
+    // read order puts the phone that held more entries last: its 在宅で対応 stands
+    expect(kase.outcome?.entryId).toBe(home.id);
+    expect(concurrentOutcomes(kase).map((o) => o.entryId)).toEqual([admission.id]);
+  });
+
+  it('is settled by the outcome recorded again, or a 取消 of either, by someone who held both', async () => {
+    const { entries, home } = await forked();
+    const again = await write(entries, phone2, [{ body: admitted, at: at('16:10') }]);
+    expect(concurrentOutcomes(foldCase(orderEntries([...entries, ...again])))).toEqual([]);
+    const withdrawn = await write(entries, phone1, [{ body: { type: 'correction', corrects: home.id, reason: '別の端末で入所を記録済み', replacement: null }, at: at('16:10') }]);
+    const settled = foldCase(orderEntries([...entries, ...withdrawn]));
+    expect(concurrentOutcomes(settled)).toEqual([]);
+    expect(settled.outcome?.body.outcome).toBe('短期入所');
+  });
+
+  it('is no conflict when the later outcome was recorded after seeing the earlier (在宅で対応 at night, 短期入所 the next day)', async () => {
+    const { base } = await pendingCall();
+    const night = await write(base, phone1, [{ body: atHome, at: at('15:45') }]);
+    const day = await write([...base, ...night], phone2, [{ body: admitted, at: at('23:00') }]);
+    expect(concurrentOutcomes(foldCase(orderEntries([...base, ...night, ...day])))).toEqual([]);
+  });
+
+  it('offers every close that stands to 対応を再開, when both phones closed the case', async () => {
+    const { base } = await pendingCall();
+    const closes = async (phone: typeof phone1, hhmm: string) => write(base, phone, [{ body: admitted, at: at(hhmm) }, { body: { type: 'close', closedAt: at(hhmm) }, at: at(hhmm) }]);
+    const one = await closes(phone1, '16:00');
+    const two = await closes(phone2, '16:05');
+    const entries = orderEntries([...base, ...one, ...two]);
+    const kase = foldCase(entries);
+    expect(standingClosesOf(kase)).toEqual([one[1]!.id, two[1]!.id]);
+    const reopen = (id: string): EntryBody => ({ type: 'correction', corrects: id, reason: '入所の記録が2台で重複', replacement: null });
+    const lastOnly = foldCase(orderEntries([...entries, ...(await write(entries, phone1, [{ body: reopen(two[1]!.id), at: at('16:30') }]))]));
+    expect(lastOnly.closedAt).not.toBeNull();
+    const both = await write(entries, phone1, [{ body: reopen(one[1]!.id), at: at('16:30') }, { body: reopen(two[1]!.id), at: at('16:31') }]);
+    expect(foldCase(orderEntries([...entries, ...both])).closedAt).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { earlierOutcomes, foldCase, mayBeDeleted, retentionUntil, standingCloseOf, validateEntry } from './case-fold';
+import { earlierOutcomes, foldCase, mayBeDeleted, retentionUntil, standingClosesOf, validateEntry } from './case-fold';
 import type { CorrectionBody, EntryBody, OutcomeBody } from './emergency-case';
 import { appendEntries, buildCase, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
 
@@ -215,16 +215,16 @@ describe('validateEntry: bad input is refused with a reason', () => {
     const closeBody: EntryBody = { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' };
     const entries = await appendEntries([], [openBody(), contactBody(), admitted, closeBody]);
     const closed = foldCase(entries);
-    const closeId = standingCloseOf(closed)!;
-    expect(closeId).toBe(entries[3]!.id);
+    const [closeId] = standingClosesOf(closed);
+    expect(standingClosesOf(closed)).toEqual([entries[3]!.id]);
     const at = '2026-11-30T19:00:00.000Z';
     // closed: a new call is refused
     expect(validateEntry(closed, contactBody({ contactedAt: at }), at)).not.toEqual([]);
-    const reopen: EntryBody = { type: 'correction', corrects: closeId, reason: '受入先から今夜は預かれないと電話があった', replacement: null };
+    const reopen: EntryBody = { type: 'correction', corrects: closeId!, reason: '受入先から今夜は預かれないと電話があった', replacement: null };
     expect(validateEntry(closed, reopen, at)).toEqual([]);
     const reopened = foldCase(await appendEntries(entries, [{ body: reopen, at }]));
     expect(reopened.closedAt).toBeNull();
-    expect(standingCloseOf(reopened)).toBeNull();
+    expect(standingClosesOf(reopened)).toEqual([]);
     expect(validateEntry(reopened, contactBody({ contactedAt: at }), at)).toEqual([]);
   });
 

@@ -117,6 +117,35 @@ export function earlierOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<Outc
   return standing.slice(0, -1).map(current);
 }
 
+/**
+ * The outcomes recorded on another phone at the same time as the one that stands, which its writer
+ * had not seen (`writerHeld`), saying something else (another outcome, another facility), and which
+ * nobody who held both has settled since (by recording the outcome again, or by a correction or 取消
+ * of either). Read order alone picked the one that stands: the phone that held more entries won, and
+ * a colleague's admission at F read as superseded by a basement phone's 在宅で対応. The case screen
+ * shows both and the claim waits (要確認) until someone settles it. Empty for a case built by hand.
+ */
+export function concurrentOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<OutcomeBody>[] {
+  if (c.entries[0]?.body.type !== 'open' || c.entries.filter((e) => e.body.type === 'outcome').length < 2) return [];
+  const { standing, held } = readFacts(c.entries);
+  const outcomes = standing.filter((s): s is Slot<OutcomeBody> => s.body.type === 'outcome' && !s.withdrawn);
+  const stands = outcomes.at(-1);
+  if (stands === undefined) return [];
+  const differs = (a: OutcomeBody, b: OutcomeBody) => a.outcome !== b.outcome || a.facilityId !== b.facilityId || a.facilityName !== b.facilityName;
+  const settles = (seq: number, other: Slot<OutcomeBody>) => {
+    const body = c.entries[seq]!.body;
+    return (
+      held(seq, stands.seq) &&
+      held(seq, other.seq) &&
+      (body.type === 'outcome' || (body.type === 'correction' && (body.corrects === stands.entryId || body.corrects === other.entryId)))
+    );
+  };
+  return outcomes
+    .filter((o) => o !== stands && !held(stands.seq, o.seq) && differs(o.body, stands.body))
+    .filter((o) => !c.entries.some((_, seq) => seq > stands.seq && seq > o.seq && settles(seq, o)))
+    .map(current);
+}
+
 function current<B extends FactBody>(s: Slot<B>): Current<B> {
   return { entryId: s.entryId, body: s.body, recordedAt: s.recordedAt, recordedBy: s.recordedBy, corrections: s.corrections, ...(s.resultBy ? { resultBy: s.resultBy } : {}) };
 }
@@ -223,12 +252,15 @@ function shownContact(s: Slot<ContactBody>, slots: Iterable<Slot<FactBody>>, hel
 }
 
 /**
- * The close entry that stands, for 対応を再開 (a 取消 of it, with a reason, opens the case again);
- * null for a case that is open.
+ * The close entries that stand, in read order, for 対応を再開 (a 取消 of each, with a reason, opens
+ * the case again: two phones may each have closed it, and withdrawing the last left the other
+ * standing, the case still 終了); none for a case that is open.
  */
-export function standingCloseOf(c: Pick<EmergencyCase, 'entries' | 'closedAt'>): string | null {
-  if (c.closedAt === null || c.entries[0]?.body.type !== 'open') return null;
-  return readFacts(c.entries).standing.filter((s) => s.body.type === 'close' && !s.withdrawn).at(-1)?.entryId ?? null;
+export function standingClosesOf(c: Pick<EmergencyCase, 'entries' | 'closedAt'>): string[] {
+  if (c.closedAt === null || c.entries[0]?.body.type !== 'open') return [];
+  return readFacts(c.entries)
+    .standing.filter((s) => s.body.type === 'close' && !s.withdrawn)
+    .map((s) => s.entryId);
 }
 
 /** The entry with this id, if the case has it. */

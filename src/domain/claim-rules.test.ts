@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { CONSULTATION_BONUS_UNITS, MONTHLY_CAP, type ClaimDecision } from './claim-types';
 import { capGroupKeyLookupOf, casesNear, casesWithin24Hours, CLAIM_REASONS, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf, personKeyOf, summarizeClaims, summaryTotals } from './claim-rules';
 import { claimSummaryCsv } from './claim-csv';
+import { orderEntries } from './case-chain';
+import { foldCase } from './case-fold';
+import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 import type { ServiceEnrolments } from './household';
 import {
   DEFAULT_CLAIM_FACTS,
@@ -1280,5 +1283,34 @@ describe('「今月はすでに4回」 counts as the claims screen decides', () 
     );
     const cases = emergenciesIn('2026-12', 4);
     expect(countThisMonth(cases, oneBody, HANAKO, HUB_OFFICE.id, '2026-12-20T10:00:00+09:00', enrolled)).toBe(0);
+  });
+});
+
+describe('two phones recorded different outcomes at once', () => {
+  it('waits (要確認) naming both, rather than letting read order bill or refuse it; claimed once someone settles it', async () => {
+    const hub = { by: { userId: 'u-1', name: '拠点 太郎' }, deviceId: 'phone-1', idPrefix: 'p1' };
+    const home = { by: { userId: 'u-2', name: '自宅 花子' }, deviceId: 'phone-2', idPrefix: 'p2' };
+    const base = await appendEntries([], [
+      { body: openBody({ officeId: HUB_OFFICE.id, subject: HANAKO, requestedAt: '2026-12-10T01:50:00+09:00' }), at: '2026-12-10T01:51:00+09:00' },
+      { body: { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, at: '2026-12-10T01:52:00+09:00' },
+    ], 'fork');
+    // The basement phone: two refusals and 在宅で対応; the colleague at home: ふじ 受入可 and the admission.
+    const one = (await appendEntries(base, [
+      { body: contactBody({ contactedAt: '2026-12-10T02:10:00+09:00', result: '受入不可' }), at: '2026-12-10T02:11:00+09:00' },
+      { body: contactBody({ contactedAt: '2026-12-10T02:20:00+09:00', result: '受入不可' }), at: '2026-12-10T02:21:00+09:00' },
+      { body: { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '' }, at: '2026-12-10T02:45:00+09:00' },
+    ], 'fork', hub)).slice(base.length);
+    const two = (await appendEntries(base, [
+      { body: contactBody({ facilityId: 'fac-f', facilityName: 'ふじ短期入所', contactedAt: '2026-12-10T02:38:00+09:00' }), at: '2026-12-10T02:39:00+09:00' },
+      { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-f', facilityName: 'ふじ短期入所', from: '2026-12-10T03:30:00+09:00', note: '' }, at: '2026-12-10T02:52:00+09:00' },
+    ], 'fork', home)).slice(base.length);
+    const entries = orderEntries([...base, ...one, ...two]);
+    const d = only(decideClaims([foldCase(entries)], OFFICES));
+    expect(d.status).toBe('pending');
+    expect(d.reasons).toContain(CLAIM_REASONS.outcomesDiffer(['在宅で対応', '短期入所（ふじ短期入所）']));
+    // The colleague, holding both, records the admission again: claimed.
+    const again = (await appendEntries(entries, [{ body: two.at(-1)!.body, at: '2026-12-10T03:40:00+09:00' }], 'fork', home)).slice(entries.length);
+    const settled = only(decideClaims([foldCase(orderEntries([...entries, ...again]))], OFFICES));
+    expect(settled.status).toBe('claimed');
   });
 });

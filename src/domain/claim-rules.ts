@@ -24,10 +24,12 @@ import {
   type Current,
   type EmergencyCase,
   type Office,
+  type OutcomeBody,
   type OutcomeKind,
   type Planning,
   type SameEmergencyBody,
 } from './emergency-case';
+import { concurrentOutcomes } from './case-fold';
 import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type IsoDate, type IsoInstant, type OfficeMove, type ServiceEnrolments } from './household';
 import { ADULT_AGE, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
@@ -47,6 +49,9 @@ export const CLAIM_REASONS = {
   noOutcome: '対応結果が未記録です（指定短期入所の利用に至った場合に算定します）',
   notAdmitted: (outcome: OutcomeKind) => `対応結果が「${outcome}」のため算定できません（指定短期入所の利用に至った場合に算定します）`,
   admitted: '指定短期入所の利用に至りました',
+  /** two phones recorded different outcomes at once, neither seeing the other's (case-fold.ts concurrentOutcomes) */
+  outcomesDiffer: (lines: readonly string[]) =>
+    `2台の端末で、異なる対応結果が同じころに記録されています（${lines.map((l) => `「${l}」`).join('と')}）。記録の画面で正しい対応結果を記録し直すか、誤っている方を取り消すと判定されます`,
   noRecipientNumber: '受給者証番号が未登録です。世帯の情報に受給者証番号を入力し、記録の画面で「世帯の受給者証番号を記録に入れる」を押すと算定されます',
   noBirthDate: '生年月日が未登録のため、障害児相談支援か計画相談支援かを判断できません。世帯の情報に生年月日を入力すると算定されます',
   notLinkedAge: '登録者と結び付いていないため、障害児相談支援か計画相談支援かを判断できません。記録の画面の「登録者と結び付ける」で結び付けると算定されます',
@@ -288,6 +293,9 @@ function enrolmentFindings(
   return { excluded, unknown };
 }
 
+/** An outcome as the reasons name it: 「短期入所（ふじ短期入所）」, 「在宅で対応」. */
+const outcomeLine = (o: OutcomeBody) => (o.facilityName.trim() === '' ? o.outcome : `${o.outcome}（${o.facilityName.trim()}）`);
+
 /** The outcome of rules a–e for one case, before the cap. */
 interface Verdict {
   readonly status: Exclude<ClaimStatus, 'over-cap'>;
@@ -326,6 +334,8 @@ function verdictOf(
     if (anyShortStay && c.outcome === null) reasons.push(CLAIM_REASONS.noOutcome);
     return { status: 'not-claimable', reasons: reasons.filter((r): r is string => r !== null) };
   }
+  // Two phones recorded different outcomes at once: which stands was read order's choice, not anyone's.
+  const rivals = c.outcome === null ? [] : concurrentOutcomes(c);
   const { independentLivingClaimed } = c.claimFacts;
   // Rule d's default: not yet recorded for this case, but the household was placed under this
   // office on the day of the coordination.
@@ -335,7 +345,7 @@ function verdictOf(
   const office = offices.get(c.open.body.officeId);
   const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt), offices);
   const failures = [
-    admissionFailure(c),
+    rivals.length > 0 ? null : admissionFailure(c),
     personKey === null ? CLAIM_REASONS.noPerson : null,
     hubFailure(offices.get(c.open.body.officeId), coordinatedAt),
     planning === 'other-office' ? wording['other-office'] : null,
@@ -343,12 +353,12 @@ function verdictOf(
     ...enrolment.excluded,
   ].filter((r): r is string => r !== null);
   if (failures.length > 0) return { status: 'not-claimable', reasons: failures };
-  const admitted = c.outcome !== null;
+  const admitted = c.outcome !== null && rivals.length === 0;
   const period = hubPeriodOf(office, coordinatedAt);
   const reasons = [
     CLAIM_REASONS.coordinated(coordinatedAt),
     ...(period ? [CLAIM_REASONS.inHub(period)] : []),
-    admitted ? CLAIM_REASONS.admitted : CLAIM_REASONS.noOutcome,
+    admitted ? CLAIM_REASONS.admitted : rivals.length > 0 ? CLAIM_REASONS.outcomesDiffer([c.outcome!, ...rivals].map((o) => outcomeLine(o.body))) : CLAIM_REASONS.noOutcome,
     wording[planning],
     ...(placedHere ? [CLAIM_REASONS.planningDefault] : []),
   ];

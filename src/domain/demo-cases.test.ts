@@ -41,6 +41,9 @@ function reasonMatchers(month: string): Record<keyof typeof CLAIM_REASONS, ((r: 
     noOutcome: [is(CLAIM_REASONS.noOutcome)],
     notAdmitted: [is(CLAIM_REASONS.notAdmitted('入院')), is(CLAIM_REASONS.notAdmitted('在宅で対応'))],
     admitted: [is(CLAIM_REASONS.admitted)],
+    // The demo's cases are written on one phone, one entry after another: none holds two outcomes
+    // recorded at once (claim-rules.test.ts and case-fold-concurrent.test.ts show it).
+    outcomesDiffer: [],
     noRecipientNumber: [is(CLAIM_REASONS.noRecipientNumber)],
     numberDiffers: [(r) => r.startsWith('記録の受給者証番号が世帯の情報（')],
     // Every demo person has a 生年月日 (the demo's 聞き取り票 are filled in): no case can show it.

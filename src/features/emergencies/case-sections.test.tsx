@@ -5,6 +5,7 @@ import { admittedNight, appendEntries, contactBody, openBody } from '../../../te
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import type { CaseEntry, OutcomeBody } from '../../domain/emergency-case';
+import { orderEntries } from '../../domain/case-chain';
 import { useApp } from '../../state/store';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { CasesScreen } from './cases-screen';
@@ -61,6 +62,28 @@ describe('算定に関する事項: the plan\'s office, in the words of the pers
     render(<CasesScreen />);
     section = await screen.findByRole('region', { name: '算定に関する事項' });
     expect(within(section).getByRole('combobox', { name: '計画相談支援の担当' })).toHaveTextContent('当事業所が計画相談支援を担当');
+  });
+});
+
+describe('対応結果: two outcomes recorded on two phones at once', () => {
+  it('says so, tags the one the standing outcome’s writer had not seen, and offers its 取消', async () => {
+    const base = await appendEntries([], [
+      { body: openBody(), at: '2026-11-30T14:50:00.000Z' },
+      { body: contactBody({ result: null }), at: '2026-11-30T15:20:00.000Z' },
+    ]);
+    const atHome: OutcomeBody = { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '' };
+    const admitted: OutcomeBody = { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: '2026-11-30T17:00:00.000Z', note: '' };
+    // the basement phone wrote two entries, the colleague's one: the basement's outcome is read last
+    const one = (await appendEntries(base, [{ body: contactBody({ result: '受入不可' }), at: '2026-11-30T15:30:00.000Z' }, { body: atHome, at: '2026-11-30T15:45:00.000Z' }], 'case-1', { by: { userId: 'u-9', name: '山田 夜勤' }, deviceId: 'phone-1', idPrefix: 'p1' })).slice(2);
+    const two = (await appendEntries(base, [{ body: admitted, at: '2026-11-30T15:52:00.000Z' }], 'case-1', { by: morning, deviceId: 'phone-2', idPrefix: 'p2' })).slice(2);
+    useApp.setState({ caseEntries: new Map([['case-1', orderEntries([...base, ...one, ...two])]]) });
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = await screen.findByRole('region', { name: '対応結果' });
+    expect(within(section).getByText(/2台の端末で、異なる対応結果が同じころに記録されています/)).toBeInTheDocument();
+    const lines = [...section.querySelectorAll('.case-outcome__line')].map((p) => p.textContent);
+    expect(lines).toEqual(['在宅で対応', '別の端末で同じころに記録 短期入所　あおぞら短期入所　2026年12月1日 02:00から']);
+    expect(within(section).getAllByRole('button', { name: '取消' })).toHaveLength(2);
   });
 });
 

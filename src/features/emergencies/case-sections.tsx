@@ -15,7 +15,7 @@ import {
   type OutcomeKind,
   type Planning,
 } from '../../domain/emergency-case';
-import { earlierOutcomes, standingCloseOf } from '../../domain/case-fold';
+import { concurrentOutcomes, earlierOutcomes, standingClosesOf } from '../../domain/case-fold';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { searchHouseholds } from '../../domain/search';
@@ -40,8 +40,8 @@ export function OutcomeSection({
 }: {
   kase: EmergencyCase;
   onWithdraw: (entryId: string, label: string) => void;
-  /** 対応を再開: asks the reason, then writes the 取消 of the close entry */
-  onReopen: (closeEntryId: string) => void;
+  /** 対応を再開: asks the reason, then writes the 取消 of each close entry that stands */
+  onReopen: (closeEntryIds: readonly string[]) => void;
 }) {
   const [editing, setEditing] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
@@ -49,7 +49,9 @@ export function OutcomeSection({
   const closed = kase.closedAt !== null;
   const o = kase.outcome;
   const earlier = useMemo(() => earlierOutcomes(kase), [kase]);
-  const closeEntryId = useMemo(() => standingCloseOf(kase), [kase]);
+  // recorded on another phone at the same time, unseen by the standing one's writer: both are shown as in doubt
+  const rivals = useMemo(() => new Set(concurrentOutcomes(kase).map((r) => r.entryId)), [kase]);
+  const closeEntryIds = useMemo(() => standingClosesOf(kase), [kase]);
   const lineOf = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
   const label = o ? lineOf(o.body) : '';
   // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.
@@ -62,10 +64,12 @@ export function OutcomeSection({
 
   return (
     <Section title={T.outcomeTitle} id="case-outcome">
+      {rivals.size > 0 ? <Notice kind="warn">{T.outcomesDiffer}</Notice> : null}
       {o ? (
         <div className="case-outcome">
           <p className="case-outcome__line">{label}</p>
           {o.body.note ? <p>{o.body.note}</p> : null}
+          {rivals.size > 0 ? <p className="case-meta">{T.recordedLine(formatJapanDateTime(o.recordedAt), o.recordedBy.name)}</p> : null}
           <CorrectionNotes corrections={o.corrections} />
           {!closed ? (
             <Button variant="ghost" onClick={() => onWithdraw(o.entryId, label)}>
@@ -78,13 +82,18 @@ export function OutcomeSection({
       )}
       {/* An outcome recorded again replaces the one before; that one stays readable, with who recorded it and when. */}
       {earlier.map((e) => (
-        <div key={e.entryId} className="case-outcome case-outcome--earlier">
+        <div key={e.entryId} className={rivals.has(e.entryId) ? 'case-outcome' : 'case-outcome case-outcome--earlier'}>
           <p className="case-outcome__line">
-            <span className="case-tag">{T.earlierOutcome}</span> {lineOf(e.body)}
+            <span className={rivals.has(e.entryId) ? 'case-tag case-tag--warn' : 'case-tag'}>{rivals.has(e.entryId) ? T.concurrentOutcome : T.earlierOutcome}</span> {lineOf(e.body)}
           </p>
           {e.body.note ? <p>{e.body.note}</p> : null}
           <p className="case-meta">{T.recordedLine(formatJapanDateTime(e.recordedAt), e.recordedBy.name)}</p>
           <CorrectionNotes corrections={e.corrections} />
+          {rivals.has(e.entryId) && !closed ? (
+            <Button variant="ghost" onClick={() => onWithdraw(e.entryId, lineOf(e.body))}>
+              {T.withdraw}
+            </Button>
+          ) : null}
         </div>
       ))}
       {/* A withdrawn outcome stays readable, marked 取消 with the reason, who and when. */}
@@ -108,8 +117,8 @@ export function OutcomeSection({
           {T.close}
         </Button>
       ) : null}
-      {closeEntryId !== null ? (
-        <Button className="case-wide" onClick={() => onReopen(closeEntryId)}>
+      {closeEntryIds.length > 0 ? (
+        <Button className="case-wide" onClick={() => onReopen(closeEntryIds)}>
           {T.reopen}
         </Button>
       ) : null}

@@ -182,7 +182,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
           <OutcomeSection
             kase={kase}
             onWithdraw={(entryId, label) => setCorrecting({ kind: 'withdraw', entryId, label })}
-            onReopen={(entryId) => setCorrecting({ kind: 'reopen', entryId })}
+            onReopen={(entryIds) => setCorrecting({ kind: 'reopen', entryIds })}
           />
           <ClaimFactsSection kase={kase} child={person?.birthDate ? ageCategory(person.birthDate, day) === 'child' : false} />
         </>

@@ -57,8 +57,8 @@ export function CorrectionNotes({ corrections }: { corrections: readonly Superse
 export type CorrectionTarget =
   | { readonly kind: 'contact'; readonly contact: Current<ContactBody> }
   | { readonly kind: 'withdraw'; readonly entryId: string; readonly label: string }
-  /** 対応を再開: the 取消 of the close entry, with its reason */
-  | { readonly kind: 'reopen'; readonly entryId: string }
+  /** 対応を再開: the 取消 of each close entry that stands (two phones may each have closed it), with its reason */
+  | { readonly kind: 'reopen'; readonly entryIds: readonly string[] }
   | { readonly kind: 'open'; readonly open: Current<OpenBody> };
 
 interface CorrectionForm {
@@ -83,7 +83,8 @@ function correctionFormOf(target: CorrectionTarget | null): CorrectionForm {
 /** One draft per corrected entry: reopening 訂正 or 取消 on the same entry after an unlock brings the reason back. */
 function correctionDraftKey(caseId: string, target: CorrectionTarget | null): string | null {
   if (target === null) return null;
-  const entryId = target.kind === 'contact' ? target.contact.entryId : target.kind === 'open' ? target.open.entryId : target.entryId;
+  const entryId =
+    target.kind === 'contact' ? target.contact.entryId : target.kind === 'open' ? target.open.entryId : target.kind === 'reopen' ? target.entryIds.at(-1) : target.entryId;
   // (a reopen and a withdrawal never name the same entry: one is of the close, the other of a fact)
   return `case-correction:${caseId}:${target.kind}:${entryId}`;
 }
@@ -125,7 +126,13 @@ export function CorrectionDialog({
   async function write(target: CorrectionTarget) {
     let replacement: FactBody | null = null;
     let corrects: string;
-    if (target.kind === 'withdraw' || target.kind === 'reopen') {
+    if (target.kind === 'reopen') {
+      // one 取消 per close that stands; one refused stops there, the case still 終了 and offering this again
+      for (const entryId of target.entryIds) if (!(await append({ type: 'correction', corrects: entryId, reason: reason.trim(), replacement: null }))) return;
+      await finish();
+      return onClose();
+    }
+    if (target.kind === 'withdraw') {
       corrects = target.entryId;
     } else if (target.kind === 'contact') {
       corrects = target.contact.entryId;
