@@ -28,6 +28,7 @@ import { T } from './text';
 import { useAllCases } from './use-cases';
 import { capGroupKeyLookupOf, casesNear, personFactsLookupOf } from '../../domain/claim-rules';
 import { defaultCaseOffice, lastCaseOffice, ownOfficeIdOf, rememberCaseOffice } from './case-office';
+import { toVaultError } from '../../vault/errors';
 
 interface StartForm {
   /** ISO instant of the tap */
@@ -253,7 +254,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
       // The next step of a night call is the match, where the calls are made and recorded.
       if (subject.householdId && subject.personId) navigate(casePaths.match(subject.householdId, subject.personId, kase.id));
     } catch (err) {
-      setErrors(err instanceof CaseEntryRejected ? err.messages : [`${T.saveFailed}${err instanceof Error ? err.message : ''}`]);
+      setErrors(err instanceof CaseEntryRejected ? err.messages : [`${T.saveFailed} ${toVaultError(err).message}`]);
     } finally {
       setBusy(false);
     }

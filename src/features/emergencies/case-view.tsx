@@ -13,7 +13,7 @@ import { countersignSummary } from '../../domain/countersign-status';
 import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
-import type { EmergencyCase } from '../../domain/emergency-case';
+import type { ContactBody, Current, EmergencyCase } from '../../domain/emergency-case';
 import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
@@ -153,6 +153,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
                 contact={c}
                 caseId={kase.id}
                 caseClosed={!editable}
+                calledAgain={calledAgain(kase.contacts, c)}
                 {...(readOnly
                   ? {}
                   : {
@@ -234,4 +235,14 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
       </ul>
     </details>
   );
+}
+
+/**
+ * Whether the same facility was called again after this call (a 折り返し recorded, or a new call): its
+ * 「折り返しがあった」 is then answered, and a second tap would add another empty call-back.
+ */
+function calledAgain(contacts: readonly Current<ContactBody>[], c: Current<ContactBody>): boolean {
+  const same = (o: ContactBody) => (c.body.facilityId !== null ? o.facilityId === c.body.facilityId : o.facilityId === null && o.facilityName === c.body.facilityName);
+  const at = Date.parse(c.body.contactedAt);
+  return contacts.some((o) => o !== c && same(o.body) && (Date.parse(o.body.contactedAt) > at || (Date.parse(o.body.contactedAt) === at && Date.parse(o.recordedAt) > Date.parse(c.recordedAt))));
 }

@@ -157,6 +157,8 @@ describe('緊急対応: from the tap to the closed case', () => {
     const beforeCallback = Date.now();
     await user.click(within(card).getByRole('button', { name: '折り返しがあった' }));
     await waitFor(() => expect(screen.getAllByRole('article', { name: 'みどり園' })).toHaveLength(2));
+    // answered: a second tap (a thumb at 2 a.m.) finds no button to add another empty call-back
+    expect(within(card).queryByRole('button', { name: '折り返しがあった' })).not.toBeInTheDocument();
     const callback = screen.getAllByRole('article', { name: 'みどり園' }).find((a) => within(a).queryByText('結果: 結果未記録'))!;
     expect(within(callback).getByText('事業所からの折り返し')).toBeInTheDocument();
     await user.click(within(callback).getByRole('button', { name: '受入可' }));

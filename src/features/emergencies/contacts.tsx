@@ -41,10 +41,13 @@ export function ContactCard({
   onCorrect,
   onWithdraw,
   withdrawn = false,
+  calledAgain = false,
 }: {
   contact: Current<ContactBody>;
   caseClosed: boolean;
   caseId: string;
+  /** the facility was called again after this call (calledAgain in case-view.tsx): no 「折り返しがあった」 */
+  calledAgain?: boolean;
   onCorrect?: (c: Current<ContactBody>) => void;
   onWithdraw?: (c: Current<ContactBody>) => void;
   withdrawn?: boolean;
@@ -53,7 +56,7 @@ export function ContactCard({
   const { append, errors, busy } = useAppend(caseId);
   const open = !withdrawn && !caseClosed;
   const askResult = open && body.result === null;
-  const askCallback = open && body.result === '折り返し待ち';
+  const askCallback = open && body.result === '折り返し待ち' && !calledAgain;
   const setResult = (result: ContactResult) =>
     void append({ type: 'result', contact: contact.entryId, result, note: '' }).then((ok) => {
       // the buttons go with the written result: said, for whoever cannot see them go
