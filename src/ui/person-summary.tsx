@@ -169,10 +169,13 @@ export function FirstContacts({
   contacts,
   caseWorker,
   at,
+  onCall,
 }: {
   contacts: readonly EmergencyContact[];
   caseWorker?: { readonly name: string; readonly phone: string };
   at: Date;
+  /** a number tapped (the case screen of an open case notes the call for the idle lock) */
+  onCall?: () => void;
 }) {
   const shown = contactsInCallOrder(contacts, at).flatMap(({ contact: c, phone, noAnswerNow }) => {
     const href = formatPhoneForTel(phone);
@@ -193,7 +196,7 @@ export function FirstContacts({
       <ul className="ps-calls" aria-label={L.contacts}>
         {shown.slice(0, 2).map((c, i) => (
           <li key={i}>
-            <a className="tel ps-call" href={c.href}>
+            <a className="tel ps-call" href={c.href} onClick={onCall}>
               <span className="ps-call__who">{c.who}</span> <span className="ps-call__number">{c.number}</span>
               {c.note ? <span className="ps-call__note">{c.note}</span> : null}
             </a>
@@ -202,7 +205,7 @@ export function FirstContacts({
       </ul>
       {caseWorkerCall !== null && !second ? (
         <p className="ps-caseworker">
-          <a href={caseWorkerCall.href} className="ps-caseworker__call">
+          <a href={caseWorkerCall.href} className="ps-caseworker__call" onClick={onCall}>
             {L.caseWorker}
             {caseWorkerCall.note ? ` ${caseWorkerCall.note}` : ''} <span className="ps-call__number">{caseWorkerCall.number}</span>
           </a>

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { admittedNight, appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
@@ -7,6 +7,7 @@ import { createHousehold, createPerson } from '../../../test/factories/household
 import type { CaseEntry, OutcomeBody } from '../../domain/emergency-case';
 import { orderEntries } from '../../domain/case-chain';
 import { useApp } from '../../state/store';
+import { takeCallStartedAt } from '../../state/phone-call';
 import { summarizeHousehold } from '../../domain/household-summary';
 import { CasesScreen } from './cases-screen';
 import { go } from '../../../test/factories/route';
@@ -246,5 +247,28 @@ describe('a case recorded before the person’s 受給者証番号 was entered',
     // the number billed is evidence: no button replaces it
     expect(screen.queryByRole('button', { name: '世帯の受給者証番号を記録に入れる' })).not.toBeInTheDocument();
     expect(useApp.getState().caseEntries.get('case-1')).toHaveLength(1);
+  });
+});
+
+describe('a call to the family from the case screen', () => {
+  afterEach(() => void takeCallStartedAt());
+
+  it('is noted for the idle lock while the case is open (the night’s work, as a facility’s call is), not once it is closed', async () => {
+    useApp.setState({ caseEntries: new Map([['case-1', await appendEntries([], [openBody(), contactBody()])]]) });
+    await go('#/cases/case-1');
+    const { unmount } = render(<CasesScreen />);
+    const father = await screen.findByRole('link', { name: /父/ });
+    father.addEventListener('click', (e) => e.preventDefault());
+    const before = Date.now();
+    fireEvent.click(father);
+    expect(takeCallStartedAt()).toBeGreaterThanOrEqual(before);
+    unmount();
+
+    useApp.setState({ caseEntries: new Map([['case-1', await admittedNight('case-1', '2026-11-30T14:50:00.000Z')]]) });
+    render(<CasesScreen />);
+    const closed = await screen.findByRole('link', { name: /父/ });
+    closed.addEventListener('click', (e) => e.preventDefault());
+    fireEvent.click(closed);
+    expect(takeCallStartedAt()).toBeNull();
   });
 });

@@ -14,6 +14,7 @@ import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsL
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
 import type { ContactBody, Current, EmergencyCase } from '../../domain/emergency-case';
+import { noteCallStarted } from '../../state/phone-call';
 import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
@@ -121,7 +122,13 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
         <div className="section case-person">
           <PersonEssentials person={person} today={day} provisional={householdStatus(household) === 'draft'} />
           <NoConsentLine household={household} />
-          <FirstContacts contacts={household.emergencyContacts} caseWorker={{ name: household.caseWorker, phone: household.caseWorkerPhone }} at={new Date()} />
+          {/* a call to the family or the case worker during an open case is the night's work, as a facility's is: the idle lock spares it */}
+          <FirstContacts
+            contacts={household.emergencyContacts}
+            caseWorker={{ name: household.caseWorker, phone: household.caseWorkerPhone }}
+            at={new Date()}
+            {...(kase.closedAt === null ? { onCall: noteCallStarted } : {})}
+          />
           {/* the lines above are cut at two lines, the notes at one: the rest is a tap away */}
           <a className="case-link case-person__whole" href={casePaths.household(household.id)}>
             {T.wholeRecord}
