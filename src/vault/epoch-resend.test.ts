@@ -82,6 +82,28 @@ describe('[S15] what a device sends again after its hub was restored', () => {
     expect(await session.sync.resendLostRecords()).toBe(0);
   });
 
+  it('sends again a 請求済み another phone made (that phone may be gone), but not another phone’s evidence', async () => {
+    const { session } = await setUpTestVault();
+    const sent = await sentAll(session);
+    const close = {
+      id: 'close-1',
+      officeId: 'office-a',
+      month: '2026-11',
+      recordedAt: '2026-12-08T01:00:00.000Z',
+      recordedBy: { userId: 'u-manager', name: '鈴木 主任' },
+      deviceId: 'managers-old-phone',
+      body: { type: 'cancel', cancels: 'close-0', reason: '別の月を誤って請求済みにした' },
+    };
+    const theirs = await entry(session, await entry(session, null, 'another-phone'), 'another-phone');
+    await session.sync.applyRemote([pulled('month-close', close, 12), pulled('case-entry', theirs, 13)]);
+    expect(await session.sync.keepLostRecords(FLOOR, sent)).toBe(1);
+    await session.sync.applyRemote([]);
+    expect(await session.sync.resendLostRecords()).toBe(1);
+    const queue = await session.outbox();
+    expect(queue.map((e) => [e.kind, e.entityId, e.op])).toEqual([['month-close', 'close-1', 'append']]);
+    expect(queue[0]!.payload).toEqual(close);
+  });
+
   it('sends a kept copy of a record someone edited on the restored hub since as an edit based on nothing: the hub keeps their edit and lists the differences, instead of taking the older copy whole', async () => {
     const { session } = await setUpTestVault();
     const sent = await sentAll(session);

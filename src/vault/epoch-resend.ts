@@ -76,8 +76,11 @@ export async function keepLostRecords(ctx: SessionContext, floor: number, lastSe
     if (row.demo === 1) continue;
     const data = await unseal<unknown>(ctx.key, bindingOf('records', row.kind, row.id), row);
     // Evidence goes again only from the phone that wrote it (the hub takes an entry only from its
-    // writer, E5): the others' entries are theirs to send.
-    if (APPEND_ONLY_KINDS.has(row.kind) && (data as { deviceId?: unknown }).deviceId !== ctx.deviceId) continue;
+    // writer, E5): the others' entries are theirs to send. A 請求済み goes from every phone that holds
+    // it (the hub takes it from any writer of its office, and the same record again is a duplicate):
+    // the phone that closed the month may be gone since, and without it the restored hub's month
+    // reads open to every phone joining later, which may close it again.
+    if (row.kind === 'case-entry' && (data as { deviceId?: unknown }).deviceId !== ctx.deviceId) continue;
     const edit = lastEdit.get(keyOf(row.kind, row.id));
     const takenAuthor = takenFrom.get(keyOf(row.kind, row.id));
     const takenHere = (taken.get(keyOf(row.kind, row.id)) ?? 0) > (row.version ?? 0);
