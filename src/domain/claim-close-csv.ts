@@ -6,7 +6,7 @@
 import { toCsv } from './csv-text';
 import { CLAIM_STATUS_LABELS } from './claim-types';
 import { formatJapanDate } from './japan-time';
-import { CHANGE_CAUSE_LABELS, rebills, unitsToClaim, unitsToReturn, type ChangeCause, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
+import { CHANGE_CAUSE_LABELS, rebills, unknowable, unitsToClaim, unitsToReturn, type ChangeCause, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
 
 export const CLAIM_CHANGES_HEADERS = [
   '事業所番号',
@@ -33,6 +33,7 @@ export const CLAIM_CHANGES_HEADERS = [
 export function adjustmentLabel(difference: number, cause?: ChangeCause): string {
   // the same units, billed under the wrong number or 給付: returned and billed again under the right one
   if (cause !== undefined && rebills({ cause })) return '返還と再請求（過誤調整）';
+  if (cause !== undefined && unknowable({ cause })) return '確認が必要（この端末では判断できません）';
   return difference > 0 ? '追加請求' : difference < 0 ? '返還（過誤調整）' : '単位数の変更なし';
 }
 

@@ -115,6 +115,19 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
     expect(changes.find((c) => c.caseId === 'case-h')).toMatchObject({ detail: '結果を取り違えたため訂正', after: { status: 'not-claimable', units: 0 } });
   });
 
+  it('proposes no return for a claimed case this phone does not hold, or holds with fewer entries than were claimed on', async () => {
+    const chains = await Promise.all([night('case-1', 1), night('case-2', 10), night('case-h', 5, hanako)]);
+    const close = await closeDecember(chains);
+    // A phone restored from an older backup lacks case-h; after a hub restore, case-2 lost its last entry.
+    const now = [chains[0]!, chains[1]!.slice(0, -1)];
+    const changes = changesNow(close, now);
+    expect(changes.map((c) => c.caseId).sort()).toEqual(['case-2', 'case-h']);
+    expect(changes.find((c) => c.caseId === 'case-h')).toMatchObject({ cause: 'not-held', difference: 0 });
+    expect(changes.find((c) => c.caseId === 'case-2')).toMatchObject({ cause: 'entries-missing', detail: '1件', difference: 0 });
+    expect(changes.every((c) => unitsToClaim(c) === 0 && unitsToReturn(c) === 0)).toBe(true);
+    expect(claimChangesCsv(close, changes)).toContain('確認が必要（この端末では判断できません）');
+  });
+
   it('counts persons, not rows: one who turned 18 in the month (a 児 row and a 者 row) is one person in the kept total', async () => {
     const chains = await Promise.all([night('case-1', 1), night('case-2', 10), night('case-3', 20)]);
     const claim = claimOf(chains, '2026-12', office);

@@ -234,7 +234,9 @@ export type ChangeCause =
   | 'household-or-other-cases'
   | 'rules'
   | 'recipient-number'
-  | 'service-type';
+  | 'service-type'
+  | 'not-held'
+  | 'entries-missing';
 
 export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'new-case': '請求後に追加（同期）された記録',
@@ -247,7 +249,16 @@ export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   rules: 'アプリの判定方法の更新（この記録・事業所・同じ人のほかの記録に変更はありません）',
   'recipient-number': '受給者証番号の変更（請求した番号の分を返還し、いまの番号で請求し直す）',
   'service-type': 'サービス種別の変更（生年月日の訂正などで児・者が変わった。請求した種別の分を返還し、いまの種別で請求し直す）',
+  'not-held':
+    'この端末にない記録（同期が終わっていないか、古いバックアップから戻した端末です。すべてを同期した端末で確かめるまで、返還しないでください）',
+  'entries-missing':
+    '請求したときにあった記録の一部がこの端末にありません（拠点サーバーの復元などで失われた可能性があります。すべてを持つ端末で確かめるまで、追加請求も返還もしないでください）',
 };
+
+/** A change this phone cannot judge: what the claim stood on is not all here, so it proposes no units. */
+export function unknowable(c: Pick<ClaimChange, 'cause'>): boolean {
+  return c.cause === 'not-held' || c.cause === 'entries-missing';
+}
 
 /** A change whose billed row is returned whole and billed again whole (another number, or another 給付). */
 export function rebills(c: Pick<ClaimChange, 'cause'>): boolean {
@@ -315,7 +326,7 @@ function changedSinceClose(
   for (const k of close.body.cases) {
     const c = byId.get(k.caseId);
     const known = new Set(k.entryIds);
-    if (c !== undefined && listedIds.has(c.id) && c.entries.every((e) => known.has(e.id))) continue;
+    if (c !== undefined && listedIds.has(c.id) && c.entries.every((e) => known.has(e.id)) && missingEntries(c, k) === 0) continue;
     const keptEntries = c?.entries.filter((e) => known.has(e.id)) ?? [];
     const subjectThen =
       keptEntries[0]?.body.type === 'open' ? foldCase(keptEntries).subject : { householdId: null, personId: null, name: k.name, recipientNumber: k.recipientNumber };
@@ -343,6 +354,12 @@ function sameEmergencyReach(c: EmergencyCase, all: readonly EmergencyCase[], dec
   return person.slice(from, to + 1).filter((o) => o.id !== c.id);
 }
 
+/** How many of the entries the close kept for the case this phone does not hold (a hub restore lost them, and this phone pulled since). */
+function missingEntries(c: EmergencyCase, kept: KeptCase): number {
+  const held = new Set(c.entries.map((e) => e.id));
+  return kept.entryIds.filter((id) => !held.has(id)).length;
+}
+
 function causeOf(c: EmergencyCase | undefined, kept: KeptCase, close: MonthClose, now: MonthNow): { cause: ChangeCause; detail: string } {
   const known = new Set(kept.entryIds);
   const later = c?.entries.filter((e) => !known.has(e.id)) ?? [];
@@ -350,8 +367,7 @@ function causeOf(c: EmergencyCase | undefined, kept: KeptCase, close: MonthClose
   if (corrections.length > 0) return { cause: 'corrected', detail: corrections.join('／') };
   if (later.length > 0) return { cause: 'added', detail: '' };
   if (now.office !== undefined && now.office.updatedAt !== close.body.office.updatedAt) return { cause: 'office', detail: '' };
-  // A case no longer held: nothing left to tell its causes apart.
-  if (c === undefined) return { cause: 'other-cases', detail: '' };
+  if (c === undefined) return { cause: 'not-held', detail: '' };
   const keys = personKeysOf(c, now.decisions);
   const otherChanged = [...now.changed].some(([id, persons]) => id !== c.id && keys.some((k) => persons.has(k)));
   if (otherChanged) return { cause: 'other-cases', detail: '' };
@@ -396,6 +412,9 @@ export function claimChanges(
     const base = { caseId: c.id, name: c.subject.name, recipientNumber: c.subject.recipientNumber, movedTo: null, after };
     if (k === undefined) {
       changes.push({ ...base, cause: 'new-case', detail: '', before: null, difference: after.units });
+    } else if (missingEntries(c, k) > 0) {
+      // Judged now from less than was claimed on: no units proposed, whatever the decision says.
+      changes.push({ ...base, cause: 'entries-missing', detail: `${missingEntries(c, k)}件`, before: k, difference: 0 });
     } else if (k.status === 'claimed' && k.recipientNumber !== c.subject.recipientNumber) {
       // Billed under another 受給者証番号 (the case linked to another person since): the row billed
       // is returned whole and the case billed again as it stands, whatever else changed with it.
@@ -416,15 +435,17 @@ export function claimChanges(
   for (const k of close.body.cases) {
     if (listedIds.has(k.caseId)) continue;
     const c = byId.get(k.caseId);
+    const missing = c === undefined ? 0 : missingEntries(c, k);
     changes.push({
       caseId: k.caseId,
       name: c?.subject.name ?? k.name,
       recipientNumber: c?.subject.recipientNumber ?? k.recipientNumber,
-      ...causeOf(c, k, close, month),
+      // A case not held here, or held with less than was claimed on: nothing to tell, no return proposed.
+      ...(c === undefined ? { cause: 'not-held' as const, detail: '' } : missing > 0 ? { cause: 'entries-missing' as const, detail: `${missing}件` } : causeOf(c, k, close, month)),
       before: k,
       after: null,
       movedTo: c ? now.monthOf(c) : null,
-      difference: -k.units,
+      difference: c === undefined || missing > 0 ? 0 : -k.units,
     });
   }
   const requested = (x: ClaimChange) => Date.parse(byId.get(x.caseId)?.open.body.requestedAt ?? kept.get(x.caseId)?.requestedAt ?? '');

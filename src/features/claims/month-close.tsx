@@ -24,6 +24,7 @@ import {
   monthCloseState,
   type ClaimChange,
   rebills,
+  unknowable,
   unitsToClaim,
   unitsToReturn,
   type KeptExport,
@@ -331,7 +332,7 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
                   {T.changeCause(CHANGE_CAUSE_LABELS[c.cause], [c.detail, c.movedTo ? T.movedTo(monthLabel(c.movedTo)) : ''].filter(Boolean).join('／'))}
                 </p>
                 <p className="claims-case__line">
-                  {rebills(c) ? T.changeRebill(unitsToReturn(c), unitsToClaim(c)) : T.changeDifference(adjustmentLabel(c.difference), c.difference)}
+                  {rebills(c) ? T.changeRebill(unitsToReturn(c), unitsToClaim(c)) : unknowable(c) ? adjustmentLabel(0, c.cause) : T.changeDifference(adjustmentLabel(c.difference), c.difference)}
                 </p>
               </li>
             ))}
