@@ -391,7 +391,7 @@ describe('evidence report', () => {
     mount(await decemberCases(), '#/claims/print?office=office-1&month=2026-12', [office], session);
     expect(await screen.findByText(T.reportNotLogged)).toBeInTheDocument();
     // the chains are checked (each case says so), and still it does not print
-    await waitFor(() => expect(screen.getAllByText(/^改ざんなし（\d+件の記録を確認）$/)).toHaveLength(7));
+    await waitFor(() => expect(screen.getAllByText(/^記録のつながりに矛盾なし（\d+件の記録を確認。/)).toHaveLength(7));
     expect(screen.getByRole('button', { name: T.print })).toBeDisabled();
     expect(screen.getByText(T.printWaiting)).toBeInTheDocument();
   });
@@ -521,6 +521,10 @@ describe('the hub countersignature on the report and the detail CSV', () => {
     expect(screen.getByText(new RegExp(COUNTERSIGN_LABELS.invalid.replace(/[()（）]/g, '.')))).toBeInTheDocument();
     expect(screen.queryByText(/拠点署名済み 2026/)).toBeNull();
     expect(screen.getByText(`${entries.length}件中0件 拠点署名済み（1件は署名が一致しません）`)).toBeInTheDocument();
+    // said at the top of the report, and on the case's line of the chain check: never 矛盾なし
+    expect(screen.getByRole('alert')).toHaveTextContent(T.chainBrokenTitle);
+    expect(screen.getByText(T.chain).closest('tr')).toHaveTextContent(/改ざんまたは破損しています: .*拠点の署名と一致しません/);
+    expect(screen.queryByText(T.chainOk(entries.length))).toBeNull();
   });
 
   it('a device with no hub says so on the report: この端末のみ', async () => {

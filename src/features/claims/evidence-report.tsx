@@ -165,10 +165,11 @@ function EntriesTable({ kase, countersigns }: { kase: EmergencyCase; countersign
   );
 }
 
-function ChainLine({ check }: { check: ChainCheck | undefined }) {
+function ChainLine({ check, problem }: { check: ChainCheck | undefined; problem: string | undefined }) {
   if (check === undefined) return <>{T.chainChecking}</>;
-  if (check.ok) return <>{T.chainOk(check.length)}</>;
-  return <strong className="claims-report__broken">{T.chainBroken(check.problem)}</strong>;
+  // a chain intact whose entry the hub signed otherwise (brokenCases) is no 矛盾なし
+  if (!check.ok || problem !== undefined) return <strong className="claims-report__broken">{T.chainBroken(check.ok ? problem! : check.problem)}</strong>;
+  return <>{T.chainOk(check.length)}</>;
 }
 
 function CaseReport({
@@ -176,6 +177,7 @@ function CaseReport({
   kase,
   decision,
   check,
+  problem,
   countersigns,
   claimedIn,
 }: {
@@ -183,6 +185,8 @@ function CaseReport({
   kase: EmergencyCase;
   decision: ClaimDecision | undefined;
   check: ChainCheck | undefined;
+  /** what is wrong with the case when its chain holds but the hub's signature does not (brokenCases) */
+  problem: string | undefined;
   countersigns: Countersigns;
   /** the month (請求済み) that claimed this case before a correction moved it here */
   claimedIn?: string | undefined;
@@ -259,7 +263,7 @@ function CaseReport({
           </Row>
           <Row label={T.retention}>{until ? T.retentionUntil(formatJapanDate(until)) : T.retentionOpen}</Row>
           <Row label={T.chain}>
-            <ChainLine check={check} />
+            <ChainLine check={check} problem={problem} />
           </Row>
           <Row label={T.headHash}>
             <code className="claims-report__hash">{kase.headHash}</code>
@@ -311,7 +315,8 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
   const printable = ready && logged === 'done';
   const [printedAt] = useState(() => formatJapanDateTime(new Date()));
   const office = claim.office;
-  const broken = brokenCases(claim.cases, chain);
+  // the hub's signatures too, as the claims screen reads them: a mismatch is an alert at the top, not a cell
+  const broken = brokenCases(claim.cases, chain, countersigns.done ? countersigns.lookup : undefined);
   // A month already claimed says so: the report shows the records as they are now, the claim as sent is kept apart.
   const closes = useApp((s) => s.monthCloses);
   const closed = useMemo(() => (officeId === null ? null : monthCloseState([...closes.values()], officeId, month).active), [closes, officeId, month]);
@@ -388,7 +393,16 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
           <h2>{T.reportCases(claim.cases.length)}</h2>
           {claim.cases.length === 0 ? <p>{noCasesMessage(month)}</p> : null}
           {claim.cases.map((c, i) => (
-            <CaseReport key={c.id} n={i + 1} kase={c} decision={claim.decisions.get(c.id)} check={chain.byCase.get(c.id)} countersigns={countersigns} claimedIn={claimedBefore.get(c.id)} />
+            <CaseReport
+              key={c.id}
+              n={i + 1}
+              kase={c}
+              decision={claim.decisions.get(c.id)}
+              check={chain.byCase.get(c.id)}
+              problem={broken.find((b) => b.kase.id === c.id)?.problem}
+              countersigns={countersigns}
+              claimedIn={claimedBefore.get(c.id)}
+            />
           ))}
           <p className="claims-report__foot">{T.reportFoot}</p>
           <p className="claims-report__foot">{T.verifyHint}</p>

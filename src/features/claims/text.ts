@@ -184,7 +184,8 @@ export const T = {
   retentionOpen: '終了の日から5年間（対応中のため未確定）',
   chain: '改ざんの確認',
   chainChecking: '確認中…',
-  chainOk: (n: number) => `改ざんなし（${n}件の記録を確認）`,
+  // what the chain proves, and no more: an entry the hub has not signed could have been rewritten on the phone with every hash after it (the 拠点の署名 row says how many are signed)
+  chainOk: (n: number) => `記録のつながりに矛盾なし（${n}件の記録を確認。拠点の署名のない記録は、拠点の署名でしか書き直しがないと確かめられません）`,
   chainBroken: (problem: string) => `改ざんまたは破損しています: ${problem}`,
   headHash: 'ハッシュ（最後の記録）',
   /** a case continued on two phones at once: SHA-256 over every entry's hash, in read order (case-chain.ts) */
