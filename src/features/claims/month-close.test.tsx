@@ -180,6 +180,14 @@ describe('請求済み on the claims screen (issue 14 point 3)', () => {
     expect(screen.getByText(T.noChanges)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: T.closeButton })).toBeNull();
 
+    // Years on, the file from the office's archive is checked against the hash the close kept; an edited copy is not it.
+    const sent = new File([await blobs[1]!.blob.arrayBuffer()], 'archive-detail.csv', { type: 'text/csv' });
+    await user.upload(screen.getByLabelText(new RegExp(T.checkFileLabel)), sent);
+    expect(await screen.findByText(T.checkFileSame('archive-detail.csv', blobs[1]!.name))).toBeInTheDocument();
+    const edited = new File([new Uint8Array([...new Uint8Array(await blobs[1]!.blob.arrayBuffer()), 0x0a])], 'edited.csv', { type: 'text/csv' });
+    await user.upload(screen.getByLabelText(new RegExp(T.checkFileLabel)), edited);
+    expect(await screen.findByText(/^一致しません：「edited\.csv」/)).toBeInTheDocument();
+
     // a phone offline all month syncs Yota's case of 1 November, and Hanako's only call is corrected to 不在
     const late = await night('case-late', 1);
     const contact = chains[1]![1]!;

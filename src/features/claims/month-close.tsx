@@ -24,6 +24,7 @@ import {
   monthCloseState,
   type ClaimChange,
   rebills,
+  sha256OfBytes,
   unknowable,
   unitsToClaim,
   unitsToReturn,
@@ -275,6 +276,7 @@ export function ClosedMonth({
             </li>
           ))}
         </ul>
+        {kept.exports.length > 0 ? <CheckKeptFile exports={kept.exports} /> : null}
       </Section>
       <ChangesSection close={close} changes={changes} encoding={encoding} />
       <CancelSection close={close} demo={demo} />
@@ -416,4 +418,31 @@ function historyOf(records: ReadonlyMap<string, MonthCloseRecord>, officeId: str
 function historyLine(r: MonthCloseRecord): string {
   const at = formatJapanDateTime(r.recordedAt);
   return r.body.type === 'close' ? T.historyClose(formatJapanDate(r.body.sentOn), r.recordedBy.name, at) : T.historyCancel(r.body.reason, r.recordedBy.name, at);
+}
+
+/**
+ * A file from the office's archive, checked against the SHA-256 the close kept: what an auditor
+ * holds is the file sent, byte for byte, or it is not. Read on the device; nothing is written.
+ */
+function CheckKeptFile({ exports }: { exports: readonly KeptExport[] }) {
+  const [result, setResult] = useState<{ kind: 'ok' | 'warn' | 'error'; text: string } | null>(null);
+  async function check(file: File | undefined) {
+    setResult(null);
+    if (file === undefined) return;
+    try {
+      const sha256 = await sha256OfBytes(new Uint8Array(await file.arrayBuffer()));
+      const same = exports.find((f) => f.sha256 === sha256);
+      setResult(same ? { kind: 'ok', text: T.checkFileSame(file.name, same.fileName) } : { kind: 'warn', text: T.checkFileDiffers(file.name, sha256) });
+    } catch {
+      setResult({ kind: 'error', text: T.checkFileFailed });
+    }
+  }
+  return (
+    <>
+      <TextField label={T.checkFileLabel} hint={T.checkFileHint} type="file" accept=".csv,text/csv" onChange={(e) => void check(e.target.files?.[0])} />
+      {result ? (
+<Notice kind={result.kind}>{result.text}</Notice>
+      ) : null}
+    </>
+  );
 }

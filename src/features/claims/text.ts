@@ -80,7 +80,7 @@ export const T = {
   reportNotLogged: '閲覧記録に書き込めないため、この証跡レポートは印刷できません（個人情報が端末の外に出る操作は記録してから行います）。空き容量を確かめて、画面を開き直してください。',
   exportNotLogged: '閲覧記録に書き込めないため、書き出しませんでした（個人情報が端末の外に出る操作は記録してから行います）。空き容量を確かめて、もう一度お試しください。',
   exportPrivacy:
-    '書き出すファイルには、氏名・受給者証番号・要請の内容など要配慮個人情報が暗号化されずに入ります。保存先と受け渡しに注意し、請求が済んで不要になったら削除してください。書き出しは閲覧記録に残ります。',
+    '書き出すファイルには、氏名・受給者証番号・要請の内容など要配慮個人情報が暗号化されずに入ります。保存先と受け渡しに注意し、請求が済んだら事業所の請求書類として決まった場所に保管し（請求済みの月の「請求時のファイルか確かめる」で、請求したものと同じか確かめられます）、端末のダウンロードなどからは削除してください。書き出しは閲覧記録に残ります。',
   exportWaiting: '記録の確認が終わると出力できます。',
   exportReady: '確認が済みました。出力できます。',
   useUtf8: 'UTF-8 で書き出す',
@@ -108,6 +108,13 @@ export const T = {
   closedIntro: '下は請求したときの内容です（請求後に記録が変わっても、ここは変わりません）。',
   keptFiles: '請求時に書き出したファイル（SHA-256）',
   keptFile: (name: string, size: number) => `${name}（${size.toLocaleString('ja-JP')}バイト）`,
+  /** a file from the office's archive checked against the kept hashes (an audit years later) */
+  checkFileLabel: '請求時のファイルか確かめる',
+  checkFileHint: '保管しておいたCSVファイルを選ぶと、請求時に書き出したファイルと同じ内容か、SHA-256 で確かめます（ファイルは端末の外に出ません）。',
+  checkFileSame: (file: string, kept: string) => `一致します：「${file}」は、請求時に書き出した「${kept}」と同じ内容です。`,
+  checkFileDiffers: (file: string, sha256: string) =>
+    `一致しません：「${file}」は、請求時に書き出したどのファイルとも内容が違います（このファイルの SHA-256: ${sha256}）。書き出し直したファイルは、判定の更新などで内容が変わることがあります。`,
+  checkFileFailed: 'ファイルを読めませんでした。もう一度選んでください。',
   keptCases: (n: number) => `請求時の記録（${n}件）`,
   changesTitle: '請求後の変更',
   noChanges: '請求後に判定が変わった記録はありません。',
