@@ -178,3 +178,15 @@ describe('two outcomes recorded on two phones at once', () => {
     expect(foldCase(orderEntries([...entries, ...both])).closedAt).toBeNull();
   });
 });
+
+describe('a call recorded on a phone whose clock is behind the one that opened the case', () => {
+  it('is taken up to the tolerance before the request the fast phone stamped, and refused beyond it; on one phone the rule is as before', async () => {
+    // The hub phone, 7 minutes fast, stamped the request 02:17 at 02:10; the colleague rings at 02:12 by her clock.
+    const opened = await appendEntries([], [{ body: openBody({ requestedAt: at('17:17') }), at: at('17:17') }], 'case-1', phone1);
+    const kase = foldCase(opened);
+    expect(validateEntry(kase, contactBody({ contactedAt: at('17:12') }), at('17:12'))).toEqual([]);
+    expect(validateEntry(kase, contactBody({ contactedAt: at('17:11') }), at('17:12'))).not.toEqual([]);
+    // the open entry not ahead of this phone's clock: a call before the request is a mistake, as ever
+    expect(validateEntry(kase, contactBody({ contactedAt: at('17:12') }), at('17:20'))).not.toEqual([]);
+  });
+});

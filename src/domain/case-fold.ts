@@ -325,7 +325,13 @@ function checkContact(errors: string[], c: EmergencyCase, body: ContactBody, rec
     return;
   }
   checkNotAhead(errors, '連絡・調整を行った時刻', body.contactedAt, recordedAt);
-  if (beforeMinuteOf(body.contactedAt, c.open.body.requestedAt)) {
+  // A request stamped on a phone whose clock ran ahead of this one (its open entry is dated after
+  // now, here): a call up to the tolerance before it is the two clocks, not a mistyped time, and
+  // refusing it left the colleague's call unrecorded while the dialer opened.
+  const opened = c.entries[0];
+  const aheadOfUs = opened !== undefined && isInstant(opened.recordedAt) && ms(opened.recordedAt) > ms(recordedAt);
+  const early = aheadOfUs ? ms(body.contactedAt) < ms(c.open.body.requestedAt) - CLOCK_TOLERANCE_MS : beforeMinuteOf(body.contactedAt, c.open.body.requestedAt);
+  if (early) {
     errors.push(
       `連絡・調整を行った時刻が、要請のあった時間（${formatJapanDateTime(c.open.body.requestedAt)}）より前になっています。`,
     );
