@@ -15,10 +15,10 @@ import pg from 'pg';
 import { liveHolder } from './db/embedded-postgres';
 import { openEmbeddedStore } from './db/embedded-store';
 import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
-import type { Store } from './db/store';
+import type { KeptEvidence, Store } from './db/store';
 import { dataDirOf, databaseUrlText, parseDatabaseUrl, type StoreEnv } from './db/open-store';
 import type { AccountChange } from './db/account-audit';
-import { changesLost, lostChangesReport } from './restore-changes';
+import { changesLost, evidenceLost, evidenceLostReport, lostChangesReport } from './restore-changes';
 
 export interface BackupEnv extends StoreEnv {
   readonly PG_DUMP?: string | undefined;
@@ -223,11 +223,14 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
   let putBack: () => Promise<void> = async () => undefined;
   // The account changes of the database replaced: those the backup lacks are named at the end.
   let accountsBefore: readonly AccountChange[] | null = null;
+  // And its evidence (case entries, 請求済み, 閲覧記録): how much of it the backup lacks is said at the end.
+  let evidenceBefore: KeptEvidence | null = null;
   const readBefore = async (open: () => Promise<Store>) => {
     try {
       const current = await open();
       try {
         accountsBefore = await current.listAccountChanges();
+        evidenceBefore = await current.listKeptEvidence();
       } finally {
         await current.close();
       }
@@ -332,12 +335,25 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     }
     const epoch = await store.renewEpoch();
     log(`restored ${source}; the database's new epoch is ${epoch}: every device will pull again and send what this backup lacks`);
+    // (a failure to compare is said, and the restore still succeeds; then the copy is kept, as when evidence is lacking)
+    let lacking: string[] | null = null;
+    if (evidenceBefore !== null) {
+      try {
+        lacking = evidenceLostReport(evidenceLost(evidenceBefore, await store.listKeptEvidence()), keptCopy);
+      } catch (error) {
+        log(`置き換えたデータベースの記録と比べられませんでした / could not compare the evidence with the database replaced: ${(error as Error).message}`);
+      }
+    }
     if (keptCopy !== null) {
       log(
-        `置き換えたデータベースの写し ${keptCopy} には、すべての記録が暗号化されずに残っています。夜間のバックアップの整理では消えません。復元を確かめたら、削除してください / ` +
-          `${keptCopy} holds every record of the database replaced, in clear, and the nightly rotation does not remove it: delete it once the restore is checked`,
+        lacking !== null && lacking.length === 0
+          ? `置き換えたデータベースの写し ${keptCopy} には、すべての記録が暗号化されずに残っています。夜間のバックアップの整理では消えません。復元を確かめたら、削除してください（対応記録・請求済み・閲覧記録は、復元したデータベースにすべてあります） / ` +
+              `${keptCopy} holds every record of the database replaced, in clear, and the nightly rotation does not remove it: delete it once the restore is checked (every case entry, 請求済み and access entry it holds is in the restored database)`
+          : `置き換えたデータベースの写し ${keptCopy} には、すべての記録が暗号化されずに残っています。夜間のバックアップの整理では消えません / ` +
+              `${keptCopy} holds every record of the database replaced, in clear, and the nightly rotation does not remove it`,
       );
     }
+    for (const line of lacking ?? []) log(line);
     // (the restore is done: a failure to compare is said, and the restore still succeeds)
     if (accountsBefore !== null) {
       try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ACTIONS, type AccountChange } from './db/account-audit';
 import { parseAdminArgs } from './admin-commands';
-import { changesLost, commandAgain, lostChangesReport } from './restore-changes';
+import { changesLost, commandAgain, evidenceLost, evidenceLostReport, lostChangesReport } from './restore-changes';
 
 const at = new Date('2026-12-05T01:00:00.000Z');
 const change = (action: AccountChange['action'], subject: string, detail = ''): AccountChange => ({ hub: 'aozora', at, action, subject, detail, by: 'root' });
@@ -44,5 +44,16 @@ describe('the account changes a restore takes back', () => {
     const report = lostChangesReport([stop]);
     expect(report[0]).toMatch(/^注意：バックアップの後に行ったアカウントの操作 1 件は/);
     expect(report[1]).toBe('  2026-12-05T10:00:00+09:00  disable-user kato（実行者 root）→ npm run admin -- disable-user --hub aozora --login kato --yes');
+  });
+});
+
+describe('the evidence a restore lacks', () => {
+  it('counts per kind what the database replaced held and the restored one does not, and says to keep the copy only then', () => {
+    const before = { caseEntries: ['h\u0001e1', 'h\u0001e2', 'h\u0001e3'], monthCloses: ['h\u0001c1'], accessEntries: ['h\u0001a1', 'h\u0001a2'] };
+    const after = { caseEntries: ['h\u0001e1'], monthCloses: ['h\u0001c1'], accessEntries: ['h\u0001a1', 'h\u0001a9'] };
+    const lost = evidenceLost(before, after);
+    expect(lost).toEqual({ caseEntries: 2, monthCloses: 0, accessEntries: 1 });
+    expect(evidenceLostReport(lost, '/backups/before-restore-x.dump')[0]).toMatch(/^注意：置き換えたデータベースにあった対応記録のエントリ 2 件、請求済みの記録 0 件、閲覧記録 1 件が.*\/backups\/before-restore-x\.dump は削除せず/);
+    expect(evidenceLostReport(evidenceLost(before, before), '/backups/before-restore-x.dump')).toEqual([]);
   });
 });

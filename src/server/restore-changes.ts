@@ -5,6 +5,7 @@
  * the old password works again. The restore names each, with the command that makes it again.
  */
 import type { AccountChange } from './db/account-audit';
+import type { KeptEvidence } from './db/store';
 import { formatJapanTimestamp } from '../domain/japan-time';
 import { terminalSafe } from './terminal-text';
 
@@ -64,5 +65,32 @@ export function lostChangesReport(lost: readonly AccountChange[]): string[] {
     `注意：バックアップの後に行ったアカウントの操作 ${lost.length} 件は、復元したデータベースにありません。停止した利用者や端末、変えたパスワードが、バックアップの時点に戻っています。今も必要な操作は、もう一度実行してください（置き換えたデータベースの監査表にあったものです） / ` +
       `${lost.length} account change(s) made after this backup are not in the restored database (stopped users and devices, reset passwords are as they were at the backup): run again those that still apply:`,
     ...lost.map((c) => `  ${formatJapanTimestamp(c.at)}  ${terminalSafe(c.action)} ${terminalSafe(c.subject)}（実行者 ${terminalSafe(c.by)}）→ npm run admin -- ${terminalSafe(commandAgain(c))}`),
+  ];
+}
+
+/** How many of each kind of kept evidence the database replaced held and the restored one lacks. */
+export function evidenceLost(before: KeptEvidence, after: KeptEvidence): { readonly caseEntries: number; readonly monthCloses: number; readonly accessEntries: number } {
+  const lacking = (was: readonly string[], now: readonly string[]) => {
+    const held = new Set(now);
+    return was.filter((k) => !held.has(k)).length;
+  };
+  return {
+    caseEntries: lacking(before.caseEntries, after.caseEntries),
+    monthCloses: lacking(before.monthCloses, after.monthCloses),
+    accessEntries: lacking(before.accessEntries, after.accessEntries),
+  };
+}
+
+/**
+ * The restore's lines about evidence the backup lacks: the phones that wrote it send it again when
+ * they sync (S15), but a phone replaced or wiped since cannot, and then the copy of the database
+ * replaced is the only one left. None when nothing is lacking.
+ */
+export function evidenceLostReport(lost: ReturnType<typeof evidenceLost>, keptCopy: string | null): string[] {
+  if (lost.caseEntries + lost.monthCloses + lost.accessEntries === 0) return [];
+  const where = keptCopy ?? '（置き換えたデータベースの写し）';
+  return [
+    `注意：置き換えたデータベースにあった対応記録のエントリ ${lost.caseEntries} 件、請求済みの記録 ${lost.monthCloses} 件、閲覧記録 ${lost.accessEntries} 件が、復元したデータベースにありません。書いた端末が同期すると送り直されますが、その後に替えた・消した端末の分は戻りません。${where} は削除せず、暗号化して保管してください（記録の保存期間の5年間） / ` +
+      `the restored database lacks ${lost.caseEntries} case entr(ies), ${lost.monthCloses} 請求済み record(s) and ${lost.accessEntries} access-log entr(ies) the database replaced held: the phones that wrote them send them again when they sync, but a phone replaced or wiped since cannot, and ${where} is then the only copy: do not delete it; keep it encrypted for the 5 years records are kept`,
   ];
 }

@@ -106,6 +106,12 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     expect(warning).toBeGreaterThan(-1);
     expect(restoreLines[warning + 1]).toMatch(/ disable-user coord-leaver（実行者 管理 太郎）→ npm run admin -- disable-user --hub hub-restore --login coord-leaver --yes$/);
     expect(restoreLines).toHaveLength(warning + 2);
+    // The evidence written after the backup is only in the copy of the database replaced until the
+    // phones send it again: the restore counts it and says to keep that copy, not to delete it.
+    const lacking = restoreLines.find((l) => l.startsWith('注意：置き換えたデータベースにあった対応記録のエントリ'));
+    expect(lacking).toContain(`対応記録のエントリ ${before.evidence.size - 2} 件、請求済みの記録 0 件`);
+    expect(lacking).toMatch(/before-restore-.*は削除せず、暗号化して保管してください/);
+    expect(restoreLines.some((l) => l.includes('復元を確かめたら、削除してください'))).toBe(false);
     // The planner has statistics again before any device pulls (pg_restore brings none).
     const check = new pg.Client({ connectionString: own.databaseUrl });
     await check.connect();

@@ -20,6 +20,7 @@ import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
   StoreError,
   type ChangeResult,
+  type KeptEvidence,
   type PulledRecord,
   type PullAnswer,
   type PullPage,
@@ -418,6 +419,15 @@ export class SqlStore extends SqlAccountStore implements Store {
 
   listAccountChanges(): Promise<readonly AccountChange[]> {
     return listAccountChanges(this.pool);
+  }
+
+  async listKeptEvidence(): Promise<KeptEvidence> {
+    const keys = async (sql: string) => (await this.pool.query<{ key: string }>(sql)).rows.map((r) => r.key);
+    return {
+      caseEntries: await keys(`SELECT tenant_id || chr(1) || id AS key FROM evidence`),
+      monthCloses: await keys(`SELECT tenant_id || chr(1) || entity_id AS key FROM records WHERE kind = 'month-close' AND NOT withdrawn`),
+      accessEntries: await keys(`SELECT tenant_id || chr(1) || entity_id AS key FROM changes WHERE kind = 'access'`),
+    };
   }
 
   async health(): Promise<StoreHealth> {

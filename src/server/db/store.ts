@@ -193,6 +193,13 @@ export type StoreErrorCode =
   | 'schema-too-new';
 
 /** An error about the request as a whole; the HTTP layer answers it with a 4xx. */
+/** The keys of what the hub keeps for the audit, per kind (Store.listKeptEvidence). */
+export interface KeptEvidence {
+  readonly caseEntries: readonly string[];
+  readonly monthCloses: readonly string[];
+  readonly accessEntries: readonly string[];
+}
+
 export class StoreError extends Error {
   constructor(
     readonly code: StoreErrorCode,
@@ -279,6 +286,11 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   listAuditTrail(tenantId: string, limit?: number): Promise<readonly AuditTrailEntry[]>;
   /** Every account change of every hub, oldest first (a restore says which the backup lacks). */
   listAccountChanges(): Promise<readonly AccountChange[]>;
+  /**
+   * What the hub holds that no one may rewrite, as `hub\u0001id` keys: case entries, 請求済み records
+   * and 閲覧記録 entries (a restore says how many of the database it replaces the backup lacks).
+   */
+  listKeptEvidence(): Promise<KeptEvidence>;
 
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
