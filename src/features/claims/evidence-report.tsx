@@ -20,7 +20,7 @@ import { formatFingerprint } from '../../protocol/countersign';
 import { earlierOutcomes, retentionUntil } from '../../domain/case-fold';
 import type { ChainCheck } from '../../domain/case-chain';
 import { noCasesMessage } from '../../domain/claim-csv';
-import { monthCloseState } from '../../domain/claim-close';
+import { decisionLabel, monthCloseState, type KeptCase } from '../../domain/claim-close';
 import { correctionChanges } from '../../domain/correction-changes';
 import { CLAIM_STATUS_LABELS, type ClaimDecision } from '../../domain/claim-types';
 import { ENTRY_TYPE_LABELS, type ContactBody, type Current, type EmergencyCase, type OutcomeBody, type Superseded } from '../../domain/emergency-case';
@@ -178,6 +178,7 @@ function CaseReport({
   decision,
   check,
   problem,
+  kept,
   countersigns,
   claimedIn,
 }: {
@@ -187,6 +188,8 @@ function CaseReport({
   check: ChainCheck | undefined;
   /** what is wrong with the case when its chain holds but the hub's signature does not (brokenCases) */
   problem: string | undefined;
+  /** for a 請求済み month: the case as claimed (null: not in the claim), undefined for a month not closed */
+  kept: KeptCase | null | undefined;
   countersigns: Countersigns;
   /** the month (請求済み) that claimed this case before a correction moved it here */
   claimedIn?: string | undefined;
@@ -261,6 +264,7 @@ function CaseReport({
               </ul>
             ) : null}
           </Row>
+          {kept !== undefined ? <Row label={T.keptDecision}>{kept === null ? T.keptDecisionNone : T.keptDecisionLine(decisionLabel(kept), kept.headHash)}</Row> : null}
           <Row label={T.retention}>{until ? T.retentionUntil(formatJapanDate(until)) : T.retentionOpen}</Row>
           <Row label={T.chain}>
             <ChainLine check={check} problem={problem} />
@@ -368,6 +372,23 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
               </tbody>
             </table>
           </header>
+          {closed !== null ? (
+            <section className="claims-report__kept" aria-label={T.keptClaimTitle}>
+              <h2>{T.keptClaimTitle}</h2>
+              <p>{T.keptClaimIntro}</p>
+              <p>{T.totalLine(closed.body.persons, closed.body.count, closed.body.units)}</p>
+              {closed.body.summary.length === 0 ? <p>{T.noClaimed}</p> : <SummaryTable rows={closed.body.summary} caption={T.keptClaimTitle} />}
+              <table className="claims-report__facts">
+                <tbody>
+                  {closed.body.exports.map((f) => (
+                    <Row key={f.kind} label={T.keptFile(f.fileName, f.size)}>
+                      <code className="claims-report__hash">{f.sha256}</code>
+                    </Row>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
           {closed !== null && changes.length > 0 ? (
             <div className="claims-report__alert" role="alert">
               <strong>{T.reportChangedSinceClose(changes.length)}</strong>
@@ -388,8 +409,8 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
               </ul>
             </div>
           ) : null}
-          <h2>{T.summaryTitle}</h2>
-          {claim.summary.length === 0 ? <p>{T.noClaimed}</p> : <SummaryTable rows={claim.summary} caption={T.summaryTitle} />}
+          <h2>{closed === null ? T.summaryTitle : T.summaryNowTitle}</h2>
+          {claim.summary.length === 0 ? <p>{T.noClaimed}</p> : <SummaryTable rows={claim.summary} caption={closed === null ? T.summaryTitle : T.summaryNowTitle} />}
           <h2>{T.reportCases(claim.cases.length)}</h2>
           {claim.cases.length === 0 ? <p>{noCasesMessage(month)}</p> : null}
           {claim.cases.map((c, i) => (
@@ -400,6 +421,7 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
               decision={claim.decisions.get(c.id)}
               check={chain.byCase.get(c.id)}
               problem={broken.find((b) => b.kase.id === c.id)?.problem}
+              kept={closed === null ? undefined : (closed.body.cases.find((k) => k.caseId === c.id) ?? null)}
               countersigns={countersigns}
               claimedIn={claimedBefore.get(c.id)}
             />

@@ -227,8 +227,17 @@ describe('請求済み on the claims screen (issue 14 point 3)', () => {
     cleanup();
     window.location.hash = '#/claims/print?office=office-1&month=2026-11';
     render(<ClaimsScreen />);
-    expect(await screen.findByRole('row', { name: new RegExp(`^${T.reportClaimState}`) })).toHaveTextContent(T.closedLine('2026年12月1日', 'テスト 太郎', formatJapanDateTime(close!.recordedAt)));
+    await screen.findByRole('region', { name: T.keptClaimTitle });
+    const stateRow = screen.getAllByRole('row', { name: new RegExp(`^${T.reportClaimState}`) }).find((r) => r.querySelector('th')?.textContent === T.reportClaimState);
+    expect(stateRow).toHaveTextContent(T.closedLine('2026年12月1日', 'テスト 太郎', formatJapanDateTime(close!.recordedAt)));
     expect(screen.getByRole('alert')).toHaveTextContent(T.reportChangedSinceClose(3));
+    // and prints the claim as sent beside today's decisions: its totals, the files' hashes, each case's kept decision
+    const kept = screen.getByRole('region', { name: T.keptClaimTitle });
+    expect(within(kept).getByText(T.totalLine(2, 2, 1400))).toBeInTheDocument();
+    for (const f of close!.body.exports) expect(within(kept).getByText(f.sha256)).toBeInTheDocument();
+    const hanakoCase = screen.getByRole('region', { name: '田中 花子' });
+    expect(within(hanakoCase).getByText(T.keptDecision).closest('tr')).toHaveTextContent('算定（1回目・700単位）');
+    expect(within(screen.getAllByRole('region', { name: '佐藤 陽太' }).find((r) => within(r).queryByText(T.keptDecisionNone))!).getByText(T.keptDecisionNone)).toBeInTheDocument();
     cleanup();
     window.location.hash = '#/claims?office=office-1&month=2026-11';
     render(<ClaimsScreen />);

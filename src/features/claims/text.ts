@@ -34,6 +34,8 @@ export const T = {
 
   // summary
   summaryTitle: '請求一覧（算定分）',
+  /** on the printed report of a 請求済み month, the list as the records decide it now */
+  summaryNowTitle: 'いまの記録での請求一覧（算定分・参考）',
   colRecipient: '受給者証番号',
   colName: '氏名・サービス種別',
   colCount: '回数',
@@ -185,6 +187,12 @@ export const T = {
   closedAt: '終了時刻',
   notClosed: '対応中（未終了）',
   decision: '算定判定',
+  /** on the printed report of a 請求済み month: the decision as claimed, beside the one made now */
+  keptDecision: '請求時の判定',
+  keptDecisionLine: (label: string, headHash: string) => `${label}（請求時の最後のエントリ ${headHash.slice(0, 16)}…）`,
+  keptDecisionNone: 'この記録は請求時の記録にありません（請求後に加わった記録です）',
+  keptClaimTitle: '請求時の記録（請求済み）',
+  keptClaimIntro: '国保連へ請求したときの集計と、そのとき書き出したファイルのハッシュです。下の各記録の「算定判定」はいまの記録での判定、「請求時の判定」は請求したときの判定です。',
   reasons: '判定理由',
   retention: '保存期限',
   retentionUntil: (date: string) => `${date}まで（5年間）`,
