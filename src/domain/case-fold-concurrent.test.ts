@@ -156,6 +156,15 @@ describe('two outcomes recorded on two phones at once', () => {
     expect(settled.outcome?.body.outcome).toBe('短期入所');
   });
 
+  it('comes back when the outcome that settled it is itself withdrawn', async () => {
+    const { entries } = await forked();
+    const [again] = await write(entries, phone2, [{ body: { type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '' }, at: at('16:10') }]);
+    const settled = orderEntries([...entries, again!]);
+    expect(concurrentOutcomes(foldCase(settled))).toEqual([]);
+    const undone = await write(settled, phone2, [{ body: { type: 'correction', corrects: again!.id, reason: '誤って記録', replacement: null }, at: at('16:20') }]);
+    expect(concurrentOutcomes(foldCase(orderEntries([...settled, ...undone])))).toHaveLength(1);
+  });
+
   it('is no conflict when the later outcome was recorded after seeing the earlier (在宅で対応 at night, 短期入所 the next day)', async () => {
     const { base } = await pendingCall();
     const night = await write(base, phone1, [{ body: atHome, at: at('15:45') }]);
@@ -188,5 +197,9 @@ describe('a call recorded on a phone whose clock is behind the one that opened t
     expect(validateEntry(kase, contactBody({ contactedAt: at('17:11') }), at('17:12'))).not.toEqual([]);
     // the open entry not ahead of this phone's clock: a call before the request is a mistake, as ever
     expect(validateEntry(kase, contactBody({ contactedAt: at('17:12') }), at('17:20'))).not.toEqual([]);
+    // such a call taken, the request's 区分 can still be corrected (its time unchanged)
+    const withCall = foldCase(await appendEntries(opened, [{ body: contactBody({ contactedAt: at('17:12') }), at: at('17:12') }], 'case-1', phone2));
+    const recategorized = { ...withCall.open.body, category: '介護者の入院' as const };
+    expect(validateEntry(withCall, { type: 'correction', corrects: withCall.open.entryId, reason: '区分の誤り', replacement: recategorized }, at('17:30'))).toEqual([]);
   });
 });

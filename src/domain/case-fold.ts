@@ -132,12 +132,15 @@ export function concurrentOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<O
   const stands = outcomes.at(-1);
   if (stands === undefined) return [];
   const differs = (a: OutcomeBody, b: OutcomeBody) => a.outcome !== b.outcome || a.facilityId !== b.facilityId || a.facilityName !== b.facilityName;
+  // an outcome recorded since and withdrawn settles nothing: the choice went back to read order
+  const withdrawn = new Set(standing.filter((s) => s.withdrawn).map((s) => s.entryId));
   const settles = (seq: number, other: Slot<OutcomeBody>) => {
-    const body = c.entries[seq]!.body;
+    const entry = c.entries[seq]!;
+    const body = entry.body;
     return (
       held(seq, stands.seq) &&
       held(seq, other.seq) &&
-      (body.type === 'outcome' || (body.type === 'correction' && (body.corrects === stands.entryId || body.corrects === other.entryId)))
+      ((body.type === 'outcome' && !withdrawn.has(entry.id)) || (body.type === 'correction' && (body.corrects === stands.entryId || body.corrects === other.entryId)))
     );
   };
   return outcomes
@@ -455,8 +458,11 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
     errors.push('訂正後の記録は、元の記録と同じ種類にしてください。');
   } else if (body.replacement.type === 'open') {
     // The request time moves: every contact must still come after it.
-    checkOpen(errors, body.replacement, recordedAt, body.replacement.requestedAt === c.open.body.requestedAt);
-    const early = c.contacts.find((k) => beforeMinuteOf(k.body.contactedAt, (body.replacement as OpenBody).requestedAt));
+    const sameTime = body.replacement.requestedAt === c.open.body.requestedAt;
+    checkOpen(errors, body.replacement, recordedAt, sameTime);
+    // Only a moved request is checked against the calls: one taken within the clock tolerance before
+    // a request a fast phone stamped (checkContact) must not block correcting its 区分 or 内容.
+    const early = sameTime ? undefined : c.contacts.find((k) => beforeMinuteOf(k.body.contactedAt, (body.replacement as OpenBody).requestedAt));
     if (early !== undefined) errors.push('訂正後の要請のあった時間が、記録済みの連絡・調整の時刻より後になっています。');
   } else if (body.replacement.type === 'close') {
     checkClose(errors, c, body.replacement.closedAt, recordedAt);

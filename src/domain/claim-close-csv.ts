@@ -72,7 +72,10 @@ export function claimChangesCsv(close: MonthClose, changes: readonly ClaimChange
   const back = changes.reduce((n, c) => n + unitsToReturn(c), 0);
   // Not netted: each person's claim is adjusted on its own, so an addition and a return of the same
   // size are both still to be made (the screen's total says both too).
-  const total = more > 0 && back > 0 ? `${adjustmentLabel(more)}・${adjustmentLabel(-back)}` : adjustmentLabel(more - back);
+  const adjusted = more > 0 && back > 0 ? `${adjustmentLabel(more)}・${adjustmentLabel(-back)}` : adjustmentLabel(more - back);
+  // rows this phone cannot judge are no 変更なし: the total says how many wait
+  const waiting = changes.filter(unknowable).length;
+  const total = waiting > 0 ? `${adjusted}・確認が必要 ${waiting}件` : adjusted;
   rows.push([officeNumber, month, sentOn, '合計', '', `${changes.length}件`, '', '', '', '', '', '', '', '', String(more), String(back), total, '']);
   return toCsv(CLAIM_CHANGES_HEADERS, rows);
 }

@@ -123,9 +123,22 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
     const changes = changesNow(close, now);
     expect(changes.map((c) => c.caseId).sort()).toEqual(['case-2', 'case-h']);
     expect(changes.find((c) => c.caseId === 'case-h')).toMatchObject({ cause: 'not-held', difference: 0 });
-    expect(changes.find((c) => c.caseId === 'case-2')).toMatchObject({ cause: 'entries-missing', detail: '1件', difference: 0 });
+    expect(changes.find((c) => c.caseId === 'case-2')).toMatchObject({ cause: 'entries-missing', detail: 'ない記録 1件', difference: 0 });
     expect(changes.every((c) => unitsToClaim(c) === 0 && unitsToReturn(c) === 0)).toBe(true);
     expect(claimChangesCsv(close, changes)).toContain('確認が必要（この端末では判断できません）');
+    expect(claimChangesCsv(close, changes)).toContain(',合計,,2件,');
+    expect(claimChangesCsv(close, changes)).toContain('単位数の変更なし・確認が必要 2件');
+  });
+
+  it('proposes nothing either for the person’s other cases re-judged without the one not held (a fifth case reading claimed)', async () => {
+    const chains = await Promise.all([1, 3, 5, 7, 9].map((day) => night(`case-${day}`, day)));
+    const close = await closeDecember(chains);
+    expect(close.body.cases.map((k) => k.status)).toEqual(['claimed', 'claimed', 'claimed', 'claimed', 'over-cap']);
+    // a phone restored from an older backup lacks the first case: the fifth now reads claimed
+    const changes = changesNow(close, chains.slice(1));
+    expect(changes.find((c) => c.caseId === 'case-1')).toMatchObject({ cause: 'not-held', difference: 0 });
+    expect(changes.find((c) => c.caseId === 'case-9')).toMatchObject({ cause: 'other-cases-unknown', difference: 0 });
+    expect(changes.every((c) => unitsToClaim(c) === 0 && unitsToReturn(c) === 0)).toBe(true);
   });
 
   it('counts persons, not rows: one who turned 18 in the month (a 児 row and a 者 row) is one person in the kept total', async () => {

@@ -236,7 +236,8 @@ export type ChangeCause =
   | 'recipient-number'
   | 'service-type'
   | 'not-held'
-  | 'entries-missing';
+  | 'entries-missing'
+  | 'other-cases-unknown';
 
 export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'new-case': '請求後に追加（同期）された記録',
@@ -252,12 +253,14 @@ export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'not-held':
     'この端末にない記録（同期が終わっていないか、古いバックアップから戻した端末です。すべてを同期した端末で確かめるまで、返還しないでください）',
   'entries-missing':
-    '請求したときにあった記録の一部がこの端末にありません（拠点サーバーの復元などで失われた可能性があります。すべてを持つ端末で確かめるまで、追加請求も返還もしないでください）',
+    '請求したときにあった記録の一部がこの端末にありません（拠点サーバーの復元などで失われた可能性があります。すべてを持つ端末で確かめるまで、追加請求も返還もしないでください。戻らないときは拠点の管理者に連絡してください）',
+  'other-cases-unknown':
+    '同じ人の記録のうち、この端末で判定できないもの（この端末にない記録）があるため、回数などが変わって見えます（すべてを同期した端末で確かめるまで、追加請求も返還もしないでください）',
 };
 
 /** A change this phone cannot judge: what the claim stood on is not all here, so it proposes no units. */
 export function unknowable(c: Pick<ClaimChange, 'cause'>): boolean {
-  return c.cause === 'not-held' || c.cause === 'entries-missing';
+  return c.cause === 'not-held' || c.cause === 'entries-missing' || c.cause === 'other-cases-unknown';
 }
 
 /** A change whose billed row is returned whole and billed again whole (another number, or another 給付). */
@@ -414,7 +417,7 @@ export function claimChanges(
       changes.push({ ...base, cause: 'new-case', detail: '', before: null, difference: after.units });
     } else if (missingEntries(c, k) > 0) {
       // Judged now from less than was claimed on: no units proposed, whatever the decision says.
-      changes.push({ ...base, cause: 'entries-missing', detail: `${missingEntries(c, k)}件`, before: k, difference: 0 });
+      changes.push({ ...base, cause: 'entries-missing', detail: `ない記録 ${missingEntries(c, k)}件`, before: k, difference: 0 });
     } else if (k.status === 'claimed' && k.recipientNumber !== c.subject.recipientNumber) {
       // Billed under another 受給者証番号 (the case linked to another person since): the row billed
       // is returned whole and the case billed again as it stands, whatever else changed with it.
@@ -441,15 +444,29 @@ export function claimChanges(
       name: c?.subject.name ?? k.name,
       recipientNumber: c?.subject.recipientNumber ?? k.recipientNumber,
       // A case not held here, or held with less than was claimed on: nothing to tell, no return proposed.
-      ...(c === undefined ? { cause: 'not-held' as const, detail: '' } : missing > 0 ? { cause: 'entries-missing' as const, detail: `${missing}件` } : causeOf(c, k, close, month)),
+      ...(c === undefined ? { cause: 'not-held' as const, detail: '' } : missing > 0 ? { cause: 'entries-missing' as const, detail: `ない記録 ${missing}件` } : causeOf(c, k, close, month)),
       before: k,
       after: null,
       movedTo: c ? now.monthOf(c) : null,
       difference: c === undefined || missing > 0 ? 0 : -k.units,
     });
   }
+  // A person's other cases re-judged without one this phone cannot judge (5 cases capped at 4, the
+  // first not held here: the fifth reads claimed): what they seem to change is not known either.
+  const unknownPersons = new Set(
+    changes.filter(unknowable).flatMap((x) => {
+      const c = byId.get(x.caseId);
+      const recorded = personKeyOf({ householdId: null, personId: null, name: x.name, recipientNumber: x.recipientNumber });
+      return [...(c ? personKeysOf(c, now.decisions) : []), ...(recorded === null ? [] : [recorded])];
+    }),
+  );
+  const judged = changes.map((x): ClaimChange => {
+    if (unknowable(x) || (x.cause !== 'other-cases' && x.cause !== 'household-or-other-cases')) return x;
+    const c = byId.get(x.caseId);
+    return c !== undefined && personKeysOf(c, now.decisions).some((k) => unknownPersons.has(k)) ? { ...x, cause: 'other-cases-unknown', detail: '', difference: 0 } : x;
+  });
   const requested = (x: ClaimChange) => Date.parse(byId.get(x.caseId)?.open.body.requestedAt ?? kept.get(x.caseId)?.requestedAt ?? '');
-  return changes.sort((a, b) => requested(a) - requested(b) || (a.caseId < b.caseId ? -1 : 1));
+  return judged.sort((a, b) => requested(a) - requested(b) || (a.caseId < b.caseId ? -1 : 1));
 }
 
 /** 「算定（2回目・700単位）」, for a decision before or after. */

@@ -1313,4 +1313,21 @@ describe('two phones recorded different outcomes at once', () => {
     const settled = only(decideClaims([foldCase(orderEntries([...entries, ...again]))], OFFICES));
     expect(settled.status).toBe('claimed');
   });
+
+  it('does not wait when the two outcomes agree on what the claim reads: neither admitted, or both', async () => {
+    const base = await appendEntries([], [
+      { body: openBody({ officeId: HUB_OFFICE.id, subject: HANAKO, requestedAt: '2026-12-10T01:50:00+09:00' }), at: '2026-12-10T01:51:00+09:00' },
+      { body: contactBody({ contactedAt: '2026-12-10T02:10:00+09:00' }), at: '2026-12-10T02:11:00+09:00' },
+      { body: { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, at: '2026-12-10T02:12:00+09:00' },
+    ], 'fork2');
+    const outcome = (o: Partial<OutcomeBody>): OutcomeBody => ({ type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '', ...o });
+    const fork = async (a: OutcomeBody, b: OutcomeBody) => {
+      const one = (await appendEntries(base, [{ body: a, at: '2026-12-10T02:45:00+09:00' }], 'fork2', { by: COORDINATOR, deviceId: 'phone-1', idPrefix: 'p1' })).slice(base.length);
+      const two = (await appendEntries(base, [{ body: b, at: '2026-12-10T02:46:00+09:00' }], 'fork2', { by: { userId: 'u-2', name: '自宅 花子' }, deviceId: 'phone-2', idPrefix: 'p2' })).slice(base.length);
+      return only(decideClaims([foldCase(orderEntries([...base, ...one, ...two]))], OFFICES));
+    };
+    expect((await fork(outcome({}), outcome({ outcome: '入院' }))).status).toBe('not-claimable');
+    const twinA = outcome({ outcome: '短期入所', facilityId: 'fac-a', facilityName: 'ふじ短期入所', from: '2026-12-10T03:30:00+09:00' });
+    expect((await fork(twinA, { ...twinA, facilityId: 'fac-a-twin' })).status).toBe('claimed');
+  });
 });

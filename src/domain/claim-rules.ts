@@ -51,7 +51,7 @@ export const CLAIM_REASONS = {
   admitted: '指定短期入所の利用に至りました',
   /** two phones recorded different outcomes at once, neither seeing the other's (case-fold.ts concurrentOutcomes) */
   outcomesDiffer: (lines: readonly string[]) =>
-    `2台の端末で、異なる対応結果が同じころに記録されています（${lines.map((l) => `「${l}」`).join('と')}）。記録の画面で正しい対応結果を記録し直すか、誤っている方を取り消すと判定されます`,
+    `2台の端末で、異なる対応結果が同じころに記録されています（${lines.map((l) => `「${l}」`).join('と')}）。記録の画面で正しい対応結果を記録し直すか、誤っている方を取り消すと判定されます（終了した記録は、先に「対応を再開」を押します）`,
   noRecipientNumber: '受給者証番号が未登録です。世帯の情報に受給者証番号を入力し、記録の画面で「世帯の受給者証番号を記録に入れる」を押すと算定されます',
   noBirthDate: '生年月日が未登録のため、障害児相談支援か計画相談支援かを判断できません。世帯の情報に生年月日を入力すると算定されます',
   notLinkedAge: '登録者と結び付いていないため、障害児相談支援か計画相談支援かを判断できません。記録の画面の「登録者と結び付ける」で結び付けると算定されます',
@@ -335,7 +335,10 @@ function verdictOf(
     return { status: 'not-claimable', reasons: reasons.filter((r): r is string => r !== null) };
   }
   // Two phones recorded different outcomes at once: which stands was read order's choice, not anyone's.
-  const rivals = c.outcome === null ? [] : concurrentOutcomes(c);
+  // The claim waits only when they disagree on what it reads, whether the person began a short stay
+  // (在宅で対応 against 入院 fails either way; two records of one office admit either way).
+  const admittedBy = (o: OutcomeBody) => o.outcome === '短期入所';
+  const rivals = c.outcome === null ? [] : concurrentOutcomes(c).filter((o) => admittedBy(o.body) !== admittedBy(c.outcome!.body));
   const { independentLivingClaimed } = c.claimFacts;
   // Rule d's default: not yet recorded for this case, but the household was placed under this
   // office on the day of the coordination.

@@ -341,7 +341,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
       try {
         lacking = evidenceLostReport(evidenceLost(evidenceBefore, await store.listKeptEvidence()), keptCopy);
       } catch (error) {
-        log(`置き換えたデータベースの記録と比べられませんでした / could not compare the evidence with the database replaced: ${(error as Error).message}`);
+        log(`置き換えたデータベースの記録と比べられなかったため、写しは削除せず保管してください / could not compare the evidence with the database replaced, so keep its copy: ${(error as Error).message}`);
       }
     }
     if (keptCopy !== null) {

@@ -49,8 +49,8 @@ describe('the account changes a restore takes back', () => {
 
 describe('the evidence a restore lacks', () => {
   it('counts per kind what the database replaced held and the restored one does not, and says to keep the copy only then', () => {
-    const before = { caseEntries: ['h\u0001e1', 'h\u0001e2', 'h\u0001e3'], monthCloses: ['h\u0001c1'], accessEntries: ['h\u0001a1', 'h\u0001a2'] };
-    const after = { caseEntries: ['h\u0001e1'], monthCloses: ['h\u0001c1'], accessEntries: ['h\u0001a1', 'h\u0001a9'] };
+    const before = { caseEntries: ['h\u0001e1', 'h\u0001e2', 'h\u0001e3'], monthCloses: ['h\u0001c1'], accessEntries: 5 };
+    const after = { caseEntries: ['h\u0001e1'], monthCloses: ['h\u0001c1'], accessEntries: 4 };
     const lost = evidenceLost(before, after);
     expect(lost).toEqual({ caseEntries: 2, monthCloses: 0, accessEntries: 1 });
     expect(evidenceLostReport(lost, '/backups/before-restore-x.dump')[0]).toMatch(/^注意：置き換えたデータベースにあった対応記録のエントリ 2 件、請求済みの記録 0 件、閲覧記録 1 件が.*\/backups\/before-restore-x\.dump は削除せず/);

@@ -68,7 +68,11 @@ export function lostChangesReport(lost: readonly AccountChange[]): string[] {
   ];
 }
 
-/** How many of each kind of kept evidence the database replaced held and the restored one lacks. */
+/**
+ * How many of each kind of kept evidence the database replaced held and the restored one lacks. The
+ * 閲覧記録 by count (years of it, one row per unlock and opening): a backup is an earlier state of the
+ * same database, so what it lacks is the difference.
+ */
 export function evidenceLost(before: KeptEvidence, after: KeptEvidence): { readonly caseEntries: number; readonly monthCloses: number; readonly accessEntries: number } {
   const lacking = (was: readonly string[], now: readonly string[]) => {
     const held = new Set(now);
@@ -77,7 +81,7 @@ export function evidenceLost(before: KeptEvidence, after: KeptEvidence): { reado
   return {
     caseEntries: lacking(before.caseEntries, after.caseEntries),
     monthCloses: lacking(before.monthCloses, after.monthCloses),
-    accessEntries: lacking(before.accessEntries, after.accessEntries),
+    accessEntries: Math.max(0, before.accessEntries - after.accessEntries),
   };
 }
 
@@ -90,7 +94,7 @@ export function evidenceLostReport(lost: ReturnType<typeof evidenceLost>, keptCo
   if (lost.caseEntries + lost.monthCloses + lost.accessEntries === 0) return [];
   const where = keptCopy ?? '（置き換えたデータベースの写し）';
   return [
-    `注意：置き換えたデータベースにあった対応記録のエントリ ${lost.caseEntries} 件、請求済みの記録 ${lost.monthCloses} 件、閲覧記録 ${lost.accessEntries} 件が、復元したデータベースにありません。書いた端末が同期すると送り直されますが、その後に替えた・消した端末の分は戻りません。${where} は削除せず、暗号化して保管してください（記録の保存期間の5年間） / ` +
-      `the restored database lacks ${lost.caseEntries} case entr(ies), ${lost.monthCloses} 請求済み record(s) and ${lost.accessEntries} access-log entr(ies) the database replaced held: the phones that wrote them send them again when they sync, but a phone replaced or wiped since cannot, and ${where} is then the only copy: do not delete it; keep it encrypted for the 5 years records are kept`,
+    `注意：置き換えたデータベースにあった対応記録のエントリ ${lost.caseEntries} 件、請求済みの記録 ${lost.monthCloses} 件、閲覧記録 ${lost.accessEntries} 件が、復元したデータベースにありません。対応記録と請求済みは、持っている端末が同期すると送り直されます（その後に替えた・消した端末の分は戻りません）。閲覧記録は送り直されません。${where} は削除せず、暗号化して保管してください（記録の保存期間の5年間） / ` +
+      `the restored database lacks ${lost.caseEntries} case entr(ies), ${lost.monthCloses} 請求済み record(s) and ${lost.accessEntries} access-log entr(ies) the database replaced held: case entries and 請求済み are sent again by the phones holding them when they sync (not by a phone replaced or wiped since); access-log entries are never sent again. ${where} is then the only copy: do not delete it; keep it encrypted for the 5 years records are kept`,
   ];
 }

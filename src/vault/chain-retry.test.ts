@@ -130,5 +130,8 @@ describe('[E7] an entry refused as clock because this phone was fast goes again 
     await refuse(session, result.id, 'clock');
     expect(await session.sync.retryClockRefusals(Date.parse('2026-12-01T18:30:00.000Z'))).toBe(0);
     expect((await reasons())[0]).toEqual([result.id, 'clock']);
+    // and says so, for the screen to stop promising a resend
+    const [first, second] = (await session.outbox()).filter((e) => e.kind === 'case-entry');
+    expect([first!.refusal?.final, second!.refusal?.final]).toEqual([true, undefined]);
   });
 });

@@ -102,6 +102,9 @@ describe('[S15] what a device sends again after its hub was restored', () => {
     const queue = await session.outbox();
     expect(queue.map((e) => [e.kind, e.entityId, e.op])).toEqual([['month-close', 'close-1', 'append']]);
     expect(queue[0]!.payload).toEqual(close);
+    // in the name of who has the phone unlocked: the manager never signs in here, and a change held
+    // for them would hold back every change queued after it
+    expect(queue[0]!.userId).toBe(session.user.id);
   });
 
   it('sends a kept copy of a record someone edited on the restored hub since as an edit based on nothing: the hub keeps their edit and lists the differences, instead of taking the older copy whole', async () => {

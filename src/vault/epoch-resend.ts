@@ -168,7 +168,10 @@ export async function resendLostRecords(ctx: SessionContext): Promise<number> {
       const op = evidence ? ('append' as const) : (k.op ?? (baseVersion === null && !editedSince ? ('create' as const) : ('update' as const)));
       const [sealed, queued] = await Promise.all([seal(ctx.key, bindingOf('records', k.kind, k.id), k.data), prepareOutbox(ctx, k.kind, k.id, op, k.data)]);
       // An entry is sent in its writer's name, an edit in its author's, whoever has the phone unlocked now (A9).
-      const writer = evidence ? (k.data as { recordedBy?: { userId?: unknown } }).recordedBy?.userId : k.author;
+      // A 請求済み another phone made goes in the unlocked user's: its writer never signs in here, and
+      // a change held for an author who never comes held every change queued behind it.
+      const ownClose = k.kind !== 'month-close' || (k.data as { deviceId?: unknown }).deviceId === ctx.deviceId;
+      const writer = evidence ? (ownClose ? (k.data as { recordedBy?: { userId?: unknown } }).recordedBy?.userId : undefined) : k.author;
       const pending = typeof writer === 'string' ? { ...queued, userId: writer } : queued;
       return { k, sealed, pending, baseVersion, evidence, synced: syncedColumnsOf(meta) };
     }),

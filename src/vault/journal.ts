@@ -88,7 +88,7 @@ export const bindingOfRefusal = (mutationId: string) => bindingOf('outbox-refusa
 async function refusalOf(ctx: SessionContext, row: OutboxRow): Promise<OutboxEntry['refusal']> {
   if (row.refusedReason === undefined || row.refusedReason === null) return null;
   const detail = row.refusedDetail ? await unseal<string>(ctx.key, bindingOfRefusal(row.mutationId), row.refusedDetail) : '';
-  return { reason: row.refusedReason, detail, at: row.refusedAt ?? row.at };
+  return { reason: row.refusedReason, detail, at: row.refusedAt ?? row.at, ...(row.refusedReason === 'clock' && row.clockRetried === true ? { final: true } : {}) };
 }
 
 export async function readOutbox(ctx: SessionContext): Promise<OutboxEntry[]> {

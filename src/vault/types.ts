@@ -63,6 +63,8 @@ export interface OutboxRefusal {
   /** the hub's words, for whoever looks into it */
   readonly detail: string;
   readonly at: string;
+  /** a `clock` refusal of an entry already sent again once the hub's clock caught up: nothing more is tried */
+  readonly final?: boolean;
 }
 
 /** A user of this vault who signed in on the hub from this device (A8): who they are there. */

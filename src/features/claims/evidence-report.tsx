@@ -165,11 +165,11 @@ function EntriesTable({ kase, countersigns }: { kase: EmergencyCase; countersign
   );
 }
 
-function ChainLine({ check, problem }: { check: ChainCheck | undefined; problem: string | undefined }) {
+function ChainLine({ check, problem, unsigned }: { check: ChainCheck | undefined; problem: string | undefined; unsigned: number }) {
   if (check === undefined) return <>{T.chainChecking}</>;
   // a chain intact whose entry the hub signed otherwise (brokenCases) is no 矛盾なし
   if (!check.ok || problem !== undefined) return <strong className="claims-report__broken">{T.chainBroken(check.ok ? problem! : check.problem)}</strong>;
-  return <>{T.chainOk(check.length)}</>;
+  return <>{T.chainOk(check.length, unsigned)}</>;
 }
 
 function CaseReport({
@@ -267,7 +267,7 @@ function CaseReport({
           {kept !== undefined ? <Row label={T.keptDecision}>{kept === null ? T.keptDecisionNone : T.keptDecisionLine(decisionLabel(kept), kept.headHash)}</Row> : null}
           <Row label={T.retention}>{until ? T.retentionUntil(formatJapanDate(until)) : T.retentionOpen}</Row>
           <Row label={T.chain}>
-            <ChainLine check={check} problem={problem} />
+            <ChainLine check={check} problem={problem} unsigned={countersigns.done ? kase.entries.filter((e) => countersigns.lookup(e.id).status !== 'countersigned').length : 0} />
           </Row>
           <Row label={T.headHash}>
             <code className="claims-report__hash">{kase.headHash}</code>

@@ -322,6 +322,7 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
         <>
           <Notice kind="warn">{T.changesIntro}</Notice>
           <p className="claims-total">{T.changesTotal(claimMore, giveBack)}</p>
+          {changes.some(unknowable) ? <p className="claims-total">{T.unknowableTotal(changes.filter(unknowable).length)}</p> : null}
           <ul className="claims-cases">
             {changes.map((c) => (
               <li key={c.caseId} className="claims-case" aria-label={c.name || T.unknownCaller}>
@@ -329,7 +330,7 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
                   {c.name || T.unknownCaller}
                   {c.recipientNumber ? <span className="claims-case__number">{c.recipientNumber}</span> : null}
                 </p>
-                <p className="claims-case__line">{T.changeLine(decisionLabel(c.before), decisionLabel(c.after))}</p>
+                <p className="claims-case__line">{T.changeLine(decisionLabel(c.before), unknowable(c) ? T.unknowableAfter : decisionLabel(c.after))}</p>
                 <p className="claims-case__meta">
                   {T.changeCause(CHANGE_CAUSE_LABELS[c.cause], [c.detail, c.movedTo ? T.movedTo(monthLabel(c.movedTo)) : ''].filter(Boolean).join('／'))}
                 </p>
@@ -439,10 +440,21 @@ function CheckKeptFile({ exports }: { exports: readonly KeptExport[] }) {
   }
   return (
     <>
-      <TextField label={T.checkFileLabel} hint={T.checkFileHint} type="file" accept=".csv,text/csv" onChange={(e) => void check(e.target.files?.[0])} />
-      {result ? (
-<Notice kind={result.kind}>{result.text}</Notice>
-      ) : null}
+      <TextField
+        label={T.checkFileLabel}
+        hint={T.checkFileHint}
+        type="file"
+        accept=".csv,text/csv"
+        onChange={(e) => {
+          void check(e.target.files?.[0]);
+          // the same file chosen again is checked again
+          e.target.value = '';
+        }}
+      />
+      {/* one live region, there before its words, so that a screen reader reads the verdict out */}
+      <div role="status" aria-live="polite">
+        {result ? <div className={`notice notice--${result.kind}`}>{result.text}</div> : null}
+      </div>
     </>
   );
 }

@@ -115,13 +115,16 @@ export const T = {
   checkFileHint: '保管しておいたCSVファイルを選ぶと、請求時に書き出したファイルと同じ内容か、SHA-256 で確かめます（ファイルは端末の外に出ません）。',
   checkFileSame: (file: string, kept: string) => `一致します：「${file}」は、請求時に書き出した「${kept}」と同じ内容です。`,
   checkFileDiffers: (file: string, sha256: string) =>
-    `一致しません：「${file}」は、請求時に書き出したどのファイルとも内容が違います（このファイルの SHA-256: ${sha256}）。書き出し直したファイルは、判定の更新などで内容が変わることがあります。`,
+    `一致しません：「${file}」は、請求時に書き出したどのファイルとも内容が違います（このファイルの SHA-256: ${sha256}）。文字コード（UTF-8／Shift_JIS）や拠点署名の欄が違うだけでも一致しません。「請求済みにする」を押したときに書き出されたファイル（上の「請求時に書き出したファイル」の名前）を選んでください。`,
   checkFileFailed: 'ファイルを読めませんでした。もう一度選んでください。',
   keptCases: (n: number) => `請求時の記録（${n}件）`,
   changesTitle: '請求後の変更',
   noChanges: '請求後に判定が変わった記録はありません。',
   changesIntro: '請求済みの内容と、いまの記録で判定し直した結果が違う記録です。差の単位数を追加請求するか、過誤調整で返還してください。',
   changeLine: (before: string, after: string) => `${before} → ${after}`,
+  /** the after side of a change this phone cannot judge (not-held, entries-missing) */
+  unknowableAfter: '判定できません（この端末にない記録があります）',
+  unknowableTotal: (n: number) => `ほかに確認が必要な記録 ${n}件（この端末では判定できません）`,
   changeCause: (cause: string, detail: string) => (detail ? `${cause}: ${detail}` : cause),
   movedTo: (month: string) => `${month}の記録に移動`,
   changeDifference: (label: string, n: number) => `${label} ${units(Math.abs(n))}`,
@@ -200,7 +203,8 @@ export const T = {
   chain: '改ざんの確認',
   chainChecking: '確認中…',
   // what the chain proves, and no more: an entry the hub has not signed could have been rewritten on the phone with every hash after it (the 拠点の署名 row says how many are signed)
-  chainOk: (n: number) => `記録のつながりに矛盾なし（${n}件の記録を確認。拠点の署名のない記録は、拠点の署名でしか書き直しがないと確かめられません）`,
+  chainOk: (n: number, unsigned: number) =>
+    `記録のつながりに矛盾なし（${n}件を確認）${unsigned > 0 ? `。拠点の署名のない${unsigned}件は、端末で書き直されていないことまでは確かめられません` : ''}`,
   chainBroken: (problem: string) => `改ざんまたは破損しています: ${problem}`,
   headHash: 'ハッシュ（最後の記録）',
   /** a case continued on two phones at once: SHA-256 over every entry's hash, in read order (case-chain.ts) */

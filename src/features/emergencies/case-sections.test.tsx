@@ -83,8 +83,9 @@ describe('対応結果: two outcomes recorded on two phones at once', () => {
     const section = await screen.findByRole('region', { name: '対応結果' });
     expect(within(section).getByText(/2台の端末で、異なる対応結果が同じころに記録されています/)).toBeInTheDocument();
     const lines = [...section.querySelectorAll('.case-outcome__line')].map((p) => p.textContent);
-    expect(lines).toEqual(['在宅で対応', '別の端末で同じころに記録 短期入所　あおぞら短期入所　2026年12月1日 02:00から']);
-    expect(within(section).getAllByRole('button', { name: '取消' })).toHaveLength(2);
+    expect(lines).toEqual(['同じころに2台で記録 在宅で対応', '同じころに2台で記録 短期入所　あおぞら短期入所　2026年12月1日 02:00から']);
+    expect(within(section).getByRole('button', { name: '「在宅で対応」を取消' })).toBeInTheDocument();
+    expect(within(section).getByRole('button', { name: '「短期入所　あおぞら短期入所　2026年12月1日 02:00から」を取消' })).toBeInTheDocument();
   });
 });
 

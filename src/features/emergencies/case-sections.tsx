@@ -67,12 +67,17 @@ export function OutcomeSection({
       {rivals.size > 0 ? <Notice kind="warn">{T.outcomesDiffer}</Notice> : null}
       {o ? (
         <div className="case-outcome">
-          <p className="case-outcome__line">{label}</p>
+          <p className="case-outcome__line">
+            {/* read order chose which stands, nobody did: tagged as the other is */}
+            {rivals.size > 0 ? <span className="case-tag case-tag--warn">{T.concurrentOutcome}</span> : null}
+            {rivals.size > 0 ? ' ' : null}
+            {label}
+          </p>
           {o.body.note ? <p>{o.body.note}</p> : null}
           {rivals.size > 0 ? <p className="case-meta">{T.recordedLine(formatJapanDateTime(o.recordedAt), o.recordedBy.name)}</p> : null}
           <CorrectionNotes corrections={o.corrections} />
           {!closed ? (
-            <Button variant="ghost" onClick={() => onWithdraw(o.entryId, label)}>
+            <Button variant="ghost" aria-label={T.withdrawOutcome(label)} onClick={() => onWithdraw(o.entryId, label)}>
               {T.withdraw}
             </Button>
           ) : null}
@@ -89,8 +94,9 @@ export function OutcomeSection({
           {e.body.note ? <p>{e.body.note}</p> : null}
           <p className="case-meta">{T.recordedLine(formatJapanDateTime(e.recordedAt), e.recordedBy.name)}</p>
           <CorrectionNotes corrections={e.corrections} />
-          {rivals.has(e.entryId) && !closed ? (
-            <Button variant="ghost" onClick={() => onWithdraw(e.entryId, lineOf(e.body))}>
+          {/* a rival is withdrawn on a closed case too: the outcome that stands remains */}
+          {rivals.has(e.entryId) ? (
+            <Button variant="ghost" aria-label={T.withdrawOutcome(lineOf(e.body))} onClick={() => onWithdraw(e.entryId, lineOf(e.body))}>
               {T.withdraw}
             </Button>
           ) : null}

@@ -226,7 +226,7 @@ describe('緊急対応: from the tap to the closed case', () => {
     await screen.findByText('在宅で対応', { selector: '.case-outcome__line' });
 
     const section = () => screen.getByRole('region', { name: '対応結果' });
-    await user.click(within(section()).getByRole('button', { name: '取消' }));
+    await user.click(within(section()).getByRole('button', { name: '「在宅で対応」を取消' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText(/取消の理由/), '別の方の対応結果だった');
     // a second tap while the first is written records nothing: evidence is never taken back, so a

@@ -15,6 +15,7 @@ import {
   type Superseded,
 } from '../../domain/emergency-case';
 import { correctionChanges } from '../../domain/correction-changes';
+import { standingClosesOf } from '../../domain/case-fold';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { ConfirmDialog } from '../../ui/dialog';
@@ -127,8 +128,9 @@ export function CorrectionDialog({
     let replacement: FactBody | null = null;
     let corrects: string;
     if (target.kind === 'reopen') {
-      // one 取消 per close that stands; one refused stops there, the case still 終了 and offering this again
-      for (const entryId of target.entryIds) if (!(await append({ type: 'correction', corrects: entryId, reason: reason.trim(), replacement: null }))) return;
+      // one 取消 per close that stands, read now (a retry after one failed must not withdraw a close twice);
+      // one refused stops there, the case still 終了 and offering this again
+      for (const entryId of standingClosesOf(kase)) if (!(await append({ type: 'correction', corrects: entryId, reason: reason.trim(), replacement: null }))) return;
       await finish();
       return onClose();
     }

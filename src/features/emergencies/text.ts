@@ -146,9 +146,10 @@ export const T = {
   /** an outcome a later 対応結果を記録 replaced (not withdrawn), shown under the current one */
   earlierOutcome: '以前の対応結果',
   /** an outcome recorded on another phone at the same time, which the standing one's writer had not seen (concurrentOutcomes) */
-  concurrentOutcome: '別の端末で同じころに記録',
+  concurrentOutcome: '同じころに2台で記録',
   outcomesDiffer:
-    '2台の端末で、異なる対応結果が同じころに記録されています。どちらが正しいか確かめ、「対応結果を記録」で正しい方を記録し直すか、誤っている方を「取消」してください（それまで請求は要確認です）。',
+    '2台の端末で、異なる対応結果が同じころに記録されています。どちらが正しいか確かめ、「対応結果を記録」で正しい方を記録し直すか、誤っている方を「取消」してください（終了した記録は、先に「対応を再開」を押します。それまで請求は要確認です）。',
+  withdrawOutcome: (line: string) => `「${line}」を取消`,
   outcomeLine: (kind: string, facility: string, from: string) =>
     [kind, facility, from ? `${from}から` : ''].filter(Boolean).join('　'),
   close: '対応を終了',

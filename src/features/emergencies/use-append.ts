@@ -4,7 +4,7 @@ import { toVaultError } from '../../vault/errors';
 import { T } from './text';
 
 // The storage's own words (Japanese, never a developer's message such as a RangeError's): the
-// detail stays in the error, for whoever reads the console.
+// developer's detail stays on the error (VaultError.detail), off the screen.
 const failed = (err: unknown) => `${T.saveFailed} ${toVaultError(err).message}`;
 
 export function useAppend(caseId: string) {

@@ -47,7 +47,7 @@ describe('facility CSV export', () => {
     // two phones offline registered ひかり; the twin has a bed report for tonight, so the match shows it
     const twin = createFacility({ id: 'fac-twin', name: 'ひかり短期入所（本館）', officeNumber: '１２１０１０００01', vacancy: { beds: 1, asOf: new Date().toISOString(), reportedBy: '連携担当' } });
     const { user } = mountFacilities({ facilities: [real, twin] });
-    expect(screen.getByText(/1件を含めていません/)).toBeInTheDocument();
+    expect(screen.getByText(/1件を除きます/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'CSV（Excel用 UTF-8）' }));
     const text = await savedText();
     expect(text).toContain('ひかり短期入所（本館）');

@@ -25,7 +25,7 @@ export const T = {
   /** beside the CSV buttons while demo facilities are held: they are not written */
   exportDemoLeftOut: (n: number) => `デモデータの事業所 ${n.toLocaleString('ja-JP')}件は、CSVに含めていません。`,
   exportTwinsLeftOut: (n: number) =>
-    `同じ事業所番号の登録が2件以上ある事業所は、受入先を探す画面に出る方の1件だけを書き出します（${n.toLocaleString('ja-JP')}件を含めていません。CSVを読み込み直せるように）。`,
+    `同じ事業所番号で2件以上登録されている事業所は、受入先を探す画面に出る方だけを書き出します（${n.toLocaleString('ja-JP')}件を除きます。このCSVをそのまま取り込めるように）。1件にまとめるには、拠点の管理者に取り下げを依頼してください。`,
   vacancy: (beds: number) => (beds > 0 ? `空き ${beds}床` : '満床'),
   vacancyUnknown: '空床情報なし',
   full: '満床',

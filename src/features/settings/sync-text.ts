@@ -89,13 +89,16 @@ export const ST = {
     'append-only': '管理者に連絡してください。',
     invalid: '内容を見直して、もう一度保存し直してください。解決しないときは管理者に連絡してください。',
     scope: '担当の事業所・コーディネーターに依頼してください。この端末の記録は残ります。',
-    chain: 'この対応記録の前の記録が受け付けられるまで、続きは送信されません。前の記録の理由を確認し、管理者に連絡してください。この端末の記録は残ります。',
+    chain:
+      'この対応記録の前の記録が拠点に受け付けられると、自動で送り直します。前の記録も受け付けられないときは、その理由を確かめて管理者に連絡してください。この端末の記録は残ります。',
     writer: '管理者に連絡してください。この端末の記録は残ります。',
     clock:
-      '端末の時計が進んでいたためなら、拠点の時刻が記録の時刻に追いつくと（数分で）自動で送り直します。端末の日付と時刻を「自動設定」にしてください。送り直しても受け付けられないときは管理者に連絡してください。この端末の記録は残ります。',
+      '端末の時計が進んでいたときは、拠点サーバーの時刻が記録の時刻に追いつくと（ふつうは数分で）1回だけ自動で送り直します。端末の日付と時刻を「自動設定」にしてください。この端末の記録は残ります。',
     author: '書いた人がこの端末を開いて「この端末で拠点にサインイン」を行うと送信されます。',
   } satisfies Record<RefusalReason, string>,
   /** [R4] an edit of a record the hub's admin withdrew: refused 'invalid', and again whenever it is saved again */
+  /** a clock refusal of an entry already sent again once (clockRetried): final */
+  refusedClockFinal: '送り直しても、記録の時刻が拠点サーバーの時刻と合わず受け付けられませんでした。管理者に連絡してください。この端末の記録は残ります。',
   refusedWithdrawn: '拠点の管理者がこの記録をサーバーから取り下げたため、受け付けられませんでした',
   refusedWithdrawnAdvice:
     '保存し直しても受け付けられません。この記録をどうするか、拠点の管理者に確認してください。この端末の記録は残っています。',
@@ -159,5 +162,6 @@ const WITHDRAWN_BY_ADMIN = / was withdrawn by the hub's admin$/;
 /** A refused change's reason and what to do about it, in words. */
 export function refusalWords(refusal: OutboxRefusal): { readonly label: string; readonly advice: string } {
   if (refusal.reason === 'invalid' && WITHDRAWN_BY_ADMIN.test(refusal.detail)) return { label: ST.refusedWithdrawn, advice: ST.refusedWithdrawnAdvice };
+  if (refusal.reason === 'clock' && refusal.final === true) return { label: REFUSAL_LABELS.clock, advice: ST.refusedClockFinal };
   return { label: REFUSAL_LABELS[refusal.reason], advice: ST.refusedAdvice[refusal.reason] };
 }

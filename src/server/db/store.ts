@@ -197,7 +197,8 @@ export type StoreErrorCode =
 export interface KeptEvidence {
   readonly caseEntries: readonly string[];
   readonly monthCloses: readonly string[];
-  readonly accessEntries: readonly string[];
+  /** how many: one row per unlock and opening, years of them */
+  readonly accessEntries: number;
 }
 
 export class StoreError extends Error {
