@@ -51,9 +51,11 @@ export async function runRecordCommand(
       const by = (options['by'] as string | undefined) ?? io.operator ?? 'unknown';
       // Every phone deletes it at its next sync and no command brings it back: the record is shown
       // first, and a mistyped id or kind withdraws nothing.
-      // (evidence and 請求済み are never withdrawn: the hub says so below, with or without --yes)
-      if (options['yes'] !== true && kind !== 'case-entry' && kind !== 'month-close') {
-        const record = (await store.listRecords(hub, kind)).find((r) => r.entityId === entityId);
+      // (evidence and a readable 請求済み are never withdrawn: the hub says so below, with or without
+      // --yes; a 請求済み no device can read is, and is shown first like any record)
+      const record = options['yes'] !== true && kind !== 'case-entry' ? (await store.listRecords(hub, kind)).find((r) => r.entityId === entityId) : undefined;
+      const refusedAnyway = kind === 'month-close' && record !== undefined && record.problem === null;
+      if (options['yes'] !== true && kind !== 'case-entry' && !refusedAnyway) {
         if (record === undefined) throw new Error(`拠点 ${hub} に ${KIND_LABELS[kind]} ${terminalSafe(JSON.stringify(entityId))} はありません。--kind と --id を確かめてください / no ${kind} ${terminalSafe(JSON.stringify(entityId))} in hub ${hub}`);
         const state = record.removed ? '管理者が取り下げ済み' : record.withdrawn ? '取り下げ済み' : '有効';
         io.out(`取り下げる記録：${KIND_LABELS[kind]} ${terminalSafe(JSON.stringify(entityId))}（版 ${record.version}、事業所 ${terminalSafe(record.officeId ?? '-')}、${state}、${record.problem === null ? 'アプリで読み込める記録です' : `読み込めません: ${terminalSafe(record.problem.message)}`}）`);

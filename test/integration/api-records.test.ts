@@ -27,7 +27,7 @@ const POISON = 'poison.id with space';
 const malformed = (id: string) => ({ ...createHousehold({ id }), persons: 'not-a-list' });
 
 /** A change written straight into the records table, as a hub from before [R1]-[R2] could have stored it. */
-async function insertOld(api: ApiHarness, byUser: string, entityId: string, payload: unknown): Promise<number> {
+async function insertOld(api: ApiHarness, byUser: string, entityId: string, payload: unknown, kind: 'household' | 'month-close' = 'household'): Promise<number> {
   const client = await api.raw.connect();
   try {
     await client.query('BEGIN');
@@ -38,8 +38,8 @@ async function insertOld(api: ApiHarness, byUser: string, entityId: string, payl
     );
     await client.query(
       `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, withdrawn, payload_json, updated_by, received_at)
-       VALUES ($1, 'household', $2, $3, 'office-a', false, $4, $5, now())`,
-      [HUB, entityId, version, JSON.stringify(payload), byUser],
+       VALUES ($1, $6, $2, $3, 'office-a', false, $4, $5, now())`,
+      [HUB, entityId, version, JSON.stringify(payload), byUser, kind],
     );
     await client.query('COMMIT');
     return version;
@@ -209,6 +209,10 @@ describe('records the app cannot read (PostgreSQL)', () => {
     // a 請求済み (the claim as sent) is not taken back behind the app's 取消 either
     expect((await early.push([monthCancel(early, 'close-1', '別の月を誤って請求済みにした')])).body.results[0]).toMatchObject({ status: 'accepted' });
     await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'month-close', '--id', 'close-1', '--reason', 'x'])).rejects.toThrow(/請求済みの記録は取り下げられません/);
+    // one no device can read is withdrawn, but shown first like any record: never without --yes
+    await insertOld(api, coord.id, 'close-poison', { id: 'close-poison', body: 'not a close' }, 'month-close');
+    await expect(admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'month-close', '--id', 'close-poison', '--reason', '読めない記録'])).rejects.toThrow(/まだ取り下げていません.*--yes/);
+    expect((await admin(api, ['withdraw-record', '--hub', HUB, '--kind', 'month-close', '--id', 'close-poison', '--reason', '読めない記録', '--yes'])).join('\n')).toContain('取り下げました');
 
     // An edit of a withdrawn record from a device that still had it is refused, not merged into nothing.
     const late = await early.push([householdWire('hh-malformed', { note: '直しました' }, 'update')]);
@@ -218,12 +222,13 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(app.status.getState().setAside.total).toBe(0);
     expect((await app.session.list('household')).map((h) => h.id)).toEqual(['hh-good']);
     expect((await app.session.get('case-entry', entry!.id))?.data).toEqual(entry);
-    expect(await admin(api, ['list-records', '--hub', HUB, '--invalid'])).toContainEqual(expect.stringContaining('5 件中 0 件'));
+    expect(await admin(api, ['list-records', '--hub', HUB, '--invalid'])).toContainEqual(expect.stringContaining('6 件中 0 件'));
 
     const audit = await api.store.listAudit(HUB);
     expect(audit.map((a) => [a.action, a.kind, a.entityId, a.reason, a.by])).toEqual([
       ['withdraw-record', 'household', POISON, '不正な記録（issue 11）', 'kanri-taro'],
       ['withdraw-record', 'household', 'hh-malformed', '不正な記録（issue 11）', 'kanri-taro'],
+      ['withdraw-record', 'month-close', 'close-poison', '読めない記録', 'kanri-taro'],
     ]);
     const kept = await api.raw.query<{ previous_payload_json: string }>('SELECT previous_payload_json FROM admin_audit WHERE entity_id = $1', ['hh-malformed']);
     expect(JSON.parse(kept.rows[0]!.previous_payload_json)).toMatchObject({ persons: 'not-a-list' });
