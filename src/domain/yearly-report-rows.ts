@@ -43,12 +43,14 @@ export function yearlyReportRows(r: YearlyReport): ReportRow[] {
     one('緊急対応', '短期入所に至った件数', e.admitted),
     split('緊急対応', '緊急一時利用者数（短期入所）', e.admittedPersons),
     one('緊急対応', '緊急対応日数（短期入所の日数）', e.stayDays),
+    // said, not hidden in the days above: each such stay runs to today (or the period's end) until its 退所 is recorded
+    one('緊急対応', 'うち退所が未記録の入所（日数は今日または期間の末日まで数えています）', e.staysWithoutEnd),
     ...e.exits.map((x) => one('緊急対応', `退所後の行き先：${x.exit}`, x.count)),
     split('体験の機会・場', '体験利用件数', t.count),
     split('体験の機会・場', '体験利用者数', t.persons),
     one('体験の機会・場', '体験利用日数', t.days),
     one('登録事業所', '拠点として位置付けた相談支援事業所', r.members.hubOffices),
-    one('登録事業所', '拠点の機能を持つ事業所', r.members.facilities),
+    one('登録事業所', '拠点の機能を持つ短期入所事業所（事業所の一覧に登録したもの）', r.members.facilities),
     ...r.members.byFunction.map((f) => one('登録事業所', `機能：${HUB_FUNCTION_LABELS[f.fn]}`, f.count)),
     ...r.claims.byOffice.map((o): ReportRow => ({
       section: '相談強化加算',
@@ -58,6 +60,8 @@ export function yearlyReportRows(r: YearlyReport): ReportRow[] {
       units: o.units,
     })),
     { section: '相談強化加算', label: '合計', split: null, total: r.claims.total.count, units: r.claims.total.units },
+    // not in the total: undecided yet (an outcome or the plan's office to record), 700 units each if they become 算定
+    one('相談強化加算', '要確認（判定待ち。合計に含めていません）', r.claims.pending),
   ];
 }
 

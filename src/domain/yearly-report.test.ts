@@ -228,6 +228,42 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
       ['1200000003', 0, 0],
     ]);
     expect(claims.total).toEqual({ count: 2, units: 1400 });
+    expect(claims.pending).toBe(0);
+  });
+
+  it('相談強化加算: a case of the year still undecided (no outcome yet on 20 March) is counted apart as 要確認, not lost', async () => {
+    const undecided = await buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h2', C), requestedAt: '2027-03-20T03:00:00.000Z' }),
+      contactBody({ contactedAt: '2027-03-20T03:20:00.000Z' }),
+      facts(),
+    ], 'k-open');
+    const r = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: [...(await cases()), undecided], trialStays, facilities, offices });
+    expect(r.claims.total).toEqual({ count: 2, units: 1400 });
+    expect(r.claims.pending).toBe(1);
+    expect(yearlyReportRows(r).find((row) => row.label.startsWith('要確認'))).toMatchObject({ section: '相談強化加算', total: 1, units: null });
+  });
+
+  it('緊急対応: a stay with no 退所 recorded is said, its days counted to the year’s end', async () => {
+    const r = await report();
+    expect(r.emergencies.staysWithoutEnd).toBe(1); // K3, still there on 31 March
+    expect(yearlyReportRows(r).find((row) => row.label.startsWith('うち退所が未記録の入所'))?.total).toBe(1);
+  });
+
+  it('緊急一時利用者数: 者/児 on the day of the call, as the claim bills it, not of the admission after midnight', async () => {
+    // A turns 18 on 31 March 2027: called at 23:30 on 30 March (17, 児), admitted at 00:20 on the 31st
+    const eve = await buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h1', A), requestedAt: '2027-03-30T14:30:00.000Z' }),
+      contactBody({ contactedAt: '2027-03-30T14:40:00.000Z' }),
+      admit('2027-03-30T15:20:00.000Z'),
+    ], 'k-eve');
+    const r = buildYearlyReport({ range: fiscalYearRange(2026), today: TODAY, households, cases: [eve], trialStays: [], facilities, offices });
+    expect(r.emergencies.admittedPersons).toMatchObject({ adult: 0, child: 1 });
+  });
+
+  it('登録事業所: a facility registered after the year is no member of it (last year read again reads as it did)', async () => {
+    const later = createFacility({ id: 'f-late', hubFunctions: ['experience'], createdAt: '2027-04-02T00:00:00.000Z' });
+    const r = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: await cases(), trialStays, facilities: [...facilities, later], offices });
+    expect(r.members.facilities).toBe(3);
   });
 
   it('相談強化加算: a case of the year answered 同じ with one of the year before claims nothing in the year (the claims screen’s decision)', async () => {

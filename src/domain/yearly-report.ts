@@ -10,7 +10,7 @@ import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type
 import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import { officeNumberKey } from './facility-twins';
 import type { Household, IsoDate, Person } from './household';
-import { ADULT_AGE, addDaysToDate, isValidIsoDate, japanDateOf } from './japan-time';
+import { ADULT_AGE, addDaysToDate, isInstantText, isValidIsoDate, japanDateOf } from './japan-time';
 import { isLiveStay, type TrialStay } from './trial-stay';
 import { isDemoId } from './demo-id';
 
@@ -77,10 +77,12 @@ export interface YearlyReport {
     readonly byCategory: readonly { readonly category: RequestCategory; readonly count: number }[];
     /** of those cases, the ones that ended in a 短期入所 admission */
     readonly admitted: number;
-    /** distinct persons admitted, 者/児 by age on the admission day */
+    /** distinct persons admitted, 者/児 by age on the day of the request (the call: DOMAIN.md §5, as the claim bills) */
     readonly admittedPersons: AgeSplit;
     /** days of emergency stay inside the range (a stay crossing a boundary counts only its days inside) */
     readonly stayDays: number;
+    /** stays counted in stayDays with no 退所 recorded: their days run to today or the range's end */
+    readonly staysWithoutEnd: number;
     /** stays that ended in the range, by where the person went */
     readonly exits: readonly { readonly exit: ExitKind; readonly count: number }[];
   };
@@ -103,6 +105,8 @@ export interface YearlyReport {
   readonly claims: {
     readonly byOffice: readonly OfficeClaimRow[];
     readonly total: { readonly count: number; readonly units: number };
+    /** 要確認 in the range: not yet decided (an outcome, the plan's office…); 700 units each if they become 算定 */
+    readonly pending: number;
   };
   /** demo records given but not counted (`leaveOutDemo`): all 0 when none were, or when not asked */
   readonly demoLeftOut: DemoLeftOut;
@@ -308,6 +312,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   const stayDaysOf = new Map<string, Set<IsoDate>>();
   let caseCount = 0;
   let admitted = 0;
+  let staysWithoutEnd = 0;
   for (const group of emergencies(input.cases)) {
     const first = group[0]!;
     const key = claimPersonKey(first.subject, factsOf(first.subject)) ?? `case:${first.id}`;
@@ -316,7 +321,11 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
       return stay === null ? [] : [{ c, stay }];
     });
     const days = stayDaysOf.get(key) ?? new Set<IsoDate>();
-    for (const { stay } of stays) for (const day of daysBetween(stay.fromDay, stay.endDay ?? today, range)) days.add(day);
+    for (const { stay } of stays) {
+      const counted = daysBetween(stay.fromDay, stay.endDay ?? today, range);
+      for (const day of counted) days.add(day);
+      if (stay.endDay === null && counted.length > 0) staysWithoutEnd += 1;
+    }
     stayDaysOf.set(key, days);
     // the emergency's stay ends when its last recorded end does
     let last: { c: EmergencyCase; endDay: IsoDate } | null = null;
@@ -331,11 +340,13 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
     categories.set(first.open.body.category, (categories.get(first.open.body.category) ?? 0) + 1);
     if (stays.length === 0) continue;
     admitted += 1;
-    // 者/児 on the person's first admission of the range, whatever order the records come in
+    // the person's first admission of the range, whatever order the records come in; 者/児 on the
+    // day of its request (the call after 23:30 on the eve of a birthday is a 児's, as it is billed)
     const firstDay = stays.map(({ stay }) => stay.fromDay).sort()[0]!;
     const seen = admittedPersons.get(key);
     if (seen === undefined || firstDay < seen.first) {
-      admittedPersons.set(key, { first: firstDay, category: categoryOn(personOf(first.subject.householdId, first.subject.personId), firstDay, validBirth) });
+      const requestDay = japanDateOf(first.open.body.requestedAt);
+      admittedPersons.set(key, { first: firstDay, category: categoryOn(personOf(first.subject.householdId, first.subject.personId), requestDay, validBirth) });
     }
   }
   let emergencyDays = 0;
@@ -367,6 +378,8 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   const memberOffices = new Map<string, Set<HubFunction>>();
   for (const f of input.facilities) {
     if (f.hubFunctions.length === 0) continue;
+    // registered after the range: not a member then (a past year read again reads as it did)
+    if (isInstantText(f.createdAt) && japanDateOf(new Date(f.createdAt)) > range.to) continue;
     // 廃止 before the range began: no longer a member (a 休止 stays one, as its registration does)
     if (f.closure?.kind === 'closed' && f.closure.from <= range.from) continue;
     const office = officeNumberKey(f.officeNumber) || `id:${f.id}`;
@@ -386,8 +399,11 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   // month's end, so a case of the range may be decided by one outside it.
   const decisions = decideClaims(input.cases, input.offices, childLookupOf(households), factsOf);
   const claimed = new Map<string, { count: number; units: number }>();
+  let pending = 0;
   for (const d of decisions) {
-    if (d.status !== 'claimed' || d.coordinatedAt === null || !inRange(japanDateOf(d.coordinatedAt), range)) continue;
+    if (d.coordinatedAt === null || !inRange(japanDateOf(d.coordinatedAt), range)) continue;
+    if (d.status === 'pending') pending += 1;
+    if (d.status !== 'claimed') continue;
     const row = claimed.get(d.officeId) ?? { count: 0, units: 0 };
     claimed.set(d.officeId, { count: row.count + 1, units: row.units + d.units });
   }
@@ -420,11 +436,12 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
       admitted,
       admittedPersons: admittedSplit.done(),
       stayDays: emergencyDays,
+      staysWithoutEnd,
       exits: EXIT_KINDS.map((exit) => ({ exit, count: exits.get(exit) ?? 0 })),
     },
     trialStays: { count: trialCount.done(), persons: trialPersonSplit.done(), days: trialDays },
     members: { hubOffices, byFunction: HUB_FUNCTIONS.map((fn) => ({ fn, count: byFunction.get(fn) ?? 0 })), facilities: memberFacilities },
-    claims: { byOffice, total },
+    claims: { byOffice, total, pending },
     demoLeftOut: leftOut,
   };
 }

@@ -49,6 +49,15 @@ describe('年次実績報告 screen', () => {
     expect(within(cell('事前登録者', '登録者数（2025年3月31日時点）')).getAllByRole('cell').at(-1)!.textContent).toBe('0');
   });
 
+  it('names an older fiscal year in the 年度 list when the address holds one, not the first of the last six', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-06T03:00:00.000Z'));
+    await go('#/reports?from=2018-04-01&to=2019-03-31');
+    render(<ReportsScreen />);
+    expect(screen.getByLabelText('年度')).toHaveDisplayValue('2018年度（2018年4月〜2019年3月）');
+    vi.useRealTimers();
+  });
+
   it('leaves the demo data out of every figure and says how much it left out; says nothing of demo without any', async () => {
     await go('#/reports?from=2025-04-01&to=2026-03-31');
     const view = render(<ReportsScreen />);

@@ -133,9 +133,11 @@ export function ReportsScreen() {
 
 function RangeControls({ range, today }: { range: ReportRange; today: string }) {
   const current = fiscalYearOf(today);
-  const years = Array.from({ length: 6 }, (_, i) => current - i);
   const fy = fiscalYearRange(fiscalYearOf(range.from));
   const isFiscalYear = fy.from === range.from && fy.to === range.to;
+  // the last six years, and the one shown when it is older (else the list read as the first of them)
+  const recent = Array.from({ length: 6 }, (_, i) => current - i);
+  const years = isFiscalYear && !recent.includes(fiscalYearOf(range.from)) ? [...recent, fiscalYearOf(range.from)] : recent;
   const [error, setError] = useState<string | null>(null);
   const setDate = (key: 'from' | 'to', value: string) => {
     if (!isValidIsoDate(value)) {
