@@ -9,3 +9,10 @@ describe('verify-evidence takes its file', () => {
     expect(() => parseAdminArgs(['verify-evidence'])).toThrow(/give the CSV file/);
   });
 });
+
+describe('list-quarantine shows a change itself one row at a time', () => {
+  it('takes --show-content only with --id', () => {
+    expect(parseAdminArgs(['list-quarantine', '--hub', 'hub-a', '--id', '3', '--show-content'])).toMatchObject({ options: { id: 3, 'show-content': true } });
+    expect(() => parseAdminArgs(['list-quarantine', '--hub', 'hub-a', '--show-content'])).toThrow(/--show-content は --id/);
+  });
+});

@@ -70,7 +70,9 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   list-audit     --hub <id> [--limit <n>]   (what the account commands changed and withdraw-record withdrew,
                   newest first: time (Japan), action, subject, detail or reason, who)
   list-devices   --hub <id>                      (each device's state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
-  list-quarantine --hub <id>                     (what retired devices sent that the hub refused; nothing is lost)
+  list-quarantine --hub <id> [--id <n> --show-content]
+                 (what retired devices sent that the hub refused; nothing is lost. The change itself,
+                  要配慮個人情報, only for one row asked by --id with --show-content)
   resolve-quarantine --hub <id> --id <n> --note <how it was dealt with> [--by <名前>]
   move-device    --hub <id> --device <device id> --login <login> [--by <名前>]
                  (the device's secret is lost, e.g. the app was reinstalled: this user's next
@@ -138,7 +140,9 @@ const schemas = {
   'list-refusals': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
   'list-audit': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
   'list-devices': z.strictObject({ hub: slug }),
-  'list-quarantine': z.strictObject({ hub: slug }),
+  'list-quarantine': z
+    .strictObject({ hub: slug, id: z.coerce.number().int().positive().optional(), 'show-content': z.boolean().optional() })
+    .refine((o) => o['show-content'] !== true || o.id !== undefined, { message: '--show-content は --id <n> と一緒に指定します（1件ずつ表示します） / --show-content needs --id <n>: one row at a time' }),
   'resolve-quarantine': z.strictObject({ hub: slug, id: z.coerce.number().int().positive(), note: text, by }),
   'move-device': z.strictObject({ hub: slug, device: z.string().min(1).max(200), login: z.string().min(1), by }),
   'device-users': z.strictObject({ device: z.string().min(1).max(200) }),
@@ -171,6 +175,7 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
       facility: str,
       device: str,
       'password-stdin': { type: 'boolean' },
+      'show-content': { type: 'boolean' },
       kind: str,
       id: str,
       reason: str,
@@ -201,7 +206,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
   const hub = o['hub'] as string;
   const userOf = async (login: string) => {
     const user = await store.findUserByLogin(hub, login);
-    if (user === null) throw new Error(`no user "${login}" in hub "${hub}"`);
+    if (user === null) throw new Error(`拠点 ${terminalSafe(hub)} に利用者 ${terminalSafe(login)} はいません。--login を確かめてください（list-users で一覧が出ます） / no user "${terminalSafe(login)}" in hub "${terminalSafe(hub)}"`);
     return user;
   };
   // Who ran it, as withdraw-record has it (record-commands.ts): --by, else the OS user.
@@ -240,7 +245,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
   // A listing or a change for a hub that does not exist says so (a mistyped --hub listed
   // 「利用者はいません」 and exited 0, as if the hub were empty).
   if (command !== 'create-hub' && typeof o['hub'] === 'string' && !(await store.hubExists(hub))) {
-    throw new Error(`no hub "${hub}": check --hub (a hub is made with: npm run admin -- create-hub --hub <id> --name <名前>)`);
+    throw new Error(`拠点 ${terminalSafe(hub)} はありません。--hub を確かめてください / no hub "${terminalSafe(hub)}": check --hub (a hub is made with: npm run admin -- create-hub --hub <id> --name <名前>)`);
   }
   try {
     switch (command) {
@@ -345,9 +350,12 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'disable-device': {
         if (o['yes'] !== true) {
           const device = await store.findDevice(o['device'] as string);
-          if (device === null) throw new Error(`no device ${terminalSafe(o['device'] as string)}`);
+          if (device === null) throw new Error(`端末 ${terminalSafe(o['device'] as string)} はありません。--device を確かめてください（list-devices --hub <id> で一覧が出ます） / no device ${terminalSafe(o['device'] as string)}`);
           io.out(`停止する端末：${terminalSafe(device.id)}（${terminalSafe(device.name)}、拠点 ${terminalSafe(device.tenantId)}${device.disabled ? '、停止済み' : ''}）`);
-          throw new Error('まだ停止していません。停止は元に戻せません（端末は次の同期で未送信の記録を送ってからデータを消去します）。上の端末で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this device (it cannot be undone)');
+          throw new Error(
+            'まだ停止していません。停止すると、端末は次の同期で未送信の記録を送ってからデータを消去します（enable-device で戻せるのは、端末がまだ拠点に接続していない間だけです）。上の端末で正しければ --yes を付けて実行してください / ' +
+              'nothing was changed: add --yes to stop this device (enable-device undoes it only until the device next reaches the hub, which then erases its data)',
+          );
         }
         if (!(await accounts.disableDevice(o['device'] as string, audit('disable-device', o['device'] as string)))) {
           io.out(`端末 ${terminalSafe(o['device'] as string)} はすでに停止しています。何も変えていません（監査表にも記録していません）。`);
@@ -393,6 +401,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
             hub,
             id: o['id'] as unknown as number,
             note: o['note'] as string,
+            showContent: o['show-content'] === true,
             ...(command === 'resolve-quarantine' ? { audit: audit('resolve-quarantine', String(o['id']), { note: o['note'] as string }) } : {}),
           },
           io.out,
@@ -408,7 +417,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       }
       case 'device-users': {
         const device = await store.findDevice(o['device'] as string);
-        if (device === null) throw new Error(`no device ${terminalSafe(o['device'] as string)}: check --device (list-devices --hub <id> lists them)`);
+        if (device === null) throw new Error(`端末 ${terminalSafe(o['device'] as string)} はありません。--device を確かめてください（list-devices --hub <id> で一覧が出ます） / no device ${terminalSafe(o['device'] as string)}: check --device (list-devices --hub <id> lists them)`);
         const users = await store.listDeviceUsers(device.id);
         if (users.length === 0) io.out(`端末 ${terminalSafe(device.id)} でサインインした利用者はいません。`);
         // by login and name, as revoke-device-user and move-device take them (not the account's internal id)

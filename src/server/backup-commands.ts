@@ -16,6 +16,7 @@ import { liveHolder } from './db/embedded-postgres';
 import { openEmbeddedStore } from './db/embedded-store';
 import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
 import type { KeptEvidence, Store } from './db/store';
+import { unreadable } from './readable';
 import { dataDirOf, databaseUrlText, parseDatabaseUrl, type StoreEnv } from './db/open-store';
 import type { AccountChange } from './db/account-audit';
 import { changesLost, evidenceLost, evidenceLostReport, lostChangesReport } from './restore-changes';
@@ -217,7 +218,7 @@ async function assertNoHubConnected(databaseUrl: string): Promise<void> {
  */
 export async function restoreDatabase(env: BackupEnv, file: string, log: Log): Promise<{ readonly epoch: string }> {
   const source = resolve(file);
-  if (!existsSync(source)) throw new Error(`no backup at ${source}`);
+  unreadable(source, 'バックアップ', 'backup');
   let store: Store;
   // How to put back what was replaced, should the restored database not migrate (a backup from a newer server)
   let putBack: () => Promise<void> = async () => undefined;

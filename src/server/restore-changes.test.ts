@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ACTIONS, type AccountChange } from './db/account-audit';
 import { parseAdminArgs } from './admin-commands';
-import { changesLost, commandAgain, evidenceLost, evidenceLostReport, lostChangesReport } from './restore-changes';
+import { adminCommandPrefix, changesLost, commandAgain, evidenceLost, evidenceLostReport, lostChangesReport } from './restore-changes';
 
 const at = new Date('2026-12-05T01:00:00.000Z');
 const change = (action: AccountChange['action'], subject: string, detail = ''): AccountChange => ({ hub: 'aozora', at, action, subject, detail, by: 'root' });
@@ -55,5 +55,14 @@ describe('the evidence a restore lacks', () => {
     expect(lost).toEqual({ caseEntries: 2, monthCloses: 0, accessEntries: 1 });
     expect(evidenceLostReport(lost, '/backups/before-restore-x.dump')[0]).toMatch(/^注意：置き換えたデータベースにあった対応記録のエントリ 2 件、請求済みの記録 0 件、閲覧記録 1 件が.*\/backups\/before-restore-x\.dump は削除せず/);
     expect(evidenceLostReport(evidenceLost(before, before), '/backups/before-restore-x.dump')).toEqual([]);
+  });
+});
+
+describe('the commands a restore prints to run again', () => {
+  it('go through kyoten-admin.sh on a production hub, where npm run admin alone opens no database of the hub', () => {
+    expect(adminCommandPrefix({ KYOTEN_OPERATOR: 'suzuki' }, '/opt/kyoten-navi')).toBe('sudo sh /opt/kyoten-navi/docs/kyoten-admin.sh');
+    expect(adminCommandPrefix({}, '/opt/kyoten-navi')).toBe('npm run admin --');
+    const stop = { hub: 'aozora', action: 'disable-user', subject: 'kato', detail: '', by: 'root', at: new Date('2026-12-05T01:00:00.000Z') } as Parameters<typeof commandAgain>[0];
+    expect(lostChangesReport([stop], 'sudo sh /opt/kyoten-navi/docs/kyoten-admin.sh')[1]).toMatch(/→ sudo sh \/opt\/kyoten-navi\/docs\/kyoten-admin\.sh disable-user --hub aozora --login kato --yes$/);
   });
 });

@@ -59,12 +59,20 @@ export function commandAgain(c: AccountChange): string {
 }
 
 /** The restore's lines about them: none when the backup lacks nothing. */
-export function lostChangesReport(lost: readonly AccountChange[]): string[] {
+/**
+ * How an admin runs a command here: through kyoten-admin.sh on a production hub (it says so in
+ * KYOTEN_OPERATOR), where `npm run admin` alone would open an empty embedded store; else npm's.
+ */
+export function adminCommandPrefix(env: Readonly<Record<string, string | undefined>> = process.env, appDir = process.cwd()): string {
+  return env['KYOTEN_OPERATOR'] !== undefined ? `sudo sh ${appDir}/docs/kyoten-admin.sh` : 'npm run admin --';
+}
+
+export function lostChangesReport(lost: readonly AccountChange[], prefix = adminCommandPrefix()): string[] {
   if (lost.length === 0) return [];
   return [
     `注意：バックアップの後に行ったアカウントの操作 ${lost.length} 件は、復元したデータベースにありません。停止した利用者や端末、変えたパスワードが、バックアップの時点に戻っています。今も必要な操作は、もう一度実行してください（置き換えたデータベースの監査表にあったものです） / ` +
       `${lost.length} account change(s) made after this backup are not in the restored database (stopped users and devices, reset passwords are as they were at the backup): run again those that still apply:`,
-    ...lost.map((c) => `  ${formatJapanTimestamp(c.at)}  ${terminalSafe(c.action)} ${terminalSafe(c.subject)}（実行者 ${terminalSafe(c.by)}）→ npm run admin -- ${terminalSafe(commandAgain(c))}`),
+    ...lost.map((c) => `  ${formatJapanTimestamp(c.at)}  ${terminalSafe(c.action)} ${terminalSafe(c.subject)}（実行者 ${terminalSafe(c.by)}）→ ${prefix} ${terminalSafe(commandAgain(c))}`),
   ];
 }
 

@@ -25,7 +25,7 @@ export function retirementState(d: DeviceListing): string {
 export async function runRetirementCommand(
   store: Store,
   command: 'list-devices' | 'list-quarantine' | 'resolve-quarantine',
-  o: { readonly hub: string; readonly id?: number; readonly note?: string; readonly audit?: AccountAudit },
+  o: { readonly hub: string; readonly id?: number; readonly note?: string; readonly showContent?: boolean; readonly audit?: AccountAudit },
   out: (line: string) => void,
   now: () => Date,
 ): Promise<void> {
@@ -37,11 +37,17 @@ export async function runRetirementCommand(
       return;
     }
     case 'list-quarantine': {
-      const items = await store.listQuarantine(o.hub);
-      if (items.length === 0) out(`拠点 ${o.hub} に隔離された変更はありません。`);
+      // The change as sent is 要配慮個人情報 (a household's health, a case's words): not printed for
+      // every row into a terminal's scrollback, only for the one row asked for, to type it in again.
+      const items = (await store.listQuarantine(o.hub)).filter((q) => o.id === undefined || q.id === Number(o.id));
+      if (items.length === 0) out(o.id === undefined ? `拠点 ${o.hub} に隔離された変更はありません。` : `拠点 ${o.hub} に隔離 #${o.id} はありません。`);
       for (const q of items) {
         const state = q.resolvedAt === null ? '未対応' : `対応済み ${formatJapanTimestamp(q.resolvedAt)}: ${q.resolution}`;
-        out([terminalRow([`#${q.id}`, q.deviceId, `seq ${q.seq}`, q.kind, q.entityId, q.reason, q.detail, state]), terminalSafeJson(q.changeJson)].join('\t'));
+        const row = terminalRow([`#${q.id}`, q.deviceId, `seq ${q.seq}`, q.kind, q.entityId, q.reason, q.detail, state]);
+        out(o.showContent === true ? [row, terminalSafeJson(q.changeJson)].join('\t') : row);
+      }
+      if (items.length > 0 && o.showContent !== true) {
+        out(`変更の内容（要配慮個人情報を含みます）は、1件ずつ --id <番号> --show-content で表示します / the change itself: --id <n> --show-content, one row at a time`);
       }
       return;
     }

@@ -26,7 +26,13 @@ describe('[retire] retirement', () => {
     const lines: string[] = [];
     const [command, ...rest] = argv;
     const options: Record<string, unknown> = { hub: HUB };
-    for (let i = 0; i < rest.length; i += 2) options[rest[i]!.replace(/^--/, '')] = rest[i + 1];
+    // a flag with no value after it (--show-content) is true, as parseAdminArgs reads it
+    for (let i = 0; i < rest.length; ) {
+      const value = rest[i + 1];
+      const flag = value === undefined || value.startsWith('--');
+      options[rest[i]!.replace(/^--/, '')] = flag ? true : value;
+      i += flag ? 1 : 2;
+    }
     await runAdminCommand(api.store, command as never, options, { out: (l) => lines.push(l), readPassword: async () => '', now: () => api.clock.now });
     return lines;
   };
@@ -79,9 +85,14 @@ describe('[retire] retirement', () => {
     expect((await admin('list-devices')).find((l) => l.startsWith('coord-phone'))).toContain('有効');
 
     // the admin reads and resolves; the row stays
+    // the rows without what they hold (要配慮個人情報), then one row's change when asked for
     const listed = await admin('list-quarantine');
-    expect(listed).toHaveLength(2);
-    expect(listed[1]).toContain('夜間は長女に連絡');
+    expect(listed).toHaveLength(3);
+    expect(listed.join('\n')).not.toContain('夜間は長女に連絡');
+    expect(listed[2]).toContain('--show-content');
+    const one = await admin('list-quarantine', '--id', String(quarantine[1]!.id), '--show-content');
+    expect(one).toHaveLength(1);
+    expect(one[0]).toContain('夜間は長女に連絡');
     await admin('resolve-quarantine', '--id', String(quarantine[1]!.id), '--note', '事業所Bの担当者が入力し直した', '--by', '管理 花子');
     expect((await api.store.listQuarantine(HUB))[1]).toMatchObject({ resolution: '事業所Bの担当者が入力し直した' });
     // who closed it is in the audit, with the note (migration 24)

@@ -12,6 +12,7 @@ import type { Store } from '../db/store';
 import type { HubKey } from './hub-key';
 import { describeEvidenceReport, verifyEvidenceCsv, type HubRecords } from './verify-evidence';
 import { terminalSafe } from '../terminal-text';
+import { unreadable } from '../readable';
 
 export interface VerifyIo {
   out(line: string): void;
@@ -19,6 +20,7 @@ export interface VerifyIo {
 }
 
 export async function runVerifyEvidence(file: string, publicKey: string | undefined, io: VerifyIo, store: Store | null): Promise<void> {
+  unreadable(file, '明細CSV', 'CSV file');
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
