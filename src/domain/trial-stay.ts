@@ -111,6 +111,8 @@ export interface TrialStayContext {
   readonly now: IsoInstant;
   /** when editing: the stay as it was (keeps createdAt) */
   readonly previous?: TrialStay;
+  /** the household's 登録廃止日, when withdrawn: a stay from before it is still entered (year-end tidying), none after */
+  readonly withdrawnOn?: IsoDate | null;
 }
 
 export type TrialStayResult = { readonly ok: true; readonly value: TrialStay } | { readonly ok: false; readonly errors: readonly FieldError[] };
@@ -138,6 +140,7 @@ export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext):
   // A stay is recorded once it has begun: a planned one would count as done in the yearly report.
   if (d.from > japanDateOf(ctx.now)) add('from', '利用開始日が今日より後です。体験利用は、利用が始まってから記録してください（予定は記録できません）');
   else if (d.to < d.from) add('to', '利用終了日が利用開始日より前になっています');
+  else if (ctx.withdrawnOn != null && d.from > ctx.withdrawnOn) add('from', `登録廃止日（${ctx.withdrawnOn}）より後の体験利用は記録できません`);
   else {
     for (const other of ctx.stays) {
       if (other.id === ctx.id || other.householdId !== ctx.householdId || other.personId !== ctx.personId || !isLiveStay(other)) continue;

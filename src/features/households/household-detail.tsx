@@ -64,7 +64,7 @@ export function HouseholdDetail({ id }: { id: string }) {
       {reviewSaved ? <Notice kind="ok">{RT.saved(dateText(reviewSaved))}</Notice> : null}
       <ContactsSection household={household} />
       <CareSections household={household} today={today} />
-      <TrialStaysSection household={household} canAdd={status !== 'withdrawn'} />
+      <TrialStaysSection household={household} />
       <RecordSections household={household} />
       <div className="hh-actions">
         <Button variant="primary" onClick={() => navigate(paths.edit(id))}>

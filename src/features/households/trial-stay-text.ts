@@ -2,6 +2,7 @@
 export const TT = {
   title: '体験利用（体験の機会・場）',
   none: '体験利用の記録はありません。',
+  withdrawnHint: (date: string) => `登録廃止の世帯です。登録廃止日（${date}）までの体験利用だけ記録できます。`,
   add: (name: string) => `${name}の体験利用を記録`,
   formTitle: (name: string) => `${name}の体験利用`,
   editTitle: (name: string) => `${name}の体験利用を直す`,

@@ -193,4 +193,32 @@ describe('a trial stay typed when the phone locks', () => {
     expect(within(form).getByLabelText(/様子/)).toHaveValue('夜は落ち着いて眠れた。朝の服薬は自分で');
     second.lock();
   });
+
+  it('on a 登録廃止 household, still takes a stay from before its 登録廃止日 and cancels one, and refuses one after it', async () => {
+    const session = createFakeSession();
+    const withdrawn = { ...household, withdrawal: { date: '2026-09-30', reason: '転居のため' } };
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [withdrawn], session });
+    useApp.setState({
+      facilities: new Map([['fac-1', createFacility({ id: 'fac-1', name: 'みどり荘' })]]),
+      trialStays: new Map([['ts-old', createTrialStay({ id: 'ts-old', householdId: 'hh-1', personId: 'p-1', facilityName: 'あおぞら', from: '2026-05-10', to: '2026-05-11' })]]),
+    });
+    expect(await screen.findByText('登録廃止の世帯です。登録廃止日（2026-09-30）までの体験利用だけ記録できます。')).toBeVisible();
+    await user.click(screen.getByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
+    let form = screen.getByRole('form', { name: '佐藤 陽太の体験利用' });
+    await user.selectOptions(within(form).getByLabelText(/利用した事業所/), 'みどり荘');
+    await user.type(within(form).getByLabelText(/利用開始日/), '2026-10-01');
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-10-02');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await within(form).findByText('登録廃止日（2026-09-30）より後の体験利用は記録できません')).toBeVisible();
+    expect(await session.list('trial-stay')).toHaveLength(0);
+    form = screen.getByRole('form', { name: '佐藤 陽太の体験利用' });
+    await user.clear(within(form).getByLabelText(/利用開始日/));
+    await user.type(within(form).getByLabelText(/利用開始日/), '2026-09-01');
+    await user.clear(within(form).getByLabelText(/利用終了日/));
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-09-02');
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+    // the stay entered by mistake is cancelled on it too
+    expect(screen.getAllByRole('button', { name: 'この記録を取り消す' }).length).toBeGreaterThan(0);
+  });
 });

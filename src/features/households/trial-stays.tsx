@@ -21,7 +21,10 @@ import { dateText } from './detail-parts';
 import { T } from './text';
 import { TT } from './trial-stay-text';
 
-export function TrialStaysSection({ household: h, canAdd }: { household: Household; canAdd: boolean }) {
+export function TrialStaysSection({ household: h }: { household: Household }) {
+  // A 登録廃止 household still takes a stay from before its 登録廃止日 (entered at the year's end),
+  // and a stay entered by mistake is still cancelled: the yearly report counts them.
+  const withdrawnOn = h.withdrawal?.date ?? null;
   const all = useApp((s) => s.trialStays);
   // The person a new stay is being added for, or the stay being corrected.
   const [adding, setAdding] = useState<string | null>(null);
@@ -30,6 +33,7 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
   const [saved, setSaved] = useState<string | null>(null);
   return (
     <Section title={TT.title} id="hh-trial-stays">
+      {withdrawnOn !== null ? <p className="muted">{TT.withdrawnHint(withdrawnOn)}</p> : null}
       {saved ? <Notice kind="ok">{saved}</Notice> : null}
       {cancelling ? (
         <CancelStayDialog
@@ -46,10 +50,10 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
         return (
           <div key={p.id} className="hh-trial">
             {/* a form left with text when the phone locked opens again by itself after the unlock */}
-            {canAdd ? <ReopenWhenDrafted formKey={newStayKey(h.id, p.id)} onReopen={() => setAdding(p.id)} /> : null}
-            {canAdd
-              ? stays.filter((s) => !s.cancelled).map((s) => <ReopenWhenDrafted key={s.id} formKey={stayKey(s.id)} onReopen={() => setEditing(s)} />)
-              : null}
+            <ReopenWhenDrafted formKey={newStayKey(h.id, p.id)} onReopen={() => setAdding(p.id)} />
+            {stays.filter((s) => !s.cancelled).map((s) => (
+              <ReopenWhenDrafted key={s.id} formKey={stayKey(s.id)} onReopen={() => setEditing(s)} />
+            ))}
             {h.persons.length > 1 ? <h3 className="hh-person-title">{name}</h3> : null}
             {stays.length === 0 ? <p>{TT.none}</p> : null}
             <ul className="hh-items" aria-label={`${name} ${TT.title}`}>
@@ -70,7 +74,7 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
                         setSaved(ok ? TT.saved : null);
                       }}
                     />
-                  ) : canAdd && !s.cancelled && adding === null && editing === null ? (
+                  ) : !s.cancelled && adding === null && editing === null ? (
                     <div className="hh-actions">
                       <Button variant="ghost" onClick={() => { setSaved(null); setEditing(s); }}>
                         {TT.edit}
@@ -92,7 +96,7 @@ export function TrialStaysSection({ household: h, canAdd }: { household: Househo
                   setSaved(ok ? TT.saved : null);
                 }}
               />
-            ) : canAdd && editing === null ? (
+            ) : editing === null ? (
               <Button
                 onClick={() => {
                   setSaved(null);
@@ -163,6 +167,7 @@ function TrialStayForm({
     e.preventDefault();
     const result = validateTrialStay(draft, {
       id: previous?.id ?? globalThis.crypto.randomUUID(),
+      withdrawnOn: h.withdrawal?.date ?? null,
       householdId: h.id,
       personId: p.id,
       facilities,
