@@ -504,6 +504,8 @@ describe('the hub countersignature on the report and the detail CSV', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
 
     expect(screen.getByText(formatFingerprint(key.info.fingerprint))).toBeInTheDocument();
+    // and the whole key, for verify-evidence --public-key once the hub is gone
+    expect(screen.getByText(T.hubPublicKey(key.info.publicKey))).toBeInTheDocument();
     expect(screen.getByText(`${entries.length}件中2件 拠点署名済み`)).toBeInTheDocument();
     for (const [i, r] of receipts.entries()) {
       const row = screen.getByText(T.countersignedAt(COUNTERSIGN_LABELS.countersigned, formatJapanDateTime(r.receivedAt), 40 + i)).closest('tr')!;

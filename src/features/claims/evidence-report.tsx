@@ -362,7 +362,11 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
                 <Row label={T.printedBy}>{printedBy}</Row>
                 <Row label={T.hubKey}>
                   {countersigns.hubKey !== null ? (
-                    <code className="claims-report__hash">{formatFingerprint(countersigns.hubKey.fingerprint)}</code>
+                    <>
+                      <code className="claims-report__hash">{formatFingerprint(countersigns.hubKey.fingerprint)}</code>
+                      <br />
+                      <span className="claims-report__hash">{T.hubPublicKey(countersigns.hubKey.publicKey)}</span>
+                    </>
                   ) : countersigns.joined ? (
                     T.hubKeyMissing
                   ) : (

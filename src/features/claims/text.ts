@@ -211,6 +211,8 @@ export const T = {
   stateHash: '事例全体のハッシュ（複数の端末で同時に記録されたため、全記録から計算）',
   /** 拠点の署名 (countersign) */
   hubKey: '拠点の署名鍵（指紋）',
+  /** the whole public key, printed: verify-evidence --public-key checks the CSV with it when the hub is gone */
+  hubPublicKey: (key: string) => `公開鍵（Ed25519、base64。拠点サーバーがなくても verify-evidence --public-key で明細CSVを確かめられます）: ${key}`,
   hubKeyNone: 'この端末のみ（拠点の署名なし）',
   hubKeyMissing: '拠点の鍵をまだ受け取っていません（次の同期で受け取ります）',
   countersign: '拠点の署名',
