@@ -139,6 +139,28 @@ describe('請求済み: the claim as sent is kept, and later changes are listed 
     expect(changes.find((c) => c.caseId === 'case-1')).toMatchObject({ cause: 'not-held', difference: 0 });
     expect(changes.find((c) => c.caseId === 'case-9')).toMatchObject({ cause: 'other-cases-unknown', difference: 0 });
     expect(changes.every((c) => unitsToClaim(c) === 0 && unitsToReturn(c) === 0)).toBe(true);
+
+    // the fifth case written to since (a 退所 recorded), or a case synced late: still nothing proposed
+    const [, ...held] = chains;
+    const withEnd = await appendEntries(held[3]!, [{ body: { type: 'stay-end', endedAt: '2026-12-12T01:00:00.000Z', exit: '自宅に戻った', note: '' }, at: '2027-01-20T00:00:00.000Z' }]);
+    const late = await night('case-late', 20);
+    const more = changesNow(close, [...held.slice(0, 3), withEnd, late]);
+    expect(more.find((c) => c.caseId === 'case-9')).toMatchObject({ cause: 'other-cases-unknown', difference: 0 });
+    expect(more.find((c) => c.caseId === 'case-late')).toMatchObject({ cause: 'other-cases-unknown', difference: 0 });
+    expect(more.every((c) => unitsToClaim(c) === 0 && unitsToReturn(c) === 0)).toBe(true);
+  });
+
+  it('still proposes a return the missing case cannot explain: a case the rules now refuse (an enrolment recorded since)', async () => {
+    const settlementOffice = createOffice({ ...office, oneBody: { settlement: true, independentLiving: false } });
+    const yota = (settlement: { from: string; to: null; officeId: string }[]) =>
+      createHousehold({ id: subjectYota.householdId!, persons: [createPerson({ id: subjectYota.personId!, recipientNumber: subjectYota.recipientNumber, enrolments: { settlement, independentLiving: [] } })] });
+    const chains = await Promise.all([night('case-1', 1), night('case-10', 10)]);
+    const close = await closeDecember(chains, settlementOffice, [yota([])]);
+    expect(close.body.cases.map((k) => k.status)).toEqual(['claimed', 'claimed']);
+    // 地域定着支援 from October recorded since; this phone lacks case-1: case-10 is 算定不可 whatever case-1 says
+    const changes = changesNow(close, [chains[1]!], settlementOffice, [yota([{ from: '2026-10-01', to: null, officeId: settlementOffice.id }])]);
+    expect(changes.find((c) => c.caseId === 'case-10')).toMatchObject({ after: { status: 'not-claimable' }, difference: -700 });
+    expect(changes.find((c) => c.caseId === 'case-1')).toMatchObject({ cause: 'not-held', difference: 0 });
   });
 
   it('counts persons, not rows: one who turned 18 in the month (a 児 row and a 者 row) is one person in the kept total', async () => {

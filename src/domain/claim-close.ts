@@ -460,8 +460,12 @@ export function claimChanges(
       return [...(c ? personKeysOf(c, now.decisions) : []), ...(recorded === null ? [] : [recorded])];
     }),
   );
+  // Only what the missing case could explain: where the case falls under the cap (claimed or over it,
+  // its place among the person's cases), whatever else moved it; a status the rules a–e gave (算定不可,
+  // 要確認) is the case's own, and its units stand.
+  const underTheCap = (d: DecisionAt | null) => d !== null && (d.status === 'claimed' || d.status === 'over-cap');
   const judged = changes.map((x): ClaimChange => {
-    if (unknowable(x) || (x.cause !== 'other-cases' && x.cause !== 'household-or-other-cases')) return x;
+    if (unknowable(x) || rebills(x) || !underTheCap(x.after) || !(x.before === null || underTheCap(x.before))) return x;
     const c = byId.get(x.caseId);
     return c !== undefined && personKeysOf(c, now.decisions).some((k) => unknownPersons.has(k)) ? { ...x, cause: 'other-cases-unknown', detail: '', difference: 0 } : x;
   });

@@ -109,3 +109,12 @@ describe('cancelTrialStay (取消)', () => {
     expect([...trialStaysByFacility([done.value, other], 'h1', 'p1').keys()]).toEqual(['f2']);
   });
 });
+
+describe('a trial stay of a 登録廃止 household', () => {
+  it('is taken up to the 登録廃止日, and refused when it begins or runs past it', () => {
+    const withdrawn = { ...ctx(), withdrawnOn: '2026-06-02' };
+    expect(validateTrialStay(draft({ from: '2026-06-01', to: '2026-06-02' }), withdrawn).ok).toBe(true);
+    expect(validateTrialStay(draft({ from: '2026-06-01', to: '2026-06-03' }), withdrawn)).toMatchObject({ ok: false, errors: [{ path: 'to' }] });
+    expect(validateTrialStay(draft({ from: '2026-06-03', to: '2026-06-03' }), withdrawn)).toMatchObject({ ok: false, errors: [{ path: 'from' }] });
+  });
+});

@@ -141,6 +141,7 @@ export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext):
   if (d.from > japanDateOf(ctx.now)) add('from', '利用開始日が今日より後です。体験利用は、利用が始まってから記録してください（予定は記録できません）');
   else if (d.to < d.from) add('to', '利用終了日が利用開始日より前になっています');
   else if (ctx.withdrawnOn != null && d.from > ctx.withdrawnOn) add('from', `登録廃止日（${ctx.withdrawnOn}）より後の体験利用は記録できません`);
+  else if (ctx.withdrawnOn != null && d.to > ctx.withdrawnOn) add('to', `利用終了日が登録廃止日（${ctx.withdrawnOn}）より後です。登録廃止日までの日を記録してください`);
   else {
     for (const other of ctx.stays) {
       if (other.id === ctx.id || other.householdId !== ctx.householdId || other.personId !== ctx.personId || !isLiveStay(other)) continue;

@@ -249,8 +249,8 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     expect(yearlyReportRows(r).find((row) => row.label.startsWith('うち退所が未記録の入所'))?.total).toBe(1);
   });
 
-  it('緊急一時利用者数: 者/児 on the day of the call, as the claim bills it, not of the admission after midnight', async () => {
-    // A turns 18 on 31 March 2027: called at 23:30 on 30 March (17, 児), admitted at 00:20 on the 31st
+  it('緊急一時利用者数: 者/児 on the day of the first short-stay coordination, as the claim bills it, not of the admission after midnight', async () => {
+    // A turns 18 on 31 March 2027: a facility reached at 23:40 on 30 March (17, 児), admitted at 00:20 on the 31st
     const eve = await buildCase([
       openBody({ officeId: 'office-1', subject: subject('h1', A), requestedAt: '2027-03-30T14:30:00.000Z' }),
       contactBody({ contactedAt: '2027-03-30T14:40:00.000Z' }),
@@ -258,6 +258,14 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     ], 'k-eve');
     const r = buildYearlyReport({ range: fiscalYearRange(2026), today: TODAY, households, cases: [eve], trialStays: [], facilities, offices });
     expect(r.emergencies.admittedPersons).toMatchObject({ adult: 0, child: 1 });
+    // called at 23:50 on the 30th, the facility reached at 00:10 on the 31st: 者 that day, as billed
+    const past = await buildCase([
+      openBody({ officeId: 'office-1', subject: subject('h1', A), requestedAt: '2027-03-30T14:50:00.000Z' }),
+      contactBody({ contactedAt: '2027-03-30T15:10:00.000Z' }),
+      admit('2027-03-30T15:40:00.000Z'),
+    ], 'k-past');
+    const later = buildYearlyReport({ range: fiscalYearRange(2026), today: TODAY, households, cases: [past], trialStays: [], facilities, offices });
+    expect(later.emergencies.admittedPersons).toMatchObject({ adult: 1, child: 0 });
   });
 
   it('登録事業所: a facility registered after the year is no member of it (last year read again reads as it did)', async () => {

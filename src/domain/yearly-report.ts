@@ -5,7 +5,7 @@
  * same figures, in any device zone. Each figure is defined in docs/yearly-report.md.
  */
 import { stayDays, stayOf } from './case-fold';
-import { childLookupOf, claimPersonKey, decideClaims, personFactsLookupOf, sameEmergencyAnswer } from './claim-rules';
+import { childLookupOf, claimMonthOf, claimPersonKey, decideClaims, personFactsLookupOf, sameEmergencyAnswer } from './claim-rules';
 import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type Office, type RequestCategory } from './emergency-case';
 import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import { officeNumberKey } from './facility-twins';
@@ -77,7 +77,7 @@ export interface YearlyReport {
     readonly byCategory: readonly { readonly category: RequestCategory; readonly count: number }[];
     /** of those cases, the ones that ended in a 短期入所 admission */
     readonly admitted: number;
-    /** distinct persons admitted, 者/児 by age on the day of the request (the call: DOMAIN.md §5, as the claim bills) */
+    /** distinct persons admitted, 者/児 by age on the day of the emergency's first short-stay coordination (as the claim bills 児 or 者), else of its request */
     readonly admittedPersons: AgeSplit;
     /** days of emergency stay inside the range (a stay crossing a boundary counts only its days inside) */
     readonly stayDays: number;
@@ -341,12 +341,14 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
     if (stays.length === 0) continue;
     admitted += 1;
     // the person's first admission of the range, whatever order the records come in; 者/児 on the
-    // day of its request (the call after 23:30 on the eve of a birthday is a 児's, as it is billed)
+    // day of the emergency's first short-stay coordination, the day the claim bills 児 or 者 by (the
+    // call that reached a facility at 23:50 on the eve of a birthday is a 児's), else of its request
     const firstDay = stays.map(({ stay }) => stay.fromDay).sort()[0]!;
     const seen = admittedPersons.get(key);
     if (seen === undefined || firstDay < seen.first) {
-      const requestDay = japanDateOf(first.open.body.requestedAt);
-      admittedPersons.set(key, { first: firstDay, category: categoryOn(personOf(first.subject.householdId, first.subject.personId), requestDay, validBirth) });
+      const coordinated = group.flatMap((c) => claimMonthOf(c)?.coordinatedAt ?? []).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+      const ageDay = japanDateOf(coordinated ?? first.open.body.requestedAt);
+      admittedPersons.set(key, { first: firstDay, category: categoryOn(personOf(first.subject.householdId, first.subject.personId), ageDay, validBirth) });
     }
   }
   let emergencyDays = 0;
