@@ -73,10 +73,12 @@ export async function runRecordCommand(
     }
     case 'list-refusals': {
       const refusals = await store.listRefusals(hub, (options['limit'] as number | undefined) ?? 100);
+      const logins = new Map((await store.listUsers(hub)).map((u) => [u.id, u.loginName]));
       if (refusals.length === 0) io.out(`拠点 ${hub} でサーバーが受け付けなかった変更はありません。`);
       for (const r of refusals) {
         const label = (REFUSAL_LABELS as Readonly<Record<string, string>>)[r.reason] ?? r.reason;
-        io.out(terminalRow([formatJapanTimestamp(r.receivedAt), r.deviceId, r.seq, r.userId, r.kind, JSON.stringify(r.entityId), r.reason, label, r.detail]));
+        // the login, as every other command names a user (the hub's internal id is printed nowhere else)
+        io.out(terminalRow([formatJapanTimestamp(r.receivedAt), r.deviceId, r.seq, logins.get(r.userId) ?? r.userId, r.kind, JSON.stringify(r.entityId), r.reason, label, r.detail]));
       }
       return;
     }

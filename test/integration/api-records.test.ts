@@ -132,6 +132,8 @@ describe('records the app cannot read (PostgreSQL)', () => {
     expect(lines).toHaveLength(3);
     // when the hub received it, in Japan time as every admin listing
     for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00\t/);
+    // who sent it by the login every other command takes, not the hub's internal id
+    for (const line of lines) expect(line.split('\t')[3]).toBe('coord1');
     expect(lines.join('\n')).toContain(JSON.stringify(POISON));
     expect(lines.join('\n')).toContain('内容が不正です');
     expect(lines.join('\n')).toContain('persons');
