@@ -35,14 +35,29 @@ export async function retryChainRefusals(ctx: SessionContext, arrivedIds: readon
     const entry = await unseal<CaseEntry>(ctx.key, bindingOf('outbox', row.mutationId), row).catch(() => undefined);
     if (entry !== undefined && arrivedCases.has(entry.caseId)) retry.push({ row, entry });
   }
+  return queueAgain(ctx, retry);
+}
+
+/**
+ * Queues refused case entries again, in chain order, under new seqs and mutation ids, ahead of what
+ * is not yet sent, each in its writer's name as before (A9), the entries unchanged; a row refused for
+ * `clock` goes marked `clockRetried`. Only rows still refused as they were read (another tab may have
+ * set one aside meanwhile). Returns how many.
+ */
+async function queueAgain(ctx: SessionContext, retry: readonly { row: OutboxRow; entry: CaseEntry }[]): Promise<number> {
   if (retry.length === 0) return 0;
-  retry.sort((a, b) => a.entry.index - b.entry.index || a.row.seq - b.row.seq);
-  // Sealing is WebCrypto: done before the transaction opens. Sent in its writer's name, as before (A9).
-  const prepared = await Promise.all(retry.map(async ({ row, entry }) => ({ row, pending: { ...(await prepareOutbox(ctx, 'case-entry', row.entityId, 'append', entry)), userId: row.userId } })));
+  const { db } = ctx;
+  const ordered = [...retry].sort((a, b) => a.entry.index - b.entry.index || a.row.seq - b.row.seq);
+  // Sealing is WebCrypto: done before the transaction opens.
+  const prepared = await Promise.all(
+    ordered.map(async ({ row, entry }) => ({
+      row,
+      pending: { ...(await prepareOutbox(ctx, 'case-entry', row.entityId, 'append', entry)), userId: row.userId, ...(row.refusedReason === 'clock' ? { clockRetried: true } : {}) },
+    })),
+  );
   return db.transaction('rw', [db.outbox, db.meta], async () => {
-    // Only rows still refused as they were read (another tab may have set one aside meanwhile).
     const now = await db.outbox.bulkGet(prepared.map((p) => p.row.seq));
-    const go = prepared.filter((p, i) => now[i]?.mutationId === p.row.mutationId && now[i]?.refusedReason === 'chain');
+    const go = prepared.filter((p, i) => now[i]?.mutationId === p.row.mutationId && now[i]?.refusedReason === p.row.refusedReason);
     await db.outbox.bulkDelete(go.map((p) => p.row.seq));
     await queueAheadOfUnsent(
       db,
@@ -79,21 +94,5 @@ export async function retryClockRefusals(ctx: SessionContext, hubNowMs: number):
   const continuing = (await Promise.all(refused.filter((row) => row.refusedReason === 'chain').map(read))).filter(
     (r): r is { row: OutboxRow; entry: CaseEntry } => r.entry !== undefined && cases.has(r.entry.caseId),
   );
-  const retry = [...due, ...continuing].sort((a, b) => a.entry.index - b.entry.index || a.row.seq - b.row.seq);
-  const prepared = await Promise.all(
-    retry.map(async ({ row, entry }) => ({
-      row,
-      pending: { ...(await prepareOutbox(ctx, 'case-entry', row.entityId, 'append', entry)), userId: row.userId, ...(row.refusedReason === 'clock' ? { clockRetried: true } : {}) },
-    })),
-  );
-  return db.transaction('rw', [db.outbox, db.meta], async () => {
-    const now = await db.outbox.bulkGet(prepared.map((p) => p.row.seq));
-    const go = prepared.filter((p, i) => now[i]?.mutationId === p.row.mutationId && now[i]?.refusedReason === p.row.refusedReason);
-    await db.outbox.bulkDelete(go.map((p) => p.row.seq));
-    await queueAheadOfUnsent(
-      db,
-      go.map((p) => ({ ...p.pending, baseVersion: null, seq: 0 })),
-    );
-    return go.length;
-  });
+  return queueAgain(ctx, [...due, ...continuing]);
 }
