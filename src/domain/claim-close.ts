@@ -323,13 +323,14 @@ function changedSinceClose(
   listed: readonly EmergencyCase[],
   byId: ReadonlyMap<string, EmergencyCase>,
   decisions: ReadonlyMap<string, ClaimDecision>,
+  missing: ReadonlyMap<string, number>,
 ): Map<string, ReadonlySet<string>> {
   const listedIds = new Set(listed.map((c) => c.id));
   const changed = new Map<string, ReadonlySet<string>>();
   for (const k of close.body.cases) {
     const c = byId.get(k.caseId);
     const known = new Set(k.entryIds);
-    if (c !== undefined && listedIds.has(c.id) && c.entries.every((e) => known.has(e.id)) && missingEntries(c, k) === 0) continue;
+    if (c !== undefined && listedIds.has(c.id) && c.entries.every((e) => known.has(e.id)) && missing.get(c.id) === 0) continue;
     const keptEntries = c?.entries.filter((e) => known.has(e.id)) ?? [];
     const subjectThen =
       keptEntries[0]?.body.type === 'open' ? foldCase(keptEntries).subject : { householdId: null, personId: null, name: k.name, recipientNumber: k.recipientNumber };
@@ -399,12 +400,17 @@ export function claimChanges(
 ): ClaimChange[] {
   const kept = new Map(close.body.cases.map((k) => [k.caseId, k] as const));
   const byId = new Map(now.all.map((c) => [c.id, c] as const));
+  // per kept case this phone holds, how many of the entries the close kept it lacks
+  const missing = new Map(close.body.cases.flatMap((k) => {
+    const c = byId.get(k.caseId);
+    return c === undefined ? [] : [[k.caseId, missingEntries(c, k)] as const];
+  }));
   const month: MonthNow = {
     office: now.office,
     all: now.all,
     decisions: now.decisions,
     inMonth: new Set([...kept.keys(), ...now.listed.map((c) => c.id)]),
-    changed: changedSinceClose(close, now.listed, byId, now.decisions),
+    changed: changedSinceClose(close, now.listed, byId, now.decisions, missing),
   };
   const changes: ClaimChange[] = [];
   for (const c of now.listed) {
@@ -415,9 +421,9 @@ export function claimChanges(
     const base = { caseId: c.id, name: c.subject.name, recipientNumber: c.subject.recipientNumber, movedTo: null, after };
     if (k === undefined) {
       changes.push({ ...base, cause: 'new-case', detail: '', before: null, difference: after.units });
-    } else if (missingEntries(c, k) > 0) {
+    } else if (missing.get(c.id)! > 0) {
       // Judged now from less than was claimed on: no units proposed, whatever the decision says.
-      changes.push({ ...base, cause: 'entries-missing', detail: `ない記録 ${missingEntries(c, k)}件`, before: k, difference: 0 });
+      changes.push({ ...base, cause: 'entries-missing', detail: `ない記録 ${missing.get(c.id)!}件`, before: k, difference: 0 });
     } else if (k.status === 'claimed' && k.recipientNumber !== c.subject.recipientNumber) {
       // Billed under another 受給者証番号 (the case linked to another person since): the row billed
       // is returned whole and the case billed again as it stands, whatever else changed with it.
@@ -438,17 +444,17 @@ export function claimChanges(
   for (const k of close.body.cases) {
     if (listedIds.has(k.caseId)) continue;
     const c = byId.get(k.caseId);
-    const missing = c === undefined ? 0 : missingEntries(c, k);
+    const lacking = missing.get(k.caseId) ?? 0;
     changes.push({
       caseId: k.caseId,
       name: c?.subject.name ?? k.name,
       recipientNumber: c?.subject.recipientNumber ?? k.recipientNumber,
       // A case not held here, or held with less than was claimed on: nothing to tell, no return proposed.
-      ...(c === undefined ? { cause: 'not-held' as const, detail: '' } : missing > 0 ? { cause: 'entries-missing' as const, detail: `ない記録 ${missing}件` } : causeOf(c, k, close, month)),
+      ...(c === undefined ? { cause: 'not-held' as const, detail: '' } : lacking > 0 ? { cause: 'entries-missing' as const, detail: `ない記録 ${lacking}件` } : causeOf(c, k, close, month)),
       before: k,
       after: null,
       movedTo: c ? now.monthOf(c) : null,
-      difference: c === undefined || missing > 0 ? 0 : -k.units,
+      difference: c === undefined || lacking > 0 ? 0 : -k.units,
     });
   }
   // A person's other cases re-judged without one this phone cannot judge (5 cases capped at 4, the
