@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPhoneForTel, normalizeDigits, normalizeKana, normalizeName, normalizePhone } from './normalize';
+import { formatPhoneForTel, municipalityKey, normalizeDigits, normalizeKana, normalizeName, normalizePhone } from './normalize';
 import { phoneDigitsProblem } from './household-schema';
 
 describe('normalizeKana', () => {
@@ -202,5 +202,21 @@ describe('a phone the form takes', () => {
     expect(phoneDigitsProblem('090～1234～5678')).toBeNull();
     expect(phoneDigitsProblem('047-000-0000 内線12')).toBeNull();
     expect(phoneDigitsProblem('047-000-0000／090-1111-2222')).toBeNull();
+  });
+});
+
+describe('municipalityKey', () => {
+  it('reads a 支給決定市町村 as one name with or without its prefecture, spaces or full-width letters', () => {
+    for (const typed of ['松戸市', '千葉県松戸市', '千葉県 松戸市', ' 松戸市　', '松戸市\u200b']) expect(municipalityKey(typed)).toBe('松戸市');
+    expect(municipalityKey('京都府京都市')).toBe('京都市');
+    expect(municipalityKey('東京都千代田区')).toBe('千代田区');
+    expect(municipalityKey('ＡＢＣ町')).toBe('ABC町');
+  });
+
+  it('keeps a prefecture typed alone, a ward, and a city named like a prefecture', () => {
+    expect(municipalityKey('北海道')).toBe('北海道');
+    expect(municipalityKey('横浜市港北区')).toBe('横浜市港北区');
+    expect(municipalityKey('福島市')).toBe('福島市');
+    expect(municipalityKey('')).toBe('');
   });
 });

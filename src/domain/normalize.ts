@@ -237,3 +237,17 @@ export function formatPhoneForTel(s: string): string | null {
   const foreign = first.startsWith('+') && !normalized.startsWith('0');
   return `tel:${foreign ? '+' : ''}${normalized}`;
 }
+
+// The 47 prefectures (none is the start of another).
+const PREFECTURES =
+  '北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県';
+const LEADING_PREFECTURE = new RegExp(`^(?:${PREFECTURES})(?=.)`, 'u');
+
+/**
+ * A 支給決定市町村 as one name however it was typed: 「千葉県松戸市」, 「松戸市」 and 「松戸市　」 are one
+ * municipality ('松戸市'). The prefecture is dropped only before a name (「北海道」 alone stays), and the
+ * name is kept as written otherwise: 「横浜市港北区」 is not 「横浜市」 (the ward may be what was typed on purpose).
+ */
+export function municipalityKey(s: string): string {
+  return withoutInvisible(s.normalize('NFKC')).replace(WHITESPACE, '').replace(LEADING_PREFECTURE, '');
+}

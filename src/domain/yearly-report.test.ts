@@ -155,6 +155,19 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     ]);
   });
 
+  it('事前登録者 per municipality: one municipality however it was typed (prefecture, spaces, full width)', async () => {
+    const typed = (h: (typeof households)[number], municipality: string) => ({ ...h, persons: h.persons.map((p) => ({ ...p, municipality })) });
+    const [h1, h2, ...rest] = households as [(typeof households)[number], (typeof households)[number], ...typeof households];
+    const { registration } = buildYearlyReport({
+      range: FY2026, today: TODAY, cases: [], trialStays: [], facilities, offices,
+      households: [typed(h1, '千葉県みなと市'), typed(h2, ' みなと市　'), ...rest],
+    });
+    expect(registration.byMunicipality).toEqual([
+      { municipality: 'みなと市', adult: 2, child: 1, unknown: 0, total: 3 },
+      { municipality: '', adult: 0, child: 0, unknown: 1, total: 1 },
+    ]);
+  });
+
   it('緊急対応: cases and persons of the year, by category, admitted, days inside the year and exits', async () => {
     const { emergencies } = await report();
     expect(emergencies.cases).toBe(4); // K1, K3, K4, K5 (K2 is March 2026, K6 is 1 April 2027 in Japan)

@@ -11,6 +11,7 @@ import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import { officeNumberKey } from './facility-twins';
 import type { Household, IsoDate, Person } from './household';
 import { ADULT_AGE, addDaysToDate, isInstantText, isValidIsoDate, japanDateOf } from './japan-time';
+import { municipalityKey } from './normalize';
 import { isLiveStay, type TrialStay } from './trial-stay';
 import { isDemoId } from './demo-id';
 
@@ -292,7 +293,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
       const c = categoryOn(p, asOf, validBirth);
       if (registered) {
         onLastDay.add(c);
-        const key = (p.municipality ?? '').trim();
+        const key = municipalityKey(p.municipality ?? '');
         const row = byMunicipality.get(key) ?? new Split();
         row.add(c);
         byMunicipality.set(key, row);

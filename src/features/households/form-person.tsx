@@ -2,9 +2,10 @@
  * The per-person parts of the 聞き取り票 (DOMAIN.md §2). Each block edits one person; the form repeats it
  * per person inside each section, so the first 「氏名」 on the page is always the first person's.
  */
-import { useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
 import { UNKNOWN_ENROLMENTS, type DailyLiving, type EnrolmentPeriod, type Handbooks, type Person, type ServiceEnrolments } from '../../domain/household';
+import { municipalityKey } from '../../domain/normalize';
 import { ONE_BODY_LABELS } from '../../domain/office';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
 import { ListEditor } from './form-list';
@@ -32,7 +33,20 @@ function num(v: string): number | null {
   return v.trim() === '' ? null : Number(v);
 }
 
+/** The 支給決定市町村 already entered on this phone, each once (「千葉県松戸市」 as 松戸市), to pick from. */
+function useKnownMunicipalities(): readonly string[] {
+  const households = useApp((s) => s.households);
+  return useMemo(() => {
+    const names = new Set<string>();
+    for (const h of households.values()) for (const person of h.persons) names.add(municipalityKey(person.municipality ?? ''));
+    names.delete('');
+    return [...names].sort((a, b) => a.localeCompare(b, 'ja'));
+  }, [households]);
+}
+
 export function PersonBasic({ person: p, at, update, err }: PersonFieldsProps) {
+  const municipalities = useKnownMunicipalities();
+  const listId = useId();
   return (
     <div className="hh-grid2">
       <TextField label={F.name} hint={F.required} autoComplete="off" value={p.name} data-path={`${at}.name`} error={err(`${at}.name`)} onChange={(e) => update({ name: e.target.value })} />
@@ -41,7 +55,13 @@ export function PersonBasic({ person: p, at, update, err }: PersonFieldsProps) {
       <SelectField label={F.sex} options={SEX_OPTIONS} value={p.sex} data-path={`${at}.sex`} error={err(`${at}.sex`)} onChange={(e) => update({ sex: e.target.value as Person['sex'] })} />
       <TextField label={F.recipientNumber} hint={F.recipientHint} inputMode="numeric" autoComplete="off" value={p.recipientNumber} data-path={`${at}.recipientNumber`} error={err(`${at}.recipientNumber`)} onChange={(e) => update({ recipientNumber: e.target.value })} />
       {/* Records saved before 支給決定市町村 existed have no value: shown blank. */}
-      <TextField label={F.municipality} hint={F.municipalityHint} autoComplete="off" value={p.municipality ?? ''} data-path={`${at}.municipality`} error={err(`${at}.municipality`)} onChange={(e) => update({ municipality: e.target.value })} />
+      {/* The names entered before are offered as the case worker types, so that one municipality is one row in the 実績. */}
+      <TextField label={F.municipality} hint={F.municipalityHint} autoComplete="off" list={listId} value={p.municipality ?? ''} data-path={`${at}.municipality`} error={err(`${at}.municipality`)} onChange={(e) => update({ municipality: e.target.value })} />
+      <datalist id={listId}>
+        {municipalities.map((m) => (
+          <option key={m} value={m} />
+        ))}
+      </datalist>
     </div>
   );
 }

@@ -202,4 +202,17 @@ describe('removing a person who has records', () => {
     expect(await screen.findByText(/「佐藤 蓮」には緊急対応の記録か体験利用の記録があります/)).toBeInTheDocument();
     expect((await session.get<Household>('household', 'hh-1'))!.data.persons).toHaveLength(3);
   });
+
+  it('offers the 支給決定市町村 already entered, each once, so that one municipality is one row in the 実績', async () => {
+    const registered = [
+      createHousehold({ id: 'hh-a', persons: [createPerson({ municipality: '千葉県松戸市' })] }),
+      createHousehold({ id: 'hh-b', persons: [createPerson({ municipality: '松戸市' }), createPerson({ municipality: '市川市' })] }),
+      createHousehold({ id: 'hh-c', persons: [createPerson({ municipality: '' })] }),
+    ];
+    mountScreen({ hash: '#/households/new', households: registered });
+    const field = await screen.findByLabelText('支給決定市町村');
+    const list = document.getElementById(field.getAttribute('list') ?? '');
+    expect([...(list?.querySelectorAll('option') ?? [])].map((o) => o.value)).toEqual(['市川市', '松戸市']);
+  });
 });
+
