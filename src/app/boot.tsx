@@ -12,6 +12,7 @@ import { shareLocks } from './lock-tabs';
 import { listenForRetirement } from './retired-tabs';
 import { registerServiceWorker } from './service-worker';
 import { useApp } from '../state/store';
+import { prepareAnnouncer } from '../ui/announce';
 
 const openVault = () => createVault();
 
@@ -34,6 +35,8 @@ if (!window.isSecureContext) {
 }
 
 function start(container: HTMLElement): void {
+  // The screen reader's live region is there before the first thing is said in it (announce.ts).
+  prepareAnnouncer();
   // Open IndexedDB now: it opens in the browser while React renders.
   startApp(openVault);
   // A retirement wipe in another tab closes this one's vault too, and locks it (retired-tabs.ts).

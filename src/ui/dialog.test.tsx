@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,50 @@ function Screen() {
   );
 }
 
+/** A call whose 「取消」 redraws it as withdrawn: the button that opened the dialog is gone when it closes. */
+function CallSection() {
+  const [asking, setAsking] = useState(false);
+  const [withdrawn, setWithdrawn] = useState(false);
+  return (
+    <>
+      <button type="button">先頭</button>
+      <section aria-labelledby="calls">
+        <h2 id="calls">連絡・調整</h2>
+        {withdrawn ? (
+          <p>みどり園（取消）</p>
+        ) : (
+          <button type="button" onClick={() => setAsking(true)}>
+            取消
+          </button>
+        )}
+      </section>
+      {asking ? (
+        <ConfirmDialog
+          open
+          title="取り消しますか？"
+          confirmLabel="取り消す"
+          onConfirm={() => {
+            setWithdrawn(true);
+            setAsking(false);
+          }}
+          onCancel={() => setAsking(false)}
+        />
+      ) : null}
+    </>
+  );
+}
+
 describe('ConfirmDialog', () => {
+  it('gives the focus to the heading of the section it was opened from when what it confirmed took the opener away', async () => {
+    const user = userEvent.setup();
+    render(<CallSection />);
+    await user.click(screen.getByRole('button', { name: '取消' }));
+    await user.click(screen.getByRole('button', { name: '取り消す' }));
+    await waitFor(() => expect(screen.getByRole('heading', { name: '連絡・調整' })).toHaveFocus());
+    // a line of text takes the focus when sent there, and is no stop for Tab
+    expect(screen.getByRole('heading', { name: '連絡・調整' })).toHaveAttribute('tabindex', '-1');
+  });
+
   it('gives the focus back to the button that opened it when it is unmounted to close', async () => {
     const user = userEvent.setup();
     render(<Screen />);

@@ -1,6 +1,7 @@
 /** A confirmation before anything destructive. Uses the native <dialog> for focus trapping and Esc. */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Button } from './button';
+import { refocusWhenLost } from './focus-lost';
 
 export function ConfirmDialog({
   open,
@@ -31,14 +32,19 @@ export function ConfirmDialog({
   // Focus goes back to what opened the dialog when it goes. A dialog closed by its own close()
   // does that itself; most are unmounted to close, which leaves the focus on <body> (a screen
   // reader's user lost their place, a keyboard's Tab started from the top).
+  // What it confirmed may take the opener away (a call's 「取消」 redraws the call as withdrawn): the
+  // focus then goes to the heading of the section the opener was in, not to the top of the page.
   useEffect(() => {
     if (!open) return;
     const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    const heading = opener?.closest('section')?.querySelector<HTMLElement>('h2, h3') ?? null;
     const dialog = ref.current;
     return () => {
       const now = document.activeElement;
       const lost = now === null || now === document.body || (dialog !== null && dialog.contains(now));
-      if (opener?.isConnected && lost) opener.focus({ preventScroll: true });
+      if (!lost) return;
+      if (opener?.isConnected) opener.focus({ preventScroll: true });
+      else refocusWhenLost(() => (heading?.isConnected ? heading : null));
     };
   }, [open]);
   useEffect(() => {

@@ -22,6 +22,8 @@ import { searchHouseholds } from '../../domain/search';
 import { normalizeDigits } from '../../domain/normalize';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
+import { announce } from '../../ui/announce';
+import { refocusWhenLost } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
@@ -32,6 +34,9 @@ import { CorrectionNotes } from './corrections';
 import { EntryErrors } from './errors-list';
 import { T } from './text';
 import { useAppend } from './use-append';
+
+/** The case's 対応中 / 終了 line (case-view.tsx), where the focus goes once the case is closed. */
+export const CASE_STATUS_ID = 'case-status';
 
 export function OutcomeSection({
   kase,
@@ -59,7 +64,10 @@ export function OutcomeSection({
 
   async function close() {
     setConfirmClose(false);
-    await append({ type: 'close', closedAt: new Date().toISOString() });
+    if (!(await append({ type: 'close', closedAt: new Date().toISOString() }))) return;
+    // 「対応を終了」 goes (「対応を再開」 comes): the case's status line says what happened, and takes the focus
+    announce(T.closedAnnounce);
+    refocusWhenLost(() => document.getElementById(CASE_STATUS_ID));
   }
 
   return (

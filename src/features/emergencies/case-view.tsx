@@ -20,7 +20,7 @@ import { Button } from '../../ui/button';
 import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, NoConsentLine, PersonEssentials } from '../../ui/person-summary';
 import { householdStatus } from '../../domain/household-rules';
-import { ChainBanner, ClaimFactsSection, History, LinkPerson, NumberFromHousehold, OutcomeSection } from './case-sections';
+import { CASE_STATUS_ID, ChainBanner, ClaimFactsSection, History, LinkPerson, NumberFromHousehold, OutcomeSection } from './case-sections';
 import { ContactCard, ContactForm, contactDraftKey } from './contacts';
 import { useReopenForDraft } from '../../state/use-drafted-form';
 import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
@@ -102,7 +102,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
         {open.caller || open.callerPhone ? <p className="case-meta">{T.callerLine(open.caller, open.callerPhone)}</p> : null}
         <p className="case-meta">{T.handledBy(kase.handler.name, office?.name ?? T.noOffice)}</p>
         <CorrectionNotes corrections={kase.open.corrections} />
-        <p className={closed ? 'case-status case-status--closed' : 'case-status'}>
+        <p id={CASE_STATUS_ID} className={closed ? 'case-status case-status--closed' : 'case-status'}>
           {closed ? T.statusClosed(formatJapanDateTime(kase.closedAt!)) : T.statusOpen}
         </p>
         <p className="case-meta">{until ? T.retention(formatJapanDate(until)) : T.retentionOpen}</p>

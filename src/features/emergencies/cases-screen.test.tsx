@@ -161,8 +161,13 @@ describe('緊急対応: from the tap to the closed case', () => {
     expect(within(card).queryByRole('button', { name: '折り返しがあった' })).not.toBeInTheDocument();
     const callback = screen.getAllByRole('article', { name: 'みどり園' }).find((a) => within(a).queryByText('結果: 結果未記録'))!;
     expect(within(callback).getByText('事業所からの折り返し')).toBeInTheDocument();
+    // the button pressed is gone: the focus goes to the new call (a screen reader reads its time, then its results)
+    await waitFor(() => expect(callback).toContainElement(document.activeElement as HTMLElement));
+    expect(await screen.findByText('みどり園：折り返しを記録しました。結果を選んでください')).toHaveAttribute('role', 'status');
     await user.click(within(callback).getByRole('button', { name: '受入可' }));
     expect(await within(callback).findByText('結果: 受入可')).toBeInTheDocument();
+    // and after the result, to the line that says it (the buttons are gone too)
+    await waitFor(() => expect(document.activeElement).toHaveTextContent('結果: 受入可'));
     expect(within(card).getByText('結果: 折り返し待ち')).toBeInTheDocument();
     const contacts = (await storedEntries()).flatMap((e) => (e.body.type === 'contact' ? [e.body] : []));
     expect(contacts.map((c) => c.result)).toEqual(['折り返し待ち', null]);
@@ -178,6 +183,9 @@ describe('緊急対応: from the tap to the closed case', () => {
     const dialog = await screen.findByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: '対応を終了' }));
     expect(await screen.findByText(/^終了 /)).toBeInTheDocument();
+    // 「対応を終了」 is gone: the case's status line takes the focus, and a screen reader is told
+    await waitFor(() => expect(document.activeElement).toHaveTextContent(/^終了 /));
+    expect(await screen.findByText('対応を終了しました')).toHaveAttribute('role', 'status');
     expect(screen.getByText(/保存期限: \d{4}年\d+月\d+日まで/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: '連絡を記録（手入力）' })).not.toBeInTheDocument();
 

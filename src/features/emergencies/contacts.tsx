@@ -6,7 +6,8 @@
  * be corrected or withdrawn, never edited.
  */
 import { announce } from '../../ui/announce';
-import { useMemo, useState, type FormEvent } from 'react';
+import { refocusWhenLost } from '../../ui/focus-lost';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import {
@@ -57,15 +58,32 @@ export function ContactCard({
   const open = !withdrawn && !caseClosed;
   const askResult = open && body.result === null;
   const askCallback = open && body.result === '折り返し待ち' && !calledAgain;
+  const card = useRef<HTMLElement>(null);
   const setResult = (result: ContactResult) =>
     void append({ type: 'result', contact: contact.entryId, result, note: '' }).then((ok) => {
-      // the buttons go with the written result: said, for whoever cannot see them go
-      if (ok) announce(T.resultRecorded(body.facilityName, result));
+      if (!ok) return;
+      // the buttons go with the written result: said, for whoever cannot see them go, and the focus
+      // stays on this call (its result line), not on the top of the page
+      announce(T.resultRecorded(body.facilityName, result));
+      refocusWhenLost(() => card.current?.querySelector('.case-contact__result'));
     });
-  const recordCallback = () => void append(callBackOf(body, new Date().toISOString()));
+  const recordCallback = () => {
+    const list = card.current?.closest('ul');
+    void append(callBackOf(body, new Date().toISOString())).then((ok) => {
+      if (!ok) return;
+      // the call back is a new card further down, asking for its result: the focus goes to it
+      announce(T.callbackRecorded(body.facilityName));
+      refocusWhenLost(() => {
+        const waiting = [...(list?.querySelectorAll('article.case-contact') ?? [])].filter(
+          (a) => a.getAttribute('aria-label') === body.facilityName && a.querySelector('.case-results button') !== null && a !== card.current,
+        );
+        return waiting.at(-1)?.querySelector('.case-contact__time');
+      });
+    });
+  };
 
   return (
-    <article className={withdrawn ? 'case-contact case-contact--withdrawn' : 'case-contact'} aria-label={body.facilityName}>
+    <article ref={card} className={withdrawn ? 'case-contact case-contact--withdrawn' : 'case-contact'} aria-label={body.facilityName}>
       <p className="case-contact__time">{T.contactLine(formatJapanDateTime(body.contactedAt), body.method)}</p>
       <h3 className="case-contact__name">
         {body.facilityName}

@@ -79,6 +79,7 @@ export const T = {
   handledBy: (who: string, office: string) => `対応: ${who}（${office}）`,
   statusOpen: '対応中',
   statusClosed: (when: string) => `終了 ${when}`,
+  closedAnnounce: '対応を終了しました',
   retention: (until: string) => `保存期限: ${until}まで（5年間、削除できません）`,
   retentionOpen: '保存期限: 終了から5年間（削除できません）',
   chainOk: (n: number) => `改ざんなし（${n}件の記録を確認）`,
@@ -92,6 +93,7 @@ export const T = {
     `この方は${month === '今月' ? '今月' : `${month}に`}すでに${n}回、相談強化加算の対象となっています。この対応は記録されますが、算定されません（上限4回）。`,
   findFacilities: '受入先を探して電話する',
   resultRecorded: (name: string, result: string) => `${name}：${result}を記録しました`,
+  callbackRecorded: (name: string) => `${name}：折り返しを記録しました。結果を選んでください`,
   categoryMissing: '要請の内容の区分を選んでください。',
   /** the essentials above are cut short; the whole 聞き取り票 (contacts' notes, seizure steps) is there */
   wholeRecord: '聞き取り票の全文（連絡先・発作時の対応など）',

@@ -6,13 +6,14 @@
  * a call made); a result is corrected with a new entry, nothing is changed in place; a 受入可
  * offers 「入所を記録」, with the closing in the same step.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { callBackOf, type ContactBody, type ContactResult, type Current, type EmergencyCase } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
+import { refocusWhenLost } from '../../ui/focus-lost';
 import { navigate } from '../../state/router';
 import { Button } from '../../ui/button';
 import { CallLinks, type OnCall } from './call-links';
@@ -92,8 +93,14 @@ function CalledCard({
   const unfolded = !closed && !pending && openedWith === calls.length;
   const answered = calls.filter((c) => c.body.result !== null);
   const kind = pending ? 'pending' : yes ? 'yes' : 'other';
+  const card = useRef<HTMLElement>(null);
+  // 「入所を記録」 is replaced by its panel, and the panel by it again on 取消: the focus follows
+  const admit = (on: boolean) => {
+    setAdmitting(on);
+    refocusWhenLost(() => card.current?.querySelector(on ? '.match-admit p, .match-admit input' : '.match-called__admit'));
+  };
   return (
-    <article className={`match-called__card match-called__card--${kind}`} aria-label={name}>
+    <article ref={card} className={`match-called__card match-called__card--${kind}`} aria-label={name}>
       <div className="match-called__line">
         <p className="match-called__what">
           <span className="match-called__name">{name}</span>
@@ -133,11 +140,11 @@ function CalledCard({
         </ul>
       ) : null}
       {idle && yes && !admitted ? (
-        <Button variant="primary" className="match-called__admit" onClick={() => setAdmitting(true)}>
+        <Button variant="primary" className="match-called__admit" onClick={() => admit(true)}>
           {T.recordAdmission}
         </Button>
       ) : null}
-      {admitting && yes ? <AdmissionPanel kase={kase} call={yes} facility={facility} onCancel={() => setAdmitting(false)} /> : null}
+      {admitting && yes ? <AdmissionPanel kase={kase} call={yes} facility={facility} onCancel={() => admit(false)} /> : null}
       {unfolded && idle ? <CallAgain kase={kase} latest={latest} facility={facility} onCall={onCall} now={now} /> : null}
     </article>
   );

@@ -15,6 +15,7 @@ import { TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { bringIntoView } from '../../ui/scroll';
 import { announce } from '../../ui/announce';
+import { refocusWhenLost } from '../../ui/focus-lost';
 import { noteCallStarted } from '../../state/phone-call';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { T } from './text';
@@ -67,6 +68,14 @@ export function Errors({ errors }: { errors: readonly string[] }) {
   );
 }
 
+/**
+ * After a result or a correction the buttons pressed are gone: the focus goes to the card's
+ * 「入所を記録」 (a 受入可, the next step) or else its name, not to the top of the page.
+ */
+export function refocusCard(card: Element | null): void {
+  refocusWhenLost(() => (card?.isConnected ? (card.querySelector('.match-called__admit') ?? card.querySelector('.match-called__name')) : null));
+}
+
 /** The four results of a call, one tap each, all alike. */
 export function ResultButtons({ caseId, call, onDone }: { caseId: string; call: Current<ContactBody>; onDone?: () => void }) {
   const { append, errors, busy } = useCaseAppend(caseId);
@@ -80,14 +89,17 @@ export function ResultButtons({ caseId, call, onDone }: { caseId: string; call: 
             variant="secondary"
             className="match-results__btn"
             disabled={busy}
-            onClick={() =>
+            onClick={(e) => {
+              // the card, found now: once the result is written the button is out of the page
+              const card = e.currentTarget.closest('article');
               void append({ type: 'result', contact: call.entryId, result: r, note: '' }).then((ok) => {
                 if (!ok) return;
                 // the buttons go with the written result: said, for whoever cannot see the card move
                 announce(T.resultRecorded(name, r));
+                refocusCard(card);
                 onDone?.();
-              })
-            }
+              });
+            }}
           >
             {r}
           </Button>
@@ -118,13 +130,17 @@ export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: 
       focusInvalid();
       return;
     }
+    const card = ref.current?.closest('article') ?? null;
     void append({ type: 'correction', corrects: call.entryId, reason: reason.trim(), replacement: { ...call.body, result } }).then(async (ok) => {
       if (!ok) return;
+      announce(T.resultCorrected(name, result));
+      refocusCard(card);
       await finish();
       onDone();
     });
   }
   async function cancel() {
+    refocusCard(ref.current?.closest('article') ?? null);
     await finish();
     onDone();
   }
@@ -165,16 +181,21 @@ const JUST_CALLED_MS = 60_000;
 /** On a card just dialled (or called back): when the call was recorded, and its result to choose. */
 export function PendingCall({ caseId, call }: { caseId: string; call: Current<ContactBody> }) {
   const box = useRef<HTMLDivElement>(null);
+  const line = useRef<HTMLParagraphElement>(null);
   // A call just made moves its card up to 電話済み: back from the dialer, the coordinator meets its
   // result buttons, not the next facility (a card further down the list left them above the screen).
   useEffect(() => {
+    if (Date.now() - Date.parse(call.body.contactedAt) > JUST_CALLED_MS) return;
     // only when it is off the screen: a card already in view stays where the thumb is
-    if (Date.now() - Date.parse(call.body.contactedAt) <= JUST_CALLED_MS) bringIntoView(box.current, 'nearest');
+    bringIntoView(box.current, 'nearest');
+    // The number tapped (or 「折り返しがあった」) left with the card's move: the focus comes here, and a
+    // screen reader says the line, the result buttons next (a line drawn with its words is not heard).
+    refocusWhenLost(() => line.current);
     // once, when the card appears for this call
   }, [call.entryId]);
   return (
     <div className="match-pending" ref={box}>
-      <p className="match-pending__line" role="status">
+      <p className="match-pending__line" role="status" ref={line}>
         {T.calledAt(formatJapanDateTime(call.body.contactedAt).slice(-5))}
       </p>
       {call.body.note.trim() !== '' ? <p className="match-called__note">{call.body.note}</p> : null}

@@ -487,6 +487,41 @@ describe('calls made from the match, with a case open', () => {
     expect(bodies[3]).toMatchObject({ outcome: '短期入所', facilityId: 'f-a', facilityName: 'あおば荘' });
   });
 
+  it('keeps the focus where the coordinator is (a screen reader, a keyboard): on the call just dialled, then 入所を記録, its panel, and back on やめる', async () => {
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    // the number tapped leaves with the card's move to 電話済み: the focus goes to the line that says what to do
+    await dial(user, within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!);
+    await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW);
+    await waitFor(() => expect(document.activeElement).toHaveTextContent(/電話を記録しました。結果を選んでください/), SLOW);
+    // the result's buttons go: the next step takes the focus, not the top of the page
+    await user.click(within(screen.getByRole('group', { name: 'あおば荘 の結果' })).getByRole('button', { name: '受入可' }));
+    const card = within(called()!).getByRole('article', { name: 'あおば荘' });
+    await waitFor(() => expect(document.activeElement).toBe(within(card).getByRole('button', { name: '入所を記録' })), SLOW);
+    await user.keyboard('{Enter}');
+    const panel = within(card).getByRole('group', { name: '入所を記録' });
+    await waitFor(() => expect(panel).toContainElement(document.activeElement as HTMLElement), SLOW);
+    expect(document.activeElement).toHaveTextContent(/あおば荘 に入所/);
+    await user.click(within(card).getByRole('button', { name: 'やめる' }));
+    await waitFor(() => expect(document.activeElement).toBe(within(card).getByRole('button', { name: '入所を記録' })), SLOW);
+  });
+
+  it('keeps the focus on the card after a 不在, and on the call back\'s line after 「折り返しがあった」', async () => {
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    await dial(user, within(screen.getByRole('article', { name: 'ひだまり' })).getAllByRole('link')[0]!);
+    await user.click(within(await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW)).getByRole('button', { name: '不在' }));
+    const card = within(called()!).getByRole('article', { name: 'ひだまり' });
+    await waitFor(() => expect(document.activeElement).toHaveTextContent(/^ひだまり$/), SLOW);
+    expect(card).toContainElement(document.activeElement as HTMLElement);
+    await user.click(within(card).getByRole('button', { name: '電話・訂正' }));
+    await user.click(within(card).getByRole('button', { name: '折り返しがあった' }));
+    await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW);
+    await waitFor(() => expect(document.activeElement).toHaveTextContent(/電話を記録しました。結果を選んでください/), SLOW);
+  });
+
   it('records the admission at the time the coordinator sets, not the tap, when 「日時を変える」 is used; an empty time is asked for', async () => {
     // the call came two hours ago
     const caseId = await openCase(new Date(Date.now() - 2 * 3_600_000));

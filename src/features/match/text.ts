@@ -78,6 +78,7 @@ export const T = {
   calledAt: (time: string) => `${time} 電話を記録しました。結果を選んでください。`,
   resultAsk: (name: string) => `${name} の結果`,
   resultRecorded: (name: string, result: string) => `${name}：${result}を記録しました`,
+  resultCorrected: (name: string, result: string) => `${name}：結果を${result}に訂正しました`,
   calledTitle: (n: number) => `電話済み（${n}件）`,
   resultPendingClosed: '結果未記録',
   calledResult: (result: string, time: string) => `${result}・${time}`,

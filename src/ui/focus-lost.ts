@@ -1,0 +1,32 @@
+/**
+ * Where the focus goes when the control that held it leaves the screen: a call's result buttons go
+ * once the result is written, 「入所を記録」 is replaced by its panel, 「対応を終了」 by 「対応を再開」.
+ * The browser then puts the focus on <body>, and a screen reader's or a keyboard's user starts again
+ * from the top of the page, hunting for where they were.
+ *
+ * `refocusWhenLost` waits (a few frames at most) for the control focused now to leave, then puts the
+ * focus on `target()`, but only if it was lost: a tap on anything else meanwhile is left alone.
+ */
+const FOCUSABLE = 'a[href],button,input,select,textarea,summary,[tabindex]';
+const MAX_FRAMES = 30;
+
+export function refocusWhenLost(target: () => Element | null | undefined): void {
+  const from = document.activeElement;
+  let frames = 0;
+  const step = () => {
+    frames += 1;
+    const active = document.activeElement;
+    const lost = active === null || active === document.body;
+    const el = lost ? target() : null;
+    if (el instanceof HTMLElement) {
+      // a line of text takes the focus only when sent there (it is not a stop for Tab)
+      if (!el.matches(FOCUSABLE)) el.tabIndex = -1;
+      el.focus({ preventScroll: true });
+      return;
+    }
+    // still on the control (the screen not yet drawn again), or the target not there yet
+    const waiting = lost || (active === from && from !== null);
+    if (waiting && frames < MAX_FRAMES) requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}
