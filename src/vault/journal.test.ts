@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { draftKeyFor } from './drafts';
 import { createSampleRecord, newId, PASSPHRASE, setUpTestVault, STAFF_NAME, type SampleRecord } from './testing';
 import type { AccessLogEntry } from './types';
+import { ACCESS_SCAN_PAGE } from './journal';
 import { checkAccessEntry } from '../protocol/records';
 
 afterEach(() => {
@@ -92,11 +93,34 @@ describe('access log (閲覧記録)', () => {
     const { session } = await setUpTestVault();
     const prototype = Object.getPrototypeOf(session) as object;
     const calls = Object.getOwnPropertyNames(prototype).filter((name) => /access/i.test(name));
-    expect(calls.sort()).toEqual(['accessLog', 'logAccess']);
+    expect(calls.sort()).toEqual(['accessLog', 'logAccess', 'scanAccessLog']);
     await session.putDemo('household', [{ id: 'demo-1', data: createSampleRecord() }]);
     await session.logAccess('open-household', 'demo-1');
     await session.clearDemo();
     expect((await session.accessLog()).map((e) => e.householdId)).toEqual([null, 'demo-1']);
+  });
+});
+
+describe('scanAccessLog', () => {
+  it('reads the log newest first, a page at a time, and decrypts no page after the one that stops it', async () => {
+    const { db, session } = await setUpTestVault(); // the unlock's entry first
+    const ids = Array.from({ length: ACCESS_SCAN_PAGE + 20 }, (_, i) => `hh-${i}`);
+    for (const id of ids) await session.logAccess('open-household', id);
+    const pages: (string | null)[][] = [];
+    await session.scanAccessLog((page) => void pages.push(page.map((e) => e.householdId)));
+    expect(pages.map((p) => p.length)).toEqual([ACCESS_SCAN_PAGE, 21]);
+    expect(pages.flat()).toEqual([...[...ids].reverse(), null]);
+
+    const unsealed = vi.spyOn(crypto.subtle, 'decrypt');
+    const seen: (string | null)[] = [];
+    await session.scanAccessLog((page) => {
+      seen.push(...page.map((e) => e.householdId));
+      return true;
+    });
+    expect(seen).toHaveLength(ACCESS_SCAN_PAGE);
+    expect(seen[0]).toBe(ids.at(-1));
+    expect(unsealed).toHaveBeenCalledTimes(ACCESS_SCAN_PAGE);
+    expect(await db.accessLog.count()).toBe(ids.length + 1);
   });
 });
 

@@ -72,7 +72,8 @@ export async function queueAheadOfUnsent(db: VaultDatabase, resent: readonly Out
   const rows = await db.outbox.orderBy('seq').toArray();
   const unsent = rows.filter((r) => r.refusedReason === undefined || r.refusedReason === null);
   const start = unsent[0]?.seq ?? ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
-  if (rows.some((r) => r.seq >= start && !unsent.includes(r))) {
+  const unsentSeqs = new Set(unsent.map((r) => r.seq));
+  if (rows.some((r) => r.seq >= start && !unsentSeqs.has(r.seq))) {
     for (const r of resent) await appendOutbox(db, r, r.baseVersion);
     return;
   }
@@ -161,6 +162,26 @@ export async function prepareAccess(
 export async function writeAccess(db: VaultDatabase, prepared: PreparedAccess): Promise<void> {
   await db.accessLog.add(prepared.row);
   await appendOutbox(db, prepared.pending);
+}
+
+/** How many 閲覧記録 entries a scan decrypts at a time (scanAccessLog). */
+export const ACCESS_SCAN_PAGE = 500;
+
+/**
+ * The 閲覧記録 newest first, by when each entry was written on this phone, a page at a time:
+ * `visit` returns true to stop. A phone's log grows for ever (some 300,000 entries in five years,
+ * about 0.5 GB decrypted at once): the settings list and the month close read only what they need,
+ * one page in memory at a time.
+ */
+export async function scanAccessLog(ctx: SessionContext, visit: (page: AccessLogEntry[]) => boolean | void, pageSize = ACCESS_SCAN_PAGE): Promise<void> {
+  let below: number | null = null;
+  for (;;) {
+    const rows: AccessLogRow[] = await (below === null ? ctx.db.accessLog.orderBy('pos') : ctx.db.accessLog.where('pos').below(below)).reverse().limit(pageSize).toArray();
+    if (rows.length === 0) return;
+    const page = await Promise.all(rows.map((row) => unseal<AccessLogEntry>(ctx.key, bindingOf('accessLog', row.id), row)));
+    if (visit(page) === true || rows.length < pageSize) return;
+    below = rows.at(-1)!.pos!;
+  }
 }
 
 export async function readAccessLog(ctx: SessionContext): Promise<AccessLogEntry[]> {

@@ -16,7 +16,7 @@ import * as syncStore from './sync-store';
 import { countSetAside } from './set-aside';
 import * as receiptStore from './receipts';
 import { VaultError } from './errors';
-import { appendAccess, isoAt, prepareAccess, readAccessLog, readOutbox, writeAccess, type SessionContext } from './journal';
+import { appendAccess, isoAt, prepareAccess, readAccessLog, readOutbox, scanAccessLog, writeAccess, type SessionContext } from './journal';
 import {
   appendRecord,
   assertOpaqueId,
@@ -192,6 +192,11 @@ export class Session implements VaultSession {
 
   accessLog(): Promise<AccessLogEntry[]> {
     return this.read(readAccessLog);
+  }
+
+  scanAccessLog(visit: (page: AccessLogEntry[]) => boolean | void): Promise<void> {
+    // a page decrypted after a lock is not handed over: the scan stops, and read() says 'locked'
+    return this.read((ctx) => scanAccessLog(ctx, (page) => (this.#key === null ? true : visit(page))));
   }
 
   outbox(): Promise<OutboxEntry[]> {

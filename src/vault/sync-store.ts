@@ -432,7 +432,7 @@ export async function followServerSeq(ctx: SessionContext, lastSeq: number): Pro
   await db.transaction('rw', [db.outbox, db.meta], async () => {
     const rows = await db.outbox.orderBy('seq').toArray();
     const queued = rows.filter((r) => r.refusedReason === undefined || r.refusedReason === null);
-    const refused = rows.filter((r) => !queued.includes(r));
+    const refused = rows.filter((r) => !(r.refusedReason === undefined || r.refusedReason === null));
     // A refused change keeps its seq (the hub took it); one above lastSeq means the hub lost
     // seqs it had answered: numbering on from lastSeq would collide, so the queue stays as it is.
     if (refused.some((r) => r.seq > lastSeq)) return;

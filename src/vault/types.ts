@@ -459,7 +459,13 @@ export interface VaultSession {
   /** Removes every demo record. Returns how many were removed. */
   clearDemo(): Promise<number>;
   logAccess(action: AccessAction, householdId: string | null, reason?: string): Promise<void>;
+  /** The whole 閲覧記録 in the order written (a backup, a test): the screens scan it instead. */
   accessLog(): Promise<AccessLogEntry[]>;
+  /**
+   * The 閲覧記録 newest first (as written on this phone), a page of a few hundred at a time, so
+   * that five years of it never sit in memory at once: `visit` returns true to stop.
+   */
+  scanAccessLog(visit: (page: AccessLogEntry[]) => boolean | void): Promise<void>;
   outbox(): Promise<OutboxEntry[]>;
   pendingChanges(): Promise<number>;
   /** The vault's side of sync: sync metadata, the hub link, acknowledgements and pulled pages. */

@@ -119,6 +119,11 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
     async accessLog() {
       return [...log];
     },
+    async scanAccessLog(visit: (page: AccessLogEntry[]) => boolean | void) {
+      if (locked) check();
+      const newestFirst = [...log].reverse();
+      for (let i = 0; i < newestFirst.length; i += 500) if (visit(newestFirst.slice(i, i + 500)) === true) return;
+    },
     async outbox() {
       return [...out];
     },

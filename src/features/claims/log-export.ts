@@ -58,6 +58,28 @@ export function lastExports(log: readonly AccessLogEntry[], month: string, offic
   return found;
 }
 
+/**
+ * lastExports over the whole 閲覧記録, read newest first a page at a time: it stops at the page
+ * where both files have been found (five years of log are never decrypted at once for one close).
+ */
+export async function findLastExports(
+  scan: (visit: (page: AccessLogEntry[]) => boolean | void) => Promise<void>,
+  month: string,
+  officeName: string,
+): Promise<Partial<Record<ClaimFileKind, LastExport>>> {
+  const found: Partial<Record<ClaimFileKind, LastExport>> = {};
+  await scan((page) => {
+    const inPage = lastExports(page, month, officeName);
+    for (const kind of ['summary', 'detail'] as const) {
+      const seen = inPage[kind];
+      const before = found[kind];
+      if (seen !== undefined && (before === undefined || Date.parse(seen.at) > Date.parse(before.at))) found[kind] = seen;
+    }
+    return found.summary !== undefined && found.detail !== undefined;
+  });
+  return found;
+}
+
 /** Writes the entry for an export of `subject`; rejects when it cannot (locked, storage failing). */
 export function useLogExport(action: Extract<AccessAction, 'export-claims' | 'print-evidence'> = 'export-claims') {
   const session = useApp((s) => s.session);

@@ -39,7 +39,7 @@ import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { downloadBytes } from '../../ui/download';
-import { exportFileSubject, exportSubject, lastExports, useLogExport } from './log-export';
+import { exportFileSubject, exportSubject, findLastExports, type LastExport, useLogExport } from './log-export';
 import { claimFile } from './claim-files';
 import { TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
@@ -101,7 +101,7 @@ export function CloseSection({
     if (found.length > 0 || session === null) return;
     const changed: string[] = [];
     // an unreadable 閲覧記録 only skips the comparison (the close itself logs before it writes)
-    const last = await session.accessLog().then((log) => lastExports(log, month, office.name), () => ({}) as ReturnType<typeof lastExports>);
+    const last = await findLastExports((visit) => session.scanAccessLog(visit), month, office.name).catch((): Partial<Record<'summary' | 'detail', LastExport>> => ({}));
     for (const kind of ['summary', 'detail'] as const) {
       const sent = last[kind];
       if (sent === undefined) continue;

@@ -30,7 +30,15 @@ export function AccessLogSection() {
   const households = useApp((s) => s.summaries);
   // read again when a section of this screen writes to it (a backup made, a restore, a person added)
   const version = useApp((s) => s.accessLogVersion);
-  const log = useAsync(async () => latestEntries((await session?.accessLog()) ?? []), session);
+  // the newest written, a page or so (the log holds years of entries), then sorted by their time
+  const log = useAsync(async () => {
+    const newest: AccessLogEntry[] = [];
+    await session?.scanAccessLog((page) => {
+      newest.push(...page);
+      return newest.length >= ACCESS_LOG_LIMIT;
+    });
+    return latestEntries(newest);
+  }, session);
   const { reload } = log;
   useEffect(() => {
     if (version > 0) reload();
