@@ -3,7 +3,7 @@ import { chainNext } from './case-chain';
 import { foldCase, validateEntry } from './case-fold';
 import { claimChanges, monthCloseState } from './claim-close';
 import { casesForMonth, exportMonthOf } from './claim-csv';
-import { CLAIM_REASONS, childLookupOf, decideClaims, personFactsLookupOf } from './claim-rules';
+import { CLAIM_REASONS, capGroupKeyLookupOf, childLookupOf, decideClaims, personFactsLookupOf } from './claim-rules';
 import type { ClaimStatus } from './claim-types';
 import { DEMO_OFFICE_HUB_LATER, demoClaimMonth, demoMonthClose, type DemoCase } from './demo-cases';
 import { generateDemoHub } from './demo-data';
@@ -104,6 +104,15 @@ describe('demo claim month (issue 14 point 7)', () => {
       expect(cases.every((c) => c.subject.householdId !== skipped)).toBe(true);
       expect(cases.every((c) => japanDateOf(c.open.body.requestedAt) <= japanDateOf(now))).toBe(true);
       const decisions = decideClaims(cases, offices, childLookupOf(households), personFactsLookupOf(households));
+      // a person's decisions depend on their own cases alone (the case screen decides only those):
+      // every status and reason of the rules, each decided again over its person's cases
+      const keyOf = capGroupKeyLookupOf(cases, personFactsLookupOf(households));
+      for (const [i, c] of cases.entries()) {
+        const person = keyOf(c.subject);
+        const theirs = person === null ? [c] : cases.filter((o) => o === c || keyOf(o.subject) === person);
+        const alone = decideClaims(theirs, offices, childLookupOf(households), personFactsLookupOf(households)).find((d) => d.caseId === c.id);
+        expect({ ...alone, personKey: null }, c.id).toEqual({ ...decisions[i], personKey: null });
+      }
       const shown = decisions.filter((d, i) => exportMonthOf(cases[i]!, d) === plan.month);
       const statuses = new Set<ClaimStatus>(shown.map((d) => d.status));
       expect([...statuses].sort()).toEqual(['claimed', 'not-claimable', 'over-cap', 'pending']);

@@ -5,8 +5,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
+import { useFoldedCases } from '../../state/folded-cases';
 import { verifyChain, type ChainCheck } from '../../domain/case-chain';
-import { foldCase } from '../../domain/case-fold';
 import { claimedInOtherMonths } from '../../domain/claim-close';
 import { casesForMonth } from '../../domain/claim-csv';
 import { childLookupOf, decideClaims, personFactsLookupOf, summarizeClaims } from '../../domain/claim-rules';
@@ -16,35 +16,6 @@ import type { CountersignLookup } from '../../domain/countersign-status';
 import { useSameItems } from '../../state/use-same-items';
 import { isDemoCase, isDemoId } from '../../domain/demo-id';
 import { T } from './text';
-
-/** A chain whose first entry is missing cannot be read: it is reported by id, never hidden. */
-function tryFold(entries: readonly CaseEntry[]): EmergencyCase | null {
-  try {
-    return foldCase(entries);
-  } catch {
-    return null;
-  }
-}
-
-export interface FoldedCases {
-  readonly cases: readonly EmergencyCase[];
-  /** ids of stored chains that cannot be read as a case at all */
-  readonly unreadable: readonly string[];
-}
-
-export function useFoldedCases(): FoldedCases {
-  const caseEntries = useApp((s) => s.caseEntries);
-  return useMemo(() => {
-    const cases: EmergencyCase[] = [];
-    const unreadable: string[] = [];
-    for (const [id, entries] of caseEntries) {
-      const c = tryFold(entries);
-      if (c) cases.push(c);
-      else unreadable.push(id);
-    }
-    return { cases, unreadable: unreadable.sort() };
-  }, [caseEntries]);
-}
 
 /** How the case is named on the screen and the report. */
 export function subjectName(c: EmergencyCase): string {

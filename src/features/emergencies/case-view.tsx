@@ -10,7 +10,7 @@ import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { useCountersigns } from '../../state/use-countersigns';
 import { countersignSummary } from '../../domain/countersign-status';
-import { childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf } from '../../domain/claim-rules';
+import { capGroupKeyLookupOf, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
 import type { ContactBody, Current, EmergencyCase } from '../../domain/emergency-case';
@@ -210,8 +210,14 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
   const { decision, before, monthWord } = useMemo(() => {
     const childAt = childLookupOf(summaries);
     const factsOf = personFactsLookupOf(summaries);
-    const decision = decideClaims(cases, offices, childAt, factsOf).find((d) => d.caseId === kase.id);
-    const others = cases.filter((c) => c.id !== kase.id);
+    // Only the person's cases, as the claim groups persons: a person's decisions depend on their own
+    // cases alone (the cap, 同じ緊急事態, the ordinal), and deciding years of every person's cases
+    // at each entry held the screen a second or more.
+    const keyOf = capGroupKeyLookupOf(cases, factsOf);
+    const person = keyOf(kase.subject);
+    const theirs = person === null ? [kase] : cases.filter((c) => c.id === kase.id || keyOf(c.subject) === person);
+    const decision = decideClaims(theirs, offices, childAt, factsOf).find((d) => d.caseId === kase.id);
+    const others = theirs.filter((c) => c.id !== kase.id);
     // The month the case would be claimed in (its first reached short-stay call), else this one.
     const at = claimMonthOf(kase)?.coordinatedAt ?? new Date().toISOString();
     const before = countThisMonth(others, offices, kase.subject, kase.open.body.officeId, at, factsOf, childAt);

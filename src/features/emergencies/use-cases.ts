@@ -4,30 +4,21 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
+import { foldOnce, useFoldedCases } from '../../state/folded-cases';
 import { verifyChain, type ChainCheck } from '../../domain/case-chain';
-import { foldCase } from '../../domain/case-fold';
 import type { CaseEntry, EmergencyCase } from '../../domain/emergency-case';
 
-/** A chain whose first entry is missing cannot be read at all: it is reported, never hidden. */
-export function tryFold(entries: readonly CaseEntry[]): EmergencyCase | null {
-  try {
-    return foldCase(entries);
-  } catch {
-    return null;
-  }
-}
+const newestFirst = new WeakMap<readonly EmergencyCase[], readonly EmergencyCase[]>();
 
 /** Every readable case, newest request first. */
 export function useAllCases(): readonly EmergencyCase[] {
-  const caseEntries = useApp((s) => s.caseEntries);
-  return useMemo(() => {
-    const cases: EmergencyCase[] = [];
-    for (const entries of caseEntries.values()) {
-      const c = tryFold(entries);
-      if (c) cases.push(c);
-    }
-    return cases.sort((a, b) => Date.parse(b.open.body.requestedAt) - Date.parse(a.open.body.requestedAt));
-  }, [caseEntries]);
+  const { cases } = useFoldedCases();
+  let sorted = newestFirst.get(cases);
+  if (sorted === undefined) {
+    sorted = [...cases].sort((a, b) => Date.parse(b.open.body.requestedAt) - Date.parse(a.open.body.requestedAt));
+    newestFirst.set(cases, sorted);
+  }
+  return sorted;
 }
 
 export interface OpenedCase {
@@ -39,7 +30,7 @@ export interface OpenedCase {
 
 export function useCase(id: string): OpenedCase {
   const entries = useApp((s) => s.caseEntries.get(id));
-  const kase = useMemo(() => (entries ? tryFold(entries) : null), [entries]);
+  const kase = useMemo(() => (entries ? foldOnce(entries) : null), [entries]);
   const [chain, setChain] = useState<{ for: readonly CaseEntry[]; check: ChainCheck } | null>(null);
   useEffect(() => {
     if (!entries) return;

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { useCaseAppend as useSharedCaseAppend } from '../../state/use-case-append';
-import { foldCase } from '../../domain/case-fold';
+import { foldOnce } from '../../state/folded-cases';
 import { CONTACT_RESULTS, type ContactBody, type ContactResult, type Current, type EmergencyCase, type EntryBody } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -23,14 +23,8 @@ import { T } from './text';
 /** The case the match records in, folded from the store's chain; null while unknown or unreadable. */
 export function useRecordingCase(caseId: string | null): EmergencyCase | null {
   const entries = useApp((s) => (caseId ? s.caseEntries.get(caseId) : undefined));
-  return useMemo(() => {
-    if (!entries || entries.length === 0) return null;
-    try {
-      return foldCase(entries);
-    } catch {
-      return null; // not a case this screen can record in; the case screen says why
-    }
-  }, [entries]);
+  // null for a chain that is not a case this screen can record in; the case screen says why
+  return !entries || entries.length === 0 ? null : foldOnce(entries);
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
+import { useFoldedCases } from '../../state/folded-cases';
 import { useHash } from '../../state/router';
-import { foldCase } from '../../domain/case-fold';
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { encodeCsvBytes, ShiftJisUnencodableError, type CsvByteEncoding } from '../../domain/csv-encoding';
 import { formatJapanDate, isValidIsoDate, japanDateOf } from '../../domain/japan-time';
@@ -33,20 +33,6 @@ function go(range: ReportRange): void {
   window.location.hash = reportsPath(range);
 }
 
-function useCases(): EmergencyCase[] {
-  const caseEntries = useApp((s) => s.caseEntries);
-  return useMemo(() => {
-    const cases: EmergencyCase[] = [];
-    for (const entries of caseEntries.values()) {
-      try {
-        cases.push(foldCase(entries));
-      } catch {
-        // A chain without its open entry cannot be counted; the case list reports it.
-      }
-    }
-    return cases;
-  }, [caseEntries]);
-}
 
 export function ReportsScreen() {
   const [today] = useState(() => japanDateOf(new Date()));
@@ -58,7 +44,8 @@ export function ReportsScreen() {
   const offices = useApp((s) => s.offices);
   const trialStays = useApp((s) => s.trialStays);
   const demoIds = useApp((s) => s.demoIds);
-  const cases = useCases();
+  // a chain without its open entry cannot be counted; the case list reports it
+  const { cases } = useFoldedCases();
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
   // Nothing to print or save while the households load: their figures would read 0 and 不明.
