@@ -7,6 +7,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
+import { useJapanToday } from '../../state/use-minute-clock';
 import { useCountersigns } from '../../state/use-countersigns';
 import type { CountersignLookup } from '../../domain/countersign-status';
 import {
@@ -48,7 +49,8 @@ import { claimFile, type ClaimFile } from './claim-files';
 
 export function ClaimsScreen() {
   const route = parseClaimsRoute(useHash());
-  const [today] = useState<IsoDate>(() => japanDateOf(new Date()));
+  // the months offered move on at midnight on the 1st with a screen left open
+  const today = useJapanToday();
   const session = useApp((s) => s.session);
   const remembered = lastChoice.session === session ? lastChoice : null;
   const month = route.month ?? remembered?.month ?? defaultClaimMonth(today);

@@ -4,6 +4,7 @@ import { useApp } from '../../state/store';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { useOpenCaseOf } from '../../state/use-open-case';
+import { useMinuteClock } from '../../state/use-minute-clock';
 import type { Household, Person } from '../../domain/household';
 import { formatJapanShortDateTime } from '../../domain/japan-time';
 import { lastReview, nextReviewDate, reviewBasis } from '../../domain/household-rules';
@@ -101,7 +102,8 @@ export function HouseholdDetail({ id }: { id: string }) {
 function Header({ household: h, today, review }: { household: Household; today: string; review: boolean }) {
   const status = householdStatus(h);
   const basis = reviewBasis(h);
-  const [now] = useState(() => new Date());
+  // the contacts' order follows the hour (a number answered by day only goes down at night): read every minute
+  const now = useMinuteClock();
   return (
     <header className="section hh-first">
       {h.persons.map((p) => (

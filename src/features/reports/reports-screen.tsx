@@ -5,6 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
+import { useJapanToday } from '../../state/use-minute-clock';
 import { useFoldedCases } from '../../state/folded-cases';
 import { useHash } from '../../state/router';
 import type { EmergencyCase } from '../../domain/emergency-case';
@@ -35,7 +36,8 @@ function go(range: ReportRange): void {
 
 
 export function ReportsScreen() {
-  const [today] = useState(() => japanDateOf(new Date()));
+  // a stay still running counts its days up to today, which moves on at midnight with the screen open
+  const today = useJapanToday();
   const hash = useHash();
   const range = useMemo(() => rangeOf(hash, today), [hash, today]);
   const households = useApp((s) => s.households);
