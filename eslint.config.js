@@ -30,6 +30,29 @@ export default [
   // The guide's build step and page list (docs/guide → /guide/): the app links to it, it reads no app state.
   layer(['src/guide/**'], [...into('vault', 'sync', 'state', 'features', 'ui', 'app', 'server'), ...noReact]),
   layer(['src/server/**'], [...into('vault', 'sync', 'features', 'ui', 'app'), ...noReact]),
+  // Times are Japan time whatever the device's zone (DOMAIN.md §5): the device's local calendar and
+  // clock are read nowhere in src/ (japan-time.ts works in UTC at +9). A test may set its own.
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(getFullYear|getMonth|getDate|getDay|getHours|getMinutes|getTimezoneOffset|setFullYear|setMonth|setDate|setHours|setMinutes|toLocaleDateString|toLocaleTimeString|toDateString|toTimeString)$/]",
+          message: "The device's local calendar or clock: use src/domain/japan-time.ts (Japan time whatever the zone, DOMAIN.md §5).",
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length>1]",
+          message: 'new Date(y, m, d) is the device\'s local time: use Date.UTC or src/domain/japan-time.ts.',
+        },
+        {
+          selector: "MemberExpression[property.name='valueAsDate']",
+          message: "A date field's valueAsDate is the device's zone: read its value (a Japan date) as text.",
+        },
+      ],
+    },
+  },
   // A feature never imports another: from src/features/<a>/, '../<b>/…' is a sibling feature.
   layer(['src/features/**'], [
     ...into('server', 'app'),
