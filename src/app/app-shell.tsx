@@ -2,7 +2,7 @@
  * The unlocked app: a slim bar with the lock button, the current area, the bottom nav within thumb
  * reach. Screens other than the lock screen are loaded lazily: unlocking must not wait for them.
  */
-import { Suspense, useCallback, useEffect, useLayoutEffect, useState, type ComponentType } from 'react';
+import { Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, type ComponentType } from 'react';
 import { useStore } from 'zustand';
 import { syncStatus } from '../sync/status';
 import { HomeScreenBanner, StorageProtectionBanner } from '../features/settings/home-screen-warning';
@@ -20,6 +20,7 @@ import { useApp } from '../state/store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
 import { useSync } from './use-sync';
+import { useBarHeights } from './bar-heights';
 import { bonusScreen, casesScreen, claimsScreen, facilitiesScreen, householdsScreen, matchScreen, reportsScreen, settingsScreen } from './screens';
 
 const SCREENS: Readonly<Record<AppArea, ComponentType>> = {
@@ -110,10 +111,13 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
 
   // The route stays: the same person unlocking returns to it, anyone else starts from the list (place.ts).
   const lockNow = () => lock('manual');
+  const bar = useRef<HTMLElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  useBarHeights(bar, nav);
 
   return (
     <div className="shell">
-      <header className="app-bar">
+      <header className="app-bar" ref={bar}>
         <p className="app-bar__name">
           {T.appName}
           {/* the words 「利用者：」 for screen readers only: at 360 px they took four of the name's six
@@ -145,7 +149,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
           </Suspense>
         </ScreenBoundary>
       </main>
-      <nav className="bottom-nav" aria-label={T.navLabel}>
+      <nav className="bottom-nav" aria-label={T.navLabel} ref={nav}>
         <ul className="bottom-nav__list">
           {NAV.filter((item) => !liaison || LIAISON_AREAS.has(item.area)).map((item) => (
             <li key={item.area} className="bottom-nav__item">

@@ -177,4 +177,39 @@ describe('accessibility (axe-core, serious and critical)', () => {
     expect(stops, 'fields reached with Tab').toBeGreaterThan(10);
     expect(hidden, 'fields focused under the app bar, the sticky 記録を開始 or the bottom nav').toEqual([]);
   });
+
+  it("keeps the screens usable with the phone's text at 200 % at 360 px: no sideways scroll, 「ロック」 on the screen, the title clear of the app bar, 記録を開始 clear of the nav", async () => {
+    browser = await openBrowser({ viewport: { width: 360, height: 740 } });
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.goto(`${baseUrl}/#/cases/new`);
+    const start = page.getByRole('button', { name: '記録を開始' });
+    await start.waitFor();
+    // the phone's text size (the CSP allows no style tag; the style object is the page's own)
+    await page.evaluate(() => document.documentElement.style.setProperty('font-size', '200%', 'important'));
+    // the bar drawn again at its new height (ResizeObserver), then the page scrolled under it
+    await page.waitForFunction(() => {
+      const bar = document.querySelector('.app-bar')!.getBoundingClientRect().height;
+      return Math.abs(parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--appbar-h')) - bar) <= 1;
+    });
+    await page.evaluate(() => window.scrollTo(0, 400));
+    const seen = await page.evaluate(() => {
+      const rect = (s: string) => document.querySelector(s)!.getBoundingClientRect();
+      const lock = [...document.querySelectorAll('.app-bar button')].find((b) => b.textContent === 'ロック')!.getBoundingClientRect();
+      const submit = [...document.querySelectorAll('button')].find((b) => b.textContent === '記録を開始')!.getBoundingClientRect();
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        width: innerWidth,
+        lockRight: lock.right,
+        titleTop: rect('.page__title').top,
+        barBottom: rect('.app-bar').bottom,
+        submitBottom: submit.bottom,
+        navTop: rect('.bottom-nav').top,
+      };
+    });
+    expect(seen.scrollWidth, 'the page scrolls sideways').toBeLessThanOrEqual(seen.width);
+    expect(seen.lockRight).toBeLessThanOrEqual(seen.width);
+    expect(seen.titleTop, "the page's title under the app bar").toBeGreaterThanOrEqual(seen.barBottom - 1);
+    expect(seen.submitBottom, '記録を開始 under the bottom nav').toBeLessThanOrEqual(seen.navTop + 1);
+  });
 });

@@ -28,7 +28,10 @@ function Fold({ title, open = false, children }: { title: string; open?: boolean
   });
   return (
     <details open={initial} onToggle={(e) => keep(key, e.currentTarget.open ? '1' : '0')}>
-      <summary>{title}</summary>
+      {/* a heading, so that a screen reader's heading list walks the 聞き取り票 section by section */}
+      <summary>
+        <h2 className="hh-fold__title">{title}</h2>
+      </summary>
       <div className="hh-form__body">{children}</div>
     </details>
   );

@@ -21,6 +21,14 @@ async function fillValidHousehold(user: User) {
 }
 
 describe('household form', () => {
+  it('names each section of the 聞き取り票 as a heading, folded or not, for a screen reader to jump between', async () => {
+    mountScreen({ hash: '#/households/new' });
+    await screen.findByLabelText('氏名');
+    const sections = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(sections).toEqual(expect.arrayContaining(['基本情報', '緊急連絡先・代理人', '同意書', '見直し・備考']));
+    expect(sections).toHaveLength(10);
+  });
+
   it('shows Japanese errors beside the fields and saves nothing while invalid', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/new', session });
