@@ -30,3 +30,19 @@ export function refocusWhenLost(target: () => Element | null | undefined): void 
   };
   requestAnimationFrame(step);
 }
+
+const FIELD = 'input:not([type=hidden]), select, textarea';
+
+/**
+ * A button that opens a form in its place (連絡を記録（手入力）, 対応結果を記録, 退所を記録): `opened` puts
+ * the focus on the form's first field once it is drawn, `closed` back on the button once the form
+ * is saved or given up. The two are found by `key`, in data-opens on the button and data-form on the form.
+ */
+export const swapFocus = {
+  opened(key: string): void {
+    refocusWhenLost(() => document.querySelector(`[data-form="${key}"]`)?.querySelector(FIELD));
+  },
+  closed(key: string): void {
+    refocusWhenLost(() => document.querySelector(`[data-opens="${key}"]`));
+  },
+};

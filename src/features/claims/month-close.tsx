@@ -43,6 +43,7 @@ import { exportFileSubject, exportSubject, findLastExports, type LastExport, use
 import { claimFile } from './claim-files';
 import { TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
+import { refocusWhenLost } from '../../ui/focus-lost';
 import { Notice, Section } from '../../ui/layout';
 import { monthLabel } from './route';
 import { SummaryTable } from './summary-table';
@@ -146,6 +147,8 @@ export function CloseSection({
       await appendMonthClose(record, { demo });
       for (const f of files) downloadBytes(f.bytes, f.fileName, 'text/csv');
       setProblems([]);
+      // this section gives way to the 請求済み one: its heading takes the focus (it was on the top of the page)
+      refocusWhenLost(() => document.getElementById('claims-closed'));
     } catch (e) {
       setProblems(e instanceof ClaimCsvError || e instanceof CaseEntryRejected ? [e.message] : [T.closeFailed]);
     } finally {

@@ -23,7 +23,7 @@ import { normalizeDigits } from '../../domain/normalize';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { announce } from '../../ui/announce';
-import { refocusWhenLost } from '../../ui/focus-lost';
+import { refocusWhenLost, swapFocus } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
@@ -121,11 +121,27 @@ export function OutcomeSection({
         </div>
       ))}
       {!closed && !editing ? (
-        <Button variant={o ? 'secondary' : 'primary'} className="case-wide" onClick={() => setEditing(true)}>
+        <Button
+          variant={o ? 'secondary' : 'primary'}
+          className="case-wide"
+          data-opens="case-outcome"
+          onClick={() => {
+            setEditing(true);
+            swapFocus.opened('case-outcome');
+          }}
+        >
           {T.recordOutcome}
         </Button>
       ) : null}
-      {!closed && editing ? <OutcomeForm kase={kase} onDone={() => setEditing(false)} /> : null}
+      {!closed && editing ? (
+        <OutcomeForm
+          kase={kase}
+          onDone={() => {
+            setEditing(false);
+            swapFocus.closed('case-outcome');
+          }}
+        />
+      ) : null}
       {!closed && o ? (
         <Button variant="primary" className="case-wide" disabled={busy} onClick={() => setConfirmClose(true)}>
           {T.close}
@@ -217,7 +233,7 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
   }
 
   return (
-    <form autoComplete="off" className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="case-form case-subform" data-form="case-outcome" onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <SelectField
         label={T.outcomeKind}

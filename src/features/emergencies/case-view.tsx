@@ -17,6 +17,7 @@ import type { ContactBody, Current, EmergencyCase } from '../../domain/emergency
 import { noteCallStarted } from '../../state/phone-call';
 import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
+import { swapFocus } from '../../ui/focus-lost';
 import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, NoConsentLine, PersonEssentials } from '../../ui/person-summary';
 import { householdStatus } from '../../domain/household-rules';
@@ -178,11 +179,26 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
           ))}
         </ul>
         {editable && !addingContact ? (
-          <Button className="case-wide" onClick={() => setAddingContact(true)}>
+          <Button
+            className="case-wide"
+            data-opens="case-contact"
+            onClick={() => {
+              setAddingContact(true);
+              swapFocus.opened('case-contact');
+            }}
+          >
             {T.recordContact}
           </Button>
         ) : null}
-        {editable && addingContact ? <ContactForm kase={kase} onDone={() => setAddingContact(false)} /> : null}
+        {editable && addingContact ? (
+          <ContactForm
+            kase={kase}
+            onDone={() => {
+              setAddingContact(false);
+              swapFocus.closed('case-contact');
+            }}
+          />
+        ) : null}
       </Section>
 
       {readOnly ? null : (

@@ -148,10 +148,14 @@ describe('緊急対応: from the tap to the closed case', () => {
     // time, whose result is then asked for: the 折り返し待ち stays as it was, so the facility is
     // reached (and the claim's month read) when it called back, not at the first call.
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    // the form takes the button's place, and the focus: its first field
+    await waitFor(() => expect(screen.getByLabelText('連絡先の事業所')).toHaveFocus());
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-2');
     await user.selectOptions(screen.getByLabelText('結果'), '折り返し待ち');
     await user.click(screen.getByRole('button', { name: '記録する' }));
     const card = await screen.findByRole('article', { name: 'みどり園' });
+    // saved, the form gives the place (and the focus) back to its button
+    await waitFor(() => expect(screen.getByRole('button', { name: '連絡を記録（手入力）' })).toHaveFocus());
     expect(within(card).getByText('結果: 折り返し待ち')).toBeInTheDocument();
     expect(within(card).queryByRole('button', { name: '受入可' })).not.toBeInTheDocument();
     const beforeCallback = Date.now();

@@ -270,7 +270,7 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
   }
 
   return (
-    <form autoComplete="off" className="case-form case-subform" onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="case-form case-subform" data-form="case-contact" onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <ContactFields kase={kase} value={value} onChange={setValue} />
       <EntryErrors errors={errors} />
