@@ -47,6 +47,26 @@ describe('refreshRecords', () => {
   });
 });
 
+describe('refreshRecords after a busy night on another phone', () => {
+  it('reads the hundreds of entries a sync brought, in a few reads, without decrypting the phone again', async () => {
+    await useApp.getState().start(createVault(`refresh-many-${crypto.randomUUID()}`));
+    await useApp.getState().setUp('夜間 太郎', PASSPHRASE);
+    const session = useApp.getState().session!;
+    const keys: ['case-entry', string][] = [];
+    for (let n = 0; n < 520; n += 1) {
+      const [entry] = await appendEntries([], [openBody()], `case-${n}`);
+      await session.append('case-entry', entry!.id, entry);
+      keys.push(['case-entry', entry!.id]);
+    }
+    const list = vi.spyOn(session, 'list');
+    const getMany = vi.spyOn(session, 'getMany');
+    await useApp.getState().refreshRecords(keys);
+    expect(list).not.toHaveBeenCalled();
+    expect(getMany).toHaveBeenCalledTimes(2);
+    expect(useApp.getState().caseEntries.size).toBe(520);
+  });
+});
+
 describe('a write that ends after a lock', () => {
   it('is kept in the vault but brings nothing decrypted back into the locked app (a household, a case entry)', async () => {
     await useApp.getState().start(createVault(`lock-race-${crypto.randomUUID()}`));

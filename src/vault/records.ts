@@ -44,6 +44,15 @@ export async function getRecord<T>(
   return row === undefined ? undefined : toEntity<T>(ctx, row);
 }
 
+/** Many records at once, in one read, each `undefined` where there is none (the order of `keys`). */
+export async function getRecords<T>(
+  ctx: SessionContext,
+  keys: readonly (readonly [EntityKind, string])[],
+): Promise<(StoredEntity<T> | undefined)[]> {
+  const rows = await ctx.db.records.bulkGet(keys.map(([kind, id]) => [kind, id]));
+  return Promise.all(rows.map((row) => (row === undefined ? undefined : toEntity<T>(ctx, row))));
+}
+
 function assertNotAppendOnly(kind: EntityKind): void {
   if (APPEND_ONLY_KINDS.has(kind)) throw new TypeError(`vault: ${kind} records are append-only; use append()`);
 }

@@ -22,6 +22,7 @@ import {
   assertOpaqueId,
   clearDemoRecords,
   getRecord,
+  getRecords,
   listRecords,
   putDemoRecords,
   putRecord,
@@ -147,6 +148,10 @@ export class Session implements VaultSession {
 
   get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined> {
     return this.read((ctx) => getRecord<T>(ctx, kind, id));
+  }
+
+  getMany<T>(keys: readonly (readonly [EntityKind, string])[]): Promise<(StoredEntity<T> | undefined)[]> {
+    return this.read((ctx) => getRecords<T>(ctx, keys));
   }
 
   /** Set by sync.stopWrites: a retiring phone queues nothing more (it would be wiped unsent). */

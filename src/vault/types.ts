@@ -441,6 +441,8 @@ export interface VaultSession {
   readonly mustChangePassphrase: boolean;
   list<T>(kind: EntityKind): Promise<StoredEntity<T>[]>;
   get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined>;
+  /** Many records in one read (what a sync brought), each `undefined` where there is none, in the order asked. */
+  getMany<T>(keys: readonly (readonly [EntityKind, string])[]): Promise<(StoredEntity<T> | undefined)[]>;
   /** Writes the record and its outbox entry in one transaction. */
   put<T>(kind: EntityKind, id: string, data: T, op: ChangeOp): Promise<void>;
   /**

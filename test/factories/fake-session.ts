@@ -72,6 +72,13 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
       const r = records.get(key(kind, id));
       return r ? (clone(r) as StoredEntity<T>) : undefined;
     },
+    async getMany<T>(keys: readonly (readonly [EntityKind, string])[]) {
+      if (locked) check();
+      return keys.map(([kind, id]) => {
+        const r = records.get(key(kind, id));
+        return r ? (clone(r) as StoredEntity<T>) : undefined;
+      });
+    },
     async put<T>(kind: EntityKind, id: string, data: T, op: ChangeOp) {
       check();
       const at = now();
