@@ -70,6 +70,22 @@ export async function goodReceipts(receipts: readonly EvidenceReceipt[], hub: st
  * [K6] Each entry's countersign status: a receipt held for it that verifies against the hub key
  * and names the entry's own hash; pending without one; this device only without a hub.
  */
+/**
+ * A receipt's check, kept with the receipt for the key and the entry it was made for: each page a
+ * sync brings makes a new map of receipts, and the screens open checked every entry's signature
+ * again (thousands of Ed25519 checks per page on the claims screen after some years).
+ */
+const checks = new WeakMap<EvidenceReceipt, { readonly for: string; readonly check: Promise<Awaited<ReturnType<typeof verifyReceipt>>> }>();
+
+function verifiedOnce(r: EvidenceReceipt, key: HubVerifyKey, e: CaseEntry): Promise<Awaited<ReturnType<typeof verifyReceipt>>> {
+  const of = `${key.fingerprint}\u0000${e.id}\u0000${e.hash}`;
+  const kept = checks.get(r);
+  if (kept?.for === of) return kept.check;
+  const check = verifyReceipt(r, key, { id: e.id, hash: e.hash });
+  checks.set(r, { for: of, check });
+  return check;
+}
+
 export async function entryCountersigns(entries: readonly CaseEntry[], state: Pick<CountersignState, 'joined' | 'hubKey' | 'receipts'>): Promise<Map<string, EntryCountersign>> {
   const out = new Map<string, EntryCountersign>();
   if (!state.joined && state.receipts.size === 0) {
@@ -84,7 +100,7 @@ export async function entryCountersigns(entries: readonly CaseEntry[], state: Pi
         out.set(e.id, { status: 'pending' });
         return;
       }
-      const check = await verifyReceipt(r, key, { id: e.id, hash: e.hash });
+      const check = await verifiedOnce(r, key, e);
       out.set(
         e.id,
         check.ok

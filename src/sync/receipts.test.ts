@@ -122,6 +122,22 @@ describe('receipts on the device', () => {
     expect(await statusOf(a, { ...entry, hash: 'f'.repeat(64) })).toMatchObject({ status: 'invalid' });
   });
 
+  it('[K6] checks a receipt once for its entry: the next page synced (a new map of the same receipts) checks no signature again', async () => {
+    const hub = createFakeHub({ signs: true });
+    const user = hub.addUser();
+    const a = await phone(hub);
+    const entry = await write(a.session);
+    await a.engine.join(signInOf(user));
+    expect(await statusOf(a, entry)).toMatchObject({ status: 'countersigned' });
+    const verify = vi.spyOn(crypto.subtle, 'verify');
+    a.countersign.setState({ receipts: new Map(a.countersign.getState().receipts) });
+    expect(await statusOf(a, entry)).toMatchObject({ status: 'countersigned' });
+    expect(verify).not.toHaveBeenCalled();
+    // the same receipt read for another hash is checked, and is not this entry's
+    expect(await statusOf(a, { ...entry, hash: 'f'.repeat(64) })).toMatchObject({ status: 'invalid' });
+    verify.mockRestore();
+  });
+
   it('[K5] a hub that signs nothing (404 on the key) leaves entries pending and syncs as before', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
