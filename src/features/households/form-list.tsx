@@ -1,5 +1,6 @@
 /** An editable list of small records (contacts, doctors, services…): add, remove, and optionally reorder. */
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
+import { announce } from '../../ui/announce';
 import { Button } from '../../ui/button';
 import { moveItem, removeAt, replaceAt } from './form-model';
 import { F } from './text';
@@ -29,8 +30,23 @@ export function ListEditor<T>({
     setRemoved(null);
     onChange(next);
   };
+  // The items are drawn by place: after a move the focus would stay on the place, now holding the
+  // other contact (a second tap put the order back), and after 削除 on the next item's 削除. The
+  // focus follows the item moved, goes to 元に戻す after 削除, and into the item put back.
+  const box = useRef<HTMLDivElement>(null);
+  const placeAt = (i: number) => box.current?.querySelectorAll<HTMLElement>(':scope > .hh-item')[i];
+  const focusNextFrame = (find: () => HTMLElement | null | undefined) => requestAnimationFrame(() => find()?.focus());
+  const move = (from: number, to: number) => {
+    change(moveItem(items, from, to));
+    announce(F.movedTo(itemLabel(to)));
+    focusNextFrame(() => {
+      const [up, down] = [...(placeAt(to)?.querySelectorAll<HTMLButtonElement>('.hh-item__bar button') ?? [])];
+      const same = to < from ? up : down;
+      return same && !same.disabled ? same : to < from ? down : up;
+    });
+  };
   return (
-    <div className="hh-list-editor">
+    <div className="hh-list-editor" ref={box}>
       {items.map((item, i) => {
         const label = itemLabel(i);
         return (
@@ -40,13 +56,13 @@ export function ListEditor<T>({
             <div className="hh-item__bar">
               {ordered ? (
                 <>
-                  <Button aria-label={`${label}を${F.moveUp}`} disabled={i === 0} onClick={() => change(moveItem(items, i, i - 1))}>
+                  <Button aria-label={`${label}を${F.moveUp}`} disabled={i === 0} onClick={() => move(i, i - 1)}>
                     ↑ {F.moveUp}
                   </Button>
                   <Button
                     aria-label={`${label}を${F.moveDown}`}
                     disabled={i === items.length - 1}
-                    onClick={() => change(moveItem(items, i, i + 1))}
+                    onClick={() => move(i, i + 1)}
                   >
                     ↓ {F.moveDown}
                   </Button>
@@ -58,6 +74,7 @@ export function ListEditor<T>({
                 onClick={() => {
                   onChange(removeAt(items, i));
                   setRemoved({ item, index: i, label });
+                  focusNextFrame(() => box.current?.querySelector<HTMLElement>(':scope > .hh-undo button'));
                 }}
               >
                 {F.remove}
@@ -73,6 +90,7 @@ export function ListEditor<T>({
             onClick={() => {
               onChange([...items.slice(0, removed.index), removed.item, ...items.slice(removed.index)]);
               setRemoved(null);
+              focusNextFrame(() => placeAt(removed.index)?.querySelector<HTMLElement>('input, select, textarea'));
             }}
           >
             {F.undo}

@@ -140,9 +140,30 @@ describe('household form', () => {
     await user.click(screen.getByRole('button', { name: '連絡先 1を削除' }));
     expect(screen.getAllByLabelText('連絡先の氏名').map((e) => (e as HTMLInputElement).value)).toEqual(['佐藤 一郎']);
     expect(screen.getByText('連絡先 1を削除しました。')).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: '元に戻す' }));
+    // the focus goes to 元に戻す, not to the next contact's 削除 (drawn where the removed one was)
+    await waitFor(() => expect(screen.getByRole('button', { name: '元に戻す' })).toHaveFocus());
+    await user.keyboard('{Enter}');
     expect(screen.getAllByLabelText('連絡先の氏名').map((e) => (e as HTMLInputElement).value)).toEqual(['佐藤 花子', '佐藤 一郎']);
     expect(screen.queryByRole('button', { name: '元に戻す' })).not.toBeInTheDocument();
+    // and into the contact put back
+    await waitFor(() => expect(screen.getAllByLabelText('連絡先の氏名')[0]).toHaveFocus());
+  });
+
+  it('moves a contact up the calling order with the focus on it, and says where it went', async () => {
+    const { user } = mountScreen({ hash: '#/households/new' });
+    await screen.findByLabelText('氏名');
+    for (const name of ['佐藤 花子', '佐藤 一郎', '鈴木 次郎']) {
+      await user.click(screen.getByRole('button', { name: /緊急連絡先を追加/ }));
+      await user.type(screen.getAllByLabelText('連絡先の氏名').at(-1)!, name);
+    }
+    await user.click(screen.getByRole('button', { name: '連絡先 3を上へ' }));
+    expect(screen.getAllByLabelText('連絡先の氏名').map((e) => (e as HTMLInputElement).value)).toEqual(['佐藤 花子', '鈴木 次郎', '佐藤 一郎']);
+    expect(await screen.findByText('連絡先 2に移しました')).toHaveAttribute('role', 'status');
+    await waitFor(() => expect(screen.getByRole('button', { name: '連絡先 2を上へ' })).toHaveFocus());
+    // once more: to the top, where 上へ is off, the focus on its 下へ
+    await user.keyboard('{Enter}');
+    expect(screen.getAllByLabelText('連絡先の氏名').map((e) => (e as HTMLInputElement).value)).toEqual(['鈴木 次郎', '佐藤 花子', '佐藤 一郎']);
+    await waitFor(() => expect(screen.getByRole('button', { name: '連絡先 1を下へ' })).toHaveFocus());
   });
 
   it('keeps a section opened during the interview open when the form comes back (after a lock, say)', async () => {

@@ -283,6 +283,7 @@ export const F = {
   contactN: (i: number) => `連絡先 ${i + 1}`,
   moveUp: '上へ',
   moveDown: '下へ',
+  movedTo: (label: string) => `${label}に移しました`,
   remove: '削除',
   legalRepresentative: '代理人（成年後見人など）',
   members: '同居家族',
