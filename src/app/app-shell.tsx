@@ -5,7 +5,7 @@
 import { Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, type ComponentType } from 'react';
 import { useStore } from 'zustand';
 import { syncStatus } from '../sync/status';
-import { HomeScreenBanner, StorageProtectionBanner } from '../features/settings/home-screen-warning';
+import { HomeScreenBanner, StorageProtectionBanner, StorageSpaceBanner } from '../features/settings/home-screen-warning';
 import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
 import { Busy } from '../ui/status';
@@ -142,6 +142,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
           {area === home ? <HomeScreenBanner /> : null}
           {/* mounted once per unlock, whatever the screen: each unlock asks the browser again */}
           <StorageProtectionBanner show={area === home} />
+          <StorageSpaceBanner show={area === home} />
         </div>
         <ScreenBoundary route={hash}>
           <Suspense fallback={<div className="splash"><Busy>{T.loadingScreen}</Busy></div>}>

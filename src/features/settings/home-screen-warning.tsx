@@ -8,7 +8,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
-import { ensurePersistence, needsHomeScreenWarning, readPlatform } from './platform';
+import { ensurePersistence, formatMegabytes, lowOnSpace, needsHomeScreenWarning, readPlatform, readStorageStatus, type StorageApi } from './platform';
 import { T } from './text';
 
 
@@ -100,4 +100,27 @@ export function StorageProtectionBanner({ show }: { readonly show: boolean }) {
       {T.notProtected}
     </Notice>
   );
+}
+
+/**
+ * Mounted with each unlock, on the main screen: says when the room left for the app runs out
+ * (lowOnSpace), while there is still time to free some. Not dismissible: it goes once there is room.
+ */
+export function StorageSpaceBanner({ show, storage }: { readonly show: boolean; readonly storage?: StorageApi }) {
+  const [low, setLow] = useState<ReturnType<typeof lowOnSpace>>(null);
+  useEffect(() => {
+    let current = true;
+    void readStorageStatus(storage).then((status) => {
+      if (current) setLow(lowOnSpace(status));
+    });
+    return () => {
+      current = false;
+    };
+  }, [storage]);
+  return show ? <LowSpaceNotice low={low} /> : null;
+}
+
+/** The words of lowOnSpace, here and in 設定 › 保存領域. */
+export function LowSpaceNotice({ low }: { readonly low: ReturnType<typeof lowOnSpace> }) {
+  return low === null ? null : <Notice kind="warn">{T.lowSpace(low.usedPercent, formatMegabytes(low.leftBytes))}</Notice>;
 }

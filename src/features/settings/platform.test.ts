@@ -3,6 +3,7 @@ import {
   ensurePersistence,
   formatMegabytes,
   isIos,
+  lowOnSpace,
   needsHomeScreenWarning,
   readStorageStatus,
   requestPersistence,
@@ -107,5 +108,19 @@ describe('storage status', () => {
     expect(formatMegabytes(12_345_678)).toBe('12.3 MB');
     expect(formatMegabytes(0)).toBe('0.0 MB');
     expect(formatMegabytes(2_000_000_000)).toBe('2,000.0 MB');
+  });
+});
+
+describe('lowOnSpace', () => {
+  const status = (usageBytes: number | null, quotaBytes: number | null) => ({ persisted: true, usageBytes, quotaBytes });
+  it('says so when under 100 MB is left, or four fifths of the quota is used', () => {
+    expect(lowOnSpace(status(200e6, 10e9))).toBeNull();
+    expect(lowOnSpace(status(150e6, 200e6))).toEqual({ usedPercent: 75, leftBytes: 50e6 });
+    expect(lowOnSpace(status(8e9, 10e9))).toEqual({ usedPercent: 80, leftBytes: 2e9 });
+    expect(lowOnSpace(status(11e9, 10e9))).toEqual({ usedPercent: 100, leftBytes: 0 });
+  });
+  it('says nothing when the browser does not tell', () => {
+    expect(lowOnSpace(status(null, 10e9))).toBeNull();
+    expect(lowOnSpace(status(5e6, 0))).toBeNull();
   });
 });

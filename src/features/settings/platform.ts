@@ -76,6 +76,22 @@ export async function readStorageStatus(storage: StorageApi | undefined = storag
   };
 }
 
+/** Below this much room left for the app, or above this share of its quota used, the phone says so. */
+export const LOW_SPACE_BYTES = 100 * 1024 * 1024;
+export const LOW_SPACE_SHARE = 0.8;
+
+/**
+ * Whether the room left for the app is running out: every record, and every unlock's 閲覧記録
+ * entry, needs some, and an unlock whose entry cannot be written fails (closed, on purpose), so a
+ * full phone cannot be opened at all. Null when the browser does not say.
+ */
+export function lowOnSpace(status: StorageStatus): { readonly usedPercent: number; readonly leftBytes: number } | null {
+  const { usageBytes: used, quotaBytes: quota } = status;
+  if (used === null || quota === null || quota <= 0) return null;
+  const left = Math.max(0, quota - used);
+  return left < LOW_SPACE_BYTES || used / quota >= LOW_SPACE_SHARE ? { usedPercent: Math.min(100, Math.round((used / quota) * 100)), leftBytes: left } : null;
+}
+
 /** Asks the browser not to evict our data. Resolves to its answer, or null without the API. */
 export function requestPersistence(storage: StorageApi | undefined = storageApi()): Promise<boolean | null> {
   return ask(storage?.persist?.bind(storage));

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { Button } from '../../ui/button';
 import { Notice, Section } from '../../ui/layout';
-import { formatMegabytes, readStorageStatus, requestPersistence } from './platform';
+import { formatMegabytes, lowOnSpace, readStorageStatus, requestPersistence } from './platform';
+import { LowSpaceNotice } from './home-screen-warning';
 import { T } from './text';
 import { useAsync } from './use-async';
 
@@ -42,6 +43,7 @@ export function StorageSection() {
             </Button>
           ) : null}
           {denied ? <Notice kind="warn">{T.persistDenied}</Notice> : null}
+          <LowSpaceNotice low={lowOnSpace(status.value)} />
         </>
       ) : null}
     </Section>
