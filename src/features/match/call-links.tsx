@@ -20,6 +20,8 @@ export function CallLinks({ facility, onCall, now }: { facility: Facility; onCal
       {links.map((l) => (
         <a key={l.key} className="tel" href={l.href} onClick={onCall ? () => onCall(facility) : undefined}>
           {l.text}
+          {/* a screen reader's list of links says whose number each is (on the card, the name is above) */}
+          <span className="visually-hidden">{T.numberOf(facility.name)}</span>
         </a>
       ))}
     </div>

@@ -75,6 +75,7 @@ export const T = {
   callNotRecorded: '電話の記録に失敗しました。対応記録の画面の「連絡を記録（手入力）」で記録してください。',
   backToCase: '対応記録へ',
   caseClosed: 'この緊急対応は終了しています。電話をかけても記録されません。',
+  numberOf: (name: string) => `（${name}）`,
   calledAt: (time: string) => `${time} 電話を記録しました。結果を選んでください。`,
   resultAsk: (name: string) => `${name} の結果`,
   resultRecorded: (name: string, result: string) => `${name}：${result}を記録しました`,
