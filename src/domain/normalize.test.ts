@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPhoneForTel, municipalityKey, normalizeDigits, normalizeKana, normalizeName, normalizePhone } from './normalize';
+import { formatPhoneForTel, municipalityKeysOf, normalizeDigits, normalizeKana, normalizeName, normalizePhone } from './normalize';
 import { phoneDigitsProblem } from './household-schema';
 
 describe('normalizeKana', () => {
@@ -205,18 +205,24 @@ describe('a phone the form takes', () => {
   });
 });
 
-describe('municipalityKey', () => {
-  it('reads a 支給決定市町村 as one name with or without its prefecture, spaces or full-width letters', () => {
-    for (const typed of ['松戸市', '千葉県松戸市', '千葉県 松戸市', ' 松戸市　', '松戸市\u200b']) expect(municipalityKey(typed)).toBe('松戸市');
-    expect(municipalityKey('京都府京都市')).toBe('京都市');
-    expect(municipalityKey('東京都千代田区')).toBe('千代田区');
-    expect(municipalityKey('ＡＢＣ町')).toBe('ABC町');
+describe('municipalityKeysOf', () => {
+  it('reads a 支給決定市町村 as one name with or without its prefecture, spaces, full-width letters or a small ヶ', () => {
+    const keyOf = municipalityKeysOf(['千葉県松戸市', '鎌ヶ谷市', '京都府京都市', '東京都千代田区']);
+    for (const typed of ['松戸市', '千葉県松戸市', '千葉県 松戸市', ' 松戸市　', '松戸市\u200b']) expect(keyOf(typed)).toBe('松戸市');
+    expect(keyOf('千葉県鎌ケ谷市')).toBe('鎌ケ谷市');
+    expect(keyOf('鎌ヶ谷市')).toBe('鎌ケ谷市');
+    expect(keyOf('京都府京都市')).toBe('京都市');
+    expect(keyOf('東京都千代田区')).toBe('千代田区');
+    expect(keyOf('ＡＢＣ町')).toBe('ABC町');
   });
 
-  it('keeps a prefecture typed alone, a ward, and a city named like a prefecture', () => {
-    expect(municipalityKey('北海道')).toBe('北海道');
-    expect(municipalityKey('横浜市港北区')).toBe('横浜市港北区');
-    expect(municipalityKey('福島市')).toBe('福島市');
-    expect(municipalityKey('')).toBe('');
+  it('keeps apart two towns of one name in two prefectures, a prefecture typed alone, a ward, and a city named like a prefecture', () => {
+    const keyOf = municipalityKeysOf(['北海道伊達市', '福島県伊達市', '伊達市', '府中市']);
+    expect(['北海道伊達市', '福島県伊達市', '伊達市'].map(keyOf)).toEqual(['北海道伊達市', '福島県伊達市', '伊達市']);
+    expect(keyOf('東京都府中市')).toBe('府中市');
+    expect(keyOf('北海道')).toBe('北海道');
+    expect(keyOf('横浜市港北区')).toBe('横浜市港北区');
+    expect(keyOf('福島市')).toBe('福島市');
+    expect(keyOf('')).toBe('');
   });
 });

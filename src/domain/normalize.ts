@@ -241,13 +241,35 @@ export function formatPhoneForTel(s: string): string | null {
 // The 47 prefectures (none is the start of another).
 const PREFECTURES =
   '北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県';
-const LEADING_PREFECTURE = new RegExp(`^(?:${PREFECTURES})(?=.)`, 'u');
+const LEADING_PREFECTURE = new RegExp(`^(${PREFECTURES})(?=.)`, 'u');
+// 鎌ヶ谷市 and 鎌ケ谷市, 一ヵ村 and 一カ村: the small ヶ ヵ of place names are written both ways
+const SMALL_KE_KA = /[ヶヵ]/g;
+
+/** A 支給決定市町村 as written, without spaces, width or small-ヶ differences, split from its prefecture. */
+function municipalityParts(s: string): { readonly prefecture: string; readonly rest: string } {
+  const name = withoutInvisible(s.normalize('NFKC')).replace(WHITESPACE, '').replace(SMALL_KE_KA, (c) => (c === 'ヶ' ? 'ケ' : 'カ'));
+  const m = LEADING_PREFECTURE.exec(name);
+  return m ? { prefecture: m[1]!, rest: name.slice(m[1]!.length) } : { prefecture: '', rest: name };
+}
 
 /**
- * A 支給決定市町村 as one name however it was typed: 「千葉県松戸市」, 「松戸市」 and 「松戸市　」 are one
- * municipality ('松戸市'). The prefecture is dropped only before a name (「北海道」 alone stays), and the
- * name is kept as written otherwise: 「横浜市港北区」 is not 「横浜市」 (the ward may be what was typed on purpose).
+ * The 支給決定市町村 of a set of records, each as one name however it was typed: 「千葉県松戸市」,
+ * 「松戸市」 and 「松戸市　」 are one municipality (松戸市), and 鎌ヶ谷市 is 鎌ケ谷市. The prefecture is
+ * dropped only where the set holds the name under one prefecture: 「北海道伊達市」 and 「福島県伊達市」
+ * stay two (a bare 「伊達市」 then a third, which cannot be told apart), as a prefecture typed alone
+ * (「北海道」) stays itself. A ward stays its own (「横浜市港北区」 is not 「横浜市」).
  */
-export function municipalityKey(s: string): string {
-  return withoutInvisible(s.normalize('NFKC')).replace(WHITESPACE, '').replace(LEADING_PREFECTURE, '');
+export function municipalityKeysOf(names: Iterable<string>): (name: string) => string {
+  const prefecturesOf = new Map<string, Set<string>>();
+  for (const name of names) {
+    const { prefecture, rest } = municipalityParts(name);
+    if (prefecture === '') continue;
+    const seen = prefecturesOf.get(rest) ?? new Set<string>();
+    seen.add(prefecture);
+    prefecturesOf.set(rest, seen);
+  }
+  return (name) => {
+    const { prefecture, rest } = municipalityParts(name);
+    return (prefecturesOf.get(rest)?.size ?? 0) > 1 ? prefecture + rest : rest;
+  };
 }

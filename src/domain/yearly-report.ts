@@ -11,7 +11,7 @@ import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
 import { officeNumberKey } from './facility-twins';
 import type { Household, IsoDate, Person } from './household';
 import { ADULT_AGE, addDaysToDate, isInstantText, isValidIsoDate, japanDateOf } from './japan-time';
-import { municipalityKey } from './normalize';
+import { municipalityKeysOf } from './normalize';
 import { isLiveStay, type TrialStay } from './trial-stay';
 import { isDemoId } from './demo-id';
 
@@ -282,6 +282,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   const newly = new Split();
   const withdrawn = new Split();
   const byMunicipality = new Map<string, Split>();
+  const municipalityOf = municipalityKeysOf([...households.values()].flatMap((h) => h.persons.map((p) => p.municipality ?? '')));
   let registeredHouseholds = 0;
   for (const h of households.values()) {
     if (h.consent === null) continue;
@@ -293,7 +294,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
       const c = categoryOn(p, asOf, validBirth);
       if (registered) {
         onLastDay.add(c);
-        const key = municipalityKey(p.municipality ?? '');
+        const key = municipalityOf(p.municipality ?? '');
         const row = byMunicipality.get(key) ?? new Split();
         row.add(c);
         byMunicipality.set(key, row);

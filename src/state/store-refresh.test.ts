@@ -67,6 +67,32 @@ describe('refreshRecords after a busy night on another phone', () => {
   });
 });
 
+describe('refreshRecords with households', () => {
+  it('finds every household of a big pull (the index built once), and keeps a household saved on this phone while the pull was read', async () => {
+    await useApp.getState().start(createVault(`refresh-households-${crypto.randomUUID()}`));
+    await useApp.getState().setUp('夜間 太郎', PASSPHRASE);
+    const session = useApp.getState().session!;
+    const sato = createHousehold({ id: 'h-sato', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', furigana: 'さとう ようた' })] });
+    await useApp.getState().saveHousehold(sato, 'create');
+    const pulled = Array.from({ length: 30 }, (_, n) =>
+      createHousehold({ id: `h-${n}`, persons: [createPerson({ id: `p-${n}`, name: `伊藤 誠${n}`, furigana: `いとう まこと${n}` })] }),
+    );
+    for (const h of pulled) await session.put('household', h.id, h, 'create');
+    // the pull brought an older 佐藤 too; the coordinator saves a new phone number meanwhile
+    await session.put('household', sato.id, { ...sato, phone: '047-000-0000' }, 'update');
+    const getMany = session.getMany.bind(session);
+    vi.spyOn(session, 'getMany').mockImplementationOnce(async (keys) => {
+      const read = await getMany(keys);
+      await useApp.getState().saveHousehold({ ...sato, phone: '047-999-9999' }, 'update');
+      return read as never;
+    });
+    await useApp.getState().refreshRecords([...pulled.map((h) => ['household', h.id] as const), ['household', sato.id]]);
+    const state = useApp.getState();
+    expect(searchHouseholds(state.index, 'いとう', 100)).toHaveLength(30);
+    expect(state.households.get('h-sato')?.phone).toBe('047-999-9999');
+  });
+});
+
 describe('a write that ends after a lock', () => {
   it('is kept in the vault but brings nothing decrypted back into the locked app (a household, a case entry)', async () => {
     await useApp.getState().start(createVault(`lock-race-${crypto.randomUUID()}`));

@@ -213,6 +213,8 @@ function mark(name: string): void {
 const REFRESH_BY_KEY_MAX = 5_000;
 /** How many records one read of a refresh takes (IndexedDB bulkGet and their decryption). */
 const REFRESH_READ_CHUNK = 500;
+/** Above this many households pulled, the search index is built once rather than updated for each. */
+const INDEX_UPSERT_MAX = 20;
 
 export const DEFAULT_SETTINGS: DeviceSettings = { idleLockMinutes: 5, reviewAfterMonths: 12 };
 
@@ -695,6 +697,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       const session = requireSession();
       if (keys.length > REFRESH_BY_KEY_MAX) return get().reload();
       await guarded(async () => {
+        const before = get();
         const read: { kind: EntityKind; stored: StoredEntity<unknown> | undefined }[] = [];
         for (let i = 0; i < keys.length; i += REFRESH_READ_CHUNK) {
           const chunk = keys.slice(i, i + REFRESH_READ_CHUNK);
@@ -712,16 +715,24 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const caseEntries = new Map(state.caseEntries);
         const monthCloses = new Map(state.monthCloses);
         let index = state.index;
-        let householdsChanged = false;
+        const pulledHouseholds: HouseholdSummary[] = [];
+        // Saved on this phone while the sync's records were read: the phone's save came after, and stays.
+        const savedMeanwhile = (kind: EntityKind, id: string): boolean =>
+          kind === 'household'
+            ? state.summaries.get(id) !== before.summaries.get(id)
+            : kind === 'facility'
+              ? state.facilities.get(id) !== before.facilities.get(id)
+              : kind === 'office'
+                ? state.offices.get(id) !== before.offices.get(id)
+                : kind === 'trial-stay' && state.trialStays.get(id) !== before.trialStays.get(id);
         for (const { kind, stored } of read) {
-          if (stored === undefined) continue;
+          if (stored === undefined || savedMeanwhile(kind, stored.id)) continue;
           if (kind === 'household') {
             const household = stored.data as Household;
             const summary = summarizeHousehold(household);
             households.set(household.id, household);
             summaries.set(household.id, summary);
-            if (state.pendingOrder === null) index = upsertIndex(index, summary);
-            householdsChanged = true;
+            pulledHouseholds.push(summary);
           } else if (kind === 'facility') facilities.set(stored.id, stored.data as Facility);
           else if (kind === 'office') offices.set(stored.id, readOffice(stored.data));
           else if (isBonusKind(kind)) bonus = withBonus(bonus, kind, stored.data as { readonly id: string });
@@ -733,8 +744,11 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
             caseEntries.set(entry.caseId, list);
           }
         }
-        // Pulled before the index was built (just after unlock): build it now, with them.
-        if (householdsChanged && state.pendingOrder !== null) index = buildHouseholdIndex([...summaries.values()]);
+        const householdsChanged = pulledHouseholds.length > 0;
+        // A few are put into the index one by one; many (each upsert prepares the whole index again),
+        // or any pulled before the index was built (just after unlock), build it once, with them.
+        if (householdsChanged && (state.pendingOrder !== null || pulledHouseholds.length > INDEX_UPSERT_MAX)) index = buildHouseholdIndex([...summaries.values()]);
+        else for (const summary of pulledHouseholds) index = upsertIndex(index, summary);
         set({ households, summaries, facilities, offices, bonus, trialStays, caseEntries, monthCloses, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
         if (householdsChanged) await writeSnapshot(session);
       });

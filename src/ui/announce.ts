@@ -23,12 +23,16 @@ export function prepareAnnouncer(): void {
   ensureRegion();
 }
 
+/** The last message asked for: one written late (a region just made waits) never covers a newer one. */
+let latest = 0;
+
 export function announce(text: string): void {
   const { target, fresh } = ensureRegion();
   // emptied first, so the same words said twice (two calls of 不在) are said twice
   target.textContent = '';
+  const mine = ++latest;
   const say = () => {
-    target.textContent = text;
+    if (mine === latest) target.textContent = text;
   };
   if (fresh) setTimeout(say, 250);
   else requestAnimationFrame(say);

@@ -211,5 +211,11 @@ describe('accessibility (axe-core, serious and critical)', () => {
     expect(seen.lockRight).toBeLessThanOrEqual(seen.width);
     expect(seen.titleTop, "the page's title under the app bar").toBeGreaterThanOrEqual(seen.barBottom - 1);
     expect(seen.submitBottom, '記録を開始 under the bottom nav').toBeLessThanOrEqual(seen.navTop + 1);
+    // the sync status keeps room for its words (it was squeezed to its padding)
+    expect(await page.locator('.sync-line').evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(60);
+    // and back at the usual size, the bar is as slim as before (a bar once grown never shrank)
+    await page.evaluate(() => document.documentElement.style.removeProperty('font-size'));
+    await page.waitForFunction(() => document.querySelector('.app-bar')!.getBoundingClientRect().height < 70);
+    await page.waitForFunction(() => parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--appbar-h')) < 70);
   });
 });

@@ -5,7 +5,7 @@
 import { useId, useMemo, useState } from 'react';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
 import { UNKNOWN_ENROLMENTS, type DailyLiving, type EnrolmentPeriod, type Handbooks, type Person, type ServiceEnrolments } from '../../domain/household';
-import { municipalityKey } from '../../domain/normalize';
+import { municipalityKeysOf } from '../../domain/normalize';
 import { ONE_BODY_LABELS } from '../../domain/office';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field';
 import { ListEditor } from './form-list';
@@ -37,8 +37,9 @@ function num(v: string): number | null {
 function useKnownMunicipalities(): readonly string[] {
   const households = useApp((s) => s.households);
   return useMemo(() => {
-    const names = new Set<string>();
-    for (const h of households.values()) for (const person of h.persons) names.add(municipalityKey(person.municipality ?? ''));
+    const typed = [...households.values()].flatMap((h) => h.persons.map((person) => person.municipality ?? ''));
+    const keyOf = municipalityKeysOf(typed);
+    const names = new Set(typed.map(keyOf));
     names.delete('');
     return [...names].sort((a, b) => a.localeCompare(b, 'ja'));
   }, [households]);
