@@ -65,6 +65,8 @@ describe('emergency stays with an end', () => {
     render(<CasesScreen />);
     await user.click(await screen.findByRole('button', { name: '退所を記録' }));
     const form = screen.getByRole('form', { name: '退所を記録' });
+    // the form takes the button's place, and the focus: its first field
+    await waitFor(() => expect(form).toContainElement(document.activeElement as HTMLElement));
     await user.selectOptions(within(form).getByLabelText('退所後の行き先'), '別の事業所');
     await user.click(within(form).getByRole('button', { name: '記録する' }));
     expect(within(form).getByText('「別の事業所」の場合は、退所後の行き先（備考）を入力してください。')).toBeVisible();
@@ -74,6 +76,8 @@ describe('emergency stays with an end', () => {
     await user.click(within(form).getByRole('button', { name: '記録する' }));
     expect(await screen.findByText('退所後：別の事業所（グループホーム みなと）')).toBeVisible();
     expect(screen.getByText(/^退所 .*（3日間）$/)).toBeVisible();
+    // recorded, the focus goes to what took the button's place: 訂正
+    await waitFor(() => expect(document.activeElement).toHaveAttribute('data-opens', 'case-stay'));
     await waitFor(() => expect(useApp.getState().caseEntries.get('case-1')?.map((e) => e.body.type)).toEqual(['open', 'contact', 'outcome', 'close', 'stay-end']));
 
     await go('#/cases');

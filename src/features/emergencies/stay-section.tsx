@@ -10,6 +10,7 @@ import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input
 import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
+import { swapFocus } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Section } from '../../ui/layout';
 import { CorrectionNotes } from './corrections';
@@ -28,6 +29,15 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
   useReopenForDraft(stay === null || readOnly ? null : stayEndDraftKey(kase.id, end !== null), () => setEditing(true));
   if (stay === null) return null;
   const facility = kase.outcome?.body.facilityName ?? '';
+  // the form takes its button's place, and the focus; done, the focus goes back (to 訂正 once recorded)
+  const open = () => {
+    setEditing(true);
+    swapFocus.opened('case-stay');
+  };
+  const done = () => {
+    setEditing(false);
+    swapFocus.closed('case-stay');
+  };
   return (
     <Section title={ST.title} id="case-stay">
       <p>{ST.admitted(facility, formatJapanDateTime(stay.from))}</p>
@@ -39,19 +49,19 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
           <p>{ST.exitLine(end.body.exit, end.body.note)}</p>
           <CorrectionNotes corrections={end.corrections} />
           {!readOnly && !editing ? (
-            <Button variant="ghost" onClick={() => setEditing(true)}>
+            <Button variant="ghost" data-opens="case-stay" onClick={open}>
               {ST.correct}
             </Button>
           ) : null}
-          {!readOnly && editing ? <StayEndForm caseId={kase.id} correcting={end} onDone={() => setEditing(false)} /> : null}
+          {!readOnly && editing ? <StayEndForm caseId={kase.id} correcting={end} onDone={done} /> : null}
         </>
       )}
       {end === null && !readOnly && !editing ? (
-        <Button variant="primary" className="case-wide" onClick={() => setEditing(true)}>
+        <Button variant="primary" className="case-wide" data-opens="case-stay" onClick={open}>
           {ST.record}
         </Button>
       ) : null}
-      {end === null && !readOnly && editing ? <StayEndForm caseId={kase.id} onDone={() => setEditing(false)} /> : null}
+      {end === null && !readOnly && editing ? <StayEndForm caseId={kase.id} onDone={done} /> : null}
     </Section>
   );
 }
@@ -89,7 +99,7 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
   }
 
   return (
-    <form autoComplete="off" className="case-form case-subform" aria-label={correcting ? ST.correct : ST.record} onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="case-form case-subform" data-form="case-stay" aria-label={correcting ? ST.correct : ST.record} onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <TextField label={ST.endedAt} type="datetime-local" required value={endedAt} onChange={(e) => set({ endedAt: e.target.value })} />
       <SelectField label={ST.exit} value={exit} onChange={(e) => set({ exit: e.target.value as ExitKind })} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />
