@@ -92,6 +92,8 @@ describe('対応する事業所 of a new case', () => {
     await user.click(screen.getByRole('button', { name: '変更' }));
     const office = screen.getByRole('combobox', { name: /対応する事業所/ });
     expect(office).toHaveValue(midori.id);
+    // the choice took the button's place, and the focus
+    await waitFor(() => expect(office).toHaveFocus());
     await user.selectOptions(office, sakura.id);
     await start(user);
     await waitFor(async () => expect(await opened(session)).toHaveLength(1));

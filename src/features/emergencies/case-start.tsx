@@ -21,6 +21,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
+import { refocusWhenLost } from '../../ui/focus-lost';
 import { Notice, Page } from '../../ui/layout';
 import { EntryErrors } from './errors-list';
 import { casePaths, navigate } from './route';
@@ -323,7 +324,14 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
             <span>
               {T.office}：{officeList.find((o) => o.id === form.officeId)?.name}
             </span>
-            <Button variant="ghost" onClick={() => setChangingOffice(true)}>
+            <Button
+              variant="ghost"
+              onClick={() => {
+                setChangingOffice(true);
+                // the choice takes the button's place, and the focus
+                refocusWhenLost(() => document.querySelector<HTMLSelectElement>('select[name="officeId"]'));
+              }}
+            >
               {T.officeChange}
             </Button>
           </p>
