@@ -43,6 +43,8 @@ describe('trial stays on the household record', () => {
 
     await user.click(screen.getByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
     const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用' });
+    // the form takes the button's place, and the focus
+    await waitFor(() => expect(form).toContainElement(document.activeElement as HTMLElement));
     await user.selectOptions(within(form).getByLabelText(/利用した事業所/), 'みどり荘');
     await user.type(within(form).getByLabelText(/利用開始日/), '2026-06-01');
     await user.type(within(form).getByLabelText(/利用終了日/), '2026-06-03');
@@ -51,6 +53,8 @@ describe('trial stays on the household record', () => {
 
     expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
     expect(within(list).getByText('みどり荘')).toBeVisible();
+    // and gives it back to its button
+    await waitFor(() => expect(screen.getByRole('button', { name: '佐藤 陽太の体験利用を記録' })).toHaveFocus());
     await waitFor(async () => expect(await session.list('trial-stay')).toHaveLength(1));
     const [stored] = await session.list('trial-stay');
     expect(stored!.data).toMatchObject({ householdId: 'hh-1', personId: 'p-1', facilityId: 'fac-1', facilityName: 'みどり荘', from: '2026-06-01', to: '2026-06-03' });
@@ -163,6 +167,8 @@ describe('trial stays on the household record', () => {
     // its days are free again for the stay that did happen
     await user.click(screen.getByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
     const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用' });
+    // the form takes the button's place, and the focus
+    await waitFor(() => expect(form).toContainElement(document.activeElement as HTMLElement));
     await user.selectOptions(within(form).getByLabelText(/利用した事業所/), 'みどり荘');
     await user.type(within(form).getByLabelText(/利用開始日/), '2026-05-10');
     await user.type(within(form).getByLabelText(/利用終了日/), '2026-05-11');

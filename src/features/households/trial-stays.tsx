@@ -16,6 +16,7 @@ import { ConfirmDialog } from '../../ui/dialog';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
+import { swapFocus } from '../../ui/focus-lost';
 import { Notice, Section } from '../../ui/layout';
 import { dateText } from './detail-parts';
 import { T } from './text';
@@ -69,14 +70,24 @@ export function TrialStaysSection({ household: h }: { household: Household }) {
                       household={h}
                       person={p}
                       previous={s}
+                      focusKey={`trial-edit-${s.id}`}
                       onDone={(ok) => {
                         setEditing(null);
                         setSaved(ok ? TT.saved : null);
+                        swapFocus.closed(`trial-edit-${s.id}`);
                       }}
                     />
                   ) : !s.cancelled && adding === null && editing === null ? (
                     <div className="hh-actions">
-                      <Button variant="ghost" onClick={() => { setSaved(null); setEditing(s); }}>
+                      <Button
+                        variant="ghost"
+                        data-opens={`trial-edit-${s.id}`}
+                        onClick={() => {
+                          setSaved(null);
+                          setEditing(s);
+                          swapFocus.opened(`trial-edit-${s.id}`);
+                        }}
+                      >
                         {TT.edit}
                       </Button>
                       <Button variant="ghost" onClick={() => { setSaved(null); setCancelling(s); }}>
@@ -91,16 +102,20 @@ export function TrialStaysSection({ household: h }: { household: Household }) {
               <TrialStayForm
                 household={h}
                 person={p}
+                focusKey={`trial-add-${p.id}`}
                 onDone={(ok) => {
                   setAdding(null);
                   setSaved(ok ? TT.saved : null);
+                  swapFocus.closed(`trial-add-${p.id}`);
                 }}
               />
             ) : editing === null ? (
               <Button
+                data-opens={`trial-add-${p.id}`}
                 onClick={() => {
                   setSaved(null);
                   setAdding(p.id);
+                  swapFocus.opened(`trial-add-${p.id}`);
                 }}
               >
                 {TT.add(name)}
@@ -126,12 +141,15 @@ function TrialStayForm({
   household: h,
   person: p,
   previous,
+  focusKey,
   onDone,
 }: {
   household: Household;
   person: Person;
   /** the stay being corrected; absent for a new one */
   previous?: TrialStay;
+  /** the form's key for the focus (swapFocus): it takes the focus from its button, and gives it back */
+  focusKey: string;
   onDone: (saved: boolean) => void;
 }) {
   const facilities = useApp((s) => s.facilities);
@@ -194,7 +212,7 @@ function TrialStayForm({
   }
 
   return (
-    <form ref={formRef} autoComplete="off" className="hh-trial-form" aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
+    <form ref={formRef} autoComplete="off" className="hh-trial-form" data-form={focusKey} aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       {facilities.size === 0 ? <Notice kind="warn">{TT.noFacilities}</Notice> : null}
       <SelectField label={TT.facility} required options={options} value={draft.facilityId} error={errors['facilityId']} onChange={(e) => set({ facilityId: e.target.value })} />
