@@ -213,6 +213,14 @@ function mark(name: string): void {
 const REFRESH_BY_KEY_MAX = 5_000;
 /** How many records one read of a refresh takes (IndexedDB bulkGet and their decryption). */
 const REFRESH_READ_CHUNK = 500;
+/** Where the store holds each kind of record this phone edits in place (what a pull may overtake). */
+const SAVED_HERE: Partial<Record<EntityKind, (state: AppState) => ReadonlyMap<string, unknown>>> = {
+  household: (s) => s.summaries,
+  facility: (s) => s.facilities,
+  office: (s) => s.offices,
+  'trial-stay': (s) => s.trialStays,
+};
+
 /** Above this many households pulled, the search index is built once rather than updated for each. */
 const INDEX_UPSERT_MAX = 20;
 
@@ -717,14 +725,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         let index = state.index;
         const pulledHouseholds: HouseholdSummary[] = [];
         // Saved on this phone while the sync's records were read: the phone's save came after, and stays.
-        const savedMeanwhile = (kind: EntityKind, id: string): boolean =>
-          kind === 'household'
-            ? state.summaries.get(id) !== before.summaries.get(id)
-            : kind === 'facility'
-              ? state.facilities.get(id) !== before.facilities.get(id)
-              : kind === 'office'
-                ? state.offices.get(id) !== before.offices.get(id)
-                : kind === 'trial-stay' && state.trialStays.get(id) !== before.trialStays.get(id);
+        const savedMeanwhile = (kind: EntityKind, id: string): boolean => {
+          const heldIn = SAVED_HERE[kind];
+          return heldIn !== undefined && heldIn(state).get(id) !== heldIn(before).get(id);
+        };
         for (const { kind, stored } of read) {
           if (stored === undefined || savedMeanwhile(kind, stored.id)) continue;
           if (kind === 'household') {

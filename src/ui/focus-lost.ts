@@ -7,6 +7,8 @@
  * `refocusWhenLost` waits (a few frames at most) for the control focused now to leave, then puts the
  * focus on `target()`, but only if it was lost: a tap on anything else meanwhile is left alone.
  */
+import { useState } from 'react';
+
 const FOCUSABLE = 'a[href],button,input,select,textarea,summary,[tabindex]';
 const MAX_FRAMES = 30;
 
@@ -46,3 +48,25 @@ export const swapFocus = {
     refocusWhenLost(() => document.querySelector(`[data-opens="${key}"]`));
   },
 };
+
+/**
+ * A form shown in its button's place, with the focus swapped as `swapFocus` does: `show` and `hide`
+ * open and close it (from a tap), `setShown` without moving the focus (a draft reopened after an
+ * unlock). Spread `opener` on the button; the form carries `data-form` with the same key.
+ */
+export function useFormInPlace(key: string) {
+  const [shown, setShown] = useState(false);
+  return {
+    shown,
+    setShown,
+    show: () => {
+      setShown(true);
+      swapFocus.opened(key);
+    },
+    hide: () => {
+      setShown(false);
+      swapFocus.closed(key);
+    },
+    opener: { 'data-opens': key },
+  };
+}

@@ -39,9 +39,14 @@ export interface LastExport {
   readonly contentStart: string;
 }
 
-export function lastExports(log: readonly AccessLogEntry[], month: string, officeName: string): Partial<Record<ClaimFileKind, LastExport>> {
+/** `found`: what earlier parts of the log gave, added to (a later export of a file replaces it). */
+export function lastExports(
+  log: readonly AccessLogEntry[],
+  month: string,
+  officeName: string,
+  found: Partial<Record<ClaimFileKind, LastExport>> = {},
+): Partial<Record<ClaimFileKind, LastExport>> {
   const prefix = exportSubject(month, officeName, '');
-  const found: Partial<Record<ClaimFileKind, LastExport>> = {};
   const hashes = new RegExp(`^([0-9a-f]+)(?:・${CONTENT} ([0-9a-f]+))?）$`);
   for (const e of log) {
     if (e.action !== 'export-claims' || !e.reason?.startsWith(prefix)) continue;
@@ -69,12 +74,8 @@ export async function findLastExports(
 ): Promise<Partial<Record<ClaimFileKind, LastExport>>> {
   const found: Partial<Record<ClaimFileKind, LastExport>> = {};
   await scan((page) => {
-    const inPage = lastExports(page, month, officeName);
-    for (const kind of ['summary', 'detail'] as const) {
-      const seen = inPage[kind];
-      const before = found[kind];
-      if (seen !== undefined && (before === undefined || Date.parse(seen.at) > Date.parse(before.at))) found[kind] = seen;
-    }
+    // each page in the order written, as lastExports reads a log
+    lastExports([...page].reverse(), month, officeName, found);
     return found.summary !== undefined && found.detail !== undefined;
   });
   return found;

@@ -23,7 +23,7 @@ import { normalizeDigits } from '../../domain/normalize';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { announce } from '../../ui/announce';
-import { refocusWhenLost, swapFocus } from '../../ui/focus-lost';
+import { refocusWhenLost, useFormInPlace } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
@@ -48,7 +48,8 @@ export function OutcomeSection({
   /** 対応を再開: asks the reason, then writes the 取消 of each close entry that stands */
   onReopen: (closeEntryIds: readonly string[]) => void;
 }) {
-  const [editing, setEditing] = useState(false);
+  const outcomeForm = useFormInPlace('case-outcome');
+  const editing = outcomeForm.shown;
   const [confirmClose, setConfirmClose] = useState(false);
   const { append, errors, busy } = useAppend(kase.id);
   const closed = kase.closedAt !== null;
@@ -60,7 +61,7 @@ export function OutcomeSection({
   const lineOf = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
   const label = o ? lineOf(o.body) : '';
   // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.
-  useReopenForDraft(closed ? null : outcomeDraftKey(kase.id), () => setEditing(true));
+  useReopenForDraft(closed ? null : outcomeDraftKey(kase.id), () => outcomeForm.setShown(true));
 
   async function close() {
     setConfirmClose(false);
@@ -121,27 +122,11 @@ export function OutcomeSection({
         </div>
       ))}
       {!closed && !editing ? (
-        <Button
-          variant={o ? 'secondary' : 'primary'}
-          className="case-wide"
-          data-opens="case-outcome"
-          onClick={() => {
-            setEditing(true);
-            swapFocus.opened('case-outcome');
-          }}
-        >
+        <Button variant={o ? 'secondary' : 'primary'} className="case-wide" {...outcomeForm.opener} onClick={outcomeForm.show}>
           {T.recordOutcome}
         </Button>
       ) : null}
-      {!closed && editing ? (
-        <OutcomeForm
-          kase={kase}
-          onDone={() => {
-            setEditing(false);
-            swapFocus.closed('case-outcome');
-          }}
-        />
-      ) : null}
+      {!closed && editing ? <OutcomeForm kase={kase} onDone={outcomeForm.hide} /> : null}
       {!closed && o ? (
         <Button variant="primary" className="case-wide" disabled={busy} onClick={() => setConfirmClose(true)}>
           {T.close}

@@ -17,7 +17,7 @@ import type { ContactBody, Current, EmergencyCase } from '../../domain/emergency
 import { noteCallStarted } from '../../state/phone-call';
 import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
-import { swapFocus } from '../../ui/focus-lost';
+import { useFormInPlace } from '../../ui/focus-lost';
 import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, NoConsentLine, PersonEssentials } from '../../ui/person-summary';
 import { householdStatus } from '../../domain/household-rules';
@@ -71,13 +71,13 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
   useLogOpen(kase.subject.householdId ? null : kase.id, openUnregisteredCase);
   const offices = useApp((s) => s.offices);
   const [correcting, setCorrecting] = useState<CorrectionTarget | null>(null);
-  const [addingContact, setAddingContact] = useState(false);
+  const addingContact = useFormInPlace('case-contact');
   const person = household?.persons.find((p) => p.id === kase.subject.personId);
   const open = kase.open.body;
   const closed = kase.closedAt !== null;
   const editable = !readOnly && !closed;
   // A call note being typed when the app locked opens again after the unlock, with its text.
-  useReopenForDraft(editable ? contactDraftKey(kase.id) : null, () => setAddingContact(true));
+  useReopenForDraft(editable ? contactDraftKey(kase.id) : null, () => addingContact.setShown(true));
   const office = offices.get(open.officeId);
 
   const day = japanDateOf(open.requestedAt);
@@ -178,27 +178,12 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
             </li>
           ))}
         </ul>
-        {editable && !addingContact ? (
-          <Button
-            className="case-wide"
-            data-opens="case-contact"
-            onClick={() => {
-              setAddingContact(true);
-              swapFocus.opened('case-contact');
-            }}
-          >
+        {editable && !addingContact.shown ? (
+          <Button className="case-wide" {...addingContact.opener} onClick={addingContact.show}>
             {T.recordContact}
           </Button>
         ) : null}
-        {editable && addingContact ? (
-          <ContactForm
-            kase={kase}
-            onDone={() => {
-              setAddingContact(false);
-              swapFocus.closed('case-contact');
-            }}
-          />
-        ) : null}
+        {editable && addingContact.shown ? <ContactForm kase={kase} onDone={addingContact.hide} /> : null}
       </Section>
 
       {readOnly ? null : (

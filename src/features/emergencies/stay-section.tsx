@@ -10,7 +10,7 @@ import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input
 import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
-import { swapFocus } from '../../ui/focus-lost';
+import { useFormInPlace } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Section } from '../../ui/layout';
 import { CorrectionNotes } from './corrections';
@@ -22,22 +22,15 @@ import { useAppend } from './use-append';
 const stayEndDraftKey = (caseId: string, correcting: boolean) => `stay-end:${caseId}:${correcting ? 'correct' : 'record'}`;
 
 export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly: boolean }) {
-  const [editing, setEditing] = useState(false);
+  // the form takes its button's place, and the focus; done, the focus goes back (to 訂正 once recorded)
+  const endForm = useFormInPlace('case-stay');
+  const editing = endForm.shown;
   const stay = stayOf(kase);
   const end = kase.stayEnd ?? null;
   // A 退所 note typed when the phone locked (a call taken meanwhile) opens again after the unlock.
-  useReopenForDraft(stay === null || readOnly ? null : stayEndDraftKey(kase.id, end !== null), () => setEditing(true));
+  useReopenForDraft(stay === null || readOnly ? null : stayEndDraftKey(kase.id, end !== null), () => endForm.setShown(true));
   if (stay === null) return null;
   const facility = kase.outcome?.body.facilityName ?? '';
-  // the form takes its button's place, and the focus; done, the focus goes back (to 訂正 once recorded)
-  const open = () => {
-    setEditing(true);
-    swapFocus.opened('case-stay');
-  };
-  const done = () => {
-    setEditing(false);
-    swapFocus.closed('case-stay');
-  };
   return (
     <Section title={ST.title} id="case-stay">
       <p>{ST.admitted(facility, formatJapanDateTime(stay.from))}</p>
@@ -49,19 +42,19 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
           <p>{ST.exitLine(end.body.exit, end.body.note)}</p>
           <CorrectionNotes corrections={end.corrections} />
           {!readOnly && !editing ? (
-            <Button variant="ghost" data-opens="case-stay" onClick={open}>
+            <Button variant="ghost" {...endForm.opener} onClick={endForm.show}>
               {ST.correct}
             </Button>
           ) : null}
-          {!readOnly && editing ? <StayEndForm caseId={kase.id} correcting={end} onDone={done} /> : null}
+          {!readOnly && editing ? <StayEndForm caseId={kase.id} correcting={end} onDone={endForm.hide} /> : null}
         </>
       )}
       {end === null && !readOnly && !editing ? (
-        <Button variant="primary" className="case-wide" data-opens="case-stay" onClick={open}>
+        <Button variant="primary" className="case-wide" {...endForm.opener} onClick={endForm.show}>
           {ST.record}
         </Button>
       ) : null}
-      {end === null && !readOnly && editing ? <StayEndForm caseId={kase.id} onDone={done} /> : null}
+      {end === null && !readOnly && editing ? <StayEndForm caseId={kase.id} onDone={endForm.hide} /> : null}
     </Section>
   );
 }

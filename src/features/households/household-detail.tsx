@@ -4,7 +4,7 @@ import { useApp } from '../../state/store';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { useOpenCaseOf } from '../../state/use-open-case';
-import { useMinuteClock } from '../../state/use-minute-clock';
+import { useJapanToday, useMinuteClock } from '../../state/use-minute-clock';
 import type { Household, Person } from '../../domain/household';
 import { formatJapanShortDateTime } from '../../domain/japan-time';
 import { lastReview, nextReviewDate, reviewBasis } from '../../domain/household-rules';
@@ -18,7 +18,6 @@ import { CareSections, ContactsSection, RecordSections } from './detail-sections
 import { SEX_LABELS, T } from './text';
 import { TrialStaysSection } from './trial-stays';
 import { navigate, paths } from './use-route';
-import { useToday } from './use-today';
 import { WithdrawDialog, withdrawDraftKey } from './withdraw-dialog';
 import { ReviewDialog } from './review-dialog';
 import { RT } from './review-text';
@@ -36,7 +35,7 @@ export function BackLink({ href, label }: { href: string; label: string }) {
 export function HouseholdDetail({ id }: { id: string }) {
   const { household, loading } = useHousehold(id);
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
-  const today = useToday();
+  const today = useJapanToday();
   const [withdrawing, setWithdrawing] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const [reviewSaved, setReviewSaved] = useState<string | null>(null);

@@ -33,7 +33,7 @@ import { useLogOpen } from '../../state/use-log-open';
 import { fieldLabel, valueText } from '../../state/record-words';
 import type { FieldConflict } from '../../protocol/merge';
 import { navigate, paths } from './use-route';
-import { useToday } from './use-today';
+import { useJapanToday } from '../../state/use-minute-clock';
 import './households.css';
 
 /** `savedOffice`: the office the saved household is under (undefined for a new one): moving it away needs a reason. */
@@ -136,7 +136,7 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
 export function HouseholdForm({ id }: { id: string | null }) {
   const saveHousehold = useApp((s) => s.saveHousehold);
   const clearError = useApp((s) => s.clearError);
-  const today = useToday();
+  const today = useJapanToday();
   const [form, setForm] = useState<FormValue | null>(null);
   const [loaded, setLoaded] = useInitialForm(id, setForm);
   useLogOpen(id);

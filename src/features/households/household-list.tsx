@@ -17,7 +17,7 @@ import { RT } from './review-text';
 import { HouseholdRow } from './household-row';
 import { T } from './text';
 import { navigate, paths } from './use-route';
-import { useToday } from './use-today';
+import { useJapanToday } from '../../state/use-minute-clock';
 import { useNewHouseholdDraft } from './draft-key';
 import './households.css';
 
@@ -79,7 +79,7 @@ export function HouseholdList() {
   const index = useApp((s) => s.index);
   const demoIds = useApp((s) => s.demoIds);
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
-  const today = useToday();
+  const today = useJapanToday();
   const [query, setQuery] = useState('');
   const [pages, setPages] = useState(1);
   // A new household's interview left unsaved (a first visit of two): 「登録の続き」 says it is there.

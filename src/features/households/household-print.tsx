@@ -25,7 +25,7 @@ import { BackLink } from './household-detail';
 import { RT } from './review-text';
 import { F, SEX_LABELS, T } from './text';
 import { paths } from './use-route';
-import { useToday } from './use-today';
+import { useJapanToday } from '../../state/use-minute-clock';
 import './households.css';
 
 function Row({ label, value }: { label: string; value: string }) {
@@ -108,7 +108,7 @@ function reviewedText(h: Household, reviewMonths: number): string {
 export function HouseholdPrint({ id }: { id: string }) {
   const { household, loading } = useHousehold(id);
   const session = useApp((s) => s.session);
-  const today = useToday();
+  const today = useJapanToday();
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
   // The opening's 'print-household' entry; when it cannot be written the sheet is not printed.
   const [logFailure, setLogFailure] = useState<{ readonly householdId: string; readonly message: string } | null>(null);

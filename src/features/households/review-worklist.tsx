@@ -18,7 +18,7 @@ import { dateText } from './detail-parts';
 import { RT } from './review-text';
 import { T } from './text';
 import { paths } from './use-route';
-import { useToday } from './use-today';
+import { useJapanToday } from '../../state/use-minute-clock';
 import './households.css';
 
 type View = 'mine' | 'case-worker' | 'office';
@@ -37,7 +37,7 @@ export function ReviewWorklist() {
   const hubUserId = useStore(syncStatus, (s) => s.hubUserId);
   const staff = useStore(syncStatus, (s) => s.staff);
   const deviceUserId = useApp((s) => s.session?.user.id ?? null);
-  const today = useToday();
+  const today = useJapanToday();
   const [view, setView] = useState<View>(() => (role === 'case-worker' ? 'mine' : 'office'));
 
   const all = useMemo(() => reviewWorklist(summaries.values(), today, reviewMonths), [summaries, today, reviewMonths]);

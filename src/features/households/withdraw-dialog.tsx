@@ -48,7 +48,7 @@ export function WithdrawDialog({
   onClose,
 }: {
   household: Household;
-  /** Japan's today, from the screen's useToday */
+  /** Japan's today, from the screen's useJapanToday */
   today: string;
   open: boolean;
   onClose: () => void;
