@@ -1030,6 +1030,55 @@ describe('sync engine: signed out and retired', () => {
   });
 });
 
+describe('sync engine: a phone the admin disabled, unlocked by someone with no session on it', () => {
+  it('someone who never signed in here: the run asks the hub, learns it is retired, sends the queue and wipes', async () => {
+    const { hub, browser, d, localJiro } = await phoneOfHanakoAndJiro();
+    const asHanako = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    const call = await evidence(asHanako, '短期入所 A に電話');
+    asHanako.lock();
+    hub.disableDevice(d.session.deviceId);
+
+    // Jiro (added on the phone, never signed in to the hub on it) unlocks it: it still retires.
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    expect(await engineIn(browser, asJiro).engine.run()).toBe('retired');
+    expect(JSON.parse(hub.records.get(`case-entry/${call.id}`)!.payloadJson)).toEqual(call);
+    expect(hub.wiped.has(d.session.deviceId)).toBe(true);
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+
+  it('someone whose sign-in here was revoked: their run retires the phone instead of going on signed out', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    await d.engine.join(signInOf(user));
+    const call = await evidence(d.session);
+    hub.revokeDeviceUser(d.session.deviceId, user.id);
+    hub.expireSessions();
+    expect(await d.engine.run()).toBe('failed');
+    expect(d.status.getState().signedOut).toBe(true);
+
+    // lost later, and disabled: the next unlock's run (an unlock asks once) retires it
+    hub.disableDevice(d.session.deviceId);
+    d.session.lock();
+    const again = await d.vault.unlock(d.session.user.id, PASSPHRASE);
+    expect(await engineIn(hub.browser(), again).engine.run()).toBe('retired');
+    expect(hub.records.has(`case-entry/${call.id}`)).toBe(true);
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+
+  it('offline at the unlock: asked again at the next run, not only once an unlock', async () => {
+    const { hub, browser, d, localJiro } = await phoneOfHanakoAndJiro();
+    hub.disableDevice(d.session.deviceId);
+    const asJiro = await d.vault.unlock(localJiro.id, OTHER_PASSPHRASE);
+    const { engine } = engineIn(browser, asJiro);
+    hub.fail({ type: 'network' }, API.members);
+    expect(await engine.run()).toBe('failed');
+    expect(await Dexie.exists(d.db.name)).toBe(true);
+    expect(await engine.run()).toBe('retired');
+    expect(await Dexie.exists(d.db.name)).toBe(false);
+  });
+});
+
 describe('sync engine: a retiring phone used after the hub was told', () => {
   /** A joined phone with a case entry, its user stopped, whose 「消去します」 (retire/done) meets `fault`: its first run fails. */
   async function retiringWhenDoneMeets(fault: Parameters<FakeHub['fail']>[0]) {
@@ -1553,6 +1602,36 @@ describe('sync engine: a phone whose clock is fast [E7]', () => {
     hubMs += 2 * 60_000;
     expect(await d.engine.run()).toBe('done');
     expect(await refusals()).toEqual([]);
+    expect(JSON.parse(hub.records.get(`case-entry/${call.id}`)!.payloadJson)).toEqual(call);
+  });
+  it('sends them again after a push whose answer was lost: the change the hub took keeps its number, and the entries go after it', async () => {
+    let hubMs = Date.parse('2026-12-01T17:38:00.000Z');
+    const hub = createFakeHub({ now: () => hubMs });
+    const user = hub.addUser();
+    const d = await device(hub, { now: () => hubMs + 7 * 60_000 });
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const by = { userId: d.session.user.id, name: d.session.user.displayName };
+    const stamp = () => new Date(hubMs + 7 * 60_000).toISOString();
+    const open = await chainNext([], { id: newId(), caseId: newId(), recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: openBody({ officeId: 'office-a', requestedAt: stamp() }) });
+    await d.session.append('case-entry', open.id, open);
+    const call = await chainNext([open], { id: newId(), caseId: open.caseId, recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: contactBody({ contactedAt: stamp(), result: '受入可' }) });
+    await d.session.append('case-entry', call.id, call);
+    const refusals = async () => (await d.session.outbox()).map((e) => e.refusal?.reason ?? null);
+    await d.engine.run();
+    expect(await refusals()).toEqual(['clock', 'clock']);
+
+    // A household edited after: the hub takes its push, and the answer is lost on a slow line.
+    const edited = await household(d.session, '後 一郎');
+    hub.fail({ type: 'drop-after-commit' }, API.push);
+    hubMs += 30_000;
+    expect(await d.engine.run()).toBe('failed');
+    expect(hub.records.has(`household/${edited}`)).toBe(true);
+
+    // Three minutes on: the entries go, behind the edit the hub already holds under its number.
+    hubMs += 3 * 60_000;
+    expect(await d.engine.run()).toBe('done');
+    expect(await refusals()).toEqual([]);
+    expect(JSON.parse(hub.records.get(`case-entry/${open.id}`)!.payloadJson)).toEqual(open);
     expect(JSON.parse(hub.records.get(`case-entry/${call.id}`)!.payloadJson)).toEqual(call);
   });
 });

@@ -632,10 +632,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const here = await session.sync.userNames().catch(() => null);
       if (here !== null && Object.entries(link.members ?? {}).every(([id, m]) => !(id in here) || active.has(m.userId))) return;
     }
-    askedWhoIsStopped = true;
+    // A phone the admin disabled answers 410 here too: thrown, so that it retires whoever unlocked
+    // it (someone who never signed in here sends nothing else, and would keep using it). Asked again
+    // at the next run when no answer came (offline at the unlock).
     const stopped = await client.members(device(link)).then(
-      (answer) => answer.stopped,
-      () => [],
+      (answer) => {
+        askedWhoIsStopped = true;
+        return answer.stopped;
+      },
+      (e: unknown) => {
+        if (e instanceof SyncError && e.code === 'retired') throw e;
+        return [];
+      },
     );
     if (stopped.length === 0) return;
     // A stopped person's changes held here as refused 'author' (their sign-in revoked first) now go:
@@ -657,6 +665,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (names.length > 0) set({ stoppedRemoved: [...status.getState().stoppedRemoved, ...names] });
   }
 
+  /** Retires the phone the hub said is (`error`); a retirement that cannot finish now is reported and tried again at the next contact. */
+  async function retireReporting(link: HubLink, error: SyncError): Promise<RunOutcome> {
+    try {
+      return await retire(link, error.serverMessage);
+    } catch (retireError) {
+      report(asSyncError(retireError));
+      set({ problem: { code: 'retired', message: error.message, serverMessage: error.serverMessage } });
+      return 'failed';
+    }
+  }
+
   async function runLocked(): Promise<RunOutcome> {
     if (session.isLocked) return 'locked';
     let link: HubLink | undefined;
@@ -676,8 +695,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           });
         }
         // [A10] Signed out before the hub stopped them: asked once an unlock (the device's secret
-        // alone), so a stopped person who holds the phone leaves it without a colleague's run.
-        if (me !== undefined && !askedWhoIsStopped) await leaveStopped(link);
+        // alone), so a stopped person who holds the phone leaves it without a colleague's run. Asked
+        // for someone who never signed in here too: the answer is also how a disabled phone learns
+        // it is retired when nobody unlocking it has a session (the lost phone, docs/security.md).
+        if (!askedWhoIsStopped) await leaveStopped(link);
         await refresh();
         return 'failed';
       }
@@ -707,10 +728,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           // cut off after it): pull, queue them again, and only then push, or what was queued
           // meanwhile would go first (an entry continuing one the restore lost is refused, E2).
           const resendFirst = await lostRecordsWaiting(session);
-          // [E7] Entries refused for being dated ahead of the hub (this phone's clock is fast) go
-          // again once the hub's clock, as its answers measured it, has caught up with them.
-          const offset = status.getState().clockOffset;
-          if (offset !== null) await session.sync.retryClockRefusals(now() - offset.offsetMs);
           let first: PullPage | undefined;
           if (!resendFirst) {
             try {
@@ -727,11 +744,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           // [S15] What the restored hub lost goes back into the queue (also after a run that was cut
           // off between the two steps), then out at once, and the pull brings back its new versions.
           let more = (await session.sync.resendLostRecords()) > 0 || pulled.epochChanged || resendFirst;
-          // [E2] So do this device's entries refused as `chain` in a case the pull has just brought
-          // entries of (another phone sent them again after a restore); after each pull, since an
-          // entry refused in the push before it may continue one that pull brought. The queued ones
-          // go at the next run past a few rounds.
-          if ((await session.sync.retryChainRefusals(pulled.evidenceIds)) > 0) more = true;
+          // Entries queued again go ahead of what is not yet sent, under its numbers: only once this
+          // run's push has had every change answered. A change sent in a run whose answer was lost
+          // holds its number at the hub, and an entry given it would be refused (seq-conflict) for good.
+          if (!resendFirst) {
+            // [E7] Entries refused for being dated ahead of the hub (this phone's clock is fast) go
+            // again once the hub's clock, as its answers measured it, has caught up with them.
+            const offset = status.getState().clockOffset;
+            if (offset !== null && (await session.sync.retryClockRefusals(now() - offset.offsetMs)) > 0) more = true;
+            // [E2] So do this device's entries refused as `chain` in a case the pull has just brought
+            // entries of (another phone sent them again after a restore); after each pull, since an
+            // entry refused in the push before it may continue one that pull brought. The queued ones
+            // go at the next run past a few rounds.
+            if ((await session.sync.retryChainRefusals(pulled.evidenceIds)) > 0) more = true;
+          }
           for (let round = 0; more && round < RESEND_ROUNDS; round += 1) {
             link = pulled.link;
             try {
@@ -773,20 +799,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return pushProblem ? 'failed' : 'done';
     } catch (e) {
       const error = asSyncError(e);
-      if (error.code === 'retired' && link !== undefined) {
-        try {
-          return await retire(link, error.serverMessage);
-        } catch (retireError) {
-          report(asSyncError(retireError));
-          set({ problem: { code: 'retired', message: error.message, serverMessage: error.serverMessage } });
-          return 'failed';
-        }
-      }
+      if (error.code === 'retired' && link !== undefined) return retireReporting(link, error);
       if ((error.code === 'signed-out' || error.code === 'unknown-device' || error.code === 'forbidden') && link !== undefined && !session.isLocked) {
         await markSignedOut();
         // [A10] The hub may have stopped the person unlocked: they leave the phone at once (a phone
         // signed out sends nothing more until a sign-in, so it is asked now or at a colleague's run).
-        if (error.code === 'signed-out' && memberOf(link) !== undefined) await leaveStopped(link);
+        if (error.code === 'signed-out' && memberOf(link) !== undefined) {
+          const retired = await leaveStopped(link).then(
+            () => null,
+            (stop: unknown) => asSyncError(stop),
+          );
+          if (retired?.code === 'retired') return retireReporting(link, retired);
+        }
       }
       // The app locked under the run (a handover, the idle lock): what failed for that is no problem
       // to show, least of all to the next person to unlock, whose status starts clean.

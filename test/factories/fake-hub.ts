@@ -302,12 +302,14 @@ export function createFakeHub(options: { readonly signs?: boolean; /** the hub's
       const authorId = change.author ?? user.id;
       // A stopped author's evidence is taken even when revoked here first, as the real hub does (authorsOf).
       const stopped = users.get(authorId)?.disabled === true;
-      if (heldAt === null && !(device.users.has(authorId) && (retire || stopped || device.users.get(authorId) !== null))) heldAt = change.seq;
+      // Retiring, an author who never signed in here is credited to nobody: refused, kept for the admin.
+      const unattributed = retire && !device.users.has(authorId);
+      if (heldAt === null && !unattributed && !(device.users.has(authorId) && (retire || stopped || device.users.get(authorId) !== null))) heldAt = change.seq;
       if (heldAt !== null) {
         results.push({ seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'author', detail: `held at ${heldAt}`, retryable: true });
         continue;
       }
-      const author = users.get(authorId)!;
+      const author = unattributed ? user : users.get(authorId)!;
       const receipt = device.receipts.get(change.seq);
       if (receipt) {
         const again: ChangeResult = receipt.mutationId === change.mutationId ? receipt : { seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'seq-conflict', detail: 'seq used', retryable: false };
@@ -323,7 +325,9 @@ export function createFakeHub(options: { readonly signs?: boolean; /** the hub's
         results.push({ seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'gap', detail: `expected ${device.lastSeq + 1}`, retryable: true });
         continue;
       }
-      const result = take(device, author, change, retire || author.disabled);
+      const result: ChangeResult = unattributed
+        ? { seq: change.seq, mutationId: change.mutationId, status: 'refused', reason: 'author', detail: `author ${authorId} has not signed in on this device`, retryable: false }
+        : take(device, author, change, retire || author.disabled);
       if (retire && result.status === 'refused') quarantine.push({ deviceId: device.id, seq: change.seq, entityId: change.entityId, reason: result.reason });
       device.receipts.set(change.seq, result);
       device.lastSeq = Math.max(device.lastSeq, change.seq);
