@@ -154,3 +154,54 @@ describe('idle lock around a facility call dialled from the app', () => {
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('idle lock against a phone clock put back (someone holding the phone unlocked)', () => {
+  /** The page's monotonic clock, moved by the test alone: nobody can set it, and it runs while timers are held back. */
+  function monotonicClock() {
+    let ms = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => ms);
+    return { pass: (more: number) => (ms += more) };
+  }
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('an hour away with the clock put back 59 minutes still locks: the monotonic clock saw the hour', () => {
+    const mono = monotonicClock();
+    const { onIdle } = idleLock();
+    setVisibility('hidden');
+    mono.pass(60 * MINUTE);
+    vi.setSystemTime(Date.now() + MINUTE);
+    setVisibility('visible');
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it('putting the clock back a little at a time while the page is in front does not keep it open', () => {
+    const mono = monotonicClock();
+    const { onIdle } = idleLock();
+    // every 4 minutes, 4 minutes back: the wall clock never reaches the deadline
+    for (let i = 0; i < 3; i += 1) {
+      mono.pass(4 * MINUTE);
+      vi.advanceTimersByTime(4 * MINUTE);
+      vi.setSystemTime(Date.now() - 4 * MINUTE);
+    }
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it('a clock put back before the last activity locks on return, even when the page saw no time pass', () => {
+    monotonicClock();
+    const { onIdle } = idleLock();
+    setVisibility('hidden');
+    vi.setSystemTime(Date.now() - 10 * MINUTE);
+    setVisibility('visible');
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it('a clock put forward is time passed, as before (the lock only comes sooner)', () => {
+    monotonicClock();
+    const { onIdle } = idleLock();
+    away(6 * MINUTE, 'timers frozen');
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+});

@@ -9,6 +9,11 @@
  * background within CALL_TAP_WINDOW_MS of a tap on a number (noteCallStarted), that one absence is
  * not idle time as long as it stays shorter than CALL_AWAY_LIMIT_MS. Once: the next absence counts
  * again unless another number is tapped; one that reaches the bound locks as any other would.
+ *
+ * Time is read from two clocks, and the longer reading counts: the wall clock (the only one that
+ * moves while iOS has the page frozen) and the page's monotonic clock (which nobody can set). A phone
+ * whose clock was put back, by someone holding it unlocked, would otherwise never lock; and a wall
+ * clock gone back past the last activity locks at once (frozen, the monotonic clock saw nothing).
  */
 import { useEffect, useRef } from 'react';
 import { takeCallStartedAt } from '../state/phone-call';
@@ -22,6 +27,21 @@ export const CALL_AWAY_LIMIT_MS = 20 * 60_000;
 /** The page must leave the screen this soon after the tap for the absence to be the call's (iOS asks to confirm first). */
 export const CALL_TAP_WINDOW_MS = 60_000;
 
+/** A moment on both clocks: the wall clock (Date.now) and the page's monotonic one (performance.now). */
+interface Stamp {
+  readonly wall: number;
+  readonly mono: number;
+}
+
+const stamp = (): Stamp => ({ wall: Date.now(), mono: performance.now() });
+
+/** Time since `from`, by whichever clock has seen more of it. */
+const elapsedSince = (from: Stamp): number => Math.max(Date.now() - from.wall, performance.now() - from.mono);
+
+/** A wall clock a minute or more before the last activity was set back (time zones do not move it). */
+const CLOCK_BACK_MS = 60_000;
+const clockPutBack = (lastActivity: Stamp): boolean => Date.now() <= lastActivity.wall - CLOCK_BACK_MS;
+
 export function useIdleLock(minutes: number, onIdle: () => void): void {
   const onIdleRef = useRef(onIdle);
   useEffect(() => {
@@ -30,43 +50,41 @@ export function useIdleLock(minutes: number, onIdle: () => void): void {
 
   useEffect(() => {
     const limitMs = Math.max(1, minutes) * 60_000;
-    let lastActivity = Date.now();
+    let lastActivity = stamp();
     /** When the page went to the background for a call dialled from the app; null otherwise. */
-    let callAwaySince: number | null = null;
+    let callAwaySince: Stamp | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let fired = false;
 
     const check = () => {
       clearTimeout(timer);
       if (fired) return;
-      const now = Date.now();
       // A timer that still runs in the background (Android throttles rather than stops) must not
       // lock in the middle of the call; the call never locks sooner than the idle time would.
-      const deadline = Math.max(lastActivity + limitMs, callAwaySince === null ? 0 : callAwaySince + CALL_AWAY_LIMIT_MS);
-      if (now >= deadline) {
+      const left = Math.max(limitMs - elapsedSince(lastActivity), callAwaySince === null ? 0 : CALL_AWAY_LIMIT_MS - elapsedSince(callAwaySince));
+      if (left <= 0 || clockPutBack(lastActivity)) {
         fired = true;
         onIdleRef.current();
       } else {
-        timer = setTimeout(check, deadline - now);
+        timer = setTimeout(check, left);
       }
     };
     const onActivity = () => {
-      lastActivity = Date.now();
+      lastActivity = stamp();
     };
     const onHidden = () => {
       // Read (and so spent) by every absence: a call tapped long ago, or used up, excuses nothing.
       const tappedAt = takeCallStartedAt();
       if (callAwaySince !== null || tappedAt === null) return;
-      const now = Date.now();
-      if (now - tappedAt <= CALL_TAP_WINDOW_MS) callAwaySince = now;
+      if (Date.now() - tappedAt <= CALL_TAP_WINDOW_MS) callAwaySince = stamp();
     };
     const onReturn = () => {
       if (document.visibilityState !== 'visible') return;
       if (callAwaySince !== null) {
-        const awayMs = Date.now() - callAwaySince;
+        const awayMs = elapsedSince(callAwaySince);
         callAwaySince = null;
         // The call's time away is not idle time; a longer absence is judged as any other.
-        if (awayMs < CALL_AWAY_LIMIT_MS) lastActivity += awayMs;
+        if (awayMs < CALL_AWAY_LIMIT_MS) lastActivity = { wall: lastActivity.wall + awayMs, mono: lastActivity.mono + awayMs };
       }
       check();
     };
