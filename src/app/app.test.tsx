@@ -151,7 +151,8 @@ describe('lock screen', () => {
     const field = await screen.findByLabelText('パスフレーズ');
     expect(field).toHaveFocus();
     expect(field).toHaveAttribute('type', 'password');
-    expect(field).toHaveAttribute('autocomplete', 'current-password');
+    // the browser is asked not to keep it: a saved passphrase opens the phone for whoever holds it
+    expect(field).toHaveAttribute('autocomplete', 'off');
     expect(screen.getByText(STAFF)).toBeVisible();
 
     await user.type(field, 'wrong-passphrase');

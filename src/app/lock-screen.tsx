@@ -199,13 +199,10 @@ export function LockScreen() {
             {T.chooseUser}：<strong>{chosen.displayName}</strong>
           </p>
         ) : null}
-        {/* Lets a password manager pair the passphrase with the person, as with a username. */}
-        <input type="text" hidden readOnly autoComplete="username" value={chosen?.displayName ?? ''} />
         <p className="muted">{T.lockIntro}</p>
         <SecretField
           ref={inputRef}
           label={T.passphrase}
-          autoComplete="current-password"
           autoFocus
           enterKeyHint="go"
           value={passphrase}

@@ -73,7 +73,6 @@ export function SetupScreen() {
       <form ref={ref} autoComplete="off" noValidate onFocus={warmUp} onSubmit={(e) => void submit(e)}>
         <TextField
           label={T.displayName}
-          autoComplete="username"
           value={name}
           hint={T.displayNameHint}
           error={errors.name}

@@ -40,6 +40,9 @@ export function newPassphraseErrors(passphrase: string, confirmation: string): N
 /**
  * A password input with a 「表示」 toggle (typing a long passphrase on a phone in the dark is hard).
  * The toggle's name is 「表示」/「隠す」 so that the field stays the only thing labelled 「パスフレーズ」.
+ * autocomplete="off" unless told otherwise: a passphrase the browser keeps and fills in opens the
+ * vault for whoever holds the phone (the idle lock then guards nothing), and on a shared PC for the
+ * next person, under the name of the one who saved it. Only the hub's sign-in passes its own.
  */
 export function SecretField({
   label,
@@ -66,6 +69,7 @@ export function SecretField({
           id={id}
           className="input"
           type={shown ? 'text' : 'password'}
+          autoComplete="off"
           autoCapitalize="off"
           autoCorrect="off"
           spellCheck={false}
@@ -118,7 +122,6 @@ export function NewPassphraseFields({
     <>
       <SecretField
         label={label}
-        autoComplete="new-password"
         value={passphrase}
         hint={PASSPHRASE_TEXT.hint}
         error={errors.passphrase}
@@ -126,7 +129,6 @@ export function NewPassphraseFields({
       />
       <SecretField
         label={confirmationLabel}
-        autoComplete="new-password"
         value={confirmation}
         error={errors.confirmation}
         onChange={(e) => onConfirmation(e.target.value)}

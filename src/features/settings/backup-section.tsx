@@ -127,7 +127,6 @@ function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; 
       <h3 id="backup-export-title">{BT.createTitle}</h3>
       <SecretField
         label={BT.currentPassphrase}
-        autoComplete="current-password"
         autoFocus
         value={current}
         hint={BT.currentPassphraseHint}
@@ -271,7 +270,6 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
       ) : null}
       <SecretField
         label={BT.restorePassphrase}
-        autoComplete="off"
         value={passphrase}
         hint={BT.restorePassphraseHint}
         error={errors.passphrase}

@@ -89,7 +89,6 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
       <h3 id="add-user-title">{T.addUserTitle}</h3>
       <SecretField
         label={T.currentPassphraseForAdd}
-        autoComplete="current-password"
         autoFocus
         value={current}
         error={errors.current}
@@ -162,7 +161,6 @@ export function ChangePassphraseForm({ onDone, onCancel, received = false, cance
       {received ? null : <h3 id="change-passphrase-title">{T.changePassphraseTitle}</h3>}
       <SecretField
         label={received ? T.receivedPassphrase : T.currentPassphrase}
-        autoComplete="current-password"
         autoFocus
         value={current}
         error={errors.current}
@@ -227,7 +225,6 @@ export function RemoveUserForm({ user, onDone, onCancel }: { user: VaultUser; on
       <p id="remove-user-what">{T.removeUserWhat}</p>
       <SecretField
         label={T.currentPassphraseForRemove}
-        autoComplete="current-password"
         autoFocus
         value={current}
         error={errors.current}
