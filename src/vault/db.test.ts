@@ -238,3 +238,24 @@ describe('schema migrations', () => {
     reopened.close();
   });
 });
+
+describe('a newer app upgrading the vault under an open tab', () => {
+  it('the older tab stops using the database: its writes fail as outdated, and nothing the upgrade removed comes back', async () => {
+    const name = freshDatabaseName();
+    const vault = createVault(name);
+    await vault.setUp(STAFF_NAME, PASSPHRASE);
+    const older = await vault.unlock((await vault.listUsers())[0]!.id, PASSPHRASE);
+    await older.put('household', 'h-1', createSampleRecord({ name: '前' }), 'create');
+
+    // The newer app, in another tab, drops the demo index from records.
+    const newer = new Dexie(name);
+    newer.version(CURRENT_SCHEMA_VERSION + 1).stores({ records: '[kind+id]' });
+    await newer.open();
+
+    await expect(older.put('household', 'h-2', createSampleRecord({ name: '後' }), 'create')).rejects.toMatchObject({ code: 'outdated' });
+    expect(newer.verno).toBe(CURRENT_SCHEMA_VERSION + 1);
+    expect(newer.table('records').schema.indexes.map((i) => i.name)).toEqual([]);
+    expect(await newer.table('records').get(['household', 'h-2'])).toBeUndefined();
+    newer.close();
+  });
+});

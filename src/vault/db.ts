@@ -332,16 +332,21 @@ export class VaultDatabase extends Dexie {
    * Not a #private field: Dexie reads the database through a Proxy (`vip`), where those throw.
    */
   private wasDeleted = false;
+  /** Upgraded under this page by a newer app (another tab): see markOutdated. */
+  private wasOutdated = false;
 
   constructor(name: string) {
     super(name);
     // Another tab deletes the database (its retirement wipe, Session.sync.wipe). Dexie's own handler
     // would close this connection but leave it to open again at the next call, which would create
     // the database afresh: sealed rows with no key slot to read them, in a vault that was wiped.
-    // Upgrades (a newer version of the app in another tab) keep Dexie's handling.
+    // An upgrade (a newer version of the app in another tab) is no better: Dexie 4 opens a newer
+    // database with this page's older schema and puts back what the upgrade removed (a table, an
+    // index), and rows written here miss what the newer app keeps in them. This page's code is
+    // older than the data: it stops using the database, and its reload brings the newer app.
     this.on('versionchange', (event: IDBVersionChangeEvent) => {
-      if (event.newVersion !== null) return undefined;
-      this.markDeleted();
+      if (event.newVersion === null) this.markDeleted();
+      else this.markOutdated();
       return false;
     });
     this.version(1).stores(SCHEMA_V1);
@@ -384,6 +389,16 @@ export class VaultDatabase extends Dexie {
     this.wasDeleted = true;
     this.close();
   }
+
+  get outdated(): boolean {
+    return this.wasOutdated;
+  }
+
+  /** A newer app upgraded the database: the connection closes and this page never opens it again (withStorage answers 'outdated'). */
+  markOutdated(): void {
+    this.wasOutdated = true;
+    this.close();
+  }
 }
 
 export const CURRENT_SCHEMA_VERSION = 8;
@@ -396,6 +411,7 @@ export async function withStorage<T>(db: VaultDatabase, work: () => Promise<T>):
   try {
     // A wiped vault is never opened again in this page: opening would create it anew, empty.
     if (db.deleted) throw new VaultError('wiped');
+    if (db.outdated) throw new VaultError('outdated');
     if (!db.isOpen()) await db.open();
     return await work();
   } catch (e) {
@@ -403,6 +419,7 @@ export async function withStorage<T>(db: VaultDatabase, work: () => Promise<T>):
     if (e instanceof TypeError || e instanceof RangeError) throw e;
     // Work cut off by the deletion (its connection closed under it) is no lost connection to retry.
     if (db.deleted) throw isVaultError(e, 'wiped') ? e : new VaultError('wiped', { cause: e });
+    if (db.outdated) throw isVaultError(e, 'outdated') ? e : new VaultError('outdated', { cause: e });
     const error = toVaultError(e);
     if (error.code === 'connection-lost') db.close({ disableAutoOpen: false });
     throw error;

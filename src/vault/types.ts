@@ -408,6 +408,7 @@ export type VaultErrorCode =
   | 'restore-not-empty'
   /** the database was deleted when this device retired (in this tab or another): never opened again in this page */
   | 'wiped'
+  | 'outdated'
   /** anything else; the original error is the VaultError's cause */
   | 'unexpected';
 
