@@ -229,6 +229,30 @@ describe('validateHousehold', () => {
   });
 });
 
+describe('[V1] fields a newer app wrote', () => {
+  /** A household as a newer app saved it: fields this app does not know, at the top, in a person and in a contact. */
+  function fromNewerApp(): Household {
+    const h = createHousehold();
+    return {
+      ...h,
+      futureTop: { plan: 'b', at: ['2027-01-01'] },
+      persons: [{ ...createPerson(), futurePerson: '夜間は左側から声をかける' }],
+      emergencyContacts: [{ ...h.emergencyContacts[0]!, futureContact: { line: 'yamada' } }],
+    } as unknown as Household;
+  }
+
+  it('[V1] keeps them as they came, at the top, in each person and in each contact, and checks the known fields beside them as strictly as ever', () => {
+    const h = fromNewerApp();
+    expect(validateHousehold(h)).toEqual({ ok: true, value: h });
+    const badNumber = { ...h, persons: [{ ...h.persons[0]!, recipientNumber: '12345' }] };
+    expect(messageAt(validateHousehold(badNumber), 'persons.0.recipientNumber')).toBe('受給者証番号は10桁の数字で入力してください');
+    const { name: _name, ...nameless } = h.emergencyContacts[0]!;
+    expect(messageAt(validateHousehold({ ...h, emergencyContacts: [nameless] }), 'emergencyContacts.0.name')).toBe('緊急連絡先の氏名を入力してください');
+    const { address: _address, ...addressless } = h;
+    expect(validateHousehold(addressless).ok).toBe(false);
+  });
+});
+
 describe('emptyPerson / emptyHousehold', () => {
   it('starts a draft with one blank person whose id derives from the household', () => {
     const h = emptyHousehold('h-9', '2026-11-23T00:00:00.000Z');

@@ -193,9 +193,10 @@ const reading = visible(freeText.trim().refine((v) => v === '' || KANA_ONLY.test
  * A person (対象者). Output normalisation: 受給者証番号 is stored as ASCII digits, and a person who
  * needs 医療的ケア always carries the 'medical-care' disability type, added rather than rejected,
  * because the facility match compares disability types and must not miss that need.
+ * Fields this app does not know pass through unchecked ([V1]: kept, see householdSchema).
  */
 export const personSchema = z
-  .object({
+  .looseObject({
     id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
     name: visible(requiredText('氏名を入力してください')),
     // The night search finds a family by its kana: a name in kanji here would hide them from 「いとう」.
@@ -244,7 +245,8 @@ export const personSchema = z
 
 // --- household ------------------------------------------------------------------------------
 
-const emergencyContactSchema = z.object({
+/** Fields this app does not know pass through unchecked ([V1]: kept, see householdSchema). */
+const emergencyContactSchema = z.looseObject({
   name: visible(requiredText('緊急連絡先の氏名を入力してください')),
   relation: freeText.trim(),
   // A form keeps a spare blank phone row; blanks are dropped before counting.
@@ -286,8 +288,17 @@ export const householdReviewSchema = z.object({
   recordedAt: instant,
 });
 
+/**
+ * [V1] A household as the form saves it. The known fields are checked as strictly as ever; fields
+ * this app does not know (a newer app wrote them: phones update weeks apart) are carried through
+ * unchecked, at the top, in each person and in each emergency contact, so that an edit made here
+ * saves them back as they were. Stripped, they read as removed: the hub stores the record whole,
+ * or merges it three-way against the base that had them (src/protocol/merge.ts), and either way
+ * they were gone from every phone. They travel with their person or contact: a contact moved keeps
+ * its own, a person removed takes theirs along.
+ */
 export const householdSchema = z
-  .object({
+  .looseObject({
     id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
     address: freeText,
     phone,

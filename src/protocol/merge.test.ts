@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHousehold } from '../../test/factories/household';
+import { createHousehold, createPerson } from '../../test/factories/household';
+import type { Household } from '../domain/household';
+import { validateHousehold } from '../domain/household-schema';
 import { equal, mergeFormEdit, mergeRecord, type Json } from './merge';
 
 type Obj = { readonly [key: string]: Json };
@@ -152,5 +154,26 @@ describe('a form saved over a colleague\'s change to a list without ids (mergeFo
     const held = { ...base, emergencyContacts: [c('母', '090-2222-2222')] };
     const incoming = { ...base, emergencyContacts: [c('母', '090-1111-1111'), c('叔母', '080-3333-3333')] };
     expect(mergeRecord(base, held, incoming).conflicts.map((x) => x.path)).toEqual(['emergencyContacts']);
+  });
+});
+
+describe('[V1] the hub merges an edit from an app that does not know every field', () => {
+  it('[V1] keeps what a newer app wrote through the form of this app and the three-way merge', () => {
+    const h = createHousehold();
+    const stored = household({
+      futureTop: { plan: 'b' },
+      persons: [{ ...createPerson(), futurePerson: '左側から声をかける' }],
+      emergencyContacts: [{ ...h.emergencyContacts[0]!, futureContact: { line: 'yamada' } }],
+    } as unknown as Partial<Household>);
+    // This app's form saves the record it opened with a note edited (household-form.tsx: validateHousehold).
+    const checked = validateHousehold({ ...stored, note: '母が入院中' });
+    if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+    const incoming = JSON.parse(JSON.stringify(checked.value)) as Obj;
+    // Meanwhile a colleague changed the phone; the hub merges the edit against the version it was made on.
+    const { merged, conflicts } = mergeRecord(stored, { ...stored, phone: '03-9999-0000' }, incoming);
+    expect(conflicts).toEqual([]);
+    expect([merged['note'], merged['phone'], merged['futureTop']]).toEqual(['母が入院中', '03-9999-0000', { plan: 'b' }]);
+    expect((merged['persons'] as Obj[])[0]!['futurePerson']).toBe('左側から声をかける');
+    expect((merged['emergencyContacts'] as Obj[])[0]!['futureContact']).toEqual({ line: 'yamada' });
   });
 });

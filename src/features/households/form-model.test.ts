@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createHousehold } from '../../../test/factories/household';
-import { validateHousehold } from '../../domain/household-schema';
-import { fromDraft, fromForm, splitPhones, toForm } from './form-model';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import type { Household } from '../../domain/household';
+import { emptyPerson, validateHousehold } from '../../domain/household-schema';
+import { fromDraft, fromForm, moveItem, overHeld, removeAt, splitPhones, toForm, type HouseholdForm } from './form-model';
 
 describe('splitPhones', () => {
   it('splits numbers written on one line with a slash or a space between them, and keeps a label with its number', () => {
@@ -49,5 +50,70 @@ describe("a contact's reading in the form", () => {
     const form = toForm(createHousehold());
     const { furigana: _dropped, ...old } = form.emergencyContacts[0]!;
     expect(fromDraft({ ...form, emergencyContacts: [old as never] }).emergencyContacts[0]!.furigana).toBe('');
+  });
+});
+
+describe('[V1] an edit in this app keeps what a newer app wrote', () => {
+  const contact = (name: string) => ({ name, relation: '', phones: ['090-0123-4567'], note: '', furigana: '' });
+  /** Saved by a newer app: fields this app does not know at the top, in each person and in a contact. */
+  function fromNewerApp(): Household {
+    return {
+      ...createHousehold(),
+      futureTop: { plan: 'b' },
+      persons: [
+        { ...createPerson({ recipientNumber: '1111111111' }), futurePerson: '左側から声をかける' },
+        { ...createPerson({ recipientNumber: '2222222222' }), futurePerson: '音に敏感' },
+      ],
+      emergencyContacts: [{ ...contact('山田 一郎'), futureContact: { line: 'yamada' } }, contact('山田 二郎')],
+    } as unknown as Household;
+  }
+
+  /** What 保存 saves: the form read back, checked, and put over the record held now. */
+  function saved(form: HouseholdForm, held: Household): Household {
+    const checked = validateHousehold(fromForm(form, '2026-12-05T00:00:00.000Z'));
+    if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+    return overHeld(checked.value, form.formBase, held).record;
+  }
+
+  const unknownOf = (h: Household) => {
+    const r = h as unknown as { futureTop?: unknown; persons: { id: string; futurePerson?: unknown }[]; emergencyContacts: { name: string; futureContact?: unknown }[] };
+    return { top: r.futureTop, persons: r.persons.map((p) => [p.id, p.futurePerson]), contacts: r.emergencyContacts.map((c) => [c.name, c.futureContact]) };
+  };
+
+  it('[V1] saves them back unchanged when only a note is edited, also over a colleague\'s edit synced meanwhile', () => {
+    const newer = fromNewerApp();
+    const form = { ...toForm(newer), formBase: newer, note: '母が入院中' };
+    const record = saved(form, newer);
+    expect(record.note).toBe('母が入院中');
+    expect(unknownOf(record)).toEqual(unknownOf(newer));
+    const synced = { ...newer, phone: '03-9999-0000' };
+    const over = saved(form, synced);
+    expect([over.note, over.phone]).toEqual(['母が入院中', '03-9999-0000']);
+    expect(unknownOf(over)).toEqual(unknownOf(newer));
+  });
+
+  it('[V1] keeps them with their own person and contact: a contact moved keeps its own, a person removed takes theirs, one added has none', () => {
+    const newer = fromNewerApp();
+    const opened = { ...toForm(newer), formBase: newer };
+    const added = emptyPerson('p-new');
+    const form: HouseholdForm = {
+      ...opened,
+      persons: [...removeAt(opened.persons, 0), { ...added, name: '山田 三郎' }],
+      emergencyContacts: moveItem(opened.emergencyContacts, 0, 1),
+    };
+    const record = saved(form, newer);
+    const [first, second] = newer.persons;
+    expect(unknownOf(record)).toEqual({
+      top: { plan: 'b' },
+      persons: [
+        [second!.id, '音に敏感'],
+        ['p-new', undefined],
+      ],
+      contacts: [
+        ['山田 二郎', undefined],
+        ['山田 一郎', { line: 'yamada' }],
+      ],
+    });
+    expect(record.persons.some((p) => p.id === first!.id)).toBe(false);
   });
 });
