@@ -3,6 +3,12 @@
  * these schemas: the server validates every request body with them (a body that fails is a 400
  * with the reason, and nothing is written), the app validates every response.
  *
+ * Phones update weeks apart and the hub on a Sunday [V2]: what this app sends is strict (strictObject:
+ * a newer hub may rely on every key meaning what it says), what it reads is not. An answer's fields
+ * this app does not know are ignored (z.object strips them), a pulled record of a kind it does not
+ * know is left out of the page and counted, and a refusal for a reason it does not know is kept as
+ * one it does. A hub that adds anything is then still read by every phone not yet updated.
+ *
  * Imports nothing but zod, so the server may use it without pulling in the vault or React.
  */
 import { z } from 'zod';
@@ -279,22 +285,40 @@ export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 // REFUSAL_LABELS lives in constants.ts (no zod: the first screen's bundle reads it).
 export { REFUSAL_LABELS } from './constants';
 
+const KNOWN_REFUSALS: ReadonlySet<string> = new Set(REFUSAL_REASONS);
+const isRefusalReason = (reason: string): reason is RefusalReason => KNOWN_REFUSALS.has(reason);
+
+/**
+ * [V3] What a refusal for a reason this app does not know (a newer hub's) is kept as: the change
+ * stays queued and listed, refused for good (never sent again on its own, never dropped), under
+ * the reason whose words fit any refusal ('内容が不正です'; the advice: look at it again, else ask the
+ * admin), with the hub's own reason leading the detail the admin reads.
+ */
+export const UNKNOWN_REFUSAL_AS = 'invalid' satisfies RefusalReason;
+
 export const ChangeResult = z.discriminatedUnion('status', [
-  z.strictObject({ seq: z.number().int(), mutationId: z.string(), status: z.literal('accepted'), version: z.number().int() }),
-  z.strictObject({ seq: z.number().int(), mutationId: z.string(), status: z.literal('duplicate'), version: z.number().int() }),
-  z.strictObject({
-    seq: z.number().int(),
-    mutationId: z.string(),
-    status: z.literal('refused'),
-    reason: z.enum(REFUSAL_REASONS),
-    detail: z.string(),
-    /** true only for 'gap' */
-    retryable: z.boolean(),
-  }),
+  z.object({ seq: z.number().int(), mutationId: z.string(), status: z.literal('accepted'), version: z.number().int() }),
+  z.object({ seq: z.number().int(), mutationId: z.string(), status: z.literal('duplicate'), version: z.number().int() }),
+  z
+    .object({
+      seq: z.number().int(),
+      mutationId: z.string(),
+      status: z.literal('refused'),
+      /** one of REFUSAL_REASONS; any other is read as UNKNOWN_REFUSAL_AS [V3] */
+      reason: z.string(),
+      detail: z.string(),
+      /** true only for 'gap' and 'author' */
+      retryable: z.boolean(),
+    })
+    .transform(({ reason, ...r }) =>
+      isRefusalReason(reason)
+        ? { ...r, reason }
+        : { ...r, reason: UNKNOWN_REFUSAL_AS as RefusalReason, retryable: false, detail: `refused "${reason}" (a reason this app does not know): ${r.detail}` },
+    ),
 ]);
 export type ChangeResult = z.infer<typeof ChangeResult>;
 
-export const PushResponse = z.strictObject({
+export const PushResponse = z.object({
   results: z.array(ChangeResult),
   /** the server's clock when it answered (for display of clock skew, never for ordering) */
   serverTime: isoInstant,
@@ -306,7 +330,7 @@ export type PushResponse = z.infer<typeof PushResponse>;
 // ─── Pull ───────────────────────────────────────────────────────────────────
 
 /** What the signed-in user may hold. When it shrinks, the device drops records outside it. */
-export const WireScope = z.strictObject({
+export const WireScope = z.object({
   role: z.enum(ROLES),
   /** offices whose households and cases the user may hold, or 'all' */
   officeIds: z.union([z.literal('all'), z.array(id)]),
@@ -315,8 +339,12 @@ export const WireScope = z.strictObject({
 });
 export type WireScope = z.infer<typeof WireScope>;
 
-export const WireRecord = z.strictObject({
-  kind: z.enum(['household', 'facility', 'office', 'case-entry', 'month-close', 'trial-stay', ...FUNCTION_BONUS_KINDS]),
+/** The kinds of record a pull hands out (never 'access': the hub hands that log to no one). */
+export const PULLED_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', 'trial-stay', ...FUNCTION_BONUS_KINDS] as const;
+const KNOWN_PULLED: ReadonlySet<string> = new Set(PULLED_KINDS);
+
+export const WireRecord = z.object({
+  kind: z.enum(PULLED_KINDS),
   entityId: id,
   version: z.number().int().positive(),
   /** the office it belongs to, HUB_ONLY_OFFICE, or null for hub-wide records */
@@ -332,7 +360,7 @@ export type WireRecord = z.infer<typeof WireRecord>;
  * backup (or replaced). The page starts from the beginning; the device sends again what it holds
  * above `floor` and numbers its queue on from `lastSeq` (docs/sync-protocol.md, [S15]).
  */
-export const EpochChange = z.strictObject({
+export const EpochChange = z.object({
   /** versions up to this one are the same as the device saw them; those above were lost */
   floor: z.number().int().nonnegative(),
   /** the highest seq the hub holds of this device */
@@ -340,8 +368,35 @@ export const EpochChange = z.strictObject({
 });
 export type EpochChange = z.infer<typeof EpochChange>;
 
-export const PullResponse = z.strictObject({
+/** A pulled record of a kind this app does not know: a newer hub's, left out of the page [V2]. */
+const isOfUnknownKind = (r: unknown): boolean =>
+  typeof r === 'object' && r !== null && !Array.isArray(r) && typeof (r as { kind?: unknown }).kind === 'string' && !KNOWN_PULLED.has((r as { kind: string }).kind);
+
+/**
+ * [V2] A page's records of kinds this app does not know are taken out before the page is read:
+ * named in `unknownKinds` (each kind once), never written, never a reason to refuse the page. Any
+ * other record that does not match WireRecord still fails the answer (the hub is broken, not newer).
+ */
+function withoutUnknownKinds(answer: unknown): unknown {
+  if (typeof answer !== 'object' || answer === null || !Array.isArray((answer as { records?: unknown }).records)) return answer;
+  const all = (answer as { records: readonly unknown[] }).records;
+  const records = all.filter((r) => !isOfUnknownKind(r));
+  const skipped = all.filter(isOfUnknownKind).map((r) => (r as { kind: string }).kind);
+  return { ...answer, records, unknownKinds: [...new Set(skipped)].slice(0, MAX_UNKNOWN_KINDS) };
+}
+
+/** How many unknown kinds a page names: the app keeps them in its hub link until it knows them. */
+const MAX_UNKNOWN_KINDS = 20;
+
+const PullAnswer = z.object({
   records: z.array(WireRecord),
+  /**
+   * Set by the app's parse, never by the hub (one it sends is replaced): the kinds of the page's
+   * records this app does not know, left out of `records` [V2]; once an update knows one, the
+   * engine pulls from the start again. Optional only so that the hub's answer, which never carries
+   * it, is still a PullResponse to its type checks.
+   */
+  unknownKinds: z.array(z.string().max(100)).optional(),
   /** pass back as the next cursor: `<epoch>:<version>[:<mark>]` (cursor.ts) */
   cursor: z.string().max(100),
   /** the cursor asked with came from another database: see EpochChange */
@@ -353,6 +408,7 @@ export const PullResponse = z.strictObject({
   /** the hub's receipts for the case entries of this page; only when asked (RECEIPTS_HEADER) [K5] */
   receipts: z.array(EvidenceReceipt).optional(),
 });
+export const PullResponse = z.preprocess(withoutUnknownKinds, PullAnswer);
 export type PullResponse = z.infer<typeof PullResponse>;
 
 // ─── Conflicts ──────────────────────────────────────────────────────────────

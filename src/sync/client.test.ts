@@ -1,8 +1,10 @@
 // @vitest-environment node
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { createHousehold } from '../../test/factories/household';
 import type { WireChange } from '../protocol/sync';
-import { GZIP_PUSH_BYTES, HubClient } from './client';
+import { GZIP_PUSH_BYTES, HubClient, SyncError } from './client';
+import { runPullJob, type PullHead } from './pull-job';
 import { timeLimitFor } from './time-limit';
 import type { HubTimeReading } from './clock-offset';
 
@@ -149,5 +151,64 @@ describe('a request that stalls', () => {
 
     const stalled = new HubClient(async () => trickling(parts.slice(0, 2), 10, true), true, null, 100);
     await expect(stalled.staff(device)).rejects.toMatchObject({ code: 'unreachable' });
+  });
+});
+
+describe('[V2] the answers of a hub newer than this app', () => {
+  const answering = (body: unknown) => new HubClient(async () => new Response(JSON.stringify(body), { status: 200 }));
+  const household = createHousehold();
+  const known = { kind: 'household', entityId: household.id, version: 9, officeId: null, withdrawn: false, payloadJson: JSON.stringify(household) };
+  /** A page as a newer hub sends it: a field of its own, and a record of a kind this app does not know. */
+  const newerPage = {
+    records: [{ kind: 'care-plan', entityId: 'cp-1', version: 8, officeId: null, withdrawn: false, payloadJson: '{"id":"cp-1"}' }, known],
+    cursor: 'e1:9',
+    hasMore: false,
+    scope: { role: 'coordinator', officeIds: 'all', facilityId: null },
+    openConflicts: 0,
+    hubVersion: '2027.1',
+  };
+
+  it("[V2][V3] reads a push's answer with a field it does not know and a refusal for a reason it does not know, kept refused for good", async () => {
+    const answer = await answering({
+      results: [
+        { seq: 1, mutationId: 'm-0', status: 'accepted', version: 4 },
+        { seq: 2, mutationId: 'm-1', status: 'refused', reason: 'quota', detail: 'office quota reached', retryable: true },
+      ],
+      serverTime: '2026-12-04T05:00:00.000Z',
+      quota: { left: 0 },
+    }).push(device, [change(0), change(1)]);
+    expect(answer.results).toEqual([
+      { seq: 1, mutationId: 'm-0', status: 'accepted', version: 4 },
+      { seq: 2, mutationId: 'm-1', status: 'refused', reason: 'invalid', detail: 'refused "quota" (a reason this app does not know): office quota reached', retryable: false },
+    ]);
+  });
+
+  it('[V2] reads a pull page with a field it does not know, leaving out and naming the kind of a record it does not know', async () => {
+    const page = await answering(newerPage).pull(device, 'e1:0', 2000);
+    expect(page.records).toEqual([known]);
+    expect(page.unknownKinds).toEqual(['care-plan']);
+  });
+
+  it('[V2] pulls such a page as a job too (what the engine runs): the known record sealed, the other named in the head', async () => {
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    let head: PullHead | undefined;
+    const job = new HubClient(async () => new Response(JSON.stringify(newerPage), { status: 200 })).pullJob(device, 'e1:0', 2000);
+    const sealed = await runPullJob(job.fetch!, { url: job.url, init: job.init, key, now: 0 }, (h) => (head = h));
+    expect(head).toMatchObject({ count: 1, unknownKinds: ['care-plan'], cursor: 'e1:9' });
+    expect(sealed.page.map((r) => r.entityId)).toEqual([household.id]);
+    expect(sealed.setAsideRows).toEqual([]);
+  });
+
+  it("[V2] says of an answer it cannot read what is true: nothing is lost here; update the app, then ask the admin", async () => {
+    const error = await answering({ results: 'later' })
+      .push(device, [change(0)])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error).toMatchObject({ code: 'bad-response' });
+    const words = (error as SyncError).message;
+    expect(words).toContain('変更はこの端末に保存されていて、失われていません');
+    expect(words).not.toContain('何も反映していません');
+    expect(words.indexOf('アプリを最新にしてください')).toBeGreaterThanOrEqual(0);
+    expect(words.indexOf('アプリを最新にしてください')).toBeLessThan(words.indexOf('管理者に連絡してください'));
   });
 });

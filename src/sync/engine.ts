@@ -5,7 +5,7 @@
  * has answered for it, so a lost answer only means the same changes go again (answered 'duplicate').
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { type SessionUser, type SignInRequest, type StaffMember, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
+import { PULLED_KINDS, type SessionUser, type SignInRequest, type StaffMember, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath, valueAtPath } from './conflict-path';
 import { wireScopeOf } from '../protocol/scope';
 import { formatCursor, parseCursor } from '../protocol/cursor';
@@ -340,6 +340,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       ...(link?.staff !== undefined && status.getState().staff === null ? { staff: link.staff } : {}),
       lastSyncAt: link?.lastSyncAt ?? null,
       openConflicts: link?.openConflicts ?? 0,
+      unknownKinds: link?.unknownKinds ?? [],
       pending: counts.pending,
       refused: counts.refused,
       setAside,
@@ -518,7 +519,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             continue;
           }
         }
-        const next: HubLink = { ...link, cursor: at.version, epoch: at.epoch, mark: at.mark ?? null, scope: page.scope, openConflicts: page.openConflicts };
+        const next: HubLink = {
+          ...link,
+          cursor: at.version,
+          epoch: at.epoch,
+          mark: at.mark ?? null,
+          scope: page.scope,
+          openConflicts: page.openConflicts,
+          // [V2] Kept until an update knows them: the cursor moves past these records now.
+          ...(page.unknownKinds !== undefined && page.unknownKinds.length > 0 ? { unknownKinds: [...new Set([...(link.unknownKinds ?? []), ...page.unknownKinds])] } : {}),
+        };
         // Receipts first: once the page moves the cursor, they would not come again.
         await keepReceipts(receipts, session, next, page.receipts);
         const applied = await session.sync.applyRemote(await ask.prepared, next);
@@ -676,6 +686,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
+  /** When the hub link names kinds this app now knows [V2]: the cursor back to 0 and those kinds forgotten; true if so. */
+  async function startOverForKnownKinds(): Promise<boolean> {
+    const link = await session.sync.hubLink();
+    const kinds = link?.unknownKinds ?? [];
+    const unknown = kinds.filter((k) => !(PULLED_KINDS as readonly string[]).includes(k));
+    if (link === undefined || unknown.length === kinds.length) return false;
+    const { unknownKinds: _known, ...rest } = link;
+    await session.sync.saveHubLink({ ...rest, cursor: 0, ...(unknown.length > 0 ? { unknownKinds: unknown } : {}) });
+    return true;
+  }
+
   async function runLocked(): Promise<RunOutcome> {
     if (session.isLocked) return 'locked';
     let link: HubLink | undefined;
@@ -796,6 +817,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (changed !== null) await options.onRecordsChanged?.(changed);
       await refresh();
       await leaveStopped(finished, freshStaff);
+      // [V2] This app knows a kind of record it once left out (it was updated since): the cursor
+      // went past those records, so everything is pulled again from the start, in this same run.
+      // Only now that this run got through from the cursor held: a restore is told from there alone.
+      if (!pushProblem && (await startOverForKnownKinds())) return await runLocked();
       return pushProblem ? 'failed' : 'done';
     } catch (e) {
       const error = asSyncError(e);

@@ -49,6 +49,8 @@ export interface SyncStatus {
   readonly openConflicts: number;
   /** evidence pulled with another hash than the one held here (the local entry was kept) */
   readonly evidenceMismatches: readonly string[];
+  /** kinds of record the hub holds that this app does not know yet, so has not received [V2] */
+  readonly unknownKinds: readonly string[];
   /** records pulled that this app cannot read, set aside by reason [R3] */
   readonly setAside: SetAsideCounts;
   readonly problem: SyncProblem | null;
@@ -86,6 +88,7 @@ export const initialSyncStatus: SyncStatus = {
   lastSyncAt: null,
   openConflicts: 0,
   evidenceMismatches: [],
+  unknownKinds: [],
   setAside: { total: 0, byReason: { id: 0, json: 0, shape: 0 } },
   problem: null,
   staff: null,

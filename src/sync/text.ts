@@ -25,7 +25,10 @@ export const S = {
     'unknown-device': 'この端末の登録が見つかりません。もう一度サインインしてください。',
     exists: 'この端末は別の拠点に登録されています。管理者に連絡してください。',
     retired: 'この端末は拠点サーバーから外されました。',
-    'bad-response': 'サーバーの応答が正しくありません。何も反映していません。管理者に連絡してください。',
+    // [V2] Most often a hub newer than this app: the push it answered may well be stored there, so
+    // "nothing happened" is not said; what is true is that nothing is lost here and all goes again.
+    'bad-response':
+      'サーバーの応答をこのアプリで読み取れませんでした。変更はこの端末に保存されていて、失われていません（次の同期で送り直します）。アプリを最新にしてください（「新しいバージョンがあります」と出ていれば「更新する」）。それでも続くときは管理者に連絡してください。',
     rejected: 'サーバーが要求を受け付けませんでした。管理者に連絡してください。',
     'too-large': '大きすぎてサーバーが受け付けない変更があります。変更はこの端末に保存されています。管理者に連絡してください。',
     gap: '前の変更がまだ届いていません。次の同期で再送します。',
@@ -51,7 +54,7 @@ export const S = {
     'unknown-device': '再度サインインが必要です',
     exists: '同期できません',
     retired: '端末が外されました',
-    'bad-response': 'サーバーの応答が不正',
+    'bad-response': 'サーバーの応答を読めません',
     rejected: '同期できません',
     'too-large': '送信できない変更があります',
     gap: '再送待ち',

@@ -113,6 +113,8 @@ export interface HubLink {
   readonly lastSyncAt: string | null;
   /** open same-field conflicts reported by the last pull */
   readonly openConflicts: number;
+  /** kinds of record the hub sent that this app did not know, left out [V2]: pulled again once it knows them */
+  readonly unknownKinds?: readonly string[];
   /** true after a sign-out or a 401: nothing is sent until someone signs in again */
   readonly signedOut: boolean;
   /**

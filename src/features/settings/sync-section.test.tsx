@@ -372,6 +372,8 @@ describe('sync status line', () => {
     expect(syncLineText({ ...joined, signedOut: true, needsSignIn: true, pending: 1 }).text).toBe('未送信 1件・この端末でサインインが必要');
     expect(syncLineText({ ...joined, openConflicts: 2, lastSyncAt: '2026-11-22T17:14:00.000Z' })).toEqual({ text: '重なり 2件・最終同期 11/23 02:14', problem: true });
     expect(syncLineText({ ...joined, evidenceMismatches: ['e-1'], lastSyncAt: '2026-11-22T17:14:00.000Z' })).toEqual({ text: '記録の食い違い 1件・最終同期 11/23 02:14', problem: true });
+    // [V2] records of a kind this app does not know were left out: the app must be updated to receive them
+    expect(syncLineText({ ...joined, unknownKinds: ['care-plan'], lastSyncAt: '2026-11-22T17:14:00.000Z' })).toEqual({ text: 'アプリの更新が必要・最終同期 11/23 02:14', problem: true });
     expect(syncLineText({ ...joined, pending: 3, heldFor: '当番 次郎', lastSyncAt: null }).text).toBe('未送信 3件・当番 次郎さんのサインイン待ち・未同期');
     // an author whose name the phone does not know is not 「別の人さん」
     expect(syncLineText({ ...joined, pending: 3, heldFor: '', lastSyncAt: null }).text).toBe('未送信 3件・サインインしていない人の変更が送信待ち・未同期');
@@ -445,5 +447,16 @@ describe('拠点サーバーと同期: evidence the hub holds otherwise', () => 
     const link = await screen.findByRole('link', { name: '佐藤 陽太・要請（2026年12月2日 00:10 記録）・記録ID case-1' });
     expect(link).toHaveAttribute('href', '#/cases/case-1');
     expect(screen.getByText('この端末にない事例の記録（エントリID e-gone）')).toBeInTheDocument();
+  });
+});
+
+describe('拠点サーバーと同期: records of a kind this app does not know [V2]', () => {
+  it('says what was not received and that updating the app brings it', async () => {
+    const { session } = await setUpTestVault();
+    useApp.setState({ vault: null, phase: 'unlocked', session, users: [session.user] });
+    syncStatus.setState({ ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜勤 太郎', role: 'coordinator', unknownKinds: ['care-plan'] });
+    render(<SyncSection />);
+    expect(screen.getByText(ST.unknownKinds)).toBeVisible();
+    expect(ST.unknownKinds).toContain('アプリを最新にしてください');
   });
 });

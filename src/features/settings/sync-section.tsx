@@ -209,6 +209,7 @@ function JoinedView() {
       <SyncConflicts />
       {s.evidenceMismatches.length > 0 ? <EvidenceMismatches entryIds={s.evidenceMismatches} /> : null}
       <SetAsideNotice counts={s.setAside} />
+      {s.unknownKinds.length > 0 ? <Notice kind="warn">{ST.unknownKinds}</Notice> : null}
       {s.running ? <Busy>{s.progress ? ST.progress(s.progress.sent, s.progress.received) : ST.syncing}</Busy> : null}
       <div className="form-actions">
         <Button variant="primary" className="btn--block" disabled={s.running || working} onClick={syncNow}>

@@ -32,11 +32,12 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   if (s.openConflicts > 0) parts.push(ST.lineConflicts(s.openConflicts));
   if (s.setAside.total > 0) parts.push(ST.lineSetAside(s.setAside.total));
   if (s.evidenceMismatches.length > 0) parts.push(ST.lineEvidenceMismatch(s.evidenceMismatches.length));
+  if (s.unknownKinds.length > 0) parts.push(ST.lineUnknownKinds);
   if (s.heldFor !== null && !s.signedOut) parts.push(ST.lineHeld(s.heldFor));
   if (!s.running && !s.problem && !s.signedOut) parts.push(s.lastSyncAt ? ST.lineSynced(s.lastSyncAt) : ST.lineNever);
   return {
     text: parts.join('・'),
-    problem: clockOff || s.signedOut || (s.problem !== null && !hubBusy(s)) || s.refused > 0 || s.setAside.total > 0 || s.openConflicts > 0 || s.evidenceMismatches.length > 0,
+    problem: clockOff || s.signedOut || (s.problem !== null && !hubBusy(s)) || s.refused > 0 || s.setAside.total > 0 || s.openConflicts > 0 || s.evidenceMismatches.length > 0 || s.unknownKinds.length > 0,
   };
 }
 

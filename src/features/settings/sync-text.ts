@@ -135,6 +135,9 @@ export const ST = {
   lineRefused: (n: number) => `送信不可 ${n}件`,
   lineSetAside: (n: number) => `受信保留 ${n}件`,
   lineEvidenceMismatch: (n: number) => `記録の食い違い ${n}件`,
+  lineUnknownKinds: 'アプリの更新が必要',
+  unknownKinds:
+    'サーバーに、このアプリの版では読めない種類の記録があり、この端末には受信していません（ほかの記録は通常どおり同期しています）。アプリを最新にしてください（「新しいバージョンがあります」と出ていれば「更新する」）。更新のあとの同期で、最初から受信し直します。',
   lineConflicts: (n: number) => `重なり ${n}件`,
   lineLabel: '同期の状態（タップで同期の設定を開く）',
 
