@@ -70,6 +70,16 @@ describe('what a failed answer is taken for', () => {
       code: 'rejected',
     });
   });
+
+  it("a 401 or 410 that is not the hub's own answer (a Wi-Fi's login page) is the line's trouble: it neither signs the phone out nor retires it", async () => {
+    const portal = '<html><body>ご利用には、ログインしてください</body></html>';
+    await expect(answering(401, portal).push(device, [change(0)])).rejects.toMatchObject({ code: 'unreachable' });
+    await expect(answering(410, portal).pull(device, 'e1:0', 100)).rejects.toMatchObject({ code: 'unreachable' });
+    await expect(answering(410, '').push(device, [change(0)])).rejects.toMatchObject({ code: 'unreachable' });
+    // the hub's own answers mean what they say
+    await expect(answering(401, JSON.stringify({ error: 'signed-out', message: '再度サインインしてください' })).push(device, [change(0)])).rejects.toMatchObject({ code: 'signed-out' });
+    await expect(answering(410, JSON.stringify({ error: 'retired', message: '端末は停止されました' })).pull(device, 'e1:0', 100)).rejects.toMatchObject({ code: 'retired' });
+  });
 });
 
 describe("what the answers say of the hub's clock [E7]", () => {

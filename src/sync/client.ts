@@ -115,8 +115,10 @@ function codeOfError(status: number, error: ErrorResponse | null): SyncProblemCo
     case 'exists':
       return error.error;
     default:
-      if (status === 401) return 'signed-out';
-      if (status === 410) return 'retired';
+      // A 401 or 410 without the hub's own error body is not the hub's (a hotel's or hospital's
+      // Wi-Fi login page, a proxy): signing out (the password and code asked again) or wiping the
+      // phone on it would be wrong. The line is the trouble; the next run asks again.
+      if (status === 401 || status === 410) return error === null ? 'unreachable' : status === 401 ? 'signed-out' : 'retired';
       return 'rejected';
   }
 }
