@@ -686,6 +686,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
+  let recheckedSetAside = false;
+
   /** When the hub link names kinds this app now knows [V2]: the cursor back to 0 and those kinds forgotten; true if so. */
   async function startOverForKnownKinds(): Promise<boolean> {
     const link = await session.sync.hubLink();
@@ -705,6 +707,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (link === undefined) {
         await refresh();
         return 'not-joined';
+      }
+      // [R3][V2] Once an unlock, offline too: what was set aside is checked again by this app, which
+      // may read it since an update (a newer hub's new code in a case entry: its case read as broken).
+      if (!recheckedSetAside) {
+        recheckedSetAside = true;
+        const rechecked = await session.sync.recheckSetAside();
+        if (rechecked !== null && rechecked.written > 0) await options.onRecordsChanged?.(rechecked.writtenKeys);
       }
       const me = memberOf(link);
       if (me === undefined || me.signedOut) {

@@ -243,6 +243,7 @@ export class Session implements VaultSession {
     resendLostRecords: () => this.run(resendLostRecords),
     retryChainRefusals: (arrivedIds) => this.run((ctx) => retryChainRefusals(ctx, arrivedIds)),
     retryClockRefusals: (hubNowMs) => this.run((ctx) => retryClockRefusals(ctx, hubNowMs)),
+    recheckSetAside: () => this.run(syncStore.recheckSetAside),
     saveReceipts: (list) => this.run((ctx) => receiptStore.saveReceipts(ctx, list)),
     receipts: () => this.read(receiptStore.readReceipts),
     wipe: async () => {

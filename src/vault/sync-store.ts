@@ -204,6 +204,23 @@ export async function preparePage(ctx: SessionContext, records: readonly WireRec
   return { [PREPARED]: true, key: ctx.key, records, ...(await sealPage(ctx.key, ctx.now, records)) };
 }
 
+/** See SyncStore.recheckSetAside. Each row's sealed copy is the hub's record as it was pulled (set-aside.ts). */
+export async function recheckSetAside(ctx: SessionContext): Promise<ApplyReport | null> {
+  const rows = await ctx.db.setAside.toArray();
+  if (rows.length === 0) return null;
+  const pulled = await Promise.all(
+    rows.map(async (row): Promise<WireRecord | null> => {
+      const held = await unseal<{ id: string; payloadJson: string }>(ctx.key, bindingOf('setAside', row.kind, row.key), row).catch(() => null);
+      if (held === null) return null;
+      return { kind: row.kind as WireRecord['kind'], entityId: held.id, version: row.version, officeId: row.officeId, withdrawn: false, payloadJson: held.payloadJson };
+    }),
+  );
+  return applyRemote(
+    ctx,
+    pulled.filter((r) => r !== null),
+  );
+}
+
 /** A page sealed elsewhere (a worker) under this session's key, ready for applyRemote. */
 export function preparedFrom(key: CryptoKey, portable: PortablePage): Prepared {
   return { [PREPARED]: true, key, records: null, ...portable };

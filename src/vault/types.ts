@@ -300,6 +300,12 @@ export interface SyncStore {
    * cases refused `chain` after them (chain-retry.ts). Returns how many.
    */
   retryClockRefusals(hubNowMs: number): Promise<number>;
+  /**
+   * [R3][V2] The records set aside, checked again by this app: an update may read them now (a newer
+   * hub's new code in a case entry set the entry aside, and the case's chain read as broken). Those
+   * it reads are written as a pull writes them; the rest stay aside. Null when none is set aside.
+   */
+  recheckSetAside(): Promise<ApplyReport | null>;
 }
 
 /** 'export-backup' and 'restore-backup' (householdId null) are written after a successful backup or restore. */

@@ -239,6 +239,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
         check();
         return 0;
       },
+      async recheckSetAside() {
+        check();
+        return null;
+      },
     },
     async saveDraft(k: string, value: unknown) {
       check();

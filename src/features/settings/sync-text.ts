@@ -58,7 +58,7 @@ export const ST = {
     `${kind}（サーバーの版 ${version}）：${reason}${field === '' ? '' : `（項目 ${field}）`}`,
   setAsideReasonWords: { id: 'IDの形式が正しくない', json: '内容が壊れている', shape: '必要な項目が欠けている・形式が違う' },
   setAsideDetails: '保留した記録（管理者に伝えてください）',
-  setAsideRetry: '管理者がサーバーの記録を直したあと、「最初から受信し直す」で読み込み直せます。',
+  setAsideRetry: 'アプリを更新すると、次の解錠のときに読み込み直します。管理者がサーバーの記録を直したときは、「最初から受信し直す」で読み込み直せます。',
   syncNow: '今すぐ同期',
   syncing: '同期しています…',
   signOut: 'サインアウト',
