@@ -106,19 +106,22 @@ export class SqlAccountStore implements AccountStore {
 
   async reserveSignIn(key: ThrottleKey, at: Date, policy: ThrottlePolicy): Promise<Reservation> {
     // One statement takes the attempt: the row lock queues concurrent attempts on the same key, and
-    // the one that reaches the limit sets the lock before the next one is counted [A4].
+    // the one that reaches the limit sets the lock before the next one is counted [A4]. A count
+    // whose window is over counts as none: this failure starts the next one.
+    const counted = 'CASE WHEN t.counted_since <= EXCLUDED.last_failure_at - make_interval(secs => $7::int) THEN 0 ELSE t.failures END';
     const row = await this.pool.query<{ failures: number }>(
-      `INSERT INTO login_throttle AS t (tenant_id, login_name, failures, last_failure_at, locked_until)
-       VALUES ($1, $2, 1, $3, CASE WHEN 1 >= $4::int THEN $3::timestamptz + make_interval(secs => $5::int) END)
+      `INSERT INTO login_throttle AS t (tenant_id, login_name, failures, last_failure_at, counted_since, locked_until)
+       VALUES ($1, $2, 1, $3, $3, CASE WHEN 1 >= $4::int THEN $3::timestamptz + make_interval(secs => $5::int) END)
        ON CONFLICT (tenant_id, login_name) DO UPDATE
-         SET failures = t.failures + 1,
+         SET failures = ${counted} + 1,
+             counted_since = CASE WHEN ${counted} = 0 THEN EXCLUDED.last_failure_at ELSE t.counted_since END,
              last_failure_at = EXCLUDED.last_failure_at,
-             locked_until = CASE WHEN t.failures + 1 >= $4::int
-               THEN EXCLUDED.last_failure_at + make_interval(secs => least($6::int, $5::int * power(2, least(t.failures + 1 - $4::int, 30)))::int)
+             locked_until = CASE WHEN ${counted} + 1 >= $4::int
+               THEN EXCLUDED.last_failure_at + make_interval(secs => least($6::int, $5::int * power(2, least(${counted} + 1 - $4::int, 30)))::int)
                ELSE t.locked_until END
          WHERE t.locked_until IS NULL OR t.locked_until <= EXCLUDED.last_failure_at
        RETURNING failures`,
-      [key.tenantId, key.name, at, policy.maxAttempts, policy.lockSeconds, policy.maxLockSeconds],
+      [key.tenantId, key.name, at, policy.maxAttempts, policy.lockSeconds, policy.maxLockSeconds, policy.windowSeconds],
     );
     if (row.rows[0] !== undefined) return { allowed: true, attempts: row.rows[0].failures };
     const held = await this.pool.query<{ locked_until: Date | null }>(
@@ -140,6 +143,16 @@ export class SqlAccountStore implements AccountStore {
 
   async clearSignInAttempts(key: ThrottleKey): Promise<void> {
     await this.pool.query('DELETE FROM login_throttle WHERE tenant_id = $1 AND login_name = $2', [key.tenantId, key.name]);
+  }
+
+  async forgetSignInFailures(windowFrom: Date, at: Date): Promise<number> {
+    // An attempt on a row being removed waits for it, then starts a new count: the same as the
+    // count it would have found, whose window is over.
+    const gone = await this.pool.query(
+      'DELETE FROM login_throttle WHERE counted_since <= $1 AND (locked_until IS NULL OR locked_until <= $2)',
+      [windowFrom, at],
+    );
+    return gone.rowCount ?? 0;
   }
 
   async createSession(s: { id: string; tenantId: string; userId: string; createdAt: Date; expiresAt: Date; deviceId?: string }): Promise<void> {

@@ -70,11 +70,16 @@ export interface ThrottleKey {
   readonly name: string;
 }
 
-/** The lock: the attempt that reaches maxAttempts locks for lockSeconds, each further one doubles it, at most maxLockSeconds. */
+/**
+ * The lock: the attempt that reaches maxAttempts locks for lockSeconds, each further one doubles it,
+ * at most maxLockSeconds. Failures count for windowSeconds from the first of them; the first
+ * failure after that starts a new count.
+ */
 export interface ThrottlePolicy {
   readonly maxAttempts: number;
   readonly lockSeconds: number;
   readonly maxLockSeconds: number;
+  readonly windowSeconds: number;
 }
 
 export type Reservation = { readonly allowed: true; readonly attempts: number } | { readonly allowed: false; readonly lockedUntil: Date };
@@ -155,6 +160,8 @@ export interface AccountStore {
   refundSignIn(key: ThrottleKey, policy: ThrottlePolicy): Promise<void>;
   /** A successful sign-in clears its login's count. */
   clearSignInAttempts(key: ThrottleKey): Promise<void>;
+  /** Removes the counts whose window began at or before `windowFrom` and whose lock, if any, is over at `at`; how many. */
+  forgetSignInFailures(windowFrom: Date, at: Date): Promise<number>;
 
   /** `deviceId`: the device the session is opened through (a device token's, A8); absent for a password sign-in. */
   createSession(s: {

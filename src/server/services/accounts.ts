@@ -81,8 +81,18 @@ export function addressLockSeconds(failures: number): number {
   return Math.min(3600, 30 * 2 ** (failures - MAX_SIGN_IN_FAILURES_PER_ADDRESS));
 }
 
-const LOGIN_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES, lockSeconds: 30, maxLockSeconds: 3600 } as const;
-const ADDRESS_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES_PER_ADDRESS, lockSeconds: 30, maxLockSeconds: 3600 } as const;
+/**
+ * Failed sign-ins of a login, or from an address, count for 24 h from the first of them; the next
+ * failure starts a new count [A4]. Without it a login attacked once stayed at its hour-long lock,
+ * renewed by each later typo of its owner, for ever. Counts whose window and lock are over are
+ * removed, at a sign-in and at most once every FORGET_EVERY_MS: the names typed there (a password
+ * typed in the name field too) are not kept longer.
+ */
+export const FAILURE_WINDOW_SECONDS = 24 * 3600;
+const FORGET_EVERY_MS = 3_600_000;
+
+const LOGIN_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES, lockSeconds: 30, maxLockSeconds: 3600, windowSeconds: FAILURE_WINDOW_SECONDS } as const;
+const ADDRESS_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES_PER_ADDRESS, lockSeconds: 30, maxLockSeconds: 3600, windowSeconds: FAILURE_WINDOW_SECONDS } as const;
 
 /**
  * Sign-ins checked at once: each argon2 verify takes 19 MiB and about 60 ms of a core, so a burst
@@ -170,6 +180,14 @@ export function createAccounts(store: Store, config: AccountsConfig) {
     idleTimeoutSeconds: Math.round(config.idleMinutes * 60),
   });
 
+  /** When the counts past their window were last removed (per server process). */
+  let forgottenAt = -Infinity;
+  async function forgetLapsedFailures(now: Date): Promise<void> {
+    if (now.getTime() - forgottenAt < FORGET_EVERY_MS) return;
+    forgottenAt = now.getTime();
+    await store.forgetSignInFailures(new Date(now.getTime() - FAILURE_WINDOW_SECONDS * 1000), now);
+  }
+
   /**
    * The session behind a cookie token, slid forward; ServiceError 'signed-out' when there is none.
    * `found`: the session and its user already read (checkSyncCaller); read here when absent.
@@ -230,6 +248,7 @@ export function createAccounts(store: Store, config: AccountsConfig) {
       address?: string,
     ): Promise<{ token: string; info: SessionInfo }> {
       const now = config.now();
+      await forgetLapsedFailures(now);
       const loginKey = { tenantId: req.hub, name: req.loginName };
       const addressKey = address === undefined ? null : { tenantId: ADDRESS_THROTTLE, name: address };
       const gated = await checks.run(async () => {

@@ -99,6 +99,40 @@ export const throttleAttacks: AttackGroup = (attack, ctx) => {
     expect(hub.checks.password).toBe(statuses[401]);
   });
 
+  attack('[A4] failures count for 24 h from the first: a wrong password every hour, which kept a login at its hour-long lock for ever, leaves its owner’s typo the next day unlocked', async () => {
+    const hub = await ctx.hub();
+    const coord = await hub.user('coord1', 'coordinator');
+    const colleague = await hub.user('coord2', 'coordinator');
+    const phone = new DeviceClient(hub, 'p');
+    // One guess as each lock ends: the 5th locks, the 12th for the hour, every later one renews it.
+    for (let hour = 0; hour < 23; hour++) {
+      expect((await phone.signIn(coord, { password: `guess-${hour}-xxxxxx` })).status).toBe(401);
+      hub.clock.advance(3_600_000 + 1_000);
+    }
+    // A colleague signs in before the day is over (lapsed counts were looked for then, none found)…
+    expect((await new DeviceClient(hub, 'q').signIn(colleague)).status).toBe(200);
+    // …and less than an hour later, a day after the first guess, the count has started over: the
+    // owner's typo is its first failure, not the one that renews the hour's lock.
+    hub.clock.advance(3_600_000 - 23_000 + 1_000);
+    expect((await phone.signIn(coord, { password: 'typo-yoru-no-denwa' })).status).toBe(401);
+    expect((await phone.signIn(coord)).status).toBe(200);
+  });
+
+  attack('[A4] what was typed at a failed sign-in is removed once its count’s day is over: a password typed in the name field is not kept', async () => {
+    const hub = await ctx.hub();
+    const coord = await hub.user('coord1', 'coordinator');
+    const phone = new DeviceClient(hub, 'p');
+    const typed = async () => (await hub.raw.query<{ login_name: string }>('SELECT login_name FROM login_throttle')).rows.map((r) => r.login_name);
+    expect((await phone.signIn(coord, { loginName: PASSWORD })).status).toBe(401);
+    hub.clock.advance(23 * 3_600_000);
+    // Within its day it is kept (it counts); a sign-in then does not remove it.
+    expect((await phone.signIn(coord)).status).toBe(200);
+    expect(await typed()).toContain(PASSWORD);
+    hub.clock.advance(3_600_000 + 1_000);
+    expect((await phone.signIn(coord)).status).toBe(200);
+    expect(await typed()).not.toContain(PASSWORD);
+  });
+
   attack('[A3] an unknown login and a known one with a wrong password get the same answer, and lock alike', async () => {
     const hub = await ctx.hub();
     const coord = await hub.user('coord1', 'coordinator');

@@ -20,6 +20,7 @@ import { sql as officeDepartures } from './0021-office-departures';
 import { sql as accountAudit } from './0022-account-audit';
 import { sql as enableUser } from './0023-enable-user';
 import { sql as enableDevice } from './0024-enable-device';
+import { sql as signInWindow } from './0025-sign-in-window';
 
 export interface Migration {
   readonly version: number;
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 22, name: 'account-audit', sql: accountAudit },
   { version: 23, name: 'enable-user', sql: enableUser },
   { version: 24, name: 'enable-device', sql: enableDevice },
+  { version: 25, name: 'sign-in-window', sql: signInWindow },
 ];
