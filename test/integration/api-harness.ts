@@ -53,6 +53,8 @@ export interface ApiHarness {
   readonly hubKey: HubKey;
   /** the API's database gate: requests running, and waiting in its queue */
   dbLoad(): { readonly running: number; readonly waiting: number };
+  /** the API's push bodies: being read, and waiting for a slot */
+  bodyLoad(): { readonly running: number; readonly waiting: number };
   /** creates a user with PASSWORD; returns its id and TOTP secret */
   user(loginName: string, role: Role, extra?: { officeId?: string; facilityId?: string }): Promise<TestUser>;
   close(): Promise<void>;
@@ -119,6 +121,7 @@ export async function startApi(target: ContractTarget, options: ApiHarnessOption
     accounts,
     hubKey,
     dbLoad: api.dbLoad,
+    bodyLoad: api.bodyLoad,
     async user(loginName, role, extra = {}) {
       const id = `u-${loginName}`;
       const { totpSecret } = await accounts.createUser({
@@ -299,6 +302,22 @@ export function pushHeldAtTheCounter(harness: ApiHarness, writer: DeviceClient, 
  * transaction; `release` rolls that transaction back.
  */
 export async function heldAtTheCounter<T>(harness: ApiHarness, send: () => Promise<T>) {
+  const { answer, ...held } = await heldBehind(
+    harness,
+    (holder) => holder.query('INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version', [HUB]),
+    send,
+  );
+  return { pushed: answer, ...held };
+}
+
+/** The reader's pull from `cursor` waits in its page's statement: another transaction holds the records locked. As heldAtTheCounter. */
+export async function pullHeldAtTheRecords(harness: ApiHarness, reader: DeviceClient, cursor: string | number) {
+  const { answer, release } = await heldBehind(harness, (holder) => holder.query('LOCK TABLE records IN ACCESS EXCLUSIVE MODE'), () => reader.pull(cursor));
+  return { pulled: answer, release };
+}
+
+/** `send` waits on what `hold` takes in a transaction of its own; resolves once it is seen blocked there. */
+async function heldBehind<T>(harness: ApiHarness, hold: (holder: pg.PoolClient) => Promise<unknown>, send: () => Promise<T>) {
   const holder = await harness.raw.connect();
   const release = async () => {
     await holder.query('ROLLBACK').catch(() => undefined);
@@ -307,15 +326,15 @@ export async function heldAtTheCounter<T>(harness: ApiHarness, send: () => Promi
   const holderNow = async () => (await holder.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]!.now;
   try {
     await holder.query('BEGIN');
-    await holder.query('INSERT INTO sync_heads AS h (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO UPDATE SET version = h.version', [HUB]);
+    await hold(holder);
     const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const pushed = send();
+    const answer = send();
     await expect
       .poll(async () => (await harness.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n, {
         timeout: 20_000,
       })
       .toBe(1);
-    return { pushed, release, holderNow };
+    return { answer, release, holderNow };
   } catch (error) {
     await release();
     throw error;

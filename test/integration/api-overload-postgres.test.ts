@@ -4,9 +4,10 @@
  * turned away, and the slots come back. Real PostgreSQL ($TEST_DATABASE_URL or 127.0.0.1:5432).
  */
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { API, type ErrorResponse } from '../../src/protocol/sync';
+import { API, DEVICE_SECRET_HEADER, type ErrorResponse } from '../../src/protocol/sync';
 import { HubClient } from '../../src/sync/client';
-import { DeviceClient, householdWire, pushHeldAtTheCounter, startApi, type ApiHarness } from './api-harness';
+import { CATCH_UP_PAGE } from '../../src/server/http/api';
+import { DeviceClient, householdWire, pullHeldAtTheRecords, pushHeldAtTheCounter, startApi, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -22,12 +23,13 @@ it('[A12] with the database slot taken and the queue full, pulls get 503 with Re
   const writer = await new DeviceClient(api, 'phone-w').join(coord);
   const readers: DeviceClient[] = [];
   for (let i = 0; i < 5; i++) readers.push(await new DeviceClient(api, `phone-${i}`).join(await api.user(`coord${i}`, 'coordinator')));
+  // A phone of its own: a second pull of a reader's device would be turned away as its device's second.
+  const app = await new DeviceClient(api, 'phone-app').join(await api.user('coord-app', 'coordinator'));
 
   const { pushed, release } = await pushHeldAtTheCounter(api, writer, 'hh-1');
   try {
     const started = Date.now();
     // The app's own client meets the same 503 as a retryable server problem, with the wait.
-    const app = readers[0]!;
     const appClient = new HubClient((path, init) => fetch(`${api!.base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: app.cookie! } }));
     const appPull = appClient.pull({ deviceId: app.deviceId, deviceSecret: app.secret! }, '0', 100).then(
       () => null,
@@ -170,3 +172,82 @@ it('[A12] a device whose pull reached its last page is caught up: its next pull 
   expect(answered.status).toBe(200);
   expect(answered.body.records.map((r) => r.entityId)).toEqual(['hh-1']);
 }, 90_000);
+
+/** The answer, or null when it has not come within `ms`: a test that fails is not left hanging on a held lock. */
+const within = <T>(ms: number, answer: Promise<T>) => Promise.race([answer, new Promise<null>((done) => setTimeout(() => done(null), ms))]);
+
+it('[A12] a pull asking for more than the app’s page catches up whatever its cursor (the review’s cursor=1&limit=10000): it is served in the lane beside a held slot; the app’s page from the head waits at the gate', async () => {
+  api = await startApi(target, { dbWork: { inFlight: 1, waiting: 10, maxWaitMs: 5_000, catchUp: { inFlight: 1, waiting: 4, maxWaitMs: 10_000 } } });
+  const writer = await new DeviceClient(api, 'phone-w').join(await api.user('coord', 'coordinator'));
+  const reader = await new DeviceClient(api, 'phone-r').join(await api.user('coord0', 'coordinator'));
+  expect((await writer.push([householdWire('hh-a'), householdWire('hh-b')])).status).toBe(200);
+  const head = (await reader.pull(0)).body.cursor;
+
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer, 'hh-1');
+  let incremental: ReturnType<DeviceClient['pull']>;
+  try {
+    // At the gate it would wait behind the held push, and be turned away after 5 s.
+    const large = await within(8_000, reader.pull(1, 10_000));
+    expect(large?.status).toBe(200);
+    expect(large!.body.records.map((r) => r.entityId)).toEqual(['hh-b']);
+    incremental = reader.pull(head, CATCH_UP_PAGE);
+    await expect.poll(() => api!.dbLoad().waiting, { timeout: 10_000 }).toBe(1);
+  } finally {
+    await release();
+  }
+  expect((await pushed).status).toBe(200);
+  const answered = await incremental;
+  expect(answered.status).toBe(200);
+  expect(answered.body.records.map((r) => r.entityId)).toEqual(['hh-1']);
+}, 60_000);
+
+it('[A12] a pull from more than a page behind its hub’s head catches up: it is served in the lane beside a held slot; one from near the head waits at the gate', async () => {
+  // Pages of 2 here, so that four households put a device far behind.
+  api = await startApi(target, { dbWork: { inFlight: 1, waiting: 10, maxWaitMs: 5_000, catchUp: { inFlight: 1, waiting: 4, maxWaitMs: 10_000, page: 2 } } });
+  const writer = await new DeviceClient(api, 'phone-w').join(await api.user('coord', 'coordinator'));
+  const [reader, near] = await Promise.all(['phone-r', 'phone-n'].map(async (id, i) => new DeviceClient(api!, id).join(await api!.user(`coord${i}`, 'coordinator'))));
+  expect((await writer.push(['hh-a', 'hh-b', 'hh-c', 'hh-d'].map((id) => householdWire(id)))).status).toBe(200);
+  // Both have synced to the head, page by page: the hub knows their hub's head.
+  const heads = await Promise.all([reader!, near!].map(async (device) => {
+    let page = await device.pull(0, 2);
+    while (page.body.hasMore) page = await device.pull(page.body.cursor, 2);
+    return page.body.cursor;
+  }));
+
+  const { pushed, release } = await pushHeldAtTheCounter(api, writer, 'hh-1');
+  let incremental: ReturnType<DeviceClient['pull']>;
+  try {
+    // Three versions behind, a page of 2: at the gate it would wait behind the held push.
+    const behind = await within(8_000, reader!.pull(1, 2));
+    expect(behind?.status).toBe(200);
+    expect(behind!.body.records.map((r) => r.entityId)).toEqual(['hh-b', 'hh-c']);
+    incremental = near!.pull(heads[1]!, 2);
+    await expect.poll(() => api!.dbLoad().waiting, { timeout: 10_000 }).toBe(1);
+  } finally {
+    await release();
+  }
+  expect((await pushed).status).toBe(200);
+  expect((await incremental).body.records.map((r) => r.entityId)).toEqual(['hh-1']);
+}, 60_000);
+
+it('[A12] one pull at a time a device: its second while its first reads a page is 503 with Retry-After, in words (one naming it with a made-up secret is not, and takes no place of it); then it is served', async () => {
+  api = await startApi(target);
+  const writer = await new DeviceClient(api, 'phone-w').join(await api.user('coord', 'coordinator'));
+  const reader = await new DeviceClient(api, 'phone-r').join(await api.user('coord0', 'coordinator'));
+  expect((await writer.push([householdWire('hh-a')])).status).toBe(200);
+  const head = (await reader.pull(0)).body.cursor;
+
+  const { pulled, release } = await pullHeldAtTheRecords(api, reader, head);
+  try {
+    const second = await within(8_000, reader.pull(head));
+    expect(second?.status).toBe(503);
+    expect(second!.headers.get('retry-after')).toBe('2');
+    expect(second!.body as unknown as ErrorResponse).toMatchObject({ error: 'unavailable', message: 'この端末の受信がまだ続いています。少し待ってから自動でもう一度受け取ります。' });
+    const forged = await within(8_000, reader.request<ErrorResponse>('GET', `${API.pull}?cursor=${head}`, undefined, { [DEVICE_SECRET_HEADER]: 'made-up' }));
+    expect(forged?.status).toBe(403);
+  } finally {
+    await release();
+  }
+  expect((await pulled).status).toBe(200);
+  expect((await reader.pull(head)).status).toBe(200);
+}, 60_000);

@@ -225,6 +225,22 @@ function readBody(req: IncomingMessage, max: number, gzipTaken: boolean): Promis
   });
 }
 
+/**
+ * `read` through the gate. A request whose client goes away while it waits (a phone whose line
+ * died, one closed to make way for its device's next push) leaves the queue then, so the places
+ * it held are not kept for the dead until their turn.
+ */
+async function readInTurn<T>(req: IncomingMessage, gate: Gate, read: () => Promise<T>): Promise<{ readonly value: T } | null> {
+  const gone = new AbortController();
+  const abandon = () => gone.abort();
+  req.once('close', abandon);
+  try {
+    return await gate.run(read, gone.signal);
+  } finally {
+    req.off('close', abandon);
+  }
+}
+
 /** The JSON body checked against a schema: 400 with the failing path in `detail`. */
 export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema: T, limits: BodyLimits = {}): Promise<z.infer<T>> {
   const type = String(req.headers['content-type'] ?? '');
@@ -237,7 +253,7 @@ export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema
   const gzipTaken = limits.gzip === true;
   if (limits.gate === undefined) text = await readBody(req, max, gzipTaken);
   else {
-    const read = await limits.gate.run(() => readBody(req, max, gzipTaken));
+    const read = await readInTurn(req, limits.gate, () => readBody(req, max, gzipTaken));
     if (read === null) throw busyReading();
     text = read.value;
   }

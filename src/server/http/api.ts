@@ -41,6 +41,8 @@ import { databaseUnavailable, passingDatabaseTrouble } from './database-trouble'
 import { everyTenSeconds, failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
 import { clearedCookie, clientAddress, HeldBodies, header, parse, readJson, sendError, sendJson, sendJsonPartsCompressed, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
+import { CatchUpMemory } from './catch-up';
+import { PullsUnderWay, PushesUnderWay } from './under-way';
 
 export interface ApiOptions {
   /** the store once it is open; undefined while it opens (503 unavailable) */
@@ -78,15 +80,26 @@ export interface DbWork {
  * only when no request waits at the gate. Twenty phones set up
  * at once, or every phone after a restore, are served when the hub has room, and no longer turn
  * the others' syncs away (docs/performance.md, Load, "Latest (2026-12-05 morning)"). A device
- * catching up is told by its cursor (version 0, or another epoch: S15) and, in memory per server
- * process, by its last page.
+ * catching up is told by its cursor (version 0, or another epoch: S15), by the page it asks for,
+ * and, in memory per server process, by its last page and its hub's head (CatchUpMemory): a device
+ * that asks for a page larger than the app's, or from far behind the head, cannot take the gate's
+ * slots with full-scope pages in place of the coordinators' syncs.
  */
 export interface CatchUpLane {
   readonly inFlight: number;
   readonly waiting: number;
   /** from arrival to its start, the yield included: a phone being set up can wait, a coordinator's sync cannot */
   readonly maxWaitMs: number;
+  /** a pull asking for more records than this, or from more versions than this behind its hub's head, catches up (default CATCH_UP_PAGE) */
+  readonly page?: number;
 }
+
+/**
+ * The app asks for pages of 2,000 records (src/sync/engine.ts PULL_PAGE): a pull asking for more
+ * is not its incremental sync, and one starting more versions than that behind the head reads a
+ * full page of it, as a first sync does.
+ */
+export const CATCH_UP_PAGE = 2_000;
 
 /** 8 × MAX_BODY_BYTES (64 MiB) at most being read; the next 16 wait for a slot, the rest get 503. */
 export const PUSH_BODIES_IN_FLIGHT = 8;
@@ -111,8 +124,8 @@ export const PUSH_CHARS_HELD = 8 * MAX_BODY_BYTES;
 const CATCH_UP: CatchUpLane = { inFlight: 1, waiting: 1_024, maxWaitMs: 30_000 };
 export const DB_WORK: DbWork = { inFlight: 16, waiting: 512, maxWaitMs: 5_000, standing: { afterMs: 500, maxWaitMs: 100 }, catchUp: CATCH_UP };
 
-/** Devices remembered as catching up, per server process; past this the longest remembered is forgotten. */
-const CATCHING_UP_REMEMBERED = 10_000;
+/** Devices remembered by the lane (CatchUpMemory), per server process; past this the longest unseen is forgotten. */
+const DEVICES_REMEMBERED = 10_000;
 
 /**
  * DB_WORK for a pool of `poolSize` connections (DATABASE_POOL_SIZE): the same 1.6 requests a
@@ -183,8 +196,12 @@ const STORE_ERRORS: Readonly<Record<StoreErrorCode, () => ServiceError>> = {
 export function createApiHandler(options: ApiOptions) {
   // [A11] One push at a time for a device, two for a user: a device sends its batches in turn, so
   // more at once is a fault or an attack, and one account trickling bodies slowly must not hold
-  // every body slot while the city's other phones are answered 503.
+  // every body slot while the city's other phones are answered 503. A retire push counts here too:
+  // a disabled phone's secret alone would otherwise take every slot of the hub.
   const pushing = new PushesUnderWay(2);
+  // [A12] One pull at a time for a device: pages asked for at once by one device would take the
+  // gate's slots, or the lane's turns, from the others.
+  const pulling = new PullsUnderWay();
   // Push bodies (up to MAX_BODY_BYTES) read at once, and waiting; beyond that 503 [A11].
   const heldPushBodies = new HeldBodies(options.pushCharsHeld ?? PUSH_CHARS_HELD);
   const pushBody = {
@@ -220,14 +237,7 @@ export function createApiHandler(options: ApiOptions) {
     if (done === null) throw overloaded(`${lane.inFlight} pulls catching up and ${lane.waiting} waiting, or not started within ${lane.maxWaitMs} ms (the gate's requests go first)`);
     return done.value;
   }
-  /** Devices whose last pull here left more to come, in the order they were last seen so. */
-  const catchingUp = new Set<string>();
-  const rememberCatchingUp = (deviceId: string, more: boolean) => {
-    catchingUp.delete(deviceId);
-    if (!more) return;
-    catchingUp.add(deviceId);
-    if (catchingUp.size > CATCHING_UP_REMEMBERED) catchingUp.delete(catchingUp.values().next().value!);
-  };
+  const remembered = new CatchUpMemory(dbWork.catchUp?.page ?? CATCH_UP_PAGE, DEVICES_REMEMBERED);
   // One line every 10 s at most: a database that is down fails every request.
   const databaseTroubleLog = everyTenSeconds((what, more) => console.error(`API: the database is unavailable or busy (${what}); answered 503${more > 0 ? `, and ${more} more since the last line` : ''}`));
   /**
@@ -275,6 +285,34 @@ export function createApiHandler(options: ApiOptions) {
 
   /** [K5] Receipts go only to a device that asks for them: an app from before them reads the answer strictly. */
   const receiptKey = (req: IncomingMessage): HubKey | undefined => (header(req, RECEIPTS_HEADER) === '1' ? options.hubKey?.() : undefined);
+
+  /** A pull's page for a checked caller, read with its receipts; what the lane remembers is noted. */
+  async function pullPage(req: IncomingMessage, { store, device, user }: Awaited<ReturnType<typeof syncCaller>>, query: z.infer<typeof PullQuery>) {
+    // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
+    // So does a marked cursor of this epoch that is not of this timeline (a database put back
+    // by hand keeps its epoch): the device handles both alike. The timeline check, the mark and the
+    // hub's head are read in the page's own statement; the mark goes only to an app that reads marks.
+    const { cursor: asked } = query;
+    const marked = asked.epoch !== null && asked.mark !== undefined && asked.mark !== null ? { version: asked.version, mark: asked.mark } : undefined;
+    const wantsMark = header(req, CURSOR_MARK_HEADER) === '1';
+    const { answer, scope } = await pullAnswer(store, user, asked, query.limit, { marked });
+    const diverged = answer.timeline?.diverged ?? null;
+    if (diverged !== null) {
+      // The operator should know: the database was put back without `admin restore`.
+      console.warn(
+        `[S15] hub ${user.tenantId}: device ${device.id} pulled with cursor ${asked.version}, which is not of this database's timeline (was it restored by hand?); it pulls again from the start and sends what it holds above version ${diverged.floor}`,
+      );
+    }
+    const key = receiptKey(req);
+    const receipts = key === undefined ? {} : { receipts: [...(await store.countersign(user.tenantId, answer.caseEntryIds, key))] };
+    // The hub's mark goes only on a cursor every version of which it had when it read its clock,
+    // and only to an app that reads marks (an older one reads the cursor strictly).
+    const timeline = answer.timeline;
+    const mark = wantsMark && timeline !== undefined && answer.cursor <= timeline.head ? timeline.mark : null;
+    remembered.answered(device.id, user.tenantId, { hasMore: answer.hasMore, head: timeline?.head });
+    epochHere = answer.epoch;
+    return { answer, scope, receipts, lastSeq: device.lastSeq, diverged, mark };
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<void> {
     if (path === API.session) {
@@ -349,38 +387,22 @@ export function createApiHandler(options: ApiOptions) {
       // gate's queue meets it too): the reverse proxy's to limit (docs/security.md, Floods).
       const checked = pullQuery(req.url ?? '/');
       const deviceId = header(req, DEVICE_ID_HEADER);
-      const credentialed = deviceId !== undefined && header(req, DEVICE_SECRET_HEADER) !== undefined && sessionToken(req) !== undefined;
+      const secret = header(req, DEVICE_SECRET_HEADER);
+      const credentialed = deviceId !== undefined && secret !== undefined && sessionToken(req) !== undefined;
+      // [A12] Asked for a larger page than the app's, or from far behind its hub's head, it catches
+      // up whatever its cursor: such pages are what the lane keeps out of the gate.
       const catchingUpNow =
-        credentialed && !(checked instanceof ServiceError) && (catchingUp.has(deviceId) || (await startsOver(checked.cursor)));
-      const { answer, scope, receipts, lastSeq, diverged, mark } = await (catchingUpNow ? catchUpWork : db)(async () => {
-        const { store, device, user } = await syncCaller(req);
-        if (checked instanceof ServiceError) throw checked;
-        const query = checked;
-        // [S15] A cursor of another epoch counts nothing here: the page starts from the beginning.
-        // So does a marked cursor of this epoch that is not of this timeline (a database put back
-        // by hand keeps its epoch): the device handles both alike. The timeline check and the mark
-        // are read in the page's own statement, asked only by an app that reads marks.
-        const { cursor: asked } = query;
-        const marked = asked.epoch !== null && asked.mark !== undefined && asked.mark !== null ? { version: asked.version, mark: asked.mark } : undefined;
-        const wantsMark = header(req, CURSOR_MARK_HEADER) === '1';
-        const { answer, scope } = await pullAnswer(store, user, asked, query.limit, marked !== undefined || wantsMark ? { marked } : undefined);
-        const diverged = answer.timeline?.diverged ?? null;
-        if (diverged !== null) {
-          // The operator should know: the database was put back without `admin restore`.
-          console.warn(
-            `[S15] hub ${user.tenantId}: device ${device.id} pulled with cursor ${asked.version}, which is not of this database's timeline (was it restored by hand?); it pulls again from the start and sends what it holds above version ${diverged.floor}`,
-          );
-        }
-        const key = receiptKey(req);
-        const receipts = key === undefined ? {} : { receipts: [...(await store.countersign(user.tenantId, answer.caseEntryIds, key))] };
-        // The hub's mark goes only on a cursor every version of which it had when it read its clock,
-        // and only to an app that reads marks (an older one reads the cursor strictly).
-        const timeline = answer.timeline;
-        const mark = wantsMark && timeline !== undefined && answer.cursor <= timeline.head ? timeline.mark : null;
-        rememberCatchingUp(device.id, answer.hasMore);
-        epochHere = answer.epoch;
-        return { answer, scope, receipts, lastSeq: device.lastSeq, diverged, mark };
-      });
+        credentialed &&
+        !(checked instanceof ServiceError) &&
+        (remembered.catchesUp(deviceId, checked.cursor.version, checked.limit) || (await startsOver(checked.cursor)));
+      const read = () =>
+        (catchingUpNow ? catchUpWork : db)(async () => {
+          const caller = await syncCaller(req);
+          if (checked instanceof ServiceError) throw checked;
+          return pullPage(req, caller, checked);
+        });
+      // The device's one pull from its arrival until its page is read, before the answer is written.
+      const { answer, scope, receipts, lastSeq, diverged, mark } = await (credentialed ? pulling.run(deviceId, secret, read) : read());
       const changed = answer.epochChanged || diverged !== null;
       const floor = diverged !== null ? diverged.floor : answer.floor;
       const epochChange = changed ? { epochChange: { floor, lastSeq } } : {};
@@ -405,11 +427,18 @@ export function createApiHandler(options: ApiOptions) {
       const device = await accounts.checkRetiringDevice(header(req, DEVICE_ID_HEADER), header(req, DEVICE_SECRET_HEADER));
       const user = await store.findUser(device.userId);
       if (user === null) throw new ServiceError('unknown-device', 'この端末はまだ登録されていません。');
-      // Not held to one at a time: a retiring phone sends its last evidence once, and must not be
-      // kept from wiping by a push of its own still under way (the body gate bounds it).
-      const body = await readJson(req, RetirePushRequest, pushBody);
-      const results = await retirePush(store, device, user, body.changes, options.accounts.now());
-      sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      // [A11] Held to one at a time with the device's pushes: the device's secret alone, which whoever
+      // holds a stopped phone may know, must not take the body slots of every phone of the hub. A
+      // push of its own still under way gives way (its body unread) or ends in moments (503 and
+      // Retry-After: the phone sends again), so it is not kept from wiping.
+      const release = pushing.take(device.id, user.id, req);
+      try {
+        const body = await readJson(req, RetirePushRequest, pushBody);
+        const results = await retirePush(store, device, user, body.changes, options.accounts.now());
+        sendJson(res, 200, { results, serverTime: options.accounts.now().toISOString() } satisfies PushResponse);
+      } finally {
+        release();
+      }
       return;
     }
     if (path === API.retireDone) {
@@ -509,8 +538,8 @@ export function createApiHandler(options: ApiOptions) {
       heldPushBodies.release(req);
     }
   }
-  // The database gate's load (running, waiting), for a test to wait on a queue it built, not on time.
-  return Object.assign(handleApi, { dbLoad: () => dbGate.load() });
+  // The database gate's and the push bodies' load (running, waiting), for a test to wait on a queue it built, not on time.
+  return Object.assign(handleApi, { dbLoad: () => dbGate.load(), bodyLoad: () => pushBody.gate.load() });
 }
 
 /** Reads and drops the rest of a body of at most SMALL_BODY_BYTES (Content-Length), for a second at most; false when it is larger or does not end. */
@@ -534,43 +563,3 @@ async function drainedSmall(req: IncomingMessage): Promise<boolean> {
 function methodNotAllowed(res: ServerResponse, allow: string): void {
   sendJson(res, 405, { error: 'bad-request', message: '許可されていないメソッドです。', detail: `allowed: ${allow}` }, { Allow: allow });
 }
-
-/**
- * Pushes being read or written now, by device and by user: `take` refuses (503, Retry-After) a
- * push over either bound, and gives back the release to call once the push is answered. A device's
- * push whose body has not all come yet gives way to the device's next one: a phone that lost its
- * line mid-upload sends nothing more (no FIN through a tunnel or a NAT drop), and its slot would
- * otherwise be held until the request timed out, minutes later.
- */
-export class PushesUnderWay {
-  private readonly devices = new Map<string, { readonly req: IncomingMessage | undefined; readonly release: () => void }>();
-  private readonly users = new Map<string, number>();
-  /** `perUser`: pushes of one user at once (a device has one at a time) */
-  constructor(private readonly perUser: number) {}
-
-  take(deviceId: string, userId: string, req?: IncomingMessage): () => void {
-    const holder = this.devices.get(deviceId);
-    if (holder !== undefined && holder.req !== undefined && !holder.req.complete) {
-      holder.req.destroy();
-      holder.release();
-    }
-    if (this.devices.has(deviceId)) throw busy('この端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `a push of device ${deviceId} is under way (one at a time a device)`);
-    if ((this.users.get(userId) ?? 0) >= this.perUser) {
-      throw busy('この利用者のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `${this.perUser} pushes of user ${userId} are under way (at most ${this.perUser} a user)`);
-    }
-    this.users.set(userId, (this.users.get(userId) ?? 0) + 1);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      if (this.devices.get(deviceId)?.release === release) this.devices.delete(deviceId);
-      const left = (this.users.get(userId) ?? 1) - 1;
-      if (left === 0) this.users.delete(userId);
-      else this.users.set(userId, left);
-    };
-    this.devices.set(deviceId, { req, release });
-    return release;
-  }
-}
-
-const busy = (message: string, detail: string) => new ServiceError('unavailable', message, detail, 2);

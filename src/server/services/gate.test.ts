@@ -36,6 +36,31 @@ describe('gate', () => {
   });
 });
 
+describe('gate with callers that go away', () => {
+  it('gives an abandoned waiter’s place up at once, not at its turn; its work never runs', async () => {
+    const gate = createGate(1, 1);
+    let release = () => undefined as void;
+    const first = gate.run(() => new Promise<string>((done) => (release = () => done('first'))));
+    const gone = new AbortController();
+    let ran = false;
+    const abandoned = gate.run(async () => (ran = true), gone.signal);
+    expect(gate.load()).toEqual({ running: 1, waiting: 1 });
+    gone.abort();
+    expect(gate.load()).toEqual({ running: 1, waiting: 0 });
+    expect(await abandoned).toBeNull();
+    // its place is free for the next caller while the slot is still held
+    const next = gate.run(() => Promise.resolve('next'));
+    expect(gate.load()).toEqual({ running: 1, waiting: 1 });
+    release();
+    expect(await first).toEqual({ value: 'first' });
+    expect(await next).toEqual({ value: 'next' });
+    // a caller already gone never takes a slot
+    expect(await gate.run(async () => (ran = true), gone.signal)).toBeNull();
+    expect(ran).toBe(false);
+    expect(gate.load()).toEqual({ running: 0, waiting: 0 });
+  });
+});
+
 describe('gate with a longest wait', () => {
   it('turns away a caller that waited longer than maxWaitMs; the ones that got a slot still run', async () => {
     const gate = createGate(1, 5, 50);

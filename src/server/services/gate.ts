@@ -16,8 +16,12 @@
  * `noneWaiting` before it starts.
  */
 export interface Gate {
-  /** Runs `work` when a slot is free; null (and `work` never runs) when the gate and its queue are full, or the wait ran out. */
-  run<T>(work: () => Promise<T>): Promise<{ readonly value: T } | null>;
+  /**
+   * Runs `work` when a slot is free; null (and `work` never runs) when the gate and its queue are
+   * full, the wait ran out, or `abandoned` was aborted while it waited (its client went away: the
+   * place in the queue is given up at once, not at its turn).
+   */
+  run<T>(work: () => Promise<T>, abandoned?: AbortSignal): Promise<{ readonly value: T } | null>;
   /** running now, and waiting */
   readonly load: () => { readonly running: number; readonly waiting: number };
   /** true once no caller waits (at once when none does, however many run); false when callers still wait after `maxWaitMs` */
@@ -70,31 +74,34 @@ export function createGate(
       return emptied();
     }
   };
-  const wait = () =>
+  const wait = (abandoned: AbortSignal | undefined) =>
     new Promise<boolean>((resume) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      const leave = () => {
+        const at = waiting.indexOf(entry);
+        if (at < 0) return;
+        waiting.splice(at, 1);
+        entry.admit(false);
+        emptied();
+      };
       const entry: Waiter = {
         at: now(),
         admit: (admitted) => {
           clearTimeout(timer);
+          abandoned?.removeEventListener('abort', leave);
           resume(admitted);
         },
       };
       if (waiting.length === 0) heldSince = entry.at;
       waiting.push(entry);
-      if (Number.isFinite(maxWaitMs)) {
-        timer = setTimeout(() => {
-          const at = waiting.indexOf(entry);
-          if (at >= 0) waiting.splice(at, 1);
-          resume(false);
-          emptied();
-        }, maxWaitMs);
-      }
+      if (Number.isFinite(maxWaitMs)) timer = setTimeout(leave, maxWaitMs);
+      abandoned?.addEventListener('abort', leave);
     });
   return {
-    async run(work) {
+    async run(work, abandoned) {
+      if (abandoned?.aborted === true) return null;
       if (running < limit) running++;
-      else if (waiting.length >= queue || !(await wait())) return null;
+      else if (waiting.length >= queue || !(await wait(abandoned))) return null;
       try {
         return { value: await work() };
       } finally {

@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import { API, MAX_BODY_BYTES, type ErrorResponse, type PushResponse } from '../../../src/protocol/sync';
 import { openBody } from '../../factories/emergency-case';
-import { DeviceClient, entryWire, householdWire, HUB, type Answer, type ApiHarness } from '../api-harness';
+import { PUSH_BODIES_IN_FLIGHT, PUSH_BODIES_WAITING } from '../../../src/server/http/api';
+import { accessWire, DeviceClient, entryWire, householdWire, HUB, type Answer, type ApiHarness } from '../api-harness';
 import type { AttackGroup } from './attack-suite';
 import { rawRequest, slowBody, type RawAnswer } from './raw-http';
 
@@ -215,6 +216,29 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
     } finally {
       for (const s of stalled) s.close();
     }
+  });
+
+  attack('[A11] a stopped phone’s secret cannot take the body slots: its retire pushes trickled on every slot hold one, and another phone’s push is answered', async () => {
+    const hub = await ctx.hub();
+    const stopped = await joined(hub, 'phone-stopped');
+    const other = await joined(hub, 'phone-other');
+    await hub.accounts.disableDevice(stopped.deviceId);
+    // As the review did: a connection for every body slot and place in the queue, each declaring
+    // 1,000,000 bytes and sending a few, under the stopped phone's secret alone.
+    const auth = { 'x-kyoten-device': stopped.deviceId, 'x-kyoten-device-secret': stopped.secret! };
+    const trickles = Array.from({ length: PUSH_BODIES_IN_FLIGHT + PUSH_BODIES_WAITING }, () => slowBody(hub.base, API.retirePush, auth, 1_000_000));
+    let closed = 0;
+    for (const t of trickles) void t.closed.then(() => closed++);
+    try {
+      // Each has reached the hub: it holds a body slot, waits for one, or was closed to make way for the phone's next.
+      await expect.poll(() => hub.bodyLoad().running + hub.bodyLoad().waiting + closed, { timeout: 30_000 }).toBe(trickles.length);
+      expect((await other.push([householdWire('hh-1')])).status).toBe(200);
+      expect(hub.bodyLoad()).toEqual({ running: 1, waiting: 0 });
+    } finally {
+      for (const t of trickles) t.close();
+    }
+    // The stopped phone's own retire push, sent whole, is answered once its trickles are gone.
+    await expect.poll(async () => (await stopped.push([accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z')], API.retirePush)).status, { timeout: 30_000 }).toBe(200);
   });
 
   attack('[A2] a household with a NUL in its medication is refused before SQL: PostgreSQL refuses no statement and logs nothing of it', async () => {

@@ -47,8 +47,8 @@ export function rawRequest(base: string, head: string, body: Buffer | string = '
   });
 }
 
-/** A request that sends its headers and part of its body, then holds: for bodies in flight. */
-export function slowBody(base: string, path: string, headers: Record<string, string>, declared: number): { answer: Promise<RawAnswer>; close(): void } {
+/** A request that sends its headers and part of its body, then holds: for bodies in flight. `closed` resolves once the connection is closed, by either side. */
+export function slowBody(base: string, path: string, headers: Record<string, string>, declared: number): { answer: Promise<RawAnswer>; closed: Promise<void>; close(): void } {
   const { hostname, port } = new URL(base);
   const socket = connect(Number(port), hostname);
   const head = [`POST ${path} HTTP/1.1`, `Host: ${hostname}`, 'Content-Type: application/json', `Content-Length: ${declared}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
@@ -65,5 +65,6 @@ export function slowBody(base: string, path: string, headers: Record<string, str
     });
     socket.on('error', () => undefined);
   });
-  return { answer, close: () => socket.destroy() };
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  return { answer, closed, close: () => socket.destroy() };
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
-import { PushesUnderWay } from './api';
+import { PullsUnderWay, PushesUnderWay } from './under-way';
 
 const request = (complete: boolean) => ({ complete, destroy: vi.fn() }) as unknown as IncomingMessage & { destroy: ReturnType<typeof vi.fn> };
 
@@ -32,5 +32,39 @@ describe('[A11] pushes under way, by device and by user', () => {
     expect(() => pushing.take('phone-1', 'sato', request(true))).toThrow(expect.objectContaining({ code: 'unavailable' }));
     next();
     expect(() => pushing.take('phone-1', 'sato')).not.toThrow();
+  });
+});
+
+describe('[A12] pulls under way, by device', () => {
+  /** A pull's work that ends when `end` is called. */
+  const held = () => {
+    let end = () => undefined as void;
+    const work = () => new Promise<string>((done) => (end = () => done('page')));
+    return { work, end: () => end() };
+  };
+
+  it('runs one pull a device at once, another device’s beside it; the place comes back when its page is read, or fails', async () => {
+    const pulling = new PullsUnderWay();
+    const first = held();
+    const reading = pulling.run('phone-1', 'secret-1', first.work);
+    await expect(pulling.run('phone-1', 'secret-1', () => Promise.resolve('again'))).rejects.toMatchObject({
+      code: 'unavailable',
+      retryAfterSeconds: 2,
+      message: expect.stringContaining('この端末の受信'),
+    });
+    expect(await pulling.run('phone-2', 'secret-2', () => Promise.resolve('other'))).toBe('other');
+    first.end();
+    expect(await reading).toBe('page');
+    await expect(pulling.run('phone-1', 'secret-1', () => Promise.reject(new Error('database lost')))).rejects.toThrow('database lost');
+    expect(await pulling.run('phone-1', 'secret-1', () => Promise.resolve('next'))).toBe('next');
+  });
+
+  it('does not let a pull naming a device with another secret (checked later, and refused) take that device’s place', async () => {
+    const pulling = new PullsUnderWay();
+    const forged = held();
+    const refused = pulling.run('phone-1', 'made-up', forged.work);
+    expect(await pulling.run('phone-1', 'secret-1', () => Promise.resolve('page'))).toBe('page');
+    forged.end();
+    await refused;
   });
 });
