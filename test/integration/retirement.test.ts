@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API, type PushResponse } from '../../src/protocol/sync';
 import { runAdminCommand } from '../../src/server/admin-commands';
-import { appendEntries, openBody } from '../factories/emergency-case';
+import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { accessWire, DeviceClient, entryWire, householdWire, HUB, startApi, wireChange, type ApiHarness } from './api-harness';
 import { schemaTarget } from './schema-target';
 
@@ -140,6 +140,38 @@ describe('[retire] retirement', () => {
     // the office's colleagues still see November 請求済み, with no 取消
     const colleague = await new DeviceClient(api, 'office-phone').join(await api.user('coord2', 'coordinator'));
     expect((await colleague.pullAll()).filter((r) => r.kind === 'month-close').map((r) => r.entityId)).toEqual(['close-1']);
+  });
+
+  it('[retire] evidence recorded after the stop, or sent more than 30 days after it, is kept for the admin, not taken: the stopped phone\'s secret adds no claimable case', async () => {
+    const worker = await api.user('worker-a', 'case-worker', { officeId: 'office-a' });
+    const phone = await new DeviceClient(api, 'worker-phone').join(worker);
+    const before = await phone.caseEntries('case-1', [openBody()]);
+    await api.accounts.disableUser(worker.id);
+    const stoppedAt = (await api.store.findUser(worker.id))!.disabledAt!;
+    expect(stoppedAt).toBeInstanceOf(Date);
+    // written on the phone after the stop: a new case, and a call continuing the one from before
+    const after = await phone.caseEntries('case-2', [{ body: openBody(), at: new Date(stoppedAt.getTime() + 3_600_000).toISOString() }]);
+    const call = await phone.caseEntries('case-1', [{ body: contactBody(), at: new Date(stoppedAt.getTime() + 7_200_000).toISOString() }], before);
+
+    phone.cookie = undefined;
+    const retire = await phone.push([entryWire(before[0]!), entryWire(after[0]!), entryWire(call[1]!)], API.retirePush);
+    expect(retire.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['accepted', 'scope', 'scope']);
+    const kept = await api.store.listQuarantine(HUB);
+    expect(kept.map((q) => [q.entityId, q.reason])).toEqual([
+      [after[0]!.id, 'scope'],
+      [call[1]!.id, 'scope'],
+    ]);
+    expect(kept[0]!.detail).toContain('after the device or its author was stopped');
+
+    // The phone found again 31 days after the stop: what it sends is kept, not taken, however it is dated.
+    const late = await phone.caseEntries('case-3', [{ body: openBody(), at: new Date(stoppedAt.getTime() - 3_600_000).toISOString() }]);
+    api.clock.now = new Date(stoppedAt.getTime() + 31 * 86_400_000);
+    const lateAnswer = await phone.push([entryWire(late[0]!)], API.retirePush);
+    expect(lateAnswer.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['scope']);
+    expect((await api.store.listQuarantine(HUB)).at(-1)!.detail).toMatch(/sent 31 days after/);
+    // the access log still goes: who used a stopped phone, and when, is what an admin must see
+    const access = await phone.push([accessWire('acc-late', 'hh-1', new Date(stoppedAt.getTime() + 86_400_000).toISOString())], API.retirePush);
+    expect(access.body.results.map((r) => r.status)).toEqual(['accepted']);
   });
 
   it('[retire] only a retired device may say it wipes, with its own secret', async () => {

@@ -33,12 +33,13 @@ interface UserRow {
   office_id: string | null;
   facility_id: string | null;
   disabled: boolean;
+  disabled_at: Date | null;
   password_hash: string | null;
   totp_secret: string | null;
   totp_last_step: string | null;
 }
 const USER_COLUMNS =
-  'id, tenant_id, role, login_name, display_name, office_id, facility_id, disabled, password_hash, totp_secret, totp_last_step';
+  'id, tenant_id, role, login_name, display_name, office_id, facility_id, disabled, disabled_at, password_hash, totp_secret, totp_last_step';
 const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
   tenantId: r.tenant_id,
@@ -48,6 +49,7 @@ const toUser = (r: UserRow): UserRecord => ({
   officeId: r.office_id,
   facilityId: r.facility_id,
   disabled: r.disabled,
+  disabledAt: r.disabled_at,
   passwordHash: r.password_hash,
   totpSecret: r.totp_secret,
   totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
@@ -330,13 +332,14 @@ export class SqlAccountStore implements AccountStore {
         user_id: string;
         name: string;
         disabled: boolean;
+        disabled_at: Date | null;
         user_disabled: boolean;
         secret_hash: string | null;
         last_seq: string;
         wiped_at: Date | null;
       }>(
         // Retired when every user who signed in on it is disabled (A7, A10).
-        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, d.secret_hash, d.last_seq, d.wiped_at,
+        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, d.disabled_at, d.secret_hash, d.last_seq, d.wiped_at,
                 NOT EXISTS (SELECT 1 FROM device_users du JOIN users u ON u.id = du.user_id WHERE du.device_id = d.id AND NOT u.disabled) AS user_disabled
            FROM devices d WHERE d.id = $1`,
         [id],
@@ -349,6 +352,7 @@ export class SqlAccountStore implements AccountStore {
       userId: row.user_id,
       name: row.name,
       disabled: row.disabled,
+      disabledAt: row.disabled_at,
       userDisabled: row.user_disabled,
       secretHash: row.secret_hash,
       lastSeq: Number(row.last_seq),

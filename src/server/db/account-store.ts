@@ -19,6 +19,8 @@ export interface UserRecord {
   readonly officeId: string | null;
   readonly facilityId: string | null;
   readonly disabled: boolean;
+  /** when the user was stopped (migration 26); null while not stopped, absent where not read */
+  readonly disabledAt?: Date | null;
   /** argon2id PHC string, or null until the admin command sets one */
   readonly passwordHash: string | null;
   /** base32 TOTP secret, or null until set */
@@ -55,6 +57,8 @@ export interface DeviceRecord {
   readonly userId: string;
   readonly name: string;
   readonly disabled: boolean;
+  /** when the device was stopped (migration 26); null while not stopped, absent where not read */
+  readonly disabledAt?: Date | null;
   /** every user who signed in on the device is disabled (it retires, A7) */
   readonly userDisabled: boolean;
   /** SHA-256 hex of the device secret, or null for a device registered without one */

@@ -365,7 +365,9 @@ export function createApiHandler(options: ApiOptions) {
         const body = await readJson(req, PushRequest, pushBody);
         const carried = await carriedReceipts(body.receipts, options.hubKey?.(), user.tenantId);
         const { results, receipts } = await db(async () => {
-          const results = await pushChanges(store, device, user, body.changes, carried.length === 0 ? {} : { carriedReceipts: carried }, member);
+          // A stopped author's evidence from a shared phone is weighed against their stop, at the hub's time.
+          const clock = { now: options.accounts.now(), deviceStoppedAt: null };
+          const results = await pushChanges(store, device, user, body.changes, carried.length === 0 ? {} : { carriedReceipts: carried }, member, clock);
           const key = receiptKey(req);
           return { results, receipts: key === undefined ? {} : { receipts: [...(await pushReceipts(store, key, user.tenantId, body.changes, results))] } };
         });

@@ -29,12 +29,12 @@ function changeText(change: WireChange): string {
 /** The retire push: every change answered, the refused ones quarantined, the device marked 'sent' when none is left waiting. */
 export async function retirePush(
   store: Store,
-  device: { readonly id: string },
+  device: { readonly id: string; readonly disabled?: boolean; readonly disabledAt?: Date | null },
   user: UserRecord,
   changes: readonly WireChange[],
   now: Date,
 ): Promise<ChangeResult[]> {
-  const results = await pushChanges(store, device, user, changes, { retiring: true });
+  const results = await pushChanges(store, device, user, changes, { retiring: true }, undefined, { now, deviceStoppedAt: device.disabled === true ? (device.disabledAt ?? null) : null });
   const bySeq = new Map(changes.map((c) => [c.seq, c]));
   const refused = results.filter((r): r is Extract<ChangeResult, { status: 'refused' }> => r.status === 'refused' && r.retryable !== true);
   await store.quarantineChanges(

@@ -11,6 +11,48 @@ import { type ChangeResult, type PullAnswer, type PullPage, type PullScope, type
 import { ServiceError } from './errors';
 import { unstorableText } from './storable-text';
 import { wireScopeOf } from '../../protocol/scope';
+import { EVIDENCE_CLOCK_TOLERANCE_MS } from '../../protocol/evidence-rules';
+
+/**
+ * How long after a stop (disable-device, disable-user) the hub still takes a stopped phone's
+ * evidence, or a stopped author's: the phone's last calls, sent at its next contact (it may have
+ * been off, or lost and found, for days). Past it, whatever comes is kept for the admin, not taken.
+ */
+export const STOPPED_EVIDENCE_DAYS = 30;
+
+/** What a push needs to weigh a stopped phone's or author's evidence: the hub's clock, and when the device was stopped (null: it was not). */
+export interface StopClock {
+  readonly now: Date;
+  readonly deviceStoppedAt: Date | null;
+}
+
+/**
+ * Why a stopped phone's or stopped author's case entry is not taken, or null: recorded after the stop
+ * (beyond the clock tolerance), or sent more than STOPPED_EVIDENCE_DAYS after it. Whoever holds a
+ * stopped phone holds its secret, and the retire push took any entry for as long as it was not told
+ * the phone had wiped: new cases, dated at will, countersigned, claimable. A retiring phone keeps what
+ * is refused here in the quarantine for the admin (retirement.ts); a shared phone keeps it listed.
+ * An entry backdated before the stop within the window still goes: the receipt's time then shows it
+ * arrived after the stop.
+ */
+export function lateEvidence(change: WireChange, stoppedAt: Date, now: Date): string | null {
+  if (change.kind !== 'case-entry') return null;
+  const sinceStop = now.getTime() - stoppedAt.getTime();
+  if (sinceStop > STOPPED_EVIDENCE_DAYS * 86_400_000) {
+    return `sent ${Math.floor(sinceStop / 86_400_000)} days after the device or its author was stopped (${stoppedAt.toISOString()}): kept for the admin, not taken`;
+  }
+  const recordedAt = Date.parse(String(asRecord(change.payload)?.['recordedAt'] ?? ''));
+  if (Number.isFinite(recordedAt) && recordedAt > stoppedAt.getTime() + EVIDENCE_CLOCK_TOLERANCE_MS) {
+    return `recorded at ${new Date(recordedAt).toISOString()}, after the device or its author was stopped (${stoppedAt.toISOString()}): kept for the admin, not taken`;
+  }
+  return null;
+}
+
+/** The earlier of the device's stop and the author's, for a change sent as a stopped one's (PushOptions.retiring). */
+function stopOf(author: Author, clock: StopClock): Date | null {
+  const stops = [clock.deviceStoppedAt, author.disabled ? (author.user.disabledAt ?? null) : null].filter((d): d is Date => d !== null);
+  return stops.length === 0 ? null : new Date(Math.min(...stops.map((d) => d.getTime())));
+}
 
 export type Decision =
   | { readonly ok: true; readonly officeId: string | null }
@@ -164,7 +206,8 @@ const toPushed = (c: WireChange, officeId: string | null): PushedChange => ({
  * Pushes a device's changes. Runs of changes the user may write go to applyPush together; a
  * change refused for scope is recorded on its own, so its seq is taken and the ones after it are
  * not held up [S3][S11]. Each step is its own transaction; a retry of the whole push is harmless [S4].
- * `signedIn`: the user's sign-in on the device, as the request's caller was read with it.
+ * `signedIn`: the user's sign-in on the device, as the request's caller was read with it. `clock`:
+ * the hub's time and the device's stop, for a stopped phone's or author's evidence (lateEvidence).
  */
 export async function pushChanges(
   store: Store,
@@ -173,6 +216,7 @@ export async function pushChanges(
   changes: readonly WireChange[],
   options: PushOptions = {},
   signedIn?: DeviceUserRecord | null,
+  clock: StopClock = { now: new Date(), deviceStoppedAt: null },
 ): Promise<ChangeResult[]> {
   for (let i = 1; i < changes.length; i++) {
     if (changes[i]!.seq <= changes[i - 1]!.seq) {
@@ -223,15 +267,20 @@ export async function pushChanges(
       results.push(...(refused === null ? await store.applyPush(device.id, author.user.id, [toPushed(change, null)], optionsOf(author)) : [refused]));
       continue;
     }
-    const retiringRefusal = optionsOf(author).retiring === true && !RETIRE_KINDS.has(change.kind);
-    if (decision.ok && !retiringRefusal) {
+    const retiring = optionsOf(author).retiring === true;
+    const retiringRefusal = retiring && !RETIRE_KINDS.has(change.kind);
+    const stoppedAt = retiring ? stopOf(author, clock) : null;
+    const late = stoppedAt === null ? null : lateEvidence(change, stoppedAt, clock.now);
+    if (decision.ok && !retiringRefusal && late === null) {
       run.push({ ...toPushed(change, decision.officeId), ...(author.user.role === 'case-worker' && change.kind === 'household' ? { ownOfficeOnly: true } : {}) });
       continue;
     }
     await flush();
     const refusal = retiringRefusal
       ? { reason: 'scope' as const, detail: `a retired device or disabled author sends only case entries and the access log, not ${change.kind}` }
-      : (decision as Extract<Decision, { ok: false }>);
+      : late !== null
+        ? { reason: 'scope' as const, detail: late }
+        : (decision as Extract<Decision, { ok: false }>);
     const refused = await store.recordRefusal(device.id, author.user.id, toPushed(change, null), refusal, optionsOf(author));
     // null: the seq was taken before; applyPush gives the answer it got then [S4].
     results.push(...(refused === null ? await store.applyPush(device.id, author.user.id, [toPushed(change, null)], optionsOf(author)) : [refused]));

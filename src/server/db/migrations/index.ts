@@ -21,6 +21,7 @@ import { sql as accountAudit } from './0022-account-audit';
 import { sql as enableUser } from './0023-enable-user';
 import { sql as enableDevice } from './0024-enable-device';
 import { sql as signInWindow } from './0025-sign-in-window';
+import { sql as stoppedAt } from './0026-stopped-at';
 
 export interface Migration {
   readonly version: number;
@@ -51,4 +52,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 23, name: 'enable-user', sql: enableUser },
   { version: 24, name: 'enable-device', sql: enableDevice },
   { version: 25, name: 'sign-in-window', sql: signInWindow },
+  { version: 26, name: 'stopped-at', sql: stoppedAt },
 ];
