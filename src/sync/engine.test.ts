@@ -1605,20 +1605,25 @@ describe('sync engine: a request that stalls', () => {
   });
 });
 
+/** The hub's clock reads 02:38 (Japan time); this joined phone's reads 02:45. It holds a case opened and a call, both dated by its clock. */
+async function fastPhoneWithACall() {
+  let hubMs = Date.parse('2026-12-01T17:38:00.000Z');
+  const hub = createFakeHub({ now: () => hubMs });
+  const user = hub.addUser();
+  const d = await device(hub, { now: () => hubMs + 7 * 60_000 });
+  expect(await d.engine.join(signInOf(user))).toBe('done');
+  const by = { userId: d.session.user.id, name: d.session.user.displayName };
+  const stamp = () => new Date(hubMs + 7 * 60_000).toISOString();
+  const open = await chainNext([], { id: newId(), caseId: newId(), recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: openBody({ officeId: 'office-a', requestedAt: stamp() }) });
+  await d.session.append('case-entry', open.id, open);
+  const call = await chainNext([open], { id: newId(), caseId: open.caseId, recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: contactBody({ contactedAt: stamp(), result: '受入可' }) });
+  await d.session.append('case-entry', call.id, call);
+  return { hub, d, open, call, hubClock: { pass: (ms: number) => (hubMs += ms) } };
+}
+
 describe('sync engine: a phone whose clock is fast [E7]', () => {
   it('sends again, once the hub has caught up, the entries refused for being dated ahead of it, and the rest of their case after them', async () => {
-    // The hub's clock reads 02:38 (Japan time); this phone's reads 02:45.
-    let hubMs = Date.parse('2026-12-01T17:38:00.000Z');
-    const hub = createFakeHub({ now: () => hubMs });
-    const user = hub.addUser();
-    const d = await device(hub, { now: () => hubMs + 7 * 60_000 });
-    expect(await d.engine.join(signInOf(user))).toBe('done');
-    const by = { userId: d.session.user.id, name: d.session.user.displayName };
-    const stamp = () => new Date(hubMs + 7 * 60_000).toISOString();
-    const open = await chainNext([], { id: newId(), caseId: newId(), recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: openBody({ officeId: 'office-a', requestedAt: stamp() }) });
-    await d.session.append('case-entry', open.id, open);
-    const call = await chainNext([open], { id: newId(), caseId: open.caseId, recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: contactBody({ contactedAt: stamp(), result: '受入可' }) });
-    await d.session.append('case-entry', call.id, call);
+    const { hub, d, open, call, hubClock } = await fastPhoneWithACall();
     const refusals = async () => (await d.session.outbox()).filter((e) => e.kind === 'case-entry').map((e) => e.refusal?.reason ?? null);
 
     // Dated 7 minutes after the hub's clock: both are refused as clock (the hub reads the time first).
@@ -1626,27 +1631,18 @@ describe('sync engine: a phone whose clock is fast [E7]', () => {
     expect(await refusals()).toEqual(['clock', 'clock']);
     expect(hub.records.has(`case-entry/${open.id}`)).toBe(false);
     // A minute on, the hub would still refuse them: nothing is sent again.
-    hubMs += 60_000;
+    hubClock.pass(60_000);
     await d.engine.run();
     expect(await refusals()).toEqual(['clock', 'clock']);
     // Three minutes on, within the hub's tolerance: both go, and the hub holds the case.
-    hubMs += 2 * 60_000;
+    hubClock.pass(2 * 60_000);
     expect(await d.engine.run()).toBe('done');
     expect(await refusals()).toEqual([]);
     expect(JSON.parse(hub.records.get(`case-entry/${call.id}`)!.payloadJson)).toEqual(call);
   });
+
   it('sends them again after a push whose answer was lost: the change the hub took keeps its number, and the entries go after it', async () => {
-    let hubMs = Date.parse('2026-12-01T17:38:00.000Z');
-    const hub = createFakeHub({ now: () => hubMs });
-    const user = hub.addUser();
-    const d = await device(hub, { now: () => hubMs + 7 * 60_000 });
-    expect(await d.engine.join(signInOf(user))).toBe('done');
-    const by = { userId: d.session.user.id, name: d.session.user.displayName };
-    const stamp = () => new Date(hubMs + 7 * 60_000).toISOString();
-    const open = await chainNext([], { id: newId(), caseId: newId(), recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: openBody({ officeId: 'office-a', requestedAt: stamp() }) });
-    await d.session.append('case-entry', open.id, open);
-    const call = await chainNext([open], { id: newId(), caseId: open.caseId, recordedAt: stamp(), recordedBy: by, deviceId: d.session.deviceId, body: contactBody({ contactedAt: stamp(), result: '受入可' }) });
-    await d.session.append('case-entry', call.id, call);
+    const { hub, d, open, call, hubClock } = await fastPhoneWithACall();
     const refusals = async () => (await d.session.outbox()).map((e) => e.refusal?.reason ?? null);
     await d.engine.run();
     expect(await refusals()).toEqual(['clock', 'clock']);
@@ -1654,12 +1650,12 @@ describe('sync engine: a phone whose clock is fast [E7]', () => {
     // A household edited after: the hub takes its push, and the answer is lost on a slow line.
     const edited = await household(d.session, '後 一郎');
     hub.fail({ type: 'drop-after-commit' }, API.push);
-    hubMs += 30_000;
+    hubClock.pass(30_000);
     expect(await d.engine.run()).toBe('failed');
     expect(hub.records.has(`household/${edited}`)).toBe(true);
 
     // Three minutes on: the entries go, behind the edit the hub already holds under its number.
-    hubMs += 3 * 60_000;
+    hubClock.pass(3 * 60_000);
     expect(await d.engine.run()).toBe('done');
     expect(await refusals()).toEqual([]);
     expect(JSON.parse(hub.records.get(`case-entry/${open.id}`)!.payloadJson)).toEqual(open);
