@@ -66,15 +66,16 @@ describe('[V2] a newer hub is read; what this app sends stays strict', () => {
 describe('[V3] a refusal for a reason this app does not know', () => {
   const refused = (reason: string, retryable: boolean) => ({ seq: 4, mutationId: change.mutationId, status: 'refused', reason, detail: 'quota of the office reached', retryable });
 
-  it(`[V3] is kept as '${UNKNOWN_REFUSAL_AS}', refused for good, with the hub's reason and detail, so the change stays listed`, () => {
+  it(`[V3] is kept as '${UNKNOWN_REFUSAL_AS}' with the hub's reason and detail, so the change stays listed; retryable as the hub says`, () => {
     for (const retryable of [false, true]) {
+      // retryable: the hub did not take the seq, and the change must go again under it
       expect(ChangeResult.parse(refused('quota', retryable))).toEqual({
         seq: 4,
         mutationId: change.mutationId,
         status: 'refused',
         reason: 'invalid',
         detail: 'refused "quota" (a reason this app does not know): quota of the office reached',
-        retryable: false,
+        retryable,
       });
     }
     const answer = PushResponse.parse({ results: [refused('quota', false)], serverTime: '2026-12-04T05:00:01.000Z' });

@@ -156,6 +156,19 @@ export const ErrorResponse = z.strictObject({
 });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
+/**
+ * [V2] An error answer as the app reads it: the hub's own (its JSON, with an error code and words),
+ * whatever it adds; an error code this app does not know is read by its HTTP status. Only a body
+ * that is not this shape (a Wi-Fi's login page, a proxy's) is taken for the line's trouble.
+ */
+export const ErrorAnswer = z.object({
+  error: z.string().max(100),
+  message: z.string(),
+  detail: z.string().optional(),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+});
+export type ErrorAnswer = z.infer<typeof ErrorAnswer>;
+
 // ─── Session and enrolment ──────────────────────────────────────────────────
 
 export const SignInRequest = z.strictObject({
@@ -290,9 +303,10 @@ const isRefusalReason = (reason: string): reason is RefusalReason => KNOWN_REFUS
 
 /**
  * [V3] What a refusal for a reason this app does not know (a newer hub's) is kept as: the change
- * stays queued and listed, refused for good (never sent again on its own, never dropped), under
- * the reason whose words fit any refusal ('内容が不正です'; the advice: look at it again, else ask the
- * admin), with the hub's own reason leading the detail the admin reads.
+ * stays queued and listed (never dropped), under the reason whose words fit any refusal
+ * ('内容が不正です'; the advice: look at it again, else ask the admin), with the hub's own reason
+ * leading the detail the admin reads. Refused for good unless the hub says it may go again
+ * (`retryable`: the hub did not take its seq, as for 'gap').
  */
 export const UNKNOWN_REFUSAL_AS = 'invalid' satisfies RefusalReason;
 
@@ -311,9 +325,9 @@ export const ChangeResult = z.discriminatedUnion('status', [
       retryable: z.boolean(),
     })
     .transform(({ reason, ...r }) =>
-      isRefusalReason(reason)
-        ? { ...r, reason }
-        : { ...r, reason: UNKNOWN_REFUSAL_AS as RefusalReason, retryable: false, detail: `refused "${reason}" (a reason this app does not know): ${r.detail}` },
+      // retryable as the hub says: a retryable refusal is one whose seq the hub did not take, and the
+      // change must go again under it (marked refused, the queue moved on and met 'gap' for good).
+      isRefusalReason(reason) ? { ...r, reason } : { ...r, reason: UNKNOWN_REFUSAL_AS as RefusalReason, detail: `refused "${reason}" (a reason this app does not know): ${r.detail}` },
     ),
 ]);
 export type ChangeResult = z.infer<typeof ChangeResult>;

@@ -79,6 +79,9 @@ describe('what a failed answer is taken for', () => {
     // the hub's own answers mean what they say
     await expect(answering(401, JSON.stringify({ error: 'signed-out', message: '再度サインインしてください' })).push(device, [change(0)])).rejects.toMatchObject({ code: 'signed-out' });
     await expect(answering(410, JSON.stringify({ error: 'retired', message: '端末は停止されました' })).pull(device, 'e1:0', 100)).rejects.toMatchObject({ code: 'retired' });
+    // [V2] a newer hub's error body, with a field or an error code this app does not know, is still the hub's
+    await expect(answering(410, JSON.stringify({ error: 'retired', message: '端末は停止されました', requestId: 'r-1' })).pull(device, 'e1:0', 100)).rejects.toMatchObject({ code: 'retired' });
+    await expect(answering(401, JSON.stringify({ error: 'session-expired', message: '再度サインインしてください' })).push(device, [change(0)])).rejects.toMatchObject({ code: 'signed-out' });
   });
 });
 
@@ -178,7 +181,7 @@ describe('[V2] the answers of a hub newer than this app', () => {
     hubVersion: '2027.1',
   };
 
-  it("[V2][V3] reads a push's answer with a field it does not know and a refusal for a reason it does not know, kept refused for good", async () => {
+  it("[V2][V3] reads a push's answer with a field it does not know and a refusal for a reason it does not know, kept listed", async () => {
     const answer = await answering({
       results: [
         { seq: 1, mutationId: 'm-0', status: 'accepted', version: 4 },
@@ -189,7 +192,7 @@ describe('[V2] the answers of a hub newer than this app', () => {
     }).push(device, [change(0), change(1)]);
     expect(answer.results).toEqual([
       { seq: 1, mutationId: 'm-0', status: 'accepted', version: 4 },
-      { seq: 2, mutationId: 'm-1', status: 'refused', reason: 'invalid', detail: 'refused "quota" (a reason this app does not know): office quota reached', retryable: false },
+      { seq: 2, mutationId: 'm-1', status: 'refused', reason: 'invalid', detail: 'refused "quota" (a reason this app does not know): office quota reached', retryable: true },
     ]);
   });
 

@@ -12,7 +12,7 @@ import {
   DEVICE_ID_HEADER,
   DEVICE_SECRET_HEADER,
   EnrolResponse,
-  ErrorResponse,
+  ErrorAnswer,
   PullResponse,
   PushResponse,
   SignInResponse,
@@ -99,7 +99,7 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
-function codeOfError(status: number, error: ErrorResponse | null): SyncProblemCode {
+function codeOfError(status: number, error: ErrorAnswer | null): SyncProblemCode {
   if (status >= 500) return 'server';
   // The hub's own 413 and a proxy's (nginx answers its client_max_body_size in HTML) alike.
   if (status === 413) return 'too-large';
@@ -163,7 +163,7 @@ async function compressedInit(init: RequestInit): Promise<RequestInit> {
 const networkError = (method: string, path: string, detail: string) => new SyncError(isOffline() ? 'offline' : 'unreachable', `${method} ${path}: ${detail}`);
 
 function statusError(method: string, path: string, status: number, text: string): SyncError {
-  const parsed = ErrorResponse.safeParse(safeJson(text));
+  const parsed = ErrorAnswer.safeParse(safeJson(text));
   const error = parsed.success ? parsed.data : null;
   return new SyncError(
     codeOfError(status, error),
