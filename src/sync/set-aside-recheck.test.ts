@@ -53,3 +53,31 @@ describe('records set aside, checked again after an update [R3][V2]', () => {
     expect(next.status.getState().setAside.total).toBe(0);
   });
 });
+
+describe('records set aside, checked again: a newer copy held here stands', () => {
+  it('an edit made here since, taken by the hub and not yet pulled back, is not overwritten by the older set-aside copy', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const vault = await setUpTestVault();
+    const status = createStore<SyncStatus>()(() => initialSyncStatus);
+    const engine = createSyncEngine({ session: vault.session, fetch: hub.browser(), locks: null, status, forgetInstall: async () => undefined });
+    await engine.join({ hub: user.hub, loginName: user.loginName, password: user.password, totp: user.totp, deviceName: '端末' });
+    const id = newId();
+    hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note: '最初' })) });
+    expect(await engine.run()).toBe('done');
+    const first = (await vault.session.get<{ note: string }>('household', id))!;
+    // a newer version comes, set aside by this app; then this phone's own edit is taken by the hub as newer still
+    older.cannotRead.add(id);
+    const setAsideAt = hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note: '保留された版' })) });
+    expect(await engine.run()).toBe('done');
+    await vault.session.put('household', id, createHousehold({ id, note: 'この端末の編集' }), 'update');
+    const edit = (await vault.session.outbox()).at(-1)!;
+    await vault.session.sync.acknowledge([{ seq: edit.seq, mutationId: edit.mutationId, status: 'accepted', version: setAsideAt + 1 }], [edit]);
+    expect(first.data.note).toBe('最初');
+
+    older.cannotRead.clear();
+    const rechecked = await vault.session.sync.recheckSetAside();
+    expect(rechecked?.written).toBe(0);
+    expect((await vault.session.get<{ note: string }>('household', id))?.data.note).toBe('この端末の編集');
+  });
+});

@@ -344,9 +344,12 @@ export class VaultDatabase extends Dexie {
     // database with this page's older schema and puts back what the upgrade removed (a table, an
     // index), and rows written here miss what the newer app keeps in them. This page's code is
     // older than the data: it stops using the database, and its reload brings the newer app.
+    // (Dexie's own patch of a schema an older tab finds missing opens at the same version's next
+    // native number, version × 10 + 1: that is no newer app, and keeps Dexie's handling.)
     this.on('versionchange', (event: IDBVersionChangeEvent) => {
       if (event.newVersion === null) this.markDeleted();
-      else this.markOutdated();
+      else if (Math.floor(event.newVersion / 10) > this.verno) this.markOutdated();
+      else return undefined;
       return false;
     });
     this.version(1).stores(SCHEMA_V1);

@@ -215,9 +215,16 @@ export async function recheckSetAside(ctx: SessionContext): Promise<ApplyReport 
       return { kind: row.kind as WireRecord['kind'], entityId: held.id, version: row.version, officeId: row.officeId, withdrawn: false, payloadJson: held.payloadJson };
     }),
   );
+  const records = pulled.filter((r) => r !== null);
+  // A copy held here at the set-aside version or later, or this phone's own edit taken by the hub
+  // after it and not yet pulled back [S15], is newer than the set-aside one: that one is left as it is.
+  const held = await ctx.db.records.bulkGet(records.map((r) => [r.kind, r.entityId] as [EntityKind, string]));
+  const taken = new Map<string, number>();
+  for (const note of (await readMeta(ctx.db, 'takenUnpulled')) ?? []) taken.set(`${note.kind}/${note.id}`, Math.max(note.version, taken.get(`${note.kind}/${note.id}`) ?? 0));
+  const newerHere = (r: WireRecord, i: number) => Math.max(held[i]?.version ?? 0, taken.get(`${r.kind}/${r.entityId}`) ?? 0) >= r.version;
   return applyRemote(
     ctx,
-    pulled.filter((r) => r !== null),
+    records.filter((r, i) => !newerHere(r, i)),
   );
 }
 
