@@ -652,6 +652,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       },
       (e: unknown) => {
         if (e instanceof SyncError && e.code === 'retired') throw e;
+        // a hub that answered (a hub from before A10: 404) is not asked again this unlock
+        if (!(e instanceof SyncError && (e.code === 'offline' || e.code === 'unreachable'))) askedWhoIsStopped = true;
         return [];
       },
     );

@@ -42,7 +42,9 @@ export function newPassphraseErrors(passphrase: string, confirmation: string): N
  * The toggle's name is 「表示」/「隠す」 so that the field stays the only thing labelled 「パスフレーズ」.
  * autocomplete="off" unless told otherwise: a passphrase the browser keeps and fills in opens the
  * vault for whoever holds the phone (the idle lock then guards nothing), and on a shared PC for the
- * next person, under the name of the one who saved it. Only the hub's sign-in passes its own.
+ * next person, under the name of the one who saved it. A new passphrase is "new-password" (what
+ * keeps a saved one from being filled in there; browsers read "off" on a password as nothing); the
+ * hub's sign-in passes its own.
  */
 export function SecretField({
   label,
@@ -122,6 +124,7 @@ export function NewPassphraseFields({
     <>
       <SecretField
         label={label}
+        autoComplete="new-password"
         value={passphrase}
         hint={PASSPHRASE_TEXT.hint}
         error={errors.passphrase}
@@ -129,6 +132,7 @@ export function NewPassphraseFields({
       />
       <SecretField
         label={confirmationLabel}
+        autoComplete="new-password"
         value={confirmation}
         error={errors.confirmation}
         onChange={(e) => onConfirmation(e.target.value)}

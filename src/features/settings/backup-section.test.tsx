@@ -62,7 +62,7 @@ describe('settings: create a backup', () => {
     expect(submit).toBeDisabled();
     // The current passphrase comes first, before the two backup passphrase fields.
     const fields = within(form).getAllByLabelText(/パスフレーズ/);
-    expect(fields.map((f) => f.getAttribute('autocomplete'))).toEqual(['off', 'off', 'off']);
+    expect(fields.map((f) => f.getAttribute('autocomplete'))).toEqual(['off', 'new-password', 'new-password']);
     expect(fields[0]).toBe(within(form).getByLabelText(BT.currentPassphrase));
     await user.type(within(form).getByLabelText(BT.passphrase), BACKUP);
     await user.type(within(form).getByLabelText(BT.passphraseConfirm), `${BACKUP}!`);

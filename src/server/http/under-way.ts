@@ -53,7 +53,8 @@ export class PushesUnderWay {
  * and secret as sent, before they are checked: a pull with made-up credentials takes no phone's
  * place (it is refused at its check), and one device's secret cannot queue page after page. The
  * app asks for its next page only when the hub names that page's cursor, in the headers of an
- * answer whose page was read, so it never meets the bound.
+ * answer whose page was read, so it meets the bound only when a page asked ahead is still read as
+ * a run starts again (a quick lock and unlock): answered busy, it comes back after the 2 s.
  */
 export class PullsUnderWay {
   private readonly devices = new Set<string>();

@@ -27,4 +27,7 @@ END
 $fn$;
 CREATE TRIGGER users_stopped_at BEFORE INSERT OR UPDATE OF disabled ON users FOR EACH ROW EXECUTE FUNCTION stopped_at();
 CREATE TRIGGER devices_stopped_at BEFORE INSERT OR UPDATE OF disabled ON devices FOR EACH ROW EXECUTE FUNCTION stopped_at();
+-- A stop's time is never cleared by hand while the stop holds (lateEvidence would pass over it).
+ALTER TABLE users ADD CONSTRAINT users_stopped_at CHECK (disabled = (disabled_at IS NOT NULL));
+ALTER TABLE devices ADD CONSTRAINT devices_stopped_at CHECK (disabled = (disabled_at IS NOT NULL));
 `;
