@@ -144,7 +144,7 @@ export interface AppActions {
    * `demo`: a new case the demo makes (its id starts with 'demo-'): with every later entry, kept
    * off the change log and cleared with the demo, whoever it is about.
    */
-  appendCaseEntry(caseId: string | null, body: EntryBody, options?: { readonly demo?: boolean }): Promise<EmergencyCase>;
+  appendCaseEntry(caseId: string | null, body: EntryBody, options?: { readonly demo?: boolean; readonly dropDraft?: string }): Promise<EmergencyCase>;
   /**
    * Appends a 請求済み record (a close, or the 取消 of one). Rejects with CaseEntryRejected when
    * the month is already closed (a close) or the close is not the standing one (a 取消); `demo`
@@ -631,7 +631,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         // kept off the change log, cleared with the demo.
         const subjectHousehold = (before[0]?.body ?? body).type === 'open' ? ((before[0]?.body ?? body) as OpenBody).subject.householdId : null;
         const demo = isDemoId(id) || (subjectHousehold !== null && get().demoIds.has(subjectHousehold));
-        await guarded(() => session.append('case-entry', entry.id, entry, { demo }));
+        await guarded(() => session.append('case-entry', entry.id, entry, { demo, ...(options?.dropDraft === undefined ? {} : { dropDraft: options.dropDraft }) }));
         // What the store holds now, not `before`: a sync may have brought another phone's entry of
         // this case while this one was written, and dropping it hid, say, its 受入可 until a reload.
         const held = get().caseEntries.get(id) ?? before;

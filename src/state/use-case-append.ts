@@ -3,6 +3,7 @@
  * on refusal, `failed(err)` for any other failure (a function kept from render to render). One at a time: a second tap while the first
  * entry is being written writes nothing (evidence is never taken back, so a double tap on
  * 「取消を記録」 would leave two entries for good). Shared by the case screen and the match.
+ * `dropDraft`: the form's draft, deleted with the entry (useDraftedForm's saveWith hands it).
  */
 import { useCallback, useRef, useState } from 'react';
 import type { EntryBody } from '../domain/emergency-case';
@@ -15,13 +16,13 @@ export function useCaseAppend(caseId: string, failed: (err: unknown) => string) 
   const writing = useRef(false);
 
   const append = useCallback(
-    async (body: EntryBody): Promise<boolean> => {
+    async (body: EntryBody, dropDraft?: string): Promise<boolean> => {
       if (writing.current) return false;
       writing.current = true;
       setBusy(true);
       setErrors([]);
       try {
-        await appendCaseEntry(caseId, body);
+        await appendCaseEntry(caseId, body, dropDraft === undefined ? undefined : { dropDraft });
         return true;
       } catch (err) {
         setErrors(err instanceof CaseEntryRejected ? err.messages : [failed(err)]);

@@ -72,7 +72,30 @@ export function useDraftedForm<F>(formKey: string | null, baseline: F, same: (a:
     setFormState(baseline);
     setRestored(false);
   }, [dropDraft, baseline]);
-  return { form, setForm, dirty, restored, finish: draft.finish, discard };
+  const { hold, finish } = draft;
+  /**
+   * Saves with `write`, handed the draft's key to delete in the save's own transaction, then ends
+   * the draft: a lock or a kill after the record is written must not bring the form back unsaved,
+   * to be recorded a second time (its draft was deleted in a later step, and the lock's autosave
+   * wrote it again). A save that fails keeps the form and its draft. Resolves with `write`'s answer.
+   */
+  const saveWith = useCallback(
+    async (write: (draftKey: string | undefined) => Promise<boolean>): Promise<boolean> => {
+      const release = await hold();
+      const saved = await write(key ?? undefined).catch((e: unknown) => {
+        release();
+        throw e;
+      });
+      if (!saved) {
+        release();
+        return false;
+      }
+      await finish();
+      return true;
+    },
+    [hold, finish, key],
+  );
+  return { form, setForm, dirty, restored, finish, discard, saveWith };
 }
 
 /**

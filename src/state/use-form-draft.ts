@@ -62,6 +62,20 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
     await session?.deleteDraft(key).catch(() => undefined);
   }, [key, session, markUnsaved]);
 
+  /**
+   * Before a save that deletes the draft in its own transaction (VaultSession.append's dropDraft):
+   * no autosave, nor the lock's, writes the draft again from now on, and one under way lands first.
+   * Returns the way back for a save that failed: the form is kept, and autosaved, as before.
+   */
+  const hold = useCallback(async () => {
+    closed.current = true;
+    clearTimeout(timer.current);
+    await writing.current;
+    return () => {
+      closed.current = false;
+    };
+  }, []);
+
   /** Throw the draft away but keep editing (the restored notice's 「破棄」). */
   const discard = useCallback(async () => {
     clearTimeout(timer.current);
@@ -69,5 +83,5 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
     await session?.deleteDraft(key).catch(() => undefined);
   }, [key, session]);
 
-  return { flush, finish, discard };
+  return { flush, finish, discard, hold };
 }

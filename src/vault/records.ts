@@ -58,8 +58,9 @@ function assertNotAppendOnly(kind: EntityKind): void {
 }
 
 /**
- * Evidence: a new record and its 'append' outbox entry, in one transaction. An existing id is
- * refused inside the transaction, so two tabs cannot both write it.
+ * Evidence: a new record and its 'append' outbox entry, in one transaction, with the draft of the
+ * form that wrote it deleted (`dropDraft`). An existing id is refused inside the transaction, so two
+ * tabs cannot both write it.
  */
 export async function appendRecord<T>(
   ctx: SessionContext,
@@ -67,6 +68,7 @@ export async function appendRecord<T>(
   id: string,
   data: T,
   demo = false,
+  dropDraft?: string,
 ): Promise<void> {
   assertOpaqueId(id);
   const [sealed, pending] = await Promise.all([
@@ -74,11 +76,12 @@ export async function appendRecord<T>(
     prepareOutbox(ctx, kind, id, 'append', data),
   ]);
   const { db } = ctx;
-  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+  await db.transaction('rw', [db.records, db.outbox, db.meta, db.drafts], async () => {
     if ((await db.records.get([kind, id])) !== undefined) throw new VaultError('duplicate', { detail: `${kind}/${id}` });
     await db.records.add({ kind, id, ...demoColumn(demo), updatedAt: pending.at, ...sealed });
     // Demo evidence never reaches the hub.
     if (!demo) await appendOutbox(db, pending);
+    if (dropDraft !== undefined) await db.drafts.delete(dropDraft);
   });
 }
 

@@ -169,8 +169,8 @@ export class Session implements VaultSession {
     return this.run((ctx) => (this.writable(), putRecords(ctx, kind, items)));
   }
 
-  append<T>(kind: EntityKind, id: string, data: T, options: { readonly demo?: boolean } = {}): Promise<void> {
-    return this.run((ctx) => (this.writable(), appendRecord(ctx, kind, id, data, options.demo === true)));
+  append<T>(kind: EntityKind, id: string, data: T, options: { readonly demo?: boolean; readonly dropDraft?: string } = {}): Promise<void> {
+    return this.run((ctx) => (this.writable(), appendRecord(ctx, kind, id, data, options.demo === true, options.dropDraft)));
   }
 
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void> {

@@ -463,8 +463,10 @@ export interface VaultSession {
    * Writes a new append-only record (evidence) and its outbox entry ('append') in one transaction.
    * Rejects with VaultError('duplicate') if a record with that id exists: evidence is never overwritten.
    * `demo` (a case about a demo household): stored as demo, with no outbox entry, and cleared with the demo data.
+   * `dropDraft`: the draft of the form that wrote it, deleted in the same transaction: a lock or a
+   * kill between the two must not bring the form back, unsaved, to be recorded a second time.
    */
-  append<T>(kind: EntityKind, id: string, data: T, options?: { readonly demo?: boolean }): Promise<void>;
+  append<T>(kind: EntityKind, id: string, data: T, options?: { readonly demo?: boolean; readonly dropDraft?: string }): Promise<void>;
   /** Writes many demo records in one transaction (no outbox entries). */
   putDemo<T>(kind: EntityKind, items: readonly { id: string; data: T }[]): Promise<void>;
   /** Removes every demo record. Returns how many were removed. */

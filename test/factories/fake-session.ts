@@ -93,9 +93,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
         out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op, at, userId: me.id, payload: clone(data), baseVersion: null, refusal: null });
       }
     },
-    async append<T>(kind: EntityKind, id: string, data: T, options: { demo?: boolean } = {}) {
+    async append<T>(kind: EntityKind, id: string, data: T, options: { demo?: boolean; dropDraft?: string } = {}) {
       check();
       if (records.has(key(kind, id))) throw new VaultError('duplicate');
+      if (options.dropDraft !== undefined) drafts.delete(options.dropDraft);
       const at = now();
       records.set(key(kind, id), { id, kind, data: clone(data), updatedAt: at, demo: options.demo === true });
       if (options.demo !== true) out.push({ seq: ++seq, mutationId: crypto.randomUUID(), deviceId: 'device-1', kind, entityId: id, op: 'append', at, userId: me.id, payload: clone(data), baseVersion: null, refusal: null });

@@ -202,4 +202,35 @@ describe('case drafts across an idle lock', () => {
     expect((await entries()).at(-1)?.body).toMatchObject({ type: 'correction', reason: '区分の選択を誤った' });
     expect(await useApp.getState().session!.listDraftKeys()).toEqual([]);
   });
+
+  it('a lock that lands just after a call note is written does not bring it back unsaved, to be recorded twice', async () => {
+    const { user, caseId, entries } = await openCase();
+    const userId = useApp.getState().session!.user.id;
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
+    await user.selectOptions(screen.getByLabelText('結果'), '受入可');
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認済み');
+    await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).toContain(noteKey(caseId)));
+
+    // The entry is written; the lock (idle, another tab, the OS) comes before the form could close.
+    const real = useApp.getState().appendCaseEntry;
+    useApp.setState({
+      appendCaseEntry: async (...args) => {
+        const kase = await real(...args);
+        await useApp.getState().lock('idle');
+        return kase;
+      },
+    });
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    await screen.findByText('ロック中');
+    useApp.setState({ appendCaseEntry: real });
+
+    await act(() => useApp.getState().unlock(userId, PASSPHRASE));
+    await screen.findByText(/改ざんなし/);
+    const calls = async () => (await entries()).filter((e) => e.body.type === 'contact');
+    expect(await calls()).toHaveLength(1);
+    expect(screen.queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument();
+    expect(await useApp.getState().session!.listDraftKeys()).toEqual([]);
+  });
 });

@@ -172,7 +172,7 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
     from: toJapanInputValue(new Date()),
     note: '',
   }));
-  const { form, setForm, restored, finish, discard } = useDraftedForm(outcomeDraftKey(kase.id), blank);
+  const { form, setForm, restored, finish, discard, saveWith } = useDraftedForm(outcomeDraftKey(kase.id), blank);
   const { kind, facilityKey, from, note } = form;
   const update = (patch: Partial<OutcomeFormValue>) => setForm({ ...form, ...patch });
   const { append, errors, busy, setErrors } = useAppend(kase.id);
@@ -199,16 +199,8 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
     if (stay && fromAt === null) return setErrors(['入所の日時を入力してください。']);
     const facility = facilities.get(facilityKey);
     const facilityName = stay ? (facility?.name ?? accepted.find((c) => c.body.facilityName === facilityKey)?.body.facilityName ?? '') : '';
-    const ok = await append({
-      type: 'outcome',
-      outcome: kind,
-      facilityId: stay && facility ? facility.id : null,
-      facilityName,
-      from: fromAt,
-      note: note.trim(),
-    });
-    if (!ok) return;
-    await finish();
+    const body = { type: 'outcome', outcome: kind, facilityId: stay && facility ? facility.id : null, facilityName, from: fromAt, note: note.trim() } as const;
+    if (!(await saveWith((draft) => append(body, draft)))) return;
     onDone();
   }
 
@@ -300,16 +292,15 @@ function ClaimFactsEditor({
     [recordedPlanning, independentLivingClaimed, recordedNote],
   );
   // Always on the page, so a draft shows again as soon as the case is opened after an unlock.
-  const { form, setForm, dirty: changed, restored, finish, discard } = useDraftedForm(`case-claim-facts:${kase.id}`, recorded, sameClaimFacts);
+  const { form, setForm, dirty: changed, restored, discard, saveWith } = useDraftedForm(`case-claim-facts:${kase.id}`, recorded, sameClaimFacts);
   const { planning, independent, note } = form;
   const { append, errors, busy } = useAppend(kase.id);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     onSaving();
-    const ok = await append({ type: 'claim-facts', planning, independentLivingClaimed: independent, note: note.trim() });
-    if (!ok) return;
-    await finish();
+    const body = { type: 'claim-facts', planning, independentLivingClaimed: independent, note: note.trim() } as const;
+    if (!(await saveWith((draft) => append(body, draft)))) return;
     onSaved();
   }
 

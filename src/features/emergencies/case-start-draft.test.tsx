@@ -3,14 +3,15 @@
  * can be set to now; an older stamp, or a colleague's, starts the case at this moment. The caller chips
  * show each contact's reading.
  */
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { toJapanInputValue } from '../../domain/japan-input';
 import { useApp } from '../../state/store';
+import { VaultError } from '../../vault/errors';
 import { CasesScreen } from './cases-screen';
 
 const initial = useApp.getState();
@@ -83,4 +84,16 @@ describe('the caller chips', () => {
     await user.click(chip);
     expect(screen.getByLabelText('電話をくれた方（続柄・氏名）')).toHaveValue('父 山田 一郎');
   });
+
+  it('the case written deletes its draft with it: a lock or a kill before the form closes does not offer to start it again', async () => {
+    const key = 'case-start:hh-1:p-1:user-1';
+    const { user, session } = await openStart('user-1', { [key]: draftStampedAt(minutesAgo(5)) });
+    await screen.findByText(/前にこの画面を開いた時刻です/);
+    // the form's own clean-up after the save never lands (the phone locked, or the app was killed)
+    vi.spyOn(session, 'deleteDraft').mockRejectedValue(new VaultError('locked'));
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    await waitFor(() => expect(window.location.hash).not.toBe('#/cases/new/hh-1/p-1'));
+    expect(await session.listDraftKeys()).not.toContain(key);
+  });
 });
+

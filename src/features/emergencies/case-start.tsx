@@ -130,7 +130,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
    * and opened again) or 'text' (older: what was typed, under a new stamp); the draft's stamp for 'text'.
    */
   const [restored, setRestored] = useState<false | 'stamp' | { readonly text: string }>(false);
-  const { finish } = useFormDraft(draftKey, form, form !== null);
+  const { finish, hold } = useFormDraft(draftKey, form, form !== null);
   // focus goes to the office or the first choice once their messages are drawn
   const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
@@ -230,8 +230,12 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     if (nearby.length > 0 && !separate) return setErrors([T.sameUnanswered]);
     if (nearby.length > 0 && separateReason.trim() === '') return setErrors([T.sameReasonMissing]);
     setBusy(true);
+    // From here no autosave (the lock's neither) writes the draft again, and the open entry deletes it
+    // in its own transaction: a lock or a kill after it must not bring the form back to start the
+    // case again (an unknown caller's twin would not even be asked 同じ緊急事態ですか？).
+    const release = await hold();
     try {
-      const kase = await appendCaseEntry(null, body);
+      const kase = await appendCaseEntry(null, body, { dropDraft: draftKey });
       // The answer is evidence: one entry per case it was compared with, right after the request.
       const answered = await Promise.all(
         nearby.map((o) =>
@@ -255,6 +259,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
       // The next step of a night call is the match, where the calls are made and recorded.
       if (subject.householdId && subject.personId) navigate(casePaths.match(subject.householdId, subject.personId, kase.id));
     } catch (err) {
+      release();
       setErrors(err instanceof CaseEntryRejected ? err.messages : [`${T.saveFailed} ${toVaultError(err).message}`]);
     } finally {
       setBusy(false);

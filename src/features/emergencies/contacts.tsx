@@ -251,7 +251,7 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
   const facilities = useApp((s) => s.facilities);
   const [blank] = useState(() => contactFormOf(null));
   // Reopening 「連絡を記録（手入力）」 after an unlock brings the note back, with its original time.
-  const { form: value, setForm: setValue, restored, finish, discard } = useDraftedForm(contactDraftKey(kase.id), blank);
+  const { form: value, setForm: setValue, restored, finish, discard, saveWith } = useDraftedForm(contactDraftKey(kase.id), blank);
   const { append, errors, busy, setErrors } = useAppend(kase.id);
 
   async function submit(e: FormEvent) {
@@ -259,8 +259,7 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
     const body = contactBodyOf(value, (id) => facilities.get(id)?.officeNumber ?? '');
     if (Array.isArray(body)) return setErrors(body);
     if (body.result === null) return setErrors([T.resultRequired]);
-    if (!(await append(body))) return;
-    await finish();
+    if (!(await saveWith((draft) => append(body, draft)))) return;
     onDone();
   }
 

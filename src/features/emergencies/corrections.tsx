@@ -102,7 +102,7 @@ export function CorrectionDialog({
   const facilities = useApp((s) => s.facilities);
   const { append, errors, busy, setErrors } = useAppend(kase.id);
   const [blank] = useState(() => correctionFormOf(target));
-  const { form, setForm, restored, finish, discard } = useDraftedForm(correctionDraftKey(kase.id, target), blank);
+  const { form, setForm, restored, finish, discard, saveWith } = useDraftedForm(correctionDraftKey(kase.id, target), blank);
   const saving = useRef(false);
   const { reason, contact, request } = form;
   const setReason = (value: string) => setForm({ ...form, reason: value });
@@ -154,8 +154,8 @@ export function CorrectionDialog({
         detail: request.detail.trim(),
       };
     }
-    if (!(await append({ type: 'correction', corrects, reason: reason.trim(), replacement }))) return;
-    await finish();
+    const body = { type: 'correction', corrects, reason: reason.trim(), replacement } as const;
+    if (!(await saveWith((draft) => append(body, draft)))) return;
     onClose();
   }
 

@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { stayDays, stayOf } from '../../domain/case-fold';
-import { EXIT_KINDS, type Current, type EmergencyCase, type ExitKind, type StayEndBody } from '../../domain/emergency-case';
+import { EXIT_KINDS, type Current, type EmergencyCase, type EntryBody, type ExitKind, type StayEndBody } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
@@ -67,7 +67,7 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
     note: correcting?.body.note ?? '',
     reason: '',
   }));
-  const { form, setForm, restored, finish, discard } = useDraftedForm(stayEndDraftKey(caseId, correcting !== undefined), initial);
+  const { form, setForm, restored, finish, discard, saveWith } = useDraftedForm(stayEndDraftKey(caseId, correcting !== undefined), initial);
   const { endedAt, exit, note, reason } = form;
   const set = (patch: Partial<typeof initial>) => setForm({ ...form, ...patch });
   const { append, errors, busy, setErrors } = useAppend(caseId);
@@ -77,13 +77,8 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
     const at = fromJapanInputValue(endedAt);
     if (at === null) return setErrors(['退所の日時を入力してください。']);
     const body: StayEndBody = { type: 'stay-end', endedAt: at, exit, note: note.trim() };
-    const ok = correcting
-      ? await append({ type: 'correction', corrects: correcting.entryId, reason: reason.trim(), replacement: body })
-      : await append(body);
-    if (ok) {
-      await finish();
-      onDone();
-    }
+    const entry: EntryBody = correcting ? { type: 'correction', corrects: correcting.entryId, reason: reason.trim(), replacement: body } : body;
+    if (await saveWith((draft) => append(entry, draft))) onDone();
   }
 
   async function cancel() {
