@@ -11,6 +11,7 @@ import { foldCase } from '../../domain/case-fold';
 import { claimMonthOf } from '../../domain/claim-rules';
 import { japanDateOf } from '../../domain/japan-time';
 import { MatchScreen, parseMatchRoute } from './match-screen';
+import { T } from './text';
 
 const initial = useApp.getState();
 
@@ -325,6 +326,20 @@ describe('calls made from the match, with a case open', () => {
     mount(`#/match/hh-1/p-1?case=${tonight}`, [household], facilities);
     const aoba = await screen.findByRole('article', { name: 'あおば荘' });
     expect(within(aoba).getByText('以前に利用')).toBeInTheDocument();
+  });
+
+  it('once every fitting facility was called, says so, and at the foot of the page how to end the case when none accepts', async () => {
+    const caseId = await openCase();
+    const at = new Date().toISOString();
+    for (const [id, name] of [['f-a', 'あおば荘'], ['f-c', 'ひだまり']] as const) {
+      await append(caseId, { type: 'contact', facilityId: id, facilityName: name, facilityOfficeNumber: '', shortStay: true, contactedAt: at, method: '電話', result: '受入不可', note: '' });
+    }
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    expect(await screen.findByText(T.allCalled)).toBeInTheDocument();
+    const hint = screen.getByText(T.noneFoundHint);
+    // below the near misses, whose numbers stay where they were
+    const nearMisses = screen.getByRole('heading', { name: T.nearMissTitle });
+    expect(nearMisses.compareDocumentPosition(hint) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('records a double tap on a number as one call', async () => {

@@ -263,6 +263,7 @@ export function MatchScreen() {
               />
             </Section>
           ) : null}
+          {kase && result.fits.length > 0 && !result.fits.some(open) ? <p className="match-order">{T.noneFoundHint}</p> : null}
         </>
       )}
     </Page>

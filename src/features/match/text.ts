@@ -71,7 +71,9 @@ export const T = {
   notRecordedOpenCase: (requestedAt: string) =>
     `この画面からの電話は記録されません。この人には対応中の緊急対応（要請 ${requestedAt}）があります。`,
   useOpenCase: '対応中の記録で電話する',
-  allCalled: '受入可能な事業所は、すべて電話済みです。受入先が見つからないときは、「対応記録へ」から「対応結果を記録」で結果（入院・在宅で対応・その他）を記録し、「対応を終了」します。',
+  allCalled: '受入可能な事業所は、すべて電話済みです。',
+  /** at the page's foot once every fit was called (not above the near misses, whose numbers it would push off the screen) */
+  noneFoundHint: '受入先が見つからないときは、「対応記録へ」から「対応結果を記録」で結果（入院・在宅で対応・その他）を記録し、「対応を終了」します。',
   callNotRecorded: '電話の記録に失敗しました。対応記録の画面の「連絡を記録（手入力）」で記録してください。',
   backToCase: '対応記録へ',
   caseClosed: 'この緊急対応は終了しています。電話をかけても記録されません。',
