@@ -356,6 +356,8 @@ export type WireScope = z.infer<typeof WireScope>;
 /** The kinds of record a pull hands out (never 'access': the hub hands that log to no one). */
 export const PULLED_KINDS = ['household', 'facility', 'office', 'case-entry', 'month-close', 'trial-stay', ...FUNCTION_BONUS_KINDS] as const;
 const KNOWN_PULLED: ReadonlySet<string> = new Set(PULLED_KINDS);
+/** Whether this app knows a kind of record the hub hands out (a newer hub's may not be) [V2]. */
+export const isPulledKind = (kind: string): boolean => KNOWN_PULLED.has(kind);
 
 export const WireRecord = z.object({
   kind: z.enum(PULLED_KINDS),
@@ -383,8 +385,11 @@ export const EpochChange = z.object({
 export type EpochChange = z.infer<typeof EpochChange>;
 
 /** A pulled record of a kind this app does not know: a newer hub's, left out of the page [V2]. */
-const isOfUnknownKind = (r: unknown): boolean =>
-  typeof r === 'object' && r !== null && !Array.isArray(r) && typeof (r as { kind?: unknown }).kind === 'string' && !KNOWN_PULLED.has((r as { kind: string }).kind);
+/** The kind of a pulled record this app does not know, or null (a known kind, or no kind at all: WireRecord says what is wrong). */
+const unknownKindOf = (r: unknown): string | null => {
+  const kind = typeof r === 'object' && r !== null && !Array.isArray(r) ? (r as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' && !isPulledKind(kind) ? kind : null;
+};
 
 /**
  * [V2] A page's records of kinds this app does not know are taken out before the page is read:
@@ -393,10 +398,14 @@ const isOfUnknownKind = (r: unknown): boolean =>
  */
 function withoutUnknownKinds(answer: unknown): unknown {
   if (typeof answer !== 'object' || answer === null || !Array.isArray((answer as { records?: unknown }).records)) return answer;
-  const all = (answer as { records: readonly unknown[] }).records;
-  const records = all.filter((r) => !isOfUnknownKind(r));
-  const skipped = all.filter(isOfUnknownKind).map((r) => (r as { kind: string }).kind);
-  return { ...answer, records, unknownKinds: [...new Set(skipped)].slice(0, MAX_UNKNOWN_KINDS) };
+  const records: unknown[] = [];
+  const skipped = new Set<string>();
+  for (const r of (answer as { records: readonly unknown[] }).records) {
+    const kind = unknownKindOf(r);
+    if (kind === null) records.push(r);
+    else skipped.add(kind);
+  }
+  return { ...answer, records, unknownKinds: [...skipped].slice(0, MAX_UNKNOWN_KINDS) };
 }
 
 /** How many unknown kinds a page names: the app keeps them in its hub link until it knows them. */

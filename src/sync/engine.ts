@@ -5,7 +5,7 @@
  * has answered for it, so a lost answer only means the same changes go again (answered 'duplicate').
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { PULLED_KINDS, type SessionUser, type SignInRequest, type StaffMember, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
+import { isPulledKind, type SessionUser, type SignInRequest, type StaffMember, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath, valueAtPath } from './conflict-path';
 import { wireScopeOf } from '../protocol/scope';
 import { formatCursor, parseCursor } from '../protocol/cursor';
@@ -690,11 +690,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   let recheckedSetAside = false;
 
-  /** When the hub link names kinds this app now knows [V2]: the cursor back to 0 and those kinds forgotten; true if so. */
-  async function startOverForKnownKinds(): Promise<boolean> {
+  /**
+   * When the run's link (`finished`) names kinds this app now knows [V2]: the cursor back to 0 and
+   * those kinds forgotten, in the link as held now (the run's end may have changed its members);
+   * true if so. A run whose link names none reads nothing more.
+   */
+  async function startOverForKnownKinds(finished: HubLink): Promise<boolean> {
+    if (!(finished.unknownKinds ?? []).some(isPulledKind)) return false;
     const link = await session.sync.hubLink();
     const kinds = link?.unknownKinds ?? [];
-    const unknown = kinds.filter((k) => !(PULLED_KINDS as readonly string[]).includes(k));
+    const unknown = kinds.filter((k) => !isPulledKind(k));
     if (link === undefined || unknown.length === kinds.length) return false;
     const { unknownKinds: _known, ...rest } = link;
     await session.sync.saveHubLink({ ...rest, cursor: 0, ...(unknown.length > 0 ? { unknownKinds: unknown } : {}) });
@@ -831,7 +836,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // [V2] This app knows a kind of record it once left out (it was updated since): the cursor
       // went past those records, so everything is pulled again from the start, in this same run.
       // Only now that this run got through from the cursor held: a restore is told from there alone.
-      if (!pushProblem && (await startOverForKnownKinds())) return await runLocked();
+      if (!pushProblem && (await startOverForKnownKinds(finished))) return await runLocked();
       return pushProblem ? 'failed' : 'done';
     } catch (e) {
       const error = asSyncError(e);

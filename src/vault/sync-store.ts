@@ -28,6 +28,7 @@ import {
 } from './db';
 import { bindingOfRefusal, isoAt, prepareAccess, writeAccess, type SessionContext } from './journal';
 import { hashOf, sealPage, type PortablePage } from './seal-page';
+import { sortPulled } from './set-aside';
 import { APPEND_ONLY_KINDS, type AcknowledgeReport, type ApplyReport, type EntityKind, type HeldBackApplied, type HubLink, type PreparedPage } from './types';
 
 const LINK_BINDING = bindingOf('hubLink', 'link');
@@ -222,9 +223,12 @@ export async function recheckSetAside(ctx: SessionContext): Promise<ApplyReport 
   const taken = new Map<string, number>();
   for (const note of (await readMeta(ctx.db, 'takenUnpulled')) ?? []) taken.set(`${note.kind}/${note.id}`, Math.max(note.version, taken.get(`${note.kind}/${note.id}`) ?? 0));
   const newerHere = (r: WireRecord, i: number) => Math.max(held[i]?.version ?? 0, taken.get(`${r.kind}/${r.entityId}`) ?? 0) >= r.version;
+  // Only what this app reads now is written: one still unreadable stays aside as it was (its first
+  // sighting kept), not sealed and written again at every unlock.
+  const { readable } = await sortPulled(records.filter((r, i) => !newerHere(r, i)));
   return applyRemote(
     ctx,
-    records.filter((r, i) => !newerHere(r, i)),
+    readable.map(({ record }) => record),
   );
 }
 
