@@ -1,6 +1,6 @@
 /** A saved form's draft stays gone, even when an autosave was still being written as the form was saved. */
 import { act, renderHook } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
 import { useApp } from './store';
 import { useFormDraft } from './use-form-draft';
@@ -34,5 +34,33 @@ describe('useFormDraft', () => {
     await act(() => Promise.all([autosave, finish]));
     expect(session.drafts.has('case-contact:c-1')).toBe(false);
     expect(useApp.getState().unsaved.has('case-contact:c-1')).toBe(false);
+  });
+
+  it('writes what was typed at once when the page is hidden (the dialer, the home button), not 500 ms later', async () => {
+    vi.useFakeTimers();
+    const visibility = vi.spyOn(document, 'visibilityState', 'get');
+    try {
+      const session = createFakeSession();
+      useApp.setState({ session, phase: 'unlocked' });
+      const { rerender } = renderHook(({ note }) => useFormDraft('case-contact:c-1', { note }, true), {
+        initialProps: { note: '空床なし' },
+      });
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(600);
+      });
+      expect(session.drafts.get('case-contact:c-1')).toEqual({ note: '空床なし' });
+      rerender({ note: '空床なし、明朝折り返し' });
+      visibility.mockReturnValue('hidden');
+      await act(async () => {
+        document.dispatchEvent(new Event('visibilitychange'));
+        // no time passes: a hidden page may be killed before any timer runs
+        await Promise.resolve();
+        await Promise.resolve();
+      });
+      expect(session.drafts.get('case-contact:c-1')).toEqual({ note: '空床なし、明朝折り返し' });
+    } finally {
+      visibility.mockRestore();
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Autosaves an open form (any feature's) as an encrypted draft (VaultSession.saveDraft) ~500 ms after the last change,
- * and right away before the app locks, so an hour-long interview survives a lock or a closed tab.
+ * and right away before the app locks or the page is hidden (the dialer opened by a tap-to-call, the home button, the
+ * app switcher: a phone may kill a hidden page without warning), so an hour-long interview survives a lock or a closed tab.
  * While the form differs from the saved record it is marked unsaved, so an app update waits.
  */
 import { useCallback, useEffect, useRef } from 'react';
@@ -43,6 +44,22 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
   }, [key, dirty, ready, markUnsaved]);
 
   useEffect(() => onBeforeLock(() => flush()), [onBeforeLock, flush]);
+
+  useEffect(() => {
+    // Only what the debounce still holds: what is already written is not written again at every switch.
+    const hidden = () => {
+      if (document.visibilityState === 'hidden' && timer.current !== undefined) void flush().catch(() => undefined);
+    };
+    const gone = () => {
+      if (timer.current !== undefined) void flush().catch(() => undefined);
+    };
+    document.addEventListener('visibilitychange', hidden);
+    window.addEventListener('pagehide', gone);
+    return () => {
+      document.removeEventListener('visibilitychange', hidden);
+      window.removeEventListener('pagehide', gone);
+    };
+  }, [flush]);
 
   useEffect(
     () => () => {
