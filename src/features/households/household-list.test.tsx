@@ -52,6 +52,13 @@ describe('household list and search', () => {
     expect(within(items[0]!).getByRole('link')).toHaveAttribute('href', '#/households/hh-sato');
   });
 
+  it('when nobody matches, offers to start the case for a caller who is not registered', async () => {
+    const { user } = mountScreen({ households: [sato, suzuki] });
+    await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たかはし');
+    expect(screen.getByText(/該当する世帯はありません/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: '相談者不明で開始' })).toHaveAttribute('href', '#/cases/new');
+  });
+
   it('just after unlock, lists in the snapshot’s order and answers a query as soon as the index is built', async () => {
     const { user } = mountScreen({ households: [sato, suzuki] });
     const built = useApp.getState().index;

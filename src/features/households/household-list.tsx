@@ -164,7 +164,13 @@ export function HouseholdList() {
           </div>
         </div>
       ) : q && !searchPending && rows.length === 0 ? (
-        <Notice>{T.noMatch}</Notice>
+        <div className="hh-nomatch">
+          <Notice>{T.noMatch}</Notice>
+          <a className="btn btn--secondary btn--block" href={paths.startUnknown()}>
+            {T.noMatchStartUnknown}
+          </a>
+          <p className="hh-nomatch__hint">{T.noMatchStartUnknownHint}</p>
+        </div>
       ) : null}
       {/* Rendered even when empty, so the page's first list is always the results. */}
       <ul className="hh-list" aria-label={T.listTitle}>
