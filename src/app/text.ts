@@ -61,8 +61,8 @@ export const T = {
   // person wants to know whether the day's records and households went
   lockPending: (changes: number, accessLog: number) =>
     changes > 0
-      ? `拠点へまだ送信していない変更が、この端末に${changes}件あります${accessLog > 0 ? `（ほかに閲覧記録${accessLog}件）` : ''}。解錠して拠点につながると送信されます。`
-      : `拠点へまだ送信していない閲覧記録が、この端末に${accessLog}件あります（対応記録や世帯の変更ではありません）。解錠して拠点につながると送信されます。`,
+      ? `拠点へまだ送信していない変更が、この端末に${changes}件あります${accessLog > 0 ? `（ほかに閲覧記録${accessLog}件）` : ''}。解錠して拠点につながると送信されます（拠点にサインインしていない人の分は、その人がサインインしてから）。`
+      : `拠点へまだ送信していない閲覧記録が、この端末に${accessLog}件あります（対応記録や世帯の変更ではありません）。解錠して拠点につながると送信されます（拠点にサインインしていない人の分は、その人がサインインしてから）。`,
   // refused changes stay on the phone, never sent as they are: not "waiting", but not gone either
   lockRefused: (n: number) => `拠点サーバーが受け付けなかった変更が、この端末に${n}件あります。解錠して「設定」の「サーバーが受け付けなかった変更」で理由を確かめてください。`,
   removedLocked: '解錠していた人がこの端末の利用者から外されたため（別のタブでの削除、または拠点での利用停止）、ロックしました。',
