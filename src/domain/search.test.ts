@@ -39,6 +39,27 @@ describe('searchHouseholds: what one box finds', () => {
     expect(first('佐藤　陽太')?.householdId).toBe('sato');
   });
 
+  it('finds a name typed half in kanji and half as heard, in either order, and not a household where the words name two people', () => {
+    const yuko = createHousehold({
+      id: 'yuko',
+      persons: [createPerson({ id: 'yuko-p1', name: '佐藤 祐子', furigana: 'さとう ゆうこ' })],
+    });
+    // 佐藤 here, a ゆうこ among the contacts: two people, not the one the caller named
+    const mixed = createHousehold({
+      id: 'mixed',
+      persons: [createPerson({ id: 'mixed-p1', name: '佐藤 陽太', furigana: 'さとう ようた' })],
+      emergencyContacts: [{ name: '田中 ゆうこ', relation: '叔母', phones: ['080-0987-6543'], note: '' }],
+    });
+    const withYuko = buildHouseholdIndex([mixed, yuko, tanaka]);
+    for (const q of ['佐藤 ゆうこ', '佐藤ゆうこ', 'さとう 祐子', 'ゆうこ さとう', 'ﾕｳｺ　佐藤', '祐子 さとう']) {
+      expect(searchHouseholds(withYuko, q).map((h) => [h.householdId, h.personId]), q).toEqual([['yuko', 'yuko-p1']]);
+    }
+    // every word must be there: a word nobody has finds nobody
+    expect(searchHouseholds(withYuko, '佐藤 みなこ')).toEqual([]);
+    // a contact named in two halves is found as the contact
+    expect(searchHouseholds(withYuko, '田中 ゆうこ')).toEqual([expect.objectContaining({ householdId: 'mixed', personId: null, matchedOn: 'contact' })]);
+  });
+
   it('finds a household by an emergency contact name', () => {
     expect(searchHouseholds(index, '由美子')).toEqual([expect.objectContaining({ householdId: 'sato', personId: null, matchedOn: 'contact' })]);
   });

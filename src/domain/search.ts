@@ -44,6 +44,11 @@ const DIGIT_QUERY = /^[\d\s+()\-‐‑–—―−ー.]+$/;
  */
 const INVISIBLE_IN_QUERY = /[\p{Cc}\p{Cf}]/gu;
 
+/** Where a scan offers each household's best field: the heap, or a query's words' merge. */
+interface Offer {
+  offer(key: number, entry: number, field: number): void;
+}
+
 /** The field containing text offset `pos`, searching from `from` (hits arrive in increasing order). */
 function fieldAt(starts: Int32Array, pos: number, from: number): number {
   // Gallop first: hits of a short query are dense, so the field is usually a step or two ahead.
@@ -67,7 +72,7 @@ function fieldAt(starts: Int32Array, pos: number, from: number): number {
  * `digits` makes the end of a number count like its start: people read out the last four digits.
  * `phonesOnly` skips 受給者証番号 (for '+81 …' and queries too short to be one).
  */
-function scan(hay: Haystack, prep: Prepared, q: string, digits: boolean, phonesOnly: boolean, top: TopK) {
+function scan(hay: Haystack, prep: Prepared, q: string, digits: boolean, phonesOnly: boolean, top: Offer) {
   const { text, fieldStart, fieldEnd, fieldEntry, fieldBase, fieldIsPhone, wordStart } = hay;
   const nameRank = prep.nameRank;
   const qLength = q.length;
@@ -129,7 +134,17 @@ export function searchHouseholds(index: HouseholdIndex, query: string, limit = 5
   } else {
     const textQ = normalizeKana(nfkc);
     hay = prep.texts;
-    if (textQ !== '') scan(hay, prep, textQ, false, false, top);
+    const words = queryWords(nfkc);
+    // Words of one letter each (「た な」, halfway through typing) would visit most of the index for
+    // little: the query as typed is enough until one word has two letters.
+    if (words.length < 2 || words.every((w) => w.length < 2)) {
+      if (textQ !== '') scan(hay, prep, textQ, false, false, top);
+    } else {
+      const best = new BestPerEntry();
+      if (textQ !== '') scan(hay, prep, textQ, false, false, best);
+      scanWords(hay, prep, words, best);
+      best.offerTo(top);
+    }
   }
   return top.drain().map(({ key, a, b }) => {
     const person = hay.fieldPerson[b]!;
@@ -140,4 +155,92 @@ export function searchHouseholds(index: HouseholdIndex, query: string, limit = 5
       score: Math.floor(key / RANK_SPAN),
     };
   });
+}
+
+/** The most words a query is split into: a caller gives a name, not a sentence. */
+const MAX_QUERY_WORDS = 4;
+const KANJI_THEN_KANA = /([\p{Script=Han}々〆])(?=[\p{Script=Hiragana}\p{Script=Katakana}ー])/gu;
+const KANA_THEN_KANJI = /([\p{Script=Hiragana}\p{Script=Katakana}ー])(?=[\p{Script=Han}々〆])/gu;
+
+/**
+ * A text query's words, each as the index keeps words: split at spaces and middle dots, and where
+ * kanji meets kana, since a phone's keyboard converts half of what the caller says (「佐藤ゆうこ」
+ * for 佐藤 祐子 / さとう ゆうこ) or the coordinator gives the surname in kanji and the given name
+ * as heard.
+ */
+export function queryWords(nfkc: string): string[] {
+  const words = nfkc
+    .replace(KANJI_THEN_KANA, '$1 ')
+    .replace(KANA_THEN_KANJI, '$1 ')
+    .split(/[\s・･·]+/)
+    .map(normalizeKana)
+    .filter((w) => w !== '');
+  return [...new Set(words)].slice(0, MAX_QUERY_WORDS);
+}
+
+/** Each household's best offer, kept until every scan of a query has run, then given to the heap once. */
+class BestPerEntry implements Offer {
+  private readonly best = new Map<number, { key: number; field: number }>();
+
+  offer(key: number, entry: number, field: number): void {
+    const had = this.best.get(entry);
+    if (had === undefined || key > had.key) this.best.set(entry, { key, field });
+  }
+
+  offerTo(top: TopK): void {
+    for (const [entry, { key, field }] of this.best) top.offer(key, entry, field);
+  }
+}
+
+/** One word's best hit among one person's fields (or the contacts' and family's, person -1). */
+interface WordHit {
+  readonly field: number;
+  /** the word begins a word of the field (a surname, a given name) */
+  readonly atWord: boolean;
+  readonly base: number;
+}
+
+const betterHit = (a: WordHit, b: WordHit) => (a.atWord !== b.atWord ? a.atWord : a.base > b.base);
+
+/**
+ * A query of several words, in any order: a household is found when every word is in one person's
+ * name or reading (ranked as a name's prefix when each word begins a word there, else as a part of
+ * it), or in its contacts' and family's names. A word in one person and another in a contact does
+ * not find the household: 佐藤 and ゆうこ are one name, not two people. Each word after the first
+ * looks only at the households the words before it found.
+ */
+function scanWords(hay: Haystack, prep: Prepared, words: readonly string[], out: Offer) {
+  const { text, fieldStart, fieldEntry, fieldBase, fieldPerson, wordStart } = hay;
+  const perWord: Map<number, Map<number, WordHit>>[] = [];
+  // the longest word first: it finds the fewest households, which the shorter ones then only check
+  for (const word of [...words].sort((a, b) => b.length - a.length)) {
+    const previous = perWord.at(-1);
+    const now = new Map<number, Map<number, WordHit>>();
+    let fi = 0;
+    for (let pos = text.indexOf(word); pos !== -1; pos = text.indexOf(word, pos + 1)) {
+      fi = fieldAt(fieldStart, pos, fi);
+      const entry = fieldEntry[fi]!;
+      if (previous !== undefined && !previous.has(entry)) continue;
+      const hit: WordHit = { field: fi, atWord: wordStart[pos] === 1, base: fieldBase[fi]! };
+      let persons = now.get(entry);
+      if (persons === undefined) now.set(entry, (persons = new Map()));
+      const person = fieldPerson[fi]!;
+      const had = persons.get(person);
+      if (had === undefined || betterHit(hit, had)) persons.set(person, hit);
+    }
+    if (now.size === 0) return;
+    perWord.push(now);
+  }
+  const [first, ...rest] = perWord as [Map<number, Map<number, WordHit>>, ...Map<number, Map<number, WordHit>>[]];
+  for (const [entry, persons] of first) {
+    let best: { score: number; field: number } | null = null;
+    for (const [person, hit] of persons) {
+      const hits = [hit, ...rest.map((m) => m.get(entry)?.get(person))];
+      if (hits.some((h) => h === undefined)) continue;
+      const quality = hits.every((h) => h!.atWord) ? QUALITY_PREFIX : QUALITY_SUBSTRING;
+      const score = quality * 100 + Math.min(...hits.map((h) => h!.base));
+      if (best === null || score > best.score) best = { score, field: hit.field };
+    }
+    if (best !== null) out.offer(rankKey(best.score, prep.nameRank[entry]!), entry, best.field);
+  }
 }
