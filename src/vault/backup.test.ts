@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BACKUP_FORMAT, BACKUP_VERSION, inspectBackup } from './backup';
+import { BACKUP_FORMAT, BACKUP_VERSION, deriveBackupKeys, inspectBackup } from './backup';
 import { PBKDF2_ITERATIONS } from './crypto';
 import { VaultError } from './errors';
 import { OTHER_PASSPHRASE, PASSPHRASE, createSampleRecord, createTestVault, dumpTables, newId, setUpTestVault } from './testing';
@@ -347,6 +347,60 @@ describe('backup access entries', () => {
     // and with storage back, the same file restores, its entry with it
     await target.session.restoreBackup(bytes, BACKUP_PASSPHRASE);
     expect((await target.session.accessLog()).filter((e) => e.action === 'restore-backup')).toHaveLength(1);
+  });
+});
+
+/**
+ * The file with its payload edited and sealed again under the same passphrase, as another version
+ * of the app would have written it.
+ */
+async function asWrittenBy(bytes: Uint8Array, edit: (payload: Record<string, unknown>) => void): Promise<Uint8Array> {
+  const headerEnd = bytes.indexOf(0x0a);
+  const headerBytes = bytes.slice(0, headerEnd);
+  const header = JSON.parse(new TextDecoder().decode(headerBytes)) as { kdf: { salt: string; iterations: number }; cipher: { iv: string } };
+  const b64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  const { key } = await deriveBackupKeys(BACKUP_PASSPHRASE, b64(header.kdf.salt), header.kdf.iterations);
+  const iv = b64(header.cipher.iv);
+  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: headerBytes }, key, bytes.slice(headerEnd + 1, bytes.length - 32));
+  const payload = JSON.parse(new TextDecoder().decode(plain)) as Record<string, unknown>;
+  edit(payload);
+  const body = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: headerBytes }, key, new TextEncoder().encode(JSON.stringify(payload))));
+  const file = new Uint8Array(headerEnd + 1 + body.length + 32);
+  file.set(headerBytes);
+  file[headerEnd] = 0x0a;
+  file.set(body, headerEnd + 1);
+  file.set(new Uint8Array(await crypto.subtle.digest('SHA-256', file.slice(0, file.length - 32))), file.length - 32);
+  return file;
+}
+
+describe('backups of other versions of the app', () => {
+  it('restores a file made before 請求済み, 体験利用 and the 機能強化加算 kinds existed (their counts absent)', async () => {
+    const source = await setUpTestVault();
+    const id = newId();
+    await source.session.put('household', id, household(id, '佐藤 陽太'), 'create');
+    const bytes = await source.session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
+    // as the first backups (2026-11) counted: four kinds, and no sync list
+    const old = await asWrittenBy(bytes, (p) => {
+      const counts = p['counts'] as Record<string, number>;
+      p['counts'] = { household: counts['household'], facility: counts['facility'], office: counts['office'], 'case-entry': counts['case-entry'], accessLog: counts['accessLog'], outbox: counts['outbox'] };
+      delete p['sync'];
+    });
+    const target = await targetVault();
+    const result = await target.session.restoreBackup(old, BACKUP_PASSPHRASE);
+    expect(result.counts.household).toBe(1);
+    expect((await target.session.get('household', id))?.data).toMatchObject({ persons: [expect.objectContaining({ name: '佐藤 陽太' })] });
+  });
+
+  it('asks for the app to be updated, not calls the file damaged, when a later app wrote a kind this one does not know', async () => {
+    const { bytes } = await shared;
+    const newer = await asWrittenBy(bytes, (p) => {
+      (p['records'] as unknown[]).push({ kind: 'respite-plan', id: newId(), updatedAt: p['createdAt'], data: {} });
+      (p['counts'] as Record<string, number>)['respite-plan'] = 1;
+    });
+    const target = await targetVault();
+    const before = await dumpTables(target.db);
+    expect(await codeOf(target.session.restoreBackup(newer, BACKUP_PASSPHRASE))).toBe('backup-version');
+    expect(await dumpTables(target.db)).toEqual(before);
   });
 });
 

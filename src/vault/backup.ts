@@ -147,8 +147,11 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** PBKDF2 once, then HKDF into a non-extractable AES-GCM key and the check value. */
-async function deriveBackupKeys(
+/**
+ * PBKDF2 once, then HKDF into a non-extractable AES-GCM key and the check value. Exported for the
+ * tests that write files as an earlier or later app did.
+ */
+export async function deriveBackupKeys(
   passphrase: string,
   salt: Uint8Array<ArrayBuffer>,
   iterations: number,
@@ -410,6 +413,11 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
   const seen = new Set<string>();
   const actual = zeroCounts();
   for (const r of records as unknown[]) {
+    // A kind this app does not know was written by a later one (its file version stays 1 while
+    // kinds are added): 'update the app', not 'the file is damaged'.
+    if (isObject(r) && isString(r['kind']) && !isKind(r['kind']) && /^[a-z][a-z-]{0,39}$/.test(r['kind'])) {
+      throw new VaultError('backup-version', { detail: `payload: record kind ${r['kind']}` });
+    }
     if (!isObject(r) || !isKind(r['kind']) || !isOpaqueId(r['id']) || !isInstant(r['updatedAt']) || !('data' in r)) {
       throw damaged('payload: record');
     }
@@ -418,7 +426,9 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
     seen.add(key);
     actual[r['kind']] += 1;
   }
-  for (const kind of BACKUP_KINDS) if (counts[kind] !== actual[kind]) throw damaged(`payload: ${kind} count`);
+  // An earlier app counted only the kinds it had (month-close, trial-stay and the 機能強化加算
+  // kinds came later): a count it did not write is none of that kind.
+  for (const kind of BACKUP_KINDS) if ((counts[kind] ?? 0) !== actual[kind]) throw damaged(`payload: ${kind} count`);
   if (counts['accessLog'] !== accessLog.length || counts['outbox'] !== outbox.length) throw damaged('payload: counts');
   const ids = new Set<string>();
   for (const e of accessLog as unknown[]) {
@@ -428,6 +438,9 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
     ids.add(e['id']);
   }
   for (const o of outbox as unknown[]) {
+    if (isObject(o) && isString(o['kind']) && o['kind'] !== 'access' && !isKind(o['kind']) && /^[a-z][a-z-]{0,39}$/.test(o['kind'])) {
+      throw new VaultError('backup-version', { detail: `payload: outbox kind ${o['kind']}` });
+    }
     if (
       !isObject(o) ||
       !isString(o['mutationId']) ||
