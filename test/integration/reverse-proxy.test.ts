@@ -7,7 +7,7 @@
  * cookie. The test prints which of the two it did.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,9 +26,13 @@ const directives = CONF.split('\n')
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
 const work = mkdtempSync(join(tmpdir(), 'kyoten-nginx-'));
+/** certbot's webroot, apart from `work` (keys, mode 0700): nginx's workers must read it */
+const webroot = mkdtempSync(join(tmpdir(), 'kyoten-webroot-'));
+chmodSync(webroot, 0o755);
 afterAll(async () => {
   await target.dropAll();
   rmSync(work, { recursive: true, force: true });
+  rmSync(webroot, { recursive: true, force: true });
 });
 
 function findNginx(): string | null {
@@ -100,7 +104,11 @@ describe('the reverse proxy configuration in docs/', () => {
         .replace(/ssl_certificate\s+\S+;/, `ssl_certificate ${join(work, 'cert.pem')};`)
         .replace(/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${join(work, 'key.pem')};`)
         .replace('proxy_pass http://127.0.0.1:8080;', `proxy_pass http://127.0.0.1:${hubPort};`)
-        .replace(/access_log \S+;/, `access_log ${join(work, 'access.log')};`);
+        .replace(/access_log \S+;/, `access_log ${join(work, 'access.log')};`)
+        .replace('root /var/www/html;', `root ${webroot};`);
+      // certbot's webroot, as step 4 makes it: a renewal's challenge file, readable by nginx's workers
+      mkdirSync(join(webroot, '.well-known', 'acme-challenge'), { recursive: true, mode: 0o755 });
+      writeFileSync(join(webroot, '.well-known', 'acme-challenge', 'renewal-token'), 'renewal-token.key-authorization', { mode: 0o644 });
       // Included inside an http block, as Debian's nginx.conf includes conf.d/*.conf (the recipe's
       // step 4): a file that brought its own events or http block would fail `nginx -t` here.
       const site = join(work, 'kyoten.conf');
@@ -132,6 +140,10 @@ describe('the reverse proxy configuration in docs/', () => {
       const plain = await fetch(`http://127.0.0.1:${plainPort}/`, { redirect: 'manual' });
       expect(plain.status).toBe(301);
       expect(plain.headers.get('location')).toMatch(/^https:\/\//);
+      // Let's Encrypt's renewal check is answered over plain http from the webroot, not redirected to the hub
+      const challenge = await fetch(`http://127.0.0.1:${plainPort}/.well-known/acme-challenge/renewal-token`, { redirect: 'manual' });
+      expect(challenge.status).toBe(200);
+      expect(await challenge.text()).toBe('renewal-token.key-authorization');
       console.log(`nginx ${nginx}: docs/nginx-kyoten.conf passed nginx -t and served the hub over https`);
     } finally {
       proxy?.kill();
