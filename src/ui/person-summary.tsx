@@ -19,6 +19,7 @@ const L = {
   allergies: 'アレルギー',
   calming: '落ち着く',
   triggers: '苦手',
+  seizures: '発作',
   none: 'なし',
   provisionalNone: '未記入（仮登録）',
   careNotWritten: '要（内容未記入）',
@@ -103,20 +104,24 @@ export function NoConsentLine({ household }: { household: StatusFields }) {
 }
 
 /**
- * One person's lines (no contacts): name and age, 医ケア, アレルギー・服薬, 落ち着く・苦手.
+ * One person's lines (no contacts): name and age, 医ケア, アレルギー・服薬, 発作 (when written),
+ * 落ち着く・苦手.
  * `provisional`: a 仮登録, often a name and a number taken in a hurry, where an empty 医ケア is not
- * known to be none: it reads 未記入, not なし.
+ * known to be none: it reads 未記入, not なし. `compact`: one line each (a household of several
+ * persons, whose essentials share the first screen), each unfolded by its label as a cut line is.
  */
 export function PersonEssentials({
   person: p,
   today,
   headingLevel = 2,
   provisional = false,
+  compact = false,
 }: {
   person: Person;
   today: IsoDate;
   headingLevel?: 2 | 3;
   provisional?: boolean;
+  compact?: boolean;
 }) {
   const name = p.name.trim() || L.noName;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
@@ -138,7 +143,7 @@ export function PersonEssentials({
       </>
     ) : null;
   return (
-    <section className="ps-person" aria-label={L.summaryOf(name)}>
+    <section className={compact ? 'ps-person ps-person--compact' : 'ps-person'} aria-label={L.summaryOf(name)}>
       <Heading className="ps-person__name">
         {name}
         <span className="ps-person__age">{personAgeLabel(p, today)}</span>
@@ -147,6 +152,10 @@ export function PersonEssentials({
         <Line label={L.medicalCare}>{care || careUnwritten || (provisional ? L.provisionalNone : L.none)}</Line>
         <Line label={L.medications} text={`${allergies}／${medications}`}>
           {meds}
+        </Line>
+        {/* what to do in a seizure is what a facility asks first: on the first screen when written */}
+        <Line label={L.seizures} short>
+          {p.seizures.trim()}
         </Line>
         <Line label={L.calming} short>
           {p.calming.trim()}

@@ -101,6 +101,39 @@ describe('the household first screen and the routes, at 360 × 740', () => {
     expectNoViolations('household first screen', await seriousA11yViolations(page));
   });
 
+  it('keeps three persons\' start buttons and the first contacts on the screen when each has long answers', async () => {
+    browser = await openBrowser({ viewport: VIEWPORT });
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    const long = '朝・夕にデパケンR 200mg、夜にリスペリドン 1mg、頓服でダイアップ座薬 6mg（発作が5分以上続くとき）、便秘時に酸化マグネシウム';
+    await registerHousehold(page, { name: '山田 一郎', furigana: 'やまだ いちろう', birthDate: '2003-05-01', phone: '047-123-4567', medication: long, contactName: '山田 花子', contactPhone: '090-1111-2222' });
+    await page.getByRole('button', { name: '編集' }).click();
+    for (const [i, [name, furigana, birthDate]] of [
+      ['山田 次郎', 'やまだ じろう', '2010-08-01'],
+      ['山田 三郎', 'やまだ さぶろう', '2012-02-01'],
+    ].entries()) {
+      await page.getByRole('button', { name: '本人を追加' }).click();
+      const nth = i + 1;
+      await page.getByLabel('氏名', { exact: true }).nth(nth).fill(name!);
+      await page.getByLabel('ふりがな', { exact: true }).nth(nth).fill(furigana!);
+      await page.getByLabel('生年月日', { exact: true }).nth(nth).fill(birthDate!);
+      await page.getByLabel('服薬', { exact: true }).nth(nth).fill(long);
+      await page.getByLabel('発作', { exact: true }).nth(nth).fill('てんかん発作。5分以上続けば座薬を入れ、救急車を呼ぶ（主治医の指示）');
+    }
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByRole('button', { name: '編集' }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(tmpdir(), 'kyoten-household-three-persons.png') });
+    for (const name of ['山田 一郎', '山田 次郎', '山田 三郎']) {
+      await expectOnScreen(page, page.getByRole('link', { name: `${name}さんの緊急対応を開始` }), `${name}: 緊急対応を開始`);
+    }
+    await expectOnScreen(page, page.getByRole('list', { name: '緊急連絡先' }).getByRole('link').first(), 'contact 1');
+    // the seizure line is on the person's essentials, one line, unfolded by its label
+    const jiro = page.getByRole('region', { name: '山田 次郎さんの要点' });
+    await expect.poll(() => jiro.getByText('発作', { exact: true }).count()).toBe(1);
+    expect(await jiro.innerText()).toContain('てんかん発作');
+  });
+
   it('returns to the same case with its draft after a reload, and the back button follows the screens', async () => {
     const page = await openYotasHousehold();
     const household = page.url();

@@ -96,26 +96,30 @@ export function HouseholdDetail({ id }: { id: string }) {
 
 /**
  * The first screen at 360 × 740, without scrolling: each person's essentials, the first two
- * contacts to call, 「緊急対応を開始」. Status and warnings follow; the full 聞き取り票 below.
+ * contacts to call, 「緊急対応を開始」 (for several persons the calls and buttons first, the
+ * essentials after them, one line each). Status and warnings follow; the full 聞き取り票 below.
  */
 function Header({ household: h, today, review }: { household: Household; today: string; review: boolean }) {
   const status = householdStatus(h);
   const basis = reviewBasis(h);
   // the contacts' order follows the hour (a number answered by day only goes down at night): read every minute
   const now = useMinuteClock();
+  // Several persons: the calls and each one's 緊急対応を開始 come first, then their essentials one
+  // line each, so no person's button falls below the screen (two siblings with long 医ケア pushed it there).
+  const many = h.persons.length > 1;
+  const persons = h.persons.map((p) => <PersonEssentials key={p.id} person={p} today={today} provisional={status === 'draft'} compact={many} />);
   return (
     <header className="section hh-first">
-      {h.persons.map((p) => (
-        <PersonEssentials key={p.id} person={p} today={today} provisional={status === 'draft'} />
-      ))}
+      {many ? null : persons}
       <FirstContacts contacts={h.emergencyContacts} caseWorker={{ name: h.caseWorker, phone: h.caseWorkerPhone }} at={now} />
-      <div className={h.persons.length > 1 ? 'hh-head__actions hh-starts hh-starts--many' : 'hh-head__actions hh-starts'}>
+      <div className={many ? 'hh-head__actions hh-starts hh-starts--many' : 'hh-head__actions hh-starts'}>
         {h.persons.map((p) => (
           <a key={p.id} className="btn btn--primary hh-start" href={paths.startCase(h.id, p.id)}>
             {T.startCase(p.name || T.noName)}
           </a>
         ))}
       </div>
+      {many ? persons : null}
       <div className="hh-row__meta">
         <StatusBadge status={status} />
       </div>
