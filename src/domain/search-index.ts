@@ -10,11 +10,13 @@ import { householdStatus } from './household-rules';
 import { firstPhoneDigits, normalizeDigits, normalizeKana, normalizePhone } from './normalize';
 import { RANK_SPAN } from './search-heap';
 
-export type MatchedOn = 'name' | 'furigana' | 'phone' | 'recipient' | 'contact';
+export type MatchedOn = 'name' | 'furigana' | 'phone' | 'recipient' | 'contact' | 'case-worker';
 
 const WEIGHT_NAME = 4;
 const WEIGHT_ID_OR_PHONE = 3;
 const WEIGHT_CONTACT = 1;
+/** the 相談支援専門員 serves many households: their name finds them all, after anyone's own */
+const WEIGHT_CASE_WORKER = 0;
 
 /**
  * What a field is, as a small number: what it matched on and its weight (the person's own name
@@ -27,6 +29,7 @@ export const FIELD_KINDS = [
   { matchedOn: 'phone', weight: WEIGHT_ID_OR_PHONE },
   { matchedOn: 'phone', weight: WEIGHT_CONTACT },
   { matchedOn: 'contact', weight: WEIGHT_CONTACT },
+  { matchedOn: 'case-worker', weight: WEIGHT_CASE_WORKER },
 ] as const satisfies readonly { matchedOn: MatchedOn; weight: number }[];
 const KIND_NAME = 0;
 const KIND_FURIGANA = 1;
@@ -34,6 +37,7 @@ const KIND_RECIPIENT = 2;
 const KIND_PHONE = 3;
 const KIND_CASE_WORKER_PHONE = 4;
 const KIND_CONTACT = 5;
+const KIND_CASE_WORKER = 6;
 
 export interface IndexedField {
   readonly value: string;
@@ -116,6 +120,8 @@ function indexHousehold(h: HouseholdSummary): IndexedHousehold {
     for (const ph of c.phones) digits.push(...phoneFields(ph, KIND_PHONE));
   }
   for (const f of h.family) texts.push(textField(f.name, -1, KIND_CONTACT));
+  // 「担当の小野さんの利用者です」: the caller may know the 相談支援専門員 better than the family
+  texts.push(textField(h.caseWorker, -1, KIND_CASE_WORKER));
   digits.push(...phoneFields(h.phone, KIND_PHONE), ...phoneFields(h.caseWorkerPhone, KIND_CASE_WORKER_PHONE));
   const first = h.persons[0];
   return {

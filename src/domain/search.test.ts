@@ -60,6 +60,25 @@ describe('searchHouseholds: what one box finds', () => {
     expect(searchHouseholds(withYuko, '田中 ゆうこ')).toEqual([expect.objectContaining({ householdId: 'mixed', personId: null, matchedOn: 'contact' })]);
   });
 
+  it("finds the households of a 相談支援専門員 by their name, after a person's or a contact's own name", () => {
+    const served = createHousehold({
+      id: 'served',
+      caseWorker: '江口 真理',
+      persons: [createPerson({ id: 'served-p1', name: '伊藤 蓮', furigana: 'いとう れん' })],
+    });
+    const named = createHousehold({
+      id: 'named',
+      caseWorker: '',
+      persons: [createPerson({ id: 'named-p1', name: '江口 真理', furigana: 'えぐち まり' })],
+    });
+    const withWorker = buildHouseholdIndex([served, named, tanaka]);
+    expect(searchHouseholds(withWorker, '江口 真理').map((h) => [h.householdId, h.matchedOn])).toEqual([
+      ['named', 'name'],
+      ['served', 'case-worker'],
+    ]);
+    expect(searchHouseholds(withWorker, '江口').map((h) => h.householdId)).toEqual(['named', 'served']);
+  });
+
   it('finds a household by an emergency contact name', () => {
     expect(searchHouseholds(index, '由美子')).toEqual([expect.objectContaining({ householdId: 'sato', personId: null, matchedOn: 'contact' })]);
   });
@@ -259,7 +278,7 @@ describe('searchHouseholds over a 10,000-household demo hub', () => {
 
   it('finds exactly the households that a field-by-field check finds, for broad and narrow queries', () => {
     // The reference: look at every household's fields one by one, the slow obvious way.
-    const names = (h: Household) => [...h.persons.flatMap((p) => [p.name, p.furigana]), ...h.emergencyContacts.flatMap((c) => [c.name, c.furigana ?? '']), ...h.family.map((f) => f.name)];
+    const names = (h: Household) => [...h.persons.flatMap((p) => [p.name, p.furigana]), ...h.emergencyContacts.flatMap((c) => [c.name, c.furigana ?? '']), ...h.family.map((f) => f.name), h.caseWorker];
     const phones = (h: Household) => [h.phone, h.caseWorkerPhone, ...h.emergencyContacts.flatMap((c) => c.phones)].filter(Boolean).map(normalizePhone);
     const byText = (q: string) => (h: Household) => names(h).some((n) => normalizeKana(n).includes(normalizeKana(q)));
     const byPhone = (q: string) => (h: Household) => phones(h).some((p) => p.includes(q));

@@ -59,6 +59,15 @@ describe('household list and search', () => {
     expect(screen.getByRole('link', { name: '相談者不明で開始' })).toHaveAttribute('href', '#/cases/new');
   });
 
+  it("says a household was found by its 相談支援専門員's name", async () => {
+    const served = createHousehold({ ...suzuki, id: 'hh-served', caseWorker: '江口 真理', persons: [createPerson({ id: 'p-served', name: '伊藤 蓮', furigana: 'いとう れん', birthDate: '2000-01-01' })] });
+    const { user } = mountScreen({ households: [sato, served] });
+    await user.type(screen.getByRole('searchbox', { name: '検索' }), '江口');
+    const items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('担当 江口 真理');
+  });
+
   it('just after unlock, lists in the snapshot’s order and answers a query as soon as the index is built', async () => {
     const { user } = mountScreen({ households: [sato, suzuki] });
     const built = useApp.getState().index;

@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { normalizeKana, normalizePhone } from '../../domain/normalize';
-import { idsInNameOrder, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
+import { idsInNameOrder, queryWords, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { Notice, Page } from '../../ui/layout';
@@ -63,9 +63,11 @@ function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string): strin
     const p = h.persons.find((x) => x.id === hit.personId);
     return p?.recipientNumber ? T.matchedRecipient(p.recipientNumber) : null;
   }
+  if (hit.matchedOn === 'case-worker') return h.caseWorker ? T.matchedCaseWorker(h.caseWorker) : null;
   if (hit.matchedOn === 'contact') {
-    const q = normalizeKana(query);
-    const named = (text: string | undefined) => text !== undefined && normalizeKana(text).includes(q);
+    // every word of the query, as the search took them (「田中 ゆみこ」)
+    const words = queryWords(query.normalize('NFKC'));
+    const named = (text: string | undefined) => text !== undefined && words.every((w) => normalizeKana(text).includes(w));
     // by name, or by a contact's reading (「たなか」 finds 田中 由美子)
     const c = h.emergencyContacts.find((x) => named(x.name) || named(x.furigana)) ?? h.family.find((x) => named(x.name));
     return c ? T.matchedContact(c.name, c.relation) : null;

@@ -44,6 +44,7 @@ export const T = {
   matchedPhone: (p: string) => `電話 ${p}`,
   matchedRecipient: (n: string) => `受給者証 ${n}`,
   matchedContact: (name: string, relation: string) => `連絡先 ${name}${relation ? `（${relation}）` : ''}`,
+  matchedCaseWorker: (name: string) => `担当 ${name}`,
   noName: '（氏名未入力）',
 
   // detail
