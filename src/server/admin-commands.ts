@@ -467,8 +467,27 @@ function printTotp(io: AdminIo, totpSecret: string, hub: string, login: string):
   io.out(`otpauth URI: ${totpUri(totpSecret, hub, login)}`);
 }
 
-/** What `npm start` prints while nobody can sign in yet. */
-export const FIRST_ADMIN_HINT = `No accounts yet. Create the hub and its first admin (with the server stopped when it uses the embedded store):
-  npm run admin -- create-hub --hub <hub-id> --name "<拠点名>"
-  npm run admin -- create-user --hub <hub-id> --login <login> --name "<表示名>" --role admin
-The second command asks for a password and prints the TOTP secret for an authenticator app.`;
+/**
+ * What the server prints at start while nobody can sign in yet. With DATABASE_URL set it is the
+ * production hub of docs/hub-server.md, whose admin commands run as root through kyoten-admin.sh
+ * (the recipe's step 2): `npm run admin` there would not read the service's environment file.
+ */
+export function firstAdminHint(env: { readonly DATABASE_URL?: string }): string {
+  const args = [
+    'create-hub --hub <hub-id> --name "<拠点名>"',
+    'create-user --hub <hub-id> --login <login> --name "<表示名>" --role admin',
+  ];
+  const last = 'The second command asks for a password and prints the TOTP secret for an authenticator app.';
+  if (env.DATABASE_URL) {
+    return [
+      'No accounts yet. Create the hub and its first admin as root, through the admin script (it runs them as the service\'s user with /etc/kyoten-navi/env: docs/hub-server.md, "Production recipe", step 2):',
+      ...args.map((a) => `  sudo sh /opt/kyoten-navi/docs/kyoten-admin.sh ${a}`),
+      last,
+    ].join('\n');
+  }
+  return [
+    'No accounts yet. Create the hub and its first admin (with the server stopped when it uses the embedded store):',
+    ...args.map((a) => `  npm run admin -- ${a}`),
+    last,
+  ].join('\n');
+}

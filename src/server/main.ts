@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { FIRST_ADMIN_HINT } from './admin-commands';
+import { firstAdminHint } from './admin-commands';
 import { osUserName } from './os-user';
 import { describeStore } from './db/open-store';
 import { startHub } from './services/hub';
@@ -73,7 +73,7 @@ hub.store.then(
     if (process.env.DATABASE_URL && !process.env.KYOTEN_SECRET_KEY) {
       console.warn('KYOTEN_SECRET_KEY is not set: TOTP secrets are stored in clear in the database. Set it (openssl rand -base64 32) before creating users.');
     }
-    if ((await store.countUsers()) === 0) console.log(FIRST_ADMIN_HINT);
+    if ((await store.countUsers()) === 0) console.log(firstAdminHint(process.env));
   },
   async (error: unknown) => {
     console.error('The store could not be opened:', error instanceof Error ? error.message : error);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { firstAdminHint, parseAdminArgs } from '../../src/server/admin-commands';
 import { openPostgresStore } from '../../src/server/db/postgres-store';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -100,6 +101,14 @@ describe('production recipe', () => {
       const script = exec.split(' ').find((part) => /^(src|docs)\//.test(part) || part.startsWith('/opt/kyoten-navi/'))!;
       expect(existsSync(join(root, script.replace('/opt/kyoten-navi/', ''))), exec).toBe(true);
     }
+    if (name === 'kyoten-navi.service') {
+      // A hub that exits on its configuration (schema-too-new, a signing key mismatch) stops after
+      // 5 failed starts within 10 minutes instead of restarting forever (the recipe's step 3).
+      expect(unit.get('Unit')?.get('StartLimitIntervalSec')).toEqual(['10min']);
+      expect(unit.get('Unit')?.get('StartLimitBurst')).toEqual(['5']);
+      expect(service?.get('Restart')).toEqual(['on-failure']);
+      expect(hubServerMd).toContain('systemctl reset-failed kyoten-navi && systemctl start kyoten-navi');
+    }
     // In CI the units are always verified, never only read (the machine has systemd's tools).
     if (!hasSystemd && process.env['CI'] !== undefined) throw new Error('systemd-analyze is missing: the units cannot be verified');
     if (hasSystemd) {
@@ -129,27 +138,36 @@ describe('production recipe', () => {
     }
   });
 
-  it('the backup job writes a dump pg_restore can read and removes the ones past their days', async () => {
+  it('the backup job writes a dump pg_restore can read and removes the ones past their days, never the newest 35', async () => {
     await withHubDatabase('kyoten_backupjob', async (url) => {
       const store = await openPostgresStore({ connectionString: url });
       await store.createTenant({ id: 'hub-job', name: 'バックアップ拠点' });
       await store.close();
       const dir = mkdtempSync(join(tmpdir(), 'kyoten-backups-'));
       made.push(dir);
-      const old = join(dir, 'kyoten-20200101T000000Z.dump');
-      writeFileSync(old, 'old');
-      const longAgo = new Date(Date.now() - 40 * 86_400_000);
-      utimesSync(old, longAgo, longAgo);
+      // 40 nights of dumps that all look old to the clock (one jumped forward, say): by their ages
+      // alone every one would go. The 34 newest of them are kept beside tonight's (35 in all).
+      const farPast = new Date('2001-01-01T00:00:00Z');
+      const nights = Array.from({ length: 40 }, (_, i) => `kyoten-${new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10).replaceAll('-', '')}T031500Z.dump`);
+      for (const name of nights) {
+        writeFileSync(join(dir, name), 'old');
+        utimesSync(join(dir, name), farPast, farPast);
+      }
+      // Beyond the newest 35 but young: kept (only a dump past both the count and the days goes).
+      const young = 'kyoten-20191231T031500Z.dump';
+      writeFileSync(join(dir, young), 'young');
       const out = execFileSync('sh', [docs('kyoten-backup.sh')], {
-        env: { ...process.env, DATABASE_URL: url, KYOTEN_BACKUP_DIR: dir, KYOTEN_BACKUP_DAYS: '35', KYOTEN_APP_DIR: root },
+        // KYOTEN_BACKUP_DAYS left out: its default, 35, as the unit sets it.
+        env: { ...process.env, DATABASE_URL: url, KYOTEN_BACKUP_DIR: dir, KYOTEN_BACKUP_DAYS: undefined, KYOTEN_APP_DIR: root },
         encoding: 'utf8',
       });
-      const dumps = readdirSync(dir);
-      expect(dumps).toHaveLength(1);
-      expect(dumps[0]).toMatch(/^kyoten-\d{8}T\d{6}Z\.dump$/);
-      expect(out).toContain(dumps[0]);
+      const dumps = readdirSync(dir).sort();
+      const tonight = dumps.at(-1)!;
+      expect(tonight).toMatch(/^kyoten-\d{8}T\d{6}Z\.dump$/);
+      expect(out).toContain(`backup written: ${join(dir, tonight)}`);
+      expect(dumps).toEqual([young, ...nights.slice(6), tonight]);
       // pg_restore lists what the dump holds: the hub's tables, the epoch among them.
-      const listing = execFileSync('pg_restore', ['--list', join(dir, dumps[0]!)], { encoding: 'utf8' });
+      const listing = execFileSync('pg_restore', ['--list', join(dir, tonight)], { encoding: 'utf8' });
       expect(listing).toMatch(/TABLE DATA \S+ hub_epoch/);
       expect(listing).toMatch(/TABLE DATA \S+ evidence/);
     });
@@ -171,6 +189,23 @@ describe('production recipe', () => {
     expect(unitFile('kyoten-navi-backup.service').get('Service')!.get('ExecStartPre')).toEqual([
       '+/usr/bin/install -d -o kyoten -g kyoten -m 0700 /var/backups/kyoten-navi',
     ]);
+  });
+
+  it('the start-up hint names the admin script the recipe gives when DATABASE_URL is set, npm run admin otherwise', () => {
+    const script = 'sudo sh /opt/kyoten-navi/docs/kyoten-admin.sh';
+    expect(readFileSync(join(root, 'docs/guide/hub-admin.md'), 'utf8')).toContain(script);
+    const commands = (hint: string, prefix: string) =>
+      hint.split('\n').filter((line) => line.trimStart().startsWith(prefix)).map((line) => line.trimStart().slice(prefix.length + 1));
+    const production = firstAdminHint({ DATABASE_URL: 'postgres://kyoten@/kyoten?host=/run/postgresql' });
+    expect(production).not.toContain('npm run admin');
+    const tried = firstAdminHint({});
+    expect(tried).not.toContain('kyoten-admin.sh');
+    for (const [hint, prefix] of [[production, script], [tried, 'npm run admin --']] as const) {
+      const shown = commands(hint, prefix);
+      expect(shown.map((c) => c.split(' ')[0])).toEqual(['create-hub', 'create-user']);
+      // each is a command the admin script takes (placeholders filled in, quotes as a shell takes them)
+      for (const c of shown) parseAdminArgs([...c.replace(/<[^>]+>/g, 'x').matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!));
+    }
   });
 
   it('kyoten-admin.sh runs an admin command as the service user with its environment file, and says when that user cannot read it', async () => {

@@ -77,7 +77,8 @@ export class EmbeddedPostgres {
       await stopOrphan(pgData, log);
       const socketDir = socketDirFor(pgData, runAs);
       for (let attempt = 1; ; attempt++) {
-        const logFd = openSync(logPath, 'a');
+        // Owner only (0600, not the 0644 a default umask gives under npm start), as the store's other files.
+        const logFd = openSync(logPath, 'a', 0o600);
         const child = spawn(
           bin.postgres,
           [
