@@ -1,5 +1,6 @@
 import Encoding from 'encoding-japanese';
 import { describe, expect, it } from 'vitest';
+import { CLAIM_DETAIL_HEADERS, CLAIM_SUMMARY_HEADERS } from './claim-csv';
 import { DISABILITY_LABELS, DISABILITY_TYPES } from './disability';
 import { emptyAcceptance, emptyFacility, type Facility } from './facility';
 import { FACILITY_CSV_HEADERS, FACILITY_CSV_MAX_BYTES, FACILITY_CSV_MAX_ROWS, FacilityCsvError, decodeCsvBytes, exportFacilityCsv, parseFacilityCsv } from './facility-csv';
@@ -19,6 +20,8 @@ function idSequence(): () => string {
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const utf8Bom = (s: string) => new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(s)]);
 const sjis = (s: string) => new Uint8Array(Encoding.convert(Encoding.stringToCode(s), { to: 'SJIS', from: 'UNICODE' }));
+/** Shift_JIS text with raw bytes between (a 外字 such as F040, a stray 0x80) that no Unicode character encodes to. */
+const sjisWithBytes = (...parts: readonly (string | readonly number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...sjis(p)] : p)));
 
 /** A CSV with only the given columns, CRLF like Excel writes. */
 function csv(header: readonly string[], ...rows: readonly string[][]): string {
@@ -127,6 +130,61 @@ describe('parseFacilityCsv', () => {
   it('rejects a file without a required column', () => {
     const file = utf8(csv(['事業所名', '住所'], ['あおぞら', '千葉県']));
     expect(() => parseFacilityCsv(file, [], NOW, idSequence())).toThrow(new FacilityCsvError('必須の列がありません: 事業所番号'));
+  });
+
+  it('refuses a 外字 (F040–F9FC) or a stray byte of a Shift_JIS file, naming the row and column, where it read as 「?」; a real 「?」 is taken', () => {
+    const header = ['事業所番号', '事業所名', '住所'];
+    const file = sjisWithBytes(
+      csv(header, ['1210100001', 'なに?ホーム', '千葉県?市']),
+      '1210100002,', [0xf0, 0x40], '田ホーム,千葉県\r\n',
+      '1210100003,ひかり園,千葉県', [0x80], '市川市\r\n',
+      '1210100004,みどり', [0xf9, 0xfc], ',千葉県\r\n',
+    );
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview).toMatchObject({ encoding: 'Shift_JIS', ok: false, errorCount: 3 });
+    const [question, gaiji, stray, last] = preview.rows;
+    expect(question).toMatchObject({ line: 2, errors: [], facility: { name: 'なに?ホーム', address: '千葉県?市' } });
+    const unreadable = '外字（機種依存の文字）など、読めない文字が含まれています。その文字を置き換えてから取り込んでください';
+    expect(gaiji).toMatchObject({ line: 3, facility: null, errors: [{ column: '事業所名', message: unreadable }] });
+    expect(stray).toMatchObject({ line: 4, facility: null, errors: [{ column: '住所', message: unreadable }] });
+    expect(last).toMatchObject({ line: 5, facility: null, errors: [{ column: '事業所名', message: unreadable }] });
+    expect(() => parseFacilityCsv(sjisWithBytes('事業所番号,事業所', [0xf0, 0x40], '\r\n1210100001,あおぞら\r\n'), [], NOW, idSequence())).toThrow(
+      new FacilityCsvError(`1行目の見出し「事業所■」に${unreadable}。`),
+    );
+  });
+
+  it('refuses a 相談強化加算 claim CSV (it too has 事業所名 and 事業所番号), even with one row, saying which file it is', () => {
+    const officeRow = (headers: readonly string[]) => headers.map((h) => (h === '事業所番号' ? '1210100001' : h === '事業所名' ? 'あおぞら短期入所' : ''));
+    const message = new FacilityCsvError('これは相談強化加算の請求用CSVです。短期入所事業所の一覧のCSVを選んでください。');
+    expect(() => parseFacilityCsv(utf8Bom(csv(CLAIM_DETAIL_HEADERS, officeRow(CLAIM_DETAIL_HEADERS))), [], NOW, idSequence())).toThrow(message);
+    expect(() => parseFacilityCsv(sjis(csv(CLAIM_SUMMARY_HEADERS, officeRow(CLAIM_SUMMARY_HEADERS))), [], NOW, idSequence())).toThrow(message);
+    // a city's list with a column or two a claim file also has (メモ, 氏名) is still a list
+    const list = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名', 'メモ', '氏名'], ['1210100001', 'あおぞら', '', ''])), [], NOW, idSequence());
+    expect(list).toMatchObject({ ok: true, ignoredColumns: ['メモ', '氏名'] });
+  });
+
+  it('refuses a row whose record the hub would refuse for its size, naming the longest column', () => {
+    const header = ['事業所番号', '事業所名', '住所', '緊急時の受入れ依頼方法'];
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '千葉県', 'あ'.repeat(50_000)], ['1210100002', 'ひかり園', '千葉県', '電話で']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview).toMatchObject({ ok: false, errorCount: 1 });
+    expect(preview.rows[0]).toMatchObject({
+      line: 2,
+      facility: null,
+      errors: [{ column: '緊急時の受入れ依頼方法', message: expect.stringMatching(/^記録が大きすぎて保存できません（\d+ KB、上限 128 KB）。「緊急時の受入れ依頼方法」の文章を短くしてから取り込んでください。$/) }],
+    });
+    expect(preview.rows[1]).toMatchObject({ errors: [], facility: { name: 'ひかり園' } });
+  });
+
+  it('refuses a file whose header is below a title row, saying on which line it is, rather than that columns are missing', () => {
+    const title = '短期入所事業所一覧（令和8年4月1日現在）,,,\r\n';
+    const rows = csv(BASIC, ['1210100001', 'あおぞら', '福祉型', '者']);
+    expect(() => parseFacilityCsv(sjis(title + rows), [], NOW, idSequence())).toThrow(
+      new FacilityCsvError('見出しの行が1行目にありません（2行目にあります）。その上の行を削除してから取り込んでください。'),
+    );
+    expect(() => parseFacilityCsv(utf8(title + '\r\n担当: 障害福祉課\r\n' + rows), [], NOW, idSequence())).toThrow(/（4行目にあります）/);
+    // further down it is not taken for a header
+    expect(() => parseFacilityCsv(utf8(title + 'メモ\r\n'.repeat(10) + rows), [], NOW, idSequence())).toThrow(new FacilityCsvError('必須の列がありません: 事業所番号、事業所名'));
   });
 
   it('rejects a malformed 事業所番号', () => {

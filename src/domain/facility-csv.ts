@@ -6,6 +6,7 @@
 import { futureReportError, historyAfter } from './vacancy-report';
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
+import { CLAIM_DETAIL_HEADERS, CLAIM_SUMMARY_HEADERS } from './claim-csv';
 import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, sameAfterShiftJisRoundTrip } from './csv-encoding';
 import { fromCsvCell, toCsv } from './csv-text';
 import { DISABILITY_TYPES, MEDICAL_CARE_LABELS } from './disability';
@@ -31,6 +32,7 @@ import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv } from './japan-time';
 import { officeNumberKey, officeTwins, oneRecordPerOffice } from './facility-twins';
 import { reportForNight, vacancyStanding } from './match-order';
+import { recordTooLarge } from './record-limits';
 
 export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError, type FacilityCsvCellNotice } from './facility-csv-columns';
 
@@ -92,6 +94,18 @@ const WHOLE_ROW = '行全体';
 
 /** UTF-8 (with or without BOM) wins when the bytes are valid UTF-8; otherwise Shift_JIS (CP932). */
 export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
+  return decode(bytes, decodeShiftJis);
+}
+
+/**
+ * Stands in the text for a Shift_JIS character that has no Unicode reading (外字 F040–F9FC, a
+ * stray byte such as 0x80). encoding-japanese reads those as '?', which stored 「?田ホーム」 over
+ * the right name; a Shift_JIS file cannot hold U+FFFD itself, so the mark is never the file's own.
+ */
+const UNREADABLE = '\uFFFD';
+const UNREADABLE_MESSAGE = '外字（機種依存の文字）など、読めない文字が含まれています。その文字を置き換えてから取り込んでください';
+
+function decode(bytes: Uint8Array, shiftJis: (bytes: Uint8Array) => string): { text: string; encoding: CsvEncoding } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     const text = decodeUtf8(bytes.subarray(3));
     if (text === null) throw new FacilityCsvError(UNKNOWN_ENCODING);
@@ -101,10 +115,70 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: Csv
   if (bytes.includes(0)) throw new FacilityCsvError(UNKNOWN_ENCODING);
   const utf8 = decodeUtf8(bytes);
   if (utf8 !== null) return { text: utf8, encoding: 'UTF-8' };
-  if (Encoding.detect(bytes, 'SJIS') === 'SJIS') {
-    return { text: Encoding.convert(bytes, { to: 'UNICODE', from: 'SJIS', type: 'string' }), encoding: 'Shift_JIS' };
-  }
+  if (Encoding.detect(bytes, 'SJIS') === 'SJIS') return { text: shiftJis(bytes), encoding: 'Shift_JIS' };
   throw new FacilityCsvError(UNKNOWN_ENCODING);
+}
+
+function decodeShiftJis(bytes: Uint8Array): string {
+  return Encoding.convert(bytes, { to: 'UNICODE', from: 'SJIS', type: 'string' });
+}
+
+const QUESTION_MARK = 0x3f;
+const LINE_FEED = 0x0a;
+
+function questionMarks(s: string): number {
+  let n = 0;
+  for (const ch of s) if (ch === '?') n++;
+  return n;
+}
+
+function questionMarkBytes(bytes: Uint8Array): number {
+  let n = 0;
+  for (const b of bytes) if (b === QUESTION_MARK) n++;
+  return n;
+}
+
+/**
+ * As decodeShiftJis, with UNREADABLE where a byte or pair has no reading. Every '?' the decoder
+ * writes that is not a '?' byte of the file is such a place; only a line that has one is read
+ * again pair by pair (0x0A and 0x3F are never half of a pair, so lines and '?' bytes line up).
+ */
+function decodeShiftJisMarkingUnreadable(bytes: Uint8Array): string {
+  const whole = decodeShiftJis(bytes);
+  if (questionMarks(whole) === questionMarkBytes(bytes)) return whole;
+  let text = '';
+  for (let start = 0; start < bytes.length; ) {
+    const lf = bytes.indexOf(LINE_FEED, start);
+    const end = lf === -1 ? bytes.length : lf + 1;
+    const line = bytes.subarray(start, end);
+    const decoded = decodeShiftJis(line);
+    text += questionMarks(decoded) === questionMarkBytes(line) ? decoded : decodeShiftJisByPairs(line);
+    start = end;
+  }
+  return text;
+}
+
+const isLeadByte = (b: number) => (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
+const isTrailByte = (b: number) => b >= 0x40 && b <= 0xfc && b !== 0x7f;
+/** User-defined characters (外字): no font but the one that typed them shows them. */
+const isGaijiLeadByte = (b: number) => b >= 0xf0 && b <= 0xf9;
+
+function decodeShiftJisByPairs(line: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < line.length; ) {
+    const b = line[i]!;
+    const size = isLeadByte(b) && i + 1 < line.length && isTrailByte(line[i + 1]!) ? 2 : 1;
+    const char = line.subarray(i, i + size);
+    i += size;
+    if (b === QUESTION_MARK) text += '?';
+    else if (size === 1 && b >= 0x80 && !(b >= 0xa1 && b <= 0xdf)) text += UNREADABLE; // a lead byte without its pair, or no character
+    else if (isGaijiLeadByte(b)) text += UNREADABLE;
+    else {
+      const decoded = decodeShiftJis(char);
+      text += decoded.includes('?') || decoded === '' ? UNREADABLE : decoded;
+    }
+  }
+  return text;
 }
 
 function decodeUtf8(bytes: Uint8Array): string | null {
@@ -162,13 +236,14 @@ export function parseFacilityCsv(
 ): FacilityImportPreview {
   const tooLarge = facilityCsvTooLarge(bytes.length);
   if (tooLarge !== null) throw new FacilityCsvError(tooLarge);
-  const { text, encoding } = decodeCsvBytes(bytes);
+  const { text, encoding } = decode(bytes, decodeShiftJisMarkingUnreadable);
   const records = readRows(text).filter((r) => r.parseError !== null || r.cells.some((c) => c.trim() !== ''));
   const header = records.shift();
   if (!header) throw new FacilityCsvError('ファイルが空です。1行目に見出し（事業所番号、事業所名 など）が必要です。');
   if (records.length > FACILITY_CSV_MAX_ROWS) {
     throw new FacilityCsvError(`行が多すぎます（${records.length.toLocaleString('ja-JP')} 行）。一度に取り込めるのは ${FACILITY_CSV_MAX_ROWS.toLocaleString('ja-JP')} 件までです。分けて取り込んでください。`);
   }
+  refuseOtherHeader(header, records);
 
   const indexOf = new Map<string, number>();
   const ignoredColumns: string[] = [];
@@ -233,6 +308,9 @@ export function parseFacilityCsv(
       else errors.push({ column: COLUMN.officeNumber, message: `事業所番号 ${officeNumber} が ${firstLine} 行目と重複しています` });
     }
     if (name === '') errors.push({ column: COLUMN.name, message: '事業所名が空です' });
+    for (const [column, i] of indexOf) {
+      if (record.cells[i]?.includes(UNREADABLE)) errors.push({ column, message: UNREADABLE_MESSAGE });
+    }
 
     const previous = byOfficeNumber.get(officeNumber);
     const twins = previous ? twinsOf.get(previous.id) : undefined;
@@ -250,14 +328,64 @@ export function parseFacilityCsv(
     const replaced = previous?.vacancy && fields.vacancy !== undefined && fields.vacancy !== previous.vacancy ? previous.vacancy : null;
     const history = replaced ? { vacancyHistory: historyAfter({ vacancy: replaced, vacancyHistory: previous?.vacancyHistory }, now) } : {};
     const read: Facility = { ...base, ...fields, ...history, officeNumber, name };
-    if (!previous) return { ...row, facility: { ...read, id: newId(), createdAt: now, updatedAt: now } };
-    const candidate = keepStoredWhereSame(read, previous) as Facility;
-    if (deepEqual(candidate, previous)) return { ...row, action: 'unchanged', facility: previous };
-    return { ...row, facility: { ...candidate, updatedAt: now } };
+    const candidate = previous ? (keepStoredWhereSame(read, previous) as Facility) : null;
+    if (previous && deepEqual(candidate, previous)) return { ...row, action: 'unchanged', facility: previous };
+    const facility: Facility = candidate ? { ...candidate, updatedAt: now } : { ...read, id: newId(), createdAt: now, updatedAt: now };
+    // The hub takes no record above MAX_RECORD_BYTES: a row it would refuse never syncs, so it is refused here.
+    if (recordTooLarge(facility) !== null) {
+      const longest = longestColumn(record, indexOf);
+      const message = recordTooLarge(facility, `「${longest}」の文章を短くしてから取り込んでください。`)!;
+      return { ...row, errors: [{ column: longest, message }], facility: null };
+    }
+    return { ...row, facility };
   });
 
   const errorCount = rows.reduce((n, r) => n + r.errors.length, 0);
   return { encoding, rows, ignoredColumns, acceptanceUnread, errorCount, ok: errorCount === 0 };
+}
+
+/** The read column whose cell is longest (in UTF-8 bytes, as the hub counts): the one to shorten. */
+function longestColumn(record: RawRow, indexOf: ReadonlyMap<string, number>): string {
+  const size = (column: string) => new TextEncoder().encode(record.cells[indexOf.get(column)!] ?? '').length;
+  return [...indexOf.keys()].reduce((longest, column) => (size(column) > size(longest) ? column : longest));
+}
+
+/** How many lines from the top a header below a title row (「短期入所事業所一覧（令和8年4月1日現在）」) is looked for. */
+const HEADER_SEARCH_LINES = 10;
+
+/** Headers only the claim exports carry (記録ID, 算定判定, 受給者証番号 …), not a facility column. */
+const CLAIM_ONLY_HEADERS: ReadonlySet<string> = new Set(
+  [...CLAIM_DETAIL_HEADERS, ...CLAIM_SUMMARY_HEADERS].filter((h) => columnOfHeader(h) === undefined).map(headerText),
+);
+/** A few (メモ, 氏名) could head a city's own column; three are a claim file, even with columns deleted. */
+const CLAIM_FILE_MIN_HEADERS = 3;
+
+function headerText(cell: string): string {
+  return cell.normalize('NFKC').replace(/\s+/g, '');
+}
+
+function carriesRequiredHeaders(record: RawRow): boolean {
+  const columns = new Set(record.cells.map(columnOfHeader));
+  return FACILITY_CSV_REQUIRED_HEADERS.every((h) => columns.has(h));
+}
+
+/**
+ * Refuses a file whose first line is not this list's header, saying what the file is instead: a
+ * header with unreadable characters, a claim export (it too has 事業所名 and 事業所番号, so one
+ * row of it read as a facility), or a header below a title row. Rows are never skipped to find
+ * it: the file is taken whole or not at all.
+ */
+function refuseOtherHeader(header: RawRow, records: readonly RawRow[]): void {
+  const unreadable = header.cells.find((c) => c.includes(UNREADABLE));
+  if (unreadable !== undefined) {
+    throw new FacilityCsvError(`${header.line}行目の見出し「${unreadable.trim().replaceAll(UNREADABLE, '■')}」に${UNREADABLE_MESSAGE}。`);
+  }
+  if (header.cells.filter((c) => CLAIM_ONLY_HEADERS.has(headerText(c))).length >= CLAIM_FILE_MIN_HEADERS) {
+    throw new FacilityCsvError('これは相談強化加算の請求用CSVです。短期入所事業所の一覧のCSVを選んでください。');
+  }
+  if (carriesRequiredHeaders(header)) return;
+  const below = records.find((r) => r.line <= HEADER_SEARCH_LINES && carriesRequiredHeaders(r));
+  if (below) throw new FacilityCsvError(`見出しの行が1行目にありません（${below.line}行目にあります）。その上の行を削除してから取り込んでください。`);
 }
 
 const twinsNotice = (updated: Facility, twins: readonly Facility[]) =>
