@@ -43,6 +43,18 @@ describe('record payloads [R2]', () => {
     expect(checkRecord('household', household.id, household)).toMatchObject({ code: 'shape', field: 'persons' });
   });
 
+  it('[R2] a payload nested deeper than any record, or with a field named __proto__, is refused before it reaches a merge', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 3_000; i++) deep = [deep];
+    const nested = { ...createHousehold(), zz: deep };
+    expect(checkRecord('household', nested.id, nested)).toMatchObject({ code: 'shape', message: expect.stringContaining('nested deeper than 32 levels') });
+    const facility = createFacility();
+    const polluted = JSON.parse(`{${JSON.stringify(facility).slice(1, -1)},"__proto__":{"closure":{"kind":"closed"}}}`) as unknown;
+    expect(checkRecord('facility', facility.id, polluted)).toMatchObject({ code: 'shape', field: '__proto__' });
+    // what the app writes nests far less
+    expect(checkRecord('household', nested.id, { ...nested, zz: [[['x']]] })).toBeNull();
+  });
+
   it('[R2] names the field deep inside a person, never its value', () => {
     const household = createHousehold({ persons: [createPerson({ sex: 'x' as never, name: '秘密 花子' })] });
     const problem = checkRecord('household', household.id, household);

@@ -430,9 +430,40 @@ function shapeProblem(error: z.ZodError): RecordProblem {
   return { code: 'shape', field, message: `${field === '' ? 'the payload' : field}: ${issue.message}` };
 }
 
+/**
+ * Deeper than any record the app writes (a household's doctors are 3 levels down): the merge and
+ * the equality recurse, and a field nested thousands deep, which the schemas' loose objects keep,
+ * overflowed their stack on every phone that held the record.
+ */
+export const MAX_RECORD_DEPTH = 32;
+/** Names that are an object's machinery, not a field: `__proto__` set the prototype of a merged record. */
+const MACHINERY_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A payload nested too deep, or with a field named as an object's machinery, anywhere in it; walked without recursion. */
+function structureProblem(payload: unknown): RecordProblem | null {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value: payload, depth: 0, path: '' }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, depth, path } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_RECORD_DEPTH) return { code: 'shape', field: path, message: `${path}: nested deeper than ${MAX_RECORD_DEPTH} levels` };
+    const at = (key: string | number) => (path === '' ? String(key) : `${path}.${key}`);
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, depth: depth + 1, path: at(i) }));
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (MACHINERY_KEYS.has(key)) return { code: 'shape', field: at(key), message: `${at(key)}: a field name no record may use` };
+      stack.push({ value: item, depth: depth + 1, path: at(key) });
+    }
+  }
+  return null;
+}
+
 /** The first thing wrong with a record, or null when the app can read it. */
 export function checkRecord(kind: StoredKind, entityId: string, payload: unknown): RecordProblem | null {
   if (!isRecordId(entityId)) return { code: 'id', field: '', message: `the id does not match ${String(RECORD_ID_PATTERN)}` };
+  const structure = structureProblem(payload);
+  if (structure !== null) return structure;
   const result = SCHEMAS[kind].safeParse(payload);
   if (!result.success) return shapeProblem(result.error);
   if ((payload as { id?: unknown }).id !== entityId) return { code: 'shape', field: 'id', message: 'id: differs from the record id it was sent under' };
