@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DISABILITY_TYPES } from './disability';
-import { HUB_FUNCTIONS, HUB_FUNCTION_LABELS, closureOn, closureProblem, emptyAcceptance, emptyFacility } from './facility';
+import { HUB_FUNCTIONS, HUB_FUNCTION_LABELS, closureOn, closureProblem, emptyAcceptance, emptyFacility, isPlausibleEmail } from './facility';
 
 describe('emptyAcceptance', () => {
   it('starts every disability type closed for 者 and 児', () => {
@@ -49,5 +49,16 @@ describe('休止・廃止', () => {
     expect(closureProblem({ kind: 'closed', from: '2026-12-10', until: '2026-12-20' })?.field).toBe('until');
     expect(closureProblem({ kind: 'suspended', from: '2026-12-10', until: '2026-12-10' })).toBeNull();
     expect(closureProblem({ kind: 'closed', from: '2026-12-10', until: null })).toBeNull();
+  });
+});
+
+describe('an e-mail address', () => {
+  it('takes a plain address and refuses one whose mailto: link would add a hidden bcc or a written body', () => {
+    expect(isPlausibleEmail('tanki@example.jp')).toBe(true);
+    expect(isPlausibleEmail('short.stay+night@example.co.jp')).toBe(true);
+    expect(isPlausibleEmail('')).toBe(true);
+    for (const crafted of ['liaison@example.jp?bcc=x%40evil.example', 'a@b.jp&body=x', 'a@b.jp#x', 'a%b@example.jp']) {
+      expect(isPlausibleEmail(crafted), crafted).toBe(false);
+    }
   });
 });

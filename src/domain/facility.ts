@@ -148,11 +148,12 @@ export function facilityPhoneProblem(written: string, held = ''): string | null 
 
 /**
  * A light check of an e-mail address, shared by the form and the CSV import: a typo is caught, an
- * unusual but valid address is not refused. Blank is fine (the field is optional).
+ * unusual but valid address is not refused. Blank is fine (the field is optional). No 「? & # %」
+ * either: in a mailto: link they add a hidden bcc or a written body to the mail a tap composes.
  */
 export function isPlausibleEmail(email: string): boolean {
   const s = email.trim();
-  return s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+  return s === '' || /^[^\s@?&#%]+@[^\s@?&#%]+\.[^\s@?&#%]+$/.test(s);
 }
 
 /** The facility's 休止 or 廃止 holding on `day` (a Japan date), or null when it takes people that day. */

@@ -122,6 +122,13 @@ describe('night-call rules', () => {
     expect(contactsInCallOrder([{ ...contacts[2]!, relation: '父', note: '夜は母の介護あり' }, contacts[2]!], at0210).map((c) => c.contact.relation)).toEqual(['父', '兄']);
   });
 
+  it('shows the digits the link dials, whatever direction marks the record carries', () => {
+    // U+202E showed 「0432-100-750」 while the link dialled 0570-01-2340
+    expect(formatJapanesePhone('\u202E0570-01-2340')).toBe('057-001-2340');
+    expect(formatJapanesePhone('夜間\u202E 09012345678')).toBe('夜間 090-1234-5678');
+    expect(formatJapanesePhone('\u202E#7119\u202C')).toBe('#7119');
+  });
+
   it('writes phone numbers as Japanese numbers are written, keeping a label', () => {
     expect(formatJapanesePhone('07000875391')).toBe('070-0087-5391');
     expect(formatJapanesePhone('03 0316 6239')).toBe('03-0316-6239');

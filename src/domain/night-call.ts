@@ -5,7 +5,7 @@
  */
 import type { IsoInstant } from './household';
 import { formatJapanDateTime, isInstantText, japanDateOf, addDaysToDate } from './japan-time';
-import { normalizePhone } from './normalize';
+import { normalizePhone, withoutInvisible } from './normalize';
 
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 
@@ -193,18 +193,21 @@ export function contactsInCallOrder<C extends { readonly phones: readonly string
 export function formatJapanesePhone(written: string): string {
   // A dash typed with the Japanese IME between digits (ー, −, –, a full stop) is the number's own,
   // not a word of the label; ー elsewhere is a word's (センター).
-  const label = written
+  // A direction override (U+202E) showed 「0570-01-2340」 as 「0432-100-750」 beside the tel: link
+  // that dials the first: what is shown is the digits dialled, and a label without such marks.
+  const clean = withoutInvisible(written);
+  const label = clean
     .normalize('NFKC')
     .replace(/(?<=\d)\s*[ー−–—―‒‑.・]\s*(?=\d)/g, '-')
     .replace(/[\d\s()+\-‐]+/g, ' ')
     .trim();
-  const digits = normalizePhone(written);
+  const digits = normalizePhone(clean);
   let formatted: string | null = null;
   if (/^0[5789]0\d{8}$/.test(digits)) formatted = `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`;
   else if (/^0120\d{6}$/.test(digits) || /^0800\d{6}$/.test(digits)) formatted = `${digits.slice(0, 4)}-${digits.slice(4, 7)}-${digits.slice(7)}`;
   else if (/^0[36]\d{8}$/.test(digits)) formatted = `${digits.slice(0, 2)}-${digits.slice(2, 6)}-${digits.slice(6)}`;
   else if (/^0\d{9}$/.test(digits)) formatted = `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
-  if (formatted === null) return written.trim();
+  if (formatted === null) return clean.trim();
   return label ? `${label} ${formatted}` : formatted;
 }
 

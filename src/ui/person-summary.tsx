@@ -11,7 +11,7 @@ import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../domain/disability';
 import type { EmergencyContact, IsoDate, Person } from '../domain/household';
 import { householdStatus, personAgeLabel, type StatusFields } from '../domain/household-rules';
 import { contactsInCallOrder, formatJapanesePhone } from '../domain/night-call';
-import { formatPhoneForTel } from '../domain/normalize';
+import { formatPhoneForTel, withoutInvisible } from '../domain/normalize';
 
 const L = {
   medicalCare: '医ケア',
@@ -190,7 +190,7 @@ export function FirstContacts({
     const href = formatPhoneForTel(phone);
     if (!href) return [];
     // The relation says who it is at a glance; the name is in the full list below.
-    const who = c.relation.trim() || c.name.trim();
+    const who = withoutInvisible(c.relation.trim() || c.name.trim());
     return [{ href, who, number: formatJapanesePhone(phone), note: noAnswerNow ? c.note.trim() || L.noAnswerNow : '' }];
   });
   const caseWorkerHref = caseWorker ? formatPhoneForTel(caseWorker.phone) : null;

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { useApp } from '../../state/store';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import { useFacilityWrites } from './use-facility-writes';
-import { HUB_FUNCTION_LABELS, type Facility } from '../../domain/facility';
+import { HUB_FUNCTION_LABELS, isPlausibleEmail, type Facility } from '../../domain/facility';
 import { officeTwins } from '../../domain/facility-twins';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTimeOrText, formatJapanShortDateTime, japanDateOf } from '../../domain/japan-time';
@@ -118,7 +118,8 @@ export function FacilityDetail({ id }: { id: string }) {
           <dt>{T.faxLabel}</dt>
           <dd>{f.fax || T.notEntered}</dd>
           <dt>{T.emailLabel}</dt>
-          <dd>{f.email ? <a href={`mailto:${f.email}`}>{f.email}</a> : T.notEntered}</dd>
+          {/* a link only for an address the form would take: one synced with 「?bcc=」 is shown, never composed */}
+          <dd>{f.email ? isPlausibleEmail(f.email) ? <a href={`mailto:${f.email.trim()}`}>{f.email}</a> : f.email : T.notEntered}</dd>
           <dt>{T.hubFunctionsLegend}</dt>
           <dd>{f.hubFunctions.length > 0 ? f.hubFunctions.map((h) => HUB_FUNCTION_LABELS[h]).join('、') : T.none}</dd>
           <dt>{T.liaison}</dt>

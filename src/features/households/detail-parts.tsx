@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import type { Person } from '../../domain/household';
 import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
-import { formatPhoneForTel } from '../../domain/normalize';
+import { formatPhoneForTel, withoutInvisible } from '../../domain/normalize';
 import { formatJapanesePhone } from '../../domain/night-call';
 import { F, T } from './text';
 
@@ -32,7 +32,8 @@ export function Dl({ rows }: { rows: readonly DlRow[] }) {
 /** A big tap-to-call link: 「電話 母 090-1234-5678」. Plain text when the number cannot be dialled. */
 export function CallLink({ label, phone }: { label: string; phone: string }) {
   const href = formatPhoneForTel(phone);
-  const text = T.call(label, formatJapanesePhone(phone));
+  // a label's direction marks would turn the number after it around (formatJapanesePhone)
+  const text = T.call(withoutInvisible(label), formatJapanesePhone(phone));
   return href ? (
     <a className="tel" href={href}>
       {text}
