@@ -136,6 +136,8 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
         </Button>
       </header>
       <main id="main">
+        {/* printed instead of a screen that is not for paper (styles.css): the browser's own print writes no 閲覧記録 */}
+        <p className="print-refusal">{T.printRefused}</p>
         <div className="banner-region">
           <UpdatePrompt />
           <StorageErrorBanner onReconnect={onReconnect} />

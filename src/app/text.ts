@@ -78,6 +78,9 @@ export const T = {
 
   // shell
   lock: 'ロック',
+  /** printed instead of a screen not made for paper, from the browser's own print (styles.css) */
+  printRefused:
+    'この画面は印刷できません。世帯の情報は世帯の画面の「印刷（A4）」から、請求の記録は「証跡レポートを印刷」から印刷してください（印刷したことが閲覧記録に残ります）。',
   navLabel: 'メイン',
   navHouseholds: '世帯',
   navSettings: '設定',

@@ -21,10 +21,14 @@ export function useHeadingFocus(): (heading: HTMLHeadingElement | null) => void 
  * first). A page opened by a link that went with the last screen (the focus left on <body>) takes
  * the focus on its title, so a screen reader's user hears where they are and Tab starts there.
  */
-export function Page({ title, actions, children, back }: { title: string; actions?: ReactNode; children: ReactNode; back?: ReactNode }) {
+/**
+ * `printable`: the browser's own print (its menu, Ctrl+P) prints this screen; any other prints only
+ * where to print from (styles.css), since a print there writes no 閲覧記録.
+ */
+export function Page({ title, actions, children, back, printable = false }: { title: string; actions?: ReactNode; children: ReactNode; back?: ReactNode; printable?: boolean }) {
   const heading = useHeadingFocus();
   return (
-    <section className="page">
+    <section className={printable ? 'page printable' : 'page'}>
       <header className="page__header">
         {back}
         <h1 className="page__title" ref={heading} tabIndex={-1}>

@@ -100,4 +100,30 @@ describe('the print sheet for a facility', () => {
       expect(missing, `${h.id}: essentials not on the printed page`).toEqual([]);
     }
   });
+
+  it("prints only where to print from when the browser's own print is used on the household screen", async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor({ timeout: 60_000 });
+    const h = generateDemoHub({ households: 40, facilities: 8, now: new Date().toISOString() }).households[0]!;
+    const person = h.persons[0]!;
+    await page.goto(`${baseUrl}/#/households/${h.id}`);
+    await page.getByRole('heading', { level: 1, name: new RegExp(person.name) }).waitFor();
+    await page.emulateMedia({ media: 'print' });
+    // Ctrl+P of the whole 聞き取り票 would leave with no 閲覧記録: the paper says where to print from
+    const text = compact(pdfPages(await page.pdf({ format: 'A4' })).join(''));
+    expect(text).toContain(compact('この画面は印刷できません'));
+    expect(text).not.toContain(compact(person.name));
+    expect(text).not.toContain(compact(person.medications));
+    // the print sheet itself still prints
+    await page.emulateMedia({ media: 'screen' });
+    await page.goto(`${baseUrl}/#/households/${h.id}/print`);
+    await page.getByRole('button', { name: '印刷する' }).waitFor();
+    await page.emulateMedia({ media: 'print' });
+    const sheet = compact(pdfPages(await page.pdf({ format: 'A4' })).join(''));
+    expect(sheet).toContain(compact(person.name));
+    expect(sheet).not.toContain(compact('この画面は印刷できません'));
+  });
 });

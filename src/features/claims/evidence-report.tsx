@@ -329,7 +329,7 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
   const { claimedIn: claimedBefore, billedTwice } = useClaimedBefore(officeId, month, claim);
 
   return (
-    <div className={printable ? 'claims-report paper' : 'claims-report paper claims-report--unprinted'}>
+    <div className={printable ? 'claims-report paper printable' : 'claims-report paper printable claims-report--unprinted'}>
       <div className="claims-report__controls no-print">
         <a className="btn btn--ghost claims-link-btn" href={claimsPaths.screen(officeId, month)}>
           ← {T.backToClaims}

@@ -34,7 +34,7 @@ export function FunctionBonusScreen() {
     </Button>
   );
   return (
-    <Page title={B.title} back={back} actions={actions}>
+    <Page title={B.title} back={back} actions={actions} printable>
       <p className="no-print">{B.intro}</p>
       <nav className="bonus-tabs no-print" aria-label={B.title}>
         <a className="btn btn--secondary" href={bonusPaths.month(route.month)} aria-current={route.tab === 'month' ? 'page' : undefined}>

@@ -154,7 +154,7 @@ export function HouseholdPrint({ id }: { id: string }) {
   // Printable once what it is written down: the opening's 閲覧記録 (and without a 同意書, the reason).
   const held = consent ? loggedFor !== h.id : sharedWithReason !== h.id;
   return (
-    <div className={held ? 'hh-print paper print-held' : 'hh-print paper'}>
+    <div className={held ? 'hh-print paper printable print-held' : 'hh-print paper printable'}>
       <div className="hh-print-controls hh-actions no-print">
         <BackLink href={paths.detail(id)} label={T.backToDetail} />
         {held ? null : (

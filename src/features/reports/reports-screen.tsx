@@ -86,7 +86,7 @@ export function ReportsScreen() {
   }
 
   return (
-    <Page title={T.title}>
+    <Page title={T.title} printable>
       <div className="yr-report">
         <RangeControls range={range} today={today} />
         <div className="yr-controls yr-buttons">
