@@ -27,6 +27,7 @@ import { EntryErrors } from './errors-list';
 import { casePaths, navigate } from './route';
 import { T } from './text';
 import { useAllCases } from './use-cases';
+import { otherPersonOf } from './same-emergency';
 import { capGroupKeyLookupOf, casesNear, personFactsLookupOf } from '../../domain/claim-rules';
 import { defaultCaseOffice, lastCaseOffice, ownOfficeIdOf, rememberCaseOffice } from './case-office';
 import { toVaultError } from '../../vault/errors';
@@ -366,13 +367,19 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
               <span className="field__required">必須</span>
             </legend>
             <p>{T.sameIntro(nearby.length)}</p>
+            {nearby.some((o) => otherPersonOf(o, subject) !== '') ? <p>{T.sameOtherPerson}</p> : null}
             <ul className="case-same__list">
               {nearby.map((o) => (
                 <li key={o.id}>
-                  <p className="case-meta">{T.sameCaseLine(formatJapanDateTime(o.open.body.requestedAt), o.closedAt ? T.statusClosed(formatJapanDateTime(o.closedAt)) : T.statusOpen)}</p>
-                  <Button className="case-wide" onClick={() => askOpenExisting(o.id)}>
-                    {T.sameOpenExisting}
-                  </Button>
+                  <p className="case-meta">
+                    {T.sameCaseLine(formatJapanDateTime(o.open.body.requestedAt), o.closedAt ? T.statusClosed(formatJapanDateTime(o.closedAt)) : T.statusOpen, otherPersonOf(o, subject))}
+                  </p>
+                  {/* another person's case is never where this person's calls go */}
+                  {otherPersonOf(o, subject) === '' ? (
+                    <Button className="case-wide" onClick={() => askOpenExisting(o.id)}>
+                      {T.sameOpenExisting}
+                    </Button>
+                  ) : null}
                 </li>
               ))}
             </ul>

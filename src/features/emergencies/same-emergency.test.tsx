@@ -83,6 +83,26 @@ describe('「同じ緊急事態ですか？」 when a case is started (Q&A R6 �
     expect(await stored()).toHaveLength(1);
   });
 
+  it("names a sibling's case that shares the number, and offers no way to open it for this person", async () => {
+    // twins whose numbers were entered swapped: Yota's case was recorded under the number his sister holds now
+    const twins = createHousehold({
+      id: 'hh-1',
+      persons: [
+        createPerson({ id: 'p-1', name: '佐藤 陽太', recipientNumber: '2222222222', birthDate: '2012-05-01' }),
+        createPerson({ id: 'p-2', name: '佐藤 陽菜', recipientNumber: '1234567890', birthDate: '2012-05-01' }),
+      ],
+    });
+    useApp.setState({ households: new Map([[twins.id, twins]]) });
+    const earlier = await earlierCase('case-earlier', 3);
+    await hold(earlier);
+    await go('#/cases/new/hh-1/p-2');
+    render(<CasesScreen />);
+    const question = (await screen.findByText(T.sameQuestion)).closest('fieldset')!;
+    expect(within(question).getByText(new RegExp(`要請 ${formatJapanDateTime(earlier[0]!.recordedAt)}.*佐藤 陽太さんの記録`))).toBeInTheDocument();
+    expect(within(question).getByText(T.sameOtherPerson)).toBeInTheDocument();
+    expect(within(question).queryByRole('button', { name: T.sameOpenExisting })).not.toBeInTheDocument();
+  });
+
   it('「同じ緊急事態」 opens that case at once when nothing was typed for this call', async () => {
     await hold(await earlierCase('case-earlier', 3));
     const user = userEvent.setup();

@@ -6,7 +6,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { capGroupKeyLookupOf, casesWithin24Hours, personFactsLookupOf, sameEmergencyAnswer } from '../../domain/claim-rules';
 import { useApp } from '../../state/store';
-import type { EmergencyCase } from '../../domain/emergency-case';
+import type { CaseSubject, EmergencyCase } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
@@ -17,6 +17,16 @@ import { casePaths } from './route';
 import { T } from './text';
 import { useAllCases } from './use-cases';
 import { useAppend } from './use-append';
+
+/**
+ * The name of the registered person another case is about, when that is not `subject`'s person: a
+ * twin whose 受給者証番号 was swapped and corrected shares a cap group with the other, and the
+ * question then names whose case it is. '' when the same person or not known.
+ */
+export function otherPersonOf(other: EmergencyCase, subject: CaseSubject): string {
+  const [theirs, ours] = [other.subject.personId, subject.personId];
+  return theirs !== null && ours !== null && theirs !== ours ? other.subject.name.trim() || T.otherPersonUnnamed : '';
+}
 
 export function SameEmergencySection({ kase, readOnly }: { kase: EmergencyCase; readOnly: boolean }) {
   const all = useAllCases();
@@ -69,7 +79,7 @@ function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: Emerg
     <>
       <p className="case-meta">
         <a className="case-link" href={casePaths.case(other.id)}>
-          {T.sameCaseLine(formatJapanDateTime(other.open.body.requestedAt), status)}
+          {T.sameCaseLine(formatJapanDateTime(other.open.body.requestedAt), status, otherPersonOf(other, kase.subject))}
         </a>
       </p>
       <p className="case-same__answer">

@@ -7,7 +7,11 @@ export const T = {
   sameQuestion: '同じ緊急事態ですか？',
   sameIntro: (n: number) =>
     `この方には、要請が24時間以内の対応記録が${n}件あります。同じ緊急事態なら、新しい記録を開かずにその記録に続けて記録してください（1つの緊急事態につき相談強化加算は1回です）。`,
-  sameCaseLine: (when: string, status: string) => `要請 ${when}（${status}）`,
+  /** `otherPerson`: the case is another registered person's (a sibling whose 受給者証番号 was swapped and corrected) */
+  sameCaseLine: (when: string, status: string, otherPerson = '') => `要請 ${when}（${status}）${otherPerson ? `　${otherPerson}さんの記録` : ''}`,
+  otherPersonUnnamed: '別の方',
+  sameOtherPerson:
+    '別の方の記録も含まれています（受給者証番号が同じか、以前にその番号で記録された方）。その方の記録は開けません。別の方の緊急事態なら「別の緊急事態として新しく記録する」を選び、理由に別の方であることを書いてください。',
   sameOpenExisting: '同じ緊急事態：この記録を開く',
   sameOpenTypedTitle: '入力した内容は記録されません',
   sameOpenTypedWhat:
