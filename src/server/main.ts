@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { firstAdminHint } from './admin-commands';
+import { exitCodeFor } from './exit-code';
 import { osUserName } from './os-user';
 import { describeStore } from './db/open-store';
 import { startHub } from './services/hub';
@@ -78,7 +79,7 @@ hub.store.then(
   async (error: unknown) => {
     console.error('The store could not be opened:', error instanceof Error ? error.message : error);
     await hub.close().catch(() => undefined);
-    process.exit(1);
+    process.exit(exitCodeFor(error));
   },
 );
 

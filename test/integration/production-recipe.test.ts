@@ -14,6 +14,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { firstAdminHint, parseAdminArgs } from '../../src/server/admin-commands';
 import { openPostgresStore } from '../../src/server/db/postgres-store';
+import { StoreError } from '../../src/server/db/store';
+import { CONFIGURATION_EXIT_CODE, exitCodeFor } from '../../src/server/exit-code';
 
 const root = resolve(import.meta.dirname, '../..');
 const docs = (name: string) => join(root, 'docs', name);
@@ -102,12 +104,14 @@ describe('production recipe', () => {
       expect(existsSync(join(root, script.replace('/opt/kyoten-navi/', ''))), exec).toBe(true);
     }
     if (name === 'kyoten-navi.service') {
-      // A hub that exits on its configuration (schema-too-new, a signing key mismatch) stops after
-      // 5 failed starts within 10 minutes instead of restarting forever (the recipe's step 3).
-      expect(unit.get('Unit')?.get('StartLimitIntervalSec')).toEqual(['10min']);
-      expect(unit.get('Unit')?.get('StartLimitBurst')).toEqual(['5']);
+      // A start that fails is tried again for ever (a database not up yet), but a hub that exits on
+      // its configuration (schema-too-new, a signing key mismatch) is not (the recipe's step 3).
+      expect(unit.get('Unit')?.get('StartLimitIntervalSec')).toEqual(['0']);
       expect(service?.get('Restart')).toEqual(['on-failure']);
-      expect(hubServerMd).toContain('systemctl reset-failed kyoten-navi && systemctl start kyoten-navi');
+      expect(service?.get('RestartPreventExitStatus')).toEqual([String(CONFIGURATION_EXIT_CODE)]);
+      expect(exitCodeFor(new StoreError('schema-too-new', 'newer'))).toBe(CONFIGURATION_EXIT_CODE);
+      expect(exitCodeFor(new Error('connect ECONNREFUSED 127.0.0.1:5432'))).toBe(1);
+      expect(hubServerMd).toContain('RestartPreventExitStatus=78');
     }
     // In CI the units are always verified, never only read (the machine has systemd's tools).
     if (!hasSystemd && process.env['CI'] !== undefined) throw new Error('systemd-analyze is missing: the units cannot be verified');
