@@ -11,7 +11,7 @@ export const T = {
   sameCaseLine: (when: string, status: string, otherPerson = '') => `要請 ${when}（${status}）${otherPerson ? `　${otherPerson}さんの記録` : ''}`,
   otherPersonUnnamed: '別の方',
   sameOtherPerson:
-    '別の方の記録も含まれています（受給者証番号が同じか、以前にその番号で記録された方）。その方の記録は開けません。別の方の緊急事態なら「別の緊急事態として新しく記録する」を選び、理由に別の方であることを書いてください。',
+    '別の方の記録も含まれています（受給者証番号が同じか、以前にその番号で記録された方）。ここからその方の記録は開きません。この方の対応は「別の緊急事態として新しく記録する」で記録し、理由に別の方であることを書いてください。',
   sameOpenExisting: '同じ緊急事態：この記録を開く',
   sameOpenTypedTitle: '入力した内容は記録されません',
   sameOpenTypedWhat:

@@ -33,8 +33,8 @@ export const paths = {
   /** the match recording its calls in the person's open case */
   matchForCase: (id: string, personId: string, caseId: string) =>
     `#/match/${encodeURIComponent(id)}/${encodeURIComponent(personId)}?case=${encodeURIComponent(caseId)}`,
-  /** starts an emergency case for one person, stamping the request time (served by the emergencies feature) */
   /** starts an emergency case for a caller who is not registered (served by the emergencies feature) */
   startUnknown: () => '#/cases/new',
+  /** starts an emergency case for one person, stamping the request time (served by the emergencies feature) */
   startCase: (id: string, personId: string) => `#/cases/new/${encodeURIComponent(id)}/${encodeURIComponent(personId)}`,
 };
