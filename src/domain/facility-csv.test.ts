@@ -144,7 +144,7 @@ describe('parseFacilityCsv', () => {
     expect(preview).toMatchObject({ encoding: 'Shift_JIS', ok: false, errorCount: 3 });
     const [question, gaiji, stray, last] = preview.rows;
     expect(question).toMatchObject({ line: 2, errors: [], facility: { name: 'なに?ホーム', address: '千葉県?市' } });
-    const unreadable = '外字（機種依存の文字）など、読めない文字が含まれています。その文字を置き換えてから取り込んでください';
+    const unreadable = '読めない文字（Shift_JIS の外字など）が含まれています。その文字を置き換えてから取り込んでください';
     expect(gaiji).toMatchObject({ line: 3, facility: null, errors: [{ column: '事業所名', message: unreadable }] });
     expect(stray).toMatchObject({ line: 4, facility: null, errors: [{ column: '住所', message: unreadable }] });
     expect(last).toMatchObject({ line: 5, facility: null, errors: [{ column: '事業所名', message: unreadable }] });
@@ -161,6 +161,9 @@ describe('parseFacilityCsv', () => {
     // a city's list with a column or two a claim file also has (メモ, 氏名) is still a list
     const list = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名', 'メモ', '氏名'], ['1210100001', 'あおぞら', '', ''])), [], NOW, idSequence());
     expect(list).toMatchObject({ ok: true, ignoredColumns: ['メモ', '氏名'] });
+    // three such common words, none of them a claim file's own (its month, a record's id, a count): still a list
+    const words = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名', 'メモ', '氏名', '結果'], ['1210100001', 'あおぞら', '', '', ''])), [], NOW, idSequence());
+    expect(words).toMatchObject({ ok: true, ignoredColumns: ['メモ', '氏名', '結果'] });
   });
 
   it('refuses a row whose record the hub would refuse for its size, naming the longest column', () => {

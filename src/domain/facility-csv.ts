@@ -103,7 +103,7 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: Csv
  * the right name; a Shift_JIS file cannot hold U+FFFD itself, so the mark is never the file's own.
  */
 const UNREADABLE = '\uFFFD';
-const UNREADABLE_MESSAGE = '外字（機種依存の文字）など、読めない文字が含まれています。その文字を置き換えてから取り込んでください';
+const UNREADABLE_MESSAGE = '読めない文字（Shift_JIS の外字など）が含まれています。その文字を置き換えてから取り込んでください';
 
 function decode(bytes: Uint8Array, shiftJis: (bytes: Uint8Array) => string): { text: string; encoding: CsvEncoding } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -163,6 +163,20 @@ const isTrailByte = (b: number) => b >= 0x40 && b <= 0xfc && b !== 0x7f;
 /** User-defined characters (外字): no font but the one that typed them shows them. */
 const isGaijiLeadByte = (b: number) => b >= 0xf0 && b <= 0xf9;
 
+/** Each byte pair's reading, read once: a file with a 外字 on every line is read pair by pair (seconds, not a minute). */
+const pairReadings = new Map<number, string>();
+
+function readPair(char: Uint8Array): string {
+  const key = char.length === 2 ? (char[0]! << 8) | char[1]! : char[0]!;
+  let reading = pairReadings.get(key);
+  if (reading === undefined) {
+    const decoded = decodeShiftJis(char);
+    reading = decoded.includes('?') || decoded === '' ? UNREADABLE : decoded;
+    pairReadings.set(key, reading);
+  }
+  return reading;
+}
+
 function decodeShiftJisByPairs(line: Uint8Array): string {
   let text = '';
   for (let i = 0; i < line.length; ) {
@@ -173,10 +187,7 @@ function decodeShiftJisByPairs(line: Uint8Array): string {
     if (b === QUESTION_MARK) text += '?';
     else if (size === 1 && b >= 0x80 && !(b >= 0xa1 && b <= 0xdf)) text += UNREADABLE; // a lead byte without its pair, or no character
     else if (isGaijiLeadByte(b)) text += UNREADABLE;
-    else {
-      const decoded = decodeShiftJis(char);
-      text += decoded.includes('?') || decoded === '' ? UNREADABLE : decoded;
-    }
+    else text += readPair(char);
   }
   return text;
 }
@@ -357,8 +368,12 @@ const HEADER_SEARCH_LINES = 10;
 const CLAIM_ONLY_HEADERS: ReadonlySet<string> = new Set(
   [...CLAIM_DETAIL_HEADERS, ...CLAIM_SUMMARY_HEADERS].filter((h) => columnOfHeader(h) === undefined).map(headerText),
 );
-/** A few (メモ, 氏名) could head a city's own column; three are a claim file, even with columns deleted. */
+/**
+ * A few (メモ, 氏名, 結果) could head a city's own column: three, one of them a claim file's own
+ * (its month, a record's id, a count of claims), are a claim file, even with columns deleted.
+ */
 const CLAIM_FILE_MIN_HEADERS = 3;
+const CLAIM_FILE_OWN_HEADERS: ReadonlySet<string> = new Set(['対象月', '記録ID', '算定回数', '単位数', '要請のあった時間'].map(headerText));
 
 function headerText(cell: string): string {
   return cell.normalize('NFKC').replace(/\s+/g, '');
@@ -380,7 +395,8 @@ function refuseOtherHeader(header: RawRow, records: readonly RawRow[]): void {
   if (unreadable !== undefined) {
     throw new FacilityCsvError(`${header.line}行目の見出し「${unreadable.trim().replaceAll(UNREADABLE, '■')}」に${UNREADABLE_MESSAGE}。`);
   }
-  if (header.cells.filter((c) => CLAIM_ONLY_HEADERS.has(headerText(c))).length >= CLAIM_FILE_MIN_HEADERS) {
+  const claimHeaders = header.cells.map(headerText).filter((c) => CLAIM_ONLY_HEADERS.has(c));
+  if (claimHeaders.length >= CLAIM_FILE_MIN_HEADERS && claimHeaders.some((c) => CLAIM_FILE_OWN_HEADERS.has(c))) {
     throw new FacilityCsvError('これは相談強化加算の請求用CSVです。短期入所事業所の一覧のCSVを選んでください。');
   }
   if (carriesRequiredHeaders(header)) return;
