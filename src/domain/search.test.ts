@@ -56,6 +56,16 @@ describe('searchHouseholds: what one box finds', () => {
     }
     // every word must be there: a word nobody has finds nobody
     expect(searchHouseholds(withYuko, '佐藤 みなこ')).toEqual([]);
+    // two contacts' halves are not one name either
+    const twoContacts = createHousehold({
+      id: 'two-contacts',
+      persons: [createPerson({ id: 'two-p1', name: '伊藤 蓮', furigana: 'いとう れん' })],
+      emergencyContacts: [
+        { name: '佐藤 一郎', relation: '伯父', phones: ['080-0987-6543'], note: '' },
+        { name: '田中 祐子', furigana: 'たなか ゆうこ', relation: '叔母', phones: ['080-1111-2222'], note: '' },
+      ],
+    });
+    expect(searchHouseholds(buildHouseholdIndex([twoContacts]), '佐藤 ゆうこ')).toEqual([]);
     // a contact named in two halves is found as the contact
     expect(searchHouseholds(withYuko, '田中 ゆうこ')).toEqual([expect.objectContaining({ householdId: 'mixed', personId: null, matchedOn: 'contact' })]);
   });
@@ -222,6 +232,80 @@ describe('searchHouseholds: ranking', () => {
     expect(all).toHaveLength(30);
     expect(ids(many, 'さとう', 5)).toEqual(all.slice(0, 5));
     expect(ids(many, 'さとう', 0)).toEqual([]);
+  });
+});
+
+describe('searchHouseholds: romaji, and readings near the one typed', () => {
+  const yuko = createHousehold({
+    id: 'yuko',
+    phone: '090-2222-3333',
+    persons: [createPerson({ id: 'yuko-p1', name: '佐藤 祐子', furigana: 'さとう ゆうこ' })],
+  });
+  const yamazaki = createHousehold({ id: 'yamazaki', persons: [createPerson({ id: 'yamazaki-p1', name: '山崎 湊', furigana: 'やまざき みなと' })] });
+  // registered with the readings as a caller might say them: the query's own hits
+  const yuukoBar = createHousehold({ id: 'yuuko-bar', persons: [createPerson({ id: 'bar-p1', name: '田中 ユーコ', furigana: 'たなか ゆーこ' })] });
+  const yamasaki = createHousehold({ id: 'yamasaki', persons: [createPerson({ id: 'yamasaki-p1', name: '山崎 蓮', furigana: 'やまさき れん' })] });
+  const index = buildHouseholdIndex([sato, tanaka, yuko, yamazaki, yuukoBar, yamasaki]);
+  const found = (query: string) => searchHouseholds(index, query).map((h) => [h.householdId, h.near]);
+
+  it('finds a name typed in romaji, passport spellings too', () => {
+    for (const q of ['sato', 'satou', 'SATOH', 'Satō']) expect(found(q), q).toEqual(expect.arrayContaining([['yuko', false], ['sato', false]]));
+    for (const q of ['Sato Yuko', 'yuko sato', 'satou yuuko', 'satoyuko']) {
+      expect(searchHouseholds(index, q).map((h) => [h.householdId, h.personId, h.near]), q).toEqual([['yuko', 'yuko-p1', false]]);
+    }
+    // and a reading near the romaji's after it
+    expect(found('yamazaki')).toEqual([
+      ['yamazaki', false],
+      ['yamasaki', true],
+    ]);
+  });
+
+  it('finds ゆうこ for 「ユーコ」 and やまざき for 「やまさき」, after every household found as typed, and says so', () => {
+    expect(found('ユーコ')).toEqual([
+      ['yuuko-bar', false],
+      ['yuko', true],
+    ]);
+    expect(found('ゆーこ')).toEqual(found('ユーコ'));
+    expect(found('やまさき')).toEqual([
+      ['yamasaki', false],
+      ['yamazaki', true],
+    ]);
+    // a word as typed and one near: 佐藤 as written, ゆうこ as heard
+    expect(searchHouseholds(index, '佐藤 ユーコ')).toEqual([expect.objectContaining({ householdId: 'yuko', personId: 'yuko-p1', near: true })]);
+    expect(found('なかしま')).toEqual([]);
+    expect(found('おーの')).toEqual([]);
+  });
+
+  it('ranks a near hit below any hit of the query itself, however weak', () => {
+    // 「ゆーこ」 in the middle of a contact's name is the weakest hit there is, and still comes first
+    const weak = createHousehold({ id: 'weak', persons: [createPerson({ id: 'weak-p1', name: '伊藤 蓮', furigana: 'いとう れん' })], caseWorker: 'みゆーこ' });
+    const hits = searchHouseholds(buildHouseholdIndex([yuko, weak]), 'ゆーこ');
+    expect(hits.map((h) => [h.householdId, h.near])).toEqual([
+      ['weak', false],
+      ['yuko', true],
+    ]);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+  });
+
+  it('leaves a phone number or 受給者証番号 query as it was', () => {
+    expect(searchHouseholds(index, '090-2222-3333')).toEqual([
+      { householdId: 'yuko', personId: null, matchedOn: 'phone', score: expect.any(Number) as number, near: false },
+    ]);
+    expect(searchHouseholds(index, '2222-3334')).toEqual([]);
+    expect(searchHouseholds(index, '1311223344').map((h) => [h.householdId, h.near])).toEqual([['sato', false]]);
+  });
+
+  it('brings no near hits when the query finds enough households as typed', () => {
+    const sados = Array.from({ length: 5 }, (_, i) =>
+      createHousehold({ id: `sato${i}`, persons: [createPerson({ name: '佐藤', furigana: `さとう ${String.fromCharCode(0x3042 + 2 * i)}` })] }),
+    );
+    const sado = createHousehold({ id: 'sado', persons: [createPerson({ name: '佐渡 蓮', furigana: 'さどう れん' })] });
+    const five = searchHouseholds(buildHouseholdIndex([...sados, sado]), 'さとう');
+    expect(five.map((h) => [h.householdId, h.near]).sort()).toEqual(sados.map((h) => [h.id, false]).sort());
+    // with one fewer, the near reading is offered after them
+    const four = searchHouseholds(buildHouseholdIndex([...sados.slice(1), sado]), 'さとう');
+    expect(four.map((h) => [h.householdId, h.near]).at(-1)).toEqual(['sado', true]);
+    expect(four).toHaveLength(5);
   });
 });
 

@@ -123,6 +123,37 @@ describe('household list and search', () => {
     expect(items[0]).toHaveTextContent('連絡先 田中 由美子（叔母）');
   });
 
+  it('finds a name typed in romaji or as heard, and says when only a reading near it matched', async () => {
+    const yuko = createHousehold({
+      id: 'hh-yuko',
+      phone: '',
+      persons: [createPerson({ id: 'p-yuko', name: '佐藤 祐子', furigana: 'さとう ゆうこ', birthDate: '1990-01-01' })],
+      emergencyContacts: [{ name: '田中 由美子', furigana: 'たなか ゆみこ', relation: '叔母', phones: ['080-0987-6543'], note: '' }],
+    });
+    const { user } = mountScreen({ households: [sato, suzuki, yuko] });
+    const search = screen.getByRole('searchbox', { name: '検索' });
+
+    await user.type(search, 'ユーコ');
+    let items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('佐藤 祐子');
+    expect(items[0]).toHaveTextContent('読みが近い');
+
+    await user.clear(search);
+    await user.type(search, 'Sato Yuko');
+    items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('佐藤 祐子');
+    expect(items[0]).not.toHaveTextContent('読みが近い');
+
+    // the contact's reading, typed in romaji, is named as the contact
+    await user.clear(search);
+    await user.type(search, 'tanaka');
+    items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('連絡先 田中 由美子（叔母）');
+  });
+
   it('says so when nothing matches', async () => {
     const { user } = mountScreen({ households: [sato] });
     await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たなか');

@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { normalizeKana, normalizePhone } from '../../domain/normalize';
-import { idsInNameOrder, queryWords, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
+import { idsInNameOrder, queryWordSpellings, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { Notice, Page } from '../../ui/layout';
@@ -49,6 +49,8 @@ function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, H
 
 /** What the query hit besides a name, so the coordinator can confirm it is the caller's household. */
 function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string): string | null {
+  // not the name as typed: the coordinator reads the name back to the caller before going on
+  if (hit.near) return T.matchedNear;
   if (hit.matchedOn === 'phone') {
     const q = normalizePhone(query);
     const phones: [string, string][] = [
@@ -65,9 +67,9 @@ function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string): strin
   }
   if (hit.matchedOn === 'case-worker') return h.caseWorker ? T.matchedCaseWorker(h.caseWorker) : null;
   if (hit.matchedOn === 'contact') {
-    // every word of the query, as the search took them (「田中 ゆみこ」)
-    const words = queryWords(query.normalize('NFKC'));
-    const named = (text: string | undefined) => text !== undefined && words.every((w) => normalizeKana(text).includes(w));
+    // every word of the query, as the search took them (「田中 ゆみこ」, 「tanaka」 as たなか)
+    const words = queryWordSpellings(query.normalize('NFKC'));
+    const named = (text: string | undefined) => text !== undefined && words.every((spellings) => spellings.some((w) => normalizeKana(text).includes(w)));
     // by name, or by a contact's reading (「たなか」 finds 田中 由美子)
     const c = h.emergencyContacts.find((x) => named(x.name) || named(x.furigana)) ?? h.family.find((x) => named(x.name));
     return c ? T.matchedContact(c.name, c.relation) : null;

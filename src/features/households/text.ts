@@ -45,6 +45,8 @@ export const T = {
   matchedRecipient: (n: string) => `受給者証 ${n}`,
   matchedContact: (name: string, relation: string) => `連絡先 ${name}${relation ? `（${relation}）` : ''}`,
   matchedCaseWorker: (name: string) => `担当 ${name}`,
+  /** found only through a reading near the one typed (ゆうこ for 「ユーコ」, やまざき for 「やまさき」): check the name */
+  matchedNear: '読みが近い',
   noName: '（氏名未入力）',
 
   // detail
