@@ -44,12 +44,6 @@ describe('household detail', () => {
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('佐藤 陽太（デモ・架空）');
   });
 
-  it('names every person of the household in its title', () => {
-    const siblings = { ...household, persons: [...household.persons, createPerson({ id: 'p-2', name: '佐藤 次郎', furigana: 'さとう じろう' })] };
-    mountScreen({ hash: '#/households/hh-1', households: [siblings] });
-    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(/^佐藤 陽太・佐藤 次郎$/);
-  });
-
   it('puts who to call first, then medical care, and logs the opening once', async () => {
     const session = createFakeSession();
     mountScreen({ hash: '#/households/hh-1', households: [household], session });

@@ -7,7 +7,7 @@ import { useOpenCaseOf } from '../../state/use-open-case';
 import { useJapanToday, useMinuteClock } from '../../state/use-minute-clock';
 import type { Household, Person } from '../../domain/household';
 import { formatJapanShortDateTime } from '../../domain/japan-time';
-import { householdDisplayName, lastReview, nextReviewDate, reviewBasis } from '../../domain/household-rules';
+import { lastReview, nextReviewDate, reviewBasis } from '../../domain/household-rules';
 import { householdStatus, needsReview, personAgeLabel } from '../../domain/household-schema';
 import { Button } from '../../ui/button';
 import { Notice, Page } from '../../ui/layout';
@@ -55,8 +55,7 @@ export function HouseholdDetail({ id }: { id: string }) {
   const status = householdStatus(household);
   // A demo household (made-up people and numbers) says so in its title, on its own screen too: in
   // the list only the row's badge told it from a real family of the same name.
-  // Every person's name: a sibling found by 「じろう」 opened under his brother's name alone.
-  const title = `${household.persons.some((p) => p.name.trim()) ? householdDisplayName(household) : T.noName}${demo ? T.demoTitle : ''}`;
+  const title = `${household.persons[0]?.name || T.noName}${demo ? T.demoTitle : ''}`;
   return (
     <Page title={title} back={<BackLink href={paths.list()} label={T.back} />}>
       <Header household={household} today={today} review={needsReview(household, today, reviewMonths)} />
