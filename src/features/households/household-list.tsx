@@ -48,7 +48,7 @@ function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, H
 }
 
 /** What the query hit besides a name, so the coordinator can confirm it is the caller's household. */
-function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string): string | null {
+function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string, words: () => readonly (readonly string[])[]): string | null {
   // not the name as typed: the coordinator reads the name back to the caller before going on
   if (hit.near) return T.matchedNear;
   if (hit.matchedOn === 'phone') {
@@ -67,9 +67,12 @@ function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string): strin
   }
   if (hit.matchedOn === 'case-worker') return h.caseWorker ? T.matchedCaseWorker(h.caseWorker) : null;
   if (hit.matchedOn === 'contact') {
-    // every word of the query, as the search took them (「田中 ゆみこ」, 「tanaka」 as たなか)
-    const words = queryWordSpellings(query.normalize('NFKC'));
-    const named = (text: string | undefined) => text !== undefined && words.every((spellings) => spellings.some((w) => normalizeKana(text).includes(w)));
+    const spelled = words();
+    const named = (text: string | undefined) => {
+      if (text === undefined) return false;
+      const key = normalizeKana(text);
+      return spelled.every((spellings) => spellings.some((w) => key.includes(w)));
+    };
     // by name, or by a contact's reading (「たなか」 finds 田中 由美子)
     const c = h.emergencyContacts.find((x) => named(x.name) || named(x.furigana)) ?? h.family.find((x) => named(x.name));
     return c ? T.matchedContact(c.name, c.relation) : null;
@@ -107,10 +110,14 @@ export function HouseholdList() {
       return { rows: shown, total: sorted.length, more: false };
     }
     const hits = searchHouseholds(index, q, SEARCH_LIMIT);
+    // every word of the query as the search took them (「田中 ゆみこ」, 「tanaka」 as たなか): worked out
+    // once per query, for the rows found by a contact's name
+    let spelled: readonly (readonly string[])[] | undefined;
+    const words = () => (spelled ??= queryWordSpellings(q.normalize('NFKC')));
     const shown: Row[] = [];
     for (const hit of hits.slice(0, PAGE * pages)) {
       const household = households.get(hit.householdId);
-      if (household) shown.push({ household, personId: hit.personId, matched: matchedLabel(hit, household, q) });
+      if (household) shown.push({ household, personId: hit.personId, matched: matchedLabel(hit, household, q, words) });
     }
     return { rows: shown, total: hits.length, more: hits.length >= SEARCH_LIMIT };
   }, [q, searchPending, pages, sorted, index, households]);
