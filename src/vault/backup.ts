@@ -393,6 +393,11 @@ const isOpaqueId = (v: unknown): v is string => {
   }
 };
 const isKind = (v: unknown): v is EntityKind => (BACKUP_KINDS as readonly unknown[]).includes(v);
+/**
+ * A kind name this app does not know, written by a later one (the file's version stays 1 while
+ * kinds are added): the file asks for an update, it is not damaged.
+ */
+const isLaterKind = (v: unknown): boolean => isString(v) && !isKind(v) && v !== 'access' && /^[a-z][a-z-]{0,39}$/.test(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -413,9 +418,7 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
   const seen = new Set<string>();
   const actual = zeroCounts();
   for (const r of records as unknown[]) {
-    // A kind this app does not know was written by a later one (its file version stays 1 while
-    // kinds are added): 'update the app', not 'the file is damaged'.
-    if (isObject(r) && isString(r['kind']) && !isKind(r['kind']) && /^[a-z][a-z-]{0,39}$/.test(r['kind'])) {
+    if (isObject(r) && isLaterKind(r['kind'])) {
       throw new VaultError('backup-version', { detail: `payload: record kind ${r['kind']}` });
     }
     if (!isObject(r) || !isKind(r['kind']) || !isOpaqueId(r['id']) || !isInstant(r['updatedAt']) || !('data' in r)) {
@@ -438,7 +441,7 @@ function validatePayload(raw: unknown, header: BackupHeader): BackupPayload {
     ids.add(e['id']);
   }
   for (const o of outbox as unknown[]) {
-    if (isObject(o) && isString(o['kind']) && o['kind'] !== 'access' && !isKind(o['kind']) && /^[a-z][a-z-]{0,39}$/.test(o['kind'])) {
+    if (isObject(o) && isLaterKind(o['kind'])) {
       throw new VaultError('backup-version', { detail: `payload: outbox kind ${o['kind']}` });
     }
     if (
