@@ -361,6 +361,23 @@ describe('searchFacilities', () => {
     expect(names(searchFacilities(all, { text: '高橋 南部' }))).toEqual(['サクラ荘']);
     expect(names(searchFacilities(all, { text: 'さくら 北部' }))).toEqual([]);
   });
+
+  it('finds the facility a number calls back from: its phone, night phone, FAX or 事業所番号, in any format', () => {
+    const callers = [
+      createFacility({ name: '夜間あり', phone: '03-1111-2222', nightPhone: '090-3333-4444（夜間）', address: '本町2-14-3' }),
+      createFacility({ name: 'FAXのみ', phone: '', fax: '０３－５５５５－６６６６', officeNumber: '1312345678' }),
+      kids,
+    ];
+    expect(names(searchFacilities(callers, { text: '+81 90-3333-4444' }))).toEqual(['夜間あり']);
+    expect(names(searchFacilities(callers, { text: '03 1111 2222' }))).toEqual(['夜間あり']);
+    expect(names(searchFacilities(callers, { text: '6666' }))).toEqual(['FAXのみ']);
+    expect(names(searchFacilities(callers, { text: '\u202d0311112222\u202c' }))).toEqual(['夜間あり']); // copied from the phone's Recents
+    expect(names(searchFacilities(callers, { text: '131234' }))).toEqual(['FAXのみ']);
+    // a number of the address still finds it, and two digits are no number
+    expect(names(searchFacilities(callers, { text: '2-14-3' }))).toEqual(['夜間あり']);
+    expect(names(searchFacilities(callers, { text: '1-2' }))).toEqual(['ひまわり園']);
+    expect(names(searchFacilities(callers, { text: '7777' }))).toEqual([]);
+  });
 });
 
 describe('強度行動障害 from the behaviour scores', () => {

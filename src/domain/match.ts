@@ -18,7 +18,7 @@ import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
 import { compareByAreaName, compareMatches, madeForTonight, MATCH_ORDER_EXPLANATION, reportForNight, vacancyStanding } from './match-order';
-import { normalizeKana } from './normalize';
+import { normalizeDigits, normalizeKana, normalizePhone } from './normalize';
 
 export { MATCH_ORDER_EXPLANATION } from './match-order';
 
@@ -265,7 +265,10 @@ export interface FacilitySearchFilter {
   readonly medicalCare?: readonly MedicalCareKind[];
   /** 地区, exactly as registered */
   readonly area?: string;
-  /** Free text over name, address, 地区 and 連携担当者; every word must appear */
+  /**
+   * Free text over name, address, 地区 and 連携担当者, every word must appear; or a number (≥3
+   * digits) found in the phone, night phone, FAX or 事業所番号, in any format
+   */
   readonly text?: string;
 }
 
@@ -276,6 +279,19 @@ function acceptsAll(f: Facility, types: readonly DisabilityType[], category: Age
 // Separates fields in the search key so a word cannot match across two of them.
 const FIELD_SEPARATOR = '\u0000';
 
+/** A query of digits and what separates them in a written number (as the household search reads one). */
+const NUMBER_QUERY = /^[+]?[\d\s\-‐‑–—―−ー.()]+$/;
+/** Fewer digits would find almost every facility. */
+const MIN_NUMBER_QUERY_DIGITS = 3;
+
+/**
+ * Whether the facility's phone, night phone, FAX or 事業所番号 holds `digits`: a facility calling
+ * back at night shows only its number, and the coordinator asks which of them it is.
+ */
+function holdsNumber(f: Facility, digits: string): boolean {
+  return [f.phone, f.nightPhone, f.fax].some((n) => normalizePhone(n).includes(digits)) || normalizeDigits(f.officeNumber).includes(digits);
+}
+
 /** The manual search: chips, 者/児, medical care, 地区 and free text. Sorted by 地区 then name. */
 export function searchFacilities(facilities: readonly Facility[], filter: FacilitySearchFilter): Facility[] {
   const care = filter.medicalCare ?? [];
@@ -284,8 +300,9 @@ export function searchFacilities(facilities: readonly Facility[], filter: Facili
   const typeList = [...types];
   const category = filter.category ?? 'any';
   const area = filter.area?.trim() ?? '';
-  const words = (filter.text ?? '')
-    .normalize('NFKC')
+  const typed = (filter.text ?? '').normalize('NFKC').replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  const number = NUMBER_QUERY.test(typed) && normalizeDigits(typed).length >= MIN_NUMBER_QUERY_DIGITS ? normalizePhone(typed) : null;
+  const words = typed
     .split(/\s+/)
     .map(normalizeKana)
     .filter((w) => w !== '');
@@ -303,7 +320,8 @@ export function searchFacilities(facilities: readonly Facility[], filter: Facili
     }
     if (care.some((k) => !f.medicalCare.includes(k))) return false;
     if (area !== '' && f.area.trim() !== area) return false;
-    if (words.length > 0) {
+    if (words.length > 0 && !(number !== null && holdsNumber(f, number))) {
+      // a number is looked for in the address too (「2-14」 of 本町2-14-3)
       const haystack = [f.name, f.address, f.area, f.liaison].map(normalizeKana).join(FIELD_SEPARATOR);
       if (!words.every((w) => haystack.includes(w))) return false;
     }

@@ -6,7 +6,7 @@ import { formatJapanDate } from '../../domain/japan-time';
 export const T = {
   listTitle: '短期入所事業所',
   searchLabel: '事業所を検索',
-  searchPlaceholder: '事業所名・住所・地区・連携担当者',
+  searchPlaceholder: '事業所名・住所・地区・担当者・電話番号',
   categoryLabel: '者／児',
   categoryOptions: [
     { value: 'any', label: '者・児どちらも' },
