@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { admittedNight, appendEntries, openBody, subjectYota } from '../../test/factories/emergency-case';
+import { admittedNight, appendEntries, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
 import type { CaseSubject } from './emergency-case';
-import { openCaseOfPerson, recentOpenCases } from './open-case';
+import { callsElsewhere, openCaseOfPerson, recentOpenCases } from './open-case';
 
 const unknownCaller: CaseSubject = { householdId: null, personId: null, name: '', recipientNumber: '' };
 const other: CaseSubject = { ...subjectYota, personId: 'p-2', name: '佐藤 美月' };
@@ -57,5 +57,34 @@ describe('recentOpenCases', () => {
     expect(recentOpenCases(chains, now, 30 * 24 * 3_600_000, 'device-1').map((c) => c.id)).toEqual(['latest', 'unknown', 'forgotten']);
     // a colleague's open case, synced from their phone, is theirs to call for
     expect(recentOpenCases(chains, now, 48 * 3_600_000, 'device-2')).toEqual([]);
+  });
+});
+
+describe('callsElsewhere', () => {
+  const HOURS = 3_600_000;
+  const now = new Date('2026-11-30T17:00:00.000Z');
+  const at = (time: string) => ({ at: time });
+
+  it("gives each facility's latest call of the window in the other cases, its result as corrected, and not this case's nor a withdrawn call", async () => {
+    const a = await appendEntries([], [openBody(), { body: contactBody({ facilityId: 'fac-1', contactedAt: '2026-11-30T15:00:00.000Z', result: '不在' }), ...at('2026-11-30T15:00:30.000Z') }], 'a');
+    const b = await appendEntries([], [
+      { body: openBody({ subject: other }), ...at('2026-11-30T15:20:00.000Z') },
+      { body: contactBody({ facilityId: 'fac-1', contactedAt: '2026-11-30T15:30:00.000Z', result: null }), ...at('2026-11-30T15:30:00.000Z') },
+      { body: contactBody({ facilityId: 'fac-2', contactedAt: '2026-11-30T15:40:00.000Z', result: '受入可' }), ...at('2026-11-30T15:40:00.000Z') },
+    ], 'b');
+    const call = b[1]!;
+    const withdrawn = b[2]!;
+    const bLater = await appendEntries(b, [
+      { body: { type: 'result', contact: call.id, result: '受入不可', note: '' }, ...at('2026-11-30T15:31:00.000Z') },
+      { body: { type: 'correction', corrects: withdrawn.id, reason: '別の事業所と取り違えた', replacement: null }, ...at('2026-11-30T15:45:00.000Z') },
+    ]);
+    const mine = await appendEntries([], [{ body: openBody(), ...at('2026-11-30T16:50:00.000Z') }, { body: contactBody({ facilityId: 'fac-3', contactedAt: '2026-11-30T16:55:00.000Z' }), ...at('2026-11-30T16:55:00.000Z') }], 'mine');
+    const found = callsElsewhere([a, bLater, mine], 'mine', now, 12 * HOURS);
+    expect(Object.fromEntries(found)).toEqual({ 'fac-1': { caseId: 'b', contactedAt: '2026-11-30T15:30:00.000Z', result: '受入不可' } });
+    // a match without a case hears of every case's calls
+    expect([...callsElsewhere([a, bLater, mine], null, now, 12 * HOURS).keys()].sort()).toEqual(['fac-1', 'fac-3']);
+    // a call older than the window, or after now (a clock ahead), is not tonight's
+    expect(callsElsewhere([a, bLater], 'mine', now, 1 * HOURS).size).toBe(0);
+    expect(callsElsewhere([a], 'mine', new Date('2026-11-30T14:00:00.000Z'), 12 * HOURS).size).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  * while a case is open is not lost to a match that records nothing (SCENARIOS.md 1).
  */
 import { foldCase } from './case-fold';
-import type { CaseEntry, EmergencyCase, EntryBody } from './emergency-case';
+import type { CaseEntry, ContactResult, EmergencyCase, EntryBody } from './emergency-case';
 
 /** Whether an entry could make the chain about this person: its request, a link, or a correction of either. */
 function namesPerson(body: EntryBody, personId: string): boolean {
@@ -92,4 +92,39 @@ export function admittedFacilityIds(chains: Iterable<readonly CaseEntry[]>, hous
     if (outcome?.outcome === '短期入所' && outcome.facilityId) ids.set(outcome.facilityId, outcome.facilityName);
   }
   return ids;
+}
+
+/** A facility's latest call in another case: when, and what it answered (null: no result recorded yet). */
+export interface CallElsewhere {
+  readonly caseId: string;
+  readonly contactedAt: string;
+  readonly result: ContactResult | null;
+}
+
+/**
+ * Each facility's latest call within `withinMs` before `now` in a case other than `caseId`, as this
+ * phone holds them (a colleague's synced in): two emergencies in one night, or two coordinators, call
+ * the same short stays, and the one that said 受入不可 at 01:40 is worth knowing before the second
+ * call at 02:10. Only chains with an entry written in the window (and a day before it, for a call
+ * time corrected back) are folded; withdrawn calls do not count.
+ */
+export function callsElsewhere(chains: Iterable<readonly CaseEntry[]>, caseId: string | null, now: Date, withinMs: number): Map<string, CallElsewhere> {
+  const latest = new Map<string, CallElsewhere>();
+  const from = now.getTime() - withinMs;
+  for (const entries of chains) {
+    if (entries[0]?.caseId === caseId || !entries.some((e) => Date.parse(e.recordedAt) >= from - 86_400_000)) continue;
+    let kase: EmergencyCase;
+    try {
+      kase = foldCase(entries);
+    } catch {
+      continue;
+    }
+    for (const c of kase.contacts) {
+      const at = Date.parse(c.body.contactedAt);
+      if (c.body.facilityId === null || at < from || at > now.getTime()) continue;
+      const had = latest.get(c.body.facilityId);
+      if (had === undefined || Date.parse(had.contactedAt) < at) latest.set(c.body.facilityId, { caseId: kase.id, contactedAt: c.body.contactedAt, result: c.body.result });
+    }
+  }
+  return latest;
 }

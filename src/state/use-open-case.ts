@@ -4,7 +4,7 @@
  */
 import { useMemo } from 'react';
 import type { EmergencyCase } from '../domain/emergency-case';
-import { admittedFacilityIds, openCaseOfPerson, recentOpenCases } from '../domain/open-case';
+import { admittedFacilityIds, callsElsewhere, openCaseOfPerson, recentOpenCases, type CallElsewhere } from '../domain/open-case';
 import { useApp } from './store';
 
 export function useOpenCaseOf(householdId: string | null | undefined, personId: string | null | undefined): EmergencyCase | null {
@@ -36,4 +36,14 @@ export function useRecentOpenCases(now: Date): readonly EmergencyCase[] {
     () => (deviceId === null ? [] : recentOpenCases(caseEntries.values(), new Date(minute * 60_000), RECENT_OPEN_CASE_MS, deviceId)),
     [caseEntries, minute, deviceId],
   );
+}
+
+/** How far back a call in another case is told on the match: one night's emergencies. */
+const CALLS_ELSEWHERE_MS = 12 * 3_600_000;
+
+/** Each facility's latest call of the last 12 hours in a case other than `caseId` (callsElsewhere), at `now` (a minute clock). */
+export function useCallsElsewhere(caseId: string | null, now: Date): ReadonlyMap<string, CallElsewhere> {
+  const caseEntries = useApp((s) => s.caseEntries);
+  const minute = Math.floor(now.getTime() / 60_000);
+  return useMemo(() => callsElsewhere(caseEntries.values(), caseId, new Date(minute * 60_000), CALLS_ELSEWHERE_MS), [caseEntries, caseId, minute]);
 }

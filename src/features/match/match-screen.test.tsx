@@ -328,6 +328,20 @@ describe('calls made from the match, with a case open', () => {
     expect(within(aoba).getByText('以前に利用')).toBeInTheDocument();
   });
 
+  it("says on a facility's card what it answered tonight in another emergency case, and nothing for a call of yesterday night", async () => {
+    const other = await openCase(new Date(Date.now() - 60 * 60_000));
+    await append(other, { type: 'contact', facilityId: 'f-c', facilityName: 'ひだまり', facilityOfficeNumber: '', shortStay: true, contactedAt: hoursAgo(0.5), method: '電話', result: '受入不可', note: '' });
+    const yesterday = await openCase(new Date(Date.now() - 26 * 3600_000));
+    await append(yesterday, { type: 'contact', facilityId: 'f-a', facilityName: 'あおば荘', facilityOfficeNumber: '', shortStay: true, contactedAt: hoursAgo(25), method: '電話', result: '受入不可', note: '' });
+    const tonight = await openCase();
+    mount(`#/match/hh-1/p-1?case=${tonight}`, [household], facilities);
+    const hidamari = await screen.findByRole('article', { name: 'ひだまり' });
+    expect(within(hidamari).getByText(/^別の緊急対応で .* に電話済み（受入不可）$/)).toBeInTheDocument();
+    expect(within(screen.getByRole('article', { name: 'あおば荘' })).queryByText(/別の緊急対応/)).toBeNull();
+    // still listed to be called in this case: the answer may have changed
+    expect(called()).toBeNull();
+  });
+
   it('once every fitting facility was called, says so, and at the foot of the page how to end the case when none accepts', async () => {
     const caseId = await openCase();
     const at = new Date().toISOString();

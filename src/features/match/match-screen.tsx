@@ -23,7 +23,8 @@ import { latestStayFirst, trialStaysByFacility, type TrialStay } from '../../dom
 import { listedFacilityId, previousStayIds } from '../../domain/past-stays';
 import { agoInWords } from '../../domain/night-call';
 import type { EmergencyCase } from '../../domain/emergency-case';
-import { useAdmittedFacilities, useOpenCaseOf } from '../../state/use-open-case';
+import { useAdmittedFacilities, useCallsElsewhere, useOpenCaseOf } from '../../state/use-open-case';
+import type { CallElsewhere } from '../../domain/open-case';
 import { Notice, Page, Section } from '../../ui/layout';
 import { Button } from '../../ui/button';
 import { matchPaths, parseCaseParam, parseMatchRoute } from './match-route';
@@ -82,6 +83,10 @@ export function MatchScreen() {
   const now = useMinuteClock();
   // Opened without a case it can record in: the person's open case, if there is one, is offered.
   const personsCase = useOpenCaseOf(kase ? null : route?.householdId, route?.personId);
+  // tonight's calls in other cases: the facility that said 受入不可 at 01:40 for another emergency
+  const elsewhere = useCallsElsewhere(kase?.id ?? null, now);
+  const elsewhereOf = (m: FacilityMatch): CallElsewhere | undefined =>
+    [m.facility, ...m.twins].map((f) => elsewhere.get(f.id)).reduce<CallElsewhere | undefined>((a, b) => (b !== undefined && (a === undefined || Date.parse(b.contactedAt) > Date.parse(a.contactedAt)) ? b : a), undefined);
 
   const person = household?.persons.find((p) => p.id === route?.personId);
   // The demo's facilities are made up: a real person's match leaves them out (a call to one, recorded
@@ -233,7 +238,7 @@ export function MatchScreen() {
                 <CardList
                   matches={result.fits.filter(open)}
                   first={FIRST_FITS}
-                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} onCall={recorder.record} />}
+                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} elsewhere={elsewhereOf(m)} onCall={recorder.record} />}
                 />
               )}
               <p className="match-order">{result.orderExplanation}</p>
@@ -247,7 +252,7 @@ export function MatchScreen() {
                 <CardList
                   matches={result.nearMisses.filter(open)}
                   first={FIRST_NEAR_MISSES}
-                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} near onCall={recorder.record} />}
+                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} elsewhere={elsewhereOf(m)} near onCall={recorder.record} />}
                 />
                 <p className="match-order">{T.nearMissNote}</p>
               </>
@@ -380,6 +385,7 @@ function MatchCard({
   near = false,
   closed = false,
   trials,
+  elsewhere,
   onCall,
 }: {
   match: FacilityMatch;
@@ -390,6 +396,8 @@ function MatchCard({
   closed?: boolean;
   /** this person's trial stays at the facility, the latest first */
   trials?: readonly TrialStay[] | undefined;
+  /** the facility's latest call tonight in another emergency case */
+  elsewhere?: CallElsewhere | undefined;
   onCall: OnCall;
 }) {
   const f = match.facility;
@@ -402,6 +410,11 @@ function MatchCard({
       </div>
       {match.twins.length > 0 ? <TwinsLine match={match} now={now} /> : null}
       {closed ? null : <VacancyLine match={match} now={now} />}
+      {elsewhere ? (
+        <p className={elsewhere.result === '受入不可' ? 'match-card__elsewhere match-card__elsewhere--refused' : 'match-card__elsewhere'}>
+          {T.calledElsewhere(formatJapanShortDateTime(elsewhere.contactedAt), elsewhere.result)}
+        </p>
+      ) : null}
       {near && match.failures.length > 0 ? (
         <ul className="match-card__failures">
           {match.failures.map((x) => (

@@ -43,6 +43,8 @@ export const T = {
   noVacancy: '空きの報告なし',
   vacancyNote: (note: string, by: string) => (by ? `「${note}」（${by}）` : `「${note}」`),
   stayedBefore: '以前に利用',
+  /** the facility's latest call of the night in another emergency case (a colleague's, or this phone's) */
+  calledElsewhere: (when: string, result: string | null) => `別の緊急対応で ${when} に電話済み（${result ?? '結果未記録'}）`,
   twins: (n: number) => `同じ事業所番号の登録が${n}件あります（休止・廃止でない方、空き報告のある方を優先して表示しています）`,
   twinClosed: (closure: string) => `もう一方の登録には「${closure}」とあります（電話で確かめてください）`,
   twinPhones: (phones: string) => `もう一方の登録の電話: ${phones}`,
