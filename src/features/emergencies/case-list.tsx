@@ -4,6 +4,7 @@ import { addMonthsToDate, formatJapanDateTime, japanDateOf } from '../../domain/
 import type { EmergencyCase } from '../../domain/emergency-case';
 import { Notice, Page, Section } from '../../ui/layout';
 import { stayDays, stayOf } from '../../domain/case-fold';
+import { awaitingCallBack } from '../../domain/call-backs';
 import { casePaths } from './route';
 import { ST } from './stay-text';
 import { T } from './text';
@@ -14,6 +15,8 @@ const subjectName = (kase: EmergencyCase) => kase.subject.name || (kase.subject.
 
 function CaseRow({ kase }: { kase: EmergencyCase }) {
   const pending = kase.contacts.filter((c) => c.body.result === null).length;
+  // facilities that said they would call back: each may hold a bed, and is told how it ended
+  const awaiting = new Set(awaitingCallBack(kase.contacts).map((c) => c.body.facilityId ?? c.body.facilityName)).size;
   return (
     <a className="case-row" href={casePaths.case(kase.id)}>
       <span className="case-row__name">{subjectName(kase)}</span>
@@ -23,6 +26,7 @@ function CaseRow({ kase }: { kase: EmergencyCase }) {
       <span className="case-row__meta">
         {`${T.contactsTitle} ${kase.contacts.length}件`}
         {pending > 0 ? `・${T.resultPending} ${pending}件` : ''}
+        {awaiting > 0 ? `・${T.awaitingCount(awaiting)}` : ''}
         {kase.outcome ? `・${kase.outcome.body.outcome}` : ''}
         {kase.closedAt ? `・${T.statusClosed(formatJapanDateTime(kase.closedAt))}` : ''}
       </span>

@@ -273,3 +273,47 @@ describe('a call to the family from the case screen', () => {
     expect(takeCallStartedAt()).toBeNull();
   });
 });
+
+describe('折り返し待ち: the facilities that said they would call back', () => {
+  it('are counted on the list row, told before the case is closed, and a call back answered is said on the first call', async () => {
+    const entries = await appendEntries([], [
+      { body: openBody(), at: '2026-11-30T14:50:00.000Z' },
+      { body: contactBody({ facilityId: 'fac-2', facilityName: 'ひまわり', result: '折り返し待ち', contactedAt: '2026-11-30T15:00:00.000Z' }), at: '2026-11-30T15:00:00.000Z' },
+      { body: contactBody({ facilityId: 'fac-3', facilityName: 'さくら', result: '折り返し待ち', contactedAt: '2026-11-30T15:05:00.000Z' }), at: '2026-11-30T15:05:00.000Z' },
+      { body: contactBody({ facilityId: 'fac-3', facilityName: 'さくら', result: '受入不可', contactedAt: '2026-11-30T15:30:00.000Z', note: '事業所からの折り返し' }), at: '2026-11-30T15:30:00.000Z', by: morning },
+      { body: contactBody({ contactedAt: '2026-11-30T15:40:00.000Z' }), at: '2026-11-30T15:40:00.000Z' },
+      { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: '2026-11-30T16:00:00.000Z', note: '' }, at: '2026-11-30T16:00:00.000Z' },
+    ], 'case-1');
+    useApp.setState({ caseEntries: new Map([['case-1', entries]]) });
+    const user = userEvent.setup();
+    await go('#/cases');
+    const { unmount } = render(<CasesScreen />);
+    expect(await screen.findByRole('link', { name: /折り返し待ち 1件/ })).toBeInTheDocument();
+    unmount();
+
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const sakura = await screen.findAllByRole('article', { name: 'さくら' });
+    expect(within(sakura[0]!).getByText('この後の連絡を下に記録しています')).toBeInTheDocument();
+    // the call back recorded by the morning's coordinator names them; the night's calls do not
+    expect(within(sakura[1]!).getByText('2026年12月1日 00:30・電話（記録：鈴木 主任）')).toBeInTheDocument();
+    expect(within(sakura[0]!).getByText('2026年12月1日 00:05・電話')).toBeInTheDocument();
+    expect(within(screen.getByRole('article', { name: 'ひまわり' })).queryByText('この後の連絡を下に記録しています')).toBeNull();
+    await user.click(screen.getByRole('button', { name: '対応を終了' }));
+    const dialog = screen.getByRole('dialog', { name: '対応を終了しますか' });
+    expect(within(dialog).getByText('折り返し待ちの事業所があります（ひまわり）。受入先が決まったこと、または対応を終えたことを伝えてください。')).toBeInTheDocument();
+  });
+});
+
+describe('対応結果 recorded again after 対応を再開', () => {
+  it('starts from the outcome that stands (its kind and admission time), not the first 受入可 at this minute', async () => {
+    useApp.setState({ caseEntries: new Map([['case-1', await outcomeRecordedTwice()]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = await screen.findByRole('region', { name: '対応結果' });
+    await user.click(within(section).getByRole('button', { name: '対応結果を記録' }));
+    expect(within(section).getByRole('combobox', { name: '対応結果' })).toHaveValue('短期入所');
+    expect(within(section).getByLabelText(/入所の日時/)).toHaveValue('2026-12-01T10:00');
+  });
+});

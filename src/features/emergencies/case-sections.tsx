@@ -16,6 +16,7 @@ import {
   type Planning,
 } from '../../domain/emergency-case';
 import { concurrentOutcomes, earlierOutcomes, standingClosesOf } from '../../domain/case-fold';
+import { awaitingCallBack } from '../../domain/call-backs';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { searchHouseholds } from '../../domain/search';
@@ -58,6 +59,7 @@ export function OutcomeSection({
   // recorded on another phone at the same time, unseen by the standing one's writer: both are shown as in doubt
   const rivals = useMemo(() => new Set(concurrentOutcomes(kase).map((r) => r.entryId)), [kase]);
   const closeEntryIds = useMemo(() => standingClosesOf(kase), [kase]);
+  const awaiting = useMemo(() => [...new Set(awaitingCallBack(kase.contacts).map((c) => c.body.facilityName))], [kase]);
   const lineOf = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
   const label = o ? lineOf(o.body) : '';
   // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.
@@ -146,6 +148,7 @@ export function OutcomeSection({
         onCancel={() => setConfirmClose(false)}
       >
         <p>{T.closeConfirmBody}</p>
+        {awaiting.length > 0 ? <p className="warning-box">{T.awaitingBeforeClose(awaiting.join('、'))}</p> : null}
       </ConfirmDialog>
     </Section>
   );
@@ -166,12 +169,25 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
   const choices = useCaseFacilities(kase);
   // Offer first the facilities that said yes on this call.
   const accepted = kase.contacts.filter((c) => c.body.result === '受入可');
-  const [blank] = useState<OutcomeFormValue>(() => ({
-    kind: accepted.length > 0 ? '短期入所' : '在宅で対応',
-    facilityKey: accepted[0]?.body.facilityId ?? accepted[0]?.body.facilityName ?? '',
-    from: toJapanInputValue(new Date()),
-    note: '',
-  }));
+  // Recorded again (after 対応を再開), the form starts from the outcome that stands: its facility and
+  // admission time, not the first 受入可 and now, which would quietly move the stay's days.
+  const [blank] = useState<OutcomeFormValue>(() => {
+    const standing = kase.outcome?.body;
+    if (standing) {
+      return {
+        kind: standing.outcome,
+        facilityKey: standing.facilityId ?? standing.facilityName,
+        from: toJapanInputValue(standing.from ?? new Date()),
+        note: standing.note,
+      };
+    }
+    return {
+      kind: accepted.length > 0 ? '短期入所' : '在宅で対応',
+      facilityKey: accepted[0]?.body.facilityId ?? accepted[0]?.body.facilityName ?? '',
+      from: toJapanInputValue(new Date()),
+      note: '',
+    };
+  });
   const { form, setForm, restored, finish, discard, saveWith } = useDraftedForm(outcomeDraftKey(kase.id), blank);
   const { kind, facilityKey, from, note } = form;
   const update = (patch: Partial<OutcomeFormValue>) => setForm({ ...form, ...patch });

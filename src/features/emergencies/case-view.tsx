@@ -30,6 +30,7 @@ import { SameEmergencySection } from './same-emergency';
 import { StaySection } from './stay-section';
 import { T } from './text';
 import { useAllCases, useCase } from './use-cases';
+import { calledAgain } from '../../domain/call-backs';
 
 export function CaseView({ id }: { id: string }) {
   const { entries, kase, chain } = useCase(id);
@@ -161,6 +162,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
                 contact={c}
                 caseId={kase.id}
                 caseClosed={!editable}
+                openedBy={kase.handler.userId}
                 calledAgain={calledAgain(kase.contacts, c)}
                 {...(readOnly
                   ? {}
@@ -174,7 +176,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
           ))}
           {kase.withdrawnContacts.map((c) => (
             <li key={c.entryId}>
-              <ContactCard contact={c} caseId={kase.id} caseClosed withdrawn />
+              <ContactCard contact={c} caseId={kase.id} caseClosed withdrawn openedBy={kase.handler.userId} />
             </li>
           ))}
         </ul>
@@ -249,14 +251,4 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
       </ul>
     </details>
   );
-}
-
-/**
- * Whether the same facility was called again after this call (a 折り返し recorded, or a new call): its
- * 「折り返しがあった」 is then answered, and a second tap would add another empty call-back.
- */
-function calledAgain(contacts: readonly Current<ContactBody>[], c: Current<ContactBody>): boolean {
-  const same = (o: ContactBody) => (c.body.facilityId !== null ? o.facilityId === c.body.facilityId : o.facilityId === null && o.facilityName === c.body.facilityName);
-  const at = Date.parse(c.body.contactedAt);
-  return contacts.some((o) => o !== c && same(o.body) && (Date.parse(o.body.contactedAt) > at || (Date.parse(o.body.contactedAt) === at && Date.parse(o.recordedAt) > Date.parse(c.recordedAt))));
 }

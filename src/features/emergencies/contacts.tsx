@@ -43,8 +43,11 @@ export function ContactCard({
   onWithdraw,
   withdrawn = false,
   calledAgain = false,
+  openedBy,
 }: {
   contact: Current<ContactBody>;
+  /** who opened the case (its handler's user id): a call someone else recorded names them (the morning's coordinator) */
+  openedBy?: string;
   caseClosed: boolean;
   caseId: string;
   /** the facility was called again after this call (calledAgain in case-view.tsx): no 「折り返しがあった」 */
@@ -84,7 +87,11 @@ export function ContactCard({
 
   return (
     <article ref={card} className={withdrawn ? 'case-contact case-contact--withdrawn' : 'case-contact'} aria-label={body.facilityName}>
-      <p className="case-contact__time">{T.contactLine(formatJapanDateTime(body.contactedAt), body.method)}</p>
+      <p className="case-contact__time">
+        {openedBy !== undefined && contact.recordedBy.userId !== openedBy
+          ? T.contactLineBy(formatJapanDateTime(body.contactedAt), body.method, contact.recordedBy.name)
+          : T.contactLine(formatJapanDateTime(body.contactedAt), body.method)}
+      </p>
       <h3 className="case-contact__name">
         {body.facilityName}
         {withdrawn ? <span className="case-tag case-tag--warn">{T.withdrawn}</span> : null}
@@ -94,6 +101,7 @@ export function ContactCard({
         {T.result}: {body.result ?? T.resultPending}
       </p>
       {body.note ? <p className="case-contact__note">{body.note}</p> : null}
+      {body.result === '折り返し待ち' && calledAgain && !withdrawn ? <p className="case-contact__note">{T.answeredLater}</p> : null}
       <CorrectionNotes corrections={contact.corrections} />
       {askResult ? (
         <div className="case-results" role="group" aria-label={T.resultAsk}>

@@ -120,6 +120,8 @@ export const T = {
   noContactsUnknown:
     'まだ連絡・調整の記録はありません。登録者と結び付けると「受入先を探して電話する」が使え、電話が自動で記録されます。結び付けられないときは「連絡を記録（手入力）」で記録します。',
   contactLine: (when: string, method: string) => `${when}・${method}`,
+  /** a call recorded by someone other than who opened the case (the morning's coordinator, say) */
+  contactLineBy: (when: string, method: string, by: string) => `${when}・${method}（記録：${by}）`,
   resultPending: '結果未記録',
   chooseResult: '選んでください',
   resultRequired: '結果を選んでください（つながらなかったときは「不在」）。',
@@ -127,6 +129,12 @@ export const T = {
   resultSaved: '結果を記録しました。',
   /** on a 折り返し待ち card: the call back, a new contact at this minute (as in the match) */
   callback: '折り返しがあった',
+  /** on a 折り返し待ち card whose facility was called, or called back, since */
+  answeredLater: 'この後の連絡を下に記録しています',
+  /** the list row of a case with facilities still to call back */
+  awaitingCount: (n: number) => `折り返し待ち ${n}件`,
+  /** before closing: the facilities still waiting may hold a bed for the person */
+  awaitingBeforeClose: (names: string) => `折り返し待ちの事業所があります（${names}）。受入先が決まったこと、または対応を終えたことを伝えてください。`,
   recordContact: '連絡を記録（手入力）',
   contactFacility: '連絡先の事業所',
   contactFacilityOther: '一覧にない連絡先',

@@ -7,6 +7,7 @@
  * offers 「入所を記録」, with the closing in the same step.
  */
 import { useRef, useState } from 'react';
+import { awaitingCallBack } from '../../domain/call-backs';
 import { callBackOf, type ContactBody, type ContactResult, type Current, type EmergencyCase } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -250,6 +251,7 @@ function AdmissionPanel({
   const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   const [opened] = useState(() => new Date());
   const pending = kase.contacts.filter((c) => c.body.result === null).map((c) => c.body.facilityName);
+  const awaiting = [...new Set(awaitingCallBack(kase.contacts).map((c) => c.body.facilityName))];
 
   async function record(close: boolean) {
     const at = from === null ? new Date().toISOString() : fromJapanInputValue(from);
@@ -296,6 +298,7 @@ function AdmissionPanel({
         />
       )}
       {pending.length > 0 ? <p className="match-admit__warn">{T.pendingBeforeClose(pending.join('、'))}</p> : null}
+      {awaiting.length > 0 ? <p className="match-admit__warn">{T.awaitingOnAdmit(awaiting.join('、'))}</p> : null}
       <div className="match-admit__actions">
         <Button variant="primary" disabled={busy || pending.length > 0} onClick={() => void record(true)}>
           {T.admitAndClose}

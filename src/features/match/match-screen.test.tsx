@@ -507,13 +507,16 @@ describe('calls made from the match, with a case open', () => {
     const caseId = await openCase();
     const user = userEvent.setup();
     mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    // ひだまり said it would call back: it may hold a bed, and is to be told
+    await append(caseId, { type: 'contact', facilityId: 'f-c', facilityName: 'ひだまり', facilityOfficeNumber: '', shortStay: true, contactedAt: new Date().toISOString(), method: '電話', result: '折り返し待ち', note: '' });
     const row = await acceptedAtAoba(user);
     await user.click(within(row).getByRole('button', { name: '入所を記録' }));
+    expect(within(row).getByText('折り返し待ちの事業所があります（ひだまり）。入所先が決まったことを伝えてください。')).toBeInTheDocument();
     await user.click(within(row).getByRole('button', { name: '入所を記録して対応を終了' }));
     await waitFor(() => expect(window.location.hash).toBe(`#/cases/${caseId}`), SLOW);
     const bodies = useApp.getState().caseEntries.get(caseId)!.map((e) => e.body);
-    expect(bodies.map((b) => b.type)).toEqual(['open', 'contact', 'result', 'outcome', 'close']);
-    expect(bodies[3]).toMatchObject({ outcome: '短期入所', facilityId: 'f-a', facilityName: 'あおば荘' });
+    expect(bodies.map((b) => b.type)).toEqual(['open', 'contact', 'contact', 'result', 'outcome', 'close']);
+    expect(bodies[4]).toMatchObject({ outcome: '短期入所', facilityId: 'f-a', facilityName: 'あおば荘' });
   });
 
   it('keeps the focus where the coordinator is (a screen reader, a keyboard): on the call just dialled, then 入所を記録, its panel, and back on やめる', async () => {

@@ -107,6 +107,8 @@ export const T = {
   admissionChangeFrom: '日時を変える',
   admissionFrom: (name: string) => `${name} に入所した日時`,
   admissionFromMissing: '入所の日時を入力してください。',
+  /** on 入所を記録: the facilities that said they would call back may hold a bed for the person */
+  awaitingOnAdmit: (names: string) => `折り返し待ちの事業所があります（${names}）。入所先が決まったことを伝えてください。`,
   pendingBeforeClose: (names: string) => `結果が未記録の電話があります（${names}）。結果を選ぶと終了できます。`,
   admitAndClose: '入所を記録して対応を終了',
   admitOnly: '入所だけ記録',
