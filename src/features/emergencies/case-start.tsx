@@ -13,10 +13,10 @@ import { useFormDraft } from '../../state/use-form-draft';
 import { personalDraftKey } from '../../vault/drafts';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
-import { CLOCK_TOLERANCE_MS } from '../../domain/case-fold';
+import { CLOCK_TOLERANCE_MS, stayDays, stayOf } from '../../domain/case-fold';
 import { REQUEST_CATEGORIES, type CaseSubject, type OpenBody, type RequestCategory } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
-import { formatJapanDateTime } from '../../domain/japan-time';
+import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
@@ -191,6 +191,11 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   // Persons as the claim groups them: a case recorded before the 受給者証番号 was entered, or under a
   // number since corrected, is this person's too.
   const nearby = casesNear(subject, fromJapanInputValue(form.requestedAt) ?? form.stampedAt, allCases, capGroupKeyOf);
+  // A stay this person began in an emergency and has not left: a call on day 4 (the facility cannot
+  // keep them longer) may be the same emergency going on, whose record is reopened, not a new one.
+  const inStay = subject.personId === null ? [] : allCases.filter(
+    (c) => c.subject.householdId === subject.householdId && c.subject.personId === subject.personId && stayOf(c)?.endDay === null && !nearby.some((n) => n.id === c.id),
+  );
   const separate = form.separate === true;
   const separateReason = form.separateReason ?? '';
   const chooseOffice = officeList.length > 1;
@@ -360,6 +365,31 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         ) : officeList.length === 0 ? (
           <Notice kind="warn">{T.noOfficeHint}</Notice>
         ) : null}
+        {inStay.map((c) => (
+          <Notice
+            key={c.id}
+            kind="warn"
+            action={
+              <Button onClick={() => askOpenExisting(c.id)}>
+                {T.inStayOpen}
+              </Button>
+            }
+          >
+            {T.inStay(c.outcome?.body.facilityName ?? '', formatJapanDateTime(stayOf(c)!.from), stayDays(stayOf(c)!.fromDay, japanDateOf(new Date())))}
+          </Notice>
+        ))}
+        {confirmOpen !== null ? (
+          <ConfirmDialog
+            open
+            title={T.sameOpenTypedTitle}
+            confirmLabel={T.sameOpenTypedConfirm}
+            cancelLabel={T.sameOpenTypedCancel}
+            onConfirm={() => void openExisting(confirmOpen)}
+            onCancel={() => setConfirmOpen(null)}
+          >
+            <p>{T.sameOpenTypedWhat}</p>
+          </ConfirmDialog>
+        ) : null}
         {nearby.length > 0 ? (
           <fieldset className="field case-same">
             <legend className="field__label">
@@ -383,18 +413,6 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
                 </li>
               ))}
             </ul>
-            {confirmOpen !== null ? (
-              <ConfirmDialog
-                open
-                title={T.sameOpenTypedTitle}
-                confirmLabel={T.sameOpenTypedConfirm}
-                cancelLabel={T.sameOpenTypedCancel}
-                onConfirm={() => void openExisting(confirmOpen)}
-                onCancel={() => setConfirmOpen(null)}
-              >
-                <p>{T.sameOpenTypedWhat}</p>
-              </ConfirmDialog>
-            ) : null}
             <button type="button" className={separate ? 'case-chip case-chip--on' : 'case-chip'} aria-pressed={separate} onClick={() => update({ separate: true })}>
               {separate ? T.sameSeparateOn : T.sameSeparate}
             </button>

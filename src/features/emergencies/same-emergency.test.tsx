@@ -149,6 +149,32 @@ describe('「同じ緊急事態ですか？」 when a case is started (Q&A R6 �
     expect(screen.queryByText(T.sameQuestion)).toBeNull();
   });
 
+  it('says, days later, that the person is still in the stay an earlier emergency began, and opens that record; not once the stay has ended', async () => {
+    /** a case of Yota requested `h` hours ago, admitted to あおば荘 an hour later, closed; left when `leftAfter` hours were past */
+    const admitted = async (id: string, h: number, leftAfter?: number) => {
+      const at = (after: number) => hoursAgo(h - after);
+      const stay = [
+        { body: openBody({ requestedAt: at(0), subject }), at: at(0) },
+        { body: { type: 'outcome' as const, outcome: '短期入所' as const, facilityId: 'fac-1', facilityName: 'あおば荘', from: at(1), note: '' }, at: at(1) },
+        { body: { type: 'close' as const, closedAt: at(1) }, at: at(1) },
+        ...(leftAfter === undefined ? [] : [{ body: { type: 'stay-end' as const, endedAt: at(leftAfter), exit: '自宅に戻った' as const, note: '' }, at: at(leftAfter) }]),
+      ];
+      return appendEntries([], stay, id);
+    };
+    await hold(await admitted('case-staying', 80), await admitted('case-left', 200, 48));
+    const user = userEvent.setup();
+    await go('#/cases/new/hh-1/p-1');
+    render(<CasesScreen />);
+    await screen.findByRole('button', { name: '記録を開始' });
+    // days past the 24 hours of 同じ緊急事態ですか？
+    expect(screen.queryByText(T.sameQuestion)).toBeNull();
+    const notices = screen.getAllByText(/緊急入所中です/);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toHaveTextContent(/^この方はあおば荘に緊急入所中です（.+から・\d日目）。/);
+    await user.click(screen.getByRole('button', { name: T.inStayOpen }));
+    await waitFor(() => expect(window.location.hash).toBe('#/cases/case-staying'));
+  });
+
   it('is answered later on the case screen: the answer is recorded and shown, and can be answered again', async () => {
     const first = await earlierCase('case-a', 5);
     const second = await earlierCase('case-b', 2);

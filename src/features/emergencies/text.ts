@@ -13,6 +13,10 @@ export const T = {
   sameOtherPerson:
     '別の方の記録も含まれています（受給者証番号が同じか、以前にその番号で記録された方）。ここからその方の記録は開きません。この方の対応は「別の緊急事態として新しく記録する」で記録し、理由に別の方であることを書いてください。',
   sameOpenExisting: '同じ緊急事態：この記録を開く',
+  /** the person is still in a stay an earlier emergency began (the 24 hours of 同じ緊急事態ですか？ long past) */
+  inStay: (facility: string, from: string, days: number) =>
+    `この方は${facility}に緊急入所中です（${from}から・${days}日目）。延長できない・別の受入先を探すなど、同じ緊急事態の続きなら、新しく開始せず、その記録を開いて「対応を再開」してください。`,
+  inStayOpen: '入所中の記録を開く',
   sameOpenTypedTitle: '入力した内容は記録されません',
   sameOpenTypedWhat:
     'この電話のために入力した内容（要請の区分・内容、電話をくれた方など）は、新しい記録を作らないので残りません。必要なことは、開いた記録の連絡・調整のメモや訂正で書き足してください。',
