@@ -450,7 +450,7 @@ describe('storage errors', () => {
     expect(useApp.getState().error).toBeNull();
   });
 
-  it('offers 再試行 after a lost connection: reopens the vault and starts again', async () => {
+  it('after a lost connection, says the same button again saves (the input stays), and offers 開き直す, which reopens the vault and starts again', async () => {
     const user = userEvent.setup();
     // the old connection answers nothing now
     const old = { close: vi.fn(), waiting: () => new Promise(() => undefined), throttle: () => new Promise(() => undefined) } as unknown as Vault;
@@ -462,8 +462,9 @@ describe('storage errors', () => {
     const openVault = vi.fn(() => fresh);
     render(<App openVault={openVault} />);
 
-    expect(await screen.findByText(/データベースとの接続が切れました。/)).toBeVisible();
-    await user.click(screen.getByRole('button', { name: '再試行' }));
+    expect(await screen.findByText(/保存データとの接続が途切れました/)).toBeVisible();
+    expect(screen.getByText(/入力中の内容は画面に残っています。もう一度同じボタンを押してください。/)).toBeVisible();
+    await user.click(screen.getByRole('button', { name: '開き直す' }));
     await screen.findByRole('heading', { level: 1, name: T.setupTitle });
     expect(old.close).toHaveBeenCalled();
     expect(openVault).toHaveBeenCalledTimes(1);
@@ -473,6 +474,18 @@ describe('storage errors', () => {
     expect(beforeLock).toHaveBeenCalledTimes(1);
     expect((await session.accessLog()).map((e) => e.action)).toContain('lock');
     expect(session.isLocked).toBe(true);
+  });
+
+  it('after a lost connection, 閉じる only closes the banner: the phone stays unlocked for the same button again', async () => {
+    const user = userEvent.setup();
+    const session = createFakeSession();
+    useApp.setState({ vault: createVault(freshName()), phase: 'unlocked', session, error: new VaultError('connection-lost') });
+    render(<App openVault={() => useApp.getState().vault!} />);
+    await screen.findByText(/保存データとの接続が途切れました/);
+    await user.click(screen.getByRole('button', { name: '閉じる' }));
+    await waitFor(() => expect(useApp.getState().error).toBeNull());
+    expect(useApp.getState().phase).toBe('unlocked');
+    expect(useApp.getState().session).toBe(session);
   });
 
   it('shows the full-disk message; 再試行 clears it so the form can save again', async () => {
@@ -496,7 +509,7 @@ describe('storage errors', () => {
     render(<App openVault={openVault} />);
 
     await screen.findByRole('heading', { level: 1, name: T.failedTitle });
-    expect(screen.getByText(/データベースとの接続が切れました。/)).toBeVisible();
+    expect(screen.getByText(/保存データとの接続が途切れました/)).toBeVisible();
     await user.click(screen.getByRole('button', { name: '再試行' }));
     await screen.findByRole('heading', { level: 1, name: T.setupTitle });
   });

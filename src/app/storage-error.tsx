@@ -1,6 +1,8 @@
 /**
  * Storage errors a user can meet while working: a full disk or a lost database connection.
- * The form that failed keeps its data (it owns it); this banner says what happened and offers 再試行.
+ * The form that failed keeps its data (it owns it); this banner says what happened: after a lost
+ * connection the same button again reopens the storage (withStorage), and 「開き直す」, a lock and a
+ * fresh start, is the last resort, as it asks for the passphrase mid-call.
  */
 import { useState } from 'react';
 import { requestPersistence } from '../features/settings/platform';
@@ -30,9 +32,14 @@ export function StorageErrorBanner({ onReconnect }: { onReconnect: () => Promise
       <Notice
         kind="error"
         action={
-          <Button variant="primary" disabled={busy} onClick={run(onReconnect)}>
-            {T.retry}
-          </Button>
+          <>
+            <Button disabled={busy} onClick={clearError}>
+              {T.dismiss}
+            </Button>
+            <Button variant="secondary" disabled={busy} onClick={run(onReconnect)}>
+              {T.reconnect}
+            </Button>
+          </>
         }
       >
         {vaultErrorMessage(error.code)}

@@ -1527,7 +1527,7 @@ describe('sync engine: the phone\'s own storage failing during a run', () => {
     expect(await d.engine.run()).toBe('failed');
     expect(onStorageError).toHaveBeenCalledOnce();
     expect(d.status.getState().problem).toMatchObject({ code: 'storage' });
-    expect(d.status.getState().problem!.message).toContain('データベースとの接続が切れました');
+    expect(d.status.getState().problem!.message).toContain('保存データとの接続が途切れました');
   });
 });
 

@@ -49,7 +49,7 @@ describe('toVaultError', () => {
     expect(vaultErrorMessage('quota-exceeded')).toBe(
       '端末の保存容量が足りません。写真やほかのアプリなど、端末の不要なデータを削除してから、もう一度お試しください。',
     );
-    expect(vaultErrorMessage('connection-lost')).toBe('データベースとの接続が切れました。「再試行」を押してください。');
+    expect(vaultErrorMessage('connection-lost')).toBe('端末内の保存データとの接続が途切れました（アプリが裏に回っている間に、端末が閉じることがあります）。');
   });
 });
 
