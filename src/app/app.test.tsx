@@ -488,6 +488,21 @@ describe('storage errors', () => {
     expect(useApp.getState().session).toBe(session);
   });
 
+  it('says while a form\'s text cannot be autosaved that a lock would lose it, and on the lock screen when a lock did', async () => {
+    await useApp.getState().start(createVault(freshName()));
+    await useApp.getState().setUp(STAFF, PASSPHRASE);
+    render(<App openVault={() => useApp.getState().vault!} />);
+    await screen.findByText(MAIN_SCREEN);
+    act(() => useApp.getState().markDraftFailing('household:h1', true));
+    expect(await screen.findByText(T.draftFailing)).toBeVisible();
+    // the form's text could not be saved before the lock either
+    const failed = () => Promise.reject(new VaultError('quota-exceeded'));
+    act(() => void useApp.getState().onBeforeLock(failed));
+    await act(() => useApp.getState().lock('manual'));
+    expect(await screen.findByText(T.lockLostDrafts)).toBeVisible();
+    expect(screen.queryByText(T.draftFailing)).toBeNull();
+  });
+
   it('shows the full-disk message; 再試行 clears it so the form can save again', async () => {
     const user = userEvent.setup();
     useApp.setState({ vault: createVault(freshName()), phase: 'unlocked', session: createFakeSession(), error: new VaultError('quota-exceeded') });

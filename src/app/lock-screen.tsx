@@ -59,6 +59,7 @@ export function LockScreen() {
   const vault = useApp((s) => s.vault);
   const phase = useApp((s) => s.phase);
   const lockedBy = useApp((s) => s.lockedBy);
+  const lockLostDrafts = useApp((s) => s.lockLostDrafts);
   const unlock = useApp((s) => s.unlock);
 
   const [userId, setUserId] = useState(() => initialUserId(users));
@@ -171,6 +172,7 @@ export function LockScreen() {
       {lockedBy === 'elsewhere' ? <Notice kind="info">{T.elsewhereLocked}</Notice> : null}
       {lockedBy === 'passphrase-changed' ? <Notice kind="info">{T.passphraseChangedLocked}</Notice> : null}
       {lockedBy === 'removed' ? <Notice kind="info">{T.removedLocked}</Notice> : null}
+      {lockLostDrafts ? <Notice kind="warn">{T.lockLostDrafts}</Notice> : null}
       {users.length === 0 ? <Notice kind="error">{T.noUsers}</Notice> : null}
       {pending.changes + pending.accessLog > 0 ? <Notice kind="info">{T.lockPending(pending.changes, pending.accessLog)}</Notice> : null}
       {pending.refused > 0 ? <Notice kind="warn">{T.lockRefused(pending.refused)}</Notice> : null}

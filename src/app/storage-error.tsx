@@ -78,6 +78,12 @@ export function StorageErrorBanner({ onReconnect }: { onReconnect: () => Promise
   );
 }
 
+/** An open form's autosave failed: its text is on the screen only, and a lock would lose it. */
+export function DraftFailingBanner() {
+  const failing = useApp((s) => s.draftFailing.size > 0);
+  return failing ? <Notice kind="warn">{T.draftFailing}</Notice> : null;
+}
+
 /** phase 'failed': the vault could not even be opened. */
 export function FailedContent({ onRetry }: { onRetry: () => Promise<void> }) {
   const error = useApp((s) => s.error);

@@ -104,6 +104,10 @@ export const T = {
   /** the banner after a lost connection: the next try reopens the storage by itself */
   reconnectHint: '入力中の内容は画面に残っています。もう一度同じボタンを押してください。それでも保存できないときは「開き直す」を押します（もう一度解錠が必要です）。',
   reconnect: '開き直す',
+  /** an open form's autosave failed: the text is only on the screen */
+  draftFailing: '入力途中の内容を端末に一時保存できていません（空き容量の不足など）。ロックされると消えるため、先に「保存」してください。',
+  /** the lock could not save an open form's text */
+  lockLostDrafts: 'ロックの前に、入力途中の内容を端末に保存できませんでした（空き容量の不足など）。解錠したら、その内容を入力し直してください。',
   crashTitle: '画面の表示中に問題が発生しました',
   screenCrashTitle: 'この画面を表示できませんでした',
   screenCrashBody: '保存済みのデータは暗号化されたまま端末に残っています。下のメニューのほかの画面は使えます。拠点サーバーとの同期も続いています。直らないときは再読み込みしてください。',

@@ -111,6 +111,13 @@ export interface AppState {
    * unlocks, each reopens once (takeResumedForm). Not for another user, nor on a later visit.
    */
   readonly resumeForms: { readonly userId: string; readonly keys: ReadonlySet<string> } | null;
+  /**
+   * Forms whose autosaved draft could not be written (the phone full, the storage gone): what they
+   * hold would be lost to a lock, so the app says to save first. Emptied by the lock.
+   */
+  readonly draftFailing: ReadonlySet<string>;
+  /** the last lock could not save every open form's draft: the lock screen says so (null once someone unlocks) */
+  readonly lockLostDrafts: boolean;
 }
 
 export interface AppActions {
@@ -171,6 +178,8 @@ export interface AppActions {
   /** A screen wrote to the 閲覧記録 (a backup, a restore, a person added): the list shown reads it again. */
   accessLogged(): void;
   markUnsaved(key: string, unsaved: boolean): void;
+  /** An autosave of the form `key` failed (true) or went through (false): draftFailing. */
+  markDraftFailing(key: string, failing: boolean): void;
   /** True once if the form `key` was open with unsaved text when this user's session locked. */
   takeResumedForm(key: string): boolean;
   onBeforeLock(fn: BeforeLock): () => void;
@@ -446,6 +455,8 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     beforeLock: new Set(),
     lockedBy: null,
     resumeForms: null,
+    draftFailing: new Set(),
+    lockLostDrafts: false,
 
     async start(vault) {
       // the page's first open: a failure there is storage the browser refuses, not a lost connection
@@ -464,7 +475,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       try {
         await guarded(async () => {
           const session = await vault.setUp(displayName, passphrase);
-          set({ session, lockedBy: null, users: await vault.listUsers() });
+          set({ session, lockedBy: null, lockLostDrafts: false, users: await vault.listUsers() });
           await loadAll(session);
           set({ phase: 'unlocked' });
         });
@@ -498,7 +509,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           }
           // an error met before this unlock (a lost connection, at the first try) is not this session's:
           // its banner asked for 再試行, which then locked the phone again
-          set({ session, lockedBy: null, mustChangePassphrase: session.mustChangePassphrase, error: null });
+          set({ session, lockedBy: null, lockLostDrafts: false, mustChangePassphrase: session.mustChangePassphrase, error: null });
           // A passphrase someone else knows opens nothing until its holder replaces it (passphraseChanged).
           if (!session.mustChangePassphrase) await loadAll(session);
           // Locked meanwhile (another tab's lock, a crash): it stays locked.
@@ -519,11 +530,13 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       locking = (async () => {
         // A person taken off the phone (another tab, the hub's stop) leaves no draft behind: their
         // key slot and personal drafts are gone, and one saved now would never be read again.
-        await Promise.all(
+        const saved = await Promise.all(
           [...(reason === 'removed' ? [] : get().beforeLock)].map((fn) =>
-            withTimeout(fn, BEFORE_LOCK_TIMEOUT_MS).catch(() => {
-              // A draft that cannot be saved must not keep the data unlocked.
-            }),
+            withTimeout(fn, BEFORE_LOCK_TIMEOUT_MS).then(
+              () => true,
+              // A draft that cannot be saved must not keep the data unlocked: the lock screen says it was lost.
+              () => false,
+            ),
           ),
         );
         const { session, unsaved } = get();
@@ -532,7 +545,19 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         if (session && !session.isLocked) await withTimeout(() => session.logAccess('lock', null), BEFORE_LOCK_TIMEOUT_MS).catch(() => undefined);
         session?.lock();
         // (an error banner is the session's: not shown to whoever unlocks next)
-        set({ session: null, mustChangePassphrase: false, phase: 'locked', locking: false, lockedBy: reason, unsaved: new Set(), resumeForms, error: null, ...emptyData() });
+        set({
+          session: null,
+          mustChangePassphrase: false,
+          phase: 'locked',
+          locking: false,
+          lockedBy: reason,
+          unsaved: new Set(),
+          resumeForms,
+          error: null,
+          draftFailing: new Set(),
+          lockLostDrafts: saved.includes(false),
+          ...emptyData(),
+        });
       })().finally(() => {
         locking = null;
         if (get().locking) set({ locking: false });
@@ -787,6 +812,14 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       if (unsaved) next.add(key);
       else next.delete(key);
       set({ unsaved: next });
+    },
+
+    markDraftFailing(key, failing) {
+      if (get().draftFailing.has(key) === failing) return;
+      const next = new Set(get().draftFailing);
+      if (failing) next.add(key);
+      else next.delete(key);
+      set({ draftFailing: next });
     },
 
     onBeforeLock(fn) {

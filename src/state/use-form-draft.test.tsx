@@ -63,4 +63,30 @@ describe('useFormDraft', () => {
       vi.useRealTimers();
     }
   });
+
+  it('marks the form while its autosave fails (a full phone), clears it once one lands, and a lock that loses the text says so', async () => {
+    const session = createFakeSession();
+    useApp.setState({ session, phase: 'unlocked' });
+    const { result } = renderHook(() => useFormDraft('household:hh-1', { name: '佐藤 陽太' }, true));
+    session.failNext('quota-exceeded');
+    await act(() => result.current.flush().catch(() => undefined));
+    expect(useApp.getState().draftFailing.has('household:hh-1')).toBe(true);
+    await act(() => result.current.flush());
+    expect(useApp.getState().draftFailing.size).toBe(0);
+
+    session.failNext('quota-exceeded');
+    await act(() => useApp.getState().lock('idle'));
+    expect(useApp.getState().phase).toBe('locked');
+    expect(useApp.getState().lockLostDrafts).toBe(true);
+    expect(useApp.getState().draftFailing.size).toBe(0);
+  });
+
+  it('does not say a lock lost anything when every draft was saved', async () => {
+    const session = createFakeSession();
+    useApp.setState({ session, phase: 'unlocked' });
+    renderHook(() => useFormDraft('household:hh-1', { name: '佐藤 陽太' }, true));
+    await act(() => useApp.getState().lock('idle'));
+    expect(useApp.getState().lockLostDrafts).toBe(false);
+    expect(session.drafts.get('household:hh-1')).toEqual({ name: '佐藤 陽太' });
+  });
 });

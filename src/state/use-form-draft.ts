@@ -12,6 +12,7 @@ const DEBOUNCE_MS = 500;
 export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
   const session = useApp((s) => s.session);
   const markUnsaved = useApp((s) => s.markUnsaved);
+  const markDraftFailing = useApp((s) => s.markDraftFailing);
   const onBeforeLock = useApp((s) => s.onBeforeLock);
   const latest = useRef({ form, dirty });
   latest.current = { form, dirty };
@@ -28,8 +29,15 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
     if (closed.current || !current || !session || session.isLocked) return;
     const write = changed ? session.saveDraft(key, current) : session.deleteDraft(key);
     writing.current = write.catch(() => undefined);
-    await write;
-  }, [key, session]);
+    try {
+      await write;
+      markDraftFailing(key, false);
+    } catch (e) {
+      // said in the app's bar (a lock would lose the text), unless the lock itself cut the write off
+      if (!session.isLocked) markDraftFailing(key, true);
+      throw e;
+    }
+  }, [key, session, markDraftFailing]);
 
   useEffect(() => {
     if (!form) return;
@@ -65,8 +73,9 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
     () => () => {
       void flush().catch(() => undefined);
       markUnsaved(key, false);
+      markDraftFailing(key, false);
     },
-    [key, flush, markUnsaved],
+    [key, flush, markUnsaved, markDraftFailing],
   );
 
   /** After a successful save or an explicit discard: stop autosaving and remove the draft. */
@@ -74,6 +83,7 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
     closed.current = true;
     clearTimeout(timer.current);
     markUnsaved(key, false);
+    markDraftFailing(key, false);
     // An autosave that started before the save must land first, or it would bring the draft back.
     await writing.current;
     await session?.deleteDraft(key).catch(() => undefined);
