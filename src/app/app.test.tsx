@@ -6,7 +6,7 @@ import { VaultError } from '../vault/errors';
 import type { Vault } from '../vault/types';
 import { createVault } from '../vault/vault';
 import { createFakeSession } from '../../test/factories/fake-session';
-import { App } from './app';
+import { App, SLOW_START_MS } from './app';
 import { ErrorBoundary } from './error-boundary';
 import { useApp } from '../state/store';
 import { T } from './text';
@@ -513,6 +513,18 @@ describe('storage errors', () => {
     await user.click(screen.getByRole('button', { name: '再試行' }));
     await waitFor(() => expect(useApp.getState().error).toBeNull());
     expect(useApp.getState().phase).toBe('unlocked');
+  });
+
+  it('says what to do when the start does not end (another tab holds the storage), with 再読み込み', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const held = createVault(freshName());
+    vi.spyOn(held, 'isSetUp').mockReturnValue(new Promise<boolean>(() => undefined));
+    render(<App openVault={() => held} />);
+    expect(await screen.findByText(T.starting)).toBeVisible();
+    expect(screen.queryByText(T.startingSlow)).toBeNull();
+    await act(() => vi.advanceTimersByTimeAsync(SLOW_START_MS));
+    expect(await screen.findByText(T.startingSlow)).toBeVisible();
+    expect(screen.getByRole('button', { name: T.reload })).toBeVisible();
   });
 
   it('never shows a blank screen when the vault cannot be opened', async () => {

@@ -1,9 +1,10 @@
 /** The composition root: opens the vault, then shows setup, lock, or the app by the store's phase. */
-import { Suspense, useCallback, useEffect, useRef } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { syncStatus } from '../sync/status';
 import type { Vault } from '../vault/types';
 import { Busy } from '../ui/status';
+import { Button } from '../ui/button';
 import { ErrorBoundary } from './error-boundary';
 import { Gate } from './gate';
 import { LockScreen } from './lock-screen';
@@ -66,13 +67,7 @@ function Root({ openVault }: { openVault: () => Vault }) {
 
   // The hub retired this device and its data was wiped: nothing else is shown until a reload.
   if (retired) return <RetiredScreen />;
-  const starting = (
-    <Gate title={T.appName}>
-      <div className="splash">
-        <Busy>{T.starting}</Busy>
-      </div>
-    </Gate>
-  );
+  const starting = <StartingScreen />;
   switch (phase) {
     case 'starting':
       return starting;
@@ -111,4 +106,35 @@ function Root({ openVault }: { openVault: () => Vault }) {
         </>
       );
   }
+}
+
+/** How long a start may take before the screen says what may hold it (another tab, a frozen old one). */
+export const SLOW_START_MS = 10_000;
+
+/**
+ * 起動しています…, and after SLOW_START_MS what to do: the storage can be held by another tab of the
+ * app (an old version open in a frozen tab keeps the new one from opening its data), and a start that
+ * never ends showed the splash forever, with no word and no button.
+ */
+function StartingScreen() {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setSlow(true), SLOW_START_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  return (
+    <Gate title={T.appName}>
+      <div className="splash">
+        <Busy>{T.starting}</Busy>
+        {slow ? (
+          <>
+            <p role="alert">{T.startingSlow}</p>
+            <Button variant="primary" onClick={() => window.location.reload()}>
+              {T.reload}
+            </Button>
+          </>
+        ) : null}
+      </div>
+    </Gate>
+  );
 }

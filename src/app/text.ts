@@ -4,6 +4,7 @@ export const T = {
   appName: '拠点ナビ',
   appFullName: '拠点ナビ 緊急対応',
   starting: '起動しています…',
+  startingSlow: '起動に時間がかかっています。ほかのタブやウィンドウで拠点ナビを開いていたら閉じてから、「再読み込み」を押してください。',
 
   // opened over plain http from another machine (not a secure context)
   insecureTitle: 'https で開いてください',
