@@ -14,7 +14,7 @@ import { useIdleLock } from './idle-lock';
 import { appPaths, parseArea, placeOf, useHash, type AppArea } from '../state/router';
 import { ScreenBoundary } from './error-boundary';
 import { restorePlace, restoreScroll, trackPlace } from './place';
-import { DraftFailingBanner, StorageErrorBanner } from './storage-error';
+import { DraftFailingBanner, StorageErrorBanner, UnreadableBanner } from './storage-error';
 import { rememberLiaison, wasLiaison } from '../state/liaison-hint';
 import { useApp } from '../state/store';
 import { T } from './text';
@@ -142,6 +142,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
           <UpdatePrompt />
           <StorageErrorBanner onReconnect={onReconnect} />
           <DraftFailingBanner />
+          <UnreadableBanner />
           {area === home ? <HomeScreenBanner /> : null}
           {/* mounted once per unlock, whatever the screen: each unlock asks the browser again */}
           <StorageProtectionBanner show={area === home} />

@@ -84,6 +84,12 @@ export function DraftFailingBanner() {
   return failing ? <Notice kind="warn">{T.draftFailing}</Notice> : null;
 }
 
+/** Records damaged on the disk, set aside at unlock: the rest show, and the admin is told how many. */
+export function UnreadableBanner() {
+  const count = useApp((s) => [...s.unreadable.values()].reduce((a, b) => a + b, 0));
+  return count > 0 ? <Notice kind="error">{T.unreadable(count)}</Notice> : null;
+}
+
 /** phase 'failed': the vault could not even be opened. */
 export function FailedContent({ onRetry }: { onRetry: () => Promise<void> }) {
   const error = useApp((s) => s.error);

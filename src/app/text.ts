@@ -105,6 +105,8 @@ export const T = {
   /** the banner after a lost connection: the next try reopens the storage by itself */
   reconnectHint: '入力中の内容は画面に残っています。もう一度同じボタンを押してください。それでも保存できないときは「開き直す」を押します（もう一度解錠が必要です）。',
   reconnect: '開き直す',
+  /** records damaged on the disk, set aside at unlock */
+  unreadable: (n: number) => `この端末に、読み取れない記録が${n}件あります（端末内のデータが壊れている可能性があります）。ほかの記録はそのまま表示・記録できます。管理者に連絡してください。`,
   /** an open form's autosave failed: the text is only on the screen */
   draftFailing: '入力途中の内容を端末に一時保存できていません（空き容量の不足など）。ロックされると消えるため、先に「保存」してください。',
   /** the lock could not save an open form's text */

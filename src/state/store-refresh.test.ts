@@ -33,7 +33,7 @@ describe('refreshRecords', () => {
     const [entry] = await appendEntries([], [openBody()], 'case-1');
     await session.append('case-entry', entry!.id, entry);
 
-    const list = vi.spyOn(session, 'list');
+    const list = vi.spyOn(session, 'listReadable');
     await useApp.getState().refreshRecords([
       ['household', ito.id],
       ['household', sato.id],
@@ -58,7 +58,7 @@ describe('refreshRecords after a busy night on another phone', () => {
       await session.append('case-entry', entry!.id, entry);
       keys.push(['case-entry', entry!.id]);
     }
-    const list = vi.spyOn(session, 'list');
+    const list = vi.spyOn(session, 'listReadable');
     const getMany = vi.spyOn(session, 'getMany');
     await useApp.getState().refreshRecords(keys);
     expect(list).not.toHaveBeenCalled();
@@ -149,13 +149,13 @@ describe('a reload the handover outruns', () => {
     // the day session's full reload (a big pull) reads slowly, and ends after the handover
     let handedOver!: () => void;
     const handover = new Promise<void>((resolve) => (handedOver = resolve));
-    const original = dayAgain.list.bind(dayAgain);
-    vi.spyOn(dayAgain, 'list').mockImplementation((async (kind: Parameters<typeof dayAgain.list>[0]) => {
+    const original = dayAgain.listReadable.bind(dayAgain);
+    vi.spyOn(dayAgain, 'listReadable').mockImplementation((async (kind: Parameters<typeof dayAgain.listReadable>[0]) => {
       await handover;
       return original(kind);
     }) as never);
     const reload = useApp.getState().reload();
-    await vi.waitFor(() => expect(dayAgain.list).toHaveBeenCalled());
+    await vi.waitFor(() => expect(dayAgain.listReadable).toHaveBeenCalled());
     await useApp.getState().lock('manual');
     await useApp.getState().unlock(night.id, 'yoru-no-toban-2026');
     const nightSession = useApp.getState().session!;

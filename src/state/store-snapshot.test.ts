@@ -43,7 +43,7 @@ describe('unlock from the summary snapshot', () => {
       expect(snapshot?.summaries[0]?.consent).toEqual({ date: sato.consent!.date });
     }, { timeout: 15_000 });
 
-    const list = vi.spyOn(useApp.getState().session!.constructor.prototype, 'list');
+    const list = vi.spyOn(useApp.getState().session!.constructor.prototype, 'listReadable');
     await relock();
     const state = useApp.getState();
     expect(state.phase).toBe('unlocked');

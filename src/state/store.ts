@@ -99,6 +99,8 @@ export interface AppState {
    * the list's order from the snapshot (ids in furigana order), and `index` is empty.
    */
   readonly pendingOrder: readonly string[] | null;
+  /** how many records of each kind could not be read at unlock (damaged on the disk), set aside so the rest show */
+  readonly unreadable: ReadonlyMap<EntityKind, number>;
   /** the last storage error, shown with a retry button */
   readonly error: VaultError | null;
   /** keys of forms with unsaved edits; a new app version waits while any are open */
@@ -271,6 +273,7 @@ const emptyData = () => ({
   monthCloses: new Map<string, MonthCloseRecord>(),
   index: buildHouseholdIndex([]),
   pendingOrder: null as readonly string[] | null,
+  unreadable: new Map<EntityKind, number>() as ReadonlyMap<EntityKind, number>,
 });
 
 // The vault writes the 'unlock' access entry itself (an unlock is never handed out unlogged).
@@ -315,14 +318,21 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
    */
   async function loadAll(session: VaultSession, options: { full?: boolean } = {}) {
     const snapshotRead = options.full ? Promise.resolve(undefined) : session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
+    // A record damaged on the disk is set aside and counted (unreadable), not the end of every list.
+    const unreadable = new Map<EntityKind, number>();
+    const readable = async <T,>(kind: EntityKind) => {
+      const { records, unreadable: ids } = await session.listReadable<T>(kind);
+      if (ids.length > 0) unreadable.set(kind, ids.length);
+      return records;
+    };
     const [facilities, offices, entries, closes, trialStays, snapshot, ...bonusLists] = await Promise.all([
-      session.list<Facility>('facility'),
-      session.list<Office>('office'),
-      session.list<CaseEntry>('case-entry'),
-      session.list<MonthCloseRecord>('month-close'),
-      session.list<TrialStay>('trial-stay'),
+      readable<Facility>('facility'),
+      readable<Office>('office'),
+      readable<CaseEntry>('case-entry'),
+      readable<MonthCloseRecord>('month-close'),
+      readable<TrialStay>('trial-stay'),
       snapshotRead,
-      ...FUNCTION_BONUS_KINDS.map((kind) => session.list<{ readonly id: string }>(kind)),
+      ...FUNCTION_BONUS_KINDS.map((kind) => readable<{ readonly id: string }>(kind)),
     ]);
     let bonus = EMPTY_BONUS;
     FUNCTION_BONUS_KINDS.forEach((kind, i) => bonusLists[i]!.forEach((r) => (bonus = withBonus(bonus, kind, r.data))));
@@ -333,6 +343,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       trialStays: new Map(trialStays.map((t) => [t.id, t.data])),
       caseEntries: groupCaseEntries(entries.map((e) => e.data)),
       monthCloses: new Map(closes.map((r) => [r.id, r.data])),
+      unreadable,
     };
     // Read for a session locked since (a reload the handover outran): the next person's data is theirs.
     if (get().session !== session) return;
@@ -368,7 +379,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       });
       return;
     }
-    const households = await session.list<Household>('household');
+    const households = await readable<Household>('household');
     if (get().session !== session) return;
     mark('unlock:decrypted');
     const byId = new Map(households.map((h) => [h.id, h.data]));
@@ -390,12 +401,14 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
   /** The background half of a snapshot unlock. Records saved or opened meanwhile are newer: kept. */
   async function loadFullHouseholds(session: VaultSession): Promise<void> {
     let stored;
+    let damaged;
     try {
-      stored = await session.list<Household>('household');
+      ({ records: stored, unreadable: damaged } = await session.listReadable<Household>('household'));
     } catch {
       return; // locked meanwhile, or storage trouble: the list still works, details load one by one
     }
     if (get().session !== session) return;
+    if (damaged.length > 0) set({ unreadable: new Map(get().unreadable).set('household', damaged.length) });
     const households = new Map(stored.map((h) => [h.id, h.data]));
     for (const [id, h] of get().households) households.set(id, h);
     const before = JSON.stringify([...get().summaries.values()]);

@@ -6,7 +6,7 @@ import { isRecordId, RECORD_ID_PATTERN } from '../protocol/constants';
 import { bindingOf, seal, unseal } from './crypto';
 import { demoColumn, recordsOfKind, syncedColumnsOf, type RecordRow } from './db';
 import { appendOutbox, appendOutboxMany, isoAt, prepareOutbox, type SessionContext } from './journal';
-import { VaultError } from './errors';
+import { isVaultError, VaultError } from './errors';
 import { APPEND_ONLY_KINDS, type ChangeOp, type EntityKind, type StoredEntity } from './types';
 
 /** Ids are stored in clear and indexed, so they must be opaque: the one rule is the protocol's. */
@@ -33,6 +33,34 @@ async function toEntity<T>(ctx: SessionContext, row: RecordRow): Promise<StoredE
 export async function listRecords<T>(ctx: SessionContext, kind: EntityKind): Promise<StoredEntity<T>[]> {
   const rows = await recordsOfKind(ctx.db, kind).toArray();
   return Promise.all(rows.map((row) => toEntity<T>(ctx, row)));
+}
+
+/**
+ * Every record of a kind that can be read, and the ids of those that cannot (a sealed row damaged on
+ * the disk fails its authentication): for the screens, where one damaged record must not hide every
+ * other. Backups, exports and sync read with listRecords, which fails whole.
+ */
+export async function listReadableRecords<T>(ctx: SessionContext, kind: EntityKind): Promise<{ records: StoredEntity<T>[]; unreadable: string[] }> {
+  const rows = await recordsOfKind(ctx.db, kind).toArray();
+  const read = await Promise.all(
+    rows.map((row) =>
+      toEntity<T>(ctx, row).then(
+        (entity) => ({ entity }),
+        (e: unknown) => {
+          // only a damaged record is set aside: a lock or a lost connection fails the whole read
+          if (isVaultError(e, 'corrupt') || e instanceof SyntaxError) return { unreadable: row.id };
+          throw e;
+        },
+      ),
+    ),
+  );
+  const records: StoredEntity<T>[] = [];
+  const unreadable: string[] = [];
+  for (const r of read) {
+    if ('entity' in r) records.push(r.entity);
+    else unreadable.push(r.unreadable);
+  }
+  return { records, unreadable };
 }
 
 export async function getRecord<T>(

@@ -24,6 +24,7 @@ import {
   getRecord,
   getRecords,
   listRecords,
+  listReadableRecords,
   putDemoRecords,
   putRecord,
   putRecords,
@@ -144,6 +145,10 @@ export class Session implements VaultSession {
 
   list<T>(kind: EntityKind): Promise<StoredEntity<T>[]> {
     return this.read((ctx) => listRecords<T>(ctx, kind));
+  }
+
+  listReadable<T>(kind: EntityKind): Promise<{ records: StoredEntity<T>[]; unreadable: string[] }> {
+    return this.read((ctx) => listReadableRecords<T>(ctx, kind));
   }
 
   get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined> {

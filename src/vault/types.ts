@@ -449,6 +449,11 @@ export interface VaultSession {
    */
   readonly mustChangePassphrase: boolean;
   list<T>(kind: EntityKind): Promise<StoredEntity<T>[]>;
+  /**
+   * As `list`, but a record damaged on the disk is set aside (its id in `unreadable`) instead of
+   * failing the read: for the screens, never for a backup, an export or a sync.
+   */
+  listReadable<T>(kind: EntityKind): Promise<{ records: StoredEntity<T>[]; unreadable: string[] }>;
   get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined>;
   /** Many records in one read (what a sync brought), each `undefined` where there is none, in the order asked. */
   getMany<T>(keys: readonly (readonly [EntityKind, string])[]): Promise<(StoredEntity<T> | undefined)[]>;

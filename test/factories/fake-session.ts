@@ -1,6 +1,7 @@
 /**
  * An in-memory VaultSession for component tests: same contract as src/vault, no encryption, no IndexedDB.
- * `failNext(code)` makes the next write reject with that VaultError, to test retry paths.
+ * `failNext(code)` makes the next write reject with that VaultError, to test retry paths; `damage`
+ * makes a record read as damaged on the disk.
  */
 import type {
   AccessAction,
@@ -20,6 +21,8 @@ export interface FakeSession extends VaultSession {
   /** the next put/putMany/putDemo/saveDraft rejects with this code */
   failNext(code: VaultErrorCode): void;
   readonly drafts: Map<string, unknown>;
+  /** the record reads as damaged on the disk: `list` fails, `listReadable` sets it aside */
+  damage(kind: EntityKind, id: string): void;
 }
 
 export interface FakeSessionOptions {
@@ -32,6 +35,7 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
   const records = new Map<string, StoredEntity<unknown>>();
   const drafts = new Map<string, unknown>();
   const caches = new Map<string, unknown>();
+  const damaged = new Set<string>();
   const log: AccessLogEntry[] = [];
   const out: OutboxEntry[] = [];
   let locked = false;
@@ -65,7 +69,20 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
     },
     async list<T>(kind: EntityKind) {
       if (locked) check();
-      return [...records.values()].filter((r) => r.kind === kind).map((r) => clone(r) as StoredEntity<T>);
+      const all = [...records.values()].filter((r) => r.kind === kind);
+      if (all.some((r) => damaged.has(key(kind, r.id)))) throw new VaultError('corrupt');
+      return all.map((r) => clone(r) as StoredEntity<T>);
+    },
+    async listReadable<T>(kind: EntityKind) {
+      if (locked) check();
+      const all = [...records.values()].filter((r) => r.kind === kind);
+      return {
+        records: all.filter((r) => !damaged.has(key(kind, r.id))).map((r) => clone(r) as StoredEntity<T>),
+        unreadable: all.filter((r) => damaged.has(key(kind, r.id))).map((r) => r.id),
+      };
+    },
+    damage(kind: EntityKind, id: string) {
+      damaged.add(key(kind, id));
     },
     async get<T>(kind: EntityKind, id: string) {
       if (locked) check();
