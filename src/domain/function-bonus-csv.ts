@@ -52,13 +52,18 @@ export function yearBonusCsv(y: YearSummary, officeName: (id: string) => string)
   return bonusCsv(rows);
 }
 
-/** Bytes to save; a Japanese error naming the characters Shift_JIS cannot hold. */
+/** The characters Shift_JIS cannot hold, named in Japanese for the screen. */
+export class BonusCsvUnencodableError extends Error {
+  override readonly name = 'BonusCsvUnencodableError';
+}
+
+/** Bytes to save; a BonusCsvUnencodableError naming the characters Shift_JIS cannot hold. */
 export function encodeBonusCsv(text: string, encoding: CsvByteEncoding): Uint8Array<ArrayBuffer> {
   try {
     return encodeCsvBytes(text, encoding);
   } catch (e) {
     if (e instanceof ShiftJisUnencodableError) {
-      throw new Error(`Shift_JIS で書けない文字があります（${e.chars.join(' ')}）。UTF-8 で保存するか、名称を直してください。`);
+      throw new BonusCsvUnencodableError(`Shift_JIS で書けない文字があります（${e.chars.join(' ')}）。UTF-8 で保存するか、名称を直してください。`);
     }
     throw e;
   }

@@ -163,6 +163,33 @@ describe('機能強化加算: the month', () => {
     expect(await session.list('bonus-count')).toEqual([]);
   });
 
+  it('says why a count could not be saved (the phone full), in the app\'s words, and keeps what was typed', async () => {
+    const { user, session } = mount('#/bonus?month=2026-05');
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    const input = within(entry).getByLabelText(/算定件数/);
+    await user.clear(input);
+    await user.type(input, '55');
+    session.failNext('quota-exceeded');
+    await user.click(within(entry).getByRole('button', { name: '保存' }));
+    expect(await within(entry).findByText(/^保存できませんでした。端末の保存容量が足りません。/)).toBeInTheDocument();
+    expect(input).toHaveValue('55');
+  });
+
+  it('says in Japanese when the CSV cannot be written out, never the browser\'s own words', async () => {
+    const { user } = mount('#/bonus?month=2026-05');
+    const original = URL.createObjectURL;
+    URL.createObjectURL = () => {
+      throw new TypeError('Failed to execute createObjectURL');
+    };
+    try {
+      await user.click(screen.getByRole('button', { name: 'この月のCSVを保存' }));
+    } finally {
+      URL.createObjectURL = original;
+    }
+    expect(screen.getByText('CSVを書き出せませんでした。もう一度お試しください。')).toBeInTheDocument();
+    expect(screen.queryByText(/createObjectURL/)).toBeNull();
+  });
+
   it('is read-only for a coordinator on a hub: no entry, a note who may change it', () => {
     syncStatus.setState({ joined: true, role: 'coordinator' });
     mount('#/bonus/setup');

@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { monthSummary, yearSummary } from '../../domain/function-bonus';
-import { bonusCsvFileName, encodeBonusCsv, monthBonusCsv, yearBonusCsv } from '../../domain/function-bonus-csv';
+import { BonusCsvUnencodableError, bonusCsvFileName, encodeBonusCsv, monthBonusCsv, yearBonusCsv } from '../../domain/function-bonus-csv';
 import type { CsvByteEncoding } from '../../domain/csv-encoding';
 import { downloadBytes } from '../../ui/download';
 import { Button } from '../../ui/button';
@@ -114,7 +114,8 @@ function CsvSection({ route }: { route: BonusRoute }) {
       downloadBytes(encodeBonusCsv(text, encoding), fileName, 'text/csv');
       setMessage({ kind: 'ok', text: B.csvSaved(fileName) });
     } catch (e) {
-      setMessage({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
+      // in the app's words: a library's or the browser's (English) never reaches the screen
+      setMessage({ kind: 'error', text: e instanceof BonusCsvUnencodableError ? e.message : B.csvFailed });
     }
   }
   return (

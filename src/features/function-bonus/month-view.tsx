@@ -15,6 +15,7 @@ import { Notice, Section } from '../../ui/layout';
 import { FigureTable } from './figure-table';
 import { B } from './text';
 import { useCanEdit, useCountedBonus, useOfficeName } from './use-bonus';
+import { toVaultError } from '../../vault/errors';
 
 export function MonthView({ month }: { month: YearMonth }) {
   const { records: bonus, leftOut } = useCountedBonus();
@@ -154,9 +155,9 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
     try {
       await saveBonusRecord('bonus-count', result.value, held(officeId) ? 'update' : 'create');
       setSaved(B.saved(officeName(officeId), B.monthLabel(month), result.value.count));
-    } catch {
+    } catch (e) {
       clearError();
-      setFailure(B.saveFailed);
+      setFailure(B.saveFailedWhy(toVaultError(e).message));
     }
   }
 

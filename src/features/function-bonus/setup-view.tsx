@@ -15,6 +15,7 @@ import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { B } from './text';
 import { useCanEdit, useOfficeName } from './use-bonus';
+import { toVaultError } from '../../vault/errors';
 
 type Errors = Readonly<Record<string, string>>;
 const newId = (prefix: string) => `${prefix}-${globalThis.crypto.randomUUID()}`;
@@ -29,9 +30,9 @@ function useSave() {
     try {
       await saveBonusRecord(kind, result.value, isNew ? 'create' : 'update');
       return null;
-    } catch {
+    } catch (e) {
       clearError();
-      return { '': B.saveFailed };
+      return { '': B.saveFailedWhy(toVaultError(e).message) };
     }
   };
 }

@@ -81,7 +81,8 @@ export const B = {
   encodingSjis: 'Shift_JIS',
   csvMonth: 'この月のCSVを保存',
   csvYear: 'この年度のCSVを保存',
-  csvSaved: (file: string) => `${file} を保存しました。`,
+  csvSaved: (file: string) => `${file} を書き出しました（ダウンロードに保存されます。iPhone・iPad は「ファイル」アプリで確かめてください）。`,
+  csvFailed: 'CSVを書き出せませんでした。もう一度お試しください。',
 
   // setup
   priceTitle: '地域区分の単価',
@@ -116,6 +117,7 @@ export const B = {
   remove: '削除',
   sum: (label: string, total: number) => `${label}の合計 ${Math.round(total * 10) / 10}%`,
   note: 'メモ（覚書の日付など）',
-  saveFailed: '保存できませんでした。もう一度試してください。',
+  /** with the storage's own words (the phone full, the storage gone): a retry alone would fail the same way */
+  saveFailedWhy: (why: string) => `保存できませんでした。${why}`,
   savedSetup: '保存しました。',
 } as const;

@@ -112,6 +112,24 @@ describe('設定 → 事業所: hub periods are history', () => {
   });
 });
 
+describe('設定 → 事業所: a save that fails', () => {
+  it('says why beside the form (the phone full) and keeps what was typed', async () => {
+    const user = userEvent.setup();
+    const session = unlockedWith([]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: OT.add }));
+    await user.type(screen.getByLabelText(OT.name, { exact: false }), '相談支援 みどり');
+    await user.type(screen.getByLabelText(OT.number, { exact: false }), '1234567890');
+    await user.click(screen.getByRole('button', { name: OT.addPeriod }));
+    setDate(OT.addFrom, '2026-04-01');
+    session.failNext('quota-exceeded');
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^保存できませんでした。端末の保存容量が足りません。/);
+    expect(screen.getByLabelText(OT.name, { exact: false })).toHaveValue('相談支援 みどり');
+    expect(useApp.getState().offices.size).toBe(0);
+  });
+});
+
 describe('設定 → 事業所: kept by the hub', () => {
   it('a device joined to a hub as a coordinator shows the offices read-only and says the hub keeps them', () => {
     syncStatus.setState({ ...initialSyncStatus, joined: true, hub: 'aozora', role: 'coordinator' });

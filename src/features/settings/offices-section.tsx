@@ -16,6 +16,7 @@ import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { formOf, officeFromForm, validateOfficeForm, type OfficeErrors, type OfficeForm } from './office-form';
 import { OT } from './offices-text';
+import { toVaultError } from '../../vault/errors';
 
 type OneBodyKey = keyof OneBodyServices;
 const ONE_BODY_OPTIONS: readonly { value: OneBodyKey; label: string }[] = [
@@ -59,6 +60,8 @@ export function OfficesSection() {
   const [opened, setOpened] = useState<OfficeForm | null>(null);
   useUnsaved('settings:office', form !== null && JSON.stringify(form) !== JSON.stringify(opened));
   const [errors, setErrors] = useState<OfficeErrors>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const clearError = useApp((s) => s.clearError);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
@@ -83,10 +86,15 @@ export function OfficesSection() {
       return;
     }
     setBusy(true);
+    setFailure(null);
     try {
       await saveOffice(office, existing ? 'update' : 'create');
       setForm(null);
       setDone(OT.saved(office.name));
+    } catch (err) {
+      // said beside the form, which keeps what was typed (the app's banner may be scrolled away)
+      clearError();
+      setFailure(OT.saveFailed(toVaultError(err).message));
     } finally {
       setBusy(false);
     }
@@ -113,7 +121,14 @@ export function OfficesSection() {
       </ul>
       {done ? <Notice kind="ok">{done}</Notice> : null}
       {form && editable ? (
-        <OfficeFormView formRef={formRef} form={form} errors={errors} busy={busy} onChange={setForm} onCancel={() => setForm(null)} onSubmit={(e) => void submit(e)} />
+        <>
+          <OfficeFormView formRef={formRef} form={form} errors={errors} busy={busy} onChange={setForm} onCancel={() => setForm(null)} onSubmit={(e) => void submit(e)} />
+          {failure ? (
+            <p className="field__error" role="alert">
+              {failure}
+            </p>
+          ) : null}
+        </>
       ) : editable ? (
         <Button onClick={() => open(null)}>{OT.add}</Button>
       ) : null}

@@ -32,6 +32,7 @@ export const OT = {
   save: '保存',
   cancel: 'キャンセル',
   saved: (name: string) => `${name} を保存しました。`,
+  saveFailed: (why: string) => `保存できませんでした。${why}`,
   errName: '事業所名を入力してください。',
   errNumber: '事業所番号は10桁の数字です。',
   errEndRequired: '拠点として最後の日を入力してください。',
