@@ -14,6 +14,8 @@ export const CT = {
     '同じ項目を二人が別々に変更しました。サーバーは先に届いた値を残し、もう一方も記録しています。どちらを残すか選んでください。選ぶまでは、先に届いた値が表示されます。',
   loading: '重なった変更を読み込んでいます…',
   failed: '重なった変更を読み込めませんでした。同期してからもう一度お試しください。',
+  /** a choice that could not be written on this phone (the storage's own words follow) */
+  settleFailed: (why: string) => `選んだ値を保存できませんでした。もう一度選んでください。${why}`,
   notYours: 'この記録はあなたの役割では書き換えられないため、書き換えられる人（管理者など）が解決します。',
   unknownRecord: '（この端末にない記録）',
   kind: { household: '世帯', facility: '短期入所事業所', office: '相談支援事業所', ...FUNCTION_BONUS_KIND_LABELS, 'trial-stay': '体験利用' },

@@ -29,7 +29,7 @@ export const S = {
     // "nothing happened" is not said; what is true is that nothing is lost here and all goes again.
     'bad-response':
       'サーバーの応答をこのアプリで読み取れませんでした。変更はこの端末に保存されていて、失われていません（次の同期で送り直します）。アプリを最新にしてください（「新しいバージョンがあります」と出ていれば「更新する」）。それでも続くときは管理者に連絡してください。',
-    rejected: 'サーバーが要求を受け付けませんでした。管理者に連絡してください。',
+    rejected: 'サーバーが要求を受け付けませんでした。変更はこの端末に保存されています。管理者に連絡してください。',
     'too-large': '大きすぎてサーバーが受け付けない変更があります。変更はこの端末に保存されています。管理者に連絡してください。',
     gap: '前の変更がまだ届いていません。次の同期で再送します。',
     /** followed by the vault's own words: what failed and what to do (VaultError's message) */
@@ -40,6 +40,12 @@ export const S = {
     busy: '別のタブで同期中のため、まだ送信できていません。少し待ってから、もう一度お試しください。変更はこの端末に保存されています。',
     held: 'この端末でサインインしていない人（またはサインインが無効になった人）の変更が先にあるため、送信を待っています。その人がこの端末でもう一度サインインすると送信されます。変更はこの端末に保存されています。',
   } satisfies Record<SyncProblemCode, string>,
+  /**
+   * The problems whose hub words say more than the app's (who is refused, until when, what was
+   * refused): shown beside them. For the rest (a 500's 「もう一度お試しください」, an expired
+   * session's) they would contradict or repeat the app's words.
+   */
+  hubWordsFor: new Set<SyncProblemCode>(['forbidden', 'throttled', 'bad-credentials', 'retired', 'rejected', 'too-large', 'exists', 'unknown-device']),
   /** the app bar's line for a hub that sheds load (503 with Retry-After): waiting, not failing */
   shortHubBusy: 'サーバー混雑・自動で再送します',
   /** the short form for the one-line status in the app bar */

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFacility } from '../../../test/factories/facility';
@@ -9,6 +9,7 @@ import { useApp } from '../../state/store';
 import type { SyncEngine } from '../../sync/engine';
 import { initialSyncStatus, syncStatus } from '../../sync/status';
 import { SyncConflicts } from './sync-conflicts';
+import { VaultError } from '../../vault/errors';
 import { fieldLabel, valueText } from '../../state/record-words';
 
 const conflict = (over: Partial<WireConflict>): WireConflict => ({
@@ -151,6 +152,22 @@ describe('重なった変更: a list that could not be read', () => {
     fail = false;
     act(() => syncStatus.setState({ lastSyncAt: '2026-12-01T00:01:00.000Z' }));
     expect(await screen.findAllByRole('listitem')).toHaveLength(1);
+  });
+});
+
+describe('重なった変更: a choice that cannot be saved', () => {
+  it('says the choice was not saved and why (the phone full), not that the list could not be read', async () => {
+    useApp.setState({ households: new Map([['hh-1', createHousehold({ id: 'hh-1' })]]) });
+    const settleConflict = vi.fn(async () => {
+      throw new VaultError('quota-exceeded');
+    });
+    const conflicts = [conflict({ id: 'c1', keptValue: '047-000-0000', lostValue: '090-1111-2222' })];
+    syncStatus.setState({ ...initialSyncStatus, role: 'coordinator', openConflicts: 1, engine: { conflicts: async () => conflicts, settleConflict } as unknown as SyncEngine });
+    render(<SyncConflicts />);
+    const [item] = await screen.findAllByRole('listitem');
+    fireEvent.click(within(item!).getAllByRole('button')[1]!);
+    expect(await screen.findByText(/^選んだ値を保存できませんでした。もう一度選んでください。端末の保存容量が足りません。/)).toBeInTheDocument();
+    expect(settleConflict).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -18,6 +18,7 @@ import { useLogOpen } from '../../state/use-log-open';
 import { householdName } from './access-log-section';
 import { CT, fieldLabel, valueLines, type ValueNames } from '../../state/record-words';
 import { useAsync } from './use-async';
+import { toVaultError } from '../../vault/errors';
 
 export function SyncConflicts() {
   const engine = useStore(syncStatus, (s) => s.engine);
@@ -37,7 +38,7 @@ export function SyncConflicts() {
       await engine?.settleConflict(conflict, choice);
       list.reload();
     } catch (e) {
-      setError(e instanceof SyncError ? (e.serverMessage ?? e.message) : CT.failed);
+      setError(e instanceof SyncError ? (e.serverMessage ?? e.message) : CT.settleFailed(toVaultError(e).message));
     } finally {
       setSettling(null);
     }

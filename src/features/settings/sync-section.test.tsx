@@ -14,6 +14,7 @@ import { SyncSection } from './sync-section';
 import { SyncStatusLine, syncLineText } from './sync-status-line';
 import { ST } from './sync-text';
 import { S } from '../../sync/text';
+import { VaultError } from '../../vault/errors';
 
 async function unlockedWithHub(hub: FakeHub) {
   const vault = await setUpTestVault();
@@ -184,6 +185,20 @@ describe('拠点サーバーと同期', () => {
     expect((await session.outbox()).map((e) => e.entityId)).toContain(queuedOffline);
   });
 
+  it('says so when signing out fails on this phone (the storage), and stays signed in', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    await unlockedWithHub(hub);
+    render(<SyncSection />);
+    const u = await fillJoinForm(user);
+    await firstSyncDone();
+    vi.spyOn(syncStatus.getState().engine!, 'signOut').mockRejectedValueOnce(new VaultError('quota-exceeded'));
+    await u.click(screen.getByRole('button', { name: ST.signOut }));
+    await u.click(within(screen.getByRole('dialog')).getByRole('button', { name: ST.signOut }));
+    expect(await screen.findByText(/^サインアウトできませんでした（サインインしたままです）。端末の保存容量が足りません。/)).toBeInTheDocument();
+    expect(screen.queryByText(ST.aloneSignedOut)).toBeNull();
+  });
+
   it('says so when 今すぐ同期 cannot run because another tab is syncing, instead of doing nothing', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
@@ -313,6 +328,21 @@ describe('signed out by the hub', () => {
     expect(screen.queryByText(ST.aloneSignedOut)).toBeNull();
     expect(screen.getByText(S.problem.forbidden)).toHaveTextContent('「設定」の「拠点サーバーと同期」から、もう一度サインインしてください');
     expect(screen.getByRole('button', { name: ST.signInAgain })).toBeInTheDocument();
+  });
+});
+
+describe('a sync problem in words', () => {
+  it("adds the hub's words where they say more (a refusal's reason), not after a server error's own 「自動で再試行します」", () => {
+    const joined = { ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜間 太郎', role: 'coordinator' as const };
+    syncStatus.setState({ ...joined, problem: { code: 'server', message: S.problem.server, serverMessage: 'サーバーで問題が発生しました。もう一度お試しください。' } });
+    const { unmount } = render(<SyncSection />);
+    expect(screen.getByText(S.problem.server)).toBeInTheDocument();
+    expect(screen.queryByText(/もう一度お試しください/)).toBeNull();
+    unmount();
+    syncStatus.setState({ ...joined, problem: { code: 'rejected', message: S.problem.rejected, serverMessage: '事業所IDがこの拠点にありません。' } });
+    render(<SyncSection />);
+    expect(screen.getByText(`${S.problem.rejected}（事業所IDがこの拠点にありません。）`)).toBeInTheDocument();
+    expect(S.problem.rejected).toContain('変更はこの端末に保存されています');
   });
 });
 

@@ -89,7 +89,7 @@ function problemText(error: unknown): string {
     if (error.code === 'offline' || error.code === 'unreachable') return ST.joinOffline;
     // The hub's own reason is the answer here: the general words send the user to the button just pressed.
     if (error.code === 'forbidden' && error.serverMessage) return error.serverMessage;
-    return error.serverMessage ? `${error.message}（${error.serverMessage}）` : error.message;
+    return error.serverMessage && S.hubWordsFor.has(error.code) ? `${error.message}（${error.serverMessage}）` : error.message;
   }
   return vaultErrorMessage(toVaultError(error).code);
 }
@@ -176,11 +176,16 @@ function JoinedView() {
     setPullingAgain(false);
     void s.engine?.pullAgain().catch(() => undefined);
   };
+  const [signOutFailed, setSignOutFailed] = useState<string | null>(null);
   const signOut = async () => {
     setConfirming(false);
     setWorking(true);
+    setSignOutFailed(null);
     try {
       await s.engine?.signOut();
+    } catch (error) {
+      // said, not a dialog closing on nothing: the sign-in stays as it was
+      setSignOutFailed(ST.signOutFailed(toVaultError(error).message));
     } finally {
       setWorking(false);
     }
@@ -201,7 +206,7 @@ function JoinedView() {
       {s.problem ? (
         <Notice kind="error">
           {s.problem.message}
-          {s.problem.serverMessage ? `（${s.problem.serverMessage}）` : ''}
+          {s.problem.serverMessage && S.hubWordsFor.has(s.problem.code) ? `（${s.problem.serverMessage}）` : ''}
         </Notice>
       ) : null}
       {othersSyncing && !s.running ? <Notice kind="warn">{S.problem.busy}</Notice> : null}
@@ -219,6 +224,7 @@ function JoinedView() {
           {ST.signOut}
         </Button>
       </div>
+      {signOutFailed ? <Notice kind="error">{signOutFailed}</Notice> : null}
       <p className="muted">{ST.iosNote}</p>
       <Button className="btn--block" disabled={s.running || working} onClick={() => setPullingAgain(true)}>
         {ST.pullAgain}

@@ -62,6 +62,7 @@ export const ST = {
   syncNow: '今すぐ同期',
   syncing: '同期しています…',
   signOut: 'サインアウト',
+  signOutFailed: (why: string) => `サインアウトできませんでした（サインインしたままです）。${why}`,
   signOutTitle: 'サインアウトしますか？',
   signOutBody: (n: number) =>
     n === 0
