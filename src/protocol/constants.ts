@@ -40,10 +40,10 @@ export const FUNCTION_BONUS_KIND_LABELS: Readonly<Record<FunctionBonusKind, stri
 /** The words for each refusal reason, as the sync settings and the admin CLI show them. */
 export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
   gap: '前の変更がまだ届いていません（自動で再送します）',
-  'seq-conflict': 'この端末の変更番号が別の変更で使われています',
-  'mutation-conflict': '同じ変更IDで内容の違う変更が既にあります',
+  'seq-conflict': 'この端末の変更の通し番号が、サーバーにある別の変更と重なっています（管理者に連絡してください）',
+  'mutation-conflict': '同じ変更が、内容を変えて二度送られています（管理者に連絡してください）',
   'evidence-conflict': '同じ記録IDで内容の違う記録がサーバーにあります（記録は変更されていません）',
-  'hash-mismatch': '記録の内容とハッシュが一致しません（途中で改変された可能性があります）',
+  'hash-mismatch': '記録の内容が、書いたときのものと一致しません（途中で書き換えられた可能性があります）',
   'append-only': '追記のみの記録を変更しようとしました',
   invalid: '内容が不正です',
   scope: 'この利用者には書き込みの権限がない記録です',
