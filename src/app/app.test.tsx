@@ -503,14 +503,15 @@ describe('storage errors', () => {
     expect(screen.queryByText(T.draftFailing)).toBeNull();
   });
 
-  it('shows the full-disk message; 再試行 clears it so the form can save again', async () => {
+  it('shows the full-disk message; 閉じる (not a 再試行 that retries nothing) clears it so the form can save again', async () => {
     const user = userEvent.setup();
     useApp.setState({ vault: createVault(freshName()), phase: 'unlocked', session: createFakeSession(), error: new VaultError('quota-exceeded') });
     render(<App openVault={() => useApp.getState().vault!} />);
 
     expect(await screen.findByText(/端末の保存容量が足りません。/)).toBeVisible();
     expect(screen.getByText(MAIN_SCREEN)).toBeVisible();
-    await user.click(screen.getByRole('button', { name: '再試行' }));
+    expect(screen.queryByRole('button', { name: '再試行' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: '閉じる' }));
     await waitFor(() => expect(useApp.getState().error).toBeNull());
     expect(useApp.getState().phase).toBe('unlocked');
   });

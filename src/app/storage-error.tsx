@@ -50,8 +50,9 @@ export function StorageErrorBanner({ onReconnect }: { onReconnect: () => Promise
   }
 
   if (error.code === 'quota-exceeded') {
-    // A persisted origin gets a larger quota in some browsers; then the user saves again.
-    const retry = async () => {
+    // A persisted origin gets a larger quota in some browsers; then the user saves again with the
+    // form's own button: this one retries nothing, so it is not called 再試行.
+    const close = async () => {
       await requestPersistence();
       clearError();
     };
@@ -59,8 +60,8 @@ export function StorageErrorBanner({ onReconnect }: { onReconnect: () => Promise
       <Notice
         kind="error"
         action={
-          <Button variant="primary" disabled={busy} onClick={run(retry)}>
-            {T.retry}
+          <Button variant="primary" disabled={busy} onClick={run(close)}>
+            {T.dismiss}
           </Button>
         }
       >
