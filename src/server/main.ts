@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { firstAdminHint } from './admin-commands';
-import { exitCodeFor } from './exit-code';
+import { CONFIGURATION_EXIT_CODE, exitCodeFor } from './exit-code';
 import { osUserName } from './os-user';
 import { describeStore } from './db/open-store';
 import { startHub } from './services/hub';
@@ -18,9 +18,11 @@ const distDir = resolve(process.env.DIST_DIR ?? 'dist');
 
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number (0-65535), got "${process.env.PORT}"`);
-  process.exit(1);
+  // A setting the next start would refuse again: systemd does not start it again (exit-code.ts).
+  process.exit(CONFIGURATION_EXIT_CODE);
 }
 if (!existsSync(resolve(distDir, 'index.html'))) {
+  // Exit 1: under systemd the next start finds it once a build has written it.
   console.error(`No built app in ${distDir}. Run "npm run build" first (npm start does this for you).`);
   process.exit(1);
 }
@@ -61,7 +63,9 @@ const hub = await startHub({ port, host, distDir, env: process.env, log: (line) 
   } else {
     console.error('The hub server could not start:', error instanceof Error ? error.message : error);
   }
-  process.exit(1);
+  // A setting the hub's checks refuse (DATABASE_POOL_SIZE, SESSION_*, KYOTEN_SECRET_KEY, all
+  // checked before the port is taken) exits 78 and is not started again; the rest exit 1.
+  process.exit(exitCodeFor(error));
 });
 const address = hub.server.address();
 const shownPort = typeof address === 'object' && address ? address.port : port;

@@ -102,6 +102,20 @@ export class SigningKeyMismatchError extends Error {
   }
 }
 
+/**
+ * The embedded store's data holds receipts, but its signing.key is missing (a data folder restored
+ * without it): no new key is made, and the start stops until the kept copy is put back.
+ */
+export class SigningKeyFileMissingError extends Error {
+  override readonly name = 'SigningKeyFileMissingError';
+  constructor(file: string, held: string) {
+    super(
+      `${file} does not exist, but this hub's receipts are signed with the key ${formatFingerprint(held)}: ` +
+        `put the hub's signing.key back from where it was kept (the backups leave it out), then start again; if it is lost, start with KYOTEN_ACCEPT_NEW_SIGNING_KEY=1 (docs/hub-server.md, "The signing key")`,
+    );
+  }
+}
+
 const keySourceWords: Record<HubKey['source'], string> = {
   env: 'from KYOTEN_SIGNING_KEY',
   file: 'from the key file',
@@ -121,12 +135,7 @@ async function chosenKey(env: SigningKeyEnv, store: SigningKeyStore, { create = 
       // A hub whose data was restored on a new machine without its key file: a new key would sign
       // receipts that contradict every one the phones and the exports hold.
       const held = acceptNew ? null : await store.newestReceiptKey();
-      if (held !== null) {
-        throw new Error(
-          `${file} does not exist, but this hub's receipts are signed with the key ${formatFingerprint(held)}: ` +
-            `put the hub's signing.key back from where it was kept (the backups leave it out), then start again; if it is lost, start with KYOTEN_ACCEPT_NEW_SIGNING_KEY=1 (docs/hub-server.md, "The signing key")`,
-        );
-      }
+      if (held !== null) throw new SigningKeyFileMissingError(file, held);
       mkdirSync(dir, { recursive: true });
       try {
         writeFileSync(file, `${newSigningKeyText()}\n`, { mode: 0o600, flag: 'wx' });

@@ -51,7 +51,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       outdated = true;
       options.log?.(
         `the database was migrated by a newer server (schema ${health.schemaVersion}; this server knows ${KNOWN_SCHEMA}): ` +
-          'this server now answers 503 until it is stopped; upgrade it to the version that migrated the database (docs/hub-server.md, "Upgrading")',
+          'this server now answers 503 until it is stopped; upgrade it to the version that migrated the database (docs/hub-server.md, "Production recipe", step 6 "Upgrade")',
       );
     }
     return health;
