@@ -3,6 +3,7 @@
  * The household screen's 「受入先を探す」 and the match opened without a case ask it, so a call made
  * while a case is open is not lost to a match that records nothing (SCENARIOS.md 1).
  */
+import { awaitingCallBack } from './call-backs';
 import { foldCase } from './case-fold';
 import type { CaseEntry, ContactResult, EmergencyCase, EntryBody } from './emergency-case';
 
@@ -127,4 +128,25 @@ export function callsElsewhere(chains: Iterable<readonly CaseEntry[]>, caseId: s
     }
   }
   return latest;
+}
+
+/**
+ * The open cases (any phone's, synced in) that wait for a call back from one of `facilityIds` (an
+ * office registered twice is one facility): a 折り返し待ち with no call to it, nor call back, since.
+ * When the facility rings the on-call phone, its screen points to them, the latest request first.
+ * Closed chains are not folded.
+ */
+export function casesAwaitingCallBack(chains: Iterable<readonly CaseEntry[]>, facilityIds: ReadonlySet<string>): EmergencyCase[] {
+  const found: EmergencyCase[] = [];
+  for (const entries of chains) {
+    if (surelyClosed(entries) || !entries.some((e) => e.body.type === 'contact' && e.body.facilityId !== null && facilityIds.has(e.body.facilityId))) continue;
+    let kase: EmergencyCase;
+    try {
+      kase = foldCase(entries);
+    } catch {
+      continue;
+    }
+    if (kase.closedAt === null && awaitingCallBack(kase.contacts).some((c) => c.body.facilityId !== null && facilityIds.has(c.body.facilityId))) found.push(kase);
+  }
+  return found.sort((a, b) => Date.parse(b.open.body.requestedAt) - Date.parse(a.open.body.requestedAt));
 }

@@ -4,7 +4,7 @@
  */
 import { useMemo } from 'react';
 import type { EmergencyCase } from '../domain/emergency-case';
-import { admittedFacilityIds, callsElsewhere, openCaseOfPerson, recentOpenCases, type CallElsewhere } from '../domain/open-case';
+import { admittedFacilityIds, callsElsewhere, casesAwaitingCallBack, openCaseOfPerson, recentOpenCases, type CallElsewhere } from '../domain/open-case';
 import { useApp } from './store';
 
 export function useOpenCaseOf(householdId: string | null | undefined, personId: string | null | undefined): EmergencyCase | null {
@@ -46,4 +46,11 @@ export function useCallsElsewhere(caseId: string | null, now: Date): ReadonlyMap
   const caseEntries = useApp((s) => s.caseEntries);
   const minute = Math.floor(now.getTime() / 60_000);
   return useMemo(() => callsElsewhere(caseEntries.values(), caseId, new Date(minute * 60_000), CALLS_ELSEWHERE_MS), [caseEntries, caseId, minute]);
+}
+
+/** The open cases waiting for a call back from the facility `ids` name (casesAwaitingCallBack). */
+export function useCasesAwaitingCallBack(ids: readonly string[]): readonly EmergencyCase[] {
+  const caseEntries = useApp((s) => s.caseEntries);
+  const key = ids.join(' ');
+  return useMemo(() => casesAwaitingCallBack(caseEntries.values(), new Set(key.split(' '))), [caseEntries, key]);
 }

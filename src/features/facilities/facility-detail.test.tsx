@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendEntries, openBody } from '../../../test/factories/emergency-case';
+import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createFacility } from '../../../test/factories/facility';
 import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
@@ -34,6 +34,23 @@ describe('a facility looked up by name during an emergency', () => {
     mountFacilities({ hash: '#/facilities/fac-1', facilities: [createFacility({ id: 'fac-1' })] });
     expect(await screen.findByRole('link', { name: /電話/ })).toBeInTheDocument();
     expect(screen.queryByText('緊急対応中です')).toBeNull();
+  });
+});
+
+describe('a facility that said it would call back', () => {
+  it("points to each open case waiting for its call back, a colleague's too, and not once it called back or the case closed", async () => {
+    const facility = createFacility({ id: 'fac-1', name: 'ひまわり' });
+    const call = (result: '折り返し待ち' | '受入不可', at: string) => ({ body: contactBody({ facilityId: 'fac-1', facilityName: 'ひまわり', result, contactedAt: at }), at });
+    // a colleague's phone, synced in
+    const waiting = await appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(8) }), at: hoursAgo(8) }, call('折り返し待ち', hoursAgo(7.9))], 'case-waiting', { by: { userId: 'u-2', name: '鈴木 夜勤' }, deviceId: 'device-2' });
+    const answered = await appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(6) }), at: hoursAgo(6) }, call('折り返し待ち', hoursAgo(5.9)), call('受入不可', hoursAgo(5.5))], 'case-answered');
+    const closed = await appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(5) }), at: hoursAgo(5) }, call('折り返し待ち', hoursAgo(4.9)), { body: { type: 'close', closedAt: hoursAgo(4.8) }, at: hoursAgo(4.8) }], 'case-closed');
+    useApp.setState({ caseEntries: new Map([['case-waiting', waiting], ['case-answered', answered], ['case-closed', closed]]) });
+    mountFacilities({ hash: '#/facilities/fac-1', facilities: [facility] });
+
+    const notice = (await screen.findByText('この事業所からの折り返しを待っています')).closest('.notice') as HTMLElement;
+    expect(notice).toHaveTextContent('「折り返しがあった」で記録してください');
+    expect(within(notice).getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual(['#/cases/case-waiting']);
   });
 });
 

@@ -7,7 +7,7 @@ import { HUB_FUNCTION_LABELS, isPlausibleEmail, type Facility } from '../../doma
 import { officeTwins } from '../../domain/facility-twins';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTimeOrText, formatJapanShortDateTime, japanDateOf } from '../../domain/japan-time';
-import { useRecentOpenCases } from '../../state/use-open-case';
+import { useCasesAwaitingCallBack, useRecentOpenCases } from '../../state/use-open-case';
 import { reportForNight } from '../../domain/match-order';
 import { formatPhoneForTel } from '../../domain/normalize';
 import { Button } from '../../ui/button';
@@ -45,6 +45,7 @@ export function FacilityDetail({ id }: { id: string }) {
       actions={writes.edit ? <Button onClick={() => navigate(paths.edit(f.id))}>{T.edit}</Button> : undefined}
     >
       <ClosureLine facility={f} today={japanDateOf(now)} />
+      <AwaitingCallBackNotice facility={f} />
       <OpenCasesNotice now={now} />
       <TwinsNotice facility={f} />
       <Section title={T.phoneLabel}>
@@ -145,6 +146,30 @@ function TwinsNotice({ facility }: { facility: Facility }) {
         {twins.map((t) => (
           <li key={t.id}>
             <a href={paths.detail(t.id)}>{t.name.trim() || T.noName}</a>
+          </li>
+        ))}
+      </ul>
+    </Notice>
+  );
+}
+
+/**
+ * The open cases waiting for this facility's call back (折り返し待ち), a colleague's synced in too:
+ * the facility rings the on-call phone in the morning, and whoever holds it finds here where the
+ * call back is recorded. An office registered twice waits as one.
+ */
+function AwaitingCallBackNotice({ facility }: { facility: Facility }) {
+  const all = useApp((s) => s.facilities);
+  const ids = useMemo(() => [facility.id, ...(officeTwins([...all.values()]).get(facility.id) ?? []).map((t) => t.id)], [facility.id, all]);
+  const waiting = useCasesAwaitingCallBack(ids);
+  if (waiting.length === 0) return null;
+  return (
+    <Notice kind="warn">
+      <strong>{T.awaitingTitle}</strong> {T.awaitingBody}
+      <ul className="fac-open-cases">
+        {waiting.slice(0, 5).map((kase) => (
+          <li key={kase.id}>
+            <a href={paths.case(kase.id)}>{T.awaitingCase(kase.subject.name.trim() || T.unknownCaller, formatJapanShortDateTime(kase.open.body.requestedAt))}</a>
           </li>
         ))}
       </ul>

@@ -98,6 +98,10 @@ export const T = {
     `事業所番号 ${number} は次の登録にもあります。別々の端末で同じ事業所が登録されたものです。受入先を探す画面では、休止・廃止でない方、空き報告のある方を優先して1件だけ表示します。1件にまとめるには、使わない方の登録の取り下げを拠点の管理者に依頼してください（電話の記録は残ります）。`,
   /** a case is open on this phone: a call made from here records nothing in it */
   openCaseTitle: '緊急対応中です',
+  /** the facility said it would call back, in an open case (any phone's): where its call back is recorded */
+  awaitingTitle: 'この事業所からの折り返しを待っています',
+  awaitingBody: '電話がかかってきたら、対応の画面の「折り返しがあった」で記録してください。',
+  awaitingCase: (name: string, since: string) => `${name}（${since}〜）の対応の画面へ`,
   openCaseBody: 'この画面からの電話は、対応の記録に残りません。記録に残すには、下のリンクから対応に移って電話してください。',
   openCaseMatch: (name: string, since: string) => `${name ? `${name}さん` : '氏名未入力の方'}（${since}〜）の受入先の一覧へ`,
   openCaseScreen: (name: string, since: string) => `${name}（${since}〜）の対応の画面へ`,
