@@ -142,9 +142,9 @@ describe('the guide', () => {
     await shot('night-6-closed');
     // the night page's other roads: an unknown caller, the case while it is open
     await page.getByRole('navigation').getByRole('link', { name: '緊急対応' }).click();
-    await page.getByRole('link', { name: '相談者不明で開始' }).waitFor();
+    await page.getByRole('link', { name: '本人未特定で開始' }).waitFor();
     await look();
-    await page.getByRole('link', { name: '相談者不明で開始' }).click();
+    await page.getByRole('link', { name: '本人未特定で開始' }).click();
     await page.getByText('介護者の急病・けが', { exact: true }).click();
     await look();
     await page.getByRole('button', { name: '記録を開始' }).click();

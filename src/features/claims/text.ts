@@ -49,7 +49,7 @@ export const T = {
 
   // cases
   casesTitle: (n: number) => `この月の記録（${n}件）`,
-  unknownCaller: '相談者不明',
+  unknownCaller: '本人未特定',
   noName: '（氏名未入力）',
   requestLine: (when: string) => `要請 ${when}`,
   coordinatedLine: (when: string) => `短期入所への連絡・調整 ${when}`,

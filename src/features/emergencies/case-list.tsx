@@ -10,7 +10,7 @@ import { ST } from './stay-text';
 import { T } from './text';
 import { useAllCases } from './use-cases';
 
-/** As the case screen names it: a registered person without a name is （氏名未入力）, not 相談者不明. */
+/** As the case screen names it: a registered person without a name is （氏名未入力）, not 本人未特定. */
 const subjectName = (kase: EmergencyCase) => kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
 
 function CaseRow({ kase }: { kase: EmergencyCase }) {

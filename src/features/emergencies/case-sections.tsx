@@ -344,7 +344,7 @@ function ClaimFactsEditor({
 }
 
 /**
- * 相談者不明 → a registered person: each candidate with what tells two of the same name apart
+ * 本人未特定 → a registered person: each candidate with what tells two of the same name apart
  * (ふりがな, birth date and age, 受給者証番号), and a confirmation naming them before the link is
  * written, since a link is evidence: the case then shows that person's medication and counts
  * against their cap of 4.

@@ -387,7 +387,7 @@ describe('緊急対応: from the tap to the closed case', () => {
     });
     await go('#/cases/new');
     render(<CasesScreen />);
-    expect(await screen.findByText('相談者不明')).toBeInTheDocument();
+    expect(await screen.findByText('本人未特定')).toBeInTheDocument();
     await user.click(screen.getByRole('radio', { name: '虐待・権利侵害' }));
     await user.type(screen.getByLabelText('電話をくれた方（続柄・氏名）'), '近所の方');
     await user.click(screen.getByRole('button', { name: '記録を開始' }));
@@ -443,7 +443,7 @@ describe('緊急対応: from the tap to the closed case', () => {
 
     await go('#/cases/new');
     const unknownStart = render(<CasesScreen />);
-    expect(await screen.findByText('相談者不明')).toBeInTheDocument();
+    expect(await screen.findByText('本人未特定')).toBeInTheDocument();
     expect(await opened()).toEqual(['hh-1', 'hh-1']);
     unknownStart.unmount();
 

@@ -27,7 +27,7 @@ describe('a facility looked up by name during an emergency', () => {
     const links = within(notice).getAllByRole('link');
     expect(links.map((a) => a.getAttribute('href'))).toEqual(['#/match/hh-1/p-1?case=case-yota', '#/cases/case-unknown']);
     expect(links[0]).toHaveTextContent(/^佐藤 陽太さん（\d+\/\d+ \d\d:\d\d〜）の受入先の一覧へ$/);
-    expect(links[1]).toHaveTextContent(/^相談者不明（/);
+    expect(links[1]).toHaveTextContent(/^本人未特定（/);
   });
 
   it('says nothing of cases when none is open', async () => {

@@ -105,7 +105,7 @@ export const T = {
   openCaseBody: 'この画面からの電話は、対応の記録に残りません。記録に残すには、下のリンクから対応に移って電話してください。',
   openCaseMatch: (name: string, since: string) => `${name ? `${name}さん` : '氏名未入力の方'}（${since}〜）の受入先の一覧へ`,
   openCaseScreen: (name: string, since: string) => `${name}（${since}〜）の対応の画面へ`,
-  unknownCaller: '相談者不明',
+  unknownCaller: '本人未特定',
 
   // form
   newTitle: '事業所を登録',

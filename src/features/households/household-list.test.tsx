@@ -56,7 +56,7 @@ describe('household list and search', () => {
     const { user } = mountScreen({ households: [sato, suzuki] });
     await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たかはし');
     expect(screen.getByText(/該当する世帯はありません/)).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: '相談者不明で開始' })).toHaveAttribute('href', '#/cases/new');
+    expect(screen.getByRole('link', { name: '本人未特定で開始' })).toHaveAttribute('href', '#/cases/new');
   });
 
   it("says a household was found by its 相談支援専門員's name", async () => {

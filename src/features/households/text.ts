@@ -10,7 +10,7 @@ export const T = {
   searchPreparing: '検索の準備をしています…',
   noMatch: '該当する世帯はありません。ひらがな・カタカナ、電話番号の一部（下4桁など）でも探せます。',
   /** under 該当なし: a caller who is not registered (or will not say who) still gets a case, linked later */
-  noMatchStartUnknown: '相談者不明で開始',
+  noMatchStartUnknown: '本人未特定で開始',
   noMatchStartUnknownHint: '登録のない方からの電話は、このまま緊急対応を始めてください。後で登録者と結び付けられます。',
   showMore: 'さらに表示',
   register: '世帯を登録',

@@ -99,7 +99,7 @@ export const T = {
     'remove-user': 'この端末から利用者を削除',
     'change-passphrase': 'パスフレーズを変更',
     'dismiss-refused': '送信できなかった変更を一覧から外した',
-    'open-case': '対応記録を開いた（登録のない相談者）',
+    'open-case': '対応記録を開いた（本人未特定）',
   } satisfies Record<AccessAction, string>,
   unknownHousehold: '（この端末にない世帯）',
   unnamedHousehold: '（氏名未入力の世帯）',
