@@ -50,7 +50,7 @@ describe('household detail', () => {
     expect(screen.getByRole('link', { name: '電話 叔母 090-1234-5678' })).toHaveAttribute('href', 'tel:09012345678');
     expect(screen.getByRole('link', { name: '電話 山田 相談員 047-111-2222' })).toHaveAttribute('href', 'tel:0471112222');
     expect(screen.getAllByText(/経管栄養/).length).toBeGreaterThan(0);
-    expect(screen.getByText(/短期入所の拠点加算（\+200単位）の対象となりうる：医療的ケア児者/)).toBeInTheDocument();
+    expect(screen.getByText(/短期入所の「地域生活支援拠点等である場合の加算」（＋200単位）の対象となりうる：医療的ケア児者/)).toBeInTheDocument();
     await waitFor(async () => expect((await session.accessLog()).filter((e) => e.action === 'open-household')).toHaveLength(1));
   });
 

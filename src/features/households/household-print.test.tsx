@@ -193,7 +193,7 @@ describe('what the sheet tells the facility', () => {
     // opened by a button that went with the household's screen: the sheet's title takes the focus
     expect(screen.getByRole('heading', { level: 1, name: '事前登録者 情報シート' })).toHaveFocus();
     expect(screen.getByRole('row', { name: /受給者証番号/ })).toHaveTextContent('0123456789（松戸市）');
-    expect(screen.getByRole('row', { name: /区分・行動関連/ })).toHaveTextContent(/障害支援区分 区分5\s行動関連項目 合計点 14点/);
+    expect(screen.getByRole('row', { name: /区分・行動関連/ })).toHaveTextContent(/障害支援区分 区分5\s行動関連項目合計点数 14点/);
   });
 
   it('ticks only the person whose emergency is open, and says so, until the user ticks another', async () => {

@@ -110,7 +110,7 @@ describe('match screen', () => {
     const first = cards[0]!;
     expect(within(first).getByText('空き 2床（3時間前の報告）')).toBeInTheDocument();
     expect(within(first).getByText('以前に利用')).toBeInTheDocument();
-    expect(within(first).getByText('拠点加算（+200単位）の対象となりうる')).toBeInTheDocument();
+    expect(within(first).getByText('拠点等である場合の加算（＋200単位）の対象となりうる')).toBeInTheDocument();
     expect(within(first).getByRole('link', { name: /^電話 047-333-3333（/ })).toHaveAttribute('href', 'tel:0473333333');
 
     const aoba = screen.getByRole('article', { name: 'あおば荘' });
@@ -142,7 +142,7 @@ describe('match screen', () => {
     const card = within(closed).getByRole('article', { name: 'ひだまり' });
     expect(within(card).getAllByRole('listitem')[0]).toHaveTextContent('休止中（再開日未定）');
     expect(within(card).queryByText(/空き 2床/)).toBeNull();
-    expect(within(card).queryByText('拠点加算（+200単位）の対象となりうる')).toBeNull();
+    expect(within(card).queryByText('拠点等である場合の加算（＋200単位）の対象となりうる')).toBeNull();
   });
 
   it('shows one office registered twice (two phones offline) as one card, the one with the bed report, saying so, with the number only the other record holds', () => {

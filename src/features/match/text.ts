@@ -62,7 +62,8 @@ export const T = {
   reasons: '適合の理由',
   /** the domain's condition line already says 「条件あり」 */
   conditions: (c: string) => (c.includes('条件あり') ? c : `条件あり: ${c}`),
-  hubBonus: '拠点加算（+200単位）の対象となりうる',
+  /** 短期入所の「地域生活支援拠点等である場合の加算」(seeds/004 ⑨), short on the card */
+  hubBonus: '拠点等である場合の加算（＋200単位）の対象となりうる',
   phone: (p: string) => `電話 ${p}`,
   nightPhone: (p: string) => `夜間 ${p}`,
   noPhone: '電話番号が登録されていません',
