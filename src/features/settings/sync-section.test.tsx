@@ -56,6 +56,17 @@ afterEach(() => {
 });
 
 /** The section on screen, joined to `hub` through its form, the first sync done. */
+/** The section rendered, this device joined to a fresh fake hub, and its first sync done. */
+async function joinedAndSynced() {
+  const hub = createFakeHub();
+  const user = hub.addUser();
+  await unlockedWithHub(hub);
+  render(<SyncSection />);
+  const u = await fillJoinForm(user);
+  await firstSyncDone();
+  return u;
+}
+
 async function joinedOnScreen(hub: FakeHub) {
   const user = hub.addUser();
   const joined = await unlockedWithHub(hub);
@@ -186,12 +197,7 @@ describe('拠点サーバーと同期', () => {
   });
 
   it('says so when signing out fails on this phone (the storage), and stays signed in', async () => {
-    const hub = createFakeHub();
-    const user = hub.addUser();
-    await unlockedWithHub(hub);
-    render(<SyncSection />);
-    const u = await fillJoinForm(user);
-    await firstSyncDone();
+    const u = await joinedAndSynced();
     vi.spyOn(syncStatus.getState().engine!, 'signOut').mockRejectedValueOnce(new VaultError('quota-exceeded'));
     await u.click(screen.getByRole('button', { name: ST.signOut }));
     await u.click(within(screen.getByRole('dialog')).getByRole('button', { name: ST.signOut }));
@@ -200,12 +206,7 @@ describe('拠点サーバーと同期', () => {
   });
 
   it('says so when 今すぐ同期 cannot run because another tab is syncing, instead of doing nothing', async () => {
-    const hub = createFakeHub();
-    const user = hub.addUser();
-    await unlockedWithHub(hub);
-    render(<SyncSection />);
-    const u = await fillJoinForm(user);
-    await firstSyncDone();
+    const u = await joinedAndSynced();
     await waitFor(() => expect(syncStatus.getState().running).toBe(false));
     vi.spyOn(syncStatus.getState().engine!, 'run').mockResolvedValueOnce('busy');
     await u.click(screen.getByRole('button', { name: ST.syncNow }));
