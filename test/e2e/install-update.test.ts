@@ -7,7 +7,7 @@
  * tabs, the update waits for the other tab's typed text; a tab the new version takes over anyway
  * keeps its text, asks to save, and reloads on 「再読み込み」.
  */
-import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,21 +47,49 @@ interface ManifestIcon {
   readonly purpose?: string;
 }
 
-/** Asks the service worker that controls the page which version it is; the shipped one does not answer. */
+/**
+ * Asks the service worker that controls the page which version it is, and waits for its answer:
+ * 'shipped' or 'updated' (the markers below), never a guess from silence. A worker the browser
+ * stopped while idle starts again to answer; one that has not answered in 20 s is 'no answer'.
+ */
 const CONTROLLER_VERSION = `new Promise((done) => {
   const sw = navigator.serviceWorker.controller;
   if (!sw) return done('no controller');
   const channel = new MessageChannel();
   channel.port1.onmessage = (e) => done(e.data);
   sw.postMessage({ type: 'E2E_VERSION' }, [channel.port2]);
-  // a worker the browser stopped while idle starts again to answer: 5 s leaves a busy machine room
-  setTimeout(() => done('shipped'), 5000);
+  setTimeout(() => done('no answer'), 20000);
 })`;
 
-const UPDATE_MARKER = `
-// e2e: a new version of the service worker, which says so when asked
-self.addEventListener('message', (e) => { if (e.data && e.data.type === 'E2E_VERSION') e.ports[0].postMessage('updated'); });
+const versionMarker = (version: string) => `
+// e2e: this version of the service worker says which it is when asked
+self.addEventListener('message', (e) => { if (e.data && e.data.type === 'E2E_VERSION') e.ports[0].postMessage('${version}'); });
 `;
+/** Added to the built sw.js the test serves first: the shipped code, which says 'shipped'. */
+const SHIPPED_MARKER = versionMarker('shipped');
+/** The new version: the built sw.js (without the shipped marker) and this. */
+const UPDATE_MARKER = versionMarker('updated');
+
+/**
+ * A copy of dist/ to serve and change: its sw.js, the built one with SHIPPED_MARKER, and `built`,
+ * the built one as it is, to make new versions from. sw.js is edited: its build-time compressed
+ * copies must not be served instead.
+ */
+async function servedCopy(): Promise<{ dir: string; swPath: string; built: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'kyoten-dist-'));
+  copyDir = dir;
+  await cp(distDir, dir, { recursive: true });
+  const swPath = join(dir, 'sw.js');
+  await rm(`${swPath}.br`, { force: true });
+  await rm(`${swPath}.gz`, { force: true });
+  const built = await readFile(swPath, 'utf8');
+  await writeFile(swPath, built + SHIPPED_MARKER);
+  return { dir, swPath, built };
+}
+
+/** The version of the controlling worker, once it is `version` (a new one may still be taking over). */
+const controllerBecomes = (page: Page, version: string) =>
+  expect.poll(() => page.evaluate(CONTROLLER_VERSION), { timeout: 30_000 }).toBe(version);
 
 /**
  * A new sw.js whose install fails, as one does when the line drops while it downloads the app: the
@@ -147,9 +175,8 @@ describe('install and update', () => {
   });
 
   it('finds a new service worker, waits while a form holds typed text, and after saving applies it with a reload', async () => {
-    copyDir = await mkdtemp(join(tmpdir(), 'kyoten-dist-'));
-    await cp(distDir, copyDir, { recursive: true });
-    server = await startServer({ port: 0, host: '127.0.0.1', distDir: copyDir });
+    const { dir, swPath, built } = await servedCopy();
+    server = await startServer({ port: 0, host: '127.0.0.1', distDir: dir });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     browser = await openBrowser();
@@ -172,7 +199,7 @@ describe('install and update', () => {
     await page.evaluate(
       "navigator.serviceWorker.addEventListener('controllerchange', () => sessionStorage.setItem('takenOver', window.__updatePressed === true ? 'after the press' : 'before the press'))",
     );
-    await appendFile(join(copyDir, 'sw.js'), UPDATE_MARKER);
+    await writeFile(swPath, built + UPDATE_MARKER);
     const prompt = page.getByRole('region', { name: 'アプリの更新' });
     const found = prompt.getByText('新しいバージョンがあります');
     for (let returns = 1; ; returns++) {
@@ -205,7 +232,7 @@ describe('install and update', () => {
     expect(await page.evaluate('window.__beforeUpdate === true')).toBe(false);
     // nothing took over while the form was unsaved, nor after the save until the press
     expect(await page.evaluate("sessionStorage.getItem('takenOver')")).toBe('after the press');
-    expect(await page.evaluate(CONTROLLER_VERSION)).toBe('updated');
+    await controllerBecomes(page, 'updated');
     expect(await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.waiting))')).toBe(false);
     await unlock(page);
     expect(await page.getByText('新しいバージョンがあります').count()).toBe(0);
@@ -213,14 +240,8 @@ describe('install and update', () => {
   });
 
   it('offers the next version after an update whose install failed, and applies it', async () => {
-    copyDir = await mkdtemp(join(tmpdir(), 'kyoten-dist-'));
-    await cp(distDir, copyDir, { recursive: true });
-    const swPath = join(copyDir, 'sw.js');
-    // sw.js is edited below: its build-time compressed copies must not be served instead.
-    await rm(`${swPath}.br`, { force: true });
-    await rm(`${swPath}.gz`, { force: true });
-    const shipped = await readFile(swPath, 'utf8');
-    server = await startServer({ port: 0, host: '127.0.0.1', distDir: copyDir });
+    const { dir, swPath, built } = await servedCopy();
+    server = await startServer({ port: 0, host: '127.0.0.1', distDir: dir });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     browser = await openBrowser();
@@ -246,14 +267,14 @@ describe('install and update', () => {
 
     // The first new version fails to install.
     await page.evaluate(WATCH_NEXT_INSTALL);
-    await writeFile(swPath, shipped + FAILING_INSTALL);
+    await writeFile(swPath, built + FAILING_INSTALL);
     await returnUntil(async () => (await page.evaluate(INSTALL_END)) !== null, 'no install of the failing version');
     expect(await page.evaluate(INSTALL_END)).toBe('redundant');
     expect(await offered.count()).toBe(0);
 
     // The next version installs: it is offered, with the page still open.
     await page.evaluate(WATCH_NEXT_INSTALL);
-    await writeFile(swPath, shipped + UPDATE_MARKER);
+    await writeFile(swPath, built + UPDATE_MARKER);
     await returnUntil(() => offered.waitFor({ timeout: 3_000 }).then(() => true, () => false), 'no update prompt');
     expect(await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.waiting))')).toBe(true);
     expect(await page.evaluate('window.__samePage === true')).toBe(true);
@@ -261,16 +282,12 @@ describe('install and update', () => {
 
     await Promise.all([page.waitForEvent('load', { timeout: 30_000 }), prompt.getByRole('button', { name: '更新する' }).click()]);
     expect(await page.evaluate('window.__samePage === true')).toBe(false);
-    expect(await page.evaluate(CONTROLLER_VERSION)).toBe('updated');
+    await controllerBecomes(page, 'updated');
   });
 
   it('with two tabs, waits for the other tab’s typed text, and a tab the new version takes over keeps its text until saved', async () => {
-    copyDir = await mkdtemp(join(tmpdir(), 'kyoten-dist-'));
-    await cp(distDir, copyDir, { recursive: true });
-    const swPath = join(copyDir, 'sw.js');
-    await rm(`${swPath}.br`, { force: true });
-    await rm(`${swPath}.gz`, { force: true });
-    server = await startServer({ port: 0, host: '127.0.0.1', distDir: copyDir });
+    const { dir, swPath, built } = await servedCopy();
+    server = await startServer({ port: 0, host: '127.0.0.1', distDir: dir });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     browser = await openBrowser();
@@ -286,7 +303,7 @@ describe('install and update', () => {
     await b.evaluate('window.__samePage = true');
 
     // A new version; tab A, with nothing unsaved of its own, is asked and told to wait for tab B.
-    await appendFile(swPath, UPDATE_MARKER);
+    await writeFile(swPath, built + UPDATE_MARKER);
     const promptA = a.getByRole('region', { name: 'アプリの更新' });
     for (let returns = 1; ; returns++) {
       await a.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
@@ -302,7 +319,7 @@ describe('install and update', () => {
       a.waitForEvent('load', { timeout: 30_000 }),
       a.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting.postMessage({ type: 'SKIP_WAITING' }))"),
     ]);
-    expect(await a.evaluate(CONTROLLER_VERSION)).toBe('updated');
+    await controllerBecomes(a, 'updated');
 
     // Tab B holds typed text: it stays, and the tab asks to save, then reload.
     const promptB = b.getByRole('region', { name: 'アプリの更新' });
@@ -322,7 +339,7 @@ describe('install and update', () => {
     await promptB.getByText('再読み込みすると、新しいバージョンで続けられます。').waitFor();
     await Promise.all([b.waitForEvent('load', { timeout: 30_000 }), reload.click()]);
     expect(await b.evaluate('window.__samePage === true')).toBe(false);
-    expect(await b.evaluate(CONTROLLER_VERSION)).toBe('updated');
+    await controllerBecomes(b, 'updated');
     await unlock(b);
     expect(await search(b, 'べつたぶ')).toContain('別タブ 花子');
   });

@@ -121,6 +121,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  // a test that fails while the clock is faked must not leave the next one on a fake clock
+  vi.useRealTimers();
   vi.restoreAllMocks();
   resetCountersignState();
   useApp.setState(initial, true);

@@ -25,6 +25,8 @@ beforeEach(() => {
   });
 });
 afterEach(() => {
+  // a test that fails while the clock is faked must not leave the next one on a fake clock
+  vi.useRealTimers();
   useApp.setState(initial, true);
   window.location.hash = '';
   vi.restoreAllMocks();

@@ -39,6 +39,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  // a test that fails while the clock is faked must not leave the next one on a fake clock
+  vi.useRealTimers();
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
   useApp.getState().vault?.close();
@@ -283,7 +285,7 @@ describe('settings: users', () => {
     expect(wasLiaison(hanako.id)).toBe(false);
   });
 
-  it('after a refused 利用者を追加, focus is on the first field in error, its message its description and no alert of its own', async () => {
+  it('after a refused 職員を追加, focus is on the first field in error, its message its description and no alert of its own', async () => {
     const user = userEvent.setup();
     unlockedWithFakeSession();
     render(<SettingsScreen />);
