@@ -120,8 +120,8 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
       <header className="app-bar" ref={bar}>
         <p className="app-bar__name">
           {T.appName}
-          {/* the words 「利用者：」 for screen readers only: at 360 px they took four of the name's six
-              characters, and 佐藤 花子 and 佐藤 太郎 both read 「利用者：佐藤…」 at the handover */}
+          {/* the words 「職員：」 for screen readers only: at 360 px they took four of the name's six
+              characters, and 佐藤 花子 and 佐藤 太郎 both read 「職員：佐藤…」 at the handover */}
           {userName ? (
             <span className="app-bar__user">
               <span className="visually-hidden">{T.signedInAsLabel}</span>

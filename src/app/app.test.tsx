@@ -82,8 +82,8 @@ describe('first run', () => {
     expect(useApp.getState().phase).toBe('unlocked');
     expect(useApp.getState().session?.user.displayName).toBe(STAFF);
     expect(screen.getByRole('banner')).toContainElement(screen.getByRole('button', { name: 'ロック' }));
-    // whose session it is: the name shown whole, 「利用者：」 for screen readers only (it took the name's room at 360 px)
-    expect(screen.getByRole('banner')).toHaveTextContent(`利用者：${STAFF}`);
+    // whose session it is: the name shown whole, 「職員：」 for screen readers only (it took the name's room at 360 px)
+    expect(screen.getByRole('banner')).toHaveTextContent(`職員：${STAFF}`);
     expect(screen.getByText(T.signedInAsLabel)).toHaveClass('visually-hidden');
     expect(screen.getByRole('link', { name: '世帯' })).toHaveAttribute('aria-current', 'page');
     expect(screen.getByRole('link', { name: '設定' })).toHaveAttribute('href', '#/settings');
@@ -253,7 +253,7 @@ describe('lock screen', () => {
     await user.type(screen.getByLabelText('パスフレーズ'), 'whatever-it-is');
     await user.click(screen.getByRole('button', { name: '解錠' }));
     // With several people on the phone, the message names whose passphrase was asked for.
-    await screen.findByText('夜間 太郎さんのパスフレーズが違います。ご自分の名前が「利用者」で選ばれているか確かめてください。');
+    await screen.findByText('夜間 太郎さんのパスフレーズが違います。ご自分の名前が「職員」で選ばれているか確かめてください。');
     expect(unlock).toHaveBeenCalledWith('u2', 'whatever-it-is');
     expect(screen.getByRole('radio', { name: '夜間 太郎' })).toBeChecked();
   });

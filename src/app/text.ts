@@ -29,7 +29,7 @@ export const T = {
   loadingScreen: '画面を読み込んでいます…',
 
   // first run
-  setupTitle: '最初の利用者を登録',
+  setupTitle: '最初の職員を登録',
   setupIntro:
     'この端末で使う人の名前とパスフレーズを決めます。入力した情報は、パスフレーズで暗号化してこの端末だけに保存されます。',
   displayName: '表示名',
@@ -45,11 +45,11 @@ export const T = {
   // lock
   lockTitle: 'ロック中',
   lockIntro: '自分のパスフレーズで解錠してください。',
-  chooseUser: '利用者',
+  chooseUser: '職員',
   unlock: '解錠',
   unlocking: '解錠しています…',
   wrongPassphrase: 'パスフレーズが違います。',
-  wrongPassphraseOf: (name: string) => `${name}さんのパスフレーズが違います。ご自分の名前が「利用者」で選ばれているか確かめてください。`,
+  wrongPassphraseOf: (name: string) => `${name}さんのパスフレーズが違います。ご自分の名前が「職員」で選ばれているか確かめてください。`,
   failedCount: (n: number) => `続けて${n}回、パスフレーズが違っています。間違えるたびに、次に入力できるまでの時間が長くなります。`,
   forgotHelp:
     'パスフレーズを忘れた場合、この端末の記録を取り出す方法はありません（誰にも読めないよう暗号化されています）。ほかの職員がこの端末で解錠できるなら、その人に代わってもらってください。拠点サーバーと同期している場合は、管理者に連絡して端末を登録し直すと、記録をサーバーから受け取り直せます。',
@@ -66,11 +66,11 @@ export const T = {
       : `拠点へまだ送信していない閲覧記録が、この端末に${accessLog}件あります（対応記録や世帯の変更ではありません）。解錠して拠点につながると送信されます（拠点にサインインしていない人の分は、その人がサインインしてから）。`,
   // refused changes stay on the phone, never sent as they are: not "waiting", but not gone either
   lockRefused: (n: number) => `拠点サーバーが受け付けなかった変更が、この端末に${n}件あります。解錠して「設定」の「サーバーが受け付けなかった変更」で理由を確かめてください。`,
-  removedLocked: '解錠していた人がこの端末の利用者から外されたため（別のタブでの削除、または拠点での利用停止）、ロックしました。',
+  removedLocked: '解錠していた人がこの端末の職員から外されたため（別のタブでの削除、または拠点での利用停止）、ロックしました。',
   passphraseChangedLocked: '別のタブでご自身のパスフレーズを設定したため、このタブをロックしました。新しいパスフレーズで解錠してください。',
   throttled: '続けて間違えたため、しばらく解錠できません。',
   throttledWait: (seconds: number) => `あと${formatWait(seconds)}お待ちください。`,
-  noUsers: 'この端末に利用者が登録されていません。',
+  noUsers: 'この端末に職員が登録されていません。',
 
   // an added person's first unlock (must-change-screen.tsx)
   mustChangeTitle: 'ご自身のパスフレーズを設定してください',
@@ -91,7 +91,7 @@ export const T = {
   areaMatch: '受入先を探す',
   areaClaims: '相談強化加算の請求',
   areaBonus: '機能強化加算',
-  signedInAsLabel: '利用者：',
+  signedInAsLabel: '職員：',
   /** the small link to this screen's page of the guide (help-link.tsx) */
   help: '使い方',
   helpTitle: (page: string) => `手引き「${page}」を新しいタブで開きます`,

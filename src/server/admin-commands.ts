@@ -206,7 +206,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
   const hub = o['hub'] as string;
   const userOf = async (login: string) => {
     const user = await store.findUserByLogin(hub, login);
-    if (user === null) throw new Error(`拠点 ${terminalSafe(hub)} に利用者 ${terminalSafe(login)} はいません。--login を確かめてください（list-users で一覧が出ます） / no user "${terminalSafe(login)}" in hub "${terminalSafe(hub)}"`);
+    if (user === null) throw new Error(`拠点 ${terminalSafe(hub)} に職員 ${terminalSafe(login)} はいません。--login を確かめてください（list-users で一覧が出ます） / no user "${terminalSafe(login)}" in hub "${terminalSafe(hub)}"`);
     return user;
   };
   // Who ran it, as withdraw-record has it (record-commands.ts): --by, else the OS user.
@@ -243,7 +243,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
   };
   const recorded = () => io.out(`この操作は監査表 account_audit に記録しました（実行者 ${terminalSafe(doneBy)}）。`);
   // A listing or a change for a hub that does not exist says so (a mistyped --hub listed
-  // 「利用者はいません」 and exited 0, as if the hub were empty).
+  // 「職員はいません」 and exited 0, as if the hub were empty).
   if (command !== 'create-hub' && typeof o['hub'] === 'string' && !(await store.hubExists(hub))) {
     throw new Error(`拠点 ${terminalSafe(hub)} はありません。--hub を確かめてください / no hub "${terminalSafe(hub)}": check --hub (a hub is made with: npm run admin -- create-hub --hub <id> --name <名前>)`);
   }
@@ -297,7 +297,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
           { id: randomUUID(), tenantId: hub, role, loginName: login, displayName: o['name'] as string, officeId, facilityId, password },
           audit('create-user', login, { role, name: o['name'] as string, office: officeId, facility: facilityId }),
         );
-        io.out(`利用者 ${login}（${o['name']}、${role}）を拠点 ${hub} に作成しました。`);
+        io.out(`職員 ${login}（${o['name']}、${role}）を拠点 ${hub} に作成しました。`);
         recorded();
         printTotp(io, totpSecret, hub, login);
         return;
@@ -308,7 +308,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         const password = await io.readPassword(o['password-stdin'] === true);
         if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください / the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
         const { totpSecret } = await accounts.resetCredentials(user, password, audit('reset-credentials', user.loginName));
-        io.out(`利用者 ${terminalSafe(user.loginName)} のパスワードと認証アプリの秘密鍵を新しくしました。前のパスワードとコードは使えません。サインイン中のブラウザーは次の操作でサインインし直しになります（参加済みの端末はそのまま同期します）。`);
+        io.out(`職員 ${terminalSafe(user.loginName)} のパスワードと認証アプリの秘密鍵を新しくしました。前のパスワードとコードは使えません。サインイン中のブラウザーは次の操作でサインインし直しになります（参加済みの端末はそのまま同期します）。`);
         recorded();
         printTotp(io, totpSecret, hub, user.loginName);
         return;
@@ -318,32 +318,32 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         // Its phones send what they hold and wipe themselves at their next sync, and no command
         // brings the account back: a mistyped login is shown first, and stops nothing.
         if (o['yes'] !== true) {
-          io.out(`停止する利用者：${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}）`);
+          io.out(`停止する職員：${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}）`);
           // each phone they signed in on, and whether it wipes: a phone retires once no one on it is active
           for (const device of await store.listDevices(hub)) {
             if (device.retired) continue;
             const people = await store.listDeviceUsers(device.id);
             if (!people.some((p) => p.userId === user.id)) continue;
             const othersActive = people.some((p) => p.userId !== user.id && !p.userDisabled);
-            io.out(`  端末 ${terminalSafe(device.id)}（${terminalSafe(device.name || '-')}）：${othersActive ? 'ほかに有効な利用者がいるため、消去しません（この人は次の同期でこの端末の利用者から外れ、解錠できなくなります）' : '次の同期で未送信の記録を送ってから、データを消去します'}`);
+            io.out(`  端末 ${terminalSafe(device.id)}（${terminalSafe(device.name || '-')}）：${othersActive ? 'ほかに有効な職員がいるため、消去しません（この人は次の同期でこの端末の職員から外れ、解錠できなくなります）' : '次の同期で未送信の記録を送ってから、データを消去します'}`);
           }
-          throw new Error('まだ停止していません。停止すると、その人だけが使っていた端末は次の同期でデータを消去します（ほかに有効な利用者がいる共有の端末は消去せず、次の同期でその人をその端末の利用者から外します。利用者は enable-user で戻せますが、消去された端末のデータは戻りません）。上の利用者で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (phones only they use wipe at their next sync; a shared phone keeps working for its other users)');
+          throw new Error('まだ停止していません。停止すると、その人だけが使っていた端末は次の同期でデータを消去します（ほかに有効な職員がいる共有の端末は消去せず、次の同期でその人をその端末の職員から外します。職員は enable-user で戻せますが、消去された端末のデータは戻りません）。上の職員で正しければ --yes を付けて実行してください / nothing was changed: add --yes to stop this user (phones only they use wipe at their next sync; a shared phone keeps working for its other users)');
         }
         if (!(await accounts.disableUser(user.id, audit('disable-user', user.loginName)))) {
-          io.out(`利用者 ${terminalSafe(user.loginName)} はすでに停止しています。何も変えていません（監査表にも記録していません）。`);
+          io.out(`職員 ${terminalSafe(user.loginName)} はすでに停止しています。何も変えていません（監査表にも記録していません）。`);
           return;
         }
-        io.out(`利用者 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了しました。その人だけが使っていた端末は、次の接続で未送信の記録を送ってからデータを消去します（ほかに有効な利用者がいる共有の端末はそのまま使えます。どの端末かは list-devices で確かめられます）。`);
+        io.out(`職員 ${terminalSafe(user.loginName)} を停止しました。サインイン中のセッションは終了しました。その人だけが使っていた端末は、次の接続で未送信の記録を送ってからデータを消去します（ほかに有効な職員がいる共有の端末はそのまま使えます。どの端末かは list-devices で確かめられます）。`);
         recorded();
         return;
       }
       case 'enable-user': {
         const user = await userOf(o['login'] as string);
         if (!(await accounts.enableUser(user.id, audit('enable-user', user.loginName)))) {
-          io.out(`利用者 ${terminalSafe(user.loginName)} は停止されていません。何も変えていません（監査表にも記録していません）。`);
+          io.out(`職員 ${terminalSafe(user.loginName)} は停止されていません。何も変えていません（監査表にも記録していません）。`);
           return;
         }
-        io.out(`利用者 ${terminalSafe(user.loginName)} を有効に戻しました。本人は、パスワードと認証アプリのコードで、端末からもう一度サインインしてください。すでにデータを消去した端末は、拠点サーバーに参加し直します。`);
+        io.out(`職員 ${terminalSafe(user.loginName)} を有効に戻しました。本人は、パスワードと認証アプリのコードで、端末からもう一度サインインしてください。すでにデータを消去した端末は、拠点サーバーに参加し直します。`);
         recorded();
         return;
       }
@@ -377,7 +377,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       }
       case 'list-users': {
         const users = await store.listUsers(hub);
-        if (users.length === 0) io.out(`拠点 ${hub} に利用者はいません。`);
+        if (users.length === 0) io.out(`拠点 ${hub} に職員はいません。`);
         for (const u of users) {
           io.out(terminalRow([u.loginName, u.role, u.displayName, u.officeId ?? '-', u.facilityId ?? '-', u.disabled ? '停止中' : '有効']));
         }
@@ -419,7 +419,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         const device = await store.findDevice(o['device'] as string);
         if (device === null) throw new Error(`端末 ${terminalSafe(o['device'] as string)} はありません。--device を確かめてください（list-devices --hub <id> で一覧が出ます） / no device ${terminalSafe(o['device'] as string)}: check --device (list-devices --hub <id> lists them)`);
         const users = await store.listDeviceUsers(device.id);
-        if (users.length === 0) io.out(`端末 ${terminalSafe(device.id)} でサインインした利用者はいません。`);
+        if (users.length === 0) io.out(`端末 ${terminalSafe(device.id)} でサインインした職員はいません。`);
         // by login and name, as revoke-device-user and move-device take them (not the account's internal id)
         const accounts = new Map((await store.listUsers(device.tenantId)).map((u) => [u.id, u]));
         for (const u of users) {
@@ -435,7 +435,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
           io.out(`端末 ${terminalSafe(o['device'] as string)} での ${terminalSafe(user.loginName)} のサインインはすでに取り消されています。何も変えていません（監査表にも記録していません）。`);
           return;
         }
-        io.out(`端末 ${terminalSafe(o['device'] as string)} での ${terminalSafe(user.loginName)} のサインインを取り消しました。この利用者の未送信の変更は、再びサインインするまで端末に残ります。`);
+        io.out(`端末 ${terminalSafe(o['device'] as string)} での ${terminalSafe(user.loginName)} のサインインを取り消しました。この職員の未送信の変更は、再びサインインするまで端末に残ります。`);
         recorded();
         return;
       }

@@ -70,7 +70,7 @@ export function adminCommandPrefix(env: Readonly<Record<string, string | undefin
 export function lostChangesReport(lost: readonly AccountChange[], prefix = adminCommandPrefix()): string[] {
   if (lost.length === 0) return [];
   return [
-    `注意：バックアップの後に行ったアカウントの操作 ${lost.length} 件は、復元したデータベースにありません。停止した利用者や端末、変えたパスワードが、バックアップの時点に戻っています。今も必要な操作は、もう一度実行してください（置き換えたデータベースの監査表にあったものです） / ` +
+    `注意：バックアップの後に行ったアカウントの操作 ${lost.length} 件は、復元したデータベースにありません。停止した職員や端末、変えたパスワードが、バックアップの時点に戻っています。今も必要な操作は、もう一度実行してください（置き換えたデータベースの監査表にあったものです） / ` +
       `${lost.length} account change(s) made after this backup are not in the restored database (stopped users and devices, reset passwords are as they were at the backup): run again those that still apply:`,
     ...lost.map((c) => `  ${formatJapanTimestamp(c.at)}  ${terminalSafe(c.action)} ${terminalSafe(c.subject)}（実行者 ${terminalSafe(c.by)}）→ ${prefix} ${terminalSafe(commandAgain(c))}`),
   ];

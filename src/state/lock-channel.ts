@@ -1,6 +1,6 @@
 /**
  * What the app's tabs tell each other about locks (src/app/lock-tabs.ts listens): the channel's
- * name and messages, here so that a screen (利用者を削除) can speak without reaching into app/.
+ * name and messages, here so that a screen (職員を削除) can speak without reaching into app/.
  */
 export const LOCK_CHANNEL_NAME = 'kyoten-lock';
 

@@ -970,7 +970,7 @@ describe('sync engine: signed out and retired', () => {
     expect(await Dexie.exists(d.db.name)).toBe(false);
     expect(d.forgetInstall).toHaveBeenCalled();
     expect(onRetired).toHaveBeenCalled();
-    expect(d.status.getState()).toMatchObject({ joined: false, retired: { serverMessage: '利用者が無効にされました' } });
+    expect(d.status.getState()).toMatchObject({ joined: false, retired: { serverMessage: '職員が無効にされました' } });
   });
 
   it('retired: a phone joined before per-user sign-in (no members in its link) still learns it, sends its evidence and wipes', async () => {

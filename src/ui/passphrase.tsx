@@ -1,5 +1,5 @@
 /**
- * Passphrase inputs shared by first-run setup and 「利用者を追加」/「パスフレーズを変更」: the same rule
+ * Passphrase inputs shared by first-run setup and 「職員を追加」/「パスフレーズを変更」: the same rule
  * (at least 8 characters, typed twice) and the same plain warning everywhere a passphrase is chosen.
  */
 import { useId, useState, type InputHTMLAttributes, type Ref } from 'react';

@@ -62,7 +62,7 @@ describe('failed unlocks in the 閲覧記録', () => {
     expect(await db.throttles.count()).toBe(0);
   });
 
-  it('a right passphrase re-entered in 利用者を追加 writes the failures before clearing them', async () => {
+  it('a right passphrase re-entered in 職員を追加 writes the failures before clearing them', async () => {
     const { db, vault, clock } = createTestVault();
     const a = await vault.setUp(STAFF_NAME, PASSPHRASE);
     clock.advance(60_000);

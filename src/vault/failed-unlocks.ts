@@ -37,7 +37,7 @@ export async function logFailedUnlocks(ctx: SessionContext): Promise<number> {
   const planned = await Promise.all(
     rows.flatMap((row) => {
       const pending = pendingFailures(row);
-      const who = `${names.get(row.userId) ?? 'この端末にない利用者'}（${row.userId}）`;
+      const who = `${names.get(row.userId) ?? 'この端末にない職員'}（${row.userId}）`;
       const plan = (time: number | null, untimed: number): Promise<Planned> =>
         prepareAccess(ctx, 'unlock-failed', null, failedUnlockReason(who, untimed), time === null ? undefined : new Date(time).toISOString()).then(
           (access) => ({ userId: row.userId, time, untimed, access }),

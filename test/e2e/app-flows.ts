@@ -21,14 +21,14 @@ export async function unlock(page: Page, passphrase = PASSPHRASE): Promise<void>
   await page.getByRole('button', { name: 'ロック' }).waitFor({ timeout: 30_000 });
 }
 
-/** 設定 › 利用者（この端末） › 「利用者を追加」, by the unlocked person, typing the new person's first passphrase. */
+/** 設定 › 職員（この端末） › 「職員を追加」, by the unlocked person, typing the new person's first passphrase. */
 export async function addUser(page: Page, baseUrl: string, displayName: string, passphrase: string, current = PASSPHRASE): Promise<void> {
   await page.goto(`${baseUrl}/#/settings`);
-  await page.getByRole('button', { name: '利用者を追加' }).click();
+  await page.getByRole('button', { name: '職員を追加' }).click();
   await page.getByLabel('あなたの現在のパスフレーズ').fill(current);
-  await page.getByLabel('新しい利用者の表示名').fill(displayName);
-  await page.getByLabel('新しい利用者のパスフレーズ', { exact: true }).fill(passphrase);
-  await page.getByLabel('新しい利用者のパスフレーズ（確認）').fill(passphrase);
+  await page.getByLabel('新しい職員の表示名').fill(displayName);
+  await page.getByLabel('新しい職員のパスフレーズ', { exact: true }).fill(passphrase);
+  await page.getByLabel('新しい職員のパスフレーズ（確認）').fill(passphrase);
   await page.getByLabel('上記を理解しました').check();
   await page.getByRole('button', { name: '追加する' }).click();
   await page.getByText(`${displayName}さんを追加しました`, { exact: false }).waitFor({ timeout: 30_000 });

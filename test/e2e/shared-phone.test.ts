@@ -114,7 +114,7 @@ describe('one phone, two coordinators', () => {
     await hub.accounts.disableUser('u-jiro');
     await page.goto(`${baseUrl}/#/settings/sync`);
     await page.getByRole('button', { name: '今すぐ同期' }).click();
-    await page.getByText('解錠していた人がこの端末の利用者から外されたため', { exact: false }).waitFor({ timeout: 30_000 });
+    await page.getByText('解錠していた人がこの端末の職員から外されたため', { exact: false }).waitFor({ timeout: 30_000 });
     // one person left: the lock screen names him and offers no choice
     await page.getByLabel('パスフレーズ', { exact: true }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('radio').count()).toBe(0);

@@ -222,13 +222,13 @@ export function createFakeHub(options: { readonly signs?: boolean; /** the hub's
     if (device.secret !== header(init, DEVICE_SECRET_HEADER)) throw new Reply(error(403, 'forbidden', '端末の認証に失敗しました'));
     const allDisabled = [...device.users.keys()].every((id) => users.get(id)!.disabled);
     if (device.disabled || allDisabled) {
-      throw new Reply(error(410, 'retired', device.disabled ? 'この端末は管理者により無効にされました' : '利用者が無効にされました'));
+      throw new Reply(error(410, 'retired', device.disabled ? 'この端末は管理者により無効にされました' : '職員が無効にされました'));
     }
     let user = users.get(device.userId)!;
     if (needSession) {
       const sessionUser = jar.token === null ? undefined : sessions.get(jar.token);
       if (sessionUser === undefined) throw new Reply(error(401, 'signed-out', '再度サインインしてください'));
-      if (typeof device.users.get(sessionUser) !== 'string') throw new Reply(error(403, 'forbidden', 'この端末でサインインしていない利用者です'));
+      if (typeof device.users.get(sessionUser) !== 'string') throw new Reply(error(403, 'forbidden', 'この端末でサインインしていない職員です'));
       user = users.get(sessionUser)!;
     }
     return { device, user };

@@ -178,12 +178,12 @@ describe('npm run admin', () => {
 
     // stopped by mistake: enable-user brings them back; they sign in again, the old sign-in stays ended
     expect(await run(store, ['enable-user', '--hub', 'h1', '--login', 'coord'])).toContain(
-      '利用者 coord を有効に戻しました。本人は、パスワードと認証アプリのコードで、端末からもう一度サインインしてください。すでにデータを消去した端末は、拠点サーバーに参加し直します。',
+      '職員 coord を有効に戻しました。本人は、パスワードと認証アプリのコードで、端末からもう一度サインインしてください。すでにデータを消去した端末は、拠点サーバーに参加し直します。',
     );
     expect((await run(store, ['list-users', '--hub', 'h1']))[0]).toContain('有効');
     await expect(accounts.authenticate(token)).rejects.toMatchObject({ code: 'signed-out' });
     expect((await after.signIn({ hub: 'h1', loginName: 'coord', password: PASSWORD, totp: totpCode(secret, later) })).info.user.displayName).toBe('夜勤');
-    expect(await run(store, ['enable-user', '--hub', 'h1', '--login', 'coord'])).toContain('利用者 coord は停止されていません。何も変えていません（監査表にも記録していません）。');
+    expect(await run(store, ['enable-user', '--hub', 'h1', '--login', 'coord'])).toContain('職員 coord は停止されていません。何も変えていません（監査表にも記録していません）。');
   });
 
   it('resets a user who lost their authenticator: a new password and TOTP secret; the old ones and their sign-ins end', async () => {
@@ -277,7 +277,7 @@ describe('npm run admin', () => {
       '端末 phone-1 はすでに停止しています。何も変えていません（監査表にも記録していません）。',
     );
     expect(await run(store, ['disable-user', '--hub', 'h1', '--login', 'aoba1', '--yes'], PASSWORD, 'sato')).toContain(
-      '利用者 aoba1 はすでに停止しています。何も変えていません（監査表にも記録していません）。',
+      '職員 aoba1 はすでに停止しています。何も変えていません（監査表にも記録していません）。',
     );
     expect(await auditRows(raw)).toEqual(done);
     // Without --by and without an OS user the row still names someone.
@@ -379,7 +379,7 @@ describe('npm run admin', () => {
       const typo = await cli(['list-users', '--hub', 'h2'], env);
       expect(typo.code).toBe(1);
       expect(typo.err).toContain('no hub "h2"');
-      expect(typo.out).not.toContain('利用者はいません');
+      expect(typo.out).not.toContain('職員はいません');
       // each command names the database it acts on first
       expect(typo.err).toContain(`対象のデータベース / database: PostgreSQL database`);
       expect(typo.err).not.toContain('新しい空の内蔵データベース');

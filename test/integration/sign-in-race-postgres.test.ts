@@ -73,7 +73,7 @@ describe('sign-ins of one user at once (PostgreSQL)', () => {
     expect(registered).toHaveLength(1);
     for (const e of enrols.filter((x) => x.status !== 200)) {
       expect(e.status).toBe(403);
-      expect((e.body as unknown as ErrorResponse).message).toContain('同じ利用者の別の画面からの登録と重なりました');
+      expect((e.body as unknown as ErrorResponse).message).toContain('同じ職員の別の画面からの登録と重なりました');
     }
     // Another user without the secret is still told the id is registered (A6), not that it is theirs.
     const stranger = new DeviceClient(api, 'oncall-phone');

@@ -304,7 +304,7 @@ export const F = {
   officeNone: '（未設定）',
   officeHint: 'この世帯の計画相談支援（障害児相談支援）を担当する事業所。拠点ではこの事業所の職員が世帯を見られます。',
   caseWorkerPick: '担当の相談支援専門員',
-  caseWorkerPickHint: '拠点の利用者（拠点に接続していない端末ではこの端末の利用者）から選びます。',
+  caseWorkerPickHint: '拠点の職員（拠点に接続していない端末ではこの端末の職員）から選びます。',
   caseWorkerLegacy: (name: string) => `${name}（以前の入力）`,
   moveReason: '事業所を移す理由',
   moveReasonHint: '移管は世帯の履歴に残ります（誰が・いつ・どこから・どこへ・理由）。',

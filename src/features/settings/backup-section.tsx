@@ -83,7 +83,7 @@ function exportRejection(err: unknown): ExportErrors {
 
 /**
  * The file holds every household, so the current user proves it is them first (an unlocked phone
- * left on a desk is not enough), as for 「利用者を追加」.
+ * left on a desk is not enough), as for 「職員を追加」.
  */
 function ExportForm({ onDone, onCancel }: { onDone: (fileName: string) => void; onCancel: () => void }) {
   const session = useApp((s) => s.session);

@@ -78,7 +78,7 @@ export const ST = {
   refusedIntro: 'これらの変更は送信されていませんが、この端末の記録は残っています。',
   refusedWhen: (at: string) => `変更 ${syncTimeText(at)}`,
   refusedBy: (name: string) => `${name}さん`,
-  unknownAuthor: 'この端末に登録のない利用者',
+  unknownAuthor: 'この端末に登録のない職員',
   dismissOthers: (who: string) => `あなたではなく、${who}の変更です。できれば本人に確かめてもらってください。外したことは閲覧記録に残ります。`,
   dismissedLog: (kind: string, id: string, at: string, reason: string) => `${kind} ${id}（変更 ${syncTimeText(at)}、理由 ${reason}）`,
   refusedAdvice: {
@@ -144,7 +144,7 @@ export const ST = {
 
   retiredTitle: 'この端末は拠点サーバーから外されました',
   retiredBody:
-    'この端末の利用者または端末が、拠点の管理者によって無効にされました。未送信の対応記録と閲覧記録をサーバーに送ったうえで、この端末のデータはすべて削除しました。',
+    'この端末の職員または端末が、拠点の管理者によって無効にされました。未送信の対応記録と閲覧記録をサーバーに送ったうえで、この端末のデータはすべて削除しました。',
   retiredReason: (message: string) => `サーバーからの理由：${message}`,
   retiredNext: '引き続き使う場合は、管理者に連絡してください。',
   /** the hub's signing key (hub-key-line.tsx) */

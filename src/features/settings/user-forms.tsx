@@ -1,5 +1,5 @@
 /**
- * 「利用者を追加」, 「パスフレーズを変更」 and 「この端末から削除」. All need the current user's passphrase
+ * 「職員を追加」, 「パスフレーズを変更」 and 「この端末から削除」. All need the current user's passphrase
  * again: an unlocked phone left on a desk must not be enough to enrol someone, take over the
  * account, or lock a colleague out.
  */

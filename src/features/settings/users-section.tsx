@@ -1,4 +1,4 @@
-/** 利用者: who can unlock this device, and the forms to add someone, remove someone else, or change one's own passphrase. */
+/** 職員: who can unlock this device, and the forms to add someone, remove someone else, or change one's own passphrase. */
 import { useState } from 'react';
 import { useApp } from '../../state/store';
 import { formatJapanDateTime } from '../../domain/japan-time';

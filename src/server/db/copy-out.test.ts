@@ -6,12 +6,12 @@ const text = (chunks: readonly Buffer[]) => Buffer.concat(chunks).toString('utf8
 
 describe('COPY lines as received', () => {
   it('splits off the first line wherever the pieces break, and keeps the rest as it came', () => {
-    const whole = '{"head":3}\n{"a":"利用者"}\n,{"b":2}\n';
+    const whole = '{"head":3}\n{"a":"職員"}\n,{"b":2}\n';
     for (let cut = 0; cut <= Buffer.byteLength(whole); cut++) {
       const bytes = Buffer.from(whole);
       const { first, rest } = splitFirstLine([bytes.subarray(0, cut), bytes.subarray(cut)]);
       expect(first.toString('utf8')).toBe('{"head":3}');
-      expect(text(rest)).toBe('{"a":"利用者"}\n,{"b":2}\n');
+      expect(text(rest)).toBe('{"a":"職員"}\n,{"b":2}\n');
       expect(rest.every((c) => c.length > 0)).toBe(true);
     }
   });

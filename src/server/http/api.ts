@@ -187,7 +187,7 @@ const STORE_ERRORS: Readonly<Record<StoreErrorCode, () => ServiceError>> = {
   // A7: the user has not signed in on this device, or an enrolment without the device's secret (A6).
   forbidden: () => new ServiceError('forbidden', 'この端末で拠点へのサインインが確認できません。'),
   'device-disabled': () => new ServiceError('retired', 'この端末は停止されました。'),
-  'user-disabled': () => new ServiceError('retired', 'この利用者は停止されました。'),
+  'user-disabled': () => new ServiceError('retired', 'この職員は停止されました。'),
   exists: () => new ServiceError('exists', '既に登録されています。'),
   'not-found': () => new ServiceError('not-found', '見つかりません。'),
   'schema-too-new': () => new ServiceError('unavailable', 'サーバーの準備ができていません。しばらくしてからもう一度お試しください。', undefined, 30),

@@ -30,7 +30,7 @@ export class PushesUnderWay {
     }
     if (this.devices.has(deviceId)) throw busy('この端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `a push of device ${deviceId} is under way (one at a time a device)`);
     if ((this.users.get(userId) ?? 0) >= this.perUser) {
-      throw busy('この利用者のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `${this.perUser} pushes of user ${userId} are under way (at most ${this.perUser} a user)`);
+      throw busy('この職員のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。', `${this.perUser} pushes of user ${userId} are under way (at most ${this.perUser} a user)`);
     }
     this.users.set(userId, (this.users.get(userId) ?? 0) + 1);
     let released = false;

@@ -132,7 +132,7 @@ const codeUsed = (seconds: number) =>
   );
 const signedOut = (detail: string) => new ServiceError('signed-out', 'サインインの有効期限が切れました。もう一度サインインしてください（未送信の変更は残っています）。', detail);
 const retired = (detail: string) =>
-  new ServiceError('retired', 'この端末または利用者は停止されました。未送信の記録を送ってから、端末のデータを消去します。', detail);
+  new ServiceError('retired', 'この端末または職員は停止されました。未送信の記録を送ってから、端末のデータを消去します。', detail);
 
 /** Seconds until the next TOTP step begins (the next code appears in the authenticator app). */
 function secondsToNextStep(now: Date): number {

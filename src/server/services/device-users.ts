@@ -14,7 +14,7 @@ import { newToken, sha256Hex } from './credentials';
 import { ServiceError } from './errors';
 
 const retired = (detail: string) =>
-  new ServiceError('retired', 'この端末または利用者は停止されました。未送信の記録を送ってから、端末のデータを消去します。', detail);
+  new ServiceError('retired', 'この端末または職員は停止されました。未送信の記録を送ってから、端末のデータを消去します。', detail);
 const tokenRefused = (detail: string) =>
   new ServiceError('signed-out', 'この端末でのサインインが無効になりました。もう一度サインインしてください（未送信の変更は残っています）。', detail);
 
@@ -128,7 +128,7 @@ export function createDevices(store: Store, config: AccountsConfig) {
         if (error instanceof AlreadyEnrolledError) {
           throw new ServiceError(
             'forbidden',
-            'この端末は、同じ利用者の別の画面からの登録と重なりました。登録はその画面で済んでいます。この画面を開き直してください。',
+            'この端末は、同じ職員の別の画面からの登録と重なりました。登録はその画面で済んでいます。この画面を開き直してください。',
             error.message,
           );
         }
@@ -143,7 +143,7 @@ export function createDevices(store: Store, config: AccountsConfig) {
           // [A9] The person unlocked on the phone is already known to the hub as someone else.
           throw new ServiceError(
             'forbidden',
-            'いま解錠している利用者は、拠点の別のアカウントで既にサインインしています。記録者を取り違えないため、そのアカウントでサインインしてください。心当たりがない場合は管理者に連絡してください。',
+            'いま解錠している職員は、拠点の別のアカウントで既にサインインしています。記録者を取り違えないため、そのアカウントでサインインしてください。心当たりがない場合は管理者に連絡してください。',
             error.message,
           );
         }
@@ -194,7 +194,7 @@ export function createDevices(store: Store, config: AccountsConfig) {
       if (member === null || member.revoked) {
         throw new ServiceError(
           'forbidden',
-          'この利用者はこの端末で拠点にサインインしていません。「この端末で拠点にサインイン」からサインインしてください。',
+          'この職員はこの端末で拠点にサインインしていません。「この端末で拠点にサインイン」からサインインしてください。',
           `user ${user.id} has not signed in on device ${device.id}`,
         );
       }

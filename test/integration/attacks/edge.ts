@@ -208,7 +208,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
       expect(stalled.map((u) => u.answered)).toEqual([undefined, undefined]);
       const third = await c!.push([householdWire('hh-c')]);
       expect(third.headers.get('retry-after')).toBe('2');
-      expect((third.body as unknown as ErrorResponse).message).toBe('この利用者のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。');
+      expect((third.body as unknown as ErrorResponse).message).toBe('この職員のほかの端末からの送信がまだ続いています。少し待ってから自動でもう一度送ります。');
       // phone A comes back and pushes again: its stalled upload gives way, not minutes later
       expect((await a!.push([householdWire('hh-a')])).status).toBe(200);
       // and that freed the person's place for phone C
