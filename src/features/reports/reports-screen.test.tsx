@@ -99,7 +99,17 @@ describe('年次実績報告 screen', () => {
     render(<ReportsScreen />);
     await userEvent.setup().click(screen.getByRole('button', { name: 'CSV（Shift_JIS）' }));
     expect(created).toHaveBeenCalledOnce();
-    expect(screen.getByText('年次実績報告_2025-04-01_2026-03-31_sjis.csv を保存しました。')).toBeVisible();
+    expect(screen.getByText(/^年次実績報告_2025-04-01_2026-03-31_sjis\.csv を書き出しました/)).toBeVisible();
+  });
+
+  it('says in Japanese when the CSV cannot be written out, instead of failing in silence', async () => {
+    vi.spyOn(URL, 'createObjectURL').mockImplementation(() => {
+      throw new TypeError('Failed to execute createObjectURL');
+    });
+    await go('#/reports?from=2025-04-01&to=2026-03-31');
+    render(<ReportsScreen />);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'CSV（UTF-8）' }));
+    expect(screen.getByText('CSVを書き出せませんでした。もう一度お試しください。')).toBeVisible();
   });
 
   it('offers no print or CSV while the households load: their figures would read 0 and 不明', async () => {

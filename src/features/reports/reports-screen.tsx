@@ -80,8 +80,8 @@ export function ReportsScreen() {
       downloadBytes(encodeCsvBytes(yearlyReportCsv(report, { on: today, demoOnly: onlyDemo && demoIds.size > 0 }), encoding), name, 'text/csv');
       setMessage({ kind: 'ok', text: T.csvSaved(name) });
     } catch (e) {
-      if (e instanceof ShiftJisUnencodableError) setMessage({ kind: 'error', text: T.sjisLost(e.chars.join(' ')) });
-      else throw e;
+      // in the app's words: a browser's (English) never reaches the screen, nor is the failure silent
+      setMessage({ kind: 'error', text: e instanceof ShiftJisUnencodableError ? T.sjisLost(e.chars.join(' ')) : T.csvFailed });
     }
   }
 
