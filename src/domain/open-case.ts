@@ -113,7 +113,8 @@ export function callsElsewhere(chains: Iterable<readonly CaseEntry[]>, caseId: s
   const latest = new Map<string, CallElsewhere>();
   const from = now.getTime() - withinMs;
   for (const entries of chains) {
-    if (entries[0]?.caseId === caseId || !entries.some((e) => Date.parse(e.recordedAt) >= from - 86_400_000)) continue;
+    // the chain's last entries are its latest written: a chain closed years ago is passed over on them
+    if (entries[0]?.caseId === caseId || !entries.slice(-3).some((e) => Date.parse(e.recordedAt) >= from - 86_400_000)) continue;
     let kase: EmergencyCase;
     try {
       kase = foldCase(entries);
@@ -139,7 +140,7 @@ export function callsElsewhere(chains: Iterable<readonly CaseEntry[]>, caseId: s
 export function casesAwaitingCallBack(chains: Iterable<readonly CaseEntry[]>, facilityIds: ReadonlySet<string>): EmergencyCase[] {
   const found: EmergencyCase[] = [];
   for (const entries of chains) {
-    if (surelyClosed(entries) || !entries.some((e) => e.body.type === 'contact' && e.body.facilityId !== null && facilityIds.has(e.body.facilityId))) continue;
+    if (!entries.some((e) => e.body.type === 'contact' && e.body.facilityId !== null && facilityIds.has(e.body.facilityId)) || surelyClosed(entries)) continue;
     let kase: EmergencyCase;
     try {
       kase = foldCase(entries);
