@@ -213,6 +213,21 @@ describe('claims screen', () => {
     expect(downloads).toEqual([]);
   });
 
+  it('writes out no claim and closes no month while a case entry on this phone could not be read (it may be a case\'s last)', async () => {
+    const { user } = mount(await decemberCases());
+    await screen.findByText(T.chainAllOk(7));
+    act(() => useApp.setState({ unreadable: new Map([['case-entry', 1]]) }));
+    expect(await screen.findByText(T.exportsBlockedUnreadable)).toBeInTheDocument();
+    const detail = screen.getByRole('button', { name: T.exportDetail });
+    expect(detail).toBeDisabled();
+    expect(screen.getByRole('button', { name: T.exportSummary })).toBeDisabled();
+    await user.click(detail);
+    expect(downloads).toEqual([]);
+    // a damaged household or facility holds no claim back
+    act(() => useApp.setState({ unreadable: new Map([['facility', 1]]) }));
+    expect(screen.getByRole('button', { name: T.exportDetail })).toBeEnabled();
+  });
+
   it('warns when the chosen month lies outside every hub period of the office, and not inside one', async () => {
     const ended: Office = { ...office, hubPeriods: [{ from: '2024-04-01', to: '2026-10-31', note: '廃止届' }] };
     mount(await decemberCases(), '#/claims?office=office-1&month=2026-12', [ended]);

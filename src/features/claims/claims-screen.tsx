@@ -47,6 +47,17 @@ import { downloadBytes } from '../../ui/download';
 import { exportFileSubject, useLogExport } from './log-export';
 import { claimFile, type ClaimFile } from './claim-files';
 
+
+/**
+ * Kinds a claim is made of (case entries, 請求済み, offices): one of them damaged on this phone and
+ * set aside at the unlock (the store's `unreadable`) may be a case's last entry or a month's close,
+ * so no claim is written out or closed from what is left.
+ */
+const CLAIM_KINDS = ['case-entry', 'month-close', 'office'] as const;
+function useDamagedEvidence(): boolean {
+  return useApp((s) => CLAIM_KINDS.some((k) => (s.unreadable.get(k) ?? 0) > 0));
+}
+
 export function ClaimsScreen() {
   const route = parseClaimsRoute(useHash());
   // the months offered move on at midnight on the 1st with a screen left open
@@ -155,8 +166,9 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
   const { claimedIn: claimedBefore, billedTwice } = useClaimedBefore(officeId, month, claim);
   // A month of demo cases closes as demo: kept off the change log and cleared with the demo.
   const demo = claim.cases.length > 0 && claim.cases.every((c) => c.subject.householdId !== null && demoIds.has(c.subject.householdId));
+  const damaged = useDamagedEvidence();
   if (!office) return <Notice kind="warn">{T.officeNotFound}</Notice>;
-  const blocked = brokenCases(claim.cases, chain, signatures.done ? signatures.lookup : undefined).length > 0;
+  const blocked = damaged || brokenCases(claim.cases, chain, signatures.done ? signatures.lookup : undefined).length > 0;
   const header = (
     <>
       {claim.unreadable.length > 0 ? <Notice kind="error">{T.unreadable(claim.unreadable.join('、'))}</Notice> : null}
@@ -301,7 +313,8 @@ function ExportSection({
   const logExport = useLogExport();
   const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
   const countersigns = useCountersigns(entries);
-  const blocked = brokenCases(claim.cases, chain, countersigns.done ? countersigns.lookup : undefined).length > 0;
+  const damaged = useDamagedEvidence();
+  const blocked = damaged || brokenCases(claim.cases, chain, countersigns.done ? countersigns.lookup : undefined).length > 0;
   const waiting = claim.cases.length > 0 && (!chain.done || !countersigns.done);
   const pending = claim.cases.filter((c) => claim.decisions.get(c.id)?.status === 'pending').length;
   const open = claim.cases.filter((c) => c.closedAt === null).length;
@@ -337,7 +350,7 @@ function ExportSection({
       {open > 0 ? <Notice kind="warn">{T.openWarning(open)}</Notice> : null}
       {/* One line that changes its words, never comes or goes: the buttons and the report link below stay put. */}
       {blocked ? (
-        <p className="claims-blocked">{T.exportsBlocked}</p>
+        <p className="claims-blocked">{damaged ? T.exportsBlockedUnreadable : T.exportsBlocked}</p>
       ) : claim.cases.length > 0 ? (
         <p className="muted claims-export-state">{waiting ? T.exportWaiting : T.exportReady}</p>
       ) : null}

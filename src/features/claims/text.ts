@@ -26,6 +26,8 @@ export const T = {
   signatureMismatch: (n: number) => `${n}番目の記録が拠点の署名と一致しません（端末で書き換えられた可能性があります）`,
   chainBrokenTitle: '改ざんまたは破損している記録があります',
   chainBrokenItem: (name: string, id: string, problem: string) => `${name}（記録ID ${id}）: ${problem}`,
+  exportsBlockedUnreadable:
+    'この端末に読み取れない記録（対応記録・請求済み・事業所）があるため、請求一覧と明細の出力と請求済みの記録はできません（欠けた記録で請求しないため）。管理者に連絡してください。',
   exportsBlocked:
     '改ざんまたは破損している記録があるため、この月の請求一覧と明細は出力できません（確認できない記録で請求しないため）。記録を開いて内容を確かめ、管理者に連絡してください。',
   chainUnreadable: '記録の形式が正しくないため確認できません。',
