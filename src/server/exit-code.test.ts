@@ -10,7 +10,7 @@ import { StoreError } from './db/store';
 import { CONFIGURATION_EXIT_CODE, exitCodeFor } from './exit-code';
 import { accountsConfigFromEnv } from './services/accounts';
 import { generateHubKey, hubKeyFromEnv, newSigningKeyText, SigningKeyFileMissingError, SigningKeyMismatchError } from './services/hub-key';
-import { SecretKeyError, sealSecret } from './services/secret-box';
+import { SecretKeyError, sealSecret, secretKeyFromEnv } from './services/secret-box';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -121,9 +121,27 @@ describe('the exit code of a start that fails (systemd: RestartPreventExitStatus
     expect(exitCodeFor(Object.assign(new Error('listen EADDRINUSE: address already in use'), { code: 'EADDRINUSE', syscall: 'listen' }))).toBe(1);
   });
 
-  it('is 1 for a RangeError of Node\'s own (it carries a code), and for anything not an Error', () => {
+  it('is 1 for any RangeError but a setting\'s (Node\'s own, V8\'s out of memory), and for anything not an Error', () => {
     expect(exitCodeFor(Object.assign(new RangeError('out of range'), { code: 'ERR_OUT_OF_RANGE' }))).toBe(1);
+    expect(exitCodeFor(new RangeError('Array buffer allocation failed'))).toBe(1);
     expect(exitCodeFor('stopped')).toBe(1);
     expect(exitCodeFor(undefined)).toBe(1);
+  });
+
+  it('is 1 for a key file another process is writing this instant (found empty), which the next start reads whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kyoten-exit-'));
+    try {
+      writeFileSync(join(dir, 'secret.key'), '');
+      let thrown: unknown;
+      try {
+        secretKeyFromEnv({ KYOTEN_DATA_DIR: dir });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(Error);
+      expect(exitCodeFor(thrown)).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

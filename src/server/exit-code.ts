@@ -8,6 +8,7 @@
 import { StoreError } from './db/store';
 import { SigningKeyFileMissingError, SigningKeyMismatchError } from './services/hub-key';
 import { SecretKeyError } from './services/secret-box';
+import { SettingError } from './setting-error';
 
 /** EX_CONFIG of sysexits.h: the unit names it in RestartPreventExitStatus. */
 export const CONFIGURATION_EXIT_CODE = 78;
@@ -23,14 +24,14 @@ export function exitCodeFor(error: unknown): number {
  * - a signing key other than the one the receipts were signed with (SigningKeyMismatchError), or an
  *   embedded data folder that holds receipts but no signing.key (SigningKeyFileMissingError);
  * - a KYOTEN_SECRET_KEY that does not open the signing key kept in the database (SecretKeyError);
- * - a setting the hub's own checks refuse: they throw a RangeError naming it (DATABASE_POOL_SIZE,
+ * - a setting the hub's own checks refuse: they throw a SettingError naming it (DATABASE_POOL_SIZE,
  *   SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, KYOTEN_SECRET_KEY or data/secret.key,
- *   KYOTEN_SIGNING_KEY or data/signing.key). Node's own RangeErrors carry a `code` (ERR_…) and
- *   are not taken for one.
+ *   KYOTEN_SIGNING_KEY or data/signing.key). Any other RangeError (V8's out of memory, Node's
+ *   ERR_…) is not taken for one.
  * Everything else, a database that refuses connections or is still starting among them, exits 1.
  */
 function isConfigurationFault(error: unknown): boolean {
   if (error instanceof StoreError) return error.code === 'schema-too-new';
   if (error instanceof SigningKeyMismatchError || error instanceof SigningKeyFileMissingError || error instanceof SecretKeyError) return true;
-  return error instanceof RangeError && (error as { code?: unknown }).code === undefined;
+  return error instanceof SettingError;
 }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { openEmbeddedStore } from './embedded-store';
 import { openPostgresStore } from './postgres-store';
 import type { Store } from './store';
+import { SettingError } from '../setting-error';
 
 export interface StoreEnv {
   readonly DATABASE_URL?: string | undefined;
@@ -31,7 +32,7 @@ export function poolSizeFromEnv(env: StoreEnv): number {
   // Digits only: Number() would also take "0x14", "1e1" or "10.0".
   const value = /^\d{1,3}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   if (!(value >= 1 && value <= 100)) {
-    throw new RangeError(`DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${raw}"`);
+    throw new SettingError(`DATABASE_POOL_SIZE must be a whole number from 1 to 100, got "${raw}"`);
   }
   // The embedded store keeps its own pool of DEFAULT_POOL_SIZE: the value is checked all the same.
   return env.DATABASE_URL ? value : DEFAULT_POOL_SIZE;

@@ -22,6 +22,7 @@ import {
 import { ServiceError } from './errors';
 import { createGate } from './gate';
 import { openSecret, sealSecret, SecretKeyError, secretKeyFromEnv, type SecretKeyEnv } from './secret-box';
+import { SettingError } from '../setting-error';
 
 export interface AccountsConfig {
   /** a session ends after this long without a request (SESSION_IDLE_MINUTES, default 30) */
@@ -53,7 +54,7 @@ export function accountsConfigFromEnv(env: AccountsEnv, now: () => Date = () => 
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got "${raw}"`);
+    if (!Number.isFinite(value) || value <= 0) throw new SettingError(`${name} must be a positive number, got "${raw}"`);
     return value;
   };
   return { idleMinutes: positive('SESSION_IDLE_MINUTES', 30), maxHours: positive('SESSION_MAX_HOURS', 12), now, secretKey: secretKeyFromEnv(env) };

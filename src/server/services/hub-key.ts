@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { formatFingerprint } from '../../protocol/countersign';
 import type { ReceiptSigner, SigningKeyStore } from '../db/countersign';
 import { openSecret, sealSecret, SecretKeyError, secretKeyFromEnv, type SecretKeyEnv } from './secret-box';
+import { SettingError } from '../setting-error';
 
 export interface SigningKeyEnv extends SecretKeyEnv {
   readonly KYOTEN_SIGNING_KEY?: string | undefined;
@@ -42,7 +43,7 @@ export interface HubKey extends ReceiptSigner {
 const SEAL_OWNER = 'hub-signing-key';
 
 export function hubKeyFromPrivate(privateKey: KeyObject, source: HubKey['source']): HubKey {
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new RangeError(`the signing key must be Ed25519, got ${privateKey.asymmetricKeyType}`);
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new SettingError(`the signing key must be Ed25519, got ${privateKey.asymmetricKeyType}`);
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   // An Ed25519 SPKI is a fixed 12-byte header and the 32-byte key.
   const raw = spki.subarray(spki.length - 32);
@@ -64,7 +65,7 @@ export function hubKeyFromText(text: string, where: string, source: HubKey['sour
   try {
     key = createPrivateKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'pkcs8' });
   } catch {
-    throw new RangeError(`${where} must be an Ed25519 private key, PKCS#8 DER in base64 (openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)`);
+    throw new SettingError(`${where} must be an Ed25519 private key, PKCS#8 DER in base64 (openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)`);
   }
   return hubKeyFromPrivate(key, source);
 }
@@ -144,7 +145,10 @@ async function chosenKey(env: SigningKeyEnv, store: SigningKeyStore, { create = 
         if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
       }
     }
-    return hubKeyFromText(readFileSync(file, 'utf8'), file, 'file');
+    const text = readFileSync(file, 'utf8');
+    // written this instant by another process starting with this one (after our EEXIST): read again at the next start
+    if (text.trim() === '') throw new Error(`${file} is empty: another process is writing it; start again`);
+    return hubKeyFromText(text, file, 'file');
   }
   const secretKey = secretKeyFromEnv(env);
   const stored = await store.signingKey(create ? sealSecret(secretKey, newSigningKeyText(), SEAL_OWNER) : null);

@@ -10,6 +10,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SettingError } from '../setting-error';
 
 const PREFIX = 'v1:';
 const KEY_BYTES = 32;
@@ -26,7 +27,13 @@ export function secretKeyFromEnv(env: SecretKeyEnv): Buffer | null {
   if (env.DATABASE_URL) return null;
   const dir = resolve(env.KYOTEN_DATA_DIR ?? 'data');
   const file = join(dir, 'secret.key');
-  if (existsSync(file)) return decodeKey(readFileSync(file, 'utf8').trim(), file);
+  if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8').trim();
+    // made this instant by another process starting with this one (its `wx` write not yet done): not a
+    // wrong key, and the next start reads it whole
+    if (text === '') throw new Error(`${file} is empty: another process is writing it; start again`);
+    return decodeKey(text, file);
+  }
   mkdirSync(dir, { recursive: true });
   const key = randomBytes(KEY_BYTES);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
@@ -35,7 +42,7 @@ export function secretKeyFromEnv(env: SecretKeyEnv): Buffer | null {
 
 function decodeKey(text: string, where: string): Buffer {
   const key = Buffer.from(text, 'base64');
-  if (key.length !== KEY_BYTES) throw new RangeError(`${where} must be ${KEY_BYTES} bytes in base64 (e.g. from "openssl rand -base64 32")`);
+  if (key.length !== KEY_BYTES) throw new SettingError(`${where} must be ${KEY_BYTES} bytes in base64 (e.g. from "openssl rand -base64 32")`);
   return key;
 }
 
