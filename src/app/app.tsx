@@ -68,6 +68,14 @@ function Root({ openVault }: { openVault: () => Vault }) {
   // The hub retired this device and its data was wiped: nothing else is shown until a reload.
   if (retired) return <RetiredScreen />;
   const starting = <StartingScreen />;
+  // a screen's code loading after the unlock: not the start, so not its 「ほかのタブ」 advice after 10 s
+  const splash = (
+    <Gate title={T.appName}>
+      <div className="splash">
+        <Busy>{T.starting}</Busy>
+      </div>
+    </Gate>
+  );
   switch (phase) {
     case 'starting':
       return starting;
@@ -91,7 +99,7 @@ function Root({ openVault }: { openVault: () => Vault }) {
       return (
         <>
           <div className="app-frame" hidden={locking} inert={locking}>
-            <Suspense fallback={starting}>
+            <Suspense fallback={splash}>
               {mustChangePassphrase ? <mustChangeScreen.Screen /> : <appShell.Screen onReconnect={reopen} />}
             </Suspense>
           </div>

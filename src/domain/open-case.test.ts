@@ -86,5 +86,7 @@ describe('callsElsewhere', () => {
     // a call older than the window, or after now (a clock ahead), is not tonight's
     expect(callsElsewhere([a, bLater], 'mine', now, 1 * HOURS).size).toBe(0);
     expect(callsElsewhere([a], 'mine', new Date('2026-11-30T14:00:00.000Z'), 12 * HOURS).size).toBe(0);
+    // `now` is a minute clock: a call synced in within it, or from a phone a minute ahead, is tonight's
+    expect(callsElsewhere([a], 'mine', new Date('2026-11-30T14:59:00.000Z'), 12 * HOURS).get('fac-1')?.result).toBe('不在');
   });
 });

@@ -4,7 +4,7 @@
  * while a case is open is not lost to a match that records nothing (SCENARIOS.md 1).
  */
 import { awaitingCallBack } from './call-backs';
-import { foldCase } from './case-fold';
+import { CLOCK_TOLERANCE_MS, foldCase } from './case-fold';
 import type { CaseEntry, ContactResult, EmergencyCase, EntryBody } from './emergency-case';
 
 /** Whether an entry could make the chain about this person: its request, a link, or a correction of either. */
@@ -123,7 +123,8 @@ export function callsElsewhere(chains: Iterable<readonly CaseEntry[]>, caseId: s
     }
     for (const c of kase.contacts) {
       const at = Date.parse(c.body.contactedAt);
-      if (c.body.facilityId === null || at < from || at > now.getTime()) continue;
+      // `now` is a minute clock: a call synced in this minute, or from a phone a little ahead, is tonight's
+      if (c.body.facilityId === null || at < from || at > now.getTime() + CLOCK_TOLERANCE_MS) continue;
       const had = latest.get(c.body.facilityId);
       if (had === undefined || Date.parse(had.contactedAt) < at) latest.set(c.body.facilityId, { caseId: kase.id, contactedAt: c.body.contactedAt, result: c.body.result });
     }

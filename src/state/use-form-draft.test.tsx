@@ -89,4 +89,26 @@ describe('useFormDraft', () => {
     expect(useApp.getState().lockLostDrafts).toBe(false);
     expect(session.drafts.get('household:hh-1')).toEqual({ name: '佐藤 陽太' });
   });
+
+  it('leaves no warning behind once the form is gone, though its last write failed', async () => {
+    const session = createFakeSession();
+    useApp.setState({ session, phase: 'unlocked' });
+    const { unmount } = renderHook(() => useFormDraft('household:hh-1', { name: '佐藤 陽太' }, true));
+    session.failNext('quota-exceeded');
+    await act(async () => {
+      unmount();
+      await Promise.resolve();
+    });
+    await act(() => new Promise<void>((done) => queueMicrotask(done)));
+    expect(useApp.getState().draftFailing.size).toBe(0);
+  });
+
+  it('does not say a lock lost text when the form had nothing unsaved (a draft deleted late)', async () => {
+    const session = createFakeSession();
+    useApp.setState({ session, phase: 'unlocked' });
+    renderHook(() => useFormDraft('household:hh-1', { name: '佐藤 陽太' }, false));
+    session.failNext('quota-exceeded');
+    await act(() => useApp.getState().lock('idle'));
+    expect(useApp.getState().lockLostDrafts).toBe(false);
+  });
 });

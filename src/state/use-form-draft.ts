@@ -18,6 +18,8 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
   latest.current = { form, dirty };
   /** set once the form is saved or abandoned: no later write may resurrect the draft */
   const closed = useRef(false);
+  /** set when the form leaves the screen: its last write failing has nothing left to warn about */
+  const gone = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   /** the draft write under way, so finish() can delete after it rather than before it lands */
   const writing = useRef<Promise<unknown>>(Promise.resolve());
@@ -33,8 +35,9 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
       await write;
       markDraftFailing(key, false);
     } catch (e) {
-      // said in the app's bar (a lock would lose the text), unless the lock itself cut the write off
-      if (!session.isLocked) markDraftFailing(key, true);
+      // said in the app's bar (a lock would lose the text), unless the lock itself cut the write off,
+      // or the form is gone (saved, abandoned, left): no form is left to save first
+      if (!session.isLocked && !gone.current && !closed.current) markDraftFailing(key, true);
       throw e;
     }
   }, [key, session, markDraftFailing]);
@@ -51,7 +54,11 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
     if (ready) markUnsaved(key, dirty);
   }, [key, dirty, ready, markUnsaved]);
 
-  useEffect(() => onBeforeLock(() => flush()), [onBeforeLock, flush]);
+  // A form with nothing unsaved loses nothing when its write fails (a draft deleted late): the lock
+  // screen's 「入力し直してください」 is for text that was lost.
+  useEffect(() => onBeforeLock(() => flush().catch((e: unknown) => {
+    if (latest.current.dirty) throw e;
+  })), [onBeforeLock, flush]);
 
   useEffect(() => {
     // Only what the debounce still holds: what is already written is not written again at every switch.
@@ -71,6 +78,7 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
 
   useEffect(
     () => () => {
+      gone.current = true;
       void flush().catch(() => undefined);
       markUnsaved(key, false);
       markDraftFailing(key, false);

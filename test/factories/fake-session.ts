@@ -18,7 +18,7 @@ import type {
 import { VaultError } from '../../src/vault/errors';
 
 export interface FakeSession extends VaultSession {
-  /** the next put/putMany/putDemo/saveDraft rejects with this code */
+  /** the next put/putMany/putDemo/saveDraft/deleteDraft rejects with this code */
   failNext(code: VaultErrorCode): void;
   readonly drafts: Map<string, unknown>;
   /** the record reads as damaged on the disk: `list` fails, `listReadable` sets it aside */
@@ -271,7 +271,7 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
       return drafts.has(k) ? (clone(drafts.get(k)) as T) : undefined;
     },
     async deleteDraft(k: string) {
-      if (locked) check();
+      check();
       drafts.delete(k);
     },
     async listDraftKeys() {

@@ -193,9 +193,16 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const nearby = casesNear(subject, fromJapanInputValue(form.requestedAt) ?? form.stampedAt, allCases, capGroupKeyOf);
   // A stay this person began in an emergency and has not left: a call on day 4 (the facility cannot
   // keep them longer) may be the same emergency going on, whose record is reopened, not a new one.
-  const inStay = subject.personId === null ? [] : allCases.filter(
-    (c) => c.subject.householdId === subject.householdId && c.subject.personId === subject.personId && stayOf(c)?.endDay === null && !nearby.some((n) => n.id === c.id),
-  );
+  // The latest such stay only, begun by now (an admission recorded ahead is not yet a stay).
+  const inStay = subject.personId === null
+    ? []
+    : allCases
+        .filter((c) => {
+          const stay = stayOf(c);
+          return c.subject.householdId === subject.householdId && c.subject.personId === subject.personId && stay !== null && stay.endDay === null && Date.parse(stay.from) <= Date.now() && !nearby.some((n) => n.id === c.id);
+        })
+        .sort((a, b) => Date.parse(stayOf(b)!.from) - Date.parse(stayOf(a)!.from))
+        .slice(0, 1);
   const separate = form.separate === true;
   const separateReason = form.separateReason ?? '';
   const chooseOffice = officeList.length > 1;

@@ -453,8 +453,11 @@ describe('calls made from the match, with a case open', () => {
   });
 
   it('offers the person\'s open case when opened without one, instead of 緊急対応を開始', async () => {
-    const caseId = await openCase();
+    const caseId = await openCase(new Date(Date.now() - 10 * 60_000));
+    await append(caseId, { type: 'contact', facilityId: 'f-c', facilityName: 'ひだまり', facilityOfficeNumber: '', shortStay: true, contactedAt: hoursAgo(0.1), method: '電話', result: '受入不可', note: '' });
     mount('#/match/hh-1/p-1', [household], facilities);
+    // the person's own case is not 「別の緊急対応」
+    expect(within(screen.getByRole('article', { name: 'ひだまり' })).queryByText(/別の緊急対応/)).toBeNull();
     const notice = screen.getByText(/この画面からの電話は記録されません。この人には対応中の緊急対応（要請 .+）があります。/).closest('.notice')!;
     expect(within(notice as HTMLElement).getByRole('link', { name: '対応中の記録で電話する' })).toHaveAttribute('href', `#/match/hh-1/p-1?case=${caseId}`);
     expect(screen.queryByRole('link', { name: '緊急対応を開始' })).not.toBeInTheDocument();

@@ -84,7 +84,8 @@ export function MatchScreen() {
   // Opened without a case it can record in: the person's open case, if there is one, is offered.
   const personsCase = useOpenCaseOf(kase ? null : route?.householdId, route?.personId);
   // tonight's calls in other cases: the facility that said 受入不可 at 01:40 for another emergency
-  const elsewhere = useCallsElsewhere(kase?.id ?? null, now);
+  // (opened without a case, the person's own open case is not 「別の緊急対応」)
+  const elsewhere = useCallsElsewhere(kase?.id ?? personsCase?.id ?? null, now);
   const elsewhereOf = (m: FacilityMatch): CallElsewhere | undefined =>
     [m.facility, ...m.twins].map((f) => elsewhere.get(f.id)).reduce<CallElsewhere | undefined>((a, b) => (b !== undefined && (a === undefined || Date.parse(b.contactedAt) > Date.parse(a.contactedAt)) ? b : a), undefined);
 
