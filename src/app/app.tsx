@@ -67,18 +67,9 @@ function Root({ openVault }: { openVault: () => Vault }) {
 
   // The hub retired this device and its data was wiped: nothing else is shown until a reload.
   if (retired) return <RetiredScreen />;
-  const starting = <StartingScreen />;
-  // a screen's code loading after the unlock: not the start, so not its 「ほかのタブ」 advice after 10 s
-  const splash = (
-    <Gate title={T.appName}>
-      <div className="splash">
-        <Busy>{T.starting}</Busy>
-      </div>
-    </Gate>
-  );
   switch (phase) {
     case 'starting':
-      return starting;
+      return <StartingScreen />;
     case 'failed':
       return (
         <Gate title={T.failedTitle}>
@@ -99,7 +90,8 @@ function Root({ openVault }: { openVault: () => Vault }) {
       return (
         <>
           <div className="app-frame" hidden={locking} inert={locking}>
-            <Suspense fallback={splash}>
+            {/* a screen's code loading after the unlock: not the start, so not its 「ほかのタブ」 advice */}
+            <Suspense fallback={<StartingScreen advise={false} />}>
               {mustChangePassphrase ? <mustChangeScreen.Screen /> : <appShell.Screen onReconnect={reopen} />}
             </Suspense>
           </div>
@@ -124,12 +116,13 @@ export const SLOW_START_MS = 10_000;
  * app (an old version open in a frozen tab keeps the new one from opening its data), and a start that
  * never ends showed the splash forever, with no word and no button.
  */
-function StartingScreen() {
+function StartingScreen({ advise = true }: { advise?: boolean }) {
   const [slow, setSlow] = useState(false);
   useEffect(() => {
+    if (!advise) return;
     const timer = setTimeout(() => setSlow(true), SLOW_START_MS);
     return () => clearTimeout(timer);
-  }, []);
+  }, [advise]);
   return (
     <Gate title={T.appName}>
       <div className="splash">

@@ -18,7 +18,7 @@ import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
 import { compareByAreaName, compareMatches, madeForTonight, MATCH_ORDER_EXPLANATION, reportForNight, vacancyStanding } from './match-order';
-import { normalizeDigits, normalizeKana, normalizePhone } from './normalize';
+import { isNumberQuery, normalizeDigits, normalizeKana, normalizePhone, queryText } from './normalize';
 
 export { MATCH_ORDER_EXPLANATION } from './match-order';
 
@@ -279,8 +279,6 @@ function acceptsAll(f: Facility, types: readonly DisabilityType[], category: Age
 // Separates fields in the search key so a word cannot match across two of them.
 const FIELD_SEPARATOR = '\u0000';
 
-/** A query of digits and what separates them in a written number (as the household search reads one). */
-const NUMBER_QUERY = /^[+]?[\d\s\-‐‑–—―−ー.()]+$/;
 /** Fewer digits would find almost every facility. */
 const MIN_NUMBER_QUERY_DIGITS = 3;
 
@@ -300,8 +298,8 @@ export function searchFacilities(facilities: readonly Facility[], filter: Facili
   const typeList = [...types];
   const category = filter.category ?? 'any';
   const area = filter.area?.trim() ?? '';
-  const typed = (filter.text ?? '').normalize('NFKC').replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
-  const number = NUMBER_QUERY.test(typed) && normalizeDigits(typed).length >= MIN_NUMBER_QUERY_DIGITS ? normalizePhone(typed) : null;
+  const typed = queryText(filter.text ?? '');
+  const number = isNumberQuery(typed) && normalizeDigits(typed).length >= MIN_NUMBER_QUERY_DIGITS ? normalizePhone(typed) : null;
   const words = typed
     .split(/\s+/)
     .map(normalizeKana)

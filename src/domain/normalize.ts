@@ -122,6 +122,25 @@ export function normalizeName(s: string): string {
   return s.normalize('NFKC').replace(WHITESPACE, '');
 }
 
+/**
+ * Control and format characters a query loses before anything else: a number copied from iOS
+ * Contacts or Recents arrives as U+202D 090-1234-5678 U+202C, and with the direction marks left in
+ * it was searched as a name (U+200B…U+200F, U+2066…U+2069, U+FEFF alike).
+ */
+const INVISIBLE_IN_QUERY = /[\p{Cc}\p{Cf}]/gu;
+
+/** A search box's text as both searches read it (the households', the facilities'): NFKC, no invisible characters, trimmed. */
+export function queryText(typed: string): string {
+  return typed.normalize('NFKC').replace(INVISIBLE_IN_QUERY, '').trim();
+}
+
+const NUMBER_QUERY = /^[\d\s+()\-‐‑–—―−ー.]+$/;
+
+/** Whether a query (queryText) is a number as written (digits and what separates them, a '+'), not a name. */
+export function isNumberQuery(query: string): boolean {
+  return NUMBER_QUERY.test(query) && /\d/.test(query);
+}
+
 /** Digits only, after NFKC so that full-width digits count ('１２３４５６７８９０' → '1234567890'). */
 export function normalizeDigits(s: string): string {
   return s.normalize('NFKC').replace(/\D+/g, '');

@@ -5,7 +5,7 @@
  * than visiting 100,000 small strings. A word typed in latin letters is looked for as its kana too,
  * and a reading that finds few households also as the readings near it (search-variants.ts).
  */
-import { normalizeDigits, normalizeKana, normalizePhone } from './normalize';
+import { isNumberQuery, normalizeDigits, normalizeKana, normalizePhone, queryText } from './normalize';
 import { FIELD_KINDS, prepare, type Haystack, type HouseholdIndex, type MatchedOn, type Prepared } from './search-index';
 import { RANK_SPAN, TopK, rankKey } from './search-heap';
 import { MAX_READING_VARIANTS, readingVariants, romajiReadings } from './search-variants';
@@ -50,13 +50,6 @@ export const NEAR_WHEN_FEWER_THAN = 5;
 export const MIN_PHONE_QUERY_DIGITS = 3;
 export const MIN_RECIPIENT_QUERY_DIGITS = 4;
 
-const DIGIT_QUERY = /^[\d\s+()\-‐‑–—―−ー.]+$/;
-/**
- * Control and format characters a query loses before anything else: a number copied from iOS
- * Contacts or Recents arrives as U+202D 090-1234-5678 U+202C, and with the direction marks left in
- * it failed DIGIT_QUERY and was searched as a name (U+200B…U+200F, U+2066…U+2069, U+FEFF alike).
- */
-const INVISIBLE_IN_QUERY = /[\p{Cc}\p{Cf}]/gu;
 
 /** Where a scan offers each household's best field: the heap, or a query's words' merge. */
 interface Offer {
@@ -203,13 +196,13 @@ function scanSpellings(hay: Haystack, prep: Prepared, q: RegExp, top: Offer, { n
  */
 export function searchHouseholds(index: HouseholdIndex, query: string, limit = 50): SearchHit[] {
   if (limit <= 0) return [];
-  const nfkc = query.normalize('NFKC').replace(INVISIBLE_IN_QUERY, '').trim();
+  const nfkc = queryText(query);
   if (nfkc === '') return [];
   const prep = prepare(index);
   if (prep.ids.length === 0) return [];
   const top = new TopK(Math.min(limit, prep.ids.length));
   let hay: Haystack;
-  if (DIGIT_QUERY.test(nfkc) && /\d/.test(nfkc)) {
+  if (isNumberQuery(nfkc)) {
     const phoneQ = normalizePhone(nfkc);
     const recipientQ = normalizeDigits(nfkc);
     hay = prep.digits;

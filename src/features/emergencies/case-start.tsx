@@ -13,8 +13,8 @@ import { useFormDraft } from '../../state/use-form-draft';
 import { personalDraftKey } from '../../vault/drafts';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
-import { CLOCK_TOLERANCE_MS, stayDays, stayOf } from '../../domain/case-fold';
-import { REQUEST_CATEGORIES, type CaseSubject, type OpenBody, type RequestCategory } from '../../domain/emergency-case';
+import { CLOCK_TOLERANCE_MS, stayDays, stayOf, type Stay } from '../../domain/case-fold';
+import { REQUEST_CATEGORIES, type CaseSubject, type EmergencyCase, type OpenBody, type RequestCategory } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -194,15 +194,13 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   // A stay this person began in an emergency and has not left: a call on day 4 (the facility cannot
   // keep them longer) may be the same emergency going on, whose record is reopened, not a new one.
   // The latest such stay only, begun by now (an admission recorded ahead is not yet a stay).
-  const inStay = subject.personId === null
-    ? []
-    : allCases
-        .filter((c) => {
-          const stay = stayOf(c);
-          return c.subject.householdId === subject.householdId && c.subject.personId === subject.personId && stay !== null && stay.endDay === null && Date.parse(stay.from) <= Date.now() && !nearby.some((n) => n.id === c.id);
-        })
-        .sort((a, b) => Date.parse(stayOf(b)!.from) - Date.parse(stayOf(a)!.from))
-        .slice(0, 1);
+  let inStay: { kase: EmergencyCase; stay: Stay } | null = null;
+  for (const kase of subject.personId === null ? [] : allCases) {
+    if (kase.subject.householdId !== subject.householdId || kase.subject.personId !== subject.personId || nearby.some((n) => n.id === kase.id)) continue;
+    const stay = stayOf(kase);
+    if (stay === null || stay.endDay !== null || Date.parse(stay.from) > Date.now()) continue;
+    if (inStay === null || Date.parse(stay.from) > Date.parse(inStay.stay.from)) inStay = { kase, stay };
+  }
   const separate = form.separate === true;
   const separateReason = form.separateReason ?? '';
   const chooseOffice = officeList.length > 1;
@@ -372,19 +370,18 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         ) : officeList.length === 0 ? (
           <Notice kind="warn">{T.noOfficeHint}</Notice>
         ) : null}
-        {inStay.map((c) => (
+        {inStay !== null ? (
           <Notice
-            key={c.id}
             kind="warn"
             action={
-              <Button onClick={() => askOpenExisting(c.id)}>
+              <Button onClick={() => askOpenExisting(inStay.kase.id)}>
                 {T.inStayOpen}
               </Button>
             }
           >
-            {T.inStay(c.outcome?.body.facilityName ?? '', formatJapanDateTime(stayOf(c)!.from), stayDays(stayOf(c)!.fromDay, japanDateOf(new Date())))}
+            {T.inStay(inStay.kase.outcome?.body.facilityName ?? '', formatJapanDateTime(inStay.stay.from), stayDays(inStay.stay.fromDay, japanDateOf(new Date())))}
           </Notice>
-        ))}
+        ) : null}
         {confirmOpen !== null ? (
           <ConfirmDialog
             open

@@ -86,8 +86,15 @@ export function MatchScreen() {
   // tonight's calls in other cases: the facility that said 受入不可 at 01:40 for another emergency
   // (opened without a case, the person's own open case is not 「別の緊急対応」)
   const elsewhere = useCallsElsewhere(kase?.id ?? personsCase?.id ?? null, now);
-  const elsewhereOf = (m: FacilityMatch): CallElsewhere | undefined =>
-    [m.facility, ...m.twins].map((f) => elsewhere.get(f.id)).reduce<CallElsewhere | undefined>((a, b) => (b !== undefined && (a === undefined || Date.parse(b.contactedAt) > Date.parse(a.contactedAt)) ? b : a), undefined);
+  // an office registered twice: the latest call to either record
+  const elsewhereOf = (m: FacilityMatch): CallElsewhere | undefined => {
+    let latest: CallElsewhere | undefined;
+    for (const f of [m.facility, ...m.twins]) {
+      const call = elsewhere.get(f.id);
+      if (call !== undefined && (latest === undefined || Date.parse(call.contactedAt) > Date.parse(latest.contactedAt))) latest = call;
+    }
+    return latest;
+  };
 
   const person = household?.persons.find((p) => p.id === route?.personId);
   // The demo's facilities are made up: a real person's match leaves them out (a call to one, recorded
