@@ -52,6 +52,24 @@ function CallSection() {
 }
 
 describe('ConfirmDialog', () => {
+  it('is described by what it asks, and not by a form it holds', () => {
+    const { rerender } = render(
+      <ConfirmDialog open title="登録廃止しますか？" confirmLabel="登録廃止" onConfirm={() => undefined} onCancel={() => undefined}>
+        <p>山田 太郎さんの世帯を登録廃止します。</p>
+      </ConfirmDialog>,
+    );
+    expect(screen.getByRole('dialog', { name: '登録廃止しますか？' })).toHaveAccessibleDescription('山田 太郎さんの世帯を登録廃止します。');
+    rerender(
+      <ConfirmDialog open title="訂正" confirmLabel="保存" onConfirm={() => undefined} onCancel={() => undefined}>
+        <label>
+          理由
+          <input />
+        </label>
+      </ConfirmDialog>,
+    );
+    expect(screen.getByRole('dialog', { name: '訂正' })).not.toHaveAttribute('aria-describedby');
+  });
+
   it('gives the focus to the heading of the section it was opened from when what it confirmed took the opener away', async () => {
     const user = userEvent.setup();
     render(<CallSection />);

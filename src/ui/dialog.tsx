@@ -1,5 +1,5 @@
 /** A confirmation before anything destructive. Uses the native <dialog> for focus trapping and Esc. */
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { Button } from './button';
 import { refocusWhenLost } from './focus-lost';
 
@@ -29,6 +29,19 @@ export function ConfirmDialog({
   const ref = useRef<HTMLDialogElement>(null);
   // Its own id: a dialog may open over another (「破棄」 of a draft restored inside a dialog), each named by its own title.
   const titleId = useId();
+  const bodyId = useId();
+  const body = useRef<HTMLDivElement>(null);
+  // A screen reader reads what the dialog asks along with its title (「登録廃止しますか？」 alone does
+  // not say whose, nor what follows). A body that is a form is not read out whole as a description:
+  // its fields are named one by one as the focus reaches them.
+  useLayoutEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const text = body.current;
+    const describes = text !== null && text.textContent?.trim() !== '' && text.querySelector('input, select, textarea') === null;
+    if (describes) dialog.setAttribute('aria-describedby', bodyId);
+    else dialog.removeAttribute('aria-describedby');
+  });
   // Focus goes back to what opened the dialog when it goes. A dialog closed by its own close()
   // does that itself; most are unmounted to close, which leaves the focus on <body> (a screen
   // reader's user lost their place, a keyboard's Tab started from the top).
@@ -75,7 +88,9 @@ export function ConfirmDialog({
           <h2 id={titleId} className="dialog__title">
             {title}
           </h2>
-          <div className="dialog__body">{children}</div>
+          <div ref={body} id={bodyId} className="dialog__body">
+            {children}
+          </div>
           <div className="dialog__actions">
             {cancelLabel === null ? null : (
               <Button onClick={onCancel} disabled={busy}>
