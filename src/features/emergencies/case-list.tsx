@@ -1,7 +1,7 @@
 /** The case list: open cases first (a night call may still be under way), then the recent ones. */
 import { useMemo } from 'react';
 import { addMonthsToDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
-import type { EmergencyCase } from '../../domain/emergency-case';
+import type { EmergencyCase, OutcomeBody } from '../../domain/emergency-case';
 import { Notice, Page, Section } from '../../ui/layout';
 import { stayDays, stayOf } from '../../domain/case-fold';
 import { awaitingCallBack } from '../../domain/call-backs';
@@ -13,6 +13,10 @@ import { useAllCases } from './use-cases';
 /** As the case screen names it: a registered person without a name is （氏名未入力）, not 本人未特定. */
 const subjectName = (kase: EmergencyCase) => kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
 
+/** The morning's reader asks where the person went: the outcome names its facility. */
+const outcomeText = (o: OutcomeBody) => (o.facilityName ? `${o.outcome}（${o.facilityName}）` : o.outcome);
+
+/** Each row names who took the call: the morning's coordinator knows whom to ask about it. */
 function CaseRow({ kase }: { kase: EmergencyCase }) {
   const pending = kase.contacts.filter((c) => c.body.result === null).length;
   // facilities that said they would call back: each may hold a bed, and is told how it ended
@@ -21,13 +25,13 @@ function CaseRow({ kase }: { kase: EmergencyCase }) {
     <a className="case-row" href={casePaths.case(kase.id)}>
       <span className="case-row__name">{subjectName(kase)}</span>
       <span className="case-row__meta">
-        {T.requestLine(formatJapanDateTime(kase.open.body.requestedAt))}・{kase.open.body.category}
+        {T.requestLine(formatJapanDateTime(kase.open.body.requestedAt))}・{kase.open.body.category}・{T.rowHandler(kase.handler.name)}
       </span>
       <span className="case-row__meta">
         {`${T.contactsTitle} ${kase.contacts.length}件`}
         {pending > 0 ? `・${T.resultPending} ${pending}件` : ''}
         {awaiting > 0 ? `・${T.awaitingCount(awaiting)}` : ''}
-        {kase.outcome ? `・${kase.outcome.body.outcome}` : ''}
+        {kase.outcome ? `・${outcomeText(kase.outcome.body)}` : ''}
         {kase.closedAt ? `・${T.statusClosed(formatJapanDateTime(kase.closedAt))}` : ''}
       </span>
     </a>

@@ -288,7 +288,10 @@ describe('折り返し待ち: the facilities that said they would call back', ()
     const user = userEvent.setup();
     await go('#/cases');
     const { unmount } = render(<CasesScreen />);
-    expect(await screen.findByRole('link', { name: /折り返し待ち 1件/ })).toBeInTheDocument();
+    const row = await screen.findByRole('link', { name: /折り返し待ち 1件/ });
+    // who took the call, and where the person went: what the morning asks of a row
+    expect(row).toHaveTextContent('対応: 山田 夜勤');
+    expect(row).toHaveTextContent('短期入所（あおぞら短期入所）');
     unmount();
 
     await go('#/cases/case-1');

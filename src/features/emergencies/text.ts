@@ -85,6 +85,7 @@ export const T = {
   setBack: (reason: string) => `要請時刻の変更理由: ${reason}`,
   callerLine: (caller: string, phone: string) => `電話: ${[caller, phone].filter(Boolean).join('　')}`,
   handledBy: (who: string, office: string) => `対応: ${who}（${office}）`,
+  rowHandler: (who: string) => `対応: ${who}`,
   statusOpen: '対応中',
   statusClosed: (when: string) => `終了 ${when}`,
   closedAnnounce: '対応を終了しました',
