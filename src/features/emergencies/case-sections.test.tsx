@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { admittedNight, appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
@@ -271,6 +271,25 @@ describe('a call to the family from the case screen', () => {
     closed.addEventListener('click', (e) => e.preventDefault());
     fireEvent.click(closed);
     expect(takeCallStartedAt()).toBeNull();
+  });
+});
+
+describe('the case screen left open through the hour', () => {
+  it('puts the 夜間 number first from 20:00, as the household screen does, with nothing else drawing it again', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2026-12-03T10:58:30.000Z')); // 19:58:30 in Japan
+    const grandfather = { name: '佐藤 一郎', relation: '祖父', phones: ['0311112222', '夜間 080-2222-3333'], note: '' };
+    const withNight = { ...household, emergencyContacts: [grandfather] };
+    useApp.setState({
+      households: new Map([[withNight.id, withNight]]),
+      caseEntries: new Map([['case-1', await appendEntries([], [{ body: openBody({ requestedAt: '2026-12-03T10:55:00.000Z' }), at: '2026-12-03T10:55:00.000Z' }], 'case-1')]]),
+    });
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const calls = await screen.findByRole('list', { name: '緊急連絡先' });
+    expect(within(calls).getAllByRole('link')[0]).toHaveTextContent('祖父 03-1111-2222');
+    act(() => void vi.advanceTimersByTime(120_000)); // 20:00:30
+    expect(within(calls).getAllByRole('link')[0]).toHaveTextContent('祖父 夜間 080-2222-3333');
   });
 });
 

@@ -24,6 +24,7 @@ import { householdStatus } from '../../domain/household-rules';
 import { CASE_STATUS_ID, ChainBanner, ClaimFactsSection, History, LinkPerson, NumberFromHousehold, OutcomeSection } from './case-sections';
 import { ContactCard, ContactForm, contactDraftKey } from './contacts';
 import { useReopenForDraft } from '../../state/use-drafted-form';
+import { useJapanToday, useMinuteClock } from '../../state/use-minute-clock';
 import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
 import { casePaths } from './route';
 import { SameEmergencySection } from './same-emergency';
@@ -125,10 +126,9 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
           <PersonEssentials person={person} today={day} provisional={householdStatus(household) === 'draft'} />
           <NoConsentLine household={household} />
           {/* a call to the family or the case worker during an open case is the night's work, as a facility's is: the idle lock spares it */}
-          <FirstContacts
+          <FirstContactsNow
             contacts={household.emergencyContacts}
             caseWorker={{ name: household.caseWorker, phone: household.caseWorkerPhone }}
-            at={new Date()}
             {...(kase.closedAt === null ? { onCall: noteCallStarted } : {})}
           />
           {/* the lines above are cut at two lines, the notes at one: the rest is a tap away */}
@@ -205,11 +205,23 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
   );
 }
 
+/**
+ * The first contacts in the order of the hour (a 夜間 number first from 20:00, 「21時まで」 last
+ * after 21:00), read again every minute as on the household's screen: a case screen left open from
+ * 19:55 through a call kept the day's order, with nothing else to draw it again offline.
+ */
+function FirstContactsNow(props: Omit<Parameters<typeof FirstContacts>[0], 'at'>) {
+  const now = useMinuteClock();
+  return <FirstContacts {...props} at={now} />;
+}
+
 /** Where this case stands in the person's month: 「今月2回目」, or the cap warning while still on the call. */
 function ClaimLine({ kase }: { kase: EmergencyCase }) {
   const cases = useAllCases();
   const offices = useApp((s) => s.offices);
   const summaries = useApp((s) => s.summaries);
+  // 今月 is read again at midnight on the 1st: a case left open across it counted the month before
+  const today = useJapanToday();
   const { decision, before, monthWord } = useMemo(() => {
     const childAt = childLookupOf(summaries);
     const factsOf = personFactsLookupOf(summaries);
@@ -223,15 +235,19 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
     const others = theirs.filter((c) => c.id !== kase.id);
     // The month the case would be claimed in (its first reached short-stay call), else this one.
     const at = claimMonthOf(kase)?.coordinatedAt ?? new Date().toISOString();
+    const thisMonth = today.slice(0, 7);
     const before = countThisMonth(others, offices, kase.subject, kase.open.body.officeId, at, factsOf, childAt);
     // 今月 only for this month: a case from October read in December said 「今月…3回目」
     const month = decision?.month ?? japanMonthOf(at);
-    const monthWord = month === japanMonthOf(new Date()) ? T.thisMonth : T.monthOf(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
+    const monthWord = month === thisMonth ? T.thisMonth : T.monthOf(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
     return { decision, before, monthWord };
-  }, [cases, offices, summaries, kase]);
+  }, [cases, offices, summaries, kase, today]);
 
-  if (decision?.status === 'over-cap' || (kase.closedAt === null && kase.contacts.length === 0 && before >= MONTHLY_CAP)) {
+  if (decision?.status === 'over-cap') {
     return <Notice kind="warn">{T.monthFull(monthWord, Math.max(before, MONTHLY_CAP))}</Notice>;
+  }
+  if (kase.closedAt === null && kase.contacts.length === 0 && before >= MONTHLY_CAP) {
+    return <Notice kind="warn">{T.monthFullIfNow(before)}</Notice>;
   }
   // No facility reached yet: while the case is open, the count it would take if one is reached now.
   // A closed case stays as decided (算定不可 with why): it takes no slot, this month or any other.
