@@ -35,7 +35,8 @@ import {
 import { adjustmentLabel, claimChangesCsv } from '../../domain/claim-close-csv';
 import { CLAIM_STATUS_LABELS } from '../../domain/claim-types';
 import type { EmergencyCase, Office } from '../../domain/emergency-case';
-import { formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
+import { useJapanToday } from '../../state/use-minute-clock';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { downloadBytes } from '../../ui/download';
@@ -79,7 +80,8 @@ export function CloseSection({
   const appendMonthClose = useApp((s) => s.appendMonthClose);
   const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
   const countersigns = useCountersigns(entries);
-  const today = japanDateOf(new Date());
+  // the 請求日's latest day moves at midnight on a screen left open through it
+  const today = useJapanToday();
   const [sentOn, setSentOn] = useState(today);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);

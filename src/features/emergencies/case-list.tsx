@@ -9,6 +9,7 @@ import { casePaths } from './route';
 import { ST } from './stay-text';
 import { T } from './text';
 import { useAllCases } from './use-cases';
+import { useJapanToday } from '../../state/use-minute-clock';
 
 /** As the case screen names it: a registered person without a name is （氏名未入力）, not 本人未特定. */
 const subjectName = (kase: EmergencyCase) => kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
@@ -78,13 +79,15 @@ function InStaySection({ cases, today }: { cases: readonly EmergencyCase[]; toda
 
 export function CaseList() {
   const cases = useAllCases();
+  // read again at midnight: the list left open through it said 「4日目」 on the fifth day
+  const today = useJapanToday();
   const { open, recent } = useMemo(() => {
-    const since = addMonthsToDate(japanDateOf(new Date()), -2);
+    const since = addMonthsToDate(today, -2);
     return {
       open: cases.filter((c) => c.closedAt === null),
       recent: cases.filter((c) => c.closedAt !== null && japanDateOf(c.open.body.requestedAt) >= since),
     };
-  }, [cases]);
+  }, [cases, today]);
 
   return (
     <Page
@@ -102,7 +105,7 @@ export function CaseList() {
       {cases.length === 0 ? <Notice>{T.noCases}</Notice> : null}
       {/* Tonight's case first: the one being worked on is what the coordinator comes back for. */}
       <CaseSection title={`${T.openCases}（${open.length}件）`} id="cases-open" cases={open} />
-      <InStaySection cases={cases} today={japanDateOf(new Date())} />
+      <InStaySection cases={cases} today={today} />
       <CaseSection title={T.recentCases} id="cases-recent" cases={recent} />
     </Page>
   );

@@ -1,6 +1,6 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
@@ -34,6 +34,7 @@ beforeEach(async () => {
   useApp.setState({ session, phase: 'unlocked', households: new Map([[household.id, household]]), caseEntries: new Map([['case-1', await admittedCase()]]) });
 });
 afterEach(() => {
+  vi.useRealTimers();
   useApp.setState(initial, true);
   window.location.hash = '';
 });
@@ -47,6 +48,33 @@ describe('emergency stays with an end', () => {
     expect(within(section).getByText(`あおぞら短期入所・${y}年${m}月${d}日 12:00から・3日目`)).toBeVisible();
     await go('#/cases/case-1');
     expect(await screen.findByText('入所中・3日目')).toBeVisible();
+  });
+
+  it('moves the day count at midnight on the list and the case left open through it', async () => {
+    // only the clock and the minute's interval are faked: Testing Library's waits keep real timers
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2026-12-03T14:58:30.000Z')); // 23:58:30 on 3 December in Japan
+    const bodies: EntryBody[] = [
+      openBody({ requestedAt: '2026-12-01T02:00:00.000Z' }),
+      contactBody({ contactedAt: '2026-12-01T02:10:00.000Z' }),
+      { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: '2026-12-01T03:00:00.000Z', note: '' },
+      { type: 'close', closedAt: '2026-12-01T03:30:00.000Z' },
+    ];
+    useApp.setState({ caseEntries: new Map([['case-1', await appendEntries([], bodies.map((body) => ({ body, at: '2026-12-01T04:00:00.000Z' })), 'case-1')]]) });
+    await go('#/cases');
+    const { unmount } = render(<CasesScreen />);
+    const section = screen.getByRole('region', { name: '緊急入所中（1人）' });
+    expect(within(section).getByText(/・3日目$/)).toBeVisible();
+    act(() => void vi.advanceTimersByTime(120_000)); // 00:00:30 on 4 December
+    expect(within(section).getByText(/・4日目$/)).toBeVisible();
+    unmount();
+
+    vi.setSystemTime(new Date('2026-12-04T14:58:30.000Z')); // 23:58:30 on the 4th
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    expect(await screen.findByText('入所中・4日目')).toBeVisible();
+    act(() => void vi.advanceTimersByTime(120_000));
+    expect(screen.getByText('入所中・5日目')).toBeVisible();
   });
 
   it('lists tonight’s open cases above the people in stay: the case being worked on is what the coordinator comes back for', async () => {

@@ -7,7 +7,8 @@ import { useState, type FormEvent } from 'react';
 import { stayDays, stayOf } from '../../domain/case-fold';
 import { EXIT_KINDS, type Current, type EmergencyCase, type EntryBody, type ExitKind, type StayEndBody } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
-import { formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
+import { formatJapanDateTime } from '../../domain/japan-time';
+import { useJapanToday } from '../../state/use-minute-clock';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
 import { useFormInPlace } from '../../ui/focus-lost';
@@ -27,6 +28,8 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
   const editing = endForm.shown;
   const stay = stayOf(kase);
   const end = kase.stayEnd ?? null;
+  // the day count moves at midnight on a screen left open through it
+  const today = useJapanToday();
   // A 退所 note typed when the phone locked (a call taken meanwhile) opens again after the unlock.
   useReopenForDraft(stay === null || readOnly ? null : stayEndDraftKey(kase.id, end !== null), () => endForm.setShown(true));
   if (stay === null) return null;
@@ -35,7 +38,7 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
     <Section title={ST.title} id="case-stay">
       <p>{ST.admitted(facility, formatJapanDateTime(stay.from))}</p>
       {end === null ? (
-        <p className="case-status">{ST.inStay(stayDays(stay.fromDay, japanDateOf(new Date())))}</p>
+        <p className="case-status">{ST.inStay(stayDays(stay.fromDay, today))}</p>
       ) : (
         <>
           <p className="case-status case-status--closed">{ST.ended(formatJapanDateTime(end.body.endedAt), stayDays(stay.fromDay, stay.endDay!))}</p>
