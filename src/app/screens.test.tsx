@@ -1,6 +1,6 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Suspense, useState, type ComponentType } from 'react';
+import { Component, Suspense, useState, type ComponentType, type ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import { lazyScreen } from './screens';
 
@@ -21,7 +21,38 @@ function Shell({ Screen }: { Screen: ComponentType }) {
   );
 }
 
+class Boundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? <p>この画面を表示できませんでした</p> : this.props.children;
+  }
+}
+
 describe('lazyScreen', () => {
+  it('tries a screen whose module failed to load again at its next visit', async () => {
+    let online = false;
+    const flaky = lazyScreen(() => (online ? Promise.resolve({ default: Counter }) : Promise.reject(new TypeError('Failed to fetch dynamically imported module'))));
+    const first = render(
+      <Boundary>
+        <Shell Screen={flaky.Screen} />
+      </Boundary>,
+    );
+    expect(await screen.findByText('この画面を表示できませんでした')).toBeInTheDocument();
+    first.unmount();
+    // another screen, then back: the line is back, and so is the screen
+    online = true;
+    render(
+      <Boundary>
+        <Shell Screen={flaky.Screen} />
+      </Boundary>,
+    );
+    expect(await screen.findByRole('button', { name: /押した回数 0/ })).toBeInTheDocument();
+  });
+
+
   it('renders at once when the module has arrived, and never remounts a screen that was shown while loading', async () => {
     let arrive!: () => void;
     const module = new Promise<{ default: typeof Counter }>((resolve) => (arrive = () => resolve({ default: Counter })));

@@ -25,10 +25,14 @@ export function lazyComponent<P extends object>(load: () => Promise<{ default: C
       },
       (error: unknown) => {
         pending = undefined;
+        // React keeps a lazy component's failure for good: the screen failed again at every visit
+        // until a reload (a chunk an update had taken away, a line that came back). The next mount
+        // tries afresh.
+        Lazy = lazy(preload);
         throw error;
       },
     ));
-  const Lazy = lazy(preload);
+  let Lazy = lazy(preload);
   function Screen(props: P) {
     // Chosen once per mount: switching from Lazy to the loaded component on a later render would
     // be another element type, and React would remount the screen and lose what it holds.
