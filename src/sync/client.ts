@@ -72,7 +72,12 @@ export type SyncProblemCode =
   /** another tab of this app holds the sync lock: this tab's run did not go */
   | 'busy'
   /** the queue waits at another person's change until they sign in on this device (A9) */
-  | 'held';
+  | 'held'
+  /**
+   * the sync engine's own code could not be loaded (a tab left open while another applied an
+   * update that took the old version's files away): nothing syncs until the app is reloaded
+   */
+  | 'not-loaded';
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';

@@ -39,6 +39,8 @@ export const S = {
       '同期の途中で、別のタブで別の人が拠点にサインインしたため、同期を中断しました。この端末の記録は何も消していません。次の同期で自動的にやり直します。',
     busy: '別のタブで同期中のため、まだ送信できていません。少し待ってから、もう一度お試しください。変更はこの端末に保存されています。',
     held: 'この端末でサインインしていない人（またはサインインが無効になった人）の変更が先にあるため、送信を待っています。その人がこの端末でもう一度サインインすると送信されます。変更はこの端末に保存されています。',
+    'not-loaded':
+      '同期の機能を読み込めなかったため、同期していません（別のタブでアプリが更新されたときなど）。アプリを再読み込みしてください。変更はこの端末に保存されています。',
   } satisfies Record<SyncProblemCode, string>,
   /**
    * The problems whose hub words say more than the app's (who is refused, until when, what was
@@ -69,6 +71,7 @@ export const S = {
     'session-switched': '同期を中断（別のタブ）',
     busy: '別のタブで同期中',
     held: 'サインイン待ち',
+    'not-loaded': '同期していません・再読み込みを',
   } satisfies Record<SyncProblemCode, string>,
   /** settling a conflict with the other value: why the edit has not reached the hub, so nothing was settled */
   settle: {
