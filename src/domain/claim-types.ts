@@ -2,12 +2,25 @@
  * The shapes the 相談強化加算 claim rules (claim-rules.ts) hand to the exports and the screens.
  * Kept apart so exports and screens can be written against them without the rules' internals.
  */
-import type { IsoInstant } from './household';
+import type { IsoDate, IsoInstant } from './household';
+import { addMonthsToDate } from './japan-time';
 
 /** 700 units per emergency (seeds/004 §24). */
 export const CONSULTATION_BONUS_UNITS = 700;
 /** at most 4 per person per month (seeds/004 §24) */
 export const MONTHLY_CAP = 4;
+
+/** Claims are made early in the next month: in the first 10 days, the month before is the default. */
+export const CLAIM_DAYS = 10;
+
+/**
+ * The month a coordinator most likely wants on `today` (a Japan date): the claims screen, the
+ * 機能強化加算 screen (billed with them) and the demo's cases open on it.
+ */
+export function defaultClaimMonth(today: IsoDate): string {
+  const day = Number(today.slice(8, 10));
+  return (day <= CLAIM_DAYS ? addMonthsToDate(today, -1) : today).slice(0, 7);
+}
 
 /**
  * - claimed: counts in the month's claim

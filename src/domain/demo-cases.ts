@@ -19,10 +19,9 @@ import type { Facility } from './facility';
 import type { Household, IsoDate, IsoInstant } from './household';
 import { NO_ONE_BODY } from './office';
 import { DEMO_OFFICE_ONE_BODY } from './demo-data';
+import { defaultClaimMonth } from './claim-types';
 import { addMonthsToDate, ageOn, ADULT_AGE, instantAtJapanWallClock, japanDateOf } from './japan-time';
 
-/** The month the claims screen opens on: the month before during the first 10 days (features/claims/route.ts). */
-const CLAIM_DAYS = 10;
 
 export interface DemoCase {
   readonly bodies: readonly EntryBody[];
@@ -177,7 +176,8 @@ export function demoClaimMonth(
   skip: ReadonlySet<string> = new Set(),
 ): DemoClaimMonth {
   const today = japanDateOf(now);
-  const month = (Number(today.slice(8, 10)) <= CLAIM_DAYS ? addMonthsToDate(today, -1) : today).slice(0, 7);
+  // the month the claims screen opens on
+  const month = defaultClaimMonth(today);
   const closedMonth = addMonthsToDate(`${month}-01`, -1).slice(0, 7);
   const empty: DemoClaimMonth = { offices: [], month, closedMonth, sentOn: `${month}-10`, beforeClose: [], afterClose: [] };
   // every demo facility is a 短期入所 (福祉型 / 医療型)

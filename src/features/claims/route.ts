@@ -52,8 +52,6 @@ export const claimsPaths = {
   case: (caseId: string) => `#/cases/${encodeURIComponent(caseId)}`,
 };
 
-/** Claims are made early in the next month: in the first 10 days, the month before is the default. */
-export const CLAIM_DAYS = 10;
 /**
  * How many months the month select offers: this month and the 5 years before it, as long as the
  * records are kept for an audit (§24-3 (3): 5 years): a month further back was reachable only by
@@ -61,11 +59,7 @@ export const CLAIM_DAYS = 10;
  */
 export const MONTHS_OFFERED = 61;
 
-/** The month a coordinator most likely wants on `today` (a Japan date). */
-export function defaultClaimMonth(today: IsoDate): string {
-  const day = Number(today.slice(8, 10));
-  return (day <= CLAIM_DAYS ? addMonthsToDate(today, -1) : today).slice(0, 7);
-}
+export { CLAIM_DAYS, defaultClaimMonth } from '../../domain/claim-types';
 
 /** This Japan month and the 60 before it, newest first. */
 export function offeredMonths(today: IsoDate): string[] {

@@ -3,7 +3,8 @@
  * year), '#/bonus/setup' (the agreement, coordinators and unit price). Months are Japan time.
  */
 import { fiscalYearOf, isYearMonth, type YearMonth } from '../../domain/function-bonus';
-import { japanMonthOf } from '../../domain/japan-time';
+import { defaultClaimMonth } from '../../domain/claim-types';
+import { japanDateOf } from '../../domain/japan-time';
 
 export { navigate, useHash } from '../../state/router';
 
@@ -20,7 +21,8 @@ export function parseBonusRoute(hash: string, now: Date = new Date()): BonusRout
   const second = path.split('/').filter(Boolean)[1];
   const params = new URLSearchParams(query);
   const m = params.get('month');
-  const month = isYearMonth(m) ? m : japanMonthOf(now);
+  // billed with the 相談強化加算: on 1/5 the month being entered is December's, as on the claims screen
+  const month = isYearMonth(m) ? m : (defaultClaimMonth(japanDateOf(now)) as YearMonth);
   const fy = Number(params.get('fy'));
   return {
     tab: second === 'year' ? 'year' : second === 'setup' ? 'setup' : 'month',
