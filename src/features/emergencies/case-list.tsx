@@ -4,7 +4,7 @@ import { addMonthsToDate, formatJapanDateTime, japanDateOf } from '../../domain/
 import type { EmergencyCase, OutcomeBody } from '../../domain/emergency-case';
 import { Notice, Page, Section } from '../../ui/layout';
 import { stayDays, stayOf } from '../../domain/case-fold';
-import { awaitingCallBack } from '../../domain/call-backs';
+import { facilitiesAwaitingCallBack } from '../../domain/call-backs';
 import { casePaths } from './route';
 import { ST } from './stay-text';
 import { T } from './text';
@@ -21,7 +21,7 @@ const outcomeText = (o: OutcomeBody) => (o.facilityName ? `${o.outcome}（${o.fa
 function CaseRow({ kase }: { kase: EmergencyCase }) {
   const pending = kase.contacts.filter((c) => c.body.result === null).length;
   // facilities that said they would call back: each may hold a bed, and is told how it ended
-  const awaiting = new Set(awaitingCallBack(kase.contacts).map((c) => c.body.facilityId ?? c.body.facilityName)).size;
+  const awaiting = facilitiesAwaitingCallBack(kase.contacts).length;
   return (
     <a className="case-row" href={casePaths.case(kase.id)}>
       <span className="case-row__name">{subjectName(kase)}</span>

@@ -297,9 +297,9 @@ describe('折り返し待ち: the facilities that said they would call back', ()
   it('are counted on the list row, told before the case is closed, and a call back answered is said on the first call', async () => {
     const entries = await appendEntries([], [
       { body: openBody(), at: '2026-11-30T14:50:00.000Z' },
-      { body: contactBody({ facilityId: 'fac-2', facilityName: 'ひまわり', result: '折り返し待ち', contactedAt: '2026-11-30T15:00:00.000Z' }), at: '2026-11-30T15:00:00.000Z' },
-      { body: contactBody({ facilityId: 'fac-3', facilityName: 'さくら', result: '折り返し待ち', contactedAt: '2026-11-30T15:05:00.000Z' }), at: '2026-11-30T15:05:00.000Z' },
-      { body: contactBody({ facilityId: 'fac-3', facilityName: 'さくら', result: '受入不可', contactedAt: '2026-11-30T15:30:00.000Z', note: '事業所からの折り返し' }), at: '2026-11-30T15:30:00.000Z', by: morning },
+      { body: contactBody({ facilityId: 'fac-2', facilityName: 'ひまわり', facilityOfficeNumber: '1210100002', result: '折り返し待ち', contactedAt: '2026-11-30T15:00:00.000Z' }), at: '2026-11-30T15:00:00.000Z' },
+      { body: contactBody({ facilityId: 'fac-3', facilityName: 'さくら', facilityOfficeNumber: '1210100003', result: '折り返し待ち', contactedAt: '2026-11-30T15:05:00.000Z' }), at: '2026-11-30T15:05:00.000Z' },
+      { body: contactBody({ facilityId: 'fac-3', facilityName: 'さくら', facilityOfficeNumber: '1210100003', result: '受入不可', contactedAt: '2026-11-30T15:30:00.000Z', note: '事業所からの折り返し' }), at: '2026-11-30T15:30:00.000Z', by: morning },
       { body: contactBody({ contactedAt: '2026-11-30T15:40:00.000Z' }), at: '2026-11-30T15:40:00.000Z' },
       { body: { type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from: '2026-11-30T16:00:00.000Z', note: '' }, at: '2026-11-30T16:00:00.000Z' },
     ], 'case-1');

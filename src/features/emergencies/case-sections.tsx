@@ -16,7 +16,7 @@ import {
   type Planning,
 } from '../../domain/emergency-case';
 import { concurrentOutcomes, earlierOutcomes, standingClosesOf } from '../../domain/case-fold';
-import { awaitingCallBack } from '../../domain/call-backs';
+import { facilitiesAwaitingCallBack } from '../../domain/call-backs';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { searchHouseholds } from '../../domain/search';
@@ -59,7 +59,7 @@ export function OutcomeSection({
   // recorded on another phone at the same time, unseen by the standing one's writer: both are shown as in doubt
   const rivals = useMemo(() => new Set(concurrentOutcomes(kase).map((r) => r.entryId)), [kase]);
   const closeEntryIds = useMemo(() => standingClosesOf(kase), [kase]);
-  const awaiting = useMemo(() => [...new Set(awaitingCallBack(kase.contacts).map((c) => c.body.facilityName))], [kase]);
+  const awaiting = useMemo(() => facilitiesAwaitingCallBack(kase.contacts), [kase]);
   const lineOf = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
   const label = o ? lineOf(o.body) : '';
   // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.

@@ -7,7 +7,7 @@
  * offers 「入所を記録」, with the closing in the same step.
  */
 import { useRef, useState } from 'react';
-import { awaitingCallBack } from '../../domain/call-backs';
+import { facilitiesAwaitingCallBack } from '../../domain/call-backs';
 import { callBackOf, type ContactBody, type ContactResult, type Current, type EmergencyCase } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -251,7 +251,7 @@ function AdmissionPanel({
   const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   const [opened] = useState(() => new Date());
   const pending = kase.contacts.filter((c) => c.body.result === null).map((c) => c.body.facilityName);
-  const awaiting = [...new Set(awaitingCallBack(kase.contacts).map((c) => c.body.facilityName))];
+  const awaiting = facilitiesAwaitingCallBack(kase.contacts);
 
   async function record(close: boolean) {
     const at = from === null ? new Date().toISOString() : fromJapanInputValue(from);
