@@ -56,10 +56,15 @@ function CaseSection({ title, id, cases }: { title: string; id: string; cases: r
 
 /** 緊急入所中: everyone whose emergency stay has begun and not ended, the longest first, with the day count. */
 function InStaySection({ cases, today }: { cases: readonly EmergencyCase[]; today: string }) {
-  const staying = cases
-    .map((kase) => ({ kase, stay: stayOf(kase) }))
-    .filter((x): x is { kase: EmergencyCase; stay: NonNullable<ReturnType<typeof stayOf>> } => x.stay !== null && x.stay.endDay === null)
-    .sort((a, b) => Date.parse(a.stay.from) - Date.parse(b.stay.from));
+  // every case of years, read once per change of the cases, not at each draw of the list
+  const staying = useMemo(
+    () =>
+      cases
+        .map((kase) => ({ kase, stay: stayOf(kase) }))
+        .filter((x): x is { kase: EmergencyCase; stay: NonNullable<ReturnType<typeof stayOf>> } => x.stay !== null && x.stay.endDay === null)
+        .sort((a, b) => Date.parse(a.stay.from) - Date.parse(b.stay.from)),
+    [cases],
+  );
   if (staying.length === 0) return null;
   return (
     <Section title={ST.listTitle(staying.length)} id="cases-in-stay">

@@ -15,7 +15,11 @@ export function useAllCases(): readonly EmergencyCase[] {
   const { cases } = useFoldedCases();
   let sorted = newestFirst.get(cases);
   if (sorted === undefined) {
-    sorted = [...cases].sort((a, b) => Date.parse(b.open.body.requestedAt) - Date.parse(a.open.body.requestedAt));
+    // each time read once: parsing two per comparison took 16 ms at 6,000 cases, at every entry added
+    sorted = cases
+      .map((c) => ({ c, at: Date.parse(c.open.body.requestedAt) }))
+      .sort((a, b) => b.at - a.at)
+      .map(({ c }) => c);
     newestFirst.set(cases, sorted);
   }
   return sorted;
