@@ -10,7 +10,7 @@ import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { useCountersigns } from '../../state/use-countersigns';
 import { countersignSummary } from '../../domain/countersign-status';
-import { capGroupKeyLookupOf, childLookupOf, claimMonthOf, countThisMonth, decideClaims, personFactsLookupOf } from '../../domain/claim-rules';
+import { childLookupOf, claimMonthOf, countThisMonth, decideClaims } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { retentionUntil } from '../../domain/case-fold';
 import type { ContactBody, Current, EmergencyCase } from '../../domain/emergency-case';
@@ -30,7 +30,7 @@ import { casePaths } from './route';
 import { SameEmergencySection } from './same-emergency';
 import { StaySection } from './stay-section';
 import { T } from './text';
-import { useAllCases, useCase } from './use-cases';
+import { capGroupKeyOf, personFactsOf, useAllCases, useCase } from './use-cases';
 import { calledAgain } from '../../domain/call-backs';
 
 export function CaseView({ id }: { id: string }) {
@@ -224,11 +224,11 @@ function ClaimLine({ kase }: { kase: EmergencyCase }) {
   const today = useJapanToday();
   const { decision, before, monthWord } = useMemo(() => {
     const childAt = childLookupOf(summaries);
-    const factsOf = personFactsLookupOf(summaries);
+    const factsOf = personFactsOf(summaries);
     // Only the person's cases, as the claim groups persons: a person's decisions depend on their own
     // cases alone (the cap, 同じ緊急事態, the ordinal), and deciding years of every person's cases
     // at each entry held the screen a second or more.
-    const keyOf = capGroupKeyLookupOf(cases, factsOf);
+    const keyOf = capGroupKeyOf(cases, factsOf);
     const person = keyOf(kase.subject);
     const theirs = person === null ? [kase] : cases.filter((c) => c.id === kase.id || keyOf(c.subject) === person);
     const decision = decideClaims(theirs, offices, childAt, factsOf).find((d) => d.caseId === kase.id);

@@ -4,7 +4,7 @@
  * (again). Each answer is a 'same-emergency' entry of this case; the last one stands.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import { capGroupKeyLookupOf, casesWithin24Hours, personFactsLookupOf, sameEmergencyAnswer } from '../../domain/claim-rules';
+import { casesWithin24Hours, sameEmergencyAnswer } from '../../domain/claim-rules';
 import { useApp } from '../../state/store';
 import type { CaseSubject, EmergencyCase } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -15,7 +15,7 @@ import { Section } from '../../ui/layout';
 import { EntryErrors } from './errors-list';
 import { casePaths } from './route';
 import { T } from './text';
-import { useAllCases } from './use-cases';
+import { capGroupKeyOf, personFactsOf, useAllCases } from './use-cases';
 import { useAppend } from './use-append';
 
 /**
@@ -33,7 +33,7 @@ export function SameEmergencySection({ kase, readOnly }: { kase: EmergencyCase; 
   const summaries = useApp((s) => s.summaries);
   // Persons as the claim groups them: a case recorded before the 受給者証番号 was entered, or under the
   // number the household has since corrected, is this person's too (every pair the claim asks about).
-  const keyOf = useMemo(() => capGroupKeyLookupOf(all, personFactsLookupOf(summaries)), [all, summaries]);
+  const keyOf = capGroupKeyOf(all, personFactsOf(summaries));
   const nearby = casesWithin24Hours(kase, all, (c) => keyOf(c.subject));
   if (nearby.length === 0) return null;
   return (
