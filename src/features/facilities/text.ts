@@ -14,6 +14,8 @@ export const T = {
     { value: 'child', label: '児（18歳未満）' },
   ] as const,
   typesLegend: '障害種別（すべて受入可の事業所）',
+  /** as the household list's button */
+  showMore: 'さらに表示',
   count: (n: number) => `${n}件`,
   noMatch: '条件に合う事業所はありません。条件を減らしてください。',
   empty: 'この端末にはまだ事業所がありません。「事業所を登録」か「CSVを取り込む」から登録してください。',
