@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, openBody } from '../../test/factories/emergency-case';
+import { createFacility } from '../../test/factories/facility';
 import { createHousehold, createPerson } from '../../test/factories/household';
 import { searchHouseholds } from '../domain/search';
 import { createVault } from '../vault/vault';
@@ -44,6 +45,37 @@ describe('refreshRecords', () => {
     expect(searchHouseholds(state.index, 'いとう').map((h) => h.householdId)).toEqual(['h-ito']);
     expect(state.households.get('h-sato')?.phone).toBe('047-999-0000');
     expect(state.caseEntries.get('case-1')?.map((e) => e.id)).toEqual([entry!.id]);
+  });
+});
+
+describe('refreshRecords keeps the maps a pull did not touch', () => {
+  it('a pulled case entry leaves facilities, households, summaries and trial stays the same objects; a pulled facility gives a new facilities map', async () => {
+    await useApp.getState().start(createVault(`refresh-identity-${crypto.randomUUID()}`));
+    await useApp.getState().setUp('夜間 太郎', PASSPHRASE);
+    const session = useApp.getState().session!;
+    await useApp.getState().saveHousehold(createHousehold({ id: 'h-sato' }), 'create');
+    const before = useApp.getState();
+
+    const [entry] = await appendEntries([], [openBody()], 'case-1');
+    await session.append('case-entry', entry!.id, entry);
+    await useApp.getState().refreshRecords([['case-entry', entry!.id]]);
+    const afterEntry = useApp.getState();
+    expect(afterEntry.caseEntries.get('case-1')?.map((e) => e.id)).toEqual([entry!.id]);
+    expect(afterEntry.facilities).toBe(before.facilities);
+    expect(afterEntry.households).toBe(before.households);
+    expect(afterEntry.summaries).toBe(before.summaries);
+    expect(afterEntry.trialStays).toBe(before.trialStays);
+    expect(afterEntry.index).toBe(before.index);
+
+    const facility = createFacility({ id: 'fac-pulled', name: 'つばさ苑' });
+    await session.put('facility', facility.id, facility, 'create');
+    await useApp.getState().refreshRecords([['facility', facility.id]]);
+    const afterFacility = useApp.getState();
+    expect(afterFacility.facilities).not.toBe(afterEntry.facilities);
+    expect(afterFacility.facilities.get('fac-pulled')?.name).toBe('つばさ苑');
+    expect(afterEntry.facilities.has('fac-pulled')).toBe(false);
+    expect(afterFacility.caseEntries).toBe(afterEntry.caseEntries);
+    expect(afterFacility.summaries).toBe(afterEntry.summaries);
   });
 });
 

@@ -232,6 +232,20 @@ const SAVED_HERE: Partial<Record<EntityKind, (state: AppState) => ReadonlyMap<st
   'trial-stay': (s) => s.trialStays,
 };
 
+/**
+ * A store map for a refresh: the same map until the first `set`, which copies it once. The store's
+ * maps are never changed in place (selectors and memos compare them by identity).
+ */
+function copiedOnWrite<K, V>(map: ReadonlyMap<K, V>): { set(key: K, value: V): void; current(): ReadonlyMap<K, V> } {
+  let copy: Map<K, V> | null = null;
+  return {
+    set(key, value) {
+      (copy ??= new Map(map)).set(key, value);
+    },
+    current: () => copy ?? map,
+  };
+}
+
 /** Above this many households pulled, the search index is built once rather than updated for each. */
 const INDEX_UPSERT_MAX = 20;
 
@@ -752,14 +766,17 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         }
         if (get().session !== session) return;
         const state = get();
-        const households = new Map(state.households);
-        const summaries = new Map(state.summaries);
-        const facilities = new Map(state.facilities);
-        const offices = new Map(state.offices);
+        // A map is copied only when the pull brought a record of its kind: a pull of one case entry
+        // leaves the facilities and households maps as they were, and the memos keyed on them (the
+        // facility list, the match, the household search) are not run again.
+        const households = copiedOnWrite(state.households);
+        const summaries = copiedOnWrite(state.summaries);
+        const facilities = copiedOnWrite(state.facilities);
+        const offices = copiedOnWrite(state.offices);
         let bonus = state.bonus;
-        const trialStays = new Map(state.trialStays);
-        const caseEntries = new Map(state.caseEntries);
-        const monthCloses = new Map(state.monthCloses);
+        const trialStays = copiedOnWrite(state.trialStays);
+        const caseEntries = copiedOnWrite(state.caseEntries);
+        const monthCloses = copiedOnWrite(state.monthCloses);
         let index = state.index;
         const pulledHouseholds: HouseholdSummary[] = [];
         // Saved on this phone while the sync's records were read: the phone's save came after, and stays.
@@ -782,16 +799,27 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           else if (kind === 'trial-stay') trialStays.set(stored.id, stored.data as TrialStay);
           else {
             const entry = stored.data as CaseEntry;
-            const list = [...(caseEntries.get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);
+            const list = [...(caseEntries.current().get(entry.caseId) ?? []).filter((e) => e.id !== entry.id), entry].sort(compareEntries);
             caseEntries.set(entry.caseId, list);
           }
         }
         const householdsChanged = pulledHouseholds.length > 0;
         // A few are put into the index one by one; many (each upsert prepares the whole index again),
         // or any pulled before the index was built (just after unlock), build it once, with them.
-        if (householdsChanged && (state.pendingOrder !== null || pulledHouseholds.length > INDEX_UPSERT_MAX)) index = buildHouseholdIndex([...summaries.values()]);
+        if (householdsChanged && (state.pendingOrder !== null || pulledHouseholds.length > INDEX_UPSERT_MAX)) index = buildHouseholdIndex([...summaries.current().values()]);
         else for (const summary of pulledHouseholds) index = upsertIndex(index, summary);
-        set({ households, summaries, facilities, offices, bonus, trialStays, caseEntries, monthCloses, index, pendingOrder: householdsChanged ? null : state.pendingOrder });
+        set({
+          households: households.current(),
+          summaries: summaries.current(),
+          facilities: facilities.current(),
+          offices: offices.current(),
+          bonus,
+          trialStays: trialStays.current(),
+          caseEntries: caseEntries.current(),
+          monthCloses: monthCloses.current(),
+          index,
+          pendingOrder: householdsChanged ? null : state.pendingOrder,
+        });
         if (householdsChanged) await writeSnapshot(session);
       });
     },
