@@ -45,24 +45,30 @@ export function useMonthClaim(officeId: string | null, month: string): MonthClai
   const demoIds = useApp((s) => s.demoIds);
   // A real office claims real cases only: a case started on the demo household under the user's own
   // office went into the office's CSV and its 請求済み. The demo's offices keep the demo's claims to
-  // try the screen with.
-  const { all, demoLeftOut } = useMemo(() => {
-    if (officeId === null || isDemoId(officeId)) return { all: folded, demoLeftOut: 0 };
-    const isDemo = (c: EmergencyCase) => isDemoCase(c, demoIds);
-    const real = folded.filter((c) => !isDemo(c));
-    return { all: real, demoLeftOut: folded.filter((c) => isDemo(c) && c.open.body.officeId === officeId).length };
-  }, [folded, demoIds, officeId]);
+  // try the screen with. Keyed on whether the demo's cases count, not on the office: moving from one
+  // real office to another keeps the same cases, and the decisions below are not made again.
+  const withDemo = officeId === null || isDemoId(officeId);
+  const all = useMemo(() => (withDemo ? folded : folded.filter((c) => !isDemoCase(c, demoIds))), [folded, demoIds, withDemo]);
+  const demoLeftOut = useMemo(
+    () => (withDemo ? 0 : folded.filter((c) => isDemoCase(c, demoIds) && c.open.body.officeId === officeId).length),
+    [folded, demoIds, officeId, withDemo],
+  );
+  // 障害児相談支援 wording for a child: the person's age on the day of the coordination
+  const childAt = useMemo(() => childLookupOf(summaries), [summaries]);
+  // Over every case, not the month's (the cap counts across months): with thousands of cases this is
+  // the screen's heaviest step, so choosing another month or office reuses it.
+  const decisions = useMemo(
+    // rule e: the person's enrolment in a service the office runs as one body
+    () => new Map(decideClaims(all, offices, childAt, personFactsLookupOf(summaries)).map((d) => [d.caseId, d] as const)),
+    [all, offices, childAt, summaries],
+  );
   return useMemo(() => {
     const office = officeId ? offices.get(officeId) : undefined;
-    // 障害児相談支援 wording for a child: the person's age on the day of the coordination
-    const childAt = childLookupOf(summaries);
-    // rule e: the person's enrolment in a service the office runs as one body
-    const decisions = new Map(decideClaims(all, offices, childAt, personFactsLookupOf(summaries)).map((d) => [d.caseId, d] as const));
     if (!office) return { office, cases: [], decisions, summary: [], unreadable, all, demoLeftOut };
     const cases = casesForMonth(all, decisions, office.id, month).sort(byRequest);
     const summary = summarizeClaims([...decisions.values()], all, office.id, month, childAt);
     return { office, cases, decisions, summary, unreadable, all, demoLeftOut };
-  }, [all, offices, summaries, officeId, month, unreadable, demoLeftOut]);
+  }, [all, decisions, childAt, offices, officeId, month, unreadable, demoLeftOut]);
 }
 
 // An entries array is never changed in place (the store replaces it on append), so its check is
