@@ -2,7 +2,7 @@
  * The per-person parts of the 聞き取り票 (DOMAIN.md §2). Each block edits one person; the form repeats it
  * per person inside each section, so the first 「氏名」 on the page is always the first person's.
  */
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState, type InputHTMLAttributes } from 'react';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_KINDS, MEDICAL_CARE_LABELS, type DisabilityType } from '../../domain/disability';
 import { UNKNOWN_ENROLMENTS, type DailyLiving, type EnrolmentPeriod, type Handbooks, type Person, type ServiceEnrolments } from '../../domain/household';
 import { municipalityKeysOf } from '../../domain/normalize';
@@ -31,6 +31,41 @@ const LEVEL_OPTIONS = [{ value: '', label: F.none }, ...[1, 2, 3, 4, 5, 6].map((
 /** '' ↔ null for optional numbers; the schema reports anything out of range beside the field. */
 function num(v: string): number | null {
   return v.trim() === '' ? null : Number(v);
+}
+
+/**
+ * A score as typed: full-width digits read as digits (「１２」 is 12), blank is null, and anything
+ * else NaN, which the schema refuses beside the field with its range.
+ */
+function scoreOf(typed: string): number | null {
+  const text = typed.normalize('NFKC').trim();
+  if (text === '') return null;
+  return /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+}
+
+type ScoreFieldProps = { label: string; hint: string; error: string | undefined; value: number | null; onScore: (score: number | null) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type'>;
+
+/**
+ * A score field that is text, not a number input: 「１２」 typed with the IME in full-width mode
+ * reached a number input's onChange as '' while it stayed on screen, and the score was saved blank.
+ * The text stays as typed (rewriting it under the IME breaks its composition); the form holds the number.
+ */
+function ScoreField({ value, onScore, ...props }: ScoreFieldProps) {
+  const [typed, setTyped] = useState(value === null ? '' : String(value));
+  // A score the form set itself (a draft restored, the record moved on) shows as it is; the text typed only while it is that score.
+  const shown = Object.is(scoreOf(typed), value) ? typed : value === null || Number.isNaN(value) ? '' : String(value);
+  return (
+    <TextField
+      {...props}
+      type="text"
+      inputMode="numeric"
+      value={shown}
+      onChange={(e) => {
+        setTyped(e.target.value);
+        onScore(scoreOf(e.target.value));
+      }}
+    />
+  );
 }
 
 /** The 支給決定市町村 already entered on this phone, each once (「千葉県松戸市」 as 松戸市), to pick from. */
@@ -111,8 +146,8 @@ export function PersonDisability({ person: p, at, update, err }: PersonFieldsPro
         <TextField label={F.ryoiku} hint={F.ryoikuHint} value={p.handbooks.ryoiku ?? ''} data-path={`${at}.handbooks.ryoiku`} error={err(`${at}.handbooks.ryoiku`)} onChange={(e) => setHandbooks({ ryoiku: e.target.value === '' ? null : e.target.value })} />
         <SelectField label={F.mentalGrade} options={gradeOptions(3)} value={String(p.handbooks.mentalGrade ?? '')} data-path={`${at}.handbooks.mentalGrade`} error={err(`${at}.handbooks.mentalGrade`)} onChange={(e) => setHandbooks({ mentalGrade: num(e.target.value) as Handbooks['mentalGrade'] })} />
         <SelectField label={F.supportLevel} hint={F.supportLevelHint} options={LEVEL_OPTIONS} value={String(p.supportLevel ?? '')} data-path={`${at}.supportLevel`} error={err(`${at}.supportLevel`)} onChange={(e) => update({ supportLevel: num(e.target.value) as Person['supportLevel'] })} />
-        <TextField label={F.behaviorScore} hint={F.behaviorHint} type="number" inputMode="numeric" min={0} max={24} value={p.behaviorScore ?? ''} data-path={`${at}.behaviorScore`} error={err(`${at}.behaviorScore`)} onChange={(e) => update({ behaviorScore: num(e.target.value) })} />
-        <TextField label={F.childBehaviorScore} hint={F.childBehaviorHint} type="number" inputMode="numeric" min={0} value={p.childBehaviorScore ?? ''} data-path={`${at}.childBehaviorScore`} error={err(`${at}.childBehaviorScore`)} onChange={(e) => update({ childBehaviorScore: num(e.target.value) })} />
+        <ScoreField label={F.behaviorScore} hint={F.behaviorHint} value={p.behaviorScore} data-path={`${at}.behaviorScore`} error={err(`${at}.behaviorScore`)} onScore={(behaviorScore) => update({ behaviorScore })} />
+        <ScoreField label={F.childBehaviorScore} hint={F.childBehaviorHint} value={p.childBehaviorScore} data-path={`${at}.childBehaviorScore`} error={err(`${at}.childBehaviorScore`)} onScore={(childBehaviorScore) => update({ childBehaviorScore })} />
       </div>
     </>
   );

@@ -3,7 +3,7 @@
  * person whose answers sit in their own 「本人 2」 fieldsets, are saved on that person only, and are
  * shown on the detail view; the second person's invalid answer is reported beside their own field.
  */
-import { act, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { useApp } from '../../state/store';
@@ -161,6 +161,39 @@ describe('the answers the form keeps together', () => {
     const saved = (await session.get<Household>('household', 'hh-1'))!.data.persons[0]!;
     expect(saved).toMatchObject({ medicalCare: [], severeMultiple: true });
     expect([...saved.disabilityTypes].sort()).toEqual(['intellectual', 'severe-multiple']);
+  });
+});
+
+describe('behaviour scores typed with a Japanese IME', () => {
+  it('saves 「１２」 typed in full-width digits as 12 (a number input took it as blank and saved nothing)', async () => {
+    const { user, session } = mountScreen({ hash: '#/households/new' });
+    await screen.findByLabelText('氏名');
+    await fillFirstPersonAndHome(user);
+    const score = screen.getByLabelText('行動関連項目合計点数');
+    await user.type(score, '１２');
+    expect(score).toHaveValue('１２');
+    fireEvent.change(screen.getByLabelText('強度行動障害判定基準表の合計点'), { target: { value: '２０' } });
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+    const [saved] = await session.list<Household>('household');
+    expect(saved!.data.persons[0]).toMatchObject({ behaviorScore: 12, childBehaviorScore: 20 });
+  });
+
+  it('says what is wrong with 「１２a」 beside the field, keeps it on screen and saves nothing', async () => {
+    const { user, session } = mountScreen({ hash: '#/households/new' });
+    await screen.findByLabelText('氏名');
+    await fillFirstPersonAndHome(user);
+    const score = screen.getByLabelText('行動関連項目合計点数');
+    await user.type(score, '１２a');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(await screen.findByText(/入力内容に1件の問題があります/)).toBeInTheDocument();
+    expect(score).toHaveValue('１２a');
+    expect(score).toHaveAccessibleDescription(expect.stringContaining('行動関連項目の合計点は0〜24の整数です'));
+    expect(await session.list('household')).toHaveLength(0);
+
+    await user.clear(score);
+    await user.type(score, '8');
+    expect(score).not.toHaveAccessibleDescription(expect.stringContaining('整数です'));
   });
 });
 
