@@ -49,6 +49,22 @@ describe('validateHousehold', () => {
     expect(joined.ok && joined.value.persons[0]!.name).toBe('मित्\u200Dर');
   });
 
+  it('saves a name and its ふりがな pasted decomposed (NFD, from a Mac or an iPhone) composed, but not folded (NFC, not NFKC)', () => {
+    const result = validateHousehold(
+      createHousehold({
+        persons: [createPerson({ name: 'ハ\u309Aク シ\u3099ユン', furigana: 'ハ\u309Aク シ\u3099ュン' })],
+        emergencyContacts: [{ name: 'ハ\u309Aク ミナ', furigana: 'は\u309Aく みな', relation: '母', phones: ['090-0123-4567'], note: '' }],
+      }),
+    );
+    expect(result.ok && result.value.persons[0]).toMatchObject({ name: 'パク ジユン', furigana: 'パク ジュン' });
+    expect(result.ok && result.value.emergencyContacts[0]).toMatchObject({ name: 'パク ミナ', furigana: 'ぱく みな' });
+    // half-width kana stay half-width; a compatibility ideograph (U+FA10 塚) stays the form it is written in
+    const asWritten = withPerson({ name: '\uFA10本 ﾊﾟｸ', furigana: 'ﾊﾟｸ' });
+    expect(asWritten.ok && asWritten.value.persons[0]).toMatchObject({ name: '\uFA10本 ﾊﾟｸ', furigana: 'ﾊﾟｸ' });
+    const both = withPerson({ name: '\uFA10本 ハ\u309Aク' });
+    expect(both.ok && both.value.persons[0]!.name).toBe('\uFA10本 パク');
+  });
+
   it('checks the 受給者証番号 after reading full-width digits and hyphens', () => {
     expect(messageAt(withPerson({ recipientNumber: '12345' }), 'persons.0.recipientNumber')).toBe(
       '受給者証番号は10桁の数字で入力してください',

@@ -8,7 +8,7 @@ import { DISABILITY_TYPES, MEDICAL_CARE_KINDS } from './disability';
 import type { Household, Person, ServiceEnrolments, Sex } from './household';
 import type { FieldError } from './household-rules';
 import { isValidIsoDate } from './japan-time';
-import { firstPhoneRun, normalizePhone, withoutInvisible } from './normalize';
+import { firstPhoneRun, normalizePhone, withoutDigitSeparators, withoutInvisible } from './normalize';
 import { recordTooLarge } from './record-limits';
 import { ONE_BODY_LABELS, periodErrorPath, periodErrors } from './office';
 
@@ -43,11 +43,25 @@ function requiredText(message: string) {
 }
 
 /**
+ * CJK compatibility ideographs (U+F900…, U+2F800…): NFC turns most into the unified form (U+FA10 塚
+ * into U+585A), which would lose the form a name is written in. They are kept as typed.
+ */
+const COMPATIBILITY_IDEOGRAPHS = /[\uF900-\uFAFF\u{2F800}-\u{2FA1F}]/u;
+const NOT_COMPATIBILITY_IDEOGRAPHS = /[^\uF900-\uFAFF\u{2F800}-\u{2FA1F}]+/gu;
+
+/** NFC, but for the compatibility ideographs: 'ハ\u309Aク' → 'パク', a U+FA10 塚 stays itself. */
+function composed(s: string): string {
+  return COMPATIBILITY_IDEOGRAPHS.test(s) ? s.replace(NOT_COMPATIBILITY_IDEOGRAPHS, (run) => run.normalize('NFC')) : s.normalize('NFC');
+}
+
+/**
  * A name as saved: without the invisible characters a paste may carry (U+200B…), which showed
- * nothing on screen and hid the household from a search for the name as typed.
+ * nothing on screen and hid the household from a search for the name as typed; and composed (NFC,
+ * never NFKC: the name stays as written). A name pasted from a Mac or an iPhone can come decomposed,
+ * 'ハ\u309Aク' for パク, and the Shift_JIS claim CSV has no code for a lone 「゚」.
  */
 function visible<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (typeof v === 'string' ? withoutInvisible(v) : v), schema);
+  return z.preprocess((v) => (typeof v === 'string' ? composed(withoutInvisible(v)) : v), schema);
 }
 
 /**
@@ -178,11 +192,6 @@ const enrolmentsSchema = z
   .optional();
 
 const RECIPIENT_MESSAGE = '受給者証番号は10桁の数字で入力してください';
-/**
- * Spaces and the dashes a Japanese IME types between digits (after NFKC): the long vowel mark ー,
- * ‐ (U+2010), − (U+2212), – — ― and the small ﹣, as a phone number's digits may be written.
- */
-const RECIPIENT_SEPARATORS = /[\s\-‐‑‒–—―−﹣ー]/g;
 /** Kana, with the long vowel mark, the middle dot and spaces between names (after NFKC). */
 const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s]+$/u;
 
@@ -204,7 +213,7 @@ export const personSchema = z
     birthDate: optionalIsoDate('生年月日は 2010-04-01 の形式で入力してください', '生年月日'),
     sex: z.enum(SEXES, { error: '性別を選択してください' }),
     recipientNumber: z.preprocess(
-      (v) => (typeof v === 'string' ? v.normalize('NFKC').replace(RECIPIENT_SEPARATORS, '') : v),
+      (v) => (typeof v === 'string' ? withoutDigitSeparators(v) : v),
       z.string({ error: RECIPIENT_MESSAGE }).regex(/^(\d{10})?$/, { error: RECIPIENT_MESSAGE }),
     ),
     // Absent in records saved before the field existed.

@@ -63,6 +63,14 @@ describe('normalizeKana', () => {
     expect(normalizeKana('ケ')).toBe('け');
   });
 
+  it('folds the old forms of elderly names (淸, 靜, 豐, 寬, 賴, 彌, 遙, 檜, 藪, 來, 增) to the forms typed today', () => {
+    const pairs = [['淸', '清'], ['靜子', '静子'], ['豐田', '豊田'], ['寬治', '寛治'], ['賴子', '頼子'], ['彌生', '弥生'], ['遙', '遥'], ['檜山', '桧山'], ['藪内', '薮内'], ['來栖', '来栖'], ['增田', '増田']] as const;
+    for (const [old, modern] of pairs) {
+      expect(normalizeKana(old), old).toBe(modern);
+      expect(normalizeKana(`ﾅｶ ${old}`), old).toBe(`なか${modern}`);
+    }
+  });
+
   it('folds the common name variants 嶋 冨 𠮷 眞 嵜 栁 舘 惠 瀨 槇, 𠮷 (outside the BMP) whole', () => {
     for (const [variant, common] of [['中嶋', '中島'], ['冨田', '富田'], ['𠮷田', '吉田'], ['眞子', '真子'], ['宮嵜', '宮崎'], ['栁田', '柳田'], ['舘野', '館野'], ['惠子', '恵子'], ['瀨戸', '瀬戸'], ['槇原', '槙原']] as const) {
       expect(normalizeKana(variant), variant).toBe(common);
@@ -136,6 +144,14 @@ describe('invisible characters pasted with a name', () => {
     expect(normalizeName('山田\u00AD花子\u200D')).toBe(normalizeName('山田 花子'));
     expect(normalizeKana('やまだ\u200Bはなこ')).toBe('やまだはなこ');
     expect(normalizeKana('ヤマダ\u200Eハナコ')).toBe('やまだはなこ');
+  });
+
+  it('a variation selector (辻 + U+E0100, pasted from a municipal system) is no part of the search key', () => {
+    expect(normalizeKana('辻\u{E0100}本')).toBe('辻本');
+    expect(normalizeKana('辻\u{E0100}本 ﾀﾛｳ')).toBe('辻本たろう');
+    expect(normalizeKana('邊\u{E0101}見')).toBe(normalizeKana('辺見'));
+    expect(normalizeKana('葛\uFE00城')).toBe('葛城');
+    expect(normalizeName('辻\u{E0100}本　太郎')).toBe('辻本太郎');
   });
 });
 

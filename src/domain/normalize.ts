@@ -11,6 +11,12 @@ const WHITESPACE = /[\s\p{Cf}]+/gu;
 // What a saved name loses: the characters that are only ever noise in one. The joiners U+200C and
 // U+200D stay: they spell some names in other scripts (and emoji).
 const INVISIBLE = /[\u00AD\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+/**
+ * Variation selectors: 辻 written 辻\u{E0100} (an ideographic variation sequence, the form a municipal
+ * system keeps a 異体字 in) or an emoji's U+FE0F. A saved name keeps them, being the name as written;
+ * a search key drops them, or 「辻本」 typed at night never found 「辻\u{E0100}本」.
+ */
+const VARIATION_SELECTORS = /[\u{E0100}-\u{E01EF}\uFE00-\uFE0F]/gu;
 
 /** Text without the invisible characters a paste may carry ('山田\u200B花子' → '山田花子'). */
 export function withoutInvisible(s: string): string {
@@ -72,6 +78,17 @@ export const KANJI_VARIANTS: Readonly<Record<string, string>> = {
   峯: '峰',
   嶌: '島',
   圓: '円',
+  淸: '清',
+  靜: '静',
+  豐: '豊',
+  寬: '寛',
+  賴: '頼',
+  彌: '弥',
+  遙: '遥',
+  檜: '桧',
+  藪: '薮',
+  來: '来',
+  增: '増',
 };
 // `u`: 𠮷 (U+20BB7) is two UTF-16 units; without it the class would hold its halves, not the kanji.
 const KANJI_VARIANT = new RegExp(`[${Object.keys(KANJI_VARIANTS).join('')}]`, 'gu');
@@ -105,6 +122,7 @@ export function normalizeKana(s: string): string {
   return s
     .normalize('NFKC')
     .replace(WHITESPACE, '')
+    .replace(VARIATION_SELECTORS, '')
     .replace(MIDDLE_DOTS, '')
     .toLowerCase()
     .replace(KATAKANA, toHiragana)
@@ -117,9 +135,9 @@ export function normalizeKana(s: string): string {
     .normalize('NFC');
 }
 
-/** A name as typed, comparable: NFKC with all spaces removed ('佐藤　陽太' → '佐藤陽太'). */
+/** A name as typed, comparable: NFKC with all spaces and variation selectors removed ('佐藤　陽太' → '佐藤陽太'). */
 export function normalizeName(s: string): string {
-  return s.normalize('NFKC').replace(WHITESPACE, '');
+  return s.normalize('NFKC').replace(WHITESPACE, '').replace(VARIATION_SELECTORS, '');
 }
 
 /**
@@ -139,6 +157,20 @@ const NUMBER_QUERY = /^[\d\s+()\-‐‑–—―−ー.]+$/;
 /** Whether a query (queryText) is a number as written (digits and what separates them, a '+'), not a name. */
 export function isNumberQuery(query: string): boolean {
   return NUMBER_QUERY.test(query) && /\d/.test(query);
+}
+
+/**
+ * Spaces and the dashes a Japanese IME types between digits (after NFKC): the long vowel mark ー,
+ * ‐ (U+2010), − (U+2212), – — ― and the small ﹣, as a phone number's digits may be written.
+ */
+const DIGIT_SEPARATORS = /[\s\-‐‑‒–—―−﹣ー]/g;
+
+/**
+ * A number written in groups, as one string of digits: NFKC, separators dropped
+ * ('１２ー３４５６ー７８９０' → '1234567890'). Anything else in it stays, for the check to refuse.
+ */
+export function withoutDigitSeparators(s: string): string {
+  return s.normalize('NFKC').replace(DIGIT_SEPARATORS, '');
 }
 
 /** Digits only, after NFKC so that full-width digits count ('１２３４５６７８９０' → '1234567890'). */

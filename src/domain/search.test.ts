@@ -156,6 +156,19 @@ describe('searchHouseholds: what one box finds', () => {
     expect(ids(all, '吉田 翔')).toEqual(['yoshida2']);
   });
 
+  it('finds a name saved with a variation selector (辻 + U+E0100 + 本, from a municipal system) by the name as typed', () => {
+    const tsujimoto = createHousehold({ id: 'tsujimoto', persons: [createPerson({ id: 'tsujimoto-p', name: '辻\u{E0100}本 一郎', furigana: '' })] });
+    for (const q of ['辻本', '辻本 一郎', '辻\u{E0100}本']) expect(ids([tsujimoto, sato], q), q).toEqual(['tsujimoto']);
+  });
+
+  it('finds an old form of an elderly name (淸, 靜) by the form typed today', () => {
+    const nakamura = createHousehold({ id: 'nakamura', persons: [createPerson({ id: 'nakamura-p', name: '中村 淸', furigana: '' })] });
+    const suzuki = createHousehold({ id: 'suzuki', persons: [createPerson({ id: 'suzuki-p', name: '鈴木 靜子', furigana: '' })] });
+    expect(ids([nakamura, suzuki, sato], '清')).toEqual(['nakamura']);
+    expect(ids([nakamura, suzuki, sato], '中村 清')).toEqual(['nakamura']);
+    expect(ids([nakamura, suzuki, sato], '静子')).toEqual(['suzuki']);
+  });
+
   it('finds a number pasted from iOS Contacts or Recents, wrapped in invisible direction marks', () => {
     const kimura = createHousehold({
       id: 'kimura',
