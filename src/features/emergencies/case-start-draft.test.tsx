@@ -76,6 +76,22 @@ describe('the case start after a lock or a return', () => {
   });
 });
 
+describe('Return in a field of the case start', () => {
+  it('goes on to the next field and does not open the case (evidence that cannot be deleted)', async () => {
+    const { user } = await openStart('user-1', {});
+    await user.click(screen.getByRole('radio', { name: '介護者の入院' }));
+    await user.type(screen.getByLabelText('電話をくれた方（続柄・氏名）'), '近所の方{Enter}');
+    expect(screen.getByLabelText('折り返し先の電話番号')).toHaveFocus();
+    await user.type(screen.getByLabelText('折り返し先の電話番号'), '090-1234-5678{Enter}');
+    expect(screen.getByLabelText(/^要請のあった時間/)).toHaveFocus();
+    expect(window.location.hash).toBe('#/cases/new/hh-1/p-1');
+    expect(useApp.getState().caseEntries.size).toBe(0);
+    // the button still opens it
+    await user.click(screen.getByRole('button', { name: '記録を開始' }));
+    await waitFor(() => expect(window.location.hash).not.toBe('#/cases/new/hh-1/p-1'));
+  });
+});
+
 describe('the caller chips', () => {
   it('show each contact\'s reading and write the caller without it', async () => {
     const { user } = await openStart('user-1', {});

@@ -21,6 +21,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { refocusWhenLost } from '../../ui/focus-lost';
 import { Notice, Page } from '../../ui/layout';
 import { EntryErrors } from './errors-list';
@@ -293,7 +294,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
 
   return (
     <Page title={T.startTitle} back={back}>
-      <form ref={formRef} autoComplete="off" className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+      {/* Return after the caller's name goes on to the next field: the case it would open cannot be deleted. */}
+      <form ref={formRef} autoComplete="off" className="case-form" onKeyDown={keepEnterFromSubmitting} onSubmit={(e) => void submit(e)} noValidate>
         <p className="case-subject">{person ? person.name || '（氏名未入力）' : T.unknownCaller}</p>
         {typeof restored === 'object' ? (
           <Notice

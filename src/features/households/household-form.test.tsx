@@ -225,6 +225,25 @@ describe('household form', () => {
     expect(within(screen.getByRole('region', { name: '緊急連絡先' })).getByText('さとう はなこ')).toBeInTheDocument();
   });
 
+  it('goes on to the next field on Return in 住所, and saves nothing until 保存', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/new', session });
+    await screen.findByLabelText('氏名');
+    await fillValidHousehold(user);
+    await user.type(screen.getByLabelText('住所'), '千葉県松戸市1-2-3{Enter}');
+    expect(screen.getByLabelText('電話番号')).toHaveFocus();
+    await user.type(screen.getAllByLabelText('ふりがな')[0]!, '{Enter}');
+    expect(screen.getAllByLabelText('生年月日')[0]).toHaveFocus();
+    expect(window.location.hash).toBe('#/households/new');
+    expect(screen.queryByText(/入力内容に\d+件の問題があります/)).not.toBeInTheDocument();
+    expect(await session.list('household')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await screen.findByRole('button', { name: '編集' });
+    const [saved] = await session.list<{ address: string }>('household');
+    expect(saved?.data.address).toBe('千葉県松戸市1-2-3');
+  });
+
   it('keeps the input and offers 再試行 when storage is full', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/new', session });

@@ -18,6 +18,7 @@ import { ConfirmDialog } from '../../ui/dialog';
 import { Notice, Page } from '../../ui/layout';
 import { halfTypedDates } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { ErrorSummary } from './form-errors';
 import { errorFor, fromDraft, fromForm, moveReasonMissing, overHeld, rebaseForm, sameContent, toForm, withOfficeMove, type HouseholdForm as FormValue } from './form-model';
 import { FormSections } from './form-sections';
@@ -291,6 +292,8 @@ export function HouseholdForm({ id }: { id: string | null }) {
         onBlur={() => {
           if (submitted) setPartial(partlyTypedDates(formRef.current));
         }}
+        // Return in 住所 saved the registration half filled in and left the form: it goes on to the next field.
+        onKeyDown={keepEnterFromSubmitting}
         onSubmit={(e) => {
           e.preventDefault();
           void save();
