@@ -25,6 +25,19 @@ describe('facility form', () => {
     expect(await session.outbox()).toHaveLength(0);
   });
 
+  it('takes a 事業所番号 typed with full-width dashes and spaces whole, and an e-mail typed with a full-width ＠', async () => {
+    const session = createFakeSession();
+    const { user } = mountFacilities({ hash: '#/facilities/new', session });
+    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
+    // 16 characters: a maxLength of 12 cut the last digits off without a word
+    await user.type(screen.getByLabelText(/事業所番号/), '１２ ー ３４５６ ー ７８９０');
+    await user.type(screen.getByLabelText('メールアドレス'), 'info＠example.jp');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(window.location.hash).toMatch(/^#\/facilities\/[^/]+$/));
+    const [saved] = [...useApp.getState().facilities.values()];
+    expect(saved).toMatchObject({ name: 'つばさ苑', officeNumber: '1234567890', email: 'info@example.jp' });
+  });
+
   it('refuses a 定員 of more than 4 digits beside the field (17 digits passed the form and the hub refused it)', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/new', session });

@@ -173,7 +173,8 @@ export function FacilityForm({ id }: { id: string | null }) {
         {Object.keys(errors).length > 0 ? <Notice kind="error">{T.errors.summary}</Notice> : null}
         <Section title={T.basicsTitle}>
           {text('name', T.name, { required: true })}
-          {text('officeNumber', T.officeNumber, { required: true, inputMode: 'numeric', maxLength: 12 })}
+          {/* No maxLength: it cut a longer paste short without a word; the check says what is wrong instead. */}
+          {text('officeNumber', T.officeNumber, { required: true, inputMode: 'numeric' })}
           <SelectField label={T.serviceType} options={SERVICE_OPTIONS} value={state.serviceType} onChange={(e) => set('serviceType', e.target.value as FacilityFormState['serviceType'])} />
           <SelectField label={T.unitType} options={UNIT_OPTIONS} value={state.unitType} onChange={(e) => set('unitType', e.target.value as FacilityFormState['unitType'])} />
           {text('address', T.address)}

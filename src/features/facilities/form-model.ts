@@ -1,6 +1,7 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
 import { historyAfter } from '../../domain/vacancy-report';
 import { closureProblem, facilityPhoneProblem, isPlausibleEmail, type ClosureKind, type Facility, type FacilityClosure } from '../../domain/facility';
+import { withoutDigitSeparators } from '../../domain/normalize';
 import { T } from './text';
 
 /** The fields the form edits as they are; numbers are kept as typed text until validation. */
@@ -82,7 +83,7 @@ export function validateForm(s: FacilityFormState, held?: Pick<Facility, 'phone'
     const problem = facilityPhoneProblem(s[field], held?.[field]);
     if (problem) errors[field] = `${problem}${T.errors.phoneHint}`;
   }
-  if (!isPlausibleEmail(s.email)) errors.email = T.errors.email;
+  if (!isPlausibleEmail(emailOf(s.email))) errors.email = T.errors.email;
   if (!isCount(s.capacity)) errors.capacity = T.errors.capacity;
   if (s.vacancyBeds.trim() !== '' && !isCount(s.vacancyBeds)) errors.vacancyBeds = T.errors.beds;
   const closure = closureOf(s);
@@ -91,8 +92,17 @@ export function validateForm(s: FacilityFormState, held?: Pick<Facility, 'phone'
   return errors;
 }
 
+/**
+ * The 事業所番号 as its 10 digits: full-width digits read, and the spaces and dashes it is written
+ * with ('12-3456-7890', '１２ー３４５６ー７８９０'), as the 受給者証番号 takes them.
+ */
 export function normalizeOfficeNumber(s: string): string {
-  return s.normalize('NFKC').replace(/\s+/g, '');
+  return withoutDigitSeparators(s);
+}
+
+/** An e-mail address as written on an office PC with the IME on: 'info＠example．jp' is info@example.jp. */
+function emailOf(s: string): string {
+  return s.normalize('NFKC').trim();
 }
 
 /** Applies a valid form to the stored facility; a vacancy entered now is stamped with `now`. */
@@ -110,7 +120,7 @@ export function applyForm(base: Facility, s: FacilityFormState, now: string): Fa
     phone: s.phone.trim(),
     nightPhone: s.nightPhone.trim(),
     fax: s.fax.trim(),
-    email: s.email.trim(),
+    email: emailOf(s.email),
     hubFunctions: s.hubFunctions,
     liaison: s.liaison.trim(),
     capacity: Number(s.capacity.normalize('NFKC').trim()),
