@@ -304,7 +304,9 @@ export function readFields(cell: Cell, base: Facility, creating: boolean, findin
   phone(COLUMN.phone, (v) => (fields.phone = v), base.phone);
   phone(COLUMN.nightPhone, (v) => (fields.nightPhone = v), base.nightPhone);
   phone(COLUMN.fax, (v) => (fields.fax = v), null);
-  text(COLUMN.email, (v) => {
+  text(COLUMN.email, (raw) => {
+    // 'info＠example．jp' as typed with the IME on, as the form takes it
+    const v = raw.normalize('NFKC');
     if (isPlausibleEmail(v)) fields.email = v;
     else fail(COLUMN.email, `"${v}" はメールアドレスの形式ではありません（例：tanki@example.jp）`);
   });

@@ -191,10 +191,18 @@ describe('parseFacilityCsv', () => {
   });
 
   it('rejects a malformed 事業所番号', () => {
-    const file = utf8(csv(BASIC, ['12101-0001', 'あおぞら', '福祉型', ''], ['10100001', 'ひかり園', '福祉型', '']));
+    const file = utf8(csv(BASIC, ['12101-000O', 'あおぞら', '福祉型', ''], ['10100001', 'ひかり園', '福祉型', '']));
     const [first, second] = parseFacilityCsv(file, [], NOW, idSequence()).rows;
     expect(first!.errors).toEqual([{ column: '事業所番号', message: '事業所番号は10桁の数字です' }]);
     expect(second!.errors).toEqual([{ column: '事業所番号', message: '事業所番号は10桁の数字です' }]);
+  });
+
+  it('takes a 事業所番号 written in groups or in full-width digits, and an e-mail with a full-width ＠, as the form does', () => {
+    const file = utf8(csv(['事業所番号', '事業所名', 'メール'], ['12-1010-0001', 'あおぞら', 'info＠example．jp'], ['１２１０１００００２', 'ひかり園', '']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.rows.map((r) => r.errors)).toEqual([[], []]);
+    expect(preview.rows.map((r) => r.facility?.officeNumber)).toEqual(['1210100001', '1210100002']);
+    expect(preview.rows[0]!.facility?.email).toBe('info@example.jp');
   });
 
   it('puts back the leading 0 Excel drops from a 事業所番号 and phone numbers, naming the row and column', () => {

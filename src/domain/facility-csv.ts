@@ -31,6 +31,7 @@ import {
 import type { IsoInstant } from './household';
 import { formatJapanDateTimeCsv } from './japan-time';
 import { officeNumberKey, officeTwins, oneRecordPerOffice } from './facility-twins';
+import { withoutDigitSeparators } from './normalize';
 import { reportForNight, vacancyStanding } from './match-order';
 import { recordTooLarge } from './record-limits';
 
@@ -282,7 +283,8 @@ export function parseFacilityCsv(
   const firstLineOf = new Map<string, number>();
   const officeNumberOf = (record: (typeof records)[number]): string => {
     const i = indexOf.get(COLUMN.officeNumber);
-    return i === undefined || i >= record.cells.length ? '' : fromCsvCell(record.cells[i]!).trim().normalize('NFKC').replace(/\s+/g, '');
+    // written in groups as a city's list may write it ('12-3456-7890'), as the form takes it
+    return i === undefined || i >= record.cells.length ? '' : withoutDigitSeparators(fromCsvCell(record.cells[i]!).trim());
   };
   // Excel drops the leading 0 of every number in the column it saved as numbers: a 9-digit 事業所番号
   // gets its 0 back when no number of the file starts with 1-9 (a whole column of 01–09 prefectures),
