@@ -154,6 +154,15 @@ describe('household list and search', () => {
     expect(items[0]).toHaveTextContent('連絡先 田中 由美子（叔母）');
   });
 
+  it('keeps the households found while a romaji IME is still turning letters into kana', async () => {
+    const { user } = mountScreen({ households: [sato, suzuki] });
+    // 「さとう」 typed in romaji passes through 「さt」 and 「さとu」 on a phone's screen
+    await user.type(screen.getByRole('searchbox', { name: '検索' }), 'さとu');
+    expect(screen.getAllByRole('listitem')).toHaveLength(1);
+    expect(screen.getByRole('listitem')).toHaveTextContent('佐藤 陽太');
+    expect(screen.queryByText(/該当する世帯はありません/)).toBeNull();
+  });
+
   it('says so when nothing matches', async () => {
     const { user } = mountScreen({ households: [sato] });
     await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たなか');

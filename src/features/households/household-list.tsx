@@ -25,6 +25,8 @@ import './households.css';
 const PAGE = 20;
 /** Enough hits to count honestly ("N件") without sorting the whole index for a one-letter query. */
 const SEARCH_LIMIT = 500;
+/** Latin letters after kana or kanji at the end of a query: a romaji IME's kana still being typed (「やまd」). */
+const ROMAJI_IN_PROGRESS = /(?<=[^\p{ASCII}])[a-z']{1,3}$/iu;
 
 interface Row {
   readonly household: HouseholdSummary;
@@ -109,15 +111,23 @@ export function HouseholdList() {
       const shown: Row[] = sorted.slice(0, PAGE * pages).map((household) => ({ household, personId: null, matched: null }));
       return { rows: shown, total: sorted.length, more: false };
     }
-    const hits = searchHouseholds(index, q, SEARCH_LIMIT);
+    let searched = q;
+    let hits = searchHouseholds(index, searched, SEARCH_LIMIT);
+    // Typed in romaji, the field holds 「やまd」 on the way to 「やまだ」: searched as it stands it found
+    // no one at every other key, and 「該当する世帯はありません」 blinked in and out. When nothing
+    // matches, the letters still being turned into kana are left aside.
+    if (hits.length === 0 && ROMAJI_IN_PROGRESS.test(q)) {
+      searched = q.replace(ROMAJI_IN_PROGRESS, '');
+      hits = searchHouseholds(index, searched, SEARCH_LIMIT);
+    }
     // every word of the query as the search took them (「田中 ゆみこ」, 「tanaka」 as たなか): worked out
     // once per query, for the rows found by a contact's name
     let spelled: readonly (readonly string[])[] | undefined;
-    const words = () => (spelled ??= queryWordSpellings(q.normalize('NFKC')));
+    const words = () => (spelled ??= queryWordSpellings(searched.normalize('NFKC')));
     const shown: Row[] = [];
     for (const hit of hits.slice(0, PAGE * pages)) {
       const household = households.get(hit.householdId);
-      if (household) shown.push({ household, personId: hit.personId, matched: matchedLabel(hit, household, q, words) });
+      if (household) shown.push({ household, personId: hit.personId, matched: matchedLabel(hit, household, searched, words) });
     }
     return { rows: shown, total: hits.length, more: hits.length >= SEARCH_LIMIT };
   }, [q, searchPending, pages, sorted, index, households]);
