@@ -1,4 +1,4 @@
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -161,6 +161,17 @@ describe('household list and search', () => {
     expect(screen.getAllByRole('listitem')).toHaveLength(1);
     expect(screen.getByRole('listitem')).toHaveTextContent('佐藤 陽太');
     expect(screen.queryByText(/該当する世帯はありません/)).toBeNull();
+  });
+
+  it("puts the keyboard away at the keyboard's 検索 key, but not at the IME's confirming Return", async () => {
+    const { user } = mountScreen({ households: [sato, suzuki] });
+    const search = screen.getByRole('searchbox', { name: '検索' });
+    await user.type(search, 'さとう');
+    fireEvent.keyDown(search, { key: 'Enter', keyCode: 229, isComposing: true });
+    expect(search).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(search).not.toHaveFocus();
+    expect(screen.getByRole('listitem')).toHaveTextContent('佐藤 陽太');
   });
 
   it('says so when nothing matches', async () => {

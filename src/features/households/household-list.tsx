@@ -157,6 +157,11 @@ export function HouseholdList() {
             setQuery(e.target.value);
             setPages(1);
           }}
+          // The search runs as one types: the keyboard's 「検索」 key puts the keyboard away, so the
+          // results it covered can be read (it did nothing). The IME's confirming Return is left alone.
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.nativeEvent.isComposing && e.keyCode !== 229) e.currentTarget.blur();
+          }}
         />
       </div>
       <div className="hh-countbar">
