@@ -9,6 +9,7 @@ import {
   formatJapanDateTime,
   formatJapanTimestamp,
   formatJapanShortDateTime,
+  formatJapaneseEraDate,
   isValidIsoDate,
   japanDateOf,
   japanMonthOf,
@@ -143,5 +144,14 @@ describe('isValidIsoDate', () => {
     expect(isValidIsoDate('２０２６-０４-０１')).toBe(false);
     expect(isValidIsoDate('2026-04-01T00:00:00Z')).toBe(false);
     expect(isValidIsoDate(null)).toBe(false);
+  });
+});
+
+describe('formatJapaneseEraDate', () => {
+  it('writes a date as a 受給者証 does, with the era changing on its day, whatever the zone', () => {
+    expect(formatJapaneseEraDate('1970-04-01')).toBe('昭和45年4月1日');
+    expect(formatJapaneseEraDate('1989-01-07')).toBe('昭和64年1月7日');
+    expect(formatJapaneseEraDate('1989-01-08')).toBe('平成元年1月8日');
+    expect(formatJapaneseEraDate('2019-05-01')).toBe('令和元年5月1日');
   });
 });

@@ -179,6 +179,17 @@ export function formatJapanDate(date: IsoDate): string {
   return `${year}年${month}月${day}日`;
 }
 
+const ERA_DATE = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+
+/**
+ * '1970-04-01' → '昭和45年4月1日': a 受給者証 or a 手帳 writes a birth date in 和暦, the form takes it
+ * in 西暦, and the two are compared by eye when it is typed.
+ */
+export function formatJapaneseEraDate(date: IsoDate): string {
+  const { year, month, day } = parseIsoDate(date);
+  return ERA_DATE.format(new Date(Date.UTC(year, month - 1, day)));
+}
+
 /** Calendar months later (or earlier when negative); the day is clamped to the month end (1/31 + 1 → 2/28). */
 export function addMonthsToDate(date: IsoDate, months: number): IsoDate {
   if (!Number.isInteger(months)) throw new RangeError(`months must be an integer: ${months}`);

@@ -11,6 +11,7 @@ import { CheckboxGroup, SelectField, TextArea, TextField } from '../../ui/field'
 import { ListEditor } from './form-list';
 import { useApp } from '../../state/store';
 import { F, SEX_OPTIONS } from './text';
+import { formatJapaneseEraDate, isValidIsoDate } from '../../domain/japan-time';
 
 export interface PersonFieldsProps {
   readonly person: Person;
@@ -68,6 +69,11 @@ function ScoreField({ value, onScore, ...props }: ScoreFieldProps) {
   );
 }
 
+/** The date typed, in the 和暦 the 受給者証 writes it in, to compare by eye ('1970-04-01' → 和暦：昭和45年4月1日). */
+function birthDateHint(birthDate: string | null): string | undefined {
+  return birthDate !== null && isValidIsoDate(birthDate) && birthDate >= '1900-01-01' ? F.birthDateEra(formatJapaneseEraDate(birthDate)) : undefined;
+}
+
 /** The 支給決定市町村 already entered on this phone, each once (「千葉県松戸市」 as 松戸市), to pick from. */
 function useKnownMunicipalities(): readonly string[] {
   const households = useApp((s) => s.households);
@@ -87,7 +93,7 @@ export function PersonBasic({ person: p, at, update, err }: PersonFieldsProps) {
     <div className="hh-grid2">
       <TextField label={F.name} hint={F.required} autoComplete="off" value={p.name} data-path={`${at}.name`} error={err(`${at}.name`)} onChange={(e) => update({ name: e.target.value })} />
       <TextField label={F.furigana} autoComplete="off" value={p.furigana} data-path={`${at}.furigana`} error={err(`${at}.furigana`)} onChange={(e) => update({ furigana: e.target.value })} />
-      <TextField label={F.birthDate} type="date" value={p.birthDate ?? ''} data-path={`${at}.birthDate`} error={err(`${at}.birthDate`)} onChange={(e) => update({ birthDate: e.target.value || null })} />
+      <TextField label={F.birthDate} type="date" hint={birthDateHint(p.birthDate)} value={p.birthDate ?? ''} data-path={`${at}.birthDate`} error={err(`${at}.birthDate`)} onChange={(e) => update({ birthDate: e.target.value || null })} />
       <SelectField label={F.sex} options={SEX_OPTIONS} value={p.sex} data-path={`${at}.sex`} error={err(`${at}.sex`)} onChange={(e) => update({ sex: e.target.value as Person['sex'] })} />
       <TextField label={F.recipientNumber} hint={F.recipientHint} inputMode="numeric" autoComplete="off" value={p.recipientNumber} data-path={`${at}.recipientNumber`} error={err(`${at}.recipientNumber`)} onChange={(e) => update({ recipientNumber: e.target.value })} />
       {/* Records saved before 支給決定市町村 existed have no value: shown blank. */}

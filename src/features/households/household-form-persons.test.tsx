@@ -164,6 +164,17 @@ describe('the answers the form keeps together', () => {
   });
 });
 
+describe('the birth date and the 受給者証', () => {
+  it('says the date typed in the 和暦 a 受給者証 writes it in, to compare by eye', async () => {
+    mountScreen({ hash: '#/households/new' });
+    const birth = await screen.findByLabelText('生年月日');
+    fireEvent.change(birth, { target: { value: '1970-04-01' } });
+    expect(birth).toHaveAccessibleDescription(/和暦：昭和45年4月1日/);
+    fireEvent.change(birth, { target: { value: '2019-05-01' } });
+    expect(birth).toHaveAccessibleDescription(/和暦：令和元年5月1日/);
+  });
+});
+
 describe('behaviour scores typed with a Japanese IME', () => {
   it('saves 「１２」 typed in full-width digits as 12 (a number input took it as blank and saved nothing)', async () => {
     const { user, session } = mountScreen({ hash: '#/households/new' });

@@ -200,6 +200,7 @@ export const F = {
   required: '必須',
   furigana: 'ふりがな',
   birthDate: '生年月日',
+  birthDateEra: (era: string) => `和暦：${era}`,
   sex: '性別',
   address: '住所',
   phone: '電話番号',
