@@ -49,12 +49,23 @@ describe('the account changes a restore takes back', () => {
 
 describe('the evidence a restore lacks', () => {
   it('counts per kind what the database replaced held and the restored one does not, and says to keep the copy only then', () => {
-    const before = { caseEntries: ['h\u0001e1', 'h\u0001e2', 'h\u0001e3'], monthCloses: ['h\u0001c1'], accessEntries: 5 };
-    const after = { caseEntries: ['h\u0001e1'], monthCloses: ['h\u0001c1'], accessEntries: 4 };
+    const before = { caseEntries: ['h\u0001e1', 'h\u0001e2', 'h\u0001e3'], monthCloses: ['h\u0001c1'], accessEntries: 5, hubAccess: 3 };
+    const after = { caseEntries: ['h\u0001e1'], monthCloses: ['h\u0001c1'], accessEntries: 4, hubAccess: 3 };
     const lost = evidenceLost(before, after);
-    expect(lost).toEqual({ caseEntries: 2, monthCloses: 0, accessEntries: 1 });
+    expect(lost).toEqual({ caseEntries: 2, monthCloses: 0, accessEntries: 1, hubAccess: 0 });
     expect(evidenceLostReport(lost, '/backups/before-restore-x.dump')[0]).toMatch(/^注意：置き換えたデータベースにあった対応記録のエントリ 2 件、請求済みの記録 0 件、閲覧記録 1 件が.*\/backups\/before-restore-x\.dump は削除せず/);
+    expect(evidenceLostReport(lost, '/backups/before-restore-x.dump')[0]).not.toContain('端末の登録');
     expect(evidenceLostReport(evidenceLost(before, before), '/backups/before-restore-x.dump')).toEqual([]);
+  });
+
+  it('counts the hub\'s own record of devices registered and full copies pulled: no phone sends it again, so the copy is kept for it alone too', () => {
+    const before = { caseEntries: [], monthCloses: [], accessEntries: 5, hubAccess: 7 };
+    const lost = evidenceLost(before, { ...before, hubAccess: 4 });
+    expect(lost).toEqual({ caseEntries: 0, monthCloses: 0, accessEntries: 0, hubAccess: 3 });
+    const [line] = evidenceLostReport(lost, '/backups/before-restore-x.dump');
+    expect(line).toMatch(/^注意：拠点が記録した端末の登録と全件の受信 3 件（監査表 account_audit）も、復元したデータベースにありません。.*\/backups\/before-restore-x\.dump は削除せず/);
+    expect(line).not.toContain('対応記録のエントリ');
+    expect(line).toContain('lacks 3 row(s) of the hub\'s record of devices registered and full copies pulled');
   });
 });
 

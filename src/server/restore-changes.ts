@@ -78,10 +78,13 @@ export function lostChangesReport(lost: readonly AccountChange[], prefix = admin
 
 /**
  * How many of each kind of kept evidence the database replaced held and the restored one lacks. The
- * 閲覧記録 by count (years of it, one row per unlock and opening): a backup is an earlier state of the
- * same database, so what it lacks is the difference.
+ * 閲覧記録 and the hub's own record of devices registered and full copies pulled by count (years of
+ * them): a backup is an earlier state of the same database, so what it lacks is the difference.
  */
-export function evidenceLost(before: KeptEvidence, after: KeptEvidence): { readonly caseEntries: number; readonly monthCloses: number; readonly accessEntries: number } {
+export function evidenceLost(
+  before: KeptEvidence,
+  after: KeptEvidence,
+): { readonly caseEntries: number; readonly monthCloses: number; readonly accessEntries: number; readonly hubAccess: number } {
   const lacking = (was: readonly string[], now: readonly string[]) => {
     const held = new Set(now);
     return was.filter((k) => !held.has(k)).length;
@@ -90,6 +93,7 @@ export function evidenceLost(before: KeptEvidence, after: KeptEvidence): { reado
     caseEntries: lacking(before.caseEntries, after.caseEntries),
     monthCloses: lacking(before.monthCloses, after.monthCloses),
     accessEntries: Math.max(0, before.accessEntries - after.accessEntries),
+    hubAccess: Math.max(0, before.hubAccess - after.hubAccess),
   };
 }
 
@@ -99,10 +103,28 @@ export function evidenceLost(before: KeptEvidence, after: KeptEvidence): { reado
  * replaced is the only one left. None when nothing is lacking.
  */
 export function evidenceLostReport(lost: ReturnType<typeof evidenceLost>, keptCopy: string | null): string[] {
-  if (lost.caseEntries + lost.monthCloses + lost.accessEntries === 0) return [];
+  const fromPhones = lost.caseEntries + lost.monthCloses + lost.accessEntries;
+  if (fromPhones + lost.hubAccess === 0) return [];
   const where = keptCopy ?? '（置き換えたデータベースの写し）';
+  const ja = [
+    ...(fromPhones === 0
+      ? []
+      : [
+          `置き換えたデータベースにあった対応記録のエントリ ${lost.caseEntries} 件、請求済みの記録 ${lost.monthCloses} 件、閲覧記録 ${lost.accessEntries} 件が、復元したデータベースにありません。対応記録と請求済みは、持っている端末が同期すると送り直されます（その後に替えた・消した端末の分は戻りません）。閲覧記録は送り直されません。`,
+        ]),
+    // the hub's own record of who registered a device or copied a scope (migration 27): no phone has it
+    ...(lost.hubAccess === 0 ? [] : [`拠点が記録した端末の登録と全件の受信 ${lost.hubAccess} 件（監査表 account_audit）も、復元したデータベースにありません。これは送り直されません。`]),
+  ];
+  const en = [
+    ...(fromPhones === 0
+      ? []
+      : [
+          `the restored database lacks ${lost.caseEntries} case entr(ies), ${lost.monthCloses} 請求済み record(s) and ${lost.accessEntries} access-log entr(ies) the database replaced held: case entries and 請求済み are sent again by the phones holding them when they sync (not by a phone replaced or wiped since); access-log entries are never sent again.`,
+        ]),
+    ...(lost.hubAccess === 0 ? [] : [`the restored database lacks ${lost.hubAccess} row(s) of the hub's record of devices registered and full copies pulled (account_audit): they are never sent again.`]),
+  ];
   return [
-    `注意：置き換えたデータベースにあった対応記録のエントリ ${lost.caseEntries} 件、請求済みの記録 ${lost.monthCloses} 件、閲覧記録 ${lost.accessEntries} 件が、復元したデータベースにありません。対応記録と請求済みは、持っている端末が同期すると送り直されます（その後に替えた・消した端末の分は戻りません）。閲覧記録は送り直されません。${where} は削除せず、暗号化して保管してください（記録の保存期間の5年間） / ` +
-      `the restored database lacks ${lost.caseEntries} case entr(ies), ${lost.monthCloses} 請求済み record(s) and ${lost.accessEntries} access-log entr(ies) the database replaced held: case entries and 請求済み are sent again by the phones holding them when they sync (not by a phone replaced or wiped since); access-log entries are never sent again. ${where} is then the only copy: do not delete it; keep it encrypted for the 5 years records are kept`,
+    `注意：${ja.join('')}${where} は削除せず、暗号化して保管してください（記録の保存期間の5年間） / ` +
+      `${en.join(' ')} ${where} is then the only copy: do not delete it; keep it encrypted for the 5 years records are kept`,
   ];
 }

@@ -1,7 +1,9 @@
 /**
  * The audit of the admin commands (migration 22, `account_audit`; migration 5, `admin_audit`): one
  * row per account change made from the command line, written in the transaction of the change, and
- * the two tables read together for `npm run admin -- list-audit`. Rows are only ever added.
+ * the two tables read together for `npm run admin -- list-audit`. Since migration 27 account_audit
+ * also holds what users did through the API that reads the hub: a device registered, a full copy
+ * pulled (HUB_ACCESS_ACTIONS). Rows are only ever added.
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction';
@@ -24,6 +26,14 @@ export const ACCOUNT_ACTIONS = [
 ] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 
+/**
+ * What a user did through the API that reads the hub (migration 27): a device registered (or
+ * another user added to it, or handed over), and a pull that copies a scope from the beginning.
+ * Written by the hub itself, under the user's login; no command makes one again after a restore.
+ */
+export const HUB_ACCESS_ACTIONS = ['register-device', 'full-pull'] as const;
+export type HubAccessAction = (typeof HUB_ACCESS_ACTIONS)[number];
+
 /** What a change writes beside itself; the hub is the one of the row it changed. */
 export interface AccountAudit {
   readonly action: AccountAction;
@@ -38,7 +48,7 @@ export interface AccountAudit {
 /** A row of `list-audit`: an account change or a withdrawal of a record, newest first. */
 export interface AuditTrailEntry {
   readonly at: Date;
-  readonly action: AccountAction | 'withdraw-record';
+  readonly action: AccountAction | HubAccessAction | 'withdraw-record';
   readonly subject: string;
   readonly detail: string;
   readonly by: string;
@@ -60,7 +70,25 @@ export async function withAccountAudit(pool: pg.Pool, audit: AccountAudit | unde
   });
 }
 
-export async function insertAccountAudit(db: Queryable, tenantId: string, audit: AccountAudit): Promise<void> {
+/** An audit row's detail as the rows write it: `key=value; …`, the keys without a value left out. */
+export function auditDetail(detail: Readonly<Record<string, string | number | null | undefined>>): string {
+  return Object.entries(detail)
+    .filter((entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number')
+    .map(([key, value]) => `${key}=${value}`)
+    .join('; ');
+}
+
+/** A row of what a user did through the API (HUB_ACCESS_ACTIONS), in the caller's transaction or statement. */
+export interface HubAccess {
+  readonly action: HubAccessAction;
+  /** the device id */
+  readonly subject: string;
+  readonly detail: string;
+  /** the user's login */
+  readonly by: string;
+}
+
+export async function insertAccountAudit(db: Queryable, tenantId: string, audit: AccountAudit | HubAccess): Promise<void> {
   await db.query('INSERT INTO account_audit (tenant_id, action, subject, detail, done_by) VALUES ($1, $2, $3, $4, $5)', [
     tenantId,
     audit.action,
@@ -97,15 +125,30 @@ export interface AccountChange {
   readonly by: string;
 }
 
-/** Every account change of every hub, oldest first; none on a database from before migration 22. */
+/**
+ * Every account change of every hub made by an admin command, oldest first; none on a database from
+ * before migration 22. Not the rows of what users did through the API (HUB_ACCESS_ACTIONS): no
+ * command makes those again (a restore counts them with the evidence: countHubAccess).
+ */
 export async function listAccountChanges(pool: Queryable): Promise<AccountChange[]> {
   try {
     const rows = await pool.query<{ tenant_id: string; done_at: Date; action: AccountAction; subject: string; detail: string; done_by: string }>(
-      'SELECT tenant_id, done_at, action, subject, detail, done_by FROM account_audit ORDER BY done_at, id',
+      'SELECT tenant_id, done_at, action, subject, detail, done_by FROM account_audit WHERE action = ANY ($1::text[]) ORDER BY done_at, id',
+      [ACCOUNT_ACTIONS],
     );
     return rows.rows.map((r) => ({ hub: r.tenant_id, at: r.done_at, action: r.action, subject: r.subject, detail: r.detail, by: r.done_by }));
   } catch (error) {
     if ((error as { code?: string }).code === '42P01') return [];
+    throw error;
+  }
+}
+
+/** How many rows of what users did through the API (HUB_ACCESS_ACTIONS) the database holds, of every hub; 0 before migration 22. */
+export async function countHubAccess(pool: Queryable): Promise<number> {
+  try {
+    return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM account_audit WHERE action = ANY ($1::text[])', [HUB_ACCESS_ACTIONS])).rows[0]!.n;
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return 0;
     throw error;
   }
 }

@@ -245,6 +245,7 @@ export class SqlAccountStore implements AccountStore {
           d_user_disabled: boolean;
           d_secret_hash: string | null;
           d_last_seq: string;
+          d_first_pull_at: Date | null;
           s_id: string | null;
           s_tenant_id: string;
           s_user_id: string;
@@ -263,7 +264,7 @@ export class SqlAccountStore implements AccountStore {
       >(
         // findDevice, findSession, findUser and findDeviceUser as one statement (one round trip).
         { name: 'sync-caller', text: `SELECT d.id AS d_id, d.tenant_id AS d_tenant_id, d.user_id AS d_user_id, d.name AS d_name, d.disabled AS d_disabled,
-                d.secret_hash AS d_secret_hash, d.last_seq AS d_last_seq,
+                d.secret_hash AS d_secret_hash, d.last_seq AS d_last_seq, d.first_pull_at AS d_first_pull_at,
                 NOT EXISTS (SELECT 1 FROM device_users dx JOIN users ux ON ux.id = dx.user_id WHERE dx.device_id = d.id AND NOT ux.disabled) AS d_user_disabled,
                 s.id AS s_id, s.tenant_id AS s_tenant_id, s.user_id AS s_user_id, s.created_at AS s_created_at,
                 s.last_seen_at AS s_last_seen_at, s.expires_at AS s_expires_at, s.ended_at AS s_ended_at,
@@ -293,6 +294,7 @@ export class SqlAccountStore implements AccountStore {
               userDisabled: row.d_user_disabled,
               secretHash: row.d_secret_hash,
               lastSeq: Number(row.d_last_seq),
+              firstPullAt: row.d_first_pull_at,
             },
       session:
         row.s_id === null
@@ -337,9 +339,10 @@ export class SqlAccountStore implements AccountStore {
         secret_hash: string | null;
         last_seq: string;
         wiped_at: Date | null;
+        first_pull_at: Date | null;
       }>(
         // Retired when every user who signed in on it is disabled (A7, A10).
-        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, d.disabled_at, d.secret_hash, d.last_seq, d.wiped_at,
+        `SELECT d.id, d.tenant_id, d.user_id, d.name, d.disabled, d.disabled_at, d.secret_hash, d.last_seq, d.wiped_at, d.first_pull_at,
                 NOT EXISTS (SELECT 1 FROM device_users du JOIN users u ON u.id = du.user_id WHERE du.device_id = d.id AND NOT u.disabled) AS user_disabled
            FROM devices d WHERE d.id = $1`,
         [id],
@@ -357,7 +360,26 @@ export class SqlAccountStore implements AccountStore {
       secretHash: row.secret_hash,
       lastSeq: Number(row.last_seq),
       wipedAt: row.wiped_at,
+      firstPullAt: row.first_pull_at,
     };
+  }
+
+  async recordFullPull(tenantId: string, deviceId: string, access: { readonly detail: string; readonly by: string }): Promise<void> {
+    // One statement, so the row and the device's first pull commit together; the database's clock,
+    // as every audit row's. Nothing is written for a device of another hub, and that is no success.
+    const row = (
+      await this.pool.query<{ n: number }>(
+        `WITH audit AS (
+           INSERT INTO account_audit (tenant_id, action, subject, detail, done_by)
+           SELECT tenant_id, 'full-pull', id, $3, $4 FROM devices WHERE id = $2 AND tenant_id = $1 RETURNING 1
+         ), first AS (
+           UPDATE devices SET first_pull_at = now() WHERE id = $2 AND tenant_id = $1 AND first_pull_at IS NULL
+         )
+         SELECT count(*)::int AS n FROM audit`,
+        [tenantId, deviceId, access.detail, access.by],
+      )
+    ).rows[0];
+    if (row?.n !== 1) throw new Error(`the full pull of device ${deviceId} could not be recorded in hub ${tenantId}'s account_audit`);
   }
 
   async scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[], trialStayIds: readonly string[] = []): Promise<ScopeFacts> {

@@ -66,6 +66,11 @@ export interface DeviceRecord {
   readonly lastSeq: number;
   /** when the retired device said it had erased its data (POST /api/sync/retire/done); read by findDevice */
   readonly wipedAt?: Date | null;
+  /**
+   * When the hub first served it a pull page, its full copy recorded (migration 27); null: it never
+   * pulled, so its next pull is a full copy whatever its cursor. Absent where not read.
+   */
+  readonly firstPullAt?: Date | null;
 }
 
 /** What sign-in attempts are counted on: a hub + login name, or an address (under a tenant id no hub has). */
@@ -194,6 +199,13 @@ export interface AccountStore {
    * its user, and that user's sign-in on the device (each null when there is none).
    */
   findSyncCaller(deviceId: string, sessionId: string): Promise<SyncCallerFacts>;
+  /**
+   * A pull that copies a scope from the beginning (services/hub-access.ts): its account_audit row
+   * ('full-pull', under the device and the user's login) and the device's first_pull_at when it has
+   * none, in one statement (migration 27). Throws when the row cannot be written: the pull then
+   * fails, and sends nothing.
+   */
+  recordFullPull(tenantId: string, deviceId: string, access: { readonly detail: string; readonly by: string }): Promise<void>;
 
   scopeFacts(tenantId: string, householdIds: readonly string[], caseIds: readonly string[], trialStayIds?: readonly string[]): Promise<ScopeFacts>;
   /**

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { PushOptions } from './account-store';
 import { StoreError } from './store';
 import { inTransaction } from './transaction';
-import { withAccountAudit, type AccountAudit } from './account-audit';
+import { auditDetail, insertAccountAudit, withAccountAudit, type AccountAudit } from './account-audit';
 
 export interface DeviceUserRecord {
   readonly deviceId: string;
@@ -109,7 +109,8 @@ export interface DeviceUserStore {
    * [A6] Registers a new device id to the user, or adds the user to a registered device of the
    * same hub when the proof is its current secret or an admin handed it to this user. StoreError
    * 'exists' (another hub), 'device-disabled', 'forbidden' (registered, and no proof; or the
-   * vault user id is someone else's: VaultUserTakenError).
+   * vault user id is someone else's: VaultUserTakenError). Every enrolment that succeeds writes an
+   * account_audit row ('register-device') in its transaction (migration 27).
    */
   enrolDeviceUser(d: EnrolDeviceUser): Promise<{ readonly lastSeq: number; readonly outcome: EnrolOutcome }>;
   /** The user's row on the device, or null when they never signed in on it. */
@@ -164,9 +165,14 @@ function sameHex(a: string, b: string | null): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * [A6] Enrols, and writes its account_audit row ('register-device', migration 27) in the same
+ * transaction: who, which device, its name as sent, and how (registered, added with its secret,
+ * handed over). A registration that cannot be recorded does not happen.
+ */
 export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promise<{ lastSeq: number; outcome: EnrolOutcome }> {
   return inTransaction(pool, async (client) => {
-    const user = (await client.query<{ tenant_id: string }>('SELECT tenant_id FROM users WHERE id = $1', [d.userId])).rows[0];
+    const user = (await client.query<{ tenant_id: string; login_name: string }>('SELECT tenant_id, login_name FROM users WHERE id = $1', [d.userId])).rows[0];
     if (user === undefined) throw new StoreError('not-found', `no user ${d.userId}`);
     // A new id is registered in one statement that cannot fail on a twin: two enrolments of the same
     // new id at once (two tabs of one phone joining together) register it once; the one that finds it
@@ -241,6 +247,12 @@ export async function enrolDeviceUser(pool: pg.Pool, d: EnrolDeviceUser): Promis
          SET token_hash = EXCLUDED.token_hash, revoked_at = NULL, vault_user_id = coalesce(EXCLUDED.vault_user_id, device_users.vault_user_id)`,
       [d.id, d.userId, d.tokenHash, d.at, d.vaultUserId ?? null],
     );
+    await insertAccountAudit(client, user.tenant_id, {
+      action: 'register-device',
+      subject: d.id,
+      detail: auditDetail({ 'device-name': d.name === '' ? undefined : d.name, how: outcome }),
+      by: user.login_name,
+    });
     return { lastSeq, outcome };
   });
 }

@@ -13,7 +13,8 @@ import { copyJsonLines, countLines, splitFirstLine, sqlInt, sqlLiteral, sqlTextA
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
-import { listAccountChanges, listAuditTrail, withAccountAudit, type AccountAudit, type AccountChange, type AuditTrailEntry } from './account-audit';
+import { countHubAccess, listAccountChanges, listAuditTrail, withAccountAudit, type AccountAudit, type AccountChange, type AuditTrailEntry } from './account-audit';
+import { listAccessLog, type AccessLogFilter, type HeldAccessEntry } from './access-log';
 import { countersign, heldReceipts, newestReceiptKey, signingKey, type ReceiptSigner } from './countersign';
 import { readHubEpoch, renewHubEpoch, type HubEpoch, type MarkedCursor } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
@@ -421,12 +422,17 @@ export class SqlStore extends SqlAccountStore implements Store {
     return listAccountChanges(this.pool);
   }
 
+  listAccessLog(tenantId: string, filter: AccessLogFilter): Promise<readonly HeldAccessEntry[]> {
+    return listAccessLog(this.pool, tenantId, filter);
+  }
+
   async listKeptEvidence(): Promise<KeptEvidence> {
     const keys = async (sql: string) => (await this.pool.query<{ key: string }>(sql)).rows.map((r) => r.key);
     return {
       caseEntries: await keys(`SELECT tenant_id || chr(1) || id AS key FROM evidence`),
       monthCloses: await keys(`SELECT tenant_id || chr(1) || entity_id AS key FROM records WHERE kind = 'month-close' AND NOT withdrawn`),
       accessEntries: (await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM changes WHERE kind = 'access'`)).rows[0]!.n,
+      hubAccess: await countHubAccess(this.pool),
     };
   }
 

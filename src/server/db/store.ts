@@ -11,6 +11,7 @@ import type { AdminRecord, AuditEntry, WithdrawRecord } from './record-admin';
 import type { DeviceUserStore } from './device-users';
 import type { CountersignStore, SigningKeyStore } from './countersign';
 import type { AccountAudit, AccountChange, AuditTrailEntry } from './account-audit';
+import type { AccessLogFilter, HeldAccessEntry } from './access-log';
 
 /**
  * What a device's change log may carry, the roles, the refusal reasons and the size limits are the
@@ -199,6 +200,8 @@ export interface KeptEvidence {
   readonly monthCloses: readonly string[];
   /** how many: one row per unlock and opening, years of them */
   readonly accessEntries: number;
+  /** how many rows of what users did through the API: devices registered, full copies pulled (migration 27) */
+  readonly hubAccess: number;
 }
 
 export class StoreError extends Error {
@@ -287,9 +290,12 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   listAuditTrail(tenantId: string, limit?: number): Promise<readonly AuditTrailEntry[]>;
   /** Every account change of every hub, oldest first (a restore says which the backup lacks). */
   listAccountChanges(): Promise<readonly AccountChange[]>;
+  /** The 閲覧記録 entries a hub holds, newest first, filtered (`list-access`, db/access-log.ts). */
+  listAccessLog(tenantId: string, filter: AccessLogFilter): Promise<readonly HeldAccessEntry[]>;
   /**
    * What the hub holds that no one may rewrite, as `hub\u0001id` keys: case entries, 請求済み records
-   * and 閲覧記録 entries (a restore says how many of the database it replaces the backup lacks).
+   * and 閲覧記録 entries, and its own record of devices registered and full copies pulled (the last
+   * two by count; a restore says how many of the database it replaces the backup lacks).
    */
   listKeptEvidence(): Promise<KeptEvidence>;
 

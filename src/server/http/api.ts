@@ -37,6 +37,7 @@ import { carriedReceipts, hubKeyInfo, pushReceipts } from '../services/countersi
 import { ServiceError } from '../services/errors';
 import type { HubKey } from '../services/hub-key';
 import { listConflicts, listStaff, pullAnswer, stoppedMembers, pushChanges, resolveConflict } from '../services/sync';
+import { fullPullStart, recordFullPull } from '../services/hub-access';
 import { databaseUnavailable, passingDatabaseTrouble } from './database-trouble';
 import { everyTenSeconds, failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
@@ -296,6 +297,10 @@ export function createApiHandler(options: ApiOptions) {
     const marked = asked.epoch !== null && asked.mark !== undefined && asked.mark !== null ? { version: asked.version, mark: asked.mark } : undefined;
     const wantsMark = header(req, CURSOR_MARK_HEADER) === '1';
     const { answer, scope } = await pullAnswer(store, user, asked, query.limit, { marked });
+    // The first page of a full copy is recorded before anything is sent; a row that cannot be
+    // written fails the pull (5xx). Incremental pulls write nothing (services/hub-access.ts).
+    const start = fullPullStart(asked, answer, device);
+    if (start !== null) await recordFullPull(store, user, device, start, scope, answer);
     const diverged = answer.timeline?.diverged ?? null;
     if (diverged !== null) {
       // The operator should know: the database was put back without `admin restore`.

@@ -22,6 +22,7 @@ import { sql as enableUser } from './0023-enable-user';
 import { sql as enableDevice } from './0024-enable-device';
 import { sql as signInWindow } from './0025-sign-in-window';
 import { sql as stoppedAt } from './0026-stopped-at';
+import { sql as hubAccessAudit } from './0027-hub-access-audit';
 
 export interface Migration {
   readonly version: number;
@@ -53,4 +54,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 24, name: 'enable-device', sql: enableDevice },
   { version: 25, name: 'sign-in-window', sql: signInWindow },
   { version: 26, name: 'stopped-at', sql: stoppedAt },
+  { version: 27, name: 'hub-access-audit', sql: hubAccessAudit },
 ];
