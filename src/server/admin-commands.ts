@@ -12,7 +12,8 @@ import { STORED_KINDS } from '../protocol/records';
 import { ROLES } from '../protocol/sync';
 import { runRecordCommand } from './record-commands';
 import { runAuditCommand } from './audit-commands';
-import type { AccountAudit } from './db/account-audit';
+import { runAccessCommand } from './access-commands';
+import { auditDetail, type AccountAudit } from './db/account-audit';
 import { StoreError, type Store } from './db/store';
 import { createAccounts } from './services/accounts';
 import { MIN_PASSWORD_LENGTH, totpUri } from './services/credentials';
@@ -68,8 +69,13 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                   Without --yes it only shows the record it would withdraw.)
   list-refusals  --hub <id> [--limit <n>]   (changes the hub refused, newest first, with the reason)
   list-audit     --hub <id> [--limit <n>]   (what the account commands changed and withdraw-record withdrew,
-                  newest first: time (Japan), action, subject, detail or reason, who)
-  list-devices   --hub <id>                      (each device's state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
+                  and which devices were registered (register-device) and copied the hub from the beginning
+                  (full-pull), newest first: time (Japan), action, subject, detail or reason, who)
+  list-access    --hub <id> [--household <世帯ID>] [--user <ログインIDまたはID>] [--since <YYYY-MM-DD>] [--limit <n>]
+                 (端末から届いた閲覧記録を新しい順に表示します（既定 100 件）：日時（日本時間）、誰が（名前とログインID）、
+                  何をしたか（開いた・印刷した・書き出した…）、世帯、理由・内容、端末。--since は日本時間のその日から)
+  list-devices   --hub <id>                      (each device: id, name, login, registered and last seen (Japan time), seq,
+                  state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
   list-quarantine --hub <id> [--id <n> --show-content]
                  (what retired devices sent that the hub refused; nothing is lost. The change itself,
                   要配慮個人情報, only for one row asked by --id with --show-content)
@@ -139,6 +145,13 @@ const schemas = {
   }),
   'list-refusals': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
   'list-audit': z.strictObject({ hub: slug, limit: z.coerce.number().int().min(1).max(10_000).optional() }),
+  'list-access': z.strictObject({
+    hub: slug,
+    household: z.string().min(1).max(256).optional(),
+    user: z.string().min(1).max(200).optional(),
+    since: z.string().refine(isValidIsoDate, 'a day written YYYY-MM-DD (Japan time)').optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).optional(),
+  }),
   'list-devices': z.strictObject({ hub: slug }),
   'list-quarantine': z
     .strictObject({ hub: slug, id: z.coerce.number().int().positive().optional(), 'show-content': z.boolean().optional() })
@@ -188,6 +201,9 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
       yes: { type: 'boolean' },
       number: str,
       'hub-from': str,
+      household: str,
+      user: str,
+      since: str,
     },
   });
   if (positionals.length > 1) throw new Error(`one file at a time, got ${positionals.length}`);
@@ -214,10 +230,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
   const audit = (action: AccountAudit['action'], subject: string, detail: Readonly<Record<string, string | null | undefined>> = {}): AccountAudit => ({
     action,
     subject,
-    detail: Object.entries(detail)
-      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
-      .map(([key, value]) => `${key}=${value}`)
-      .join('; '),
+    detail: auditDetail(detail),
     by: doneBy,
   });
   // The TOTP secret a new password comes with is sealed with the hub's key: a key that does not
@@ -390,6 +403,19 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         return;
       case 'list-audit':
         await runAuditCommand(store, hub, (o['limit'] as unknown as number | undefined) ?? 100, io.out);
+        return;
+      case 'list-access':
+        await runAccessCommand(
+          store,
+          {
+            hub,
+            limit: (o['limit'] as unknown as number | undefined) ?? 100,
+            ...(o['household'] === undefined ? {} : { household: o['household'] as string }),
+            ...(o['user'] === undefined ? {} : { user: o['user'] as string }),
+            ...(o['since'] === undefined ? {} : { since: o['since'] as string }),
+          },
+          io.out,
+        );
         return;
       case 'list-devices':
       case 'list-quarantine':

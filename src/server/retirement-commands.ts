@@ -1,6 +1,7 @@
 /**
  * The admin's view of retirement (`npm run admin -- list-devices | list-quarantine |
- * resolve-quarantine`): each device's state, and the changes retired devices sent that the hub
+ * resolve-quarantine`): each device's state (with when it was registered and last in touch), and
+ * the changes retired devices sent that the hub
  * refused and keeps (docs/sync-protocol.md "Retirement"). Output is tab-separated, one row a line,
  * times in Japan time (+09:00) as in every admin listing;
  * what devices sent (ids, names, details) is printed through terminalRow (terminal-text.ts).
@@ -33,7 +34,10 @@ export async function runRetirementCommand(
     case 'list-devices': {
       const devices = await store.listDevices(o.hub);
       if (devices.length === 0) out(`拠点 ${o.hub} に端末はありません。`);
-      for (const d of devices) out(terminalRow([d.id, d.name || '-', d.loginName, `seq ${d.lastSeq}`, retirementState(d)]));
+      // registered and last seen in Japan time, as every admin listing prints its times
+      for (const d of devices) {
+        out(terminalRow([d.id, d.name || '-', d.loginName, formatJapanTimestamp(d.registeredAt), d.lastSeenAt === null ? '-' : formatJapanTimestamp(d.lastSeenAt), `seq ${d.lastSeq}`, retirementState(d)]));
+      }
       return;
     }
     case 'list-quarantine': {

@@ -35,6 +35,13 @@ export interface DeviceListing {
   readonly loginName: string;
   readonly retired: boolean;
   readonly lastSeq: number;
+  /** when it was first registered (POST /api/devices) */
+  readonly registeredAt: Date;
+  /**
+   * when it was last in touch, as the hub knows it without a write per pull: its last push, a
+   * request through a session tied to it (written at most once a minute, A5) or its last device-token
+   * sign-in, whichever is latest; null when none (registered from the command line, never used)
+   */
   readonly lastSeenAt: Date | null;
   readonly retireSentAt: Date | null;
   readonly wipedAt: Date | null;
@@ -78,6 +85,7 @@ export async function listDevices(pool: pg.Pool, tenantId: string): Promise<read
     login_name: string;
     retired: boolean;
     last_seq: string;
+    registered_at: Date;
     last_seen_at: Date | null;
     retire_sent_at: Date | null;
     wiped_at: Date | null;
@@ -86,12 +94,19 @@ export async function listDevices(pool: pg.Pool, tenantId: string): Promise<read
   }>(
     // Retired as the hub treats it (account-sql.ts findDevice): the device is disabled, or every
     // user who signed in on it is; a shared phone whose registering user left syncs on.
+    // Last seen from what the hub writes anyway (greatest() passes over NULLs): a pull writes
+    // nothing of its own (issue 16), but its session's last use is slid at most once a minute (A5).
+    // The hub's sessions are read once, grouped by device, not once per device.
     `SELECT d.id, d.name, u.login_name,
             (d.disabled OR NOT EXISTS (SELECT 1 FROM device_users du JOIN users x ON x.id = du.user_id WHERE du.device_id = d.id AND NOT x.disabled)) AS retired,
-            d.last_seq, d.last_seen_at, d.retire_sent_at, d.wiped_at,
+            d.last_seq, d.registered_at,
+            greatest(d.last_seen_at, s.last_seen_at, (SELECT max(du.last_used_at) FROM device_users du WHERE du.device_id = d.id)) AS last_seen_at,
+            d.retire_sent_at, d.wiped_at,
             (SELECT count(*) FROM quarantine q WHERE q.device_id = d.id AND q.resolved_at IS NULL) AS open,
             (SELECT count(*) FROM quarantine q WHERE q.device_id = d.id) AS all
        FROM devices d JOIN users u ON u.id = d.user_id
+       LEFT JOIN (SELECT device_id, max(last_seen_at) AS last_seen_at FROM sessions WHERE tenant_id = $1 AND device_id IS NOT NULL GROUP BY device_id) s
+         ON s.device_id = d.id
       WHERE d.tenant_id = $1 ORDER BY d.id`,
     [tenantId],
   );
@@ -101,6 +116,7 @@ export async function listDevices(pool: pg.Pool, tenantId: string): Promise<read
     loginName: r.login_name,
     retired: r.retired,
     lastSeq: Number(r.last_seq),
+    registeredAt: r.registered_at,
     lastSeenAt: r.last_seen_at,
     retireSentAt: r.retire_sent_at,
     wipedAt: r.wiped_at,
