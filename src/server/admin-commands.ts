@@ -22,6 +22,7 @@ import { terminalRow, terminalSafe } from './terminal-text';
 import { runVerifyEvidence } from './services/verify-evidence-command';
 import { openSecret } from './services/secret-box';
 import type { HubKey } from './services/hub-key';
+import { recordedOperator } from './os-user';
 
 export interface AdminIo {
   out(line: string): void;
@@ -98,7 +99,7 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                   the server's own, or the public key given; exit 1 when a row fails)
 
 Each command that changes an account or withdraws a record is recorded in the audit table, under
---by <名前> when given, else the OS user who runs it (docs/kyoten-admin.sh: the person behind sudo).
+--by <名前> beside the OS user who runs it, never instead of it (docs/kyoten-admin.sh: the person behind sudo).
 
 The store is the server's: DATABASE_URL, or the embedded one in KYOTEN_DATA_DIR (default ./data),
 which only one process may open at a time: stop the server first.`;
@@ -225,8 +226,8 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
     if (user === null) throw new Error(`拠点 ${terminalSafe(hub)} に職員 ${terminalSafe(login)} はいません。--login を確かめてください（list-users で一覧が出ます） / no user "${terminalSafe(login)}" in hub "${terminalSafe(hub)}"`);
     return user;
   };
-  // Who ran it, as withdraw-record has it (record-commands.ts): --by, else the OS user.
-  const doneBy = (o['by'] as string | undefined) ?? io.operator ?? 'unknown';
+  // Who ran it, as withdraw-record has it (record-commands.ts): the OS user, with --by beside it.
+  const doneBy = recordedOperator(o['by'] as string | undefined, io.operator);
   const audit = (action: AccountAudit['action'], subject: string, detail: Readonly<Record<string, string | null | undefined>> = {}): AccountAudit => ({
     action,
     subject,

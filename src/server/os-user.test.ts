@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { osUserName } from './os-user';
+import { osUserName, recordedOperator } from './os-user';
 
 describe('the name an admin command is recorded under (admin_audit.done_by)', () => {
   const own = userInfo().username;
@@ -14,5 +14,15 @@ describe('the name an admin command is recorded under (admin_audit.done_by)', ()
     expect(osUserName({})).toBe(own);
     expect(osUserName({ KYOTEN_OPERATOR: ` ${own} ` })).toBe(own);
     expect(osUserName({ KYOTEN_OPERATOR: '  ' })).toBe(own);
+  });
+});
+
+describe('recordedOperator', () => {
+  it('names the OS user who ran a command always, with --by beside it, never in its place', () => {
+    expect(recordedOperator(undefined, 'sato')).toBe('sato');
+    expect(recordedOperator('鈴木', 'sato')).toBe('鈴木 (run by sato)');
+    expect(recordedOperator('sato', 'sato')).toBe('sato');
+    expect(recordedOperator('  ', 'sato')).toBe('sato');
+    expect(recordedOperator('鈴木', undefined)).toBe('鈴木 (run by unknown)');
   });
 });

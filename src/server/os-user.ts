@@ -18,3 +18,14 @@ export function osUserName(env: NodeJS.ProcessEnv = process.env): string | undef
   if (!operator || operator === own) return own;
   return own === undefined ? operator : `${operator} (as ${own})`;
 }
+
+/**
+ * Who an audit row names: the OS user who ran the command (osUserName) always, and the name given
+ * with --by beside it ('鈴木 (run by sato)'). --by replaced it: anyone who could run the command
+ * could write a colleague's name into the audit (a reset of someone's password, then a sign-in as them).
+ */
+export function recordedOperator(by: string | undefined, operator: string | undefined): string {
+  const ran = operator ?? 'unknown';
+  const named = by?.trim();
+  return !named || named === ran ? ran : `${named} (run by ${ran})`;
+}

@@ -9,6 +9,7 @@ import { FUNCTION_BONUS_KIND_LABELS } from '../protocol/constants';
 import type { StoredKind } from '../protocol/records';
 import { REFUSAL_LABELS } from '../protocol/sync';
 import type { AdminIo } from './admin-commands';
+import { recordedOperator } from './os-user';
 import type { Store } from './db/store';
 import { terminalRow, terminalSafe } from './terminal-text';
 
@@ -48,7 +49,7 @@ export async function runRecordCommand(
     case 'withdraw-record': {
       const kind = options['kind'] as StoredKind;
       const entityId = options['id'] as string;
-      const by = (options['by'] as string | undefined) ?? io.operator ?? 'unknown';
+      const by = recordedOperator(options['by'] as string | undefined, io.operator);
       // Every phone deletes it at its next sync and no command brings it back: the record is shown
       // first, and a mistyped id or kind withdraws nothing.
       // (evidence and a readable 請求済み are never withdrawn: the hub says so below, with or without

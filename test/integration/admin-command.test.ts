@@ -244,11 +244,11 @@ describe('npm run admin', () => {
     const rows = await auditRows(raw);
     expect(rows.map((r) => [r.tenant_id, r.action, r.subject, r.detail, r.done_by])).toEqual([
       ['h1', 'create-hub', 'h1', 'name=拠点', 'sato'],
-      ['h1', 'create-office', 'aoba', 'name=あおば; number=1210000001; hub-from=2024-04-01', '鈴木'],
+      ['h1', 'create-office', 'aoba', 'name=あおば; number=1210000001; hub-from=2024-04-01', '鈴木 (run by sato)'],
       ['h1', 'create-user', 'admin', 'role=admin; name=管理者', 'sato'],
       ['h1', 'create-user', 'aoba1', 'role=case-worker; name=相談 一郎; office=aoba', 'sato'],
       ['h1', 'reset-credentials', 'aoba1', '', 'sato'],
-      ['h1', 'move-device', 'phone-1', 'login=admin', '鈴木'],
+      ['h1', 'move-device', 'phone-1', 'login=admin', '鈴木 (run by sato)'],
       ['h1', 'revoke-device-user', 'phone-1', 'login=aoba1', 'sato'],
       ['h1', 'disable-device', 'phone-1', '', 'sato'],
       ['h1', 'enable-device', 'phone-1', '', 'sato'],
@@ -328,16 +328,16 @@ describe('npm run admin', () => {
     await run(store, ['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば'], PASSWORD, 'sato');
     // a display name typed with a terminal escape in it
     await run(store, ['create-user', '--hub', 'h1', '--login', 'coord', '--name', '夜勤\u001b[2J', '--role', 'coordinator'], PASSWORD, 'sato');
-    await run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '試験の事業所', '--yes', '--by', '鈴木']);
-    await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord', '--yes', '--by', '鈴木']);
+    await run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '試験の事業所', '--yes', '--by', '鈴木'], PASSWORD, 'sato');
+    await run(store, ['disable-user', '--hub', 'h1', '--login', 'coord', '--yes', '--by', '鈴木'], PASSWORD, 'sato');
 
     const listed = await run(store, ['list-audit', '--hub', 'h1']);
     const times = (await raw.query<{ done_at: Date }>('SELECT done_at FROM account_audit UNION ALL SELECT done_at FROM admin_audit ORDER BY done_at DESC')).rows.map((r) =>
       inJapan(r.done_at),
     );
     expect(listed).toEqual([
-      `${times[0]}\tdisable-user\tcoord\t-\t鈴木`,
-      `${times[1]}\twithdraw-record\toffice "aoba"\tversion 1 → 2; reason: 試験の事業所\t鈴木`,
+      `${times[0]}\tdisable-user\tcoord\t-\t鈴木 (run by sato)`,
+      `${times[1]}\twithdraw-record\toffice "aoba"\tversion 1 → 2; reason: 試験の事業所\t鈴木 (run by sato)`,
       `${times[2]}\tcreate-user\tcoord\trole=coordinator; name=夜勤\\x1b[2J\tsato`,
       `${times[3]}\tcreate-office\taoba\tname=あおば\tsato`,
       `${times[4]}\tcreate-hub\th1\tname=拠点\tsato`,

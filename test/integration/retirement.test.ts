@@ -96,7 +96,7 @@ describe('[retire] retirement', () => {
     await admin('resolve-quarantine', '--id', String(quarantine[1]!.id), '--note', '事業所Bの担当者が入力し直した', '--by', '管理 花子');
     expect((await api.store.listQuarantine(HUB))[1]).toMatchObject({ resolution: '事業所Bの担当者が入力し直した' });
     // who closed it is in the audit, with the note (migration 24)
-    expect((await api.store.listAuditTrail(HUB, 1))[0]).toMatchObject({ action: 'resolve-quarantine', subject: String(quarantine[1]!.id), detail: 'note=事業所Bの担当者が入力し直した', by: '管理 花子' });
+    expect((await api.store.listAuditTrail(HUB, 1))[0]).toMatchObject({ action: 'resolve-quarantine', subject: String(quarantine[1]!.id), detail: 'note=事業所Bの担当者が入力し直した', by: '管理 花子 (run by unknown)' });
     // a wiped phone is not brought back: it joins again
     await expect(admin('enable-device', '--device', 'worker-phone')).rejects.toThrow(/データを消去しました.*参加し直してください/s);
     expect((await admin('list-devices')).find((l) => l.startsWith('worker-phone'))).toContain('隔離 1件（未対応）');
