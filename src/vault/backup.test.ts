@@ -299,11 +299,14 @@ describe('backup access entries', () => {
   it("writes an 'export-backup' entry after a successful export, in the access log and the outbox", async () => {
     const { session } = await setUpTestVault();
     const outboxBefore = await session.outbox();
-    await session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
+    const file = await session.exportBackup(PASSPHRASE, BACKUP_PASSPHRASE);
     const log = await session.accessLog();
     expect(log.map((e) => e.action)).toEqual(['unlock', 'export-backup']);
     const entry = log.at(-1)!;
     expect(entry).toMatchObject({ action: 'export-backup', householdId: null, userId: session.user.id, userName: session.user.displayName });
+    // which file left: a backup found later is matched to the entry by the start of its hash
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(file)));
+    expect(entry.reason).toBe(`SHA-256 ${[...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('')}`);
     const outbox = await session.outbox();
     expect(outbox).toHaveLength(outboxBefore.length + 1);
     expect(outbox.at(-1)).toMatchObject({ kind: 'access', op: 'append', entityId: entry.id, userId: session.user.id, payload: entry });
