@@ -98,6 +98,18 @@ export function chainNext(
  * every other entry links to an earlier entry of the same case with a lower index, E3 the read
  * order, E4 no index above the entries before it (none missing), E5 every hash matches its content.
  */
+const checked = new WeakMap<readonly CaseEntry[], Promise<ChainCheck>>();
+
+/**
+ * verifyChain, once for a list of entries (the store replaces a case's list on every change, never
+ * edits it): the case screen shows it, and the store checks it again before every entry appended.
+ */
+export function verifyChainOnce(entries: readonly CaseEntry[]): Promise<ChainCheck> {
+  let check = checked.get(entries);
+  if (check === undefined) checked.set(entries, (check = verifyChain(entries)));
+  return check;
+}
+
 export async function verifyChain(entries: readonly CaseEntry[]): Promise<ChainCheck> {
   if (entries.length === 0) return { ok: false, brokenAt: 0, problem: '記録が1件もありません。' };
   const caseId = entries[0]!.caseId;

@@ -59,3 +59,18 @@ describe('an entry written while a sync brings another phone\'s entry of the sam
     expect(inMemory[0]!.body.type).toBe('open');
   });
 });
+
+describe('a case whose chain does not hold', () => {
+  it('takes no entry from any screen, and says why in the words of the case screen', async () => {
+    const session = createFakeSession({ id: 'user-b' });
+    const at = new Date(Date.now() - 120_000).toISOString();
+    const held = await appendEntries([], [{ body: openBody({ requestedAt: at }), at }, { body: contactBody({ contactedAt: at, result: '受入不可' }), at }], 'case-broken');
+    // the call's result rewritten on the disk after it was chained
+    const tampered = [held[0]!, { ...held[1]!, body: { ...held[1]!.body, result: '受入可' } } as typeof held[1]];
+    useApp.setState({ session, phase: 'unlocked', caseEntries: new Map([['case-broken', tampered as typeof held]]) });
+    await expect(useApp.getState().appendCaseEntry('case-broken', contactBody({ contactedAt: new Date().toISOString(), result: null }))).rejects.toMatchObject({
+      messages: [expect.stringMatching(/^この対応記録は改ざんまたは破損しているため、記録を追加できません: .+管理者に連絡してください。$/)],
+    });
+    expect(await session.list('case-entry')).toEqual([]);
+  });
+});

@@ -7,7 +7,8 @@ import type { Household, IsoInstant } from '../domain/household';
 import { summarizeHousehold, type HouseholdSummary, type SummarySnapshot } from '../domain/household-summary';
 import type { Facility } from '../domain/facility';
 import type { TrialStay } from '../domain/trial-stay';
-import { chainNext, compareEntries } from '../domain/case-chain';
+import { chainNext, compareEntries, verifyChainOnce } from '../domain/case-chain';
+import { T as ST } from './text';
 import { foldCase, validateEntry } from '../domain/case-fold';
 import type { CaseEntry, EmergencyCase, EntryBody, Office, OpenBody } from '../domain/emergency-case';
 import { EVIDENCE_CLOCK_TOLERANCE_MS } from '../protocol/evidence-rules';
@@ -668,6 +669,12 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const session = requireSession();
         const before = get().caseEntries.get(id) ?? [];
         if (caseId !== null && before.length === 0) throw new CaseEntryRejected(['この対応記録が見つかりません。']);
+        // Nothing is written onto a broken chain, from whichever screen: the case screen was read-only,
+        // but the match recorded calls, results and an outcome into a case its banner said to leave alone.
+        if (before.length > 0) {
+          const chain = await verifyChainOnce(before);
+          if (!chain.ok) throw new CaseEntryRejected([ST.chainBroken(chain.problem)]);
+        }
         const recordedAt = stampAfter(before.at(-1), new Date());
         const errors = validateEntry(before.length === 0 ? null : foldCase(before), body, recordedAt);
         if (errors.length > 0) throw new CaseEntryRejected(errors);

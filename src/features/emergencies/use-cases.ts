@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { foldOnce, useFoldedCases } from '../../state/folded-cases';
-import { verifyChain, type ChainCheck } from '../../domain/case-chain';
+import { verifyChainOnce, type ChainCheck } from '../../domain/case-chain';
 import { capGroupKeyLookupOf, personFactsLookupOf, type PersonFactsLookup, type SubjectKeyOf } from '../../domain/claim-rules';
 import type { CaseEntry, EmergencyCase } from '../../domain/emergency-case';
 
@@ -65,7 +65,7 @@ export function useCase(id: string): OpenedCase {
   useEffect(() => {
     if (!entries) return;
     let live = true;
-    void verifyChain(entries).then((check) => {
+    void verifyChainOnce(entries).then((check) => {
       if (live) setChain({ for: entries, check });
     });
     return () => {
