@@ -112,8 +112,10 @@ export async function seedDevices(raw: pg.Pool, prefix: string, hubs: number, de
       `INSERT INTO users (id, tenant_id, role, login_name, display_name) SELECT u, $1, 'coordinator', u, u FROM unnest($2::text[]) AS u`,
       [tenantId, users],
     );
+    // Phones that have synced before (first_pull_at set, migration 27): their pulls from a cursor
+    // are incremental, and write no 'full-pull' audit row; one from cursor 0 still does.
     await raw.query(
-      `INSERT INTO devices (id, tenant_id, user_id, name, secret_hash) SELECT d, $1, u, d, s FROM unnest($2::text[], $3::text[], $4::text[]) AS t (d, u, s)`,
+      `INSERT INTO devices (id, tenant_id, user_id, name, secret_hash, first_pull_at) SELECT d, $1, u, d, s, now() FROM unnest($2::text[], $3::text[], $4::text[]) AS t (d, u, s)`,
       [tenantId, ids, users, secrets.map(sha256)],
     );
     await raw.query(`INSERT INTO device_users (device_id, user_id) SELECT d, u FROM unnest($1::text[], $2::text[]) AS t (d, u)`, [ids, users]);
