@@ -82,7 +82,7 @@ export function foldCase(entries: readonly CaseEntry[]): EmergencyCase {
   const link = latest('link');
   const outcome = latest('outcome');
   const close = latest('close');
-  const stayEnd = latest('stay-end');
+  const stayEnd = outcome === undefined ? undefined : stayEndOf(outcome, standing, held);
   const last = entries.at(-1)!;
   const answers = new Map<string, Slot<SameEmergencyBody>>();
   for (const s of standing) if (s.body.type === 'same-emergency' && !s.withdrawn) answers.set(s.body.otherCaseId, s as Slot<SameEmergencyBody>);
@@ -147,6 +147,20 @@ export function concurrentOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<O
     .filter((o) => o !== stands && !held(stands.seq, o.seq) && differs(o.body, stands.body))
     .filter((o) => !c.entries.some((_, seq) => seq > stands.seq && seq > o.seq && settles(seq, o)))
     .map(current);
+}
+
+/**
+ * The end of the stay the standing outcome began: a stay-end whose writer held the entry that
+ * stated that outcome as it stands (the outcome entry, or the correction that last replaced it).
+ * One written before belongs to an outcome since replaced (短期入所 A ended on day 2, the case
+ * reopened and 短期入所 G recorded from day 4): it ends no stay of G's, and stays in the history.
+ * Read by who held what (as corrections are), not by read order alone: a 退所 written on a phone that
+ * had not yet seen G is A's, wherever the chain's order puts it. No field says which outcome a
+ * stay-end is for, so older phones keep reading the chain.
+ */
+function stayEndOf(outcome: Slot<OutcomeBody>, standing: readonly Slot<FactBody>[], held: WriterHeld): Slot<StayEndBody> | undefined {
+  const stated = outcome.versions.at(-1)!.seq;
+  return standing.filter((s): s is Slot<StayEndBody> => s.body.type === 'stay-end' && !s.withdrawn && held(s.seq, stated)).at(-1);
 }
 
 function current<B extends FactBody>(s: Slot<B>): Current<B> {
@@ -365,8 +379,18 @@ function checkClose(errors: string[], c: EmergencyCase, closedAt: IsoInstant, re
     return;
   }
   checkNotAhead(errors, '終了時刻', closedAt, recordedAt);
-  const lastContact = c.contacts.at(-1)?.body.contactedAt ?? c.open.body.requestedAt;
-  if (beforeMinuteOf(closedAt, lastContact)) errors.push('終了時刻が、要請や連絡・調整の時刻より前になっています。');
+  // A call typed up to the clock tolerance ahead of this phone's clock leaves 「対応を終了」 (now)
+  // before it for a few minutes: the message names that call and says what to do.
+  const lastContact = c.contacts.at(-1);
+  if (lastContact !== undefined && beforeMinuteOf(closedAt, lastContact.body.contactedAt)) {
+    errors.push(
+      `終了時刻が、${lastContact.body.facilityName}への連絡（${formatJapanDateTime(lastContact.body.contactedAt)}）より前になります。その時刻を過ぎてから終了するか、連絡の時刻を訂正してください。`,
+    );
+  } else if (beforeMinuteOf(closedAt, c.open.body.requestedAt)) {
+    errors.push(
+      `終了時刻が、要請のあった時間（${formatJapanDateTime(c.open.body.requestedAt)}）より前になります。その時刻を過ぎてから終了するか、要請のあった時間を訂正してください。`,
+    );
+  }
 }
 
 /** The end of a stay needs a stay: an admission (短期入所) with its time, and the end after it. */
@@ -454,22 +478,48 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
     if (target.body.type !== 'contact' && target.body.type !== 'outcome' && target.body.type !== 'close') {
       errors.push('取り消せるのは連絡・調整、対応結果、終了の記録だけです。');
     }
+    // Withdrawn on a closed case, the outcome that stands would leave it 終了 with the one before
+    // it (or none) standing, unseen. A rival recorded on another phone at once may go: the standing one stays.
+    if (target.body.type === 'outcome' && c.closedAt !== null && target.id === c.outcome?.entryId) {
+      errors.push('終了した対応記録の対応結果を取り消すときは、先に「対応を再開」してください。');
+    }
   } else if (body.replacement.type !== target.body.type) {
     errors.push('訂正後の記録は、元の記録と同じ種類にしてください。');
   } else if (body.replacement.type === 'open') {
-    // The request time moves: every contact must still come after it.
-    const sameTime = body.replacement.requestedAt === c.open.body.requestedAt;
+    // The request time moves: every contact, the admission and the close must still come after it.
+    const requestedAt = body.replacement.requestedAt;
+    const sameTime = requestedAt === c.open.body.requestedAt;
     checkOpen(errors, body.replacement, recordedAt, sameTime);
     // Only a moved request is checked against the calls: one taken within the clock tolerance before
     // a request a fast phone stamped (checkContact) must not block correcting its 区分 or 内容.
-    const early = sameTime ? undefined : c.contacts.find((k) => beforeMinuteOf(k.body.contactedAt, (body.replacement as OpenBody).requestedAt));
-    if (early !== undefined) errors.push('訂正後の要請のあった時間が、記録済みの連絡・調整の時刻より後になっています。');
+    if (!sameTime && isInstant(requestedAt)) checkRequestMoved(errors, c, requestedAt);
+  } else if (body.replacement.type === 'contact') {
+    checkContact(errors, c, body.replacement, recordedAt);
+    // A closed case's call moved after its close: the close would no longer be the last thing done.
+    const was = c.contacts.find((k) => k.entryId === target.id)?.body.contactedAt;
+    const { contactedAt } = body.replacement;
+    if (c.closedAt !== null && contactedAt !== was && isInstant(contactedAt) && beforeMinuteOf(c.closedAt, contactedAt)) {
+      errors.push(`連絡・調整を行った時刻が、終了時刻（${formatJapanDateTime(c.closedAt)}）より後になっています。終了の後の連絡なら、先に「対応を再開」してください。`);
+    }
   } else if (body.replacement.type === 'close') {
     checkClose(errors, c, body.replacement.closedAt, recordedAt);
   } else {
     checkFact(errors, c, body.replacement, recordedAt);
   }
   return errors;
+}
+
+/** A corrected 要請のあった時間 must still come before the calls, the admission that stands, and the close. */
+function checkRequestMoved(errors: string[], c: EmergencyCase, requestedAt: IsoInstant): void {
+  const early = c.contacts.find((k) => beforeMinuteOf(k.body.contactedAt, requestedAt));
+  if (early !== undefined) errors.push('訂正後の要請のあった時間が、記録済みの連絡・調整の時刻より後になっています。');
+  const admission = c.outcome?.body.outcome === '短期入所' ? c.outcome.body.from : null;
+  if (admission !== null && isInstant(admission) && beforeMinuteOf(admission, requestedAt)) {
+    errors.push(`訂正後の要請のあった時間が、入所の日時（${formatJapanDateTime(admission)}）より後になっています。`);
+  }
+  if (c.closedAt !== null && beforeMinuteOf(c.closedAt, requestedAt)) {
+    errors.push(`訂正後の要請のあった時間が、終了時刻（${formatJapanDateTime(c.closedAt)}）より後になっています。`);
+  }
 }
 
 // ─── Stays ──────────────────────────────────────────────────────────────────

@@ -172,7 +172,8 @@ export interface OutcomeBody {
 
 /**
  * The end of the stay a 短期入所 outcome began: when the person left, and where they went. Written
- * after the case closed (a stay outlasts the night call), so it is taken by a closed case.
+ * after the case closed (a stay outlasts the night call), so it is taken by a closed case. It names
+ * no outcome: it ends the stay of the outcome that stood when it was written (case-fold.ts).
  */
 export interface StayEndBody {
   readonly type: 'stay-end';
@@ -318,7 +319,9 @@ export interface EmergencyCase {
   readonly closedAt: IsoInstant | null;
   /**
    * when the 短期入所 stay ended and where the person went; null while the stay goes on (or there
-   * was none). foldCase always sets it; optional only so hand-built cases in older tests still type.
+   * was none). Only a stay-end written after the standing outcome was (case-fold.ts): one written
+   * for an outcome since replaced ends no stay, and stays in `entries`. foldCase always sets it;
+   * optional only so hand-built cases in older tests still type.
    */
   readonly stayEnd?: Current<StayEndBody> | null;
   /** who opened the case */
