@@ -268,3 +268,60 @@ describe('a call recorded from the match, its result after', () => {
     expect(later.contacts[0]!.body).toMatchObject({ result: '受入可', contactedAt: '2026-11-30T15:00:00.000Z', note: '' });
   });
 });
+
+describe('validateEntry: every transition keeps the case’s times in order', () => {
+  const close: EntryBody = { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' };
+  const after = '2026-11-30T19:00:00.000Z';
+
+  it('names the call a close now would come before (typed up to the clock tolerance ahead), and says what to do', async () => {
+    // recorded at 15:20, the call typed as 15:24 (the caller's watch): at 15:21:30 「対応を終了」 is before it
+    const c = await buildCase([
+      openBody(),
+      { body: contactBody({ contactedAt: '2026-11-30T15:24:00.000Z' }), at: '2026-11-30T15:20:00.000Z' },
+      { body: { ...admitted, from: '2026-11-30T15:21:00.000Z' }, at: '2026-11-30T15:21:00.000Z' },
+    ]);
+    expect(validateEntry(c, { type: 'close', closedAt: '2026-11-30T15:21:30.000Z' }, '2026-11-30T15:21:30.000Z')).toEqual([
+      '終了時刻が、あおぞら短期入所への連絡（2026年12月1日 00:24）より前になります。その時刻を過ぎてから終了するか、連絡の時刻を訂正してください。',
+    ]);
+    expect(validateEntry(c, { type: 'close', closedAt: '2026-11-30T15:24:10.000Z' }, '2026-11-30T15:24:10.000Z')).toEqual([]);
+  });
+
+  it('refuses a call of a closed case corrected to after its close, naming the close', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody(), admitted, close]);
+    const c = foldCase(entries);
+    const moved = (contactedAt: string): EntryBody => ({ type: 'correction', corrects: entries[1]!.id, reason: '時刻の誤り', replacement: contactBody({ contactedAt }) });
+    expect(validateEntry(c, moved('2026-11-30T16:40:00.000Z'), after)).toEqual([
+      '連絡・調整を行った時刻が、終了時刻（2026年12月1日 01:30）より後になっています。終了の後の連絡なら、先に「対応を再開」してください。',
+    ]);
+    expect(validateEntry(c, moved('2026-11-30T16:30:00.000Z'), after)).toEqual([]);
+  });
+
+  it('refuses the request time corrected to after the admission that stands, or after the close, naming each', async () => {
+    const entries = await appendEntries([], [openBody(), admitted, close]);
+    const c = foldCase(entries);
+    const moved = (requestedAt: string): EntryBody => ({
+      type: 'correction',
+      corrects: entries[0]!.id,
+      reason: '時刻の誤り',
+      replacement: openBody({ requestedAt, requestedAtReason: '時刻の誤り' }),
+    });
+    expect(validateEntry(c, moved('2026-11-30T16:10:00.000Z'), after)).toEqual(['訂正後の要請のあった時間が、入所の日時（2026年12月1日 01:00）より後になっています。']);
+    expect(validateEntry(c, moved('2026-11-30T16:40:00.000Z'), after)).toEqual([
+      '訂正後の要請のあった時間が、入所の日時（2026年12月1日 01:00）より後になっています。',
+      '訂正後の要請のあった時間が、終了時刻（2026年12月1日 01:30）より後になっています。',
+    ]);
+    expect(validateEntry(c, moved('2026-11-30T15:50:00.000Z'), after)).toEqual([]);
+  });
+
+  it('refuses the 取消 of the outcome that stands on a closed case until it is reopened', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody(), admitted, close]);
+    const withdraw: EntryBody = { type: 'correction', corrects: entries[2]!.id, reason: '入所しなかった', replacement: null };
+    expect(validateEntry(foldCase(entries), withdraw, after)).toEqual(['終了した対応記録の対応結果を取り消すときは、先に「対応を再開」してください。']);
+    const reopened = foldCase(await appendEntries(entries, [{ type: 'correction', corrects: entries[3]!.id, reason: '入所しなかった', replacement: null }]));
+    expect(validateEntry(reopened, withdraw, after)).toEqual([]);
+    // an outcome that does not stand (a rival recorded on another phone at once) is still withdrawn on a closed case
+    const atHome: OutcomeBody = { ...admitted, outcome: '在宅で対応', facilityId: null, facilityName: '', from: null };
+    const two = await appendEntries([], [openBody(), contactBody(), atHome, admitted, close]);
+    expect(validateEntry(foldCase(two), { type: 'correction', corrects: two[2]!.id, reason: '別の端末の記録の誤り', replacement: null }, after)).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { orderEntries } from '../../domain/case-chain';
 import { useApp } from '../../state/store';
 import { takeCallStartedAt } from '../../state/phone-call';
 import { summarizeHousehold } from '../../domain/household-summary';
+import { formatJapanDateTime } from '../../domain/japan-time';
 import { CasesScreen } from './cases-screen';
 import { go } from '../../../test/factories/route';
 import { createOffice } from '../../../test/factories/office';
@@ -337,5 +338,62 @@ describe('対応結果 recorded again after 対応を再開', () => {
     await user.click(within(section).getByRole('button', { name: '対応結果を記録' }));
     expect(within(section).getByRole('combobox', { name: '対応結果' })).toHaveValue('短期入所');
     expect(within(section).getByLabelText(/入所の日時/)).toHaveValue('2026-12-01T10:00');
+  });
+});
+
+describe('取消 of the outcome that stands', () => {
+  const stayAt = (facilityName: string): OutcomeBody => ({ type: 'outcome', outcome: '短期入所', facilityId: null, facilityName, from: '2026-11-30T16:00:00.000Z', note: '' });
+
+  it('says which outcome stands again once it is written (短期入所 A recorded, then B; B withdrawn brings A back)', async () => {
+    const entries = await appendEntries([], [openBody(), contactBody(), stayAt('A短期入所'), stayAt('B短期入所')]);
+    useApp.setState({ caseEntries: new Map([['case-1', entries]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = await screen.findByRole('region', { name: '対応結果' });
+    await user.click(within(section).getByRole('button', { name: /^「短期入所　B短期入所/ }));
+    const dialog = screen.getByRole('dialog', { name: '記録の取消' });
+    expect(
+      within(dialog).getByText('取り消すと、以前の対応結果「短期入所（A短期入所）」が有効に戻ります。入所しなかった場合は、取り消したあと対応結果を記録し直してください。'),
+    ).toBeInTheDocument();
+  });
+
+  it('says the case is left with no outcome when none was recorded before it, and says nothing of outcomes for a call', async () => {
+    useApp.setState({ caseEntries: new Map([['case-1', await appendEntries([], [openBody(), contactBody(), stayAt('A短期入所')])]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = await screen.findByRole('region', { name: '対応結果' });
+    await user.click(within(section).getByRole('button', { name: /^「短期入所　A短期入所/ }));
+    expect(within(screen.getByRole('dialog', { name: '記録の取消' })).getByText('取り消すと、対応結果は未記録になります。')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: '記録の取消' })).toBeNull());
+    await user.click(within(screen.getByRole('article', { name: 'あおぞら短期入所' })).getByRole('button', { name: '取消' }));
+    expect(within(screen.getByRole('dialog', { name: '記録の取消' })).queryByText(/取り消すと/)).toBeNull();
+  });
+});
+
+describe('対応を終了 before a call typed a few minutes ahead (the caller’s watch)', () => {
+  it('names the call and says to wait or correct it', async () => {
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000) * 60_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const ahead = iso(minute + 3 * 60_000);
+    const entries = await appendEntries([], [
+      { body: openBody({ requestedAt: iso(minute - 10 * 60_000) }), at: iso(minute - 10 * 60_000) },
+      { body: contactBody({ contactedAt: ahead }), at: iso(now - 60_000) },
+      { body: { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '' }, at: iso(now - 30_000) },
+    ]);
+    useApp.setState({ caseEntries: new Map([['case-1', entries]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = await screen.findByRole('region', { name: '対応結果' });
+    await user.click(within(section).getByRole('button', { name: '対応を終了' }));
+    await user.click(within(screen.getByRole('dialog', { name: '対応を終了しますか' })).getByRole('button', { name: '対応を終了' }));
+    expect(
+      await within(section).findByText(`終了時刻が、あおぞら短期入所への連絡（${formatJapanDateTime(ahead)}）より前になります。その時刻を過ぎてから終了するか、連絡の時刻を訂正してください。`),
+    ).toBeInTheDocument();
+    expect(useApp.getState().caseEntries.get('case-1')).toHaveLength(3);
   });
 });

@@ -15,7 +15,7 @@ import {
   type Superseded,
 } from '../../domain/emergency-case';
 import { correctionChanges } from '../../domain/correction-changes';
-import { standingClosesOf } from '../../domain/case-fold';
+import { earlierOutcomes, standingClosesOf } from '../../domain/case-fold';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { ConfirmDialog } from '../../ui/dialog';
@@ -112,6 +112,8 @@ export function CorrectionDialog({
   if (target === null) return null;
   const withdraw = target.kind === 'withdraw';
   const reopen = target.kind === 'reopen';
+  // 取消 of the outcome that stands brings back the one it replaced, or leaves none: said before it is written
+  const standsAfter = withdraw && target.entryId === kase.outcome?.entryId ? (earlierOutcomes(kase).at(-1)?.body ?? null) : undefined;
 
   async function save() {
     // A second tap while the first is saved, or while the dialog closes, writes nothing.
@@ -178,6 +180,9 @@ export function CorrectionDialog({
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <p className="case-hint">{reopen ? T.reopenHint : withdraw ? T.withdrawHint : T.correctionHint}</p>
       {target.kind === 'withdraw' ? <p className="case-subject">{target.label}</p> : null}
+      {standsAfter === undefined ? null : (
+        <p className="warning-box">{standsAfter === null ? T.withdrawOutcomeLeavesNone : T.withdrawOutcomeRestores(standsAfter.outcome, standsAfter.facilityName)}</p>
+      )}
       {target.kind === 'contact' ? <ContactFields kase={kase} value={contact} onChange={setContact} resultNotYet={target.contact.body.result === null || contact.result === null} /> : null}
       {target.kind === 'open' ? (
         <>

@@ -175,6 +175,12 @@ export const T = {
   outcomesDiffer:
     '2台の端末で、異なる対応結果が同じころに記録されています。どちらが正しいか確かめ、「対応結果を記録」で正しい方を記録し直すか、誤っている方を「取消」してください（終了した記録は、先に「対応を再開」を押します。それまで請求は要確認です）。',
   withdrawOutcome: (line: string) => `「${line}」を取消`,
+  /** the 取消 dialog of the outcome that stands: what stands once it is written (earlierOutcomes) */
+  withdrawOutcomeRestores: (kind: string, facility: string) =>
+    `取り消すと、以前の対応結果「${facility ? `${kind}（${facility}）` : kind}」が有効に戻ります。${
+      kind === '短期入所' ? '入所しなかった場合は' : 'その結果でない場合は'
+    }、取り消したあと対応結果を記録し直してください。`,
+  withdrawOutcomeLeavesNone: '取り消すと、対応結果は未記録になります。',
   outcomeLine: (kind: string, facility: string, from: string) =>
     [kind, facility, from ? `${from}から` : ''].filter(Boolean).join('　'),
   close: '対応を終了',
