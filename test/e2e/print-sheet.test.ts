@@ -4,6 +4,8 @@
  * every person's name, 医療的ケア, 医師・病院, 服薬 and アレルギー and every emergency contact's phone, at 9pt
  * or more. The households are the demo hub's: the 02:10 call (no. 1), the mother of two (no. 2) and
  * the densest sheet of the 1,000-household hub, chosen here by the length of what it prints.
+ * A sheet that does run over (a long 服薬) names its person and counts its pages at the foot of
+ * every page, so a page 2 that comes loose is still someone's.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -11,7 +13,7 @@ import { generateDemoHub } from '../../src/domain/demo-data';
 import { MEDICAL_CARE_LABELS } from '../../src/domain/disability';
 import type { Household } from '../../src/domain/household';
 import { openBrowser, type BrowserSession } from './browser';
-import { setUpFirstUser } from './app-flows';
+import { registerHousehold, setUpFirstUser } from './app-flows';
 import { pdfPages } from './pdf-text';
 
 const baseUrl = inject('baseUrl');
@@ -99,6 +101,33 @@ describe('the print sheet for a facility', () => {
       const missing = essentials(h).filter((s) => !text.includes(compact(s)));
       expect(missing, `${h.id}: essentials not on the printed page`).toEqual([]);
     }
+  });
+
+  it('names the person and counts the pages at the foot of every page when the sheet runs to a second page', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    const name = '長野 誠';
+    // 服薬 of a person on many medicines, as the form takes it: the person fills the first page and
+    // the contacts go over to a second, a page that says in its body nothing of whose they are
+    const medication = Array.from({ length: 55 }, (_, i) => `${i + 1}. 薬${i + 1} 朝・夕食後 各1錠（粉砕可）`).join('\n');
+    await registerHousehold(page, { name, furigana: 'ながの まこと', birthDate: '1990-05-01', phone: '047-000-1234', medication, contactName: '長野 恵', contactPhone: '090-0000-1234' });
+    const detail = page.url();
+    // 請求 first: its CSS (an A4 page of its own) is loaded when the sheet is printed
+    await page.goto(`${baseUrl}/#/claims`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.goto(`${detail}/print`);
+    await page.getByRole('button', { name: '印刷する' }).waitFor();
+    await page.emulateMedia({ media: 'print' });
+    // the sheet's own @page household-sheet: its size, margins and margin boxes
+    const pages = pdfPages(await page.pdf({ format: 'A4', preferCSSPageSize: true })).map(compact);
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).toContain(compact('1 / 2'));
+    expect(pages[1]).toContain(compact(`${name}さん・事前登録者 情報シート・出力`));
+    expect(pages[1]).toContain(compact('2 / 2'));
+    expect(pages[1]).toContain(compact('長野 恵'));
+    // named by its foot only
+    expect(pages[1]!.split(compact(name))).toHaveLength(2);
   });
 
   it("prints only where to print from when the browser's own print is used on the household screen", async () => {

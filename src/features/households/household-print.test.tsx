@@ -216,3 +216,71 @@ describe('what the sheet tells the facility', () => {
     expect(within(who).queryByText('緊急対応中の方だけにチェックを入れています。')).toBeNull();
   });
 });
+
+describe('what the sheet says of what was never written down', () => {
+  it('prints 医療的ケア, 服薬, アレルギー and 発作 for each person, 「記載なし（未確認）」 when blank: a missing row would read as none', async () => {
+    const unasked = createHousehold({
+      ...household,
+      persons: [
+        createPerson({ id: 'p-1', name: '佐藤 陽太', medicalCare: [], medicalCareDetails: '', severeMultiple: false, medications: '', allergies: '', seizures: '' }),
+        createPerson({ id: 'p-2', name: '佐藤 紗希', medications: 'リスパダール 夕', allergies: '', seizures: '' }),
+      ],
+    });
+    mountScreen({ hash: '#/households/hh-1/print', households: [unasked] });
+    await screen.findByRole('heading', { level: 2, name: /佐藤 陽太/ });
+    const cell = (label: string) => screen.getAllByRole('row', { name: new RegExp(`^${label}`) }).map((r) => r.querySelector('td')!.textContent);
+    expect(cell('医療的ケア')).toEqual(['記載なし（未確認）', '記載なし（未確認）']);
+    expect(cell('服薬')).toEqual(['記載なし（未確認）', 'リスパダール 夕']);
+    expect(cell('アレルギー')).toEqual(['記載なし（未確認）', '記載なし（未確認）']);
+    expect(cell('発作')).toEqual(['記載なし（未確認）', '記載なし（未確認）']);
+  });
+});
+
+describe('the sheet printed without a 同意書', () => {
+  const sameRow = () => screen.queryAllByRole('row').filter((r) => r.querySelector('th')?.textContent === '同意書');
+
+  it('says on the paper that there is none, on what ground it is given, and for that use only; with one, its 共有の範囲 instead', async () => {
+    const session = createFakeSession();
+    vi.spyOn(window, 'print').mockImplementation(() => undefined);
+    const { user, unmount } = mountScreen({ hash: '#/households/hh-1/print', households: [{ ...household, consent: null }], session });
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    await waitFor(() => expect(heldFromPrint()).toBe(false));
+    expect(sameRow()).toHaveLength(1);
+    expect(sameRow()[0]).toHaveTextContent(
+      '同意書なし：本人の生命・身体の保護のため提供しています（個人情報保護法27条1項2号）。この目的以外に使わないでください。',
+    );
+    expect(within(sheet() as HTMLElement).getAllByRole('row').at(-1)).toBe(sameRow()[0]);
+    unmount();
+
+    mountScreen({ hash: '#/households/hh-1/print', households: [household] });
+    await screen.findByRole('heading', { level: 2, name: /佐藤 陽太/ });
+    expect(sameRow()).toEqual([]);
+    expect(screen.getByRole('row', { name: /共有の範囲/ })).toHaveTextContent('拠点の短期入所事業所');
+  });
+});
+
+describe('the foot of every printed page (the margin box of @page household-sheet)', () => {
+  const running = () => document.documentElement.style.getPropertyValue('--hh-print-running');
+
+  it('names the persons printed and when, from <html> for the page margin boxes, once the sheet is no longer held back, until unmount', async () => {
+    vi.spyOn(window, 'print').mockImplementation(() => undefined);
+    const sisters = createHousehold({
+      ...household,
+      consent: null,
+      persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' }), createPerson({ id: 'p-2', name: '佐藤 "紗希"\\\n' })],
+    });
+    const { user, unmount } = mountScreen({ hash: '#/households/hh-1/print', households: [sisters] });
+    // held back, the paper says only why: no name at its foot either
+    expect(heldFromPrint()).toBe(true);
+    expect(running()).toBe('');
+    await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
+    await waitFor(() => expect(heldFromPrint()).toBe(false));
+    // a CSS string: `"` and `\` escaped, the line break gone (it would end the declaration)
+    expect(running()).toMatch(/^"佐藤 陽太さん、佐藤 \\"紗希\\"\\\\ さん・事前登録者 情報シート・出力 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"$/);
+    // the one left off the sheet is left off its foot too
+    await user.click(within(screen.getByRole('group', { name: '印刷する方' })).getByLabelText(/紗希/));
+    expect(running()).toMatch(/^"佐藤 陽太さん・事前登録者 情報シート・出力 /);
+    unmount();
+    expect(running()).toBe('');
+  });
+});

@@ -4,8 +4,10 @@
  * Without a standing 同意書 (none recorded, or the registration 登録廃止) the sheet goes out only
  * with a reason written to the 閲覧記録 first; until then, and whenever the 閲覧記録 cannot be
  * written, the sheet is held back from printing, from the browser's menu too (styles.css .print-held).
+ * A sheet that runs over one page names its persons and counts its pages at the foot of every page.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { usePrintRunningText } from '../../ui/print-running-text';
 import { flushSync } from 'react-dom';
 import { useApp } from '../../state/store';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
@@ -28,15 +30,20 @@ import { paths } from './use-route';
 import { useJapanToday } from '../../state/use-minute-clock';
 import './households.css';
 
-function Row({ label, value }: { label: string; value: string }) {
-  if (!value.trim()) return null;
+/** `blank`: what the row prints when left empty; without it an empty row is left off the sheet. */
+function Row({ label, value, blank }: { label: string; value: string; blank?: string }) {
+  const shown = value.trim() ? value : blank;
+  if (!shown) return null;
   return (
     <tr>
       <th scope="row">{label}</th>
-      <td className="pre">{value}</td>
+      <td className="pre">{shown}</td>
     </tr>
   );
 }
+
+/** The custom property the sheet's page margin box prints (households.css @page household-sheet). */
+const RUNNING_TEXT = '--hh-print-running' as const;
 
 function PersonBlock({ person: p, today }: { person: Person; today: string }) {
   const daily = dailyRows(p)
@@ -58,11 +65,16 @@ function PersonBlock({ person: p, today }: { person: Person; today: string }) {
           <Row label={F.disabilityTypes} value={[disabilityText(p), p.diagnosis, handbookText(p)].filter(Boolean).join('／')} />
           {/* what the staffing of the night depends on: the 区分 and the behaviour score */}
           <Row label={T.printSupportTitle} value={supportText(p)} />
-          <Row label={F.medicalCare} value={[medicalCareText(p), p.severeMultiple ? T.severeMultipleYes : '', p.medicalCareDetails].filter(Boolean).join('\n')} />
+          {/* never left off: on paper a missing row reads as 「なし」, when it may never have been asked */}
+          <Row
+            label={F.medicalCare}
+            value={[medicalCareText(p), p.severeMultiple ? T.severeMultipleYes : '', p.medicalCareDetails].filter(Boolean).join('\n')}
+            blank={T.printNotRecorded}
+          />
           <Row label={T.doctorsTitle} value={doctorsText(p)} />
-          <Row label={T.medications} value={p.medications} />
-          <Row label={T.allergies} value={p.allergies} />
-          <Row label={T.seizures} value={p.seizures} />
+          <Row label={T.medications} value={p.medications} blank={T.printNotRecorded} />
+          <Row label={T.allergies} value={p.allergies} blank={T.printNotRecorded} />
+          <Row label={T.seizures} value={p.seizures} blank={T.printNotRecorded} />
           <Row label={T.crisisPlan} value={p.crisisPlan} />
           <Row label={T.calming} value={p.calming} />
           <Row label={T.triggers} value={p.triggers} />
@@ -145,14 +157,18 @@ export function HouseholdPrint({ id }: { id: string }) {
     [session],
   );
   useLogOpen(id, logPrint);
+  // A 登録廃止 (a withdrawn 同意 is recorded as one) leaves no 同意書 to share under.
+  const consent = household && !household.withdrawal ? household.consent : null;
+  // Printable once what it is written down: the opening's 閲覧記録 (and without a 同意書, the reason).
+  const held = !household || (consent ? loggedFor !== household.id : sharedWithReason !== household.id);
+  const printed = household ? household.persons.filter((p) => !leftOff.has(p.id)) : [];
+  const printedAt = formatJapanDateTime(new Date());
+  // A sheet held back prints only the note saying why: no name at its foot either.
+  usePrintRunningText(RUNNING_TEXT, held ? null : T.printRunning(printed.map((p) => p.name || T.noName), printedAt));
 
   if (!household) return loading ? <p role="status">{T.loading}</p> : <Notice kind="warn">{T.notFound}</Notice>;
   const h = household;
-  // A 登録廃止 (a withdrawn 同意 is recorded as one) leaves no 同意書 to share under.
-  const consent = h.withdrawal ? null : h.consent;
   const logFailed = logFailure?.householdId === h.id;
-  // Printable once what it is written down: the opening's 閲覧記録 (and without a 同意書, the reason).
-  const held = consent ? loggedFor !== h.id : sharedWithReason !== h.id;
   return (
     <div className={held ? 'hh-print paper printable print-held' : 'hh-print paper printable'}>
       <div className="hh-print-controls hh-actions no-print">
@@ -189,7 +205,7 @@ export function HouseholdPrint({ id }: { id: string }) {
         <h1 ref={heading} tabIndex={-1}>
           {T.printTitle}
         </h1>
-        <span>{T.printedAt(formatJapanDateTime(new Date()))}</span>
+        <span>{T.printedAt(printedAt)}</span>
       </div>
       {h.withdrawal ? (
         // First on the sheet: the facility must know the record is no longer kept up to date.
@@ -219,11 +235,9 @@ export function HouseholdPrint({ id }: { id: string }) {
           ))}
         </fieldset>
       ) : null}
-      {h.persons
-        .filter((p) => !leftOff.has(p.id))
-        .map((p) => (
-          <PersonBlock key={p.id} person={p} today={today} />
-        ))}
+      {printed.map((p) => (
+        <PersonBlock key={p.id} person={p} today={today} />
+      ))}
       <h2>{T.contactsTitle}</h2>
       <table>
         <tbody>
@@ -232,7 +246,12 @@ export function HouseholdPrint({ id }: { id: string }) {
           <Row label={F.address} value={[h.address, h.phone].filter(Boolean).join('　')} />
           <Row label={F.mainCaregiver} value={[h.mainCaregiver, h.caregiverHealth].filter(Boolean).join('　')} />
           <Row label={RT.sheetReviewed} value={reviewedText(h, reviewMonths)} />
-          {consent ? <Row label={F.consentScope} value={consent.scope || T.printScopeNone} /> : null}
+          {consent ? (
+            <Row label={F.consentScope} value={consent.scope || T.printScopeNone} />
+          ) : (
+            // printed only once the reason is on the 閲覧記録: the facility learns on what ground it holds the paper
+            <Row label={F.consent} value={T.printNoConsent} />
+          )}
         </tbody>
       </table>
       <p className="hh-print__foot">{T.printFooter}</p>

@@ -130,7 +130,13 @@ export const T = {
   printNow: '印刷する',
   printTitle: '事前登録者 情報シート',
   printedAt: (at: string) => `出力：${at}`,
-  printFooter: '個人情報です。使い終わったら、受け取った事業所の規程に従って廃棄してください。',
+  printFooter: '要配慮個人情報（障害・健康の情報）です。複写・転送せず、使い終わったら受け取った事業所の規程に従って廃棄してください。',
+  /** in a row of the sheet left blank: on paper a missing row would read as 「なし」 (no allergies), which nobody asked */
+  printNotRecorded: '記載なし（未確認）',
+  /** the 同意書 row of a sheet printed without one: the facility learns on what ground it holds the paper */
+  printNoConsent: 'なし：本人の生命・身体の保護のため提供しています（個人情報保護法27条1項2号）。この目的以外に使わないでください。',
+  /** at the foot of every printed page, so a loose page 2 still says whose it is */
+  printRunning: (names: readonly string[], at: string) => `${names.map((n) => `${n}さん`).join('、')}・事前登録者 情報シート・出力 ${at}`,
 
   // form
   newTitle: '世帯を登録',
