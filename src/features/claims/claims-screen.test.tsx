@@ -378,6 +378,28 @@ describe('evidence report', () => {
     expect(await printed()).toHaveLength(1);
   });
 
+  it('prints a month without cases (記録 0件) too, in the 閲覧記録 as any: an auditor may ask for it', async () => {
+    mount([], '#/claims/print?office=office-1&month=2026-12');
+    expect(screen.getByRole('heading', { name: T.reportCases(0) })).toBeInTheDocument();
+    expect(screen.getByText(noCasesMessage('2026-12'))).toBeInTheDocument();
+    const printed = async () => (await useApp.getState().session!.accessLog()).filter((e) => e.action === 'print-evidence');
+    await waitFor(async () => expect((await printed()).map((e) => e.reason)).toEqual([`2026年12月・${office.name}・${T.reportTitle}`]));
+    await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
+    expect(screen.getByRole('heading', { name: T.reportTitle }).closest('.claims-report')).not.toHaveClass('claims-report--unprinted');
+  });
+
+  it('names the office and month at the foot of every printed page, from <html> for the page margin boxes, removed on unmount', async () => {
+    const running = () => document.documentElement.style.getPropertyValue('--evidence-running');
+    const quoted = createOffice({ name: '相談支援 "かもめ"\\', officeNumber: '1234567890' });
+    mount(await decemberCases(), '#/claims/print?office=office-1&month=2026-12', [quoted]);
+    // not before it prints: the page then prints blank
+    expect(running()).toBe('');
+    await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
+    expect(running()).toBe('"相談支援 \\"かもめ\\"\\\\（1234567890）・2026年12月・証跡レポート"');
+    cleanup();
+    expect(running()).toBe('');
+  });
+
   it('says who recorded a call\'s result after the call, and when, beside the result', async () => {
     // the call (entry case-j-e1) at 12:10, its result recorded at 12:26 by a colleague
     const late = await night('case-j', dec(7), {

@@ -9,9 +9,11 @@
  *
  * Opening it writes a 'print-evidence' 閲覧記録 entry (a page made to be printed, the browser's own
  * print too), once per opening: until it is written the report does not print (印刷 waits, and
- * the page prints blank), and when it cannot be written the screen says why.
+ * the page prints blank), and when it cannot be written the screen says why. A month without cases
+ * prints too (記録 0件): an auditor may ask for the month's report all the same.
  */
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { usePrintRunningText } from '../../ui/print-running-text';
 import { useApp } from '../../state/store';
 import { useCountersigns, type Countersigns } from '../../state/use-countersigns';
 import { useLogOpen } from '../../state/use-log-open';
@@ -36,6 +38,9 @@ import { exportSubject, useLogExport } from './log-export';
 import './claims.css';
 
 const at = (instant: string) => formatJapanDateTime(instant);
+
+/** The custom property the report's page margin box prints (claims.css @page evidence-report). */
+const RUNNING_TEXT = '--evidence-running' as const;
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -315,10 +320,12 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
       throw e;
     }
   }, [logPrint, month, reportName]);
-  useLogOpen(reportName !== undefined && claim.cases.length > 0 ? `${officeId}:${month}` : null, logOpen);
+  // a month without cases too: its 0件 report is printed when an auditor asks for it
+  useLogOpen(reportName !== undefined ? `${officeId}:${month}` : null, logOpen);
   const printable = ready && logged === 'done';
   const [printedAt] = useState(() => formatJapanDateTime(new Date()));
   const office = claim.office;
+  usePrintRunningText(RUNNING_TEXT, printable && office ? T.reportRunning(office.name, office.officeNumber, monthLabel(month)) : null);
   // the hub's signatures too, as the claims screen reads them: a mismatch is an alert at the top, not a cell
   const broken = brokenCases(claim.cases, chain, countersigns.done ? countersigns.lookup : undefined);
   // A month already claimed says so: the report shows the records as they are now, the claim as sent is kept apart.

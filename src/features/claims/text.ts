@@ -230,5 +230,7 @@ export const T = {
   reportNotClosed: '未請求（この月の締めは記録されていません）',
   reportChangedSinceClose: (n: number) =>
     `この月は請求済みですが、請求後に${n}件の変更があります。以下は印刷時点の記録です。請求時の内容と差分は、請求・出力の「請求後の変更」で確認してください。`,
-  reportFoot: 'この証跡レポートは端末に保存された対応記録から作成しました。ハッシュは記録の状態を示し、後から記録と照合できます。',
+  reportFoot: 'この証跡レポートは端末に保存された対応記録から作成しました。ハッシュは記録の状態を示し、後から記録と照合できます。時刻はすべて日本時間です。',
+  /** at the foot of every printed page, so a page taken out of the file still says which report it is */
+  reportRunning: (officeName: string, officeNumber: string, month: string) => `${officeName}${officeNumber ? `（${officeNumber}）` : ''}・${month}・証跡レポート`,
 } as const;
