@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { generateDemoHub } from '../../src/domain/demo-data';
 import { MEDICAL_CARE_LABELS } from '../../src/domain/disability';
 import type { Household } from '../../src/domain/household';
+import { formatJapanesePhone } from '../../src/domain/night-call';
 import { openBrowser, type BrowserSession } from './browser';
 import { registerHousehold, setUpFirstUser } from './app-flows';
 import { pdfPages } from './pdf-text';
@@ -52,7 +53,8 @@ function essentials(h: Household): string[] {
       // the hospital a facility calls with a medical question
       ...p.doctors.flatMap((d) => [d.hospital, d.phone]),
     ]),
-    ...h.emergencyContacts.flatMap((c) => [c.name, ...c.phones]),
+    // written as the screens write them (090-1234-5678), whatever way they were typed
+    ...h.emergencyContacts.flatMap((c) => [c.name, ...c.phones.map(formatJapanesePhone)]),
   ].filter((s) => s.trim());
 }
 

@@ -24,7 +24,8 @@ export function FunctionBonusScreen() {
   const route = parseBonusRoute(useHash());
   const offices = useApp((s) => s.offices);
   const back = (
-    <a className="btn btn--ghost" href="#/claims" aria-label={B.back}>
+    // a screen's way back, not the paper's (the page prints)
+    <a className="btn btn--ghost no-print" href="#/claims" aria-label={B.back}>
       ←
     </a>
   );

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
@@ -46,6 +46,26 @@ describe('the print sheet', () => {
     const read = { ...household, emergencyContacts: [{ ...household.emergencyContacts[0]!, furigana: 'さとう はなこ' }] };
     mountScreen({ hash: '#/households/hh-1/print', households: [read] });
     expect(within(sheet() as HTMLElement).getByText(/^1\. 佐藤 花子/)).toHaveTextContent('1. 佐藤 花子（さとう はなこ）（叔母） 090-1234-5678');
+  });
+
+  it('writes the numbers as the screens do, names the 代理人, and says a review date already passed', () => {
+    const typed = {
+      ...household,
+      emergencyContacts: [{ ...household.emergencyContacts[0]!, phones: ['09012345678'] }],
+      legalRepresentative: '成年後見人 山本 一郎（司法書士）',
+      lastReviewedOn: '2024-01-10',
+    };
+    mountScreen({ hash: '#/households/hh-1/print', households: [typed] });
+    const paper = within(sheet() as HTMLElement);
+    expect(paper.getByText(/^1\. 佐藤 花子/)).toHaveTextContent('090-1234-5678');
+    expect(paper.getByRole('row', { name: /代理人/ })).toHaveTextContent('成年後見人 山本 一郎（司法書士）');
+    expect(paper.getByText(/次回見直し/)).toHaveTextContent(/（期限切れ）/);
+  });
+
+  it('says on the paper that a demo household is made up', async () => {
+    mountScreen({ hash: '#/households/hh-1/print', households: [household] });
+    act(() => useApp.setState({ demoIds: new Set(['hh-1']) }));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('事前登録者 情報シート（デモ・架空）'));
   });
 });
 

@@ -17,6 +17,7 @@ import type { Household, Person, Withdrawal } from '../../domain/household';
 import { openCaseOfPerson } from '../../domain/open-case';
 import { personAgeLabel } from '../../domain/household-schema';
 import { formatJapanDateTime } from '../../domain/japan-time';
+import { formatJapanesePhone } from '../../domain/night-call';
 import { Button } from '../../ui/button';
 import { TextArea } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
@@ -102,18 +103,20 @@ function doctorsText(p: Person): string {
 }
 
 function contactsText(h: Household): string {
+  // numbers as the screens write them (090-1234-5678), not as typed (09012345678)
   return h.emergencyContacts
-    .map((c, i) => `${i + 1}. ${c.name}${c.furigana ? `（${c.furigana}）` : ''}${c.relation ? `（${c.relation}）` : ''} ${c.phones.join('／')}${c.note ? ` ${c.note}` : ''}`)
+    .map((c, i) => `${i + 1}. ${c.name}${c.furigana ? `（${c.furigana}）` : ''}${c.relation ? `（${c.relation}）` : ''} ${c.phones.map(formatJapanesePhone).join('／')}${c.note ? ` ${c.note}` : ''}`)
     .join('\n');
 }
 
 /** How current the sheet is: the last review (who, when) and 次回見直し日, so staff know its age. */
-function reviewedText(h: Household, reviewMonths: number): string {
+function reviewedText(h: Household, reviewMonths: number, today: string): string {
   const last = lastReview(h);
   const next = nextReviewDate(h, reviewMonths);
   return [
     `${RT.lastReview} ${last ? `${dateText(last.date)}${last.by ? `（${last.by}）` : ''}` : h.consent?.date ? RT.sheetNoReview : RT.sheetNoReviewNoConsent}`,
-    `${RT.nextReview} ${next ? dateText(next) : '—'}`,
+    // a date passed says the sheet may be out of date: the facility asks the family what changed
+    `${RT.nextReview} ${next ? `${dateText(next)}${next < today ? T.printReviewOverdue : ''}` : '—'}`,
   ].join('　');
 }
 
@@ -134,6 +137,7 @@ export function HouseholdPrint({ id }: { id: string }) {
   // or everyone when none is.
   const [ticked, setLeftOff] = useState<ReadonlySet<string> | null>(null);
   const caseEntries = useApp((s) => s.caseEntries);
+  const demo = useApp((s) => s.demoIds.has(id));
   const inEmergency = useMemo(
     () => new Set((household?.persons ?? []).filter((p) => openCaseOfPerson(caseEntries.values(), id, p.id) !== null).map((p) => p.id)),
     [caseEntries, household, id],
@@ -203,7 +207,9 @@ export function HouseholdPrint({ id }: { id: string }) {
       ) : null}
       <div className="hh-print__meta">
         <h1 ref={heading} tabIndex={-1}>
+          {/* made-up people on paper say so: a demo sheet read as a real family's */}
           {T.printTitle}
+          {demo ? T.demoTitle : ''}
         </h1>
         <span>{T.printedAt(printedAt)}</span>
       </div>
@@ -242,10 +248,12 @@ export function HouseholdPrint({ id }: { id: string }) {
       <table>
         <tbody>
           <Row label={T.contactsTitle} value={contactsText(h) || T.noContacts} />
+          {/* who may decide for the person (a 成年後見人): a night admission's medical questions */}
+          <Row label={T.legalRepresentative} value={h.legalRepresentative} />
           <Row label={T.caseWorkerTitle} value={[h.caseWorker, h.registeringOffice, h.caseWorkerPhone].filter(Boolean).join('　')} />
           <Row label={F.address} value={[h.address, h.phone].filter(Boolean).join('　')} />
           <Row label={F.mainCaregiver} value={[h.mainCaregiver, h.caregiverHealth].filter(Boolean).join('　')} />
-          <Row label={RT.sheetReviewed} value={reviewedText(h, reviewMonths)} />
+          <Row label={RT.sheetReviewed} value={reviewedText(h, reviewMonths, today)} />
           {consent ? (
             <Row label={F.consentScope} value={consent.scope || T.printScopeNone} />
           ) : (

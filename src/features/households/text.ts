@@ -133,6 +133,8 @@ export const T = {
   printFooter: '要配慮個人情報（障害・健康の情報）です。複写・転送せず、使い終わったら受け取った事業所の規程に従って廃棄してください。',
   /** in a row of the sheet left blank: on paper a missing row would read as 「なし」 (no allergies), which nobody asked */
   printNotRecorded: '記載なし（未確認）',
+  /** after a 次回見直し日 already passed */
+  printReviewOverdue: '（期限切れ）',
   /** the 同意書 row of a sheet printed without one: the facility learns on what ground it holds the paper */
   printNoConsent: 'なし：本人の生命・身体の保護のため提供しています（個人情報保護法27条1項2号）。この目的以外に使わないでください。',
   /** at the foot of every printed page, so a loose page 2 still says whose it is */

@@ -100,7 +100,12 @@ export function ReportsScreen() {
             {T.csvSjis}
           </Button>
         </div>
-        {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
+        {/* 「CSVを保存しました」 is the screen's, not the report's on paper */}
+        {message ? (
+          <div className="no-print">
+            <Notice kind={message.kind}>{message.text}</Notice>
+          </div>
+        ) : null}
         {range.to < range.from ? <Notice kind="error">{T.badRange}</Notice> : null}
         {!loaded ? <p role="status">{T.loading}</p> : null}
         {report && loaded ? (
