@@ -91,3 +91,23 @@ describe('a 退所 belongs to the outcome that stood when it was written', () =>
     expect(stayOf(back)?.endDay).toBe('2026-12-02');
   });
 });
+
+describe('the same admission recorded again with its time corrected', () => {
+  it('keeps the 退所 written before it, which comes after the admission as corrected', async () => {
+    const entries = await appendEntries([], [
+      { body: openBody(), at: dec(1, '00:00') },
+      { body: contactBody({ contactedAt: dec(1, '00:20') }), at: dec(1, '00:21') },
+      { body: stayAt('A短期入所', dec(1, '03:00')), at: dec(1, '03:00') },
+      { body: { type: 'close', closedAt: dec(1, '03:10') }, at: dec(1, '03:10') },
+      { body: end(dec(5, '10:00')), at: dec(5, '10:05') },
+    ]);
+    // 対応を再開, then 対応結果を記録 with the admission's time corrected to 01:00, as the guide says to
+    const corrected = await appendEntries(entries, [
+      { body: { type: 'correction', corrects: entries[3]!.id, reason: '入所の日時の誤り', replacement: null }, at: dec(6, '09:00') },
+      { body: stayAt('A短期入所', dec(1, '01:00')), at: dec(6, '09:05') },
+    ]);
+    const c = foldCase(corrected);
+    expect(stayOf(c)).toMatchObject({ from: dec(1, '01:00'), endDay: '2026-12-05' });
+    expect(validateEntry(c, end(dec(7, '10:00')), dec(7, '11:00'))).toEqual([ALREADY]);
+  });
+});

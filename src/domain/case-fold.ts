@@ -155,12 +155,16 @@ export function concurrentOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<O
  * One written before belongs to an outcome since replaced (短期入所 A ended on day 2, the case
  * reopened and 短期入所 G recorded from day 4): it ends no stay of G's, and stays in the history.
  * Read by who held what (as corrections are), not by read order alone: a 退所 written on a phone that
- * had not yet seen G is A's, wherever the chain's order puts it. No field says which outcome a
- * stay-end is for, so older phones keep reading the chain.
+ * had not yet seen G is A's, wherever the chain's order puts it. One written before that still ends
+ * it when it comes after the admission that stands: the same admission recorded again with its time
+ * corrected (対応を再開, then 対応結果を記録, as the guide says to) keeps its 退所. No field says which
+ * outcome a stay-end is for, so older phones keep reading the chain.
  */
 function stayEndOf(outcome: Slot<OutcomeBody>, standing: readonly Slot<FactBody>[], held: WriterHeld): Slot<StayEndBody> | undefined {
   const stated = outcome.versions.at(-1)!.seq;
-  return standing.filter((s): s is Slot<StayEndBody> => s.body.type === 'stay-end' && !s.withdrawn && held(s.seq, stated)).at(-1);
+  const from = outcome.body.from === null ? NaN : Date.parse(outcome.body.from);
+  const after = (s: Slot<StayEndBody>) => Date.parse(s.body.endedAt) >= from;
+  return standing.filter((s): s is Slot<StayEndBody> => s.body.type === 'stay-end' && !s.withdrawn && (held(s.seq, stated) || after(s))).at(-1);
 }
 
 function current<B extends FactBody>(s: Slot<B>): Current<B> {
