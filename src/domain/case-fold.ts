@@ -163,8 +163,8 @@ export function concurrentOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<O
 function stayEndOf(outcome: Slot<OutcomeBody>, standing: readonly Slot<FactBody>[], held: WriterHeld): Slot<StayEndBody> | undefined {
   const stated = outcome.versions.at(-1)!.seq;
   const from = outcome.body.from === null ? NaN : Date.parse(outcome.body.from);
-  const after = (s: Slot<StayEndBody>) => Date.parse(s.body.endedAt) >= from;
-  return standing.filter((s): s is Slot<StayEndBody> => s.body.type === 'stay-end' && !s.withdrawn && (held(s.seq, stated) || after(s))).at(-1);
+  const ends = (s: Slot<FactBody>): s is Slot<StayEndBody> => s.body.type === 'stay-end' && !s.withdrawn;
+  return standing.filter(ends).filter((s) => held(s.seq, stated) || Date.parse(s.body.endedAt) >= from).at(-1);
 }
 
 function current<B extends FactBody>(s: Slot<B>): Current<B> {
