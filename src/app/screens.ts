@@ -26,8 +26,9 @@ export function lazyComponent<P extends object>(load: () => Promise<{ default: C
       (error: unknown) => {
         pending = undefined;
         // React keeps a lazy component's failure for good: the screen failed again at every visit
-        // until a reload (a chunk an update had taken away, a line that came back). The next mount
-        // tries afresh.
+        // even where the browser would fetch it again. The next mount tries afresh. Browsers that
+        // keep a failed module fetch until the page reloads (whatwg/html#10327 is not in all of them
+        // yet) fail it again, and the screen's crash notice offers 再読み込み, as before.
         Lazy = lazy(preload);
         throw error;
       },

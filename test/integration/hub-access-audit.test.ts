@@ -121,6 +121,17 @@ describe('[audit] what the hub records of who reads it (PostgreSQL)', () => {
     ]);
   });
 
+  it('[audit] a pull from the beginning that copies nothing (a hub with no records yet) leaves a row only as the device\'s first pull', async () => {
+    const reader = await join('reader-phone', coord);
+    // a new hub: its cursor stays at 0, and every sync asks from 0
+    for (let i = 0; i < 3; i++) {
+      const page = await reader.pull('0');
+      expect(page.status).toBe(200);
+      expect(page.body.records).toEqual([]);
+    }
+    expect((await rows('full-pull')).map((r) => [r.subject, r.detail])).toEqual([['reader-phone', 'from=cursor-0; scope=all; records=0; more=no']]);
+  });
+
   it('[audit] every way a pull starts from the beginning is recorded: no cursor, 「最初から受信し直す」 (<epoch>:0), a device\'s first pull whatever its cursor', async () => {
     await hubWith(3);
     const start = (await rows('full-pull')).length;

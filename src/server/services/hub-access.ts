@@ -23,9 +23,12 @@ export type FullPullStart = 'cursor-0' | 'new-epoch' | 'restored-timeline' | 'fi
 /** Why this page is the first of a full copy, or null for an incremental pull (or a later page). */
 export function fullPullStart(
   asked: { readonly version: number },
-  answer: Pick<PullAnswer, 'epochChanged' | 'timeline'>,
+  answer: Pick<PullAnswer, 'epochChanged' | 'timeline' | 'count'>,
   device: Pick<DeviceRecord, 'firstPullAt'>,
 ): FullPullStart | null {
+  // A pull from the beginning that copies nothing is no copy: a hub with no records yet hands its
+  // cursor back at 0, and every phone's sync every 30 s wrote a row. A device's first pull still does.
+  if (answer.count === 0 && device.firstPullAt !== null) return null;
   if (asked.version === 0) return 'cursor-0';
   if (answer.epochChanged) return 'new-epoch';
   if ((answer.timeline?.diverged ?? null) !== null) return 'restored-timeline';
