@@ -157,10 +157,15 @@ describe('household list and search', () => {
   it('keeps the households found while a romaji IME is still turning letters into kana', async () => {
     const { user } = mountScreen({ households: [sato, suzuki] });
     // 「さとう」 typed in romaji passes through 「さt」 and 「さとu」 on a phone's screen
-    await user.type(screen.getByRole('searchbox', { name: '検索' }), 'さとu');
+    const search = screen.getByRole('searchbox', { name: '検索' });
+    fireEvent.compositionStart(search);
+    await user.type(search, 'さとu');
     expect(screen.getAllByRole('listitem')).toHaveLength(1);
     expect(screen.getByRole('listitem')).toHaveTextContent('佐藤 陽太');
     expect(screen.queryByText(/該当する世帯はありません/)).toBeNull();
+    // composed to the end, the query is searched as it stands: 「さとu」 is no one
+    fireEvent.compositionEnd(search);
+    expect(await screen.findByText(/該当する世帯はありません/)).toBeInTheDocument();
   });
 
   it("puts the keyboard away at the keyboard's 検索 key, but not at the IME's confirming Return", async () => {

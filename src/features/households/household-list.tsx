@@ -90,6 +90,8 @@ export function HouseholdList() {
   const reviewMonths = useApp((s) => s.settings.reviewAfterMonths);
   const today = useJapanToday();
   const [query, setQuery] = useState('');
+  // while the IME composes: 「やまd」 is a kana on its way, not a query (the search's romaji fallback)
+  const [composing, setComposing] = useState(false);
   const [pages, setPages] = useState(1);
   // A new household's interview left unsaved (a first visit of two): 「登録の続き」 says it is there.
   const register = useNewHouseholdDraft() ? T.registerContinue : T.register;
@@ -115,8 +117,9 @@ export function HouseholdList() {
     let hits = searchHouseholds(index, searched, SEARCH_LIMIT);
     // Typed in romaji, the field holds 「やまd」 on the way to 「やまだ」: searched as it stands it found
     // no one at every other key, and 「該当する世帯はありません」 blinked in and out. When nothing
-    // matches, the letters still being turned into kana are left aside.
-    if (hits.length === 0 && ROMAJI_IN_PROGRESS.test(q)) {
+    // matches while the IME composes, the letters still being turned into kana are left aside (a
+    // query typed to the end, 「コーポA」, is searched as it is).
+    if (hits.length === 0 && composing && ROMAJI_IN_PROGRESS.test(q)) {
       searched = q.replace(ROMAJI_IN_PROGRESS, '');
       hits = searchHouseholds(index, searched, SEARCH_LIMIT);
     }
@@ -130,7 +133,7 @@ export function HouseholdList() {
       if (household) shown.push({ household, personId: hit.personId, matched: matchedLabel(hit, household, searched, words) });
     }
     return { rows: shown, total: hits.length, more: hits.length >= SEARCH_LIMIT };
-  }, [q, searchPending, pages, sorted, index, households]);
+  }, [q, searchPending, pages, sorted, index, households, composing]);
 
   return (
     <Page
@@ -162,6 +165,8 @@ export function HouseholdList() {
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.nativeEvent.isComposing && e.keyCode !== 229) e.currentTarget.blur();
           }}
+          onCompositionStart={() => setComposing(true)}
+          onCompositionEnd={() => setComposing(false)}
         />
       </div>
       <div className="hh-countbar">
