@@ -28,7 +28,7 @@ describe('useSync', () => {
     await session.sync.saveHubLink({ hub: 'aozora', loginName: 'taro', userId: 'u-taro', displayName: 'テスト 太郎', role: 'coordinator', deviceSecret: 'secret-0123456789', cursor: 0, scope: null, lastSyncAt: '2026-12-03T01:00:00.000Z', openConflicts: 0, signedOut: false });
     useApp.setState({ session, phase: 'unlocked' });
     render(<Unlocked />);
-    expect((await screen.findAllByText(/同期していません・再読み込みを/)).length).toBeGreaterThan(0);
+    expect((await screen.findAllByText(/同期停止中（要再読み込み）/)).length).toBeGreaterThan(0);
     expect(syncStatus.getState().problem?.message).toMatch(/アプリを再読み込みしてください。変更はこの端末に保存されています。/);
   });
 

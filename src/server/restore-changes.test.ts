@@ -63,7 +63,7 @@ describe('the evidence a restore lacks', () => {
     const lost = evidenceLost(before, { ...before, hubAccess: 4 });
     expect(lost).toEqual({ caseEntries: 0, monthCloses: 0, accessEntries: 0, hubAccess: 3 });
     const [line] = evidenceLostReport(lost, '/backups/before-restore-x.dump');
-    expect(line).toMatch(/^注意：拠点が記録した端末の登録と全件の受信 3 件（監査表 account_audit）も、復元したデータベースにありません。.*\/backups\/before-restore-x\.dump は削除せず/);
+    expect(line).toMatch(/^注意：拠点が記録した端末の登録と全件の受信 3 件（監査表 account_audit）が、復元したデータベースにありません。.*\/backups\/before-restore-x\.dump は削除せず/);
     expect(line).not.toContain('対応記録のエントリ');
     expect(line).toContain('lacks 3 row(s) of the hub\'s record of devices registered and full copies pulled');
   });

@@ -113,7 +113,7 @@ export function evidenceLostReport(lost: ReturnType<typeof evidenceLost>, keptCo
           `置き換えたデータベースにあった対応記録のエントリ ${lost.caseEntries} 件、請求済みの記録 ${lost.monthCloses} 件、閲覧記録 ${lost.accessEntries} 件が、復元したデータベースにありません。対応記録と請求済みは、持っている端末が同期すると送り直されます（その後に替えた・消した端末の分は戻りません）。閲覧記録は送り直されません。`,
         ]),
     // the hub's own record of who registered a device or copied a scope (migration 27): no phone has it
-    ...(lost.hubAccess === 0 ? [] : [`拠点が記録した端末の登録と全件の受信 ${lost.hubAccess} 件（監査表 account_audit）も、復元したデータベースにありません。これは送り直されません。`]),
+    ...(lost.hubAccess === 0 ? [] : [`拠点が記録した端末の登録と全件の受信 ${lost.hubAccess} 件（監査表 account_audit）${fromPhones === 0 ? 'が' : 'も'}、復元したデータベースにありません。これは送り直されません。`]),
   ];
   const en = [
     ...(fromPhones === 0

@@ -69,7 +69,7 @@ describe('a case whose chain does not hold', () => {
     const tampered = [held[0]!, { ...held[1]!, body: { ...held[1]!.body, result: '受入可' } } as typeof held[1]];
     useApp.setState({ session, phase: 'unlocked', caseEntries: new Map([['case-broken', tampered as typeof held]]) });
     await expect(useApp.getState().appendCaseEntry('case-broken', contactBody({ contactedAt: new Date().toISOString(), result: null }))).rejects.toMatchObject({
-      messages: [expect.stringMatching(/^この対応記録は改ざんまたは破損しているため、記録を追加できません: .+管理者に連絡してください。$/)],
+      messages: [expect.stringMatching(/^この対応記録は、改ざん・破損しているか、新しい版のアプリで記録された項目をこの端末で読めないため、記録を追加できません: .+管理者に連絡してください。$/)],
     });
     expect(await session.list('case-entry')).toEqual([]);
   });

@@ -7,5 +7,6 @@ export const T = {
   discardDraftBody: '保存していない入力は失われます。破棄すると元に戻せません。',
   discardDraftConfirm: '破棄する',
   /** an entry refused because the case's chain does not hold (as the case screen's banner says it) */
-  chainBroken: (problem: string) => `この対応記録は改ざんまたは破損しているため、記録を追加できません: ${problem} 管理者に連絡してください。`,
+  chainBroken: (problem: string) =>
+    `この対応記録は、改ざん・破損しているか、新しい版のアプリで記録された項目をこの端末で読めないため、記録を追加できません: ${problem} アプリを最新にして、それでも続くときは管理者に連絡してください。`,
 } as const;

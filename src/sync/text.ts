@@ -71,7 +71,7 @@ export const S = {
     'session-switched': '同期を中断（別のタブ）',
     busy: '別のタブで同期中',
     held: 'サインイン待ち',
-    'not-loaded': '同期していません・再読み込みを',
+    'not-loaded': '同期停止中（要再読み込み）',
   } satisfies Record<SyncProblemCode, string>,
   /** settling a conflict with the other value: why the edit has not reached the hub, so nothing was settled */
   settle: {

@@ -324,7 +324,7 @@ describe('緊急対応: from the tap to the closed case', () => {
     await user.click(screen.getByRole('button', { name: '記録を開始' }));
     await backFromMatch();
     // no facility reached yet: the month is the first reached call's, which after midnight on the 31st is the next
-    expect(await screen.findByText(/この方は今月すでに4回、相談強化加算の対象となっています。今月中に受入先と連絡がつけば/)).toBeInTheDocument();
+    expect(await screen.findByText(/この方は今月すでに4回、相談強化加算の対象となっています。この対応は記録されますが、今月中に受入先と連絡がついた場合は算定されません/)).toBeInTheDocument();
   });
 
   it("offers no demo facility in a real case's call typed by hand nor in its outcome", async () => {

@@ -105,7 +105,7 @@ export const T = {
    * short-stay call. At 23:55 on the 31st a call reached after midnight is the next month's first.
    */
   monthFullIfNow: (n: number) =>
-    `この方は今月すでに${n}回、相談強化加算の対象となっています。今月中に受入先と連絡がつけば、この対応は記録されますが、算定されません（上限4回）。`,
+    `この方は今月すでに${n}回、相談強化加算の対象となっています。この対応は記録されますが、今月中に受入先と連絡がついた場合は算定されません（上限4回）。`,
   findFacilities: '受入先を探して電話する',
   resultRecorded: (name: string, result: string) => `${name}：${result}を記録しました`,
   callbackRecorded: (name: string) => `${name}：折り返しを記録しました。結果を選んでください`,

@@ -296,10 +296,10 @@ describe('the foot of every printed page (the margin box of @page household-shee
     await user.click(screen.getByRole('button', { name: '理由を記録して印刷' }));
     await waitFor(() => expect(heldFromPrint()).toBe(false));
     // a CSS string: `"` and `\` escaped, the line break gone (it would end the declaration)
-    expect(running()).toMatch(/^"佐藤 陽太さん、佐藤 \\"紗希\\"\\\\ さん・事前登録者 情報シート・出力 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"$/);
+    expect(running()).toMatch(/^"佐藤 陽太さん、佐藤 \\"紗希\\"\\\\ さん・事前登録者 情報シート・出力：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"$/);
     // the one left off the sheet is left off its foot too
     await user.click(within(screen.getByRole('group', { name: '印刷する方' })).getByLabelText(/紗希/));
-    expect(running()).toMatch(/^"佐藤 陽太さん・事前登録者 情報シート・出力 /);
+    expect(running()).toMatch(/^"佐藤 陽太さん・事前登録者 情報シート・出力：/);
     unmount();
     expect(running()).toBe('');
   });

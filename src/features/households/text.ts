@@ -138,7 +138,7 @@ export const T = {
   /** the 同意書 row of a sheet printed without one: the facility learns on what ground it holds the paper */
   printNoConsent: 'なし：本人の生命・身体の保護のため提供しています（個人情報保護法27条1項2号）。この目的以外に使わないでください。',
   /** at the foot of every printed page, so a loose page 2 still says whose it is */
-  printRunning: (names: readonly string[], at: string) => `${names.map((n) => `${n}さん`).join('、')}・事前登録者 情報シート・出力 ${at}`,
+  printRunning: (names: readonly string[], at: string) => `${names.map((n) => `${n}さん`).join('、')}・事前登録者 情報シート・出力：${at}`,
 
   // form
   newTitle: '世帯を登録',
