@@ -62,6 +62,12 @@ describe('the print sheet', () => {
     expect(paper.getByText(/次回見直し/)).toHaveTextContent(/（期限切れ）/);
   });
 
+  it('says who printed it, and when', () => {
+    mountScreen({ hash: '#/households/hh-1/print', households: [household] });
+    const by = useApp.getState().session!.user.displayName;
+    expect(within(sheet() as HTMLElement).getByText(/^出力：/)).toHaveTextContent(new RegExp(`^出力：\\d{4}年\\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2}（${by}）$`));
+  });
+
   it('says on the paper that a demo household is made up', async () => {
     mountScreen({ hash: '#/households/hh-1/print', households: [household] });
     act(() => useApp.setState({ demoIds: new Set(['hh-1']) }));

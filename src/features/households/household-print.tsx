@@ -211,7 +211,7 @@ export function HouseholdPrint({ id }: { id: string }) {
           {T.printTitle}
           {demo ? T.demoTitle : ''}
         </h1>
-        <span>{T.printedAt(printedAt)}</span>
+        <span>{T.printedAt(printedAt, session?.user.displayName ?? '')}</span>
       </div>
       {h.withdrawal ? (
         // First on the sheet: the facility must know the record is no longer kept up to date.

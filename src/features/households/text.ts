@@ -129,7 +129,8 @@ export const T = {
   printLogFailed: (message: string) => `閲覧記録に書き込めなかったため、印刷していません。${message}`,
   printNow: '印刷する',
   printTitle: '事前登録者 情報シート',
-  printedAt: (at: string) => `出力：${at}`,
+  /** when, and by whom: the facility knows whom at the 拠点 to ask about the paper */
+  printedAt: (at: string, by: string) => `出力：${at}${by ? `（${by}）` : ''}`,
   printFooter: '要配慮個人情報（障害・健康の情報）です。複写・転送せず、使い終わったら受け取った事業所の規程に従って廃棄してください。',
   /** in a row of the sheet left blank: on paper a missing row would read as 「なし」 (no allergies), which nobody asked */
   printNotRecorded: '記載なし（未確認）',
