@@ -20,6 +20,11 @@ function canTakeFocus(el: Element): el is HTMLElement {
   return el.closest('[hidden], [inert], details:not([open])') === null;
 }
 
+/** Return pressed to act, not the one that confirms the IME's conversion (isComposing, or keyCode 229 where a browser does not say). */
+export function isPlainEnter(e: KeyboardEvent<Element>): boolean {
+  return e.key === 'Enter' && !e.nativeEvent.isComposing && e.keyCode !== 229;
+}
+
 /**
  * A form's onKeyDown: Return in a field typed into moves the focus to the next field of the form
  * (「次へ」), or stays where it is after the last one. It leaves alone a Return that confirms the
@@ -27,8 +32,7 @@ function canTakeFocus(el: Element): el is HTMLElement {
  * area (a new line) or on a button, one in another form, and one a field handled itself.
  */
 export function keepEnterFromSubmitting(e: KeyboardEvent<HTMLFormElement>): void {
-  if (e.key !== 'Enter' || e.defaultPrevented) return;
-  if (e.nativeEvent.isComposing || e.keyCode === 229) return;
+  if (!isPlainEnter(e) || e.defaultPrevented) return;
   const field = e.target;
   // A field of a dialog drawn over the form (a portal: its events reach the form, its DOM is elsewhere) is the dialog's.
   if (!(field instanceof Element) || !isTypedInto(field) || field.form !== e.currentTarget) return;

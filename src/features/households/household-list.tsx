@@ -8,6 +8,7 @@ import { useApp } from '../../state/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { normalizeKana, normalizePhone } from '../../domain/normalize';
 import { idsInNameOrder, queryWordSpellings, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
+import { isPlainEnter } from '../../ui/enter-key';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { Notice, Page } from '../../ui/layout';
@@ -163,7 +164,7 @@ export function HouseholdList() {
           // The search runs as one types: the keyboard's 「検索」 key puts the keyboard away, so the
           // results it covered can be read (it did nothing). The IME's confirming Return is left alone.
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.nativeEvent.isComposing && e.keyCode !== 229) e.currentTarget.blur();
+            if (isPlainEnter(e)) e.currentTarget.blur();
           }}
           onCompositionStart={() => setComposing(true)}
           onCompositionEnd={() => setComposing(false)}
