@@ -21,7 +21,6 @@
  * The migration from the single line of issue 4 changes no stored hash: a line is a DAG with one
  * branch.
  */
-import { sha256OfText } from './sha256';
 import canonicalize from 'canonicalize';
 import type { CaseEntry, UnsealedEntry } from './emergency-case';
 
@@ -55,9 +54,13 @@ function canonicalOf(entry: UnsealedEntry): string {
   return text;
 }
 
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export function hashOfEntry(entry: UnsealedEntry): Promise<string> {
-  return sha256OfText(canonicalOf(entry));
+  return sha256Hex(canonicalOf(entry));
 }
 
 /** Computes the entry's hash; `prevHash` must already be the parent's hash ('' for the open entry). */
@@ -143,7 +146,7 @@ export async function verifyChain(entries: readonly CaseEntry[]): Promise<ChainC
   }
   const tips = entries.filter((e) => !parents.has(e.hash)).length;
   // One tip: every other entry is its ancestor, so it has the highest index and stands last.
-  const headHash = tips === 1 ? entries.at(-1)!.hash : await sha256OfText(`kyoten-case-state-v1\n${entries.map((e) => e.hash).join('\n')}`);
+  const headHash = tips === 1 ? entries.at(-1)!.hash : await sha256Hex(`kyoten-case-state-v1\n${entries.map((e) => e.hash).join('\n')}`);
   return { ok: true, headHash, length: entries.length, tips };
 }
 

@@ -504,4 +504,7 @@ export function changesTotal(changes: readonly ClaimChange[]): number {
 }
 
 /** SHA-256 of exact bytes, lower-case hex (the hash kept for each file written at the close). */
-export { sha256OfBytes } from './sha256';
+export async function sha256OfBytes(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

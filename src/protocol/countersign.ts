@@ -8,7 +8,6 @@
  * Imports nothing (the zod schemas are in countersign-schema.ts, so the screens that show a
  * receipt's status do not load zod); the crypto is the platform's (globalThis.crypto.subtle).
  */
-import { sha256OfBytes } from '../domain/sha256';
 
 /** The first element of every statement: a receipt of another format never verifies as this one. */
 export const RECEIPT_FORMAT = 'kyoten-receipt/1';
@@ -76,8 +75,9 @@ export function bytesToBase64(bytes: Uint8Array): string {
 }
 
 /** SHA-256 of the raw public key, hex. */
-export function keyFingerprint(rawPublicKey: Uint8Array<ArrayBuffer>): Promise<string> {
-  return sha256OfBytes(rawPublicKey);
+export async function keyFingerprint(rawPublicKey: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', rawPublicKey));
+  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** 「3f2a 9c01 …」: the fingerprint in groups of four, for a person to compare by eye. */

@@ -2,7 +2,6 @@
  * An unlocked session: holds the non-extractable data key in memory and nothing decrypted besides
  * what it hands back. Locking drops the key; every later call rejects with VaultError('locked').
  */
-import { sha256OfBytes } from '../domain/sha256';
 import { keepLostRecords, resendLostRecords } from './epoch-resend';
 import { retryChainRefusals, retryClockRefusals } from './chain-retry';
 import { assertDisplayName, assertStrongPassphrase, findSlot, openSlot, userOf, wrapForPassphrase } from './key-slots';
@@ -447,7 +446,8 @@ export class Session implements VaultSession {
     });
     // Which file left: the start of its SHA-256, as the claim files' entries name theirs, so that a
     // backup found later (a lost USB stick) can be matched to who made it and when.
-    const hash = (await sha256OfBytes(file)).slice(0, 16);
+    const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', file));
+    const hash = [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
     await this.logAccess('export-backup', null, `SHA-256 ${hash}`);
     return file;
   }

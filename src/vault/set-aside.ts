@@ -6,7 +6,6 @@
  * The check itself (src/protocol/records.ts) brings zod, which the first screen does not wait for:
  * it is loaded when the first page arrives.
  */
-import { sha256OfText } from '../domain/sha256';
 import { isRecordId } from '../protocol/constants';
 import type { RecordProblem } from '../protocol/records';
 import type { WireRecord } from '../protocol/sync';
@@ -54,13 +53,17 @@ export async function sortPulled(records: readonly WireRecord[]): Promise<Sorted
   return { readable, unreadable, removed };
 }
 
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /**
  * The clear key of a set-aside record: its id when the id keeps the one rule, else `#` and the id's
  * SHA-256 (`#` is outside the rule, so the two never meet): an id that breaks the rule may hold a name.
  */
 export async function setAsideKey(id: string): Promise<string> {
-  return isRecordId(id) ? id : `#${await sha256OfText(id)}`;
+  return isRecordId(id) ? id : `#${await sha256Hex(id)}`;
 }
 
 /** Sealed before the page's transaction opens (WebCrypto must not run inside it). */
