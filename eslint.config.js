@@ -47,6 +47,15 @@ export default [
           message: 'new Date(y, m, d) is the device\'s local time: use Date.UTC or src/domain/japan-time.ts.',
         },
         {
+          // Intl.DateTimeFormat formats in the device's zone unless told otherwise.
+          selector: "NewExpression[callee.object.name='Intl'][callee.property.name='DateTimeFormat']:not(:has(Property[key.name='timeZone']))",
+          message: "Intl.DateTimeFormat without a timeZone formats in the device's zone: give timeZone, or use src/domain/japan-time.ts.",
+        },
+        {
+          selector: "CallExpression[callee.property.name='toLocaleString'][callee.object.type='NewExpression'][callee.object.callee.name='Date']",
+          message: "A Date's toLocaleString is the device's zone: use src/domain/japan-time.ts (DOMAIN.md §5).",
+        },
+        {
           selector: "MemberExpression[property.name='valueAsDate']",
           message: "A date field's valueAsDate is the device's zone: read its value (a Japan date) as text.",
         },
