@@ -64,10 +64,13 @@ function visible<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (typeof v === 'string' ? composed(withoutInvisible(v)) : v), schema);
 }
 
+const INTERNATIONAL_MESSAGE = '海外の番号は「+」と国番号から書いてください（例 +55 11 91234-5678）。国内の番号は0から始まります';
+
 /**
  * Why a written phone cannot be dialled as it is, or null: too few digits; a mobile or IP number
  * (070/080/090/050) that is not 11 digits (one digit dropped, which the screen would otherwise
- * format as a plausible number); more than 11 digits (two numbers run together).
+ * format as a plausible number); more than 11 digits (two numbers run together); a number abroad
+ * written without its 「+」 or after the 010 dialled to leave Japan.
  */
 export function phoneDigitsProblem(written: string): string | null {
   const digits = normalizePhone(written);
@@ -76,6 +79,9 @@ export function phoneDigitsProblem(written: string): string | null {
   const number = normalizePhone(firstPhoneRun(written) || written);
   // What the button dials must be the number shown: 「090/1234/5678」 showed whole and dialled 「090」.
   if (number.length < MIN_PHONE_DIGITS) return '電話番号の区切りには「-」を使ってください（この書き方では、電話をかけるときに番号の途中で切れます）';
+  // A number abroad is dialled from its 「+」: 「010-55-…」 and 「55 11 …」 dialled nothing from Japan
+  const international = (firstPhoneRun(written) || written).normalize('NFKC').trimStart().startsWith('+');
+  if (/^0(10|0)/.test(number) || (!international && !number.startsWith('0'))) return INTERNATIONAL_MESSAGE;
   if (number.startsWith('0') && number.length > 11) return '電話番号の桁数が多すぎます（番号が2つ続いていませんか）';
   if (/^0[5789]0[1-9]/.test(number) && number.length !== 11) return '携帯電話・IP電話の番号は11桁です（桁を確かめてください）';
   return null;
@@ -192,8 +198,8 @@ const enrolmentsSchema = z
   .optional();
 
 const RECIPIENT_MESSAGE = '受給者証番号は10桁の数字で入力してください';
-/** Kana, with the long vowel mark, the middle dot and spaces between names (after NFKC). */
-const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s]+$/u;
+/** Kana, with the long vowel mark, the middle dot, 「＝」 (ジョアン＝シルバ) and spaces between names (after NFKC). */
+const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・=\s]+$/u;
 
 /** ふりがな: kana only, or blank. */
 const reading = visible(freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います。わからなければ空欄にできます）' }));

@@ -14,10 +14,32 @@ describe('normalizeKana', () => {
     expect(normalizeKana('ｶﾞｯｺｳ ﾊﾟﾝ')).toBe('がっこうぱん');
   });
 
-  it('maps ヴ and small kana to their hiragana (ヵ and ヶ, read カ and ケ in names, to か and け)', () => {
-    expect(normalizeKana('ヴァイオリン')).toBe('ゔぁいおりん');
+  it('maps small kana to their hiragana (ヵ and ヶ, read カ and ケ in names, to か and け), and ヴ to the バ row', () => {
+    expect(normalizeKana('ヴァイオリン')).toBe('ばいおりん');
     expect(normalizeKana('ヵヶッャ')).toBe('かけっゃ');
-    expect(normalizeKana('ｳﾞｨ')).toBe('ゔぃ');
+    expect(normalizeKana('ｳﾞｨ')).toBe('び');
+  });
+
+  it('reads シルヴァ as シルバ and ヴー as ブー: a foreign name is written with either', () => {
+    expect(normalizeKana('シルヴァ')).toBe(normalizeKana('しるば'));
+    expect(normalizeKana('ヴー')).toBe(normalizeKana('ブー'));
+    expect(normalizeKana('ゔぇ ゔぉ ゔ')).toBe('べぼぶ');
+  });
+
+  it('reads a latin name without its marks and apostrophes, as the night keyboard types it', () => {
+    expect(normalizeKana('Nguyễn Thị Hoa')).toBe('nguyenthihoa');
+    expect(normalizeKana('João Gonçalves')).toBe('joaogoncalves');
+    expect(normalizeKana('Anna-Lena Müller')).toBe('annalenamuller');
+    expect(normalizeKana('Đặng Łódź Søren')).toBe('danglodzsoren');
+    // the apostrophe as typed on a PC and as iOS types it
+    expect(normalizeKana("O'Brien")).toBe('obrien');
+    expect(normalizeKana('O’Brien')).toBe('obrien');
+    // a kana's dakuten is no latin mark, in the same name
+    expect(normalizeKana('João ガブリエル')).toBe('joaoがぶりえる');
+  });
+
+  it('drops the 「＝」 between the names of a foreign name in katakana', () => {
+    expect(normalizeKana('ジョアン＝シルバ')).toBe('じょあんしるば');
   });
 
   it('reads a long run of hyphens after a kana as long vowel marks, one pass over them', () => {
@@ -84,7 +106,8 @@ describe('normalizeKana', () => {
 
   it('is idempotent', () => {
     // found by the property below: the space NFKC makes of 「¸」 went, and the mark then composed
-    for (const s of ['𝐂¸', 'C ̧', 'e ́']) expect(normalizeKana(normalizeKana(s)), s).toBe(normalizeKana(s));
+    // and a letter whose mark is inside it, with one above (Ǿ: ø and an acute)
+    for (const s of ['𝐂¸', 'C ̧', 'e ́', 'Ǿ']) expect(normalizeKana(normalizeKana(s)), s).toBe(normalizeKana(s));
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (s) => {
         const once = normalizeKana(s);
@@ -229,6 +252,28 @@ describe('a phone the form takes', () => {
     expect(phoneDigitsProblem('090～1234～5678')).toBeNull();
     expect(phoneDigitsProblem('047-000-0000 内線12')).toBeNull();
     expect(phoneDigitsProblem('047-000-0000／090-1111-2222')).toBeNull();
+  });
+
+  it('is refused when a number abroad is written without its 「+」 or after 010 (dialled from Japan, it reaches no one)', () => {
+    for (const written of ['55 11 91234-5678', '86 138 0013 8000', '010-55-11-91234-5678', '0086-138-0013-8000']) {
+      expect(phoneDigitsProblem(written), written).toMatch(/^海外の番号は「\+」と国番号から/);
+    }
+    expect(phoneDigitsProblem('+55 11 91234-5678')).toBeNull();
+    expect(phoneDigitsProblem('(+55) 11 91234-5678')).toBeNull();
+    // a Japanese number with its country code, bracketed or bare, is still Japan's
+    expect(phoneDigitsProblem('(+81) 90-1234-5678')).toBeNull();
+    expect(phoneDigitsProblem('81 90 1234 5678')).toBeNull();
+  });
+});
+
+describe('a country code written in brackets', () => {
+  it('dials the number shown: 「(+81) 90-1234-5678」 showed 090-1234-5678 and dialled 9012345678', () => {
+    expect(formatPhoneForTel('(+81) 90-1234-5678')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('（＋81）90-1234-5678')).toBe('tel:09012345678');
+    expect(formatPhoneForTel('(+55) 11 91234-5678')).toBe('tel:+5511912345678');
+    expect(formatPhoneForTel('(+86) 138 0013 8000')).toBe('tel:+8613800138000');
+    // a note in brackets is still a note
+    expect(formatPhoneForTel('090-1234-5678（+1は不要）')).toBe('tel:09012345678');
   });
 });
 

@@ -23,7 +23,31 @@ export function withoutInvisible(s: string): string {
   return s.replace(INVISIBLE, '');
 }
 
-const MIDDLE_DOTS = /[・･·•]/g;
+/** Middle dots, and the 「＝」 (「=」 once NFKC) between the names of a foreign name in katakana (ジョアン＝シルバ). */
+const MIDDLE_DOTS = /[・･·•=]/g;
+/** Apostrophes in a latin name (O'Brien, O’Brien as iOS types it, D‘Souza): one name however written, and typed without. */
+const APOSTROPHES = /['’‘ʼ`]/g;
+/**
+ * Latin letters with a mark (João, Nguyễn, Müller, Gonçalves) read as the bare letter the night's
+ * keyboard types (joao, nguyen, muller), as do the letters that carry their mark inside (đ ø ł ı).
+ * Only marks after a latin letter go: a kana's dakuten never does.
+ */
+const LATIN_WITH_MARK = /[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]/;
+const MARKS_AFTER_LATIN = /(?<=\p{Script=Latin})\p{M}+/gu;
+const LATIN_BARE: Readonly<Record<string, string>> = { đ: 'd', ø: 'o', ł: 'l', ı: 'i', ħ: 'h', ŧ: 't' };
+const LATIN_INNER_MARK = /[đøłıħŧ]/g;
+const bareLatin = (s: string): string =>
+  LATIN_WITH_MARK.test(s) ? s.normalize('NFD').replace(LATIN_INNER_MARK, (c) => LATIN_BARE[c]!).replace(MARKS_AFTER_LATIN, '').normalize('NFC') : s;
+/**
+ * ヴ is written for the バ row as often as not (シルヴァ, シルバ; ヴー, ブー for Vũ): ゔぁ ゔぃ ゔ ゔぇ ゔぉ
+ * read as ば び ぶ べ ぼ, in the index and in a query alike (romaji 「vu」 too: search-variants.ts).
+ */
+const VU = /ゔ([ぁぃぇぉ]?)/g;
+const VU_AS_BA: Readonly<Record<string, string>> = { '': 'ぶ', ぁ: 'ば', ぃ: 'び', ぇ: 'べ', ぉ: 'ぼ' };
+const vuAsBa = (_: string, small: string): string => VU_AS_BA[small]!;
+export function withoutVu(kana: string): string {
+  return kana.replace(VU, vuAsBa);
+}
 const KATAKANA = /[\u30a1-\u30f6\u30fd\u30fe]/g; // ァ…ヶ (incl. ヴ ヵ ヶ) and ヽ ヾ
 const KANA_SHIFT = 0x60; // distance from a katakana to its hiragana
 // Dash-like characters people type for the long vowel mark (NFKC turns full-width '－' into '-').
@@ -100,18 +124,19 @@ function toHiragana(katakana: string): string {
 
 /**
  * A search key for kana and names: NFKC (half-width katakana → full-width, full-width latin → ASCII),
- * katakana → hiragana (ヴ → ゔ, small kana stay small but ヵ ヶ, read カ ケ: か け), spaces and middle dots removed, latin lowercased.
+ * katakana → hiragana (ヴ read as the バ row: ヴァ → ば; small kana stay small but ヵ ヶ, read カ ケ: か け), spaces, middle
+ * dots, 「＝」 and apostrophes removed, latin lowercased and without its marks (João → joao).
  * The long vowel mark ー is kept; a hyphen typed right after a kana is read as ー, any other hyphen is dropped.
  * Kanji pass through but for the 異体字 above (髙 → 高), so a name field can use the same key.
  * Regex-only, as it runs over every searchable string when the index is built.
  */
 /**
- * Hiragana (ぁ-ゖ, ー) and CJK unified ideographs are already in the form normalizeKana gives but
+ * Hiragana (ぁ-ん, ー; not ゔ, read as the バ row) and CJK unified ideographs are already in the form normalizeKana gives but
  * for the 異体字: NFKC leaves them alone and no other replacement below touches them. Most name
  * words are exactly that, so they skip the rest of the work (building the index at 10,000
  * households does this ~200,000 times).
  */
-const ALREADY_NORMAL = /^[\u3041-\u3094\u30fc\u4e00-\u9fff]*$/;
+const ALREADY_NORMAL = /^[\u3041-\u3093\u30fc\u4e00-\u9fff]*$/;
 
 /** The small ヶ and ヵ of place names (三ヶ島, 一ヵ月) read as ケ and カ: 三ヶ島 and 三ケ島 are one name. */
 const SMALL_KA_KE = /[ゕゖ]/g;
@@ -119,20 +144,23 @@ const fullKaKe = (c: string) => (c === 'ゕ' ? 'か' : 'け');
 
 export function normalizeKana(s: string): string {
   if (ALREADY_NORMAL.test(s)) return s.replace(KANJI_VARIANT, commonForm);
-  return s
+  const key = s
     .normalize('NFKC')
+    .toLowerCase()
     .replace(WHITESPACE, '')
     .replace(VARIATION_SELECTORS, '')
     .replace(MIDDLE_DOTS, '')
-    .toLowerCase()
+    .replace(APOSTROPHES, '')
     .replace(KATAKANA, toHiragana)
     .replace(DASHES_AFTER_KANA, longVowels)
     .replace(DASH, '')
     .replace(SMALL_KA_KE, fullKaKe)
+    .replace(VU, vuAsBa)
     .replace(KANJI_VARIANT, commonForm)
     // a space taken out can leave a mark beside a letter it now composes with (「C ¸」 → 「ç」): composed
     // here, or the key would change when normalized again
     .normalize('NFC');
+  return bareLatin(key);
 }
 
 /** A name as typed, comparable: NFKC with all spaces and variation selectors removed ('佐藤　陽太' → '佐藤陽太'). */
@@ -211,7 +239,8 @@ const NUMBER_RUN = /[+]?\d[\d\-‐‑‒–—―−﹣ー~〜_*.・()\s]*/g;
  * field of 4,000 「(」 took 38 s, on every phone the record reached).
  */
 const BRACKETED = /\([^)]*\)/g;
-const NOT_OF_A_NUMBER = /[^\d\s\-‐‑‒–—―−﹣ー~〜_*.・)]/;
+// 「+」 is a number's: 「(+81) 90-1234-5678」 read as a note dialled 9012345678, with the 0 lost
+const NOT_OF_A_NUMBER = /[^\d\s+\-‐‑‒–—―−﹣ー~〜_*.・)]/;
 const withoutNotes = (text: string) => text.replace(BRACKETED, (bracket) => (NOT_OF_A_NUMBER.test(bracket.slice(1, -1)) ? ' ' : bracket));
 /** Fewer digits than a Japanese landline (10) cannot be dialled. */
 const DIALLABLE_DIGITS = 10;

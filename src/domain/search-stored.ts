@@ -85,8 +85,8 @@ const FORMAT_PROBE: HouseholdSummary = {
   // a note's digits after the number: a build that reads only the number has another format
   // and a contact's reading: a build that does not index it has another format
   emergencyContacts: [{ name: 'たなか ユミコ', furigana: 'ﾀﾅｶ ゆみこ', relation: '叔母', phones: ['080-0987-6543（22時まで）'] }],
-  // every 異体字 folded, so a build that folds other ones has another format
-  family: [{ name: 'Sato Misaki', relation: '母' }, { name: Object.keys(KANJI_VARIANTS).join(''), relation: '祖父' }],
+  // every 異体字 folded, and a latin name with its marks and apostrophe, so a build that folds other ones has another format
+  family: [{ name: 'Sato Misaki', relation: '母' }, { name: 'João O’Brien＝Nguyễn', relation: '父' }, { name: Object.keys(KANJI_VARIANTS).join(''), relation: '祖父' }],
 };
 
 let format: string | undefined;

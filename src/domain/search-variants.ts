@@ -5,6 +5,7 @@
  * keystroke, and each spelling it gives is one more pass over the index.
  */
 import { toHiragana } from 'wanakana';
+import { withoutVu } from './normalize';
 
 type Vowel = 'a' | 'i' | 'u' | 'e' | 'o';
 const ROWS: Readonly<Record<Vowel, string>> = {
@@ -148,7 +149,8 @@ function kanaOf(spelling: string): string | null {
   const kana = toHiragana(spelling);
   // a syllable still being typed ('sat', 'satoy') is left aside; letters anywhere else ('john') are not romaji
   const typed = /^([\u3041-\u3096ー]*)[a-z']{0,2}$/.exec(kana);
-  const reading = typed?.[1] ?? '';
+  // 「vu」 is ゔ, which the index reads as the バ row (normalize.ts)
+  const reading = withoutVu(typed?.[1] ?? '');
   return reading === '' || (reading.length < 2 && reading.length !== kana.length) ? null : reading;
 }
 

@@ -192,6 +192,32 @@ describe('searchHouseholds: what one box finds', () => {
   });
 });
 
+describe('searchHouseholds: a name from abroad', () => {
+  const nguyen = createHousehold({ id: 'nguyen', persons: [createPerson({ id: 'nguyen-p1', name: 'Nguyễn Thị Hoa', furigana: 'グエン ティ ホア' })] });
+  const silva = createHousehold({ id: 'silva', persons: [createPerson({ id: 'silva-p1', name: 'SILVA, João Gonçalves', furigana: 'ジョアン＝シルヴァ' })] });
+  const obrien = createHousehold({ id: 'obrien', persons: [createPerson({ id: 'obrien-p1', name: "Sean O'Brien", furigana: '' })] });
+  const vu = createHousehold({ id: 'vu', persons: [createPerson({ id: 'vu-p1', name: 'Vũ Minh', furigana: 'ヴー ミン' })] });
+  const index = buildHouseholdIndex([sato, tanaka, nguyen, silva, obrien, vu]);
+  const found = (query: string) => searchHouseholds(index, query).map((h) => h.householdId);
+
+  it('finds a latin name typed without its marks, as the night keyboard types it', () => {
+    for (const q of ['nguyen', 'Nguyen Thi', 'hoa']) expect(found(q), q).toContain('nguyen');
+    for (const q of ['joao', 'goncalves', 'silva joao']) expect(found(q), q).toContain('silva');
+  });
+
+  it("finds O'Brien typed with either apostrophe, or none", () => {
+    for (const q of ["o'brien", 'O’Brien', 'obrien']) expect(found(q), q).toContain('obrien');
+  });
+
+  it('finds シルヴァ typed as しるば and ヴー as ぶー, and the second name after 「＝」', () => {
+    expect(found('しるば')).toContain('silva');
+    expect(found('シルバ')).toContain('silva');
+    expect(found('ぶー')).toContain('vu');
+    expect(found('ヴー')).toContain('vu');
+    expect(found('vu')).toContain('vu');
+  });
+});
+
 describe('searchHouseholds: ranking', () => {
   it('puts a person before a household that only has them as a contact', () => {
     expect(ids([sato, tanaka], '田中')).toEqual(['tanaka', 'sato']);
