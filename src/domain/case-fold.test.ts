@@ -250,6 +250,20 @@ describe('retention', () => {
     expect(mayBeDeleted(closed, '2031-12-01')).toBe(false);
     expect(mayBeDeleted(closed, '2031-12-02')).toBe(true);
   });
+
+  it('keeps a case 5 years from an entry written after its close (a 過誤調整 years on), not from the close', async () => {
+    const closed = await buildCase([openBody(), admitted, { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' }]);
+    const later = await buildCase([
+      openBody(),
+      admitted,
+      { type: 'close', closedAt: '2026-11-30T16:30:00.000Z' },
+      // recorded on 1 June 2030 in Japan
+      { body: { type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '過誤調整' }, at: '2030-05-31T23:00:00.000Z' },
+    ]);
+    expect(retentionUntil(closed)).toBe('2031-12-01');
+    expect(retentionUntil(later)).toBe('2035-06-01');
+    expect(mayBeDeleted(later, '2031-12-02')).toBe(false);
+  });
 });
 
 describe('a call recorded from the match, its result after', () => {

@@ -560,11 +560,20 @@ export function stayDays(fromDay: IsoDate, untilDay: IsoDate): number {
 /**
  * The last day the case must be kept: 5 years from the Japan date it was closed (seeds/004 §24-3
  * (3)), counted from the next day (民法第140条, 初日不算入): closed 2026-12-01, kept through
- * 2031-12-01, as the screens say (「2031年12月1日まで」). Null while it is open (never deletable).
+ * 2031-12-01, as the screens say (「2031年12月1日まで」). An entry written after the close (a
+ * correction, a 算定に関する事項 for a 過誤調整 years on) is a record of its own: the 5 years run from
+ * the last of them, or the paper was thrown away with that entry's years still to run. Null while
+ * it is open (never deletable).
  */
 export function retentionUntil(c: EmergencyCase): IsoDate | null {
   if (c.closedAt === null) return null;
-  return addMonthsToDate(japanDateOf(c.closedAt), RETENTION_YEARS * 12);
+  const close = c.entries.findLastIndex((e) => e.body.type === 'close');
+  let from = japanDateOf(c.closedAt);
+  for (const e of c.entries.slice(close + 1)) {
+    const day = japanDateOf(e.recordedAt);
+    if (day > from) from = day;
+  }
+  return addMonthsToDate(from, RETENTION_YEARS * 12);
 }
 
 /** From the day after the last day it must be kept (on that day it was deletable, against 「…まで」). */
