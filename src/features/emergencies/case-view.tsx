@@ -12,7 +12,7 @@ import { useCountersigns } from '../../state/use-countersigns';
 import { countersignSummary } from '../../domain/countersign-status';
 import { childLookupOf, claimMonthOf, countThisMonth, decideClaims } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
-import { retentionUntil } from '../../domain/case-fold';
+import { mayBeDeleted, retentionUntil } from '../../domain/case-fold';
 import type { ContactBody, Current, EmergencyCase } from '../../domain/emergency-case';
 import { noteCallStarted } from '../../state/phone-call';
 import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from '../../domain/japan-time';
@@ -86,6 +86,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
   const age = ageIfKnown(person?.birthDate, day);
   const name = kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
   const until = retentionUntil(kase);
+  const today = useJapanToday();
   const countersigns = useCountersigns(kase.entries);
 
   return (
@@ -108,7 +109,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
         <p id={CASE_STATUS_ID} className={closed ? 'case-status case-status--closed' : 'case-status'}>
           {closed ? T.statusClosed(formatJapanDateTime(kase.closedAt!)) : T.statusOpen}
         </p>
-        <p className="case-meta">{until ? T.retention(formatJapanDate(until)) : T.retentionOpen}</p>
+        <p className="case-meta">{until ? (mayBeDeleted(kase, today) ? T.retentionPast : T.retention)(formatJapanDate(until)) : T.retentionOpen}</p>
         {chainText ? <p className="case-chain-ok">{chainText}</p> : null}
         <p className="case-meta case-countersign-summary">
           {countersigns.done ? T.countersignLine(countersignSummary(kase.entries.map((e) => e.id), countersigns.lookup)) : T.countersignChecking}

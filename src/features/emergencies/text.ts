@@ -90,6 +90,8 @@ export const T = {
   statusClosed: (when: string) => `終了 ${when}`,
   closedAnnounce: '対応を終了しました',
   retention: (until: string) => `保存期限: ${until}まで（5年間、削除できません）`,
+  // past it, the screen no longer says 「削除できません」
+  retentionPast: (until: string) => `保存期限: ${until}まで（期限を過ぎました）`,
   retentionOpen: '保存期限: 終了から5年間（削除できません）',
   chainOk: (n: number) => `改ざんなし（${n}件の記録を確認）`,
   chainChecking: '記録を確認しています…',
