@@ -96,10 +96,12 @@ describe('the print sheet of a 登録廃止 household', () => {
     expect(screen.getByRole('button', { name: '印刷する' })).toBeInTheDocument();
   });
 
-  it('prints 登録廃止 with its date and reason on the sheet, so the facility knows it may be stale', () => {
+  it('prints 登録廃止 with its date on the sheet, so the facility knows it may be stale, and not its reason', () => {
     mountScreen({ hash: '#/households/hh-1/print', households: [withdrawn] });
     const line = within(sheet() as HTMLElement).getByText(/^登録廃止（/);
-    expect(line).toHaveTextContent('登録廃止（2026年3月1日・理由：同意の撤回）');
+    expect(line).toHaveTextContent('登録廃止（2026年3月1日）');
+    // why the registration ended (a death, a family's falling out) is the 拠点's, not the facility's
+    expect(sheet()).not.toHaveTextContent('同意の撤回');
     expect(line).toHaveTextContent('記載内容は最新でない可能性があります');
     expect(line).not.toHaveClass('no-print');
   });

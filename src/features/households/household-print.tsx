@@ -215,7 +215,7 @@ export function HouseholdPrint({ id }: { id: string }) {
       </div>
       {h.withdrawal ? (
         // First on the sheet: the facility must know the record is no longer kept up to date.
-        <p className="hh-withdrawn">{T.printWithdrawn(dateText(h.withdrawal.date), h.withdrawal.reason)}</p>
+        <p className="hh-withdrawn">{T.printWithdrawn(dateText(h.withdrawal.date))}</p>
       ) : null}
       {h.persons.length > 1 ? (
         <fieldset className="hh-print__who no-print">

@@ -121,8 +121,11 @@ export const T = {
   /** on the print screen of a 登録廃止 household (a withdrawn 同意 is one): the same reason flow as without a 同意書 */
   withdrawnPrint:
     'この世帯は登録廃止されています（同意の取り消しを含む）。記載内容が古い可能性があります。本人の生命・身体の保護のために必要で、同意を得ることが難しい場合に限り、理由を記録して提供できます。',
-  /** printed at the top of the sheet of a 登録廃止 household */
-  printWithdrawn: (date: string, reason: string) => `登録廃止（${date}・理由：${reason || '記録なし'}）　登録は廃止されています。記載内容は最新でない可能性があります。`,
+  /**
+   * printed at the top of the sheet of a 登録廃止 household: its date, not its reason (a death, a
+   * family's falling out: the 拠点's to know, and the date alone tells the facility the sheet may be stale)
+   */
+  printWithdrawn: (date: string) => `登録廃止（${date}）　登録は廃止されています。記載内容は最新でない可能性があります。`,
   /** what a print from the browser's menu gives while the sheet is held back */
   printHeldReason: '理由を記録してから印刷してください（拠点ナビの「理由を記録して印刷」から）。',
   printHeldLog: '閲覧記録に書き込むまで印刷できません。書き込めないときは、拠点ナビの画面で「再試行」を押してください。',
