@@ -147,6 +147,11 @@ describe('household detail', () => {
     expect(screen.getByText('登録廃止済み')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: '登録廃止' })).not.toBeInTheDocument();
     expect(screen.getByRole('link', { name: '電話 叔母 090-1234-5678' })).toBeInTheDocument();
+    // the line is read before the start button, which is no longer the screen's first action
+    const line = screen.getByText(/登録廃止：.*理由：転居のため/);
+    const start = screen.getByRole('link', { name: /緊急対応を開始/ });
+    expect(line.compareDocumentPosition(start) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(start).not.toHaveClass('btn--primary');
   });
 
   it('prints the one-page sheet and logs it as print-household', async () => {

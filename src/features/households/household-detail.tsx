@@ -108,13 +108,17 @@ function Header({ household: h, today, review }: { household: Household; today: 
   // line each, so no person's button falls below the screen (two siblings with long 医ケア pushed it there).
   const many = h.persons.length > 1;
   const persons = h.persons.map((p) => <PersonEssentials key={p.id} person={p} today={today} provisional={status === 'draft'} compact={many} />);
+  // A 登録廃止 household (a death among its reasons) is said before its start buttons, which are no
+  // longer the screen's first action: a case may still be opened for it, after reading that line.
+  const withdrawn = h.withdrawal ? <p className="hh-withdrawn">{T.withdrawnOn(dateText(h.withdrawal.date), h.withdrawal.reason)}</p> : null;
   return (
     <header className="section hh-first">
       {many ? null : persons}
       <FirstContacts contacts={h.emergencyContacts} caseWorker={{ name: h.caseWorker, phone: h.caseWorkerPhone }} at={now} />
+      {withdrawn}
       <div className={many ? 'hh-head__actions hh-starts hh-starts--many' : 'hh-head__actions hh-starts'}>
         {h.persons.map((p) => (
-          <a key={p.id} className="btn btn--primary hh-start" href={paths.startCase(h.id, p.id)}>
+          <a key={p.id} className={withdrawn ? 'btn btn--secondary hh-start' : 'btn btn--primary hh-start'} href={paths.startCase(h.id, p.id)}>
             {T.startCase(p.name || T.noName)}
           </a>
         ))}
@@ -123,7 +127,6 @@ function Header({ household: h, today, review }: { household: Household; today: 
       <div className="hh-row__meta">
         <StatusBadge status={status} />
       </div>
-      {h.withdrawal ? <p className="hh-withdrawn">{T.withdrawnOn(dateText(h.withdrawal.date), h.withdrawal.reason)}</p> : null}
       {review && basis ? <Notice kind="warn">{T.reviewWarning(basis.basis, dateText(basis.date))}</Notice> : null}
       {status === 'draft' ? <Notice kind="warn">{T.draftWarning}</Notice> : null}
     </header>
