@@ -1,5 +1,7 @@
 /** One household, ordered for a night call. Opening it writes one 閲覧記録 entry (store.openHousehold). */
 import { useState } from 'react';
+import { useStore } from 'zustand';
+import { syncStatus } from '../../sync/status';
 import { useApp } from '../../state/store';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
@@ -102,6 +104,7 @@ export function HouseholdDetail({ id }: { id: string }) {
 function Header({ household: h, today, review }: { household: Household; today: string; review: boolean }) {
   const status = householdStatus(h);
   const basis = reviewBasis(h);
+  const caseWorkerGone = useCaseWorkerGone(h);
   // the contacts' order follows the hour (a number answered by day only goes down at night): read every minute
   const now = useMinuteClock();
   // Several persons: the calls and each one's 緊急対応を開始 come first, then their essentials one
@@ -129,8 +132,21 @@ function Header({ household: h, today, review }: { household: Household; today: 
       </div>
       {review && basis ? <Notice kind="warn">{T.reviewWarning(basis.basis, dateText(basis.date))}</Notice> : null}
       {status === 'draft' ? <Notice kind="warn">{T.draftWarning}</Notice> : null}
+      {status !== 'withdrawn' && caseWorkerGone ? <Notice kind="warn">{T.caseWorkerGone(h.caseWorker)}</Notice> : null}
     </header>
   );
+}
+
+/**
+ * Whether the household's 担当 (picked from the hub's staff) is no longer among them: a case worker
+ * who left is disabled on the hub, and their name and number stayed the household's contact at
+ * night, second on the call buttons when the family gave one number, with nothing saying so. Known
+ * only on a joined phone that has the hub's list.
+ */
+function useCaseWorkerGone(h: Household): boolean {
+  const staff = useStore(syncStatus, (s) => (s.joined ? s.staff : null));
+  const id = h.caseWorkerUserId;
+  return staff !== null && id !== undefined && id !== null && !staff.some((p) => p.userId === id);
 }
 
 /** 次回見直し日 and the last review on the record, with 「見直しを記録」 (issue 15 point 3). */

@@ -104,3 +104,26 @@ describe('household under an office, with its 担当 picked', () => {
     expect(await screen.findByLabelText('登録事業所（相談支援事業所）', { exact: false })).toHaveDisplayValue('（未設定）');
   });
 });
+
+describe('a household whose 担当 has left the hub', () => {
+  const staff = [{ userId: 'hub-1', displayName: '青葉 一郎', role: 'case-worker' as const, officeId: 'office-a' }];
+  const theirs = { ...household, caseWorkerUserId: 'hub-9', caseWorker: '小野 恵美', caseWorkerPhone: '090-5555-0000' };
+
+  it('says so on the household screen, with what to do: their number stayed the family’s contact at night', async () => {
+    syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'coordinator', staff });
+    mountScreen({ hash: '#/households/hh-1', households: [theirs] });
+    expect(await screen.findByText(/担当の相談支援専門員（小野 恵美）は、拠点の職員一覧にいません/)).toBeInTheDocument();
+  });
+
+  it('says nothing while the 担当 is on the list, or before the hub’s list is known', async () => {
+    syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'coordinator', staff: [...staff, { userId: 'hub-9', displayName: '小野 恵美', role: 'case-worker', officeId: 'office-a' }] });
+    const { unmount } = mountScreen({ hash: '#/households/hh-1', households: [theirs] });
+    await screen.findByText('佐藤 拓海さんの緊急対応を開始');
+    expect(screen.queryByText(/職員一覧にいません/)).not.toBeInTheDocument();
+    unmount();
+    syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'coordinator', staff: null });
+    mountScreen({ hash: '#/households/hh-1', households: [theirs] });
+    await screen.findByText('佐藤 拓海さんの緊急対応を開始');
+    expect(screen.queryByText(/職員一覧にいません/)).not.toBeInTheDocument();
+  });
+});
