@@ -145,7 +145,8 @@ export function PersonEssentials({
   return (
     <section className={compact ? 'ps-person ps-person--compact' : 'ps-person'} aria-label={L.summaryOf(name)}>
       <Heading className="ps-person__name">
-        {name}
+        {/* isolated: a name in Arabic script took the age's digits to its own side (「45محمد علی歳」) */}
+        <bdi>{name}</bdi>
         <span className="ps-person__age">{personAgeLabel(p, today)}</span>
       </Heading>
       <dl className="ps-lines">
