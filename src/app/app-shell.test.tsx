@@ -168,3 +168,32 @@ describe('a facility liaison\'s phone (SCENARIOS.md 5)', () => {
     expect(drawn.households).toBeGreaterThan(0);
   });
 });
+
+describe('on an office PC', () => {
+  it('refuses Ctrl+S and ⌘S: the browser saved the screen, a household’s 医ケア and numbers, as a web page in Downloads, in no 閲覧記録', async () => {
+    await unlock();
+    const press = (init: KeyboardEventInit) => {
+      const e = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });
+      document.body.dispatchEvent(e);
+      return e.defaultPrevented;
+    };
+    expect(press({ key: 's', ctrlKey: true })).toBe(true);
+    expect(press({ key: 'S', metaKey: true, shiftKey: true })).toBe(true);
+    // typing an 「s」 is typing
+    expect(press({ key: 's' })).toBe(false);
+  });
+
+  it('asks before the tab is closed or reloaded with text typed and not saved, and not otherwise', async () => {
+    await unlock();
+    const leave = () => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    };
+    expect(leave()).toBe(false);
+    act(() => useApp.getState().markUnsaved('settings-office', true));
+    expect(leave()).toBe(true);
+    act(() => useApp.getState().markUnsaved('settings-office', false));
+    expect(leave()).toBe(false);
+  });
+});

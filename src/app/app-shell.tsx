@@ -60,6 +60,38 @@ const NAV: readonly { area: AppArea; label: string }[] = [
  */
 const LIAISON_AREAS: ReadonlySet<AppArea> = new Set(['facilities', 'settings']);
 
+/**
+ * Ctrl+S (⌘S), pressed from an office habit, saved the screen as a web page: a household's 医ケア,
+ * medication and contacts' numbers in the Downloads folder, unencrypted and in no 閲覧記録, past
+ * the print refusal (docs/security.md). Refused here; a form is saved with its own 「保存」.
+ */
+function useKeepPagesOffDisk(): void {
+  useEffect(() => {
+    const refuse = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') e.preventDefault();
+    };
+    window.addEventListener('keydown', refuse);
+    return () => window.removeEventListener('keydown', refuse);
+  }, []);
+}
+
+/**
+ * Closing the tab or reloading with text typed and not saved asks first: the forms keep a draft,
+ * but not every one does (設定's 事業所), and a draft is written half a second after the last key.
+ */
+function useAskBeforeLeavingUnsaved(): void {
+  useEffect(() => {
+    const ask = (e: BeforeUnloadEvent) => {
+      if (useApp.getState().unsaved.size === 0) return;
+      e.preventDefault();
+      // older Chrome and Edge ask only when returnValue is set
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, []);
+}
+
 export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) {
   const userId = useApp((s) => s.session?.user.id ?? '');
   // Before the first render reads the route: the same person returns to their place, anyone else to the list.
@@ -96,6 +128,9 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
     idleLockMinutes,
     useCallback(() => void lock('idle'), [lock]),
   );
+
+  useKeepPagesOffDisk();
+  useAskBeforeLeavingUnsaved();
 
   // Each area its own title, for a screen reader's user who moved (never a person's name: titles go
   // into the browser's history).
