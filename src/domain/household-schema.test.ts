@@ -49,6 +49,11 @@ describe('validateHousehold', () => {
     expect(joined.ok && joined.value.persons[0]!.name).toBe('मित्\u200Dर');
   });
 
+  it('saves two Excel cells pasted into 氏名 with a space between them, not a tab', () => {
+    const result = withPerson({ name: '佐藤 太郎\tさとう たろう' });
+    expect(result.ok && result.value.persons[0]!.name).toBe('佐藤 太郎 さとう たろう');
+  });
+
   it('saves a name and its ふりがな pasted decomposed (NFD, from a Mac or an iPhone) composed, but not folded (NFC, not NFKC)', () => {
     const result = validateHousehold(
       createHousehold({

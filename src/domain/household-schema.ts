@@ -61,7 +61,8 @@ function composed(s: string): string {
  * 'ハ\u309Aク' for パク, and the Shift_JIS claim CSV has no code for a lone 「゚」.
  */
 function visible<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (typeof v === 'string' ? composed(withoutInvisible(v)) : v), schema);
+  // two Excel cells pasted into 氏名 arrive as 「佐藤 太郎\tさとう たろう」: the tab is a space
+  return z.preprocess((v) => (typeof v === 'string' ? composed(withoutInvisible(v)).replace(/\t+/g, ' ') : v), schema);
 }
 
 const INTERNATIONAL_MESSAGE = '海外の番号は「+」と国番号から書いてください（例 +55 11 91234-5678）。国内の番号は0から始まります';
