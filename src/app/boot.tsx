@@ -9,6 +9,7 @@ import { App, startApp } from './app';
 import { InsecureScreen } from './insecure-screen';
 import { missingFeatures, OldBrowserScreen } from './old-browser';
 import { shareLocks } from './lock-tabs';
+import { shareRecords } from './records-tabs';
 import { listenForRetirement } from './retired-tabs';
 import { registerServiceWorker } from './service-worker';
 import { useApp } from '../state/store';
@@ -43,6 +44,8 @@ function start(container: HTMLElement): void {
   listenForRetirement();
   // The handover's lock, and an unlock by someone else, lock the other tabs too (lock-tabs.ts).
   shareLocks();
+  // What one tab writes, or its sync brings, the others show too (records-tabs.ts).
+  shareRecords();
 
   // index.html's frame is on screen already: React's first render may yield to the browser (a
   // transition renders in slices) instead of holding the main thread in one long task.

@@ -93,6 +93,34 @@ describe('startSync', () => {
     }
   });
 
+  it('what a pull wrote is read here and told to the other tabs of the app, whose syncs would never bring it (the cursor moved on for them too)', async () => {
+    const heard: unknown[] = [];
+    const channel = new BroadcastChannel('kyoten-records');
+    channel.addEventListener('message', (e) => heard.push(e.data));
+    const session = createFakeSession();
+    const refreshRecords = vi.fn(async () => undefined);
+    const reload = vi.fn(async () => undefined);
+    useApp.setState({ session, phase: 'unlocked', refreshRecords, reload });
+    const stop = startSync(session);
+    try {
+      const { onRecordsChanged } = engineOptions.at(-1)!;
+      await onRecordsChanged?.([['household', 'hh-1'], ['case-entry', 'entry-1']]);
+      expect(refreshRecords).toHaveBeenCalledWith([['household', 'hh-1'], ['case-entry', 'entry-1']]);
+      // a pull that brought everything (a first sync): read whole here, said once (this tab's reload says nothing more)
+      await onRecordsChanged?.('all');
+      expect(reload).toHaveBeenCalledWith({ tellOtherTabs: false });
+      await vi.waitFor(() =>
+        expect(heard).toEqual([
+          { type: 'records', deviceId: session.deviceId, written: [['household', 'hh-1'], ['case-entry', 'entry-1']] },
+          { type: 'records', deviceId: session.deviceId, written: 'all' },
+        ]),
+      );
+    } finally {
+      stop();
+      channel.close();
+    }
+  });
+
   it('a lock forgets what the session knew of the hub, but not how far the phone\'s clock is off: the next person is warned at once', () => {
     const session = createFakeSession();
     useApp.setState({ session, phase: 'unlocked' });

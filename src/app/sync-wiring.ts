@@ -14,15 +14,20 @@ import { useApp } from '../state/store';
 import { forgetCaseOffice } from '../state/case-office';
 import { forgetLiaison } from '../state/liaison-hint';
 import { tellRemoved } from '../state/lock-channel';
+import { tellRecordsWritten } from './records-tabs';
 import { retiredHere } from './retired-tabs';
 
 /** Starts syncing for `session`; the returned function stops it (on lock). */
 export function startSync(session: VaultSession): () => void {
   const engine = createSyncEngine({
     session,
-    // Just the records a pull wrote; everything when records were dropped or there are many.
-    onRecordsChanged: (changed) =>
-      (changed === 'all' ? useApp.getState().reload() : useApp.getState().refreshRecords(changed)).catch(() => undefined),
+    // Just the records a pull wrote; everything when records were dropped or there are many. The
+    // other tabs of the app read them too: the pull moved on the cursor they share, and their own
+    // syncs would never bring them (records-tabs.ts).
+    onRecordsChanged: (changed) => {
+      tellRecordsWritten(session.deviceId, changed);
+      return (changed === 'all' ? useApp.getState().reload({ tellOtherTabs: false }) : useApp.getState().refreshRecords(changed)).catch(() => undefined);
+    },
     // The vault is gone: the other tabs are told (theirs is gone too), every decrypted record is
     // dropped from memory, and the app shows the retired notice.
     onRetired: (serverMessage) => retiredHere(serverMessage),

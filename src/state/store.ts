@@ -169,8 +169,12 @@ export interface AppActions {
     bonus?: BonusRecords,
   ): Promise<void>;
   clearDemo(): Promise<number>;
-  /** Decrypts every record again into memory (after a backup restore wrote them all at once). */
-  reload(): Promise<void>;
+  /**
+   * Decrypts every record again into memory (after a backup restore wrote them all at once). The
+   * other tabs of the app are told to do the same, unless `tellOtherTabs` is false (this reload
+   * follows what another tab or a sync wrote, and whoever wrote it tells them).
+   */
+  reload(options?: { readonly tellOtherTabs?: boolean }): Promise<void>;
   /**
    * Re-reads just these records (written by a sync) into what the screens show; many at once is
    * a full reload instead.
@@ -246,6 +250,47 @@ function copiedOnWrite<K, V>(map: ReadonlyMap<K, V>): { set(key: K, value: V): v
     current: () => copy ?? map,
   };
 }
+
+/**
+ * What this tab's store wrote to the vault: those records, or 'all' (a reload after a restore, the
+ * demo loaded or cleared). The other tabs of the app read them again (src/app/records-tabs.ts): a
+ * tab left open beside this one chained a case entry onto a copy that lacked this tab's 終了, and
+ * saved a household over the edit made here.
+ */
+export type RecordsWritten = readonly (readonly [EntityKind, string])[] | 'all';
+type WrittenListener = (deviceId: string, written: RecordsWritten) => void;
+const writtenListeners = new Set<WrittenListener>();
+
+/** Hears of every write this tab's store makes, with the device whose vault it went to; returns the unsubscribe. */
+export function onRecordsWritten(listener: WrittenListener): () => void {
+  writtenListeners.add(listener);
+  return () => writtenListeners.delete(listener);
+}
+
+function tellWritten(session: VaultSession, written: RecordsWritten): void {
+  for (const listener of writtenListeners) listener(session.deviceId, written);
+}
+
+/**
+ * Runs `work` holding the Web Lock `name`, which every tab of the app shares, so that two tabs
+ * never check and write the same case at once. Without Web Locks (jsdom) it runs as it is: the
+ * re-read inside still catches what another tab wrote before.
+ */
+function withTabLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks === undefined ? work() : locks.request(name, work).then((done) => done);
+}
+
+/**
+ * Session.recordIds (src/vault/session.ts): the ids of every record of a kind from the keys alone,
+ * nothing decrypted. Not in VaultSession (src/vault/types.ts): a session without it (a fake in the
+ * tests) is read whole instead.
+ */
+interface ListsRecordIds {
+  recordIds(kind: EntityKind): Promise<readonly string[]>;
+}
+const listsRecordIds = (session: VaultSession): session is VaultSession & ListsRecordIds =>
+  typeof (session as Partial<ListsRecordIds>).recordIds === 'function';
 
 /** Above this many households pulled, the search index is built once rather than updated for each. */
 const INDEX_UPSERT_MAX = 20;
@@ -450,6 +495,53 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     return run;
   }
 
+  /**
+   * Reads into the store the case entries the vault holds and this tab does not show: written by
+   * another tab of the app whose word (records-tabs.ts) has not come yet. An append is checked
+   * against them, never against a stale copy: a tab left open behind the one that recorded the
+   * admission and 終了 chained a second admission onto the case, a fork from one phone.
+   * Only the keys are read, and only the entries missing here decrypted.
+   */
+  async function catchUpCaseEntries(session: VaultSession): Promise<void> {
+    const shown = new Set<string>();
+    for (const list of get().caseEntries.values()) for (const e of list) shown.add(e.id);
+    const missing = await guarded(() => caseEntriesNotShown(session, shown));
+    if (missing.length === 0 || lockedSince(session)) return;
+    const caseEntries = new Map(get().caseEntries);
+    for (const [caseId, arrived] of groupCaseEntries(missing)) {
+      const held = caseEntries.get(caseId) ?? [];
+      const heldIds = new Set(held.map((e) => e.id));
+      caseEntries.set(caseId, [...held, ...arrived.filter((e) => !heldIds.has(e.id))].sort(compareEntries));
+    }
+    set({ caseEntries });
+  }
+
+  async function caseEntriesNotShown(session: VaultSession, shown: ReadonlySet<string>): Promise<CaseEntry[]> {
+    if (!listsRecordIds(session)) {
+      const { records } = await session.listReadable<CaseEntry>('case-entry');
+      return records.filter((r) => !shown.has(r.id)).map((r) => r.data);
+    }
+    const ids = (await session.recordIds('case-entry')).filter((id) => !shown.has(id));
+    // One read each, in parallel: an entry damaged on the disk (set aside at unlock) is left out, not the end of every append.
+    const readable = (id: string) =>
+      session.get<CaseEntry>('case-entry', id).catch((e: unknown) => {
+        if (toVaultError(e).code === 'corrupt') return undefined;
+        throw e;
+      });
+    const read = await Promise.all(ids.map(readable));
+    return read.flatMap((r) => (r === undefined ? [] : [r.data]));
+  }
+
+  /** As catchUpCaseEntries, for the 請求済み records: few (one a month and office), so read whole. */
+  async function catchUpMonthCloses(session: VaultSession): Promise<void> {
+    const { records } = await guarded(() => session.listReadable<MonthCloseRecord>('month-close'));
+    const missing = records.filter((r) => !get().monthCloses.has(r.id));
+    if (missing.length === 0 || lockedSince(session)) return;
+    const monthCloses = new Map(get().monthCloses);
+    for (const r of missing) monthCloses.set(r.id, r.data);
+    set({ monthCloses });
+  }
+
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
     // The session the work ran in: a failure of one locked since (the day person's reload, outrun by
     // the handover) is not the next person's, and neither locks their session nor shows them a banner.
@@ -528,6 +620,9 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           // unlock writes them, on anyone's slot, at their own times (vault/failed-unlocks.ts).
           const session = await vault.unlock(userId, passphrase);
           mark('unlock:key');
+          // Changed in another tab of the app since this page started (the idle lock's minutes):
+          // this tab locked on the old ones.
+          const settings = await vault.settings().catch(() => get().settings);
           // The app crashed while the key was being derived (error-boundary.tsx): only a reload leads
           // on, so nothing opens behind the crash screen.
           if (get().lockedBy === 'crash') {
@@ -537,7 +632,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           }
           // an error met before this unlock (a lost connection, at the first try) is not this session's:
           // its banner asked for 再試行, which then locked the phone again
-          set({ session, lockedBy: null, lockLostDrafts: false, mustChangePassphrase: session.mustChangePassphrase, error: null });
+          set({ session, settings, lockedBy: null, lockLostDrafts: false, mustChangePassphrase: session.mustChangePassphrase, error: null });
           // A passphrase someone else knows opens nothing until its holder replaces it (passphraseChanged).
           if (!session.mustChangePassphrase) await loadAll(session);
           // Locked meanwhile (another tab's lock, a crash): it stays locked.
@@ -609,6 +704,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async saveHousehold(household, op) {
       const session = requireSession();
       await guarded(() => session.put('household', household.id, household, op));
+      tellWritten(session, [['household', household.id]]);
       if (lockedSince(session)) return;
       const households = new Map(get().households);
       households.set(household.id, household);
@@ -623,6 +719,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async saveFacility(facility, op) {
       const session = requireSession();
       await guarded(() => session.put('facility', facility.id, facility, op));
+      tellWritten(session, [['facility', facility.id]]);
       if (lockedSince(session)) return;
       set({ facilities: new Map(get().facilities).set(facility.id, facility) });
     },
@@ -632,6 +729,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() =>
         session.putMany('facility', items.map(({ facility, op }) => ({ id: facility.id, data: facility, op }))),
       );
+      tellWritten(session, items.map(({ facility }) => ['facility', facility.id] as const));
       if (lockedSince(session)) return;
       const facilities = new Map(get().facilities);
       for (const { facility } of items) facilities.set(facility.id, facility);
@@ -641,6 +739,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async saveOffice(office, op) {
       const session = requireSession();
       await guarded(() => session.put('office', office.id, office, op));
+      tellWritten(session, [['office', office.id]]);
       if (lockedSince(session)) return;
       set({ offices: new Map(get().offices).set(office.id, office) });
     },
@@ -651,6 +750,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       // kept off the change log and cleared with the demo, never left behind as real figures.
       if (record.id.startsWith('demo-')) await guarded(() => session.putDemo(kind, [{ id: record.id, data: record }]));
       else await guarded(() => session.put(kind, record.id, record, op));
+      tellWritten(session, [[kind, record.id]]);
       if (lockedSince(session)) return;
       set({ bonus: withBonus(get().bonus, kind, record) });
     },
@@ -659,14 +759,18 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       // A stay of a demo household is demo data: kept off the change log, cleared with the demo.
       if (get().demoIds.has(stay.householdId)) await guarded(() => session.putDemo('trial-stay', [{ id: stay.id, data: stay }]));
       else await guarded(() => session.put('trial-stay', stay.id, stay, op));
+      tellWritten(session, [['trial-stay', stay.id]]);
       if (lockedSince(session)) return;
       set({ trialStays: new Map(get().trialStays).set(stay.id, stay) });
     },
 
     appendCaseEntry(caseId, body, options) {
       const id = caseId ?? `${options?.demo === true ? DEMO_ID_PREFIX : ''}${globalThis.crypto.randomUUID()}`;
-      return queued(id, async () => {
+      // A new case's id is new: no other tab can hold it, and nothing is there to read again.
+      const inCaseLock = <T,>(work: () => Promise<T>) => (caseId === null ? work() : withTabLock(`kyoten-case:${id}`, work));
+      return queued(id, () => inCaseLock(async () => {
         const session = requireSession();
+        if (caseId !== null) await catchUpCaseEntries(session);
         const before = get().caseEntries.get(id) ?? [];
         if (caseId !== null && before.length === 0) throw new CaseEntryRejected(['この対応記録が見つかりません。']);
         // Nothing is written onto a broken chain, from whichever screen: the case screen was read-only,
@@ -691,6 +795,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const subjectHousehold = (before[0]?.body ?? body).type === 'open' ? ((before[0]?.body ?? body) as OpenBody).subject.householdId : null;
         const demo = isDemoId(id) || (subjectHousehold !== null && get().demoIds.has(subjectHousehold));
         await guarded(() => session.append('case-entry', entry.id, entry, { demo, ...(options?.dropDraft === undefined ? {} : { dropDraft: options.dropDraft }) }));
+        tellWritten(session, [['case-entry', entry.id]]);
         // What the store holds now, not `before`: a sync may have brought another phone's entry of
         // this case while this one was written, and dropping it hid, say, its 受入可 until a reload.
         const held = get().caseEntries.get(id) ?? before;
@@ -698,19 +803,23 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         if (lockedSince(session)) return foldCase(entries);
         set({ caseEntries: new Map(get().caseEntries).set(id, entries) });
         return foldCase(entries);
-      });
+      }));
     },
 
     appendMonthClose(record, options = {}) {
-      return queued(`month-close:${record.officeId}:${record.month}`, async () => {
+      const month = `${record.officeId}:${record.month}`;
+      return queued(`month-close:${month}`, () => withTabLock(`kyoten-month-close:${month}`, async () => {
         const session = requireSession();
+        // Closed in another tab meanwhile: closed twice, two 請求済み of one month (catchUpCaseEntries says why).
+        await catchUpMonthCloses(session);
         const { active } = monthCloseState([...get().monthCloses.values()], record.officeId, record.month);
         if (record.body.type === 'close' && active !== null) throw new CaseEntryRejected([CLOSE_MESSAGES.alreadyClosed(active.body.sentOn)]);
         if (record.body.type === 'cancel' && active?.id !== record.body.cancels) throw new CaseEntryRejected([CLOSE_MESSAGES.notClosed]);
         await guarded(() => session.append('month-close', record.id, record, { demo: options.demo ?? false }));
+        tellWritten(session, [['month-close', record.id]]);
         if (lockedSince(session)) return;
         set({ monthCloses: new Map(get().monthCloses).set(record.id, record) });
-      });
+      }));
     },
 
     async ensureHousehold(id) {
@@ -742,6 +851,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         for (const kind of FUNCTION_BONUS_KINDS) {
           await session.putDemo(kind, (bonus[BONUS_LIST[kind]] as readonly { readonly id: string }[]).map((r) => ({ id: r.id, data: r })));
         }
+        tellWritten(session, 'all');
         await loadAll(session, { full: true });
       });
     },
@@ -750,19 +860,22 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       const session = requireSession();
       return guarded(async () => {
         const removed = await session.clearDemo();
+        tellWritten(session, 'all');
         await loadAll(session, { full: true });
         return removed;
       });
     },
 
-    async reload() {
+    async reload(options = {}) {
       const session = requireSession();
+      if (options.tellOtherTabs !== false) tellWritten(session, 'all');
       await guarded(() => loadAll(session, { full: true }));
     },
 
     async refreshRecords(keys) {
       const session = requireSession();
-      if (keys.length > REFRESH_BY_KEY_MAX) return get().reload();
+      // What is re-read here was written elsewhere, and whoever wrote it tells the other tabs.
+      if (keys.length > REFRESH_BY_KEY_MAX) return get().reload({ tellOtherTabs: false });
       await guarded(async () => {
         const before = get();
         const read: { kind: EntityKind; stored: StoredEntity<unknown> | undefined }[] = [];

@@ -34,6 +34,11 @@ export interface MetaValues {
    * (sync-store.ts applyRemote). Random ids only, in clear as every row's key.
    */
   evidenceMismatches: string[];
+  /**
+   * [retire] This phone is retiring (the hub stopped it): set by the retiring tab's stopWrites,
+   * cleared by the next unlock (session.ts); while set, no tab queues a change (journal.ts appendOutbox).
+   */
+  retiring: true;
 }
 
 /** A change the hub took: of which record, under which version (an entry's: its position, K1). */

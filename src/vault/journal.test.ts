@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { VaultDatabase } from './db';
 import { draftKeyFor } from './drafts';
 import { createSampleRecord, newId, PASSPHRASE, setUpTestVault, STAFF_NAME, type SampleRecord } from './testing';
+import { openVault } from './vault';
 import type { AccessLogEntry } from './types';
 import { ACCESS_SCAN_PAGE } from './journal';
 import { checkAccessEntry } from '../protocol/records';
@@ -56,6 +58,48 @@ describe('outbox', () => {
     expect(outbox.map((e) => e.seq)).toEqual(range(1, 33));
     expect(new Set(outbox.map((e) => e.mutationId)).size).toBe(33);
     expect(await session.pendingChanges()).toBe(33);
+  });
+});
+
+describe('[retire] a phone retiring in one tab of the app', () => {
+  /** The phone as setUpTestVault leaves it, and a second tab of the app unlocked on it by the same person. */
+  async function twoTabs() {
+    const test = await setUpTestVault();
+    const otherTab = await openVault(new VaultDatabase(test.db.name), { now: test.clock.now }).unlock(test.session.user.id, PASSPHRASE);
+    return { ...test, retiringTab: test.session, otherTab };
+  }
+
+  it('the other tab, still unlocked, records nothing after the retiring tab has read what it sends: the wipe would erase it unsent', async () => {
+    const { db, retiringTab, otherTab } = await twoTabs();
+    const before = newId();
+    await otherTab.append('case-entry', before, createSampleRecord());
+
+    retiringTab.sync.stopWrites();
+    const sent = await retiringTab.outbox();
+    expect(sent.map((e) => e.entityId)).toContain(before);
+
+    const call = newId();
+    await expect(otherTab.append('case-entry', call, createSampleRecord({ medications: '折り返しの電話' }))).rejects.toMatchObject({
+      code: 'retiring',
+      message: expect.stringContaining('別の端末で記録してください'),
+    });
+    await expect(otherTab.put('household', newId(), createSampleRecord(), 'create')).rejects.toMatchObject({ code: 'retiring' });
+    await expect(otherTab.logAccess('open-household', newId())).rejects.toMatchObject({ code: 'retiring' });
+    // nothing written that the retire has not sent: neither the record nor its change
+    expect(await otherTab.get('case-entry', call)).toBeUndefined();
+    expect(await db.outbox.count()).toBe(sent.length);
+  });
+
+  it('a later unlock writes again: a retire that did not finish is met again at its first sync, and a phone the hub took back keeps working', async () => {
+    const { vault, retiringTab } = await twoTabs();
+    retiringTab.sync.stopWrites();
+    await retiringTab.outbox();
+    retiringTab.lock();
+
+    const again = await vault.unlock(retiringTab.user.id, PASSPHRASE);
+    const call = newId();
+    await again.append('case-entry', call, createSampleRecord());
+    expect((await again.outbox()).map((e) => e.entityId)).toContain(call);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { bindingOf, seal, unseal } from './crypto';
 import { readMeta, type AccessLogRow, type OutboxRow, type VaultDatabase } from './db';
+import { VaultError } from './errors';
 import type { AccessAction, AccessLogEntry, ChangeOp, EntityKind, OutboxEntry, VaultUser } from './types';
 
 /** What a storage function needs from an unlocked session. */
@@ -39,11 +40,42 @@ export async function prepareOutbox(
 }
 
 /**
+ * [retire] Says in the vault that this phone is retiring: from here on no tab of the app queues a
+ * change. A stop held in the retiring tab's session alone let another tab, still unlocked, record
+ * a call after the retiring tab's last read of the outbox, and the wipe erased it unsent.
+ */
+export async function markRetiring(db: VaultDatabase): Promise<void> {
+  await db.transaction('rw', db.meta, () => db.meta.put({ key: 'retiring', value: true }));
+}
+
+/**
+ * Inside the caller's 'rw' transaction on meta: a new session is writable again. A retirement that
+ * did not finish (offline, the app closed) is met again at its first sync, which runs at unlock, and
+ * a phone the hub took back in the meantime must not refuse every record for good.
+ */
+export function clearRetiring(db: VaultDatabase): PromiseLike<void> {
+  return db.meta.delete('retiring');
+}
+
+/**
+ * Every change passes here inside its own transaction, so a phone marked retiring writes nothing
+ * more, whichever tab asks, and the transaction aborts whole (the record with its change). Dexie's
+ * own promise, not an async function's: one more native await in the chain let the transaction
+ * commit before the change was added (PrematureCommitError).
+ */
+function refuseWhileRetiring(db: VaultDatabase): PromiseLike<void> {
+  return db.meta.get('retiring').then((row) => {
+    if (row !== undefined) throw new VaultError('retiring');
+  });
+}
+
+/**
  * Appends inside the caller's 'rw' transaction over outbox and meta. The counter lives in meta and
  * moves in the same transaction, so concurrent writers queue behind each other (distinct seqs) and
- * an aborted transaction takes its seq back with it (no gaps).
+ * an aborted transaction takes its seq back with it (no gaps). Refused once the phone is retiring.
  */
 export async function appendOutbox(db: VaultDatabase, pending: PendingOutboxRow, baseVersion: number | null = null): Promise<number> {
+  await refuseWhileRetiring(db);
   const seq = ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
   await db.meta.put({ key: 'outboxSeq', value: seq });
   await db.outbox.add({ ...pending, baseVersion, seq });
@@ -56,6 +88,7 @@ export async function appendOutboxMany(
   pending: readonly PendingOutboxRow[],
   baseVersions: readonly (number | null)[] = [],
 ): Promise<void> {
+  await refuseWhileRetiring(db);
   if (pending.length === 0) return;
   const first = ((await readMeta(db, 'outboxSeq')) ?? 0) + 1;
   await db.meta.put({ key: 'outboxSeq', value: first + pending.length - 1 });

@@ -9,14 +9,25 @@ import { logFailedUnlocks } from './failed-unlocks';
 import { exportBackup, restoreBackup } from './backup';
 import { clearUserSecret, newUserKey, readUserSecret, rewrapUserKey, saveUserSecret } from './user-key';
 import Dexie from 'dexie';
-import { ensureDeviceId, readMeta, withStorage, type VaultDatabase } from './db';
+import { ensureDeviceId, readMeta, recordsOfKind, withStorage, type VaultDatabase } from './db';
 import * as cache from './cache';
 import * as drafts from './drafts';
 import * as syncStore from './sync-store';
 import { countSetAside } from './set-aside';
 import * as receiptStore from './receipts';
 import { VaultError } from './errors';
-import { appendAccess, isoAt, prepareAccess, readAccessLog, readOutbox, scanAccessLog, writeAccess, type SessionContext } from './journal';
+import {
+  appendAccess,
+  clearRetiring,
+  isoAt,
+  markRetiring,
+  prepareAccess,
+  readAccessLog,
+  readOutbox,
+  scanAccessLog,
+  writeAccess,
+  type SessionContext,
+} from './journal';
 import {
   appendRecord,
   assertOpaqueId,
@@ -59,7 +70,12 @@ export async function openSession(
   /** their slot says so (KeySlotRow.mustChangePassphrase): they were added by someone who knows their passphrase */
   options: { readonly mustChangePassphrase?: boolean } = {},
 ): Promise<Session> {
-  const deviceId = await db.transaction('rw', db.meta, () => ensureDeviceId(db));
+  // [retire] A new session starts writable (clearRetiring says why); a phone still stopped is
+  // marked again by the retire its first sync runs, before the last read of what it sends.
+  const deviceId = await db.transaction('rw', db.meta, async () => {
+    await clearRetiring(db);
+    return ensureDeviceId(db);
+  });
   const session = new Session(db, key, user, deviceId, now, userKey, options.mustChangePassphrase === true);
   try {
     await session.logAccess('unlock', null);
@@ -159,8 +175,21 @@ export class Session implements VaultSession {
     return this.read((ctx) => getRecords<T>(ctx, keys));
   }
 
+  /**
+   * The ids of every record of a kind, from the keys alone (nothing decrypted): a tab about to append
+   * to a case finds what another tab of the app wrote since, and decrypts only that (state/store.ts).
+   */
+  recordIds(kind: EntityKind): Promise<string[]> {
+    return this.read(async ({ db }) => (await recordsOfKind(db, kind).primaryKeys()).map(([, id]) => id));
+  }
+
   /** Set by sync.stopWrites: a retiring phone queues nothing more (it would be wiped unsent). */
   #writesStopped = false;
+  /**
+   * The same stop, said in the vault for every tab (journal.ts markRetiring); the retire's read of
+   * the outbox waits for it, so that nothing another tab writes can land after that read.
+   */
+  #retiringMarked: Promise<void> | null = null;
 
   private writable(): void {
     if (this.#writesStopped) throw new VaultError('retiring');
@@ -209,7 +238,8 @@ export class Session implements VaultSession {
     return this.read((ctx) => scanAccessLog(ctx, (page) => (this.#key === null ? true : visit(page))));
   }
 
-  outbox(): Promise<OutboxEntry[]> {
+  async outbox(): Promise<OutboxEntry[]> {
+    await this.#retiringMarked;
     return this.read(readOutbox);
   }
 
@@ -220,6 +250,9 @@ export class Session implements VaultSession {
   readonly sync: SyncStore = {
     stopWrites: () => {
       this.#writesStopped = true;
+      // Needs no key, as the wipe, and is said again each time a retire starts. A mark that cannot be
+      // written (a full disk) leaves this tab's own stop: the retire goes on, or the phone never wipes.
+      this.#retiringMarked = withStorage(this.db, () => markRetiring(this.db)).catch(() => undefined);
     },
     hubLink: () => this.read(syncStore.readHubLink),
     saveHubLink: (link) => this.run((ctx) => syncStore.saveHubLink(ctx, link)),
