@@ -1,9 +1,11 @@
 /** A saved form's draft stays gone, even when an autosave was still being written as the form was saved. */
-import { act, renderHook } from '@testing-library/react';
+import { StrictMode } from 'react';
+import { act, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
+import { installFakeLocks } from '../../test/factories/fake-locks';
 import { useApp } from './store';
-import { useFormDraft } from './use-form-draft';
+import { isNewRecordDraftKey, useFormDraft, useNewRecordDraftKey } from './use-form-draft';
 
 afterEach(() => {
   useApp.setState(useApp.getInitialState(), true);
@@ -110,5 +112,96 @@ describe('useFormDraft', () => {
     session.failNext('quota-exceeded');
     await act(() => useApp.getState().lock('idle'));
     expect(useApp.getState().lockLostDrafts).toBe(false);
+  });
+});
+
+describe('useNewRecordDraftKey (new forms open in two tabs)', () => {
+  const OWN = 'household:new:user-1';
+  const ANOTHER_OWN = /^household:new-[0-9a-f-]{36}:user-1$/;
+  let uninstall: () => void = () => undefined;
+  afterEach(() => uninstall());
+
+  function unlocked() {
+    const session = createFakeSession();
+    useApp.setState({ session, phase: 'unlocked' });
+    return session;
+  }
+  const openNewForm = (options: { wrapper?: typeof StrictMode } = {}) => renderHook(() => useNewRecordDraftKey('household', 'user-1'), options);
+
+  it('gives a second new form open at once a draft of its own, and the first one\'s back once that form is closed', async () => {
+    const fake = installFakeLocks();
+    uninstall = fake.uninstall;
+    unlocked();
+    const tabA = openNewForm();
+    await waitFor(() => expect(tabA.result.current).toBe(OWN));
+    const tabB = openNewForm();
+    await waitFor(() => expect(tabB.result.current).toMatch(ANOTHER_OWN));
+
+    tabA.unmount();
+    const tabC = openNewForm();
+    await waitFor(() => expect(tabC.result.current).toBe(OWN));
+    expect(tabB.result.current).toMatch(ANOTHER_OWN);
+  });
+
+  it('resumes the unsaved draft a closed second tab left, rather than leaving it behind', async () => {
+    const fake = installFakeLocks();
+    uninstall = fake.uninstall;
+    const session = unlocked();
+    await session.saveDraft('household:new-left-behind:user-1', { note: '鈴木 花子さんの聞き取り' });
+    const form = openNewForm();
+    await waitFor(() => expect(form.result.current).toBe('household:new-left-behind:user-1'));
+  });
+
+  it('keeps the form\'s own draft when StrictMode opens it twice in a row', async () => {
+    const fake = installFakeLocks();
+    uninstall = fake.uninstall;
+    unlocked();
+    const form = openNewForm({ wrapper: StrictMode });
+    await waitFor(() => expect(form.result.current).toBe(OWN));
+    expect([...fake.locks.held]).toEqual([`kyoten-draft:${OWN}`]);
+  });
+
+  it('shares one draft as before where the browser has no Web Locks', () => {
+    unlocked();
+    expect(openNewForm().result.current).toBe(OWN);
+  });
+
+  it('lets a closed form\'s draft go only once its last autosave has landed', async () => {
+    const fake = installFakeLocks();
+    uninstall = fake.uninstall;
+    const session = unlocked();
+    const save = session.saveDraft.bind(session);
+    let land: () => void = () => undefined;
+    session.saveDraft = async (key, value) => {
+      await new Promise<void>((done) => (land = done));
+      await save(key, value);
+    };
+    const tabA = renderHook(() => {
+      const key = useNewRecordDraftKey('household', 'user-1');
+      useFormDraft(key ?? OWN, key === null ? null : { note: '佐藤 陽太さん、服薬あり' }, true);
+      return key;
+    });
+    await waitFor(() => expect(tabA.result.current).toBe(OWN));
+    // closed while its last autosave is still being written
+    tabA.unmount();
+    const tabB = openNewForm();
+    await act(() => new Promise((done) => setTimeout(done, 20)));
+    expect(tabB.result.current).toBeNull();
+    expect(fake.locks.held.has(`kyoten-draft:${OWN}`)).toBe(true);
+
+    land();
+    await waitFor(() => expect(tabB.result.current).toBe(OWN));
+    expect(session.drafts.get(OWN)).toEqual({ note: '佐藤 陽太さん、服薬あり' });
+  });
+
+  it('knows every new household draft of the person unlocked, and only theirs', () => {
+    const isNew = isNewRecordDraftKey('household', 'user-1');
+    expect(isNew('household:new:user-1')).toBe(true);
+    expect(isNew('household:new-3f1c2a9e-0d4b-4c55-9a51-7c2f5b1e8d20:user-1')).toBe(true);
+    expect(isNew('household:new-3f1c2a9e-0d4b-4c55-9a51-7c2f5b1e8d20:user-2')).toBe(false);
+    expect(isNew('household:new:user-2')).toBe(false);
+    expect(isNew('household:hh-1:user-1')).toBe(false);
+    expect(isNew('household-withdraw:new-x:user-1')).toBe(false);
+    expect(isNew('facility:new:user-1')).toBe(false);
   });
 });

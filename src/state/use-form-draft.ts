@@ -3,11 +3,19 @@
  * and right away before the app locks or the page is hidden (the dialer opened by a tap-to-call, the home button, the
  * app switcher: a phone may kill a hidden page without warning), so an hour-long interview survives a lock or a closed tab.
  * While the form differs from the saved record it is marked unsaved, so an app update waits.
+ * A new record's form holds its draft against the app's other tabs while it is open (useNewRecordDraftKey).
  */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApp } from './store';
+import { personalDraftKey } from '../vault/drafts';
 
 const DEBOUNCE_MS = 500;
+
+/**
+ * Each draft's last write under way, by key: a new record's form that closes lets its draft go to
+ * another tab only once the write its closing started has landed (useNewRecordDraftKey).
+ */
+const lastWrites = new Map<string, Promise<unknown>>();
 
 export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
   const session = useApp((s) => s.session);
@@ -30,7 +38,12 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
     const { form: current, dirty: changed } = latest.current;
     if (closed.current || !current || !session || session.isLocked) return;
     const write = changed ? session.saveDraft(key, current) : session.deleteDraft(key);
-    writing.current = write.catch(() => undefined);
+    const landed = write.catch(() => undefined);
+    writing.current = landed;
+    lastWrites.set(key, landed);
+    void landed.then(() => {
+      if (lastWrites.get(key) === landed) lastWrites.delete(key);
+    });
     try {
       await write;
       markDraftFailing(key, false);
@@ -119,4 +132,109 @@ export function useFormDraft<F>(key: string, form: F | null, dirty: boolean) {
   }, [key, session]);
 
   return { flush, finish, discard, hold };
+}
+
+/**
+ * The Web Locks a new record's form holds on its draft while it is open, across the app's tabs and
+ * windows on this device. Old browsers and jsdom have none: there, every new form of a kind shares
+ * one draft, as before.
+ */
+interface DraftLocks {
+  request(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<void> | undefined): Promise<void>;
+}
+const draftLocks = (): DraftLocks | undefined => (globalThis.navigator as { locks?: DraftLocks } | undefined)?.locks;
+const lockName = (key: string) => `kyoten-draft:${key}`;
+
+/** Claims in this tab go one at a time, so a form opened again at once finds its own claim let go first. */
+let claiming: Promise<unknown> = Promise.resolve();
+/** Claims this tab has let go, until the browser has released them. */
+const lettingGo = new Map<string, Promise<unknown>>();
+
+type Release = () => void;
+
+/** Holds the draft `key` for this form, or null when another tab's form holds it. */
+async function claimDraft(locks: DraftLocks, key: string): Promise<Release | null> {
+  await lettingGo.get(key);
+  return new Promise((answer) => {
+    let letGo: () => void = () => undefined;
+    const kept = new Promise<void>((done) => (letGo = done));
+    const held: Promise<void> = locks.request(lockName(key), { ifAvailable: true }, (lock) => {
+      if (lock === null) {
+        answer(null);
+        return undefined;
+      }
+      answer(() => {
+        const released = held.catch(() => undefined);
+        lettingGo.set(key, released);
+        void released.then(() => {
+          if (lettingGo.get(key) === released) lettingGo.delete(key);
+        });
+        // After the closing form's last autosave, which starts in its own cleanup, right after this one.
+        queueMicrotask(() => void (lastWrites.get(key) ?? Promise.resolve()).then(letGo));
+      });
+      return kept;
+    });
+    held.catch(() => answer(null));
+  });
+}
+
+/**
+ * True for the draft keys of `kind`'s new records for the person unlocked: `<kind>:new` and those a
+ * second new form took (`<kind>:new-<uuid>`), each with their user id (personalDraftKey).
+ */
+export function isNewRecordDraftKey(kind: string, userId: string | undefined): (key: string) => boolean {
+  const own = personalDraftKey(`${kind}:new`, userId);
+  const person = own.slice(`${kind}:new`.length);
+  const more = `${kind}:new-`;
+  return (key) => key === own || (key.startsWith(more) && key.endsWith(person) && !key.slice(more.length, key.length - person.length).includes(':'));
+}
+
+/**
+ * The draft key of a form for a new record of `kind` (a household's 聞き取り票, a facility), held
+ * for this form while it is open: two new forms in two tabs shared one draft, so one family's
+ * interview was written over by the other's, and both saved as one household. A form that finds
+ * the draft taken by another tab's form resumes another of this person's unsaved new drafts, or
+ * starts blank under a key of its own. Null until claimed, and for a form editing a saved record
+ * (`active` false), whose draft is the record's.
+ */
+export function useNewRecordDraftKey(kind: string, userId: string | undefined, active = true): string | null {
+  const base = personalDraftKey(`${kind}:new`, userId);
+  const locks = draftLocks();
+  const [claimed, setClaimed] = useState<{ readonly base: string; readonly key: string } | null>(null);
+  useEffect(() => {
+    if (!active || locks === undefined) return;
+    let live = true;
+    let release: Release | undefined;
+    const turn = claiming
+      .then(() => claimFirstFree(locks, kind, userId))
+      .then((got) => {
+        if (!live) return got.release?.();
+        release = got.release;
+        setClaimed({ base, key: got.key });
+      });
+    claiming = turn.catch(() => undefined);
+    return () => {
+      live = false;
+      release?.();
+    };
+  }, [active, locks, kind, userId, base]);
+  if (!active) return null;
+  if (locks === undefined) return base;
+  return claimed?.base === base ? claimed.key : null;
+}
+
+/**
+ * An unsaved new draft first (the form's own key's, then any other of this person's), so none is
+ * left behind with no form to resume it; then the form's own key; then a key of its own.
+ */
+async function claimFirstFree(locks: DraftLocks, kind: string, userId: string | undefined): Promise<{ key: string; release?: Release }> {
+  const base = personalDraftKey(`${kind}:new`, userId);
+  const kept = ((await useApp.getState().session?.listDraftKeys().catch(() => undefined)) ?? []).filter(isNewRecordDraftKey(kind, userId)).sort();
+  const tries = new Set([...kept.filter((k) => k === base), ...kept, base]);
+  for (const key of tries) {
+    const release = await claimDraft(locks, key);
+    if (release) return { key, release };
+  }
+  const own = personalDraftKey(`${kind}:new-${globalThis.crypto.randomUUID()}`, userId);
+  return { key: own, release: (await claimDraft(locks, own)) ?? undefined };
 }

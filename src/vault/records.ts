@@ -2,6 +2,7 @@
  * Entity records (households, facilities, offices, case entries), each sealed whole; a change and its outbox entry share one transaction.
  * Works offline; when storage is full the transaction aborts and neither the record nor its outbox entry is written.
  */
+import { isDemoId } from '../domain/demo-id';
 import { isRecordId, RECORD_ID_PATTERN } from '../protocol/constants';
 import { bindingOf, seal, unseal } from './crypto';
 import { demoColumn, recordsOfKind, syncedColumnsOf, type RecordRow } from './db';
@@ -114,6 +115,22 @@ export async function appendRecord<T>(
 }
 
 /**
+ * Whether a record is the demo's: by the flag on its row, or by its id alone (demo-id.ts). The id
+ * counts when the row is gone: a demo household still open in another tab after 「デモデータを消去」
+ * is saved back as demo, never as a real record queued for the hub.
+ */
+const isDemoRecord = (id: string, held: RecordRow | undefined): boolean => held?.demo === 1 || isDemoId(id);
+
+/**
+ * A new record ('create') whose id is already saved is refused, never written over: two tabs'
+ * new-household forms that came to share one id would replace one family's registration with
+ * another's, and queue two creations of one record for the hub.
+ */
+function assertNewWhereCreated(kind: EntityKind, id: string, op: ChangeOp, held: RecordRow | undefined): void {
+  if (op === 'create' && held !== undefined) throw new VaultError('created-elsewhere', { detail: `${kind}/${id}` });
+}
+
+/**
  * A record loaded as demo stays demo when edited, and never enters the outbox: demo households
  * must never reach the hub.
  */
@@ -133,7 +150,8 @@ export async function putRecord<T>(
   const { db } = ctx;
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     const held = await db.records.get([kind, id]);
-    const demo = held?.demo === 1;
+    assertNewWhereCreated(kind, id, op, held);
+    const demo = isDemoRecord(id, held);
     // The hub's version stays with the row: it is what the next pull and edit compare against.
     await db.records.put({ kind, id, ...demoColumn(demo), updatedAt: pending.at, ...sealed, ...syncedColumnsOf(held) });
     // The base is read in the same transaction as the write, so a pull cannot slip between them.
@@ -142,8 +160,9 @@ export async function putRecord<T>(
 }
 
 /**
- * Many records and their outbox entries in one transaction; if any write fails (quota, a bad id)
- * the transaction aborts and nothing is written, seq counter included.
+ * Many records and their outbox entries in one transaction; if any write fails (quota, a bad id,
+ * a new record whose id is already saved) the transaction aborts and nothing is written, seq
+ * counter included.
  */
 export async function putRecords<T>(
   ctx: SessionContext,
@@ -159,7 +178,7 @@ export async function putRecords<T>(
         seal(ctx.key, bindingOfRecord(kind, id), data),
         prepareOutbox(ctx, kind, id, op, data),
       ]);
-      return { id, sealed, pending };
+      return { id, op, sealed, pending };
     }),
   );
   const { db } = ctx;
@@ -167,7 +186,8 @@ export async function putRecords<T>(
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     const keys = prepared.map(({ id }) => [kind, id] as [EntityKind, string]);
     const existing = await db.records.bulkGet(keys);
-    const demoOf = (i: number) => existing[i]?.demo === 1;
+    prepared.forEach(({ id, op }, i) => assertNewWhereCreated(kind, id, op, existing[i]));
+    const demoOf = (i: number) => isDemoRecord(prepared[i]!.id, existing[i]);
     await db.records.bulkPut(
       prepared.map(({ id, sealed, pending }, i) => ({ kind, id, ...demoColumn(demoOf(i)), updatedAt: pending.at, ...sealed, ...syncedColumnsOf(existing[i]) })),
     );

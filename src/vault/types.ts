@@ -402,6 +402,8 @@ export type VaultErrorCode =
   | 'corrupt'
   /** append() of an evidence record whose id is already taken */
   | 'duplicate'
+  /** put() of a new record ('create') whose id is already saved: another tab's form saved it first */
+  | 'created-elsewhere'
   /** restoreBackup(): the backup passphrase is wrong (the file itself is intact) */
   | 'backup-passphrase'
   /** a backup file that is truncated or altered */

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store';
 import { mergeFormEdit } from '../../protocol/merge';
-import { useFormDraft } from '../../state/use-form-draft';
+import { useFormDraft, useNewRecordDraftKey } from '../../state/use-form-draft';
 import { personalDraftKey } from '../../vault/drafts';
 import { DraftRestored } from '../../state/use-drafted-form';
 import { officeNumberKey } from '../../domain/facility-twins';
@@ -40,7 +40,8 @@ const HUB_OPTIONS = HUB_FUNCTIONS.map((v) => ({ value: v, label: HUB_FUNCTION_LA
  * and one per person unlocking the phone: on the shared hub phone, the day person's unsaved 空床数
  * was offered to the night person, saved in their session as a report made then, in the day
  * person's name. A draft kept for everyone before (`facility:<id>`) is offered to no one, and goes
- * when the form opens.
+ * when the form opens. For a new facility this is the first form's key: a new form open in another
+ * tab meanwhile takes one of its own (useNewRecordDraftKey).
  */
 export function facilityDraftKey(id: string | null, userId: string | undefined = useApp.getState().session?.user.id): string {
   return personalDraftKey(`facility:${id ?? 'new'}`, userId);
@@ -70,11 +71,14 @@ export function FacilityForm({ id }: { id: string | null }) {
   const { ref: formRef, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
   const userId = useApp((s) => s.session?.user.id);
-  const key = facilityDraftKey(id, userId);
+  const newKey = useNewRecordDraftKey('facility', userId, id === null);
+  const key = id === null ? newKey : facilityDraftKey(id, userId);
   const dirty = state !== null && initial !== null && JSON.stringify(state) !== JSON.stringify(initial);
-  const draft = useFormDraft<FacilityDraft>(key, state ? { baseId, state, ...(mergeBase ? { base: mergeBase } : {}) } : null, dirty);
+  // Nothing is autosaved before the draft is held.
+  const draft = useFormDraft<FacilityDraft>(key ?? facilityDraftKey(id, userId), key !== null && state ? { baseId, state, ...(mergeBase ? { base: mergeBase } : {}) } : null, dirty);
 
   useEffect(() => {
+    if (key === null) return;
     let live = true;
     // A draft kept for everyone before drafts were per person is offered to no one: it goes.
     const shared = `facility:${id ?? 'new'}`;
@@ -86,7 +90,9 @@ export function FacilityForm({ id }: { id: string | null }) {
         if (!live || !saved) return;
         // a draft kept before the form had a field (休止・廃止) takes the record's value for it
         setState((current) => (current ? { ...current, ...saved.state } : saved.state));
-        setBaseId(saved.baseId);
+        // A new facility's draft whose facility was saved already (a lock or a closed tab before the
+        // draft went) keeps this form's new id: saved as 'create' on the saved one it would be refused.
+        if (id !== null || !useApp.getState().facilities.has(saved.baseId)) setBaseId(saved.baseId);
         if (saved.base) setMergeBase(saved.base);
         setRestored(true);
       })
@@ -94,7 +100,7 @@ export function FacilityForm({ id }: { id: string | null }) {
     return () => {
       live = false;
     };
-  }, [key]);
+  }, [key, id]);
 
   const cancelHref = id === null ? paths.list() : paths.detail(id);
   const title = id === null ? T.newTitle : T.editTitle;

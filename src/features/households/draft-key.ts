@@ -2,26 +2,32 @@
 import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store';
 import { personalDraftKey } from '../../vault/drafts';
+import { isNewRecordDraftKey } from '../../state/use-form-draft';
 
 /**
  * One draft per household and per person unlocking the phone: on a shared phone a colleague's
- * unsaved interview is neither shown to another user nor saved under their name.
+ * unsaved interview is neither shown to another user nor saved under their name. For a new household
+ * this is the first form's key: a new form open in another tab meanwhile takes one of its own
+ * (useNewRecordDraftKey).
  */
 export function draftKey(id: string | null, userId: string | undefined = useApp.getState().session?.user.id): string {
   return personalDraftKey(`household:${id ?? 'new'}`, userId);
 }
 
-/** True when the unlocked user left a new household's form unsaved (its draft is on the device). */
+/**
+ * True when the unlocked user left a new household's form unsaved (its draft is on the device): any
+ * of theirs, the one a second tab's form took too (`household:new-<uuid>`, useNewRecordDraftKey).
+ */
 export function useNewHouseholdDraft(): boolean {
   const session = useApp((s) => s.session);
   const [has, setHas] = useState(false);
   useEffect(() => {
     let live = true;
-    const key = draftKey(null, session?.user.id);
+    const isNew = isNewRecordDraftKey('household', session?.user.id);
     session
       ?.listDraftKeys()
       .then((keys) => {
-        if (live) setHas(keys.includes(key));
+        if (live) setHas(keys.some(isNew));
       })
       .catch(() => undefined);
     return () => {

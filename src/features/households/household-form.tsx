@@ -24,7 +24,7 @@ import { errorFor, fromDraft, fromForm, moveReasonMissing, overHeld, rebaseForm,
 import { FormSections } from './form-sections';
 import { BackLink } from './household-detail';
 import { F, T } from './text';
-import { useFormDraft } from '../../state/use-form-draft';
+import { useFormDraft, useNewRecordDraftKey } from '../../state/use-form-draft';
 import { draftKey } from './draft-key';
 import { personHasRecords } from './person-records';
 
@@ -90,10 +90,26 @@ interface Loaded {
   readonly restored: boolean;
 }
 
-/** Reads the record and any draft once; later store updates (our own save) must not reset the form. */
-function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
+/**
+ * A new household's draft saved under an id a household already has (the save landed, and a lock
+ * or a closed tab came before the draft was deleted) is kept, under an id of its own: saved as
+ * 'create' on the saved one it would be refused, again at every try. The same family saved twice
+ * is then caught by the check for the same person in two households.
+ */
+function asNewDraft(draft: FormValue | undefined): FormValue | undefined {
+  const { households, summaries } = useApp.getState();
+  if (draft === undefined || !(households.has(draft.id) || summaries.has(draft.id))) return draft;
+  return { ...draft, id: crypto.randomUUID() };
+}
+
+/**
+ * Reads the record and any draft once; later store updates (our own save) must not reset the form.
+ * `key`: the draft's, null until the form holds it (useNewRecordDraftKey).
+ */
+function useInitialForm(id: string | null, key: string | null, setForm: (f: FormValue) => void) {
   const [loaded, setLoaded] = useState<Loaded | null | 'missing'>(null);
   useEffect(() => {
+    if (key === null) return;
     let live = true;
     const load = async () => {
       // Right after an unlock from the snapshot, the full record may not be in memory yet.
@@ -104,14 +120,15 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
         if (live) setLoaded('missing');
         return;
       }
-      const own = draftKey(id);
-      let draft = await session?.loadDraft<FormValue>(own).catch(() => undefined);
-      // A draft saved before drafts were kept per person (one key for everyone): taken over once.
+      let draft = await session?.loadDraft<FormValue>(key).catch(() => undefined);
+      // A draft saved before drafts were kept per person (one key for everyone): taken over once,
+      // by the form holding the person's own key (not a second tab's too).
       const legacy = `household:${id ?? 'new'}`;
-      if (draft === undefined && legacy !== own) {
+      if (draft === undefined && legacy !== key && key === draftKey(id)) {
         draft = await session?.loadDraft<FormValue>(legacy).catch(() => undefined);
         if (draft !== undefined) await session?.deleteDraft(legacy).catch(() => undefined);
       }
+      if (!id) draft = asNewDraft(draft);
       const now = new Date().toISOString();
       const base = existing
         ? { ...toForm(existing), formBase: existing }
@@ -130,7 +147,7 @@ function useInitialForm(id: string | null, setForm: (f: FormValue) => void) {
     return () => {
       live = false;
     };
-  }, [id, setForm]);
+  }, [id, key, setForm]);
   return [loaded, setLoaded] as const;
 }
 
@@ -139,7 +156,9 @@ export function HouseholdForm({ id }: { id: string | null }) {
   const clearError = useApp((s) => s.clearError);
   const today = useJapanToday();
   const [form, setForm] = useState<FormValue | null>(null);
-  const [loaded, setLoaded] = useInitialForm(id, setForm);
+  const newKey = useNewRecordDraftKey('household', useApp((s) => s.session?.user.id), id === null);
+  const key = id === null ? newKey : draftKey(id);
+  const [loaded, setLoaded] = useInitialForm(id, key, setForm);
   useLogOpen(id);
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -156,10 +175,10 @@ export function HouseholdForm({ id }: { id: string | null }) {
   // Half-typed dates, read from the inputs at 保存 and again as the user leaves each field after it.
   const [partial, setPartial] = useState<FieldError[]>([]);
 
-  const key = draftKey(id);
   const baseline = loaded && loaded !== 'missing' ? loaded.baseline : null;
   const dirty = Boolean(form && baseline && !sameContent(form, baseline));
-  const draft = useFormDraft(key, baseline ? form : null, dirty);
+  // Nothing is autosaved before the draft is held: `baseline` waits for it.
+  const draft = useFormDraft(key ?? draftKey(id), baseline ? form : null, dirty);
 
   // After the first attempt, errors follow the input so a fixed field clears at once.
   const errors = useMemo(() => {
