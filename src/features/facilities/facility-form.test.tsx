@@ -25,6 +25,16 @@ describe('facility form', () => {
     expect(await session.outbox()).toHaveLength(0);
   });
 
+  it('does not save on Return in a field (an office PC habit saved a facility with no phone and no 受入れ)', async () => {
+    const session = createFakeSession();
+    const { user } = mountFacilities({ hash: '#/facilities/new', session });
+    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await user.type(screen.getByLabelText(/事業所番号/), '1210100002{Enter}');
+    expect(window.location.hash).toBe('#/facilities/new');
+    expect(useApp.getState().facilities.size).toBe(0);
+    expect(await session.outbox()).toHaveLength(0);
+  });
+
   it('takes a 事業所番号 typed with full-width dashes and spaces whole, and an e-mail typed with a full-width ＠', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/new', session });

@@ -22,6 +22,7 @@ import {
 } from '../../domain/facility';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { japanDateOf } from '../../domain/japan-time';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { Button } from '../../ui/button';
 import { CheckboxGroup, halfTypedDates, SelectField, TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
@@ -170,6 +171,8 @@ export function FacilityForm({ id }: { id: string | null }) {
         ref={formRef}
         autoComplete="off"
         noValidate
+        // Return after 住所, from an office PC's habit, saved a facility with no phone and no 受入れ
+        onKeyDown={keepEnterFromSubmitting}
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
