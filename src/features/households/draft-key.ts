@@ -36,3 +36,27 @@ export function useNewHouseholdDraft(): boolean {
   }, [session]);
   return has;
 }
+
+/**
+ * True when the unlocked user left this household's 編集 unsaved (its draft is on the device): left by
+ * 「← 詳細へ戻る」 or the bottom nav, the edit was kept with no word, and the screen showed the old
+ * address as the record's.
+ */
+export function useHouseholdEditDraft(id: string): boolean {
+  const session = useApp((s) => s.session);
+  const [has, setHas] = useState(false);
+  useEffect(() => {
+    let live = true;
+    const key = draftKey(id, session?.user.id);
+    session
+      ?.listDraftKeys()
+      .then((keys) => {
+        if (live) setHas(keys.includes(key));
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [session, id]);
+  return has;
+}

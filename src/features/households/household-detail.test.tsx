@@ -154,6 +154,24 @@ describe('household detail', () => {
     expect(start).not.toHaveClass('btn--primary');
   });
 
+  it('says an edit left unsaved by 「←」 is waiting, and opens it again: the screen showed the old address as the record with no word', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1/edit', households: [household], session });
+    const address = await screen.findByLabelText('住所', { exact: false });
+    await user.clear(address);
+    await user.type(address, '松戸市新町1-2-3');
+    await user.click(screen.getByRole('link', { name: /戻る/ }));
+    expect(await screen.findByText(/あなたが保存していない編集があります/)).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: '編集を続ける' }));
+    expect(await screen.findByLabelText('住所', { exact: false })).toHaveValue('松戸市新町1-2-3');
+  });
+
+  it('says nothing of an edit when none was left', async () => {
+    mountScreen({ hash: '#/households/hh-1', households: [household] });
+    await screen.findByRole('button', { name: '編集' });
+    expect(screen.queryByText(/保存していない編集/)).not.toBeInTheDocument();
+  });
+
   it('prints the one-page sheet and logs it as print-household', async () => {
     const session = createFakeSession();
     const print = vi.spyOn(window, 'print').mockImplementation(() => undefined);

@@ -16,6 +16,7 @@ import { Notice, Page } from '../../ui/layout';
 import { FirstContacts, PersonEssentials } from '../../ui/person-summary';
 import { StatusBadge } from './badges';
 import { dateText } from './detail-parts';
+import { useHouseholdEditDraft } from './draft-key';
 import { CareSections, ContactsSection, RecordSections } from './detail-sections';
 import { SEX_LABELS, T } from './text';
 import { TrialStaysSection } from './trial-stays';
@@ -42,6 +43,7 @@ export function HouseholdDetail({ id }: { id: string }) {
   const [reviewing, setReviewing] = useState(false);
   const [reviewSaved, setReviewSaved] = useState<string | null>(null);
   const demo = useApp((s) => s.demoIds.has(id));
+  const editLeft = useHouseholdEditDraft(id);
   useLogOpen(id);
   // A 登録廃止 being typed when the app locked opens again after the unlock, with its text.
   useReopenForDraft(household && !household.withdrawal ? withdrawDraftKey(household.id) : null, () => setWithdrawing(true));
@@ -61,6 +63,11 @@ export function HouseholdDetail({ id }: { id: string }) {
   return (
     <Page title={title} back={<BackLink href={paths.list()} label={T.back} />}>
       <Header household={household} today={today} review={needsReview(household, today, reviewMonths)} />
+      {editLeft ? (
+        <Notice kind="warn">
+          {T.editLeft} <a href={paths.edit(id)}>{T.editContinue}</a>
+        </Notice>
+      ) : null}
       <PersonsBasics household={household} today={today} />
       <ReviewLine household={household} reviewMonths={reviewMonths} onRecord={status === 'withdrawn' ? null : () => setReviewing(true)} />
       {reviewSaved ? <Notice kind="ok">{RT.saved(dateText(reviewSaved))}</Notice> : null}

@@ -54,6 +54,8 @@ export const T = {
   backToDetail: '詳細へ戻る',
   notFound: 'この世帯は見つかりません。消去されたか、別の端末でまだ同期されていない可能性があります。',
   edit: '編集',
+  editLeft: 'この世帯に、あなたが保存していない編集があります。この画面は保存済みの内容です。',
+  editContinue: '編集を続ける',
   print: '印刷（A4）',
   withdraw: '登録廃止',
   withdrawnAlready: '登録廃止済み',
