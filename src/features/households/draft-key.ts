@@ -14,27 +14,33 @@ export function draftKey(id: string | null, userId: string | undefined = useApp.
   return personalDraftKey(`household:${id ?? 'new'}`, userId);
 }
 
-/**
- * True when the unlocked user left a new household's form unsaved (its draft is on the device): any
- * of theirs, the one a second tab's form took too (`household:new-<uuid>`, useNewRecordDraftKey).
- */
-export function useNewHouseholdDraft(): boolean {
+/** Whether the unlocked user has a draft on the device whose key `matches` (read once per session). */
+function useHasDraft(matches: (key: string) => boolean, dependency: string): boolean {
   const session = useApp((s) => s.session);
   const [has, setHas] = useState(false);
   useEffect(() => {
     let live = true;
-    const isNew = isNewRecordDraftKey('household', session?.user.id);
     session
       ?.listDraftKeys()
       .then((keys) => {
-        if (live) setHas(keys.some(isNew));
+        if (live) setHas(keys.some(matches));
       })
       .catch(() => undefined);
     return () => {
       live = false;
     };
-  }, [session]);
+    // `matches` is built afresh at each render: what it matches is named by `dependency`
+  }, [session, dependency]);
   return has;
+}
+
+/**
+ * True when the unlocked user left a new household's form unsaved (its draft is on the device): any
+ * of theirs, the one a second tab's form took too (`household:new-<uuid>`, useNewRecordDraftKey).
+ */
+export function useNewHouseholdDraft(): boolean {
+  const userId = useApp((s) => s.session?.user.id);
+  return useHasDraft(isNewRecordDraftKey('household', userId), `new:${userId ?? ''}`);
 }
 
 /**
@@ -43,20 +49,6 @@ export function useNewHouseholdDraft(): boolean {
  * address as the record's.
  */
 export function useHouseholdEditDraft(id: string): boolean {
-  const session = useApp((s) => s.session);
-  const [has, setHas] = useState(false);
-  useEffect(() => {
-    let live = true;
-    const key = draftKey(id, session?.user.id);
-    session
-      ?.listDraftKeys()
-      .then((keys) => {
-        if (live) setHas(keys.includes(key));
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [session, id]);
-  return has;
+  const key = draftKey(id, useApp((s) => s.session?.user.id));
+  return useHasDraft((k) => k === key, key);
 }
