@@ -24,7 +24,11 @@ export interface ServerOptions {
 
 export interface Readiness {
   readonly ok: boolean;
-  /** 'ready', or why not: 'starting', 'store-unavailable', 'schema-too-new' (a newer server migrated the database) */
+  /**
+   * 'ready', or why not: 'starting', 'store-unavailable' (the database not reached, or no answer
+   * within 2 s), 'store-read-only' (it takes no writes: a standby after a failover), 'schema-too-new'
+   * (a newer server migrated the database)
+   */
   readonly status: string;
 }
 

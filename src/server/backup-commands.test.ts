@@ -4,7 +4,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { backupDatabase, createPrivateFile, restoreDatabase } from './backup-commands';
+import { CONNECTION_TIMEOUT_MS } from './db/postgres-store';
 import { describeStore } from './db/open-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'kyoten-backup-mode-'));
@@ -86,6 +88,49 @@ describe('backup over DATABASE_URL: what pg_dump is given', () => {
     expect(lines.pop()).toBe('PGPASSWORD=S3cret!Pw');
     expect(lines).toContain(`--dbname=${url}`);
     expect(describeStore({ DATABASE_URL: 'postgres://kyoten:S3cret@/kyoten?host=/run/postgresql' })).toBe('PostgreSQL database "kyoten" on /run/postgresql (DATABASE_URL)');
+  });
+});
+
+describe('backup and restore over DATABASE_URL: no wait without end', () => {
+  it('pg_dump waits at most 60 s for a table\'s lock, and its failure then says another session holds one and what to do', async () => {
+    const recorded = join(dir, 'lock-wait.dump');
+    await backupDatabase(
+      { DATABASE_URL: 'postgres://kyoten@/kyoten?host=/run/postgresql', PG_DUMP: fakePgDump('pg_dump-lock-args', 'printf "%s\\n" "$@" > "$file.args"; printf "PGDMP" > "$file"') },
+      recorded,
+      () => undefined,
+    );
+    expect(readFileSync(`${recorded}.args`, 'utf8').split('\n')).toContain('--lock-wait-timeout=60s');
+    // pg_dump 15's own words when the wait runs out (it waits with statement_timeout)
+    const locked = fakePgDump(
+      'pg_dump-locked',
+      'echo "pg_dump: error: query failed: ERROR:  canceling statement due to statement timeout" >&2; echo "pg_dump: detail: Query was: LOCK TABLE public.records IN ACCESS SHARE MODE" >&2; exit 1',
+    );
+    const file = join(dir, 'locked.dump');
+    const failure = backupDatabase({ DATABASE_URL: 'postgres://kyoten@/kyoten?host=/run/postgresql', PG_DUMP: locked }, file, () => undefined);
+    await expect(failure).rejects.toThrow(/別の接続がテーブルをロックしていて、60 秒待っても.*もう一度実行してください/s);
+    await expect(failure).rejects.toThrow(/another session holds a lock on a table.*pg_stat_activity.*run the backup again.*LOCK TABLE public\.records/s);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('a restore gives up on a database that takes the connection but never answers, after 10 s, in words, and changes nothing', async () => {
+    // A port that accepts and stays silent: a database machine that hung.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const backup = join(dir, 'for-a-silent-database.dump');
+    writeFileSync(backup, 'PGDMP fake dump');
+    try {
+      const started = Date.now();
+      const url = `postgres://kyoten@127.0.0.1:${(silent.address() as AddressInfo).port}/kyoten`;
+      await expect(restoreDatabase({ DATABASE_URL: url }, backup, () => undefined)).rejects.toThrow(
+        /10 秒以内に接続できませんでした.*could not connect to the database of DATABASE_URL within 10 s/s,
+      );
+      expect(Date.now() - started).toBeLessThan(CONNECTION_TIMEOUT_MS + 5_000);
+      expect(readdirSync(dir).filter((name) => name.startsWith('before-restore'))).toEqual([]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => silent.close(done));
+    }
   });
 });
 

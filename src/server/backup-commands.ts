@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { liveHolder } from './db/embedded-postgres';
 import { openEmbeddedStore } from './db/embedded-store';
-import { HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
+import { CONNECTION_TIMEOUT_MS, HUB_APPLICATION_NAME, openPostgresStore } from './db/postgres-store';
 import type { KeptEvidence, Store } from './db/store';
 import { unreadable } from './readable';
 import { dataDirOf, databaseUrlText, parseDatabaseUrl, type StoreEnv } from './db/open-store';
@@ -138,6 +138,26 @@ export function createPrivateFile(target: string): void {
   }
 }
 
+/**
+ * How long pg_dump waits for each table's lock. It takes a shared lock on every table; a session
+ * holding a stronger one (a migration under way, an ALTER or a LOCK in a psql left open) would make
+ * it, and the nightly job, wait for ever. Past this the backup fails, in words (lockWaitExplained).
+ */
+export const BACKUP_LOCK_WAIT_SECONDS = 60;
+
+/** pg_dump's failure when a table's lock did not come within BACKUP_LOCK_WAIT_SECONDS, said with what to do; any other as it is. */
+function lockWaitExplained(error: unknown): unknown {
+  const message = error instanceof Error ? error.message : '';
+  // pg_dump 15 waits with statement_timeout, later ones with lock_timeout; both name the LOCK TABLE.
+  if (!/canceling statement due to (?:statement|lock) timeout/.test(message) || !message.includes('LOCK TABLE')) return error;
+  return new Error(
+    `別の接続がテーブルをロックしていて、${BACKUP_LOCK_WAIT_SECONDS} 秒待ってもバックアップを始められませんでした（移行中の拠点サーバー、トランザクションを開いたままの psql など）。それが終わってから、もう一度実行してください / ` +
+      `another session holds a lock on a table, and pg_dump waited ${BACKUP_LOCK_WAIT_SECONDS} s for it (a hub server migrating, a psql left in a transaction, a long ALTER TABLE): ` +
+      "find it with SELECT pid, application_name, state, xact_start FROM pg_stat_activity WHERE xact_start < now() - interval '1 minute'; and run the backup again once it has ended (or end it with SELECT pg_terminate_backend(pid)):\n" +
+      message,
+  );
+}
+
 export async function backupDatabase(env: BackupEnv, file: string, log: Log): Promise<void> {
   const target = resolve(file);
   if (existsSync(target)) throw new Error(`${target} exists already: a backup never overwrites another`);
@@ -147,11 +167,15 @@ export async function backupDatabase(env: BackupEnv, file: string, log: Log): Pr
     const { dbname, env: toolEnv } = connection(env.DATABASE_URL);
     createPrivateFile(target);
     try {
-      run(env.PG_DUMP ?? 'pg_dump', ['--format=custom', '--no-owner', '--no-toast-compression', `--file=${target}`, `--dbname=${dbname}`], toolEnv);
+      run(
+        env.PG_DUMP ?? 'pg_dump',
+        ['--format=custom', '--no-owner', '--no-toast-compression', `--lock-wait-timeout=${BACKUP_LOCK_WAIT_SECONDS}s`, `--file=${target}`, `--dbname=${dbname}`],
+        toolEnv,
+      );
     } catch (error) {
       // Neither an empty file nor a partial dump is a backup, and either would block the next try.
       rmSync(target, { force: true });
-      throw error;
+      throw lockWaitExplained(error);
     }
     log(`backed up the database to ${target} (pg_dump custom format)`);
     return;
@@ -182,8 +206,7 @@ const CLOSING_GRACE_MS = 3_000;
  * epoch's floor then counts as restored, and the phones would never send them again [S15].
  */
 async function assertNoHubConnected(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const client = await connectedClient(databaseUrl);
   try {
     const connected = async () =>
       (
@@ -208,6 +231,26 @@ async function assertNoHubConnected(databaseUrl: string): Promise<void> {
     }
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A connection of its own to the database of DATABASE_URL, for the restore's checks and its
+ * ANALYZE (no query limit: ANALYZE of a large hub takes minutes). A database that does not answer
+ * is given up after CONNECTION_TIMEOUT_MS, as the hub does, rather than waited for without end.
+ */
+async function connectedClient(databaseUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS });
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new Error(
+      `DATABASE_URL のデータベースに ${CONNECTION_TIMEOUT_MS / 1000} 秒以内に接続できませんでした。PostgreSQL が動いているか、DATABASE_URL が正しいかを確かめてください / ` +
+        `could not connect to the database of DATABASE_URL within ${CONNECTION_TIMEOUT_MS / 1000} s (is PostgreSQL running, is DATABASE_URL right?): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -263,8 +306,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     // pg_restore brings no planner statistics, and the new epoch sends every device to pull again
     // at once: without them each pull page's plan read every remaining row of the hub.
     const analyze = async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
+      const client = await connectedClient(url);
       try {
         await client.query('ANALYZE');
       } finally {

@@ -27,7 +27,21 @@ if (!existsSync(resolve(distDir, 'index.html'))) {
   process.exit(1);
 }
 
-const hub = await startHub({ port, host, distDir, env: process.env, log: (line) => console.log(line) }).catch((error: unknown) => {
+// Set once SIGINT or SIGTERM asked the hub to stop (below).
+let stopping = false;
+
+/**
+ * The embedded PostgreSQL is gone (the OOM killer, a crash) while the hub runs: without it the hub
+ * would answer 503 for ever. The process ends (exit 1) so that systemd starts it again, and the start
+ * takes over the cluster; unless it is stopping already, when PostgreSQL's exit is part of that.
+ */
+function storeLost(line: string): void {
+  if (stopping) return;
+  console.error(`${line}\nThe hub server stops (exit 1) so that it is started again (systemd: Restart=on-failure).`);
+  process.exit(1);
+}
+
+const hub = await startHub({ port, host, distDir, env: process.env, log: (line) => console.log(line), onStoreLost: storeLost }).catch((error: unknown) => {
   // The server's own files and the port, said in words: the commonest start-up failures after the store's (embedded-errors.ts).
   const { code, syscall, path } = error as NodeJS.ErrnoException;
   if (syscall !== 'listen' && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && path !== undefined) {
@@ -87,7 +101,6 @@ hub.store.then(
   },
 );
 
-let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;

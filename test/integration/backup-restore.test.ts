@@ -8,6 +8,7 @@
  * nothing refused, and both phones end up holding the same.
  */
 import 'fake-indexeddb/auto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,5 +197,33 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     await expect(restoreDatabase(env, newer, () => undefined)).rejects.toThrow(/元のデータベースに戻しました.*put back.*newer server/s);
     expect(await own.sql(`SELECT id FROM tenants WHERE id = 'hub-now'`)).toEqual([{ id: 'hub-now' }]);
     expect(await own.sql('SELECT version FROM schema_migrations WHERE version = 999')).toEqual([]);
+  });
+
+  it('a backup waits a limited time for a table another session holds locked, then fails saying so and what to do, and leaves no file', async () => {
+    // The installed pg_dump, its wait made 1 s instead of the 60 s given (and ended after 20 s
+    // whatever it was given: a pg_dump told no limit would wait as long as the lock is held).
+    const quick = join(dir, 'pg_dump-quick-lock-wait');
+    writeFileSync(
+      quick,
+      '#!/bin/sh\nfor a; do shift; case "$a" in --lock-wait-timeout=60s) a=--lock-wait-timeout=1s;; esac; set -- "$@" "$a"; done\nexec timeout 20 pg_dump "$@"\n',
+      { mode: 0o755 },
+    );
+    const locker = new pg.Client({ connectionString: own.databaseUrl });
+    await locker.connect();
+    const file = join(dir, 'while-locked.dump');
+    try {
+      // As a psql left open inside a transaction that altered a table, or a migration under way.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE records IN ACCESS EXCLUSIVE MODE');
+      await expect(backupDatabase({ ...env, PG_DUMP: quick }, file, () => undefined)).rejects.toThrow(
+        /別の接続がテーブルをロックしていて.*another session holds a lock on a table.*pg_stat_activity.*LOCK TABLE/s,
+      );
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    await backupDatabase({ ...env, PG_DUMP: quick }, file, () => undefined);
+    expect(existsSync(file)).toBe(true);
   });
 });

@@ -105,7 +105,7 @@ describe('hub start', () => {
     }
   });
 
-  it('keeps DATABASE_POOL_SIZE connections to PostgreSQL at most, and refuses to start on a value that is not a pool size', async () => {
+  it('keeps DATABASE_POOL_SIZE connections to PostgreSQL at most, and one for /healthz, which answers at once while they are all taken; refuses to start on a value that is not a pool size', async () => {
     const application = `kyoten_pool_test_${process.pid}`;
     const { schema, databaseUrl: withSchema, admin, drop } = await ownSchema('kyoten_hubpool', `&application_name=${application}`);
     for (const bad of ['0', 'many', '2.5', '1000', '0x14', '1e1', '10.0']) {
@@ -117,25 +117,91 @@ describe('hub start', () => {
     const locker = await admin.connect();
     try {
       const store = await hub.store;
-      // Twenty health checks at once, each a query held up by a lock on the table it reads: the
-      // hub opens its two connections and queues the other eighteen checks.
+      // Twenty reads at once, each held up by a lock on the table it reads: the hub opens its two
+      // connections and queues the other eighteen.
       await locker.query('BEGIN');
-      await locker.query(`LOCK TABLE ${schema}.schema_migrations IN ACCESS EXCLUSIVE MODE`);
-      const answers = Promise.all(Array.from({ length: 20 }, () => healthz(hub)));
+      await locker.query(`LOCK TABLE ${schema}.tenants IN ACCESS EXCLUSIVE MODE`);
+      const answers = Promise.all(Array.from({ length: 20 }, () => store.hubExists('hub-matsudo')));
       const pool = (store as unknown as { pool: pg.Pool }).pool;
       const open = async () =>
         (await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'kyoten-navi-hub ' || $1`, [application])).rows[0]!.n;
-      for (let tries = 0; pool.waitingCount < 18 || (await open()) < 2; tries++) {
+      for (let tries = 0; pool.waitingCount < 18 || pool.totalCount < 2; tries++) {
         if (tries > 600) throw new Error(`the pool never filled: ${pool.totalCount} open, ${pool.waitingCount} waiting`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect({ open: await open(), pool: pool.totalCount, waiting: pool.waitingCount }).toEqual({ open: 2, pool: 2, waiting: 18 });
+      // /healthz does not wait for a connection of the pool (10 s): it has its own.
+      const started = Date.now();
+      expect(await healthz(hub)).toMatchObject({ status: 200, body: { ok: true, status: 'ready' } });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect({ open: await open(), pool: pool.totalCount, waiting: pool.waitingCount }).toEqual({ open: 3, pool: 2, waiting: 18 });
       await locker.query('COMMIT');
-      expect((await answers).every((a) => a.status === 200)).toBe(true);
+      expect(await answers).toEqual(Array.from({ length: 20 }, () => false));
     } finally {
       locker.release();
       await hub.close();
       await drop();
+    }
+  });
+
+  it('a database that takes no writes (a standby after a failover) makes /healthz say store-read-only and every write 503 with Retry-After 30, said in the log; ready again once it takes writes', async () => {
+    // The hub's connections are cut and come back to a database that takes no writes, as after a
+    // failover to the wrong side: a role of this run's own whose sessions default to read-only.
+    const run = `${process.pid}_${Date.now().toString(36)}`;
+    const schema = `kyoten_hubro_${run}`;
+    const role = `kyoten_ro_${run}`;
+    const password = randomBytes(18).toString('base64url');
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    const errors: string[] = [];
+    const lines: string[] = [];
+    const logged = console.error;
+    let hub: Hub | undefined;
+    const reconnect = async (pool: pg.Pool) => {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+      await expect.poll(() => pool.totalCount, { timeout: 20_000 }).toBe(0);
+    };
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+      await admin.query(`CREATE SCHEMA ${schema} AUTHORIZATION ${role}`);
+      const asRole = new URL(url);
+      asRole.username = role;
+      asRole.password = password;
+      asRole.searchParams.set('options', `-c search_path=${schema}`);
+      console.error = (...args: unknown[]) => errors.push(args.join(' '));
+      hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: asRole.toString() }, log: (l) => lines.push(l) });
+      const port = (hub.server.address() as AddressInfo).port;
+      const signIn = () =>
+        fetch(`http://127.0.0.1:${port}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ hub: 'no-such-hub', loginName: 'nobody', password: 'wrong', totp: '123456' }),
+        });
+      const pool = ((await hub.store) as unknown as { pool: pg.Pool }).pool;
+      expect(await healthz(hub)).toMatchObject({ status: 200, body: { status: 'ready' } });
+      expect((await signIn()).status).toBe(401);
+
+      await admin.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
+      await reconnect(pool);
+      expect(await healthz(hub)).toEqual({ status: 503, body: { ok: false, status: 'store-read-only' }, cache: 'no-store' });
+      // A sign-in writes (its throttle): refused by the database, answered 503 and not 500.
+      const refused = await signIn();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('30');
+      expect(await refused.json()).toMatchObject({ error: 'unavailable', message: expect.stringMatching(/書き込めない状態です.*管理者に連絡/) });
+      expect(errors.filter((e) => e.includes('failed:'))).toEqual([]);
+      expect(errors.filter((e) => e.includes('PostgreSQL is read-only: a standby after a failover, or default_transaction_read_only is on'))).toHaveLength(1);
+      expect(lines.filter((l) => l.startsWith('the database is read-only'))).toHaveLength(1);
+
+      await admin.query(`ALTER ROLE ${role} RESET default_transaction_read_only`);
+      await reconnect(pool);
+      expect(await healthz(hub)).toMatchObject({ status: 200, body: { ok: true, status: 'ready' } });
+      expect((await signIn()).status).toBe(401);
+      expect(lines).toContain('the database takes writes again: /healthz answers ready');
+    } finally {
+      console.error = logged;
+      await hub?.close();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
     }
   });
 

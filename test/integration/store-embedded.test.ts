@@ -16,6 +16,7 @@ import { MIGRATIONS } from '../../src/server/db/migrations/index';
 import { openStoreFromEnv } from '../../src/server/db/open-store';
 import type { PulledRecord, Store } from '../../src/server/db/store';
 import { householdChange, seedHub, TENANT } from './factories';
+import { spawnHub } from './hub-process';
 import { schemaTarget } from './schema-target';
 import { storeContract } from './store-contract';
 
@@ -80,6 +81,49 @@ describe('embedded store on its own data directory', () => {
     } finally {
       await store.close();
     }
+  });
+
+  describe('its PostgreSQL gone while the hub runs (the OOM killer, a crash)', () => {
+    const postmasterOf = (dataDir: string) => Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+    it('tells the store\'s opener how PostgreSQL exited and where its log is; a close asked for tells nothing', async () => {
+      const dataDir = tempDir();
+      const told: string[] = [];
+      const store = await openStoreFromEnv({ KYOTEN_DATA_DIR: dataDir }, () => undefined, (line) => told.push(line));
+      try {
+        process.kill(postmasterOf(dataDir), 'SIGKILL');
+        await expect.poll(() => told, { timeout: 20_000 }).toEqual([`embedded PostgreSQL exited (signal SIGKILL); see ${join(dataDir, 'postgres.log')}`]);
+        expect((await store.health()).ok).toBe(false);
+      } finally {
+        await store.close();
+      }
+      // Started again on the same folder (the cluster taken over), then stopped as asked: not told.
+      const again = await openStoreFromEnv({ KYOTEN_DATA_DIR: dataDir }, () => undefined, (line) => told.push(line));
+      expect((await again.health()).ok).toBe(true);
+      await again.close();
+      expect(told).toHaveLength(1);
+    });
+
+    it('the hub server (npm start) ends with exit 1 and says why, so that systemd starts it again, instead of answering 503 for ever', async () => {
+      const dataDir = tempDir();
+      const hub = await spawnHub('', { KYOTEN_DATA_DIR: dataDir });
+      try {
+        process.kill(postmasterOf(dataDir), 'SIGKILL');
+        const code = await new Promise<number | null>((done) => {
+          if (hub.child.exitCode !== null) done(hub.child.exitCode);
+          else hub.child.once('exit', (exitCode) => done(exitCode));
+        });
+        expect(code).toBe(1);
+        expect(hub.output()).toContain(`embedded PostgreSQL exited (signal SIGKILL); see ${join(dataDir, 'postgres.log')}`);
+      } finally {
+        await hub.stop();
+      }
+      // The next start takes the folder over: nothing is left holding it.
+      const next = await spawnHub('', { KYOTEN_DATA_DIR: dataDir });
+      expect((await fetch(`${next.base}/healthz`)).status).toBe(200);
+      await next.stop();
+      expect(next.child.exitCode).toBe(0);
+    });
   });
 
   describe('[S12] durability', () => {

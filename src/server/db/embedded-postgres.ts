@@ -20,6 +20,12 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
   /** progress lines for the console */
   readonly log?: (line: string) => void;
+  /**
+   * Called once, with a line for the log, if PostgreSQL exits after it started and before stop():
+   * killed (the OOM killer), crashed or stopped by hand. The server cannot serve without it, and
+   * the caller decides what follows (main.ts ends the process, and systemd starts it again).
+   */
+  readonly onExit?: (line: string) => void;
 }
 
 interface Binaries {
@@ -38,6 +44,9 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 export class EmbeddedPostgres {
+  /** stop() was called: the exit that follows is the one asked for. */
+  private stopping = false;
+
   private constructor(
     readonly dataDir: string,
     readonly socketDir: string,
@@ -104,6 +113,7 @@ export class EmbeddedPostgres {
         try {
           await server.waitReady(logPath);
           log(`embedded PostgreSQL ready on ${pgData}`);
+          server.watchExit(logPath, options.onExit);
           return server;
         } catch (error) {
           // Backends of a killed postmaster can hold its shared memory for a moment: try again.
@@ -120,6 +130,7 @@ export class EmbeddedPostgres {
 
   /** Fast shutdown: open transactions are rolled back, everything committed is on disk already. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise<void>((done) => this.child.once('exit', () => done()));
       this.child.kill('SIGINT');
@@ -128,6 +139,14 @@ export class EmbeddedPostgres {
       clearTimeout(timer);
     }
     releaseServerLock(this.lockFile);
+  }
+
+  /** Tells `onExit` when PostgreSQL exits without stop() asking it to. */
+  private watchExit(logPath: string, onExit: ((line: string) => void) | undefined): void {
+    this.child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      onExit?.(`embedded PostgreSQL exited (${signal === null ? `code ${code}` : `signal ${signal}`}); see ${logPath}`);
+    });
   }
 
   private async waitReady(logPath: string): Promise<void> {

@@ -9,6 +9,8 @@ import type { SqlStore } from './sql-store';
 export interface EmbeddedStoreOptions {
   readonly dataDir: string;
   readonly log?: (line: string) => void;
+  /** PostgreSQL exited while the store was open (EmbeddedPostgresOptions.onExit): the line says how, and where its log is */
+  readonly onExit?: (line: string) => void;
 }
 
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {

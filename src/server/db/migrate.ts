@@ -7,11 +7,19 @@ import { inTransaction } from './transaction';
 import { MIGRATIONS, type Migration } from './migrations/index';
 import { StoreError } from './store';
 
+/**
+ * A migration's statement may rewrite a table of years of records, and a server starting beside
+ * another waits for that one's migrations (the lock below): neither is cut off at the pool's
+ * query_timeout of a minute (postgres-store.ts). Six hours is for a database that stopped answering.
+ */
+export const MIGRATION_QUERY_TIMEOUT_MS = 6 * 60 * 60_000;
+
 export async function migrate(
   pool: pg.Pool,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<{ applied: number[]; schemaVersion: number }> {
-  return inTransaction(pool, async (client) => {
+  return inTransaction(pool, async (pooled) => {
+    const client = withLongLimit(pooled);
     // Several servers may start at once over one database (docs/hub-server.md, scaling): the
     // first to take this lock migrates, the others wait and then find nothing to do.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.schema_migrations'))`);
@@ -43,4 +51,14 @@ export async function migrate(
     const schemaVersion = Math.max(0, ...done, ...applied);
     return { applied, schemaVersion };
   });
+}
+
+/** The client's query() with MIGRATION_QUERY_TIMEOUT_MS on every statement (pg takes a query's own; its types do not say so). */
+function withLongLimit(client: pg.PoolClient): { query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> } {
+  return {
+    query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
+      const config: pg.QueryConfig & { readonly query_timeout: number } = { text, values, query_timeout: MIGRATION_QUERY_TIMEOUT_MS };
+      return client.query<R>(config);
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { openEmbeddedStore } from './embedded-store';
 import { openPostgresStore } from './postgres-store';
-import type { Store } from './store';
+import type { SqlStore } from './sql-store';
 import { SettingError } from '../setting-error';
 
 export interface StoreEnv {
@@ -88,10 +88,14 @@ export function databaseUrlText(parsed: { readonly url: URL; readonly socketForm
   return parsed.socketForm ? text.replace(NO_HOST, '') : text;
 }
 
-export async function openStoreFromEnv(env: StoreEnv, log: (line: string) => void = () => undefined): Promise<Store> {
+/**
+ * `onEmbeddedExit`: told if the embedded PostgreSQL exits while the store is open (its line says
+ * how); a PostgreSQL of DATABASE_URL is its own service's to start again.
+ */
+export async function openStoreFromEnv(env: StoreEnv, log: (line: string) => void = () => undefined, onEmbeddedExit?: (line: string) => void): Promise<SqlStore> {
   const store = env.DATABASE_URL
     ? await openPostgresStore({ connectionString: env.DATABASE_URL, maxConnections: poolSizeFromEnv(env) })
-    : await openEmbeddedStore({ dataDir: dataDirOf(env), log });
+    : await openEmbeddedStore({ dataDir: dataDirOf(env), log, onExit: onEmbeddedExit });
   try {
     const { applied, schemaVersion } = await store.migrate();
     log(applied.length > 0 ? `database migrated to schema ${schemaVersion}` : `database schema ${schemaVersion} is up to date`);

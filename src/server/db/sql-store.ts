@@ -35,12 +35,27 @@ import {
 } from './store';
 
 
+/** The store's health as /healthz reads it, with why it is not ok when the database takes no writes. */
+export interface SqlStoreHealth extends StoreHealth {
+  /**
+   * PostgreSQL takes no writes: a standby (pg_is_in_recovery(): DATABASE_URL reaches the old
+   * primary after a failover, or a replica), or default_transaction_read_only is on. Not ok then:
+   * every push and sign-in would fail.
+   */
+  readonly readOnly: boolean;
+}
+
 /** The accounts half (SqlAccountStore, account-sql.ts) is the base class; this is the sync half. */
 export class SqlStore extends SqlAccountStore implements Store {
+  /** The check under way: /healthz asked again meanwhile waits for it rather than queueing another. */
+  private healthCheck: Promise<SqlStoreHealth> | undefined;
+
   constructor(
     pool: pg.Pool,
     private readonly engine: StoreHealth['engine'],
     private readonly onClose: () => Promise<void> = async () => undefined,
+    /** /healthz's own connection, with a short limit (postgres-store.ts); the store's pool without one */
+    private readonly healthPool: pg.Pool = pool,
   ) {
     super(pool);
   }
@@ -436,21 +451,37 @@ export class SqlStore extends SqlAccountStore implements Store {
     };
   }
 
-  async health(): Promise<StoreHealth> {
-    try {
-      const row = (
-        await this.pool.query<{ schema: number | null; head: string }>(
-          'SELECT (SELECT max(version) FROM schema_migrations) AS schema, (SELECT coalesce(max(version), 0) FROM sync_heads) AS head',
-        )
-      ).rows[0]!;
-      return { ok: true, engine: this.engine, schemaVersion: row.schema ?? 0, headVersion: Number(row.head) };
-    } catch {
-      return { ok: false, engine: this.engine, schemaVersion: 0, headVersion: 0 };
+  /**
+   * Whether the database answers and takes writes, within HEALTH_TIMEOUT_MS (postgres-store.ts)
+   * whatever the store's pool is doing: /healthz and the check for a newer schema (hub.ts).
+   */
+  health(): Promise<SqlStoreHealth> {
+    this.healthCheck ??= this.readHealth().finally(() => (this.healthCheck = undefined));
+    return this.healthCheck;
+  }
+
+  private async readHealth(): Promise<SqlStoreHealth> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const row = (
+          await this.healthPool.query<{ schema: number | null; head: string; read_only: boolean }>(
+            `SELECT (SELECT max(version) FROM schema_migrations) AS schema, (SELECT coalesce(max(version), 0) FROM sync_heads) AS head,
+                    pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on' AS read_only`,
+          )
+        ).rows[0]!;
+        return { ok: !row.read_only, engine: this.engine, schemaVersion: row.schema ?? 0, headVersion: Number(row.head), readOnly: row.read_only };
+      } catch (error) {
+        // The check's connection, kept open between checks, was ended meanwhile (PostgreSQL
+        // restarted, a failover, an admin): that says nothing of the database now. Once more, on a new one.
+        if (attempt === 1 && endedWhileIdle(error)) continue;
+        return { ok: false, engine: this.engine, schemaVersion: 0, headVersion: 0, readOnly: false };
+      }
     }
   }
 
   async close(): Promise<void> {
     await this.pool.end().catch(() => undefined);
+    if (this.healthPool !== this.pool) await this.healthPool.end().catch(() => undefined);
     await this.onClose();
   }
 
@@ -471,6 +502,12 @@ export class SqlStore extends SqlAccountStore implements Store {
       throw error;
     }
   }
+}
+
+/** A connection PostgreSQL ended (57P01 admin or fast shutdown, 57P02 crash) or closed, found so by the next query on it. */
+function endedWhileIdle(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '57P01' || code === '57P02' || (error instanceof Error && error.message === 'Connection terminated unexpectedly');
 }
 
 /**

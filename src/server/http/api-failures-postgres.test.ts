@@ -5,11 +5,11 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { API, DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, MAX_PULL_LIMIT, type ErrorResponse, type PushResponse } from '../../protocol/sync';
 import { DeviceClient, householdWire, pushHeldAtTheCounter, startApi, type ApiHarness } from '../../../test/integration/api-harness';
 import { schemaTarget } from '../../../test/integration/schema-target';
@@ -152,6 +152,107 @@ describe('[A2][A12] the database busy or out of reach: 503 with Retry-After, nev
     }
   });
 });
+
+describe('[A2] a database that takes no writes, or is out of disk or memory: 503 with Retry-After 30, never 500', () => {
+  it.each([
+    ['25006', 'cannot execute INSERT in a read-only transaction', 'PostgreSQL is read-only'],
+    ['53100', 'could not extend file: No space left on device', 'PostgreSQL is out of disk space or memory (SQLSTATE 53100)'],
+    ['53200', 'out of memory', 'PostgreSQL is out of disk space or memory (SQLSTATE 53200)'],
+  ])('[A2] a push PostgreSQL refuses with %s is 503 with Retry-After 30 and one plain log line; the same push sent again is taken', async (sqlState, words, line) => {
+    api = await startApi(target);
+    const phone = await new DeviceClient(api, 'phone-1').join(await api.user('coord', 'coordinator'));
+    await refuseRecord(api.raw, 'hh-1', sqlState, words);
+    const change = householdWire('hh-1');
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let refused: Awaited<ReturnType<DeviceClient['push']>>;
+    let log: string[];
+    try {
+      refused = await phone.push([change]);
+    } finally {
+      log = logged.mock.calls.map((call) => call.join(' '));
+      logged.mockRestore();
+    }
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(refused.body as unknown as ErrorResponse).toMatchObject({ error: 'unavailable', retryAfterSeconds: 30, message: expect.stringContaining('管理者に連絡') });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toContain(line);
+    expect(log[0]).not.toContain(words);
+    await api.raw.query('DROP TRIGGER refuse_record ON records');
+    expect((await phone.push([change])).body.results).toMatchObject([{ status: 'accepted' }]);
+  });
+});
+
+describe('[A12] a database that stops answering, its connections left open', () => {
+  it('[A12] a request waits for its answer at most the query limit, is answered 503, and once the database answers again the hub serves on new connections', async () => {
+    const proxy = await silenceableProxy(new URL(url));
+    const through = new URL(url);
+    through.port = String(proxy.port);
+    // The hub's query_timeout (a minute in production) made a second, so the test waits that long.
+    const slow = schemaTarget(() => ({ connectionString: through.toString(), query_timeout: 1_000 }), 'postgres');
+    try {
+      api = await startApi(slow);
+      const phone = await new DeviceClient(api, 'phone-1').join(await api.user('coord', 'coordinator'));
+      expect((await phone.push([householdWire('hh-1')])).status).toBe(200);
+      proxy.silence(true);
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      const started = Date.now();
+      let held: Awaited<ReturnType<DeviceClient['push']>>;
+      try {
+        held = await phone.push([householdWire('hh-2')]);
+      } finally {
+        logged.mockRestore();
+      }
+      expect(held.status).toBe(503);
+      expect(Number(held.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // PostgreSQL answers again, but what was sent meanwhile is lost: a connection that waited for
+      // it must not be handed to the next request.
+      proxy.silence(false);
+      const again = await phone.push([householdWire('hh-2')]);
+      expect(again.status).toBe(200);
+      expect(again.body.results).toMatchObject([{ status: 'accepted' }]);
+    } finally {
+      proxy.silence(false);
+      await api?.close();
+      api = undefined;
+      await slow.dropAll();
+      await proxy.close();
+    }
+  });
+});
+
+/**
+ * A TCP relay to PostgreSQL that can fall silent: while silent it passes nothing either way and
+ * closes nothing, as a database machine that hung, or a network that drops packets, does.
+ */
+async function silenceableProxy(target: URL) {
+  let silent = false;
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk) => silent || upstream.write(chunk));
+    upstream.on('data', (chunk) => silent || client.write(chunk));
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    port: (server.address() as AddressInfo).port,
+    silence(on: boolean) {
+      silent = on;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
 
 describe('[A11] one push at a time for a device', () => {
   it('[A11] a second push of a device while its first is under way is turned away at once with 503, and taken once the first is answered', async () => {

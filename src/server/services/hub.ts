@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { startServer, type Readiness } from '../app-server';
 import { openStoreFromEnv, poolSizeFromEnv, type StoreEnv } from '../db/open-store';
 import type { Store } from '../db/store';
+import type { SqlStore, SqlStoreHealth } from '../db/sql-store';
 import { createApiHandler, dbWorkFor } from '../http/api';
 import { MIGRATIONS } from '../db/migrations/index';
 import { formatFingerprint } from '../../protocol/countersign';
@@ -21,6 +22,11 @@ export interface HubOptions {
   readonly log?: (line: string) => void;
   /** the clock of sessions and sign-in throttling; tests move it */
   readonly now?: () => Date;
+  /**
+   * The embedded PostgreSQL exited while the hub ran (the OOM killer, a crash): the line says how
+   * and where its log is. Without PostgreSQL the hub could only answer 503; main.ts ends the process.
+   */
+  readonly onStoreLost?: (line: string) => void;
 }
 
 export interface Hub {
@@ -37,7 +43,7 @@ const KNOWN_SCHEMA = Math.max(...MIGRATIONS.map((m) => m.version));
 export const SCHEMA_CHECK_MS = 10_000;
 
 export async function startHub(options: HubOptions): Promise<Hub> {
-  let opened: Store | undefined;
+  let opened: SqlStore | undefined;
   let hubKey: HubKey | undefined;
   let failed = false;
   // An older server left running while a newer one migrated the database (an upgrade of several
@@ -45,13 +51,24 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // moment it sees a migration it does not know, it is not ready (the load balancer stops sending
   // it requests) and answers every API request 503, until it is stopped and upgraded.
   let outdated = false;
-  const checked = async (store: Store) => {
+  // A database that takes no writes (a standby after a failover) is said once when it is seen, and
+  // again once it takes them: the load balancer stops sending this server requests meanwhile.
+  let readOnly = false;
+  const checked = async (store: SqlStore): Promise<SqlStoreHealth> => {
     const health = await store.health();
     if (health.ok && health.schemaVersion > KNOWN_SCHEMA && !outdated) {
       outdated = true;
       options.log?.(
         `the database was migrated by a newer server (schema ${health.schemaVersion}; this server knows ${KNOWN_SCHEMA}): ` +
           'this server now answers 503 until it is stopped; upgrade it to the version that migrated the database (docs/hub-server.md, "Production recipe", step 6 "Upgrade")',
+      );
+    }
+    if (health.readOnly !== readOnly && (health.readOnly || health.ok)) {
+      readOnly = health.readOnly;
+      options.log?.(
+        readOnly
+          ? 'the database is read-only (a standby after a failover, or default_transaction_read_only is on): /healthz answers 503 store-read-only and every write 503 until DATABASE_URL reaches a primary that takes writes'
+          : 'the database takes writes again: /healthz answers ready',
       );
     }
     return health;
@@ -64,6 +81,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (opened === undefined) return { ok: false, status: failed ? 'store-unavailable' : 'starting' };
     const health = await checked(opened);
     if (outdated) return { ok: false, status: 'schema-too-new' };
+    if (health.readOnly) return { ok: false, status: 'store-read-only' };
     return health.ok ? { ok: true, status: 'ready' } : { ok: false, status: 'store-unavailable' };
   };
   // Checked before anything starts: a bad DATABASE_POOL_SIZE stops the start, said in words.
@@ -79,7 +97,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const server = await startServer({ port: options.port, host: options.host, distDir: options.distDir, readiness, api, trustProxy });
   // The signing key may live in the database (DATABASE_URL without KYOTEN_SIGNING_KEY): the hub is
   // ready only once it is loaded, so no entry is ever answered without its receipt.
-  const store = openStoreFromEnv(options.env, options.log)
+  const store = openStoreFromEnv(options.env, options.log, options.onStoreLost)
     .then(async (s) => {
       try {
         hubKey = await hubKeyFromEnv(options.env, s);
