@@ -25,8 +25,9 @@ describe('the account changes a restore takes back', () => {
       'revoke-device-user': change('revoke-device-user', 'dev-1', 'login=kato'),
       'enable-device': change('enable-device', 'dev-1'),
       'resolve-quarantine': change('resolve-quarantine', '3', 'note=case-2 の記録として確認済み'),
+      'withdraw-record': change('withdraw-record', 'hh-9', 'kind=household; reason=別の家族を登録; 本人の申し出'),
     };
-    for (const action of ACCOUNT_ACTIONS) {
+    for (const action of [...ACCOUNT_ACTIONS, 'withdraw-record'] as const) {
       const parsed = parseAdminArgs(words(commandAgain(changes[action])));
       expect(parsed.command, action).toBe(action);
     }
@@ -34,6 +35,10 @@ describe('the account changes a restore takes back', () => {
       options: { hub: 'aozora', login: 'kato', role: 'case-worker', name: "加藤 'ゆう'", office: 'office-1' },
     });
     expect(parseAdminArgs(words(commandAgain(changes['disable-device'])))).toMatchObject({ options: { device: 'dev-1', yes: true } });
+    // a withdrawal lost with the restore puts the record back on every phone: its command, reason whole
+    expect(parseAdminArgs(words(commandAgain(changes['withdraw-record'])))).toMatchObject({
+      options: { hub: 'aozora', kind: 'household', id: 'hh-9', reason: '別の家族を登録; 本人の申し出', yes: true },
+    });
   });
 
   it('names only what the restored database lacks, oldest first', () => {
@@ -42,7 +47,7 @@ describe('the account changes a restore takes back', () => {
     expect(changesLost([made, stop], [made])).toEqual([stop]);
     expect(lostChangesReport(changesLost([made], [made]))).toEqual([]);
     const report = lostChangesReport([stop]);
-    expect(report[0]).toMatch(/^注意：バックアップの後に行ったアカウントの操作 1 件は/);
+    expect(report[0]).toMatch(/^注意：バックアップの後に行ったアカウントの操作や記録の取り下げ 1 件は/);
     expect(report[1]).toBe('  2026-12-05T10:00:00+09:00  disable-user kato（実行者 root）→ npm run admin -- disable-user --hub aozora --login kato --yes');
   });
 });

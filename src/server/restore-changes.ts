@@ -55,6 +55,11 @@ export function commandAgain(c: AccountChange): string {
       return `enable-device --device ${q(c.subject)}`;
     case 'resolve-quarantine':
       return `resolve-quarantine ${hub} --id ${q(c.subject)} --note ${q(d['note'] ?? '<対応の内容>')}`;
+    case 'withdraw-record': {
+      // the reason is the detail's last part, whatever it holds (a 「; 」 too)
+      const [, kind = '<kind>', reason = '<理由>'] = /^kind=([^;]*); reason=([^]*)$/.exec(c.detail) ?? [];
+      return `withdraw-record ${hub} --kind ${q(kind)} --id ${q(c.subject)} --reason ${q(reason)} --yes`;
+    }
   }
 }
 
@@ -70,8 +75,8 @@ export function adminCommandPrefix(env: Readonly<Record<string, string | undefin
 export function lostChangesReport(lost: readonly AccountChange[], prefix = adminCommandPrefix()): string[] {
   if (lost.length === 0) return [];
   return [
-    `注意：バックアップの後に行ったアカウントの操作 ${lost.length} 件は、復元したデータベースにありません。停止した職員や端末、変えたパスワードが、バックアップの時点に戻っています。今も必要な操作は、もう一度実行してください（置き換えたデータベースの監査表にあったものです） / ` +
-      `${lost.length} account change(s) made after this backup are not in the restored database (stopped users and devices, reset passwords are as they were at the backup): run again those that still apply:`,
+    `注意：バックアップの後に行ったアカウントの操作や記録の取り下げ ${lost.length} 件は、復元したデータベースにありません。停止した職員や端末、変えたパスワード、取り下げた記録（次の同期で各端末に戻ります）が、バックアップの時点に戻っています。今も必要な操作は、もう一度実行してください（置き換えたデータベースの監査表にあったものです） / ` +
+      `${lost.length} account change(s) or record withdrawal(s) made after this backup are not in the restored database (stopped users and devices, reset passwords, withdrawn records, which every phone gets back at its next sync, are as they were at the backup): run again those that still apply:`,
     ...lost.map((c) => `  ${formatJapanTimestamp(c.at)}  ${terminalSafe(c.action)} ${terminalSafe(c.subject)}（実行者 ${terminalSafe(c.by)}）→ ${prefix} ${terminalSafe(commandAgain(c))}`),
   ];
 }

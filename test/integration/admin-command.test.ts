@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAdminArgs, runAdminCommand } from '../../src/server/admin-commands';
+import { commandAgain } from '../../src/server/restore-changes';
 import { openEmbeddedStore } from '../../src/server/db/embedded-store';
 import { openPostgresStore } from '../../src/server/db/postgres-store';
 import type { Store } from '../../src/server/db/store';
@@ -343,6 +344,10 @@ describe('npm run admin', () => {
       `${times[4]}\tcreate-hub\th1\tname=拠点\tsato`,
     ]);
     expect(await run(store, ['list-audit', '--hub', 'h1', '--limit', '2'])).toEqual(listed.slice(0, 2));
+    // what a restore compares, in time order: the withdrawal too, with the command that makes it again
+    const compared = await store.listAccountChanges();
+    expect(compared.map((c) => c.action)).toEqual(['create-hub', 'create-office', 'create-user', 'withdraw-record', 'disable-user']);
+    expect(commandAgain(compared[3]!)).toBe("withdraw-record --hub h1 --kind office --id aoba --reason '試験の事業所' --yes");
     // A hub made before migration 22 (no create-hub row) has nothing to list, and says so.
     await store.createTenant({ id: 'h-old', name: '前からの拠点' });
     expect(await run(store, ['list-audit', '--hub', 'h-old'])).toEqual(['拠点 h-old の監査記録はありません。']);

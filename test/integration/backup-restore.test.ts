@@ -103,7 +103,7 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     expect(restoreLines.join('\n')).toContain(epoch);
     // The backup knew nothing of the stop: the restore says so, with the command to stop them again.
     expect((await own.sql<{ disabled: boolean }>(`SELECT disabled FROM users WHERE login_name = 'coord-leaver'`))[0]!.disabled).toBe(false);
-    const warning = restoreLines.findIndex((l) => l.startsWith('注意：バックアップの後に行ったアカウントの操作 1 件は'));
+    const warning = restoreLines.findIndex((l) => l.startsWith('注意：バックアップの後に行ったアカウントの操作や記録の取り下げ 1 件は'));
     expect(warning).toBeGreaterThan(-1);
     expect(restoreLines[warning + 1]).toMatch(/ disable-user coord-leaver（実行者 管理 太郎）→ npm run admin -- disable-user --hub hub-restore --login coord-leaver --yes$/);
     expect(restoreLines).toHaveLength(warning + 2);

@@ -115,28 +115,46 @@ export async function listAuditTrail(pool: pg.Pool, tenantId: string, limit: num
   return rows.rows.map((r) => ({ at: r.done_at, action: r.action, subject: r.subject, detail: r.detail, by: r.done_by }));
 }
 
-/** One account change as the audit table holds it, of any hub (a restore compares them: restore-changes.ts). */
+/**
+ * One account change as the audit table holds it, of any hub, or a record's withdrawal (admin_audit;
+ * its subject the record's id, its detail `kind=…; reason=…`): a restore compares them (restore-changes.ts).
+ */
 export interface AccountChange {
   readonly hub: string;
   readonly at: Date;
-  readonly action: AccountAction;
+  readonly action: AccountAction | 'withdraw-record';
   readonly subject: string;
   readonly detail: string;
   readonly by: string;
 }
 
 /**
- * Every account change of every hub made by an admin command, oldest first; none on a database from
- * before migration 22. Not the rows of what users did through the API (HUB_ACCESS_ACTIONS): no
- * command makes those again (a restore counts them with the evidence: countHubAccess).
+ * Every account change of every hub made by an admin command, and every record withdrawn
+ * (withdraw-record), oldest first; no account change on a database from before migration 22. Not
+ * the rows of what users did through the API (HUB_ACCESS_ACTIONS): no command makes those again (a
+ * restore counts them with the evidence: countHubAccess). A withdrawal lost with a restore put the
+ * record back on every phone (a wrong family, a deletion asked for), and nothing said so.
  */
 export async function listAccountChanges(pool: Queryable): Promise<AccountChange[]> {
-  try {
+  const changes = await orNoneBeforeItsTable(async () => {
     const rows = await pool.query<{ tenant_id: string; done_at: Date; action: AccountAction; subject: string; detail: string; done_by: string }>(
       'SELECT tenant_id, done_at, action, subject, detail, done_by FROM account_audit WHERE action = ANY ($1::text[]) ORDER BY done_at, id',
       [ACCOUNT_ACTIONS],
     );
-    return rows.rows.map((r) => ({ hub: r.tenant_id, at: r.done_at, action: r.action, subject: r.subject, detail: r.detail, by: r.done_by }));
+    return rows.rows.map((r): AccountChange => ({ hub: r.tenant_id, at: r.done_at, action: r.action, subject: r.subject, detail: r.detail, by: r.done_by }));
+  });
+  const withdrawals = await orNoneBeforeItsTable(async () => {
+    const rows = await pool.query<{ tenant_id: string; done_at: Date; kind: string; entity_id: string; reason: string; done_by: string }>(
+      `SELECT tenant_id, done_at, kind, entity_id, reason, done_by FROM admin_audit WHERE action = 'withdraw-record' ORDER BY done_at, id`,
+    );
+    return rows.rows.map((r): AccountChange => ({ hub: r.tenant_id, at: r.done_at, action: 'withdraw-record', subject: r.entity_id, detail: `kind=${r.kind}; reason=${r.reason}`, by: r.done_by }));
+  });
+  return [...changes, ...withdrawals].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+async function orNoneBeforeItsTable<T>(read: () => Promise<T[]>): Promise<T[]> {
+  try {
+    return await read();
   } catch (error) {
     if ((error as { code?: string }).code === '42P01') return [];
     throw error;
