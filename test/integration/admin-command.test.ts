@@ -324,6 +324,21 @@ describe('npm run admin', () => {
     expect((await raw.query('SELECT id FROM offices')).rows).toEqual([]);
   });
 
+  it('[R4] refuses to withdraw an office a user (or a case, a 請求済み, a household) names, and says to end its 拠点 period', async () => {
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点']);
+    await run(store, ['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば']);
+    await run(store, ['create-user', '--hub', 'h1', '--login', 'cw1', '--name', '相談 一郎', '--role', 'case-worker', '--office', 'aoba']);
+    await expect(run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '廃止', '--yes'])).rejects.toThrow(
+      /取り下げられません（有効な職員 1件がこの事業所を指しています）.*拠点の期間に終了日/,
+    );
+    expect((await raw.query(`SELECT withdrawn FROM records WHERE kind = 'office' AND entity_id = 'aoba'`)).rows).toEqual([{ withdrawn: false }]);
+    expect((await raw.query('SELECT count(*)::int AS n FROM admin_audit')).rows).toEqual([{ n: 0 }]);
+    // once nobody is placed there, it goes
+    await run(store, ['disable-user', '--hub', 'h1', '--login', 'cw1', '--yes']);
+    await run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '試験の事業所', '--yes']);
+    expect((await raw.query(`SELECT withdrawn FROM records WHERE kind = 'office' AND entity_id = 'aoba'`)).rows).toEqual([{ withdrawn: true }]);
+  });
+
   it('[audit] list-audit prints the account changes and the withdrawals, newest first, in Japan time', async () => {
     await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点'], PASSWORD, 'sato');
     await run(store, ['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば'], PASSWORD, 'sato');

@@ -115,6 +115,7 @@ export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<
         `請求済みの記録は取り下げられません。アプリの「請求・出力」で請求済みを取り消してください（取消の理由が残ります） / a month-close is the claim as sent and is never withdrawn while readable: cancel it in the app (請求済みを取り消す), which keeps both`,
       );
     }
+    if (w.kind === 'office' && checkRecordJson(w.kind, w.entityId, held.payload_json) === null) await refuseWhileNamed(tx, w);
     const version = head + 1;
     await tx.query(
       `UPDATE records SET version = $4, withdrawn = true, payload_json = $5, received_at = now()
@@ -129,6 +130,33 @@ export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<
     );
     return { version };
   });
+}
+
+/**
+ * An office a case, a 請求済み, a household or a user names is not withdrawn: every phone would drop
+ * it, and its past cases would read 算定不可 (「対応した相談支援事業所が登録されていません」), its
+ * 請求済み months could no longer be opened and its evidence report not printed, with no way back (its
+ * id cannot be made again). An office closed or merged ends its 拠点 period instead.
+ */
+async function refuseWhileNamed(tx: pg.PoolClient, w: WithdrawRecord): Promise<void> {
+  const named = (
+    await tx.query<{ what: string; n: number }>(
+      `SELECT kind AS what, count(*)::int AS n FROM records
+        WHERE tenant_id = $1 AND office_id = $2 AND NOT withdrawn AND kind IN ('case-entry', 'month-close', 'household')
+        GROUP BY kind
+       UNION ALL
+       SELECT 'user', count(*)::int FROM users WHERE tenant_id = $1 AND office_id = $2 AND NOT disabled HAVING count(*) > 0`,
+      [w.tenantId, w.entityId],
+    )
+  ).rows;
+  if (named.length === 0) return;
+  const words: Record<string, string> = { 'case-entry': '対応記録のエントリ', 'month-close': '請求済みの記録', household: '世帯', user: '有効な職員' };
+  const counts = named.map((r) => `${words[r.what] ?? r.what} ${r.n}件`).join('、');
+  throw new StoreError(
+    'bad-request',
+    `この事業所は取り下げられません（${counts}がこの事業所を指しています）。取り下げると、過去の対応が算定不可になり、請求済みの月や証跡レポートが開けなくなります。廃止・統合した事業所は、端末の「設定」の「事業所（相談強化加算）」で拠点の期間に終了日を入れてください / ` +
+      `office ${JSON.stringify(w.entityId)} is named by ${named.map((r) => `${r.n} ${r.what}`).join(', ')}: withdrawing it would make its past cases unclaimable; end its hub period instead`,
+  );
 }
 
 /**
