@@ -1,6 +1,7 @@
 /**
  * First run: the first user's 表示名 and passphrase. The passphrase is the only key to this
  * device's data, so the warning is plain and must be acknowledged before the button enables.
+ * A phone whose data the browser deleted lands here too: it is told so first (dataMissing).
  */
 import { useState, type FormEvent } from 'react';
 import { SetupHomeScreenWarning } from '../features/settings/home-screen-warning';
@@ -23,6 +24,7 @@ interface SetupErrors extends NewPassphraseErrors {
 
 export function SetupScreen() {
   const setUp = useApp((s) => s.setUp);
+  const dataMissing = useApp((s) => s.dataMissing);
   const [name, setName] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
@@ -67,6 +69,8 @@ export function SetupScreen() {
 
   return (
     <Gate title={T.setupTitle}>
+      {/* first: the records, the 閲覧記録 and the unsent changes are gone, and someone must be told */}
+      {dataMissing ? <Notice kind="error">{T.setupDataMissing}</Notice> : null}
       {/* before anything is typed: on iOS what is entered here would stay behind in Safari */}
       <SetupHomeScreenWarning />
       <p>{T.setupIntro}</p>

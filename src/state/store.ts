@@ -20,6 +20,7 @@ import type { ChangeOp, EntityKind, StoredEntity, Vault, VaultSession, VaultUser
 import { FUNCTION_BONUS_KINDS, type FunctionBonusKind } from '../protocol/constants';
 import type { BonusClaimCount, BonusCoordinator, BonusRecords, BonusSplit, BonusUnitPrice } from '../domain/function-bonus';
 import { toOpenError, toVaultError, type VaultError } from '../vault/errors';
+import { wasSetUpInThisBrowser } from '../vault/db';
 import { DEMO_ID_PREFIX, isDemoId } from '../domain/demo-id';
 import { tellPassphraseChanged } from './lock-channel';
 
@@ -104,6 +105,12 @@ export interface AppState {
   readonly unreadable: ReadonlyMap<EntityKind, number>;
   /** the last storage error, shown with a retry button */
   readonly error: VaultError | null;
+  /**
+   * The vault holds no key slot, but this browser had set it up before (vault/db.ts SET_UP_MARK_KEY):
+   * its data went missing (a full disk made the browser delete it, or the site's data was cleared),
+   * and the set-up screen says so instead of greeting a new phone.
+   */
+  readonly dataMissing: boolean;
   /** keys of forms with unsaved edits; a new app version waits while any are open */
   readonly unsaved: ReadonlySet<string>;
   readonly beforeLock: ReadonlySet<BeforeLock>;
@@ -571,6 +578,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     settings: DEFAULT_SETTINGS,
     ...emptyData(),
     error: null,
+    dataMissing: false,
     unsaved: new Set(),
     beforeLock: new Set(),
     lockedBy: null,
@@ -579,14 +587,15 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     lockLostDrafts: false,
 
     async start(vault) {
-      // the page's first open: a failure there is storage the browser refuses, not a lost connection
-      const first = get().vault === null;
+      // the page's first open: a failure there is storage the browser refuses, not a lost connection;
+      // so is its 再試行 after a database that would not open (a full disk), which fails the same way
+      const first = get().vault === null || get().error?.code === 'open-failed';
       // start() also reopens after a lost connection: nothing of the old session may survive it.
       get().session?.lock();
-      set({ vault, phase: 'starting', error: null, session: null, mustChangePassphrase: false, unsaved: new Set(), resumeForms: null, ...emptyData() });
+      set({ vault, phase: 'starting', error: null, dataMissing: false, session: null, mustChangePassphrase: false, unsaved: new Set(), resumeForms: null, ...emptyData() });
       await guarded(async () => {
         const [setUp, users, settings] = await Promise.all([vault.isSetUp(), vault.listUsers(), vault.settings()]);
-        set({ users, settings, phase: setUp ? 'locked' : 'setup' });
+        set({ users, settings, phase: setUp ? 'locked' : 'setup', dataMissing: !setUp && wasSetUpInThisBrowser() });
       }).catch((e: unknown) => set(first ? { phase: 'failed', error: toOpenError(e) } : { phase: 'failed' }));
     },
 

@@ -339,6 +339,12 @@ export class VaultDatabase extends Dexie {
   private wasDeleted = false;
   /** Upgraded under this page by a newer app (another tab): see markOutdated. */
   private wasOutdated = false;
+  /** Found empty at a reopen though it held the vault before (site data cleared): see checkStillSetUp. */
+  private wasErased = false;
+  /** This page has seen a key slot in the database: from then on, a reopen that finds none is an erasure. */
+  private seenSetUp = false;
+  /** The device id this page first saw (at an open, or as its session's); undefined before one was made. */
+  private seenDeviceId: string | undefined = undefined;
 
   constructor(name: string) {
     super(name);
@@ -357,6 +363,9 @@ export class VaultDatabase extends Dexie {
       else return undefined;
       return false;
     });
+    // Every open, the page's first and each reopen (ours after a lost connection, Dexie's own after
+    // the browser closed the connection), before any work runs: sticky, so not only the first.
+    this.on('ready', (vip) => this.checkStillSetUp(vip as this), true);
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2);
     // Rows queued before version 3 have no baseVersion and read as null (made on no server version);
@@ -395,6 +404,8 @@ export class VaultDatabase extends Dexie {
    */
   markDeleted(): void {
     this.wasDeleted = true;
+    // Emptied on purpose: the next start is a new phone's, with nothing said to be missing.
+    forgetSetUpMark();
     this.close();
   }
 
@@ -406,6 +417,84 @@ export class VaultDatabase extends Dexie {
   markOutdated(): void {
     this.wasOutdated = true;
     this.close();
+  }
+
+  get erased(): boolean {
+    return this.wasErased;
+  }
+
+  /**
+   * A session opened here (set up or unlocked; the vault may have been set up in another tab since
+   * this page opened it empty): a later reopen that finds no key slot, or another device id, is an
+   * erasure, and the browser remembers that this phone was set up (SET_UP_MARK_KEY).
+   */
+  noteSession(deviceId: string): void {
+    this.noteSetUp();
+    this.seenDeviceId ??= deviceId;
+  }
+
+  private noteSetUp(): void {
+    this.seenSetUp = true;
+    writeSetUpMark(new Date().toISOString(), false);
+  }
+
+  /**
+   * Run as the database opens (the 'ready' event, on `vip`, the handle that may read before the
+   * open completes). The browser can empty the database under an open page (site data cleared,
+   * storage evicted): Dexie then opens it anew, empty, and the session still holding the key would
+   * write rows no key slot can read, into a phone that reads as never set up. A reopen that finds no
+   * key slot, or another device id, where this page saw the vault before, closes it for good.
+   */
+  private async checkStillSetUp(vip: this): Promise<void> {
+    const [slots, deviceRow] = await Promise.all([vip.keySlots.count(), vip.meta.get('deviceId')]);
+    const deviceId = deviceRow?.value as string | undefined;
+    const replaced = this.seenDeviceId !== undefined && deviceId !== undefined && deviceId !== this.seenDeviceId;
+    if (this.seenSetUp && (slots === 0 || replaced)) {
+      this.wasErased = true;
+      this.close();
+      throw new VaultError('erased', { detail: `reopened with ${slots} key slots, device ${deviceId ?? 'none'}` });
+    }
+    if (slots > 0) this.noteSetUp();
+    this.seenDeviceId ??= deviceId;
+  }
+}
+
+/**
+ * localStorage: that this browser's vault was set up, and when (a date, nothing personal). A full
+ * disk can make the browser evict the database alone while this stays: the set-up screen then says
+ * the phone's data went missing, instead of greeting a new phone. Cleared where the app empties the
+ * vault on purpose (markDeleted: a retired phone's wipe). Storage blocked: no mark, no warning.
+ */
+export const SET_UP_MARK_KEY = 'kyoten:was-set-up';
+
+/** A set-up just now: its date replaces any left by a vault that went missing before it. */
+export function markSetUpInThisBrowser(at: string): void {
+  writeSetUpMark(at, true);
+}
+
+/** Whether this browser held a set-up vault before (see SET_UP_MARK_KEY). */
+export function wasSetUpInThisBrowser(): boolean {
+  try {
+    return (globalThis.localStorage?.getItem(SET_UP_MARK_KEY) ?? null) !== null;
+  } catch {
+    return false;
+  }
+}
+
+function writeSetUpMark(at: string, replace: boolean): void {
+  try {
+    const storage = globalThis.localStorage;
+    if (storage !== undefined && (replace || storage.getItem(SET_UP_MARK_KEY) === null)) storage.setItem(SET_UP_MARK_KEY, at);
+  } catch {
+    // Storage blocked or full: only the warning after a loss is missed.
+  }
+}
+
+function forgetSetUpMark(): void {
+  try {
+    globalThis.localStorage?.removeItem(SET_UP_MARK_KEY);
+  } catch {
+    // Storage blocked: there was no mark.
   }
 }
 
@@ -420,6 +509,8 @@ export async function withStorage<T>(db: VaultDatabase, work: () => Promise<T>):
     // A wiped vault is never opened again in this page: opening would create it anew, empty.
     if (db.deleted) throw new VaultError('wiped');
     if (db.outdated) throw new VaultError('outdated');
+    if (db.erased) throw new VaultError('erased');
+    // (a reopen checks the vault is still the one this page held: VaultDatabase.checkStillSetUp)
     if (!db.isOpen()) await db.open();
     return await work();
   } catch (e) {
@@ -428,6 +519,7 @@ export async function withStorage<T>(db: VaultDatabase, work: () => Promise<T>):
     // Work cut off by the deletion (its connection closed under it) is no lost connection to retry.
     if (db.deleted) throw isVaultError(e, 'wiped') ? e : new VaultError('wiped', { cause: e });
     if (db.outdated) throw isVaultError(e, 'outdated') ? e : new VaultError('outdated', { cause: e });
+    if (db.erased) throw isVaultError(e, 'erased') ? e : new VaultError('erased', { cause: e });
     const error = toVaultError(e);
     if (error.code === 'connection-lost') db.close({ disableAutoOpen: false });
     throw error;

@@ -39,6 +39,10 @@ const MESSAGES: Readonly<Record<VaultErrorCode, string>> = {
   outdated:
     '別のタブで新しい版のアプリが開かれ、保存データの形が新しくなりました。このタブの古い版では、もう読み書きしません。入力中の内容があれば書き写してから、このタブを再読み込みしてください。',
   wiped: 'この端末のデータは、拠点の管理者による停止で消去されました。引き続き使う場合は、管理者に連絡してください。',
+  erased:
+    'この端末のデータが消去されました（ブラウザーのサイトデータの削除など）。これ以上は保存できません。再読み込みして職員を登録し直し、「設定」の「拠点サーバーと同期」で拠点にもう一度参加すると、拠点へ送信済みの記録が戻ります。まだ送信していなかった変更は戻らないため、拠点の管理者に伝えてください。',
+  'open-failed':
+    '端末内の保存データを開けませんでした。端末の空き容量が足りないと、こうなることがあります。写真やほかのアプリなど、端末の不要なデータを削除して空きを作ってから、「再試行」を押してください。',
   unexpected: '予期しないエラーが発生しました。アプリを再起動しても直らない場合は、管理者に連絡してください。',
 };
 
@@ -89,24 +93,45 @@ const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']
 // UnknownError: Safari's "Connection to Indexed Database server lost. Refresh the page to try again".
 const CONNECTION_NAMES = new Set(['DatabaseClosedError', 'InvalidStateError', 'UnknownError']);
 
+interface ErrorLike {
+  readonly name?: unknown;
+  readonly message?: unknown;
+  readonly inner?: unknown;
+  readonly cause?: unknown;
+  readonly failures?: unknown;
+}
+
 /**
- * Collects the names of an error and of every error it wraps: Dexie puts the browser's error in
- * `inner` (a transaction aborted by a full disk is an AbortError whose inner is a QuotaExceededError),
- * a BulkError lists its `failures`, and our own code may use `cause`.
+ * An error and every error it wraps: Dexie puts the browser's error in `inner` (a transaction
+ * aborted by a full disk is an AbortError whose inner is a QuotaExceededError), a BulkError lists
+ * its `failures`, and our own code may use `cause`.
  */
-function errorNames(e: unknown, seen = new Set<unknown>()): string[] {
+function errorChain(e: unknown, seen = new Set<unknown>()): ErrorLike[] {
   if (typeof e !== 'object' || e === null || seen.has(e)) return [];
   seen.add(e);
-  const err = e as { name?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
-  const names = typeof err.name === 'string' ? [err.name] : [];
-  names.push(...errorNames(err.inner, seen), ...errorNames(err.cause, seen));
+  const err = e as ErrorLike;
+  const chain = [err, ...errorChain(err.inner, seen), ...errorChain(err.cause, seen)];
   const failures = Array.isArray(err.failures)
     ? err.failures
     : err.failures && typeof err.failures === 'object'
       ? Object.values(err.failures)
       : [];
-  for (const f of failures) names.push(...errorNames(f, seen));
-  return names;
+  for (const f of failures) chain.push(...errorChain(f, seen));
+  return chain;
+}
+
+function errorNames(e: unknown): string[] {
+  return errorChain(e).flatMap((err) => (typeof err.name === 'string' ? [err.name] : []));
+}
+
+/**
+ * An UnknownError that is no lost connection: Chrome's "Internal error opening backing store for
+ * indexedDB.open." when the disk is full (or the profile damaged). Safari words its lost connection
+ * ("Connection to Indexed Database server lost"), which a 再試行 mends.
+ */
+function isUnknownOpenFailure(e: unknown): boolean {
+  const unknown = errorChain(e).filter((err) => err.name === 'UnknownError');
+  return unknown.length > 0 && !unknown.some((err) => typeof err.message === 'string' && /connection .*lost/i.test(err.message));
 }
 
 function isVaultErrorCode(code: unknown): code is VaultErrorCode {
@@ -116,18 +141,23 @@ function isVaultErrorCode(code: unknown): code is VaultErrorCode {
 // MissingAPIError: Dexie finds no IndexedDB at all; SecurityError: the browser refuses it (site
 // data blocked); InvalidStateError at the first open: Firefox's private windows ("A mutation
 // operation was attempted on a database that did not allow mutations"). Safari's UnknownError
-// (its connection lost) stays one: a 再試行 opens it again.
+// (its connection lost) stays one: a 再試行 opens it again. Any other UnknownError there is
+// 'open-failed' (isUnknownOpenFailure).
 const REFUSED_NAMES = new Set(['MissingAPIError', 'SecurityError', 'InvalidStateError']);
 
 /**
  * An error met opening the database for the first time in this page, as a VaultError: storage the
- * browser refuses is said so, with what to change, not as a lost connection that 再試行 mends.
+ * browser refuses is said so, with what to change, not as a lost connection that 再試行 mends; a
+ * database that will not open at all (a full disk, most often) says to free space before 再試行.
  */
 export function toOpenError(e: unknown): VaultError {
   const error = toVaultError(e);
   if (error.code === 'quota-exceeded') return error;
   if (errorNames(e).some((n) => REFUSED_NAMES.has(n))) {
     return new VaultError('storage-unavailable', { detail: error.detail ?? error.code, cause: e });
+  }
+  if (error.code === 'connection-lost' && isUnknownOpenFailure(e)) {
+    return new VaultError('open-failed', { detail: error.detail ?? error.code, cause: e });
   }
   return error;
 }

@@ -419,6 +419,16 @@ export type VaultErrorCode =
   /** the database was deleted when this device retired (in this tab or another): never opened again in this page */
   | 'wiped'
   | 'outdated'
+  /**
+   * the database emptied under this page while it was in use (the browser's site data cleared, or
+   * the browser evicted it): never opened again in this page, so nothing is written into an empty one
+   */
+  | 'erased'
+  /**
+   * the page's first open failed with the browser's UnknownError other than Safari's lost connection
+   * (Chrome: "Internal error opening backing store", most often a full disk)
+   */
+  | 'open-failed'
   /** anything else; the original error is the VaultError's cause */
   | 'unexpected';
 

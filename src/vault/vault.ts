@@ -3,7 +3,7 @@
  * Everything is on the device; IndexedDB failures reach callers as VaultError ('quota-exceeded', 'connection-lost').
  */
 import { generateDataKey } from './crypto';
-import { countAccessQueued, countQueue, VaultDatabase, withStorage } from './db';
+import { countAccessQueued, countQueue, markSetUpInThisBrowser, VaultDatabase, withStorage } from './db';
 import { VaultError } from './errors';
 import { isoAt } from './journal';
 import {
@@ -55,6 +55,7 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
   async function startSession(key: CryptoKey, user: VaultUser, userKey: CryptoKey, mustChangePassphrase = false): Promise<VaultSession> {
     const { openSession } = await loadSessionCode();
     const session = await openSession(db, key, user, now, userKey, { mustChangePassphrase });
+    db.noteSession(session.deviceId);
     for (const old of sessions) if (old.isLocked) sessions.delete(old);
     sessions.add(session);
     return session;
@@ -92,6 +93,7 @@ export function openVault(db: VaultDatabase, options: VaultOptions = {}): Vault 
           const { id: userId, displayName, createdAt } = user;
           await db.keySlots.add({ userId, displayName, createdAt, ...wrapping, userKey: userKey.wrapped });
         });
+        markSetUpInThisBrowser(user.createdAt);
         return startSession(key, user, userKey.key);
       });
     },
