@@ -12,7 +12,7 @@ import { initialSyncStatus, syncStatus, type SyncStatus } from '../../sync/statu
 import { createSampleRecord, newId, setUpTestVault } from '../../vault/testing';
 import { SyncSection } from './sync-section';
 import { SyncStatusLine, syncLineText } from './sync-status-line';
-import { ST } from './sync-text';
+import { refusalWords, ST } from './sync-text';
 import { S } from '../../sync/text';
 import { VaultError } from '../../vault/errors';
 
@@ -489,5 +489,18 @@ describe('拠点サーバーと同期: records of a kind this app does not know 
     render(<SyncSection />);
     expect(screen.getByText(ST.unknownKinds)).toBeVisible();
     expect(ST.unknownKinds).toContain('アプリを最新にしてください');
+  });
+});
+
+describe('a change refused for a clock that ran ahead [E7]', () => {
+  const refusal = { reason: 'clock' as const, detail: 'reportedAt after the hub clock', at: '2026-12-01T13:00:00.000Z' };
+
+  it('says a bed report is not sent again by itself, and what to do: it waited, as the words promised, and never reached the coordinator', () => {
+    expect(refusalWords(refusal, 'facility').advice).toMatch(/自動では送り直しません.*もう一度報告/);
+    expect(refusalWords(refusal, 'facility').advice).not.toMatch(/追いつくと/);
+  });
+
+  it('keeps the promise for a case entry, which is sent again once the hub’s clock catches up', () => {
+    expect(refusalWords(refusal, 'case-entry').advice).toMatch(/追いつくと.*1回だけ自動で送り直します/);
   });
 });

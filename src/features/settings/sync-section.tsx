@@ -331,9 +331,9 @@ function RefusedChanges() {
                 {ST.kind[entry.kind]}（{ST.refusedWhen(entry.at)}・{nameOf(entry.userId)}）
               </strong>
               <br />
-              {refusalWords(entry.refusal!).label}
+              {refusalWords(entry.refusal!, entry.kind).label}
             </p>
-            <p className="muted">{refusalWords(entry.refusal!).advice}</p>
+            <p className="muted">{refusalWords(entry.refusal!, entry.kind).advice}</p>
             {entry.refusal!.detail ? (
               <details className="disclosure">
                 <summary>{ST.refusedDetail}</summary>

@@ -2,7 +2,7 @@
 import { formatJapanShortDateTime } from '../../domain/japan-time';
 import { FUNCTION_BONUS_KIND_LABELS, REFUSAL_LABELS } from '../../protocol/constants';
 import type { RefusalReason } from '../../protocol/sync';
-import type { OutboxEntry, OutboxRefusal, SetAsideCounts } from '../../vault/types';
+import type { EntityKind, OutboxEntry, OutboxRefusal, SetAsideCounts } from '../../vault/types';
 
 /** 「11/23 02:14」 in Japan time, whatever the device's zone. */
 export const syncTimeText = (instant: string): string => formatJapanShortDateTime(instant);
@@ -100,6 +100,8 @@ export const ST = {
   /** [R4] an edit of a record the hub's admin withdrew: refused 'invalid', and again whenever it is saved again */
   /** a clock refusal of an entry already sent again once (clockRetried): final */
   refusedClockFinal: '送り直しても、記録の時刻が拠点サーバーの時刻と合わず受け付けられませんでした。管理者に連絡してください。この端末の記録は残ります。',
+  /** a refused bed report (or another record's change) is never sent again by itself: only case entries are */
+  refusedClockRecord: '端末の時計が進んでいたため、拠点サーバーが受け付けませんでした（自動では送り直しません）。端末の日付と時刻を「自動設定」にしてから、もう一度報告・保存してください。',
   refusedWithdrawn: '拠点の管理者がこの記録をサーバーから取り下げたため、受け付けられませんでした',
   refusedWithdrawnAdvice:
     '保存し直しても受け付けられません。この記録をどうするか、拠点の管理者に確認してください。この端末の記録は残っています。',
@@ -163,9 +165,14 @@ export const ST = {
  */
 const WITHDRAWN_BY_ADMIN = / was withdrawn by the hub's admin$/;
 
-/** A refused change's reason and what to do about it, in words. */
-export function refusalWords(refusal: OutboxRefusal): { readonly label: string; readonly advice: string } {
+/**
+ * A refused change's reason and what to do about it, in words. `kind`: what was refused; a `clock`
+ * refusal is sent again by itself only for a case entry (vault/chain-retry.ts): a liaison's bed
+ * report from a fast phone waited, as the words promised, and never reached tonight's coordinator.
+ */
+export function refusalWords(refusal: OutboxRefusal, kind: EntityKind | 'access' = 'case-entry'): { readonly label: string; readonly advice: string } {
   if (refusal.reason === 'invalid' && WITHDRAWN_BY_ADMIN.test(refusal.detail)) return { label: ST.refusedWithdrawn, advice: ST.refusedWithdrawnAdvice };
+  if (refusal.reason === 'clock' && kind !== 'case-entry') return { label: REFUSAL_LABELS.clock, advice: ST.refusedClockRecord };
   if (refusal.reason === 'clock' && refusal.final === true) return { label: REFUSAL_LABELS.clock, advice: ST.refusedClockFinal };
   return { label: REFUSAL_LABELS[refusal.reason], advice: ST.refusedAdvice[refusal.reason] };
 }
