@@ -29,7 +29,10 @@ async function tabThrough(page: Page, form: string, sticky: string): Promise<{ s
         const top = Math.max(...['.app-bar', '.page__header'].map((s) => document.querySelector(s)?.getBoundingClientRect().bottom ?? 0));
         const bottom = Math.min(...[sticky, '.bottom-nav'].map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? innerHeight));
         const name = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? el.tagName;
-        return { covered: r.top < top - 1 || r.bottom > bottom + 1, name: name.trim().slice(0, 30) };
+        // A text area is brought into view at its caret, as Chrome scrolls a focused one: the line
+        // typed on must be clear of the bars, not the whole box (taller than the screen's rest, may be)
+        const lines = el.tagName === 'TEXTAREA' ? (parseFloat(getComputedStyle(el).lineHeight) || 24) + 4 : Infinity;
+        return { covered: r.top < top - 1 || Math.min(r.bottom, r.top + lines) > bottom + 1, name: name.trim().slice(0, 30) };
       },
       { form, sticky },
     );
@@ -163,6 +166,19 @@ describe('accessibility (axe-core, serious and critical)', () => {
     const { stops, hidden } = await tabThrough(page, '.hh-form', '.hh-savebar');
     expect(stops, 'fields reached with Tab').toBeGreaterThan(40);
     expect(hidden, 'fields focused under the app bar, the 保存 bar or the bottom nav').toEqual([]);
+  });
+
+  it('keeps each field reached with Tab on the facility form in view on an office PC (1366 × 768, less the browser’s bars)', async () => {
+    browser = await openBrowser({ viewport: { width: 1366, height: 625 } });
+    const { page } = browser;
+    await setUpFirstUser(page, baseUrl);
+    await page.goto(`${baseUrl}/#/facilities/new`);
+    await page.getByLabel('事業所名', { exact: false }).first().waitFor();
+    await page.getByLabel('事業所名', { exact: false }).first().focus();
+    // 定員 and the 者/児 boxes were focused under the bottom nav
+    const { stops, hidden } = await tabThrough(page, '.page__body form', '.bottom-nav');
+    expect(stops, 'fields reached with Tab').toBeGreaterThan(30);
+    expect(hidden, 'fields focused under the app bar, the page header or the bottom nav').toEqual([]);
   });
 
   it('keeps each field reached with Tab on the case start in view, clear of the sticky 記録を開始 and the bottom nav at 360 × 740', async () => {
