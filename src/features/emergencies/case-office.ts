@@ -3,6 +3,9 @@
  * started one under is kept by src/state/case-office.ts.
  */
 import type { SyncStatus } from '../../sync/status';
+import type { IsoDate } from '../../domain/household';
+import { japanDateOf } from '../../domain/japan-time';
+import { periodOn, type Office } from '../../domain/office';
 
 export { lastCaseOffice, rememberCaseOffice } from '../../state/case-office';
 
@@ -20,7 +23,21 @@ export function ownOfficeIdOf(status: Pick<SyncStatus, 'joined' | 'staff' | 'hub
  * office there is. '' when there are several and none is known: the coordinator chooses, for a case
  * claimed under the alphabetically first office of a network is a claim in the wrong office's name.
  */
-export function defaultCaseOffice(offices: readonly { readonly id: string }[], own: string | null, last: string | null): string {
-  for (const id of [own, last]) if (id !== null && offices.some((o) => o.id === id)) return id;
-  return offices.length === 1 ? (offices[0]?.id ?? '') : '';
+export function defaultCaseOffice(
+  offices: readonly Pick<Office, 'id' | 'hubPeriods'>[],
+  own: string | null,
+  last: string | null,
+  today: IsoDate = japanDateOf(new Date()),
+): string {
+  // An office whose 拠点 period has ended (closed, merged) is no default: a coordinator placed there,
+  // or who last used it, kept opening cases under it, each 算定不可 for the period, in one line
+  // 「対応する事業所：あおば」 nobody reads twice at night. It stays in the list, to be chosen.
+  const current = offices.filter((o) => !periodEnded(o, today));
+  for (const id of [own, last]) if (id !== null && current.some((o) => o.id === id)) return id;
+  return current.length === 1 ? (current[0]?.id ?? '') : '';
+}
+
+/** Its 拠点 periods are all over by `today` (an office never placed in the 拠点 has none to end). */
+function periodEnded(office: Pick<Office, 'hubPeriods'>, today: IsoDate): boolean {
+  return office.hubPeriods.length > 0 && periodOn(office.hubPeriods, today) === null && !office.hubPeriods.some((p) => p.from > today);
 }

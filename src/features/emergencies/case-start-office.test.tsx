@@ -86,6 +86,18 @@ describe('対応する事業所 of a new case', () => {
     expect((await opened(session))[0]!.body).toMatchObject({ officeId: midori.id });
   });
 
+  it('does not start under an office whose 拠点 period has ended (closed or merged), though it is placed there: it asks', async () => {
+    const closed = { ...midori, hubPeriods: [{ from: '2024-04-01', to: '2025-03-31', note: '廃止' }] };
+    hubKnows(midori.id);
+    const { user, session } = await openStart({ offices: [closed, aoba, sakura] });
+    expect(shownOffice()).toBe('');
+    // still there to be chosen, for a case it does handle
+    await user.selectOptions(screen.getByRole('combobox', { name: /対応する事業所/ }), aoba.id);
+    await start(user);
+    await waitFor(async () => expect(await opened(session)).toHaveLength(1));
+    expect((await opened(session))[0]!.body).toMatchObject({ officeId: aoba.id });
+  });
+
   it('changes the known office with 変更, for a case another office handles', async () => {
     hubKnows(midori.id);
     const { user, session } = await openStart();
