@@ -1,7 +1,8 @@
 /** Small read-only building blocks shared by the detail view and the print sheet. */
 import type { ReactNode } from 'react';
 import { DISABILITY_LABELS, MEDICAL_CARE_LABELS } from '../../domain/disability';
-import type { Person } from '../../domain/household';
+import type { Household, Person } from '../../domain/household';
+import { useApp } from '../../state/store';
 import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
 import { formatPhoneForTel, withoutInvisible } from '../../domain/normalize';
 import { formatJapanesePhone } from '../../domain/night-call';
@@ -90,4 +91,13 @@ export function medicalRows(p: Person): DlRow[] {
     [T.seizures, p.seizures],
     [T.crisisPlan, p.crisisPlan],
   ];
+}
+
+/**
+ * The household's 登録事業所 by its office record's name today, or the name typed when none is known:
+ * renamed or merged, the office kept its old name on the contacts and the print sheet.
+ */
+export function useRegisteringOffice(h: Pick<Household, 'officeId' | 'registeringOffice'>): string {
+  const name = useApp((s) => (h.officeId ? s.offices.get(h.officeId)?.name : undefined));
+  return name ?? h.registeringOffice;
 }

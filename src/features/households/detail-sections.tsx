@@ -10,12 +10,13 @@ import { formatPeriod, ONE_BODY_LABELS } from '../../domain/office';
 import { useApp } from '../../state/store';
 import { hubBonusEligible } from '../../domain/household-schema';
 import { Section } from '../../ui/layout';
-import { CallLink, dailyRows, dateText, disabilityText, Dl, handbookText, medicalRows } from './detail-parts';
+import { CallLink, dailyRows, dateText, disabilityText, Dl, handbookText, medicalRows, useRegisteringOffice } from './detail-parts';
 import { F, T } from './text';
 import { RT } from './review-text';
 
 /** (b) 緊急連絡先 first, each phone a big tap-to-call link; then the case worker and the home phone. */
 export function ContactsSection({ household: h }: { household: Household }) {
+  const registeringOffice = useRegisteringOffice(h);
   return (
     <Section title={T.contactsTitle} id="hh-contacts">
       {h.emergencyContacts.length === 0 ? <p>{T.noContacts}</p> : null}
@@ -35,7 +36,7 @@ export function ContactsSection({ household: h }: { household: Household }) {
         ))}
       </ol>
       <h3 className="hh-person-title">{T.caseWorkerTitle}</h3>
-      <Dl rows={[[F.caseWorker, h.caseWorker], [F.registeringOffice, h.registeringOffice]]} />
+      <Dl rows={[[F.caseWorker, h.caseWorker], [F.registeringOffice, registeringOffice]]} />
       {h.caseWorkerPhone ? <CallLink label={h.caseWorker || T.caseWorkerTitle} phone={h.caseWorkerPhone} /> : null}
       <Dl rows={[[T.legalRepresentative, h.legalRepresentative], [F.address, h.address]]} />
       {h.phone ? <CallLink label={T.householdPhone} phone={h.phone} /> : null}

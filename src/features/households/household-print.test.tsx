@@ -7,6 +7,7 @@ import type { AccessAction } from '../../vault/types';
 import { useApp } from '../../state/store';
 import { appendEntries, openBody } from '../../../test/factories/emergency-case';
 import { mountScreen, resetStore } from './test-helpers';
+import { createOffice } from '../../../test/factories/office';
 
 afterEach(() => {
   resetStore();
@@ -94,6 +95,14 @@ describe('the print sheet of a 登録廃止 household', () => {
     ]);
     // printing again after the reason is on record needs no second reason
     expect(screen.getByRole('button', { name: '印刷する' })).toBeInTheDocument();
+  });
+
+  it('names the 登録事業所 as its office is named today: renamed or merged, the sheet kept the old name', () => {
+    const moved = { ...household, officeId: 'office-a', registeringOffice: '相談室 あおば（旧名）' };
+    useApp.setState({ offices: new Map([['office-a', createOffice({ id: 'office-a', name: '相談支援センター あおば' })]]) });
+    mountScreen({ hash: '#/households/hh-1/print', households: [moved] });
+    expect(sheet()).toHaveTextContent('相談支援センター あおば');
+    expect(sheet()).not.toHaveTextContent('（旧名）');
   });
 
   it('prints 登録廃止 with its date on the sheet, so the facility knows it may be stale, and not its reason', () => {

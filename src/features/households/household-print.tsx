@@ -23,7 +23,7 @@ import { TextArea } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, useHeadingFocus } from '../../ui/layout';
 import { lastReview, nextReviewDate } from '../../domain/household-rules';
-import { dailyRows, dateText, disabilityText, handbookText, medicalCareText } from './detail-parts';
+import { dailyRows, dateText, disabilityText, handbookText, medicalCareText, useRegisteringOffice } from './detail-parts';
 import { BackLink } from './household-detail';
 import { RT } from './review-text';
 import { F, SEX_LABELS, T } from './text';
@@ -146,6 +146,7 @@ export function HouseholdPrint({ id }: { id: string }) {
     ticked ?? (inEmergency.size > 0 && household ? new Set(household.persons.filter((p) => !inEmergency.has(p.id)).map((p) => p.id)) : new Set());
   // opened from the household's 「印刷（A4）」, which goes with that screen: the sheet's title takes the focus
   const heading = useHeadingFocus();
+  const registeringOffice = useRegisteringOffice(household ?? { registeringOffice: '' });
   const logPrint = useCallback(
     async (hid: string) => {
       if (!session) return;
@@ -250,7 +251,7 @@ export function HouseholdPrint({ id }: { id: string }) {
           <Row label={T.contactsTitle} value={contactsText(h) || T.noContacts} />
           {/* who may decide for the person (a 成年後見人): a night admission's medical questions */}
           <Row label={T.legalRepresentative} value={h.legalRepresentative} />
-          <Row label={T.caseWorkerTitle} value={[h.caseWorker, h.registeringOffice, h.caseWorkerPhone].filter(Boolean).join('　')} />
+          <Row label={T.caseWorkerTitle} value={[h.caseWorker, registeringOffice, h.caseWorkerPhone].filter(Boolean).join('　')} />
           <Row label={F.address} value={[h.address, h.phone].filter(Boolean).join('　')} />
           <Row label={F.mainCaregiver} value={[h.mainCaregiver, h.caregiverHealth].filter(Boolean).join('　')} />
           <Row label={RT.sheetReviewed} value={reviewedText(h, reviewMonths, today)} />
