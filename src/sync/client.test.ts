@@ -96,6 +96,16 @@ describe("what the answers say of the hub's clock [E7]", () => {
   const dated = (status: number, body: unknown, date?: string) =>
     new Response(JSON.stringify(body), { status, headers: date === undefined ? {} : { date } });
 
+  it('reads a proxy\'s 502 or 504 page (the hub process stopped behind nginx) as the hub out of reach, not a fault of the hub', async () => {
+    for (const status of [502, 504]) {
+      const proxy = watched(() => new Response('<html><body><h1>502 Bad Gateway</h1></body></html>', { status, headers: { 'content-type': 'text/html' } }));
+      await expect(proxy.client.staff(device), String(status)).rejects.toMatchObject({ code: 'unreachable' });
+    }
+    // the hub's own fault, in its words, is still the server's
+    const own = watched(() => dated(500, { error: 'internal', message: 'サーバーで問題が起きました' }));
+    await expect(own.client.staff(device)).rejects.toMatchObject({ code: 'server' });
+  });
+
   it("[E7] a push's serverTime, to the millisecond, with when the request went and the answer came", async () => {
     const { client, readings } = watched(() => dated(200, { results: [], serverTime: '2026-12-05T10:00:00.250Z' }, 'Sat, 05 Dec 2026 09:00:00 GMT'));
     await client.push(device, [change(0)]);

@@ -105,7 +105,9 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
 function codeOfError(status: number, error: ErrorAnswer | null): SyncProblemCode {
-  if (status >= 500) return 'server';
+  // A 502 or 504 in a proxy's HTML (nginx with the hub process stopped, an upgrade that failed) is the
+  // hub out of reach, not a fault of the hub's: the bar read 「サーバーエラー」 in red all day.
+  if (status >= 500) return error === null && status !== 500 ? 'unreachable' : 'server';
   // The hub's own 413 and a proxy's (nginx answers its client_max_body_size in HTML) alike.
   if (status === 413) return 'too-large';
   // 408: the request came too slowly (A11), the line's trouble, not a bug: the next run sends again.

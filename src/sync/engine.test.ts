@@ -153,7 +153,7 @@ describe('sync engine: joining and pushing', () => {
     expect(await queued(d.session)).toEqual(expect.arrayContaining(ids));
     hub.down = false;
 
-    hub.fail({ type: 'status', status: 503 }, API.push);
+    hub.fail({ type: 'status', status: 500 }, API.push);
     expect(await d.engine.run()).toBe('failed');
     expect(d.status.getState().problem?.code).toBe('server');
     expect(d.status.getState().pending).toBeGreaterThanOrEqual(2);

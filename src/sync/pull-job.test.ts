@@ -74,7 +74,9 @@ describe('pull job', () => {
     const signedOut = await failureOf(respond(401, JSON.stringify({ error: 'signed-out', message: 'もう一度サインインしてください' })));
     expect(signedOut.code).toBe('signed-out');
     expect(signedOut.serverMessage).toBe('もう一度サインインしてください');
-    expect((await failureOf(respond(503, 'busy'))).code).toBe('server');
+    expect((await failureOf(respond(500, 'busy'))).code).toBe('server');
+    // a proxy's page with the hub stopped behind it: the hub out of reach
+    expect((await failureOf(respond(502, '<html>Bad Gateway</html>'))).code).toBe('unreachable');
     expect((await failureOf(() => Promise.reject(new TypeError('Failed to fetch')))).code).toBe('unreachable');
     expect((await failureOf(respond(200, '{"records": ['))).code).toBe('bad-response');
     const strange = await failureOf(respond(200, JSON.stringify({ ...answerOf(records, false), cursor: 7 })));
