@@ -6,7 +6,7 @@
 import { renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { noteCallStarted, takeCallStartedAt } from '../state/phone-call';
-import { CALL_AWAY_LIMIT_MS, CALL_TAP_WINDOW_MS, useIdleLock } from './idle-lock';
+import { CALL_AWAY_LIMIT_MS, CALL_TAP_WINDOW_MS, idleLockCause, useIdleLock } from './idle-lock';
 
 const MINUTE = 60_000;
 const DEFAULT_MINUTES = 5;
@@ -68,10 +68,12 @@ describe('idle lock', () => {
     field.remove();
   });
 
-  it.each(BACKGROUNDS)('12 minutes away without a call locks (%s)', (background) => {
+  it.each(BACKGROUNDS)('12 minutes away without a call locks, as idle (%s)', (background) => {
     const { onIdle } = idleLock();
     away(12 * MINUTE, background);
     expect(onIdle).toHaveBeenCalledTimes(1);
+    expect(onIdle).toHaveBeenCalledWith('idle');
+    expect(idleLockCause()).toBe('idle');
   });
 });
 
@@ -189,19 +191,67 @@ describe('idle lock against a phone clock put back (someone holding the phone un
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
 
-  it('a clock put back before the last activity locks on return, even when the page saw no time pass', () => {
+  it('a clock put back before the last activity locks on return, even when the page saw no time pass, and says that was why', () => {
     monotonicClock();
     const { onIdle } = idleLock();
     setVisibility('hidden');
     vi.setSystemTime(Date.now() - 10 * MINUTE);
     setVisibility('visible');
     expect(onIdle).toHaveBeenCalledTimes(1);
+    // not 「一定時間操作がなかった」: the phone was away for a moment
+    expect(onIdle).toHaveBeenCalledWith('clock-put-back');
+    expect(idleLockCause()).toBe('clock-put-back');
   });
 
   it('a clock put forward is time passed, as before (the lock only comes sooner)', () => {
     monotonicClock();
     const { onIdle } = idleLock();
     away(6 * MINUTE, 'timers frozen');
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('idle lock when the phone takes network time during a facility call (its clock was fast)', () => {
+  /** The page's monotonic clock, moved by the test alone (as above): the call's 2 minutes are on it. */
+  function monotonicClock() {
+    let ms = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => ms);
+    return { pass: (more: number) => (ms += more) };
+  }
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it.each([2, 9])('a 2-minute call while the clock is put back %i minutes: unlocked on return, and idle from there', (backMinutes) => {
+    const mono = monotonicClock();
+    const { onIdle } = idleLock();
+    noteCallStarted();
+    setVisibility('hidden');
+    mono.pass(2 * MINUTE);
+    vi.advanceTimersByTime(2 * MINUTE);
+    vi.setSystemTime(Date.now() - backMinutes * MINUTE);
+    setVisibility('visible');
+    expect(onIdle).not.toHaveBeenCalled();
+
+    // Back in the app, the usual rule on both clocks: the minutes count from the return.
+    mono.pass(DEFAULT_MINUTES * MINUTE - 1_000);
+    vi.advanceTimersByTime(DEFAULT_MINUTES * MINUTE - 1_000);
+    expect(onIdle).not.toHaveBeenCalled();
+    mono.pass(1_000);
+    vi.advanceTimersByTime(1_000);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+    expect(onIdle).toHaveBeenCalledWith('idle');
+  });
+
+  it('a call that lasts past the bound on the monotonic clock still locks, whatever the wall clock says', () => {
+    const mono = monotonicClock();
+    const { onIdle } = idleLock();
+    noteCallStarted();
+    setVisibility('hidden');
+    mono.pass(CALL_AWAY_LIMIT_MS + MINUTE);
+    vi.setSystemTime(Date.now() - 30 * MINUTE);
+    setVisibility('visible');
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
 });

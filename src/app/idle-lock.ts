@@ -8,12 +8,19 @@
  * after another at night should not retype the passphrase after each. So when the page goes to the
  * background within CALL_TAP_WINDOW_MS of a tap on a number (noteCallStarted), that one absence is
  * not idle time as long as it stays shorter than CALL_AWAY_LIMIT_MS. Once: the next absence counts
- * again unless another number is tapped; one that reaches the bound locks as any other would.
+ * again unless another number is tapped; one that reaches the bound locks as any other would. Back
+ * from such a call the idle minutes start again from the return, on both clocks: a phone that took
+ * network time during the call (its clock put back) is not a clock put back by whoever holds it.
  *
  * Time is read from two clocks, and the longer reading counts: the wall clock (the only one that
  * moves while iOS has the page frozen) and the page's monotonic clock (which nobody can set). A phone
  * whose clock was put back, by someone holding it unlocked, would otherwise never lock; and a wall
- * clock gone back past the last activity locks at once (frozen, the monotonic clock saw nothing).
+ * clock gone back past the last activity locks at once (frozen, the monotonic clock saw nothing),
+ * and the lock screen says that was why (idleLockCause), not that nobody touched the phone.
+ *
+ * A wall clock put forward is time passed (the lock only comes sooner): the monotonic clock cannot
+ * overrule it, since it may stand still while a phone or laptop sleeps, and a frozen page has only
+ * the wall clock to be judged by.
  */
 import { useEffect, useRef } from 'react';
 import { takeCallStartedAt } from '../state/phone-call';
@@ -42,7 +49,16 @@ const elapsedSince = (from: Stamp): number => Math.max(Date.now() - from.wall, p
 const CLOCK_BACK_MS = 60_000;
 const clockPutBack = (lastActivity: Stamp): boolean => Date.now() <= lastActivity.wall - CLOCK_BACK_MS;
 
-export function useIdleLock(minutes: number, onIdle: () => void): void {
+/** Why the idle lock fired: the idle minutes ran out, or the wall clock was found before the last activity. */
+export type IdleLockCause = 'idle' | 'clock-put-back';
+
+// Kept past the shell's unmount (the lock unmounts it), for the lock screen that follows.
+let lastCause: IdleLockCause = 'idle';
+
+/** Why the idle lock last fired in this tab; the lock screen words its notice by it. */
+export const idleLockCause = (): IdleLockCause => lastCause;
+
+export function useIdleLock(minutes: number, onIdle: (cause: IdleLockCause) => void): void {
   const onIdleRef = useRef(onIdle);
   useEffect(() => {
     onIdleRef.current = onIdle;
@@ -64,7 +80,8 @@ export function useIdleLock(minutes: number, onIdle: () => void): void {
       const left = Math.max(limitMs - elapsedSince(lastActivity), callAwaySince === null ? 0 : CALL_AWAY_LIMIT_MS - elapsedSince(callAwaySince));
       if (left <= 0 || clockPutBack(lastActivity)) {
         fired = true;
-        onIdleRef.current();
+        lastCause = left <= 0 ? 'idle' : 'clock-put-back';
+        onIdleRef.current(lastCause);
       } else {
         timer = setTimeout(check, left);
       }
@@ -83,8 +100,10 @@ export function useIdleLock(minutes: number, onIdle: () => void): void {
       if (callAwaySince !== null) {
         const awayMs = elapsedSince(callAwaySince);
         callAwaySince = null;
-        // The call's time away is not idle time; a longer absence is judged as any other.
-        if (awayMs < CALL_AWAY_LIMIT_MS) lastActivity = { wall: lastActivity.wall + awayMs, mono: lastActivity.mono + awayMs };
+        // The call's time away is not idle time; a longer absence is judged as any other. Restarted
+        // from now rather than moved on by the time away: that time is the longer clock's, and a
+        // wall clock set back during the call (network time) left the moved stamp ahead of it.
+        if (awayMs < CALL_AWAY_LIMIT_MS) lastActivity = stamp();
       }
       check();
     };

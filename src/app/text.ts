@@ -58,6 +58,8 @@ export const T = {
     'パスフレーズを忘れた場合、この端末の記録を取り出す方法はありません（誰にも読めないよう暗号化されています）。ほかの職員がこの端末で解錠できるなら、その人に代わってもらってください。拠点サーバーと同期している場合は、管理者に連絡して端末を登録し直すと、記録をサーバーから受け取り直せます。',
   passphraseRequired: 'パスフレーズを入力してください。',
   idleLocked: '一定時間操作がなかったためロックしました',
+  /** the wall clock was found before the last touch (idle-lock.ts): set back by hand, or by network time */
+  clockPutBackLocked: '端末の時計が戻された（最後の操作より前の時刻になった）ため、ロックしました。解錠して続けてください。',
   locking: 'ロックしています…（入力途中の内容を保存しています）',
   elsewhereLocked: '別のタブでロックまたは別の人が解錠したため、このタブもロックしました',
   /** a handover: changes made here that the hub has not had yet (counted while locked) */

@@ -73,8 +73,9 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                   and which devices were registered (register-device) and copied the hub from the beginning
                   (full-pull), newest first: time (Japan), action, subject, detail or reason, who)
   list-access    --hub <id> [--household <世帯ID>] [--user <ログインIDまたはID>] [--since <YYYY-MM-DD>] [--limit <n>]
-                 (端末から届いた閲覧記録を新しい順に表示します（既定 100 件）：日時（日本時間）、誰が（名前とログインID）、
-                  何をしたか（開いた・印刷した・書き出した…）、世帯、理由・内容、端末。--since は日本時間のその日から)
+                 (端末から届いた閲覧記録を、拠点が受け付けた新しい順に表示します（既定 100 件）：端末の日時と拠点の受付日時
+                  （どちらも日本時間）、その差が数分を超えるときの注記（端末の時計の進み・遅れ、送信の遅れ）、誰が（名前とログインID）、
+                  何をしたか（開いた・印刷した・書き出した…）、世帯、理由・内容、端末。--since は受付が日本時間のその日から)
   list-devices   --hub <id>                      (each device: id, name, login, registered and last seen (Japan time), seq,
                   state: 有効, or retired: 未送信 / 送信済み / 隔離 n件 / 消去済み)
   list-quarantine --hub <id> [--id <n> --show-content]

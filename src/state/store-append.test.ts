@@ -4,7 +4,7 @@
  * 5 minutes before the one it follows, and the hub refused it and every later entry of that phone
  * on the case, for good. And an entry of another phone that a sync brings meanwhile stays.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
 import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 import { checkAppend, EVIDENCE_CLOCK_TOLERANCE_MS } from '../protocol/evidence-rules';
@@ -16,10 +16,12 @@ afterEach(() => useApp.setState(initial, true));
 describe('[E7] the stamp of an appended entry', () => {
   it('is now, unless that is over the hub\'s tolerance before the entry it follows', () => {
     const now = new Date('2026-12-01T00:00:00.000Z');
-    expect(stampAfter(undefined, now)).toBe(now.toISOString());
-    expect(stampAfter({ recordedAt: '2026-11-30T23:59:00.000Z' }, now)).toBe(now.toISOString());
+    expect(stampAfter([], now)).toBe(now.toISOString());
+    expect(stampAfter([{ recordedAt: '2026-11-30T23:59:00.000Z' }], now)).toBe(now.toISOString());
     // the other phone's clock ran 6 minutes ahead: 4 minutes before its stamp, one inside the tolerance
-    expect(stampAfter({ recordedAt: '2026-12-01T00:06:00.000Z' }, now)).toBe('2026-12-01T00:02:00.000Z');
+    expect(stampAfter([{ recordedAt: '2026-12-01T00:06:00.000Z' }], now)).toBe('2026-12-01T00:02:00.000Z');
+    // after an entry stamped so: from the case's latest stamp still, not 4 minutes before that one
+    expect(stampAfter([{ recordedAt: '2026-12-01T00:06:00.000Z' }, { recordedAt: '2026-12-01T00:02:00.000Z' }], now)).toBe('2026-12-01T00:02:00.000Z');
   });
 
   it('a result recorded on a slow phone just after a fast phone\'s call is taken by the hub', async () => {
@@ -38,6 +40,40 @@ describe('[E7] the stamp of an appended entry', () => {
       receivedAt: new Date(),
     });
     expect(check).toEqual({ ok: true });
+  });
+});
+
+describe('[E7] entries one after another from a phone whose clock is a year behind', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('four entries on a colleague\'s case opened at 02:10 are all dated 02:06, not ever earlier, and the hub takes each', async () => {
+    const opened = '2026-12-01T17:10:00.000Z'; // 02:10 in Japan
+    const colleague = { by: { userId: 'user-a', name: '日勤 花子' }, deviceId: 'device-a' };
+    const held = await appendEntries([], [{ body: openBody({ requestedAt: opened }), at: opened }], 'case-behind', colleague);
+    const session = createFakeSession({ id: 'user-b' });
+    useApp.setState({ session, phase: 'unlocked', caseEntries: new Map([['case-behind', held]]) });
+    vi.setSystemTime(new Date('2025-12-01T17:12:00.000Z'));
+    for (const note of ['計画相談は他事業所', '母の入院先を確認', '叔母に連絡済み', '明朝に引き継ぎ']) {
+      await useApp.getState().appendCaseEntry('case-behind', { type: 'claim-facts', planning: 'other-office', independentLivingClaimed: false, note });
+    }
+    const entries = useApp.getState().caseEntries.get('case-behind')!;
+    expect(entries.slice(1).map((e) => e.recordedAt)).toEqual(Array(4).fill('2026-12-01T17:06:00.000Z'));
+    for (const [i, entry] of entries.entries()) {
+      if (i === 0) continue;
+      const check = checkAppend(entry, {
+        held: entries.slice(0, i).map((e) => ({ id: e.id, hash: e.hash, index: e.index, recordedAt: e.recordedAt })),
+        authorId: 'user-b',
+        authorIds: ['user-b'],
+        deviceId: entry.deviceId,
+        receivedAt: new Date('2026-12-01T17:20:00.000Z'),
+      });
+      expect(check).toEqual({ ok: true });
+    }
   });
 });
 

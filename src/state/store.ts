@@ -43,15 +43,22 @@ export const BEFORE_LOCK_TIMEOUT_MS = 3000;
 
 /**
  * When an entry is recorded: now, but never more than a minute inside the hub's tolerance before
- * the entry it follows ([E7]: the hub refuses, for good, an entry dated over 5 minutes before its
- * parent). A phone whose clock runs 2 minutes slow, answering a call another phone 4 minutes fast
- * recorded a moment before, stamped its entry 6 minutes earlier: refused, and every later entry of
- * that phone on the case refused with it as a broken link. An entry is recorded after the one it
- * follows, so the stamp that keeps it in the chain is as true as the clock it replaces.
+ * the latest entry of its case ([E7]: the hub refuses, for good, an entry dated over 5 minutes
+ * before its parent). A phone whose clock runs 2 minutes slow, answering a call another phone 4
+ * minutes fast recorded a moment before, stamped its entry 6 minutes earlier: refused, and every
+ * later entry of that phone on the case refused with it as a broken link. An entry is recorded
+ * after the ones before it, so the stamp that keeps it in the chain is as true as the clock it
+ * replaces.
+ *
+ * The floor is the case's latest stamp, not the parent's: a phone a year behind, adding one entry
+ * after another to a colleague's case, floored each from the one it had floored before and dated
+ * them 4, 8, 12 minutes before the case was opened. The latest stamp is never before the parent's,
+ * so the floor stays inside the hub's tolerance.
  */
-export function stampAfter(parent: Pick<CaseEntry, 'recordedAt'> | undefined, now: Date): IsoInstant {
-  const floor = parent === undefined ? Number.NaN : Date.parse(parent.recordedAt) - (EVIDENCE_CLOCK_TOLERANCE_MS - 60_000);
-  return new Date(Number.isNaN(floor) || floor <= now.getTime() ? now.getTime() : floor).toISOString();
+export function stampAfter(before: readonly Pick<CaseEntry, 'recordedAt'>[], now: Date): IsoInstant {
+  const latest = Math.max(...before.map((e) => Date.parse(e.recordedAt)).filter((at) => !Number.isNaN(at)));
+  const floor = latest - (EVIDENCE_CLOCK_TOLERANCE_MS - 60_000);
+  return new Date(Math.max(now.getTime(), floor)).toISOString();
 }
 
 export interface AppState {
@@ -788,7 +795,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           const chain = await verifyChainOnce(before);
           if (!chain.ok) throw new CaseEntryRejected([ST.chainBroken(chain.problem)]);
         }
-        const recordedAt = stampAfter(before.at(-1), new Date());
+        const recordedAt = stampAfter(before, new Date());
         const errors = validateEntry(before.length === 0 ? null : foldCase(before), body, recordedAt);
         if (errors.length > 0) throw new CaseEntryRejected(errors);
         const entry = await chainNext(before, {

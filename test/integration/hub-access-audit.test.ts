@@ -198,58 +198,114 @@ describe('[audit] what the hub records of who reads it (PostgreSQL)', () => {
   });
 
   describe('list-access', () => {
-    /** Two phones of two people, their 閲覧記録 around midnight in Japan between 30 November and 1 December. */
+    /**
+     * Four phones of two people, their 閲覧記録 around midnight in Japan between 30 November and 1
+     * December: two with their clocks right, one set to 2030 and one to 2025. Each entry is given
+     * the time the hub took it (its own clock, which the test cannot move: set afterwards), 20
+     * seconds after the phone's time, or, for the two wrong clocks, at 00:10 and 00:20 on 1 December.
+     */
     const logged = async () => {
       const worker = await api.user('aoba1', 'case-worker', { officeId: 'office-a' });
       const coordPhone = await join('coord-phone', coord);
       const workerPhone = await join('worker-phone', worker);
-      const asCoord = { userId: coordPhone.vaultUserId, userName: '夜勤 花子' };
+      const fastPhone = await join('fast-phone', coord);
+      const slowPhone = await join('slow-phone', coord);
+      const asCoord = (phone: DeviceClient) => ({ userId: phone.vaultUserId, userName: '夜勤 花子' });
       const asWorker = { userId: workerPhone.vaultUserId, userName: '相談 一郎' };
       const pushed = [
         await coordPhone.push([
-          accessEntry('acc-1', { ...asCoord, at: '2026-11-30T14:00:00.000Z', action: 'unlock', householdId: null }),
-          accessEntry('acc-2', { ...asCoord, at: '2026-11-30T14:59:59.000Z', action: 'open-household', householdId: 'hh-1' }),
-          accessEntry('acc-4', { ...asCoord, at: '2026-11-30T15:30:00.000Z', action: 'print-household', householdId: 'hh-1', reason: 'ショートステイ先へ\u001b[2J' }),
+          accessEntry('acc-1', { ...asCoord(coordPhone), at: '2026-11-30T14:00:00.000Z', action: 'unlock', householdId: null }),
+          accessEntry('acc-2', { ...asCoord(coordPhone), at: '2026-11-30T14:59:30.000Z', action: 'open-household', householdId: 'hh-1' }),
+          accessEntry('acc-4', { ...asCoord(coordPhone), at: '2026-11-30T15:30:00.000Z', action: 'print-household', householdId: 'hh-1', reason: 'ショートステイ先へ\u001b[2J' }),
         ]),
         await workerPhone.push([
           accessEntry('acc-3', { ...asWorker, at: '2026-11-30T15:00:00.000Z', action: 'open-household', householdId: 'hh-2' }),
           // written by a phone person who never signed in to the hub: named as the phone wrote it
           accessEntry('acc-5', { userId: 'vault-nobody', userName: '臨時', at: '2026-11-30T16:00:00.000Z', action: 'open-household', householdId: 'hh-1' }),
         ]),
+        await fastPhone.push([accessEntry('acc-6', { ...asCoord(fastPhone), at: '2030-12-01T15:10:00.000Z', action: 'open-household', householdId: 'hh-3' })]),
+        await slowPhone.push([accessEntry('acc-7', { ...asCoord(slowPhone), at: '2025-11-30T15:20:00.000Z', action: 'open-household', householdId: 'hh-3' })]),
       ];
       for (const p of pushed) expect(p.body.results.map((r) => r.status)).toEqual(p.body.results.map(() => 'accepted'));
+      const received = { 'acc-6': '2026-11-30T15:10:20.000Z', 'acc-7': '2026-11-30T15:20:20.000Z' };
+      await api.raw.query(
+        `UPDATE changes SET received_at = coalesce(($1::jsonb ->> entity_id)::timestamptz, device_at + interval '20 seconds') WHERE kind = 'access'`,
+        [JSON.stringify(received)],
+      );
       return { worker };
     };
 
-    it('prints the entries newest first: Japan time, who with their login, what, household, reason, device', async () => {
+    it('prints the entries newest received first: the phone\'s time and the hub\'s 受付 (Japan time), a wrong clock said, who with their login, what, household, reason, device', async () => {
       await logged();
       expect(await admin('list-access', '--hub', HUB)).toEqual([
-        '2026-12-01T01:00:00+09:00\t臨時\topen-household\thh-1\t-\tworker-phone',
-        '2026-12-01T00:30:00+09:00\t夜勤 花子（coord1）\tprint-household\thh-1\tショートステイ先へ\\x1b[2J\tcoord-phone',
-        '2026-12-01T00:00:00+09:00\t相談 一郎（aoba1）\topen-household\thh-2\t-\tworker-phone',
-        '2026-11-30T23:59:59+09:00\t夜勤 花子（coord1）\topen-household\thh-1\t-\tcoord-phone',
-        '2026-11-30T23:00:00+09:00\t夜勤 花子（coord1）\tunlock\t-\t-\tcoord-phone',
+        '2026-12-01T01:00:00+09:00\t2026-12-01T01:00:20+09:00\t-\t臨時\topen-household\thh-1\t-\tworker-phone',
+        '2026-12-01T00:30:00+09:00\t2026-12-01T00:30:20+09:00\t-\t夜勤 花子（coord1）\tprint-household\thh-1\tショートステイ先へ\\x1b[2J\tcoord-phone',
+        // the phone set to 2025: in its place by the hub's time, its own time said to be off (or sent late)
+        '2025-12-01T00:20:00+09:00\t2026-12-01T00:20:20+09:00\t受付の約1年前の時刻（送信が遅れたか、端末の時計が遅れていた）\t夜勤 花子（coord1）\topen-household\thh-3\t-\tslow-phone',
+        // the phone set to 2030: not at the head of the list for years
+        '2030-12-02T00:10:00+09:00\t2026-12-01T00:10:20+09:00\t端末の時計が約4年進んでいた（受付より後の時刻）\t夜勤 花子（coord1）\topen-household\thh-3\t-\tfast-phone',
+        '2026-12-01T00:00:00+09:00\t2026-12-01T00:00:20+09:00\t-\t相談 一郎（aoba1）\topen-household\thh-2\t-\tworker-phone',
+        '2026-11-30T23:59:30+09:00\t2026-11-30T23:59:50+09:00\t-\t夜勤 花子（coord1）\topen-household\thh-1\t-\tcoord-phone',
+        '2026-11-30T23:00:00+09:00\t2026-11-30T23:00:20+09:00\t-\t夜勤 花子（coord1）\tunlock\t-\t-\tcoord-phone',
       ]);
       expect(await admin('list-access', '--hub', HUB, '--limit', '2')).toHaveLength(2);
     });
 
-    it('filters by household, by user (login, hub id or vault id) and since a Japan date, together', async () => {
+    it('filters by household, by user (login, hub id or vault id) and since a Japan date of the hub\'s 受付, together', async () => {
       const { worker } = await logged();
-      const ids = async (...argv: string[]) => (await admin('list-access', '--hub', HUB, ...argv)).map((l) => l.split('\t').slice(0, 3).join(' '));
+      /** the phone's time, who, what */
+      const ids = async (...argv: string[]) =>
+        (await admin('list-access', '--hub', HUB, ...argv)).map((l) => {
+          const [phoneAt, , , who, action] = l.split('\t');
+          return `${phoneAt} ${who} ${action}`;
+        });
       expect(await ids('--household', 'hh-1')).toEqual([
         '2026-12-01T01:00:00+09:00 臨時 open-household',
         '2026-12-01T00:30:00+09:00 夜勤 花子（coord1） print-household',
-        '2026-11-30T23:59:59+09:00 夜勤 花子（coord1） open-household',
+        '2026-11-30T23:59:30+09:00 夜勤 花子（coord1） open-household',
       ]);
       expect(await ids('--user', 'aoba1')).toEqual(['2026-12-01T00:00:00+09:00 相談 一郎（aoba1） open-household']);
       expect(await ids('--user', worker.id)).toEqual(await ids('--user', 'aoba1'));
       expect(await ids('--user', 'vault-nobody')).toEqual(['2026-12-01T01:00:00+09:00 臨時 open-household']);
-      // 1 December in Japan starts at 15:00 UTC on 30 November
-      expect(await ids('--since', '2026-12-01')).toHaveLength(3);
+      // 1 December in Japan starts at 15:00 UTC on 30 November; by the hub's 受付, the phone set to
+      // 2025 is in it and the one set to 2030 is not in 2 December
+      expect(await ids('--since', '2026-12-01')).toEqual([
+        '2026-12-01T01:00:00+09:00 臨時 open-household',
+        '2026-12-01T00:30:00+09:00 夜勤 花子（coord1） print-household',
+        '2025-12-01T00:20:00+09:00 夜勤 花子（coord1） open-household',
+        '2030-12-02T00:10:00+09:00 夜勤 花子（coord1） open-household',
+        '2026-12-01T00:00:00+09:00 相談 一郎（aoba1） open-household',
+      ]);
+      expect(await admin('list-access', '--hub', HUB, '--since', '2026-12-02')).toEqual([`拠点 ${HUB} に該当する閲覧記録はありません。`]);
       expect(await ids('--since', '2026-12-01', '--user', 'coord1', '--household', 'hh-1')).toEqual(['2026-12-01T00:30:00+09:00 夜勤 花子（coord1） print-household']);
       expect(await admin('list-access', '--hub', HUB, '--household', 'hh-9')).toEqual([`拠点 ${HUB} に該当する閲覧記録はありません。`]);
       expect(() => parseAdminArgs(['list-access', '--hub', HUB, '--since', '2026-12-32'])).toThrow(/--since/);
       expect(() => parseAdminArgs(['list-access', '--hub', HUB, '--limit', '0'])).toThrow(/--limit/);
+    });
+
+    it('says how far a phone\'s time is from the hub\'s in minutes, hours or days, and nothing within a sync\'s few minutes', async () => {
+      const phone = await join('coord-phone', coord);
+      const who = { userId: phone.vaultUserId, userName: '夜勤 花子' };
+      const at = (minutesBefore: number) => new Date(Date.parse('2026-12-01T03:00:00.000Z') - minutesBefore * 60_000).toISOString();
+      const pushed = await phone.push([
+        accessEntry('acc-late-3d', { ...who, at: at(3 * 24 * 60), action: 'open-household', householdId: 'hh-1' }),
+        accessEntry('acc-late-6h', { ...who, at: at(6 * 60), action: 'open-household', householdId: 'hh-1' }),
+        accessEntry('acc-late-30m', { ...who, at: at(30), action: 'open-household', householdId: 'hh-1' }),
+        accessEntry('acc-late-4m', { ...who, at: at(4), action: 'open-household', householdId: 'hh-1' }),
+        accessEntry('acc-ahead-4m', { ...who, at: at(-4), action: 'open-household', householdId: 'hh-1' }),
+        accessEntry('acc-ahead-10m', { ...who, at: at(-10), action: 'open-household', householdId: 'hh-1' }),
+      ]);
+      expect(pushed.body.results.map((r) => r.status)).toEqual(pushed.body.results.map(() => 'accepted'));
+      // all received at noon in Japan on 1 December (one push, one time)
+      await api.raw.query(`UPDATE changes SET received_at = '2026-12-01T03:00:00.000Z' WHERE kind = 'access'`);
+      expect((await admin('list-access', '--hub', HUB)).map((l) => l.split('\t')[2])).toEqual([
+        '端末の時計が約10分進んでいた（受付より後の時刻）',
+        '-',
+        '-',
+        '受付の約30分前の時刻（送信が遅れたか、端末の時計が遅れていた）',
+        '受付の約6時間前の時刻（送信が遅れたか、端末の時計が遅れていた）',
+        '受付の約3日前の時刻（送信が遅れたか、端末の時計が遅れていた）',
+      ]);
     });
   });
 });

@@ -68,6 +68,16 @@ describe('the case start after a lock or a return', () => {
     expect(screen.getByText(/要請時刻 .*（開始を押した時刻）/)).toBeInTheDocument();
   });
 
+  it('a stamp after now (made before the clock was put back from 2030) is not kept: the case starts now, with what was typed', async () => {
+    const then = '2030-12-01T17:10:00.000Z';
+    await openStart('user-1', { 'case-start:hh-1:p-1:user-1': draftStampedAt(then) });
+    expect(screen.queryByText(/前にこの画面を開いた時刻/)).not.toBeInTheDocument();
+    expect(await screen.findByText(new RegExp(`${formatJapanDateTime(then)}に開いた画面で入力した内容を戻しました`))).toBeInTheDocument();
+    expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('母が救急搬送');
+    // the request is stamped now, not in 2030 (saving said the request was in the future)
+    expect(screen.getByText(/要請時刻 .*（開始を押した時刻）/).textContent).not.toContain('要請時刻 2030');
+  });
+
   it('does not give one user another user\'s started case, nor one kept for whoever opened it next', async () => {
     // under user-1's key, and under the key every user shared before drafts were kept per user
     await openStart('user-2', { 'case-start:hh-1:p-1:user-1': draftStampedAt(minutesAgo(5)), 'case-start:hh-1:p-1': draftStampedAt(minutesAgo(5)) });

@@ -146,7 +146,10 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
       .then((draft) => {
         if (!live || !draft) return;
         const office = draft.officeId === '' ? fallback.officeId : draft.officeId;
-        if (Date.now() - Date.parse(draft.stampedAt) <= STAMP_KEPT_MS) {
+        // A stamp after now is from before the clock was put back (a phone set to 2030, then to network
+        // time): its age says nothing, and kept, it made the request one in the future that cannot be saved.
+        const age = Date.now() - Date.parse(draft.stampedAt);
+        if (age >= 0 && age <= STAMP_KEPT_MS) {
           setForm({ ...draft, officeId: office });
           setRestored('stamp');
           return;

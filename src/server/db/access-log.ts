@@ -10,7 +10,7 @@ export interface AccessLogFilter {
   readonly householdId?: string;
   /** entries of this person: a login or a hub user id (with the vault user ids bound to them), or a vault user id */
   readonly user?: string;
-  /** entries written on the phone at or after this instant */
+  /** entries the hub received at or after this instant (the hub's clock: a phone's may be set to any year) */
   readonly since?: Date;
   readonly limit: number;
 }
@@ -21,6 +21,7 @@ export interface HeldAccessEntry {
   readonly deviceId: string;
   /** when the phone wrote it (the change's time, S9: for display and this listing) */
   readonly deviceAt: Date;
+  /** when the hub took it, by the hub's clock: what the listing is ordered and cut by */
   readonly receivedAt: Date;
   /** the entry's own fields (src/protocol/records.ts accessEntry); text as sent */
   readonly at: string | null;
@@ -34,8 +35,10 @@ export interface HeldAccessEntry {
 }
 
 /**
- * A hub's entries, newest first by when the phone wrote them (then as received). The page is cut
- * before the logins are looked up, so a long log costs one sort, not a lookup per entry.
+ * A hub's entries, newest first by when the hub received them, each push's in the order its phone
+ * wrote them (the hub's version). Not by the phone's time: a phone set to 2030 headed the list for
+ * years, and one set to 2025 fell out of --since. The page is cut before the logins are looked up,
+ * so a long log costs one sort, not a lookup per entry.
  */
 export async function listAccessLog(pool: pg.Pool, tenantId: string, filter: AccessLogFilter): Promise<HeldAccessEntry[]> {
   const rows = await pool.query<{
@@ -63,8 +66,8 @@ export async function listAccessLog(pool: pg.Pool, tenantId: string, filter: Acc
           AND ($2::text IS NULL OR c.payload ->> 'householdId' = $2)
           AND ($3::text IS NULL OR c.payload ->> 'userId' = $3
                OR c.payload ->> 'userId' IN (SELECT who FROM bound WHERE login_name = $3 OR user_id = $3))
-          AND ($4::timestamptz IS NULL OR c.device_at >= $4)
-        ORDER BY c.device_at DESC, c.version DESC
+          AND ($4::timestamptz IS NULL OR c.received_at >= $4)
+        ORDER BY c.received_at DESC, c.version DESC
         LIMIT $5
      )
      SELECT p.version, p.device_id, p.device_at, p.received_at,
@@ -72,7 +75,7 @@ export async function listAccessLog(pool: pg.Pool, tenantId: string, filter: Acc
             p.payload ->> 'action' AS action, p.payload ->> 'householdId' AS household_id, p.payload ->> 'reason' AS reason,
             (SELECT b.login_name FROM bound b WHERE b.who = p.payload ->> 'userId' LIMIT 1) AS login
        FROM page p
-      ORDER BY p.device_at DESC, p.version DESC`,
+      ORDER BY p.received_at DESC, p.version DESC`,
     [tenantId, filter.householdId ?? null, filter.user ?? null, filter.since ?? null, filter.limit],
   );
   return rows.rows.map((r) => ({
