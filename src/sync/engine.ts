@@ -386,8 +386,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           await keepReceipts(receipts, session, link, answer.receipts);
           sent += ack.sent;
           set({ progress: { sent, received: status.getState().progress?.received ?? 0 } });
-          // [S3] Nothing after a gap was taken: start again from the first change still queued.
+          // [S3] Nothing after a gap was taken: start again from the first change still queued. A gap
+          // at that very first change is no loss in this run that a fresh start mends (a hub restored
+          // from an older backup knows none of the later numbers): the run goes on to the pull, which
+          // finds out why, rather than sending the whole queue up three more times to be refused.
           if (ack.gapAt !== null) {
+            if (ack.gapAt === queue[0]?.seq) throw new SyncError('gap', `the hub answered gap at the first change queued (seq ${ack.gapAt})`);
             gap = true;
             return false;
           }
