@@ -52,7 +52,10 @@ export function Section({ title, children, id }: { title: string; children: Reac
   );
 }
 
-/** A message a user can act on: what happened and what to do (with an optional action button). */
+/**
+ * A message a user can act on: what happened and what to do (with an optional action button). How
+ * serious it is shows as a mark before the text (✕ error, ⚠ warn, ✓ ok; styles.css), not by colour alone.
+ */
 export function Notice({ kind = 'info', children, action }: { kind?: 'info' | 'warn' | 'error' | 'ok'; children: ReactNode; action?: ReactNode }) {
   return (
     <div className={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>

@@ -56,6 +56,16 @@ describe('theme colours on text', () => {
   });
 
   for (const [theme, vars] of [['dark', dark], ['light', light]] as const) {
+    // A chosen caller or category has the accent's edge: a focus ring of the same yellow beside it
+    // said "chosen" of the field merely reached with Tab.
+    it(`draws the focus ring in a colour of its own, not the accent that marks a choice, at 3:1 on the page and the sections in the ${theme} theme`, () => {
+      expect(vars.focus).toBeDefined();
+      expect(vars.focus).not.toBe(vars.accent);
+      for (const ground of ['bg', 'surface', 'surface-2']) {
+        expect(contrast(vars.focus!, vars[ground]!), `--focus on --${ground}`).toBeGreaterThanOrEqual(3);
+      }
+    });
+
     it(`read at 4.5:1 on the page and the sections in the ${theme} theme`, () => {
       const failing: string[] = [];
       for (const { where, color, background } of textColours()) {

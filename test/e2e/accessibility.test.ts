@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
-import { expectNoViolations, PASSPHRASE, setUpFirstUser } from './app-flows';
+import { expectNoViolations, PASSPHRASE, search, setUpFirstUser } from './app-flows';
 
 const baseUrl = inject('baseUrl');
 let browser: BrowserSession | undefined;
@@ -233,5 +233,69 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await page.evaluate(() => document.documentElement.style.removeProperty('font-size'));
     await page.waitForFunction(() => document.querySelector('.app-bar')!.getBoundingClientRect().height < 70);
     await page.waitForFunction(() => parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--appbar-h')) < 70);
+  });
+  it('says by shape and sign, not by colour alone, what is pressable, chosen, waiting and how serious (a phone in grayscale, a colour-blind eye)', async () => {
+    browser = await openBrowser({ viewport: { width: 360, height: 740 } });
+    const { page } = browser;
+    // Headless Chromium has no dialer: the link's default is dropped after the app's own handler ran.
+    await page.addInitScript("document.addEventListener('click', (e) => { if (e.target instanceof Element && e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); }, true);");
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    const style = (el: Element, pseudo?: string) => {
+      const s = getComputedStyle(el, pseudo);
+      return { content: s.content, borderStyle: s.borderTopStyle, fontWeight: s.fontWeight, borderColor: s.borderTopColor };
+    };
+
+    // The caller chosen on the case start: ✓ and bold, beside the others' plain names.
+    expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');
+    await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
+    await page.getByRole('link', { name: '佐藤 陽太さんの緊急対応を開始' }).click();
+    const callers = page.locator('.case-callers button');
+    await callers.first().waitFor();
+    expect(await callers.count(), 'the household has two contacts to choose from').toBeGreaterThan(1);
+    await callers.first().click();
+    const [chosen, other] = [await callers.nth(0).evaluate(style), await callers.nth(1).evaluate(style)];
+    expect(await callers.nth(0).evaluate((el) => getComputedStyle(el, '::before').content)).toMatch(/✓/);
+    expect(await callers.nth(1).evaluate((el) => getComputedStyle(el, '::before').content)).toBe('none');
+    expect(Number(chosen.fontWeight), 'the chosen caller is bold').toBeGreaterThan(Number(other.fontWeight));
+
+    // A call waiting for its result has a double edge; 「入所を記録して対応を終了」, not pressable while it
+    // waits, a dashed one beside the solid 「入所だけ記録」.
+    await page.getByText('介護者の入院', { exact: true }).click();
+    await page.getByRole('button', { name: '記録を開始' }).click();
+    await page.getByText('記録中：電話すると時刻を記録します').waitFor();
+    const cards = page.locator('section[aria-labelledby="match-fits"] article, section[aria-labelledby="match-near"] article');
+    const first = (await cards.first().getByRole('heading').innerText()).trim();
+    await cards.first().getByRole('link', { name: /^(電話|夜間) / }).first().click();
+    await page.getByRole('group', { name: `${first} の結果` }).getByRole('button', { name: '受入可' }).click();
+    const second = (await cards.first().getByRole('heading').innerText()).trim();
+    await cards.first().getByRole('link', { name: /^(電話|夜間) / }).first().click();
+    const called = page.getByRole('region', { name: /^電話済み/ });
+    expect((await called.getByRole('article', { name: second }).evaluate(style)).borderStyle, 'the call waiting for its result').toBe('double');
+    expect((await called.getByRole('article', { name: first }).evaluate(style)).borderStyle, 'an answered call').toBe('solid');
+    await called.getByRole('article', { name: first }).getByRole('button', { name: '入所を記録' }).click();
+    const close = page.getByRole('button', { name: '入所を記録して対応を終了' });
+    expect(await close.isDisabled()).toBe(true);
+    expect((await close.evaluate(style)).borderStyle).toBe('dashed');
+    expect((await page.getByRole('button', { name: '入所だけ記録' }).evaluate(style)).borderStyle).toBe('solid');
+
+    // A file with a notice (a 0 Excel dropped) and an error (a short 事業所番号): each notice marked by
+    // its kind, each row's line saying in words which it is.
+    await page.goto(`${baseUrl}/#/facilities/import`);
+    const csv = '事業所番号,事業所名\r\n110100001,つばさ苑\r\n12345,みどり\r\n';
+    await page.getByLabel('CSVファイル').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const mark = (kind: string) => page.locator(`.notice--${kind}`).first().evaluate((el) => getComputedStyle(el, '::before').content);
+    await page.locator('.notice--error').first().waitFor();
+    const [error, warn] = [await mark('error'), await mark('warn')];
+    expect(error).toMatch(/✕/);
+    expect(warn).toMatch(/⚠/);
+    expect(error).not.toBe(warn);
+    await page.getByText(/^注意：2行目「事業所番号」/).waitFor();
+    await page.getByText(/^エラー：3行目「事業所番号」/).waitFor();
+    const importButton = page.getByRole('button', { name: '取り込む' });
+    expect(await importButton.isDisabled()).toBe(true);
+    expect((await importButton.evaluate(style)).borderStyle).toBe('dashed');
+    expectNoViolations('import with a notice and an error', await seriousA11yViolations(page));
   });
 });

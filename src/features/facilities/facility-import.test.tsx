@@ -29,7 +29,7 @@ describe('facility CSV import', () => {
 
     expect(await screen.findByText('文字コード: Shift_JIS')).toBeInTheDocument();
     expect(screen.getByText(/2行目 新規 1210100001 髙﨑ホーム①/)).toBeInTheDocument();
-    expect(screen.getByText(/3行目「事業所番号」: 事業所番号は10桁の数字です/)).toBeInTheDocument();
+    expect(screen.getByText(/^エラー：3行目「事業所番号」: 事業所番号は10桁の数字です/)).toBeInTheDocument();
     expect(screen.getByText(/このファイルからは何も取り込みません/)).toBeInTheDocument();
     const button = screen.getByRole('button', { name: '取り込む' });
     expect(button).toBeDisabled();
@@ -85,8 +85,8 @@ describe('facility CSV import', () => {
     await user.upload(screen.getByLabelText('CSVファイル'), csvFile(bytes));
 
     expect(await screen.findByText(T.hasNotices(2))).toBeInTheDocument();
-    expect(screen.getByText('2行目「事業所番号」: 先頭の0を補いました: 0110100001（Excel で保存すると消えることがあります）')).toBeInTheDocument();
-    expect(screen.getByText('2行目「夜間連絡先」: 先頭の0を補いました: 09012345678（Excel で保存すると消えることがあります）')).toBeInTheDocument();
+    expect(screen.getByText('注意：2行目「事業所番号」: 先頭の0を補いました: 0110100001（Excel で保存すると消えることがあります）')).toBeInTheDocument();
+    expect(screen.getByText('注意：2行目「夜間連絡先」: 先頭の0を補いました: 09012345678（Excel で保存すると消えることがあります）')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: '取り込む' }));
     expect(await screen.findByText('1件の事業所を取り込みました。')).toBeInTheDocument();
     const [stored] = useApp.getState().facilities.values();
@@ -175,8 +175,9 @@ describe('facility CSV import', () => {
     const file = csv('事業所番号,事業所名,定員,メール', '1210100001,あおぞら短期入所,,', '1210100002,つばさ苑,,', '1210100003,ひかりの家,10,hikari@example');
     await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(file)));
 
-    expect(await screen.findByText(/3行目「定員」: 定員が空のため0として取り込みます/)).toBeInTheDocument();
-    expect(screen.getByText('4行目「メール」: "hikari@example" はメールアドレスの形式ではありません（例：tanki@example.jp）')).toBeInTheDocument();
+    // the notice and the error in one list, each saying which it is in words (not only the row's red)
+    expect(await screen.findByText(/^注意：3行目「定員」: 定員が空のため0として取り込みます/)).toBeInTheDocument();
+    expect(screen.getByText('エラー：4行目「メール」: "hikari@example" はメールアドレスの形式ではありません（例：tanki@example.jp）')).toBeInTheDocument();
     expect(screen.getByText(/2行目 変更なし 1210100001/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '取り込む' })).toBeDisabled();
   });
@@ -188,8 +189,8 @@ describe('facility CSV import over what the hub keeps', () => {
     const { user } = mountFacilities({ hash: '#/facilities/import', facilities: [held] });
     await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(csv('事業所番号,事業所名,夜間連絡先,連携担当者,拠点機能', '1210100001,あおぞら短期入所,,,'))));
     expect(await screen.findByText(T.hasNotices(3))).toBeInTheDocument();
-    expect(screen.getByText('2行目「夜間連絡先」: 空欄のため、いまの値（090-1234-5678）を消します')).toBeInTheDocument();
-    expect(screen.getByText('2行目「連携担当者」: 空欄のため、いまの値（山田 花子）を消します')).toBeInTheDocument();
-    expect(screen.getByText(/2行目「拠点機能」: 空欄のため、いまの値（.+）を消します/)).toBeInTheDocument();
+    expect(screen.getByText('注意：2行目「夜間連絡先」: 空欄のため、いまの値（090-1234-5678）を消します')).toBeInTheDocument();
+    expect(screen.getByText('注意：2行目「連携担当者」: 空欄のため、いまの値（山田 花子）を消します')).toBeInTheDocument();
+    expect(screen.getByText(/^注意：2行目「拠点機能」: 空欄のため、いまの値（.+）を消します/)).toBeInTheDocument();
   });
 });

@@ -150,7 +150,7 @@ function PreviewView({ preview }: { preview: FacilityImportPreview }) {
                   <li key={`e${i}`}>{T.rowError(r.line, e.column, e.message)}</li>
                 ))}
                 {r.notices.map((n, i) => (
-                  <li key={`n${i}`}>{T.rowError(r.line, n.column, n.message)}</li>
+                  <li key={`n${i}`}>{T.rowNotice(r.line, n.column, n.message)}</li>
                 ))}
               </ul>
             ) : null}

@@ -179,5 +179,8 @@ export const T = {
     `確認の後に、事業所番号 ${officeNumbers.join('、')} の事業所が同期で届きました。新規のままでは二重に登録されるため、届いた内容と照らして読み直しました。何も書き込まれていません。上の一覧を確かめて、もう一度「取り込む」を押してください。`,
   rowLine: (line: number) => `${line}行目`,
   action: { create: '新規', update: '更新', unchanged: '変更なし' } satisfies Record<FacilityImportRow['action'], string>,
-  rowError: (line: number, column: string, message: string) => `${line}行目「${column}」: ${message}`,
+  // A row's errors and notices read alike in the one list (in grayscale, the row's red is no help):
+  // each says which it is first, an error stopping the whole file and a notice only to be looked at.
+  rowError: (line: number, column: string, message: string) => `エラー：${line}行目「${column}」: ${message}`,
+  rowNotice: (line: number, column: string, message: string) => `注意：${line}行目「${column}」: ${message}`,
 } as const;
