@@ -18,8 +18,8 @@ import { CONNECTION_TIMEOUT_MS, HUB_APPLICATION_NAME, openPostgresStore } from '
 import type { KeptEvidence, Store } from './db/store';
 import { unreadable } from './readable';
 import { dataDirOf, databaseUrlText, parseDatabaseUrl, type StoreEnv } from './db/open-store';
-import type { AccountChange } from './db/account-audit';
-import { changesLost, evidenceLost, evidenceLostReport, lostChangesReport } from './restore-changes';
+import type { AccountChange, DeviceSignIn } from './db/account-audit';
+import { changesLost, evidenceLost, evidenceLostReport, lostChangesReport, lostSignInsReport, signInsLost } from './restore-changes';
 
 export interface BackupEnv extends StoreEnv {
   readonly PG_DUMP?: string | undefined;
@@ -265,8 +265,10 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
   let store: Store;
   // How to put back what was replaced, should the restored database not migrate (a backup from a newer server)
   let putBack: () => Promise<void> = async () => undefined;
-  // The account changes of the database replaced: those the backup lacks are named at the end.
+  // The account changes of the database replaced, and who is signed in on which phone: those the
+  // backup lacks are named at the end.
   let accountsBefore: readonly AccountChange[] | null = null;
+  let signInsBefore: readonly DeviceSignIn[] | null = null;
   // And its evidence (case entries, 請求済み, 閲覧記録): how much of it the backup lacks is said at the end.
   let evidenceBefore: KeptEvidence | null = null;
   const readBefore = async (open: () => Promise<Store>) => {
@@ -274,6 +276,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
       const current = await open();
       try {
         accountsBefore = await current.listAccountChanges();
+        signInsBefore = await current.listDeviceSignIns();
         evidenceBefore = await current.listKeptEvidence();
       } finally {
         await current.close();
@@ -401,6 +404,7 @@ export async function restoreDatabase(env: BackupEnv, file: string, log: Log): P
     if (accountsBefore !== null) {
       try {
         for (const line of lostChangesReport(changesLost(accountsBefore, await store.listAccountChanges()))) log(line);
+        if (signInsBefore !== null) for (const line of lostSignInsReport(signInsLost(signInsBefore, await store.listDeviceSignIns()))) log(line);
       } catch (error) {
         log(`復元したデータベースの監査表を読めませんでした。バックアップの後のアカウントの操作（停止など）は list-audit で確かめてください / could not compare the account changes: ${(error as Error).message}`);
       }

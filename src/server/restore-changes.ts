@@ -4,7 +4,7 @@
  * stopped, a leaked password reset), which the restored one lacks, so the phone, the person or
  * the old password works again. The restore names each, with the command that makes it again.
  */
-import type { AccountChange } from './db/account-audit';
+import type { AccountChange, DeviceSignIn } from './db/account-audit';
 import type { KeptEvidence } from './db/store';
 import { formatJapanTimestamp } from '../domain/japan-time';
 import { terminalSafe } from './terminal-text';
@@ -131,5 +131,29 @@ export function evidenceLostReport(lost: ReturnType<typeof evidenceLost>, keptCo
   return [
     `注意：${ja.join('')}${where} は削除せず、暗号化して保管してください（記録の保存期間の5年間） / ` +
       `${en.join(' ')} ${where} is then the only copy: do not delete it; keep it encrypted for the 5 years records are kept`,
+  ];
+}
+
+const signInKey = (s: DeviceSignIn) => `${s.hub}\u0000${s.deviceId}\u0000${s.login}\u0000${s.token ?? ''}`;
+
+/**
+ * The sign-ins on phones the database replaced held and the restored one does not (a person who
+ * first signed in on a phone after the backup, or signed in there again): the restored hub does not
+ * credit their changes on that phone, and the phone holds its whole queue behind them
+ * (「…さんのサインイン待ち」) until they sign in there again. A phone registered after the backup is
+ * not known at all: everyone on it signs in again.
+ */
+export function signInsLost(before: readonly DeviceSignIn[], after: readonly DeviceSignIn[]): DeviceSignIn[] {
+  const kept = new Set(after.map(signInKey));
+  return before.filter((s) => !kept.has(signInKey(s)));
+}
+
+/** The restore's lines about them: none when no sign-in was lost. */
+export function lostSignInsReport(lost: readonly DeviceSignIn[]): string[] {
+  if (lost.length === 0) return [];
+  return [
+    `注意：次の ${lost.length} 人は、バックアップの後にその端末で拠点にサインインしたため、復元したデータベースではその端末の職員ではありません。その端末の未送信の記録は、この人が端末で「設定」の「拠点サーバーと同期」から「この端末で拠点にサインイン」するまで送られません。本人に連絡してください / ` +
+      `${lost.length} sign-in(s) on phones made after this backup are not in the restored database: each phone holds its queue until the person signs in on it again (設定 → 拠点サーバーと同期 → この端末で拠点にサインイン):`,
+    ...lost.map((s) => `  ${terminalSafe(s.hub)}  端末 ${terminalSafe(s.deviceId)}（${terminalSafe(s.deviceName || '-')}）  ${terminalSafe(s.login)}`),
   ];
 }

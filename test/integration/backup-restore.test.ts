@@ -106,7 +106,12 @@ describe('[S15] a hub restored from an older backup gets back what the phones wr
     const warning = restoreLines.findIndex((l) => l.startsWith('注意：バックアップの後に行ったアカウントの操作や記録の取り下げ 1 件は'));
     expect(warning).toBeGreaterThan(-1);
     expect(restoreLines[warning + 1]).toMatch(/ disable-user coord-leaver（実行者 管理 太郎）→ npm run admin -- disable-user --hub hub-restore --login coord-leaver --yes$/);
-    expect(restoreLines).toHaveLength(warning + 2);
+    // C joined after the backup: the restored hub does not know its sign-in, and the restore says
+    // whose, on which phone (its queue waits for them)
+    const signIns = restoreLines.findIndex((l) => l.startsWith('注意：次の 1 人は、バックアップの後にその端末で拠点にサインインしたため'));
+    expect(signIns).toBe(warning + 2);
+    expect(restoreLines[signIns + 1]).toBe(`  hub-restore  端末 ${c.session.deviceId}（携帯C）  coord-c`);
+    expect(restoreLines).toHaveLength(signIns + 2);
     // The evidence written after the backup is only in the copy of the database replaced until the
     // phones send it again: the restore counts it and says to keep that copy, not to delete it.
     const lacking = restoreLines.find((l) => l.startsWith('注意：置き換えたデータベースにあった対応記録のエントリ'));

@@ -170,3 +170,26 @@ export async function countHubAccess(pool: Queryable): Promise<number> {
     throw error;
   }
 }
+
+/** A person's sign-in on a phone, as the hub holds it (device_users): a restore compares them (restore-changes.ts). */
+export interface DeviceSignIn {
+  readonly hub: string;
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly login: string;
+  /** the hash of the phone's token for them: a sign-in again since the backup has another */
+  readonly token: string | null;
+}
+
+/** Every standing sign-in of a person on a phone, of every hub; none on a database from before migration 7. */
+export async function listDeviceSignIns(pool: Queryable): Promise<DeviceSignIn[]> {
+  return orNoneBeforeItsTable(async () => {
+    const rows = await pool.query<{ tenant_id: string; device_id: string; name: string; login_name: string; token_hash: string | null }>(
+      `SELECT d.tenant_id, du.device_id, d.name, u.login_name, du.token_hash
+         FROM device_users du JOIN devices d ON d.id = du.device_id JOIN users u ON u.id = du.user_id
+        WHERE du.revoked_at IS NULL AND NOT d.disabled AND NOT u.disabled
+        ORDER BY d.tenant_id, du.device_id, u.login_name`,
+    );
+    return rows.rows.map((r) => ({ hub: r.tenant_id, deviceId: r.device_id, deviceName: r.name, login: r.login_name, token: r.token_hash }));
+  });
+}

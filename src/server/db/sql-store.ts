@@ -13,7 +13,7 @@ import { copyJsonLines, countLines, splitFirstLine, sqlInt, sqlLiteral, sqlTextA
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
-import { countHubAccess, listAccountChanges, listAuditTrail, withAccountAudit, type AccountAudit, type AccountChange, type AuditTrailEntry } from './account-audit';
+import { countHubAccess, listAccountChanges, listAuditTrail, listDeviceSignIns, withAccountAudit, type AccountAudit, type AccountChange, type AuditTrailEntry, type DeviceSignIn } from './account-audit';
 import { listAccessLog, type AccessLogFilter, type HeldAccessEntry } from './access-log';
 import { countersign, heldReceipts, newestReceiptKey, signingKey, type ReceiptSigner } from './countersign';
 import { readHubEpoch, renewHubEpoch, type HubEpoch, type MarkedCursor } from './epoch';
@@ -435,6 +435,10 @@ export class SqlStore extends SqlAccountStore implements Store {
 
   listAccountChanges(): Promise<readonly AccountChange[]> {
     return listAccountChanges(this.pool);
+  }
+
+  listDeviceSignIns(): Promise<readonly DeviceSignIn[]> {
+    return listDeviceSignIns(this.pool);
   }
 
   listAccessLog(tenantId: string, filter: AccessLogFilter): Promise<readonly HeldAccessEntry[]> {

@@ -10,7 +10,7 @@ import type { StoredKind } from '../../protocol/records';
 import type { AdminRecord, AuditEntry, WithdrawRecord } from './record-admin';
 import type { DeviceUserStore } from './device-users';
 import type { CountersignStore, SigningKeyStore } from './countersign';
-import type { AccountAudit, AccountChange, AuditTrailEntry } from './account-audit';
+import type { AccountAudit, AccountChange, AuditTrailEntry, DeviceSignIn } from './account-audit';
 import type { AccessLogFilter, HeldAccessEntry } from './access-log';
 
 /**
@@ -290,6 +290,8 @@ export interface Store extends AccountStore, DeviceUserStore, CountersignStore, 
   listAuditTrail(tenantId: string, limit?: number): Promise<readonly AuditTrailEntry[]>;
   /** Every account change of every hub, oldest first (a restore says which the backup lacks). */
   listAccountChanges(): Promise<readonly AccountChange[]>;
+  /** Every standing sign-in of a person on a phone, of every hub (a restore names those it lost). */
+  listDeviceSignIns(): Promise<readonly DeviceSignIn[]>;
   /** The 閲覧記録 entries a hub holds, newest first, filtered (`list-access`, db/access-log.ts). */
   listAccessLog(tenantId: string, filter: AccessLogFilter): Promise<readonly HeldAccessEntry[]>;
   /**
