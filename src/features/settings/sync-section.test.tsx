@@ -170,6 +170,18 @@ describe('拠点サーバーと同期', () => {
     expect(await session.sync.hubLink()).toBeUndefined();
   });
 
+  it('says a sign-in turned away by a busy hub must be made again, not that it will be tried again by itself', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session } = await unlockedWithHub(hub);
+    render(<SyncSection />);
+    hub.fail({ type: 'error', status: 503, code: 'unavailable', message: 'サインインが混み合っています。もう一度お試しください。', retryAfterSeconds: 2 }, API.session);
+    await fillJoinForm(user);
+    expect(await screen.findByText(ST.joinBusy)).toBeInTheDocument();
+    expect(screen.queryByText(/自動で再試行します/)).toBeNull();
+    expect(await session.sync.hubLink()).toBeUndefined();
+  });
+
   it('syncs on 今すぐ同期, and signing out keeps the queued changes after saying so', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
@@ -344,6 +356,15 @@ describe('a sync problem in words', () => {
     render(<SyncSection />);
     expect(screen.getByText(`${S.problem.rejected}（事業所IDがこの拠点にありません。）`)).toBeInTheDocument();
     expect(S.problem.rejected).toContain('変更はこの端末に保存されています');
+  });
+
+  it('says a busy hub (503 with Retry-After) in its own words, as waiting, not as a red server error', () => {
+    const joined = { ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜間 太郎', role: 'coordinator' as const };
+    const busy = 'サーバーが混み合っています。しばらくしてから自動でもう一度送ります。';
+    syncStatus.setState({ ...joined, problem: { code: 'server', message: S.problem.server, serverMessage: busy, retryAfterSeconds: 2 } });
+    render(<SyncSection />);
+    expect(screen.getByText(busy).closest('[role]')).toHaveAttribute('role', 'status');
+    expect(screen.queryByText(S.problem.server)).toBeNull();
   });
 });
 

@@ -24,7 +24,7 @@ import { Busy } from '../../ui/status';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import type { OutboxEntry, SetAsideCounts } from '../../vault/types';
 import { SyncConflicts } from './sync-conflicts';
-import { SYNC_SETTINGS_HASH } from './sync-status-line';
+import { hubBusy, SYNC_SETTINGS_HASH } from './sync-status-line';
 import { refusalWords, ST } from './sync-text';
 import { HubKeyLine } from './hub-key-line';
 import { useAsync } from './use-async';
@@ -87,6 +87,8 @@ function problemText(error: unknown): string {
     if (error.code === 'bad-credentials') return error.retryAfterSeconds !== null && error.serverMessage ? error.serverMessage : error.message;
     // Nothing tries a sign-in again by itself: 「接続が戻ると自動で同期します」 promised what no one does.
     if (error.code === 'offline' || error.code === 'unreachable') return ST.joinOffline;
+    // A busy hub (503 with Retry-After): the general words promised 「自動で再試行します」 for a sign-in.
+    if (error.code === 'server' && error.retryAfterSeconds !== null) return ST.joinBusy;
     // The hub's own reason is the answer here: the general words send the user to the button just pressed.
     if (error.code === 'forbidden' && error.serverMessage) return error.serverMessage;
     return error.serverMessage && S.hubWordsFor.has(error.code) ? `${error.message}（${error.serverMessage}）` : error.message;
@@ -203,7 +205,10 @@ function JoinedView() {
       <p>{ST.pending(s.pending)}</p>
       {s.heldFor !== null ? <Notice kind="warn">{ST.heldFor(s.heldFor)}</Notice> : null}
       {s.stoppedRemoved.length > 0 ? <Notice kind="info">{ST.stoppedRemoved(s.stoppedRemoved)}</Notice> : null}
-      {s.problem ? (
+      {s.problem && hubBusy(s) ? (
+        // a hub shedding load: waiting, not failing (the bar says so too), in the hub's own words
+        <Notice kind="info">{s.problem.serverMessage ?? S.shortHubBusy}</Notice>
+      ) : s.problem ? (
         <Notice kind="error">
           {s.problem.message}
           {s.problem.serverMessage && S.hubWordsFor.has(s.problem.code) ? `（${s.problem.serverMessage}）` : ''}

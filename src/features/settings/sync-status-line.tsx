@@ -12,7 +12,8 @@ import { ST } from './sync-text';
 export const SYNC_SETTINGS_HASH = '#/settings/sync';
 
 /** The hub shedding load (503 with Retry-After): a wait the engine sees out by itself, not a problem. */
-const hubBusy = (s: SyncStatus) => s.problem?.code === 'server' && s.problem.retryAfterSeconds !== undefined;
+/** A hub shedding load (503 with Retry-After): the next run comes when it asked. */
+export const hubBusy = (s: SyncStatus) => s.problem?.code === 'server' && s.problem.retryAfterSeconds !== undefined;
 
 export function syncLineText(s: SyncStatus): { text: string; problem: boolean } {
   if (!s.joined) return { text: ST.lineAlone, problem: false };

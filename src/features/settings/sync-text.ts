@@ -24,6 +24,8 @@ export const ST = {
   totpInvalid: '確認コードは6桁の数字で入力してください。',
   join: 'サインインして参加',
   joinOffline: '拠点サーバーに接続できませんでした。電波のある所で、新しい確認コードを入れてもう一度押してください（サインインは自動ではやり直しません）。',
+  /** a sign-in the hub turned away as busy (503): nothing tries it again by itself */
+  joinBusy: '拠点サーバーが混み合っていて、サインインできませんでした。少し待ってから、新しい確認コードを入れてもう一度押してください（サインインは自動ではやり直しません）。',
   signInAgain: 'サインイン',
   signInHere: 'この端末で拠点にサインイン',
   needsSignIn: (name: string, hub: string) =>
