@@ -10,7 +10,7 @@ import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
 import { Busy } from '../ui/status';
 import { guidePageFor, HelpLink } from './help-link';
-import { useIdleLock } from './idle-lock';
+import { useIdleLock, type IdleLockCause } from './idle-lock';
 import { appPaths, parseArea, placeOf, useHash, type AppArea } from '../state/router';
 import { ScreenBoundary } from './error-boundary';
 import { restorePlace, restoreScroll, trackPlace } from './place';
@@ -126,7 +126,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
   useSync();
   useIdleLock(
     idleLockMinutes,
-    useCallback(() => void lock('idle'), [lock]),
+    useCallback((cause: IdleLockCause) => void lock(cause), [lock]),
   );
 
   useKeepPagesOffDisk();

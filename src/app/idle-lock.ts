@@ -16,7 +16,7 @@
  * moves while iOS has the page frozen) and the page's monotonic clock (which nobody can set). A phone
  * whose clock was put back, by someone holding it unlocked, would otherwise never lock; and a wall
  * clock gone back past the last activity locks at once (frozen, the monotonic clock saw nothing),
- * and the lock screen says that was why (idleLockCause), not that nobody touched the phone.
+ * and the lock screen says that was why (the lock's reason), not that nobody touched the phone.
  *
  * A wall clock put forward is time passed (the lock only comes sooner): the monotonic clock cannot
  * overrule it, since it may stand still while a phone or laptop sleeps, and a frozen page has only
@@ -52,12 +52,6 @@ const clockPutBack = (lastActivity: Stamp): boolean => Date.now() <= lastActivit
 /** Why the idle lock fired: the idle minutes ran out, or the wall clock was found before the last activity. */
 export type IdleLockCause = 'idle' | 'clock-put-back';
 
-// Kept past the shell's unmount (the lock unmounts it), for the lock screen that follows.
-let lastCause: IdleLockCause = 'idle';
-
-/** Why the idle lock last fired in this tab; the lock screen words its notice by it. */
-export const idleLockCause = (): IdleLockCause => lastCause;
-
 export function useIdleLock(minutes: number, onIdle: (cause: IdleLockCause) => void): void {
   const onIdleRef = useRef(onIdle);
   useEffect(() => {
@@ -80,8 +74,7 @@ export function useIdleLock(minutes: number, onIdle: (cause: IdleLockCause) => v
       const left = Math.max(limitMs - elapsedSince(lastActivity), callAwaySince === null ? 0 : CALL_AWAY_LIMIT_MS - elapsedSince(callAwaySince));
       if (left <= 0 || clockPutBack(lastActivity)) {
         fired = true;
-        lastCause = left <= 0 ? 'idle' : 'clock-put-back';
-        onIdleRef.current(lastCause);
+        onIdleRef.current(left <= 0 ? 'idle' : 'clock-put-back');
       } else {
         timer = setTimeout(check, left);
       }

@@ -17,9 +17,9 @@ function setVisibility(state: 'visible' | 'hidden') {
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
-/** The shell's idle lock, locking the store as app-shell.tsx does; unmounted as the lock unmounts the shell. */
+/** The shell's idle lock, locking the store as app-shell.tsx does (with its cause); unmounted as the lock unmounts the shell. */
 function idleLockedShell() {
-  const hook = renderHook(() => useIdleLock(5, () => useApp.setState({ phase: 'locked', lockedBy: 'idle' })));
+  const hook = renderHook(() => useIdleLock(5, (cause) => useApp.setState({ phase: 'locked', lockedBy: cause })));
   return { unmount: hook.unmount };
 }
 
@@ -55,7 +55,7 @@ describe('the lock screen after an idle lock', () => {
     vi.setSystemTime(Date.now() - 10 * MINUTE);
     setVisibility('visible');
     shell.unmount();
-    expect(useApp.getState().lockedBy).toBe('idle');
+    expect(useApp.getState().lockedBy).toBe('clock-put-back');
     render(<LockScreen />);
     expect(screen.getByText(T.clockPutBackLocked)).toBeVisible();
     expect(screen.queryByText(T.idleLocked)).toBeNull();

@@ -12,7 +12,6 @@ import { Notice } from '../ui/layout';
 import { SecretField } from '../ui/passphrase';
 import { Busy } from '../ui/status';
 import { Gate } from './gate';
-import { idleLockCause } from './idle-lock';
 import { useApp } from '../state/store';
 import { T } from './text';
 import { appShell, householdsScreen } from './screens';
@@ -169,7 +168,8 @@ export function LockScreen() {
 
   return (
     <Gate title={T.lockTitle}>
-      {lockedBy === 'idle' ? <Notice kind="info">{idleLockCause() === 'clock-put-back' ? T.clockPutBackLocked : T.idleLocked}</Notice> : null}
+      {lockedBy === 'idle' ? <Notice kind="info">{T.idleLocked}</Notice> : null}
+      {lockedBy === 'clock-put-back' ? <Notice kind="info">{T.clockPutBackLocked}</Notice> : null}
       {lockedBy === 'elsewhere' ? <Notice kind="info">{T.elsewhereLocked}</Notice> : null}
       {lockedBy === 'passphrase-changed' ? <Notice kind="info">{T.passphraseChangedLocked}</Notice> : null}
       {lockedBy === 'removed' ? <Notice kind="info">{T.removedLocked}</Notice> : null}

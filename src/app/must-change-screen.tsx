@@ -8,7 +8,7 @@ import { useCallback } from 'react';
 import { ChangePassphraseForm } from '../features/settings/user-forms';
 import { useApp } from '../state/store';
 import { Gate } from './gate';
-import { useIdleLock } from './idle-lock';
+import { useIdleLock, type IdleLockCause } from './idle-lock';
 import { T } from './text';
 
 export function MustChangePassphraseScreen() {
@@ -18,7 +18,7 @@ export function MustChangePassphraseScreen() {
 
   useIdleLock(
     idleLockMinutes,
-    useCallback(() => void lock('idle'), [lock]),
+    useCallback((cause: IdleLockCause) => void lock(cause), [lock]),
   );
 
   return (

@@ -33,7 +33,8 @@ type BeforeLock = () => Promise<void> | void;
 /** 'elsewhere': another tab of the app was locked, or unlocked by someone else (lock-tabs.ts). */
 /** 'crash': the app shell failed to render (error-boundary.tsx); only a reload leads on, so nothing stays unlocked. */
 /** 'passphrase-changed': this tab asked an added person for their own passphrase, and they set it in another tab. */
-export type LockReason = 'manual' | 'idle' | 'elsewhere' | 'crash' | 'passphrase-changed' | 'removed';
+/** 'clock-put-back': the idle lock found the wall clock before the last touch (src/app/idle-lock.ts). */
+export type LockReason = 'manual' | 'idle' | 'clock-put-back' | 'elsewhere' | 'crash' | 'passphrase-changed' | 'removed';
 
 /**
  * How long a beforeLock handler may take. A draft that hangs (a stuck transaction) must not keep
