@@ -54,8 +54,13 @@ export const API = {
   members: '/api/sync/members',
 } as const;
 
-/** Name of the HttpOnly, SameSite=Strict session cookie. */
+/** Name of the HttpOnly, SameSite=Strict session cookie over plain http (localhost, the tests). */
 export const SESSION_COOKIE = 'kyoten_session';
+/**
+ * Its name over https (A5): a browser takes a `__Host-` cookie only from the hub's own host
+ * (Secure, Path=/, no Domain), so no other host of the same domain can plant one beside it.
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 /** Headers every sync request carries: the device and its secret (from EnrolResponse). */
 export const DEVICE_ID_HEADER = 'x-kyoten-device';
 export const DEVICE_SECRET_HEADER = 'x-kyoten-device-secret';

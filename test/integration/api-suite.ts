@@ -6,7 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { API, DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, HUB_ONLY_OFFICE, MAX_BODY_BYTES, SESSION_COOKIE, type ChangeResult, type ErrorResponse } from '../../src/protocol/sync';
+import { API, DEVICE_ID_HEADER, DEVICE_SECRET_HEADER, HUB_ONLY_OFFICE, MAX_BODY_BYTES, SECURE_SESSION_COOKIE, SESSION_COOKIE, type ChangeResult, type ErrorResponse } from '../../src/protocol/sync';
 import { totpCode } from '../../src/server/services/credentials';
 import { appendEntries, contactBody, openBody } from '../factories/emergency-case';
 import { orderEntries, verifyChain } from '../../src/domain/case-chain';
@@ -201,8 +201,64 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect(planted).toMatch(/^kyoten_session=./);
         expect((await phone.request('GET', API.session, undefined, { cookie: real })).status).toBe(200);
         // The browser sends the narrower-Path cookie first: it must not be the session used.
-        expect((await phone.request('GET', API.session, undefined, { cookie: `${planted}; ${real}` })).status).toBe(401);
-        expect((await phone.request('GET', API.session, undefined, { cookie: `${real}; ${planted}` })).status).toBe(401);
+        const [plantedFirst, realFirst] = [
+          await phone.request<ErrorResponse>('GET', API.session, undefined, { cookie: `${planted}; ${real}` }),
+          await phone.request<ErrorResponse>('GET', API.session, undefined, { cookie: `${real}; ${planted}` }),
+        ];
+        for (const answer of [plantedFirst, realFirst]) {
+          expect(answer.status).toBe(401);
+          // what the operator reads is what happened, not "no session cookie"
+          expect(answer.body.detail).toMatch(/^two session cookies were sent/);
+        }
+      });
+
+      it('[A5] over https the cookie is __Host-kyoten_session: a kyoten_session cookie planted by another host of the domain stops no sync', async () => {
+        const https = { 'x-forwarded-proto': 'https' };
+        const phone = device('phone-1');
+        const credentials = { hub: HUB, loginName: coord.loginName, password: 'yoru-no-denwa-2026', totp: totpCode(coord.totpSecret, api.clock.now) };
+        const signIn = await phone.request('POST', API.session, credentials, https);
+        expect(signIn.status).toBe(200);
+        const [set, oldCleared] = signIn.headers.getSetCookie();
+        expect(set).toMatch(new RegExp(`^${SECURE_SESSION_COOKIE}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=\\d+; Secure$`));
+        expect(oldCleared).toBe(`${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure`);
+        const enrol = { deviceId: phone.deviceId, name: '端末', vaultUserId: phone.vaultUserId };
+        const enrolled = await phone.request<{ deviceSecret: string }>('POST', API.devices, enrol, https);
+        expect(enrolled.status).toBe(200);
+        phone.secret = enrolled.body.deviceSecret;
+        // The planter: an insider whose own session cookie, of the plain name, a sibling host's page sets
+        // with Domain= and a narrower Path, so the browser sends it first.
+        const planter = device('phone-2');
+        await planter.signIn(await api.user('insider', 'coordinator'));
+        const planted = planter.cookie!;
+        expect(planted).toMatch(new RegExp(`^${SESSION_COOKIE}=.`));
+        const both = { ...https, cookie: `${planted}; ${phone.cookie!}` };
+        expect((await phone.request('GET', API.session, undefined, both)).body).toMatchObject({ user: { id: coord.id } });
+        expect((await phone.request('GET', `${API.pull}?cursor=0&limit=10`, undefined, both)).status).toBe(200);
+        // Alone, over https, it signs nobody in, and the answer says why.
+        const alone = await phone.request<ErrorResponse>('GET', API.session, undefined, { ...https, cookie: planted });
+        expect(alone.status).toBe(401);
+        expect(alone.body.detail).toMatch(/the kyoten_session cookie sent is not read/);
+      });
+
+      it('[A5] a phone signed in before the cookie was named __Host- is answered 401 once over https, and opens its session again with its device token', async () => {
+        const https = { 'x-forwarded-proto': 'https' };
+        const phone = device('phone-1');
+        await phone.signIn(coord);
+        const enrolled = await phone.enrol();
+        expect(enrolled.status).toBe(200);
+        expect(phone.cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=.`));
+        // The hub now answers over https: the old name is not read, whatever session it holds.
+        const before = await phone.request<ErrorResponse>('GET', `${API.pull}?cursor=0&limit=10`, undefined, https);
+        expect(before.status).toBe(401);
+        expect(before.body.error).toBe('signed-out');
+        // What the app does on that 401 (A8): no one is asked to sign in.
+        const reopened = await phone.request('POST', API.deviceSession, { token: enrolled.body.userToken }, https);
+        expect(reopened.status).toBe(200);
+        expect(reopened.headers.getSetCookie()).toEqual([
+          expect.stringMatching(new RegExp(`^${SECURE_SESSION_COOKIE}=.+; Secure$`)),
+          `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure`,
+        ]);
+        expect((await phone.request('GET', `${API.pull}?cursor=0&limit=10`, undefined, https)).status).toBe(200);
       });
     });
 

@@ -4,7 +4,7 @@
  * machine ($NGINX_BIN, or nginx on PATH or in /usr/sbin; .ci/run installs Debian's nginx-light) the file
  * is also run, included inside an http block as the recipe installs it: `nginx -t`, then real https
  * requests through it to a hub with TRUST_PROXY, which must answer with HSTS and a Secure
- * cookie. The test prints which of the two it did.
+ * __Host- cookie, and nginx naming no version. The test prints which of the two it did.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +74,10 @@ describe('the reverse proxy configuration in docs/', () => {
     expect(directives).toContain('return 301 https://$host$request_uri;');
     // a pull page (every household in scope) is never spooled to nginx's temporary files
     expect(directives).toContain('proxy_max_temp_file_size 0;');
+    // every server block says "nginx" and no version, on its error pages and in its Server header
+    const servers = directives.filter((d) => d === 'server {').length;
+    expect(servers).toBe(2);
+    expect(directives.filter((d) => d === 'server_tokens off;')).toHaveLength(servers);
     expect(directives.some((d) => /^listen 443 ssl\b/.test(d))).toBe(true);
     const maxBody = /^client_max_body_size (\d+)m;$/.exec(directives.find((d) => d.startsWith('client_max_body_size')) ?? '');
     expect(Number(maxBody?.[1]) * 1024 * 1024).toBeGreaterThanOrEqual(MAX_BODY_BYTES);
@@ -83,7 +87,7 @@ describe('the reverse proxy configuration in docs/', () => {
     expect(main).toContain('process.env.PORT ?? 8080');
   });
 
-  it('[A11] runs under nginx when it is installed: https answers carry HSTS and a Secure cookie, http is redirected', async () => {
+  it('[A11] runs under nginx when it is installed: https answers carry HSTS and a Secure __Host- cookie, http is redirected, no version is named', async () => {
     const nginx = findNginx();
     if (nginx === null) {
       // .ci/run installs it: in CI the file is always run, never only read.
@@ -136,9 +140,14 @@ describe('the reverse proxy configuration in docs/', () => {
       expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       const signIn = await https(tlsPort, 'POST', API.session, JSON.stringify({ hub: HUB, loginName: coord.loginName, password: PASSWORD, totp: totpCode(coord.totpSecret, hub.clock.now) }));
       expect(signIn.status).toBe(200);
-      expect(String(signIn.headers['set-cookie'])).toContain('Secure');
+      // the hub saw https in the proxy's X-Forwarded-Proto: the cookie no other host can plant [A5]
+      const cookie = [signIn.headers['set-cookie'] ?? []].flat()[0] ?? '';
+      expect(cookie).toMatch(/^__Host-kyoten_session=[^;]+; /);
+      expect(cookie).toContain('Secure');
+      expect(page.headers['server']).toBe('nginx');
       const plain = await fetch(`http://127.0.0.1:${plainPort}/`, { redirect: 'manual' });
       expect(plain.status).toBe(301);
+      expect(plain.headers.get('server')).toBe('nginx');
       expect(plain.headers.get('location')).toMatch(/^https:\/\//);
       // Let's Encrypt's renewal check is answered over plain http from the webroot, not redirected to the hub
       const challenge = await fetch(`http://127.0.0.1:${plainPort}/.well-known/acme-challenge/renewal-token`, { redirect: 'manual' });

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlibConstants, createGunzip, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
-import { SESSION_COOKIE, type ErrorResponse } from '../../protocol/sync';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE, type ErrorResponse } from '../../protocol/sync';
 import { ServiceError } from '../services/errors';
 import type { Gate } from '../services/gate';
 import { unstorableText } from '../services/storable-text';
@@ -74,10 +74,12 @@ export function sendJsonPartsCompressed(
 }
 
 export function sendError(res: ServerResponse, error: ServiceError, headers: Record<string, string | string[]> = {}): void {
+  // A session cookie refused (sessionToken) is what signed the request out: say so, not "no session cookie".
+  const detail = (error.code === 'signed-out' ? refusedCookies.get(res.req) : undefined) ?? error.detail;
   const body: ErrorResponse = {
     error: error.code,
     message: error.message,
-    ...(error.detail === undefined ? {} : { detail: error.detail }),
+    ...(detail === undefined ? {} : { detail }),
     ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
   };
   const retry: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
@@ -282,35 +284,88 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
 }
 
 /**
- * The session cookie's token. Two cookies of that name mean one was planted beside the one set at
- * sign-in (with a narrower Path, from a sibling host or a page altered in transit; the browser sends
- * it first): neither is taken, so a planted session is never used (session fixation).
+ * The session cookie's name for this request (A5). Over https, `__Host-kyoten_session`: a browser
+ * takes a cookie of that name only from the hub's own host, never with a Domain, so another host of
+ * the same domain (one of the city's other sites, with a hole in it) cannot plant one beside the
+ * phone's, and sign it out at every call until it ran out (two are refused, sessionToken). Over
+ * plain http the prefix cannot be had (it needs Secure): `kyoten_session`, on localhost and in tests.
+ */
+function sessionCookieName(req: IncomingMessage): string {
+  return isHttps(req) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/** The values of the cookies named `name` in a Cookie header, in the order sent. */
+function cookieValues(header: string | undefined, name: string): string[] {
+  const values: string[] = [];
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
+  }
+  return values;
+}
+
+/**
+ * Why the session cookie a request sent was not taken, for its 401's detail (sendError): the
+ * account service, which sees no cookie, would say "no session cookie", and the operator reading
+ * the answer of a phone that keeps failing would look for the wrong fault.
+ */
+const refusedCookies = new WeakMap<IncomingMessage, string>();
+
+/**
+ * The session cookie's token: the one cookie of the name that fits the request (sessionCookieName).
+ * Two of that name mean one was planted beside the one set at sign-in (over http, from a sibling
+ * host or a page altered in transit, with a narrower Path; the browser sends it first): neither is
+ * taken, so a planted session is never used (session fixation). Over https a `kyoten_session`
+ * cookie is not read at all, whoever set it: a phone signed in before the hub named its cookie
+ * `__Host-` is answered 401 once, and the app opens its session again with its device token (A8),
+ * which sets the new name and clears the old.
  */
 export function sessionToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.cookie;
-  if (header === undefined) return undefined;
-  const tokens: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) tokens.push(part.slice(eq + 1).trim());
+  const name = sessionCookieName(req);
+  const tokens = cookieValues(req.headers.cookie, name);
+  if (tokens.length > 1) {
+    refusedCookies.set(req, `two session cookies were sent (${name}): neither is taken, one may have been planted by another site (A5)`);
+  } else if (tokens.length === 0 && name !== SESSION_COOKIE && cookieValues(req.headers.cookie, SESSION_COOKIE).length > 0) {
+    const why = 'one from before the hub named it so, or planted by another site: A5';
+    refusedCookies.set(req, `over https the session cookie is ${name}; the ${SESSION_COOKIE} cookie sent is not read (${why})`);
   }
   return tokens.length === 1 ? tokens[0] : undefined;
 }
 
-/** Secure when the request came over https, directly or through a TLS proxy in front. */
+/**
+ * Secure when the request came over https, directly or through a TLS proxy in front. The proxy's
+ * X-Forwarded-Proto is read whether or not TRUST_PROXY is set (which governs HSTS and the client's
+ * address): a Secure cookie over plain http is never set by a browser anyway, so a client that
+ * claims https there only fails its own sign-in.
+ */
 function isHttps(req: IncomingMessage): boolean {
   const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase();
   return (req.socket as { encrypted?: boolean }).encrypted === true || forwarded === 'https';
 }
 
-export function sessionCookie(req: IncomingMessage, token: string, maxAgeSeconds: number): string {
-  return [`${SESSION_COOKIE}=${token}`, 'HttpOnly', 'SameSite=Strict', 'Path=/', `Max-Age=${maxAgeSeconds}`, ...(isHttps(req) ? ['Secure'] : [])].join(
-    '; ',
-  );
+const cookieAttributes = (req: IncomingMessage, maxAgeSeconds: number): string[] => [
+  'HttpOnly',
+  'SameSite=Strict',
+  'Path=/',
+  `Max-Age=${maxAgeSeconds}`,
+  ...(isHttps(req) ? ['Secure'] : []),
+];
+
+/**
+ * Over https, the cookie of the old name cleared beside the new one: a phone signed in before the
+ * hub named its cookie `__Host-` would otherwise keep sending it, unread, until it ran out.
+ */
+const oldNameCleared = (req: IncomingMessage): string[] =>
+  isHttps(req) ? [[`${SESSION_COOKIE}=`, ...cookieAttributes(req, 0)].join('; ')] : [];
+
+/** The Set-Cookie headers of a session opened (sign-in, a device-token session). */
+export function sessionCookie(req: IncomingMessage, token: string, maxAgeSeconds: number): string[] {
+  return [[`${sessionCookieName(req)}=${token}`, ...cookieAttributes(req, maxAgeSeconds)].join('; '), ...oldNameCleared(req)];
 }
 
-export function clearedCookie(req: IncomingMessage): string {
-  return [`${SESSION_COOKIE}=`, 'HttpOnly', 'SameSite=Strict', 'Path=/', 'Max-Age=0', ...(isHttps(req) ? ['Secure'] : [])].join('; ');
+/** The Set-Cookie headers of a sign-out: the session cookie cleared, under both names over https. */
+export function clearedCookie(req: IncomingMessage): string[] {
+  return [[`${sessionCookieName(req)}=`, ...cookieAttributes(req, 0)].join('; '), ...oldNameCleared(req)];
 }
 
 export function header(req: IncomingMessage, name: string): string | undefined {
