@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
@@ -251,6 +251,27 @@ describe('what the sheet tells the facility', () => {
     await user.click(within(who).getByLabelText('佐藤 陽太'));
     expect(sheet()).toHaveTextContent('デパケン 朝夕');
     expect(within(who).queryByText('緊急対応中の方だけにチェックを入れています。')).toBeNull();
+  });
+});
+
+describe('the ticks under the finger', () => {
+  it('stay as they are when the finger reaches them, though a case opens just then (a sync): a box flipped under the finger, and the click unticked it', async () => {
+    const sisters = createHousehold({
+      ...household,
+      persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' }), createPerson({ id: 'p-2', name: '佐藤 紗希' })],
+    });
+    mountScreen({ hash: '#/households/hh-1/print', households: [sisters] });
+    const who = await screen.findByRole('group', { name: '印刷する方' });
+    const yota = within(who).getByLabelText('佐藤 陽太');
+    expect(yota).toBeChecked();
+    fireEvent.pointerDown(yota);
+    const saki = { householdId: 'hh-1', personId: 'p-2', name: '佐藤 紗希', recipientNumber: '' };
+    const chain = await appendEntries([], [openBody({ subject: saki })], 'case-saki');
+    act(() => useApp.setState({ caseEntries: new Map([['case-saki', chain]]) }));
+    fireEvent.click(yota);
+    // the click did what the finger meant: 陽太 off, 紗希 on
+    expect(yota).not.toBeChecked();
+    expect(within(who).getByLabelText('佐藤 紗希')).toBeChecked();
   });
 });
 

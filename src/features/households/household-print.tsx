@@ -142,8 +142,17 @@ export function HouseholdPrint({ id }: { id: string }) {
     () => new Set((household?.persons ?? []).filter((p) => openCaseOfPerson(caseEntries.values(), id, p.id) !== null).map((p) => p.id)),
     [caseEntries, household, id],
   );
+  // The ticks as they are when a finger (or the keyboard) reaches the boxes stay: a case a sync
+  // brought or closed just then flipped a box under the finger, and the click unticked what it meant
+  // to tick. Until then they follow the cases (read after an unlock, a sync).
+  const [reached, setReached] = useState<{ readonly id: string; readonly leftOff: ReadonlySet<string> } | null>(null);
   const leftOff: ReadonlySet<string> =
-    ticked ?? (inEmergency.size > 0 && household ? new Set(household.persons.filter((p) => !inEmergency.has(p.id)).map((p) => p.id)) : new Set());
+    ticked ??
+    (reached?.id === id ? reached.leftOff : null) ??
+    (inEmergency.size > 0 && household ? new Set(household.persons.filter((p) => !inEmergency.has(p.id)).map((p) => p.id)) : new Set());
+  const holdTicks = () => {
+    if (ticked === null && reached?.id !== id) setReached({ id, leftOff });
+  };
   // opened from the household's 「印刷（A4）」, which goes with that screen: the sheet's title takes the focus
   const heading = useHeadingFocus();
   const registeringOffice = useRegisteringOffice(household ?? { registeringOffice: '' });
@@ -219,7 +228,7 @@ export function HouseholdPrint({ id }: { id: string }) {
         <p className="hh-withdrawn">{T.printWithdrawn(dateText(h.withdrawal.date))}</p>
       ) : null}
       {h.persons.length > 1 ? (
-        <fieldset className="hh-print__who no-print">
+        <fieldset className="hh-print__who no-print" onPointerDownCapture={holdTicks} onKeyDownCapture={holdTicks}>
           <legend>{T.printWho}</legend>
           <p className="muted">{T.printWhoHint}</p>
           {ticked === null && inEmergency.size > 0 ? <p className="muted">{T.printWhoInEmergency}</p> : null}
