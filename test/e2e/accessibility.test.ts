@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
-import { expectNoViolations, PASSPHRASE, search, setUpFirstUser } from './app-flows';
+import { demoLoaded, expectNoViolations, PASSPHRASE, search, setUpFirstUser } from './app-flows';
 
 const baseUrl = inject('baseUrl');
 let browser: BrowserSession | undefined;
@@ -59,7 +59,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
         expectNoViolations(`setup (${scheme})`, await seriousA11yViolations(page));
         await setUpFirstUser(page, baseUrl);
         await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-        await page.getByText('デモ').first().waitFor();
+        await demoLoaded(page);
       }
       await page.goto(`${baseUrl}/#/`);
       // the light pass starts locked (the dark one ends with ロック): unlock when the lock screen shows
@@ -106,7 +106,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
     const { page } = browser;
     await setUpFirstUser(page, baseUrl);
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    await demoLoaded(page);
     // a file with one good row and one with a bad 事業所番号 and a report from the future
     const csv = '事業所番号,事業所名,サービス種別,空床数,空床報告日時\r\n1210100001,あおぞら,福祉型,1,2026-01-01 10:00\r\n12345,みどり,福祉型,2,2099-01-01 10:00\r\n';
     // 機能強化加算 as the first screen with figures after the demo loads: its tables once took their
@@ -241,7 +241,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await page.addInitScript("document.addEventListener('click', (e) => { if (e.target instanceof Element && e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); }, true);");
     await setUpFirstUser(page, baseUrl);
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    await demoLoaded(page);
     const style = (el: Element, pseudo?: string) => {
       const s = getComputedStyle(el, pseudo);
       return { content: s.content, borderStyle: s.borderTopStyle, fontWeight: s.fontWeight, borderColor: s.borderTopColor };

@@ -14,6 +14,15 @@ export async function setUpFirstUser(page: Page, baseUrl: string, displayName = 
   await page.getByLabel('検索').waitFor();
 }
 
+/**
+ * Waits until the demo is loaded whole: 「デモデータを消去」 shows once its households are stored,
+ * while its cases are still written one by one, and a case of a household opening and closing
+ * under the test changed what the screen showed (a print sheet's ticks flipped under a click).
+ */
+export async function demoLoaded(page: Page): Promise<void> {
+  await page.getByText(/デモデータ（\d+世帯）を読み込みました。/).waitFor({ timeout: 120_000 });
+}
+
 /** Unlocks; the same person returns to where they were (the list on a first unlock). */
 export async function unlock(page: Page, passphrase = PASSPHRASE): Promise<void> {
   await page.getByLabel('パスフレーズ', { exact: true }).fill(passphrase);

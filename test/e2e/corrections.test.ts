@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { toJapanInputValue } from '../../src/domain/japan-input';
 import { formatJapanDateTime, japanMonthOf } from '../../src/domain/japan-time';
 import { openBrowser, type BrowserSession } from './browser';
-import { search, setUpFirstUser } from './app-flows';
+import { demoLoaded, search, setUpFirstUser } from './app-flows';
 import { pdfOutline, pdfPages } from './pdf-text';
 
 const baseUrl = inject('baseUrl');
@@ -65,7 +65,7 @@ describe('corrections in plain sight', () => {
     const { page } = browser;
     await setUpFirstUser(page, baseUrl, WHO);
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor({ timeout: 60_000 });
+    await demoLoaded(page);
 
     // A case for 佐藤 陽太; the request time is stamped when 記録を開始 is pressed.
     expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');

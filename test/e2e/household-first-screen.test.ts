@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { generateDemoHub } from '../../src/domain/demo-data';
 import type { Household } from '../../src/domain/household';
 import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
-import { expectNoViolations, PASSPHRASE, registerHousehold, search, setUpFirstUser } from './app-flows';
+import { demoLoaded, expectNoViolations, PASSPHRASE, registerHousehold, search, setUpFirstUser } from './app-flows';
 
 /** Whether the vault holds a draft whose key starts so (its key only; the text is sealed). */
 const draftSaved = (prefix: string) => `new Promise((done) => {
@@ -49,7 +49,7 @@ async function openYotasHousehold(): Promise<Page> {
   const { page } = browser;
   await setUpFirstUser(page, baseUrl);
   await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-  await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+  await demoLoaded(page);
   expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');
   await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
   return page;
@@ -69,7 +69,7 @@ describe('the household first screen and the routes, at 360 × 740', () => {
     const { page } = browser;
     await setUpFirstUser(page, baseUrl);
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    await demoLoaded(page);
 
     const densest = densestDemoHousehold();
     const first = densest.persons[0]!;

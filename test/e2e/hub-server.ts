@@ -110,9 +110,15 @@ export async function joinHub(page: Page, hub: E2eHub, user: HubUser): Promise<v
   await synced(page);
 }
 
-/** 「今すぐ同期」 from the settings, and wait until it went through. */
+/**
+ * 「今すぐ同期」 from the settings, and wait until it went through: its pull answered (from the page
+ * or its pull worker), then the line says so. The line alone still showed the last sync's time
+ * before this one began, and a phone with nothing to send went on before it had pulled.
+ */
 export async function syncNow(page: Page, hub: E2eHub): Promise<void> {
   await page.goto(`${hub.baseUrl}/#/settings/sync`);
+  const pulled = page.context().waitForEvent('response', { predicate: (r) => r.url().includes('/api/sync/pull'), timeout: 60_000 });
   await page.getByRole('button', { name: '今すぐ同期' }).click();
+  await pulled;
   await synced(page);
 }

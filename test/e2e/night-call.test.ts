@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { openBrowser, seriousA11yViolations, waitForServiceWorker, type BrowserSession } from './browser';
-import { expectNoViolations, setUpFirstUser, unlock } from './app-flows';
+import { demoLoaded, expectNoViolations, setUpFirstUser, unlock } from './app-flows';
 
 const baseUrl = inject('baseUrl');
 const VIEWPORT = { width: 360, height: 740 };
@@ -68,7 +68,7 @@ describe('the night call at 360 × 740', () => {
     );
     await setUpFirstUser(page, baseUrl);
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    await demoLoaded(page);
     await waitForServiceWorker(page);
     await context.setOffline(true);
     // The phone was handed over at 18:00: locked, a fresh page.

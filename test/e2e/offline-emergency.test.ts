@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 import { japanMonthOf } from '../../src/domain/japan-time';
 import type { Page } from 'playwright-core';
 import { openBrowser, seriousA11yViolations, waitForServiceWorker, type BrowserSession } from './browser';
-import { expectNoViolations, search, setUpFirstUser } from './app-flows';
+import { demoLoaded, expectNoViolations, search, setUpFirstUser } from './app-flows';
 
 const baseUrl = inject('baseUrl');
 let browser: BrowserSession | undefined;
@@ -42,7 +42,7 @@ describe('the emergency case, offline', () => {
     );
     await setUpFirstUser(page, baseUrl);
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+    await demoLoaded(page);
     await waitForServiceWorker(page);
     await context.setOffline(true);
 

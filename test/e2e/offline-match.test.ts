@@ -8,7 +8,7 @@ import { emptyAcceptance, emptyFacility, type Facility } from '../../src/domain/
 import { exportFacilityCsv } from '../../src/domain/facility-csv';
 import type { Page } from 'playwright-core';
 import { openBrowser, seriousA11yViolations, waitForServiceWorker, type BrowserSession } from './browser';
-import { expectNoViolations, search, setUpFirstUser } from './app-flows';
+import { demoLoaded, expectNoViolations, search, setUpFirstUser } from './app-flows';
 
 const baseUrl = inject('baseUrl');
 let browser: BrowserSession | undefined;
@@ -43,7 +43,7 @@ async function offlineWithImported(): Promise<BrowserSession> {
   const { page, context } = opened;
   await setUpFirstUser(page, baseUrl);
   await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-  await page.getByRole('button', { name: 'デモデータを消去' }).waitFor();
+  await demoLoaded(page);
   await waitForServiceWorker(page);
   await context.setOffline(true);
 

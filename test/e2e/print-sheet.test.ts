@@ -14,7 +14,7 @@ import { MEDICAL_CARE_LABELS } from '../../src/domain/disability';
 import type { Household } from '../../src/domain/household';
 import { formatJapanesePhone } from '../../src/domain/night-call';
 import { openBrowser, type BrowserSession } from './browser';
-import { registerHousehold, setUpFirstUser } from './app-flows';
+import { demoLoaded, registerHousehold, setUpFirstUser } from './app-flows';
 import { pdfPages } from './pdf-text';
 
 const baseUrl = inject('baseUrl');
@@ -72,7 +72,7 @@ describe('the print sheet for a facility', () => {
     // The 1,000-household hub: 1,000 households and 100 facilities, as the app generates it.
     await page.getByLabel('デモデータの規模').selectOption({ index: 1 });
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor({ timeout: 60_000 });
+    await demoLoaded(page);
 
     const hub = generateDemoHub({ households: 1_000, facilities: 100, now: new Date().toISOString() });
     const registered = hub.households.filter((h) => h.consent && !h.withdrawal);
@@ -137,7 +137,7 @@ describe('the print sheet for a facility', () => {
     const { page } = browser;
     await setUpFirstUser(page, baseUrl);
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor({ timeout: 60_000 });
+    await demoLoaded(page);
     const h = generateDemoHub({ households: 40, facilities: 8, now: new Date().toISOString() }).households[0]!;
     const person = h.persons[0]!;
     await page.goto(`${baseUrl}/#/households/${h.id}`);

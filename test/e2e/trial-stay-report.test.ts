@@ -8,7 +8,7 @@ import { generateDemoHub } from '../../src/domain/demo-data';
 import { demoTrialStays } from '../../src/domain/demo-trial-stays';
 import { japanDateOf } from '../../src/domain/japan-time';
 import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
-import { expectNoViolations, setUpFirstUser } from './app-flows';
+import { demoLoaded, expectNoViolations, setUpFirstUser } from './app-flows';
 import { pdfPages } from './pdf-text';
 
 const baseUrl = inject('baseUrl');
@@ -27,7 +27,7 @@ describe('a trial stay, from the household record to the match and the yearly re
     const { page } = browser;
     await setUpFirstUser(page, baseUrl);
     await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await page.getByRole('button', { name: 'デモデータを消去' }).waitFor({ timeout: 60_000 });
+    await demoLoaded(page);
 
     const today = japanDateOf(new Date());
     const hub = generateDemoHub({ households: 40, facilities: 8, now: new Date().toISOString() });

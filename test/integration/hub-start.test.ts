@@ -132,7 +132,8 @@ describe('hub start', () => {
       // /healthz does not wait for a connection of the pool (10 s): it has its own.
       const started = Date.now();
       expect(await healthz(hub)).toMatchObject({ status: 200, body: { ok: true, status: 'ready' } });
-      expect(Date.now() - started).toBeLessThan(2_000);
+      // (the pool's wait it must not make is 10 s: room for a busy machine)
+      expect(Date.now() - started).toBeLessThan(5_000);
       expect({ open: await open(), pool: pool.totalCount, waiting: pool.waitingCount }).toEqual({ open: 3, pool: 2, waiting: 18 });
       await locker.query('COMMIT');
       expect(await answers).toEqual(Array.from({ length: 20 }, () => false));

@@ -51,15 +51,13 @@ describe('two new facility forms open at once in two tabs', () => {
     const tabA = openNewForm();
     await user.type(tabA.tab.getByLabelText(/事業所名/), 'つばさ苑');
     await user.type(tabA.tab.getByLabelText(/事業所番号/), '1210100002');
-    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1), { timeout: 3000 });
+    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1));
 
     const tabB = openNewForm();
-    // time for tab B to have read a draft, had it found one
-    await new Promise((done) => setTimeout(done, 150));
+    // each form holds a draft of its own: tab B has claimed one (and read it, had it found one)
+    await waitFor(() => expect(fake.locks.held.size).toBe(2));
     expect(tabB.tab.queryByText(RESTORED)).not.toBeInTheDocument();
     expect(tabB.tab.getByLabelText(/事業所名/)).toHaveValue('');
-    // each form holds a draft of its own
-    expect(fake.locks.held.size).toBe(2);
     await user.type(tabB.tab.getByLabelText(/事業所名/), 'ひだまり');
     await user.type(tabB.tab.getByLabelText(/事業所番号/), '1210100003');
 

@@ -35,7 +35,7 @@ describe('household form drafts', () => {
     const first = mountNewForm();
     await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
     expect(useApp.getState().unsaved.has(newKey(session))).toBe(true);
-    await waitFor(async () => expect(await session.listDraftKeys()).toContain(newKey(session)), { timeout: 3000 });
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(newKey(session)));
     first.unmount();
     expect(useApp.getState().unsaved.has(newKey(session))).toBe(false);
 
@@ -82,7 +82,7 @@ describe('household form drafts', () => {
     const user = userEvent.setup();
     mountNewForm();
     await user.type(await screen.findByLabelText('氏名'), '田中 一郎');
-    await waitFor(async () => expect(await session.listDraftKeys()).toContain(newKey(session)), { timeout: 3000 });
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(newKey(session)));
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByRole('button', { name: '編集' });
     expect(await session.listDraftKeys()).toEqual([]);
@@ -101,7 +101,7 @@ describe('household form drafts', () => {
     const meds = await screen.findByLabelText('服薬');
     await user.clear(meds);
     await user.type(meds, 'デパケン 朝夕');
-    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`), { timeout: 3000 });
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`));
     first.unmount();
 
     // meanwhile: a 見直し recorded on the detail, and the household's phone changed on another phone (synced)
@@ -144,7 +144,7 @@ describe('household form drafts', () => {
     await user.click(within(ask).getByRole('button', { name: '戻って確かめる' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect((await session.get<Household>('household', 'hh-1'))?.data.persons[0]?.medications).toBe('デパケン 400mg（主治医変更）');
-    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`), { timeout: 3000 });
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`));
     first.unmount();
 
     // the draft restored later shows the typed value; moved onto the record as it is now and written
@@ -154,7 +154,7 @@ describe('household form drafts', () => {
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(screen.getByLabelText('服薬')).toHaveValue('デパケン 200mg 朝夕');
     await user.type(screen.getByLabelText('アレルギー'), 'なし');
-    await waitFor(async () => expect((await session.loadDraft<{ formBase: Household }>(`household:hh-1:${session.user.id}`))?.formBase.updatedAt).toBe('2026-12-05T05:00:00.000Z'), { timeout: 3000 });
+    await waitFor(async () => expect((await session.loadDraft<{ formBase: Household }>(`household:hh-1:${session.user.id}`))?.formBase.updatedAt).toBe('2026-12-05T05:00:00.000Z'));
     second.unmount();
     window.location.hash = '#/households/hh-1/edit';
     render(<HouseholdsScreen />);
@@ -184,7 +184,7 @@ describe('household form drafts', () => {
     await user.type(screen.getAllByLabelText('連絡先の氏名')[1]!, '佐藤 幸子');
     await user.type(screen.getAllByLabelText('続柄')[1]!, '叔母');
     await user.type(screen.getAllByLabelText('電話番号（複数可）')[1]!, '080-3333-3333');
-    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`), { timeout: 3000 });
+    await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`));
     first.unmount();
 
     // meanwhile a colleague corrects the mother's number on another phone (synced)
@@ -210,7 +210,7 @@ describe('household form drafts', () => {
     const user = userEvent.setup();
     const view = mountNewForm();
     await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
-    await waitFor(async () => expect(await hanako.listDraftKeys()).toContain(newKey(hanako)), { timeout: 3000 });
+    await waitFor(async () => expect(await hanako.listDraftKeys()).toContain(newKey(hanako)));
     view.unmount();
     // her list says the interview is waiting (one household already saved, so the list is not empty)
     const other = createHousehold({ id: 'hh-9' });
@@ -237,6 +237,6 @@ describe('household form drafts', () => {
     mountNewForm();
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(screen.getByLabelText('氏名')).toHaveValue('古い 下書き');
-    await waitFor(async () => expect(await session.listDraftKeys()).toEqual([newKey(session)]), { timeout: 3000 });
+    await waitFor(async () => expect(await session.listDraftKeys()).toEqual([newKey(session)]));
   });
 });

@@ -55,7 +55,7 @@ describe('two new 聞き取り票 open at once in two tabs', () => {
     const user = userEvent.setup();
     const tabA = await openNewForm();
     await user.type(tabA.tab.getByLabelText('氏名'), '佐藤 陽太');
-    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1), { timeout: 3000 });
+    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1));
 
     const tabB = await openNewForm();
     expect(tabB.tab.getByLabelText('氏名')).toHaveValue('');
@@ -79,9 +79,9 @@ describe('two new 聞き取り票 open at once in two tabs', () => {
     const tabA = await openNewForm();
     const tabB = await openNewForm();
     await user.type(tabA.tab.getByLabelText('氏名'), '佐藤 陽太');
-    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1), { timeout: 3000 });
+    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1));
     await user.type(tabB.tab.getByLabelText('氏名'), '鈴木 花子');
-    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(2), { timeout: 3000 });
+    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(2));
 
     // tab A is reloaded (or closed and opened again) and goes back to 新規登録
     tabA.unmount();
@@ -98,7 +98,7 @@ describe('two new 聞き取り票 open at once in two tabs', () => {
     const tabA = await openNewForm();
     const tabB = await openNewForm();
     await user.type(tabB.tab.getByLabelText('氏名'), '鈴木 花子');
-    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1), { timeout: 3000 });
+    await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1));
     tabA.unmount();
     tabB.unmount();
 

@@ -156,7 +156,7 @@ describe('登録廃止 dialog', () => {
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
     await user.click(screen.getByRole('button', { name: '登録廃止' }));
     await user.type(within(screen.getByRole('dialog')).getByLabelText(/理由/), '転居のため');
-    await waitFor(() => expect(session.drafts.has(draftKey())).toBe(true), { timeout: 3000 });
+    await waitFor(() => expect(session.drafts.has(draftKey())).toBe(true));
 
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'キャンセル' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());

@@ -63,8 +63,8 @@ describe('[A12] no wait on PostgreSQL without end', () => {
     try {
       const started = Date.now();
       await expect(inTransaction(pool, (client) => client.query('SELECT pg_sleep(3)'))).rejects.toThrow('Query read timeout');
-      // no ROLLBACK queued behind the statement still running, for another wait
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // no ROLLBACK queued behind the statement still running, for another wait (3 s): room for a busy machine
+      expect(Date.now() - started).toBeLessThan(2_500);
       expect(pool.totalCount).toBe(0);
       expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
