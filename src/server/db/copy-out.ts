@@ -42,6 +42,11 @@ export async function copyJsonLines(pool: pg.Pool, query: string): Promise<Buffe
     const chunks: Buffer[] = [];
     const copy = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`));
     for await (const chunk of copy) chunks.push(chunk as Buffer);
+    // pg starts the pool's query_timeout (postgres-store.ts) for every query and stops it in the
+    // query's callback, which a COPY stream never calls: each pull's timer ran its 60 s, then told
+    // the stream long done (and the connection, back in the pool or serving another request) that
+    // the query had timed out. Called here, as pg would for a query that ended.
+    (copy as { callback?: (error: unknown) => void }).callback?.(null);
     return chunks;
   } catch (error) {
     failed = error;

@@ -5,12 +5,13 @@
  * without end, a connection left broken is never handed on, and /healthz's check has its own limit.
  */
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { schemaTarget } from '../../../test/integration/schema-target';
 import { migrate, MIGRATION_QUERY_TIMEOUT_MS } from './migrate';
 import { HEALTH_TIMEOUT_MS, KEEP_ALIVE_DELAY_MS, openPostgresStore, QUERY_TIMEOUT_MS } from './postgres-store';
 import type { SqlStore } from './sql-store';
 import { inTransaction } from './transaction';
+import { copyJsonLines } from './copy-out';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
@@ -158,6 +159,29 @@ describe('/healthz: its own connection and limit, and a database that takes no w
       expect(await readOnly.health()).toMatchObject({ ok: false, readOnly: true });
     } finally {
       await readOnly.close();
+    }
+  });
+});
+
+describe('a pull page read with COPY', () => {
+  it("stops the pool's wait for an answer when the COPY ends: each pull's timer ran on, then told a connection serving another request that its query had timed out", async () => {
+    const { store, raw } = await impatient.fresh();
+    await raw.end();
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    const clearTimer = vi.spyOn(globalThis, 'clearTimeout');
+    try {
+      const { pool } = pools(store as SqlStore);
+      const before = setTimer.mock.results.length;
+      expect(await copyJsonLines(pool, `SELECT '{"a":1}'::text`)).not.toHaveLength(0);
+      // the timers pg started for the query's answer (the pool's query_timeout, 500 ms here)
+      const started = setTimer.mock.calls.slice(before).flatMap((call, i) => (call[1] === 500 ? [setTimer.mock.results[before + i]!.value] : []));
+      expect(started).not.toHaveLength(0);
+      const cleared = new Set(clearTimer.mock.calls.map((call) => call[0]));
+      for (const timer of started) expect(cleared.has(timer)).toBe(true);
+    } finally {
+      setTimer.mockRestore();
+      clearTimer.mockRestore();
+      await store.close();
     }
   });
 });
