@@ -156,14 +156,14 @@ describe('idle lock around a facility call dialled from the app', () => {
   });
 });
 
-describe('idle lock against a phone clock put back (someone holding the phone unlocked)', () => {
-  /** The page's monotonic clock, moved by the test alone: nobody can set it, and it runs while timers are held back. */
-  function monotonicClock() {
-    let ms = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => ms);
-    return { pass: (more: number) => (ms += more) };
-  }
+/** The page's monotonic clock, moved by the test alone: nobody can set it, and it runs while timers are held back. */
+function monotonicClock() {
+  let ms = 0;
+  vi.spyOn(performance, 'now').mockImplementation(() => ms);
+  return { pass: (more: number) => (ms += more) };
+}
 
+describe('idle lock against a phone clock put back (someone holding the phone unlocked)', () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
@@ -210,13 +210,6 @@ describe('idle lock against a phone clock put back (someone holding the phone un
 });
 
 describe('idle lock when the phone takes network time during a facility call (its clock was fast)', () => {
-  /** The page's monotonic clock, moved by the test alone (as above): the call's 2 minutes are on it. */
-  function monotonicClock() {
-    let ms = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => ms);
-    return { pass: (more: number) => (ms += more) };
-  }
-
   afterEach(() => {
     vi.restoreAllMocks();
   });

@@ -46,6 +46,53 @@ async function ownSchema(prefix: string, query = '') {
   return { schema, databaseUrl, admin, drop };
 }
 
+/**
+ * A hub started over a PostgreSQL role and schema of this run's own (roles belong to the whole
+ * server), with a password so that the role signs in whatever pg_hba.conf asks of it (trust, md5 or
+ * scram), console.error caught into `errors`; `signIn` posts a sign-in that is refused (401) when
+ * the database works; `end` stops the hub and drops the role and schema.
+ */
+async function hubOfOwnRole(prefix: string, log?: (line: string) => void) {
+  const run = `${process.pid}_${Date.now().toString(36)}`;
+  const schema = `kyoten_hub${prefix}_${run}`;
+  const role = `kyoten_${prefix}_${run}`;
+  const password = randomBytes(18).toString('base64url');
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  const errors: string[] = [];
+  const logged = console.error;
+  let hub: Hub | undefined;
+  const end = async () => {
+    console.error = logged;
+    await hub?.close();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.end();
+  };
+  try {
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    await admin.query(`CREATE SCHEMA ${schema} AUTHORIZATION ${role}`);
+    const asRole = new URL(url);
+    asRole.username = role;
+    asRole.password = password;
+    asRole.searchParams.set('options', `-c search_path=${schema}`);
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: asRole.toString() }, ...(log === undefined ? {} : { log }) });
+  } catch (error) {
+    await end();
+    throw error;
+  }
+  const started = hub;
+  const port = (started.server.address() as AddressInfo).port;
+  const signIn = () =>
+    fetch(`http://127.0.0.1:${port}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hub: 'no-such-hub', loginName: 'nobody', password: 'wrong', totp: '123456' }),
+    });
+  const pool = ((await started.store) as unknown as { pool: pg.Pool }).pool;
+  return { hub: started, role, admin, errors, signIn, pool, end };
+}
+
 describe('hub start', () => {
   it('answers /healthz 503 while the embedded store opens, then 200 ready', async () => {
     const dataDir = tempDir();
@@ -147,41 +194,18 @@ describe('hub start', () => {
   it('a database that takes no writes (a standby after a failover) makes /healthz say store-read-only and every write 503 with Retry-After 30, said in the log; ready again once it takes writes', async () => {
     // The hub's connections are cut and come back to a database that takes no writes, as after a
     // failover to the wrong side: a role of this run's own whose sessions default to read-only.
-    const run = `${process.pid}_${Date.now().toString(36)}`;
-    const schema = `kyoten_hubro_${run}`;
-    const role = `kyoten_ro_${run}`;
-    const password = randomBytes(18).toString('base64url');
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    const errors: string[] = [];
     const lines: string[] = [];
-    const logged = console.error;
-    let hub: Hub | undefined;
-    const reconnect = async (pool: pg.Pool) => {
+    const { hub, role, admin, errors, signIn, pool, end } = await hubOfOwnRole('ro', (l) => lines.push(l));
+    const reconnect = async () => {
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
       await expect.poll(() => pool.totalCount, { timeout: 20_000 }).toBe(0);
     };
     try {
-      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
-      await admin.query(`CREATE SCHEMA ${schema} AUTHORIZATION ${role}`);
-      const asRole = new URL(url);
-      asRole.username = role;
-      asRole.password = password;
-      asRole.searchParams.set('options', `-c search_path=${schema}`);
-      console.error = (...args: unknown[]) => errors.push(args.join(' '));
-      hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: asRole.toString() }, log: (l) => lines.push(l) });
-      const port = (hub.server.address() as AddressInfo).port;
-      const signIn = () =>
-        fetch(`http://127.0.0.1:${port}/api/session`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ hub: 'no-such-hub', loginName: 'nobody', password: 'wrong', totp: '123456' }),
-        });
-      const pool = ((await hub.store) as unknown as { pool: pg.Pool }).pool;
       expect(await healthz(hub)).toMatchObject({ status: 200, body: { status: 'ready' } });
       expect((await signIn()).status).toBe(401);
 
       await admin.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
-      await reconnect(pool);
+      await reconnect();
       expect(await healthz(hub)).toEqual({ status: 503, body: { ok: false, status: 'store-read-only' }, cache: 'no-store' });
       // A sign-in writes (its throttle): refused by the database, answered 503 and not 500.
       const refused = await signIn();
@@ -193,49 +217,20 @@ describe('hub start', () => {
       expect(lines.filter((l) => l.startsWith('the database is read-only'))).toHaveLength(1);
 
       await admin.query(`ALTER ROLE ${role} RESET default_transaction_read_only`);
-      await reconnect(pool);
+      await reconnect();
       expect(await healthz(hub)).toMatchObject({ status: 200, body: { ok: true, status: 'ready' } });
       expect((await signIn()).status).toBe(401);
       expect(lines).toContain('the database takes writes again: /healthz answers ready');
     } finally {
-      console.error = logged;
-      await hub?.close();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.query(`DROP ROLE IF EXISTS ${role}`);
-      await admin.end();
+      await end();
     }
   });
 
   it('answers 503 with Retry-After, not 500, while PostgreSQL refuses the hub more connections (53300), then serves again', async () => {
     // Several hubs' pools over PostgreSQL's max_connections meet this; a role's connection limit
     // is the same refusal (too_many_connections) without restarting the test's PostgreSQL.
-    // Roles belong to the whole server: a name of this run's own. A password, so that the role
-    // signs in whatever pg_hba.conf asks of it (trust, md5 or scram).
-    const run = `${process.pid}_${Date.now().toString(36)}`;
-    const schema = `kyoten_hubfull_${run}`;
-    const role = `kyoten_full_${run}`;
-    const password = randomBytes(18).toString('base64url');
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    const errors: string[] = [];
-    const logged = console.error;
-    let hub: Hub | undefined;
+    const { role, admin, errors, signIn, pool, end } = await hubOfOwnRole('full');
     try {
-      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
-      await admin.query(`CREATE SCHEMA ${schema} AUTHORIZATION ${role}`);
-      const asRole = new URL(url);
-      asRole.username = role;
-      asRole.password = password;
-      asRole.searchParams.set('options', `-c search_path=${schema}`);
-      console.error = (...args: unknown[]) => errors.push(args.join(' '));
-      hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: asRole.toString() } });
-      const port = (hub.server.address() as AddressInfo).port;
-      const signIn = () =>
-        fetch(`http://127.0.0.1:${port}/api/session`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ hub: 'no-such-hub', loginName: 'nobody', password: 'wrong', totp: '123456' }),
-        });
-      const pool = ((await hub.store) as unknown as { pool: pg.Pool }).pool;
       expect((await signIn()).status).toBe(401);
       // No connection more for the hub's role, and the ones it holds closed (and dropped by its pool).
       await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT 0`);
@@ -249,11 +244,7 @@ describe('hub start', () => {
       await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT -1`);
       expect((await signIn()).status).toBe(401);
     } finally {
-      console.error = logged;
-      await hub?.close();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.query(`DROP ROLE IF EXISTS ${role}`);
-      await admin.end();
+      await end();
     }
   });
 
