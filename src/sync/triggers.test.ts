@@ -60,6 +60,26 @@ describe('sync triggers', () => {
     expect(engine.run).toHaveBeenCalledTimes(5);
   });
 
+  it("coming back from the dialler during a busy hub's wait does not ask it again before the wait is out; after it, it does", async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { engine, runs } = busyEngine([20]);
+    dispose = installSyncTriggers(engine, { intervalMs: 60_000, runs });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(engine.run).toHaveBeenCalledTimes(1);
+    // 20 s × 1.5 = 30 s asked; back from a call 10 s on: no run
+    await vi.advanceTimersByTimeAsync(10_000);
+    setVisibility('hidden');
+    setVisibility('visible');
+    expect(engine.run).toHaveBeenCalledTimes(1);
+    // the wait's own run comes at 30 s, and goes through; back from a call after it: a run
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(engine.run).toHaveBeenCalledTimes(2);
+    setVisibility('hidden');
+    setVisibility('visible');
+    expect(engine.run).toHaveBeenCalledTimes(3);
+  });
+
   it('a run started elsewhere (a save, the 今すぐ同期 button) that meets a busy hub is followed up too; a run meanwhile takes the waiting one\'s place', async () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0);

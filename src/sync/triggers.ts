@@ -61,6 +61,8 @@ export function installSyncTriggers(
   const run = () => void engine.run();
   let retry: ReturnType<typeof setTimeout> | undefined;
   let busyInARow = 0;
+  /** Until when a busy hub asked not to be asked again (Date.now()); 0 when it did not. */
+  let busyUntil = 0;
   let disposed = false;
   const stopListening = runs?.subscribe((event) => {
     clearTimeout(retry);
@@ -68,17 +70,20 @@ export function installSyncTriggers(
     if (event.type === 'started') return;
     if (event.retryAfterSeconds === null) {
       busyInARow = 0;
+      busyUntil = 0;
       return;
     }
     const waitMs = busyWaitMs(event.retryAfterSeconds, busyInARow);
     busyInARow += 1;
+    busyUntil = Date.now() + waitMs;
     if (waitMs >= intervalMs) return;
     retry = setTimeout(() => {
       if (visible()) run();
     }, waitMs);
   });
+  // Back from the dialler, at each facility called during a night call: not before a busy hub's wait is out.
   const onVisibility = () => {
-    if (visible()) run();
+    if (visible() && Date.now() >= busyUntil) run();
   };
   const timer = setInterval(() => {
     if (visible()) run();
