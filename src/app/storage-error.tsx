@@ -12,7 +12,7 @@ import { Notice } from '../ui/layout';
 import { useApp } from '../state/store';
 import { T } from './text';
 
-export function StorageErrorBanner({ onReconnect }: { onReconnect: () => Promise<void> }) {
+export function StorageErrorBanner({ onReconnect, onReload = () => window.location.reload() }: { onReconnect: () => Promise<void>; onReload?: () => void }) {
   const error = useApp((s) => s.error);
   const clearError = useApp((s) => s.clearError);
   const [busy, setBusy] = useState(false);
@@ -68,6 +68,23 @@ export function StorageErrorBanner({ onReconnect }: { onReconnect: () => Promise
         {vaultErrorMessage(error.code)}
         <br />
         {T.quotaHint}
+      </Notice>
+    );
+  }
+
+  // The database emptied under the page (site data cleared, storage evicted): nothing more is saved
+  // in this page, and its message says to reload; the button does it (閉じる alone left no way on).
+  if (error.code === 'erased') {
+    return (
+      <Notice
+        kind="error"
+        action={
+          <Button variant="primary" onClick={onReload}>
+            {T.reload}
+          </Button>
+        }
+      >
+        {vaultErrorMessage(error.code)}
       </Notice>
     );
   }

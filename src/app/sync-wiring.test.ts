@@ -12,6 +12,7 @@ import { isClockOff } from '../sync/clock-offset';
 import type { SyncEngineOptions } from '../sync/engine';
 import { syncStatus } from '../sync/status';
 import type { Vault, VaultUser } from '../vault/types';
+import { VaultError } from '../vault/errors';
 
 const engine = vi.hoisted(() => ({ run: vi.fn(async () => undefined), refresh: vi.fn(async () => undefined) }));
 /** The options each createSyncEngine call was given, in order: the wiring's callbacks, to call as the engine would. */
@@ -182,5 +183,20 @@ describe('startSync', () => {
       stop();
       tabs.close();
     }
+  });
+});
+
+describe('a storage failure a sync meets', () => {
+  it('shows the banner at once when the database was emptied under the page, as for a full disk; not for anything else', async () => {
+    const session = createFakeSession(me);
+    useApp.setState({ session, phase: 'unlocked' });
+    const stop = startSync(session);
+    const options = engineOptions.at(-1)!;
+    options.onStorageError?.(new VaultError('erased'));
+    expect(useApp.getState().error?.code).toBe('erased');
+    useApp.setState({ error: null });
+    options.onStorageError?.(new VaultError('corrupt'));
+    expect(useApp.getState().error).toBeNull();
+    stop();
   });
 });

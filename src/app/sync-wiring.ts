@@ -49,7 +49,8 @@ export function startSync(session: VaultSession): () => void {
     },
     onStorageError: (e) => {
       const error = toVaultError(e);
-      if (error.code === 'connection-lost' || error.code === 'quota-exceeded') useApp.setState({ error });
+      // 'erased': the database emptied under the page, met first by a sync: said at once, with 再読み込み
+      if (error.code === 'connection-lost' || error.code === 'quota-exceeded' || error.code === 'erased') useApp.setState({ error });
     },
   });
   syncStatus.setState({ engine });
