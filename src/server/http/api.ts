@@ -240,7 +240,8 @@ export function createApiHandler(options: ApiOptions) {
   }
   const remembered = new CatchUpMemory(dbWork.catchUp?.page ?? CATCH_UP_PAGE, DEVICES_REMEMBERED);
   // One line every 10 s at most: a database that is down fails every request.
-  const databaseTroubleLog = everyTenSeconds((what, more) => console.error(`API: the database is unavailable or busy (${what}); answered 503${more > 0 ? `, and ${more} more since the last line` : ''}`));
+  // `what` names the trouble (database-trouble.ts): unreachable, busy, read-only or out of space.
+  const databaseTroubleLog = everyTenSeconds((what, more) => console.error(`API: database trouble (${what}); answered 503${more > 0 ? `, and ${more} more since the last line` : ''}`));
   /**
    * The database's epoch, as the last pull here answered it or as read once (one for the whole
    * database; a restore, done with the hub stopped, renews it). Undefined until known.
