@@ -189,17 +189,29 @@ describe('two outcomes recorded on two phones at once', () => {
 });
 
 describe('a call recorded on a phone whose clock is behind the one that opened the case', () => {
-  it('is taken up to the tolerance before the request the fast phone stamped, and refused beyond it; on one phone the rule is as before', async () => {
+  it('is taken up to the gap between the clocks (at least the tolerance) before the request the fast phone stamped, and refused beyond it; on one phone the rule is as before', async () => {
     // The hub phone, 7 minutes fast, stamped the request 02:17 at 02:10; the colleague rings at 02:12 by her clock.
     const opened = await appendEntries([], [{ body: openBody({ requestedAt: at('17:17') }), at: at('17:17') }], 'case-1', phone1);
     const kase = foldCase(opened);
     expect(validateEntry(kase, contactBody({ contactedAt: at('17:12') }), at('17:12'))).toEqual([]);
-    expect(validateEntry(kase, contactBody({ contactedAt: at('17:11') }), at('17:12'))).not.toEqual([]);
+    // the clocks are at least 5 minutes apart (more, as time passed since the request): a minute more is taken
+    expect(validateEntry(kase, contactBody({ contactedAt: at('17:11') }), at('17:12'))).toEqual([]);
+    expect(validateEntry(kase, contactBody({ contactedAt: at('17:10') }), at('17:12'))).not.toEqual([]);
     // the open entry not ahead of this phone's clock: a call before the request is a mistake, as ever
     expect(validateEntry(kase, contactBody({ contactedAt: at('17:12') }), at('17:20'))).not.toEqual([]);
     // such a call taken, the request's 区分 can still be corrected (its time unchanged)
     const withCall = foldCase(await appendEntries(opened, [{ body: contactBody({ contactedAt: at('17:12') }), at: at('17:12') }], 'case-1', phone2));
     const recategorized = { ...withCall.open.body, category: '介護者の入院' as const };
     expect(validateEntry(withCall, { type: 'correction', corrects: withCall.open.entryId, reason: '区分の誤り', replacement: recategorized }, at('17:30'))).toEqual([]);
+  });
+
+  it('is taken when this phone opened the case on a fast clock that network time has since put back: the stamp floored after the request hid the gap', async () => {
+    // Opened at 02:19 on a clock 9 minutes fast; network time puts it back; the call at 02:12 by the
+    // corrected clock is stamped 02:15 (floored after the request, stampAfter), its clock reading 02:12.
+    const opened = await appendEntries([], [{ body: openBody({ requestedAt: at('17:19') }), at: at('17:19') }], 'case-1', phone1);
+    const kase = foldCase(opened);
+    expect(validateEntry(kase, contactBody({ contactedAt: at('17:12') }), at('17:15'), at('17:12'))).toEqual([]);
+    // a time typed well before the request is still a mistake
+    expect(validateEntry(kase, contactBody({ contactedAt: at('17:00') }), at('17:15'), at('17:12'))).not.toEqual([]);
   });
 });

@@ -337,7 +337,15 @@ function checkOpen(errors: string[], body: OpenBody, recordedAt: IsoInstant, set
   checkSubject(errors, body.subject);
 }
 
-function checkContact(errors: string[], c: EmergencyCase, body: ContactBody, recordedAt: IsoInstant): void {
+/**
+ * How far before the request a call may be dated when the request was stamped on a clock ahead of
+ * this one: the gap measured (the open entry's stamp less this device's clock), at least the hub's
+ * tolerance, at most half an hour (network time putting a fast phone's clock back mid-call is
+ * minutes; a phone a year behind is another trouble, not to be read as a call's time).
+ */
+const CLOCK_GAP_ALLOWED_MAX_MS = 30 * 60_000;
+
+function checkContact(errors: string[], c: EmergencyCase, body: ContactBody, recordedAt: IsoInstant, deviceNow: IsoInstant): void {
   if (body.facilityName.trim() === '') errors.push('連絡先の事業所名を入力してください。');
   if (!CONTACT_METHODS.includes(body.method)) errors.push('連絡の方法を選んでください。');
   if (body.result !== null && !CONTACT_RESULTS.includes(body.result)) errors.push('連絡の結果を選んでください。');
@@ -346,12 +354,15 @@ function checkContact(errors: string[], c: EmergencyCase, body: ContactBody, rec
     return;
   }
   checkNotAhead(errors, '連絡・調整を行った時刻', body.contactedAt, recordedAt);
-  // A request stamped on a phone whose clock ran ahead of this one (its open entry is dated after
-  // now, here): a call up to the tolerance before it is the two clocks, not a mistyped time, and
-  // refusing it left the colleague's call unrecorded while the dialer opened.
+  // A request stamped on a clock ahead of this one (its open entry is dated after now, here: a
+  // colleague's fast phone, or this phone's own before network time put it back mid-call): a call
+  // that much before it is the two clocks, not a mistyped time, and refusing it left the call
+  // unrecorded while the dialer opened. `deviceNow` is this device's clock itself, not the stamp
+  // floored after the case's entries (stampAfter), which hid most of the gap.
   const opened = c.entries[0];
-  const aheadOfUs = opened !== undefined && isInstant(opened.recordedAt) && ms(opened.recordedAt) > ms(recordedAt);
-  const early = aheadOfUs ? ms(body.contactedAt) < ms(c.open.body.requestedAt) - CLOCK_TOLERANCE_MS : beforeMinuteOf(body.contactedAt, c.open.body.requestedAt);
+  const aheadBy = opened !== undefined && isInstant(opened.recordedAt) ? ms(opened.recordedAt) - Math.min(ms(recordedAt), ms(deviceNow)) : 0;
+  const allowed = Math.min(Math.max(CLOCK_TOLERANCE_MS, aheadBy + 60_000), CLOCK_GAP_ALLOWED_MAX_MS);
+  const early = aheadBy > 0 ? ms(body.contactedAt) < ms(c.open.body.requestedAt) - allowed : beforeMinuteOf(body.contactedAt, c.open.body.requestedAt);
   if (early) {
     errors.push(
       `連絡・調整を行った時刻が、要請のあった時間（${formatJapanDateTime(c.open.body.requestedAt)}）より前になっています。`,
@@ -418,12 +429,12 @@ function checkStayEnd(errors: string[], c: EmergencyCase, body: StayEndBody, rec
   }
 }
 
-function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedAt: IsoInstant): void {
+function checkFact(errors: string[], c: EmergencyCase, body: FactBody, recordedAt: IsoInstant, deviceNow: IsoInstant = recordedAt): void {
   switch (body.type) {
     case 'open':
       return checkOpen(errors, body, recordedAt);
     case 'contact':
-      return checkContact(errors, c, body, recordedAt);
+      return checkContact(errors, c, body, recordedAt, deviceNow);
     case 'outcome':
       return checkOutcome(errors, c, body, recordedAt);
     case 'close':
@@ -455,9 +466,10 @@ const AFTER_CLOSE: ReadonlySet<EntryBody['type']> = new Set(['correction', 'clai
 
 /**
  * Japanese messages for everything wrong with a new entry; empty when it may be written.
- * `c` is null for the open entry of a new case.
+ * `c` is null for the open entry of a new case. `deviceNow`: this device's clock when the stamp was
+ * floored after the case's entries (stampAfter), to measure a clock ahead of this one.
  */
-export function validateEntry(c: EmergencyCase | null, body: EntryBody, recordedAt: IsoInstant): string[] {
+export function validateEntry(c: EmergencyCase | null, body: EntryBody, recordedAt: IsoInstant, deviceNow: IsoInstant = recordedAt): string[] {
   const errors: string[] = [];
   if (c === null) {
     if (body.type !== 'open') return ['対応記録は「要請」の記録から始まります。'];
@@ -470,7 +482,7 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
   }
   if (body.type === 'stay-end' && (c.stayEnd ?? null) !== null) return ['退所はすでに記録されています。誤りは「訂正」で記録してください。'];
   if (body.type !== 'correction') {
-    checkFact(errors, c, body, recordedAt);
+    checkFact(errors, c, body, recordedAt, deviceNow);
     return errors;
   }
   const target = entryOf(c, body.corrects);
@@ -498,7 +510,7 @@ export function validateEntry(c: EmergencyCase | null, body: EntryBody, recorded
     // a request a fast phone stamped (checkContact) must not block correcting its 区分 or 内容.
     if (!sameTime && isInstant(requestedAt)) checkRequestMoved(errors, c, requestedAt);
   } else if (body.replacement.type === 'contact') {
-    checkContact(errors, c, body.replacement, recordedAt);
+    checkContact(errors, c, body.replacement, recordedAt, deviceNow);
     // A closed case's call moved after its close: the close would no longer be the last thing done.
     const was = c.contacts.find((k) => k.entryId === target.id)?.body.contactedAt;
     const { contactedAt } = body.replacement;

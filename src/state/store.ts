@@ -796,8 +796,9 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           const chain = await verifyChainOnce(before);
           if (!chain.ok) throw new CaseEntryRejected([ST.chainBroken(chain.problem)]);
         }
-        const recordedAt = stampAfter(before, new Date());
-        const errors = validateEntry(before.length === 0 ? null : foldCase(before), body, recordedAt);
+        const now = new Date();
+        const recordedAt = stampAfter(before, now);
+        const errors = validateEntry(before.length === 0 ? null : foldCase(before), body, recordedAt, now.toISOString());
         if (errors.length > 0) throw new CaseEntryRejected(errors);
         const entry = await chainNext(before, {
           id: globalThis.crypto.randomUUID(),
