@@ -333,8 +333,18 @@ describe('npm run admin', () => {
     );
     expect((await raw.query(`SELECT withdrawn FROM records WHERE kind = 'office' AND entity_id = 'aoba'`)).rows).toEqual([{ withdrawn: false }]);
     expect((await raw.query('SELECT count(*)::int AS n FROM admin_audit')).rows).toEqual([{ n: 0 }]);
-    // once nobody is placed there, it goes
+    // nor while a case claimed under it is held under another office (a household of みどり's)
     await run(store, ['disable-user', '--hub', 'h1', '--login', 'cw1', '--yes']);
+    await run(store, ['create-office', '--hub', 'h1', '--office', 'midori', '--name', 'みどり']);
+    const author = (await raw.query<{ id: string }>(`SELECT id FROM users WHERE login_name = 'cw1'`)).rows[0]!.id;
+    await raw.query(
+      `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, payload_json, updated_by, received_at)
+       VALUES ('h1', 'case-entry', 'e-1', (SELECT coalesce(max(version), 0) + 1000 FROM records), 'midori', $1, $2, now())`,
+      [JSON.stringify({ id: 'e-1', caseId: 'case-1', body: { type: 'open', officeId: 'aoba' } }), author],
+    );
+    await expect(run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '廃止', '--yes'])).rejects.toThrow(/対応記録のエントリ 1件/);
+    await raw.query(`DELETE FROM records WHERE kind = 'case-entry'`);
+    // once nobody and nothing names it, it goes
     await run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'office', '--id', 'aoba', '--reason', '試験の事業所', '--yes']);
     expect((await raw.query(`SELECT withdrawn FROM records WHERE kind = 'office' AND entity_id = 'aoba'`)).rows).toEqual([{ withdrawn: true }]);
   });

@@ -142,7 +142,10 @@ async function refuseWhileNamed(tx: pg.PoolClient, w: WithdrawRecord): Promise<v
   const named = (
     await tx.query<{ what: string; n: number }>(
       `SELECT kind AS what, count(*)::int AS n FROM records
-        WHERE tenant_id = $1 AND office_id = $2 AND NOT withdrawn AND kind IN ('case-entry', 'month-close', 'household')
+        WHERE tenant_id = $1 AND NOT withdrawn AND kind IN ('case-entry', 'month-close', 'household')
+          -- the office a record is held under, or (a case) the office its request names: a case
+          -- claimed by this office for another office's household is held under the household's
+          AND (office_id = $2 OR (kind = 'case-entry' AND payload_json::jsonb #>> '{body,officeId}' = $2))
         GROUP BY kind
        UNION ALL
        SELECT 'user', count(*)::int FROM users WHERE tenant_id = $1 AND office_id = $2 AND NOT disabled HAVING count(*) > 0`,
