@@ -82,8 +82,10 @@ export function phoneDigitsProblem(written: string): string | null {
   if (number.length < MIN_PHONE_DIGITS) return '電話番号の区切りには「-」を使ってください（この書き方では、電話をかけるときに番号の途中で切れます）';
   // A number abroad is dialled from its 「+」: 「010-55-…」 and 「55 11 …」 dialled nothing from Japan
   const international = (firstPhoneRun(written) || written).normalize('NFKC').trimStart().startsWith('+');
-  if (/^0(10|0)/.test(number) || (!international && !number.startsWith('0'))) return INTERNATIONAL_MESSAGE;
-  if (number.startsWith('0') && number.length > 11) return '電話番号の桁数が多すぎます（番号が2つ続いていませんか）';
+  // 010 leaves Japan, also after a carrier's 00XY; 0066, 0077, 0088, 00531 alone are toll-free lines at home
+  if (/^(?:00\d{2,3})?010/.test(number) || (!international && !number.startsWith('0'))) return INTERNATIONAL_MESSAGE;
+  // a carrier's toll-free line (0066-33-123456) runs to 12 digits, more than any other number at home
+  if (number.startsWith('0') && number.length > (number.startsWith('00') ? 13 : 11)) return '電話番号の桁数が多すぎます（番号が2つ続いていませんか）';
   if (/^0[5789]0[1-9]/.test(number) && number.length !== 11) return '携帯電話・IP電話の番号は11桁です（桁を確かめてください）';
   return null;
 }

@@ -255,7 +255,7 @@ describe('a phone the form takes', () => {
   });
 
   it('is refused when a number abroad is written without its 「+」 or after 010 (dialled from Japan, it reaches no one)', () => {
-    for (const written of ['55 11 91234-5678', '86 138 0013 8000', '010-55-11-91234-5678', '0086-138-0013-8000']) {
+    for (const written of ['55 11 91234-5678', '86 138 0013 8000', '010-55-11-91234-5678', '0033-010-86-138-0013-8000']) {
       expect(phoneDigitsProblem(written), written).toMatch(/^海外の番号は「\+」と国番号から/);
     }
     expect(phoneDigitsProblem('+55 11 91234-5678')).toBeNull();
@@ -263,6 +263,8 @@ describe('a phone the form takes', () => {
     // a Japanese number with its country code, bracketed or bare, is still Japan's
     expect(phoneDigitsProblem('(+81) 90-1234-5678')).toBeNull();
     expect(phoneDigitsProblem('81 90 1234 5678')).toBeNull();
+    // a carrier's toll-free line at home is no number abroad (a ventilator maker's 24-hour line)
+    for (const written of ['0077-78-0033', '0088-22-1234', '0066-33-123456', '00531-12-3456', '0120-123-456']) expect(phoneDigitsProblem(written), written).toBeNull();
   });
 });
 
