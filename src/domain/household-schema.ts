@@ -202,7 +202,7 @@ const enrolmentsSchema = z
 
 const RECIPIENT_MESSAGE = '受給者証番号は10桁の数字で入力してください';
 /** Kana, with the long vowel mark, the middle dot, 「＝」 (ジョアン＝シルバ) and spaces between names (after NFKC). */
-const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・=\s]+$/u;
+const KANA_ONLY = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・=゠\s]+$/u;
 
 /** ふりがな: kana only, or blank. */
 const reading = visible(freeText.trim().refine((v) => v === '' || KANA_ONLY.test(v.normalize('NFKC')), { error: 'ふりがなは、ひらがなかカタカナで入力してください（夜間の検索に使います。わからなければ空欄にできます）' }));

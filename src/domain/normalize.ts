@@ -23,8 +23,8 @@ export function withoutInvisible(s: string): string {
   return s.replace(INVISIBLE, '');
 }
 
-/** Middle dots, and the 「＝」 (「=」 once NFKC) between the names of a foreign name in katakana (ジョアン＝シルバ). */
-const MIDDLE_DOTS = /[・･·•=]/g;
+/** Middle dots, and the 「＝」 (「=」 once NFKC) or 「゠」 between the names of a foreign name in katakana (ジョアン＝シルバ). */
+const MIDDLE_DOTS = /[・･·•=゠]/g;
 /** Apostrophes in a latin name (O'Brien, O’Brien as iOS types it, D‘Souza): one name however written, and typed without. */
 const APOSTROPHES = /['’‘ʼ`]/g;
 /**
@@ -155,11 +155,11 @@ export function normalizeKana(s: string): string {
     .replace(DASHES_AFTER_KANA, longVowels)
     .replace(DASH, '')
     .replace(SMALL_KA_KE, fullKaKe)
-    .replace(VU, vuAsBa)
     .replace(KANJI_VARIANT, commonForm)
-    // a space taken out can leave a mark beside a letter it now composes with (「C ¸」 → 「ç」): composed
-    // here, or the key would change when normalized again
-    .normalize('NFC');
+    // a space taken out can leave a mark beside a letter it now composes with (「C ¸」 → 「ç」, 「う ゙」 →
+    // 「ゔ」): composed here, or the key would change when normalized again; ゔ read as the バ row after
+    .normalize('NFC')
+    .replace(VU, vuAsBa);
   return bareLatin(key);
 }
 

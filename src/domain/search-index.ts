@@ -69,7 +69,7 @@ export const STATUS_RANK = { registered: 2, draft: 1, withdrawn: 0 } as const;
 export const SEPARATOR = '\u0001';
 export const CONTROL_CHARS = /[\u0000-\u001f]/g;
 /** Between the words of a name: spaces, middle dots and the 「＝」 of a foreign name in katakana (ジョアン＝シルバ). */
-const WORD_SEPARATORS = /[\s・･·=＝]+/;
+const WORD_SEPARATORS = /[\s・･·=＝゠]+/;
 
 function textField(raw: string, person: number, kind: number): IndexedField | null {
   const words = raw

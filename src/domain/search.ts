@@ -328,7 +328,7 @@ export function queryWords(nfkc: string): string[] {
   const words = nfkc
     .replace(KANJI_THEN_KANA, '$1 ')
     .replace(KANA_THEN_KANJI, '$1 ')
-    .split(/[\s・･·=]+/)
+    .split(/[\s・･·=゠]+/)
     .map(normalizeKana)
     .filter((w) => w !== '');
   return [...new Set(words)].slice(0, MAX_QUERY_WORDS);
