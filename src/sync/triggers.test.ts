@@ -72,6 +72,11 @@ describe('sync triggers', () => {
     setVisibility('hidden');
     setVisibility('visible');
     expect(engine.run).toHaveBeenCalledTimes(1);
+    // nor when the phone's clock jumped meanwhile (network time): the wait is on the page's own clock
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    setVisibility('hidden');
+    setVisibility('visible');
+    expect(engine.run).toHaveBeenCalledTimes(1);
     // the wait's own run comes at 30 s, and goes through; back from a call after it: a run
     await vi.advanceTimersByTimeAsync(20_000);
     expect(engine.run).toHaveBeenCalledTimes(2);

@@ -61,7 +61,10 @@ export function installSyncTriggers(
   const run = () => void engine.run();
   let retry: ReturnType<typeof setTimeout> | undefined;
   let busyInARow = 0;
-  /** Until when a busy hub asked not to be asked again (Date.now()); 0 when it did not. */
+  /**
+   * Until when a busy hub asked not to be asked again, on the page's monotonic clock (network time
+   * putting the wall clock back would stretch it); 0 when it did not.
+   */
   let busyUntil = 0;
   let disposed = false;
   const stopListening = runs?.subscribe((event) => {
@@ -75,7 +78,7 @@ export function installSyncTriggers(
     }
     const waitMs = busyWaitMs(event.retryAfterSeconds, busyInARow);
     busyInARow += 1;
-    busyUntil = Date.now() + waitMs;
+    busyUntil = performance.now() + waitMs;
     if (waitMs >= intervalMs) return;
     retry = setTimeout(() => {
       if (visible()) run();
@@ -83,7 +86,7 @@ export function installSyncTriggers(
   });
   // Back from the dialler, at each facility called during a night call: not before a busy hub's wait is out.
   const onVisibility = () => {
-    if (visible() && Date.now() >= busyUntil) run();
+    if (visible() && performance.now() >= busyUntil) run();
   };
   const timer = setInterval(() => {
     if (visible()) run();
