@@ -3,6 +3,8 @@
  * It holds nothing between jobs; the vault's key comes with each job (a CryptoKey crosses to a
  * worker as the same non-extractable key) and the sealed bytes go back moved, not copied.
  */
+// first: before pull-job's imports build their schemas
+import './zod-jitless';
 import { runPullJob, transfersOf, PullJobError, type PullJobRequest, type PullWorkerMessage } from './pull-job';
 
 const post = (message: PullWorkerMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
