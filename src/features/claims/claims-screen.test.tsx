@@ -582,6 +582,8 @@ describe('the hub countersignature on the report and the detail CSV', () => {
     const { user } = mount([entries]);
     await screen.findByText(T.chainAllOk(1));
     await user.click(screen.getByRole('button', { name: T.exportDetail }));
+    // the file goes once its 閲覧記録 entry is written (asynchronous, after the click): a busy CI read it before
+    await waitFor(() => expect(blobs).toHaveLength(1));
     const text = new TextDecoder().decode((await bytesOf(blobs[0]!)).slice(3));
     const [row] = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
     const contact = receipts[1]!; // the row is the contact, the case's second entry
