@@ -296,17 +296,6 @@ function withTabLock<T>(name: string, work: () => Promise<T>): Promise<T> {
   return locks === undefined ? work() : locks.request(name, work).then((done) => done);
 }
 
-/**
- * Session.recordIds (src/vault/session.ts): the ids of every record of a kind from the keys alone,
- * nothing decrypted. Not in VaultSession (src/vault/types.ts): a session without it (a fake in the
- * tests) is read whole instead.
- */
-interface ListsRecordIds {
-  recordIds(kind: EntityKind): Promise<readonly string[]>;
-}
-const listsRecordIds = (session: VaultSession): session is VaultSession & ListsRecordIds =>
-  typeof (session as Partial<ListsRecordIds>).recordIds === 'function';
-
 /** Above this many households pulled, the search index is built once rather than updated for each. */
 const INDEX_UPSERT_MAX = 20;
 
@@ -532,10 +521,6 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
   }
 
   async function caseEntriesNotShown(session: VaultSession, shown: ReadonlySet<string>): Promise<CaseEntry[]> {
-    if (!listsRecordIds(session)) {
-      const { records } = await session.listReadable<CaseEntry>('case-entry');
-      return records.filter((r) => !shown.has(r.id)).map((r) => r.data);
-    }
     const ids = (await session.recordIds('case-entry')).filter((id) => !shown.has(id));
     // One read each, in parallel: an entry damaged on the disk (set aside at unlock) is left out, not the end of every append.
     const readable = (id: string) =>

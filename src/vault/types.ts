@@ -467,6 +467,8 @@ export interface VaultSession {
    */
   listReadable<T>(kind: EntityKind): Promise<{ records: StoredEntity<T>[]; unreadable: string[] }>;
   get<T>(kind: EntityKind, id: string): Promise<StoredEntity<T> | undefined>;
+  /** The ids of every record of a kind, from the keys alone (nothing decrypted). */
+  recordIds(kind: EntityKind): Promise<readonly string[]>;
   /** Many records in one read (what a sync brought), each `undefined` where there is none, in the order asked. */
   getMany<T>(keys: readonly (readonly [EntityKind, string])[]): Promise<(StoredEntity<T> | undefined)[]>;
   /** Writes the record and its outbox entry in one transaction. */

@@ -81,6 +81,10 @@ export function createFakeSession(user: Partial<VaultUser> = {}, options: FakeSe
         unreadable: all.filter((r) => damaged.has(key(kind, r.id))).map((r) => r.id),
       };
     },
+    async recordIds(kind: EntityKind) {
+      if (locked) check();
+      return [...records.values()].filter((r) => r.kind === kind).map((r) => r.id);
+    },
     damage(kind: EntityKind, id: string) {
       damaged.add(key(kind, id));
     },
