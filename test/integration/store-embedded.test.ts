@@ -4,7 +4,7 @@
  * server on the same directory, and keeps every acknowledged write through SIGKILL [S12].
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -70,6 +70,19 @@ describe('embedded store on its own data directory', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('a data directory too deep for a socket path gets a socket folder in /tmp, removed at the stop', async () => {
+    const parent = tempDir();
+    chmodSync(parent, 0o711); // under root, PostgreSQL runs as "postgres" and must pass through it
+    const dataDir = join(parent, 'd'.repeat(90));
+    const server = await EmbeddedPostgres.start({ dataDir });
+    const { socketDir } = server;
+    expect(socketDir.startsWith(join(tmpdir(), 'kyoten-pg-'))).toBe(true);
+    expect(existsSync(socketDir)).toBe(true);
+    await server.stop();
+    expect(existsSync(socketDir)).toBe(false);
+    expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
   });
 
   it('refuses a second server on the same data directory', async () => {

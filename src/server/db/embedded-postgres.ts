@@ -67,6 +67,7 @@ export class EmbeddedPostgres {
     // Whatever goes wrong from here is said in words: why, and what to do (embedded-errors.ts).
     const context = { dataDir, asPostgresUser: process.getuid?.() === 0 };
     let lockFile: string;
+    let socketDir: string | undefined;
     try {
       mkdirSync(dataDir, { recursive: true });
       lockFile = takeServerLock(dataDir);
@@ -84,7 +85,7 @@ export class EmbeddedPostgres {
       if (runAs !== undefined) chmodSync(dataDir, 0o711); // let the postgres user reach pg/
       if (!existsSync(join(pgData, 'PG_VERSION'))) await initialise(bin, pgData, runAs, log);
       await stopOrphan(pgData, log);
-      const socketDir = socketDirFor(pgData, runAs);
+      socketDir = socketDirFor(pgData, runAs);
       for (let attempt = 1; ; attempt++) {
         // Owner only (0600, not the 0644 a default umask gives under npm start), as the store's other files.
         const logFd = openSync(logPath, 'a', 0o600);
@@ -124,6 +125,7 @@ export class EmbeddedPostgres {
       }
     } catch (error) {
       releaseServerLock(lockFile);
+      if (socketDir !== undefined) releaseSocketDir(socketDir, dataDir);
       throw explainEmbeddedFailure(error, { ...context, logPath: existsSync(logPath) ? logPath : undefined });
     }
   }
@@ -139,6 +141,7 @@ export class EmbeddedPostgres {
       clearTimeout(timer);
     }
     releaseServerLock(this.lockFile);
+    releaseSocketDir(this.socketDir, this.dataDir);
   }
 
   /** Tells `onExit` when PostgreSQL exits without stop() asking it to. */
@@ -323,6 +326,11 @@ function socketDirFor(pgData: string, runAs: RunAs | undefined): string {
   const dir = mkdtempSync(join(tmpdir(), 'kyoten-pg-'));
   if (runAs !== undefined) chownSync(dir, runAs.uid, runAs.gid);
   return dir;
+}
+
+/** The folder socketDirFor made in /tmp goes with the cluster; the data directory's own stays. */
+function releaseSocketDir(socketDir: string, dataDir: string): void {
+  if (socketDir !== join(dataDir, 'pg')) rmSync(socketDir, { recursive: true, force: true });
 }
 
 function alive(pid: number): boolean {
