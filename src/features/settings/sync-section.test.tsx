@@ -430,6 +430,11 @@ describe('sync status line', () => {
     // an author whose name the phone does not know is not 「別の人さん」
     expect(syncLineText({ ...joined, pending: 3, heldFor: '', lastSyncAt: null }).text).toBe('未送信 3件・サインインしていない人の変更が送信待ち・未同期');
     expect(syncLineText({ ...joined, problem: { code: 'offline', message: '', serverMessage: null } }).text).toBe('オフライン');
+    // days without the hub: the line says since when the phone knows nothing new
+    expect(syncLineText({ ...joined, pending: 240, problem: { code: 'unreachable', message: '', serverMessage: null }, lastSyncAt: '2026-11-22T17:14:00.000Z' })).toEqual({
+      text: '未送信 240件・サーバーに接続できません・最終同期 11/23 02:14',
+      problem: true,
+    });
     expect(syncLineText({ ...joined, problem: { code: 'server', message: '', serverMessage: null }, refused: 1 })).toEqual({
       text: 'サーバーエラー・送信不可 1件',
       problem: true,

@@ -11,7 +11,6 @@ import { ST } from './sync-text';
 
 export const SYNC_SETTINGS_HASH = '#/settings/sync';
 
-/** The hub shedding load (503 with Retry-After): a wait the engine sees out by itself, not a problem. */
 /** A hub shedding load (503 with Retry-After): the next run comes when it asked. */
 export const hubBusy = (s: SyncStatus) => s.problem?.code === 'server' && s.problem.retryAfterSeconds !== undefined;
 
@@ -35,7 +34,12 @@ export function syncLineText(s: SyncStatus): { text: string; problem: boolean } 
   if (s.evidenceMismatches.length > 0) parts.push(ST.lineEvidenceMismatch(s.evidenceMismatches.length));
   if (s.unknownKinds.length > 0) parts.push(ST.lineUnknownKinds);
   if (s.heldFor !== null && !s.signedOut) parts.push(ST.lineHeld(s.heldFor));
-  if (!s.running && !s.problem && !s.signedOut) parts.push(s.lastSyncAt ? ST.lineSynced(s.lastSyncAt) : ST.lineNever);
+  // The last sync stays beside a problem: after days without the hub, how old the colleagues' calls
+  // and beds on this phone are is what the night needs to know.
+  if (!s.running && !s.signedOut) {
+    if (s.lastSyncAt) parts.push(ST.lineSynced(s.lastSyncAt));
+    else if (!s.problem) parts.push(ST.lineNever);
+  }
   return {
     text: parts.join('・'),
     problem: clockOff || s.signedOut || (s.problem !== null && !hubBusy(s)) || s.refused > 0 || s.setAside.total > 0 || s.openConflicts > 0 || s.evidenceMismatches.length > 0 || s.unknownKinds.length > 0,
