@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatPhoneForTel } from './normalize';
 import { agoInWords, contactsInCallOrder, formatJapanesePhone, isJapanNight, isNightPhone, phonesInCallOrder, saysNoAnswerAt } from './night-call';
 
 describe('night-call rules', () => {
@@ -135,6 +136,10 @@ describe('night-call rules', () => {
     expect(formatJapanesePhone('＋８１ ９０－１２３４－５６７８')).toBe('090-1234-5678');
     expect(formatJapanesePhone('0471112222')).toBe('047-111-2222');
     expect(formatJapanesePhone('0120123456')).toBe('0120-123-456');
+    // a number held from before the form's rule, whose extension the dialler never reaches: shown as
+    // written (tel:031234), not as 「内線 031-234-5678」
+    expect(formatJapanesePhone('03-1234 内線5678')).toBe('03-1234 内線5678');
+    expect(formatPhoneForTel('03-1234 内線5678')).toBe('tel:031234');
     expect(formatJapanesePhone('夜間 09012345678')).toBe('夜間 090-1234-5678');
     expect(formatJapanesePhone('+1 415 555 0100')).toBe('+1 415 555 0100');
     expect(formatJapanesePhone('内線12')).toBe('内線12');

@@ -5,7 +5,7 @@
  */
 import type { IsoInstant } from './household';
 import { formatJapanDateTime, isInstantText, japanDateOf, addDaysToDate } from './japan-time';
-import { normalizePhone, withoutInvisible } from './normalize';
+import { firstPhoneDigits, normalizePhone, withoutInvisible } from './normalize';
 
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 
@@ -202,6 +202,9 @@ export function formatJapanesePhone(written: string): string {
     .replace(/[\d\s()+\-‐]+/g, ' ')
     .trim();
   const digits = normalizePhone(clean);
+  // Digits beyond the first number's (「03-1234 内線5678」 held from before the form's rule) are
+  // not dialled (tel:031234): formatted together they would show a number that is not the one rung.
+  if (digits !== firstPhoneDigits(clean)) return clean.trim();
   let formatted: string | null = null;
   if (/^0[5789]0\d{8}$/.test(digits)) formatted = `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`;
   else if (/^0120\d{6}$/.test(digits) || /^0800\d{6}$/.test(digits)) formatted = `${digits.slice(0, 4)}-${digits.slice(4, 7)}-${digits.slice(7)}`;
