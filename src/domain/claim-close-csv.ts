@@ -6,7 +6,7 @@
 import { toCsv } from './csv-text';
 import { CLAIM_STATUS_LABELS } from './claim-types';
 import { formatJapanDate } from './japan-time';
-import { CHANGE_CAUSE_LABELS, rebills, unknowable, unitsToClaim, unitsToReturn, type ChangeCause, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
+import { CHANGE_CAUSE_LABELS, changeTotals, rebills, unknowable, unitsToClaim, unitsToReturn, type ChangeCause, type ClaimChange, type DecisionAt, type MonthClose } from './claim-close';
 
 export const CLAIM_CHANGES_HEADERS = [
   '事業所番号',
@@ -68,8 +68,7 @@ export function claimChangesCsv(close: MonthClose, changes: readonly ClaimChange
       c.after?.reasons.join('／') ?? '',
     ];
   });
-  const more = changes.reduce((n, c) => n + unitsToClaim(c), 0);
-  const back = changes.reduce((n, c) => n + unitsToReturn(c), 0);
+  const { claim: more, ret: back } = changeTotals(changes);
   // Not netted: each person's claim is adjusted on its own, so an addition and a return of the same
   // size are both still to be made (the screen's total says both too).
   const adjusted = more > 0 && back > 0 ? `${adjustmentLabel(more)}・${adjustmentLabel(-back)}` : adjustmentLabel(more - back);

@@ -17,6 +17,7 @@ import {
   CLOSE_MESSAGES,
   monthCloseState,
   sha256OfBytes,
+  changeTotals,
   unitsToClaim,
   unitsToReturn,
   type MonthClose,
@@ -245,6 +246,9 @@ describe('請求後の変更: the household record, or another case of the perso
     const moved = changes.find((c) => c.caseId === 'case-2')!;
     expect(moved).toMatchObject({ cause: 'recipient-number', detail: `${subjectYota.recipientNumber} → ${hanako.recipientNumber}`, before: { ordinal: 2, units: 700 }, after: { ordinal: 2, units: 700 } });
     expect([unitsToReturn(moved), unitsToClaim(moved)]).toEqual([700, 700]);
+    // the totals the screen and the file give: the whole row each way, not a difference of 0
+    expect(changeTotals(changes)).toEqual({ claim: changes.reduce((n, c) => n + unitsToClaim(c), 0), ret: changes.reduce((n, c) => n + unitsToReturn(c), 0) });
+    expect(changeTotals([moved])).toEqual({ claim: 700, ret: 700 });
     const rows = Papa.parse<string[]>(claimChangesCsv(close, changes).replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
     const row = rows.find((r) => r[3] === 'case-2')!;
     expect(row.slice(-4, -1)).toEqual(['700', '700', '返還と再請求（過誤調整）']);

@@ -498,9 +498,15 @@ export function unitsToReturn(c: ClaimChange): number {
   return rebills(c) ? (c.before?.units ?? 0) : Math.max(-c.difference, 0);
 }
 
-/** The total to claim additionally (positive) or to return (negative) through 過誤調整. */
-export function changesTotal(changes: readonly ClaimChange[]): number {
-  return changes.reduce((n, c) => n + c.difference, 0);
+/**
+ * The units to claim additionally and to return through 過誤調整, each summed apart: a case billed
+ * again under another 受給者証番号 claims and returns its whole row, a difference of 0.
+ */
+export function changeTotals(changes: readonly ClaimChange[]): { readonly claim: number; readonly ret: number } {
+  return {
+    claim: changes.reduce((n, c) => n + unitsToClaim(c), 0),
+    ret: changes.reduce((n, c) => n + unitsToReturn(c), 0),
+  };
 }
 
 /** SHA-256 of exact bytes, lower-case hex (the hash kept for each file written at the close). */

@@ -18,6 +18,7 @@ import {
   buildMonthCancel,
   buildMonthClose,
   CHANGE_CAUSE_LABELS,
+  changeTotals,
   claimChanges,
   closeProblems,
   decisionLabel,
@@ -292,8 +293,7 @@ export function ClosedMonth({
 function ChangesSection({ close, changes, encoding }: { close: MonthClose; changes: readonly ClaimChange[]; encoding: ClaimCsvEncoding }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [written, setWritten] = useState<string | null>(null);
-  const claimMore = changes.reduce((n, c) => n + unitsToClaim(c), 0);
-  const giveBack = changes.reduce((n, c) => n + unitsToReturn(c), 0);
+  const { claim: claimMore, ret: giveBack } = changeTotals(changes);
 
   const logExport = useLogExport();
 
