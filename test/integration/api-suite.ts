@@ -121,6 +121,19 @@ export function apiSuite(name: string, target: ContractTarget): void {
         expect((await phone.signIn(coord)).status).toBe(200);
       });
 
+      it('[A4] the lock doubles with each further failure, to at most an hour', async () => {
+        const phone = device('phone-1');
+        for (let i = 0; i < 5; i++) expect((await phone.signIn(coord, { password: `guess-${i}-xxxxx` })).status).toBe(401);
+        let lock = 30;
+        for (let k = 1; k <= 8; k++) {
+          api.clock.advance((lock + 1) * 1000);
+          expect((await phone.signIn(coord, { password: `guess-more-${k}-xx` })).status).toBe(401);
+          lock = Math.min(3600, 30 * 2 ** k);
+          expect((await phone.signIn(coord)).body).toMatchObject({ error: 'throttled', retryAfterSeconds: lock });
+        }
+        expect(lock).toBe(3600);
+      });
+
       it('[A4] locks an address after 20 failures over any logins, whatever X-Forwarded-For it claims', async () => {
         const phone = device('phone-1');
         for (let i = 0; i < 20; i++) {

@@ -63,24 +63,12 @@ export function accountsConfigFromEnv(env: AccountsEnv, now: () => Date = () => 
 /** Failures of one login before it is locked. */
 export const MAX_SIGN_IN_FAILURES = 5;
 
-/** The lock after the nth failure: 30 s at the 5th, doubling with each further failure, at most 1 h. */
-export function lockSeconds(failures: number): number {
-  if (failures < MAX_SIGN_IN_FAILURES) return 0;
-  return Math.min(3600, 30 * 2 ** (failures - MAX_SIGN_IN_FAILURES));
-}
-
 /**
  * Failures from one network address (over all logins) before it is locked: higher than per login,
  * because a hub's office shares one address behind its router, yet low enough that trying a few
  * passwords on every login of the hub stops quickly.
  */
 export const MAX_SIGN_IN_FAILURES_PER_ADDRESS = 20;
-
-/** The lock of an address after its nth failure: 30 s at the 20th, doubling, at most 1 h. */
-export function addressLockSeconds(failures: number): number {
-  if (failures < MAX_SIGN_IN_FAILURES_PER_ADDRESS) return 0;
-  return Math.min(3600, 30 * 2 ** (failures - MAX_SIGN_IN_FAILURES_PER_ADDRESS));
-}
 
 /**
  * Failed sign-ins of a login, or from an address, count for 24 h from the first of them; the next
@@ -92,8 +80,10 @@ export function addressLockSeconds(failures: number): number {
 export const FAILURE_WINDOW_SECONDS = 24 * 3600;
 const FORGET_EVERY_MS = 3_600_000;
 
-const LOGIN_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES, lockSeconds: 30, maxLockSeconds: 3600, windowSeconds: FAILURE_WINDOW_SECONDS } as const;
-const ADDRESS_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES_PER_ADDRESS, lockSeconds: 30, maxLockSeconds: 3600, windowSeconds: FAILURE_WINDOW_SECONDS } as const;
+/** The lock at the limit: 30 s, doubling with each further failure, at most an hour (the store's SQL counts it). */
+const LOCK = { lockSeconds: 30, maxLockSeconds: 3600, windowSeconds: FAILURE_WINDOW_SECONDS } as const;
+const LOGIN_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES, ...LOCK } as const;
+const ADDRESS_POLICY = { maxAttempts: MAX_SIGN_IN_FAILURES_PER_ADDRESS, ...LOCK } as const;
 
 /**
  * Sign-ins checked at once: each argon2 verify takes 19 MiB and about 60 ms of a core, so a burst

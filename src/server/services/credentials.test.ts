@@ -1,6 +1,5 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { lockSeconds } from './accounts';
 import { hashPassword, matchTotpStep, newTotpSecret, sameDigest, sha256Hex, totpCode, totpUri, verifyPassword } from './credentials';
 
 const at = new Date('2026-11-30T12:00:10.000Z');
@@ -56,9 +55,5 @@ describe('tokens and the sign-in lock', () => {
     expect(sameDigest(sha256Hex('a'), sha256Hex('a'))).toBe(true);
     expect(sameDigest(sha256Hex('a'), sha256Hex('b'))).toBe(false);
     expect(sameDigest(sha256Hex('a'), '')).toBe(false);
-  });
-
-  it('locks from the 5th failure, 30 s doubling, at most an hour', () => {
-    expect([1, 4, 5, 6, 7, 20].map(lockSeconds)).toEqual([0, 0, 30, 60, 120, 3600]);
   });
 });
