@@ -10,8 +10,16 @@ describe('passphrases too easy to guess', () => {
     }
   });
 
+  it('refuses a birthday, a phone number or a PIN: digits alone, or with a date\'s or a number\'s separators, under 12', () => {
+    // a century of dates is 36,500 guesses, hours of one PC against a backup file's clear header
+    for (const p of ['19850412', '1985/04/12', '1985-04-12', '２０２４．０４．０１', '090-1234-5678', '09012345678', '13572468', '11223344', '12:30 08:45']) {
+      expect(isGuessablePassphrase(p), p).toBe(true);
+    }
+    for (const p of ['135792468024', '1985-04-12-0930-77']) expect(isGuessablePassphrase(p), p).toBe(false);
+  });
+
   it('takes sentences and mixed passphrases, Japanese included', () => {
-    for (const p of ['yoru-no-denwa-2026', '夜勤の日はカレー', 'あおぞら拠点-当番用', 'correct horse battery staple', 'nikkin-no-hanako', '13572468', 'かきくけこ-2026']) {
+    for (const p of ['yoru-no-denwa-2026', '夜勤の日はカレー', 'あおぞら拠点-当番用', 'correct horse battery staple', 'nikkin-no-hanako', 'かきくけこ-2026', 'matsudo-1985.04']) {
       expect(isGuessablePassphrase(p), p).toBe(false);
     }
   });
