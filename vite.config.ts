@@ -59,7 +59,6 @@ export default defineConfig({
         start_url: '/',
         scope: '/',
         display: 'standalone',
-        orientation: 'portrait',
         theme_color: '#12355b',
         background_color: '#0f1720',
         icons: [
@@ -85,5 +84,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
+    // The MIT and Apache-2.0 notices of every library in the bundle, served beside the app (linked
+    // from the guide's index; not precached: the notices need no offline copy).
+    license: { fileName: 'licenses.txt' },
   },
 });

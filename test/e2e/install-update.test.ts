@@ -136,6 +136,14 @@ async function installable(page: Page): Promise<{ errors: string[]; manifestUrl:
 }
 
 describe('install and update', () => {
+  it('serves the licences of the libraries the phone runs, which the guide links to', async () => {
+    const response = await fetch(`${baseUrl}/licenses.txt`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    for (const name of ['react', 'dexie', 'zod', 'zustand', 'canonicalize']) expect(text).toContain(name);
+    expect(text).toMatch(/Apache License/);
+  });
+
   it('serves a Japanese standalone manifest whose icons load, and Chromium finds the app installable', async () => {
     const response = await fetch(`${baseUrl}/manifest.webmanifest`);
     expect(response.status).toBe(200);
@@ -150,6 +158,8 @@ describe('install and update', () => {
       scope: '/',
       theme_color: '#12355b',
     });
+    // turned sideways (a tablet in a keyboard cover, the 聞き取り票 typed at a desk), the installed app turns too
+    expect(manifest['orientation']).toBeUndefined();
     // The page's <meta name="theme-color"> says the same, so the bar does not change colour on install.
     const html = await (await fetch(`${baseUrl}/`)).text();
     expect(html).toContain('<link rel="manifest" href="/manifest.webmanifest">');
