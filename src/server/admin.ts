@@ -14,6 +14,15 @@ import { secretKeyFromEnv } from './services/secret-box';
 import { hubKeyFromEnv } from './services/hub-key';
 import { runVerifyEvidence } from './services/verify-evidence-command';
 import { terminalSafeLines } from './terminal-text';
+import { nodeVersionProblem } from './node-version';
+import { CONFIGURATION_EXIT_CODE } from './exit-code';
+
+// An older Node fails later in a TypeError, not in words: said first, and not started again (exit 78).
+const tooOld = nodeVersionProblem(process.versions.node, process.execPath);
+if (tooOld !== null) {
+  console.error(tooOld);
+  process.exit(CONFIGURATION_EXIT_CODE);
+}
 
 // What the commands print may quote what devices and users sent (a device's name, a refusal's
 // detail, an error naming a device id): the commands escape each such field (terminalSafe), and
@@ -78,7 +87,7 @@ if (callerDir && typeof parsed.options['file'] === 'string') parsed.options['fil
 // Checking an export against a public key needs no store: an auditor may run it anywhere.
 if (parsed.command === 'verify-evidence' && parsed.options['public-key'] !== undefined) {
   try {
-    await runVerifyEvidence(parsed.options['file'] as string, parsed.options['public-key'] as string, { out: print }, null);
+    await runVerifyEvidence(parsed.options['file'] as string, { publicKey: parsed.options['public-key'] as string, fingerprint: parsed.options['fingerprint'] as string | undefined }, { out: print }, null);
   } catch (error) {
     printError((error as Error).message);
     process.exitCode = 1;

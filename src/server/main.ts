@@ -9,6 +9,14 @@ import { CONFIGURATION_EXIT_CODE, exitCodeFor } from './exit-code';
 import { osUserName } from './os-user';
 import { describeStore } from './db/open-store';
 import { startHub } from './services/hub';
+import { nodeVersionProblem } from './node-version';
+
+// An older Node fails later in a TypeError, not in words: said first, and not started again (exit 78).
+const tooOld = nodeVersionProblem(process.versions.node, process.execPath);
+if (tooOld !== null) {
+  console.error(tooOld);
+  process.exit(CONFIGURATION_EXIT_CODE);
+}
 
 const port = Number(process.env.PORT ?? 8080);
 // This computer only, unless HOST says otherwise: other machines reach the hub through a TLS
