@@ -142,7 +142,6 @@ export const T = {
   notReadyOffline: 'まだオフラインでは使えません。通信のある所でこの画面を開いたままにしてください。',
 
   // iOS
-  iosBannerRegion: 'ホーム画面への追加',
 } as const;
 
 function formatWait(seconds: number): string {

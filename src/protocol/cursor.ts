@@ -30,8 +30,7 @@ export interface Cursor {
   readonly mark?: number | null;
 }
 
-/** An epoch: letters, digits and '-', as a UUID is written. */
-export const EPOCH_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+/** [epoch:]version[:mark]; an epoch is letters, digits and '-', as a UUID is written. */
 const CURSOR_PATTERN = /^(?:([A-Za-z0-9-]{1,64}):)?(0|[1-9][0-9]{0,15})(?::([1-9][0-9]{0,15}))?$/;
 
 export function formatCursor(cursor: Cursor): string {

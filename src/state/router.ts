@@ -35,10 +35,6 @@ export function useHash(): string {
   return useSyncExternalStore(subscribe, () => window.location.hash, () => '');
 }
 
-export function useArea(): AppArea {
-  return parseArea(useHash());
-}
-
 /**
  * Goes to `hash`, a new entry in the history (the back button returns here). With `replace`, the
  * current entry is replaced: after a form is saved, back must not reopen the form.

@@ -22,8 +22,3 @@ export function useUnsaved(key: string, dirty: boolean): () => void {
     markUnsaved(key, false);
   }, [key, markUnsaved]);
 }
-
-/** True when any field of `current` differs from `initial` (flat forms of strings and flags). */
-export function changedFrom<F extends object>(initial: F, current: F): boolean {
-  return (Object.keys(initial) as (keyof F)[]).some((k) => initial[k] !== current[k]);
-}

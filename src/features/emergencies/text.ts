@@ -37,7 +37,6 @@ export const T = {
   sameNotAnswered: '未回答',
   sameSave: '回答を記録',
   sameSaved: '回答を記録しました。',
-  sameOpenOther: 'この記録を開く',
   backToList: '緊急対応の一覧へ',
   backToHousehold: '世帯の詳細へ戻る',
   startUnknown: '本人未特定で開始',
@@ -139,7 +138,6 @@ export const T = {
   chooseResult: '選んでください',
   resultRequired: '結果を選んでください（つながらなかったときは「不在」）。',
   resultAsk: '結果を記録してください',
-  resultSaved: '結果を記録しました。',
   /** on a 折り返し待ち card: the call back, a new contact at this minute (as in the match) */
   callback: '折り返しがあった',
   /** on a 折り返し待ち card whose facility was called, or called back, since */

@@ -4,7 +4,6 @@ import type { AccessAction } from '../../vault/types';
 export const T = {
   title: '設定',
   loading: '読み込み中…',
-  loadFailed: '読み込めませんでした。',
   saved: '保存しました。',
 
   iosWarning:
