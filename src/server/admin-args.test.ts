@@ -8,6 +8,10 @@ describe('verify-evidence takes its file', () => {
     expect(() => parseAdminArgs(['verify-evidence', 'a.csv', '--file', 'b.csv'])).toThrow(/once/);
     expect(() => parseAdminArgs(['verify-evidence'])).toThrow(/give the CSV file/);
   });
+
+  it('with the hub key\'s fingerprint beside a public key (the start log\'s groups of four, quoted)', () => {
+    expect(parseAdminArgs(['verify-evidence', 'meisai.csv', '--public-key', 'a2V5', '--fingerprint', '3f2a 9c01'])).toMatchObject({ options: { 'public-key': 'a2V5', fingerprint: '3f2a 9c01' } });
+  });
 });
 
 describe('list-quarantine shows a change itself one row at a time', () => {

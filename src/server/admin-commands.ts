@@ -95,9 +95,11 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
                  (stop every hub server first. Puts the backup back, migrates it, and gives the
                   database a new epoch: each device pulls again and sends what the backup lacks.
                   The embedded store's current database is moved aside, not deleted.)
-  verify-evidence <FILE> [--public-key <base64>]
+  verify-evidence <FILE> [--public-key <base64> --fingerprint <hex>]
                  (checks each countersigned row of an exported detail CSV against the hub's key:
-                  the server's own, or the public key given; exit 1 when a row fails)
+                  the server's own, or the public key given, which runs only when its SHA-256 is the
+                  --fingerprint taken from the hub admin's records (the start log's "hub signing key …",
+                  GET /api/hub-key), never from the report or file checked; exit 1 when a row fails)
 
 Each command that changes an account or withdraws a record is recorded in the audit table, under
 --by <名前> beside the OS user who runs it, never instead of it (docs/kyoten-admin.sh: the person behind sudo).
@@ -167,7 +169,7 @@ const schemas = {
     file: z.string().min(1, 'give the backup to restore'),
     yes: z.literal(true, { message: 'a restore replaces the database: add --yes once every hub server is stopped' }),
   }),
-  'verify-evidence': z.strictObject({ file: z.string().min(1, 'give the CSV file to check'), 'public-key': z.string().min(1).optional() }),
+  'verify-evidence': z.strictObject({ file: z.string().min(1, 'give the CSV file to check'), 'public-key': z.string().min(1).optional(), fingerprint: z.string().min(1).optional() }),
 } as const;
 export type AdminCommand = keyof typeof schemas;
 
@@ -199,6 +201,7 @@ export function parseAdminArgs(argv: readonly string[]): { command: AdminCommand
       limit: str,
       note: str,
       'public-key': str,
+      fingerprint: str,
       file: str,
       yes: { type: 'boolean' },
       number: str,
@@ -468,7 +471,7 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
         return;
       }
       case 'verify-evidence':
-        await runVerifyEvidence(o['file'] as string, o['public-key'] as string | undefined, io, store);
+        await runVerifyEvidence(o['file'] as string, { publicKey: o['public-key'] as string | undefined, fingerprint: o['fingerprint'] as string | undefined }, io, store);
         return;
       case 'backup':
       case 'restore':

@@ -176,11 +176,11 @@ describe('[K7] receipt test: an exported detail CSV verifies against the hub key
     return out;
   }
 
-  /** The command without the hub's store, as an auditor runs it with --public-key. */
+  /** The command without the hub's store, as an auditor runs it with --public-key and the hub's fingerprint. */
   async function verifyAlone(file: string): Promise<{ lines: string[]; error: string | null }> {
     const lines: string[] = [];
     try {
-      await runVerifyEvidence(file, api.hubKey.publicKey, { out: (l) => lines.push(l) }, null);
+      await runVerifyEvidence(file, { publicKey: api.hubKey.publicKey, fingerprint: api.hubKey.fingerprint }, { out: (l) => lines.push(l) }, null);
       return { lines, error: null };
     } catch (error) {
       return { lines, error: (error as Error).message };
@@ -247,15 +247,19 @@ describe('[K7] receipt test: an exported detail CSV verifies against the hub key
     expect(lines.find((l) => l.startsWith('4行目'))).toMatch(/NG .*拠点はこの記録に署名しています/);
   });
 
-  it('runs as a command with --public-key and no store: exit 0 for the export, 1 with one changed time', async () => {
+  it('runs as a command with --public-key, the hub\'s --fingerprint and no store: exit 0 for the export, 1 with one changed time, 1 without the fingerprint', async () => {
     const text = await exportedAfterSync();
     const file = write(text, 'shift_jis');
-    const run = (f: string) =>
+    const run = (f: string, fingerprint: readonly string[] = ['--fingerprint', api.hubKey.fingerprint]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-        execFile(resolve('node_modules/.bin/tsx'), ['src/server/admin.ts', 'verify-evidence', f, '--public-key', api.hubKey.publicKey], { env: { ...process.env, DATABASE_URL: '' } }, (error, stdout, stderr) =>
+        execFile(resolve('node_modules/.bin/tsx'), ['src/server/admin.ts', 'verify-evidence', f, '--public-key', api.hubKey.publicKey, ...fingerprint], { env: { ...process.env, DATABASE_URL: '' } }, (error, stdout, stderr) =>
           done({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
         );
       });
+    const unchecked = await run(file, []);
+    expect(unchecked.code).toBe(1);
+    expect(unchecked.stdout).not.toMatch(/OK/);
+    expect(unchecked.stderr).toMatch(/--fingerprint/);
     const good = await run(file);
     expect(good.code, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/OK 2、NG 0/);

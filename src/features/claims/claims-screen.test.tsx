@@ -543,7 +543,7 @@ describe('the hub countersignature on the report and the detail CSV', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
 
     expect(screen.getByText(formatFingerprint(key.info.fingerprint))).toBeInTheDocument();
-    // and the whole key, for verify-evidence --public-key once the hub is gone
+    // and the whole key, for verify-evidence --public-key (with the hub's --fingerprint) once the hub is gone
     expect(screen.getByText(T.hubPublicKey(key.info.publicKey))).toBeInTheDocument();
     expect(screen.getByText(`${entries.length}件中2件 拠点署名済み`)).toBeInTheDocument();
     for (const [i, r] of receipts.entries()) {
@@ -551,6 +551,19 @@ describe('the hub countersignature on the report and the detail CSV', () => {
       expect(row).toHaveTextContent(entries[i]!.hash.slice(0, 16));
     }
     expect(screen.getAllByText(COUNTERSIGN_LABELS.pending)).toHaveLength(entries.length - 2);
+  });
+
+  it('[K6] the report asks for its key fingerprint to be compared with the hub admin\'s, and says its printed key proves nothing by itself', async () => {
+    const { entries, key } = await synced(1);
+    mount([entries], '#/claims/print?office=office-1&month=2026-12');
+    await waitFor(() => expect(screen.getByRole('button', { name: T.print })).toBeEnabled());
+
+    const row = screen.getByText(formatFingerprint(key.info.fingerprint)).closest('tr')!;
+    expect(row).toHaveTextContent(/拠点の管理者が控えている署名鍵の指紋（拠点サーバーの起動時の記録「hub signing key …」）と一致することを確かめてください。一致しなければ、この報告書の署名は拠点のものと確かめられません/);
+    expect(row).toHaveTextContent(/これだけでは拠点の鍵である証明になりません/);
+    expect(row).toHaveTextContent(/--fingerprint/);
+    // no line saying the printed key is enough to check the CSV with
+    expect(row).not.toHaveTextContent(/拠点サーバーがなくても/);
   });
 
   it('[K6] a receipt changed on the device is shown as not matching, never as countersigned', async () => {

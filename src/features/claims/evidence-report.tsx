@@ -5,7 +5,9 @@
  * as such with the reason, who and when — the outcome, the claim decision with its reasons, the
  * retention date, and the chain check with the case's head hash. Every time is Japan time.
  * Each entry says whether the hub has countersigned it and when (拠点の署名), and the header
- * carries the fingerprint of the hub key the signatures are checked against.
+ * carries the fingerprint of the hub key the signatures are checked against, with the words to
+ * compare it with the hub admin's record: the key is the one this phone holds, so the report
+ * cannot vouch for it itself.
  *
  * Opening it writes a 'print-evidence' 閲覧記録 entry (a page made to be printed, the browser's own
  * print too), once per opening: until it is written the report does not print (印刷 waits, and
@@ -371,6 +373,8 @@ export function EvidenceReport({ officeId, month }: { officeId: string | null; m
                   {countersigns.hubKey !== null ? (
                     <>
                       <code className="claims-report__hash">{formatFingerprint(countersigns.hubKey.fingerprint)}</code>
+                      <br />
+                      <span>{T.hubKeyCompare}</span>
                       <br />
                       <span className="claims-report__hash">{T.hubPublicKey(countersigns.hubKey.publicKey)}</span>
                     </>

@@ -213,8 +213,20 @@ export const T = {
   stateHash: '事例全体のハッシュ（複数の端末で同時に記録されたため、全記録から計算）',
   /** 拠点の署名 (countersign) */
   hubKey: '拠点の署名鍵（指紋）',
-  /** the whole public key, printed: verify-evidence --public-key checks the CSV with it when the hub is gone */
-  hubPublicKey: (key: string) => `公開鍵（Ed25519、base64。拠点サーバーがなくても verify-evidence --public-key で明細CSVを確かめられます）: ${key}`,
+  /**
+   * Under the fingerprint: what it is worth. The key is the one this phone holds, and whoever can
+   * unlock the phone (or print a page) can make it theirs, so only the hub's own record of it proves
+   * anything; the phone's 設定 shows the same held key, so it is no record to compare with.
+   */
+  hubKeyCompare:
+    'この指紋が、拠点の管理者が控えている署名鍵の指紋（拠点サーバーの起動時の記録「hub signing key …」）と一致することを確かめてください。一致しなければ、この報告書の署名は拠点のものと確かめられません（端末の「設定」に出る指紋は、この報告書と同じ端末の控えなので、比べる相手になりません）。',
+  /**
+   * The whole public key, printed for verify-evidence --public-key once the hub is gone (the start
+   * log holds only the fingerprint); said to prove nothing by itself: the command runs only with
+   * the hub's fingerprint beside it.
+   */
+  hubPublicKey: (key: string) =>
+    `公開鍵（Ed25519、base64。この報告書を作った端末が控えていた鍵で、これだけでは拠点の鍵である証明になりません。明細CSVを verify-evidence --public-key で確かめるときは、拠点の管理者が控えている指紋を --fingerprint に指定します）: ${key}`,
   hubKeyNone: 'この端末のみ（拠点の署名なし）',
   hubKeyMissing: '拠点の鍵をまだ受け取っていません（次の同期で受け取ります）',
   countersign: '拠点の署名',
