@@ -1,7 +1,7 @@
 /**
  * The hub's signing key as this device took it at join, by its fingerprint (to compare with the one
- * the hub's admin sees when the server starts, and the one on printed reports), and a warning when
- * the hub sent receipts that do not verify against it.
+ * the hub's admin sees when the server starts; the printed reports show this same copy, so they are
+ * no record to compare it with), and a warning when the hub sent receipts that do not verify against it.
  */
 import { useStore } from 'zustand';
 import { formatFingerprint } from '../../protocol/countersign';
