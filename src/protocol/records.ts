@@ -505,9 +505,9 @@ export function checkRecord(kind: StoredKind, entityId: string, payload: unknown
 
 /**
  * 閲覧記録 (who opened what, when) as an app writes it (vault/journal.ts prepareAccess). Audit only:
- * the hub keeps it and hands it to no one, so it is checked for what an auditor reads from it, not
- * against the author (a restored backup sends the old phone's entries in the restorer's name, each
- * still naming who opened what; docs/sync-protocol.md A9). An action this hub does not know is taken:
+ * the hub keeps it and hands it to no one, so its shape is checked here for what an auditor reads
+ * from it; that its `userId` is its sender's is the push's check (E6, server/db/push.ts
+ * checkWriter). An action this hub does not know is taken:
  * a newer app's entry is not lost to an older hub. Fields a newer app adds are kept.
  */
 const accessEntry = z.looseObject({

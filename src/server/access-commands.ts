@@ -3,11 +3,12 @@
  * or exported what, and when: src/protocol/records.ts accessEntry), newest received first, so that
  * an auditor reads them without SQL over JSON. Tab-separated, one entry a line: the phone's time and
  * the hub's 受付 (both Japan time), what the gap between them says when it is more than a sync's
- * delay ('-' otherwise), who (the name the phone wrote, and the login of the hub user it belongs
- * to when known), action, household, the entry's reason (what a file or a print held, a share's
- * reason), device. The phone's time is as its clock was set; the 受付 is the hub's, and the
- * listing is ordered and cut (--since) by it. Read only. What phones wrote is printed through
- * terminalRow. Like `list-quarantine --show-content`, the listing is not itself recorded.
+ * delay ('-' otherwise), who (the name the phone wrote, and the login of the hub user who sent it;
+ * an entry naming someone else, taken before the hub checked that, says so), action, household,
+ * the entry's reason (what a file or a print held, a share's reason), device. The phone's time is
+ * as its clock was set; the 受付 is the hub's, and the listing is ordered and cut (--since) by it.
+ * Read only. What phones wrote is printed through terminalRow. Like `list-quarantine
+ * --show-content`, the listing is not itself recorded.
  */
 import { formatJapanTimestamp, instantAtJapanWallClock, isInstantText } from '../domain/japan-time';
 import { EVIDENCE_CLOCK_TOLERANCE_MS } from '../protocol/evidence-rules';
@@ -59,9 +60,15 @@ function clockNote(phoneAt: Date, receivedAt: Date): string {
   return '-';
 }
 
+/**
+ * Who sent it: the name the phone wrote, with the login of the hub user the change is credited to.
+ * An entry a hub took before it checked whose it was (E6) may name someone else: it is listed under
+ * its sender, by their name on the hub, with the name it gave said beside it.
+ */
 function whoOf(e: HeldAccessEntry): string {
-  const name = e.userName || e.userId || '-';
-  return e.login === null ? name : `${name}（${e.login}）`;
+  if (e.namesAuthor) return `${e.userName || e.authorName}（${e.authorLogin}）`;
+  const named = `${e.userName || '-'}（${e.userId ?? '-'}）`;
+  return `${e.authorName}（${e.authorLogin}）※記録上の名前は ${named}：送信した職員と異なります`;
 }
 
 export async function runAccessCommand(store: Store, o: AccessListing, out: (line: string) => void): Promise<void> {

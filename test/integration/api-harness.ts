@@ -277,9 +277,12 @@ export function wireChange(kind: WireChange['kind'], entityId: string, payload: 
   return { mutationId: globalThis.crypto.randomUUID(), kind, entityId, op, at: '2026-11-30T14:50:00.000Z', payload, baseVersion: null };
 }
 
-/** A 閲覧記録 entry on the wire, as an app writes it (vault/journal.ts prepareAccess). */
-export function accessWire(entityId: string, householdId: string, at: string): Omit<WireChange, 'seq'> {
-  return wireChange('access', entityId, { id: entityId, at, userId: 'vault-user-1', userName: '山田', action: 'open-household', householdId }, 'append');
+/**
+ * A 閲覧記録 entry on the wire, as an app writes it (vault/journal.ts prepareAccess): in the name of
+ * the person on `by`'s phone, its vault user (the hub refuses an entry naming anyone else, E6).
+ */
+export function accessWire(entityId: string, householdId: string, at: string, by: { readonly vaultUserId: string }): Omit<WireChange, 'seq'> {
+  return wireChange('access', entityId, { id: entityId, at, userId: by.vaultUserId, userName: '山田', action: 'open-household', householdId }, 'append');
 }
 
 /** A sealed case entry on the wire. */

@@ -675,7 +675,7 @@ export function apiSuite(name: string, target: ContractTarget): void {
         const seq = phone.nextSeq;
         phone.cookie = undefined; // the retire push needs no session
         const retire = await phone.push(
-          [entryWire(entries[0]!), accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z'), householdWire('hh-1', { note: '最後に' }, 'update')],
+          [entryWire(entries[0]!), accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z', phone), householdWire('hh-1', { note: '最後に' }, 'update')],
           API.retirePush,
         );
         expect(retire.status).toBe(200);

@@ -203,9 +203,12 @@ describe('[audit] what the hub records of who reads it (PostgreSQL)', () => {
      * December: two with their clocks right, one set to 2030 and one to 2025. Each entry is given
      * the time the hub took it (its own clock, which the test cannot move: set afterwards), 20
      * seconds after the phone's time, or, for the two wrong clocks, at 00:10 and 00:20 on 1 December.
+     * One of the case worker's entries names the admin, as a hub took it before it checked whose an
+     * entry was (E6): the stored payload is rewritten so.
      */
     const logged = async () => {
       const worker = await api.user('aoba1', 'case-worker', { officeId: 'office-a' });
+      const kanri = await api.user('kanri', 'admin');
       const coordPhone = await join('coord-phone', coord);
       const workerPhone = await join('worker-phone', worker);
       const fastPhone = await join('fast-phone', coord);
@@ -220,8 +223,7 @@ describe('[audit] what the hub records of who reads it (PostgreSQL)', () => {
         ]),
         await workerPhone.push([
           accessEntry('acc-3', { ...asWorker, at: '2026-11-30T15:00:00.000Z', action: 'open-household', householdId: 'hh-2' }),
-          // written by a phone person who never signed in to the hub: named as the phone wrote it
-          accessEntry('acc-5', { userId: 'vault-nobody', userName: '臨時', at: '2026-11-30T16:00:00.000Z', action: 'open-household', householdId: 'hh-1' }),
+          accessEntry('acc-5', { ...asWorker, at: '2026-11-30T16:00:00.000Z', action: 'open-household', householdId: 'hh-1' }),
         ]),
         await fastPhone.push([accessEntry('acc-6', { ...asCoord(fastPhone), at: '2030-12-01T15:10:00.000Z', action: 'open-household', householdId: 'hh-3' })]),
         await slowPhone.push([accessEntry('acc-7', { ...asCoord(slowPhone), at: '2025-11-30T15:20:00.000Z', action: 'open-household', householdId: 'hh-3' })]),
@@ -232,13 +234,15 @@ describe('[audit] what the hub records of who reads it (PostgreSQL)', () => {
         `UPDATE changes SET received_at = coalesce(($1::jsonb ->> entity_id)::timestamptz, device_at + interval '20 seconds') WHERE kind = 'access'`,
         [JSON.stringify(received)],
       );
-      return { worker };
+      await api.raw.query(`UPDATE changes SET payload = payload || $1::jsonb WHERE kind = 'access' AND entity_id = 'acc-5'`, [JSON.stringify({ userId: kanri.id, userName: '管理 太郎' })]);
+      return { worker, workerPhone };
     };
 
     it('prints the entries newest received first: the phone\'s time and the hub\'s 受付 (Japan time), a wrong clock said, who with their login, what, household, reason, device', async () => {
       await logged();
       expect(await admin('list-access', '--hub', HUB)).toEqual([
-        '2026-12-01T01:00:00+09:00\t2026-12-01T01:00:20+09:00\t-\t臨時\topen-household\thh-1\t-\tworker-phone',
+        // under who sent it, the admin it named said beside it
+        '2026-12-01T01:00:00+09:00\t2026-12-01T01:00:20+09:00\t-\taoba1 さん（aoba1）※記録上の名前は 管理 太郎（u-kanri）：送信した職員と異なります\topen-household\thh-1\t-\tworker-phone',
         '2026-12-01T00:30:00+09:00\t2026-12-01T00:30:20+09:00\t-\t夜勤 花子（coord1）\tprint-household\thh-1\tショートステイ先へ\\x1b[2J\tcoord-phone',
         // the phone set to 2025: in its place by the hub's time, its own time said to be off (or sent late)
         '2025-12-01T00:20:00+09:00\t2026-12-01T00:20:20+09:00\t受付の約1年前の時刻（送信が遅れたか、端末の時計が遅れていた）\t夜勤 花子（coord1）\topen-household\thh-3\t-\tslow-phone',
@@ -252,25 +256,28 @@ describe('[audit] what the hub records of who reads it (PostgreSQL)', () => {
     });
 
     it('filters by household, by user (login, hub id or vault id) and since a Japan date of the hub\'s 受付, together', async () => {
-      const { worker } = await logged();
+      const { worker, workerPhone } = await logged();
       /** the phone's time, who, what */
       const ids = async (...argv: string[]) =>
         (await admin('list-access', '--hub', HUB, ...argv)).map((l) => {
           const [phoneAt, , , who, action] = l.split('\t');
           return `${phoneAt} ${who} ${action}`;
         });
+      const named = 'aoba1 さん（aoba1）※記録上の名前は 管理 太郎（u-kanri）：送信した職員と異なります';
       expect(await ids('--household', 'hh-1')).toEqual([
-        '2026-12-01T01:00:00+09:00 臨時 open-household',
+        `2026-12-01T01:00:00+09:00 ${named} open-household`,
         '2026-12-01T00:30:00+09:00 夜勤 花子（coord1） print-household',
         '2026-11-30T23:59:30+09:00 夜勤 花子（coord1） open-household',
       ]);
-      expect(await ids('--user', 'aoba1')).toEqual(['2026-12-01T00:00:00+09:00 相談 一郎（aoba1） open-household']);
+      // by who sent it, the entry naming the admin among the case worker's, not the admin's
+      expect(await ids('--user', 'aoba1')).toEqual([`2026-12-01T01:00:00+09:00 ${named} open-household`, '2026-12-01T00:00:00+09:00 相談 一郎（aoba1） open-household']);
       expect(await ids('--user', worker.id)).toEqual(await ids('--user', 'aoba1'));
-      expect(await ids('--user', 'vault-nobody')).toEqual(['2026-12-01T01:00:00+09:00 臨時 open-household']);
+      expect(await ids('--user', workerPhone.vaultUserId)).toEqual(await ids('--user', 'aoba1'));
+      expect(await admin('list-access', '--hub', HUB, '--user', 'kanri')).toEqual([`拠点 ${HUB} に該当する閲覧記録はありません。`]);
       // 1 December in Japan starts at 15:00 UTC on 30 November; by the hub's 受付, the phone set to
       // 2025 is in it and the one set to 2030 is not in 2 December
       expect(await ids('--since', '2026-12-01')).toEqual([
-        '2026-12-01T01:00:00+09:00 臨時 open-household',
+        `2026-12-01T01:00:00+09:00 ${named} open-household`,
         '2026-12-01T00:30:00+09:00 夜勤 花子（coord1） print-household',
         '2025-12-01T00:20:00+09:00 夜勤 花子（coord1） open-household',
         '2030-12-02T00:10:00+09:00 夜勤 花子（coord1） open-household',

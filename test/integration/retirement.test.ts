@@ -50,7 +50,7 @@ describe('[retire] retirement', () => {
     const offline = [
       entryWire(entries[0]!),
       householdWire('hh-1', { officeId: 'office-a', note: '夜間は長女に連絡' }, 'update'),
-      accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z'),
+      accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z', phone),
     ];
     // ...while the household moves to office-b and the worker leaves.
     await lead.push([householdWire('hh-1', { officeId: 'office-b' }, 'update')]);
@@ -172,7 +172,7 @@ describe('[retire] retirement', () => {
     expect(lateAnswer.body.results.map((r) => (r.status === 'refused' ? r.reason : r.status))).toEqual(['scope']);
     expect((await api.store.listQuarantine(HUB)).at(-1)!.detail).toMatch(/sent 31 days after/);
     // the access log still goes: who used a stopped phone, and when, is what an admin must see
-    const access = await phone.push([accessWire('acc-late', 'hh-1', new Date(stoppedAt.getTime() + 86_400_000).toISOString())], API.retirePush);
+    const access = await phone.push([accessWire('acc-late', 'hh-1', new Date(stoppedAt.getTime() + 86_400_000).toISOString(), phone)], API.retirePush);
     expect(access.body.results.map((r) => r.status)).toEqual(['accepted']);
   });
 

@@ -73,7 +73,7 @@ interface Known {
   readonly own: Map<string, { version: number; payload: Json | undefined }>;
   /** case id → the entries of the case held (and accepted so far in this push) [E1–E7] */
   readonly cases: HeldCases;
-  /** the ids the author's entries may carry as recordedBy.userId on this device: their hub id and vault user id (A9) [E6] */
+  /** the ids the author's case entries and 請求済み may carry as recordedBy.userId, and their 閲覧記録 as userId, on this device: their hub id and vault user id (A9) [E6] */
   authorIds: readonly string[];
 }
 
@@ -414,6 +414,11 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
         : { status: 'refused', reason: 'append-only', detail: `month-close ${entityId} is held already (version ${held.version}); it is never rewritten` };
     }
   }
+  if (kind === 'month-close' || kind === 'access') {
+    // [E6] A 請求済み or its 取消, and a 閲覧記録 entry, name their writer as a case entry does.
+    const writer = checkWriter(change, ctx);
+    if (writer !== null) return { status: 'refused', reason: 'writer', detail: writer };
+  }
   const version = ctx.nextVersion;
   let merge: MergePlan | undefined;
   if (MERGED_KINDS.has(kind)) {
@@ -447,6 +452,29 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
     ctx.known.own.set(recordKey(kind, entityId), { version, payload: change.payload as Json });
   }
   return { status: 'accepted', version };
+}
+
+/**
+ * [E6] Who wrote a 請求済み (month-close: `recordedBy.userId`, `deviceId`) or a 閲覧記録 entry
+ * (access: `userId`; it names no device): the credentials of the push, not what the payload says.
+ * The ids are the ones a case entry may carry (checkAppend, src/protocol/evidence-rules.ts): the
+ * author's hub id, or a vault user id this device bound to them at sign-in (PushOptions.authorIds,
+ * A9), so on a shared phone each person's records go in their own name only. Before, a case worker
+ * could cancel a coordinator's 請求済み in the coordinator's name (the app's history and the evidence
+ * report show the payload's name), or log an access in the admin's. Checked after the duplicate
+ * checks, as a case entry is: a record the hub holds, sent again from a restored or another phone,
+ * is answered as held. The shape (checkShape) made both fields text. Null when it holds.
+ */
+function checkWriter(change: PushedChange, ctx: PushContext): string | null {
+  const payload = change.payload as { readonly userId?: unknown; readonly recordedBy?: { readonly userId?: unknown }; readonly deviceId?: unknown };
+  const [field, writer] = change.kind === 'access' ? ['userId', payload.userId] : ['recordedBy.userId', payload.recordedBy?.userId];
+  if (typeof writer !== 'string' || !(writer === ctx.userId || ctx.known.authorIds.includes(writer))) {
+    return `${field} ${JSON.stringify(writer)} is not the pushing user ${ctx.userId} nor a staff id this device bound to it at sign-in`;
+  }
+  if (change.kind === 'month-close' && payload.deviceId !== ctx.deviceId) {
+    return `deviceId ${JSON.stringify(payload.deviceId)} is not the pushing device ${ctx.deviceId}`;
+  }
+  return null;
 }
 
 /**

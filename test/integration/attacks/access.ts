@@ -215,7 +215,7 @@ export const accessAttacks: AttackGroup = (attack, ctx) => {
   attack('[A2] a 閲覧記録 entry that does not say who opened what, and when, is refused; one with an action this hub does not know is kept', async () => {
     const hub = await ctx.hub();
     const phone = await new DeviceClient(hub, 'p').join(await hub.user('coord1', 'coordinator'));
-    const good = accessWire('acc-good', 'hh-1', '2026-11-30T15:00:00.000Z');
+    const good = accessWire('acc-good', 'hh-1', '2026-11-30T15:00:00.000Z', phone);
     const entry = good.payload;
     const answer = await phone.push([
       wireChange('access', 'acc-blank', { id: 'acc-blank' }, 'append'),
@@ -283,10 +283,10 @@ export const retirementAttacks: AttackGroup = (attack, ctx) => {
     const hub = await ctx.hub();
     const { phone } = await retired(hub);
     phone.cookie = undefined;
-    const last = accessWire('acc-last', 'hh-1', '2026-11-30T15:00:00.000Z');
+    const last = accessWire('acc-last', 'hh-1', '2026-11-30T15:00:00.000Z', phone);
     expect((await phone.push([last], API.retirePush)).status).toBe(200);
     expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(204);
-    const later = await phone.push([accessWire('acc-later', 'hh-1', '2026-12-01T15:00:00.000Z')], API.retirePush);
+    const later = await phone.push([accessWire('acc-later', 'hh-1', '2026-12-01T15:00:00.000Z', phone)], API.retirePush);
     expect(later.status).toBe(403);
     expect(later.body).toMatchObject({ message: expect.stringContaining('消去を報告済み') });
     expect((await phone.request('POST', API.retireDone, { refused: 0 })).status).toBe(204);
@@ -316,7 +316,7 @@ export const retirementAttacks: AttackGroup = (attack, ctx) => {
     const answer = await phone.push(
       [
         wireChange('access', 'acc\u00002', { householdId: 'hh-1\ud800', at: '2026-11-30T15:00:00.000Z' }, 'append'),
-        accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z'),
+        accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z', phone),
       ],
       API.retirePush,
     );

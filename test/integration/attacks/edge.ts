@@ -238,7 +238,7 @@ export const edgeAttacks: AttackGroup = (attack, ctx) => {
       for (const t of trickles) t.close();
     }
     // The stopped phone's own retire push, sent whole, is answered once its trickles are gone.
-    await expect.poll(async () => (await stopped.push([accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z')], API.retirePush)).status, { timeout: 30_000 }).toBe(200);
+    await expect.poll(async () => (await stopped.push([accessWire('acc-1', 'hh-1', '2026-11-30T15:00:00.000Z', stopped)], API.retirePush)).status, { timeout: 30_000 }).toBe(200);
   });
 
   attack('[A2] a household with a NUL in its medication is refused before SQL: PostgreSQL refuses no statement and logs nothing of it', async () => {
