@@ -19,11 +19,12 @@ export default [
     languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
-  layer(['src/domain/**'], [...into('protocol', 'vault', 'sync', 'features', 'ui', 'app', 'server'), ...noReact]),
-  layer(['src/protocol/**'], [...into('vault', 'sync', 'features', 'ui', 'app', 'server'), ...noReact]),
-  layer(['src/vault/**'], [...into('sync', 'features', 'ui', 'app', 'server'), ...noReact]),
-  layer(['src/sync/**'], [...into('features', 'ui', 'app', 'server'), ...noReact]),
-  layer(['src/ui/**'], into('features', 'app', 'server', 'sync')),
+  layer(['src/domain/**'], [...into('protocol', 'vault', 'sync', 'state', 'features', 'ui', 'app', 'guide', 'server'), ...noReact]),
+  layer(['src/protocol/**'], [...into('vault', 'sync', 'state', 'features', 'ui', 'app', 'guide', 'server'), ...noReact]),
+  layer(['src/vault/**'], [...into('sync', 'state', 'features', 'ui', 'app', 'guide', 'server'), ...noReact]),
+  layer(['src/sync/**'], [...into('state', 'features', 'ui', 'app', 'guide', 'server'), ...noReact]),
+  // ui/ is drawn by state/ (the drafted-form hook) and the features: it reads no state, vault or sync itself.
+  layer(['src/ui/**'], into('features', 'app', 'server', 'sync', 'vault', 'state')),
   // The state the features share (the zustand store, the router hook, the draft and log hooks).
   layer(['src/state/**'], into('features', 'app', 'server')),
   layer(['src/app/**'], into('server')),
@@ -66,5 +67,6 @@ export default [
   layer(['src/features/**'], [
     ...into('server', 'app'),
     { regex: '^\\.\\./(?!\\.\\.)', message: 'A feature never imports another feature; move what both need to ui/, state/ or domain/ (STYLE.md).' },
+    { regex: '^(\\.\\./){2,}features/', message: 'A feature never imports another feature, however the path is written (STYLE.md).' },
   ]),
 ];

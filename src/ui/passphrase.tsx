@@ -3,7 +3,7 @@
  * (at least 8 characters, typed twice) and the same plain warning everywhere a passphrase is chosen.
  */
 import { useId, useState, type InputHTMLAttributes, type Ref } from 'react';
-import { isGuessablePassphrase } from '../vault/passphrase-rule';
+import { isGuessablePassphrase } from '../domain/passphrase-rule';
 import { FieldMessages } from './field';
 
 /** The vault rejects shorter passphrases with 'weak-passphrase'; the form says so before it tries. */

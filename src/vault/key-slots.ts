@@ -13,7 +13,7 @@ import {
 } from './crypto';
 import type { KeySlotRow, ThrottleRow, VaultDatabase } from './db';
 import { MAX_DISPLAY_NAME, VaultError } from './errors';
-import { isGuessablePassphrase } from './passphrase-rule';
+import { isGuessablePassphrase } from '../domain/passphrase-rule';
 import type { UnlockThrottle, VaultUser } from './types';
 
 export const MIN_PASSPHRASE_LENGTH = 8;

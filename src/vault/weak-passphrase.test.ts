@@ -1,7 +1,7 @@
 /** What a thief tries first on a lost phone is refused as a passphrase; ordinary sentences are not. */
 import { describe, expect, it } from 'vitest';
 import { createVault } from './vault';
-import { isGuessablePassphrase } from './passphrase-rule';
+import { isGuessablePassphrase } from '../domain/passphrase-rule';
 
 describe('passphrases too easy to guess', () => {
   it('refuses repeats, runs, keyboard rows and common passwords, however they are typed', () => {
