@@ -29,8 +29,8 @@ export function demoFunctionBonus(offices: readonly Office[], now: IsoInstant): 
   }
   return {
     coordinators: [
-      { id: 'demo-bonus-coordinator-1', name: '拠点 一郎（デモ）', officeId: first.id, fromMonth: start, toMonth: null, ...stamp },
-      { id: 'demo-bonus-coordinator-2', name: '拠点 二葉（デモ）', officeId: placed.id, fromMonth: start, toMonth: null, ...stamp },
+      { id: 'demo-bonus-coordinator-1', name: '拠点 一郎（デモ）', officeId: first.id, fromMonth: start, toMonth: null, fullTime: true, dedicated: true, ...stamp },
+      { id: 'demo-bonus-coordinator-2', name: '拠点 二葉（デモ）', officeId: placed.id, fromMonth: start, toMonth: null, fullTime: true, dedicated: true, ...stamp },
     ],
     splits: [
       {

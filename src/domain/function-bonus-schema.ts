@@ -47,6 +47,14 @@ function percent(label: string) {
 const tenths = (list: readonly { percent: number }[]) => list.reduce((a, s) => a + Math.round(s.percent * 10), 0);
 const percentText = (t: number) => `${t / 10}%`;
 
+/**
+ * [FB2] A yes/no the form asks as a choice: 'yes' / 'no' (a select's value) or a boolean; '' (nothing
+ * chosen) is refused with `missing`, so every save states it.
+ */
+function stated(missing: string) {
+  return z.preprocess((v) => (v === 'yes' ? true : v === 'no' ? false : v), z.boolean({ error: missing }));
+}
+
 export function coordinatorSchema(officeIds: ReadonlySet<string>) {
   return z
     .object({
@@ -55,6 +63,8 @@ export function coordinatorSchema(officeIds: ReadonlySet<string>) {
       officeId: z.string({ error: '配置事業所を選んでください' }).refine((o) => officeIds.has(o), { error: '配置事業所を選んでください' }),
       fromMonth: month('配置開始月'),
       toMonth: z.preprocess((v) => (v === '' || v === undefined ? null : v), month('配置終了月').nullable()),
+      fullTime: stated('常勤か非常勤かを選んでください'),
+      dedicated: stated('専従か兼務かを選んでください'),
       createdAt: instant,
       updatedAt: instant,
     })

@@ -23,15 +23,24 @@ import { encodeBonusCsv, monthBonusCsv, yearBonusCsv } from './function-bonus-cs
 import { claimCountSchema, coordinatorSchema, splitSchema, unitPriceSchema, validateWith } from './function-bonus-schema';
 
 const AT = '2026-04-01T00:00:00.000Z';
-const coordinator = (id: string, officeId: string, fromMonth: string, toMonth: string | null = null): BonusCoordinator => ({
+/** A 常勤専従 coordinator unless told (the marks are overridden, or removed to stand for a record from before them). */
+const coordinator = (id: string, officeId: string, fromMonth: string, toMonth: string | null = null, marks: Partial<Pick<BonusCoordinator, 'fullTime' | 'dedicated'>> = {}): BonusCoordinator => ({
   id,
   name: `コーディネーター ${id}`,
   officeId,
   fromMonth,
   toMonth,
+  fullTime: true,
+  dedicated: true,
+  ...marks,
   createdAt: AT,
   updatedAt: AT,
 });
+/** A coordinator as saved before the app asked 常勤・専従: neither field present. */
+const unmarked = (id: string, officeId: string, fromMonth: string, toMonth: string | null = null): BonusCoordinator => {
+  const { fullTime: _f, dedicated: _d, ...rest } = coordinator(id, officeId, fromMonth, toMonth);
+  return rest;
+};
 const count = (officeId: string, month: string, n: number): BonusClaimCount => ({ id: claimCountId(officeId, month), officeId, month, count: n, createdAt: AT, updatedAt: AT });
 const price = (validFrom: string, yenPerUnit: number): BonusUnitPrice => ({ id: `price-${validFrom}`, validFrom, yenPerUnit, createdAt: AT, updatedAt: AT });
 
@@ -75,6 +84,55 @@ describe('[FB2] the monthly cap: 100 claims per coordinator in post (seeds/001 �
     expect(monthlyCap(cs, '2026-04')).toBe(100);
     expect(monthlyCap(cs, '2026-06')).toBe(200);
     expect(monthlyCap(cs, '2026-07')).toBe(100);
+  });
+});
+
+describe('[FB2] only 常勤専従 coordinators count (留意事項通知 第二の3の(7)の③; Q&A VOL.1 問6)', () => {
+  it('leaves a 非常勤 and a 兼務 coordinator out of the cap, and names them', () => {
+    const cs = [coordinator('a', 'H', '2026-04'), coordinator('b', 'F', '2026-04', null, { fullTime: false }), coordinator('c', 'P', '2026-04', null, { dedicated: false })];
+    expect(monthlyCap(cs, '2026-05')).toBe(100);
+    const m = monthSummary(records({ coordinators: cs }), '2026-05');
+    expect([m.coordinators, m.cap, m.notCounted, m.notStated]).toEqual([1, 100, ['コーディネーター b', 'コーディネーター c'], []]);
+  });
+
+  it('two half-time coordinators (0.5人×2 常勤換算) cannot be claimed: cap 0, every claim 算定不可, and the entry says why', () => {
+    const halves = [coordinator('a', 'H', '2026-04', null, { fullTime: false }), coordinator('b', 'F', '2026-04', null, { fullTime: false })];
+    const m = monthSummary(records({ coordinators: halves, counts: [count('H', '2026-05', 30)] }), '2026-05');
+    expect([m.cap, m.payable, m.unpayable, m.units]).toEqual([0, 0, 30, 0]);
+    expect(checkCount(records({ coordinators: halves }), 'H', '2026-05', 30).warnings[0]).toEqual({ kind: 'no-full-time' });
+  });
+
+  it('a coordinator saved before the marks existed is not counted, and the month is 要確認 with their name, not silently full-time', () => {
+    const cs = [coordinator('a', 'H', '2026-04'), unmarked('b', 'F', '2026-04', '2026-05')];
+    const may = monthSummary(records({ coordinators: cs }), '2026-05');
+    expect([may.coordinators, may.cap, may.notStated]).toEqual([1, 100, ['コーディネーター b']]);
+    // one mark stated, the other not, or a value that is no yes/no: still not stated
+    const half = [{ ...unmarked('x', 'H', '2026-04'), fullTime: true }, { ...unmarked('y', 'H', '2026-04'), dedicated: 'はい' as unknown as boolean }];
+    expect(monthSummary(records({ coordinators: half }), '2026-05')).toMatchObject({ cap: 0, notStated: ['コーディネーター x', 'コーディネーター y'] });
+    const year = yearSummary(records({ coordinators: cs }), 2026);
+    expect(year.needsCheck).toEqual(['2026-04', '2026-05']);
+    expect(checkCount(records({ coordinators: cs }), 'H', '2026-05', 120).warnings.slice(0, 2)).toEqual([
+      { kind: 'not-stated', names: ['コーディネーター b'] },
+      { kind: 'over-cap', cap: 100, total: 120 },
+    ]);
+  });
+
+  it('one person moved between offices counts once, when either placement that month is 常勤専従', () => {
+    const moved = [unmarked('a', 'H', '2026-04', '2026-06'), { ...coordinator('a2', 'F', '2026-06'), name: 'コーディネーター　a' }];
+    expect(monthSummary(records({ coordinators: moved }), '2026-06')).toMatchObject({ coordinators: 1, cap: 100, notStated: [] });
+    expect(monthSummary(records({ coordinators: moved }), '2026-05')).toMatchObject({ coordinators: 0, cap: 0, notStated: ['コーディネーター a'] });
+  });
+
+  it('the form asks both marks and refuses a coordinator without them', () => {
+    const schema = coordinatorSchema(new Set(['H']));
+    expect(validateWith(schema, { ...unmarked('c', 'H', '2026-10'), fullTime: '', dedicated: '' })).toEqual({
+      ok: false,
+      errors: [
+        { path: 'fullTime', message: '常勤か非常勤かを選んでください' },
+        { path: 'dedicated', message: '専従か兼務かを選んでください' },
+      ],
+    });
+    expect(validateWith(schema, { ...unmarked('c', 'H', '2026-10'), fullTime: 'yes', dedicated: 'no' })).toMatchObject({ ok: true, value: { fullTime: true, dedicated: false } });
   });
 });
 

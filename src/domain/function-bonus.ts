@@ -6,7 +6,9 @@
  * - [FB1] 500 units per claim a month (seeds/000 「【新設】地域生活支援拠点等機能強化加算 500単位／月」).
  * - [FB2] At most 100 claims a month per coordinator, the cap being the total of every office's
  *   claims (seeds/001 §5(1) 「コーディネーター1人当たり、1月につき100回を上限」「全ての拠点機能強化
- *   サービスの算定回数の合計」): cap = 100 × coordinators in post that month.
+ *   サービスの算定回数の合計」): cap = 100 × 常勤専従 coordinators in post that month (留意事項通知
+ *   第二の3の(7)の③ 「常勤で 1 以上」「専ら…コーディネート業務に従事」, seeds/004 26-3; 0.5人×2 cannot
+ *   be claimed: 報酬改定Q&A VOL.1 問6, seeds/004 26-7). A mark not stated is not counted: 要確認.
  * - [FB3] The offices agree beforehand how many each claims (seeds/001 §5(2) ① 「事前に請求する件数を
  *   取り決め」), and the split between the cities (図2: 200件 → 米原市 25% 50件 / 長浜市 75% 150件).
  * - [FB9] Claims above the cap cannot be paid (「超えた分は算定できません」): units, yen and the
@@ -33,6 +35,16 @@ export interface BonusCoordinator {
   readonly fromMonth: YearMonth;
   /** 配置終了月 (included); null while still in post */
   readonly toMonth: YearMonth | null;
+  /**
+   * [FB2] 常勤: true 常勤, false 非常勤 (0.5人×2 the 常勤換算 way is not 常勤: Q&A 問6). Absent on a
+   * record saved before the app asked (or by an older app): not stated, and not counted (要確認).
+   */
+  readonly fullTime?: boolean | null;
+  /**
+   * [FB2] 専従: true when the person does the 拠点コーディネート work only (duties the city allows,
+   * such as an emergency's support, aside: 留意事項通知 第二の3の(7)の③の(二)); false 兼務. Absent: not stated.
+   */
+  readonly dedicated?: boolean | null;
   readonly createdAt: IsoInstant;
   readonly updatedAt: IsoInstant;
 }
@@ -117,15 +129,55 @@ export function coordinatorsInPost(coordinators: Iterable<BonusCoordinator>, mon
 }
 
 /**
- * [FB2] The people in post in `month`, each once: one person's two placements meeting in a month
- * (moved to another office in September, both ends counted) are one coordinator, not two (the cap
- * is per person: seeds/004 問6). Told apart by name, spaces aside.
+ * [FB2] Whether a placement counts towards the cap: 'counted' 常勤 and 専従; 'not-counted' 非常勤 or
+ * 兼務; 'not-stated' when a mark is missing (a record from before the app asked). Read strictly: only
+ * `true` counts, only `false` refuses, anything else a record may hold is not stated.
  */
-export function coordinatorCount(coordinators: Iterable<BonusCoordinator>, month: YearMonth): number {
-  return new Set(coordinatorsInPost(coordinators, month).map((c) => normalizeName(c.name))).size;
+export type PlacementStanding = 'counted' | 'not-counted' | 'not-stated';
+
+export function placementStanding(c: BonusCoordinator): PlacementStanding {
+  if (c.fullTime === false || c.dedicated === false) return 'not-counted';
+  return c.fullTime === true && c.dedicated === true ? 'counted' : 'not-stated';
 }
 
-/** [FB2] cap = 100 × coordinators in post that month. */
+/** [FB2] The people in post in a month, by how they stand towards the cap; names as first entered. */
+export interface MonthCoordinators {
+  /** 常勤専従: each adds 100 claims to the cap */
+  readonly counted: number;
+  /** in post but 非常勤 or 兼務: not in the cap */
+  readonly notCounted: readonly string[];
+  /** in post with a mark not stated: not in the cap, and the month is 要確認 */
+  readonly notStated: readonly string[];
+}
+
+/**
+ * [FB2] The people in post in `month`, each once: one person's two placements meeting in a month
+ * (moved to another office in September, both ends counted) are one coordinator, not two (the cap
+ * is per person placed: seeds/000 「配置した拠点コーディネーター１人につき」). Told apart by name,
+ * spaces aside. A person counts when any of their placements that month is 常勤専従; else, with a
+ * placement whose marks are not stated, they are not stated; else not counted.
+ */
+export function monthCoordinators(coordinators: Iterable<BonusCoordinator>, month: YearMonth): MonthCoordinators {
+  const people = new Map<string, { name: string; standings: Set<PlacementStanding> }>();
+  for (const c of coordinatorsInPost(coordinators, month)) {
+    const key = normalizeName(c.name);
+    const person = people.get(key) ?? { name: c.name.trim(), standings: new Set<PlacementStanding>() };
+    person.standings.add(placementStanding(c));
+    people.set(key, person);
+  }
+  const all = [...people.values()];
+  const counted = all.filter((p) => p.standings.has('counted'));
+  const notStated = all.filter((p) => !p.standings.has('counted') && p.standings.has('not-stated'));
+  const notCounted = all.filter((p) => !p.standings.has('counted') && !p.standings.has('not-stated'));
+  return { counted: counted.length, notCounted: notCounted.map((p) => p.name), notStated: notStated.map((p) => p.name) };
+}
+
+/** [FB2] The 常勤専従 people in post in `month`, each once (monthCoordinators). */
+export function coordinatorCount(coordinators: Iterable<BonusCoordinator>, month: YearMonth): number {
+  return monthCoordinators(coordinators, month).counted;
+}
+
+/** [FB2] cap = 100 × 常勤専従 coordinators in post that month. */
 export function monthlyCap(coordinators: Iterable<BonusCoordinator>, month: YearMonth): number {
   return CLAIMS_PER_COORDINATOR * coordinatorCount(coordinators, month);
 }
@@ -268,7 +320,15 @@ export interface MunicipalityMonth {
 
 export interface MonthSummary {
   readonly month: YearMonth;
+  /** [FB2] the 常勤専従 coordinators in post, each once: cap = 100 × this */
   readonly coordinators: number;
+  /** [FB2] in post but 非常勤 or 兼務 (not in the cap), by name */
+  readonly notCounted: readonly string[];
+  /**
+   * [FB2] in post with 常勤・専従 not stated, by name: not in the cap, and the month is 要確認 (its
+   * cap, and so its 算定不可, may be too low until someone states them)
+   */
+  readonly notStated: readonly string[];
   readonly cap: number;
   readonly split: BonusSplit | null;
   readonly yenPerUnit: number | null;
@@ -294,7 +354,8 @@ export interface MonthSummary {
  * of the claims within the cap, and the claims above it (算定不可) apart [FB9].
  */
 export function monthSummary(records: BonusRecords, month: YearMonth): MonthSummary {
-  const coordinators = coordinatorCount(records.coordinators, month);
+  const inPost = monthCoordinators(records.coordinators, month);
+  const coordinators = inPost.counted;
   const cap = CLAIMS_PER_COORDINATOR * coordinators;
   const split = validFor(records.splits, month);
   const price = validFor(records.prices, month);
@@ -340,6 +401,8 @@ export function monthSummary(records: BonusRecords, month: YearMonth): MonthSumm
   return {
     month,
     coordinators,
+    notCounted: inPost.notCounted,
+    notStated: inPost.notStated,
     cap,
     split,
     yenPerUnit,
@@ -358,6 +421,8 @@ export function monthSummary(records: BonusRecords, month: YearMonth): MonthSumm
 export interface YearSummary {
   readonly fiscalYear: number;
   readonly months: readonly MonthSummary[];
+  /** [FB2] the months whose cap is 要確認 (a coordinator in post with 常勤・専従 not stated) */
+  readonly needsCheck: readonly YearMonth[];
   readonly cap: number;
   readonly claimed: number;
   /** [FB9] the months' claims above their caps (算定不可), and their units: not in `units` or `yen` */
@@ -408,6 +473,7 @@ export function yearSummary(records: BonusRecords, fiscalYear: number): YearSumm
   return {
     fiscalYear,
     months,
+    needsCheck: months.filter((m) => m.notStated.length > 0).map((m) => m.month),
     cap: months.reduce((a, m) => a + m.cap, 0),
     claimed: months.reduce((a, m) => a + m.claimed, 0),
     unpayable: months.reduce((a, m) => a + m.unpayable, 0),
@@ -434,6 +500,10 @@ export function yearSummary(records: BonusRecords, fiscalYear: number): YearSumm
 export type CountWarning =
   | { readonly kind: 'over-cap'; readonly cap: number; readonly total: number }
   | { readonly kind: 'no-coordinator' }
+  /** [FB2] coordinators in post, none of them 常勤専従: the month cannot be claimed (Q&A 問6) */
+  | { readonly kind: 'no-full-time' }
+  /** [FB2] someone in post with 常勤・専従 not stated: the cap leaves them out until stated (要確認) */
+  | { readonly kind: 'not-stated'; readonly names: readonly string[] }
   | { readonly kind: 'over-share'; readonly share: number; readonly count: number }
   | { readonly kind: 'no-share' };
 
@@ -446,7 +516,10 @@ export function checkCount(records: BonusRecords, officeId: string, month: YearM
   const total = others.reduce((a, c) => a + c.count, 0) + count;
   const summary = monthSummary({ ...records, counts: others }, month);
   const warnings: CountWarning[] = [];
-  if (summary.cap === 0 && count > 0) warnings.push({ kind: 'no-coordinator' });
+  const inPost = summary.coordinators + summary.notCounted.length + summary.notStated.length;
+  if (summary.notStated.length > 0) warnings.push({ kind: 'not-stated', names: summary.notStated });
+  if (summary.cap === 0 && count > 0 && inPost === 0) warnings.push({ kind: 'no-coordinator' });
+  else if (summary.cap === 0 && count > 0 && summary.notStated.length === 0) warnings.push({ kind: 'no-full-time' });
   else if (total > summary.cap) warnings.push({ kind: 'over-cap', cap: summary.cap, total });
   const office = summary.split?.offices.find((o) => o.officeId === officeId);
   if (office === undefined) {

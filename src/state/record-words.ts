@@ -143,6 +143,8 @@ const FIELDS: Readonly<Record<string, string>> = {
   offices: '事業所ごとの割合',
   municipalities: '市町村ごとの割合',
   toMonth: '配置終了月',
+  fullTime: '常勤',
+  dedicated: '専従',
   fromMonth: '配置開始月',
   officeId: '配置事業所',
   yenPerUnit: '単価',

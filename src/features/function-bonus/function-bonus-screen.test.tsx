@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createBonusSplit } from '../../../test/factories/function-bonus';
-import type { BonusClaimCount, BonusRecords } from '../../domain/function-bonus';
+import type { BonusClaimCount, BonusCoordinator, BonusRecords } from '../../domain/function-bonus';
 import type { Office } from '../../domain/emergency-case';
 import { DEFAULT_SETTINGS, useApp } from '../../state/store';
 import { resetSyncStatus, syncStatus } from '../../sync/status';
@@ -21,12 +21,14 @@ const office = (id: string, name: string): Office => ({ id, name, officeNumber: 
 const offices = [office('off-h', 'H相談支援事業所'), office('off-f', 'F相談支援事業所'), office('off-p', 'P相談支援事業所')];
 const count = (officeId: string, n: number): BonusClaimCount => ({ id: `fbc-2026-05-${officeId}`, officeId, month: '2026-05', count: n, createdAt: AT, updatedAt: AT });
 
-/** Two coordinators (cap 200), split H 30% / F 50% / P 20%, 米原市 25% / 長浜市 75% (seeds/001 §5(3) 図2), 10.18円. */
-const bonus = (counts: BonusClaimCount[]): BonusRecords => ({
-  coordinators: [
-    { id: 'c1', name: '湖北 一郎', officeId: 'off-h', fromMonth: '2026-04', toMonth: null, createdAt: AT, updatedAt: AT },
-    { id: 'c2', name: '湖北 二郎', officeId: 'off-f', fromMonth: '2026-04', toMonth: null, createdAt: AT, updatedAt: AT },
-  ],
+const ichiro: BonusCoordinator = { id: 'c1', name: '湖北 一郎', officeId: 'off-h', fromMonth: '2026-04', toMonth: null, fullTime: true, dedicated: true, createdAt: AT, updatedAt: AT };
+const jiro: BonusCoordinator = { ...ichiro, id: 'c2', name: '湖北 二郎', officeId: 'off-f' };
+/** 湖北 二郎 as saved before the app asked 常勤・専従 (and with a field a newer app added) */
+const { fullTime: _f, dedicated: _d, ...jiroBefore } = { ...jiro, laterField: '新しいアプリの項目' };
+
+/** Two 常勤専従 coordinators (cap 200), split H 30% / F 50% / P 20%, 米原市 25% / 長浜市 75% (seeds/001 §5(3) 図2), 10.18円. */
+const bonus = (counts: BonusClaimCount[], coordinators: readonly BonusCoordinator[] = [ichiro, jiro]): BonusRecords => ({
+  coordinators,
   splits: [
     createBonusSplit({
       id: 'split-1',
@@ -41,9 +43,9 @@ const bonus = (counts: BonusClaimCount[]): BonusRecords => ({
   prices: [{ id: 'price-1', validFrom: '2024-04', yenPerUnit: 10.18, createdAt: AT, updatedAt: AT }],
 });
 
-function mount(hash: string, counts: BonusClaimCount[] = [count('off-h', 60), count('off-f', 100)]) {
+function mount(hash: string, counts: BonusClaimCount[] = [count('off-h', 60), count('off-f', 100)], coordinators?: readonly BonusCoordinator[]) {
   const session = createFakeSession({ displayName: '管理 花子' });
-  useApp.setState({ session, phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map(offices.map((o) => [o.id, o])), bonus: bonus(counts) });
+  useApp.setState({ session, phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map(offices.map((o) => [o.id, o])), bonus: bonus(counts, coordinators) });
   window.location.hash = hash;
   const user = userEvent.setup();
   render(<FunctionBonusScreen />);
@@ -54,7 +56,7 @@ describe('機能強化加算: the month', () => {
   it('shows the cap, each office against its share, and each city, in units and yen', () => {
     mount('#/bonus?month=2026-05');
     // 2 coordinators × 100 = 200; claimed 60 + 100 = 160 → 80,000 units × 10.18 = 814,400 yen
-    expect(screen.getByText('上限 200件（コーディネーター2人 × 100件）')).toBeInTheDocument();
+    expect(screen.getByText('上限 200件（常勤専従のコーディネーター2人 × 100件）')).toBeInTheDocument();
     expect(screen.getByText('算定 160件・残り 40件')).toBeInTheDocument();
     const h = screen.getByRole('row', { name: /H相談支援事業所/ });
     // share 200 × 30% = 60: claimed 60 is within it
@@ -152,6 +154,18 @@ describe('機能強化加算: the month', () => {
     expect(screen.getByText(/デモデータの記録1件は集計に入れていません/)).toBeInTheDocument();
   });
 
+  it('keeps a field a newer app added to the count when this one saves it again', async () => {
+    const held = { ...count('off-h', 60), laterField: '新しいアプリの項目' };
+    const { user, session } = mount('#/bonus?month=2026-05', [held, count('off-f', 100)]);
+    await session.put('bonus-count', held.id, held, 'create');
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    const input = within(entry).getByLabelText('算定件数');
+    await user.clear(input);
+    await user.type(input, '55');
+    await user.click(within(entry).getByRole('button', { name: '保存' }));
+    await waitFor(async () => expect((await session.list<BonusClaimCount & { laterField?: string }>('bonus-count')).map((r) => [r.data.count, r.data.laterField])).toEqual([[55, '新しいアプリの項目']]));
+  });
+
   it('refuses a negative count with the message beside the field, and saves nothing', async () => {
     const { user, session } = mount('#/bonus?month=2026-05');
     const entry = screen.getByRole('region', { name: '算定件数の入力' });
@@ -195,6 +209,67 @@ describe('機能強化加算: the month', () => {
     mount('#/bonus/setup');
     expect(screen.getByText(/管理者だけが変更できます/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: '追加' })).not.toBeInTheDocument();
+  });
+});
+
+describe('[FB2] 機能強化加算: only 常勤専従 coordinators raise the cap', () => {
+  it('a month with a coordinator whose 常勤・専従 is not stated is 要確認: left out of the cap, named, with the way to state it', () => {
+    mount('#/bonus?month=2026-05', [count('off-h', 60), count('off-f', 100)], [ichiro, jiroBefore]);
+    expect(screen.getByText('上限 100件（常勤専従のコーディネーター1人 × 100件）')).toBeInTheDocument();
+    expect(
+      screen.getByText('要確認：湖北 二郎の常勤・専従が記入されていません。記入されるまで上限に数えていないため、この月の上限と算定不可の件数は確定していません。「取り決め・コーディネーター」で記入してください。'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: '常勤・専従を記入する' })).toHaveAttribute('href', '#/bonus/setup');
+    // the entry says it too, before a count is saved
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    expect(within(entry).getByText(/^要確認：湖北 二郎の常勤・専従が未記入のため、上限に数えていません。/)).toBeInTheDocument();
+  });
+
+  it('two 非常勤 coordinators (0.5人×2) give no cap: the month says it cannot be claimed (Q&A 問6), and a count asks before it is saved', async () => {
+    const halves = [{ ...ichiro, fullTime: false }, { ...jiro, fullTime: false }];
+    const { user, session } = mount('#/bonus?month=2026-05', [], halves);
+    expect(screen.getByText('上限 0件（常勤専従のコーディネーター0人 × 100件）')).toBeInTheDocument();
+    expect(screen.getByText('常勤専従の拠点コーディネーターが配置されていない月は算定できません（Q&A 問6）。湖北 一郎、湖北 二郎は非常勤または兼務のため、上限に数えていません。')).toBeInTheDocument();
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    await user.type(within(entry).getByLabelText('算定件数'), '10');
+    expect(within(entry).getByText('常勤専従の拠点コーディネーターが配置されていない月は算定できません（Q&A 問6）。この月の上限は0件です。')).toBeInTheDocument();
+    await user.click(within(entry).getByRole('button', { name: '保存' }));
+    expect(screen.getByRole('dialog', { name: '上限を超えて保存しますか？' })).toBeInTheDocument();
+    expect(await session.list('bonus-count')).toEqual([]);
+  });
+
+  it('the year marks each 要確認 month in its cap column and lists them', () => {
+    mount('#/bonus/year?fy=2026', [], [ichiro, { ...jiroBefore, toMonth: '2026-05' }]);
+    expect(screen.getByText(/^要確認：2026年4月・2026年5月は、常勤・専従が未記入のコーディネーターを上限に数えていません/)).toBeInTheDocument();
+    const months = screen.getByRole('region', { name: '月ごと' });
+    expect(within(within(months).getByRole('row', { name: /2026年5月/ })).getAllByRole('cell').map((c) => c.textContent).slice(0, 2)).toEqual(['1', '100（要確認）']);
+    expect(within(within(months).getByRole('row', { name: /2026年6月/ })).getAllByRole('cell').map((c) => c.textContent).slice(0, 2)).toEqual(['1', '100']);
+  });
+
+  it('setup prompts to state the marks of a coordinator saved before them, asks both on save, and keeps a field a newer app added', async () => {
+    const { user, session } = mount('#/bonus/setup', [], [ichiro, jiroBefore]);
+    await session.put('bonus-coordinator', jiroBefore.id, jiroBefore, 'create');
+    const section = screen.getByRole('region', { name: '拠点コーディネーター' });
+    // (the lines' full-width spaces read as spaces here: Testing Library collapses white space)
+    expect(within(section).getByText(/^常勤・専従が未記入のコーディネーターが1人います。/)).toBeInTheDocument();
+    expect(within(section).getByText(/^湖北 二郎 F相談支援事業所 2026年4月〜継続中 常勤・専従が未記入（要確認：上限に数えていません）/)).toBeInTheDocument();
+    expect(within(section).getByText(/^湖北 一郎 H相談支援事業所 2026年4月〜継続中 常勤専従/)).toBeInTheDocument();
+
+    const row = within(section).getByText(/^湖北 二郎/).closest('li')!;
+    await user.click(within(row).getByRole('button', { name: '編集' }));
+    expect(within(section).getByLabelText('常勤・非常勤')).toHaveValue('');
+    await user.click(within(section).getByRole('button', { name: '更新' }));
+    expect(within(section).getByText('常勤か非常勤かを選んでください')).toBeInTheDocument();
+    expect(within(section).getByText('専従か兼務かを選んでください')).toBeInTheDocument();
+
+    await user.selectOptions(within(section).getByLabelText('常勤・非常勤'), '常勤');
+    await user.selectOptions(within(section).getByLabelText('専従・兼務'), '兼務（他の職務を兼ねている）');
+    await user.click(within(section).getByRole('button', { name: '更新' }));
+    await waitFor(async () =>
+      expect((await session.list<BonusCoordinator & { laterField?: string }>('bonus-coordinator')).map((r) => [r.data.fullTime, r.data.dedicated, r.data.laterField])).toEqual([[true, false, '新しいアプリの項目']]),
+    );
+    expect(within(section).getByText(/^湖北 二郎 F相談支援事業所 2026年4月〜継続中 兼務（上限に数えません）/)).toBeInTheDocument();
+    expect(within(section).queryByText(/常勤・専従が未記入のコーディネーター/)).not.toBeInTheDocument();
   });
 });
 

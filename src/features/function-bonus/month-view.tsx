@@ -1,11 +1,12 @@
 /**
- * One month: the cap from the coordinators in post, each office's share and claim, each
- * municipality's part, the totals in units and yen; and the entry of an office's claimed count,
- * checked against its share and the cap as it is typed, before anything is saved.
+ * One month: the cap from the 常勤専従 coordinators in post (要確認 while someone's marks are not
+ * stated), each office's share and claim, each municipality's part, the totals in units and yen;
+ * and the entry of an office's claimed count, checked against its share and the cap as it is typed,
+ * before anything is saved.
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
-import { checkCount, claimCountId, monthSummary, type BonusRecords, type MonthSummary, type YearMonth } from '../../domain/function-bonus';
+import { checkCount, claimCountId, monthSummary, type BonusRecords, type CountWarning, type MonthSummary, type YearMonth } from '../../domain/function-bonus';
 import { claimCountSchema, validateWith } from '../../domain/function-bonus-schema';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
@@ -14,8 +15,12 @@ import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { FigureTable } from './figure-table';
 import { B } from './text';
+import { bonusPaths } from './route';
 import { useCanEdit, useCountedBonus, useOfficeName } from './use-bonus';
 import { toVaultError } from '../../vault/errors';
+
+/** The warnings that mean claims beyond the cap: saving asks first. */
+const capWarning = (kind: CountWarning['kind']) => kind === 'over-cap' || kind === 'no-coordinator' || kind === 'no-full-time';
 
 export function MonthView({ month }: { month: YearMonth }) {
   const { records: bonus, leftOut } = useCountedBonus();
@@ -55,6 +60,7 @@ export function MonthTables({ summary: m }: { summary: MonthSummary }) {
             </>
           ) : null}
         </p>
+        <StandingNotices summary={m} />
         {m.split === null ? <Notice kind="warn">{B.noSplit}</Notice> : null}
         {m.yenPerUnit === null ? <Notice kind="warn">{B.noPrice}</Notice> : null}
       </Section>
@@ -99,6 +105,34 @@ export function MonthTables({ summary: m }: { summary: MonthSummary }) {
   );
 }
 
+/** [FB2] Why the cap leaves someone in post out: not stated (要確認), or 非常勤・兼務. */
+function StandingNotices({ summary: m }: { summary: MonthSummary }) {
+  return (
+    <>
+      {m.notStated.length > 0 ? (
+        <Notice
+          kind="warn"
+          action={
+            // a link to the form: not on the paper
+            <a className="btn btn--secondary no-print" href={bonusPaths.setup()}>
+              {B.statePlacement}
+            </a>
+          }
+        >
+          {B.notStatedMonth(m.notStated)}
+        </Notice>
+      ) : null}
+      {m.notCounted.length > 0 ? (
+        m.coordinators === 0 && m.notStated.length === 0 ? (
+          <Notice kind="warn">{B.noFullTimeMonth(m.notCounted)}</Notice>
+        ) : (
+          <Notice kind="info">{B.notCountedMonth(m.notCounted)}</Notice>
+        )
+      ) : null}
+    </>
+  );
+}
+
 /**
  * `records`: what the figures count; `held`: every count held, a demo one too, so that a count
  * entered again replaces the one held in place (a demo one stays demo).
@@ -134,7 +168,7 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
   // Checked as typed: the warning shows before 保存 is pressed.
   const parsed = validateWith(claimCountSchema(new Set(offices.keys())), draft());
   const check = parsed.ok ? checkCount(records, officeId, month, parsed.value.count) : null;
-  const passesCap = check?.warnings.some((w) => w.kind === 'over-cap' || w.kind === 'no-coordinator') ?? false;
+  const passesCap = check?.warnings.some((w) => capWarning(w.kind)) ?? false;
   const cap = monthSummary(records, month).cap;
 
   async function save(confirmed: boolean) {
@@ -152,8 +186,10 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
       return;
     }
     setConfirming(false);
+    const before = held(officeId);
     try {
-      await saveBonusRecord('bonus-count', result.value, held(officeId) ? 'update' : 'create');
+      // The record as held under the form's fields: a field a newer app wrote survives this one's save.
+      await saveBonusRecord('bonus-count', { ...before, ...result.value }, before ? 'update' : 'create');
       setSaved(B.saved(officeName(officeId), B.monthLabel(month), result.value.count));
     } catch (e) {
       clearError();
@@ -192,7 +228,7 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
         <div role="status" aria-live="polite">
           <p>{B.totalIfSaved(check.total, cap)}</p>
           {check.warnings.map((w) => (
-            <Notice key={w.kind} kind={w.kind === 'over-cap' || w.kind === 'no-coordinator' ? 'error' : 'warn'}>
+            <Notice key={w.kind} kind={capWarning(w.kind) ? 'error' : 'warn'}>
               {B.warning(w, officeName(officeId))}
             </Notice>
           ))}

@@ -1,12 +1,13 @@
 /**
- * What the manager keeps: the 地域区分 unit price, the coordinators (office, from/to) and the split
- * tables (offices and municipalities, each adding up to 100%). Each form is checked whole by its
- * schema (domain function-bonus-schema.ts) and saved as one record, or not at all.
+ * What the manager keeps: the 地域区分 unit price, the coordinators (office, from/to, 常勤・専従) and
+ * the split tables (offices and municipalities, each adding up to 100%). Each form is checked whole by
+ * its schema (domain function-bonus-schema.ts) and saved as one record, or not at all.
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { useApp } from '../../state/store';
-import { replacedTables, type BonusCoordinator, type BonusSplit } from '../../domain/function-bonus';
+import { placementStanding, replacedTables, type BonusCoordinator, type BonusSplit } from '../../domain/function-bonus';
 import { coordinatorSchema, splitSchema, unitPriceSchema, validateWith } from '../../domain/function-bonus-schema';
+import { normalizeName } from '../../domain/normalize';
 import type { FunctionBonusKind } from '../../protocol/constants';
 import type { BonusRecordOf } from '../../state/store';
 import { Button } from '../../ui/button';
@@ -89,7 +90,9 @@ function PriceSection({ canEdit }: { canEdit: boolean }) {
   );
 }
 
-const blankCoordinator = { id: '', name: '', officeId: '', fromMonth: '', toMonth: '' };
+const blankCoordinator = { id: '', name: '', officeId: '', fromMonth: '', toMonth: '', fullTime: '', dedicated: '' };
+/** A mark as the form's select holds it: '' when not stated (a record from before the app asked). */
+const choice = (mark: boolean | null | undefined) => (mark === true ? 'yes' : mark === false ? 'no' : '');
 
 function CoordinatorsSection({ canEdit }: { canEdit: boolean }) {
   const coordinators = useApp((s) => s.bonus.coordinators);
@@ -104,7 +107,9 @@ function CoordinatorsSection({ canEdit }: { canEdit: boolean }) {
   async function submit() {
     const now = new Date().toISOString();
     const input = { ...form, id: editing?.id ?? newId('coord'), createdAt: editing?.createdAt ?? now, updatedAt: now };
-    const problems = await save('bonus-coordinator', validateWith(coordinatorSchema(new Set(offices.keys())), input), editing === null);
+    const result = validateWith(coordinatorSchema(new Set(offices.keys())), input);
+    // The record as held under the form's fields: a field a newer app wrote survives this one's save.
+    const problems = await save('bonus-coordinator', result.ok && editing !== null ? { ok: true, value: { ...editing, ...result.value } } : result, editing === null);
     setErrors(problems ?? {});
     if (problems !== null) failed();
     setDone(problems === null);
@@ -114,20 +119,23 @@ function CoordinatorsSection({ canEdit }: { canEdit: boolean }) {
     }
   }
   const officeOptions = [{ value: '', label: '—' }, ...[...offices.values()].map((o) => ({ value: o.id, label: o.name }))];
+  // people, not placements: one person moved between offices is one to ask about
+  const notStated = new Set(coordinators.filter((c) => placementStanding(c) === 'not-stated').map((c) => normalizeName(c.name))).size;
   return (
     <Section title={B.coordinatorsTitle} id="bonus-coordinators">
       <p>{B.coordinatorsIntro}</p>
+      {notStated > 0 ? <Notice kind="warn">{B.notStatedSetup(notStated, canEdit)}</Notice> : null}
       <List
         items={[...coordinators]
           .sort((a, b) => (a.fromMonth < b.fromMonth ? -1 : 1))
           .map((c) => ({
             key: c.id,
-            text: B.coordinatorLine(c.name, officeName(c.officeId), B.monthLabel(c.fromMonth), c.toMonth && B.monthLabel(c.toMonth)),
+            text: B.coordinatorLine(c.name, officeName(c.officeId), B.monthLabel(c.fromMonth), c.toMonth && B.monthLabel(c.toMonth), B.standing(c)),
             action: canEdit ? (
               <Button
                 onClick={() => {
                   setEditing(c);
-                  setForm({ id: c.id, name: c.name, officeId: c.officeId, fromMonth: c.fromMonth, toMonth: c.toMonth ?? '' });
+                  setForm({ id: c.id, name: c.name, officeId: c.officeId, fromMonth: c.fromMonth, toMonth: c.toMonth ?? '', fullTime: choice(c.fullTime), dedicated: choice(c.dedicated) });
                   setErrors({});
                 }}
               >
@@ -142,6 +150,15 @@ function CoordinatorsSection({ canEdit }: { canEdit: boolean }) {
           <SelectField label={B.coordinatorOffice} value={form.officeId} error={errors['officeId']} options={officeOptions} onChange={(e) => setForm({ ...form, officeId: e.target.value })} />
           <TextField label={B.fromMonth} type="month" value={form.fromMonth} error={errors['fromMonth']} onChange={(e) => setForm({ ...form, fromMonth: e.target.value })} />
           <TextField label={B.toMonth} type="month" value={form.toMonth} error={errors['toMonth']} onChange={(e) => setForm({ ...form, toMonth: e.target.value })} />
+          <SelectField label={B.fullTime} value={form.fullTime} error={errors['fullTime']} options={B.fullTimeOptions} onChange={(e) => setForm({ ...form, fullTime: e.target.value })} />
+          <SelectField
+            label={B.dedicated}
+            hint={B.dedicatedHint}
+            value={form.dedicated}
+            error={errors['dedicated']}
+            options={B.dedicatedOptions}
+            onChange={(e) => setForm({ ...form, dedicated: e.target.value })}
+          />
           <div className="bonus-actions">
             <Button variant="primary" onClick={() => void submit()}>
               {editing ? B.update : B.add}

@@ -34,6 +34,7 @@ function YearTables({ year: y }: { year: YearSummary }) {
             </>
           ) : null}
         </p>
+        {y.needsCheck.length > 0 ? <Notice kind="warn">{B.notStatedYear(y.needsCheck.map(B.monthLabel))}</Notice> : null}
       </Section>
       <FigureTable
         title={B.yearMonthsTitle}
@@ -43,7 +44,7 @@ function YearTables({ year: y }: { year: YearSummary }) {
         rows={y.months.map((m) => ({
           key: m.month,
           name: B.monthLabel(m.month),
-          cells: [B.numCell(m.coordinators), B.numCell(m.cap), B.numCell(m.claimed), B.numCell(m.units), B.yenCell(m.yen), ...unpayableCell(m.unpayable)],
+          cells: [B.numCell(m.coordinators), B.capCell(m.cap, m.notStated.length > 0), B.numCell(m.claimed), B.numCell(m.units), B.yenCell(m.yen), ...unpayableCell(m.unpayable)],
           over: m.remaining < 0,
         }))}
         total={{ key: 'total', name: B.totalRow, cells: ['', B.numCell(y.cap), B.numCell(y.claimed), B.numCell(y.units), B.yenCell(y.yen), ...(over ? [B.numCell(y.unpayable)] : [])] }}
