@@ -1,6 +1,13 @@
 /**
  * The zod schemas of the receipt and the hub key (src/protocol/countersign.ts has the types, the
  * statement and the check): the app validates the hub's answers with them, the server its own.
+ *
+ * [V2] A receipt has two: `EvidenceReceipt` where a receipt comes to the hub (a push's carried
+ * receipts [K4], an export's columns) and is strict, and `EvidenceReceiptAnswer` where it comes to
+ * the phone (push and pull answers [K5]), whose fields this app does not know are dropped: a hub
+ * that adds one (a key id at key rotation) is still read by every phone not yet updated. Dropped,
+ * not kept: the signature covers only the fields here, and a receipt the phone sends back [K4]
+ * then holds only keys it knows, which any hub takes.
  */
 import { z } from 'zod';
 import type { EvidenceReceipt as Receipt, HubKeyInfo as KeyInfo } from './countersign';
@@ -8,8 +15,7 @@ import type { EvidenceReceipt as Receipt, HubKeyInfo as KeyInfo } from './counte
 const HEX64 = /^[0-9a-f]{64}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** The hub's signature of one evidence entry [K1]. */
-export const EvidenceReceipt = z.strictObject({
+const receiptShape = {
   /** the hub (tenant) id */
   hub: z.string().min(1).max(200),
   caseId: z.string().min(1).max(200),
@@ -24,10 +30,19 @@ export const EvidenceReceipt = z.strictObject({
   keyFingerprint: z.string().regex(HEX64),
   /** Ed25519 over receiptStatement(), base64 */
   signature: z.string().length(88).regex(BASE64),
-}) satisfies z.ZodType<Receipt>;
+};
 
-/** GET HUB_KEY_PATH: the hub's public key. */
-export const HubKeyInfo = z.strictObject({
+/** The hub's signature of one evidence entry [K1], as the hub reads it: a key it does not know is refused. */
+export const EvidenceReceipt = z.strictObject(receiptShape) satisfies z.ZodType<Receipt>;
+
+/** The same, as the phone reads it in the hub's answers: fields this app does not know are dropped [V2]. */
+export const EvidenceReceiptAnswer = z.object(receiptShape) satisfies z.ZodType<Receipt>;
+
+/**
+ * GET HUB_KEY_PATH: the hub's public key, as the phone reads it: fields this app does not know are
+ * dropped [V2]. The algorithm stays exact: receipts signed otherwise are ones this app cannot check.
+ */
+export const HubKeyInfo = z.object({
   hub: z.string().min(1).max(200),
   algorithm: z.literal('Ed25519'),
   /** the raw 32-byte public key, base64 */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createHousehold } from '../../test/factories/household';
-import { ChangeResult, PullResponse, PushRequest, PushResponse, UNKNOWN_REFUSAL_AS, WireChange } from './sync';
+import { createTestHubKey } from '../../test/factories/receipts';
+import { ChangeResult, ConflictList, PullResponse, PushRequest, PushResponse, StaffList, UNKNOWN_REFUSAL_AS, WireChange } from './sync';
+import { EvidenceReceipt } from './countersign-schema';
 
 const household = createHousehold();
 const record = (kind: string, entityId: string) => ({ kind, entityId, version: 7, officeId: null, withdrawn: false, payloadJson: JSON.stringify({ id: entityId }) });
@@ -60,6 +62,60 @@ describe('[V2] a newer hub is read; what this app sends stays strict', () => {
     // A record of a known kind that is broken still fails the page: that hub is broken, not newer.
     expect(PullResponse.safeParse(page([{ ...known, version: 'seven' }])).success).toBe(false);
     expect(PullResponse.safeParse(page([{ ...known, kind: 42 }])).success).toBe(false);
+  });
+});
+
+describe('[V2] what a newer hub adds to the answers besides records', () => {
+  const hubKey = createTestHubKey('aozora');
+  const receipt = hubKey.sign({ hub: 'aozora', caseId: 'case-1', entryId: 'entry-1', entryHash: 'ab'.repeat(32), position: 12, receivedAt: '2026-12-04T05:00:01.000Z' });
+
+  it('[V2][K4] reads a receipt with a key id it does not know, and sends it back as it knows it, which the hub takes; one sent with the key id is refused', () => {
+    const pulled = PullResponse.parse({ ...page([]), receipts: [{ ...receipt, keyId: 'key-2027' }] }).receipts!;
+    expect(pulled).toEqual([receipt]);
+    const pushed = PushResponse.parse({ results: [], serverTime: '2026-12-04T05:00:01.000Z', receipts: [{ ...receipt, keyId: 'key-2027' }] }).receipts!;
+    expect(pushed).toEqual([receipt]);
+    // After a restore the phone sends its receipts again [K4]: with the keys it read, the hub's check takes them.
+    expect(PushRequest.safeParse({ changes: [change], receipts: pulled }).success).toBe(true);
+    // What comes to the hub stays strict.
+    expect(PushRequest.safeParse({ changes: [change], receipts: [{ ...receipt, keyId: 'key-2027' }] }).success).toBe(false);
+    expect(EvidenceReceipt.safeParse({ ...receipt, keyId: 'key-2027' }).success).toBe(false);
+  });
+
+  const conflict = (kind: string, id: string) => ({
+    id,
+    kind,
+    entityId: `${kind}-1`,
+    field: 'note',
+    baseVersion: 3,
+    keptVersion: 4,
+    keptValue: 'a',
+    lostVersion: 4,
+    lostValue: 'b',
+    keptBy: '夜間 太郎',
+    lostBy: '相談 花子',
+    createdAt: '2026-12-04T05:00:00.000Z',
+  });
+
+  it('[V2] leaves a conflict on a record of a kind this app does not know out of the list, counted; the rest is listed', () => {
+    const listed = ConflictList.parse({ conflicts: [conflict('care-plan', 'c-1'), conflict('household', 'c-2'), conflict('care-plan', 'c-3')] });
+    expect(listed.conflicts.map((c) => c.id)).toEqual(['c-2']);
+    expect(listed.leftOut).toBe(2);
+    expect(ConflictList.parse({ conflicts: [conflict('household', 'c-2')], leftOut: 5 }).leftOut).toBe(0);
+    // A conflict of a known kind that is broken still fails the list: that hub is broken, not newer.
+    expect(ConflictList.safeParse({ conflicts: [{ ...conflict('household', 'c-2'), keptVersion: 'four' }] }).success).toBe(false);
+  });
+
+  it('[V2] lists a staff member of a role this app does not know, as no role: never offered as a case worker (担当)', () => {
+    const staff = StaffList.parse({
+      staff: [
+        { userId: 'u-1', displayName: '監査 一郎', role: 'auditor', officeId: 'office-1' },
+        { userId: 'u-2', displayName: '相談 花子', role: 'case-worker', officeId: 'office-1' },
+      ],
+    }).staff;
+    expect(staff).toEqual([
+      { userId: 'u-1', displayName: '監査 一郎', role: null, officeId: 'office-1' },
+      { userId: 'u-2', displayName: '相談 花子', role: 'case-worker', officeId: 'office-1' },
+    ]);
   });
 });
 

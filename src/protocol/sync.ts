@@ -7,13 +7,16 @@
  * a newer hub may rely on every key meaning what it says), what it reads is not. An answer's fields
  * this app does not know are ignored (z.object strips them), a pulled record of a kind it does not
  * know is left out of the page and counted, and a refusal for a reason it does not know is kept as
- * one it does. A hub that adds anything is then still read by every phone not yet updated.
+ * one it does. A hub that adds anything is then still read by every phone not yet updated. Where
+ * one shape is both sent and read (a receipt), it has a strict form for requests and a lenient one
+ * for answers. The role of the session's user and of a pull's scope is read as strictly as it is
+ * sent (SessionUser says why).
  *
  * Imports nothing but zod, so the server may use it without pulling in the vault or React.
  */
 import { z } from 'zod';
 import { FUNCTION_BONUS_KINDS } from './constants';
-import { EvidenceReceipt } from './countersign-schema';
+import { EvidenceReceipt, EvidenceReceiptAnswer } from './countersign-schema';
 
 // ─── Paths ──────────────────────────────────────────────────────────────────
 
@@ -186,17 +189,26 @@ export const SignInRequest = z.strictObject({
 });
 export type SignInRequest = z.infer<typeof SignInRequest>;
 
-export const SessionUser = z.strictObject({
+/**
+ * The signed-in person, in the session answer (sign-in and device session) [V2]: fields this app
+ * does not know are ignored. Their role is not: it decides what this phone holds and writes for
+ * them, and each pull page's scope is checked against it (scope.ts), so a role this app does not
+ * know gets no reach at all: the answer is not read (the words ask to update the app) and no one
+ * syncs as that person on this phone until it is updated. Read as any known role, its pages would
+ * meet a scope that is not that role's at every pull. Everyone else's session is read as before.
+ */
+export const SessionUser = z.object({
   id,
   hub: id,
   displayName: z.string(),
-  role: z.enum(ROLES),
+  role: z.enum(ROLES, { error: 'a role this app does not know: update the app to sync as this person' }),
   officeId: id.nullable(),
   facilityId: id.nullable(),
 });
 export type SessionUser = z.infer<typeof SessionUser>;
 
-export const SessionInfo = z.strictObject({
+/** The session answer (POST and GET API.session, POST API.deviceSession); fields this app does not know are ignored [V2]. */
+export const SessionInfo = z.object({
   user: SessionUser,
   /** when the session ends whatever happens (absolute expiry) */
   expiresAt: isoInstant,
@@ -216,7 +228,8 @@ export const EnrolRequest = z.strictObject({
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
-export const EnrolResponse = z.strictObject({
+/** Fields this app does not know are ignored [V2]. */
+export const EnrolResponse = z.object({
   deviceId: id,
   /** a fresh random secret, sent in DEVICE_SECRET_HEADER from now on; enrolling again replaces it */
   deviceSecret: z.string().min(32).max(200),
@@ -342,7 +355,7 @@ export const PushResponse = z.object({
   /** the server's clock when it answered (for display of clock skew, never for ordering) */
   serverTime: isoInstant,
   /** the hub's receipts for the evidence of this push taken or already held; only when asked (RECEIPTS_HEADER) [K5] */
-  receipts: z.array(EvidenceReceipt).optional(),
+  receipts: z.array(EvidenceReceiptAnswer).optional(),
 });
 export type PushResponse = z.infer<typeof PushResponse>;
 
@@ -350,6 +363,7 @@ export type PushResponse = z.infer<typeof PushResponse>;
 
 /** What the signed-in user may hold. When it shrinks, the device drops records outside it. */
 export const WireScope = z.object({
+  /** a role this app does not know is not read [V2]: SessionUser says why */
   role: z.enum(ROLES),
   /** offices whose households and cases the user may hold, or 'all' */
   officeIds: z.union([z.literal('all'), z.array(id)]),
@@ -389,11 +403,13 @@ export const EpochChange = z.object({
 });
 export type EpochChange = z.infer<typeof EpochChange>;
 
-/** A pulled record of a kind this app does not know: a newer hub's, left out of the page [V2]. */
-/** The kind of a pulled record this app does not know, or null (a known kind, or no kind at all: WireRecord says what is wrong). */
-const unknownKindOf = (r: unknown): string | null => {
+/**
+ * The kind of an answer's item (a pulled record, a conflict) that is not one of `known`, or null (a
+ * known kind, or no kind at all: the item's schema says what is wrong) [V2].
+ */
+const unknownKindOf = (r: unknown, known: ReadonlySet<string> = KNOWN_PULLED): string | null => {
   const kind = typeof r === 'object' && r !== null && !Array.isArray(r) ? (r as { kind?: unknown }).kind : undefined;
-  return typeof kind === 'string' && !isPulledKind(kind) ? kind : null;
+  return typeof kind === 'string' && !known.has(kind) ? kind : null;
 };
 
 /**
@@ -434,14 +450,14 @@ const PullAnswer = z.object({
   /** open same-field conflicts on records in scope (see ConflictList) */
   openConflicts: z.number().int().nonnegative(),
   /** the hub's receipts for the case entries of this page; only when asked (RECEIPTS_HEADER) [K5] */
-  receipts: z.array(EvidenceReceipt).optional(),
+  receipts: z.array(EvidenceReceiptAnswer).optional(),
 });
 export const PullResponse = z.preprocess(withoutUnknownKinds, PullAnswer);
 export type PullResponse = z.infer<typeof PullResponse>;
 
 // ─── Conflicts ──────────────────────────────────────────────────────────────
 
-export const WireConflict = z.strictObject({
+export const WireConflict = z.object({
   id: z.string(),
   kind: z.enum(MERGED_KINDS),
   entityId: id,
@@ -459,7 +475,34 @@ export const WireConflict = z.strictObject({
 });
 export type WireConflict = z.infer<typeof WireConflict>;
 
-export const ConflictList = z.strictObject({ conflicts: z.array(WireConflict) });
+const KNOWN_MERGED: ReadonlySet<string> = new Set(MERGED_KINDS);
+
+/**
+ * [V2] Conflicts on records of a kind this app does not know (a newer hub's) are left out of the
+ * list before it is read and counted in `leftOut`: this app can neither show their record nor write
+ * the other value back. Its pulls leave such records out and name their kind, and the status asks
+ * to update the app. Any other conflict that does not match WireConflict still fails the answer.
+ */
+function withoutUnknownConflicts(answer: unknown): unknown {
+  if (typeof answer !== 'object' || answer === null || !Array.isArray((answer as { conflicts?: unknown }).conflicts)) return answer;
+  const all = (answer as { conflicts: readonly unknown[] }).conflicts;
+  const conflicts = all.filter((c) => unknownKindOf(c, KNOWN_MERGED) === null);
+  return { ...answer, conflicts, leftOut: all.length - conflicts.length };
+}
+
+/** GET API.conflicts; fields this app does not know are ignored [V2]. */
+export const ConflictList = z.preprocess(
+  withoutUnknownConflicts,
+  z.object({
+    conflicts: z.array(WireConflict),
+    /**
+     * Set by the app's parse, never by the hub (one it sends is replaced): how many conflicts were
+     * of a kind this app does not know, left out of `conflicts`. Optional only so that the hub's
+     * answer, which never carries it, is still a ConflictList to its type checks.
+     */
+    leftOut: z.number().int().nonnegative().optional(),
+  }),
+);
 export type ConflictList = z.infer<typeof ConflictList>;
 
 /**
@@ -470,21 +513,33 @@ export type ConflictList = z.infer<typeof ConflictList>;
 export const ResolveConflictRequest = z.strictObject({ choice: z.enum(['kept', 'lost']) });
 export type ResolveConflictRequest = z.infer<typeof ResolveConflictRequest>;
 
-/** One of the hub's users as a device may list them: no login name, no secrets. */
-export const StaffMember = z.strictObject({
+const KNOWN_ROLES: ReadonlySet<string> = new Set(ROLES);
+const isRole = (role: string): role is Role => KNOWN_ROLES.has(role);
+
+/**
+ * One of the hub's users as a device may list them: no login name, no secrets. Fields this app does
+ * not know are ignored [V2]. The list is only shown and picked from (a household's 担当, whose name
+ * it shows) and tells who is still active, so nobody in it is left out: a role this app does not
+ * know is read as null, the least it can be, never taken for a case worker (never offered as 担当).
+ */
+export const StaffMember = z.object({
   userId: z.string(),
   displayName: z.string(),
-  role: z.enum(ROLES),
+  /** one of ROLES; null: a role this app does not know [V2] */
+  role: z
+    .string()
+    .max(100)
+    .transform((role): Role | null => (isRole(role) ? role : null)),
   officeId: z.string().nullable(),
 });
 export type StaffMember = z.infer<typeof StaffMember>;
 
-export const StaffList = z.strictObject({ staff: z.array(StaffMember) });
+export const StaffList = z.object({ staff: z.array(StaffMember) });
 export type StaffList = z.infer<typeof StaffList>;
 
 /**
  * [A10] The hub user ids of the people who signed in on the asking device and whose account is
  * disabled now: the phone removes their key slots (their queued evidence still goes, A9).
  */
-export const DeviceMembers = z.strictObject({ stopped: z.array(z.string().max(200)).max(1000) });
+export const DeviceMembers = z.object({ stopped: z.array(z.string().max(200)).max(1000) });
 export type DeviceMembers = z.infer<typeof DeviceMembers>;

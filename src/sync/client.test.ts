@@ -2,8 +2,10 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createHousehold } from '../../test/factories/household';
+import { createTestHubKey } from '../../test/factories/receipts';
 import type { WireChange } from '../protocol/sync';
 import { GZIP_PUSH_BYTES, HubClient, SyncError } from './client';
+import { goodReceipts } from './countersign';
 import { runPullJob, type PullHead } from './pull-job';
 import { timeLimitFor } from './time-limit';
 import type { HubTimeReading } from './clock-offset';
@@ -220,6 +222,76 @@ describe('[V2] the answers of a hub newer than this app', () => {
     expect(head).toMatchObject({ count: 1, unknownKinds: ['care-plan'], cursor: 'e1:9' });
     expect(sealed.page.map((r) => r.entityId)).toEqual([household.id]);
     expect(sealed.setAsideRows).toEqual([]);
+  });
+
+  /** A receipt as a hub that names its key at rotation sends it: signed as before, with a key id beside. */
+  const hubKey = createTestHubKey('aozora');
+  const receipt = hubKey.sign({ hub: 'aozora', caseId: 'case-1', entryId: 'entry-1', entryHash: 'ab'.repeat(32), position: 12, receivedAt: '2026-12-04T05:00:01.000Z' });
+  const newerReceipt = { ...receipt, keyId: 'key-2027' };
+
+  it("[V2][K5] reads a push answer's receipts with a field it does not know: the push's results and receipts are read", async () => {
+    const pushed = await answering({ results: [{ seq: 1, mutationId: 'm-0', status: 'accepted', version: 4 }], serverTime: '2026-12-04T05:00:01.000Z', receipts: [newerReceipt] }).push(device, [
+      change(0),
+    ]);
+    expect(pushed.results).toEqual([{ seq: 1, mutationId: 'm-0', status: 'accepted', version: 4 }]);
+    expect(pushed.receipts).toEqual([receipt]);
+  });
+
+  it("[V2][K5] reads a pull page's receipts with a field it does not know, in a pull job too: the page written, each receipt still verifying", async () => {
+    const page = await answering({ ...newerPage, receipts: [newerReceipt] }).pull(device, 'e1:0', 2000);
+    expect(page.records).toEqual([known]);
+    expect(page.receipts).toEqual([receipt]);
+    // what keepReceipts holds on to: the hub's signature covers what this app reads of it
+    expect(await goodReceipts(page.receipts!, 'aozora', hubKey.info)).toEqual([receipt]);
+
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    let head: PullHead | undefined;
+    const job = answering({ ...newerPage, receipts: [newerReceipt] }).pullJob(device, 'e1:0', 2000);
+    await runPullJob(job.fetch!, { url: job.url, init: job.init, key, now: 0 }, (h) => (head = h));
+    expect(head?.receipts).toEqual([receipt]);
+  });
+
+  const user = { id: 'u-1', hub: 'aozora', displayName: '夜間 太郎', role: 'coordinator', officeId: null, facilityId: null };
+  const session = { user, expiresAt: '2026-12-04T17:00:00.000Z', idleTimeoutSeconds: 1800 };
+  const signIn = { hub: 'aozora', loginName: 'yakan', password: 'correct horse', totp: '123456' };
+  const enrolled = { deviceId: 'phone-1', deviceSecret: 'S'.repeat(43), lastSeq: 0, userToken: 'T'.repeat(43) };
+  const member = { userId: 'u-2', displayName: '相談 花子', role: 'case-worker', officeId: 'office-1' };
+  const conflict = {
+    id: 'c-1',
+    kind: 'household',
+    entityId: household.id,
+    field: 'note',
+    baseVersion: 3,
+    keptVersion: 4,
+    keptValue: '夜間は母が対応',
+    lostVersion: 4,
+    lostValue: '夜間は叔母が対応',
+    keptBy: '夜間 太郎',
+    lostBy: '相談 花子',
+    createdAt: '2026-12-04T05:00:00.000Z',
+  };
+  /** Each answer a newer hub may send with a field of its own, what this app asks, and what it reads of it. */
+  const answers: readonly (readonly [string, unknown, (client: HubClient) => Promise<unknown>, unknown])[] = [
+    ['a sign-in (the session)', { ...session, mfaUntil: '2026-12-05T00:00:00.000Z' }, (c) => c.signIn(signIn), session],
+    ['an enrolment', { ...enrolled, enrolledAt: '2026-12-04T05:00:00.000Z' }, (c) => c.enrol({ deviceId: 'phone-1', name: 'オンコール携帯 1' }), enrolled],
+    ['the staff list (a member)', { staff: [{ ...member, phoneExtension: '201' }] }, (c) => c.staff(device), { staff: [member] }],
+    ['the stopped members', { stopped: ['u-3'], checkedAt: '2026-12-04T05:00:00.000Z' }, (c) => c.members(device), { stopped: ['u-3'] }],
+    ['the conflict list (a conflict)', { conflicts: [{ ...conflict, mergedFields: ['note'] }] }, (c) => c.conflicts(device).then((l) => l.conflicts), [conflict]],
+    ['the hub key', { ...hubKey.info, keyId: 'key-2027' }, (c) => c.hubKey(device), hubKey.info],
+  ];
+
+  it.each(answers)('[V2] reads %s with a field it does not know', async (_name, body, ask, read) => {
+    expect(await ask(answering(body))).toEqual(read);
+  });
+
+  it("[V2] reads a device session with a field it does not know in its user; not one for a role it does not know, as no role it knows", async () => {
+    expect(await answering({ ...session, user: { ...user, email: 'yakan@example.jp' } }).deviceSession(device, 'T'.repeat(43))).toEqual(session);
+    // The role decides what the phone holds and writes, and each pull page is checked against it:
+    // that person's sync waits for the app's update, and the words say so.
+    const unknownRole = await answering({ ...session, user: { ...user, role: 'auditor' } })
+      .deviceSession(device, 'T'.repeat(43))
+      .catch((e: unknown) => e);
+    expect(unknownRole).toMatchObject({ code: 'bad-response', message: expect.stringContaining('アプリを最新にしてください') });
   });
 
   it("[V2] says of an answer it cannot read what is true: nothing is lost here; update the app, then ask the admin", async () => {
