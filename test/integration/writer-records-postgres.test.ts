@@ -106,6 +106,40 @@ describe('[E6] a 請求済み, its 取消 and a 閲覧記録 entry are taken in 
     expect(outcomes(resent)).toEqual(['duplicate']);
   });
 
+  it("[E6][S15] a 請求済み another phone made, sent again from a colleague's phone after a restore, is taken when it names one who signed in on that phone; naming a phone the hub never had, or someone never on it, is refused `writer`", async () => {
+    const other = await api.user('coordc', 'coordinator');
+    const phoneA = await join('phone-a', coord);
+    const phoneB = await join('phone-b', other);
+    const workerPhone = await join('worker-phone', worker);
+    // A closed November, and phone B pulled it; the hub was restored from a backup taken before the
+    // close reached it, and phone A has been retired since: B sends A's record again (epoch-resend.ts)
+    await api.accounts.disableDevice(phoneA.deviceId);
+    const closeOnA = on(phoneA, 'coordb さん');
+    const resent = await phoneB.push([monthClose('close-1', closeOnA)]);
+    expect(outcomes(resent)).toEqual(['accepted']);
+    // in A's name as A made it, credited to B who sent it
+    const credited = await api.raw.query<{ user_id: string; device_id: string }>("SELECT user_id, device_id FROM changes WHERE entity_id = 'close-1'");
+    expect(credited.rows).toEqual([{ user_id: other.id, device_id: phoneB.deviceId }]);
+    // the office's phones read November closed; another phone holding it sends it again: held
+    expect(await monthCloses(workerPhone)).toEqual(['close-1']);
+    expect(outcomes(await workerPhone.push([monthClose('close-1', closeOnA)]))).toEqual(['duplicate']);
+
+    const answer = await phoneB.push([
+      // A's coordinator, on a phone this hub never had
+      monthCancel('cancel-no-phone', 'close-1', { userId: coord.id, name: 'coordb さん', deviceId: 'phone-never-joined' }),
+      // B's coordinator (hub id, or their id on B), said to be on A, where they never signed in
+      monthCancel('cancel-not-on-a', 'close-1', { userId: other.id, name: 'coordc さん', deviceId: phoneA.deviceId }),
+      monthCancel('cancel-not-on-a-vault', 'close-1', { ...on(phoneB, 'coordc さん'), deviceId: phoneA.deviceId }),
+    ]);
+    expect(outcomes(answer)).toEqual(['writer', 'writer', 'writer']);
+    const details = answer.body.results.map((r) => (r.status === 'refused' ? r.detail : ''));
+    expect(details[0]).toBe('deviceId "phone-never-joined" is not the pushing device phone-b nor a device of this hub');
+    expect(details[1]).toBe('deviceId "phone-a" is not the pushing device phone-b, and recordedBy.userId "u-coordc" never signed in on it');
+    expect(details[2]).toMatch(/recordedBy\.userId "staff-on-phone-b" never signed in on it/);
+    // November stays 請求済み
+    expect(await monthCloses(workerPhone)).toEqual(['close-1']);
+  });
+
   it('[E6] a 閲覧記録 entry naming another user is refused `writer`: not listed, not under them; a retiring phone\'s is quarantined for the admin', async () => {
     const kanri = await api.user('admin', 'admin');
     const coordPhone = await join('coord-phone', coord);

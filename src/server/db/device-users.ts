@@ -324,6 +324,30 @@ export async function lockDeviceForUser(
   return { tenantId: row.tenant_id, lastSeq: Number(row.last_seq), head: Number(row.head), now: row.now };
 }
 
+/**
+ * [E6] Who may be named as the writer of a record made on each of these devices of the hub (a
+ * 請求済み another phone sends again after a restore, src/vault/epoch-resend.ts): everyone who ever
+ * signed in on it, by hub id and by their id in its vault, signed out, stopped or retired alike
+ * (the phone that closed the month may be gone since). A device of another hub, or none, is absent.
+ */
+export async function writersOnDevices(client: pg.PoolClient, tenantId: string, deviceIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const writers = new Map<string, Set<string>>();
+  if (deviceIds.length === 0) return writers;
+  const rows = await client.query<{ device_id: string; user_id: string; vault_user_id: string | null }>(
+    `SELECT du.device_id, du.user_id, du.vault_user_id
+       FROM device_users du JOIN devices d ON d.id = du.device_id
+      WHERE d.tenant_id = $1 AND du.device_id = ANY ($2::text[])`,
+    [tenantId, deviceIds],
+  );
+  for (const r of rows.rows) {
+    const ids = writers.get(r.device_id) ?? new Set<string>();
+    ids.add(r.user_id);
+    if (r.vault_user_id !== null) ids.add(r.vault_user_id);
+    writers.set(r.device_id, ids);
+  }
+  return writers;
+}
+
 export async function findDeviceUser(pool: pg.Pool, deviceId: string, userId: string): Promise<DeviceUserRecord | null> {
   // Named: every push reads its authors' sign-ins (authorsOf), so the statement is planned once per connection.
   const rows = await pool.query<Row>(

@@ -21,7 +21,7 @@ import { MAX_PUSH_CHANGES } from '../../protocol/sync';
 import { checkAccessEntry, checkRecord, isRecordId, RECORD_ID_PATTERN, type StoredKind } from '../../protocol/records';
 import { REMOVED_PAYLOAD } from './record-admin';
 import type { PushOptions } from './account-store';
-import { lockDeviceForUser } from './device-users';
+import { lockDeviceForUser, writersOnDevices } from './device-users';
 import { checkEvidence } from './evidence';
 import { readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
 import { equal, mergeRecord, type Json } from '../../protocol/merge';
@@ -75,6 +75,11 @@ interface Known {
   readonly cases: HeldCases;
   /** the ids the author's case entries and 請求済み may carry as recordedBy.userId, and their 閲覧記録 as userId, on this device: their hub id and vault user id (A9) [E6] */
   authorIds: readonly string[];
+  /**
+   * device id → the ids of everyone who signed in on it, for each other device of the hub a pushed
+   * 請求済み says it was made on (a restore's re-send from another phone) [E6]
+   */
+  readonly writersElsewhere: Map<string, Set<string>>;
 }
 
 interface PushContext {
@@ -259,11 +264,18 @@ async function takeInSavepoint(ctx: PushContext, change: PushedChange): Promise<
 
 /** Reads, for the whole push, what the checks of each change need (see Known). */
 async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, changes: readonly PushedChange[], authorIds: readonly string[]): Promise<Known> {
-  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds };
-  const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   // Text PostgreSQL cannot hold (a NUL) would fail these reads for the whole push: such a change
   // is left out here and refused on its own when it is written [S11].
   const storable = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
+  // [E6] A 請求済み made on another phone: only a restore's re-send names one, so an ordinary push
+  // makes no round trip for it.
+  const elsewhere = changes
+    .filter((c) => c.kind === 'month-close')
+    .map((c) => (c.payload as { deviceId?: unknown } | null)?.deviceId)
+    .filter((d): d is string => storable(d) && d !== deviceId);
+  const writersElsewhere = await writersOnDevices(tx, tenantId, [...new Set(elsewhere)]);
+  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds, writersElsewhere };
+  const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   const evidenceIds = changes.filter((c) => c.kind === 'case-entry' && storable(c.entityId)).map((c) => c.entityId);
   if (evidenceIds.length > 0) {
     const rows = await tx.query<{ id: string; hash: string; version: string }>(
@@ -464,15 +476,24 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
  * report show the payload's name), or log an access in the admin's. Checked after the duplicate
  * checks, as a case entry is: a record the hub holds, sent again from a restored or another phone,
  * is answered as held. The shape (checkShape) made both fields text. Null when it holds.
+ *
+ * A 請求済み made on another phone is taken when it names a writer who signed in on that phone of
+ * this hub: after a restore every phone holding it sends it again (src/vault/epoch-resend.ts), as
+ * the phone that closed the month may be gone since. It names a pairing the hub made, never the
+ * sender's phone with someone else; the change is still credited to its sender (`changes.user_id`).
  */
 function checkWriter(change: PushedChange, ctx: PushContext): string | null {
   const payload = change.payload as { readonly userId?: unknown; readonly recordedBy?: { readonly userId?: unknown }; readonly deviceId?: unknown };
   const [field, writer] = change.kind === 'access' ? ['userId', payload.userId] : ['recordedBy.userId', payload.recordedBy?.userId];
+  if (change.kind === 'month-close' && payload.deviceId !== ctx.deviceId) {
+    const made = `deviceId ${JSON.stringify(payload.deviceId)} is not the pushing device ${ctx.deviceId}`;
+    const onIt = typeof payload.deviceId === 'string' ? ctx.known.writersElsewhere.get(payload.deviceId) : undefined;
+    if (onIt === undefined) return `${made} nor a device of this hub`;
+    if (typeof writer !== 'string' || !onIt.has(writer)) return `${made}, and ${field} ${JSON.stringify(writer)} never signed in on it`;
+    return null;
+  }
   if (typeof writer !== 'string' || !(writer === ctx.userId || ctx.known.authorIds.includes(writer))) {
     return `${field} ${JSON.stringify(writer)} is not the pushing user ${ctx.userId} nor a staff id this device bound to it at sign-in`;
-  }
-  if (change.kind === 'month-close' && payload.deviceId !== ctx.deviceId) {
-    return `deviceId ${JSON.stringify(payload.deviceId)} is not the pushing device ${ctx.deviceId}`;
   }
   return null;
 }
