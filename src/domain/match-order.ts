@@ -20,7 +20,7 @@ export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
 export const NIGHT_ENDS_HOUR = 6;
 
 export const MATCH_ORDER_EXPLANATION =
-  '空きの報告がある事業所（今夜した報告と今夜を含む期間の報告、前の夜の24時間以内の報告の順に、新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所';
+  '空きの報告がある事業所（今夜した報告と今夜を含む期間の報告、前の夜の24時間以内の報告の順に、新しい報告から。報告の後の入所で埋まった事業所を除く） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所';
 
 /**
  * What a bed report says about `nowMs`: 'fresh' (free beds now: reported within 24 hours, or a
@@ -129,6 +129,18 @@ export function reportsAhead(facility: Pick<Facility, 'vacancy' | 'vacancyHistor
   const covered = (v: Vacancy) =>
     ahead.some((w) => w !== v && reportedMs(w) > reportedMs(v) && w.from! <= v.from! && w.until! >= v.until!);
   return ahead.filter((v) => !covered(v)).sort((a, b) => (a.from! < b.from! ? -1 : a.from! > b.from! ? 1 : reportedMs(b) - reportedMs(a)));
+}
+
+/**
+ * How many of a report's free beds the admissions recorded since took (短期入所 in other emergency
+ * cases, open-case.ts `admissionsElsewhere`): each admitted after the report was made. One admitted
+ * before it is in the liaison's figure already. A report whose time is not an instant loses no bed
+ * (it is 'old' anyway).
+ */
+export function bedsTakenSince(vacancy: Vacancy, admittedAt: readonly string[]): number {
+  const reported = reportedMs(vacancy);
+  if (reported === 0) return 0;
+  return admittedAt.filter((at) => Date.parse(at) > reported).length;
 }
 
 /** A free bed (beds > 0) reported within 24 hours before `nowMs`, or for a period holding today. */

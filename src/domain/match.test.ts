@@ -4,6 +4,9 @@ import type { DisabilityType, MedicalCareKind } from './disability';
 import { emptyAcceptance, emptyFacility, type Acceptance, type Facility } from './facility';
 import type { IsoInstant } from './household';
 import { INCOMPLETE_MESSAGES, MATCH_ORDER_EXPLANATION, matchFacilities, searchFacilities, type MatchResult } from './match';
+import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
+import type { CaseEntry, EntryBody } from './emergency-case';
+import { admissionsElsewhere, callsElsewhere } from './open-case';
 
 let seq = 0;
 
@@ -181,7 +184,7 @@ describe('order of fits', () => {
     expect(r.fits[1]).toMatchObject({ freshVacancy: false, stayedBefore: true });
     expect(r.fits.find((m) => m.facility === stale)?.freshVacancy).toBe(false);
     expect(r.orderExplanation).toBe(MATCH_ORDER_EXPLANATION);
-    expect(r.orderExplanation).toBe('空きの報告がある事業所（今夜した報告と今夜を含む期間の報告、前の夜の24時間以内の報告の順に、新しい報告から） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所');
+    expect(r.orderExplanation).toBe('空きの報告がある事業所（今夜した報告と今夜を含む期間の報告、前の夜の24時間以内の報告の順に、新しい報告から。報告の後の入所で埋まった事業所を除く） → 以前に利用した事業所 → 地区・名前順 → 満床の報告が24時間以内にある事業所');
   });
 
   it("reads the weekend's beds on the weekend though a report for one night replaced it since", () => {
@@ -236,6 +239,80 @@ describe('order of fits', () => {
     const broken = createFacility({ accepts, vacancy: vacancy('昨夜') });
     const r = ok(matchFacilities({ person, callAt: CALL, facilities: [ahead, broken] }));
     expect(r.fits.map((m) => m.freshVacancy)).toEqual([true, false]);
+  });
+});
+
+describe('beds taken by admissions in other emergency cases since the report', () => {
+  const person = createPerson({ disabilityTypes: ['mental'] });
+  const accepts = { mental: both };
+  const HOURS = 3_600_000;
+  // 2026-11-30 02:10 in Japan: coordinator B's match for another person
+  const B_CALL = '2026-11-29T17:10:00.000Z';
+  const REPORT_1800 = '2026-11-29T09:00:00.000Z';
+  const at = (body: EntryBody, time: string) => ({ body, at: time });
+  const admission = (facilityId: string, from: string): EntryBody => ({ type: 'outcome', outcome: '短期入所', facilityId, facilityName: 'あおぞら', from, note: '' });
+
+  /** Coordinator A's case: 受入可 at 01:40, admitted at 01:45 (or `from`, up to 02:05), closed at 02:06. */
+  function caseA(facilityId: string, from = '2026-11-29T16:45:00.000Z', id = 'case-a'): Promise<CaseEntry[]> {
+    return appendEntries([], [
+      at(openBody({ requestedAt: '2026-11-29T16:20:00.000Z' }), '2026-11-29T16:21:00.000Z'),
+      at(contactBody({ facilityId, facilityName: 'あおぞら', contactedAt: '2026-11-29T16:40:00.000Z', result: '受入可' }), '2026-11-29T16:40:10.000Z'),
+      at({ type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, '2026-11-29T16:42:00.000Z'),
+      at(admission(facilityId, from), '2026-11-29T17:05:00.000Z'),
+      at({ type: 'close', closedAt: '2026-11-29T17:06:00.000Z' }, '2026-11-29T17:06:00.000Z'),
+    ], id);
+  }
+
+  function matchAt0210(facilities: Facility[], chains: CaseEntry[][]) {
+    const admissions = admissionsElsewhere(chains, 'case-b', new Date(B_CALL), 7 * 24 * HOURS);
+    return ok(matchFacilities({ person, callAt: B_CALL, facilities, admissionsElsewhere: admissions }));
+  }
+
+  it('takes the top place and the fresh look from a report of 1 bed at 18:00 once another case admitted someone there at 01:45', async () => {
+    const aozora = createFacility({ name: 'あおぞら', area: '中央', accepts, vacancy: { beds: 1, asOf: REPORT_1800, reportedBy: '連携担当' } });
+    const aiEn = createFacility({ name: 'あい園', area: '中央', accepts });
+    const a = await caseA(aozora.id);
+    // the card's call line alone says 受入可: nothing in it tells of the admission
+    expect(callsElsewhere([a], 'case-b', new Date(B_CALL), 12 * HOURS).get(aozora.id)?.result).toBe('受入可');
+    const r = matchAt0210([aozora, aiEn], [a]);
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['あい園', 'あおぞら']);
+    expect(r.fits[1]).toMatchObject({ vacancy: { beds: 1 }, freshVacancy: false, forTonight: false, fullVacancy: false, bedsTaken: 1 });
+    expect(r.fits[1]!.admissionsElsewhere.map((x) => x.admittedAt)).toEqual(['2026-11-29T16:45:00.000Z']);
+  });
+
+  it('keeps a report of 2 beds first with one taken since, and counts the admission on the other record of an office registered twice', async () => {
+    const aozora = createFacility({ name: 'あおぞら', officeNumber: '1210100009', accepts, vacancy: { beds: 2, asOf: REPORT_1800, reportedBy: '連携担当' } });
+    const twin = createFacility({ name: 'あおぞら', officeNumber: '1210100009', accepts });
+    const aiEn = createFacility({ name: 'あい園', accepts });
+    const r = matchAt0210([aiEn, twin, aozora], [await caseA(twin.id)]);
+    expect(r.fits.map((m) => m.facility.id)).toEqual([aozora.id, aiEn.id]);
+    expect(r.fits[0]).toMatchObject({ freshVacancy: true, forTonight: true, bedsTaken: 1 });
+  });
+
+  it('takes no bed for an admission before the report: the liaison counted it (2 beds at 01:50, admissions at 01:45 and 02:00)', async () => {
+    const aozora = createFacility({ name: 'あおぞら', accepts, vacancy: { beds: 2, asOf: '2026-11-29T16:50:00.000Z', reportedBy: '連携担当' } });
+    const aiEn = createFacility({ name: 'あい園', accepts });
+    const r = matchAt0210([aiEn, aozora], [await caseA(aozora.id), await caseA(aozora.id, '2026-11-29T17:00:00.000Z', 'case-c')]);
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['あおぞら', 'あい園']);
+    expect(r.fits[0]).toMatchObject({ freshVacancy: true, forTonight: true, bedsTaken: 1 });
+    expect(r.fits[0]!.admissionsElsewhere.map((x) => x.caseId)).toEqual(['case-c', 'case-a']);
+  });
+
+  it('takes no bed for an admission withdrawn (取消): 2 beds, one admission standing, one withdrawn', async () => {
+    const aozora = createFacility({ name: 'あおぞら', accepts, vacancy: { beds: 2, asOf: REPORT_1800, reportedBy: '連携担当' } });
+    const aiEn = createFacility({ name: 'あい園', accepts });
+    const a = await caseA(aozora.id);
+    const close = a.find((e) => e.body.type === 'close')!;
+    const outcome = a.find((e) => e.body.type === 'outcome')!;
+    const withdrawn = await appendEntries(a, [
+      at({ type: 'correction', corrects: close.id, reason: '受入先から今夜は預かれないと電話があった', replacement: null }, '2026-11-29T16:55:00.000Z'),
+      at({ type: 'correction', corrects: outcome.id, reason: '受入先から今夜は預かれないと電話があった', replacement: null }, '2026-11-29T16:56:00.000Z'),
+    ]);
+    const standing = await caseA(aozora.id, '2026-11-29T16:55:00.000Z', 'case-c');
+    const r = matchAt0210([aiEn, aozora], [withdrawn, standing]);
+    expect(r.fits.map((m) => m.facility.name)).toEqual(['あおぞら', 'あい園']);
+    expect(r.fits[0]).toMatchObject({ freshVacancy: true, bedsTaken: 1 });
+    expect(r.fits[0]!.admissionsElsewhere.map((x) => x.caseId)).toEqual(['case-c']);
   });
 });
 

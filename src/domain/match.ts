@@ -17,12 +17,14 @@ import { isShownOfItsOffice, officeTwins } from './facility-twins';
 import type { IsoDate, IsoInstant, Person } from './household';
 import { hubBonusEligible, HUB_BONUS_CHILD_BEHAVIOR_THRESHOLD, type HubBonusEligibility } from './household-rules';
 import { AGE_CATEGORY_LABELS, ageIfKnown, ageOn, ADULT_AGE, isValidIsoDate, japanDateOf, type AgeCategory } from './japan-time';
-import { compareByAreaName, compareMatches, madeForTonight, MATCH_ORDER_EXPLANATION, reportForNight, vacancyStanding } from './match-order';
+import { bedsTakenSince, compareByAreaName, compareMatches, madeForTonight, MATCH_ORDER_EXPLANATION, reportForNight, vacancyStanding } from './match-order';
 import { isNumberQuery, normalizeDigits, normalizeKana, normalizePhone, queryText } from './normalize';
+import type { AdmissionElsewhere } from './open-case';
 
 export { MATCH_ORDER_EXPLANATION } from './match-order';
 
 const NO_TWINS: readonly Facility[] = [];
+const NO_ADMISSIONS: readonly AdmissionElsewhere[] = [];
 
 export interface MatchInput {
   readonly person: Person;
@@ -33,6 +35,11 @@ export interface MatchInput {
   readonly previousStays?: ReadonlySet<string>;
   /** When vacancy freshness is judged (the screen passes the clock); defaults to `callAt` */
   readonly now?: IsoInstant | Date;
+  /**
+   * 短期入所 admissions in other emergency cases whose stays go on, by facility id, latest first
+   * (open-case.ts `admissionsElsewhere`): a bed taken since a report is not free any more.
+   */
+  readonly admissionsElsewhere?: ReadonlyMap<string, readonly AdmissionElsewhere[]>;
 }
 
 export interface FacilityMatch {
@@ -45,8 +52,15 @@ export interface FacilityMatch {
   readonly conditions: readonly string[];
   /** The bed report read for tonight: the current one, or one it replaced that holds tonight (reportForNight) */
   readonly vacancy: Vacancy | null;
-  /** A free bed reported within 24 hours, or for a period holding tonight */
+  /**
+   * A free bed reported within 24 hours, or for a period holding tonight, that the admissions since
+   * (`bedsTaken`) have not all taken
+   */
   readonly freshVacancy: boolean;
+  /** The office's admissions in other emergency cases (on either record of one registered twice), latest first */
+  readonly admissionsElsewhere: readonly AdmissionElsewhere[];
+  /** How many of them came after the report read for tonight was made: its free beds they took */
+  readonly bedsTaken: number;
   /** A fresh report made this night or for a period with tonight in it: before those from last night */
   readonly forTonight: boolean;
   /** 満床 said within the day: listed last */
@@ -116,6 +130,18 @@ export function personNeeds(person: Person, day?: IsoDate): DisabilityType[] {
     wanted.add('severe-behavior');
   }
   return DISABILITY_TYPES.filter((t) => wanted.has(t));
+}
+
+/** The admissions to one office, whichever of its records they name, the latest first. */
+function admissionsOf(
+  byFacility: ReadonlyMap<string, readonly AdmissionElsewhere[]> | undefined,
+  facility: Facility,
+  twins: readonly Facility[],
+): readonly AdmissionElsewhere[] {
+  if (byFacility === undefined || byFacility.size === 0) return NO_ADMISSIONS;
+  const own = byFacility.get(facility.id) ?? NO_ADMISSIONS;
+  if (twins.length === 0) return own;
+  return [own, ...twins.map((t) => byFacility.get(t.id) ?? NO_ADMISSIONS)].flat().sort((a, b) => Date.parse(b.admittedAt) - Date.parse(a.admittedAt));
 }
 
 function incomplete(missing: MissingPersonField[], message: string): MatchResult {
@@ -230,14 +256,20 @@ export function matchFacilities(input: MatchInput): MatchResult {
     }
     const vacancy = reportForNight(facility, nowMs);
     const standing = vacancy === null ? null : vacancyStanding(vacancy, nowMs);
+    const admitted = admissionsOf(input.admissionsElsewhere, facility, twins);
+    const bedsTaken = vacancy === null || admitted.length === 0 ? 0 : bedsTakenSince(vacancy, admitted.map((a) => a.admittedAt));
+    // Its beds all taken since the report: as good as no report for the order (not 満床: nobody said so).
+    const fresh = standing === 'fresh' && bedsTaken < vacancy!.beds;
     const match: FacilityMatch = {
       facility,
       vacancy,
       reasons,
       failures,
       conditions,
-      freshVacancy: standing === 'fresh',
-      forTonight: standing === 'fresh' && madeForTonight(vacancy!, nowMs),
+      freshVacancy: fresh,
+      admissionsElsewhere: admitted,
+      bedsTaken,
+      forTonight: fresh && madeForTonight(vacancy!, nowMs),
       fullVacancy: standing === 'full',
       stayedBefore: previousStays !== undefined && (previousStays.has(facility.id) || twins.some((t) => previousStays.has(t.id))),
       hubBonus: hubBonusFor(facility),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admittedNight, appendEntries, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
-import type { CaseSubject } from './emergency-case';
-import { callsElsewhere, openCaseOfPerson, recentOpenCases } from './open-case';
+import type { CaseEntry, CaseSubject, EntryBody } from './emergency-case';
+import { admissionsElsewhere, callsElsewhere, openCaseOfPerson, recentOpenCases } from './open-case';
 
 const unknownCaller: CaseSubject = { householdId: null, personId: null, name: '', recipientNumber: '' };
 const other: CaseSubject = { ...subjectYota, personId: 'p-2', name: '佐藤 美月' };
@@ -88,5 +88,66 @@ describe('callsElsewhere', () => {
     expect(callsElsewhere([a], 'mine', new Date('2026-11-30T14:00:00.000Z'), 12 * HOURS).size).toBe(0);
     // `now` is a minute clock: a call synced in within it, or from a phone a minute ahead, is tonight's
     expect(callsElsewhere([a], 'mine', new Date('2026-11-30T14:59:00.000Z'), 12 * HOURS).get('fac-1')?.result).toBe('不在');
+  });
+});
+
+describe('admissionsElsewhere', () => {
+  const HOURS = 3_600_000;
+  // 2026-11-30 02:10 in Japan: coordinator B matches for another person
+  const now = new Date('2026-11-29T17:10:00.000Z');
+  const at = (body: EntryBody, time: string) => ({ body, at: time });
+  const admission = (from: string): EntryBody => ({ type: 'outcome', outcome: '短期入所', facilityId: 'fac-1', facilityName: 'あおぞら短期入所', from, note: '' });
+
+  /** Coordinator A's case: あおぞら says 受入可 at 01:40, the person is admitted at 01:45, the case closed. */
+  function admittedAt0145(id = 'a'): Promise<CaseEntry[]> {
+    return appendEntries([], [
+      at(openBody({ requestedAt: '2026-11-29T16:20:00.000Z' }), '2026-11-29T16:21:00.000Z'),
+      at(contactBody({ contactedAt: '2026-11-29T16:40:00.000Z', result: '受入可' }), '2026-11-29T16:40:10.000Z'),
+      at({ type: 'claim-facts', planning: 'this-office', independentLivingClaimed: false, note: '' }, '2026-11-29T16:42:00.000Z'),
+      at(admission('2026-11-29T16:45:00.000Z'), '2026-11-29T16:45:10.000Z'),
+      at({ type: 'close', closedAt: '2026-11-29T16:46:00.000Z' }, '2026-11-29T16:46:00.000Z'),
+    ], id);
+  }
+
+  it("gives the admission another case made at 01:45 though that case's call there reads only 受入可 (the disaster night)", async () => {
+    const a = await admittedAt0145();
+    expect(callsElsewhere([a], 'b', now, 12 * HOURS).get('fac-1')?.result).toBe('受入可');
+    expect(Object.fromEntries(admissionsElsewhere([a], 'b', now, 7 * 24 * HOURS))).toEqual({
+      'fac-1': [{ caseId: 'a', admittedAt: '2026-11-29T16:45:00.000Z', facilityName: 'あおぞら短期入所' }],
+    });
+    // the case's own admission is not 「別の緊急対応」
+    expect(admissionsElsewhere([a], 'a', now, 7 * 24 * HOURS).size).toBe(0);
+  });
+
+  it('keeps the admission when another case rang the facility later and got 不在', async () => {
+    const a = await admittedAt0145();
+    const c = await appendEntries([], [
+      at(openBody({ requestedAt: '2026-11-29T16:48:00.000Z', subject: other }), '2026-11-29T16:48:30.000Z'),
+      at(contactBody({ contactedAt: '2026-11-29T16:50:00.000Z', result: '不在' }), '2026-11-29T16:50:10.000Z'),
+    ], 'c');
+    expect(callsElsewhere([a, c], 'b', now, 12 * HOURS).get('fac-1')).toMatchObject({ caseId: 'c', result: '不在' });
+    expect(admissionsElsewhere([a, c], 'b', now, 7 * 24 * HOURS).get('fac-1')?.map((x) => x.caseId)).toEqual(['a']);
+  });
+
+  it('leaves out an admission withdrawn (取消), one replaced by a later outcome, a stay ended, and one older than the window; the latest first', async () => {
+    const withdrawn = await appendEntries([], [
+      at(openBody({ requestedAt: '2026-11-29T16:00:00.000Z', subject: other }), '2026-11-29T16:00:30.000Z'),
+      at(admission('2026-11-29T16:30:00.000Z'), '2026-11-29T16:30:10.000Z'),
+    ], 'withdrawn');
+    const withdrawnLater = await appendEntries(withdrawn, [at({ type: 'correction', corrects: withdrawn[1]!.id, reason: '別の方の記録だった', replacement: null }, '2026-11-29T16:35:00.000Z')]);
+    const replaced = await appendEntries([], [
+      at(openBody({ requestedAt: '2026-11-29T15:00:00.000Z', subject: other }), '2026-11-29T15:00:30.000Z'),
+      at(admission('2026-11-29T15:30:00.000Z'), '2026-11-29T15:30:10.000Z'),
+      at({ type: 'outcome', outcome: '入院', facilityId: null, facilityName: '', from: null, note: '救急で入院' }, '2026-11-29T15:50:00.000Z'),
+    ], 'replaced');
+    const ended = await appendEntries(await admittedAt0145('ended'), [at({ type: 'stay-end', endedAt: '2026-11-29T17:00:00.000Z', exit: '自宅に戻った', note: '' }, '2026-11-29T17:00:30.000Z')]);
+    const earlier = await appendEntries([], [
+      at(openBody({ requestedAt: '2026-11-27T10:00:00.000Z', subject: other }), '2026-11-27T10:00:30.000Z'),
+      at(admission('2026-11-27T11:00:00.000Z'), '2026-11-27T11:00:10.000Z'),
+    ], 'earlier');
+    expect(admissionsElsewhere([withdrawnLater, replaced, ended], 'b', now, 7 * 24 * HOURS).size).toBe(0);
+    expect(admissionsElsewhere([earlier], 'b', now, 24 * HOURS).size).toBe(0);
+    const a = await admittedAt0145();
+    expect(admissionsElsewhere([earlier, a, withdrawnLater], 'b', now, 7 * 24 * HOURS).get('fac-1')?.map((x) => x.caseId)).toEqual(['a', 'earlier']);
   });
 });

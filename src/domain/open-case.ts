@@ -4,8 +4,9 @@
  * while a case is open is not lost to a match that records nothing (SCENARIOS.md 1).
  */
 import { awaitingCallBack } from './call-backs';
-import { CLOCK_TOLERANCE_MS, foldCase } from './case-fold';
+import { CLOCK_TOLERANCE_MS, foldCase, stayOf } from './case-fold';
 import type { CaseEntry, ContactResult, EmergencyCase, EntryBody } from './emergency-case';
+import type { IsoInstant } from './household';
 
 /** Whether an entry could make the chain about this person: its request, a link, or a correction of either. */
 function namesPerson(body: EntryBody, personId: string): boolean {
@@ -76,7 +77,8 @@ export function recentOpenCases(chains: Iterable<readonly CaseEntry[]>, now: Dat
  * counts them as 以前に利用した事業所, as the interview's 利用歴 and the trial stays, so last month's
  * admission ranks the facility up tonight without anyone typing it into the form. Only the chains
  * that name the person are folded; a withdrawn outcome does not count. Each id with the facility's
- * name as the outcome recorded it (for a record since withdrawn: `standInFor`).
+ * name as the outcome recorded it (for a record since withdrawn, the list's record of that name:
+ * `listedFacilityId`, past-stays.ts).
  */
 export function admittedFacilityIds(chains: Iterable<readonly CaseEntry[]>, householdId: string, personId: string): Map<string, string> {
   const ids = new Map<string, string>();
@@ -130,6 +132,51 @@ export function callsElsewhere(chains: Iterable<readonly CaseEntry[]>, caseId: s
     }
   }
   return latest;
+}
+
+/** A 短期入所 admission in another case whose stay goes on: a bed of the facility taken. */
+export interface AdmissionElsewhere {
+  readonly caseId: string;
+  /** 入所の日時, as the outcome that stands in its case says */
+  readonly admittedAt: IsoInstant;
+  /** the facility's name as the outcome recorded it (its record may have been withdrawn since) */
+  readonly facilityName: string;
+}
+
+/**
+ * Each facility's 短期入所 admissions in cases other than `caseId`, admitted within `withinMs`
+ * before `now` and not ended (退所) by then, the latest first: the bed a liaison reported free at
+ * 18:00 and another emergency took at 01:45 is not free at 02:10, though the report still says so,
+ * and the match counts it against the report (match.ts). Only the outcome standing in its case
+ * counts (`stayOf`): one withdrawn (取消) or replaced by a later outcome does not. Only chains with
+ * an outcome and an entry written in the window (a day before it, for a time corrected back) are folded.
+ */
+export function admissionsElsewhere(chains: Iterable<readonly CaseEntry[]>, caseId: string | null, now: Date, withinMs: number): Map<string, AdmissionElsewhere[]> {
+  const byFacility = new Map<string, AdmissionElsewhere[]>();
+  const from = now.getTime() - withinMs;
+  for (const entries of chains) {
+    // an admission is written after its time (case-fold's checkNotAhead): the chain's last entries are as late
+    if (entries[0]?.caseId === caseId || !entries.slice(-3).some((e) => Date.parse(e.recordedAt) >= from - 86_400_000)) continue;
+    if (!entries.some((e) => e.body.type === 'outcome')) continue;
+    let kase: EmergencyCase;
+    try {
+      kase = foldCase(entries);
+    } catch {
+      continue;
+    }
+    const stay = stayOf(kase);
+    const facilityId = kase.outcome?.body.facilityId ?? null;
+    if (stay === null || facilityId === null) continue;
+    const at = Date.parse(stay.from);
+    if (Number.isNaN(at) || at < from || at > now.getTime() + CLOCK_TOLERANCE_MS) continue;
+    // left already (退所): the bed is free again
+    if (stay.endedAt !== null && Date.parse(stay.endedAt) <= now.getTime()) continue;
+    const list = byFacility.get(facilityId) ?? [];
+    list.push({ caseId: kase.id, admittedAt: stay.from, facilityName: kase.outcome!.body.facilityName });
+    byFacility.set(facilityId, list);
+  }
+  for (const list of byFacility.values()) list.sort((a, b) => Date.parse(b.admittedAt) - Date.parse(a.admittedAt));
+  return byFacility;
 }
 
 /**

@@ -342,6 +342,82 @@ describe('calls made from the match, with a case open', () => {
     expect(called()).toBeNull();
   });
 
+  describe('a bed another emergency case took since the report', () => {
+    /** ひだまり reported `beds` 3 hours ago (or at `reportAgo`); あおば荘 1 bed 5 hours ago: ひだまり first while its beds hold. */
+    const reported = (beds: number, reportAgo = 3) =>
+      facilities.map((f) =>
+        f.id === 'f-c' ? { ...f, vacancy: { beds, asOf: hoursAgo(reportAgo), reportedBy: '田中' } } : f.id === 'f-a' ? { ...f, vacancy: { beds: 1, asOf: hoursAgo(5), reportedBy: '当直' } } : f,
+      );
+    /** Another coordinator's case: ひだまり said 受入可 30 minutes ago and the person was admitted there 24 minutes ago. */
+    async function admittedAtHidamari({ close = true } = {}): Promise<string> {
+      const other = await openCase(new Date(Date.now() - 60 * 60_000));
+      await append(other, { type: 'contact', facilityId: 'f-c', facilityName: 'ひだまり', facilityOfficeNumber: '', shortStay: true, contactedAt: hoursAgo(0.5), method: '電話', result: '受入可', note: '' });
+      await append(other, { type: 'outcome', outcome: '短期入所', facilityId: 'f-c', facilityName: 'ひだまり', from: hoursAgo(0.4), note: '' });
+      if (close) await append(other, { type: 'close', closedAt: hoursAgo(0.3) });
+      return other;
+    }
+    const fitNames = () =>
+      within(screen.getByRole('heading', { name: '受入可能な事業所' }).closest('section')!)
+        .getAllByRole('article')
+        .map((c) => c.getAttribute('aria-label'));
+
+    it('moves the facility whose one reported bed was taken below a fresh report, without its fresh look, and says so beside the 受入可 of that call (the disaster night)', async () => {
+      await admittedAtHidamari();
+      const tonight = await openCase();
+      mount(`#/match/hh-1/p-1?case=${tonight}`, [household], reported(1));
+      const hidamari = await screen.findByRole('article', { name: 'ひだまり' });
+      expect(fitNames()).toEqual(['あおば荘', 'ひだまり']);
+      expect(within(hidamari).getByText('空き 1床・埋まった可能性あり（3時間前の報告）')).not.toHaveClass('match-card__vacancy--fresh');
+      expect(within(hidamari).getByText(/^別の緊急対応で .* に電話済み（受入可）$/)).toBeInTheDocument();
+      expect(within(hidamari).getByText(/^別の緊急対応で .* に入所あり（空きの報告 .* より後）$/)).toHaveClass('match-card__elsewhere--admitted');
+    });
+
+    it('still tells of the admission when a later call there in a third case got 不在', async () => {
+      await admittedAtHidamari();
+      const third = await openCase(new Date(Date.now() - 20 * 60_000));
+      await append(third, { type: 'contact', facilityId: 'f-c', facilityName: 'ひだまり', facilityOfficeNumber: '', shortStay: true, contactedAt: hoursAgo(0.2), method: '電話', result: '不在', note: '' });
+      const tonight = await openCase();
+      mount(`#/match/hh-1/p-1?case=${tonight}`, [household], reported(1));
+      const hidamari = await screen.findByRole('article', { name: 'ひだまり' });
+      expect(within(hidamari).getByText(/^別の緊急対応で .* に電話済み（不在）$/)).toBeInTheDocument();
+      expect(within(hidamari).getByText(/^別の緊急対応で .* に入所あり（空きの報告 .* より後）$/)).toBeInTheDocument();
+      expect(fitNames()).toEqual(['あおば荘', 'ひだまり']);
+    });
+
+    it('keeps a report of 2 beds first with one taken, showing the bed left', async () => {
+      await admittedAtHidamari();
+      const tonight = await openCase();
+      mount(`#/match/hh-1/p-1?case=${tonight}`, [household], reported(2));
+      const hidamari = await screen.findByRole('article', { name: 'ひだまり' });
+      expect(fitNames()).toEqual(['ひだまり', 'あおば荘']);
+      expect(within(hidamari).getByText('空き 2床のうち残り 1床（3時間前の報告）')).toHaveClass('match-card__vacancy--fresh');
+    });
+
+    it('takes no bed for an admission made before the report (the liaison counted it), and says it without the ⚠', async () => {
+      await admittedAtHidamari();
+      const tonight = await openCase();
+      mount(`#/match/hh-1/p-1?case=${tonight}`, [household], reported(1, 0.1));
+      const hidamari = await screen.findByRole('article', { name: 'ひだまり' });
+      expect(fitNames()).toEqual(['ひだまり', 'あおば荘']);
+      expect(within(hidamari).getByText('空き 1床（6分前の報告）')).toHaveClass('match-card__vacancy--fresh');
+      expect(within(hidamari).getByText(/^別の緊急対応で .* に入所あり（空きの報告 .* より前）$/)).not.toHaveClass('match-card__elsewhere--admitted');
+    });
+
+    it('takes no bed for an admission withdrawn (取消): of 2 beds, one admission standing and one withdrawn leave 1', async () => {
+      const withdrawn = await admittedAtHidamari({ close: false });
+      const outcome = useApp.getState().caseEntries.get(withdrawn)!.find((e) => e.body.type === 'outcome')!;
+      await append(withdrawn, { type: 'correction', corrects: outcome.id, reason: '受入先から今夜は預かれないと電話があった', replacement: null });
+      await admittedAtHidamari();
+      const tonight = await openCase();
+      mount(`#/match/hh-1/p-1?case=${tonight}`, [household], reported(2));
+      const hidamari = await screen.findByRole('article', { name: 'ひだまり' });
+      expect(fitNames()).toEqual(['ひだまり', 'あおば荘']);
+      expect(within(hidamari).getByText('空き 2床のうち残り 1床（3時間前の報告）')).toHaveClass('match-card__vacancy--fresh');
+      // one admission told of, not two
+      expect(within(hidamari).getByText(/^別の緊急対応で .* に入所あり（空きの報告 .* より後）$/)).toBeInTheDocument();
+    });
+  });
+
   it('once every fitting facility was called, says so, and at the foot of the page how to end the case when none accepts', async () => {
     const caseId = await openCase();
     const at = new Date().toISOString();

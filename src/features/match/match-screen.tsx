@@ -32,6 +32,7 @@ import { callsByFacility, useCallRecorder, useRecordingCase } from './calls';
 import { CalledGroup } from './called-group';
 import { CallLinks, type OnCall } from './call-links';
 import { personForTonight, TonightForm, useTonight } from './tonight';
+import { ElsewhereLines, useAdmissionsElsewhere } from './elsewhere';
 import { T } from './text';
 import './match.css';
 
@@ -102,6 +103,8 @@ export function MatchScreen() {
   const demoHousehold = household ? isDemoId(household.id) : false;
   const facilities = useMemo(() => [...facilityMap.values()].filter((f) => demoHousehold || !isDemoId(f.id)), [facilityMap, demoHousehold]);
   const demoLeftOut = demoHousehold ? 0 : facilityMap.size - facilities.length;
+  // and the admissions there in other cases: the bed reported at 18:00 that another emergency took at 01:45
+  const admissions = useAdmissionsElsewhere(kase?.id ?? personsCase?.id ?? null, now, facilities);
   const allTrialStays = useApp((s) => s.trialStays);
   // 体験利用 recorded for this person: those facilities count as 以前に利用した事業所 too.
   // (a stay entered on a record the hub's admin has since withdrawn counts for the office's other record)
@@ -128,12 +131,12 @@ export function MatchScreen() {
   const { result, recorded } = useMemo(() => {
     if (!person) return { result: null, recorded: null };
     const previousStays = new Set([...stayedAt, ...trials.keys(), ...admitted]);
-    const asRecorded = matchFacilities({ person, callAt, now, facilities, previousStays });
+    const asRecorded = matchFacilities({ person, callAt, now, facilities, previousStays, admissionsElsewhere: admissions });
     // What the 聞き取り票 lacks, tonight's choice fills (this screen only): the record's own match otherwise.
     if (asRecorded.kind !== 'incomplete' || tonight === null) return { result: asRecorded, recorded: asRecorded };
     const stands = personForTonight(person, { category: asRecorded.missing.includes('birthDate') ? tonight.category : null, types: asRecorded.missing.includes('disabilityTypes') ? tonight.types : [] }, japanDateOf(callAt));
-    return { result: matchFacilities({ person: stands, callAt, now, facilities, previousStays }), recorded: asRecorded };
-  }, [person, callAt, now, facilities, stayedAt, trials, admitted, tonight]);
+    return { result: matchFacilities({ person: stands, callAt, now, facilities, previousStays, admissionsElsewhere: admissions }), recorded: asRecorded };
+  }, [person, callAt, now, facilities, stayedAt, trials, admitted, tonight, admissions]);
   /** what tonight's choice stands in for, when the match runs on it */
   const standIn = recorded?.kind === 'incomplete' && result?.kind !== 'incomplete' ? recorded.missing : null;
 
@@ -308,15 +311,17 @@ function VacancyLine({ match, now }: { match: FacilityMatch; now: Date }) {
   const v = match.vacancy;
   if (!v) return <p className="match-card__vacancy">{T.noVacancy}</p>;
   const ago = agoInWords(v.asOf, now) ?? formatJapanDateTimeOrText(v.asOf);
-  const count = v.beds === 0 ? T.full : T.beds(v.beds);
-  const beds = v.from && v.until ? T.bedsFor(count, formatMonthDay(v.from), formatMonthDay(v.until)) : count;
   const standing = vacancyStanding(v, now.getTime());
+  // beds taken since the report by admissions in other cases (ElsewhereLines says when): what is left of them
+  const taken = standing === 'fresh' ? match.bedsTaken : 0;
+  const count = v.beds === 0 ? T.full : taken === 0 ? T.beds(v.beds) : taken < v.beds ? T.bedsLeft(v.beds, v.beds - taken) : T.bedsTaken(v.beds);
+  const beds = v.from && v.until ? T.bedsFor(count, formatMonthDay(v.from), formatMonthDay(v.until)) : count;
   const text = standing === 'fresh' || standing === 'full' ? T.vacancy(beds, ago) : standing === 'later' ? T.laterVacancy(beds, ago) : T.oldVacancy(beds, ago);
   // the liaison's word on it (「土曜の夜のみ」「女性のみ」) may decide the call: said under the figure, with who said it
   const note = v.note?.trim() ?? '';
   return (
     <>
-      <p className={standing === 'fresh' ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>{text}</p>
+      <p className={match.freshVacancy ? 'match-card__vacancy match-card__vacancy--fresh' : 'match-card__vacancy'}>{text}</p>
       {note !== '' ? <p className="match-card__vacancy-note">{T.vacancyNote(note, v.reportedBy.trim())}</p> : null}
     </>
   );
@@ -404,7 +409,7 @@ function MatchCard({
   closed?: boolean;
   /** this person's trial stays at the facility, the latest first */
   trials?: readonly TrialStay[] | undefined;
-  /** the facility's latest call tonight in another emergency case */
+  /** the facility's latest call tonight in another emergency case (its admissions there are on `match`) */
   elsewhere?: CallElsewhere | undefined;
   onCall: OnCall;
 }) {
@@ -418,11 +423,7 @@ function MatchCard({
       </div>
       {match.twins.length > 0 ? <TwinsLine match={match} now={now} /> : null}
       {closed ? null : <VacancyLine match={match} now={now} />}
-      {elsewhere ? (
-        <p className={elsewhere.result === '受入不可' ? 'match-card__elsewhere match-card__elsewhere--refused' : 'match-card__elsewhere'}>
-          {T.calledElsewhere(formatJapanShortDateTime(elsewhere.contactedAt), elsewhere.result)}
-        </p>
-      ) : null}
+      {closed ? null : <ElsewhereLines match={match} call={elsewhere} now={now} />}
       {near && match.failures.length > 0 ? (
         <ul className="match-card__failures">
           {match.failures.map((x) => (

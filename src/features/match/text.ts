@@ -32,6 +32,10 @@ export const T = {
   noNearMisses: '該当する事業所はありません。',
   showMore: (rest: number) => `さらに表示（残り${rest}件）`,
   beds: (n: number) => `空き ${n}床`,
+  /** a fresh report, some of whose beds an admission in another emergency case took since */
+  bedsLeft: (beds: number, left: number) => `空き ${beds}床のうち残り ${left}床`,
+  /** a fresh report, all of whose beds admissions in other emergency cases took since */
+  bedsTaken: (beds: number) => `空き ${beds}床・埋まった可能性あり`,
   /** 0 beds reported */
   full: '満床',
   bedsFor: (beds: string, from: string, until: string) => `${beds}・${from}〜${until}`,
@@ -45,6 +49,14 @@ export const T = {
   stayedBefore: '以前に利用',
   /** the facility's latest call of the night in another emergency case (a colleague's, or this phone's) */
   calledElsewhere: (when: string, result: string | null) => `別の緊急対応で ${when} に電話済み（${result ?? '結果未記録'}）`,
+  /**
+   * the latest 短期入所 admission there in another emergency case (`count` of them since the bed
+   * report), and whether the report was made before it (its beds may be gone) or after (counted in it)
+   */
+  admittedElsewhere: (when: string, count: number, report: { at: string; after: boolean } | null) => {
+    const notes = [...(count > 1 ? [`ほか${count - 1}件`] : []), ...(report === null ? [] : [`空きの報告 ${report.at} より${report.after ? '後' : '前'}`])];
+    return `別の緊急対応で ${when} に入所あり${notes.length > 0 ? `（${notes.join('・')}）` : ''}`;
+  },
   twins: (n: number) => `同じ事業所番号の登録が${n}件あります（休止・廃止でない方、空き報告のある方を優先して表示しています）`,
   twinClosed: (closure: string) => `もう一方の登録には「${closure}」とあります（電話で確かめてください）`,
   twinPhones: (phones: string) => `もう一方の登録の電話: ${phones}`,
