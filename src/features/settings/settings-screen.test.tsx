@@ -305,6 +305,27 @@ describe('settings: users', () => {
     expect(within(add).queryAllByRole('alert')).toHaveLength(0);
   });
 
+  it('on a phone joined to a hub, 職員を追加 says that the new person\'s records, and every later one, wait until they sign in here', async () => {
+    const user = userEvent.setup();
+    unlockedWithFakeSession();
+    syncStatus.setState({ ...initialSyncStatus, joined: true });
+    try {
+      render(<SettingsScreen />);
+      await user.click(screen.getByRole('button', { name: T.addUser }));
+      expect(within(screen.getByRole('form', { name: T.addUserTitle })).getByText(T.addUserJoined)).toBeInTheDocument();
+    } finally {
+      syncStatus.setState(initialSyncStatus, true);
+    }
+  });
+
+  it('alone, 職員を追加 says nothing of a hub', async () => {
+    const user = userEvent.setup();
+    unlockedWithFakeSession();
+    render(<SettingsScreen />);
+    await user.click(screen.getByRole('button', { name: T.addUser }));
+    expect(within(screen.getByRole('form', { name: T.addUserTitle })).queryByText(T.addUserJoined)).toBeNull();
+  });
+
   it('says so beside the field when the current passphrase is wrong, and focus goes back to it', async () => {
     const user = userEvent.setup();
     const session = unlockedWithFakeSession();

@@ -43,6 +43,9 @@ export const T = {
   you: '（使用中）',
   addUser: '職員を追加',
   addUserTitle: '職員を追加',
+  /** A9: the queue waits at the first change of someone with no hub sign-in on this phone */
+  addUserJoined:
+    'この端末は拠点サーバーに参加しています。追加した職員がこの端末で拠点にサインインするまで、その人の記録（解錠の閲覧記録を含む）と、そのあとにこの端末で書かれた記録は拠点へ送信されません。拠点に届かない間（災害時など）に追加するときは、つながりしだい、その人にこの端末でサインインしてもらってください。',
   currentPassphraseForAdd: 'あなたの現在のパスフレーズ',
   newUserName: '新しい職員の表示名',
   newUserPassphrase: '新しい職員のパスフレーズ',

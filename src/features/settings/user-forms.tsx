@@ -4,6 +4,8 @@
  * account, or lock a colleague out.
  */
 import { useState, type FormEvent } from 'react';
+import { useStore } from 'zustand';
+import { syncStatus } from '../../sync/status';
 import { useApp } from '../../state/store';
 import { MAX_DISPLAY_NAME, toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { currentPassphraseRejection } from './passphrase-words';
@@ -43,6 +45,7 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
   const session = useApp((s) => s.session);
   const users = useApp((s) => s.users);
   const refreshUsers = useApp((s) => s.refreshUsers);
+  const joined = useStore(syncStatus, (s) => s.joined);
   const [current, setCurrent] = useState('');
   const [name, setName] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -87,6 +90,7 @@ export function AddUserForm({ onDone, onCancel }: { onDone: (displayName: string
   return (
     <form ref={ref} autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="add-user-title">
       <h3 id="add-user-title">{T.addUserTitle}</h3>
+      {joined ? <Notice kind="info">{T.addUserJoined}</Notice> : null}
       <SecretField
         label={T.currentPassphraseForAdd}
         autoFocus
