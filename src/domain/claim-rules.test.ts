@@ -30,7 +30,8 @@ const HUB_OFFICE: Office = {
   id: 'office-hub',
   name: '相談支援センター みなと',
   officeNumber: '1234567890',
-  hubPeriods: [{ from: '2026-04-01', to: null, note: '' }], oneBody: { settlement: false, independentLiving: false },
+  // notified to the city in March (on or before the 15th): claimed from its first day (留意事項通知 第一の1(4))
+  hubPeriods: [{ from: '2026-04-01', to: null, note: '', notifiedOn: '2026-03-13' }], oneBody: { settlement: false, independentLiving: false },
   createdAt: '2026-03-01T00:00:00.000Z',
   updatedAt: '2026-03-01T00:00:00.000Z',
 };
@@ -889,7 +890,7 @@ describe('計画相談別告示 十一: hub periods', () => {
   it('計画相談別告示 十一: positioned again after a gap: the gap is 算定不可 naming every period, the new period is claimed', () => {
     const office = periodOffice([
       { from: '2025-04-01', to: '2025-12-31', note: '' },
-      { from: '2026-11-01', to: null, note: '再指定' },
+      { from: '2026-11-01', to: null, note: '再指定', notifiedOn: '2026-10-15' },
     ]);
     const inGap = makeCase({ id: 'gap', officeId: office.id, contacts: [{ at: '2026-06-01T02:00:00+09:00' }] });
     const inNew = makeCase({ id: 'new', officeId: office.id, contacts: [{ at: '2026-11-01T00:05:00+09:00' }] });
@@ -902,6 +903,54 @@ describe('計画相談別告示 十一: hub periods', () => {
     expect(n?.reasons).toContain('拠点として位置付けられていた期間（2026年11月1日から）の連絡・調整です');
     expect(o).toMatchObject({ status: 'claimed', month: '2025-12' });
   });
+
+  // 留意事項通知 第一の1(4) (seeds/004 §6-5 ※提出期限): a 届出 on or before the 15th is claimed from the next
+  // month's services, one on the 16th or later from the month after that.
+  const at = (day: string) => `${day}T02:00:00+09:00`;
+  const decidedOn = (office: Office, days: readonly string[]) =>
+    decideClaims(
+      days.map((day, i) => makeCase({ id: `d${i}`, officeId: office.id, subject: { ...HANAKO, recipientNumber: String(i + 1).padStart(10, '0') }, contacts: [{ at: at(day) }] })),
+      officesWith(office),
+    );
+
+  it('留意事項通知 第一の1(4): positioned and notified on 20 April: 25 April and 10 May are 算定不可 saying why; 1 June is claimed', () => {
+    const office = periodOffice([{ from: '2026-04-20', to: null, note: '', notifiedOn: '2026-04-20' }]);
+    const [april, may, lastOfMay, june] = decidedOn(office, ['2026-04-25', '2026-05-10', '2026-05-31', '2026-06-01']);
+    expect(april).toMatchObject({ status: 'not-claimable', units: 0, ordinal: null });
+    expect(april?.reasons).toEqual([
+      '連絡・調整の日（2026年4月25日）は相談強化加算の算定開始の前です。加算の届出（2026年4月20日）が16日以降のため、2026年6月のサービス提供分からの算定です（届出が15日以前なら翌月、16日以降なら翌々月から：留意事項通知 第一の1(4)）',
+    ]);
+    expect(may?.status).toBe('not-claimable');
+    expect(may?.reasons[0]).toContain('連絡・調整の日（2026年5月10日）は相談強化加算の算定開始の前です');
+    expect(lastOfMay?.status).toBe('not-claimable');
+    expect(june).toMatchObject({ status: 'claimed', month: '2026-06', units: CONSULTATION_BONUS_UNITS });
+    expect(june?.reasons).toContain('拠点として位置付けられていた期間（2026年4月20日から）の連絡・調整です');
+  });
+
+  it('留意事項通知 第一の1(4): notified on the 15th: claimed from the 1st of the next month; notified before the positioning: from its first day, never before', () => {
+    const office = periodOffice([{ from: '2026-04-01', to: null, note: '', notifiedOn: '2026-04-15' }]);
+    const [april, may] = decidedOn(office, ['2026-04-30', '2026-05-01']);
+    expect(april?.reasons[0]).toContain('加算の届出（2026年4月15日）が15日以前のため、2026年5月のサービス提供分からの算定です');
+    expect(may?.status).toBe('claimed');
+    const early = periodOffice([{ from: '2026-06-20', to: null, note: '', notifiedOn: '2026-05-01' }]);
+    const [before, first] = decidedOn(early, ['2026-06-19', '2026-06-20']);
+    expect(before?.reasons[0]).toContain('の外です');
+    expect(first?.status).toBe('claimed');
+  });
+
+  it('留意事項通知 第一の1(4): no 届出日 recorded: the start is taken as the 届出日, saying so and where to record it (from 1 April: 1 May, not 1 April)', () => {
+    const office = periodOffice([{ from: '2026-04-01', to: null, note: '' }]);
+    const [first, may] = decidedOn(office, ['2026-04-01', '2026-05-01']);
+    expect(first?.status).toBe('not-claimable');
+    expect(first?.reasons).toEqual([
+      '連絡・調整の日（2026年4月1日）は相談強化加算の算定開始の前です。加算の届出日が記録されていないため、拠点の期間の開始日を届出日としています。加算の届出（2026年4月1日）が15日以前のため、2026年5月のサービス提供分からの算定です（届出が15日以前なら翌月、16日以降なら翌々月から：留意事項通知 第一の1(4)）。届出日が違うときは、設定の「事業所（相談強化加算）」で届出日を記録してください',
+    ]);
+    expect(may?.status).toBe('claimed');
+    // a mid-month start saved before the 届出日 was asked (no migration): from the 20th, June
+    const [midMay, june] = decidedOn(periodOffice([{ from: '2026-04-20', to: null, note: '' }]), ['2026-05-31', '2026-06-01']);
+    expect([midMay?.status, june?.status]).toEqual(['not-claimable', 'claimed']);
+  });
+
 
   it('計画相談別告示 十一: an office with no period at all is not a hub', () => {
     const d = only(decideClaims([makeCase({ id: 'c', officeId: 'office-periods', contacts: [{ at: '2026-12-01T00:20:00+09:00' }] })], officesWith(periodOffice([]))));
@@ -925,7 +974,7 @@ describe('計画相談別告示 十一: hub periods', () => {
             return { ...c, subject, open: { ...c.open, body: { ...c.open.body, subject, officeId: HUB_OFFICE.id } } };
           });
           const before = decideClaims(cases, OFFICES);
-          const ended = [{ from: '2026-04-01', to: end, note: '廃止届' }];
+          const ended = [{ ...HUB_OFFICE.hubPeriods[0]!, to: end, note: '廃止届' }];
           const addFrom = later ? addDaysToDate(end, later.gap) : null;
           const edited: Office = {
             ...HUB_OFFICE,
@@ -1007,7 +1056,18 @@ describe('留意事項通知 第四19 (2) なお書き: 地域定着支援 / 自
     const both: Office = { ...HUB_OFFICE, oneBody: { settlement: false, independentLiving: true } };
     const d = only(decideClaims([decemberCase], new Map([[both.id, both]]), undefined, enrolled(null, [{ from: '2026-12-20', to: '2027-03-31', officeId: HUB_OFFICE.id }])));
     expect(d.status).toBe('not-claimable');
-    expect(d.reasons[0]).toContain('自立生活援助の緊急時支援加算の対象となる月');
+    expect(d.reasons[0]).toContain('自立生活援助を利用している月のため（拠点の運用による判断）');
+  });
+
+  // 地域定着支援 and 自立生活援助 are services for 障害者 (seeds/004): a child's claim does not wait on them.
+  it('a child (児 on the day of the coordination) at an office running both as one body is not asked about them: claimed, where an adult waits', () => {
+    const both: Office = { ...HUB_OFFICE, oneBody: { settlement: true, independentLiving: true } };
+    const child = only(decideClaims([decemberCase], new Map([[both.id, both]]), () => true, enrolled(null, null)));
+    expect(child).toMatchObject({ status: 'claimed', serviceType: '障害児相談支援', units: CONSULTATION_BONUS_UNITS });
+    expect(child.reasons.filter((r) => r.includes('利用状況が未確認'))).toEqual([]);
+    const adult = only(decideClaims([decemberCase], new Map([[both.id, both]]), () => false, enrolled(null, null)));
+    expect(adult.status).toBe('pending');
+    expect(adult.reasons.filter((r) => r.includes('利用状況が未確認'))).toHaveLength(2);
   });
 
   it('the per-case fact 「同じ緊急事態について…算定する」 still excludes on its own', () => {
@@ -1141,6 +1201,38 @@ describe('every pair the claim asks 「同じ緊急事態ですか？」 about i
     expect(casesWithin24Hours(recorded, [recorded, unlinked], (c) => keyOf(c.subject)).map((c) => c.id)).toEqual(['unlinked']);
     // a third call giving the old number, while it is started
     expect(casesNear(caller, '2026-12-11T01:00:00+09:00', [recorded, unlinked], keyOf).map((c) => c.id)).toEqual(['recorded', 'unlinked']);
+  });
+});
+
+// seeds/002 「特定相談支援事業所及び障害児相談支援事業所が対象の加算」: a 者's claim is billed under the office's
+// 指定特定相談支援, a 児's under its 指定障害児相談支援.
+describe('the office’s designations (指定特定相談支援 / 指定障害児相談支援)', () => {
+  const kase = makeCase({ id: 'c', contacts: [{ at: '2026-12-10T02:00:00+09:00' }] });
+  const holding = (designations: Office['designations']) => new Map([[HUB_OFFICE.id, { ...HUB_OFFICE, designations }]]);
+  const adultsOnly = holding({ specifiedConsultation: true, childConsultation: false });
+  const childrenOnly = holding({ specifiedConsultation: false, childConsultation: true });
+
+  it('an office designated for 特定相談支援 only: a child’s claim is 算定不可 naming the 指定 it lacks; an adult’s is claimed; not recorded (absent, or neither ticked), both as before', () => {
+    const child = only(decideClaims([kase], adultsOnly, () => true));
+    expect(child).toMatchObject({ status: 'not-claimable', units: 0 });
+    expect(child.reasons).toEqual([CLAIM_REASONS.notDesignated('障害児相談支援')]);
+    expect(child.reasons[0]).toContain('指定障害児相談支援事業所の指定がないため');
+    expect(only(decideClaims([kase], adultsOnly, () => false))).toMatchObject({ status: 'claimed', serviceType: '計画相談支援' });
+    for (const offices of [OFFICES, holding({ specifiedConsultation: false, childConsultation: false })]) {
+      expect(only(decideClaims([kase], offices, () => true))).toMatchObject({ status: 'claimed', serviceType: '障害児相談支援' });
+      expect(only(decideClaims([kase], offices, () => false))).toMatchObject({ status: 'claimed', serviceType: '計画相談支援' });
+    }
+  });
+
+  it('an office designated for 障害児相談支援 only: an adult’s claim is 算定不可; a child’s is claimed as 障害児相談支援; one whose age is not known waits for it (要確認)', () => {
+    const adult = only(decideClaims([kase], childrenOnly, () => false));
+    expect(adult.status).toBe('not-claimable');
+    expect(adult.reasons[0]).toContain('指定特定相談支援事業所の指定がないため');
+    expect(only(decideClaims([kase], childrenOnly, () => true))).toMatchObject({ status: 'claimed', serviceType: '障害児相談支援' });
+    const households = new Map([['h-1', { officeId: null, persons: [{ id: 'p-1', recipientNumber: HANAKO.recipientNumber, birthDate: null }] }]]);
+    const unaged = only(decideClaims([kase], childrenOnly, childLookupOf(households), personFactsLookupOf(households)));
+    expect(unaged.status).toBe('pending');
+    expect(unaged.reasons).toContain(CLAIM_REASONS.noBirthDate);
   });
 });
 

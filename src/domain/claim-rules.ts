@@ -14,6 +14,7 @@ import {
   CONSULTATION_BONUS_UNITS,
   MONTHLY_CAP,
   type ClaimDecision,
+  type ClaimServiceType,
   type ClaimStatus,
   type ClaimSummaryRow,
 } from './claim-types';
@@ -33,7 +34,17 @@ import { concurrentOutcomes } from './case-fold';
 import { UNKNOWN_ENROLMENTS, type EnrolmentPeriod, type IsoDate, type IsoInstant, type OfficeMove, type ServiceEnrolments } from './household';
 import { ADULT_AGE, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from './japan-time';
 import { normalizeDigits } from './normalize';
-import { formatPeriod, ONE_BODY_LABELS, periodOn, periodTouchesMonth, type HubPeriod, type OneBodyServices } from './office';
+import {
+  designationsOf,
+  firstClaimableDay,
+  formatPeriod,
+  ONE_BODY_LABELS,
+  periodOn,
+  periodTouchesMonth,
+  type HubPeriod,
+  type OfficeDesignations,
+  type OneBodyServices,
+} from './office';
 
 /** 'YYYY-MM' as 2026年12月. */
 function formatMonth(month: string): string {
@@ -65,6 +76,21 @@ export const CLAIM_REASONS = {
     `連絡・調整の日（${formatJapanDate(day)}）は当事業所が拠点として位置付けられていた期間（${periods.map(formatPeriod).join('、')}）の外です`,
   /** names the period by its first day only, so ending it later (廃止届) does not reword a decided claim */
   inHub: (period: HubPeriod) => `拠点として位置付けられていた期間（${formatJapanDate(period.from)}から）の連絡・調整です`,
+  /** in the period, before the month its 届出 lets the office claim from (firstClaimableDay) */
+  beforeClaimStart: (day: IsoDate, period: HubPeriod) => {
+    const start = firstClaimableDay(period);
+    const when = Number(start.notifiedOn.slice(8, 10)) <= 15 ? '15日以前' : '16日以降';
+    const rule = `加算の届出（${formatJapanDate(start.notifiedOn)}）が${when}のため、${formatMonth(start.day.slice(0, 7))}のサービス提供分からの算定です（届出が15日以前なら翌月、16日以降なら翌々月から：留意事項通知 第一の1(4)）`;
+    const head = `連絡・調整の日（${formatJapanDate(day)}）は相談強化加算の算定開始の前です。`;
+    return start.notifiedRecorded
+      ? `${head}${rule}`
+      : `${head}加算の届出日が記録されていないため、拠点の期間の開始日を届出日としています。${rule}。届出日が違うときは、設定の「事業所（相談強化加算）」で届出日を記録してください`;
+  },
+  /** the office's recorded designations lack the one the claim's 給付 needs */
+  notDesignated: (service: ClaimServiceType) =>
+    service === '障害児相談支援'
+      ? '当事業所は指定障害児相談支援事業所の指定がないため、障害児相談支援（18歳未満の方）の相談強化加算は算定できません。指定を受けているときは、設定の「事業所（相談強化加算）」で指定を記録してください'
+      : '当事業所は指定特定相談支援事業所の指定がないため、計画相談支援（18歳以上の方）の相談強化加算は算定できません。指定を受けているときは、設定の「事業所（相談強化加算）」で指定を記録してください',
   planning: {
     'this-office': '当事業所が計画相談支援を担当しています',
     'none-this-office-writes':
@@ -94,7 +120,7 @@ export const CLAIM_REASONS = {
     `${formatJapanDateTime(otherRequestedAt)}の要請の記録とは別の緊急事態と記録されています（理由: ${reason}）`,
   /** rule e by enrolment: the office runs the service as one body and the person uses it in the claim month */
   enrolled: (service: keyof OneBodyServices, month: string, periods: readonly EnrolmentPeriod[]) =>
-    `当事業所が一体的に運営する${ONE_BODY_LABELS[service]}を、本人が${formatMonth(month)}に利用しています（利用期間 ${periods.map(formatPeriod).join('、')}）。${ONE_BODY_FEES[service]}の対象となる月のため、相談強化加算は算定できません`,
+    `当事業所が一体的に運営する${ONE_BODY_LABELS[service]}を、本人が${formatMonth(month)}に利用しています（利用期間 ${periods.map(formatPeriod).join('、')}）。${ONE_BODY_MONTH[service]}、相談強化加算は算定できません`,
   enrolmentUnknown: (service: keyof OneBodyServices) =>
     `当事業所は${ONE_BODY_LABELS[service]}を一体的に運営していますが、本人の${ONE_BODY_LABELS[service]}の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります`,
   /** rule d's default: the case did not record it, and the household is placed under this office */
@@ -252,10 +278,16 @@ export function claimPersonKey(subject: CaseSubject, facts: PersonFacts | null):
   return number === '' ? personKeyOf(subject) : `recipient:${number}`;
 }
 
-/** The fee the one-body service claims for the person's month, which the 相談強化加算 may not join (§24 注). */
-const ONE_BODY_FEES: Readonly<Record<keyof OneBodyServices, string>> = {
-  settlement: '地域定着支援サービス費',
-  independentLiving: '自立生活援助の緊急時支援加算',
+/**
+ * Why the person's month at a one-body office is excluded (§24 注, 留意事項通知 第四19 (2)). 地域定着支援
+ * サービス費 (体制確保費) is claimed by the month, so the month is its; 自立生活援助's 緊急時支援加算
+ * is claimed by the day of a visit, so excluding the whole month is the hub's own rule (the product
+ * owner's decision: the office may claim it any night of the month, and the claim must not lean to a
+ * fee it may pay back), and the words say so.
+ */
+const ONE_BODY_MONTH: Readonly<Record<keyof OneBodyServices, string>> = {
+  settlement: '地域定着支援サービス費の対象となる月のため',
+  independentLiving: '一体的に運営する自立生活援助を利用している月のため（拠点の運用による判断）',
 };
 
 const ONE_BODY_SERVICES = ['settlement', 'independentLiving'] as const satisfies readonly (keyof OneBodyServices)[];
@@ -267,14 +299,16 @@ const ONE_BODY_SERVICES = ['settlement', 'independentLiving'] as const satisfies
  * another office (of the hub, or 拠点外) excludes nothing. A period whose office is not recorded
  * (every period before 2026-12-06, or one a phone on an older app saved) or names an office not
  * held here is taken as at this office, as before: the claim never leans to a fee the office may
- * have to pay back. When the enrolment is not known, the claim asks (要確認). An office running
- * neither is not asked.
+ * have to pay back. When the enrolment is not known, the claim asks (要確認), except for a child
+ * (児 on the day of the coordination): neither service is for children. An office running neither
+ * is not asked.
  */
 function enrolmentFindings(
   office: Office | undefined,
   enrolments: ServiceEnrolments | null,
   month: string,
   offices: ReadonlyMap<string, Office>,
+  child: boolean,
 ): { excluded: string[]; unknown: string[] } {
   const excluded: string[] = [];
   const unknown: string[] = [];
@@ -282,8 +316,11 @@ function enrolmentFindings(
   for (const service of ONE_BODY_SERVICES) {
     if (!office.oneBody[service]) continue;
     const periods = enrolments?.[service] ?? null;
-    if (periods === null) unknown.push(CLAIM_REASONS.enrolmentUnknown(service));
-    else {
+    // Both services are for 障害者 (seeds/004 地域相談支援, 自立生活援助): a child's use is not asked
+    // about. A period recorded for one all the same still excludes, as for anyone.
+    if (periods === null) {
+      if (!child) unknown.push(CLAIM_REASONS.enrolmentUnknown(service));
+    } else {
       const inMonth = periods.filter((p) => periodTouchesMonth(p, month));
       const elsewhere = (p: EnrolmentPeriod) => p.officeId === null || (p.officeId !== undefined && p.officeId !== office.id && offices.has(p.officeId));
       const here = inMonth.filter((p) => !elsewhere(p));
@@ -305,12 +342,33 @@ interface Verdict {
 /**
  * Rule c: the office must be a hub (運営規程) on the Japan day of the coordination: the period in
  * force that day decides, so ending a period or adding a later one never moves an earlier claim.
+ * Within it, the claim starts with the month its 届出 allows (firstClaimableDay: the month after a
+ * 届出 on or before the 15th, else the one after that).
  */
 function hubFailure(office: Office | undefined, coordinatedAt: IsoInstant): string | null {
   if (!office) return CLAIM_REASONS.unknownOffice;
   if (office.hubPeriods.length === 0) return CLAIM_REASONS.notHub;
   const day = japanDateOf(coordinatedAt);
-  return periodOn(office.hubPeriods, day) === null ? CLAIM_REASONS.outsideHub(day, office.hubPeriods) : null;
+  const period = periodOn(office.hubPeriods, day);
+  if (period === null) return CLAIM_REASONS.outsideHub(day, office.hubPeriods);
+  return day < firstClaimableDay(period).day ? CLAIM_REASONS.beforeClaimStart(day, period) : null;
+}
+
+/** The designation each 給付 is billed under. */
+const DESIGNATION_OF: Readonly<Record<ClaimServiceType, keyof OfficeDesignations>> = {
+  計画相談支援: 'specifiedConsultation',
+  障害児相談支援: 'childConsultation',
+};
+
+/**
+ * Rule c by designation: the office bills the claim under the 給付 of the person's age that day
+ * (障害児相談支援 for a child, else 計画相談支援), which needs the matching 指定. Only when the office's
+ * designations are recorded; not while the age is not known (the claim waits for it anyway).
+ */
+function designationFailure(office: Office | undefined, service: ClaimServiceType | null): string | null {
+  const held = office === undefined ? null : designationsOf(office);
+  if (held === null || service === null || held[DESIGNATION_OF[service]]) return null;
+  return CLAIM_REASONS.notDesignated(service);
 }
 
 /** The hub period the claim stands on, named among its reasons (the audit asks which one). */
@@ -344,13 +402,24 @@ function verdictOf(
   // office on the day of the coordination.
   const placedHere = c.claimFacts.planning === 'unknown' && facts !== null && placementAt(facts, coordinatedAt) === c.open.body.officeId;
   const planning = placedHere ? 'this-office' : c.claimFacts.planning;
-  const wording = childAt(c, coordinatedAt) === true ? CLAIM_REASONS.planningChild : CLAIM_REASONS.planning;
+  // A person whose age on the day is not known cannot be told 児 from 者, which decides the 給付
+  // billed (障害児相談支援 or 計画相談支援): a registered person without a birth date, or a caller
+  // with a 受給者証番号 not linked to anyone, waits rather than billed as 者 by default (a child billed
+  // as 者 comes back 返戻). A household this phone does not hold (moved to another office since) is
+  // billed as 者, saying so: holding it would stop the claim on every phone of this office.
+  const age = childAt(c, coordinatedAt);
+  const linked = c.subject.householdId !== null && c.subject.personId !== null;
+  const registered = facts !== null && facts.birthDate !== undefined;
+  const ageUnknown = age === null && (registered || !linked);
+  const service: ClaimServiceType | null = ageUnknown ? null : age === true ? '障害児相談支援' : '計画相談支援';
+  const wording = age === true ? CLAIM_REASONS.planningChild : CLAIM_REASONS.planning;
   const office = offices.get(c.open.body.officeId);
-  const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt), offices);
+  const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt), offices, age === true);
   const failures = [
     rivals.length > 0 ? null : admissionFailure(c),
     personKey === null ? CLAIM_REASONS.noPerson : null,
-    hubFailure(offices.get(c.open.body.officeId), coordinatedAt),
+    hubFailure(office, coordinatedAt),
+    designationFailure(office, service),
     planning === 'other-office' ? wording['other-office'] : null,
     independentLivingClaimed ? CLAIM_REASONS.independentLiving : null,
     ...enrolment.excluded,
@@ -373,15 +442,6 @@ function verdictOf(
   // the claim: it may be a new 受給者証 since (a move), as well as a typo corrected.
   const householdNumber = normalizeDigits(facts?.recipientNumber ?? '');
   if (!noNumber && householdNumber !== '' && householdNumber !== ownNumber) reasons.push(CLAIM_REASONS.numberDiffers(householdNumber));
-  // A person whose age on the day is not known cannot be told 児 from 者, which decides the 給付
-  // billed (障害児相談支援 or 計画相談支援): a registered person without a birth date, or a caller
-  // with a 受給者証番号 not linked to anyone, waits rather than billed as 者 by default (a child billed
-  // as 者 comes back 返戻). A household this phone does not hold (moved to another office since) is
-  // billed as 者, saying so: holding it would stop the claim on every phone of this office.
-  const age = childAt(c, coordinatedAt);
-  const linked = c.subject.householdId !== null && c.subject.personId !== null;
-  const registered = facts !== null && facts.birthDate !== undefined;
-  const ageUnknown = age === null && (registered || !linked);
   if (ageUnknown) reasons.push(registered ? CLAIM_REASONS.noBirthDate : CLAIM_REASONS.notLinkedAge);
   else if (age === null) reasons.push(CLAIM_REASONS.householdNotHeld);
   reasons.push(...enrolment.unknown);

@@ -8,7 +8,7 @@
  * in force on the Japan-time day of the coordination (計画相談別告示 十一; docs/claim-rules.md).
  */
 import type { IsoDate, IsoInstant } from './household';
-import { formatJapanDate, isValidIsoDate } from './japan-time';
+import { addMonthsToDate, formatJapanDate, isValidIsoDate } from './japan-time';
 
 /** 拠点として位置付けられていた期間: `from` and `to` are both days the office was a hub (inclusive). */
 export interface HubPeriod {
@@ -18,6 +18,24 @@ export interface HubPeriod {
   readonly to: IsoDate | null;
   /** e.g. 市の通知番号, 廃止届の日付 */
   readonly note: string;
+  /**
+   * 加算の届出日: the day the office notified the city of the 相談強化加算 for this period, which sets
+   * the first month it may claim (firstClaimableDay). Absent in periods saved before it was asked,
+   * or not recorded: the period's `from` stands in for it.
+   */
+  readonly notifiedOn?: IsoDate | undefined;
+}
+
+/**
+ * 指定: the designations the office holds (seeds/002 「特定相談支援事業所及び障害児相談支援事業所が対象の
+ * 加算」; seeds/004 §24). 計画相談支援 (者) is billed by a 指定特定相談支援事業所, 障害児相談支援 (児) by
+ * a 指定障害児相談支援事業所.
+ */
+export interface OfficeDesignations {
+  /** 指定特定相談支援事業所 (計画相談支援) */
+  readonly specifiedConsultation: boolean;
+  /** 指定障害児相談支援事業所 (障害児相談支援) */
+  readonly childConsultation: boolean;
 }
 
 /** 一体的運営: the office runs these services as one body with its 相談支援 (seeds/004 §24). */
@@ -36,6 +54,11 @@ export interface Office {
   /** oldest first, never overlapping; only the last may be open (to: null). Empty: not a hub. */
   readonly hubPeriods: readonly HubPeriod[];
   readonly oneBody: OneBodyServices;
+  /**
+   * The designations it holds; absent (records written before it, or never recorded) when not known:
+   * then every claim is billed as today, 障害児相談支援 for a child and 計画相談支援 for an adult.
+   */
+  readonly designations?: OfficeDesignations | undefined;
   readonly createdAt: IsoInstant;
   readonly updatedAt: IsoInstant;
 }
@@ -108,6 +131,40 @@ export function periodTouchesMonth(p: { readonly from: IsoDate; readonly to: Iso
   const first = `${month}-01`;
   const last = `${month}-31`; // string order: every real day of the month is <= 'YYYY-MM-31'
   return p.from <= last && (p.to === null || p.to >= first);
+}
+
+/**
+ * The first day of a period whose coordinations can be claimed: the 加算 is claimed from the month
+ * after its 届出 when the office notified the city on or before the 15th, else from the month after
+ * that (seeds/004 §6-5 ※提出期限, 留意事項通知 第一の1(4)); never before the period's `from`. Without
+ * a recorded 届出日 (or with one that is not a date), the period's `from` is taken as the 届出日.
+ */
+export function firstClaimableDay(p: Pick<HubPeriod, 'from' | 'notifiedOn'>): {
+  readonly day: IsoDate;
+  /** the 届出日 the day was reckoned from: the recorded one, else the period's `from` */
+  readonly notifiedOn: IsoDate;
+  readonly notifiedRecorded: boolean;
+} {
+  const notifiedRecorded = isValidIsoDate(p.notifiedOn);
+  const notifiedOn = notifiedRecorded ? p.notifiedOn! : p.from;
+  // a start that is not a date never passes the record check; should one be read, it alone decides
+  if (!isValidIsoDate(notifiedOn)) return { day: p.from, notifiedOn, notifiedRecorded };
+  const months = Number(notifiedOn.slice(8, 10)) <= 15 ? 1 : 2;
+  const first = addMonthsToDate(`${notifiedOn.slice(0, 7)}-01`, months);
+  return { day: first < p.from ? p.from : first, notifiedOn, notifiedRecorded };
+}
+
+/**
+ * The designations recorded for the office, or null when they are not known: absent, not an object
+ * (another phone's value), or neither held (an office always holds one of them to be a 相談支援事業所,
+ * so nothing ticked means nothing recorded).
+ */
+export function designationsOf(office: Pick<Office, 'designations'>): OfficeDesignations | null {
+  const d: unknown = office.designations;
+  if (typeof d !== 'object' || d === null) return null;
+  const { specifiedConsultation, childConsultation } = d as Record<string, unknown>;
+  const held = { specifiedConsultation: specifiedConsultation === true, childConsultation: childConsultation === true };
+  return held.specifiedConsultation || held.childConsultation ? held : null;
 }
 
 /** The open period (still a hub), if any: only the last can be. */

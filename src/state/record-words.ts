@@ -137,6 +137,10 @@ const FIELDS: Readonly<Record<string, string>> = {
   // office (domain/office.ts)
   hubSince: '拠点としての位置づけ',
   hubPeriods: '拠点として位置付けられていた期間',
+  notifiedOn: '加算の届出日',
+  designations: '受けている指定',
+  specifiedConsultation: '指定特定相談支援',
+  childConsultation: '指定障害児相談支援',
   oneBody: '一体的運営',
   // 機能強化加算 (docs/function-bonus.md)
   count: '算定件数',
@@ -233,7 +237,7 @@ function itemLine(key: string | undefined, item: Obj, names: ValueNames): string
     case 'independentLiving':
       return line(CT.period(str(item['from']), typeof item['to'] === 'string' ? item['to'] : null), item['officeId'] === undefined ? '' : item['officeId'] === null ? CT.elsewhere : office(item['officeId']));
     case 'hubPeriods':
-      return line(CT.period(str(item['from']), typeof item['to'] === 'string' ? item['to'] : null), item['note']);
+      return line(CT.period(str(item['from']), typeof item['to'] === 'string' ? item['to'] : null), typeof item['notifiedOn'] === 'string' ? `届出 ${item['notifiedOn']}` : '', item['note']);
     case 'officeMoves':
       return CT.move(typeof item['at'] === 'string' ? (isInstantText(item['at']) ? formatJapanShortDateTime(item['at']) : item['at']) : '', str(item['byName']), office(item['from']) || CT.noOffice, office(item['to']) || CT.noOffice, str(item['reason']));
     case 'vacancy':

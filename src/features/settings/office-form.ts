@@ -1,9 +1,11 @@
 /**
  * The office form's model: what the 設定 form holds and the Office it saves. The saved hub periods
- * are history and are not edited in place: the form can only end the open one (廃止届) and add one
+ * are history and are not edited in place: the form can only end the open one (廃止届), record or
+ * correct a period's 加算の届出日 (a fact about it, which sets its first claimable month), and add one
  * after the last, so a claim already decided under a period keeps standing on it.
  */
-import { hubPeriodErrors, type HubPeriod, type Office, type OneBodyServices } from '../../domain/office';
+import { isValidIsoDate } from '../../domain/japan-time';
+import { hubPeriodErrors, type HubPeriod, type Office, type OfficeDesignations, type OneBodyServices } from '../../domain/office';
 import { normalizeDigits } from '../../domain/normalize';
 import { OT } from './offices-text';
 
@@ -12,30 +14,67 @@ export interface OfficeForm {
   readonly name: string;
   readonly officeNumber: string;
   readonly oneBody: OneBodyServices;
-  /** the periods as saved: shown, never changed here except by ending the open one */
+  /** the 指定 ticked; neither ticked is "not recorded" (designationsOf) */
+  readonly designations: OfficeDesignations;
+  /** the periods as saved: shown, never changed here except by ending the open one and their 届出日 */
   readonly saved: readonly HubPeriod[];
+  /** the 加算の届出日 typed for each saved period, in its order ('' when not recorded) */
+  readonly notified: readonly string[];
   /** ending the open saved period: its last day as a hub, and a note (廃止届 …); null when not ending it */
   readonly ending: { readonly to: string; readonly note: string } | null;
   /** a new period after the last one; null when none is added */
-  readonly adding: { readonly from: string; readonly to: string; readonly note: string } | null;
+  readonly adding: { readonly from: string; readonly to: string; readonly note: string; readonly notifiedOn: string } | null;
 }
 
-export type OfficeField = 'name' | 'officeNumber' | 'endingTo' | 'addingFrom' | 'addingTo' | 'periods';
+export type OfficeField = 'name' | 'officeNumber' | 'endingTo' | 'addingFrom' | 'addingTo' | 'addingNotifiedOn' | 'periods' | `notified.${number}`;
 export type OfficeErrors = Partial<Record<OfficeField, string>>;
 
+const NONE_DESIGNATED: OfficeDesignations = { specifiedConsultation: false, childConsultation: false };
+
 export function formOf(o: Office | null): OfficeForm {
-  if (o === null) return { id: null, name: '', officeNumber: '', oneBody: { settlement: false, independentLiving: false }, saved: [], ending: null, adding: null };
-  return { id: o.id, name: o.name, officeNumber: o.officeNumber, oneBody: o.oneBody, saved: o.hubPeriods, ending: null, adding: null };
+  if (o === null) {
+    return { id: null, name: '', officeNumber: '', oneBody: { settlement: false, independentLiving: false }, designations: NONE_DESIGNATED, saved: [], notified: [], ending: null, adding: null };
+  }
+  return {
+    id: o.id,
+    name: o.name,
+    officeNumber: o.officeNumber,
+    oneBody: o.oneBody,
+    designations: o.designations ?? NONE_DESIGNATED,
+    saved: o.hubPeriods,
+    notified: o.hubPeriods.map((p) => p.notifiedOn ?? ''),
+    ending: null,
+    adding: null,
+  };
 }
 
 const joinNotes = (a: string, b: string) => [a.trim(), b.trim()].filter(Boolean).join('／');
 
-/** The periods the form would save: the saved ones, the open one ended if asked, the new one after them. */
+/** A period with the 届出日 typed for it: '' leaves none (one recorded before is taken off). */
+function withNotified<P extends HubPeriod>(p: P, typed: string): P {
+  const { notifiedOn: _recorded, ...rest } = p;
+  return typed.trim() === '' ? (rest as P) : { ...p, notifiedOn: typed.trim() };
+}
+
+/**
+ * The periods the form would save: the saved ones (with their 届出日 as typed), the open one ended if
+ * asked, the new one after them. A saved period keeps every field it holds, a newer app's too.
+ */
 export function periodsOf(form: OfficeForm): HubPeriod[] {
-  const periods = form.saved.map((p, i) =>
-    form.ending !== null && i === form.saved.length - 1 && p.to === null ? { ...p, to: form.ending.to.trim(), note: joinNotes(p.note, form.ending.note) } : p,
-  );
-  if (form.adding !== null) periods.push({ from: form.adding.from.trim(), to: form.adding.to.trim() === '' ? null : form.adding.to.trim(), note: form.adding.note.trim() });
+  const periods = form.saved.map((saved, i) => {
+    const typed = form.notified[i] ?? saved.notifiedOn ?? '';
+    const p = typed.trim() === (saved.notifiedOn ?? '') ? saved : withNotified(saved, typed);
+    return form.ending !== null && i === form.saved.length - 1 && p.to === null ? { ...p, to: form.ending.to.trim(), note: joinNotes(p.note, form.ending.note) } : p;
+  });
+  if (form.adding !== null) {
+    const notifiedOn = form.adding.notifiedOn.trim();
+    periods.push({
+      from: form.adding.from.trim(),
+      to: form.adding.to.trim() === '' ? null : form.adding.to.trim(),
+      note: form.adding.note.trim(),
+      ...(notifiedOn === '' ? {} : { notifiedOn }),
+    });
+  }
   return periods;
 }
 
@@ -46,6 +85,11 @@ export function validateOfficeForm(form: OfficeForm): OfficeErrors {
   if (!/^\d{10}$/.test(normalizeDigits(form.officeNumber))) errors.officeNumber = OT.errNumber;
   if (form.ending !== null && form.ending.to.trim() === '') errors.endingTo = OT.errEndRequired;
   if (form.adding !== null && form.adding.from.trim() === '') errors.addingFrom = OT.errFromRequired;
+  const badDate = (typed: string) => typed.trim() !== '' && !isValidIsoDate(typed.trim());
+  form.notified.forEach((typed, i) => {
+    if (badDate(typed)) errors[`notified.${i}`] = OT.errNotified;
+  });
+  if (form.adding !== null && badDate(form.adding.notifiedOn)) errors.addingNotifiedOn = OT.errNotified;
   const added = form.saved.length;
   for (const e of hubPeriodErrors(periodsOf(form))) {
     const [, index, part] = e.path.split('.');
@@ -56,15 +100,22 @@ export function validateOfficeForm(form: OfficeForm): OfficeErrors {
   return errors;
 }
 
-/** The office to store, or null when the form has mistakes. */
+/**
+ * The office to store, or null when the form has mistakes. Built over the stored record, so a field
+ * this version of the app does not know (a newer app's, synced to this phone) is saved as it was.
+ */
 export function officeFromForm(form: OfficeForm, existing: Office | undefined, now: string, newId: () => string): Office | null {
   if (Object.keys(validateOfficeForm(form)).length > 0) return null;
+  const designated = form.designations.specifiedConsultation || form.designations.childConsultation;
   return {
+    ...existing,
     id: existing?.id ?? newId(),
     name: form.name.trim(),
     officeNumber: normalizeDigits(form.officeNumber),
     hubPeriods: periodsOf(form),
-    oneBody: form.oneBody,
+    oneBody: { ...existing?.oneBody, ...form.oneBody },
+    // none ticked on an office saved without them: no key, so saving it is no change of it
+    ...(designated || existing?.designations !== undefined ? { designations: { ...existing?.designations, ...form.designations } } : {}),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createOffice } from '../../../test/factories/office';
-import type { Office } from '../../domain/office';
+import { readOffice, type Office } from '../../domain/office';
 import { useApp } from '../../state/store';
 import { initialSyncStatus, syncStatus } from '../../sync/status';
 import { createVault } from '../../vault/vault';
@@ -109,6 +109,66 @@ describe('設定 → 事業所: hub periods are history', () => {
     });
     expect(screen.getByText(OT.oneBodyLine('地域定着支援'))).toBeInTheDocument();
     expect(useApp.getState().unsaved.size).toBe(0);
+  });
+});
+
+describe('設定 → 事業所: 加算の届出日 and 指定 (留意事項通知 第一の1(4); seeds/004 §24)', () => {
+  it('records the 届出日 of the saved period and of a new one, and the designations, saying what each decides', async () => {
+    const user = userEvent.setup();
+    const session = unlockedWith([createOffice()]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: `${createOffice().name}を${OT.edit}` }));
+    const saved = screen.getByLabelText(OT.notifiedFor('2024年4月1日〜'));
+    expect(saved).toHaveValue('');
+    expect(saved).toHaveAccessibleDescription(expect.stringContaining('届出が15日以前なら翌月、16日以降なら翌々月のサービス提供分から算定します'));
+    fireEvent.change(saved, { target: { value: '2024-03-12' } });
+    await user.click(screen.getByRole('button', { name: OT.endPeriod }));
+    setDate(OT.endTo, '2026-09-30');
+    await user.click(screen.getByRole('button', { name: OT.addPeriod }));
+    setDate(OT.addFrom, '2027-04-01');
+    fireEvent.change(screen.getByLabelText(OT.notified), { target: { value: '2027-03-20' } });
+    await user.click(screen.getByRole('checkbox', { name: OT.designationSpecified }));
+    await user.click(screen.getByRole('button', { name: OT.save }));
+
+    await waitFor(() =>
+      expect(useApp.getState().offices.get('office-1')).toMatchObject({
+        hubPeriods: [
+          { from: '2024-04-01', to: '2026-09-30', note: '', notifiedOn: '2024-03-12' },
+          { from: '2027-04-01', to: null, note: '', notifiedOn: '2027-03-20' },
+        ],
+        designations: { specifiedConsultation: true, childConsultation: false },
+      }),
+    );
+    expect((await session.get('office', 'office-1'))?.data).toMatchObject({ designations: { specifiedConsultation: true, childConsultation: false } });
+    expect(screen.getByText(OT.notifiedLine('2024年3月12日'))).toBeInTheDocument();
+    expect(screen.getByText(OT.designationsLine(OT.designationSpecified))).toBeInTheDocument();
+  });
+
+  it('keeps what a newer app stored on the office and its periods when this one saves it', async () => {
+    const user = userEvent.setup();
+    // as the vault hands over a record a newer app synced here (readOffice takes records of any age)
+    const newer = readOffice({
+      ...createOffice(),
+      hubPeriods: [{ from: '2024-04-01', to: null, note: '', cityNotice: '障福第12号' }],
+      oneBody: { settlement: false, independentLiving: false, transition: true },
+      hubFunctionsHeld: ['相談'],
+    });
+    const session = unlockedWith([newer]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: `${newer.name}を${OT.edit}` }));
+    await user.clear(screen.getByLabelText(OT.name, { exact: false }));
+    await user.type(screen.getByLabelText(OT.name, { exact: false }), '相談支援 みなと');
+    await user.click(screen.getByRole('checkbox', { name: OT.oneBodySettlement }));
+    await user.click(screen.getByRole('button', { name: OT.endPeriod }));
+    setDate(OT.endTo, '2026-09-30');
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    await waitFor(() => expect(useApp.getState().offices.get('office-1')?.name).toBe('相談支援 みなと'));
+    const stored = (await session.get('office', 'office-1'))?.data;
+    expect(stored).toMatchObject({
+      hubFunctionsHeld: ['相談'],
+      oneBody: { settlement: true, independentLiving: false, transition: true },
+      hubPeriods: [{ from: '2024-04-01', to: '2026-09-30', cityNotice: '障福第12号' }],
+    });
   });
 });
 

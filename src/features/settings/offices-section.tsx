@@ -8,7 +8,8 @@ import { useId, useMemo, useState, type FormEvent, type RefObject } from 'react'
 import { useUnsaved } from '../../state/use-unsaved';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
-import { formatPeriod, ONE_BODY_LABELS, type Office, type OneBodyServices } from '../../domain/office';
+import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
+import { designationsOf, formatPeriod, ONE_BODY_LABELS, type Office, type OfficeDesignations, type OneBodyServices } from '../../domain/office';
 import { syncStatus } from '../../sync/status';
 import { Button } from '../../ui/button';
 import { CheckboxGroup, TextField } from '../../ui/field';
@@ -24,6 +25,12 @@ const ONE_BODY_OPTIONS: readonly { value: OneBodyKey; label: string }[] = [
   { value: 'independentLiving', label: OT.oneBodyIndependentLiving },
 ];
 
+type DesignationKey = keyof OfficeDesignations;
+const DESIGNATION_OPTIONS: readonly { value: DesignationKey; label: string }[] = [
+  { value: 'specifiedConsultation', label: OT.designationSpecified },
+  { value: 'childConsultation', label: OT.designationChild },
+];
+
 /** Whether this device may change offices: alone, or signed in to the hub as its admin. */
 export function useOfficesEditable(): boolean {
   const joined = useStore(syncStatus, (s) => s.joined);
@@ -36,6 +43,12 @@ function oneBodyText(o: Office): string | null {
   return on.length > 0 ? OT.oneBodyLine(on.join('・')) : null;
 }
 
+function designationsText(o: Office): string | null {
+  const held = designationsOf(o);
+  if (held === null) return null;
+  return OT.designationsLine(DESIGNATION_OPTIONS.filter((d) => held[d.value]).map((d) => d.label).join('・'));
+}
+
 function PeriodList({ office }: { office: Pick<Office, 'hubPeriods'> }) {
   if (office.hubPeriods.length === 0) return <p className="muted">{OT.noPeriods}</p>;
   return (
@@ -44,6 +57,7 @@ function PeriodList({ office }: { office: Pick<Office, 'hubPeriods'> }) {
         <li key={p.from}>
           {OT.periodLine(formatPeriod(p), p.note)}
           {p.to === null ? <strong>（{OT.current}）</strong> : null}
+          {isValidIsoDate(p.notifiedOn) ? <span className="muted"> {OT.notifiedLine(formatJapanDate(p.notifiedOn))}</span> : null}
         </li>
       ))}
     </ul>
@@ -111,6 +125,7 @@ export function OfficesSection() {
             <strong>{o.name}</strong> <span>{o.officeNumber}</span>
             <PeriodList office={o} />
             {oneBodyText(o) ? <p className="muted">{oneBodyText(o)}</p> : null}
+            {designationsText(o) ? <p className="muted">{designationsText(o)}</p> : null}
             {editable ? (
               <Button variant="ghost" onClick={() => open(o)} aria-label={`${o.name}を${OT.edit}`}>
                 {OT.edit}
@@ -150,6 +165,7 @@ function OfficeFormView({ formRef, form, errors, busy, onChange, onCancel, onSub
   const periodsErrorId = useId();
   const openSaved = form.saved.length > 0 && form.saved[form.saved.length - 1]!.to === null;
   const oneBody = ONE_BODY_OPTIONS.filter((o) => form.oneBody[o.value]).map((o) => o.value);
+  const designations = DESIGNATION_OPTIONS.filter((o) => form.designations[o.value]).map((o) => o.value);
   return (
     <form ref={formRef} autoComplete="off" className="settings-form" onSubmit={onSubmit} noValidate>
       <TextField label={OT.name} required value={form.name} error={errors.name} onChange={(e) => onChange({ ...form, name: e.target.value })} />
@@ -171,6 +187,17 @@ function OfficeFormView({ formRef, form, errors, busy, onChange, onCancel, onSub
         <legend className="field__label">{OT.periods}</legend>
         <p className="muted">{OT.periodsHint}</p>
         <PeriodList office={{ hubPeriods: form.saved }} />
+        {form.saved.map((p, i) => (
+          <TextField
+            key={p.from}
+            label={OT.notifiedFor(formatPeriod(p))}
+            hint={OT.notifiedHint}
+            type="date"
+            value={form.notified[i] ?? ''}
+            error={errors[`notified.${i}`]}
+            onChange={(e) => onChange({ ...form, notified: form.saved.map((_, j) => (j === i ? e.target.value : (form.notified[j] ?? ''))) })}
+          />
+        ))}
         {errors.periods ? (
           <p id={periodsErrorId} className="field__error">
             {errors.periods}
@@ -195,7 +222,7 @@ function OfficeFormView({ formRef, form, errors, busy, onChange, onCancel, onSub
           </>
         ) : null}
         {form.adding === null ? (
-          <Button onClick={() => onChange({ ...form, adding: { from: '', to: '', note: '' } })}>{OT.addPeriod}</Button>
+          <Button onClick={() => onChange({ ...form, adding: { from: '', to: '', note: '', notifiedOn: '' } })}>{OT.addPeriod}</Button>
         ) : (
           <>
             <TextField
@@ -213,6 +240,14 @@ function OfficeFormView({ formRef, form, errors, busy, onChange, onCancel, onSub
               error={errors.addingTo}
               onChange={(e) => onChange({ ...form, adding: { ...form.adding!, to: e.target.value } })}
             />
+            <TextField
+              label={OT.notified}
+              hint={OT.notifiedHint}
+              type="date"
+              value={form.adding.notifiedOn}
+              error={errors.addingNotifiedOn}
+              onChange={(e) => onChange({ ...form, adding: { ...form.adding!, notifiedOn: e.target.value } })}
+            />
             <TextField label={OT.addNote} value={form.adding.note} onChange={(e) => onChange({ ...form, adding: { ...form.adding!, note: e.target.value } })} />
             <Button variant="ghost" onClick={() => onChange({ ...form, adding: null })}>
               {OT.cancelAdd}
@@ -224,9 +259,21 @@ function OfficeFormView({ formRef, form, errors, busy, onChange, onCancel, onSub
         legend={OT.oneBody}
         options={ONE_BODY_OPTIONS}
         value={oneBody}
-        onChange={(next) => onChange({ ...form, oneBody: { settlement: next.includes('settlement'), independentLiving: next.includes('independentLiving') } })}
+        onChange={(next) => onChange({ ...form, oneBody: { ...form.oneBody, settlement: next.includes('settlement'), independentLiving: next.includes('independentLiving') } })}
       />
       <p className="muted">{OT.oneBodyHint}</p>
+      <CheckboxGroup
+        legend={OT.designations}
+        options={DESIGNATION_OPTIONS}
+        value={designations}
+        onChange={(next) =>
+          onChange({
+            ...form,
+            designations: { ...form.designations, specifiedConsultation: next.includes('specifiedConsultation'), childConsultation: next.includes('childConsultation') },
+          })
+        }
+      />
+      <p className="muted">{OT.designationsHint}</p>
       <div className="form-actions">
         <Button onClick={onCancel}>{OT.cancel}</Button>
         <Button type="submit" variant="primary" disabled={busy}>
