@@ -274,6 +274,93 @@ describe('[V1] fields a newer app wrote', () => {
   });
 });
 
+describe('[V1] fields a newer app wrote, at any depth', () => {
+  /** A valid household holding each kind of object the form keeps, once: every place a newer app may add a field. */
+  function everyObject(): Household {
+    return createHousehold({
+      persons: [
+        createPerson({
+          handbooks: { physicalGrade: 2, ryoiku: 'A', mentalGrade: null },
+          doctors: [{ name: '佐藤 医師', hospital: 'みなと病院', phone: '03-1111-2222', note: '' }],
+          services: [{ service: '生活介護', office: 'ひかり作業所', phone: '', schedule: '月〜金' }],
+          pastShortStays: [{ facility: 'あおぞら短期入所', when: '2025年夏', howItWent: '落ち着いていた' }],
+          enrolments: { settlement: [{ from: '2025-04-01', to: '2025-09-30', officeId: 'office-1' }], independentLiving: [] },
+        }),
+      ],
+      family: [{ name: '山田 次郎', relation: '弟', age: '15', note: '' }],
+      agencies: [{ name: 'みなと市障害福祉課', role: '支給決定', contactPerson: '鈴木', phone: '03-3333-4444' }],
+      reviews: [{ id: 'rv-1', reviewedOn: '2026-04-01', reviewedBy: '小野 恵美', reviewedByUserId: 'u-1', note: '', recordedAt: '2026-04-01T01:00:00.000Z' }],
+      withdrawal: { date: '2026-05-01', reason: '転居のため' },
+      officeId: 'office-2',
+      officeMoves: [{ at: '2026-04-10T00:00:00.000Z', byUserId: 'u-1', byName: '小野 恵美', from: 'office-1', to: 'office-2', reason: '担当の変更' }],
+    });
+  }
+
+  type Path = readonly (string | number)[];
+
+  /** Where each object in `v` is (the top is []), list items included. */
+  function objectPaths(v: unknown, at: Path = []): Path[] {
+    if (Array.isArray(v)) return v.flatMap((item: unknown, i) => objectPaths(item, [...at, i]));
+    if (typeof v !== 'object' || v === null) return [];
+    return [at, ...Object.entries(v).flatMap(([k, item]) => objectPaths(item, [...at, k]))];
+  }
+
+  /** `v` with `key: value` set in the object at `path`. */
+  function withKeyAt(v: unknown, path: Path, key: string, value: unknown): unknown {
+    if (path.length === 0) return { ...(v as object), [key]: value };
+    const [head, ...rest] = path;
+    if (Array.isArray(v)) return v.map((item: unknown, i) => (i === head ? withKeyAt(item, rest, key, value) : item));
+    const o = v as Record<string, unknown>;
+    return { ...o, [head!]: withKeyAt(o[head!], rest, key, value) };
+  }
+
+  function objectAt(v: unknown, path: Path): object {
+    return path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], v) as object;
+  }
+
+  const paths = objectPaths(everyObject());
+  const japanese = /[ぁ-んァ-ヶ一-龠]/;
+
+  it('[V1] keeps a field this app does not know in any object, list items included, as it came, and checks the known fields beside it as strictly as ever', () => {
+    // tried in every kind of object the form keeps
+    expect(paths.map((p) => p.join('.'))).toEqual([
+      '',
+      'persons.0',
+      'persons.0.handbooks',
+      'persons.0.doctors.0',
+      'persons.0.services.0',
+      'persons.0.pastShortStays.0',
+      'persons.0.dailyLiving',
+      'persons.0.enrolments',
+      'persons.0.enrolments.settlement.0',
+      'emergencyContacts.0',
+      'family.0',
+      'agencies.0',
+      'consent',
+      'reviews.0',
+      'withdrawal',
+      'officeMoves.0',
+    ]);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...paths),
+        fc.string().map((s) => `newer${s}`),
+        fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown),
+        (path, key, value) => {
+          const newer = withKeyAt(everyObject(), path, key, value) as Household;
+          // an older phone edits the note and saves: everything else goes back as the newer app wrote it
+          const edited = { ...newer, note: '母が入院中' };
+          expect(validateHousehold(edited)).toEqual({ ok: true, value: edited });
+          // the object's first known field given a wrong value is still refused there, with the form's message
+          const first = Object.keys(objectAt(newer, path))[0]!;
+          const wrong = validateHousehold(withKeyAt(edited, path, first, { wrong: true }));
+          expect(messageAt(wrong, [...path, first].join('.'))).toMatch(japanese);
+        },
+      ),
+    );
+  });
+});
+
 describe('emptyPerson / emptyHousehold', () => {
   it('starts a draft with one blank person whose id derives from the household', () => {
     const h = emptyHousehold('h-9', '2026-11-23T00:00:00.000Z');

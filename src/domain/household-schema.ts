@@ -147,7 +147,7 @@ function uniqueList<T extends string>(values: readonly [T, ...T[]], invalid: str
 
 // --- person ---------------------------------------------------------------------------------
 
-const handbooksSchema = z.object({
+const handbooksSchema = z.looseObject({
   physicalGrade: z.preprocess(
     blankOrNumeric,
     z.literal([1, 2, 3, 4, 5, 6], { error: '身体障害者手帳の等級は1〜6級です' }).nullable(),
@@ -159,10 +159,10 @@ const handbooksSchema = z.object({
   ),
 });
 
-const doctorSchema = z.object({ name: freeText, hospital: freeText, phone, note: freeText });
-const serviceUseSchema = z.object({ service: freeText, office: freeText, phone, schedule: freeText });
-const pastShortStaySchema = z.object({ facility: freeText, when: freeText, howItWent: freeText });
-const dailyLivingSchema = z.object({
+const doctorSchema = z.looseObject({ name: freeText, hospital: freeText, phone, note: freeText });
+const serviceUseSchema = z.looseObject({ service: freeText, office: freeText, phone, schedule: freeText });
+const pastShortStaySchema = z.looseObject({ facility: freeText, when: freeText, howItWent: freeText });
+const dailyLivingSchema = z.looseObject({
   meals: freeText,
   toileting: freeText,
   bathing: freeText,
@@ -180,7 +180,7 @@ const dailyLivingSchema = z.object({
 const enrolmentPeriodsSchema = (service: keyof ServiceEnrolments) =>
   z
     .array(
-      z.object({
+      z.looseObject({
         from: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string({ error: FALLBACK_MESSAGE })),
         to: z.preprocess(blankToNull, z.string({ error: FALLBACK_MESSAGE }).nullable()),
         // absent: the office is not recorded (未確認); null: an office outside the hub
@@ -197,7 +197,7 @@ const enrolmentPeriodsSchema = (service: keyof ServiceEnrolments) =>
 
 /** Absent (never asked, or saved before it existed) stays absent: it reads as 未確認 for both. */
 const enrolmentsSchema = z
-  .object({ settlement: enrolmentPeriodsSchema('settlement'), independentLiving: enrolmentPeriodsSchema('independentLiving') })
+  .looseObject({ settlement: enrolmentPeriodsSchema('settlement'), independentLiving: enrolmentPeriodsSchema('independentLiving') })
   .optional();
 
 const RECIPIENT_MESSAGE = '受給者証番号は10桁の数字で入力してください';
@@ -211,7 +211,7 @@ const reading = visible(freeText.trim().refine((v) => v === '' || KANA_ONLY.test
  * A person (対象者). Output normalisation: 受給者証番号 is stored as ASCII digits, and a person who
  * needs 医療的ケア always carries the 'medical-care' disability type, added rather than rejected,
  * because the facility match compares disability types and must not miss that need.
- * Fields this app does not know pass through unchecked ([V1]: kept, see householdSchema).
+ * Fields this app does not know pass through unchecked, here and in every object below ([V1]: kept, see householdSchema).
  */
 export const personSchema = z
   .looseObject({
@@ -280,16 +280,16 @@ const emergencyContactSchema = z.looseObject({
   furigana: z.preprocess((v) => (v === undefined ? '' : v), reading),
 });
 
-const familyMemberSchema = z.object({ name: freeText, relation: freeText, age: freeText, note: freeText });
-const agencySchema = z.object({ name: freeText, role: freeText, contactPerson: freeText, phone });
+const familyMemberSchema = z.looseObject({ name: freeText, relation: freeText, age: freeText, note: freeText });
+const agencySchema = z.looseObject({ name: freeText, role: freeText, contactPerson: freeText, phone });
 
-const consentSchema = z.object({
+const consentSchema = z.looseObject({
   date: requiredIsoDate('同意日を入力してください', '同意日は 2026-04-01 の形式で入力してください', '同意日'),
   consentedBy: requiredText('同意者の氏名を入力してください'),
   scope: requiredText('情報共有の範囲を入力してください'),
 });
 
-const withdrawalSchema = z.object({
+const withdrawalSchema = z.looseObject({
   date: requiredIsoDate('登録廃止日を入力してください', '登録廃止日は 2026-04-01 の形式で入力してください', '登録廃止日'),
   reason: requiredText('廃止の理由を入力してください'),
 });
@@ -297,7 +297,7 @@ const withdrawalSchema = z.object({
 const instant = z.iso.datetime({ error: '日時の形式が正しくありません' });
 
 /** 見直しの記録 (recorded by 「見直しを記録」, never typed in the form): checked so a bad one is never saved. */
-export const householdReviewSchema = z.object({
+export const householdReviewSchema = z.looseObject({
   id: z.string({ error: FALLBACK_MESSAGE }).min(1, { error: FALLBACK_MESSAGE }),
   reviewedOn: requiredIsoDate('見直し日を入力してください', '見直し日は 2026-04-01 の形式で入力してください', '見直し日'),
   reviewedBy: requiredText('見直した人の氏名がありません'),
@@ -309,11 +309,13 @@ export const householdReviewSchema = z.object({
 /**
  * [V1] A household as the form saves it. The known fields are checked as strictly as ever; fields
  * this app does not know (a newer app wrote them: phones update weeks apart) are carried through
- * unchecked, at the top, in each person and in each emergency contact, so that an edit made here
- * saves them back as they were. Stripped, they read as removed: the hub stores the record whole,
- * or merges it three-way against the base that had them (src/protocol/merge.ts), and either way
- * they were gone from every phone. They travel with their person or contact: a contact moved keeps
- * its own, a person removed takes theirs along.
+ * unchecked, at every level: every object here is a z.looseObject, the top, each person and
+ * contact, and each object inside them (手帳, 日常生活, 同意書, 登録廃止, each doctor, service,
+ * past stay, family member, agency, 見直し, office move and period of use), so that an edit made here saves
+ * them back as they were. Stripped, they read as removed: the hub stores the record whole, or
+ * merges it three-way against the base that had them (src/protocol/merge.ts), and either way they
+ * were gone from every phone. They travel with the object that holds them: a contact moved keeps
+ * its own, a person or a doctor removed takes theirs along.
  */
 export const householdSchema = z
   .looseObject({
@@ -343,7 +345,7 @@ export const householdSchema = z
     caseWorkerUserId: z.string({ error: FALLBACK_MESSAGE }).nullable().optional(),
     officeMoves: z
       .array(
-        z.object({
+        z.looseObject({
           at: z.string({ error: FALLBACK_MESSAGE }),
           byUserId: freeText,
           byName: freeText,

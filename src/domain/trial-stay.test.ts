@@ -81,6 +81,19 @@ describe('validateTrialStay', () => {
     expect(validateTrialStay(draft(), ctx([own])).ok).toBe(true);
   });
 
+  it('[V1] an edit keeps what a newer app wrote on the stay, and its 取消, as they were', () => {
+    const newer = {
+      ...createTrialStay({ id: 'ts-new', facilityId: 'fac-2', facilityName: 'みどり荘', from: '2026-06-01', to: '2026-06-03', recordedBy: '佐藤 花子' }),
+      cancelled: { reason: '別の方の記録', by: '相談 一郎', at: '2026-06-04T00:30:00.000Z', newerWho: 'u-9' },
+      newerRating: { stars: 4, notes: ['夜は眠れた'] },
+    };
+    const result = validateTrialStay(draft({ howItWent: '二日目から落ち着いた' }), { ...ctx([newer]), previous: newer });
+    expect(result).toEqual({
+      ok: true,
+      value: { ...newer, purpose: 'グループホームの体験', howItWent: '二日目から落ち着いた', nextTime: '', updatedAt: '2026-06-04T01:00:00.000Z' },
+    });
+  });
+
   it('lists one person’s stays, the latest first', () => {
     const a = createTrialStay({ from: '2026-04-01', to: '2026-04-01' });
     const b = createTrialStay({ from: '2026-07-01', to: '2026-07-02' });

@@ -109,7 +109,7 @@ export interface TrialStayContext {
   readonly stays: Iterable<TrialStay>;
   readonly recordedBy: string;
   readonly now: IsoInstant;
-  /** when editing: the stay as it was (keeps createdAt) */
+  /** when editing: the stay as it was (keeps createdAt, who entered it, its 取消 and the fields this app does not know) */
   readonly previous?: TrialStay;
   /** the household's 登録廃止日, when withdrawn: a stay from before it is still entered (year-end tidying), none after */
   readonly withdrawnOn?: IsoDate | null;
@@ -155,6 +155,9 @@ export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext):
   return {
     ok: true,
     value: {
+      // [V1] what a newer app wrote on the stay (fields this app does not know) is saved back as it
+      // was: left out, the hub reads it as removed and it is gone from every phone. Its 取消 too.
+      ...ctx.previous,
       id: ctx.id,
       householdId: ctx.householdId,
       personId: ctx.personId,
@@ -168,7 +171,6 @@ export function validateTrialStay(draft: TrialStayDraft, ctx: TrialStayContext):
       recordedBy: ctx.previous?.recordedBy ?? ctx.recordedBy,
       createdAt: ctx.previous?.createdAt ?? ctx.now,
       updatedAt: ctx.now,
-      ...(ctx.previous?.cancelled ? { cancelled: ctx.previous.cancelled } : {}),
     },
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
+import type { Facility } from '../../domain/facility';
+import { mergeFormEdit, mergeRecord, type Json } from '../../protocol/merge';
 import { applyForm, toFormState, validateForm } from './form-model';
 
 const NOW = '2026-05-01T09:00:00.000Z';
@@ -25,5 +27,20 @@ describe('the facility form model', () => {
     expect(validateForm(form).email).toBeUndefined();
     expect(applyForm(createFacility({ id: 'fac-1' }), form, NOW).email).toBe('info@example.jp');
     expect(validateForm(formWith({ email: 'info＠example' })).email).toBe('メールアドレスの形式を確認してください（例：tanki@example.jp）');
+  });
+
+  it('[V1] keeps what a newer app wrote in a 休止・廃止 when the form edits it, through the hub\'s merge, and drops it when the office runs again', () => {
+    const closure = { kind: 'suspended' as const, from: '2026-04-01', until: '2026-06-30', note: '職員不足のため', newerNotice: { filedOn: '2026-03-20' } };
+    const newer = createFacility({ id: 'fac-1', closure });
+    const form = { ...toFormState(newer, '山田'), closureUntil: '2026-07-31', closureNote: '職員不足のため（延長）' };
+    const saved = applyForm(newer, form, NOW);
+    expect(saved.closure).toEqual({ ...closure, until: '2026-07-31', note: '職員不足のため（延長）' });
+    // as the form saves it on the phone (over what the device holds now), and as the hub merges the push
+    expect(mergeFormEdit(newer, saved, newer).closure).toEqual(saved.closure);
+    const json = (f: Facility) => JSON.parse(JSON.stringify(f)) as Record<string, Json>;
+    expect(mergeRecord(json(newer), json(newer), json(saved))).toEqual({ merged: json(saved), conflicts: [] });
+    // 廃止 is the same statement, changed: what the newer app added to it stays; running again has none
+    expect(applyForm(newer, { ...form, closureKind: 'closed' }, NOW).closure).toEqual({ ...closure, kind: 'closed', until: null, note: '職員不足のため（延長）' });
+    expect(applyForm(newer, { ...form, closureKind: '' }, NOW).closure).toBeNull();
   });
 });

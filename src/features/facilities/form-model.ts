@@ -64,11 +64,16 @@ export function toFormState(f: Facility, reporter: string): FacilityFormState {
   };
 }
 
-/** The 休止・廃止 the form says, or null while the office runs (a 廃止 has no last day, whatever was typed before). */
-function closureOf(s: FacilityFormState): FacilityClosure | null {
+/**
+ * The 休止・廃止 the form says, or null while the office runs (a 廃止 has no last day, whatever was
+ * typed before). `held`: the one the record holds, whose fields this app does not know (a newer app
+ * wrote them) stay as they were ([V1]); left out, the hub reads them as removed, on every phone. An
+ * office running again drops them with its closure.
+ */
+function closureOf(s: FacilityFormState, held?: FacilityClosure | null): FacilityClosure | null {
   if (s.closureKind === '') return null;
   const until = s.closureKind === 'closed' || s.closureUntil.trim() === '' ? null : s.closureUntil.trim();
-  return { kind: s.closureKind, from: s.closureFrom.trim(), until, note: s.closureNote.trim() };
+  return { ...held, kind: s.closureKind, from: s.closureFrom.trim(), until, note: s.closureNote.trim() };
 }
 
 /** Up to 4 digits, as the CSV reads a count: a longer one is a slip (and past 2^53 the hub refuses it). */
@@ -108,7 +113,7 @@ function emailOf(s: string): string {
 /** Applies a valid form to the stored facility; a vacancy entered now is stamped with `now`. */
 export function applyForm(base: Facility, s: FacilityFormState, now: string): Facility {
   const beds = s.vacancyBeds.trim();
-  const closure = closureOf(s);
+  const closure = closureOf(s, base.closure);
   return {
     ...base,
     name: s.name.trim(),

@@ -46,6 +46,13 @@ describe("a contact's reading in the form", () => {
     expect(fromForm(typed, held.updatedAt).emergencyContacts[0]).toStrictEqual({ ...held.emergencyContacts[0], furigana: 'たなか ゆみこ' });
   });
 
+  it('[V1] keeps a field a newer app wrote inside the 同意書 through the form, as it keeps a person\'s', () => {
+    const held = createHousehold({ consent: { date: '2026-04-01', consentedBy: '本人', scope: '拠点・短期入所', newerWitness: '職員 A' } as Household['consent'] });
+    const saved = fromForm(toForm(held), held.updatedAt);
+    expect(saved.consent).toStrictEqual(held.consent);
+    expect(validateHousehold(saved)).toMatchObject({ ok: true });
+  });
+
   it('reads a draft kept before contacts had a reading with a blank one', () => {
     const form = toForm(createHousehold());
     const { furigana: _dropped, ...old } = form.emergencyContacts[0]!;

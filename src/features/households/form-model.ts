@@ -81,7 +81,7 @@ export function fromForm(form: HouseholdForm, now: string): Household {
     ...rest,
     // the reading written ('' when none); asOpened gives a contact the form left alone back as held
     emergencyContacts: emergencyContacts.map(({ phonesText, ...c }) => ({ ...c, phones: splitPhones(phonesText) })),
-    consent: hasConsent ? { date: consent.date, consentedBy: consent.consentedBy.trim(), scope: consent.scope.trim() } : null,
+    consent: hasConsent ? { ...consent, date: consent.date, consentedBy: consent.consentedBy.trim(), scope: consent.scope.trim() } : null,
     updatedAt: now,
   };
 }
