@@ -534,3 +534,30 @@ function payloadText(payload: unknown): string {
 
 /** Text PostgreSQL can store whatever the device sent (no NUL). */
 const noNul = (text: string): string => text.replaceAll('\u0000', '\\u0000');
+
+/**
+ * The TOTP secrets held in clear ('v1:' begins a sealed one, services/secret-box.ts), in user id
+ * order; with `lock`, their rows stay locked till the transaction ends (two servers sealing at once
+ * take them in the same order, so neither waits on the other for ever).
+ */
+export async function clearTotpSecrets(db: Pick<pg.Pool, 'query'>, lock: boolean): Promise<{ readonly userId: string; readonly clear: string }[]> {
+  const rows = await db.query<{ id: string; totp_secret: string }>(
+    `SELECT id, totp_secret FROM users WHERE totp_secret NOT LIKE 'v1:%' ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
+  );
+  return rows.rows.map((r) => ({ userId: r.id, clear: r.totp_secret }));
+}
+
+/** Compare-and-set: each user's secret becomes `sealed` only while it still holds `clear`; how many did. */
+export async function sealTotpSecrets(
+  db: Pick<pg.Pool, 'query'>,
+  secrets: readonly { readonly userId: string; readonly clear: string; readonly sealed: string }[],
+): Promise<number> {
+  if (secrets.length === 0) return 0;
+  const done = await db.query(
+    `UPDATE users u SET totp_secret = t.sealed
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS t (id, clear, sealed)
+      WHERE u.id = t.id AND u.totp_secret = t.clear`,
+    [secrets.map((s) => s.userId), secrets.map((s) => s.clear), secrets.map((s) => s.sealed)],
+  );
+  return done.rowCount ?? 0;
+}

@@ -43,6 +43,32 @@ export interface SigningKeyStore {
   newestReceiptKey(): Promise<string | null>;
 }
 
+/**
+ * Seals a value the database holds in clear (services/hub-key.ts binds each to its owner, as
+ * secret-box.ts seals it): the signing key row, and a user's TOTP secret.
+ */
+export interface ClearSecretSeal {
+  signingKey(clear: string): string;
+  totpSecret(userId: string, clear: string): string;
+}
+
+/** How many values sealClearSecrets sealed. */
+export interface SealedCount {
+  /** 1 when the hub_signing_key row was sealed here, else 0 */
+  readonly signingKey: number;
+  readonly totpSecrets: number;
+}
+
+export interface ClearSecretStore {
+  /**
+   * Seals, in one transaction, what a start without KYOTEN_SECRET_KEY left in clear: the signing
+   * key row and every user's TOTP secret. Each is written only while it still holds the clear value
+   * read (compare-and-set), so two servers starting at once seal each value once, and a secret
+   * reset meanwhile is not overwritten. Writes nothing when nothing is in clear.
+   */
+  sealClearSecrets(seal: ClearSecretSeal): Promise<SealedCount>;
+}
+
 type Queryable = Pick<pg.Pool, 'query'>;
 
 interface ReceiptRow {
@@ -173,4 +199,19 @@ export async function signingKey(db: Queryable, candidate: string | null): Promi
     await db.query('INSERT INTO hub_signing_key (only_row, private_key) VALUES (true, $1) ON CONFLICT (only_row) DO NOTHING', [candidate]);
   }
   return (await db.query<{ private_key: string }>('SELECT private_key FROM hub_signing_key')).rows[0]?.private_key ?? null;
+}
+
+/**
+ * The signing key row when it is held in clear ('v1:' begins a sealed value, services/secret-box.ts),
+ * or null; with `lock`, the row stays locked till the transaction ends.
+ */
+export async function clearSigningKey(db: Queryable, lock: boolean): Promise<string | null> {
+  const rows = await db.query<{ private_key: string }>(`SELECT private_key FROM hub_signing_key WHERE private_key NOT LIKE 'v1:%'${lock ? ' FOR UPDATE' : ''}`);
+  return rows.rows[0]?.private_key ?? null;
+}
+
+/** Compare-and-set: stores `sealed` only while the row still holds `clear`; whether it did. */
+export async function resealSigningKey(db: Queryable, clear: string, sealed: string): Promise<boolean> {
+  const done = await db.query('UPDATE hub_signing_key SET private_key = $2 WHERE private_key = $1', [clear, sealed]);
+  return done.rowCount === 1;
 }

@@ -5,17 +5,29 @@
  */
 import type pg from 'pg';
 import { MAX_PULL_LIMIT } from '../../protocol/sync';
-import { SqlAccountStore } from './account-sql';
+import { clearTotpSecrets, sealTotpSecrets, SqlAccountStore } from './account-sql';
 import type { PushOptions } from './account-store';
 import * as deviceUsers from './device-users';
 import { migrate } from './migrate';
+import { inTransaction } from './transaction';
 import { copyJsonLines, countLines, splitFirstLine, sqlInt, sqlLiteral, sqlTextArray } from './copy-out';
 import { applyPush } from './push';
 import type { StoredKind } from '../../protocol/records';
 import { listAudit, listRecords, putHubOffice, withdrawRecord, type AdminRecord, type AuditEntry, type WithdrawRecord } from './record-admin';
 import { countHubAccess, listAccountChanges, listAuditTrail, listDeviceSignIns, withAccountAudit, type AccountAudit, type AccountChange, type AuditTrailEntry, type DeviceSignIn } from './account-audit';
 import { listAccessLog, type AccessLogFilter, type HeldAccessEntry } from './access-log';
-import { countersign, heldReceipts, newestReceiptKey, signingKey, type ReceiptSigner } from './countersign';
+import {
+  clearSigningKey,
+  countersign,
+  heldReceipts,
+  newestReceiptKey,
+  resealSigningKey,
+  signingKey,
+  type ClearSecretSeal,
+  type ClearSecretStore,
+  type ReceiptSigner,
+  type SealedCount,
+} from './countersign';
 import { readHubEpoch, renewHubEpoch, type HubEpoch, type MarkedCursor } from './epoch';
 import type { EvidenceReceipt } from '../../protocol/countersign';
 import {
@@ -46,7 +58,7 @@ export interface SqlStoreHealth extends StoreHealth {
 }
 
 /** The accounts half (SqlAccountStore, account-sql.ts) is the base class; this is the sync half. */
-export class SqlStore extends SqlAccountStore implements Store {
+export class SqlStore extends SqlAccountStore implements Store, ClearSecretStore {
   /** The check under way: /healthz asked again meanwhile waits for it rather than queueing another. */
   private healthCheck: Promise<SqlStoreHealth> | undefined;
 
@@ -183,6 +195,19 @@ export class SqlStore extends SqlAccountStore implements Store {
   }
   newestReceiptKey(): Promise<string | null> {
     return newestReceiptKey(this.pool);
+  }
+
+  async sealClearSecrets(seal: ClearSecretSeal): Promise<SealedCount> {
+    // Looked for without a lock first: a start with nothing in clear (every one after the first with
+    // a key) writes and locks nothing, so a standby behind DATABASE_URL is not refused for it.
+    if ((await clearSigningKey(this.pool, false)) === null && (await clearTotpSecrets(this.pool, false)).length === 0) return { signingKey: 0, totpSecrets: 0 };
+    return inTransaction(this.pool, async (db) => {
+      const key = await clearSigningKey(db, true);
+      const signingKey = key !== null && (await resealSigningKey(db, key, seal.signingKey(key))) ? 1 : 0;
+      const totp = await clearTotpSecrets(db, true);
+      const totpSecrets = await sealTotpSecrets(db, totp.map((t) => ({ ...t, sealed: seal.totpSecret(t.userId, t.clear) })));
+      return { signingKey, totpSecrets };
+    });
   }
 
   hubEpoch(tenantId: string): Promise<HubEpoch> {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importHubKey, receiptStatementBytes, verifyReceipt, type ReceiptFacts } from '../../protocol/countersign';
-import type { SigningKeyStore } from '../db/countersign';
-import { generateHubKey, hubKeyFromEnv, hubKeyFromText, newSigningKeyText, type HubKey } from './hub-key';
+import type { ClearSecretStore, SigningKeyStore } from '../db/countersign';
+import { generateHubKey, hubKeyFromEnv, hubKeyFromText, newSigningKeyText, sealClearSecrets, type HubKey } from './hub-key';
+import { openSecret } from './secret-box';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -14,16 +15,28 @@ const tempDir = () => {
   return d;
 };
 
-/** The database's one-row table, as several servers would share it, and the keys its receipts were signed with. */
-function sharedTable(signedWith: string[] = []): SigningKeyStore & { stored: string | null } {
+/**
+ * The database's one-row table, as several servers would share it, the keys its receipts were
+ * signed with, and the users' TOTP secrets (user id → as stored).
+ */
+function sharedTable(signedWith: string[] = []): SigningKeyStore & ClearSecretStore & { stored: string | null; totp: Map<string, string> } {
+  const clear = (stored: string) => !stored.startsWith('v1:');
   return {
     stored: null,
+    totp: new Map(),
     async signingKey(candidate) {
       this.stored ??= candidate;
       return this.stored;
     },
     async newestReceiptKey() {
       return signedWith.at(-1) ?? null;
+    },
+    async sealClearSecrets(seal) {
+      let signingKey = 0;
+      if (this.stored !== null && clear(this.stored)) [this.stored, signingKey] = [seal.signingKey(this.stored), 1];
+      const toSeal = [...this.totp].filter(([, stored]) => clear(stored));
+      for (const [userId, stored] of toSeal) this.totp.set(userId, seal.totpSecret(userId, stored));
+      return { signingKey, totpSecrets: toSeal.length };
     },
   };
 }
@@ -90,6 +103,35 @@ describe('the hub signing key', () => {
   it('over DATABASE_URL without KYOTEN_SECRET_KEY, keeps it in clear and says so (source database-clear)', async () => {
     const key = await hubKeyFromEnv({ DATABASE_URL: 'postgres://x' }, sharedTable());
     expect(key.source).toBe('database-clear');
+  });
+
+  it('a KYOTEN_SECRET_KEY set after a start without one seals, at the next start, the signing key and the TOTP secrets kept in clear; the key stays the same, and a later start seals nothing', async () => {
+    const table = sharedTable();
+    const bare = { DATABASE_URL: 'postgres://x' };
+    const first = await hubKeyFromEnv(bare, table);
+    table.totp.set('u-sato', 'JBSWY3DPEHPK3PXP').set('u-tanaka', 'KRSXG5CTMVRXEZLU');
+    expect(await sealClearSecrets(bare, table)).toEqual({ signingKey: 0, totpSecrets: 0 });
+    expect(table.stored).not.toMatch(/^v1:/);
+
+    const secret = Buffer.alloc(32, 8);
+    const keyed = { ...bare, KYOTEN_SECRET_KEY: secret.toString('base64') };
+    expect((await hubKeyFromEnv(keyed, table)).source).toBe('database');
+    expect(await sealClearSecrets(keyed, table)).toEqual({ signingKey: 1, totpSecrets: 2 });
+    expect(table.stored).toMatch(/^v1:/);
+    const again = await hubKeyFromEnv(keyed, table);
+    expect(again.fingerprint).toBe(first.fingerprint);
+    expect(again.source).toBe('database');
+    // each secret sealed for its own user (as accounts.ts opens it), and no longer in clear
+    expect(table.totp.get('u-sato')).toMatch(/^v1:/);
+    expect(openSecret(secret, table.totp.get('u-sato')!, 'u-sato')).toBe('JBSWY3DPEHPK3PXP');
+    expect(openSecret(secret, table.totp.get('u-tanaka')!, 'u-tanaka')).toBe('KRSXG5CTMVRXEZLU');
+    expect(() => openSecret(secret, table.totp.get('u-sato')!, 'u-tanaka')).toThrow(/does not open/);
+    // a server still started without the key is refused, rather than using a key it cannot read
+    await expect(hubKeyFromEnv(bare, table)).rejects.toThrow(/does not open/);
+
+    const held = { key: table.stored, totp: [...table.totp] };
+    expect(await sealClearSecrets(keyed, table)).toEqual({ signingKey: 0, totpSecrets: 0 });
+    expect({ key: table.stored, totp: [...table.totp] }).toEqual(held);
   });
 
   it('does not start with a key other than the one the receipts were signed with: a second server given another KYOTEN_SIGNING_KEY, or a key file lost in a restore', async () => {

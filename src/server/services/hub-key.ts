@@ -10,7 +10,8 @@
  * - With DATABASE_URL and no KYOTEN_SIGNING_KEY: made once and kept in the database (table
  *   hub_signing_key), sealed with KYOTEN_SECRET_KEY when that is set, so every server over the
  *   database signs with the same key. Without KYOTEN_SECRET_KEY it is kept in clear, and the
- *   server says so when it starts (as for TOTP secrets).
+ *   server says so when it starts (as for TOTP secrets); the first start with a key seals it, and
+ *   the TOTP secrets stored in clear with it (sealClearSecrets).
  * A key that does not open (another KYOTEN_SECRET_KEY) stops the start: signing with a new key
  * would leave every receipt so far unverifiable against the one the devices hold.
  */
@@ -18,7 +19,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatFingerprint } from '../../protocol/countersign';
-import type { ReceiptSigner, SigningKeyStore } from '../db/countersign';
+import type { ClearSecretStore, ReceiptSigner, SealedCount, SigningKeyStore } from '../db/countersign';
 import { openSecret, sealSecret, SecretKeyError, secretKeyFromEnv, type SecretKeyEnv } from './secret-box';
 import { SettingError } from '../setting-error';
 
@@ -88,6 +89,22 @@ export async function hubKeyFromEnv(env: SigningKeyEnv, store: SigningKeyStore, 
   const newest = accept ? null : await store.newestReceiptKey();
   if (newest !== null && newest !== key.fingerprint) throw new SigningKeyMismatchError(key, newest);
   return key;
+}
+
+/**
+ * When a secret key is set (KYOTEN_SECRET_KEY, or the embedded store's key file), seals what the
+ * database still holds in clear from starts without one: the signing key row, bound to SEAL_OWNER
+ * as chosenKey seals it, and each user's TOTP secret, bound to the user as accounts.ts seals it.
+ * Without that, a key set later would leave both in clear in every dump while the start log no
+ * longer says so. Without a secret key, nothing is sealed.
+ */
+export async function sealClearSecrets(env: SecretKeyEnv, store: ClearSecretStore): Promise<SealedCount> {
+  const secretKey = secretKeyFromEnv(env);
+  if (secretKey === null) return { signingKey: 0, totpSecrets: 0 };
+  return store.sealClearSecrets({
+    signingKey: (clear) => sealSecret(secretKey, clear, SEAL_OWNER),
+    totpSecret: (userId, clear) => sealSecret(secretKey, clear, userId),
+  });
 }
 
 /** The signing key found is not the one this hub's receipts were signed with. */

@@ -12,7 +12,8 @@ import { createApiHandler, dbWorkFor } from '../http/api';
 import { MIGRATIONS } from '../db/migrations/index';
 import { formatFingerprint } from '../../protocol/countersign';
 import { accountsConfigFromEnv, type AccountsEnv } from './accounts';
-import { hubKeyFromEnv, type HubKey, type SigningKeyEnv } from './hub-key';
+import type { SealedCount } from '../db/countersign';
+import { hubKeyFromEnv, sealClearSecrets, type HubKey, type SigningKeyEnv } from './hub-key';
 
 export interface HubOptions {
   readonly port: number;
@@ -41,6 +42,16 @@ export interface Hub {
 const KNOWN_SCHEMA = Math.max(...MIGRATIONS.map((m) => m.version));
 /** How often a running server looks whether a newer server has migrated its database. */
 export const SCHEMA_CHECK_MS = 10_000;
+
+/** What a start with a secret key sealed, and what it did not reach: the dumps taken before. */
+function sealedLine({ signingKey, totpSecrets }: SealedCount): string {
+  const all = signingKey + totpSecrets;
+  const what = [signingKey > 0 ? 'the hub signing key' : '', totpSecrets > 0 ? `${totpSecrets} TOTP secret${totpSecrets === 1 ? '' : 's'}` : ''].filter((w) => w !== '');
+  return (
+    `sealed ${all} secret${all === 1 ? '' : 's'} the database held in clear (${what.join(', ')}) with the secret key. ` +
+    'Database dumps taken before this start still hold them in clear: keep those dumps encrypted or delete them (docs/hub-server.md).'
+  );
+}
 
 export async function startHub(options: HubOptions): Promise<Hub> {
   let opened: SqlStore | undefined;
@@ -99,8 +110,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // ready only once it is loaded, so no entry is ever answered without its receipt.
   const store = openStoreFromEnv(options.env, options.log, options.onStoreLost)
     .then(async (s) => {
+      let sealed: SealedCount;
       try {
         hubKey = await hubKeyFromEnv(options.env, s);
+        // A secret key set after a start without one: what that start stored in clear is sealed now.
+        sealed = await sealClearSecrets(options.env, s);
       } catch (error) {
         await s.close().catch(() => undefined);
         throw error;
@@ -114,6 +128,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       if (hubKey.source === 'database-clear') {
         options.log?.('KYOTEN_SECRET_KEY is not set: the hub signing key is stored in clear in the database. Set KYOTEN_SIGNING_KEY or KYOTEN_SECRET_KEY (docs/hub-server.md).');
       }
+      if (sealed.signingKey + sealed.totpSecrets > 0) options.log?.(sealedLine(sealed));
       return (opened = s);
     })
     .catch((error: unknown) => {

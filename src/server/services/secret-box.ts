@@ -5,7 +5,8 @@
  *
  * The key: KYOTEN_SECRET_KEY (32 bytes, base64), or with the embedded store a key file made on
  * first use beside its data (KYOTEN_DATA_DIR/secret.key, mode 0600). With DATABASE_URL and no
- * key, secrets stay in clear, and the server says so when it starts.
+ * key, secrets stay in clear, and the server says so when it starts; the first start with a key
+ * seals them (hub-key.ts, sealClearSecrets).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
