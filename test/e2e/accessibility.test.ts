@@ -194,7 +194,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
     expect(hidden, 'fields focused under the app bar, the sticky 記録を開始 or the bottom nav').toEqual([]);
   });
 
-  it("keeps the screens usable with the phone's text at 200 % at 360 px: no sideways scroll, 「ロック」 on the screen, the title clear of the app bar, 記録を開始 clear of the nav", async () => {
+  it("keeps the screens usable with the phone's text at 200 % at 360 px: no sideways scroll, 「ロック」 on the screen, the title clear of the app bar, a header of a few lines, 記録を開始 clear of the nav", async () => {
     browser = await openBrowser({ viewport: { width: 360, height: 740 } });
     const { page } = browser;
     await setUpFirstUser(page, baseUrl);
@@ -219,14 +219,32 @@ describe('accessibility (axe-core, serious and critical)', () => {
         lockRight: lock.right,
         titleTop: rect('.page__title').top,
         barBottom: rect('.app-bar').bottom,
+        headerBottom: rect('.page__header').bottom,
+        headerHeight: rect('.page__header').height,
+        submitTop: submit.top,
         submitBottom: submit.bottom,
         navTop: rect('.bottom-nav').top,
+        height: innerHeight,
       };
     });
     expect(seen.scrollWidth, 'the page scrolls sideways').toBeLessThanOrEqual(seen.width);
     expect(seen.lockRight).toBeLessThanOrEqual(seen.width);
     expect(seen.titleTop, "the page's title under the app bar").toBeGreaterThanOrEqual(seen.barBottom - 1);
     expect(seen.submitBottom, '記録を開始 under the bottom nav').toBeLessThanOrEqual(seen.navTop + 1);
+    // 「← 戻る」 beside the title left it one character a line: a header 416 px tall, an 11 px strip
+    // of the form between it and 記録を開始
+    expect(seen.headerHeight, 'the page header').toBeLessThanOrEqual(seen.height * 0.25);
+    expect(seen.submitTop - Math.max(0, seen.barBottom, seen.headerBottom), 'the form seen between the header and 記録を開始').toBeGreaterThanOrEqual(150);
+    // a title with a button beside it (緊急対応, 短期入所事業所) was 245 px tall
+    for (const [path, title] of [
+      ['cases', '緊急対応'],
+      ['facilities', '短期入所事業所'],
+    ]) {
+      await page.goto(`${baseUrl}/#/${path}`);
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      const header = await page.locator('.page__header').evaluate((h) => h.getBoundingClientRect().height);
+      expect(header, `the page header of ${title}`).toBeLessThanOrEqual(740 * 0.25);
+    }
     // the sync status keeps room for its words (it was squeezed to its padding)
     expect(await page.locator('.sync-line').evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(60);
     // and back at the usual size, the bar is as slim as before (a bar once grown never shrank)
