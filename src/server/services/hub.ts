@@ -122,7 +122,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       options.log?.(`hub signing key ${formatFingerprint(hubKey.fingerprint)} (${hubKey.source})`);
       if (options.env.KYOTEN_ACCEPT_NEW_SIGNING_KEY === '1') {
         options.log?.(
-          'KYOTEN_ACCEPT_NEW_SIGNING_KEY=1: this key is used even if the receipts so far were signed with another (a lost key). The phones will show the new receipts as 署名が一致しません until they are set up again; remove the variable once this key has signed a receipt (the next entry a phone sends): from then on the hub starts with this key alone, and refuses any other (docs/hub-server.md).',
+          'KYOTEN_ACCEPT_NEW_SIGNING_KEY=1: this key is used even if the receipts so far were signed with another (a lost key). The phones will not keep the new key’s receipts (they check them against the key taken at join): their entries read 未署名 until the phones are set up again; remove the variable once this key has signed a receipt (the next entry a phone sends): from then on the hub starts with this key alone, and refuses any other (docs/hub-server.md).',
         );
       }
       if (hubKey.source === 'database-clear') {
