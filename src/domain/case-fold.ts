@@ -126,11 +126,16 @@ export function earlierOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<Outc
  * shows both and the claim waits (要確認) until someone settles it. Empty for a case built by hand.
  */
 export function concurrentOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<OutcomeBody>[] {
-  if (c.entries[0]?.body.type !== 'open' || c.entries.filter((e) => e.body.type === 'outcome').length < 2) return [];
+  return rivalOutcomes(c)?.rivals.map(current) ?? [];
+}
+
+/** concurrentOutcomes as slots, with the facts they were read from (for the stays they began); null when there are none to read. */
+function rivalOutcomes(c: Pick<EmergencyCase, 'entries'>): { rivals: Slot<OutcomeBody>[]; standing: Slot<FactBody>[]; held: WriterHeld } | null {
+  if (c.entries[0]?.body.type !== 'open' || c.entries.filter((e) => e.body.type === 'outcome').length < 2) return null;
   const { standing, held } = readFacts(c.entries);
   const outcomes = standing.filter((s): s is Slot<OutcomeBody> => s.body.type === 'outcome' && !s.withdrawn);
   const stands = outcomes.at(-1);
-  if (stands === undefined) return [];
+  if (stands === undefined) return null;
   const differs = (a: OutcomeBody, b: OutcomeBody) => a.outcome !== b.outcome || a.facilityId !== b.facilityId || a.facilityName !== b.facilityName;
   // an outcome recorded since and withdrawn settles nothing: the choice went back to read order
   const withdrawn = new Set(standing.filter((s) => s.withdrawn).map((s) => s.entryId));
@@ -143,10 +148,10 @@ export function concurrentOutcomes(c: Pick<EmergencyCase, 'entries'>): Current<O
       ((body.type === 'outcome' && !withdrawn.has(entry.id)) || (body.type === 'correction' && (body.corrects === stands.entryId || body.corrects === other.entryId)))
     );
   };
-  return outcomes
+  const rivals = outcomes
     .filter((o) => o !== stands && !held(stands.seq, o.seq) && differs(o.body, stands.body))
-    .filter((o) => !c.entries.some((_, seq) => seq > stands.seq && seq > o.seq && settles(seq, o)))
-    .map(current);
+    .filter((o) => !c.entries.some((_, seq) => seq > stands.seq && seq > o.seq && settles(seq, o)));
+  return { rivals, standing, held };
 }
 
 /**
@@ -549,12 +554,54 @@ export interface Stay {
   readonly endDay: IsoDate | null;
 }
 
-/** The stay a case began (an outcome 短期入所 with its time), or null. */
+/**
+ * The stay a case began (an outcome 短期入所 with its time), or null. The outcome that stands in
+ * read order: while two phones' outcomes recorded at once are not settled, read standingOutcomes.
+ */
 export function stayOf(c: EmergencyCase): Stay | null {
-  const o = c.outcome?.body;
-  if (o?.outcome !== '短期入所' || o.from === null) return null;
-  const endedAt = c.stayEnd?.body.endedAt ?? null;
-  return { caseId: c.id, from: o.from, fromDay: japanDateOf(o.from), endedAt, endDay: endedAt === null ? null : japanDateOf(endedAt) };
+  return c.outcome === null ? null : stayFrom(c.id, c.outcome.body, c.stayEnd?.body.endedAt ?? null);
+}
+
+function stayFrom(caseId: string, o: OutcomeBody, endedAt: IsoInstant | null): Stay | null {
+  if (o.outcome !== '短期入所' || o.from === null) return null;
+  return { caseId, from: o.from, fromDay: japanDateOf(o.from), endedAt, endDay: endedAt === null ? null : japanDateOf(endedAt) };
+}
+
+/** An outcome a case stands on, with the stay it began (短期入所 with its time) and that stay's 退所, or null. */
+export interface StandingOutcome {
+  readonly outcome: Current<OutcomeBody>;
+  readonly stay: Stay | null;
+}
+
+export interface StandingOutcomes {
+  /**
+   * The outcome that stands; while `unsettled`, every outcome recorded at once on another phone
+   * too, by the time each was recorded (then id), not by read order. Empty with no outcome.
+   */
+  readonly outcomes: readonly StandingOutcome[];
+  /** two phones recorded different outcomes at once and nobody has settled which (concurrentOutcomes): 要確認 */
+  readonly unsettled: boolean;
+}
+
+/**
+ * What a case says of where the person went, for every screen and report that reads it (緊急入所中,
+ * the case's stay, the yearly report, the match's 入所 mark). Settled, the outcome that stands and
+ * its stay, as `stayOf`. Two phones having recorded different outcomes at once (concurrentOutcomes,
+ * the notion the claim rules wait on), read order alone chose the one that stands: the person
+ * admitted to ふじ on one phone read as handled at home because the basement phone held more entries,
+ * or the other way round in another order. So every one of them is given, in an order that does not
+ * depend on read order, marked `unsettled`, until someone who holds both settles it.
+ */
+export function standingOutcomes(c: EmergencyCase): StandingOutcomes {
+  if (c.outcome === null) return { outcomes: [], unsettled: false };
+  const stands: StandingOutcome = { outcome: c.outcome, stay: stayOf(c) };
+  const found = rivalOutcomes(c);
+  if (found === null || found.rivals.length === 0) return { outcomes: [stands], unsettled: false };
+  const { rivals, standing, held } = found;
+  const others = rivals.map((s): StandingOutcome => ({ outcome: current(s), stay: stayFrom(c.id, s.body, stayEndOf(s, standing, held)?.body.endedAt ?? null) }));
+  const byRecording = (a: StandingOutcome, b: StandingOutcome) =>
+    Date.parse(a.outcome.recordedAt) - Date.parse(b.outcome.recordedAt) || (a.outcome.entryId < b.outcome.entryId ? -1 : a.outcome.entryId > b.outcome.entryId ? 1 : 0);
+  return { outcomes: [stands, ...others].sort(byRecording), unsettled: true };
 }
 
 /**

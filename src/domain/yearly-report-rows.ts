@@ -45,6 +45,8 @@ export function yearlyReportRows(r: YearlyReport): ReportRow[] {
     one('緊急対応', '緊急対応日数（短期入所の日数）', e.stayDays),
     // said, not hidden in the days above: each such stay runs to today (or the period's end) until its 退所 is recorded
     one('緊急対応', 'うち退所が未記録の入所（日数は今日または期間の末日まで数えています）', e.staysWithoutEnd),
+    // not in the figures above: which outcome stands was read order's choice, not anyone's, until settled on the case screen
+    one('緊急対応', '短期入所が要確認（対応結果が2つ記録されている。上の件数・日数に含めていません）', e.admissionsInDoubt),
     ...e.exits.map((x) => one('緊急対応', `退所後の行き先：${x.exit}`, x.count)),
     split('体験の機会・場', '体験利用件数', t.count),
     split('体験の機会・場', '体験利用者数', t.persons),

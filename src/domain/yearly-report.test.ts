@@ -4,7 +4,9 @@
  * 2027-03-31, Japan time; today is 2027-04-10, so a stay still going on counts to the year's end.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCase, contactBody, openBody } from '../../test/factories/emergency-case';
+import { appendEntries, buildCase, contactBody, openBody } from '../../test/factories/emergency-case';
+import { forkedOutcomes } from '../../test/factories/forked-outcomes';
+import { foldCase } from './case-fold';
 import { createFacility } from '../../test/factories/facility';
 import { createHousehold, createPerson } from '../../test/factories/household';
 import { createTrialStay } from '../../test/factories/trial-stay';
@@ -331,6 +333,24 @@ describe('年次実績報告 on a hand-worked hub, fiscal year 2026', () => {
     const separate = await stay('three', '2026-05-10T00:20:00.000Z', [{ type: 'same-emergency', otherCaseId: 'one', otherRequestedAt: '2026-05-10T00:00:00.000Z', answer: 'separate', reason: '別の依頼' }]);
     const apart = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: [one, separate], trialStays: [], facilities: [], offices }).emergencies;
     expect([apart.cases, apart.stayDays]).toEqual([2, 11]);
+  });
+
+  it('緊急対応: an admission two phones recorded at once with another outcome (在宅で対応) is counted apart as 要確認 in either read order, and counted once settled', async () => {
+    // 30 November 2026: phone 2 admits the person to ふじ at 17:50, phone 1 records 在宅で対応; nobody has settled which
+    const hub = await cases();
+    const before = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: hub, trialStays: [], facilities: [], offices }).emergencies;
+    for (const last of ['home', 'admission'] as const) {
+      const fork = foldCase((await forkedOutcomes({ last, caseId: 'fork' })).entries);
+      const r = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: [...hub, fork], trialStays: [], facilities: [], offices });
+      // a 件 of the year, but neither admitted nor left out silently: its own line says it waits
+      expect(r.emergencies).toMatchObject({ cases: before.cases + 1, admitted: before.admitted, admittedPersons: before.admittedPersons, stayDays: before.stayDays, staysWithoutEnd: before.staysWithoutEnd, admissionsInDoubt: 1 });
+      expect(yearlyReportRows(r).find((row) => row.label.startsWith('短期入所が要確認'))).toMatchObject({ section: '緊急対応', total: 1 });
+    }
+    // settled (the admission recorded again by a phone holding both): admitted, 30 November to 31 March = 122 days
+    const { entries, phone1, admission } = await forkedOutcomes({ last: 'home', caseId: 'fork' });
+    const settled = foldCase(await appendEntries(entries, [{ body: admission, at: '2026-11-30T09:10:00.000Z' }], 'fork', phone1));
+    const r = buildYearlyReport({ range: FY2026, today: TODAY, households, cases: [...hub, settled], trialStays: [], facilities: [], offices });
+    expect(r.emergencies).toMatchObject({ admitted: before.admitted + 1, stayDays: before.stayDays + 122, staysWithoutEnd: before.staysWithoutEnd + 1, admissionsInDoubt: 0 });
   });
 
   it('緊急対応: 者/児 of a person admitted twice is read on the first admission of the range, whatever the order of the records', async () => {

@@ -4,7 +4,7 @@
  * year (April–March) or any range of Japan dates. Pure: the same records and range always give the
  * same figures, in any device zone. Each figure is defined in docs/yearly-report.md.
  */
-import { stayDays, stayOf } from './case-fold';
+import { stayDays, standingOutcomes, type Stay } from './case-fold';
 import { childLookupOf, claimMonthOf, claimPersonKey, decideClaims, personFactsLookupOf, sameEmergencyAnswer } from './claim-rules';
 import { EXIT_KINDS, REQUEST_CATEGORIES, type EmergencyCase, type ExitKind, type Office, type RequestCategory } from './emergency-case';
 import { HUB_FUNCTIONS, type Facility, type HubFunction } from './facility';
@@ -84,6 +84,12 @@ export interface YearlyReport {
     readonly stayDays: number;
     /** stays counted in stayDays with no 退所 recorded: their days run to today or the range's end */
     readonly staysWithoutEnd: number;
+    /**
+     * emergencies with an admission among outcomes two phones recorded at once that nobody has
+     * settled (要確認): of the range, or with days of that admission inside it. Such an admission is
+     * in none of the figures above until settled, whichever outcome read order put last.
+     */
+    readonly admissionsInDoubt: number;
     /** stays that ended in the range, by where the person went */
     readonly exits: readonly { readonly exit: ExitKind; readonly count: number }[];
   };
@@ -315,13 +321,22 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
   let caseCount = 0;
   let admitted = 0;
   let staysWithoutEnd = 0;
+  let admissionsInDoubt = 0;
   for (const group of emergencies(input.cases)) {
     const first = group[0]!;
     const key = claimPersonKey(first.subject, factsOf(first.subject)) ?? `case:${first.id}`;
-    const stays = group.flatMap((c) => {
-      const stay = stayOf(c);
+    // Two phones' outcomes not settled: read order alone chose which stands, so the admission among
+    // them is counted on its own line (要確認), not as admitted in one order and not in the other.
+    const readings = group.map((c) => ({ c, ...standingOutcomes(c) }));
+    const stays = readings.flatMap(({ c, outcomes, unsettled }) => {
+      const stay = unsettled ? null : (outcomes[0]?.stay ?? null);
       return stay === null ? [] : [{ c, stay }];
     });
+    const inDoubt = readings.flatMap(({ outcomes, unsettled }) => (unsettled ? outcomes.flatMap((o): Stay[] => (o.stay === null ? [] : [o.stay])) : []));
+    const requestedInRange = inRange(japanDateOf(first.open.body.requestedAt), range);
+    if (inDoubt.length > 0 && (requestedInRange || inDoubt.some((stay) => daysBetween(stay.fromDay, stay.endDay ?? today, range).length > 0))) {
+      admissionsInDoubt += 1;
+    }
     const days = stayDaysOf.get(key) ?? new Set<IsoDate>();
     for (const { stay } of stays) {
       const counted = daysBetween(stay.fromDay, stay.endDay ?? today, range);
@@ -336,7 +351,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
       const exit = last.c.stayEnd!.body.exit;
       exits.set(exit, (exits.get(exit) ?? 0) + 1);
     }
-    if (!inRange(japanDateOf(first.open.body.requestedAt), range)) continue;
+    if (!requestedInRange) continue;
     caseCount += 1;
     persons.add(key);
     categories.set(first.open.body.category, (categories.get(first.open.body.category) ?? 0) + 1);
@@ -441,6 +456,7 @@ export function buildYearlyReport(given: YearlyReportInput): YearlyReport {
       admittedPersons: admittedSplit.done(),
       stayDays: emergencyDays,
       staysWithoutEnd,
+      admissionsInDoubt,
       exits: EXIT_KINDS.map((exit) => ({ exit, count: exits.get(exit) ?? 0 })),
     },
     trialStays: { count: trialCount.done(), persons: trialPersonSplit.done(), days: trialDays },

@@ -1,9 +1,9 @@
 /** The case list: open cases first (a night call may still be under way), then the recent ones. */
 import { useMemo } from 'react';
 import { addMonthsToDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
-import type { EmergencyCase, OutcomeBody } from '../../domain/emergency-case';
+import type { Current, EmergencyCase, OutcomeBody } from '../../domain/emergency-case';
 import { Notice, Page, Section } from '../../ui/layout';
-import { stayDays, stayOf } from '../../domain/case-fold';
+import { stayDays, standingOutcomes, type Stay } from '../../domain/case-fold';
 import { facilitiesAwaitingCallBack } from '../../domain/call-backs';
 import { casePaths } from './route';
 import { ST } from './stay-text';
@@ -19,6 +19,8 @@ const outcomeText = (o: OutcomeBody) => (o.facilityName ? `${o.outcome}（${o.fa
 
 /** Each row names who took the call: the morning's coordinator knows whom to ask about it. */
 function CaseRow({ kase }: { kase: EmergencyCase }) {
+  // two phones' outcomes not settled: neither is named as the outcome, whichever read order put last
+  const { unsettled } = standingOutcomes(kase);
   const pending = kase.contacts.filter((c) => c.body.result === null).length;
   // facilities that said they would call back: each may hold a bed, and is told how it ended
   const awaiting = facilitiesAwaitingCallBack(kase.contacts).length;
@@ -32,7 +34,7 @@ function CaseRow({ kase }: { kase: EmergencyCase }) {
         {`${T.contactsTitle} ${kase.contacts.length}件`}
         {pending > 0 ? `・${T.resultPending} ${pending}件` : ''}
         {awaiting > 0 ? `・${T.awaitingCount(awaiting)}` : ''}
-        {kase.outcome ? `・${outcomeText(kase.outcome.body)}` : ''}
+        {unsettled ? `・${T.outcomesUnsettled}` : kase.outcome ? `・${outcomeText(kase.outcome.body)}` : ''}
         {kase.closedAt ? `・${T.statusClosed(formatJapanDateTime(kase.closedAt))}` : ''}
       </span>
     </a>
@@ -54,14 +56,35 @@ function CaseSection({ title, id, cases }: { title: string; id: string; cases: r
   );
 }
 
+interface InStay {
+  readonly kase: EmergencyCase;
+  readonly outcome: Current<OutcomeBody>;
+  readonly stay: Stay;
+  /** the admission is one of two outcomes recorded at once on two phones, not yet settled */
+  readonly unsettled: boolean;
+}
+
+/**
+ * The stay a case shows on 緊急入所中: its admission not yet ended (退所). While two phones' outcomes
+ * are not settled, an admission among them lists the person too, marked 要確認: read order put the
+ * basement phone's 在宅で対応 last, and the person in ふじ was missing from the list.
+ */
+function inStayOf(kase: EmergencyCase): InStay | null {
+  const { outcomes, unsettled } = standingOutcomes(kase);
+  const open = outcomes
+    .flatMap(({ outcome, stay }) => (stay !== null && stay.endDay === null ? [{ kase, outcome, stay, unsettled }] : []))
+    .sort((a, b) => Date.parse(a.stay.from) - Date.parse(b.stay.from));
+  return open[0] ?? null;
+}
+
 /** 緊急入所中: everyone whose emergency stay has begun and not ended, the longest first, with the day count. */
 function InStaySection({ cases, today }: { cases: readonly EmergencyCase[]; today: string }) {
   // every case of years, read once per change of the cases, not at each draw of the list
   const staying = useMemo(
     () =>
       cases
-        .map((kase) => ({ kase, stay: stayOf(kase) }))
-        .filter((x): x is { kase: EmergencyCase; stay: NonNullable<ReturnType<typeof stayOf>> } => x.stay !== null && x.stay.endDay === null)
+        .map(inStayOf)
+        .filter((x): x is InStay => x !== null)
         .sort((a, b) => Date.parse(a.stay.from) - Date.parse(b.stay.from)),
     [cases],
   );
@@ -69,11 +92,16 @@ function InStaySection({ cases, today }: { cases: readonly EmergencyCase[]; toda
   return (
     <Section title={ST.listTitle(staying.length)} id="cases-in-stay">
       <ul className="case-rows">
-        {staying.map(({ kase, stay }) => (
+        {staying.map(({ kase, outcome, stay, unsettled }) => (
           <li key={kase.id}>
             <a className="case-row" href={casePaths.case(kase.id)}>
               <span className="case-row__name">{subjectName(kase)}</span>
-              <span className="case-row__meta">{ST.listLine(kase.outcome?.body.facilityName ?? '', formatJapanDateTime(stay.from), stayDays(stay.fromDay, today))}</span>
+              <span className="case-row__meta">{ST.listLine(outcome.body.facilityName, formatJapanDateTime(stay.from), stayDays(stay.fromDay, today))}</span>
+              {unsettled ? (
+                <span className="case-row__meta">
+                  <span className="case-tag case-tag--warn">{T.outcomesUnsettled}</span>
+                </span>
+              ) : null}
             </a>
           </li>
         ))}

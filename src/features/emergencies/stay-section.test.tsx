@@ -2,6 +2,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
+import { forkedOutcomes } from '../../../test/factories/forked-outcomes';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import type { CaseEntry, EntryBody } from '../../domain/emergency-case';
@@ -145,4 +146,31 @@ describe('emergency stays with an end', () => {
     expect(within(screen.getByRole('region', { name: '入所と退所' })).getByText(/入院先から連絡があり誤りと判明/)).toBeVisible();
     expect(useApp.getState().caseEntries.get('case-1')?.map((e) => e.body.type)).toEqual(['open', 'contact', 'outcome', 'close', 'stay-end', 'correction']);
   });
+});
+
+describe('an admission two phones recorded at once with another outcome (在宅で対応), not yet settled', () => {
+  for (const last of ['home', 'admission'] as const) {
+    it(`lists the person in 緊急入所中 marked 要確認, and the case shows no stay as settled, with ${last === 'home' ? '在宅で対応' : 'the admission'} last in read order`, async () => {
+      useApp.setState({ caseEntries: new Map([['case-1', (await forkedOutcomes({ last, day: admittedDay })).entries]]) });
+      await go('#/cases');
+      render(<CasesScreen />);
+      const inStay = screen.getByRole('region', { name: '緊急入所中（1人）' });
+      expect(within(inStay).getByText('佐藤 陽太')).toBeVisible();
+      expect(within(inStay).getByText(`ふじ短期入所・${y}年${m}月${d}日 17:50から・3日目`)).toBeVisible();
+      expect(within(inStay).getByText('対応結果が2つ記録されています（要確認）')).toBeVisible();
+      // the open case's row names neither outcome as the one
+      const open = screen.getByRole('region', { name: /^対応中/ });
+      expect(within(open).getByText(/・対応結果が2つ記録されています（要確認）$/)).toBeVisible();
+      expect(within(open).queryByText(/在宅で対応|短期入所（ふじ短期入所）/)).toBeNull();
+
+      await go('#/cases/case-1');
+      const stay = await screen.findByRole('region', { name: '入所と退所' });
+      expect(within(stay).getByText('対応結果が2つ記録されています（要確認）')).toBeVisible();
+      expect(within(stay).getByText(`記録された入所：ふじ短期入所（${y}年${m}月${d}日 17:50から）`)).toBeVisible();
+      expect(within(stay).getByText(/上の「対応結果」で正しい方を確かめ/)).toBeVisible();
+      expect(within(stay).queryByText(/入所中・/)).toBeNull();
+      expect(within(stay).queryByText(/に入所（/)).toBeNull();
+      expect(within(stay).queryByRole('button', { name: '退所を記録' })).toBeNull();
+    });
+  }
 });

@@ -1,10 +1,11 @@
 /**
  * The stay a case began: where and since when, its day count in Japan days while it goes on, and
  * when it ended and where the person went (出口), recorded as a 'stay-end' entry (evidence: a
- * mistake is corrected, never edited).
+ * mistake is corrected, never edited). While two phones' outcomes recorded at once are not settled
+ * (standingOutcomes), an admission among them is shown as recorded, 要確認, never as a stay begun.
  */
 import { useState, type FormEvent } from 'react';
-import { stayDays, stayOf } from '../../domain/case-fold';
+import { stayDays, standingOutcomes, stayOf, type StandingOutcome } from '../../domain/case-fold';
 import { EXIT_KINDS, type Current, type EmergencyCase, type EntryBody, type ExitKind, type StayEndBody } from '../../domain/emergency-case';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -17,6 +18,7 @@ import { Section } from '../../ui/layout';
 import { CorrectionNotes } from './corrections';
 import { EntryErrors } from './errors-list';
 import { ST } from './stay-text';
+import { T } from './text';
 import { useAppend } from './use-append';
 
 /** One draft per case and form: the 退所 being recorded, or its correction. */
@@ -28,10 +30,13 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
   const editing = endForm.shown;
   const stay = stayOf(kase);
   const end = kase.stayEnd ?? null;
+  // which outcome stands was read order's choice: the same words in either order, and no 退所 to record yet
+  const { outcomes, unsettled } = standingOutcomes(kase);
   // the day count moves at midnight on a screen left open through it
   const today = useJapanToday();
   // A 退所 note typed when the phone locked (a call taken meanwhile) opens again after the unlock.
-  useReopenForDraft(stay === null || readOnly ? null : stayEndDraftKey(kase.id, end !== null), () => endForm.setShown(true));
+  useReopenForDraft(stay === null || readOnly || unsettled ? null : stayEndDraftKey(kase.id, end !== null), () => endForm.setShown(true));
+  if (unsettled) return <UnsettledStay outcomes={outcomes} />;
   if (stay === null) return null;
   const facility = kase.outcome?.body.facilityName ?? '';
   return (
@@ -58,6 +63,23 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
         </Button>
       ) : null}
       {end === null && !readOnly && editing ? <StayEndForm caseId={kase.id} onDone={endForm.hide} /> : null}
+    </Section>
+  );
+}
+
+/** The admissions among outcomes two phones recorded at once, each as recorded; nothing when none of them is one. */
+function UnsettledStay({ outcomes }: { outcomes: readonly StandingOutcome[] }) {
+  const admissions = outcomes.flatMap(({ outcome, stay }) => (stay === null ? [] : [{ outcome, stay }]));
+  if (admissions.length === 0) return null;
+  return (
+    <Section title={ST.title} id="case-stay">
+      <p>
+        <span className="case-tag case-tag--warn">{T.outcomesUnsettled}</span>
+      </p>
+      {admissions.map(({ outcome, stay }) => (
+        <p key={outcome.entryId}>{T.stayRecorded(outcome.body.facilityName, formatJapanDateTime(stay.from), stay.endedAt === null ? '' : formatJapanDateTime(stay.endedAt))}</p>
+      ))}
+      <p>{T.stayUnsettled}</p>
     </Section>
   );
 }

@@ -174,6 +174,13 @@ export const T = {
   concurrentOutcome: '同じころに2台で記録',
   outcomesDiffer:
     '2台の端末で、異なる対応結果が同じころに記録されています。どちらが正しいか確かめ、「対応結果を記録」で正しい方を記録し直すか、誤っている方を「取消」してください（終了した記録は、先に「対応を再開」を押します。それまで請求は要確認です）。',
+  /** the case list and the stay while two phones' outcomes recorded at once are not settled (standingOutcomes) */
+  outcomesUnsettled: '対応結果が2つ記録されています（要確認）',
+  /** the stay section meanwhile: an admission is one of them, not a stay known to have begun; no 退所 until it is settled */
+  stayUnsettled:
+    '入所したかどうかが確定していません。上の「対応結果」で正しい方を確かめ、記録し直すか、誤っている方を「取消」してください。退所はそのあと記録できます。',
+  /** an admission among those outcomes, as its phone recorded it (with its 退所, if one was recorded) */
+  stayRecorded: (facility: string, from: string, ended: string) => `記録された入所：${facility}（${from}から${ended ? `、${ended}に退所` : ''}）`,
   withdrawOutcome: (line: string) => `「${line}」を取消`,
   /** the 取消 dialog of the outcome that stands: what stands once it is written (earlierOutcomes) */
   withdrawOutcomeRestores: (kind: string, facility: string) =>

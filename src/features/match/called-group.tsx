@@ -8,6 +8,7 @@
  */
 import { useRef, useState } from 'react';
 import { facilitiesAwaitingCallBack } from '../../domain/call-backs';
+import { standingOutcomes } from '../../domain/case-fold';
 import { callBackOf, type ContactBody, type ContactResult, type Current, type EmergencyCase } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
@@ -89,7 +90,10 @@ function CalledCard({
   const closed = kase.closedAt !== null;
   const pending = calls.some((c) => c.body.result === null);
   const yes = [...calls].reverse().find((c) => c.body.result === '受入可');
-  const admitted = kase.outcome?.body.facilityId === latest.body.facilityId && kase.outcome?.body.outcome === '短期入所';
+  // Two phones' outcomes not settled (在宅で対応 on one, this admission on the other): marked 入所 in
+  // neither read order, and 「入所を記録」 stays offered, recording it again settles it.
+  const standing = standingOutcomes(kase);
+  const admitted = !standing.unsettled && standing.outcomes.some((o) => o.outcome.body.facilityId === latest.body.facilityId && o.outcome.body.outcome === '短期入所');
   const idle = !closed && !pending && correcting === null && !admitting;
   const unfolded = !closed && !pending && openedWith === calls.length;
   const answered = calls.filter((c) => c.body.result !== null);
