@@ -91,14 +91,21 @@ export const setAsideKeysOf = async (records: readonly WireRecord[]): Promise<[E
 /** How many set-aside records the sync section names one by one. */
 const SHOWN = 20;
 
-/** How many records are set aside, by reason, and the first few: from clear columns, nothing decrypted. */
+/**
+ * How many records are set aside, by reason, the first few, and which households: from clear
+ * columns (the keys included), nothing decrypted.
+ */
 export async function countSetAside(ctx: SessionContext): Promise<SetAsideCounts> {
   const { db } = ctx;
   return db.transaction('r', db.setAside, async () => {
     const [id, json, shape] = await Promise.all((['id', 'json', 'shape'] as const).map((r) => db.setAside.where('reason').equals(r).count()));
     const total = id! + json! + shape!;
+    const byReason = { id: id!, json: json!, shape: shape! };
     // Read only when there are any: the status line asks after every change.
-    const first = total === 0 ? [] : (await db.setAside.limit(SHOWN).toArray()).map(({ kind, version, reason, field }) => ({ kind, version, reason, field }));
-    return { total, byReason: { id: id!, json: json!, shape: shape! }, first };
+    if (total === 0) return { total, byReason, first: [] };
+    const first = (await db.setAside.limit(SHOWN).toArray()).map(({ kind, version, reason, field }) => ({ kind, version, reason, field }));
+    // Keys are ids or `#` and hex, all below U+FFFF (Dexie itself is not imported: this file goes into the pull worker).
+    const households = await db.setAside.where('[kind+key]').between(['household', ''], ['household', '\uffff'], true, true).primaryKeys();
+    return { total, byReason, first, households: households.map(([, key]) => key) };
   });
 }

@@ -178,6 +178,12 @@ export interface SetAsideCounts {
    * the user to tell the admin, who finds the record by its version (`npm run admin -- list-records`).
    */
   readonly first?: readonly SetAsideSummary[];
+  /**
+   * The keys of the households set aside (a household's id; `#` and a SHA-256 for an id that breaks
+   * the rule), in clear: a household held here with a newer version set aside shows its old
+   * 服薬, allergies and contacts, and its screens say so (src/features/households). Absent when none.
+   */
+  readonly households?: readonly string[];
 }
 
 export interface SetAsideSummary {

@@ -6,6 +6,7 @@ import { useApp } from '../../state/store';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
 import { useOpenCaseOf } from '../../state/use-open-case';
+import { useNewerVersionSetAside } from '../../state/use-set-aside';
 import { useJapanToday, useMinuteClock } from '../../state/use-minute-clock';
 import type { Household, Person } from '../../domain/household';
 import { formatJapanShortDateTime } from '../../domain/japan-time';
@@ -107,11 +108,14 @@ export function HouseholdDetail({ id }: { id: string }) {
  * The first screen at 360 × 740, without scrolling: each person's essentials, the first two
  * contacts to call, 「緊急対応を開始」 (for several persons the calls and buttons first, the
  * essentials after them, one line each). Status and warnings follow; the full 聞き取り票 below.
+ * Above them all, a newer version set aside [R3]: what the screen shows is then out of date.
  */
 function Header({ household: h, today, review }: { household: Household; today: string; review: boolean }) {
   const status = householdStatus(h);
   const basis = reviewBasis(h);
   const caseWorkerGone = useCaseWorkerGone(h);
+  // [R3] A newer version came and this app could not read it: the 服薬 and contacts below are the old ones.
+  const newerSetAside = useNewerVersionSetAside(h.id);
   // the contacts' order follows the hour (a number answered by day only goes down at night): read every minute
   const now = useMinuteClock();
   // Several persons: the calls and each one's 緊急対応を開始 come first, then their essentials one
@@ -123,6 +127,7 @@ function Header({ household: h, today, review }: { household: Household; today: 
   const withdrawn = h.withdrawal ? <p className="hh-withdrawn">{T.withdrawnOn(dateText(h.withdrawal.date), h.withdrawal.reason)}</p> : null;
   return (
     <header className="section hh-first">
+      {newerSetAside ? <Notice kind="warn">{T.setAsideNewer}</Notice> : null}
       {many ? null : persons}
       <FirstContacts contacts={h.emergencyContacts} caseWorker={{ name: h.caseWorker, phone: h.caseWorkerPhone }} at={now} />
       {withdrawn}

@@ -19,6 +19,7 @@ import { HouseholdRow } from './household-row';
 import { T } from './text';
 import { navigate, paths } from './use-route';
 import { useJapanToday } from '../../state/use-minute-clock';
+import { useSetAsideHouseholdsNotHeld } from '../../state/use-set-aside';
 import { useNewHouseholdDraft } from './draft-key';
 import './households.css';
 
@@ -96,6 +97,8 @@ export function HouseholdList() {
   const [pages, setPages] = useState(1);
   // A new household's interview left unsaved (a first visit of two): 「登録の続き」 says it is there.
   const register = useNewHouseholdDraft() ? T.registerContinue : T.register;
+  // [R3] Households received that this app cannot read, none held here: no search finds them.
+  const setAsideNotHeld = useSetAsideHouseholdsNotHeld();
 
   // Just after unlock the index is built after the first paint; the snapshot's order shows the list meanwhile.
   const pendingOrder = useApp((s) => s.pendingOrder);
@@ -181,6 +184,7 @@ export function HouseholdList() {
           </a>
         ) : null}
       </div>
+      {setAsideNotHeld > 0 ? <Notice kind="warn">{T.setAsideNotHeld(setAsideNotHeld)}</Notice> : null}
 
       {households.size === 0 ? (
         <div className="hh-empty">

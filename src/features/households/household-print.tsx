@@ -13,6 +13,7 @@ import { useApp } from '../../state/store';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { useHousehold } from '../../state/use-household';
 import { useLogOpen } from '../../state/use-log-open';
+import { useNewerVersionSetAside } from '../../state/use-set-aside';
 import type { Household, Person, Withdrawal } from '../../domain/household';
 import { openCaseOfPerson } from '../../domain/open-case';
 import { personAgeLabel } from '../../domain/household-schema';
@@ -138,6 +139,7 @@ export function HouseholdPrint({ id }: { id: string }) {
   const [ticked, setLeftOff] = useState<ReadonlySet<string> | null>(null);
   const caseEntries = useApp((s) => s.caseEntries);
   const demo = useApp((s) => s.demoIds.has(id));
+  const newerSetAside = useNewerVersionSetAside(id);
   const inEmergency = useMemo(
     () => new Set((household?.persons ?? []).filter((p) => openCaseOfPerson(caseEntries.values(), id, p.id) !== null).map((p) => p.id)),
     [caseEntries, household, id],
@@ -227,6 +229,8 @@ export function HouseholdPrint({ id }: { id: string }) {
         // First on the sheet: the facility must know the record is no longer kept up to date.
         <p className="hh-withdrawn">{T.printWithdrawn(dateText(h.withdrawal.date))}</p>
       ) : null}
+      {/* [R3] a newer version set aside: the 服薬 and contacts printed below may be stale */}
+      {newerSetAside ? <p className="hh-stale">{T.printSetAsideNewer}</p> : null}
       {h.persons.length > 1 ? (
         <fieldset className="hh-print__who no-print" onPointerDownCapture={holdTicks} onKeyDownCapture={holdTicks}>
           <legend>{T.printWho}</legend>

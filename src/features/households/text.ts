@@ -9,6 +9,9 @@ export const T = {
   count: (n: number, more: boolean) => (more ? `${n}件以上` : `${n}件`),
   searchPreparing: '検索の準備をしています…',
   noMatch: '該当する世帯はありません。ひらがな・カタカナ、電話番号の一部（下4桁など）でも探せます。',
+  /** [R3] households received and set aside with no copy held here: the search cannot find them */
+  setAsideNotHeld: (n: number) =>
+    `サーバーから受信した世帯のうち${n}件は、このアプリで読み込めないため、一覧と検索に出ていません。アプリを最新にしてください（「新しいバージョンがあります」と出ていれば「更新する」）。それでも出ないときは管理者に連絡してください。`,
   /** under 該当なし: a caller who is not registered (or will not say who) still gets a case, linked later */
   noMatchStartUnknown: '本人未特定で開始',
   noMatchStartUnknownHint: '登録のない方からの電話は、このまま緊急対応を始めてください。後で登録者と結び付けられます。',
@@ -56,6 +59,13 @@ export const T = {
   edit: '編集',
   editLeft: 'この世帯に、あなたが保存していない編集があります。この画面は保存済みの内容です。',
   editContinue: '編集を続ける',
+  /**
+   * [R3] at the top of the detail, before its first screen: a newer version of this household came
+   * and was set aside (a newer app's new 医療的ケア, say), so what shows is the old copy. The words
+   * of the sync section's 受信保留 (features/settings/sync-text.ts) and of its update advice.
+   */
+  setAsideNewer:
+    'この世帯は、サーバーから受信した新しい内容をこのアプリで読み込めないため、受信を保留しています。表示しているのは前の内容です（服薬・アレルギー・連絡先などが変わっているかもしれません）。アプリを最新にしてください（「新しいバージョンがあります」と出ていれば「更新する」）。それでも消えないときは管理者に連絡してください。',
   print: '印刷（A4）',
   withdraw: '登録廃止',
   withdrawnAlready: '登録廃止済み',
@@ -125,6 +135,8 @@ export const T = {
   /** on the print screen of a 登録廃止 household (a withdrawn 同意 is one): the same reason flow as without a 同意書 */
   withdrawnPrint:
     'この世帯は登録廃止されています（同意の取り消しを含む）。記載内容が古い可能性があります。本人の生命・身体の保護のために必要で、同意を得ることが難しい場合に限り、理由を記録して提供できます。',
+  /** [R3] printed at the top of the sheet of a household whose newer version was set aside: the facility reads it as possibly stale */
+  printSetAsideNewer: 'この世帯には、サーバーから受信した新しい内容がありますが、この端末では読み込めませんでした。この用紙は前の内容です（服薬・アレルギー・連絡先などが変わっているかもしれません）。',
   /**
    * printed at the top of the sheet of a 登録廃止 household: its date, not its reason (a death, a
    * family's falling out: the 拠点's to know, and the date alone tells the facility the sheet may be stale)
