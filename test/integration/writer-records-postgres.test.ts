@@ -34,12 +34,12 @@ function monthClose(id: string, by: Writer): Omit<WireChange, 'seq'> {
 }
 
 /** A 取消 of `cancels`, with its reason. */
-function monthCancel(id: string, cancels: string, by: Writer): Omit<WireChange, 'seq'> {
-  return monthRecord(id, by, { type: 'cancel', cancels, reason: '別の月を誤って請求済みにした' });
+function monthCancel(id: string, cancels: string, by: Writer, recordedAt?: string): Omit<WireChange, 'seq'> {
+  return monthRecord(id, by, { type: 'cancel', cancels, reason: '別の月を誤って請求済みにした' }, recordedAt);
 }
 
-function monthRecord(id: string, by: Writer, body: Record<string, unknown>): Omit<WireChange, 'seq'> {
-  const record = { id, officeId: 'office-a', month: '2026-11', recordedAt: '2026-12-08T01:00:00.000Z', recordedBy: { userId: by.userId, name: by.name }, deviceId: by.deviceId, body };
+function monthRecord(id: string, by: Writer, body: Record<string, unknown>, recordedAt = '2026-12-08T01:00:00.000Z'): Omit<WireChange, 'seq'> {
+  const record = { id, officeId: 'office-a', month: '2026-11', recordedAt, recordedBy: { userId: by.userId, name: by.name }, deviceId: by.deviceId, body };
   return wireChange('month-close', id, record, 'append');
 }
 
@@ -115,6 +115,12 @@ describe('[E6] a 請求済み, its 取消 and a 閲覧記録 entry are taken in 
     // close reached it, and phone A has been retired since: B sends A's record again (epoch-resend.ts)
     await api.accounts.disableDevice(phoneA.deviceId);
     const closeOnA = on(phoneA, 'coordb さん');
+    // a hub never restored expects no re-send: a close naming another phone is refused
+    const unexpected = await phoneB.push([monthClose('close-1', closeOnA)]);
+    expect(outcomes(unexpected)).toEqual(['writer']);
+    expect(unexpected.body.results[0]).toMatchObject({ detail: 'deviceId "phone-a" is not the pushing device phone-b: only a re-send after a restore names another phone, and this hub was never restored' });
+    // the restore (db/epoch.ts renewHubEpoch), at 12/9 00:00, after A's close at 12/8 10:00 (Japan)
+    await api.raw.query("UPDATE hub_epoch SET floors = jsonb_build_object($1::text, 0), started_at = '2026-12-09T00:00:00Z'", [HUB]);
     const resent = await phoneB.push([monthClose('close-1', closeOnA)]);
     expect(outcomes(resent)).toEqual(['accepted']);
     // in A's name as A made it, credited to B who sent it
@@ -132,6 +138,11 @@ describe('[E6] a 請求済み, its 取消 and a 閲覧記録 entry are taken in 
       monthCancel('cancel-not-on-a-vault', 'close-1', { ...on(phoneB, 'coordc さん'), deviceId: phoneA.deviceId }),
     ]);
     expect(outcomes(answer)).toEqual(['writer', 'writer', 'writer']);
+    // the case worker copies A's phone and maker from the pulled close into a 取消 of their own,
+    // made after the restore: not a re-send, so refused
+    const forged = await workerPhone.push([monthCancel('cancel-forged', 'close-1', closeOnA, '2026-12-10T00:00:00.000Z')]);
+    expect(outcomes(forged)).toEqual(['writer']);
+    expect(forged.body.results[0]).toMatchObject({ detail: 'deviceId "phone-a" is not the pushing device worker-phone: only a re-send of a record made before the restore (2026-12-09T00:00:00.000Z) names another phone' });
     const details = answer.body.results.map((r) => (r.status === 'refused' ? r.detail : ''));
     expect(details[0]).toBe('deviceId "phone-never-joined" is not the pushing device phone-b nor a device of this hub');
     expect(details[1]).toBe('deviceId "phone-a" is not the pushing device phone-b, and recordedBy.userId "u-coordc" never signed in on it');

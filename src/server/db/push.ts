@@ -80,6 +80,8 @@ interface Known {
    * 請求済み says it was made on (a restore's re-send from another phone) [E6]
    */
   readonly writersElsewhere: Map<string, Set<string>>;
+  /** when this hub was last restored (its epoch renewed with a floor for it), null if never: only then is a re-send expected [E6] */
+  readonly restoredAt: Date | null;
 }
 
 interface PushContext {
@@ -274,7 +276,9 @@ async function readKnown(tx: pg.PoolClient, tenantId: string, deviceId: string, 
     .map((c) => (c.payload as { deviceId?: unknown } | null)?.deviceId)
     .filter((d): d is string => storable(d) && d !== deviceId);
   const writersElsewhere = await writersOnDevices(tx, tenantId, [...new Set(elsewhere)]);
-  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds, writersElsewhere };
+  const restoredAt =
+    elsewhere.length === 0 ? null : ((await tx.query<{ started_at: Date }>('SELECT started_at FROM hub_epoch WHERE floors ? $1', [tenantId])).rows[0]?.started_at ?? null);
+  const known: Known = { mutations: new Map(), evidence: new Map(), records: new Map(), own: new Map(), cases: new Map(), authorIds, writersElsewhere, restoredAt };
   const mutationIds = changes.map((c) => c.mutationId).filter((m): m is string => typeof m === 'string' && UUID.test(m));
   const evidenceIds = changes.filter((c) => c.kind === 'case-entry' && storable(c.entityId)).map((c) => c.entityId);
   if (evidenceIds.length > 0) {
@@ -478,9 +482,11 @@ async function take(ctx: PushContext, change: PushedChange): Promise<Outcome> {
  * is answered as held. The shape (checkShape) made both fields text. Null when it holds.
  *
  * A 請求済み made on another phone is taken when it names a writer who signed in on that phone of
- * this hub: after a restore every phone holding it sends it again (src/vault/epoch-resend.ts), as
- * the phone that closed the month may be gone since. It names a pairing the hub made, never the
- * sender's phone with someone else; the change is still credited to its sender (`changes.user_id`).
+ * this hub and was made before the hub's last restore: after a restore every phone holding it sends
+ * it again (src/vault/epoch-resend.ts), as the phone that closed the month may be gone since. It
+ * names a pairing the hub made, never the sender's phone with someone else, and never one made
+ * since (a close copied from a pull and sent as a new 取消); the change is still credited to its
+ * sender (`changes.user_id`).
  */
 function checkWriter(change: PushedChange, ctx: PushContext): string | null {
   const payload = change.payload as { readonly userId?: unknown; readonly recordedBy?: { readonly userId?: unknown }; readonly deviceId?: unknown };
@@ -490,6 +496,12 @@ function checkWriter(change: PushedChange, ctx: PushContext): string | null {
     const onIt = typeof payload.deviceId === 'string' ? ctx.known.writersElsewhere.get(payload.deviceId) : undefined;
     if (onIt === undefined) return `${made} nor a device of this hub`;
     if (typeof writer !== 'string' || !onIt.has(writer)) return `${made}, and ${field} ${JSON.stringify(writer)} never signed in on it`;
+    // Only a re-send after a restore names another phone: one made since (a colleague's close
+    // copied from a pull, the 取消 dated now) goes from its maker's phone alone.
+    const recordedAt = Date.parse(String((change.payload as { recordedAt?: unknown }).recordedAt));
+    const { restoredAt } = ctx.known;
+    if (restoredAt === null) return `${made}: only a re-send after a restore names another phone, and this hub was never restored`;
+    if (!(recordedAt < restoredAt.getTime())) return `${made}: only a re-send of a record made before the restore (${restoredAt.toISOString()}) names another phone`;
     return null;
   }
   if (typeof writer !== 'string' || !(writer === ctx.userId || ctx.known.authorIds.includes(writer))) {
