@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admittedNight, appendEntries, contactBody, openBody, subjectYota } from '../../test/factories/emergency-case';
 import type { CaseEntry, CaseSubject, EntryBody } from './emergency-case';
+import { FUJI, forkedOutcomes } from '../../test/factories/forked-outcomes';
 import { admissionsElsewhere, callsElsewhere, openCaseOfPerson, recentOpenCases } from './open-case';
 
 const unknownCaller: CaseSubject = { householdId: null, personId: null, name: '', recipientNumber: '' };
@@ -149,5 +150,16 @@ describe('admissionsElsewhere', () => {
     expect(admissionsElsewhere([earlier], 'b', now, 24 * HOURS).size).toBe(0);
     const a = await admittedAt0145();
     expect(admissionsElsewhere([earlier, a, withdrawnLater], 'b', now, 7 * 24 * HOURS).get('fac-1')?.map((x) => x.caseId)).toEqual(['a', 'earlier']);
+  });
+});
+
+describe('admissionsElsewhere with two outcomes recorded at once', () => {
+  it('counts the admission among them as a bed taken, in either read order, until it is settled', async () => {
+    // the evening after the fork (17:50 at ふじ): every phone's match counts the bed alike
+    const now = new Date('2026-11-30T12:00:00.000Z');
+    for (const last of ['home', 'admission'] as const) {
+      const { entries } = await forkedOutcomes({ last });
+      expect(admissionsElsewhere([entries], 'b', now, 7 * 24 * 3_600_000).get(FUJI.id)?.map((x) => x.caseId), last).toEqual(['case-1']);
+    }
   });
 });

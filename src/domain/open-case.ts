@@ -4,7 +4,7 @@
  * while a case is open is not lost to a match that records nothing (SCENARIOS.md 1).
  */
 import { awaitingCallBack } from './call-backs';
-import { CLOCK_TOLERANCE_MS, foldCase, stayOf } from './case-fold';
+import { CLOCK_TOLERANCE_MS, foldCase, standingOutcomes } from './case-fold';
 import type { CaseEntry, ContactResult, EmergencyCase, EntryBody } from './emergency-case';
 import type { IsoInstant } from './household';
 
@@ -147,8 +147,9 @@ export interface AdmissionElsewhere {
  * Each facility's 短期入所 admissions in cases other than `caseId`, admitted within `withinMs`
  * before `now` and not ended (退所) by then, the latest first: the bed a liaison reported free at
  * 18:00 and another emergency took at 01:45 is not free at 02:10, though the report still says so,
- * and the match counts it against the report (match.ts). Only the outcome standing in its case
- * counts (`stayOf`): one withdrawn (取消) or replaced by a later outcome does not. Only chains with
+ * and the match counts it against the report (match.ts). Only the outcomes standing in its case
+ * count (`standingOutcomes`): one withdrawn (取消) or replaced by a later outcome does not; two
+ * recorded at once each do, until settled. Only chains with
  * an outcome and an entry written in the window (a day before it, for a time corrected back) are folded.
  */
 export function admissionsElsewhere(chains: Iterable<readonly CaseEntry[]>, caseId: string | null, now: Date, withinMs: number): Map<string, AdmissionElsewhere[]> {
@@ -164,16 +165,19 @@ export function admissionsElsewhere(chains: Iterable<readonly CaseEntry[]>, case
     } catch {
       continue;
     }
-    const stay = stayOf(kase);
-    const facilityId = kase.outcome?.body.facilityId ?? null;
-    if (stay === null || facilityId === null) continue;
-    const at = Date.parse(stay.from);
-    if (Number.isNaN(at) || at < from || at > now.getTime() + CLOCK_TOLERANCE_MS) continue;
-    // left already (退所): the bed is free again
-    if (stay.endedAt !== null && Date.parse(stay.endedAt) <= now.getTime()) continue;
-    const list = byFacility.get(facilityId) ?? [];
-    list.push({ caseId: kase.id, admittedAt: stay.from, facilityName: kase.outcome!.body.facilityName });
-    byFacility.set(facilityId, list);
+    // Two outcomes recorded at once (standingOutcomes): each admission among them counts as a bed
+    // taken until someone settles it, whatever the read order, on every phone alike.
+    for (const { outcome, stay } of standingOutcomes(kase).outcomes) {
+      const facilityId = outcome.body.facilityId ?? null;
+      if (stay === null || facilityId === null) continue;
+      const at = Date.parse(stay.from);
+      if (Number.isNaN(at) || at < from || at > now.getTime() + CLOCK_TOLERANCE_MS) continue;
+      // left already (退所): the bed is free again
+      if (stay.endedAt !== null && Date.parse(stay.endedAt) <= now.getTime()) continue;
+      const list = byFacility.get(facilityId) ?? [];
+      list.push({ caseId: kase.id, admittedAt: stay.from, facilityName: outcome.body.facilityName });
+      byFacility.set(facilityId, list);
+    }
   }
   for (const list of byFacility.values()) list.sort((a, b) => Date.parse(b.admittedAt) - Date.parse(a.admittedAt));
   return byFacility;
