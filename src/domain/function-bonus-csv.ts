@@ -33,7 +33,9 @@ function monthRows(m: MonthSummary, officeName: (id: string) => string): string[
 }
 
 function monthTotal(m: MonthSummary, kind: '合計' | '月計'): string[] {
-  const label = `上限 ${m.cap}件（コーディネーター${m.coordinators}人）`;
+  // a coordinator whose 常勤・専従 is not stated is not counted: the month is 要確認, as on the screen
+  const check = m.notStated.length > 0 ? `・要確認：常勤・専従が未記入 ${m.notStated.length}人` : '';
+  const label = `上限 ${m.cap}件（常勤専従のコーディネーター${m.coordinators}人${check}）`;
   return [monthLabel(m.month), kind, label, '', String(m.cap), String(m.claimed), String(Math.max(0, -m.remaining)), String(m.units), cell(m.yen), String(m.unpayable), String(m.unpayableUnits)];
 }
 

@@ -106,6 +106,8 @@ describe('[FB2] only 常勤専従 coordinators count (留意事項通知 第二�
     const cs = [coordinator('a', 'H', '2026-04'), unmarked('b', 'F', '2026-04', '2026-05')];
     const may = monthSummary(records({ coordinators: cs }), '2026-05');
     expect([may.coordinators, may.cap, may.notStated]).toEqual([1, 100, ['コーディネーター b']]);
+    // the CSV's total says it too, as the screen does
+    expect(monthBonusCsv(may, (id) => id).trim().split(/\r?\n/).at(-1)).toContain('上限 100件（常勤専従のコーディネーター1人・要確認：常勤・専従が未記入 1人）');
     // one mark stated, the other not, or a value that is no yes/no: still not stated
     const half = [{ ...unmarked('x', 'H', '2026-04'), fullTime: true }, { ...unmarked('y', 'H', '2026-04'), dedicated: 'はい' as unknown as boolean }];
     expect(monthSummary(records({ coordinators: half }), '2026-05')).toMatchObject({ cap: 0, notStated: ['コーディネーター x', 'コーディネーター y'] });
@@ -394,7 +396,7 @@ describe('the CSV of a month and of a fiscal year', () => {
     // no count entered for S: 未入力, as the screen says, not a claim of 0
     expect(lines).toContain('2026年5月,事業所,S事業所,10,20,未入力,,,,,');
     expect(lines).toContain('2026年5月,市町村,米原市,25,50,,,17750,180695,,');
-    expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（コーディネーター2人）,,200,142,0,71000,722780,0,0');
+    expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（常勤専従のコーディネーター2人）,,200,142,0,71000,722780,0,0');
     const sjis = encodeBonusCsv(text, 'shift_jis');
     expect(new TextDecoder('shift_jis').decode(sjis)).toBe(text);
     expect([...encodeBonusCsv(text, 'utf-8-bom').slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -411,13 +413,13 @@ describe('the CSV of a month and of a fiscal year', () => {
     const month = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), (id) => `${id}事業所`).trim().split('\r\n');
     expect(month).toContain('2026年5月,事業所,F事業所,45,90,100,10,46500,473370,7,3500');
     expect(month).toContain('2026年5月,市町村,長浜市,75,150,,,75000,763500,,');
-    expect(month.at(-1)).toBe('2026年5月,合計,上限 200件（コーディネーター2人）,,200,210,10,100000,1018000,10,5000');
+    expect(month.at(-1)).toBe('2026年5月,合計,上限 200件（常勤専従のコーディネーター2人）,,200,210,10,100000,1018000,10,5000');
 
     const year = yearBonusCsv(
       yearSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], counts: fiscalYearMonths(2026).map((m) => count('H', m, m === '2026-05' ? 120 : 100)) }), 2026),
       (id) => id,
     ).trim().split('\r\n');
-    expect(year).toContain('2026年5月,月計,上限 100件（コーディネーター1人）,,100,120,20,50000,509000,20,10000');
+    expect(year).toContain('2026年5月,月計,上限 100件（常勤専従のコーディネーター1人）,,100,120,20,50000,509000,20,10000');
     expect(year.at(-1)).toBe('2026年度,合計,500単位／件,,1200,1220,,600000,6108000,20,10000');
   });
 
