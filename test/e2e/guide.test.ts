@@ -177,7 +177,7 @@ describe('the guide', () => {
 
     // 機能強化加算: the demo's two coordinators, its split and the counts entered until last month
     await page.getByRole('link', { name: '機能強化加算（上限と割り振り）' }).click();
-    await page.getByText('上限 200件（コーディネーター2人 × 100件）').first().waitFor();
+    await page.getByText('上限 200件（常勤専従のコーディネーター2人 × 100件）').first().waitFor();
     // the month before the page's own clock, not the machine's
     const lastMonth = addMonths(japanMonthOf(GUIDE_NOW), -1);
     await page.getByLabel('対象月').fill(lastMonth);
