@@ -60,7 +60,8 @@ export interface EnrolmentPeriod {
   /**
    * Where the person uses it: an office of the hub (the claim's rule e excludes the month only at
    * the office that runs the service as one body with its 相談支援 and so claims its fee), null for
-   * an office outside the hub, absent when not recorded (the claim asks: 要確認).
+   * an office outside the hub, absent when not recorded (read as this office, so the month is
+   * excluded, as is an office this device does not hold: docs/claim-rules.md rule e).
    */
   readonly officeId?: string | null;
 }
