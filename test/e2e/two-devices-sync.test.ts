@@ -114,6 +114,8 @@ describe('two phones, one hub', () => {
     await conflict.getByText('080-3333-4444').waitFor();
     // Settled with phone two's number: written back, sent, then closed for everyone.
     await conflict.getByRole('button', { name: /もう一方の値に戻す/ }).click();
+    // asked first: phone one's number is dropped for good
+    await two.page.getByRole('dialog', { name: 'もう一方の値に戻しますか？' }).getByRole('button', { name: /もう一方の値に戻す/ }).click();
     await conflict.waitFor({ state: 'detached', timeout: 30_000 });
 
     // Phone one syncs and holds the same number, with no conflict left.

@@ -166,6 +166,7 @@ describe('重なった変更: a choice that cannot be saved', () => {
     render(<SyncConflicts />);
     const [item] = await screen.findAllByRole('listitem');
     fireEvent.click(within(item!).getAllByRole('button')[1]!);
+    fireEvent.click(within(screen.getByRole('dialog')).getAllByRole('button')[1]!);
     expect(await screen.findByText(/^選んだ値を保存できませんでした。もう一度選んでください。端末の保存容量が足りません。/)).toBeInTheDocument();
     expect(settleConflict).toHaveBeenCalledTimes(1);
   });
@@ -187,5 +188,53 @@ describe('重なった変更: the 閲覧記録', () => {
     useApp.setState({ session: {} as never, openHousehold: async (id: string) => void opened.push(id), trialStays: new Map([[stay.id, stay]]) });
     await shown([conflict({ kind: 'trial-stay', entityId: 'ts-1', field: 'howItWent', keptValue: '落ち着いて過ごせた', lostValue: '夜間に不穏' })]);
     await waitFor(() => expect(opened).toEqual(['hh-7']));
+  });
+});
+
+describe('重なった変更: a value dropped for good', () => {
+  it('asks first, naming the field, the value kept and the one dropped (キャンセル first), then says what the field became', async () => {
+    useApp.setState({ households: new Map([['hh-1', createHousehold({ id: 'hh-1' })]]) });
+    const settleConflict = vi.fn(async () => undefined);
+    const conflicts = [conflict({ id: 'c1', keptValue: '047-000-0000', lostValue: '090-1111-2222' })];
+    syncStatus.setState({ ...initialSyncStatus, role: 'coordinator', openConflicts: 1, engine: { conflicts: async () => conflicts, settleConflict } as unknown as SyncEngine });
+    render(<SyncConflicts />);
+    const [item] = await screen.findAllByRole('listitem');
+
+    // keeping the hub's value drops the other: asked, and cancelled, nothing written
+    fireEvent.click(within(item!).getByRole('button', { name: 'いまの値のままにする（拠点 花子）' }));
+    const keep = screen.getByRole('dialog', { name: 'いまの値のままにしますか？' });
+    expect(within(keep).getByText(/の「電話番号」を、次の値にします。$/)).toBeInTheDocument();
+    expect(within(keep).getByText('いまの値（拠点 花子）').nextElementSibling).toHaveTextContent('047-000-0000');
+    expect(within(keep).getByText('選ばなかった次の値は消え、あとから選び直せません。')).toBeInTheDocument();
+    expect(within(keep).getByText('もう一方の値（当番 次郎）').nextElementSibling).toHaveTextContent('090-1111-2222');
+    const [first, second] = within(keep).getAllByRole('button');
+    expect(first).toHaveTextContent('キャンセル');
+    expect(second).toHaveTextContent('いまの値のままにする（拠点 花子）');
+    fireEvent.click(first!);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(settleConflict).not.toHaveBeenCalled();
+
+    // writing the other value back drops the hub's: named the other way round, then said once done
+    fireEvent.click(within(item!).getByRole('button', { name: 'もう一方の値に戻す（当番 次郎）' }));
+    const restore = screen.getByRole('dialog', { name: 'もう一方の値に戻しますか？' });
+    expect(within(restore).getByText('いまの値（拠点 花子）').closest('dl')!.previousElementSibling).toHaveTextContent('選ばなかった次の値は消え');
+    fireEvent.click(within(restore).getByRole('button', { name: 'もう一方の値に戻す（当番 次郎）' }));
+    expect(await screen.findByText('電話番号を“090-1111-2222”にしました。')).toBeInTheDocument();
+    expect(settleConflict).toHaveBeenCalledTimes(1);
+    expect(settleConflict).toHaveBeenCalledWith(conflicts[0], 'lost');
+  });
+
+  it('still says what the field became once no conflict is left', async () => {
+    const conflicts = [conflict({ id: 'c1', keptValue: '047-000-0000', lostValue: '090-1111-2222' })];
+    const engine = { conflicts: vi.fn(async () => conflicts), settleConflict: vi.fn(async () => void conflicts.pop()) };
+    syncStatus.setState({ ...initialSyncStatus, role: 'coordinator', openConflicts: 1, engine: engine as unknown as SyncEngine });
+    render(<SyncConflicts />);
+    const [item] = await screen.findAllByRole('listitem');
+    fireEvent.click(within(item!).getByRole('button', { name: 'いまの値のままにする（拠点 花子）' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'いまの値のままにする（拠点 花子）' }));
+    await waitFor(() => expect(engine.settleConflict).toHaveBeenCalledTimes(1));
+    act(() => syncStatus.setState({ openConflicts: 0 }));
+    await waitFor(() => expect(screen.queryAllByRole('listitem')).toHaveLength(0));
+    expect(screen.getByText('電話番号を“047-000-0000”にしました。')).toBeInTheDocument();
   });
 });

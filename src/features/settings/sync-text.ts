@@ -144,6 +144,12 @@ export const ST = {
   unknownKinds:
     'サーバーに、このアプリの版では読めない種類の記録があり、この端末には受信していません（ほかの記録は通常どおり同期しています）。アプリを最新にしてください（「新しいバージョンがあります」と出ていれば「更新する」）。更新のあとの同期で、最初から受信し直します。',
   lineConflicts: (n: number) => `重なり ${n}件`,
+  /** 重なった変更 (sync-conflicts.tsx): asked before the other value is dropped for good, then said */
+  settleKeepTitle: 'いまの値のままにしますか？',
+  settleRestoreTitle: 'もう一方の値に戻しますか？',
+  settleChosen: (record: string, field: string) => `${record}の「${field}」を、次の値にします。`,
+  settleDropped: '選ばなかった次の値は消え、あとから選び直せません。',
+  settled: (field: string, value: string) => `${field}を“${value}”にしました。`,
   lineLabel: '同期の状態（タップで同期の設定を開く）',
 
   retiredTitle: 'この端末は拠点サーバーから外されました',
