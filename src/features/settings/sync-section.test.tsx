@@ -12,7 +12,7 @@ import { initialSyncStatus, syncStatus, type SyncStatus } from '../../sync/statu
 import { createSampleRecord, newId, setUpTestVault } from '../../vault/testing';
 import { SyncSection } from './sync-section';
 import { SyncStatusLine, syncLineText } from './sync-status-line';
-import { refusalWords, ST } from './sync-text';
+import { refusalWords, ST, syncTimeText } from './sync-text';
 import { S } from '../../sync/text';
 import { VaultError } from '../../vault/errors';
 
@@ -93,6 +93,24 @@ describe('拠点サーバーと同期', () => {
     expect(hub.records.has(`household/${made}`)).toBe(true);
     // The device was enrolled under the unlocked user's name.
     expect(hub.requests.find((r) => r.path === '/api/devices')?.body).toMatchObject({ name: ST.deviceName(session.user.displayName) });
+  });
+
+  it('joins for a user whose name is 100 characters long: the device name is cut to what the hub takes, never inside a character', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const { session } = await unlockedWithHub(hub);
+    // 100 UTF-16 units (99 characters): 「の端末」 after it passed the hub's 100, and the join was refused
+    const long = `${'相'.repeat(96)}𠮷田田`;
+    expect(long).toHaveLength(100);
+    useApp.setState({ session: Object.create(session, { user: { value: { ...session.user, displayName: long } } }) as typeof session });
+    render(<SyncSection />);
+    await fillJoinForm(user);
+    await firstSyncDone();
+    const name = (hub.requests.find((r) => r.path === '/api/devices')?.body as { name: string }).name;
+    // 𠮷 is two units: cut before it, not between them
+    expect(name).toBe(`${'相'.repeat(96)}の端末`);
+    expect(ST.deviceName('あ'.repeat(100))).toBe(`${'あ'.repeat(97)}の端末`);
+    expect(ST.deviceName('夜間 太郎')).toBe('夜間 太郎の端末');
   });
 
   it('[A8] on a phone another user joined, offers 「この端末で拠点にサインイン」 once, then says who syncs; a held queue names who is awaited', async () => {
@@ -245,6 +263,11 @@ describe('拠点サーバーと同期', () => {
     // a setting aside that cannot be written (a full disk) is said, and the change stays listed
     const full = vi.spyOn(session.sync, 'dismissRefused').mockRejectedValueOnce(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
     await u.click(within(list).getByRole('button', { name: ST.dismiss }));
+    // the dialog names the change it sets aside, as the list does: its kind, when, whose
+    const queued = (await session.outbox()).find((e) => e.entityId === refused)!;
+    const named = `外す変更：世帯（変更 ${syncTimeText(queued.at)}・${session.user.displayName}さん）`;
+    expect(within(list).getByText(named.slice('外す変更：'.length))).toBeInTheDocument();
+    expect(within(screen.getByRole('dialog', { name: ST.dismissTitle })).getByText(named)).toBeInTheDocument();
     await u.click(within(screen.getByRole('dialog')).getByRole('button', { name: ST.dismiss }));
     expect(await screen.findByText(/^一覧から外せませんでした。もう一度お試しください（/)).toBeInTheDocument();
     expect(screen.getByRole('list', { name: ST.refusedTitle })).toBeInTheDocument();

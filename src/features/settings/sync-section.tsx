@@ -300,6 +300,8 @@ function RefusedChanges() {
     const name = users.find((u) => u.id === userId)?.displayName;
     return name ? ST.refusedBy(name) : ST.unknownAuthor;
   };
+  // the change as the list names it, and as the dialog asks about it
+  const changeName = (entry: OutboxEntry) => ST.refusedChange(ST.kind[entry.kind], ST.refusedWhen(entry.at), nameOf(entry.userId));
   // Whose change it is, asked before another person's is set aside, and written in the 閲覧記録:
   // on a shared phone the night person must not quietly drop the day person's refused record (nor
   // be stuck with one whose author left the phone).
@@ -332,9 +334,7 @@ function RefusedChanges() {
         {list.value.map((entry) => (
           <li key={entry.seq}>
             <p>
-              <strong>
-                {ST.kind[entry.kind]}（{ST.refusedWhen(entry.at)}・{nameOf(entry.userId)}）
-              </strong>
+              <strong>{changeName(entry)}</strong>
               <br />
               {refusalWords(entry.refusal!, entry.kind).label}
             </p>
@@ -357,6 +357,7 @@ function RefusedChanges() {
         onConfirm={() => dismissing && void dismiss(dismissing)}
         onCancel={() => setDismissing(null)}
       >
+        {dismissing ? <p>{ST.dismissWhich(changeName(dismissing))}</p> : null}
         {dismissing && dismissing.userId !== me ? <p>{ST.dismissOthers(nameOf(dismissing.userId))}</p> : null}
         <p>{ST.dismissBody}</p>
       </ConfirmDialog>

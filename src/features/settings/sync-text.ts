@@ -1,8 +1,22 @@
 /** Every user-facing string of 「拠点サーバーと同期」 and the sync status line (STYLE.md habit 9). */
 import { formatJapanShortDateTime } from '../../domain/japan-time';
 import { FUNCTION_BONUS_KIND_LABELS, REFUSAL_LABELS } from '../../protocol/constants';
-import type { RefusalReason } from '../../protocol/sync';
+import { EnrolRequest, type RefusalReason } from '../../protocol/sync';
 import type { EntityKind, OutboxEntry, OutboxRefusal, SetAsideCounts } from '../../vault/types';
+
+/** The longest device name the hub takes (EnrolRequest.name), in UTF-16 units as it counts them. */
+const DEVICE_NAME_MAX = EnrolRequest.shape.name.maxLength ?? 100;
+const DEVICE_NAME_END = 'の端末';
+
+/** `text` cut to at most `units` UTF-16 units, by whole characters (a 𠮷 is never split in two). */
+function cutToUnits(text: string, units: number): string {
+  let out = '';
+  for (const char of text) {
+    if (out.length + char.length > units) break;
+    out += char;
+  }
+  return out;
+}
 
 /** 「11/23 02:14」 in Japan time, whatever the device's zone. */
 export const syncTimeText = (instant: string): string => formatJapanShortDateTime(instant);
@@ -36,7 +50,8 @@ export const ST = {
   stoppedRemoved: (names: readonly string[]) =>
     `${names.map((n) => `${n}さん`).join('、')}は拠点で利用停止になったため、この端末から削除しました（この端末を解錠できません）。送信前の対応記録と閲覧記録は、その人の名前で拠点へ送ります（世帯などの変更は拠点が受け付けません）。`,
   joining: 'サインインしています…',
-  deviceName: (name: string) => `${name}の端末`,
+  /** 「山田 花子の端末」; a long display name is cut, so that the hub takes it (a refusal stopped the join) */
+  deviceName: (name: string) => `${cutToUnits(name, DEVICE_NAME_MAX - DEVICE_NAME_END.length)}${DEVICE_NAME_END}`,
   progress: (sent: number, received: number) => `同期中… 送信 ${sent}件・受信 ${received}件`,
   joined: '参加しました。',
 
@@ -80,6 +95,8 @@ export const ST = {
   refusedIntro: 'これらの変更は送信されていませんが、この端末の記録は残っています。',
   refusedWhen: (at: string) => `変更 ${syncTimeText(at)}`,
   refusedBy: (name: string) => `${name}さん`,
+  /** a refused change as the list names it: 「世帯（変更 11/23 02:14・山田 花子さん）」 */
+  refusedChange: (kind: string, when: string, by: string) => `${kind}（${when}・${by}）`,
   unknownAuthor: 'この端末に登録のない職員',
   dismissOthers: (who: string) => `あなたではなく、${who}の変更です。できれば本人に確かめてもらってください。外したことは閲覧記録に残ります。`,
   dismissedLog: (kind: string, id: string, at: string, reason: string) => `${kind} ${id}（変更 ${syncTimeText(at)}、理由 ${reason}）`,
@@ -114,6 +131,7 @@ export const ST = {
   evidenceStays:
     '対応記録は証跡のため、一覧から外せません。この端末に残り、端末を停止するときは拠点サーバーに預けられます。管理者に連絡してください。',
   dismissTitle: 'この変更を一覧から外しますか？',
+  dismissWhich: (change: string) => `外す変更：${change}`,
   dismissBody:
     'この変更はサーバーに送られません。この変更のあとにサーバーで更新された内容を受信していれば、この端末の記録はその内容に置き換わります（サーバーで削除された記録は、この端末からも消えます）。そうでなければ、この端末の記録はそのまま残ります。',
   kind: {
