@@ -21,6 +21,22 @@ async function unlockedRealVault(displayName = '夜間 太郎') {
   return useApp.getState().session!;
 }
 
+/** The same backup with another 作成日時 in its clear header, its SHA-256 trailer made again so that it reads as whole. */
+async function restamped(bytes: Uint8Array, createdAt: string): Promise<Uint8Array> {
+  const end = bytes.indexOf(0x0a);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, end))) as Record<string, unknown>;
+  const head = new TextEncoder().encode(JSON.stringify({ ...header, createdAt }));
+  const body = bytes.subarray(end, bytes.length - 32);
+  const unsigned = new Uint8Array(head.length + body.length);
+  unsigned.set(head);
+  unsigned.set(body, head.length);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', unsigned));
+  const out = new Uint8Array(unsigned.length + digest.length);
+  out.set(unsigned);
+  out.set(digest, unsigned.length);
+  return out;
+}
+
 beforeEach(() => {
   useApp.setState(useApp.getInitialState(), true);
 });
@@ -195,6 +211,36 @@ describe('settings: restore a backup', () => {
     await user.click(within(screen.getByRole('dialog', { name: BT.confirmTitle })).getByRole('button', { name: BT.confirm }));
     expect(await within(again).findByText('この端末にはすでに記録があります。復元は新しい端末で行ってください。', {}, { timeout: 10_000 })).toBeVisible();
     expect(await session.list('household')).toHaveLength(1);
+  });
+
+  it('shows and confirms the file chosen last, though a file chosen before it is read after it', async () => {
+    const user = userEvent.setup();
+    const session = await unlockedRealVault();
+    const first = await session.exportBackup(UNLOCK, BACKUP);
+    const second = await restamped(first, '2026-11-20T01:00:00.000Z');
+    const [firstAt, secondAt] = [formatJapanDateTime((await inspectBackup(first)).createdAt), formatJapanDateTime('2026-11-20T01:00:00.000Z')];
+    expect(firstAt).not.toBe(secondAt);
+    render(<BackupSection />);
+    await user.click(screen.getByRole('button', { name: BT.restore }));
+    const form = screen.getByRole('form', { name: BT.restoreTitle });
+    const input = within(form).getByLabelText(BT.file);
+
+    // the first file is big (a slow read): the second is chosen meanwhile, and read at once
+    let release = () => undefined as void;
+    const slow = new File([first as BlobPart], 'first.kyoten');
+    const read = slow.arrayBuffer.bind(slow);
+    vi.spyOn(slow, 'arrayBuffer').mockImplementation(() => new Promise<void>((done) => (release = done)).then(read));
+    await user.upload(input, slow);
+    await user.upload(input, new File([second as BlobPart], 'second.kyoten'));
+    expect(await within(form).findByText(secondAt)).toBeVisible();
+    release();
+    await new Promise((done) => setTimeout(done, 50));
+    expect(within(form).queryByText(firstAt)).toBeNull();
+    expect(within(form).getByText(secondAt)).toBeVisible();
+
+    await user.type(within(form).getByLabelText(BT.restorePassphrase), BACKUP);
+    await user.click(within(form).getByRole('button', { name: BT.restoreSubmit }));
+    expect(within(screen.getByRole('dialog', { name: BT.confirmTitle })).getByText(BT.confirmBody(secondAt))).toBeVisible();
   });
 
   it('says so beside the field when the file is not a backup or is damaged, and asks for nothing more', async () => {

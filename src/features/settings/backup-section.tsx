@@ -4,7 +4,7 @@
  * device (file + passphrase, shown and confirmed before anything is written). Works offline: the file
  * is made and read on the device; nothing is sent anywhere. See src/vault/backup.ts and docs/security.md.
  */
-import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { formatJapanDateTime, formatJapanDateTimeCsv } from '../../domain/japan-time';
 import { BACKUP_EXTENSION, inspectBackup, startsLikeBackup } from '../../vault/backup';
@@ -184,9 +184,14 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
+  // Each choice of a file, counted: a big first file still being read when a second is chosen
+  // must not come back over it (the confirmation then showed, and restored, the first one).
+  const choice = useRef(0);
 
   const choose = async (e: ChangeEvent<HTMLInputElement>) => {
     const chosen = e.target.files?.[0];
+    const mine = ++choice.current;
+    const current = () => mine === choice.current;
     setFile(null);
     setErrors({});
     if (!chosen) return;
@@ -194,8 +199,10 @@ function RestoreForm({ onDone, onCancel }: { onDone: (kind: 'ok' | 'warn', text:
       // Refused on its first byte before the phone reads the whole of it into memory.
       if (!startsLikeBackup(new Uint8Array(await chosen.slice(0, 1).arrayBuffer()))) throw new VaultError('backup-invalid', { detail: 'no backup header' });
       const bytes = new Uint8Array(await chosen.arrayBuffer());
-      setFile({ bytes, info: await inspectBackup(bytes) });
+      const info = await inspectBackup(bytes);
+      if (current()) setFile({ bytes, info });
     } catch (err) {
+      if (!current()) return;
       const error = toVaultError(err);
       const message = error.code === 'unexpected' ? BT.fileUnreadable : vaultErrorMessage(error.code);
       setErrors({ file: message });
