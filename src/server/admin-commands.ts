@@ -323,6 +323,9 @@ export async function runAdminCommand(store: Store, command: AdminCommand, optio
       case 'reset-credentials': {
         const user = await userOf(o['login'] as string);
         await checkSecretKey();
+        // Whose password and TOTP are replaced, said before the password is asked: a mistyped
+        // --login replaced a colleague's, who then could not sign in (Ctrl+C at the prompt changes nothing).
+        io.out(`職員 ${terminalSafe(user.loginName)}（${terminalSafe(user.displayName)}、${user.role}${user.officeId ? `、${terminalSafe(user.officeId)}` : ''}${user.disabled ? '、停止中' : ''}）のパスワードと認証コードを新しくします。`);
         const password = await io.readPassword(o['password-stdin'] === true);
         if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください / the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
         const { totpSecret } = await accounts.resetCredentials(user, password, audit('reset-credentials', user.loginName));

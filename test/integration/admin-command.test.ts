@@ -212,6 +212,27 @@ describe('npm run admin', () => {
     await expect(run(store, ['reset-credentials', '--hub', 'h1', '--login', 'nobody'], NEW_PASSWORD)).rejects.toThrow('no user "nobody"');
   });
 
+  it('names whose password and TOTP reset-credentials replaces before it asks for the password: a mistyped --login is seen at the prompt', async () => {
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点']);
+    await run(store, ['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば']);
+    await run(store, ['create-user', '--hub', 'h1', '--login', 'aoba1', '--name', '相談 一郎', '--role', 'case-worker', '--office', 'aoba']);
+    for (const stdin of [false, true]) {
+      const lines: string[] = [];
+      let atPrompt: string[] = [];
+      const { command, options } = parseAdminArgs(['reset-credentials', '--hub', 'h1', '--login', 'aoba1', ...(stdin ? ['--password-stdin'] : [])]);
+      await runAdminCommand(store, command, options, {
+        out: (l) => lines.push(l),
+        readPassword: async (fromStdin) => {
+          expect(fromStdin).toBe(stdin);
+          atPrompt = [...lines];
+          return 'atarashii-pass-2026';
+        },
+      });
+      expect(atPrompt.at(-1)).toBe('職員 aoba1（相談 一郎、case-worker、aoba）のパスワードと認証コードを新しくします。');
+      expect(lines.some((l) => l.startsWith('TOTP secret: '))).toBe(true);
+    }
+  });
+
   it('[audit] each account command writes one account_audit row: action, subject, detail and who, never a password or TOTP secret', async () => {
     const by = (name: string) => ['--by', name];
     const made: string[][] = [];
