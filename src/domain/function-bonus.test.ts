@@ -107,7 +107,7 @@ describe('[FB2] only 常勤専従 coordinators count (留意事項通知 第二�
     const may = monthSummary(records({ coordinators: cs }), '2026-05');
     expect([may.coordinators, may.cap, may.notStated]).toEqual([1, 100, ['コーディネーター b']]);
     // the CSV's total says it too, as the screen does
-    expect(monthBonusCsv(may, (id) => id).trim().split(/\r?\n/).at(-1)).toContain('上限 100件（常勤専従のコーディネーター1人・要確認：常勤・専従が未記入 1人）');
+    expect(monthBonusCsv(may, (id) => ({ name: id, number: '' })).trim().split(/\r?\n/).at(-1)).toContain('上限 100件（常勤専従のコーディネーター1人・要確認：常勤・専従が未記入 1人）');
     // one mark stated, the other not, or a value that is no yes/no: still not stated
     const half = [{ ...unmarked('x', 'H', '2026-04'), fullTime: true }, { ...unmarked('y', 'H', '2026-04'), dedicated: 'はい' as unknown as boolean }];
     expect(monthSummary(records({ coordinators: half }), '2026-05')).toMatchObject({ cap: 0, notStated: ['コーディネーター x', 'コーディネーター y'] });
@@ -386,17 +386,22 @@ describe('bad input is refused with a Japanese message naming the field', () => 
   });
 });
 
+/** The offices as the CSV names them: 「H事業所」…, K and F with their 事業所番号 (one starting with 0), the others without one. */
+const csvOffice = (id: string) => ({ name: `${id}事業所`, number: ({ K: '0110000002', F: '2510000004' } as Record<string, string>)[id] ?? '' });
+const bareOffice = (id: string) => ({ name: id, number: '' });
+
 describe('the CSV of a month and of a fiscal year', () => {
   it('writes one row per office and city and the total, in yen at 10.18, readable back in Shift_JIS', () => {
     const counts = [count('H', '2026-05', 40), count('K', '2026-05', 12), count('F', '2026-05', 90)];
-    const text = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), (id) => `${id}事業所`);
+    const text = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), csvOffice);
     const lines = text.trim().split('\r\n');
-    expect(lines[0]).toBe('対象,区分,名称,割合（%）,割当件数,算定件数,割当超過,単位数,金額（円）,算定不可件数（上限超過）,算定不可単位数（上限超過）');
-    expect(lines).toContain('2026年5月,事業所,K事業所,5,10,12,2,6000,61080,0,0');
-    // no count entered for S: 未入力, as the screen says, not a claim of 0
-    expect(lines).toContain('2026年5月,事業所,S事業所,10,20,未入力,,,,,');
-    expect(lines).toContain('2026年5月,市町村,米原市,25,50,,,17750,180695,,');
-    expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（常勤専従のコーディネーター2人）,,200,142,0,71000,722780,0,0');
+    expect(lines[0]).toBe('対象,区分,名称,事業所番号,割合（%）,割当件数,算定件数,割当超過,単位数,金額（円）,算定不可件数（上限超過）,算定不可単位数（上限超過）');
+    // an office by its 事業所番号 too, written as text, its leading 0 kept
+    expect(lines).toContain('2026年5月,事業所,K事業所,0110000002,5,10,12,2,6000,61080,0,0');
+    // no count entered for S: 未入力, as the screen says, not a claim of 0; no number registered: empty
+    expect(lines).toContain('2026年5月,事業所,S事業所,,10,20,未入力,,,,,');
+    expect(lines).toContain('2026年5月,市町村,米原市,,25,50,,,17750,180695,,');
+    expect(lines.at(-1)).toBe('2026年5月,合計,上限 200件（常勤専従のコーディネーター2人）,,,200,142,0,71000,722780,0,0');
     const sjis = encodeBonusCsv(text, 'shift_jis');
     expect(new TextDecoder('shift_jis').decode(sjis)).toBe(text);
     expect([...encodeBonusCsv(text, 'utf-8-bom').slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -404,27 +409,29 @@ describe('the CSV of a month and of a fiscal year', () => {
 
   it('a year ends with the total of 600,000 units and 6,108,000 yen for one coordinator at the cap (seeds/001 §5(3))', () => {
     const counts = fiscalYearMonths(2026).map((m) => count('H', m, 100));
-    const text = yearBonusCsv(yearSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], counts }), 2026), (id) => id);
-    expect(text.trim().split('\r\n').at(-1)).toBe('2026年度,合計,500単位／件,,1200,1200,,600000,6108000,0,0');
+    const text = yearBonusCsv(yearSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], counts }), 2026), bareOffice);
+    expect(text.trim().split('\r\n').at(-1)).toBe('2026年度,合計,500単位／件,,,1200,1200,,600000,6108000,0,0');
   });
 
   it('[FB9] writes the claims above the cap apart, as 算定不可, out of 単位数 and 金額: a month and the year', () => {
     const counts = [count('H', '2026-05', 45), count('K', '2026-05', 5), count('S', '2026-05', 20), count('F', '2026-05', 100), count('P', '2026-05', 40)];
-    const month = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), (id) => `${id}事業所`).trim().split('\r\n');
-    expect(month).toContain('2026年5月,事業所,F事業所,45,90,100,10,46500,473370,7,3500');
-    expect(month).toContain('2026年5月,市町村,長浜市,75,150,,,75000,763500,,');
-    expect(month.at(-1)).toBe('2026年5月,合計,上限 200件（常勤専従のコーディネーター2人）,,200,210,10,100000,1018000,10,5000');
+    const month = monthBonusCsv(monthSummary(records({ counts }), '2026-05'), csvOffice).trim().split('\r\n');
+    expect(month).toContain('2026年5月,事業所,F事業所,2510000004,45,90,100,10,46500,473370,7,3500');
+    expect(month).toContain('2026年5月,市町村,長浜市,,75,150,,,75000,763500,,');
+    expect(month.at(-1)).toBe('2026年5月,合計,上限 200件（常勤専従のコーディネーター2人）,,,200,210,10,100000,1018000,10,5000');
 
     const year = yearBonusCsv(
       yearSummary(records({ coordinators: [coordinator('c1', 'H', '2026-04')], counts: fiscalYearMonths(2026).map((m) => count('H', m, m === '2026-05' ? 120 : 100)) }), 2026),
-      (id) => id,
+      (id) => ({ name: `${id}事業所`, number: '1210000001' }),
     ).trim().split('\r\n');
-    expect(year).toContain('2026年5月,月計,上限 100件（常勤専従のコーディネーター1人）,,100,120,20,50000,509000,20,10000');
-    expect(year.at(-1)).toBe('2026年度,合計,500単位／件,,1200,1220,,600000,6108000,20,10000');
+    expect(year).toContain('2026年5月,月計,上限 100件（常勤専従のコーディネーター1人）,,,100,120,20,50000,509000,20,10000');
+    // the year per office, by its 事業所番号 too
+    expect(year).toContain('2026年度,事業所,H事業所,1210000001,,,1220,,600000,6108000,20,10000');
+    expect(year.at(-1)).toBe('2026年度,合計,500単位／件,,,1200,1220,,600000,6108000,20,10000');
   });
 
   it('refuses Shift_JIS for a name it cannot hold, naming the character', () => {
-    const text = monthBonusCsv(monthSummary(records({ counts: [count('H', '2026-05', 1)] }), '2026-05'), () => '𠮷野家相談室');
+    const text = monthBonusCsv(monthSummary(records({ counts: [count('H', '2026-05', 1)] }), '2026-05'), () => ({ name: '𠮷野家相談室', number: '' }));
     expect(() => encodeBonusCsv(text, 'shift_jis')).toThrow('Shift_JIS で書けない文字があります（𠮷）');
   });
 });

@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -166,6 +166,21 @@ describe('機能強化加算: the month', () => {
     await waitFor(async () => expect((await session.list<BonusClaimCount & { laterField?: string }>('bonus-count')).map((r) => [r.data.count, r.data.laterField])).toEqual([[55, '新しいアプリの項目']]));
   });
 
+  it('saves a count once on a double tap of 保存: one record, one change to send, no refusal beside the 保存しました', async () => {
+    const { user, session } = mount('#/bonus?month=2026-05');
+    const entry = screen.getByRole('region', { name: '算定件数の入力' });
+    await user.selectOptions(within(entry).getByLabelText('事業所'), 'P相談支援事業所');
+    await user.type(within(entry).getByLabelText('算定件数'), '30');
+    const save = within(entry).getByRole('button', { name: '保存' });
+    fireEvent.click(save);
+    fireEvent.click(save);
+    expect(await within(entry).findByText('P相談支援事業所の2026年5月の算定件数を 30件 で保存しました。')).toBeInTheDocument();
+    await waitFor(() => expect(save).toBeEnabled());
+    expect((await session.list<BonusClaimCount>('bonus-count')).map((r) => [r.data.officeId, r.data.count])).toEqual([['off-p', 30]]);
+    expect((await session.outbox()).filter((e) => e.kind === 'bonus-count')).toHaveLength(1);
+    expect(within(entry).queryByText(/保存できませんでした/)).not.toBeInTheDocument();
+  });
+
   it('refuses a negative count with the message beside the field, and saves nothing', async () => {
     const { user, session } = mount('#/bonus?month=2026-05');
     const entry = screen.getByRole('region', { name: '算定件数の入力' });
@@ -270,6 +285,25 @@ describe('[FB2] 機能強化加算: only 常勤専従 coordinators raise the cap
     );
     expect(within(section).getByText(/^湖北 二郎 F相談支援事業所 2026年4月〜継続中 兼務（上限に数えません）/)).toBeInTheDocument();
     expect(within(section).queryByText(/常勤・専従が未記入のコーディネーター/)).not.toBeInTheDocument();
+  });
+});
+
+describe('機能強化加算: a coordinator added', () => {
+  it('is one record on a double tap of 追加, not two', async () => {
+    const { user, session } = mount('#/bonus/setup');
+    const section = screen.getByRole('region', { name: '拠点コーディネーター' });
+    await user.type(within(section).getByLabelText('氏名'), '湖北 三郎');
+    await user.selectOptions(within(section).getByLabelText('配置事業所'), 'P相談支援事業所');
+    await user.type(within(section).getByLabelText('配置開始月'), '2026-10');
+    await user.selectOptions(within(section).getByLabelText('常勤・非常勤'), '常勤');
+    await user.selectOptions(within(section).getByLabelText('専従・兼務'), '専従');
+    const add = within(section).getByRole('button', { name: '追加' });
+    fireEvent.click(add);
+    fireEvent.click(add);
+    expect(await within(section).findByText('保存しました。')).toBeInTheDocument();
+    await waitFor(() => expect(add).toBeEnabled());
+    expect((await session.list<BonusCoordinator>('bonus-coordinator')).map((r) => r.data.name)).toEqual(['湖北 三郎']);
+    expect((await session.outbox()).filter((e) => e.kind === 'bonus-coordinator')).toHaveLength(1);
   });
 });
 

@@ -16,7 +16,7 @@ import { MonthView } from './month-view';
 import { bonusPaths, navigate, parseBonusRoute, useHash, type BonusRoute } from './route';
 import { SetupView } from './setup-view';
 import { B } from './text';
-import { useCountedBonus, useOfficeName } from './use-bonus';
+import { useCountedBonus, useCsvOffice } from './use-bonus';
 import { YearView } from './year-view';
 import './function-bonus.css';
 
@@ -102,12 +102,12 @@ function Tab({ route }: { route: BonusRoute }) {
 
 function CsvSection({ route }: { route: BonusRoute }) {
   const { records: bonus } = useCountedBonus();
-  const officeName = useOfficeName();
+  const office = useCsvOffice();
   const [encoding, setEncoding] = useState<CsvByteEncoding>('utf-8-bom');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const text = useMemo(
-    () => (route.tab === 'year' ? yearBonusCsv(yearSummary(bonus, route.fiscalYear), officeName) : monthBonusCsv(monthSummary(bonus, route.month), officeName)),
-    [bonus, route, officeName],
+    () => (route.tab === 'year' ? yearBonusCsv(yearSummary(bonus, route.fiscalYear), office) : monthBonusCsv(monthSummary(bonus, route.month), office)),
+    [bonus, route, office],
   );
   function save() {
     try {

@@ -16,7 +16,7 @@ import { Notice, Section } from '../../ui/layout';
 import { FigureTable } from './figure-table';
 import { B } from './text';
 import { bonusPaths } from './route';
-import { useCanEdit, useCountedBonus, useOfficeName } from './use-bonus';
+import { useCanEdit, useCountedBonus, useOfficeName, useOneSave } from './use-bonus';
 import { toVaultError } from '../../vault/errors';
 
 /** The warnings that mean claims beyond the cap: saving asks first. */
@@ -156,6 +156,8 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
   const [confirming, setConfirming] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  // a double tap on 保存 sent two creates of the month's count: the second refused beside the first's 保存しました
+  const { busy, run } = useOneSave();
   const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
 
   if (choices.length === 0) return null;
@@ -234,7 +236,7 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
           ))}
         </div>
       ) : null}
-      <Button variant="primary" onClick={() => void save(false)}>
+      <Button variant="primary" disabled={busy} onClick={() => void run(() => save(false))}>
         {B.save}
       </Button>
       {saved ? <Notice kind="ok">{saved}</Notice> : null}
@@ -245,7 +247,8 @@ function CountEntry({ records, held: heldCounts, month }: { records: BonusRecord
         confirmLabel={B.confirmOver}
         cancelLabel={B.cancel}
         danger
-        onConfirm={() => void save(true)}
+        busy={busy}
+        onConfirm={() => void run(() => save(true))}
         onCancel={() => setConfirming(false)}
       >
         <p>{B.confirmOverBody}</p>

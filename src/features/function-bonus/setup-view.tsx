@@ -15,7 +15,7 @@ import { SelectField, TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
 import { B } from './text';
-import { useCanEdit, useOfficeName } from './use-bonus';
+import { useCanEdit, useOfficeName, useOneSave } from './use-bonus';
 import { toVaultError } from '../../vault/errors';
 
 type Errors = Readonly<Record<string, string>>;
@@ -62,6 +62,7 @@ function PriceSection({ canEdit }: { canEdit: boolean }) {
   const [form, setForm] = useState({ validFrom: '', yenPerUnit: '' });
   const [errors, setErrors] = useState<Errors>({});
   const [done, setDone] = useState(false);
+  const { busy, run } = useOneSave();
   const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   async function submit() {
     const now = new Date().toISOString();
@@ -80,7 +81,7 @@ function PriceSection({ canEdit }: { canEdit: boolean }) {
         <div ref={ref} className="bonus-form">
           <TextField label={B.validFrom} type="month" value={form.validFrom} error={errors['validFrom']} onChange={(e) => setForm({ ...form, validFrom: e.target.value })} />
           <TextField label={B.yenPerUnit} inputMode="decimal" value={form.yenPerUnit} error={errors['yenPerUnit']} onChange={(e) => setForm({ ...form, yenPerUnit: e.target.value })} />
-          <Button variant="primary" onClick={() => void submit()}>
+          <Button variant="primary" disabled={busy} onClick={() => void run(submit)}>
             {B.add}
           </Button>
           <Saved errors={errors} done={done} />
@@ -103,6 +104,7 @@ function CoordinatorsSection({ canEdit }: { canEdit: boolean }) {
   const [editing, setEditing] = useState<BonusCoordinator | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [done, setDone] = useState(false);
+  const { busy, run } = useOneSave();
   const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   async function submit() {
     const now = new Date().toISOString();
@@ -160,7 +162,7 @@ function CoordinatorsSection({ canEdit }: { canEdit: boolean }) {
             onChange={(e) => setForm({ ...form, dedicated: e.target.value })}
           />
           <div className="bonus-actions">
-            <Button variant="primary" onClick={() => void submit()}>
+            <Button variant="primary" disabled={busy} onClick={() => void run(submit)}>
               {editing ? B.update : B.add}
             </Button>
             {editing ? (
@@ -201,6 +203,7 @@ function SplitSection({ canEdit }: { canEdit: boolean }) {
   const [form, setForm] = useState<SplitForm>(blankSplit);
   const [errors, setErrors] = useState<Errors>({});
   const [done, setDone] = useState(false);
+  const { busy, run } = useOneSave();
   const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
   async function submit() {
     const now = new Date().toISOString();
@@ -250,7 +253,7 @@ function SplitSection({ canEdit }: { canEdit: boolean }) {
             <Button onClick={() => setForm({ ...form, municipalities: [...form.municipalities, { name: '', percent: '' }] })}>{B.addMunicipality}</Button>
           </fieldset>
           <TextArea label={B.note} value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
-          <Button variant="primary" onClick={() => void submit()}>
+          <Button variant="primary" disabled={busy} onClick={() => void run(submit)}>
             {B.add}
           </Button>
           <Saved errors={errors} done={done} />
