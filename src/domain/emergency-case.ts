@@ -135,6 +135,50 @@ export function callBackOf(call: ContactBody, at: IsoInstant, facilityOfficeNumb
   };
 }
 
+/**
+ * How long after a call its 受入可 or 受入不可 is taken, without asking, as heard on that call. A
+ * result is chosen back from the dialer, a few minutes on (a long talk about the person included);
+ * later than this, it more often came on the facility's call back (dialled at 23:50, nobody there,
+ * a call back at 00:30 with 受入可), and the coordinator is asked when it was heard: the time the
+ * facility was reached is 連絡・調整を行った時刻 and decides the claim's month (claim-rules.ts).
+ */
+export const ASK_WHEN_HEARD_AFTER_MS = 10 * 60_000;
+
+/** The results that say the facility was reached (連絡・調整; claim-rules.ts reachedShortStay). */
+const reachedResult = (r: ContactResult | null) => r === '受入可' || r === '受入不可';
+
+/**
+ * Whether choosing `result` for `call` at `now` asks when it was heard (on the call, or now on
+ * the facility's call back): a 受入可 or 受入不可 for a call not reached before, over ten minutes old.
+ */
+export function asksWhenHeard(call: ContactBody, result: ContactResult, now: Date): boolean {
+  return reachedResult(result) && !reachedResult(call.result) && now.getTime() - Date.parse(call.contactedAt) > ASK_WHEN_HEARD_AFTER_MS;
+}
+
+/**
+ * The note on a call whose result was never chosen, made 折り返し待ち when its answer came on the
+ * facility's call back (heardOnCallBack): nobody chose 折り返し待ち at the time, and the note says so.
+ */
+export const ANSWERED_ON_CALL_BACK_NOTE = '結果は折り返しの電話で記録';
+
+/**
+ * A result heard now, on the facility's call back, chosen on `call`: the call back at `at` with the
+ * result (callBackOf), then, for a call still without a result, 折り返し待ち on it (a case is not
+ * closed on a call without one; it was answered by the call back). The call's own result, if it has
+ * one (a 23:50 不在), stands: nothing is corrected. Written in this order: if the second fails, the
+ * time the facility was reached is already kept.
+ */
+export function heardOnCallBack(
+  call: { readonly entryId: string; readonly body: ContactBody },
+  result: ContactResult,
+  at: IsoInstant,
+  facilityOfficeNumber?: string,
+): [ContactBody] | [ContactBody, ResultBody] {
+  const callBack: ContactBody = { ...callBackOf(call.body, at, facilityOfficeNumber), result };
+  if (call.body.result !== null) return [callBack];
+  return [callBack, { type: 'result', contact: call.entryId, result: '折り返し待ち', note: ANSWERED_ON_CALL_BACK_NOTE }];
+}
+
 /** The result of a contact recorded as an attempt (its `result` was null). */
 export interface ResultBody {
   readonly type: 'result';

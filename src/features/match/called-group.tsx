@@ -126,12 +126,13 @@ function CalledCard({
                 closed ? (
                   <p className="match-called__result">{T.calledResult(T.resultPendingClosed, timeOf(c))}</p>
                 ) : (
-                  <PendingCall caseId={kase.id} call={c} />
+                  <PendingCall caseId={kase.id} call={c} officeNumber={facility?.officeNumber} />
                 )
               ) : unfolded ? (
                 <AnsweredCall
                   kase={kase}
                   call={c}
+                  officeNumber={facility?.officeNumber}
                   result={c.body.result}
                   correcting={correcting === c.entryId}
                   canCorrect={correcting === null && !admitting}
@@ -163,6 +164,7 @@ function CallSummary({ call }: { call: Current<ContactBody> }) {
 function AnsweredCall({
   kase,
   call,
+  officeNumber,
   result,
   correcting,
   canCorrect,
@@ -170,6 +172,8 @@ function AnsweredCall({
 }: {
   kase: EmergencyCase;
   call: Current<ContactBody>;
+  /** the facility's 事業所番号 as held now, for a call back recorded from 「結果を訂正」 */
+  officeNumber: string | undefined;
   result: ContactResult;
   correcting: boolean;
   canCorrect: boolean;
@@ -192,7 +196,7 @@ function AnsweredCall({
       {correcting ? (
         <>
           <p className="match-called__hint">{T.correctHint}</p>
-          <CorrectResult caseId={kase.id} call={call} onDone={() => onCorrect(false)} />
+          <CorrectResult caseId={kase.id} call={call} officeNumber={officeNumber} onDone={() => onCorrect(false)} />
         </>
       ) : null}
     </>

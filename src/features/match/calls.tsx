@@ -2,12 +2,23 @@
  * The calls of a case, made where the facilities are: a tap on a number records the contact; the
  * card then asks for the result right there (four equal buttons: 受入可 ends the search, so it is
  * not the easiest to hit by mistake). Called facilities move to 電話済み (called-group.tsx).
+ * A 受入可 or 受入不可 chosen long after the tap asks when it was heard (WhenHeard).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { useCaseAppend as useSharedCaseAppend } from '../../state/use-case-append';
 import { foldOnce } from '../../state/folded-cases';
-import { CONTACT_RESULTS, type ContactBody, type ContactResult, type Current, type EmergencyCase, type EntryBody } from '../../domain/emergency-case';
+import {
+  CALL_BACK_NOTE,
+  CONTACT_RESULTS,
+  asksWhenHeard,
+  heardOnCallBack,
+  type ContactBody,
+  type ContactResult,
+  type Current,
+  type EmergencyCase,
+  type EntryBody,
+} from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -70,55 +81,156 @@ export function refocusCard(card: Element | null): void {
   refocusWhenLost(() => (card?.isConnected ? (card.querySelector('.match-called__admit') ?? card.querySelector('.match-called__name')) : null));
 }
 
-/** The four results of a call, one tap each, all alike. */
-export function ResultButtons({ caseId, call, onDone }: { caseId: string; call: Current<ContactBody>; onDone?: () => void }) {
-  const { append, errors, busy } = useCaseAppend(caseId);
-  const name = call.body.facilityName;
+const hhmm = (at: Date | string) => formatJapanDateTime(at).slice(-5);
+
+/**
+ * 「…と聞いたのはいつですか？」: two large buttons, 「いま（折り返しの電話）」 first and filled (over
+ * ten minutes on, the answer most often came on a call back: ASK_WHEN_HEARD_AFTER_MS), and the
+ * time of the call; 「結果を選び直す」 goes back. The focus comes to the question: the button tapped is gone.
+ */
+function WhenHeard({
+  call,
+  result,
+  stays,
+  busy,
+  onNow,
+  onThen,
+  onBack,
+}: {
+  call: ContactBody;
+  result: ContactResult;
+  /** the result the call keeps when 「いま」 is chosen */
+  stays: ContactResult;
+  busy: boolean;
+  onNow: () => void;
+  onThen: () => void;
+  onBack: () => void;
+}) {
+  const ask = useRef<HTMLParagraphElement>(null);
+  const [shownAt] = useState(() => new Date());
+  useEffect(() => {
+    refocusWhenLost(() => ask.current);
+  }, []);
+  const then = hhmm(call.contactedAt);
+  const isCallBack = call.note.startsWith(CALL_BACK_NOTE);
   return (
-    <>
-      <div className="match-results" role="group" aria-label={T.resultAsk(name)}>
-        {CONTACT_RESULTS.map((r) => (
-          <Button
-            key={r}
-            variant="secondary"
-            className="match-results__btn"
-            disabled={busy}
-            onClick={(e) => {
-              // the card, found now: once the result is written the button is out of the page
-              const card = e.currentTarget.closest('article');
-              void append({ type: 'result', contact: call.entryId, result: r, note: '' }).then((ok) => {
-                if (!ok) return;
-                // the buttons go with the written result: said, for whoever cannot see the card move
-                announce(T.resultRecorded(name, r));
-                refocusCard(card);
-                onDone?.();
-              });
-            }}
-          >
-            {r}
-          </Button>
-        ))}
+    <div role="group" aria-label={T.whenAsk(result)}>
+      <p className="match-pending__line" ref={ask}>
+        {T.whenAsk(result)}
+      </p>
+      <div className="match-called__actions">
+        <Button variant="primary" className="btn--block" disabled={busy} onClick={onNow}>
+          {T.whenNow(hhmm(shownAt))}
+        </Button>
+        <Button variant="secondary" className="btn--block" disabled={busy} onClick={onThen}>
+          {isCallBack ? T.whenCalledBack(then) : T.whenCalled(then)}
+        </Button>
       </div>
+      <p className="match-called__hint">{T.whenStays(then, stays, result)}</p>
+      <Button variant="ghost" disabled={busy} onClick={onBack}>
+        {T.whenBack}
+      </Button>
+    </div>
+  );
+}
+
+/**
+ * The four results of a call, one tap each, all alike. A 受入可 or 受入不可 chosen over ten minutes
+ * after the tap asks when it was heard: on the call (its result, as always), or now, on the
+ * facility's call back: then the call back is recorded at this minute with the result, and the
+ * call, whose result was never chosen, is 折り返し待ち (it was answered by the call back).
+ */
+export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: string; call: Current<ContactBody>; officeNumber?: string; onDone?: () => void }) {
+  const { append, errors, busy } = useCaseAppend(caseId);
+  const [asking, setAsking] = useState<ContactResult | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  // the call back written, the call's 折り返し待ち not: a second 「いま」 writes only what is missing
+  const calledBack = useRef(false);
+  const name = call.body.facilityName;
+  const written = (r: ContactResult, card: Element | null) => {
+    // the buttons go with the written result: said, for whoever cannot see the card move
+    announce(T.resultRecorded(name, r));
+    refocusCard(card);
+    onDone?.();
+  };
+  const card = () => box.current?.closest('article') ?? null;
+  async function onCall(r: ContactResult) {
+    // the card, found now: once the result is written the button is out of the page
+    const at = card();
+    if (await append({ type: 'result', contact: call.entryId, result: r, note: '' })) written(r, at);
+  }
+  async function onCallBack(r: ContactResult) {
+    const at = card();
+    const [callBack, answered] = heardOnCallBack(call, r, new Date().toISOString(), officeNumber);
+    if (!calledBack.current) {
+      if (!(await append(callBack))) return;
+      calledBack.current = true;
+    }
+    if (answered === undefined || (await append(answered))) written(r, at);
+  }
+  return (
+    <div ref={box}>
+      {asking === null ? (
+        <div className="match-results" role="group" aria-label={T.resultAsk(name)}>
+          {CONTACT_RESULTS.map((r) => (
+            <Button
+              key={r}
+              variant="secondary"
+              className="match-results__btn"
+              disabled={busy}
+              onClick={() => {
+                if (asksWhenHeard(call.body, r, new Date())) setAsking(r);
+                else void onCall(r);
+              }}
+            >
+              {r}
+            </Button>
+          ))}
+        </div>
+      ) : (
+        <WhenHeard
+          call={call.body}
+          result={asking}
+          stays="折り返し待ち"
+          busy={busy}
+          onNow={() => void onCallBack(asking)}
+          onThen={() => void onCall(asking)}
+          onBack={() => {
+            setAsking(null);
+            refocusWhenLost(() => box.current?.querySelector('.match-results__btn'));
+          }}
+        />
+      )}
       <Errors errors={errors} />
-    </>
+    </div>
   );
 }
 
 /**
  * 「結果を訂正」: the call's result chosen again with the reason, recorded as a correction of the
  * call (the first result stays in the evidence, shown with 訂正あり and why, as on the case screen).
- * The result it has now is not offered: choosing it again would correct nothing.
+ * The result it has now is not offered: choosing it again would correct nothing. A 不在 or
+ * 折り返し待ち made 受入可 or 受入不可 over ten minutes after the call asks when it was heard: then
+ * (the correction) or now, on the facility's call back, which is a new contact at this minute, not
+ * a correction: the call's 不在 was right, and no reason is asked for.
  */
-export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: Current<ContactBody>; onDone: () => void }) {
+export function CorrectResult({ caseId, call, officeNumber, onDone }: { caseId: string; call: Current<ContactBody>; officeNumber?: string; onDone: () => void }) {
   const { append, errors, busy } = useCaseAppend(caseId);
   // The reason is kept as a draft, as the case screen's correction dialog keeps it: a lock in the
   // middle (the phone left on the desk while the facility is asked) does not lose it, and 「結果を訂正」
   // on the same call after the unlock brings it back.
   const { form: reason, setForm: setReason, restored, finish, discard } = useDraftedForm(correctionDraftKey(caseId, call.entryId), '');
   const [missing, setMissing] = useState(false);
+  const [asking, setAsking] = useState<ContactResult | null>(null);
   const { ref, failed: focusInvalid } = useFocusInvalidOnFail<HTMLDivElement>();
   const name = call.body.facilityName;
-  function choose(result: ContactResult) {
+  async function written(said: string, card: Element | null) {
+    announce(said);
+    refocusCard(card);
+    await finish();
+    onDone();
+  }
+  function correct(result: ContactResult) {
     if (reason.trim() === '') {
       setMissing(true);
       focusInvalid();
@@ -126,12 +238,19 @@ export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: 
     }
     const card = ref.current?.closest('article') ?? null;
     void append({ type: 'correction', corrects: call.entryId, reason: reason.trim(), replacement: { ...call.body, result } }).then(async (ok) => {
-      if (!ok) return;
-      announce(T.resultCorrected(name, result));
-      refocusCard(card);
-      await finish();
-      onDone();
+      if (ok) await written(T.resultCorrected(name, result), card);
     });
+  }
+  function calledBack(result: ContactResult) {
+    const card = ref.current?.closest('article') ?? null;
+    // the call already had its result (不在): the call back alone, nothing corrected
+    void append(heardOnCallBack(call, result, new Date().toISOString(), officeNumber)[0]).then(async (ok) => {
+      if (ok) await written(T.resultRecorded(name, result), card);
+    });
+  }
+  function choose(result: ContactResult) {
+    if (asksWhenHeard(call.body, result, new Date())) setAsking(result);
+    else correct(result);
   }
   async function cancel() {
     refocusCard(ref.current?.closest('article') ?? null);
@@ -149,13 +268,28 @@ export function CorrectResult({ caseId, call, onDone }: { caseId: string; call: 
         error={missing && reason.trim() === '' ? T.correctReasonMissing : undefined}
         onChange={(e) => setReason(e.target.value)}
       />
-      <div className="match-results" role="group" aria-label={T.correctAsk(name)}>
-        {CONTACT_RESULTS.filter((r) => r !== call.body.result).map((r) => (
-          <Button key={r} variant="secondary" className="match-results__btn" disabled={busy} onClick={() => choose(r)}>
-            {r}
-          </Button>
-        ))}
-      </div>
+      {asking === null || call.body.result === null ? (
+        <div className="match-results" role="group" aria-label={T.correctAsk(name)}>
+          {CONTACT_RESULTS.filter((r) => r !== call.body.result).map((r) => (
+            <Button key={r} variant="secondary" className="match-results__btn" disabled={busy} onClick={() => choose(r)}>
+              {r}
+            </Button>
+          ))}
+        </div>
+      ) : (
+        <WhenHeard
+          call={call.body}
+          result={asking}
+          stays={call.body.result}
+          busy={busy}
+          onNow={() => calledBack(asking)}
+          onThen={() => correct(asking)}
+          onBack={() => {
+            setAsking(null);
+            refocusWhenLost(() => ref.current?.querySelector('.match-results__btn'));
+          }}
+        />
+      )}
       <Errors errors={errors} />
       <Button variant="ghost" onClick={() => void cancel()}>
         {T.cancel}
@@ -173,7 +307,7 @@ function correctionDraftKey(caseId: string, entryId: string): string {
 const JUST_CALLED_MS = 60_000;
 
 /** On a card just dialled (or called back): when the call was recorded, and its result to choose. */
-export function PendingCall({ caseId, call }: { caseId: string; call: Current<ContactBody> }) {
+export function PendingCall({ caseId, call, officeNumber }: { caseId: string; call: Current<ContactBody>; officeNumber?: string }) {
   const box = useRef<HTMLDivElement>(null);
   const line = useRef<HTMLParagraphElement>(null);
   // A call just made moves its card up to 電話済み: back from the dialer, the coordinator meets its
@@ -193,7 +327,7 @@ export function PendingCall({ caseId, call }: { caseId: string; call: Current<Co
         {T.calledAt(formatJapanDateTime(call.body.contactedAt).slice(-5))}
       </p>
       {call.body.note.trim() !== '' ? <p className="match-called__note">{call.body.note}</p> : null}
-      <ResultButtons caseId={caseId} call={call} />
+      <ResultButtons caseId={caseId} call={call} officeNumber={officeNumber} />
     </div>
   );
 }

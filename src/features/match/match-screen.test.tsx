@@ -742,6 +742,101 @@ describe('calls made from the match, with a case open', () => {
     expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: `${year}-11-30T15:20:00.000Z` });
   });
 
+  describe('a 受入可 or 受入不可 chosen over ten minutes after the call asks when it was heard: the time the facility was reached decides the claim month', () => {
+    const year = new Date().getFullYear();
+    const at2350 = `${year}-11-30T14:50:00.000Z`; // 23:50 on 30 November, Japan time
+    const at0030 = `${year}-11-30T15:30:00.000Z`; // 00:30 on 1 December: あおば荘 calls back
+
+    /** あおば荘 dialled at 23:50 (answered `result` there and then, or left waiting), the clock then at 00:30 */
+    async function calledAt2350(result: '不在' | null) {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date(at2350));
+      const caseId = await openCase();
+      const user = userEvent.setup();
+      mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+      await dial(user, within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!);
+      const results = await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW);
+      if (result !== null) {
+        await user.click(within(results).getByRole('button', { name: result }));
+        await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/不在・23:50/), SLOW);
+      }
+      vi.setSystemTime(new Date(at0030));
+      return { caseId, user };
+    }
+    const types = (caseId: string) => useApp.getState().caseEntries.get(caseId)!.map((e) => e.body.type);
+
+    it('records 「いま」 (the first, filled choice) as the call back at 00:30 with the 受入可, claimed in December; the 23:50 call, never answered, is 折り返し待ち', async () => {
+      const { caseId, user } = await calledAt2350(null);
+      await user.click(within(screen.getByRole('group', { name: 'あおば荘 の結果' })).getByRole('button', { name: '受入可' }));
+      const ask = screen.getByRole('group', { name: '「受入可」と聞いたのはいつですか？' });
+      const [now, then] = within(ask).getAllByRole('button');
+      expect([now!.textContent, then!.textContent]).toEqual(['いま（折り返しの電話・00:30）', '電話をかけたとき（23:50）']);
+      expect(now).toHaveClass('btn--primary');
+      expect(within(ask).getByText('「いま」を選ぶと、23:50の電話は「折り返し待ち」、いまの折り返しが「受入可」と記録されます。')).toBeVisible();
+      // the question takes the focus of the button gone; nothing is written until it is answered
+      await waitFor(() => expect(document.activeElement).toHaveTextContent('「受入可」と聞いたのはいつですか？'), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact']);
+
+      await user.click(now!);
+      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/折り返し待ち・23:50受入可・00:30/), SLOW);
+      expect(within(called()!).getByRole('button', { name: '入所を記録' })).toBeInTheDocument();
+      expect(types(caseId)).toEqual(['open', 'contact', 'contact', 'result']);
+      const kase = kaseOf(caseId);
+      expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result, c.body.note])).toEqual([
+        [at2350, '折り返し待ち', '結果は折り返しの電話で記録'],
+        [at0030, '受入可', '事業所からの折り返し'],
+      ]);
+      expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
+    });
+
+    it('records 「電話をかけたとき」 as the result of the 23:50 call, claimed in November', async () => {
+      const { caseId, user } = await calledAt2350(null);
+      await user.click(within(screen.getByRole('group', { name: 'あおば荘 の結果' })).getByRole('button', { name: '受入可' }));
+      await user.click(within(screen.getByRole('group', { name: '「受入可」と聞いたのはいつですか？' })).getByRole('button', { name: '電話をかけたとき（23:50）' }));
+      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/受入可・23:50/), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'result']);
+      expect(claimMonthOf(kaseOf(caseId))).toEqual({ month: `${year}-11`, coordinatedAt: at2350 });
+    });
+
+    it('asks nothing for a call two minutes old: its 受入可 is the call\'s', async () => {
+      const { caseId, user } = await calledAt2350(null);
+      vi.setSystemTime(new Date(Date.parse(at2350) + 2 * 60_000));
+      await user.click(within(screen.getByRole('group', { name: 'あおば荘 の結果' })).getByRole('button', { name: '受入可' }));
+      expect(screen.queryByRole('group', { name: '「受入可」と聞いたのはいつですか？' })).toBeNull();
+      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/受入可・23:50/), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'result']);
+    });
+
+    it('asks it on 「結果を訂正」 of a 23:50 不在 to 受入可 at 00:30: 「いま」 records the call back (no reason asked), the 不在 stands, December', async () => {
+      const { caseId, user } = await calledAt2350('不在');
+      const card = within(called()!).getByRole('article', { name: 'あおば荘' });
+      await user.click(within(card).getByRole('button', { name: '電話・訂正' }));
+      await user.click(within(card).getByRole('button', { name: '結果を訂正' }));
+      await user.click(within(within(card).getByRole('group', { name: 'あおば荘 の正しい結果' })).getByRole('button', { name: '受入可' }));
+      const ask = within(card).getByRole('group', { name: '「受入可」と聞いたのはいつですか？' });
+      expect(within(ask).getByText('「いま」を選ぶと、23:50の電話は「不在」、いまの折り返しが「受入可」と記録されます。')).toBeVisible();
+      await user.click(within(ask).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
+      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/不在・23:50受入可・00:30/), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'result', 'contact']);
+      const kase = kaseOf(caseId);
+      expect(kase.contacts.map((c) => c.body.result)).toEqual(['不在', '受入可']);
+      expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
+    });
+
+    it('corrects the 23:50 call on 「電話をかけたとき」 from 「結果を訂正」, with the reason, claimed in November', async () => {
+      const { caseId, user } = await calledAt2350('不在');
+      const card = within(called()!).getByRole('article', { name: 'あおば荘' });
+      await user.click(within(card).getByRole('button', { name: '電話・訂正' }));
+      await user.click(within(card).getByRole('button', { name: '結果を訂正' }));
+      await user.type(within(card).getByLabelText(/訂正の理由/), '押し間違い');
+      await user.click(within(within(card).getByRole('group', { name: 'あおば荘 の正しい結果' })).getByRole('button', { name: '受入可' }));
+      await user.click(within(card).getByRole('button', { name: '電話をかけたとき（23:50）' }));
+      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/受入可・23:50/), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'result', 'correction']);
+      expect(claimMonthOf(kaseOf(caseId))).toEqual({ month: `${year}-11`, coordinatedAt: at2350 });
+    });
+  });
+
   it('asks for every call\'s result before calling again: no number or 折り返し on a card while a call waits for its result', async () => {
     const caseId = await openCase();
     const user = userEvent.setup();

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
+import { foldCase, validateEntry } from './case-fold';
+import { claimMonthOf } from './claim-rules';
+import { ASK_WHEN_HEARD_AFTER_MS, asksWhenHeard, heardOnCallBack } from './emergency-case';
+
+const at2350 = '2026-11-30T14:50:00.000Z'; // 23:50 on 30 November, Japan time
+const at0030 = '2026-11-30T15:30:00.000Z'; // 00:30 on 1 December: the facility calls back
+const after = (ms: number) => new Date(Date.parse(at2350) + ms);
+
+describe('a result heard long after the call', () => {
+  it('is asked about for 受入可 and 受入不可 over ten minutes after a call not reached, never for one reached, 折り返し待ち or 不在', () => {
+    const waiting = contactBody({ contactedAt: at2350, result: null });
+    expect(asksWhenHeard(waiting, '受入可', after(ASK_WHEN_HEARD_AFTER_MS))).toBe(false);
+    expect(asksWhenHeard(waiting, '受入可', after(ASK_WHEN_HEARD_AFTER_MS + 1_000))).toBe(true);
+    expect(asksWhenHeard(waiting, '受入不可', new Date(at0030))).toBe(true);
+    expect(asksWhenHeard(waiting, '不在', new Date(at0030))).toBe(false);
+    expect(asksWhenHeard({ ...waiting, result: '不在' }, '受入可', new Date(at0030))).toBe(true);
+    // 受入不可 made 受入可: reached both ways, its time is the call's
+    expect(asksWhenHeard({ ...waiting, result: '受入不可' }, '受入可', new Date(at0030))).toBe(false);
+  });
+
+  it('heard now, on the call back, dates the coordination at the call back: a 23:50 call never answered, 受入可 at 00:30, is claimed in December', async () => {
+    const opened = await appendEntries([], [
+      { body: openBody({ requestedAt: '2026-11-30T14:45:00.000Z' }), at: '2026-11-30T14:45:00.000Z' },
+      { body: contactBody({ contactedAt: at2350, result: null }), at: at2350 },
+    ]);
+    const call = foldCase(opened).contacts[0]!;
+    const bodies = heardOnCallBack(call, '受入可', at0030);
+    expect(bodies).toEqual([
+      { ...contactBody({ contactedAt: at0030, result: '受入可' }), note: '事業所からの折り返し' },
+      { type: 'result', contact: call.entryId, result: '折り返し待ち', note: '結果は折り返しの電話で記録' },
+    ]);
+    const kase = foldCase(await appendEntries(opened, bodies.map((body) => ({ body, at: at0030 }))));
+    expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result])).toEqual([
+      [at2350, '折り返し待ち'],
+      [at0030, '受入可'],
+    ]);
+    expect(claimMonthOf(kase)).toEqual({ month: '2026-12', coordinatedAt: at0030 });
+    // no call is left without its result: the case may be closed once the outcome is recorded
+    expect(validateEntry(kase, { type: 'close', closedAt: at0030 }, at0030)).toEqual(['対応結果を記録してから終了してください。']);
+  });
+
+  it('leaves a call that had its result (a 23:50 不在) as it stands: the call back alone', () => {
+    const call = { entryId: 'e-1', body: contactBody({ contactedAt: at2350, result: '不在' }) };
+    expect(heardOnCallBack(call, '受入不可', at0030, '1210100009')).toEqual([
+      { ...contactBody({ contactedAt: at0030, result: '受入不可', facilityOfficeNumber: '1210100009' }), note: '事業所からの折り返し' },
+    ]);
+  });
+});
