@@ -429,9 +429,12 @@ describe('§24 注: at most 4 times per person per month', () => {
     expect(decideClaims(cases, OFFICES).every((d) => d.status === 'claimed')).toBe(true);
     const otherHub: Office = { ...HUB_OFFICE, id: 'office-hub-2' };
     const offices = new Map([...OFFICES, [otherHub.id, otherHub]]);
-    // the same person on the same night at two offices: answered as two emergencies (Q&A R6 問74)
+    // the same person on the same night at two offices: answered as two emergencies (Q&A R6 問74).
+    // The cap numbers each office apart (the 5th is the other office's 1st, not over the cap); both
+    // offices saying they provide the person's 計画相談支援 holds them all (below).
     const twoOffices = allSeparate([...emergenciesIn('2026-12', 4, {}, 'a'), ...emergenciesIn('2026-12', 1, { officeId: otherHub.id }, 'b')]);
-    expect(decideClaims(twoOffices, offices).map((d) => d.status)).toEqual(Array(5).fill('claimed'));
+    expect(decideClaims(twoOffices, offices).map((d) => d.ordinal)).toEqual([1, 2, 3, 4, 1]);
+    expect(decideClaims(twoOffices, offices).map((d) => d.status)).toEqual(Array(5).fill('pending'));
   });
 
   it('the same person known only by 受給者証番号 shares the cap across those cases', () => {
@@ -453,6 +456,61 @@ describe('§24 注: at most 4 times per person per month', () => {
     const [d] = decideClaims(emergenciesIn('2026-12', 1, { subject: { ...HANAKO, recipientNumber: '' } }), OFFICES);
     expect(d).toMatchObject({ status: 'pending', ordinal: 1, units: 0 });
     expect(d!.reasons.join()).toContain('受給者証番号が未登録です');
+  });
+});
+
+describe('留意事項通知 第四19 (2): one office provides a person\'s 計画相談支援, so one office claims', () => {
+  const OTHER_HUB: Office = { ...HUB_OFFICE, id: 'office-hub-2', name: '相談支援 あおば' };
+  const offices = new Map([...OFFICES, [OTHER_HUB.id, OTHER_HUB]]);
+
+  it('the same person at two offices in one month, both recorded 「当事業所が担当」: neither is plain 算定; each waits naming the other office', () => {
+    // two months' caps of 4 at two offices would bill 8; only the office providing the plan may claim
+    const cases = allSeparate([...emergenciesIn('2026-12', 4, {}, 'a'), ...emergenciesIn('2026-12', 4, { officeId: OTHER_HUB.id }, 'b')]);
+    const decisions = decideClaims(cases, offices);
+    expect(decisions.filter((d) => d.status === 'claimed')).toEqual([]);
+    expect(decisions.map((d) => d.status)).toEqual(Array(8).fill('pending'));
+    expect(decisions.map((d) => d.units)).toEqual(Array(8).fill(0));
+    expect(decisions[0]!.reasons.at(-1)).toBe(CLAIM_REASONS.otherOfficeClaims(['相談支援 あおば'], false));
+    expect(decisions[0]!.reasons.at(-1)).toContain('「相談支援 あおば」');
+    expect(decisions[0]!.reasons.at(-1)).toContain('この方の計画相談支援を提供している事業所だけです');
+    expect(decisions[4]!.reasons.at(-1)).toContain('「相談支援センター みなと」');
+    expect(summarizeClaims(decisions, cases, HUB_OFFICE.id, '2026-12')).toEqual([]);
+    expect(summarizeClaims(decisions, cases, OTHER_HUB.id, '2026-12')).toEqual([]);
+  });
+
+  it('once the other office records that another office provides it, the one that provides it claims', () => {
+    const cases = allSeparate([...emergenciesIn('2026-12', 2, {}, 'a'), ...emergenciesIn('2026-12', 1, { officeId: OTHER_HUB.id, planning: 'other-office' }, 'b')]);
+    expect(decideClaims(cases, offices).map((d) => d.status)).toEqual(['claimed', 'claimed', 'not-claimable']);
+  });
+
+  it('a 要確認 case at the other office holds the claim too (it may yet become 算定)', () => {
+    const cases = allSeparate([...emergenciesIn('2026-12', 1, {}, 'a'), ...emergenciesIn('2026-12', 1, { officeId: OTHER_HUB.id, planning: 'unknown' }, 'b')]);
+    const [here, there] = decideClaims(cases, offices);
+    expect(here).toMatchObject({ status: 'pending', units: 0, ordinal: 1 });
+    expect(here!.reasons.at(-1)).toBe(CLAIM_REASONS.otherOfficeClaims(['相談支援 あおば'], false));
+    expect(there!.status).toBe('pending');
+  });
+
+  it('different claim months at two offices are unaffected (the household moved its plan between months)', () => {
+    const cases = [...emergenciesIn('2026-11', 2, {}, 'a'), ...emergenciesIn('2026-12', 2, { officeId: OTHER_HUB.id }, 'b')];
+    expect(decideClaims(cases, offices).map((d) => d.status)).toEqual(Array(4).fill('claimed'));
+  });
+
+  it('the same office twice in the month is unaffected: the cap of 4 handles it', () => {
+    const decisions = decideClaims(emergenciesIn('2026-12', 5), offices);
+    expect(decisions.map((d) => d.status)).toEqual(['claimed', 'claimed', 'claimed', 'claimed', 'over-cap']);
+    expect(decisions.flatMap((d) => d.reasons).some((r) => r.includes('ほかの事業所'))).toBe(false);
+  });
+
+  it('another person at the other office the same month is unaffected', () => {
+    const cases = [...emergenciesIn('2026-12', 1, { subject: HANAKO }, 'a'), ...emergenciesIn('2026-12', 1, { subject: JIRO, officeId: OTHER_HUB.id }, 'b')];
+    expect(decideClaims(cases, offices).map((d) => d.status)).toEqual(['claimed', 'claimed']);
+  });
+
+  it('finds the person as the cap does: a case under the number and an unlinked one under the same number at another office', () => {
+    const byNumber: CaseSubject = { ...UNKNOWN_CALLER, name: '山田 花子', recipientNumber: '0000000001' };
+    const cases = allSeparate([...emergenciesIn('2026-12', 1, { subject: HANAKO }, 'a'), ...emergenciesIn('2026-12', 1, { subject: byNumber, officeId: OTHER_HUB.id }, 'b')]);
+    expect(decideClaims(cases, offices)[0]!.reasons.at(-1)).toBe(CLAIM_REASONS.otherOfficeClaims(['相談支援 あおば'], false));
   });
 });
 

@@ -125,6 +125,14 @@ export const CLAIM_REASONS = {
     `当事業所は${ONE_BODY_LABELS[service]}を一体的に運営していますが、本人の${ONE_BODY_LABELS[service]}の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります`,
   /** rule d's default: the case did not record it, and the household is placed under this office */
   planningDefault: '世帯が当事業所に登録されているため、当事業所の担当として判定しています（この記録で別の担当を記録できます）',
+  /**
+   * Rule d across offices: the person counts (算定・要確認) at another office in the same month too.
+   * Only the office that provides the person's 計画相談支援 (障害児相談支援) claims, and that is one office.
+   */
+  otherOfficeClaims: (offices: readonly string[], child: boolean) => {
+    const service = child ? '障害児相談支援' : '計画相談支援';
+    return `同じ方の同じ月の記録が、ほかの事業所（${offices.map((o) => `「${o}」`).join('、')}）でも算定または要確認になっています。相談強化加算を算定できるのは、この方の${service}を提供している事業所だけです（担当は1つの事業所です）。担当を確かめ、担当でない事業所の記録で「他の事業所が${service}を担当」を記録すると判定されます`;
+  },
   ordinal: (n: number) => `この月の${n}回目`,
   overCap: (n: number) => `この月の${n}回目：上限${MONTHLY_CAP}回を超えるため算定しません`,
 } as const;
@@ -806,12 +814,45 @@ export function decideClaims(
   });
   const base = withSameEmergencyRule(atFirst, known, pairs);
   const ordinals = ordinalsByIndex(base);
-  return base.map((d, i) => {
+  const numbered = base.map((d, i) => {
     const ordinal = ordinals.get(i);
-    const decided = ordinal === undefined ? d : withOrdinal(d, ordinal);
-    if (decided.status !== 'claimed') return decided;
-    const child = childAt(known[i]!.c, decided.coordinatedAt!) === true;
-    return { ...decided, serviceType: child ? '障害児相談支援' : '計画相談支援' };
+    return ordinal === undefined ? d : withOrdinal(d, ordinal);
+  });
+  return withOnePlanningOffice(numbered, known, offices, childAt).map((d, i) => {
+    if (d.status !== 'claimed') return d;
+    const child = childAt(known[i]!.c, d.coordinatedAt!) === true;
+    return { ...d, serviceType: child ? '障害児相談支援' : '計画相談支援' };
+  });
+}
+
+/**
+ * Rule d across offices. Each case reads its own planning answer, and the cap of 4 is per office:
+ * two offices that each recorded 「当事業所が計画相談支援を担当」 for one person would bill up to 8 in
+ * a month. Only the office that provides the person's 計画相談支援 claims (留意事項通知 第四19 (2)),
+ * and that is one office: a person counting (算定・要確認) at two offices in one claim month waits at
+ * both, naming the other, until one of them records that another office provides it. Run after the
+ * cap (a case waiting still holds its slot, so no ordinal moves); the person as the cap groups them.
+ */
+function withOnePlanningOffice(
+  decisions: readonly ClaimDecision[],
+  known: readonly Known[],
+  offices: ReadonlyMap<string, Office>,
+  childAt: ChildLookup,
+): ClaimDecision[] {
+  const personMonth = (d: ClaimDecision) => JSON.stringify([d.personKey, d.month]);
+  const officesOf = new Map<string, Set<string>>();
+  for (const d of decisions) {
+    if (!countsTowardCap(d) || d.personKey === null || d.month === null) continue;
+    officesOf.set(personMonth(d), (officesOf.get(personMonth(d)) ?? new Set<string>()).add(d.officeId));
+  }
+  return decisions.map((d, i) => {
+    if (!countsTowardCap(d) || d.personKey === null || d.month === null) return d;
+    const others = [...(officesOf.get(personMonth(d)) ?? [])].filter((id) => id !== d.officeId);
+    if (others.length === 0) return d;
+    // by name, so the input's order does not reword it
+    const names = others.map((id) => offices.get(id)?.name ?? id).sort();
+    const child = childAt(known[i]!.c, d.coordinatedAt!) === true;
+    return { ...d, status: 'pending', units: 0, reasons: [...d.reasons, CLAIM_REASONS.otherOfficeClaims(names, child)] };
   });
 }
 
