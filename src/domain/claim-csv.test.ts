@@ -188,6 +188,15 @@ describe('claimSummaryCsv', () => {
   it('refuses a row whose units are not 700 × count', () => {
     expect(() => claimSummaryCsv([{ ...rows[0]!, units: 700 }], office, '2026-12')).toThrow(RangeError);
   });
+
+  it('says in the 合計 row how many 要確認 cases it leaves out, so 「2名」 is not read as the whole month', () => {
+    const text = claimSummaryCsv(rows, office, '2026-12', 6);
+    expect(text.split('\r\n').at(-2)).toBe('1234567890,2026年12月,要確認6件は含みません,合計,2名,6,4200');
+    expect(parse(text).rows.at(-1)).toMatchObject({ サービス種別: '要確認6件は含みません', 受給者証番号: '合計' });
+    // none held back: the spare cell stays empty, as files sent before it said so
+    expect(claimSummaryCsv(rows, office, '2026-12', 0)).toBe(claimSummaryCsv(rows, office, '2026-12'));
+    expect(() => encodeClaimCsv(text, 'shift_jis')).not.toThrow();
+  });
 });
 
 // ─── Detail ─────────────────────────────────────────────────────────────────
@@ -530,6 +539,11 @@ describe('claimExportFileName', () => {
     expect(claimExportFileName('detail', '1234567890', '2026-12', 'shift_jis')).toBe('soudan-kyouka-detail-1234567890-2026-12-sjis.csv');
     expect(claimExportFileName('detail', '１２３４５６７８９０', '2026-01', 'utf-8-bom')).toBe('soudan-kyouka-detail-1234567890-2026-01.csv');
     expect(() => claimExportFileName('detail', '1234567890', '2026-13', 'utf-8-bom')).toThrow(RangeError);
+  });
+
+  it('names a file of today\'s figures for a month already 請求済み apart from the one sent (-genzai), Shift_JIS still last', () => {
+    expect(claimExportFileName('summary', '1234567890', '2026-12', 'utf-8-bom', { current: true })).toBe('soudan-kyouka-summary-1234567890-2026-12-genzai.csv');
+    expect(claimExportFileName('detail', '1234567890', '2026-12', 'shift_jis', { current: true })).toBe('soudan-kyouka-detail-1234567890-2026-12-genzai-sjis.csv');
   });
 });
 

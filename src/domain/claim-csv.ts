@@ -80,14 +80,20 @@ export function casesForMonth(
 
 export const CLAIM_SUMMARY_HEADERS = ['事業所番号', '対象月', 'サービス種別', '受給者証番号', '氏名', '算定回数', '単位数'] as const;
 
+/** The 合計 row's spare (サービス種別) cell when 要確認 cases are held back: 「要確認6件は含みません」. */
+export function heldBackNote(pending: number): string {
+  return pending > 0 ? `要確認${pending}件は含みません` : '';
+}
+
 /**
  * One row per person, in the order given (summarizeClaims sorts by 受給者証番号), each carrying the
  * office's 事業所番号, the month and the サービス種別 (計画相談支援, or 障害児相談支援 for a child) that
  * billing software imports per row; then a 合計 row (number of persons, total count, total units)
  * for the clerk to check against the claim software's total. With no claimed person the file still
- * has the 合計 row: 0名, 0, 0.
+ * has the 合計 row: 0名, 0, 0. `pending`, the month's 要確認 cases of the office, is said in the 合計
+ * row's spare cell: a clerk who sees 「9名」 knows six more cases wait and are not in it.
  */
-export function claimSummaryCsv(rows: readonly ClaimSummaryRow[], office: Pick<Office, 'officeNumber'>, month: string): string {
+export function claimSummaryCsv(rows: readonly ClaimSummaryRow[], office: Pick<Office, 'officeNumber'>, month: string, pending = 0): string {
   const { year, month: m } = parseMonth(month);
   const monthLabel = `${year}年${m}月`;
   const data = rows.map((r) => {
@@ -98,7 +104,7 @@ export function claimSummaryCsv(rows: readonly ClaimSummaryRow[], office: Pick<O
     return [office.officeNumber, monthLabel, r.serviceType, r.recipientNumber, r.name, String(r.count), String(rowUnits)];
   });
   const { persons, count, units } = summaryTotals(rows);
-  data.push([office.officeNumber, monthLabel, '', '合計', `${persons}名`, String(count), String(units)]);
+  data.push([office.officeNumber, monthLabel, heldBackNote(pending), '合計', `${persons}名`, String(count), String(units)]);
   return toCsv(CLAIM_SUMMARY_HEADERS, data);
 }
 
@@ -509,14 +515,19 @@ export function encodeClaimCsv(text: string, encoding: ClaimCsvEncoding): Uint8A
   }
 }
 
-/** e.g. soudan-kyouka-summary-1234567890-2026-12.csv; Shift_JIS files end in -sjis.csv. ASCII only. */
+/**
+ * e.g. soudan-kyouka-summary-1234567890-2026-12.csv; Shift_JIS files end in -sjis.csv. ASCII only.
+ * `current`: a file of today's figures written for a month already 請求済み carries -genzai (現在),
+ * so it is never saved over, or taken for, the file that was sent under the plain name.
+ */
 export function claimExportFileName(
   kind: 'summary' | 'detail' | 'changes',
   officeNumber: string,
   month: string,
   encoding: ClaimCsvEncoding,
+  { current = false }: { readonly current?: boolean } = {},
 ): string {
   parseMonth(month);
   const office = officeNumber.normalize('NFKC').replace(/[^0-9A-Za-z]/g, '') || 'no-office-number';
-  return `soudan-kyouka-${kind}-${office}-${month}${encoding === 'shift_jis' ? '-sjis' : ''}.csv`;
+  return `soudan-kyouka-${kind}-${office}-${month}${current ? '-genzai' : ''}${encoding === 'shift_jis' ? '-sjis' : ''}.csv`;
 }

@@ -312,7 +312,8 @@ describe('claims screen', () => {
       CLAIM_SUMMARY_HEADERS.join(','),
       '1234567890,2026年12月,計画相談支援,1200000003,鈴木 次郎,1,700',
       '1234567890,2026年12月,計画相談支援,1234567890,佐藤 陽太,4,2800',
-      '1234567890,2026年12月,,合計,2名,5,3500',
+      // the month's 要確認 case is not in it, and the 合計 row says so
+      '1234567890,2026年12月,要確認1件は含みません,合計,2名,5,3500',
       '',
     ]);
     expect(await screen.findByText(T.exported('soudan-kyouka-summary-1234567890-2026-12-sjis.csv', '集計CSV', 'Shift_JIS'))).toBeInTheDocument();

@@ -326,7 +326,8 @@ function ExportSection({
     let file: ClaimFile;
     try {
       assertExportable(claim.cases, month);
-      file = await claimFile(kind, { office, month, claim, claimedIn, countersign: countersigns.lookup }, enc);
+      // today's figures for a month already sent: named apart from the files sent (-genzai)
+      file = await claimFile(kind, { office, month, claim, claimedIn, countersign: countersigns.lookup }, enc, { current: closed });
     } catch (e) {
       if (e instanceof ClaimCsvError) setProblem({ kind, code: e.code, message: e.message });
       else setProblem({ kind, code: 'failed', message: T.exportFailed });

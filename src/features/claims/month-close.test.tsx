@@ -250,10 +250,10 @@ describe('請求済み on the claims screen (issue 14 point 3)', () => {
 
     // 取消 needs a reason; afterwards the month is open again and both records stay in its history
     await user.click(screen.getByRole('button', { name: T.cancelButton }));
-    let cancel = await screen.findByRole('dialog', { name: T.cancelTitle });
+    let cancel = await screen.findByRole('dialog', { name: T.cancelTitle(office.name, '2026年11月') });
     await user.click(within(cancel).getByRole('button', { name: T.cancelConfirm }));
     expect(within(cancel).getByText(CLOSE_MESSAGES.cancelReason)).toBeInTheDocument();
-    cancel = screen.getByRole('dialog', { name: T.cancelTitle });
+    cancel = screen.getByRole('dialog', { name: T.cancelTitle(office.name, '2026年11月') });
     await user.type(within(cancel).getByLabelText(new RegExp(T.cancelReason)), '請求日を誤って入力した');
     await user.click(within(cancel).getByRole('button', { name: T.cancelConfirm }));
     expect(await screen.findByRole('button', { name: T.closeButton })).toBeInTheDocument();
@@ -266,5 +266,118 @@ describe('請求済み on the claims screen (issue 14 point 3)', () => {
     await user.click(screen.getByRole('button', { name: T.closeButton }));
     const again = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
     expect(within(again).getAllByText(/に書き出した(集計CSV|明細CSV)と、いまの内容が違います/)).toHaveLength(2);
+  });
+});
+
+describe('請求済み confirmed while a case comes in', () => {
+  it('does not close on figures nobody saw: a case synced in while the dialog is open stops the close, says so, and asks again on the claim as it is now', async () => {
+    const chains = await Promise.all([night('case-1', 2)]);
+    countersignState.setState({ loaded: true });
+    useApp.setState({ session: createFakeSession(), phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map([[office.id, office]]), caseEntries: held(chains) });
+    window.location.hash = '#/claims?office=office-1&month=2026-11';
+    const user = userEvent.setup();
+    render(<ClaimsScreen />);
+    await screen.findByText(T.chainAllOk(1));
+    fireEvent.change(screen.getByLabelText(new RegExp(T.sentOn)), { target: { value: '2026-12-01' } });
+    await user.click(screen.getByRole('button', { name: T.closeButton }));
+    const dialog = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    expect(within(dialog).getByText(T.closeConfirmBody(1, 1, '700単位', 'UTF-8（BOM付き）'))).toBeInTheDocument();
+
+    // a phone offline all month syncs Hanako's case while the clerk reads the dialog
+    const late = await night('case-late', 3, hanako);
+    act(() => useApp.setState({ caseEntries: held([...chains, late]) }));
+    await screen.findByText(T.chainAllOk(2));
+    await user.click(within(screen.getByRole('dialog', { name: T.closeConfirmTitle('2026年11月') })).getByRole('button', { name: T.closeConfirm }));
+
+    // nothing closed, no file written; the dialog is back with what it would keep now, and says why
+    const again = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    expect(within(again).getByText(T.changedWhileConfirming)).toBeInTheDocument();
+    expect(within(again).getByText(T.closeConfirmBody(2, 2, '1,400単位', 'UTF-8（BOM付き）'))).toBeInTheDocument();
+    expect(useApp.getState().monthCloses.size).toBe(0);
+    expect(blobs).toEqual([]);
+
+    // confirmed on what it shows, it closes with both cases
+    await user.click(within(again).getByRole('button', { name: T.closeConfirm }));
+    await screen.findByRole('heading', { name: T.closedTitle('2026年11月') });
+    const [close] = [...useApp.getState().monthCloses.values()] as MonthClose[];
+    expect(close!.body.cases.map((k) => k.caseId).sort()).toEqual(['case-1', 'case-late']);
+  });
+
+  it('does not close while the late case is still being checked (the button\'s gate, again at the confirmation)', async () => {
+    const chains = await Promise.all([night('case-1', 2)]);
+    countersignState.setState({ loaded: true });
+    useApp.setState({ session: createFakeSession(), phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map([[office.id, office]]), caseEntries: held(chains) });
+    window.location.hash = '#/claims?office=office-1&month=2026-11';
+    const user = userEvent.setup();
+    render(<ClaimsScreen />);
+    await screen.findByText(T.chainAllOk(1));
+    fireEvent.change(screen.getByLabelText(new RegExp(T.sentOn)), { target: { value: '2026-12-01' } });
+    await user.click(screen.getByRole('button', { name: T.closeButton }));
+    const dialog = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    const late = await night('case-late', 3, hanako);
+    // the receipts of the late case are not read yet: the screen waits for them
+    act(() => {
+      countersignState.setState({ loaded: false });
+      useApp.setState({ caseEntries: held([...chains, late]) });
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: T.closeConfirm }));
+    expect(await screen.findByText(T.changedWhileConfirming)).toBeInTheDocument();
+    expect(useApp.getState().monthCloses.size).toBe(0);
+    expect(blobs).toEqual([]);
+  });
+});
+
+describe('the files of a month 請求済み, as the clerk sent them', () => {
+  it('closes in the encoding the month was sent in, says what it holds back, offers 「請求時の集計CSV」 byte for byte, and names today\'s figures apart (-genzai)', async () => {
+    const noNumber: CaseSubject = { householdId: 'hh-3', personId: 'p-3', name: '鈴木 一郎', recipientNumber: '' };
+    const chains = await Promise.all([night('case-1', 2), night('case-w', 4, noNumber)]);
+    countersignState.setState({ loaded: true });
+    useApp.setState({ session: createFakeSession(), phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map([[office.id, office]]), caseEntries: held(chains) });
+    window.location.hash = '#/claims?office=office-1&month=2026-11';
+    const user = userEvent.setup();
+    const first = render(<ClaimsScreen />);
+    await screen.findByText(T.chainAllOk(2));
+    // the 集計 written in Shift_JIS (the claim software reads no other) and sent
+    await user.selectOptions(screen.getByLabelText(T.encoding), 'shift_jis');
+    await user.click(screen.getByRole('button', { name: T.exportSummary }));
+    await waitFor(() => expect(blobs).toHaveLength(1));
+    const sent = blobs[0]!;
+    expect(sent.name).toBe('soudan-kyouka-summary-1234567890-2026-11-sjis.csv');
+    const sentSha = await sha256OfBytes(new Uint8Array(await sent.blob.arrayBuffer()));
+    // the 合計 row says the 要確認 case is not in it
+    expect(new TextDecoder('shift_jis').decode(await sent.blob.arrayBuffer())).toContain('1234567890,2026年11月,要確認1件は含みません,合計,1名,1,700');
+
+    // days later, the screen opened again (its encoding back at UTF-8), the month is closed
+    first.unmount();
+    render(<ClaimsScreen />);
+    await screen.findByText(T.chainAllOk(2));
+    expect(screen.getByLabelText(T.encoding)).toHaveValue('utf-8-bom');
+    fireEvent.change(screen.getByLabelText(new RegExp(T.sentOn)), { target: { value: '2026-12-01' } });
+    await user.click(screen.getByRole('button', { name: T.closeButton }));
+    const dialog = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    expect(within(dialog).getByText(T.closeConfirmBody(1, 1, '700単位', 'Shift_JIS'))).toBeInTheDocument();
+    expect(within(dialog).getByText(T.closeEncodingFromExport('Shift_JIS'))).toBeInTheDocument();
+    expect(within(dialog).getByText(T.closeHeldBack(1))).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: T.closeConfirm }));
+    await screen.findByRole('heading', { name: T.closedTitle('2026年11月') });
+    const [close] = [...useApp.getState().monthCloses.values()] as MonthClose[];
+    // the close keeps the hash of the very file sent
+    expect(close!.body.encoding).toBe('shift_jis');
+    expect(close!.body.exports[0]).toMatchObject({ fileName: sent.name, sha256: sentSha });
+
+    // 「請求時の集計CSV」: the file sent, rebuilt from the close, under its name
+    blobs = [];
+    await user.click(screen.getByRole('button', { name: T.exportKeptSummary }));
+    await waitFor(() => expect(blobs).toHaveLength(1));
+    expect(blobs[0]!.name).toBe(sent.name);
+    expect(await sha256OfBytes(new Uint8Array(await blobs[0]!.blob.arrayBuffer()))).toBe(sentSha);
+    expect(screen.getByText(T.exported(sent.name, T.exportKeptSummary, 'Shift_JIS'))).toBeInTheDocument();
+
+    // today's figures are named apart, never saved over the file sent
+    await user.click(screen.getByRole('button', { name: T.exportSummary }));
+    await waitFor(() => expect(blobs).toHaveLength(2));
+    expect(blobs[1]!.name).toBe('soudan-kyouka-summary-1234567890-2026-11-genzai.csv');
+    const logged = (await useApp.getState().session!.accessLog()).filter((e) => e.action === 'export-claims').map((e) => e.reason);
+    expect(logged).toContain(`2026年11月・${office.name}・${T.exportKeptSummary}（Shift_JIS・SHA-256 ${sentSha.slice(0, 16)}）`);
   });
 });

@@ -4,7 +4,7 @@
  * 「請求後の変更」, what the rules would decide differently now, per case, with the units to claim
  * or return. A mistaken close is undone by a recorded 取消 with a reason.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useApp, CaseEntryRejected } from '../../state/store';
 import { useCountersigns } from '../../state/use-countersigns';
 import {
@@ -42,7 +42,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { downloadBytes } from '../../ui/download';
 import { exportFileSubject, exportSubject, findLastExports, type LastExport, useLogExport } from './log-export';
-import { claimFile } from './claim-files';
+import { claimFile, heldBackCount, keptSummaryFile } from './claim-files';
 import { TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { refocusWhenLost } from '../../ui/focus-lost';
@@ -54,6 +54,20 @@ import { T } from './text';
 import { brokenCases, type ChainChecks, type MonthClaim } from './use-claims';
 
 const actorOf = (s: { user: { id: string; displayName: string } }) => ({ userId: s.user.id, name: s.user.displayName });
+
+/**
+ * What the close would keep, as the confirmation was asked on: the month's cases, their entries and
+ * their decisions. A case synced in (or a decision moved by a household or another office's case)
+ * while the dialog is open changes it, and the close is not made on figures nobody saw.
+ */
+function claimSeen(claim: MonthClaim): string {
+  return JSON.stringify(
+    claim.cases.map((c) => {
+      const d = claim.decisions.get(c.id);
+      return [c.id, c.entries.map((e) => e.id), d?.status, d?.ordinal, d?.units, d?.reasons];
+    }),
+  );
+}
 
 /** 「請求済みにする」: the 請求日, a confirmation, then the files written and their hashes kept. */
 export function CloseSection({
@@ -97,15 +111,31 @@ export function CloseSection({
   // The files last written for the month (by the 閲覧記録) that differ from the ones the close
   // keeps: a case synced or corrected since, so what was sent is not what the close would keep.
   const [changedSince, setChangedSince] = useState<readonly string[]>([]);
+  // the claim as the confirmation showed it (claimSeen), and whether it had to be asked again
+  const seen = useRef<string | null>(null);
+  const [arrived, setArrived] = useState(false);
+  // The encoding the close writes in: the one the month's files were last written (and sent) in,
+  // when the 閲覧記録 knows it; the screen's choice starts at UTF-8 for every office and month.
+  const [closeEncoding, setCloseEncoding] = useState<ClaimCsvEncoding>(encoding);
+  const [encodingFromExport, setEncodingFromExport] = useState(false);
+  const heldBack = heldBackCount(claim);
   const source = { office, month, claim, claimedIn, countersign: countersigns.lookup };
 
-  async function ask() {
+  async function ask(again = false) {
     const found = closeProblems([...records.values()], { office, month, cases: claim.cases, sentOn }, today);
-    setProblems(found);
+    setArrived(again);
+    setProblems(again && found.length > 0 ? [T.changedWhileConfirming, ...found] : found);
     if (found.length > 0 || session === null) return;
+    seen.current = claimSeen(claim);
     const changed: string[] = [];
     // an unreadable 閲覧記録 only skips the comparison (the close itself logs before it writes)
     const last = await findLastExports((visit) => session.scanAccessLog(visit), month, office.name).catch((): Partial<Record<'summary' | 'detail', LastExport>> => ({}));
+    const latest = [last.summary, last.detail].filter((e) => e !== undefined).sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0]?.encoding;
+    // not when the month's text no longer fits it (Shift_JIS): the screen's choice then, as before
+    const fits = async (enc: ClaimCsvEncoding) => (await Promise.all((['summary', 'detail'] as const).map((k) => claimFile(k, source, enc).then(() => true, () => false)))).every(Boolean);
+    const chosen = latest !== undefined && latest !== encoding && (await fits(latest)) ? latest : encoding;
+    setCloseEncoding(chosen);
+    setEncodingFromExport(chosen !== encoding);
     for (const kind of ['summary', 'detail'] as const) {
       const sent = last[kind];
       if (sent === undefined) continue;
@@ -121,6 +151,19 @@ export function CloseSection({
   async function close() {
     setConfirming(false);
     if (session === null || busy) return;
+    // The button's gate, again: a case synced in while the dialog was open is checked first.
+    const changedNow = seen.current !== claimSeen(claim);
+    if (blocked || mismatched || waiting) {
+      setArrived(false);
+      setProblems(changedNow ? [T.changedWhileConfirming, T.closeBlocked] : [T.closeBlocked]);
+      return;
+    }
+    // asked again on the claim as it is now (the files sent compared again): nothing is closed meanwhile
+    if (changedNow) {
+      await ask(true);
+      return;
+    }
+    const encoding = closeEncoding;
     setBusy(true);
     try {
       const files = [await claimFile('summary', source, encoding), await claimFile('detail', source, encoding)];
@@ -191,6 +234,7 @@ export function CloseSection({
         onConfirm={() => void close()}
         onCancel={() => setConfirming(false)}
       >
+        {arrived ? <Notice kind="warn">{T.changedWhileConfirming}</Notice> : null}
         {changedSince.length > 0 ? (
           <Notice kind="warn">
             {changedSince.map((line) => (
@@ -199,7 +243,9 @@ export function CloseSection({
             <p>{T.changedSinceAdvice}</p>
           </Notice>
         ) : null}
-        <p>{T.closeConfirmBody(total.persons, total.count, T.units(total.units), T.encodingNames[encoding])}</p>
+        <p>{T.closeConfirmBody(total.persons, total.count, T.units(total.units), T.encodingNames[closeEncoding])}</p>
+        {heldBack > 0 ? <p>{T.closeHeldBack(heldBack)}</p> : null}
+        {encodingFromExport ? <p>{T.closeEncodingFromExport(T.encodingNames[closeEncoding])}</p> : null}
         <p>
           {T.sentOn}: {formatJapanDate(sentOn)}
         </p>
@@ -282,10 +328,11 @@ export function ClosedMonth({
             </li>
           ))}
         </ul>
+        {kept.exports.some((f) => f.kind === 'summary') ? <KeptSummaryExport close={close} /> : null}
         {kept.exports.length > 0 ? <CheckKeptFile exports={kept.exports} /> : null}
       </Section>
       <ChangesSection close={close} changes={changes} encoding={encoding} />
-      <CancelSection close={close} demo={demo} />
+      <CancelSection close={close} officeName={office.name} demo={demo} />
     </>
   );
 }
@@ -360,7 +407,50 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
   );
 }
 
-function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
+/**
+ * 「請求時の集計CSV」: the summary as it was sent, rebuilt from the close (keptSummaryFile) and
+ * written only when its bytes are the ones the close kept the SHA-256 of, under the name they were
+ * sent by. The clerk who lost the file, or is asked for it, gets that file, not today's figures.
+ */
+function KeptSummaryExport({ close }: { close: MonthClose }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [written, setWritten] = useState<string | null>(null);
+  const logExport = useLogExport();
+  async function run() {
+    setProblem(null);
+    setWritten(null);
+    const file = await keptSummaryFile(close).catch(() => null);
+    if (file === null) {
+      setProblem(T.keptSummaryUnavailable);
+      return;
+    }
+    const sha256 = close.body.exports.find((f) => f.kind === 'summary')!.sha256;
+    try {
+      await logExport(exportSubject(close.month, close.body.office.name, `${T.exportKeptSummary}（${T.encodingNames[close.body.encoding]}・SHA-256 ${sha256.slice(0, 16)}）`));
+    } catch {
+      setProblem(T.exportNotLogged);
+      return;
+    }
+    downloadBytes(file.bytes, file.fileName, 'text/csv');
+    setWritten(T.exported(file.fileName, T.exportKeptSummary, T.encodingNames[close.body.encoding]));
+  }
+  return (
+    <>
+      <p className="muted">{T.exportKeptSummaryHint}</p>
+      <Button variant="secondary" className="claims-wide" onClick={() => void run()}>
+        {T.exportKeptSummary}
+      </Button>
+      {problem ? <Notice kind="error">{problem}</Notice> : null}
+      {written ? (
+        <p className="status-line claims-written" role="status">
+          {written}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function CancelSection({ close, officeName, demo }: { close: MonthClose; officeName: string; demo: boolean }) {
   const session = useApp((s) => s.session);
   const records = useApp((s) => s.monthCloses);
   const appendMonthClose = useApp((s) => s.appendMonthClose);
@@ -407,7 +497,7 @@ function CancelSection({ close, demo }: { close: MonthClose; demo: boolean }) {
       <Button variant="danger" className="claims-wide" onClick={() => (setErrors([]), setOpen(true))}>
         {T.cancelButton}
       </Button>
-      <ConfirmDialog open={open} title={T.cancelTitle} confirmLabel={T.cancelConfirm} danger busy={cancelling} onConfirm={() => void cancel()} onCancel={() => setOpen(false)}>
+      <ConfirmDialog open={open} title={T.cancelTitle(officeName, monthLabel(close.month))} confirmLabel={T.cancelConfirm} danger busy={cancelling} onConfirm={() => void cancel()} onCancel={() => setOpen(false)}>
         <div ref={ref}>
           <p>{T.cancelBody}</p>
           <TextArea label={T.cancelReason} required value={reason} onChange={(e) => setReason(e.target.value)} error={errors[0]} />

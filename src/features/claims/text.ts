@@ -101,6 +101,11 @@ export const T = {
   closeConfirmBody: (persons: number, count: number, units: string, encoding: string) =>
     `請求一覧 ${persons}名・${count}回・${units} で請求済みにします。集計CSVと明細CSV（${encoding}）を書き出し、そのハッシュを記録します。請求済みは取り消せますが、記録は消えません（取消の理由が残ります）。`,
   closeConfirm: '請求済みにする',
+  /** the month's 要確認 cases, not in the claim: the confirmation and the summary's 合計 row say so */
+  closeHeldBack: (n: number) => `要確認の記録${n}件は請求一覧に入りません（集計CSVの合計の行にも「要確認${n}件は含みません」と書きます）。`,
+  /** the close writes its files in the encoding the month's files were last written in */
+  closeEncodingFromExport: (encoding: string) => `文字コードは、この月に最後に書き出したファイルと同じ ${encoding} にします（送ったファイルと比べられるように）。`,
+  changedWhileConfirming: '確認中に記録が届いたか、変わりました。請求済みにはしていません。内容を確かめてから、もう一度「請求済みにする」を押してください。',
   changedSinceExport: (kind: string, at: string) => `${at}に書き出した${kind}と、いまの内容が違います（書き出した後に届いた記録や訂正があります）。`,
   changedSinceAdvice:
     '請求済みには、いまの内容が「請求した内容」として記録されます。国保連に送ったのが書き出したときのファイルなら、送っていない内容まで請求したことになり、後で「請求後の変更」にも出ません。送ったファイルを確かめ、違うときは、いまの内容のファイルを送り直してから請求済みにしてください。',
@@ -135,14 +140,19 @@ export const T = {
   changesTotal: (claim: number, ret: number) => `追加請求 ${units(claim)}・返還（過誤調整） ${units(ret)}`,
   exportChanges: '請求後の変更CSV',
   cancelButton: '請求済みを取り消す',
-  cancelTitle: '請求済みを取り消しますか？',
+  cancelTitle: (office: string, month: string) => `${office}の${month}の請求済みを取り消しますか？`,
   cancelBody: '誤って請求済みにした場合だけ取り消してください。請求済みの記録は消えず、取消の理由とともに残ります。',
   cancelReason: '取消の理由',
   cancelConfirm: '取り消す',
   history: '請求済みの履歴',
   historyClose: (sentOn: string, by: string, at: string) => `請求済み（請求日 ${sentOn}）${at} ${by}`,
   historyCancel: (reason: string, by: string, at: string) => `取消 ${at} ${by}: ${reason}`,
-  closedExportNote: '請求済みの月です。ここで書き出すファイルは、いまの記録から作ります（請求時のファイルのハッシュは上にあります）。',
+  closedExportNote:
+    '請求済みの月です。ここで書き出すファイルは、いまの記録から作ります。請求時のファイルと取り違えないよう、名前の末尾に「-genzai」（現在）が付きます（請求時のファイルのハッシュは上にあります）。',
+  /** the summary as it was sent, rebuilt from the close */
+  exportKeptSummary: '請求時の集計CSV',
+  exportKeptSummaryHint: '請求したときの集計CSVを、請求済みの記録から作り直して書き出します（請求時と同じ文字コード・同じ内容。上のハッシュと一致します）。',
+  keptSummaryUnavailable: '請求時の集計CSVを、請求時と同じ内容で作り直せませんでした。事業所に保管しておいたファイルを使ってください。',
 
   // evidence report
   reportTitle: '相談強化加算 証跡レポート',
