@@ -4,7 +4,7 @@
  * an unlock, and the 「復元しました」 notice. The big forms (household, facility) use
  * use-form-draft.ts directly.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../ui/button';
 import { ConfirmDialog } from '../ui/dialog';
 import { Notice } from '../ui/layout';
@@ -96,6 +96,44 @@ export function useDraftedForm<F>(formKey: string | null, baseline: F, same: (a:
     [hold, finish, key],
   );
   return { form, setForm, dirty, restored, finish, discard, saveWith };
+}
+
+/**
+ * キャンセル of a small form (やめる, and its dialog's Esc or Android's back, the native `cancel`):
+ * with something typed (`dirty`), it asks 「入力内容を破棄しますか」 first, as the household form
+ * does; a call's note or a 取消's reason went with one tap, its draft too, and nothing brings it
+ * back. A form as it opened closes at once. 「入力を続ける」 (and Esc) goes back to the form, which
+ * is the button a stray tap or Return lands on (first, so a dialog opened by showModal focuses it).
+ * `close` runs once the draft is gone (`finish`). Render `question` beside the form, outside its
+ * <form>, so its buttons and its Return are not the form's.
+ */
+export function useCancelAsking(dirty: boolean, finish: () => Promise<void>, close: () => void): { readonly cancel: () => void; readonly question: ReactNode } {
+  const [asking, setAsking] = useState(false);
+  const leave = async () => {
+    await finish();
+    close();
+  };
+  const cancel = () => {
+    if (dirty) setAsking(true);
+    else void leave();
+  };
+  const question = asking ? (
+    <ConfirmDialog
+      open
+      title={T.discardTitle}
+      confirmLabel={T.discardDraftConfirm}
+      cancelLabel={T.keepTyping}
+      danger
+      onConfirm={() => {
+        setAsking(false);
+        void leave();
+      }}
+      onCancel={() => setAsking(false)}
+    >
+      <p>{T.discardBody}</p>
+    </ConfirmDialog>
+  ) : null;
+  return { cancel, question };
 }
 
 /**

@@ -180,11 +180,14 @@ describe('case drafts across an idle lock', () => {
     await user.type(screen.getByLabelText('備考'), '計画相談は他事業所');
 
     await lockAndUnlock();
-    expect(await screen.findByLabelText(/内容・メモ/)).toHaveValue('叔母宅で一泊');
+    // the form opens, then its draft is read into it: on a busy machine the two are seen apart
+    await waitFor(() => expect(screen.getByLabelText(/内容・メモ/)).toHaveValue('叔母宅で一泊'));
     await waitFor(() => expect(screen.getByLabelText('備考')).toHaveValue('計画相談は他事業所'));
     expect(screen.getAllByText('保存していない入力を復元しました')).toHaveLength(2);
 
+    // the restored note is asked about before it goes (入力内容を破棄しますか)
     await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    await user.click(within(screen.getByRole('dialog', { name: '入力内容を破棄しますか' })).getByRole('button', { name: '破棄する' }));
     await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).toEqual([expect.stringMatching(/^case-claim-facts:/)]));
   });
 

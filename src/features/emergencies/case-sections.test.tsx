@@ -223,6 +223,21 @@ describe('対応を再開: a closed case opened again', () => {
   });
 });
 
+describe('対応を終了しますか', () => {
+  it('says the way back: 「対応を再開」, the button the closed case then shows', async () => {
+    useApp.setState({ caseEntries: new Map([['case-1', await outcomeRecordedTwice()]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = await screen.findByRole('region', { name: '対応結果' });
+    await user.click(within(section).getByRole('button', { name: '対応を終了' }));
+    const dialog = screen.getByRole('dialog', { name: '対応を終了しますか' });
+    expect(dialog).toHaveTextContent('対応が続くことになったときは、この画面の「対応を再開」で理由を記録して、もう一度開けます。');
+    await user.click(within(dialog).getByRole('button', { name: '対応を終了' }));
+    expect(await within(section).findByRole('button', { name: '対応を再開' })).toBeInTheDocument();
+  });
+});
+
 describe('a case recorded before the person’s 受給者証番号 was entered', () => {
   it('takes the number the household holds now into the case with one tap (a link entry), and then offers it no more', async () => {
     const noNumber = { householdId: 'hh-1', personId: 'p-1', name: '佐藤 陽太', recipientNumber: '' };
@@ -338,6 +353,19 @@ describe('対応結果 recorded again after 対応を再開', () => {
     await user.click(within(section).getByRole('button', { name: '対応結果を記録' }));
     expect(within(section).getByRole('combobox', { name: '対応結果' })).toHaveValue('短期入所');
     expect(within(section).getByLabelText(/入所の日時/)).toHaveValue('2026-12-01T10:00');
+  });
+
+  it('Return in 入所の日時 goes on to the next field and records no outcome', async () => {
+    useApp.setState({ caseEntries: new Map([['case-1', await outcomeRecordedTwice()]]) });
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    const section = await screen.findByRole('region', { name: '対応結果' });
+    await user.click(within(section).getByRole('button', { name: '対応結果を記録' }));
+    await user.type(within(section).getByLabelText(/入所の日時/), '{Enter}');
+    expect(within(section).getByLabelText(/内容・メモ/)).toHaveFocus();
+    expect(useApp.getState().caseEntries.get('case-1')).toHaveLength(4);
+    expect(within(section).getByRole('combobox', { name: '対応結果' })).toBeInTheDocument();
   });
 });
 

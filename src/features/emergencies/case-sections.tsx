@@ -24,10 +24,11 @@ import { normalizeDigits } from '../../domain/normalize';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { announce } from '../../ui/announce';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { refocusWhenLost, useFormInPlace } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
-import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
+import { DraftRestored, useCancelAsking, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import type { Countersigns } from '../../state/use-countersigns';
 import { COUNTERSIGN_LABELS, type EntryCountersign } from '../../domain/countersign-status';
 import { useCaseFacilities } from './case-facilities';
@@ -188,10 +189,11 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
       note: '',
     };
   });
-  const { form, setForm, restored, finish, discard, saveWith } = useDraftedForm(outcomeDraftKey(kase.id), blank);
+  const { form, setForm, dirty, restored, finish, discard, saveWith } = useDraftedForm(outcomeDraftKey(kase.id), blank);
   const { kind, facilityKey, from, note } = form;
   const update = (patch: Partial<OutcomeFormValue>) => setForm({ ...form, ...patch });
   const { append, errors, busy, setErrors } = useAppend(kase.id);
+  const { cancel, question } = useCancelAsking(dirty, finish, onDone);
 
   const options = useMemo(() => {
     const seen = new Set<string>();
@@ -220,35 +222,34 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
     onDone();
   }
 
-  async function cancel() {
-    await finish();
-    onDone();
-  }
-
   return (
-    <form autoComplete="off" className="case-form case-subform" data-form="case-outcome" onSubmit={(e) => void submit(e)} noValidate>
-      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-      <SelectField
-        label={T.outcomeKind}
-        value={kind}
-        onChange={(e) => update({ kind: e.target.value as OutcomeKind })}
-        options={OUTCOME_KINDS.map((k) => ({ value: k, label: k }))}
-      />
-      {kind === '短期入所' ? (
-        <>
-          <SelectField label={T.outcomeFacility} value={facilityKey} onChange={(e) => update({ facilityKey: e.target.value })} options={options} />
-          <TextField label={T.outcomeFrom} type="datetime-local" value={from} onChange={(e) => update({ from: e.target.value })} />
-        </>
-      ) : null}
-      <TextArea label={T.outcomeNote} value={note} onChange={(e) => update({ note: e.target.value })} required={kind === 'その他'} />
-      <EntryErrors errors={errors} />
-      <div className="case-form__actions">
-        <Button onClick={() => void cancel()}>{T.cancel}</Button>
-        <Button type="submit" variant="primary" disabled={busy}>
-          {busy ? T.saving : T.save}
-        </Button>
-      </div>
-    </form>
+    <>
+      {/* Return in 入所の日時 goes on to the next field: an outcome saved is evidence */}
+      <form autoComplete="off" className="case-form case-subform" data-form="case-outcome" onKeyDown={keepEnterFromSubmitting} onSubmit={(e) => void submit(e)} noValidate>
+        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+        <SelectField
+          label={T.outcomeKind}
+          value={kind}
+          onChange={(e) => update({ kind: e.target.value as OutcomeKind })}
+          options={OUTCOME_KINDS.map((k) => ({ value: k, label: k }))}
+        />
+        {kind === '短期入所' ? (
+          <>
+            <SelectField label={T.outcomeFacility} value={facilityKey} onChange={(e) => update({ facilityKey: e.target.value })} options={options} />
+            <TextField label={T.outcomeFrom} type="datetime-local" value={from} onChange={(e) => update({ from: e.target.value })} />
+          </>
+        ) : null}
+        <TextArea label={T.outcomeNote} value={note} onChange={(e) => update({ note: e.target.value })} required={kind === 'その他'} />
+        <EntryErrors errors={errors} />
+        <div className="case-form__actions">
+          <Button onClick={cancel}>{T.cancel}</Button>
+          <Button type="submit" variant="primary" disabled={busy}>
+            {busy ? T.saving : T.save}
+          </Button>
+        </div>
+      </form>
+      {question}
+    </>
   );
 }
 

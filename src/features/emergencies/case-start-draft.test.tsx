@@ -3,7 +3,7 @@
  * can be set to now; an older stamp, or a colleague's, starts the case at this moment. The caller chips
  * show each contact's reading.
  */
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -63,8 +63,19 @@ describe('the case start after a lock or a return', () => {
     expect(screen.queryByText(/前にこの画面を開いた時刻/)).not.toBeInTheDocument();
     expect(await screen.findByText(new RegExp(`${formatJapanDateTime(then)}に開いた画面で入力した内容を戻しました`))).toBeInTheDocument();
     expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('母が救急搬送');
+    // one tap does not clear the caller's details: it asks, and 入力を残す keeps them
     await user.click(screen.getByRole('button', { name: '入力を消す' }));
+    const ask = screen.getByRole('dialog', { name: '戻した入力を消しますか' });
+    expect(ask).toHaveTextContent('消した入力は元に戻せません。');
+    await user.click(within(ask).getByRole('button', { name: '入力を残す' }));
+    expect(screen.queryByRole('dialog', { name: '戻した入力を消しますか' })).not.toBeInTheDocument();
+    expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('母が救急搬送');
+    expect(screen.getByLabelText('電話をくれた方（続柄・氏名）')).toHaveValue('叔母');
+
+    await user.click(screen.getByRole('button', { name: '入力を消す' }));
+    await user.click(within(screen.getByRole('dialog', { name: '戻した入力を消しますか' })).getByRole('button', { name: '入力を消す' }));
     expect(screen.getByLabelText('要請の内容（詳細）')).toHaveValue('');
+    expect(screen.getByLabelText('電話をくれた方（続柄・氏名）')).toHaveValue('');
     expect(screen.getByText(/要請時刻 .*（開始を押した時刻）/)).toBeInTheDocument();
   });
 

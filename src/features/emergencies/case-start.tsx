@@ -127,6 +127,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const [busy, setBusy] = useState(false);
   /** the case 「同じ緊急事態：この記録を開く」 would open, while it asks about what was typed */
   const [confirmOpen, setConfirmOpen] = useState<string | null>(null);
+  /** 「入力を消す」 asked about: the caller's details typed an hour ago go only once confirmed */
+  const [confirmClear, setConfirmClear] = useState(false);
   /**
    * What came back from this user's draft: 'stamp' (within the hour: a lock mid-call, the screen left
    * and opened again) or 'text' (older: what was typed, under a new stamp); the draft's stamp for 'text'.
@@ -303,13 +305,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         {typeof restored === 'object' ? (
           <Notice
             action={
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  setForm({ ...freshForm(form.officeId), stampedAt: form.stampedAt, requestedAt: toJapanInputValue(form.stampedAt) });
-                  setRestored(false);
-                }}
-              >
+              <Button variant="ghost" onClick={() => setConfirmClear(true)}>
                 {T.clearRestored}
               </Button>
             }
@@ -386,6 +382,23 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
           >
             {T.inStay(inStay.kase.outcome?.body.facilityName ?? '', formatJapanDateTime(inStay.stay.from), stayDays(inStay.stay.fromDay, japanDateOf(new Date())))}
           </Notice>
+        ) : null}
+        {confirmClear ? (
+          <ConfirmDialog
+            open
+            title={T.clearRestoredTitle}
+            confirmLabel={T.clearRestored}
+            cancelLabel={T.clearRestoredKeep}
+            danger
+            onConfirm={() => {
+              setConfirmClear(false);
+              setForm({ ...freshForm(form.officeId), stampedAt: form.stampedAt, requestedAt: toJapanInputValue(form.stampedAt) });
+              setRestored(false);
+            }}
+            onCancel={() => setConfirmClear(false)}
+          >
+            <p>{T.clearRestoredBody}</p>
+          </ConfirmDialog>
         ) : null}
         {confirmOpen !== null ? (
           <ConfirmDialog

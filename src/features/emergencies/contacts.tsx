@@ -9,7 +9,7 @@ import { announce } from '../../ui/announce';
 import { refocusWhenLost } from '../../ui/focus-lost';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
-import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
+import { DraftRestored, useCancelAsking, useDraftedForm } from '../../state/use-drafted-form';
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
@@ -23,6 +23,7 @@ import {
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { useCaseFacilities } from './case-facilities';
 import { CorrectionNotes } from './corrections';
@@ -259,8 +260,10 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
   const facilities = useApp((s) => s.facilities);
   const [blank] = useState(() => contactFormOf(null));
   // Reopening 「連絡を記録（手入力）」 after an unlock brings the note back, with its original time.
-  const { form: value, setForm: setValue, restored, finish, discard, saveWith } = useDraftedForm(contactDraftKey(kase.id), blank);
+  const { form: value, setForm: setValue, dirty, restored, finish, discard, saveWith } = useDraftedForm(contactDraftKey(kase.id), blank);
   const { append, errors, busy, setErrors } = useAppend(kase.id);
+  // a note typed during the call is asked about before キャンセル throws it away
+  const { cancel, question } = useCancelAsking(dirty, finish, onDone);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -271,22 +274,21 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
     onDone();
   }
 
-  async function cancel() {
-    await finish();
-    onDone();
-  }
-
   return (
-    <form autoComplete="off" className="case-form case-subform" data-form="case-contact" onSubmit={(e) => void submit(e)} noValidate>
-      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-      <ContactFields kase={kase} value={value} onChange={setValue} />
-      <EntryErrors errors={errors} />
-      <div className="case-form__actions">
-        <Button onClick={() => void cancel()}>{T.cancel}</Button>
-        <Button type="submit" variant="primary" disabled={busy}>
-          {busy ? T.saving : T.save}
-        </Button>
-      </div>
-    </form>
+    <>
+      {/* Return in the time or a place's name goes on to the next field: a call saved is evidence */}
+      <form autoComplete="off" className="case-form case-subform" data-form="case-contact" onKeyDown={keepEnterFromSubmitting} onSubmit={(e) => void submit(e)} noValidate>
+        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+        <ContactFields kase={kase} value={value} onChange={setValue} />
+        <EntryErrors errors={errors} />
+        <div className="case-form__actions">
+          <Button onClick={cancel}>{T.cancel}</Button>
+          <Button type="submit" variant="primary" disabled={busy}>
+            {busy ? T.saving : T.save}
+          </Button>
+        </div>
+      </form>
+      {question}
+    </>
   );
 }

@@ -20,7 +20,7 @@ import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { ConfirmDialog } from '../../ui/dialog';
 import { SelectField, TextArea, TextField } from '../../ui/field';
-import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
+import { DraftRestored, useCancelAsking, useDraftedForm } from '../../state/use-drafted-form';
 import { contactBodyOf, ContactFields, contactFormOf } from './contacts';
 import { EntryErrors } from './errors-list';
 import { T } from './text';
@@ -102,7 +102,9 @@ export function CorrectionDialog({
   const facilities = useApp((s) => s.facilities);
   const { append, errors, busy, setErrors } = useAppend(kase.id);
   const [blank] = useState(() => correctionFormOf(target));
-  const { form, setForm, restored, finish, discard, saveWith } = useDraftedForm(correctionDraftKey(kase.id, target), blank);
+  const { form, setForm, dirty, restored, finish, discard, saveWith } = useDraftedForm(correctionDraftKey(kase.id, target), blank);
+  // キャンセル and Esc (Android's back) ask before a typed reason goes
+  const { cancel, question } = useCancelAsking(dirty, finish, onClose);
   const saving = useRef(false);
   const { reason, contact, request } = form;
   const setReason = (value: string) => setForm({ ...form, reason: value });
@@ -161,53 +163,51 @@ export function CorrectionDialog({
     onClose();
   }
 
-  async function cancel() {
-    await finish();
-    onClose();
-  }
-
   return (
-    <ConfirmDialog
-      open
-      title={reopen ? T.reopenTitle : withdraw ? T.withdrawTitle : T.correctionTitle}
-      confirmLabel={busy ? T.saving : reopen ? T.saveReopen : withdraw ? T.saveWithdraw : T.saveCorrection}
-      danger={withdraw}
-      // while the 訂正 or 取消 is written, neither キャンセル nor Esc closes it: it was recorded all the same
-      busy={busy}
-      onConfirm={() => void save()}
-      onCancel={() => void cancel()}
-    >
-      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-      <p className="case-hint">{reopen ? T.reopenHint : withdraw ? T.withdrawHint : T.correctionHint}</p>
-      {target.kind === 'withdraw' ? <p className="case-subject">{target.label}</p> : null}
-      {standsAfter === undefined ? null : (
-        <p className="warning-box">{standsAfter === null ? T.withdrawOutcomeLeavesNone : T.withdrawOutcomeRestores(standsAfter.outcome, standsAfter.facilityName)}</p>
-      )}
-      {target.kind === 'contact' ? <ContactFields kase={kase} value={contact} onChange={setContact} resultNotYet={target.contact.body.result === null || contact.result === null} /> : null}
-      {target.kind === 'open' ? (
-        <>
-          <TextField
-            label={T.requestedAt}
-            type="datetime-local"
-            value={request.requestedAt}
-            onChange={(e) => setRequest({ ...request, requestedAt: e.target.value })}
-          />
-          <SelectField
-            label={T.category}
-            value={request.category}
-            onChange={(e) => setRequest({ ...request, category: e.target.value as RequestCategory })}
-            options={REQUEST_CATEGORIES.map((c) => ({ value: c, label: c }))}
-          />
-          <TextArea label={T.detail} value={request.detail} onChange={(e) => setRequest({ ...request, detail: e.target.value })} />
-        </>
-      ) : null}
-      <TextArea
-        label={reopen ? T.reopenReason : withdraw ? T.withdrawReasonLabel : T.correctionReason}
-        required
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-      />
-      <EntryErrors errors={errors} />
-    </ConfirmDialog>
+    <>
+      <ConfirmDialog
+        open
+        title={reopen ? T.reopenTitle : withdraw ? T.withdrawTitle : T.correctionTitle}
+        confirmLabel={busy ? T.saving : reopen ? T.saveReopen : withdraw ? T.saveWithdraw : T.saveCorrection}
+        danger={withdraw}
+        // while the 訂正 or 取消 is written, neither キャンセル nor Esc closes it: it was recorded all the same
+        busy={busy}
+        onConfirm={() => void save()}
+        onCancel={cancel}
+      >
+        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+        <p className="case-hint">{reopen ? T.reopenHint : withdraw ? T.withdrawHint : T.correctionHint}</p>
+        {target.kind === 'withdraw' ? <p className="case-subject">{target.label}</p> : null}
+        {standsAfter === undefined ? null : (
+          <p className="warning-box">{standsAfter === null ? T.withdrawOutcomeLeavesNone : T.withdrawOutcomeRestores(standsAfter.outcome, standsAfter.facilityName)}</p>
+        )}
+        {target.kind === 'contact' ? <ContactFields kase={kase} value={contact} onChange={setContact} resultNotYet={target.contact.body.result === null || contact.result === null} /> : null}
+        {target.kind === 'open' ? (
+          <>
+            <TextField
+              label={T.requestedAt}
+              type="datetime-local"
+              value={request.requestedAt}
+              onChange={(e) => setRequest({ ...request, requestedAt: e.target.value })}
+            />
+            <SelectField
+              label={T.category}
+              value={request.category}
+              onChange={(e) => setRequest({ ...request, category: e.target.value as RequestCategory })}
+              options={REQUEST_CATEGORIES.map((c) => ({ value: c, label: c }))}
+            />
+            <TextArea label={T.detail} value={request.detail} onChange={(e) => setRequest({ ...request, detail: e.target.value })} />
+          </>
+        ) : null}
+        <TextArea
+          label={reopen ? T.reopenReason : withdraw ? T.withdrawReasonLabel : T.correctionReason}
+          required
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        <EntryErrors errors={errors} />
+      </ConfirmDialog>
+      {question}
+    </>
   );
 }

@@ -10,6 +10,7 @@ import type { CaseSubject, EmergencyCase } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { TextArea } from '../../ui/field';
 import { Section } from '../../ui/layout';
 import { EntryErrors } from './errors-list';
@@ -93,7 +94,8 @@ function SamePair({ kase, other, readOnly }: { kase: EmergencyCase; other: Emerg
           : T.sameNotAnswered}
       </p>
       {readOnly ? null : (
-        <form autoComplete="off" className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+        // Return in a field typed into never records the answer (evidence); the radios keep the browser's own Return
+        <form autoComplete="off" className="case-form" onKeyDown={keepEnterFromSubmitting} onSubmit={(e) => void submit(e)} noValidate>
           {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
           <fieldset className="field case-chips">
             <legend className="field__label">{T.sameQuestion}</legend>

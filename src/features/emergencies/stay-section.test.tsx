@@ -146,6 +146,38 @@ describe('emergency stays with an end', () => {
     expect(within(screen.getByRole('region', { name: '入所と退所' })).getByText(/入院先から連絡があり誤りと判明/)).toBeVisible();
     expect(useApp.getState().caseEntries.get('case-1')?.map((e) => e.body.type)).toEqual(['open', 'contact', 'outcome', 'close', 'stay-end', 'correction']);
   });
+
+  it('Return in 退所の日時 goes on to the next field and writes no 退所 (it wrote 「自宅に戻った」 at once)', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('button', { name: '退所を記録' }));
+    const form = screen.getByRole('form', { name: '退所を記録' });
+    await user.type(within(form).getByLabelText(/^退所の日時/), '{Enter}');
+    expect(within(form).getByLabelText('退所後の行き先')).toHaveFocus();
+    expect(useApp.getState().caseEntries.get('case-1')).toHaveLength(4);
+    expect(screen.getByRole('form', { name: '退所を記録' })).toBeInTheDocument();
+  });
+
+  it('やめる with a note typed asks before it goes; 入力を続ける keeps it, 破棄する closes the form and drops the draft', async () => {
+    const user = userEvent.setup();
+    await go('#/cases/case-1');
+    render(<CasesScreen />);
+    await user.click(await screen.findByRole('button', { name: '退所を記録' }));
+    const form = screen.getByRole('form', { name: '退所を記録' });
+    await user.type(within(form).getByLabelText(/備考/), '家族が迎えに来た');
+    await waitFor(() => expect([...session.drafts.keys()].some((k) => k.startsWith('stay-end:case-1:'))).toBe(true));
+
+    await user.click(within(form).getByRole('button', { name: 'やめる' }));
+    await user.click(within(screen.getByRole('dialog', { name: '入力内容を破棄しますか' })).getByRole('button', { name: '入力を続ける' }));
+    expect(within(form).getByLabelText(/備考/)).toHaveValue('家族が迎えに来た');
+
+    await user.click(within(form).getByRole('button', { name: 'やめる' }));
+    await user.click(within(screen.getByRole('dialog', { name: '入力内容を破棄しますか' })).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(screen.queryByRole('form', { name: '退所を記録' })).not.toBeInTheDocument());
+    expect(session.drafts.size).toBe(0);
+    expect(useApp.getState().caseEntries.get('case-1')).toHaveLength(4);
+  });
 });
 
 describe('an admission two phones recorded at once with another outcome (在宅で対応), not yet settled', () => {

@@ -10,8 +10,9 @@ import { EXIT_KINDS, type Current, type EmergencyCase, type EntryBody, type Exit
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { useJapanToday } from '../../state/use-minute-clock';
-import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
+import { DraftRestored, useCancelAsking, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { useFormInPlace } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Section } from '../../ui/layout';
@@ -92,10 +93,11 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
     note: correcting?.body.note ?? '',
     reason: '',
   }));
-  const { form, setForm, restored, finish, discard, saveWith } = useDraftedForm(stayEndDraftKey(caseId, correcting !== undefined), initial);
+  const { form, setForm, dirty, restored, finish, discard, saveWith } = useDraftedForm(stayEndDraftKey(caseId, correcting !== undefined), initial);
   const { endedAt, exit, note, reason } = form;
   const set = (patch: Partial<typeof initial>) => setForm({ ...form, ...patch });
   const { append, errors, busy, setErrors } = useAppend(caseId);
+  const { cancel, question } = useCancelAsking(dirty, finish, onDone);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -106,25 +108,32 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
     if (await saveWith((draft) => append(entry, draft))) onDone();
   }
 
-  async function cancel() {
-    await finish();
-    onDone();
-  }
-
   return (
-    <form autoComplete="off" className="case-form case-subform" data-form="case-stay" aria-label={correcting ? ST.correct : ST.record} onSubmit={(e) => void submit(e)} noValidate>
-      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-      <TextField label={ST.endedAt} type="datetime-local" required value={endedAt} onChange={(e) => set({ endedAt: e.target.value })} />
-      <SelectField label={ST.exit} value={exit} onChange={(e) => set({ exit: e.target.value as ExitKind })} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />
-      <TextArea label={ST.note} hint={ST.noteHint} value={note} onChange={(e) => set({ note: e.target.value })} required={exit === 'その他' || exit === '別の事業所'} />
-      {correcting ? <TextArea label={ST.reason} required value={reason} onChange={(e) => set({ reason: e.target.value })} /> : null}
-      <EntryErrors errors={errors} />
-      <div className="case-form__actions">
-        <Button onClick={() => void cancel()}>{ST.cancel}</Button>
-        <Button type="submit" variant="primary" disabled={busy}>
-          {busy ? ST.saving : ST.save}
-        </Button>
-      </div>
-    </form>
+    <>
+      {/* Return in 退所の日時 goes on to the next field: it wrote the 退所, 「自宅に戻った」 and all, at once */}
+      <form
+        autoComplete="off"
+        className="case-form case-subform"
+        data-form="case-stay"
+        aria-label={correcting ? ST.correct : ST.record}
+        onKeyDown={keepEnterFromSubmitting}
+        onSubmit={(e) => void submit(e)}
+        noValidate
+      >
+        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+        <TextField label={ST.endedAt} type="datetime-local" required value={endedAt} onChange={(e) => set({ endedAt: e.target.value })} />
+        <SelectField label={ST.exit} value={exit} onChange={(e) => set({ exit: e.target.value as ExitKind })} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />
+        <TextArea label={ST.note} hint={ST.noteHint} value={note} onChange={(e) => set({ note: e.target.value })} required={exit === 'その他' || exit === '別の事業所'} />
+        {correcting ? <TextArea label={ST.reason} required value={reason} onChange={(e) => set({ reason: e.target.value })} /> : null}
+        <EntryErrors errors={errors} />
+        <div className="case-form__actions">
+          <Button onClick={cancel}>{ST.cancel}</Button>
+          <Button type="submit" variant="primary" disabled={busy}>
+            {busy ? ST.saving : ST.save}
+          </Button>
+        </div>
+      </form>
+      {question}
+    </>
   );
 }

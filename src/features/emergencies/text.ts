@@ -58,6 +58,10 @@ export const T = {
   /** this user's case start left over an hour ago: its text back, under a new stamp */
   restoredTextOnly: (then: string, now: string) => `${then}に開いた画面で入力した内容を戻しました。要請時刻 ${now}（開始を押した時刻）。別の要請なら「入力を消す」を押してください。`,
   clearRestored: '入力を消す',
+  /** asked before 「入力を消す」 empties the caller's details: one tap took a call's notes that nothing else holds */
+  clearRestoredTitle: '戻した入力を消しますか',
+  clearRestoredBody: '電話をくれた方・折り返し先・要請の内容など、戻した入力をすべて消します。消した入力は元に戻せません。',
+  clearRestoredKeep: '入力を残す',
   requestedAt: '要請のあった時間（日本時間）',
   requestedAtHint: '後から記録する場合は、実際に電話があった時刻に直してください。',
   requestedAtReason: '要請時間を変更した理由',
@@ -192,7 +196,8 @@ export const T = {
     [kind, facility, from ? `${from}から` : ''].filter(Boolean).join('　'),
   close: '対応を終了',
   closeConfirmTitle: '対応を終了しますか',
-  closeConfirmBody: '終了後は連絡・調整を追加できません（誤りの訂正と算定に関する事項は記録できます）。',
+  closeConfirmBody:
+    '終了後は連絡・調整を追加できません（誤りの訂正と算定に関する事項は記録できます）。対応が続くことになったときは、この画面の「対応を再開」で理由を記録して、もう一度開けます。',
   closed: '対応を終了しました。',
 
   claimTitle: '算定に関する事項',

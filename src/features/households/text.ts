@@ -112,7 +112,8 @@ export const T = {
   unknown: '未入力',
 
   // withdraw dialog
-  withdrawTitle: '登録廃止',
+  /** whose registration goes, in the dialog's title (and so its name to a screen reader): 登録廃止 cannot be undone */
+  withdrawTitle: (names: readonly string[]) => `${names.map((n) => (n ? `${n}さん` : '（氏名未入力）')).join('、')}の世帯を登録廃止します`,
   withdrawDate: '廃止日',
   withdrawReason: '理由',
   withdrawReasonRequired: '理由を入力してください',

@@ -19,6 +19,9 @@ const draftKey = () => personalDraftKey(withdrawDraftKey('hh-1'), useApp.getStat
 
 const PASSPHRASE = 'あおぞら拠点-当番用';
 const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' })] });
+/** the dialog's title, and so its name: whose registration it withdraws */
+const TITLE = '佐藤 陽太さんの世帯を登録廃止します';
+const ASK = '入力内容を破棄しますか';
 
 afterEach(() => {
   resetStore();
@@ -86,14 +89,14 @@ describe('登録廃止 dialog', () => {
     await session.saveDraft(draftKey(), { date: '2026-11-01', reason: '転居のため（県外）' });
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
     await user.click(await screen.findByRole('button', { name: '登録廃止' }));
-    const withdraw = screen.getByRole('dialog', { name: '登録廃止' });
+    const withdraw = screen.getByRole('dialog', { name: TITLE });
     expect(await within(withdraw).findByText('保存していない入力を復元しました')).toBeInTheDocument();
 
     await user.click(within(withdraw).getByRole('button', { name: '破棄' }));
     const ask = screen.getByRole('dialog', { name: '復元した入力を破棄しますか' });
     fireEvent(ask, new Event('cancel', { cancelable: true })); // Esc
     expect(screen.queryByRole('dialog', { name: '復元した入力を破棄しますか' })).not.toBeInTheDocument();
-    expect(screen.getByRole('dialog', { name: '登録廃止' })).toBeInTheDocument();
+    expect(screen.getByRole('dialog', { name: TITLE })).toBeInTheDocument();
     expect(within(withdraw).getByLabelText(/理由/)).toHaveValue('転居のため（県外）');
     expect(session.drafts.has(draftKey())).toBe(true);
 
@@ -101,7 +104,7 @@ describe('登録廃止 dialog', () => {
     await user.click(within(screen.getByRole('dialog', { name: '復元した入力を破棄しますか' })).getByRole('button', { name: '破棄する' }));
     await waitFor(() => expect(within(withdraw).getByLabelText(/理由/)).toHaveValue(''));
     expect(within(withdraw).queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
-    expect(screen.getByRole('dialog', { name: '登録廃止' })).toBeInTheDocument();
+    expect(screen.getByRole('dialog', { name: TITLE })).toBeInTheDocument();
     await waitFor(() => expect(session.drafts.has(draftKey())).toBe(false));
   });
 
@@ -151,17 +154,44 @@ describe('登録廃止 dialog', () => {
     expect(useApp.getState().households.get('hh-1')?.withdrawal).toBeNull();
   });
 
-  it('removes the draft when cancelled', async () => {
+  it('asks before キャンセル or Esc throws a typed reason away; 入力を続ける keeps it, 破棄する removes the draft', async () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
     await user.click(screen.getByRole('button', { name: '登録廃止' }));
-    await user.type(within(screen.getByRole('dialog')).getByLabelText(/理由/), '転居のため');
+    const withdraw = screen.getByRole('dialog', { name: TITLE });
+    await user.type(within(withdraw).getByLabelText(/理由/), '転居のため');
     await waitFor(() => expect(session.drafts.has(draftKey())).toBe(true));
 
-    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'キャンセル' }));
+    fireEvent(withdraw, new Event('cancel', { cancelable: true })); // Esc, Android's back
+    await user.click(within(screen.getByRole('dialog', { name: ASK })).getByRole('button', { name: '入力を続ける' }));
+    expect(screen.queryByRole('dialog', { name: ASK })).not.toBeInTheDocument();
+    expect(within(withdraw).getByLabelText(/理由/)).toHaveValue('転居のため');
+    expect(session.drafts.has(draftKey())).toBe(true);
+
+    await user.click(within(withdraw).getByRole('button', { name: 'キャンセル' }));
+    await user.click(within(screen.getByRole('dialog', { name: ASK })).getByRole('button', { name: '破棄する' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(session.drafts.size).toBe(0);
     expect(useApp.getState().unsaved.size).toBe(0);
+    expect(useApp.getState().households.get('hh-1')?.withdrawal).toBeNull();
+  });
+
+  it('closes at once when nothing was typed', async () => {
+    const session = createFakeSession();
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    await user.click(within(screen.getByRole('dialog', { name: TITLE })).getByRole('button', { name: 'キャンセル' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
+  it('names every person of the household in its title, one with no name said so', async () => {
+    const family = createHousehold({
+      id: 'hh-1',
+      persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' }), createPerson({ id: 'p-2', name: '佐藤 花子' }), createPerson({ id: 'p-3', name: '' })],
+    });
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [family], session: createFakeSession() });
+    await user.click(screen.getByRole('button', { name: '登録廃止' }));
+    expect(screen.getByRole('dialog', { name: '佐藤 陽太さん、佐藤 花子さん、（氏名未入力）の世帯を登録廃止します' })).toBeInTheDocument();
   });
 
   it('holds キャンセル while the 登録廃止 is written: closing then dropped the draft of what was saved all the same', async () => {

@@ -1,11 +1,11 @@
 /**
  * 登録廃止: a date (today in Japan by default, never later) and a required reason. The record stays
- * readable afterwards. What is typed is kept as an encrypted draft (use-drafted-form) until saved or cancelled;
+ * readable afterwards. What is typed is kept as an encrypted draft (use-drafted-form) until saved or, asked, discarded;
  * the household's detail reopens the dialog after an unlock when a draft waits.
  */
 import { useState } from 'react';
 import { useApp } from '../../state/store';
-import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
+import { DraftRestored, useCancelAsking, useDraftedForm } from '../../state/use-drafted-form';
 import type { Household } from '../../domain/household';
 import { validateAgainstToday } from '../../domain/household-schema';
 import { recordTooLarge } from '../../domain/record-limits';
@@ -56,7 +56,9 @@ export function WithdrawDialog({
   const saveHousehold = useApp((s) => s.saveHousehold);
   const clearError = useApp((s) => s.clearError);
   const [blank] = useState<WithdrawForm>(() => ({ date: today, reason: '' }));
-  const { form, setForm, restored, finish, discard } = useDraftedForm(withdrawDraftKey(household.id), blank);
+  const { form, setForm, dirty, restored, finish, discard } = useDraftedForm(withdrawDraftKey(household.id), blank);
+  // キャンセル and Esc (Android's back) ask before a typed reason goes
+  const { cancel, question } = useCancelAsking(dirty, finish, onClose);
   const update = (patch: Partial<WithdrawForm>) => setForm({ ...form, ...patch });
   const [errors, setErrors] = useState<{ date?: string; reason?: string; whole?: string }>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -95,38 +97,37 @@ export function WithdrawDialog({
     }
   }
 
-  async function cancel() {
-    await finish();
-    onClose();
-  }
-
   return (
-    <ConfirmDialog
-      open={open}
-      title={T.withdrawTitle}
-      confirmLabel={failure ? T.retry : T.withdrawConfirm}
-      danger
-      // while the 登録廃止 is written, キャンセル and Esc wait: closing dropped the draft while it was saved all the same
-      busy={busy}
-      onConfirm={() => void confirm()}
-      onCancel={() => void cancel()}
-    >
-      <div ref={ref}>
-        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-        <p>{T.withdrawBody}</p>
-        <TextField
-          label={T.withdrawDate}
-          type="date"
-          required
-          max={today}
-          value={form.date}
-          error={errors.date}
-          onChange={(e) => update({ date: e.target.value })}
-        />
-        <TextArea label={T.withdrawReason} required value={form.reason} error={errors.reason} onChange={(e) => update({ reason: e.target.value })} />
-        {errors.whole ? <Notice kind="error">{errors.whole}</Notice> : null}
-        {failure ? <Notice kind="error">{failure}</Notice> : null}
-      </div>
-    </ConfirmDialog>
+    <>
+      <ConfirmDialog
+        open={open}
+        // whose: two families of one name, or the household above the one meant in the list, look alike at night
+        title={T.withdrawTitle(household.persons.map((p) => p.name.trim()))}
+        confirmLabel={failure ? T.retry : T.withdrawConfirm}
+        danger
+        // while the 登録廃止 is written, キャンセル and Esc wait: closing dropped the draft while it was saved all the same
+        busy={busy}
+        onConfirm={() => void confirm()}
+        onCancel={cancel}
+      >
+        <div ref={ref}>
+          {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+          <p>{T.withdrawBody}</p>
+          <TextField
+            label={T.withdrawDate}
+            type="date"
+            required
+            max={today}
+            value={form.date}
+            error={errors.date}
+            onChange={(e) => update({ date: e.target.value })}
+          />
+          <TextArea label={T.withdrawReason} required value={form.reason} error={errors.reason} onChange={(e) => update({ reason: e.target.value })} />
+          {errors.whole ? <Notice kind="error">{errors.whole}</Notice> : null}
+          {failure ? <Notice kind="error">{failure}</Notice> : null}
+        </div>
+      </ConfirmDialog>
+      {question}
+    </>
   );
 }

@@ -1,0 +1,107 @@
+/**
+ * 連絡を記録（手入力）: what was typed is not thrown away without a question, and Return in a field
+ * never records the call (evidence that cannot be deleted).
+ */
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
+import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
+import { createFacility } from '../../../test/factories/facility';
+import { createHousehold, createPerson } from '../../../test/factories/household';
+import { go } from '../../../test/factories/route';
+import { useApp } from '../../state/store';
+import { personalDraftKey } from '../../vault/drafts';
+import { CasesScreen } from './cases-screen';
+import { contactDraftKey } from './contacts';
+
+const initial = useApp.getState();
+let session: FakeSession;
+const household = createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太' })] });
+/** The call note's draft, as kept for the person unlocked. */
+const noteKey = () => personalDraftKey(contactDraftKey('case-1'), session.user.id);
+
+beforeEach(async () => {
+  session = createFakeSession();
+  useApp.setState({
+    session,
+    phase: 'unlocked',
+    households: new Map([[household.id, household]]),
+    facilities: new Map([['fac-1', createFacility({ id: 'fac-1', name: 'あおぞら短期入所' })]]),
+    caseEntries: new Map([['case-1', await appendEntries([], [openBody(), contactBody({ result: '受入不可' })], 'case-1')]]),
+  });
+});
+afterEach(() => {
+  useApp.setState(initial, true);
+  window.location.hash = '';
+});
+
+/** The case screen with 「連絡を記録（手入力）」 opened. */
+async function openContactForm() {
+  await go('#/cases/case-1');
+  const user = userEvent.setup();
+  render(<CasesScreen />);
+  await user.click(await screen.findByRole('button', { name: '連絡を記録（手入力）' }));
+  return { user };
+}
+
+const storedTypes = () => useApp.getState().caseEntries.get('case-1')!.map((e) => e.body.type);
+
+describe('キャンセル of a call typed by hand', () => {
+  it('asks before a typed note goes; 入力を続ける keeps the note and its draft', async () => {
+    const { user } = await openContactForm();
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+    await waitFor(() => expect(session.drafts.has(noteKey())).toBe(true));
+
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    const ask = screen.getByRole('dialog', { name: '入力内容を破棄しますか' });
+    expect(ask).toHaveTextContent('保存していない入力は失われます。');
+    // the button that goes back comes first, where a dialog's focus lands
+    expect(within(ask).getAllByRole('button').map((b) => b.textContent)).toEqual(['入力を続ける', '破棄する']);
+    expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認中、折り返し2時半');
+
+    await user.click(within(ask).getByRole('button', { name: '入力を続ける' }));
+    expect(screen.queryByRole('dialog', { name: '入力内容を破棄しますか' })).not.toBeInTheDocument();
+    expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認中、折り返し2時半');
+    expect(session.drafts.has(noteKey())).toBe(true);
+    expect(storedTypes()).toEqual(['open', 'contact']);
+  });
+
+  it('破棄する closes the form and deletes its draft', async () => {
+    const { user } = await openContactForm();
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認中');
+    await waitFor(() => expect(session.drafts.has(noteKey())).toBe(true));
+
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    await user.click(within(screen.getByRole('dialog', { name: '入力内容を破棄しますか' })).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument());
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(session.drafts.has(noteKey())).toBe(false);
+    expect(useApp.getState().unsaved.size).toBe(0);
+    expect(storedTypes()).toEqual(['open', 'contact']);
+  });
+
+  it('closes a form nothing was typed into at once', async () => {
+    const { user } = await openContactForm();
+    await user.click(screen.getByRole('button', { name: 'キャンセル' }));
+    await waitFor(() => expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument());
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: '連絡を記録（手入力）' })).toBeInTheDocument();
+  });
+});
+
+describe('Return in a field of a call typed by hand', () => {
+  it('goes on to the next field and records nothing', async () => {
+    const { user } = await openContactForm();
+    await user.selectOptions(screen.getByLabelText('連絡先の事業所'), '__other__');
+    await user.selectOptions(screen.getByLabelText('結果'), '受入不可');
+    await user.type(screen.getByLabelText(/^連絡先の名称/), '市立病院{Enter}');
+    expect(screen.getByLabelText(/^連絡先の名称/)).not.toHaveFocus();
+    await user.type(screen.getByLabelText(/^連絡・調整を行った時刻/), '{Enter}');
+    expect(storedTypes()).toEqual(['open', 'contact']);
+    expect(screen.getByLabelText('メモ')).toBeInTheDocument();
+    // 記録する still records it
+    await user.click(within(screen.getByLabelText('メモ').closest('form')!).getByRole('button', { name: '記録する' }));
+    await waitFor(() => expect(storedTypes()).toEqual(['open', 'contact', 'contact']));
+  });
+});
