@@ -4,7 +4,7 @@
  */
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createFacility } from '../../../test/factories/facility';
@@ -14,6 +14,8 @@ import { useApp } from '../../state/store';
 import { personalDraftKey } from '../../vault/drafts';
 import { CasesScreen } from './cases-screen';
 import { contactDraftKey } from './contacts';
+import { foldCase } from '../../domain/case-fold';
+import { claimMonthOf } from '../../domain/claim-rules';
 
 const initial = useApp.getState();
 let session: FakeSession;
@@ -103,5 +105,57 @@ describe('Return in a field of a call typed by hand', () => {
     // 記録する still records it
     await user.click(within(screen.getByLabelText('メモ').closest('form')!).getByRole('button', { name: '記録する' }));
     await waitFor(() => expect(storedTypes()).toEqual(['open', 'contact', 'contact']));
+  });
+});
+
+describe('a 受入可 chosen long after the call, on the case screen', () => {
+  const at2350 = '2026-11-30T14:50:00.000Z'; // 23:50 on 30 November, Japan time
+  const at0030 = '2026-11-30T15:30:00.000Z'; // 00:30 on 1 December
+  beforeEach(async () => {
+    useApp.setState({
+      caseEntries: new Map([['case-1', await appendEntries([], [openBody({ requestedAt: '2026-11-30T14:40:00.000Z' }), contactBody({ contactedAt: at2350, result: null })], 'case-1')]]),
+    });
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  async function chooseLate(result: string) {
+    vi.setSystemTime(new Date(at0030));
+    await go('#/cases/case-1');
+    const user = userEvent.setup();
+    render(<CasesScreen />);
+    await user.click(within(await screen.findByRole('group', { name: '結果を記録してください' })).getByRole('button', { name: result }));
+    return { user, ask: screen.getByRole('group', { name: `「${result}」と聞いたのはいつですか？` }) };
+  }
+  const claimMonth = () => claimMonthOf(foldCase(useApp.getState().caseEntries.get('case-1')!))?.month;
+
+  it('asks when it was heard; 「いま」 records the call back at this minute, and the claim falls in December', async () => {
+    const { user, ask } = await chooseLate('受入可');
+    // nothing is written before the answer
+    expect(storedTypes()).toEqual(['open', 'contact']);
+    await user.click(within(ask).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
+    await waitFor(() => expect(storedTypes()).toEqual(['open', 'contact', 'contact', 'result']));
+    const [, , callBack, answered] = useApp.getState().caseEntries.get('case-1')!.map((e) => e.body);
+    expect(callBack).toMatchObject({ type: 'contact', contactedAt: at0030, result: '受入可', facilityName: 'あおぞら短期入所' });
+    expect(answered).toMatchObject({ type: 'result', result: '折り返し待ち' });
+    expect(claimMonth()).toBe('2026-12');
+  });
+
+  it('「電話をかけたとき」 puts the result on the 23:50 call, in November', async () => {
+    const { user, ask } = await chooseLate('受入可');
+    await user.click(within(ask).getByRole('button', { name: '電話をかけたとき（23:50）' }));
+    await waitFor(() => expect(storedTypes()).toEqual(['open', 'contact', 'result']));
+    expect(useApp.getState().caseEntries.get('case-1')!.at(-1)!.body).toMatchObject({ type: 'result', result: '受入可' });
+    expect(claimMonth()).toBe('2026-11');
+  });
+
+  it('asks nothing for a call two minutes old', async () => {
+    vi.setSystemTime(new Date('2026-11-30T14:52:00.000Z'));
+    await go('#/cases/case-1');
+    const user = userEvent.setup();
+    render(<CasesScreen />);
+    await user.click(within(await screen.findByRole('group', { name: '結果を記録してください' })).getByRole('button', { name: '受入可' }));
+    await waitFor(() => expect(storedTypes()).toEqual(['open', 'contact', 'result']));
+    expect(screen.queryByText(/と聞いたのはいつですか/)).toBeNull();
   });
 });

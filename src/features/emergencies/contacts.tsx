@@ -13,7 +13,10 @@ import { DraftRestored, useCancelAsking, useDraftedForm } from '../../state/use-
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
+  CALL_BACK_NOTE,
+  asksWhenHeard,
   callBackOf,
+  heardOnCallBack,
   type ContactBody,
   type ContactMethod,
   type ContactResult,
@@ -32,6 +35,9 @@ import { T } from './text';
 import { useAppend } from './use-append';
 
 const OTHER = '__other__';
+
+/** 「23:50」 in Japan time */
+const hhmm = (at: string) => formatJapanDateTime(at).slice(-5);
 
 /** One draft per case for the manual call record (a case has at most one such form open). */
 export const contactDraftKey = (caseId: string) => `case-contact:${caseId}`;
@@ -63,14 +69,36 @@ export function ContactCard({
   const askResult = open && body.result === null;
   const askCallback = open && body.result === '折り返し待ち' && !calledAgain;
   const card = useRef<HTMLElement>(null);
-  const setResult = (result: ContactResult) =>
+  // a 受入可 or 受入不可 chosen long after the call: heard on it, or now on the facility's call back
+  const [asking, setAsking] = useState<{ result: ContactResult; shownAt: string } | null>(null);
+  // the call back written, the call's 折り返し待ち not: a second 「いま」 writes only what is missing
+  const calledBack = useRef(false);
+  const written = (result: ContactResult) => {
+    // the buttons go with the written result: said, for whoever cannot see them go, and the focus
+    // stays on this call (its result line), not on the top of the page
+    announce(T.resultRecorded(body.facilityName, result));
+    refocusWhenLost(() => card.current?.querySelector('.case-contact__result'));
+  };
+  const resultOnCall = (result: ContactResult) =>
     void append({ type: 'result', contact: contact.entryId, result, note: '' }).then((ok) => {
-      if (!ok) return;
-      // the buttons go with the written result: said, for whoever cannot see them go, and the focus
-      // stays on this call (its result line), not on the top of the page
-      announce(T.resultRecorded(body.facilityName, result));
-      refocusWhenLost(() => card.current?.querySelector('.case-contact__result'));
+      if (ok) written(result);
     });
+  const setResult = (result: ContactResult) => {
+    if (asksWhenHeard(body, result, new Date())) {
+      setAsking({ result, shownAt: new Date().toISOString() });
+      refocusWhenLost(() => card.current?.querySelector('.case-when__ask'));
+    } else resultOnCall(result);
+  };
+  // the same rule and entries as the match's (emergency-case.ts heardOnCallBack): the time the
+  // facility was reached is the claim's 連絡・調整を行った時刻, and decides its month
+  const resultOnCallBack = async (result: ContactResult) => {
+    const [callBack, answered] = heardOnCallBack(contact, result, new Date().toISOString());
+    if (!calledBack.current) {
+      if (!(await append(callBack))) return;
+      calledBack.current = true;
+    }
+    if (await append(answered!)) written(result);
+  };
   const recordCallback = () => {
     const list = card.current?.closest('ul');
     void append(callBackOf(body, new Date().toISOString())).then((ok) => {
@@ -104,7 +132,25 @@ export function ContactCard({
       {body.note ? <p className="case-contact__note">{body.note}</p> : null}
       {body.result === '折り返し待ち' && calledAgain && !withdrawn ? <p className="case-contact__note">{T.answeredLater}</p> : null}
       <CorrectionNotes corrections={contact.corrections} />
-      {askResult ? (
+      {askResult && asking !== null ? (
+        <div role="group" aria-label={T.whenAsk(asking.result)}>
+          <p className="case-when__ask" tabIndex={-1}>
+            {T.whenAsk(asking.result)}
+          </p>
+          <div className="case-when">
+            <Button variant="primary" disabled={busy} onClick={() => void resultOnCallBack(asking.result)}>
+              {T.whenNow(hhmm(asking.shownAt))}
+            </Button>
+            <Button variant="secondary" disabled={busy} onClick={() => resultOnCall(asking.result)}>
+              {body.note.startsWith(CALL_BACK_NOTE) ? T.whenCalledBack(hhmm(body.contactedAt)) : T.whenCalled(hhmm(body.contactedAt))}
+            </Button>
+          </div>
+          <p className="muted">{T.whenStays(hhmm(body.contactedAt), asking.result)}</p>
+          <Button variant="ghost" disabled={busy} onClick={() => setAsking(null)}>
+            {T.whenBack}
+          </Button>
+        </div>
+      ) : askResult ? (
         <div className="case-results" role="group" aria-label={T.resultAsk}>
           {CONTACT_RESULTS.map((r) => (
             <Button key={r} variant="secondary" disabled={busy} onClick={() => setResult(r)}>
