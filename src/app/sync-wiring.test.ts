@@ -14,7 +14,7 @@ import { syncStatus } from '../sync/status';
 import type { Vault, VaultUser } from '../vault/types';
 import { VaultError } from '../vault/errors';
 
-const engine = vi.hoisted(() => ({ run: vi.fn(async () => undefined), refresh: vi.fn(async () => undefined) }));
+const engine = vi.hoisted(() => ({ run: vi.fn(async () => undefined), refresh: vi.fn(async () => undefined), settled: vi.fn((): Promise<void> | null => null) }));
 /** The options each createSyncEngine call was given, in order: the wiring's callbacks, to call as the engine would. */
 const engineOptions = vi.hoisted(() => [] as SyncEngineOptions[]);
 vi.mock('../sync/engine', () => ({
@@ -198,5 +198,53 @@ describe('a storage failure a sync meets', () => {
     options.onStorageError?.(new VaultError('corrupt'));
     expect(useApp.getState().error).toBeNull();
     stop();
+  });
+});
+
+describe('a handover while a sync is under way', () => {
+  it("runs the next person's sync as soon as the locked session's run is over, not at the next minute", async () => {
+    let over = () => {};
+    // The day person's run is still waiting on the hub (the staff list, up to a minute) when the phone locks.
+    engine.settled.mockReturnValueOnce(new Promise<void>((done) => (over = done)));
+    const day = createFakeSession(me);
+    useApp.setState({ session: day, phase: 'unlocked' });
+    const stopDay = startSync(day);
+    stopDay();
+    const night = createFakeSession(colleague);
+    useApp.setState({ session: night, phase: 'unlocked' });
+    const stopNight = startSync(night);
+    try {
+      // The unlock's own run meets the lock the old run holds ('busy'), and nothing follows it yet.
+      await vi.waitFor(() => expect(engine.run).toHaveBeenCalledTimes(1));
+      await new Promise((done) => setTimeout(done, 10));
+      expect(engine.run).toHaveBeenCalledTimes(1);
+      over();
+      await vi.waitFor(() => expect(engine.run).toHaveBeenCalledTimes(2));
+    } finally {
+      stopNight();
+    }
+  });
+
+  it('runs nothing more when no run was under way, or when the next session was locked too before it ended', async () => {
+    const tick = () => new Promise((done) => setTimeout(done, 10));
+    const first = createFakeSession(me);
+    useApp.setState({ session: first, phase: 'unlocked' });
+    startSync(first)();
+    const second = createFakeSession(colleague);
+    useApp.setState({ session: second, phase: 'unlocked' });
+    let over = () => {};
+    engine.settled.mockReturnValueOnce(new Promise<void>((done) => (over = done)));
+    const stopSecond = startSync(second);
+    await tick();
+    // Only the second session's unlock run: the first left no run under way.
+    expect(engine.run).toHaveBeenCalledTimes(1);
+    stopSecond();
+    const third = createFakeSession(another);
+    useApp.setState({ session: third, phase: 'unlocked' });
+    startSync(third)();
+    over();
+    await tick();
+    // The third session, locked before the second's run ended, runs nothing.
+    expect(engine.run).toHaveBeenCalledTimes(1);
   });
 });

@@ -17,8 +17,17 @@ import { tellRemoved } from '../state/lock-channel';
 import { tellRecordsWritten } from './records-tabs';
 import { retiredHere } from './retired-tabs';
 
+/**
+ * The run of the session stopped last, while it is still under way: a lock does not cut a run's
+ * requests short, and the run keeps the sync lock until they end (up to a minute). The next
+ * person's unlock run meets it and is 'busy'; their sync goes as soon as it is over, not at the
+ * next minute's tick.
+ */
+let stoppedRun: Promise<void> | null = null;
+
 /** Starts syncing for `session`; the returned function stops it (on lock). */
 export function startSync(session: VaultSession): () => void {
+  let stopped = false;
   const engine = createSyncEngine({
     session,
     // Just the records a pull wrote; everything when records were dropped or there are many. The
@@ -56,6 +65,12 @@ export function startSync(session: VaultSession): () => void {
   syncStatus.setState({ engine });
   // A busy hub's Retry-After brings the next run forward, whoever started the one it refused.
   const dispose = installSyncTriggers(engine, { runs: runEventsOf(syncStatus) });
+  const before = stoppedRun;
+  if (before !== null) {
+    void before.then(() => {
+      if (!stopped) void engine.run();
+    });
+  }
   // A record written here (a save, an evidence entry, a trial stay, a month marked 請求済み, an
   // import) changes one of these: count it as waiting at once and send it soon. A pull's reload changes them too; the run that follows
   // finds nothing to send and ends after one small pull (no loop: an empty pull reloads nothing).
@@ -82,6 +97,14 @@ export function startSync(session: VaultSession): () => void {
     changes.notify();
   };
   return () => {
+    stopped = true;
+    const left = engine.settled();
+    if (left !== null) {
+      const over: Promise<void> = left.then(() => {
+        if (stoppedRun === over) stoppedRun = null;
+      });
+      stoppedRun = over;
+    }
     session.logAccess = logAccess;
     unsubscribe();
     changes.dispose();

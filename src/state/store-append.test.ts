@@ -110,3 +110,24 @@ describe('a case whose chain does not hold', () => {
     expect(await session.list('case-entry')).toEqual([]);
   });
 });
+
+describe('an entry larger than the hub takes', () => {
+  it('is refused on the phone, with its size, and nothing is queued: the case still takes entries', async () => {
+    const session = createFakeSession({ id: 'user-b' });
+    const at = new Date(Date.now() - 120_000).toISOString();
+    const held = await appendEntries([], [{ body: openBody({ requestedAt: at }), at }], 'case-large');
+    useApp.setState({ session, phase: 'unlocked', caseEntries: new Map([['case-large', held]]) });
+    // A long document pasted into the note: 45,000 characters of Japanese, about 132 KB.
+    const pasted = { type: 'claim-facts', planning: 'other-office', independentLivingClaimed: false, note: 'あ'.repeat(45_000) } as const;
+
+    await expect(useApp.getState().appendCaseEntry('case-large', pasted)).rejects.toMatchObject({
+      name: 'CaseEntryRejected',
+      messages: [expect.stringMatching(/^記録が大きすぎて保存できません（13\d KB、上限 128 KB）。長い文章を短くしてください。$/)],
+    });
+    expect(await session.outbox()).toEqual([]);
+    expect(useApp.getState().caseEntries.get('case-large')).toEqual(held);
+    // Shortened, it goes: the hub would have refused every later entry of the case after the large one.
+    await useApp.getState().appendCaseEntry('case-large', { ...pasted, note: '資料は事業所で保管' });
+    expect((await session.outbox()).map((e) => e.kind)).toEqual(['case-entry']);
+  });
+});

@@ -22,6 +22,7 @@ import type { BonusClaimCount, BonusCoordinator, BonusRecords, BonusSplit, Bonus
 import { toOpenError, toVaultError, type VaultError } from '../vault/errors';
 import { wasSetUpInThisBrowser } from '../vault/db';
 import { DEMO_ID_PREFIX, isDemoId } from '../domain/demo-id';
+import { recordTooLarge } from '../domain/record-limits';
 import { tellPassphraseChanged } from './lock-channel';
 
 export type AppPhase = 'starting' | 'setup' | 'locked' | 'unlocking' | 'unlocked' | 'failed';
@@ -376,11 +377,75 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
   }
 
   /**
+   * What this tab's store saved while a full read (loadAll) was under way, by kind: ids, and for
+   * case entries their case's id. The read may have met the vault before the save, and setting what
+   * it read would drop the save from the screens (the vault has it): a call recorded from the
+   * dialler during a sync's reload vanished, and the coordinator, seeing no 電話済み, called again.
+   */
+  type WrittenDuringLoad = Map<EntityKind, Set<string>>;
+  const loadsUnderWay = new Set<WrittenDuringLoad>();
+  /** Called where a save puts its record into the store. */
+  function noteSaved(kind: EntityKind, ids: Iterable<string>): void {
+    for (const written of loadsUnderWay) {
+      const held = written.get(kind) ?? new Set<string>();
+      for (const id of ids) held.add(id);
+      written.set(kind, held);
+    }
+  }
+
+  /**
+   * What a full read found, with what was saved meanwhile kept as the store holds it: case entries
+   * and 請求済み records are never changed in place, so their case's entries are the union of both.
+   */
+  function withSavedMeanwhile(written: WrittenDuringLoad, read: {
+    facilities: Map<string, Facility>;
+    offices: Map<string, Office>;
+    bonus: BonusRecords;
+    trialStays: Map<string, TrialStay>;
+    caseEntries: Map<string, CaseEntry[]>;
+    monthCloses: Map<string, MonthCloseRecord>;
+  }): void {
+    const state = get();
+    const keep = <V,>(kind: EntityKind, into: Map<string, V>, from: ReadonlyMap<string, V>) => {
+      for (const id of written.get(kind) ?? []) {
+        const held = from.get(id);
+        if (held !== undefined) into.set(id, held);
+      }
+    };
+    keep('facility', read.facilities, state.facilities);
+    keep('office', read.offices, state.offices);
+    keep('trial-stay', read.trialStays, state.trialStays);
+    keep('month-close', read.monthCloses, state.monthCloses);
+    for (const kind of FUNCTION_BONUS_KINDS) {
+      for (const id of written.get(kind) ?? []) {
+        const held = (state.bonus[BONUS_LIST[kind]] as readonly { readonly id: string }[]).find((r) => r.id === id);
+        if (held !== undefined) read.bonus = withBonus(read.bonus, kind, held);
+      }
+    }
+    for (const caseId of written.get('case-entry') ?? []) {
+      const found = read.caseEntries.get(caseId) ?? [];
+      const ids = new Set(found.map((e) => e.id));
+      const held = (state.caseEntries.get(caseId) ?? []).filter((e) => !ids.has(e.id));
+      if (held.length > 0) read.caseEntries.set(caseId, [...found, ...held].sort(compareEntries));
+    }
+  }
+
+  /**
    * Reads what the app holds. With a snapshot (and unless `full`), the list and search are ready as
    * soon as the snapshot is decrypted; full household records follow in the background and replace
    * it (a stale snapshot is corrected then, and rewritten). Without one, everything is read first.
    */
   async function loadAll(session: VaultSession, options: { full?: boolean } = {}) {
+    const written: WrittenDuringLoad = new Map();
+    loadsUnderWay.add(written);
+    try {
+      await readAll(session, written, options);
+    } finally {
+      loadsUnderWay.delete(written);
+    }
+  }
+
+  async function readAll(session: VaultSession, written: WrittenDuringLoad, options: { full?: boolean }) {
     const snapshotRead = options.full ? Promise.resolve(undefined) : session.loadCache<SummarySnapshot>(SUMMARY_SNAPSHOT_KEY);
     // A record damaged on the disk is set aside and counted (unreadable), not the end of every list.
     const unreadable = new Map<EntityKind, number>();
@@ -413,6 +478,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     if (get().session !== session) return;
     if (snapshot?.version === 1 && Array.isArray(snapshot.summaries)) {
       mark('unlock:decrypted');
+      withSavedMeanwhile(written, others);
       const summaries = new Map(snapshot.summaries.map((h) => [h.id, h]));
       // The index usually comes with the snapshot. Without it but with the list's order, the list
       // shows at once and the index (~0.2 s at 10,000 households) is built after the first paint;
@@ -446,7 +512,12 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     const households = await readable<Household>('household');
     if (get().session !== session) return;
     mark('unlock:decrypted');
+    withSavedMeanwhile(written, others);
     const byId = new Map(households.map((h) => [h.id, h.data]));
+    for (const id of written.get('household') ?? []) {
+      const held = get().households.get(id);
+      if (held !== undefined) byId.set(id, held);
+    }
     const index = buildHouseholdIndex([...byId.values()]);
     mark('unlock:indexed');
     set({
@@ -708,6 +779,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.put('household', household.id, household, op));
       tellWritten(session, [['household', household.id]]);
       if (lockedSince(session)) return;
+      noteSaved('household', [household.id]);
       const households = new Map(get().households);
       households.set(household.id, household);
       const summary = summarizeHousehold(household);
@@ -723,6 +795,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.put('facility', facility.id, facility, op));
       tellWritten(session, [['facility', facility.id]]);
       if (lockedSince(session)) return;
+      noteSaved('facility', [facility.id]);
       set({ facilities: new Map(get().facilities).set(facility.id, facility) });
     },
 
@@ -733,6 +806,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       );
       tellWritten(session, items.map(({ facility }) => ['facility', facility.id] as const));
       if (lockedSince(session)) return;
+      noteSaved('facility', items.map(({ facility }) => facility.id));
       const facilities = new Map(get().facilities);
       for (const { facility } of items) facilities.set(facility.id, facility);
       set({ facilities });
@@ -743,6 +817,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       await guarded(() => session.put('office', office.id, office, op));
       tellWritten(session, [['office', office.id]]);
       if (lockedSince(session)) return;
+      noteSaved('office', [office.id]);
       set({ offices: new Map(get().offices).set(office.id, office) });
     },
 
@@ -754,6 +829,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       else await guarded(() => session.put(kind, record.id, record, op));
       tellWritten(session, [[kind, record.id]]);
       if (lockedSince(session)) return;
+      noteSaved(kind, [record.id]);
       set({ bonus: withBonus(get().bonus, kind, record) });
     },
     async saveTrialStay(stay, op) {
@@ -763,6 +839,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       else await guarded(() => session.put('trial-stay', stay.id, stay, op));
       tellWritten(session, [['trial-stay', stay.id]]);
       if (lockedSince(session)) return;
+      noteSaved('trial-stay', [stay.id]);
       set({ trialStays: new Map(get().trialStays).set(stay.id, stay) });
     },
 
@@ -793,6 +870,11 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
           deviceId: session.deviceId,
           body,
         });
+        // The hub takes no change above MAX_RECORD_BYTES, and refuses every later entry of a case
+        // after one it refused (E2): the evidence could then be neither corrected nor set aside.
+        // Said here, with its size, and nothing queued.
+        const tooLarge = recordTooLarge(entry);
+        if (tooLarge !== null) throw new CaseEntryRejected([tooLarge]);
         // A case about a demo household, or one the demo made (its unnamed caller), is demo evidence:
         // kept off the change log, cleared with the demo.
         const subjectHousehold = (before[0]?.body ?? body).type === 'open' ? ((before[0]?.body ?? body) as OpenBody).subject.householdId : null;
@@ -804,6 +886,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const held = get().caseEntries.get(id) ?? before;
         const entries = [...held.filter((e) => e.id !== entry.id), entry].sort(compareEntries);
         if (lockedSince(session)) return foldCase(entries);
+        noteSaved('case-entry', [id]);
         set({ caseEntries: new Map(get().caseEntries).set(id, entries) });
         return foldCase(entries);
       }));
@@ -821,6 +904,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         await guarded(() => session.append('month-close', record.id, record, { demo: options.demo ?? false }));
         tellWritten(session, [['month-close', record.id]]);
         if (lockedSince(session)) return;
+        noteSaved('month-close', [record.id]);
         set({ monthCloses: new Map(get().monthCloses).set(record.id, record) });
       }));
     },

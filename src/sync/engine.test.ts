@@ -732,6 +732,59 @@ describe('sync engine: pulling', () => {
     expect(d.status.getState().lastSyncAt).not.toBeNull();
   });
 
+  it('tells the app of the pages it wrote when a later page fails: the screens must not keep the older copies', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const browser = hub.browser();
+    let pulls: number | null = null;
+    const fetch: FetchLike = async (input, init) => {
+      // The second page's request fails (the signal lost on the stairs); the first page is written.
+      if (pulls !== null && input.startsWith(API.pull) && ++pulls === 2) throw new TypeError('Failed to fetch');
+      return browser(input, init);
+    };
+    const d = await device(hub, { fetch, pullPage: 2 });
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const ids = [newId(), newId(), newId(), newId()];
+    for (const id of ids) hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note: id })) });
+    d.onRecordsChanged.mockClear();
+    pulls = 0;
+
+    expect(await d.engine.run()).toBe('failed');
+
+    expect((await d.session.list('household')).map((h) => h.id).sort()).toEqual(ids.slice(0, 2).sort());
+    // The cursor is past them: no later run brings them again, so the app hears of them now.
+    expect(d.onRecordsChanged).toHaveBeenCalledTimes(1);
+    expect(d.onRecordsChanged).toHaveBeenCalledWith(expect.arrayContaining(ids.slice(0, 2).map((id) => ['household', id])));
+  });
+
+  it("tells the app of what a pull wrote before the run's last request (the staff list) has answered, and only once", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const browser = hub.browser();
+    let holdStaff = false;
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    const fetch: FetchLike = async (input, init) => {
+      if (holdStaff && input.startsWith(API.staff)) await held;
+      return browser(input, init);
+    };
+    const d = await device(hub, { fetch, pullPage: 2 });
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const id = newId();
+    hub.write({ kind: 'household', entityId: id, officeId: 'office-a', withdrawn: false, payloadJson: JSON.stringify(createHousehold({ id, note: '訂正後' })) });
+    d.onRecordsChanged.mockClear();
+    holdStaff = true;
+
+    const run = d.engine.run();
+    // The hub is slow to list its users (up to a minute): the screen already shows the correction.
+    await vi.waitFor(() => expect(d.onRecordsChanged).toHaveBeenCalledWith([['household', id]]));
+    expect(d.status.getState().running).toBe(true);
+    release();
+
+    expect(await run).toBe('done');
+    expect(d.onRecordsChanged).toHaveBeenCalledTimes(1);
+  });
+
   it('applies nothing from a malformed answer, and says so', async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
@@ -1282,6 +1335,28 @@ describe('sync engine: one run at a time', () => {
     d.session.lock();
     expect(await d.engine.run()).toBe('locked');
     expect(hub.requests).toEqual([]);
+  });
+});
+
+describe('sync engine: a handover under a run', () => {
+  it('says when its run (and one asked after it) is over, whatever came of it; nothing when none is under way', async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const d = await device(hub);
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    expect(d.engine.settled()).toBeNull();
+    hub.down = true;
+    const run = d.engine.run();
+    const asked = d.engine.run();
+    const over = d.engine.settled();
+    expect(over).not.toBeNull();
+    let ended = false;
+    void over!.then(() => (ended = true));
+    expect(await run).toBe('failed');
+    expect(ended).toBe(false);
+    expect(await asked).toBe('failed');
+    await over;
+    expect(d.engine.settled()).toBeNull();
   });
 });
 

@@ -121,6 +121,12 @@ export interface SyncEngine {
    * done (offline, the record or the place in it is gone); nothing is settled then.
    */
   settleConflict(conflict: WireConflict, choice: 'kept' | 'lost'): Promise<void>;
+  /**
+   * Resolves once this engine's run under way (and the one asked after it) is over, and with it its
+   * hold of the sync lock; null when none is. A session locked under a run (a handover) leaves it
+   * to finish its requests, up to a minute: the next person's sync follows it (sync-wiring.ts).
+   */
+  settled(): Promise<void> | null;
 }
 
 const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
@@ -241,6 +247,29 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const locks = options.locks === undefined ? (globalThis.navigator?.locks as LockManagerLike | undefined) ?? null : options.locks;
   const forgetInstall = options.forgetInstall ?? forgetAppInstall;
   let running: Promise<RunOutcome> | null = null;
+  /**
+   * What the pulls of the run under way wrote and the screens have not yet been told of. Told as
+   * soon as a pull is through (before the run's other requests: the staff list may take a minute),
+   * and when a run fails after a page was written: the cursor is past those records, no later run
+   * brings them again, and a form saved from the screen's older copy would send that copy on the
+   * newer version (a colleague's correction undone). Each record once: merged until told.
+   */
+  let untold: Map<string, readonly [EntityKind, string]> | 'all' | null = null;
+  const noteWritten = (more: RecordsChanged | null): void => {
+    if (more === null || untold === 'all') return;
+    if (more === 'all') {
+      untold = 'all';
+      return;
+    }
+    untold ??= new Map();
+    for (const key of more) untold.set(`${key[0]}/${key[1]}`, key);
+  };
+  async function tellWritten(): Promise<void> {
+    const changed = untold;
+    untold = null;
+    if (changed === null || (changed !== 'all' && changed.size === 0)) return;
+    await options.onRecordsChanged?.(changed === 'all' ? 'all' : [...changed.values()]);
+  }
 
   const set = (patch: Partial<SyncStatus>) => status.setState(patch);
   const device = (link: HubLink): DeviceCredentials => ({ deviceId: session.deviceId, deviceSecret: link.deviceSecret });
@@ -444,14 +473,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     start: HubLink,
     as: SessionUser,
     early?: PullPage,
-  ): Promise<{ link: HubLink; changed: RecordsChanged | null; epochChanged: boolean; evidenceIds: readonly string[] }> {
+  ): Promise<{ link: HubLink; epochChanged: boolean; evidenceIds: readonly string[] }> {
     let link = start;
     let epochChanged = false;
-    let dropped = false;
-    const written: (readonly [EntityKind, string])[] = [];
     /** the case entries the pages held, written or already here (for chain-retry.ts) */
     const evidenceIds: string[] = [];
-    const changedOf = (): RecordsChanged | null => (dropped ? 'all' : written.length > 0 ? written : null);
     let received = 0;
     let mismatches: readonly string[] = status.getState().evidenceMismatches;
     // Each page is a pull job (pull-job.ts): fetched, checked and sealed in a worker when it can, so
@@ -514,7 +540,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
         if (!sameScope(link.scope, page.scope)) {
           // The scope changed (or is known for the first time): drop what this user may no longer hold.
-          if ((await session.sync.dropOutOfScope(page.scope)) > 0) dropped = true;
+          if ((await session.sync.dropOutOfScope(page.scope)) > 0) noteWritten('all');
           if (link.scope !== null && link.cursor > 0) {
             // Records it now covers may lie below the cursor: pull everything again from the start
             // (writing a record again is harmless; those with unsent changes are left alone).
@@ -536,16 +562,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // Receipts first: once the page moves the cursor, they would not come again.
         await keepReceipts(receipts, session, next, page.receipts);
         const applied = await session.sync.applyRemote(await ask.prepared, next);
-        written.push(...applied.writtenKeys);
+        // Noted page by page: a later page that fails leaves these told all the same (tellWritten).
+        noteWritten(applied.removed > 0 ? 'all' : applied.writtenKeys.length > 0 ? applied.writtenKeys : null);
         evidenceIds.push(...applied.evidenceIds);
-        if (applied.removed > 0) dropped = true;
         // Kept in the vault across locks, until a copy that matches comes (sync-store.ts).
         if (applied.evidenceMismatches.length > 0 || mismatches.length > 0) mismatches = await session.sync.evidenceMismatches();
         received += page.count;
         set({ progress: { sent: status.getState().progress?.sent ?? 0, received }, evidenceMismatches: mismatches });
         if (page.hasMore && at.version <= link.cursor) throw new SyncError('bad-response', `pull: hasMore without progress at cursor ${page.cursor}`);
         link = next;
-        if (!page.hasMore) return { link, changed: changedOf(), epochChanged, evidenceIds };
+        if (!page.hasMore) return { link, epochChanged, evidenceIds };
       }
     } finally {
       // no page is asked for once this pull is over
@@ -745,11 +771,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       set({ running: true, progress: { sent: 0, received: 0 } });
       let pushProblem: SyncError | null = null;
-      /** what the pulls wrote, for the screens: 'all' once a second pull follows a resend */
-      let changed: RecordsChanged | null = null;
-      const wrote = (more: RecordsChanged | null) => {
-        changed = changed === null ? more : more === null ? changed : 'all';
-      };
       // A session that ended (idle, 30 min) is opened again once with the device token (A8). The run
       // is through only when an attempt got to its end: one that ended after its first pull has not
       // yet sent what a restored hub lost [S15].
@@ -781,10 +802,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             }
           }
           let pulled = await pull(link, as, first);
-          wrote(pulled.changed);
           // [S15] What the restored hub lost goes back into the queue (also after a run that was cut
           // off between the two steps), then out at once, and the pull brings back its new versions.
-          let more = (await session.sync.resendLostRecords()) > 0 || pulled.epochChanged || resendFirst;
+          // Those records were written back here too: the screens read everything again.
+          const resent = (await session.sync.resendLostRecords()) > 0;
+          if (resent || pulled.epochChanged) noteWritten('all');
+          let more = resent || pulled.epochChanged || resendFirst;
           // Entries queued again go ahead of what is not yet sent, under its numbers: only once this
           // run's push has had every change answered. A change sent in a run whose answer was lost
           // holds its number at the hub, and an entry given it would be refused (seq-conflict) for good.
@@ -799,6 +822,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             // go at the next run past a few rounds.
             if ((await session.sync.retryChainRefusals(pulled.evidenceIds)) > 0) more = true;
           }
+          // Told now unless a round follows at once (it tells them with its own, each record once).
+          if (!more) await tellWritten();
           for (let round = 0; more && round < RESEND_ROUNDS; round += 1) {
             link = pulled.link;
             try {
@@ -809,8 +834,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               pushProblem = e;
             }
             pulled = await pull(link, as);
-            wrote(pulled.changed === null ? null : 'all');
             more = (await session.sync.retryChainRefusals(pulled.evidenceIds)) > 0;
+            await tellWritten();
           }
           // The hub's users, for the 担当 picker and one's own office on a new 聞き取り票: a hub that does
           // not answer it leaves the list as it was. Kept with the link, so it is there offline too.
@@ -834,7 +859,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await session.sync.saveHubLink({ ...finished, lastSyncAt: new Date(now()).toISOString() });
       set({ problem: null });
       if (pushProblem) report(pushProblem);
-      if (changed !== null) await options.onRecordsChanged?.(changed);
+      await tellWritten();
       await refresh();
       await leaveStopped(finished, freshStaff);
       // [V2] This app knows a kind of record it once left out (it was updated since): the cursor
@@ -843,6 +868,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (!pushProblem && (await startOverForKnownKinds(finished))) return await runLocked();
       return pushProblem ? 'failed' : 'done';
     } catch (e) {
+      // Pages written before the failure are in the vault, and the cursor past them: told now.
+      await tellWritten().catch(() => undefined);
       const error = asSyncError(e);
       if (error.code === 'retired' && link !== undefined) return retireReporting(link, error);
       if ((error.code === 'signed-out' || error.code === 'unknown-device' || error.code === 'forbidden') && link !== undefined && !session.isLocked) {
@@ -1052,7 +1079,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
   }
 
-  return { run, join, signOut, refresh, dismissRefused, conflicts, settleConflict, pullAgain };
+  function settled(): Promise<void> | null {
+    const busy = again ?? running;
+    return busy === null ? null : busy.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  return { run, join, signOut, refresh, dismissRefused, conflicts, settleConflict, pullAgain, settled };
 }
 
 /** Everything the status held about the hub, forgotten (the device was wiped); a run in progress keeps its flags. */
