@@ -587,5 +587,5 @@ describe('npm run admin -- backup / restore over DATABASE_URL [S15]', () => {
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.end();
     }
-  });
+  }, 300_000); // a dozen CLI processes, each starting tsx, and four dumps and restores: 120 s ran out on a machine at load 20
 });

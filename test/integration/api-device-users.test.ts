@@ -176,8 +176,12 @@ describe('device users (PostgreSQL)', () => {
       Array.from({ length: MAX_TOKEN_FAILURES + 20 }, () => evening.request('POST', API.deviceSession, { token: 'G'.repeat(43) })),
     );
     const statuses = guesses.map((g) => g.status);
+    // at most MAX_TOKEN_FAILURES are checked; the rest are refused: 429, or 503 from the overload
+    // gate when the machine is too busy to answer 30 requests at once (none is ever let through)
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(MAX_TOKEN_FAILURES);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20);
+    expect(statuses.filter((s) => s !== 401 && s !== 429 && s !== 503)).toEqual([]);
+    expect(statuses.filter((s) => s === 429 || s === 503).length).toBeGreaterThanOrEqual(20);
+    expect(statuses).toContain(429);
     const firstToken = (await phone.enrol()).body.userToken;
     expect((await evening.request('POST', API.deviceSession, { token: firstToken })).status).toBe(429);
     api.clock.advance(10 * 60_000);
