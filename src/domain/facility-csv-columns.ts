@@ -21,6 +21,7 @@ import {
 } from './facility';
 import type { IsoDate, IsoInstant } from './household';
 import { daysInMonth, formatJapanDateTimeCsv, instantAtJapanWallClock, isValidIsoDate } from './japan-time';
+import { MAX_BEDS } from './vacancy-report';
 
 export const COLUMN = {
   officeNumber: '事業所番号',
@@ -433,8 +434,10 @@ function readVacancy(cell: Cell, stored: Vacancy | null, fail: (column: string, 
   const reportedBy = cell(COLUMN.vacancyReportedBy);
   if (bedsCell === undefined && asOfCell === undefined && reportedBy === undefined) return undefined;
   if (!bedsCell && !asOfCell && !reportedBy) return undefined;
-  const beds = bedsCell ? parseCount(bedsCell) : null;
-  if (beds === null) fail(COLUMN.vacancyBeds, bedsCell ? '空床数は0以上の整数です' : '空床報告日時があるときは空床数も入れてください');
+  // as the hub bounds a report (MAX_BEDS): a larger count stored here was refused there, and held every later report
+  const count = bedsCell ? parseCount(bedsCell) : null;
+  const beds = count !== null && count <= MAX_BEDS ? count : null;
+  if (beds === null) fail(COLUMN.vacancyBeds, bedsCell ? `空床数は0〜${MAX_BEDS}の整数です` : '空床報告日時があるときは空床数も入れてください');
   let asOf = asOfCell ? parseJapanDateTimeCell(asOfCell) : null;
   if (asOf === null) {
     fail(COLUMN.vacancyAsOf, asOfCell ? `"${asOfCell}" は日時として読めません（例：2026-11-23 02:10）` : '空床数があるときは空床報告日時も入れてください');
@@ -458,3 +461,77 @@ function isOneOf<T extends string>(values: readonly T[], v: string): v is T {
   return (values as readonly string[]).includes(v);
 }
 
+// ---- what an update changes (shown before the import) ----
+
+/** A field of the facility an import can change, named as the feature's form names it. */
+export type FacilityChangeField =
+  | 'name'
+  | 'serviceType'
+  | 'unitType'
+  | 'address'
+  | 'area'
+  | 'phone'
+  | 'nightPhone'
+  | 'fax'
+  | 'email'
+  | 'hubFunctions'
+  | 'liaison'
+  | 'capacity'
+  | 'acceptance'
+  | 'acceptanceNote'
+  | 'medicalCare'
+  | 'emergencyRequestHow'
+  | 'vacancy'
+  | 'closure';
+
+export interface FacilityFieldChange {
+  readonly field: FacilityChangeField;
+  /** the disability type of an 'acceptance' or 'acceptanceNote' */
+  readonly type?: DisabilityType;
+  /** the stored value and the file's, as the CSV writes them ('' when blank) */
+  readonly before: string;
+  readonly after: string;
+  /**
+   * Wants a look before anything is written (there is no undo): a 受入れ the file narrows (者・児 →
+   * 不可; the facility leaves tonight's match for those persons), or a number the coordinator dials
+   * at night the file changes or clears (a hand-kept 夜間連絡先 replaced by a city list's).
+   */
+  readonly alert: 'acceptanceNarrowed' | 'phoneChanged' | 'closed' | null;
+}
+
+function vacancyText(v: Vacancy | null): string {
+  return v ? `${v.beds}床（${formatJapanDateTimeCsv(v.asOf)}${v.reportedBy ? `、${v.reportedBy}` : ''}）` : '';
+}
+
+function closureText(c: FacilityClosure | null | undefined): string {
+  return c ? `${closurePeriodText(c)}${c.note ? `（${c.note}）` : ''}` : '運営中';
+}
+
+/** The fields `updated` changes of `stored`, in the form's order, each with its value before and after. */
+export function facilityChanges(stored: Facility, updated: Facility): FacilityFieldChange[] {
+  const changes: FacilityFieldChange[] = [];
+  const add = (field: FacilityChangeField, before: string, after: string, alert: FacilityFieldChange['alert'] = null, type?: DisabilityType) => {
+    if (before !== after) changes.push({ field, ...(type ? { type } : {}), before, after, alert });
+  };
+  const text = (field: 'name' | 'serviceType' | 'unitType' | 'address' | 'area' | 'fax' | 'email' | 'liaison' | 'emergencyRequestHow') => add(field, stored[field], updated[field]);
+  const phone = (field: 'phone' | 'nightPhone') => add(field, stored[field], updated[field], stored[field].trim() !== '' ? 'phoneChanged' : null);
+  (['name', 'serviceType', 'unitType', 'address', 'area'] as const).forEach(text);
+  phone('phone');
+  phone('nightPhone');
+  (['fax', 'email', 'liaison'] as const).forEach(text);
+  add('hubFunctions', formatLabelList(stored.hubFunctions, HUB_FUNCTION_LABELS), formatLabelList(updated.hubFunctions, HUB_FUNCTION_LABELS));
+  add('capacity', String(stored.capacity), String(updated.capacity));
+  // a 休止 or 廃止 from the file takes the office out of tonight's match, as a narrowed 受入れ does
+  add('closure', closureText(stored.closure), closureText(updated.closure), updated.closure ? 'closed' : null);
+  for (const t of DISABILITY_TYPES) {
+    const was = stored.acceptance[t];
+    const now = updated.acceptance[t];
+    const narrowed = (was.adult && !now.adult) || (was.child && !now.child);
+    add('acceptance', formatAcceptanceCell(was), formatAcceptanceCell(now), narrowed ? 'acceptanceNarrowed' : null, t);
+    add('acceptanceNote', was.note, now.note, null, t);
+  }
+  add('medicalCare', formatLabelList(stored.medicalCare, MEDICAL_CARE_LABELS), formatLabelList(updated.medicalCare, MEDICAL_CARE_LABELS));
+  text('emergencyRequestHow');
+  add('vacancy', vacancyText(stored.vacancy), vacancyText(updated.vacancy));
+  return changes;
+}

@@ -45,6 +45,12 @@ describe('decodeCsvBytes', () => {
     expect(decodeCsvBytes(sjis(text))).toEqual({ text, encoding: 'Shift_JIS' });
   });
 
+  it('refuses a NUL in a UTF-8 file with a BOM too (the hub stores no text holding one, and refused the row at every push)', () => {
+    const withNul = utf8Bom('事業所番号,事業所名\r\n1210100001,あおぞら\u0000短期入所\r\n');
+    expect(() => decodeCsvBytes(withNul)).toThrow(/^ファイルに表示できない制御文字（NUL）が含まれているため、取り込めません。/);
+    expect(() => parseFacilityCsv(withNul, [], NOW, idSequence())).toThrow(FacilityCsvError);
+  });
+
   it('refuses bytes that are neither, with a message the user can act on', () => {
     expect(() => decodeCsvBytes(new Uint8Array([0x82, 0x20, 0xff]))).toThrow(FacilityCsvError);
     expect(() => decodeCsvBytes(new Uint8Array([0x82, 0x20, 0xff]))).toThrow(
@@ -320,6 +326,18 @@ describe('parseFacilityCsv', () => {
     expect(row.errors.find((e) => e.column === '対応できる医療的ケア')!.message).toContain('"点滴"');
   });
 
+  it('refuses 空床数 1000 naming the line (the hub takes at most 999, and refused every later report of the facility), and still takes a 定員 of 1000', () => {
+    const header = ['事業所番号', '事業所名', '定員', '空床数', '空床報告日時'];
+    const file = utf8(csv(header, ['1210100001', 'あおぞら', '1000', '999', '2026-11-23 08:00'], ['1210100002', 'みどり', '20', '1000', '2026-11-23 08:00']));
+    const preview = parseFacilityCsv(file, [], NOW, idSequence());
+    expect(preview.ok).toBe(false);
+    const [ok, over] = preview.rows;
+    expect(ok!.errors).toEqual([]);
+    expect(ok!.facility).toMatchObject({ capacity: 1000, vacancy: { beds: 999 } });
+    expect(over!.line).toBe(3);
+    expect(over!.errors).toEqual([{ column: '空床数', message: '空床数は0〜999の整数です' }]);
+  });
+
   it('refuses a 空床報告日時 in the future, naming the line and the column', () => {
     const header = ['事業所番号', '事業所名', 'サービス種別', '空床数', '空床報告日時'];
     // NOW is 2026-11-23 09:00 in Japan: two days later is a future report; an hour ago is fine
@@ -383,6 +401,33 @@ describe('parseFacilityCsv', () => {
     expect(preview.rows[0]!.facility).toMatchObject({ id: 'a', address: '新住所', createdAt: NOW, updatedAt: LATER });
     expect(preview.rows[1]!.facility).toBe(stored[1]);
     expect(preview.rows[2]!.facility).toMatchObject({ id: 'new-1', createdAt: LATER });
+  });
+
+  it('lists what an update changes, field by field with the value before and after, flagging a 受入れ narrowed and a phone number changed', () => {
+    const acceptance = { ...emptyAcceptance(), intellectual: { adult: true, child: true, note: '' }, mental: { adult: true, child: false, note: '' } };
+    const stored = createFacility({ id: 'a', nightPhone: '090-1234-5678', liaison: '山田', acceptance });
+    const header = ['事業所番号', '事業所名', '夜間連絡先', '連携担当者', '電話番号', DISABILITY_LABELS.intellectual, DISABILITY_LABELS.mental, `${DISABILITY_LABELS.mental} 備考`];
+    const file = utf8(csv(header, ['1210100001', 'あおぞら短期入所', '047-111-2222', '佐藤', '047-000-0000', '不可', '者・児', '要相談']));
+    const [row] = parseFacilityCsv(file, [stored], LATER, idSequence()).rows;
+    expect(row!.action).toBe('update');
+    expect(row!.changes).toEqual([
+      { field: 'phone', before: '', after: '047-000-0000', alert: null },
+      { field: 'nightPhone', before: '090-1234-5678', after: '047-111-2222', alert: 'phoneChanged' },
+      { field: 'liaison', before: '山田', after: '佐藤', alert: null },
+      { field: 'acceptance', type: 'intellectual', before: '者・児', after: '不可', alert: 'acceptanceNarrowed' },
+      { field: 'acceptance', type: 'mental', before: '者', after: '者・児', alert: null },
+      { field: 'acceptanceNote', type: 'mental', before: '', after: '要相談', alert: null },
+    ]);
+    // 者・児 → 者 takes the 児 away: narrowed too; a row that changes nothing lists nothing
+    const child = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名', DISABILITY_LABELS.intellectual], ['1210100001', 'あおぞら短期入所', '者'])), [stored], LATER, idSequence()).rows[0]!;
+    expect(child.changes).toEqual([{ field: 'acceptance', type: 'intellectual', before: '者・児', after: '者', alert: 'acceptanceNarrowed' }]);
+    const same = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名', '連携担当者'], ['1210100001', 'あおぞら短期入所', '山田'])), [stored], LATER, idSequence()).rows[0]!;
+    expect(same).toMatchObject({ action: 'unchanged', changes: [] });
+    // a 休止 from the file takes the office out of the match for its days: flagged; its end is not
+    const closing = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名', '休止・廃止', '休止・廃止の開始日'], ['1210100001', 'あおぞら短期入所', '休止', '2026-12-10'])), [stored], LATER, idSequence()).rows[0]!;
+    expect(closing.changes).toMatchObject([{ field: 'closure', alert: 'closed' }]);
+    const reopened = parseFacilityCsv(utf8(csv(['事業所番号', '事業所名', '休止・廃止'], ['1210100001', 'あおぞら短期入所', ''])), [closing.facility!], LATER, idSequence()).rows[0]!;
+    expect(reopened.changes).toMatchObject([{ field: 'closure', alert: null }]);
   });
 
   it('ignores unknown columns but lists them, and skips blank rows', () => {

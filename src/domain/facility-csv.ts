@@ -23,9 +23,11 @@ import {
   leadingZeroRestored,
   readFields,
   closureCells,
+  facilityChanges,
   restoreLeadingZero,
   type FacilityCsvCellError,
   type FacilityCsvCellNotice,
+  type FacilityFieldChange,
   type RowFindings,
 } from './facility-csv-columns';
 import type { IsoInstant } from './household';
@@ -35,7 +37,7 @@ import { withoutDigitSeparators } from './normalize';
 import { reportForNight, vacancyStanding } from './match-order';
 import { recordTooLarge } from './record-limits';
 
-export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError, type FacilityCsvCellNotice } from './facility-csv-columns';
+export { FACILITY_CSV_HEADERS, FACILITY_CSV_REQUIRED_HEADERS, type FacilityCsvCellError, type FacilityCsvCellNotice, type FacilityFieldChange } from './facility-csv-columns';
 
 /** More than a city lists (the demo hub has 1,000): a bigger file is refused before it is read. */
 export const FACILITY_CSV_MAX_BYTES = 10_000_000;
@@ -66,6 +68,11 @@ export interface FacilityImportRow {
   /** The record to store; null when the row has errors. */
   readonly facility: Facility | null;
   /**
+   * What an 'update' changes of the stored facility, field by field (empty for any other row): an
+   * import has no undo, so a hand-kept 夜間連絡先 a city list replaces is seen before it goes.
+   */
+  readonly changes: readonly FacilityFieldChange[];
+  /**
    * The stored facility the row was read against, null for a new one: a report or an edit synced
    * while the preview is open is merged over it when the rows are written, not overwritten.
    */
@@ -90,6 +97,7 @@ export interface FacilityImportPreview {
 
 const UNKNOWN_ENCODING = '文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。';
 const WHOLE_ROW = '行全体';
+const NUL_IN_TEXT = 'ファイルに表示できない制御文字（NUL）が含まれているため、取り込めません。ファイルを作ったソフトで CSV（UTF-8 または Shift_JIS）として保存し直してから選んでください。';
 
 // ---- decoding ----
 
@@ -110,6 +118,9 @@ function decode(bytes: Uint8Array, shiftJis: (bytes: Uint8Array) => string): { t
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     const text = decodeUtf8(bytes.subarray(3));
     if (text === null) throw new FacilityCsvError(UNKNOWN_ENCODING);
+    // The hub stores no text with a NUL (storable-text.ts): a row holding one saved here, and was
+    // refused at every push. (A lone surrogate, its other refusal, no decoder here can write.)
+    if (text.includes('\u0000')) throw new FacilityCsvError(NUL_IN_TEXT);
     return { text, encoding: 'UTF-8 (BOM)' };
   }
   // NUL bytes mean UTF-16 ("Unicode テキスト" in Excel), which both decoders below would accept as garbage.
@@ -334,7 +345,7 @@ export function parseFacilityCsv(
     const future = fields.vacancy ? futureReportError(fields.vacancy.asOf, now) : null;
     if (future) errors.push({ column: COLUMN.vacancyAsOf, message: future });
     const action = previous ? 'update' : 'create';
-    const row = { line: record.line, officeNumber, name, action, errors, notices, stored: previous ?? null } as const;
+    const row = { line: record.line, officeNumber, name, action, errors, notices, stored: previous ?? null, changes: [] } as const;
     if (errors.length > 0) return { ...row, facility: null };
 
     // A report the file replaces goes to the history, as a report made on the screen does.
@@ -350,7 +361,7 @@ export function parseFacilityCsv(
       const message = recordTooLarge(facility, `「${longest}」の文章を短くしてから取り込んでください。`)!;
       return { ...row, errors: [{ column: longest, message }], facility: null };
     }
-    return { ...row, facility };
+    return { ...row, facility, changes: previous ? facilityChanges(previous, facility) : [] };
   });
 
   const errorCount = rows.reduce((n, r) => n + r.errors.length, 0);

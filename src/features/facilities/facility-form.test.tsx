@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -59,6 +59,31 @@ describe('facility form', () => {
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(capacity).toHaveAccessibleDescription('定員は0〜9999の整数で入力してください');
     expect(await session.outbox()).toHaveLength(0);
+  });
+
+  it('refuses 1000 空床 beside the field (the hub takes at most 999, and refused every later save of the facility)', async () => {
+    const session = createFakeSession();
+    const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [createFacility({ id: 'fac-1', nightPhone: '090-9999-0000' })] });
+    const beds = screen.getByLabelText(/空床数/);
+    await user.type(beds, '1000');
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(beds).toHaveAccessibleDescription(/空床数は0〜999の整数で入力してください$/);
+    expect(await session.outbox()).toHaveLength(0);
+  });
+
+  it('refuses a record too large for the hub with the size said, and saves nothing (the hub refused it, and every later save with it)', async () => {
+    const session = createFakeSession();
+    // the last reports with their words already make most of the record
+    const reports = Array.from({ length: 10 }, (_, i) => ({ beds: 1, asOf: new Date(Date.now() - (i + 1) * 3_600_000).toISOString(), reportedBy: '佐藤', note: 'あ'.repeat(3600) }));
+    const [vacancy, ...vacancyHistory] = reports;
+    const stored = createFacility({ id: 'fac-1', nightPhone: '090-9999-0000', vacancy: vacancy!, vacancyHistory });
+    const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [stored] });
+    fireEvent.change(screen.getByLabelText('緊急時の受入れ依頼方法'), { target: { value: 'い'.repeat(15000) } });
+    await user.click(screen.getByRole('button', { name: '保存' }));
+    expect(await screen.findByText(/^記録が大きすぎて保存できません（\d+ KB、上限 128 KB）。緊急時の受入れ依頼方法・備考などの長い文章を短くしてください。$/)).toBeVisible();
+    expect(window.location.hash).toBe('#/facilities/fac-1/edit');
+    expect(await session.outbox()).toHaveLength(0);
+    expect(useApp.getState().facilities.get('fac-1')!.emergencyRequestHow).toBe(stored.emergencyRequestHow);
   });
 
   it('refuses a 事業所番号 another facility already has, naming it', async () => {

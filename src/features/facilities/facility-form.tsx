@@ -21,6 +21,7 @@ import {
   type Facility,
 } from '../../domain/facility';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
+import { recordTooLarge } from '../../domain/record-limits';
 import { japanDateOf } from '../../domain/japan-time';
 import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { Button } from '../../ui/button';
@@ -135,13 +136,20 @@ export function FacilityForm({ id }: { id: string | null }) {
       failed();
       return;
     }
+    const mine = applyForm({ ...(mergeBase ?? base), id: baseId }, state, new Date().toISOString());
+    // A bed report or an edit synced while the form was open stays, unless the form changed that field.
+    const held = id === null ? undefined : useApp.getState().facilities.get(id);
+    const facility = held && mergeBase ? mergeFormEdit({ ...mergeBase, id: baseId }, mine, held) : mine;
+    // The record as saved (others' edits merged, the reports kept) is what the hub bounds: one it
+    // refuses saved here, then held every later save of this facility from this phone.
+    const tooLarge = recordTooLarge(facility, T.errors.tooLarge);
+    if (tooLarge !== null) {
+      setSaveError(tooLarge);
+      return;
+    }
     setSaving(true);
     setSaveError(null);
     try {
-      const mine = applyForm({ ...(mergeBase ?? base), id: baseId }, state, new Date().toISOString());
-      // A bed report or an edit synced while the form was open stays, unless the form changed that field.
-      const held = id === null ? undefined : useApp.getState().facilities.get(id);
-      const facility = held && mergeBase ? mergeFormEdit({ ...mergeBase, id: baseId }, mine, held) : mine;
       await saveFacility(facility, id === null ? 'create' : 'update');
       await draft.finish();
       navigate(paths.detail(facility.id), { replace: true });

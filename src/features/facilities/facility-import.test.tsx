@@ -1,6 +1,6 @@
 import Encoding from 'encoding-japanese';
-import { screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
 import { exportFacilityCsv } from '../../domain/facility-csv';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -10,6 +10,7 @@ import { T } from './text';
 
 afterEach(() => {
   resetStore();
+  vi.unstubAllGlobals();
 });
 
 const sjis = (s: string) => new Uint8Array(Encoding.convert(Encoding.stringToCode(s), { to: 'SJIS', from: 'UNICODE' }));
@@ -106,6 +107,8 @@ describe('facility CSV import', () => {
     const synced = { ...existing, vacancy: report, vacancyHistory: [before], updatedAt: '2026-11-23T00:05:00.000Z' };
     useApp.setState({ facilities: new Map([[synced.id, synced]]) });
     await user.click(screen.getByRole('button', { name: '取り込む' }));
+    // the file changes the phone number: asked first
+    await user.click(await screen.findByRole('button', { name: 'このまま取り込む' }));
 
     expect(await screen.findByText('1件の事業所を取り込みました。')).toBeInTheDocument();
     const expected = { phone: '047-000-9999', vacancy: report, vacancyHistory: [before] };
@@ -192,5 +195,79 @@ describe('facility CSV import over what the hub keeps', () => {
     expect(screen.getByText('注意：2行目「夜間連絡先」: 空欄のため、いまの値（090-1234-5678）を消します')).toBeInTheDocument();
     expect(screen.getByText('注意：2行目「連携担当者」: 空欄のため、いまの値（山田 花子）を消します')).toBeInTheDocument();
     expect(screen.getByText(/^注意：2行目「拠点機能」: 空欄のため、いまの値（.+）を消します/)).toBeInTheDocument();
+  });
+});
+
+describe('what an import overwrites', () => {
+  it('lists each field an update changes (before → after, as the form names it), marks a 受入れ narrowed and a phone changed 要確認, and asks before importing, saying how many rows', async () => {
+    const session = createFakeSession();
+    const acceptance = { ...createFacility().acceptance, intellectual: { adult: true, child: true, note: '' } };
+    const held = createFacility({ id: 'fac-1', name: 'あおぞら短期入所', officeNumber: '1210100001', nightPhone: '090-1234-5678', liaison: '山田 花子', acceptance });
+    const other = createFacility({ id: 'fac-2', name: 'つばさ苑', officeNumber: '1210100002', liaison: '' });
+    const { user } = mountFacilities({ hash: '#/facilities/import', session, facilities: [held, other] });
+    const file = csv('事業所番号,事業所名,夜間連絡先,連携担当者,知的', '1210100001,あおぞら短期入所,047-111-2222,佐藤 一郎,不可', '1210100002,つばさ苑,,鈴木,');
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(file)));
+
+    expect(await screen.findByText('新規 0件・更新 2件・変更なし 0件')).toBeInTheDocument();
+    expect(screen.getByText('要確認：夜間・緊急連絡先: 090-1234-5678 → 047-111-2222')).toBeInTheDocument();
+    expect(screen.getByText('要確認：受入れ 知的: 者・児 → 不可')).toBeInTheDocument();
+    expect(screen.getByText('連携担当者: 山田 花子 → 佐藤 一郎')).toBeInTheDocument();
+    expect(screen.getByText('連携担当者: （空欄） → 鈴木')).toBeInTheDocument();
+    expect(screen.getByText(T.alertRows(1))).toBeInTheDocument();
+
+    // 取り込む asks first, with the count; going back writes nothing
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+    const dialog = await screen.findByRole('dialog', { name: '受入れ・電話番号・休止廃止を書き換えます' });
+    expect(dialog).toHaveTextContent('1件の事業所で、受入れが減るか、電話番号が変わるか、休止・廃止になります（一覧の「要確認」）。取り込むと元に戻せません。');
+    await user.click(within(dialog).getByRole('button', { name: '一覧に戻る' }));
+    expect(await session.outbox()).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+    await user.click(await screen.findByRole('button', { name: 'このまま取り込む' }));
+    expect(await screen.findByText('2件の事業所を取り込みました。')).toBeInTheDocument();
+    expect(useApp.getState().facilities.get('fac-1')).toMatchObject({ nightPhone: '047-111-2222', acceptance: { intellectual: { adult: false, child: false } } });
+  });
+
+  it('imports without asking when no row narrows a 受入れ or changes a phone number', async () => {
+    const held = createFacility({ id: 'fac-1', name: 'あおぞら短期入所', officeNumber: '1210100001', liaison: '山田 花子' });
+    const { user } = mountFacilities({ hash: '#/facilities/import', facilities: [held] });
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(csv('事業所番号,事業所名,連携担当者', '1210100001,あおぞら短期入所,佐藤 一郎'))));
+    expect(await screen.findByText('連携担当者: 山田 花子 → 佐藤 一郎')).toBeInTheDocument();
+    expect(screen.queryByText(/^要確認：/)).toBeNull();
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+    expect(await screen.findByText('1件の事業所を取り込みました。')).toBeInTheDocument();
+  });
+
+  it('shows the file chosen last when the read of one chosen before ends after it', async () => {
+    // a FileReader whose reads end when the test says
+    const reads: { file: File; done: (bytes: Uint8Array) => void }[] = [];
+    class HeldReader {
+      result: ArrayBuffer | null = null;
+      error: Error | null = null;
+      onload: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      readAsArrayBuffer(file: File) {
+        reads.push({
+          file,
+          done: (bytes) => {
+            this.result = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+            this.onload?.();
+          },
+        });
+      }
+    }
+    vi.stubGlobal('FileReader', HeldReader);
+    const { user } = mountFacilities({ hash: '#/facilities/import' });
+    const first = new TextEncoder().encode(csv(HEADER, '1210100001,古いファイルの事業所,中央'));
+    const second = new TextEncoder().encode(csv(HEADER, '1210100002,選び直した事業所,北部'));
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(first, 'old.csv'));
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(second, 'new.csv'));
+    expect(reads.map((r) => r.file.name)).toEqual(['old.csv', 'new.csv']);
+
+    await act(async () => reads[1]!.done(second));
+    expect(await screen.findByText(/2行目 新規 1210100002 選び直した事業所/)).toBeInTheDocument();
+    await act(async () => reads[0]!.done(first));
+    expect(screen.queryByText(/古いファイルの事業所/)).toBeNull();
+    expect(screen.getByText(/2行目 新規 1210100002 選び直した事業所/)).toBeInTheDocument();
   });
 });

@@ -2,12 +2,13 @@
  * CSV import: choose a file, see every row with what will happen and every error (line and column),
  * then store the whole file in one transaction. A file with any error writes nothing.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useApp } from '../../state/store';
 import { mergeFormEdit } from '../../protocol/merge';
-import { FacilityCsvError, facilityCsvTooLarge, parseFacilityCsv, type FacilityImportPreview } from '../../domain/facility-csv';
+import { FacilityCsvError, facilityCsvTooLarge, parseFacilityCsv, type FacilityImportPreview, type FacilityImportRow } from '../../domain/facility-csv';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
 import { TextField } from '../../ui/field';
 import { Notice, Page, Section } from '../../ui/layout';
 import { Busy } from '../../ui/status';
@@ -39,13 +40,22 @@ function previewOf(bytes: Uint8Array): FacilityImportPreview {
   return parseFacilityCsv(bytes, existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
 }
 
+/** A row whose change wants a look before the import: a 受入れ narrowed, a number dialled at night changed. */
+const wantsLook = (r: FacilityImportRow) => r.errors.length === 0 && r.changes.some((c) => c.alert !== null);
+
 export function FacilityImport() {
   const importFacilities = useApp((s) => s.importFacilities);
   const [phase, setPhase] = useState<Phase>({ name: 'idle' });
   const [importError, setImportError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  // Each choice of a file takes a number: a slower read of a file chosen before (a large one, then
+  // the right one) finds it is not the latest and shows nothing, rather than the wrong file's rows.
+  const latestChoice = useRef(0);
 
   async function choose(file: File | undefined) {
+    const choice = ++latestChoice.current;
     setImportError(null);
+    setConfirming(false);
     if (!file) return setPhase({ name: 'idle' });
     // a file far larger than a city lists is not read into memory at all
     const tooLarge = facilityCsvTooLarge(file.size);
@@ -53,8 +63,10 @@ export function FacilityImport() {
     setPhase({ name: 'reading' });
     try {
       const bytes = await readBytes(file);
+      if (choice !== latestChoice.current) return;
       setPhase({ name: 'preview', preview: previewOf(bytes), bytes });
     } catch (e) {
+      if (choice !== latestChoice.current) return;
       setPhase({ name: 'failed', message: e instanceof FacilityCsvError ? e.message : T.importFailed });
     }
   }
@@ -92,6 +104,7 @@ export function FacilityImport() {
   }
 
   const preview = phase.name === 'preview' || phase.name === 'importing' ? phase.preview : null;
+  const looks = preview ? preview.rows.filter(wantsLook).length : 0;
   return (
     <Page
       title={T.importTitle}
@@ -113,13 +126,29 @@ export function FacilityImport() {
             variant="primary"
             disabled={!preview.ok || phase.name === 'importing'}
             onClick={() => {
-              if (phase.name === 'preview') void run(phase.preview, phase.bytes);
+              // nothing is undone after the import: a row narrowing a 受入れ or changing a phone is asked about first
+              if (phase.name === 'preview' && looks > 0) setConfirming(true);
+              else if (phase.name === 'preview') void run(phase.preview, phase.bytes);
             }}
           >
             {phase.name === 'importing' ? T.importing : T.importButton}
           </Button>
         </div>
       ) : null}
+      <ConfirmDialog
+        open={confirming && phase.name === 'preview'}
+        title={T.alertConfirmTitle}
+        confirmLabel={T.alertConfirm}
+        cancelLabel={T.alertCancel}
+        danger
+        onConfirm={() => {
+          setConfirming(false);
+          if (phase.name === 'preview') void run(phase.preview, phase.bytes);
+        }}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{T.alertConfirmBody(looks)}</p>
+      </ConfirmDialog>
     </Page>
   );
 }
@@ -127,12 +156,14 @@ export function FacilityImport() {
 function PreviewView({ preview }: { preview: FacilityImportPreview }) {
   const count = (a: 'create' | 'update' | 'unchanged') => preview.rows.filter((r) => r.action === a && r.errors.length === 0).length;
   const noticeCount = preview.rows.reduce((n, r) => n + r.notices.length, 0);
+  const looks = preview.rows.filter(wantsLook).length;
   return (
     <Section title={T.previewTitle}>
       <p role="status">{T.encoding(preview.encoding)}</p>
       {preview.ignoredColumns.length > 0 ? <p className="muted">{T.ignored(preview.ignoredColumns)}</p> : null}
       {preview.acceptanceUnread ? <Notice kind="error">{T.acceptanceUnread(preview.ignoredColumns)}</Notice> : null}
       {noticeCount > 0 ? <Notice kind="warn">{T.hasNotices(noticeCount)}</Notice> : null}
+      {preview.ok && looks > 0 ? <Notice kind="warn">{T.alertRows(looks)}</Notice> : null}
       {preview.ok ? (
         <p>{T.summary(count('create'), count('update'), count('unchanged'))}</p>
       ) : (
@@ -144,14 +175,23 @@ function PreviewView({ preview }: { preview: FacilityImportPreview }) {
             <span>
               {T.rowLine(r.line)} {T.action[r.action]} {r.officeNumber} {r.name}
             </span>
-            {r.errors.length > 0 || r.notices.length > 0 ? (
+            {r.errors.length > 0 || r.notices.length > 0 || r.changes.length > 0 ? (
               <ul>
                 {r.errors.map((e, i) => (
                   <li key={`e${i}`}>{T.rowError(r.line, e.column, e.message)}</li>
                 ))}
+                {/* what wants a look first, in bold and in words (grayscale shows no colour) */}
+                {r.changes.map((c, i) =>
+                  c.alert ? (
+                    <li key={`a${i}`}>
+                      <strong>{T.rowAlert(c)}</strong>
+                    </li>
+                  ) : null,
+                )}
                 {r.notices.map((n, i) => (
                   <li key={`n${i}`}>{T.rowNotice(r.line, n.column, n.message)}</li>
                 ))}
+                {r.changes.map((c, i) => (c.alert ? null : <li key={`c${i}`}>{T.rowChange(c)}</li>))}
               </ul>
             ) : null}
           </li>

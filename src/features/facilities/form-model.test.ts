@@ -22,6 +22,13 @@ describe('the facility form model', () => {
     }
   });
 
+  it('refuses 1000 空床 (the hub takes at most 999: a 1000 saved here held every later report of the facility), and still takes a 定員 of 1000', () => {
+    expect(validateForm(formWith({ vacancyBeds: '1000' })).vacancyBeds).toBe('空床数は0〜999の整数で入力してください');
+    expect(validateForm(formWith({ vacancyBeds: '１０００' })).vacancyBeds).toBe('空床数は0〜999の整数で入力してください');
+    expect(validateForm(formWith({ vacancyBeds: '999' })).vacancyBeds).toBeUndefined();
+    expect(validateForm(formWith({ capacity: '1000' })).capacity).toBeUndefined();
+  });
+
   it('reads an e-mail address typed with the IME on (「info＠example．jp」) and saves it in half-width', () => {
     const form = formWith({ email: ' info＠example．jp ' });
     expect(validateForm(form).email).toBeUndefined();

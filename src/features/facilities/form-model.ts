@@ -1,5 +1,5 @@
 /** The facility form's editable state and its checks; pure, so it is tested without React. */
-import { historyAfter } from '../../domain/vacancy-report';
+import { historyAfter, MAX_BEDS } from '../../domain/vacancy-report';
 import { closureProblem, facilityPhoneProblem, isPlausibleEmail, type ClosureKind, type Facility, type FacilityClosure } from '../../domain/facility';
 import { withoutDigitSeparators } from '../../domain/normalize';
 import { T } from './text';
@@ -78,6 +78,8 @@ function closureOf(s: FacilityFormState, held?: FacilityClosure | null): Facilit
 
 /** Up to 4 digits, as the CSV reads a count: a longer one is a slip (and past 2^53 the hub refuses it). */
 const isCount = (s: string) => /^\d{1,4}$/.test(s.normalize('NFKC').trim());
+/** A bed count the hub takes (MAX_BEDS): a larger one saved here was refused there, and held every later report. */
+const isBeds = (s: string) => isCount(s) && Number(s.normalize('NFKC').trim()) <= MAX_BEDS;
 
 export function validateForm(s: FacilityFormState, held?: Pick<Facility, 'phone' | 'nightPhone'>): FacilityFormErrors {
   const errors: FacilityFormErrors = {};
@@ -90,7 +92,7 @@ export function validateForm(s: FacilityFormState, held?: Pick<Facility, 'phone'
   }
   if (!isPlausibleEmail(emailOf(s.email))) errors.email = T.errors.email;
   if (!isCount(s.capacity)) errors.capacity = T.errors.capacity;
-  if (s.vacancyBeds.trim() !== '' && !isCount(s.vacancyBeds)) errors.vacancyBeds = T.errors.beds;
+  if (s.vacancyBeds.trim() !== '' && !isBeds(s.vacancyBeds)) errors.vacancyBeds = T.errors.beds;
   const closure = closureOf(s);
   const problem = closure === null ? null : closureProblem(closure);
   if (problem) errors[problem.field === 'from' ? 'closureFrom' : 'closureUntil'] = problem.message;

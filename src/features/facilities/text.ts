@@ -1,7 +1,9 @@
 /** Every user-facing string of the facilities feature, in one place for review (STYLE.md habit 9). */
-import type { FacilityImportRow } from '../../domain/facility-csv';
+import type { FacilityFieldChange, FacilityImportRow } from '../../domain/facility-csv';
+import { DISABILITY_LABELS } from '../../domain/disability';
 import { DATE_PARTLY_TYPED } from '../../ui/field';
 import { formatJapanDate } from '../../domain/japan-time';
+import { MAX_BEDS } from '../../domain/vacancy-report';
 
 export const T = {
   listTitle: '短期入所事業所',
@@ -60,6 +62,9 @@ export const T = {
   reportSubmit: '報告する',
   reportsAhead: 'この先の夜の報告',
   reportFailed: '保存できませんでした。もう一度「報告する」を押してください。',
+  /** after 「記録が大きすぎて保存できません（… KB、上限 128 KB）。」: the 事業所's record holds the last reports with their words */
+  reportTooLargeNote: 'ひとことを短くしてください。',
+  reportTooLargeRecord: '事業所の「編集」で、緊急時の受入れ依頼方法・備考などの長い文章を短くしてから報告してください。',
   historyTitle: 'これまでの報告',
   noHistory: 'これまでの報告はありません。',
   noArea: '地区未設定',
@@ -152,8 +157,11 @@ export const T = {
     phoneHint: '（例：047-123-4567、090-1234-5678。内線や時間帯は番号の後に書けます）',
     email: 'メールアドレスの形式を確認してください（例：tanki@example.jp）',
     capacity: '定員は0〜9999の整数で入力してください',
-    beds: '空床数は0〜9999の整数で入力してください',
+    /** as the hub bounds a report (MAX_BEDS); 定員 keeps its own */
+    beds: `空床数は0〜${MAX_BEDS}の整数で入力してください`,
     summary: '入力内容を確認してください（赤い項目）',
+    /** after 「記録が大きすぎて保存できません（… KB、上限 128 KB）。」 */
+    tooLarge: '緊急時の受入れ依頼方法・備考などの長い文章を短くしてください。',
     datePartlyTyped: DATE_PARTLY_TYPED,
   },
 
@@ -183,4 +191,51 @@ export const T = {
   // each says which it is first, an error stopping the whole file and a notice only to be looked at.
   rowError: (line: number, column: string, message: string) => `エラー：${line}行目「${column}」: ${message}`,
   rowNotice: (line: number, column: string, message: string) => `注意：${line}行目「${column}」: ${message}`,
+  /** an 更新 row's field, named as the form names it, with its value now and the file's */
+  rowChange: (c: FacilityFieldChange) => `${changeLabel(c)}: ${changeValue(c.before)} → ${changeValue(c.after)}`,
+  /** a change wanting a look before the import: a 受入れ narrowed, a number dialled at night changed, a 休止 or 廃止 */
+  rowAlert: (c: FacilityFieldChange) => `要確認：${changeLabel(c)}: ${changeValue(c.before)} → ${changeValue(c.after)}`,
+  alertRows: (n: number) =>
+    `受入れが減る行・電話番号が変わる行・休止や廃止になる行が${n}件あります（一覧の「要確認」）。取り込むと元に戻せません。内容を確かめてから取り込んでください。`,
+  alertConfirmTitle: '受入れ・電話番号・休止廃止を書き換えます',
+  alertConfirmBody: (n: number) =>
+    `${n}件の事業所で、受入れが減るか、電話番号が変わるか、休止・廃止になります（一覧の「要確認」）。取り込むと元に戻せません。受入れが減った事業所は、その障害種別（者・児）の方の受入先の候補に出なくなります。休止・廃止の事業所は、その期間、候補に出なくなります。`,
+  alertConfirm: 'このまま取り込む',
+  alertCancel: '一覧に戻る',
 } as const;
+
+/** The labels of the facility form (above), so that a change reads as the form shows the field. */
+const CHANGE_LABELS = {
+  name: T.name,
+  serviceType: T.serviceType,
+  unitType: T.unitType,
+  address: T.address,
+  area: T.area,
+  phone: T.phoneLabel,
+  nightPhone: T.nightPhoneLabel,
+  fax: T.faxLabel,
+  email: T.emailLabel,
+  hubFunctions: T.hubFunctionsLegend,
+  liaison: T.liaison,
+  capacity: T.capacity,
+  medicalCare: T.medicalCareLegend,
+  emergencyRequestHow: T.emergencyHowLabel,
+  vacancy: T.vacancyTitle,
+  closure: T.closureTitle,
+} as const satisfies Record<Exclude<FacilityFieldChange['field'], 'acceptance' | 'acceptanceNote'>, string>;
+
+function changeLabel(c: FacilityFieldChange): string {
+  const type = c.type === undefined ? '' : DISABILITY_LABELS[c.type];
+  if (c.field === 'acceptance') return `受入れ ${type}`;
+  if (c.field === 'acceptanceNote') return T.acceptanceNote(type);
+  return CHANGE_LABELS[c.field];
+}
+
+/** A long text (緊急時の受入れ依頼方法) cut short, so that a row stays a few lines on a phone. */
+const CHANGE_VALUE_CHARS = 40;
+
+function changeValue(v: string): string {
+  if (v.trim() === '') return '（空欄）';
+  const chars = Array.from(v.replace(/\s+/g, ' ').trim());
+  return chars.length > CHANGE_VALUE_CHARS ? `${chars.slice(0, CHANGE_VALUE_CHARS).join('')}…` : chars.join('');
+}

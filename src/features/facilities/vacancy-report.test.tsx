@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyFacility, type Facility } from '../../domain/facility';
 import { addDaysToDate, formatMonthDay, japanDateOf } from '../../domain/japan-time';
@@ -152,6 +152,38 @@ describe('空床を報告 (the liaison screen)', () => {
     expect(screen.getByText('空床数を0以上の整数で入れてください（満床は0）。')).not.toHaveAttribute('role');
     expect(screen.queryAllByRole('alert')).toHaveLength(0);
     expect(await session.outbox()).toHaveLength(0);
+  });
+
+  it('refuses 1000 beds beside the field (the hub takes at most 999)', async () => {
+    const f = facility('f-08', 'あさひ', { vacancy: { beds: 0, asOf: minutesAgo(60), reportedBy: '佐藤' } });
+    const { user, session } = mountFacilities({ hash: '#/facilities/f-08/vacancy', facilities: [f] });
+    const beds = screen.getByLabelText(/空床数/);
+    await user.clear(beds);
+    await user.type(beds, '1000');
+    await user.type(screen.getByLabelText(/報告者/), '田中');
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+    expect(beds).toHaveAccessibleDescription(/空床数を0以上の整数で入れてください（満床は0）。$/);
+    expect(await session.outbox()).toHaveLength(0);
+  });
+
+  it('refuses a report whose record the hub would refuse for its size (a long ひとこと kept with the last ten), saying to shorten it, and saves nothing', async () => {
+    // ten reports with a long word each, as a liaison pasting the week's roster into ひとこと left them
+    const reports = Array.from({ length: 11 }, (_, i) => ({ beds: 1, asOf: minutesAgo(60 * (i + 1)), reportedBy: '佐藤', note: 'あ'.repeat(3600) }));
+    const [vacancy, ...vacancyHistory] = reports;
+    const f = facility('f-09', 'あさひ', { vacancy: vacancy!, vacancyHistory: vacancyHistory.slice(0, 10) });
+    const { user, session } = mountFacilities({ hash: '#/facilities/f-09/vacancy', facilities: [f] });
+    await user.type(screen.getByLabelText(/報告者/), '田中');
+    fireEvent.change(screen.getByLabelText('ひとこと（任意）'), { target: { value: 'い'.repeat(8000) } });
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+    expect(await screen.findByText(/^記録が大きすぎて保存できません（\d+ KB、上限 128 KB）。ひとことを短くしてください。$/)).toBeVisible();
+    expect(window.location.hash).toBe('#/facilities/f-09/vacancy');
+    expect(await session.outbox()).toHaveLength(0);
+
+    // shortened, it is saved
+    fireEvent.change(screen.getByLabelText('ひとこと（任意）'), { target: { value: '土曜の夜のみ' } });
+    await user.click(screen.getByRole('button', { name: '報告する' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/facilities/f-09'));
+    expect((await session.outbox()).map((e) => e.op)).toEqual(['update']);
   });
 
   it('holds an app update back while a report is typed and not yet sent, and lets it through once sent', async () => {

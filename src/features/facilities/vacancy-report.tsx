@@ -13,6 +13,7 @@ import { japanNightOf, reportForNight, reportsAhead, vacancyStanding } from '../
 import { formatJapanDate, formatJapanDateTimeOrText, formatMonthDay, japanDateOf } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
 import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
+import { recordTooLarge } from '../../domain/record-limits';
 import { Button } from '../../ui/button';
 import { TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
@@ -88,6 +89,7 @@ export function VacancyReport({ id }: { id: string }) {
   const { form, setForm, restored, finish, discard } = useDraftedForm(`vacancy-report:${id}`, initial);
   const [errors, setErrors] = useState<VacancyReportErrors>({});
   const [failed, setFailed] = useState(false);
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { ref: formRef, failed: focusInvalid } = useFocusInvalidOnFail<HTMLFormElement>();
   const back = (
@@ -110,13 +112,24 @@ export function VacancyReport({ id }: { id: string }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const result = reportVacancy(f, form, new Date().toISOString());
+    const at = new Date().toISOString();
+    const result = reportVacancy(f, form, at);
+    setTooLarge(null);
     if (!result.ok) {
       setErrors(result.errors);
       focusInvalid();
       return;
     }
     setErrors({});
+    // The hub takes no record above 128 KB, and the facility keeps its last reports with their words:
+    // a long ひとこと kept over ten reports was refused there, and every later report with it.
+    const large = recordTooLarge(result.facility, T.reportTooLargeNote);
+    if (large !== null) {
+      const withoutNote = reportVacancy(f, { ...form, note: '' }, at);
+      const noteHelps = withoutNote.ok && recordTooLarge(withoutNote.facility) === null;
+      setTooLarge(noteHelps ? large : recordTooLarge(result.facility, T.reportTooLargeRecord));
+      return;
+    }
     setBusy(true);
     setFailed(false);
     try {
@@ -170,6 +183,7 @@ export function VacancyReport({ id }: { id: string }) {
         ) : null}
         <TextArea label={T.reportNote} value={form.note} onChange={(e) => set({ note: e.target.value })} />
         <TextField label={T.vacancyReporter} value={form.reportedBy} onChange={(e) => set({ reportedBy: e.target.value })} error={errors.reportedBy} required />
+        {tooLarge ? <Notice kind="error">{tooLarge}</Notice> : null}
         {failed ? <Notice kind="error">{T.reportFailed}</Notice> : null}
         <Button type="submit" variant="primary" disabled={busy}>
           {T.reportSubmit}
