@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHousehold, createPerson } from '../../test/factories/household';
+import { createTrialStay } from '../../test/factories/trial-stay';
 import type { Household } from '../domain/household';
 import { validateHousehold } from '../domain/household-schema';
 import { equal, mergeFormEdit, mergeRecord, type Json } from './merge';
@@ -116,6 +117,36 @@ describe('[S14] two reviews of one household (issue 15 point 3)', () => {
     expect(mergeRecord(base, held, incoming)).toEqual({ merged: held, conflicts: [{ path: 'closure', kept: held.closure, lost: incoming.closure }] });
     // one side alone changed it: that side's, whole
     expect(mergeRecord(base, base, incoming).merged).toEqual(incoming);
+  });
+
+  it("keeps a trial stay's 開始日 and 終了日 as one period: one phone's 開始日 with another's 終了日 never makes 11/5〜11/3", () => {
+    const base = JSON.parse(JSON.stringify(createTrialStay({ from: '2026-11-01', to: '2026-11-07' }))) as Obj;
+    const held = { ...base, from: '2026-11-05' };
+    const incoming = { ...base, to: '2026-11-03', nextTime: '夜間は吸引が必要' };
+    const { merged, conflicts } = mergeRecord(base, held, incoming);
+    expect([merged['from'], merged['to'], merged['nextTime']]).toEqual(['2026-11-05', '2026-11-07', '夜間は吸引が必要']);
+    expect(conflicts).toEqual([
+      { path: 'from', kept: '2026-11-05', lost: '2026-11-01' },
+      { path: 'to', kept: '2026-11-07', lost: '2026-11-03' },
+    ]);
+    // one side alone changed the period: that side's, whole, and no conflict
+    expect(mergeRecord(base, { ...base, purpose: '短期入所の練習' }, incoming)).toEqual({ merged: { ...incoming, purpose: '短期入所の練習' }, conflicts: [] });
+    // both made the same correction: no conflict
+    expect(mergeRecord(base, { ...base, to: '2026-11-03' }, incoming).conflicts).toEqual([]);
+  });
+
+  it("keeps a 機能強化加算 coordinator's months in post as one period", () => {
+    const base = { id: 'c1', name: '小野 恵美', fromMonth: '2026-04', toMonth: '2026-09' };
+    const { merged, conflicts } = mergeRecord(base, { ...base, fromMonth: '2026-08' }, { ...base, toMonth: '2026-06' });
+    expect([merged['fromMonth'], merged['toMonth']]).toEqual(['2026-08', '2026-09']);
+    expect(conflicts.map((c) => c.path)).toEqual(['fromMonth', 'toMonth']);
+  });
+
+  it("keeps the form's period whole when a colleague changed the other date meanwhile (mergeFormEdit)", () => {
+    const base = { from: '2026-11-01', to: '2026-11-07', nextTime: '' };
+    const mine = { ...base, from: '2026-11-05' };
+    const held = { ...base, to: '2026-11-03', nextTime: '夜間は吸引が必要' };
+    expect(mergeFormEdit(base, mine, held)).toEqual({ from: '2026-11-05', to: '2026-11-07', nextTime: '夜間は吸引が必要' });
   });
 
   it("keeps the report that lost to a later one in the history, with what each side moved there, and no conflict", () => {

@@ -52,6 +52,18 @@ const WHOLE_REPORTS = new Set(['vacancy']);
 const ONE_STATEMENT = new Set(['closure']);
 
 /**
+ * Dates that are one period (a trial stay's 開始日 and 終了日, a person's or an office's period, a
+ * 機能強化加算 coordinator's months in post), merged as one statement: field by field, one phone's
+ * corrected 開始日 with another's corrected 終了日 made 11/5〜11/3, which every phone took, its form
+ * then refused and the yearly report counted as 0 days. One side alone changed the pair: that side's,
+ * whole. Both sides changed a member: the held pair stays and each date of the other is a conflict.
+ */
+const PERIOD_PAIRS: readonly (readonly [string, string])[] = [
+  ['from', 'to'],
+  ['fromMonth', 'toMonth'],
+];
+
+/**
  * Where a whole report's replaced ones are kept: the report that loses to a later one made at once
  * goes there too, as a report made after it on the same phone would have put it, with what either
  * side moved there (the match reads the history: a weekend's beds lost to tonight's report hid them).
@@ -102,8 +114,14 @@ function mergeObject(base: JsonObject, held: JsonObject, incoming: JsonObject, p
   const out: Record<string, Json> = {};
   // Held key order first, then keys only the edit has: the stored text stays stable.
   const keys = [...new Set([...Object.keys(held), ...Object.keys(incoming), ...Object.keys(base)])];
+  const periods = periodsBothChanged(base, held, incoming);
   for (const key of keys) {
-    const value = mergeValue(base[key], held[key], incoming[key], path === '' ? key : `${path}.${key}`, key, conflicts, options);
+    const keyPath = path === '' ? key : `${path}.${key}`;
+    let value: Json | undefined;
+    if (periods.has(key)) {
+      value = held[key];
+      if (!equal(held[key], incoming[key])) conflicts.push({ path: keyPath, kept: held[key], lost: incoming[key] });
+    } else value = mergeValue(base[key], held[key], incoming[key], keyPath, key, conflicts, options);
     if (value !== undefined) out[key] = value;
   }
   for (const [key, historyKey] of Object.entries(REPORT_HISTORY)) {
@@ -122,6 +140,16 @@ function mergeObject(base: JsonObject, held: JsonObject, incoming: JsonObject, p
     if (at >= 0) conflicts.splice(at, 1);
   }
   return out;
+}
+
+/** The keys of the periods (PERIOD_PAIRS) both sides changed differently: each keeps the held date. */
+function periodsBothChanged(base: JsonObject, held: JsonObject, incoming: JsonObject): ReadonlySet<string> {
+  const keys = new Set<string>();
+  for (const pair of PERIOD_PAIRS) {
+    const changed = (side: JsonObject) => pair.some((k) => !equal(side[k], base[k]));
+    if (changed(held) && changed(incoming) && !pair.every((k) => equal(held[k], incoming[k]))) for (const k of pair) keys.add(k);
+  }
+  return keys;
 }
 
 function objectsIn(v: Json | undefined): readonly JsonObject[] {
