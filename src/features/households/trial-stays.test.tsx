@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
@@ -102,6 +102,34 @@ describe('trial stays on the household record', () => {
     expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ to: '2026-05-12', createdAt: '2026-05-12T01:00:00.000Z' });
   });
 
+  it('keeps a colleague’s 申し送り synced while the correction was open, and saves the correction too', async () => {
+    const { user, session } = mount();
+    await user.click(await screen.findByRole('button', { name: 'この記録を直す' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用を直す' });
+    await user.clear(within(form).getByLabelText(/利用終了日/));
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-05-12');
+    // meanwhile a colleague's edit of the same stay arrives by sync
+    const held = useApp.getState().trialStays.get('ts-old')!;
+    useApp.setState({ trialStays: new Map([['ts-old', { ...held, nextTime: '夜間は吸引が必要', updatedAt: '2026-05-13T01:00:00.000Z' }]]) });
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+    expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ to: '2026-05-12', nextTime: '夜間は吸引が必要', howItWent: held.howItWent });
+    const [stored] = await session.list('trial-stay');
+    expect(stored!.data).toMatchObject({ to: '2026-05-12', nextTime: '夜間は吸引が必要' });
+  });
+
+  it('refuses a stay too large for the hub with the size said, and saves nothing', async () => {
+    const { user, session } = mount();
+    await user.click(await screen.findByRole('button', { name: 'この記録を直す' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用を直す' });
+    // a pasted log of the whole week: 45,000 characters of 3 bytes each
+    fireEvent.change(within(form).getByLabelText('利用の様子'), { target: { value: 'あ'.repeat(45000) } });
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await within(form).findByText(/^記録が大きすぎて保存できません（\d+ KB、上限 128 KB）。長い文章を短くしてください。$/)).toBeVisible();
+    expect(await session.list('trial-stay')).toEqual([]);
+    expect(useApp.getState().trialStays.get('ts-old')!.howItWent).toBe('夜はよく眠れた');
+  });
+
   it('offers one office registered twice once for a new stay, and the record a stay names when it is corrected', async () => {
     const { user } = mount();
     // fac-1 holds the stay; its twin has the newer bed report, the record the match shows
@@ -197,6 +225,62 @@ describe('a trial stay typed when the phone locks', () => {
     const form = await screen.findByRole('form', { name: '佐藤 美月の体験利用' });
     expect(await within(form).findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(within(form).getByLabelText(/様子/)).toHaveValue('夜は落ち着いて眠れた。朝の服薬は自分で');
+    second.lock();
+  });
+
+  it('keeps a colleague’s 申し送り that arrived while the phone was locked with a correction open', async () => {
+    const vault = createVault(`trial-edit-draft-${crypto.randomUUID()}`);
+    const first = await vault.setUp('相談 一郎', PASSPHRASE);
+    const stay = createTrialStay({ id: 'ts-old', householdId: 'hh-1', personId: 'p-1', facilityId: 'fac-1', facilityName: 'みどり荘', from: '2026-05-10', to: '2026-05-11', nextTime: '' });
+    const stays = (s: typeof stay) =>
+      useApp.setState({ facilities: new Map([['fac-1', createFacility({ id: 'fac-1', name: 'みどり荘' })]]), trialStays: new Map([[s.id, s]]) });
+    setUnlocked(first, [household]);
+    stays(stay);
+    window.location.hash = '#/households/hh-1';
+    const user = userEvent.setup();
+    render(<Shell />);
+    await user.click(await screen.findByRole('button', { name: 'この記録を直す' }));
+    await user.clear(within(screen.getByRole('form', { name: '佐藤 陽太の体験利用を直す' })).getByLabelText(/利用終了日/));
+    await user.type(within(screen.getByRole('form', { name: '佐藤 陽太の体験利用を直す' })).getByLabelText(/利用終了日/), '2026-05-12');
+
+    await useApp.getState().lock('idle');
+    expect(await screen.findByText('ロック中')).toBeInTheDocument();
+    const second = await vault.unlock(first.user.id, PASSPHRASE);
+    setUnlocked(second, [household]);
+    // the colleague's edit pulled since
+    stays({ ...stay, nextTime: '夜間は吸引が必要' });
+    const form = await screen.findByRole('form', { name: '佐藤 陽太の体験利用を直す' });
+    expect(await within(form).findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    await user.click(within(form).getByRole('button', { name: '記録する' }));
+    expect(await screen.findByText('体験利用を記録しました。')).toBeVisible();
+    expect(useApp.getState().trialStays.get('ts-old')).toMatchObject({ to: '2026-05-12', nextTime: '夜間は吸引が必要' });
+    second.lock();
+  });
+
+  it('opens the 取消 dialog again after the unlock, with the reason typed', async () => {
+    const vault = createVault(`trial-cancel-draft-${crypto.randomUUID()}`);
+    const first = await vault.setUp('相談 一郎', PASSPHRASE);
+    const stays = () =>
+      useApp.setState({
+        facilities: new Map([['fac-1', createFacility({ id: 'fac-1', name: 'みどり荘' })]]),
+        trialStays: new Map([['ts-old', createTrialStay({ id: 'ts-old', householdId: 'hh-1', personId: 'p-1', facilityName: 'あおぞら' })]]),
+      });
+    setUnlocked(first, [household]);
+    stays();
+    window.location.hash = '#/households/hh-1';
+    const user = userEvent.setup();
+    render(<Shell />);
+    await user.click(await screen.findByRole('button', { name: 'この記録を取り消す' }));
+    await user.type(within(screen.getByRole('dialog', { name: '体験利用の記録を取り消しますか？' })).getByLabelText(/取り消す理由/), '別の方の記録と取り違えた');
+
+    await useApp.getState().lock('idle');
+    expect(await screen.findByText('ロック中')).toBeInTheDocument();
+    const second = await vault.unlock(first.user.id, PASSPHRASE);
+    setUnlocked(second, [household]);
+    stays();
+    const dialog = await screen.findByRole('dialog', { name: '体験利用の記録を取り消しますか？' });
+    expect(await within(dialog).findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(within(dialog).getByLabelText(/取り消す理由/)).toHaveValue('別の方の記録と取り違えた');
     second.lock();
   });
 

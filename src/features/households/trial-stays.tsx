@@ -2,9 +2,10 @@
  * The household's trial stays (体験利用): each person's stays, the latest first, and a form to
  * record one. Checked whole before anything is saved (domain/trial-stay.ts): a facility that is
  * not registered, an end before the start or a stay overlapping another of the same person is
- * refused with the field named.
+ * refused with the field named. A correction saves only what it changed: what a colleague changed on
+ * the stay meanwhile (a 申し送り synced while the form was open) stays.
  */
-import { useMemo, useState, type FormEvent } from 'react';
+import { Fragment, useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import type { Household, Person } from '../../domain/household';
@@ -12,6 +13,8 @@ import { stayDays } from '../../domain/case-fold';
 import { cancelTrialStay, EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
 import { oneRecordPerOffice } from '../../domain/facility-twins';
 import { formatJapanDateTime } from '../../domain/japan-time';
+import { recordTooLarge } from '../../domain/record-limits';
+import { mergeFormEdit } from '../../protocol/merge';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Button } from '../../ui/button';
 import { SelectField, TextArea, TextField } from '../../ui/field';
@@ -53,7 +56,10 @@ export function TrialStaysSection({ household: h }: { household: Household }) {
             {/* a form left with text when the phone locked opens again by itself after the unlock */}
             <ReopenWhenDrafted formKey={newStayKey(h.id, p.id)} onReopen={() => setAdding(p.id)} />
             {stays.filter((s) => !s.cancelled).map((s) => (
-              <ReopenWhenDrafted key={s.id} formKey={stayKey(s.id)} onReopen={() => setEditing(s)} />
+              <Fragment key={s.id}>
+                <ReopenWhenDrafted formKey={stayKey(s.id)} onReopen={() => setEditing(s)} />
+                <ReopenWhenDrafted formKey={cancelKey(s.id)} onReopen={() => setCancelling(s)} />
+              </Fragment>
             ))}
             {h.persons.length > 1 ? <h3 className="hh-person-title">{name}</h3> : null}
             {stays.length === 0 ? <p>{TT.none}</p> : null}
@@ -130,6 +136,19 @@ export function TrialStaysSection({ household: h }: { household: Household }) {
 
 const newStayKey = (householdId: string, personId: string) => `trial-stay:new:${householdId}:${personId}`;
 const stayKey = (stayId: string) => `trial-stay:${stayId}`;
+const cancelKey = (stayId: string) => `trial-stay-cancel:${stayId}`;
+
+/** What a correction's form holds: the fields as typed, and the stay's fields as the form opened on them. */
+type StayFormDraft = TrialStayDraft & {
+  /**
+   * the stay as the form opened it, kept with the draft: the save takes from the form only what was
+   * changed since, and a draft restored after a colleague's edit does not write back what it replaced
+   * (absent in a draft kept before the form kept it: the stay as the form opens now)
+   */
+  readonly base?: TrialStayDraft;
+};
+
+const draftOf = (s: TrialStay): TrialStayDraft => ({ facilityId: s.facilityId, from: s.from, to: s.to, purpose: s.purpose, howItWent: s.howItWent, nextTime: s.nextTime });
 
 /** Opens a trial-stay form again after an unlock when it was left with text at the lock (useReopenForDraft). */
 function ReopenWhenDrafted({ formKey, onReopen }: { formKey: string; onReopen: () => void }) {
@@ -156,11 +175,7 @@ function TrialStayForm({
   const stays = useApp((s) => s.trialStays);
   const user = useApp((s) => s.session?.user.displayName ?? '');
   const saveTrialStay = useApp((s) => s.saveTrialStay);
-  const [initial] = useState<TrialStayDraft>(() =>
-    previous
-      ? { facilityId: previous.facilityId, from: previous.from, to: previous.to, purpose: previous.purpose, howItWent: previous.howItWent, nextTime: previous.nextTime }
-      : EMPTY_TRIAL_STAY_DRAFT,
-  );
+  const [initial] = useState<StayFormDraft>(() => (previous ? { ...draftOf(previous), base: draftOf(previous) } : EMPTY_TRIAL_STAY_DRAFT));
   // kept as a draft: what was typed when the phone locked (5 minutes' pause) comes back when the
   // form is opened again, as the other small forms do; it was lost with the lock
   const { form: draft, setForm: setDraft, restored, finish, discard } = useDraftedForm(previous ? stayKey(previous.id) : newStayKey(h.id, p.id), initial);
@@ -183,7 +198,12 @@ function TrialStayForm({
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const result = validateTrialStay(draft, {
+    const { base = initial.base, ...mine } = draft;
+    // The stay as held now: a colleague's edit synced while the form was open stays, in each field
+    // this form did not change (their 申し送り was replaced by the one the form opened with).
+    const held = previous ? (stays.get(previous.id) ?? previous) : undefined;
+    const fields = held && base ? mergeFormEdit(base, mine, draftOf(held)) : mine;
+    const result = validateTrialStay(fields, {
       id: previous?.id ?? globalThis.crypto.randomUUID(),
       withdrawnOn: h.withdrawal?.date ?? null,
       householdId: h.id,
@@ -192,12 +212,19 @@ function TrialStayForm({
       stays: stays.values(),
       recordedBy: user,
       now: new Date().toISOString(),
-      ...(previous ? { previous } : {}),
+      ...(held ? { previous: held } : {}),
     });
     if (!result.ok) {
       setErrors(Object.fromEntries(result.errors.map((x) => [x.path, x.message])));
       setFailed(TT.fixErrors);
       focusInvalid();
+      return;
+    }
+    // the hub takes no record above its bound (domain/record-limits.ts): said before anything is saved
+    const tooLarge = recordTooLarge(result.value);
+    if (tooLarge !== null) {
+      setErrors({});
+      setFailed(tooLarge);
       return;
     }
     setBusy(true);
@@ -240,7 +267,8 @@ function TrialStayForm({
 function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: boolean) => void }) {
   const user = useApp((s) => s.session?.user.displayName ?? '');
   const saveTrialStay = useApp((s) => s.saveTrialStay);
-  const [reason, setReason] = useState('');
+  // kept as a draft: the reason typed when the phone locked comes back, the dialog opened again by itself
+  const { form: reason, setForm: setReason, restored, finish, discard } = useDraftedForm(cancelKey(stay.id), '');
   const [error, setError] = useState<string | undefined>();
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -254,9 +282,16 @@ function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: b
       focusInvalid();
       return;
     }
+    const tooLarge = recordTooLarge(result.value);
+    if (tooLarge !== null) {
+      setError(tooLarge);
+      focusInvalid();
+      return;
+    }
     setBusy(true);
     try {
       await saveTrialStay(result.value, 'update');
+      await finish();
       onDone(true);
     } catch {
       setFailed(TT.saveFailed);
@@ -265,8 +300,9 @@ function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: b
   }
 
   return (
-    <ConfirmDialog open title={TT.cancelTitle} confirmLabel={TT.cancelConfirm} cancelLabel={TT.cancel} danger busy={busy} onConfirm={() => void confirm()} onCancel={() => onDone(false)}>
+    <ConfirmDialog open title={TT.cancelTitle} confirmLabel={TT.cancelConfirm} cancelLabel={TT.cancel} danger busy={busy} onConfirm={() => void confirm()} onCancel={() => void finish().then(() => onDone(false))}>
       <div ref={ref}>
+        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
         <p>
           <strong>{stay.facilityName}</strong>　{TT.period(dateText(stay.from), dateText(stay.to), stayDays(stay.from, stay.to))}
         </p>
