@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOffice } from '../../../test/factories/office';
 import { readOffice } from '../../domain/office';
-import { formOf, officeFromForm, validateOfficeForm } from './office-form';
+import { formOf, officeFromForm, periodQuestions, validateOfficeForm } from './office-form';
 import { OT } from './offices-text';
 
 const NOW = '2026-12-01T00:00:00.000Z';
@@ -57,5 +57,19 @@ describe('office form: a record written by a newer app', () => {
       oneBody: { settlement: true, independentLiving: false, transition: true },
       hubPeriods: [{ from: '2024-04-01', to: '2026-09-30', notifiedOn: '2024-03-12', cityNotice: '障福第12号' }],
     });
+  });
+});
+
+describe('office form: what the save asks before a period is saved for good', () => {
+  const TODAY = '2026-12-07';
+  it('asks at every ending, and names a date more than 31 days off: any in the future, an end in the past', () => {
+    const form = formOf(createOffice());
+    expect(periodQuestions(form, TODAY)).toEqual([]);
+    expect(periodQuestions({ ...form, ending: { to: '2026-11-06', note: '' } }, TODAY)).toEqual([OT.askEnd('2026年11月6日')]);
+    expect(periodQuestions({ ...form, ending: { to: '2026-11-05', note: '' } }, TODAY)).toEqual([OT.askEnd('2026年11月5日'), OT.askPast(OT.endTo, '2026年11月5日')]);
+    expect(periodQuestions({ ...form, ending: { to: '2027-01-08', note: '' } }, TODAY)).toEqual([OT.askEnd('2027年1月8日'), OT.askFuture(OT.endTo, '2027年1月8日')]);
+    // a start long past is a period recorded when the app was set up: not asked
+    expect(periodQuestions({ ...form, adding: { from: '2024-04-01', to: '2025-03-31', note: '', notifiedOn: '2024-03-01' } }, TODAY)).toEqual([OT.askPast(OT.addToShort, '2025年3月31日')]);
+    expect(periodQuestions({ ...form, adding: { from: '2027-01-08', to: '', note: '', notifiedOn: '2027-01-07' } }, TODAY)).toEqual([OT.askFuture(OT.addFrom, '2027年1月8日')]);
   });
 });

@@ -4,7 +4,7 @@
  * correct a period's 加算の届出日 (a fact about it, which sets its first claimable month), and add one
  * after the last, so a claim already decided under a period keeps standing on it.
  */
-import { isValidIsoDate } from '../../domain/japan-time';
+import { addDaysToDate, formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
 import { hubPeriodErrors, type HubPeriod, type Office, type OfficeDesignations, type OneBodyServices } from '../../domain/office';
 import { normalizeDigits } from '../../domain/normalize';
 import { OT } from './offices-text';
@@ -119,4 +119,52 @@ export function officeFromForm(form: OfficeForm, existing: Office | undefined, n
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
+}
+
+/** How far from today a date of a new period is taken as it is: beyond it, the form asks (periodQuestions). */
+const NEAR_DAYS = 31;
+
+/**
+ * What the form asks before it saves a period, which cannot be changed afterwards, one line each
+ * (none: it saves at once): the open period ended (its last day), and a date of a new period or of
+ * the ending more than NEAR_DAYS from `today` (Japan date), the way a mistyped year looks: a start
+ * of 2027-04-01 for 2026-04-01 made every claim of 2026 算定不可 and could not be put right.
+ */
+export function periodQuestions(form: OfficeForm, today: string): string[] {
+  const later = addDaysToDate(today, NEAR_DAYS);
+  const earlier = addDaysToDate(today, -NEAR_DAYS);
+  const lines: string[] = [];
+  const check = (label: string, typed: string, pastToo: boolean) => {
+    const date = typed.trim();
+    if (!isValidIsoDate(date)) return;
+    if (date > later) lines.push(OT.askFuture(label, formatJapanDate(date)));
+    else if (pastToo && date < earlier) lines.push(OT.askPast(label, formatJapanDate(date)));
+  };
+  if (form.ending !== null && isValidIsoDate(form.ending.to.trim())) {
+    lines.push(OT.askEnd(formatJapanDate(form.ending.to.trim())));
+    check(OT.endTo, form.ending.to, true);
+  }
+  if (form.adding !== null) {
+    check(OT.addFrom, form.adding.from, false);
+    check(OT.addToShort, form.adding.to, true);
+    check(OT.notified, form.adding.notifiedOn, false);
+  }
+  return lines;
+}
+
+/**
+ * The form moved onto `held`, the office as stored now, when the save merged over it does not hold
+ * together (a colleague ended the period this form ended too, or recorded its 届出日): `merged`'s
+ * name, number and services (the form's changes over the colleague's), the held periods with the
+ * 届出日 the form changed on them, and the ending or the new period still to be saved.
+ */
+export function rebaseOfficeForm(form: OfficeForm, merged: Office, held: Office): OfficeForm {
+  const moved = formOf({ ...merged, hubPeriods: held.hubPeriods });
+  const notified = held.hubPeriods.map((p, i) => {
+    const at = form.saved.findIndex((s) => s.from === p.from);
+    const typed = at < 0 ? undefined : form.notified[at];
+    return typed !== undefined && typed.trim() !== (form.saved[at]!.notifiedOn ?? '') ? typed : (moved.notified[i] ?? '');
+  });
+  const open = held.hubPeriods.length > 0 && held.hubPeriods[held.hubPeriods.length - 1]!.to === null;
+  return { ...moved, notified, ending: open ? form.ending : null, adding: form.adding };
 }

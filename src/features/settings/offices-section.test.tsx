@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { createOffice } from '../../../test/factories/office';
 import { readOffice, type Office } from '../../domain/office';
@@ -24,12 +24,21 @@ function unlockedWith(offices: readonly Office[]) {
 
 const setDate = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label, { exact: false }), { target: { value } });
 
+/** 「保存する」 in the question a save that ends a period, or has a date far from today, asks first. */
+async function answerSave(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(within(await screen.findByRole('dialog', { name: OT.askTitle })).getByRole('button', { name: OT.askSave }));
+}
+
 beforeEach(() => {
   useApp.setState(useApp.getInitialState(), true);
   syncStatus.setState(initialSyncStatus, true);
+  // today is 2026-12-07 in Japan: what is far from today (periodQuestions) does not move with the machine's clock
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-12-07T03:00:00.000Z'));
 });
 
 afterEach(() => {
+  vi.useRealTimers();
   useApp.getState().vault?.close();
 });
 
@@ -46,6 +55,7 @@ describe('設定 → 事業所: hub periods are history', () => {
     setDate(OT.endTo, '2026-09-30');
     await user.type(screen.getByLabelText(OT.endNote), '廃止届 9/15');
     await user.click(screen.getByRole('button', { name: OT.save }));
+    await answerSave(user);
 
     await waitFor(() => expect(useApp.getState().offices.get('office-1')?.hubPeriods).toEqual([{ from: '2024-04-01', to: '2026-09-30', note: '廃止届 9/15' }]));
     expect((await session.get('office', 'office-1'))?.data).toMatchObject({ hubPeriods: [{ from: '2024-04-01', to: '2026-09-30' }] });
@@ -60,6 +70,7 @@ describe('設定 → 事業所: hub periods are history', () => {
 
     setDate(OT.addFrom, '2027-04-01');
     await user.click(screen.getByRole('button', { name: OT.save }));
+    await answerSave(user);
     await waitFor(() =>
       expect(useApp.getState().offices.get('office-1')?.hubPeriods).toEqual([
         { from: '2024-04-01', to: '2026-09-30', note: '廃止届 9/15' },
@@ -129,6 +140,7 @@ describe('設定 → 事業所: 加算の届出日 and 指定 (留意事項通�
     fireEvent.change(screen.getByLabelText(OT.notified), { target: { value: '2027-03-20' } });
     await user.click(screen.getByRole('checkbox', { name: OT.designationSpecified }));
     await user.click(screen.getByRole('button', { name: OT.save }));
+    await answerSave(user);
 
     await waitFor(() =>
       expect(useApp.getState().offices.get('office-1')).toMatchObject({
@@ -162,6 +174,7 @@ describe('設定 → 事業所: 加算の届出日 and 指定 (留意事項通�
     await user.click(screen.getByRole('button', { name: OT.endPeriod }));
     setDate(OT.endTo, '2026-09-30');
     await user.click(screen.getByRole('button', { name: OT.save }));
+    await answerSave(user);
     await waitFor(() => expect(useApp.getState().offices.get('office-1')?.name).toBe('相談支援 みなと'));
     const stored = (await session.get('office', 'office-1'))?.data;
     expect(stored).toMatchObject({
@@ -169,6 +182,117 @@ describe('設定 → 事業所: 加算の届出日 and 指定 (留意事項通�
       oneBody: { settlement: true, independentLiving: false, transition: true },
       hubPeriods: [{ from: '2024-04-01', to: '2026-09-30', cityNotice: '障福第12号' }],
     });
+  });
+});
+
+describe('設定 → 事業所: a period is saved for good, so the save asks first', () => {
+  it('asks before ending the period (廃止届), naming the day, and saves nothing until 「保存する」', async () => {
+    const user = userEvent.setup();
+    const session = unlockedWith([createOffice()]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: `${createOffice().name}を${OT.edit}` }));
+    await user.click(screen.getByRole('button', { name: OT.endPeriod }));
+    setDate(OT.endTo, '2026-11-30');
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    const dialog = await screen.findByRole('dialog', { name: OT.askTitle });
+    expect(within(dialog).getByText('2026年11月30日で拠点の期間を終了します。この日より後の連絡・調整は相談強化加算の対象になりません。')).toBeVisible();
+    expect(within(dialog).getByText(OT.askFixed)).toBeVisible();
+    // a day within a month of today is not called far
+    expect(within(dialog).queryByText(/1か月/)).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: OT.askBack }));
+    expect(useApp.getState().offices.get('office-1')?.hubPeriods).toEqual([{ from: '2024-04-01', to: null, note: '' }]);
+    expect(await session.outbox()).toEqual([]);
+    // the form is still there with what was typed
+    expect(screen.getByLabelText(OT.endTo, { exact: false })).toHaveValue('2026-11-30');
+
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    await answerSave(user);
+    await waitFor(() => expect(useApp.getState().offices.get('office-1')?.hubPeriods).toEqual([{ from: '2024-04-01', to: '2026-11-30', note: '' }]));
+  });
+
+  it('names a new period’s date far from today (a year mistyped): 2027-04-01 for 2026-04-01', async () => {
+    const user = userEvent.setup();
+    unlockedWith([createOffice({ hubPeriods: [{ from: '2024-04-01', to: '2026-03-31', note: '' }] })]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: `${createOffice().name}を${OT.edit}` }));
+    await user.click(screen.getByRole('button', { name: OT.addPeriod }));
+    setDate(OT.addFrom, '2027-04-01');
+    fireEvent.change(screen.getByLabelText(OT.notified), { target: { value: '2027-03-20' } });
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    const dialog = await screen.findByRole('dialog', { name: OT.askTitle });
+    expect(within(dialog).getByText('位置付けられた日（開始日）が2027年4月1日です。今日から1か月より先の日付です。')).toBeVisible();
+    expect(within(dialog).getByText('加算の届出日が2027年3月20日です。今日から1か月より先の日付です。')).toBeVisible();
+    await user.click(within(dialog).getByRole('button', { name: OT.askBack }));
+
+    // put right: a start within the year, and no question
+    setDate(OT.addFrom, '2026-04-01');
+    fireEvent.change(screen.getByLabelText(OT.notified), { target: { value: '2026-03-10' } });
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    await waitFor(() => expect(useApp.getState().offices.get('office-1')?.hubPeriods).toHaveLength(2));
+    expect(screen.queryByRole('dialog', { name: OT.askTitle })).toBeNull();
+  });
+
+  it('Return in a field goes on to the next one and saves nothing', async () => {
+    const user = userEvent.setup();
+    const session = unlockedWith([createOffice()]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: `${createOffice().name}を${OT.edit}` }));
+    await user.click(screen.getByRole('button', { name: OT.endPeriod }));
+    setDate(OT.endTo, '2026-11-30');
+    await user.click(screen.getByLabelText(OT.endTo, { exact: false }));
+    await user.keyboard('{Enter}');
+    expect(screen.getByLabelText(OT.endNote)).toHaveFocus();
+    await user.type(screen.getByLabelText(OT.endNote), '廃止届{Enter}');
+    expect(screen.queryByRole('dialog', { name: OT.askTitle })).toBeNull();
+    expect(useApp.getState().offices.get('office-1')?.hubPeriods).toEqual([{ from: '2024-04-01', to: null, note: '' }]);
+    expect(await session.outbox()).toEqual([]);
+  });
+});
+
+describe('設定 → 事業所: a colleague’s edit synced while the form was open', () => {
+  it('keeps their change to another field, and saves the form’s', async () => {
+    const user = userEvent.setup();
+    const session = unlockedWith([createOffice()]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: `${createOffice().name}を${OT.edit}` }));
+    await user.click(screen.getByRole('checkbox', { name: OT.oneBodySettlement }));
+    // meanwhile the hub's admin corrected the name on another device, and it arrived by sync
+    const held = useApp.getState().offices.get('office-1')!;
+    useApp.setState({ offices: new Map([['office-1', { ...held, name: '相談支援センター あおば（本所）', updatedAt: '2026-12-06T00:00:00.000Z' }]]) });
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    await waitFor(() => expect(useApp.getState().offices.get('office-1')?.oneBody.settlement).toBe(true));
+    expect(useApp.getState().offices.get('office-1')?.name).toBe('相談支援センター あおば（本所）');
+    expect((await session.get('office', 'office-1'))?.data).toMatchObject({ name: '相談支援センター あおば（本所）', oneBody: { settlement: true } });
+  });
+
+  it('shows the periods as they are now when a colleague ended the same period meanwhile, and saves nothing', async () => {
+    const user = userEvent.setup();
+    unlockedWith([createOffice()]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: `${createOffice().name}を${OT.edit}` }));
+    await user.click(screen.getByRole('button', { name: OT.endPeriod }));
+    setDate(OT.endTo, '2026-11-30');
+    const held = useApp.getState().offices.get('office-1')!;
+    const ended = { ...held, hubPeriods: [{ from: '2024-04-01', to: '2026-10-31', note: '廃止届' }], updatedAt: '2026-12-06T00:00:00.000Z' };
+    useApp.setState({ offices: new Map([['office-1', ended]]) });
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(OT.changedMeanwhile);
+    expect(useApp.getState().offices.get('office-1')).toEqual(ended);
+    // the form shows the ended period, and offers no second ending of it
+    expect(within(screen.getAllByRole('list', { name: OT.periods }).at(-1)!).getByText('2024年4月1日〜2026年10月31日（廃止届）')).toBeVisible();
+    expect(screen.queryByLabelText(OT.endTo, { exact: false })).toBeNull();
+  });
+
+  it('refuses an office too large for the hub with the size said', async () => {
+    const user = userEvent.setup();
+    const session = unlockedWith([createOffice()]);
+    render(<OfficesSection />);
+    await user.click(screen.getByRole('button', { name: `${createOffice().name}を${OT.edit}` }));
+    fireEvent.change(screen.getByLabelText(OT.name, { exact: false }), { target: { value: 'あ'.repeat(45000) } });
+    await user.click(screen.getByRole('button', { name: OT.save }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^記録が大きすぎて保存できません（\d+ KB、上限 128 KB）。長い文章を短くしてください。$/);
+    expect(await session.outbox()).toEqual([]);
+    expect(useApp.getState().offices.get('office-1')?.name).toBe(createOffice().name);
   });
 });
 

@@ -3,19 +3,25 @@
  * in its 運営規程 (the 相談強化加算 needs it; seeds/004 §24) and the services it runs as one body.
  * A device joined to a hub shows the hub's offices read-only unless its user is the hub's admin (the
  * hub refuses anyone else's office change); a device alone edits them here with the same model.
+ * A save takes from the form only what it changed (a colleague's edit synced meanwhile stays), and
+ * asks first when it ends a period or has a date far from today: a period saved is not changed.
  */
 import { useId, useMemo, useState, type FormEvent, type RefObject } from 'react';
 import { useUnsaved } from '../../state/use-unsaved';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
-import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
-import { designationsOf, formatPeriod, ONE_BODY_LABELS, type Office, type OfficeDesignations, type OneBodyServices } from '../../domain/office';
+import { formatJapanDate, isValidIsoDate, japanDateOf } from '../../domain/japan-time';
+import { designationsOf, formatPeriod, hubPeriodErrors, ONE_BODY_LABELS, type Office, type OfficeDesignations, type OneBodyServices } from '../../domain/office';
+import { recordTooLarge } from '../../domain/record-limits';
+import { mergeFormEdit } from '../../protocol/merge';
 import { syncStatus } from '../../sync/status';
 import { Button } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/dialog';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { CheckboxGroup, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { Notice, Section } from '../../ui/layout';
-import { formOf, officeFromForm, validateOfficeForm, type OfficeErrors, type OfficeForm } from './office-form';
+import { formOf, officeFromForm, periodQuestions, rebaseOfficeForm, validateOfficeForm, type OfficeErrors, type OfficeForm } from './office-form';
 import { OT } from './offices-text';
 import { toVaultError } from '../../vault/errors';
 
@@ -72,6 +78,10 @@ export function OfficesSection() {
   const [form, setForm] = useState<OfficeForm | null>(null);
   // the form as opened: typed into since, 「更新する」 waits instead of reloading over it
   const [opened, setOpened] = useState<OfficeForm | null>(null);
+  // the office as the form opened it: the save takes from the form only what it changed since
+  const [base, setBase] = useState<Office | undefined>(undefined);
+  // what the save asks before a period is saved for good (periodQuestions); null while not asking
+  const [asking, setAsking] = useState<readonly string[] | null>(null);
   useUnsaved('settings:office', form !== null && JSON.stringify(form) !== JSON.stringify(opened));
   const [errors, setErrors] = useState<OfficeErrors>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -86,21 +96,49 @@ export function OfficesSection() {
     const fresh = formOf(o);
     setForm(fresh);
     setOpened(fresh);
+    setBase(o ?? undefined);
   };
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!form) return;
+  /** Saves the form; `answered`: the question about its periods was answered 「保存する」. */
+  async function submit(answered = false) {
+    if (!form || busy) return;
     const found = validateOfficeForm(form);
     setErrors(found);
+    setFailure(null);
+    // the office as held now: a colleague's edit synced while the form was open (its name, its
+    // 一体的運営) stays, in each field the form did not change; the form opened on it wrote it back
     const existing = form.id ? offices.get(form.id) : undefined;
-    const office = officeFromForm(form, existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
-    if (office === null) {
+    const mine = officeFromForm(form, base ?? existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
+    if (mine === null) {
       failed();
       return;
     }
+    const office = existing && base ? mergeFormEdit(base, mine, existing) : mine;
+    if (existing && hubPeriodErrors(office.hubPeriods).length > 0) {
+      // the periods changed meanwhile the way this form changed them (both ended the open one): the
+      // form shows the held ones, with what it still adds, to be looked at and saved again
+      const moved = rebaseOfficeForm(form, office, existing);
+      setForm(moved);
+      setOpened(formOf(existing));
+      setBase(existing);
+      setFailure(OT.changedMeanwhile);
+      return;
+    }
+    // the hub takes no record above its bound (domain/record-limits.ts)
+    const tooLarge = recordTooLarge(office);
+    if (tooLarge !== null) {
+      setFailure(tooLarge);
+      return;
+    }
+    if (!answered) {
+      const questions = periodQuestions(form, japanDateOf(new Date()));
+      if (questions.length > 0) {
+        setAsking(questions);
+        return;
+      }
+    }
+    setAsking(null);
     setBusy(true);
-    setFailure(null);
     try {
       await saveOffice(office, existing ? 'update' : 'create');
       setForm(null);
@@ -137,12 +175,37 @@ export function OfficesSection() {
       {done ? <Notice kind="ok">{done}</Notice> : null}
       {form && editable ? (
         <>
-          <OfficeFormView formRef={formRef} form={form} errors={errors} busy={busy} onChange={setForm} onCancel={() => setForm(null)} onSubmit={(e) => void submit(e)} />
+          <OfficeFormView
+            formRef={formRef}
+            form={form}
+            errors={errors}
+            busy={busy}
+            onChange={setForm}
+            onCancel={() => setForm(null)}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void submit();
+            }}
+          />
           {failure ? (
             <p className="field__error" role="alert">
               {failure}
             </p>
           ) : null}
+          <ConfirmDialog
+            open={asking !== null}
+            title={OT.askTitle}
+            confirmLabel={OT.askSave}
+            cancelLabel={OT.askBack}
+            busy={busy}
+            onConfirm={() => void submit(true)}
+            onCancel={() => setAsking(null)}
+          >
+            {(asking ?? []).map((line) => (
+              <p key={line}>{line}</p>
+            ))}
+            <p>{OT.askFixed}</p>
+          </ConfirmDialog>
         </>
       ) : editable ? (
         <Button onClick={() => open(null)}>{OT.add}</Button>
@@ -167,7 +230,8 @@ function OfficeFormView({ formRef, form, errors, busy, onChange, onCancel, onSub
   const oneBody = ONE_BODY_OPTIONS.filter((o) => form.oneBody[o.value]).map((o) => o.value);
   const designations = DESIGNATION_OPTIONS.filter((o) => form.designations[o.value]).map((o) => o.value);
   return (
-    <form ref={formRef} autoComplete="off" className="settings-form" onSubmit={onSubmit} noValidate>
+    // Return in a field goes on to the next one: it saved the office half typed, a period's end with it
+    <form ref={formRef} autoComplete="off" className="settings-form" onKeyDown={keepEnterFromSubmitting} onSubmit={onSubmit} noValidate>
       <TextField label={OT.name} required value={form.name} error={errors.name} onChange={(e) => onChange({ ...form, name: e.target.value })} />
       <TextField
         label={OT.number}

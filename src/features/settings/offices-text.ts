@@ -40,6 +40,17 @@ export const OT = {
   designationsHint:
     '選んだ指定のない給付の相談強化加算は算定しません（18歳未満の方は障害児相談支援、18歳以上の方は計画相談支援として請求します）。どちらも選ばないときは、指定を確かめずに判定します。',
   designationsLine: (held: string) => `指定: ${held}`,
+  addToShort: '最後の日',
+  // asked before a save that ends a period or has a date far from today: a period saved is not changed afterwards
+  askTitle: '拠点の期間を保存しますか',
+  askEnd: (date: string) => `${date}で拠点の期間を終了します。この日より後の連絡・調整は相談強化加算の対象になりません。`,
+  askFuture: (label: string, date: string) => `${label}が${date}です。今日から1か月より先の日付です。`,
+  askPast: (label: string, date: string) => `${label}が${date}です。今日より1か月以上前の日付です。`,
+  askFixed: '保存すると、拠点の期間は後から変更できません。日付に誤りがないか確かめてください。',
+  askSave: '保存する',
+  askBack: '戻って直す',
+  changedMeanwhile:
+    '開いている間に、この事業所の拠点の期間がほかの端末で変わりました。いまの期間を表示しています。確かめて、もう一度保存してください。',
   save: '保存',
   cancel: 'キャンセル',
   saved: (name: string) => `${name} を保存しました。`,
