@@ -1,4 +1,4 @@
-/** The words of the shared state's own components (the restored-draft notice), in Japanese. */
+/** The words of the shared state's own components (the restored-draft notice, when-heard.tsx), in Japanese. */
 export const T = {
   draftRestored: '保存していない入力を復元しました',
   discardDraft: '破棄',
@@ -11,6 +11,19 @@ export const T = {
   discardBody: '保存していない入力は失われます。',
   /** the way back to the form: not 「キャンセル」, which is what was just pressed */
   keepTyping: '入力を続ける',
+  /**
+   * a 受入可 or 受入不可 chosen over ten minutes after the call (emergency-case.ts ASK_WHEN_HEARD_AFTER_MS),
+   * on the match and on the case screen (when-heard.tsx): heard on the call, or now on the facility's
+   * call back; the time the facility was reached is the claim's 連絡・調整を行った時刻 and decides its month
+   */
+  whenAsk: (result: string) => `「${result}」と聞いたのはいつですか？`,
+  whenNow: (time: string) => `いま（折り返しの電話・${time}）`,
+  whenCalled: (time: string) => `電話をかけたとき（${time}）`,
+  /** the call asked about is itself a call back recorded earlier (「折り返しがあった」) */
+  whenCalledBack: (time: string) => `前の折り返しのとき（${time}）`,
+  /** `stays`: what the call keeps (折り返し待ち for a call with no result yet, or its 不在 corrected) */
+  whenStays: (time: string, stays: string, result: string) => `「いま」を選ぶと、${time}の電話は「${stays}」、いまの折り返しが「${result}」と記録されます。`,
+  whenBack: '結果を選び直す',
   /** an entry refused because the case's chain does not hold (as the case screen's banner says it) */
   chainBroken: (problem: string) =>
     `この対応記録は、改ざん・破損しているか、新しい版のアプリで記録された項目をこの端末で読めないため、記録を追加できません: ${problem} アプリを最新にして、それでも続くときは管理者に連絡してください。`,

@@ -10,10 +10,10 @@ import { refocusWhenLost } from '../../ui/focus-lost';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { DraftRestored, useCancelAsking, useDraftedForm } from '../../state/use-drafted-form';
+import { WhenHeard } from '../../state/when-heard';
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
-  CALL_BACK_NOTE,
   asksWhenHeard,
   callBackOf,
   heardOnCallBack,
@@ -35,9 +35,6 @@ import { T } from './text';
 import { useAppend } from './use-append';
 
 const OTHER = '__other__';
-
-/** 「23:50」 in Japan time */
-const hhmm = (at: string) => formatJapanDateTime(at).slice(-5);
 
 /** One draft per case for the manual call record (a case has at most one such form open). */
 export const contactDraftKey = (caseId: string) => `case-contact:${caseId}`;
@@ -69,8 +66,8 @@ export function ContactCard({
   const askResult = open && body.result === null;
   const askCallback = open && body.result === '折り返し待ち' && !calledAgain;
   const card = useRef<HTMLElement>(null);
-  // a 受入可 or 受入不可 chosen long after the call: heard on it, or now on the facility's call back
-  const [asking, setAsking] = useState<{ result: ContactResult; shownAt: string } | null>(null);
+  // a 受入可 or 受入不可 chosen long after the call: heard on it, or now on the facility's call back (WhenHeard)
+  const [asking, setAsking] = useState<ContactResult | null>(null);
   // the call back written, the call's 折り返し待ち not: a second 「いま」 writes only what is missing
   const calledBack = useRef(false);
   const written = (result: ContactResult) => {
@@ -84,10 +81,8 @@ export function ContactCard({
       if (ok) written(result);
     });
   const setResult = (result: ContactResult) => {
-    if (asksWhenHeard(body, result, new Date())) {
-      setAsking({ result, shownAt: new Date().toISOString() });
-      refocusWhenLost(() => card.current?.querySelector('.case-when__ask'));
-    } else resultOnCall(result);
+    if (asksWhenHeard(body, result, new Date())) setAsking(result);
+    else resultOnCall(result);
   };
   // the same rule and entries as the match's (emergency-case.ts heardOnCallBack): the time the
   // facility was reached is the claim's 連絡・調整を行った時刻, and decides its month
@@ -133,23 +128,18 @@ export function ContactCard({
       {body.result === '折り返し待ち' && calledAgain && !withdrawn ? <p className="case-contact__note">{T.answeredLater}</p> : null}
       <CorrectionNotes corrections={contact.corrections} />
       {askResult && asking !== null ? (
-        <div role="group" aria-label={T.whenAsk(asking.result)}>
-          <p className="case-when__ask" tabIndex={-1}>
-            {T.whenAsk(asking.result)}
-          </p>
-          <div className="case-when">
-            <Button variant="primary" disabled={busy} onClick={() => void resultOnCallBack(asking.result)}>
-              {T.whenNow(hhmm(asking.shownAt))}
-            </Button>
-            <Button variant="secondary" disabled={busy} onClick={() => resultOnCall(asking.result)}>
-              {body.note.startsWith(CALL_BACK_NOTE) ? T.whenCalledBack(hhmm(body.contactedAt)) : T.whenCalled(hhmm(body.contactedAt))}
-            </Button>
-          </div>
-          <p className="muted">{T.whenStays(hhmm(body.contactedAt), asking.result)}</p>
-          <Button variant="ghost" disabled={busy} onClick={() => setAsking(null)}>
-            {T.whenBack}
-          </Button>
-        </div>
+        <WhenHeard
+          call={body}
+          result={asking}
+          stays="折り返し待ち"
+          busy={busy}
+          onNow={() => void resultOnCallBack(asking)}
+          onThen={() => resultOnCall(asking)}
+          onBack={() => {
+            setAsking(null);
+            refocusWhenLost(() => card.current?.querySelector('.case-results button'));
+          }}
+        />
       ) : askResult ? (
         <div className="case-results" role="group" aria-label={T.resultAsk}>
           {CONTACT_RESULTS.map((r) => (

@@ -114,17 +114,6 @@ export const T = {
   findFacilities: '受入先を探して電話する',
   resultRecorded: (name: string, result: string) => `${name}：${result}を記録しました`,
   callbackRecorded: (name: string) => `${name}：折り返しを記録しました。結果を選んでください`,
-  /**
-   * a 受入可 or 受入不可 chosen over ten minutes after the call (emergency-case.ts
-   * ASK_WHEN_HEARD_AFTER_MS), in the match's words: heard on the call, or now on the facility's
-   * call back; the time the facility was reached decides the claim's month
-   */
-  whenAsk: (result: string) => `「${result}」と聞いたのはいつですか？`,
-  whenNow: (time: string) => `いま（折り返しの電話・${time}）`,
-  whenCalled: (time: string) => `電話をかけたとき（${time}）`,
-  whenCalledBack: (time: string) => `前の折り返しのとき（${time}）`,
-  whenStays: (time: string, result: string) => `「いま」を選ぶと、${time}の電話は「折り返し待ち」、いまの折り返しが「${result}」と記録されます。`,
-  whenBack: '結果を選び直す',
   categoryMissing: '要請の内容の区分を選んでください。',
   /** the essentials above are cut short; the whole 聞き取り票 (contacts' notes, seizure steps) is there */
   wholeRecord: '聞き取り票の全文（連絡先・発作時の対応など）',

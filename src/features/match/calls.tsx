@@ -2,14 +2,13 @@
  * The calls of a case, made where the facilities are: a tap on a number records the contact; the
  * card then asks for the result right there (four equal buttons: 受入可 ends the search, so it is
  * not the easiest to hit by mistake). Called facilities move to 電話済み (called-group.tsx).
- * A 受入可 or 受入不可 chosen long after the tap asks when it was heard (WhenHeard).
+ * A 受入可 or 受入不可 chosen long after the tap asks when it was heard (state/when-heard.tsx).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CaseEntryRejected, useApp } from '../../state/store';
 import { useCaseAppend as useSharedCaseAppend } from '../../state/use-case-append';
 import { foldOnce } from '../../state/folded-cases';
 import {
-  CALL_BACK_NOTE,
   CONTACT_RESULTS,
   asksWhenHeard,
   heardOnCallBack,
@@ -28,7 +27,8 @@ import { bringIntoView } from '../../ui/scroll';
 import { announce } from '../../ui/announce';
 import { refocusWhenLost } from '../../ui/focus-lost';
 import { noteCallStarted } from '../../state/phone-call';
-import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
+import { DraftRestored, useCancelAsking, useDraftedForm } from '../../state/use-drafted-form';
+import { WhenHeard } from '../../state/when-heard';
 import { T } from './text';
 
 /** The case the match records in, folded from the store's chain; null while unknown or unreadable. */
@@ -79,59 +79,6 @@ export function Errors({ errors }: { errors: readonly string[] }) {
  */
 export function refocusCard(card: Element | null): void {
   refocusWhenLost(() => (card?.isConnected ? (card.querySelector('.match-called__admit') ?? card.querySelector('.match-called__name')) : null));
-}
-
-const hhmm = (at: Date | string) => formatJapanDateTime(at).slice(-5);
-
-/**
- * 「…と聞いたのはいつですか？」: two large buttons, 「いま（折り返しの電話）」 first and filled (over
- * ten minutes on, the answer most often came on a call back: ASK_WHEN_HEARD_AFTER_MS), and the
- * time of the call; 「結果を選び直す」 goes back. The focus comes to the question: the button tapped is gone.
- */
-function WhenHeard({
-  call,
-  result,
-  stays,
-  busy,
-  onNow,
-  onThen,
-  onBack,
-}: {
-  call: ContactBody;
-  result: ContactResult;
-  /** the result the call keeps when 「いま」 is chosen */
-  stays: ContactResult;
-  busy: boolean;
-  onNow: () => void;
-  onThen: () => void;
-  onBack: () => void;
-}) {
-  const ask = useRef<HTMLParagraphElement>(null);
-  const [shownAt] = useState(() => new Date());
-  useEffect(() => {
-    refocusWhenLost(() => ask.current);
-  }, []);
-  const then = hhmm(call.contactedAt);
-  const isCallBack = call.note.startsWith(CALL_BACK_NOTE);
-  return (
-    <div role="group" aria-label={T.whenAsk(result)}>
-      <p className="match-pending__line" ref={ask}>
-        {T.whenAsk(result)}
-      </p>
-      <div className="match-called__actions">
-        <Button variant="primary" className="btn--block" disabled={busy} onClick={onNow}>
-          {T.whenNow(hhmm(shownAt))}
-        </Button>
-        <Button variant="secondary" className="btn--block" disabled={busy} onClick={onThen}>
-          {isCallBack ? T.whenCalledBack(then) : T.whenCalled(then)}
-        </Button>
-      </div>
-      <p className="match-called__hint">{T.whenStays(then, stays, result)}</p>
-      <Button variant="ghost" disabled={busy} onClick={onBack}>
-        {T.whenBack}
-      </Button>
-    </div>
-  );
 }
 
 /**
@@ -219,10 +166,15 @@ export function CorrectResult({ caseId, call, officeNumber, onDone }: { caseId: 
   // The reason is kept as a draft, as the case screen's correction dialog keeps it: a lock in the
   // middle (the phone left on the desk while the facility is asked) does not lose it, and 「結果を訂正」
   // on the same call after the unlock brings it back.
-  const { form: reason, setForm: setReason, restored, finish, discard } = useDraftedForm(correctionDraftKey(caseId, call.entryId), '');
+  const { form: reason, setForm: setReason, dirty, restored, finish, discard } = useDraftedForm(correctionDraftKey(caseId, call.entryId), '');
   const [missing, setMissing] = useState(false);
   const [asking, setAsking] = useState<ContactResult | null>(null);
   const { ref, failed: focusInvalid } = useFocusInvalidOnFail<HTMLDivElement>();
+  // a reason typed is asked about before キャンセル throws it away; the focus goes back to the card
+  const { cancel, question } = useCancelAsking(dirty, finish, () => {
+    refocusCard(ref.current?.closest('article') ?? null);
+    onDone();
+  });
   const name = call.body.facilityName;
   async function written(said: string, card: Element | null) {
     announce(said);
@@ -251,11 +203,6 @@ export function CorrectResult({ caseId, call, officeNumber, onDone }: { caseId: 
   function choose(result: ContactResult) {
     if (asksWhenHeard(call.body, result, new Date())) setAsking(result);
     else correct(result);
-  }
-  async function cancel() {
-    refocusCard(ref.current?.closest('article') ?? null);
-    await finish();
-    onDone();
   }
   return (
     <div ref={ref}>
@@ -291,9 +238,10 @@ export function CorrectResult({ caseId, call, officeNumber, onDone }: { caseId: 
         />
       )}
       <Errors errors={errors} />
-      <Button variant="ghost" onClick={() => void cancel()}>
+      <Button variant="ghost" onClick={cancel}>
         {T.cancel}
       </Button>
+      {question}
     </div>
   );
 }

@@ -528,6 +528,49 @@ describe('calls made from the match, with a case open', () => {
     await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).toEqual([]));
   });
 
+  it('asks before 結果を訂正\'s やめる throws a typed reason away; 入力を続ける keeps it, 破棄する drops it and its draft, an untouched one closes at once', async () => {
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    await dial(user, within(screen.getByRole('article', { name: 'ひだまり' })).getByRole('link', { name: /^電話 047-333-3333（/ }));
+    await user.click(within(await screen.findByRole('group', { name: 'ひだまり の結果' }, SLOW)).getByRole('button', { name: '受入不可' }));
+    await waitFor(() => expect(screen.queryByRole('group', { name: 'ひだまり の結果' })).toBeNull(), SLOW);
+    const row = () => within(called()!).getByRole('article', { name: 'ひだまり' });
+    const openCorrection = async () => {
+      // unfolded once, the card stays so after the correction closes
+      const unfold = within(row()).queryByRole('button', { name: '電話・訂正' });
+      if (unfold) await user.click(unfold);
+      await user.click(within(row()).getByRole('button', { name: '結果を訂正' }));
+    };
+    const drafts = () => useApp.getState().session!.listDraftKeys();
+    const entries = () => useApp.getState().caseEntries.get(caseId)!.length;
+    const before = entries();
+
+    await openCorrection();
+    await user.type(within(row()).getByLabelText(/訂正の理由/), '押し間違い');
+    await waitFor(async () => expect(await drafts()).toHaveLength(1));
+    await user.click(within(row()).getByRole('button', { name: 'やめる' }));
+    const ask = screen.getByRole('dialog', { name: '入力内容を破棄しますか' });
+    expect(within(ask).getAllByRole('button').map((b) => b.textContent)).toEqual(['入力を続ける', '破棄する']);
+    await user.click(within(ask).getByRole('button', { name: '入力を続ける' }));
+    expect(screen.queryByRole('dialog', { name: '入力内容を破棄しますか' })).toBeNull();
+    expect(within(row()).getByLabelText(/訂正の理由/)).toHaveValue('押し間違い');
+    expect(await drafts()).toHaveLength(1);
+
+    await user.click(within(row()).getByRole('button', { name: 'やめる' }));
+    await user.click(within(screen.getByRole('dialog', { name: '入力内容を破棄しますか' })).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(within(row()).queryByLabelText(/訂正の理由/)).toBeNull());
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(await drafts()).toEqual([]);
+    expect(entries()).toBe(before);
+
+    // nothing typed: やめる closes it at once
+    await openCorrection();
+    await user.click(within(row()).getByRole('button', { name: 'やめる' }));
+    await waitFor(() => expect(within(row()).queryByLabelText(/訂正の理由/)).toBeNull());
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('offers the person\'s open case when opened without one, instead of 緊急対応を開始', async () => {
     const caseId = await openCase(new Date(Date.now() - 10 * 60_000));
     await append(caseId, { type: 'contact', facilityId: 'f-c', facilityName: 'ひだまり', facilityOfficeNumber: '', shortStay: true, contactedAt: hoursAgo(0.1), method: '電話', result: '受入不可', note: '' });

@@ -95,18 +95,6 @@ export const T = {
   numberOf: (name: string) => `（${name}）`,
   calledAt: (time: string) => `${time} 電話を記録しました。結果を選んでください。`,
   resultAsk: (name: string) => `${name} の結果`,
-  /**
-   * a 受入可 or 受入不可 chosen over ten minutes after the call (emergency-case.ts ASK_WHEN_HEARD_AFTER_MS):
-   * heard on the call, or now on the facility's call back; the time the facility was reached is the
-   * claim's 連絡・調整を行った時刻 and decides its month
-   */
-  whenAsk: (result: string) => `「${result}」と聞いたのはいつですか？`,
-  whenNow: (time: string) => `いま（折り返しの電話・${time}）`,
-  whenCalled: (time: string) => `電話をかけたとき（${time}）`,
-  /** the call asked about is itself a call back recorded earlier (「折り返しがあった」) */
-  whenCalledBack: (time: string) => `前の折り返しのとき（${time}）`,
-  whenStays: (time: string, stays: string, result: string) => `「いま」を選ぶと、${time}の電話は「${stays}」、いまの折り返しが「${result}」と記録されます。`,
-  whenBack: '結果を選び直す',
   resultRecorded: (name: string, result: string) => `${name}：${result}を記録しました`,
   resultCorrected: (name: string, result: string) => `${name}：結果を${result}に訂正しました`,
   calledTitle: (n: number) => `電話済み（${n}件）`,
