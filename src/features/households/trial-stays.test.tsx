@@ -163,15 +163,78 @@ describe('trial stays on the household record', () => {
     expect(useApp.getState().unsaved.size).toBe(0);
   });
 
-  it('a new stay’s form left with やめる no longer holds an update back', async () => {
-    const { user } = mount();
+  it('a new stay’s form left with やめる asks first; 入力を続ける keeps the text, 破棄する drops it and no longer holds an update back', async () => {
+    const { user, session } = mount();
     await user.click(await screen.findByRole('button', { name: '佐藤 美月の体験利用を記録' }));
     const form = screen.getByRole('form', { name: '佐藤 美月の体験利用' });
     await user.type(within(form).getByLabelText('次回への申し送り'), '荷物は前日に');
     expect([...useApp.getState().unsaved].some((k) => k.startsWith('trial-stay:new:hh-1:p-2'))).toBe(true);
+    const drafted = async () => (await session.listDraftKeys()).some((k) => k.startsWith('trial-stay:new:hh-1:p-2'));
+    await waitFor(async () => expect(await drafted()).toBe(true));
+
     await user.click(within(form).getByRole('button', { name: 'やめる' }));
-    expect(screen.queryByRole('form', { name: '佐藤 美月の体験利用' })).toBeNull();
+    const ask = screen.getByRole('dialog', { name: '入力内容を破棄しますか' });
+    expect(ask).toHaveTextContent('保存していない入力は失われます。');
+    expect(within(ask).getAllByRole('button').map((b) => b.textContent)).toEqual(['入力を続ける', '破棄する']);
+    await user.click(within(ask).getByRole('button', { name: '入力を続ける' }));
+    expect(screen.queryByRole('dialog', { name: '入力内容を破棄しますか' })).toBeNull();
+    expect(within(form).getByLabelText('次回への申し送り')).toHaveValue('荷物は前日に');
+    expect(await drafted()).toBe(true);
+
+    await user.click(within(form).getByRole('button', { name: 'やめる' }));
+    await user.click(within(screen.getByRole('dialog', { name: '入力内容を破棄しますか' })).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(screen.queryByRole('form', { name: '佐藤 美月の体験利用' })).toBeNull());
+    expect(screen.queryByRole('dialog')).toBeNull();
     expect(useApp.getState().unsaved.size).toBe(0);
+    expect(await drafted()).toBe(false);
+    expect(await session.list('trial-stay')).toHaveLength(0);
+  });
+
+  it('a form nothing was typed into closes on やめる at once', async () => {
+    const { user } = mount();
+    await user.click(await screen.findByRole('button', { name: '佐藤 美月の体験利用を記録' }));
+    await user.click(within(screen.getByRole('form', { name: '佐藤 美月の体験利用' })).getByRole('button', { name: 'やめる' }));
+    await waitFor(() => expect(screen.queryByRole('form', { name: '佐藤 美月の体験利用' })).toBeNull());
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('Return in a field goes on to the next one and saves nothing', async () => {
+    const { user, session } = mount();
+    await user.click(await screen.findByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
+    const form = screen.getByRole('form', { name: '佐藤 陽太の体験利用' });
+    await user.selectOptions(within(form).getByLabelText(/利用した事業所/), 'みどり荘');
+    await user.type(within(form).getByLabelText(/利用開始日/), '2026-06-01');
+    await user.type(within(form).getByLabelText(/利用終了日/), '2026-06-03{Enter}');
+    await user.type(within(form).getByLabelText('利用の目的'), 'グループホームの体験{Enter}');
+    expect(within(form).getByLabelText('利用の目的')).not.toHaveFocus();
+    expect(screen.queryByText('体験利用を記録しました。')).toBeNull();
+    expect(screen.getByRole('form', { name: '佐藤 陽太の体験利用' })).toBeInTheDocument();
+    expect(await session.list('trial-stay')).toHaveLength(0);
+  });
+
+  it('取消 with a reason typed asks before やめる or Esc throws it away', async () => {
+    const { user, session } = mount();
+    const list = await screen.findByRole('list', { name: '佐藤 陽太 体験利用（体験の機会・場）' });
+    await user.click(within(list).getByRole('button', { name: 'この記録を取り消す' }));
+    const dialog = screen.getByRole('dialog', { name: '体験利用の記録を取り消しますか？' });
+    await user.type(within(dialog).getByLabelText(/取り消す理由/), '別の方の記録と取り違えた');
+
+    await user.click(within(dialog).getByRole('button', { name: 'やめる' }));
+    await user.click(within(screen.getByRole('dialog', { name: '入力内容を破棄しますか' })).getByRole('button', { name: '入力を続ける' }));
+    expect(within(dialog).getByLabelText(/取り消す理由/)).toHaveValue('別の方の記録と取り違えた');
+    // Esc (Android's back) asks the same
+    fireEvent(dialog, new Event('cancel', { cancelable: true }));
+    const ask = await screen.findByRole('dialog', { name: '入力内容を破棄しますか' });
+    expect(screen.getByRole('dialog', { name: '体験利用の記録を取り消しますか？' })).toBeInTheDocument();
+    await user.click(within(ask).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: '体験利用の記録を取り消しますか？' })).toBeNull());
+    expect((await session.listDraftKeys()).some((k) => k.startsWith('trial-stay-cancel:ts-old'))).toBe(false);
+    expect(useApp.getState().trialStays.get('ts-old')?.cancelled).toBeUndefined();
+
+    // with nothing typed, やめる closes it at once
+    await user.click(within(list).getByRole('button', { name: 'この記録を取り消す' }));
+    await user.click(within(screen.getByRole('dialog', { name: '体験利用の記録を取り消しますか？' })).getByRole('button', { name: 'やめる' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
   it('取消 of a stay entered by mistake asks why, keeps it struck out with who and when, and frees its days', async () => {

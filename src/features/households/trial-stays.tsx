@@ -7,7 +7,7 @@
  */
 import { Fragment, useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
-import { DraftRestored, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
+import { DraftRestored, useCancelAsking, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import type { Household, Person } from '../../domain/household';
 import { stayDays } from '../../domain/case-fold';
 import { cancelTrialStay, EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
@@ -17,6 +17,7 @@ import { recordTooLarge } from '../../domain/record-limits';
 import { mergeFormEdit } from '../../protocol/merge';
 import { ConfirmDialog } from '../../ui/dialog';
 import { Button } from '../../ui/button';
+import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { swapFocus } from '../../ui/focus-lost';
@@ -178,7 +179,9 @@ function TrialStayForm({
   const [initial] = useState<StayFormDraft>(() => (previous ? { ...draftOf(previous), base: draftOf(previous) } : EMPTY_TRIAL_STAY_DRAFT));
   // kept as a draft: what was typed when the phone locked (5 minutes' pause) comes back when the
   // form is opened again, as the other small forms do; it was lost with the lock
-  const { form: draft, setForm: setDraft, restored, finish, discard } = useDraftedForm(previous ? stayKey(previous.id) : newStayKey(h.id, p.id), initial);
+  const { form: draft, setForm: setDraft, dirty, restored, finish, discard } = useDraftedForm(previous ? stayKey(previous.id) : newStayKey(h.id, p.id), initial);
+  // キャンセル asks before what was typed (how the stay went, for the next one) is thrown away
+  const { cancel, question } = useCancelAsking(dirty, finish, () => onDone(false));
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -239,27 +242,40 @@ function TrialStayForm({
   }
 
   return (
-    <form ref={formRef} autoComplete="off" className="hh-trial-form" data-form={focusKey} aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)} onSubmit={(e) => void submit(e)} noValidate>
-      {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-      {facilities.size === 0 ? <Notice kind="warn">{TT.noFacilities}</Notice> : null}
-      <SelectField label={TT.facility} required options={options} value={draft.facilityId} error={errors['facilityId']} onChange={(e) => set({ facilityId: e.target.value })} />
-      <div className="hh-grid2">
-        <TextField label={TT.from} required type="date" value={draft.from} error={errors['from']} onChange={(e) => set({ from: e.target.value })} />
-        <TextField label={TT.to} required type="date" value={draft.to} error={errors['to']} onChange={(e) => set({ to: e.target.value })} />
-      </div>
-      <TextField label={TT.purpose} value={draft.purpose} onChange={(e) => set({ purpose: e.target.value })} />
-      <TextArea label={TT.howItWent} value={draft.howItWent} onChange={(e) => set({ howItWent: e.target.value })} />
-      <TextArea label={TT.nextTime} value={draft.nextTime} onChange={(e) => set({ nextTime: e.target.value })} />
-      {failed ? <Notice kind="error">{failed}</Notice> : null}
-      <div className="hh-actions">
-        <button type="submit" className="btn btn--primary" disabled={busy}>
-          {TT.save}
-        </button>
-        <Button onClick={() => void finish().then(() => onDone(false))} disabled={busy}>
-          {TT.cancel}
-        </Button>
-      </div>
-    </form>
+    <>
+      {/* Return in the 目的 or a date goes on to the next field: it saved the stay half filled in */}
+      <form
+        ref={formRef}
+        autoComplete="off"
+        className="hh-trial-form"
+        data-form={focusKey}
+        aria-label={previous ? TT.editTitle(name) : TT.formTitle(name)}
+        onKeyDown={keepEnterFromSubmitting}
+        onSubmit={(e) => void submit(e)}
+        noValidate
+      >
+        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+        {facilities.size === 0 ? <Notice kind="warn">{TT.noFacilities}</Notice> : null}
+        <SelectField label={TT.facility} required options={options} value={draft.facilityId} error={errors['facilityId']} onChange={(e) => set({ facilityId: e.target.value })} />
+        <div className="hh-grid2">
+          <TextField label={TT.from} required type="date" value={draft.from} error={errors['from']} onChange={(e) => set({ from: e.target.value })} />
+          <TextField label={TT.to} required type="date" value={draft.to} error={errors['to']} onChange={(e) => set({ to: e.target.value })} />
+        </div>
+        <TextField label={TT.purpose} value={draft.purpose} onChange={(e) => set({ purpose: e.target.value })} />
+        <TextArea label={TT.howItWent} value={draft.howItWent} onChange={(e) => set({ howItWent: e.target.value })} />
+        <TextArea label={TT.nextTime} value={draft.nextTime} onChange={(e) => set({ nextTime: e.target.value })} />
+        {failed ? <Notice kind="error">{failed}</Notice> : null}
+        <div className="hh-actions">
+          <button type="submit" className="btn btn--primary" disabled={busy}>
+            {TT.save}
+          </button>
+          <Button onClick={cancel} disabled={busy}>
+            {TT.cancel}
+          </Button>
+        </div>
+      </form>
+      {question}
+    </>
   );
 }
 
@@ -268,7 +284,9 @@ function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: b
   const user = useApp((s) => s.session?.user.displayName ?? '');
   const saveTrialStay = useApp((s) => s.saveTrialStay);
   // kept as a draft: the reason typed when the phone locked comes back, the dialog opened again by itself
-  const { form: reason, setForm: setReason, restored, finish, discard } = useDraftedForm(cancelKey(stay.id), '');
+  const { form: reason, setForm: setReason, dirty, restored, finish, discard } = useDraftedForm(cancelKey(stay.id), '');
+  // やめる and Esc (Android's back) ask before a typed reason goes
+  const { cancel, question } = useCancelAsking(dirty, finish, () => onDone(false));
   const [error, setError] = useState<string | undefined>();
   const [failed, setFailed] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -300,25 +318,28 @@ function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: b
   }
 
   return (
-    <ConfirmDialog open title={TT.cancelTitle} confirmLabel={TT.cancelConfirm} cancelLabel={TT.cancel} danger busy={busy} onConfirm={() => void confirm()} onCancel={() => void finish().then(() => onDone(false))}>
-      <div ref={ref}>
-        {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
-        <p>
-          <strong>{stay.facilityName}</strong>　{TT.period(dateText(stay.from), dateText(stay.to), stayDays(stay.from, stay.to))}
-        </p>
-        <p>{TT.cancelBody}</p>
-        <TextArea
-          label={TT.cancelReason}
-          required
-          value={reason}
-          error={error}
-          onChange={(e) => {
-            setReason(e.target.value);
-            if (error) setError(undefined);
-          }}
-        />
-        {failed ? <Notice kind="error">{failed}</Notice> : null}
-      </div>
-    </ConfirmDialog>
+    <>
+      <ConfirmDialog open title={TT.cancelTitle} confirmLabel={TT.cancelConfirm} cancelLabel={TT.cancel} danger busy={busy} onConfirm={() => void confirm()} onCancel={cancel}>
+        <div ref={ref}>
+          {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+          <p>
+            <strong>{stay.facilityName}</strong>　{TT.period(dateText(stay.from), dateText(stay.to), stayDays(stay.from, stay.to))}
+          </p>
+          <p>{TT.cancelBody}</p>
+          <TextArea
+            label={TT.cancelReason}
+            required
+            value={reason}
+            error={error}
+            onChange={(e) => {
+              setReason(e.target.value);
+              if (error) setError(undefined);
+            }}
+          />
+          {failed ? <Notice kind="error">{failed}</Notice> : null}
+        </div>
+      </ConfirmDialog>
+      {question}
+    </>
   );
 }
