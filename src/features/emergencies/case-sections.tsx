@@ -33,7 +33,7 @@ import type { Countersigns } from '../../state/use-countersigns';
 import { COUNTERSIGN_LABELS, type EntryCountersign } from '../../domain/countersign-status';
 import { useCaseFacilities } from './case-facilities';
 import { CorrectionNotes } from './corrections';
-import { EntryErrors } from './errors-list';
+import { EntryErrors, SubformFoot } from './errors-list';
 import { T } from './text';
 import { useAppend } from './use-append';
 
@@ -240,13 +240,7 @@ function OutcomeForm({ kase, onDone }: { kase: EmergencyCase; onDone: () => void
           </>
         ) : null}
         <TextArea label={T.outcomeNote} value={note} onChange={(e) => update({ note: e.target.value })} required={kind === 'その他'} />
-        <EntryErrors errors={errors} />
-        <div className="case-form__actions">
-          <Button onClick={cancel}>{T.cancel}</Button>
-          <Button type="submit" variant="primary" disabled={busy}>
-            {busy ? T.saving : T.save}
-          </Button>
-        </div>
+        <SubformFoot errors={errors} busy={busy} cancel={cancel} words={T} />
       </form>
       {question}
     </>

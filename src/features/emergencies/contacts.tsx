@@ -30,7 +30,7 @@ import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { useCaseFacilities } from './case-facilities';
 import { CorrectionNotes } from './corrections';
-import { EntryErrors } from './errors-list';
+import { EntryErrors, SubformFoot } from './errors-list';
 import { T } from './text';
 import { useAppend } from './use-append';
 
@@ -316,13 +316,7 @@ export function ContactForm({ kase, onDone }: { kase: EmergencyCase; onDone: () 
       <form autoComplete="off" className="case-form case-subform" data-form="case-contact" onKeyDown={keepEnterFromSubmitting} onSubmit={(e) => void submit(e)} noValidate>
         {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
         <ContactFields kase={kase} value={value} onChange={setValue} />
-        <EntryErrors errors={errors} />
-        <div className="case-form__actions">
-          <Button onClick={cancel}>{T.cancel}</Button>
-          <Button type="submit" variant="primary" disabled={busy}>
-            {busy ? T.saving : T.save}
-          </Button>
-        </div>
+        <SubformFoot errors={errors} busy={busy} cancel={cancel} words={T} />
       </form>
       {question}
     </>

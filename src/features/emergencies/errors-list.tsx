@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { Button } from '../../ui/button';
 import { Notice } from '../../ui/layout';
 import { bringIntoView } from '../../ui/scroll';
 
@@ -25,5 +26,23 @@ export function EntryErrors({ errors, id }: { errors: readonly string[]; id?: st
         </ul>
       </Notice>
     </div>
+  );
+}
+
+/**
+ * The foot of a case's sub-form (a call typed by hand, an outcome, a 退所): the rules' messages,
+ * then its way out (`cancel`, which asks when something was typed: useCancelAsking) and 記録する.
+ */
+export function SubformFoot({ errors, busy, cancel, words }: { errors: readonly string[]; busy: boolean; cancel: () => void; words: { readonly cancel: string; readonly save: string; readonly saving: string } }) {
+  return (
+    <>
+      <EntryErrors errors={errors} />
+      <div className="case-form__actions">
+        <Button onClick={cancel}>{words.cancel}</Button>
+        <Button type="submit" variant="primary" disabled={busy}>
+          {busy ? words.saving : words.save}
+        </Button>
+      </div>
+    </>
   );
 }

@@ -17,7 +17,7 @@ import { useFormInPlace } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Section } from '../../ui/layout';
 import { CorrectionNotes } from './corrections';
-import { EntryErrors } from './errors-list';
+import { EntryErrors, SubformFoot } from './errors-list';
 import { ST } from './stay-text';
 import { T } from './text';
 import { useAppend } from './use-append';
@@ -125,13 +125,7 @@ function StayEndForm({ caseId, correcting, onDone }: { caseId: string; correctin
         <SelectField label={ST.exit} value={exit} onChange={(e) => set({ exit: e.target.value as ExitKind })} options={EXIT_KINDS.map((k) => ({ value: k, label: k }))} />
         <TextArea label={ST.note} hint={ST.noteHint} value={note} onChange={(e) => set({ note: e.target.value })} required={exit === 'その他' || exit === '別の事業所'} />
         {correcting ? <TextArea label={ST.reason} required value={reason} onChange={(e) => set({ reason: e.target.value })} /> : null}
-        <EntryErrors errors={errors} />
-        <div className="case-form__actions">
-          <Button onClick={cancel}>{ST.cancel}</Button>
-          <Button type="submit" variant="primary" disabled={busy}>
-            {busy ? ST.saving : ST.save}
-          </Button>
-        </div>
+        <SubformFoot errors={errors} busy={busy} cancel={cancel} words={ST} />
       </form>
       {question}
     </>
