@@ -540,14 +540,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
         if (!sameScope(link.scope, page.scope)) {
           // The scope changed (or is known for the first time): drop what this user may no longer hold.
-          // Records it now covers may lie below the cursor: everything is pulled again from the start
-          // (those with unsent changes are left alone). A pull from 0 sends no removals, so every
-          // office's record goes first (`refetch`) and comes back if the scope still covers it: a
-          // household this copy shows under an office of the new scope may have moved to another
-          // since the cursor (a coordinator's phone handed to a case worker), and would stay.
-          const refetch = link.scope !== null && link.cursor > 0;
-          if ((await session.sync.dropOutOfScope(page.scope, refetch)) > 0) noteWritten('all');
-          if (refetch) {
+          if ((await session.sync.dropOutOfScope(page.scope)) > 0) noteWritten('all');
+          if (link.scope !== null && link.cursor > 0) {
+            // Records it now covers may lie below the cursor: pull everything again from the start
+            // (writing a record again is harmless; those with unsent changes are left alone).
             link = { ...link, cursor: 0, scope: page.scope };
             await session.sync.saveHubLink(link);
             continue;

@@ -265,7 +265,7 @@ export class Session implements VaultSession {
       const { sealed, ...rest } = start(key, this.now());
       return { ...rest, prepared: sealed.then((page) => syncStore.preparedFrom(key, page)) };
     },
-    dropOutOfScope: (scope, refetch) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope, refetch)),
+    dropOutOfScope: (scope) => this.run((ctx) => syncStore.dropOutOfScope(ctx, scope)),
     dismissRefused: (seq, logReason) => this.run((ctx) => (this.writable(), syncStore.dismissRefused(ctx, seq, logReason))),
     queueCounts: () => this.read(syncStore.queueCounts),
     refusedOf: (kind) => this.read((ctx) => syncStore.refusedOf(ctx, kind)),

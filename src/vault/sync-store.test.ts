@@ -480,30 +480,6 @@ describe('sync store: dropOutOfScope', () => {
     expect(await session.get('facility', own.entityId)).toBeDefined();
     expect(await session.get('facility', other.entityId)).toBeUndefined();
   });
-
-  it("before a pull from 0 (refetch), drops every office's record, even one this copy shows in scope, but never one with unsent changes, a case entry, or a draft of a record in scope", async () => {
-    const { session } = await setUpTestVault();
-    // this copy says office-a; on the hub it may have moved since (a pull from 0 sends no removal)
-    const inScope = wire({ officeId: 'office-a' });
-    const edited = wire({ officeId: 'office-a' });
-    const theirs = wire({ officeId: 'office-b' });
-    const facility = wire({ kind: 'facility', officeId: null });
-    const entry = await caseEntry(session);
-    const evidence = wire({ kind: 'case-entry', entityId: entry.id, version: 2, data: entry });
-    await session.sync.applyRemote([inScope, edited, theirs, facility, evidence]);
-    await session.put('household', edited.entityId, createSampleRecord({ name: '未送信' }), 'update');
-    const mine = personalDraftKey(`household:${inScope.entityId}`, session.user.id);
-    await session.saveDraft(mine, { step: 2 });
-
-    const dropped = await session.sync.dropOutOfScope({ role: 'case-worker', officeIds: ['office-a'], facilityId: null }, true);
-
-    expect(dropped).toBe(2);
-    expect(await session.get('household', inScope.entityId)).toBeUndefined();
-    expect(await session.get('household', theirs.entityId)).toBeUndefined();
-    for (const kept of [edited, facility, evidence]) expect(await session.get(kept.kind, kept.entityId)).toBeDefined();
-    // the pull from 0 brings the household back to its unsaved form
-    expect(await session.loadDraft(mine)).toEqual({ step: 2 });
-  });
 });
 
 describe('sync store: hub link and wipe', () => {

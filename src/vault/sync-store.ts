@@ -389,16 +389,7 @@ function outside(scope: WireScope, meta: { kind: EntityKind; id: string; officeI
   return meta.officeId === HUB_ONLY_OFFICE || !scope.officeIds.includes(meta.officeId);
 }
 
-/**
- * Drops the records `scope` does not cover, except those with unsent changes. With `refetch` (the
- * scope changed and the pull starts again from 0, which sends again every record the scope
- * covers), every office's record the hub sent goes too, in scope by this copy or not: the copy's
- * office may be stale (the household has moved to an office outside the scope since this phone's
- * cursor), and a pull from 0 sends no removals, so a copy kept would stay on the new user's screen.
- * Case entries (evidence) are not dropped for that: only when outside the scope, as before. Drafts
- * go only with records outside the scope: one of a record still in it comes back with the record.
- */
-export async function dropOutOfScope(ctx: SessionContext, scope: WireScope, refetch = false): Promise<number> {
+export async function dropOutOfScope(ctx: SessionContext, scope: WireScope): Promise<number> {
   const { db } = ctx;
   return db.transaction('rw', [db.records, db.outbox, db.drafts, db.setAside, db.cache], async () => {
     // Set-aside records outside the scope go too: the hub will not send them again to fix or remove them.
@@ -411,17 +402,8 @@ export async function dropOutOfScope(ctx: SessionContext, scope: WireScope, refe
     // changes seldom, so this reads every row (clear columns only are looked at) rather than keep
     // an index that every pulled record would pay for.
     const keys: [EntityKind, string][] = [];
-    /** of `keys`, those outside the scope (their drafts go with them) */
-    const out = new Set<string>();
     await db.records.each((row) => {
-      if (row.version === undefined) return;
-      const officeId = row.officeId ?? null;
-      if (outside(scope, { kind: row.kind, id: row.id, officeId })) {
-        keys.push([row.kind, row.id]);
-        out.add(`${row.kind}/${row.id}`);
-      } else if (refetch && officeId !== null && row.kind !== 'case-entry') {
-        keys.push([row.kind, row.id]);
-      }
+      if (row.version !== undefined && outside(scope, { kind: row.kind, id: row.id, officeId: row.officeId ?? null })) keys.push([row.kind, row.id]);
     });
     if (keys.length === 0) return 0;
     const pendingKeys = (await db.outbox.where('[kind+entityId]').anyOf(keys).keys()) as unknown as [string, string][];
@@ -433,11 +415,7 @@ export async function dropOutOfScope(ctx: SessionContext, scope: WireScope, refe
     // and a coordinator's unsaved interview must not go because a case worker of another office
     // synced; it is sealed like the records, and comes back to its form when their pull brings the
     // record back.
-    await deleteDraftsOf(
-      db,
-      drop.filter(([kind, id]) => out.has(`${kind}/${id}`)),
-      ctx.user.id,
-    );
+    await deleteDraftsOf(db, drop, ctx.user.id);
     return drop.length;
   });
 }

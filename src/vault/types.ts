@@ -234,12 +234,8 @@ export interface SyncStore {
    * when the session is locked.
    */
   sealPulled<J extends { readonly sealed: Promise<PortablePage> }>(start: (key: CryptoKey, now: number) => J): Omit<J, 'sealed'> & { readonly prepared: Promise<PreparedPage> };
-  /**
-   * Removes records the scope no longer covers, except those with unsent changes. Returns how many.
-   * With `refetch` (a pull from 0 follows), every office's record the hub sent goes, case entries
-   * aside (sync-store.ts dropOutOfScope).
-   */
-  dropOutOfScope(scope: WireScope, refetch?: boolean): Promise<number>;
+  /** Removes records the scope no longer covers, except those with unsent changes. Returns how many. */
+  dropOutOfScope(scope: WireScope): Promise<number>;
   /**
    * Removes one refused change from the queue at the user's request. When no other change to its
    * record waits, the hub's latest copy that pulls held back for it is written (or the admin's
