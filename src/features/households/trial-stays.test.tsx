@@ -237,6 +237,20 @@ describe('trial stays on the household record', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
+  it('取消 keeps a colleague’s 申し送り synced while the dialog was open', async () => {
+    const { user, session } = mount();
+    const list = await screen.findByRole('list', { name: '佐藤 陽太 体験利用（体験の機会・場）' });
+    await user.click(within(list).getByRole('button', { name: 'この記録を取り消す' }));
+    const dialog = screen.getByRole('dialog', { name: '体験利用の記録を取り消しますか？' });
+    await user.type(within(dialog).getByLabelText(/取り消す理由/), '別の方の記録と取り違えた');
+    const held = useApp.getState().trialStays.get('ts-old')!;
+    useApp.setState({ trialStays: new Map([['ts-old', { ...held, nextTime: '夜間は吸引が必要', updatedAt: '2026-05-13T01:00:00.000Z' }]]) });
+    await user.click(within(dialog).getByRole('button', { name: '取り消す' }));
+    expect(await screen.findByText('体験利用の記録を取り消しました。')).toBeVisible();
+    const [stored] = await session.list('trial-stay');
+    expect(stored!.data).toMatchObject({ cancelled: { reason: '別の方の記録と取り違えた' }, nextTime: '夜間は吸引が必要' });
+  });
+
   it('取消 of a stay entered by mistake asks why, keeps it struck out with who and when, and frees its days', async () => {
     const { user, session } = mount();
     const list = await screen.findByRole('list', { name: '佐藤 陽太 体験利用（体験の機会・場）' });

@@ -294,7 +294,8 @@ function CancelStayDialog({ stay, onDone }: { stay: TrialStay; onDone: (saved: b
 
   async function confirm() {
     if (busy) return;
-    const result = cancelTrialStay(stay, reason, user, new Date().toISOString());
+    // the stay as held now: one a colleague changed while the dialog was open keeps their change
+    const result = cancelTrialStay(useApp.getState().trialStays.get(stay.id) ?? stay, reason, user, new Date().toISOString());
     if (!result.ok) {
       setError(result.message);
       focusInvalid();
