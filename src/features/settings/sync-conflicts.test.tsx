@@ -219,7 +219,7 @@ describe('重なった変更: a value dropped for good', () => {
     const restore = screen.getByRole('dialog', { name: 'もう一方の値に戻しますか？' });
     expect(within(restore).getByText('いまの値（拠点 花子）').closest('dl')!.previousElementSibling).toHaveTextContent('選ばなかった次の値は消え');
     fireEvent.click(within(restore).getByRole('button', { name: 'もう一方の値に戻す（当番 次郎）' }));
-    expect(await screen.findByText('電話番号を“090-1111-2222”にしました。')).toBeInTheDocument();
+    expect(await screen.findByText('「電話番号」を「090-1111-2222」にしました。')).toBeInTheDocument();
     expect(settleConflict).toHaveBeenCalledTimes(1);
     expect(settleConflict).toHaveBeenCalledWith(conflicts[0], 'lost');
   });
@@ -235,6 +235,6 @@ describe('重なった変更: a value dropped for good', () => {
     await waitFor(() => expect(engine.settleConflict).toHaveBeenCalledTimes(1));
     act(() => syncStatus.setState({ openConflicts: 0 }));
     await waitFor(() => expect(screen.queryAllByRole('listitem')).toHaveLength(0));
-    expect(screen.getByText('電話番号を“047-000-0000”にしました。')).toBeInTheDocument();
+    expect(screen.getByText('「電話番号」を「047-000-0000」にしました。')).toBeInTheDocument();
   });
 });

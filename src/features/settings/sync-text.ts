@@ -167,7 +167,7 @@ export const ST = {
   settleRestoreTitle: 'もう一方の値に戻しますか？',
   settleChosen: (record: string, field: string) => `${record}の「${field}」を、次の値にします。`,
   settleDropped: '選ばなかった次の値は消え、あとから選び直せません。',
-  settled: (field: string, value: string) => `${field}を“${value}”にしました。`,
+  settled: (field: string, value: string) => `「${field}」を「${value}」にしました。`,
   lineLabel: '同期の状態（タップで同期の設定を開く）',
 
   retiredTitle: 'この端末は拠点サーバーから外されました',
