@@ -52,8 +52,9 @@ const WHOLE_REPORTS = new Set(['vacancy']);
 const ONE_STATEMENT = new Set(['closure']);
 
 /**
- * Dates that are one period (a trial stay's 開始日 and 終了日, a person's or an office's period, a
- * 機能強化加算 coordinator's months in post), merged as one statement: field by field, one phone's
+ * Dates that are one period (a trial stay's 開始日 and 終了日, a 機能強化加算 coordinator's months in
+ * post; a person's enrolments and an office's periods are lists without ids, each list one value,
+ * so the rule does not reach them), merged as one statement: field by field, one phone's
  * corrected 開始日 with another's corrected 終了日 made 11/5〜11/3, which every phone took, its form
  * then refused and the yearly report counted as 0 days. One side alone changed the pair: that side's,
  * whole. Both sides changed a member: the held pair stays and each date of the other is a conflict.
