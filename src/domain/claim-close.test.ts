@@ -330,6 +330,23 @@ describe('請求後の変更: the household record, or another case of the perso
     expect(changes.find((c) => c.caseId === 'case-c')?.cause).toBe('household');
   });
 
+  it("the same person's case at another office synced after the close names that office's record, not the household", async () => {
+    const aoba = createOffice({ id: 'office-2', name: '相談支援 あおば', officeNumber: '1210000002' });
+    const both = new Map([[office.id, office], [aoba.id, aoba]]);
+    const atAoba = async (id: string, day: number) =>
+      appendEntries([], (await night(id, day)).map((e) => ({ body: e.body.type === 'open' ? { ...e.body, officeId: aoba.id } : e.body, at: e.recordedAt })), id);
+    const here = [await night('case-1', 3)];
+    const close = await closeDecember(here);
+    expect(close.body.cases.map((k) => [k.caseId, k.status])).toEqual([['case-1', 'claimed']]);
+    // あおば's case worker's phone syncs its December case of the same person after the close
+    const all = [...here, await atAoba('case-a', 12)].map((c) => foldCase(c));
+    const decisions = new Map(decideClaims(all, both).map((d) => [d.caseId, d] as const));
+    const listed = casesForMonth(all, decisions, office.id, '2026-12');
+    const changes = claimChanges(close, { office, listed, all, decisions, monthOf: (c) => exportMonthOf(c, decisions.get(c.id)) });
+    expect(changes).toMatchObject([{ caseId: 'case-1', cause: 'other-office', after: { status: 'pending' }, difference: -700 }]);
+    expect(CHANGE_CAUSE_LABELS['other-office']).toBe('ほかの事業所にある同じ方の記録（請求の後に同期されたか、アプリが事業所をまたいで確かめるようになったため）');
+  });
+
   it('a case of another month within 24 hours (「同じ緊急事態ですか？」) is not in the close: the cause names both the household and the other case', async () => {
     // 30 November 23:00 JST, coordinated in November; then 1 December 12:00 JST, 13 hours later: 要確認 until answered.
     const november = await admittedNight('case-nov', '2026-11-30T14:00:00.000Z');

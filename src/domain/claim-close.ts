@@ -220,6 +220,10 @@ export function buildMonthCancel(
  * - household-or-other-cases: as household, but a case of the person outside the month or the office
  *   is joined to it by 「同じ緊急事態ですか？」 (requests less than 24 hours apart): the close does not
  *   keep that case, so which of the two changed cannot be told
+ * - other-office: as household, but the same person counts (算定・要確認) at another office in the
+ *   month: rule d's one office (claim-rules withOnePlanningOffice) holds the case; a case of that
+ *   office synced since, or an app updated to check across offices (the close keeps only its own
+ *   office's cases, so which of the two cannot be told)
  * - rules: as household, for a case linked to no household, nor sharing its person with a case that
  *   is: nothing the app reads changed, so the app's rules did (the December 2026 update: a caller
  *   with only a 受給者証番号 waits for 児 or 者)
@@ -232,6 +236,7 @@ export type ChangeCause =
   | 'other-cases'
   | 'household'
   | 'household-or-other-cases'
+  | 'other-office'
   | 'rules'
   | 'recipient-number'
   | 'service-type'
@@ -247,6 +252,7 @@ export const CHANGE_CAUSE_LABELS: Readonly<Record<ChangeCause, string>> = {
   'other-cases': '同じ人のほかの記録の変更',
   household: '世帯の情報（利用状況・受給者証番号・担当事業所など）の変更',
   'household-or-other-cases': '世帯の情報、または同じ人のほかの月・事業所の記録の変更',
+  'other-office': 'ほかの事業所にある同じ方の記録（請求の後に同期されたか、アプリが事業所をまたいで確かめるようになったため）',
   rules: 'アプリの判定方法の更新（この記録・事業所・同じ人のほかの記録に変更はありません）',
   'recipient-number': '受給者証番号の変更（請求した番号の分を返還し、いまの番号で請求し直す）',
   'service-type': 'サービス種別の変更（生年月日の訂正などで児・者が変わった。請求した種別の分を返還し、いまの種別で請求し直す）',
@@ -377,6 +383,13 @@ function causeOf(c: EmergencyCase | undefined, kept: KeptCase, close: MonthClose
   if (otherChanged) return { cause: 'other-cases', detail: '' };
   const outside = sameEmergencyReach(c, now.all, now.decisions).some((o) => !now.inMonth.has(o.id));
   if (outside) return { cause: 'household-or-other-cases', detail: '' };
+  // The same person counting at another office in the month (rule d across offices): not the household.
+  const d = now.decisions.get(c.id);
+  const counts = (x: ClaimDecision) => x.status === 'claimed' || x.status === 'pending';
+  const elsewhere =
+    d !== undefined && d.personKey !== null && d.month !== null &&
+    [...now.decisions.values()].some((o) => o.officeId !== d.officeId && o.personKey === d.personKey && o.month === d.month && counts(o));
+  if (elsewhere) return { cause: 'other-office', detail: '' };
   // No household of its own, nor one of a case sharing its person (a number entered on a household
   // since joins their cap): what is left is the app's own rules.
   const householdHeld = now.all.some((o) => o.subject.householdId !== null && personKeysOf(o, now.decisions).some((k) => keys.includes(k)));

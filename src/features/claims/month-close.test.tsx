@@ -11,6 +11,7 @@ import { CLOSE_MESSAGES, sha256OfBytes, type MonthClose } from '../../domain/cla
 import type { CaseEntry, CaseSubject, ContactBody, Office } from '../../domain/emergency-case';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { countersignState, resetCountersignState } from '../../sync/countersign';
+import { syncStatus } from '../../sync/status';
 import { ClaimsScreen } from './claims-screen';
 import { T } from './text';
 
@@ -269,6 +270,29 @@ describe('請求済み on the claims screen (issue 14 point 3)', () => {
   });
 });
 
+describe('請求済み on a phone that holds one office only', () => {
+  afterEach(() => syncStatus.setState({ role: null }));
+
+  it("tells a case worker, whose phone is handed only its own office's cases, that another office's claim for the same person is checked on a coordinator's phone; not a coordinator", async () => {
+    for (const role of ['case-worker', 'coordinator'] as const) {
+      const chains = await Promise.all([night('case-1', 2)]);
+      countersignState.setState({ loaded: true });
+      syncStatus.setState({ role });
+      useApp.setState({ session: createFakeSession(), phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map([[office.id, office]]), caseEntries: held(chains) });
+      window.location.hash = '#/claims?office=office-1&month=2026-11';
+      const user = userEvent.setup();
+      const { unmount } = render(<ClaimsScreen />);
+      await screen.findByText(T.chainAllOk(1));
+      fireEvent.change(screen.getByLabelText(new RegExp(T.sentOn)), { target: { value: '2026-12-01' } });
+      await user.click(screen.getByRole('button', { name: T.closeButton }));
+      const dialog = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+      expect(within(dialog).queryByText(T.closeOwnOfficeOnly) !== null).toBe(role === 'case-worker');
+      unmount();
+    }
+    expect(T.closeOwnOfficeOnly).toContain('この端末には、ほかの事業所の記録がありません');
+  });
+});
+
 describe('請求済み confirmed while a case comes in', () => {
   it('does not close on figures nobody saw: a case synced in while the dialog is open stops the close, says so, and asks again on the claim as it is now', async () => {
     const chains = await Promise.all([night('case-1', 2)]);
@@ -301,6 +325,26 @@ describe('請求済み confirmed while a case comes in', () => {
     await screen.findByRole('heading', { name: T.closedTitle('2026年11月') });
     const [close] = [...useApp.getState().monthCloses.values()] as MonthClose[];
     expect(close!.body.cases.map((k) => k.caseId).sort()).toEqual(['case-1', 'case-late']);
+  });
+
+  it("asks again when the office's record is edited while the dialog is open (its number is on the files), though no decision moved", async () => {
+    const chains = await Promise.all([night('case-1', 2)]);
+    countersignState.setState({ loaded: true });
+    useApp.setState({ session: createFakeSession(), phase: 'unlocked', settings: DEFAULT_SETTINGS, offices: new Map([[office.id, office]]), caseEntries: held(chains) });
+    window.location.hash = '#/claims?office=office-1&month=2026-11';
+    const user = userEvent.setup();
+    render(<ClaimsScreen />);
+    await screen.findByText(T.chainAllOk(1));
+    fireEvent.change(screen.getByLabelText(new RegExp(T.sentOn)), { target: { value: '2026-12-01' } });
+    await user.click(screen.getByRole('button', { name: T.closeButton }));
+    await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    const edited = { ...office, officeNumber: '1234567891', updatedAt: '2026-12-01T00:00:00.000Z' };
+    act(() => useApp.setState({ offices: new Map([[office.id, edited]]) }));
+    await user.click(within(screen.getByRole('dialog', { name: T.closeConfirmTitle('2026年11月') })).getByRole('button', { name: T.closeConfirm }));
+    const again = await screen.findByRole('dialog', { name: T.closeConfirmTitle('2026年11月') });
+    expect(within(again).getByText(T.changedWhileConfirming)).toBeInTheDocument();
+    expect(useApp.getState().monthCloses.size).toBe(0);
+    expect(blobs).toEqual([]);
   });
 
   it('does not close while the late case is still being checked (the button\'s gate, again at the confirmation)', async () => {

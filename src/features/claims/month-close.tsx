@@ -5,6 +5,7 @@
  * or return. A mistaken close is undone by a recorded 取消 with a reason.
  */
 import { useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import { useApp, CaseEntryRejected } from '../../state/store';
 import { useCountersigns } from '../../state/use-countersigns';
 import {
@@ -38,6 +39,7 @@ import { CLAIM_STATUS_LABELS } from '../../domain/claim-types';
 import type { EmergencyCase, Office } from '../../domain/emergency-case';
 import { formatJapanDate, formatJapanDateTime } from '../../domain/japan-time';
 import { useJapanToday } from '../../state/use-minute-clock';
+import { syncStatus } from '../../sync/status';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { downloadBytes } from '../../ui/download';
@@ -57,16 +59,20 @@ const actorOf = (s: { user: { id: string; displayName: string } }) => ({ userId:
 
 /**
  * What the close would keep, as the confirmation was asked on: the month's cases, their entries and
- * their decisions. A case synced in (or a decision moved by a household or another office's case)
- * while the dialog is open changes it, and the close is not made on figures nobody saw.
+ * their decisions, the summary's rows and the office. A case synced in (or a decision moved by a
+ * household or another office's case), a 受給者証番号 corrected on a household (the rows change,
+ * not the decisions) or the office's record edited while the dialog is open changes it, and the
+ * close is not made on figures nobody saw.
  */
-function claimSeen(claim: MonthClaim): string {
-  return JSON.stringify(
+function claimSeen(claim: MonthClaim, office: Office): string {
+  return JSON.stringify([
     claim.cases.map((c) => {
       const d = claim.decisions.get(c.id);
       return [c.id, c.entries.map((e) => e.id), d?.status, d?.ordinal, d?.units, d?.reasons];
     }),
-  );
+    claim.summary,
+    office,
+  ]);
 }
 
 /** 「請求済みにする」: the 請求日, a confirmation, then the files written and their hashes kept. */
@@ -92,6 +98,8 @@ export function CloseSection({
 }) {
   const session = useApp((s) => s.session);
   const records = useApp((s) => s.monthCloses);
+  // a case worker's phone is handed its own office's cases only (protocol/scope): no other office's to compare
+  const ownOfficeOnly = useStore(syncStatus, (s) => s.role) === 'case-worker';
   const appendMonthClose = useApp((s) => s.appendMonthClose);
   const entries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
   const countersigns = useCountersigns(entries);
@@ -126,7 +134,7 @@ export function CloseSection({
     setArrived(again);
     setProblems(again && found.length > 0 ? [T.changedWhileConfirming, ...found] : found);
     if (found.length > 0 || session === null) return;
-    seen.current = claimSeen(claim);
+    seen.current = claimSeen(claim, office);
     const changed: string[] = [];
     // an unreadable 閲覧記録 only skips the comparison (the close itself logs before it writes)
     const last = await findLastExports((visit) => session.scanAccessLog(visit), month, office.name).catch((): Partial<Record<'summary' | 'detail', LastExport>> => ({}));
@@ -152,7 +160,7 @@ export function CloseSection({
     setConfirming(false);
     if (session === null || busy) return;
     // The button's gate, again: a case synced in while the dialog was open is checked first.
-    const changedNow = seen.current !== claimSeen(claim);
+    const changedNow = seen.current !== claimSeen(claim, office);
     if (blocked || mismatched || waiting) {
       setArrived(false);
       setProblems(changedNow ? [T.changedWhileConfirming, T.closeBlocked] : [T.closeBlocked]);
@@ -246,6 +254,7 @@ export function CloseSection({
         <p>{T.closeConfirmBody(total.persons, total.count, T.units(total.units), T.encodingNames[closeEncoding])}</p>
         {heldBack > 0 ? <p>{T.closeHeldBack(heldBack)}</p> : null}
         {encodingFromExport ? <p>{T.closeEncodingFromExport(T.encodingNames[closeEncoding])}</p> : null}
+        {ownOfficeOnly ? <p>{T.closeOwnOfficeOnly}</p> : null}
         <p>
           {T.sentOn}: {formatJapanDate(sentOn)}
         </p>

@@ -103,6 +103,9 @@ export const T = {
   closeConfirm: '請求済みにする',
   /** the month's 要確認 cases, not in the claim: the confirmation and the summary's 合計 row say so */
   closeHeldBack: (n: number) => `要確認の記録${n}件は請求一覧に入りません（集計CSVの合計の行にも「要確認${n}件は含みません」と書きます）。`,
+  /** a case worker's phone holds only its own office's cases: rule d's check across offices cannot be made here */
+  closeOwnOfficeOnly:
+    'この端末には、ほかの事業所の記録がありません。同じ方をほかの事業所も請求していないかは、拠点コーディネーターの端末の請求の画面で確かめられます。',
   /** the close writes its files in the encoding the month's files were last written in */
   closeEncodingFromExport: (encoding: string) => `文字コードは、この月に最後に書き出したファイルと同じ ${encoding} にします（送ったファイルと比べられるように）。`,
   changedWhileConfirming: '確認中に記録が届いたか、変わりました。請求済みにはしていません。内容を確かめてから、もう一度「請求済みにする」を押してください。',
