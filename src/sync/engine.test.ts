@@ -8,6 +8,7 @@ import { chainNext } from '../domain/case-chain';
 import { API } from '../protocol/sync';
 import { createFacility } from '../../test/factories/facility';
 import { createHousehold } from '../../test/factories/household';
+import { createTrialStay } from '../../test/factories/trial-stay';
 import type { Household } from '../domain/household';
 import { createSampleRecord, newId, OTHER_PASSPHRASE, PASSPHRASE, setUpTestVault } from '../vault/testing';
 import type { VaultSession } from '../vault/types';
@@ -1588,6 +1589,67 @@ describe('sync engine: settling a conflict with the other value', () => {
     const error = await d.engine.settleConflict(conflictOn(id), 'lost').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'held', message: S.settle.heldFor('当番 次郎') });
     expect(resolved).toEqual([]);
+  });
+
+  /**
+   * A trial stay held as 11/05〜11/06 whose other phone said 11/01〜11/03: both dates are conflicts,
+   * listed by a hub that answers the list and drops what is resolved.
+   */
+  async function trialStayConflicts() {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const resolved: string[] = [];
+    const stay = createTrialStay({ from: '2026-11-05', to: '2026-11-06' });
+    const dateConflict = (field: 'from' | 'to', keptValue: string, lostValue: string): WireConflict => ({
+      ...conflictOn(stay.id),
+      id: `c-${field}`,
+      kind: 'trial-stay',
+      field,
+      keptValue,
+      lostValue,
+    });
+    const from = dateConflict('from', '2026-11-05', '2026-11-01');
+    const to = dateConflict('to', '2026-11-06', '2026-11-03');
+    const listed = [from, to];
+    const inner = hub.browser();
+    const fetch: FetchLike = async (input, init) => {
+      if (input === API.conflicts) return new Response(JSON.stringify({ conflicts: listed }), { status: 200, headers: { 'content-type': 'application/json' } });
+      if (input.startsWith(`${API.conflicts}/`)) {
+        resolved.push(input);
+        const at = listed.findIndex((c) => input === `${API.conflicts}/${c.id}/resolve`);
+        if (at >= 0) listed.splice(at, 1);
+        return new Response(null, { status: 204 });
+      }
+      return inner(input, init);
+    };
+    const d = await device(hub, { fetch });
+    await d.session.put('trial-stay', stay.id, stay, 'create');
+    expect(await d.engine.join(signInOf(user))).toBe('done');
+    const onHub = () => JSON.parse(hub.records.get(`trial-stay/${stay.id}`)!.payloadJson) as { from: string; to: string };
+    return { d, stay, from, to, listed, resolved, onHub };
+  }
+
+  it('takes the other phone\'s trial stay period whole when 「もう一方の値に戻す」 is chosen for 終了日 alone, and settles both dates', async () => {
+    const { d, from, to, resolved, listed, onHub } = await trialStayConflicts();
+
+    await d.engine.settleConflict(to, 'lost');
+    expect(onHub()).toMatchObject({ from: '2026-11-01', to: '2026-11-03' });
+    expect(resolved).toEqual([`${API.conflicts}/${to.id}/resolve`, `${API.conflicts}/${from.id}/resolve`]);
+    expect(listed).toEqual([]);
+  });
+
+  it('refuses 「もう一方の値に戻す」 for a trial stay\'s 終了日 that would put 開始日 after 終了日, and changes nothing', async () => {
+    const { d, stay, from, to, resolved, onHub } = await trialStayConflicts();
+    // 開始日 settled first with this phone's 11/05
+    await d.engine.settleConflict(from, 'kept');
+    const put = vi.spyOn(d.session, 'put');
+
+    const error = await d.engine.settleConflict(to, 'lost').catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringContaining('開始日が終了日より後') });
+    expect(put).not.toHaveBeenCalled();
+    expect(resolved).toEqual([`${API.conflicts}/${from.id}/resolve`]);
+    expect((await d.session.get<{ from: string; to: string }>('trial-stay', stay.id))!.data).toMatchObject({ from: '2026-11-05', to: '2026-11-06' });
+    expect(onHub()).toMatchObject({ from: '2026-11-05', to: '2026-11-06' });
   });
 });
 

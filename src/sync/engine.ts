@@ -1011,6 +1011,26 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function settleConflict(conflict: WireConflict, choice: 'kept' | 'lost'): Promise<void> {
     const link = await joinedLink();
+    // A period's two dates are one statement (protocol/merge.ts PERIOD_PAIRS): of a pair both sides
+    // changed, each differing date of the other is its own conflict, and one of them settled alone
+    // could write 11/05〜11/03, which the hub takes. 「戻す」 on one takes the other phone's pair whole
+    // when its other date is still a conflict; a settled record whose 開始日 is after its 終了日 is refused.
+    const period = /^((?:.*\.)?)(fromMonth|toMonth|from|to)$/.exec(conflict.field);
+    const month = period?.[2]?.endsWith('Month') ? 'Month' : '';
+    const pair: readonly string[] | null = period === null ? null : [`${period[1] ?? ''}from${month}`, `${period[1] ?? ''}to${month}`];
+    const sibling =
+      pair === null || choice !== 'lost'
+        ? undefined
+        : (await client.conflicts(device(link))).conflicts.find(
+            (c) =>
+              c.id !== conflict.id &&
+              c.kind === conflict.kind &&
+              c.entityId === conflict.entityId &&
+              c.field !== conflict.field &&
+              pair.includes(c.field) &&
+              c.lostVersion === conflict.lostVersion &&
+              c.lostValue !== undefined,
+          );
     // A 「もう一方の値に戻す」 whose run could not send it is still queued. Keeping the hub's value
     // then writes that value back after it: closing the conflict alone left the queued edit to set,
     // at the next run, the very value the user had just turned down.
@@ -1019,8 +1039,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const before = new Set((await session.outbox()).map((e) => e.mutationId));
       if (choice === 'kept' || queuedBack.length === 0) {
         const held = await session.get<Record<string, unknown>>(conflict.kind, conflict.entityId);
-        const updated = held === undefined ? null : setAtPath(held.data, conflict.field, choice === 'lost' ? conflict.lostValue : conflict.keptValue);
+        const one = held === undefined ? null : setAtPath(held.data, conflict.field, choice === 'lost' ? conflict.lostValue : conflict.keptValue);
+        const updated = one === null || sibling === undefined ? one : setAtPath(one, sibling.field, sibling.lostValue);
         if (held === undefined || updated === null) throw new SyncError('conflict-gone', `${conflict.kind} ${conflict.entityId} ${conflict.field}`);
+        const [start, end] = pair === null ? [] : pair.map((path) => valueAtPath(updated, path));
+        if (typeof start === 'string' && typeof end === 'string' && start !== '' && end !== '' && start > end) {
+          throw new SyncError(
+            'conflict-gone',
+            `${conflict.kind} ${conflict.entityId} ${conflict.field}: ${start} after ${end}`,
+            null,
+            null,
+            'この値にすると開始日が終了日より後になるため、変更しませんでした（重なりはまだ解決していません）。もう一方の日付の重なりを先に同じ方法で解決してから、もう一度選んでください。',
+          );
+        }
         await session.put(conflict.kind, conflict.entityId, { ...updated, updatedAt: new Date(now()).toISOString() }, 'update');
       }
       // This edit, by its mutation id: another change of the record still listed (one the hub
@@ -1036,6 +1067,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (left !== undefined) throw stillQueued(left, outcome);
     }
     await client.resolveConflict(device(link), conflict.id, choice);
+    // the other date of the pair, written with it, is settled the same way
+    if (sibling !== undefined) await client.resolveConflict(device(link), sibling.id, 'lost');
     if (running) await running;
     await run();
   }
