@@ -11,6 +11,13 @@ import { Button } from '../ui/button';
 import { refocusWhenLost } from '../ui/focus-lost';
 import { T } from './text';
 
+/**
+ * The call back written and the call's 折り返し待ち not (its write failed): only that is asked for
+ * again. (Words here until they join text.ts.)
+ */
+const RETRY_LINE = '折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください';
+const RETRY_BUTTON = '記録を続ける';
+
 /** 「23:50」 in Japan time */
 const hhmm = (at: Date | string) => formatJapanDateTime(at).slice(-5);
 
@@ -28,6 +35,7 @@ export function WhenHeard({
   onNow,
   onThen,
   onBack,
+  retryOnly = false,
 }: {
   call: ContactBody;
   result: ContactResult;
@@ -39,6 +47,12 @@ export function WhenHeard({
   /** heard on the call */
   onThen: () => void;
   onBack: () => void;
+  /**
+   * The call back is written with `result`, the call's 折り返し待ち is not: only 「記録を続ける」
+   * (onNow again, which writes what is missing). Another result, or 「電話をかけたとき」, would
+   * leave the call back saying one thing and the call another.
+   */
+  retryOnly?: boolean;
 }) {
   const ask = useRef<HTMLParagraphElement>(null);
   const [shownAt] = useState(() => new Date());
@@ -47,6 +61,20 @@ export function WhenHeard({
   }, []);
   const then = hhmm(call.contactedAt);
   const isCallBack = call.note.startsWith(CALL_BACK_NOTE);
+  if (retryOnly) {
+    return (
+      <div role="group" aria-label={T.whenAsk(result)}>
+        <p ref={ask}>
+          <strong>{RETRY_LINE}</strong>
+        </p>
+        <div className="form-actions">
+          <Button variant="primary" className="btn--block" disabled={busy} onClick={onNow}>
+            {RETRY_BUTTON}
+          </Button>
+        </div>
+      </div>
+    );
+  }
   return (
     <div role="group" aria-label={T.whenAsk(result)}>
       <p ref={ask}>

@@ -68,8 +68,9 @@ export function ContactCard({
   const card = useRef<HTMLElement>(null);
   // a 受入可 or 受入不可 chosen long after the call: heard on it, or now on the facility's call back (WhenHeard)
   const [asking, setAsking] = useState<ContactResult | null>(null);
-  // the call back written, the call's 折り返し待ち not: a second 「いま」 writes only what is missing
-  const calledBack = useRef(false);
+  // the call back written (with this result), the call's 折り返し待ち not: only what is missing is
+  // offered, and written, again
+  const [calledBack, setCalledBack] = useState<ContactResult | null>(null);
   const written = (result: ContactResult) => {
     // the buttons go with the written result: said, for whoever cannot see them go, and the focus
     // stays on this call (its result line), not on the top of the page
@@ -88,12 +89,15 @@ export function ContactCard({
   // facility was reached is the claim's 連絡・調整を行った時刻, and decides its month
   const resultOnCallBack = async (result: ContactResult) => {
     const [callBack, answered] = heardOnCallBack(contact, result, new Date().toISOString());
-    if (!calledBack.current) {
+    if (calledBack === null) {
       if (!(await append(callBack))) return;
-      calledBack.current = true;
+      if (answered !== undefined) setCalledBack(result);
     }
-    if (await append(answered!)) written(result);
+    if (answered !== undefined && !(await append(answered))) return;
+    setCalledBack(null);
+    written(result);
   };
+  const asked = calledBack ?? asking;
   const recordCallback = () => {
     const list = card.current?.closest('ul');
     void append(callBackOf(body, new Date().toISOString())).then((ok) => {
@@ -127,14 +131,15 @@ export function ContactCard({
       {body.note ? <p className="case-contact__note">{body.note}</p> : null}
       {body.result === '折り返し待ち' && calledAgain && !withdrawn ? <p className="case-contact__note">{T.answeredLater}</p> : null}
       <CorrectionNotes corrections={contact.corrections} />
-      {askResult && asking !== null ? (
+      {askResult && asked !== null ? (
         <WhenHeard
           call={body}
-          result={asking}
+          result={asked}
           stays="折り返し待ち"
           busy={busy}
-          onNow={() => void resultOnCallBack(asking)}
-          onThen={() => resultOnCall(asking)}
+          retryOnly={calledBack !== null}
+          onNow={() => void resultOnCallBack(asked)}
+          onThen={() => resultOnCall(asked)}
           onBack={() => {
             setAsking(null);
             refocusWhenLost(() => card.current?.querySelector('.case-results button'));

@@ -91,8 +91,9 @@ export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: 
   const { append, errors, busy } = useCaseAppend(caseId);
   const [asking, setAsking] = useState<ContactResult | null>(null);
   const box = useRef<HTMLDivElement>(null);
-  // the call back written, the call's 折り返し待ち not: a second 「いま」 writes only what is missing
-  const calledBack = useRef(false);
+  // the call back written (with this result), the call's 折り返し待ち not: only what is missing is
+  // offered, and written, again
+  const [calledBack, setCalledBack] = useState<ContactResult | null>(null);
   const name = call.body.facilityName;
   const written = (r: ContactResult, card: Element | null) => {
     // the buttons go with the written result: said, for whoever cannot see the card move
@@ -109,15 +110,18 @@ export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: 
   async function onCallBack(r: ContactResult) {
     const at = card();
     const [callBack, answered] = heardOnCallBack(call, r, new Date().toISOString(), officeNumber);
-    if (!calledBack.current) {
+    if (calledBack === null) {
       if (!(await append(callBack))) return;
-      calledBack.current = true;
+      if (answered !== undefined) setCalledBack(r);
     }
-    if (answered === undefined || (await append(answered))) written(r, at);
+    if (answered !== undefined && !(await append(answered))) return;
+    setCalledBack(null);
+    written(r, at);
   }
+  const asked = calledBack ?? asking;
   return (
     <div ref={box}>
-      {asking === null ? (
+      {asked === null ? (
         <div className="match-results" role="group" aria-label={T.resultAsk(name)}>
           {CONTACT_RESULTS.map((r) => (
             <Button
@@ -137,11 +141,12 @@ export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: 
       ) : (
         <WhenHeard
           call={call.body}
-          result={asking}
+          result={asked}
           stays="折り返し待ち"
           busy={busy}
-          onNow={() => void onCallBack(asking)}
-          onThen={() => void onCall(asking)}
+          retryOnly={calledBack !== null}
+          onNow={() => void onCallBack(asked)}
+          onThen={() => void onCall(asked)}
           onBack={() => {
             setAsking(null);
             refocusWhenLost(() => box.current?.querySelector('.match-results__btn'));

@@ -832,6 +832,40 @@ describe('calls made from the match, with a case open', () => {
       expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
     });
 
+    it('offers only 「記録を続ける」 when the call back was written and the 23:50 call\'s 折り返し待ち was not, and writes just that', async () => {
+      const { caseId, user } = await calledAt2350(null);
+      const real = useApp.getState().appendCaseEntry;
+      let failOnce = true;
+      useApp.setState({
+        appendCaseEntry: (async (...args: Parameters<typeof real>) => {
+          if (args[1].type === 'result' && failOnce) {
+            failOnce = false;
+            throw new Error('disk full');
+          }
+          return real(...args);
+        }) as typeof real,
+      });
+      await user.click(within(screen.getByRole('group', { name: 'あおば荘 の結果' })).getByRole('button', { name: '受入可' }));
+      await user.click(within(screen.getByRole('group', { name: '「受入可」と聞いたのはいつですか？' })).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
+      await waitFor(() => expect(screen.getByText('折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください')).toBeVisible(), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'contact']);
+      const ask = screen.getByRole('group', { name: '「受入可」と聞いたのはいつですか？' });
+      // no other result, no 23:50: the call back already says 受入可 at 00:30
+      expect(within(ask).getAllByRole('button').map((b) => b.textContent)).toEqual(['記録を続ける']);
+      expect(screen.queryByRole('button', { name: '結果を選び直す' })).toBeNull();
+      expect(screen.queryByRole('button', { name: '電話をかけたとき（23:50）' })).toBeNull();
+
+      await user.click(within(ask).getByRole('button', { name: '記録を続ける' }));
+      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/折り返し待ち・23:50受入可・00:30/), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'contact', 'result']);
+      const kase = kaseOf(caseId);
+      expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result])).toEqual([
+        [at2350, '折り返し待ち'],
+        [at0030, '受入可'],
+      ]);
+      expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
+    });
+
     it('records 「電話をかけたとき」 as the result of the 23:50 call, claimed in November', async () => {
       const { caseId, user } = await calledAt2350(null);
       await user.click(within(screen.getByRole('group', { name: 'あおば荘 の結果' })).getByRole('button', { name: '受入可' }));
