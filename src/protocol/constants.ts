@@ -53,3 +53,9 @@ export const REFUSAL_LABELS: Readonly<Record<RefusalReason, string>> = {
   author: '書いた人がこの端末で拠点にサインインすると送信されます',
 };
 
+/**
+ * The longest device name the hub takes (EnrolRequest.name), in UTF-16 units as zod counts them.
+ * Here, not read off the schema: the status line's words import this file on the first visit,
+ * and a zod object built before boot's z.config({ jitless }) is a CSP violation (eval).
+ */
+export const DEVICE_NAME_MAX = 100;

@@ -15,7 +15,7 @@
  * Imports nothing but zod, so the server may use it without pulling in the vault or React.
  */
 import { z } from 'zod';
-import { FUNCTION_BONUS_KINDS } from './constants';
+import { DEVICE_NAME_MAX, FUNCTION_BONUS_KINDS } from './constants';
 import { EvidenceReceipt, EvidenceReceiptAnswer } from './countersign-schema';
 
 // ─── Paths ──────────────────────────────────────────────────────────────────
@@ -222,7 +222,7 @@ export const EnrolRequest = z.strictObject({
   /** the vault's device id (meta.deviceId): the device keeps its identity and its change log */
   deviceId: id,
   /** shown to the admin, e.g. 「オンコール携帯 1」 */
-  name: z.string().max(100),
+  name: z.string().max(DEVICE_NAME_MAX),
   /** A9: the signing-in person's user id in the device's vault (what their case entries carry in recordedBy) */
   vaultUserId: id.optional(),
 });

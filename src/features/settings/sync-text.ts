@@ -1,11 +1,9 @@
 /** Every user-facing string of 「拠点サーバーと同期」 and the sync status line (STYLE.md habit 9). */
 import { formatJapanShortDateTime } from '../../domain/japan-time';
-import { FUNCTION_BONUS_KIND_LABELS, REFUSAL_LABELS } from '../../protocol/constants';
-import { EnrolRequest, type RefusalReason } from '../../protocol/sync';
+import { DEVICE_NAME_MAX, FUNCTION_BONUS_KIND_LABELS, REFUSAL_LABELS } from '../../protocol/constants';
+import type { RefusalReason } from '../../protocol/sync';
 import type { EntityKind, OutboxEntry, OutboxRefusal, SetAsideCounts } from '../../vault/types';
 
-/** The longest device name the hub takes (EnrolRequest.name), in UTF-16 units as it counts them. */
-const DEVICE_NAME_MAX = EnrolRequest.shape.name.maxLength ?? 100;
 const DEVICE_NAME_END = 'の端末';
 
 /** `text` cut to at most `units` UTF-16 units, by whole characters (a 𠮷 is never split in two). */
