@@ -125,6 +125,8 @@ describe('請求済み after the files were written and sent', () => {
     await screen.findByText(T.chainAllOk(1));
     // the 明細 written on the 5th and sent; its hash goes into the 閲覧記録 with it
     await user.click(screen.getByRole('button', { name: T.exportDetail }));
+    // the file is written after its 閲覧記録 entry: waited for, or on a busy machine it came during the next test
+    await waitFor(() => expect(blobs).toHaveLength(1), { timeout: 15_000 });
     const [logged] = (await useApp.getState().session!.accessLog()).filter((e) => e.action === 'export-claims');
     const written = new Uint8Array(await blobs.at(-1)!.blob.arrayBuffer());
     expect(logged!.reason).toMatch(new RegExp(`^2026年11月・${office.name}・明細CSV（UTF-8（BOM付き）・SHA-256 ${(await sha256OfBytes(written)).slice(0, 16)}(・署名を除く [0-9a-f]{16})?）$`));
