@@ -24,6 +24,9 @@ export const T = {
   /** `stays`: what the call keeps (折り返し待ち for a call with no result yet, or its 不在 corrected) */
   whenStays: (time: string, stays: string, result: string) => `「いま」を選ぶと、${time}の電話は「${stays}」、いまの折り返しが「${result}」と記録されます。`,
   whenBack: '結果を選び直す',
+  /** the call back written and the call's 折り返し待ち not: only that is offered again */
+  whenRetryLine: '折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください',
+  whenRetry: '記録を続ける',
   /** an entry refused because the case's chain does not hold (as the case screen's banner says it) */
   chainBroken: (problem: string) =>
     `この対応記録は、改ざん・破損しているか、新しい版のアプリで記録された項目をこの端末で読めないため、記録を追加できません: ${problem} アプリを最新にして、それでも続くときは管理者に連絡してください。`,

@@ -11,13 +11,6 @@ import { Button } from '../ui/button';
 import { refocusWhenLost } from '../ui/focus-lost';
 import { T } from './text';
 
-/**
- * The call back written and the call's 折り返し待ち not (its write failed): only that is asked for
- * again. (Words here until they join text.ts.)
- */
-const RETRY_LINE = '折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください';
-const RETRY_BUTTON = '記録を続ける';
-
 /** 「23:50」 in Japan time */
 const hhmm = (at: Date | string) => formatJapanDateTime(at).slice(-5);
 
@@ -65,11 +58,11 @@ export function WhenHeard({
     return (
       <div role="group" aria-label={T.whenAsk(result)}>
         <p ref={ask}>
-          <strong>{RETRY_LINE}</strong>
+          <strong>{T.whenRetryLine}</strong>
         </p>
         <div className="form-actions">
           <Button variant="primary" className="btn--block" disabled={busy} onClick={onNow}>
-            {RETRY_BUTTON}
+            {T.whenRetry}
           </Button>
         </div>
       </div>

@@ -1049,7 +1049,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             `${conflict.kind} ${conflict.entityId} ${conflict.field}: ${start} after ${end}`,
             null,
             null,
-            'この値にすると開始日が終了日より後になるため、変更しませんでした（重なりはまだ解決していません）。もう一方の日付の重なりを先に同じ方法で解決してから、もう一度選んでください。',
+            S.settle.periodInverted,
           );
         }
         await session.put(conflict.kind, conflict.entityId, { ...updated, updatedAt: new Date(now()).toISOString() }, 'update');

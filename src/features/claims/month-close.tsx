@@ -406,12 +406,7 @@ function ChangesSection({ close, changes, encoding }: { close: MonthClose; chang
           </Button>
         </>
       )}
-      {problem ? <Notice kind="error">{problem}</Notice> : null}
-      {written ? (
-        <p className="status-line claims-written" role="status">
-          {written}
-        </p>
-      ) : null}
+      <ExportOutcome problem={problem} written={written} />
     </Section>
   );
 }
@@ -449,12 +444,7 @@ function KeptSummaryExport({ close }: { close: MonthClose }) {
       <Button variant="secondary" className="claims-wide" onClick={() => void run()}>
         {T.exportKeptSummary}
       </Button>
-      {problem ? <Notice kind="error">{problem}</Notice> : null}
-      {written ? (
-        <p className="status-line claims-written" role="status">
-          {written}
-        </p>
-      ) : null}
+      <ExportOutcome problem={problem} written={written} />
     </>
   );
 }
@@ -559,6 +549,20 @@ function CheckKeptFile({ exports }: { exports: readonly KeptExport[] }) {
       <div role="status" aria-live="polite">
         {result ? <div className={`notice notice--${result.kind}`}>{result.text}</div> : null}
       </div>
+    </>
+  );
+}
+
+/** What a 書き出し came to: the error, or the file written (a status line, read out). */
+function ExportOutcome({ problem, written }: { problem: string | null; written: string | null }) {
+  return (
+    <>
+      {problem ? <Notice kind="error">{problem}</Notice> : null}
+      {written ? (
+        <p className="status-line claims-written" role="status">
+          {written}
+        </p>
+      ) : null}
     </>
   );
 }
