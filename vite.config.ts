@@ -70,7 +70,8 @@ export default defineConfig({
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api\//, /^\/healthz/],
+        // licenses.txt: the guide links to it, and it is not precached (build.license below).
+        navigateFallbackDenylist: [/^\/api\//, /^\/healthz/, /^\/licenses\.txt$/],
         cleanupOutdatedCaches: true,
         // The first worker takes the open page at once: a phone that installs the app and loses
         // the signal before any reload must still load the screens it has not opened yet. (An

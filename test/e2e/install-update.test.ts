@@ -136,12 +136,21 @@ async function installable(page: Page): Promise<{ errors: string[]; manifestUrl:
 }
 
 describe('install and update', () => {
-  it('serves the licences of the libraries the phone runs, which the guide links to', async () => {
+  it('serves the licences of the libraries the phone runs, which the guide links to, also where the app is installed', async () => {
     const response = await fetch(`${baseUrl}/licenses.txt`);
     expect(response.status).toBe(200);
     const text = await response.text();
     for (const name of ['react', 'dexie', 'zod', 'zustand', 'canonicalize']) expect(text).toContain(name);
     expect(text).toMatch(/Apache License/);
+
+    // The guide's link, followed on a phone the app's worker controls: the notices, not the app's
+    // page (the worker answers a page it does not hold with the app, but for what it is told not to).
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(baseUrl);
+    await waitForServiceWorkerControl(page);
+    await page.goto(`${baseUrl}/licenses.txt`);
+    expect(await page.evaluate('document.body.innerText')).toMatch(/Apache License/);
   });
 
   it('serves a Japanese standalone manifest whose icons load, and Chromium finds the app installable', async () => {
