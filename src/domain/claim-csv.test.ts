@@ -531,6 +531,18 @@ describe('encodeClaimCsv', () => {
     expect(e.message).toBe('Shift_JIS で表せない文字があります（2行目「氏名」の 𠮷、2行目「メモ」の 😀）。記録を書き換えずに出力するため、UTF-8 で書き出してください。');
     expect(() => encodeClaimCsv(withRare, 'utf-8-bom')).not.toThrow();
   });
+
+  it('names a character that prints as nothing (the selector a name keeps after 辻, a no-break space) by its name and code point', () => {
+    const invisible = claimDetailCsv({
+      office,
+      month: '2026-12',
+      cases: [createCase({ subject: { ...yota, name: '辻\u{E0100} 太郎' }, contacts: [createContact({ note: '了解\u00A0済み' })] })],
+      decisions: decisionsOf(createDecision('case-1')),
+    });
+    expect(() => encodeClaimCsv(invisible, 'shift_jis')).toThrow(
+      'Shift_JIS で表せない文字があります（2行目「氏名」の 異体字セレクタ（U+E0100）、2行目「メモ」の ノーブレークスペース（U+00A0））。',
+    );
+  });
 });
 
 describe('claimExportFileName', () => {

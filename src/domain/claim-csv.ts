@@ -7,7 +7,7 @@
 import Papa from 'papaparse';
 import { toCsv } from './csv-text';
 import { CLAIM_STATUS_LABELS, CONSULTATION_BONUS_UNITS, type ClaimDecision, type ClaimSummaryRow } from './claim-types';
-import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, shiftJisUnencodable, type CsvByteEncoding } from './csv-encoding';
+import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, shiftJisUnencodable, shownChars, type CsvByteEncoding } from './csv-encoding';
 import { COUNTERSIGN_LABELS, countersignSummary, DEVICE_ONLY, type CountersignLookup } from './countersign-status';
 import type { CaseEntry, ContactBody, Current, EmergencyCase, Office, Superseded } from './emergency-case';
 import type { IsoInstant } from './household';
@@ -504,7 +504,7 @@ export function encodeClaimCsv(text: string, encoding: ClaimCsvEncoding): Uint8A
     const cells = locateUnencodable(text);
     const listed = cells
       .slice(0, MESSAGE_CELLS)
-      .map((p) => `${p.row}行目「${p.column}」の ${p.chars.join(' ')}`)
+      .map((p) => `${p.row}行目「${p.column}」の ${shownChars(p.chars)}`)
       .join('、');
     const more = cells.length > MESSAGE_CELLS ? ` ほか${cells.length - MESSAGE_CELLS}か所` : '';
     throw new ClaimCsvError(

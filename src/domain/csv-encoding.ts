@@ -40,6 +40,32 @@ export function shiftJisUnencodable(text: string): string[] {
   return [...new Set(text)].filter((ch) => ch !== '?' && toShiftJisCodes(ch).includes(QUESTION_MARK));
 }
 
+/** What a character that prints as nothing or as a blank is called in a message; by its kind otherwise. */
+const INVISIBLE_NAMES: readonly (readonly [RegExp, string])[] = [
+  [/^\u00A0$/u, 'ノーブレークスペース'],
+  [/^\u200B$/u, 'ゼロ幅スペース'],
+  [/^\uFEFF$/u, 'BOM（ゼロ幅の空白）'],
+  [/^[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]$/u, '異体字セレクタ'],
+  [/^\p{Zs}$/u, '特殊な空白'],
+  [/^\p{Cc}$/u, '制御文字'],
+  [/^\p{Co}$/u, '外字'],
+  [/^\p{M}$/u, '結合文字'],
+];
+
+/**
+ * `ch` as a message can show it: itself, or, when it prints as nothing or as a blank (a
+ * no-break space, a zero-width space, the variation selector a name keeps after 辻), its name and
+ * code point, so the user sees what to look for: 「異体字セレクタ（U+E0100）」.
+ */
+export function shownChar(ch: string): string {
+  if (!/^[\p{C}\p{Z}\p{M}]$/u.test(ch)) return ch;
+  const name = INVISIBLE_NAMES.find(([pattern]) => pattern.test(ch))?.[1] ?? '見えない文字';
+  return `${name}（U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}）`;
+}
+
+/** The characters a refusal names, each as shownChar shows it. */
+export const shownChars = (chars: readonly string[]): string => chars.map(shownChar).join(' ');
+
 /** CP932 bytes; throws ShiftJisUnencodableError rather than write '?' for a character it cannot hold. */
 export function encodeShiftJis(text: string): Uint8Array<ArrayBuffer> {
   const lost = shiftJisUnencodable(text);

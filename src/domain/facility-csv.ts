@@ -7,7 +7,7 @@ import { futureReportError, historyAfter } from './vacancy-report';
 import Encoding from 'encoding-japanese';
 import Papa from 'papaparse';
 import { CLAIM_DETAIL_HEADERS, CLAIM_SUMMARY_HEADERS } from './claim-csv';
-import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, sameAfterShiftJisRoundTrip } from './csv-encoding';
+import { ShiftJisUnencodableError, encodeShiftJis, encodeUtf8WithBom, sameAfterShiftJisRoundTrip, shownChars } from './csv-encoding';
 import { fromCsvCell, toCsv } from './csv-text';
 import { DISABILITY_TYPES, MEDICAL_CARE_LABELS } from './disability';
 import { HUB_FUNCTION_LABELS, emptyFacility, type Facility, type Vacancy } from './facility';
@@ -510,6 +510,6 @@ export function exportFacilityCsv(facilities: readonly Facility[], encoding: 'UT
     return encodeShiftJis(text);
   } catch (e) {
     if (!(e instanceof ShiftJisUnencodableError)) throw e;
-    throw new FacilityCsvError(`Shift_JIS で表せない文字があります（${e.chars.join(' ')}）。UTF-8 で書き出してください。`);
+    throw new FacilityCsvError(`Shift_JIS で表せない文字があります（${shownChars(e.chars)}）。UTF-8 で書き出してください。`);
   }
 }

@@ -8,7 +8,7 @@
  * character Shift_JIS cannot hold.
  */
 import { toCsv } from './csv-text';
-import { encodeCsvBytes, ShiftJisUnencodableError, type CsvByteEncoding } from './csv-encoding';
+import { encodeCsvBytes, ShiftJisUnencodableError, shownChars, type CsvByteEncoding } from './csv-encoding';
 import { FUNCTION_BONUS_UNITS, type MonthSummary, type YearMonth, type YearSummary } from './function-bonus';
 
 export const BONUS_CSV_HEADERS = ['対象', '区分', '名称', '事業所番号', '割合（%）', '割当件数', '算定件数', '割当超過', '単位数', '金額（円）', '算定不可件数（上限超過）', '算定不可単位数（上限超過）'] as const;
@@ -73,7 +73,7 @@ export function encodeBonusCsv(text: string, encoding: CsvByteEncoding): Uint8Ar
     return encodeCsvBytes(text, encoding);
   } catch (e) {
     if (e instanceof ShiftJisUnencodableError) {
-      throw new BonusCsvUnencodableError(`Shift_JIS で書けない文字があります（${e.chars.join(' ')}）。UTF-8 で保存するか、名称を直してください。`);
+      throw new BonusCsvUnencodableError(`Shift_JIS で書けない文字があります（${shownChars(e.chars)}）。UTF-8 で保存するか、名称を直してください。`);
     }
     throw e;
   }

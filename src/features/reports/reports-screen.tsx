@@ -9,7 +9,7 @@ import { useJapanToday } from '../../state/use-minute-clock';
 import { useFoldedCases } from '../../state/folded-cases';
 import { useHash } from '../../state/router';
 import type { EmergencyCase } from '../../domain/emergency-case';
-import { encodeCsvBytes, ShiftJisUnencodableError, type CsvByteEncoding } from '../../domain/csv-encoding';
+import { encodeCsvBytes, ShiftJisUnencodableError, shownChars, type CsvByteEncoding } from '../../domain/csv-encoding';
 import { formatJapanDate, isValidIsoDate, japanDateOf } from '../../domain/japan-time';
 import { buildYearlyReport, fiscalYearOf, fiscalYearRange, type ReportRange } from '../../domain/yearly-report';
 import { demoLeftOutNote, REPORT_SECTIONS, yearlyReportCsv, yearlyReportFileName, yearlyReportRows, type ReportRow } from '../../domain/yearly-report-rows';
@@ -81,7 +81,7 @@ export function ReportsScreen() {
       setMessage({ kind: 'ok', text: T.csvSaved(name) });
     } catch (e) {
       // in the app's words: a browser's (English) never reaches the screen, nor is the failure silent
-      setMessage({ kind: 'error', text: e instanceof ShiftJisUnencodableError ? T.sjisLost(e.chars.join(' ')) : T.csvFailed });
+      setMessage({ kind: 'error', text: e instanceof ShiftJisUnencodableError ? T.sjisLost(shownChars(e.chars)) : T.csvFailed });
     }
   }
 
