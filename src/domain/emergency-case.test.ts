@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 import { foldCase, validateEntry } from './case-fold';
 import { claimMonthOf } from './claim-rules';
-import { ASK_WHEN_HEARD_AFTER_MS, asksWhenHeard, heardOnCallBack } from './emergency-case';
+import { ASK_WHEN_HEARD_AFTER_MS, asksWhenHeard, halfWrittenCallBack, heardOnCallBack } from './emergency-case';
 
 const at2350 = '2026-11-30T14:50:00.000Z'; // 23:50 on 30 November, Japan time
 const at0030 = '2026-11-30T15:30:00.000Z'; // 00:30 on 1 December: the facility calls back
@@ -46,5 +46,52 @@ describe('a result heard long after the call', () => {
     expect(heardOnCallBack(call, '受入不可', at0030, '1210100009')).toEqual([
       { ...contactBody({ contactedAt: at0030, result: '受入不可', facilityOfficeNumber: '1210100009' }), note: '事業所からの折り返し' },
     ]);
+  });
+
+  describe('written halfway (the call back saved, the call\'s 折り返し待ち not), read from the case', () => {
+    const opened = () =>
+      appendEntries([], [
+        { body: openBody({ requestedAt: '2026-11-30T14:45:00.000Z' }), at: '2026-11-30T14:45:00.000Z' },
+        { body: contactBody({ contactedAt: at2350, result: null }), at: at2350 },
+      ]);
+
+    it('is the call back\'s result on the 23:50 call, until its 折り返し待ち is written', async () => {
+      const entries = await opened();
+      const [callBack, answered] = heardOnCallBack(foldCase(entries).contacts[0]!, '受入可', at0030);
+      const half = foldCase(await appendEntries(entries, [{ body: callBack, at: at0030 }]));
+      expect(halfWrittenCallBack(half.contacts, half.contacts[0]!)).toBe('受入可');
+      // the call back itself has its result: nothing missing there
+      expect(halfWrittenCallBack(half.contacts, half.contacts[1]!)).toBeNull();
+      const whole = foldCase(await appendEntries(entries, [callBack, answered!].map((body) => ({ body, at: at0030 }))));
+      expect(whole.contacts.map((c) => halfWrittenCallBack(whole.contacts, c))).toEqual([null, null]);
+    });
+
+    it('is nothing for a call with no result and no call back, a later call made (not a call back), another facility\'s call back, or one withdrawn', async () => {
+      const entries = await opened();
+      const call = foldCase(entries).contacts[0]!;
+      expect(halfWrittenCallBack(foldCase(entries).contacts, call)).toBeNull();
+      const [callBack] = heardOnCallBack(call, '受入不可', at0030);
+      const others = [
+        contactBody({ contactedAt: at0030, result: '受入可', note: '' }),
+        { ...callBack, facilityId: 'fac-2', facilityName: 'ひまわり' },
+        { ...callBack, result: '不在' as const },
+      ];
+      for (const body of others) {
+        const kase = foldCase(await appendEntries(entries, [{ body, at: at0030 }]));
+        expect(halfWrittenCallBack(kase.contacts, kase.contacts[0]!)).toBeNull();
+      }
+      const written = await appendEntries(entries, [{ body: callBack, at: at0030 }]);
+      const withdrawn = foldCase(
+        await appendEntries(written, [{ body: { type: 'correction', corrects: written.at(-1)!.id, reason: '別の記録と重複', replacement: null }, at: at0030 }]),
+      );
+      expect(halfWrittenCallBack(withdrawn.contacts, withdrawn.contacts[0]!)).toBeNull();
+    });
+
+    it('matches a place typed by hand (no facility id) by its name', () => {
+      const call = { body: contactBody({ facilityId: null, facilityName: '市立病院', contactedAt: at2350, result: null }) };
+      const callBack = { body: { ...contactBody({ facilityId: null, facilityName: '市立病院', contactedAt: at0030, result: '受入不可' }), note: '事業所からの折り返し' } };
+      expect(halfWrittenCallBack([call, callBack], call)).toBe('受入不可');
+      expect(halfWrittenCallBack([call, { body: { ...callBack.body, facilityName: 'あおぞら短期入所' } }], call)).toBeNull();
+    });
   });
 });

@@ -179,6 +179,28 @@ export function heardOnCallBack(
   return [callBack, { type: 'result', contact: call.entryId, result: '折り返し待ち', note: ANSWERED_ON_CALL_BACK_NOTE }];
 }
 
+/**
+ * The result of the call back heardOnCallBack wrote for `call` when its second entry (the call's
+ * 折り返し待ち) failed: `call` still has no result, and a later contact to the same facility is a call
+ * back (CALL_BACK_NOTE) with a 受入可 or 受入不可. Null for any other call. Read from the case, not
+ * from a screen's memory, so after a lock, a reload or another screen only the missing 折り返し待ち
+ * is offered: a result chosen again would answer the facility twice (受入可 on the 23:50 call moves
+ * the claim month back), and 「いま」 again would write a second call back.
+ */
+export function halfWrittenCallBack(
+  contacts: readonly { readonly body: ContactBody }[],
+  call: { readonly body: ContactBody },
+): ContactResult | null {
+  if (call.body.result !== null) return null;
+  const after = Date.parse(call.body.contactedAt);
+  const sameFacility = (c: ContactBody) =>
+    call.body.facilityId !== null ? c.facilityId === call.body.facilityId : c.facilityId === null && c.facilityName === call.body.facilityName;
+  const callBack = contacts.find(
+    ({ body: c }) => Date.parse(c.contactedAt) > after && sameFacility(c) && c.note.startsWith(CALL_BACK_NOTE) && reachedResult(c.result),
+  );
+  return callBack?.body.result ?? null;
+}
+
 /** The result of a contact recorded as an attempt (its `result` was null). */
 export interface ResultBody {
   readonly type: 'result';

@@ -2,7 +2,7 @@
  * 連絡を記録（手入力）: what was typed is not thrown away without a question, and Return in a field
  * never records the call (evidence that cannot be deleted).
  */
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
@@ -119,13 +119,13 @@ describe('a 受入可 chosen long after the call, on the case screen', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  async function chooseLate(result: string) {
-    vi.setSystemTime(new Date(at0030));
+  async function chooseLate(result: string, at = at0030) {
+    vi.setSystemTime(new Date(at));
     await go('#/cases/case-1');
     const user = userEvent.setup();
-    render(<CasesScreen />);
+    const view = render(<CasesScreen />);
     await user.click(within(await screen.findByRole('group', { name: '結果を記録してください' })).getByRole('button', { name: result }));
-    return { user, ask: screen.getByRole('group', { name: `「${result}」と聞いたのはいつですか？` }) };
+    return { user, view, ask: screen.getByRole('group', { name: `「${result}」と聞いたのはいつですか？` }) };
   }
   const claimMonth = () => claimMonthOf(foldCase(useApp.getState().caseEntries.get('case-1')!))?.month;
 
@@ -139,6 +139,63 @@ describe('a 受入可 chosen long after the call, on the case screen', () => {
     expect(callBack).toMatchObject({ type: 'contact', contactedAt: at0030, result: '受入可', facilityName: 'あおぞら短期入所' });
     expect(answered).toMatchObject({ type: 'result', result: '折り返し待ち' });
     expect(claimMonth()).toBe('2026-12');
+  });
+
+  it('offers only 「記録を続ける」 after 「いま」 was written halfway, also once the screen is drawn again (a lock, a reload), and writes just the missing 折り返し待ち', async () => {
+    // the storage refuses the 23:50 call's 折り返し待ち once: the call back at 00:30 is written
+    const real = useApp.getState().appendCaseEntry;
+    let failOnce = true;
+    useApp.setState({
+      appendCaseEntry: (async (...args: Parameters<typeof real>) => {
+        if (args[1].type === 'result' && failOnce) {
+          failOnce = false;
+          throw new Error('disk full');
+        }
+        return real(...args);
+      }) as typeof real,
+    });
+    const { user, ask, view } = await chooseLate('受入可');
+    await user.click(within(ask).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
+    await screen.findByText('折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください');
+    expect(storedTypes()).toEqual(['open', 'contact', 'contact']);
+
+    view.unmount();
+    vi.setSystemTime(new Date('2026-11-30T15:35:00.000Z')); // unlocked at 00:35
+    render(<CasesScreen />);
+    const again = await screen.findByRole('group', { name: '「受入可」と聞いたのはいつですか？' });
+    expect(again).toHaveTextContent('折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください');
+    // no 受入可 on the 23:50 call (November), no second call back
+    expect(within(again).getAllByRole('button').map((b) => b.textContent)).toEqual(['記録を続ける']);
+    expect(screen.queryByRole('group', { name: '結果を記録してください' })).toBeNull();
+
+    await user.click(within(again).getByRole('button', { name: '記録を続ける' }));
+    await waitFor(() => expect(storedTypes()).toEqual(['open', 'contact', 'contact', 'result']));
+    const kase = foldCase(useApp.getState().caseEntries.get('case-1')!);
+    expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result])).toEqual([
+      [at2350, '折り返し待ち'],
+      [at0030, '受入可'],
+    ]);
+    expect(claimMonth()).toBe('2026-12');
+    await waitFor(() => expect(screen.queryByRole('group', { name: '「受入可」と聞いたのはいつですか？' })).toBeNull());
+  });
+
+  it('says the time again when the page is shown again, and records the call back at the minute it says', async () => {
+    // asked at 00:01, then the phone in a pocket until the facility's call back at 00:30
+    const { user, ask } = await chooseLate('受入可', '2026-11-30T15:01:00.000Z');
+    expect(within(ask).getByRole('button', { name: 'いま（折り返しの電話・00:01）' })).toBeVisible();
+    const visibility = vi.spyOn(document, 'visibilityState', 'get');
+    try {
+      visibility.mockReturnValue('hidden');
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+      vi.setSystemTime(new Date(at0030));
+      visibility.mockReturnValue('visible');
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+    } finally {
+      visibility.mockRestore();
+    }
+    await user.click(within(ask).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
+    await waitFor(() => expect(storedTypes()).toEqual(['open', 'contact', 'contact', 'result']));
+    expect(useApp.getState().caseEntries.get('case-1')![2]!.body).toMatchObject({ type: 'contact', contactedAt: at0030, result: '受入可' });
   });
 
   it('「電話をかけたとき」 puts the result on the 23:50 call, in November', async () => {

@@ -10,7 +10,7 @@ import { refocusWhenLost } from '../../ui/focus-lost';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { DraftRestored, useCancelAsking, useDraftedForm } from '../../state/use-drafted-form';
-import { WhenHeard } from '../../state/when-heard';
+import { WhenHeard, useHalfWrittenCallBack } from '../../state/when-heard';
 import {
   CONTACT_METHODS,
   CONTACT_RESULTS,
@@ -23,6 +23,7 @@ import {
   type Current,
   type EmergencyCase,
 } from '../../domain/emergency-case';
+import type { IsoInstant } from '../../domain/household';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -69,8 +70,8 @@ export function ContactCard({
   // a 受入可 or 受入不可 chosen long after the call: heard on it, or now on the facility's call back (WhenHeard)
   const [asking, setAsking] = useState<ContactResult | null>(null);
   // the call back written (with this result), the call's 折り返し待ち not: only what is missing is
-  // offered, and written, again
-  const [calledBack, setCalledBack] = useState<ContactResult | null>(null);
+  // offered, and written, again. Read from the case, so a lock or a reload in between forgets nothing.
+  const calledBack = useHalfWrittenCallBack(caseId, contact);
   const written = (result: ContactResult) => {
     // the buttons go with the written result: said, for whoever cannot see them go, and the focus
     // stays on this call (its result line), not on the top of the page
@@ -86,15 +87,12 @@ export function ContactCard({
     else resultOnCall(result);
   };
   // the same rule and entries as the match's (emergency-case.ts heardOnCallBack): the time the
-  // facility was reached is the claim's 連絡・調整を行った時刻, and decides its month
-  const resultOnCallBack = async (result: ContactResult) => {
-    const [callBack, answered] = heardOnCallBack(contact, result, new Date().toISOString());
-    if (calledBack === null) {
-      if (!(await append(callBack))) return;
-      if (answered !== undefined) setCalledBack(result);
-    }
+  // facility was reached is the claim's 連絡・調整を行った時刻, and decides its month; `at` is the
+  // minute 「いま」 showed (WhenHeard)
+  const resultOnCallBack = async (result: ContactResult, at: IsoInstant) => {
+    const [callBack, answered] = heardOnCallBack(contact, result, at);
+    if (calledBack === null && !(await append(callBack))) return;
     if (answered !== undefined && !(await append(answered))) return;
-    setCalledBack(null);
     written(result);
   };
   const asked = calledBack ?? asking;
@@ -138,7 +136,7 @@ export function ContactCard({
           stays="折り返し待ち"
           busy={busy}
           retryOnly={calledBack !== null}
-          onNow={() => void resultOnCallBack(asked)}
+          onNow={(at) => void resultOnCallBack(asked, at)}
           onThen={() => resultOnCall(asked)}
           onBack={() => {
             setAsking(null);

@@ -17,6 +17,7 @@ import { TextField } from '../../ui/field';
 import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { refocusWhenLost } from '../../ui/focus-lost';
 import { navigate } from '../../state/router';
+import { useShownNow } from '../../state/when-heard';
 import { Button } from '../../ui/button';
 import { CallLinks, type OnCall } from './call-links';
 import { CorrectResult, Errors, PendingCall, useCaseAppend } from './calls';
@@ -236,10 +237,10 @@ function CallAgain({
 }
 
 /**
- * 「入所を記録」: the admission to the facility that said yes, at this minute unless 「日時を変える」
- * gives another (the son arrives at 03:40, or the next morning: the record and the stay's days
- * follow the admission, not the tap); with the closing of the case in the same tap (the usual end
- * of the call), or the admission alone.
+ * 「入所を記録」: the admission to the facility that said yes, at the minute its line shows (the tap's:
+ * useShownNow) unless 「日時を変える」 gives another (the son arrives at 03:40, or the next morning: the
+ * record and the stay's days follow the admission, not the tap); with the closing of the case in the
+ * same tap (the usual end of the call), or the admission alone.
  */
 function AdmissionPanel({
   kase,
@@ -257,12 +258,14 @@ function AdmissionPanel({
   const [from, setFrom] = useState<string | null>(null);
   const [fromError, setFromError] = useState<string | undefined>();
   const { ref, failed } = useFocusInvalidOnFail<HTMLDivElement>();
-  const [opened] = useState(() => new Date());
+  // the minute the line shows is the minute saved: 23:58 on 30 November read, the page then in the
+  // background until a tap at 00:12, began the stay on 1 December
+  const clock = useShownNow();
   const pending = kase.contacts.filter((c) => c.body.result === null).map((c) => c.body.facilityName);
   const awaiting = facilitiesAwaitingCallBack(kase.contacts);
 
   async function record(close: boolean) {
-    const at = from === null ? new Date().toISOString() : fromJapanInputValue(from);
+    const at = from === null ? clock.at().toISOString() : fromJapanInputValue(from);
     if (at === null) {
       setFromError(T.admissionFromMissing);
       failed();
@@ -285,8 +288,8 @@ function AdmissionPanel({
     <div ref={ref} className="match-admit" role="group" aria-label={T.recordAdmission}>
       {from === null ? (
         <p>
-          {T.admissionLine(call.body.facilityName, formatJapanDateTime(opened))}{' '}
-          <Button variant="ghost" className="match-admit__when" disabled={busy} onClick={() => setFrom(toJapanInputValue(new Date()))}>
+          {T.admissionLine(call.body.facilityName, formatJapanDateTime(clock.shown))}{' '}
+          <Button variant="ghost" className="match-admit__when" disabled={busy} onClick={() => setFrom(toJapanInputValue(clock.at()))}>
             {T.admissionChangeFrom}
           </Button>
         </p>

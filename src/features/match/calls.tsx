@@ -19,6 +19,7 @@ import {
   type EntryBody,
 } from '../../domain/emergency-case';
 import type { Facility } from '../../domain/facility';
+import type { IsoInstant } from '../../domain/household';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
@@ -28,7 +29,7 @@ import { announce } from '../../ui/announce';
 import { refocusWhenLost } from '../../ui/focus-lost';
 import { noteCallStarted } from '../../state/phone-call';
 import { DraftRestored, useCancelAsking, useDraftedForm } from '../../state/use-drafted-form';
-import { WhenHeard } from '../../state/when-heard';
+import { WhenHeard, useHalfWrittenCallBack } from '../../state/when-heard';
 import { T } from './text';
 
 /** The case the match records in, folded from the store's chain; null while unknown or unreadable. */
@@ -92,8 +93,8 @@ export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: 
   const [asking, setAsking] = useState<ContactResult | null>(null);
   const box = useRef<HTMLDivElement>(null);
   // the call back written (with this result), the call's 折り返し待ち not: only what is missing is
-  // offered, and written, again
-  const [calledBack, setCalledBack] = useState<ContactResult | null>(null);
+  // offered, and written, again. Read from the case, so a lock or a reload in between forgets nothing.
+  const calledBack = useHalfWrittenCallBack(caseId, call);
   const name = call.body.facilityName;
   const written = (r: ContactResult, card: Element | null) => {
     // the buttons go with the written result: said, for whoever cannot see the card move
@@ -107,16 +108,13 @@ export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: 
     const at = card();
     if (await append({ type: 'result', contact: call.entryId, result: r, note: '' })) written(r, at);
   }
-  async function onCallBack(r: ContactResult) {
-    const at = card();
-    const [callBack, answered] = heardOnCallBack(call, r, new Date().toISOString(), officeNumber);
-    if (calledBack === null) {
-      if (!(await append(callBack))) return;
-      if (answered !== undefined) setCalledBack(r);
-    }
+  /** `at`: the minute 「いま」 showed (WhenHeard) */
+  async function onCallBack(r: ContactResult, at: IsoInstant) {
+    const el = card();
+    const [callBack, answered] = heardOnCallBack(call, r, at, officeNumber);
+    if (calledBack === null && !(await append(callBack))) return;
     if (answered !== undefined && !(await append(answered))) return;
-    setCalledBack(null);
-    written(r, at);
+    written(r, el);
   }
   const asked = calledBack ?? asking;
   return (
@@ -145,7 +143,7 @@ export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: 
           stays="折り返し待ち"
           busy={busy}
           retryOnly={calledBack !== null}
-          onNow={() => void onCallBack(asked)}
+          onNow={(at) => void onCallBack(asked, at)}
           onThen={() => void onCall(asked)}
           onBack={() => {
             setAsking(null);
@@ -198,10 +196,10 @@ export function CorrectResult({ caseId, call, officeNumber, onDone }: { caseId: 
       if (ok) await written(T.resultCorrected(name, result), card);
     });
   }
-  function calledBack(result: ContactResult) {
+  function calledBack(result: ContactResult, at: IsoInstant) {
     const card = ref.current?.closest('article') ?? null;
     // the call already had its result (不在): the call back alone, nothing corrected
-    void append(heardOnCallBack(call, result, new Date().toISOString(), officeNumber)[0]).then(async (ok) => {
+    void append(heardOnCallBack(call, result, at, officeNumber)[0]).then(async (ok) => {
       if (ok) await written(T.resultRecorded(name, result), card);
     });
   }
@@ -234,7 +232,7 @@ export function CorrectResult({ caseId, call, officeNumber, onDone }: { caseId: 
           result={asking}
           stays={call.body.result}
           busy={busy}
-          onNow={() => calledBack(asking)}
+          onNow={(at) => calledBack(asking, at)}
           onThen={() => correct(asking)}
           onBack={() => {
             setAsking(null);

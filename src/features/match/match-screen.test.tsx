@@ -697,6 +697,36 @@ describe('calls made from the match, with a case open', () => {
     expect(outcome).toMatchObject({ outcome: '短期入所', facilityName: 'あおば荘', from: fromJapanInputValue(later) });
   });
 
+  it('records the admission at the minute its line shows: read at 23:58 on 30 November, the page in the background, shown again and tapped at 00:12 says and saves 1 December', async () => {
+    const year = new Date().getFullYear();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(`${year}-11-30T14:50:00.000Z`)); // 23:50, Japan time
+    const caseId = await openCase();
+    const user = userEvent.setup();
+    mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+    const row = await acceptedAtAoba(user);
+    vi.setSystemTime(new Date(`${year}-11-30T14:58:00.000Z`)); // 23:58
+    await user.click(within(row).getByRole('button', { name: '入所を記録' }));
+    const panel = within(row).getByRole('group', { name: '入所を記録' });
+    expect(panel).toHaveTextContent(`あおば荘 に入所（${year}年11月30日 23:58）`);
+
+    const visibility = vi.spyOn(document, 'visibilityState', 'get');
+    try {
+      // a call comes in: the page goes to the background until 00:12
+      visibility.mockReturnValue('hidden');
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+      vi.setSystemTime(new Date(`${year}-11-30T15:12:00.000Z`));
+      visibility.mockReturnValue('visible');
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+    } finally {
+      visibility.mockRestore();
+    }
+    expect(panel).toHaveTextContent(`あおば荘 に入所（${year}年12月1日 00:12）`);
+    await user.click(within(panel).getByRole('button', { name: '入所を記録して対応を終了' }));
+    await waitFor(() => expect(window.location.hash).toBe(`#/cases/${caseId}`), SLOW);
+    expect(kaseOf(caseId).outcome?.body).toMatchObject({ outcome: '短期入所', facilityName: 'あおば荘', from: `${year}-11-30T15:12:00.000Z` });
+  });
+
   it('shows a facility called twice once, in 電話済み, with each call; its number there records a new call, the first keeps its result', async () => {
     const caseId = await openCase();
     const user = userEvent.setup();
@@ -796,7 +826,7 @@ describe('calls made from the match, with a case open', () => {
       vi.setSystemTime(new Date(at2350));
       const caseId = await openCase();
       const user = userEvent.setup();
-      mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+      const view = mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
       await dial(user, within(screen.getByRole('article', { name: 'あおば荘' })).getAllByRole('link')[0]!);
       const results = await screen.findByRole('group', { name: 'あおば荘 の結果' }, SLOW);
       if (result !== null) {
@@ -804,9 +834,31 @@ describe('calls made from the match, with a case open', () => {
         await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/不在・23:50/), SLOW);
       }
       vi.setSystemTime(new Date(at0030));
-      return { caseId, user };
+      return { caseId, user, view };
     }
     const types = (caseId: string) => useApp.getState().caseEntries.get(caseId)!.map((e) => e.body.type);
+    /** the storage refuses the next result entry once (the disk full, the tab killed between the two writes) */
+    function failTheNextResult() {
+      const real = useApp.getState().appendCaseEntry;
+      let failOnce = true;
+      useApp.setState({
+        appendCaseEntry: (async (...args: Parameters<typeof real>) => {
+          if (args[1].type === 'result' && failOnce) {
+            failOnce = false;
+            throw new Error('disk full');
+          }
+          return real(...args);
+        }) as typeof real,
+      });
+    }
+    /** 受入可 at 00:30 on the 23:50 call, 「いま」: the call back written, the 23:50 call's 折り返し待ち refused */
+    async function halfWritten(caseId: string, user: ReturnType<typeof userEvent.setup>) {
+      failTheNextResult();
+      await user.click(within(screen.getByRole('group', { name: 'あおば荘 の結果' })).getByRole('button', { name: '受入可' }));
+      await user.click(within(screen.getByRole('group', { name: '「受入可」と聞いたのはいつですか？' })).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
+      await waitFor(() => expect(screen.getByText('折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください')).toBeVisible(), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'contact']);
+    }
 
     it('records 「いま」 (the first, filled choice) as the call back at 00:30 with the 受入可, claimed in December; the 23:50 call, never answered, is 折り返し待ち', async () => {
       const { caseId, user } = await calledAt2350(null);
@@ -834,21 +886,7 @@ describe('calls made from the match, with a case open', () => {
 
     it('offers only 「記録を続ける」 when the call back was written and the 23:50 call\'s 折り返し待ち was not, and writes just that', async () => {
       const { caseId, user } = await calledAt2350(null);
-      const real = useApp.getState().appendCaseEntry;
-      let failOnce = true;
-      useApp.setState({
-        appendCaseEntry: (async (...args: Parameters<typeof real>) => {
-          if (args[1].type === 'result' && failOnce) {
-            failOnce = false;
-            throw new Error('disk full');
-          }
-          return real(...args);
-        }) as typeof real,
-      });
-      await user.click(within(screen.getByRole('group', { name: 'あおば荘 の結果' })).getByRole('button', { name: '受入可' }));
-      await user.click(within(screen.getByRole('group', { name: '「受入可」と聞いたのはいつですか？' })).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
-      await waitFor(() => expect(screen.getByText('折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください')).toBeVisible(), SLOW);
-      expect(types(caseId)).toEqual(['open', 'contact', 'contact']);
+      await halfWritten(caseId, user);
       const ask = screen.getByRole('group', { name: '「受入可」と聞いたのはいつですか？' });
       // no other result, no 23:50: the call back already says 受入可 at 00:30
       expect(within(ask).getAllByRole('button').map((b) => b.textContent)).toEqual(['記録を続ける']);
@@ -862,6 +900,30 @@ describe('calls made from the match, with a case open', () => {
       expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result])).toEqual([
         [at2350, '折り返し待ち'],
         [at0030, '受入可'],
+      ]);
+      expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
+    });
+
+    it('still offers only 「記録を続ける」 once the screen is drawn again (a lock, a reload): the 23:50 call\'s four results would move the claim to November or write a second call back', async () => {
+      const { caseId, user, view } = await calledAt2350(null);
+      await halfWritten(caseId, user);
+      view.unmount();
+      vi.setSystemTime(new Date(Date.parse(at0030) + 5 * 60_000)); // unlocked at 00:35
+      mount(`#/match/hh-1/p-1?case=${caseId}`, [household], facilities);
+      const card = within(called()!).getByRole('article', { name: 'あおば荘' });
+      const ask = within(card).getByRole('group', { name: '「受入可」と聞いたのはいつですか？' });
+      expect(ask).toHaveTextContent('折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください');
+      expect(within(ask).getAllByRole('button').map((b) => b.textContent)).toEqual(['記録を続ける']);
+      expect(within(card).queryByRole('group', { name: 'あおば荘 の結果' })).toBeNull();
+      expect(within(card).queryByRole('button', { name: '電話をかけたとき（23:50）' })).toBeNull();
+
+      await user.click(within(ask).getByRole('button', { name: '記録を続ける' }));
+      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/折り返し待ち・23:50受入可・00:30/), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'contact', 'result']);
+      const kase = kaseOf(caseId);
+      expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result, c.body.note])).toEqual([
+        [at2350, '折り返し待ち', '結果は折り返しの電話で記録'],
+        [at0030, '受入可', '事業所からの折り返し'],
       ]);
       expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
     });
