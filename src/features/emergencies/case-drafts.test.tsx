@@ -237,3 +237,125 @@ describe('case drafts across an idle lock', () => {
     expect(await useApp.getState().session!.listDraftKeys()).toEqual([]);
   });
 });
+
+/** As the back button does: the hash changes and the screen it names is drawn. */
+async function goTo(hash: string) {
+  await act(async () => {
+    window.location.hash = hash;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+}
+
+const draftKeys = () => useApp.getState().session!.listDraftKeys();
+
+describe('drafts left on a case (the screen left by back, the app closed and opened again)', () => {
+  it('names a call note left unsaved on its row and atop the case; 「続ける」 opens it with its text', async () => {
+    const { user, caseId, entries } = await openCase();
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
+    await user.selectOptions(screen.getByLabelText('結果'), '受入可');
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認済み、21時に到着');
+    await waitFor(async () => expect(await draftKeys()).toContain(noteKey(caseId)));
+
+    // Android's back: the list, then the case again; nothing reopens by itself (no lock came between)
+    await goTo('#/cases');
+    const row = await screen.findByRole('link', { name: /佐藤 陽太/ });
+    expect(await within(row).findByText('入力途中あり')).toBeInTheDocument();
+    await goTo(`#/cases/${caseId}`);
+    expect(await screen.findByText('入力途中の記録があります（通話メモ）')).toBeInTheDocument();
+    expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '通話メモを続ける' }));
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByLabelText('メモ')).toHaveValue('看護師に確認済み、21時に到着'));
+    expect(screen.getByLabelText('結果')).toHaveValue('受入可');
+    expect(screen.queryByText('入力途中の記録があります（通話メモ）')).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '記録する' }));
+    await waitFor(() => expect(screen.queryByLabelText('メモ')).not.toBeInTheDocument());
+    expect((await entries()).at(-1)?.body).toMatchObject({ type: 'contact', result: '受入可', note: '看護師に確認済み、21時に到着' });
+    expect(screen.queryByText(/入力途中の記録があります/)).not.toBeInTheDocument();
+    expect(await draftKeys()).toEqual([]);
+  });
+
+  it('names an outcome and a correction left unsaved, and each 「続ける」 opens its own form with its text', async () => {
+    const { user, caseId, entries } = await openCase();
+    await user.click(screen.getByRole('button', { name: '対応結果を記録' }));
+    await user.type(screen.getByLabelText(/内容・メモ/), '叔母宅で一泊');
+    await user.click(screen.getByRole('button', { name: '訂正' }));
+    await user.type(within(screen.getByRole('dialog')).getByLabelText(/訂正の理由/), '区分の選択を誤った');
+    await waitFor(async () => expect((await draftKeys()).filter((k) => k.startsWith('case-outcome:') || k.startsWith('case-correction:'))).toHaveLength(2));
+
+    await goTo('#/cases');
+    await screen.findByText('入力途中あり');
+    await goTo(`#/cases/${caseId}`);
+    expect(await screen.findByText('入力途中の記録があります（対応結果）')).toBeInTheDocument();
+    expect(screen.getByText('入力途中の記録があります（要請の訂正）')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '要請の訂正を続ける' }));
+    const dialog = screen.getByRole('dialog');
+    await waitFor(() => expect(within(dialog).getByLabelText(/訂正の理由/)).toHaveValue('区分の選択を誤った'));
+    await user.click(within(dialog).getByRole('button', { name: '訂正を記録' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect((await entries()).at(-1)?.body).toMatchObject({ type: 'correction', reason: '区分の選択を誤った' });
+    expect(screen.queryByText('入力途中の記録があります（要請の訂正）')).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '対応結果を続ける' }));
+    await waitFor(() => expect(screen.getByLabelText(/内容・メモ/)).toHaveValue('叔母宅で一泊'));
+    expect(screen.getByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.queryByText(/入力途中の記録があります/)).not.toBeInTheDocument();
+  });
+
+  it('a colleague who unlocks the shared phone is not told of the call note left unsaved; its writer is, on their next unlock', async () => {
+    const { user, caseId, lockAndUnlock, addColleague } = await openCase();
+    const day = useApp.getState().session!.user;
+    const night = await addColleague();
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+    await waitFor(async () => expect(await draftKeys()).toContain(noteKey(caseId)));
+
+    await lockAndUnlock(night);
+    await goTo('#/cases');
+    await screen.findByRole('link', { name: /佐藤 陽太/ });
+    await goTo(`#/cases/${caseId}`);
+    await screen.findByText(/改ざんなし/);
+    // the read the screen makes is done: what it would name is on the screen by now
+    await act(async () => {
+      await draftKeys();
+    });
+    expect(screen.queryByText(/入力途中/)).not.toBeInTheDocument();
+    await goTo('#/cases');
+    await screen.findByRole('link', { name: /佐藤 陽太/ });
+    await act(async () => {
+      await draftKeys();
+    });
+    expect(screen.queryByText('入力途中あり')).not.toBeInTheDocument();
+
+    await goTo(`#/cases/${caseId}`);
+    await lockAndUnlock({ id: day.id, passphrase: PASSPHRASE });
+    expect(await screen.findByText('入力途中の記録があります（通話メモ）')).toBeInTheDocument();
+    await goTo('#/cases');
+    expect(await screen.findByText('入力途中あり')).toBeInTheDocument();
+  });
+
+  it('a call note left on a case closed since says so, and 「破棄」 asks before it drops the draft', async () => {
+    const { user, caseId } = await openCase();
+    await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
+    await user.type(screen.getByLabelText('メモ'), '看護師に確認中');
+    await waitFor(async () => expect(await draftKeys()).toContain(noteKey(caseId)));
+    await goTo('#/cases');
+    await act(async () => {
+      await useApp.getState().appendCaseEntry(caseId, { type: 'outcome', outcome: '在宅で対応', facilityId: null, facilityName: '', from: null, note: '' });
+      await useApp.getState().appendCaseEntry(caseId, { type: 'close', closedAt: new Date().toISOString() });
+    });
+
+    await goTo(`#/cases/${caseId}`);
+    expect(await screen.findByText(/^入力途中の記録があります（通話メモ）。この対応は終了したため/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '通話メモを続ける' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '破棄' }));
+    const ask = screen.getByRole('dialog', { name: '復元した入力を破棄しますか' });
+    await user.click(within(ask).getByRole('button', { name: '破棄する' }));
+    await waitFor(() => expect(screen.queryByText(/入力途中の記録があります/)).not.toBeInTheDocument());
+    expect(await draftKeys()).not.toContain(noteKey(caseId));
+  });
+});

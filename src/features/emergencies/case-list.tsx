@@ -10,6 +10,7 @@ import { ST } from './stay-text';
 import { T } from './text';
 import { useAllCases } from './use-cases';
 import { useJapanToday } from '../../state/use-minute-clock';
+import { useCasesWithDrafts } from './case-drafts';
 
 /** As the case screen names it: a registered person without a name is （氏名未入力）, not 本人未特定. */
 const subjectName = (kase: EmergencyCase) => kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
@@ -17,8 +18,18 @@ const subjectName = (kase: EmergencyCase) => kase.subject.name || (kase.subject.
 /** The morning's reader asks where the person went: the outcome names its facility. */
 const outcomeText = (o: OutcomeBody) => (o.facilityName ? `${o.outcome}（${o.facilityName}）` : o.outcome);
 
+/** 「入力途中あり」 on a row: the case screen names the draft, with 続ける. */
+function DraftTag() {
+  return (
+    <>
+      {' '}
+      <span className="case-tag case-tag--warn">{T.rowDraft}</span>
+    </>
+  );
+}
+
 /** Each row names who took the call: the morning's coordinator knows whom to ask about it. */
-function CaseRow({ kase }: { kase: EmergencyCase }) {
+function CaseRow({ kase, drafted }: { kase: EmergencyCase; drafted: boolean }) {
   // two phones' outcomes not settled: neither is named as the outcome, whichever read order put last
   const { unsettled } = standingOutcomes(kase);
   const pending = kase.contacts.filter((c) => c.body.result === null).length;
@@ -26,7 +37,10 @@ function CaseRow({ kase }: { kase: EmergencyCase }) {
   const awaiting = facilitiesAwaitingCallBack(kase.contacts).length;
   return (
     <a className="case-row" href={casePaths.case(kase.id)}>
-      <span className="case-row__name">{subjectName(kase)}</span>
+      <span className="case-row__name">
+        {subjectName(kase)}
+        {drafted ? <DraftTag /> : null}
+      </span>
       <span className="case-row__meta">
         {T.requestLine(formatJapanDateTime(kase.open.body.requestedAt))}・{kase.open.body.category}・{T.rowHandler(kase.handler.name)}
       </span>
@@ -41,14 +55,14 @@ function CaseRow({ kase }: { kase: EmergencyCase }) {
   );
 }
 
-function CaseSection({ title, id, cases }: { title: string; id: string; cases: readonly EmergencyCase[] }) {
+function CaseSection({ title, id, cases, drafted }: { title: string; id: string; cases: readonly EmergencyCase[]; drafted: ReadonlySet<string> }) {
   if (cases.length === 0) return null;
   return (
     <Section title={title} id={id}>
       <ul className="case-rows">
         {cases.map((c) => (
           <li key={c.id}>
-            <CaseRow kase={c} />
+            <CaseRow kase={c} drafted={drafted.has(c.id)} />
           </li>
         ))}
       </ul>
@@ -78,7 +92,7 @@ function inStayOf(kase: EmergencyCase): InStay | null {
 }
 
 /** 緊急入所中: everyone whose emergency stay has begun and not ended, the longest first, with the day count. */
-function InStaySection({ cases, today }: { cases: readonly EmergencyCase[]; today: string }) {
+function InStaySection({ cases, today, drafted }: { cases: readonly EmergencyCase[]; today: string; drafted: ReadonlySet<string> }) {
   // every case of years, read once per change of the cases, not at each draw of the list
   const staying = useMemo(
     () =>
@@ -95,7 +109,10 @@ function InStaySection({ cases, today }: { cases: readonly EmergencyCase[]; toda
         {staying.map(({ kase, outcome, stay, unsettled }) => (
           <li key={kase.id}>
             <a className="case-row" href={casePaths.case(kase.id)}>
-              <span className="case-row__name">{subjectName(kase)}</span>
+              <span className="case-row__name">
+                {subjectName(kase)}
+                {drafted.has(kase.id) ? <DraftTag /> : null}
+              </span>
               <span className="case-row__meta">{ST.listLine(outcome.body.facilityName, formatJapanDateTime(stay.from), stayDays(stay.fromDay, today))}</span>
               {unsettled ? (
                 <span className="case-row__meta">
@@ -114,6 +131,7 @@ export function CaseList() {
   const cases = useAllCases();
   // read again at midnight: the list left open through it said 「4日目」 on the fifth day
   const today = useJapanToday();
+  const drafted = useCasesWithDrafts();
   const { open, recent } = useMemo(() => {
     const since = addMonthsToDate(today, -2);
     return {
@@ -137,9 +155,9 @@ export function CaseList() {
       <p className="case-hint">{T.startUnknownHint}</p>
       {cases.length === 0 ? <Notice>{T.noCases}</Notice> : null}
       {/* Tonight's case first: the one being worked on is what the coordinator comes back for. */}
-      <CaseSection title={`${T.openCases}（${open.length}件）`} id="cases-open" cases={open} />
-      <InStaySection cases={cases} today={today} />
-      <CaseSection title={T.recentCases} id="cases-recent" cases={recent} />
+      <CaseSection title={`${T.openCases}（${open.length}件）`} id="cases-open" cases={open} drafted={drafted} />
+      <InStaySection cases={cases} today={today} drafted={drafted} />
+      <CaseSection title={T.recentCases} id="cases-recent" cases={recent} drafted={drafted} />
     </Page>
   );
 }

@@ -25,7 +25,7 @@ import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { announce } from '../../ui/announce';
 import { keepEnterFromSubmitting } from '../../ui/enter-key';
-import { refocusWhenLost, useFormInPlace } from '../../ui/focus-lost';
+import { refocusWhenLost, type useFormInPlace } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Notice, Section } from '../../ui/layout';
 import { DraftRestored, useCancelAsking, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
@@ -37,20 +37,25 @@ import { EntryErrors, SubformFoot } from './errors-list';
 import { T } from './text';
 import { useAppend } from './use-append';
 
+/** A form opened in its button's place (useFormInPlace), held by the case screen when its draft line opens it too. */
+export type FormInPlace = ReturnType<typeof useFormInPlace>;
+
 /** The case's 対応中 / 終了 line (case-view.tsx), where the focus goes once the case is closed. */
 export const CASE_STATUS_ID = 'case-status';
 
 export function OutcomeSection({
   kase,
+  form: outcomeForm,
   onWithdraw,
   onReopen,
 }: {
   kase: EmergencyCase;
+  /** the form's open state, held by the case screen: its 「入力途中の記録があります」 line opens it too (CaseDrafts) */
+  form: FormInPlace;
   onWithdraw: (entryId: string, label: string) => void;
   /** 対応を再開: asks the reason, then writes the 取消 of each close entry that stands */
   onReopen: (closeEntryIds: readonly string[]) => void;
 }) {
-  const outcomeForm = useFormInPlace('case-outcome');
   const editing = outcomeForm.shown;
   const [confirmClose, setConfirmClose] = useState(false);
   const { append, errors, busy } = useAppend(kase.id);
@@ -61,7 +66,7 @@ export function OutcomeSection({
   const rivals = useMemo(() => new Set(concurrentOutcomes(kase).map((r) => r.entryId)), [kase]);
   const closeEntryIds = useMemo(() => standingClosesOf(kase), [kase]);
   const awaiting = useMemo(() => facilitiesAwaitingCallBack(kase.contacts), [kase]);
-  const lineOf = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
+  const lineOf = outcomeLabel;
   const label = o ? lineOf(o.body) : '';
   // A lock closed the form mid-sentence: it opens again by itself, since nothing else says a draft waits.
   useReopenForDraft(closed ? null : outcomeDraftKey(kase.id), () => outcomeForm.setShown(true));
@@ -155,7 +160,10 @@ export function OutcomeSection({
   );
 }
 
-const outcomeDraftKey = (caseId: string) => `case-outcome:${caseId}`;
+/** An outcome in one line (「短期入所（あおぞら短期入所・…から）」), as its 取消 names it. */
+export const outcomeLabel = (b: OutcomeBody) => T.outcomeLine(b.outcome, b.facilityName, b.from ? formatJapanDateTime(b.from) : '');
+
+export const outcomeDraftKey = (caseId: string) => `case-outcome:${caseId}`;
 
 interface OutcomeFormValue {
   readonly kind: OutcomeKind;

@@ -21,9 +21,21 @@ import { useFormInPlace } from '../../ui/focus-lost';
 import { Notice, Page, Section } from '../../ui/layout';
 import { FirstContacts, NoConsentLine, PersonEssentials } from '../../ui/person-summary';
 import { householdStatus } from '../../domain/household-rules';
-import { CASE_STATUS_ID, ChainBanner, ClaimFactsSection, History, LinkPerson, NumberFromHousehold, OutcomeSection } from './case-sections';
+import {
+  CASE_STATUS_ID,
+  ChainBanner,
+  ClaimFactsSection,
+  History,
+  LinkPerson,
+  NumberFromHousehold,
+  OutcomeSection,
+  outcomeDraftKey,
+  outcomeLabel,
+  type FormInPlace,
+} from './case-sections';
 import { ContactCard, ContactForm, contactDraftKey } from './contacts';
 import { useReopenForDraft } from '../../state/use-drafted-form';
+import { CaseDrafts } from './case-drafts';
 import { useJapanToday, useMinuteClock } from '../../state/use-minute-clock';
 import { CorrectionDialog, CorrectionNotes, type CorrectionTarget } from './corrections';
 import { casePaths } from './route';
@@ -74,6 +86,8 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
   const offices = useApp((s) => s.offices);
   const [correcting, setCorrecting] = useState<CorrectionTarget | null>(null);
   const addingContact = useFormInPlace('case-contact');
+  const outcomeForm = useFormInPlace('case-outcome');
+  const endForm = useFormInPlace('case-stay');
   const person = household?.persons.find((p) => p.id === kase.subject.personId);
   const open = kase.open.body;
   const closed = kase.closedAt !== null;
@@ -120,6 +134,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
           </Button>
         ) : null}
       </div>
+      <CaseDrafts kase={kase} readOnly={readOnly} forms={{ contact: addingContact, outcome: outcomeForm, stayEnd: endForm }} correcting={correcting} onCorrect={setCorrecting} />
 
       {/* The same essentials as the household's first screen: medication and what calms, while on the phone. */}
       {person && household ? (
@@ -193,13 +208,14 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
         <>
           <OutcomeSection
             kase={kase}
+            form={outcomeForm}
             onWithdraw={(entryId, label) => setCorrecting({ kind: 'withdraw', entryId, label })}
             onReopen={(entryIds) => setCorrecting({ kind: 'reopen', entryIds })}
           />
           <ClaimFactsSection kase={kase} child={person?.birthDate ? ageCategory(person.birthDate, day) === 'child' : false} />
         </>
       )}
-      <StaySection kase={kase} readOnly={readOnly} />
+      <StaySection kase={kase} readOnly={readOnly} form={endForm} />
       <History kase={kase} countersigns={countersigns} />
       {correcting ? <CorrectionDialog key={JSON.stringify(correcting)} kase={kase} target={correcting} onClose={() => setCorrecting(null)} /> : null}
     </>

@@ -82,8 +82,7 @@ function correctionFormOf(target: CorrectionTarget | null): CorrectionForm {
 }
 
 /** One draft per corrected entry: reopening 訂正 or 取消 on the same entry after an unlock brings the reason back. */
-function correctionDraftKey(caseId: string, target: CorrectionTarget | null): string | null {
-  if (target === null) return null;
+export function correctionDraftKey(caseId: string, target: CorrectionTarget): string {
   const entryId =
     target.kind === 'contact' ? target.contact.entryId : target.kind === 'open' ? target.open.entryId : target.kind === 'reopen' ? target.entryIds.at(-1) : target.entryId;
   // (a reopen and a withdrawal never name the same entry: one is of the close, the other of a fact)
@@ -102,7 +101,7 @@ export function CorrectionDialog({
   const facilities = useApp((s) => s.facilities);
   const { append, errors, busy, setErrors } = useAppend(kase.id);
   const [blank] = useState(() => correctionFormOf(target));
-  const { form, setForm, dirty, restored, finish, discard, saveWith } = useDraftedForm(correctionDraftKey(kase.id, target), blank);
+  const { form, setForm, dirty, restored, finish, discard, saveWith } = useDraftedForm(target === null ? null : correctionDraftKey(kase.id, target), blank);
   // キャンセル and Esc (Android's back) ask before a typed reason goes
   const { cancel, question } = useCancelAsking(dirty, finish, onClose);
   const saving = useRef(false);

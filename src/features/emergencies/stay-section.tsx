@@ -13,9 +13,9 @@ import { useJapanToday } from '../../state/use-minute-clock';
 import { DraftRestored, useCancelAsking, useDraftedForm, useReopenForDraft } from '../../state/use-drafted-form';
 import { Button } from '../../ui/button';
 import { keepEnterFromSubmitting } from '../../ui/enter-key';
-import { useFormInPlace } from '../../ui/focus-lost';
 import { SelectField, TextArea, TextField } from '../../ui/field';
 import { Section } from '../../ui/layout';
+import type { FormInPlace } from './case-sections';
 import { CorrectionNotes } from './corrections';
 import { EntryErrors, SubformFoot } from './errors-list';
 import { ST } from './stay-text';
@@ -23,11 +23,20 @@ import { T } from './text';
 import { useAppend } from './use-append';
 
 /** One draft per case and form: the 退所 being recorded, or its correction. */
-const stayEndDraftKey = (caseId: string, correcting: boolean) => `stay-end:${caseId}:${correcting ? 'correct' : 'record'}`;
+export const stayEndDraftKey = (caseId: string, correcting: boolean) => `stay-end:${caseId}:${correcting ? 'correct' : 'record'}`;
 
-export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly: boolean }) {
+/**
+ * The draft key of the 退所 form the case offers now (記録 before a 退所 is recorded, 訂正 after),
+ * or null when it offers none: no stay begun, two outcomes not settled, or a case read only.
+ */
+export function stayEndFormKeyNow(kase: EmergencyCase, readOnly: boolean): string | null {
+  if (readOnly || stayOf(kase) === null || standingOutcomes(kase).unsettled) return null;
+  return stayEndDraftKey(kase.id, (kase.stayEnd ?? null) !== null);
+}
+
+/** `form`: the 退所 form's open state, held by the case screen: its 「入力途中の記録があります」 line opens it too. */
+export function StaySection({ kase, readOnly, form: endForm }: { kase: EmergencyCase; readOnly: boolean; form: FormInPlace }) {
   // the form takes its button's place, and the focus; done, the focus goes back (to 訂正 once recorded)
-  const endForm = useFormInPlace('case-stay');
   const editing = endForm.shown;
   const stay = stayOf(kase);
   const end = kase.stayEnd ?? null;
@@ -36,7 +45,7 @@ export function StaySection({ kase, readOnly }: { kase: EmergencyCase; readOnly:
   // the day count moves at midnight on a screen left open through it
   const today = useJapanToday();
   // A 退所 note typed when the phone locked (a call taken meanwhile) opens again after the unlock.
-  useReopenForDraft(stay === null || readOnly || unsettled ? null : stayEndDraftKey(kase.id, end !== null), () => endForm.setShown(true));
+  useReopenForDraft(stayEndFormKeyNow(kase, readOnly), () => endForm.setShown(true));
   if (unsettled) return <UnsettledStay outcomes={outcomes} />;
   if (stay === null) return null;
   const facility = kase.outcome?.body.facilityName ?? '';

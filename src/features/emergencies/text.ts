@@ -238,4 +238,29 @@ export const T = {
   countersignRefused: (label: string, reason: string) => `${label}：${reason}（設定の「拠点サーバーと同期」の「サーバーが受け付けなかった変更」に、どうするかがあります）`,
   countersignedAt: (label: string, when: string, position: number) => `${label} ${when}（拠点の受付番号 ${position}）`,
   saveFailed: '記録できませんでした。',
+
+  /**
+   * A draft the unlocked person left on the case (the screen left by the back button or the nav, the
+   * app closed): named atop the case, with 続ける, which opens its form with it (case-view.tsx CaseDrafts).
+   */
+  draftLeft: (what: string) => `入力途中の記録があります（${what}）`,
+  draftContinue: '続ける',
+  /** 続ける as a screen reader says it: several may stand one under the other */
+  draftContinueOf: (what: string) => `${what}を続ける`,
+  /** the draft's form is no longer offered on the case: `why`, then 破棄 (asked first) */
+  draftLeftStuck: (what: string, why: string) => `入力途中の記録があります（${what}）。${why}不要なら破棄してください。`,
+  draftWhyClosed: 'この対応は終了したため、このままでは記録できません（「対応を再開」すると続けられます）。',
+  draftWhyGone: 'その後この記録が変わったため（取消や別の端末での記録など）、続けられません。',
+  draftWhyReadOnly: 'この対応記録には記録を追加できないため、続けられません。',
+  draftOfContact: '通話メモ',
+  draftOfOutcome: '対応結果',
+  draftOfStayEnd: '退所の記録',
+  draftOfStayEndCorrection: '退所の訂正',
+  draftOfRequestCorrection: '要請の訂正',
+  draftOfContactCorrection: (facility: string) => `${facility}への連絡の訂正`,
+  draftOfWithdraw: (what: string) => `${what}の取消`,
+  draftOfReopen: '対応の再開',
+  draftOfCorrection: '訂正・取消',
+  /** on the case's row in the list: this person left a draft on it */
+  rowDraft: '入力途中あり',
 } as const;
