@@ -22,17 +22,20 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  * form with nothing typed; a stored draft, read once on open, replaces it unless typing has begun.
  * Drafts hold only text not yet written: a written entry is never changed, only corrected.
  * A null key keeps no draft (the form is not open).
+ * `keeps` may refuse a stored draft that no longer holds (a bed count typed on an earlier night): it is
+ * then deleted, not restored, and handed back as `dropped` for the form to say so.
  *
  * The draft is the unlocked person's (personalDraftKey): on the shared hub phone, a call note the
  * day coordinator left unsaved is not offered to the night one, whose 保存 would record it as
  * theirs in the evidence, signed and for good.
  */
-export function useDraftedForm<F>(formKey: string | null, baseline: F, same: (a: F, b: F) => boolean = sameJson) {
+export function useDraftedForm<F>(formKey: string | null, baseline: F, same: (a: F, b: F) => boolean = sameJson, keeps?: (draft: F) => boolean) {
   const session = useApp((s) => s.session);
   const key = useDraftKey(formKey);
   const [form, setFormState] = useState<F>(baseline);
   const [loaded, setLoaded] = useState(false);
   const [restored, setRestored] = useState(false);
+  const [dropped, setDropped] = useState<F | null>(null);
   const typed = useRef(false);
   const setForm = useCallback((next: F) => {
     typed.current = true;
@@ -46,9 +49,15 @@ export function useDraftedForm<F>(formKey: string | null, baseline: F, same: (a:
     void read.then((draft) => {
       if (!live) return;
       if (draft !== undefined && !typed.current && !same(draft, baseline)) {
-        typed.current = true;
-        setFormState(draft);
-        setRestored(true);
+        if (keeps === undefined || keeps(draft)) {
+          typed.current = true;
+          setFormState(draft);
+          setRestored(true);
+        } else {
+          // nothing typed yet, so no autosave can write it back meanwhile
+          void session?.deleteDraft(key).catch(() => undefined);
+          setDropped(draft);
+        }
       }
       setLoaded(true);
     });
@@ -95,7 +104,7 @@ export function useDraftedForm<F>(formKey: string | null, baseline: F, same: (a:
     },
     [hold, finish, key],
   );
-  return { form, setForm, dirty, restored, finish, discard, saveWith };
+  return { form, setForm, dirty, restored, dropped, finish, discard, saveWith };
 }
 
 /**

@@ -60,6 +60,9 @@ export const T = {
   reportUntil: '最終日（その夜、翌朝6時まで）',
   reportNote: 'ひとこと（任意）',
   reportSubmit: '報告する',
+  /** a draft from an earlier night (Japan time, until 06:00) is not restored: the count is not tonight's */
+  reportDraftDropped: (typedAt: string) => `${typedAt}に入力して保存していなかった報告は、前の夜の数なので破棄しました。いまの空床を確かめて入力してください。`,
+  reportDraftDroppedUndated: '前に入力して保存していなかった報告は、いつの数か分からないため破棄しました。いまの空床を確かめて入力してください。',
   reportsAhead: 'この先の夜の報告',
   reportFailed: '保存できませんでした。もう一度「報告する」を押してください。',
   /** after 「記録が大きすぎて保存できません（… KB、上限 128 KB）。」: the 事業所's record holds the last reports with their words */

@@ -1,7 +1,8 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyFacility, type Facility } from '../../domain/facility';
-import { addDaysToDate, formatMonthDay, japanDateOf } from '../../domain/japan-time';
+import { addDaysToDate, formatJapanDateTime, formatMonthDay, japanDateOf } from '../../domain/japan-time';
+import { personalDraftKey } from '../../vault/drafts';
 import { japanNightOf } from '../../domain/match-order';
 import { useApp } from '../../state/store';
 import { mountFacilities, resetStore } from './test-helpers';
@@ -217,6 +218,50 @@ describe('空床を報告 (the liaison screen)', () => {
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(screen.getByLabelText('ひとこと（任意）')).toHaveValue('土曜の夜のみ、送迎なし');
     useApp.getState().session?.lock();
+  });
+
+  it('drops a report typed on an earlier night instead of offering it as tonight\'s count, and says when it was typed', async () => {
+    const app = useApp.getState();
+    await app.start(createVault(`vacancy-stale-${crypto.randomUUID()}`));
+    await app.setUp('連携 花子', 'あおぞら拠点-当番用');
+    await app.saveFacility(facility('f-08', 'かもめ荘', { vacancy: { beds: 0, asOf: minutesAgo(30), reportedBy: '佐藤' } }), 'create');
+    const session = useApp.getState().session!;
+    const key = personalDraftKey('vacancy-report:f-08', session.user.id);
+    // 「空き 2床」 typed at the liaison's desk yesterday, never sent: over 24 hours ago is always an earlier night
+    const typedAt = new Date(Date.now() - 26 * 3_600_000).toISOString();
+    await session.saveDraft(key, { beds: '2', reportedBy: '田中', ranged: false, from: '', until: '', note: '夕方の時点', typedAt });
+    window.location.hash = '#/facilities/f-08/vacancy';
+    render(<Shell />);
+
+    const said = await screen.findByText(/前の夜の数なので破棄しました/);
+    expect(said).toHaveTextContent(`${formatJapanDateTime(typedAt)}に入力して保存していなかった報告は`);
+    expect(screen.getByLabelText(/空床数/)).toHaveValue('0');
+    expect(screen.getByLabelText('ひとこと（任意）')).toHaveValue('');
+    expect(screen.queryByText('保存していない入力を復元しました')).not.toBeInTheDocument();
+    await waitFor(async () => expect(await session.listDraftKeys()).not.toContain(key));
+    session.lock();
+  });
+
+  it('drops a report draft kept with no time (before the time was kept), and restores one typed tonight', async () => {
+    const app = useApp.getState();
+    await app.start(createVault(`vacancy-tonight-${crypto.randomUUID()}`));
+    await app.setUp('連携 花子', 'あおぞら拠点-当番用');
+    await app.saveFacility(facility('f-09', 'うみかぜ', { vacancy: { beds: 0, asOf: minutesAgo(30), reportedBy: '佐藤' } }), 'create');
+    const session = useApp.getState().session!;
+    const key = personalDraftKey('vacancy-report:f-09', session.user.id);
+    await session.saveDraft(key, { beds: '3', reportedBy: '田中', ranged: false, from: '', until: '', note: '' });
+    window.location.hash = '#/facilities/f-09/vacancy';
+    const view = render(<Shell />);
+    expect(await screen.findByText(/いつの数か分からないため破棄しました/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/空床数/)).toHaveValue('0');
+    view.unmount();
+
+    await session.saveDraft(key, { beds: '1', reportedBy: '田中', ranged: false, from: '', until: '', note: '', typedAt: new Date().toISOString() });
+    render(<Shell />);
+    expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
+    expect(screen.getByLabelText(/空床数/)).toHaveValue('1');
+    expect(screen.queryByText(/破棄しました/)).not.toBeInTheDocument();
+    session.lock();
   });
 
   it('keeps the last reports as history on the screen', () => {

@@ -10,7 +10,7 @@ import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import type { Facility, Vacancy } from '../../domain/facility';
 import { japanNightOf, reportForNight, reportsAhead, vacancyStanding } from '../../domain/match-order';
-import { formatJapanDate, formatJapanDateTimeOrText, formatMonthDay, japanDateOf } from '../../domain/japan-time';
+import { formatJapanDate, formatJapanDateTime, formatJapanDateTimeOrText, formatMonthDay, japanDateOf } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
 import { reportVacancy, type VacancyReportErrors, type VacancyReportInput } from '../../domain/vacancy-report';
 import { recordTooLarge } from '../../domain/record-limits';
@@ -60,6 +60,26 @@ export function ReportsAhead({ facility, now, shown }: { facility: Facility; now
   );
 }
 
+/** The report as its draft keeps it: with the time it was last typed. */
+interface VacancyDraft extends VacancyReportInput {
+  /** the last keystroke's instant; none in the form as it opens (nor in a draft kept before this was written) */
+  readonly typedAt?: string;
+}
+
+const sameReport = (a: VacancyDraft, b: VacancyDraft) => JSON.stringify({ ...a, typedAt: undefined }) === JSON.stringify({ ...b, typedAt: undefined });
+
+/**
+ * A draft is restored on the night (Japan time, until 06:00) it was typed in, and dropped after: a
+ * 「空き 2床」 typed at 17:00 yesterday and restored tonight was one tap from being saved as tonight's
+ * fresh count, which the match puts first. Restored with its time said, it was still that one tap
+ * (the field says it holds the registered count), so it is dropped and the screen says so, with when
+ * it was typed: the liaison checks the beds and types one number again.
+ */
+function typedTonight(draft: VacancyDraft): boolean {
+  const at = draft.typedAt === undefined ? Number.NaN : Date.parse(draft.typedAt);
+  return Number.isFinite(at) && japanNightOf(at) === japanNightOf(Date.now());
+}
+
 export function VacancyReport({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
   const saveFacility = useApp((s) => s.saveFacility);
@@ -68,7 +88,7 @@ export function VacancyReport({ id }: { id: string }) {
   // may take a report by phone, so the name is typed there.
   const { liaison } = useFacilityWrites();
   const me = useApp((s) => s.session?.user.displayName ?? '');
-  const [initial] = useState<VacancyReportInput>(() => {
+  const [initial] = useState<VacancyDraft>(() => {
     const v = facility?.vacancy;
     // the current report to start from, not an empty box: a count for dates still to come keeps its
     // dates, so correcting the weekend's count does not make it a count for tonight
@@ -86,7 +106,7 @@ export function VacancyReport({ id }: { id: string }) {
   });
   // kept as a draft: a report typed when the phone locked comes back after the unlock (this screen
   // is where the hash still points); the lock lost it
-  const { form, setForm, restored, finish, discard } = useDraftedForm(`vacancy-report:${id}`, initial);
+  const { form, setForm, restored, dropped, finish, discard } = useDraftedForm(`vacancy-report:${id}`, initial, sameReport, typedTonight);
   const [errors, setErrors] = useState<VacancyReportErrors>({});
   const [failed, setFailed] = useState(false);
   const [tooLarge, setTooLarge] = useState<string | null>(null);
@@ -108,7 +128,8 @@ export function VacancyReport({ id }: { id: string }) {
   const tonight = reportForNight(f, now.getTime());
   // a report for now made tonight ends a period's report holding tonight, from tonight on (reportForNight)
   const endsPeriod = tonight?.from !== undefined && tonight.until !== undefined && ['fresh', 'full'].includes(vacancyStanding(tonight, now.getTime())) ? tonight : null;
-  const set = (patch: Partial<VacancyReportInput>) => setForm({ ...form, ...patch });
+  const set = (patch: Partial<VacancyReportInput>) => setForm({ ...form, ...patch, typedAt: new Date().toISOString() });
+  const droppedAt = dropped?.typedAt === undefined || !Number.isFinite(Date.parse(dropped.typedAt)) ? null : formatJapanDateTime(dropped.typedAt);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -153,6 +174,7 @@ export function VacancyReport({ id }: { id: string }) {
       <ReportsAhead facility={f} now={now} shown={tonight} />
       <form ref={formRef} autoComplete="off" className="fac-report" onSubmit={(e) => void submit(e)} noValidate>
         {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
+        {dropped ? <Notice kind="warn">{droppedAt === null ? T.reportDraftDroppedUndated : T.reportDraftDropped(droppedAt)}</Notice> : null}
         <TextField
           label={T.reportBeds}
           hint={T.reportBedsHint}
