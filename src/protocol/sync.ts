@@ -161,6 +161,12 @@ export const ErrorResponse = z.strictObject({
   /** for the developer: which field, what was expected */
   detail: z.string().optional(),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
+  /**
+   * The request's id (8 hex characters), also in the answer's X-Request-Id header: the hub's log
+   * line for this answer carries it, and the app shows it as 受付番号 for the admin to find it.
+   * Absent from hubs before it; an app before it ignores it (ErrorAnswer reads what it knows).
+   */
+  requestId: z.string().optional(),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
@@ -174,6 +180,7 @@ export const ErrorAnswer = z.object({
   message: z.string(),
   detail: z.string().optional(),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
+  requestId: z.string().optional(),
 });
 export type ErrorAnswer = z.infer<typeof ErrorAnswer>;
 

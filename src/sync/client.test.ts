@@ -87,6 +87,26 @@ describe('what a failed answer is taken for', () => {
   });
 });
 
+describe('what a failed answer keeps for the admin', () => {
+  const answering = (status: number, body: string, headers: Record<string, string> = {}) => new HubClient(async () => new Response(body, { status, headers }));
+
+  it("keeps the hub's detail and its request id, from the body, or from X-Request-Id when the body has none", async () => {
+    const refused = { error: 'bad-request', message: '送信された内容が正しくありません。', detail: 'changes.0.seq: Invalid input: expected number, received string', requestId: '3f9a0c1e' };
+    await expect(answering(400, JSON.stringify(refused), { 'x-request-id': '3f9a0c1e' }).push(device, [change(0)])).rejects.toMatchObject({
+      code: 'rejected',
+      detail: 'POST /api/sync/push → 400 bad-request: changes.0.seq: Invalid input: expected number, received string',
+      requestId: '3f9a0c1e',
+    });
+    // a 500 before its body carried the id, and a proxy's page in front of the hub
+    await expect(answering(500, JSON.stringify({ error: 'internal', message: 'サーバーで問題が起きました。' }), { 'x-request-id': '0d4e5f6a' }).push(device, [change(0)])).rejects.toMatchObject({
+      code: 'server',
+      requestId: '0d4e5f6a',
+    });
+    // an older hub: neither
+    await expect(answering(401, JSON.stringify({ error: 'signed-out', message: '再度サインインしてください' })).push(device, [change(0)])).rejects.toMatchObject({ requestId: null });
+  });
+});
+
 describe("what the answers say of the hub's clock [E7]", () => {
   /** A client whose device clock reads 1,000 as a request goes and 3,000 as its answer comes. */
   function watched(answer: () => Response) {

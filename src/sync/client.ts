@@ -90,10 +90,17 @@ export class SyncError extends Error {
     readonly retryAfterSeconds: number | null = null,
     /** the words shown, when more is known than the code's own (a storage failure's cause) */
     message: string = S.problem[code],
+    /** the hub's id of the request (its 受付番号): the hub's log line for the answer carries it */
+    readonly requestId: string | null = null,
   ) {
     super(message);
   }
 }
+
+/** The header the hub sends each API request's id in, as ErrorResponse's `requestId` (docs/sync-protocol.md). */
+const REQUEST_ID_HEADER = 'x-request-id';
+/** Longer is not the hub's id (8 hex characters): not kept, not shown. */
+const REQUEST_ID_MAX = 64;
 
 export interface DeviceCredentials {
   readonly deviceId: string;
@@ -169,14 +176,21 @@ async function compressedInit(init: RequestInit): Promise<RequestInit> {
 
 const networkError = (method: string, path: string, detail: string) => new SyncError(isOffline() ? 'offline' : 'unreachable', `${method} ${path}: ${detail}`);
 
-function statusError(method: string, path: string, status: number, text: string): SyncError {
+/**
+ * An error answer as a SyncError. `headerId`: the answer's X-Request-Id, for when its body has no
+ * `requestId` (an answer not in the hub's error shape); a pull job's answer brings its body alone.
+ */
+function statusError(method: string, path: string, status: number, text: string, headerId: string | null = null): SyncError {
   const parsed = ErrorAnswer.safeParse(safeJson(text));
   const error = parsed.success ? parsed.data : null;
+  const requestId = [error?.requestId, headerId].find((id) => id !== undefined && id !== null && id !== '' && id.length <= REQUEST_ID_MAX) ?? null;
   return new SyncError(
     codeOfError(status, error),
     `${method} ${path} → ${status}${error ? ` ${error.error}: ${error.detail ?? ''}` : ''}`,
     error?.message ?? null,
     error?.retryAfterSeconds ?? null,
+    undefined,
+    requestId,
   );
 }
 
@@ -232,7 +246,7 @@ export class HubClient {
     if (!response.ok) {
       // An error answer tells the time as well as any (a busy hub's 503, an ended session's 401).
       dated();
-      throw statusError(method, path, response.status, text);
+      throw statusError(method, path, response.status, text, response.headers.get(REQUEST_ID_HEADER));
     }
     if (schema === null) {
       dated();

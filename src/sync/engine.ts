@@ -12,8 +12,8 @@ import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
 import { lostRecordsWaiting } from '../vault/epoch-resend';
 import type { EntityKind, HubLink, HubMember, OutboxEntry, PreparedPage, VaultSession, VaultUser } from '../vault/types';
-import { HubClient, SyncError, type DeviceCredentials, type FetchLike } from './client';
-import { initialSyncStatus, syncStatus, type SyncStatus } from './status';
+import { HubClient, SyncError, type DeviceCredentials, type FetchLike, type SyncProblemCode } from './client';
+import { initialSyncStatus, syncStatus, type SyncProblem, type SyncStatus } from './status';
 import { countersignState, type CountersignState } from './countersign';
 import { keepReceipts, loadCountersigns, withHubKey } from './receipts';
 import { PullJobError, type PullHead } from './pull-job';
@@ -213,6 +213,18 @@ const RESEND_ROUNDS = 3;
 /** A push failure after which the run still pulls: the problem is reported at the run's end. */
 const blocksOnlyThePush = (e: unknown): e is SyncError => e instanceof SyncError && (e.code === 'gap' || e.code === 'too-large');
 
+/** A run's failure as the status shows it, with what the admin needs to find it (its detail and the hub's request id). */
+function problemOf(error: SyncError, code: SyncProblemCode = error.code): SyncProblem {
+  return {
+    code,
+    message: error.message,
+    serverMessage: error.serverMessage,
+    ...(code === 'server' && error.retryAfterSeconds !== null ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    ...(error.detail === '' ? {} : { detail: error.detail }),
+    ...(error.requestId === null ? {} : { requestId: error.requestId }),
+  };
+}
+
 /** Anything thrown during a run, as a SyncError (storage failures included). */
 function asSyncError(e: unknown): SyncError {
   if (e instanceof SyncError) return e;
@@ -378,8 +390,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function report(error: SyncError): void {
-    const retry = error.code === 'server' && error.retryAfterSeconds !== null ? { retryAfterSeconds: error.retryAfterSeconds } : {};
-    set({ problem: { code: error.code, message: error.message, serverMessage: error.serverMessage, ...retry } });
+    set({ problem: problemOf(error) });
   }
 
   /**
@@ -713,7 +724,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return await retire(link, error.serverMessage);
     } catch (retireError) {
       report(asSyncError(retireError));
-      set({ problem: { code: 'retired', message: error.message, serverMessage: error.serverMessage } });
+      set({ problem: problemOf(error, 'retired') });
       return 'failed';
     }
   }
@@ -935,7 +946,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id }, same ? device(old) : undefined).catch((e: unknown) => {
       // [A6] Registered in this hub, and no secret held here to prove it (a join cut short before
       // this kept it, the app's data cleared): only the hub's admin can hand the device over.
-      throw e instanceof SyncError && e.code === 'forbidden' && !same ? new SyncError('forbidden', e.detail, e.serverMessage, null, S.enrolForbidden) : e;
+      throw e instanceof SyncError && e.code === 'forbidden' && !same ? new SyncError('forbidden', e.detail, e.serverMessage, null, S.enrolForbidden, e.requestId) : e;
     });
     const member: HubMember = { userId: info.user.id, loginName: form.loginName, displayName: info.user.displayName, role: info.user.role, signedOut: false };
     // The device's cursor and scope are kept on the same hub; the pull drops what this user may not hold.

@@ -18,6 +18,13 @@ export interface SyncProblem {
   readonly serverMessage: string | null;
   /** a busy hub's Retry-After (503): when it asked to be tried again, in seconds */
   readonly retryAfterSeconds?: number;
+  /**
+   * For the admin, read out over the phone: what failed, as the app and the hub said it (the
+   * request, its status, the hub's error code and detail: fields and ids, never a record's content).
+   */
+  readonly detail?: string;
+  /** the hub's id of the failed request (受付番号), which its log line carries */
+  readonly requestId?: string;
 }
 
 export interface SyncStatus {

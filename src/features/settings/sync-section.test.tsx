@@ -391,6 +391,51 @@ describe('a sync problem in words', () => {
   });
 });
 
+describe('a problem told to the admin', () => {
+  it("folds the hub's detail and its request id (受付番号) under 「詳細（管理者に伝えてください）」, to be read out over the phone", async () => {
+    const hub = createFakeHub();
+    const user = hub.addUser();
+    const vault = await setUpTestVault();
+    useApp.setState({ vault: vault.vault, phase: 'unlocked', session: vault.session, users: [vault.session.user] });
+    // the hub refuses the next push as a real hub does: its detail, and the id its log line carries
+    const browser = hub.browser();
+    let refuse = false;
+    const refusal = { error: 'bad-request', message: '送信された内容が正しくありません。', detail: 'changes.0.payload: Invalid input: expected record, received string', requestId: '3f9a0c1e' };
+    const fetch: typeof browser = async (input, init) =>
+      refuse && input === API.push
+        ? new Response(JSON.stringify(refusal), { status: 400, headers: { 'content-type': 'application/json', 'x-request-id': refusal.requestId } })
+        : browser(input, init);
+    const engine = createSyncEngine({ session: vault.session, fetch, locks: null, forgetInstall: vi.fn() });
+    syncStatus.setState({ engine });
+    await engine.refresh();
+    render(<SyncSection />);
+    const u = await fillJoinForm(user);
+    await firstSyncDone();
+    expect(screen.queryByText(S.details.summary)).toBeNull();
+
+    refuse = true;
+    await vault.session.put('household', newId(), createSampleRecord(), 'create');
+    await u.click(screen.getByRole('button', { name: ST.syncNow }));
+    expect(await screen.findByText(S.problem.rejected, { exact: false })).toBeInTheDocument();
+
+    const details = screen.getByText(S.details.summary).closest('details')!;
+    expect(details).not.toHaveAttribute('open');
+    await u.click(screen.getByText(S.details.summary));
+    expect(within(details).getByText(S.details.requestId).nextElementSibling).toHaveTextContent(/^3f9a0c1e$/);
+    expect(within(details).getByText(S.details.code).nextElementSibling).toHaveTextContent(/^rejected$/);
+    expect(within(details).getByText(S.details.detail).nextElementSibling).toHaveTextContent(
+      `POST ${API.push} → 400 bad-request: changes.0.payload: Invalid input: expected record, received string`,
+    );
+  });
+
+  it('shows no details when there is neither a detail nor a request id', () => {
+    syncStatus.setState({ ...initialSyncStatus, joined: true, hub: 'aozora', displayName: '夜間 太郎', role: 'coordinator', problem: { code: 'server', message: S.problem.server, serverMessage: null } });
+    render(<SyncSection />);
+    expect(screen.getByText(S.problem.server)).toBeInTheDocument();
+    expect(screen.queryByText(S.details.summary)).toBeNull();
+  });
+});
+
 describe('the status line opens the sync section', () => {
   it('brings the section into view when the settings were already open, and on a tap while already there', async () => {
     const scrolled: Element[] = [];

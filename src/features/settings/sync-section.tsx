@@ -104,6 +104,8 @@ function JoinForm() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [errors, setErrors] = useState<JoinErrors>({});
+  // the failure behind errors.form, for its details (ProblemDetails)
+  const [failure, setFailure] = useState<SyncError | null>(null);
   const [busy, setBusy] = useState(false);
   const { ref, failed } = useFocusInvalidOnFail<HTMLFormElement>();
 
@@ -118,6 +120,7 @@ function JoinForm() {
       ...(/^\d{6}$/.test(totp.trim()) ? {} : { totp: ST.totpInvalid }),
     };
     setErrors(next);
+    setFailure(null);
     if (Object.keys(next).length > 0) {
       failed();
       return;
@@ -127,6 +130,7 @@ function JoinForm() {
       await engine.join({ hub: hub.trim(), loginName: loginName.trim(), password, totp: totp.trim(), deviceName: ST.deviceName(userName) });
     } catch (err) {
       setErrors({ form: problemText(err) });
+      setFailure(err instanceof SyncError ? err : null);
       setTotp('');
     } finally {
       setBusy(false);
@@ -136,8 +140,14 @@ function JoinForm() {
   return (
     <form ref={ref} autoComplete="off" noValidate onSubmit={(e) => void submit(e)} aria-label={ST.title}>
       <p className="muted">{status.needsSignIn ? ST.needsSignIn(userName, status.hub ?? '') : status.signedOut ? (status.problem ? ST.hubSignedOut : ST.aloneSignedOut) : ST.aloneIntro}</p>
-      {status.signedOut && status.problem ? <Notice kind="warn">{status.problem.message}</Notice> : null}
+      {status.signedOut && status.problem ? (
+        <>
+          <Notice kind="warn">{status.problem.message}</Notice>
+          <ProblemDetails code={status.problem.code} requestId={status.problem.requestId} detail={status.problem.detail} />
+        </>
+      ) : null}
       {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      {errors.form && failure ? <ProblemDetails code={failure.code} requestId={failure.requestId} detail={failure.detail} /> : null}
       <TextField label={ST.hub} hint={ST.hubHint} value={hub} error={errors.hub} disabled={busy} autoComplete="organization" onChange={(e) => setHub(e.target.value)} />
       <TextField label={ST.loginName} value={loginName} error={errors.loginName} disabled={busy} autoComplete="username" onChange={(e) => setLoginName(e.target.value)} />
       <SecretField label={ST.password} value={password} error={errors.password} disabled={busy} autoComplete="current-password" onChange={(e) => setPassword(e.target.value)} />
@@ -209,10 +219,13 @@ function JoinedView() {
         // a hub shedding load: waiting, not failing (the bar says so too), in the hub's own words
         <Notice kind="info">{s.problem.serverMessage ?? S.shortHubBusy}</Notice>
       ) : s.problem ? (
-        <Notice kind="error">
-          {s.problem.message}
-          {s.problem.serverMessage && S.hubWordsFor.has(s.problem.code) ? `（${s.problem.serverMessage}）` : ''}
-        </Notice>
+        <>
+          <Notice kind="error">
+            {s.problem.message}
+            {s.problem.serverMessage && S.hubWordsFor.has(s.problem.code) ? `（${s.problem.serverMessage}）` : ''}
+          </Notice>
+          <ProblemDetails code={s.problem.code} requestId={s.problem.requestId} detail={s.problem.detail} />
+        </>
       ) : null}
       {othersSyncing && !s.running ? <Notice kind="warn">{S.problem.busy}</Notice> : null}
       {s.openConflicts > 0 ? <Notice kind="warn">{ST.conflicts(s.openConflicts)}</Notice> : null}
@@ -254,6 +267,43 @@ function JoinedView() {
         <p>{ST.signOutBody(s.pending)}</p>
       </ConfirmDialog>
     </>
+  );
+}
+
+/**
+ * What the admin needs to find a failure in the hub's log, folded under the problem: its code, the
+ * hub's request id (受付番号, in its log line) and the detail, in monospace to be read out letter by
+ * letter. Nothing when there is neither a request id nor a detail (the code alone says no more
+ * than the words above it).
+ */
+function ProblemDetails({ code, requestId, detail }: { readonly code: string; readonly requestId?: string | null; readonly detail?: string }) {
+  if (!requestId && !detail) return null;
+  return (
+    <details className="disclosure">
+      <summary>{S.details.summary}</summary>
+      <dl className="kv">
+        <dt>{S.details.code}</dt>
+        <dd>
+          <code>{code}</code>
+        </dd>
+        {requestId ? (
+          <>
+            <dt>{S.details.requestId}</dt>
+            <dd>
+              <code>{requestId}</code>
+            </dd>
+          </>
+        ) : null}
+        {detail ? (
+          <>
+            <dt>{S.details.detail}</dt>
+            <dd>
+              <code>{detail}</code>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </details>
   );
 }
 

@@ -2,6 +2,7 @@
  * Reading API requests and writing API answers: bodies capped (SMALL_BODY_BYTES, a push MAX_BODY_BYTES) before parsing,
  * JSON only, zod-checked; every answer JSON, never cached, with the security headers.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlibConstants, createGunzip, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
@@ -73,14 +74,68 @@ export function sendJsonPartsCompressed(
   sendJsonParts(res, status, [compressed], { ...varied, 'Content-Encoding': encoding });
 }
 
-export function sendError(res: ServerResponse, error: ServiceError, headers: Record<string, string | string[]> = {}): void {
+/** The header every API answer carries its request id in (docs/sync-protocol.md, Errors). */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/**
+ * Gives an API request its id: 8 hex characters, sent in X-Request-Id on whatever answers it and
+ * in an error's body (`requestId`), and written in the hub's log line for a refusal or a failure.
+ * The phone shows it as 受付番号, which the admin finds in the log. Random, not counted: it says
+ * nothing of how many requests the hub has had, and two processes behind one proxy do not repeat
+ * each other's ids from their start (a repeat among 4 billion only costs a second look at the time).
+ */
+export function startRequest(req: IncomingMessage, res: ServerResponse): string {
+  const id = randomBytes(4).toString('hex');
+  requestIds.set(req, id);
+  // set now, so every answer written later carries it (writeHead merges headers set before)
+  res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
+}
+
+/** The request's id (startRequest), for an error body; undefined for a request that got none. */
+export const requestIdOf = (req: IncomingMessage): string | undefined => requestIds.get(req);
+
+/** The detail an error answer carries: a refused session cookie (sessionToken) says why it was refused. */
+function answeredDetail(req: IncomingMessage, error: ServiceError): string | undefined {
   // A session cookie refused (sessionToken) is what signed the request out: say so, not "no session cookie".
-  const detail = (error.code === 'signed-out' ? refusedCookies.get(res.req) : undefined) ?? error.detail;
+  return (error.code === 'signed-out' ? refusedCookies.get(req) : undefined) ?? error.detail;
+}
+
+/**
+ * Refusals whose detail quotes what the client sent (JSON.parse quotes the body's first
+ * characters: `Unexpected token '佐', "佐藤花子…" is not valid JSON`), with the words the log
+ * writes in its place. The client is answered with the detail as it is: the text is its own.
+ */
+const quotesClient = new WeakMap<ServiceError, string>();
+
+/** badRequest whose detail quotes the client's text: logged as `logged` alone. */
+function badRequestQuoting(detail: string, logged: string): ServiceError {
+  const error = badRequest(detail);
+  quotesClient.set(error, logged);
+  return error;
+}
+
+/**
+ * The detail of an error answer as the hub's log writes it: the answer's own, except where it can
+ * quote what the client sent (quotesClient), never a record's value or a login typed. Every other
+ * detail the hub builds names fields, ids, limits, SQLSTATEs and headers' names; zod's messages
+ * name a field and the type or values expected, never the value received (api.test.ts holds it).
+ */
+export function loggedDetail(req: IncomingMessage, error: ServiceError): string | undefined {
+  return quotesClient.get(error) ?? answeredDetail(req, error);
+}
+
+export function sendError(res: ServerResponse, error: ServiceError, headers: Record<string, string | string[]> = {}): void {
+  const detail = answeredDetail(res.req, error);
+  const requestId = requestIdOf(res.req);
   const body: ErrorResponse = {
     error: error.code,
     message: error.message,
     ...(detail === undefined ? {} : { detail }),
     ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+    ...(requestId === undefined ? {} : { requestId }),
   };
   const retry: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
   sendJson(res, error.status, body, { ...retry, ...headers });
@@ -264,7 +319,7 @@ export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw badRequest(`the body is not JSON: ${(error as Error).message}`);
+    throw badRequestQuoting(`the body is not JSON: ${(error as Error).message}`, 'the body is not JSON');
   }
   if (limits.perChangeText !== true) {
     const bad = unstorableText(value);

@@ -41,7 +41,23 @@ import { fullPullStart, recordFullPull } from '../services/hub-access';
 import { databaseUnavailable, passingDatabaseTrouble } from './database-trouble';
 import { everyTenSeconds, failureLogLine } from './edge';
 import { NO_STORE, SECURITY_HEADERS } from './security-headers';
-import { clearedCookie, clientAddress, HeldBodies, header, parse, readJson, sendError, sendJson, sendJsonPartsCompressed, sessionCookie, sessionToken, SMALL_BODY_BYTES } from './api-io';
+import {
+  clearedCookie,
+  clientAddress,
+  HeldBodies,
+  header,
+  loggedDetail,
+  parse,
+  readJson,
+  requestIdOf,
+  sendError,
+  sendJson,
+  sendJsonPartsCompressed,
+  sessionCookie,
+  sessionToken,
+  SMALL_BODY_BYTES,
+  startRequest,
+} from './api-io';
 import { CatchUpMemory } from './catch-up';
 import { PullsUnderWay, PushesUnderWay } from './under-way';
 
@@ -506,6 +522,7 @@ export function createApiHandler(options: ApiOptions) {
   async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
+    startRequest(req, res);
     try {
       await route(req, res, path, method);
     } catch (error) {
@@ -519,20 +536,26 @@ export function createApiHandler(options: ApiOptions) {
       // see the reset instead of the answer (a push turned away with 503 looked like a failure).
       const refusedBody = error instanceof ServiceError && error.code === 'too-large';
       const close: Record<string, string> = refusedBody || !(req.complete || (await drainedSmall(req))) ? { Connection: 'close' } : {};
-      if (error instanceof ServiceError) return sendError(res, error, close);
+      const refuse = (refusal: ServiceError) => {
+        logRefusal(req, refusal);
+        sendError(res, refusal, close);
+      };
+      if (error instanceof ServiceError) return refuse(error);
       if (error instanceof StoreError) {
         const mapped = STORE_ERRORS[error.code]();
-        return sendError(res, new ServiceError(mapped.code, mapped.message, error.message, mapped.retryAfterSeconds), close);
+        return refuse(new ServiceError(mapped.code, mapped.message, error.message, mapped.retryAfterSeconds));
       }
       // Class 22 is PostgreSQL's "data exception" (a NUL in text, a value out of range): it was
       // the client's data that could not be stored, so it is a 400, not a server fault.
       // The detail names the SQLSTATE, never PostgreSQL's words: they can quote what was sent
       // (`invalid input syntax for type bigint: "…"`). The log has where and which SQLSTATE; the
-      // statement and its data are in PostgreSQL's own log [A2][A11].
+      // statement and its data are in PostgreSQL's own log [A2][A11]. Its line is an error, with
+      // the stack, not a refusal's warning: data the hub should have refused before the database.
       const sqlState = (error as { code?: unknown }).code;
       if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
-        console.error(failureLogLine(`API ${method} ${path} (answered 400)`, error));
-        return sendError(res, new ServiceError('bad-request', '送信された内容が正しくありません。', `not storable (SQLSTATE ${sqlState})`), close);
+        const refusal = new ServiceError('bad-request', '送信された内容が正しくありません。', `not storable (SQLSTATE ${sqlState})`);
+        console.error(failureLogLine(`${requestHead(req)} (answered 400 ${refusal.code}: ${refusal.detail})`, error));
+        return sendError(res, refusal, close);
       }
       const trouble = passingDatabaseTrouble(error);
       if (trouble !== null) {
@@ -540,8 +563,8 @@ export function createApiHandler(options: ApiOptions) {
         return sendError(res, databaseUnavailable(trouble), close);
       }
       // Never the error itself: a database error's message can quote what the client sent.
-      console.error(failureLogLine(`API ${method} ${path}`, error));
-      sendJson(res, 500, { error: 'internal', message: 'サーバーで問題が起きました。しばらくしてからもう一度お試しください。' });
+      console.error(failureLogLine(requestHead(req), error));
+      sendJson(res, 500, { error: 'internal', message: 'サーバーで問題が起きました。しばらくしてからもう一度お試しください。', requestId: requestIdOf(req) });
     } finally {
       heldPushBodies.release(req);
     }
@@ -569,5 +592,44 @@ async function drainedSmall(req: IncomingMessage): Promise<boolean> {
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {
-  sendJson(res, 405, { error: 'bad-request', message: '許可されていないメソッドです。', detail: `allowed: ${allow}` }, { Allow: allow });
+  const detail = `allowed: ${allow}`;
+  console.warn(refusalLine(res.req, 405, 'bad-request', detail));
+  sendJson(res, 405, { error: 'bad-request', message: '許可されていないメソッドです。', detail, requestId: requestIdOf(res.req) }, { Allow: allow });
+}
+
+/**
+ * The head of the log line for an answer the hub refused or failed: the request's id (the app's
+ * 受付番号) and the device its header named (not checked: no query is added to find out more),
+ * then the method and path (never the query). grep the log for the id a phone shows.
+ */
+function requestHead(req: IncomingMessage): string {
+  const path = (req.url ?? '/').split('?')[0]!;
+  const deviceId = header(req, DEVICE_ID_HEADER);
+  const device = deviceId === undefined ? '' : `, device ${LOGGABLE_ID.test(deviceId) ? deviceId : '(not an id)'}`;
+  return `[request ${requestIdOf(req) ?? '-'}${device}] API ${req.method ?? 'GET'} ${path}`;
+}
+
+/** A refusal's line: the head, the status and code, and the detail as loggedDetail gives it. */
+function refusalLine(req: IncomingMessage, status: number, code: string, detail?: string): string {
+  const said = detail === undefined || detail === '' ? '' : `: ${detail.length > LOGGED_DETAIL_CHARS ? `${detail.slice(0, LOGGED_DETAIL_CHARS)}…` : detail}`;
+  return `${requestHead(req)} answered ${status} ${code}${said}`;
+}
+
+/** A device id as the app makes them (a UUID), or any short id without spaces: written as it is. */
+const LOGGABLE_ID = /^[\w.:-]{1,100}$/;
+/** Five zod issues with an enum's values listed fit; a longer detail is cut in the log, not in the answer. */
+const LOGGED_DETAIL_CHARS = 1_000;
+
+/**
+ * A refusal (4xx) as one warning line, so the admin can tie what a phone shows to the log. A 503
+ * is not written a line each: the hub sheds load with it (a gate full, a body slot taken, the store
+ * still opening), and it comes in floods of hundreds a second exactly when the log matters; the
+ * database's trouble has its own line every ten seconds (databaseTroubleLog), the rest show in the
+ * load's figures. A sign-in refused says no more than the answer did: the hub does not tell an
+ * unknown login from a wrong password or code, and never writes the login typed.
+ */
+function logRefusal(req: IncomingMessage, refusal: ServiceError): void {
+  if (refusal.status === 503) return;
+  const detail = loggedDetail(req, refusal) ?? (refusal.code === 'bad-credentials' ? 'unknown login, wrong password or wrong code (not told apart)' : undefined);
+  console.warn(refusalLine(req, refusal.status, refusal.code, detail));
 }
