@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPhoneForTel, municipalityKeysOf, normalizeDigits, normalizeKana, normalizeName, normalizePhone } from './normalize';
+import { formatPhoneForTel, municipalityKeysOf, normalizeDigits, normalizeKana, normalizeName, normalizePhone, sameReadingSpellings } from './normalize';
 import { phoneDigitsProblem } from './household-schema';
 
 describe('normalizeKana', () => {
@@ -75,8 +75,24 @@ describe('normalizeKana', () => {
       expect(normalizeKana(variant), variant).toBe(normalizeKana(common));
     }
     expect(normalizeKana('ﾀｶﾊｼ 髙橋')).toBe('たかはし高橋');
-    expect(normalizeKana('龍')).not.toBe(normalizeKana('竜'));
     expect(normalizeKana('斎藤')).not.toBe(normalizeKana('斉藤'));
+    expect(normalizeKana('川碕')).not.toBe(normalizeKana('川崎'));
+  });
+
+  it('folds the old forms and 俗字 of 渕 与 児 稲 会 万 祢 亀 団 将 彦 恒 竜, as a name written either way is one name', () => {
+    const pairs = [['田淵', '田渕'], ['與田', '与田'], ['兒玉', '児玉'], ['稻垣', '稲垣'], ['會田', '会田'], ['萬田', '万田'], ['禰津', '祢津'], ['龜井', '亀井'], ['團野', '団野'], ['將太', '将太'], ['彥一', '彦一'], ['恆夫', '恒夫'], ['龍之介', '竜之介']] as const;
+    for (const [old, modern] of pairs) {
+      expect(normalizeKana(old), old).toBe(modern);
+      expect(normalizeKana(`ﾀ ${old}`), old).toBe(`た${modern}`);
+    }
+  });
+
+  it('gives a surname in kanji of one reading written the other way (斉藤 for 斎藤), one kanji at a time', () => {
+    expect(sameReadingSpellings('斉藤', 8)).toEqual(['斎藤']);
+    expect(sameReadingSpellings('斎藤', 8)).toEqual(['斉藤']);
+    expect(sameReadingSpellings('斎崎', 8)).toEqual(['斉崎', '斎碕']);
+    expect(sameReadingSpellings('斎崎', 1)).toEqual(['斉崎']);
+    expect(sameReadingSpellings('佐藤', 8)).toEqual([]);
   });
 
   it('folds the old forms common in names (濵田, 曾根, 瀧本, 黑田…) and ヶ/ヵ, so either spelling finds the other', () => {

@@ -59,8 +59,11 @@ const DASH = /[-‐‑‒–—―−﹣]/g;
 
 /**
  * 異体字: one name written two ways (髙橋/高橋, 山﨑/山崎, 渡邊/渡邉/渡辺, 中嶋/中島, 𠮷田/吉田), folded to the common form so
- * either finds the other. Only variants of the same character: 龍/竜 or 斎/斉 are different names
- * and stay apart (齋 is the old form of 斎, 齊 of 斉).
+ * either finds the other. Only forms of one character (an old form and its 新字体, as 澤/沢 and
+ * 龍/竜, which 戸籍法施行規則 別表第二 lists among the forms of 常用漢字, or a 俗字, as 渕 of 淵): 斎/斉 are
+ * two characters of one reading and stay apart (齋 is the old form of 斎, 齊 of 斉), as does 碕, which
+ * dictionaries give both as a form of 崎 and as a character of its own; the search offers them as
+ * near readings instead (SAME_READING_KANJI).
  */
 export const KANJI_VARIANTS: Readonly<Record<string, string>> = {
   髙: '高',
@@ -113,10 +116,46 @@ export const KANJI_VARIANTS: Readonly<Record<string, string>> = {
   藪: '薮',
   來: '来',
   增: '増',
+  淵: '渕',
+  與: '与',
+  兒: '児',
+  稻: '稲',
+  會: '会',
+  萬: '万',
+  禰: '祢',
+  龜: '亀',
+  團: '団',
+  將: '将',
+  彥: '彦',
+  恆: '恒',
+  龍: '竜',
 };
 // `u`: 𠮷 (U+20BB7) is two UTF-16 units; without it the class would hold its halves, not the kanji.
 const KANJI_VARIANT = new RegExp(`[${Object.keys(KANJI_VARIANTS).join('')}]`, 'gu');
 const commonForm = (kanji: string): string => KANJI_VARIANTS[kanji] ?? kanji;
+
+/**
+ * Kanji of one reading that a surname is written with either way but that are not one character
+ * (斎藤/斉藤, 川崎/川碕): 斉藤 typed at night for 斎藤 is no 異体字 to fold, as 斉藤 is a name of
+ * its own, but the search offers the other as a near reading, after the names as typed (search.ts).
+ * Keys in their folded form (齋 and 齊 are 斎 and 斉 by then).
+ */
+const SAME_READING_KANJI: ReadonlyMap<string, string> = new Map([
+  ['斎', '斉'],
+  ['斉', '斎'],
+  ['崎', '碕'],
+  ['碕', '崎'],
+]);
+
+/** A word (normalizeKana) with one of its SAME_READING_KANJI written the other way, one at a time; at most `max`. */
+export function sameReadingSpellings(word: string, max: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length && out.length < max; i++) {
+    const other = SAME_READING_KANJI.get(word[i]!);
+    if (other !== undefined) out.push(word.slice(0, i) + other + word.slice(i + 1));
+  }
+  return out;
+}
 
 function toHiragana(katakana: string): string {
   return String.fromCharCode(katakana.charCodeAt(0) - KANA_SHIFT);

@@ -3,9 +3,9 @@
  * A query runs `indexOf` over one joined string per kind (text, digits) of the index
  * (search-index.ts) and maps each hit back to its field, which at 10,000 households is far cheaper
  * than visiting 100,000 small strings. A word typed in latin letters is looked for as its kana too,
- * and a reading that finds few households also as the readings near it (search-variants.ts).
+ * and a reading also as the readings near it (search-variants.ts), whose households come after.
  */
-import { isNumberQuery, normalizeDigits, normalizeKana, normalizePhone, queryText } from './normalize';
+import { firstPhoneDigits, isNumberQuery, normalizeDigits, normalizeKana, normalizePhone, queryText, sameReadingSpellings } from './normalize';
 import { FIELD_KINDS, prepare, type Haystack, type HouseholdIndex, type MatchedOn, type Prepared } from './search-index';
 import { RANK_SPAN, TopK, rankKey } from './search-heap';
 import { MAX_READING_VARIANTS, readingVariants, romajiReadings } from './search-variants';
@@ -33,8 +33,7 @@ export interface SearchHit {
   readonly near: boolean;
 }
 
-// Score = quality·100 + field weight·10 + status: match quality decides first, then the field
-// (the person's own name before a relative's), then registration status.
+// Score = the match quality's points in its field + field weight·10 + status (QUALITY_POINTS).
 const QUALITY_EXACT = 3;
 const QUALITY_PREFIX = 2;
 const QUALITY_SUBSTRING = 1;
@@ -43,8 +42,27 @@ const QUALITY_SUBSTRING = 1;
  * it counts only where it begins a word of the field, as a reading misheard is a name's, not a part of one.
  */
 const NEAR_BELOW = QUALITY_SUBSTRING * 100;
-/** A query that finds fewer households than this also looks for the readings near it. */
-export const NEAR_WHEN_FEWER_THAN = 5;
+
+/**
+ * What a match quality is worth in a field of each kind. A person's own name or reading ranks by
+ * quality·100 (exact 340, prefix 240, a part of it 140, + status): ahead of a hit of any quality in
+ * any other field. A contact or case worker saved as a surname alone (佐藤) is an exact hit on every
+ * 「佐藤」, and the 25 households of a case worker 佐藤 came before the two people named 佐藤. The
+ * other text fields share the band below it: a contact's or family member's name by quality
+ * (110–132), then the case worker's, who serves many households (100–102). Numbers (phones,
+ * 受給者証番号) rank by quality·100 among themselves: a query is a number or a name, never both.
+ */
+const QUALITY_POINTS: Int32Array = Int32Array.from(FIELD_KINDS.flatMap(({ matchedOn }) => [0, 1, 2, 3].map((quality) => pointsOf(matchedOn, quality))));
+
+function pointsOf(matchedOn: MatchedOn, quality: number): number {
+  if (quality === 0) return 0;
+  if (matchedOn === 'case-worker') return QUALITY_SUBSTRING * 100;
+  if (matchedOn === 'contact') return QUALITY_SUBSTRING * 100 + (quality - QUALITY_SUBSTRING) * 10;
+  return quality * 100;
+}
+
+/** A hit's score from its quality (0 for a near reading's) and its field. */
+const scoreOf = (hay: Haystack, fi: number, quality: number): number => QUALITY_POINTS[hay.fieldKind[fi]! * 4 + quality]! + hay.fieldBase[fi]!;
 
 /** Fewer digits would match almost every phone number. */
 export const MIN_PHONE_QUERY_DIGITS = 3;
@@ -108,8 +126,28 @@ interface ScanHow {
   readonly phonesOnly?: boolean;
   /** the needle holds near readings: hits count where they begin a word and score as NEAR_BELOW says */
   readonly near?: boolean;
-  /** gets the first NEAR_WHEN_FEWER_THAN households offered, enough to tell whether the query found few */
-  readonly found?: Set<number>;
+  /** gets every household offered, which the near readings then pass over */
+  readonly found?: Found;
+}
+
+/** The households a query found as typed: a mark per entry, as a one-letter query finds thousands. */
+class Found {
+  private readonly marks: Uint8Array;
+  size = 0;
+
+  constructor(entries: number) {
+    this.marks = new Uint8Array(entries);
+  }
+
+  add(entry: number): void {
+    if (this.marks[entry] === 1) return;
+    this.marks[entry] = 1;
+    this.size++;
+  }
+
+  has(entry: number): boolean {
+    return this.marks[entry] === 1;
+  }
 }
 
 /** Scans one haystack for `q`, keeps each household's best field and offers it to the heap. */
@@ -134,7 +172,7 @@ function scanString(hay: Haystack, prep: Prepared, q: string, top: Offer, { digi
     const owner = fieldEntry[fi]!;
     if (owner !== entry) {
       if (best !== -1) {
-        if (found !== undefined && found.size < NEAR_WHEN_FEWER_THAN) found.add(entry);
+        found?.add(entry);
         top.offer(rankKey(bestScore, nameRank[entry]!), entry, best);
       }
       entry = owner;
@@ -149,12 +187,12 @@ function scanString(hay: Haystack, prep: Prepared, q: string, top: Offer, { digi
     }
   }
   if (best !== -1) {
-    if (found !== undefined && found.size < NEAR_WHEN_FEWER_THAN) found.add(entry);
+    found?.add(entry);
     top.offer(rankKey(bestScore, nameRank[entry]!), entry, best);
   }
 }
 
-/** A hit's score: its quality·100 + its field's weight·10 + the household's status. */
+/** A hit's score: its quality's points in its field (QUALITY_POINTS) + its field's weight·10 + the household's status. */
 function scoreAt(hay: Haystack, fi: number, pos: number, length: number, digits: boolean): number {
   const atEnd = pos + length === hay.fieldEnd[fi];
   const quality =
@@ -163,7 +201,7 @@ function scoreAt(hay: Haystack, fi: number, pos: number, length: number, digits:
       : hay.wordStart[pos] === 1 || (digits && atEnd)
         ? QUALITY_PREFIX
         : QUALITY_SUBSTRING;
-  return quality * 100 + hay.fieldBase[fi]!;
+  return scoreOf(hay, fi, quality);
 }
 
 /**
@@ -180,18 +218,15 @@ function scanSpellings(hay: Haystack, prep: Prepared, q: RegExp, top: Offer, { n
     const entry = hay.fieldEntry[fi]!;
     best.offer(rankKey(near ? hay.fieldBase[fi]! : scoreAt(hay, fi, pos, length, false), prep.nameRank[entry]!), entry, fi);
   });
-  if (found !== undefined) {
-    for (const entry of best.entries()) {
-      if (found.size >= NEAR_WHEN_FEWER_THAN) break;
-      found.add(entry);
-    }
-  }
+  if (found !== undefined) for (const entry of best.entries()) found.add(entry);
   best.offerTo(top);
 }
 
 /**
  * Households matching `query` by name, furigana (any kana form), emergency contact or family name,
- * phone number in any format (≥3 digits, so the last four work), or 受給者証番号 (≥4 digits).
+ * phone number in any format (≥3 digits, so the last four work), or 受給者証番号 (≥4 digits); a text
+ * that finds no one by name but holds a number (「TEL 090-1111-2222」 or 「090-1111-2222（携帯）」
+ * pasted whole) is searched as that number.
  * One hit per household, its best field; at most `limit`, best first. An empty query gives [].
  */
 export function searchHouseholds(index: HouseholdIndex, query: string, limit = 50): SearchHit[] {
@@ -200,25 +235,40 @@ export function searchHouseholds(index: HouseholdIndex, query: string, limit = 5
   if (nfkc === '') return [];
   const prep = prepare(index);
   if (prep.ids.length === 0) return [];
-  const top = new TopK(Math.min(limit, prep.ids.length));
-  let hay: Haystack;
-  if (isNumberQuery(nfkc)) {
-    const phoneQ = normalizePhone(nfkc);
-    const recipientQ = normalizeDigits(nfkc);
-    hay = prep.digits;
-    if (phoneQ !== recipientQ) {
-      // '+81 …' can only be a phone number.
-      if (phoneQ.length >= MIN_PHONE_QUERY_DIGITS) scan(hay, prep, phoneQ, top, { digits: true, phonesOnly: true });
-    } else if (recipientQ.length >= MIN_RECIPIENT_QUERY_DIGITS) {
-      scan(hay, prep, recipientQ, top, { digits: true });
-    } else if (phoneQ.length >= MIN_PHONE_QUERY_DIGITS) {
-      scan(hay, prep, phoneQ, top, { digits: true, phonesOnly: true });
-    }
-  } else {
-    hay = prep.texts;
-    searchText(hay, prep, nfkc, top);
+  const capacity = Math.min(limit, prep.ids.length);
+  if (isNumberQuery(nfkc)) return hitsOf(prep, prep.digits, searchNumber(prep, nfkc, capacity));
+  const top = new TopK(capacity);
+  searchText(prep.texts, prep, nfkc, top, capacity);
+  const byName = top.drain();
+  if (byName.length > 0) return hitsOf(prep, prep.texts, byName);
+  // the number's digits as the index reads a written phone's (firstPhoneDigits): a label's or a
+  // note's digits (「2号棟」, 「22時まで」) are no part of it
+  const number = firstPhoneDigits(nfkc);
+  return number.length >= MIN_PHONE_QUERY_DIGITS ? hitsOf(prep, prep.digits, searchNumber(prep, number, capacity)) : [];
+}
+
+type Ranked = ReturnType<TopK['drain']>;
+
+/** A number query (a phone number, its last digits, a 受給者証番号) over the digits, best first. */
+function searchNumber(prep: Prepared, nfkc: string, capacity: number): Ranked {
+  const top = new TopK(capacity);
+  const phoneQ = normalizePhone(nfkc);
+  const recipientQ = normalizeDigits(nfkc);
+  const hay = prep.digits;
+  if (phoneQ !== recipientQ) {
+    // '+81 …' can only be a phone number.
+    if (phoneQ.length >= MIN_PHONE_QUERY_DIGITS) scan(hay, prep, phoneQ, top, { digits: true, phonesOnly: true });
+  } else if (recipientQ.length >= MIN_RECIPIENT_QUERY_DIGITS) {
+    scan(hay, prep, recipientQ, top, { digits: true });
+  } else if (phoneQ.length >= MIN_PHONE_QUERY_DIGITS) {
+    scan(hay, prep, phoneQ, top, { digits: true, phonesOnly: true });
   }
-  return top.drain().map(({ key, a, b }) => {
+  return top.drain();
+}
+
+/** The heap's entries as hits on `hay`'s fields (the person, what matched, whether only a near reading did). */
+function hitsOf(prep: Prepared, hay: Haystack, ranked: Ranked): SearchHit[] {
+  return ranked.map(({ key, a, b }) => {
     const person = hay.fieldPerson[b]!;
     const score = Math.floor(key / RANK_SPAN);
     return {
@@ -232,19 +282,21 @@ export function searchHouseholds(index: HouseholdIndex, query: string, limit = 5
 }
 
 /**
- * A text query: as typed (a word in latin letters also as its kana), and when that finds fewer than
- * NEAR_WHEN_FEWER_THAN households, also as the readings near its kana words, whose hits come after.
+ * A text query: as typed (a word in latin letters also as its kana), then as the readings near its
+ * words (search-variants.ts; 斎藤 for 斉藤, SAME_READING_KANJI), whose households come after every
+ * one found as typed: a ふりがな saved as サイトー is offered for 「さいとう」 however many 斎藤 the
+ * city has. The near readings are left out only when the households found as typed fill `top`.
  */
-function searchText(hay: Haystack, prep: Prepared, nfkc: string, top: TopK) {
+function searchText(hay: Haystack, prep: Prepared, nfkc: string, top: TopK, capacity: number) {
   const textQ = normalizeKana(nfkc);
   const words = queryWords(nfkc);
   // Words of one letter each (「た な」, halfway through typing) would visit most of the index for
   // little: the query as typed is enough until one word has two letters.
   const byWords = words.length >= 2 && words.some((w) => w.length >= 2);
-  // the households the query finds as typed, or the first NEAR_WHEN_FEWER_THAN of them
+  // the households the query finds as typed
   let found: { readonly size: number; has(entry: number): boolean };
   if (!byWords) {
-    const first = new Set<number>();
+    const first = new Found(prep.ids.length);
     if (textQ !== '') scan(hay, prep, needleOf(spellingsOf(textQ)), top, { found: first });
     found = first;
   } else {
@@ -254,7 +306,7 @@ function searchText(hay: Haystack, prep: Prepared, nfkc: string, top: TopK) {
     best.offerTo(top);
     found = best;
   }
-  if (found.size < NEAR_WHEN_FEWER_THAN) searchNear(hay, prep, byWords ? words : [textQ], found, top);
+  if (found.size < capacity) searchNear(hay, prep, byWords ? words : [textQ], found, top);
 }
 
 /**
@@ -290,9 +342,13 @@ function searchNear(hay: Haystack, prep: Prepared, words: readonly string[], fou
   near.offerTo(top, found);
 }
 
-/** The readings near a word's (its kana's, for one in latin letters: 「nakashima」, なかじま); none for kanji or digits. */
+/**
+ * The readings near a word's (its kana's, for one in latin letters: 「nakashima」, なかじま), or for a
+ * word in kanji the same name in kanji of its reading (斉藤: 斎藤); none for digits.
+ */
 function nearReadingsOf(word: string, max: number): string[] {
-  return readingVariants(romajiReadings(word)[0] ?? word, max);
+  const readings = readingVariants(romajiReadings(word)[0] ?? word, max);
+  return readings.length > 0 ? readings : sameReadingSpellings(word, max);
 }
 
 /** A word as it may have been typed: itself and, in latin letters, the kana it may stand for (「sato」: さと). */
@@ -411,7 +467,7 @@ function scanWords(
   near = false,
   within?: ReadonlySet<number>,
 ) {
-  const { text, fieldStart, fieldEntry, fieldBase, fieldPerson, wordStart } = hay;
+  const { text, fieldStart, fieldEntry, fieldKind, fieldBase, fieldPerson, wordStart } = hay;
   const perWord: Map<number, Map<number, WordHit>>[] = [];
   // the longest word first: it finds the fewest households, which the shorter ones then only check
   for (const { needle } of [...words].sort((a, b) => b.length - a.length)) {
@@ -457,7 +513,8 @@ function scanWords(
       const hits = [hit, ...rest.map((m) => m.get(entry)?.get(person))];
       if (hits.some((h) => h === undefined)) continue;
       const quality = near ? 0 : hits.every((h) => h!.atWord) ? QUALITY_PREFIX : QUALITY_SUBSTRING;
-      const score = quality * 100 + Math.min(...hits.map((h) => h!.base));
+      // one owner's fields share their points: a person's name and reading alike, or one other field
+      const score = QUALITY_POINTS[fieldKind[hit.field]! * 4 + quality]! + Math.min(...hits.map((h) => h!.base));
       if (best === null || score > best.score) best = { score, field: hit.field };
     }
     if (best !== null) out.offer(rankKey(best.score, prep.nameRank[entry]!), entry, best.field);
