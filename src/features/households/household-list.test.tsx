@@ -179,6 +179,53 @@ describe('household list and search', () => {
     expect(screen.getByRole('listitem')).toHaveTextContent('佐藤 陽太');
   });
 
+  it('tells two people of one name apart by their 生年月日, and shows no date on a name the list holds once', async () => {
+    const yota = (id: string, name: string, birthDate: string) =>
+      createHousehold({ id, phone: '', persons: [createPerson({ id: `${id}-p`, name, furigana: 'さとう ようた', birthDate })] });
+    const spring = yota('hh-spring', '佐藤 陽太', '1991-04-02');
+    // typed with a full-width space: one name all the same
+    const autumn = yota('hh-autumn', '佐藤　陽太', '1991-09-15');
+    const { user } = mountScreen({ households: [spring, autumn, suzuki] });
+    const row = (id: string) => screen.getAllByRole('listitem').find((li) => within(li).getByRole('link').getAttribute('href') === `#/households/${id}`);
+    expect(row('hh-spring')).toHaveTextContent('1991年4月2日生');
+    expect(row('hh-autumn')).toHaveTextContent('1991年9月15日生');
+    expect(row('hh-suzuki')).not.toHaveTextContent(/\d+年\d+月\d+日生/);
+
+    await user.type(screen.getByRole('searchbox', { name: '検索' }), 'ようた');
+    expect(screen.getAllByRole('listitem')).toHaveLength(2);
+    expect(row('hh-spring')).toHaveTextContent('1991年4月2日生');
+    expect(row('hh-autumn')).toHaveTextContent('1991年9月15日生');
+  });
+
+  it('names whose 生年月日 it is on a row of several people', () => {
+    const twoPeople = createHousehold({
+      id: 'hh-two',
+      phone: '',
+      persons: [
+        createPerson({ id: 'p-two-1', name: '鈴木 一郎', furigana: 'すずき いちろう', birthDate: '1960-05-05' }),
+        createPerson({ id: 'p-two-2', name: '鈴木 花', furigana: 'すずき はな', birthDate: '1995-03-03' }),
+      ],
+    });
+    mountScreen({ households: [twoPeople, suzuki] });
+    const row = screen.getAllByRole('listitem').find((li) => li.textContent?.includes('鈴木 花'))!;
+    expect(row).toHaveTextContent('鈴木 一郎 1960年5月5日生');
+    expect(row).not.toHaveTextContent('1995年3月3日生');
+  });
+
+  it('finds a phone number pasted with a word, and shows which number matched', async () => {
+    const { user } = mountScreen({ households: [sato, suzuki] });
+    const search = screen.getByRole('searchbox', { name: '検索' });
+    for (const pasted of ['TEL 090-1234-5678', '090-1234-5678（携帯）']) {
+      await user.clear(search);
+      await user.click(search);
+      await user.paste(pasted);
+      const items = screen.getAllByRole('listitem');
+      expect(items, pasted).toHaveLength(1);
+      expect(items[0]).toHaveTextContent('佐藤 陽太');
+      expect(items[0]).toHaveTextContent('電話 叔母 090-1234-5678');
+    }
+  });
+
   it('says so when nothing matches', async () => {
     const { user } = mountScreen({ households: [sato] });
     await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たなか');

@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
+import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
 import { normalizeKana, normalizePhone } from '../../domain/normalize';
 import { idsInNameOrder, queryWordSpellings, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
 import { isPlainEnter } from '../../ui/enter-key';
@@ -49,6 +50,36 @@ function inOrder(ids: readonly string[], households: ReadonlyMap<string, Househo
 /** All households in furigana order, from the name ranks the search index already holds. */
 function sortByFurigana(index: HouseholdIndex, households: ReadonlyMap<string, HouseholdSummary>): HouseholdSummary[] {
   return inOrder(idsInNameOrder(index), households);
+}
+
+/**
+ * For each row with a person whose name (as the search reads it: 髙橋 is 高橋) a person of another
+ * row has too, that person's 生年月日, by household id. Only then: on a 360 px row every row's date
+ * would wrap the line under the names for nothing, and the age beside the name already tells most
+ * people apart; two 佐藤 陽太 of one age it does not.
+ */
+function sameNameBirthDates(rows: readonly Row[]): Map<string, string> {
+  const householdsOf = new Map<string, Set<string>>();
+  for (const { household } of rows) {
+    for (const p of household.persons) {
+      const key = normalizeKana(p.name);
+      if (key === '') continue;
+      const ids = householdsOf.get(key) ?? new Set<string>();
+      ids.add(household.id);
+      householdsOf.set(key, ids);
+    }
+  }
+  const born = new Map<string, string>();
+  for (const { household } of rows) {
+    const { persons } = household;
+    const dates = persons.flatMap((p) => {
+      if (p.birthDate === null || !isValidIsoDate(p.birthDate) || (householdsOf.get(normalizeKana(p.name))?.size ?? 0) < 2) return [];
+      const date = formatJapanDate(p.birthDate);
+      return [persons.length > 1 ? T.personBornOn(p.name, date) : T.bornOn(date)];
+    });
+    if (dates.length > 0) born.set(household.id, dates.join('・'));
+  }
+  return born;
 }
 
 /** What the query hit besides a name, so the coordinator can confirm it is the caller's household. */
@@ -138,6 +169,7 @@ export function HouseholdList() {
     }
     return { rows: shown, total: hits.length, more: hits.length >= SEARCH_LIMIT };
   }, [q, searchPending, pages, sorted, index, households, composing]);
+  const born = useMemo(() => sameNameBirthDates(rows), [rows]);
 
   return (
     <Page
@@ -219,6 +251,7 @@ export function HouseholdList() {
             demo={demoIds.has(r.household.id)}
             matched={r.matched}
             matchedPersonId={r.personId}
+            born={born.get(r.household.id) ?? null}
           />
         ))}
       </ul>

@@ -15,6 +15,11 @@ export interface RowProps {
   /** what the query matched besides the name (a phone, a 受給者証番号), shown so the caller can confirm */
   readonly matched: string | null;
   readonly matchedPersonId: string | null;
+  /**
+   * 生年月日 of the row's persons whose name a person of another row on the list has too
+   * (「1991年4月2日生」), or null: two 佐藤 陽太 of one age look the same otherwise
+   */
+  readonly born: string | null;
 }
 
 function personLine(p: PersonSummary, today: string): string {
@@ -22,7 +27,7 @@ function personLine(p: PersonSummary, today: string): string {
   return age ? `${p.name || T.noName}（${age}）` : p.name || T.noName;
 }
 
-export const HouseholdRow = memo(function HouseholdRow({ household, today, reviewMonths, demo, matched, matchedPersonId }: RowProps) {
+export const HouseholdRow = memo(function HouseholdRow({ household, today, reviewMonths, demo, matched, matchedPersonId, born }: RowProps) {
   const persons = household.persons;
   const first = persons.find((p) => p.id === matchedPersonId) ?? persons[0];
   const ordered = first ? [first, ...persons.filter((p) => p !== first)] : [];
@@ -35,6 +40,7 @@ export const HouseholdRow = memo(function HouseholdRow({ household, today, revie
           <StatusBadge status={householdStatus(household)} />
           {needsReview(household, today, reviewMonths) ? <span className="badge badge--review">{T.reviewBadge}</span> : null}
           {demo ? <span className="badge badge--demo">{T.demoBadge}</span> : null}
+          {born ? <span className="hh-row__born">{born}</span> : null}
           {matched ? <span className="hh-row__match">{matched}</span> : null}
         </div>
       </a>

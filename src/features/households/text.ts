@@ -50,6 +50,10 @@ export const T = {
   matchedCaseWorker: (name: string) => `担当 ${name}`,
   /** found only through a reading near the one typed (ゆうこ for 「ユーコ」, やまざき for 「やまさき」): check the name */
   matchedNear: '読みが近い',
+  /** on a row whose person has the same name as a person of another row on the list: tells the two apart */
+  bornOn: (date: string) => `${date}生`,
+  /** the same, on a row of several persons: whose date it is */
+  personBornOn: (name: string, date: string) => `${name} ${date}生`,
   noName: '（氏名未入力）',
 
   // detail
