@@ -2,10 +2,12 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 /**
- * Domain rules must give the same answer whatever the device's zone (DOMAIN.md §5), so every domain
- * test runs again with the process in UTC, in America/Los_Angeles (behind Japan, with daylight
- * saving) and in Pacific/Kiritimati (UTC+14: its day starts before Japan's). Lint keeps the device's
- * local calendar out of src/ (eslint.config.js); these catch what reads it another way.
+ * Domain rules must give the same answer whatever the device's zone (DOMAIN.md §5): the node unit
+ * tests run in UTC whatever the machine's zone (project unit-node), and every domain test runs again
+ * in America/Los_Angeles (behind Japan, with daylight saving) and in Pacific/Kiritimati (UTC+14: its
+ * day starts before Japan's). Lint keeps the device's local calendar out of src/ (eslint.config.js);
+ * these catch what reads it another way. (A UTC run of its own repeated unit-node's on a machine in
+ * UTC, as CI's are: 41 files run twice for nothing.)
  */
 const zoneSensitive = ['src/domain/**/*.test.ts'];
 const inZone = (name: string, tz: string) => ({
@@ -33,6 +35,8 @@ const INTEGRATION_WORKERS = workers('INTEGRATION_WORKERS');
 
 export default defineConfig({
   plugins: [react()],
+  // The build id the app shows (vite.config.ts puts in the real one): a fixed one, for the tests to find.
+  define: { __APP_BUILD__: JSON.stringify('0.0.0 (test, 2000-01-01)') },
   test: {
     maxWorkers: UNIT_WORKERS,
     projects: [
@@ -54,11 +58,11 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           exclude: NEEDS_DOM,
           environment: 'node',
+          env: { TZ: 'UTC' },
           setupFiles: ['test/setup/unit-node.ts'],
           testTimeout: 30_000,
         },
       },
-      inZone('tz-utc', 'UTC'),
       inZone('tz-los-angeles', 'America/Los_Angeles'),
       inZone('tz-kiritimati', 'Pacific/Kiritimati'),
       {
