@@ -1,10 +1,17 @@
-/** The attack suite against the embedded PostgreSQL (one cluster for the file, a schema per attack). */
+/**
+ * The attack suite's sign-in throttling and edge groups against the embedded PostgreSQL (one cluster
+ * for the file, a schema per attack): the throttle's row locks and the database's own log (what a
+ * refused request leaves in it), which only this cluster's log file shows. The access and retirement
+ * groups run on the system PostgreSQL alone (attacks-postgres.test.ts): the same SQL through the same
+ * store, whose contract runs on both (store-embedded.test.ts), and half the file's time.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { EmbeddedPostgres } from '../../src/server/db/embedded-postgres';
-import { ALL_ATTACKS } from './attacks/all';
+import { edgeAttacks } from './attacks/edge';
+import { throttleAttacks } from './attacks/throttle';
 import { attackSuite } from './attacks/attack-suite';
 import { schemaTarget } from './schema-target';
 
@@ -19,4 +26,4 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-attackSuite('embedded PostgreSQL', target, ALL_ATTACKS, () => join(dir, 'postgres.log'));
+attackSuite('embedded PostgreSQL', target, { 'sign-in throttling': throttleAttacks, 'the edge': edgeAttacks }, () => join(dir, 'postgres.log'));
