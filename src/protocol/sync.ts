@@ -163,7 +163,7 @@ export const ErrorResponse = z.strictObject({
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /**
    * The request's id (8 hex characters), also in the answer's X-Request-Id header: the hub's log
-   * line for this answer carries it, and the app shows it as 受付番号 for the admin to find it.
+   * line for this answer carries it, and the app shows it as 問い合わせ番号 for the admin to find it.
    * Absent from hubs before it; an app before it ignores it (ErrorAnswer reads what it knows).
    */
   requestId: z.string().optional(),

@@ -90,7 +90,7 @@ export class SyncError extends Error {
     readonly retryAfterSeconds: number | null = null,
     /** the words shown, when more is known than the code's own (a storage failure's cause) */
     message: string = S.problem[code],
-    /** the hub's id of the request (its 受付番号): the hub's log line for the answer carries it */
+    /** the hub's id of the request (its 問い合わせ番号): the hub's log line for the answer carries it */
     readonly requestId: string | null = null,
   ) {
     super(message);

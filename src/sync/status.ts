@@ -23,7 +23,7 @@ export interface SyncProblem {
    * request, its status, the hub's error code and detail: fields and ids, never a record's content).
    */
   readonly detail?: string;
-  /** the hub's id of the failed request (受付番号), which its log line carries */
+  /** the hub's id of the failed request (問い合わせ番号), which its log line carries */
   readonly requestId?: string;
 }
 

@@ -50,12 +50,12 @@ export const S = {
   hubWordsFor: new Set<SyncProblemCode>(['forbidden', 'throttled', 'bad-credentials', 'retired', 'rejected', 'too-large', 'exists', 'unknown-device']),
   /**
    * Under a problem, folded: what the admin needs to find it in the hub's log, read out over the
-   * phone (the hub's log line for the request carries the 受付番号).
+   * phone (the hub's log line for the request carries the 問い合わせ番号).
    */
   details: {
     summary: '詳細（管理者に伝えてください）',
     code: 'コード',
-    requestId: '受付番号',
+    requestId: '問い合わせ番号',
     detail: '内容',
   },
   /** the app bar's line for a hub that sheds load (503 with Retry-After): waiting, not failing */

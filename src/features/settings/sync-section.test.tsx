@@ -392,7 +392,7 @@ describe('a sync problem in words', () => {
 });
 
 describe('a problem told to the admin', () => {
-  it("folds the hub's detail and its request id (受付番号) under 「詳細（管理者に伝えてください）」, to be read out over the phone", async () => {
+  it("folds the hub's detail and its request id (問い合わせ番号) under 「詳細（管理者に伝えてください）」, to be read out over the phone", async () => {
     const hub = createFakeHub();
     const user = hub.addUser();
     const vault = await setUpTestVault();

@@ -272,7 +272,7 @@ function JoinedView() {
 
 /**
  * What the admin needs to find a failure in the hub's log, folded under the problem: its code, the
- * hub's request id (受付番号, in its log line) and the detail, in monospace to be read out letter by
+ * hub's request id (問い合わせ番号, in its log line) and the detail, in monospace to be read out letter by
  * letter. Nothing when there is neither a request id nor a detail (the code alone says no more
  * than the words above it).
  */

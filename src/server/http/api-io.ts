@@ -82,7 +82,7 @@ const requestIds = new WeakMap<IncomingMessage, string>();
 /**
  * Gives an API request its id: 8 hex characters, sent in X-Request-Id on whatever answers it and
  * in an error's body (`requestId`), and written in the hub's log line for a refusal or a failure.
- * The phone shows it as 受付番号, which the admin finds in the log. Random, not counted: it says
+ * The phone shows it as 問い合わせ番号, which the admin finds in the log. Random, not counted: it says
  * nothing of how many requests the hub has had, and two processes behind one proxy do not repeat
  * each other's ids from their start (a repeat among 4 billion only costs a second look at the time).
  */

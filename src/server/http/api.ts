@@ -599,7 +599,7 @@ function methodNotAllowed(res: ServerResponse, allow: string): void {
 
 /**
  * The head of the log line for an answer the hub refused or failed: the request's id (the app's
- * 受付番号) and the device its header named (not checked: no query is added to find out more),
+ * 問い合わせ番号) and the device its header named (not checked: no query is added to find out more),
  * then the method and path (never the query). grep the log for the id a phone shows.
  */
 function requestHead(req: IncomingMessage): string {
