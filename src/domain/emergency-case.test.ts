@@ -87,6 +87,18 @@ describe('a result heard long after the call', () => {
       expect(halfWrittenCallBack(withdrawn.contacts, withdrawn.contacts[0]!)).toBeNull();
     });
 
+    it("is nothing for an earlier call of the same facility, still without its result, when a later call's 「いま」 was written whole", () => {
+      // 23:30 and 23:50 to あおぞら, neither answered; the 23:50 one answered on the 00:30 call back
+      const first = { body: contactBody({ contactedAt: '2026-11-30T14:30:00.000Z', result: null }) };
+      const second = { body: contactBody({ contactedAt: at2350, result: '折り返し待ち' }) };
+      const callBack = { body: { ...contactBody({ contactedAt: at0030, result: '受入可' }), note: '事業所からの折り返し' } };
+      expect(halfWrittenCallBack([first, second, callBack], first)).toBeNull();
+      // the same three with the 23:50 call's 折り返し待ち not written: that call is the halfway one
+      const unanswered = { body: { ...second.body, result: null } };
+      expect(halfWrittenCallBack([first, unanswered, callBack], unanswered)).toBe('受入可');
+      expect(halfWrittenCallBack([first, unanswered, callBack], first)).toBeNull();
+    });
+
     it('matches a place typed by hand (no facility id) by its name', () => {
       const call = { body: contactBody({ facilityId: null, facilityName: '市立病院', contactedAt: at2350, result: null }) };
       const callBack = { body: { ...contactBody({ facilityId: null, facilityName: '市立病院', contactedAt: at0030, result: '受入不可' }), note: '事業所からの折り返し' } };

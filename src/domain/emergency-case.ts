@@ -181,7 +181,7 @@ export function heardOnCallBack(
 
 /**
  * The result of the call back heardOnCallBack wrote for `call` when its second entry (the call's
- * 折り返し待ち) failed: `call` still has no result, and a later contact to the same facility is a call
+ * 折り返し待ち) failed: `call` still has no result, and the facility's next contact after it is a call
  * back (CALL_BACK_NOTE) with a 受入可 or 受入不可. Null for any other call. Read from the case, not
  * from a screen's memory, so after a lock, a reload or another screen only the missing 折り返し待ち
  * is offered: a result chosen again would answer the facility twice (受入可 on the 23:50 call moves
@@ -195,10 +195,14 @@ export function halfWrittenCallBack(
   const after = Date.parse(call.body.contactedAt);
   const sameFacility = (c: ContactBody) =>
     call.body.facilityId !== null ? c.facilityId === call.body.facilityId : c.facilityId === null && c.facilityName === call.body.facilityName;
-  const callBack = contacts.find(
-    ({ body: c }) => Date.parse(c.contactedAt) > after && sameFacility(c) && c.note.startsWith(CALL_BACK_NOTE) && reachedResult(c.result),
-  );
-  return callBack?.body.result ?? null;
+  // the facility's next contact after the call, and only that one: a later call of its own (a
+  // second try at 23:55) answered by a call back leaves this one to be answered as it was
+  let next: ContactBody | undefined;
+  for (const { body: c } of contacts) {
+    const at = Date.parse(c.contactedAt);
+    if (at > after && sameFacility(c) && (next === undefined || at < Date.parse(next.contactedAt))) next = c;
+  }
+  return next !== undefined && next.note.startsWith(CALL_BACK_NOTE) && reachedResult(next.result) ? next.result : null;
 }
 
 /** The result of a contact recorded as an attempt (its `result` was null). */

@@ -6,7 +6,7 @@
  * Here too the clock such a button shows and saves (useShownNow, also the match's 「…に入所（…）」),
  * and the answer written halfway, read from the case (useHalfWrittenCallBack).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   CALL_BACK_NOTE,
   halfWrittenCallBack,
@@ -70,13 +70,27 @@ export function useShownNow(): { shown: Date; at: () => Date } {
 /**
  * The result of the call back a 「いま」 wrote for `call` when the call's 折り返し待ち was not written
  * (emergency-case.ts halfWrittenCallBack), read from the case as stored: after a lock, a reload or
- * another screen, only 「記録を続ける」 is offered for it. Null for any other call.
+ * another screen, only 「記録を続ける」 is offered for it. Null for any other call, and while
+ * `writing` runs the two entries of a 「いま」: between the first write and the second the stored case
+ * is halfway by design, and 「記録を続ける」 with its failure line flashed up on every success.
  */
-export function useHalfWrittenCallBack(caseId: string, call: Current<ContactBody>): ContactResult | null {
+export function useHalfWrittenCallBack(
+  caseId: string,
+  call: Current<ContactBody>,
+): { readonly calledBack: ContactResult | null; readonly writing: (write: () => Promise<void>) => Promise<void> } {
   const entries = useApp((s) => s.caseEntries.get(caseId));
-  if (call.body.result !== null || entries === undefined || entries.length === 0) return null;
+  const [underWay, setUnderWay] = useState(false);
+  const writing = useCallback(async (write: () => Promise<void>) => {
+    setUnderWay(true);
+    try {
+      await write();
+    } finally {
+      setUnderWay(false);
+    }
+  }, []);
+  if (underWay || call.body.result !== null || entries === undefined || entries.length === 0) return { calledBack: null, writing };
   const kase = foldOnce(entries);
-  return kase === null ? null : halfWrittenCallBack(kase.contacts, call);
+  return { calledBack: kase === null ? null : halfWrittenCallBack(kase.contacts, call), writing };
 }
 
 /**

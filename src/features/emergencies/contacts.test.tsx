@@ -133,8 +133,14 @@ describe('a 受入可 chosen long after the call, on the case screen', () => {
     const { user, ask } = await chooseLate('受入可');
     // nothing is written before the answer
     expect(storedTypes()).toEqual(['open', 'contact']);
+    // between its two writes the stored case is halfway: a 「いま」 written whole never says it failed
+    const said: string[] = [];
+    const watch = new MutationObserver(() => said.push(document.body.textContent ?? ''));
+    watch.observe(document.body, { childList: true, subtree: true, characterData: true });
     await user.click(within(ask).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
     await waitFor(() => expect(storedTypes()).toEqual(['open', 'contact', 'contact', 'result']));
+    watch.disconnect();
+    expect(said.filter((text) => text.includes('折り返しの記録は保存しました'))).toEqual([]);
     const [, , callBack, answered] = useApp.getState().caseEntries.get('case-1')!.map((e) => e.body);
     expect(callBack).toMatchObject({ type: 'contact', contactedAt: at0030, result: '受入可', facilityName: 'あおぞら短期入所' });
     expect(answered).toMatchObject({ type: 'result', result: '折り返し待ち' });

@@ -71,7 +71,7 @@ export function ContactCard({
   const [asking, setAsking] = useState<ContactResult | null>(null);
   // the call back written (with this result), the call's 折り返し待ち not: only what is missing is
   // offered, and written, again. Read from the case, so a lock or a reload in between forgets nothing.
-  const calledBack = useHalfWrittenCallBack(caseId, contact);
+  const { calledBack, writing } = useHalfWrittenCallBack(caseId, contact);
   const written = (result: ContactResult) => {
     // the buttons go with the written result: said, for whoever cannot see them go, and the focus
     // stays on this call (its result line), not on the top of the page
@@ -89,12 +89,13 @@ export function ContactCard({
   // the same rule and entries as the match's (emergency-case.ts heardOnCallBack): the time the
   // facility was reached is the claim's 連絡・調整を行った時刻, and decides its month; `at` is the
   // minute 「いま」 showed (WhenHeard)
-  const resultOnCallBack = async (result: ContactResult, at: IsoInstant) => {
-    const [callBack, answered] = heardOnCallBack(contact, result, at);
-    if (calledBack === null && !(await append(callBack))) return;
-    if (answered !== undefined && !(await append(answered))) return;
-    written(result);
-  };
+  const resultOnCallBack = (result: ContactResult, at: IsoInstant) =>
+    writing(async () => {
+      const [callBack, answered] = heardOnCallBack(contact, result, at);
+      if (calledBack === null && !(await append(callBack))) return;
+      if (answered !== undefined && !(await append(answered))) return;
+      written(result);
+    });
   const asked = calledBack ?? asking;
   const recordCallback = () => {
     const list = card.current?.closest('ul');

@@ -94,7 +94,7 @@ export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: 
   const box = useRef<HTMLDivElement>(null);
   // the call back written (with this result), the call's 折り返し待ち not: only what is missing is
   // offered, and written, again. Read from the case, so a lock or a reload in between forgets nothing.
-  const calledBack = useHalfWrittenCallBack(caseId, call);
+  const { calledBack, writing } = useHalfWrittenCallBack(caseId, call);
   const name = call.body.facilityName;
   const written = (r: ContactResult, card: Element | null) => {
     // the buttons go with the written result: said, for whoever cannot see the card move
@@ -109,12 +109,14 @@ export function ResultButtons({ caseId, call, officeNumber, onDone }: { caseId: 
     if (await append({ type: 'result', contact: call.entryId, result: r, note: '' })) written(r, at);
   }
   /** `at`: the minute 「いま」 showed (WhenHeard) */
-  async function onCallBack(r: ContactResult, at: IsoInstant) {
+  function onCallBack(r: ContactResult, at: IsoInstant) {
     const el = card();
-    const [callBack, answered] = heardOnCallBack(call, r, at, officeNumber);
-    if (calledBack === null && !(await append(callBack))) return;
-    if (answered !== undefined && !(await append(answered))) return;
-    written(r, el);
+    return writing(async () => {
+      const [callBack, answered] = heardOnCallBack(call, r, at, officeNumber);
+      if (calledBack === null && !(await append(callBack))) return;
+      if (answered !== undefined && !(await append(answered))) return;
+      written(r, el);
+    });
   }
   const asked = calledBack ?? asking;
   return (
