@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   addDaysToDate,
   addMonthsToDate,
+  adultFrom,
+  adultWithin,
   ageCategory,
   ageOn,
   formatJapanDate,
@@ -94,6 +96,67 @@ describe('ageCategory', () => {
     // 02:10 JST on the 18th birthday is still the previous day in UTC.
     const call = '2026-11-22T17:10:00Z';
     expect(ageCategory('2008-11-23', japanDateOf(call))).toBe('adult');
+  });
+});
+
+describe('adultFrom and adultWithin: the coming 18th birthday', () => {
+  it('is the 18th birthday, the first day ageCategory reads 者', () => {
+    expect(adultFrom('2008-12-10')).toBe('2026-12-10');
+    expect(ageCategory('2008-12-10', '2026-12-09')).toBe('child');
+    expect(ageCategory('2008-12-10', adultFrom('2008-12-10'))).toBe('adult');
+  });
+
+  it('moves a 29 February birthday to 1 March, as ageOn does', () => {
+    expect(adultFrom('2008-02-29')).toBe('2026-03-01');
+    expect(ageOn('2008-02-29', '2026-02-28')).toBe(17);
+    expect(adultWithin('2008-02-29', '2026-02-28')).toBe('2026-03-01');
+    expect(adultWithin('2008-02-29', '2026-02-22')).toBe('2026-03-01'); // 7 days before 1 March
+    expect(adultWithin('2008-02-29', '2026-02-21')).toBeNull();
+    expect(adultWithin('2008-02-29', '2026-03-01')).toBeNull(); // 18 (者) that day
+  });
+
+  it('says the birthday from the day after `day` to the 7th day after, and nothing on it or after it', () => {
+    expect(adultWithin('2008-12-10', '2026-12-09')).toBe('2026-12-10');
+    expect(adultWithin('2008-12-10', '2026-12-07')).toBe('2026-12-10');
+    expect(adultWithin('2008-12-10', '2026-12-03')).toBe('2026-12-10');
+    expect(adultWithin('2008-12-10', '2026-12-02')).toBeNull(); // 8 days ahead
+    expect(adultWithin('2008-12-10', '2026-11-10')).toBeNull(); // 30 days ahead
+    expect(adultWithin('2008-12-10', '2026-12-10')).toBeNull(); // the birthday: already 者
+    expect(adultWithin('2008-12-10', '2026-12-11')).toBeNull();
+    expect(adultWithin('2007-12-10', '2026-12-09')).toBeNull(); // turning 19
+  });
+
+  it('crosses a month and a year end', () => {
+    expect(adultWithin('2009-01-02', '2026-12-28')).toBe('2027-01-02');
+    expect(adultWithin('2008-03-03', '2026-02-26')).toBe('2026-03-03');
+  });
+
+  it('takes another window, and refuses one that is not a whole number of days', () => {
+    expect(adultWithin('2008-12-10', '2026-11-10', 30)).toBe('2026-12-10');
+    expect(adultWithin('2008-12-10', '2026-12-09', 0)).toBeNull();
+    expect(() => adultWithin('2008-12-10', '2026-12-09', 1.5)).toThrow(RangeError);
+    expect(() => adultWithin('2008-12-10', '2026-12-09', -1)).toThrow(RangeError);
+    expect(() => adultWithin('2008-02-30', '2026-12-09')).toThrow(RangeError);
+  });
+
+  it('counts from the Japan day of a night call, whatever the device zone', () => {
+    // 00:10 on 3 December in Japan, still 2 December in UTC and in Los Angeles: the birthday is 7 Japan days on
+    const call = new Date('2026-12-02T15:10:00Z');
+    expect(adultWithin('2008-12-10', japanDateOf(call))).toBe('2026-12-10');
+    // 23:50 on 2 December in Japan, already 3 December in Kiritimati: 8 Japan days on
+    expect(adultWithin('2008-12-10', japanDateOf(new Date('2026-12-02T14:50:00Z')))).toBeNull();
+  });
+
+  it('is the first day ageOn reads 18, when that day is 1 to 7 days after `day`', () => {
+    const isoDay = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(isoDay, fc.integer({ min: -20, max: 20 }), (birthDate, offset) => {
+        const day = addDaysToDate(adultFrom(birthDate), offset);
+        const firstAdult = Array.from({ length: 8 }, (_, k) => addDaysToDate(day, k)).find((d) => ageOn(birthDate, d) >= 18);
+        const expected = firstAdult !== undefined && firstAdult !== day ? firstAdult : null;
+        expect(adultWithin(birthDate, day)).toBe(expected);
+      }),
+    );
   });
 });
 

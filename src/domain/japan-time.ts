@@ -127,6 +127,34 @@ export function ageCategory(birthDate: IsoDate, day: IsoDate): AgeCategory {
 
 export const AGE_CATEGORY_LABELS: Readonly<Record<AgeCategory, string>> = { adult: '者', child: '児' };
 
+/**
+ * The 18th birthday, the first day as 者 (ageOn reads it so): someone born on 29 February turns 18 on
+ * 1 March, since 18 years on is never a leap year.
+ */
+export function adultFrom(birthDate: IsoDate): IsoDate {
+  const b = parseIsoDate(birthDate);
+  const year = b.year + ADULT_AGE;
+  if (b.month === 2 && b.day === 29 && !isLeapYear(year)) return toIsoDate({ year, month: 3, day: 1 });
+  return toIsoDate({ year, month: b.month, day: b.day });
+}
+
+/**
+ * How far ahead a coming 18th birthday is said on the match: a short stay (短期入所) that begins as 児
+ * runs a few nights, and a facility that takes only 児 stops taking the person on that day.
+ */
+export const ADULT_SOON_DAYS = 7;
+
+/**
+ * The 18th birthday when it comes within `days` days after `day` (the day after to the `days`th day
+ * after, Japan calendar days), else null: already 者 on `day`, or 18 later than that.
+ */
+export function adultWithin(birthDate: IsoDate, day: IsoDate, days: number = ADULT_SOON_DAYS): IsoDate | null {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number of days, 0 or more: ${days}`);
+  const from = adultFrom(birthDate);
+  // 'YYYY-MM-DD' with a 4-digit year sorts as the calendar does
+  return from > day && from <= addDaysToDate(day, days) ? from : null;
+}
+
 /** '2026年11月23日 02:10' in Japan time; month and day unpadded as Japanese print them, time zero-padded. */
 export function formatJapanDateTime(instant: Date | IsoInstant): string {
   const w = japanWallClock(instant);

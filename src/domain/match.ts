@@ -175,6 +175,12 @@ function hubBonusTable(person: HubBonusEligibility): (f: Facility) => HubBonusEl
 }
 
 /** Match one person against the facility list, for the day of the call in Japan. */
+/** Takes every one of `needs` as 児 but one of them not as 者: no fit from the person's 18th birthday on. */
+export function takesOnlyChild(facility: Facility, needs: readonly DisabilityType[]): boolean {
+  const acceptance = facility.acceptance;
+  return needs.every((t) => acceptance[t]?.child === true) && needs.some((t) => acceptance[t]?.adult !== true);
+}
+
 export function matchFacilities(input: MatchInput): MatchResult {
   const { person, callAt, facilities } = input;
   const day = japanDateOf(callAt);

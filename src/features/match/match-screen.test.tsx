@@ -271,6 +271,61 @@ describe('match screen', () => {
   });
 });
 
+describe('a 児 turning 18 within the week after the call', () => {
+  // 00:30 on 8 December in Japan, still 7 December in UTC
+  const CALL_AT = '2026-12-07T15:30:00.000Z';
+  const childOnly: Facility = {
+    ...emptyFacility('f-child', NOW),
+    name: 'こども短期入所',
+    area: '北部',
+    phone: '047-444-4444',
+    acceptance: { ...emptyAcceptance(), intellectual: { adult: false, child: true, note: '' } },
+  };
+  const bothAges: Facility = {
+    ...emptyFacility('f-both', NOW),
+    name: 'あおば荘',
+    area: '北部',
+    phone: '047-111-1111',
+    acceptance: { ...emptyAcceptance(), intellectual: { adult: true, child: true, note: '' } },
+  };
+  const bornOn = (birthDate: string) =>
+    createHousehold({ id: 'hh-1', persons: [createPerson({ id: 'p-1', name: '佐藤 陽太', birthDate, disabilityTypes: ['intellectual'] })] });
+  const mountAt = (birthDate: string) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(CALL_AT));
+    mount('#/match/hh-1/p-1', [bornOn(birthDate)], [childOnly, bothAges]);
+  };
+
+  it.each([
+    ['in 3 days', '2008-12-11', '12月11日'],
+    // 7 days after 8 December in Japan (8 after the UTC day): the day of the call is Japan's
+    ['in 7 days', '2008-12-15', '12月15日'],
+  ])('says the birthday on the person line when it comes %s, and on the card of the facility that takes only 児', (_when, birthDate, on) => {
+    mountAt(birthDate);
+    expect(screen.getByText(`佐藤 陽太（17歳・児、${on}から18歳・者）`)).toBeInTheDocument();
+    const fits = screen.getByRole('region', { name: /受入可能な事業所/ });
+    // still a fit tonight, with the day it stops being one among its conditions
+    const child = within(fits).getByRole('article', { name: 'こども短期入所' });
+    expect(within(child).getByText(`${on}（18歳）から受入不可`)).toBeInTheDocument();
+    expect(within(within(fits).getByRole('article', { name: 'あおば荘' })).queryByText(/から受入不可/)).not.toBeInTheDocument();
+  });
+
+  it('says nothing of a birthday 30 days on', () => {
+    mountAt('2009-01-07');
+    expect(screen.getByText('佐藤 陽太（17歳・児）')).toBeInTheDocument();
+    expect(screen.queryByText(/から18歳・者|から受入不可/)).not.toBeInTheDocument();
+    expect(within(screen.getByRole('region', { name: /受入可能な事業所/ })).getAllByRole('article')).toHaveLength(2);
+  });
+
+  it('says nothing of it to an 18-year-old: 18 on the day of the call in Japan, the 児-only facility is a near miss', () => {
+    mountAt('2008-12-08');
+    expect(screen.getByText('佐藤 陽太（18歳・者）')).toBeInTheDocument();
+    expect(screen.queryByText(/から18歳・者|から受入不可/)).not.toBeInTheDocument();
+    const near = screen.getByRole('heading', { name: '条件が合わない事業所（参考）' }).closest('section')!;
+    expect(within(within(near).getByRole('article', { name: 'こども短期入所' })).getByText('知的（者）: 受入不可')).toBeInTheDocument();
+  });
+});
+
 describe('calls made from the match, with a case open', () => {
   async function openCase(requestedAt = new Date()): Promise<string> {
     const session = createFakeSession();
@@ -604,7 +659,8 @@ describe('calls made from the match, with a case open', () => {
         replacement: { ...open.body, requestedAt: '2026-11-30T14:50:00.000Z' },
       }),
     );
-    expect(await screen.findByText(/佐藤 陽太（17歳・児）/)).toBeInTheDocument();
+    // 17 until the next day: the birthday is said with the 児 the match is made for
+    expect(await screen.findByText('佐藤 陽太（17歳・児、12月1日から18歳・者）')).toBeInTheDocument();
     expect(screen.getByText('要請 11/30 23:50')).toBeInTheDocument();
   });
 

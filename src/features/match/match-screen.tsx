@@ -12,11 +12,11 @@ import { useLogOpen } from '../../state/use-log-open';
 import { useHash } from '../../state/router';
 import { DISABILITY_LABELS } from '../../domain/disability';
 import { closureOn, closureText, type Facility } from '../../domain/facility';
-import type { Person } from '../../domain/household';
+import type { IsoDate, Person } from '../../domain/household';
 import { NoConsentLine } from '../../ui/person-summary';
-import { AGE_CATEGORY_LABELS, japanDateOf, formatJapanDateTime, formatJapanDateTimeOrText, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
+import { AGE_CATEGORY_LABELS, adultWithin, isValidIsoDate, japanDateOf, formatJapanDateTime, formatJapanDateTimeOrText, formatJapanShortDateTime, formatMonthDay } from '../../domain/japan-time';
 import { isDemoId } from '../../domain/demo-id';
-import { matchFacilities, type FacilityMatch } from '../../domain/match';
+import { matchFacilities, takesOnlyChild, type FacilityMatch } from '../../domain/match';
 import { vacancyStanding } from '../../domain/match-order';
 import { useMinuteClock } from '../../state/use-minute-clock';
 import { latestStayFirst, trialStaysByFacility, type TrialStay } from '../../domain/trial-stay';
@@ -191,6 +191,12 @@ export function MatchScreen() {
     );
   }
 
+  // A 児 turning 18 within the week after the call's day: a stay begun tonight may cross the birthday,
+  // from which a facility that takes only 児 takes the person no more (none when tonight's choice stands in for the age).
+  const birthDate = standIn?.includes('birthDate') ? null : person.birthDate;
+  const adultOn = result.category === 'child' && birthDate !== null && isValidIsoDate(birthDate) ? adultWithin(birthDate, result.day) : null;
+  const childOnlyFrom = (m: FacilityMatch) => (adultOn !== null && takesOnlyChild(m.facility, result.needs) ? adultOn : null);
+
   return (
     <Page title={T.title} back={back}>
       {kase ? (
@@ -202,7 +208,9 @@ export function MatchScreen() {
         <p className="match-person__name" id={PERSON_LINE_ID} tabIndex={-1}>
           {standIn?.includes('birthDate')
             ? T.personLineTonight(name, AGE_CATEGORY_LABELS[result.category])
-            : T.personLine(name, result.age, AGE_CATEGORY_LABELS[result.category])}
+            : adultOn !== null
+              ? T.personLineAdultSoon(name, result.age, AGE_CATEGORY_LABELS[result.category], T.monthDay(adultOn))
+              : T.personLine(name, result.age, AGE_CATEGORY_LABELS[result.category])}
         </p>
         <div className="match-person__row">
           {callText ? <p className="match-person__call">{callText}</p> : null}
@@ -249,7 +257,7 @@ export function MatchScreen() {
                 <CardList
                   matches={result.fits.filter(open)}
                   first={FIRST_FITS}
-                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} elsewhere={elsewhereOf(m)} onCall={recorder.record} />}
+                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} elsewhere={elsewhereOf(m)} childOnlyFrom={childOnlyFrom(m)} onCall={recorder.record} />}
                 />
               )}
               <p className="match-order">{result.orderExplanation}</p>
@@ -263,7 +271,9 @@ export function MatchScreen() {
                 <CardList
                   matches={result.nearMisses.filter(open)}
                   first={FIRST_NEAR_MISSES}
-                  render={(m) => <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} elsewhere={elsewhereOf(m)} near onCall={recorder.record} />}
+                  render={(m) => (
+                    <MatchCard match={m} now={now} callAt={callAt} trials={trialsOf(m)} elsewhere={elsewhereOf(m)} childOnlyFrom={childOnlyFrom(m)} near onCall={recorder.record} />
+                  )}
                 />
                 <p className="match-order">{T.nearMissNote}</p>
               </>
@@ -399,6 +409,7 @@ function MatchCard({
   closed = false,
   trials,
   elsewhere,
+  childOnlyFrom = null,
   onCall,
 }: {
   match: FacilityMatch;
@@ -411,6 +422,8 @@ function MatchCard({
   trials?: readonly TrialStay[] | undefined;
   /** the facility's latest call tonight in another emergency case (its admissions there are on `match`) */
   elsewhere?: CallElsewhere | undefined;
+  /** the person's coming 18th birthday, when the facility takes them as 児 only */
+  childOnlyFrom?: IsoDate | null;
   onCall: OnCall;
 }) {
   const f = match.facility;
@@ -431,8 +444,10 @@ function MatchCard({
           ))}
         </ul>
       ) : null}
-      {match.conditions.length > 0 ? (
+      {match.conditions.length > 0 || childOnlyFrom !== null ? (
         <ul className="match-card__conditions">
+          {/* first: for a stay that crosses the 18th birthday it decides more than any 備考 (as a 休止 ahead does) */}
+          {childOnlyFrom !== null ? <li>{T.childOnlyFrom(T.monthDay(childOnlyFrom))}</li> : null}
           {match.conditions.map((c) => (
             <li key={c}>{T.conditions(c)}</li>
           ))}

@@ -7,6 +7,15 @@ export const T = {
   /** the case's 要請のあった時間; a match without a case shows no time (no request was made) */
   callAt: (when: string) => `要請 ${when}`,
   personLine: (name: string, age: number, cat: string) => `${name}（${age}歳・${cat}）`,
+  /** a 児 whose 18th birthday comes within the week after the call's day (domain ADULT_SOON_DAYS): a stay may cross it */
+  personLineAdultSoon: (name: string, age: number, cat: string, adultOn: string) => `${name}（${age}歳・${cat}、${adultOn}から18歳・者）`,
+  /**
+   * on the card of a facility that takes this 児 but not a 者 of the same types, among its conditions:
+   * one line at 360 px (the person line says 者)
+   */
+  childOnlyFrom: (adultOn: string) => `${adultOn}（18歳）から受入不可`,
+  /** '2026-12-10' → '12月10日': a day within the coming week, whose year goes without saying */
+  monthDay: (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`,
   needsLabel: '必要な受入れ',
   noName: '（氏名未入力）',
   notFound: 'この世帯または本人が見つかりません。消去されたか、別の端末でまだ同期されていない可能性があります。',
