@@ -17,6 +17,10 @@ function mountForm() {
         同意
         <input type="checkbox" />
       </label>
+      <label>
+        区分
+        <input type="radio" name="kind" />
+      </label>
       <details>
         <summary>たたんだ項目</summary>
         <label>
@@ -99,10 +103,21 @@ describe('keepEnterFromSubmitting', () => {
     expect(reason).toHaveFocus();
   });
 
-  it('leaves alone Return in a text area (a new line), on a checkbox and on the submit button', async () => {
+  it('makes Return on a checkbox or a radio do nothing: Chromium submits the form from them (jsdom does not), and Space ticks them', async () => {
+    const { onSubmit, user } = mountForm();
+    // fireEvent answers false when the handler prevented the browser's own Return (the submit)
+    expect(fireEvent.keyDown(screen.getByLabelText('同意'), { key: 'Enter' })).toBe(false);
+    expect(fireEvent.keyDown(screen.getByLabelText('区分'), { key: 'Enter' })).toBe(false);
+    expect(screen.getByLabelText('同意')).not.toBeChecked();
+    screen.getByLabelText('区分').focus();
+    await user.keyboard(' ');
+    expect(screen.getByLabelText('区分')).toBeChecked();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('leaves alone Return in a text area (a new line) and on the submit button', async () => {
     const { onSubmit, user } = mountForm();
     expect(fireEvent.keyDown(screen.getByLabelText('詳細'), { key: 'Enter' })).toBe(true);
-    expect(fireEvent.keyDown(screen.getByLabelText('同意'), { key: 'Enter' })).toBe(true);
     screen.getByRole('button', { name: '保存' }).focus();
     await user.keyboard('{Enter}');
     expect(onSubmit).toHaveBeenCalledTimes(1);

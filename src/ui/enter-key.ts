@@ -6,8 +6,14 @@
  */
 import type { KeyboardEvent } from 'react';
 
-/** The input types Return submits from: those typed into. Checkboxes, radios and buttons keep their own Return. */
+/** The input types Return submits from: those typed into, which it moves on from. */
 const TYPED_INTO = new Set(['text', 'search', 'tel', 'email', 'url', 'number', 'password', 'date', 'datetime-local', 'time', 'month', 'week']);
+/**
+ * Chosen, not typed into: Return does not tick them, but Chromium submits the form from them too
+ * (Space ticks). Return on one does nothing: a case opened from its 要請の区分 before the caller's
+ * name and number were typed, a facility saved from its 「知的 者」 without its phone.
+ */
+const CHOSEN = new Set(['checkbox', 'radio']);
 
 const FIELDS = 'input, select, textarea';
 
@@ -29,13 +35,19 @@ export function isPlainEnter(e: KeyboardEvent<Element>): boolean {
  * A form's onKeyDown: Return in a field typed into moves the focus to the next field of the form
  * (「次へ」), or stays where it is after the last one. It leaves alone a Return that confirms the
  * IME's conversion (isComposing, or keyCode 229 where a browser does not say), a Return in a text
- * area (a new line) or on a button, one in another form, and one a field handled itself.
+ * area (a new line) or on a button, one in another form, and one a field handled itself. On a
+ * checkbox or a radio it does nothing (CHOSEN).
  */
 export function keepEnterFromSubmitting(e: KeyboardEvent<HTMLFormElement>): void {
   if (!isPlainEnter(e) || e.defaultPrevented) return;
   const field = e.target;
   // A field of a dialog drawn over the form (a portal: its events reach the form, its DOM is elsewhere) is the dialog's.
-  if (!(field instanceof Element) || !isTypedInto(field) || field.form !== e.currentTarget) return;
+  if (!(field instanceof HTMLInputElement) || field.form !== e.currentTarget) return;
+  if (CHOSEN.has(field.type)) {
+    e.preventDefault();
+    return;
+  }
+  if (!isTypedInto(field)) return;
   e.preventDefault();
   const fields = [...e.currentTarget.querySelectorAll(FIELDS)];
   const next = fields.slice(fields.indexOf(field) + 1).find(canTakeFocus);

@@ -102,7 +102,8 @@ describe('household form with two persons', () => {
     const order = [...medicalSection.querySelectorAll('h3, dd')].map((e) => e.textContent ?? '');
     expect(order.indexOf('佐藤 紗希')).toBeGreaterThan(order.indexOf('佐藤 拓海'));
     expect(order.findIndex((t) => t.includes('喀痰吸引'))).toBeGreaterThan(order.indexOf('佐藤 紗希'));
-  });
+    // two persons typed key by key through the whole form: 13 s alone, over 30 s on a machine at load 20
+  }, 90_000);
 
   it('shows the second person’s invalid birth date beside that person’s field and saves nothing', async () => {
     const session = createFakeSession();
