@@ -1,9 +1,12 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { guidePlugin } from './src/guide/vite-plugin';
 import type { Plugin } from 'vite';
 import { precompressPlugin } from './src/server/http/precompress';
+import { buildId } from './src/server/build-id';
 
 /**
  * main.tsx imports the app (boot.tsx) dynamically, after the first paint. Its chunks are still
@@ -42,6 +45,8 @@ function preloadBootChunks(): Plugin {
 // and not while something is unsaved (see src/app/update-prompt.tsx).
 // Every text file is compressed once here (brotli and gzip) for the server to send as it is.
 export default defineConfig({
+  // 設定 → 「この端末の情報」 (src/server/build-id.ts); without git, the build's date stands in for the commit's
+  define: { __APP_BUILD__: JSON.stringify(buildId(dirname(fileURLToPath(import.meta.url)), (v) => `${v} (unknown, ${new Date().toISOString().slice(0, 10)})`)) },
   plugins: [
     react(),
     // 利用の手引き at /guide/ (docs/guide), emitted with the bundle so the precache below takes it in.

@@ -4,7 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { firstAdminHint } from './admin-commands';
+import { buildId } from './build-id';
 import { CONFIGURATION_EXIT_CODE, exitCodeFor } from './exit-code';
 import { osUserName } from './os-user';
 import { describeStore } from './db/open-store';
@@ -48,6 +50,9 @@ function storeLost(line: string): void {
   console.error(`${line}\nThe hub server stops (exit 1) so that it is started again (systemd: Restart=on-failure).`);
   process.exit(1);
 }
+
+// First, so that whatever follows (a failed start included) is read against the code that said it.
+console.log(`拠点ナビ hub ${buildId(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), (v) => v)}, Node ${process.versions.node}`);
 
 const hub = await startHub({ port, host, distDir, env: process.env, log: (line) => console.log(line), onStoreLost: storeLost }).catch((error: unknown) => {
   // The server's own files and the port, said in words: the commonest start-up failures after the store's (embedded-errors.ts).

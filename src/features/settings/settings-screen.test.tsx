@@ -348,3 +348,37 @@ describe('settings: users', () => {
     expect(within(form).queryAllByRole('alert')).toHaveLength(0);
   });
 });
+
+describe('settings: この端末の情報', () => {
+  /** what the section says beside `term` (a <dt>), as the support desk hears it read out */
+  const said = (term: string) => within(screen.getByRole('region', { name: T.infoTitle })).getByText(term).nextElementSibling;
+
+  it('shows the app\'s build and this device\'s whole id, as list-devices prints it, and no hub while alone', () => {
+    const deviceId = crypto.randomUUID();
+    const session = Object.assign(createFakeSession({ displayName: '夜間 太郎' }), { deviceId });
+    useApp.setState({ vault: createVault(freshName()), phase: 'unlocked', session, users: [session.user] });
+    render(<SettingsScreen />);
+
+    expect(said(T.infoBuild)).toHaveTextContent(/^0\.0\.0 \(test, 2000-01-01\)$/);
+    expect(said(T.infoDevice)).toHaveTextContent(new RegExp(`^${deviceId}$`));
+    const region = screen.getByRole('region', { name: T.infoTitle });
+    expect(within(region).queryByText(T.infoHub)).toBeNull();
+    expect(within(region).queryByText(T.infoLastSync)).toBeNull();
+    // nothing about the person using it
+    expect(region).not.toHaveTextContent('夜間 太郎');
+  });
+
+  it('names the hub and the last sync in Japan time once the device has joined one', () => {
+    unlockedWithFakeSession();
+    syncStatus.setState({ ...initialSyncStatus, engine: {} as SyncEngine, joined: true, hub: 'hub-matsudo', lastSyncAt: null });
+    try {
+      render(<SettingsScreen />);
+      expect(said(T.infoHub)).toHaveTextContent(/^hub-matsudo$/);
+      expect(said(T.infoLastSync)).toHaveTextContent(T.infoNeverSynced);
+      act(() => syncStatus.setState({ lastSyncAt: '2026-11-22T17:14:00.000Z' }));
+      expect(said(T.infoLastSync)).toHaveTextContent(/^2026年11月23日 02:14$/);
+    } finally {
+      syncStatus.setState(initialSyncStatus, true);
+    }
+  });
+});

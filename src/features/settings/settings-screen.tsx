@@ -1,7 +1,8 @@
-/** 設定: data safety first (iOS warning, storage protection), then lock timing, users, sync, access log. */
+/** 設定: data safety first (iOS warning, storage protection), then lock timing, users, sync, access log; last, what the support desk asks for. */
 import { Page } from '../../ui/layout';
 import { AccessLogSection, PendingChangesSection } from './access-log-section';
 import { BackupSection } from './backup-section';
+import { DeviceInfoSection } from './device-info-section';
 import { DeviceSettingsSection } from './device-settings-section';
 import { HomeScreenWarning } from './home-screen-warning';
 import { OfficesSection } from './offices-section';
@@ -22,6 +23,7 @@ export function SettingsScreen() {
       <SyncSection />
       <PendingChangesSection />
       <AccessLogSection />
+      <DeviceInfoSection />
     </Page>
   );
 }

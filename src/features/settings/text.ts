@@ -103,6 +103,14 @@ export const T = {
     'dismiss-refused': '送信できなかった変更を一覧から外した',
     'open-case': '対応記録を開いた（本人未特定）',
   } satisfies Record<AccessAction, string>,
+  /** for the support desk and the hub's admin: which version, which device (`list-devices` prints the 端末ID in full) */
+  infoTitle: 'この端末の情報',
+  infoIntro: '管理者や問い合わせ先に聞かれたら、ここを読み上げてください。',
+  infoBuild: 'アプリのバージョン',
+  infoDevice: '端末ID',
+  infoHub: '拠点ID',
+  infoLastSync: '最終同期',
+  infoNeverSynced: 'まだ同期していません',
   unknownHousehold: '（この端末にない世帯）',
   unnamedHousehold: '（氏名未入力の世帯）',
 } as const;
