@@ -540,7 +540,7 @@ describe('encodeClaimCsv', () => {
       decisions: decisionsOf(createDecision('case-1')),
     });
     expect(() => encodeClaimCsv(invisible, 'shift_jis')).toThrow(
-      'Shift_JIS で表せない文字があります（2行目「氏名」の 異体字セレクタ（U+E0100）、2行目「メモ」の ノーブレークスペース（U+00A0））。',
+      'Shift_JIS で表せない文字があります（2行目「氏名」の 異体字セレクタ U+E0100、2行目「メモ」の ノーブレークスペース U+00A0）。',
     );
   });
 });

@@ -55,16 +55,16 @@ const INVISIBLE_NAMES: readonly (readonly [RegExp, string])[] = [
 /**
  * `ch` as a message can show it: itself, or, when it prints as nothing or as a blank (a
  * no-break space, a zero-width space, the variation selector a name keeps after 辻), its name and
- * code point, so the user sees what to look for: 「異体字セレクタ（U+E0100）」.
+ * code point, so the user sees what to look for: 「異体字セレクタ U+E0100」.
  */
 export function shownChar(ch: string): string {
   if (!/^[\p{C}\p{Z}\p{M}]$/u.test(ch)) return ch;
   const name = INVISIBLE_NAMES.find(([pattern]) => pattern.test(ch))?.[1] ?? '見えない文字';
-  return `${name}（U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}）`;
+  return `${name} U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** The characters a refusal names, each as shownChar shows it. */
-export const shownChars = (chars: readonly string[]): string => chars.map(shownChar).join(' ');
+export const shownChars = (chars: readonly string[]): string => chars.map(shownChar).join('、');
 
 /** CP932 bytes; throws ShiftJisUnencodableError rather than write '?' for a character it cannot hold. */
 export function encodeShiftJis(text: string): Uint8Array<ArrayBuffer> {
