@@ -445,6 +445,10 @@ describe('searchHouseholds: a number pasted with words', () => {
 
   it('leaves a name with a few digits, or a text a name holds, as a name', () => {
     expect(searchHouseholds(index, '木村 12')).toEqual([]);
+    // a caller not registered, typed with a room or the end of a number: no household of those digits
+    for (const q of ['山田 777号室', 'やまだ 0777', '山田さん 8888']) expect(searchHouseholds(index, q), q).toEqual([]);
+    // a whole number with a note of its own still finds its household
+    expect(searchHouseholds(index, '090-1111-2222 22時以降')).toEqual([expect.objectContaining({ householdId: 'kimura', matchedOn: 'phone' })]);
     const room = createHousehold({ id: 'room', persons: [createPerson({ id: 'room-p', name: '山田 101', furigana: '' })], phone: '03-0101-0000' });
     expect(searchHouseholds(buildHouseholdIndex([room, kimura]), '山田 101')).toEqual([expect.objectContaining({ householdId: 'room', matchedOn: 'name' })]);
   });

@@ -241,10 +241,27 @@ export function searchHouseholds(index: HouseholdIndex, query: string, limit = 5
   searchText(prep.texts, prep, nfkc, top, capacity);
   const byName = top.drain();
   if (byName.length > 0) return hitsOf(prep, prep.texts, byName);
-  // the number's digits as the index reads a written phone's (firstPhoneDigits): a label's or a
-  // note's digits (「2号棟」, 「22時まで」) are no part of it
-  const number = firstPhoneDigits(nfkc);
+  const number = pastedPhoneDigits(nfkc);
   return number.length >= MIN_PHONE_QUERY_DIGITS ? hitsOf(prep, prep.digits, searchNumber(prep, number, capacity)) : [];
+}
+
+/** What may stand around a pasted number and still leave it a number: its label (a phone's, a 受給者証's), marks and separators. */
+const PHONE_LABEL = /tel|fax|phone|電話番号|電話|携帯|自宅|固定|受給者証番号|受給者証|番号|no\./giu;
+const PHONE_MARKS = /[\d\s\-‐‑‒–—―−﹣()（）+.:：、,・「」]/gu;
+/** A whole Japanese phone number: 10 or 11 digits from its 0 (or +81 read so by normalizePhone). */
+const WHOLE_PHONE = /^0\d{9,10}$/;
+
+/**
+ * The digits a text that finds no one by name is searched by as a phone number (firstPhoneDigits:
+ * a note's digits, 「22時まで」, are no part of it), or '': a number pasted whole (「090-1111-2222
+ * 22時以降」), or any number with nothing but its label around it (「TEL 090-1」, 「（携帯）0901」).
+ * A name typed with a number that is not a whole phone (「山田 777号室」, 「山田さん 8888」) is a name
+ * not found, not the households that have those digits in a phone: 「本人未特定で開始」 stays offered.
+ */
+export function pastedPhoneDigits(text: string): string {
+  const digits = firstPhoneDigits(text);
+  if (WHOLE_PHONE.test(digits)) return digits;
+  return text.replace(PHONE_LABEL, '').replace(PHONE_MARKS, '') === '' ? digits : '';
 }
 
 type Ranked = ReturnType<TopK['drain']>;

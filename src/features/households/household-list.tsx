@@ -7,8 +7,8 @@ import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
-import { normalizeKana, normalizePhone } from '../../domain/normalize';
-import { idsInNameOrder, queryWordSpellings, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
+import { isNumberQuery, normalizeKana, normalizePhone, queryText } from '../../domain/normalize';
+import { idsInNameOrder, pastedPhoneDigits, queryWordSpellings, searchHouseholds, type HouseholdIndex, type SearchHit } from '../../domain/search';
 import { isPlainEnter } from '../../ui/enter-key';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
@@ -87,7 +87,8 @@ function matchedLabel(hit: SearchHit, h: HouseholdSummary, query: string, words:
   // not the name as typed: the coordinator reads the name back to the caller before going on
   if (hit.near) return T.matchedNear;
   if (hit.matchedOn === 'phone') {
-    const q = normalizePhone(query);
+    // the digits the search read: the whole query's, or a pasted number's (「090-1234-5678 22時以降」)
+    const q = isNumberQuery(queryText(query)) ? normalizePhone(query) : pastedPhoneDigits(queryText(query));
     const phones: [string, string][] = [
       [T.householdPhone, h.phone],
       ...h.emergencyContacts.flatMap((c) => c.phones.map((ph): [string, string] => [c.relation || c.name, ph])),
