@@ -257,6 +257,23 @@ describe('lock screen', () => {
     expect(unlock).toHaveBeenCalledWith('u2', 'whatever-it-is');
     expect(screen.getByRole('radio', { name: '夜間 太郎' })).toBeChecked();
   });
+
+  it('lets the list of staff be walked with the arrow keys: the focus stays on it until a name is chosen', async () => {
+    const user = userEvent.setup();
+    const vault = createVault(freshName());
+    const users = ['日勤 花子', '夜間 太郎', '調整 次郎', '当直 四郎'].map((displayName, i) => ({ id: `u${i + 1}`, displayName, createdAt: `2026-04-0${i + 1}T00:00:00.000Z` }));
+    vi.spyOn(vault, 'isSetUp').mockResolvedValue(true);
+    vi.spyOn(vault, 'listUsers').mockResolvedValue(users);
+    render(<App openVault={() => vault} />);
+    const first = await screen.findByRole('radio', { name: '日勤 花子' });
+    first.focus();
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    expect(screen.getByRole('radio', { name: '調整 次郎' })).toBeChecked();
+    expect(screen.getByRole('radio', { name: '調整 次郎' })).toHaveFocus();
+    // a click chooses and goes on to the passphrase
+    await user.click(screen.getByRole('radio', { name: '当直 四郎' }));
+    expect(screen.getByLabelText('パスフレーズ')).toHaveFocus();
+  });
 });
 
 describe('idle lock', () => {

@@ -123,11 +123,15 @@ export function LockScreen() {
     };
   }, [vault, userId]);
 
+  // An arrow key walks the list of staff (the radios' own keys): the focus stays on the list until a
+  // name is chosen by a tap, a click or Space, which takes it on to the passphrase.
+  const walking = useRef(false);
   const chooseUser = (id: string) => {
     setUserId(id);
     setPassphrase('');
     setError(undefined);
-    inputRef.current?.focus();
+    if (!walking.current) inputRef.current?.focus();
+    walking.current = false;
   };
 
   const submit = async (e: FormEvent) => {
@@ -179,7 +183,7 @@ export function LockScreen() {
       {pending.refused > 0 ? <Notice kind="warn">{T.lockRefused(pending.refused)}</Notice> : null}
       <form ref={formRef} autoComplete="off" noValidate onSubmit={(e) => void submit(e)}>
         {users.length > 1 ? (
-          <fieldset className="field users">
+          <fieldset className="field users" onKeyDown={(e) => (walking.current = e.key.startsWith('Arrow'))}>
             <legend className="field__label">{T.chooseUser}</legend>
             <div className="users__list">
               {users.map((u) => (
