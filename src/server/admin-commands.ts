@@ -61,13 +61,17 @@ export const ADMIN_USAGE = `使い方: npm run admin -- <command> [options]
   enable-device  --device <device id> [--by <名前>]  (a device stopped by mistake, while it has not been in touch
                   since: once it has begun to retire or wiped, it joins again as a new device)
   list-users     --hub <id>
-  list-records   --hub <id> [--kind household|facility|office|case-entry] [--invalid]
+  list-records   --hub <id> [--kind <kind>] [--invalid]   (kind: as withdraw-record below)
                  (every record with its version and office, a facility's or office's name last;
                   --invalid: only those the app cannot read, and why)
-  withdraw-record --hub <id> --kind household|facility|office --id <record id> --reason <理由> --yes [--by <名前>]
-                 (removes the record from every device at its next sync; the hub keeps it in the audit
-                  table with who, when and why. Case entries are evidence and are never withdrawn.
-                  Without --yes it only shows the record it would withdraw.)
+  withdraw-record --hub <id> --kind <kind> --id <record id> --reason <理由> --yes [--by <名前>]
+                 (kind: household|facility|office|trial-stay|month-close|bonus-coordinator|bonus-split|
+                  bonus-count|bonus-price|case-entry. Removes the record from every device at its next
+                  sync; the hub keeps it in the audit table with who, when and why. Case entries are
+                  evidence and are never withdrawn, nor a readable 請求済み (month-close), nor an office
+                  or a household a case names; a household a trial stay names once the stay is withdrawn
+                  (--kind trial-stay). Without --yes it only shows the record it would withdraw and, for
+                  a household, the trial stays, cases and 請求済み records that name it.)
   list-refusals  --hub <id> [--limit <n>]   (changes the hub refused, newest first, with the reason)
   list-audit     --hub <id> [--limit <n>]   (what the account commands changed and withdraw-record withdrew,
                   and which devices were registered (register-device) and copied the hub from the beginning

@@ -7,6 +7,7 @@
 import { formatJapanTimestamp } from '../domain/japan-time';
 import { FUNCTION_BONUS_KIND_LABELS } from '../protocol/constants';
 import type { StoredKind } from '../protocol/records';
+import type { HouseholdNamedBy } from './db/record-admin';
 import { REFUSAL_LABELS } from '../protocol/sync';
 import type { AdminIo } from './admin-commands';
 import { recordedOperator } from './os-user';
@@ -60,6 +61,7 @@ export async function runRecordCommand(
         if (record === undefined) throw new Error(`拠点 ${hub} に ${KIND_LABELS[kind]} ${terminalSafe(JSON.stringify(entityId))} はありません。--kind と --id を確かめてください / no ${kind} ${terminalSafe(JSON.stringify(entityId))} in hub ${hub}`);
         const state = record.removed ? '管理者が取り下げ済み' : record.withdrawn ? '取り下げ済み' : '有効';
         io.out(`取り下げる記録：${KIND_LABELS[kind]} ${terminalSafe(JSON.stringify(entityId))}（版 ${record.version}、事業所 ${terminalSafe(record.officeId ?? '-')}、${state}、${record.problem === null ? 'アプリで読み込める記録です' : `読み込めません: ${terminalSafe(record.problem.message)}`}）`);
+        if (record.namedBy !== null) showHouseholdNames(hub, record.namedBy, record.problem === null, io);
         throw new Error(
           `まだ取り下げていません。取り下げると、各端末は次の同期でこの記録を削除し、元に戻すコマンドはありません${record.problem === null ? '（読み込める記録は、ふつう端末で直します）' : ''}。上の記録で正しければ --yes を付けて実行してください / ` +
             'nothing was withdrawn: add --yes to withdraw this record from every device (no command brings it back)',
@@ -83,5 +85,32 @@ export async function runRecordCommand(
       }
       return;
     }
+  }
+}
+
+/**
+ * What names a household, before it is withdrawn: with --yes the hub refuses while a case or a
+ * trial stay does (record-admin.ts refuseWhileHouseholdNamed), so each is shown with what to do.
+ */
+function showHouseholdNames(hub: string, named: HouseholdNamedBy, readable: boolean, io: AdminIo): void {
+  if (named.cases.length === 0 && named.trialStays.length === 0 && named.monthCloses.length === 0) {
+    io.out('この世帯を指している体験利用・緊急対応の記録・請求済みの記録はありません。');
+    return;
+  }
+  io.out('この世帯を指している記録：');
+  for (const c of named.cases) {
+    io.out(`  緊急対応の記録 ${terminalSafe(JSON.stringify(c.caseId))}（受付 ${c.requestedAt === null ? '不明' : formatJapanTimestamp(c.requestedAt)}）`);
+  }
+  for (const m of named.monthCloses) io.out(`  請求済みの記録 ${terminalSafe(JSON.stringify(m.id))}（${terminalSafe(m.month)}分、上の対応を含む）`);
+  for (const t of named.trialStays) {
+    io.out(
+      `  体験利用 ${terminalSafe(JSON.stringify(t.id))}（${terminalSafe(t.from)}〜${terminalSafe(t.to)}）：先に取り下げるには npm run admin -- withdraw-record --hub ${hub} --kind trial-stay --id '${terminalSafe(t.id)}' --reason "<理由>" --yes`,
+    );
+  }
+  if (!readable) return;
+  if (named.cases.length > 0) {
+    io.out('緊急対応の記録が指している世帯は、--yes を付けても取り下げられません（対応記録は5年間保存する証跡で、請求はこの世帯を読んで算定します）。');
+  } else if (named.trialStays.length > 0) {
+    io.out('体験利用が指しているあいだは、--yes を付けても取り下げられません。上の体験利用を先に取り下げてください。');
   }
 }

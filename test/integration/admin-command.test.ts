@@ -19,6 +19,9 @@ import { createAccounts } from '../../src/server/services/accounts';
 import { totpCode } from '../../src/server/services/credentials';
 import { osUserName } from '../../src/server/os-user';
 import { schemaTarget } from './schema-target';
+import { appendEntries, openBody, subjectYota } from '../factories/emergency-case';
+import { createHousehold } from '../factories/household';
+import { createTrialStay } from '../factories/trial-stay';
 
 const url = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const target = schemaTarget(() => ({ connectionString: url }), 'postgres');
@@ -343,6 +346,56 @@ describe('npm run admin', () => {
     expect(await store.findDevice('phone-1')).toMatchObject({ disabled: false });
     expect((await raw.query('SELECT handover_to FROM devices')).rows).toEqual([{ handover_to: null }]);
     expect((await raw.query('SELECT id FROM offices')).rows).toEqual([]);
+  });
+
+  it('[R4] lists what names a household, refuses to withdraw one a case or a trial stay names, and withdraws one nothing names', async () => {
+    await run(store, ['create-hub', '--hub', 'h1', '--name', '拠点']);
+    await run(store, ['create-office', '--hub', 'h1', '--office', 'aoba', '--name', 'あおば']);
+    let version = 100;
+    const put = <R extends { readonly id: string }>(kind: string, record: R) =>
+      raw.query(
+        `INSERT INTO records (tenant_id, kind, entity_id, version, office_id, payload_json, updated_by, received_at)
+         VALUES ('h1', $1, $2, $3, 'aoba', $4, NULL, now())`,
+        [kind, record.id, (version += 1), JSON.stringify(record)],
+      );
+    const withdrawn = async (id: string) => (await raw.query(`SELECT withdrawn FROM records WHERE kind = 'household' AND entity_id = $1`, [id])).rows;
+    const withdraw = (id: string) => run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'household', '--id', id, '--reason', '重複', '--yes']);
+    const named = createHousehold({ id: 'hh-case' });
+    const stayed = createHousehold({ id: 'hh-stay' });
+    const nobodys = createHousehold({ id: 'hh-none' });
+    for (const h of [named, stayed, nobodys]) await put('household', h);
+    // a case opened for someone else, then linked to hh-case: its subject as it stands names it
+    const subject = { ...subjectYota, householdId: named.id, personId: named.persons[0]!.id };
+    const entries = await appendEntries([], [openBody({ subject: { ...subject, householdId: null, personId: null }, requestedAt: '2026-11-30T14:50:00.000Z' }), { type: 'link', subject }], 'case-7');
+    for (const e of entries) await put('case-entry', e);
+    await put('trial-stay', createTrialStay({ id: 'ts-1', householdId: stayed.id, from: '2026-05-10', to: '2026-05-11' }));
+
+    await put('month-close', { id: 'mc-1', officeId: 'aoba', month: '2026-11', body: { type: 'close', cases: [{ caseId: 'case-7' }] } });
+    await expect(withdraw(named.id)).rejects.toThrow(/この世帯は取り下げられません。緊急対応の記録 1件（case-7）がこの世帯を指しています/);
+    await expect(withdraw(stayed.id)).rejects.toThrow(/体験利用 1件.*先に取り下げてください: npm run admin -- withdraw-record --hub h1 --kind trial-stay --id 'ts-1'/);
+    expect(await withdrawn(named.id)).toEqual([{ withdrawn: false }]);
+    expect(await withdrawn(stayed.id)).toEqual([{ withdrawn: false }]);
+    expect((await raw.query('SELECT count(*)::int AS n FROM admin_audit')).rows).toEqual([{ n: 0 }]);
+
+    // without --yes: the case with the day it was opened, the trial stay with its days and its command
+    const lines: string[] = [];
+    const preview = async (id: string) => {
+      lines.length = 0;
+      const { command, options } = parseAdminArgs(['withdraw-record', '--hub', 'h1', '--kind', 'household', '--id', id, '--reason', '重複']);
+      await expect(runAdminCommand(store, command, options, { out: (l) => lines.push(l), readPassword: async () => PASSWORD })).rejects.toThrow(/まだ取り下げていません/);
+      return lines.join('\n');
+    };
+    expect(await preview(named.id)).toMatch(/緊急対応の記録 "case-7"（受付 2026-11-30T23:50:00\+09:00）\n  請求済みの記録 "mc-1"（2026-11分、上の対応を含む）[\s\S]*--yes を付けても取り下げられません/);
+    expect(await preview(stayed.id)).toMatch(/体験利用 "ts-1"（2026-05-10〜2026-05-11）：先に取り下げるには npm run admin -- withdraw-record --hub h1 --kind trial-stay --id 'ts-1'/);
+    expect(await preview(nobodys.id)).toMatch(/この世帯を指している体験利用・緊急対応の記録・請求済みの記録はありません/);
+
+    // once its trial stay is withdrawn, the household goes; one nothing names goes at once
+    await run(store, ['withdraw-record', '--hub', 'h1', '--kind', 'trial-stay', '--id', 'ts-1', '--reason', '重複', '--yes']);
+    await withdraw(stayed.id);
+    await withdraw(nobodys.id);
+    expect(await withdrawn(stayed.id)).toEqual([{ withdrawn: true }]);
+    expect(await withdrawn(nobodys.id)).toEqual([{ withdrawn: true }]);
+    expect(await withdrawn(named.id)).toEqual([{ withdrawn: false }]);
   });
 
   it('[R4] refuses to withdraw an office a user (or a case, a 請求済み, a household) names, and says to end its 拠点 period', async () => {

@@ -5,6 +5,8 @@
  * that cannot read one sets it aside [R3].
  */
 import type pg from 'pg';
+import { foldCase } from '../../domain/case-fold';
+import type { CaseEntry } from '../../domain/emergency-case';
 import { checkRecordJson, type RecordProblem, type StoredKind } from '../../protocol/records';
 import { inTransaction } from './transaction';
 import { lockHubHead, moveHubHead } from './hub-head';
@@ -26,6 +28,108 @@ export interface AdminRecord {
    * admin can tell which id to give (create-user --facility); null for other kinds.
    */
   readonly label: string | null;
+  /** a household's: the records that name it (withdrawRecord refuses while they do); null for other kinds */
+  readonly namedBy: HouseholdNamedBy | null;
+}
+
+/**
+ * What names a household on the hub: withdrawing it would leave these on every phone (a trial stay,
+ * with the person's health notes) or change them (a case re-decided without its household, a
+ * 請求済み no longer what its cases now read).
+ */
+export interface HouseholdNamedBy {
+  /** 体験利用 not withdrawn */
+  readonly trialStays: readonly { readonly id: string; readonly from: string; readonly to: string }[];
+  /** emergency cases whose subject (the open entry, or a link since) is the household: evidence, kept 5 years */
+  readonly cases: readonly { readonly caseId: string; readonly requestedAt: string | null }[];
+  /** 請求済み records (closes and their 取消) that list one of those cases */
+  readonly monthCloses: readonly { readonly id: string; readonly month: string }[];
+}
+
+const NAMED_BY_NOTHING: HouseholdNamedBy = { trialStays: [], cases: [], monthCloses: [] };
+
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+function parsed(payloadJson: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(payloadJson);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The household a case entry's open or link names (or its correction's replacement names), if any. */
+function subjectIn(entry: CaseEntry): string | null | undefined {
+  const body = entry.body.type === 'correction' ? entry.body.replacement : entry.body;
+  return body !== null && (body.type === 'open' || body.type === 'link') ? body.subject?.householdId : undefined;
+}
+
+/**
+ * Who names which household, read from the hub's trial stays, case entries and 請求済み records.
+ * Parsed here, not cast in SQL: a record no one can read (what withdraw-record is for) must not
+ * stop the reading; it names nothing. A case names its subject as it stands (foldCase); one that
+ * cannot be folded names every household any of its entries names.
+ */
+async function readHouseholdNames(q: Queryable, tenantId: string): Promise<Map<string, HouseholdNamedBy>> {
+  const rows = (
+    await q.query<{ kind: string; entity_id: string; payload_json: string }>(
+      `SELECT kind, entity_id, payload_json FROM records
+        WHERE tenant_id = $1 AND (kind = 'case-entry' OR (kind IN ('trial-stay', 'month-close') AND NOT withdrawn))
+        ORDER BY version`,
+      [tenantId],
+    )
+  ).rows;
+  const named = new Map<string, { trialStays: HouseholdNamedBy['trialStays'][number][]; cases: HouseholdNamedBy['cases'][number][]; monthCloses: HouseholdNamedBy['monthCloses'][number][] }>();
+  const of = (householdId: string) => {
+    let n = named.get(householdId);
+    if (n === undefined) named.set(householdId, (n = { trialStays: [], cases: [], monthCloses: [] }));
+    return n;
+  };
+  const entriesOf = new Map<string, CaseEntry[]>();
+  for (const r of rows) {
+    const payload = parsed(r.payload_json);
+    if (payload === null) continue;
+    if (r.kind === 'trial-stay' && typeof payload['householdId'] === 'string') {
+      of(payload['householdId']).trialStays.push({ id: r.entity_id, from: String(payload['from'] ?? ''), to: String(payload['to'] ?? '') });
+    } else if (r.kind === 'case-entry' && typeof payload['caseId'] === 'string' && typeof payload['body'] === 'object' && payload['body'] !== null) {
+      const held = entriesOf.get(payload['caseId']) ?? [];
+      held.push(payload as unknown as CaseEntry);
+      entriesOf.set(payload['caseId'], held);
+    }
+  }
+  const householdOfCase = new Map<string, string>();
+  for (const [caseId, entries] of entriesOf) {
+    entries.sort((a, b) => Number(a.index) - Number(b.index));
+    let households: string[];
+    let requestedAt: string | null = null;
+    try {
+      const c = foldCase(entries);
+      households = c.subject.householdId === null ? [] : [c.subject.householdId];
+      requestedAt = c.open.body.requestedAt;
+    } catch {
+      households = [...new Set(entries.map(subjectIn).filter((h): h is string => typeof h === 'string'))];
+    }
+    for (const h of households) {
+      of(h).cases.push({ caseId, requestedAt });
+      householdOfCase.set(caseId, h);
+    }
+  }
+  for (const r of rows) {
+    if (r.kind !== 'month-close') continue;
+    const payload = parsed(r.payload_json);
+    const body = payload?.['body'] as { cases?: unknown } | undefined;
+    const month = String(payload?.['month'] ?? '');
+    const households = new Set<string>();
+    if (Array.isArray(body?.cases)) {
+      for (const c of body.cases as { caseId?: unknown }[]) {
+        const h = typeof c?.caseId === 'string' ? householdOfCase.get(c.caseId) : undefined;
+        if (h !== undefined) households.add(h);
+      }
+    }
+    for (const h of households) of(h).monthCloses.push({ id: r.entity_id, month });
+  }
+  return named;
 }
 
 function labelOf(kind: StoredKind, payloadJson: string): string | null {
@@ -65,6 +169,7 @@ export const REMOVED_PAYLOAD = 'null';
 
 /** Every record of a hub (or of one kind), oldest first, each checked as the app would read it. */
 export async function listRecords(pool: pg.Pool, tenantId: string, kind?: StoredKind): Promise<AdminRecord[]> {
+  const names = kind === undefined || kind === 'household' ? await readHouseholdNames(pool, tenantId) : new Map<string, HouseholdNamedBy>();
   const rows = await pool.query<{ kind: StoredKind; entity_id: string; version: string; office_id: string | null; withdrawn: boolean; payload_json: string }>(
     `SELECT kind, entity_id, version, office_id, withdrawn, payload_json FROM records
       WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY version`,
@@ -81,6 +186,7 @@ export async function listRecords(pool: pg.Pool, tenantId: string, kind?: Stored
       removed,
       problem: removed ? null : checkRecordJson(r.kind, r.entity_id, r.payload_json),
       label: removed ? null : labelOf(r.kind, r.payload_json),
+      namedBy: r.kind === 'household' ? (names.get(r.entity_id) ?? NAMED_BY_NOTHING) : null,
     };
   });
 }
@@ -116,6 +222,9 @@ export async function withdrawRecord(pool: pg.Pool, w: WithdrawRecord): Promise<
       );
     }
     if (w.kind === 'office' && checkRecordJson(w.kind, w.entityId, held.payload_json) === null) await refuseWhileNamed(tx, w);
+    if (w.kind === 'household' && checkRecordJson(w.kind, w.entityId, held.payload_json) === null) {
+      refuseWhileHouseholdNamed(w, (await readHouseholdNames(tx, w.tenantId)).get(w.entityId) ?? NAMED_BY_NOTHING);
+    }
     const version = head + 1;
     await tx.query(
       `UPDATE records SET version = $4, withdrawn = true, payload_json = $5, received_at = now()
@@ -160,6 +269,30 @@ async function refuseWhileNamed(tx: pg.PoolClient, w: WithdrawRecord): Promise<v
     `この事業所は取り下げられません（${counts}がこの事業所を指しています）。取り下げると、過去の対応が算定不可になり、請求済みの月や証跡レポートが開けなくなります。廃止・統合した事業所は、端末の「設定」の「事業所（相談強化加算）」で拠点の期間に終了日を入れてください / ` +
       `office ${JSON.stringify(w.entityId)} is named by ${named.map((r) => `${r.n} ${r.what}`).join(', ')}: withdrawing it would make its past cases unclaimable; end its hub period instead`,
   );
+}
+
+/**
+ * A household a case names is not withdrawn: the case is evidence, kept 5 years, and its claim reads
+ * the household (a 児's case would be re-decided as 計画相談支援, its 請求済み no longer what it reads).
+ * Nor one a trial stay names: the stay, with the person's health notes, would stay on every phone
+ * with no household to reach it from; those are withdrawn first, each by its own command.
+ * A person's request to erase their data is not this command's (what must be kept 5 years).
+ */
+export function refuseWhileHouseholdNamed(w: Pick<WithdrawRecord, 'tenantId' | 'entityId'>, named: HouseholdNamedBy): void {
+  if (named.cases.length === 0 && named.trialStays.length === 0) return;
+  const ja: string[] = [];
+  const en: string[] = [];
+  if (named.cases.length > 0) {
+    ja.push(`緊急対応の記録 ${named.cases.length}件（${named.cases.map((c) => c.caseId).join('、')}）がこの世帯を指しています。対応記録は5年間保存する証跡で、請求はこの世帯を読んで算定します`);
+    en.push(`${named.cases.length} case(s) (${named.cases.map((c) => c.caseId).join(', ')}) name it: evidence kept 5 years, whose claim reads the household`);
+  }
+  if (named.monthCloses.length > 0) ja.push(`請求済みの記録 ${named.monthCloses.length}件（${named.monthCloses.map((m) => `${m.month} ${m.id}`).join('、')}）がその対応を含んでいます`);
+  if (named.trialStays.length > 0) {
+    const commands = named.trialStays.map((t) => `npm run admin -- withdraw-record --hub ${w.tenantId} --kind trial-stay --id '${t.id}' --reason "<理由>" --yes`);
+    ja.push(`体験利用 ${named.trialStays.length}件がこの世帯を指しています。先に取り下げてください: ${commands.join(' ; ')}`);
+    en.push(`${named.trialStays.length} trial stay(s) name it: withdraw them first (withdraw-record --kind trial-stay --id …)`);
+  }
+  throw new StoreError('bad-request', `この世帯は取り下げられません。${ja.join('。')}。 / household ${JSON.stringify(w.entityId)} is not withdrawn: ${en.join('; ')}`);
 }
 
 /**
