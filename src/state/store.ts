@@ -174,7 +174,7 @@ export interface AppActions {
   /**
    * Appends a 請求済み record (a close, or the 取消 of one). Rejects with CaseEntryRejected when
    * the month is already closed (a close) or the close is not the standing one (a 取消); `demo`
-   * keeps a demo month's record off the change log, cleared with the demo.
+   * keeps a demo month's record off the change log, cleared with the demo (a demo office's always is).
    */
   appendMonthClose(record: MonthCloseRecord, options?: { demo?: boolean }): Promise<void>;
   loadDemo(
@@ -231,6 +231,9 @@ function withBonus(bonus: BonusRecords, kind: FunctionBonusKind, record: { reado
   const others = (bonus[list] as readonly { readonly id: string }[]).filter((r) => r.id !== record.id);
   return { ...bonus, [list]: [...others, record] };
 }
+
+/** The office a coordinator or a claim count is about ('' for a split or a price, which name none of their own). */
+const officeOfBonus = (record: { readonly id: string }): string => ('officeId' in record && typeof record.officeId === 'string' ? record.officeId : '');
 
 /** Timing marks for the benchmark (bench/run.ts reads them); no data, only names and times. */
 function mark(name: string): void {
@@ -824,8 +827,10 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     async saveBonusRecord(kind, record, op) {
       const session = requireSession();
       // A demo record edited (every demo id starts with 'demo-', demo-function-bonus.ts) stays demo:
-      // kept off the change log and cleared with the demo, never left behind as real figures.
-      if (record.id.startsWith('demo-')) await guarded(() => session.putDemo(kind, [{ id: record.id, data: record }]));
+      // kept off the change log and cleared with the demo, never left behind as real figures. So is
+      // one about a demo office (a count entered for it in a month the demo left empty has the id
+      // claimCountId makes, no 'demo-'): the hub was sent figures of an office that does not exist.
+      if (isDemoId(record.id) || isDemoId(officeOfBonus(record))) await guarded(() => session.putDemo(kind, [{ id: record.id, data: record }]));
       else await guarded(() => session.put(kind, record.id, record, op));
       tellWritten(session, [[kind, record.id]]);
       if (lockedSince(session)) return;
@@ -862,6 +867,19 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const recordedAt = stampAfter(before, now);
         const errors = validateEntry(before.length === 0 ? null : foldCase(before), body, recordedAt, now.toISOString());
         if (errors.length > 0) throw new CaseEntryRejected(errors);
+        // A case about a demo household, or one the demo made (its unnamed caller), is demo evidence:
+        // kept off the change log, cleared with the demo.
+        const opening = before[0]?.body ?? body;
+        const subjectHousehold = opening.type === 'open' ? (opening as OpenBody).subject.householdId : null;
+        const demoHousehold = (household: string | null) => household !== null && (isDemoId(household) || get().demoIds.has(household));
+        const demo = isDemoId(id) || demoHousehold(subjectHousehold);
+        // Real evidence names nothing the demo made up: a real call under the demo's office, or a real
+        // unnamed caller linked to a demo person, went to the hub as a claim of a fictional office or
+        // person (the case stays real: its id and its opening say so, not the link).
+        if (!demo && body.type === 'open' && isDemoId(body.officeId)) throw new CaseEntryRejected([ST.demoOfficeInRealCase]);
+        if (!demo && body.type === 'link' && demoHousehold(body.subject.householdId)) {
+          throw new CaseEntryRejected([ST.demoPersonInRealCase]);
+        }
         const entry = await chainNext(before, {
           id: globalThis.crypto.randomUUID(),
           caseId: id,
@@ -875,10 +893,6 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         // Said here, with its size, and nothing queued.
         const tooLarge = recordTooLarge(entry);
         if (tooLarge !== null) throw new CaseEntryRejected([tooLarge]);
-        // A case about a demo household, or one the demo made (its unnamed caller), is demo evidence:
-        // kept off the change log, cleared with the demo.
-        const subjectHousehold = (before[0]?.body ?? body).type === 'open' ? ((before[0]?.body ?? body) as OpenBody).subject.householdId : null;
-        const demo = isDemoId(id) || (subjectHousehold !== null && get().demoIds.has(subjectHousehold));
         await guarded(() => session.append('case-entry', entry.id, entry, { demo, ...(options?.dropDraft === undefined ? {} : { dropDraft: options.dropDraft }) }));
         tellWritten(session, [['case-entry', entry.id]]);
         // What the store holds now, not `before`: a sync may have brought another phone's entry of
@@ -901,7 +915,11 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         const { active } = monthCloseState([...get().monthCloses.values()], record.officeId, record.month);
         if (record.body.type === 'close' && active !== null) throw new CaseEntryRejected([CLOSE_MESSAGES.alreadyClosed(active.body.sentOn)]);
         if (record.body.type === 'cancel' && active?.id !== record.body.cancels) throw new CaseEntryRejected([CLOSE_MESSAGES.notClosed]);
-        await guarded(() => session.append('month-close', record.id, record, { demo: options.demo ?? false }));
+        // A close of a demo office (and its 取消) is the demo's whatever its cases: its month holds the
+        // demo's unnamed callers too, and a screen that judged it by its households sent a 請求済み of
+        // an office that does not exist to the hub, left behind by 「デモデータを消去」.
+        const demo = options.demo === true || isDemoId(record.officeId);
+        await guarded(() => session.append('month-close', record.id, record, { demo }));
         tellWritten(session, [['month-close', record.id]]);
         if (lockedSince(session)) return;
         noteSaved('month-close', [record.id]);

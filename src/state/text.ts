@@ -30,4 +30,8 @@ export const T = {
   /** an entry refused because the case's chain does not hold (as the case screen's banner says it) */
   chainBroken: (problem: string) =>
     `この対応記録は、改ざん・破損しているか、新しい版のアプリで記録された項目をこの端末で読めないため、記録を追加できません: ${problem} アプリを最新にして、それでも続くときは管理者に連絡してください。`,
+  /** a real case opened under a demo office: the screens offer none for a real call, a draft or an older screen could */
+  demoOfficeInRealCase: 'デモデータの事業所では、実際の緊急対応を記録できません。対応する事業所を選び直してください。',
+  /** a real case linked to a person of the demo (made-up) data */
+  demoPersonInRealCase: 'デモデータの方には、実際の対応記録を結び付けられません。登録されている方から選んでください。',
 } as const;

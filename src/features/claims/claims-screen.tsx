@@ -40,6 +40,7 @@ import { summaryTotals } from '../../domain/claim-rules';
 import { ClosedMonth, CloseSection } from './month-close';
 import { monthCloseState } from '../../domain/claim-close';
 import { formatPeriod, periodTouchesMonth } from '../../domain/office';
+import { isDemoId } from '../../domain/demo-id';
 import { T } from './text';
 import { brokenCases, subjectName, useChainChecks, useClaimedBefore, useMonthClaim, type ChainChecks, type MonthClaim } from './use-claims';
 import './claims.css';
@@ -158,14 +159,15 @@ function MonthView({ officeId, month }: { officeId: string; month: string }) {
   const signedEntries = useMemo(() => claim.cases.flatMap((c) => c.entries), [claim.cases]);
   const signatures = useCountersigns(signedEntries);
   const records = useApp((s) => s.monthCloses);
-  const demoIds = useApp((s) => s.demoIds);
   const [encoding, setEncoding] = useState<ClaimCsvEncoding>('utf-8-bom');
   const office = claim.office;
   const total = summaryTotals(claim.summary);
   const { active } = useMemo(() => monthCloseState([...records.values()], officeId, month), [records, officeId, month]);
   const { claimedIn: claimedBefore, billedTwice } = useClaimedBefore(officeId, month, claim);
-  // A month of demo cases closes as demo: kept off the change log and cleared with the demo.
-  const demo = claim.cases.length > 0 && claim.cases.every((c) => c.subject.householdId !== null && demoIds.has(c.subject.householdId));
+  // A demo office's month closes as demo, whatever its cases (its unnamed callers have no household):
+  // kept off the change log and cleared with the demo. A real office's month holds real cases only
+  // (useMonthClaim leaves the demo's out), so its close is real.
+  const demo = isDemoId(officeId);
   const damaged = useDamagedEvidence();
   if (!office) return <Notice kind="warn">{T.officeNotFound}</Notice>;
   const blocked = damaged || brokenCases(claim.cases, chain, signatures.done ? signatures.lookup : undefined).length > 0;

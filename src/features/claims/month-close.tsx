@@ -294,7 +294,7 @@ export function ClosedMonth({
   close: MonthClose;
   claim: MonthClaim;
   encoding: ClaimCsvEncoding;
-  /** the month's cases are demo cases: its records are demo too (off the change log, cleared with the demo) */
+  /** the month is a demo office's: its records are demo too (off the change log, cleared with the demo) */
   demo: boolean;
 }) {
   const kept = close.body;

@@ -20,6 +20,7 @@ import { facilitiesAwaitingCallBack } from '../../domain/call-backs';
 import { fromJapanInputValue, toJapanInputValue } from '../../domain/japan-input';
 import { ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
 import { searchHouseholds } from '../../domain/search';
+import { isDemoCase, isDemoId } from '../../domain/demo-id';
 import { normalizeDigits } from '../../domain/normalize';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
@@ -355,15 +356,19 @@ function ClaimFactsEditor({
 export function LinkPerson({ kase }: { kase: EmergencyCase }) {
   const index = useApp((s) => s.index);
   const households = useApp((s) => s.summaries);
+  const demoIds = useApp((s) => s.demoIds);
   const [query, setQuery] = useState('');
   const [chosen, setChosen] = useState<{ subject: CaseSubject; label: string } | null>(null);
   const { append, errors, busy } = useAppend(kase.id);
   const hits = useMemo(() => (query.trim() ? searchHouseholds(index, query, 8) : []), [index, query]);
   const today = japanDateOf(new Date().toISOString());
 
+  // A real case is never linked to a demo person (the store refuses it): the demo's households are
+  // made up, and the link went to the hub as evidence about someone who does not exist.
+  const demoCase = isDemoCase(kase, demoIds);
   const candidates = hits.flatMap((hit) => {
     const h = households.get(hit.householdId);
-    if (!h) return [];
+    if (!h || (!demoCase && (isDemoId(h.id) || demoIds.has(h.id)))) return [];
     const persons = hit.personId ? h.persons.filter((p) => p.id === hit.personId) : h.persons;
     return persons.map((p) => ({ household: h, person: p }));
   });

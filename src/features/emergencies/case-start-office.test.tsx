@@ -20,6 +20,10 @@ const aoba = createOffice({ id: 'office-a', name: 'あおば相談支援セン�
 const sakura = createOffice({ id: 'office-s', name: 'さくら相談支援事業所', officeNumber: '1210000002' });
 const midori = createOffice({ id: 'office-m', name: 'みどり相談室', officeNumber: '1210000003' });
 const network = [midori, aoba, sakura];
+// the demo's offices (demo-data.ts, demo-cases.ts): its hub's own sorts first by name
+const demoHub = createOffice({ id: 'demo-office-1', name: 'あおぞら相談支援センター（デモ）', officeNumber: '9912345678' });
+const demoOther = createOffice({ id: 'demo-office-not-hub', name: 'さくら相談支援事業所（デモ・拠点外）', officeNumber: '9912345679', hubPeriods: [] });
+const demoHousehold = createHousehold({ id: 'demo-hh-1', persons: [createPerson({ id: 'p-1', name: '練習 花子', birthDate: '2010-05-01' })] });
 
 afterEach(() => {
   useApp.setState(initial, true);
@@ -29,11 +33,11 @@ afterEach(() => {
 });
 
 /** The case start for 佐藤 陽太, unlocked as `userId` on a device holding `offices`. */
-async function openStart({ userId = 'user-1', offices = network }: { userId?: string; offices?: readonly Office[] } = {}) {
+async function openStart({ userId = 'user-1', offices = network, household: subject = household }: { userId?: string; offices?: readonly Office[]; household?: typeof household } = {}) {
   const session = createFakeSession({ id: userId });
-  useApp.setState({ session, phase: 'unlocked', households: new Map([[household.id, household]]), offices: new Map(offices.map((o) => [o.id, o])) });
+  useApp.setState({ session, phase: 'unlocked', households: new Map([[subject.id, subject]]), offices: new Map(offices.map((o) => [o.id, o])) });
   await act(async () => {
-    window.location.hash = '#/cases/new/hh-1/p-1';
+    window.location.hash = `#/cases/new/${subject.id}/p-1`;
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   });
   const user = userEvent.setup();
@@ -161,5 +165,27 @@ describe('対応する事業所 of a new case', () => {
     await start(user);
     await waitFor(async () => expect(await opened(session)).toHaveLength(1));
     expect((await opened(session))[0]!.body).toMatchObject({ officeId: midori.id });
+  });
+
+  it('after the demo is loaded, a real person\'s call starts under the real office, never the demo\'s, even one remembered as last used', async () => {
+    // the demo used to be remembered as this user's last office when none was
+    localStorage.setItem('kyoten:case-office:user-1', demoHub.id);
+    const { user, session } = await openStart({ offices: [midori, demoHub, demoOther] });
+    // the one real office: no field, nothing to choose, and it is the real one
+    expect(screen.queryByRole('combobox', { name: /対応する事業所/ })).not.toBeInTheDocument();
+    await start(user);
+    await waitFor(async () => expect(await opened(session)).toHaveLength(1));
+    expect((await opened(session))[0]!.body).toMatchObject({ officeId: midori.id });
+    expect(localStorage.getItem('kyoten:case-office:user-1')).toBe(midori.id);
+  });
+
+  it("a demo household's practice call starts under the demo hub's office, and is not remembered", async () => {
+    const { user, session } = await openStart({ offices: [midori, demoOther, demoHub], household: demoHousehold });
+    useApp.setState({ demoIds: new Set([demoHousehold.id]) });
+    expect(shownOffice()).toBe(demoHub.name);
+    await start(user);
+    await waitFor(async () => expect(await opened(session)).toHaveLength(1));
+    expect((await opened(session))[0]!.body).toMatchObject({ officeId: demoHub.id });
+    expect(localStorage.getItem('kyoten:case-office:user-1')).toBeNull();
   });
 });

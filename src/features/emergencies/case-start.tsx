@@ -30,7 +30,8 @@ import { T } from './text';
 import { useAllCases } from './use-cases';
 import { otherPersonOf } from './same-emergency';
 import { capGroupKeyLookupOf, casesNear, personFactsLookupOf } from '../../domain/claim-rules';
-import { defaultCaseOffice, lastCaseOffice, ownOfficeIdOf, rememberCaseOffice } from './case-office';
+import { caseOfficesFor, defaultCaseOffice, lastCaseOffice, ownOfficeIdOf, rememberCaseOffice } from './case-office';
+import { isDemoId } from '../../domain/demo-id';
 import { toVaultError } from '../../vault/errors';
 
 interface StartForm {
@@ -111,10 +112,18 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const allCases = useAllCases();
   const person = household?.persons.find((p) => p.id === personId);
   const capGroupKeyOf = useMemo(() => capGroupKeyLookupOf(allCases, personFactsLookupOf(summaries)), [allCases, summaries]);
-  const officeList = useMemo(() => [...offices.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')), [offices]);
+  // A demo household's case may start under the demo's offices; a real one (an unknown caller's too) never.
+  const demoSubject = useApp((s) => householdId !== null && (isDemoId(householdId) || s.demoIds.has(householdId)));
+  const officeList = useMemo(
+    () => caseOfficesFor([...offices.values()], demoSubject).sort((a, b) => a.name.localeCompare(b.name, 'ja')),
+    [offices, demoSubject],
+  );
   const userId = session?.user.id ?? null;
   const ownOffice = useStore(syncStatus, ownOfficeIdOf);
-  const officeDefault = useMemo(() => defaultCaseOffice(officeList, ownOffice, userId === null ? null : lastCaseOffice(userId)), [officeList, ownOffice, userId]);
+  const officeDefault = useMemo(
+    () => defaultCaseOffice(officeList, ownOffice, userId === null ? null : lastCaseOffice(userId), undefined, demoSubject),
+    [officeList, ownOffice, userId, demoSubject],
+  );
   // Per person unlocking the phone: a colleague's half-started case, and its stamp, are not this user's.
   const draftKey = personalDraftKey(`case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}`, userId);
 
@@ -147,7 +156,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
       ?.loadDraft<StartForm>(draftKey)
       .then((draft) => {
         if (!live || !draft) return;
-        const office = draft.officeId === '' ? fallback.officeId : draft.officeId;
+        // a draft kept under a demo office (before the demo's offices were left out of a real call) is not restored under it
+        const office = draft.officeId === '' || (!demoSubject && isDemoId(draft.officeId)) ? fallback.officeId : draft.officeId;
         // A stamp after now is from before the clock was put back (a phone set to 2030, then to network
         // time): its age says nothing, and kept, it made the request one in the future that cannot be saved.
         const age = Date.now() - Date.parse(draft.stampedAt);
@@ -269,7 +279,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         ),
       );
       if (answered.includes(false)) window.alert(T.sameAnswerFailed);
-      if (userId !== null) rememberCaseOffice(userId, body.officeId);
+      // The demo's office is never remembered: the next real call would start under it.
+      if (userId !== null && !isDemoId(body.officeId)) rememberCaseOffice(userId, body.officeId);
       await finish();
       // Back from the case must not reach this form again (it would start another case).
       navigate(casePaths.case(kase.id), { replace: true });

@@ -5,7 +5,6 @@
 import { useEffect, useState } from 'react';
 import { create } from 'zustand';
 import { useApp } from '../../state/store';
-import { lastCaseOffice, rememberCaseOffice } from '../../state/case-office';
 import { isVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { SelectField } from '../../ui/field';
@@ -79,10 +78,9 @@ export function DemoControls({ demoCount }: { demoCount: number }) {
       const { demoFunctionBonus } = await import('../../domain/demo-function-bonus');
       const offices = [...hub.offices, ...plan.offices];
       await loadDemo(hub.households, hub.facilities, offices, trialStays, demoFunctionBonus(offices, new Date().toISOString()));
-      // The demo's cases are handled by its first office: a new case tried by hand starts there too,
-      // unless this person has already chosen one (the demo has four offices; none would be chosen).
-      const userId = useApp.getState().session?.user.id;
-      if (office && userId !== undefined && lastCaseOffice(userId) === null) rememberCaseOffice(userId, office.id);
+      // The demo's office is not remembered as this person's last (src/state/case-office.ts): tonight's
+      // real call started under it. A case tried by hand on a demo household starts under the demo's
+      // offices on its own (emergencies/case-office.ts defaultCaseOffice).
       if (office && plan.beforeClose.length > 0) {
         const ids: string[] = [];
         const append = async (cases: typeof plan.beforeClose) => {

@@ -389,3 +389,28 @@ describe('a trial stay typed when the phone locks', () => {
     expect(screen.getAllByRole('button', { name: 'この記録を取り消す' }).length).toBeGreaterThan(0);
   });
 });
+
+describe('the facilities a trial stay offers', () => {
+  const facilities = new Map([
+    ['fac-1', createFacility({ id: 'fac-1', name: 'みどり荘' })],
+    ['demo-fac-1', createFacility({ id: 'demo-fac-1', name: 'ひまわり荘（デモ）' })],
+  ]);
+  const optionsOf = (form: HTMLElement) => within(within(form).getByLabelText(/利用した事業所/)).getAllByRole('option').map((o) => o.textContent);
+
+  it("leave the demo's made-up facilities out of a real person's stay, as the match does", async () => {
+    const { user } = mountScreen({ hash: '#/households/hh-1', households: [household], session: createFakeSession() });
+    useApp.setState({ facilities, trialStays: new Map() });
+    await user.click(await screen.findByRole('button', { name: '佐藤 陽太の体験利用を記録' }));
+    const options = optionsOf(screen.getByRole('form', { name: '佐藤 陽太の体験利用' }));
+    expect(options).toContain('みどり荘');
+    expect(options).not.toContain('ひまわり荘（デモ）');
+  });
+
+  it("offer them for a demo household's stay", async () => {
+    const demo = createHousehold({ id: 'demo-hh-1', persons: [createPerson({ id: 'p-1', name: '練習 花子' })] });
+    const { user } = mountScreen({ hash: '#/households/demo-hh-1', households: [demo], session: createFakeSession() });
+    useApp.setState({ facilities, trialStays: new Map(), demoIds: new Set([demo.id]) });
+    await user.click(await screen.findByRole('button', { name: '練習 花子の体験利用を記録' }));
+    expect(optionsOf(screen.getByRole('form', { name: '練習 花子の体験利用' }))).toContain('ひまわり荘（デモ）');
+  });
+});

@@ -12,6 +12,7 @@ import type { Household, Person } from '../../domain/household';
 import { stayDays } from '../../domain/case-fold';
 import { cancelTrialStay, EMPTY_TRIAL_STAY_DRAFT, staysOfPerson, validateTrialStay, type TrialStay, type TrialStayDraft } from '../../domain/trial-stay';
 import { oneRecordPerOffice } from '../../domain/facility-twins';
+import { isDemoId } from '../../domain/demo-id';
 import { formatJapanDateTime } from '../../domain/japan-time';
 import { recordTooLarge } from '../../domain/record-limits';
 import { mergeFormEdit } from '../../protocol/merge';
@@ -176,6 +177,8 @@ function TrialStayForm({
   const stays = useApp((s) => s.trialStays);
   const user = useApp((s) => s.session?.user.displayName ?? '');
   const saveTrialStay = useApp((s) => s.saveTrialStay);
+  // The demo's facilities are made up: a real person's stay leaves them out (as the match does), a demo household's has them.
+  const demoHousehold = useApp((s) => isDemoId(h.id) || s.demoIds.has(h.id));
   const [initial] = useState<StayFormDraft>(() => (previous ? { ...draftOf(previous), base: draftOf(previous) } : EMPTY_TRIAL_STAY_DRAFT));
   // kept as a draft: what was typed when the phone locked (5 minutes' pause) comes back when the
   // form is opened again, as the other small forms do; it was lost with the lock
@@ -190,11 +193,15 @@ function TrialStayForm({
     () => [
       { value: '', label: TT.chooseFacility },
       // one office registered twice is offered once; a stay entered on the other keeps it
-      ...oneRecordPerOffice([...facilities.values()], Date.now(), new Set(previous ? [previous.facilityId] : []))
+      ...oneRecordPerOffice(
+        [...facilities.values()].filter((f) => demoHousehold || !isDemoId(f.id) || f.id === previous?.facilityId),
+        Date.now(),
+        new Set(previous ? [previous.facilityId] : []),
+      )
         .sort((a, b) => a.name.localeCompare(b.name, 'ja'))
         .map((f) => ({ value: f.id, label: f.name || f.id })),
     ],
-    [facilities, previous],
+    [facilities, previous, demoHousehold],
   );
   const set = (patch: Partial<TrialStayDraft>) => setDraft({ ...draft, ...patch });
   const name = p.name || T.noName;
