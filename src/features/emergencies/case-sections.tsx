@@ -325,7 +325,7 @@ function ClaimFactsEditor({
   }
 
   return (
-    <form autoComplete="off" className="case-form" onSubmit={(e) => void submit(e)} noValidate>
+    <form autoComplete="off" className="case-form" onKeyDown={keepEnterFromSubmitting} onSubmit={(e) => void submit(e)} noValidate>
       {restored ? <DraftRestored onDiscard={() => void discard()} /> : null}
       <SelectField
         label={child ? T.planningChild : T.planning}
