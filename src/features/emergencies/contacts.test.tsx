@@ -16,6 +16,7 @@ import { CasesScreen } from './cases-screen';
 import { contactDraftKey } from './contacts';
 import { foldCase } from '../../domain/case-fold';
 import { claimMonthOf } from '../../domain/claim-rules';
+import { failTheNextResult } from '../../../test/factories/fail-next-result';
 
 const initial = useApp.getState();
 let session: FakeSession;
@@ -149,17 +150,7 @@ describe('a 受入可 chosen long after the call, on the case screen', () => {
 
   it('offers only 「記録を続ける」 after 「いま」 was written halfway, also once the screen is drawn again (a lock, a reload), and writes just the missing 折り返し待ち', async () => {
     // the storage refuses the 23:50 call's 折り返し待ち once: the call back at 00:30 is written
-    const real = useApp.getState().appendCaseEntry;
-    let failOnce = true;
-    useApp.setState({
-      appendCaseEntry: (async (...args: Parameters<typeof real>) => {
-        if (args[1].type === 'result' && failOnce) {
-          failOnce = false;
-          throw new Error('disk full');
-        }
-        return real(...args);
-      }) as typeof real,
-    });
+    failTheNextResult();
     const { user, ask, view } = await chooseLate('受入可');
     await user.click(within(ask).getByRole('button', { name: 'いま（折り返しの電話・00:30）' }));
     await screen.findByText('折り返しの記録は保存しました。最初の電話の結果（折り返し待ち）をもう一度記録してください');

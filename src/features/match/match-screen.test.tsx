@@ -12,6 +12,7 @@ import { claimMonthOf } from '../../domain/claim-rules';
 import { japanDateOf } from '../../domain/japan-time';
 import { MatchScreen, parseMatchRoute } from './match-screen';
 import { T } from './text';
+import { failTheNextResult } from '../../../test/factories/fail-next-result';
 
 const initial = useApp.getState();
 
@@ -893,20 +894,6 @@ describe('calls made from the match, with a case open', () => {
       return { caseId, user, view };
     }
     const types = (caseId: string) => useApp.getState().caseEntries.get(caseId)!.map((e) => e.body.type);
-    /** the storage refuses the next result entry once (the disk full, the tab killed between the two writes) */
-    function failTheNextResult() {
-      const real = useApp.getState().appendCaseEntry;
-      let failOnce = true;
-      useApp.setState({
-        appendCaseEntry: (async (...args: Parameters<typeof real>) => {
-          if (args[1].type === 'result' && failOnce) {
-            failOnce = false;
-            throw new Error('disk full');
-          }
-          return real(...args);
-        }) as typeof real,
-      });
-    }
     /** 受入可 at 00:30 on the 23:50 call, 「いま」: the call back written, the 23:50 call's 折り返し待ち refused */
     async function halfWritten(caseId: string, user: ReturnType<typeof userEvent.setup>) {
       failTheNextResult();
